@@ -1,0 +1,201 @@
+"""Benchmark workloads for ``benchmarks/run.py``.
+
+Each :class:`Workload` pairs a plain NumPy function (the thing tangentlike differentiates)
+with a careful hand-written gradient, the way an expert would write it by hand.
+
+Rules for the differentiated functions (what tangentlike supports): straight-line code
+only (no ``if``/``for``/``while``), no calls to helper functions of this module, only the
+supported NumPy / ``math`` primitives.  Write them in the natural NumPy way, with ``np``
+and ``math`` as module globals: the autograd and jax variants are derived automatically by
+rebinding those two names (see ``run.rebind_globals``).  A workload that needs something
+else can set ``autograd_fn`` / ``jax_fn`` explicitly.  Torch has a different API
+(``dim=``/``keepdim=``, ``amax``), so torch variants are written by hand and are optional.
+
+To add a workload: write ``f``, its hand-written gradient ``f_grad`` (returning one array
+for a single ``wrt`` index, a tuple in ``wrt`` order otherwise), an args factory, and
+append a :class:`Workload` to :data:`WORKLOADS`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+try:  # optional; only used by the hand-written torch variants
+    import torch
+except ImportError:  # pragma: no cover - depends on the environment
+    torch = None
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One benchmark case.
+
+    ``make_args`` returns fresh positional arguments (deterministic: seeded).
+    ``handwritten`` takes the same arguments as ``fn`` and returns the gradient wrt
+    ``wrt`` (one value for a single index, a tuple otherwise).
+    ``autograd_fn`` / ``jax_fn``: explicit variants; ``None`` means "``fn`` with ``np`` and
+    ``math`` rebound to ``autograd.numpy`` / ``jax.numpy``".  ``torch_fn`` takes torch
+    tensors; ``None`` means no torch row.
+    """
+
+    name: str
+    description: str
+    fn: Callable[..., Any]
+    make_args: Callable[[], tuple[Any, ...]]
+    wrt: tuple[int, ...]
+    handwritten: Callable[..., Any]
+    autograd_fn: Callable[..., Any] | None = None
+    jax_fn: Callable[..., Any] | None = None
+    torch_fn: Callable[..., Any] | None = None
+
+
+# The differentiated functions below (``scalar``, ``mlp_loss``, ``logsumexp``) are kept
+# deliberately bare -- no annotations, no docstrings -- because tangentlike parses their
+# source; they are benchmark inputs, not API.
+
+# --------------------------------------------------------------------------------------
+# 1. Scalar expression on Python floats.
+
+
+def scalar(x, y):
+    return math.sin(x) * y + math.exp(x * y) / (1.0 + y * y)
+
+
+def scalar_grad(x: float, y: float) -> tuple[float, float]:
+    """Hand-written d/dx, d/dy of :func:`scalar`."""
+    e = math.exp(x * y)
+    d = 1.0 + y * y
+    dx = math.cos(x) * y + e * y / d
+    dy = math.sin(x) + e * x / d - e * 2.0 * y / (d * d)
+    return dx, dy
+
+
+def scalar_args() -> tuple[float, float]:
+    """Arguments for :func:`scalar`."""
+    return 0.7, -1.3
+
+
+def scalar_torch(x, y):
+    return torch.sin(x) * y + torch.exp(x * y) / (1.0 + y * y)
+
+
+# --------------------------------------------------------------------------------------
+# 2. Small MLP: tanh hidden layer, softmax cross-entropy via stable log-softmax.
+
+MLP_BATCH, MLP_IN, MLP_HIDDEN, MLP_OUT = 32, 64, 128, 10
+
+
+def mlp_loss(W1, b1, W2, b2, X, Y):
+    h = np.tanh(X @ W1 + b1)
+    logits = h @ W2 + b2
+    m = np.max(logits, axis=1, keepdims=True)
+    shifted = logits - m
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    return -np.mean(np.sum(Y * log_probs, axis=1))
+
+
+def mlp_loss_grad(
+    W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray, X: np.ndarray, Y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Hand-written gradient of :func:`mlp_loss` wrt W1, b1, W2, b2 (Y rows are one-hot)."""
+    h = np.tanh(X @ W1 + b1)
+    logits = h @ W2 + b2
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    dlogits = (p - Y) / X.shape[0]  # softmax-CE shortcut: valid because each row of Y sums to 1
+    dW2 = h.T @ dlogits
+    db2 = dlogits.sum(axis=0)
+    dpre = (dlogits @ W2.T) * (1.0 - h * h)
+    dW1 = X.T @ dpre
+    db1 = dpre.sum(axis=0)
+    return dW1, db1, dW2, db2
+
+
+def mlp_args() -> tuple[np.ndarray, ...]:
+    """Arguments for :func:`mlp_loss`: W1, b1, W2, b2, X, Y (one-hot)."""
+    rng = np.random.default_rng(0)
+    W1 = rng.standard_normal((MLP_IN, MLP_HIDDEN)) / math.sqrt(MLP_IN)
+    b1 = 0.1 * rng.standard_normal(MLP_HIDDEN)
+    W2 = rng.standard_normal((MLP_HIDDEN, MLP_OUT)) / math.sqrt(MLP_HIDDEN)
+    b2 = 0.1 * rng.standard_normal(MLP_OUT)
+    X = rng.standard_normal((MLP_BATCH, MLP_IN))
+    Y = np.eye(MLP_OUT)[rng.integers(0, MLP_OUT, size=MLP_BATCH)]
+    return W1, b1, W2, b2, X, Y
+
+
+def mlp_loss_torch(W1, b1, W2, b2, X, Y):
+    h = torch.tanh(X @ W1 + b1)
+    logits = h @ W2 + b2
+    m = torch.amax(logits, dim=1, keepdim=True)
+    shifted = logits - m
+    log_probs = shifted - torch.log(torch.sum(torch.exp(shifted), dim=1, keepdim=True))
+    return -torch.mean(torch.sum(Y * log_probs, dim=1))
+
+
+# --------------------------------------------------------------------------------------
+# 3. Numerically stable logsumexp over 1e6 elements.
+
+LSE_SIZE = 1_000_000
+
+
+def logsumexp(x):
+    m = np.max(x)
+    return m + np.log(np.sum(np.exp(x - m)))
+
+
+def logsumexp_grad(x: np.ndarray) -> np.ndarray:
+    """Hand-written gradient of :func:`logsumexp`: the softmax of ``x``."""
+    e = np.exp(x - x.max())
+    e /= e.sum()
+    return e
+
+
+def logsumexp_args() -> tuple[np.ndarray]:
+    """Arguments for :func:`logsumexp`."""
+    return (np.random.default_rng(1).standard_normal(LSE_SIZE),)
+
+
+def logsumexp_torch(x):
+    m = torch.max(x)
+    return m + torch.log(torch.sum(torch.exp(x - m)))
+
+
+# --------------------------------------------------------------------------------------
+
+WORKLOADS: list[Workload] = [
+    Workload(
+        name="scalar",
+        description="sin(x)*y + exp(x*y)/(1+y*y) on Python floats, d/dx and d/dy",
+        fn=scalar,
+        make_args=scalar_args,
+        wrt=(0, 1),
+        handwritten=scalar_grad,
+        torch_fn=scalar_torch,
+    ),
+    Workload(
+        name="mlp",
+        description=(
+            f"MLP loss, batch {MLP_BATCH}, {MLP_IN}-{MLP_HIDDEN}-{MLP_OUT}, tanh, "
+            "log-softmax CE; d/dW1,b1,W2,b2"
+        ),
+        fn=mlp_loss,
+        make_args=mlp_args,
+        wrt=(0, 1, 2, 3),
+        handwritten=mlp_loss_grad,
+        torch_fn=mlp_loss_torch,
+    ),
+    Workload(
+        name="logsumexp",
+        description=f"stable logsumexp over {LSE_SIZE:.0e} float64, d/dx",
+        fn=logsumexp,
+        make_args=logsumexp_args,
+        wrt=(0,),
+        handwritten=logsumexp_grad,
+        torch_fn=logsumexp_torch,
+    ),
+]

@@ -1,0 +1,32 @@
+"""tangentlike: source-to-source automatic differentiation for Python and NumPy.
+
+``tangentlike.grad(f)`` reads ``f``'s source and writes a new Python function computing its
+gradient: readable code with no tape, which you can print (``.source``), step through in pdb,
+and ship.
+"""
+from tangentlike.registry import adjoint, d, non_differentiable, tangent  # noqa: I001
+from tangentlike import templates as _templates  # noqa: F401  (registers the rules)
+from tangentlike.api import (
+    INPUT_DERIVATIVE,
+    autodiff,
+    clear_cache,
+    grad,
+    init_grad,
+    value_and_grad,
+)
+from tangentlike.errors import (
+    InputError,
+    NoDerivativeError,
+    SourceUnavailableError,
+    TangentlikeError,
+    TemplateError,
+    UnsupportedSyntaxError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "INPUT_DERIVATIVE", "InputError", "NoDerivativeError", "SourceUnavailableError",
+    "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "adjoint", "autodiff",
+    "clear_cache", "d", "grad", "init_grad", "non_differentiable", "tangent", "value_and_grad",
+]

@@ -1,0 +1,43 @@
+"""Annotations attached to AST nodes, under one attribute holding a typed record.
+
+Every pass that needs to remember something about a node stores it in the node's
+:class:`NodeInfo` (``node._tangentlike``), never as ad-hoc attributes.  Fields:
+
+- ``origin``: the user's statement a normalized statement came from (file, line, text);
+- ``callee``: the Python object a call resolves to;
+- ``active``: for an assignment, whether its target carries a derivative;
+- ``generated``: the statement was written by tangentlike (safe to remove when dead);
+- ``comment``: a marker statement that is emitted as a ``#`` comment line;
+- ``contribution``: a template statement ``d[x] = ...`` adding to an adjoint (reverse mode).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tangentlike.errors import Location
+
+KEY = "_tangentlike"
+
+
+@dataclass
+class NodeInfo:
+    origin: Location | None = None
+    callee: Any = None
+    active: bool = False
+    generated: bool = False
+    comment: str | None = None
+    contribution: bool = False
+
+
+def info(node: Any) -> NodeInfo:
+    """The annotation record of ``node``, created on first use."""
+    record = node.__dict__.get(KEY)
+    if record is None:
+        record = NodeInfo()
+        setattr(node, KEY, record)
+    return record
+
+
+def has_info(node: Any) -> bool:
+    return KEY in node.__dict__

@@ -1,0 +1,231 @@
+"""Stage 3, annotate: what each call resolves to, and which variables carry derivatives.
+
+- :func:`resolve` finds the Python object a callee expression names, through the function's
+  closure cells, globals and builtins (without touching the user's module);
+- :func:`operation` says what primitive an A-normal-form statement applies and which of its
+  operands can carry a derivative;
+- :func:`activity` marks names *active*: they depend on a ``wrt`` input (varied) and the
+  output depends on them (useful).  Only active statements are differentiated.
+- reaching definitions and liveness, used by the optimizer, live in :mod:`tangentlike.dataflow`.
+"""
+from __future__ import annotations
+
+import builtins
+import operator
+from dataclasses import dataclass, field
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike import anno, registry, syntax
+from tangentlike.errors import NoDerivativeError, UnsupportedSyntaxError
+from tangentlike.parsing import ParsedFunction
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Method:
+    """A method called on a local value, e.g. ``x.sum`` (resolved as ``np.ndarray.sum``)."""
+
+    name: str
+
+
+@dataclass
+class Operation:
+    """What one A-normal-form statement computes.
+
+    ``kind`` is one of ``copy constant primitive tuple unpack opaque``; ``key`` is the
+    primitive (a function, ufunc or operator) for kind ``primitive``; ``inputs`` are the
+    operand names a derivative can flow from; ``args`` and ``keywords`` are the operands as
+    the primitive receives them.
+    """
+
+    kind: str
+    key: Any = None
+    inputs: list[str] = field(default_factory=list)
+    args: list[gast.expr] = field(default_factory=list)
+    keywords: dict[str, gast.expr] = field(default_factory=dict)
+    differentiable: bool = True
+
+
+def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> Any:
+    """The object a callee expression names, or ``Method`` for ``local.method``."""
+    dotted = syntax.dotted_name(node)
+    if dotted is None:
+        return _MISSING
+    root, *attrs = dotted.split(".")
+    if root in local_names:
+        return Method(attrs[-1]) if attrs else _MISSING
+    func = parsed.func
+    value = _MISSING
+    closure = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
+    if root in closure:
+        try:
+            value = closure[root].cell_contents
+        except ValueError:
+            value = _MISSING
+    elif root in func.__globals__:
+        value = func.__globals__[root]
+    elif hasattr(builtins, root):
+        value = getattr(builtins, root)
+    for attr in attrs:
+        if value is _MISSING:
+            break
+        value = getattr(value, attr, _MISSING)
+    return value
+
+
+def _names(nodes: list[gast.expr]) -> list[str]:
+    return [n.id for n in nodes if isinstance(n, gast.Name)]
+
+
+def operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -> Operation:
+    """The :class:`Operation` of an A-normal-form statement (cached on the statement)."""
+    record = anno.info(stmt)
+    if isinstance(record.callee, Operation):
+        return record.callee
+    op = _operation(stmt, parsed, local_names)
+    record.callee = op
+    return op
+
+
+def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -> Operation:
+    if not isinstance(stmt, gast.Assign):
+        return Operation("opaque", differentiable=False)
+    target, value = stmt.targets[0], stmt.value
+    if isinstance(target, gast.Tuple):
+        return Operation("unpack", inputs=_names([value]))
+    if isinstance(value, gast.Name):
+        return Operation("copy", inputs=[value.id])
+    if not (syntax.loaded_names(value) & local_names):
+        return Operation("constant", differentiable=False)
+    if isinstance(value, gast.BinOp):
+        args = [value.left, value.right]
+        key = registry.OPERATORS[type(value.op)]
+    elif isinstance(value, gast.UnaryOp):
+        args = [value.operand]
+        key = registry.OPERATORS[type(value.op)]
+    elif isinstance(value, gast.Call):
+        key = resolve(value.func, parsed, local_names)
+        args = list(value.args)
+        if isinstance(key, Method):
+            key = getattr(np.ndarray, key.name, key)
+            args = [value.func.value, *args]
+        keywords = {}
+        for kw in value.keywords:
+            if kw.arg is None:
+                raise UnsupportedSyntaxError(
+                    "tangentlike does not support **kwargs in a call",
+                    parsed.location(stmt), hint="pass each keyword argument by name")
+            keywords[kw.arg] = kw.value
+        inputs = _names(args) + _names(list(keywords.values()))
+        return Operation("primitive", key, inputs, args, keywords,
+                         not registry.is_non_differentiable(key))
+    elif isinstance(value, gast.Attribute):
+        if value.attr in registry.NON_DIFFERENTIABLE_ATTRIBUTES:
+            return Operation("opaque", differentiable=False)
+        key = registry.ATTRIBUTES.get(value.attr, Method(value.attr))
+        args = [value.value]
+    elif isinstance(value, gast.Subscript):
+        args = [value.value, value.slice]
+        return Operation("primitive", operator.getitem, _names([value.value]), args)
+    elif isinstance(value, (gast.Tuple, gast.List)):
+        return Operation("tuple", inputs=_names(value.elts), args=list(value.elts))
+    elif isinstance(value, gast.BoolOp):
+        return Operation("opaque", inputs=sorted(syntax.loaded_names(value)))
+    else:  # comparisons, f-strings, sets, dicts: no derivative flows through them
+        return Operation("opaque", differentiable=False)
+    return Operation("primitive", key, _names(args), args, {},
+                     not registry.is_non_differentiable(key))
+
+
+def targets(stmt: gast.stmt) -> list[str]:
+    if isinstance(stmt, gast.Assign):
+        return sorted(syntax.stored_names(stmt.targets[0]))
+    return []
+
+
+@dataclass
+class Activity:
+    varied: set[str]
+    useful: set[str]
+
+    @property
+    def active(self) -> set[str]:
+        return self.varied & self.useful
+
+
+def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Activity:
+    """Names that depend on a ``wrt`` input and that the output depends on."""
+    local_names = syntax.stored_names(fn)
+    body = [s for s in fn.body if not isinstance(s, gast.Return)]
+    ops = [(s, operation(s, parsed, local_names)) for s in body]
+    varied = set(wrt)
+    changed = True
+    while changed:
+        changed = False
+        for stmt, op in ops:
+            if op.differentiable and varied.intersection(op.inputs):
+                new = set(targets(stmt)) - varied
+                if new:
+                    varied |= new
+                    changed = True
+    returned = fn.body[-1].value
+    useful = syntax.loaded_names(returned) if returned is not None else set()
+    changed = True
+    while changed:
+        changed = False
+        for stmt, op in reversed(ops):
+            if op.differentiable and useful.intersection(targets(stmt)):
+                new = set(op.inputs) - useful
+                if new:
+                    useful |= new
+                    changed = True
+    result = Activity(varied, useful)
+    for stmt, _ in ops:
+        anno.info(stmt).active = bool(result.active.intersection(targets(stmt)))
+    return result
+
+
+def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> None:
+    """Every active statement must have a derivative rule: never a silent zero."""
+    local_names = syntax.stored_names(fn)
+    for stmt in fn.body:
+        if not anno.info(stmt).active:
+            continue
+        op = operation(stmt, parsed, local_names)
+        where = parsed.location(stmt)
+        if op.kind == "opaque":
+            raise UnsupportedSyntaxError(
+                "tangentlike cannot differentiate through a boolean operator (and/or) on a "
+                "differentiated value", where, hint="use np.where or an explicit choice")
+        if op.kind != "primitive" or registry.adjoint_rule(op.key) is not None:
+            continue
+        raise no_rule_error(op.key, where)
+
+
+def no_rule_error(key: Any, where) -> NoDerivativeError:
+    """The error for a call on a differentiated value that tangentlike cannot differentiate."""
+    if key is _MISSING:
+        return NoDerivativeError(
+            "cannot tell which function this call on a differentiated value refers to",
+            where, hint="call a function defined at module level or imported by name")
+    if isinstance(key, Method):
+        return NoDerivativeError(
+            f"no derivative rule for the method .{key.name}() on a differentiated value",
+            where, hint=f"use the NumPy function instead of .{key.name}(), or register a rule "
+            "with @tangentlike.adjoint")
+    name = registry.describe(key)
+    if hasattr(key, "__code__"):
+        return NoDerivativeError(
+            f"no derivative rule for {name}, a Python function: calls into your own functions "
+            "are not differentiated yet", where,
+            hint=f"register a rule with @tangentlike.adjoint({getattr(key, '__name__', name)}) "
+            "or write the computation inline")
+    return NoDerivativeError(
+        f"no derivative rule for {name}, and it has no Python source to differentiate",
+        where, hint=f"register a rule with @tangentlike.adjoint, or mark it with "
+        f"tangentlike.non_differentiable({getattr(key, '__name__', name)}) if its result "
+        "carries no derivative")

@@ -1,0 +1,147 @@
+"""The public functions: ``grad``, ``autodiff``, ``value_and_grad`` (Tangent-compatible)."""
+from __future__ import annotations
+
+import enum
+import functools
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from tangentlike import runtime
+from tangentlike.errors import InputError, TangentlikeError
+from tangentlike.parsing import unwrap
+from tangentlike.pipeline import Derivative, Options, compile_derivative, resolve_wrt
+
+
+class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
+    """Whether the output seed must be passed (``Required``) or defaults to 1.0."""
+
+    Required = 1
+    DefaultOne = 2
+
+
+_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def clear_cache() -> None:
+    """Forget every generated derivative, so the next request generates it again."""
+    _cache.clear()
+
+
+def _check_inputs(args: tuple, wrt: tuple[int, ...], name: str) -> None:
+    for i in wrt:
+        if i >= len(args):
+            continue
+        x = args[i]
+        if isinstance(x, (float, int, np.floating)) and not isinstance(x, bool):
+            continue
+        if isinstance(x, np.ndarray):
+            if x.dtype.kind in "fc":
+                continue
+            raise InputError(
+                f"argument {i} of {name} is an array of {x.dtype}, which has no derivative",
+                hint=f"pass floating point values, e.g. x.astype(float), or leave argument {i} "
+                "out of wrt")
+        if isinstance(x, np.generic) and x.dtype.kind in "iu":
+            continue
+        raise InputError(
+            f"argument {i} of {name} is a {type(x).__name__}; tangentlike differentiates with "
+            "respect to floats and floating point arrays (containers are not supported yet)",
+            hint=f"pass an array, or leave argument {i} out of wrt")
+
+
+def _make_callable(derivative: Derivative, options: Options, name: str) -> Callable:
+    wrt = options.wrt
+    n_params = len(derivative.parameters)
+    if derivative.backward is None:
+        joint = derivative.function
+
+        @functools.wraps(joint)
+        def df(*args: Any, **kwargs: Any) -> Any:
+            _check_inputs(args, wrt, name)
+            return joint(*args, **kwargs)
+    else:
+        forward, backward = derivative.function, derivative.backward
+
+        def df(*args: Any, **kwargs: Any) -> Any:
+            _check_inputs(args, wrt, name)
+            primal, seed = args[:n_params], args[n_params:]
+            value, saved = forward(*primal)
+            grads = backward(saved, *primal, *seed, **kwargs)
+            if options.preserve_result:
+                return (*grads, value) if isinstance(grads, tuple) and len(wrt) > 1 \
+                    else (grads, value)
+            return grads
+
+        functools.update_wrapper(df, backward)
+        df.forward, df.backward = forward, backward
+    df.source = derivative.source
+    df.path = derivative.path
+    return df
+
+
+def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: str = "joint",
+             mode: str = "reverse", preserve_result: bool = False, check_dims: bool = True,
+             input_derivative: INPUT_DERIVATIVE = INPUT_DERIVATIVE.Required,
+             verbose: int = 0) -> Callable:
+    """Generate the derivative of ``func`` as Python source and return it as a function.
+
+    Reverse mode returns ``df(*args, init_grad)``: the gradient with respect to each ``wrt``
+    argument (a tuple when several), then the value when ``preserve_result``.  With
+    ``motion='split'`` the function has ``.forward`` and ``.backward`` halves.
+    """
+    if mode != "reverse":
+        raise TangentlikeError(f"mode={mode!r} is not supported yet; use mode='reverse'")
+    if motion not in ("joint", "split"):
+        raise TangentlikeError(f"motion must be 'joint' or 'split', not {motion!r}")
+    func = unwrap(func)
+    options = Options(wrt=resolve_wrt(func, wrt), mode=mode, motion=motion,
+                      optimized=optimized, preserve_result=preserve_result,
+                      check_dims=check_dims,
+                      seed_required=input_derivative is INPUT_DERIVATIVE.Required)
+    per_function = _cache.setdefault(func, {})
+    entry = per_function.get(options)
+    if entry is None or entry[0] is not func.__code__:
+        derivative = compile_derivative(func, options)
+        entry = (func.__code__, _make_callable(derivative, options, func.__name__))
+        per_function[options] = entry
+    df = entry[1]
+    if verbose:
+        print(df.source)
+    return df
+
+
+def grad(func: Callable | None = None, wrt: Any = (0,), optimized: bool = True,
+         preserve_result: bool = False, check_dims: bool = True, verbose: int = 0,
+         motion: str = "joint") -> Callable:
+    """The gradient of ``func``: ``df(*args, init_grad=1.0)``.  Usable as a decorator,
+    bare (``@grad``) or with arguments (``@grad(wrt=(0, 1))``)."""
+    if func is None:
+        return lambda f: grad(f, wrt=wrt, optimized=optimized, preserve_result=preserve_result,
+                              check_dims=check_dims, verbose=verbose, motion=motion)
+    return autodiff(func, wrt=wrt, optimized=optimized, motion=motion, mode="reverse",
+                    preserve_result=preserve_result, check_dims=check_dims,
+                    input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose)
+
+
+def value_and_grad(func: Callable | None = None, wrt: Any = (0,), optimized: bool = True,
+                   verbose: int = 0) -> Callable:
+    """Like JAX's: ``f(*args) -> (value, gradient)``, both from one generated function."""
+    if func is None:
+        return lambda f: value_and_grad(f, wrt=wrt, optimized=optimized, verbose=verbose)
+    df = grad(func, wrt=wrt, optimized=optimized, preserve_result=True, verbose=verbose)
+
+    @functools.wraps(df)
+    def vg(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        *grads, value = df(*args, **kwargs)
+        return value, grads[0] if len(grads) == 1 else tuple(grads)
+
+    vg.source = df.source
+    return vg
+
+
+def init_grad(x: Any) -> Any:
+    """A zero derivative shaped like ``x`` (containers too): Tangent's ``init_grad``."""
+    return runtime.zeros_like(x)

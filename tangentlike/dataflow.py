@@ -1,0 +1,97 @@
+"""Dataflow facts over structured statement lists: uses, definitions, liveness.
+
+Blocks are walked structurally (``if``, ``for`` and ``while`` by fixed point), which is exact
+for the structured code tangentlike generates and conservative elsewhere.
+"""
+from __future__ import annotations
+
+import gast
+
+from tangentlike import syntax
+
+COMPOUND = (gast.If, gast.For, gast.While, gast.With)
+
+
+def uses(stmt: gast.stmt) -> set[str]:
+    """Names a simple statement reads (for a compound statement: its header)."""
+    if isinstance(stmt, gast.If) or isinstance(stmt, gast.While):
+        return syntax.loaded_names(stmt.test)
+    if isinstance(stmt, gast.For):
+        return syntax.loaded_names(stmt.iter)
+    if isinstance(stmt, gast.With):
+        return set().union(*(syntax.loaded_names(i.context_expr) for i in stmt.items))
+    if syntax.is_comment(stmt):
+        return set()
+    return syntax.loaded_names(stmt)
+
+
+def defs(stmt: gast.stmt) -> set[str]:
+    """Names a simple statement binds (for a compound statement: its header)."""
+    if isinstance(stmt, gast.For):
+        return syntax.stored_names(stmt.target)
+    if isinstance(stmt, (gast.If, gast.While)):
+        return set()
+    if isinstance(stmt, gast.With):
+        return set().union(*(syntax.stored_names(i.optional_vars) for i in stmt.items
+                              if i.optional_vars is not None))
+    return syntax.stored_names(stmt)
+
+
+def live_in(body: list[gast.stmt], live_out: set[str]) -> set[str]:
+    """Names live on entry to ``body`` given those live after it."""
+    live = set(live_out)
+    for stmt in reversed(body):
+        live = transfer(stmt, live)
+    return live
+
+
+def transfer(stmt: gast.stmt, live: set[str]) -> set[str]:
+    """Liveness before ``stmt`` given liveness after it."""
+    if isinstance(stmt, gast.If):
+        return uses(stmt) | live_in(stmt.body, live) | live_in(stmt.orelse, live)
+    if isinstance(stmt, (gast.For, gast.While)):
+        entry = set(live)
+        while True:  # the body may run again: iterate to a fixed point
+            new = live | uses(stmt) | live_in(stmt.body, entry | live) | live_in(stmt.orelse, live)
+            if new <= entry:
+                return entry
+            entry |= new
+    if isinstance(stmt, gast.With):
+        return uses(stmt) | live_in(stmt.body, live)
+    if isinstance(stmt, gast.Return):
+        return uses(stmt)
+    return (live - defs(stmt)) | uses(stmt)
+
+
+def live_after_each(body: list[gast.stmt], live_out: set[str]) -> list[set[str]]:
+    """For each statement of ``body``, the names live right after it."""
+    result = [set() for _ in body]
+    live = set(live_out)
+    for i in range(len(body) - 1, -1, -1):
+        result[i] = set(live)
+        live = transfer(body[i], live)
+    return result
+
+
+def definition_counts(node: gast.AST) -> dict[str, int]:
+    """How many statements bind each name anywhere in ``node`` (parameters count once)."""
+    counts: dict[str, int] = {}
+    for sub in gast.walk(node):
+        if isinstance(sub, gast.stmt) and not isinstance(sub, (gast.FunctionDef,) + COMPOUND):
+            for name in defs(sub):
+                counts[name] = counts.get(name, 0) + 1
+        elif isinstance(sub, gast.For):
+            for name in defs(sub):
+                counts[name] = counts.get(name, 0) + 1
+        elif isinstance(sub, gast.arguments):
+            for arg in sub.posonlyargs + sub.args + sub.kwonlyargs:
+                counts[arg.id] = counts.get(arg.id, 0) + 1
+    return counts
+
+
+def use_counts(node: gast.AST) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in syntax.walk_names(node):
+        if isinstance(name.ctx, gast.Load):
+            counts[name.id] = counts.get(name.id, 0) + 1
+    return counts

@@ -1,0 +1,69 @@
+"""The errors tangentlike raises: each names the construct, the user's file and line, and a fix."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a construct sits in the user's source."""
+
+    filename: str
+    lineno: int
+    line: str = ""
+    function: str = ""
+
+    def describe(self) -> str:
+        where = f'  File "{self.filename}", line {self.lineno}'
+        if self.function:
+            where += f", in {self.function}"
+        if self.line:
+            where += f"\n    {self.line.strip()}"
+        return where
+
+
+class TangentlikeError(Exception):
+    """Base class of every error tangentlike raises about the user's code or call."""
+
+    def __init__(self, message: str, location: Location | None = None, hint: str = ""):
+        self.message = message
+        self.location = location
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        parts = [self.message]
+        if self.location is not None:
+            parts.append(self.location.describe())
+        if self.hint:
+            parts.append(f"  hint: {self.hint}")
+        return "\n".join(parts)
+
+    def one_line(self) -> str:
+        """The message on one line, for the command line interface."""
+        text = self.message
+        if self.location is not None:
+            text += f" ({self.location.filename}:{self.location.lineno})"
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+
+class UnsupportedSyntaxError(TangentlikeError):
+    """The function uses Python syntax that tangentlike cannot differentiate (yet)."""
+
+
+class NoDerivativeError(TangentlikeError):
+    """A call on a differentiated value has no derivative rule and no source to differentiate."""
+
+
+class SourceUnavailableError(TangentlikeError):
+    """The source of a function cannot be found (defined at the REPL, by exec, or in C)."""
+
+
+class TemplateError(TangentlikeError):
+    """A derivative template is malformed: its placeholders do not match its primitive."""
+
+
+class InputError(TangentlikeError):
+    """A call to a generated function got arguments it cannot differentiate (e.g. integer arrays)."""

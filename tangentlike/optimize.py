@@ -1,0 +1,322 @@
+"""Stage 5, optimize: make generated code read like a careful person wrote it.
+
+Passes, run to a fixed point:
+
+- constant folding and algebraic identities (``2 - 1``, ``g * 1``, ``x ** 1``, ``None is None``);
+- zero-initialised adjoints whose first contribution can simply be assigned (``bx = 0;
+  bx = bx + g`` becomes ``bx = g``);
+- copy propagation (``a = b`` then uses of ``a`` read ``b``);
+- inlining of temporaries used once (``t = W @ x; h = np.tanh(t)`` becomes one line);
+- dead-code elimination (pure statements whose results are never read).
+
+Only statements that tangentlike wrote, or that compute a pure value, are ever removed; the
+user's calls made for their effects (``print``) stay.
+"""
+from __future__ import annotations
+
+import operator
+
+import gast
+
+from tangentlike import anno, dataflow, registry, syntax
+from tangentlike.annotate import Operation
+
+_FOLDABLE = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+             gast.Div: operator.truediv, gast.Pow: operator.pow, gast.FloorDiv: operator.floordiv}
+_PURE_EXPRESSIONS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Attribute,
+                     gast.Subscript, gast.Tuple, gast.List, gast.Compare, gast.BoolOp)
+
+
+def _number(node: gast.AST) -> bool:
+    return (isinstance(node, gast.Constant) and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool))
+
+
+def _is(node: gast.AST, value: float) -> bool:
+    return _number(node) and node.value == value
+
+
+class FoldConstants(gast.NodeTransformer):
+    """Fold constant arithmetic; in generated statements also apply x*1, x+0, x**1, -(-x)."""
+
+    def __init__(self, algebra: bool):
+        self.algebra = algebra
+
+    def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
+        self.generic_visit(node)
+        left, right = node.left, node.right
+        if _number(left) and _number(right) and type(node.op) in _FOLDABLE:
+            try:
+                value = _FOLDABLE[type(node.op)](left.value, right.value)
+            except (ArithmeticError, ValueError):
+                return node
+            if isinstance(value, (int, float)) and abs(value) < 1e15:
+                return syntax.const(value)
+            return node
+        if not self.algebra:
+            return node
+        op = type(node.op)
+        if op is gast.Mult and _is(right, 1) or op is gast.Div and _is(right, 1):
+            return left
+        if op is gast.Mult and _is(left, 1):
+            return right
+        if op in (gast.Add, gast.Sub) and _is(right, 0):
+            return left
+        if op is gast.Add and _is(left, 0):
+            return right
+        if op is gast.Pow and _is(right, 1):
+            return left
+        if op is gast.Mult and (_is(right, -1) or _is(left, -1)):
+            return gast.UnaryOp(op=gast.USub(), operand=left if _is(right, -1) else right)
+        return node
+
+    def visit_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub):
+            if _number(node.operand):
+                return syntax.const(-node.operand.value)
+            if (self.algebra and isinstance(node.operand, gast.UnaryOp)
+                    and isinstance(node.operand.op, gast.USub)):
+                return node.operand.operand
+        return node
+
+    def visit_Compare(self, node: gast.Compare) -> gast.expr:
+        self.generic_visit(node)
+        if (len(node.ops) == 1 and isinstance(node.left, (gast.Constant, gast.Tuple))
+                and isinstance(node.comparators[0], (gast.Constant, gast.Tuple))
+                and _literal(node.left) and _literal(node.comparators[0])):
+            left, right = _value(node.left), _value(node.comparators[0])
+            ops = {gast.Is: operator.is_, gast.IsNot: operator.is_not, gast.Eq: operator.eq,
+                   gast.NotEq: operator.ne}
+            fn = ops.get(type(node.ops[0]))
+            if fn is not None:
+                if isinstance(node.ops[0], (gast.Is, gast.IsNot)) and not (
+                        left is None or right is None):
+                    return node
+                return syntax.const(bool(fn(left, right)))
+        return node
+
+    def visit_IfExp(self, node: gast.IfExp) -> gast.expr:
+        self.generic_visit(node)
+        if isinstance(node.test, gast.Constant):
+            return node.body if node.test.value else node.orelse
+        return node
+
+
+def _literal(node: gast.AST) -> bool:
+    if isinstance(node, gast.Constant):
+        return True
+    return isinstance(node, gast.Tuple) and all(_literal(e) for e in node.elts)
+
+
+def _value(node: gast.AST):
+    if isinstance(node, gast.Constant):
+        return node.value
+    return tuple(_value(e) for e in node.elts)
+
+
+def fold_constants(fn: gast.FunctionDef) -> None:
+    for stmt in _all_statements(fn.body):
+        if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
+            FoldConstants(algebra=anno.info(stmt).generated).visit(stmt)
+
+
+def _all_statements(body: list[gast.stmt]):
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse"):
+            yield from _all_statements(getattr(stmt, field, []) or [])
+
+
+def _blocks(body: list[gast.stmt]):
+    """Every statement list in ``body``, outermost first."""
+    yield body
+    for stmt in body:
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                yield from _blocks(inner)
+
+
+# -- zero-initialised adjoints -----------------------------------------------------------------
+def _accumulated(stmt: gast.stmt, name: str) -> gast.expr | None:
+    """``e`` if ``stmt`` is ``name = name + e`` or ``name = add_grad(name, e)``."""
+    if not (anno.info(stmt).contribution and isinstance(stmt, gast.Assign)
+            and syntax.is_name(stmt.targets[0], name)):
+        return None
+    value = stmt.value
+    if isinstance(value, gast.BinOp) and syntax.is_name(value.left, name):
+        rest = value.right
+    elif isinstance(value, gast.Call) and len(value.args) == 2 and syntax.is_name(
+            value.args[0], name):
+        rest = value.args[1]
+    else:
+        return None
+    return None if name in syntax.loaded_names(rest) else rest
+
+
+def _is_zero_init(stmt: gast.stmt) -> str | None:
+    if (isinstance(stmt, gast.Assign) and anno.info(stmt).generated
+            and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call)
+            and isinstance(stmt.value.func, gast.Name)
+            and stmt.value.func.id.startswith("zeros_like")):
+        return stmt.targets[0].id
+    return None
+
+
+def remove_zero_inits(fn: gast.FunctionDef) -> bool:
+    changed = False
+    for block in _blocks(fn.body):
+        i = 0
+        while i < len(block):
+            name = _is_zero_init(block[i])
+            if name is None:
+                i += 1
+                continue
+            for j in range(i + 1, len(block)):
+                if name not in syntax.all_names(block[j]):
+                    continue
+                rest = _accumulated(block[j], name)
+                if rest is not None:
+                    new = syntax.assign(name, rest)
+                    anno.info(new).generated = True
+                    anno.info(new).origin = anno.info(block[j]).origin
+                    block[j] = new
+                    del block[i]
+                    changed = True
+                    i -= 1
+                break
+            i += 1
+    return changed
+
+
+# -- copy propagation ---------------------------------------------------------------------------
+def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+    """After ``t = b`` with ``t`` a temporary, read ``b`` wherever ``t`` was read, as long as
+    neither is bound again (names the user can recognise are kept)."""
+    counts = dataflow.definition_counts(fn)
+    for block in _blocks(fn.body):
+        for i, stmt in enumerate(block):
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                    and isinstance(stmt.value, gast.Name)):
+                continue
+            a, b = stmt.targets[0].id, stmt.value.id
+            if a not in temporaries or counts.get(a, 0) != 1 or counts.get(b, 0) > 1:
+                continue
+            rest = block[i + 1:]
+            if any(b in dataflow.defs(s) for s in _all_statements(rest)):
+                continue
+            del block[i]
+            block[i:] = syntax.rename(rest, {a: b})
+            return True
+    return False
+
+
+# -- inlining of single-use temporaries ---------------------------------------------------------
+def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+    uses = dataflow.use_counts(fn)
+    counts = dataflow.definition_counts(fn)
+    for block in _blocks(fn.body):
+        for i, stmt in enumerate(block):
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if name not in temporaries or uses.get(name) != 1 or counts.get(name) != 1:
+                continue
+            if not is_pure(stmt):
+                continue
+            reads = syntax.loaded_names(stmt.value)
+            for j in range(i + 1, len(block)):
+                later = block[j]
+                if name in syntax.loaded_names(later):
+                    if isinstance(later, dataflow.COMPOUND) or not _fits(stmt.value, later):
+                        break
+                    syntax.rename(later, {name: stmt.value})
+                    del block[i]
+                    return True
+                if reads & set().union(*(dataflow.defs(s) for s in _all_statements([later]))):
+                    break
+                if isinstance(later, dataflow.COMPOUND) or not (
+                        syntax.is_comment(later) or is_pure(later)):
+                    break
+    return False
+
+
+MAX_CALL_DEPTH = 2
+MAX_NODES = 24
+
+
+def _call_depth(node: gast.AST) -> int:
+    inner = max((_call_depth(c) for c in gast.iter_child_nodes(node)), default=0)
+    return inner + isinstance(node, gast.Call)
+
+
+def _fits(value: gast.expr, target: gast.stmt) -> bool:
+    """Inlining keeps lines readable: few nested calls, short expressions."""
+    size = sum(1 for _ in gast.walk(target)) + sum(1 for _ in gast.walk(value))
+    return _call_depth(target) + _call_depth(value) <= MAX_CALL_DEPTH and size <= MAX_NODES
+
+
+# -- dead code --------------------------------------------------------------------------------
+def is_pure(stmt: gast.stmt) -> bool:
+    """Removing or moving the statement cannot change what the program does besides values."""
+    if not isinstance(stmt, gast.Assign):
+        return False
+    if anno.info(stmt).generated:
+        return True
+    value = stmt.value
+    if isinstance(value, _PURE_EXPRESSIONS):
+        return True
+    if isinstance(value, gast.Call):
+        op = anno.info(stmt).callee
+        key = op.key if isinstance(op, Operation) else None
+        return key is not None and key is not print and registry.is_primitive(key)
+    return False
+
+
+def eliminate_dead_code(fn: gast.FunctionDef) -> bool:
+    return _eliminate(fn.body, set())
+
+
+def _eliminate(body: list[gast.stmt], live_out: set[str]) -> bool:
+    changed = False
+    after = dataflow.live_after_each(body, live_out)
+    keep = []
+    for stmt, live in zip(body, after):
+        if is_pure(stmt) and not (dataflow.defs(stmt) & live):
+            changed = True
+            continue
+        if isinstance(stmt, gast.If):
+            changed |= _eliminate(stmt.body, live) | _eliminate(stmt.orelse, live)
+        keep.append(stmt)
+    body[:] = keep
+    return changed
+
+
+def remove_orphan_comments(fn: gast.FunctionDef) -> None:
+    """Drop ``# Grad of`` comments whose block was optimized away entirely."""
+    for block in _blocks(fn.body):
+        keep = []
+        for i, stmt in enumerate(block):
+            if syntax.is_comment(stmt) and stmt.value.value:
+                nxt = block[i + 1] if i + 1 < len(block) else None
+                if nxt is None or syntax.is_comment(nxt) or isinstance(nxt, gast.Return):
+                    continue
+            keep.append(stmt)
+        block[:] = keep
+
+
+def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
+    """Optimize ``fn`` in place, to a fixed point."""
+    for _ in range(100):
+        before = gast.dump(fn)
+        fold_constants(fn)
+        remove_zero_inits(fn)
+        while inline_temporaries(fn, temporaries):
+            pass
+        while propagate_copies(fn, temporaries):
+            pass
+        eliminate_dead_code(fn)
+        if gast.dump(fn) == before:
+            break
+    remove_orphan_comments(fn)

@@ -1,0 +1,133 @@
+"""The stages in order: parse, normalize, annotate, differentiate, optimize, emit."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gast
+
+from tangentlike import annotate, emit, syntax
+from tangentlike.errors import TangentlikeError
+from tangentlike.naming import Namer
+from tangentlike.normalize import normalize
+from tangentlike.optimize import optimize
+from tangentlike.parsing import ParsedFunction, parse_function
+from tangentlike.reverse import ReverseOptions, is_boundary, parameter_names, reverse_ad
+from tangentlike.template import Namespace
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to differentiate: the arguments of :func:`tangentlike.autodiff`."""
+
+    wrt: tuple[int, ...] = (0,)
+    mode: str = "reverse"
+    motion: str = "joint"
+    optimized: bool = True
+    preserve_result: bool = False
+    check_dims: bool = True
+    seed_required: bool = False
+
+
+@dataclass
+class Derivative:
+    """A generated module and the functions the API calls in it."""
+
+    source: str
+    path: Path
+    function: Callable  # the joint derivative, or the forward half in split motion
+    backward: Callable | None  # the backward half in split motion
+    parameters: list[str]
+
+
+def _wrt_indices(wrt: Any, params: list[str], parsed: ParsedFunction) -> tuple[int, ...]:
+    items = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            if item not in params:
+                raise TangentlikeError(
+                    f"wrt names {item!r}, which is not a parameter of {parsed.name} "
+                    f"({', '.join(params)})", parsed.location(None))
+            item = params.index(item)
+        if not isinstance(item, int) or not 0 <= item < len(params):
+            raise TangentlikeError(
+                f"wrt={wrt!r}: {parsed.name} has {len(params)} positional parameters "
+                f"({', '.join(params)}); give indices or names of those",
+                parsed.location(None))
+        out.append(item)
+    if len(set(out)) != len(out):
+        raise TangentlikeError(f"wrt={wrt!r} names a parameter twice", parsed.location(None))
+    return tuple(out)
+
+
+def resolve_wrt(func: Callable, wrt: Any) -> tuple[int, ...]:
+    parsed = parse_function(func)
+    return _wrt_indices(wrt, parameter_names(parsed.node), parsed)
+
+
+def split(joint: gast.FunctionDef, n_params: int, name: str) -> list[gast.FunctionDef]:
+    """Cut a joint derivative (which returns grads..., value) into forward and backward."""
+    cut = next(i for i, s in enumerate(joint.body) if is_boundary(s))
+    forward_body, backward_body = joint.body[:cut], joint.body[cut + 1:]
+    ret = backward_body[-1]
+    *grads, value = ret.value.elts
+    ret.value = grads[0] if len(grads) == 1 else syntax.tuple_of(grads)
+    defined = set().union(*(syntax.stored_names(s) for s in forward_body)) if forward_body else set()
+    params = [a.id for a in joint.args.args[:n_params]]
+    saved_names = sorted((set().union(*(syntax.loaded_names(s) for s in backward_body))
+                          & defined) - set(params))
+    saved = syntax.tuple_of([syntax.load(n) for n in saved_names])
+    forward = gast.FunctionDef(
+        name=f"{name}_forward", args=syntax.clone(joint.args),
+        body=forward_body + [gast.Return(value=syntax.tuple_of([value, saved]))],
+        decorator_list=[], returns=None, type_comment=None, type_params=[])
+    forward.args.args = forward.args.args[:n_params]
+    forward.args.defaults = forward.args.defaults[:max(0, len(forward.args.defaults) - 1)]
+    unpack = [syntax.assign(syntax.tuple_of([syntax.store(n) for n in saved_names],
+                                            gast.Store()), syntax.load("saved"))]
+    backward = gast.FunctionDef(
+        name=f"{name}_backward", args=syntax.clone(joint.args),
+        body=(unpack if saved_names else []) + backward_body,
+        decorator_list=[], returns=None, type_comment=None, type_params=[])
+    backward.args.args.insert(0, syntax.param("saved"))
+    return [forward, backward]
+
+
+def _docstring(text: str) -> gast.Expr:
+    return gast.Expr(value=syntax.const(text))
+
+
+def compile_derivative(func: Callable, options: Options) -> Derivative:
+    """Run every stage on ``func`` and load the generated module."""
+    parsed = parse_function(func)
+    params = parameter_names(parsed.node)
+    wrt = _wrt_indices(options.wrt, params, parsed)
+    namer = Namer(syntax.all_names(parsed.node) | {"saved"})
+    fn = normalize(parsed, namer)
+    wrt_names = [params[i] for i in wrt]
+    activity = annotate.activity(fn, wrt_names, parsed)
+    annotate.check_rules(fn, parsed, activity.active)
+    namespace = Namespace(parsed.func.__globals__, namer)
+    is_split = options.motion == "split"
+    reverse_options = ReverseOptions(wrt=wrt, preserve_result=options.preserve_result or is_split,
+                                     check_dims=options.check_dims,
+                                     seed_required=options.seed_required)
+    joint = reverse_ad(fn, parsed, activity, namer, namespace, reverse_options)
+    if options.optimized:
+        optimize(joint, namer.temporaries)
+    what = ", ".join(wrt_names)
+    joint.body.insert(0, _docstring(f"Gradient of {parsed.name} with respect to {what}."))
+    functions = split(joint, len(params), parsed.name) if is_split else [joint]
+    where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"
+    doc = (f"Derivative of {parsed.name} ({where}) with respect to {what}: reverse mode, "
+           f"{options.motion} motion{'' if options.optimized else ', not optimized'}.\n\n"
+           "Generated by tangentlike; edits are lost when it is generated again.\n")
+    source = emit.module_source(functions, namespace, doc)
+    path = emit.write_module(source, f"{parsed.name}_reverse")
+    scope = emit.load_module(source, path, parsed.func.__globals__, namespace)
+    loaded = [scope[f.name] for f in functions]
+    return Derivative(source=source, path=path, function=loaded[0],
+                      backward=loaded[1] if is_split else None, parameters=params)

@@ -1,0 +1,239 @@
+"""Derivative rules: which template differentiates which primitive, and what has no derivative.
+
+A rule is a plain Python function whose first parameter is the primitive's result and whose
+other parameters are the primitive's arguments, in order and by the same names; ``d[x]``
+stands for the derivative of ``x`` (the adjoint in reverse mode, the tangent in forward mode)::
+
+    @adjoint(np.sin)
+    def sin(y, x):
+        d[x] = d[y] * np.cos(x)
+
+Templates are parsed and checked when they are registered, so a typo in a placeholder
+fails at import time, not as a silently wrong derivative.
+"""
+from __future__ import annotations
+
+import builtins
+import inspect
+import linecache
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike.errors import Location, TemplateError
+
+
+class _DerivativeMarker:
+    """``d`` in templates: ``d[x]`` is the derivative of ``x``.  Never evaluated."""
+
+    def __getitem__(self, key: Any) -> Any:
+        raise RuntimeError(
+            "d[...] is template notation for 'the derivative of'; a derivative template "
+            "is read by tangentlike, never called"
+        )
+
+    __setitem__ = __getitem__
+
+    def __repr__(self) -> str:
+        return "d"
+
+
+d = _DerivativeMarker()
+
+
+@dataclass
+class Rule:
+    """A parsed, checked derivative template for one primitive."""
+
+    primitive: Any
+    kind: str  # "adjoint" or "tangent"
+    function: Callable
+    node: gast.FunctionDef
+    result: str  # name of the first parameter
+    signature: inspect.Signature  # the template's parameters after the result
+    location: Location
+    locals: set[str] = field(default_factory=set)
+
+    @property
+    def globals(self) -> dict[str, Any]:
+        return self.function.__globals__
+
+
+ADJOINTS: dict[Any, Rule] = {}
+TANGENTS: dict[Any, Rule] = {}
+NON_DIFFERENTIABLE: set[Any] = set()
+# ``x.T`` behaves as ``np.transpose(x)``; ``x.shape`` never carries a derivative.
+ATTRIBUTES: dict[str, Any] = {"T": np.transpose, "real": np.real, "imag": np.imag}
+NON_DIFFERENTIABLE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
+
+_trees: dict[str, gast.Module] = {}
+
+
+def _key(primitive: Any) -> Any:
+    try:
+        hash(primitive)
+    except TypeError:
+        return id(primitive)
+    return primitive
+
+
+def _template_node(fn: Callable) -> tuple[gast.FunctionDef, Location]:
+    code = fn.__code__
+    where = Location(code.co_filename, code.co_firstlineno, "", fn.__name__)
+    tree = _trees.get(code.co_filename)
+    if tree is None:
+        source = "".join(linecache.getlines(code.co_filename))
+        if not source:
+            raise TemplateError(
+                f"cannot read the source of derivative template {fn.__name__!r}", where,
+                hint="define templates in a .py file",
+            )
+        tree = _trees[code.co_filename] = gast.parse(source)
+    for node in gast.walk(tree):
+        if isinstance(node, gast.FunctionDef) and node.name == fn.__name__:
+            first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+            if first == code.co_firstlineno or node.lineno == code.co_firstlineno:
+                return node, where
+    raise TemplateError(f"cannot find the source of template {fn.__name__!r}", where)
+
+
+def _derivative_subscripts(node: gast.AST) -> list[gast.Subscript]:
+    return [s for s in gast.walk(node)
+            if isinstance(s, gast.Subscript) and isinstance(s.value, gast.Name)
+            and s.value.id == "d"]
+
+
+def _check(rule: Rule) -> None:
+    """Refuse templates whose placeholders do not match their parameters or primitive."""
+
+    def fail(message: str, node: gast.AST | None = None) -> TemplateError:
+        line = rule.location.lineno
+        if node is not None and getattr(node, "lineno", None):
+            line = node.lineno - rule.node.lineno + rule.function.__code__.co_firstlineno
+            line += len(rule.node.decorator_list)
+        return TemplateError(
+            f"derivative template {rule.function.__name__!r} for {_describe(rule.primitive)}: "
+            f"{message}", Location(rule.location.filename, line, "", rule.function.__name__),
+        )
+
+    params = [rule.result, *rule.signature.parameters]
+    for sub in _derivative_subscripts(rule.node):
+        if not (isinstance(sub.slice, gast.Name) and sub.slice.id in params):
+            raise fail("d[...] must name one of the template's parameters "
+                       f"{', '.join(params)}", sub)
+    known = set(params) | rule.locals | {"d"}
+    for name in gast.walk(rule.node):
+        if (isinstance(name, gast.Name) and isinstance(name.ctx, gast.Load)
+                and name.id not in known and name.id not in rule.globals
+                and not hasattr(builtins, name.id)):
+            raise fail(f"name {name.id!r} is not defined", name)
+    try:
+        target = inspect.signature(rule.primitive)
+    except (TypeError, ValueError):
+        nin = getattr(rule.primitive, "nin", None)  # a ufunc: positional arguments only
+        if nin is not None and len(rule.signature.parameters) < nin:
+            raise fail(f"the ufunc takes {nin} arguments, the template "
+                       f"{len(rule.signature.parameters)}") from None
+        return
+    ours = list(rule.signature.parameters.values())
+    theirs = list(target.parameters.values())
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in theirs + ours):
+        return
+    for mine, real in zip(ours, theirs):
+        if real.kind != real.POSITIONAL_ONLY and mine.name != real.name:
+            raise fail(f"parameter {mine.name!r} should be named {real.name!r} "
+                       f"like the primitive's")
+    if len(ours) > len(theirs):
+        raise fail(f"the primitive takes {len(theirs)} arguments "
+                   f"({', '.join(p.name for p in theirs)}), the template {len(ours)}")
+
+
+def _describe(primitive: Any) -> str:
+    module = getattr(primitive, "__module__", None) or ""
+    name = getattr(primitive, "__qualname__", None) or getattr(primitive, "__name__", None)
+    if name is None:
+        return repr(primitive)
+    return f"{module}.{name}" if module and module != "builtins" else name
+
+
+def _make_rule(primitive: Any, kind: str, fn: Callable) -> Rule:
+    node, where = _template_node(fn)
+    sig = inspect.signature(fn)
+    params = list(sig.parameters.values())
+    if not params:
+        raise TemplateError(f"template {fn.__name__!r} needs the result as first parameter",
+                            where)
+    stored = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+              and isinstance(n.ctx, gast.Store)}
+    rule = Rule(primitive=primitive, kind=kind, function=fn, node=node,
+                result=params[0].name, signature=sig.replace(parameters=params[1:]),
+                location=where, locals=stored - {p.name for p in params})
+    _check(rule)
+    return rule
+
+
+def adjoint(primitive: Any) -> Callable[[Callable], Callable]:
+    """Register the decorated template as the reverse-mode rule of ``primitive``."""
+
+    def register(fn: Callable) -> Callable:
+        ADJOINTS[_key(primitive)] = _make_rule(primitive, "adjoint", fn)
+        return fn
+
+    return register
+
+
+def tangent(primitive: Any) -> Callable[[Callable], Callable]:
+    """Register the decorated template as the forward-mode rule of ``primitive``."""
+
+    def register(fn: Callable) -> Callable:
+        TANGENTS[_key(primitive)] = _make_rule(primitive, "tangent", fn)
+        return fn
+
+    return register
+
+
+def non_differentiable(*primitives: Any) -> Any:
+    """Mark functions whose results carry no derivative (``len``, ``np.argmax``, ...).
+
+    Usable as a decorator on the user's own function, or called with several functions.
+    """
+    for primitive in primitives:
+        NON_DIFFERENTIABLE.add(_key(primitive))
+    return primitives[0] if len(primitives) == 1 else None
+
+
+def adjoint_rule(primitive: Any) -> Rule | None:
+    return ADJOINTS.get(_key(primitive))
+
+
+def tangent_rule(primitive: Any) -> Rule | None:
+    return TANGENTS.get(_key(primitive))
+
+
+def is_non_differentiable(primitive: Any) -> bool:
+    return _key(primitive) in NON_DIFFERENTIABLE
+
+
+def is_primitive(primitive: Any) -> bool:
+    """Known to tangentlike: it has a rule, or is marked non-differentiable."""
+    key = _key(primitive)
+    return key in ADJOINTS or key in TANGENTS or key in NON_DIFFERENTIABLE
+
+
+def describe(primitive: Any) -> str:
+    """A readable name for a primitive, for error messages."""
+    return _describe(primitive)
+
+
+OPERATORS = {
+    gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+    gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
+    gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod, gast.USub: operator.neg,
+    gast.UAdd: operator.pos, gast.Not: operator.not_, gast.Invert: operator.invert,
+    gast.LShift: operator.lshift, gast.RShift: operator.rshift, gast.BitOr: operator.or_,
+    gast.BitAnd: operator.and_, gast.BitXor: operator.xor,
+}

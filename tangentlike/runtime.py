@@ -1,0 +1,167 @@
+"""The few helpers generated code calls.  Kept small and fast: each is what a careful person
+would write inline, with a fast path for the common case."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_BASIC_INDEX_TYPES = (int, np.integer, slice, type(None), type(Ellipsis))
+
+
+def _is_float_like(x: Any) -> bool:
+    return isinstance(x, (float, int)) and not isinstance(x, bool)
+
+
+def zeros_like(x: Any) -> Any:
+    """A zero derivative shaped like ``x``: 0.0 for Python numbers, arrays of zeros for
+    arrays (floating point even for integer ``x``), and the same structure for containers."""
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape, x.dtype if x.dtype.kind in "fc" else float)
+    if isinstance(x, np.generic):
+        return x.dtype.type(0) if x.dtype.kind in "fc" else 0.0
+    if isinstance(x, tuple):
+        return tuple(zeros_like(v) for v in x)
+    if isinstance(x, list):
+        return [zeros_like(v) for v in x]
+    if isinstance(x, dict):
+        return {k: zeros_like(v) for k, v in x.items()}
+    return 0.0
+
+
+def add_grad(a: Any, b: Any) -> Any:
+    """``a + b`` for derivatives, element by element for tuples, lists and dicts."""
+    if isinstance(a, (tuple, list)):
+        return type(a)(add_grad(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return {k: add_grad(a[k], b[k]) for k in a}
+    return a + b
+
+
+def unbroadcast(g: Any, x: Any) -> Any:
+    """Sum ``g`` over the axes that broadcasting added or stretched, to the shape of ``x``."""
+    shape = np.shape(x)
+    if np.shape(g) == shape:
+        return g
+    if not shape:
+        return np.sum(g) if _is_float_like(x) else np.asarray(np.sum(g)).reshape(shape)
+    g = np.asarray(g)
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g
+
+
+def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Spread the derivative of a reduction of ``x`` (``np.sum(x, axis)``) back over ``x``."""
+    shape = np.shape(x)
+    if axis is None:
+        return np.full(shape, g, dtype=np.result_type(g, x)) if shape else _scalar(g, x)
+    if not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
+    return np.broadcast_to(g, shape).copy()
+
+
+def _scalar(g: Any, x: Any) -> Any:
+    if _is_float_like(x):
+        return g
+    return np.asarray(g, dtype=np.result_type(g, x)).reshape(np.shape(x))
+
+
+def unindex(g: Any, x: Any, index: Any) -> Any:
+    """The derivative of ``x[index]`` spread back over ``x`` (zeros elsewhere)."""
+    if isinstance(x, (tuple, list)):
+        out = zeros_like(x)
+        out = list(out)
+        out[index] = add_grad(out[index], g)
+        return type(x)(out)
+    out = np.zeros(np.shape(x), np.result_type(g, x, 0.0))
+    parts = index if isinstance(index, tuple) else (index,)
+    if all(isinstance(p, _BASIC_INDEX_TYPES) for p in parts):
+        out[index] = g  # basic indexing never repeats an element
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """The derivative of ``y = np.max(x, axis)`` (or min): shared equally among ties."""
+    if axis is not None and not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        axes = tuple(a % np.ndim(x) for a in axes)
+        g = np.expand_dims(g, axes)
+        y = np.expand_dims(y, axes)
+    hit = x == y
+    return g * hit / np.sum(hit, axis=axis, keepdims=True)
+
+
+def seed(init_grad: Any, y: Any) -> Any:
+    """Check the output seed against the output (``check_dims``) and return it."""
+    if isinstance(y, tuple):
+        if not isinstance(init_grad, tuple) or len(init_grad) != len(y):
+            raise ValueError(
+                f"the function returns a tuple of {len(y)} values: pass init_grad as a tuple "
+                f"of {len(y)} seeds (one per output)"
+            )
+        return tuple(seed(s, v) for s, v in zip(init_grad, y))
+    if np.shape(init_grad) != np.shape(y):
+        if np.ndim(init_grad) == 0 and np.ndim(y) > 0:
+            raise ValueError(
+                f"the function's output has shape {np.shape(y)}: the gradient of a non-scalar "
+                "output needs a seed of the same shape, passed as init_grad (a vector-Jacobian "
+                "product), or reduce the output to a scalar"
+            )
+        raise ValueError(f"init_grad has shape {np.shape(init_grad)}, "
+                         f"but the output has shape {np.shape(y)}")
+    return init_grad
+
+
+def matmul_adjoint_a(g: Any, a: Any, b: Any) -> Any:
+    """d(a @ b)/da applied to the output adjoint ``g``."""
+    b = np.asarray(b)
+    if b.ndim == 1:
+        return unbroadcast(np.multiply.outer(g, b) if np.ndim(a) > 1 else g * b, a)
+    if np.ndim(a) == 1:
+        return unbroadcast(np.matmul(b, np.expand_dims(g, -1))[..., 0], a)
+    return unbroadcast(np.matmul(g, np.swapaxes(b, -1, -2)), a)
+
+
+def matmul_adjoint_b(g: Any, a: Any, b: Any) -> Any:
+    """d(a @ b)/db applied to the output adjoint ``g``."""
+    a = np.asarray(a)
+    if a.ndim == 1:
+        if np.ndim(b) == 1:
+            return g * a
+        return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(g, -2), b)
+    if np.ndim(b) == 1:
+        return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), np.expand_dims(g, -1))[..., 0], b)
+    return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
+
+
+def dot_adjoint_a(g: Any, a: Any, b: Any) -> Any:
+    """d np.dot(a, b)/da applied to ``g`` (np.dot contracts a's last axis with b's
+    second-to-last, or its only axis)."""
+    a_ndim, b = np.ndim(a), np.asarray(b)
+    if a_ndim == 0 or b.ndim == 0:
+        return unbroadcast(np.sum(g * b) if a_ndim == 0 else g * b, a)
+    b_axes = list(range(b.ndim))
+    contract = b.ndim - 2 if b.ndim > 1 else 0
+    kept = [i for i in b_axes if i != contract]
+    g_axes = list(range(a_ndim - 1, a_ndim - 1 + len(kept)))
+    return np.tensordot(g, b, axes=(g_axes, kept))
+
+
+def dot_adjoint_b(g: Any, a: Any, b: Any) -> Any:
+    """d np.dot(a, b)/db applied to ``g``."""
+    a, b_ndim = np.asarray(a), np.ndim(b)
+    if a.ndim == 0 or b_ndim == 0:
+        return unbroadcast(np.sum(g * a) if b_ndim == 0 else g * a, b)
+    lead = list(range(a.ndim - 1))
+    out = np.tensordot(a, g, axes=(lead, lead))  # (n, *b_without_contracted)
+    if b_ndim == 1:
+        return out
+    return np.moveaxis(out, 0, b_ndim - 2)

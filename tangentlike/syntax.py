@@ -1,0 +1,136 @@
+"""Small constructors and queries on gast trees, shared by every pass."""
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import gast
+
+
+def load(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def store(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+def param(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Param(), annotation=None, type_comment=None)
+
+
+def const(value: Any) -> gast.Constant:
+    return gast.Constant(value=value, kind=None)
+
+
+def assign(target: gast.expr | str, value: gast.expr) -> gast.Assign:
+    if isinstance(target, str):
+        target = store(target)
+    return gast.Assign(targets=[target], value=value, type_comment=None)
+
+
+def call(func: gast.expr | str, args: Iterable[gast.expr] = (), keywords=()) -> gast.Call:
+    if isinstance(func, str):
+        func = parse_expr(func)
+    return gast.Call(func=func, args=list(args), keywords=list(keywords))
+
+
+def tuple_of(elts: Iterable[gast.expr], ctx: gast.expr_context | None = None) -> gast.Tuple:
+    return gast.Tuple(elts=list(elts), ctx=ctx or gast.Load())
+
+
+def parse_expr(source: str) -> gast.expr:
+    return gast.parse(source, mode="eval").body
+
+
+def parse_stmts(source: str) -> list[gast.stmt]:
+    return gast.parse(source).body
+
+
+def clone(node: Any) -> Any:
+    """A deep copy that keeps annotations."""
+    return copy.deepcopy(node)
+
+
+def walk_names(node: gast.AST) -> Iterator[gast.Name]:
+    for sub in gast.walk(node):
+        if isinstance(sub, gast.Name):
+            yield sub
+
+
+def loaded_names(node: gast.AST) -> set[str]:
+    """Names read anywhere in ``node``."""
+    return {n.id for n in walk_names(node) if isinstance(n.ctx, gast.Load)}
+
+
+def stored_names(node: gast.AST) -> set[str]:
+    """Names bound anywhere in ``node`` (assignment targets, loop variables, parameters)."""
+    return {n.id for n in walk_names(node) if isinstance(n.ctx, (gast.Store, gast.Param))}
+
+
+def all_names(node: gast.AST) -> set[str]:
+    return {n.id for n in walk_names(node)}
+
+
+def is_name(node: Any, name: str | None = None) -> bool:
+    return isinstance(node, gast.Name) and (name is None or node.id == name)
+
+
+def is_atom(node: gast.AST) -> bool:
+    """A name or a literal: what ANF allows as an operand."""
+    return isinstance(node, (gast.Name, gast.Constant))
+
+
+def dotted_name(node: gast.AST) -> str | None:
+    """``np.linalg.norm`` for an attribute chain rooted at a name, else None."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, gast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+class Renamer(gast.NodeTransformer):
+    """Replace names by expressions (a copy of the replacement at each use)."""
+
+    def __init__(self, mapping: dict[str, gast.expr | str]):
+        self.mapping = mapping
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        target = self.mapping.get(node.id)
+        if target is None:
+            return node
+        if isinstance(target, str):
+            return gast.Name(id=target, ctx=node.ctx, annotation=None, type_comment=None)
+        if not isinstance(node.ctx, gast.Load):
+            if isinstance(target, gast.Name):
+                return gast.Name(id=target.id, ctx=node.ctx, annotation=None, type_comment=None)
+            raise ValueError(f"cannot store into the expression substituted for {node.id}")
+        return clone(target)
+
+
+def rename(node: Any, mapping: dict[str, gast.expr | str]) -> Any:
+    """Rename (or substitute) names in ``node`` in place; returns the node."""
+    if not mapping:
+        return node
+    if isinstance(node, list):
+        return [Renamer(mapping).visit(n) for n in node]
+    return Renamer(mapping).visit(node)
+
+
+class Comment(str):
+    """The text of a ``#`` comment line, carried through the passes as a marker statement."""
+
+
+def comment(text: str) -> gast.Expr:
+    """A statement that the emitter prints as ``# text`` (nothing when ``text`` is empty)."""
+    return gast.Expr(value=gast.Constant(value=Comment(text), kind=None))
+
+
+def is_comment(stmt: gast.AST) -> bool:
+    return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant)
+            and isinstance(stmt.value.value, Comment))

@@ -1,0 +1,15 @@
+"""Python builtins that pass derivatives through: ``float`` and ``abs``."""
+import numpy as np
+
+from tangentlike.registry import adjoint, d
+
+
+@adjoint(float)
+def to_float(y, x):
+    # float() changes the type, not the value: the derivative passes through unchanged.
+    d[x] = d[y]
+
+
+@adjoint(abs)
+def absolute(y, x):
+    d[x] = d[y] * np.sign(x)
