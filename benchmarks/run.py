@@ -353,7 +353,11 @@ def print_header(settings_name: str) -> None:
     print(f"  python  : {platform.python_implementation()} {platform.python_version()}")
     print(f"  numpy   : {np.__version__} (BLAS: {blas_desc}; OMP/OPENBLAS/MKL_NUM_THREADS=1)")
     print(f"  autograd: {_version('autograd', autograd) if autograd else 'not available'}")
-    print(f"  tangentlike: {_version('tangentlike', tangentlike) if tangentlike else 'n/a'}")
+    if tangentlike is not None:
+        where = Path(tangentlike.__file__).parent
+        print(f"  tangentlike: {_version('tangentlike', tangentlike)} ({where})")
+    else:
+        print("  tangentlike: unavailable")
     for name, mod, err in (("jax", jax, JAX_ERR), ("torch", torch, TORCH_ERR)):
         print(f"  {name:8}: {_version(name, mod) if mod else f'skipped ({err})'}")
     print(f"  settings: {settings_name}")

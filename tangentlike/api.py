@@ -35,6 +35,11 @@ def _check_inputs(args: tuple, wrt: tuple[int, ...], name: str) -> None:
         if i >= len(args):
             continue
         x = args[i]
+        kind = type(x)
+        if kind is float or kind is int:
+            continue
+        if kind is np.ndarray and x.dtype.kind in "fc":
+            continue
         if isinstance(x, (float, int, np.floating)) and not isinstance(x, bool):
             continue
         if isinstance(x, np.ndarray):
@@ -97,16 +102,18 @@ def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: st
     if motion not in ("joint", "split"):
         raise TangentlikeError(f"motion must be 'joint' or 'split', not {motion!r}")
     func = unwrap(func)
-    options = Options(wrt=resolve_wrt(func, wrt), mode=mode, motion=motion,
-                      optimized=optimized, preserve_result=preserve_result,
-                      check_dims=check_dims,
-                      seed_required=input_derivative is INPUT_DERIVATIVE.Required)
+    request = (tuple(wrt) if isinstance(wrt, (tuple, list)) else wrt, mode, motion, optimized,
+               preserve_result, check_dims, input_derivative)
     per_function = _cache.setdefault(func, {})
-    entry = per_function.get(options)
+    entry = per_function.get(request)
     if entry is None or entry[0] is not func.__code__:
+        options = Options(wrt=resolve_wrt(func, wrt), mode=mode, motion=motion,
+                          optimized=optimized, preserve_result=preserve_result,
+                          check_dims=check_dims,
+                          seed_required=input_derivative is INPUT_DERIVATIVE.Required)
         derivative = compile_derivative(func, options)
         entry = (func.__code__, _make_callable(derivative, options, func.__name__))
-        per_function[options] = entry
+        per_function[request] = entry
     df = entry[1]
     if verbose:
         print(df.source)

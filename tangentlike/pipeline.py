@@ -1,6 +1,7 @@
 """The stages in order: parse, normalize, annotate, differentiate, optimize, emit."""
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,17 @@ def split(joint: gast.FunctionDef, n_params: int, name: str) -> list[gast.Functi
     return [forward, backward]
 
 
+def _import_user_globals(functions: list[gast.FunctionDef], user_globals: dict[str, Any],
+                         namespace: Namespace) -> None:
+    """List the modules the user's code reaches (``np``, ``math``) in the module's imports, so
+    the generated file reads, and runs, on its own."""
+    for fn in functions:
+        local = syntax.stored_names(fn)
+        for name in sorted(syntax.loaded_names(fn) - local):
+            if name in user_globals and isinstance(user_globals[name], types.ModuleType):
+                namespace.name_for(user_globals[name], name)
+
+
 def _docstring(text: str) -> gast.Expr:
     return gast.Expr(value=syntax.const(text))
 
@@ -121,6 +133,7 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
     what = ", ".join(wrt_names)
     joint.body.insert(0, _docstring(f"Gradient of {parsed.name} with respect to {what}."))
     functions = split(joint, len(params), parsed.name) if is_split else [joint]
+    _import_user_globals(functions, parsed.func.__globals__, namespace)
     where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"
     doc = (f"Derivative of {parsed.name} ({where}) with respect to {what}: reverse mode, "
            f"{options.motion} motion{'' if options.optimized else ', not optimized'}.\n\n"
