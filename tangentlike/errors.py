@@ -66,4 +66,4 @@ class TemplateError(TangentlikeError):
 
 
 class InputError(TangentlikeError):
-    """A call to a generated function got arguments it cannot differentiate (e.g. integer arrays)."""
+    """A generated function got arguments it cannot differentiate (e.g. integer arrays)."""

@@ -76,7 +76,7 @@ def split(joint: gast.FunctionDef, n_params: int, name: str) -> list[gast.Functi
     ret = backward_body[-1]
     *grads, value = ret.value.elts
     ret.value = grads[0] if len(grads) == 1 else syntax.tuple_of(grads)
-    defined = set().union(*(syntax.stored_names(s) for s in forward_body)) if forward_body else set()
+    defined = set().union(set(), *(syntax.stored_names(s) for s in forward_body))
     params = [a.id for a in joint.args.args[:n_params]]
     saved_names = sorted((set().union(*(syntax.loaded_names(s) for s in backward_body))
                           & defined) - set(params))
@@ -131,8 +131,15 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
     if options.optimized:
         optimize(joint, namer.temporaries)
     what = ", ".join(wrt_names)
-    joint.body.insert(0, _docstring(f"Gradient of {parsed.name} with respect to {what}."))
-    functions = split(joint, len(params), parsed.name) if is_split else [joint]
+    if is_split:
+        functions = split(joint, len(params), parsed.name)
+        functions[0].body.insert(0, _docstring(
+            f"Forward sweep of {parsed.name}: its value, and what the backward sweep reads."))
+        functions[1].body.insert(0, _docstring(
+            f"Backward sweep: the gradient of {parsed.name} with respect to {what}."))
+    else:
+        joint.body.insert(0, _docstring(f"Gradient of {parsed.name} with respect to {what}."))
+        functions = [joint]
     _import_user_globals(functions, parsed.func.__globals__, namespace)
     where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"
     doc = (f"Derivative of {parsed.name} ({where}) with respect to {what}: reverse mode, "

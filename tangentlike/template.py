@@ -78,11 +78,10 @@ def _import_line(obj: Any, name: str) -> str | None:
 def value_expression(node: gast.expr) -> gast.expr:
     """An index as a value: ``1:3`` becomes ``slice(1, 3)``, so it can be passed to a helper."""
     if isinstance(node, gast.Slice):
-        parts = [node.lower, node.upper, node.step]
-        while len(parts) > 1 and parts[-1] is None:
-            parts.pop()
-        if parts == [None, None] or (len(parts) == 1 and parts[0] is None):
-            parts = [None]
+        parts = [node.lower, node.upper] + ([node.step] if node.step is not None else [])
+        if parts == [None, None]:
+            parts = [None]  # slice(None) is ':'
+
         return syntax.call(syntax.load("slice"),
                            [syntax.const(None) if p is None else p for p in parts])
     if isinstance(node, gast.Tuple):
@@ -216,12 +215,16 @@ def instantiate(
 def _drop_default_arguments(stmt: gast.stmt, namespace: Namespace) -> None:
     """``unreduce(g, x, None, False)`` reads better as ``unreduce(g, x)``."""
     for call in gast.walk(stmt):
-        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)):
+        if not isinstance(call, gast.Call):
             continue
-        callee = namespace.injected.get(call.func.id)
-        if not isinstance(callee, types.FunctionType):
+        root, *attrs = (syntax.dotted_name(call.func) or "?").split(".")
+        callee = namespace.injected.get(root)
+        for attr in attrs:
+            callee = getattr(callee, attr, None)
+        try:
+            params = list(inspect.signature(callee).parameters.values())
+        except (TypeError, ValueError):
             continue
-        params = list(inspect.signature(callee).parameters.values())
 
         def is_default(param: inspect.Parameter, node: gast.expr) -> bool:
             return (isinstance(node, gast.Constant) and param.default is not param.empty
