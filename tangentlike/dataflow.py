@@ -95,3 +95,47 @@ def use_counts(node: gast.AST) -> dict[str, int]:
         if isinstance(name.ctx, gast.Load):
             counts[name.id] = counts.get(name.id, 0) + 1
     return counts
+
+
+Definitions = dict[str, frozenset[int]]  # name -> ids of the statements that may have bound it
+
+
+def _merge(a: Definitions, b: Definitions) -> Definitions:
+    return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
+
+
+def reaching_definitions(fn: gast.FunctionDef) -> dict[int, Definitions]:
+    """For each statement (by ``id``), the definitions that may reach its entry.
+
+    Parameters are defined by the ``FunctionDef`` itself (``id(fn)``).
+    """
+    entry: Definitions = {a.id: frozenset({id(fn)})
+                          for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    result: dict[int, Definitions] = {}
+    _reach(fn.body, entry, result)
+    return result
+
+
+def _reach(body: list[gast.stmt], state: Definitions, result: dict[int, Definitions]) -> Definitions:
+    for stmt in body:
+        result[id(stmt)] = _merge(result.get(id(stmt), {}), state)
+        if isinstance(stmt, gast.If):
+            state = _merge(_reach(stmt.body, state, result), _reach(stmt.orelse, state, result))
+        elif isinstance(stmt, (gast.For, gast.While)):
+            loop_state = state
+            while True:  # the body may run again with its own definitions
+                header = {**loop_state, **{n: frozenset({id(stmt)}) for n in defs(stmt)}}
+                end = _reach(stmt.body, header, result)
+                new = _merge(loop_state, end)
+                if new == loop_state:
+                    break
+                loop_state = new
+            state = _reach(stmt.orelse, loop_state, result)
+        elif isinstance(stmt, gast.With):
+            state = _reach(stmt.body, {**state, **{n: frozenset({id(stmt)})
+                                                   for n in defs(stmt)}}, result)
+        elif isinstance(stmt, gast.Return):
+            state = {}
+        else:
+            state = {**state, **{n: frozenset({id(stmt)}) for n in defs(stmt)}}
+    return state

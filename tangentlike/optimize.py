@@ -192,24 +192,30 @@ def remove_zero_inits(fn: gast.FunctionDef) -> bool:
 
 # -- copy propagation ---------------------------------------------------------------------------
 def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
-    """After ``t = b`` with ``t`` a temporary, read ``b`` wherever ``t`` was read, as long as
-    neither is bound again (names the user can recognise are kept)."""
-    counts = dataflow.definition_counts(fn)
-    for block in _blocks(fn.body):
-        for i, stmt in enumerate(block):
-            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-                    and isinstance(stmt.value, gast.Name)):
+    """After ``t = b`` with ``t`` a temporary, read ``b`` wherever ``t`` was read, where
+    reaching definitions show that the copy, and the same ``b``, reach the use (names the user
+    can recognise are kept)."""
+    reaching = dataflow.reaching_definitions(fn)
+    statements = list(_all_statements(fn.body))
+    changed = False
+    for copy in statements:
+        if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
+                and isinstance(copy.value, gast.Name)):
+            continue
+        a, b = copy.targets[0].id, copy.value.id
+        if a not in temporaries or a == b:
+            continue
+        b_at_copy = reaching[id(copy)].get(b)
+        for stmt in statements:
+            seen = reaching.get(id(stmt), {})
+            if (stmt is copy or a not in dataflow.uses(stmt) or a in dataflow.defs(stmt)
+                    or seen.get(a) != frozenset({id(copy)}) or seen.get(b) != b_at_copy):
                 continue
-            a, b = stmt.targets[0].id, stmt.value.id
-            if a not in temporaries or counts.get(a, 0) != 1 or counts.get(b, 0) > 1:
-                continue
-            rest = block[i + 1:]
-            if any(b in dataflow.defs(s) for s in _all_statements(rest)):
-                continue
-            del block[i]
-            block[i:] = syntax.rename(rest, {a: b})
-            return True
-    return False
+            if isinstance(stmt, dataflow.COMPOUND):
+                continue  # the header's names only; keep it simple
+            syntax.rename(stmt, {a: b})
+            changed = True
+    return changed
 
 
 # -- inlining of single-use temporaries ---------------------------------------------------------

@@ -1,0 +1,115 @@
+"""Each stage on its own: normalize, annotate (activity), dataflow, optimize, emit."""
+import textwrap
+
+import gast
+import numpy as np
+
+from tangentlike import annotate, dataflow, emit, syntax
+from tangentlike.naming import Namer
+from tangentlike.normalize import normalize
+from tangentlike.optimize import optimize
+from tangentlike.parsing import parse_function
+
+
+def _normalized(func):
+    parsed = parse_function(func)
+    namer = Namer(syntax.all_names(parsed.node))
+    return parsed, normalize(parsed, namer), namer
+
+
+def nested(x, y):
+    z = np.sin(x * y) + x
+    return z
+
+
+def rebinding(x):
+    x = x * 2.0
+    x += np.tanh(x)
+    a, b = x, 3.0
+    return a * b
+
+
+def shapes(x, w):
+    n = len(x)
+    s = x.shape
+    unused = np.exp(w)
+    return np.sum(x) * n / s[0]
+
+
+def _source(fn):
+    return emit.to_source(fn)
+
+
+def test_normalize_gives_one_primitive_per_statement():
+    _, fn, _ = _normalized(nested)
+    assert _source(fn).splitlines()[1:] == [
+        "    t1 = x * y",
+        "    t2 = np.sin(t1)",
+        "    z = t2 + x",
+        "    return z",
+    ]
+
+
+def test_normalize_versions_rebound_names_and_desugars():
+    _, fn, _ = _normalized(rebinding)
+    text = _source(fn)
+    assert "x_1 = x * 2.0" in text
+    assert "x_2 = x_1 + t" in text  # augmented assignment is a new value
+    assert "a = x_2" in text and "b = 3.0" in text
+
+
+def test_every_normalized_statement_remembers_the_users_line():
+    parsed, fn, _ = _normalized(rebinding)
+    from tangentlike import anno
+
+    lines = {anno.info(s).origin.lineno for s in fn.body}
+    first = parsed.node.lineno
+    assert lines == {first + 1, first + 2, first + 3, first + 4}
+
+
+def test_activity_excludes_shapes_and_values_the_output_ignores():
+    parsed, fn, _ = _normalized(shapes)
+    act = annotate.activity(fn, ["x", "w"], parsed)
+    assert "x" in act.active
+    assert "n" not in act.active and "s" not in act.active
+    assert "unused" not in act.active and "w" not in act.active  # varied but not useful
+    assert "unused" in act.varied
+
+
+def test_liveness_and_reaching_definitions():
+    fn = gast.parse(textwrap.dedent("""
+        def f(x):
+            a = x + 1
+            b = a * 2
+            if b > 0:
+                a = b
+            return a
+    """)).body[0]
+    live = dataflow.live_after_each(fn.body, set())
+    assert live[0] == {"a"} and live[1] == {"a", "b"}
+    reach = dataflow.reaching_definitions(fn)
+    ret = fn.body[-1]
+    assert reach[id(ret)]["a"] == {id(fn.body[0]), id(fn.body[2].body[0])}
+    assert reach[id(fn.body[0])]["x"] == {id(fn)}
+
+
+def test_optimizer_folds_propagates_and_removes_dead_code():
+    fn = gast.parse(textwrap.dedent("""
+        def f(x, g):
+            t1 = g
+            t2 = t1 * (2 - 1)
+            unused = t2 + 0
+            return t2 * x
+    """)).body[0]
+    from tangentlike import anno
+
+    for stmt in fn.body:
+        anno.info(stmt).generated = True
+    optimize(fn, {"t1", "t2", "unused"})
+    assert _source(fn).splitlines()[1:] == ["    return g * x"]
+
+
+def test_emit_prints_comment_markers():
+    fn = gast.parse("def f(x):\n    return x\n").body[0]
+    fn.body.insert(0, syntax.comment("Grad of: y = x"))
+    assert "    # Grad of: y = x" in _source(fn)
