@@ -116,7 +116,8 @@ def reaching_definitions(fn: gast.FunctionDef) -> dict[int, Definitions]:
     return result
 
 
-def _reach(body: list[gast.stmt], state: Definitions, result: dict[int, Definitions]) -> Definitions:
+def _reach(body: list[gast.stmt], state: Definitions,
+           result: dict[int, Definitions]) -> Definitions:
     for stmt in body:
         result[id(stmt)] = _merge(result.get(id(stmt), {}), state)
         if isinstance(stmt, gast.If):

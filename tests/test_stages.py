@@ -32,7 +32,7 @@ def rebinding(x):
 def shapes(x, w):
     n = len(x)
     s = x.shape
-    unused = np.exp(w)
+    unused = np.exp(w)  # noqa: F841  (varied, never useful)
     return np.sum(x) * n / s[0]
 
 
