@@ -124,6 +124,24 @@ def _describe_import_error(exc: BaseException, path: str) -> str:
     return _one_line(text)
 
 
+def _module_name(path: str) -> str:
+    """The file's own name (``model`` for model.py) when no other module has or would get it,
+    so that messages read ``model.helper``; else a unique ``_tangentlike_cli_model_<n>``."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if stem.isidentifier() and stem not in sys.modules:
+        try:
+            spec = importlib.util.find_spec(stem)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or (spec.origin and os.path.abspath(spec.origin) == path):
+            return stem
+    safe = re.sub(r"\W", "_", stem) or "module"
+    name = f"_tangentlike_cli_{safe}_{next(_module_ids)}"
+    while name in sys.modules:
+        name = f"_tangentlike_cli_{safe}_{next(_module_ids)}"
+    return name
+
+
 def load_module(path: str) -> types.ModuleType:
     """Import the file at ``path`` as a new module registered under a unique name."""
     if not os.path.exists(path):
@@ -131,8 +149,7 @@ def load_module(path: str) -> types.ModuleType:
     if os.path.isdir(path):
         raise CommandError(f"{path} is a directory, not a Python file")
     path = os.path.abspath(path)
-    stem = re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0]) or "module"
-    name = f"_tangentlike_cli_{stem}_{next(_module_ids)}"
+    name = _module_name(path)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise CommandError(f"cannot import {path}: not a Python source file (.py)")
@@ -163,7 +180,9 @@ def find_function(module: types.ModuleType, name: str, path: str) -> Callable:
                            and not n.startswith("_"))
         known = f"; it defines {', '.join(functions)}" if functions else ""
         raise CommandError(f"{path} has no function named {name!r}{known}")
-    if isinstance(obj, type) or not callable(obj):
+    if isinstance(obj, type):
+        raise CommandError(f"{name!r} in {path} is a class, not a function")
+    if not callable(obj):
         raise CommandError(
             f"{name!r} in {path} is {_a(type(obj).__name__)}, not a function")
     return obj

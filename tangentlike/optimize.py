@@ -96,6 +96,14 @@ class FoldConstants(gast.NodeTransformer):
                 return syntax.const(bool(fn(left, right)))
         return node
 
+    def visit_BoolOp(self, node: gast.BoolOp) -> gast.expr:
+        self.generic_visit(node)
+        if all(isinstance(v, gast.Constant) for v in node.values):
+            values = [v.value for v in node.values]
+            result = any(values) if isinstance(node.op, gast.Or) else all(values)
+            return syntax.const(bool(result))
+        return node
+
     def visit_IfExp(self, node: gast.IfExp) -> gast.expr:
         self.generic_visit(node)
         if isinstance(node.test, gast.Constant):

@@ -110,9 +110,17 @@ class ReverseAD:
         rule = registry.adjoint_rule(op.key)
         body = instantiate(rule, syntax.load(target.id), op.args, op.keywords, self.adjoint,
                            self.namer, self.namespace, self.parsed.location(stmt))
+        return self.accumulate_contributions(body)
+
+    def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:
+        """Template statements ``bx = e`` marked as contributions become ``bx = bx + e``."""
         out = []
         for s in body:
-            if anno.info(s).contribution:
+            if isinstance(s, gast.If):
+                s.body = self.accumulate_contributions(s.body)
+                s.orelse = self.accumulate_contributions(s.orelse)
+                out.append(s)
+            elif anno.info(s).contribution:
                 (name,) = [k for k, v in self.adjoints.items() if v == s.targets[0].id]
                 out.append(self.accumulate(name, s.value))
             else:

@@ -98,7 +98,29 @@ def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool =
         g = np.expand_dims(g, axes)
         y = np.expand_dims(y, axes)
     hit = x == y
-    return g * hit / np.sum(hit, axis=axis, keepdims=True)
+    share = hit / np.sum(hit, axis=axis, keepdims=True)
+    return g * share.astype(_float_dtype(x), copy=False)
+
+
+def _float_dtype(x: Any) -> np.dtype:
+    """The floating point type derivatives of ``x`` have (float32 stays float32)."""
+    dtype = np.result_type(x)
+    return dtype if dtype.kind in "fc" else np.dtype(float)
+
+
+def tie_share(x: Any, z: Any, other: Any) -> Any:
+    """For ``z = np.maximum(x, other)`` (or minimum): 1 where ``x`` was chosen, 1/2 at ties
+    (the derivative is shared equally, as in autograd), 0 elsewhere."""
+    share = (x == z) / (1.0 + (x == other))
+    return share.astype(_float_dtype(z), copy=False) if isinstance(share, np.ndarray) else share
+
+
+def inverse_permutation(axes: Any, ndim: int) -> Any:
+    """The axes that undo ``np.transpose(x, axes)`` (negative axes and the method's
+    ``x.transpose((1, 0))`` form included)."""
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = axes[0]
+    return tuple(np.argsort([a % ndim for a in axes]))
 
 
 def seed(init_grad: Any, y: Any) -> Any:

@@ -13,6 +13,7 @@ import gast
 from tangentlike import anno, syntax
 from tangentlike.errors import Location, TemplateError
 from tangentlike.naming import Namer
+from tangentlike.optimize import FoldConstants
 from tangentlike.registry import Rule
 
 LITERAL_TYPES = (type(None), bool, int, float, complex, str)
@@ -129,6 +130,7 @@ class _Substitute(gast.NodeTransformer):
 
 
 def _written_derivatives(stmt: gast.stmt) -> list[str]:
+    """The parameters whose derivative ``stmt`` writes (``d[x] = ...``)."""
     targets = stmt.targets if isinstance(stmt, gast.Assign) else []
     return [t.slice.id for t in targets
             if isinstance(t, gast.Subscript) and syntax.is_name(t.value, "d")]
@@ -176,15 +178,27 @@ def instantiate(
 
     body = [s for s in rule.node.body
             if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
-    kept = []
-    for stmt in body:
-        written = _written_derivatives(stmt)
-        if written and not all(active(p) for p in written):
-            continue
-        stmt = syntax.clone(stmt)
-        if written and any(p != rule.result for p in written):
-            anno.info(stmt).contribution = True
-        kept.append(stmt)
+
+    def select(statements: list[gast.stmt]) -> list[gast.stmt]:
+        """Copies of the statements that write only derivatives that exist here."""
+        out = []
+        for stmt in statements:
+            if isinstance(stmt, gast.If):
+                branch = syntax.clone(stmt)
+                branch.body = select(stmt.body) or [gast.Pass()]
+                branch.orelse = select(stmt.orelse)
+                out.append(branch)
+                continue
+            written = _written_derivatives(stmt)
+            if written and not all(active(p) for p in written):
+                continue
+            stmt = syntax.clone(stmt)
+            if written and any(p != rule.result for p in written):
+                anno.info(stmt).contribution = True
+            out.append(stmt)
+        return out
+
+    kept = select(body)
 
     # Template-local names get fresh names; globals are reached through the namespace.
     local_names = {name: namer.fresh(name) for name in sorted(rule.locals)
@@ -202,14 +216,31 @@ def instantiate(
                                     "is not defined", rule.location)
     renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
     substitute = _Substitute(params, derivative, rule, where)
-    out = []
-    for stmt in kept:
-        stmt = syntax.rename(stmt, renames)
-        out.append(substitute.visit(stmt))
+    out = [substitute.visit(syntax.rename(stmt, renames)) for stmt in kept]
+    out = resolve_static_branches(out)
     for stmt in out:
-        anno.info(stmt).generated = True
+        for sub in gast.walk(stmt):
+            if isinstance(sub, gast.stmt):
+                anno.info(sub).generated = True
         _drop_default_arguments(stmt, namespace)
     return out
+
+
+def resolve_static_branches(statements: list[gast.stmt]) -> list[gast.stmt]:
+    """Fold constants, and replace an ``if`` whose test became a constant by its branch
+    (``if axes is None:`` with ``axes`` bound to a literal)."""
+    out = []
+    for stmt in statements:
+        FoldConstants(algebra=False).visit(stmt)
+        if isinstance(stmt, gast.If):
+            if isinstance(stmt.test, gast.Constant):
+                out += resolve_static_branches(stmt.body if stmt.test.value else stmt.orelse)
+                continue
+            stmt.body = resolve_static_branches(stmt.body) or [gast.Pass()]
+            stmt.orelse = resolve_static_branches(stmt.orelse)
+        if not isinstance(stmt, gast.Pass) or not out:
+            out.append(stmt)
+    return [s for s in out if not isinstance(s, gast.Pass)] or out
 
 
 def _drop_default_arguments(stmt: gast.stmt, namespace: Namespace) -> None:

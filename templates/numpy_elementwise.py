@@ -2,7 +2,7 @@
 import numpy as np
 
 from tangentlike.registry import adjoint, d
-from tangentlike.runtime import unbroadcast
+from tangentlike.runtime import tie_share, unbroadcast
 
 
 @adjoint(np.sin)
@@ -57,12 +57,11 @@ def negative(y, x):
 
 @adjoint(np.maximum)
 def maximum(z, x1, x2):
-    # Ties share the derivative equally, as in autograd.
-    d[x1] = unbroadcast(d[z] * (x1 == z) / (1.0 + (x1 == x2)), x1)
-    d[x2] = unbroadcast(d[z] * (x2 == z) / (1.0 + (x1 == x2)), x2)
+    d[x1] = unbroadcast(d[z] * tie_share(x1, z, x2), x1)
+    d[x2] = unbroadcast(d[z] * tie_share(x2, z, x1), x2)
 
 
 @adjoint(np.minimum)
 def minimum(z, x1, x2):
-    d[x1] = unbroadcast(d[z] * (x1 == z) / (1.0 + (x1 == x2)), x1)
-    d[x2] = unbroadcast(d[z] * (x2 == z) / (1.0 + (x1 == x2)), x2)
+    d[x1] = unbroadcast(d[z] * tie_share(x1, z, x2), x1)
+    d[x2] = unbroadcast(d[z] * tie_share(x2, z, x1), x2)

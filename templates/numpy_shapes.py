@@ -2,6 +2,7 @@
 import numpy as np
 
 from tangentlike.registry import adjoint, d
+from tangentlike.runtime import inverse_permutation
 
 
 @adjoint(np.reshape)
@@ -16,9 +17,15 @@ def reshape_method(y, a, *shape, order="C"):
 
 @adjoint(np.transpose)
 def transpose(y, a, axes=None):
-    d[a] = np.transpose(d[y]) if axes is None else np.transpose(d[y], np.argsort(axes))
+    if axes is None:
+        d[a] = np.transpose(d[y])
+    else:
+        d[a] = np.transpose(d[y], inverse_permutation(axes, np.ndim(a)))
 
 
 @adjoint(np.ndarray.transpose)
 def transpose_method(y, a, *axes):
-    d[a] = np.transpose(d[y]) if axes == () else np.transpose(d[y], np.argsort(axes))
+    if axes == () or axes == (None,):
+        d[a] = np.transpose(d[y])
+    else:
+        d[a] = np.transpose(d[y], inverse_permutation(axes, np.ndim(a)))

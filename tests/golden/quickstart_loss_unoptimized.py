@@ -23,7 +23,7 @@ def dloss_dW(W, x, y, init_grad=1.0):
 
     # Grad of: return np.sum((h - y) ** 2)
     bt3 = bt3 + unreduce(bloss, t3)
-    bt2 = bt2 + unbroadcast(bt3 * 2 * t2 ** (2 - 1), t2)
+    bt2 = bt2 + unbroadcast(bt3 * 2 * t2 ** 1, t2)
     bh = bh + unbroadcast(bt2, h)
 
     # Grad of: h = np.tanh(W @ x)
