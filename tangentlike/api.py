@@ -30,11 +30,15 @@ def clear_cache() -> None:
     _cache.clear()
 
 
-def _check_inputs(args: tuple, wrt: tuple[int, ...], name: str) -> None:
+def _check_inputs(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[str],
+                  name: str) -> None:
     for i in wrt:
-        if i >= len(args):
+        if i < len(args):
+            x = args[i]
+        elif params[i] in kwargs:
+            x = kwargs[params[i]]
+        else:
             continue
-        x = args[i]
         kind = type(x)
         if kind is float or kind is int:
             continue
@@ -59,25 +63,26 @@ def _check_inputs(args: tuple, wrt: tuple[int, ...], name: str) -> None:
 
 def _make_callable(derivative: Derivative, options: Options, name: str) -> Callable:
     wrt = options.wrt
-    n_params = len(derivative.parameters)
+    params = derivative.parameters
+    n_params = len(params)
     if derivative.backward is None:
         joint = derivative.function
 
         @functools.wraps(joint)
         def df(*args: Any, **kwargs: Any) -> Any:
-            _check_inputs(args, wrt, name)
+            _check_inputs(args, kwargs, wrt, params, name)
             return joint(*args, **kwargs)
     else:
         forward, backward = derivative.function, derivative.backward
 
         def df(*args: Any, **kwargs: Any) -> Any:
-            _check_inputs(args, wrt, name)
+            _check_inputs(args, kwargs, wrt, params, name)
             primal, seed = args[:n_params], args[n_params:]
-            value, saved = forward(*primal)
+            primal_kwargs = {k: v for k, v in kwargs.items() if k != "init_grad"}
+            value, saved = forward(*primal, **primal_kwargs)
             grads = backward(saved, *primal, *seed, **kwargs)
             if options.preserve_result:
-                return (*grads, value) if isinstance(grads, tuple) and len(wrt) > 1 \
-                    else (grads, value)
+                return (*grads, value) if len(wrt) > 1 else (grads, value)
             return grads
 
         functools.update_wrapper(df, backward)

@@ -108,6 +108,19 @@ def _import_user_globals(functions: list[gast.FunctionDef], user_globals: dict[s
                 namespace.name_for(user_globals[name], name)
 
 
+SEED = "init_grad"
+
+
+def _free_seed_name(parsed: ParsedFunction, namer: Namer) -> None:
+    """The seed parameter is always called ``init_grad`` (``df(x, init_grad=v)``): a local
+    variable of the user's with that name is renamed in the generated code."""
+    node = parsed.node
+    params = {a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
+    if SEED in syntax.stored_names(node) - params:
+        syntax.rename(node.body, {SEED: namer.fresh(SEED)})
+        namer.used.discard(SEED)
+
+
 def _docstring(text: str) -> gast.Expr:
     return gast.Expr(value=syntax.const(text))
 
@@ -118,6 +131,7 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
     params = parameter_names(parsed.node)
     wrt = _wrt_indices(options.wrt, params, parsed)
     namer = Namer(syntax.all_names(parsed.node) | {"saved"})
+    _free_seed_name(parsed, namer)
     fn = normalize(parsed, namer)
     wrt_names = [params[i] for i in wrt]
     activity = annotate.activity(fn, wrt_names, parsed)

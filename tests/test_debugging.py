@@ -1,0 +1,188 @@
+"""Generated code is ordinary Python in a real file: inspect, tracebacks and pdb all see it."""
+from __future__ import annotations
+
+import inspect
+import re
+import subprocess
+import sys
+import textwrap
+import traceback
+from pathlib import Path
+
+import numpy as np
+import pytest
+from api_fixtures import debug_target, models, registered
+
+import tangentlike
+
+X = np.array([0.5, -1.0, 2.0])
+W = np.full((2, 3), 0.25)
+
+
+def _line_of(source: str, prefix: str) -> int:
+    """1-based number of the first line of ``source`` that starts (after indent) with prefix."""
+    for number, line in enumerate(source.splitlines(), 1):
+        if line.strip().startswith(prefix):
+            return number
+    raise AssertionError(f"no line starting with {prefix!r} in:\n{source}")
+
+
+# --- the generated module is a file ---------------------------------------------------------
+
+@pytest.mark.parametrize("motion", ["joint", "split"])
+def test_generated_module_is_a_file_in_the_cache_dir(tangentlike_cache_dir, motion):
+    df = tangentlike.grad(models.layer, wrt=(0, 1), motion=motion)
+    path = Path(df.path)
+    assert path.is_file()
+    assert path.suffix == ".py"
+    assert path.resolve().parent == tangentlike_cache_dir.resolve()
+    assert path.read_text() == df.source
+
+
+def test_generated_file_is_importable_python():
+    df = tangentlike.grad(models.layer)
+    compile(Path(df.path).read_text(), str(df.path), "exec")
+
+
+def test_wrapped_is_the_generated_function():
+    df = tangentlike.grad(models.sin_times_x)
+    inner = df.__wrapped__
+    assert inner.__code__.co_filename == str(df.path)
+    np.testing.assert_allclose(inner(X), df(X), rtol=0)
+
+
+def test_inspect_getsource_returns_the_generated_function():
+    df = tangentlike.grad(models.sin_times_x)
+    text = inspect.getsource(df)
+    assert text.startswith("def d")
+    assert text in df.source
+    assert "sin_times_x" in text.splitlines()[0]
+    assert inspect.getsourcefile(df.__wrapped__) == str(df.path)
+
+
+def test_inspect_getsource_of_split_halves():
+    df = tangentlike.grad(models.sin_times_x, motion="split")
+    forward, backward = inspect.getsource(df.forward), inspect.getsource(df.backward)
+    assert forward.startswith("def ") and forward in df.source
+    assert backward.startswith("def ") and backward in df.source
+    assert forward != backward
+
+
+def test_generated_source_has_grad_of_comments_for_user_lines():
+    df = tangentlike.grad(debug_target.loss, wrt=(1,))
+    assert "# Grad of: h = np.tanh(W @ x)" in df.source
+    assert "# Grad of: return np.sum(h * h)" in df.source
+
+
+# --- tracebacks -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def raising():
+    """api_fixtures.raising, whose adjoint is registered only while this module's tests run."""
+    with registered("api_fixtures.raising") as module:
+        yield module
+
+
+def _frames_in(exc: BaseException, path: Path) -> list[traceback.FrameSummary]:
+    return [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+
+
+def test_traceback_shows_the_generated_file_and_line(raising):
+    df = tangentlike.grad(raising.model)
+    with pytest.raises(raising.AdjointExploded) as info:
+        df(np.array([0.5, 1.0]))
+    frames = _frames_in(info.value, df.path)
+    assert frames, traceback.format_exception(info.value)
+    frame = frames[-1]
+    lines = df.source.splitlines()
+    assert frame.line and frame.line == lines[frame.lineno - 1].strip()
+    assert "explode(" in frame.line  # the line that inlined the user's adjoint
+    assert frame.name.startswith("d")
+    # the user's own code is the next frame
+    tb = traceback.extract_tb(info.value.__traceback__)
+    assert tb[-1].filename == raising.__file__
+    formatted = "".join(traceback.format_exception(info.value))
+    assert str(df.path) in formatted and frame.line in formatted
+
+
+def test_traceback_from_a_bad_seed_points_into_the_generated_code():
+    df = tangentlike.grad(models.vector_out)
+    with pytest.raises(ValueError) as info:
+        df(X, W, np.ones(5))  # a seed of the wrong shape
+    frames = _frames_in(info.value, df.path)
+    assert frames
+    assert "seed(" in frames[-1].line
+    assert frames[-1].line == df.source.splitlines()[frames[-1].lineno - 1].strip()
+
+
+def test_traceback_in_split_motion_names_the_backward_function(raising):
+    df = tangentlike.grad(raising.model, motion="split")
+    with pytest.raises(raising.AdjointExploded) as info:
+        df(np.array([0.5, 1.0]))
+    frames = _frames_in(info.value, df.path)
+    assert frames and frames[-1].name.endswith("_backward")
+    assert frames[-1].line == df.source.splitlines()[frames[-1].lineno - 1].strip()
+
+
+# --- pdb ------------------------------------------------------------------------------------
+
+_PDB_SCRIPT = """
+import pdb
+import numpy as np
+import tangentlike
+from api_fixtures import debug_target
+
+df = tangentlike.grad(debug_target.loss, wrt=(1,))
+print("GENERATED", df.path)
+x = np.array([0.5, -1.0, 2.0])
+W = np.full((2, 3), 0.25)
+result = pdb.runcall({target}, x, W)
+print("RESULT", result.shape)
+"""
+
+
+def _run_pdb(tmp_path: Path, env: dict[str, str], target: str, commands: list[str]) -> str:
+    script = tmp_path / "drive_pdb.py"
+    script.write_text(textwrap.dedent(_PDB_SCRIPT.format(target=target)))
+    done = subprocess.run([sys.executable, str(script)], input="\n".join(commands) + "\n",
+                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_pdb_steps_through_the_generated_function(tmp_path, subprocess_env):
+    df = tangentlike.grad(debug_target.loss, wrt=(1,))
+    out = _run_pdb(tmp_path, subprocess_env, "df.__wrapped__",
+                   ["next", "next", "p h.shape", "p t2 is None", "where", "list", "continue"])
+    assert f"GENERATED {df.path}" in out  # same file: the path depends only on the source
+    name = Path(df.path).name
+    # pdb stops on generated lines and names the generated file
+    assert f"{name}({_line_of(df.source, 'h = np.tanh')})" in out
+    assert "-> h = np.tanh(W @ x)" in out
+    assert "-> t2 = h * h" in out
+    assert "(2,)" in out  # p h.shape
+    assert "False" in out  # p t2 is None
+    # ``list`` shows generated code, including its comments
+    assert "# Grad of: return np.sum(h * h)" in out
+    assert "RESULT (2, 3)" in out
+
+
+def test_pdb_breakpoint_in_the_generated_file(tmp_path, subprocess_env):
+    df = tangentlike.grad(debug_target.loss, wrt=(1,))
+    path = str(df.path)
+    line = _line_of(df.source, "bW = ")
+    out = _run_pdb(tmp_path, subprocess_env, "df",
+                   [f"break {path}:{line}", "continue", "where", "next", "p bW.shape",
+                    "p float(np.sum(bW))", "continue"])
+    name = Path(path).name
+    assert f"Breakpoint 1 at {path}:{line}" in out
+    assert f"{name}({line})" in out
+    assert "-> bW = " in out
+    assert "(2, 3)" in out  # p bW.shape
+    h = np.tanh(W @ X)
+    expected = float(np.sum(np.outer(2.0 * h * (1.0 - h * h), X)))
+    printed = re.search(r"\(Pdb\) (-?\d+\.\d+(?:e-?\d+)?)\n", out)
+    assert printed and float(printed.group(1)) == pytest.approx(expected, rel=1e-12)
+    # ``where`` shows the API wrapper calling the generated function
+    assert "api.py" in out
+    assert "RESULT (2, 3)" in out
