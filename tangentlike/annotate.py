@@ -19,7 +19,7 @@ import gast
 import numpy as np
 
 from tangentlike import anno, registry, syntax
-from tangentlike.errors import NoDerivativeError, UnsupportedSyntaxError
+from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
 from tangentlike.parsing import ParsedFunction
 
 _MISSING = object()
@@ -118,7 +118,7 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
             if kw.arg is None:
                 raise UnsupportedSyntaxError(
                     "tangentlike does not support **kwargs in a call",
-                    parsed.location(stmt), hint="pass each keyword argument by name")
+                    where(stmt, parsed), hint="pass each keyword argument by name")
             keywords[kw.arg] = kw.value
         inputs = _names(args) + _names(list(keywords.values()))
         return Operation("primitive", key, inputs, args, keywords,
@@ -139,6 +139,11 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         return Operation("opaque", differentiable=False)
     return Operation("primitive", key, _names(args), args, {},
                      not registry.is_non_differentiable(key))
+
+
+def where(stmt: gast.stmt, parsed: ParsedFunction) -> Location:
+    """The user's line a normalized statement came from."""
+    return anno.info(stmt).origin or parsed.location(stmt)
 
 
 def targets(stmt: gast.stmt) -> list[str]:
@@ -196,14 +201,14 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) 
         if not anno.info(stmt).active:
             continue
         op = operation(stmt, parsed, local_names)
-        where = parsed.location(stmt)
+        location = where(stmt, parsed)
         if op.kind == "opaque":
             raise UnsupportedSyntaxError(
                 "tangentlike cannot differentiate through a boolean operator (and/or) on a "
-                "differentiated value", where, hint="use np.where or an explicit choice")
+                "differentiated value", location, hint="use np.where or an explicit choice")
         if op.kind != "primitive" or registry.adjoint_rule(op.key) is not None:
             continue
-        raise no_rule_error(op.key, where)
+        raise no_rule_error(op.key, location)
 
 
 def no_rule_error(key: Any, where) -> NoDerivativeError:

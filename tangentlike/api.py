@@ -11,7 +11,7 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.errors import InputError, TangentlikeError
-from tangentlike.parsing import unwrap
+from tangentlike.parsing import parse_function, unwrap
 from tangentlike.pipeline import Derivative, Options, compile_derivative, resolve_wrt
 
 
@@ -107,6 +107,8 @@ def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: st
     if motion not in ("joint", "split"):
         raise TangentlikeError(f"motion must be 'joint' or 'split', not {motion!r}")
     func = unwrap(func)
+    if not hasattr(func, "__code__"):
+        parse_function(func)  # raises SourceUnavailableError for builtins and ufuncs
     request = (tuple(wrt) if isinstance(wrt, (tuple, list)) else wrt, mode, motion, optimized,
                preserve_result, check_dims, input_derivative)
     per_function = _cache.setdefault(func, {})

@@ -228,7 +228,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # a bug in tangentlike: still one line, unless --traceback
         return _fail(f"internal error: {type(err).__name__}: {err} (this is a bug in "
                      "tangentlike; rerun with --traceback and report it)", args)
-    sys.stdout.write(source if source.endswith("\n") else source + "\n")
+    try:
+        sys.stdout.write(source if source.endswith("\n") else source + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `tangentlike f.py:f | head`: the reader stopped early
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return 0
 
 

@@ -52,7 +52,8 @@ def parse_function(func: Callable) -> ParsedFunction:
             "or mark it with tangentlike.non_differentiable",
         )
     filename = code.co_filename
-    here = Location(filename, code.co_firstlineno, "", name)
+    here = Location(filename, code.co_firstlineno,
+                    linecache.getline(filename, code.co_firstlineno).rstrip("\n"), name)
     if name == "<lambda>":
         raise UnsupportedSyntaxError(
             "cannot differentiate a lambda", here, hint="define it with def instead"

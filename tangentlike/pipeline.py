@@ -10,7 +10,7 @@ from typing import Any
 import gast
 
 from tangentlike import annotate, emit, syntax
-from tangentlike.errors import TangentlikeError
+from tangentlike.errors import InputError
 from tangentlike.naming import Namer
 from tangentlike.normalize import normalize
 from tangentlike.optimize import optimize
@@ -49,18 +49,20 @@ def _wrt_indices(wrt: Any, params: list[str], parsed: ParsedFunction) -> tuple[i
     for item in items:
         if isinstance(item, str):
             if item not in params:
-                raise TangentlikeError(
+                raise InputError(
                     f"wrt names {item!r}, which is not a parameter of {parsed.name} "
-                    f"({', '.join(params)})", parsed.location(None))
+                    f"({', '.join(params)})", parsed.location(None),
+                    hint="give indices or names of the function's parameters")
             item = params.index(item)
         if not isinstance(item, int) or not 0 <= item < len(params):
-            raise TangentlikeError(
+            raise InputError(
                 f"wrt={wrt!r}: {parsed.name} has {len(params)} positional parameters "
-                f"({', '.join(params)}); give indices or names of those",
-                parsed.location(None))
+                f"({', '.join(params)})", parsed.location(None),
+                hint="give indices or names of those parameters")
         out.append(item)
     if len(set(out)) != len(out):
-        raise TangentlikeError(f"wrt={wrt!r} names a parameter twice", parsed.location(None))
+        raise InputError(f"wrt={wrt!r} names a parameter twice", parsed.location(None),
+                         hint="list each parameter once")
     return tuple(out)
 
 
@@ -104,8 +106,9 @@ def _import_user_globals(functions: list[gast.FunctionDef], user_globals: dict[s
     for fn in functions:
         local = syntax.stored_names(fn)
         for name in sorted(syntax.loaded_names(fn) - local):
-            if name in user_globals and isinstance(user_globals[name], types.ModuleType):
-                namespace.name_for(user_globals[name], name)
+            value = user_globals.get(name)
+            if isinstance(value, (types.ModuleType, types.FunctionType, type)):
+                namespace.name_for(value, name)
 
 
 SEED = "init_grad"

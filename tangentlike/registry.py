@@ -110,21 +110,24 @@ def _derivative_subscripts(node: gast.AST) -> list[gast.Subscript]:
 def _check(rule: Rule) -> None:
     """Refuse templates whose placeholders do not match their parameters or primitive."""
 
-    def fail(message: str, node: gast.AST | None = None) -> TemplateError:
-        line = rule.location.lineno
-        if node is not None and getattr(node, "lineno", None):
-            line = node.lineno - rule.node.lineno + rule.function.__code__.co_firstlineno
-            line += len(rule.node.decorator_list)
+    def fail(message: str, node: gast.AST | None = None, hint: str = "") -> TemplateError:
+        line = getattr(node, "lineno", None) or rule.node.lineno
+        filename = rule.location.filename
         return TemplateError(
             f"derivative template {rule.function.__name__!r} for {_describe(rule.primitive)}: "
-            f"{message}", Location(rule.location.filename, line, "", rule.function.__name__),
+            f"{message}",
+            Location(filename, line, linecache.getline(filename, line).rstrip("\n"),
+                     rule.function.__name__),
+            hint=hint or "the first parameter is the result, the others the primitive's "
+            "arguments by name; d[x] is the derivative of parameter x",
         )
 
     params = [rule.result, *rule.signature.parameters]
     for sub in _derivative_subscripts(rule.node):
         if not (isinstance(sub.slice, gast.Name) and sub.slice.id in params):
-            raise fail("d[...] must name one of the template's parameters "
-                       f"{', '.join(params)}", sub)
+            named = sub.slice.id if isinstance(sub.slice, gast.Name) else "an expression"
+            raise fail(f"d[...] names {named}, which is not one of the template's "
+                       f"parameters ({', '.join(params)})", sub)
     known = set(params) | rule.locals | {"d"}
     for name in gast.walk(rule.node):
         if (isinstance(name, gast.Name) and isinstance(name.ctx, gast.Load)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import gast
 
 from tangentlike import anno, registry, runtime, syntax
-from tangentlike.annotate import Activity, operation, targets
+from tangentlike.annotate import Activity, operation, targets, where
 from tangentlike.naming import Namer
 from tangentlike.parsing import ParsedFunction
 from tangentlike.template import Namespace, instantiate
@@ -109,7 +109,7 @@ class ReverseAD:
             return [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
         rule = registry.adjoint_rule(op.key)
         body = instantiate(rule, syntax.load(target.id), op.args, op.keywords, self.adjoint,
-                           self.namer, self.namespace, self.parsed.location(stmt))
+                           self.namer, self.namespace, where(stmt, self.parsed))
         return self.accumulate_contributions(body)
 
     def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:

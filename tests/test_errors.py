@@ -1,0 +1,384 @@
+"""Bad input gets a clear error, never a silently wrong derivative.
+
+Each error names the construct, the user's file and line (shown), and says what to do.  The
+functions live in tests/fixtures/; the line of each construct ends with ``# MARK: <name>``.
+Cases where tangentlike falls short are strict xfails: each reason names the faulty code.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tangentlike
+from tangentlike import (
+    InputError,
+    NoDerivativeError,
+    SourceUnavailableError,
+    TangentlikeError,
+    TemplateError,
+    UnsupportedSyntaxError,
+    registry,
+)
+from tangentlike.registry import ADJOINTS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+UNSUPPORTED = FIXTURES / "unsupported.py"
+NO_RULE = FIXTURES / "no_rule.py"
+USER_RULES = FIXTURES / "user_rules.py"
+BAD_TEMPLATE = FIXTURES / "bad_template.py"
+
+
+def import_file(path: Path) -> types.ModuleType:
+    """Import ``path`` under a fresh module name (registered, so ``inspect`` finds it)."""
+    name = f"_test_errors_{path.stem}_{len(sys.modules)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+@functools.cache
+def fixture(path: Path) -> types.ModuleType:
+    """Each fixture module is imported once per session (its rules register once)."""
+    return import_file(path)
+
+
+def marked_line(path: Path, mark: str) -> tuple[int, str]:
+    """The number and text of the line in ``path`` marked ``# MARK: <mark>``."""
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if re.search(rf"# MARK: {re.escape(mark)}(\s|$)", line):
+            return number, line.strip()
+    raise AssertionError(f"no line marked {mark!r} in {path}")
+
+
+def assert_points_at(err: TangentlikeError, path: Path, mark: str) -> None:
+    """``err`` names ``path`` and the marked line's number, and shows that line."""
+    lineno, line = marked_line(path, mark)
+    text = str(err)
+    assert err.location is not None, text
+    assert err.location.filename == str(path), text
+    assert err.location.lineno == lineno, text
+    assert f'File "{path}", line {lineno}' in text
+    assert line in text, f"the line {line!r} is not shown in:\n{text}"
+    assert f"{path}:{lineno}" in err.one_line()
+    assert "\n" not in err.one_line()
+
+
+def assert_has_hint(err: TangentlikeError) -> None:
+    assert err.hint, str(err)
+    assert f"hint: {err.hint}" in str(err)
+    assert err.hint in err.one_line()
+
+
+# -- unsupported syntax inside a differentiated function ------------------------------------
+
+SYNTAX_CASES = [
+    # (function, marked line, words naming the construct)
+    ("uses_try", "try", "try statement"),
+    ("uses_with", "with", "with statement"),
+    ("uses_global", "global", "global statement"),
+    ("generator", "yield", "yield"),
+    ("uses_lambda", "lambda", "lambda"),
+    ("nested_def", "nested-def", "nested function definition"),
+    ("uses_if", "if", "if statement"),
+    ("uses_for", "for", "for loop"),
+    ("uses_while", "while", "while loop"),
+    ("list_comprehension", "listcomp", "list comprehension"),
+    ("subscript_assignment", "subscript-assign", "assignment into a subscript (x[i] = v)"),
+    ("starred_args", "starred", "starred argument"),
+]
+
+
+@pytest.mark.parametrize("name, mark, construct", SYNTAX_CASES,
+                         ids=[case[0] for case in SYNTAX_CASES])
+def test_unsupported_syntax(name, mark, construct):
+    func = getattr(fixture(UNSUPPORTED), name)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        tangentlike.grad(func)
+    err = info.value
+    assert construct in str(err)
+    assert err.location.function == name
+    assert_points_at(err, UNSUPPORTED, mark)
+    assert_has_hint(err)
+
+
+@pytest.mark.parametrize("motion", ["joint", "split"])
+@pytest.mark.parametrize("optimized", [True, False])
+def test_unsupported_syntax_in_every_mode(optimized, motion):
+    with pytest.raises(UnsupportedSyntaxError, match="for loop"):
+        tangentlike.grad(fixture(UNSUPPORTED).uses_for, optimized=optimized, motion=motion)
+
+
+def test_lambda_itself_is_refused():
+    """``grad(square_lambda)`` where ``square_lambda = lambda x: x * x``."""
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        tangentlike.grad(fixture(UNSUPPORTED).square_lambda)
+    err = info.value
+    lineno, _ = marked_line(UNSUPPORTED, "lambda-itself")
+    assert "lambda" in err.message
+    assert (err.location.filename, err.location.lineno) == (str(UNSUPPORTED), lineno)
+    assert f'File "{UNSUPPORTED}", line {lineno}' in str(err)
+    assert_has_hint(err)
+
+
+def test_lambda_itself_shows_its_line():
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        tangentlike.grad(fixture(UNSUPPORTED).square_lambda)
+    assert_points_at(info.value, UNSUPPORTED, "lambda-itself")
+
+
+def test_inline_lambda_is_refused():
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        tangentlike.grad(lambda x: x)
+    err = info.value
+    assert "lambda" in err.message
+    assert err.location.filename == __file__
+    assert err.location.lineno == test_inline_lambda_is_refused.__code__.co_firstlineno + 2
+    assert_has_hint(err)
+
+
+# -- calls with no derivative rule -----------------------------------------------------------
+
+NO_RULE_CASES = [
+    # (function, marked line, words naming the callee)
+    ("calls_sinc", "sinc", "numpy.sinc"),
+    ("calls_cbrt", "cbrt", "numpy.cbrt"),
+    ("calls_user_function", "user-function", "helper"),
+    ("calls_cumsum", "cumsum", "cumsum"),
+]
+NO_RULE_IDS = [case[0] for case in NO_RULE_CASES]
+
+
+def test_fixture_primitives_have_no_rule():
+    """The no-rule cases stay meaningful only while these have no registered rule."""
+    assert np.sinc not in ADJOINTS
+    assert np.cbrt not in ADJOINTS
+    assert np.ndarray.cumsum not in ADJOINTS
+
+
+@pytest.mark.parametrize("name, mark, callee", NO_RULE_CASES, ids=NO_RULE_IDS)
+def test_call_without_rule_is_refused(name, mark, callee):
+    """Never a silent zero: the call is refused, naming the callee, the file and a fix."""
+    func = getattr(fixture(NO_RULE), name)
+    with pytest.raises(NoDerivativeError) as info:
+        tangentlike.grad(func)
+    err = info.value
+    assert callee in err.message
+    assert err.location.filename == str(NO_RULE)
+    assert err.location.function == name
+    assert_has_hint(err)
+
+
+@pytest.mark.parametrize("name, mark, callee", NO_RULE_CASES, ids=NO_RULE_IDS)
+def test_call_without_rule_points_at_the_call(name, mark, callee):
+    with pytest.raises(NoDerivativeError) as info:
+        tangentlike.grad(getattr(fixture(NO_RULE), name))
+    assert_points_at(info.value, NO_RULE, mark)
+
+
+def test_call_into_user_function_is_not_a_silent_zero():
+    with pytest.raises(NoDerivativeError) as info:
+        tangentlike.grad(fixture(NO_RULE).calls_user_function)
+    assert "Python function" in info.value.message
+    assert "tangentlike.adjoint(helper)" in info.value.hint
+
+
+def test_unknown_method_hint_mentions_the_method():
+    with pytest.raises(NoDerivativeError) as info:
+        tangentlike.grad(fixture(NO_RULE).calls_cumsum)
+    assert "cumsum" in info.value.message
+    assert "cumsum" in info.value.hint
+
+
+def test_constant_call_without_rule_is_fine():
+    """``n = np.cbrt(3.0)`` carries no derivative: no rule is needed."""
+    df = tangentlike.grad(fixture(NO_RULE).cbrt_of_constant)
+    assert df(2.0) == pytest.approx(np.cbrt(3.0))
+
+
+def test_call_without_rule_on_a_non_wrt_argument_is_fine():
+    df = tangentlike.grad(fixture(NO_RULE).cbrt_of_other_argument)  # wrt x; m = np.cbrt(k)
+    assert df(2.0, 8.0) == pytest.approx(2.0)
+    with pytest.raises(NoDerivativeError, match="numpy.cbrt"):  # but k itself is refused
+        tangentlike.grad(fixture(NO_RULE).cbrt_of_other_argument, wrt=(0, 1))
+
+
+def test_call_without_rule_whose_result_is_unused_is_fine():
+    df = tangentlike.grad(fixture(NO_RULE).cbrt_of_unused_value)
+    assert df(8.0) == pytest.approx(3.0)
+
+
+# -- functions without source ----------------------------------------------------------------
+
+
+def test_function_defined_by_exec():
+    scope: dict = {}
+    exec("import numpy as np\n\ndef from_exec(x):\n    return np.sin(x)\n", scope)
+    with pytest.raises(SourceUnavailableError) as info:
+        tangentlike.grad(scope["from_exec"])
+    err = info.value
+    assert "'from_exec'" in err.message
+    assert "source" in err.message
+    assert err.location.filename == "<string>"
+    assert err.location.lineno == 3
+    assert "exec" in err.hint
+    assert_has_hint(err)
+
+
+@pytest.mark.parametrize("func", [len, np.sin, np.cbrt], ids=["len", "np.sin", "np.cbrt"])
+def test_builtin_passed_to_grad(func):
+    with pytest.raises(SourceUnavailableError) as info:
+        tangentlike.grad(func)
+    err = info.value
+    assert repr(func.__name__) in err.message
+    assert "not a Python function" in err.message
+    assert "tangentlike.adjoint" in err.hint
+    assert_has_hint(err)
+
+
+# -- bad calls of generated functions --------------------------------------------------------
+
+
+def test_integer_array_for_a_differentiated_argument():
+    df = tangentlike.grad(fixture(NO_RULE).sum_of_squares)
+    with pytest.raises(InputError) as info:
+        df(np.arange(3))
+    err = info.value
+    assert "argument 0 of sum_of_squares" in err.message
+    assert "int" in err.message
+    assert "astype(float)" in err.hint
+    assert_has_hint(err)
+    np.testing.assert_allclose(df(np.arange(3.0)), [0.0, 2.0, 4.0])  # floats are fine
+
+
+def test_list_for_a_differentiated_argument():
+    df = tangentlike.grad(fixture(NO_RULE).sum_of_squares)
+    with pytest.raises(InputError, match="argument 0 of sum_of_squares is a list"):
+        df([1.0, 2.0])
+
+
+def test_integer_array_for_a_constant_argument_is_fine():
+    df = tangentlike.grad(fixture(NO_RULE).cbrt_of_other_argument)  # wrt x only
+    k = np.array([8, 27])
+    np.testing.assert_allclose(df(np.ones(2), k, np.ones(2)), [2.0, 3.0])
+
+
+def test_non_scalar_output_needs_a_seed():
+    df = tangentlike.grad(fixture(NO_RULE).vector_output)
+    x = np.array([0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match="init_grad") as info:
+        df(x)
+    assert "(3,)" in str(info.value)
+    np.testing.assert_allclose(df(x, np.ones(3)), 2.0 * np.cos(x))  # with a seed it works
+
+
+# -- bad wrt ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wrt, words", [
+    ((5,), ["wrt=(5,)", "1 positional parameters (x)"]),
+    (-1, ["wrt=-1", "(x)"]),
+    ("q", ["'q'", "not a parameter of sum_of_squares (x)"]),
+    ((0, 0), ["twice"]),
+], ids=["index out of range", "negative index", "unknown name", "repeated"])
+def test_bad_wrt(wrt, words):
+    func = fixture(NO_RULE).sum_of_squares
+    with pytest.raises(TangentlikeError) as info:
+        tangentlike.grad(func, wrt=wrt)
+    err = info.value
+    for word in words:
+        assert word in err.message
+    lineno = func.__code__.co_firstlineno  # the def line
+    assert (err.location.filename, err.location.lineno) == (str(NO_RULE), lineno)
+    assert "def sum_of_squares(x):" in str(err)
+
+
+def test_forward_mode_is_refused():
+    with pytest.raises(TangentlikeError, match="not supported yet"):
+        tangentlike.autodiff(fixture(NO_RULE).sum_of_squares, mode="forward")
+
+
+# -- user-registered rules -------------------------------------------------------------------
+
+
+def test_template_typo_fails_at_registration():
+    """``d[xx]`` where the parameter is ``x``: the import (the decorator) raises."""
+    with pytest.raises(TemplateError) as info:
+        import_file(BAD_TEMPLATE)
+    err = info.value
+    lineno, _ = marked_line(BAD_TEMPLATE, "typo")
+    assert "twice_adjoint" in err.message
+    assert "d[...]" in err.message and "y, x" in err.message
+    assert (err.location.filename, err.location.lineno) == (str(BAD_TEMPLATE), lineno)
+    assert f'File "{BAD_TEMPLATE}", line {lineno}' in str(err)
+    assert f"{BAD_TEMPLATE}:{lineno}" in err.one_line()
+    frames = [code.co_name for code in _frames(info.tb)]
+    assert "register" in frames  # raised by the decorator, not later by grad
+
+
+def _frames(tb):
+    while tb is not None:
+        yield tb.tb_frame.f_code
+        tb = tb.tb_next
+
+
+def test_template_typo_shows_the_line_and_a_hint():
+    with pytest.raises(TemplateError) as info:
+        import_file(BAD_TEMPLATE)
+    err = info.value
+    assert_points_at(err, BAD_TEMPLATE, "typo")
+    assert "xx" in str(err)
+    assert_has_hint(err)
+
+
+@pytest.fixture
+def user_rules():
+    """tests/fixtures/user_rules.py, freshly imported; its registrations are undone after the
+    test, so that the global registry holds only tangentlike's own rules again."""
+    module = import_file(USER_RULES)
+    try:
+        yield module
+    finally:
+        registry.ADJOINTS.pop(registry._key(module.cube_plus_sin), None)
+        registry.NON_DIFFERENTIABLE.discard(registry._key(module.scale_of))
+        sys.modules.pop(module.__name__, None)
+
+
+def test_non_differentiable_user_function_is_a_constant(user_rules):
+    module = user_rules
+    x = np.array([0.5, -2.0, 1.5])
+    df = tangentlike.grad(module.normalized)
+    np.testing.assert_allclose(df(x), 2.0 * x / 2.0)  # scale_of(x) = 2.0, held constant
+    assert "scale_of(x)" in df.source
+    assert "bs =" not in df.source  # no derivative variable for the constant
+
+
+def test_user_adjoint_rule_is_used(user_rules):
+    module = user_rules
+    assert registry.adjoint_rule(module.cube_plus_sin) is not None
+    df = tangentlike.grad(module.uses_cube_plus_sin)
+    assert "np.cos(x)" in df.source  # from the user's template
+    x = np.array([0.3, -0.5, 1.2])
+    np.testing.assert_allclose(df(x), numeric_gradient(module.uses_cube_plus_sin, x),
+                               rtol=1e-6, atol=1e-8)
+
+
+def numeric_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    out = np.zeros_like(x)
+    for i in range(x.size):
+        step = np.zeros_like(x)
+        step.flat[i] = h
+        out.flat[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return out
