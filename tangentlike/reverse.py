@@ -128,22 +128,25 @@ class ReverseAD:
         return out
 
     # -- the whole function ---------------------------------------------------------------
-    def seed(self, returned: gast.expr, init_grad: str) -> list[gast.stmt]:
+    def seed(self, returned: gast.expr, init_grad: str) -> tuple[list[gast.stmt], set[str]]:
+        """Statements giving the returned values their adjoints from the seed, and the names
+        whose adjoints they assign (the others still need a zero first)."""
         seed_value = syntax.load(init_grad)
         if self.options.check_dims:
             seed_value = self.runtime_call("seed", [seed_value, syntax.clone(returned)])
         if isinstance(returned, gast.Name):
             if not self.adjoint(returned.id):
-                return []
-            return [syntax.assign(self.adjoint(returned.id), seed_value)]
+                return [], set()
+            return [syntax.assign(self.adjoint(returned.id), seed_value)], {returned.id}
         names = [e.id if isinstance(e, gast.Name) else None for e in returned.elts]
         distinct = [n for n in names if n is not None]
         if len(set(distinct)) == len(distinct):
             elts = [syntax.store(self.adjoint(n) if n and self.adjoint(n) else "_")
                     for n in names]
             if all(e.id == "_" for e in elts):
-                return []
-            return [syntax.assign(syntax.tuple_of(elts, gast.Store()), seed_value)]
+                return [], set()
+            assigned = {n for n in distinct if self.adjoint(n)}
+            return [syntax.assign(syntax.tuple_of(elts, gast.Store()), seed_value)], assigned
         seeds = self.namer.fresh("seeds")
         out = [syntax.assign(seeds, seed_value)]
         for i, n in enumerate(names):
@@ -151,7 +154,7 @@ class ReverseAD:
                 part = gast.Subscript(value=syntax.load(seeds), slice=syntax.const(i),
                                       ctx=gast.Load())
                 out.append(self.accumulate(n, part))
-        return out
+        return out, set()
 
     def build(self) -> gast.FunctionDef:
         fn = self.fn
@@ -162,8 +165,8 @@ class ReverseAD:
         init_grad = self.namer.fresh("init_grad")
         forward = list(body)
         backward: list[gast.stmt] = []
-        seeded = set(syntax.loaded_names(returned)) & self.active
-        backward += self.seed(returned, init_grad)
+        seed_statements, seeded = self.seed(returned, init_grad)
+        zero_inits: list[gast.stmt] = []
         for name in self._zero_init_order(body, wrt_names):
             if name in seeded:
                 continue
@@ -172,7 +175,8 @@ class ReverseAD:
             zero = self.runtime_call("zeros_like", [syntax.load(name)])
             init = syntax.assign(self.adjoints.get(name) or self.adjoint(name), zero)
             anno.info(init).generated = True
-            backward.append(init)
+            zero_inits.append(init)
+        backward += zero_inits + seed_statements if not seeded else seed_statements + zero_inits
         previous_origin = None
         for stmt in reversed(body):
             if not anno.info(stmt).active:

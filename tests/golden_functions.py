@@ -14,3 +14,11 @@ def unpack_and_slices(x):
     first, rest = x[0], x[1:]
     rest = rest * first
     return np.sum(np.maximum(rest, 0.0)) + np.mean(x[:, 0] ** 2)
+
+
+def returns_input_twice(x):
+    return x, x
+
+
+def returns_input(x):
+    return x
