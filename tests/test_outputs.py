@@ -1,8 +1,8 @@
 """Outputs: a value, a tuple, the same value twice, an input returned as is."""
 import numpy as np
+from golden_functions import returns_input, returns_input_twice
 
 import tangentlike
-from golden_functions import returns_input, returns_input_twice
 
 
 def test_returning_an_input_twice_adds_both_seeds():
