@@ -8,7 +8,8 @@ Every pass that needs to remember something about a node stores it in the node's
 - ``active``: for an assignment, whether its target carries a derivative;
 - ``generated``: the statement was written by tangentlike (safe to remove when dead);
 - ``comment``: a marker statement that is emitted as a ``#`` comment line;
-- ``contribution``: a template statement ``d[x] = ...`` adding to an adjoint (reverse mode).
+- ``contribution``: a template statement ``d[x] = ...`` adding to an adjoint (reverse mode);
+- ``keep``: a generated statement with an effect (a stack pop): never removed or moved.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class NodeInfo:
     generated: bool = False
     comment: str | None = None
     contribution: bool = False
+    keep: bool = False
 
 
 def info(node: Any) -> NodeInfo:

@@ -133,6 +133,9 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         return Operation("primitive", operator.getitem, _names([value.value]), args)
     elif isinstance(value, (gast.Tuple, gast.List)):
         return Operation("tuple", inputs=_names(value.elts), args=list(value.elts))
+    elif isinstance(value, gast.Dict) and all(isinstance(k, gast.Constant) for k in value.keys):
+        return Operation("dict", inputs=_names(value.values), args=list(value.values),
+                         keywords={"keys": list(value.keys)})
     elif isinstance(value, gast.BoolOp):
         return Operation("opaque", inputs=sorted(syntax.loaded_names(value)))
     else:  # comparisons, f-strings, sets, dicts: no derivative flows through them
@@ -162,43 +165,76 @@ class Activity:
         return self.varied & self.useful
 
 
+def statements(body: list[gast.stmt]):
+    """Every statement in ``body``, nested ones included, in order."""
+    for stmt in body:
+        yield stmt
+        for part in ("body", "orelse"):
+            inner = getattr(stmt, part, None)
+            if isinstance(inner, list):
+                yield from statements(inner)
+
+
+def loop_source(loop: gast.For) -> str | None:
+    """The name a ``for`` loop iterates over, when a derivative can flow from it."""
+    return loop.iter.id if isinstance(loop.iter, gast.Name) else None
+
+
 def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Activity:
-    """Names that depend on a ``wrt`` input and that the output depends on."""
+    """Names that depend on a ``wrt`` input and that the output depends on.
+
+    Flow-insensitive (a name is active everywhere if it is active anywhere), which is exact
+    for straight-line code thanks to versioned names, and safe for loops.
+    """
     local_names = syntax.stored_names(fn)
-    body = [s for s in fn.body if not isinstance(s, gast.Return)]
-    ops = [(s, operation(s, parsed, local_names)) for s in body]
+    edges: list[tuple[list[str], list[str]]] = []  # (inputs, targets)
+    for stmt in statements(fn.body):
+        if isinstance(stmt, gast.For):
+            source = loop_source(stmt)
+            if source:
+                edges.append(([source], sorted(syntax.stored_names(stmt.target))))
+        elif isinstance(stmt, gast.Assign):
+            op = operation(stmt, parsed, local_names)
+            if op.differentiable:
+                edges.append((op.inputs, targets(stmt)))
     varied = set(wrt)
     changed = True
     while changed:
         changed = False
-        for stmt, op in ops:
-            if op.differentiable and varied.intersection(op.inputs):
-                new = set(targets(stmt)) - varied
-                if new:
-                    varied |= new
-                    changed = True
+        for inputs, outs in edges:
+            if varied.intersection(inputs) and not varied.issuperset(outs):
+                varied.update(outs)
+                changed = True
     returned = fn.body[-1].value
     useful = syntax.loaded_names(returned) if returned is not None else set()
     changed = True
     while changed:
         changed = False
-        for stmt, op in reversed(ops):
-            if op.differentiable and useful.intersection(targets(stmt)):
-                new = set(op.inputs) - useful
-                if new:
-                    useful |= new
-                    changed = True
+        for inputs, outs in edges:
+            if useful.intersection(outs) and not useful.issuperset(inputs):
+                useful.update(inputs)
+                changed = True
     result = Activity(varied, useful)
-    for stmt, _ in ops:
-        anno.info(stmt).active = bool(result.active.intersection(targets(stmt)))
+    for stmt in statements(fn.body):
+        if isinstance(stmt, gast.Assign):
+            anno.info(stmt).active = bool(result.active.intersection(targets(stmt)))
     return result
 
 
-def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> None:
+def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
+                varied: set[str] = frozenset()) -> None:
     """Every active statement must have a derivative rule: never a silent zero."""
     local_names = syntax.stored_names(fn)
-    for stmt in fn.body:
-        if not anno.info(stmt).active:
+    for stmt in statements(fn.body):
+        if (isinstance(stmt, gast.For) and not loop_source(stmt)
+                and syntax.loaded_names(stmt.iter) & varied
+                and not (isinstance(stmt.iter, gast.Call) and registry.is_non_differentiable(
+                    resolve(stmt.iter.func, parsed, local_names)))):
+            raise UnsupportedSyntaxError(
+                "tangentlike can only differentiate a for loop over a variable or range(...)",
+                where(stmt, parsed), hint="assign the sequence to a variable first: "
+                "xs = ...; for x in xs:")
+        if not isinstance(stmt, gast.Assign) or not anno.info(stmt).active:
             continue
         op = operation(stmt, parsed, local_names)
         location = where(stmt, parsed)

@@ -17,16 +17,13 @@ from __future__ import annotations
 import gast
 
 from tangentlike import anno, syntax
+from tangentlike.desugar import desugar
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.naming import Namer
 from tangentlike.parsing import ParsedFunction
 
 # Statements and expressions tangentlike cannot differentiate yet, with what to do instead.
 UNSUPPORTED_STATEMENTS = {
-    gast.If: ("if statement", "control flow is not supported yet; compute both branches "
-              "and select with np.where"),
-    gast.For: ("for loop", "loops are not supported yet; use vectorized NumPy operations"),
-    gast.While: ("while loop", "loops are not supported yet; use vectorized NumPy operations"),
     gast.Try: ("try statement", "move the try/except outside the differentiated function"),
     gast.With: ("with statement", "move the with block outside the differentiated function"),
     gast.AsyncWith: ("async with statement", "differentiate synchronous code"),
@@ -39,8 +36,6 @@ UNSUPPORTED_STATEMENTS = {
     gast.Delete: ("del statement", "remove the del; names are freed when the function returns"),
     gast.Import: ("import inside the function", "import at module level"),
     gast.ImportFrom: ("import inside the function", "import at module level"),
-    gast.Break: ("break statement", "loops are not supported yet"),
-    gast.Continue: ("continue statement", "loops are not supported yet"),
 }
 UNSUPPORTED_EXPRESSIONS = {
     gast.Lambda: ("lambda", "define a function with def at module level"),
@@ -52,7 +47,6 @@ UNSUPPORTED_EXPRESSIONS = {
     gast.SetComp: ("set comprehension", "use a vectorized NumPy operation"),
     gast.DictComp: ("dict comprehension", "build the dict with constant keys"),
     gast.GeneratorExp: ("generator expression", "use a vectorized NumPy operation"),
-    gast.IfExp: ("conditional expression (x if c else y)", "use np.where(c, x, y)"),
     gast.Starred: ("starred argument (*args)", "pass the arguments one by one"),
 }
 # Expressions kept whole: they never carry a derivative (checked again by annotate).
@@ -72,6 +66,7 @@ class Normalizer:
         self.aliases: dict[str, str] = {}  # y -> x after `y = x`
         self.out: list[gast.stmt] = []
         self.origin: Location | None = None
+        self.depth = 0  # how many if/for/while statements enclose the current one
 
     # -- errors ---------------------------------------------------------------------------
     def unsupported(self, node: gast.AST, what: str, hint: str) -> UnsupportedSyntaxError:
@@ -92,8 +87,12 @@ class Normalizer:
         return syntax.rename(node, {k: v for k, v in self.current.items() if k != v})
 
     def bind(self, name: str) -> str:
-        """The name a new top-level binding of ``name`` gets (a new version if re-bound)."""
-        version = self.namer.fresh(name) if name in self.defined else name
+        """The name a new binding of ``name`` gets: a new version if re-bound at the top level;
+        inside if/for/while the live version is overwritten (reverse mode saves it)."""
+        if self.depth:
+            version = self.current.get(name, name)
+        else:
+            version = self.namer.fresh(name) if name in self.defined else name
         self.defined.add(name)
         self.current[name] = version
         self.aliases.pop(name, None)
@@ -145,6 +144,8 @@ class Normalizer:
         if isinstance(node, gast.Dict):
             return gast.Dict(keys=[self.atomize(k) for k in node.keys],
                              values=[self.atomize(v) for v in node.values])
+        if isinstance(node, gast.IfExp):
+            return self.conditional_expression(node)
         if isinstance(node, OPAQUE_EXPRESSIONS):
             return self.read(node)
         raise self.unsupported(node, f"the expression {type(node).__name__}",
@@ -167,6 +168,14 @@ class Normalizer:
 
     # -- statements -----------------------------------------------------------------------
     def visit_body(self, body: list[gast.stmt]) -> None:
+        """Normalize the (desugared) top-level body, which ends with its only return."""
+        if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
+            raise self.unsupported(body[-1] if body else self.parsed.node,
+                                   "a function that returns no value",
+                                   "return the value to differentiate")
+        self.visit_statements(body)
+
+    def visit_statements(self, body: list[gast.stmt]) -> None:
         for i, stmt in enumerate(body):
             if i == 0 and isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant):
                 continue  # docstring
@@ -174,16 +183,77 @@ class Normalizer:
             entry = UNSUPPORTED_STATEMENTS.get(type(stmt))
             if entry is not None:
                 raise self.unsupported(stmt, *entry)
-            self.check_expression(stmt)
-            is_last = i == len(body) - 1
-            if isinstance(stmt, gast.Return) and not is_last:
-                raise self.unsupported(stmt, "a return before the end of the function",
-                                       "return once, at the end")
+            if not isinstance(stmt, (gast.If, gast.For, gast.While)):
+                self.check_expression(stmt)
             getattr(self, f"visit_{type(stmt).__name__}", self.visit_other)(stmt)
-        if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
-            raise self.unsupported(body[-1] if body else self.parsed.node,
-                                   "a function that returns no value",
-                                   "return the value to differentiate")
+
+    def block(self, body: list[gast.stmt]) -> list[gast.stmt]:
+        """Normalize a nested block into its own statement list."""
+        outer, origin = self.out, self.origin
+        self.out = []
+        self.depth += 1
+        try:
+            self.visit_statements(body)
+            return self.out
+        finally:
+            self.out, self.origin = outer, origin
+            self.depth -= 1
+
+    def visit_If(self, stmt: gast.If) -> None:
+        self.check_expression(stmt.test)
+        test = self.atomize(stmt.test)
+        body, orelse = self.block(stmt.body), self.block(stmt.orelse)
+        self.emit(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
+
+    def visit_For(self, stmt: gast.For) -> None:
+        self.check_expression(stmt.iter)
+        iterable = self.simplify(stmt.iter) if isinstance(stmt.iter, gast.Call) else \
+            self.atomize(stmt.iter)
+        target = stmt.target
+        if isinstance(target, gast.Name):
+            name = self.bind(target.id)
+            body = self.block(stmt.body)
+        else:  # for a, b in pairs: bind a, b from one loop variable
+            name = self.namer.temp()
+            body = self.block([gast.copy_location(
+                gast.Assign(targets=[target], value=syntax.load(name), type_comment=None),
+                stmt)] + stmt.body)
+        self.emit(gast.For(target=syntax.store(name), iter=iterable, body=body or [gast.Pass()],
+                           orelse=[], type_comment=None))
+
+    def visit_While(self, stmt: gast.While) -> None:
+        self.check_expression(stmt.test)
+        if isinstance(stmt.test, gast.Name):
+            test, recompute = self.read(stmt.test), []
+        else:
+            name = self.namer.temp()
+            self.emit(syntax.assign(name, self.simplify(stmt.test)))
+            test = syntax.load(name)
+            recompute = [gast.copy_location(
+                gast.Assign(targets=[syntax.store(name)], value=stmt.test, type_comment=None),
+                stmt)]
+        body = self.block(stmt.body + recompute)
+        self.emit(gast.While(test=test, body=body or [gast.Pass()], orelse=[]))
+
+    def visit_Break(self, stmt: gast.Break) -> None:
+        self.emit(gast.Break())
+
+    def conditional_expression(self, node: gast.IfExp) -> gast.Name:
+        """``a if c else b``: only the branch taken is evaluated, as in Python."""
+        test = self.atomize(node.test)
+        name = self.namer.temp()
+        outer, self.out = self.out, []
+        self.depth += 1
+        try:
+            self.emit(syntax.assign(name, self.simplify(node.body)))
+            body, self.out = self.out, []
+            self.emit(syntax.assign(name, self.simplify(node.orelse)))
+            orelse = self.out
+        finally:
+            self.out = outer
+            self.depth -= 1
+        self.emit(gast.If(test=test, body=body, orelse=orelse))
+        return syntax.load(name)
 
     def visit_other(self, stmt: gast.stmt) -> None:
         raise self.unsupported(stmt, f"the statement {type(stmt).__name__}",
@@ -300,7 +370,9 @@ def normalize(parsed: ParsedFunction, namer: Namer) -> gast.FunctionDef:
     if node.args.vararg is not None or node.args.kwarg is not None:
         raise normalizer.unsupported(node, "*args or **kwargs parameters",
                                      "name each parameter")
-    normalizer.visit_body(node.body)
+    body = desugar(parsed, namer)
+    normalizer.locals |= set().union(*(syntax.stored_names(s) for s in body))
+    normalizer.visit_body(body)
     return gast.FunctionDef(
         name=node.name, args=syntax.clone(node.args), body=normalizer.out, decorator_list=[],
         returns=None, type_comment=None, type_params=[],

@@ -274,7 +274,7 @@ def _fits(value: gast.expr, target: gast.stmt) -> bool:
 # -- dead code --------------------------------------------------------------------------------
 def is_pure(stmt: gast.stmt) -> bool:
     """Removing or moving the statement cannot change what the program does besides values."""
-    if not isinstance(stmt, gast.Assign):
+    if not isinstance(stmt, gast.Assign) or anno.info(stmt).keep:
         return False
     if anno.info(stmt).generated:
         return True
@@ -302,6 +302,9 @@ def _eliminate(body: list[gast.stmt], live_out: set[str]) -> bool:
             continue
         if isinstance(stmt, gast.If):
             changed |= _eliminate(stmt.body, live) | _eliminate(stmt.orelse, live)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            # After the body: the next iteration (the loop's entry) or what follows the loop.
+            changed |= _eliminate(stmt.body, dataflow.transfer(stmt, live) | live)
         keep.append(stmt)
     body[:] = keep
     return changed

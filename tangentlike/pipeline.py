@@ -138,7 +138,7 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
     fn = normalize(parsed, namer)
     wrt_names = [params[i] for i in wrt]
     activity = annotate.activity(fn, wrt_names, parsed)
-    annotate.check_rules(fn, parsed, activity.active)
+    annotate.check_rules(fn, parsed, activity.active, activity.varied)
     namespace = Namespace(parsed.func.__globals__, namer)
     is_split = options.motion == "split"
     reverse_options = ReverseOptions(wrt=wrt, preserve_result=options.preserve_result or is_split,

@@ -1,20 +1,28 @@
 """Stage 4 (reverse mode): a normalized function to its joint forward-and-backward function.
 
 The output reads top to bottom as a person would write a gradient by hand: the user's
-computation (the forward sweep), then one block per active statement in reverse order, each
-headed by ``# Grad of: <the user's line>``.  Adjoints start at zero and every contribution is
-accumulated (``bx = bx + ...``); the optimizer turns a first contribution into a plain
-assignment and removes what is dead.  An empty comment marks where the forward sweep ends,
-so split motion can cut the function in two.
+computation (the forward sweep), then the backward sweep, one block per active statement in
+reverse order, each headed by ``# Grad of: <the user's line>``.  Adjoints start at zero and
+every contribution is accumulated (``bx = bx + ...``); the optimizer turns a first
+contribution into a plain assignment and removes what is dead.
+
+Control flow is replayed in reverse: an ``if`` tests the same condition again, a loop runs
+its body's adjoints as many times as the loop ran (``for i in reversed(range(n))`` when the
+loop was over a ``range`` whose bounds do not change, else a trip count).  Inside ``if``,
+``for`` and ``while``, a statement that overwrites a value the backward sweep reads pushes
+the old value on a stack first; the backward sweep pops it back after that statement's
+adjoint.  Top-level code needs no stack: normalize gave every re-bound name a new version.
+
+An empty comment marks where the forward sweep ends, so split motion can cut the function.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import gast
 
 from tangentlike import anno, registry, runtime, syntax
-from tangentlike.annotate import Activity, operation, targets, where
+from tangentlike.annotate import Activity, loop_source, operation, statements, targets, where
 from tangentlike.naming import Namer
 from tangentlike.parsing import ParsedFunction
 from tangentlike.template import Namespace, instantiate
@@ -37,6 +45,33 @@ def parameter_names(fn: gast.FunctionDef) -> list[str]:
     return [a.id for a in fn.args.posonlyargs + fn.args.args]
 
 
+def _runtime(helper: str):
+    return getattr(runtime, helper)
+
+
+def _statement_text(line: str) -> str:
+    text = line.strip()
+    return text if not text.endswith(("(", "[", "{", ",", "\\")) else text + " ..."
+
+
+def _ends_with_break(body: list[gast.stmt]) -> bool:
+    last = body[-1] if body else None
+    return (isinstance(last, gast.If) and len(last.body) == 1
+            and isinstance(last.body[0], gast.Break))
+
+
+@dataclass
+class Adjoint:
+    """The backward statements of one active statement.  Inside if/for/while the result is
+    read through placeholders (``values``: target -> name holding the value the statement
+    produced; ``adjoints``: target -> name holding its adjoint) because the target itself is
+    restored to its old value, and its adjoint reset, before the statements run."""
+
+    body: list[gast.stmt]
+    values: dict[str, str] = field(default_factory=dict)
+    adjoints: dict[str, str] = field(default_factory=dict)
+
+
 class ReverseAD:
     """Builds the derivative of one normalized function."""
 
@@ -49,9 +84,17 @@ class ReverseAD:
         self.namespace = namespace
         self.options = options
         self.local_names = syntax.stored_names(fn)
+        self.primal_names = self.local_names | set(parameter_names(fn))
         self.adjoints: dict[str, str] = {}
         self.containers = self._container_names()
+        self.saved: set[str] = set()  # names pushed before being overwritten in if/for/while
+        self.stack: str | None = None
+        self.trips: dict[int, str] = {}  # loop -> its trip counter
+        self.indices: dict[int, str] = {}  # loop -> index of the backward loop
+        self.counters: set[int] = set()  # ids of trip-count increments (never saved)
+        self.iteration_local = self._iteration_local_names()
 
+    # -- names ------------------------------------------------------------------------------
     def adjoint(self, name: str) -> str | None:
         """The adjoint variable of an active name (None if it carries no derivative)."""
         if name not in self.active:
@@ -61,22 +104,96 @@ class ReverseAD:
         return self.adjoints[name]
 
     def _container_names(self) -> set[str]:
-        names = set()
-        for stmt in self.fn.body:
-            if isinstance(stmt, gast.Assign):
-                if isinstance(stmt.targets[0], gast.Tuple) and isinstance(stmt.value, gast.Name):
-                    names.add(stmt.value.id)
-                if isinstance(stmt.value, (gast.Tuple, gast.List)):
-                    names |= syntax.stored_names(stmt.targets[0])
+        """Names whose adjoints are added element by element (``add_grad``): tuples, lists and
+        dicts we can see, and values only ever subscripted (e.g. a dict of parameters)."""
+        names, arithmetic, subscripted = set(), set(), set()
+        for stmt in statements(self.fn.body):
+            if not isinstance(stmt, gast.Assign):
+                continue
+            value = stmt.value
+            if isinstance(stmt.targets[0], gast.Tuple) and isinstance(value, gast.Name):
+                names.add(value.id)
+            elif isinstance(value, (gast.Tuple, gast.List, gast.Dict)):
+                names |= syntax.stored_names(stmt.targets[0])
+            elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+                subscripted.add(value.value.id)
+                if isinstance(value.slice, gast.Tuple):  # x[:, 0]: only arrays take these
+                    arithmetic.add(value.value.id)
+            elif isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
+                arithmetic.add(value.value.id)  # x.T, x.shape: an array
+            elif not isinstance(value, gast.Name):
+                arithmetic |= syntax.loaded_names(value)
+        return names | (subscripted - arithmetic)
+
+    def _iteration_local_names(self) -> dict[int, list[str]]:
+        """For each loop, the names that live within one iteration: bound once, directly in
+        the loop's body, before any use there, and never used outside the loop.  Their
+        adjoints start from zero in each backward iteration instead of being reset."""
+        result: dict[int, list[str]] = {}
+        for loop in statements(self.fn.body):
+            if not isinstance(loop, (gast.For, gast.While)):
+                continue
+            outside = self._names_outside(loop)
+            seen: set[str] = set()
+            local = []
+            if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name):
+                name = loop.target.id
+                if name not in outside and not any(
+                        name in syntax.stored_names(s) for s in loop.body):
+                    local.append(name)
+            for stmt in loop.body:
+                names = targets(stmt) if isinstance(stmt, gast.Assign) else []
+                reads = (syntax.loaded_names(stmt) if not isinstance(
+                    stmt, (gast.If, gast.For, gast.While)) else syntax.all_names(stmt))
+                for name in names:
+                    inner = [s for s in statements(loop.body) if name in syntax.stored_names(s)
+                             and isinstance(s, gast.Assign)]
+                    if (name not in seen and name not in reads and name not in outside
+                            and len(inner) == 1):
+                        local.append(name)
+                seen |= reads | set(names)
+                if not isinstance(stmt, gast.Assign):
+                    seen |= syntax.all_names(stmt)
+            result[id(loop)] = local
+        return result
+
+    def _names_outside(self, loop: gast.stmt) -> set[str]:
+        inside = {id(s) for s in statements([loop])}
+        names: set[str] = set()
+        for stmt in statements(self.fn.body):
+            if id(stmt) in inside:
+                continue
+            if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                header = stmt.test if not isinstance(stmt, gast.For) else stmt.iter
+                names |= syntax.all_names(header)
+                if isinstance(stmt, gast.For):
+                    names |= syntax.all_names(stmt.target)
+            else:
+                names |= syntax.all_names(stmt)
         return names
 
-    # -- building blocks ------------------------------------------------------------------
+    def is_iteration_local(self, name: str) -> bool:
+        return any(name in names for names in self.iteration_local.values())
+
+    def stack_name(self) -> str:
+        if self.stack is None:
+            self.stack = self.namer.fresh("stack")
+        return self.stack
+
+    # -- building blocks --------------------------------------------------------------------
+    def runtime_call(self, helper: str, args: list[gast.expr]) -> gast.Call:
+        name = self.namespace.name_for(_runtime(helper), helper)
+        return syntax.call(syntax.load(name), args)
+
+    def generated(self, stmt: gast.stmt) -> gast.stmt:
+        anno.info(stmt).generated = True
+        return stmt
+
     def accumulate(self, name: str, value: gast.expr) -> gast.stmt:
-        """``bx = bx + value`` (element by element for tuples and lists)."""
+        """``bx = bx + value`` (element by element for tuples, lists and dicts)."""
         adjoint = self.adjoint(name)
         if name in self.containers:
-            add_grad = self.namespace.name_for(_runtime("add_grad"), "add_grad")
-            total = syntax.call(syntax.load(add_grad), [syntax.load(adjoint), value])
+            total = self.runtime_call("add_grad", [syntax.load(adjoint), value])
         else:
             total = gast.BinOp(left=syntax.load(adjoint), op=gast.Add(), right=value)
         stmt = syntax.assign(adjoint, total)
@@ -84,33 +201,67 @@ class ReverseAD:
         record.contribution = record.generated = True
         return stmt
 
-    def runtime_call(self, helper: str, args: list[gast.expr]) -> gast.Call:
-        name = self.namespace.name_for(_runtime(helper), helper)
-        return syntax.call(syntax.load(name), args)
+    def zero(self, name: str, adjoint: str | None = None) -> gast.stmt:
+        adjoint = adjoint or self.adjoint(name)
+        return self.generated(
+            syntax.assign(adjoint, self.runtime_call("zeros_like", [syntax.load(name)])))
 
-    # -- the adjoint of one statement -----------------------------------------------------
-    def adjoint_statements(self, stmt: gast.Assign) -> list[gast.stmt]:
+    def push(self, name: str) -> gast.stmt:
+        return self.generated(gast.Expr(value=self.runtime_call(
+            "push", [syntax.load(self.stack_name()), syntax.load(name)])))
+
+    def pop(self, name: str) -> gast.stmt:
+        stmt = self.generated(syntax.assign(
+            name, self.runtime_call("pop", [syntax.load(self.stack_name())])))
+        anno.info(stmt).keep = True
+        return stmt
+
+    # -- the adjoint of one statement -------------------------------------------------------
+    def adjoint_of(self, stmt: gast.Assign, nested: bool) -> Adjoint:
+        names = targets(stmt)
+        result = Adjoint([])
+        if nested:
+            for name in names:
+                result.values[name] = self.namer.fresh(f"{name}_out")
+                self.namer.temporaries.add(result.values[name])
+                if self.adjoint(name):
+                    result.adjoints[name] = self.namer.fresh(f"{self.adjoint(name)}_out")
+                    self.namer.temporaries.add(result.adjoints[name])
+        by_value = {result.values.get(n, n): result.adjoints.get(n) or self.adjoint(n)
+                    for n in names}
+
+        def derivative(name: str) -> str | None:
+            return by_value[name] if name in by_value else self.adjoint(name)
+
+        def value(name: str) -> gast.Name:
+            return syntax.load(result.values.get(name, name))
+
+        def adjoint_of_target(name: str) -> gast.Name:
+            return syntax.load(result.adjoints.get(name) or self.adjoint(name))
+
         op = operation(stmt, self.parsed, self.local_names)
         target = stmt.targets[0]
-        if op.kind == "copy":
-            return [self.accumulate(op.inputs[0], syntax.load(self.adjoint(target.id)))]
-        if op.kind == "tuple":
-            out = []
-            for i, elt in enumerate(op.args):
+        if op.kind in ("constant", "opaque"):
+            pass  # a new value that depends on no input: only the adjoint reset remains
+        elif op.kind == "copy":
+            result.body = [self.accumulate(op.inputs[0], adjoint_of_target(target.id))]
+        elif op.kind in ("tuple", "dict"):
+            keys = op.keywords.get("keys") or [syntax.const(i) for i in range(len(op.args))]
+            for key, elt in zip(keys, op.args):
                 if isinstance(elt, gast.Name) and self.adjoint(elt.id):
-                    part = gast.Subscript(value=syntax.load(self.adjoint(target.id)),
-                                          slice=syntax.const(i), ctx=gast.Load())
-                    out.append(self.accumulate(elt.id, part))
-            return out
-        if op.kind == "unpack":
-            parts = [syntax.load(self.adjoint(e.id)) if self.adjoint(e.id)
-                     else self.runtime_call("zeros_like", [syntax.load(e.id)])
-                     for e in target.elts]
-            return [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
-        rule = registry.adjoint_rule(op.key)
-        body = instantiate(rule, syntax.load(target.id), op.args, op.keywords, self.adjoint,
-                           self.namer, self.namespace, where(stmt, self.parsed))
-        return self.accumulate_contributions(body)
+                    part = gast.Subscript(value=adjoint_of_target(target.id),
+                                          slice=syntax.clone(key), ctx=gast.Load())
+                    result.body.append(self.accumulate(elt.id, part))
+        elif op.kind == "unpack":
+            parts = [adjoint_of_target(e.id) if self.adjoint(e.id)
+                     else self.runtime_call("zeros_like", [value(e.id)]) for e in target.elts]
+            result.body = [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
+        else:
+            rule = registry.adjoint_rule(op.key)
+            body = instantiate(rule, value(target.id), op.args, op.keywords, derivative,
+                               self.namer, self.namespace, where(stmt, self.parsed))
+            result.body = self.accumulate_contributions(body)
+        return result
 
     def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:
         """Template statements ``bx = e`` marked as contributions become ``bx = bx + e``."""
@@ -127,7 +278,180 @@ class ReverseAD:
                 out.append(s)
         return out
 
-    # -- the whole function ---------------------------------------------------------------
+    # -- loops ------------------------------------------------------------------------------
+    def range_arguments(self, loop: gast.For) -> list[gast.expr] | None:
+        """The bounds of ``for i in range(...)`` when the backward sweep can recompute the
+        iteration (no break, bounds not re-bound in the loop); else None."""
+        call = loop.iter
+        if not (isinstance(call, gast.Call) and isinstance(loop.target, gast.Name)
+                and not call.keywords and all(syntax.is_atom(a) for a in call.args)):
+            return None
+        from tangentlike.annotate import resolve
+
+        if resolve(call.func, self.parsed, self.local_names) is not range:
+            return None
+        if _ends_with_break(loop.body):
+            return None
+        bound_in_loop = set().union(*(syntax.stored_names(s) for s in loop.body))
+        if syntax.loaded_names(call) & bound_in_loop:
+            return None
+        return call.args
+
+    def trip_counter(self, loop: gast.stmt) -> str:
+        if id(loop) not in self.trips:
+            self.trips[id(loop)] = self.namer.fresh("trips")
+        return self.trips[id(loop)]
+
+    def loop_index(self, loop: gast.stmt) -> str:
+        if id(loop) not in self.indices:
+            self.indices[id(loop)] = self.namer.fresh("k")
+        return self.indices[id(loop)]
+
+    def flows_from_iterable(self, loop: gast.For) -> bool:
+        source = loop_source(loop)
+        return bool(source and self.adjoint(source) and isinstance(loop.target, gast.Name)
+                    and self.adjoint(loop.target.id))
+
+    # -- the forward sweep ------------------------------------------------------------------
+    def forward(self, body: list[gast.stmt], depth: int) -> list[gast.stmt]:
+        out: list[gast.stmt] = []
+        for stmt in body:
+            if isinstance(stmt, gast.If):
+                out.append(gast.If(test=stmt.test, body=self.forward(stmt.body, depth + 1),
+                                   orelse=self.forward(stmt.orelse, depth + 1)))
+            elif isinstance(stmt, gast.For):
+                out += self.forward_for(stmt, depth)
+            elif isinstance(stmt, gast.While):
+                out += self.forward_while(stmt, depth)
+            else:
+                if depth and id(stmt) not in self.counters:
+                    out += [self.push(n) for n in targets(stmt) if n in self.saved]
+                out.append(stmt)
+        return out
+
+    def count_trips(self, loop: gast.stmt, body: list[gast.stmt]) -> list[gast.stmt]:
+        trips = self.trip_counter(loop)
+        increment = self.generated(syntax.assign(trips, gast.BinOp(
+            left=syntax.load(trips), op=gast.Add(), right=syntax.const(1))))
+        self.counters.add(id(increment))
+        if _ends_with_break(body):
+            return body[:-1] + [increment, body[-1]]
+        return body + [increment]
+
+    def forward_for(self, loop: gast.For, depth: int) -> list[gast.stmt]:
+        target = loop.target.id if isinstance(loop.target, gast.Name) else None
+        before = [self.push(target)] if depth and target in self.saved else []
+        body = self.forward(loop.body, depth + 1)
+        if self.range_arguments(loop) is not None:
+            new = gast.For(target=loop.target, iter=loop.iter, body=body, orelse=[],
+                           type_comment=None)
+            return before + [new]
+        if target in self.saved:  # at the end of each iteration, so it is popped first
+            body = (body[:-1] + [self.push(target), body[-1]] if _ends_with_break(body)
+                    else body + [self.push(target)])
+        trips = self.trip_counter(loop)
+        new = gast.For(target=loop.target, iter=loop.iter, body=self.count_trips(loop, body),
+                       orelse=[], type_comment=None)
+        after = [self.push(trips)] if depth else []
+        return before + [self.generated(syntax.assign(trips, syntax.const(0))), new] + after
+
+    def forward_while(self, loop: gast.While, depth: int) -> list[gast.stmt]:
+        trips = self.trip_counter(loop)
+        body = self.count_trips(loop, self.forward(loop.body, depth + 1))
+        new = gast.While(test=loop.test, body=body, orelse=[])
+        after = [self.push(trips)] if depth else []
+        return [self.generated(syntax.assign(trips, syntax.const(0))), new] + after
+
+    # -- the backward sweep -----------------------------------------------------------------
+    def backward(self, body: list[gast.stmt], depth: int,
+                 adjoints: dict[int, Adjoint]) -> list[gast.stmt]:
+        out: list[gast.stmt] = []
+        previous = None
+        for stmt in reversed(body):
+            if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                block = self.backward_compound(stmt, depth, adjoints)
+            elif isinstance(stmt, gast.Assign) and id(stmt) not in self.counters:
+                block = self.backward_simple(stmt, depth, adjoints)
+            else:
+                block = []
+            if not block:
+                continue
+            origin = anno.info(stmt).origin
+            if origin is not None and origin != previous and any(
+                    not anno.info(s).generated or anno.info(s).contribution
+                    or isinstance(s, (gast.If, gast.For)) for s in block):
+                out.append(syntax.comment(f"Grad of: {_statement_text(origin.line)}"))
+                previous = origin
+            out += block
+        return out
+
+    def backward_simple(self, stmt: gast.Assign, depth: int,
+                        adjoints: dict[int, Adjoint]) -> list[gast.stmt]:
+        adjoint = adjoints.get(id(stmt))
+        names = targets(stmt)
+        if not depth:
+            return list(adjoint.body) if adjoint else []
+        out: list[gast.stmt] = []
+        if adjoint:
+            out += [self.generated(syntax.assign(adjoint.values[n], syntax.load(n)))
+                    for n in names]
+        out += [self.pop(n) for n in names if n in self.saved]
+        if adjoint:
+            for n in names:
+                if n in adjoint.adjoints:
+                    out.append(self.generated(syntax.assign(
+                        adjoint.adjoints[n], syntax.load(self.adjoint(n)))))
+                    if not self.is_iteration_local(n):  # else zeroed per backward iteration
+                        out.append(self.zero(n))
+            out += adjoint.body
+        return out
+
+    def backward_compound(self, stmt: gast.stmt, depth: int,
+                          adjoints: dict[int, Adjoint]) -> list[gast.stmt]:
+        if isinstance(stmt, gast.If):
+            body = self.backward(stmt.body, depth + 1, adjoints)
+            orelse = self.backward(stmt.orelse, depth + 1, adjoints)
+            if not body and not orelse:
+                return []
+            return [gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse)]
+        body = self.backward(stmt.body, depth + 1, adjoints)
+        if body:
+            body = [self.zero(n) for n in self.iteration_local[id(stmt)]
+                    if self.adjoint(n)] + body
+        target = stmt.target.id if isinstance(stmt, gast.For) and isinstance(
+            stmt.target, gast.Name) else None
+        flows = isinstance(stmt, gast.For) and self.flows_from_iterable(stmt)
+        if not body and not flows:
+            return []
+        bounds = self.range_arguments(stmt) if isinstance(stmt, gast.For) else None
+        after = [self.pop(target)] if depth and target in self.saved else []
+        if bounds is not None:
+            reversed_range = syntax.call(syntax.load("reversed"), [syntax.call(
+                syntax.load("range"), [syntax.clone(a) for a in bounds])])
+            return [gast.For(target=syntax.store(target), iter=reversed_range,
+                             body=body or [gast.Pass()], orelse=[], type_comment=None)] + after
+        trips = self.trip_counter(stmt)
+        before = [self.pop(trips)] if depth else []
+        if target in self.saved:
+            body = [self.pop(target)] + body
+        if flows:  # for row in X: row's adjoint flows into X[k]
+            index = self.loop_index(stmt)
+            source = loop_source(stmt)
+            part = self.runtime_call("unindex", [syntax.load(self.adjoint(target)),
+                                                 syntax.load(source), syntax.load(index)])
+            body = body + [self.accumulate(source, part)]
+            if not self.is_iteration_local(target):
+                body.append(self.zero(target))
+            iterate = syntax.call(syntax.load("reversed"), [syntax.call(
+                syntax.load("range"), [syntax.load(trips)])])
+        else:
+            index = "_"
+            iterate = syntax.call(syntax.load("range"), [syntax.load(trips)])
+        loop = gast.For(target=syntax.store(index), iter=iterate, body=body, orelse=[],
+                        type_comment=None)
+        return before + [loop] + after
+
+    # -- the whole function -----------------------------------------------------------------
     def seed(self, returned: gast.expr, init_grad: str) -> tuple[list[gast.stmt], set[str]]:
         """Statements giving the returned values their adjoints from the seed, and the names
         whose adjoints they assign (the others still need a zero first)."""
@@ -156,6 +480,59 @@ class ReverseAD:
                 out.append(self.accumulate(n, part))
         return out, set()
 
+    def prepare(self, body: list[gast.stmt], depth: int, adjoints: dict[int, Adjoint]) -> None:
+        """The adjoint statements of every active statement, by statement id."""
+        for stmt in body:
+            if isinstance(stmt, gast.Assign) and anno.info(stmt).active:
+                adjoints[id(stmt)] = self.adjoint_of(stmt, nested=depth > 0)
+            for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+                if isinstance(inner, list):
+                    self.prepare(inner, depth + 1, adjoints)
+
+    def nested_names(self, body: list[gast.stmt], depth: int = 0,
+                     assignments_only: bool = False) -> set[str]:
+        """Names bound inside if/for/while (the ones that may need saving); with
+        ``assignments_only``, those saved before an assignment (not top-level loop targets,
+        which are saved after each iteration)."""
+        names: set[str] = set()
+        for stmt in body:
+            if depth:
+                names |= set(targets(stmt)) if isinstance(stmt, gast.Assign) else set()
+            if (isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name)
+                    and (depth or not assignments_only)):
+                names.add(stmt.target.id)
+            for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+                if isinstance(inner, list):
+                    names |= self.nested_names(inner, depth + 1, assignments_only)
+        return names
+
+    def decide_saves(self, body: list[gast.stmt], adjoints: dict[int, Adjoint]) -> None:
+        """Save exactly the overwritten names the backward sweep reads (to a fixed point:
+        restoring a value can make an ``if`` need its condition in the backward sweep)."""
+        candidates = self.nested_names(body)
+        while True:
+            backward = self.backward(body, 0, adjoints)
+            reads = set().union(set(), *(syntax.loaded_names(s) for s in backward))
+            new = (reads & candidates & self.primal_names) | self.saved
+            if new == self.saved:
+                return
+            self.saved = new
+
+    def initial_values(self, body: list[gast.stmt], params: list[str]) -> list[gast.stmt]:
+        """Names saved before their first assignment start as None (saved, never read)."""
+        bound = set(params)
+        out = []
+        for stmt in body:
+            if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                pushed_first = self.nested_names([stmt], assignments_only=True)
+                first = sorted((pushed_first & self.saved) - bound)
+                for name in first:
+                    out.append(self.generated(syntax.assign(name, syntax.const(None))))
+                bound |= set(first)
+            out.append(stmt)
+            bound |= syntax.stored_names(stmt) if not isinstance(stmt, gast.Return) else set()
+        return out
+
     def build(self) -> gast.FunctionDef:
         fn = self.fn
         params = parameter_names(fn)
@@ -163,29 +540,23 @@ class ReverseAD:
         *body, ret = fn.body
         returned = ret.value
         init_grad = self.namer.fresh("init_grad")
-        forward = list(body)
-        backward: list[gast.stmt] = []
+        adjoints: dict[int, Adjoint] = {}
+        self.prepare(body, 0, adjoints)
+        self.decide_saves(body, adjoints)
+        forward = self.initial_values(self.forward(body, 0), params)
+        if self.stack is not None or self.saved:
+            forward.insert(0, self.generated(syntax.assign(self.stack_name(),
+                                                           gast.List(elts=[], ctx=gast.Load()))))
         seed_statements, seeded = self.seed(returned, init_grad)
-        zero_inits: list[gast.stmt] = []
+        zero_inits = []
         for name in self._zero_init_order(body, wrt_names):
-            if name in seeded:
+            if name in seeded or self.is_iteration_local(name):
                 continue
             if name not in self.active:  # a wrt input the output does not depend on
                 self.adjoints[name] = self.namer.adjoint(name)
-            zero = self.runtime_call("zeros_like", [syntax.load(name)])
-            init = syntax.assign(self.adjoints.get(name) or self.adjoint(name), zero)
-            anno.info(init).generated = True
-            zero_inits.append(init)
-        backward += zero_inits + seed_statements if not seeded else seed_statements + zero_inits
-        previous_origin = None
-        for stmt in reversed(body):
-            if not anno.info(stmt).active:
-                continue
-            origin = anno.info(stmt).origin
-            if origin is not None and origin != previous_origin:
-                backward.append(syntax.comment(f"Grad of: {_statement_text(origin.line)}"))
-                previous_origin = origin
-            backward += self.adjoint_statements(stmt)
+            zero_inits.append(self.zero(name, self.adjoints.get(name) or self.adjoint(name)))
+        backward = seed_statements + zero_inits if seeded else zero_inits + seed_statements
+        backward += self.backward(body, 0, adjoints)
         grads = [syntax.load(self.adjoints[n]) for n in wrt_names]
         outputs = grads + ([syntax.clone(returned)] if self.options.preserve_result else [])
         result = outputs[0] if len(outputs) == 1 else syntax.tuple_of(outputs)
@@ -198,8 +569,7 @@ class ReverseAD:
             new_args.kw_defaults.append(None)
         else:
             new_args.args.append(syntax.param(init_grad))
-        name = "d" + fn.name + "_" + "_".join(f"d{n}" for n in wrt_names)
-        name = self.namer.fresh(name)
+        name = self.namer.fresh("d" + fn.name + "_" + "_".join(f"d{n}" for n in wrt_names))
         return gast.FunctionDef(
             name=name, args=new_args,
             body=forward + [syntax.comment("")] + backward + [gast.Return(value=result)],
@@ -208,22 +578,17 @@ class ReverseAD:
 
     def _zero_init_order(self, body: list[gast.stmt], wrt_names: list[str]) -> list[str]:
         order = list(wrt_names)
-        for stmt in body:
-            if anno.info(stmt).active:
+        for stmt in statements(body):
+            names: list[str] = []
+            if isinstance(stmt, gast.Assign) and anno.info(stmt).active:
                 op = operation(stmt, self.parsed, self.local_names)
-                for name in op.inputs + targets(stmt):
-                    if name in self.active and name not in order:
-                        order.append(name)
+                names = op.inputs + targets(stmt)
+            elif isinstance(stmt, gast.For) and self.flows_from_iterable(stmt):
+                names = [stmt.target.id]
+            for name in names:
+                if name in self.active and name not in order:
+                    order.append(name)
         return order
-
-
-def _statement_text(line: str) -> str:
-    text = line.strip()
-    return text if not text.endswith(("(", "[", "{", ",", "\\")) else text + " ..."
-
-
-def _runtime(helper: str):
-    return getattr(runtime, helper)
 
 
 def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity, namer: Namer,

@@ -29,6 +29,16 @@ def zeros_like(x: Any) -> Any:
     return 0.0
 
 
+def push(stack: list, value: Any) -> None:
+    """Save a value the backward sweep needs before the forward sweep overwrites it."""
+    stack.append(value)
+
+
+def pop(stack: list) -> Any:
+    """The value saved last (the backward sweep runs in reverse order)."""
+    return stack.pop()
+
+
 def add_grad(a: Any, b: Any) -> Any:
     """``a + b`` for derivatives, element by element for tuples, lists and dicts."""
     if isinstance(a, (tuple, list)):
@@ -77,10 +87,13 @@ def _scalar(g: Any, x: Any) -> Any:
 def unindex(g: Any, x: Any, index: Any) -> Any:
     """The derivative of ``x[index]`` spread back over ``x`` (zeros elsewhere)."""
     if isinstance(x, (tuple, list)):
-        out = zeros_like(x)
-        out = list(out)
+        out = list(zeros_like(x))
         out[index] = add_grad(out[index], g)
         return type(x)(out)
+    if isinstance(x, dict):
+        out = zeros_like(x)
+        out[index] = add_grad(out[index], g)
+        return out
     out = np.zeros(np.shape(x), np.result_type(g, x, 0.0))
     parts = index if isinstance(index, tuple) else (index,)
     if all(isinstance(p, _BASIC_INDEX_TYPES) for p in parts):
