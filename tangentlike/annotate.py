@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import operator
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,8 +37,9 @@ class Method:
 class Operation:
     """What one A-normal-form statement computes.
 
-    ``kind`` is one of ``copy constant primitive tuple unpack opaque``; ``key`` is the
-    primitive (a function, ufunc or operator) for kind ``primitive``; ``inputs`` are the
+    ``kind`` is one of ``copy constant primitive call tuple dict unpack opaque``; ``key`` is
+    the primitive (a function, ufunc or operator) for kind ``primitive``, the user's function
+    for ``call``; ``inputs`` are the
     operand names a derivative can flow from; ``args`` and ``keywords`` are the operands as
     the primitive receives them.
     """
@@ -121,7 +123,8 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
                     where(stmt, parsed), hint="pass each keyword argument by name")
             keywords[kw.arg] = kw.value
         inputs = _names(args) + _names(list(keywords.values()))
-        return Operation("primitive", key, inputs, args, keywords,
+        kind = "call" if is_user_function(key) else "primitive"
+        return Operation(kind, key, inputs, args, keywords,
                          not registry.is_non_differentiable(key))
     elif isinstance(value, gast.Attribute):
         if value.attr in registry.NON_DIFFERENTIABLE_ATTRIBUTES:
@@ -147,6 +150,11 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
 def where(stmt: gast.stmt, parsed: ParsedFunction) -> Location:
     """The user's line a normalized statement came from."""
     return anno.info(stmt).origin or parsed.location(stmt)
+
+
+def is_user_function(key: Any) -> bool:
+    """A plain Python function with no rule of its own: differentiated from its source."""
+    return isinstance(key, types.FunctionType) and not registry.is_primitive(key)
 
 
 def targets(stmt: gast.stmt) -> list[str]:
@@ -243,7 +251,7 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 "tangentlike cannot differentiate through a boolean operator (and/or) on a "
                 "differentiated value", location, hint="use np.where or an explicit choice")
         if op.kind != "primitive" or registry.adjoint_rule(op.key) is not None:
-            continue
+            continue  # calls into the user's functions are differentiated from their source
         raise no_rule_error(op.key, location)
 
 
@@ -259,12 +267,6 @@ def no_rule_error(key: Any, where) -> NoDerivativeError:
             where, hint=f"use the NumPy function instead of .{key.name}(), or register a rule "
             "with @tangentlike.adjoint")
     name = registry.describe(key)
-    if hasattr(key, "__code__"):
-        return NoDerivativeError(
-            f"no derivative rule for {name}, a Python function: calls into your own functions "
-            "are not differentiated yet", where,
-            hint=f"register a rule with @tangentlike.adjoint({getattr(key, '__name__', name)}) "
-            "or write the computation inline")
     return NoDerivativeError(
         f"no derivative rule for {name}, and it has no Python source to differentiate",
         where, hint=f"register a rule with @tangentlike.adjoint, or mark it with "

@@ -12,7 +12,13 @@ import numpy as np
 from tangentlike import runtime
 from tangentlike.errors import InputError, TangentlikeError
 from tangentlike.parsing import parse_function, unwrap
-from tangentlike.pipeline import Derivative, Options, compile_derivative, resolve_wrt
+from tangentlike.pipeline import (
+    Derivative,
+    Options,
+    clear_pairs,
+    compile_derivative,
+    resolve_wrt,
+)
 
 
 class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
@@ -28,6 +34,7 @@ _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def clear_cache() -> None:
     """Forget every generated derivative, so the next request generates it again."""
     _cache.clear()
+    clear_pairs()
 
 
 def _check_inputs(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[str],

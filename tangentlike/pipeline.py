@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import types
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,12 @@ from typing import Any
 import gast
 
 from tangentlike import annotate, emit, syntax
-from tangentlike.errors import InputError
+from tangentlike.errors import (
+    InputError,
+    Location,
+    NoDerivativeError,
+    SourceUnavailableError,
+)
 from tangentlike.naming import Namer
 from tangentlike.normalize import normalize
 from tangentlike.optimize import optimize
@@ -71,6 +77,9 @@ def resolve_wrt(func: Callable, wrt: Any) -> tuple[int, ...]:
     return _wrt_indices(wrt, parameter_names(parsed.node), parsed)
 
 
+SEED = "init_grad"
+
+
 def split(joint: gast.FunctionDef, n_params: int, name: str) -> list[gast.FunctionDef]:
     """Cut a joint derivative (which returns grads..., value) into forward and backward."""
     cut = next(i for i, s in enumerate(joint.body) if is_boundary(s))
@@ -83,12 +92,21 @@ def split(joint: gast.FunctionDef, n_params: int, name: str) -> list[gast.Functi
     saved_names = sorted((set().union(*(syntax.loaded_names(s) for s in backward_body))
                           & defined) - set(params))
     saved = syntax.tuple_of([syntax.load(n) for n in saved_names])
+    always = set().union(set(), *(syntax.stored_names(s) for s in forward_body
+                                  if not isinstance(s, (gast.If, gast.For, gast.While))))
+    unbound = [n for n in saved_names if n not in always and n not in params]
+    forward_body = [syntax.assign(n, syntax.const(None)) for n in unbound] + forward_body
     forward = gast.FunctionDef(
         name=f"{name}_forward", args=syntax.clone(joint.args),
         body=forward_body + [gast.Return(value=syntax.tuple_of([value, saved]))],
         decorator_list=[], returns=None, type_comment=None, type_params=[])
-    forward.args.args = forward.args.args[:n_params]
-    forward.args.defaults = forward.args.defaults[:max(0, len(forward.args.defaults) - 1)]
+    seed = joint.args.args[n_params:] or [a for a in joint.args.kwonlyargs if a.id == SEED]
+    if joint.args.args[n_params:]:
+        forward.args.args = forward.args.args[:n_params]
+        forward.args.defaults = forward.args.defaults[:max(0, len(forward.args.defaults) - 1)]
+    elif seed:  # the seed is keyword-only when the function has defaults
+        i = [a.id for a in forward.args.kwonlyargs].index(SEED)
+        del forward.args.kwonlyargs[i], forward.args.kw_defaults[i]
     unpack = [syntax.assign(syntax.tuple_of([syntax.store(n) for n in saved_names],
                                             gast.Store()), syntax.load("saved"))]
     backward = gast.FunctionDef(
@@ -111,9 +129,6 @@ def _import_user_globals(functions: list[gast.FunctionDef], user_globals: dict[s
                 namespace.name_for(value, name)
 
 
-SEED = "init_grad"
-
-
 def _free_seed_name(parsed: ParsedFunction, namer: Namer) -> None:
     """The seed parameter is always called ``init_grad`` (``df(x, init_grad=v)``): a local
     variable of the user's with that name is renamed in the generated code."""
@@ -128,9 +143,71 @@ def _docstring(text: str) -> gast.Expr:
     return gast.Expr(value=syntax.const(text))
 
 
+# Forward and backward halves generated for calls into the user's functions, by function and
+# (wrt, optimized); and the ones being generated right now (for recursion).
+_pairs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_in_progress: dict[tuple, tuple[Callable, str, str]] = {}
+
+
+def clear_pairs() -> None:
+    _pairs.clear()
+
+
+class _Late:
+    """A half of a derivative still being generated (mutual recursion): found at call time."""
+
+    def __init__(self, key: tuple, which: str):
+        self.key, self.which = key, which
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        func, wrt, optimized = self.key
+        derivative = _pairs[func][(wrt, optimized)]
+        half = derivative.function if self.which == "forward" else derivative.backward
+        return half(*args, **kwargs)
+
+
+def _pair_names(func: Callable, wrt: tuple[int, ...], optimized: bool, current: tuple,
+                namespace: Namespace, local: tuple[str, str], where: Location,
+                ) -> tuple[str, str]:
+    """Names, in the module being generated, of the halves of ``func``'s derivative."""
+    key = (func, wrt, optimized)
+    name = func.__name__
+    if key == current:
+        return local  # recursion: the halves are defined in this very module
+    if key in _in_progress:
+        return (namespace.name_for(_Late(key, "forward"), f"{name}_forward"),
+                namespace.name_for(_Late(key, "backward"), f"{name}_backward"))
+    cached = _pairs.get(func, {}).get((wrt, optimized))
+    if cached is None:
+        try:
+            cached = compile_derivative(func, Options(
+                wrt=wrt, motion="split", optimized=optimized, check_dims=False,
+                seed_required=True))
+        except SourceUnavailableError as error:
+            raise NoDerivativeError(
+                f"cannot differentiate the call to {name}: {error.message}", where,
+                hint=f"define {name} in a .py file, or register a rule for it with "
+                f"@tangentlike.adjoint({name})") from None
+    return (namespace.name_for(cached.function, f"{name}_forward"),
+            namespace.name_for(cached.backward, f"{name}_backward"))
+
+
 def compile_derivative(func: Callable, options: Options) -> Derivative:
     """Run every stage on ``func`` and load the generated module."""
     parsed = parse_function(func)
+    key = (parsed.func, tuple(options.wrt), options.optimized)
+    if options.motion == "split" and not options.check_dims and options.seed_required:
+        _in_progress[key] = (parsed.func, f"{parsed.name}_forward", f"{parsed.name}_backward")
+        try:
+            derivative = _compile(parsed, options, current=key)
+        finally:
+            del _in_progress[key]
+        _pairs.setdefault(parsed.func, {})[(key[1], key[2])] = derivative
+        return derivative
+    return _compile(parsed, options, current=None)
+
+
+def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
     params = parameter_names(parsed.node)
     wrt = _wrt_indices(options.wrt, params, parsed)
     namer = Namer(syntax.all_names(parsed.node) | {"saved"})
@@ -144,7 +221,15 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
     reverse_options = ReverseOptions(wrt=wrt, preserve_result=options.preserve_result or is_split,
                                      check_dims=options.check_dims,
                                      seed_required=options.seed_required)
-    joint = reverse_ad(fn, parsed, activity, namer, namespace, reverse_options)
+    local = (f"{parsed.name}_forward", f"{parsed.name}_backward")
+    namer.used.update(local)
+
+    def pairs(callee: Callable, callee_wrt: tuple[int, ...], where: Location,
+              ) -> tuple[str, str]:
+        return _pair_names(callee, callee_wrt, options.optimized, current, namespace, local,
+                           where)
+
+    joint = reverse_ad(fn, parsed, activity, namer, namespace, reverse_options, pairs)
     if options.optimized:
         optimize(joint, namer.temporaries)
     what = ", ".join(wrt_names)

@@ -17,7 +17,10 @@ An empty comment marks where the forward sweep ends, so split motion can cut the
 """
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import gast
 
@@ -76,8 +79,12 @@ class ReverseAD:
     """Builds the derivative of one normalized function."""
 
     def __init__(self, fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
-                 namer: Namer, namespace: Namespace, options: ReverseOptions):
+                 namer: Namer, namespace: Namespace, options: ReverseOptions,
+                 pairs: Callable[..., tuple[str, str]] | None = None):
         self.fn = fn
+        self.pairs = pairs
+        self.forward_forms: dict[int, gast.stmt] = {}  # call -> its forward-pair form
+        self.calls: dict[int, tuple] = {}  # call -> what its backward half needs
         self.parsed = parsed
         self.active = activity.active
         self.namer = namer
@@ -93,6 +100,8 @@ class ReverseAD:
         self.indices: dict[int, str] = {}  # loop -> index of the backward loop
         self.counters: set[int] = set()  # ids of trip-count increments (never saved)
         self.iteration_local = self._iteration_local_names()
+        self.reads: dict[int, set[str]] = {}  # statement -> names its backward code reads
+        self.captures: dict[int, set[str]] = {}  # statement -> results it captures first
 
     # -- names ------------------------------------------------------------------------------
     def adjoint(self, name: str) -> str | None:
@@ -121,6 +130,8 @@ class ReverseAD:
                     arithmetic.add(value.value.id)
             elif isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
                 arithmetic.add(value.value.id)  # x.T, x.shape: an array
+            elif operation(stmt, self.parsed, self.local_names).kind == "call":
+                subscripted |= syntax.loaded_names(value)  # may be a dict of parameters
             elif not isinstance(value, gast.Name):
                 arithmetic |= syntax.loaded_names(value)
         return names | (subscripted - arithmetic)
@@ -175,6 +186,11 @@ class ReverseAD:
     def is_iteration_local(self, name: str) -> bool:
         return any(name in names for names in self.iteration_local.values())
 
+    def targets(self, stmt: gast.stmt) -> list[str]:
+        """The names a statement binds in the forward sweep (a call to a user function also
+        binds the record its backward half needs)."""
+        return targets(self.forward_forms.get(id(stmt), stmt))
+
     def stack_name(self) -> str:
         if self.stack is None:
             self.stack = self.namer.fresh("stack")
@@ -218,7 +234,10 @@ class ReverseAD:
 
     # -- the adjoint of one statement -------------------------------------------------------
     def adjoint_of(self, stmt: gast.Assign, nested: bool) -> Adjoint:
-        names = targets(stmt)
+        op = operation(stmt, self.parsed, self.local_names)
+        if op.kind == "call":
+            self.prepare_call(stmt, op)
+        names = self.targets(stmt)
         result = Adjoint([])
         if nested:
             for name in names:
@@ -239,7 +258,6 @@ class ReverseAD:
         def adjoint_of_target(name: str) -> gast.Name:
             return syntax.load(result.adjoints.get(name) or self.adjoint(name))
 
-        op = operation(stmt, self.parsed, self.local_names)
         target = stmt.targets[0]
         if op.kind in ("constant", "opaque"):
             pass  # a new value that depends on no input: only the adjoint reset remains
@@ -252,6 +270,8 @@ class ReverseAD:
                     part = gast.Subscript(value=adjoint_of_target(target.id),
                                           slice=syntax.clone(key), ctx=gast.Load())
                     result.body.append(self.accumulate(elt.id, part))
+        elif op.kind == "call":
+            result.body = self.call_adjoint(stmt, op, value, adjoint_of_target)
         elif op.kind == "unpack":
             parts = [adjoint_of_target(e.id) if self.adjoint(e.id)
                      else self.runtime_call("zeros_like", [value(e.id)]) for e in target.elts]
@@ -262,6 +282,60 @@ class ReverseAD:
                                self.namer, self.namespace, where(stmt, self.parsed))
             result.body = self.accumulate_contributions(body)
         return result
+
+    # -- calls into the user's functions ----------------------------------------------------
+    def bind_call(self, op) -> tuple[list[gast.expr], list[gast.keyword]]:
+        """The call's arguments in the callee's parameter order, defaults filled in."""
+        signature = inspect.signature(op.key)
+        bound = signature.bind(*op.args, **op.keywords)
+        positional, keywords = [], []
+        for name, param in signature.parameters.items():
+            if name in bound.arguments:
+                value = bound.arguments[name]
+            else:
+                default = param.default
+                if isinstance(default, (type(None), bool, int, float, str)):
+                    value = syntax.const(default)
+                else:
+                    value = syntax.load(self.namespace.name_for(default, f"{name}_default"))
+            if param.kind is param.KEYWORD_ONLY:
+                keywords.append(gast.keyword(arg=name, value=value))
+            else:
+                positional.append(value)
+        return positional, keywords
+
+    def prepare_call(self, stmt: gast.Assign, op) -> None:
+        """``y = f(a, b)`` runs as ``y, y_saved = f_forward(a, b)`` in the forward sweep."""
+        positional, keywords = self.bind_call(op)
+        wrt = tuple(i for i, a in enumerate(positional)
+                    if isinstance(a, gast.Name) and self.adjoint(a.id))
+        forward_name, backward_name = self.pairs(op.key, wrt, where(stmt, self.parsed))
+        target = stmt.targets[0].id
+        record = self.namer.fresh(f"{target}_saved")
+        self.primal_names.add(record)
+        form = syntax.assign(
+            syntax.tuple_of([syntax.store(target), syntax.store(record)], gast.Store()),
+            syntax.call(syntax.load(forward_name), positional, keywords))
+        anno.info(form).origin = anno.info(stmt).origin
+        self.forward_forms[id(stmt)] = form
+        self.calls[id(stmt)] = (backward_name, record, positional, keywords, wrt)
+
+    def call_adjoint(self, stmt: gast.Assign, op, value, adjoint_of_target) -> list[gast.stmt]:
+        backward_name, record, positional, keywords, wrt = self.calls[id(stmt)]
+        if not wrt:
+            return []
+        seed = gast.keyword(arg="init_grad", value=adjoint_of_target(stmt.targets[0].id))
+        call = syntax.call(syntax.load(backward_name),
+                           [value(record), *[syntax.clone(a) for a in positional]],
+                           [*keywords, seed])
+        names = [positional[i].id for i in wrt]
+        parts = [self.namer.fresh(f"{self.adjoint(n)}_{op.key.__name__}") for n in names]
+        self.namer.temporaries.update(parts)
+        target = syntax.store(parts[0]) if len(parts) == 1 else syntax.tuple_of(
+            [syntax.store(p) for p in parts], gast.Store())
+        out = [self.generated(syntax.assign(target, call))]
+        out += [self.accumulate(n, syntax.load(p)) for n, p in zip(names, parts)]
+        return out
 
     def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:
         """Template statements ``bx = e`` marked as contributions become ``bx = bx + e``."""
@@ -325,8 +399,8 @@ class ReverseAD:
                 out += self.forward_while(stmt, depth)
             else:
                 if depth and id(stmt) not in self.counters:
-                    out += [self.push(n) for n in targets(stmt) if n in self.saved]
-                out.append(stmt)
+                    out += [self.push(n) for n in self.targets(stmt) if n in self.saved]
+                out.append(self.forward_forms.get(id(stmt), stmt))
         return out
 
     def count_trips(self, loop: gast.stmt, body: list[gast.stmt]) -> list[gast.stmt]:
@@ -363,12 +437,14 @@ class ReverseAD:
         return [self.generated(syntax.assign(trips, syntax.const(0))), new] + after
 
     # -- the backward sweep -----------------------------------------------------------------
-    def backward(self, body: list[gast.stmt], depth: int,
-                 adjoints: dict[int, Adjoint]) -> list[gast.stmt]:
+    def backward(self, body: list[gast.stmt], depth: int, adjoints: dict[int, Adjoint],
+                 enclosing=None) -> list[gast.stmt]:
         out: list[gast.stmt] = []
-        previous = None
+        previous = enclosing
+        self.origin = enclosing
         for stmt in reversed(body):
             if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                self.origin = anno.info(stmt).origin
                 block = self.backward_compound(stmt, depth, adjoints)
             elif isinstance(stmt, gast.Assign) and id(stmt) not in self.counters:
                 block = self.backward_simple(stmt, depth, adjoints)
@@ -388,14 +464,21 @@ class ReverseAD:
     def backward_simple(self, stmt: gast.Assign, depth: int,
                         adjoints: dict[int, Adjoint]) -> list[gast.stmt]:
         adjoint = adjoints.get(id(stmt))
-        names = targets(stmt)
+        names = self.targets(stmt)
         if not depth:
+            self.reads[id(stmt)] = set().union(set(), *(syntax.loaded_names(s) for s in
+                                                        (adjoint.body if adjoint else [])))
             return list(adjoint.body) if adjoint else []
         out: list[gast.stmt] = []
         if adjoint:
             out += [self.generated(syntax.assign(adjoint.values[n], syntax.load(n)))
                     for n in names]
-        out += [self.pop(n) for n in names if n in self.saved]
+        out += [self.pop(n) for n in reversed(names) if n in self.saved]
+        body_reads = set().union(set(), *(syntax.loaded_names(s) for s in
+                                          (adjoint.body if adjoint else [])))
+        self.reads[id(stmt)] = body_reads
+        if adjoint:  # the values it captures, which earlier iterations' steps read again
+            self.captures[id(stmt)] = {n for n in names if adjoint.values[n] in body_reads}
         if adjoint:
             for n in names:
                 if n in adjoint.adjoints:
@@ -409,12 +492,14 @@ class ReverseAD:
     def backward_compound(self, stmt: gast.stmt, depth: int,
                           adjoints: dict[int, Adjoint]) -> list[gast.stmt]:
         if isinstance(stmt, gast.If):
-            body = self.backward(stmt.body, depth + 1, adjoints)
-            orelse = self.backward(stmt.orelse, depth + 1, adjoints)
+            origin = anno.info(stmt).origin
+            body = self.backward(stmt.body, depth + 1, adjoints, origin)
+            orelse = self.backward(stmt.orelse, depth + 1, adjoints, origin)
             if not body and not orelse:
                 return []
+            self.reads[id(stmt)] = syntax.loaded_names(stmt.test)
             return [gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse)]
-        body = self.backward(stmt.body, depth + 1, adjoints)
+        body = self.backward(stmt.body, depth + 1, adjoints, anno.info(stmt).origin)
         if body:
             body = [self.zero(n) for n in self.iteration_local[id(stmt)]
                     if self.adjoint(n)] + body
@@ -424,6 +509,10 @@ class ReverseAD:
         if not body and not flows:
             return []
         bounds = self.range_arguments(stmt) if isinstance(stmt, gast.For) else None
+        self.reads[id(stmt)] = (set().union(*(syntax.loaded_names(b) for b in bounds))
+                                if bounds else set())
+        if flows:
+            self.reads[id(stmt)].add(loop_source(stmt))
         after = [self.pop(target)] if depth and target in self.saved else []
         if bounds is not None:
             reversed_range = syntax.call(syntax.load("reversed"), [syntax.call(
@@ -497,7 +586,7 @@ class ReverseAD:
         names: set[str] = set()
         for stmt in body:
             if depth:
-                names |= set(targets(stmt)) if isinstance(stmt, gast.Assign) else set()
+                names |= set(self.targets(stmt)) if isinstance(stmt, gast.Assign) else set()
             if (isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name)
                     and (depth or not assignments_only)):
                 names.add(stmt.target.id)
@@ -507,30 +596,61 @@ class ReverseAD:
         return names
 
     def decide_saves(self, body: list[gast.stmt], adjoints: dict[int, Adjoint]) -> None:
-        """Save exactly the overwritten names the backward sweep reads (to a fixed point:
-        restoring a value can make an ``if`` need its condition in the backward sweep)."""
-        candidates = self.nested_names(body)
+        """Save a name bound inside if/for/while only if backward code that runs after the
+        binding's own backward step reads it: code of earlier statements, of the statement
+        itself, and of anything in the same loop (earlier iterations).  To a fixed point, as
+        restoring a value can make an ``if`` read its condition in the backward sweep."""
+        order: dict[int, tuple[int, int | None]] = {}  # stmt -> (position, outermost loop)
+        bindings: list[tuple[int, str]] = []  # (stmt, name) bound inside if/for/while
+
+        def walk(stmts: list[gast.stmt], depth: int, loop: int | None) -> None:
+            for stmt in stmts:
+                outer = loop if loop is not None else (
+                    id(stmt) if isinstance(stmt, (gast.For, gast.While)) else None)
+                order[id(stmt)] = (len(order), outer if depth or outer == id(stmt) else loop)
+                if depth and isinstance(stmt, gast.Assign):
+                    bindings.extend((id(stmt), n) for n in self.targets(stmt))
+                if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
+                    bindings.append((id(stmt), stmt.target.id))
+                for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+                    if isinstance(inner, list):
+                        walk(inner, depth + 1, outer)
+
+        walk(body, 0, None)
         while True:
-            backward = self.backward(body, 0, adjoints)
-            reads = set().union(set(), *(syntax.loaded_names(s) for s in backward))
-            new = (reads & candidates & self.primal_names) | self.saved
+            self.reads, self.captures = {}, {}
+            self.backward(body, 0, adjoints)
+            new = set(self.saved)
+            for binding, name in bindings:
+                position, loop = order[binding]
+                for stmt_id, names in self.reads.items():
+                    other, other_loop = order.get(stmt_id, (-1, None))
+                    if stmt_id != binding or loop is not None:  # other runs of a loop too
+                        names = names | self.captures.get(stmt_id, set())
+                    if name in names and (other <= position or (
+                            loop is not None and other_loop == loop)):
+                        new.add(name)
+                        break
             if new == self.saved:
                 return
             self.saved = new
 
-    def initial_values(self, body: list[gast.stmt], params: list[str]) -> list[gast.stmt]:
-        """Names saved before their first assignment start as None (saved, never read)."""
+    def initial_values(self, body: list[gast.stmt], params: list[str],
+                       needed: set[str]) -> list[gast.stmt]:
+        """Names bound only inside if/for/while that are saved before their first binding,
+        or that the backward sweep reads whatever branch ran, start as None."""
         bound = set(params)
         out = []
         for stmt in body:
             if isinstance(stmt, (gast.If, gast.For, gast.While)):
                 pushed_first = self.nested_names([stmt], assignments_only=True)
-                first = sorted((pushed_first & self.saved) - bound)
+                first = sorted((pushed_first & (self.saved | needed)) - bound)
                 for name in first:
                     out.append(self.generated(syntax.assign(name, syntax.const(None))))
                 bound |= set(first)
             out.append(stmt)
-            bound |= syntax.stored_names(stmt) if not isinstance(stmt, gast.Return) else set()
+            bound |= set().union(*(set(self.targets(s)) for s in statements([stmt])
+                                   if isinstance(s, gast.Assign)))
         return out
 
     def build(self) -> gast.FunctionDef:
@@ -543,7 +663,7 @@ class ReverseAD:
         adjoints: dict[int, Adjoint] = {}
         self.prepare(body, 0, adjoints)
         self.decide_saves(body, adjoints)
-        forward = self.initial_values(self.forward(body, 0), params)
+        forward = self.forward(body, 0)
         if self.stack is not None or self.saved:
             forward.insert(0, self.generated(syntax.assign(self.stack_name(),
                                                            gast.List(elts=[], ctx=gast.Load()))))
@@ -557,8 +677,18 @@ class ReverseAD:
             zero_inits.append(self.zero(name, self.adjoints.get(name) or self.adjoint(name)))
         backward = seed_statements + zero_inits if seeded else zero_inits + seed_statements
         backward += self.backward(body, 0, adjoints)
+        needed = set().union(*(syntax.loaded_names(s) for s in backward))
+        if self.options.preserve_result:
+            needed |= syntax.loaded_names(returned)
+        forward = self.initial_values(forward, params, needed)
         grads = [syntax.load(self.adjoints[n]) for n in wrt_names]
-        outputs = grads + ([syntax.clone(returned)] if self.options.preserve_result else [])
+        value: list[gast.expr] = []
+        if self.options.preserve_result:  # read before the backward sweep restores anything
+            name = self.namer.fresh("value")
+            self.namer.temporaries.add(name)
+            forward.append(self.generated(syntax.assign(name, syntax.clone(returned))))
+            value = [syntax.load(name)]
+        outputs = grads + value
         result = outputs[0] if len(outputs) == 1 else syntax.tuple_of(outputs)
         new_args = syntax.clone(fn.args)
         if not self.options.seed_required:
@@ -592,6 +722,9 @@ class ReverseAD:
 
 
 def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity, namer: Namer,
-               namespace: Namespace, options: ReverseOptions) -> gast.FunctionDef:
-    """The joint derivative function of a normalized, annotated function."""
-    return ReverseAD(fn, parsed, activity, namer, namespace, options).build()
+               namespace: Namespace, options: ReverseOptions,
+               pairs: Callable[..., tuple[str, str]] | None = None,
+               ) -> gast.FunctionDef:
+    """The joint derivative function of a normalized, annotated function.  ``pairs(f, wrt)``
+    names the forward and backward halves of the derivative of a user function ``f``."""
+    return ReverseAD(fn, parsed, activity, namer, namespace, options, pairs).build()

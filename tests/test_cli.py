@@ -240,14 +240,15 @@ def _error_cases(tmp_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
                                 "move the try/except"]),
         "lambda": ([f"{UNSUPPORTED}:square_lambda"], ["lambda", "unsupported.py"]),
         "no derivative rule": ([f"{NO_RULE}:calls_sinc"], ["numpy.sinc", "no_rule.py"]),
-        "user function": ([f"{NO_RULE}:calls_user_function"], ["helper", "no_rule.py"]),
+        "function without source": ([f"{NO_RULE}:calls_function_without_source"],
+                                    ["no_source", "no_rule.py"]),
     }
 
 
 ERROR_CASES = [
     "missing file", "import fails", "syntax error", "missing function", "not a function",
     "a class", "unknown wrt name", "wrt index out of range", "mode forward",
-    "unsupported syntax", "lambda", "no derivative rule", "user function",
+    "unsupported syntax", "lambda", "no derivative rule", "function without source",
 ]
 
 
