@@ -14,6 +14,7 @@ from tangentlike.api import (
     init_grad,
     value_and_grad,
 )
+from tangentlike.surgery import insert_grad_of, stop_gradient
 from tangentlike.errors import (
     InputError,
     NoDerivativeError,
@@ -28,5 +29,6 @@ __version__ = "0.1.0"
 __all__ = [
     "INPUT_DERIVATIVE", "InputError", "NoDerivativeError", "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "adjoint", "autodiff",
-    "clear_cache", "d", "grad", "init_grad", "non_differentiable", "tangent", "value_and_grad",
+    "clear_cache", "d", "grad", "init_grad", "insert_grad_of", "non_differentiable",
+    "stop_gradient", "tangent", "value_and_grad",
 ]

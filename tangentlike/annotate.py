@@ -37,7 +37,8 @@ class Method:
 class Operation:
     """What one A-normal-form statement computes.
 
-    ``kind`` is one of ``copy constant primitive call tuple dict unpack opaque``; ``key`` is
+    ``kind`` is one of ``copy constant primitive call tuple dict unpack setitem append
+    opaque``; ``key`` is
     the primitive (a function, ufunc or operator) for kind ``primitive``, the user's function
     for ``call``; ``inputs`` are the
     operand names a derivative can flow from; ``args`` and ``keywords`` are the operands as
@@ -94,9 +95,15 @@ def operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) ->
 
 
 def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -> Operation:
+    if isinstance(stmt, gast.Expr) and _is_append(stmt, local_names):
+        call = stmt.value
+        return Operation("append", inputs=[call.func.value.id, *_names(call.args)],
+                         args=list(call.args))
     if not isinstance(stmt, gast.Assign):
         return Operation("opaque", differentiable=False)
     target, value = stmt.targets[0], stmt.value
+    if isinstance(target, gast.Subscript):  # x[i] = v: x now depends on v too
+        return Operation("setitem", inputs=[target.value.id, *_names([value])], args=[value])
     if isinstance(target, gast.Tuple):
         return Operation("unpack", inputs=_names([value]))
     if isinstance(value, gast.Name):
@@ -152,6 +159,18 @@ def where(stmt: gast.stmt, parsed: ParsedFunction) -> Location:
     return anno.info(stmt).origin or parsed.location(stmt)
 
 
+def _is_append(stmt: gast.Expr, local_names: set[str]) -> bool:
+    call = stmt.value
+    return (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+            and call.func.attr == "append" and isinstance(call.func.value, gast.Name)
+            and call.func.value.id in local_names and len(call.args) == 1)
+
+
+def mutated(stmt: gast.stmt, op: Operation) -> list[str]:
+    """The container a statement changes in place (``x[i] = v``, ``xs.append(v)``)."""
+    return [op.inputs[0]] if op.kind in ("setitem", "append") else []
+
+
 def is_user_function(key: Any) -> bool:
     """A plain Python function with no rule of its own: differentiated from its source."""
     return isinstance(key, types.FunctionType) and not registry.is_primitive(key)
@@ -174,9 +193,12 @@ class Activity:
 
 
 def statements(body: list[gast.stmt]):
-    """Every statement in ``body``, nested ones included, in order."""
+    """Every statement in ``body``, nested ones included, in order (the bodies of gradient
+    hooks, which run in the backward pass, excluded)."""
     for stmt in body:
         yield stmt
+        if isinstance(stmt, gast.With):
+            continue
         for part in ("body", "orelse"):
             inner = getattr(stmt, part, None)
             if isinstance(inner, list):
@@ -201,10 +223,10 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Ac
             source = loop_source(stmt)
             if source:
                 edges.append(([source], sorted(syntax.stored_names(stmt.target))))
-        elif isinstance(stmt, gast.Assign):
+        elif isinstance(stmt, (gast.Assign, gast.Expr)):
             op = operation(stmt, parsed, local_names)
             if op.differentiable:
-                edges.append((op.inputs, targets(stmt)))
+                edges.append((op.inputs, targets(stmt) + mutated(stmt, op)))
     varied = set(wrt)
     changed = True
     while changed:
@@ -224,8 +246,9 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Ac
                 changed = True
     result = Activity(varied, useful)
     for stmt in statements(fn.body):
-        if isinstance(stmt, gast.Assign):
-            anno.info(stmt).active = bool(result.active.intersection(targets(stmt)))
+        if isinstance(stmt, (gast.Assign, gast.Expr)):
+            outs = targets(stmt) + mutated(stmt, operation(stmt, parsed, local_names))
+            anno.info(stmt).active = bool(result.active.intersection(outs))
     return result
 
 

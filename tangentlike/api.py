@@ -37,6 +37,34 @@ def clear_cache() -> None:
     clear_pairs()
 
 
+def _check_value(x: Any, where: str) -> None:
+    """Differentiated values: floats, floating point arrays, and tuples, lists and dicts of
+    them (the gradient has the same structure)."""
+    kind = type(x)
+    if kind is float or kind is int or (kind is np.ndarray and x.dtype.kind in "fc"):
+        return
+    if isinstance(x, (float, int, np.floating)) and not isinstance(x, bool):
+        return
+    if isinstance(x, np.ndarray):
+        raise InputError(
+            f"{where} is an array of {x.dtype}, which has no derivative",
+            hint="pass floating point values, e.g. x.astype(float), or leave it out of wrt")
+    if isinstance(x, np.generic) and x.dtype.kind in "iu":
+        return
+    if isinstance(x, (tuple, list)):
+        for i, item in enumerate(x):
+            _check_value(item, f"{where}[{i}]")
+        return
+    if isinstance(x, dict):
+        for key, item in x.items():
+            _check_value(item, f"{where}[{key!r}]")
+        return
+    raise InputError(
+        f"{where} is a {type(x).__name__}; tangentlike differentiates with respect to floats, "
+        "floating point arrays, and tuples, lists and dicts of them",
+        hint="pass an array, or leave the argument out of wrt")
+
+
 def _check_inputs(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[str],
                   name: str) -> None:
     for i in wrt:
@@ -47,25 +75,9 @@ def _check_inputs(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[
         else:
             continue
         kind = type(x)
-        if kind is float or kind is int:
+        if kind is float or kind is int or (kind is np.ndarray and x.dtype.kind in "fc"):
             continue
-        if kind is np.ndarray and x.dtype.kind in "fc":
-            continue
-        if isinstance(x, (float, int, np.floating)) and not isinstance(x, bool):
-            continue
-        if isinstance(x, np.ndarray):
-            if x.dtype.kind in "fc":
-                continue
-            raise InputError(
-                f"argument {i} of {name} is an array of {x.dtype}, which has no derivative",
-                hint=f"pass floating point values, e.g. x.astype(float), or leave argument {i} "
-                "out of wrt")
-        if isinstance(x, np.generic) and x.dtype.kind in "iu":
-            continue
-        raise InputError(
-            f"argument {i} of {name} is a {type(x).__name__}; tangentlike differentiates with "
-            "respect to floats and floating point arrays (containers are not supported yet)",
-            hint=f"pass an array, or leave argument {i} out of wrt")
+        _check_value(x, f"argument {i} of {name}")
 
 
 def _make_callable(derivative: Derivative, options: Options, name: str) -> Callable:

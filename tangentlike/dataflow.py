@@ -34,6 +34,9 @@ def defs(stmt: gast.stmt) -> set[str]:
     if isinstance(stmt, gast.With):
         return set().union(*(syntax.stored_names(i.optional_vars) for i in stmt.items
                               if i.optional_vars is not None))
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+        base = stmt.targets[0].value  # x[i] = v changes x (and still reads it)
+        return syntax.stored_names(stmt) | ({base.id} if isinstance(base, gast.Name) else set())
     return syntax.stored_names(stmt)
 
 

@@ -17,10 +17,12 @@ from __future__ import annotations
 import gast
 
 from tangentlike import anno, syntax
+from tangentlike.annotate import resolve
 from tangentlike.desugar import desugar
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.naming import Namer
 from tangentlike.parsing import ParsedFunction
+from tangentlike.surgery import insert_grad_of
 
 # Statements and expressions tangentlike cannot differentiate yet, with what to do instead.
 UNSUPPORTED_STATEMENTS = {
@@ -64,6 +66,7 @@ class Normalizer:
         self.current: dict[str, str] = {}  # user name -> the name of its live version
         self.defined: set[str] = set()
         self.aliases: dict[str, str] = {}  # y -> x after `y = x`
+        self.callers: set[str] = set()  # names bound to the caller's arrays (or views of them)
         self.out: list[gast.stmt] = []
         self.origin: Location | None = None
         self.depth = 0  # how many if/for/while statements enclose the current one
@@ -180,6 +183,9 @@ class Normalizer:
             if i == 0 and isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant):
                 continue  # docstring
             self.origin = self.parsed.location(stmt)
+            if isinstance(stmt, gast.With) and self.is_gradient_hook(stmt):
+                self.gradient_hook(stmt)
+                continue
             entry = UNSUPPORTED_STATEMENTS.get(type(stmt))
             if entry is not None:
                 raise self.unsupported(stmt, *entry)
@@ -235,6 +241,32 @@ class Normalizer:
         body = self.block(stmt.body + recompute)
         self.emit(gast.While(test=test, body=body or [gast.Pass()], orelse=[]))
 
+    def is_gradient_hook(self, stmt: gast.With) -> bool:
+        """``with tangentlike.insert_grad_of(x) as dx:``"""
+        if len(stmt.items) != 1 or not isinstance(stmt.items[0].context_expr, gast.Call):
+            return False
+        call = stmt.items[0].context_expr
+        return resolve(call.func, self.parsed, self.locals) is insert_grad_of
+
+    def gradient_hook(self, stmt: gast.With) -> None:
+        """Kept whole (its body runs in the backward pass, as written) with ``x`` read as the
+        version live here."""
+        item = stmt.items[0]
+        call = item.context_expr
+        if len(call.args) != 1 or not isinstance(call.args[0], gast.Name) or call.keywords:
+            raise self.unsupported(stmt, "insert_grad_of of an expression",
+                                   "name the value first: y = ...; with insert_grad_of(y) ...")
+        target = item.optional_vars
+        if target is not None and not isinstance(target, gast.Name):
+            raise self.unsupported(stmt, "insert_grad_of(...) as a tuple",
+                                   "write: with insert_grad_of(x) as dx:")
+        name = target.id if target is not None else self.namer.fresh("dx")
+        hook = gast.With(items=[gast.withitem(
+            context_expr=gast.Call(func=call.func, args=[self.read(call.args[0])], keywords=[]),
+            optional_vars=syntax.store(name))], body=syntax.clone(stmt.body),
+            type_comment=None)
+        self.emit(hook)
+
     def visit_Break(self, stmt: gast.Break) -> None:
         self.emit(gast.Break())
 
@@ -277,18 +309,39 @@ class Normalizer:
             name = self.bind(target.id)
             if isinstance(value, gast.Name) and value.id in self.locals:
                 self.aliases[target.id] = value.id
+            root = _view_root(value)
+            if root in self.callers and root in self.locals:
+                self.callers.add(target.id)  # the caller's array, or a view of it
+            else:
+                self.callers.discard(target.id)
             self.emit(syntax.assign(name, simple))
         elif isinstance(target, (gast.Tuple, gast.List)):
             self.unpack(target, value)
         elif isinstance(target, gast.Subscript):
-            raise self.unsupported(target, "assignment into a subscript (x[i] = v)",
-                                   "build the array with np.concatenate or np.where instead")
+            self.assign_into(target, self.atomize(value))
         elif isinstance(target, gast.Attribute):
             raise self.unsupported(target, "assignment to an attribute (obj.x = v)",
                                    "use a local variable")
         else:
             raise self.unsupported(target, f"assignment to {type(target).__name__}",
                                    "assign to plain names")
+
+    def assign_into(self, target: gast.Subscript, value: gast.expr,
+                    index: gast.expr | None = None) -> None:
+        """``x[i] = v`` on an array or list the function made itself."""
+        base = target.value
+        if not isinstance(base, gast.Name):
+            raise self.unsupported(target, "assignment into a nested subscript (x[i][j] = v)",
+                                   "index with a tuple: x[i, j] = v")
+        if base.id in self.callers:
+            raise self.unsupported(
+                target, f"assignment into {base.id!r}, which is an argument of the function or "
+                "a view of one (it would change the caller's array)",
+                f"work on a copy: {base.id} = {base.id}.copy()")
+        index = index if index is not None else self.simplify_index(target.slice)
+        self.emit(gast.Assign(targets=[gast.Subscript(value=self.read(base), slice=index,
+                                                      ctx=gast.Store())],
+                              value=value, type_comment=None))
 
     def unpack(self, target: gast.Tuple | gast.List, value: gast.expr) -> None:
         if any(isinstance(e, gast.Starred) for e in target.elts):
@@ -316,9 +369,16 @@ class Normalizer:
 
     def visit_AugAssign(self, stmt: gast.AugAssign) -> None:
         target = stmt.target
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            index = self.simplify_index(target.slice)
+            current = self.atomize(gast.Subscript(value=target.value, slice=index,
+                                                  ctx=gast.Load()))
+            new = self.atomize(gast.BinOp(left=current, op=stmt.op, right=stmt.value))
+            self.assign_into(target, new, syntax.clone(index))
+            return
         if not isinstance(target, gast.Name):
-            raise self.unsupported(stmt, "augmented assignment into a subscript or attribute",
-                                   "write x = x + v with a new array instead")
+            raise self.unsupported(stmt, "augmented assignment into an attribute",
+                                   "use a local variable")
         alias = self.aliases.get(target.id)
         if alias is not None:
             op = _OPERATOR_SYMBOLS.get(type(stmt.op), "+")
@@ -356,6 +416,13 @@ class Normalizer:
         self.emit(self.read(stmt))
 
 
+def _view_root(value: gast.expr) -> str | None:
+    """``x`` for ``x``, ``x[i]``, ``x.T``: values that may share ``x``'s memory."""
+    while isinstance(value, (gast.Subscript, gast.Attribute)):
+        value = value.value
+    return value.id if isinstance(value, gast.Name) else None
+
+
 _OPERATOR_SYMBOLS = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/",
                      gast.Pow: "**", gast.MatMult: "@"}
 
@@ -367,6 +434,7 @@ def normalize(parsed: ParsedFunction, namer: Namer) -> gast.FunctionDef:
     for arg in node.args.posonlyargs + node.args.args + node.args.kwonlyargs:
         normalizer.defined.add(arg.id)
         normalizer.current[arg.id] = arg.id
+        normalizer.callers.add(arg.id)
     if node.args.vararg is not None or node.args.kwarg is not None:
         raise normalizer.unsupported(node, "*args or **kwargs parameters",
                                      "name each parameter")

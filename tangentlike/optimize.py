@@ -276,6 +276,8 @@ def is_pure(stmt: gast.stmt) -> bool:
     """Removing or moving the statement cannot change what the program does besides values."""
     if not isinstance(stmt, gast.Assign) or anno.info(stmt).keep:
         return False
+    if not isinstance(stmt.targets[0], (gast.Name, gast.Tuple)):
+        return False  # x[i] = v changes x in place (and whatever shares its memory)
     if anno.info(stmt).generated:
         return True
     value = stmt.value

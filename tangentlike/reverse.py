@@ -20,7 +20,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import gast
 
@@ -28,7 +27,7 @@ from tangentlike import anno, registry, runtime, syntax
 from tangentlike.annotate import Activity, loop_source, operation, statements, targets, where
 from tangentlike.naming import Namer
 from tangentlike.parsing import ParsedFunction
-from tangentlike.template import Namespace, instantiate
+from tangentlike.template import Namespace, instantiate, value_expression
 
 
 @dataclass
@@ -101,6 +100,8 @@ class ReverseAD:
         self.counters: set[int] = set()  # ids of trip-count increments (never saved)
         self.iteration_local = self._iteration_local_names()
         self.reads: dict[int, set[str]] = {}  # statement -> names its backward code reads
+        self.saved_slices: set[int] = set()  # x[i] = v statements whose old x[i] is saved
+        self.mutated_arrays = {self.setitem_base(s) for s in statements(fn.body)} - {None}
         self.captures: dict[int, set[str]] = {}  # statement -> results it captures first
 
     # -- names ------------------------------------------------------------------------------
@@ -258,6 +259,9 @@ class ReverseAD:
         def adjoint_of_target(name: str) -> gast.Name:
             return syntax.load(result.adjoints.get(name) or self.adjoint(name))
 
+        if op.kind in ("setitem", "append"):
+            result.body = self.mutation_adjoint(stmt, op)
+            return result
         target = stmt.targets[0]
         if op.kind in ("constant", "opaque"):
             pass  # a new value that depends on no input: only the adjoint reset remains
@@ -282,6 +286,86 @@ class ReverseAD:
                                self.namer, self.namespace, where(stmt, self.parsed))
             result.body = self.accumulate_contributions(body)
         return result
+
+    # -- containers changed in place --------------------------------------------------------
+    def mutation_adjoint(self, stmt: gast.stmt, op) -> list[gast.stmt]:
+        """``x[i] = v``: v gets the adjoint of x[i], which is then zero (the old values were
+        overwritten).  ``xs.append(v)``: v gets the adjoint of the last element."""
+        base, value = op.inputs[0], op.args[0]
+        adjoint = syntax.load(self.adjoint(base))
+        if op.kind == "setitem":
+            index = stmt.targets[0].slice
+            part = gast.Subscript(value=adjoint, slice=syntax.clone(index), ctx=gast.Load())
+            rest = self.runtime_call("zero_at", [syntax.load(self.adjoint(base)),
+                                                 value_expression(syntax.clone(index))])
+        else:
+            part = gast.Subscript(value=adjoint, slice=syntax.const(-1), ctx=gast.Load())
+            rest = gast.Subscript(value=syntax.load(self.adjoint(base)), slice=gast.Slice(
+                lower=None, upper=syntax.const(-1), step=None), ctx=gast.Load())
+        out = []
+        if isinstance(value, gast.Name) and self.adjoint(value.id):
+            if op.kind == "setitem":
+                part = self.runtime_call("unbroadcast", [part, syntax.load(value.id)])
+            out.append(self.accumulate(value.id, part))
+        out.append(self.generated(syntax.assign(self.adjoint(base), rest)))
+        return out
+
+    def setitem_base(self, stmt: gast.stmt) -> str | None:
+        if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
+                and isinstance(stmt.targets[0].value, gast.Name)):
+            return stmt.targets[0].value.id
+        return None
+
+    def forward_mutation(self, stmt: gast.Assign) -> list[gast.stmt]:
+        """Save the values ``x[i] = v`` overwrites when the backward sweep reads x."""
+        if id(stmt) not in self.saved_slices:
+            return []
+        target = stmt.targets[0]
+        old = gast.Subscript(value=syntax.clone(target.value), slice=syntax.clone(target.slice),
+                             ctx=gast.Load())
+        return [self.generated(gast.Expr(value=self.runtime_call(
+            "push", [syntax.load(self.stack_name()), self.runtime_call("copy_of", [old])])))]
+
+    def restore_mutation(self, stmt: gast.Assign) -> list[gast.stmt]:
+        if id(stmt) not in self.saved_slices:
+            return []
+        target = stmt.targets[0]
+        restore = gast.Assign(targets=[gast.Subscript(
+            value=syntax.clone(target.value), slice=syntax.clone(target.slice),
+            ctx=gast.Store())], value=self.runtime_call("pop", [syntax.load(self.stack_name())]),
+            type_comment=None)
+        anno.info(restore).keep = anno.info(restore).generated = True
+        return [restore]
+
+    def copy_if_mutated(self, stmt: gast.stmt) -> gast.stmt:
+        """``t = x[i]`` reads a copy when x is changed in place later (not a view)."""
+        if (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript)
+                and isinstance(stmt.value.value, gast.Name)
+                and stmt.value.value.id in self.mutated_arrays
+                and isinstance(stmt.targets[0], gast.Name)):
+            new = syntax.assign(stmt.targets[0].id,
+                                self.runtime_call("copy_of", [syntax.clone(stmt.value)]))
+            anno.info(new).origin = anno.info(stmt).origin
+            return new
+        return stmt
+
+    # -- gradient hooks -----------------------------------------------------------------------
+    def backward_hook(self, hook: gast.With) -> list[gast.stmt]:
+        """``with insert_grad_of(x) as dx: body`` runs here, on x's adjoint."""
+        item = hook.items[0]
+        x, dx = item.context_expr.args[0].id, item.optional_vars.id
+        adjoint = self.adjoint(x)
+        start = syntax.load(adjoint) if adjoint else self.runtime_call("zeros_like",
+                                                                      [syntax.load(x)])
+        body = syntax.clone(hook.body)
+        for stmt in statements(body):
+            anno.info(stmt).keep = True
+        out = [syntax.assign(dx, start), *body]
+        if adjoint:
+            out.append(syntax.assign(adjoint, syntax.load(dx)))
+        for stmt in out:
+            anno.info(stmt).keep = True
+        return out
 
     # -- calls into the user's functions ----------------------------------------------------
     def bind_call(self, op) -> tuple[list[gast.expr], list[gast.keyword]]:
@@ -397,10 +481,13 @@ class ReverseAD:
                 out += self.forward_for(stmt, depth)
             elif isinstance(stmt, gast.While):
                 out += self.forward_while(stmt, depth)
+            elif isinstance(stmt, gast.With):
+                continue  # a gradient hook: its body runs in the backward sweep
             else:
                 if depth and id(stmt) not in self.counters:
                     out += [self.push(n) for n in self.targets(stmt) if n in self.saved]
-                out.append(self.forward_forms.get(id(stmt), stmt))
+                out += self.forward_mutation(stmt)
+                out.append(self.copy_if_mutated(self.forward_forms.get(id(stmt), stmt)))
         return out
 
     def count_trips(self, loop: gast.stmt, body: list[gast.stmt]) -> list[gast.stmt]:
@@ -446,7 +533,9 @@ class ReverseAD:
             if isinstance(stmt, (gast.If, gast.For, gast.While)):
                 self.origin = anno.info(stmt).origin
                 block = self.backward_compound(stmt, depth, adjoints)
-            elif isinstance(stmt, gast.Assign) and id(stmt) not in self.counters:
+            elif isinstance(stmt, gast.With):
+                block = self.backward_hook(stmt)
+            elif isinstance(stmt, (gast.Assign, gast.Expr)) and id(stmt) not in self.counters:
                 block = self.backward_simple(stmt, depth, adjoints)
             else:
                 block = []
@@ -468,7 +557,8 @@ class ReverseAD:
         if not depth:
             self.reads[id(stmt)] = set().union(set(), *(syntax.loaded_names(s) for s in
                                                         (adjoint.body if adjoint else [])))
-            return list(adjoint.body) if adjoint else []
+            body = list(adjoint.body) if adjoint else []
+            return body + self.restore_mutation(stmt)
         out: list[gast.stmt] = []
         if adjoint:
             out += [self.generated(syntax.assign(adjoint.values[n], syntax.load(n)))
@@ -487,7 +577,7 @@ class ReverseAD:
                     if not self.is_iteration_local(n):  # else zeroed per backward iteration
                         out.append(self.zero(n))
             out += adjoint.body
-        return out
+        return out + self.restore_mutation(stmt)
 
     def backward_compound(self, stmt: gast.stmt, depth: int,
                           adjoints: dict[int, Adjoint]) -> list[gast.stmt]:
@@ -572,8 +662,10 @@ class ReverseAD:
     def prepare(self, body: list[gast.stmt], depth: int, adjoints: dict[int, Adjoint]) -> None:
         """The adjoint statements of every active statement, by statement id."""
         for stmt in body:
-            if isinstance(stmt, gast.Assign) and anno.info(stmt).active:
+            if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
                 adjoints[id(stmt)] = self.adjoint_of(stmt, nested=depth > 0)
+            if isinstance(stmt, gast.With):
+                continue  # a gradient hook's body is the user's backward-sweep code
             for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
                 if isinstance(inner, list):
                     self.prepare(inner, depth + 1, adjoints)
@@ -590,6 +682,8 @@ class ReverseAD:
             if (isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name)
                     and (depth or not assignments_only)):
                 names.add(stmt.target.id)
+            if isinstance(stmt, gast.With):
+                continue
             for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
                 if isinstance(inner, list):
                     names |= self.nested_names(inner, depth + 1, assignments_only)
@@ -612,6 +706,8 @@ class ReverseAD:
                     bindings.extend((id(stmt), n) for n in self.targets(stmt))
                 if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
                     bindings.append((id(stmt), stmt.target.id))
+                if isinstance(stmt, gast.With):
+                    continue
                 for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
                     if isinstance(inner, list):
                         walk(inner, depth + 1, outer)
@@ -631,9 +727,12 @@ class ReverseAD:
                             loop is not None and other_loop == loop)):
                         new.add(name)
                         break
-            if new == self.saved:
+            read_anywhere = set().union(set(), *self.reads.values())
+            slices = {id(s) for s in statements(body)
+                      if self.setitem_base(s) in read_anywhere} | self.saved_slices
+            if new == self.saved and slices == self.saved_slices:
                 return
-            self.saved = new
+            self.saved, self.saved_slices = new, slices
 
     def initial_values(self, body: list[gast.stmt], params: list[str],
                        needed: set[str]) -> list[gast.stmt]:
@@ -664,7 +763,7 @@ class ReverseAD:
         self.prepare(body, 0, adjoints)
         self.decide_saves(body, adjoints)
         forward = self.forward(body, 0)
-        if self.stack is not None or self.saved:
+        if self.stack is not None or self.saved or self.saved_slices:
             forward.insert(0, self.generated(syntax.assign(self.stack_name(),
                                                            gast.List(elts=[], ctx=gast.Load()))))
         seed_statements, seeded = self.seed(returned, init_grad)
@@ -710,7 +809,7 @@ class ReverseAD:
         order = list(wrt_names)
         for stmt in statements(body):
             names: list[str] = []
-            if isinstance(stmt, gast.Assign) and anno.info(stmt).active:
+            if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
                 op = operation(stmt, self.parsed, self.local_names)
                 names = op.inputs + targets(stmt)
             elif isinstance(stmt, gast.For) and self.flows_from_iterable(stmt):

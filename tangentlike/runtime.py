@@ -39,6 +39,22 @@ def pop(stack: list) -> Any:
     return stack.pop()
 
 
+def copy_of(x: Any) -> Any:
+    """A copy of an array read from an array the function later changes in place."""
+    return x.copy() if isinstance(x, np.ndarray) else x
+
+
+def zero_at(g: Any, index: Any) -> Any:
+    """``g`` with zeros at ``index`` (a new array or list): the adjoint of values that
+    ``x[index] = v`` overwrote."""
+    out = g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
+    if isinstance(out, np.ndarray):
+        out[index] = 0
+    else:
+        out[index] = zeros_like(out[index])
+    return out
+
+
 def add_grad(a: Any, b: Any) -> Any:
     """``a + b`` for derivatives, element by element for tuples, lists and dicts."""
     if isinstance(a, (tuple, list)):
