@@ -226,6 +226,32 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     return changed
 
 
+def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+    """``t1, t2 = f(...); a = t1`` becomes ``a, t2 = f(...)`` when ``t1`` is a temporary
+    used only by the copy and nothing in between touches ``a``."""
+    uses = dataflow.use_counts(fn)
+    counts = dataflow.definition_counts(fn)
+    for block in _blocks(fn.body):
+        for j, copy in enumerate(block):
+            if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
+                    and isinstance(copy.value, gast.Name)):
+                continue
+            a, t = copy.targets[0].id, copy.value.id
+            if t not in temporaries or uses.get(t) != 1 or counts.get(t) != 1:
+                continue
+            for i in range(j - 1, -1, -1):
+                stmt = block[i]
+                if t in syntax.stored_names(stmt) and isinstance(stmt, gast.Assign):
+                    if a in syntax.all_names(stmt) or anno.info(stmt).keep:
+                        break
+                    syntax.rename(stmt.targets, {t: a})
+                    del block[j]
+                    return True
+                if a in syntax.all_names(stmt) or isinstance(stmt, dataflow.COMPOUND):
+                    break
+    return False
+
+
 # -- inlining of single-use temporaries ---------------------------------------------------------
 def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     uses = dataflow.use_counts(fn)
@@ -334,6 +360,8 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         while inline_temporaries(fn, temporaries):
             pass
         while propagate_copies(fn, temporaries):
+            pass
+        while coalesce_copies(fn, temporaries):
             pass
         eliminate_dead_code(fn)
         if gast.dump(fn) == before:

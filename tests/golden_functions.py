@@ -22,3 +22,28 @@ def returns_input_twice(x):
 
 def returns_input(x):
     return x
+
+
+def branch(a, b, c):
+    """The slide example: a * sin(b) if b > c else a + b * c."""
+    if b > c:
+        y = a * math.sin(b)
+    else:
+        y = a + b * c
+    return y
+
+
+def power(a, b):
+    """The power loop: value 81 and gradient 108 at a=3, b=2."""
+    for i in range(b):
+        a = a * a
+    return a
+
+
+def layer(x, W, b):
+    return np.tanh(W @ x + b)
+
+
+def two_layers(x, W1, b1, W2, b2):
+    h = layer(x, W1, b1)
+    return np.sum(layer(h, W2, b2) ** 2)

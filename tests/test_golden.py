@@ -3,6 +3,7 @@ visible diff.  Regenerate with
 ``TANGENTLIKE_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py``.
 """
 import ast
+import math
 import importlib.util
 import os
 from pathlib import Path
@@ -33,6 +34,9 @@ CASES = {
     "unpack_and_slices": (functions.unpack_and_slices, {}),
     "mlp_loss_split": (mlp.loss, {"wrt": ("W2", "b2"), "motion": "split"}),
     "quickstart_loss_unoptimized": (quickstart.loss, {"optimized": False}),
+    "branch": (functions.branch, {"wrt": (0, 1, 2)}),
+    "power_loop": (functions.power, {}),
+    "helper_call": (functions.two_layers, {"wrt": (1, 2, 3, 4)}),
 }
 
 
@@ -102,3 +106,10 @@ def test_golden_examples_are_correct():
         [(functions.scalar(0.3 + h, 0.8) - functions.scalar(0.3 - h, 0.8)) / (2 * h),
          (functions.scalar(0.3, 0.8 + h) - functions.scalar(0.3, 0.8 - h)) / (2 * h)],
         rtol=1e-6)
+
+
+def test_control_flow_goldens_are_correct():
+    """The slide example's gradient at (3, 2, 1) and the power loop's at (3, 2) exactly."""
+    ga, gb, gc = tangentlike.grad(functions.branch, wrt=(0, 1, 2))(3.0, 2.0, 1.0)
+    assert (ga, gb, gc) == (math.sin(2.0), 3.0 * math.cos(2.0), 0.0)
+    assert tangentlike.grad(functions.power)(3.0, 2) == 108.0
