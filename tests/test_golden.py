@@ -3,8 +3,8 @@ visible diff.  Regenerate with
 ``TANGENTLIKE_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py``.
 """
 import ast
-import math
 import importlib.util
+import math
 import os
 from pathlib import Path
 
