@@ -83,7 +83,7 @@ def _check_inputs(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[
 def _make_callable(derivative: Derivative, options: Options, name: str) -> Callable:
     wrt = options.wrt
     params = derivative.parameters
-    n_params = len(params)
+    n_params = derivative.positional
     if derivative.backward is None:
         joint = derivative.function
 

@@ -330,12 +330,33 @@ def _eliminate(body: list[gast.stmt], live_out: set[str]) -> bool:
             continue
         if isinstance(stmt, gast.If):
             changed |= _eliminate(stmt.body, live) | _eliminate(stmt.orelse, live)
+            if _empty(stmt.body) and _empty(stmt.orelse) and _pure_header(stmt):
+                changed = True
+                continue
+            if _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
+                stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
+                stmt.body, stmt.orelse = stmt.orelse, []
+                changed = True
         elif isinstance(stmt, (gast.For, gast.While)):
             # After the body: the next iteration (the loop's entry) or what follows the loop.
             changed |= _eliminate(stmt.body, dataflow.transfer(stmt, live) | live)
+            if _empty(stmt.body) and anno.info(stmt).generated:
+                changed = True
+                continue
+            if not stmt.body:
+                stmt.body = [gast.Pass()]
         keep.append(stmt)
     body[:] = keep
     return changed
+
+
+def _empty(block: list[gast.stmt]) -> bool:
+    return all(syntax.is_comment(s) or isinstance(s, gast.Pass) for s in block)
+
+
+def _pure_header(stmt: gast.If) -> bool:
+    return all(isinstance(n, (gast.Name, gast.Constant, gast.expr_context, gast.UnaryOp,
+                              gast.unaryop)) for n in gast.walk(stmt.test))
 
 
 def remove_orphan_comments(fn: gast.FunctionDef) -> None:

@@ -46,7 +46,8 @@ class Derivative:
     path: Path
     function: Callable  # the joint derivative, or the forward half in split motion
     backward: Callable | None  # the backward half in split motion
-    parameters: list[str]
+    parameters: list[str]  # positional, then keyword-only (what wrt indices count)
+    positional: int
 
 
 def _wrt_indices(wrt: Any, params: list[str], parsed: ParsedFunction) -> tuple[int, ...]:
@@ -89,8 +90,10 @@ def split(joint: gast.FunctionDef, n_params: int, name: str) -> list[gast.Functi
     ret.value = grads[0] if len(grads) == 1 else syntax.tuple_of(grads)
     defined = set().union(set(), *(syntax.stored_names(s) for s in forward_body))
     params = [a.id for a in joint.args.args[:n_params]]
-    saved_names = sorted((set().union(*(syntax.loaded_names(s) for s in backward_body))
-                          & defined) - set(params))
+    # Parameters re-bound in the forward sweep are saved too: the backward half needs the
+    # values they had there, not the caller's arguments.
+    saved_names = sorted(set().union(*(syntax.loaded_names(s) for s in backward_body))
+                         & defined)
     saved = syntax.tuple_of([syntax.load(n) for n in saved_names])
     always = set().union(set(), *(syntax.stored_names(s) for s in forward_body
                                   if not isinstance(s, (gast.If, gast.For, gast.While))))
@@ -154,16 +157,19 @@ def clear_pairs() -> None:
 
 
 class _Late:
-    """A half of a derivative still being generated (mutual recursion): found at call time."""
+    """A half of a derivative still being generated (mutual recursion): filled in when that
+    generation finishes."""
 
     def __init__(self, key: tuple, which: str):
         self.key, self.which = key, which
+        self.function: Callable | None = None
+        _waiting.setdefault(key, []).append(self)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        func, wrt, optimized = self.key
-        derivative = _pairs[func][(wrt, optimized)]
-        half = derivative.function if self.which == "forward" else derivative.backward
-        return half(*args, **kwargs)
+        return self.function(*args, **kwargs)
+
+
+_waiting: dict[tuple, list[_Late]] = {}
 
 
 def _pair_names(func: Callable, wrt: tuple[int, ...], optimized: bool, current: tuple,
@@ -203,12 +209,16 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
         finally:
             del _in_progress[key]
         _pairs.setdefault(parsed.func, {})[(key[1], key[2])] = derivative
+        for late in _waiting.pop(key, []):
+            late.function = derivative.function if late.which == "forward" else \
+                derivative.backward
         return derivative
     return _compile(parsed, options, current=None)
 
 
 def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
     params = parameter_names(parsed.node)
+    positional = len(parsed.node.args.posonlyargs + parsed.node.args.args)
     wrt = _wrt_indices(options.wrt, params, parsed)
     namer = Namer(syntax.all_names(parsed.node) | {"saved"})
     _free_seed_name(parsed, namer)
@@ -234,7 +244,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
         optimize(joint, namer.temporaries)
     what = ", ".join(wrt_names)
     if is_split:
-        functions = split(joint, len(params), parsed.name)
+        functions = split(joint, positional, parsed.name)
         functions[0].body.insert(0, _docstring(
             f"Forward sweep of {parsed.name}: its value, and what the backward sweep reads."))
         functions[1].body.insert(0, _docstring(
@@ -252,4 +262,5 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     scope = emit.load_module(source, path, parsed.func.__globals__, namespace)
     loaded = [scope[f.name] for f in functions]
     return Derivative(source=source, path=path, function=loaded[0],
-                      backward=loaded[1] if is_split else None, parameters=params)
+                      backward=loaded[1] if is_split else None, parameters=params,
+                      positional=positional)

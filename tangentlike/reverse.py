@@ -44,7 +44,8 @@ def is_boundary(stmt: gast.stmt) -> bool:
 
 
 def parameter_names(fn: gast.FunctionDef) -> list[str]:
-    return [a.id for a in fn.args.posonlyargs + fn.args.args]
+    """Positional parameters, then keyword-only ones: what ``wrt`` indices count."""
+    return [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
 
 
 def _runtime(helper: str):
@@ -369,7 +370,8 @@ class ReverseAD:
 
     # -- calls into the user's functions ----------------------------------------------------
     def bind_call(self, op) -> tuple[list[gast.expr], list[gast.keyword]]:
-        """The call's arguments in the callee's parameter order, defaults filled in."""
+        """The call's arguments in the callee's parameter order (positional, then keyword-only,
+        as ``wrt`` counts them), defaults filled in."""
         signature = inspect.signature(op.key)
         bound = signature.bind(*op.args, **op.keywords)
         positional, keywords = [], []
@@ -391,7 +393,8 @@ class ReverseAD:
     def prepare_call(self, stmt: gast.Assign, op) -> None:
         """``y = f(a, b)`` runs as ``y, y_saved = f_forward(a, b)`` in the forward sweep."""
         positional, keywords = self.bind_call(op)
-        wrt = tuple(i for i, a in enumerate(positional)
+        arguments = positional + [k.value for k in keywords]
+        wrt = tuple(i for i, a in enumerate(arguments)
                     if isinstance(a, gast.Name) and self.adjoint(a.id))
         forward_name, backward_name = self.pairs(op.key, wrt, where(stmt, self.parsed))
         target = stmt.targets[0].id
@@ -412,7 +415,8 @@ class ReverseAD:
         call = syntax.call(syntax.load(backward_name),
                            [value(record), *[syntax.clone(a) for a in positional]],
                            [*keywords, seed])
-        names = [positional[i].id for i in wrt]
+        arguments = positional + [k.value for k in keywords]
+        names = [arguments[i].id for i in wrt]
         parts = [self.namer.fresh(f"{self.adjoint(n)}_{op.key.__name__}") for n in names]
         self.namer.temporaries.update(parts)
         target = syntax.store(parts[0]) if len(parts) == 1 else syntax.tuple_of(
@@ -607,8 +611,9 @@ class ReverseAD:
         if bounds is not None:
             reversed_range = syntax.call(syntax.load("reversed"), [syntax.call(
                 syntax.load("range"), [syntax.clone(a) for a in bounds])])
-            return [gast.For(target=syntax.store(target), iter=reversed_range,
-                             body=body or [gast.Pass()], orelse=[], type_comment=None)] + after
+            return [self.generated(gast.For(
+                target=syntax.store(target), iter=reversed_range, body=body or [gast.Pass()],
+                orelse=[], type_comment=None))] + after
         trips = self.trip_counter(stmt)
         before = [self.pop(trips)] if depth else []
         if target in self.saved:
@@ -626,8 +631,8 @@ class ReverseAD:
         else:
             index = "_"
             iterate = syntax.call(syntax.load("range"), [syntax.load(trips)])
-        loop = gast.For(target=syntax.store(index), iter=iterate, body=body, orelse=[],
-                        type_comment=None)
+        loop = self.generated(gast.For(target=syntax.store(index), iter=iterate, body=body,
+                                       orelse=[], type_comment=None))
         return before + [loop] + after
 
     # -- the whole function -----------------------------------------------------------------
@@ -641,6 +646,8 @@ class ReverseAD:
             if not self.adjoint(returned.id):
                 return [], set()
             return [syntax.assign(self.adjoint(returned.id), seed_value)], {returned.id}
+        if not isinstance(returned, gast.Tuple):
+            return [], set()  # a constant: nothing flows back
         names = [e.id if isinstance(e, gast.Name) else None for e in returned.elts]
         distinct = [n for n in names if n is not None]
         if len(set(distinct)) == len(distinct):
