@@ -5,13 +5,16 @@ Usage (from the repository root)::
     python benchmarks/run.py            # full run, well under 2 minutes on 2 cores
     python benchmarks/run.py --quick    # a few seconds; smoke test, noisy numbers
     python benchmarks/run.py --workload mlp --workload logsumexp
+    python benchmarks/run.py --no-memory  # skip the peak-memory table
 
 For every workload (see ``benchmarks/workloads.py``) it times, in this one process: the
 forward function alone, the hand-written gradient, tangentlike's gradient, autograd's
 ``grad`` and, when installed, ``jax.jit(jax.grad(...))`` and torch's reverse mode.  Every
 gradient is first checked against the hand-written one; any mismatch or failure exits with
-status 1 before timing.  tangentlike's generation time (``grad(...)`` with the cache
-cleared) is reported in a separate table.  BLAS is pinned to one thread.
+status 1 before timing (a failing tangentlike gradient is printed with its generated source).
+tangentlike's generation time (``grad(...)`` with the cache cleared) is reported in a separate
+table, and the peak memory of one call (``tracemalloc``: NumPy's and Python's allocations, so
+not for jax or torch) in a third.  BLAS is pinned to one thread.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ import shutil  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+import textwrap  # noqa: E402
 import time  # noqa: E402
+import tracemalloc  # noqa: E402
 import types  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
@@ -87,11 +92,15 @@ ATOL_FACTOR = 1e-9  # atol = ATOL_FACTOR * max|reference|, so tiny gradients are
 @dataclass
 class Impl:
     """A timed row: ``call()`` runs once; ``grads(result)`` gives the gradient as a tuple of
-    NumPy arrays (``None`` for the forward row, which is not a gradient)."""
+    NumPy arrays (``None`` for the forward row, which is not a gradient).  ``source``: the
+    generated code, printed when the row fails its check; ``traced``: whether tracemalloc
+    sees its memory (not jax's or torch's buffers)."""
 
     label: str
     call: Callable[[], Any]
     grads: Callable[[Any], tuple[np.ndarray, ...]] | None = None
+    source: str | None = None
+    traced: bool = True
 
 
 def rebind_globals(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -124,7 +133,8 @@ def build_impls(
     ]
 
     if df is not None:
-        impls.append(Impl("tangentlike", lambda: df(*args), to_np))
+        source = getattr(df, "source", None)
+        impls.append(Impl("tangentlike", lambda: df(*args), to_np, source))
 
     if autograd is not None:
         try:
@@ -139,7 +149,9 @@ def build_impls(
             jx_fn = wl.jax_fn or rebind_globals(wl.fn, np=jnp, math=jnp)
             jg = jax.jit(jax.grad(jx_fn, argnums=wl.wrt if n > 1 else wl.wrt[0]))
             jargs = tuple(a if isinstance(a, float) else jnp.asarray(a) for a in args)
-            impls.append(Impl("jax (jit)", lambda: jax.block_until_ready(jg(*jargs)), to_np))
+            impls.append(
+                Impl("jax (jit)", lambda: jax.block_until_ready(jg(*jargs)), to_np, traced=False)
+            )
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{wl.name}/jax: setup failed: {type(exc).__name__}: {exc}")
 
@@ -152,7 +164,8 @@ def build_impls(
             def torch_grad() -> tuple[Any, ...]:
                 return torch.autograd.grad(tfn(*targs), inputs)
 
-            impls.append(Impl("torch", torch_grad, lambda r: tuple(t.detach().numpy() for t in r)))
+            to_np_torch = lambda r: tuple(t.detach().numpy() for t in r)
+            impls.append(Impl("torch", torch_grad, to_np_torch, traced=False))
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{wl.name}/torch: setup failed: {type(exc).__name__}: {exc}")
     return impls
@@ -163,33 +176,52 @@ def build_impls(
 
 
 def check_impls(wl: Workload, impls: Sequence[Impl], problems: list[str]) -> None:
-    """Compare every gradient row with the hand-written one; record mismatches in problems."""
+    """Compare every gradient row with the hand-written one; record mismatches in problems
+    (followed by the row's generated source, if it has one)."""
     reference = next(i for i in impls if i.label == "hand-written grad")
     ref = reference.grads(reference.call())
+    checked = failed = 0
     for impl in impls:
         if impl.grads is None or impl is reference:
             continue
-        try:
-            got = impl.grads(impl.call())
-        except Exception as exc:  # noqa: BLE001
-            problems.append(f"{wl.name}/{impl.label}: raised {type(exc).__name__}: {exc}")
+        found = len(problems)
+        _check_one(wl, impl, ref, problems)
+        checked += 1
+        if len(problems) > found:
+            failed += 1
+            if impl.source:
+                source = textwrap.indent(impl.source.rstrip(), "  | ", lambda line: True)
+                problems.append(f"{wl.name}/{impl.label}: generated source:\n{source}")
+    if checked > 1 and failed == checked:
+        problems.append(
+            f"{wl.name}: every implementation disagrees with the hand-written gradient; "
+            "check it (workloads.py)"
+        )
+
+
+def _check_one(wl: Workload, impl: Impl, ref: tuple[np.ndarray, ...], problems: list[str]) -> None:
+    """Compare one gradient row with the reference gradients ``ref``."""
+    try:
+        got = impl.grads(impl.call())
+    except Exception as exc:  # noqa: BLE001
+        problems.append(f"{wl.name}/{impl.label}: raised {type(exc).__name__}: {exc}")
+        return
+    if len(got) != len(ref):
+        problems.append(f"{wl.name}/{impl.label}: {len(got)} gradients, want {len(ref)}")
+        return
+    for idx, g, r in zip(wl.wrt, got, ref, strict=True):
+        where = f"{wl.name}/{impl.label}: gradient wrt arg {idx}"
+        if g.shape != r.shape:
+            problems.append(f"{where}: shape {g.shape}, want {r.shape}")
             continue
-        if len(got) != len(ref):
-            problems.append(f"{wl.name}/{impl.label}: {len(got)} gradients, want {len(ref)}")
-            continue
-        for idx, g, r in zip(wl.wrt, got, ref, strict=True):
-            where = f"{wl.name}/{impl.label}: gradient wrt arg {idx}"
-            if g.shape != r.shape:
-                problems.append(f"{where}: shape {g.shape}, want {r.shape}")
-                continue
-            atol = ATOL_FACTOR * float(np.max(np.abs(r))) if r.size else 0.0
-            if not np.allclose(g, r, rtol=RTOL, atol=atol):
-                err = np.abs(g - r)
-                problems.append(
-                    f"{where}: mismatch (rtol={RTOL:g}, atol={atol:.2g}): "
-                    f"max abs err {np.max(err):.3g}, "
-                    f"max rel err {np.max(err / np.maximum(np.abs(r), 1e-300)):.3g}"
-                )
+        atol = ATOL_FACTOR * float(np.max(np.abs(r))) if r.size else 0.0
+        if not np.allclose(g, r, rtol=RTOL, atol=atol):
+            err = np.abs(g - r)
+            problems.append(
+                f"{where}: mismatch (rtol={RTOL:g}, atol={atol:.2g}): "
+                f"max abs err {np.max(err):.3g}, "
+                f"max rel err {np.max(err / np.maximum(np.abs(r), 1e-300)):.3g}"
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,7 +331,36 @@ def time_generation(wl: Workload, settings: Settings) -> GenTiming:
 
 
 # ---------------------------------------------------------------------------------------------
+# Memory
+
+
+def peak_memory(call: Callable[[], Any]) -> int:
+    """Peak bytes allocated during one ``call()`` beyond what was allocated before it, as
+    tracemalloc sees them (Python objects and NumPy buffers); the result is included."""
+    call()  # warm-up outside tracing (lazy imports, caches)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        result = call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    del result
+    return peak - before
+
+
+# ---------------------------------------------------------------------------------------------
 # Reporting
+
+
+def fmt_bytes(n: int) -> str:
+    """Human-readable size in B, KiB or MiB with three significant digits."""
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} B"
 
 
 def fmt_time(seconds: float) -> str:
@@ -380,6 +441,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="NAME",
         help=f"run only this workload (repeatable): {', '.join(names)}",
     )
+    p.add_argument(
+        "--memory",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="report the peak memory of one call per implementation (tracemalloc; default on)",
+    )
     return p.parse_args(argv)
 
 
@@ -415,7 +482,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problems:
         print("GRADIENT CHECK FAILED:", file=sys.stderr)
         for msg in problems:
-            print(f"  - {msg}", file=sys.stderr)
+            first, *rest = msg.splitlines()
+            print(f"  - {first}", file=sys.stderr)
+            for line in rest:
+                print(f"    {line}".rstrip(), file=sys.stderr)
         return 1
     print(
         f"gradient check: all gradients match the hand-written ones "
@@ -459,9 +529,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print("\ntangentlike generation time: skipped (tangentlike unavailable)")
 
+    # 4. Memory table.
+    if opts.memory:
+        mem_rows = []
+        for wl, impls in built:
+            traced = [impl for impl in impls if impl.traced]
+            peaks = {impl.label: peak_memory(impl.call) for impl in traced}
+            ref = peaks["hand-written grad"]
+            for impl in traced:
+                ratio = f"{peaks[impl.label] / ref:.2f}x" if ref else "-"
+                mem_rows.append([wl.name, impl.label, fmt_bytes(peaks[impl.label]), ratio])
+        print(
+            "\nPeak memory of one call (tracemalloc: bytes allocated during the call beyond "
+            "those held before it,\nresult included; jax and torch buffers are not traced; "
+            "ratio = peak / hand-written gradient peak)"
+        )
+        print_table(["workload", "implementation", "peak", "vs hand"], mem_rows, "llrr")
+
     print("\nworkloads:")
+    width = max(len(wl.name) for wl in workloads)
     for wl in workloads:
-        print(f"  {wl.name:10} {wl.description}")
+        print(f"  {wl.name:{width}}  {wl.description}")
     print(f"\ntotal benchmark time: {time.perf_counter() - start:.1f} s")
     return 0
 

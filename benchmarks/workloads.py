@@ -3,11 +3,12 @@
 Each :class:`Workload` pairs a plain NumPy function (the thing tangentlike differentiates)
 with a careful hand-written gradient, the way an expert would write it by hand.
 
-Rules for the differentiated functions (what tangentlike supports): straight-line code
-only (no ``if``/``for``/``while``), no calls to helper functions of this module, only the
-supported NumPy / ``math`` primitives.  Write them in the natural NumPy way, with ``np``
-and ``math`` as module globals: the autograd and jax variants are derived automatically by
-rebinding those two names (see ``run.rebind_globals``).  A workload that needs something
+Rules for the differentiated functions (what tangentlike supports): assignments and
+Python control flow (``for``/``while``/``if``), only the supported NumPy / ``math``
+primitives, and no calls to helper functions of this module (so that each workload is one
+self-contained function).  Write them in the natural NumPy way, with ``np`` and ``math`` as
+module globals: the autograd and jax variants are derived automatically by rebinding those
+two names (see ``run.rebind_globals``).  A workload that needs something
 else can set ``autograd_fn`` / ``jax_fn`` explicitly.  Torch has a different API
 (``dim=``/``keepdim=``, ``amax``), so torch variants are written by hand and are optional.
 
@@ -54,9 +55,9 @@ class Workload:
     torch_fn: Callable[..., Any] | None = None
 
 
-# The differentiated functions below (``scalar``, ``mlp_loss``, ``logsumexp``) are kept
-# deliberately bare -- no annotations, no docstrings -- because tangentlike parses their
-# source; they are benchmark inputs, not API.
+# The differentiated functions below (``scalar``, ``mlp_loss``, ``logsumexp``, ``rnn_loss``,
+# ``scalar_loop``) are kept deliberately bare -- no annotations, no docstrings -- because
+# tangentlike parses their source; they are benchmark inputs, not API.
 
 # --------------------------------------------------------------------------------------
 # 1. Scalar expression on Python floats.
@@ -166,6 +167,86 @@ def logsumexp_torch(x):
 
 
 # --------------------------------------------------------------------------------------
+# 4. Vanilla (tanh) RNN unrolled by a Python ``for`` loop; squared loss on the last state.
+
+RNN_STEPS, RNN_BATCH, RNN_IN, RNN_HIDDEN = 50, 16, 32, 64
+
+
+def rnn_loss(Wx, Wh, b, xs, target):
+    h = np.zeros((xs.shape[1], Wh.shape[0]))
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ Wx + h @ Wh + b)
+    return 0.5 * np.sum((h - target) ** 2)
+
+
+def rnn_loss_grad(
+    Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray, xs: np.ndarray, target: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hand-written gradient of :func:`rnn_loss` wrt Wx, Wh, b: backprop through time.
+
+    The forward loop stores every hidden state; the backward loop carries ``dh`` from the
+    last step to the first and stores the pre-activation adjoints, so that the weight
+    gradients are two large matrix products after the loop instead of 2 * T small ones.
+    """
+    steps, batch = xs.shape[0], xs.shape[1]
+    hs = np.empty((steps + 1, batch, Wh.shape[0]))  # hs[t] is the state before step t
+    hs[0] = 0.0
+    for t in range(steps):
+        hs[t + 1] = np.tanh(xs[t] @ Wx + hs[t] @ Wh + b)
+    dpre = np.empty_like(hs[1:])  # adjoint of step t's pre-activation
+    dh = hs[steps] - target
+    for t in range(steps - 1, -1, -1):
+        dpre[t] = dh * (1.0 - hs[t + 1] * hs[t + 1])
+        dh = dpre[t] @ Wh.T
+    flat_dpre = dpre.reshape(steps * batch, -1)
+    dWx = xs.reshape(steps * batch, -1).T @ flat_dpre
+    dWh = hs[:steps].reshape(steps * batch, -1).T @ flat_dpre
+    db = flat_dpre.sum(axis=0)
+    return dWx, dWh, db
+
+
+def rnn_args() -> tuple[np.ndarray, ...]:
+    """Arguments for :func:`rnn_loss`: Wx, Wh, b, xs (steps, batch, in), target."""
+    rng = np.random.default_rng(2)
+    Wx = rng.standard_normal((RNN_IN, RNN_HIDDEN)) / math.sqrt(RNN_IN)
+    Wh = 0.9 * rng.standard_normal((RNN_HIDDEN, RNN_HIDDEN)) / math.sqrt(RNN_HIDDEN)
+    b = 0.1 * rng.standard_normal(RNN_HIDDEN)
+    xs = rng.standard_normal((RNN_STEPS, RNN_BATCH, RNN_IN))
+    target = np.tanh(rng.standard_normal((RNN_BATCH, RNN_HIDDEN)))
+    return Wx, Wh, b, xs, target
+
+
+# --------------------------------------------------------------------------------------
+# 5. A scalar recurrence on a Python float, 100 steps of a Python ``for`` loop.
+
+SCALAR_LOOP_STEPS = 100  # the trip count written in scalar_loop
+
+
+def scalar_loop(x):
+    for _ in range(100):
+        x = math.sin(x) * x + 0.5 * x
+    return x
+
+
+def scalar_loop_grad(x: float) -> float:
+    """Hand-written d/dx of :func:`scalar_loop`: store the iterates, then run backwards."""
+    xs = [0.0] * SCALAR_LOOP_STEPS
+    for i in range(SCALAR_LOOP_STEPS):
+        xs[i] = x
+        x = math.sin(x) * x + 0.5 * x
+    dx = 1.0
+    for i in range(SCALAR_LOOP_STEPS - 1, -1, -1):
+        x = xs[i]
+        dx *= math.sin(x) + x * math.cos(x) + 0.5
+    return dx
+
+
+def scalar_loop_args() -> tuple[float]:
+    """Arguments for :func:`scalar_loop` (the iterates contract towards 0)."""
+    return (0.5,)
+
+
+# --------------------------------------------------------------------------------------
 
 WORKLOADS: list[Workload] = [
     Workload(
@@ -197,5 +278,27 @@ WORKLOADS: list[Workload] = [
         wrt=(0,),
         handwritten=logsumexp_grad,
         torch_fn=logsumexp_torch,
+    ),
+    Workload(
+        name="rnn",
+        description=(
+            f"tanh RNN, {RNN_STEPS} steps (Python for loop), batch {RNN_BATCH}, "
+            f"in {RNN_IN}, hidden {RNN_HIDDEN}, squared loss on the last state; d/dWx,Wh,b"
+        ),
+        fn=rnn_loss,
+        make_args=rnn_args,
+        wrt=(0, 1, 2),
+        handwritten=rnn_loss_grad,
+    ),
+    Workload(
+        name="scalar_loop",
+        description=(
+            f"{SCALAR_LOOP_STEPS} steps of x = sin(x)*x + 0.5*x (Python for loop) on a "
+            "Python float, d/dx"
+        ),
+        fn=scalar_loop,
+        make_args=scalar_loop_args,
+        wrt=(0,),
+        handwritten=scalar_loop_grad,
     ),
 ]

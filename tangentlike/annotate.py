@@ -273,7 +273,8 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
             raise UnsupportedSyntaxError(
                 "tangentlike cannot differentiate through a boolean operator (and/or) on a "
                 "differentiated value", location, hint="use np.where or an explicit choice")
-        if op.kind != "primitive" or registry.adjoint_rule(op.key) is not None:
+        if (op.kind != "primitive" or not op.differentiable
+                or registry.adjoint_rule(op.key) is not None):
             continue  # calls into the user's functions are differentiated from their source
         raise no_rule_error(op.key, location)
 

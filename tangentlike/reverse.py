@@ -264,7 +264,7 @@ class ReverseAD:
             result.body = self.mutation_adjoint(stmt, op)
             return result
         target = stmt.targets[0]
-        if op.kind in ("constant", "opaque"):
+        if op.kind in ("constant", "opaque") or not op.differentiable:
             pass  # a new value that depends on no input: only the adjoint reset remains
         elif op.kind == "copy":
             result.body = [self.accumulate(op.inputs[0], adjoint_of_target(target.id))]
