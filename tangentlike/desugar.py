@@ -110,7 +110,8 @@ class Desugar:
                     raise self.unsupported(stmt, "an else clause on a loop",
                                            "use a flag set before break instead")
                 if isinstance(stmt, gast.For):
-                    stmt = self._index_iteration(stmt)
+                    *before, stmt = self._index_iteration(stmt)
+                    out += before
                 out += self._flags(stmt)
             else:
                 out.append(stmt)
@@ -155,23 +156,35 @@ class Desugar:
         return out
 
     # -- zip and enumerate -----------------------------------------------------------------
-    def _index_iteration(self, loop: gast.For) -> gast.For:
+    def _index_iteration(self, loop: gast.For) -> list[gast.stmt]:
         """``for a, b in zip(xs, ys)`` becomes ``for k in range(min(len(xs), len(ys)))``
         with ``a = xs[k]; b = ys[k]`` first in the body."""
         call = loop.iter
         if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)
                 and not call.keywords):
-            return loop
+            return [loop]
         kind, args = call.func.id, call.args
         shadowed = kind in self.parsed.func.__globals__ or kind in syntax.stored_names(
             self.parsed.node)
         if kind not in ("zip", "enumerate") or shadowed:
-            return loop
+            return [loop]
         if kind == "enumerate" and len(args) != 1 or kind == "zip" and not args:
-            return loop
+            return [loop]
         if not isinstance(loop.target, gast.Tuple) or len(loop.target.elts) != (
                 2 if kind == "enumerate" else len(args)):
-            return loop
+            return [loop]
+        # zip and enumerate see their arguments as they were before the loop: evaluate an
+        # expression once, and keep a name the body re-binds under a name of its own.
+        rebound = set().union(set(), *(syntax.stored_names(s) for s in loop.body))
+        snapshots, sequences = [], []
+        for arg in args:
+            if isinstance(arg, gast.Name) and arg.id not in rebound:
+                sequences.append(arg)
+                continue
+            name = self.namer.fresh("seq")
+            snapshots.append(_located(syntax.assign(name, arg), loop))
+            sequences.append(syntax.load(name))
+        args = sequences
         index = self.namer.fresh("k")
         lengths = [syntax.call(syntax.load("len"), [syntax.clone(a)]) for a in args]
         bound = lengths[0] if len(lengths) == 1 else syntax.call(syntax.load("min"), lengths)
@@ -187,7 +200,7 @@ class Desugar:
                        body=binds + loop.body, orelse=[], type_comment=None)
         new.target = _located(new.target, loop)
         new.iter = _located(new.iter, loop)
-        return gast.copy_location(new, loop)
+        return snapshots + [gast.copy_location(new, loop)]
 
 
 def _always_returns(stmts: list[gast.stmt]) -> bool:

@@ -215,6 +215,14 @@ class Normalizer:
         self.check_expression(stmt.iter)
         iterable = self.simplify(stmt.iter) if isinstance(stmt.iter, gast.Call) else \
             self.atomize(stmt.iter)
+        if isinstance(iterable, gast.Name) and iterable.id in set().union(
+                *(syntax.stored_names(s) for s in stmt.body)) | {self.current.get(
+                    n, n) for n in set().union(*(syntax.stored_names(s) for s in stmt.body))}:
+            # The loop iterates over the value the name had before the loop, even if the body
+            # re-binds the name: keep that value under a name of its own.
+            snapshot = self.namer.temp()
+            self.emit(syntax.assign(snapshot, iterable))
+            iterable = syntax.load(snapshot)
         target = stmt.target
         if isinstance(target, gast.Name):
             name = self.bind(target.id)
@@ -238,7 +246,12 @@ class Normalizer:
             recompute = [gast.copy_location(
                 gast.Assign(targets=[syntax.store(name)], value=stmt.test, type_comment=None),
                 stmt)]
-        body = self.block(stmt.body + recompute)
+        body = stmt.body
+        if body and isinstance(body[-1], gast.If) and isinstance(body[-1].body[0], gast.Break):
+            body = body[:-1] + recompute + body[-1:]  # before the loop's final `if broke: break`
+        else:
+            body = body + recompute
+        body = self.block(body)
         self.emit(gast.While(test=test, body=body or [gast.Pass()], orelse=[]))
 
     def is_gradient_hook(self, stmt: gast.With) -> bool:

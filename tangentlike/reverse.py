@@ -101,6 +101,7 @@ class ReverseAD:
         self.counters: set[int] = set()  # ids of trip-count increments (never saved)
         self.iteration_local = self._iteration_local_names()
         self.reads: dict[int, set[str]] = {}  # statement -> names its backward code reads
+        self.replayed: set[int] = set()  # loops with backward code (the others count nothing)
         self.saved_slices: set[int] = set()  # x[i] = v statements whose old x[i] is saved
         self.mutated_arrays = {self.setitem_base(s) for s in statements(fn.body)} - {None}
         self.captures: dict[int, set[str]] = {}  # statement -> results it captures first
@@ -507,7 +508,7 @@ class ReverseAD:
         target = loop.target.id if isinstance(loop.target, gast.Name) else None
         before = [self.push(target)] if depth and target in self.saved else []
         body = self.forward(loop.body, depth + 1)
-        if self.range_arguments(loop) is not None:
+        if self.range_arguments(loop) is not None or id(loop) not in self.replayed:
             new = gast.For(target=loop.target, iter=loop.iter, body=body, orelse=[],
                            type_comment=None)
             return before + [new]
@@ -521,6 +522,9 @@ class ReverseAD:
         return before + [self.generated(syntax.assign(trips, syntax.const(0))), new] + after
 
     def forward_while(self, loop: gast.While, depth: int) -> list[gast.stmt]:
+        if id(loop) not in self.replayed:  # nothing to undo: the loop runs as written
+            return [gast.While(test=loop.test, body=self.forward(loop.body, depth + 1),
+                               orelse=[])]
         trips = self.trip_counter(loop)
         body = self.count_trips(loop, self.forward(loop.body, depth + 1))
         new = gast.While(test=loop.test, body=body, orelse=[])
@@ -602,6 +606,7 @@ class ReverseAD:
         flows = isinstance(stmt, gast.For) and self.flows_from_iterable(stmt)
         if not body and not flows:
             return []
+        self.replayed.add(id(stmt))
         bounds = self.range_arguments(stmt) if isinstance(stmt, gast.For) else None
         self.reads[id(stmt)] = (set().union(*(syntax.loaded_names(b) for b in bounds))
                                 if bounds else set())
@@ -721,7 +726,7 @@ class ReverseAD:
 
         walk(body, 0, None)
         while True:
-            self.reads, self.captures = {}, {}
+            self.reads, self.captures, self.replayed = {}, {}, set()
             self.backward(body, 0, adjoints)
             new = set(self.saved)
             for binding, name in bindings:
