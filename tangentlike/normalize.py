@@ -1,16 +1,21 @@
 """Stage 2, normalize: desugar and split expressions so every primitive has its own statement.
 
-After this pass a function body holds only these statement forms (A-normal form), each
-annotated with the user's statement it came from:
+After this pass (and :mod:`tangentlike.desugar` before it) a function body holds only these
+statement forms (A-normal form), each annotated with the user's statement it came from:
 
 - ``y = a``, ``y = a <op> b``, ``y = <op> a``, ``y = f(a, b, k=c)``, ``y = a.attr``,
-  ``y = a[index]``, ``y = (a, b)`` / ``[a, b]``, ``a, b = t`` (unpacking),
+  ``y = a[index]``, ``y = (a, b)`` / ``[a, b]`` / ``{"k": a}``, ``a, b = t`` (unpacking),
   ``y = <expression that never carries a derivative>`` (comparisons, boolean logic, f-strings),
+- ``x[index] = a`` (into an array or list the function made), ``xs.append(a)``,
+- ``if t:``, ``for i in <range(...) or a>:``, ``while t:`` (the test recomputed at the end of
+  the body), with bodies of the same forms, and ``if broke: break`` as a loop's last statement,
+- ``with insert_grad_of(x) as dx:`` (kept whole: its body runs in the backward pass),
 - bare expression statements (calls kept for their effects), ``assert``, ``raise``,
 - one final ``return a`` or ``return (a, b)``,
 
 where ``a``, ``b``, ``c``, ``t`` are names or literals.  Names re-bound in straight-line code get
-versions (``x``, ``x_1``, ...), so every value the backward pass reads is still there.
+versions (``x``, ``x_1``, ...), so every value the backward pass reads is still there; inside
+if/for/while names are overwritten, and reverse mode saves what it needs.
 """
 from __future__ import annotations
 

@@ -24,7 +24,15 @@ from dataclasses import dataclass, field
 import gast
 
 from tangentlike import anno, registry, runtime, syntax
-from tangentlike.annotate import Activity, loop_source, operation, statements, targets, where
+from tangentlike.annotate import (
+    Activity,
+    loop_source,
+    operation,
+    resolve,
+    statements,
+    targets,
+    where,
+)
 from tangentlike.naming import Namer
 from tangentlike.parsing import ParsedFunction
 from tangentlike.template import Namespace, instantiate, value_expression
@@ -449,8 +457,6 @@ class ReverseAD:
         if not (isinstance(call, gast.Call) and isinstance(loop.target, gast.Name)
                 and not call.keywords and all(syntax.is_atom(a) for a in call.args)):
             return None
-        from tangentlike.annotate import resolve
-
         if resolve(call.func, self.parsed, self.local_names) is not range:
             return None
         if _ends_with_break(loop.body):
