@@ -254,7 +254,7 @@ class ReverseAD:
             for name in names:
                 result.values[name] = self.namer.fresh(f"{name}_out")
                 self.namer.temporaries.add(result.values[name])
-                if self.adjoint(name):
+                if self.adjoint(name) and not self.is_iteration_local(name):
                     result.adjoints[name] = self.namer.fresh(f"{self.adjoint(name)}_out")
                     self.namer.temporaries.add(result.adjoints[name])
         by_value = {result.values.get(n, n): result.adjoints.get(n) or self.adjoint(n)
