@@ -17,7 +17,6 @@ An empty comment marks where the forward sweep ends, so split motion can cut the
 """
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,6 +32,7 @@ from tangentlike.annotate import (
     targets,
     where,
 )
+from tangentlike.calls import bind_arguments, differentiated_positions
 from tangentlike.naming import Namer
 from tangentlike.parsing import ParsedFunction
 from tangentlike.template import Namespace, instantiate, value_expression
@@ -378,33 +378,10 @@ class ReverseAD:
         return out
 
     # -- calls into the user's functions ----------------------------------------------------
-    def bind_call(self, op) -> tuple[list[gast.expr], list[gast.keyword]]:
-        """The call's arguments in the callee's parameter order (positional, then keyword-only,
-        as ``wrt`` counts them), defaults filled in."""
-        signature = inspect.signature(op.key)
-        bound = signature.bind(*op.args, **op.keywords)
-        positional, keywords = [], []
-        for name, param in signature.parameters.items():
-            if name in bound.arguments:
-                value = bound.arguments[name]
-            else:
-                default = param.default
-                if isinstance(default, (type(None), bool, int, float, str)):
-                    value = syntax.const(default)
-                else:
-                    value = syntax.load(self.namespace.name_for(default, f"{name}_default"))
-            if param.kind is param.KEYWORD_ONLY:
-                keywords.append(gast.keyword(arg=name, value=value))
-            else:
-                positional.append(value)
-        return positional, keywords
-
     def prepare_call(self, stmt: gast.Assign, op) -> None:
         """``y = f(a, b)`` runs as ``y, y_saved = f_forward(a, b)`` in the forward sweep."""
-        positional, keywords = self.bind_call(op)
-        arguments = positional + [k.value for k in keywords]
-        wrt = tuple(i for i, a in enumerate(arguments)
-                    if isinstance(a, gast.Name) and self.adjoint(a.id))
+        positional, keywords = bind_arguments(op.key, op.args, op.keywords, self.namespace)
+        wrt = differentiated_positions(positional, keywords, self.adjoint)
         forward_name, backward_name = self.pairs(op.key, wrt, where(stmt, self.parsed))
         target = stmt.targets[0].id
         record = self.namer.fresh(f"{target}_saved")

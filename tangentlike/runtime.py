@@ -83,6 +83,16 @@ def unbroadcast(g: Any, x: Any) -> Any:
     return g
 
 
+def broadcast_like(g: Any, y: Any) -> Any:
+    """A tangent stretched to the shape of ``y`` (forward mode's twin of ``unbroadcast``)."""
+    if type(g) is float and type(y) is float:
+        return g
+    shape = np.shape(y)
+    if np.shape(g) == shape:
+        return g
+    return np.broadcast_to(g, shape) + np.zeros((), dtype=np.result_type(g))
+
+
 def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Spread the derivative of a reduction of ``x`` (``np.sum(x, axis)``) back over ``x``."""
     shape = np.shape(x)
