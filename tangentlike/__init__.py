@@ -12,6 +12,7 @@ from tangentlike.api import (
     clear_cache,
     grad,
     init_grad,
+    jvp,
     value_and_grad,
 )
 from tangentlike.surgery import insert_grad_of, stop_gradient
@@ -29,6 +30,6 @@ __version__ = "0.1.0"
 __all__ = [
     "INPUT_DERIVATIVE", "InputError", "NoDerivativeError", "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "adjoint", "autodiff",
-    "clear_cache", "d", "grad", "init_grad", "insert_grad_of", "non_differentiable",
+    "clear_cache", "d", "grad", "init_grad", "insert_grad_of", "jvp", "non_differentiable",
     "stop_gradient", "tangent", "value_and_grad",
 ]

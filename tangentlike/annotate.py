@@ -253,7 +253,7 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Ac
 
 
 def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
-                varied: set[str] = frozenset()) -> None:
+                varied: set[str] = frozenset(), mode: str = "reverse") -> None:
     """Every active statement must have a derivative rule: never a silent zero."""
     local_names = syntax.stored_names(fn)
     for stmt in statements(fn.body):
@@ -273,14 +273,19 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
             raise UnsupportedSyntaxError(
                 "tangentlike cannot differentiate through a boolean operator (and/or) on a "
                 "differentiated value", location, hint="use np.where or an explicit choice")
-        if (op.kind != "primitive" or not op.differentiable
-                or registry.adjoint_rule(op.key) is not None):
+        rule = registry.adjoint_rule if mode == "reverse" else registry.tangent_rule
+        if op.kind != "primitive" or not op.differentiable or rule(op.key) is not None:
             continue  # calls into the user's functions are differentiated from their source
-        raise no_rule_error(op.key, location)
+        raise no_rule_error(op.key, location, mode)
 
 
-def no_rule_error(key: Any, where) -> NoDerivativeError:
+def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
     """The error for a call on a differentiated value that tangentlike cannot differentiate."""
+    if mode == "forward" and registry.adjoint_rule(key) is not None:
+        return NoDerivativeError(
+            f"no forward-mode (tangent) rule for {registry.describe(key)}", where,
+            hint="use reverse mode for this function, or register a rule with "
+            "@tangentlike.tangent")
     if key is _MISSING:
         return NoDerivativeError(
             "cannot tell which function this call on a differentiated value refers to",

@@ -119,10 +119,12 @@ def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: st
 
     Reverse mode returns ``df(*args, init_grad)``: the gradient with respect to each ``wrt``
     argument (a tuple when several), then the value when ``preserve_result``.  With
-    ``motion='split'`` the function has ``.forward`` and ``.backward`` halves.
+    ``motion='split'`` the function has ``.forward`` and ``.backward`` halves.  Forward mode
+    returns ``df(*args, *tangents)``, one seed tangent per ``wrt`` argument: the output's
+    tangent (the Jacobian-vector product), then the value when ``preserve_result``.
     """
-    if mode != "reverse":
-        raise TangentlikeError(f"mode={mode!r} is not supported yet; use mode='reverse'")
+    if mode not in ("reverse", "forward"):
+        raise TangentlikeError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if motion not in ("joint", "split"):
         raise TangentlikeError(f"motion must be 'joint' or 'split', not {motion!r}")
     func = unwrap(func)
@@ -157,6 +159,25 @@ def grad(func: Callable | None = None, wrt: Any = (0,), optimized: bool = True,
     return autodiff(func, wrt=wrt, optimized=optimized, motion=motion, mode="reverse",
                     preserve_result=preserve_result, check_dims=check_dims,
                     input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose)
+
+
+def jvp(func: Callable, wrt: Any = None, optimized: bool = True) -> Callable:
+    """Like JAX's ``jax.jvp``: ``jvp(f)(primals, tangents) -> (value, tangent)``, by forward
+    mode.  ``primals`` are all of ``f``'s positional arguments; ``tangents`` one per ``wrt``
+    argument (by default, every positional argument)."""
+    cache: dict[int, Callable] = {}
+
+    def run(primals: tuple, tangents: tuple) -> tuple[Any, Any]:
+        positions = tuple(range(len(primals))) if wrt is None else (
+            wrt if isinstance(wrt, (tuple, list)) else (wrt,))
+        df = cache.get(len(primals))
+        if df is None:
+            df = cache[len(primals)] = autodiff(func, wrt=positions, optimized=optimized,
+                                                mode="forward", preserve_result=True)
+        tangent, value = df(*primals, *tangents)
+        return value, tangent
+
+    return run
 
 
 def value_and_grad(func: Callable | None = None, wrt: Any = (0,), optimized: bool = True,

@@ -21,6 +21,7 @@ from tangentlike.naming import Namer
 from tangentlike.normalize import normalize
 from tangentlike.optimize import optimize
 from tangentlike.parsing import ParsedFunction, parse_function
+from tangentlike.forward import ForwardOptions, forward_ad
 from tangentlike.reverse import ReverseOptions, is_boundary, parameter_names, reverse_ad
 from tangentlike.template import Namespace
 
@@ -160,8 +161,8 @@ class _Late:
     """A half of a derivative still being generated (mutual recursion): filled in when that
     generation finishes."""
 
-    def __init__(self, key: tuple, which: str):
-        self.key, self.which = key, which
+    def __init__(self, key: tuple, which: int):
+        self.key, self.which = key, which  # 0: forward half or jvp, 1: backward half
         self.function: Callable | None = None
         _waiting.setdefault(key, []).append(self)
 
@@ -172,48 +173,65 @@ class _Late:
 _waiting: dict[tuple, list[_Late]] = {}
 
 
-def _pair_names(func: Callable, wrt: tuple[int, ...], optimized: bool, current: tuple,
-                namespace: Namespace, local: tuple[str, str], where: Location,
-                ) -> tuple[str, str]:
-    """Names, in the module being generated, of the halves of ``func``'s derivative."""
-    key = (func, wrt, optimized)
+def _inner_options(mode: str, wrt: tuple[int, ...], optimized: bool) -> Options:
+    """How a callee is differentiated: its two halves (reverse), or its jvp returning the
+    tangent and the value (forward)."""
+    if mode == "reverse":
+        return Options(wrt=wrt, motion="split", optimized=optimized, check_dims=False,
+                       seed_required=True)
+    return Options(wrt=wrt, mode="forward", optimized=optimized, preserve_result=True,
+                   check_dims=False, seed_required=True)
+
+
+def _is_inner(options: Options) -> bool:
+    return options == _inner_options(options.mode, tuple(options.wrt), options.optimized)
+
+
+def _local_names(name: str, mode: str) -> tuple[str, ...]:
+    return (f"{name}_forward", f"{name}_backward") if mode == "reverse" else (f"{name}_jvp",)
+
+
+def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bool,
+                  current: tuple | None, namespace: Namespace, where: Location,
+                  ) -> tuple[str, ...]:
+    """Names, in the module being generated, of the derivative functions of ``func``."""
+    key = (func, wrt, optimized, mode)
     name = func.__name__
+    suffixes = [n[len(name):] for n in _local_names(name, mode)]
     if key == current:
-        return local  # recursion: the halves are defined in this very module
+        return _local_names(name, mode)  # recursion: defined in this very module
     if key in _in_progress:
-        return (namespace.name_for(_Late(key, "forward"), f"{name}_forward"),
-                namespace.name_for(_Late(key, "backward"), f"{name}_backward"))
-    cached = _pairs.get(func, {}).get((wrt, optimized))
+        return tuple(namespace.name_for(_Late(key, i), name + suffix)
+                     for i, suffix in enumerate(suffixes))
+    cached = _pairs.get(func, {}).get(key[1:])
     if cached is None:
         try:
-            cached = compile_derivative(func, Options(
-                wrt=wrt, motion="split", optimized=optimized, check_dims=False,
-                seed_required=True))
+            cached = compile_derivative(func, _inner_options(mode, wrt, optimized))
         except SourceUnavailableError as error:
             raise NoDerivativeError(
                 f"cannot differentiate the call to {name}: {error.message}", where,
                 hint=f"define {name} in a .py file, or register a rule for it with "
-                f"@tangentlike.adjoint({name})") from None
-    return (namespace.name_for(cached.function, f"{name}_forward"),
-            namespace.name_for(cached.backward, f"{name}_backward"))
+                f"@tangentlike.{'adjoint' if mode == 'reverse' else 'tangent'}({name})",
+            ) from None
+    functions = [cached.function, cached.backward][:len(suffixes)]
+    return tuple(namespace.name_for(f, name + suffix) for f, suffix in zip(functions, suffixes))
 
 
 def compile_derivative(func: Callable, options: Options) -> Derivative:
     """Run every stage on ``func`` and load the generated module."""
     parsed = parse_function(func)
-    key = (parsed.func, tuple(options.wrt), options.optimized)
-    if options.motion == "split" and not options.check_dims and options.seed_required:
-        _in_progress[key] = (parsed.func, f"{parsed.name}_forward", f"{parsed.name}_backward")
-        try:
-            derivative = _compile(parsed, options, current=key)
-        finally:
-            del _in_progress[key]
-        _pairs.setdefault(parsed.func, {})[(key[1], key[2])] = derivative
-        for late in _waiting.pop(key, []):
-            late.function = derivative.function if late.which == "forward" else \
-                derivative.backward
-        return derivative
-    return _compile(parsed, options, current=None)
+    if not _is_inner(options):
+        return _compile(parsed, options, current=None)
+    key = (parsed.func, tuple(options.wrt), options.optimized, options.mode)
+    _in_progress[key] = _local_names(parsed.name, options.mode)
+    try:
+        derivative = _compile(parsed, options, current=key)
+    finally:
+        del _in_progress[key]
+    _pairs.setdefault(parsed.func, {})[key[1:]] = derivative
+    for late in _waiting.pop(key, []):
+        late.function = (derivative.function, derivative.backward)[late.which]
+    return derivative
 
 
 def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
@@ -225,42 +243,54 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     fn = normalize(parsed, namer)
     wrt_names = [params[i] for i in wrt]
     activity = annotate.activity(fn, wrt_names, parsed)
-    annotate.check_rules(fn, parsed, activity.active, activity.varied)
+    annotate.check_rules(fn, parsed, activity.active, activity.varied, options.mode)
     namespace = Namespace(parsed.func.__globals__, namer)
-    is_split = options.motion == "split"
-    reverse_options = ReverseOptions(wrt=wrt, preserve_result=options.preserve_result or is_split,
-                                     check_dims=options.check_dims,
-                                     seed_required=options.seed_required)
-    local = (f"{parsed.name}_forward", f"{parsed.name}_backward")
-    namer.used.update(local)
+    namer.used.update(_local_names(parsed.name, options.mode))
 
-    def pairs(callee: Callable, callee_wrt: tuple[int, ...], where: Location,
-              ) -> tuple[str, str]:
-        return _pair_names(callee, callee_wrt, options.optimized, current, namespace, local,
-                           where)
+    def callees(callee: Callable, callee_wrt: tuple[int, ...], where: Location,
+                ) -> tuple[str, ...]:
+        return _callee_names(callee, callee_wrt, options.mode, options.optimized, current,
+                             namespace, where)
 
-    joint = reverse_ad(fn, parsed, activity, namer, namespace, reverse_options, pairs)
-    if options.optimized:
-        optimize(joint, namer.temporaries)
     what = ", ".join(wrt_names)
-    if is_split:
-        functions = split(joint, positional, parsed.name)
-        functions[0].body.insert(0, _docstring(
-            f"Forward sweep of {parsed.name}: its value, and what the backward sweep reads."))
-        functions[1].body.insert(0, _docstring(
-            f"Backward sweep: the gradient of {parsed.name} with respect to {what}."))
+    is_split = options.motion == "split"
+    if options.mode == "forward":
+        derivative = forward_ad(fn, parsed, activity, namer, namespace,
+                                ForwardOptions(wrt=wrt, preserve_result=options.preserve_result),
+                                lambda *a: callees(*a)[0])
+        if options.optimized:
+            optimize(derivative, namer.temporaries)
+        derivative.body.insert(0, _docstring(
+            f"Tangent of {parsed.name} along the tangents of {what}."))
+        functions = [derivative]
     else:
-        joint.body.insert(0, _docstring(f"Gradient of {parsed.name} with respect to {what}."))
-        functions = [joint]
+        reverse_options = ReverseOptions(
+            wrt=wrt, preserve_result=options.preserve_result or is_split,
+            check_dims=options.check_dims, seed_required=options.seed_required)
+        joint = reverse_ad(fn, parsed, activity, namer, namespace, reverse_options, callees)
+        if options.optimized:
+            optimize(joint, namer.temporaries)
+        if is_split:
+            functions = split(joint, positional, parsed.name)
+            functions[0].body.insert(0, _docstring(
+                f"Forward sweep of {parsed.name}: its value, and what the backward sweep "
+                "reads."))
+            functions[1].body.insert(0, _docstring(
+                f"Backward sweep: the gradient of {parsed.name} with respect to {what}."))
+        else:
+            joint.body.insert(0, _docstring(
+                f"Gradient of {parsed.name} with respect to {what}."))
+            functions = [joint]
     _import_user_globals(functions, parsed.func.__globals__, namespace)
     where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"
-    doc = (f"Derivative of {parsed.name} ({where}) with respect to {what}: reverse mode, "
-           f"{options.motion} motion{'' if options.optimized else ', not optimized'}.\n\n"
+    motion = f"{options.motion} motion" if options.mode == "reverse" else "tangents"
+    doc = (f"Derivative of {parsed.name} ({where}) with respect to {what}: {options.mode} "
+           f"mode, {motion}{'' if options.optimized else ', not optimized'}.\n\n"
            "Generated by tangentlike; edits are lost when it is generated again.\n")
     source = emit.module_source(functions, namespace, doc)
-    path = emit.write_module(source, f"{parsed.name}_reverse")
+    path = emit.write_module(source, f"{parsed.name}_{options.mode}")
     scope = emit.load_module(source, path, parsed.func.__globals__, namespace)
     loaded = [scope[f.name] for f in functions]
     return Derivative(source=source, path=path, function=loaded[0],
-                      backward=loaded[1] if is_split else None, parameters=params,
-                      positional=positional)
+                      backward=loaded[1] if is_split and options.mode == "reverse" else None,
+                      parameters=params, positional=positional)

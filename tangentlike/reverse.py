@@ -382,7 +382,7 @@ class ReverseAD:
         """``y = f(a, b)`` runs as ``y, y_saved = f_forward(a, b)`` in the forward sweep."""
         positional, keywords = bind_arguments(op.key, op.args, op.keywords, self.namespace)
         wrt = differentiated_positions(positional, keywords, self.adjoint)
-        forward_name, backward_name = self.pairs(op.key, wrt, where(stmt, self.parsed))
+        forward_name, backward_name = self.pairs(op.key, wrt, where(stmt, self.parsed))[:2]
         target = stmt.targets[0].id
         record = self.namer.fresh(f"{target}_saved")
         self.primal_names.add(record)

@@ -129,6 +129,13 @@ class _Substitute(gast.NodeTransformer):
         return node
 
 
+def _read_derivatives(stmt: gast.stmt) -> list[str]:
+    """The parameters whose derivative ``stmt`` reads (``... = d[x] * y``)."""
+    value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else stmt
+    return [s.slice.id for s in gast.walk(value) if isinstance(s, gast.Subscript)
+            and syntax.is_name(s.value, "d") and isinstance(s.slice, gast.Name)]
+
+
 def _written_derivatives(stmt: gast.stmt) -> list[str]:
     """The parameters whose derivative ``stmt`` writes (``d[x] = ...``)."""
     targets = stmt.targets if isinstance(stmt, gast.Assign) else []
@@ -192,8 +199,10 @@ def instantiate(
             written = _written_derivatives(stmt)
             if written and not all(active(p) for p in written):
                 continue
+            if rule.kind == "tangent" and not all(active(p) for p in _read_derivatives(stmt)):
+                continue  # a contribution from an argument that carries no derivative here
             stmt = syntax.clone(stmt)
-            if written and any(p != rule.result for p in written):
+            if written and (rule.kind == "tangent" or any(p != rule.result for p in written)):
                 anno.info(stmt).contribution = True
             out.append(stmt)
         return out
