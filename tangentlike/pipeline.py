@@ -17,11 +17,11 @@ from tangentlike.errors import (
     NoDerivativeError,
     SourceUnavailableError,
 )
+from tangentlike.forward import ForwardOptions, forward_ad
 from tangentlike.naming import Namer
 from tangentlike.normalize import normalize
 from tangentlike.optimize import optimize
 from tangentlike.parsing import ParsedFunction, parse_function
-from tangentlike.forward import ForwardOptions, forward_ad
 from tangentlike.reverse import ReverseOptions, is_boundary, parameter_names, reverse_ad
 from tangentlike.template import Namespace
 

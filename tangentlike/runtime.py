@@ -55,6 +55,13 @@ def zero_at(g: Any, index: Any) -> Any:
     return out
 
 
+def set_at(g: Any, index: Any, value: Any) -> Any:
+    """``g`` with ``value`` at ``index`` (a new array or list): the tangent of ``x[i] = v``."""
+    out = g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
+    out[index] = value
+    return out
+
+
 def add_grad(a: Any, b: Any) -> Any:
     """``a + b`` for derivatives, element by element for tuples, lists and dicts."""
     if isinstance(a, (tuple, list)):
@@ -230,3 +237,14 @@ def dot_adjoint_b(g: Any, a: Any, b: Any) -> Any:
     if b_ndim == 1:
         return out
     return np.moveaxis(out, 0, b_ndim - 2)
+
+
+def reduce_extremum(t: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """The tangent of ``y = np.max(x, axis)`` (or min) for the tangent ``t`` of ``x``: the
+    tangent of the selected element, averaged over ties (the adjoint's equal shares)."""
+    if axis is not None and not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        y = np.expand_dims(y, tuple(a % np.ndim(x) for a in axes))
+    hit = x == y
+    share = (hit / np.sum(hit, axis=axis, keepdims=True)).astype(_float_dtype(x), copy=False)
+    return np.sum(t * share, axis=axis, keepdims=keepdims)

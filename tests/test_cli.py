@@ -233,8 +233,6 @@ def _error_cases(tmp_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
         "a class": ([f"{SMOOTH}:NotAFunctionEither"], ["not a function"]),
         "unknown wrt name": ([f"{SMOOTH}:loss", "--wrt", "w,q"], ["'q'", "w, b, x"]),
         "wrt index out of range": ([f"{SMOOTH}:loss", "--wrt", "7"], ["wrt", "w, b, x"]),
-        "mode forward": ([f"{SMOOTH}:loss", "--mode", "forward"], ["forward",
-                                                                   "not supported"]),
         "unsupported syntax": ([f"{UNSUPPORTED}:uses_try"],
                                ["try statement", f"unsupported.py:{try_line}",
                                 "move the try/except"]),
@@ -247,7 +245,7 @@ def _error_cases(tmp_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
 
 ERROR_CASES = [
     "missing file", "import fails", "syntax error", "missing function", "not a function",
-    "a class", "unknown wrt name", "wrt index out of range", "mode forward",
+    "a class", "unknown wrt name", "wrt index out of range",
     "unsupported syntax", "lambda", "no derivative rule", "function without source",
 ]
 
@@ -304,3 +302,12 @@ def test_cli_matches_the_api(in_process):
                                     input_derivative=tangentlike.INPUT_DERIVATIVE.DefaultOne)
     _, out, _ = in_process([f"{SMOOTH}:two_inputs", "--wrt", "x,y"])
     assert out.rstrip("\n") == expected.source.rstrip("\n")
+
+
+def test_forward_mode_prints_the_jvp(capsys):
+    from tangentlike.cli import main
+
+    assert main([f"{SMOOTH}:loss", "--mode", "forward"]) == 0
+    out = capsys.readouterr().out
+    assert "def loss_jvp(" in out and "# Tangent of:" in out
+    compile(out, "jvp", "exec")

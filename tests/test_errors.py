@@ -306,9 +306,19 @@ def test_bad_wrt(wrt, words):
     assert "def sum_of_squares(x):" in str(err)
 
 
-def test_forward_mode_is_refused():
-    with pytest.raises(TangentlikeError, match="not supported yet"):
-        tangentlike.autodiff(fixture(NO_RULE).sum_of_squares, mode="forward")
+def test_an_unknown_mode_is_refused():
+    with pytest.raises(TangentlikeError, match="mode must be 'reverse' or 'forward'"):
+        tangentlike.autodiff(fixture(NO_RULE).sum_of_squares, mode="sideways")
+
+
+def test_forward_mode_without_a_tangent_rule_names_the_function(user_rules):
+    """cube_plus_sin has a reverse-mode rule only: forward mode refuses, never a zero."""
+    with pytest.raises(NoDerivativeError) as info:
+        tangentlike.autodiff(user_rules.uses_cube_plus_sin, mode="forward")
+    err = info.value
+    assert "forward-mode" in err.message and "cube_plus_sin" in err.message
+    assert err.location.function == "uses_cube_plus_sin"
+    assert "tangentlike.tangent" in err.hint
 
 
 # -- user-registered rules -------------------------------------------------------------------
