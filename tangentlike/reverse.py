@@ -371,6 +371,7 @@ class ReverseAD:
         for stmt in statements(body):
             anno.info(stmt).keep = True
         out = [syntax.assign(dx, start), *body]
+        self.reads[id(hook)] = set().union(*(syntax.loaded_names(s) for s in body)) - {dx}
         if adjoint:
             out.append(syntax.assign(adjoint, syntax.load(dx)))
         for stmt in out:
