@@ -19,7 +19,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike import anno, registry, syntax
+from tangentlike import anno, registry, runtime, syntax
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
 from tangentlike.parsing import ParsedFunction
 
@@ -99,6 +99,12 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         call = stmt.value
         return Operation("append", inputs=[call.func.value.id, *_names(call.args)],
                          args=list(call.args))
+    stack_call = _stack_call(stmt, parsed, local_names)
+    if stack_call == "push":  # push(stack, v) in generated code: an append
+        stack, value = stmt.value.args
+        return Operation("append", inputs=[stack.id, *_names([value])], args=[value])
+    if stack_call == "pop":  # v = pop(stack): the last element, taken off
+        return Operation("pop", inputs=[stmt.value.args[0].id])
     if not isinstance(stmt, gast.Assign):
         return Operation("opaque", differentiable=False)
     target, value = stmt.targets[0], stmt.value
@@ -166,9 +172,24 @@ def _is_append(stmt: gast.Expr, local_names: set[str]) -> bool:
             and call.func.value.id in local_names and len(call.args) == 1)
 
 
+def _stack_call(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -> str | None:
+    """``push`` or ``pop`` for the stack operations of tangentlike's generated code."""
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    if not (isinstance(call, gast.Call) and call.args and isinstance(call.args[0], gast.Name)):
+        return None
+    callee = resolve(call.func, parsed, local_names)
+    if callee is runtime.push and isinstance(stmt, gast.Expr) and len(call.args) == 2:
+        return "push"
+    if callee is runtime.pop and isinstance(stmt, gast.Assign) and len(call.args) == 1 \
+            and isinstance(stmt.targets[0], gast.Name):
+        return "pop"
+    return None
+
+
 def mutated(stmt: gast.stmt, op: Operation) -> list[str]:
-    """The container a statement changes in place (``x[i] = v``, ``xs.append(v)``)."""
-    return [op.inputs[0]] if op.kind in ("setitem", "append") else []
+    """The container a statement changes in place (``x[i] = v``, ``xs.append(v)``,
+    ``v = pop(stack)``)."""
+    return [op.inputs[0]] if op.kind in ("setitem", "append", "pop") else []
 
 
 def is_user_function(key: Any) -> bool:

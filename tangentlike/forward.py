@@ -147,6 +147,15 @@ class ForwardAD:
             return [stmt] + [self.zero(n) for n in names]  # a new value, with no tangent
         if op.kind == "call":
             return self.call(stmt, op)
+        if op.kind == "pop":  # v = pop(stack): v's tangent comes off the end of the stack's
+            stack, element = self.tangent(op.inputs[0]), names[0]
+            return [stmt,
+                    self.generated(syntax.assign(self.tangent(element), gast.Subscript(
+                        value=syntax.load(stack), slice=syntax.const(-1), ctx=gast.Load()))),
+                    self.generated(syntax.assign(stack, gast.Subscript(
+                        value=syntax.load(stack), slice=gast.Slice(
+                            lower=None, upper=syntax.const(-1), step=None),
+                        ctx=gast.Load())))]
         target = stmt.targets[0]
         overwritten = isinstance(target, gast.Name) and target.id in op.inputs
         result = target.id if isinstance(target, gast.Name) else None
@@ -204,6 +213,8 @@ class ForwardAD:
         nested = any(isinstance(s, gast.If) for s in body)
         if nested:  # contributions inside a run-time branch: start from zero, accumulate
             return [self.zero(name)] + self._accumulate(body, tangent)
+        if not flat:  # it depends on the inputs only through arguments with no derivative
+            return body + [self.zero(name)]
         if len(flat) == 1:
             return body
         out, parts = [], []

@@ -141,10 +141,15 @@ class ReverseAD:
                     arithmetic.add(value.value.id)
             elif isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
                 arithmetic.add(value.value.id)  # x.T, x.shape: an array
-            elif operation(stmt, self.parsed, self.local_names).kind == "call":
-                subscripted |= syntax.loaded_names(value)  # may be a dict of parameters
-            elif not isinstance(value, gast.Name):
-                arithmetic |= syntax.loaded_names(value)
+            else:
+                op = operation(stmt, self.parsed, self.local_names)
+                if op.kind == "call" or not op.differentiable:
+                    subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
+                elif not isinstance(value, gast.Name):
+                    arithmetic |= syntax.loaded_names(value)
+        for loop in statements(self.fn.body):
+            if isinstance(loop, gast.For) and loop_source(loop):
+                subscripted.add(loop_source(loop))  # for v in xs
         return names | (subscripted - arithmetic)
 
     def _iteration_local_names(self) -> dict[int, list[str]]:
@@ -272,11 +277,20 @@ class ReverseAD:
         if op.kind in ("setitem", "append"):
             result.body = self.mutation_adjoint(stmt, op)
             return result
+        if op.kind == "pop":  # the element's adjoint goes back on the end of the stack's
+            stack = self.adjoint(op.inputs[0])
+            element = adjoint_of_target(names[0]) if self.adjoint(names[0]) else \
+                self.runtime_call("zeros_like", [value(names[0])])
+            result.body = [self.generated(syntax.assign(stack, gast.BinOp(
+                left=syntax.load(stack), op=gast.Add(),
+                right=gast.List(elts=[element], ctx=gast.Load()))))]
+            return result
         target = stmt.targets[0]
         if op.kind in ("constant", "opaque") or not op.differentiable:
             pass  # a new value that depends on no input: only the adjoint reset remains
         elif op.kind == "copy":
-            result.body = [self.accumulate(op.inputs[0], adjoint_of_target(target.id))]
+            if self.adjoint(op.inputs[0]):
+                result.body = [self.accumulate(op.inputs[0], adjoint_of_target(target.id))]
         elif op.kind in ("tuple", "dict"):
             keys = op.keywords.get("keys") or [syntax.const(i) for i in range(len(op.args))]
             for key, elt in zip(keys, op.args):
@@ -286,7 +300,7 @@ class ReverseAD:
                     result.body.append(self.accumulate(elt.id, part))
         elif op.kind == "call":
             result.body = self.call_adjoint(stmt, op, value, adjoint_of_target)
-        elif op.kind == "unpack":
+        elif op.kind == "unpack" and self.adjoint(op.inputs[0]):
             parts = [adjoint_of_target(e.id) if self.adjoint(e.id)
                      else self.runtime_call("zeros_like", [value(e.id)]) for e in target.elts]
             result.body = [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
@@ -464,7 +478,8 @@ class ReverseAD:
         out: list[gast.stmt] = []
         for stmt in body:
             if isinstance(stmt, gast.If):
-                out.append(gast.If(test=stmt.test, body=self.forward(stmt.body, depth + 1),
+                out.append(gast.If(test=stmt.test,
+                                   body=self.forward(stmt.body, depth + 1) or [gast.Pass()],
                                    orelse=self.forward(stmt.orelse, depth + 1)))
             elif isinstance(stmt, gast.For):
                 out += self.forward_for(stmt, depth)
@@ -725,7 +740,8 @@ class ReverseAD:
                         break
             read_anywhere = set().union(set(), *self.reads.values())
             slices = {id(s) for s in statements(body)
-                      if self.setitem_base(s) in read_anywhere} | self.saved_slices
+                      if self.setitem_base(s) is not None
+                      and self.setitem_base(s) in read_anywhere} | self.saved_slices
             if new == self.saved and slices == self.saved_slices:
                 return
             self.saved, self.saved_slices = new, slices

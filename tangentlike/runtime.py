@@ -97,7 +97,7 @@ def broadcast_like(g: Any, y: Any) -> Any:
     shape = np.shape(y)
     if np.shape(g) == shape:
         return g
-    return np.broadcast_to(g, shape) + np.zeros((), dtype=np.result_type(g))
+    return np.broadcast_to(g, shape) + np.zeros((), dtype=np.result_type(g, y))
 
 
 def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -158,7 +158,9 @@ def tie_share(x: Any, z: Any, other: Any) -> Any:
     """For ``z = np.maximum(x, other)`` (or minimum): 1 where ``x`` was chosen, 1/2 at ties
     (the derivative is shared equally, as in autograd), 0 elsewhere."""
     share = (x == z) / (1.0 + (x == other))
-    return share.astype(_float_dtype(z), copy=False) if isinstance(share, np.ndarray) else share
+    if isinstance(share, (np.ndarray, np.generic)):
+        return share.astype(_float_dtype(z), copy=False)
+    return share
 
 
 def inverse_permutation(axes: Any, ndim: int) -> Any:

@@ -13,4 +13,5 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     numpy_reductions,
     numpy_shapes,
     operators,
+    runtime_helpers,
 )

@@ -1,7 +1,7 @@
 """Python builtins that pass derivatives through: ``float`` and ``abs``."""
 import numpy as np
 
-from tangentlike.registry import adjoint, d
+from tangentlike.registry import adjoint, d, tangent
 
 
 @adjoint(float)
@@ -10,6 +10,16 @@ def to_float(y, x):
     d[x] = d[y]
 
 
+@tangent(float)
+def to_float_tangent(y, x):
+    d[y] = d[x]
+
+
 @adjoint(abs)
 def absolute(y, x):
     d[x] = d[y] * np.sign(x)
+
+
+@tangent(abs)
+def absolute_tangent(y, x):
+    d[y] = d[x] * np.sign(x)

@@ -1,13 +1,20 @@
 """Python's arithmetic operators and subscripts: ``+ - * / ** @ %``, unary ``-``/``+``, ``x[i]``.
 
-Binary operators broadcast, so each adjoint is summed back to its operand's shape.
+Binary operators broadcast, so each adjoint is summed back to its operand's shape, and each
+tangent contribution that does not broadcast by itself is stretched to the result's shape.
 """
 import operator
 
 import numpy as np
 
-from tangentlike.registry import adjoint, d
-from tangentlike.runtime import matmul_adjoint_a, matmul_adjoint_b, unbroadcast, unindex
+from tangentlike.registry import adjoint, d, tangent
+from tangentlike.runtime import (
+    broadcast_like,
+    matmul_adjoint_a,
+    matmul_adjoint_b,
+    unbroadcast,
+    unindex,
+)
 
 
 @adjoint(operator.add)
@@ -16,10 +23,22 @@ def add(z, x, y):
     d[y] = unbroadcast(d[z], y)
 
 
+@tangent(operator.add)
+def add_tangent(z, x, y):
+    d[z] = broadcast_like(d[x], z)
+    d[z] = broadcast_like(d[y], z)
+
+
 @adjoint(operator.sub)
 def sub(z, x, y):
     d[x] = unbroadcast(d[z], x)
     d[y] = unbroadcast(-d[z], y)
+
+
+@tangent(operator.sub)
+def sub_tangent(z, x, y):
+    d[z] = broadcast_like(d[x], z)
+    d[z] = broadcast_like(-d[y], z)
 
 
 @adjoint(operator.mul)
@@ -28,10 +47,22 @@ def mul(z, x, y):
     d[y] = unbroadcast(x * d[z], y)
 
 
+@tangent(operator.mul)
+def mul_tangent(z, x, y):
+    d[z] = d[x] * y
+    d[z] = x * d[y]
+
+
 @adjoint(operator.truediv)
 def truediv(z, x, y):
     d[x] = unbroadcast(d[z] / y, x)
     d[y] = unbroadcast(-d[z] * z / y, y)
+
+
+@tangent(operator.truediv)
+def truediv_tangent(z, x, y):
+    d[z] = d[x] / y
+    d[z] = -d[y] * z / y
 
 
 @adjoint(operator.pow)
@@ -40,10 +71,22 @@ def pow(z, x, y):
     d[y] = unbroadcast(d[z] * z * np.log(np.where(x == 0, 1.0, x)), y)
 
 
+@tangent(operator.pow)
+def pow_tangent(z, x, y):
+    d[z] = d[x] * y * x ** (y - 1)
+    d[z] = d[y] * z * np.log(np.where(x == 0, 1.0, x))
+
+
 @adjoint(operator.mod)
 def mod(z, x, y):
     d[x] = unbroadcast(d[z], x)
     d[y] = unbroadcast(-d[z] * np.floor_divide(x, y), y)
+
+
+@tangent(operator.mod)
+def mod_tangent(z, x, y):
+    d[z] = broadcast_like(d[x], z)
+    d[z] = -d[y] * np.floor_divide(x, y)
 
 
 @adjoint(operator.matmul)
@@ -53,9 +96,21 @@ def matmul(z, x1, x2):
     d[x2] = matmul_adjoint_b(d[z], x1, x2)
 
 
+@tangent(operator.matmul)
+@tangent(np.matmul)
+def matmul_tangent(z, x1, x2):
+    d[z] = d[x1] @ x2
+    d[z] = x1 @ d[x2]
+
+
 @adjoint(operator.neg)
 def neg(y, x):
     d[x] = -d[y]
+
+
+@tangent(operator.neg)
+def neg_tangent(y, x):
+    d[y] = -d[x]
 
 
 @adjoint(operator.pos)
@@ -63,6 +118,16 @@ def pos(y, x):
     d[x] = d[y]
 
 
+@tangent(operator.pos)
+def pos_tangent(y, x):
+    d[y] = d[x]
+
+
 @adjoint(operator.getitem)
 def getitem(y, x, index):
     d[x] = unindex(d[y], x, index)
+
+
+@tangent(operator.getitem)
+def getitem_tangent(y, x, index):
+    d[y] = d[x][index]

@@ -1,0 +1,186 @@
+"""Rules for the helpers generated code calls (tangentlike.runtime), so that a derivative can
+itself be differentiated: ``grad(grad(f))``, forward over reverse for Hessian-vector products.
+
+Most helpers are linear in the adjoint they carry (``g``): their tangent applies the helper
+to the tangent, and their adjoint applies its transpose (``unbroadcast`` and
+``broadcast_like`` are each other's transpose, as are ``unreduce`` and ``np.sum``).  Masks,
+ties and shapes are piecewise constant: no derivative flows into them.
+"""
+import math
+
+import numpy as np
+
+from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import (
+    broadcast_like,
+    copy_of,
+    dot_adjoint_a,
+    dot_adjoint_b,
+    inverse_permutation,
+    matmul_adjoint_a,
+    matmul_adjoint_b,
+    seed,
+    set_at,
+    tie_share,
+    unbroadcast,
+    unindex,
+    unreduce,
+    unreduce_extremum,
+    zero_at,
+    zeros_like,
+)
+
+non_differentiable(zeros_like, tie_share, inverse_permutation)
+
+
+@adjoint(seed)
+def seed_adjoint(s, init_grad, y):
+    d[init_grad] = d[s]
+
+
+@tangent(seed)
+def seed_tangent(s, init_grad, y):
+    d[s] = d[init_grad]
+
+
+@adjoint(copy_of)
+def copy_of_adjoint(y, x):
+    d[x] = d[y]
+
+
+@tangent(copy_of)
+def copy_of_tangent(y, x):
+    d[y] = d[x]
+
+
+@adjoint(unbroadcast)
+def unbroadcast_adjoint(y, g, x):
+    d[g] = broadcast_like(d[y], g)
+
+
+@tangent(unbroadcast)
+def unbroadcast_tangent(y, g, x):
+    d[y] = unbroadcast(d[g], x)
+
+
+@adjoint(broadcast_like)
+def broadcast_like_adjoint(z, g, y):
+    d[g] = unbroadcast(d[z], g)
+
+
+@tangent(broadcast_like)
+def broadcast_like_tangent(z, g, y):
+    d[z] = broadcast_like(d[g], y)
+
+
+@adjoint(unreduce)
+def unreduce_adjoint(y, g, x, axis=None, keepdims=False):
+    d[g] = np.reshape(np.sum(d[y], axis=axis, keepdims=keepdims), np.shape(g))
+
+
+@tangent(unreduce)
+def unreduce_tangent(y, g, x, axis=None, keepdims=False):
+    d[y] = unreduce(d[g], x, axis, keepdims)
+
+
+@adjoint(unreduce_extremum)
+def unreduce_extremum_adjoint(r, g, x, y, axis=None, keepdims=False):
+    share = unreduce_extremum(np.ones_like(g), x, y, axis, keepdims)
+    d[g] = np.reshape(np.sum(d[r] * share, axis=axis, keepdims=keepdims), np.shape(g))
+
+
+@tangent(unreduce_extremum)
+def unreduce_extremum_tangent(r, g, x, y, axis=None, keepdims=False):
+    d[r] = unreduce_extremum(d[g], x, y, axis, keepdims)
+
+
+@adjoint(unindex)
+def unindex_adjoint(y, g, x, index):
+    d[g] = d[y][index]
+
+
+@tangent(unindex)
+def unindex_tangent(y, g, x, index):
+    d[y] = unindex(d[g], x, index)
+
+
+@adjoint(zero_at)
+def zero_at_adjoint(y, g, index):
+    d[g] = zero_at(d[y], index)
+
+
+@tangent(zero_at)
+def zero_at_tangent(y, g, index):
+    d[y] = zero_at(d[g], index)
+
+
+@adjoint(set_at)
+def set_at_adjoint(y, g, index, value):
+    d[g] = zero_at(d[y], index)
+    d[value] = unbroadcast(d[y][index], value)
+
+
+@tangent(set_at)
+def set_at_tangent(y, g, index, value):
+    d[y] = zero_at(d[g], index)
+    d[y] = set_at(zeros_like(y), index, d[value])
+
+
+# matmul_adjoint_a(g, a, b) is the derivative of a @ b with respect to a, applied to g: linear
+# in g and in b (a only gives the shape).  Its transpose in g is the product again.
+@adjoint(matmul_adjoint_a)
+def matmul_adjoint_a_adjoint(y, g, a, b):
+    d[g] = np.matmul(broadcast_like(d[y], a), b)
+    d[b] = matmul_adjoint_b(g, d[y], b)
+
+
+@tangent(matmul_adjoint_a)
+def matmul_adjoint_a_tangent(y, g, a, b):
+    d[y] = matmul_adjoint_a(d[g], a, b)
+    d[y] = matmul_adjoint_a(g, a, d[b])
+
+
+@adjoint(matmul_adjoint_b)
+def matmul_adjoint_b_adjoint(y, g, a, b):
+    d[g] = np.matmul(a, broadcast_like(d[y], b))
+    d[a] = matmul_adjoint_a(g, a, d[y])
+
+
+@tangent(matmul_adjoint_b)
+def matmul_adjoint_b_tangent(y, g, a, b):
+    d[y] = matmul_adjoint_b(d[g], a, b)
+    d[y] = matmul_adjoint_b(g, d[a], b)
+
+
+@adjoint(dot_adjoint_a)
+def dot_adjoint_a_adjoint(y, g, a, b):
+    d[g] = np.dot(d[y], b)
+    d[b] = dot_adjoint_b(g, d[y], b)
+
+
+@tangent(dot_adjoint_a)
+def dot_adjoint_a_tangent(y, g, a, b):
+    d[y] = dot_adjoint_a(d[g], a, b)
+    d[y] = dot_adjoint_a(g, a, d[b])
+
+
+@adjoint(dot_adjoint_b)
+def dot_adjoint_b_adjoint(y, g, a, b):
+    d[g] = np.dot(a, d[y])
+    d[a] = dot_adjoint_a(g, a, d[y])
+
+
+@tangent(dot_adjoint_b)
+def dot_adjoint_b_tangent(y, g, a, b):
+    d[y] = dot_adjoint_b(d[g], a, b)
+    d[y] = dot_adjoint_b(g, d[a], b)
+
+
+@adjoint(math.copysign)
+def copysign_adjoint(y, x1, x2):
+    d[x1] = d[y] * math.copysign(1.0, x1) * math.copysign(1.0, x2)
+
+
+@tangent(math.copysign)
+def copysign_tangent(y, x1, x2):
+    d[y] = d[x1] * math.copysign(1.0, x1) * math.copysign(1.0, x2)
