@@ -11,7 +11,10 @@ from tangentlike.api import (
     autodiff,
     clear_cache,
     grad,
+    hessian,
+    hvp,
     init_grad,
+    jacobian,
     jvp,
     value_and_grad,
 )
@@ -30,6 +33,6 @@ __version__ = "0.1.0"
 __all__ = [
     "INPUT_DERIVATIVE", "InputError", "NoDerivativeError", "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "adjoint", "autodiff",
-    "clear_cache", "d", "grad", "init_grad", "insert_grad_of", "jvp", "non_differentiable",
-    "stop_gradient", "tangent", "value_and_grad",
+    "clear_cache", "d", "grad", "hessian", "hvp", "init_grad", "insert_grad_of", "jacobian",
+    "jvp", "non_differentiable", "stop_gradient", "tangent", "value_and_grad",
 ]

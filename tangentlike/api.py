@@ -84,7 +84,19 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
     wrt = options.wrt
     params = derivative.parameters
     n_params = derivative.positional
-    if derivative.backward is None:
+    if derivative.seeds:  # forward mode: seeds after the arguments, or by name
+        jvp_function, seeds = derivative.function, derivative.seeds
+
+        @functools.wraps(jvp_function)
+        def df(*args: Any, **kwargs: Any) -> Any:
+            _check_inputs(args, kwargs, wrt, params, name)
+            if len(args) > n_params:
+                kwargs.update(zip(seeds, args[n_params:]))
+                args = args[:n_params]
+            return jvp_function(*args, **kwargs)
+
+        df.seeds = seeds
+    elif derivative.backward is None:
         joint = derivative.function
 
         @functools.wraps(joint)
@@ -178,6 +190,71 @@ def jvp(func: Callable, wrt: Any = None, optimized: bool = True) -> Callable:
         return value, tangent
 
     return run
+
+
+def hvp(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Callable:
+    """The Hessian-vector product of a scalar function, by forward mode over reverse mode:
+    ``hvp(f)(*args, v)`` is ``H @ v`` with ``H`` the Hessian of ``f`` with respect to argument
+    ``wrt`` and ``v`` shaped like that argument."""
+    gradient = grad(func, wrt=wrt, optimized=optimized)
+    tangent = autodiff(gradient, wrt=wrt, optimized=optimized, mode="forward")
+    seed = tangent.seeds[0]
+
+    @functools.wraps(tangent)
+    def product(*args: Any, **kwargs: Any) -> Any:
+        *primals, v = args
+        return tangent(*primals, **kwargs, **{seed: v})
+
+    product.source = tangent.source
+    return product
+
+
+def _basis(x: Any):
+    """Unit vectors shaped like ``x``, one per element."""
+    x = np.asarray(x, dtype=float)
+    for i in range(x.size):
+        e = np.zeros(x.size)
+        e[i] = 1.0
+        yield e.reshape(x.shape) if x.shape else float(e[0])
+
+
+def jacobian(func: Callable, wrt: int | str = 0, mode: str | None = None,
+             optimized: bool = True) -> Callable:
+    """The Jacobian of ``func`` with respect to one argument, shaped ``output.shape +
+    argument.shape`` (as ``jax.jacobian``).  ``mode`` is ``'forward'`` (one column per input
+    element) or ``'reverse'`` (one row per output element); by default the cheaper one for
+    the sizes at hand."""
+
+    def jac(*args: Any) -> np.ndarray:
+        index = resolve_wrt(func, wrt)[0]
+        x, y = args[index], func(*args)
+        chosen = mode or ("forward" if np.size(x) <= np.size(y) else "reverse")
+        if chosen == "forward":
+            df = autodiff(func, wrt=index, optimized=optimized, mode="forward")
+            columns = [np.asarray(df(*args, e)) for e in _basis(x)]
+            out = np.stack(columns, axis=-1) if columns else np.zeros(np.shape(y) + (0,))
+            return out.reshape(np.shape(y) + np.shape(x))
+        df = autodiff(func, wrt=index, optimized=optimized, mode="reverse",
+                      input_derivative=INPUT_DERIVATIVE.DefaultOne)
+        rows = [np.asarray(df(*args, init_grad=u)) for u in _basis(y)]
+        out = np.stack(rows, axis=0) if rows else np.zeros((0,) + np.shape(x))
+        return out.reshape(np.shape(y) + np.shape(x))
+
+    return jac
+
+
+def hessian(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Callable:
+    """The Hessian of a scalar function with respect to one argument, shaped
+    ``argument.shape + argument.shape``: one Hessian-vector product per element."""
+
+    def hess(*args: Any) -> np.ndarray:
+        index = resolve_wrt(func, wrt)[0]
+        x = args[index]
+        product = hvp(func, wrt=index, optimized=optimized)
+        columns = [np.asarray(product(*args, e)) for e in _basis(x)]
+        return np.stack(columns, axis=-1).reshape(np.shape(x) + np.shape(x))
+
+    return hess
 
 
 def value_and_grad(func: Callable | None = None, wrt: Any = (0,), optimized: bool = True,

@@ -49,6 +49,7 @@ class Derivative:
     backward: Callable | None  # the backward half in split motion
     parameters: list[str]  # positional, then keyword-only (what wrt indices count)
     positional: int
+    seeds: tuple[str, ...] = ()  # forward mode: the names of the seed tangents
 
 
 def _wrt_indices(wrt: Any, params: list[str], parsed: ParsedFunction) -> tuple[int, ...]:
@@ -254,6 +255,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
 
     what = ", ".join(wrt_names)
     is_split = options.motion == "split"
+    seeds: tuple[str, ...] = ()
     if options.mode == "forward":
         derivative = forward_ad(fn, parsed, activity, namer, namespace,
                                 ForwardOptions(wrt=wrt, preserve_result=options.preserve_result),
@@ -263,6 +265,8 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
         derivative.body.insert(0, _docstring(
             f"Tangent of {parsed.name} along the tangents of {what}."))
         functions = [derivative]
+        seeds = tuple(a.id for a in derivative.args.args + derivative.args.kwonlyargs)[
+            -len(wrt):]
     else:
         reverse_options = ReverseOptions(
             wrt=wrt, preserve_result=options.preserve_result or is_split,
@@ -293,4 +297,4 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     loaded = [scope[f.name] for f in functions]
     return Derivative(source=source, path=path, function=loaded[0],
                       backward=loaded[1] if is_split and options.mode == "reverse" else None,
-                      parameters=params, positional=positional)
+                      parameters=params, positional=positional, seeds=seeds)
