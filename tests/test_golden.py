@@ -37,18 +37,26 @@ CASES = {
     "branch": (functions.branch, {"wrt": (0, 1, 2)}),
     "power_loop": (functions.power, {}),
     "helper_call": (functions.two_layers, {"wrt": (1, 2, 3, 4)}),
+    "forward_quickstart_loss": (quickstart.loss, {"mode": "forward"}),
+    "forward_power_loop": (functions.power, {"mode": "forward"}),
 }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_generated_source_matches_golden_file(name):
     func, options = CASES[name]
-    source = tangentlike.grad(func, **options).source
+    source = _derivative(func, options).source
     path = GOLDEN / f"{name}.py"
     if os.environ.get("TANGENTLIKE_UPDATE_GOLDEN"):
         path.write_text(source)
     assert path.exists(), f"missing golden file {path}; set TANGENTLIKE_UPDATE_GOLDEN=1"
     assert source == path.read_text()
+
+
+def _derivative(func, options):
+    if options.get("mode") == "forward":
+        return tangentlike.autodiff(func, **options)
+    return tangentlike.grad(func, **options)
 
 
 def _functions(source: str) -> list[ast.FunctionDef]:
@@ -58,7 +66,7 @@ def _functions(source: str) -> list[ast.FunctionDef]:
 @pytest.mark.parametrize("name", sorted(k for k in CASES if "unoptimized" not in k))
 def test_optimized_source_has_no_dead_statement(name):
     func, options = CASES[name]
-    for fn in _functions(tangentlike.grad(func, **options).source):
+    for fn in _functions(_derivative(func, options).source):
         body = fn.body
         for i, stmt in enumerate(body):
             if not isinstance(stmt, ast.Assign):
@@ -70,18 +78,19 @@ def test_optimized_source_has_no_dead_statement(name):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_each_backward_block_names_the_users_line(name):
+def test_each_block_names_the_users_line(name):
     func, options = CASES[name]
-    source = tangentlike.grad(func, **options).source
+    source = _derivative(func, options).source
     lines = source.splitlines()
-    comments = [line.strip()[len("# Grad of: "):] for line in lines
-                if line.strip().startswith("# Grad of: ")]
-    assert comments, "no '# Grad of:' comment"
+    prefix = "# Tangent of: " if options.get("mode") == "forward" else "# Grad of: "
+    comments = [line.strip()[len(prefix):] for line in lines
+                if line.strip().startswith(prefix)]
+    assert comments, f"no '{prefix.strip()}' comment"
     user_source = Path(func.__code__.co_filename).read_text()
     for text in comments:
         assert text.removesuffix(" ...") in user_source
-    # Every statement after the first comment sits under some '# Grad of' comment.
-    first = next(i for i, line in enumerate(lines) if "# Grad of:" in line)
+    # Every statement after the first comment sits under some such comment.
+    first = next(i for i, line in enumerate(lines) if prefix.strip() in line)
     assert all(line.strip() for line in lines[first:first + 2])
 
 
