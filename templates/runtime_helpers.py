@@ -19,6 +19,7 @@ from tangentlike.runtime import (
     inverse_permutation,
     matmul_adjoint_a,
     matmul_adjoint_b,
+    reduce_extremum,
     seed,
     set_at,
     tie_share,
@@ -92,6 +93,16 @@ def unreduce_extremum_adjoint(r, g, x, y, axis=None, keepdims=False):
 @tangent(unreduce_extremum)
 def unreduce_extremum_tangent(r, g, x, y, axis=None, keepdims=False):
     d[r] = unreduce_extremum(d[g], x, y, axis, keepdims)
+
+
+@adjoint(reduce_extremum)
+def reduce_extremum_adjoint(r, t, x, y, axis=None, keepdims=False):
+    d[t] = unreduce_extremum(d[r], x, y, axis, keepdims)
+
+
+@tangent(reduce_extremum)
+def reduce_extremum_tangent(r, t, x, y, axis=None, keepdims=False):
+    d[r] = reduce_extremum(d[t], x, y, axis, keepdims)
 
 
 @adjoint(unindex)

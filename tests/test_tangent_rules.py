@@ -520,6 +520,8 @@ add("rt-unreduce-axis", runtime.unreduce, values(_r, 3), _x34, 1, False, wrt=(0,
 add("rt-unreduce-all", runtime.unreduce, 1.5, _x34, wrt=(0,))
 add("rt-unreduce_extremum", runtime.unreduce_extremum, values(_r, 4), _x34,
     np.max(_x34, axis=0), 0, False, wrt=(0,))
+add("rt-reduce_extremum", runtime.reduce_extremum, _x34, _x34, np.max(_x34, axis=1), 1,
+    False, wrt=(0,))
 add("rt-unindex", runtime.unindex, values(_r, 2), values(_r, 5), slice(1, 3), wrt=(0,))
 add("rt-zero_at", runtime.zero_at, values(_r, 5), 2, wrt=(0,))
 add("rt-set_at", runtime.set_at, values(_r, 5), slice(1, 3), values(_r, 2), wrt=(0, 2))
@@ -534,7 +536,7 @@ COVERAGE: dict[Any, str] = {
     runtime.seed: "rt-seed", runtime.copy_of: "rt-copy_of",
     runtime.unbroadcast: "rt-unbroadcast", runtime.broadcast_like: "rt-broadcast_like",
     runtime.unreduce: "rt-unreduce-axis", runtime.unreduce_extremum: "rt-unreduce_extremum",
-    runtime.unindex: "rt-unindex", runtime.zero_at: "rt-zero_at", runtime.set_at: "rt-set_at",
+    runtime.unindex: "rt-unindex", runtime.reduce_extremum: "rt-reduce_extremum", runtime.zero_at: "rt-zero_at", runtime.set_at: "rt-set_at",
     runtime.matmul_adjoint_a: "rt-matmul_adjoint_a",
     runtime.matmul_adjoint_b: "rt-matmul_adjoint_b", runtime.dot_adjoint_a: "rt-dot_adjoint_a",
     runtime.dot_adjoint_b: "rt-dot_adjoint_b", math.copysign: "math-copysign",
