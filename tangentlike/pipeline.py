@@ -151,7 +151,7 @@ def _docstring(text: str) -> gast.Expr:
 # Forward and backward halves generated for calls into the user's functions, by function and
 # (wrt, optimized); and the ones being generated right now (for recursion).
 _pairs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_in_progress: dict[tuple, tuple[Callable, str, str]] = {}
+_in_progress: set[tuple] = set()
 
 
 def clear_pairs() -> None:
@@ -224,11 +224,11 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
     if not _is_inner(options):
         return _compile(parsed, options, current=None)
     key = (parsed.func, tuple(options.wrt), options.optimized, options.mode)
-    _in_progress[key] = _local_names(parsed.name, options.mode)
+    _in_progress.add(key)
     try:
         derivative = _compile(parsed, options, current=key)
     finally:
-        del _in_progress[key]
+        _in_progress.discard(key)
     _pairs.setdefault(parsed.func, {})[key[1:]] = derivative
     for late in _waiting.pop(key, []):
         late.function = (derivative.function, derivative.backward)[late.which]

@@ -535,10 +535,8 @@ class ReverseAD:
                  enclosing=None) -> list[gast.stmt]:
         out: list[gast.stmt] = []
         previous = enclosing
-        self.origin = enclosing
         for stmt in reversed(body):
             if isinstance(stmt, (gast.If, gast.For, gast.While)):
-                self.origin = anno.info(stmt).origin
                 block = self.backward_compound(stmt, depth, adjoints)
             elif isinstance(stmt, gast.With):
                 block = self.backward_hook(stmt)
