@@ -9,12 +9,15 @@ Usage (from the repository root)::
 
 For every workload (see ``benchmarks/workloads.py``) it times, in this one process: the
 forward function alone, the hand-written gradient, tangentlike's gradient, autograd's
-``grad`` and, when installed, ``jax.jit(jax.grad(...))`` and torch's reverse mode.  Every
-gradient is first checked against the hand-written one; any mismatch or failure exits with
-status 1 before timing (a failing tangentlike gradient is printed with its generated source).
-tangentlike's generation time (``grad(...)`` with the cache cleared) is reported in a separate
-table, and the peak memory of one call (``tracemalloc``: NumPy's and Python's allocations, so
-not for jax or torch) in a third.  BLAS is pinned to one thread.
+``grad`` and, when installed, ``jax.jit(jax.grad(...))`` and torch's reverse mode.  A
+Hessian-vector-product workload (``kind="hvp"``) times instead the hand-written HVP,
+``tangentlike.hvp``, autograd's ``hessian_vector_product`` and, when installed,
+``jax.jit`` of ``jax.jvp(jax.grad(...))``.  Every gradient (or HVP) is first checked against
+the hand-written one; any mismatch or failure exits with status 1 before timing (a failing
+tangentlike row is printed with its generated source).  tangentlike's generation time
+(``grad(...)`` or ``hvp(...)`` with the cache cleared) is reported in a separate table, and
+the peak memory of one call (``tracemalloc``: NumPy's and Python's allocations, so not for jax
+or torch) in a third.  BLAS is pinned to one thread.
 """
 
 from __future__ import annotations
@@ -91,16 +94,23 @@ ATOL_FACTOR = 1e-9  # atol = ATOL_FACTOR * max|reference|, so tiny gradients are
 
 @dataclass
 class Impl:
-    """A timed row: ``call()`` runs once; ``grads(result)`` gives the gradient as a tuple of
-    NumPy arrays (``None`` for the forward row, which is not a gradient).  ``source``: the
-    generated code, printed when the row fails its check; ``traced``: whether tracemalloc
-    sees its memory (not jax's or torch's buffers)."""
+    """A timed row: ``call()`` runs once; ``grads(result)`` gives the gradient (or HVP) as a
+    tuple of NumPy arrays (``None`` for the forward row, which is not a gradient).
+    ``source``: the generated code, printed when the row fails its check; ``traced``: whether
+    tracemalloc sees its memory (not jax's or torch's buffers); ``reference``: the
+    hand-written row that the others are checked against and compared with."""
 
     label: str
     call: Callable[[], Any]
     grads: Callable[[Any], tuple[np.ndarray, ...]] | None = None
     source: str | None = None
     traced: bool = True
+    reference: bool = False
+
+
+def reference_impl(impls: Sequence[Impl]) -> Impl:
+    """The hand-written row of a workload's implementations."""
+    return next(i for i in impls if i.reference)
 
 
 def rebind_globals(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -120,16 +130,34 @@ def _as_tuple(result: Any, n: int) -> tuple[np.ndarray, ...]:
     return tuple(np.asarray(x) for x in items)
 
 
+def _jax_hvp(jx_fn: Callable[..., Any], index: int) -> Callable[..., Any]:
+    """``hvp(*args, v)``: forward over reverse, ``jax.jvp`` of ``jax.grad(jx_fn)`` wrt
+    argument ``index`` along ``v``, the other arguments held fixed."""
+    grad_fn = jax.grad(jx_fn, argnums=index)
+
+    def hvp(*args_and_v: Any) -> Any:
+        *primals, v = args_and_v
+
+        def grad_at(x: Any) -> Any:
+            return grad_fn(*primals[:index], x, *primals[index + 1 :])
+
+        return jax.jvp(grad_at, (primals[index],), (v,))[1]
+
+    return hvp
+
+
 def build_impls(
     wl: Workload, args: tuple[Any, ...], df: Callable[..., Any] | None, problems: list[str]
 ) -> list[Impl]:
-    """All implementations of ``wl`` available here (``df``: tangentlike's gradient, if
-    generated); construction failures go to problems."""
+    """All implementations of ``wl`` available here (``df``: tangentlike's gradient, or its
+    HVP for an HVP workload, if generated); construction failures go to problems."""
     n = len(wl.wrt)
     to_np = lambda r: _as_tuple(r, n)
+    hvp = wl.kind == "hvp"
+    fn_args = args[:-1] if hvp else args  # an HVP workload's last argument is the direction
     impls = [
-        Impl("forward", lambda: wl.fn(*args)),
-        Impl("hand-written grad", lambda: wl.handwritten(*args), to_np),
+        Impl("forward", lambda: wl.fn(*fn_args)),
+        Impl(f"hand-written {wl.kind}", lambda: wl.handwritten(*args), to_np, reference=True),
     ]
 
     if df is not None:
@@ -139,7 +167,10 @@ def build_impls(
     if autograd is not None:
         try:
             ag_fn = wl.autograd_fn or rebind_globals(wl.fn, np=anp, math=anp)
-            ag = autograd.grad(ag_fn, wl.wrt if n > 1 else wl.wrt[0])
+            if hvp:
+                ag = autograd.hessian_vector_product(ag_fn, wl.wrt[0])
+            else:
+                ag = autograd.grad(ag_fn, wl.wrt if n > 1 else wl.wrt[0])
             impls.append(Impl("autograd", lambda: ag(*args), to_np))
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{wl.name}/autograd: setup failed: {type(exc).__name__}: {exc}")
@@ -147,7 +178,10 @@ def build_impls(
     if jax is not None:
         try:
             jx_fn = wl.jax_fn or rebind_globals(wl.fn, np=jnp, math=jnp)
-            jg = jax.jit(jax.grad(jx_fn, argnums=wl.wrt if n > 1 else wl.wrt[0]))
+            if hvp:
+                jg = jax.jit(_jax_hvp(jx_fn, wl.wrt[0]))
+            else:
+                jg = jax.jit(jax.grad(jx_fn, argnums=wl.wrt if n > 1 else wl.wrt[0]))
             jargs = tuple(a if isinstance(a, float) else jnp.asarray(a) for a in args)
             impls.append(
                 Impl("jax (jit)", lambda: jax.block_until_ready(jg(*jargs)), to_np, traced=False)
@@ -155,7 +189,8 @@ def build_impls(
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{wl.name}/jax: setup failed: {type(exc).__name__}: {exc}")
 
-    if torch is not None and wl.torch_fn is not None:
+    # torch rows are gradients only (an HVP workload's torch_fn is not used).
+    if torch is not None and wl.torch_fn is not None and not hvp:
         try:
             targs = tuple(torch.tensor(a, dtype=torch.float64) for a in args)
             inputs = [targs[i].requires_grad_(True) for i in wl.wrt]
@@ -176,9 +211,9 @@ def build_impls(
 
 
 def check_impls(wl: Workload, impls: Sequence[Impl], problems: list[str]) -> None:
-    """Compare every gradient row with the hand-written one; record mismatches in problems
-    (followed by the row's generated source, if it has one)."""
-    reference = next(i for i in impls if i.label == "hand-written grad")
+    """Compare every gradient (or HVP) row with the hand-written one; record mismatches in
+    problems (followed by the row's generated source, if it has one)."""
+    reference = reference_impl(impls)
     ref = reference.grads(reference.call())
     checked = failed = 0
     for impl in impls:
@@ -194,13 +229,13 @@ def check_impls(wl: Workload, impls: Sequence[Impl], problems: list[str]) -> Non
                 problems.append(f"{wl.name}/{impl.label}: generated source:\n{source}")
     if checked > 1 and failed == checked:
         problems.append(
-            f"{wl.name}: every implementation disagrees with the hand-written gradient; "
-            "check it (workloads.py)"
+            f"{wl.name}: every implementation disagrees with the hand-written "
+            f"{'HVP' if wl.kind == 'hvp' else 'gradient'}; check it (workloads.py)"
         )
 
 
 def _check_one(wl: Workload, impl: Impl, ref: tuple[np.ndarray, ...], problems: list[str]) -> None:
-    """Compare one gradient row with the reference gradients ``ref``."""
+    """Compare one gradient (or HVP) row with the reference values ``ref``."""
     try:
         got = impl.grads(impl.call())
     except Exception as exc:  # noqa: BLE001
@@ -210,7 +245,8 @@ def _check_one(wl: Workload, impl: Impl, ref: tuple[np.ndarray, ...], problems: 
         problems.append(f"{wl.name}/{impl.label}: {len(got)} gradients, want {len(ref)}")
         return
     for idx, g, r in zip(wl.wrt, got, ref, strict=True):
-        where = f"{wl.name}/{impl.label}: gradient wrt arg {idx}"
+        what = "HVP" if wl.kind == "hvp" else "gradient"
+        where = f"{wl.name}/{impl.label}: {what} wrt arg {idx}"
         if g.shape != r.shape:
             problems.append(f"{where}: shape {g.shape}, want {r.shape}")
             continue
@@ -289,7 +325,8 @@ def time_impls(impls: Sequence[Impl], settings: Settings) -> dict[str, Timing]:
 
 @dataclass
 class GenTiming:
-    """tangentlike generation times for one workload, in seconds, and the gradient."""
+    """tangentlike generation times for one workload, in seconds, and the gradient (or HVP)
+    function."""
 
     first: float
     cold_median: float
@@ -299,9 +336,13 @@ class GenTiming:
 
 
 def time_generation(wl: Workload, settings: Settings) -> GenTiming:
-    """Time ``tangentlike.grad`` cold (after ``clear_cache()``) and cached."""
+    """Time ``tangentlike.grad`` (``tangentlike.hvp`` for an HVP workload: it generates the
+    gradient, then that gradient's forward-mode derivative) cold (after ``clear_cache()``)
+    and cached."""
 
     def gen() -> Any:
+        if wl.kind == "hvp":
+            return tangentlike.hvp(wl.fn, wrt=wl.wrt[0])
         return tangentlike.grad(wl.fn, wrt=wl.wrt)
 
     # First generation of this function in the process, caches empty (an earlier workload
@@ -473,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 gen_timings[wl.name] = time_generation(wl, settings)
             except Exception as exc:  # noqa: BLE001
                 problems.append(
-                    f"{wl.name}/tangentlike: grad() failed: {type(exc).__name__}: {exc}"
+                    f"{wl.name}/tangentlike: {wl.kind}() failed: {type(exc).__name__}: {exc}"
                 )
         df = gen_timings[wl.name].df if wl.name in gen_timings else None
         impls = build_impls(wl, args, df, problems)
@@ -488,7 +529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"    {line}".rstrip(), file=sys.stderr)
         return 1
     print(
-        f"gradient check: all gradients match the hand-written ones "
+        f"gradient check: all gradients (and HVPs) match the hand-written ones "
         f"(np.allclose, rtol={RTOL:g}, atol={ATOL_FACTOR:g}*max|ref|)\n"
     )
 
@@ -496,13 +537,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     for wl, impls in built:
         timings = time_impls(impls, settings)
-        ref = timings["hand-written grad"].median
+        ref = timings[reference_impl(impls).label].median
         for impl in impls:
             t = timings[impl.label]
             rows.append(
                 [wl.name, impl.label, fmt_time(t.median), f"{t.median / ref:.2f}x", str(t.number)]
             )
-    print("Run time (median per call; ratio = time / hand-written gradient time)")
+    print("Run time (median per call; ratio = time / hand-written gradient (or HVP) time)")
     print_table(["workload", "implementation", "median", "vs hand", "calls/rep"], rows, "llrrr")
 
     # 3. Generation table.
@@ -520,8 +561,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ]
             )
         print(
-            f"\ntangentlike generation time (grad() call; 'cold' = after clear_cache(), "
-            f"median of {settings.gen_repeats})"
+            f"\ntangentlike generation time (grad() call, or hvp() for an HVP workload; "
+            f"'cold' = after clear_cache(), median of {settings.gen_repeats})"
         )
         print_table(
             ["workload", "first", "cold median", "cached median", "source lines"], gen_rows, "lrrrr"
@@ -535,14 +576,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for wl, impls in built:
             traced = [impl for impl in impls if impl.traced]
             peaks = {impl.label: peak_memory(impl.call) for impl in traced}
-            ref = peaks["hand-written grad"]
+            ref = peaks[reference_impl(traced).label]
             for impl in traced:
                 ratio = f"{peaks[impl.label] / ref:.2f}x" if ref else "-"
                 mem_rows.append([wl.name, impl.label, fmt_bytes(peaks[impl.label]), ratio])
         print(
             "\nPeak memory of one call (tracemalloc: bytes allocated during the call beyond "
             "those held before it,\nresult included; jax and torch buffers are not traced; "
-            "ratio = peak / hand-written gradient peak)"
+            "ratio = peak / hand-written gradient (or HVP) peak)"
         )
         print_table(["workload", "implementation", "peak", "vs hand"], mem_rows, "llrr")
 
