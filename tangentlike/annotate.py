@@ -290,7 +290,7 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
             continue
         op = operation(stmt, parsed, local_names)
         location = where(stmt, parsed)
-        if op.kind == "opaque":
+        if op.kind == "opaque" and op.differentiable:  # and/or pass values through
             raise UnsupportedSyntaxError(
                 "tangentlike cannot differentiate through a boolean operator (and/or) on a "
                 "differentiated value", location, hint="use np.where or an explicit choice")

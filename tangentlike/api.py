@@ -120,6 +120,7 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
         df.forward, df.backward = forward, backward
     df.source = derivative.source
     df.path = derivative.path
+    df.seed = derivative.seed
     return df
 
 
@@ -231,12 +232,12 @@ def jacobian(func: Callable, wrt: int | str = 0, mode: str | None = None,
         chosen = mode or ("forward" if np.size(x) <= np.size(y) else "reverse")
         if chosen == "forward":
             df = autodiff(func, wrt=index, optimized=optimized, mode="forward")
-            columns = [np.asarray(df(*args, e)) for e in _basis(x)]
+            columns = [np.asarray(df(*args, **{df.seeds[0]: e})) for e in _basis(x)]
             out = np.stack(columns, axis=-1) if columns else np.zeros(np.shape(y) + (0,))
             return out.reshape(np.shape(y) + np.shape(x))
         df = autodiff(func, wrt=index, optimized=optimized, mode="reverse",
                       input_derivative=INPUT_DERIVATIVE.DefaultOne)
-        rows = [np.asarray(df(*args, init_grad=u)) for u in _basis(y)]
+        rows = [np.asarray(df(*args, **{df.seed: u})) for u in _basis(y)]
         out = np.stack(rows, axis=0) if rows else np.zeros((0,) + np.shape(x))
         return out.reshape(np.shape(y) + np.shape(x))
 

@@ -28,6 +28,7 @@ from tangentlike.template import Namespace, instantiate, value_expression
 class ForwardOptions:
     wrt: tuple[int, ...] = (0,)
     preserve_result: bool = False
+    inner: bool = False  # the jvp of a callee, called by generated code
 
 
 def _statement_text(line: str) -> str:
@@ -123,6 +124,8 @@ class ForwardAD:
                 ctx=gast.Load())))
             return [gast.For(target=header, iter=iterate, body=[first] + body, orelse=[],
                              type_comment=None)]
+        if target and self.tangent(target):  # a value from a constant sequence
+            body = [self.zero(target)] + body
         return [gast.For(target=loop.target, iter=loop.iter, body=body or [gast.Pass()],
                          orelse=[], type_comment=None)]
 
@@ -277,7 +280,9 @@ class ForwardAD:
             self.varied.add(name)
         seeds = [self.tangent(n) for n in wrt_names]
         *body, ret = fn.body
-        out = self.block(body)
+        # Parameters that depend on the inputs only through a re-binding start at zero.
+        start = [self.zero(n) for n in params if n not in wrt_names and self.tangent(n)]
+        out = start + self.block(body)
         returned = ret.value
         if isinstance(returned, gast.Tuple):
             result = syntax.tuple_of([self.tangent_or_zero(e) for e in returned.elts])
@@ -286,7 +291,10 @@ class ForwardAD:
         if self.options.preserve_result:
             result = syntax.tuple_of([result, syntax.clone(returned)])
         new_args = syntax.clone(fn.args)
-        if new_args.defaults or new_args.kwonlyargs:
+        if self.options.inner:  # called by generated code with every argument: no defaults
+            new_args.defaults, new_args.kw_defaults = [], [None] * len(new_args.kwonlyargs)
+            new_args.args += [syntax.param(s) for s in seeds]
+        elif new_args.defaults or new_args.kwonlyargs:
             new_args.kwonlyargs += [syntax.param(s) for s in seeds]
             new_args.kw_defaults += [None] * len(seeds)
         else:

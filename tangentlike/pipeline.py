@@ -16,6 +16,7 @@ from tangentlike.errors import (
     Location,
     NoDerivativeError,
     SourceUnavailableError,
+    UnsupportedSyntaxError,
 )
 from tangentlike.forward import ForwardOptions, forward_ad
 from tangentlike.naming import Namer
@@ -50,6 +51,7 @@ class Derivative:
     parameters: list[str]  # positional, then keyword-only (what wrt indices count)
     positional: int
     seeds: tuple[str, ...] = ()  # forward mode: the names of the seed tangents
+    seed: str = "init_grad"  # reverse mode: the name of the output seed
 
 
 def _wrt_indices(wrt: Any, params: list[str], parsed: ParsedFunction) -> tuple[int, ...]:
@@ -112,13 +114,16 @@ def split(joint: gast.FunctionDef, n_params: int, name: str) -> list[gast.Functi
     elif seed:  # the seed is keyword-only when the function has defaults
         i = [a.id for a in forward.args.kwonlyargs].index(SEED)
         del forward.args.kwonlyargs[i], forward.args.kw_defaults[i]
+    record = "saved"
+    while record in syntax.all_names(joint):  # the backward half of a backward half
+        record += "_"
     unpack = [syntax.assign(syntax.tuple_of([syntax.store(n) for n in saved_names],
-                                            gast.Store()), syntax.load("saved"))]
+                                            gast.Store()), syntax.load(record))]
     backward = gast.FunctionDef(
         name=f"{name}_backward", args=syntax.clone(joint.args),
         body=(unpack if saved_names else []) + backward_body,
         decorator_list=[], returns=None, type_comment=None, type_params=[])
-    backward.args.args.insert(0, syntax.param("saved"))
+    backward.args.args.insert(0, syntax.param(record))
     return [forward, backward]
 
 
@@ -235,7 +240,23 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
     return derivative
 
 
+JUMPS = "_tangentlike_jumps"  # set on derivatives of functions with break or continue
+
+
+def _refuse_derivatives_of_jumps(parsed: ParsedFunction) -> None:
+    """Differentiating the derivative of a loop with break or continue is not supported yet
+    (its results were found wrong): refuse it rather than return a wrong number."""
+    if getattr(parsed.func, JUMPS, False):
+        raise UnsupportedSyntaxError(
+            f"{parsed.name} is the derivative of a function with break or continue; "
+            "differentiating it again is not supported yet", parsed.location(None),
+            hint="write the loop without break/continue (e.g. a while loop on the condition) "
+            "to take higher derivatives")
+
+
 def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
+    _refuse_derivatives_of_jumps(parsed)
+    jumps = any(isinstance(n, (gast.Break, gast.Continue)) for n in gast.walk(parsed.node))
     params = parameter_names(parsed.node)
     positional = len(parsed.node.args.posonlyargs + parsed.node.args.args)
     wrt = _wrt_indices(options.wrt, params, parsed)
@@ -256,9 +277,11 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     what = ", ".join(wrt_names)
     is_split = options.motion == "split"
     seeds: tuple[str, ...] = ()
+    seed = SEED
     if options.mode == "forward":
         derivative = forward_ad(fn, parsed, activity, namer, namespace,
-                                ForwardOptions(wrt=wrt, preserve_result=options.preserve_result),
+                                ForwardOptions(wrt=wrt, preserve_result=options.preserve_result,
+                                               inner=current is not None),
                                 lambda *a: callees(*a)[0])
         if options.optimized:
             optimize(derivative, namer.temporaries)
@@ -272,6 +295,8 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
             wrt=wrt, preserve_result=options.preserve_result or is_split,
             check_dims=options.check_dims, seed_required=options.seed_required)
         joint = reverse_ad(fn, parsed, activity, namer, namespace, reverse_options, callees)
+        seed = next(a.id for a in joint.args.args + joint.args.kwonlyargs
+                    if a.id not in params)  # init_grad, unless a parameter has that name
         if options.optimized:
             optimize(joint, namer.temporaries)
         if is_split:
@@ -295,6 +320,8 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     path = emit.write_module(source, f"{parsed.name}_{options.mode}")
     scope = emit.load_module(source, path, parsed.func.__globals__, namespace)
     loaded = [scope[f.name] for f in functions]
+    for function in loaded:
+        setattr(function, JUMPS, jumps)
     return Derivative(source=source, path=path, function=loaded[0],
                       backward=loaded[1] if is_split and options.mode == "reverse" else None,
-                      parameters=params, positional=positional, seeds=seeds)
+                      parameters=params, positional=positional, seeds=seeds, seed=seed)

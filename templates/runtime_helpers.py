@@ -12,6 +12,7 @@ import numpy as np
 
 from tangentlike.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import (
+    add_grad,
     broadcast_like,
     copy_of,
     dot_adjoint_a,
@@ -195,3 +196,15 @@ def copysign_adjoint(y, x1, x2):
 @tangent(math.copysign)
 def copysign_tangent(y, x1, x2):
     d[y] = d[x1] * math.copysign(1.0, x1) * math.copysign(1.0, x2)
+
+
+@adjoint(add_grad)
+def add_grad_adjoint(r, a, b):
+    d[a] = d[r]
+    d[b] = d[r]
+
+
+@tangent(add_grad)
+def add_grad_tangent(r, a, b):
+    d[r] = d[a]
+    d[r] = d[b]

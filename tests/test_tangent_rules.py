@@ -530,6 +530,7 @@ add("rt-matmul_adjoint_b", runtime.matmul_adjoint_b, _g35, _a34, _b45, wrt=(0, 1
 add("rt-dot_adjoint_a", runtime.dot_adjoint_a, _g35, _a34, _b45, wrt=(0, 2))
 add("rt-dot_adjoint_b", runtime.dot_adjoint_b, _g35, _a34, _b45, wrt=(0, 1))
 add("math-copysign", math.copysign, -0.7, 2.0, wrt=(0,))
+add("rt-add_grad", runtime.add_grad, values(_r, 3), values(_r, 3))
 
 # Which case stands for each rule in the registry walk.
 COVERAGE: dict[Any, str] = {
@@ -541,6 +542,7 @@ COVERAGE: dict[Any, str] = {
     runtime.matmul_adjoint_a: "rt-matmul_adjoint_a",
     runtime.matmul_adjoint_b: "rt-matmul_adjoint_b", runtime.dot_adjoint_a: "rt-dot_adjoint_a",
     runtime.dot_adjoint_b: "rt-dot_adjoint_b", math.copysign: "math-copysign",
+    runtime.add_grad: "rt-add_grad",
     float: "float-0d", abs: "builtin-abs-2x3",
     math.sin: "math-sin", math.cos: "math-cos", math.tan: "math-tan", math.exp: "math-exp",
     math.log: "math-log", math.log1p: "math-log1p", math.sqrt: "math-sqrt",
