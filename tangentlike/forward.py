@@ -207,11 +207,13 @@ class ForwardAD:
 
         body = instantiate(rule, syntax.load(result), op.args, op.keywords, derivative,
                            self.namer, self.namespace, where(stmt, self.parsed))
-        return self.sum_contributions(body, tangent_name, target.id)
+        return self.sum_contributions(body, tangent_name, target.id,
+                                      elementwise=op.key is runtime.add_grad)
 
-    def sum_contributions(self, body: list[gast.stmt], tangent: str,
-                          name: str) -> list[gast.stmt]:
-        """``d[z] = e1`` and ``d[z] = e2`` become ``dz = e1 + e2``."""
+    def sum_contributions(self, body: list[gast.stmt], tangent: str, name: str,
+                          elementwise: bool = False) -> list[gast.stmt]:
+        """``d[z] = e1`` and ``d[z] = e2`` become ``dz = e1 + e2`` (``add_grad(e1, e2)`` for
+        the tangents of tuples, lists and dicts, which ``+`` would concatenate)."""
         flat = [s for s in body if anno.info(s).contribution]
         nested = any(isinstance(s, gast.If) for s in body)
         if nested:  # contributions inside a run-time branch: start from zero, accumulate
@@ -230,7 +232,8 @@ class ForwardAD:
                 out.append(s)
         total = parts[0]
         for part in parts[1:]:
-            total = gast.BinOp(left=total, op=gast.Add(), right=part)
+            total = (self.runtime_call("add_grad", [total, part]) if elementwise
+                     else gast.BinOp(left=total, op=gast.Add(), right=part))
         return out + [self.generated(syntax.assign(tangent, total))]
 
     def _accumulate(self, body: list[gast.stmt], tangent: str) -> list[gast.stmt]:
