@@ -44,10 +44,15 @@ def copy_of(x: Any) -> Any:
     return x.copy() if isinstance(x, np.ndarray) else x
 
 
+def _writable_copy(g: Any) -> Any:
+    """A copy of an adjoint or tangent that may be written into."""
+    return g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
+
+
 def zero_at(g: Any, index: Any) -> Any:
     """``g`` with zeros at ``index`` (a new array or list): the adjoint of values that
     ``x[index] = v`` overwrote."""
-    out = g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
+    out = _writable_copy(g)
     if isinstance(out, np.ndarray):
         out[index] = 0
     else:
@@ -57,7 +62,7 @@ def zero_at(g: Any, index: Any) -> Any:
 
 def set_at(g: Any, index: Any, value: Any) -> Any:
     """``g`` with ``value`` at ``index`` (a new array or list): the tangent of ``x[i] = v``."""
-    out = g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
+    out = _writable_copy(g)
     out[index] = value
     return out
 
