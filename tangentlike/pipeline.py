@@ -204,11 +204,13 @@ def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bo
     key = (func, wrt, optimized, mode)
     name = func.__name__
     suffixes = [n[len(name):] for n in _local_names(name, mode)]
-    if key == current:
-        return _local_names(name, mode)  # recursion: defined in this very module
+    if key == current:  # recursion: defined in this very module
+        params = parameter_names(parse_function(func).node)
+        seed = SEED if SEED not in params else f"{SEED}_1"
+        return (*_local_names(name, mode), seed)
     if key in _in_progress:
-        return tuple(namespace.name_for(_Late(key, i), name + suffix)
-                     for i, suffix in enumerate(suffixes))
+        return (*(namespace.name_for(_Late(key, i), name + suffix)
+                  for i, suffix in enumerate(suffixes)), SEED)
     cached = _pairs.get(func, {}).get(key[1:])
     if cached is None:
         try:
@@ -220,7 +222,8 @@ def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bo
                 f"@tangentlike.{'adjoint' if mode == 'reverse' else 'tangent'}({name})",
             ) from None
     functions = [cached.function, cached.backward][:len(suffixes)]
-    return tuple(namespace.name_for(f, name + suffix) for f, suffix in zip(functions, suffixes))
+    return (*(namespace.name_for(f, name + suffix) for f, suffix in zip(functions, suffixes)),
+            cached.seed)
 
 
 def compile_derivative(func: Callable, options: Options) -> Derivative:

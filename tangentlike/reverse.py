@@ -397,7 +397,7 @@ class ReverseAD:
         """``y = f(a, b)`` runs as ``y, y_saved = f_forward(a, b)`` in the forward sweep."""
         positional, keywords = bind_arguments(op.key, op.args, op.keywords, self.namespace)
         wrt = differentiated_positions(positional, keywords, self.adjoint)
-        forward_name, backward_name = self.pairs(op.key, wrt, where(stmt, self.parsed))[:2]
+        forward_name, backward_name, seed = self.pairs(op.key, wrt, where(stmt, self.parsed))
         target = stmt.targets[0].id
         record = self.namer.fresh(f"{target}_saved")
         self.primal_names.add(record)
@@ -406,13 +406,13 @@ class ReverseAD:
             syntax.call(syntax.load(forward_name), positional, keywords))
         anno.info(form).origin = anno.info(stmt).origin
         self.forward_forms[id(stmt)] = form
-        self.calls[id(stmt)] = (backward_name, record, positional, keywords, wrt)
+        self.calls[id(stmt)] = (backward_name, record, positional, keywords, wrt, seed)
 
     def call_adjoint(self, stmt: gast.Assign, op, value, adjoint_of_target) -> list[gast.stmt]:
-        backward_name, record, positional, keywords, wrt = self.calls[id(stmt)]
+        backward_name, record, positional, keywords, wrt, seed_name = self.calls[id(stmt)]
         if not wrt:
             return []
-        seed = gast.keyword(arg="init_grad", value=adjoint_of_target(stmt.targets[0].id))
+        seed = gast.keyword(arg=seed_name, value=adjoint_of_target(stmt.targets[0].id))
         call = syntax.call(syntax.load(backward_name),
                            [value(record), *[syntax.clone(a) for a in positional]],
                            [*keywords, seed])
