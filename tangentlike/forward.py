@@ -31,11 +31,6 @@ class ForwardOptions:
     inner: bool = False  # the jvp of a callee, called by generated code
 
 
-def _statement_text(line: str) -> str:
-    text = line.strip()
-    return text if not text.endswith(("(", "[", "{", ",", "\\")) else text + " ..."
-
-
 class ForwardAD:
     """Builds the forward-mode derivative of one normalized function."""
 
@@ -88,7 +83,7 @@ class ForwardAD:
             has_tangent = any(anno.info(s).generated for s in produced)
             if origin is not None and origin != previous and has_tangent and not isinstance(
                     stmt, (gast.If, gast.For, gast.While)):
-                out.append(syntax.comment(f"Tangent of: {_statement_text(origin.line)}"))
+                out.append(syntax.origin_comment("Tangent of", origin.line))
                 previous = origin
             out += produced
         return out

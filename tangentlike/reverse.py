@@ -60,11 +60,6 @@ def _runtime(helper: str):
     return getattr(runtime, helper)
 
 
-def _statement_text(line: str) -> str:
-    text = line.strip()
-    return text if not text.endswith(("(", "[", "{", ",", "\\")) else text + " ..."
-
-
 def _ends_with_break(body: list[gast.stmt]) -> bool:
     last = body[-1] if body else None
     return (isinstance(last, gast.If) and len(last.body) == 1
@@ -550,7 +545,7 @@ class ReverseAD:
             if origin is not None and origin != previous and any(
                     not anno.info(s).generated or anno.info(s).contribution
                     or isinstance(s, (gast.If, gast.For)) for s in block):
-                out.append(syntax.comment(f"Grad of: {_statement_text(origin.line)}"))
+                out.append(syntax.origin_comment("Grad of", origin.line))
                 previous = origin
             out += block
         return out

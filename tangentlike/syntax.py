@@ -131,6 +131,14 @@ def comment(text: str) -> gast.Expr:
     return gast.Expr(value=gast.Constant(value=Comment(text), kind=None))
 
 
+def origin_comment(label: str, line: str) -> gast.Expr:
+    """``# Grad of: <the user's line>`` (``...`` marks a statement that goes on)."""
+    text = line.strip()
+    if text.endswith(("(", "[", "{", ",", "\\")):
+        text += " ..."
+    return comment(f"{label}: {text}")
+
+
 def is_comment(stmt: gast.AST) -> bool:
     return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant)
             and isinstance(stmt.value.value, Comment))
