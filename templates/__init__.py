@@ -1,17 +1,25 @@
 """Derivative rules of tangentlike, as plain Python functions (``d[x]``: derivative of x).
 
 Importing this package registers every rule; modules are grouped as a reader would look
-for a function: Python operators, NumPy (elementwise, reductions, shapes, linear algebra),
-the ``math`` module, builtins, and the functions that carry no derivative.
+for a function: Python operators, NumPy (elementwise, reductions, shapes, building and
+rearranging arrays, linear algebra, FFT), the ``math`` module, builtins, SciPy (when
+installed), and the functions that carry no derivative.
 """
+import importlib.util
+
 from tangentlike.templates import (  # noqa: F401  (imported to register the rules)
     builtin_functions,
     math_functions,
     non_differentiable,
+    numpy_arrays,
     numpy_elementwise,
+    numpy_fft,
     numpy_linalg,
     numpy_reductions,
     numpy_shapes,
     operators,
     runtime_helpers,
 )
+
+if importlib.util.find_spec("scipy") is not None:  # SciPy stays optional
+    from tangentlike.templates import scipy_special, scipy_stats  # noqa: F401

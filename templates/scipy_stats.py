@@ -1,0 +1,6 @@
+"""scipy.stats densities (SciPy is optional: tangentlike/templates imports this module only when
+SciPy is installed)."""
+import numpy as np  # noqa: F401  (the rules below use it)
+import scipy.stats  # noqa: F401  (the rules below use it)
+
+from tangentlike.registry import adjoint, d, tangent  # noqa: F401
