@@ -16,7 +16,6 @@ from tangentlike.errors import (
     Location,
     NoDerivativeError,
     SourceUnavailableError,
-    UnsupportedSyntaxError,
 )
 from tangentlike.forward import ForwardOptions, forward_ad
 from tangentlike.naming import Namer
@@ -243,23 +242,7 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
     return derivative
 
 
-JUMPS = "_tangentlike_jumps"  # set on derivatives of functions with break or continue
-
-
-def _refuse_derivatives_of_jumps(parsed: ParsedFunction) -> None:
-    """Differentiating the derivative of a loop with break or continue is not supported yet
-    (its results were found wrong): refuse it rather than return a wrong number."""
-    if getattr(parsed.func, JUMPS, False):
-        raise UnsupportedSyntaxError(
-            f"{parsed.name} is the derivative of a function with break or continue; "
-            "differentiating it again is not supported yet", parsed.location(None),
-            hint="write the loop without break/continue (e.g. a while loop on the condition) "
-            "to take higher derivatives")
-
-
 def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
-    _refuse_derivatives_of_jumps(parsed)
-    jumps = any(isinstance(n, (gast.Break, gast.Continue)) for n in gast.walk(parsed.node))
     params = parameter_names(parsed.node)
     positional = len(parsed.node.args.posonlyargs + parsed.node.args.args)
     wrt = _wrt_indices(options.wrt, params, parsed)
@@ -323,8 +306,6 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     path = emit.write_module(source, f"{parsed.name}_{options.mode}")
     scope = emit.load_module(source, path, parsed.func.__globals__, namespace)
     loaded = [scope[f.name] for f in functions]
-    for function in loaded:
-        setattr(function, JUMPS, jumps)
     return Derivative(source=source, path=path, function=loaded[0],
                       backward=loaded[1] if is_split and options.mode == "reverse" else None,
                       parameters=params, positional=positional, seeds=seeds, seed=seed)

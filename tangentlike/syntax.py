@@ -118,7 +118,8 @@ def rename(node: Any, mapping: dict[str, gast.expr | str]) -> Any:
     if not mapping:
         return node
     if isinstance(node, list):
-        return [Renamer(mapping).visit(n) for n in node]
+        node[:] = [Renamer(mapping).visit(n) for n in node]
+        return node
     return Renamer(mapping).visit(node)
 
 

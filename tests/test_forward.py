@@ -73,16 +73,11 @@ CXS = _data(4, 10, 3)
 POSITIVE3 = np.abs(_data(5, 3)) + 0.5
 
 
-# Known bugs, each a strict xfail (the test as it should pass).
-TUPLE_UNPACK_CALL_BUG = (
-    "forward mode, optimized: in `a, b = x * y, np.sin(x)` the tangent of b (a call in a "
-    "tuple being unpacked) is dropped: NameError: name 'db' is not defined")
-
-
 def case(fn: Callable, args: Sequence[Any], wrt: Sequence[int] = (0,), *, id: str | None = None,
          xfail: str | None = None, xfail_opt: str | None = None) -> list[Any]:
     """One function on one input, with ``optimized`` True and False: params ``(fn, args, wrt,
-    optimized)``; ``xfail`` marks both as strict xfails, ``xfail_opt`` the optimized one."""
+    optimized)``; ``xfail`` marks both as strict xfails (known bugs: the test as it should
+    pass), ``xfail_opt`` the optimized one."""
     out = []
     for optimized, name in ((True, "opt"), (False, "noopt")):
         reason = xfail or (xfail_opt if optimized else None)
@@ -259,7 +254,7 @@ SYNTAX_CASES = [
     *case(FF.scalar_operators, [1.3, 0.8], (0, 1)),
     *case(FF.augmented_assignment, [X3, W3], (0, 1)),
     *case(FF.matmul_augmented, [M33, X3], (0, 1)),
-    *case(FF.unpacking, [X3, W3], (0, 1), xfail_opt=TUPLE_UNPACK_CALL_BUG),
+    *case(FF.unpacking, [X3, W3], (0, 1)),
     *case(FF.several_returns, [1.5, 0.5], (0, 1), id="several_returns-first"),
     *case(FF.several_returns, [-1.5, 0.5], (0, 1), id="several_returns-second"),
     *case(FF.several_returns, [0.2, 0.5], (0, 1), id="several_returns-last"),
