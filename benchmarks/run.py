@@ -1,40 +1,59 @@
-"""Benchmark tangentlike's generated gradients against hand-written NumPy and other AD tools.
+"""Benchmark tangentlike's generated derivatives against hand-written NumPy and other AD tools.
 
 Usage (from the repository root)::
 
-    python benchmarks/run.py            # full run, well under 2 minutes on 2 cores
-    python benchmarks/run.py --quick    # a few seconds; smoke test, noisy numbers
-    python benchmarks/run.py --workload mlp --workload logsumexp
-    python benchmarks/run.py --no-memory  # skip the peak-memory table
+    python benchmarks/run.py                    # full run, a few minutes on 2 cores
+    python benchmarks/run.py --quick            # under a minute; smoke test, noisy numbers
+    python benchmarks/run.py --output table.md  # also write the Markdown report to a file
+    python benchmarks/run.py --workload W2 --workload W4
+    python benchmarks/run.py --keep-going       # time the rest when some row fails its check
+    python benchmarks/run.py --clock wall       # wall-clock times instead of CPU times
 
-For every workload (see ``benchmarks/workloads.py``) it times, in this one process: the
-forward function alone, the hand-written gradient, tangentlike's gradient, autograd's
-``grad`` and, when installed, ``jax.jit(jax.grad(...))`` and torch's reverse mode.  A
-Hessian-vector-product workload (``kind="hvp"``) times instead the hand-written HVP,
-``tangentlike.hvp``, autograd's ``hessian_vector_product`` and, when installed,
-``jax.jit`` of ``jax.jvp(jax.grad(...))``.  Every gradient (or HVP) is first checked against
-the hand-written one; any mismatch or failure exits with status 1 before timing (a failing
-tangentlike row is printed with its generated source).  tangentlike's generation time
-(``grad(...)`` or ``hvp(...)`` with the cache cleared) is reported in a separate table, and
-the peak memory of one call (``tracemalloc``: NumPy's and Python's allocations, so not for jax
-or torch) in a third.  BLAS is pinned to one thread.
+A script, not part of the test suite.  For every workload W1-W6 of issue 5 (and the extra X1;
+see ``benchmarks/workloads.py``) it runs, in this one process: the function alone
+(``forward``), the hand-written NumPy derivative, tangentlike's, and where installed
+autograd's ``grad``, ``jax.grad`` (not jitted), ``jax.jit(jax.grad)`` and PyTorch eager
+(``torch.autograd.grad``).  The Hessian-vector-product workload (W6) times the hand-written
+HVP (Pearlmutter's R-operator), ``tangentlike.hvp`` (forward over reverse), autograd's
+``hessian_vector_product``, ``jax.jvp`` of ``jax.grad`` (eager and jitted) and torch's double
+backward (``create_graph=True``).
+
+Every derivative is first checked against the hand-written one; a mismatch or a failure exits
+with status 1 before anything is timed (a failing tangentlike row is printed with its
+generated source), unless ``--keep-going``.  Times are medians of repeated runs, the
+implementations of a workload taking turns, until each cell has had its time budget (or a
+number of runs); ratios are to the hand-written derivative.  By default a time is the CPU
+time of the process (all threads), which other processes on a shared machine do not
+inflate; ``--clock wall`` measures wall-clock time.  tangentlike's generation time
+(``grad()`` or ``hvp()`` with a cold cache: ``clear_cache()`` and a fresh
+``TANGENTLIKE_CACHE_DIR``) is reported separately, as is the peak memory of one derivative
+call (``tracemalloc``: NumPy's and Python's allocations, so not for jax or torch).  BLAS,
+torch and XLA are pinned to one thread.  The report is Markdown on stdout; progress goes to
+stderr.
 """
 
 from __future__ import annotations
 
 import os
 
-# Pin BLAS/OpenMP to one thread before numpy (or anything importing it) is loaded.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+# Pin BLAS/OpenMP, torch and XLA to one thread before numpy, torch or jax is loaded.
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+for _var in THREAD_VARS:
     os.environ[_var] = "1"
+XLA_THREAD_FLAGS = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {XLA_THREAD_FLAGS}".strip()
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import argparse  # noqa: E402
 import atexit  # noqa: E402
+import datetime  # noqa: E402
 import gc  # noqa: E402
 import importlib.metadata  # noqa: E402
+import math  # noqa: E402
 import platform  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import textwrap  # noqa: E402
@@ -54,9 +73,11 @@ for _p in (str(HERE), str(ROOT)):  # run as a script or as ``python -m benchmark
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-# tangentlike's on-disk cache goes to a throw-away directory (set before importing it).
+# tangentlike's on-disk cache goes to a throw-away directory (set before importing it); each
+# cold generation below gets a fresh subdirectory of it.
+CACHE_ENV = "TANGENTLIKE_CACHE_DIR"
 CACHE_DIR = tempfile.mkdtemp(prefix="tangentlike-bench-")
-os.environ["TANGENTLIKE_CACHE_DIR"] = CACHE_DIR
+os.environ[CACHE_ENV] = CACHE_DIR
 atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 
 from workloads import WORKLOADS, Workload  # noqa: E402
@@ -83,9 +104,37 @@ if jax is not None:
 torch, TORCH_ERR = _try_import("torch")
 if torch is not None:
     torch.set_num_threads(1)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:  # already set, or parallel work already started
+        pass
+
+# jax, torch and the modules they load hold millions of objects: move them out of the garbage
+# collector's view, so that collections (automatic ones, gc.collect() before each memory
+# measurement) cost milliseconds rather than most of a second.
+gc.collect()
+gc.freeze()
 
 RTOL = 1e-6
 ATOL_FACTOR = 1e-9  # atol = ATOL_FACTOR * max|reference|, so tiny gradients are still checked
+
+# The columns of the run-time table: (key, heading).  "hand" is the reference.
+COLUMNS = (
+    ("forward", "forward"),
+    ("hand", "hand-written"),
+    ("tangentlike", "tangentlike"),
+    ("autograd", "autograd"),
+    ("jax", "jax.grad"),
+    ("jax_jit", "jax.jit(jax.grad)"),
+    ("torch", "torch eager"),
+)
+HEADINGS = dict(COLUMNS)
+PEERS = ("autograd", "jax", "jax_jit", "torch")
+
+
+def log(msg: str) -> None:
+    """Progress, on stderr (stdout is the report)."""
+    print(msg, file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,23 +143,16 @@ ATOL_FACTOR = 1e-9  # atol = ATOL_FACTOR * max|reference|, so tiny gradients are
 
 @dataclass
 class Impl:
-    """A timed row: ``call()`` runs once; ``grads(result)`` gives the gradient (or HVP) as a
-    tuple of NumPy arrays (``None`` for the forward row, which is not a gradient).
+    """A timed cell: ``call()`` runs once; ``grads(result)`` gives the gradient (or HVP) as a
+    tuple of NumPy arrays (``None`` for the forward row, which is not a derivative).
     ``source``: the generated code, printed when the row fails its check; ``traced``: whether
-    tracemalloc sees its memory (not jax's or torch's buffers); ``reference``: the
-    hand-written row that the others are checked against and compared with."""
+    tracemalloc sees its memory (not jax's or torch's buffers)."""
 
-    label: str
+    key: str
     call: Callable[[], Any]
     grads: Callable[[Any], tuple[np.ndarray, ...]] | None = None
     source: str | None = None
     traced: bool = True
-    reference: bool = False
-
-
-def reference_impl(impls: Sequence[Impl]) -> Impl:
-    """The hand-written row of a workload's implementations."""
-    return next(i for i in impls if i.reference)
 
 
 def rebind_globals(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -148,21 +190,20 @@ def _jax_hvp(jx_fn: Callable[..., Any], index: int) -> Callable[..., Any]:
 
 def build_impls(
     wl: Workload, args: tuple[Any, ...], df: Callable[..., Any] | None, problems: list[str]
-) -> list[Impl]:
-    """All implementations of ``wl`` available here (``df``: tangentlike's gradient, or its
-    HVP for an HVP workload, if generated); construction failures go to problems."""
+) -> dict[str, Impl]:
+    """The implementations of ``wl`` available here, by column key (``df``: tangentlike's
+    gradient, or its HVP for an HVP workload, if generated); failures go to problems."""
     n = len(wl.wrt)
     to_np = lambda r: _as_tuple(r, n)
     hvp = wl.kind == "hvp"
     fn_args = args[:-1] if hvp else args  # an HVP workload's last argument is the direction
     impls = [
         Impl("forward", lambda: wl.fn(*fn_args)),
-        Impl(f"hand-written {wl.kind}", lambda: wl.handwritten(*args), to_np, reference=True),
+        Impl("hand", lambda: wl.handwritten(*args), to_np),
     ]
 
     if df is not None:
-        source = getattr(df, "source", None)
-        impls.append(Impl("tangentlike", lambda: df(*args), to_np, source))
+        impls.append(Impl("tangentlike", lambda: df(*args), to_np, getattr(df, "source", None)))
 
     if autograd is not None:
         try:
@@ -179,74 +220,97 @@ def build_impls(
         try:
             jx_fn = wl.jax_fn or rebind_globals(wl.fn, np=jnp, math=jnp)
             if hvp:
-                jg = jax.jit(_jax_hvp(jx_fn, wl.wrt[0]))
+                eager = _jax_hvp(jx_fn, wl.wrt[0])
             else:
-                jg = jax.jit(jax.grad(jx_fn, argnums=wl.wrt if n > 1 else wl.wrt[0]))
+                eager = jax.grad(jx_fn, argnums=wl.wrt if n > 1 else wl.wrt[0])
+            jitted = jax.jit(eager)
             jargs = tuple(a if isinstance(a, float) else jnp.asarray(a) for a in args)
             impls.append(
-                Impl("jax (jit)", lambda: jax.block_until_ready(jg(*jargs)), to_np, traced=False)
+                Impl("jax", lambda: jax.block_until_ready(eager(*jargs)), to_np, traced=False)
+            )
+            impls.append(
+                Impl("jax_jit", lambda: jax.block_until_ready(jitted(*jargs)), to_np, traced=False)
             )
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{wl.name}/jax: setup failed: {type(exc).__name__}: {exc}")
 
-    # torch rows are gradients only (an HVP workload's torch_fn is not used).
-    if torch is not None and wl.torch_fn is not None and not hvp:
+    if torch is not None and wl.torch_fn is not None:
         try:
-            targs = tuple(torch.tensor(a, dtype=torch.float64) for a in args)
-            inputs = [targs[i].requires_grad_(True) for i in wl.wrt]
-            tfn = wl.torch_fn
-
-            def torch_grad() -> tuple[Any, ...]:
-                return torch.autograd.grad(tfn(*targs), inputs)
-
-            to_np_torch = lambda r: tuple(t.detach().numpy() for t in r)
-            impls.append(Impl("torch", torch_grad, to_np_torch, traced=False))
+            impls.append(_torch_impl(wl, args))
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{wl.name}/torch: setup failed: {type(exc).__name__}: {exc}")
-    return impls
+    return {impl.key: impl for impl in impls}
+
+
+def _torch_impl(wl: Workload, args: tuple[Any, ...]) -> Impl:
+    """PyTorch eager: ``torch.autograd.grad`` of the hand-written torch loss; for an HVP
+    workload, double backward (the gradient with ``create_graph=True``, then its
+    vector-Jacobian product with the direction, the Hessian being symmetric)."""
+    hvp = wl.kind == "hvp"
+    fn_args = args[:-1] if hvp else args
+    targs = tuple(torch.tensor(a, dtype=torch.float64) for a in fn_args)
+    inputs = [targs[i].requires_grad_(True) for i in wl.wrt]
+    tfn = wl.torch_fn
+    if hvp:
+        direction = torch.tensor(args[-1], dtype=torch.float64)
+
+        def call() -> tuple[Any, ...]:
+            (g,) = torch.autograd.grad(tfn(*targs), inputs, create_graph=True)
+            return torch.autograd.grad(g, inputs, grad_outputs=direction)
+
+    else:
+
+        def call() -> tuple[Any, ...]:
+            return torch.autograd.grad(tfn(*targs), inputs)
+
+    return Impl("torch", call, lambda r: tuple(t.detach().numpy() for t in r), traced=False)
 
 
 # ---------------------------------------------------------------------------------------------
 # Correctness
 
 
-def check_impls(wl: Workload, impls: Sequence[Impl], problems: list[str]) -> None:
-    """Compare every gradient (or HVP) row with the hand-written one; record mismatches in
-    problems (followed by the row's generated source, if it has one)."""
-    reference = reference_impl(impls)
-    ref = reference.grads(reference.call())
-    checked = failed = 0
-    for impl in impls:
-        if impl.grads is None or impl is reference:
+def check_impls(wl: Workload, impls: dict[str, Impl], problems: list[str]) -> set[str]:
+    """Compare every derivative with the hand-written one; record mismatches in problems
+    (followed by the row's generated source, if it has one); return the failed keys."""
+    ref = impls["hand"].grads(impls["hand"].call())
+    failed: set[str] = set()
+    checked = 0
+    for key, impl in impls.items():
+        if key == "forward":
+            impl.call()  # warm-up, and it must run
+            continue
+        if key == "hand":
             continue
         found = len(problems)
         _check_one(wl, impl, ref, problems)
         checked += 1
         if len(problems) > found:
-            failed += 1
+            failed.add(key)
             if impl.source:
                 source = textwrap.indent(impl.source.rstrip(), "  | ", lambda line: True)
-                problems.append(f"{wl.name}/{impl.label}: generated source:\n{source}")
-    if checked > 1 and failed == checked:
+                problems.append(f"{wl.name}/{key}: generated source:\n{source}")
+    if checked > 1 and len(failed) == checked:
         problems.append(
             f"{wl.name}: every implementation disagrees with the hand-written "
             f"{'HVP' if wl.kind == 'hvp' else 'gradient'}; check it (workloads.py)"
         )
+    return failed
 
 
 def _check_one(wl: Workload, impl: Impl, ref: tuple[np.ndarray, ...], problems: list[str]) -> None:
-    """Compare one gradient (or HVP) row with the reference values ``ref``."""
+    """Compare one derivative with the reference values ``ref``."""
+    label = f"{wl.name}/{HEADINGS[impl.key]}"
     try:
         got = impl.grads(impl.call())
     except Exception as exc:  # noqa: BLE001
-        problems.append(f"{wl.name}/{impl.label}: raised {type(exc).__name__}: {exc}")
+        problems.append(f"{label}: raised {type(exc).__name__}: {exc}")
         return
     if len(got) != len(ref):
-        problems.append(f"{wl.name}/{impl.label}: {len(got)} gradients, want {len(ref)}")
+        problems.append(f"{label}: {len(got)} gradients, want {len(ref)}")
         return
     for idx, g, r in zip(wl.wrt, got, ref, strict=True):
-        what = "HVP" if wl.kind == "hvp" else "gradient"
-        where = f"{wl.name}/{impl.label}: {what} wrt arg {idx}"
+        where = f"{label}: {'HVP' if wl.kind == 'hvp' else 'gradient'} wrt arg {idx}"
         if g.shape != r.shape:
             problems.append(f"{where}: shape {g.shape}, want {r.shape}")
             continue
@@ -264,26 +328,51 @@ def _check_one(wl: Workload, impl: Impl, ref: tuple[np.ndarray, ...], problems: 
 # Timing
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
-    """Timing parameters: each repeat runs a call ``number`` times, lasting >= target_s."""
+    """Each sample runs a call ``number`` times (calibrated to last about sample_s); a cell
+    takes samples, in turns with the workload's other cells, until it has at least
+    min_repeats of them and has run for budget_s, or has max_repeats."""
 
-    target_s: float
-    repeats: int
+    name: str
+    budget_s: float
+    sample_s: float
+    min_repeats: int
+    max_repeats: int
     gen_repeats: int
 
+    def describe(self) -> str:
+        return (
+            f"median of >= {self.min_repeats} samples (at most {self.max_repeats}) per cell, "
+            f"sampling until each cell has run ~{self.budget_s:g} s; each sample repeats the "
+            f"call to last >= {self.sample_s * 1e3:g} ms; cells of a workload take turns; "
+            "gc off while timing"
+        )
 
-FULL = Settings(target_s=0.1, repeats=15, gen_repeats=15)
-QUICK = Settings(target_s=0.005, repeats=3, gen_repeats=3)
+
+FULL = Settings("full", budget_s=1.0, sample_s=0.02, min_repeats=7, max_repeats=200, gen_repeats=5)
+QUICK = Settings(
+    "--quick", budget_s=0.08, sample_s=0.004, min_repeats=3, max_repeats=30, gen_repeats=1
+)
 
 
 @dataclass
 class Timing:
-    """Median seconds per call plus the raw per-call samples."""
+    """Median seconds per call, the per-call samples and the calls per sample."""
 
     median: float
     samples: list[float] = field(default_factory=list)
     number: int = 1
+
+
+# What a sample (and a generation) measures: the CPU time of this process, all its threads (the
+# default: time slices given to other processes on a busy, shared machine do not inflate it;
+# the work is pinned to one thread), or wall-clock time.
+CLOCKS = {
+    "wall": (time.perf_counter, "wall-clock time (time.perf_counter)"),
+    "cpu": (time.process_time, "CPU time of the process, all threads (time.process_time)"),
+}
+_timer = time.process_time
 
 
 def _clock(call: Callable[[], Any], number: int) -> float:
@@ -291,84 +380,102 @@ def _clock(call: Callable[[], Any], number: int) -> float:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        t0 = time.perf_counter()
+        t0 = _timer()
         for _ in range(number):
             call()
-        return time.perf_counter() - t0
+        return _timer() - t0
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _calibrate(call: Callable[[], Any], target_s: float) -> int:
-    """Smallest ``number`` in 1, 2, 5, 10, 20, 50, ... with ``number`` calls >= target_s."""
-    call()  # warm-up (caches, lazy imports, jit compilation)
-    number = 1
-    while True:
-        for mult in (1, 2, 5):
-            n = number * mult
-            if _clock(call, n) >= target_s:
-                return n
-        number *= 10
+def _calibrate(call: Callable[[], Any], sample_s: float) -> tuple[int, float | None]:
+    """Calls per sample so that a sample lasts about ``sample_s`` (at least one call); and,
+    when one call is that long already, its time, the first sample.  ``call`` has been
+    warmed up (the check ran it)."""
+    one = _clock(call, 1)
+    if one >= sample_s:
+        return 1, one
+    one = min(one, _clock(call, 1))
+    return max(1, round(sample_s / max(one, 1e-9))), None
 
 
-def time_impls(impls: Sequence[Impl], settings: Settings) -> dict[str, Timing]:
-    """Time all implementations round-robin (so drift hits them alike); medians per call."""
-    numbers = {i.label: _calibrate(i.call, settings.target_s) for i in impls}
-    samples: dict[str, list[float]] = {i.label: [] for i in impls}
-    for _ in range(settings.repeats):
-        for impl in impls:
-            n = numbers[impl.label]
-            samples[impl.label].append(_clock(impl.call, n) / n)
-    return {label: Timing(statistics.median(s), s, numbers[label]) for label, s in samples.items()}
+def time_impls(impls: dict[str, Impl], settings: Settings) -> dict[str, Timing]:
+    """Time the implementations in turns (so drift hits them alike); medians per call."""
+    numbers: dict[str, int] = {}
+    samples: dict[str, list[float]] = {key: [] for key in impls}
+    spent = dict.fromkeys(impls, 0.0)
+    for key, impl in impls.items():
+        numbers[key], first = _calibrate(impl.call, settings.sample_s)
+        if first is not None:
+            samples[key].append(first)
+            spent[key] += first
+    active = list(impls)
+    while active:
+        for key in list(active):
+            n = numbers[key]
+            t = _clock(impls[key].call, n)
+            samples[key].append(t / n)
+            spent[key] += t
+            k = len(samples[key])
+            if k >= settings.max_repeats or (
+                k >= settings.min_repeats and spent[key] >= settings.budget_s
+            ):
+                active.remove(key)
+    return {key: Timing(statistics.median(s), s, numbers[key]) for key, s in samples.items()}
 
 
 @dataclass
 class GenTiming:
-    """tangentlike generation times for one workload, in seconds, and the gradient (or HVP)
-    function."""
+    """tangentlike generation times for one workload, in seconds, and the derivative."""
 
     first: float
-    cold_median: float
-    cached_median: float
+    cold: list[float]
+    cached: float
     source_lines: int
     df: Callable[..., Any]
 
 
-def time_generation(wl: Workload, settings: Settings) -> GenTiming:
-    """Time ``tangentlike.grad`` (``tangentlike.hvp`` for an HVP workload: it generates the
-    gradient, then that gradient's forward-mode derivative) cold (after ``clear_cache()``)
-    and cached."""
+def _generate(wl: Workload) -> Callable[..., Any]:
+    """tangentlike's derivative of ``wl`` (``hvp()`` generates the gradient, then that
+    gradient's forward-mode derivative)."""
+    if wl.kind == "hvp":
+        return tangentlike.hvp(wl.fn, wrt=wl.wrt[0])
+    return tangentlike.grad(wl.fn, wrt=wl.wrt)
 
-    def gen() -> Any:
-        if wl.kind == "hvp":
-            return tangentlike.hvp(wl.fn, wrt=wl.wrt[0])
-        return tangentlike.grad(wl.fn, wrt=wl.wrt)
 
-    # First generation of this function in the process, caches empty (an earlier workload
-    # may already have paid tangentlike's one-time warm-up, e.g. lazy imports).
+def _cold(gen: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds for ``gen()`` with tangentlike's caches cleared and a fresh, empty cache
+    directory; and its result."""
     tangentlike.clear_cache()
-    t0 = time.perf_counter()
-    df = gen()
-    first = time.perf_counter() - t0
+    os.environ[CACHE_ENV] = tempfile.mkdtemp(dir=CACHE_DIR)
+    t0 = _timer()
+    result = gen()
+    return _timer() - t0, result
 
-    cold = []
-    for _ in range(settings.gen_repeats):
-        tangentlike.clear_cache()
-        t0 = time.perf_counter()
-        gen()
-        cold.append(time.perf_counter() - t0)
 
-    cached = []
-    for _ in range(settings.gen_repeats):
-        t0 = time.perf_counter()
-        gen()
-        cached.append(time.perf_counter() - t0)
-
+def time_generation(wl: Workload, settings: Settings) -> GenTiming:
+    """Time tangentlike's generation of ``wl``'s derivative: the first time in this process
+    (cache cold), again cold gen_repeats - 1 times, and a cached call."""
+    first, df = _cold(lambda: _generate(wl))
+    cold = [first] + [_cold(lambda: _generate(wl))[0] for _ in range(settings.gen_repeats - 1)]
+    _generate(wl)
+    t0 = _timer()
+    for _ in range(20):
+        _generate(wl)
+    cached = (_timer() - t0) / 20
     source = getattr(df, "source", "") or ""
-    return GenTiming(
-        first, statistics.median(cold), statistics.median(cached), len(source.splitlines()), df
-    )
+    return GenTiming(first, cold, cached, len(source.splitlines()), df)
+
+
+def _warmup_fn(x):
+    return math.sin(x) * x + 1.0
+
+
+def tangentlike_warmup() -> float:
+    """Seconds for tangentlike's first generation in this process (a two-line function):
+    one-time costs (lazy imports, template parsing) that no workload's row should carry."""
+    return _cold(lambda: tangentlike.grad(_warmup_fn))[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,9 +484,11 @@ def time_generation(wl: Workload, settings: Settings) -> GenTiming:
 
 def peak_memory(call: Callable[[], Any]) -> int:
     """Peak bytes allocated during one ``call()`` beyond what was allocated before it, as
-    tracemalloc sees them (Python objects and NumPy buffers); the result is included."""
-    call()  # warm-up outside tracing (lazy imports, caches)
+    tracemalloc sees them (Python objects and NumPy buffers); the result is included.
+    ``call`` has been warmed up (lazy imports, caches) already.  The garbage collector is
+    off during the call, so that freeing older garbage does not hide part of the peak."""
     gc.collect()
+    gc.disable()
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
@@ -388,6 +497,7 @@ def peak_memory(call: Callable[[], Any]) -> int:
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+        gc.enable()
     del result
     return peak - before
 
@@ -412,24 +522,21 @@ def fmt_time(seconds: float) -> str:
     return f"{seconds / 1e-9:.3g} ns"
 
 
-def print_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], align: str | None = None
-) -> None:
-    """Print a plain-text table; ``align`` holds one 'l' or 'r' per column."""
-    align = align or "l" * len(headers)
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
+def fmt_ratio(r: float | None) -> str:
+    """A ratio as ``1.23x``, ``12.3x`` or ``123x``; ``-`` for none."""
+    if r is None or not math.isfinite(r):
+        return "-"
+    if r >= 100:
+        return f"{r:.0f}x"
+    return f"{r:.1f}x" if r >= 10 else f"{r:.2f}x"
 
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            c.ljust(w) if a == "l" else c.rjust(w)
-            for c, w, a in zip(cells, widths, align, strict=True)
-        ]
-        return "  ".join(parts).rstrip()
 
-    print(line(headers))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
+    """A Markdown table; ``align`` holds one 'l' or 'r' per column."""
+    marks = {"l": "---", "r": "---:"}
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
 
 
 def _version(dist: str, module: Any = None) -> str:
@@ -440,40 +547,80 @@ def _version(dist: str, module: Any = None) -> str:
         return f"{getattr(module, '__version__', '?')} (not installed; from {ROOT.name}/)"
 
 
-def print_header(settings_name: str) -> None:
-    """Machine, versions and settings."""
+def _cpu_model() -> str:
+    """The CPU model from /proc/cpuinfo (Linux), else platform.processor()."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _git_revision() -> str:
+    """The repository's commit, and whether the working tree has changes (read-only)."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT, capture_output=True, text=True, check=True, timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "--no-optional-locks", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT, capture_output=True, text=True, check=True, timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "no git"
+    return f"git {rev}{' + uncommitted changes' if dirty else ''}"
+
+
+def header_lines(settings: Settings, argv: Sequence[str], clock: str) -> list[str]:
+    """Machine, versions and settings, as a Markdown list."""
     try:
         blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
         blas_desc = f"{blas.get('name')} {blas.get('version')}"
     except Exception:  # noqa: BLE001 - purely informative
         blas_desc = "unknown"
-    print("tangentlike benchmarks")
-    print(
-        f"  machine : {platform.platform()} ({platform.machine()}), "
-        f"{os.cpu_count()} CPUs, processor {platform.processor() or 'unknown'!r}"
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    tl = (
+        f"tangentlike {_version('tangentlike', tangentlike)} ({_git_revision()})"
+        if tangentlike is not None
+        else f"tangentlike unavailable ({TANGENTLIKE_ERR})"
     )
-    print(f"  python  : {platform.python_implementation()} {platform.python_version()}")
-    print(f"  numpy   : {np.__version__} (BLAS: {blas_desc}; OMP/OPENBLAS/MKL_NUM_THREADS=1)")
-    print(f"  autograd: {_version('autograd', autograd) if autograd else 'not available'}")
-    if tangentlike is not None:
-        where = Path(tangentlike.__file__).parent
-        print(f"  tangentlike: {_version('tangentlike', tangentlike)} ({where})")
+    peers = [f"autograd {_version('autograd', autograd)}" if autograd else "autograd: none"]
+    if jax is not None:
+        peers.append(
+            f"jax {_version('jax', jax)} (jaxlib {_version('jaxlib')}, "
+            f"{jax.default_backend()}, float64)"
+        )
     else:
-        print("  tangentlike: unavailable")
-    for name, mod, err in (("jax", jax, JAX_ERR), ("torch", torch, TORCH_ERR)):
-        print(f"  {name:8}: {_version(name, mod) if mod else f'skipped ({err})'}")
-    print(f"  settings: {settings_name}")
-    if tangentlike is None:
-        print(f"\n!! tangentlike rows SKIPPED: cannot use tangentlike ({TANGENTLIKE_ERR})")
-    if autograd is None:
-        print(f"\n!! autograd rows skipped: {AUTOGRAD_ERR}")
-    print()
+        peers.append(f"jax: none ({JAX_ERR})")
+    peers.append(f"torch {_version('torch', torch)}" if torch else f"torch: none ({TORCH_ERR})")
+    command = " ".join(["python", "benchmarks/run.py", *argv])
+    return [
+        f"Taken {now} with `{command}` ({settings.name} run).",
+        "",
+        f"- Machine: {_cpu_model()}, {os.cpu_count()} cores ({usable} usable), "
+        f"{platform.system()} {platform.release()} {platform.machine()}",
+        f"- Python {platform.python_implementation()} {platform.python_version()}, "
+        f"NumPy {np.__version__} (BLAS: {blas_desc})",
+        f"- {tl}; {'; '.join(peers)}",
+        f"- One thread: {', '.join(f'{v}=1' for v in THREAD_VARS)}, torch.set_num_threads(1), "
+        f"XLA_FLAGS=`{XLA_THREAD_FLAGS}`",
+        f"- Timing: {settings.describe()}; clock: {CLOCKS[clock][1]}",
+        f"- Checked before timing: every derivative equals the hand-written one "
+        f"(np.allclose, rtol={RTOL:g}, atol={ATOL_FACTOR:g} * max|hand-written|)",
+    ]
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="short run (a few seconds), noisy")
+    p.add_argument("--quick", action="store_true", help="short run (under a minute), noisy")
     names = [w.name for w in WORKLOADS]
     p.add_argument(
         "--workload",
@@ -482,117 +629,293 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="NAME",
         help=f"run only this workload (repeatable): {', '.join(names)}",
     )
+    p.add_argument("--output", metavar="FILE", help="also write the Markdown report to FILE")
+    p.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="what a time measures: the process's CPU time, all threads (default; steady on "
+        "a machine busy with other work) or wall-clock time",
+    )
     p.add_argument(
         "--memory",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="report the peak memory of one call per implementation (tracemalloc; default on)",
+        help="measure peak memory (tracemalloc; default on)",
+    )
+    p.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="when a derivative fails its check, leave that cell out and time the rest "
+        "(the exit status is still 1)",
     )
     return p.parse_args(argv)
 
 
+@dataclass
+class Result:
+    """Everything measured for one workload."""
+
+    wl: Workload
+    impls: dict[str, Impl]
+    failed: set[str]
+    gen: GenTiming | None = None
+    gen_error: str | None = None
+    timings: dict[str, Timing] = field(default_factory=dict)
+    peaks: dict[str, int] = field(default_factory=dict)
+
+    def ratio(self, num: str, den: str) -> float | None:
+        """Median time of ``num`` over that of ``den``, when both were timed."""
+        if num in self.timings and den in self.timings:
+            return self.timings[num].median / self.timings[den].median
+        return None
+
+    def cell(self, key: str) -> str:
+        """Run-time table cell: median and ratio to the hand-written derivative."""
+        if key in self.failed or (key == "tangentlike" and self.gen_error):
+            return "FAILED"
+        if key not in self.timings:
+            return "n/a"
+        t = fmt_time(self.timings[key].median)
+        return f"**{t}**" if key == "hand" else f"{t} ({fmt_ratio(self.ratio(key, 'hand'))})"
+
+
+def _median(values: Sequence[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def report(results: list[Result], settings: Settings, argv: Sequence[str], clock: str,
+           warmup: float | None, memory: bool, elapsed: float) -> list[str]:
+    """The Markdown report."""
+    out = ["## Benchmark results", "", *header_lines(settings, argv, clock), ""]
+    if any(r.failed or r.gen_error for r in results):
+        out += [
+            "**Some derivatives failed their check (`--keep-going`): their cells say FAILED; "
+            "the messages went to stderr.**",
+            "",
+        ]
+
+    out += [
+        "### Run time",
+        "",
+        "Median time per call; in parentheses the ratio to the hand-written derivative "
+        "(bold). W6: the HVP (see notes).",
+        "",
+    ]
+    rows = [
+        [r.wl.name, r.wl.title, *(r.cell(key) for key, _ in COLUMNS)] for r in results
+    ]
+    out += md_table(["", "workload", *(h for _, h in COLUMNS)], rows, "ll" + "r" * len(COLUMNS))
+
+    # Targets: tangentlike against hand-written code and its peers; generation; memory.
+    out += [
+        "",
+        "### tangentlike: ratios, generation, memory",
+        "",
+        "*tangentlike / hand*: time ratio (lower is better). *Speedup vs X*: X's time / "
+        "tangentlike's (above 1: tangentlike is faster). *Generation*: first `grad()` "
+        "(`hvp()` for W6) call in the process, cache cold. *Peak memory*: tracemalloc peak "
+        "of one derivative call.",
+        "",
+    ]
+    headers = [
+        "", "workload", "tangentlike / hand", "speedup vs autograd", "vs jax.grad",
+        "vs jax.jit(jax.grad)", "vs torch eager", "generation", "peak mem hand",
+        "peak mem tangentlike", "mem tangentlike / hand",
+    ]
+    rows = []
+    main = [r for r in results if not r.wl.extra]
+    extra = [r for r in results if r.wl.extra]
+
+    def speedups(r: Result) -> list[float | None]:
+        return [r.ratio(peer, "tangentlike") for peer in PEERS]
+
+    def mem_ratio(r: Result) -> float | None:
+        hand, tl = r.peaks.get("hand"), r.peaks.get("tangentlike")
+        return tl / hand if hand and tl is not None else None
+
+    def row(r: Result) -> list[str]:
+        peaks = [fmt_bytes(r.peaks[k]) if k in r.peaks else "-" for k in ("hand", "tangentlike")]
+        gen = fmt_time(r.gen.first) if r.gen else "FAILED" if r.gen_error else "-"
+        return [
+            r.wl.name, r.wl.title, fmt_ratio(r.ratio("tangentlike", "hand")),
+            *(fmt_ratio(s) for s in speedups(r)), gen, *peaks, fmt_ratio(mem_ratio(r)),
+        ]
+
+    rows = [row(r) for r in main]
+    if len(main) > 1:
+        names = [r.wl.name for r in main]
+        span = f"{names[0]}-{names[-1]}" if len(names) == len(set(names)) else "all"
+        med_speedups = [_median([speedups(r)[i] for r in main]) for i in range(len(PEERS))]
+        gens = [r.gen.first for r in main if r.gen]
+        rows.append([
+            f"**median {span}**", "",
+            f"**{fmt_ratio(_median([r.ratio('tangentlike', 'hand') for r in main]))}**",
+            *(fmt_ratio(s) for s in med_speedups),
+            fmt_time(statistics.median(gens)) if gens else "-", "", "",
+            fmt_ratio(_median([mem_ratio(r) for r in main])),
+        ])
+    rows += [row(r) for r in extra]
+    out += md_table(headers, rows, "ll" + "r" * (len(headers) - 2))
+
+    # Targets of issue 5, read off the table above.
+    by_name = {r.wl.name: r for r in results}
+    targets = []
+    if main:
+        med = _median([r.ratio("tangentlike", "hand") for r in main])
+        targets.append(f"tangentlike / hand-written, median over W1-W6: {fmt_ratio(med)}")
+    ag = [
+        f"{n} {fmt_ratio(by_name[n].ratio('autograd', 'tangentlike'))}"
+        for n in ("W1", "W2", "W4") if n in by_name
+    ]
+    if ag:
+        targets.append("speedup vs autograd on W1, W2, W4 (target >= 3x): " + ", ".join(ag))
+    jx = [f"{r.wl.name} {fmt_ratio(r.ratio('jax', 'tangentlike'))}" for r in main]
+    if jx and jax is not None:
+        targets.append("speedup vs un-jitted jax.grad: " + ", ".join(jx))
+    gen = [f"{n} {fmt_time(by_name[n].gen.first)}" for n in ("W2", "W4") if n in by_name
+           and by_name[n].gen]
+    if gen:
+        targets.append("generation (first call, cache cold): " + ", ".join(gen))
+    if "W4" in by_name and mem_ratio(by_name["W4"]) is not None:
+        targets.append(
+            f"peak memory tangentlike / hand-written, W4: {fmt_ratio(mem_ratio(by_name['W4']))}"
+        )
+    if targets:
+        out += ["", "Issue 5 targets:", ""] + [f"- {t}" for t in targets]
+
+    # Generation and memory details.
+    out += ["", "### Generation and memory details", ""]
+    if warmup is not None:
+        out += [
+            f"tangentlike's first generation in the process (a two-line function) took "
+            f"{fmt_time(warmup)}, before the workloads (one-time costs, in no row below; "
+            f"times on the clock of the run-time table). "
+            f"*Cold*: median of {settings.gen_repeats} generation(s), each after "
+            "`clear_cache()` with a fresh `TANGENTLIKE_CACHE_DIR`; *cached*: a `grad()` call "
+            "that finds the derivative already generated. Peak memory (tracemalloc: NumPy and "
+            "Python allocations; jax's and torch's buffers are not seen) of one call, result "
+            "included.",
+            "",
+        ]
+    headers = ["", "workload", "generation first", "cold median", "cached", "generated lines"]
+    if memory:
+        headers += ["peak forward", "peak hand", "peak tangentlike", "peak autograd"]
+    rows = []
+    for r in results:
+        g = r.gen
+        cells = [
+            r.wl.name, r.wl.title,
+            fmt_time(g.first) if g else "-",
+            fmt_time(statistics.median(g.cold)) if g else "-",
+            fmt_time(g.cached) if g else "-",
+            str(g.source_lines) if g else "-",
+        ]
+        if memory:
+            cells += [
+                fmt_bytes(r.peaks[k]) if k in r.peaks else "-"
+                for k in ("forward", "hand", "tangentlike", "autograd")
+            ]
+        rows.append(cells)
+    out += md_table(headers, rows, "ll" + "r" * (len(headers) - 2))
+
+    out += [
+        "",
+        "Notes:",
+        "",
+        "- W6 (HVP wrt W1 along a fixed V): *forward* is the loss alone; *hand-written* is "
+        "Pearlmutter's R-operator applied by hand to the hand-written gradient; tangentlike "
+        "is `tangentlike.hvp` (forward mode over the generated gradient); autograd is "
+        "`hessian_vector_product` (reverse over reverse); jax is `jax.jvp` of `jax.grad` "
+        "(forward over reverse), eager and jitted; torch is double backward "
+        "(`torch.autograd.grad(..., create_graph=True)`, then a second `grad` with the "
+        "direction as `grad_outputs`).",
+        "- jax.grad is not jitted: every primitive is dispatched one by one; "
+        "jax.jit(jax.grad) is compiled once, before timing. torch eager: "
+        "`torch.autograd.grad` of a hand-written torch version of the loss (W1: a 0-d tensor "
+        "in a Python loop).",
+        "- X1 is an extra workload, left out of the medians.",
+        "",
+        "Workloads:",
+        "",
+    ]
+    out += [f"- {r.wl.name} ({r.wl.title}): {r.wl.description}" for r in results]
+    out += ["", f"Total benchmark time: {elapsed:.0f} s."]
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmarks; return the process exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     opts = parse_args(argv)
     settings = QUICK if opts.quick else FULL
     workloads = [w for w in WORKLOADS if not opts.workload or w.name in opts.workload]
-    print_header(
-        f"{'--quick' if opts.quick else 'full'}: median of {settings.repeats} repeats, "
-        f"each >= {fmt_time(settings.target_s)}; round-robin across implementations"
-    )
-    start = time.perf_counter()
+    return _run(opts, argv, settings, workloads, time.perf_counter())
 
-    # 1. Generate tangentlike's gradients (timing generation), build every implementation
-    #    and check all gradients before timing any run.
+
+def _run(opts: argparse.Namespace, argv: list[str], settings: Settings,
+         workloads: list[Workload], start: float) -> int:
+    global _timer
+    _timer = CLOCKS[opts.clock][0]
+    if tangentlike is None:
+        log(f"!! tangentlike rows skipped: cannot use tangentlike ({TANGENTLIKE_ERR})")
+    for name, mod, err in (("autograd", autograd, AUTOGRAD_ERR), ("jax", jax, JAX_ERR),
+                           ("torch", torch, TORCH_ERR)):
+        if mod is None:
+            log(f"!! {name} rows skipped: {err}")
+
+    # 1. Generate tangentlike's derivatives (timing generation), build every implementation
+    #    and check every derivative, all before timing any run.
+    warmup = tangentlike_warmup() if tangentlike is not None else None
     problems: list[str] = []
-    built: list[tuple[Workload, list[Impl]]] = []
-    gen_timings: dict[str, GenTiming] = {}
+    results: list[Result] = []
     for wl in workloads:
+        log(f"{wl.name}: generating and checking ({time.perf_counter() - start:.0f} s)")
         args = wl.make_args()
+        gen = gen_error = None
         if tangentlike is not None:
             try:
-                gen_timings[wl.name] = time_generation(wl, settings)
+                gen = time_generation(wl, settings)
             except Exception as exc:  # noqa: BLE001
-                problems.append(
-                    f"{wl.name}/tangentlike: {wl.kind}() failed: {type(exc).__name__}: {exc}"
-                )
-        df = gen_timings[wl.name].df if wl.name in gen_timings else None
-        impls = build_impls(wl, args, df, problems)
-        check_impls(wl, impls, problems)
-        built.append((wl, impls))
+                gen_error = f"{type(exc).__name__}: {exc}"
+                problems.append(f"{wl.name}/tangentlike: {wl.kind}() failed: {gen_error}")
+        impls = build_impls(wl, args, gen.df if gen else None, problems)
+        failed = check_impls(wl, impls, problems)
+        results.append(Result(wl, impls, failed, gen, gen_error))
     if problems:
-        print("GRADIENT CHECK FAILED:", file=sys.stderr)
+        log("DERIVATIVE CHECK FAILED:")
         for msg in problems:
             first, *rest = msg.splitlines()
-            print(f"  - {first}", file=sys.stderr)
+            log(f"  - {first}")
             for line in rest:
-                print(f"    {line}".rstrip(), file=sys.stderr)
-        return 1
-    print(
-        f"gradient check: all gradients (and HVPs) match the hand-written ones "
-        f"(np.allclose, rtol={RTOL:g}, atol={ATOL_FACTOR:g}*max|ref|)\n"
+                log(f"    {line}".rstrip())
+        if not opts.keep_going:
+            return 1
+        log("--keep-going: timing the rest")
+    gc.collect()
+    gc.freeze()  # and what generation, jit compilation and the checks left (see the top)
+
+    # 2. Run time, and 3. peak memory.
+    for r in results:
+        log(f"{r.wl.name}: timing ({time.perf_counter() - start:.0f} s)")
+        timed = {k: v for k, v in r.impls.items() if k not in r.failed}
+        r.timings = time_impls(timed, settings)
+        if opts.memory:
+            for key in ("forward", "hand", "tangentlike", "autograd"):
+                if key in timed and timed[key].traced:
+                    r.peaks[key] = peak_memory(timed[key].call)
+
+    log(f"done ({time.perf_counter() - start:.0f} s, {time.process_time():.0f} s CPU)")
+    lines = report(
+        results, settings, argv, opts.clock, warmup, opts.memory, time.perf_counter() - start
     )
-
-    # 2. Run-time table.
-    rows = []
-    for wl, impls in built:
-        timings = time_impls(impls, settings)
-        ref = timings[reference_impl(impls).label].median
-        for impl in impls:
-            t = timings[impl.label]
-            rows.append(
-                [wl.name, impl.label, fmt_time(t.median), f"{t.median / ref:.2f}x", str(t.number)]
-            )
-    print("Run time (median per call; ratio = time / hand-written gradient (or HVP) time)")
-    print_table(["workload", "implementation", "median", "vs hand", "calls/rep"], rows, "llrrr")
-
-    # 3. Generation table.
-    if tangentlike is not None:
-        gen_rows = []
-        for wl in workloads:
-            g = gen_timings[wl.name]
-            gen_rows.append(
-                [
-                    wl.name,
-                    fmt_time(g.first),
-                    fmt_time(g.cold_median),
-                    fmt_time(g.cached_median),
-                    str(g.source_lines),
-                ]
-            )
-        print(
-            f"\ntangentlike generation time (grad() call, or hvp() for an HVP workload; "
-            f"'cold' = after clear_cache(), median of {settings.gen_repeats})"
-        )
-        print_table(
-            ["workload", "first", "cold median", "cached median", "source lines"], gen_rows, "lrrrr"
-        )
-    else:
-        print("\ntangentlike generation time: skipped (tangentlike unavailable)")
-
-    # 4. Memory table.
-    if opts.memory:
-        mem_rows = []
-        for wl, impls in built:
-            traced = [impl for impl in impls if impl.traced]
-            peaks = {impl.label: peak_memory(impl.call) for impl in traced}
-            ref = peaks[reference_impl(traced).label]
-            for impl in traced:
-                ratio = f"{peaks[impl.label] / ref:.2f}x" if ref else "-"
-                mem_rows.append([wl.name, impl.label, fmt_bytes(peaks[impl.label]), ratio])
-        print(
-            "\nPeak memory of one call (tracemalloc: bytes allocated during the call beyond "
-            "those held before it,\nresult included; jax and torch buffers are not traced; "
-            "ratio = peak / hand-written gradient (or HVP) peak)"
-        )
-        print_table(["workload", "implementation", "peak", "vs hand"], mem_rows, "llrr")
-
-    print("\nworkloads:")
-    width = max(len(wl.name) for wl in workloads)
-    for wl in workloads:
-        print(f"  {wl.name:{width}}  {wl.description}")
-    print(f"\ntotal benchmark time: {time.perf_counter() - start:.1f} s")
-    return 0
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(text)
+    if opts.output:
+        Path(opts.output).write_text(text, encoding="utf-8")
+        log(f"wrote {opts.output}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

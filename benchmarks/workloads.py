@@ -1,9 +1,10 @@
 """Benchmark workloads for ``benchmarks/run.py``.
 
-Each :class:`Workload` pairs a plain NumPy function (the thing tangentlike differentiates)
-with a careful hand-written gradient, the way an expert would write it by hand.  A workload
-of kind ``"hvp"`` instead benchmarks a Hessian-vector product (tangentlike's ``hvp``: forward
-mode over the generated gradient) against a hand-written one.
+The workloads of issue 5 are ``W1`` to ``W6`` (in this order); ``X1`` is an extra one, kept
+out of the medians.  Each :class:`Workload` pairs a plain NumPy function (the thing
+tangentlike differentiates) with a careful hand-written gradient, the way an expert would
+write it by hand.  A workload of kind ``"hvp"`` instead benchmarks a Hessian-vector product
+(tangentlike's ``hvp``: forward mode over the generated gradient) against a hand-written one.
 
 Rules for the differentiated functions (what tangentlike supports): assignments and
 Python control flow (``for``/``while``/``if``), only the supported NumPy / ``math``
@@ -12,7 +13,8 @@ self-contained function).  Write them in the natural NumPy way, with ``np`` and 
 module globals: the autograd and jax variants are derived automatically by rebinding those
 two names (see ``run.rebind_globals``).  A workload that needs something
 else can set ``autograd_fn`` / ``jax_fn`` explicitly.  Torch has a different API
-(``dim=``/``keepdim=``, ``amax``), so torch variants are written by hand and are optional.
+(``dim=``/``keepdim=``, ``amax``), so torch variants are written by hand and are optional
+(for an HVP workload, ``run.py`` builds the torch HVP from the torch loss by double backward).
 
 To add a workload: write ``f``, its hand-written gradient ``f_grad`` (returning one array
 for a single ``wrt`` index, a tuple in ``wrt`` order otherwise), an args factory, and
@@ -49,10 +51,12 @@ class Workload:
     ``fn`` with respect to that argument (``fn`` itself is called without ``v``).
     ``autograd_fn`` / ``jax_fn``: explicit variants; ``None`` means "``fn`` with ``np`` and
     ``math`` rebound to ``autograd.numpy`` / ``jax.numpy``".  ``torch_fn`` takes torch
-    tensors; ``None`` means no torch row.
+    tensors; ``None`` means no torch row.  ``title``: a few words for the tables;
+    ``extra``: not one of issue 5's W1-W6, so left out of the medians.
     """
 
     name: str
+    title: str
     description: str
     fn: Callable[..., Any]
     make_args: Callable[[], tuple[Any, ...]]
@@ -62,6 +66,7 @@ class Workload:
     jax_fn: Callable[..., Any] | None = None
     torch_fn: Callable[..., Any] | None = None
     kind: str = "grad"
+    extra: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in ("grad", "hvp"):
@@ -71,11 +76,12 @@ class Workload:
 
 
 # The differentiated functions below (``scalar``, ``mlp_loss``, ``logsumexp``, ``rnn_loss``,
-# ``scalar_loop``) are kept deliberately bare -- no annotations, no docstrings -- because
-# tangentlike parses their source; they are benchmark inputs, not API.
+# ``scalar_loop``, and their torch variants) are kept deliberately bare -- no annotations, no
+# docstrings -- because tangentlike parses their source; they are benchmark inputs, not API.
+# The sections are in the order the functions were added; WORKLOADS at the end is in order.
 
 # --------------------------------------------------------------------------------------
-# 1. Scalar expression on Python floats.
+# X1 (extra). Scalar expression on Python floats.
 
 
 def scalar(x, y):
@@ -101,9 +107,10 @@ def scalar_torch(x, y):
 
 
 # --------------------------------------------------------------------------------------
-# 2. Small MLP: tanh hidden layer, softmax cross-entropy via stable log-softmax.
+# W2 and W3. MLP: tanh hidden layer, softmax cross-entropy via stable log-softmax.
 
-MLP_BATCH, MLP_IN, MLP_HIDDEN, MLP_OUT = 32, 64, 128, 10
+MLP_BATCH, MLP_IN, MLP_HIDDEN, MLP_OUT = 32, 64, 128, 10  # W2 (and W6)
+BIG_BATCH, BIG_IN, BIG_HIDDEN, BIG_OUT = 1024, 784, 512, 10  # W3: same loss and gradient
 
 
 def mlp_loss(W1, b1, W2, b2, X, Y):
@@ -132,16 +139,28 @@ def mlp_loss_grad(
     return dW1, db1, dW2, db2
 
 
-def mlp_args() -> tuple[np.ndarray, ...]:
-    """Arguments for :func:`mlp_loss`: W1, b1, W2, b2, X, Y (one-hot)."""
-    rng = np.random.default_rng(0)
-    W1 = rng.standard_normal((MLP_IN, MLP_HIDDEN)) / math.sqrt(MLP_IN)
-    b1 = 0.1 * rng.standard_normal(MLP_HIDDEN)
-    W2 = rng.standard_normal((MLP_HIDDEN, MLP_OUT)) / math.sqrt(MLP_HIDDEN)
-    b2 = 0.1 * rng.standard_normal(MLP_OUT)
-    X = rng.standard_normal((MLP_BATCH, MLP_IN))
-    Y = np.eye(MLP_OUT)[rng.integers(0, MLP_OUT, size=MLP_BATCH)]
+def make_mlp_args(
+    batch: int, n_in: int, hidden: int, n_out: int, seed: int
+) -> tuple[np.ndarray, ...]:
+    """Arguments for :func:`mlp_loss`: W1, b1, W2, b2, X, Y (one-hot), of the given sizes."""
+    rng = np.random.default_rng(seed)
+    W1 = rng.standard_normal((n_in, hidden)) / math.sqrt(n_in)
+    b1 = 0.1 * rng.standard_normal(hidden)
+    W2 = rng.standard_normal((hidden, n_out)) / math.sqrt(hidden)
+    b2 = 0.1 * rng.standard_normal(n_out)
+    X = rng.standard_normal((batch, n_in))
+    Y = np.eye(n_out)[rng.integers(0, n_out, size=batch)]
     return W1, b1, W2, b2, X, Y
+
+
+def mlp_args() -> tuple[np.ndarray, ...]:
+    """Arguments for :func:`mlp_loss`, W2's sizes (batch 32, 64-128-10)."""
+    return make_mlp_args(MLP_BATCH, MLP_IN, MLP_HIDDEN, MLP_OUT, seed=0)
+
+
+def big_mlp_args() -> tuple[np.ndarray, ...]:
+    """Arguments for :func:`mlp_loss`, W3's sizes (batch 1024, 784-512-10)."""
+    return make_mlp_args(BIG_BATCH, BIG_IN, BIG_HIDDEN, BIG_OUT, seed=4)
 
 
 def mlp_loss_torch(W1, b1, W2, b2, X, Y):
@@ -154,7 +173,7 @@ def mlp_loss_torch(W1, b1, W2, b2, X, Y):
 
 
 # --------------------------------------------------------------------------------------
-# 2b. Hessian-vector product of the same MLP loss wrt W1 along a fixed random direction V.
+# W6. Hessian-vector product of the same MLP loss wrt W1 along a fixed random direction V.
 
 
 def mlp_loss_hvp(
@@ -209,7 +228,7 @@ def mlp_hvp_args() -> tuple[np.ndarray, ...]:
 
 
 # --------------------------------------------------------------------------------------
-# 3. Numerically stable logsumexp over 1e6 elements.
+# W5. Numerically stable logsumexp over 1e6 elements.
 
 LSE_SIZE = 1_000_000
 
@@ -237,7 +256,7 @@ def logsumexp_torch(x):
 
 
 # --------------------------------------------------------------------------------------
-# 4. Vanilla (tanh) RNN unrolled by a Python ``for`` loop; squared loss on the last state.
+# W4. Vanilla (tanh) RNN unrolled by a Python ``for`` loop; squared loss on the last state.
 
 RNN_STEPS, RNN_BATCH, RNN_IN, RNN_HIDDEN = 50, 16, 32, 64
 
@@ -286,8 +305,15 @@ def rnn_args() -> tuple[np.ndarray, ...]:
     return Wx, Wh, b, xs, target
 
 
+def rnn_loss_torch(Wx, Wh, b, xs, target):
+    h = torch.zeros((xs.shape[1], Wh.shape[0]), dtype=xs.dtype)
+    for t in range(xs.shape[0]):
+        h = torch.tanh(xs[t] @ Wx + h @ Wh + b)
+    return 0.5 * torch.sum((h - target) ** 2)
+
+
 # --------------------------------------------------------------------------------------
-# 5. A scalar recurrence on a Python float, 100 steps of a Python ``for`` loop.
+# W1. A scalar recurrence on a Python float, 100 steps of a Python ``for`` loop.
 
 SCALAR_LOOP_STEPS = 100  # the trip count written in scalar_loop
 
@@ -311,6 +337,12 @@ def scalar_loop_grad(x: float) -> float:
     return dx
 
 
+def scalar_loop_torch(x):
+    for _ in range(100):
+        x = torch.sin(x) * x + 0.5 * x
+    return x
+
+
 def scalar_loop_args() -> tuple[float]:
     """Arguments for :func:`scalar_loop` (the iterates contract towards 0)."""
     return (0.5,)
@@ -320,60 +352,8 @@ def scalar_loop_args() -> tuple[float]:
 
 WORKLOADS: list[Workload] = [
     Workload(
-        name="scalar",
-        description="sin(x)*y + exp(x*y)/(1+y*y) on Python floats, d/dx and d/dy",
-        fn=scalar,
-        make_args=scalar_args,
-        wrt=(0, 1),
-        handwritten=scalar_grad,
-        torch_fn=scalar_torch,
-    ),
-    Workload(
-        name="mlp",
-        description=(
-            f"MLP loss, batch {MLP_BATCH}, {MLP_IN}-{MLP_HIDDEN}-{MLP_OUT}, tanh, "
-            "log-softmax CE; d/dW1,b1,W2,b2"
-        ),
-        fn=mlp_loss,
-        make_args=mlp_args,
-        wrt=(0, 1, 2, 3),
-        handwritten=mlp_loss_grad,
-        torch_fn=mlp_loss_torch,
-    ),
-    Workload(
-        name="mlp_hvp",
-        description=(
-            f"Hessian-vector product of the mlp loss wrt W1 ({MLP_IN}x{MLP_HIDDEN}) along a "
-            "fixed random V; forward over reverse"
-        ),
-        fn=mlp_loss,
-        make_args=mlp_hvp_args,
-        wrt=(0,),
-        handwritten=mlp_loss_hvp,
-        kind="hvp",
-    ),
-    Workload(
-        name="logsumexp",
-        description=f"stable logsumexp over {LSE_SIZE:.0e} float64, d/dx",
-        fn=logsumexp,
-        make_args=logsumexp_args,
-        wrt=(0,),
-        handwritten=logsumexp_grad,
-        torch_fn=logsumexp_torch,
-    ),
-    Workload(
-        name="rnn",
-        description=(
-            f"tanh RNN, {RNN_STEPS} steps (Python for loop), batch {RNN_BATCH}, "
-            f"in {RNN_IN}, hidden {RNN_HIDDEN}, squared loss on the last state; d/dWx,Wh,b"
-        ),
-        fn=rnn_loss,
-        make_args=rnn_args,
-        wrt=(0, 1, 2),
-        handwritten=rnn_loss_grad,
-    ),
-    Workload(
-        name="scalar_loop",
+        name="W1",
+        title="scalar loop",
         description=(
             f"{SCALAR_LOOP_STEPS} steps of x = sin(x)*x + 0.5*x (Python for loop) on a "
             "Python float, d/dx"
@@ -382,5 +362,80 @@ WORKLOADS: list[Workload] = [
         make_args=scalar_loop_args,
         wrt=(0,),
         handwritten=scalar_loop_grad,
+        torch_fn=scalar_loop_torch,
+    ),
+    Workload(
+        name="W2",
+        title="small MLP",
+        description=(
+            f"MLP loss, batch {MLP_BATCH}, {MLP_IN}-{MLP_HIDDEN}-{MLP_OUT}, tanh, "
+            "softmax cross-entropy (stable log-softmax); d/dW1,b1,W2,b2"
+        ),
+        fn=mlp_loss,
+        make_args=mlp_args,
+        wrt=(0, 1, 2, 3),
+        handwritten=mlp_loss_grad,
+        torch_fn=mlp_loss_torch,
+    ),
+    Workload(
+        name="W3",
+        title="large MLP",
+        description=(
+            f"the same MLP loss, batch {BIG_BATCH}, {BIG_IN}-{BIG_HIDDEN}-{BIG_OUT}; "
+            "d/dW1,b1,W2,b2"
+        ),
+        fn=mlp_loss,
+        make_args=big_mlp_args,
+        wrt=(0, 1, 2, 3),
+        handwritten=mlp_loss_grad,
+        torch_fn=mlp_loss_torch,
+    ),
+    Workload(
+        name="W4",
+        title="RNN",
+        description=(
+            f"tanh RNN, {RNN_STEPS} steps (Python for loop), batch {RNN_BATCH}, "
+            f"in {RNN_IN}, hidden {RNN_HIDDEN}, squared loss on the last state; d/dWx,Wh,b"
+        ),
+        fn=rnn_loss,
+        make_args=rnn_args,
+        wrt=(0, 1, 2),
+        handwritten=rnn_loss_grad,
+        torch_fn=rnn_loss_torch,
+    ),
+    Workload(
+        name="W5",
+        title="logsumexp 1e6",
+        description=f"stable logsumexp over {LSE_SIZE:.0e} float64, d/dx",
+        fn=logsumexp,
+        make_args=logsumexp_args,
+        wrt=(0,),
+        handwritten=logsumexp_grad,
+        torch_fn=logsumexp_torch,
+    ),
+    Workload(
+        name="W6",
+        title="HVP of W2 wrt W1",
+        description=(
+            f"Hessian-vector product of the W2 loss wrt W1 ({MLP_IN}x{MLP_HIDDEN}) along a "
+            "fixed random V"
+        ),
+        fn=mlp_loss,
+        make_args=mlp_hvp_args,
+        wrt=(0,),
+        handwritten=mlp_loss_hvp,
+        torch_fn=mlp_loss_torch,
+        kind="hvp",
+    ),
+    Workload(
+        name="X1",
+        title="scalar expression",
+        description="sin(x)*y + exp(x*y)/(1+y*y) on Python floats, d/dx and d/dy (extra)",
+        fn=scalar,
+        make_args=scalar_args,
+        wrt=(0, 1),
+        handwritten=scalar_grad,
+        torch_fn=scalar_torch,
+        extra=True,
     ),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import inspect
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -37,36 +38,116 @@ def clear_cache() -> None:
     clear_pairs()
 
 
-def _check_value(x: Any, where: str) -> None:
-    """Differentiated values: floats, floating point arrays, and tuples, lists and dicts of
-    them (the gradient has the same structure)."""
+_COMPLEX_HINT = ("complex inputs are not supported yet: differentiate with respect to the real "
+                 "and imaginary parts as two float arguments (z = re + 1j * im inside the "
+                 "function), or leave the argument out of wrt")
+_KINDS = ("floats, floating point arrays (float64, float32, float16), and tuples, lists and "
+          "dicts of them")
+
+
+def _complex(where: str, what: str) -> InputError:
+    return InputError(f"{where} is {what}; complex inputs are not supported yet",
+                      hint=_COMPLEX_HINT)
+
+
+def _rebuild(x: Any, items: list) -> Any:
+    """A tuple or list like ``x`` (a namedtuple stays one) holding ``items``."""
+    if isinstance(x, list):
+        return items if type(x) is list else type(x)(items)
+    if type(x) is tuple:
+        return tuple(items)
+    return type(x)._make(items) if hasattr(x, "_fields") else type(x)(items)
+
+
+def _check_value(x: Any, where: str) -> Any:
+    """A differentiated value, checked: floats, floating point arrays, and tuples, lists and
+    dicts of them (the gradient has the same structure).  Python and NumPy integer scalars
+    come back as floats; integer, boolean and complex arrays raise ``InputError``."""
     kind = type(x)
-    if kind is float or kind is int or (kind is np.ndarray and x.dtype.kind in "fc"):
-        return
-    if isinstance(x, (float, int, np.floating)) and not isinstance(x, bool):
-        return
-    if isinstance(x, np.ndarray):
-        raise InputError(
-            f"{where} is an array of {x.dtype}, which has no derivative",
-            hint="pass floating point values, e.g. x.astype(float), or leave it out of wrt")
-    if isinstance(x, np.generic) and x.dtype.kind in "iu":
-        return
+    if kind is float or (kind is np.ndarray and x.dtype.kind == "f"):
+        return x
+    if kind is int:
+        return float(x)
+    if isinstance(x, (bool, np.bool_)):
+        raise InputError(f"{where} is a bool, which has no derivative",
+                         hint="pass a float, or leave the argument out of wrt")
+    if isinstance(x, (np.ndarray, np.generic)):
+        dtype = x.dtype
+        if dtype.kind == "f":
+            return x
+        if dtype.kind == "c":
+            raise _complex(where, f"{'an array' if x.ndim else 'a scalar'} of {dtype}")
+        if isinstance(x, np.generic) and dtype.kind in "iu":
+            return np.float64(x)
+        if isinstance(x, np.ndarray):
+            raise InputError(
+                f"{where} is an array of {dtype}, which has no derivative",
+                hint="pass floating point values, e.g. x.astype(float), or leave it out of wrt")
+    if isinstance(x, complex):
+        raise _complex(where, "a complex number")
+    if isinstance(x, float):
+        return x
+    if isinstance(x, int):
+        return float(x)
     if isinstance(x, (tuple, list)):
-        for i, item in enumerate(x):
-            _check_value(item, f"{where}[{i}]")
-        return
+        items = [_check_value(item, f"{where}[{i}]") for i, item in enumerate(x)]
+        if all(a is b for a, b in zip(items, x)):
+            return x
+        return _rebuild(x, items)
     if isinstance(x, dict):
-        for key, item in x.items():
-            _check_value(item, f"{where}[{key!r}]")
-        return
+        checked = {key: _check_value(item, f"{where}[{key!r}]") for key, item in x.items()}
+        if all(checked[key] is item for key, item in x.items()):
+            return x
+        out = x.copy()
+        out.update(checked)
+        return out
+    what = "None" if x is None else _a(type(x).__name__)
     raise InputError(
-        f"{where} is a {type(x).__name__}; tangentlike differentiates with respect to floats, "
-        "floating point arrays, and tuples, lists and dicts of them",
+        f"{where} is {what}; tangentlike differentiates with respect to {_KINDS}",
         hint="pass an array, or leave the argument out of wrt")
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _check_tangent(v: Any, x: Any, where: str) -> Any:
+    """A forward-mode seed ``v`` for the (checked) differentiated value ``x``: integers are
+    taken as floats, and floating point tangents get ``x``'s precision, so that float32
+    inputs give float32 tangents; boolean and complex tangents raise ``InputError``."""
+    dtype = x.dtype if isinstance(x, (np.ndarray, np.floating)) else None
+    if isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype.kind == "b"):
+        raise InputError(f"{where} is boolean; a tangent is a float or floating point array "
+                         "shaped like its argument")
+    if isinstance(v, complex) or (isinstance(v, (np.ndarray, np.generic))
+                                  and v.dtype.kind == "c"):
+        raise _complex(where, "complex")
+    if isinstance(v, np.ndarray):
+        if v.dtype.kind in "iuf" and v.dtype != (dtype or np.float64):
+            return v.astype(dtype or np.float64)
+        return v
+    if isinstance(v, np.generic):
+        if v.dtype.kind in "iuf" and v.dtype != (dtype or np.float64):
+            return (dtype or np.dtype(np.float64)).type(v)
+        return v
+    if type(v) is int:
+        return float(v)
+    if isinstance(v, (tuple, list)) and isinstance(x, (tuple, list)) and len(v) == len(x):
+        items = [_check_tangent(a, b, f"{where}[{i}]") for i, (a, b) in enumerate(zip(v, x))]
+        return v if all(a is b for a, b in zip(items, v)) else _rebuild(v, items)
+    if isinstance(v, dict) and isinstance(x, dict) and v.keys() == x.keys():
+        checked = {k: _check_tangent(v[k], x[k], f"{where}[{k!r}]") for k in v}
+        if all(checked[k] is v[k] for k in v):
+            return v
+        out = v.copy()
+        out.update(checked)
+        return out
+    return v
+
+
 def _check_inputs(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[str],
-                  name: str) -> None:
+                  name: str) -> tuple[tuple, dict]:
+    """The arguments, with each differentiated one checked by ``_check_value``."""
     for i in wrt:
         if i < len(args):
             x = args[i]
@@ -75,9 +156,32 @@ def _check_inputs(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[
         else:
             continue
         kind = type(x)
-        if kind is float or kind is int or (kind is np.ndarray and x.dtype.kind in "fc"):
+        if kind is float or (kind is np.ndarray and x.dtype.kind == "f"):
             continue
-        _check_value(x, f"argument {i} of {name}")
+        checked = _check_value(x, f"argument {i} ({params[i]}) of {name}")
+        if checked is not x:
+            if i < len(args):
+                args = (*args[:i], checked, *args[i + 1:])
+            else:
+                kwargs = {**kwargs, params[i]: checked}
+    return args, kwargs
+
+
+def _check_seeds(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[str],
+                 seeds: tuple[str, ...], name: str) -> dict:
+    """``kwargs`` with each forward-mode seed checked by ``_check_tangent``."""
+    for i, seed in zip(wrt, seeds):
+        if seed not in kwargs:
+            continue
+        x = args[i] if i < len(args) else kwargs.get(params[i])
+        v = kwargs[seed]
+        if type(v) is float and type(x) is float:
+            continue
+        checked = _check_tangent(v, x, f"the tangent {seed} of argument {i} ({params[i]}) "
+                                       f"of {name}")
+        if checked is not v:
+            kwargs = {**kwargs, seed: checked}
+    return kwargs
 
 
 def _make_callable(derivative: Derivative, options: Options, name: str) -> Callable:
@@ -89,10 +193,11 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
 
         @functools.wraps(jvp_function)
         def df(*args: Any, **kwargs: Any) -> Any:
-            _check_inputs(args, kwargs, wrt, params, name)
+            args, kwargs = _check_inputs(args, kwargs, wrt, params, name)
             if len(args) > n_params:
-                kwargs.update(zip(seeds, args[n_params:]))
+                kwargs = {**kwargs, **dict(zip(seeds, args[n_params:]))}
                 args = args[:n_params]
+            kwargs = _check_seeds(args, kwargs, wrt, params, seeds, name)
             return jvp_function(*args, **kwargs)
 
         df.seeds = seeds
@@ -101,13 +206,13 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
 
         @functools.wraps(joint)
         def df(*args: Any, **kwargs: Any) -> Any:
-            _check_inputs(args, kwargs, wrt, params, name)
+            args, kwargs = _check_inputs(args, kwargs, wrt, params, name)
             return joint(*args, **kwargs)
     else:
         forward, backward = derivative.function, derivative.backward
 
         def df(*args: Any, **kwargs: Any) -> Any:
-            _check_inputs(args, kwargs, wrt, params, name)
+            args, kwargs = _check_inputs(args, kwargs, wrt, params, name)
             primal, seed = args[:n_params], args[n_params:]
             primal_kwargs = {k: v for k, v in kwargs.items() if k != "init_grad"}
             value, saved = forward(*primal, **primal_kwargs)
@@ -200,22 +305,32 @@ def hvp(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Callable:
     gradient = grad(func, wrt=wrt, optimized=optimized)
     tangent = autodiff(gradient, wrt=wrt, optimized=optimized, mode="forward")
     seed = tangent.seeds[0]
+    index = resolve_wrt(func, wrt)[0]
+    params, name = _parameters(func), getattr(func, "__name__", "the function")
 
     @functools.wraps(tangent)
     def product(*args: Any, **kwargs: Any) -> Any:
         *primals, v = args
+        primals, kwargs = _check_inputs(tuple(primals), kwargs, (index,), params, name)
+        x = primals[index] if index < len(primals) else kwargs.get(params[index])
+        v = _check_tangent(v, x, f"the vector v of hvp({name})")
         return tangent(*primals, **kwargs, **{seed: v})
 
     product.source = tangent.source
     return product
 
 
+def _parameters(func: Callable) -> list[str]:
+    return list(inspect.signature(unwrap(func)).parameters)
+
+
 def _basis(x: Any):
-    """Unit vectors shaped like ``x``, one per element."""
-    x = np.asarray(x, dtype=float)
+    """Unit vectors shaped like ``x``, one per element, in ``x``'s floating point type."""
+    x = np.asarray(x)
+    dtype = x.dtype if x.dtype.kind == "f" else np.float64
     for i in range(x.size):
-        e = np.zeros(x.size)
-        e[i] = 1.0
+        e = np.zeros(x.size, dtype=dtype)
+        e[i] = 1
         yield e.reshape(x.shape) if x.shape else float(e[0])
 
 
@@ -228,6 +343,7 @@ def jacobian(func: Callable, wrt: int | str = 0, mode: str | None = None,
 
     def jac(*args: Any) -> np.ndarray:
         index = resolve_wrt(func, wrt)[0]
+        args, _ = _check_inputs(args, {}, (index,), _parameters(func), func.__name__)
         x, y = args[index], func(*args)
         chosen = mode or ("forward" if np.size(x) <= np.size(y) else "reverse")
         if chosen == "forward":
@@ -250,6 +366,7 @@ def hessian(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Calla
 
     def hess(*args: Any) -> np.ndarray:
         index = resolve_wrt(func, wrt)[0]
+        args, _ = _check_inputs(args, {}, (index,), _parameters(func), func.__name__)
         x = args[index]
         product = hvp(func, wrt=index, optimized=optimized)
         columns = [np.asarray(product(*args, e)) for e in _basis(x)]

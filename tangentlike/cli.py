@@ -2,7 +2,8 @@
 
     tangentlike model.py:loss --wrt w,b
 
-imports ``model.py`` from its path, differentiates ``loss`` and prints the generated module.
+imports ``model.py`` from its path, differentiates ``loss`` and prints the generated module;
+``tangentlike functions`` prints the table of supported functions (docs/functions.md).
 Every error (a missing file, a function tangentlike cannot differentiate, ...) is reported on
 one line, ``tangentlike: error: <message>``, with exit status 1; usage errors exit with 2.
 """
@@ -30,6 +31,7 @@ neighbours."""
 
 EPILOG = """\
 examples:
+  tangentlike functions                     the table of supported functions (Markdown)
   tangentlike model.py:loss                 gradient of loss w.r.t. its first parameter
   tangentlike model.py:loss --wrt w,b       w.r.t. the parameters named w and b
   tangentlike model.py:loss --wrt 0,2       w.r.t. the first and third parameters
@@ -210,8 +212,56 @@ def run(args: argparse.Namespace) -> str:
     return derivative_source(func, wrt, args.optimized, args.mode, args.motion)
 
 
+FUNCTIONS_DESCRIPTION = """\
+Print the table of every function tangentlike differentiates, with its modes (reverse,
+forward), and the functions it treats as constants, as Markdown, from the rule registry.
+docs/functions.md is this output."""
+
+
+def functions_main(argv: Sequence[str]) -> int:
+    """``tangentlike functions [--check FILE]``: print (or check) docs/functions.md."""
+    parser = argparse.ArgumentParser(prog=f"{PROG} functions", description=FUNCTIONS_DESCRIPTION)
+    parser.add_argument(
+        "--check", metavar="FILE",
+        help="print nothing; exit with status 1 if FILE differs from the table")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    import tangentlike  # noqa: F401  (registers the rules)
+    from tangentlike import coverage
+
+    table = coverage.markdown()
+    if args.check is None:
+        _write(table)
+        return 0
+    try:
+        with open(args.check, encoding="utf-8") as file:
+            current = file.read()
+    except OSError as err:
+        print(f"{PROG}: error: cannot read {args.check}: {err.strerror}", file=sys.stderr)
+        return 1
+    if current != table:
+        print(f"{PROG}: error: {args.check} is out of date; regenerate it with "
+              f"'{coverage.COMMAND}'", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _write(text: str) -> None:
+    try:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `tangentlike f.py:f | head`: the reader stopped early
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["functions"]:  # never a target: those are FILE.py:FUNC
+        return functions_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -228,12 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # a bug in tangentlike: still one line, unless --traceback
         return _fail(f"internal error: {type(err).__name__}: {err} (this is a bug in "
                      "tangentlike; rerun with --traceback and report it)", args)
-    try:
-        sys.stdout.write(source if source.endswith("\n") else source + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # `tangentlike f.py:f | head`: the reader stopped early
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    _write(source)
     return 0
 
 

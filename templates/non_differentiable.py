@@ -24,4 +24,22 @@ non_differentiable(
     np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
     np.ndarray.argmax, np.ndarray.argmin, np.ndarray.argsort,
+    # more rounding and predicates (autograd's list of functions with no gradient)
+    np.around, np.fix, np.signbit, np.isneginf, np.isposinf, np.isreal, np.iscomplex,
+    np.isrealobj, np.iscomplexobj, np.isscalar, np.isnat, np.isfortran, np.ndarray.round,
+    # indices: sorting, searching, counting, nonzero entries
+    np.argpartition, np.argwhere, np.nonzero, np.flatnonzero, np.count_nonzero,
+    np.searchsorted, np.digitize, np.lexsort, np.isin,
+    np.ndarray.argpartition, np.ndarray.nonzero, np.ndarray.searchsorted,
+    np.unravel_index, np.ravel_multi_index, np.indices, np.tri, np.tril_indices,
+    np.triu_indices, np.diag_indices, np.mask_indices,
+    # whole-array tests
+    np.any, np.all, np.ndarray.any, np.ndarray.all, np.allclose, np.isclose,
+    np.array_equal, np.array_equiv, np.shares_memory, np.may_share_memory,
+    # integer arithmetic and bits
+    np.gcd, np.lcm, np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert,
+    np.left_shift, np.right_shift,
+    # types and shapes
+    np.result_type, np.can_cast, np.promote_types, np.min_scalar_type, np.broadcast_shapes,
+    np.iinfo, np.finfo,
 )

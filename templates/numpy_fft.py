@@ -1,4 +1,238 @@
-"""numpy.fft: the discrete Fourier transforms and the frequency shifts."""
-import numpy as np  # noqa: F401  (the rules below use it)
+"""numpy.fft: the discrete Fourier transforms and the frequency shifts, and the complex parts
+``np.real``, ``np.imag``, ``np.conj`` they need.
 
-from tangentlike.registry import adjoint, d, tangent  # noqa: F401
+Complex derivatives follow JAX's convention, the one the other rules already assume (the
+adjoint of ``x * y`` with respect to ``x`` is ``d[z] * y``, with no conjugate): the adjoint
+``c`` of a complex ``z`` is such that a real loss changes by ``Re(c * dz)``.  So the adjoint of
+a complex-linear map is its transpose, and the DFT matrix is symmetric: the adjoint of
+``fft`` is ``fft`` (``ifft`` of ``ifft``), cut or zero-padded back to the input's size when
+``n``/``s`` resized it.  A real input gets the real part (``fft_fit``): the gradient of a real
+function of real values is real, as in autograd and JAX.  (The gradient with respect to a
+complex input is JAX's, ``dL/dRe - i dL/dIm``: autograd's is its conjugate.)
+
+``rfft`` is the first half of ``fft``: its adjoint is ``fft`` of the half spectrum's adjoint
+zero-padded to the full length, real part.
+
+``irfft``/``irfftn`` read only half of a Hermitian spectrum (and ignore the imaginary part of
+the zero and Nyquist frequencies); their adjoint is ``ifft`` of the output's adjoint, kept on
+the frequencies the transform reads and weighted by how often each appears in the full
+spectrum (``hermitian_weights``: 1 for the zero and Nyquist frequencies, 2 for the others).
+"""
+import numpy as np
+
+from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import fft_axes, fft_fit, fft_sizes, hermitian_weights
+
+non_differentiable(fft_axes, fft_sizes, hermitian_weights)
+
+
+# ---------------------------------------------------------------------------------------------
+# Complex parts.  ``x.real`` and ``x.imag`` are read as ``np.real(x)`` and ``np.imag(x)``;
+# ``np.conj`` is ``np.conjugate`` (the methods ``x.conj()`` are with the elementwise rules).
+
+@adjoint(np.real)
+def real(y, val):
+    d[val] = np.real(d[y])
+
+
+@tangent(np.real)
+def real_tangent(y, val):
+    d[y] = np.real(d[val])
+
+
+@adjoint(np.imag)
+def imag(y, val):
+    d[val] = fft_fit(-1j * np.real(d[y]), val)
+
+
+@tangent(np.imag)
+def imag_tangent(y, val):
+    d[y] = np.imag(d[val])
+
+
+@adjoint(np.conjugate)
+def conjugate(y, x):
+    d[x] = fft_fit(np.conjugate(d[y]), x)
+
+
+@tangent(np.conjugate)
+def conjugate_tangent(y, x):
+    d[y] = np.conjugate(d[x])
+
+
+# fft_fit(g, x) cuts or zero-pads g to x's shape (linear in g; its transpose fits back), and
+# keeps the real part when x is real (the transpose of that is the embedding of the reals, once
+# the adjoint of the real result is made real).
+
+@adjoint(fft_fit)
+def fft_fit_adjoint(y, g, x):
+    d[g] = fft_fit(fft_fit(d[y], x), g)
+
+
+@tangent(fft_fit)
+def fft_fit_tangent(y, g, x):
+    d[y] = fft_fit(d[g], x)
+
+
+# ---------------------------------------------------------------------------------------------
+# One-dimensional transforms.
+
+@adjoint(np.fft.fft)
+def fft(y, a, n=None, axis=-1, norm=None, out=None):
+    d[a] = fft_fit(np.fft.fft(d[y], axis=axis, norm=norm), a)
+
+
+@tangent(np.fft.fft)
+def fft_tangent(y, a, n=None, axis=-1, norm=None, out=None):
+    d[y] = np.fft.fft(d[a], n, axis, norm)
+
+
+@adjoint(np.fft.ifft)
+def ifft(y, a, n=None, axis=-1, norm=None, out=None):
+    d[a] = fft_fit(np.fft.ifft(d[y], axis=axis, norm=norm), a)
+
+
+@tangent(np.fft.ifft)
+def ifft_tangent(y, a, n=None, axis=-1, norm=None, out=None):
+    d[y] = np.fft.ifft(d[a], n, axis, norm)
+
+
+@adjoint(np.fft.rfft)
+def rfft(y, a, n=None, axis=-1, norm=None, out=None):
+    # The full spectrum's transpose, on the half spectrum padded with zeros.
+    if n is None:
+        d[a] = fft_fit(np.fft.fft(d[y], np.shape(a)[axis], axis, norm), a)
+    else:
+        d[a] = fft_fit(np.fft.fft(d[y], n, axis, norm), a)
+
+
+@tangent(np.fft.rfft)
+def rfft_tangent(y, a, n=None, axis=-1, norm=None, out=None):
+    d[y] = np.fft.rfft(d[a], n, axis, norm)
+
+
+@adjoint(np.fft.irfft)
+def irfft(y, a, n=None, axis=-1, norm=None, out=None):
+    d[a] = fft_fit(np.fft.ifft(d[y], axis=axis, norm=norm), a) * hermitian_weights(y, a, axis)
+
+
+@tangent(np.fft.irfft)
+def irfft_tangent(y, a, n=None, axis=-1, norm=None, out=None):
+    d[y] = np.fft.irfft(d[a], n, axis, norm)
+
+
+# ---------------------------------------------------------------------------------------------
+# Transforms over several axes.  ``fft_axes`` spells out the axes ``s`` implies when ``axes``
+# is None (the last ``len(s)``), ``fft_sizes`` the lengths of the full (not halved) spectrum.
+
+@adjoint(np.fft.fftn)
+def fftn(y, a, s=None, axes=None, norm=None, out=None):
+    if s is None:
+        d[a] = fft_fit(np.fft.fftn(d[y], axes=axes, norm=norm), a)
+    else:
+        d[a] = fft_fit(np.fft.fftn(d[y], axes=fft_axes(a, s, axes), norm=norm), a)
+
+
+@tangent(np.fft.fftn)
+def fftn_tangent(y, a, s=None, axes=None, norm=None, out=None):
+    d[y] = np.fft.fftn(d[a], s, axes, norm)
+
+
+@adjoint(np.fft.ifftn)
+def ifftn(y, a, s=None, axes=None, norm=None, out=None):
+    if s is None:
+        d[a] = fft_fit(np.fft.ifftn(d[y], axes=axes, norm=norm), a)
+    else:
+        d[a] = fft_fit(np.fft.ifftn(d[y], axes=fft_axes(a, s, axes), norm=norm), a)
+
+
+@tangent(np.fft.ifftn)
+def ifftn_tangent(y, a, s=None, axes=None, norm=None, out=None):
+    d[y] = np.fft.ifftn(d[a], s, axes, norm)
+
+
+@adjoint(np.fft.fft2)
+def fft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[a] = fft_fit(np.fft.fft2(d[y], axes=axes, norm=norm), a)
+
+
+@tangent(np.fft.fft2)
+def fft2_tangent(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[y] = np.fft.fft2(d[a], s, axes, norm)
+
+
+@adjoint(np.fft.ifft2)
+def ifft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[a] = fft_fit(np.fft.ifft2(d[y], axes=axes, norm=norm), a)
+
+
+@tangent(np.fft.ifft2)
+def ifft2_tangent(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[y] = np.fft.ifft2(d[a], s, axes, norm)
+
+
+@adjoint(np.fft.rfftn)
+def rfftn(y, a, s=None, axes=None, norm=None, out=None):
+    d[a] = fft_fit(np.fft.fftn(d[y], fft_sizes(a, s, axes), fft_axes(a, s, axes), norm), a)
+
+
+@tangent(np.fft.rfftn)
+def rfftn_tangent(y, a, s=None, axes=None, norm=None, out=None):
+    d[y] = np.fft.rfftn(d[a], s, axes, norm)
+
+
+@adjoint(np.fft.rfft2)
+def rfft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[a] = fft_fit(np.fft.fftn(d[y], fft_sizes(a, s, axes), fft_axes(a, s, axes), norm), a)
+
+
+@tangent(np.fft.rfft2)
+def rfft2_tangent(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[y] = np.fft.rfft2(d[a], s, axes, norm)
+
+
+@adjoint(np.fft.irfftn)
+def irfftn(y, a, s=None, axes=None, norm=None, out=None):
+    if s is None:
+        d[a] = fft_fit(np.fft.ifftn(d[y], axes=axes, norm=norm), a) * hermitian_weights(y, a, axes)
+    else:
+        d[a] = (fft_fit(np.fft.ifftn(d[y], axes=fft_axes(a, s, axes), norm=norm), a)
+                * hermitian_weights(y, a, axes))
+
+
+@tangent(np.fft.irfftn)
+def irfftn_tangent(y, a, s=None, axes=None, norm=None, out=None):
+    d[y] = np.fft.irfftn(d[a], s, axes, norm)
+
+
+@adjoint(np.fft.irfft2)
+def irfft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[a] = fft_fit(np.fft.ifft2(d[y], axes=axes, norm=norm), a) * hermitian_weights(y, a, axes)
+
+
+@tangent(np.fft.irfft2)
+def irfft2_tangent(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[y] = np.fft.irfft2(d[a], s, axes, norm)
+
+
+# ---------------------------------------------------------------------------------------------
+# Frequency shifts: permutations, undone by each other.
+
+@adjoint(np.fft.fftshift)
+def fftshift(y, x, axes=None):
+    d[x] = np.fft.ifftshift(d[y], axes)
+
+
+@tangent(np.fft.fftshift)
+def fftshift_tangent(y, x, axes=None):
+    d[y] = np.fft.fftshift(d[x], axes)
+
+
+@adjoint(np.fft.ifftshift)
+def ifftshift(y, x, axes=None):
+    d[x] = np.fft.fftshift(d[y], axes)
+
+
+@tangent(np.fft.ifftshift)
+def ifftshift_tangent(y, x, axes=None):
+    d[y] = np.fft.ifftshift(d[x], axes)

@@ -1,8 +1,25 @@
-"""NumPy reductions (``sum mean max min``), as functions and as array methods."""
+"""NumPy reductions, as functions and as array methods: ``sum mean max min prod var std``,
+the running ``cumsum cumprod``, ``average`` (with or without weights), ``nansum nanmean``.
+
+``prod`` and ``cumprod`` divide by the input (the derivative of a product with respect to one
+factor is the product over that factor), as autograd does: correct wherever the input has no
+zeros; where it has a zero the derivative is NaN or infinite.  ``std`` divides by the result:
+its derivative is NaN where the values reduced over are all equal (a kink of ``std``).
+"""
 import numpy as np
 
-from tangentlike.registry import adjoint, d, tangent
-from tangentlike.runtime import reduce_extremum, unreduce, unreduce_extremum
+from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import (
+    nan_count,
+    reduce_extremum,
+    reverse_cumsum,
+    unbroadcast,
+    unreduce,
+    unreduce_extremum,
+    weights_shape,
+)
+
+non_differentiable(nan_count, weights_shape)
 
 
 @adjoint(np.sum)
@@ -55,3 +72,139 @@ def min(y, a, axis=None, out=None, keepdims=False):
 @tangent(np.ndarray.min)
 def min_tangent(y, a, axis=None, out=None, keepdims=False):
     d[y] = reduce_extremum(d[a], a, y, axis, keepdims)
+
+
+# d prod(a) / d a_i = prod(a) / a_i: NaN or infinite where a has zeros.
+@adjoint(np.prod)
+@adjoint(np.ndarray.prod)
+def prod(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    d[a] = unreduce(d[y] * y, a, axis, keepdims) / a
+
+
+@tangent(np.prod)
+@tangent(np.ndarray.prod)
+def prod_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    d[y] = np.sum(d[a] / a, axis=axis, keepdims=keepdims) * y
+
+
+# var = sum((a - mean)^2) / (n - ddof) over the n values reduced into each result.
+@adjoint(np.var)
+@adjoint(np.ndarray.var)
+def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    d[a] = (unreduce(d[y], a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True))
+            * (2.0 / (np.size(a) / np.size(y) - ddof)))
+
+
+@tangent(np.var)
+@tangent(np.ndarray.var)
+def var_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    d[y] = (np.sum(d[a] * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis,
+                   keepdims=keepdims) * (2.0 / (np.size(a) / np.size(y) - ddof)))
+
+
+@adjoint(np.std)
+@adjoint(np.ndarray.std)
+def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    d[a] = (unreduce(d[y] / y, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True))
+            / (np.size(a) / np.size(y) - ddof))
+
+
+@tangent(np.std)
+@tangent(np.ndarray.std)
+def std_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    d[y] = (np.sum(d[a] * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis,
+                   keepdims=keepdims) / ((np.size(a) / np.size(y) - ddof) * y))
+
+
+# Running sums and products (of the flattened array when axis is None): element i of the
+# adjoint sums the adjoints of the results i, i+1, ... that include a_i.
+@adjoint(np.cumsum)
+@adjoint(np.ndarray.cumsum)
+def cumsum(y, a, axis=None, dtype=None, out=None):
+    if axis is None:
+        d[a] = np.reshape(reverse_cumsum(d[y]), np.shape(a))
+    else:
+        d[a] = reverse_cumsum(d[y], axis)
+
+
+@tangent(np.cumsum)
+@tangent(np.ndarray.cumsum)
+def cumsum_tangent(y, a, axis=None, dtype=None, out=None):
+    d[y] = np.cumsum(d[a], axis=axis)
+
+
+@adjoint(np.cumprod)
+@adjoint(np.ndarray.cumprod)
+def cumprod(y, a, axis=None, dtype=None, out=None):
+    if axis is None:
+        d[a] = np.reshape(reverse_cumsum(d[y] * y), np.shape(a)) / a
+    else:
+        d[a] = reverse_cumsum(d[y] * y, axis) / a
+
+
+@tangent(np.cumprod)
+@tangent(np.ndarray.cumprod)
+def cumprod_tangent(y, a, axis=None, dtype=None, out=None):
+    d[y] = np.cumsum(d[a] / a, axis=axis) * y
+
+
+# average: the mean, or sum(a * w) / sum(w) with the weights w lined up with a (the same
+# shape, or 1-d along axis).  returned=True (a tuple result) has no rule.
+@adjoint(np.average)
+def average(y, a, axis=None, weights=None, returned=False, *, keepdims=False):
+    if weights is None:
+        d[a] = unreduce(d[y], a, axis, keepdims) * (np.size(y) / np.size(a))
+    else:
+        w = np.reshape(weights, weights_shape(a, axis, weights))
+        share = unreduce(d[y] / np.sum(np.broadcast_to(w, np.shape(a)), axis=axis,
+                                       keepdims=keepdims), a, axis, keepdims)
+        d[a] = share * w
+        d[weights] = np.reshape(unbroadcast(share * (a - unreduce(y, a, axis, keepdims)), w),
+                                np.shape(weights))
+
+
+@tangent(np.average)
+def average_tangent(y, a, axis=None, weights=None, returned=False, *, keepdims=False):
+    if weights is None:
+        d[y] = np.mean(d[a], axis=axis, keepdims=keepdims)
+    else:
+        w = np.reshape(weights, weights_shape(a, axis, weights))
+        total = np.sum(np.broadcast_to(w, np.shape(a)), axis=axis, keepdims=keepdims)
+        d[y] = np.sum(d[a] * w, axis=axis, keepdims=keepdims) / total
+        d[y] = np.sum(np.reshape(d[weights], np.shape(w)) * (a - unreduce(y, a, axis, keepdims)),
+                      axis=axis, keepdims=keepdims) / total
+
+
+# NaNs are left out: their derivative is zero.
+@adjoint(np.nansum)
+def nansum(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    d[a] = unreduce(d[y], a, axis, keepdims) * np.logical_not(np.isnan(a))
+
+
+@tangent(np.nansum)
+def nansum_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    d[y] = np.sum(d[a] * np.logical_not(np.isnan(a)), axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.nanmean)
+def nanmean(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    d[a] = (unreduce(d[y] / nan_count(a, axis, keepdims), a, axis, keepdims)
+            * np.logical_not(np.isnan(a)))
+
+
+@tangent(np.nanmean)
+def nanmean_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    d[y] = (np.sum(d[a] * np.logical_not(np.isnan(a)), axis=axis, keepdims=keepdims)
+            / nan_count(a, axis, keepdims))
+
+
+# reverse_cumsum, which the cumsum and cumprod adjoints call on derivatives, is linear: its
+# transpose is np.cumsum.
+@adjoint(reverse_cumsum)
+def reverse_cumsum_adjoint(r, g, axis=None):
+    d[g] = np.reshape(np.cumsum(d[r], axis=axis), np.shape(g))
+
+
+@tangent(reverse_cumsum)
+def reverse_cumsum_tangent(r, g, axis=None):
+    d[r] = reverse_cumsum(d[g], axis)
