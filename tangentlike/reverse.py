@@ -138,7 +138,10 @@ class ReverseAD:
                 arithmetic.add(value.value.id)  # x.T, x.shape: an array
             else:
                 op = operation(stmt, self.parsed, self.local_names)
-                if op.kind == "call" or not op.differentiable:
+                if op.key in runtime.CONTAINER_HELPERS:  # in derivative code: may build containers
+                    names |= syntax.stored_names(stmt.targets[0])
+                    subscripted |= set(op.inputs)
+                elif op.kind == "call" or not op.differentiable:
                     subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
                 elif not isinstance(value, gast.Name):
                     arithmetic |= syntax.loaded_names(value)

@@ -67,6 +67,7 @@ def set_at(g: Any, index: Any, value: Any) -> Any:
     return out
 
 
+
 def add_grad(a: Any, b: Any) -> Any:
     """``a + b`` for derivatives, element by element for tuples, lists and dicts."""
     if isinstance(a, (tuple, list)):
@@ -139,6 +140,17 @@ def unindex(g: Any, x: Any, index: Any) -> Any:
     else:
         np.add.at(out, index, g)
     return out
+
+
+def appended(xs: list, value: Any) -> list:
+    """A new list: ``xs`` with ``value`` at the end (the tangent of ``xs.append(value)``;
+    the list of tangents may be the caller's, so it is not changed in place)."""
+    return [*xs, value]
+
+
+# The helpers above whose results may be tuples, lists or dicts (when their arguments are):
+# derivative code adds their derivatives with add_grad, since ``+`` would concatenate.
+CONTAINER_HELPERS = (add_grad, unindex, zero_at, set_at, appended)
 
 
 def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False) -> Any:

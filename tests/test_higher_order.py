@@ -81,12 +81,6 @@ CALLEE_REV_REV = (
     "reverse over reverse through a call into a user function with default arguments "
     "(uses_float_default): the second derivative's call into the callee's backward half still "
     "fails (the seed or a defaulted argument is passed twice)")
-LIST_REV_REV = (
-    "reverse over reverse through xs[i] = v on a list: a silently wrong second derivative "
-    "(xs = [x, 2 x]; xs[1] = xs[0] * x; xs[1] * xs[0] at 0.7: 2.8 instead of 4.2)")
-LIST_SETITEM_FWD_FWD = (
-    "forward over forward through xs[i] = v on a list: a silently wrong second derivative "
-    "(list_setitem: -0.7467 where finite differences of the jvp give -1.2657)")
 MUTUAL_RECURSION = (
     "second order through mutual recursion: the late-bound callee half is itself called on a "
     "differentiated value: NoDerivativeError: no derivative rule for "
@@ -186,8 +180,20 @@ HO_CASES = [
             fwd_fwd=MUTUAL_RECURSION),
     ho_case(C.fill_recurrence, [vec(0.3, 0.5, -0.2, 0.8)]),
     ho_case(C.list_literal, [X3, W3]),
-    ho_case(C.list_setitem, [X3], rev_rev=LIST_REV_REV,
-            fwd_fwd=LIST_SETITEM_FWD_FWD),
+    ho_case(C.list_setitem, [X3]),
+    ho_case(C.list_setitem_loop, [X3]),
+    ho_case(C.list_append_loop, [X3]),
+    ho_case(C.tuple_internal, [X3, W3]),
+    ho_case(C.tuple_from_helper, [X3, W3]),
+    ho_case(C.dict_literal, [X3, W3]),
+    ho_case(C.dict_in_loop, [{"a": 0.7, "w": W3}, X3], 1, id="dict_in_loop-x"),
+    ho_case(C.slice_assign, [X3, W3]),
+    ho_case(C.slice_augassign, [X3, vec(0.4, -0.3)], 1, id="slice_augassign-v"),
+    ho_case(C.row_assign, [X3, M33[:, :2]]),
+    ho_case(C.grid_fill, [X3]),
+    ho_case(C.branch_fill, [X3]),
+    ho_case(C.multiply_in_place, [X3]),
+    ho_case(C.slice_augassign_loop, [X3, vec(0.4, -0.3)]),
 ]
 
 
