@@ -77,6 +77,8 @@ def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> A
         if value is _MISSING:
             break
         value = getattr(value, attr, _MISSING)
+    if isinstance(getattr(value, "stands_for", None), types.FunctionType):
+        value = value.stands_for  # a stand-in for a generated derivative (mutual recursion)
     return value
 
 

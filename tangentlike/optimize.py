@@ -330,10 +330,12 @@ def _eliminate(body: list[gast.stmt], live_out: set[str]) -> bool:
             continue
         if isinstance(stmt, gast.If):
             changed |= _eliminate(stmt.body, live) | _eliminate(stmt.orelse, live)
-            if _empty(stmt.body) and _empty(stmt.orelse) and _pure_header(stmt):
-                changed = True
-                continue
-            if _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
+            if _empty(stmt.body) and _empty(stmt.orelse):
+                if _pure_header(stmt):
+                    changed = True
+                    continue
+                stmt.body, stmt.orelse = [gast.Pass()], []  # the test may do something
+            elif _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
                 stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
                 stmt.body, stmt.orelse = stmt.orelse, []
                 changed = True
@@ -355,8 +357,10 @@ def _empty(block: list[gast.stmt]) -> bool:
 
 
 def _pure_header(stmt: gast.If) -> bool:
+    """The test only reads names and compares values: evaluating it does nothing else."""
     return all(isinstance(n, (gast.Name, gast.Constant, gast.expr_context, gast.UnaryOp,
-                              gast.unaryop)) for n in gast.walk(stmt.test))
+                              gast.unaryop, gast.Compare, gast.cmpop, gast.BoolOp, gast.boolop))
+               for n in gast.walk(stmt.test))
 
 
 def remove_orphan_comments(fn: gast.FunctionDef) -> None:

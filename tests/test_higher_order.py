@@ -75,20 +75,6 @@ M33 = _data(11, 3, 3)
 MLP_ARGS = (_data(6, 4, 3, scale=0.5), _data(7, 4, 1) * 0.1, _data(8, 3, 4, scale=0.5),
             _data(9, 3, 5), np.eye(3)[:, [0, 1, 2, 1, 0]])
 
-# -- known bugs ----------------------------------------------------------------------------------
-
-CALLEE_REV_REV = (
-    "reverse over reverse through a call into a user function with default arguments "
-    "(uses_float_default): the second derivative's call into the callee's backward half still "
-    "fails (the seed or a defaulted argument is passed twice)")
-MUTUAL_RECURSION = (
-    "second order through mutual recursion: the late-bound callee half is itself called on a "
-    "differentiated value: NoDerivativeError: no derivative rule for "
-    "<tangentlike.pipeline._Late object ...>")
-TRANSPOSE_RESHAPE_REV_REV = (
-    "reverse over reverse through np.transpose(X.reshape(...), axes=...).reshape(-1): the "
-    "optimized second derivative contains an empty 'if (not not ... not t7 is None):' "
-    "(IndentationError)")
 
 COMPOSITIONS = ("rev-rev", "fwd-rev", "fwd-fwd")
 
@@ -170,14 +156,23 @@ HO_CASES = [
     ho_case(FF.primitives_mix, [vec(0.7, -0.4, 1.1), M33], 1, id="primitives-A"),
     ho_case(FF.math_mix, [1.3, 0.6], 0, id="math-a"),
     ho_case(FF.math_mix, [1.3, 0.6], 1, id="math-b"),
-    ho_case(FF.transpose_reshape, [_data(13, 4, 3)], rev_rev=TRANSPOSE_RESHAPE_REV_REV),
+    ho_case(FF.transpose_reshape, [_data(13, 4, 3)]),
     ho_case(FF.calls_helper, [X3, 0.7]),
-    ho_case(cf.uses_float_default, [X3, W3], rev_rev=CALLEE_REV_REV),
+    ho_case(cf.uses_float_default, [X3, W3]),
+    ho_case(cf.uses_keywords, [X3, W3]),
+    ho_case(cf.uses_none_default, [X3, 1.5]),
+    ho_case(cf.uses_none_default_rebound_in_callee, [X3, 1.5]),
+    ho_case(cf.uses_array_default, [X3]),
+    ho_case(cf.uses_keyword_only, [X3, W3]),
+    ho_case(cf.uses_differentiated_keyword_only, [X3, W3], 1, id="differentiated_keyword_only-w"),
+    ho_case(cf.uses_both_tuple_results, [X3]),
+    ho_case(cf.call_in_branch, [X3, True], id="call_in_branch"),
+    ho_case(cf.repeat_sin, [X3, 3]),
+    ho_case(cf.uses_swap, [0.7, 1.2]),
     ho_case(cf.rnn, [_data(1, 3), _data(4, 10, 3), _data(3, 3, 3, scale=0.5)], 2),
     ho_case(F.power_recursive, [1.1, 3]),
     ho_case(FF.recursive_poly, [X3, 3]),
-    ho_case(cf.parity, [X3, 3], rev_rev=MUTUAL_RECURSION, fwd_rev=MUTUAL_RECURSION,
-            fwd_fwd=MUTUAL_RECURSION),
+    ho_case(cf.parity, [X3, 3]),
     ho_case(C.fill_recurrence, [vec(0.3, 0.5, -0.2, 0.8)]),
     ho_case(C.list_literal, [X3, W3]),
     ho_case(C.list_setitem, [X3]),
