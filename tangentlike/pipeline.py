@@ -10,7 +10,7 @@ from typing import Any
 
 import gast
 
-from tangentlike import annotate, emit, syntax
+from tangentlike import annotate, emit, specialize, syntax
 from tangentlike.errors import (
     InputError,
     Location,
@@ -150,6 +150,13 @@ def _free_seed_name(parsed: ParsedFunction, namer: Namer) -> None:
         namer.used.discard(SEED)
 
 
+def _for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
+                namer: Namer) -> list[gast.FunctionDef]:
+    """The version of ``fn`` for Python floats, if it differs (see specialize.py)."""
+    special = specialize.for_floats(fn, floats, namespace, namer.temporaries)
+    return [special] if special is not None else []
+
+
 def _docstring(text: str) -> gast.Expr:
     return gast.Expr(value=syntax.const(text))
 
@@ -283,6 +290,8 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
         functions = [derivative]
         seeds = tuple(a.id for a in derivative.args.args + derivative.args.kwonlyargs)[
             -len(wrt):]
+        if options.optimized and current is None:
+            functions += _for_floats(derivative, wrt_names + list(seeds), namespace, namer)
     else:
         reverse_options = ReverseOptions(
             wrt=wrt, preserve_result=options.preserve_result or is_split,
@@ -303,6 +312,8 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
             joint.body.insert(0, _docstring(
                 f"Gradient of {parsed.name} with respect to {what}."))
             functions = [joint]
+            if options.optimized and current is None:
+                functions += _for_floats(joint, wrt_names + [seed], namespace, namer)
     _import_user_globals(functions, parsed.func.__globals__, namespace)
     where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"
     motion = f"{options.motion} motion" if options.mode == "reverse" else "tangents"

@@ -23,6 +23,7 @@ from tangentlike.runtime import (
     matmul_adjoint_b,
     reduce_extremum,
     seed,
+    shape_only,
     set_at,
     tie_share,
     unbroadcast,
@@ -33,7 +34,7 @@ from tangentlike.runtime import (
     zeros_like,
 )
 
-non_differentiable(zeros_like, tie_share, inverse_permutation)
+non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only)
 
 
 @adjoint(seed)
