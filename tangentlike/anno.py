@@ -9,7 +9,9 @@ Every pass that needs to remember something about a node stores it in the node's
 - ``generated``: the statement was written by tangentlike (safe to remove when dead);
 - ``comment``: a marker statement that is emitted as a ``#`` comment line;
 - ``contribution``: a template statement ``d[x] = ...`` adding to an adjoint (reverse mode);
-- ``keep``: a generated statement with an effect (a stack pop): never removed or moved.
+- ``keep``: a generated statement with an effect (a stack pop): never removed or moved;
+- ``saves``: for the push and the pop of one saved value (one of each): the same key, so the
+  optimizer can drop both when the popped value is never read.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ class NodeInfo:
     comment: str | None = None
     contribution: bool = False
     keep: bool = False
+    saves: Any = None
 
 
 def info(node: Any) -> NodeInfo:

@@ -77,6 +77,8 @@ def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> A
         if value is _MISSING:
             break
         value = getattr(value, attr, _MISSING)
+    if isinstance(getattr(value, "stands_for", None), types.FunctionType):
+        value = value.stands_for  # a stand-in for a generated derivative (mutual recursion)
     return value
 
 
@@ -105,6 +107,8 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         return Operation("append", inputs=[stack.id, *_names([value])], args=[value])
     if stack_call == "pop":  # v = pop(stack): the last element, taken off
         return Operation("pop", inputs=[stmt.value.args[0].id])
+    if _is_pop(stmt, local_names):  # v = stack.pop(), on a list of this function
+        return Operation("pop", inputs=[stmt.value.func.value.id])
     if not isinstance(stmt, gast.Assign):
         return Operation("opaque", differentiable=False)
     target, value = stmt.targets[0], stmt.value
@@ -170,6 +174,14 @@ def _is_append(stmt: gast.Expr, local_names: set[str]) -> bool:
     return (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
             and call.func.attr == "append" and isinstance(call.func.value, gast.Name)
             and call.func.value.id in local_names and len(call.args) == 1)
+
+
+def _is_pop(stmt: gast.stmt, local_names: set[str]) -> bool:
+    call = stmt.value if isinstance(stmt, gast.Assign) else None
+    return (isinstance(call, gast.Call) and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(call.func, gast.Attribute) and call.func.attr == "pop"
+            and isinstance(call.func.value, gast.Name) and call.func.value.id in local_names
+            and not call.args and not call.keywords)
 
 
 def _stack_call(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -> str | None:
@@ -286,6 +298,8 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 "tangentlike can only differentiate a for loop over a variable or range(...)",
                 where(stmt, parsed), hint="assign the sequence to a variable first: "
                 "xs = ...; for x in xs:")
+        if isinstance(stmt, gast.Expr):
+            _check_discarded_call(stmt, parsed, local_names, varied)
         if not isinstance(stmt, gast.Assign) or not anno.info(stmt).active:
             continue
         op = operation(stmt, parsed, local_names)
@@ -298,6 +312,33 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
         if op.kind != "primitive" or not op.differentiable or rule(op.key) is not None:
             continue  # calls into the user's functions are differentiated from their source
         raise no_rule_error(op.key, location, mode)
+
+
+def _check_discarded_call(stmt: gast.Expr, parsed: ParsedFunction, local_names: set[str],
+                          varied: set[str]) -> None:
+    """A call whose result is dropped, on a differentiated value, can only matter by
+    changing that value in place (``y.sort()``, ``np.put(y, i, v)``): tangentlike cannot
+    follow that, so it is refused rather than differentiated as if nothing happened."""
+    call = stmt.value
+    if not isinstance(call, gast.Call) or syntax.is_comment(stmt):
+        return
+    op = operation(stmt, parsed, local_names)
+    if op.kind in ("append", "pop"):
+        return
+    callee = resolve(call.func, parsed, local_names)
+    receiver = call.func.value if isinstance(call.func, gast.Attribute) else None
+    operands = [*call.args, *(k.value for k in call.keywords)]
+    if isinstance(callee, Method) and isinstance(receiver, gast.Name):
+        operands.append(receiver)
+    touched = sorted({n.id for n in operands if isinstance(n, gast.Name)} & varied)
+    if not touched or is_user_function(callee) or registry.is_non_differentiable(callee):
+        return
+    what = f".{callee.name}()" if isinstance(callee, Method) else registry.describe(callee)
+    raise UnsupportedSyntaxError(
+        f"the result of {what} on the differentiated value {touched[0]} is not used: if it "
+        "changes its argument in place, tangentlike cannot follow that",
+        where(stmt, parsed), hint="write the result to a new name instead, e.g. "
+        "y = np.sort(y) rather than y.sort()")
 
 
 def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:

@@ -129,9 +129,8 @@ class ForwardAD:
         if op.kind != "append" or not self.tangent(op.inputs[0]):
             return [stmt]
         base = op.inputs[0]
-        grown = gast.BinOp(left=syntax.load(self.tangent(base)), op=gast.Add(),
-                           right=gast.List(elts=[self.tangent_or_zero(op.args[0])],
-                                           ctx=gast.Load()))
+        grown = self.runtime_call("appended", [syntax.load(self.tangent(base)),
+                                               self.tangent_or_zero(op.args[0])])
         return [stmt, self.generated(syntax.assign(self.tangent(base), grown))]
 
     def assignment(self, stmt: gast.Assign) -> list[gast.stmt]:
@@ -145,6 +144,8 @@ class ForwardAD:
             return [stmt] + [self.zero(n) for n in names]  # a new value, with no tangent
         if op.kind == "call":
             return self.call(stmt, op)
+        if op.kind == "pop" and not self.tangent(op.inputs[0]):
+            return [stmt] + [self.zero(n) for n in names]  # a stack of constants
         if op.kind == "pop":  # v = pop(stack): v's tangent comes off the end of the stack's
             stack, element = self.tangent(op.inputs[0]), names[0]
             return [stmt,
@@ -203,7 +204,7 @@ class ForwardAD:
         body = instantiate(rule, syntax.load(result), op.args, op.keywords, derivative,
                            self.namer, self.namespace, where(stmt, self.parsed))
         return self.sum_contributions(body, tangent_name, target.id,
-                                      elementwise=op.key is runtime.add_grad)
+                                      elementwise=op.key in runtime.CONTAINER_HELPERS)
 
     def sum_contributions(self, body: list[gast.stmt], tangent: str, name: str,
                           elementwise: bool = False) -> list[gast.stmt]:

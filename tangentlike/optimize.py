@@ -15,6 +15,7 @@ user's calls made for their effects (``print``) stay.
 from __future__ import annotations
 
 import operator
+from typing import Any
 
 import gast
 
@@ -330,10 +331,12 @@ def _eliminate(body: list[gast.stmt], live_out: set[str]) -> bool:
             continue
         if isinstance(stmt, gast.If):
             changed |= _eliminate(stmt.body, live) | _eliminate(stmt.orelse, live)
-            if _empty(stmt.body) and _empty(stmt.orelse) and _pure_header(stmt):
-                changed = True
-                continue
-            if _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
+            if _empty(stmt.body) and _empty(stmt.orelse):
+                if _pure_header(stmt):
+                    changed = True
+                    continue
+                stmt.body, stmt.orelse = [gast.Pass()], []  # the test may do something
+            elif _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
                 stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
                 stmt.body, stmt.orelse = stmt.orelse, []
                 changed = True
@@ -350,13 +353,51 @@ def _eliminate(body: list[gast.stmt], live_out: set[str]) -> bool:
     return changed
 
 
+def remove_dead_saves(fn: gast.FunctionDef) -> bool:
+    """Drop a saved value's push and pop when nothing reads the value the pop restores
+    (after other optimizations removed its last reader).  The stack stays balanced: the
+    pair is removed together, and pushes and pops nest like brackets."""
+    pushes: dict[Any, list[gast.stmt]] = {}
+    pops: dict[Any, list[gast.stmt]] = {}
+    for stmt in _all_statements(fn.body):
+        key = anno.info(stmt).saves if anno.has_info(stmt) else None
+        if key is not None:
+            (pops if isinstance(stmt, gast.Assign) else pushes).setdefault(key, []).append(stmt)
+    dead: set[int] = set()
+    _dead_pops(fn.body, set(), dead)
+    drop = set()
+    for key, found in pops.items():
+        if len(found) == 1 and len(pushes.get(key, [])) == 1 and id(found[0]) in dead:
+            drop |= {id(found[0]), id(pushes[key][0])}
+    if not drop:
+        return False
+    for block in _blocks(fn.body):
+        block[:] = [s for s in block if id(s) not in drop]
+    return True
+
+
+def _dead_pops(body: list[gast.stmt], live_out: set[str], dead: set[int]) -> None:
+    """Collect the ids of the statements ``x = pop(stack)`` after which ``x`` is dead."""
+    for stmt, live in zip(body, dataflow.live_after_each(body, live_out)):
+        if isinstance(stmt, gast.Assign) and anno.has_info(stmt) and anno.info(stmt).saves \
+                and not (dataflow.defs(stmt) & live):
+            dead.add(id(stmt))
+        elif isinstance(stmt, gast.If):
+            _dead_pops(stmt.body, live, dead)
+            _dead_pops(stmt.orelse, live, dead)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            _dead_pops(stmt.body, dataflow.transfer(stmt, live) | live, dead)
+
+
 def _empty(block: list[gast.stmt]) -> bool:
     return all(syntax.is_comment(s) or isinstance(s, gast.Pass) for s in block)
 
 
 def _pure_header(stmt: gast.If) -> bool:
+    """The test only reads names and compares values: evaluating it does nothing else."""
     return all(isinstance(n, (gast.Name, gast.Constant, gast.expr_context, gast.UnaryOp,
-                              gast.unaryop)) for n in gast.walk(stmt.test))
+                              gast.unaryop, gast.Compare, gast.cmpop, gast.BoolOp, gast.boolop))
+               for n in gast.walk(stmt.test))
 
 
 def remove_orphan_comments(fn: gast.FunctionDef) -> None:
@@ -385,6 +426,7 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         while coalesce_copies(fn, temporaries):
             pass
         eliminate_dead_code(fn)
+        remove_dead_saves(fn)
         if gast.dump(fn) == before:
             break
     remove_orphan_comments(fn)

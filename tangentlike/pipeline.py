@@ -10,7 +10,7 @@ from typing import Any
 
 import gast
 
-from tangentlike import annotate, emit, syntax
+from tangentlike import annotate, emit, specialize, syntax
 from tangentlike.errors import (
     InputError,
     Location,
@@ -84,8 +84,10 @@ def resolve_wrt(func: Callable, wrt: Any) -> tuple[int, ...]:
 SEED = "init_grad"
 
 
-def split(joint: gast.FunctionDef, n_params: int, name: str) -> list[gast.FunctionDef]:
-    """Cut a joint derivative (which returns grads..., value) into forward and backward."""
+def split(joint: gast.FunctionDef, n_params: int, name: str, seed_name: str = SEED,
+          ) -> list[gast.FunctionDef]:
+    """Cut a joint derivative (which returns grads..., value) into forward and backward;
+    ``seed_name`` is the joint derivative's seed parameter, which the forward half lacks."""
     cut = next(i for i, s in enumerate(joint.body) if is_boundary(s))
     forward_body, backward_body = joint.body[:cut], joint.body[cut + 1:]
     ret = backward_body[-1]
@@ -106,12 +108,12 @@ def split(joint: gast.FunctionDef, n_params: int, name: str) -> list[gast.Functi
         name=f"{name}_forward", args=syntax.clone(joint.args),
         body=forward_body + [gast.Return(value=syntax.tuple_of([value, saved]))],
         decorator_list=[], returns=None, type_comment=None, type_params=[])
-    seed = joint.args.args[n_params:] or [a for a in joint.args.kwonlyargs if a.id == SEED]
+    keyword_only = [a.id for a in forward.args.kwonlyargs]
     if joint.args.args[n_params:]:
         forward.args.args = forward.args.args[:n_params]
         forward.args.defaults = forward.args.defaults[:max(0, len(forward.args.defaults) - 1)]
-    elif seed:  # the seed is keyword-only when the function has defaults
-        i = [a.id for a in forward.args.kwonlyargs].index(SEED)
+    elif seed_name in keyword_only:  # the seed is keyword-only when the function has defaults
+        i = keyword_only.index(seed_name)
         del forward.args.kwonlyargs[i], forward.args.kw_defaults[i]
     record = "saved"
     while record in syntax.all_names(joint):  # the backward half of a backward half
@@ -148,6 +150,13 @@ def _free_seed_name(parsed: ParsedFunction, namer: Namer) -> None:
         namer.used.discard(SEED)
 
 
+def _for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
+                namer: Namer) -> list[gast.FunctionDef]:
+    """The version of ``fn`` for Python floats, if it differs (see specialize.py)."""
+    special = specialize.for_floats(fn, floats, namespace, namer.temporaries)
+    return [special] if special is not None else []
+
+
 def _docstring(text: str) -> gast.Expr:
     return gast.Expr(value=syntax.const(text))
 
@@ -173,6 +182,11 @@ class _Late:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.function(*args, **kwargs)
+
+    @property
+    def stands_for(self) -> Callable | None:
+        """The generated function, once there: what differentiating a call to it reads."""
+        return self.function
 
 
 _waiting: dict[tuple, list[_Late]] = {}
@@ -203,13 +217,13 @@ def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bo
     key = (func, wrt, optimized, mode)
     name = func.__name__
     suffixes = [n[len(name):] for n in _local_names(name, mode)]
-    if key == current:  # recursion: defined in this very module
+    if key == current or key in _in_progress:  # recursion: the seed's name is not known yet
         params = parameter_names(parse_function(func).node)
         seed = SEED if SEED not in params else f"{SEED}_1"
-        return (*_local_names(name, mode), seed)
-    if key in _in_progress:
+        if key == current:  # defined in this very module
+            return (*_local_names(name, mode), seed)
         return (*(namespace.name_for(_Late(key, i), name + suffix)
-                  for i, suffix in enumerate(suffixes)), SEED)
+                  for i, suffix in enumerate(suffixes)), seed)
     cached = _pairs.get(func, {}).get(key[1:])
     if cached is None:
         try:
@@ -276,6 +290,8 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
         functions = [derivative]
         seeds = tuple(a.id for a in derivative.args.args + derivative.args.kwonlyargs)[
             -len(wrt):]
+        if options.optimized and current is None:
+            functions += _for_floats(derivative, wrt_names + list(seeds), namespace, namer)
     else:
         reverse_options = ReverseOptions(
             wrt=wrt, preserve_result=options.preserve_result or is_split,
@@ -286,7 +302,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
         if options.optimized:
             optimize(joint, namer.temporaries)
         if is_split:
-            functions = split(joint, positional, parsed.name)
+            functions = split(joint, positional, parsed.name, seed)
             functions[0].body.insert(0, _docstring(
                 f"Forward sweep of {parsed.name}: its value, and what the backward sweep "
                 "reads."))
@@ -296,6 +312,8 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
             joint.body.insert(0, _docstring(
                 f"Gradient of {parsed.name} with respect to {what}."))
             functions = [joint]
+            if options.optimized and current is None:
+                functions += _for_floats(joint, wrt_names + [seed], namespace, namer)
     _import_user_globals(functions, parsed.func.__globals__, namespace)
     where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"
     motion = f"{options.motion} motion" if options.mode == "reverse" else "tangents"

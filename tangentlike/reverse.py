@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import gast
 
@@ -98,6 +99,7 @@ class ReverseAD:
         self.adjoints: dict[str, str] = {}
         self.containers = self._container_names()
         self.saved: set[str] = set()  # names pushed before being overwritten in if/for/while
+        self.shape_only: set[str] = set()  # saved names the backward sweep reads for shape only
         self.stack: str | None = None
         self.trips: dict[int, str] = {}  # loop -> its trip counter
         self.indices: dict[int, str] = {}  # loop -> index of the backward loop
@@ -138,7 +140,10 @@ class ReverseAD:
                 arithmetic.add(value.value.id)  # x.T, x.shape: an array
             else:
                 op = operation(stmt, self.parsed, self.local_names)
-                if op.kind == "call" or not op.differentiable:
+                if op.key in runtime.CONTAINER_HELPERS:  # in derivative code: may build containers
+                    names |= syntax.stored_names(stmt.targets[0])
+                    subscripted |= set(op.inputs)
+                elif op.kind == "call" or not op.differentiable:
                     subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
                 elif not isinstance(value, gast.Name):
                     arithmetic |= syntax.loaded_names(value)
@@ -233,14 +238,24 @@ class ReverseAD:
         return self.generated(
             syntax.assign(adjoint, self.runtime_call("zeros_like", [syntax.load(name)])))
 
-    def push(self, name: str) -> gast.stmt:
-        return self.generated(gast.Expr(value=self.runtime_call(
-            "push", [syntax.load(self.stack_name()), syntax.load(name)])))
+    def push(self, name: str, pair: Any = None) -> gast.stmt:
+        """Save ``name`` on the stack; ``pair`` is a key shared with its one pop."""
+        value = syntax.load(name)
+        if name in self.shape_only:  # the backward sweep reads only its shape
+            value = self.runtime_call("shape_only", [value])
+        stmt = self.generated(gast.Expr(value=self.stack_method("append", [value])))
+        anno.info(stmt).saves = pair
+        return stmt
 
-    def pop(self, name: str) -> gast.stmt:
-        stmt = self.generated(syntax.assign(
-            name, self.runtime_call("pop", [syntax.load(self.stack_name())])))
+    def stack_method(self, method: str, args: list[gast.expr]) -> gast.Call:
+        """``stack.append(v)`` or ``stack.pop()``."""
+        return syntax.call(gast.Attribute(value=syntax.load(self.stack_name()), attr=method,
+                                          ctx=gast.Load()), args)
+
+    def pop(self, name: str, pair: Any = None) -> gast.stmt:
+        stmt = self.generated(syntax.assign(name, self.stack_method("pop", [])))
         anno.info(stmt).keep = True
+        anno.info(stmt).saves = pair
         return stmt
 
     # -- the adjoint of one statement -------------------------------------------------------
@@ -272,6 +287,8 @@ class ReverseAD:
         if op.kind in ("setitem", "append"):
             result.body = self.mutation_adjoint(stmt, op)
             return result
+        if op.kind == "pop" and not self.adjoint(op.inputs[0]):
+            return result  # popped from a stack of constants (shape_only stand-ins)
         if op.kind == "pop":  # the element's adjoint goes back on the end of the stack's
             stack = self.adjoint(op.inputs[0])
             element = adjoint_of_target(names[0]) if self.adjoint(names[0]) else \
@@ -342,8 +359,8 @@ class ReverseAD:
         target = stmt.targets[0]
         old = gast.Subscript(value=syntax.clone(target.value), slice=syntax.clone(target.slice),
                              ctx=gast.Load())
-        return [self.generated(gast.Expr(value=self.runtime_call(
-            "push", [syntax.load(self.stack_name()), self.runtime_call("copy_of", [old])])))]
+        return [self.generated(gast.Expr(value=self.stack_method(
+            "append", [self.runtime_call("copy_of", [old])])))]
 
     def restore_mutation(self, stmt: gast.Assign) -> list[gast.stmt]:
         if id(stmt) not in self.saved_slices:
@@ -351,7 +368,7 @@ class ReverseAD:
         target = stmt.targets[0]
         restore = gast.Assign(targets=[gast.Subscript(
             value=syntax.clone(target.value), slice=syntax.clone(target.slice),
-            ctx=gast.Store())], value=self.runtime_call("pop", [syntax.load(self.stack_name())]),
+            ctx=gast.Store())], value=self.stack_method("pop", []),
             type_comment=None)
         anno.info(restore).keep = anno.info(restore).generated = True
         return [restore]
@@ -484,7 +501,8 @@ class ReverseAD:
                 continue  # a gradient hook: its body runs in the backward sweep
             else:
                 if depth and id(stmt) not in self.counters:
-                    out += [self.push(n) for n in self.targets(stmt) if n in self.saved]
+                    out += [self.push(n, (id(stmt), n)) for n in self.targets(stmt)
+                            if n in self.saved]
                 out += self.forward_mutation(stmt)
                 out.append(self.copy_if_mutated(self.forward_forms.get(id(stmt), stmt)))
         return out
@@ -563,7 +581,7 @@ class ReverseAD:
         if adjoint:
             out += [self.generated(syntax.assign(adjoint.values[n], syntax.load(n)))
                     for n in names]
-        out += [self.pop(n) for n in reversed(names) if n in self.saved]
+        out += [self.pop(n, (id(stmt), n)) for n in reversed(names) if n in self.saved]
         body_reads = set().union(set(), *(syntax.loaded_names(s) for s in
                                           (adjoint.body if adjoint else [])))
         self.reads[id(stmt)] = body_reads
@@ -719,7 +737,8 @@ class ReverseAD:
         walk(body, 0, None)
         while True:
             self.reads, self.captures, self.replayed = {}, {}, set()
-            self.backward(body, 0, adjoints)
+            backward = self.backward(body, 0, adjoints)
+            self.shape_only = self.saved - self.value_reads(backward)
             new = set(self.saved)
             for binding, name in bindings:
                 position, loop = order[binding]
@@ -738,6 +757,44 @@ class ReverseAD:
             if new == self.saved and slices == self.saved_slices:
                 return
             self.saved, self.saved_slices = new, slices
+
+    def value_reads(self, stmts: list[gast.stmt]) -> set[str]:
+        """Names the statements read other than for their shape (``unbroadcast(g, x)``
+        reads ``x`` only for its shape: see ``runtime.SHAPE_ARGUMENTS``)."""
+        shape_reads: set[int] = set()
+        names: set[str] = set()
+        copies: dict[str, set[str]] = {}  # x_out = x: x is read as x_out is
+        for node in (n for s in stmts for n in gast.walk(s)):
+            if (isinstance(node, gast.Assign) and isinstance(node.value, gast.Name)
+                    and isinstance(node.targets[0], gast.Name)):
+                copies.setdefault(node.targets[0].id, set()).add(node.value.id)
+                shape_reads.add(id(node.value))
+            elif isinstance(node, gast.Call):
+                helper = self.resolve_injected(node.func)
+                positions = runtime.SHAPE_ARGUMENTS.get(helper, ()) if helper else ()
+                shape_reads |= {id(node.args[i]) for i in positions if i < len(node.args)}
+            elif (isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)
+                  and id(node) not in shape_reads):
+                names.add(node.id)
+        pending = list(names)
+        while pending:
+            for source in copies.get(pending.pop(), ()):
+                if source not in names:
+                    names.add(source)
+                    pending.append(source)
+        return names
+
+    def resolve_injected(self, func: gast.expr) -> Any:
+        """The object a call in generated code names through the generated module's
+        imports (``unbroadcast``, ``np.shape``), or None."""
+        dotted = syntax.dotted_name(func)
+        if dotted is None:
+            return None
+        root, *attrs = dotted.split(".")
+        value = self.namespace.injected.get(root)
+        for attr in attrs:
+            value = getattr(value, attr, None)
+        return value
 
     def initial_values(self, body: list[gast.stmt], params: list[str],
                        needed: set[str]) -> list[gast.stmt]:

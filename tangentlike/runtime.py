@@ -41,6 +41,14 @@ def pop(stack: list) -> Any:
     return stack.pop()
 
 
+def shape_only(x: Any) -> Any:
+    """A stand-in for an array that keeps its shape and dtype but not its memory: what the
+    forward sweep saves of a value the backward sweep reads only for its shape."""
+    if isinstance(x, np.ndarray) and x.ndim:
+        return np.broadcast_to(np.empty((), x.dtype), x.shape)
+    return x
+
+
 def copy_of(x: Any) -> Any:
     """A copy of an array read from an array the function later changes in place."""
     return x.copy() if isinstance(x, np.ndarray) else x
@@ -69,6 +77,7 @@ def set_at(g: Any, index: Any, value: Any) -> Any:
     return out
 
 
+
 def add_grad(a: Any, b: Any) -> Any:
     """``a + b`` for derivatives, element by element for tuples, lists and dicts."""
     if isinstance(a, (tuple, list)):
@@ -79,9 +88,14 @@ def add_grad(a: Any, b: Any) -> Any:
 
 
 def unbroadcast(g: Any, x: Any) -> Any:
-    """Sum ``g`` over the axes that broadcasting added or stretched, to the shape of ``x``."""
+    """Sum ``g`` over the axes that broadcasting added or stretched, to the shape of ``x``
+    (and keep its real part when ``x`` is real and ``g`` complex)."""
     if type(x) is float and type(g) is float:
         return g
+    dtype = getattr(g, "dtype", None)
+    if (type(g) is complex or (dtype is not None and dtype.kind == "c")) \
+            and x is not None and not np.iscomplexobj(x):
+        g = np.real(g)
     shape = np.shape(x)
     if np.shape(g) == shape:
         return g
@@ -104,7 +118,8 @@ def broadcast_like(g: Any, y: Any) -> Any:
     shape = np.shape(y)
     if np.shape(g) == shape:
         return g
-    return np.broadcast_to(g, shape) + np.zeros((), dtype=np.result_type(g, y))
+    dtype = np.result_type(g, y)
+    return np.broadcast_to(np.asarray(g, dtype=dtype), shape) + np.zeros((), dtype=dtype)
 
 
 def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -112,6 +127,7 @@ def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     shape = np.shape(x)
     if axis is None:
         return np.full(shape, g, dtype=np.result_type(g, x)) if shape else _scalar(g, x)
+    g = np.asarray(g, dtype=np.result_type(g, x))  # a Python float stays x's precision
     if not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
@@ -141,6 +157,17 @@ def unindex(g: Any, x: Any, index: Any) -> Any:
     else:
         np.add.at(out, index, g)
     return out
+
+
+def appended(xs: list, value: Any) -> list:
+    """A new list: ``xs`` with ``value`` at the end (the tangent of ``xs.append(value)``;
+    the list of tangents may be the caller's, so it is not changed in place)."""
+    return [*xs, value]
+
+
+# The helpers above whose results may be tuples, lists or dicts (when their arguments are):
+# derivative code adds their derivatives with add_grad, since ``+`` would concatenate.
+CONTAINER_HELPERS = (add_grad, unindex, zero_at, set_at, appended)
 
 
 def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -198,6 +225,9 @@ def seed(init_grad: Any, y: Any) -> Any:
             )
         raise ValueError(f"init_grad has shape {np.shape(init_grad)}, "
                          f"but the output has shape {np.shape(y)}")
+    if (type(init_grad) is float and isinstance(y, (np.ndarray, np.generic))
+            and y.dtype.kind in "fc" and y.dtype != np.float64):
+        return y.dtype.type(init_grad)  # a float32 output gets a float32 seed
     return init_grad
 
 
@@ -257,6 +287,15 @@ def reduce_extremum(t: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = F
     hit = x == y
     share = (hit / np.sum(hit, axis=axis, keepdims=True)).astype(_float_dtype(x), copy=False)
     return np.sum(t * share, axis=axis, keepdims=keepdims)
+
+
+# Where the runtime helpers read an argument only for its shape, dtype or structure (by
+# position): a value the backward sweep reads only there is saved as ``shape_only(value)``.
+SHAPE_ARGUMENTS: dict[Any, tuple[int, ...]] = {
+    unbroadcast: (1,), broadcast_like: (1,), unreduce: (1,), zeros_like: (0,),
+    unindex: (1,), seed: (1,), matmul_adjoint_a: (1,), matmul_adjoint_b: (2,),
+    dot_adjoint_a: (1,), dot_adjoint_b: (2,), np.shape: (0,), np.ndim: (0,), np.size: (0,),
+}
 
 
 def clip_share(a: Any, y: Any, a_min: Any, a_max: Any, which: int) -> Any:

@@ -13,6 +13,7 @@ import numpy as np
 from tangentlike.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import (
     add_grad,
+    appended,
     broadcast_like,
     copy_of,
     dot_adjoint_a,
@@ -22,6 +23,7 @@ from tangentlike.runtime import (
     matmul_adjoint_b,
     reduce_extremum,
     seed,
+    shape_only,
     set_at,
     tie_share,
     unbroadcast,
@@ -32,7 +34,7 @@ from tangentlike.runtime import (
     zeros_like,
 )
 
-non_differentiable(zeros_like, tie_share, inverse_permutation)
+non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only)
 
 
 @adjoint(seed)
@@ -114,6 +116,18 @@ def unindex_adjoint(y, g, x, index):
 @tangent(unindex)
 def unindex_tangent(y, g, x, index):
     d[y] = unindex(d[g], x, index)
+
+
+@adjoint(appended)
+def appended_adjoint(y, xs, value):
+    d[xs] = d[y][:-1]
+    d[value] = d[y][-1]
+
+
+@tangent(appended)
+def appended_tangent(y, xs, value):
+    d[y] = appended(d[xs], zeros_like(value))
+    d[y] = appended(zeros_like(xs), d[value])
 
 
 @adjoint(zero_at)

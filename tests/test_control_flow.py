@@ -382,18 +382,20 @@ def source(fn: Callable, mode: tuple[bool, str], wrt: Sequence[int] = (0,)) -> s
 
 
 def pushed_never_read(text: str) -> list[str]:
-    """Names the generated code pushes but never reads after the backward sweep starts (the
-    first ``seed(`` call): ``pop`` restores them and nothing uses them."""
+    """Names the generated code pushes (``stack.append(x)``) but never reads after the backward
+    sweep starts (the first ``seed(`` call): ``stack.pop()`` restores them and nothing uses
+    them."""
     tree = ast.parse(text)
     start = min(node.lineno for node in ast.walk(tree)
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id == "seed")
     pushed, push_args = set(), set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id == "push" and isinstance(node.args[1], ast.Name):
-            pushed.add(node.args[1].id)
-            push_args.add(id(node.args[1]))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "append" and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id.startswith("stack") and isinstance(node.args[0], ast.Name):
+            pushed.add(node.args[0].id)
+            push_args.add(id(node.args[0]))
     read = {node.id for node in ast.walk(tree)
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
             and node.lineno > start and id(node) not in push_args}
@@ -402,9 +404,9 @@ def pushed_never_read(text: str) -> list[str]:
 
 def test_pushed_never_read_finds_a_useless_push() -> None:
     text = ("def d(x, init_grad=1.0):\n    stack = []\n    for i in range(3):\n"
-            "        push(stack, i)\n        push(stack, x)\n        x = x * x\n"
+            "        stack.append(i)\n        stack.append(x)\n        x = x * x\n"
             "    bx = seed(init_grad, x)\n    for j in reversed(range(3)):\n"
-            "        x = pop(stack)\n        i = pop(stack)\n        bx = 2 * x * bx\n"
+            "        x = stack.pop()\n        i = stack.pop()\n        bx = 2 * x * bx\n"
             "    return bx\n")
     assert pushed_never_read(text) == ["i"]
 
@@ -414,7 +416,7 @@ def test_range_loop_is_replayed_without_trip_counter(mode: tuple[bool, str]) -> 
     text = source(F.structure_range_sum, mode)
     assert "reversed(range(" in text
     assert "trips" not in text
-    assert "push(stack, i)" not in text and "i = pop(" not in text
+    assert "stack.append(i)" not in text and "i = stack.pop()" not in text
     assert pushed_never_read(text) == []
     verify(F.structure_range_sum, (X3,), (0,), mode)
 
@@ -442,15 +444,15 @@ def test_loops_that_need_a_trip_counter(fn: Callable, mode: tuple[bool, str]) ->
 @pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
 def test_if_that_overwrites_nothing_pushes_nothing(mode: tuple[bool, str]) -> None:
     text = source(F.structure_if_no_overwrite, mode)
-    assert "push(" not in text and "pop(" not in text
+    assert "stack" not in text
     verify(F.structure_if_no_overwrite, (X3,), (0,), mode)
 
 
 @pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
 def test_loop_that_overwrites_pushes(mode: tuple[bool, str]) -> None:
     text = source(F.square_loop, mode)
-    assert "push(stack, x)" in text
-    assert "x = pop(stack)" in text
+    assert "stack.append(x)" in text
+    assert "x = stack.pop()" in text
 
 
 @pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
@@ -470,4 +472,4 @@ def test_no_push_the_backward_never_reads(fn: Callable, wrt: tuple, mode: tuple[
 def test_straight_line_code_has_no_stack(mode: tuple[bool, str]) -> None:
     fn = make_function("def f(x):\n    y = np.sin(x)\n    y = y * x\n    return np.sum(y)\n")
     text = source(fn, mode)
-    assert "push(" not in text and "stack" not in text
+    assert "stack" not in text

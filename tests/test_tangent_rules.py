@@ -532,6 +532,7 @@ add("rt-dot_adjoint_a", runtime.dot_adjoint_a, _g35, _a34, _b45, wrt=(0, 2))
 add("rt-dot_adjoint_b", runtime.dot_adjoint_b, _g35, _a34, _b45, wrt=(0, 1))
 add("math-copysign", math.copysign, -0.7, 2.0, wrt=(0,))
 add("rt-add_grad", runtime.add_grad, values(_r, 3), values(_r, 3))
+add("rt-appended", runtime.appended, [values(_r, 3), values(_r, 2)], values(_r, 4), wrt=(0, 1))
 
 # Which case stands for each rule in the registry walk.
 COVERAGE: dict[Any, str] = {
@@ -539,7 +540,7 @@ COVERAGE: dict[Any, str] = {
     runtime.unbroadcast: "rt-unbroadcast", runtime.broadcast_like: "rt-broadcast_like",
     runtime.unreduce: "rt-unreduce-axis", runtime.unreduce_extremum: "rt-unreduce_extremum",
     runtime.unindex: "rt-unindex", runtime.reduce_extremum: "rt-reduce_extremum",
-    runtime.zero_at: "rt-zero_at", runtime.set_at: "rt-set_at",
+    runtime.zero_at: "rt-zero_at", runtime.set_at: "rt-set_at", runtime.appended: "rt-appended",
     runtime.matmul_adjoint_a: "rt-matmul_adjoint_a",
     runtime.matmul_adjoint_b: "rt-matmul_adjoint_b", runtime.dot_adjoint_a: "rt-dot_adjoint_a",
     runtime.dot_adjoint_b: "rt-dot_adjoint_b", math.copysign: "math-copysign",
