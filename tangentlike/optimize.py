@@ -230,35 +230,45 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
 def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     """``t1, t2 = f(...); a = t1`` becomes ``a, t2 = f(...)`` when ``t1`` is a temporary
     used only by the copy and nothing in between touches ``a``."""
-    uses = dataflow.use_counts(fn)
+    uses = dataflow.use_counts(fn)  # a coalesced copy changes no other name's counts
     counts = dataflow.definition_counts(fn)
+    changed = False
     for block in _blocks(fn.body):
-        for j, copy in enumerate(block):
+        j = 0
+        while j < len(block):
+            copy = block[j]
+            j += 1
             if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
                     and isinstance(copy.value, gast.Name)):
                 continue
             a, t = copy.targets[0].id, copy.value.id
             if t not in temporaries or uses.get(t) != 1 or counts.get(t) != 1:
                 continue
-            for i in range(j - 1, -1, -1):
+            for i in range(j - 2, -1, -1):
                 stmt = block[i]
                 if t in syntax.stored_names(stmt) and isinstance(stmt, gast.Assign):
                     if a in syntax.all_names(stmt) or anno.info(stmt).keep:
                         break
                     syntax.rename(stmt.targets, {t: a})
+                    j -= 1
                     del block[j]
-                    return True
+                    changed = True
+                    break
                 if a in syntax.all_names(stmt) or isinstance(stmt, dataflow.COMPOUND):
                     break
-    return False
+    return changed
 
 
 # -- inlining of single-use temporaries ---------------------------------------------------------
 def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
-    uses = dataflow.use_counts(fn)
+    uses = dataflow.use_counts(fn)  # inlining moves a use: no other name's counts change
     counts = dataflow.definition_counts(fn)
+    changed = False
     for block in _blocks(fn.body):
-        for i, stmt in enumerate(block):
+        i = 0
+        while i < len(block):
+            stmt = block[i]
+            i += 1
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                 continue
             name = stmt.targets[0].id
@@ -267,20 +277,22 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
             if not is_pure(stmt):
                 continue
             reads = syntax.loaded_names(stmt.value)
-            for j in range(i + 1, len(block)):
+            for j in range(i, len(block)):
                 later = block[j]
                 if name in syntax.loaded_names(later):
                     if isinstance(later, dataflow.COMPOUND) or not _fits(stmt.value, later):
                         break
                     syntax.rename(later, {name: stmt.value})
+                    i -= 1
                     del block[i]
-                    return True
+                    changed = True
+                    break
                 if reads & set().union(*(dataflow.defs(s) for s in _all_statements([later]))):
                     break
                 if isinstance(later, dataflow.COMPOUND) or not (
                         syntax.is_comment(later) or is_pure(later)):
                     break
-    return False
+    return changed
 
 
 MAX_CALL_DEPTH = 2

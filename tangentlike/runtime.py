@@ -78,10 +78,17 @@ def set_at(g: Any, index: Any, value: Any) -> Any:
 
 
 
+def _same_sequence(like: Any, items: list) -> Any:
+    """``items`` as a list, tuple or named tuple (``np.linalg.slogdet``'s), like ``like``."""
+    if isinstance(like, list):
+        return items
+    return type(like)(*items) if hasattr(like, "_fields") else tuple(items)
+
+
 def add_grad(a: Any, b: Any) -> Any:
     """``a + b`` for derivatives, element by element for tuples, lists and dicts."""
     if isinstance(a, (tuple, list)):
-        return type(a)(add_grad(x, y) for x, y in zip(a, b))
+        return _same_sequence(a, [add_grad(x, y) for x, y in zip(a, b)])
     if isinstance(a, dict):
         return {k: add_grad(a[k], b[k]) for k in a}
     return a + b
@@ -145,7 +152,7 @@ def unindex(g: Any, x: Any, index: Any) -> Any:
     if isinstance(x, (tuple, list)):
         out = list(zeros_like(x))
         out[index] = add_grad(out[index], g)
-        return type(x)(out)
+        return _same_sequence(x, out)
     if isinstance(x, dict):
         out = zeros_like(x)
         out[index] = add_grad(out[index], g)

@@ -53,10 +53,25 @@ def clone(node: Any) -> Any:
     return copy.deepcopy(node)
 
 
+_LEAVES = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop,
+           gast.Constant)
+
+
 def walk_names(node: gast.AST) -> Iterator[gast.Name]:
-    for sub in gast.walk(node):
+    """Every Name in ``node`` (``ast.walk``, pruned: the passes call this a lot)."""
+    todo = [node]
+    while todo:
+        sub = todo.pop()
         if isinstance(sub, gast.Name):
             yield sub
+            continue
+        for field in sub._fields:
+            value = getattr(sub, field, None)
+            if isinstance(value, list):
+                todo.extend(v for v in value if isinstance(v, gast.AST)
+                            and not isinstance(v, _LEAVES))
+            elif isinstance(value, gast.AST) and not isinstance(value, _LEAVES):
+                todo.append(value)
 
 
 def loaded_names(node: gast.AST) -> set[str]:

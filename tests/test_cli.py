@@ -237,7 +237,7 @@ def _error_cases(tmp_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
                                ["try statement", f"unsupported.py:{try_line}",
                                 "move the try/except"]),
         "lambda": ([f"{UNSUPPORTED}:square_lambda"], ["lambda", "unsupported.py"]),
-        "no derivative rule": ([f"{NO_RULE}:calls_sinc"], ["numpy.sinc", "no_rule.py"]),
+        "no derivative rule": ([f"{NO_RULE}:calls_unwrap"], ["numpy.unwrap", "no_rule.py"]),
         "function without source": ([f"{NO_RULE}:calls_function_without_source"],
                                     ["no_source", "no_rule.py"]),
     }

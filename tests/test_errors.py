@@ -153,19 +153,19 @@ def test_inline_lambda_is_refused():
 
 NO_RULE_CASES = [
     # (function, marked line, words naming the callee)
-    ("calls_sinc", "sinc", "numpy.sinc"),
-    ("calls_cbrt", "cbrt", "numpy.cbrt"),
+    ("calls_unwrap", "unwrap", "numpy.unwrap"),
+    ("calls_i0", "i0", "numpy.i0"),
     ("calls_function_without_source", "no-source", "no_source"),
-    ("calls_cumsum", "cumsum", "cumsum"),
+    ("calls_compress", "compress", "compress"),
 ]
 NO_RULE_IDS = [case[0] for case in NO_RULE_CASES]
 
 
 def test_fixture_primitives_have_no_rule():
     """The no-rule cases stay meaningful only while these have no registered rule."""
-    assert np.sinc not in ADJOINTS
-    assert np.cbrt not in ADJOINTS
-    assert np.ndarray.cumsum not in ADJOINTS
+    assert np.unwrap not in ADJOINTS
+    assert np.i0 not in ADJOINTS
+    assert np.ndarray.compress not in ADJOINTS
 
 
 @pytest.mark.parametrize("name, mark, callee", NO_RULE_CASES, ids=NO_RULE_IDS)
@@ -195,26 +195,26 @@ def test_call_into_user_function_is_differentiated_from_its_source():
 
 def test_unknown_method_hint_mentions_the_method():
     with pytest.raises(NoDerivativeError) as info:
-        tangentlike.grad(fixture(NO_RULE).calls_cumsum)
-    assert "cumsum" in info.value.message
-    assert "cumsum" in info.value.hint
+        tangentlike.grad(fixture(NO_RULE).calls_compress)
+    assert "compress" in info.value.message
+    assert "compress" in info.value.hint
 
 
 def test_constant_call_without_rule_is_fine():
-    """``n = np.cbrt(3.0)`` carries no derivative: no rule is needed."""
-    df = tangentlike.grad(fixture(NO_RULE).cbrt_of_constant)
-    assert df(2.0) == pytest.approx(np.cbrt(3.0))
+    """``n = np.i0(3.0)`` carries no derivative: no rule is needed."""
+    df = tangentlike.grad(fixture(NO_RULE).i0_of_constant)
+    assert df(2.0) == pytest.approx(np.i0(3.0))
 
 
 def test_call_without_rule_on_a_non_wrt_argument_is_fine():
-    df = tangentlike.grad(fixture(NO_RULE).cbrt_of_other_argument)  # wrt x; m = np.cbrt(k)
-    assert df(2.0, 8.0) == pytest.approx(2.0)
-    with pytest.raises(NoDerivativeError, match="numpy.cbrt"):  # but k itself is refused
-        tangentlike.grad(fixture(NO_RULE).cbrt_of_other_argument, wrt=(0, 1))
+    df = tangentlike.grad(fixture(NO_RULE).i0_of_other_argument)  # wrt x; m = np.i0(k)
+    assert df(2.0, 8.0) == pytest.approx(np.i0(8.0))
+    with pytest.raises(NoDerivativeError, match="numpy.i0"):  # but k itself is refused
+        tangentlike.grad(fixture(NO_RULE).i0_of_other_argument, wrt=(0, 1))
 
 
 def test_call_without_rule_whose_result_is_unused_is_fine():
-    df = tangentlike.grad(fixture(NO_RULE).cbrt_of_unused_value)
+    df = tangentlike.grad(fixture(NO_RULE).i0_of_unused_value)
     assert df(8.0) == pytest.approx(3.0)
 
 
@@ -254,7 +254,7 @@ def test_integer_array_for_a_differentiated_argument():
     with pytest.raises(InputError) as info:
         df(np.arange(3))
     err = info.value
-    assert "argument 0 of sum_of_squares" in err.message
+    assert "argument 0 (x) of sum_of_squares" in err.message
     assert "int" in err.message
     assert "astype(float)" in err.hint
     assert_has_hint(err)
@@ -264,16 +264,17 @@ def test_integer_array_for_a_differentiated_argument():
 def test_integer_array_inside_a_differentiated_container():
     """Containers are differentiated leaf by leaf; an integer leaf is refused by name."""
     df = tangentlike.grad(fixture(NO_RULE).sum_of_squares)
-    with pytest.raises(InputError, match=r"argument 0 of sum_of_squares\[1\] is an array of int"):
+    with pytest.raises(InputError,
+                       match=r"argument 0 \(x\) of sum_of_squares\[1\] is an array of int"):
         df([np.ones(2), np.arange(2)])
     with pytest.raises(InputError, match="is a str"):
         df("not a number")
 
 
 def test_integer_array_for_a_constant_argument_is_fine():
-    df = tangentlike.grad(fixture(NO_RULE).cbrt_of_other_argument)  # wrt x only
+    df = tangentlike.grad(fixture(NO_RULE).i0_of_other_argument)  # wrt x only
     k = np.array([8, 27])
-    np.testing.assert_allclose(df(np.ones(2), k, np.ones(2)), [2.0, 3.0])
+    np.testing.assert_allclose(df(np.ones(2), k, np.ones(2)), np.i0(k))
 
 
 def test_non_scalar_output_needs_a_seed():
