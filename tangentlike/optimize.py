@@ -341,6 +341,10 @@ def _eliminate(body: list[gast.stmt], live_out: set[str]) -> bool:
         if is_pure(stmt) and not (dataflow.defs(stmt) & live):
             changed = True
             continue
+        if (is_pure(stmt) and isinstance(stmt.targets[0], gast.Name)
+                and syntax.is_name(stmt.value, stmt.targets[0].id)):
+            changed = True  # x = x
+            continue
         if isinstance(stmt, gast.If):
             changed |= _eliminate(stmt.body, live) | _eliminate(stmt.orelse, live)
             if _empty(stmt.body) and _empty(stmt.orelse):

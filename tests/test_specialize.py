@@ -1,8 +1,9 @@
 """The version of a derivative generated for Python floats (tangentlike/specialize.py).
 
 A derivative whose differentiated arguments are Python floats runs a second function,
-``<name>_floats``, without the runtime helpers that only matter for arrays.  Checked: it
-exists exactly when it differs, it has none of those helpers, and it computes the same
+``<name>_floats``, without the runtime helpers that only matter for arrays (``seed`` and
+``zeros_like`` stay where a value may be a NumPy scalar, as ``np.sin(x)`` of a float is).
+Checked: it exists exactly when it differs, it has none of those helpers, and it computes the same
 numbers as the generic code (reached by passing ``np.float64`` values, which are not
 ``float`` for the dispatch test) and as central finite differences (``rtol`` 1e-6).
 """
@@ -32,7 +33,8 @@ FLOAT_CASES = [
     (F.conditional_expression_inside, (0.4, -1.2), (0, 1)),
 ]
 IDS = [case[0].__name__ for case in FLOAT_CASES]
-RUNTIME_HELPERS = ("unbroadcast(", "broadcast_like(", "seed(", "shape_only(", "zeros_like(")
+# Gone from the float version (on Python numbers and NumPy scalars alike).
+RUNTIME_HELPERS = ("unbroadcast(", "broadcast_like(", "shape_only(")
 
 
 def _as_float64(args: tuple, wrt: tuple) -> tuple:
@@ -55,7 +57,7 @@ def test_reverse_mode_for_floats(fn: Callable, args: tuple, wrt: tuple) -> None:
     fast = df(*args)
     generic = df(*_as_float64(args, wrt))
     fast, generic = np.atleast_1d(fast), np.atleast_1d(generic)
-    assert all(type(g) is float for g in (df(*args) if len(wrt) > 1 else [df(*args)]))
+    assert all(isinstance(g, float) for g in (df(*args) if len(wrt) > 1 else [df(*args)]))
     np.testing.assert_allclose(fast, generic, rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(fast, [_fd(fn, args, i) for i in wrt], rtol=1e-6, atol=1e-8)
 

@@ -33,15 +33,11 @@ for _shape in _ARRAYS:
         {"x": values(_id, _shape, 0.31, 0.59)},
         autograd="x * np.floor_divide(x, 0.3) + np.floor_divide(x, 0.3) * x")
 
-# A 0-d float32 result is seeded with the Python float 1.0, and NumPy's bool * float is a
-# float64: the derivative of signbit(x) * x comes out float64 (the seed should be float32).
-_SEED = "compiler: the seed of a 0-d float32 result is a Python float; bool * seed is float64"
 for _shape in _SHAPES:
     _id = f"nondiff-sign-{_fmt(_shape)}"
     add(_id, (), "np.sign(x) * x * x + np.signbit(x) * x",
         {"x": values(_id, _shape, 0.2, 1.0, signed=True)},
-        autograd="np.sign(x) * x * x + (x < 0) * x", second_order=True,
-        xfail={"float32": _SEED} if _shape == () else None)
+        autograd="np.sign(x) * x * x + (x < 0) * x", second_order=True)
 
 # Predicates and comparisons.
 for _shape in _ARRAYS:

@@ -122,15 +122,6 @@ BINARY = {  # name -> (low, high, signed, distance to a kink, autograd's express
     "fmod": ((-3, 0.7), (3, 1.6), (False, True),
              lambda x, y: np.abs(x / y - np.round(x / y)), "x - np.trunc(x / y) * y"),
 }
-# Known float32 leaks outside these rules (tangentlike.runtime): ``seed`` passes the Python
-# float init_grad 1.0 through for a 0-d float32 output, which mod's adjoint returns as is;
-# ``broadcast_like`` of a Python float tangent is a float64 array.
-_FLOAT32_XFAIL = {
-    (True, (), ()): {"float32": "runtime.seed keeps init_grad=1.0 a Python float for a "
-                                "float32 0-d output; d[x1] = d[z] passes it on"},
-    (True, "float", (3,)): {"float32": "runtime.broadcast_like(dx, z) of a Python float "
-                                       "tangent dx gives a float64 array"},
-}
 for _name, (_low, _high, _signed, _kink, _autograd) in BINARY.items():
     _prim = getattr(np, _name)
     _covers = (_prim, pow_log) if "power" in _name else _prim
@@ -140,8 +131,7 @@ for _name, (_low, _high, _signed, _kink, _autograd) in BINARY.items():
         _x, _y = _pair(_id, _sx, _sy, _low, _high, _signed, _kink)
         _expr = f"np.{_name}(x, y)"
         add(_id, _covers, _expr, {"x": _x, "y": _y}, autograd=_autograd,
-            second_order=True, float32=_float32,
-            xfail=_FLOAT32_XFAIL.get((_name in ("mod", "remainder", "fmod"), _sx, _sy)))
+            second_order=True, float32=_float32)
         # The second argument first, for its second derivatives.
         _id = f"{_name}-{shape_id(_sx)}-{shape_id(_sy)}-second-arg"
         if _sx == (3, 1):

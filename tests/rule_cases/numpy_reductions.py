@@ -25,11 +25,6 @@ _AXES = [("float", None), ((), None), ((4,), None), ((4,), 0), ((4,), -1), ((2, 
          ((2, 3), 0), ((2, 3), 1), ((2, 3), -1), ((2, 3, 4), None), ((2, 3, 4), 1),
          ((2, 3, 4), (0, 2)), ((2, 3, 4), (-1, 0))]
 
-# runtime.unreduce(g, x, axis) returns float64 for a Python float g (the seed 1.0 of a
-# scalar result) when axis is not None: np.expand_dims(1.0, ...) is a float64 array.
-_UNREDUCE_FLOAT = "unreduce(1.0, x_float32, axis=0) is float64 (np.sum has the same bug)"
-_IF_FORWARD = ("forward mode over a run-time `if weights is None:` whose branches are all "
-               "dead leaves an `if` with an empty body (optimize._eliminate)")
 
 # prod: values away from zero (the rule divides by them), of both signs.
 for _shape, _axis in _AXES:
@@ -56,12 +51,10 @@ for _name in ("var", "std"):
             for _ddof in (0, 1):
                 _id = f"{_name}-{_sid(_shape)}-axis{_axis_id(_axis)}-ddof{_ddof}" \
                       f"-keepdims{_keepdims}"
-                _scalar = _shape == (4,) and _axis is not None and not _keepdims
                 add(_id, _prim, f"np.{_name}(x{_kw(axis=_axis, ddof=_ddof or None)}"
                     f"{', keepdims=True' if _keepdims else ''})",
                     {"x": values(_id, _shape, -2, 2)},
-                    second_order=_shape == (2, 3, 4) and not _keepdims,
-                    xfail={"float32": _UNREDUCE_FLOAT} if _scalar and _name == "var" else None)
+                    second_order=_shape == (2, 3, 4) and not _keepdims)
     _method = getattr(np.ndarray, _name)
     for _args in ("", "0", "axis=1, ddof=1", "axis=(0, 2), keepdims=True", "ddof=2"):
         _id = f"{_name}-method-2x3x4-{_args.replace(' ', '')}"
@@ -118,9 +111,7 @@ for _shape, _axis, _wshape in [
             _reference = f"np.sum(x * {_v}{_kws}) / np.sum({_v} + 0 * x{_kws})"
         add(_id, np.average, f"np.average(x{_kw(axis=_axis)}"
             f"{', weights=v' if _wshape else ''}{', keepdims=True' if _keepdims else ''})",
-            _params, autograd=_reference, second_order=_wshape is not None and not _keepdims,
-            xfail={"second_order": _IF_FORWARD} if _wshape is not None and not _keepdims
-            else None)
+            _params, autograd=_reference, second_order=_wshape is not None and not _keepdims)
 _id = "average-weights-only"  # weights differentiated, a a constant
 add(_id, np.average, "np.average(np.arange(6.0).reshape(2, 3), axis=1, weights=v)",
     {"v": values(_id, (3,), 0.5, 2)}, second_order=True, float32=False)
