@@ -41,11 +41,21 @@ def pop(stack: list) -> Any:
     return stack.pop()
 
 
+_STAND_INS: dict[tuple, np.ndarray] = {}
+
+
 def shape_only(x: Any) -> Any:
     """A stand-in for an array that keeps its shape and dtype but not its memory: what the
-    forward sweep saves of a value the backward sweep reads only for its shape."""
+    forward sweep saves of a value the backward sweep reads only for its shape.  (A read-only
+    view of one element, shared by all arrays of that shape and dtype.)"""
     if isinstance(x, np.ndarray) and x.ndim:
-        return np.broadcast_to(np.empty((), x.dtype), x.shape)
+        key = (x.shape, x.dtype)
+        stand_in = _STAND_INS.get(key)
+        if stand_in is None:
+            if len(_STAND_INS) > 1024:
+                _STAND_INS.clear()
+            stand_in = _STAND_INS[key] = np.broadcast_to(np.empty((), x.dtype), x.shape)
+        return stand_in
     return x
 
 
