@@ -195,8 +195,9 @@ def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool =
         g = np.expand_dims(g, axes)
         y = np.expand_dims(y, axes)
     hit = x == y
-    share = hit / np.sum(hit, axis=axis, keepdims=True)
-    return g * share.astype(_float_dtype(x), copy=False)
+    share = np.divide(g, np.sum(hit, axis=axis, keepdims=axis is not None),
+                      dtype=_float_dtype(x))  # each tie's share: one division per result
+    return np.multiply(hit, share, dtype=_float_dtype(x))
 
 
 def _float_dtype(x: Any) -> np.dtype:

@@ -32,7 +32,7 @@ def add_tangent(z, x, y):
 @adjoint(operator.sub)
 def sub(z, x, y):
     d[x] = unbroadcast(d[z], x)
-    d[y] = unbroadcast(-d[z], y)
+    d[y] = -unbroadcast(d[z], y)  # negate after summing: fewer elements
 
 
 @tangent(operator.sub)

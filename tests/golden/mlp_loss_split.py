@@ -38,12 +38,12 @@ def loss_backward(saved, W1, b1, W2, b2, X, Y, init_grad=1.0):
 
     # Grad of: log_probs = logits - m - np.log(np.sum(np.exp(logits - m), axis=1, keepdims=True))
     bt4 = unbroadcast(blog_probs, t4)
-    bt7 = unbroadcast(-blog_probs, t8) / t7
+    bt7 = -unbroadcast(blog_probs, t8) / t7
     bt5 = unreduce(bt7, t6, 1, True) * t6
     blogits = unbroadcast(bt5, logits)
-    bm = unbroadcast(-bt5, m)
+    bm = -unbroadcast(bt5, m)
     blogits = blogits + unbroadcast(bt4, logits)
-    bm = bm + unbroadcast(-bt4, m)
+    bm = bm + -unbroadcast(bt4, m)
 
     # Grad of: m = np.max(logits, axis=1, keepdims=True)
     blogits = blogits + unreduce_extremum(bm, logits, m, 1, True)
