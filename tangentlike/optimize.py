@@ -42,6 +42,12 @@ class FoldConstants(gast.NodeTransformer):
 
     def __init__(self, algebra: bool):
         self.algebra = algebra
+        self.changed = False
+
+    def visit(self, node: gast.AST) -> gast.AST:
+        new = super().visit(node)
+        self.changed |= new is not node
+        return new
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         self.generic_visit(node)
@@ -124,10 +130,14 @@ def _value(node: gast.AST):
     return tuple(_value(e) for e in node.elts)
 
 
-def fold_constants(fn: gast.FunctionDef) -> None:
+def fold_constants(fn: gast.FunctionDef) -> bool:
+    changed = False
     for stmt in _all_statements(fn.body):
         if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
-            FoldConstants(algebra=anno.info(stmt).generated).visit(stmt)
+            folder = FoldConstants(algebra=anno.info(stmt).generated)
+            folder.visit(stmt)
+            changed |= folder.changed
+    return changed
 
 
 def _all_statements(body: list[gast.stmt]):
@@ -432,17 +442,16 @@ def remove_orphan_comments(fn: gast.FunctionDef) -> None:
 def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
     """Optimize ``fn`` in place, to a fixed point."""
     for _ in range(100):
-        before = gast.dump(fn)
-        fold_constants(fn)
-        remove_zero_inits(fn)
+        changed = fold_constants(fn)
+        changed |= remove_zero_inits(fn)
         while inline_temporaries(fn, temporaries):
-            pass
+            changed = True
         while propagate_copies(fn, temporaries):
-            pass
+            changed = True
         while coalesce_copies(fn, temporaries):
-            pass
-        eliminate_dead_code(fn)
-        remove_dead_saves(fn)
-        if gast.dump(fn) == before:
+            changed = True
+        changed |= eliminate_dead_code(fn)
+        changed |= remove_dead_saves(fn)
+        if not changed:
             break
     remove_orphan_comments(fn)

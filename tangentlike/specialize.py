@@ -162,8 +162,12 @@ def _is_none(node: gast.expr) -> bool:
 
 
 class _Simplify(gast.NodeTransformer):
-    def __init__(self, numbers: _Numbers):
+    """Replace the helper calls that are the identity on numbers; with ``dry_run``, only
+    count them."""
+
+    def __init__(self, numbers: _Numbers, dry_run: bool = False):
         self.numbers = numbers
+        self.dry_run = dry_run
         self.changed = 0
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
@@ -186,7 +190,11 @@ class _Simplify(gast.NodeTransformer):
 
     def _replace(self, node: gast.expr) -> gast.expr:
         self.changed += 1
-        return node
+        return node if not self.dry_run else None
+
+    def visit(self, node: gast.AST) -> gast.AST:
+        new = super().visit(node)
+        return node if self.dry_run and new is None else new
 
 
 def for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
@@ -194,12 +202,15 @@ def for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
     """The version of ``fn`` for calls where the parameters ``floats`` are Python floats, and
     the test that dispatches to it inserted at the top of ``fn``; None when it would be the
     same code."""
+    numbers = _Numbers(fn, set(floats), namespace)
+    probe = _Simplify(numbers, dry_run=True)
+    for stmt in fn.body:
+        probe.visit(stmt)
+    if not probe.changed:
+        return None  # no copy of the function when nothing would change
     special = syntax.clone(fn)
     special.name = f"{fn.name}_floats"
-    simplify = _Simplify(_Numbers(special, set(floats), namespace))
-    special.body = [simplify.visit(s) for s in special.body]
-    if not simplify.changed:
-        return None
+    special.body = [_Simplify(numbers).visit(s) for s in special.body]
     optimize(special, temporaries)
     if isinstance(special.body[0], gast.Expr) and isinstance(special.body[0].value,
                                                                gast.Constant):
