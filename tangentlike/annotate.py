@@ -243,6 +243,27 @@ def loop_source(loop: gast.For) -> str | None:
     return loop.iter.id if isinstance(loop.iter, gast.Name) else None
 
 
+def _derivative_inputs(op: Operation) -> list[str]:
+    """The inputs a derivative can flow from: for a primitive, those its rule
+    differentiates (``seed(init_grad, y)`` passes none from ``y``, which only gives a shape)."""
+    if op.kind != "primitive":
+        return op.inputs
+    rule = registry.adjoint_rule(op.key) or registry.tangent_rule(op.key)
+    if rule is None:
+        return op.inputs
+    try:
+        bound = rule.signature.bind(*op.args, **op.keywords).arguments
+    except TypeError:
+        return op.inputs
+    differentiable = rule.differentiable
+    nodes = []
+    for name, value in bound.items():
+        if name in differentiable:
+            nodes += list(value) if isinstance(value, tuple) else [value]
+            nodes += list(value.values()) if isinstance(value, dict) else []
+    return [n for n in _names([v for v in nodes if isinstance(v, gast.AST)])]
+
+
 def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Activity:
     """Names that depend on a ``wrt`` input and that the output depends on.
 
@@ -259,7 +280,7 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Ac
         elif isinstance(stmt, (gast.Assign, gast.Expr)):
             op = operation(stmt, parsed, local_names)
             if op.differentiable:
-                edges.append((op.inputs, targets(stmt) + mutated(stmt, op)))
+                edges.append((_derivative_inputs(op), targets(stmt) + mutated(stmt, op)))
     varied = set(wrt)
     changed = True
     while changed:

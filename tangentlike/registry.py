@@ -62,6 +62,14 @@ class Rule:
     def globals(self) -> dict[str, Any]:
         return self.function.__globals__
 
+    @property
+    def differentiable(self) -> set[str]:
+        """The parameters whose derivative the template reads or writes (``d[x]``): the
+        others (shapes, axes, ``unbroadcast``'s ``x``) pass no derivative through."""
+        return {n.slice.id for n in gast.walk(self.node)
+                if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
+                and n.value.id == "d" and isinstance(n.slice, gast.Name)} - {self.result}
+
 
 ADJOINTS: dict[Any, Rule] = {}
 TANGENTS: dict[Any, Rule] = {}
