@@ -9,7 +9,7 @@ this module, so that derivatives can be differentiated again.
 import numpy as np
 
 from tangentlike.registry import adjoint, d, non_differentiable, tangent
-from tangentlike.runtime import (
+from tangentlike.runtime.arrays import (
     cast_derivative,
     pad_derivative,
     pad_fill,

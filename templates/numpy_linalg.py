@@ -15,6 +15,13 @@ from tangentlike.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import (
     dot_adjoint_a,
     dot_adjoint_b,
+    matmul_adjoint_a,
+    matmul_adjoint_b,
+    unbroadcast,
+    unreduce,
+    zeros_like,
+)
+from tangentlike.runtime.linalg import (
     eig_eye,
     einsum_adjoint_subscripts,
     einsum_place,
@@ -25,8 +32,6 @@ from tangentlike.runtime import (
     kron_layout,
     linalg_cast,
     linalg_eye,
-    matmul_adjoint_a,
-    matmul_adjoint_b,
     matrix_power_blocks,
     norm_gradient,
     norm_hessian,
@@ -35,10 +40,7 @@ from tangentlike.runtime import (
     svd_eye,
     tensordot_adjoint_subscripts,
     triangle_mask,
-    unbroadcast,
-    unreduce,
     vecdot_axis,
-    zeros_like,
 )
 
 non_differentiable(einsum_adjoint_subscripts, einsum_refuse_operands_first, einsum_subscripts,

@@ -10,17 +10,14 @@ derivatives of their copies.
 import numpy as np
 
 from tangentlike.registry import adjoint, d, non_differentiable, tangent
-from tangentlike.runtime import (
-    broadcast_like,
-    inverse_permutation,
+from tangentlike.runtime import broadcast_like, inverse_permutation, unbroadcast, unindex
+from tangentlike.runtime.shapes import (
     join_like,
     repeat_index,
     rolled_axis,
     split_like,
     tile_blocks,
     tile_copy_axes,
-    unbroadcast,
-    unindex,
 )
 
 non_differentiable(rolled_axis, tile_blocks, tile_copy_axes, repeat_index)

@@ -10,7 +10,8 @@ import numpy as np
 import scipy.special
 
 from tangentlike.registry import adjoint, d, tangent
-from tangentlike.runtime import polygamma_like, unbroadcast, unreduce
+from tangentlike.runtime import unbroadcast, unreduce
+from tangentlike.runtime.special import polygamma_like
 
 # 2 / sqrt(pi) and sqrt(pi) / 2, as literals (templates read them into the generated code).
 # erf'(x) = 2 / sqrt(pi) exp(-x**2); erfinv'(x) = sqrt(pi) / 2 exp(erfinv(x)**2).

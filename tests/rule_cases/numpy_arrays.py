@@ -8,7 +8,7 @@ own rules for derivatives of derivatives; the ``helper-*`` cases call them direc
 import numpy as np
 
 from rule_cases import add, values
-from tangentlike import runtime
+from tangentlike.runtime import arrays as runtime
 
 
 def _fmt(shape):

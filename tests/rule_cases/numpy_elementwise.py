@@ -7,7 +7,7 @@ purpose.
 import numpy as np
 
 from rule_cases import add, values
-from tangentlike.runtime import pow_log, sinc_derivative
+from tangentlike.runtime.elementwise import pow_log, sinc_derivative
 
 SHAPES = ("float", (), (3,), (2, 3), (2, 3, 4))
 BINARY_SHAPES = (

@@ -8,7 +8,7 @@ second-order cases).  The gradient of a real input is real, as in autograd.
 import numpy as np
 
 from rule_cases import add, values
-from tangentlike.runtime import fft_fit
+from tangentlike.runtime.fft import fft_fit
 
 fft = np.fft
 

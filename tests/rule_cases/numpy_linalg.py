@@ -1,10 +1,9 @@
 """Cases for templates/numpy_linalg.py."""
-import re
 
 import numpy as np
 
-from rule_cases import CASES, add, values
-from tangentlike import runtime
+from rule_cases import add, values
+from tangentlike.runtime import linalg as runtime
 
 
 def sid(shape):
@@ -334,26 +333,3 @@ add("eigvalsh-upper", np.linalg.eigvalsh, "np.linalg.eigvalsh(a, UPLO='U')",
     autograd="np.linalg.eigh(a, UPLO='U')[0]")
 add("svdvals-wide", np.linalg.svdvals, "np.linalg.svdvals(a)", {"a": values("svdv-w", (3, 5))},
     second_order=True, autograd="np.linalg.svd(a, compute_uv=False)")
-
-
-def _namedtuples_work():
-    """Whether tangentlike.runtime takes NumPy's result namedtuples (SlogdetResult, EighResult,
-    EigResult, SVDResult, QRResult): unindex and add_grad rebuild a tuple as type(x)(items),
-    which a namedtuple refuses, so indexing such a result (np.linalg.eigh(a)[0]) fails in
-    reverse mode; unpacking it (w, v = np.linalg.eigh(a)) works."""
-    result = np.linalg.slogdet(np.eye(2))
-    try:
-        runtime.add_grad(runtime.unindex(1.0, result, 1), result)
-    except TypeError:
-        return False
-    return True
-
-
-if not _namedtuples_work():
-    for _case in CASES.values():
-        if _case.id.startswith(("slogdet", "eigh-", "eig-", "svd-", "qr-")) \
-                and re.search(r"\)\[\d\]", _case.source):
-            _case.xfail.update(dict.fromkeys(
-                ("reverse", "forward", "autograd", "second_order", "float32"),
-                "runtime.unindex/add_grad rebuild NumPy's result namedtuples with "
-                "type(x)(items): TypeError"))

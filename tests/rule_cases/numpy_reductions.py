@@ -4,7 +4,7 @@ nanmean, as functions and methods (sum, mean, max and min are covered in tests/t
 import numpy as np
 
 from rule_cases import add, values
-from tangentlike.runtime import reverse_cumsum
+from tangentlike.runtime.shapes import reverse_cumsum
 
 
 def _sid(shape):

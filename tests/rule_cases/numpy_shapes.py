@@ -4,7 +4,7 @@ non-scalar result with a random ``w``, so a derivative put back in the wrong pla
 import numpy as np
 
 from rule_cases import add, values
-from tangentlike.runtime import join_like, split_like
+from tangentlike.runtime.shapes import join_like, split_like
 
 
 def _sid(shape):

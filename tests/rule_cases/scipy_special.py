@@ -42,7 +42,7 @@ def _unary(name, low, high, shapes=SHAPES, expr=None, tag="", signed=False):
 
 
 if scipy is not None:
-    from tangentlike.runtime import polygamma_like
+    from tangentlike.runtime.special import polygamma_like
 
     sp = scipy.special
     # Error functions, logistic.

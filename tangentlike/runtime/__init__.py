@@ -1,0 +1,320 @@
+"""The helpers generated code calls.  Kept small and fast: each is what a careful person
+would write inline, with a fast path for the common case.
+
+This module holds the ones every derivative may use (saving values, summing broadcast
+derivatives back, seeds, containers); the helpers of one family of rules live next to it, one
+module per template module: ``elementwise``, ``shapes`` (reductions and shapes), ``arrays``,
+``linalg``, ``fft`` and ``special``."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_BASIC_INDEX_TYPES = (int, np.integer, slice, type(None), type(Ellipsis))
+
+
+def is_float_like(x: Any) -> bool:
+    """A Python number (not bool): its derivatives are Python floats too."""
+    return isinstance(x, (float, int)) and not isinstance(x, bool)
+
+
+def zeros_like(x: Any) -> Any:
+    """A zero derivative shaped like ``x``: 0.0 for Python numbers, arrays of zeros for
+    arrays (floating point even for integer ``x``), and the same structure for containers."""
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape, x.dtype if x.dtype.kind in "fc" else float)
+    if isinstance(x, np.generic):
+        return x.dtype.type(0) if x.dtype.kind in "fc" else 0.0
+    if isinstance(x, tuple):
+        return tuple(zeros_like(v) for v in x)
+    if isinstance(x, list):
+        return [zeros_like(v) for v in x]
+    if isinstance(x, dict):
+        return {k: zeros_like(v) for k, v in x.items()}
+    return 0.0
+
+
+def push(stack: list, value: Any) -> None:
+    """Save a value the backward sweep needs before the forward sweep overwrites it."""
+    stack.append(value)
+
+
+def pop(stack: list) -> Any:
+    """The value saved last (the backward sweep runs in reverse order)."""
+    return stack.pop()
+
+
+_STAND_INS: dict[tuple, np.ndarray] = {}
+
+
+def shape_only(x: Any) -> Any:
+    """A stand-in for an array that keeps its shape and dtype but not its memory: what the
+    forward sweep saves of a value the backward sweep reads only for its shape.  (A read-only
+    view of one element, shared by all arrays of that shape and dtype.)"""
+    if isinstance(x, np.ndarray) and x.ndim:
+        key = (x.shape, x.dtype)
+        stand_in = _STAND_INS.get(key)
+        if stand_in is None:
+            if len(_STAND_INS) > 1024:
+                _STAND_INS.clear()
+            stand_in = _STAND_INS[key] = np.broadcast_to(np.empty((), x.dtype), x.shape)
+        return stand_in
+    return x
+
+
+def copy_of(x: Any) -> Any:
+    """A copy of an array read from an array the function later changes in place."""
+    return x.copy() if isinstance(x, np.ndarray) else x
+
+
+def _writable_copy(g: Any) -> Any:
+    """A copy of an adjoint or tangent that may be written into."""
+    return g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
+
+
+def zero_at(g: Any, index: Any) -> Any:
+    """``g`` with zeros at ``index`` (a new array or list): the adjoint of values that
+    ``x[index] = v`` overwrote."""
+    out = _writable_copy(g)
+    if isinstance(out, np.ndarray):
+        out[index] = 0
+    else:
+        out[index] = zeros_like(out[index])
+    return out
+
+
+def set_at(g: Any, index: Any, value: Any) -> Any:
+    """``g`` with ``value`` at ``index`` (a new array or list): the tangent of ``x[i] = v``."""
+    out = _writable_copy(g)
+    out[index] = value
+    return out
+
+
+
+def _same_sequence(like: Any, items: list) -> Any:
+    """``items`` as a list, tuple or named tuple (``np.linalg.slogdet``'s), like ``like``."""
+    if isinstance(like, list):
+        return items
+    return type(like)(*items) if hasattr(like, "_fields") else tuple(items)
+
+
+def add_grad(a: Any, b: Any) -> Any:
+    """``a + b`` for derivatives, element by element for tuples, lists and dicts."""
+    if isinstance(a, (tuple, list)):
+        return _same_sequence(a, [add_grad(x, y) for x, y in zip(a, b)])
+    if isinstance(a, dict):
+        return {k: add_grad(a[k], b[k]) for k in a}
+    return a + b
+
+
+def unbroadcast(g: Any, x: Any) -> Any:
+    """Sum ``g`` over the axes that broadcasting added or stretched, to the shape of ``x``
+    (and keep its real part when ``x`` is real and ``g`` complex)."""
+    if type(x) is float and type(g) is float:
+        return g
+    dtype = getattr(g, "dtype", None)
+    if (type(g) is complex or (dtype is not None and dtype.kind == "c")) \
+            and x is not None and not np.iscomplexobj(x):
+        g = np.real(g)
+    shape = np.shape(x)
+    if np.shape(g) == shape:
+        return g
+    if not shape:
+        return np.sum(g) if is_float_like(x) else np.asarray(np.sum(g)).reshape(shape)
+    g = np.asarray(g)
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g
+
+
+def broadcast_like(g: Any, y: Any) -> Any:
+    """A tangent stretched to the shape of ``y`` (forward mode's twin of ``unbroadcast``)."""
+    if type(g) is float and type(y) is float:
+        return g
+    shape = np.shape(y)
+    if np.shape(g) == shape:
+        return g
+    dtype = np.result_type(g, y)
+    return np.broadcast_to(np.asarray(g, dtype=dtype), shape) + np.zeros((), dtype=dtype)
+
+
+def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Spread the derivative of a reduction of ``x`` (``np.sum(x, axis)``) back over ``x``."""
+    shape = np.shape(x)
+    if axis is None:
+        return np.full(shape, g, dtype=np.result_type(g, x)) if shape else _scalar(g, x)
+    g = np.asarray(g, dtype=np.result_type(g, x))  # a Python float stays x's precision
+    if not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
+    return np.broadcast_to(g, shape).copy()
+
+
+def _scalar(g: Any, x: Any) -> Any:
+    if is_float_like(x):
+        return g
+    return np.asarray(g, dtype=np.result_type(g, x)).reshape(np.shape(x))
+
+
+def unindex(g: Any, x: Any, index: Any) -> Any:
+    """The derivative of ``x[index]`` spread back over ``x`` (zeros elsewhere)."""
+    if isinstance(x, (tuple, list)):
+        out = list(zeros_like(x))
+        out[index] = add_grad(out[index], g)
+        return _same_sequence(x, out)
+    if isinstance(x, dict):
+        out = zeros_like(x)
+        out[index] = add_grad(out[index], g)
+        return out
+    out = np.zeros(np.shape(x), np.result_type(g, x, 0.0))
+    parts = index if isinstance(index, tuple) else (index,)
+    if all(isinstance(p, _BASIC_INDEX_TYPES) for p in parts):
+        out[index] = g  # basic indexing never repeats an element
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def appended(xs: list, value: Any) -> list:
+    """A new list: ``xs`` with ``value`` at the end (the tangent of ``xs.append(value)``;
+    the list of tangents may be the caller's, so it is not changed in place)."""
+    return [*xs, value]
+
+
+# The helpers above whose results may be tuples, lists or dicts (when their arguments are):
+# derivative code adds their derivatives with add_grad, since ``+`` would concatenate.
+CONTAINER_HELPERS = (add_grad, unindex, zero_at, set_at, appended)
+
+
+def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """The derivative of ``y = np.max(x, axis)`` (or min): shared equally among ties."""
+    if axis is not None and not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        axes = tuple(a % np.ndim(x) for a in axes)
+        g = np.expand_dims(g, axes)
+        y = np.expand_dims(y, axes)
+    hit = x == y
+    share = np.divide(g, np.sum(hit, axis=axis, keepdims=axis is not None),
+                      dtype=float_dtype(x))  # each tie's share: one division per result
+    return np.multiply(hit, share, dtype=float_dtype(x))
+
+
+def float_dtype(x: Any) -> np.dtype:
+    """The floating point type derivatives of ``x`` have (float32 stays float32)."""
+    dtype = np.result_type(x)
+    return dtype if dtype.kind in "fc" else np.dtype(float)
+
+
+def tie_share(x: Any, z: Any, other: Any) -> Any:
+    """For ``z = np.maximum(x, other)`` (or minimum): 1 where ``x`` was chosen, 1/2 at ties
+    (the derivative is shared equally, as in autograd), 0 elsewhere."""
+    share = (x == z) / (1.0 + (x == other))
+    if isinstance(share, (np.ndarray, np.generic)):
+        return share.astype(float_dtype(z), copy=False)
+    return share
+
+
+def inverse_permutation(axes: Any, ndim: int) -> Any:
+    """The axes that undo ``np.transpose(x, axes)`` (negative axes and the method's
+    ``x.transpose((1, 0))`` form included)."""
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = axes[0]
+    return tuple(np.argsort([a % ndim for a in axes]))
+
+
+def seed(init_grad: Any, y: Any) -> Any:
+    """Check the output seed against the output (``check_dims``) and return it."""
+    if type(y) is float and type(init_grad) is float:
+        return init_grad
+    if isinstance(y, tuple):
+        if not isinstance(init_grad, tuple) or len(init_grad) != len(y):
+            raise ValueError(
+                f"the function returns a tuple of {len(y)} values: pass init_grad as a tuple "
+                f"of {len(y)} seeds (one per output)"
+            )
+        return tuple(seed(s, v) for s, v in zip(init_grad, y))
+    if np.shape(init_grad) != np.shape(y):
+        if np.ndim(init_grad) == 0 and np.ndim(y) > 0:
+            raise ValueError(
+                f"the function's output has shape {np.shape(y)}: the gradient of a non-scalar "
+                "output needs a seed of the same shape, passed as init_grad (a vector-Jacobian "
+                "product), or reduce the output to a scalar"
+            )
+        raise ValueError(f"init_grad has shape {np.shape(init_grad)}, "
+                         f"but the output has shape {np.shape(y)}")
+    if (type(init_grad) is float and isinstance(y, (np.ndarray, np.generic))
+            and y.dtype.kind in "fc" and y.dtype != np.float64):
+        return y.dtype.type(init_grad)  # a float32 output gets a float32 seed
+    return init_grad
+
+
+def matmul_adjoint_a(g: Any, a: Any, b: Any) -> Any:
+    """d(a @ b)/da applied to the output adjoint ``g``."""
+    b = np.asarray(b)
+    if b.ndim == 1:
+        return unbroadcast(np.multiply.outer(g, b) if np.ndim(a) > 1 else g * b, a)
+    if np.ndim(a) == 1:
+        return unbroadcast(np.matmul(b, np.expand_dims(g, -1))[..., 0], a)
+    return unbroadcast(np.matmul(g, np.swapaxes(b, -1, -2)), a)
+
+
+def matmul_adjoint_b(g: Any, a: Any, b: Any) -> Any:
+    """d(a @ b)/db applied to the output adjoint ``g``."""
+    a = np.asarray(a)
+    if a.ndim == 1:
+        if np.ndim(b) == 1:
+            return g * a
+        return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(g, -2), b)
+    if np.ndim(b) == 1:
+        return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), np.expand_dims(g, -1))[..., 0], b)
+    return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
+
+
+def dot_adjoint_a(g: Any, a: Any, b: Any) -> Any:
+    """d np.dot(a, b)/da applied to ``g`` (np.dot contracts a's last axis with b's
+    second-to-last, or its only axis)."""
+    a_ndim, b = np.ndim(a), np.asarray(b)
+    if a_ndim == 0 or b.ndim == 0:
+        return unbroadcast(np.sum(g * b) if a_ndim == 0 else g * b, a)
+    b_axes = list(range(b.ndim))
+    contract = b.ndim - 2 if b.ndim > 1 else 0
+    kept = [i for i in b_axes if i != contract]
+    g_axes = list(range(a_ndim - 1, a_ndim - 1 + len(kept)))
+    return np.tensordot(g, b, axes=(g_axes, kept))
+
+
+def dot_adjoint_b(g: Any, a: Any, b: Any) -> Any:
+    """d np.dot(a, b)/db applied to ``g``."""
+    a, b_ndim = np.asarray(a), np.ndim(b)
+    if a.ndim == 0 or b_ndim == 0:
+        return unbroadcast(np.sum(g * a) if b_ndim == 0 else g * a, b)
+    lead = list(range(a.ndim - 1))
+    out = np.tensordot(a, g, axes=(lead, lead))  # (n, *b_without_contracted)
+    if b_ndim == 1:
+        return out
+    return np.moveaxis(out, 0, b_ndim - 2)
+
+
+def reduce_extremum(t: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """The tangent of ``y = np.max(x, axis)`` (or min) for the tangent ``t`` of ``x``: the
+    tangent of the selected element, averaged over ties (the adjoint's equal shares)."""
+    if axis is not None and not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        y = np.expand_dims(y, tuple(a % np.ndim(x) for a in axes))
+    hit = x == y
+    share = (hit / np.sum(hit, axis=axis, keepdims=True)).astype(float_dtype(x), copy=False)
+    return np.sum(t * share, axis=axis, keepdims=keepdims)
+
+
+# Where the runtime helpers read an argument only for its shape, dtype or structure (by
+# position): a value the backward sweep reads only there is saved as ``shape_only(value)``.
+SHAPE_ARGUMENTS: dict[Any, tuple[int, ...]] = {
+    unbroadcast: (1,), broadcast_like: (1,), unreduce: (1,), zeros_like: (0,),
+    unindex: (1,), seed: (1,), matmul_adjoint_a: (1,), matmul_adjoint_b: (2,),
+    dot_adjoint_a: (1,), dot_adjoint_b: (2,), np.shape: (0,), np.ndim: (0,), np.size: (0,),
+}

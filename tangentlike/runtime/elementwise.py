@@ -1,0 +1,65 @@
+"""Helpers of the elementwise rules (templates/numpy_elementwise.py): the shares of ``np.clip``,
+the derivatives of ``np.sinc``, ``log`` for ``**``."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from tangentlike.runtime import float_dtype, is_float_like, tie_share
+
+
+def clip_share(a: Any, y: Any, a_min: Any, a_max: Any, which: int) -> Any:
+    """For ``y = np.clip(a, a_min, a_max)``, that is ``np.minimum(np.maximum(a, a_min),
+    a_max)``: the share of the derivative that goes to ``a`` (``which`` 0), ``a_min`` (1) or
+    ``a_max`` (2): 1 on the chosen piece, 0 elsewhere, split equally at ties (``tie_share``).
+    A bound of None is absent."""
+    low = a if a_min is None else np.maximum(a, a_min)
+    if which == 2:
+        return tie_share(a_max, y, low)
+    share = 1.0 if a_max is None else tie_share(low, y, a_max)
+    if which == 1:
+        return share * tie_share(a_min, low, a)
+    return share if a_min is None else share * tie_share(a, low, a_min)
+
+
+def sinc_derivative(x: Any, n: int = 1) -> Any:
+    """The ``n``-th derivative of ``np.sinc`` (``sin(pi x) / (pi x)``) at ``x``, exact at 0
+    too: by its Taylor series where ``|x| < 1``, else by the recurrence
+    ``x s_m + m s_(m-1) = pi^(m-1) sin(pi x + m pi / 2)`` from ``s_0 = sinc(x)``."""
+    dtype = float_dtype(x)
+    x64 = np.asarray(x, dtype=np.float64)
+    near = np.abs(x64) < 1.0
+    taylor = np.zeros_like(x64)
+    k0 = (n + 1) // 2
+    for k in range(k0, k0 + 24):  # (pi x)^(2k) / (2k)! is below 1e-20 after 24 terms
+        coefficient = (-1.0) ** k * np.pi ** (2 * k) / ((2 * k + 1) * math.factorial(2 * k - n))
+        taylor = taylor + coefficient * np.where(near, x64, 0.0) ** (2 * k - n)
+    far_x = np.where(near, 2.0, x64)
+    far = np.sinc(far_x)
+    for m in range(1, n + 1):
+        far = (np.pi ** (m - 1) * np.sin(np.pi * far_x + m * np.pi / 2) - m * far) / far_x
+    out = np.where(near, taylor, far)
+    if is_float_like(x):
+        return float(out)
+    return out.astype(dtype) if isinstance(x, np.ndarray) else dtype.type(out)
+
+
+
+
+# Building and rearranging arrays (templates/numpy_arrays.py).  Each helper that carries a
+# derivative is linear in it, and has rules there (its transpose is its adjoint).
+
+
+def pow_log(x: Any, z: Any) -> Any:
+    """``log(x)`` for the derivative of ``z = x ** y`` with respect to ``y`` (``z * log(x)``),
+    0 where ``x`` is 0 (there ``z`` is 0 or 1 and the derivative 0 or undefined), in the
+    floating point type of ``z``: a Python float base keeps a float32 exponent's derivative
+    float32."""
+    out = np.log(np.where(x == 0, 1.0, x))
+    if is_float_like(x) and is_float_like(z):
+        return float(out)
+    dtype = np.result_type(float_dtype(x), float_dtype(z)) if isinstance(x, np.ndarray) \
+        else float_dtype(z)
+    return out.astype(dtype, copy=False) if isinstance(x, np.ndarray) else dtype.type(out)

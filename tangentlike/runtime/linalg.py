@@ -1,0 +1,388 @@
+"""Helpers of the linear algebra rules (templates/numpy_linalg.py): the subscripts of the einsums
+the rules write, masks and identities, norms."""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from tangentlike.runtime import float_dtype
+
+_EINSUM_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@functools.lru_cache(maxsize=1024)
+def _einsum_parse(subscripts: str, shapes: tuple) -> tuple[list[str], str, list[str]]:
+    """``subscripts`` as explicit subscripts without ``...``: the operands' subscripts, the
+    output's, and the letters left unused.  The dimensions ``...`` stands for get letters of
+    their own (right-aligned, as they broadcast); implicit output is NumPy's: ``...`` first,
+    then the letters used once, in ASCII order."""
+    s = subscripts.replace(" ", "")
+    inputs, arrow, output = s.partition("->")
+    ins = inputs.split(",")
+    if len(ins) != len(shapes):
+        raise ValueError(f"einsum subscripts {subscripts!r} name {len(ins)} operands, "
+                         f"{len(shapes)} given")
+    unused = [c for c in _EINSUM_LETTERS if c not in s]
+    ell = max([len(shape) - len(sub) + 3 for sub, shape in zip(ins, shapes) if "..." in sub],
+              default=0)
+    ell_letters, unused = "".join(unused[:ell]), unused[ell:]
+    explicit = [sub.replace("...", ell_letters[ell - (len(shape) - len(sub) + 3):])
+                if "..." in sub else sub for sub, shape in zip(ins, shapes)]
+    if not arrow:
+        letters = [c for sub in ins for c in sub if c != "."]
+        output = ell_letters + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    else:
+        output = output.replace("...", ell_letters)
+    return explicit, output, unused
+
+
+@functools.lru_cache(maxsize=1024)
+def _einsum_adjoint(subscripts: str, k: int, shapes: tuple) -> tuple[str, str, str]:
+    ins, out, unused = _einsum_parse(subscripts, shapes)
+    sizes: dict[str, int] = {}
+    for sub, shape in zip(ins, shapes):
+        for c, n in zip(sub, shape):
+            sizes[c] = max(sizes.get(c, 1), n)
+    fresh = iter(unused)
+
+    def own(sub: str, shape: tuple) -> str:
+        # A dimension of 1 that broadcasts against a longer one gets a letter of its own.
+        return "".join(next(fresh) if n == 1 and sizes[c] > 1 else c for c, n in zip(sub, shape))
+
+    target = own(ins[k], shapes[k])
+    others = [own(sub, shape) for j, (sub, shape) in enumerate(zip(ins, shapes)) if j != k]
+    known = set(out).union(*others)
+    avail = "".join(c for c in dict.fromkeys(target) if c in known)
+    return ",".join([out, *others]) + "->" + avail, avail, target
+
+
+def einsum_adjoint_subscripts(subscripts: str, k: int, *operands: Any) -> Any:
+    """For ``y = np.einsum(subscripts, *operands)`` (the operands that are not None): the
+    subscripts of the einsum of ``y``'s adjoint and the other operands (in order) that gives
+    the adjoint of operand ``k`` over the letters it shares with them, those letters, and
+    operand ``k``'s own subscripts, for :func:`einsum_place`.  None if there is no operand
+    ``k``."""
+    if not isinstance(subscripts, str):
+        einsum_refuse_operands_first(subscripts)
+    shapes = tuple(np.shape(x) for x in operands if x is not None)
+    return _einsum_adjoint(subscripts, k, shapes) if k < len(shapes) else None
+
+
+def einsum_refuse_operands_first(x: Any) -> Any:
+    """Raise: the derivative of np.einsum's interleaved form is not implemented."""
+    raise NotImplementedError(
+        "tangentlike differentiates np.einsum with a subscripts string first, as in "
+        "np.einsum('ij,jk->ik', a, b); the interleaved form np.einsum(a, [0, 1], b, [1, 2]) is "
+        "not supported")
+
+
+def einsum_with(subscripts: str, x0: Any, x1: Any = None, x2: Any = None, x3: Any = None,
+                out: Any = None, optimize: Any = False) -> Any:
+    """``np.einsum(subscripts, ...)`` of the operands that are not None."""
+    operands = [x for x in (x0, x1, x2, x3) if x is not None]
+    return np.einsum(subscripts, *operands, optimize=optimize)
+
+
+def linalg_cast(t: Any, x: Any) -> Any:
+    """``t``, a derivative computed for ``x``, in ``x``'s floating point type (einsums of a
+    float32 array and a Python float are float64)."""
+    dtype = float_dtype(x)
+    if isinstance(t, (np.ndarray, np.generic)) and t.dtype != dtype:
+        return t.astype(dtype)
+    return t
+
+
+def einsum_place(t: Any, x: Any, letters: str, target: str) -> Any:
+    """``t``, the adjoint of ``x`` over the subscripts ``letters``, as an adjoint of ``x``
+    (subscripts ``target``): spread over the letters of ``target`` it lacks, and placed on the
+    diagonal where ``target`` repeats a letter (zeros elsewhere), in ``x``'s floating point
+    type.  Linear in ``t``."""
+    dtype = float_dtype(x)
+    unique = "".join(dict.fromkeys(target))
+    if letters == unique == target:
+        return linalg_cast(t, x)
+    sizes = dict(zip(target, np.shape(x)))
+    if letters != unique:
+        missing = tuple(i for i, c in enumerate(unique) if c not in letters)
+        t = np.broadcast_to(np.expand_dims(t, missing), tuple(sizes[c] for c in unique))
+        if unique == target:
+            return np.array(t, dtype=dtype)
+    subs, operands, out, seen = [unique], [t], "", set()
+    spare = iter(c for c in _EINSUM_LETTERS if c not in target)
+    for c in target:
+        if c in seen:
+            f = next(spare)
+            subs.append(c + f)
+            operands.append(np.eye(sizes[c], dtype=dtype))
+            out += f
+        else:
+            seen.add(c)
+            out += c
+    return np.einsum(",".join(subs) + "->" + out, *operands, dtype=dtype, casting="same_kind")
+
+
+def einsum_subscripts(inputs: str, output: str) -> str:
+    """``inputs + "->" + output``."""
+    return inputs + "->" + output
+
+
+@functools.lru_cache(maxsize=1024)
+def _product_adjoint_subscripts(subscripts: str) -> tuple[str, str]:
+    """For explicit ``"A,B->O"`` with every letter of A and B in the other operand or in O (no
+    repeats): the subscripts of the adjoints, ``"O,B->A"`` and ``"A,O->B"``."""
+    inputs, _, out = subscripts.partition("->")
+    a, b = inputs.split(",")
+    return f"{out},{b}->{a}", f"{a},{out}->{b}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _tensordot_subscripts(ndim_a: int, ndim_b: int, axes: Any) -> str:
+    """``np.tensordot(a, b, axes)`` as explicit einsum subscripts."""
+    if isinstance(axes, (int, np.integer)):
+        axes_a, axes_b = list(range(ndim_a - axes, ndim_a)), list(range(axes))
+    else:
+        axes_a, axes_b = axes
+        axes_a = [axes_a] if isinstance(axes_a, (int, np.integer)) else list(axes_a)
+        axes_b = [axes_b] if isinstance(axes_b, (int, np.integer)) else list(axes_b)
+    axes_a = [i % ndim_a for i in axes_a]
+    axes_b = [i % ndim_b for i in axes_b]
+    letters = iter(_EINSUM_LETTERS)
+    a = [next(letters) for _ in range(ndim_a)]
+    b = [next(letters) for _ in range(ndim_b)]
+    for i, j in zip(axes_a, axes_b):
+        b[j] = a[i]
+    out = [c for i, c in enumerate(a) if i not in axes_a]
+    out += [c for j, c in enumerate(b) if j not in axes_b]
+    return "".join(a) + "," + "".join(b) + "->" + "".join(out)
+
+
+def tensordot_adjoint_subscripts(a: Any, b: Any, axes: Any = 2) -> tuple[str, str]:
+    """The einsum subscripts of the adjoints of ``np.tensordot(a, b, axes)``."""
+    if not isinstance(axes, (int, np.integer)):
+        axes = tuple(tuple(x) if isinstance(x, (list, tuple)) else x for x in axes)
+    return _product_adjoint_subscripts(_tensordot_subscripts(np.ndim(a), np.ndim(b), axes))
+
+
+def inner_adjoint_subscripts(a: Any, b: Any) -> tuple[str, str]:
+    """The einsum subscripts of the adjoints of ``np.inner(a, b)``: a product when either is
+    a scalar, else a sum over the last axes."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return tensordot_adjoint_subscripts(a, b, 0)
+    return tensordot_adjoint_subscripts(a, b, ((-1,), (-1,)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _kron_layout(sa: tuple, sb: tuple) -> tuple:
+    n = max(len(sa), len(sb))
+    sa, sb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    a, b = _EINSUM_LETTERS[:n], _EINSUM_LETTERS[n:2 * n]
+    out = "".join(x + y for x, y in zip(a, b))
+    paired = tuple(m for pair in zip(sa, sb) for m in pair)
+    return f"{out},{b}->{a}", f"{a},{out}->{b}", paired, sa, sb
+
+
+def kron_layout(a: Any, b: Any) -> tuple:
+    """For ``np.kron(a, b)``: the einsum subscripts of the adjoints of ``a`` and ``b`` from the
+    result's adjoint reshaped to pairs of axes (``(a0, b0, a1, b1, ...)``, the third item), and
+    the shapes of ``a`` and ``b`` padded with leading ones to the same length."""
+    return _kron_layout(np.shape(a), np.shape(b))
+
+
+def linalg_eye(a: Any) -> np.ndarray:
+    """The identity matrix of the size of ``a``'s last axis, in ``a``'s floating point type."""
+    return np.eye(np.shape(a)[-1], dtype=float_dtype(a))
+
+
+def _linalg_swap(x: Any) -> Any:
+    return np.swapaxes(x, -1, -2)
+
+
+def solve_matrix_shape(x: Any, b: Any) -> tuple:
+    """The shape of ``x = np.linalg.solve(a, b)`` as a stack of matrices: a column for a vector
+    ``b`` (``b.ndim == 1``)."""
+    return np.shape(x) + (1,) if np.ndim(b) == 1 else np.shape(x)
+
+
+def triangle_mask(a: Any, upper: Any) -> np.ndarray:
+    """Ones in the strict lower triangle (upper: ``upper`` True or "U") and halves on the
+    diagonal, the size of ``a``'s last axis, in its floating point type."""
+    n = np.shape(a)[-1]
+    dtype = float_dtype(a)
+    ones = np.ones((n, n), dtype)
+    up = upper in ("U", "u") if isinstance(upper, str) else bool(upper)
+    strict = np.triu(ones, 1) if up else np.tril(ones, -1)
+    return strict + np.eye(n, dtype=dtype) / 2
+
+
+def eig_eye(w: Any) -> np.ndarray:
+    """The identity matrix for the eigenvalues ``w`` of ``np.linalg.eig``, which must be real."""
+    if np.iscomplexobj(w):
+        raise NotImplementedError(
+            "the derivative of np.linalg.eig is implemented for real eigenvalues only; this "
+            "matrix has complex ones (for a symmetric matrix use np.linalg.eigh)")
+    return linalg_eye(w)
+
+
+def svd_eye(s: Any, a: Any, full_matrices: Any) -> np.ndarray:
+    """The identity matrix for the singular values ``s`` of ``np.linalg.svd(a)``; refuses
+    ``full_matrices=True`` for a matrix that is not square (the extra singular vectors are
+    not determined by ``a``)."""
+    if full_matrices and np.shape(a)[-1] != np.shape(a)[-2]:
+        raise NotImplementedError(
+            "the derivative of np.linalg.svd(a, full_matrices=True) is implemented for square "
+            "matrices only; pass full_matrices=False")
+    return linalg_eye(s)
+
+
+def qr_mask(a: Any, mode: Any) -> np.ndarray:
+    """The strictly lower triangle of ones for ``np.linalg.qr(a, mode)`` (``n x n``); refuses
+    what the rule does not cover: fewer rows than columns, modes other than "reduced" (and
+    "complete" for square matrices)."""
+    m, n = np.shape(a)[-2:]
+    if m < n or mode not in ("reduced", "complete") or mode == "complete" and m != n:
+        raise NotImplementedError(
+            "the derivative of np.linalg.qr is implemented for mode='reduced' and matrices with "
+            f"at least as many rows as columns (got mode={mode!r} and shape {np.shape(a)})")
+    return np.tril(np.ones((n, n), float_dtype(a)), -1)
+
+
+def matrix_power_blocks(a: Any) -> tuple:
+    """For the block matrix ``[[A, E], [0, A]]`` built with ``np.kron``: the 2 x 2 identity
+    and the 2 x 2 matrix with a one in the upper right corner (shaped for ``a``'s stack and
+    in its floating point type), and the index of the upper right block."""
+    lead = (1,) * (np.ndim(a) - 2)
+    dtype = float_dtype(a)
+    m = np.shape(a)[-1]
+    ones = np.eye(2, dtype=dtype).reshape(lead + (2, 2))
+    corner = np.array([[0, 1], [0, 0]], dtype=dtype).reshape(lead + (2, 2))
+    return ones, corner, (Ellipsis, slice(0, m), slice(m, 2 * m))
+
+
+def _norm_kind(x: Any, ord: Any, axis: Any, vector: bool) -> tuple[str, Any]:
+    """("vector", axis) or ("matrix", (row axis, column axis)), as np.linalg.norm decides
+    (``vector``: np.linalg.vector_norm, a vector norm over ``axis``, all axes for None)."""
+    ndim = np.ndim(x)
+    if vector:
+        return "vector", axis
+    if axis is None:
+        if ord is not None and ndim == 2:
+            return "matrix", (0, 1)
+        return "vector", None
+    if isinstance(axis, (tuple, list)):
+        if len(axis) == 2:
+            return "matrix", (axis[0] % ndim, axis[1] % ndim)
+        return "vector", tuple(axis)
+    return "vector", axis
+
+
+def _vector_norm(mag: np.ndarray, p: Any, axis: Any) -> np.ndarray:
+    """The p-norms of the magnitudes ``mag`` over ``axis`` (all axes: None), keeping them."""
+    if p == np.inf:
+        return np.max(mag, axis=axis, keepdims=True)
+    if p == -np.inf:
+        return np.min(mag, axis=axis, keepdims=True)
+    if p == 2:
+        return np.sqrt(np.sum(mag * mag, axis=axis, keepdims=True))
+    return np.sum(mag ** p, axis=axis, keepdims=True) ** (1.0 / p)
+
+
+def _norm_share(hit: np.ndarray, axis: Any) -> np.ndarray:
+    return hit / np.sum(hit, axis=axis, keepdims=True)
+
+
+def norm_gradient(x: Any, ord: Any = None, axis: Any = None, vector: bool = False) -> Any:
+    """The gradient of each norm ``np.linalg.norm(x, ord, axis)`` computes (with ``vector``:
+    ``np.linalg.vector_norm(x, axis=axis, ord=ord)``), shaped like ``x``; at ties of the max
+    and min norms the gradient is shared equally."""
+    kind, ax = _norm_kind(x, ord, axis, vector)
+    xa = np.asarray(x)
+    dtype = float_dtype(x)
+    if kind == "vector":
+        p = 2 if ord is None else ord
+        mag = np.abs(xa)
+        if p == 0:
+            out = np.zeros_like(xa, dtype=dtype)
+        elif p in (np.inf, -np.inf):
+            out = np.sign(xa) * _norm_share(mag == _vector_norm(mag, p, ax), ax).astype(dtype)
+        else:
+            out = np.sign(xa) * (mag / _vector_norm(mag, p, ax)) ** (p - 1)
+    else:
+        xm = np.moveaxis(xa, ax, (-2, -1))
+        if ord in (None, "fro"):
+            out = xm / np.sqrt(np.sum(xm * xm, axis=(-2, -1), keepdims=True))
+        elif ord == "nuc":
+            u, _, vh = np.linalg.svd(xm, full_matrices=False)
+            out = u @ vh
+        elif ord in (2, -2):
+            u, _, vh = np.linalg.svd(xm, full_matrices=False)
+            k = 0 if ord == 2 else -1
+            out = u[..., :, k, None] * vh[..., k, None, :]
+        else:  # 1, -1: the columns' sums (over the rows); inf, -inf: the rows' sums
+            over, pick = (-2, -1) if ord in (1, -1) else (-1, -2)
+            sums = np.sum(np.abs(xm), axis=over, keepdims=True)
+            ext = (np.max if ord > 0 else np.min)(sums, axis=pick, keepdims=True)
+            out = np.sign(xm) * _norm_share(sums == ext, pick).astype(dtype)
+        out = np.moveaxis(out, (-2, -1), ax)
+    out = np.asarray(out, dtype=dtype)
+    return float(out) if isinstance(x, float) else out
+
+
+def _svd_jvp(u: np.ndarray, s: np.ndarray, vh: np.ndarray, da: np.ndarray) -> tuple:
+    """The tangents of the reduced SVD ``u, s, vh`` of a matrix along ``da``."""
+    eye = np.eye(s.shape[-1], dtype=s.dtype)
+    f = (1 - eye) / (s[..., None, :] ** 2 - s[..., :, None] ** 2 + eye)
+    v = _linalg_swap(vh)
+    dp = _linalg_swap(u) @ da @ v
+    dpt = _linalg_swap(dp)
+    du = (u @ (f * (dp * s[..., None, :] + s[..., :, None] * dpt))
+          + (da @ v - u @ dp) / s[..., None, :])
+    dv = (v @ (f * (s[..., :, None] * dp + dpt * s[..., None, :]))
+          + (_linalg_swap(da) @ u - v @ dpt) / s[..., None, :])
+    return du, np.einsum("...ii->...i", dp), _linalg_swap(dv)
+
+
+def norm_hessian(t: Any, x: Any, ord: Any = None, axis: Any = None, vector: bool = False) -> Any:
+    """The derivative of :func:`norm_gradient` at ``x`` along ``t`` (the Hessian of the norms
+    applied to ``t``: linear in ``t`` and symmetric)."""
+    kind, ax = _norm_kind(x, ord, axis, vector)
+    xa, ta = np.asarray(x), np.asarray(t)
+    dtype = float_dtype(x)
+    if kind == "vector":
+        p = 2 if ord is None else ord
+        if p in (0, 1, np.inf, -np.inf):
+            out = np.zeros_like(xa, dtype=dtype)
+        else:
+            mag = np.abs(xa)
+            n = _vector_norm(mag, p, ax)
+            g = np.sign(xa) * (mag / n) ** (p - 1)
+            out = (p - 1) * ((mag / n) ** (p - 2) * ta - g * np.sum(g * ta, axis=ax,
+                                                                     keepdims=True)) / n
+    else:
+        xm, tm = np.moveaxis(xa, ax, (-2, -1)), np.moveaxis(ta, ax, (-2, -1))
+        if ord in (None, "fro"):
+            n = np.sqrt(np.sum(xm * xm, axis=(-2, -1), keepdims=True))
+            g = xm / n
+            out = (tm - g * np.sum(g * tm, axis=(-2, -1), keepdims=True)) / n
+        elif ord in ("nuc", 2, -2):
+            u, s, vh = np.linalg.svd(xm, full_matrices=False)
+            du, _, dvh = _svd_jvp(u, s, vh, tm)
+            if ord == "nuc":
+                out = du @ vh + u @ dvh
+            else:
+                k = 0 if ord == 2 else -1
+                out = (du[..., :, k, None] * vh[..., k, None, :]
+                       + u[..., :, k, None] * dvh[..., k, None, :])
+        else:
+            out = np.zeros_like(xm, dtype=dtype)
+        out = np.moveaxis(out, (-2, -1), ax)
+    out = np.asarray(out, dtype=dtype)
+    return float(out) if isinstance(x, float) and isinstance(t, float) else out
+
+
+def vecdot_axis(axis: Any, axes: Any) -> Any:
+    """The axis ``np.vecdot`` sums over (its ``axes`` form is not supported)."""
+    if axes is not None:
+        raise NotImplementedError("the derivative of np.vecdot takes axis=, not axes=")
+    return -1 if axis is None else axis
