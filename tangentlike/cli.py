@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the derivative before the optimizer simplifies it")
     parser.add_argument(
         "--mode", choices=("reverse", "forward"), default="reverse",
-        help="reverse (the gradient; default) or forward mode (not supported yet)")
+        help="reverse (the gradient; default) or forward mode (the tangent along seeds passed "
+        "as extra arguments)")
     parser.add_argument(
         "--motion", choices=("joint", "split"), default="joint",
         help="joint: one function computing the value and the gradient (default); "
