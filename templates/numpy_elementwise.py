@@ -3,9 +3,15 @@ import numpy as np
 
 from tangentlike.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import broadcast_like, tie_share, unbroadcast
-from tangentlike.runtime.elementwise import clip_share, pow_log, sinc_derivative
+from tangentlike.runtime.elementwise import (
+    abs_direction,
+    abs_direction_derivative,
+    clip_share,
+    pow_log,
+    sinc_derivative,
+)
 
-non_differentiable(clip_share)
+non_differentiable(clip_share, abs_direction_derivative)
 
 
 @adjoint(np.sin)
@@ -90,12 +96,22 @@ def tanh_tangent(y, x):
 
 @adjoint(np.abs)
 def absolute(y, x):
-    d[x] = d[y] * np.sign(x)
+    d[x] = d[y] * abs_direction(x)
 
 
 @tangent(np.abs)
 def absolute_tangent(y, x):
-    d[y] = d[x] * np.sign(x)
+    d[y] = np.real(d[x] * abs_direction(x))  # |x| is real, also for a complex x
+
+
+@adjoint(abs_direction)
+def abs_direction_adjoint(s, x):
+    d[x] = abs_direction_derivative(d[s], x)
+
+
+@tangent(abs_direction)
+def abs_direction_tangent(s, x):
+    d[s] = abs_direction_derivative(d[x], x)
 
 
 @adjoint(np.negative)

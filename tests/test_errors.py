@@ -394,3 +394,16 @@ def numeric_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
         step.flat[i] = h
         out.flat[i] = (f(x + step) - f(x - step)) / (2 * h)
     return out
+
+
+def test_second_derivative_of_abs_of_complex_values_is_refused():
+    """|z| of a complex z (an FFT's): first derivatives are right, second ones are refused at
+    run time rather than guessed (see runtime.elementwise.abs_direction_derivative)."""
+    from support import make_function
+
+    f = make_function("def f(x):\n    return np.sum(np.abs(np.fft.fft(x)) ** 2)\n")
+    x = np.linspace(0.1, 0.9, 4)
+    fd = [(f(x + 1e-6 * e) - f(x - 1e-6 * e)) / 2e-6 for e in np.eye(4)]
+    np.testing.assert_allclose(tangentlike.grad(f)(x), fd, rtol=1e-6)
+    with pytest.raises(NotImplementedError, match="complex"):
+        tangentlike.hvp(f)(x, np.ones(4))

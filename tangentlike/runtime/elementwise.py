@@ -63,3 +63,21 @@ def pow_log(x: Any, z: Any) -> Any:
     dtype = np.result_type(float_dtype(x), float_dtype(z)) if isinstance(x, np.ndarray) \
         else float_dtype(z)
     return out.astype(dtype, copy=False) if isinstance(x, np.ndarray) else dtype.type(out)
+
+
+def abs_direction(x: Any) -> Any:
+    """The derivative of ``np.abs`` as a factor: ``sign(x)`` for real ``x``, ``conj(x) / |x|``
+    for complex ``x`` (an FFT's values, say), 0 at 0."""
+    if np.iscomplexobj(x):
+        size = np.abs(x)
+        return np.conj(x) / np.where(size == 0, 1.0, size)
+    return np.sign(x)
+
+
+def abs_direction_derivative(t: Any, x: Any) -> Any:
+    """The derivative of ``abs_direction(x)`` along ``t``: zero for real ``x``, where it is a
+    sign; second derivatives of ``|x|`` for complex ``x`` are refused, not guessed."""
+    if np.iscomplexobj(x):
+        raise NotImplementedError(
+            "tangentlike does not take second derivatives of np.abs of complex values yet")
+    return np.zeros(np.broadcast_shapes(np.shape(t), np.shape(x)), float_dtype(t))

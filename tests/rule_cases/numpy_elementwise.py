@@ -7,7 +7,7 @@ purpose.
 import numpy as np
 
 from rule_cases import add, values
-from tangentlike.runtime.elementwise import pow_log, sinc_derivative
+from tangentlike.runtime.elementwise import abs_direction, pow_log, sinc_derivative
 
 SHAPES = ("float", (), (3,), (2, 3), (2, 3, 4))
 BINARY_SHAPES = (
@@ -312,3 +312,13 @@ add("elementwise-mix", (np.arcsinh, np.logaddexp, np.hypot, np.where, np.clip), 
          "    b = np.where(x > 1.0, np.hypot(x, y), np.clip(x * y, 0.1, 1.0))\n"
          "    return np.sum(a * b)\n",
     second_order=True)
+
+# |x| through its derivative factor abs_direction: real values (second order goes through
+# abs_direction's rules), and complex values from an FFT (conj(x) / |x|).
+for _shape in ((3,), (2, 3)):
+    _id = f"abs-direction-{shape_id(_shape)}"
+    add(_id, (np.abs, abs_direction), "np.abs(x - 0.1) * x",
+        {"x": values(_id, _shape, 0.3, 2, signed=True)}, second_order=True)
+    _id = f"abs-complex-{shape_id(_shape)}"
+    add(_id, np.abs, "np.abs(np.fft.fft(x * x)) * 1.5", {"x": values(_id, _shape, -1, 1)},
+        float32=False)
