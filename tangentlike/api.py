@@ -229,6 +229,19 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
     return df
 
 
+def _wrt_indices(func: Callable, wrt: Any) -> tuple[int, ...]:
+    """``resolve_wrt``, remembered per function (it parses the source)."""
+    plain = unwrap(func)
+    if not hasattr(plain, "__code__"):
+        return resolve_wrt(func, wrt)  # raises SourceUnavailableError for builtins
+    per_function = _cache.setdefault(plain, {})
+    key = ("wrt", tuple(wrt) if isinstance(wrt, (tuple, list)) else wrt)
+    entry = per_function.get(key)
+    if entry is None or entry[0] is not plain.__code__:
+        entry = per_function[key] = (plain.__code__, resolve_wrt(func, wrt))
+    return entry[1]
+
+
 def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: str = "joint",
              mode: str = "reverse", preserve_result: bool = False, check_dims: bool = True,
              input_derivative: INPUT_DERIVATIVE = INPUT_DERIVATIVE.Required,
@@ -305,7 +318,7 @@ def hvp(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Callable:
     gradient = grad(func, wrt=wrt, optimized=optimized)
     tangent = autodiff(gradient, wrt=wrt, optimized=optimized, mode="forward")
     seed = tangent.seeds[0]
-    index = resolve_wrt(func, wrt)[0]
+    index = _wrt_indices(func, wrt)[0]
     params, name = _parameters(func), getattr(func, "__name__", "the function")
 
     @functools.wraps(tangent)
@@ -342,7 +355,7 @@ def jacobian(func: Callable, wrt: int | str = 0, mode: str | None = None,
     the sizes at hand."""
 
     def jac(*args: Any) -> np.ndarray:
-        index = resolve_wrt(func, wrt)[0]
+        index = _wrt_indices(func, wrt)[0]
         args, _ = _check_inputs(args, {}, (index,), _parameters(func), func.__name__)
         x, y = args[index], func(*args)
         chosen = mode or ("forward" if np.size(x) <= np.size(y) else "reverse")
@@ -365,7 +378,7 @@ def hessian(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Calla
     ``argument.shape + argument.shape``: one Hessian-vector product per element."""
 
     def hess(*args: Any) -> np.ndarray:
-        index = resolve_wrt(func, wrt)[0]
+        index = _wrt_indices(func, wrt)[0]
         args, _ = _check_inputs(args, {}, (index,), _parameters(func), func.__name__)
         x = args[index]
         product = hvp(func, wrt=index, optimized=optimized)
