@@ -19,7 +19,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike import anno, registry, runtime, syntax
+from tangentlike import anno, registry, syntax
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
 from tangentlike.parsing import ParsedFunction
 
@@ -101,12 +101,6 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         call = stmt.value
         return Operation("append", inputs=[call.func.value.id, *_names(call.args)],
                          args=list(call.args))
-    stack_call = _stack_call(stmt, parsed, local_names)
-    if stack_call == "push":  # push(stack, v) in generated code: an append
-        stack, value = stmt.value.args
-        return Operation("append", inputs=[stack.id, *_names([value])], args=[value])
-    if stack_call == "pop":  # v = pop(stack): the last element, taken off
-        return Operation("pop", inputs=[stmt.value.args[0].id])
     if _is_pop(stmt, local_names):  # v = stack.pop(), on a list of this function
         return Operation("pop", inputs=[stmt.value.func.value.id])
     if not isinstance(stmt, gast.Assign):
@@ -169,38 +163,29 @@ def where(stmt: gast.stmt, parsed: ParsedFunction) -> Location:
     return anno.info(stmt).origin or parsed.location(stmt)
 
 
+def list_method_target(call: gast.expr, method: str, n_args: int) -> str | None:
+    """``xs`` for a call ``xs.method(...)`` with ``n_args`` positional arguments (and no
+    keywords): ``xs.append(v)`` and ``xs.pop()``, a list's changes that generated code (its
+    stack of saved values) and users' code make."""
+    if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+            and call.func.attr == method and isinstance(call.func.value, gast.Name)
+            and len(call.args) == n_args and not call.keywords):
+        return call.func.value.id
+    return None
+
+
 def _is_append(stmt: gast.Expr, local_names: set[str]) -> bool:
-    call = stmt.value
-    return (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
-            and call.func.attr == "append" and isinstance(call.func.value, gast.Name)
-            and call.func.value.id in local_names and len(call.args) == 1)
+    return list_method_target(stmt.value, "append", 1) in local_names
 
 
 def _is_pop(stmt: gast.stmt, local_names: set[str]) -> bool:
-    call = stmt.value if isinstance(stmt, gast.Assign) else None
-    return (isinstance(call, gast.Call) and isinstance(stmt.targets[0], gast.Name)
-            and isinstance(call.func, gast.Attribute) and call.func.attr == "pop"
-            and isinstance(call.func.value, gast.Name) and call.func.value.id in local_names
-            and not call.args and not call.keywords)
-
-
-def _stack_call(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -> str | None:
-    """``push`` or ``pop`` for the stack operations of tangentlike's generated code."""
-    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
-    if not (isinstance(call, gast.Call) and call.args and isinstance(call.args[0], gast.Name)):
-        return None
-    callee = resolve(call.func, parsed, local_names)
-    if callee is runtime.push and isinstance(stmt, gast.Expr) and len(call.args) == 2:
-        return "push"
-    if callee is runtime.pop and isinstance(stmt, gast.Assign) and len(call.args) == 1 \
-            and isinstance(stmt.targets[0], gast.Name):
-        return "pop"
-    return None
+    return (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            and list_method_target(stmt.value, "pop", 0) in local_names)
 
 
 def mutated(stmt: gast.stmt, op: Operation) -> list[str]:
     """The container a statement changes in place (``x[i] = v``, ``xs.append(v)``,
-    ``v = pop(stack)``)."""
+    ``v = xs.pop()``)."""
     return [op.inputs[0]] if op.kind in ("setitem", "append", "pop") else []
 
 

@@ -266,7 +266,7 @@ def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: st
     per_function = _cache.setdefault(func, {})
     entry = per_function.get(request)
     if entry is None or entry[0] is not func.__code__:
-        options = Options(wrt=resolve_wrt(func, wrt), mode=mode, motion=motion,
+        options = Options(wrt=_wrt_indices(func, wrt), mode=mode, motion=motion,
                           optimized=optimized, preserve_result=preserve_result,
                           check_dims=check_dims,
                           seed_required=input_derivative is INPUT_DERIVATIVE.Required)

@@ -146,7 +146,7 @@ class ForwardAD:
             return self.call(stmt, op)
         if op.kind == "pop" and not self.tangent(op.inputs[0]):
             return [stmt] + [self.zero(n) for n in names]  # a stack of constants
-        if op.kind == "pop":  # v = pop(stack): v's tangent comes off the end of the stack's
+        if op.kind == "pop":  # v = stack.pop(): v's tangent comes off the end of the stack's
             stack, element = self.tangent(op.inputs[0]), names[0]
             return [stmt,
                     self.generated(syntax.assign(self.tangent(element), gast.Subscript(

@@ -403,7 +403,7 @@ def remove_dead_saves(fn: gast.FunctionDef) -> bool:
 
 
 def _dead_pops(body: list[gast.stmt], live_out: set[str], dead: set[int]) -> None:
-    """Collect the ids of the statements ``x = pop(stack)`` after which ``x`` is dead."""
+    """Collect the ids of the statements ``x = stack.pop()`` after which ``x`` is dead."""
     for stmt, live in zip(body, dataflow.live_after_each(body, live_out)):
         if isinstance(stmt, gast.Assign) and anno.has_info(stmt) and anno.info(stmt).saves \
                 and not (dataflow.defs(stmt) & live):

@@ -14,6 +14,7 @@ fails at import time, not as a silently wrong derivative.
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
 import linecache
 import operator
@@ -62,7 +63,7 @@ class Rule:
     def globals(self) -> dict[str, Any]:
         return self.function.__globals__
 
-    @property
+    @functools.cached_property
     def differentiable(self) -> set[str]:
         """The parameters whose derivative the template reads or writes (``d[x]``): the
         others (shapes, axes, ``unbroadcast``'s ``x``) pass no derivative through."""

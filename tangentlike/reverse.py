@@ -770,7 +770,7 @@ class ReverseAD:
                 copies.setdefault(node.targets[0].id, set()).add(node.value.id)
                 shape_reads.add(id(node.value))
             elif isinstance(node, gast.Call):
-                helper = self.resolve_injected(node.func)
+                helper = self.namespace.resolve(node.func)
                 positions = runtime.SHAPE_ARGUMENTS.get(helper, ()) if helper else ()
                 shape_reads |= {id(node.args[i]) for i in positions if i < len(node.args)}
             elif (isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)
@@ -783,18 +783,6 @@ class ReverseAD:
                     names.add(source)
                     pending.append(source)
         return names
-
-    def resolve_injected(self, func: gast.expr) -> Any:
-        """The object a call in generated code names through the generated module's
-        imports (``unbroadcast``, ``np.shape``), or None."""
-        dotted = syntax.dotted_name(func)
-        if dotted is None:
-            return None
-        root, *attrs = dotted.split(".")
-        value = self.namespace.injected.get(root)
-        for attr in attrs:
-            value = getattr(value, attr, None)
-        return value
 
     def initial_values(self, body: list[gast.stmt], params: list[str],
                        needed: set[str]) -> list[gast.stmt]:

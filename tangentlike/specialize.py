@@ -17,7 +17,6 @@ placeholders of saved names) is left out, as every rewritten call gives the same
 """
 from __future__ import annotations
 
-import builtins
 import math
 from typing import Any
 
@@ -25,6 +24,7 @@ import gast
 import numpy as np
 
 from tangentlike import runtime, syntax
+from tangentlike.annotate import list_method_target
 from tangentlike.optimize import optimize
 from tangentlike.template import Namespace
 
@@ -38,24 +38,6 @@ def _is_math(func: Any) -> bool:
     name = getattr(func, "__name__", None)
     return (func is not None and func is not math.prod and isinstance(name, str)
             and getattr(math, name, None) is func)
-
-
-def _appended_to(call: gast.expr) -> str | None:
-    """``xs`` for ``xs.append(v)``."""
-    if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
-            and call.func.attr == "append" and isinstance(call.func.value, gast.Name)
-            and len(call.args) == 1 and not call.keywords):
-        return call.func.value.id
-    return None
-
-
-def _popped_from(call: gast.expr) -> str | None:
-    """``xs`` for ``xs.pop()``."""
-    if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
-            and call.func.attr == "pop" and isinstance(call.func.value, gast.Name)
-            and not call.args and not call.keywords):
-        return call.func.value.id
-    return None
 
 
 NUMBER, SCALAR, UNKNOWN = 2, 1, 0  # a Python number; shape () (a NumPy scalar too); anything
@@ -74,18 +56,7 @@ class _Numbers:
         self._solve(fn)
 
     def resolve(self, func: gast.expr) -> Any:
-        dotted = syntax.dotted_name(func)
-        if dotted is None:
-            return None
-        root, *attrs = dotted.split(".")
-        if root in self.local:
-            return None
-        value = self.namespace.injected.get(root, self.namespace.user_globals.get(root))
-        if value is None:
-            value = getattr(builtins, root, None)
-        for attr in attrs:
-            value = getattr(value, attr, None)
-        return value
+        return self.namespace.resolve(func, self.local)
 
     def level(self, node: gast.expr) -> int:
         if isinstance(node, gast.Constant):
@@ -109,8 +80,9 @@ class _Numbers:
         return UNKNOWN
 
     def _call_level(self, node: gast.Call) -> int:
-        if _popped_from(node) is not None:
-            return self.stacks.get(_popped_from(node), UNKNOWN)
+        popped_from = list_method_target(node, "pop", 0)
+        if popped_from is not None:
+            return self.stacks.get(popped_from, UNKNOWN)
         func, args = self.resolve(node.func), node.args
         if _is_math(func):
             return NUMBER
@@ -127,13 +99,13 @@ class _Numbers:
     def _solve(self, fn: gast.FunctionDef) -> None:
         statements = [n for n in gast.walk(fn) if isinstance(n, gast.stmt)]
         pushes = [s.value for s in statements if isinstance(s, gast.Expr)
-                  and _appended_to(s.value) is not None]
-        self.stacks = {_appended_to(c): NUMBER for c in pushes}
+                  and list_method_target(s.value, "append", 1) is not None]
+        self.stacks = {list_method_target(c, "append", 1): NUMBER for c in pushes}
         while True:
             before = (dict(self.levels), dict(self.stacks))
             for call in pushes:
                 if not _is_none(call.args[0]):
-                    stack = _appended_to(call)
+                    stack = list_method_target(call, "append", 1)
                     self.stacks[stack] = min(self.stacks[stack], self.level(call.args[0]))
             for stmt in statements:
                 if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
@@ -161,40 +133,35 @@ def _is_none(node: gast.expr) -> bool:
     return isinstance(node, gast.Constant) and node.value is None
 
 
-class _Simplify(gast.NodeTransformer):
-    """Replace the helper calls that are the identity on numbers; with ``dry_run``, only
-    count them."""
+def _replacement(numbers: _Numbers, call: gast.Call) -> gast.expr | None:
+    """What a helper call returns when its arguments are numbers (``unbroadcast(g, x)`` is
+    ``g``), or None when the call stays."""
+    if call.keywords or not call.args:
+        return None
+    func = numbers.resolve(call.func)
+    args = call.args
+    known = min(numbers.level(a) for a in args)
+    if func in (runtime.unbroadcast, runtime.broadcast_like, runtime.shape_only) \
+            and known >= SCALAR:
+        return args[0]
+    if func in (runtime.seed, runtime.copy_of) and known == NUMBER:
+        return args[0]
+    if func is runtime.zeros_like and known == NUMBER:
+        return syntax.const(0.0)
+    if func is runtime.add_grad and len(args) == 2 and known >= SCALAR:
+        return gast.BinOp(left=args[0], op=gast.Add(), right=args[1])
+    return None
 
-    def __init__(self, numbers: _Numbers, dry_run: bool = False):
+
+class _Simplify(gast.NodeTransformer):
+    """Replace the helper calls that are the identity on numbers (see ``_replacement``)."""
+
+    def __init__(self, numbers: _Numbers):
         self.numbers = numbers
-        self.dry_run = dry_run
-        self.changed = 0
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
-        if node.keywords or not node.args:
-            return node
-        func = self.numbers.resolve(node.func)
-        args = node.args
-        known = min(self.numbers.level(a) for a in args)
-        if func in (runtime.unbroadcast, runtime.broadcast_like, runtime.shape_only) \
-                and known >= SCALAR:
-            return self._replace(args[0])
-        if func in (runtime.seed, runtime.copy_of) and known == NUMBER:
-            return self._replace(args[0])
-        if func is runtime.zeros_like and known == NUMBER:
-            return self._replace(syntax.const(0.0))
-        if func is runtime.add_grad and len(args) == 2 and known >= SCALAR:
-            return self._replace(gast.BinOp(left=args[0], op=gast.Add(), right=args[1]))
-        return node
-
-    def _replace(self, node: gast.expr) -> gast.expr:
-        self.changed += 1
-        return node if not self.dry_run else None
-
-    def visit(self, node: gast.AST) -> gast.AST:
-        new = super().visit(node)
-        return node if self.dry_run and new is None else new
+        return _replacement(self.numbers, node) or node
 
 
 def for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
@@ -203,10 +170,8 @@ def for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
     the test that dispatches to it inserted at the top of ``fn``; None when it would be the
     same code."""
     numbers = _Numbers(fn, set(floats), namespace)
-    probe = _Simplify(numbers, dry_run=True)
-    for stmt in fn.body:
-        probe.visit(stmt)
-    if not probe.changed:
+    if not any(isinstance(n, gast.Call) and _replacement(numbers, n) is not None
+               for n in gast.walk(fn)):
         return None  # no copy of the function when nothing would change
     special = syntax.clone(fn)
     special.name = f"{fn.name}_floats"

@@ -57,6 +57,22 @@ class Namespace:
             self.import_lines[name] = line
         return name
 
+    def resolve(self, func: gast.expr, local: Any = frozenset()) -> Any:
+        """The object a callee in generated code names through the module's globals
+        (``unbroadcast``, ``np.shape``, ``float``); None for a name in ``local`` or unknown."""
+        dotted = syntax.dotted_name(func)
+        if dotted is None:
+            return None
+        root, *attrs = dotted.split(".")
+        if root in local:
+            return None
+        value = self.injected.get(root, self.user_globals.get(root))
+        if value is None:
+            value = getattr(builtins, root, None)
+        for attr in attrs:
+            value = getattr(value, attr, None)
+        return value
+
 
 def _import_line(obj: Any, name: str) -> str | None:
     if isinstance(obj, types.ModuleType):

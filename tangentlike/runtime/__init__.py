@@ -35,16 +35,6 @@ def zeros_like(x: Any) -> Any:
     return 0.0
 
 
-def push(stack: list, value: Any) -> None:
-    """Save a value the backward sweep needs before the forward sweep overwrites it."""
-    stack.append(value)
-
-
-def pop(stack: list) -> Any:
-    """The value saved last (the backward sweep runs in reverse order)."""
-    return stack.pop()
-
-
 _STAND_INS: dict[tuple, np.ndarray] = {}
 
 
