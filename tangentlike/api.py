@@ -20,6 +20,7 @@ from tangentlike.pipeline import (
     compile_derivative,
     resolve_wrt,
 )
+from tangentlike.shape_specialize import ShapeSpecializer
 
 
 class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
@@ -188,10 +189,15 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
     wrt = options.wrt
     params = derivative.parameters
     n_params = derivative.positional
+    if derivative.tree is not None:
+        specializer = ShapeSpecializer(derivative.function, derivative.tree,
+                                       set(derivative.temporaries), derivative.scope)
+    else:
+        specializer = None
     if derivative.seeds:  # forward mode: seeds after the arguments, or by name
-        jvp_function, seeds = derivative.function, derivative.seeds
+        jvp_function, seeds = specializer or derivative.function, derivative.seeds
 
-        @functools.wraps(jvp_function)
+        @functools.wraps(derivative.function)
         def df(*args: Any, **kwargs: Any) -> Any:
             args, kwargs = _check_inputs(args, kwargs, wrt, params, name)
             if len(args) > n_params:
@@ -202,9 +208,9 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
 
         df.seeds = seeds
     elif derivative.backward is None:
-        joint = derivative.function
+        joint = specializer or derivative.function
 
-        @functools.wraps(joint)
+        @functools.wraps(derivative.function)
         def df(*args: Any, **kwargs: Any) -> Any:
             args, kwargs = _check_inputs(args, kwargs, wrt, params, name)
             return joint(*args, **kwargs)
@@ -224,6 +230,8 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
         functools.update_wrapper(df, backward)
         df.forward, df.backward = forward, backward
     df.source = derivative.source
+    df.specializer = specializer
+    df.specialized = specializer.sources if specializer is not None else {}
     df.path = derivative.path
     df.seed = derivative.seed
     return df

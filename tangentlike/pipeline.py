@@ -51,6 +51,10 @@ class Derivative:
     positional: int
     seeds: tuple[str, ...] = ()  # forward mode: the names of the seed tangents
     seed: str = "init_grad"  # reverse mode: the name of the output seed
+    # the joint (or tangent) derivative's tree and temporaries, for versions by shape
+    tree: gast.FunctionDef | None = None
+    temporaries: frozenset[str] = frozenset()
+    scope: dict | None = None
 
 
 def _wrt_indices(wrt: Any, params: list[str], parsed: ParsedFunction) -> tuple[int, ...]:
@@ -278,6 +282,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     is_split = options.motion == "split"
     seeds: tuple[str, ...] = ()
     seed = SEED
+    tree = None  # kept for versions by shape (shape_specialize.py)
     if options.mode == "forward":
         derivative = forward_ad(fn, parsed, activity, namer, namespace,
                                 ForwardOptions(wrt=wrt, preserve_result=options.preserve_result,
@@ -291,6 +296,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
         seeds = tuple(a.id for a in derivative.args.args + derivative.args.kwonlyargs)[
             -len(wrt):]
         if options.optimized and current is None:
+            tree = syntax.clone(derivative)
             functions += _for_floats(derivative, wrt_names + list(seeds), namespace, namer)
     else:
         reverse_options = ReverseOptions(
@@ -313,6 +319,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
                 f"Gradient of {parsed.name} with respect to {what}."))
             functions = [joint]
             if options.optimized and current is None:
+                tree = syntax.clone(joint)
                 functions += _for_floats(joint, wrt_names + [seed], namespace, namer)
     _import_user_globals(functions, parsed.func.__globals__, namespace)
     where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"
@@ -326,4 +333,5 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     loaded = [scope[f.name] for f in functions]
     return Derivative(source=source, path=path, function=loaded[0],
                       backward=loaded[1] if is_split and options.mode == "reverse" else None,
-                      parameters=params, positional=positional, seeds=seeds, seed=seed)
+                      parameters=params, positional=positional, seeds=seeds, seed=seed,
+                      tree=tree, temporaries=frozenset(namer.temporaries), scope=scope)

@@ -188,10 +188,10 @@ def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool =
         axes = tuple(a % np.ndim(x) for a in axes)
         g = np.expand_dims(g, axes)
         y = np.expand_dims(y, axes)
-    hit = x == y
-    share = np.divide(g, np.sum(hit, axis=axis, keepdims=axis is not None),
-                      dtype=float_dtype(x))  # each tie's share: one division per result
-    return np.multiply(hit, share, dtype=float_dtype(x))
+    hit = np.equal(x, y).astype(float_dtype(x))
+    hit *= np.divide(g, np.sum(hit, axis=axis, keepdims=axis is not None),
+                     dtype=hit.dtype)  # each tie's share: one division per result
+    return hit
 
 
 def float_dtype(x: Any) -> np.dtype:

@@ -1,0 +1,269 @@
+"""Derivative terms that cancel exactly, found by algebra on a shape-specialized derivative.
+
+The gradient of a stable logsumexp or log-softmax carries the derivative of the maximum
+subtracted for stability: ``bm = g - np.sum(g / t3 * t2)`` with ``t3 = np.sum(t2)``, which
+is zero for every input, as the function does not depend on the shift.  A hand-written
+gradient leaves it out; generated code would compute it, spread it over the maximal
+elements and add it in: passes over the array for nothing.
+
+This pass reads the straight-line top level of a function (see ``shape_specialize``, which
+records every value's shape) as polynomials: a value is a sum of terms, each a coefficient
+times a product of powers of *atoms* (names it does not look into, calls it does not know,
+and sums of products of atoms).  It knows that ``np.sum`` is linear and that a factor
+constant along the summed axes (by the recorded shapes) comes out of the sum.  Then an
+assignment whose value is identically zero becomes ``np.zeros(shape)`` (or ``0.0``), a
+runtime helper linear in its first argument gives zero for zero, and ``x + 0`` is ``x``
+when the shapes agree; the optimizer afterwards removes what only fed them.  The results
+are the exact-arithmetic ones: rounding differences of the order of ``1e-16`` (the value of
+the cancelled terms) disappear, as in a hand-written gradient.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike import emit, runtime, syntax
+
+MAX_TERMS = 32  # a polynomial with more terms is kept as one atom
+
+Monomial = tuple  # sorted ((atom, power), ...)
+Poly = dict  # Monomial -> coefficient
+
+# Helpers whose result is zero when their first argument is.
+_LINEAR_IN_FIRST = {runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce,
+                    runtime.unreduce_extremum, runtime.reduce_extremum,
+                    runtime.matmul_adjoint_a, runtime.matmul_adjoint_b}
+
+
+def _seen_shape(node: gast.AST, seen: str) -> tuple | None:
+    """The one shape recorded for ``node`` (see ``shape_specialize.SEEN``), or None."""
+    found = getattr(node, seen, None)
+    if not found or len(found) != 1:
+        return None
+    (kind, shape, dtype), = found
+    if shape is None or not (kind is float or kind is np.ndarray
+                             or issubclass(kind, np.floating)):
+        return None
+    return shape
+
+
+def _product(a: Monomial, b: Monomial) -> Monomial:
+    powers: dict[str, int] = dict(a)
+    for atom, p in b:
+        powers[atom] = powers.get(atom, 0) + p
+    return tuple(sorted((atom, p) for atom, p in powers.items() if p))
+
+
+def _add(a: Poly, b: Poly, sign: float = 1.0) -> Poly:
+    out = dict(a)
+    for m, c in b.items():
+        total = out.get(m, 0.0) + sign * c
+        if total == 0.0:
+            out.pop(m, None)
+        else:
+            out[m] = total
+    return out
+
+
+def _multiply(a: Poly, b: Poly) -> Poly | None:
+    if len(a) * len(b) > MAX_TERMS:
+        return None
+    out: Poly = {}
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            out = _add(out, {_product(ma, mb): ca * cb})
+    return out
+
+
+class _Algebra:
+    """Polynomials of the expressions of one function's top level, in statement order."""
+
+    def __init__(self, fn: gast.FunctionDef, seen: str, params: dict[str, tuple]):
+        self.seen = seen
+        self.scope_local = syntax.stored_names(fn) | set(params)
+        self.env: dict[str, Poly] = {}
+        self.version: dict[str, int] = {}
+        self.shapes: dict[str, tuple | None] = {f"{n}@0": s for n, s in params.items()}
+        self.resolve = None  # set by the caller: gast.expr -> object
+
+    # -- atoms ---------------------------------------------------------------------------
+    def atom(self, key: str, shape: tuple | None) -> Poly:
+        self.shapes.setdefault(key, shape)
+        return {((key, 1),): 1.0}
+
+    def name_atom(self, name: str) -> str:
+        return f"{name}@{self.version.get(name, 0)}"
+
+    def opaque(self, node: gast.expr) -> Poly:
+        """An expression as one atom: its source, with each name at its current version."""
+        versioned = syntax.rename(syntax.clone(node), {
+            n: f"{n}__v{self.version.get(n, 0)}" for n in syntax.loaded_names(node)})
+        return self.atom(emit.to_source(versioned).strip(), _seen_shape(node, self.seen))
+
+    # -- expressions -----------------------------------------------------------------------
+    def of(self, node: gast.expr) -> Poly:
+        poly = self._of(node)
+        return poly if poly is not None else self.opaque(node)
+
+    def _of(self, node: gast.expr) -> Poly | None:
+        if isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            return {(): float(node.value)} if node.value else {}
+        if isinstance(node, gast.Name):
+            if node.id in self.env:
+                return self.env[node.id]
+            key = self.name_atom(node.id)
+            return self.atom(key, self.shapes.get(key, _seen_shape(node, self.seen)))
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+            inner = self.of(node.operand)
+            return inner if isinstance(node.op, gast.UAdd) else _add({}, inner, -1.0)
+        if isinstance(node, gast.BinOp):
+            return self._binop(node)
+        if isinstance(node, gast.Call):
+            return self._call(node)
+        return None
+
+    def _binop(self, node: gast.BinOp) -> Poly | None:
+        left, right = self.of(node.left), self.of(node.right)
+        if isinstance(node.op, gast.Add):
+            return _add(left, right)
+        if isinstance(node.op, gast.Sub):
+            return _add(left, right, -1.0)
+        if isinstance(node.op, gast.Mult):
+            return _multiply(left, right)
+        if isinstance(node.op, gast.Div):
+            if len(right) != 1:
+                right = self.opaque(node.right)
+            ((monomial, c),) = right.items()
+            return _multiply(left, {tuple((a, -p) for a, p in monomial): 1.0 / c})
+        return None
+
+    def _call(self, node: gast.Call) -> Poly | None:
+        func = self.resolve(node.func)
+        if func in _LINEAR_IN_FIRST and node.args and not self.of(node.args[0]):
+            return {}
+        if func is np.broadcast_to and len(node.args) == 2 and not node.keywords:
+            return self.of(node.args[0])  # broadcasting, as arithmetic does
+        if isinstance(node.func, gast.Attribute) and node.func.attr == "copy" \
+                and not node.args and not node.keywords:
+            return self.of(node.func.value)
+        if func is np.sum and len(node.args) == 1:
+            return self._sum(node)
+        return None
+
+    def _sum(self, node: gast.Call) -> Poly | None:
+        """``np.sum(e, axis, keepdims)``: term by term, constant factors taken out."""
+        options = {k.arg: k.value for k in node.keywords}
+        if set(options) - {"axis", "keepdims"} or not all(
+                isinstance(v, gast.Constant) for v in options.values()):
+            return None
+        shape = _seen_shape(node.args[0], self.seen)
+        if shape is None:
+            return None
+        axis = options["axis"].value if "axis" in options else None
+        keepdims = bool(options["keepdims"].value) if "keepdims" in options else False
+        if axis is None:
+            axes = tuple(range(len(shape)))
+        else:
+            axes = tuple(sorted(a % len(shape) for a in ((axis,) if isinstance(axis, int)
+                                                           else axis)))
+        count = math.prod(shape[a] for a in axes)
+        total: Poly = {}
+        for monomial, c in self.of(node.args[0]).items():
+            constant, varying = [], []
+            for atom, p in monomial:
+                (constant if self._constant_along(atom, shape, axes) else varying).append(
+                    (atom, p))
+            if not keepdims and any(self.shapes.get(a) != () for a, _ in constant):
+                return None  # the factor would lose its alignment with the result
+            if varying:
+                key = f"sum({varying}, axes={axes}, keepdims={keepdims}, shape={shape})"
+                term = _product(tuple(constant), ((key, 1),))
+                self.shapes.setdefault(key, tuple(  # the shape of the sum
+                    1 if a in axes else n for a, n in enumerate(shape)
+                    if keepdims or a not in axes))
+                total = _add(total, {term: c})
+            else:
+                total = _add(total, {tuple(constant): c * count})
+        return total
+
+    def _constant_along(self, atom: str, shape: tuple, axes: tuple) -> bool:
+        own = self.shapes.get(atom)
+        if own is None:
+            return False
+        offset = len(shape) - len(own)
+        return offset >= 0 and all(a < offset or own[a - offset] == 1 for a in axes)
+
+
+def cancel(fn: gast.FunctionDef, seen: str, params: dict[str, tuple], resolve: Any,
+           numpy: str) -> bool:
+    """Replace the top-level values of ``fn`` that are identically zero (see the module
+    docstring); ``params``: the shape of each array or float parameter.  True if changed."""
+    for node in gast.walk(fn):
+        if isinstance(node, gast.AugAssign) or (isinstance(node, gast.Assign) and any(
+                isinstance(t, (gast.Subscript, gast.Attribute))
+                for target in node.targets for t in gast.walk(target))):
+            return False  # values changed in place: the algebra would not see it
+    algebra = _Algebra(fn, seen, params)
+    algebra.resolve = resolve
+    changed = False
+    for stmt in fn.body:
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], gast.Name):
+            name = stmt.targets[0].id
+            stmt.value, dropped = _drop_zero_terms(stmt.value, algebra)
+            changed |= dropped
+            poly = algebra.of(stmt.value)
+            if not poly and not _is_zero(stmt.value):
+                zero = _zeros(stmt.value, seen, numpy)
+                if zero is not None:
+                    stmt.value = zero
+                    changed = True
+            algebra.version[name] = algebra.version.get(name, 0) + 1
+            algebra.env[name] = poly if len(poly) <= MAX_TERMS else algebra.atom(
+                algebra.name_atom(name), _seen_shape(stmt.value, seen))
+        else:
+            for name in syntax.stored_names(stmt):
+                algebra.version[name] = algebra.version.get(name, 0) + 1
+                algebra.env.pop(name, None)
+    return changed
+
+
+def _drop_zero_terms(node: gast.expr, algebra: _Algebra) -> tuple[gast.expr, bool]:
+    """``x + z`` and ``x - z`` become ``x``, ``z + x`` becomes ``x``, where ``z`` is
+    identically zero and ``x`` has the shape of the sum."""
+    if not (isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub))):
+        return node, False
+    if _seen_shape(node, algebra.seen) is None:
+        return node, False
+    sides = [("right", "left")] + ([("left", "right")] if isinstance(node.op, gast.Add)
+                                   else [])
+    for zero_side, kept_side in sides:
+        kept = getattr(node, kept_side)
+        if getattr(kept, algebra.seen, None) == getattr(node, algebra.seen) \
+                and not algebra.of(getattr(node, zero_side)):
+            return kept, True  # the same type, shape and dtype as the sum
+    return node, False
+
+
+def _is_zero(node: gast.expr) -> bool:
+    return isinstance(node, gast.Constant) and node.value == 0 or (
+        isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+        and node.func.attr == "zeros")
+
+
+def _zeros(node: gast.expr, seen: str, numpy: str) -> gast.expr | None:
+    """A zero with the recorded type and shape of ``node``'s value."""
+    found = getattr(node, seen, None)
+    if not found or len(found) != 1:
+        return None
+    (kind, shape, dtype), = found
+    if kind is float:
+        return syntax.const(0.0)
+    if kind is np.ndarray and dtype == np.float64:
+        func = gast.Attribute(value=syntax.load(numpy), attr="zeros", ctx=gast.Load())
+        return syntax.call(func, [syntax.const(shape)])
+    return None

@@ -1,0 +1,75 @@
+"""Functions for tests/test_shape_specialize.py (tangentlike reads their source)."""
+import math
+
+import numpy as np
+
+
+def logsumexp(x):
+    m = np.max(x)
+    return m + np.log(np.sum(np.exp(x - m)))
+
+
+def logsumexp_twice(x):
+    m = np.max(x)
+    return m + 2.0 * np.log(np.sum(np.exp(x - m)))
+
+
+def softmax_cross_entropy(W, b, X, Y):
+    logits = X @ W + b
+    m = np.max(logits, axis=1, keepdims=True)
+    shifted = logits - m
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    return -np.mean(np.sum(Y * log_probs, axis=1))
+
+
+def peak_plus_sum(x):
+    return 3.0 * np.max(x) + np.sum(x * x)
+
+
+def bias_sum(x, b):
+    return np.sum(np.tanh(x + b) * x)
+
+
+def rnn(Wh, b, xs):
+    h = np.zeros((xs.shape[1], Wh.shape[0]))
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] + h @ Wh + b)
+    return np.sum(h * h)
+
+
+def steps(x, n):
+    for _ in range(n):
+        x = np.sin(x) * x
+    return np.sum(x)
+
+
+def branch_on_value(x, b):
+    if np.sum(x) > 0:
+        y = x + b
+    else:
+        y = np.sum(x) * b
+    return np.sum(y * y)
+
+
+def masked(x, b):
+    y = x[x > 0] + b
+    return np.sum(y * y)
+
+
+def nonzero_rows(x, b):
+    rows = np.nonzero(x[:, 0] > 0)[0]
+    return np.sum(x[rows] * b)
+
+
+def prefix(x, b):
+    k = int(np.argmax(x))
+    return np.sum(x[:k + 1] * b)
+
+
+def scalar(x, y):
+    return math.sin(x) * y + x * x
+
+
+def normalized(x):
+    centered = x - np.mean(x, axis=0, keepdims=True)
+    return np.sum(np.tanh(centered))
