@@ -189,31 +189,48 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
     wrt = options.wrt
     params = derivative.parameters
     n_params = derivative.positional
-    if derivative.tree is not None:
-        specializer = ShapeSpecializer(derivative.function, derivative.tree,
-                                       set(derivative.temporaries), derivative.scope)
-    else:
-        specializer = None
+    specializer = None
     if derivative.seeds:  # forward mode: seeds after the arguments, or by name
-        jvp_function, seeds = specializer or derivative.function, derivative.seeds
+        seeds = derivative.seeds
+
+        def check(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+            args, kwargs = _check_inputs(args, kwargs, wrt, params, name)
+            return args, _check_seeds(args, kwargs, wrt, params, seeds, name)
+
+        if derivative.tree is not None:
+            specializer = ShapeSpecializer(derivative.function, derivative.tree,
+                                           set(derivative.temporaries), derivative.scope,
+                                           check, derivative.floats)
+            jvp_function = specializer.dispatcher()
+        else:
+            def jvp_function(*args: Any, **kwargs: Any) -> Any:
+                args, kwargs = check(args, kwargs)
+                return derivative.function(*args, **kwargs)
 
         @functools.wraps(derivative.function)
         def df(*args: Any, **kwargs: Any) -> Any:
-            args, kwargs = _check_inputs(args, kwargs, wrt, params, name)
             if len(args) > n_params:
                 kwargs = {**kwargs, **dict(zip(seeds, args[n_params:]))}
                 args = args[:n_params]
-            kwargs = _check_seeds(args, kwargs, wrt, params, seeds, name)
             return jvp_function(*args, **kwargs)
 
         df.seeds = seeds
     elif derivative.backward is None:
-        joint = specializer or derivative.function
+        joint = derivative.function
 
-        @functools.wraps(derivative.function)
-        def df(*args: Any, **kwargs: Any) -> Any:
-            args, kwargs = _check_inputs(args, kwargs, wrt, params, name)
-            return joint(*args, **kwargs)
+        def check(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+            return _check_inputs(args, kwargs, wrt, params, name)
+
+        if derivative.tree is not None:
+            specializer = ShapeSpecializer(joint, derivative.tree,
+                                           set(derivative.temporaries), derivative.scope,
+                                           check, derivative.floats)
+            df = functools.wraps(joint)(specializer.dispatcher())
+        else:
+            @functools.wraps(joint)
+            def df(*args: Any, **kwargs: Any) -> Any:
+                args, kwargs = check(args, kwargs)
+                return joint(*args, **kwargs)
     else:
         forward, backward = derivative.function, derivative.backward
 

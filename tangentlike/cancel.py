@@ -15,7 +15,10 @@ assignment whose value is identically zero becomes ``np.zeros(shape)`` (or ``0.0
 runtime helper linear in its first argument gives zero for zero, and ``x + 0`` is ``x``
 when the shapes agree; the optimizer afterwards removes what only fed them.  The results
 are the exact-arithmetic ones: rounding differences of the order of ``1e-16`` (the value of
-the cancelled terms) disappear, as in a hand-written gradient.
+the cancelled terms) disappear, as in a hand-written gradient; and as there, ``a / s * s``
+is ``a`` even where ``s`` is zero (where the general code would give NaN).  A function that
+may change a value in place (``x[i] = v``, ``out=``, a method call as a statement) is left
+as it is.
 """
 from __future__ import annotations
 
@@ -205,8 +208,12 @@ def cancel(fn: gast.FunctionDef, seen: str, params: dict[str, tuple], resolve: A
     for node in gast.walk(fn):
         if isinstance(node, gast.AugAssign) or (isinstance(node, gast.Assign) and any(
                 isinstance(t, (gast.Subscript, gast.Attribute))
-                for target in node.targets for t in gast.walk(target))):
-            return False  # values changed in place: the algebra would not see it
+                for target in node.targets for t in gast.walk(target))) or (
+                isinstance(node, gast.Call) and any(k.arg == "out" for k in node.keywords)) or (
+                isinstance(node, gast.Expr) and isinstance(node.value, gast.Call)
+                and isinstance(node.value.func, gast.Attribute)
+                and node.value.func.attr != "append"):
+            return False  # values may change in place: the algebra would not see it
     algebra = _Algebra(fn, seen, params)
     algebra.resolve = resolve
     changed = False

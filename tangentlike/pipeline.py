@@ -55,6 +55,7 @@ class Derivative:
     tree: gast.FunctionDef | None = None
     temporaries: frozenset[str] = frozenset()
     scope: dict | None = None
+    floats: Callable | None = None  # the version for Python floats, if there is one
 
 
 def _wrt_indices(wrt: Any, params: list[str], parsed: ParsedFunction) -> tuple[int, ...]:
@@ -334,4 +335,6 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     return Derivative(source=source, path=path, function=loaded[0],
                       backward=loaded[1] if is_split and options.mode == "reverse" else None,
                       parameters=params, positional=positional, seeds=seeds, seed=seed,
-                      tree=tree, temporaries=frozenset(namer.temporaries), scope=scope)
+                      tree=tree, temporaries=frozenset(namer.temporaries), scope=scope,
+                      floats=next((scope[f.name] for f in functions
+                                   if f.name.endswith("_floats")), None))

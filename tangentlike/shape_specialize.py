@@ -10,10 +10,11 @@ pushed temporary) are dead.
 :class:`ShapeSpecializer` wraps a generated derivative.  Each call's *signature* is the type,
 shape and dtype of every argument (the value of integer arguments; the structure of tuples,
 lists and dicts).  The first call with a signature runs the generic derivative.  The second
-runs an instrumented copy of it that records the type, shape and dtype of every call argument
-and index, and then writes a version of the derivative for that signature: the helper calls
-replaced by what they do for the recorded shapes, ``np.size(t)`` of an intermediate by its
-value, and the result optimized again (which removes what is now dead).  Later calls with
+runs an instrumented copy of it that records the type, shape and dtype of every call argument,
+index, operand and assigned value, and then writes a version of the derivative for that
+signature: the helper calls replaced by what they do for the recorded shapes, ``np.size(t)``
+of an intermediate by its value, the terms that cancel exactly dropped (``cancel.py``), and
+the result optimized again (which removes what is now dead).  Later calls with
 that signature run the new version.  ``TANGENTLIKE_SPECIALIZE=off`` turns this off, ``=first``
 writes the version at the first call (the test suite uses it to check every rewrite).
 
@@ -56,7 +57,7 @@ _VALUE_SHAPED = {np.nonzero, np.argwhere, np.flatnonzero, np.repeat, np.unique, 
                  np.searchsorted, np.lexsort, np.argsort, np.argpartition}
 _VALUE_SHAPED_METHODS = {"nonzero", "repeat", "compress", "resize", "searchsorted",
                          "argsort", "argpartition"}
-_SHAPE_FUNCTIONS = {len, np.shape, np.ndim, np.size, range, reversed}
+_SHAPE_FUNCTIONS = {len, np.shape, np.ndim, np.size}
 _STATIC_BUILTINS = {len, range, reversed, tuple, int, float, min, max, abs, bool}
 _SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype"}
 _ALLOWED_BUILTINS = {len, range, reversed, tuple, list, dict, zip, enumerate, float, int,
@@ -71,7 +72,7 @@ def _kind(value: Any) -> Hashable:
         return value.shape, value.dtype
     if kind is float or value is None:
         return kind
-    if kind is int or kind is bool:
+    if kind is int or kind is bool or kind is str:
         return kind, value
     if isinstance(value, np.generic):
         return kind, value.dtype
@@ -222,7 +223,7 @@ class _Static:
             return node.attr in _SHAPE_ATTRIBUTES or self.of(node.value)
         if isinstance(node, gast.Call):
             func = self.resolve(node.func)
-            if func in _SHAPE_FUNCTIONS and func not in (range, reversed):
+            if func in _SHAPE_FUNCTIONS:
                 return True  # len(xs), np.shape(x): shapes
             return func in _STATIC_BUILTINS and not node.keywords and all(
                 self.of(a) for a in node.args)
@@ -289,7 +290,8 @@ def _shape_determined(call: gast.Call, static: _Static) -> bool:
         return all(static.of(a) for a in call.args) and not call.keywords
     if isinstance(func, np.ufunc) or func in _ALLOWED_BUILTINS:
         return True
-    if getattr(func, "__module__", "").startswith("tangentlike.runtime") or func is math.prod:
+    if (getattr(func, "__module__", None) or "").startswith("tangentlike.runtime") \
+            or func is math.prod:
         return True
     if getattr(math, getattr(func, "__name__", ""), None) is func:
         return True
@@ -506,42 +508,61 @@ class _Rewrite(gast.NodeTransformer):
 
 
 # -- the wrapper --------------------------------------------------------------------------
+Check = Callable[[tuple, dict], tuple[tuple, dict]]
+
+
 class ShapeSpecializer:
-    """Calls ``generic``, or the version of it written for the arguments' signature."""
+    """Calls ``generic``, or the version of it written for the arguments' signature.
+
+    ``check(args, kwargs)`` checks the arguments (and converts, say, integers to floats);
+    it runs at the first calls of a signature only, so versions are kept only for the
+    signatures whose arguments it passes unchanged.  ``floats``: the version for Python
+    floats that the generic function dispatches to itself (``specialize.py``), if any.
+    """
 
     def __init__(self, generic: Callable, tree: gast.FunctionDef, temporaries: set[str],
-                 scope: dict):
+                 scope: dict, check: Check, floats: Callable | None = None):
         self.generic = generic
         self.tree = tree
         self.temporaries = temporaries
         self.scope = scope
+        self.check = check
+        self.floats = floats
         self.versions: dict[Hashable, Callable] = {}
         self.sources: dict[Hashable, str] = {}
         self.seen_once: set[Hashable] = set()
         self._observed: Callable | None = None
         self._observations: dict[int, set] = {}
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if kwargs:
-            key = signature(args, kwargs)
-        else:
-            try:
-                key = tuple(map(_kind, args))  # signature(), inlined: this runs every call
-            except TypeError:
-                key = None
-        version = self.versions.get(key)
-        if version is not None:
-            return version(*args, **kwargs)
-        if key is None:
-            return self.generic(*args, **kwargs)
-        return self._first_calls(key, args, kwargs)
+    def dispatcher(self) -> Callable:
+        """The function to call: it finds the version by signature (this runs every call,
+        so it is a closure with everything it needs in local names)."""
+        versions, kind, first_calls = self.versions, _kind, self._first_calls
 
-    def _first_calls(self, key: Hashable, args: tuple, kwargs: dict) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if kwargs:
+                key = signature(args, kwargs)
+            else:
+                try:
+                    key = tuple(map(kind, args))  # signature(), inlined
+                except TypeError:
+                    key = None
+            version = versions.get(key)
+            if version is not None:
+                return version(*args, **kwargs)
+            return first_calls(key, args, kwargs)
+
+        return call
+
+    def _first_calls(self, key: Hashable | None, args: tuple, kwargs: dict) -> Any:
+        checked, checked_kwargs = self.check(args, kwargs)
         when = os.environ.get(ENV, "second")
+        if key is None or checked is not args or checked_kwargs is not kwargs:
+            return self.generic(*checked, **checked_kwargs)  # no version under this key
         if when == "off" or len(self.versions) >= MAX_VERSIONS:
             return self.generic(*args, **kwargs)
-        if all(kind is float for kind in key):  # the generic version has one for floats
-            self.versions[key] = self.generic
+        if all(kind is float for kind in key):  # the version for floats exists already
+            self.versions[key] = self.floats or self.generic
             return self.generic(*args, **kwargs)
         if when != "first" and key not in self.seen_once:
             self.seen_once.add(key)
