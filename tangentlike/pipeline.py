@@ -51,7 +51,8 @@ class Derivative:
     positional: int
     seeds: tuple[str, ...] = ()  # forward mode: the names of the seed tangents
     seed: str = "init_grad"  # reverse mode: the name of the output seed
-    # the joint (or tangent) derivative's tree and temporaries, for versions by shape
+    # the joint (or tangent) derivative's tree (with the float dispatch at its top, if it has
+    # a version for floats) and temporaries, for versions by shape
     tree: gast.FunctionDef | None = None
     temporaries: frozenset[str] = frozenset()
     scope: dict | None = None
@@ -297,7 +298,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
         seeds = tuple(a.id for a in derivative.args.args + derivative.args.kwonlyargs)[
             -len(wrt):]
         if options.optimized and current is None:
-            tree = syntax.clone(derivative)
+            tree = derivative
             functions += _for_floats(derivative, wrt_names + list(seeds), namespace, namer)
     else:
         reverse_options = ReverseOptions(
@@ -320,7 +321,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
                 f"Gradient of {parsed.name} with respect to {what}."))
             functions = [joint]
             if options.optimized and current is None:
-                tree = syntax.clone(joint)
+                tree = joint
                 functions += _for_floats(joint, wrt_names + [seed], namespace, namer)
     _import_user_globals(functions, parsed.func.__globals__, namespace)
     where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"

@@ -30,6 +30,7 @@ keeps the generic derivative.
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import os
 import types
@@ -511,6 +512,13 @@ class _Rewrite(gast.NodeTransformer):
 Check = Callable[[tuple, dict], tuple[tuple, dict]]
 
 
+def _float_dispatch(stmt: gast.stmt, floats: str) -> bool:
+    return (isinstance(stmt, gast.If) and len(stmt.body) == 1
+            and isinstance(stmt.body[0], gast.Return)
+            and isinstance(stmt.body[0].value, gast.Call)
+            and syntax.is_name(stmt.body[0].value.func, floats))
+
+
 class ShapeSpecializer:
     """Calls ``generic``, or the version of it written for the arguments' signature.
 
@@ -523,7 +531,8 @@ class ShapeSpecializer:
     def __init__(self, generic: Callable, tree: gast.FunctionDef, temporaries: set[str],
                  scope: dict, check: Check, floats: Callable | None = None):
         self.generic = generic
-        self.tree = tree
+        self.name = tree.name
+        self._generic_tree = tree  # shared with the pipeline: read, never changed
         self.temporaries = temporaries
         self.scope = scope
         self.check = check
@@ -533,6 +542,14 @@ class ShapeSpecializer:
         self.seen_once: set[Hashable] = set()
         self._observed: Callable | None = None
         self._observations: dict[int, set] = {}
+
+    @functools.cached_property
+    def tree(self) -> gast.FunctionDef:
+        """A copy of the generic function's tree, without the dispatch to its version for
+        floats (``if type(x) is float ...: return f_floats(...)``)."""
+        fn = syntax.clone(self._generic_tree)
+        fn.body = [s for s in fn.body if not _float_dispatch(s, f"{fn.name}_floats")]
+        return fn
 
     def dispatcher(self) -> Callable:
         """The function to call: it finds the version by signature (this runs every call,
@@ -582,7 +599,7 @@ class ShapeSpecializer:
 
     def _give_up(self, key: Hashable, error: Exception) -> None:
         """A bug in writing a version must not fail the call: warn, and run the generic one."""
-        warnings.warn(f"tangentlike: no shape-specialized version of {self.tree.name}: "
+        warnings.warn(f"tangentlike: no shape-specialized version of {self.name}: "
                       f"{type(error).__name__}: {error}", RuntimeWarning, stacklevel=4)
         self.versions[key] = self.generic
 
@@ -630,10 +647,10 @@ class ShapeSpecializer:
         if not rewritten:
             return self.generic
         number = len(self.sources) + 1
-        fn.name = f"{self.tree.name}_shaped{number if number > 1 else ''}"
+        fn.name = f"{self.name}_shaped{number if number > 1 else ''}"
         shapes = ", ".join(f"{p}: {_shape_text(bound[p])}" for p in params if p in bound)
         if isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value, gast.Constant):
-            fn.body[0].value.value = (f"{self.tree.name} for {shapes}: the shapes worked out "
+            fn.body[0].value.value = (f"{self.name} for {shapes}: the shapes worked out "
                                       "in advance.")
         source = emit.to_source(fn)
         path = emit.write_module(source, fn.name)

@@ -7,6 +7,8 @@ from typing import Any
 
 import gast
 
+from tangentlike import anno
+
 
 def load(name: str) -> gast.Name:
     return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
@@ -49,8 +51,22 @@ def parse_stmts(source: str) -> list[gast.stmt]:
 
 
 def clone(node: Any) -> Any:
-    """A deep copy that keeps annotations."""
-    return copy.deepcopy(node)
+    """A deep copy of a tree (or a list of trees) that keeps annotations: every node is new,
+    each annotation record (``anno``) a copy; other values are shared (names, constants,
+    the objects a record points to), as they are never changed in place."""
+    if isinstance(node, list):
+        return [clone(n) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    new = node.__class__.__new__(node.__class__)
+    fields = new.__dict__
+    for key, value in node.__dict__.items():
+        if isinstance(value, (gast.AST, list)):
+            value = clone(value)
+        elif key == anno.KEY:
+            value = copy.copy(value)
+        fields[key] = value
+    return new
 
 
 _LEAVES = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop,
@@ -81,6 +97,9 @@ def loaded_names(node: gast.AST) -> set[str]:
 
 def stored_names(node: gast.AST) -> set[str]:
     """Names bound anywhere in ``node`` (assignment targets, loop variables, parameters)."""
+    if isinstance(node, gast.Assign):  # only the targets: normalize refuses ``:=`` in values
+        return {n.id for t in node.targets for n in walk_names(t)
+                if isinstance(n.ctx, gast.Store)}
     return {n.id for n in walk_names(node) if isinstance(n.ctx, (gast.Store, gast.Param))}
 
 
