@@ -355,6 +355,7 @@ def hvp(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Callable:
         return tangent(*primals, **kwargs, **{seed: v})
 
     product.source = tangent.source
+    product.specializer, product.specialized = tangent.specializer, tangent.specialized
     return product
 
 

@@ -6,6 +6,11 @@ is zero for every input, as the function does not depend on the shift.  A hand-w
 gradient leaves it out; generated code would compute it, spread it over the maximal
 elements and add it in: passes over the array for nothing.
 
+In forward mode over such a gradient (an HVP), the tangent of the maximum is not zero, but
+its every contribution cancels.  So a value computed by a pure call is also replaced by
+zero when no value the algebra cannot follow (an argument of a call it does not know, a
+returned value, anything read in a loop) contains it.
+
 This pass reads the straight-line top level of a function (see ``shape_specialize``, which
 records every value's shape) as polynomials: a value is a sum of terms, each a coefficient
 times a product of powers of *atoms* (names it does not look into, calls it does not know,
@@ -90,6 +95,8 @@ class _Algebra:
         self.env: dict[str, Poly] = {}
         self.version: dict[str, int] = {}
         self.shapes: dict[str, tuple | None] = {f"{n}@0": s for n, s in params.items()}
+        self.escaped: list[Poly] = []  # values read where the algebra cannot follow them
+        self.inside: dict[str, set[str]] = {}  # a sum's atom -> the atoms it sums
         self.resolve = None  # set by the caller: gast.expr -> object
 
     # -- atoms ---------------------------------------------------------------------------
@@ -101,10 +108,17 @@ class _Algebra:
         return f"{name}@{self.version.get(name, 0)}"
 
     def opaque(self, node: gast.expr) -> Poly:
-        """An expression as one atom: its source, with each name at its current version."""
+        """An expression as one atom: its source, with each name at its current version.
+        The values of the names it reads *escape*: the algebra no longer follows them."""
+        self.escape(node)
         versioned = syntax.rename(syntax.clone(node), {
             n: f"{n}__v{self.version.get(n, 0)}" for n in syntax.loaded_names(node)})
         return self.atom(emit.to_source(versioned).strip(), _seen_shape(node, self.seen))
+
+    def escape(self, node: gast.AST) -> None:
+        for name in syntax.loaded_names(node):
+            if name in self.env:
+                self.escaped.append(self.env[name])
 
     # -- expressions -----------------------------------------------------------------------
     def of(self, node: gast.expr) -> Poly:
@@ -146,9 +160,12 @@ class _Algebra:
 
     def _call(self, node: gast.Call) -> Poly | None:
         func = self.resolve(node.func)
+        if func is np.zeros:
+            return {}
         if func in _LINEAR_IN_FIRST and node.args and not self.of(node.args[0]):
             return {}
-        if func is np.broadcast_to and len(node.args) == 2 and not node.keywords:
+        if (func is np.broadcast_to or func is runtime.broadcast_like) and len(
+                node.args) == 2 and not node.keywords:
             return self.of(node.args[0])  # broadcasting, as arithmetic does
         if isinstance(node.func, gast.Attribute) and node.func.attr == "copy" \
                 and not node.args and not node.keywords:
@@ -184,6 +201,7 @@ class _Algebra:
                 return None  # the factor would lose its alignment with the result
             if varying:
                 key = f"sum({varying}, axes={axes}, keepdims={keepdims}, shape={shape})"
+                self.inside[key] = {atom for atom, _ in varying}
                 term = _product(tuple(constant), ((key, 1),))
                 self.shapes.setdefault(key, tuple(  # the shape of the sum
                     1 if a in axes else n for a, n in enumerate(shape)
@@ -203,8 +221,9 @@ class _Algebra:
 
 def cancel(fn: gast.FunctionDef, seen: str, params: dict[str, tuple], resolve: Any,
            numpy: str) -> bool:
-    """Replace the top-level values of ``fn`` that are identically zero (see the module
-    docstring); ``params``: the shape of each array or float parameter.  True if changed."""
+    """Replace the top-level values of ``fn`` that are identically zero, and those whose
+    every contribution cancels (see the module docstring); ``params``: the shape of each
+    array or float parameter.  True if ``fn`` changed (run the optimizer, then again)."""
     for node in gast.walk(fn):
         if isinstance(node, gast.AugAssign) or (isinstance(node, gast.Assign) and any(
                 isinstance(t, (gast.Subscript, gast.Attribute))
@@ -217,26 +236,61 @@ def cancel(fn: gast.FunctionDef, seen: str, params: dict[str, tuple], resolve: A
     algebra = _Algebra(fn, seen, params)
     algebra.resolve = resolve
     changed = False
+    fresh: dict[str, gast.Assign] = {}  # an atom a statement's value introduced -> it
     for stmt in fn.body:
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], gast.Name):
             name = stmt.targets[0].id
             stmt.value, dropped = _drop_zero_terms(stmt.value, algebra)
             changed |= dropped
+            known = set(algebra.shapes)
             poly = algebra.of(stmt.value)
             if not poly and not _is_zero(stmt.value):
                 zero = _zeros(stmt.value, seen, numpy)
                 if zero is not None:
                     stmt.value = zero
                     changed = True
+            if len(poly) == 1 and list(poly.values()) == [1.0] and _pure_call(stmt.value,
+                                                                              resolve):
+                (monomial,) = poly
+                if len(monomial) == 1 and monomial[0][1] == 1 and monomial[0][0] not in known:
+                    fresh[monomial[0][0]] = stmt
             algebra.version[name] = algebra.version.get(name, 0) + 1
-            algebra.env[name] = poly if len(poly) <= MAX_TERMS else algebra.atom(
-                algebra.name_atom(name), _seen_shape(stmt.value, seen))
+            if len(poly) > MAX_TERMS:
+                algebra.escaped.append(poly)
+                poly = algebra.atom(algebra.name_atom(name), _seen_shape(stmt.value, seen))
+            algebra.env[name] = poly
         else:
+            algebra.escape(stmt)
             for name in syntax.stored_names(stmt):
                 algebra.version[name] = algebra.version.get(name, 0) + 1
                 algebra.env.pop(name, None)
+    # A value whose atom no escaping value contains contributes nothing: it can be zero.
+    read: set[str] = set()
+    todo = [atom for poly in algebra.escaped for monomial in poly for atom, _ in monomial]
+    while todo:  # and what the sums among them sum
+        atom = todo.pop()
+        if atom not in read:
+            read.add(atom)
+            todo += algebra.inside.get(atom, ())
+    for atom, stmt in fresh.items():
+        if atom not in read and not _is_zero(stmt.value):
+            zero = _zeros(stmt.value, seen, numpy)
+            if zero is not None:
+                stmt.value = zero
+                changed = True
     return changed
+
+
+def _pure_call(node: gast.expr, resolve: Any) -> bool:
+    """A call that only computes a value: a ufunc, a registered NumPy function, a runtime
+    helper (not a method, which may change its object, nor a stack's ``pop``)."""
+    if not isinstance(node, gast.Call) or isinstance(node.func, gast.Attribute) and \
+            resolve(node.func) is None:
+        return False
+    func = resolve(node.func)
+    return isinstance(func, np.ufunc) or (
+        getattr(func, "__module__", None) or "").startswith(("tangentlike.runtime", "numpy"))
 
 
 def _drop_zero_terms(node: gast.expr, algebra: _Algebra) -> tuple[gast.expr, bool]:

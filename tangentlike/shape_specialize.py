@@ -41,7 +41,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike import emit, registry, runtime, syntax
+from tangentlike import dataflow, emit, registry, runtime, syntax
 from tangentlike.cancel import cancel
 from tangentlike.optimize import optimize
 
@@ -456,6 +456,17 @@ def _matmul_adjoint(func: Any, args: list, seen: list[tuple]) -> gast.expr | Non
     return gast.BinOp(left=t(a), op=gast.MatMult(), right=g)
 
 
+def _scalar(node: gast.expr) -> bool:
+    """A number: a numeric constant, a value recorded with shape (), or arithmetic of them."""
+    if isinstance(node, gast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if (_one(node) or (None, None))[1] == ():
+        return True
+    if isinstance(node, gast.BinOp):
+        return _scalar(node.left) and _scalar(node.right)
+    return isinstance(node, gast.UnaryOp) and _scalar(node.operand)
+
+
 class _Rewrite(gast.NodeTransformer):
     """Replace helper calls by what they do for the recorded shapes (see ``_replacement``);
     ``spread``: ``unreduce`` calls too (else only where an operation broadcasts them)."""
@@ -467,19 +478,31 @@ class _Rewrite(gast.NodeTransformer):
         self.local = syntax.stored_names(fn) | {
             a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
         self.params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+        counts = dataflow.definition_counts(fn)
+        self.once = {n for n, c in counts.items() if c == 1}  # never rebound
+        self.values = {s.targets[0].id: s.value for s in fn.body if isinstance(s, gast.Assign)
+                       and syntax.is_name(s.targets[0]) and s.targets[0].id in self.once}
         self.changed = False
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         """``unreduce(g, x, ...) * y`` is ``g * y`` when ``y`` has the shape of ``x``: the
-        operation broadcasts ``g`` itself."""
+        operation broadcasts ``g`` itself.  So is ``np.broadcast_to(g, s).copy() * y``, and
+        ``np.full(s, v) * y`` is ``v * y``."""
         if isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)):
             for side, other in (("left", "right"), ("right", "left")):
                 operand = getattr(node, side)
+                partner = _one(getattr(node, other))
+                if partner is not None and partner[0] is np.ndarray \
+                        and partner == _one(node):
+                    broadcast = self._broadcast(operand)
+                    if broadcast is not None:
+                        setattr(node, side, broadcast)
+                        self.changed = True
+                        continue
                 if not (isinstance(operand, gast.Call) and not operand.keywords and resolve(
                         operand.func, self.scope, self.local) is runtime.unreduce):
                     continue
                 seen = [_one(a) for a in operand.args]
-                partner = _one(getattr(node, other))
                 if None in seen or partner is None or partner[0] is not np.ndarray or \
                         partner[1:] != seen[1][1:]:
                     continue
@@ -488,7 +511,53 @@ class _Rewrite(gast.NodeTransformer):
                     setattr(node, side, restored)
                     self.changed = True
         self.generic_visit(node)
+        scaled = self._scaled_fill(node)
+        if scaled is not None:
+            self.changed = True
+            return scaled
         return node
+
+    def _broadcast(self, node: gast.expr, depth: int = 0) -> gast.expr | None:
+        """What ``node`` broadcasts, when it is only that value spread out (through a name
+        bound once to it): ``g`` of ``np.broadcast_to(g, s).copy()``, ``v`` of
+        ``np.full(s, v)``, of ``np.expand_dims(np.full(s, v), a)``; else None."""
+        if depth > 3:
+            return None
+        if isinstance(node, gast.Name) and node.id in self.values:
+            found = self._broadcast(self.values[node.id], depth + 1)
+            return found if found is not None and syntax.loaded_names(found) <= self.once \
+                else None
+        if not isinstance(node, gast.Call) or node.keywords:
+            return None
+        if isinstance(node.func, gast.Attribute) and node.func.attr == "copy" and not node.args:
+            return self._broadcast(node.func.value, depth + 1)
+        func = resolve(node.func, self.scope, self.local)
+        if func is np.broadcast_to and len(node.args) == 2:
+            return node.args[0]
+        if func is np.full and len(node.args) == 2 and _scalar(node.args[1]):
+            return node.args[1]
+        if func is np.expand_dims and len(node.args) == 2:
+            inner = self._broadcast(node.args[0], depth + 1)
+            return inner if inner is not None and _scalar(inner) else None
+        return None
+
+    def _scaled_fill(self, node: gast.BinOp) -> gast.expr | None:
+        """``np.full(s, v) * c`` as ``np.full(s, v * c)`` (a Python number ``c``)."""
+        if not isinstance(node.op, (gast.Mult, gast.Div)):
+            return None
+        fill, factor = node.left, node.right
+        if not (isinstance(fill, gast.Call) and not fill.keywords and len(fill.args) == 2
+                and resolve(fill.func, self.scope, self.local) is np.full
+                and _scalar(fill.args[1])):
+            return None
+        kind = type(factor.value) if isinstance(factor, gast.Constant) else (
+            _one(factor) or (None,))[0]
+        if kind not in (float, int) or _one(fill) is None or _one(fill) != _one(node):
+            return None
+        value = gast.BinOp(left=fill.args[1], op=node.op, right=factor)
+        new = _np_call(self.numpy, "full", [fill.args[0], value])
+        setattr(new, SEEN, getattr(node, SEEN))
+        return new
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         recorded = [_one(a) for a in node.args]
@@ -632,7 +701,7 @@ class ShapeSpecializer:
         # ``unreduce`` into the product that broadcasts it); ``unreduce`` calls left over
         # are rewritten last.
         rewritten = False
-        for spread in (False, False, False, True):
+        for spread in (False, False, True, False):
             rewrite = _Rewrite(fn, scope, spread)
             fn.body = [rewrite.visit(s) for s in fn.body]
             if rewrite.changed:
@@ -641,7 +710,10 @@ class ShapeSpecializer:
         shapes = {p: np.shape(v) for p, v in bound.items()
                   if type(v) is float or isinstance(v, (np.ndarray, np.floating))}
         local = syntax.stored_names(fn) | set(bound)
-        if cancel(fn, SEEN, shapes, lambda f: resolve(f, scope, local), numpy_name(scope)):
+        for _ in range(3):  # a value found zero can make others zero
+            if not cancel(fn, SEEN, shapes, lambda f: resolve(f, scope, local),
+                          numpy_name(scope)):
+                break
             rewritten = True
             optimize(fn, self.temporaries)
         if not rewritten:

@@ -73,3 +73,7 @@ def scalar(x, y):
 def normalized(x):
     centered = x - np.mean(x, axis=0, keepdims=True)
     return np.sum(np.tanh(centered))
+
+
+def sum_over_hypot(x, y):
+    return np.sum(x * y / np.hypot(x, y))
