@@ -300,9 +300,15 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                 if reads & set().union(*(dataflow.defs(s) for s in _all_statements([later]))):
                     break
                 if isinstance(later, dataflow.COMPOUND) or not (
-                        syntax.is_comment(later) or is_pure(later)):
+                        syntax.is_comment(later) or is_pure(later) or _is_save(later)):
                     break
     return changed
+
+
+def _is_save(stmt: gast.stmt) -> bool:
+    """A stack push or pop of a saved value: a pure value may move past it (the names it
+    binds and reads are checked like any statement's)."""
+    return anno.has_info(stmt) and anno.info(stmt).saves is not None
 
 
 MAX_CALL_DEPTH = 2

@@ -607,6 +607,7 @@ class ShapeSpecializer:
         self.check = check
         self.floats = floats
         self.versions: dict[Hashable, Callable] = {}
+        self.by_types: dict[tuple, Callable] = {}  # the versions for Python floats, by types
         self.sources: dict[Hashable, str] = {}
         self.seen_once: set[Hashable] = set()
         self._observed: Callable | None = None
@@ -623,12 +624,16 @@ class ShapeSpecializer:
     def dispatcher(self) -> Callable:
         """The function to call: it finds the version by signature (this runs every call,
         so it is a closure with everything it needs in local names)."""
-        versions, kind, first_calls = self.versions, _kind, self._first_calls
+        versions, by_types, kind = self.versions, self.by_types, _kind
+        first_calls = self._first_calls
 
         def call(*args: Any, **kwargs: Any) -> Any:
             if kwargs:
                 key = signature(args, kwargs)
             else:
+                version = by_types.get(tuple(map(type, args)))  # Python floats: no shapes
+                if version is not None:
+                    return version(*args)
                 try:
                     key = tuple(map(kind, args))  # signature(), inlined
                 except TypeError:
@@ -649,6 +654,8 @@ class ShapeSpecializer:
             return self.generic(*args, **kwargs)
         if all(kind is float for kind in key):  # the version for floats exists already
             self.versions[key] = self.floats or self.generic
+            if not kwargs:
+                self.by_types[key] = self.versions[key]
             return self.generic(*args, **kwargs)
         if when != "first" and key not in self.seen_once:
             self.seen_once.add(key)
