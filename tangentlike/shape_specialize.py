@@ -609,6 +609,7 @@ class ShapeSpecializer:
         self.versions: dict[Hashable, Callable] = {}
         self.by_types: dict[tuple, Callable] = {}  # the versions for Python floats, by types
         self.sources: dict[Hashable, str] = {}
+        self.declined: dict[Hashable, str] = {}  # signatures without a version, and why
         self.seen_once: set[Hashable] = set()
         self._observed: Callable | None = None
         self._observations: dict[int, set] = {}
@@ -700,7 +701,9 @@ class ShapeSpecializer:
         bound = dict(zip(params, args)) | kwargs
         static_params = {p for p, v in bound.items() if type(v) in (int, bool)}
         static = _Static(fn, static_params, self.scope)
-        if _shape_follows(fn, static, seen) is not None:
+        reason = _shape_follows(fn, static, seen)
+        if reason is not None:
+            self.declined[key] = reason
             return self.generic
         scope = dict(self.scope)
         _record(fn, seen)
@@ -724,16 +727,19 @@ class ShapeSpecializer:
             rewritten = True
             optimize(fn, self.temporaries)
         if not rewritten:
+            self.declined[key] = "nothing to work out for these shapes"
             return self.generic
         number = len(self.sources) + 1
         fn.name = f"{self.name}_shaped{number if number > 1 else ''}"
-        shapes = ", ".join(f"{p}: {_shape_text(bound[p])}" for p in params if p in bound)
+        described = ", ".join(f"{p}: {_shape_text(bound[p])}" for p in params if p in bound)
         if isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value, gast.Constant):
-            fn.body[0].value.value = (f"{self.name} for {shapes}: the shapes worked out "
+            fn.body[0].value.value = (f"{self.name} for {described}: the shapes worked out "
                                       "in advance.")
         source = emit.to_source(fn)
-        path = emit.write_module(source, fn.name)
-        exec(compile(source, str(path), "exec"), scope)
+        header = (f'"""A version of {self.name} by argument shapes (tangentlike); it runs with '
+                  f'the names of\n{self.scope.get("__file__", "its module")}.\n"""\n\n\n')
+        path = emit.write_module(header + source, fn.name)
+        exec(compile(header + source, str(path), "exec"), scope)
         self.sources[key] = source
         return scope[fn.name]
 
