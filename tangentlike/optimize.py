@@ -21,6 +21,7 @@ import gast
 
 from tangentlike import anno, dataflow, registry, syntax
 from tangentlike.annotate import Operation
+from tangentlike.recompute import recompute_saved
 
 _FOLDABLE = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
              gast.Div: operator.truediv, gast.Pow: operator.pow, gast.FloorDiv: operator.floordiv}
@@ -458,6 +459,7 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
             changed = True
         changed |= eliminate_dead_code(fn)
         changed |= remove_dead_saves(fn)
+        changed |= recompute_saved(fn)
         if not changed:
             break
     remove_orphan_comments(fn)
