@@ -7,6 +7,9 @@ Passes, run to a fixed point:
   bx = bx + g`` becomes ``bx = g``);
 - copy propagation (``a = b`` then uses of ``a`` read ``b``);
 - inlining of temporaries used once (``t = W @ x; h = np.tanh(t)`` becomes one line);
+- an adjoint's contributions in one block as one sum (``bx = a; bx = bx + b`` becomes
+  ``bx = a + b``);
+- recomputing cheap saved values instead of saving them (``recompute.py``);
 - dead-code elimination (pure statements whose results are never read).
 
 Only statements that tangentlike wrote, or that compute a pure value, are ever removed; the
@@ -306,6 +309,43 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     return changed
 
 
+def fuse_accumulations(fn: gast.FunctionDef) -> bool:
+    """``ba = e1`` followed by ``ba = ba + e2`` becomes ``ba = e1 + e2``: an adjoint's
+    contributions in one block read as one sum (and run as one statement).  Only across
+    statements that neither read ``ba`` nor change what ``e1`` reads."""
+    changed = False
+    for block in _blocks(fn.body):
+        i = 0
+        while i < len(block):
+            stmt = block[i]
+            i += 1
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                    and anno.has_info(stmt) and anno.info(stmt).generated and is_pure(stmt)):
+                continue
+            name = stmt.targets[0].id
+            reads = syntax.loaded_names(stmt.value)
+            for later in block[i:]:
+                if syntax.is_comment(later):
+                    break  # another user line's block
+                if name in syntax.loaded_names(later) or name in dataflow.defs(later):
+                    value = later.value if isinstance(later, gast.Assign) else None
+                    if (syntax.is_name(later.targets[0] if value is not None else None, name)
+                            and isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add)
+                            and syntax.is_name(value.left, name)
+                            and name not in syntax.loaded_names(value.right)
+                            and anno.info(later).generated
+                            and _fits(stmt.value, later)):
+                        value.left = stmt.value
+                        i -= 1
+                        del block[i]
+                        changed = True
+                    break
+                if isinstance(later, dataflow.COMPOUND) or reads & dataflow.defs(later) or not (
+                        is_pure(later) or _is_save(later)):
+                    break
+    return changed
+
+
 def _is_save(stmt: gast.stmt) -> bool:
     """A stack push or pop of a saved value: a pure value may move past it (the names it
     binds and reads are checked like any statement's)."""
@@ -457,6 +497,7 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
             changed = True
         while coalesce_copies(fn, temporaries):
             changed = True
+        changed |= fuse_accumulations(fn)
         changed |= eliminate_dead_code(fn)
         changed |= remove_dead_saves(fn)
         changed |= recompute_saved(fn)

@@ -34,9 +34,8 @@ def dloss_dW1_db1_dW2_db2(W1, b1, W2, b2, X, Y, init_grad=1.0):
     bt4 = unbroadcast(blog_probs, t4)
     bt7 = -unbroadcast(blog_probs, t8) / t7
     bt5 = unreduce(bt7, t6, 1, True) * t6
-    blogits = unbroadcast(bt5, logits)
     bm = -unbroadcast(bt5, m)
-    blogits = blogits + unbroadcast(bt4, logits)
+    blogits = unbroadcast(bt5, logits) + unbroadcast(bt4, logits)
     bm = bm + -unbroadcast(bt4, m)
 
     # Grad of: m = np.max(logits, axis=1, keepdims=True)

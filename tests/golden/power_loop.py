@@ -40,7 +40,5 @@ def dpower_da_floats(a, b, init_grad=1.0):
 
         # Grad of: a = a * a
         a = stack.pop()
-        ba_out = ba
-        ba = ba * a
-        ba = ba + a * ba_out
+        ba = ba * a + a * ba
     return ba
