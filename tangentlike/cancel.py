@@ -113,7 +113,11 @@ class _Algebra:
         self.escape(node)
         versioned = syntax.rename(syntax.clone(node), {
             n: f"{n}__v{self.version.get(n, 0)}" for n in syntax.loaded_names(node)})
-        return self.atom(emit.to_source(versioned).strip(), _seen_shape(node, self.seen))
+        key = emit.to_source(versioned).strip()
+        if any(isinstance(c, gast.Call) and not _pure_call(c, self.resolve)
+               for c in gast.walk(node)):
+            key += f"  # call {len(self.shapes)}"  # two random draws are not one value
+        return self.atom(key, _seen_shape(node, self.seen))
 
     def escape(self, node: gast.AST) -> None:
         for name in syntax.loaded_names(node):
@@ -289,8 +293,11 @@ def _pure_call(node: gast.expr, resolve: Any) -> bool:
             resolve(node.func) is None:
         return False
     func = resolve(node.func)
+    module = getattr(func, "__module__", None) or ""
     return isinstance(func, np.ufunc) or (
-        getattr(func, "__module__", None) or "").startswith(("tangentlike.runtime", "numpy"))
+        module.startswith(("tangentlike.runtime", "numpy", "math"))
+        and not module.startswith("numpy.random")) or (
+        getattr(math, getattr(func, "__name__", ""), None) is func)
 
 
 def _drop_zero_terms(node: gast.expr, algebra: _Algebra) -> tuple[gast.expr, bool]:

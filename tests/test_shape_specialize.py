@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import gast
 import numpy as np
 import pytest
 import rule_cases
@@ -20,7 +21,8 @@ from rule_cases import CASES
 from support import numerical_grad
 
 import tangentlike
-from tangentlike.shape_specialize import ENV, MAX_VERSIONS, signature
+from tangentlike.cancel import _Algebra
+from tangentlike.shape_specialize import ENV, MAX_VERSIONS, resolve, signature
 
 rule_cases.load_all()
 RTOL = 1e-9
@@ -275,3 +277,15 @@ def test_no_version_when_shapes_depend_on_values(name: str, first: None) -> None
         for i in (0, 1):
             np.testing.assert_allclose(df(*args)[i], numeric_grad(func, list(args), i),
                                        rtol=1e-6, atol=1e-9)
+
+
+def test_the_algebra_keeps_two_calls_of_an_impure_function_apart() -> None:
+    fn = gast.parse("def f(x, stack):\n    return x").body[0]
+    algebra = _Algebra(fn, "_seen", {"x": (3,)})
+    scope = {"np": np}
+    algebra.resolve = lambda func: resolve(func, scope, {"x", "stack"})
+    pop, draw, exp = (gast.parse(s).body[0].value for s in
+                      ("stack.pop()", "np.random.normal()", "np.exp(x)"))
+    assert algebra.of(pop) != algebra.of(pop)  # two pops are two values
+    assert algebra.of(draw) != algebra.of(draw)
+    assert algebra.of(exp) == algebra.of(exp)  # a pure function of the same value
