@@ -11,7 +11,9 @@ Every pass that needs to remember something about a node stores it in the node's
 - ``contribution``: a template statement ``d[x] = ...`` adding to an adjoint (reverse mode);
 - ``keep``: a generated statement with an effect (a stack pop): never removed or moved;
 - ``saves``: for the push and the pop of one saved value (one of each): the same key, so the
-  optimizer can drop both when the popped value is never read.
+  optimizer can drop both when the popped value is never read;
+- ``seen``: for an expression of a derivative being specialized to argument shapes, the
+  ``(type, shape, dtype)`` of each value it had in the instrumented run (shape_specialize.py).
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ class NodeInfo:
     contribution: bool = False
     keep: bool = False
     saves: Any = None
+    seen: frozenset | None = None
 
 
 def info(node: Any) -> NodeInfo:

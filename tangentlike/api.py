@@ -20,7 +20,7 @@ from tangentlike.pipeline import (
     compile_derivative,
     resolve_wrt,
 )
-from tangentlike.shape_specialize import ShapeSpecializer
+from tangentlike.shape_specialize import Check, ShapeSpecializer
 
 
 class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
@@ -197,15 +197,7 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
             args, kwargs = _check_inputs(args, kwargs, wrt, params, name)
             return args, _check_seeds(args, kwargs, wrt, params, seeds, name)
 
-        if derivative.tree is not None:
-            specializer = ShapeSpecializer(derivative.function, derivative.tree,
-                                           set(derivative.temporaries), derivative.scope,
-                                           check, derivative.floats)
-            jvp_function = specializer.dispatcher()
-        else:
-            def jvp_function(*args: Any, **kwargs: Any) -> Any:
-                args, kwargs = check(args, kwargs)
-                return derivative.function(*args, **kwargs)
+        specializer, jvp_function = _checked_call(derivative, check)
 
         @functools.wraps(derivative.function)
         def df(*args: Any, **kwargs: Any) -> Any:
@@ -216,21 +208,11 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
 
         df.seeds = seeds
     elif derivative.backward is None:
-        joint = derivative.function
-
         def check(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
             return _check_inputs(args, kwargs, wrt, params, name)
 
-        if derivative.tree is not None:
-            specializer = ShapeSpecializer(joint, derivative.tree,
-                                           set(derivative.temporaries), derivative.scope,
-                                           check, derivative.floats)
-            df = functools.wraps(joint)(specializer.dispatcher())
-        else:
-            @functools.wraps(joint)
-            def df(*args: Any, **kwargs: Any) -> Any:
-                args, kwargs = check(args, kwargs)
-                return joint(*args, **kwargs)
+        specializer, call = _checked_call(derivative, check)
+        df = functools.wraps(derivative.function)(call)
     else:
         forward, backward = derivative.function, derivative.backward
 
@@ -252,6 +234,25 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
     df.path = derivative.path
     df.seed = derivative.seed
     return df
+
+
+def _checked_call(derivative: Derivative, check: Check,
+                  ) -> tuple[ShapeSpecializer | None, Callable]:
+    """The function that checks the arguments and runs the derivative: the dispatcher to
+    its versions by shape (which checks only at the first calls of a signature) when it can
+    have them, else a plain wrapper."""
+    if derivative.tree is None:
+        function = derivative.function
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            args, kwargs = check(args, kwargs)
+            return function(*args, **kwargs)
+
+        return None, call
+    specializer = ShapeSpecializer(derivative.function, derivative.tree,
+                                   set(derivative.temporaries), derivative.scope, check,
+                                   derivative.floats)
+    return specializer, specializer.dispatcher()
 
 
 def _wrt_indices(func: Callable, wrt: Any) -> tuple[int, ...]:

@@ -28,12 +28,13 @@ as it is.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import gast
 import numpy as np
 
-from tangentlike import emit, runtime, syntax
+from tangentlike import anno, emit, runtime, syntax
 
 MAX_TERMS = 32  # a polynomial with more terms is kept as one atom
 
@@ -46,12 +47,22 @@ _LINEAR_IN_FIRST = {runtime.unbroadcast, runtime.broadcast_like, runtime.unreduc
                     runtime.matmul_adjoint_a, runtime.matmul_adjoint_b}
 
 
-def _seen_shape(node: gast.AST, seen: str) -> tuple | None:
-    """The one shape recorded for ``node`` (see ``shape_specialize.SEEN``), or None."""
-    found = getattr(node, seen, None)
+def recorded(node: gast.AST) -> tuple | None:
+    """The one ``(type, shape, dtype)`` the instrumented run recorded for an expression
+    (``anno`` field ``seen``, see shape_specialize.py), or None."""
+    found = anno.info(node).seen if anno.has_info(node) else None
     if not found or len(found) != 1:
         return None
-    (kind, shape, dtype), = found
+    (only,) = found
+    return only
+
+
+def _seen_shape(node: gast.AST) -> tuple | None:
+    """The one shape recorded for a floating point value, or None."""
+    found = recorded(node)
+    if found is None:
+        return None
+    kind, shape, _ = found
     if shape is None or not (kind is float or kind is np.ndarray
                              or issubclass(kind, np.floating)):
         return None
@@ -89,15 +100,13 @@ def _multiply(a: Poly, b: Poly) -> Poly | None:
 class _Algebra:
     """Polynomials of the expressions of one function's top level, in statement order."""
 
-    def __init__(self, fn: gast.FunctionDef, seen: str, params: dict[str, tuple]):
-        self.seen = seen
-        self.scope_local = syntax.stored_names(fn) | set(params)
+    def __init__(self, params: dict[str, tuple], resolve: Callable[[gast.expr], Any]):
+        self.resolve = resolve  # a callee's name -> the object it stands for
         self.env: dict[str, Poly] = {}
         self.version: dict[str, int] = {}
         self.shapes: dict[str, tuple | None] = {f"{n}@0": s for n, s in params.items()}
         self.escaped: list[Poly] = []  # values read where the algebra cannot follow them
         self.inside: dict[str, set[str]] = {}  # a sum's atom -> the atoms it sums
-        self.resolve = None  # set by the caller: gast.expr -> object
 
     # -- atoms ---------------------------------------------------------------------------
     def atom(self, key: str, shape: tuple | None) -> Poly:
@@ -117,7 +126,7 @@ class _Algebra:
         if any(isinstance(c, gast.Call) and not _pure_call(c, self.resolve)
                for c in gast.walk(node)):
             key += f"  # call {len(self.shapes)}"  # two random draws are not one value
-        return self.atom(key, _seen_shape(node, self.seen))
+        return self.atom(key, _seen_shape(node))
 
     def escape(self, node: gast.AST) -> None:
         for name in syntax.loaded_names(node):
@@ -137,7 +146,7 @@ class _Algebra:
             if node.id in self.env:
                 return self.env[node.id]
             key = self.name_atom(node.id)
-            return self.atom(key, self.shapes.get(key, _seen_shape(node, self.seen)))
+            return self.atom(key, self.shapes.get(key, _seen_shape(node)))
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
             inner = self.of(node.operand)
             return inner if isinstance(node.op, gast.UAdd) else _add({}, inner, -1.0)
@@ -184,7 +193,7 @@ class _Algebra:
         if set(options) - {"axis", "keepdims"} or not all(
                 isinstance(v, gast.Constant) for v in options.values()):
             return None
-        shape = _seen_shape(node.args[0], self.seen)
+        shape = _seen_shape(node.args[0])
         if shape is None:
             return None
         axis = options["axis"].value if "axis" in options else None
@@ -223,8 +232,8 @@ class _Algebra:
         return offset >= 0 and all(a < offset or own[a - offset] == 1 for a in axes)
 
 
-def cancel(fn: gast.FunctionDef, seen: str, params: dict[str, tuple], resolve: Any,
-           numpy: str) -> bool:
+def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
+           resolve: Callable[[gast.expr], Any], numpy: str) -> bool:
     """Replace the top-level values of ``fn`` that are identically zero, and those whose
     every contribution cancels (see the module docstring); ``params``: the shape of each
     array or float parameter.  True if ``fn`` changed (run the optimizer, then again)."""
@@ -237,8 +246,7 @@ def cancel(fn: gast.FunctionDef, seen: str, params: dict[str, tuple], resolve: A
                 and isinstance(node.value.func, gast.Attribute)
                 and node.value.func.attr != "append"):
             return False  # values may change in place: the algebra would not see it
-    algebra = _Algebra(fn, seen, params)
-    algebra.resolve = resolve
+    algebra = _Algebra(params, resolve)
     changed = False
     fresh: dict[str, gast.Assign] = {}  # an atom a statement's value introduced -> it
     for stmt in fn.body:
@@ -250,7 +258,7 @@ def cancel(fn: gast.FunctionDef, seen: str, params: dict[str, tuple], resolve: A
             known = set(algebra.shapes)
             poly = algebra.of(stmt.value)
             if not poly and not _is_zero(stmt.value):
-                zero = _zeros(stmt.value, seen, numpy)
+                zero = _zeros(stmt.value, numpy)
                 if zero is not None:
                     stmt.value = zero
                     changed = True
@@ -262,7 +270,7 @@ def cancel(fn: gast.FunctionDef, seen: str, params: dict[str, tuple], resolve: A
             algebra.version[name] = algebra.version.get(name, 0) + 1
             if len(poly) > MAX_TERMS:
                 algebra.escaped.append(poly)
-                poly = algebra.atom(algebra.name_atom(name), _seen_shape(stmt.value, seen))
+                poly = algebra.atom(algebra.name_atom(name), _seen_shape(stmt.value))
             algebra.env[name] = poly
         else:
             algebra.escape(stmt)
@@ -279,7 +287,7 @@ def cancel(fn: gast.FunctionDef, seen: str, params: dict[str, tuple], resolve: A
             todo += algebra.inside.get(atom, ())
     for atom, stmt in fresh.items():
         if atom not in read and not _is_zero(stmt.value):
-            zero = _zeros(stmt.value, seen, numpy)
+            zero = _zeros(stmt.value, numpy)
             if zero is not None:
                 stmt.value = zero
                 changed = True
@@ -296,8 +304,7 @@ def _pure_call(node: gast.expr, resolve: Any) -> bool:
     module = getattr(func, "__module__", None) or ""
     return isinstance(func, np.ufunc) or (
         module.startswith(("tangentlike.runtime", "numpy", "math"))
-        and not module.startswith("numpy.random")) or (
-        getattr(math, getattr(func, "__name__", ""), None) is func)
+        and not module.startswith("numpy.random"))
 
 
 def _drop_zero_terms(node: gast.expr, algebra: _Algebra) -> tuple[gast.expr, bool]:
@@ -305,13 +312,13 @@ def _drop_zero_terms(node: gast.expr, algebra: _Algebra) -> tuple[gast.expr, boo
     identically zero and ``x`` has the shape of the sum."""
     if not (isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub))):
         return node, False
-    if _seen_shape(node, algebra.seen) is None:
+    if _seen_shape(node) is None:
         return node, False
     sides = [("right", "left")] + ([("left", "right")] if isinstance(node.op, gast.Add)
                                    else [])
     for zero_side, kept_side in sides:
         kept = getattr(node, kept_side)
-        if getattr(kept, algebra.seen, None) == getattr(node, algebra.seen) \
+        if recorded(kept) == recorded(node) \
                 and not algebra.of(getattr(node, zero_side)):
             return kept, True  # the same type, shape and dtype as the sum
     return node, False
@@ -323,12 +330,12 @@ def _is_zero(node: gast.expr) -> bool:
         and node.func.attr == "zeros")
 
 
-def _zeros(node: gast.expr, seen: str, numpy: str) -> gast.expr | None:
+def _zeros(node: gast.expr, numpy: str) -> gast.expr | None:
     """A zero with the recorded type and shape of ``node``'s value."""
-    found = getattr(node, seen, None)
-    if not found or len(found) != 1:
+    found = recorded(node)
+    if found is None:
         return None
-    (kind, shape, dtype), = found
+    kind, shape, dtype = found
     if kind is float:
         return syntax.const(0.0)
     if kind is np.ndarray and dtype == np.float64:

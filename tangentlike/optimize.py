@@ -301,10 +301,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                     del block[i]
                     changed = True
                     break
-                if reads & set().union(*(dataflow.defs(s) for s in _all_statements([later]))):
-                    break
-                if isinstance(later, dataflow.COMPOUND) or not (
-                        syntax.is_comment(later) or is_pure(later) or _is_save(later)):
+                if not (syntax.is_comment(later) or _can_pass(later, reads)):
                     break
     return changed
 
@@ -340,10 +337,16 @@ def fuse_accumulations(fn: gast.FunctionDef) -> bool:
                         del block[i]
                         changed = True
                     break
-                if isinstance(later, dataflow.COMPOUND) or reads & dataflow.defs(later) or not (
-                        is_pure(later) or _is_save(later)):
+                if not _can_pass(later, reads):
                     break
     return changed
+
+
+def _can_pass(stmt: gast.stmt, reads: set[str]) -> bool:
+    """Whether a pure value that reads ``reads`` may move past ``stmt``: a simple statement
+    that only computes a value, or saves or restores one, and binds none of ``reads``."""
+    return (not isinstance(stmt, dataflow.COMPOUND) and not reads & dataflow.defs(stmt)
+            and (is_pure(stmt) or _is_save(stmt)))
 
 
 def _is_save(stmt: gast.stmt) -> bool:

@@ -19,12 +19,11 @@ reads ``t1`` only before its restore, and nothing outside the two loops reads ``
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import gast
 
-from tangentlike import anno, dataflow, syntax
+from tangentlike import anno, dataflow, registry, syntax
 from tangentlike.annotate import list_method_target
 
 
@@ -32,10 +31,8 @@ def _math_call(stmt: gast.stmt) -> bool:
     """``t = math.f(...)``: the user's call of a function of the math module (as annotated
     when the function was read, whatever the module is called there)."""
     op = anno.info(stmt).callee if anno.has_info(stmt) else None
-    func = getattr(op, "key", None)
     return (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
-            and not stmt.value.keywords and func is not None
-            and getattr(math, getattr(func, "__name__", ""), None) is func)
+            and not stmt.value.keywords and registry.is_math(getattr(op, "key", None)))
 
 
 def _saves(fn: gast.FunctionDef) -> dict[Any, dict[str, tuple[list, int, gast.stmt]]]:

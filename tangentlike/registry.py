@@ -17,6 +17,7 @@ import builtins
 import functools
 import inspect
 import linecache
+import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -228,6 +229,13 @@ def tangent_rule(primitive: Any) -> Rule | None:
 
 def is_non_differentiable(primitive: Any) -> bool:
     return _key(primitive) in NON_DIFFERENTIABLE
+
+
+def is_math(func: Any) -> bool:
+    """A function of the math module (they all return Python numbers; math.prod aside)."""
+    name = getattr(func, "__name__", None)
+    return (func is not None and func is not math.prod and isinstance(name, str)
+            and getattr(math, name, None) is func)
 
 
 def is_primitive(primitive: Any) -> bool:

@@ -29,7 +29,6 @@ keeps the generic derivative.
 """
 from __future__ import annotations
 
-import builtins
 import functools
 import math
 import os
@@ -41,9 +40,10 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike import dataflow, emit, registry, runtime, syntax
-from tangentlike.cancel import cancel
+from tangentlike import anno, dataflow, emit, registry, runtime, syntax
+from tangentlike.cancel import cancel, recorded
 from tangentlike.optimize import optimize
+from tangentlike.template import resolve_in
 
 ENV = "TANGENTLIKE_SPECIALIZE"
 MAX_VERSIONS = 8  # signatures per derivative; beyond them, calls run the generic version
@@ -211,7 +211,7 @@ class _Static:
                 return
 
     def resolve(self, func: gast.expr) -> Any:
-        return resolve(func, self.scope, self.local)
+        return resolve_in(func, self.local, self.scope)
 
     def of(self, node: gast.AST | None) -> bool:
         """Whether the expression's value follows from the signature."""
@@ -240,20 +240,6 @@ class _Static:
             node = node.args[0]
         return (isinstance(node, gast.Call) and self.resolve(node.func) is range
                 and all(self.of(a) for a in node.args))
-
-
-def resolve(func: gast.expr, scope: dict, local: set[str]) -> Any:
-    """The object a dotted name in generated code stands for; None for a local value's."""
-    dotted = syntax.dotted_name(func)
-    if dotted is None:
-        return None
-    root, *attrs = dotted.split(".")
-    if root in local:
-        return None
-    value = scope.get(root, getattr(builtins, root, None))
-    for attr in attrs:
-        value = getattr(value, attr, None)
-    return value
 
 
 def _shape_follows(fn: gast.FunctionDef, static: _Static, seen: dict[int, set]) -> str | None:
@@ -292,31 +278,31 @@ def _shape_determined(call: gast.Call, static: _Static) -> bool:
     if isinstance(func, np.ufunc) or func in _ALLOWED_BUILTINS:
         return True
     if (getattr(func, "__module__", None) or "").startswith("tangentlike.runtime") \
-            or func is math.prod:
-        return True
-    if getattr(math, getattr(func, "__name__", ""), None) is func:
+            or registry.is_math(func) or func is math.prod:
         return True
     return registry.is_primitive(func)
 
 
 # -- the rewrites -------------------------------------------------------------------------
-SEEN = "_tangentlike_seen"  # on an expression node: what the instrumented run recorded
-
-
 def _record(fn: gast.FunctionDef, seen: dict[int, set]) -> None:
-    """Attach to each argument, operand and index of ``fn`` what was recorded for it (it
-    stays with the expression when the optimizer copies or moves it)."""
+    """Annotate each argument, operand, index and assigned value of ``fn`` with what was
+    recorded for it (``anno`` field ``seen``: it stays with the expression when the optimizer
+    copies or moves it)."""
     for k, slot in enumerate(_slots(fn)):
-        setattr(_get(slot), SEEN, frozenset(seen.get(k, ())))
+        anno.info(_get(slot)).seen = frozenset(seen.get(k, ()))
+
+
+def _same_value(new: gast.expr, old: gast.expr) -> gast.expr:
+    """``new``, which computes what ``old`` did, with what was recorded for ``old``."""
+    if anno.has_info(old):
+        anno.info(new).seen = anno.info(old).seen
+    return new
 
 
 def _one(node: gast.AST) -> tuple | None:
-    """The one (type, shape, dtype) recorded for an expression, or None."""
-    found = getattr(node, SEEN, None)
-    if not found or len(found) != 1:
-        return None
-    (only,) = found
-    return only if only[1] is not None else None
+    """The one (type, shape, dtype) recorded for an expression that has a shape, or None."""
+    only = recorded(node)
+    return only if only is not None and only[1] is not None else None
 
 
 def _np_call(numpy: str, attr: str, args: list, **keywords: Any) -> gast.Call:
@@ -475,9 +461,8 @@ class _Rewrite(gast.NodeTransformer):
         self.scope = scope
         self.spread = spread
         self.numpy = numpy_name(scope)
-        self.local = syntax.stored_names(fn) | {
-            a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
         self.params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+        self.local = syntax.stored_names(fn) | self.params
         counts = dataflow.definition_counts(fn)
         self.once = {n for n, c in counts.items() if c == 1}  # never rebound
         self.values = {s.targets[0].id: s.value for s in fn.body if isinstance(s, gast.Assign)
@@ -499,8 +484,8 @@ class _Rewrite(gast.NodeTransformer):
                         setattr(node, side, broadcast)
                         self.changed = True
                         continue
-                if not (isinstance(operand, gast.Call) and not operand.keywords and resolve(
-                        operand.func, self.scope, self.local) is runtime.unreduce):
+                if not (isinstance(operand, gast.Call) and not operand.keywords and resolve_in(
+                        operand.func, self.local, self.scope) is runtime.unreduce):
                     continue
                 seen = [_one(a) for a in operand.args]
                 if None in seen or partner is None or partner[0] is not np.ndarray or \
@@ -531,7 +516,7 @@ class _Rewrite(gast.NodeTransformer):
             return None
         if isinstance(node.func, gast.Attribute) and node.func.attr == "copy" and not node.args:
             return self._broadcast(node.func.value, depth + 1)
-        func = resolve(node.func, self.scope, self.local)
+        func = resolve_in(node.func, self.local, self.scope)
         if func is np.broadcast_to and len(node.args) == 2:
             return node.args[0]
         if func is np.full and len(node.args) == 2 and _scalar(node.args[1]):
@@ -547,7 +532,7 @@ class _Rewrite(gast.NodeTransformer):
             return None
         fill, factor = node.left, node.right
         if not (isinstance(fill, gast.Call) and not fill.keywords and len(fill.args) == 2
-                and resolve(fill.func, self.scope, self.local) is np.full
+                and resolve_in(fill.func, self.local, self.scope) is np.full
                 and _scalar(fill.args[1])):
             return None
         kind = type(factor.value) if isinstance(factor, gast.Constant) else (
@@ -555,14 +540,12 @@ class _Rewrite(gast.NodeTransformer):
         if kind not in (float, int) or _one(fill) is None or _one(fill) != _one(node):
             return None
         value = gast.BinOp(left=fill.args[1], op=node.op, right=factor)
-        new = _np_call(self.numpy, "full", [fill.args[0], value])
-        setattr(new, SEEN, getattr(node, SEEN))
-        return new
+        return _same_value(_np_call(self.numpy, "full", [fill.args[0], value]), node)
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         recorded = [_one(a) for a in node.args]
         self.generic_visit(node)
-        func = resolve(node.func, self.scope, self.local)
+        func = resolve_in(node.func, self.local, self.scope)
         if func in (np.size, np.shape, np.ndim) and node.args and syntax.is_name(
                 node.args[0]) and node.args[0].id in self.params:
             return node  # a parameter's shape: cheap, and keeps the version readable
@@ -571,10 +554,8 @@ class _Rewrite(gast.NodeTransformer):
         new = _replacement(node, func, recorded, self.numpy)
         if new is None:
             return node
-        if hasattr(node, SEEN):
-            setattr(new, SEEN, getattr(node, SEEN))  # the same value
         self.changed = True
-        return new
+        return _same_value(new, node)
 
 
 # -- the wrapper --------------------------------------------------------------------------
@@ -721,7 +702,7 @@ class ShapeSpecializer:
                   if type(v) is float or isinstance(v, (np.ndarray, np.floating))}
         local = syntax.stored_names(fn) | set(bound)
         for _ in range(3):  # a value found zero can make others zero
-            if not cancel(fn, SEEN, shapes, lambda f: resolve(f, scope, local),
+            if not cancel(fn, shapes, lambda f: resolve_in(f, local, scope),
                           numpy_name(scope)):
                 break
             rewritten = True

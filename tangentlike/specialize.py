@@ -17,13 +17,12 @@ placeholders of saved names) is left out, as every rewritten call gives the same
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import gast
 import numpy as np
 
-from tangentlike import runtime, syntax
+from tangentlike import registry, runtime, syntax
 from tangentlike.annotate import list_method_target
 from tangentlike.optimize import optimize
 from tangentlike.template import Namespace
@@ -31,13 +30,6 @@ from tangentlike.template import Namespace
 _IDENTITY_IN_FIRST = (runtime.unbroadcast, runtime.broadcast_like, runtime.seed,
                       runtime.shape_only, runtime.copy_of)  # on numbers
 _NUMBER_BUILTINS = (float, int, abs, round)
-
-
-def _is_math(func: Any) -> bool:
-    """A function of the math module (they all return Python numbers; math.prod aside)."""
-    name = getattr(func, "__name__", None)
-    return (func is not None and func is not math.prod and isinstance(name, str)
-            and getattr(math, name, None) is func)
 
 
 NUMBER, SCALAR, UNKNOWN = 2, 1, 0  # a Python number; shape () (a NumPy scalar too); anything
@@ -84,7 +76,7 @@ class _Numbers:
         if popped_from is not None:
             return self.stacks.get(popped_from, UNKNOWN)
         func, args = self.resolve(node.func), node.args
-        if _is_math(func):
+        if registry.is_math(func):
             return NUMBER
         if not args:
             return UNKNOWN

@@ -60,18 +60,29 @@ class Namespace:
     def resolve(self, func: gast.expr, local: Any = frozenset()) -> Any:
         """The object a callee in generated code names through the module's globals
         (``unbroadcast``, ``np.shape``, ``float``); None for a name in ``local`` or unknown."""
-        dotted = syntax.dotted_name(func)
-        if dotted is None:
-            return None
-        root, *attrs = dotted.split(".")
-        if root in local:
-            return None
-        value = self.injected.get(root, self.user_globals.get(root))
-        if value is None:
-            value = getattr(builtins, root, None)
-        for attr in attrs:
-            value = getattr(value, attr, None)
-        return value
+        return resolve_in(func, local, self.injected, self.user_globals)
+
+
+def resolve_in(func: gast.expr, local: Any, *scopes: dict[str, Any]) -> Any:
+    """The object a dotted name (``np.linalg.inv``) stands for, its root looked up in the
+    first of ``scopes`` that has it, then in the builtins; None for a root in ``local`` (a
+    local value's method) or an unknown name."""
+    dotted = syntax.dotted_name(func)
+    if dotted is None:
+        return None
+    root, *attrs = dotted.split(".")
+    if root in local:
+        return None
+    value = None
+    for scope in scopes:
+        value = scope.get(root)
+        if value is not None:
+            break
+    if value is None:
+        value = getattr(builtins, root, None)
+    for attr in attrs:
+        value = getattr(value, attr, None)
+    return value
 
 
 def _import_line(obj: Any, name: str) -> str | None:
