@@ -349,11 +349,15 @@ def hvp(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Callable:
 
     @functools.wraps(tangent)
     def product(*args: Any, **kwargs: Any) -> Any:
-        *primals, v = args
-        primals, kwargs = _check_inputs(tuple(primals), kwargs, (index,), params, name)
+        primals, v = args[:-1], args[-1]
         x = primals[index] if index < len(primals) else kwargs.get(params[index])
-        v = _check_tangent(v, x, f"the vector v of hvp({name})")
-        return tangent(*primals, **kwargs, **{seed: v})
+        if not (type(x) is np.ndarray and type(v) is np.ndarray and x.dtype == v.dtype
+                and x.dtype.kind == "f"):  # else checked (arrays of floats pass unchanged)
+            primals, kwargs = _check_inputs(primals, kwargs, (index,), params, name)
+            x = primals[index] if index < len(primals) else kwargs.get(params[index])
+            v = _check_tangent(v, x, f"the vector v of hvp({name})")
+        kwargs[seed] = v
+        return tangent(*primals, **kwargs)
 
     product.source = tangent.source
     product.specializer, product.specialized = tangent.specializer, tangent.specialized

@@ -76,6 +76,27 @@ def live_after_each(body: list[gast.stmt], live_out: set[str]) -> list[set[str]]
     return result
 
 
+def live_after_all(fn: gast.FunctionDef) -> dict[int, set[str]]:
+    """For every statement of ``fn`` (by ``id``), nested ones included, the names live
+    right after it."""
+    result: dict[int, set[str]] = {}
+
+    def visit(body: list[gast.stmt], live_out: set[str]) -> None:
+        for stmt, live in zip(body, live_after_each(body, live_out)):
+            result[id(stmt)] = live
+            if isinstance(stmt, gast.If):
+                visit(stmt.body, live)
+                visit(stmt.orelse, live)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                visit(stmt.body, transfer(stmt, live) | live)
+                visit(stmt.orelse, live)
+            elif isinstance(stmt, gast.With):
+                visit(stmt.body, live)
+
+    visit(fn.body, set())
+    return result
+
+
 def definition_counts(node: gast.AST) -> dict[str, int]:
     """How many statements bind each name anywhere in ``node`` (parameters count once)."""
     counts: dict[str, int] = {}

@@ -8,8 +8,9 @@ Passes, run to a fixed point:
 - copy propagation (``a = b`` then uses of ``a`` read ``b``);
 - inlining of temporaries used once (``t = W @ x; h = np.tanh(t)`` becomes one line);
 - an adjoint's contributions in one block as one sum (``bx = a; bx = bx + b`` becomes
-  ``bx = a + b``);
+  ``bx = a + b``), with like terms added and common factors pulled out (``factor.py``);
 - recomputing cheap saved values instead of saving them (``recompute.py``);
+- once at the end, an arithmetic value repeated in a block computed once (``cse.py``);
 - dead-code elimination (pure statements whose results are never read).
 
 Only statements that tangentlike wrote, or that compute a pure value, are ever removed; the
@@ -24,6 +25,8 @@ import gast
 
 from tangentlike import anno, dataflow, registry, syntax
 from tangentlike.annotate import Operation
+from tangentlike.cse import share_subexpressions
+from tangentlike.factor import factor_sums
 from tangentlike.recompute import recompute_saved
 
 _FOLDABLE = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -73,6 +76,10 @@ class FoldConstants(gast.NodeTransformer):
             return right
         if op in (gast.Add, gast.Sub) and _is(right, 0):
             return left
+        if op in (gast.Add, gast.Sub) and isinstance(right, gast.UnaryOp) and isinstance(
+                right.op, gast.USub):  # a + -b is a - b; a - -b is a + b
+            flipped = gast.Sub() if op is gast.Add else gast.Add()
+            return gast.BinOp(left=left, op=flipped, right=right.operand)
         if op is gast.Add and _is(left, 0):
             return right
         if op is gast.Pow and _is(right, 1):
@@ -89,6 +96,8 @@ class FoldConstants(gast.NodeTransformer):
             if (self.algebra and isinstance(node.operand, gast.UnaryOp)
                     and isinstance(node.operand.op, gast.USub)):
                 return node.operand.operand
+            if self.algebra and _negate_coefficient(node.operand):
+                return node.operand  # -(2.0 * a * b) is -2.0 * a * b
         return node
 
     def visit_Compare(self, node: gast.Compare) -> gast.expr:
@@ -120,6 +129,16 @@ class FoldConstants(gast.NodeTransformer):
         if isinstance(node.test, gast.Constant):
             return node.body if node.test.value else node.orelse
         return node
+
+
+def _negate_coefficient(node: gast.expr) -> bool:
+    """Negate the number that a product starts with (``2.0 * a * b``), if it does."""
+    while isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
+        if _number(node.left):
+            node.left = syntax.const(-node.left.value)
+            return True
+        node = node.left
+    return False
 
 
 def _literal(node: gast.AST) -> bool:
@@ -163,13 +182,17 @@ def _blocks(body: list[gast.stmt]):
 
 # -- zero-initialised adjoints -----------------------------------------------------------------
 def _accumulated(stmt: gast.stmt, name: str) -> gast.expr | None:
-    """``e`` if ``stmt`` is ``name = name + e`` or ``name = add_grad(name, e)``."""
+    """``e`` if ``stmt`` is ``name = name + e`` or ``name = add_grad(name, e)``; ``-e`` if it
+    is ``name = name - e``."""
     if not (anno.info(stmt).contribution and isinstance(stmt, gast.Assign)
             and syntax.is_name(stmt.targets[0], name)):
         return None
     value = stmt.value
-    if isinstance(value, gast.BinOp) and syntax.is_name(value.left, name):
+    if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)) \
+            and syntax.is_name(value.left, name):
         rest = value.right
+        if isinstance(value.op, gast.Sub):
+            rest = gast.UnaryOp(op=gast.USub(), operand=rest)
     elif isinstance(value, gast.Call) and len(value.args) == 2 and syntax.is_name(
             value.args[0], name):
         rest = value.args[1]
@@ -275,8 +298,12 @@ def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
 
 # -- inlining of single-use temporaries ---------------------------------------------------------
 def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+    """A temporary read once is computed where it is read.  A temporary assigned in several
+    places (a value computed again in the backward pass) is inlined where one assignment's
+    value is read by one statement, once, and is dead after it."""
     uses = dataflow.use_counts(fn)  # inlining moves a use: no other name's counts change
     counts = dataflow.definition_counts(fn)
+    live_after: dict[int, set[str]] | None = None
     changed = False
     for block in _blocks(fn.body):
         i = 0
@@ -286,17 +313,21 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                 continue
             name = stmt.targets[0].id
-            if name not in temporaries or uses.get(name) != 1 or counts.get(name) != 1:
+            if name not in temporaries or not counts.get(name) or not is_pure(stmt):
                 continue
-            if not is_pure(stmt):
-                continue
+            once = uses.get(name) == 1 and counts.get(name) == 1
             reads = syntax.loaded_names(stmt.value)
             for j in range(i, len(block)):
                 later = block[j]
                 if name in syntax.loaded_names(later):
-                    if isinstance(later, dataflow.COMPOUND) or not _fits(stmt.value, later):
+                    if isinstance(later, dataflow.COMPOUND) or not syntax.fits(stmt.value, later):
                         break
-                    syntax.rename(later, {name: stmt.value})
+                    if not once:
+                        live_after = live_after or dataflow.live_after_all(fn)
+                        if not _last_read(later, name, live_after):
+                            break
+                        live_after = None  # the moved value changes what is live where
+                    syntax.substitute(later, name, stmt.value)
                     i -= 1
                     del block[i]
                     changed = True
@@ -304,6 +335,14 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                 if not (syntax.is_comment(later) or _can_pass(later, reads)):
                     break
     return changed
+
+
+def _last_read(stmt: gast.stmt, name: str, live_after: dict[int, set[str]]) -> bool:
+    """``stmt`` reads ``name`` once, and the value it reads is dead after it."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name):
+        return False  # a copy: copy propagation does better
+    loads = sum(1 for n in syntax.walk_names(stmt) if n.id == name and isinstance(n.ctx, gast.Load))
+    return loads == 1 and (name not in live_after[id(stmt)] or name in dataflow.defs(stmt))
 
 
 def fuse_accumulations(fn: gast.FunctionDef) -> bool:
@@ -331,7 +370,7 @@ def fuse_accumulations(fn: gast.FunctionDef) -> bool:
                             and syntax.is_name(value.left, name)
                             and name not in syntax.loaded_names(value.right)
                             and anno.info(later).generated
-                            and _fits(stmt.value, later)):
+                            and syntax.fits(stmt.value, later, syntax.MAX_SUM_NODES)):
                         value.left = stmt.value
                         i -= 1
                         del block[i]
@@ -353,21 +392,6 @@ def _is_save(stmt: gast.stmt) -> bool:
     """A stack push or pop of a saved value: a pure value may move past it (the names it
     binds and reads are checked like any statement's)."""
     return anno.has_info(stmt) and anno.info(stmt).saves is not None
-
-
-MAX_CALL_DEPTH = 2
-MAX_NODES = 24
-
-
-def _call_depth(node: gast.AST) -> int:
-    inner = max((_call_depth(c) for c in gast.iter_child_nodes(node)), default=0)
-    return inner + isinstance(node, gast.Call)
-
-
-def _fits(value: gast.expr, target: gast.stmt) -> bool:
-    """Inlining keeps lines readable: few nested calls, short expressions."""
-    size = sum(1 for _ in gast.walk(target)) + sum(1 for _ in gast.walk(value))
-    return _call_depth(target) + _call_depth(value) <= MAX_CALL_DEPTH and size <= MAX_NODES
 
 
 # -- dead code --------------------------------------------------------------------------------
@@ -501,9 +525,11 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         while coalesce_copies(fn, temporaries):
             changed = True
         changed |= fuse_accumulations(fn)
+        changed |= factor_sums(fn)
         changed |= eliminate_dead_code(fn)
         changed |= remove_dead_saves(fn)
         changed |= recompute_saved(fn)
         if not changed:
             break
+    share_subexpressions(fn, temporaries)
     remove_orphan_comments(fn)

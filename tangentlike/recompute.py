@@ -63,6 +63,11 @@ def _reads(stmt: gast.stmt, name: str) -> bool:
     return name in syntax.loaded_names(stmt)
 
 
+def _single_read(block: list[gast.stmt], name: str) -> bool:
+    return sum(1 for s in block for n in syntax.walk_names(s)
+               if n.id == name and isinstance(n.ctx, gast.Load)) == 1
+
+
 def recompute_saved(fn: gast.FunctionDef) -> bool:
     """Apply the rewrite of the module docstring wherever it is valid; True if it did."""
     changed = False
@@ -80,10 +85,15 @@ def recompute_saved(fn: gast.FunctionDef) -> bool:
         value = syntax.clone(next(s for s in forward[push + 1:]
                                   if name in dataflow.defs(s)).value)
         first_read = next(i for i, s in enumerate(backward) if _reads(s, name))
-        recompute = syntax.assign(name, value)
-        anno.info(recompute).generated = True
         pop_statement, push_statement = backward[pop], forward[push]
-        backward.insert(first_read, recompute)
+        reader = backward[first_read]
+        if _single_read(backward, name) and syntax.fits(value, reader) and not isinstance(
+                reader, dataflow.COMPOUND):
+            syntax.substitute(reader, name, value)  # read once: computed where it is read
+        else:
+            recompute = syntax.assign(name, value)
+            anno.info(recompute).generated = True
+            backward.insert(first_read, recompute)
         backward.remove(pop_statement)
         forward.remove(push_statement)
         changed = True

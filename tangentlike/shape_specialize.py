@@ -87,11 +87,12 @@ def _kind(value: Any) -> Hashable:
 
 
 def signature(args: tuple, kwargs: dict) -> Hashable | None:
-    """The key of the version for these arguments, or None for the generic version."""
+    """The key of the version for these arguments, or None for the generic version (the
+    order of the keywords is part of it: the same call written twice has the same key)."""
     try:
         key = tuple(map(_kind, args))
         if kwargs:
-            key += tuple((k, _kind(v)) for k, v in sorted(kwargs.items()))
+            key += tuple(zip(kwargs, map(_kind, kwargs.values())))
     except TypeError:
         return None
     return key
@@ -465,6 +466,7 @@ class _Rewrite(gast.NodeTransformer):
         self.local = syntax.stored_names(fn) | self.params
         counts = dataflow.definition_counts(fn)
         self.once = {n for n, c in counts.items() if c == 1}  # never rebound
+        self.uses = dataflow.use_counts(fn)
         self.values = {s.targets[0].id: s.value for s in fn.body if isinstance(s, gast.Assign)
                        and syntax.is_name(s.targets[0]) and s.targets[0].id in self.once}
         self.changed = False
@@ -484,6 +486,7 @@ class _Rewrite(gast.NodeTransformer):
                         setattr(node, side, broadcast)
                         self.changed = True
                         continue
+                operand = self._spread_value(operand)
                 if not (isinstance(operand, gast.Call) and not operand.keywords and resolve_in(
                         operand.func, self.local, self.scope) is runtime.unreduce):
                     continue
@@ -501,6 +504,16 @@ class _Rewrite(gast.NodeTransformer):
             self.changed = True
             return scaled
         return node
+
+    def _spread_value(self, node: gast.expr) -> gast.expr:
+        """For a name bound once to an ``unreduce`` call and read only here (``bt4 * t4``
+        after ``bt4 = unreduce(...)``), a copy of the call, whose names are bound once too;
+        else ``node``.  The binding is then dead."""
+        value = self.values.get(node.id) if isinstance(node, gast.Name) else None
+        if (value is None or self.uses.get(node.id) != 1 or not isinstance(value, gast.Call)
+                or not syntax.loaded_names(value) & self.local <= self.once):
+            return node
+        return syntax.clone(value)
 
     def _broadcast(self, node: gast.expr, depth: int = 0) -> gast.expr | None:
         """What ``node`` broadcasts, when it is only that value spread out (through a name
@@ -710,6 +723,7 @@ class ShapeSpecializer:
         if not rewritten:
             self.declined[key] = "nothing to work out for these shapes"
             return self.generic
+        fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
         number = len(self.sources) + 1
         fn.name = f"{self.name}_shaped{number if number > 1 else ''}"
         described = ", ".join(f"{p}: {_shape_text(bound[p])}" for p in params if p in bound)
@@ -723,6 +737,29 @@ class ShapeSpecializer:
         exec(compile(header + source, str(path), "exec"), scope)
         self.sources[key] = source
         return scope[fn.name]
+
+
+_METHODS = {np.sum: "sum", np.max: "max", np.amax: "max", np.min: "min", np.amin: "min",
+            np.mean: "mean", np.prod: "prod"}
+
+
+class _Methods(gast.NodeTransformer):
+    """``np.sum(a, axis=0)`` as ``a.sum(axis=0)`` where ``a`` was an array: the method
+    skips NumPy's Python wrapper (about 1.5 us a call, which adds up in a loop)."""
+
+    def __init__(self, local: set[str], scope: dict):
+        self.local, self.scope = local, scope
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        if not node.args or isinstance(node.args[0], gast.Starred):
+            return node
+        method = _METHODS.get(resolve_in(node.func, self.local, self.scope))
+        seen = _one(node.args[0])
+        if method is None or seen is None or seen[0] is not np.ndarray:
+            return node
+        func = gast.Attribute(value=node.args[0], attr=method, ctx=gast.Load())
+        return _same_value(syntax.call(func, node.args[1:], node.keywords), node)
 
 
 def _shape_text(value: Any) -> str:

@@ -157,6 +157,22 @@ def rename(node: Any, mapping: dict[str, gast.expr | str]) -> Any:
     return Renamer(mapping).visit(node)
 
 
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, name: str, value: gast.expr):
+        self.name, self.value = name, value
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        if node.id == self.name and isinstance(node.ctx, gast.Load):
+            return clone(self.value)
+        return node
+
+
+def substitute(stmt: gast.stmt, name: str, value: gast.expr) -> None:
+    """Replace, in place, every read of ``name`` in ``stmt`` by a copy of ``value`` (a
+    binding of ``name`` in ``stmt`` stays)."""
+    _Substitute(name, value).visit(stmt)
+
+
 class Comment(str):
     """The text of a ``#`` comment line, carried through the passes as a marker statement."""
 
@@ -177,3 +193,20 @@ def origin_comment(label: str, line: str) -> gast.Expr:
 def is_comment(stmt: gast.AST) -> bool:
     return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant)
             and isinstance(stmt.value.value, Comment))
+
+
+MAX_CALL_DEPTH = 2
+MAX_NODES = 32  # about 60 characters
+MAX_SUM_NODES = 40  # an adjoint's contributions as one sum may run a little longer
+
+
+def _call_depth(node: gast.AST) -> int:
+    inner = max((_call_depth(c) for c in gast.iter_child_nodes(node)), default=0)
+    return inner + isinstance(node, gast.Call)
+
+
+def fits(value: gast.expr, target: gast.stmt, limit: int = MAX_NODES) -> bool:
+    """Whether substituting ``value`` into ``target`` keeps the line readable: few nested
+    calls, a short expression (``limit`` nodes)."""
+    size = sum(1 for _ in gast.walk(target)) + sum(1 for _ in gast.walk(value))
+    return _call_depth(target) + _call_depth(value) <= MAX_CALL_DEPTH and size <= limit

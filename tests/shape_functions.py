@@ -77,3 +77,7 @@ def normalized(x):
 
 def sum_over_hypot(x, y):
     return np.sum(x * y / np.hypot(x, y))
+
+
+def sums_of_array_and_float(x, s):
+    return np.sum(x * x) * np.sum(s * s) + np.max(x * s)

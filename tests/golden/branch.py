@@ -63,8 +63,7 @@ def dbranch_da_db_dc_floats(a, b, c, init_grad=1.0):
 
         # Grad of: y = a * math.sin(b)
         ba = ba + by * t2
-        bt2 = bt2 + a * by
-        bb = bb + bt2 * math.cos(b)
+        bb = bb + (bt2 + a * by) * math.cos(b)
     else:
 
         # Grad of: y = a + b * c

@@ -16,6 +16,5 @@ def loss_jvp(W, x, y, dW):
 
     # Tangent of: return np.sum((h - y) ** 2)
     t2 = h - y
-    dt3 = broadcast_like(dh, t2) * 2 * t2
-    dloss = np.sum(dt3, keepdims=False)
+    dloss = np.sum(broadcast_like(dh, t2) * 2 * t2, keepdims=False)
     return dloss

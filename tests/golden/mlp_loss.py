@@ -26,17 +26,15 @@ def dloss_dW1_db1_dW2_db2(W1, b1, W2, b2, X, Y, init_grad=1.0):
     bloss = seed(init_grad, loss)
 
     # Grad of: return -np.mean(np.sum(Y * log_probs, axis=1))
-    bt11 = -bloss
-    bt10 = unreduce(bt11, t10) * (np.size(t11) / np.size(t10))
+    bt10 = unreduce(-bloss, t10) * (np.size(t11) / np.size(t10))
     blog_probs = unbroadcast(Y * unreduce(bt10, t9, 1), log_probs)
 
     # Grad of: log_probs = logits - m - np.log(np.sum(np.exp(logits - m), axis=1, keepdims=True))
     bt4 = unbroadcast(blog_probs, t4)
-    bt7 = -unbroadcast(blog_probs, t8) / t7
-    bt5 = unreduce(bt7, t6, 1, True) * t6
+    bt5 = unreduce(-unbroadcast(blog_probs, t8) / t7, t6, 1, True) * t6
     bm = -unbroadcast(bt5, m)
     blogits = unbroadcast(bt5, logits) + unbroadcast(bt4, logits)
-    bm = bm + -unbroadcast(bt4, m)
+    bm = bm - unbroadcast(bt4, m)
 
     # Grad of: m = np.max(logits, axis=1, keepdims=True)
     blogits = blogits + unreduce_extremum(bm, logits, m, 1, True)

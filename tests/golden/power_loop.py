@@ -21,9 +21,7 @@ def dpower_da(a, b, init_grad=1.0):
 
         # Grad of: a = a * a
         a = stack.pop()
-        ba_out = ba
-        ba = unbroadcast(ba * a, a)
-        ba = ba + unbroadcast(a * ba_out, a)
+        ba = unbroadcast(ba * a, a) + unbroadcast(a * ba, a)
     return ba
 
 

@@ -20,6 +20,5 @@ def dloss_dW(W, x, y, init_grad=1.0):
     bh = unbroadcast(bt2, h)
 
     # Grad of: h = np.tanh(W @ x)
-    bt1 = bh * (1.0 - h * h)
-    bW = matmul_adjoint_a(bt1, W, x)
+    bW = matmul_adjoint_a(bh * (1.0 - h * h), W, x)
     return bW

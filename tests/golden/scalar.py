@@ -23,18 +23,15 @@ def dscalar_dx_dy(x, y, init_grad=1.0):
     # Grad of: a += math.exp(x * y) / (1.0 + y * y)
     ba = unbroadcast(ba_1, a)
     bt6 = unbroadcast(ba_1, t6)
-    bt5 = unbroadcast(-bt6 * t6 / t5, t5)
-    bt4 = unbroadcast(bt5, t4)
-    by = unbroadcast(bt4 * y, y)
-    by = by + unbroadcast(y * bt4, y)
+    bt4 = unbroadcast(unbroadcast(-bt6 * t6 / t5, t5), t4)
+    by = unbroadcast(bt4 * y, y) + unbroadcast(y * bt4, y)
     bt2 = unbroadcast(bt6 / t5, t3) * t3
     bx = unbroadcast(bt2 * y, x)
     by = by + unbroadcast(x * bt2, y)
 
     # Grad of: a = math.sin(x) * y
-    bt1 = unbroadcast(ba * y, t1)
     by = by + unbroadcast(t1 * ba, y)
-    bx = bx + bt1 * math.cos(x)
+    bx = bx + unbroadcast(ba * y, t1) * math.cos(x)
     return bx, by
 
 
@@ -47,10 +44,9 @@ def dscalar_dx_dy_floats(x, y, init_grad=1.0):
     # Grad of: a += math.exp(x * y) / (1.0 + y * y)
     ba = ba_1
     bt4 = -ba_1 * (t3 / t5) / t5
-    by = bt4 * y + y * bt4
     bt2 = ba_1 / t5 * t3
     bx = bt2 * y
-    by = by + x * bt2
+    by = bt4 * y + y * bt4 + x * bt2
 
     # Grad of: a = math.sin(x) * y
     by = by + math.sin(x) * ba
