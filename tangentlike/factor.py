@@ -14,6 +14,8 @@ numeric constant, or a value the instrumented run of a version saw as one.  Then
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import gast
 import numpy as np
 
@@ -195,11 +197,11 @@ def _is_sum(node: gast.expr) -> bool:
     return isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub))
 
 
-def factor_sums(fn: gast.FunctionDef) -> bool:
-    """Apply :func:`simplify_sum` to the sums in every generated assignment."""
+def factor_sums(statements: Iterable[gast.stmt]) -> bool:
+    """Apply :func:`simplify_sum` to the sums in every generated assignment of arithmetic."""
     sums = _Sums()
-    for stmt in gast.walk(fn):
-        if (isinstance(stmt, gast.Assign) and anno.has_info(stmt) and anno.info(stmt).generated
-                and not isinstance(stmt.value, (gast.Name, gast.Constant))):
+    for stmt in statements:
+        if (isinstance(stmt, gast.Assign) and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
+                and anno.has_info(stmt) and anno.info(stmt).generated):
             stmt.value = sums.visit(stmt.value)
     return sums.changed

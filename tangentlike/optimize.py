@@ -303,7 +303,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     value is read by one statement, once, and is dead after it."""
     uses = dataflow.use_counts(fn)  # inlining moves a use: no other name's counts change
     counts = dataflow.definition_counts(fn)
-    live_after: dict[int, set[str]] | None = None
+    live_after: dict[int, set[str]] | None = None  # computed at the first need, used once
     changed = False
     for block in _blocks(fn.body):
         i = 0
@@ -316,6 +316,8 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
             if name not in temporaries or not counts.get(name) or not is_pure(stmt):
                 continue
             once = uses.get(name) == 1 and counts.get(name) == 1
+            if not once and live_after == {}:
+                continue  # liveness changed since it was computed: the next round
             reads = syntax.loaded_names(stmt.value)
             for j in range(i, len(block)):
                 later = block[j]
@@ -326,7 +328,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                         live_after = live_after or dataflow.live_after_all(fn)
                         if not _last_read(later, name, live_after):
                             break
-                        live_after = None  # the moved value changes what is live where
+                        live_after = {}  # the moved value changes what is live where
                     syntax.substitute(later, name, stmt.value)
                     i -= 1
                     del block[i]
@@ -525,7 +527,7 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         while coalesce_copies(fn, temporaries):
             changed = True
         changed |= fuse_accumulations(fn)
-        changed |= factor_sums(fn)
+        changed |= factor_sums(_all_statements(fn.body))
         changed |= eliminate_dead_code(fn)
         changed |= remove_dead_saves(fn)
         changed |= recompute_saved(fn)
