@@ -78,11 +78,7 @@ def share_subexpressions(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     """Compute each repeated arithmetic value of a block once (see the module docstring)."""
     used = syntax.all_names(fn)
     changed = False
-    blocks = [fn.body] + [b for s in gast.walk(fn) if isinstance(s, gast.stmt)
-                          and not isinstance(s, gast.FunctionDef)
-                          for b in (getattr(s, "body", None), getattr(s, "orelse", None))
-                          if isinstance(b, list) and b]
-    for block in blocks:
+    for block in list(syntax.blocks(fn.body)):
         i = 0
         while i < len(block):
             if _eligible(block[i]) and _share_from(block, i, used, temporaries):

@@ -34,7 +34,7 @@ def _terms(node: gast.expr, sign: float = 1.0) -> list[Term]:
             node.operand) else [(-sign, [node.operand])]
     coefficient, factors = sign, []
     for factor in _factors(node):
-        if _number(factor):
+        if syntax.is_number(factor):
             coefficient *= factor.value
         else:
             factors.append(factor)
@@ -53,13 +53,9 @@ def _factors(node: gast.expr) -> list[gast.expr]:
     return [node]
 
 
-def _number(node: gast.AST) -> bool:
-    return (isinstance(node, gast.Constant) and type(node.value) in (int, float))
-
-
 def _numeric(node: gast.expr) -> bool:
     """Surely a number or an array of numbers (not a boolean): what a sum may start with."""
-    if _number(node):
+    if syntax.is_number(node):
         return True
     if isinstance(node, gast.BinOp):
         if isinstance(node.op, gast.Div):

@@ -35,13 +35,8 @@ _PURE_EXPRESSIONS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.At
                      gast.Subscript, gast.Tuple, gast.List, gast.Compare, gast.BoolOp)
 
 
-def _number(node: gast.AST) -> bool:
-    return (isinstance(node, gast.Constant) and isinstance(node.value, (int, float))
-            and not isinstance(node.value, bool))
-
-
 def _is(node: gast.AST, value: float) -> bool:
-    return _number(node) and node.value == value
+    return syntax.is_number(node) and node.value == value
 
 
 class FoldConstants(gast.NodeTransformer):
@@ -59,7 +54,7 @@ class FoldConstants(gast.NodeTransformer):
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         self.generic_visit(node)
         left, right = node.left, node.right
-        if _number(left) and _number(right) and type(node.op) in _FOLDABLE:
+        if syntax.is_number(left) and syntax.is_number(right) and type(node.op) in _FOLDABLE:
             try:
                 value = _FOLDABLE[type(node.op)](left.value, right.value)
             except (ArithmeticError, ValueError):
@@ -91,7 +86,7 @@ class FoldConstants(gast.NodeTransformer):
     def visit_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
         self.generic_visit(node)
         if isinstance(node.op, gast.USub):
-            if _number(node.operand):
+            if syntax.is_number(node.operand):
                 return syntax.const(-node.operand.value)
             if (self.algebra and isinstance(node.operand, gast.UnaryOp)
                     and isinstance(node.operand.op, gast.USub)):
@@ -134,7 +129,7 @@ class FoldConstants(gast.NodeTransformer):
 def _negate_coefficient(node: gast.expr) -> bool:
     """Negate the number that a product starts with (``2.0 * a * b``), if it does."""
     while isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
-        if _number(node.left):
+        if syntax.is_number(node.left):
             node.left = syntax.const(-node.left.value)
             return True
         node = node.left
@@ -170,16 +165,6 @@ def _all_statements(body: list[gast.stmt]):
             yield from _all_statements(getattr(stmt, field, []) or [])
 
 
-def _blocks(body: list[gast.stmt]):
-    """Every statement list in ``body``, outermost first."""
-    yield body
-    for stmt in body:
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
-                yield from _blocks(inner)
-
-
 # -- zero-initialised adjoints -----------------------------------------------------------------
 def _accumulated(stmt: gast.stmt, name: str) -> gast.expr | None:
     """``e`` if ``stmt`` is ``name = name + e`` or ``name = add_grad(name, e)``; ``-e`` if it
@@ -212,7 +197,7 @@ def _is_zero_init(stmt: gast.stmt) -> str | None:
 
 def remove_zero_inits(fn: gast.FunctionDef) -> bool:
     changed = False
-    for block in _blocks(fn.body):
+    for block in syntax.blocks(fn.body):
         i = 0
         while i < len(block):
             name = _is_zero_init(block[i])
@@ -270,7 +255,7 @@ def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     uses = dataflow.use_counts(fn)  # a coalesced copy changes no other name's counts
     counts = dataflow.definition_counts(fn)
     changed = False
-    for block in _blocks(fn.body):
+    for block in syntax.blocks(fn.body):
         j = 0
         while j < len(block):
             copy = block[j]
@@ -305,7 +290,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     counts = dataflow.definition_counts(fn)
     live_after: dict[int, set[str]] | None = None  # computed at the first need, used once
     changed = False
-    for block in _blocks(fn.body):
+    for block in syntax.blocks(fn.body):
         i = 0
         while i < len(block):
             stmt = block[i]
@@ -343,8 +328,8 @@ def _last_read(stmt: gast.stmt, name: str, live_after: dict[int, set[str]]) -> b
     """``stmt`` reads ``name`` once, and the value it reads is dead after it."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name):
         return False  # a copy: copy propagation does better
-    loads = sum(1 for n in syntax.walk_names(stmt) if n.id == name and isinstance(n.ctx, gast.Load))
-    return loads == 1 and (name not in live_after[id(stmt)] or name in dataflow.defs(stmt))
+    return dataflow.use_counts(stmt).get(name) == 1 and (
+        name not in live_after[id(stmt)] or name in dataflow.defs(stmt))
 
 
 def fuse_accumulations(fn: gast.FunctionDef) -> bool:
@@ -352,7 +337,7 @@ def fuse_accumulations(fn: gast.FunctionDef) -> bool:
     contributions in one block read as one sum (and run as one statement).  Only across
     statements that neither read ``ba`` nor change what ``e1`` reads."""
     changed = False
-    for block in _blocks(fn.body):
+    for block in syntax.blocks(fn.body):
         i = 0
         while i < len(block):
             stmt = block[i]
@@ -473,7 +458,7 @@ def remove_dead_saves(fn: gast.FunctionDef) -> bool:
             drop |= {id(found[0]), id(pushes[key][0])}
     if not drop:
         return False
-    for block in _blocks(fn.body):
+    for block in syntax.blocks(fn.body):
         block[:] = [s for s in block if id(s) not in drop]
     return True
 
@@ -504,7 +489,7 @@ def _pure_header(stmt: gast.If) -> bool:
 
 def remove_orphan_comments(fn: gast.FunctionDef) -> None:
     """Drop ``# Grad of`` comments whose block was optimized away entirely."""
-    for block in _blocks(fn.body):
+    for block in syntax.blocks(fn.body):
         keep = []
         for i, stmt in enumerate(block):
             if syntax.is_comment(stmt) and stmt.value.value:

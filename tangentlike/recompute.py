@@ -63,11 +63,6 @@ def _reads(stmt: gast.stmt, name: str) -> bool:
     return name in syntax.loaded_names(stmt)
 
 
-def _single_read(block: list[gast.stmt], name: str) -> bool:
-    return sum(1 for s in block for n in syntax.walk_names(s)
-               if n.id == name and isinstance(n.ctx, gast.Load)) == 1
-
-
 def recompute_saved(fn: gast.FunctionDef) -> bool:
     """Apply the rewrite of the module docstring wherever it is valid; True if it did."""
     changed = False
@@ -87,8 +82,9 @@ def recompute_saved(fn: gast.FunctionDef) -> bool:
         first_read = next(i for i, s in enumerate(backward) if _reads(s, name))
         pop_statement, push_statement = backward[pop], forward[push]
         reader = backward[first_read]
-        if _single_read(backward, name) and syntax.fits(value, reader) and not isinstance(
-                reader, dataflow.COMPOUND):
+        read_once = sum(dataflow.use_counts(s).get(name, 0) for s in backward) == 1
+        if read_once and syntax.fits(value, reader) and not isinstance(reader,
+                                                                         dataflow.COMPOUND):
             syntax.substitute(reader, name, value)  # read once: computed where it is read
         else:
             recompute = syntax.assign(name, value)

@@ -111,6 +111,22 @@ def is_name(node: Any, name: str | None = None) -> bool:
     return isinstance(node, gast.Name) and (name is None or node.id == name)
 
 
+def blocks(body: list[gast.stmt]) -> Iterator[list[gast.stmt]]:
+    """Every statement list in ``body`` (``if``, loop and ``with`` bodies), outermost first."""
+    yield body
+    for stmt in body:
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                yield from blocks(inner)
+
+
+def is_number(node: gast.AST) -> bool:
+    """An int or float literal (not a bool)."""
+    return (isinstance(node, gast.Constant) and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool))
+
+
 def is_atom(node: gast.AST) -> bool:
     """A name or a literal: what ANF allows as an operand."""
     return isinstance(node, (gast.Name, gast.Constant))
@@ -129,14 +145,16 @@ def dotted_name(node: gast.AST) -> str | None:
 
 
 class Renamer(gast.NodeTransformer):
-    """Replace names by expressions (a copy of the replacement at each use)."""
+    """Replace names by expressions (a copy of the replacement at each use); with
+    ``loads_only``, reads only (bindings of the name stay)."""
 
-    def __init__(self, mapping: dict[str, gast.expr | str]):
+    def __init__(self, mapping: dict[str, gast.expr | str], loads_only: bool = False):
         self.mapping = mapping
+        self.loads_only = loads_only
 
     def visit_Name(self, node: gast.Name) -> gast.expr:
         target = self.mapping.get(node.id)
-        if target is None:
+        if target is None or self.loads_only and not isinstance(node.ctx, gast.Load):
             return node
         if isinstance(target, str):
             return gast.Name(id=target, ctx=node.ctx, annotation=None, type_comment=None)
@@ -157,20 +175,10 @@ def rename(node: Any, mapping: dict[str, gast.expr | str]) -> Any:
     return Renamer(mapping).visit(node)
 
 
-class _Substitute(gast.NodeTransformer):
-    def __init__(self, name: str, value: gast.expr):
-        self.name, self.value = name, value
-
-    def visit_Name(self, node: gast.Name) -> gast.expr:
-        if node.id == self.name and isinstance(node.ctx, gast.Load):
-            return clone(self.value)
-        return node
-
-
 def substitute(stmt: gast.stmt, name: str, value: gast.expr) -> None:
     """Replace, in place, every read of ``name`` in ``stmt`` by a copy of ``value`` (a
     binding of ``name`` in ``stmt`` stays)."""
-    _Substitute(name, value).visit(stmt)
+    Renamer({name: value}, loads_only=True).visit(stmt)
 
 
 class Comment(str):
