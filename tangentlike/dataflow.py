@@ -40,67 +40,80 @@ def defs(stmt: gast.stmt) -> set[str]:
     return syntax.stored_names(stmt)
 
 
-def live_in(body: list[gast.stmt], live_out: set[str]) -> set[str]:
-    """Names live on entry to ``body`` given those live after it."""
-    live = set(live_out)
-    for stmt in reversed(body):
-        live = transfer(stmt, live)
-    return live
+class Liveness:
+    """Which names are live where, in statements that do not change while it is used (a pass
+    that removes statements may go on using it; one that edits a statement may not): each
+    statement's uses and definitions are computed once, loops are walked to a fixed point."""
 
+    def __init__(self) -> None:
+        self._facts: dict[int, tuple[gast.stmt, set[str], set[str]]] = {}
 
-def transfer(stmt: gast.stmt, live: set[str]) -> set[str]:
-    """Liveness before ``stmt`` given liveness after it."""
-    if isinstance(stmt, gast.If):
-        return uses(stmt) | live_in(stmt.body, live) | live_in(stmt.orelse, live)
-    if isinstance(stmt, (gast.For, gast.While)):
-        entry = set(live)
-        while True:  # the body may run again: iterate to a fixed point
-            new = live | uses(stmt) | live_in(stmt.body, entry | live) | live_in(stmt.orelse, live)
-            if new <= entry:
-                return entry
-            entry |= new
-    if isinstance(stmt, gast.With):
-        return uses(stmt) | live_in(stmt.body, live)
-    if isinstance(stmt, gast.Return):
-        return uses(stmt)
-    return (live - defs(stmt)) | uses(stmt)
+    def _uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
+        fact = self._facts.get(id(stmt))
+        if fact is None or fact[0] is not stmt:
+            fact = self._facts[id(stmt)] = (stmt, uses(stmt), defs(stmt))
+        return fact[1], fact[2]
 
+    def live_in(self, body: list[gast.stmt], live_out: set[str]) -> set[str]:
+        """Names live on entry to ``body`` given those live after it."""
+        live = set(live_out)
+        for stmt in reversed(body):
+            live = self.transfer(stmt, live)
+        return live
 
-def live_after_each(body: list[gast.stmt], live_out: set[str]) -> list[set[str]]:
-    """For each statement of ``body``, the names live right after it."""
-    result = [set() for _ in body]
-    live = set(live_out)
-    for i in range(len(body) - 1, -1, -1):
-        result[i] = set(live)
-        live = transfer(body[i], live)
-    return result
+    def transfer(self, stmt: gast.stmt, live: set[str]) -> set[str]:
+        """Liveness before ``stmt`` given liveness after it."""
+        used, bound = self._uses_defs(stmt)
+        if isinstance(stmt, gast.If):
+            return used | self.live_in(stmt.body, live) | self.live_in(stmt.orelse, live)
+        if isinstance(stmt, (gast.For, gast.While)):
+            entry = set(live)
+            while True:  # the body may run again: iterate to a fixed point
+                new = (live | used | self.live_in(stmt.body, entry | live)
+                       | self.live_in(stmt.orelse, live))
+                if new <= entry:
+                    return entry
+                entry |= new
+        if isinstance(stmt, gast.With):
+            return used | self.live_in(stmt.body, live)
+        if isinstance(stmt, gast.Return):
+            return set(used)
+        return (live - bound) | used
 
+    def after_each(self, body: list[gast.stmt], live_out: set[str]) -> list[set[str]]:
+        """For each statement of ``body``, the names live right after it."""
+        result: list[set[str]] = [set() for _ in body]
+        live = set(live_out)
+        for i in range(len(body) - 1, -1, -1):
+            result[i] = set(live)
+            live = self.transfer(body[i], live)
+        return result
 
-def live_after_all(fn: gast.FunctionDef) -> dict[int, set[str]]:
-    """For every statement of ``fn`` (by ``id``), nested ones included, the names live
-    right after it."""
-    result: dict[int, set[str]] = {}
+    def after_all(self, fn: gast.FunctionDef) -> dict[int, set[str]]:
+        """For every statement of ``fn`` (by ``id``), nested ones included, the names live
+        right after it."""
+        result: dict[int, set[str]] = {}
 
-    def visit(body: list[gast.stmt], live_out: set[str]) -> None:
-        for stmt, live in zip(body, live_after_each(body, live_out)):
-            result[id(stmt)] = live
-            if isinstance(stmt, gast.If):
-                visit(stmt.body, live)
-                visit(stmt.orelse, live)
-            elif isinstance(stmt, (gast.For, gast.While)):
-                visit(stmt.body, transfer(stmt, live) | live)
-                visit(stmt.orelse, live)
-            elif isinstance(stmt, gast.With):
-                visit(stmt.body, live)
+        def visit(body: list[gast.stmt], live_out: set[str]) -> None:
+            for stmt, live in zip(body, self.after_each(body, live_out)):
+                result[id(stmt)] = live
+                if isinstance(stmt, gast.If):
+                    visit(stmt.body, live)
+                    visit(stmt.orelse, live)
+                elif isinstance(stmt, (gast.For, gast.While)):
+                    visit(stmt.body, self.transfer(stmt, live) | live)
+                    visit(stmt.orelse, live)
+                elif isinstance(stmt, gast.With):
+                    visit(stmt.body, live)
 
-    visit(fn.body, set())
-    return result
+        visit(fn.body, set())
+        return result
 
 
 def definition_counts(node: gast.AST) -> dict[str, int]:
     """How many statements bind each name anywhere in ``node`` (parameters count once)."""
     counts: dict[str, int] = {}
-    for sub in gast.walk(node):
+    for sub in syntax.walk(node):
         if isinstance(sub, gast.stmt) and not isinstance(sub, (gast.FunctionDef,) + COMPOUND):
             for name in defs(sub):
                 counts[name] = counts.get(name, 0) + 1

@@ -198,6 +198,9 @@ def _is_zero_init(stmt: gast.stmt) -> str | None:
 def remove_zero_inits(fn: gast.FunctionDef) -> bool:
     changed = False
     for block in syntax.blocks(fn.body):
+        if not any(_is_zero_init(s) for s in block):
+            continue
+        names = [syntax.all_names(s) for s in block]  # kept in step with the block
         i = 0
         while i < len(block):
             name = _is_zero_init(block[i])
@@ -205,15 +208,15 @@ def remove_zero_inits(fn: gast.FunctionDef) -> bool:
                 i += 1
                 continue
             for j in range(i + 1, len(block)):
-                if name not in syntax.all_names(block[j]):
+                if name not in names[j]:
                     continue
                 rest = _accumulated(block[j], name)
                 if rest is not None:
                     new = syntax.assign(name, rest)
                     anno.info(new).generated = True
                     anno.info(new).origin = anno.info(block[j]).origin
-                    block[j] = new
-                    del block[i]
+                    block[j], names[j] = new, syntax.all_names(new)
+                    del block[i], names[i]
                     changed = True
                     i -= 1
                 break
@@ -228,6 +231,7 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     can recognise are kept)."""
     reaching = dataflow.reaching_definitions(fn)
     statements = list(_all_statements(fn.body))
+    reads = {id(s): dataflow.uses(s) for s in statements}  # kept in step with the renames
     changed = False
     for copy in statements:
         if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
@@ -239,12 +243,13 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
         b_at_copy = reaching[id(copy)].get(b)
         for stmt in statements:
             seen = reaching.get(id(stmt), {})
-            if (stmt is copy or a not in dataflow.uses(stmt) or a in dataflow.defs(stmt)
+            if (stmt is copy or a not in reads[id(stmt)] or a in dataflow.defs(stmt)
                     or seen.get(a) != frozenset({id(copy)}) or seen.get(b) != b_at_copy):
                 continue
             if isinstance(stmt, dataflow.COMPOUND):
                 continue  # the header's names only; keep it simple
             syntax.rename(stmt, {a: b})
+            reads[id(stmt)] = dataflow.uses(stmt)
             changed = True
     return changed
 
@@ -291,6 +296,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     live_after: dict[int, set[str]] | None = None  # computed at the first need, used once
     changed = False
     for block in syntax.blocks(fn.body):
+        loads = [syntax.loaded_names(s) for s in block]  # kept in step with the block
         i = 0
         while i < len(block):
             stmt = block[i]
@@ -306,17 +312,18 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
             reads = syntax.loaded_names(stmt.value)
             for j in range(i, len(block)):
                 later = block[j]
-                if name in syntax.loaded_names(later):
+                if name in loads[j]:
                     if isinstance(later, dataflow.COMPOUND) or not syntax.fits(stmt.value, later):
                         break
                     if not once:
-                        live_after = live_after or dataflow.live_after_all(fn)
+                        live_after = live_after or dataflow.Liveness().after_all(fn)
                         if not _last_read(later, name, live_after):
                             break
                         live_after = {}  # the moved value changes what is live where
                     syntax.substitute(later, name, stmt.value)
+                    loads[j] = syntax.loaded_names(later)
                     i -= 1
-                    del block[i]
+                    del block[i], loads[i]
                     changed = True
                     break
                 if not (syntax.is_comment(later) or _can_pass(later, reads)):
@@ -401,12 +408,12 @@ def is_pure(stmt: gast.stmt) -> bool:
 
 
 def eliminate_dead_code(fn: gast.FunctionDef) -> bool:
-    return _eliminate(fn.body, set())
+    return _eliminate(fn.body, set(), dataflow.Liveness())
 
 
-def _eliminate(body: list[gast.stmt], live_out: set[str]) -> bool:
+def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liveness) -> bool:
     changed = False
-    after = dataflow.live_after_each(body, live_out)
+    after = liveness.after_each(body, live_out)
     keep = []
     for stmt, live in zip(body, after):
         if is_pure(stmt) and not (dataflow.defs(stmt) & live):
@@ -417,7 +424,8 @@ def _eliminate(body: list[gast.stmt], live_out: set[str]) -> bool:
             changed = True  # x = x
             continue
         if isinstance(stmt, gast.If):
-            changed |= _eliminate(stmt.body, live) | _eliminate(stmt.orelse, live)
+            changed |= (_eliminate(stmt.body, live, liveness)
+                        | _eliminate(stmt.orelse, live, liveness))
             if _empty(stmt.body) and _empty(stmt.orelse):
                 if _pure_header(stmt):
                     changed = True
@@ -429,7 +437,7 @@ def _eliminate(body: list[gast.stmt], live_out: set[str]) -> bool:
                 changed = True
         elif isinstance(stmt, (gast.For, gast.While)):
             # After the body: the next iteration (the loop's entry) or what follows the loop.
-            changed |= _eliminate(stmt.body, dataflow.transfer(stmt, live) | live)
+            changed |= _eliminate(stmt.body, liveness.transfer(stmt, live) | live, liveness)
             if _empty(stmt.body) and anno.info(stmt).generated:
                 changed = True
                 continue
@@ -450,30 +458,18 @@ def remove_dead_saves(fn: gast.FunctionDef) -> bool:
         key = anno.info(stmt).saves if anno.has_info(stmt) else None
         if key is not None:
             (pops if isinstance(stmt, gast.Assign) else pushes).setdefault(key, []).append(stmt)
-    dead: set[int] = set()
-    _dead_pops(fn.body, set(), dead)
-    drop = set()
-    for key, found in pops.items():
-        if len(found) == 1 and len(pushes.get(key, [])) == 1 and id(found[0]) in dead:
-            drop |= {id(found[0]), id(pushes[key][0])}
+    pairs = [(found[0], pushes[key][0]) for key, found in pops.items()
+             if len(found) == 1 and len(pushes.get(key, [])) == 1]
+    if not pairs:
+        return False
+    live_after = dataflow.Liveness().after_all(fn)
+    drop = {id(s) for pop, push in pairs if not dataflow.defs(pop) & live_after[id(pop)]
+            for s in (pop, push)}
     if not drop:
         return False
     for block in syntax.blocks(fn.body):
         block[:] = [s for s in block if id(s) not in drop]
     return True
-
-
-def _dead_pops(body: list[gast.stmt], live_out: set[str], dead: set[int]) -> None:
-    """Collect the ids of the statements ``x = stack.pop()`` after which ``x`` is dead."""
-    for stmt, live in zip(body, dataflow.live_after_each(body, live_out)):
-        if isinstance(stmt, gast.Assign) and anno.has_info(stmt) and anno.info(stmt).saves \
-                and not (dataflow.defs(stmt) & live):
-            dead.add(id(stmt))
-        elif isinstance(stmt, gast.If):
-            _dead_pops(stmt.body, live, dead)
-            _dead_pops(stmt.orelse, live, dead)
-        elif isinstance(stmt, (gast.For, gast.While)):
-            _dead_pops(stmt.body, dataflow.transfer(stmt, live) | live, dead)
 
 
 def _empty(block: list[gast.stmt]) -> bool:

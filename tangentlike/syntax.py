@@ -69,25 +69,40 @@ def clone(node: Any) -> Any:
     return new
 
 
-_LEAVES = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop,
-           gast.Constant)
+# Fields that never hold a node with names inside (strings, numbers, operators, contexts).
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "kind", "type_comment", "attr", "level",
+                          "is_async", "conversion", "module"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {gast.Constant: ()}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
+    return fields
+
+
+def walk(node: gast.AST) -> Iterator[gast.AST]:
+    """Every node in ``node`` but contexts and operators, in no particular order (a pruned
+    ``ast.walk``: the passes call this a lot)."""
+    todo = [node]
+    pop, push = todo.pop, todo.append
+    while todo:
+        sub = pop()
+        yield sub
+        for field in _CHILD_FIELDS.get(sub.__class__) or _child_fields(sub.__class__):
+            value = getattr(sub, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        push(item)
+            elif isinstance(value, gast.AST):
+                push(value)
 
 
 def walk_names(node: gast.AST) -> Iterator[gast.Name]:
-    """Every Name in ``node`` (``ast.walk``, pruned: the passes call this a lot)."""
-    todo = [node]
-    while todo:
-        sub = todo.pop()
-        if isinstance(sub, gast.Name):
-            yield sub
-            continue
-        for field in sub._fields:
-            value = getattr(sub, field, None)
-            if isinstance(value, list):
-                todo.extend(v for v in value if isinstance(v, gast.AST)
-                            and not isinstance(v, _LEAVES))
-            elif isinstance(value, gast.AST) and not isinstance(value, _LEAVES):
-                todo.append(value)
+    """Every Name in ``node``."""
+    return (sub for sub in walk(node) if sub.__class__ is gast.Name)
 
 
 def loaded_names(node: gast.AST) -> set[str]:
@@ -208,13 +223,27 @@ MAX_NODES = 32  # about 60 characters
 MAX_SUM_NODES = 40  # an adjoint's contributions as one sum may run a little longer
 
 
-def _call_depth(node: gast.AST) -> int:
-    inner = max((_call_depth(c) for c in gast.iter_child_nodes(node)), default=0)
-    return inner + isinstance(node, gast.Call)
+_LEAF_NODES = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop)
+
+
+def _measure(node: gast.AST) -> tuple[int, int]:
+    """How many nodes ``node`` has (as ``ast.walk`` counts them), and how deep calls nest."""
+    size, depth = 1, 0
+    for field in node._fields:
+        value = getattr(node, field, None)
+        for item in value if value.__class__ is list else (value,):
+            if isinstance(item, _LEAF_NODES):
+                size += 1
+            elif isinstance(item, gast.AST):
+                inner_size, inner_depth = _measure(item)
+                size += inner_size
+                depth = max(depth, inner_depth)
+    return size, depth + (node.__class__ is gast.Call)
 
 
 def fits(value: gast.expr, target: gast.stmt, limit: int = MAX_NODES) -> bool:
     """Whether substituting ``value`` into ``target`` keeps the line readable: few nested
     calls, a short expression (``limit`` nodes)."""
-    size = sum(1 for _ in gast.walk(target)) + sum(1 for _ in gast.walk(value))
-    return _call_depth(target) + _call_depth(value) <= MAX_CALL_DEPTH and size <= limit
+    value_size, value_depth = _measure(value)
+    target_size, target_depth = _measure(target)
+    return value_depth + target_depth <= MAX_CALL_DEPTH and value_size + target_size <= limit

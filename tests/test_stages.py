@@ -85,7 +85,7 @@ def test_liveness_and_reaching_definitions():
                 a = b
             return a
     """)).body[0]
-    live = dataflow.live_after_each(fn.body, set())
+    live = dataflow.Liveness().after_each(fn.body, set())
     assert live[0] == {"a"} and live[1] == {"a", "b"}
     reach = dataflow.reaching_definitions(fn)
     ret = fn.body[-1]
