@@ -256,7 +256,7 @@ def _checked_call(derivative: Derivative, check: Check,
 
 
 def _wrt_indices(func: Callable, wrt: Any) -> tuple[int, ...]:
-    """``resolve_wrt``, remembered per function (it parses the source)."""
+    """``resolve_wrt``, remembered per function."""
     plain = unwrap(func)
     if not hasattr(plain, "__code__"):
         return resolve_wrt(func, wrt)  # raises SourceUnavailableError for builtins

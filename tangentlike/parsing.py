@@ -39,6 +39,19 @@ def unwrap(func: Callable) -> Callable:
     return func
 
 
+def def_location(func: Callable) -> Location:
+    """Where a Python function is defined (its first line: a decorator, or the def)."""
+    code = func.__code__
+    line = linecache.getline(code.co_filename, code.co_firstlineno).rstrip("\n")
+    return Location(code.co_filename, code.co_firstlineno, line, func.__name__)
+
+
+def parameters_of(func: Callable) -> list[str]:
+    """Positional parameters, then keyword-only ones: what ``wrt`` indices count."""
+    code = func.__code__
+    return list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+
+
 def parse_function(func: Callable) -> ParsedFunction:
     """Parse ``func``'s source; raise :class:`SourceUnavailableError` if it cannot be read."""
     func = unwrap(func)
@@ -52,8 +65,7 @@ def parse_function(func: Callable) -> ParsedFunction:
             "or mark it with tangentlike.non_differentiable",
         )
     filename = code.co_filename
-    here = Location(filename, code.co_firstlineno,
-                    linecache.getline(filename, code.co_firstlineno).rstrip("\n"), name)
+    here = def_location(func)
     if name == "<lambda>":
         raise UnsupportedSyntaxError(
             "cannot differentiate a lambda", here, hint="define it with def instead"

@@ -10,7 +10,7 @@ from typing import Any
 
 import gast
 
-from tangentlike import annotate, emit, specialize, syntax
+from tangentlike import annotate, emit, parsing, specialize, syntax
 from tangentlike.errors import (
     InputError,
     Location,
@@ -21,7 +21,7 @@ from tangentlike.forward import ForwardOptions, forward_ad
 from tangentlike.naming import Namer
 from tangentlike.normalize import normalize
 from tangentlike.optimize import optimize
-from tangentlike.parsing import ParsedFunction, parse_function
+from tangentlike.parsing import ParsedFunction, parse_function, unwrap
 from tangentlike.reverse import ReverseOptions, is_boundary, parameter_names, reverse_ad
 from tangentlike.template import Namespace
 
@@ -59,32 +59,32 @@ class Derivative:
     floats: Callable | None = None  # the version for Python floats, if there is one
 
 
-def _wrt_indices(wrt: Any, params: list[str], parsed: ParsedFunction) -> tuple[int, ...]:
+def resolve_wrt(func: Callable, wrt: Any) -> tuple[int, ...]:
+    """``wrt`` (indices or names of parameters, one or a sequence) as parameter indices."""
+    func = unwrap(func)
+    if not hasattr(func, "__code__"):
+        parse_function(func)  # raises SourceUnavailableError for builtins and ufuncs
+    params = parsing.parameters_of(func)
     items = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
     out = []
     for item in items:
         if isinstance(item, str):
             if item not in params:
                 raise InputError(
-                    f"wrt names {item!r}, which is not a parameter of {parsed.name} "
-                    f"({', '.join(params)})", parsed.location(None),
+                    f"wrt names {item!r}, which is not a parameter of {func.__name__} "
+                    f"({', '.join(params)})", parsing.def_location(func),
                     hint="give indices or names of the function's parameters")
             item = params.index(item)
         if not isinstance(item, int) or not 0 <= item < len(params):
             raise InputError(
-                f"wrt={wrt!r}: {parsed.name} has {len(params)} positional parameters "
-                f"({', '.join(params)})", parsed.location(None),
+                f"wrt={wrt!r}: {func.__name__} has {len(params)} positional parameters "
+                f"({', '.join(params)})", parsing.def_location(func),
                 hint="give indices or names of those parameters")
         out.append(item)
     if len(set(out)) != len(out):
-        raise InputError(f"wrt={wrt!r} names a parameter twice", parsed.location(None),
+        raise InputError(f"wrt={wrt!r} names a parameter twice", parsing.def_location(func),
                          hint="list each parameter once")
     return tuple(out)
-
-
-def resolve_wrt(func: Callable, wrt: Any) -> tuple[int, ...]:
-    parsed = parse_function(func)
-    return _wrt_indices(wrt, parameter_names(parsed.node), parsed)
 
 
 SEED = "init_grad"
@@ -265,7 +265,7 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
 def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
     params = parameter_names(parsed.node)
     positional = len(parsed.node.args.posonlyargs + parsed.node.args.args)
-    wrt = _wrt_indices(options.wrt, params, parsed)
+    wrt = tuple(options.wrt)  # indices (resolve_wrt)
     namer = Namer(syntax.all_names(parsed.node) | {"saved"})
     _free_seed_name(parsed, namer)
     fn = normalize(parsed, namer)
