@@ -42,6 +42,7 @@ import numpy as np
 
 from tangentlike import anno, dataflow, emit, registry, runtime, syntax
 from tangentlike.cancel import cancel, recorded
+from tangentlike.inplace import accumulate_in_place
 from tangentlike.optimize import optimize
 from tangentlike.template import resolve_in
 
@@ -724,6 +725,7 @@ class ShapeSpecializer:
             self.declined[key] = "nothing to work out for these shapes"
             return self.generic
         fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
+        accumulate_in_place(fn, lambda f: resolve_in(f, local, scope))
         number = len(self.sources) + 1
         fn.name = f"{self.name}_shaped{number if number > 1 else ''}"
         described = ", ".join(f"{p}: {_shape_text(bound[p])}" for p in params if p in bound)
