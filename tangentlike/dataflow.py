@@ -110,19 +110,21 @@ class Liveness:
         return result
 
 
-def definition_counts(node: gast.AST) -> dict[str, int]:
-    """How many statements bind each name anywhere in ``node`` (parameters count once)."""
+def definition_counts(fn: gast.FunctionDef) -> dict[str, int]:
+    """How many statements bind each name in ``fn`` (parameters count once)."""
     counts: dict[str, int] = {}
-    for sub in syntax.walk(node):
-        if isinstance(sub, gast.stmt) and not isinstance(sub, (gast.FunctionDef,) + COMPOUND):
-            for name in defs(sub):
-                counts[name] = counts.get(name, 0) + 1
-        elif isinstance(sub, gast.For):
-            for name in defs(sub):
-                counts[name] = counts.get(name, 0) + 1
-        elif isinstance(sub, gast.arguments):
-            for arg in sub.posonlyargs + sub.args + sub.kwonlyargs:
-                counts[arg.id] = counts.get(arg.id, 0) + 1
+    functions = [fn]
+    for block in syntax.blocks(fn.body):
+        for stmt in block:
+            if isinstance(stmt, gast.FunctionDef):
+                functions.append(stmt)
+            elif not isinstance(stmt, (gast.If, gast.While, gast.With)):
+                for name in defs(stmt):
+                    counts[name] = counts.get(name, 0) + 1
+    for function in functions:
+        args = function.args
+        for arg in args.posonlyargs + args.args + args.kwonlyargs:
+            counts[arg.id] = counts.get(arg.id, 0) + 1
     return counts
 
 

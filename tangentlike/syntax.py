@@ -82,14 +82,16 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
-def walk(node: gast.AST) -> Iterator[gast.AST]:
-    """Every node in ``node`` but contexts and operators, in no particular order (a pruned
-    ``ast.walk``: the passes call this a lot)."""
+def walk_names(node: gast.AST) -> list[gast.Name]:
+    """Every Name in ``node`` (a pruned ``ast.walk``: the passes call this a lot)."""
+    found = []
     todo = [node]
     pop, push = todo.pop, todo.append
     while todo:
         sub = pop()
-        yield sub
+        if sub.__class__ is gast.Name:
+            found.append(sub)
+            continue
         for field in _CHILD_FIELDS.get(sub.__class__) or _child_fields(sub.__class__):
             value = getattr(sub, field, None)
             if value.__class__ is list:
@@ -98,16 +100,12 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
                         push(item)
             elif isinstance(value, gast.AST):
                 push(value)
-
-
-def walk_names(node: gast.AST) -> Iterator[gast.Name]:
-    """Every Name in ``node``."""
-    return (sub for sub in walk(node) if sub.__class__ is gast.Name)
+    return found
 
 
 def loaded_names(node: gast.AST) -> set[str]:
     """Names read anywhere in ``node``."""
-    return {n.id for n in walk_names(node) if isinstance(n.ctx, gast.Load)}
+    return {n.id for n in walk_names(node) if n.ctx.__class__ is gast.Load}
 
 
 def stored_names(node: gast.AST) -> set[str]:
