@@ -19,6 +19,7 @@ user's calls made for their effects (``print``) stay.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from typing import Any
 
 import gast
@@ -497,22 +498,33 @@ def remove_orphan_comments(fn: gast.FunctionDef) -> None:
 
 
 def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
-    """Optimize ``fn`` in place, to a fixed point."""
-    for _ in range(100):
-        changed = fold_constants(fn)
-        changed |= remove_zero_inits(fn)
-        while inline_temporaries(fn, temporaries):
-            changed = True
-        while propagate_copies(fn, temporaries):
-            changed = True
-        while coalesce_copies(fn, temporaries):
-            changed = True
-        changed |= fuse_accumulations(fn)
-        changed |= factor_sums(_all_statements(fn.body))
-        changed |= eliminate_dead_code(fn)
-        changed |= remove_dead_saves(fn)
-        changed |= recompute_saved(fn)
-        if not changed:
+    """Optimize ``fn`` in place, to a fixed point: the passes run in turn until each has run
+    once more without changing anything."""
+
+    def repeated(run: Callable[[gast.FunctionDef, set[str]], bool]) -> Callable[[], bool]:
+        def until_unchanged() -> bool:
+            changed = False
+            while run(fn, temporaries):
+                changed = True
+            return changed
+        return until_unchanged
+
+    passes: list[Callable[[], bool]] = [
+        lambda: fold_constants(fn),
+        lambda: remove_zero_inits(fn),
+        repeated(inline_temporaries),
+        repeated(propagate_copies),
+        repeated(coalesce_copies),
+        lambda: fuse_accumulations(fn),
+        lambda: factor_sums(_all_statements(fn.body)),
+        lambda: eliminate_dead_code(fn),
+        lambda: remove_dead_saves(fn),
+        lambda: recompute_saved(fn),
+    ]
+    unchanged = 0  # passes run in a row that changed nothing
+    for step in range(100 * len(passes)):
+        unchanged = 0 if passes[step % len(passes)]() else unchanged + 1
+        if unchanged == len(passes):
             break
     share_subexpressions(fn, temporaries)
     remove_orphan_comments(fn)

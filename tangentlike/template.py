@@ -279,6 +279,26 @@ def resolve_static_branches(statements: list[gast.stmt]) -> list[gast.stmt]:
     return [s for s in out if not isinstance(s, gast.Pass)] or out
 
 
+def _parameters(callee: Any) -> list[inspect.Parameter] | None:
+    """``callee``'s parameters, or None when it has no signature (remembered: templates call
+    the same few helpers again and again)."""
+    try:
+        return _signatures[callee]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable
+        return None
+    try:
+        params = list(inspect.signature(callee).parameters.values())
+    except (TypeError, ValueError):
+        params = None
+    _signatures[callee] = params
+    return params
+
+
+_signatures: dict[Any, list[inspect.Parameter] | None] = {}
+
+
 def _drop_default_arguments(stmt: gast.stmt, namespace: Namespace) -> None:
     """``unreduce(g, x, None, False)`` reads better as ``unreduce(g, x)``."""
     for call in gast.walk(stmt):
@@ -288,9 +308,8 @@ def _drop_default_arguments(stmt: gast.stmt, namespace: Namespace) -> None:
         callee = namespace.injected.get(root)
         for attr in attrs:
             callee = getattr(callee, attr, None)
-        try:
-            params = list(inspect.signature(callee).parameters.values())
-        except (TypeError, ValueError):
+        params = _parameters(callee)
+        if params is None:
             continue
 
         def is_default(param: inspect.Parameter, node: gast.expr) -> bool:
