@@ -26,7 +26,8 @@ number of runs); ratios are to the hand-written derivative.  By default a time i
 time of the process (all threads), which other processes on a shared machine do not
 inflate; ``--clock wall`` measures wall-clock time.  tangentlike's generation time
 (``grad()`` or ``hvp()`` with a cold cache: ``clear_cache()`` and a fresh
-``TANGENTLIKE_CACHE_DIR``) is reported separately, as is the peak memory of one derivative
+``TANGENTLIKE_CACHE_DIR``; the median of a few, the workloads taking turns) is reported
+separately, as is the peak memory of one derivative
 call (``tracemalloc``: NumPy's and Python's allocations, so not for jax or torch).  BLAS,
 torch and XLA are pinned to one thread.  The report is Markdown on stdout; progress goes to
 stderr.
@@ -47,6 +48,7 @@ os.environ.setdefault("JAX_PLATFORMS", "cpu")
 import argparse  # noqa: E402
 import atexit  # noqa: E402
 import datetime  # noqa: E402
+import functools  # noqa: E402
 import gc  # noqa: E402
 import importlib.metadata  # noqa: E402
 import math  # noqa: E402
@@ -464,11 +466,11 @@ def _cold(gen: Callable[[], Any]) -> tuple[float, Any]:
     return _timer() - t0, result
 
 
-def time_generation(wl: Workload, settings: Settings) -> GenTiming:
+def time_generation(wl: Workload) -> GenTiming:
     """Time tangentlike's generation of ``wl``'s derivative: the first time in this process
-    (cache cold), again cold gen_repeats - 1 times, and a cached call."""
+    (cache cold), and a cached call (``time_cold_generations`` adds the other cold ones)."""
     first, df = _cold(lambda: _generate(wl))
-    cold = [first] + [_cold(lambda: _generate(wl))[0] for _ in range(settings.gen_repeats - 1)]
+    cold = [first]
     _generate(wl)
     t0 = _timer()
     for _ in range(20):
@@ -476,6 +478,16 @@ def time_generation(wl: Workload, settings: Settings) -> GenTiming:
     cached = (_timer() - t0) / 20
     source = getattr(df, "source", "") or ""
     return GenTiming(first, cold, cached, len(source.splitlines()), df)
+
+
+def time_cold_generations(results: list[Result], settings: Settings) -> None:
+    """Generate every workload's derivative again, cache cold, gen_repeats - 1 times, the
+    workloads taking turns (as in the run-time timing: a burst of load on a shared machine
+    then hits one sample of each, not every sample of one)."""
+    for _ in range(settings.gen_repeats - 1):
+        for r in results:
+            if r.gen is not None:
+                r.gen.cold.append(_cold(functools.partial(_generate, r.wl))[0])
 
 
 def _warmup_fn(x):
@@ -724,9 +736,9 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
         "### tangentlike: ratios, generation, memory",
         "",
         "*tangentlike / hand*: time ratio (lower is better). *Speedup vs X*: X's time / "
-        "tangentlike's (above 1: tangentlike is faster). *Generation*: first `grad()` "
-        "(`hvp()` for W6) call in the process, cache cold. *Peak memory*: tracemalloc peak "
-        "of one derivative call.",
+        "tangentlike's (above 1: tangentlike is faster). *Generation*: a first `grad()` "
+        "(`hvp()` for W6) call, cache cold: the median of the cold generations below. "
+        "*Peak memory*: tracemalloc peak of one derivative call.",
         "",
     ]
     headers = [
@@ -747,7 +759,8 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
 
     def row(r: Result) -> list[str]:
         peaks = [fmt_bytes(r.peaks[k]) if k in r.peaks else "-" for k in ("hand", "tangentlike")]
-        gen = fmt_time(r.gen.first) if r.gen else "FAILED" if r.gen_error else "-"
+        gen = fmt_time(statistics.median(r.gen.cold)) if r.gen else (
+            "FAILED" if r.gen_error else "-")
         return [
             r.wl.name, r.wl.title, fmt_ratio(r.ratio("tangentlike", "hand")),
             *(fmt_ratio(s) for s in speedups(r)), gen, *peaks, fmt_ratio(mem_ratio(r)),
@@ -758,7 +771,7 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
         names = [r.wl.name for r in main]
         span = f"{names[0]}-{names[-1]}" if len(names) == len(set(names)) else "all"
         med_speedups = [_median([speedups(r)[i] for r in main]) for i in range(len(PEERS))]
-        gens = [r.gen.first for r in main if r.gen]
+        gens = [statistics.median(r.gen.cold) for r in main if r.gen]
         rows.append([
             f"**median {span}**", "",
             f"**{fmt_ratio(_median([r.ratio('tangentlike', 'hand') for r in main]))}**",
@@ -784,10 +797,10 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
     jx = [f"{r.wl.name} {fmt_ratio(r.ratio('jax', 'tangentlike'))}" for r in main]
     if jx and jax is not None:
         targets.append("speedup vs un-jitted jax.grad: " + ", ".join(jx))
-    gen = [f"{n} {fmt_time(by_name[n].gen.first)}" for n in ("W2", "W4") if n in by_name
-           and by_name[n].gen]
+    gen = [f"{n} {fmt_time(statistics.median(by_name[n].gen.cold))}" for n in ("W2", "W4")
+           if n in by_name and by_name[n].gen]
     if gen:
-        targets.append("generation (first call, cache cold): " + ", ".join(gen))
+        targets.append("generation (first call, cache cold; median): " + ", ".join(gen))
     if "W4" in by_name and mem_ratio(by_name["W4"]) is not None:
         targets.append(
             f"peak memory tangentlike / hand-written, W4: {fmt_ratio(mem_ratio(by_name['W4']))}"
@@ -802,8 +815,10 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
             f"tangentlike's first generation in the process (a two-line function) took "
             f"{fmt_time(warmup)}, before the workloads (one-time costs, in no row below; "
             f"times on the clock of the run-time table). "
-            f"*Cold*: median of {settings.gen_repeats} generation(s), each after "
-            "`clear_cache()` with a fresh `TANGENTLIKE_CACHE_DIR`; *cached*: a `grad()` call "
+            f"*First*: the first generation of the workload's derivative in the process; "
+            f"*cold*: median of {settings.gen_repeats} generation(s), the first and more, each "
+            "after `clear_cache()` with a fresh `TANGENTLIKE_CACHE_DIR`, the workloads taking "
+            "turns after the checks; *cached*: a `grad()` call "
             "that finds the derivative already generated; *2nd call*: the derivative's second "
             "call with the benchmark's arguments, which runs an instrumented copy and writes "
             "the version for those shapes (docs/supported.md, \"Versions by shape\"); later "
@@ -892,13 +907,16 @@ def _run(opts: argparse.Namespace, argv: list[str], settings: Settings,
         gen = gen_error = None
         if tangentlike is not None:
             try:
-                gen = time_generation(wl, settings)
+                gen = time_generation(wl)
             except Exception as exc:  # noqa: BLE001
                 gen_error = f"{type(exc).__name__}: {exc}"
                 problems.append(f"{wl.name}/tangentlike: {wl.kind}() failed: {gen_error}")
         impls = build_impls(wl, args, gen.df if gen else None, problems)
         failed = check_impls(wl, impls, problems)
         results.append(Result(wl, impls, failed, gen, gen_error))
+    if tangentlike is not None:
+        log(f"generating again, cache cold ({time.perf_counter() - start:.0f} s)")
+        time_cold_generations(results, settings)
     if problems:
         log("DERIVATIVE CHECK FAILED:")
         for msg in problems:
