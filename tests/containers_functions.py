@@ -32,6 +32,16 @@ def list_literal(x, y):
     return np.sum(parts[0] * parts[1]) + np.sum(parts[2] ** 2) * np.sum(parts[1])
 
 
+def reduce_list_of_scalars(x, y):
+    """NumPy reductions of a list of scalars: the list is reduced as the array it makes."""
+    return np.sum([np.sum(x * y), np.sum(np.sin(y))]) + np.mean([x[0], 2.0 * x[1] * y[2]])
+
+
+def reduce_list_of_arrays(x, y):
+    """``np.sum`` over a list of arrays (all of it, and along the stacking axis)."""
+    return np.sum([x * y, np.tanh(x)]) + np.sum(np.sum([x, y * y], axis=0) ** 2)
+
+
 def _sin_and_product(x, y):
     return np.sin(x) * y, x * y
 

@@ -237,6 +237,8 @@ CONTAINER_CASES = [
     *cases("tuple_from_helper", [X3, W3], (0, 1)),
     *cases("tuple_internal", [X3, W3], (0, 1)),
     *cases("dict_literal", [X3, W3], (0, 1)),
+    *cases("reduce_list_of_scalars", [X3, W3], (0, 1)),
+    *cases("reduce_list_of_arrays", [X3, W3], (0, 1)),
     # differentiated arguments
     *cases("list_argument", [[X3, W3, X3 + 1.0]]),
     *cases("list_argument_loop", [[X3, W3, X3 + 1.0]]),

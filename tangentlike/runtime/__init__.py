@@ -134,7 +134,10 @@ def broadcast_like(g: Any, y: Any) -> Any:
 
 
 def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    """Spread the derivative of a reduction of ``x`` (``np.sum(x, axis)``) back over ``x``."""
+    """Spread the derivative of a reduction of ``x`` (``np.sum(x, axis)``) back over ``x``
+    (an array; a list or tuple of numbers or arrays is reduced as the array it makes)."""
+    if isinstance(x, (list, tuple)):
+        x = np.asarray(x)
     shape = np.shape(x)
     if axis is None:
         return np.full(shape, g, dtype=np.result_type(g, x)) if shape else _scalar(g, x)
