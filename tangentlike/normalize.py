@@ -23,7 +23,7 @@ import gast
 
 from tangentlike import anno, syntax
 from tangentlike.annotate import resolve
-from tangentlike.desugar import desugar
+from tangentlike.desugar import Desugar, desugar
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.naming import Namer
 from tangentlike.parsing import ParsedFunction
@@ -50,10 +50,8 @@ UNSUPPORTED_EXPRESSIONS = {
     gast.YieldFrom: ("yield from (a generator)", "return a value instead"),
     gast.Await: ("await", "differentiate synchronous code"),
     gast.NamedExpr: ("assignment expression (:=)", "assign with a separate statement"),
-    gast.ListComp: ("list comprehension", "use a vectorized NumPy operation"),
     gast.SetComp: ("set comprehension", "use a vectorized NumPy operation"),
     gast.DictComp: ("dict comprehension", "build the dict with constant keys"),
-    gast.GeneratorExp: ("generator expression", "use a vectorized NumPy operation"),
     gast.Starred: ("starred argument (*args)", "pass the arguments one by one"),
 }
 # Expressions kept whole: they never carry a derivative (checked again by annotate).
@@ -154,6 +152,8 @@ class Normalizer:
                              values=[self.atomize(v) for v in node.values])
         if isinstance(node, gast.IfExp):
             return self.conditional_expression(node)
+        if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
+            return self.comprehension(node)
         if isinstance(node, OPAQUE_EXPRESSIONS):
             return self.read(node)
         raise self.unsupported(node, f"the expression {type(node).__name__}",
@@ -305,6 +305,33 @@ class Normalizer:
         self.emit(gast.If(test=test, body=body, orelse=orelse))
         return syntax.load(name)
 
+    def comprehension(self, node: gast.ListComp | gast.GeneratorExp) -> gast.Name:
+        """``[e for x in xs if c]`` is the list a loop appends ``e`` to; a generator
+        expression is that list too (its elements are computed where it is written, once).
+        The comprehension's own variables get names of their own, so that they neither
+        change nor read the function's variables of the same names."""
+        own = {name: self.namer.fresh(name) for gen in node.generators
+               for name in syntax.stored_names(gen.target)}
+        elements = self.namer.temp()
+        self.locals |= set(own.values()) | {elements}
+        append = gast.Expr(value=syntax.call(
+            gast.Attribute(value=syntax.load(elements), attr="append", ctx=gast.Load()),
+            [syntax.rename(node.elt, own)]))
+        body: list[gast.stmt] = [_at(append, node)]
+        for i in range(len(node.generators) - 1, -1, -1):
+            gen = node.generators[i]
+            for test in reversed(gen.ifs):
+                body = [_at(gast.If(test=syntax.rename(test, own), body=body, orelse=[]), node)]
+            # the first iterable is evaluated outside the comprehension, the others inside
+            iterable = gen.iter if i == 0 else syntax.rename(gen.iter, own)
+            body = [_at(gast.For(target=syntax.rename(gen.target, own), iter=iterable,
+                                 body=body, orelse=[], type_comment=None), node)]
+        self.emit(syntax.assign(elements, gast.List(elts=[], ctx=gast.Load())))
+        origin = self.origin
+        self.visit_statements(Desugar(self.parsed, self.namer).loops(body))
+        self.origin = origin
+        return syntax.load(elements)
+
     def visit_other(self, stmt: gast.stmt) -> None:
         raise self.unsupported(stmt, f"the statement {type(stmt).__name__}",
                                "rewrite it with assignments and function calls")
@@ -432,6 +459,14 @@ class Normalizer:
 
     def visit_Raise(self, stmt: gast.Raise) -> None:
         self.emit(self.read(stmt))
+
+
+def _at(stmt: gast.stmt, node: gast.AST) -> gast.stmt:
+    """``stmt``, written for ``node``, at ``node``'s line (for comments and errors)."""
+    for sub in (stmt, *gast.iter_child_nodes(stmt)):
+        if getattr(sub, "lineno", None) is None:
+            gast.copy_location(sub, node)
+    return stmt
 
 
 def _view_root(value: gast.expr) -> str | None:

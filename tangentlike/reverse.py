@@ -124,10 +124,13 @@ class ReverseAD:
         """Names whose adjoints are added element by element (``add_grad``): tuples, lists and
         dicts we can see, and values only ever subscripted (e.g. a dict of parameters)."""
         names, arithmetic, subscripted = set(), set(), set()
+        copies = []  # (a, b) for a = b: both hold the same value
         for stmt in statements(self.fn.body):
             if not isinstance(stmt, gast.Assign):
                 continue
             value = stmt.value
+            if isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Name):
+                copies.append((stmt.targets[0].id, value.id))
             if isinstance(stmt.targets[0], gast.Tuple) and isinstance(value, gast.Name):
                 names.add(value.id)
             elif isinstance(value, (gast.Tuple, gast.List, gast.Dict)):
@@ -150,7 +153,12 @@ class ReverseAD:
         for loop in statements(self.fn.body):
             if isinstance(loop, gast.For) and loop_source(loop):
                 subscripted.add(loop_source(loop))  # for v in xs
-        return names | (subscripted - arithmetic)
+        names |= subscripted - arithmetic
+        while True:  # a copy of a container is one, and so is what it was copied from
+            more = {n for pair in copies if set(pair) & names for n in pair} - names
+            if not more:
+                return names
+            names |= more
 
     def _iteration_local_names(self) -> dict[int, list[str]]:
         """For each loop, the names that live within one iteration: bound once, directly in

@@ -1,7 +1,8 @@
-"""Python builtins that pass derivatives through: ``float`` and ``abs``."""
+"""Python builtins that pass derivatives through: ``float``, ``abs`` and ``sum``."""
 import numpy as np
 
 from tangentlike.registry import adjoint, d, tangent
+from tangentlike.runtime import broadcast_like, share, unbroadcast
 
 
 @adjoint(float)
@@ -23,3 +24,17 @@ def absolute(y, x):
 @tangent(abs)
 def absolute_tangent(y, x):
     d[y] = d[x] * np.sign(x)
+
+
+# sum(xs, start): every element, and the start, receive the sum's derivative (summed to their
+# shapes where the sum broadcast them).
+@adjoint(sum)
+def builtin_sum(y, iterable, start=0):
+    d[iterable] = share(d[y], iterable)
+    d[start] = unbroadcast(d[y], start)
+
+
+@tangent(sum)
+def builtin_sum_tangent(y, iterable, start=0):
+    d[y] = broadcast_like(sum(d[iterable]), y)
+    d[y] = broadcast_like(d[start], y)

@@ -25,6 +25,7 @@ from tangentlike.runtime import (
     seed,
     set_at,
     shape_only,
+    share,
     tie_share,
     unbroadcast,
     unindex,
@@ -222,3 +223,15 @@ def add_grad_adjoint(r, a, b):
 def add_grad_tangent(r, a, b):
     d[r] = d[a]
     d[r] = d[b]
+
+
+# share(g, xs) is linear in g: its transpose adds the parts back up (Python's sum, whose
+# adjoint is share again).
+@adjoint(share)
+def share_adjoint(parts, g, xs):
+    d[g] = unbroadcast(sum(d[parts]), g)
+
+
+@tangent(share)
+def share_tangent(parts, g, xs):
+    d[parts] = share(d[g], xs)

@@ -42,6 +42,33 @@ def reduce_list_of_arrays(x, y):
     return np.sum([x * y, np.tanh(x)]) + np.sum(np.sum([x, y * y], axis=0) ** 2)
 
 
+def comprehension_of_arrays(x, y):
+    """A list comprehension over an array's rows, reduced by np.sum."""
+    return np.sum([np.sin(t) * y for t in x])
+
+
+def generator_with_condition(xs, w):
+    """A generator expression with a condition, summed by Python's sum."""
+    return sum(np.sum(a * w) ** 2 for a in xs if np.sum(a) > -100.0)
+
+
+def comprehension_over_zip(x, y):
+    """zip and enumerate in comprehensions; a comprehension in a comprehension."""
+    t = 2.0
+    pairs = [a * b + t for a, b in zip(x, y)]
+    weighted = sum(np.cos(v) * i for i, v in enumerate(x))
+    nested = sum([sum([a * b for b in y[:2]]) for a in x])
+    return sum(pairs) * t + weighted + nested
+
+
+def comprehension_names_stay_inside(x, y):
+    """The comprehension's variable has the name of one of the function's: each keeps its
+    own value."""
+    a = x * 2.0
+    squares = [a * a for a in y]
+    return np.sum(a * sum(squares))
+
+
 def _sin_and_product(x, y):
     return np.sin(x) * y, x * y
 

@@ -1,7 +1,8 @@
 """Reverse mode through containers and in-place assignment into subscripts.
 
 1. Lists, tuples and dicts as intermediate values (a list built by ``append`` in a loop, a
-   tuple returned by a helper and unpacked, a dict literal with constant keys).
+   tuple returned by a helper and unpacked, a dict literal with constant keys, list
+   comprehensions and generator expressions, reductions of lists by NumPy and by ``sum``).
 2. Lists, tuples and dicts as differentiated arguments (pytrees), nested as deep as a 2-layer
    MLP's ``{'W': [W1, W2], 'b': [b1, b2]}``, with Python floats among the leaves: the
    gradient must have the argument's structure (types, keys, lengths, shapes).  Integer
@@ -239,6 +240,10 @@ CONTAINER_CASES = [
     *cases("dict_literal", [X3, W3], (0, 1)),
     *cases("reduce_list_of_scalars", [X3, W3], (0, 1)),
     *cases("reduce_list_of_arrays", [X3, W3], (0, 1)),
+    *cases("comprehension_of_arrays", [M3, W3], (0, 1)),
+    *cases("generator_with_condition", [[X3, W3], W3], (0, 1)),
+    *cases("comprehension_over_zip", [X3, W3], (0, 1)),
+    *cases("comprehension_names_stay_inside", [X3, W3], (0, 1)),
     # differentiated arguments
     *cases("list_argument", [[X3, W3, X3 + 1.0]]),
     *cases("list_argument_loop", [[X3, W3, X3 + 1.0]]),

@@ -95,7 +95,7 @@ SYNTAX_CASES = [
     ("return_in_loop", "return-in-loop", "return inside a loop"),
     ("loop_else", "loop-else", "else clause on a loop"),
     ("iterate_call", "iterate-call", "for loop over a variable or range"),
-    ("list_comprehension", "listcomp", "list comprehension"),
+    ("dict_comprehension", "dictcomp", "dict comprehension"),
     ("subscript_assignment", "subscript-assign", "an argument of the function"),
     ("starred_args", "starred", "starred argument"),
 ]

@@ -148,6 +148,15 @@ def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     return np.broadcast_to(g, shape).copy()
 
 
+def share(g: Any, xs: Any) -> Any:
+    """The derivative of Python's ``sum(xs)`` for each element of ``xs``: ``g`` summed to
+    the element's shape (a tuple for a tuple, a list for a list, an array for an array)."""
+    if isinstance(xs, np.ndarray):
+        return unreduce(g, xs, 0)
+    parts = [unbroadcast(g, x) for x in xs]
+    return tuple(parts) if isinstance(xs, tuple) else parts
+
+
 def _scalar(g: Any, x: Any) -> Any:
     if is_float_like(x):
         return g

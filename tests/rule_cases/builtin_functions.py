@@ -1,0 +1,27 @@
+"""Cases for templates/builtin_functions.py: Python's ``sum`` over lists, tuples and arrays
+(``float`` and ``abs`` are covered by tests/test_rules.py and tests/test_tangent_rules.py).
+
+The Hessian-vector product cases also run ``share``, the helper ``sum``'s adjoint calls, in
+forward mode and differentiate it again.
+"""
+from __future__ import annotations
+
+from tangentlike.runtime import share
+
+from . import add, values
+
+for _case_id, _body, _shapes in [
+    ("sum-list-of-arrays",
+     "    return np.sum(sum([np.sin(x) * y, x * x, 2.0 * y]) ** 2)\n", ((3,), (3,))),
+    ("sum-tuple-with-start",
+     "    return np.sum(np.cos(sum((x, x * y), y)) * x)\n", ((2, 3), (2, 3))),
+    ("sum-broadcasting",
+     "    return np.sum(sum([x, y[0] * x, y]) ** 3)\n", ((2, 3), (3,))),
+    ("sum-over-array-rows",
+     "    return np.sum(sum(x * y) ** 2)\n", ((4, 3), (3,))),
+    ("sum-of-floats",
+     "    return sum([x * y, np.sin(x), y * y]) ** 2\n", ("float", "float")),
+]:
+    add(_case_id, (sum, share), "",
+        {"x": values(_case_id + "/x", _shapes[0]), "y": values(_case_id + "/y", _shapes[1])},
+        body=_body, second_order=True)
