@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import inspect
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +11,7 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.errors import InputError, TangentlikeError
-from tangentlike.parsing import parse_function, unwrap
+from tangentlike.parsing import parameters_of, parse_function, unwrap
 from tangentlike.pipeline import (
     Derivative,
     Options,
@@ -345,7 +344,7 @@ def hvp(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Callable:
     tangent = autodiff(gradient, wrt=wrt, optimized=optimized, mode="forward")
     seed = tangent.seeds[0]
     index = _wrt_indices(func, wrt)[0]
-    params, name = _parameters(func), getattr(func, "__name__", "the function")
+    params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
 
     @functools.wraps(tangent)
     def product(*args: Any, **kwargs: Any) -> Any:
@@ -362,10 +361,6 @@ def hvp(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Callable:
     product.source = tangent.source
     product.specializer, product.specialized = tangent.specializer, tangent.specialized
     return product
-
-
-def _parameters(func: Callable) -> list[str]:
-    return list(inspect.signature(unwrap(func)).parameters)
 
 
 def _basis(x: Any):
@@ -387,7 +382,7 @@ def jacobian(func: Callable, wrt: int | str = 0, mode: str | None = None,
 
     def jac(*args: Any) -> np.ndarray:
         index = _wrt_indices(func, wrt)[0]
-        args, _ = _check_inputs(args, {}, (index,), _parameters(func), func.__name__)
+        args, _ = _check_inputs(args, {}, (index,), parameters_of(unwrap(func)), func.__name__)
         x, y = args[index], func(*args)
         chosen = mode or ("forward" if np.size(x) <= np.size(y) else "reverse")
         if chosen == "forward":
@@ -410,7 +405,7 @@ def hessian(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Calla
 
     def hess(*args: Any) -> np.ndarray:
         index = _wrt_indices(func, wrt)[0]
-        args, _ = _check_inputs(args, {}, (index,), _parameters(func), func.__name__)
+        args, _ = _check_inputs(args, {}, (index,), parameters_of(unwrap(func)), func.__name__)
         x = args[index]
         product = hvp(func, wrt=index, optimized=optimized)
         columns = [np.asarray(product(*args, e)) for e in _basis(x)]

@@ -114,13 +114,12 @@ def definition_counts(fn: gast.FunctionDef) -> dict[str, int]:
     """How many statements bind each name in ``fn`` (parameters count once)."""
     counts: dict[str, int] = {}
     functions = [fn]
-    for block in syntax.blocks(fn.body):
-        for stmt in block:
-            if isinstance(stmt, gast.FunctionDef):
-                functions.append(stmt)
-            elif not isinstance(stmt, (gast.If, gast.While, gast.With)):
-                for name in defs(stmt):
-                    counts[name] = counts.get(name, 0) + 1
+    for stmt in syntax.statements(fn.body):
+        if isinstance(stmt, gast.FunctionDef):
+            functions.append(stmt)
+        elif not isinstance(stmt, (gast.If, gast.While, gast.With)):
+            for name in defs(stmt):
+                counts[name] = counts.get(name, 0) + 1
     for function in functions:
         args = function.args
         for arg in args.posonlyargs + args.args + args.kwonlyargs:

@@ -18,21 +18,9 @@ import numpy as np
 
 from tangentlike import anno, dataflow, syntax
 from tangentlike.cancel import recorded
+from tangentlike.optimize import summed_into
 
 _NEW_ARRAYS = {np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like}
-
-
-def _accumulation(stmt: gast.stmt) -> str | None:
-    """``a`` if ``stmt`` is ``a = a + e`` (``e`` not reading ``a``)."""
-    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], gast.Name)):
-        return None
-    name, value = stmt.targets[0].id, stmt.value
-    if (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add)
-            and syntax.is_name(value.left, name)
-            and name not in syntax.loaded_names(value.right)):
-        return name
-    return None
 
 
 def _same_array(stmt: gast.Assign) -> bool:
@@ -50,7 +38,7 @@ def _new_array(value: gast.expr, resolve: Callable[[gast.expr], Any]) -> bool:
 
 def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> None:
     """Rewrite ``fn``'s sums ``a = a + e`` as ``a += e`` where that cannot change a value."""
-    statements = [s for block in syntax.blocks(fn.body) for s in block]
+    statements = list(syntax.statements(fn.body))
     sums: dict[str, list[gast.Assign]] = {}
     owned: dict[str, bool] = {name: False for name in syntax.stored_names(fn.args)}
     for stmt in statements:
@@ -58,7 +46,7 @@ def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any
             for name in dataflow.uses(stmt) | dataflow.defs(stmt):
                 owned[name] = False
             continue
-        name = _accumulation(stmt)
+        name = summed_into(stmt)
         if name is not None:
             sums.setdefault(name, []).append(stmt)
             owned[name] = owned.get(name, True) and _same_array(stmt)

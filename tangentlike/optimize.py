@@ -151,19 +151,12 @@ def _value(node: gast.AST):
 
 def fold_constants(fn: gast.FunctionDef) -> bool:
     changed = False
-    for stmt in _all_statements(fn.body):
+    for stmt in syntax.statements(fn.body):
         if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
             folder = FoldConstants(algebra=anno.info(stmt).generated)
             folder.visit(stmt)
             changed |= folder.changed
     return changed
-
-
-def _all_statements(body: list[gast.stmt]):
-    for stmt in body:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _all_statements(getattr(stmt, field, []) or [])
 
 
 # -- zero-initialised adjoints -----------------------------------------------------------------
@@ -231,7 +224,7 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     reaching definitions show that the copy, and the same ``b``, reach the use (names the user
     can recognise are kept)."""
     reaching = dataflow.reaching_definitions(fn)
-    statements = list(_all_statements(fn.body))
+    statements = list(syntax.statements(fn.body))
     reads = {id(s): dataflow.uses(s) for s in statements}  # kept in step with the renames
     changed = False
     for copy in statements:
@@ -340,6 +333,19 @@ def _last_read(stmt: gast.stmt, name: str, live_after: dict[int, set[str]]) -> b
         name not in live_after[id(stmt)] or name in dataflow.defs(stmt))
 
 
+def summed_into(stmt: gast.stmt) -> str | None:
+    """``a`` if ``stmt`` is ``a = a + e`` with ``e`` not reading ``a``."""
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name)):
+        return None
+    name, value = stmt.targets[0].id, stmt.value
+    if (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add)
+            and syntax.is_name(value.left, name)
+            and name not in syntax.loaded_names(value.right)):
+        return name
+    return None
+
+
 def fuse_accumulations(fn: gast.FunctionDef) -> bool:
     """``ba = e1`` followed by ``ba = ba + e2`` becomes ``ba = e1 + e2``: an adjoint's
     contributions in one block read as one sum (and run as one statement).  Only across
@@ -359,14 +365,9 @@ def fuse_accumulations(fn: gast.FunctionDef) -> bool:
                 if syntax.is_comment(later):
                     break  # another user line's block
                 if name in syntax.loaded_names(later) or name in dataflow.defs(later):
-                    value = later.value if isinstance(later, gast.Assign) else None
-                    if (syntax.is_name(later.targets[0] if value is not None else None, name)
-                            and isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add)
-                            and syntax.is_name(value.left, name)
-                            and name not in syntax.loaded_names(value.right)
-                            and anno.info(later).generated
+                    if (summed_into(later) == name and anno.info(later).generated
                             and syntax.fits(stmt.value, later, syntax.MAX_SUM_NODES)):
-                        value.left = stmt.value
+                        later.value.left = stmt.value
                         i -= 1
                         del block[i]
                         changed = True
@@ -455,7 +456,7 @@ def remove_dead_saves(fn: gast.FunctionDef) -> bool:
     pair is removed together, and pushes and pops nest like brackets."""
     pushes: dict[Any, list[gast.stmt]] = {}
     pops: dict[Any, list[gast.stmt]] = {}
-    for stmt in _all_statements(fn.body):
+    for stmt in syntax.statements(fn.body):
         key = anno.info(stmt).saves if anno.has_info(stmt) else None
         if key is not None:
             (pops if isinstance(stmt, gast.Assign) else pushes).setdefault(key, []).append(stmt)
@@ -516,7 +517,7 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         repeated(propagate_copies),
         repeated(coalesce_copies),
         lambda: fuse_accumulations(fn),
-        lambda: factor_sums(_all_statements(fn.body)),
+        lambda: factor_sums(syntax.statements(fn.body)),
         lambda: eliminate_dead_code(fn),
         lambda: remove_dead_saves(fn),
         lambda: recompute_saved(fn),

@@ -134,6 +134,16 @@ def blocks(body: list[gast.stmt]) -> Iterator[list[gast.stmt]]:
                 yield from blocks(inner)
 
 
+def statements(body: list[gast.stmt]) -> Iterator[gast.stmt]:
+    """Every statement in ``body``, nested ones included, each before those inside it."""
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                yield from statements(inner)
+
+
 def is_number(node: gast.AST) -> bool:
     """An int or float literal (not a bool)."""
     return (isinstance(node, gast.Constant) and isinstance(node.value, (int, float))

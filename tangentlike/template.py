@@ -304,11 +304,7 @@ def _drop_default_arguments(stmt: gast.stmt, namespace: Namespace) -> None:
     for call in gast.walk(stmt):
         if not isinstance(call, gast.Call):
             continue
-        root, *attrs = (syntax.dotted_name(call.func) or "?").split(".")
-        callee = namespace.injected.get(root)
-        for attr in attrs:
-            callee = getattr(callee, attr, None)
-        params = _parameters(callee)
+        params = _parameters(resolve_in(call.func, (), namespace.injected))
         if params is None:
             continue
 
