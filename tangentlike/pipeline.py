@@ -1,6 +1,7 @@
 """The stages in order: parse, normalize, annotate, differentiate, optimize, emit."""
 from __future__ import annotations
 
+import threading
 import types
 import weakref
 from collections.abc import Callable
@@ -167,6 +168,14 @@ def _docstring(text: str) -> gast.Expr:
     return gast.Expr(value=syntax.const(text))
 
 
+# Generation runs in one thread at a time: it holds this lock from the request to the
+# loaded module (a thread generating a callee's halves takes it again, hence re-entrant).
+# Everything below is read and written under it, so a generation in progress (``_in_progress``,
+# a ``_Late`` not filled in yet) is always one of the current thread's own (recursion), and a
+# derivative is published (in ``_pairs``, or the API's cache) only once it is complete.  It is
+# never held while user code runs, so no other lock is ever taken under it.
+generation_lock = threading.RLock()
+
 # Forward and backward halves generated for calls into the user's functions, by function and
 # (wrt, optimized); and the ones being generated right now (for recursion).
 _pairs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -174,7 +183,8 @@ _in_progress: set[tuple] = set()
 
 
 def clear_pairs() -> None:
-    _pairs.clear()
+    with generation_lock:
+        _pairs.clear()
 
 
 class _Late:
@@ -246,20 +256,25 @@ def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bo
 
 
 def compile_derivative(func: Callable, options: Options) -> Derivative:
-    """Run every stage on ``func`` and load the generated module."""
-    parsed = parse_function(func)
-    if not _is_inner(options):
-        return _compile(parsed, options, current=None)
-    key = (parsed.func, tuple(options.wrt), options.optimized, options.mode)
-    _in_progress.add(key)
-    try:
-        derivative = _compile(parsed, options, current=key)
-    finally:
-        _in_progress.discard(key)
-    _pairs.setdefault(parsed.func, {})[key[1:]] = derivative
-    for late in _waiting.pop(key, []):
-        late.function = (derivative.function, derivative.backward)[late.which]
-    return derivative
+    """Run every stage on ``func`` and load the generated module (under
+    ``generation_lock``: one generation at a time)."""
+    with generation_lock:
+        parsed = parse_function(func)
+        if not _is_inner(options):
+            return _compile(parsed, options, current=None)
+        key = (parsed.func, tuple(options.wrt), options.optimized, options.mode)
+        _in_progress.add(key)
+        try:
+            derivative = _compile(parsed, options, current=key)
+        except BaseException:
+            _waiting.pop(key, None)  # the placeholders belong to a failed generation
+            raise
+        finally:
+            _in_progress.discard(key)
+        _pairs.setdefault(parsed.func, {})[key[1:]] = derivative
+        for late in _waiting.pop(key, []):
+            late.function = (derivative.function, derivative.backward)[late.which]
+        return derivative
 
 
 def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
