@@ -340,17 +340,33 @@ class Normalizer:
         if len(stmt.targets) == 1:
             self.assign_to(stmt.targets[0], stmt.value)
             return
-        value = self.atomize(stmt.value)
+        # a = b = e: e is evaluated once, then bound to each target from left to right
+        value = self.snapshot(self.atomize(stmt.value), stmt.targets)
         for target in stmt.targets:
-            self.assign_to(target, value)
+            self.assign_to(target, value, evaluated=True)
 
     def visit_AnnAssign(self, stmt: gast.AnnAssign) -> None:
         if stmt.value is not None:
             self.assign_to(stmt.target, stmt.value)
 
-    def assign_to(self, target: gast.expr, value: gast.expr) -> None:
+    def snapshot(self, value: gast.expr, targets: list[gast.expr]) -> gast.expr:
+        """``value`` (an evaluated operand), under a name of its own if one of ``targets``
+        binds its name: the targets are bound one after another, and a later one must still
+        see the value as it was (``x, y = x * a, x`` gives ``y`` the old ``x``)."""
+        if not isinstance(value, gast.Name):
+            return value
+        bound = set().union(*(syntax.stored_names(t) for t in targets))
+        if value.id not in {self.current.get(n, n) for n in bound} | bound:
+            return value
+        name = self.namer.temp()
+        self.emit(syntax.assign(name, value))
+        return syntax.load(name)
+
+    def assign_to(self, target: gast.expr, value: gast.expr, evaluated: bool = False) -> None:
+        """Bind ``target`` to ``value``; ``evaluated``: ``value`` is an operand already read
+        (its names are versions, not to be read again)."""
         if isinstance(target, gast.Name):
-            simple = self.simplify(value)
+            simple = value if evaluated else self.simplify(value)
             name = self.bind(target.id)
             if isinstance(value, gast.Name) and value.id in self.locals:
                 self.aliases[target.id] = value.id
@@ -361,9 +377,9 @@ class Normalizer:
                 self.callers.discard(target.id)
             self.emit(syntax.assign(name, simple))
         elif isinstance(target, (gast.Tuple, gast.List)):
-            self.unpack(target, value)
+            self.unpack(target, value, evaluated)
         elif isinstance(target, gast.Subscript):
-            self.assign_into(target, self.atomize(value))
+            self.assign_into(target, value if evaluated else self.atomize(value))
         elif isinstance(target, gast.Attribute):
             raise self.unsupported(target, "assignment to an attribute (obj.x = v)",
                                    "use a local variable")
@@ -388,29 +404,33 @@ class Normalizer:
                                                       ctx=gast.Store())],
                               value=value, type_comment=None))
 
-    def unpack(self, target: gast.Tuple | gast.List, value: gast.expr) -> None:
+    def unpack(self, target: gast.Tuple | gast.List, value: gast.expr,
+               evaluated: bool = False) -> None:
+        """``a, b = value``: the whole right side is evaluated first, then the targets are
+        bound from left to right, as in Python (``x, y = y, x`` swaps)."""
         if any(isinstance(e, gast.Starred) for e in target.elts):
             raise self.unsupported(target, "starred unpacking (a, *b = ...)",
                                    "unpack each element by index")
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+        if (not evaluated and isinstance(value, (gast.Tuple, gast.List))
+                and len(value.elts) == len(target.elts)):
             parts = [self.atomize(e) for e in value.elts]  # all read before any is bound
+            parts = [self.snapshot(p, target.elts) for p in parts]
             for elt, part in zip(target.elts, parts):
-                self.assign_to(elt, part)
+                self.assign_to(elt, part, evaluated=True)
             return
-        source = self.atomize(value)
-        names, nested = [], []
-        for elt in target.elts:
-            if isinstance(elt, gast.Name):
-                names.append(elt.id)
-            else:
-                temp = self.namer.temp()
-                names.append(temp)
-                nested.append((elt, temp))
-        bound = [self.bind(n) if n not in {t for _, t in nested} else n for n in names]
-        self.emit(syntax.assign(syntax.tuple_of([syntax.store(n) for n in bound], gast.Store()),
-                                source))
-        for elt, temp in nested:
-            self.unpack(elt, syntax.load(temp))
+        source = value if evaluated else self.atomize(value)
+        names = [e.id for e in target.elts if isinstance(e, gast.Name)]
+        if len(names) == len(target.elts):  # a, b = pair: one tuple assignment
+            bound = [self.bind(n) for n in names]
+            self.emit(syntax.assign(
+                syntax.tuple_of([syntax.store(n) for n in bound], gast.Store()), source))
+            return
+        # nested or subscript targets: unpack into temporaries, then bind each in order
+        temps = [self.namer.temp() for _ in target.elts]
+        self.emit(syntax.assign(
+            syntax.tuple_of([syntax.store(n) for n in temps], gast.Store()), source))
+        for elt, temp in zip(target.elts, temps):
+            self.assign_to(elt, syntax.load(temp), evaluated=True)
 
     def visit_AugAssign(self, stmt: gast.AugAssign) -> None:
         target = stmt.target
