@@ -4,7 +4,7 @@
 gradient: readable code with no tape, which you can print (``.source``), step through in pdb,
 and ship.
 """
-from tangentlike.registry import adjoint, d, non_differentiable, tangent  # noqa: I001
+from tangentlike.registry import adjoint, d, non_differentiable, pure, tangent  # noqa: I001
 from tangentlike import templates as _templates  # noqa: F401  (registers the rules)
 from tangentlike.api import (
     INPUT_DERIVATIVE,
@@ -34,5 +34,5 @@ __all__ = [
     "INPUT_DERIVATIVE", "InputError", "NoDerivativeError", "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "adjoint", "autodiff",
     "clear_cache", "d", "grad", "hessian", "hvp", "init_grad", "insert_grad_of", "jacobian",
-    "jvp", "non_differentiable", "stop_gradient", "tangent", "value_and_grad",
+    "jvp", "non_differentiable", "pure", "stop_gradient", "tangent", "value_and_grad",
 ]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import gast
 
-from tangentlike import anno, syntax
+from tangentlike import anno, registry, syntax
 from tangentlike.annotate import resolve
 from tangentlike.desugar import Desugar, desugar
 from tangentlike.errors import Location, UnsupportedSyntaxError
@@ -110,8 +110,13 @@ class Normalizer:
         self.out.append(stmt)
 
     def is_constant_expression(self, node: gast.expr) -> bool:
-        """Reads no local variable (e.g. ``np.pi``, ``-1``, ``(0, 1)``): stays inline."""
-        return not (syntax.loaded_names(node) & self.locals)
+        """Reads no local variable and calls only pure functions (``np.pi``, ``-1``,
+        ``(0, 1)``, ``np.zeros(3)``): stays inline.  A call that may do more than compute a
+        value (``rng.normal()``) gets a statement of its own, so it runs once, where it is
+        written."""
+        return not (syntax.loaded_names(node) & self.locals) and all(
+            registry.is_pure_function(resolve(call.func, self.parsed, self.locals))
+            for call in gast.walk(node) if isinstance(call, gast.Call))
 
     def atomize(self, node: gast.expr) -> gast.expr:
         """An operand: a name, a literal or a constant expression; else a new temporary."""

@@ -405,7 +405,7 @@ def is_pure(stmt: gast.stmt) -> bool:
     if isinstance(value, gast.Call):
         op = anno.info(stmt).callee
         key = op.key if isinstance(op, Operation) else None
-        return key is not None and key is not print and registry.is_primitive(key)
+        return key is not None and registry.is_pure_function(key)
     return False
 
 

@@ -231,6 +231,29 @@ def is_non_differentiable(primitive: Any) -> bool:
     return _key(primitive) in NON_DIFFERENTIABLE
 
 
+# Purity: a call of a pure function only computes its value from its arguments, so the
+# compiler may drop it when the value is unused, compute it again, or move it.  Anything else
+# (random draws, I/O, the user's functions, unknown callables) runs exactly once, in program
+# order, and its value is saved: the safe default.
+PURE: set[Any] = set()
+
+
+def pure(*functions: Any) -> Any:
+    """Declare functions pure (their result depends only on their arguments, and calling
+    them does nothing else).  Usable as a decorator."""
+    for function in functions:
+        PURE.add(_key(function))
+    return functions[0] if len(functions) == 1 else None
+
+
+def is_pure_function(func: Any) -> bool:
+    """Declared pure, a NumPy ufunc, or a function of the ``math`` module."""
+    try:
+        return _key(func) in PURE or isinstance(func, np.ufunc) or is_math(func)
+    except TypeError:
+        return False
+
+
 def is_math(func: Any) -> bool:
     """A function of the math module (they all return Python numbers; math.prod aside)."""
     name = getattr(func, "__name__", None)

@@ -7,6 +7,8 @@ installed), and the functions that carry no derivative.
 """
 import importlib.util
 
+from tangentlike import registry
+
 from tangentlike.templates import (  # noqa: F401  (imported to register the rules)
     builtin_functions,
     math_functions,
@@ -23,3 +25,7 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
 
 if importlib.util.find_spec("scipy") is not None:  # SciPy stays optional
     from tangentlike.templates import scipy_special, scipy_stats  # noqa: F401
+
+# Every function these rules cover computes a value and does nothing else, except print.
+registry.pure(*(key for key in {*registry.ADJOINTS, *registry.TANGENTS,
+                                 *registry.NON_DIFFERENTIABLE} if key is not print))
