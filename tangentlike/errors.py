@@ -67,3 +67,7 @@ class TemplateError(TangentlikeError):
 
 class InputError(TangentlikeError):
     """A generated function got arguments it cannot differentiate (e.g. integer arrays)."""
+
+
+class CacheDirError(TangentlikeError):
+    """The directory generated modules are written to cannot be created or written."""
