@@ -317,15 +317,34 @@ def grad(func: Callable | None = None, wrt: Any = (0,), optimized: bool = True,
                     input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose)
 
 
+def _several(wrt: Any) -> bool:
+    """``wrt`` names a tuple or list of arguments (the results are then tuples, as JAX's)."""
+    return isinstance(wrt, (tuple, list))
+
+
+def _sequence_of(v: Any, count: int, what: str, name: str) -> tuple:
+    """``v`` as a tuple of ``count`` parts (one per ``wrt`` argument), else ``InputError``."""
+    if isinstance(v, (tuple, list)) and len(v) == count:
+        return tuple(v)
+    got = (f"a {type(v).__name__} of {len(v)}" if isinstance(v, (tuple, list))
+           else f"a value of type {type(v).__name__}")
+    raise InputError(f"{what} of {name} must be a tuple of {count} "
+                     f"value{'s' if count != 1 else ''}, one per wrt argument; got {got}",
+                     hint="pass a tuple (v0, v1, ...) shaped like the wrt arguments, in "
+                     "their order")
+
+
 def jvp(func: Callable, wrt: Any = None, optimized: bool = True) -> Callable:
     """Like JAX's ``jax.jvp``: ``jvp(f)(primals, tangents) -> (value, tangent)``, by forward
-    mode.  ``primals`` are all of ``f``'s positional arguments; ``tangents`` one per ``wrt``
-    argument (by default, every positional argument)."""
+    mode.  ``primals`` are all of ``f``'s positional arguments; ``tangents`` a tuple with one
+    tangent per ``wrt`` argument (by default, every positional argument)."""
     cache: dict[int, Callable] = {}
+    name = getattr(func, "__name__", "the function")
 
     def run(primals: tuple, tangents: tuple) -> tuple[Any, Any]:
         positions = tuple(range(len(primals))) if wrt is None else (
-            wrt if isinstance(wrt, (tuple, list)) else (wrt,))
+            tuple(wrt) if _several(wrt) else (wrt,))
+        tangents = _sequence_of(tangents, len(positions), "the tangents", f"jvp({name})")
         df = cache.get(len(primals))
         if df is None:
             df = cache[len(primals)] = autodiff(func, wrt=positions, optimized=optimized,
@@ -336,27 +355,36 @@ def jvp(func: Callable, wrt: Any = None, optimized: bool = True) -> Callable:
     return run
 
 
-def hvp(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Callable:
-    """The Hessian-vector product of a scalar function, by forward mode over reverse mode:
-    ``hvp(f)(*args, v)`` is ``H @ v`` with ``H`` the Hessian of ``f`` with respect to argument
-    ``wrt`` and ``v`` shaped like that argument."""
+def hvp(func: Callable, wrt: Any = 0, optimized: bool = True) -> Callable:
+    """The Hessian-vector product of a scalar function, by forward mode over reverse mode.
+
+    With ``wrt`` one argument (an index or a name), ``hvp(f)(*args, v)`` is ``H @ v``, ``H``
+    the Hessian with respect to that argument and ``v`` shaped like it.  With a tuple or list
+    of arguments, ``v`` is a tuple ``(v_0, v_1, ...)`` shaped like them and the product is
+    the tuple whose part ``i`` is ``sum_j H_ij @ v_j``, ``H_ij`` the block of second
+    derivatives with respect to arguments ``i`` and ``j``.
+    """
+    several = _several(wrt)
     gradient = grad(func, wrt=wrt, optimized=optimized)
     tangent = autodiff(gradient, wrt=wrt, optimized=optimized, mode="forward")
-    seed = tangent.seeds[0]
-    index = _wrt_indices(func, wrt)[0]
+    seeds = tangent.seeds
+    indices = _wrt_indices(func, wrt)
     params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
 
     @functools.wraps(tangent)
     def product(*args: Any, **kwargs: Any) -> Any:
         primals, v = args[:-1], args[-1]
-        x = primals[index] if index < len(primals) else kwargs.get(params[index])
-        if not (type(x) is np.ndarray and type(v) is np.ndarray and x.dtype == v.dtype
-                and x.dtype.kind == "f"):  # else checked (arrays of floats pass unchanged)
-            primals, kwargs = _check_inputs(primals, kwargs, (index,), params, name)
+        vs = _sequence_of(v, len(indices), "the vector v", f"hvp({name})") if several else (v,)
+        for index, seed, vi in zip(indices, seeds, vs):
             x = primals[index] if index < len(primals) else kwargs.get(params[index])
-            v = _check_tangent(v, x, f"the vector v of hvp({name})")
-        kwargs[seed] = v
-        return tangent(*primals, **kwargs)
+            if not (type(x) is np.ndarray and type(vi) is np.ndarray and x.dtype == vi.dtype
+                    and x.dtype.kind == "f"):  # else checked (arrays of floats pass unchanged)
+                primals, kwargs = _check_inputs(primals, kwargs, (index,), params, name)
+                x = primals[index] if index < len(primals) else kwargs.get(params[index])
+                vi = _check_tangent(vi, x, f"the vector v of hvp({name})")
+            kwargs[seed] = vi
+        out = tangent(*primals, **kwargs)
+        return (out,) if several and len(indices) == 1 else out
 
     product.source = tangent.source
     product.specializer, product.specialized = tangent.specializer, tangent.specialized
@@ -373,43 +401,99 @@ def _basis(x: Any):
         yield e.reshape(x.shape) if x.shape else float(e[0])
 
 
-def jacobian(func: Callable, wrt: int | str = 0, mode: str | None = None,
-             optimized: bool = True) -> Callable:
-    """The Jacobian of ``func`` with respect to one argument, shaped ``output.shape +
-    argument.shape`` (as ``jax.jacobian``).  ``mode`` is ``'forward'`` (one column per input
-    element) or ``'reverse'`` (one row per output element); by default the cheaper one for
-    the sizes at hand."""
+def _zero(x: Any) -> Any:
+    """The zero vector of :func:`_basis` for ``x``."""
+    x = np.asarray(x)
+    return np.zeros(x.shape, x.dtype if x.dtype.kind == "f" else np.float64) if x.shape else 0.0
 
-    def jac(*args: Any) -> np.ndarray:
-        index = _wrt_indices(func, wrt)[0]
-        args, _ = _check_inputs(args, {}, (index,), parameters_of(unwrap(func)), func.__name__)
-        x, y = args[index], func(*args)
-        chosen = mode or ("forward" if np.size(x) <= np.size(y) else "reverse")
+
+def _arguments(func: Callable, wrt: Any, args: tuple, what: str) -> tuple[tuple, list[int]]:
+    """The checked arguments of a ``jacobian`` or ``hessian`` call and the ``wrt`` indices;
+    each differentiated argument must be passed and make a regular array of floats."""
+    indices = list(_wrt_indices(func, wrt))
+    params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
+    for i in indices:
+        if i >= len(args):
+            raise InputError(f"{what}({name}) differentiates with respect to argument {i} "
+                             f"({params[i]}), which the call does not pass",
+                             hint="pass every wrt argument positionally")
+    args, _ = _check_inputs(args, {}, tuple(indices), params, name)
+    for i in indices:
+        try:
+            np.asarray(args[i], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"{what}({name}) lays out its blocks by the shape of argument {i} "
+                f"({params[i]}), a {type(args[i]).__name__} that makes no regular array",
+                hint="pass the parts as separate arguments and list them in wrt, or "
+                "use grad, jvp or hvp, which take any container of floats") from None
+    return args, indices
+
+
+def _block(parts: list, shape: tuple, axis: int = -1) -> np.ndarray:
+    """The parts (derivatives along each basis vector, in order) as one array, stacked along
+    ``axis`` (last: columns of forward mode; first: rows of reverse mode), shaped ``shape``."""
+    if not parts:
+        return np.zeros(shape)
+    return np.stack([np.asarray(p) for p in parts], axis=axis).reshape(shape)
+
+
+def jacobian(func: Callable, wrt: Any = 0, mode: str | None = None,
+             optimized: bool = True) -> Callable:
+    """The Jacobian of ``func``, as ``jax.jacobian``: with ``wrt`` one argument (an index or a
+    name), an array shaped ``output.shape + argument.shape``; with a tuple or list of
+    arguments, a tuple of such blocks, one per argument, in the order of ``wrt``.  ``mode`` is
+    ``'forward'`` (one pass per input element) or ``'reverse'`` (one pass per output
+    element, for every argument at once); by default the cheaper one for the sizes at hand."""
+    if mode not in (None, "forward", "reverse"):
+        raise TangentlikeError(f"mode must be 'forward', 'reverse' or None, not {mode!r}")
+
+    def jac(*args: Any) -> Any:
+        args, indices = _arguments(func, wrt, args, "jacobian")
+        y = func(*args)
+        out_shape = np.shape(y)
+        size_in = sum(int(np.size(args[i])) for i in indices)
+        chosen = mode or ("forward" if size_in <= np.size(y) else "reverse")
         if chosen == "forward":
-            df = autodiff(func, wrt=index, optimized=optimized, mode="forward")
-            columns = [np.asarray(df(*args, **{df.seeds[0]: e})) for e in _basis(x)]
-            out = np.stack(columns, axis=-1) if columns else np.zeros(np.shape(y) + (0,))
-            return out.reshape(np.shape(y) + np.shape(x))
-        df = autodiff(func, wrt=index, optimized=optimized, mode="reverse",
-                      input_derivative=INPUT_DERIVATIVE.DefaultOne)
-        rows = [np.asarray(df(*args, **{df.seed: u})) for u in _basis(y)]
-        out = np.stack(rows, axis=0) if rows else np.zeros((0,) + np.shape(x))
-        return out.reshape(np.shape(y) + np.shape(x))
+            blocks = []
+            for i in indices:
+                df = autodiff(func, wrt=i, optimized=optimized, mode="forward")
+                columns = [df(*args, **{df.seeds[0]: e}) for e in _basis(args[i])]
+                blocks.append(_block(columns, out_shape + np.shape(args[i])))
+        else:
+            df = autodiff(func, wrt=tuple(indices), optimized=optimized, mode="reverse",
+                          input_derivative=INPUT_DERIVATIVE.DefaultOne)
+            rows = [df(*args, **{df.seed: u}) for u in _basis(y)]
+            if len(indices) == 1:
+                rows = [(row,) for row in rows]
+            blocks = [_block([row[k] for row in rows], out_shape + np.shape(args[i]), 0)
+                      for k, i in enumerate(indices)]
+        return tuple(blocks) if _several(wrt) else blocks[0]
 
     return jac
 
 
-def hessian(func: Callable, wrt: int | str = 0, optimized: bool = True) -> Callable:
-    """The Hessian of a scalar function with respect to one argument, shaped
-    ``argument.shape + argument.shape``: one Hessian-vector product per element."""
+def hessian(func: Callable, wrt: Any = 0, optimized: bool = True) -> Callable:
+    """The Hessian of a scalar function, as ``jax.hessian``: with ``wrt`` one argument (an
+    index or a name), an array shaped ``argument.shape + argument.shape``; with a tuple or
+    list of arguments, the nested tuple ``((H_00, H_01, ...), (H_10, H_11, ...), ...)``,
+    ``H_ij`` shaped ``argument_i.shape + argument_j.shape``.  One Hessian-vector product per
+    element of the arguments."""
 
-    def hess(*args: Any) -> np.ndarray:
-        index = _wrt_indices(func, wrt)[0]
-        args, _ = _check_inputs(args, {}, (index,), parameters_of(unwrap(func)), func.__name__)
-        x = args[index]
-        product = hvp(func, wrt=index, optimized=optimized)
-        columns = [np.asarray(product(*args, e)) for e in _basis(x)]
-        return np.stack(columns, axis=-1).reshape(np.shape(x) + np.shape(x))
+    def hess(*args: Any) -> Any:
+        args, indices = _arguments(func, wrt, args, "hessian")
+        product = hvp(func, wrt=tuple(indices), optimized=optimized)
+        zeros = [_zero(args[i]) for i in indices]
+        blocks: list[list[Any]] = [[None] * len(indices) for _ in indices]
+        for j, xj in enumerate(indices):
+            columns = [product(*args, (*zeros[:j], e, *zeros[j + 1:]))
+                       for e in _basis(args[xj])]
+            for k, xk in enumerate(indices):
+                blocks[k][j] = _block([c[k] for c in columns],
+                                      np.shape(args[xk]) + np.shape(args[xj]))
+        if _several(wrt):
+            return tuple(tuple(row) for row in blocks)
+        return blocks[0][0]
 
     return hess
 
