@@ -99,10 +99,17 @@ class Normalizer:
             version = self.current.get(name, name)
         else:
             version = self.namer.fresh(name) if name in self.defined else name
+            self.locals.add(version)
         self.defined.add(name)
         self.current[name] = version
         self.aliases.pop(name, None)
         return version
+
+    def temp(self) -> str:
+        """A new temporary: a local variable like the user's (never a constant)."""
+        name = self.namer.temp()
+        self.locals.add(name)
+        return name
 
     # -- emitting -------------------------------------------------------------------------
     def emit(self, stmt: gast.stmt) -> None:
@@ -125,7 +132,7 @@ class Normalizer:
         if isinstance(node, gast.Constant) or self.is_constant_expression(node):
             return node
         value = self.simplify(node)
-        name = self.namer.temp()
+        name = self.temp()
         self.emit(syntax.assign(name, value))
         return syntax.load(name)
 
@@ -230,7 +237,7 @@ class Normalizer:
                     n, n) for n in set().union(*(syntax.stored_names(s) for s in stmt.body))}:
             # The loop iterates over the value the name had before the loop, even if the body
             # re-binds the name: keep that value under a name of its own.
-            snapshot = self.namer.temp()
+            snapshot = self.temp()
             self.emit(syntax.assign(snapshot, iterable))
             iterable = syntax.load(snapshot)
         target = stmt.target
@@ -238,7 +245,7 @@ class Normalizer:
             name = self.bind(target.id)
             body = self.block(stmt.body)
         else:  # for a, b in pairs: bind a, b from one loop variable
-            name = self.namer.temp()
+            name = self.temp()
             body = self.block([gast.copy_location(
                 gast.Assign(targets=[target], value=syntax.load(name), type_comment=None),
                 stmt)] + stmt.body)
@@ -250,7 +257,7 @@ class Normalizer:
         if isinstance(stmt.test, gast.Name):
             test, recompute = self.read(stmt.test), []
         else:
-            name = self.namer.temp()
+            name = self.temp()
             self.emit(syntax.assign(name, self.simplify(stmt.test)))
             test = syntax.load(name)
             recompute = [gast.copy_location(
@@ -296,7 +303,7 @@ class Normalizer:
     def conditional_expression(self, node: gast.IfExp) -> gast.Name:
         """``a if c else b``: only the branch taken is evaluated, as in Python."""
         test = self.atomize(node.test)
-        name = self.namer.temp()
+        name = self.temp()
         outer, self.out = self.out, []
         self.depth += 1
         try:
@@ -317,7 +324,7 @@ class Normalizer:
         change nor read the function's variables of the same names."""
         own = {name: self.namer.fresh(name) for gen in node.generators
                for name in syntax.stored_names(gen.target)}
-        elements = self.namer.temp()
+        elements = self.temp()
         self.locals |= set(own.values()) | {elements}
         append = gast.Expr(value=syntax.call(
             gast.Attribute(value=syntax.load(elements), attr="append", ctx=gast.Load()),
@@ -363,7 +370,7 @@ class Normalizer:
         bound = set().union(*(syntax.stored_names(t) for t in targets))
         if value.id not in {self.current.get(n, n) for n in bound} | bound:
             return value
-        name = self.namer.temp()
+        name = self.temp()
         self.emit(syntax.assign(name, value))
         return syntax.load(name)
 
@@ -373,7 +380,7 @@ class Normalizer:
         if isinstance(target, gast.Name):
             simple = value if evaluated else self.simplify(value)
             name = self.bind(target.id)
-            if isinstance(value, gast.Name) and value.id in self.locals:
+            if not evaluated and isinstance(value, gast.Name) and value.id in self.locals:
                 self.aliases[target.id] = value.id
             root = _view_root(value)
             if root in self.callers and root in self.locals:
@@ -431,7 +438,7 @@ class Normalizer:
                 syntax.tuple_of([syntax.store(n) for n in bound], gast.Store()), source))
             return
         # nested or subscript targets: unpack into temporaries, then bind each in order
-        temps = [self.namer.temp() for _ in target.elts]
+        temps = [self.temp() for _ in target.elts]
         self.emit(syntax.assign(
             syntax.tuple_of([syntax.store(n) for n in temps], gast.Store()), source))
         for elt, temp in zip(target.elts, temps):
