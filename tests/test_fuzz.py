@@ -1,0 +1,79 @@
+"""Random programs (tests/fuzz.py) differentiated in reverse mode, forward mode and as
+Hessian-vector products, each derivative called three times, against central finite
+differences and the primal invariant (the value returned equals ``f(x, y)`` exactly).
+
+Hypothesis draws every choice of the generator (``derandomize=True``: the same programs on
+every run).  The programs are split into chunks by the shape and dtype of ``x`` so that
+pytest-xdist spreads them over the workers.  A refusal (a ``TangentlikeError`` naming the
+user's file and line) passes; a wrong number, a crash or an error without a location fails,
+with the program's source in the message.  A program with a kink within ``fuzz.MARGIN`` of the
+point is rejected (``assume``).  Shrinking is off: a failing program is printed whole, and
+``python tests/fuzz.py`` runs long campaigns.
+"""
+from __future__ import annotations
+
+import fuzz
+import pytest
+from hypothesis import HealthCheck, Phase, assume, given, note, settings
+from hypothesis import strategies as st
+
+PER_CHUNK = 40
+CHUNKS = [((3,), "float64", 5), ((2, 3), "float64", 5), ((3,), "float32", 4),
+          ((2, 3), "float32", 4), ((3,), "float64", 7), ((2, 3), "float64", 7)]
+CHUNK_IDS = ["1d-f64", "2d-f64", "1d-f32", "2d-f32", "1d-f64-long", "2d-f64-long"]
+
+SETTINGS = settings(max_examples=PER_CHUNK, derandomize=True, deadline=None, database=None,
+                    phases=[Phase.explicit, Phase.generate],
+                    suppress_health_check=list(HealthCheck))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chunk", range(len(CHUNKS)), ids=CHUNK_IDS)
+@SETTINGS
+@given(data=st.data())
+def test_random_programs(chunk: int, data: st.DataObject) -> None:
+    x_shape, dtype, size = CHUNKS[chunk]
+    program = fuzz.generate(fuzz.DrawChooser(data.draw), size, x_shape, dtype)
+    note(program.describe())
+    report = fuzz.check(program)
+    assume(not report.skipped)
+    failures = report.failures()
+    assert not failures, program.describe() + "\n" + "\n".join(
+        f"{mode}: {report.status[mode]}: {detail}" for mode, detail in failures.items())
+
+
+def test_the_generator_covers_the_issue_constructs() -> None:
+    """The programs of a fixed seed use every construct the fuzzer promises."""
+    import random
+    seen: set[str] = set()
+    for i in range(200):
+        seen |= fuzz.generate(fuzz.RandomChooser(random.Random(i))).features
+    promised = {"tuple", "if", "for", "while", "break", "continue", "helper", "keyword",
+                "inplace", "setitem", "list", "axis", "random", "global", "constant",
+                "for-rows", "for-list", "ifexp", "max", "data-branch"}
+    assert promised <= seen, promised - seen
+
+
+def test_a_wrong_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checker fails when a derivative is off: a gradient scaled by 1.01."""
+    import random
+
+    import tangentlike
+    program = next(p for i in range(50)
+                   if "random" not in (p := fuzz.generate(fuzz.RandomChooser(
+                       random.Random(i)), 3)).features and not p.reads_g_c
+                   and not fuzz.check(p, ["reverse"]).skipped
+                   and fuzz.check(p, ["reverse"]).status["reverse"] == "ok")
+    real = tangentlike.value_and_grad
+
+    def off(f, wrt=(0,), **kwargs):
+        vg = real(f, wrt=wrt, **kwargs)
+
+        def call(*args):
+            value, grads = vg(*args)
+            return value, tuple(g * 1.01 + 1e-3 for g in grads)
+        return call
+
+    monkeypatch.setattr(tangentlike, "value_and_grad", off)
+    report = fuzz.check(program, ["reverse"])
+    assert report.status["reverse"] == "wrong", report
