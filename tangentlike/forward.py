@@ -203,8 +203,15 @@ class ForwardAD:
 
         body = instantiate(rule, syntax.load(result), op.args, op.keywords, derivative,
                            self.namer, self.namespace, where(stmt, self.parsed))
-        return self.sum_contributions(body, tangent_name, target.id,
-                                      elementwise=op.key in runtime.CONTAINER_HELPERS)
+        summed = self.sum_contributions(body, tangent_name, target.id,
+                                        elementwise=op.key in runtime.CONTAINER_HELPERS)
+        # Summed, the statements define the tangent: none is an adjoint's contribution, which
+        # the optimizer would fold into a zero-initialised name (dx = zeros_like(x) followed by
+        # dx = broadcast_like(dx, x_new) is not dx = x_new).
+        for s in syntax.statements(summed):
+            if anno.has_info(s):
+                anno.info(s).contribution = False
+        return summed
 
     def sum_contributions(self, body: list[gast.stmt], tangent: str, name: str,
                           elementwise: bool = False) -> list[gast.stmt]:

@@ -592,3 +592,84 @@ def test_reverse_rule_only_refuses_forward_mode(reverse_only_rule: Any,
     assert isinstance(err, tangentlike.TangentlikeError)
     with pytest.raises(tangentlike.NoDerivativeError, match="reverse_only"):
         tangentlike.jvp(FF.uses_reverse_only, optimized=optimized)((X3,), (np.ones(3),))
+
+
+# -- regressions found by the random-program fuzzer (tests/fuzz.py) ---------------------------
+FUZZ_SOURCES = {
+    # an argument re-bound to a constant in a branch, then updated: the tangent is zero on
+    # that path (it once was the value), and x's own tangent on the other
+    "rebound_constant_then_updated": """
+        def f(x, y):
+            if y > 0.0:
+                x = 0.5
+            x -= 1.5
+            return np.sum(x * y)
+    """,
+    # the same inside a loop, re-bound on every iteration
+    "rebound_constant_in_loop": """
+        def f(x, y):
+            for i in range(2):
+                x = 0.5 * i
+                x -= 1.5 * y
+            return np.sum(x * y) + np.sum(y)
+    """,
+    # a loop whose body only touches a value nothing reads afterwards
+    "loop_with_nothing_to_differentiate": """
+        def f(x, y):
+            v = y * 1.0
+            for i in range(2):
+                w = v
+                for r in w:
+                    u = v
+            return np.sum(x) + np.sum(v)
+    """,
+    # a tuple assignment that swaps arguments, then an in-place update of a new array
+    "swap_then_inplace": """
+        def f(x, y):
+            x, y = y, x
+            z = x * 2.0
+            z[1] += np.sum(y ** 2)
+            z *= np.tanh(y)
+            return np.sum(z)
+    """,
+}
+
+
+def _check_forward_three_calls(f: Callable, args: tuple, wrt: int) -> None:
+    """``jvp`` with respect to ``args[wrt]``, optimized or not, three calls each: the value is
+    ``f(*args)`` exactly and the tangent the central difference along a random direction."""
+    v = random_like(args[wrt], _rng(f.__name__, wrt))
+    shifted = [list(args), list(args)]
+    shifted[0][wrt] = args[wrt] + EPS * v
+    shifted[1][wrt] = args[wrt] - EPS * v
+    expected = (f(*shifted[0]) - f(*shifted[1])) / (2 * EPS)
+    for optimized in (True, False):
+        jv = tangentlike.jvp(f, wrt=wrt, optimized=optimized)
+        for call in range(3):
+            value, tangent = jv(args, (v,))
+            assert value == f(*args), (optimized, call, value)
+            np.testing.assert_allclose(tangent, expected, rtol=FD_RTOL, atol=FD_ATOL,
+                                       err_msg=f"optimized={optimized}, call {call + 1}")
+
+
+@pytest.mark.parametrize("name", [
+    "rebound_constant_then_updated", "rebound_constant_in_loop",
+    pytest.param("loop_with_nothing_to_differentiate", marks=pytest.mark.xfail(
+        strict=True, reason="/tmp/findings/fuzz-2.md: the optimizer empties the loop body "
+        "(IndentationError)")),
+    "swap_then_inplace"])
+@pytest.mark.parametrize("y", [0.7, -0.4])
+def test_fuzzer_regressions(name: str, y: float) -> None:
+    """Forward mode on programs the fuzzer found wrong or crashing, against finite
+    differences, with respect to each argument."""
+    from support import make_function
+    f = make_function(FUZZ_SOURCES[name])
+    x = np.array([0.3, -0.8, 1.1])
+    if name == "swap_then_inplace":
+        args = (x, np.full(3, y))
+    elif name == "rebound_constant_then_updated":
+        args = (0.3, y)  # x -= 1.5 would change an array argument in place
+    else:
+        args = (x, y)
+    for wrt in (0, 1):
+        _check_forward_three_calls(f, args, wrt)
