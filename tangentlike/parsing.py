@@ -1,15 +1,20 @@
 """Stage 1, parse: a Python function to a gast FunctionDef carrying the user's line numbers."""
 from __future__ import annotations
 
+import functools
 import inspect
 import linecache
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import gast
 
+from tangentlike import guards
 from tangentlike.errors import Location, SourceUnavailableError, UnsupportedSyntaxError
+from tangentlike.guards import Guards
+
+_STAR_ARGS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
 
 
 @dataclass
@@ -19,6 +24,8 @@ class ParsedFunction:
     func: Callable
     node: gast.FunctionDef
     filename: str
+    # the names whose resolution shaped the generated code (annotate.resolve records them)
+    guards: Guards = field(default_factory=Guards)
 
     @property
     def name(self) -> str:
@@ -32,11 +39,41 @@ class ParsedFunction:
 
 
 def unwrap(func: Callable) -> Callable:
-    """The plain Python function behind bound methods and tangentlike wrappers."""
+    """The function that runs when ``func`` is called, as tangentlike differentiates it: the
+    plain function behind a bound method, the generated function behind a derivative
+    tangentlike returned, the function behind ``functools.lru_cache``/``cache`` (which return
+    its values unchanged).  A user's decorator is never skipped: its wrapper (``__wrapped__``
+    or not) is what runs, so it is what gets differentiated (or refused, see
+    :func:`parse_function`)."""
     func = getattr(func, "__func__", func)
-    while hasattr(func, "__wrapped__"):
-        func = func.__wrapped__
-    return func
+    while True:
+        if isinstance(func, guards.Regenerating):
+            func = func.current()
+            continue
+        wrapped = getattr(func, "__wrapped__", None)
+        if wrapped is None:
+            return func
+        if isinstance(func, functools._lru_cache_wrapper):
+            func = wrapped
+            continue
+        inner = func
+        while getattr(inner, "__wrapped__", None) is not None and \
+                not isinstance(inner, guards.Regenerating):
+            inner = inner.__wrapped__
+        if isinstance(inner, guards.Regenerating) or guards.of(inner) is not None:
+            func = inner  # a derivative tangentlike made, wrapped by its API
+            continue
+        return func  # a user's decorator: its wrapper is what runs
+
+
+def _decorated(func: Callable) -> str | None:
+    """``'name (file:line)'`` of the decorator whose wrapper ``func`` is, if it is one."""
+    wrapped = getattr(func, "__wrapped__", None)
+    if wrapped is None:
+        return None
+    code = getattr(func, "__code__", None)
+    where = f" ({code.co_filename}:{code.co_firstlineno})" if code is not None else ""
+    return f"{getattr(func, '__qualname__', type(func).__name__)}{where}"
 
 
 def def_location(func: Callable) -> Location:
@@ -57,6 +94,17 @@ def parse_function(func: Callable) -> ParsedFunction:
     func = unwrap(func)
     name = getattr(func, "__name__", repr(func))
     code = getattr(func, "__code__", None)
+    decorator = _decorated(func)
+    if decorator is not None and (code is None or code.co_flags & _STAR_ARGS):
+        raise UnsupportedSyntaxError(
+            f"{name!r} is decorated: the call runs the decorator's wrapper {decorator}, "
+            "which takes *args/**kwargs (or is not a Python function), so tangentlike "
+            "cannot differentiate what it does to the value",
+            def_location(func) if code is not None else None,
+            hint="if the decorator does not change values, differentiate the undecorated "
+            f"function ({name}.__wrapped__); else write what it does (a scale, a clip) "
+            "inside a function with named parameters, or register a rule for it",
+        )
     if code is None:
         raise SourceUnavailableError(
             f"cannot read the source of {name!r}: it is not a Python function "
@@ -71,7 +119,7 @@ def parse_function(func: Callable) -> ParsedFunction:
             "cannot differentiate a lambda", here, hint="define it with def instead"
         )
     try:
-        lines, start = inspect.getsourcelines(func)
+        lines, start = inspect.getsourcelines(code)  # not inspect.unwrap(func): a decorator runs
     except (OSError, TypeError) as exc:
         raise SourceUnavailableError(
             f"cannot find the source of function {name!r} ({exc})",

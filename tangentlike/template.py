@@ -20,14 +20,18 @@ LITERAL_TYPES = (type(None), bool, int, float, complex, str)
 
 
 class Namespace:
-    """Global names of a generated module: the user's globals plus what templates use.
+    """Global names of a generated module: tangentlike's own (``injected``: runtime helpers,
+    template globals, generated callee halves) beside the user's names, which the generated
+    code reads live (the module's globals, the function's closure cells; ``emit``).
 
     A template's ``np`` or ``unbroadcast`` keeps its name unless the user's code already
     uses that name for something else; then it gets a fresh alias (``np_1``).
     """
 
-    def __init__(self, user_globals: dict[str, Any], namer: Namer):
+    def __init__(self, user_globals: dict[str, Any], namer: Namer,
+                 cells: dict[str, Any] | None = None):
         self.user_globals = user_globals
+        self.cells = cells or {}  # the differentiated function's closure cells, by name
         self.namer = namer
         self.injected: dict[str, Any] = {}
         self.import_lines: dict[str, str] = {}
@@ -36,6 +40,11 @@ class Namespace:
     def _free(self, name: str, obj: Any) -> bool:
         if name in self.injected:
             return self.injected[name] is obj
+        if name in self.cells:
+            try:
+                return self.cells[name].cell_contents is obj
+            except ValueError:
+                return False
         if name in self.user_globals:
             return self.user_globals[name] is obj
         return name not in self.namer.used
@@ -60,7 +69,19 @@ class Namespace:
     def resolve(self, func: gast.expr, local: Any = frozenset()) -> Any:
         """The object a callee in generated code names through the module's globals
         (``unbroadcast``, ``np.shape``, ``float``); None for a name in ``local`` or unknown."""
-        return resolve_in(func, local, self.injected, self.user_globals)
+        return resolve_in(func, local, self.injected, _contents(self.cells),
+                          self.user_globals)
+
+
+def _contents(cells: dict[str, Any]) -> dict[str, Any]:
+    """The values of closure cells, by name (empty cells left out)."""
+    out = {}
+    for name, cell in cells.items():
+        try:
+            out[name] = cell.cell_contents
+        except ValueError:
+            pass
+    return out
 
 
 def resolve_in(func: gast.expr, local: Any, *scopes: dict[str, Any]) -> Any:

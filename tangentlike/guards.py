@@ -1,0 +1,170 @@
+"""What a generated derivative assumed about the user's names, checked before each call.
+
+Generated code reads the user's names live (``emit.load_module``): data globals and closure
+cells are never copied.  But some names *shaped* the code when it was generated: a callee
+resolved to a rule or to a user function (whose derivative halves were generated from that
+very function), a module, a builtin that no global shadowed.  Each such resolution is a
+guard, ``(namespace, name, object)``; a derivative whose guards no longer hold (a
+monkeypatched helper, a re-bound function) is generated again before it runs
+(:class:`Regenerating`).  Checking is a dictionary lookup and an identity test per guard.
+"""
+from __future__ import annotations
+
+import types
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+ABSENT = object()  # the guarded name was not there (a builtin no global shadowed)
+
+# Modules whose attributes are not guarded: tangentlike's rules are for their functions, and
+# nobody replaces ``np.sin``; a user's own modules are guarded attribute by attribute.
+_TRUSTED = frozenset({"numpy", "scipy", "math", "cmath", "builtins", "operator", "tangentlike"})
+
+
+class Guards:
+    """The names a derivative's code depends on, with the objects they named."""
+
+    __slots__ = ("names", "cells", "labels")
+
+    def __init__(self) -> None:
+        self.names: dict[tuple[int, str], tuple[dict, str, Any]] = {}
+        self.cells: dict[int, tuple[Any, Any]] = {}
+        self.labels: dict[int | tuple[int, str], str] = {}
+
+    def name(self, namespace: dict, name: str, value: Any, label: str | None = None) -> None:
+        """``namespace[name]`` must stay ``value`` (``ABSENT``: stay missing)."""
+        key = (id(namespace), name)
+        if key not in self.names:
+            self.names[key] = (namespace, name, value)
+            self.labels[key] = label or name
+
+    def cell(self, cell: Any, value: Any, label: str) -> None:
+        """A closure cell must keep holding ``value``."""
+        if id(cell) not in self.cells:
+            self.cells[id(cell)] = (cell, value)
+            self.labels[id(cell)] = label
+
+    def attribute(self, owner: Any, attr: str, value: Any, label: str) -> None:
+        """``owner.attr`` must stay ``value`` when ``owner`` is one of the user's modules."""
+        if isinstance(owner, types.ModuleType) and \
+                owner.__name__.partition(".")[0] not in _TRUSTED:
+            self.name(vars(owner), attr, value, label)
+
+    def include(self, other: Frozen | None) -> None:
+        """Add the guards of a derivative this one calls."""
+        if other is None:
+            return
+        for (namespace, name, value), label in zip(other.names, other.name_labels):
+            self.name(namespace, name, value, label)
+        for (cell, value), label in zip(other.cells, other.cell_labels):
+            self.cell(cell, value, label)
+
+    def freeze(self) -> Frozen:
+        names = list(self.names.items())
+        cells = list(self.cells.items())
+        return Frozen(tuple(v for _, v in names), tuple(self.labels[k] for k, _ in names),
+                      tuple(v for _, v in cells), tuple(self.labels[k] for k, _ in cells))
+
+
+class Frozen:
+    """Guards as tuples, for the check before each call."""
+
+    __slots__ = ("names", "name_labels", "cells", "cell_labels")
+
+    def __init__(self, names: tuple = (), name_labels: tuple = (), cells: tuple = (),
+                 cell_labels: tuple = ()):
+        self.names, self.name_labels = names, name_labels
+        self.cells, self.cell_labels = cells, cell_labels
+
+    def hold(self) -> bool:
+        """Whether every guarded name still names the object it named."""
+        for namespace, name, value in self.names:
+            if namespace.get(name, ABSENT) is not value:
+                return False
+        for cell, value in self.cells:
+            try:
+                if cell.cell_contents is not value:
+                    return False
+            except ValueError:  # an empty cell
+                return False
+        return True
+
+    def changed(self) -> list[str]:
+        """The names that no longer hold (for messages)."""
+        out = [label for (namespace, name, value), label in zip(self.names, self.name_labels)
+               if namespace.get(name, ABSENT) is not value]
+        for (cell, value), label in zip(self.cells, self.cell_labels):
+            try:
+                same = cell.cell_contents is value
+            except ValueError:
+                same = False
+            if not same:
+                out.append(label)
+        return out
+
+
+NONE = Frozen()
+
+# The guards of each generated function (a derivative of a derivative inherits them).
+_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def remember(function: Callable, guards: Frozen) -> None:
+    _of[function] = guards
+
+
+def of(function: Any) -> Frozen | None:
+    """The guards of a generated function, None for any other object."""
+    try:
+        return _of.get(function)
+    except TypeError:  # not weakly referenceable, or unhashable: not a generated function
+        return None
+
+
+class Regenerating:
+    """A derivative (``grad(f)``'s result) that generates itself again, before a call, when a
+    name its code was generated from no longer names the same object.  Attributes
+    (``source``, ``specialized``, ...) are those of the current generation."""
+
+    def __init__(self, make: Callable[[], Callable]):
+        self._make = make
+        self._current = make()
+        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+            try:
+                object.__setattr__(self, attr, getattr(self._current, attr))
+            except AttributeError:
+                pass
+
+    def current(self) -> Callable:
+        """The derivative for the names as they are now (generated again if they changed)."""
+        current = self._current
+        if not current.guards.hold():
+            current = self._current = self._make()
+        return current
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        current = self._current
+        if not current.guards.hold():
+            current = self.current()
+        return current(*args, **kwargs)
+
+    @property
+    def __wrapped__(self) -> Callable:
+        """The generated function that runs (``inspect.getsource`` shows it)."""
+        current = self.current()
+        return getattr(current, "__wrapped__", current)
+
+    @property
+    def stands_for(self) -> Callable:
+        """The generated function: what differentiating a call to this derivative reads."""
+        from tangentlike.parsing import unwrap
+        return unwrap(self.current())
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(self.current(), attr)
+
+    def __repr__(self) -> str:
+        return f"<derivative {getattr(self, '__name__', '?')} (tangentlike)>"
