@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
-PER_CHUNK = 40
+PER_CHUNK = 60
 CHUNKS = [((3,), "float64", 5), ((2, 3), "float64", 5), ((3,), "float32", 4),
           ((2, 3), "float32", 4), ((3,), "float64", 7), ((2, 3), "float64", 7)]
 CHUNK_IDS = ["1d-f64", "2d-f64", "1d-f32", "2d-f32", "1d-f64-long", "2d-f64-long"]
