@@ -445,8 +445,6 @@ class Generator:
         if shape:
             self.features.add("inplace")
         out.append((f"{pad}{name} {op} {e.plain}", f"{pad}{name} {op} {e.instr}"))
-        if e.alias is not None and not shape:
-            pass
         sc.arrays[name] = new_shape
         if not shape and new_shape:
             sc.owned.discard(name)  # a float grown into an array: a new array, but keep simple
@@ -479,8 +477,6 @@ class Generator:
         self.features.add("setitem")
         out.append((f"{pad}{name}[{index}] {op} {e.plain}",
                     f"{pad}{name}[{index}] {op} {e.instr}"))
-        if e.alias is not None:
-            pass
 
     def list_statement(self, sc: Scope, out: list[tuple[str, str]], pad: str) -> None:
         self.features.add("list")
@@ -661,7 +657,6 @@ class Generator:
         call = self.helper_call(sc)
         p, q = self.fresh("v"), self.fresh("v")
         out.append((f"{pad}{p}, {q} = {call.plain}", f"{pad}{p}, {q} = {call.instr}"))
-        a_shape, b_shape, _ = self.helper
         self.bind(sc, p, Ex("", "", self.helper_shape))
         self.bind(sc, q, Ex("", "", self.helper_second))
 
