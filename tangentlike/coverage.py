@@ -241,10 +241,14 @@ def markdown() -> str:
                   f"{'yes' if row.forward else 'no'} |" for row in groups[group]]
     names = constants()
     lines += ["", "## Functions treated as constants", "",
-              "Their results carry no derivative (integers, indices, booleans, shapes, new "
-              "arrays of constants),",
-              "so code using them differentiates. Add your own with "
-              "`tangentlike.non_differentiable(fn)`.", ""]
+              "Their results carry no derivative through any argument (integers, indices, "
+              "booleans, shapes, new",
+              "arrays of constants, rounding), so code using them differentiates. Mark your "
+              "own function with",
+              "`tangentlike.non_differentiable(fn)` only if the same holds for it; a function "
+              "differentiable in some",
+              "argument needs rules (`tangentlike.adjoint`, `tangentlike.tangent`), or it "
+              "would give an exact zero.", ""]
     grouped: dict[str, list[str]] = {}
     for name in names:
         heading = next(h for h, test in _CONSTANT_GROUPS if test(name))

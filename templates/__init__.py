@@ -7,8 +7,6 @@ installed), and the functions that carry no derivative.
 """
 import importlib.util
 
-from tangentlike import registry
-
 from tangentlike.templates import (  # noqa: F401  (imported to register the rules)
     builtin_functions,
     math_functions,
@@ -22,6 +20,8 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     operators,
     runtime_helpers,
 )
+
+from tangentlike import registry
 
 if importlib.util.find_spec("scipy") is not None:  # SciPy stays optional
     from tangentlike.templates import scipy_special, scipy_stats  # noqa: F401

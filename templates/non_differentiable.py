@@ -1,6 +1,13 @@
 """Functions whose results carry no derivative: shapes, sizes, indices, comparisons, integers,
 constructors of constant arrays.  Code that uses them differentiates; their results are
-treated as constants."""
+treated as constants.
+
+A function belongs here only when its result carries no derivative through any of its
+arguments: integers, booleans and indices, or values whose derivative is zero wherever it
+exists (rounding, signs).  A function that is differentiable in some argument (``np.full``'s
+fill value, ``np.linspace``'s bounds) gets rules for those arguments instead, its other
+arguments marked by the rule reading no ``d[...]`` of them; listed here, it would give an exact
+zero where the derivative is not."""
 import operator
 
 import numpy as np
@@ -15,9 +22,10 @@ non_differentiable(
     operator.or_, operator.and_, operator.xor,
     # shapes and sizes
     np.shape, np.ndim, np.size,
-    # constant arrays
-    np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like, np.empty_like,
-    np.full_like, np.arange, np.linspace, np.eye, np.identity,
+    # constant arrays (np.full, np.full_like, np.linspace and np.arange take their values
+    # from an argument: they have rules in numpy_arrays.py)
+    np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, np.eye,
+    np.identity,
     # indices, signs, rounding, predicates
     np.argmax, np.argmin, np.argsort, np.sign, np.floor, np.ceil, np.round, np.rint,
     np.trunc, np.isnan, np.isfinite, np.isinf, np.floor_divide,

@@ -1,14 +1,20 @@
 """NumPy functions that build arrays and pick or rearrange parts of them: flip, roll, rot90,
-diag, diagonal, trace, tril, triu, pad, sort, partition, take, np.array of a list, astype.
+diag, diagonal, trace, tril, triu, pad, sort, partition, take, np.array of a list, astype, and
+the constructors whose values come from an argument: full, full_like (the fill value),
+linspace (start and stop), arange (start and step).
 
 All of them are linear in the array they rearrange, so each derivative is the same kind of
 rearrangement (a tangent) or its transpose (an adjoint).  Where NumPy has no function for the
 transpose, a helper of tangentlike.runtime does it; those helpers have rules at the end of
 this module, so that derivatives can be differentiated again.
 """
+from typing import Any
+
 import numpy as np
 
+from tangentlike.errors import NoDerivativeError
 from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import unbroadcast, zeros_like
 from tangentlike.runtime.arrays import (
     cast_derivative,
     pad_derivative,
@@ -24,7 +30,27 @@ from tangentlike.runtime.arrays import (
     untrace,
 )
 
-non_differentiable(permutation_between)
+
+def linspace_weights(y: Any, num: int, endpoint: bool = True, axis: int = 0) -> np.ndarray:
+    """For ``y = np.linspace(start, stop, num, endpoint, axis=axis)``, which is ``start *
+    (1 - t) + stop * t``: the weights ``t`` (``i / (num - 1)``, or ``i / num`` without the
+    endpoint), shaped to broadcast against ``y``."""
+    div = num - 1 if endpoint else num
+    t = np.arange(num) / div if div > 0 else np.zeros(num)
+    shape = [1] * np.ndim(y)
+    shape[axis % len(shape)] = num
+    return t.reshape(shape)
+
+
+def linspace_retstep() -> None:
+    """Refuse ``np.linspace(..., retstep=True)`` (a pair) on a differentiated value."""
+    raise NoDerivativeError(
+        "tangentlike has no derivative for np.linspace with retstep=True",
+        hint="compute the step yourself: (stop - start) / (num - 1), or / num with "
+        "endpoint=False")
+
+
+non_differentiable(permutation_between, linspace_weights)
 
 
 @adjoint(np.flip)
@@ -244,6 +270,67 @@ def copy_method(y, a, order="C"):
 @tangent(np.ndarray.copy)
 def copy_method_tangent(y, a, order="C"):
     d[y] = d[a]
+
+
+# Constructors whose values come from an argument.  The shape, the dtype, the array whose
+# shape full_like copies, the number of samples and arange's stop (which only decides how many
+# values there are) carry no derivative.  An integer result carries none (unarray and
+# cast_derivative give zeros).
+@adjoint(np.full)
+def full(y, shape, fill_value, dtype=None, order="C", *, device=None, like=None):
+    d[fill_value] = unarray(unbroadcast(d[y], fill_value), fill_value, y)
+
+
+@tangent(np.full)
+def full_tangent(y, shape, fill_value, dtype=None, order="C", *, device=None, like=None):
+    d[y] = cast_derivative(np.full(np.shape(y), d[fill_value]), y)
+
+
+@adjoint(np.full_like)
+def full_like(y, a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    d[fill_value] = unarray(unbroadcast(d[y], fill_value), fill_value, y)
+
+
+@tangent(np.full_like)
+def full_like_tangent(y, a, fill_value, dtype=None, order="K", subok=True, shape=None, *,
+                      device=None):
+    d[y] = cast_derivative(np.full(np.shape(y), d[fill_value]), y)
+
+
+# linspace is start * (1 - t) + stop * t, t the weights along axis; linear in (start, stop),
+# so its tangent is the linspace of the tangents.
+@adjoint(np.linspace)
+def linspace(y, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *,
+             device=None):
+    if retstep:
+        linspace_retstep()
+    t = linspace_weights(y, num, endpoint, axis)
+    d[start] = unarray(unbroadcast(np.sum(d[y] * (1.0 - t), axis), start), start, y)
+    d[stop] = unarray(unbroadcast(np.sum(d[y] * t, axis), stop), stop, y)
+
+
+@tangent(np.linspace)
+def linspace_tangent(y, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0,
+                     *, device=None):
+    if retstep:
+        linspace_retstep()
+    d[y] = cast_derivative(np.linspace(d[start], zeros_like(stop), num, endpoint, axis=axis), y)
+    d[y] = cast_derivative(np.linspace(zeros_like(start), d[stop], num, endpoint, axis=axis), y)
+
+
+# arange(start, stop, step) is start + i * step; arange(stop) (stop None) starts at 0.
+@adjoint(np.arange)
+def arange(y, start_or_stop, stop=None, step=1, *, dtype=None, device=None, like=None):
+    if stop is not None:
+        d[start_or_stop] = unarray(np.sum(d[y]), start_or_stop, y)
+    d[step] = unarray(np.sum(d[y] * np.arange(np.size(y))), step, y)
+
+
+@tangent(np.arange)
+def arange_tangent(y, start_or_stop, stop=None, step=1, *, dtype=None, device=None, like=None):
+    if stop is not None:
+        d[y] = cast_derivative(np.full(np.shape(y), d[start_or_stop]), y)
+    d[y] = cast_derivative(d[step] * np.arange(np.size(y)), y)
 
 
 # Rules for the helpers above, so that derivatives can be differentiated again.  Each is

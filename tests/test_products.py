@@ -1,13 +1,20 @@
-"""Every block of ``jacobian``, ``hessian`` and ``hvp`` with respect to several arguments.
+"""No partial results: every block of ``jacobian``, ``hessian`` and ``hvp`` with respect to
+several arguments, and no exact zero from a function that carries a derivative.
 
 ``wrt`` may be one argument (an index or a name: one array) or a tuple or list of them (a
 tuple of blocks, as JAX's ``argnums``).  The blocks are checked against central finite
 differences in float64 and against ``jax.jacobian`` / ``jax.hessian`` (64-bit) where JAX is
 installed; a value of the wrong structure (an array where a tuple of vectors is due) is
 refused with ``InputError``, never read as something else.
+
+The functions treated as constants are only those whose result carries no derivative through
+any argument (``np.full``'s fill value does: it has rules, checked in
+``tests/rule_cases/numpy_arrays.py``), and the error for a call with no rule never suggests
+marking it as a constant.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +23,8 @@ import pytest
 from support import make_function
 
 import tangentlike
-from tangentlike.errors import InputError
+from tangentlike import registry
+from tangentlike.errors import InputError, NoDerivativeError
 
 EPS = 1e-6
 
@@ -230,3 +238,63 @@ def test_a_ragged_container_argument_is_refused() -> None:
 def test_an_unknown_mode_is_refused() -> None:
     with pytest.raises(tangentlike.TangentlikeError, match="mode must be"):
         tangentlike.jacobian(vector, mode="fwd")
+
+
+# -- no exact zeros --------------------------------------------------------------------------------
+
+CONSTRUCTORS = {  # the issue's spellings: each result depends on x
+    "full": "np.sum(np.full((2, 3), x) * w)",
+    "full_like": "np.sum(np.full_like(w, x) * w)",
+    "linspace": "np.sum(np.linspace(x, 2.0, 6).reshape(2, 3) * w)",
+    "linspace-stop": "np.sum(np.linspace(-1.0, x, 6).reshape(2, 3) * w)",
+    "arange": "np.sum(np.arange(x, 6.0).reshape(2, 3) * w)",
+    "arange-step": "np.sum(np.arange(0.25, 6.0 * x, x).reshape(2, 3) * w)",
+}
+
+
+@pytest.mark.parametrize("name", list(CONSTRUCTORS))
+def test_constructors_with_a_differentiated_value_carry_its_derivative(name) -> None:
+    f = make_function(f"def f(x, w):\n    return {CONSTRUCTORS[name]}\n")
+    x, w = 0.55, np.array([[0.3, -1.2, 0.7], [2.0, 0.1, -0.4]])
+    expected = (f(x + EPS, w) - f(x - EPS, w)) / (2 * EPS)
+    assert abs(expected) > 0.1
+    assert tangentlike.grad(f)(x, w) == pytest.approx(expected, rel=1e-6)
+    assert tangentlike.autodiff(f, mode="forward")(x, w, 1.0) == pytest.approx(expected,
+                                                                               rel=1e-6)
+
+
+UNARY_CONSTANTS = [np.floor, np.ceil, np.round, np.rint, np.trunc, np.fix, np.around, np.sign,
+                   np.zeros_like, np.ones_like, np.isfinite, np.signbit]
+
+
+@pytest.mark.parametrize("function", UNARY_CONSTANTS, ids=lambda f: f.__name__)
+def test_functions_treated_as_constants_have_a_zero_derivative(function) -> None:
+    """At points away from their jumps, the registered constants do not change with x."""
+    assert registry.is_non_differentiable(function)
+    x = np.array([0.3, 1.37, -2.6, 4.2])
+    np.testing.assert_array_equal(function(x + 1e-4), function(x - 1e-4))
+
+
+def test_partial_is_refused_without_suggesting_a_constant() -> None:
+    """functools.partial has no source and no rule: refused in both modes, and the hint does
+    not lead to non_differentiable (which would give an all-zero gradient)."""
+    scale = functools.partial(np.multiply, 2.0)
+    f = make_function("def f(x):\n    return np.sum(scale(x) * x)\n")
+    f.__globals__["scale"] = scale
+    for make in (lambda: tangentlike.grad(f)(X),
+                 lambda: tangentlike.autodiff(f, mode="forward")(X, np.ones(3))):
+        with pytest.raises(NoDerivativeError, match="functools.partial") as info:
+            make()
+        assert "non_differentiable" not in str(info.value)
+        assert "directly" in info.value.hint
+    direct = make_function("def f(x):\n    return np.sum((2.0 * x) * x)\n")
+    np.testing.assert_allclose(tangentlike.grad(direct)(X), 4.0 * X, rtol=1e-14)
+
+
+def test_the_hint_for_a_function_without_rule_shows_how_to_register_one() -> None:
+    f = make_function("def f(x):\n    return np.sum(np.heaviside(x, 0.5) * np.spacing(x) * x)\n")
+    assert not registry.is_primitive(np.heaviside)
+    with pytest.raises(NoDerivativeError) as info:
+        tangentlike.grad(f)(X)
+    assert "non_differentiable" not in str(info.value)
+    assert "@tangentlike.adjoint(heaviside)" in info.value.hint

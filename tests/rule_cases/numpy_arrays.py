@@ -237,6 +237,87 @@ for _shape in ((), (3,), (2, 3)):
         autograd="x * x", second_order=True)
 
 
+# full, full_like, linspace, arange: values that come from an argument ----------------------
+# (the shape, dtype, like-array, number of samples and arange's stop carry no derivative)
+
+_id = "full-float"
+add(_id, np.full, "np.sin(np.full((2, 3), x)) * x", {"x": values(_id, "float")},
+    autograd=False, second_order=True)
+_id = "full-row"  # the fill value is broadcast to the shape
+add(_id, np.full, "np.full((2, 3), x) ** 2 * np.full((4, 2, 3), x, dtype=x.dtype)",
+    {"x": values(_id, (3,))}, autograd=False, second_order=True)
+_id = "full-column-0d"
+add(_id, np.full, "np.full((2, 3), x) * np.full(3, y, order='F') + np.full((2, 1), y) * x",
+    {"x": values(_id + "x", (2, 1)), "y": values(_id + "y", ())}, autograd=False,
+    second_order=True)
+_id = "full-shape-of-x"  # the shape comes from x: no derivative through it
+add(_id, np.full, "np.full(np.shape(x), y) * x + np.full(x.shape, 2.0) * x",
+    {"x": values(_id + "x", (2, 3)), "y": values(_id + "y", "float")}, autograd=False,
+    float32=False)  # np.full of a Python float is float64
+_id = "full-int-dtype"  # an integer result carries no derivative
+add(_id, np.full, "np.full(3, x, dtype=int) * x + np.full(3, x, dtype=np.float64)",
+    {"x": values(_id, "float", 1.2, 1.8)}, autograd=False)
+
+_id = "full_like-float"
+add(_id, np.full_like, "np.full_like(y, x) * y + np.full_like(y, x * x)",
+    {"x": values(_id + "x", "float"), "y": values(_id + "y", (2, 3))}, autograd=False,
+    second_order=True)
+_id = "full_like-row"
+add(_id, np.full_like, "np.full_like(y, x) * np.sin(np.full_like(y, x, shape=(4, 3)))[:2]",
+    {"x": values(_id + "x", (3,)), "y": values(_id + "y", (2, 3))}, autograd=False,
+    second_order=True)
+_id = "full_like-int"  # y's dtype, int: no derivative
+add(_id, np.full_like, "np.full_like(np.shape(y), x) * y + np.full_like(y, x, dtype=int) * y",
+    {"x": values(_id + "x", "float", 1.2, 1.8), "y": values(_id + "y", (2,))}, autograd=False,
+    float32=False)  # an integer array times y is float64
+
+_id = "linspace-floats"
+add(_id, np.linspace, "np.linspace(a, b, 5) ** 2 * a",
+    {"a": values(_id + "a", "float"), "b": values(_id + "b", "float")}, second_order=True)
+_id = "linspace-start-only"
+add(_id, np.linspace, "np.sin(np.linspace(a, 2.0, num=4)) + np.linspace(1.0, a, 4, False)",
+    {"a": values(_id, "float")}, autograd=False,  # autograd's rule fails on num=, endpoint
+    second_order=True)
+_id = "linspace-no-endpoint"
+add(_id, np.linspace, "np.linspace(a, b, 6, endpoint=False) * np.linspace(b, a, 6)",
+    {"a": values(_id + "a", ()), "b": values(_id + "b", ())}, autograd=False,
+    second_order=True)
+_id = "linspace-one-sample"
+add(_id, np.linspace, "np.linspace(a, b, 1) * b + np.linspace(a, b, 1, endpoint=False) * a",
+    {"a": values(_id + "a", "float"), "b": values(_id + "b", "float")}, autograd=False)
+_id = "linspace-arrays-axis"  # start (3,) and stop (2, 3) broadcast; samples along axis 1
+add(_id, np.linspace, "np.linspace(a, b, 4, axis=1) ** 2",
+    {"a": values(_id + "a", (3,)), "b": values(_id + "b", (2, 3))}, autograd=False,
+    second_order=True)
+_id = "linspace-arrays-last-axis"
+add(_id, np.linspace, "np.sin(np.linspace(a, b, num=3, endpoint=False, axis=-1))",
+    {"a": values(_id + "a", (2, 1)), "b": values(_id + "b", (3,))}, autograd=False,
+    second_order=True)
+_id = "linspace-int-dtype"  # an integer result carries no derivative
+add(_id, np.linspace, "np.linspace(a, 9.5, 4, dtype=int) * a + np.linspace(a, 9.5, 4)",
+    {"a": values(_id, "float", 0.2, 0.4)}, autograd=False)
+
+# The inputs stay where the number of values does not change.
+_id = "arange-start"
+add(_id, np.arange, "np.arange(a, 4.0) * np.sin(np.arange(a, 4.0))",
+    {"a": values(_id, "float", 0.1, 0.4)}, autograd=False, second_order=True)
+_id = "arange-start-step"
+add(_id, np.arange, "np.arange(a, 3.5, s) ** 2 + np.arange(0.5, 3.5, step=s) * a",
+    {"a": values(_id + "a", "float", 0.1, 0.2), "s": values(_id + "s", "float", 0.9, 0.95)},
+    autograd=False, second_order=True)
+_id = "arange-0d"
+add(_id, np.arange, "np.arange(a, b, s) * a",
+    {"a": values(_id + "a", (), 0.1, 0.2), "b": values(_id + "b", (), 3.1, 3.2),
+     "s": values(_id + "s", (), 0.9, 0.95)}, autograd=False, second_order=True,
+    float32=False)  # np.arange of 0-d float32 arrays is float64
+_id = "arange-stop-only"  # arange(stop) is 0, 1, 2, ...: no derivative through stop
+add(_id, np.arange, "np.arange(a) * a + np.arange(0.0, a) * a + np.arange(a, dtype=float)",
+    {"a": values(_id, "float", 3.1, 3.9)}, autograd=False, second_order=True)
+_id = "arange-int-dtype"
+add(_id, np.arange, "np.sum(np.arange(a, 6.0, dtype=int)) * a + np.arange(a, 6.0, 2.0)",
+    {"a": values(_id, "float", 1.1, 1.4)}, autograd=False)
+
+
 # The helpers, called directly, so that their adjoints (used by reverse over reverse) run.
 def _helper_case(case_id, covers, body, params, helpers, **kwargs):
     case = add(case_id, covers, None, params, body=body, autograd=False, **kwargs)
