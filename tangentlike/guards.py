@@ -130,6 +130,7 @@ class Regenerating:
     def __init__(self, make: Callable[[], Callable]):
         self._make = make
         self._current = make()
+        self._names, self._cells = self._current.guards.names, self._current.guards.cells
         for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
             try:
                 object.__setattr__(self, attr, getattr(self._current, attr))
@@ -141,13 +142,16 @@ class Regenerating:
         current = self._current
         if not current.guards.hold():
             current = self._current = self._make()
+            self._names, self._cells = current.guards.names, current.guards.cells
         return current
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        current = self._current
-        if not current.guards.hold():
-            current = self.current()
-        return current(*args, **kwargs)
+        for namespace, name, value in self._names:  # Frozen.hold, inlined: runs every call
+            if namespace.get(name, ABSENT) is not value:
+                return self.current()(*args, **kwargs)
+        if self._cells:
+            return self.current()(*args, **kwargs)
+        return self._current(*args, **kwargs)
 
     @property
     def __wrapped__(self) -> Callable:
