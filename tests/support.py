@@ -1,5 +1,6 @@
-"""Shared helpers for the derivative-rule tests: finite differences, a gradient checker, and a
-factory that turns source text into a function defined in a real ``.py`` file.
+"""Shared helpers for the derivative-rule tests: finite differences, a gradient checker, the
+primal invariant, and a factory that turns source text into a function defined in a real
+``.py`` file.
 
 tangentlike reads a function's source, so test functions must live in files ``inspect`` can
 read; :func:`make_function` writes each distinct source once into a temporary module and
@@ -9,13 +10,16 @@ derivatives per function object, so reusing it keeps the tests fast).
 from __future__ import annotations
 
 import atexit
+import contextlib
+import functools
 import hashlib
 import importlib.util
+import random
 import shutil
 import sys
 import tempfile
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +97,8 @@ def numerical_grad(f: Callable, args: Sequence[Any], wrt: Sequence[int] = (0,),
     1e-16 |f| / eps, so about 1e-10 relative for well-scaled test functions."""
     args = [a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a
             for a in args]
+    if draws_random_numbers(f, args):
+        f = functools.partial(_reseeded_call, f)
     out = []
     for i in wrt:
         x = args[i]
@@ -125,6 +131,172 @@ def _copy(a: Any) -> Any:
     return a.copy() if isinstance(a, np.ndarray) else a
 
 
+# -- the primal invariant ------------------------------------------------------------------------
+#
+# Issue 13, item 9: the value a generated function computes (``preserve_result``,
+# ``value_and_grad``, forward mode, ``jvp``, every version by shape) is the user's ``f(*args)``,
+# the same floats, at the first, second and later calls (the first call runs the general code,
+# the second an instrumented copy that records shapes, the third the version written for that
+# signature: see docs/supported.md, "Versions by shape").
+
+PRIMAL_CALLS = 3
+GRADIENT_CALLS = 1  # check_grad's calls of the plain derivative (versions: test_shape_specialize)
+RANDOM_SEED = 20240613
+
+
+@contextlib.contextmanager
+def reseeded(seed: int = RANDOM_SEED) -> Iterator[None]:
+    """Seed NumPy's global generator and the ``random`` module with ``seed`` for the body,
+    then restore their states: a function that draws from them (``np.random.randn``,
+    ``random.gauss``) draws the same numbers in ``f`` and in each derivative call.
+    (A generator object the function reads from a global is the caller's to re-create.)"""
+    numpy_state, python_state = np.random.get_state(), random.getstate()
+    np.random.seed(seed)
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(numpy_state)
+        random.setstate(python_state)
+
+
+def draws_random_numbers(f: Callable, args: Sequence[Any]) -> bool:
+    """Whether ``f(*args)`` draws from NumPy's global generator or the ``random`` module
+    (their states change); finite differences then reseed before each evaluation."""
+    with reseeded():
+        f(*args)
+        numpy_state, python_state = np.random.get_state(), random.getstate()
+    with reseeded():
+        return not (python_state == random.getstate()
+                    and np.array_equal(numpy_state[1], np.random.get_state()[1])
+                    and numpy_state[2:] == np.random.get_state()[2:])
+
+
+def _reseeded_call(f: Callable, *args: Any) -> Any:
+    with reseeded():
+        return f(*args)
+
+
+def primal_value(f: Callable, args: Sequence[Any], kwargs: dict | None = None) -> Any:
+    """``f(*args, **kwargs)`` with the random generators :func:`reseeded`."""
+    with reseeded():
+        return f(*args, **(kwargs or {}))
+
+
+def _is_array(x: Any) -> bool:
+    return isinstance(x, np.ndarray)
+
+
+def assert_same_value(got: Any, expected: Any, where: str = "") -> None:
+    """``got`` is the same value as ``expected``: what the primal invariant means by "same".
+
+    * Tuples, lists and dicts: the same type, length (keys, in order) and items, recursively.
+    * Array-ness: an ``np.ndarray`` (0-d included) must stay an array, and a scalar (a Python
+      float or int, a NumPy scalar) must stay a scalar.  A Python float and an ``np.float64``
+      count as the same (``np.float64`` is a subclass of ``float`` and behaves as one);
+      an ``np.float32`` and a Python float do not (the dtype differs).
+    * The dtype (``np.asarray(x).dtype``) and the shape are equal.
+    * The floats are equal exactly: element by element ``==``, NaN equal to NaN, and the
+      signs of zeros equal (``-0.0`` is not ``0.0``: ``1 / x`` tells them apart).
+    Anything else (``None``, strings, objects) must compare equal with ``==``.
+    """
+    label = where or "value"
+    if isinstance(expected, (tuple, list)):
+        assert type(got) is type(expected) and len(got) == len(expected), \
+            f"{label}: got {got!r}, expected {expected!r}"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_same_value(g, e, f"{label}[{i}]")
+        return
+    if isinstance(expected, dict):
+        assert type(got) is type(expected) and list(got) == list(expected), \
+            f"{label}: got {got!r}, expected {expected!r}"
+        for k in expected:
+            assert_same_value(got[k], expected[k], f"{label}[{k!r}]")
+        return
+    numeric = (np.ndarray, np.generic, float, int, complex)
+    if not isinstance(expected, numeric) or isinstance(expected, (str, bytes)):
+        assert got == expected, f"{label}: got {got!r}, expected {expected!r}"
+        return
+    assert isinstance(got, numeric), f"{label}: got {type(got).__name__} {got!r}, " \
+        f"expected {type(expected).__name__} {expected!r}"
+    a, b = np.asarray(got), np.asarray(expected)
+    problems = []
+    if _is_array(got) != _is_array(expected):
+        problems.append(f"{type(got).__name__} instead of {type(expected).__name__}")
+    if a.dtype != b.dtype:
+        problems.append(f"dtype {a.dtype} instead of {b.dtype}")
+    if a.shape != b.shape:
+        problems.append(f"shape {a.shape} instead of {b.shape}")
+    elif not np.array_equal(a, b, equal_nan=a.dtype.kind in "fc" and b.dtype.kind in "fc"):
+        differ = np.asarray(a != b) & ~(np.isnan(a) & np.isnan(b)) \
+            if a.dtype.kind in "fc" and b.dtype.kind in "fc" else np.asarray(a != b)
+        problems.append(f"{int(np.sum(differ))} of {max(b.size, 1)} values differ "
+                        f"(largest difference {np.max(np.abs(a - b)[differ])!r})"
+                        if a.dtype.kind in "fciu" and b.dtype.kind in "fciu" else "values differ")
+    elif a.dtype.kind == "f" and not np.array_equal(np.signbit(a), np.signbit(b)):
+        problems.append("the sign of a zero differs")
+    assert not problems, (f"{label}: not the function's own value: " + "; ".join(problems)
+                          + f"\n  got      {got!r}\n  expected {expected!r}")
+
+
+def check_primal(derivative: Callable, args: Sequence[Any], expected: Any,
+                 value_of: Callable[[Any], tuple[Any, Any]], where: str = "",
+                 calls: int = PRIMAL_CALLS, kwargs: dict | None = None) -> list[Any]:
+    """Call ``derivative(*args, **kwargs)`` ``calls`` times (random generators
+    :func:`reseeded` before each), split each result with ``value_of`` into ``(value,
+    rest)``, and assert that every value is :func:`assert_same_value` as ``expected`` (the
+    function's own value, from :func:`primal_value`).  Returns the ``rest`` of each call.
+
+    Three calls by default: the general code, the instrumented copy that records shapes, and
+    the version written for the arguments' signature."""
+    rests = []
+    for call in range(1, calls + 1):
+        with reseeded():
+            result = derivative(*args, **(kwargs or {}))
+        value, rest = value_of(result)
+        assert_same_value(value, expected, f"{where or 'the derivative'}, call {call}")
+        rests.append(rest)
+    return rests
+
+
+def reverse_value(n: int) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
+    """``value_of`` for reverse mode with ``preserve_result=True`` and ``n`` wrt arguments:
+    ``(gradients..., value)`` becomes ``(value, gradients)``."""
+    def split(result: Any) -> tuple[Any, tuple[Any, ...]]:
+        assert isinstance(result, tuple) and len(result) == n + 1, \
+            f"expected {n} gradients and the value: {result!r}"
+        return result[-1], tuple(result[:-1])
+    return split
+
+
+def forward_value(result: Any) -> tuple[Any, Any]:
+    """``value_of`` for forward mode with ``preserve_result=True``: ``(tangent, value)``."""
+    assert isinstance(result, tuple) and len(result) == 2, f"expected (tangent, value): {result!r}"
+    return result[1], result[0]
+
+
+def jvp_value(result: Any) -> tuple[Any, Any]:
+    """``value_of`` for ``tangentlike.jvp``: ``(value, tangent)``."""
+    assert isinstance(result, tuple) and len(result) == 2, f"expected (value, tangent): {result!r}"
+    return result[0], result[1]
+
+
+def _check_gradients(got: Sequence[Any], expected: Sequence[Any], args: Sequence[Any],
+                     wrt: Sequence[int], rtol: float, atol: float, where: str) -> None:
+    for i, g, e in zip(wrt, got, expected):
+        x = args[i]
+        label = f"gradient of argument {i} {where}"
+        assert np.shape(g) == np.shape(x), \
+            f"{label}: shape {np.shape(g)} != argument shape {np.shape(x)}"
+        if isinstance(x, np.ndarray):
+            assert isinstance(g, (np.ndarray, np.generic)) or (x.ndim == 0 and type(g) is float), \
+                f"{label}: got {type(g).__name__}"
+            if x.dtype == np.float64:
+                assert np.asarray(g).dtype == np.float64, f"{label}: dtype {np.asarray(g).dtype}"
+        np.testing.assert_allclose(np.asarray(g, np.float64), e, rtol=rtol, atol=atol,
+                                   err_msg=label)
+
+
 def check_grad(f: Callable, args: Sequence[Any], wrt: Sequence[int] = (0,), rtol: float = 1e-5,
                atol: float = 1e-7, **grad_kwargs: Any) -> tuple[Any, ...]:
     """Differentiate ``f`` with ``tangentlike.grad(f, wrt=wrt, **grad_kwargs)``, call the
@@ -137,26 +309,45 @@ def check_grad(f: Callable, args: Sequence[Any], wrt: Sequence[int] = (0,), rtol
 
     Also checked: each gradient has its argument's shape (a Python float or 0-d array
     argument may get a Python float, a NumPy scalar or a 0-d array), float64 arguments get
-    float64 gradients, and the derivative does not modify its arguments.  Returns the
-    gradients as a tuple.
+    float64 gradients, and the derivative does not modify its arguments.  The same
+    derivative with ``preserve_result=True`` is called :data:`PRIMAL_CALLS` times (general
+    code, shape recording, version by shape): its value must be exactly ``f(*args)`` (the
+    primal invariant, :func:`check_primal`) and its gradients must match finite differences
+    at every call; with joint motion and no other option, once more through
+    ``value_and_grad``.  Returns the gradients of the plain derivative as a tuple.
     """
     wrt = tuple(wrt)
     df = tangentlike.grad(f, wrt=wrt, **grad_kwargs)
     before = [_copy(a) for a in args]
-    got = as_tuple(df(*args), len(wrt))
-    for a, b in zip(args, before):
-        np.testing.assert_array_equal(a, b, err_msg="the derivative modified its arguments")
+    calls = []
+    for _ in range(GRADIENT_CALLS):
+        with reseeded():
+            calls.append(as_tuple(df(*args), len(wrt)))
+        for a, b in zip(args, before):
+            np.testing.assert_array_equal(a, b, err_msg="the derivative modified its arguments")
     expected = numerical_grad(f, args, wrt)
-    for i, g, e in zip(wrt, got, expected):
-        x = args[i]
-        where = f"gradient of argument {i} of {f.__name__}\n{df.source}"
-        assert np.shape(g) == np.shape(x), \
-            f"{where}: shape {np.shape(g)} != argument shape {np.shape(x)}"
-        if isinstance(x, np.ndarray):
-            assert isinstance(g, (np.ndarray, np.generic)) or (x.ndim == 0 and type(g) is float), \
-                f"{where}: got {type(g).__name__}"
-            if x.dtype == np.float64:
-                assert np.asarray(g).dtype == np.float64, f"{where}: dtype {np.asarray(g).dtype}"
-        np.testing.assert_allclose(np.asarray(g, np.float64), e, rtol=rtol, atol=atol,
-                                   err_msg=where)
-    return got
+    for call, got in enumerate(calls, 1):
+        _check_gradients(got, expected, args, wrt, rtol, atol,
+                         f"of {f.__name__}, call {call}\n{df.source}")
+    dfv = tangentlike.grad(f, wrt=wrt, preserve_result=True, **grad_kwargs)
+    where = f"preserve_result=True value of {f.__name__} ({grad_kwargs})\n{dfv.source}"
+    rests = check_primal(dfv, args, primal_value(f, args), reverse_value(len(wrt)), where)
+    for call, got in enumerate(rests, 1):
+        _check_gradients(got, expected, args, wrt, rtol, atol,
+                         f"of {f.__name__} with preserve_result=True, call {call}\n{dfv.source}")
+    if grad_kwargs.get("motion", "joint") == "joint" and set(grad_kwargs) <= {"optimized",
+                                                                            "motion"}:
+        # value_and_grad wraps the same generated function: once more through its API.
+        vg = tangentlike.value_and_grad(f, wrt=wrt, optimized=grad_kwargs.get("optimized", True))
+        (got,) = check_primal(vg, args, primal_value(f, args), _value_first(len(wrt)),
+                              f"value_and_grad value of {f.__name__}", calls=1)
+        _check_gradients(got, expected, args, wrt, rtol, atol,
+                         f"of {f.__name__} by value_and_grad\n{dfv.source}")
+    return calls[0]
+
+
+def _value_first(n: int) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
+    def split(result: Any) -> tuple[Any, tuple[Any, ...]]:
+        assert isinstance(result, tuple) and len(result) == 2, f"(value, grad): {result!r}"
+        return result[0], as_tuple(result[1], n)
+    return split

@@ -17,7 +17,7 @@ differences in float64, perturbing each element of each leaf of a (nested) argum
 ``|g - g_fd| <= 1e-7 + 1e-5 |g_fd|``, and, where autograd can run the same code (no
 ``y[i] = v`` on arrays), against autograd to ``rtol=1e-9, atol=1e-12``.  The derivative must
 not modify its arguments, and its forward sweep (``preserve_result=True``) must give the
-function's own value.
+function's own value, exactly, at the first three calls (``support.check_primal``).
 """
 from __future__ import annotations
 
@@ -31,7 +31,15 @@ from typing import Any
 import containers_functions as C
 import numpy as np
 import pytest
-from support import MODE_IDS, MODES, as_tuple, make_function
+from support import (
+    MODE_IDS,
+    MODES,
+    as_tuple,
+    check_primal,
+    make_function,
+    primal_value,
+    reverse_value,
+)
 
 import tangentlike
 
@@ -186,13 +194,15 @@ def verify(fn: Callable, args: Sequence[Any], wrt: Sequence[int], mode: tuple[bo
         for i, g, e in zip(wrt, got, autograd_grad(fn, args, wrt)):
             assert_tree_allclose(g, e, AUTOGRAD_RTOL, AUTOGRAD_ATOL,
                                  f"argument {i} vs autograd: {where}")
-    # The forward sweep computes the function's value.
+    # The primal invariant: the forward sweep computes the function's own value (exactly,
+    # at each of the first three calls), and the same gradients.
     dfv = tangentlike.grad(fn, wrt=wrt, optimized=optimized, motion=motion,
                            preserve_result=True)
-    *grads, value = dfv(*args)
-    np.testing.assert_allclose(value, reference(*args), rtol=1e-12, atol=1e-15)
-    for g, h in zip(grads, got):
-        assert_tree_allclose(g, h, 1e-12, 1e-15, f"preserve_result=True: {where}")
+    where_value = f"preserve_result=True value of {where}\n{dfv.source}"
+    for call, grads in enumerate(check_primal(dfv, args, primal_value(fn, args),
+                                              reverse_value(len(wrt)), where_value), 1):
+        for g, h in zip(grads, got):
+            assert_tree_allclose(g, h, 1e-12, 1e-15, f"preserve_result=True, call {call}: {where}")
     return got
 
 

@@ -8,6 +8,9 @@ The cases live in ``tests/rule_cases/`` (one module per template module).  Every
 * forward mode against central finite differences along a random direction ``v`` (same
   tolerance), and against reverse mode by the dot-product test ``<J v, 1> == <grad, v>`` to
   1e-9 relative (the case functions are scalar, so ``J v`` is a number);
+* the primal invariant (``support.check_primal``): the value from reverse mode (in
+  ``check_grad``), from forward mode with ``preserve_result=True`` and from ``jvp`` is
+  exactly ``f(*args)`` at the first three calls;
 * the gradient against autograd's (``rtol`` 1e-7) where autograd is installed and has the
   function;
 * for ``second_order`` cases, Hessian-vector products (forward over reverse) against central
@@ -25,7 +28,15 @@ import numpy as np
 import pytest
 import rule_cases
 from rule_cases import CASES, RuleCase, rng
-from support import as_tuple, check_grad, make_function
+from support import (
+    as_tuple,
+    check_grad,
+    check_primal,
+    forward_value,
+    jvp_value,
+    make_function,
+    primal_value,
+)
 
 import tangentlike
 from tangentlike.registry import ADJOINTS, TANGENTS, describe
@@ -96,6 +107,16 @@ def test_forward_against_finite_differences_and_reverse(case_id: str) -> None:
     scale = sum(float(np.sum(np.abs(t))) for t in terms) + abs(float(jv))
     assert abs(float(jv) - total) <= DOT_RTOL * max(scale, 1e-300), \
         f"<J v, 1> = {float(jv)!r} but <grad, v> = {total!r}\n{where}"
+    # The primal invariant: preserve_result=True and jvp give f(*args) exactly, call by call.
+    value = primal_value(case.func, case.args)
+    dfv = tangentlike.autodiff(case.func, wrt=case.wrt, mode="forward", preserve_result=True)
+    tangents = check_primal(dfv, [*case.args, *v], value, forward_value,
+                            f"forward mode value of {case.id}\n{dfv.source}")
+    run = tangentlike.jvp(case.func, wrt=case.wrt)
+    tangents += check_primal(lambda: run(case.args, tuple(v)), (), value, jvp_value,
+                             f"jvp value of {case.id}", calls=1)
+    for call, t in enumerate(tangents, 1):
+        _close(t, fd, case.rtol, f"{where}\npreserve_result=True/jvp, call {call}")
 
 
 AUTOGRAD_CASES = [c for c, case in CASES.items() if case.autograd_source is not None]
