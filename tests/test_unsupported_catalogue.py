@@ -1,0 +1,510 @@
+"""A catalogue of Python constructs, each used on a differentiated value in a small function
+(issue 13, item 11): in reverse mode, forward mode and (for some) ``hvp``, tangentlike either
+supports the construct, and then the derivative matches central finite differences and the
+value is the function's own (``support.check_grad``, ``support.check_primal``), or refuses it
+with a ``TangentlikeError`` subclass whose message names the construct, whose location is the
+function's file and the line of the construct, and whose hint is not empty.  No other
+exception, and never a wrong number.
+
+Each row's module is a real file (``support.make_function``); the line the construct sits on
+ends with the comment ``# <-``.  Which of the two outcomes a row gets is recorded in the row
+(``refused`` or ``supported``), so that a change is noticed and the table (and
+docs/supported.md) kept true.  Rows marked ``xfail`` are known defects, each described in a
+finding (``/tmp/findings/catalogue-<n>.md`` at the time of writing).
+"""
+from __future__ import annotations
+
+import inspect
+import os
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pytest
+from support import (
+    check_grad,
+    check_primal,
+    forward_value,
+    make_function,
+    numerical_grad,
+    primal_value,
+)
+
+import tangentlike
+from tangentlike import TangentlikeError
+
+X = np.array([0.3, -0.2, 0.5])
+MARK = "# <-"
+
+
+@dataclass
+class Row:
+    id: str
+    source: str                 # module text: helpers, then ``def f``, the construct marked
+    words: tuple[str, ...]      # a refusal's message names one of these (any case)
+    outcome: str                # "refused" or "supported", today
+    args: tuple = (X,)
+    hvp: bool = False           # also checked through hvp
+    factory: bool = False       # ``f`` is made by calling ``outer()``
+    xfail: dict[str, str] = field(default_factory=dict)  # mode -> known defect
+
+
+ROWS = [
+    Row("try-except", """
+        def f(x):
+            try:  # <-
+                y = x * 2.0
+            except ValueError:
+                y = x
+            return np.sum(y)
+        """, ("try",), "refused", hvp=True),
+    Row("try-finally", """
+        def f(x):
+            try:  # <-
+                y = x * 2.0
+            finally:
+                pass
+            return np.sum(y)
+        """, ("try",), "refused"),
+    Row("try-except-star", """
+        def f(x):
+            try:  # <-
+                y = x * 2.0
+            except* ValueError:
+                y = x
+            return np.sum(y)
+        """, ("try",), "refused"),
+    Row("with-open", """
+        def f(x):
+            with open(__file__) as fh:  # <-
+                y = x * 2.0
+            return np.sum(y)
+        """, ("with",), "refused", hvp=True),
+    Row("global", """
+        G = 2.0
+
+
+        def f(x):
+            global G  # <-
+            G = 3.0
+            return np.sum(x * G)
+        """, ("global",), "refused"),
+    Row("nonlocal", """
+        def outer():
+            s = 2.0
+
+            def f(x):
+                nonlocal s  # <-
+                s = s + 1.0
+                return np.sum(x * s)
+            return f
+        """, ("nonlocal",), "refused", factory=True),
+    Row("yield", """
+        def f(x):
+            yield np.sum(x)  # <-
+        """, ("yield", "generator"), "refused",
+        xfail={m: "issue 13: catalogue-1 (yield refused as 'returns no value')"
+               for m in ("reverse", "forward")}),
+    Row("yield-from", """
+        def f(x):
+            yield from [np.sum(x)]  # <-
+        """, ("yield", "generator"), "refused",
+        xfail={m: "issue 13: catalogue-1 (yield refused as 'returns no value')"
+               for m in ("reverse", "forward")}),
+    Row("lambda-called", """
+        def f(x):
+            g = lambda t: t * 2.0  # <-
+            return np.sum(g(x))
+        """, ("lambda",), "refused", hvp=True),
+    Row("lambda-stored", """
+        def f(x):
+            fs = [lambda t: t * 2.0]  # <-
+            return np.sum(x * 2.0)
+        """, ("lambda",), "refused"),
+    Row("nested-def", """
+        def f(x):
+            def g(t):  # <-
+                return t * 2.0
+            return np.sum(g(x))
+        """, ("nested function", "def"), "refused"),
+    Row("decorator-inside", """
+        def scale(fn):
+            return fn
+
+
+        def f(x):
+            @scale
+            def g(t):  # <-
+                return t * 2.0
+            return np.sum(g(x))
+        """, ("nested function", "def"), "refused"),
+    Row("class-inside", """
+        def f(x):
+            class C:  # <-
+                pass
+            return np.sum(x * 2.0)
+        """, ("class",), "refused"),
+    Row("async-def", """
+        async def f(x):  # <-
+            return np.sum(x * 2.0)
+        """, ("async",), "refused",
+        xfail={m: "issue 13: catalogue-2 (async def not named)" for m in ("reverse", "forward")}),
+    Row("await", """
+        async def g(t):
+            return t
+
+
+        async def f(x):  # <-
+            y = await g(x)
+            return np.sum(y)
+        """, ("async", "await"), "refused",
+        xfail={m: "issue 13: catalogue-2 (async def not named)" for m in ("reverse", "forward")}),
+    Row("match", """
+        def f(x):
+            match x.ndim:  # <-
+                case 1:
+                    y = x * 2.0
+                case _:
+                    y = x
+            return np.sum(y)
+        """, ("match",), "refused", hvp=True),
+    Row("walrus", """
+        def f(x):
+            if (y := x * 2.0) is not None:  # <-
+                pass
+            return np.sum(y)
+        """, (":=", "assignment expression"), "refused"),
+    Row("star-args-parameter", """
+        def f(x, *rest):  # <-
+            return np.sum(x * 2.0)
+        """, ("*args",), "refused"),
+    Row("star-kwargs-parameter", """
+        def f(x, **kw):  # <-
+            return np.sum(x * 2.0)
+        """, ("**kwargs",), "refused"),
+    Row("star-call", """
+        def helper(a, b):
+            return a * b
+
+
+        def f(x):
+            xs = (x, x)
+            return np.sum(helper(*xs))  # <-
+        """, ("starred", "*"), "refused", hvp=True),
+    Row("double-star-call", """
+        def helper(a, b):
+            return a * b
+
+
+        def f(x):
+            kw = {"a": x, "b": x}
+            return np.sum(helper(**kw))  # <-
+        """, ("**kwargs", "**"), "refused"),
+    Row("star-unpacking", """
+        def f(x):
+            a, *b = x  # <-
+            return a * 2.0 + b[0]
+        """, ("starred", "*"), "refused"),
+    Row("dict-comprehension", """
+        def f(x):
+            d = {i: x * i for i in range(3)}  # <-
+            return np.sum(d[1])
+        """, ("dict comprehension",), "refused"),
+    Row("set-comprehension", """
+        def f(x):
+            s = {v * 2.0 for v in [x[0], x[1]]}  # <-
+            return sum(s)
+        """, ("set comprehension",), "refused"),
+    Row("method-of-user-object", """
+        class Box:
+            def __init__(self, k):
+                self.k = k
+
+            def apply(self, x):
+                return self.k * x
+
+
+        BOX = Box(3.0)
+
+
+        def f(x):
+            return np.sum(BOX.apply(x))  # <-
+        """, ("Box.apply",), "refused", hvp=True),
+    Row("calling-a-user-class", """
+        class Dense:
+            def __init__(self, W):
+                self.W = W
+
+            def __call__(self, x):
+                return np.tanh(self.W * x)
+
+
+        def f(x):
+            layer = Dense(x)  # <-
+            return np.sum(layer.W * 2.0)
+        """, ("Dense",), "refused"),
+    Row("attribute-assignment", """
+        class Box:
+            def __init__(self, k=1.0):
+                self.k = k
+
+
+        def f(x):
+            box = Box()
+            box.k = x  # <-
+            return np.sum(box.k * x)
+        """, ("attribute",), "refused"),
+    Row("setattr", """
+        class Box:
+            def __init__(self, k=1.0):
+                self.k = k
+
+
+        def f(x):
+            box = Box()
+            setattr(box, "k", x)  # <-
+            return np.sum(box.k * x)
+        """, ("setattr",), "refused"),
+    Row("getattr-of-differentiated", """
+        def f(x):
+            return np.sum(getattr(x, "T") * np.array([1.0, 2.0, 3.0]))  # <-
+        """, ("getattr",), "refused"),
+    Row("getattr-constant", """
+        def f(x):
+            k = getattr(np, "pi")
+            return np.sum(x * k)
+        """, (), "supported"),
+    Row("del", """
+        def f(x):
+            y = x * 2.0
+            z = y * 1.0
+            del y  # <-
+            return np.sum(z)
+        """, ("del",), "refused"),
+    Row("import-inside", """
+        def f(x):
+            import math as m  # <-
+            return np.sum(x * m.pi)
+        """, ("import",), "refused"),
+    Row("print-to-file", """
+        import sys
+
+
+        def f(x):
+            print(np.sum(x), file=sys.stderr)
+            return np.sum(x * 2.0)
+        """, (), "supported"),
+    Row("eval-string", """
+        def f(x):
+            y = eval("x * 2.0")  # <-
+            return np.sum(y)
+        """, ("eval",), "refused",
+        xfail={m: "issue 13: catalogue-3 (eval reads x by name: silent zero)"
+               for m in ("reverse", "forward")}),
+    Row("locals-lookup", """
+        def f(x):
+            y = locals()["x"] * 2.0  # <-
+            return np.sum(y)
+        """, ("locals",), "refused",
+        xfail={m: "issue 13: catalogue-3 (locals() reads x by name: silent zero)"
+               for m in ("reverse", "forward")}),
+    Row("exec-string", """
+        def f(x):
+            exec("y = 2.0")
+            return np.sum(x * 3.0)
+        """, ("exec",), "supported"),
+    Row("return-in-loop", """
+        def f(x):
+            for i in range(3):
+                if i == 1:
+                    return np.sum(x * i)  # <-
+            return np.sum(x)
+        """, ("return",), "refused"),
+    Row("loop-else", """
+        def f(x):
+            y = x
+            for i in range(3):  # <-
+                y = y * 2.0
+            else:
+                y = y + 1.0
+            return np.sum(y)
+        """, ("else",), "refused"),
+    Row("for-over-generator", """
+        def f(x):
+            total = 0.0
+            for v in (x * i for i in range(3)):
+                total = total + np.sum(v * v)
+            return total
+        """, ("for",), "supported", hvp=True),
+    Row("for-over-dict-items", """
+        def f(x):
+            d = {"a": x, "b": x * 2.0}
+            total = 0.0
+            for k, v in d.items():  # <-
+                total = total + np.sum(v)
+            return total
+        """, ("for",), "refused"),
+    Row("dict-name-key", """
+        def f(x):
+            k = "a"
+            d = {k: x}  # <-
+            return np.sum(d[k] * 2.0)
+        """, ("key", "dict"), "refused",
+        xfail={m: "issue 13: catalogue-4 (dict key not a literal: silent zero)"
+               for m in ("reverse", "forward")}),
+    Row("dict-int-key", """
+        def f(x):
+            d = {1: x}  # <-
+            return np.sum(d[1] * 2.0)
+        """, ("key", "dict"), "refused",
+        xfail={m: "issue 13: catalogue-4 (dict key not a literal string: silent zero)"
+               for m in ("reverse", "forward")}),
+    Row("chained-comparison", """
+        def f(x):
+            if 0.0 < np.sum(x) < 10.0:
+                return np.sum(x * x)
+            return np.sum(x)
+        """, (), "supported", hvp=True),
+    Row("and-on-differentiated", """
+        def f(x, y):
+            z = x and y  # <-
+            return z * 2.0
+        """, ("and", "boolean"), "refused", args=(1.5, 2.0)),
+    Row("or-on-differentiated", """
+        def f(x, y):
+            z = x or y  # <-
+            return z * 3.0
+        """, ("or", "boolean"), "refused", args=(1.5, 2.0)),
+    Row("f-string", """
+        def f(x):
+            s = f"{np.sum(x):.3f}"
+            return np.sum(x * 2.0)
+        """, (), "supported"),
+    Row("percent-format", """
+        def f(x):
+            s = "%.3f" % x
+            return x * 2.0
+        """, (), "supported", args=(1.5,)),
+    Row("str-format", """
+        def f(x):
+            s = "{}".format(x)  # <-
+            return x * x
+        """, ("format",), "supported", args=(1.5,), hvp=True,
+        xfail={m: "issue 13: catalogue-5 (str.format in forward mode: error names an "
+               "internal sentinel; hvp locates the generated file)" for m in ("forward", "hvp")}),
+    Row("isinstance", """
+        def f(x):
+            if isinstance(x, float):
+                return x * 2.0
+            return np.sum(x * x)
+        """, (), "supported", hvp=True),
+    Row("recursion", """
+        def f(x, n):
+            if n == 0:
+                return np.sum(x * x)
+            return f(x * 1.5, n - 1)
+        """, (), "supported", args=(X, 2), hvp=True),
+]
+
+MODES = ("reverse", "forward", "hvp")
+
+
+def _params() -> list[Any]:
+    out = []
+    for row in ROWS:
+        for mode in MODES:
+            if mode == "hvp" and not row.hvp:
+                continue
+            marks = ([pytest.mark.xfail(strict=True, reason=row.xfail[mode])]
+                     if mode in row.xfail else [])
+            out.append(pytest.param(row, mode, marks=marks, id=f"{row.id}-{mode}"))
+    return out
+
+
+def function_of(row: Row) -> Callable:
+    if row.factory:
+        return make_function(row.source, name="outer")()
+    return make_function(row.source, name="f")
+
+
+def marked_line(fn: Callable) -> int:
+    """The line of ``fn``'s file that ends with the ``# <-`` mark."""
+    lines = open(inspect.getsourcefile(fn)).read().splitlines()
+    (line,) = [i for i, text in enumerate(lines, 1) if text.rstrip().endswith(MARK)]
+    return line
+
+
+def _wrt(row: Row) -> tuple[int, ...]:
+    return tuple(i for i, a in enumerate(row.args) if isinstance(a, (float, np.ndarray)))
+
+
+def _direction(row: Row, salt: str) -> list[Any]:
+    rng = np.random.default_rng(zlib.crc32(f"{row.id}/{salt}".encode()))
+    return [rng.normal(size=np.shape(row.args[i])) if isinstance(row.args[i], np.ndarray)
+            else float(rng.normal()) for i in _wrt(row)]
+
+
+def _along(row: Row, v: list[Any], h: float) -> list[Any]:
+    args = list(row.args)
+    for i, vi in zip(_wrt(row), v):
+        args[i] = args[i] + h * vi
+    return args
+
+
+def derive(fn: Callable, row: Row, mode: str) -> None:
+    """Differentiate ``fn`` in ``mode`` and check the result (it must be right if it runs)."""
+    wrt = _wrt(row)
+    if mode == "reverse":
+        check_grad(fn, row.args, wrt)
+    elif mode == "forward":
+        v = _direction(row, "v")
+        df = tangentlike.autodiff(fn, wrt=wrt, mode="forward", preserve_result=True)
+        tangents = check_primal(df, [*row.args, *v], primal_value(fn, row.args), forward_value,
+                                f"forward mode value of {row.id}\n{df.source}")
+        h = 1e-6
+        fd = (float(fn(*_along(row, v, h))) - float(fn(*_along(row, v, -h)))) / (2 * h)
+        for call, t in enumerate(tangents, 1):
+            np.testing.assert_allclose(float(t), fd, rtol=1e-5, atol=1e-7,
+                                       err_msg=f"call {call}\n{df.source}")
+    else:
+        i = wrt[0]
+        (v,) = _direction(row, "hvp")[:1]
+        product = tangentlike.hvp(fn, wrt=i)
+        plus, minus = list(row.args), list(row.args)
+        plus[i], minus[i] = plus[i] + 1e-5 * v, minus[i] - 1e-5 * v
+        expected = (numerical_grad(fn, plus, (i,), eps=1e-4)[0]
+                    - numerical_grad(fn, minus, (i,), eps=1e-4)[0]) / 2e-5
+        for _ in range(3):
+            np.testing.assert_allclose(np.asarray(product(*row.args, v), np.float64), expected,
+                                       rtol=1e-4, atol=1e-5, err_msg=product.source)
+
+
+@pytest.mark.parametrize("row, mode", _params())
+def test_construct_is_supported_or_refused_clearly(row: Row, mode: str) -> None:
+    fn = function_of(row)
+    try:
+        derive(fn, row, mode)
+    except TangentlikeError as error:
+        where = f"{row.id} ({mode}): {error}"
+        assert row.outcome == "refused", f"{row.id} ({mode}) is refused now: {where}"
+        assert type(error) is not TangentlikeError, f"not a subclass: {where}"
+        message = error.message.lower()
+        assert any(word.lower() in message for word in row.words), \
+            f"the message names none of {row.words}: {where}"
+        assert error.location is not None, f"no location: {where}"
+        assert os.path.samefile(error.location.filename, inspect.getsourcefile(fn)), \
+            f"not the user's file: {where}"
+        assert error.location.lineno == marked_line(fn), \
+            f"line {error.location.lineno}, not {marked_line(fn)}: {where}"
+        assert error.hint.strip(), f"no hint: {where}"
+    else:
+        assert row.outcome == "supported", \
+            f"{row.id} ({mode}) is differentiated (rightly) now: update the row and the docs"
+
+
+def test_rows_are_distinct_and_marked() -> None:
+    assert len({row.id for row in ROWS}) == len(ROWS)
+    for row in ROWS:
+        assert (MARK in row.source) == (row.outcome == "refused" or bool(row.xfail)), row.id
