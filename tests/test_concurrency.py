@@ -271,11 +271,14 @@ def _files(cache: Path) -> dict[str, str]:
     return files
 
 
-@pytest.fixture(scope="module")
-def children(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], Path]:
-    """``_child_main`` in two fresh interpreters at once, with other hash seeds, sharing one
-    cache directory."""
-    cache = tmp_path_factory.mktemp("processes") / "shared"
+def test_processes_share_a_cache_directory(tmp_path: Path) -> None:
+    """Two fresh interpreters with other hash seeds generate the same derivatives into one
+    cache directory at once (one test, so that xdist starts them once).
+
+    Processes: the files stay intact and both processes get the numbers this one computes.
+    Determinism: both generate the same sources, byte for byte, and so write the same files
+    (named by the hash of their text); so does this process."""
+    cache = tmp_path / "shared"
     tests = str(Path(__file__).resolve().parent)
     env = {**os.environ, "TANGENTLIKE_CACHE_DIR": str(cache), "PYTHONPATH": os.pathsep.join(
         [tests, str(Path(tests).parent), os.environ.get("PYTHONPATH", "")])}
@@ -288,13 +291,9 @@ def children(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], Path
         stdout, stderr = process.communicate(timeout=300)
         assert process.returncode == 0, stderr
         outputs.append(json.loads(stdout))
-    return outputs, cache
+    first, second = outputs
 
-
-def test_processes_share_a_cache_directory(children: tuple[list[dict], Path]) -> None:
-    """Two processes generating the same derivatives into one directory at once: the files
-    stay intact, and both processes get the numbers this one computes."""
-    (first, second), cache = children
+    # processes
     assert first["derivatives"] == second["derivatives"]
     assert set(_files(cache)) == set(first["files"]) | set(second["files"])
     for func in FUNCTIONS:
@@ -302,11 +301,7 @@ def test_processes_share_a_cache_directory(children: tuple[list[dict], Path]) ->
         values = first["derivatives"][f"{func.__name__} reverse"]["values"]
         assert all(v in {repr(a) for a in allowed[k // 3]} for k, v in enumerate(values))
 
-
-def test_generated_source_is_byte_identical(children: tuple[list[dict], Path]) -> None:
-    """Fresh interpreters with other hash seeds generate the same sources, byte for byte, and
-    so write the same files (named by the hash of their text); so does this process."""
-    (first, second), _ = children
+    # byte-identical sources and files
     assert first["files"] == second["files"]
     for name, out in first["derivatives"].items():
         assert out["source"] == second["derivatives"][name]["source"], name
