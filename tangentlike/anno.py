@@ -10,6 +10,9 @@ Every pass that needs to remember something about a node stores it in the node's
 - ``comment``: a marker statement that is emitted as a ``#`` comment line;
 - ``contribution``: a template statement ``d[x] = ...`` adding to an adjoint (reverse mode);
 - ``keep``: a generated statement with an effect (a stack pop): never removed or moved;
+- ``inplace``: for the statement normalize makes of ``x += v`` (``x = x + v``), the user's
+  name ``x``; for ``x[i] += v`` (``x[i] = t``), ``True``: NumPy changes memory there
+  (aliasing.py checks that no other live name sees it);
 - ``saves``: for the push and the pop of one saved value (one of each): the same key, so the
   optimizer can drop both when the popped value is never read;
 - ``seen``: for an expression of a derivative being specialized to argument shapes, the
@@ -34,6 +37,7 @@ class NodeInfo:
     comment: str | None = None
     contribution: bool = False
     keep: bool = False
+    inplace: str | bool = False
     saves: Any = None
     seen: frozenset | None = None
 

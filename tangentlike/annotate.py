@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import operator
 import types
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import numpy as np
 
 from tangentlike import anno, registry, syntax
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
+from tangentlike.guards import ABSENT
 from tangentlike.parsing import ParsedFunction
 
 _MISSING = object()
@@ -63,20 +65,28 @@ def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> A
         return Method(attrs[-1]) if attrs else _MISSING
     func = parsed.func
     value = _MISSING
+    guards = parsed.guards  # what this resolution assumes, checked before each call
     closure = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
-    if root in closure:
+    if root in closure:  # a free variable is its cell's value, never a global's
         try:
             value = closure[root].cell_contents
         except ValueError:
             value = _MISSING
+        else:
+            guards.cell(closure[root], value, root)
     elif root in func.__globals__:
         value = func.__globals__[root]
+        guards.name(func.__globals__, root, value)
     elif hasattr(builtins, root):
         value = getattr(builtins, root)
-    for attr in attrs:
+        guards.name(func.__globals__, root, ABSENT)  # no global may shadow it later
+    for i, attr in enumerate(attrs):
         if value is _MISSING:
             break
-        value = getattr(value, attr, _MISSING)
+        owner, value = value, getattr(value, attr, _MISSING)
+        guards.attribute(owner, attr, value, ".".join([root, *attrs[:i + 1]]))
+    if isinstance(value, functools._lru_cache_wrapper):
+        value = value.__wrapped__  # a cache returns the function's values unchanged
     if isinstance(getattr(value, "stands_for", None), types.FunctionType):
         value = value.stands_for  # a stand-in for a generated derivative (mutual recursion)
     return value
@@ -134,6 +144,8 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
                     where(stmt, parsed), hint="pass each keyword argument by name")
             keywords[kw.arg] = kw.value
         inputs = _names(args) + _names(list(keywords.values()))
+        if isinstance(value.func, gast.Name) and value.func.id in local_names:
+            inputs.append(value.func.id)  # a local value called: layer(x) reads layer
         kind = "call" if is_user_function(key) else "primitive"
         return Operation(kind, key, inputs, args, keywords,
                          not registry.is_non_differentiable(key))
@@ -306,10 +318,14 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 "xs = ...; for x in xs:")
         if isinstance(stmt, gast.Expr):
             _check_discarded_call(stmt, parsed, local_names, varied)
-        if not isinstance(stmt, gast.Assign) or not anno.info(stmt).active:
+        if not isinstance(stmt, gast.Assign):
             continue
         op = operation(stmt, parsed, local_names)
         location = where(stmt, parsed)
+        if op.kind == "primitive" and op.differentiable and varied.intersection(op.inputs):
+            _check_understood(op, location, sorted(varied.intersection(op.inputs)))
+        if not anno.info(stmt).active:
+            continue
         if op.kind == "opaque" and op.differentiable:  # and/or pass values through
             raise UnsupportedSyntaxError(
                 "tangentlike cannot differentiate through a boolean operator (and/or) on a "
@@ -320,13 +336,32 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
         raise no_rule_error(op.key, location, mode)
 
 
+def _check_understood(op: Operation, location: Location, touched: list[str]) -> None:
+    """A call on a differentiated value must be one tangentlike understands, even when its
+    result is not used: an object, or a function with no rule, may keep or change the value
+    in ways no derivative follows."""
+    if isinstance(op.key, type) and not registry.is_primitive(op.key):
+        raise UnsupportedSyntaxError(
+            f"tangentlike does not support objects of your classes yet: "
+            f"{registry.describe(op.key)}(...) is given the differentiated value {touched[0]}",
+            location, hint="pass the arrays to plain functions instead of keeping them in an "
+            "object (objects are planned), or compute this outside the differentiated function")
+    if op.key is _MISSING:
+        raise NoDerivativeError(
+            f"cannot tell what this call on the differentiated value {touched[0]} does",
+            location, hint="call a function defined at module level or imported by name")
+    if not (registry.is_primitive(op.key) or registry.is_pure_function(op.key)
+            or isinstance(op.key, Method)):
+        raise no_rule_error(op.key, location)
+
+
 def _check_discarded_call(stmt: gast.Expr, parsed: ParsedFunction, local_names: set[str],
                           varied: set[str]) -> None:
     """A call whose result is dropped, on a differentiated value, can only matter by
     changing that value in place (``y.sort()``, ``np.put(y, i, v)``): tangentlike cannot
     follow that, so it is refused rather than differentiated as if nothing happened."""
     call = stmt.value
-    if not isinstance(call, gast.Call) or syntax.is_comment(stmt):
+    if not isinstance(call, gast.Call) or syntax.is_comment(stmt) or anno.info(stmt).generated:
         return
     op = operation(stmt, parsed, local_names)
     if op.kind in ("append", "pop"):
@@ -364,8 +399,15 @@ def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
             where, hint=f"use the NumPy function instead of .{key.name}(), or register a rule "
             "with @tangentlike.adjoint")
     name = registry.describe(key)
+    if isinstance(key, functools.partial):  # never suggest non_differentiable: it would be 0
+        hint = (f"call {registry.describe(key.func)} directly with all its arguments (or "
+                "write it with operators), or define the partial function with def, which "
+                "tangentlike differentiates from its source")
+    else:
+        short = getattr(key, "__name__", "fn")
+        hint = (f"register its derivative: @tangentlike.adjoint({short}) on a template "
+                "def rule(result, x): d[x] = ... (and @tangentlike.tangent for forward "
+                "mode), see docs/guide.md")
     return NoDerivativeError(
         f"no derivative rule for {name}, and it has no Python source to differentiate",
-        where, hint=f"register a rule with @tangentlike.adjoint, or mark it with "
-        f"tangentlike.non_differentiable({getattr(key, '__name__', name)}) if its result "
-        "carries no derivative")
+        where, hint=hint)

@@ -32,6 +32,9 @@ from tangentlike.surgery import insert_grad_of
 # Statements and expressions tangentlike cannot differentiate yet, with what to do instead.
 UNSUPPORTED_STATEMENTS = {
     gast.Try: ("try statement", "move the try/except outside the differentiated function"),
+    gast.TryStar: ("try statement (except*)",
+                   "move the try/except outside the differentiated function"),
+    gast.Match: ("match statement", "write it as if/elif on the subject"),
     gast.With: ("with statement", "move the with block outside the differentiated function"),
     gast.AsyncWith: ("async with statement", "differentiate synchronous code"),
     gast.AsyncFor: ("async for loop", "differentiate synchronous code"),
@@ -52,11 +55,11 @@ UNSUPPORTED_EXPRESSIONS = {
     gast.NamedExpr: ("assignment expression (:=)", "assign with a separate statement"),
     gast.SetComp: ("set comprehension", "use a vectorized NumPy operation"),
     gast.DictComp: ("dict comprehension", "build the dict with constant keys"),
-    gast.Starred: ("starred argument (*args)", "pass the arguments one by one"),
+    gast.Starred: ("starred argument or target (f(*xs), a, *b = xs)",
+                   "pass the arguments one by one, or unpack by index: a, b = xs[0], xs[1:]"),
 }
 # Expressions kept whole: they never carry a derivative (checked again by annotate).
 OPAQUE_EXPRESSIONS = (gast.BoolOp, gast.JoinedStr, gast.Set, gast.Compare)
-INPLACE_HINT = "write {x} = {x} {op} ... (a new value), or make a copy first: {x} = {y}.copy()"
 
 
 class Normalizer:
@@ -68,11 +71,11 @@ class Normalizer:
         self.locals = syntax.stored_names(parsed.node)
         self.current: dict[str, str] = {}  # user name -> the name of its live version
         self.defined: set[str] = set()
-        self.aliases: dict[str, str] = {}  # y -> x after `y = x`
         self.callers: set[str] = set()  # names bound to the caller's arrays (or views of them)
         self.out: list[gast.stmt] = []
         self.origin: Location | None = None
         self.depth = 0  # how many if/for/while statements enclose the current one
+        self.summary = False  # see normalize()
 
     # -- errors ---------------------------------------------------------------------------
     def unsupported(self, node: gast.AST, what: str, hint: str) -> UnsupportedSyntaxError:
@@ -102,7 +105,6 @@ class Normalizer:
             self.locals.add(version)
         self.defined.add(name)
         self.current[name] = version
-        self.aliases.pop(name, None)
         return version
 
     def temp(self) -> str:
@@ -189,6 +191,9 @@ class Normalizer:
     # -- statements -----------------------------------------------------------------------
     def visit_body(self, body: list[gast.stmt]) -> None:
         """Normalize the (desugared) top-level body, which ends with its only return."""
+        if self.summary:
+            self.visit_statements(body)
+            return
         if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
             raise self.unsupported(body[-1] if body else self.parsed.node,
                                    "a function that returns no value",
@@ -380,8 +385,6 @@ class Normalizer:
         if isinstance(target, gast.Name):
             simple = value if evaluated else self.simplify(value)
             name = self.bind(target.id)
-            if not evaluated and isinstance(value, gast.Name) and value.id in self.locals:
-                self.aliases[target.id] = value.id
             root = _view_root(value)
             if root in self.callers and root in self.locals:
                 self.callers.add(target.id)  # the caller's array, or a view of it
@@ -406,7 +409,7 @@ class Normalizer:
         if not isinstance(base, gast.Name):
             raise self.unsupported(target, "assignment into a nested subscript (x[i][j] = v)",
                                    "index with a tuple: x[i, j] = v")
-        if base.id in self.callers:
+        if base.id in self.callers and not self.summary:
             raise self.unsupported(
                 target, f"assignment into {base.id!r}, which is an argument of the function or "
                 "a view of one (it would change the caller's array)",
@@ -452,20 +455,14 @@ class Normalizer:
                                                   ctx=gast.Load()))
             new = self.atomize(gast.BinOp(left=current, op=stmt.op, right=stmt.value))
             self.assign_into(target, new, syntax.clone(index))
+            anno.info(self.out[-1]).inplace = True  # x[i] += v changes the element in place
             return
         if not isinstance(target, gast.Name):
             raise self.unsupported(stmt, "augmented assignment into an attribute",
                                    "use a local variable")
-        alias = self.aliases.get(target.id)
-        if alias is not None:
-            op = _OPERATOR_SYMBOLS.get(type(stmt.op), "+")
-            raise self.unsupported(
-                stmt, f"in-place update of {target.id!r}, which is the same object as "
-                f"{alias!r} (NumPy would change both)",
-                INPLACE_HINT.format(x=target.id, op=op, y=alias),
-            )
         self.assign_to(syntax.store(target.id),
                        gast.BinOp(left=syntax.load(target.id), op=stmt.op, right=stmt.value))
+        anno.info(self.out[-1]).inplace = target.id  # NumPy updates the array in place
 
     def visit_Return(self, stmt: gast.Return) -> None:
         value = stmt.value
@@ -508,13 +505,13 @@ def _view_root(value: gast.expr) -> str | None:
     return value.id if isinstance(value, gast.Name) else None
 
 
-_OPERATOR_SYMBOLS = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/",
-                     gast.Pow: "**", gast.MatMult: "@"}
 
-
-def normalize(parsed: ParsedFunction, namer: Namer) -> gast.FunctionDef:
-    """A copy of the parsed function in A-normal form."""
+def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False) -> gast.FunctionDef:
+    """A copy of the parsed function in A-normal form.  ``summary``: for reading what the
+    function does to its arguments (aliasing.py), not for differentiating it: a function
+    that returns nothing, or writes into its arguments, is not refused."""
     normalizer = Normalizer(parsed, namer)
+    normalizer.summary = summary
     node = parsed.node
     for arg in node.args.posonlyargs + node.args.args + node.args.kwonlyargs:
         normalizer.defined.add(arg.id)

@@ -1,6 +1,7 @@
 """The stages in order: parse, normalize, annotate, differentiate, optimize, emit."""
 from __future__ import annotations
 
+import builtins
 import threading
 import types
 import weakref
@@ -11,7 +12,7 @@ from typing import Any
 
 import gast
 
-from tangentlike import annotate, emit, parsing, specialize, syntax
+from tangentlike import aliasing, annotate, emit, parsing, specialize, syntax
 from tangentlike.errors import (
     InputError,
     Location,
@@ -19,6 +20,9 @@ from tangentlike.errors import (
     SourceUnavailableError,
 )
 from tangentlike.forward import ForwardOptions, forward_ad
+from tangentlike.guards import ABSENT, NONE, Frozen, Guards
+from tangentlike.guards import of as guards_of
+from tangentlike.guards import remember as remember_guards
 from tangentlike.naming import Namer
 from tangentlike.normalize import normalize
 from tangentlike.optimize import optimize
@@ -58,6 +62,8 @@ class Derivative:
     temporaries: frozenset[str] = frozenset()
     scope: dict | None = None
     floats: Callable | None = None  # the version for Python floats, if there is one
+    # the names whose resolution shaped the code (callees', included): checked before a call
+    guards: Frozen = NONE
 
 
 def resolve_wrt(func: Callable, wrt: Any) -> tuple[int, ...]:
@@ -136,15 +142,24 @@ def split(joint: gast.FunctionDef, n_params: int, name: str, seed_name: str = SE
 
 
 def _import_user_globals(functions: list[gast.FunctionDef], user_globals: dict[str, Any],
-                         namespace: Namespace) -> None:
-    """List the modules the user's code reaches (``np``, ``math``) in the module's imports, so
-    the generated file reads, and runs, on its own."""
+                         namespace: Namespace, guards: Guards) -> None:
+    """List the modules, functions and classes the user's code reaches (``np``, ``math``,
+    ``helper``) in the module's imports, so the generated file reads on its own, and guard
+    them; guard the builtins the code reads against a global of the same name.  The code
+    reads all of these, and the user's data, from the live globals (``emit.Scope``)."""
     for fn in functions:
-        local = syntax.stored_names(fn)
+        local = syntax.stored_names(fn) | set(parameter_names(fn))
         for name in sorted(syntax.loaded_names(fn) - local):
-            value = user_globals.get(name)
+            if name in namespace.cells or (name in namespace.injected
+                                           and namespace.injected[name] is not
+                                           user_globals.get(name, ABSENT)):
+                continue  # a closure cell, or one of tangentlike's own names
+            value = user_globals.get(name, ABSENT)
             if isinstance(value, (types.ModuleType, types.FunctionType, type)):
                 namespace.name_for(value, name)
+                guards.name(user_globals, name, value)
+            elif value is ABSENT and hasattr(builtins, name):
+                guards.name(user_globals, name, ABSENT)
 
 
 def _free_seed_name(parsed: ParsedFunction, namer: Namer) -> None:
@@ -287,13 +302,24 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     wrt_names = [params[i] for i in wrt]
     activity = annotate.activity(fn, wrt_names, parsed)
     annotate.check_rules(fn, parsed, activity.active, activity.varied, options.mode)
-    namespace = Namespace(parsed.func.__globals__, namer)
+    cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
+    namespace = Namespace(parsed.func.__globals__, namer, cells)
+    guards = parsed.guards
+    guards.include(guards_of(parsed.func))  # a generated function's (a derivative's)
     namer.used.update(_local_names(parsed.name, options.mode))
+    aliasing.check_function(fn, parsed, activity.varied, namespace)
 
     def callees(callee: Callable, callee_wrt: tuple[int, ...], where: Location,
                 ) -> tuple[str, ...]:
-        return _callee_names(callee, callee_wrt, options.mode, options.optimized, current,
-                             namespace, where)
+        key = (callee_wrt, options.optimized, options.mode)
+        pairs = _pairs.get(callee, {})
+        if key in pairs and not pairs[key].guards.hold():
+            del pairs[key]  # generated from names that changed since: generate them again
+        names = _callee_names(callee, callee_wrt, options.mode, options.optimized, current,
+                              namespace, where)
+        if key in _pairs.get(callee, {}):
+            guards.include(_pairs[callee][key].guards)
+        return names
 
     what = ", ".join(wrt_names)
     is_split = options.motion == "split"
@@ -338,7 +364,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
             if options.optimized and current is None:
                 tree = joint
                 functions += _for_floats(joint, wrt_names + [seed], namespace, namer)
-    _import_user_globals(functions, parsed.func.__globals__, namespace)
+    _import_user_globals(functions, parsed.func.__globals__, namespace, guards)
     where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"
     motion = f"{options.motion} motion" if options.mode == "reverse" else "tangents"
     doc = (f"Derivative of {parsed.name} ({where}) with respect to {what}: {options.mode} "
@@ -346,11 +372,15 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
            "Generated by tangentlike; edits are lost when it is generated again.\n")
     source = emit.module_source(functions, namespace, doc)
     path = emit.write_module(source, f"{parsed.name}_{options.mode}")
-    scope = emit.load_module(source, path, parsed.func.__globals__, namespace)
+    scope = emit.load_module(source, path, parsed.func.__globals__, namespace, cells)
     loaded = [scope[f.name] for f in functions]
+    frozen = guards.freeze()
+    for function in loaded:
+        remember_guards(function, frozen)
     return Derivative(source=source, path=path, function=loaded[0],
                       backward=loaded[1] if is_split and options.mode == "reverse" else None,
                       parameters=params, positional=positional, seeds=seeds, seed=seed,
                       tree=tree, temporaries=frozenset(namer.temporaries), scope=scope,
+                      guards=frozen,
                       floats=next((scope[f.name] for f in functions
                                    if f.name.endswith("_floats")), None))

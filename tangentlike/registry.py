@@ -246,12 +246,25 @@ def pure(*functions: Any) -> Any:
     return functions[0] if len(functions) == 1 else None
 
 
+# NumPy functions that do more than compute a value: they write into an argument, or do I/O.
+_NUMPY_EFFECTS = ("copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis",
+                  "save", "savez", "savez_compressed", "savetxt", "load", "loadtxt",
+                  "genfromtxt", "fromfile", "seterr", "seterrcall", "set_printoptions",
+                  "setbufsize", "shares_memory")
+
+
 def is_pure_function(func: Any) -> bool:
-    """Declared pure, a NumPy ufunc, or a function of the ``math`` module."""
+    """Declared pure, a NumPy ufunc or function (not of ``numpy.random``, and not one that
+    writes into an argument or does I/O), or a function of the ``math`` module."""
     try:
-        return _key(func) in PURE or isinstance(func, np.ufunc) or is_math(func)
+        if _key(func) in PURE or isinstance(func, np.ufunc) or is_math(func):
+            return True
     except TypeError:
         return False
+    module = getattr(func, "__module__", None) or ""
+    return (callable(func) and not isinstance(func, type) and module.split(".")[0] == "numpy"
+            and not module.startswith("numpy.random")
+            and getattr(func, "__name__", "") not in _NUMPY_EFFECTS)
 
 
 def is_math(func: Any) -> bool:

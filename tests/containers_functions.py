@@ -318,18 +318,10 @@ def read_before_and_after(x):
 
 
 def read_view_before_write(x):
-    """``t = y[1:3]`` read before ``y`` changes in place: tangentlike documents that ``t``
-    keeps its old value (a copy, not NumPy's view)."""
+    """``t = y[1:3]`` read before ``y`` changes in place, and after: NumPy's view ``t``
+    changes too (tangentlike refuses this)."""
     y = np.sin(x) * 2.0
     t = y[1:3]
-    y[1:3] = x[0:2] ** 2
-    return np.sum(t * y[1:3]) + np.sum(y)
-
-
-def read_view_before_write_copy(x):
-    """:func:`read_view_before_write` as NumPy would run it with a copy."""
-    y = np.sin(x) * 2.0
-    t = y[1:3].copy()
     y[1:3] = x[0:2] ** 2
     return np.sum(t * y[1:3]) + np.sum(y)
 

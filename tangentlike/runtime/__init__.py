@@ -320,3 +320,46 @@ SHAPE_ARGUMENTS: dict[Any, tuple[int, ...]] = {
     unindex: (1,), seed: (1,), matmul_adjoint_a: (1,), matmul_adjoint_b: (2,),
     dot_adjoint_a: (1,), dot_adjoint_b: (2,), np.shape: (0,), np.ndim: (0,), np.size: (0,),
 }
+
+
+_IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, np.generic, type(None))
+
+
+def shares(x: Any, other: Any) -> bool:
+    """Whether changing ``x`` in place changes what ``other`` holds: the same mutable object,
+    arrays with memory in common, or a container holding one of those."""
+    if isinstance(x, _IMMUTABLE):
+        return False
+    if x is other:
+        return True
+    if isinstance(x, np.ndarray) and isinstance(other, np.ndarray):
+        try:
+            return bool(np.shares_memory(x, other, max_work=10_000))
+        except getattr(np, "exceptions", np).TooHardError:
+            return True
+    if isinstance(other, (list, tuple)):
+        return any(shares(x, item) for item in other)
+    if isinstance(other, dict):
+        return any(shares(x, item) for item in other.values())
+    return False
+
+
+def check_unshared(x: Any, other: Any, message: str) -> None:
+    """Refuse an in-place update (``x += v``) that NumPy would make visible through
+    ``other`` too: the derivative gives ``x`` a new value and leaves ``other`` as it was.
+    A float, or an array of its own, passes."""
+    if shares(x, other):
+        from tangentlike.errors import UnsupportedSyntaxError
+
+        raise UnsupportedSyntaxError(message, hint="write x = x + v (a new value), or copy "
+                                     "first (y = x.copy()), so that only one name changes")
+
+
+def check_not_view(x: Any, message: str) -> None:
+    """Refuse an element read ``y = x[i]`` that is a view (a row of a matrix), when ``x`` is
+    changed in place while ``y`` is still read; a number passes."""
+    if not isinstance(x, _IMMUTABLE):
+        from tangentlike.errors import UnsupportedSyntaxError
+
+        raise UnsupportedSyntaxError(message, hint="read a copy (y = x[i].copy()) or read the "
+                                     "element after the change")
