@@ -4,19 +4,21 @@ from __future__ import annotations
 import enum
 import functools
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
 
 from tangentlike import runtime
 from tangentlike.errors import InputError, TangentlikeError
+from tangentlike.guards import Regenerating
 from tangentlike.parsing import parameters_of, parse_function, unwrap
 from tangentlike.pipeline import (
     Derivative,
     Options,
     clear_pairs,
     compile_derivative,
+    generation_lock,
     resolve_wrt,
 )
 from tangentlike.shape_specialize import Check, ShapeSpecializer
@@ -29,13 +31,30 @@ class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
     DefaultOne = 2
 
 
+# Per function: what was made for it, by request, with the code it was made from.  Read
+# without a lock (an entry is stored whole, once made); written under the generation lock,
+# which also makes one thread generate what several ask for at once.
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def clear_cache() -> None:
     """Forget every generated derivative, so the next request generates it again."""
-    _cache.clear()
-    clear_pairs()
+    with generation_lock:
+        _cache.clear()
+        clear_pairs()
+
+
+def _cached(func: Callable, key: Hashable) -> Any:
+    """What ``_remember`` stored for ``func`` under ``key``, if made from its current code;
+    else None."""
+    per_function = _cache.get(func)
+    entry = per_function.get(key) if per_function is not None else None
+    return entry[1] if entry is not None and entry[0] is func.__code__ else None
+
+
+def _remember(func: Callable, key: Hashable, value: Any) -> None:
+    """Store ``value`` for ``func`` (call with ``generation_lock`` held)."""
+    _cache.setdefault(func, {})[key] = (func.__code__, value)
 
 
 _COMPLEX_HINT = ("complex inputs are not supported yet: differentiate with respect to the real "
@@ -259,12 +278,22 @@ def _wrt_indices(func: Callable, wrt: Any) -> tuple[int, ...]:
     plain = unwrap(func)
     if not hasattr(plain, "__code__"):
         return resolve_wrt(func, wrt)  # raises SourceUnavailableError for builtins
-    per_function = _cache.setdefault(plain, {})
     key = ("wrt", tuple(wrt) if isinstance(wrt, (tuple, list)) else wrt)
-    entry = per_function.get(key)
-    if entry is None or entry[0] is not plain.__code__:
-        entry = per_function[key] = (plain.__code__, resolve_wrt(func, wrt))
-    return entry[1]
+    indices = _cached(plain, key)
+    if indices is None:
+        indices = resolve_wrt(func, wrt)
+        with generation_lock:
+            _remember(plain, key, indices)
+    return indices
+
+
+def _generate(func: Callable, options: Options) -> Callable:
+    """The derivative of ``func``, for the names its code reaches as they are now."""
+    with generation_lock:
+        derivative = compile_derivative(func, options)
+        df = _make_callable(derivative, options, func.__name__)
+    df.guards = derivative.guards
+    return df
 
 
 def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: str = "joint",
@@ -283,22 +312,22 @@ def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: st
         raise TangentlikeError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if motion not in ("joint", "split"):
         raise TangentlikeError(f"motion must be 'joint' or 'split', not {motion!r}")
-    func = unwrap(func)
+    given, func = func, unwrap(func)  # a derivative's generated function: the current one
     if not hasattr(func, "__code__"):
         parse_function(func)  # raises SourceUnavailableError for builtins and ufuncs
     request = (tuple(wrt) if isinstance(wrt, (tuple, list)) else wrt, mode, motion, optimized,
                preserve_result, check_dims, input_derivative)
-    per_function = _cache.setdefault(func, {})
-    entry = per_function.get(request)
-    if entry is None or entry[0] is not func.__code__:
-        options = Options(wrt=_wrt_indices(func, wrt), mode=mode, motion=motion,
-                          optimized=optimized, preserve_result=preserve_result,
-                          check_dims=check_dims,
-                          seed_required=input_derivative is INPUT_DERIVATIVE.Required)
-        derivative = compile_derivative(func, options)
-        entry = (func.__code__, _make_callable(derivative, options, func.__name__))
-        per_function[request] = entry
-    df = entry[1]
+    df = _cached(func, request)
+    if df is None:
+        with generation_lock:  # one thread generates it; the others then find it here
+            df = _cached(func, request)
+            if df is None:
+                options = Options(wrt=_wrt_indices(func, wrt), mode=mode, motion=motion,
+                                  optimized=optimized, preserve_result=preserve_result,
+                                  check_dims=check_dims,
+                                  seed_required=input_derivative is INPUT_DERIVATIVE.Required)
+                df = Regenerating(functools.partial(_generate, given, options))
+                _remember(func, request, df)
     if verbose:
         print(df.source)
     return df

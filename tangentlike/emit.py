@@ -2,14 +2,20 @@
 
 The module is a file in the cache directory (``$TANGENTLIKE_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/tangentlike`` or ``~/.cache/tangentlike``), named from a hash of its source,
-so tracebacks, ``inspect.getsource``, pdb and profilers all show the generated lines.  It runs
-with a copy of the user function's globals, so ``np`` and friends mean what they meant there.
+so tracebacks, ``inspect.getsource``, pdb and profilers all show the generated lines.  Its
+functions run with the user's live module globals and closure cells (:class:`Scope`), so a
+global re-bound after generation is seen, as the user's function sees it.
 """
 from __future__ import annotations
 
+import ast
+import contextlib
 import hashlib
 import os
 import tempfile
+import types
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +23,7 @@ import astor
 import gast
 
 from tangentlike import syntax
+from tangentlike.errors import CacheDirError
 from tangentlike.template import Namespace
 
 CACHE_ENV = "TANGENTLIKE_CACHE_DIR"
@@ -71,38 +78,159 @@ def _group_imports(lines) -> str:
 
 
 def cache_dir() -> Path:
-    """Where generated modules are written (created on first use)."""
+    """Where generated modules are written (created on first use); ``CacheDirError`` when
+    it cannot be created."""
     path = os.environ.get(CACHE_ENV)
     if path:
         root = Path(path)
     else:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         root = Path(base) / "tangentlike"
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _unusable(root, error) from error
     return root
 
 
+def _unusable(root: Path, error: OSError) -> CacheDirError:
+    """The error for a cache directory that cannot be created or written."""
+    reason = error.strerror or str(error)
+    if error.filename and str(error.filename) != str(root):
+        reason += f" ({error.filename})"
+    where = (f"{CACHE_ENV} is set to it" if os.environ.get(CACHE_ENV)
+             else f"the default, as {CACHE_ENV} is not set")
+    return CacheDirError(
+        f"cannot write generated code to the cache directory {root}: {reason} ({where})",
+        hint=f"set the environment variable {CACHE_ENV} to a directory you can write to "
+        "(it is created if missing), or make this one writable")
+
+
 def write_module(source: str, stem: str) -> Path:
-    """Write ``source`` to ``<cache>/<stem>_<hash>.py`` (atomically; reused if present)."""
+    """Write ``source`` to ``<cache>/<stem>_<hash>.py`` (atomically: another thread or
+    process reads the whole file or none; reused if present)."""
     digest = hashlib.sha256(source.encode()).hexdigest()[:12]
     path = cache_dir() / f"{stem}_{digest}.py"
-    if not path.exists() or path.read_text() != source:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            handle.write(source)
-        os.replace(tmp, path)
+    try:
+        if path.exists() and path.read_text(encoding="utf-8") == source:
+            return path
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}_", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(source)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as error:
+        raise _unusable(path.parent, error) from error
     return path
 
 
-_DROPPED_GLOBALS = ("__loader__", "__spec__", "__cached__", "__builtins__", "__package__")
+class Scope(dict):
+    """The names a generated module runs with.
+
+    Its items are tangentlike's own names (runtime helpers, template globals, generated
+    callee halves: ``Namespace.injected``), ``__file__`` and the functions loaded.  The user's
+    names are not copied: the functions' globals *are* the user's live module dictionary, and
+    a free variable of the differentiated function is its closure cell, shared.  ``get``
+    looks a name up as generated code does: own names, closure cells, then the user's
+    globals (code that resolves callees at generation time uses it).
+    """
+
+    def __init__(self, own: dict[str, Any], live: dict[str, Any], cells: dict[str, Any],
+                 live_names: frozenset[str]):
+        super().__init__(own)
+        self.live = live
+        self.cells = cells
+        self.live_names = live_names  # own names that are the user's globals: read live
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if name in self:
+            return self[name]
+        cell = self.cells.get(name)
+        if cell is not None:
+            try:
+                return cell.cell_contents
+            except ValueError:
+                return default
+        return self.live.get(name, default)
+
+    def copy(self) -> Scope:
+        return Scope(self, self.live, self.cells, self.live_names)
+
+    def load(self, source: str, path: Path) -> dict[str, Callable]:
+        """Compile the functions of a generated module's ``source`` (the file at ``path``) to
+        run with the user's live globals, the closure cells, and the own names as closure
+        variables of their own; return them by name.
+
+        The file reads as a standalone module (its imports, then its functions); what runs
+        is its functions nested in a factory whose parameters are the own names, so that
+        a global name in them is looked up in the user's live module dictionary, at the
+        speed of any global, and an own name is a closure variable, which no global can
+        shadow.  Line numbers and the file name are the file's, for tracebacks and pdb."""
+        tree = ast.parse(source, str(path))
+        defs = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+        names = [node.name for node in defs]
+        params = sorted(n for n in self if n.isidentifier() and not n.startswith("__")
+                        and n not in self.live_names and n not in self.cells and n not in names)
+        cells = sorted(n for n in self.cells if n not in names)
+        outer = ast.parse(_FACTORY.format(", ".join(params))).body[0]
+        outer.body[:0] = [ast.parse(f"{n} = None").body[0] for n in cells]
+        factory = outer.body[len(cells)]
+        factory.body = [*defs, ast.parse(f"return ({', '.join(names)},)").body[0]]
+        module = ast.Module(body=[outer], type_ignores=[])
+        ast.fix_missing_locations(module)
+        code = compile(module, str(path), "exec")
+        outer_code = _const_code(code, "_tangentlike_cells")
+        factory_code = _const_code(outer_code, "_tangentlike_module")
+        closure = tuple(self.cells[n] for n in factory_code.co_freevars)
+        make = types.FunctionType(factory_code, self.live, "_tangentlike_module", None,
+                                  closure)
+        functions = make(*(self[p] for p in params))
+        for function in functions:
+            function.__qualname__ = function.__name__
+            _scopes[function] = self
+        return dict(zip(names, functions))
 
 
-def load_module(source: str, path: Path, user_globals: dict[str, Any],
-                namespace: Namespace) -> dict[str, Any]:
-    """Compile the file's source with a copy of the user's globals; return its namespace."""
-    scope = {k: v for k, v in user_globals.items() if k not in _DROPPED_GLOBALS}
-    scope.update(namespace.injected)
-    scope["__file__"] = str(path)
-    scope["__name__"] = f"tangentlike_generated.{path.stem}"
-    exec(compile(source, str(path), "exec"), scope)
+_FACTORY = """def _tangentlike_cells():
+    def _tangentlike_module({}):
+        pass
+    return _tangentlike_module
+"""
+
+# The scope each generated function was loaded in (``scope_of``).
+_scopes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def scope_of(function: Callable) -> Scope | None:
+    """The :class:`Scope` of a generated function (its own names and its module's other
+    functions); None for any other function."""
+    try:
+        return _scopes.get(function)
+    except TypeError:
+        return None
+
+
+def _const_code(code: types.CodeType, name: str) -> types.CodeType:
+    return next(c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == name)
+
+
+def load_module(source: str, path: Path, user_globals: dict[str, Any], namespace: Namespace,
+                cells: dict[str, Any] | None = None) -> Scope:
+    """Load the generated module's functions (see :meth:`Scope.load`): they read the user's
+    module globals and the closure ``cells`` live; return the module's :class:`Scope`."""
+    cells = cells or {}
+    own = dict(namespace.injected)
+    live_names = frozenset(n for n, v in own.items()
+                           if n not in cells and user_globals.get(n, _ABSENT) is v)
+    own["__file__"] = str(path)
+    own["__name__"] = f"tangentlike_generated.{path.stem}"
+    scope = Scope(own, user_globals, cells, live_names)
+    scope.update(scope.load(source, path))
     return scope
+
+
+_ABSENT = object()

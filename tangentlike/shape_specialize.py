@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import threading
 import types
 import warnings
 from collections.abc import Callable, Hashable
@@ -601,13 +602,18 @@ class ShapeSpecializer:
         self.scope = scope
         self.check = check
         self.floats = floats
+        # The version table.  ``versions`` and ``by_types`` are read without a lock, by every
+        # call; a version is stored there only once it is complete and checked.  Everything
+        # is written under ``_lock``, which is never held while the user's code runs.
         self.versions: dict[Hashable, Callable] = {}
         self.by_types: dict[tuple, Callable] = {}  # the versions for Python floats, by types
         self.sources: dict[Hashable, str] = {}
         self.declined: dict[Hashable, str] = {}  # signatures without a version, and why
         self.seen_once: set[Hashable] = set()
+        self._writing: set[Hashable] = set()  # signatures a thread is observing or writing
+        self._lock = threading.Lock()
         self._observed: Callable | None = None
-        self._observations: dict[int, set] = {}
+        self._recording = threading.local()  # each thread's observations, in its own run
 
     @functools.cached_property
     def tree(self) -> gast.FunctionDef:
@@ -619,7 +625,7 @@ class ShapeSpecializer:
 
     def dispatcher(self) -> Callable:
         """The function to call: it finds the version by signature (this runs every call,
-        so it is a closure with everything it needs in local names)."""
+        so it is a closure with everything it needs in local names, and takes no lock)."""
         versions, by_types, kind = self.versions, self.by_types, _kind
         first_calls = self._first_calls
 
@@ -643,64 +649,124 @@ class ShapeSpecializer:
 
     def _first_calls(self, key: Hashable | None, args: tuple, kwargs: dict) -> Any:
         checked, checked_kwargs = self.check(args, kwargs)
-        when = os.environ.get(ENV, "second")
         if key is None or checked is not args or checked_kwargs is not kwargs:
             return self.generic(*checked, **checked_kwargs)  # no version under this key
-        if when == "off" or len(self.versions) >= MAX_VERSIONS:
-            return self.generic(*args, **kwargs)
+        with self._lock:
+            function = self._next(key, kwargs, os.environ.get(ENV, "second"))
+        if function is not None:
+            return function(*args, **kwargs)
+        # This thread writes the version of ``key``: observe, write, publish.
+        try:
+            try:
+                with self._lock:
+                    observed = self._observer()
+            except Exception as error:  # noqa: BLE001  (a failed rewrite must not fail the call)
+                self._give_up(key, error)
+                return self.generic(*args, **kwargs)
+            seen, result = self._observe(observed, args, kwargs)
+            try:
+                written = self._write(key, args, kwargs, seen)
+                with self._lock:
+                    self._publish(key, *written)
+            except Exception as error:  # noqa: BLE001
+                self._give_up(key, error)
+            return result
+        finally:
+            with self._lock:
+                self._writing.discard(key)
+
+    def _next(self, key: Hashable, kwargs: dict, when: str) -> Callable | None:
+        """What a first call with signature ``key`` runs (with ``_lock`` held): the version
+        published meanwhile, or the generic function; None when this call is to observe and
+        write the version (the signature is then in ``_writing``)."""
+        version = self.versions.get(key)
+        if version is not None:
+            return version
+        if when == "off" or len(self.versions) + len(self._writing) >= MAX_VERSIONS:
+            return self.generic
         if all(kind is float for kind in key):  # the version for floats exists already
-            self.versions[key] = self.floats or self.generic
+            version = self.floats or self.generic
             if not kwargs:
-                self.by_types[key] = self.versions[key]
-            return self.generic(*args, **kwargs)
+                self.by_types[key] = version
+            self.versions[key] = version
+            return self.generic
         if when != "first" and key not in self.seen_once:
             self.seen_once.add(key)
-            return self.generic(*args, **kwargs)
+            return self.generic
+        if key in self._writing:  # another thread is writing it
+            return self.generic
+        self._writing.add(key)
+        return None
+
+    def _observe(self, observed: Callable, args: tuple, kwargs: dict,
+                 ) -> tuple[dict[int, set], Any]:
+        """Run the instrumented copy: what it saw (this thread's own), and its result."""
+        recording = self._recording
+        outer = getattr(recording, "seen", None)
+        recording.seen = seen = {}
         try:
-            observed = self._observer()
-        except Exception as error:  # noqa: BLE001  (a failed rewrite must not fail the call)
-            self._give_up(key, error)
-            return self.generic(*args, **kwargs)
-        self._observations = {}
-        result = observed(*args, **kwargs)
-        try:
-            self.versions[key] = self._write(key, args, kwargs, self._observations)
-        except Exception as error:  # noqa: BLE001
-            self._give_up(key, error)
-        return result
+            result = observed(*args, **kwargs)
+        finally:
+            recording.seen = outer
+        return seen, result
 
     def _give_up(self, key: Hashable, error: Exception) -> None:
         """A bug in writing a version must not fail the call: warn, and run the generic one."""
         warnings.warn(f"tangentlike: no shape-specialized version of {self.name}: "
                       f"{type(error).__name__}: {error}", RuntimeWarning, stacklevel=4)
-        self.versions[key] = self.generic
+        with self._lock:
+            self.versions[key] = self.generic
 
     def _observer(self) -> Callable:
+        """The instrumented copy, made once (with ``_lock`` held)."""
         if self._observed is None:
+            recording = self._recording
+
             def observe(k: int, value: Any) -> Any:
-                self._observations.setdefault(k, set()).add(_describe(value))
+                recording.seen.setdefault(k, set()).add(_describe(value))
                 return value
 
             fn = _instrumented(self.tree)
-            scope = {**self.scope, OBSERVE: observe}
+            scope = self.scope.copy()  # an emit.Scope: the user's names stay live
+            scope[OBSERVE] = observe
             source = emit.to_source(fn)
             path = emit.write_module(source, fn.name)
-            exec(compile(source, str(path), "exec"), scope)
-            self._observed = scope[fn.name]
+            self._observed = scope.load(source, path)[fn.name]
         return self._observed
 
+    def _publish(self, key: Hashable, fn: gast.FunctionDef | None, why: str,
+                 scope: dict) -> None:
+        """Store the version written for ``key`` (with ``_lock`` held): name it, emit it,
+        load it, then make it visible to calls; or record why there is none."""
+        if fn is None:
+            self.declined[key] = why
+            self.versions[key] = self.generic
+            return
+        number = len(self.sources) + 1
+        fn.name = f"{self.name}_shaped{number if number > 1 else ''}"
+        source = emit.to_source(fn)
+        header = (f'"""A version of {self.name} by argument shapes (tangentlike); it runs with '
+                  f'the names of\n{_file_name(self.scope)}.\n"""\n\n\n')
+        path = emit.write_module(header + source, fn.name)
+        version = scope.load(header + source, path)[fn.name]
+        self.sources[key] = source
+        self.versions[key] = version  # last: the version is complete
+
     def _write(self, key: Hashable, args: tuple, kwargs: dict, seen: dict[int, set],
-               ) -> Callable:
+               ) -> tuple[gast.FunctionDef | None, str, dict]:
+        """The version's tree for ``key`` from what the instrumented run ``seen`` (it changes
+        nothing shared, so threads may write at once), or None and why there is none; and
+        the scope to load it in."""
+        temporaries = set(self.temporaries)  # the optimizer adds the names it makes
         fn = syntax.clone(self.tree)
         params = [a.id for a in fn.args.posonlyargs + fn.args.args]
         bound = dict(zip(params, args)) | kwargs
         static_params = {p for p, v in bound.items() if type(v) in (int, bool)}
         static = _Static(fn, static_params, self.scope)
         reason = _shape_follows(fn, static, seen)
+        scope = self.scope.copy()
         if reason is not None:
-            self.declined[key] = reason
-            return self.generic
-        scope = dict(self.scope)
+            return None, reason, scope
         _record(fn, seen)
         # A rewrite lets the optimizer inline what another rewrite then sees whole (an
         # ``unreduce`` into the product that broadcasts it); ``unreduce`` calls left over
@@ -711,7 +777,7 @@ class ShapeSpecializer:
             fn.body = [rewrite.visit(s) for s in fn.body]
             if rewrite.changed:
                 rewritten = True
-                optimize(fn, self.temporaries)
+                optimize(fn, temporaries)
         shapes = {p: np.shape(v) for p, v in bound.items()
                   if type(v) is float or isinstance(v, (np.ndarray, np.floating))}
         local = syntax.stored_names(fn) | set(bound)
@@ -720,25 +786,23 @@ class ShapeSpecializer:
                           numpy_name(scope)):
                 break
             rewritten = True
-            optimize(fn, self.temporaries)
+            optimize(fn, temporaries)
         if not rewritten:
-            self.declined[key] = "nothing to work out for these shapes"
-            return self.generic
+            return None, "nothing to work out for these shapes", scope
         fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
         accumulate_in_place(fn, lambda f: resolve_in(f, local, scope))
-        number = len(self.sources) + 1
-        fn.name = f"{self.name}_shaped{number if number > 1 else ''}"
         described = ", ".join(f"{p}: {_shape_text(bound[p])}" for p in params if p in bound)
         if isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value, gast.Constant):
             fn.body[0].value.value = (f"{self.name} for {described}: the shapes worked out "
                                       "in advance.")
-        source = emit.to_source(fn)
-        header = (f'"""A version of {self.name} by argument shapes (tangentlike); it runs with '
-                  f'the names of\n{self.scope.get("__file__", "its module")}.\n"""\n\n\n')
-        path = emit.write_module(header + source, fn.name)
-        exec(compile(header + source, str(path), "exec"), scope)
-        self.sources[key] = source
-        return scope[fn.name]
+        return fn, "", scope
+
+
+def _file_name(scope: dict) -> str:
+    """The name of the generic function's file (beside the version's, in the cache
+    directory): the path would make the version's source depend on where the cache is."""
+    path = scope.get("__file__")
+    return os.path.basename(path) if path else "its module"
 
 
 _METHODS = {np.sum: "sum", np.max: "max", np.amax: "max", np.min: "min", np.amin: "min",

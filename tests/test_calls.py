@@ -31,7 +31,7 @@ import pytest
 from support import MODE_IDS, MODES, as_tuple, check_grad
 
 import tangentlike
-from tangentlike import NoDerivativeError
+from tangentlike import NoDerivativeError, emit
 
 mode_params = pytest.mark.parametrize(("optimized", "motion"), MODES, ids=MODE_IDS)
 
@@ -179,7 +179,7 @@ def test_gradient_matches_autograd(f, args, wrt, optimized, motion):
 def _scope(df: Callable) -> dict[str, Any]:
     """The globals of the generated module behind ``df``."""
     fn = getattr(df, "forward", None) or df.__wrapped__
-    return fn.__globals__
+    return emit.scope_of(fn)
 
 
 @mode_params
@@ -312,10 +312,9 @@ def _generated_modules(df: Callable) -> dict[str, str]:
             continue
         out[path.name] = path.read_text()
         for value in scope.values():
-            if (isinstance(value, types.FunctionType) and value.__globals__ is not scope
-                    and str(value.__globals__.get("__name__", "")).startswith(
-                        "tangentlike_generated.")):
-                todo.append(value.__globals__)
+            other = emit.scope_of(value) if isinstance(value, types.FunctionType) else None
+            if other is not None and other is not scope:
+                todo.append(other)
     return out
 
 
