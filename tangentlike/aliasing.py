@@ -155,13 +155,12 @@ class Analysis:
             self.record(Change(stmt, changed, f"{base}[...] = ... changes {base!r} in place", base,
                                spares=frozenset({base})))
             return state
-        if anno.info(stmt).inplace and isinstance(value, gast.BinOp) \
-                and isinstance(value.left, gast.Name):
+        if anno.info(stmt).inplace and isinstance(value, gast.Call) \
+                and isinstance(value.args[1], gast.Name):  # x_1 = keep_dtype(x + v, x)
             user = anno.info(stmt).inplace
-            self.record(Change(stmt, state.points.get(value.left.id, frozenset()),
-                               f"{user} {_SYMBOLS.get(type(value.op), '?')}= ... changes "
-                               f"{user!r} in place", user,
-                               spares=syntax.stored_names(target), checked=True))
+            self.record(Change(stmt, state.points.get(value.args[1].id, frozenset()),
+                               f"the augmented assignment to {user!r} changes it in place",
+                               user, spares=syntax.stored_names(target), checked=True))
         if isinstance(target, (gast.Tuple, gast.List)):
             return self.bind(target, self.element(objects), state)
         return self.bind(target, objects, state)
@@ -222,7 +221,8 @@ class Analysis:
     def call_changes(self, call: gast.expr, state: State, stmt: gast.stmt) -> None:
         """Record what a call changes in place: ``out=``, ``np.copyto``, a method that
         writes into its object, a helper that writes into an argument."""
-        if not isinstance(call, gast.Call):
+        if not isinstance(call, gast.Call) or isinstance(call.func, gast.Attribute) and \
+                isinstance(call.func.value, gast.Constant):  # "{}".format(x) makes a string
             return
         func = self.resolve(call.func)
         args = list(call.args)
@@ -313,9 +313,6 @@ _VIEW_FUNCTIONS = {np.reshape, np.ravel, np.transpose, np.swapaxes, np.moveaxis,
                    np.unstack} - {None}
 _VIEW_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "diagonal",
                  "real", "imag"}
-_SYMBOLS = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
-            gast.MatMult: "@", gast.Mod: "%", gast.FloorDiv: "//"}
-
 
 # -- what a user's function does to its arguments ----------------------------------------------
 @dataclass

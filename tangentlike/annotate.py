@@ -57,6 +57,8 @@ class Operation:
 
 def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> Any:
     """The object a callee expression names, or ``Method`` for ``local.method``."""
+    if anno.has_info(node) and anno.info(node).callee is not None:
+        return anno.info(node).callee  # a helper tangentlike's own rewriting calls
     dotted = syntax.dotted_name(node)
     if dotted is None:
         return _MISSING
@@ -130,6 +132,9 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
     elif isinstance(value, gast.UnaryOp):
         args = [value.operand]
         key = registry.OPERATORS[type(value.op)]
+    elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+            and isinstance(value.func.value, gast.Constant):  # "{}".format(x): a string
+        return Operation("opaque", differentiable=False)
     elif isinstance(value, gast.Call):
         key = resolve(value.func, parsed, local_names)
         args = list(value.args)
@@ -159,7 +164,8 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         return Operation("primitive", operator.getitem, _names([value.value]), args)
     elif isinstance(value, (gast.Tuple, gast.List)):
         return Operation("tuple", inputs=_names(value.elts), args=list(value.elts))
-    elif isinstance(value, gast.Dict) and all(isinstance(k, gast.Constant) for k in value.keys):
+    elif isinstance(value, gast.Dict) and all(isinstance(k, gast.Constant)
+                                              and isinstance(k.value, str) for k in value.keys):
         return Operation("dict", inputs=_names(value.values), args=list(value.values),
                          keywords={"keys": list(value.keys)})
     elif isinstance(value, gast.BoolOp):
@@ -324,6 +330,12 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
         location = where(stmt, parsed)
         if op.kind == "primitive" and op.differentiable and varied.intersection(op.inputs):
             _check_understood(op, location, sorted(varied.intersection(op.inputs)))
+        if isinstance(stmt.value, (gast.Dict, gast.Set)) and op.kind != "dict" \
+                and varied & syntax.loaded_names(stmt.value):
+            raise UnsupportedSyntaxError(
+                "tangentlike does not support a differentiated value in a set, or in a dict "
+                "whose key is not a string literal", location,
+                hint='use string keys written out ({"a": x}), or a list or tuple')
         if not anno.info(stmt).active:
             continue
         if op.kind == "opaque" and op.differentiable:  # and/or pass values through

@@ -19,15 +19,18 @@ if/for/while names are overwritten, and reverse mode saves what it needs.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gast
 
-from tangentlike import anno, registry, syntax
+from tangentlike import anno, registry, runtime, syntax
 from tangentlike.annotate import resolve
 from tangentlike.desugar import Desugar, desugar
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.naming import Namer
 from tangentlike.parsing import ParsedFunction
 from tangentlike.surgery import insert_grad_of
+from tangentlike.template import Namespace
 
 # Statements and expressions tangentlike cannot differentiate yet, with what to do instead.
 UNSUPPORTED_STATEMENTS = {
@@ -58,6 +61,8 @@ UNSUPPORTED_EXPRESSIONS = {
     gast.Starred: ("starred argument or target (f(*xs), a, *b = xs)",
                    "pass the arguments one by one, or unpack by index: a, b = xs[0], xs[1:]"),
 }
+# Builtins that read the function's variables by name, which no dataflow can follow.
+_BY_NAME = (eval, locals, vars)
 # Expressions kept whole: they never carry a derivative (checked again by annotate).
 OPAQUE_EXPRESSIONS = (gast.BoolOp, gast.JoinedStr, gast.Set, gast.Compare)
 
@@ -65,9 +70,11 @@ OPAQUE_EXPRESSIONS = (gast.BoolOp, gast.JoinedStr, gast.Set, gast.Compare)
 class Normalizer:
     """Rewrites one function body into A-normal form (see the module docstring)."""
 
-    def __init__(self, parsed: ParsedFunction, namer: Namer):
+    def __init__(self, parsed: ParsedFunction, namer: Namer,
+                 namespace: Namespace | None = None):
         self.parsed = parsed
         self.namer = namer
+        self.namespace = namespace
         self.locals = syntax.stored_names(parsed.node)
         self.current: dict[str, str] = {}  # user name -> the name of its live version
         self.defined: set[str] = set()
@@ -106,6 +113,14 @@ class Normalizer:
         self.defined.add(name)
         self.current[name] = version
         return version
+
+    def helper(self, func: Callable) -> gast.Name:
+        """A runtime helper the normalized code calls (resolved already, for annotate)."""
+        name = func.__name__ if self.namespace is None else \
+            self.namespace.name_for(func, func.__name__)
+        node = syntax.load(name)
+        anno.info(node).callee = func
+        return node
 
     def temp(self) -> str:
         """A new temporary: a local variable like the user's (never a constant)."""
@@ -148,6 +163,11 @@ class Normalizer:
         if isinstance(node, gast.UnaryOp):
             return gast.UnaryOp(op=node.op, operand=self.atomize(node.operand))
         if isinstance(node, gast.Call):
+            callee = resolve(node.func, self.parsed, self.locals)
+            if callee in _BY_NAME:
+                raise self.unsupported(
+                    node, f"{callee.__name__}(), which reads variables by name",
+                    "write the expression out, using the variables directly")
             return gast.Call(
                 func=self.simplify_callee(node.func),
                 args=[self.atomize(a) for a in node.args],
@@ -460,8 +480,10 @@ class Normalizer:
         if not isinstance(target, gast.Name):
             raise self.unsupported(stmt, "augmented assignment into an attribute",
                                    "use a local variable")
-        self.assign_to(syntax.store(target.id),
-                       gast.BinOp(left=syntax.load(target.id), op=stmt.op, right=stmt.value))
+        new = self.atomize(gast.BinOp(left=syntax.load(target.id), op=stmt.op,
+                                      right=stmt.value))
+        self.assign_to(syntax.store(target.id), syntax.call(
+            self.helper(runtime.keep_dtype), [new, syntax.load(target.id)]))
         anno.info(self.out[-1]).inplace = target.id  # NumPy updates the array in place
 
     def visit_Return(self, stmt: gast.Return) -> None:
@@ -506,11 +528,13 @@ def _view_root(value: gast.expr) -> str | None:
 
 
 
-def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False) -> gast.FunctionDef:
+def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
+              namespace: Namespace | None = None) -> gast.FunctionDef:
     """A copy of the parsed function in A-normal form.  ``summary``: for reading what the
     function does to its arguments (aliasing.py), not for differentiating it: a function
-    that returns nothing, or writes into its arguments, is not refused."""
-    normalizer = Normalizer(parsed, namer)
+    that returns nothing, or writes into its arguments, is not refused.  ``namespace``
+    names the runtime helpers the normalized code calls (``keep_dtype``)."""
+    normalizer = Normalizer(parsed, namer, namespace)
     normalizer.summary = summary
     node = parsed.node
     for arg in node.args.posonlyargs + node.args.args + node.args.kwonlyargs:
@@ -520,8 +544,19 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False) -> ga
     if node.args.vararg is not None or node.args.kwarg is not None:
         raise normalizer.unsupported(node, "*args or **kwargs parameters",
                                      "name each parameter")
+    for sub in gast.walk(node):
+        if isinstance(sub, (gast.Yield, gast.YieldFrom)) and not summary:
+            raise normalizer.unsupported(
+                sub, "a generator function (yield)",
+                "return a value (a list of the values) instead of yielding them")
     body = desugar(parsed, namer)
     normalizer.locals |= set().union(*(syntax.stored_names(s) for s in body))
+    # A parameter re-bound inside if/for/while is worked on under a name of its own, so the
+    # parameter keeps the caller's value (its derivative has that value's shape).
+    nested = set().union(set(), *(syntax.stored_names(s) for s in body
+                                  if isinstance(s, (gast.If, gast.For, gast.While))))
+    for param in sorted(nested & set(normalizer.callers), key=list(normalizer.current).index):
+        normalizer.assign_to(syntax.store(param), syntax.load(param))
     normalizer.visit_body(body)
     return gast.FunctionDef(
         name=node.name, args=syntax.clone(node.args), body=normalizer.out, decorator_list=[],

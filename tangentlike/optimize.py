@@ -280,6 +280,39 @@ def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     return changed
 
 
+def rename_working_copies(fn: gast.FunctionDef) -> None:
+    """Give the user's names back to working copies: ``x_1 = x`` (a parameter re-bound in a
+    loop works on a copy, see normalize) where ``x`` is read nowhere else becomes ``x``, and
+    ``bx = bx_1`` at the end, where ``bx_1`` is read nowhere after, becomes ``bx_1``'s name
+    ``bx`` throughout."""
+    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    body = fn.body
+    for i in range(len(body) - 1, -1, -1):
+        copy = body[i]
+        if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
+                and isinstance(copy.value, gast.Name)):
+            continue
+        target, source = copy.targets[0].id, copy.value.id
+        if not (_is_version(target, source) or _is_version(source, target)):
+            continue
+        before = set().union(set(), *(syntax.all_names(s) for s in body[:i]))
+        after = set().union(set(), *(syntax.all_names(s) for s in body[i + 1:]))
+        if source in params and source not in before | after and target not in params:
+            old, new = target, source  # x_1 = x: the copy takes the parameter's name
+        elif target not in before | params and source not in after | params:
+            old, new = source, target  # bx = bx_1 at the end: bx_1 takes bx's name
+        else:
+            continue
+        del body[i]
+        syntax.rename(body, {old: new})
+
+
+def _is_version(name: str, of: str) -> bool:
+    """``x_1`` is a version of ``x`` (naming.Namer's spelling)."""
+    base, _, number = name.rpartition("_")
+    return base == of and number.isdigit()
+
+
 # -- inlining of single-use temporaries ---------------------------------------------------------
 def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     """A temporary read once is computed where it is read.  A temporary assigned in several
@@ -443,7 +476,7 @@ def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liv
             if _empty(stmt.body) and anno.info(stmt).generated:
                 changed = True
                 continue
-            if not stmt.body:
+            if _empty(stmt.body):  # comments only: the orphan comments go later
                 stmt.body = [gast.Pass()]
         keep.append(stmt)
     body[:] = keep
@@ -528,4 +561,5 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         if unchanged == len(passes):
             break
     share_subexpressions(fn, temporaries)
+    rename_working_copies(fn)
     remove_orphan_comments(fn)

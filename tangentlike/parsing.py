@@ -136,6 +136,10 @@ def parse_function(func: Callable) -> ParsedFunction:
             hint="the file may have changed since the function was defined; reload it",
         ) from None
     node = module.body[0]
+    if isinstance(node, gast.AsyncFunctionDef):
+        raise UnsupportedSyntaxError(
+            f"tangentlike does not support async functions (async def {name}, await)", here,
+            hint="differentiate a synchronous function: call it outside the event loop")
     if not isinstance(node, gast.FunctionDef):
         raise UnsupportedSyntaxError(
             f"{name!r} is not defined by a plain def statement", here,

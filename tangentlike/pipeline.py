@@ -298,12 +298,12 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     wrt = tuple(options.wrt)  # indices (resolve_wrt)
     namer = Namer(syntax.all_names(parsed.node) | {"saved"})
     _free_seed_name(parsed, namer)
-    fn = normalize(parsed, namer)
+    cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
+    namespace = Namespace(parsed.func.__globals__, namer, cells)
+    fn = normalize(parsed, namer, namespace=namespace)
     wrt_names = [params[i] for i in wrt]
     activity = annotate.activity(fn, wrt_names, parsed)
     annotate.check_rules(fn, parsed, activity.active, activity.varied, options.mode)
-    cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
-    namespace = Namespace(parsed.func.__globals__, namer, cells)
     guards = parsed.guards
     guards.include(guards_of(parsed.func))  # a generated function's (a derivative's)
     namer.used.update(_local_names(parsed.name, options.mode))

@@ -592,7 +592,9 @@ class ReverseAD:
         out += [self.pop(n, (id(stmt), n)) for n in reversed(names) if n in self.saved]
         body_reads = set().union(set(), *(syntax.loaded_names(s) for s in
                                           (adjoint.body if adjoint else [])))
-        self.reads[id(stmt)] = body_reads
+        # the adjoint reset below reads the value the statement overwrote (its shape)
+        self.reads[id(stmt)] = body_reads | {
+            n for n in (adjoint.adjoints if adjoint else ()) if not self.is_iteration_local(n)}
         if adjoint:  # the values it captures, which earlier iterations' steps read again
             self.captures[id(stmt)] = {n for n in names if adjoint.values[n] in body_reads}
         if adjoint:

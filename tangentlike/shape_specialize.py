@@ -368,6 +368,9 @@ def _replacement(call: gast.Call, func: Any, seen: list[tuple | None], numpy: st
         return _summed(numpy, args[0], *seen)
     if func is runtime.broadcast_like and len(args) == 2 and seen[0][1] == seen[1][1]:
         return args[0]
+    if func is runtime.keep_dtype and len(args) == 2 and (
+            seen[1][0] is not np.ndarray or seen[0][2] == seen[1][2]):
+        return args[0]  # the sum already has the array's dtype, or re-binds a number
     if func is runtime.seed and len(args) == 2:
         (gk, gshape, _), (yk, yshape, ydtype) = seen
         cast = gk is float and ydtype is not None and ydtype != np.float64

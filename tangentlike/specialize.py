@@ -28,7 +28,7 @@ from tangentlike.optimize import optimize
 from tangentlike.template import Namespace
 
 _IDENTITY_IN_FIRST = (runtime.unbroadcast, runtime.broadcast_like, runtime.seed,
-                      runtime.shape_only, runtime.copy_of)  # on numbers
+                      runtime.shape_only, runtime.copy_of, runtime.keep_dtype)  # on numbers
 _NUMBER_BUILTINS = (float, int, abs, round)
 
 
@@ -136,7 +136,7 @@ def _replacement(numbers: _Numbers, call: gast.Call) -> gast.expr | None:
     if func in (runtime.unbroadcast, runtime.broadcast_like, runtime.shape_only) \
             and known >= SCALAR:
         return args[0]
-    if func in (runtime.seed, runtime.copy_of) and known == NUMBER:
+    if func in (runtime.seed, runtime.copy_of, runtime.keep_dtype) and known == NUMBER:
         return args[0]
     if func is runtime.zeros_like and known == NUMBER:
         return syntax.const(0.0)

@@ -19,6 +19,7 @@ from tangentlike.runtime import (
     dot_adjoint_a,
     dot_adjoint_b,
     inverse_permutation,
+    keep_dtype,
     matmul_adjoint_a,
     matmul_adjoint_b,
     reduce_extremum,
@@ -56,6 +57,16 @@ def copy_of_adjoint(y, x):
 @tangent(copy_of)
 def copy_of_tangent(y, x):
     d[y] = d[x]
+
+
+@adjoint(keep_dtype)
+def keep_dtype_adjoint(y, new, old):
+    d[new] = d[y]
+
+
+@tangent(keep_dtype)
+def keep_dtype_tangent(y, new, old):
+    d[y] = keep_dtype(d[new], old)
 
 
 @adjoint(unbroadcast)

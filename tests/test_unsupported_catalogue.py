@@ -104,15 +104,11 @@ ROWS = [
     Row("yield", """
         def f(x):
             yield np.sum(x)  # <-
-        """, ("yield", "generator"), "refused",
-        xfail={m: "issue 13: catalogue-1 (yield refused as 'returns no value')"
-               for m in ("reverse", "forward")}),
+        """, ("yield", "generator"), "refused"),
     Row("yield-from", """
         def f(x):
             yield from [np.sum(x)]  # <-
-        """, ("yield", "generator"), "refused",
-        xfail={m: "issue 13: catalogue-1 (yield refused as 'returns no value')"
-               for m in ("reverse", "forward")}),
+        """, ("yield", "generator"), "refused"),
     Row("lambda-called", """
         def f(x):
             g = lambda t: t * 2.0  # <-
@@ -149,8 +145,7 @@ ROWS = [
     Row("async-def", """
         async def f(x):  # <-
             return np.sum(x * 2.0)
-        """, ("async",), "refused",
-        xfail={m: "issue 13: catalogue-2 (async def not named)" for m in ("reverse", "forward")}),
+        """, ("async",), "refused"),
     Row("await", """
         async def g(t):
             return t
@@ -159,8 +154,7 @@ ROWS = [
         async def f(x):  # <-
             y = await g(x)
             return np.sum(y)
-        """, ("async", "await"), "refused",
-        xfail={m: "issue 13: catalogue-2 (async def not named)" for m in ("reverse", "forward")}),
+        """, ("async", "await"), "refused"),
     Row("match", """
         def f(x):
             match x.ndim:  # <-
@@ -300,16 +294,12 @@ ROWS = [
         def f(x):
             y = eval("x * 2.0")  # <-
             return np.sum(y)
-        """, ("eval",), "refused",
-        xfail={m: "issue 13: catalogue-3 (eval reads x by name: silent zero)"
-               for m in ("reverse", "forward")}),
+        """, ("eval",), "refused"),
     Row("locals-lookup", """
         def f(x):
             y = locals()["x"] * 2.0  # <-
             return np.sum(y)
-        """, ("locals",), "refused",
-        xfail={m: "issue 13: catalogue-3 (locals() reads x by name: silent zero)"
-               for m in ("reverse", "forward")}),
+        """, ("locals",), "refused"),
     Row("exec-string", """
         def f(x):
             exec("y = 2.0")
@@ -351,16 +341,12 @@ ROWS = [
             k = "a"
             d = {k: x}  # <-
             return np.sum(d[k] * 2.0)
-        """, ("key", "dict"), "refused",
-        xfail={m: "issue 13: catalogue-4 (dict key not a literal: silent zero)"
-               for m in ("reverse", "forward")}),
+        """, ("key", "dict"), "refused"),
     Row("dict-int-key", """
         def f(x):
             d = {1: x}  # <-
             return np.sum(d[1] * 2.0)
-        """, ("key", "dict"), "refused",
-        xfail={m: "issue 13: catalogue-4 (dict key not a literal string: silent zero)"
-               for m in ("reverse", "forward")}),
+        """, ("key", "dict"), "refused"),
     Row("chained-comparison", """
         def f(x):
             if 0.0 < np.sum(x) < 10.0:
@@ -389,11 +375,9 @@ ROWS = [
         """, (), "supported", args=(1.5,)),
     Row("str-format", """
         def f(x):
-            s = "{}".format(x)  # <-
+            s = "{}".format(x)
             return x * x
-        """, ("format",), "supported", args=(1.5,), hvp=True,
-        xfail={m: "issue 13: catalogue-5 (str.format in forward mode: error names an "
-               "internal sentinel; hvp locates the generated file)" for m in ("forward", "hvp")}),
+        """, ("format",), "supported", args=(1.5,), hvp=True),
     Row("isinstance", """
         def f(x):
             if isinstance(x, float):

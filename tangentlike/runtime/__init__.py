@@ -363,3 +363,12 @@ def check_not_view(x: Any, message: str) -> None:
 
         raise UnsupportedSyntaxError(message, hint="read a copy (y = x[i].copy()) or read the "
                                      "element after the change")
+
+
+def keep_dtype(new: Any, old: Any) -> Any:
+    """The value of ``old += v`` given ``new = old + v``: NumPy updates an array in place,
+    so the result keeps ``old``'s dtype (a float32 array stays float32); anything else
+    (a float, a NumPy scalar) is re-bound to ``new``."""
+    if isinstance(old, np.ndarray) and isinstance(new, np.ndarray) and new.dtype != old.dtype:
+        return new.astype(old.dtype)
+    return new
