@@ -37,6 +37,7 @@ import gast
 import numpy as np
 
 from tangentlike import anno, dataflow, registry, syntax
+from tangentlike.annotate import Method
 from tangentlike.errors import Location, UnsupportedSyntaxError
 
 Object = Any  # an abstract object: ("param", name) or ("made", id of the statement)
@@ -283,12 +284,15 @@ class Analysis:
 
 
 def _returns_new(func: Any, call: gast.Call) -> bool:
-    """A pure function that returns a new value (not a view of an argument)."""
-    if not registry.is_pure_function(func) or func in _VIEW_FUNCTIONS:
+    """A pure function or method that returns a new value (not a view of an argument)."""
+    if any(k.arg == "out" for k in call.keywords):
         return False
     if isinstance(call.func, gast.Attribute) and call.func.attr in _VIEW_METHODS:
         return False
-    return not any(k.arg == "out" for k in call.keywords)
+    if isinstance(func, Method):  # x.copy(), x.sum(): a method of an array, not a view
+        return func.name in READING_METHODS or registry.is_pure_function(
+            getattr(np.ndarray, func.name, None))
+    return registry.is_pure_function(func) and func not in _VIEW_FUNCTIONS
 
 
 def _is_ufunc_at(func: Any) -> bool:
@@ -455,8 +459,9 @@ def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespac
                        "does not follow")
             args = [name, other]
         func = syntax.load(namespace.name_for(getattr(runtime, helper), helper))
-        stmt = gast.Expr(value=syntax.call(func, [*map(syntax.load, args),
-                                                  syntax.const(message)]))
+        stmt = gast.Expr(value=syntax.call(func, [
+            *map(syntax.load, args), syntax.const(message), syntax.const(where.filename),
+            syntax.const(where.lineno)]))
         record = anno.info(stmt)
         record.generated = record.keep = True
         record.origin = where

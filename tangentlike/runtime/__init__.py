@@ -344,25 +344,30 @@ def shares(x: Any, other: Any) -> bool:
     return False
 
 
-def check_unshared(x: Any, other: Any, message: str) -> None:
+def _refuse(message: str, filename: str, lineno: int, hint: str) -> None:
+    import linecache
+
+    from tangentlike.errors import Location, UnsupportedSyntaxError
+
+    line = linecache.getline(filename, lineno).rstrip("\n")
+    raise UnsupportedSyntaxError(message, Location(filename, lineno, line), hint=hint)
+
+
+def check_unshared(x: Any, other: Any, message: str, filename: str, lineno: int) -> None:
     """Refuse an in-place update (``x += v``) that NumPy would make visible through
     ``other`` too: the derivative gives ``x`` a new value and leaves ``other`` as it was.
     A float, or an array of its own, passes."""
     if shares(x, other):
-        from tangentlike.errors import UnsupportedSyntaxError
-
-        raise UnsupportedSyntaxError(message, hint="write x = x + v (a new value), or copy "
-                                     "first (y = x.copy()), so that only one name changes")
+        _refuse(message, filename, lineno, "write x = x + v (a new value), or copy first "
+                "(y = x.copy()), so that only one name changes")
 
 
-def check_not_view(x: Any, message: str) -> None:
+def check_not_view(x: Any, message: str, filename: str, lineno: int) -> None:
     """Refuse an element read ``y = x[i]`` that is a view (a row of a matrix), when ``x`` is
     changed in place while ``y`` is still read; a number passes."""
     if not isinstance(x, _IMMUTABLE):
-        from tangentlike.errors import UnsupportedSyntaxError
-
-        raise UnsupportedSyntaxError(message, hint="read a copy (y = x[i].copy()) or read the "
-                                     "element after the change")
+        _refuse(message, filename, lineno, "read a copy (y = x[i].copy()) or read the element "
+                "after the change")
 
 
 def keep_dtype(new: Any, old: Any) -> Any:

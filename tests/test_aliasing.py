@@ -1,0 +1,341 @@
+"""In-place changes and names that share memory (tangentlike/aliasing.py).
+
+NumPy changes an array in place for ``x += v``, ``x[i] = v``, ``out=``, and in helpers that
+write into their arguments; every other name bound to that array, or to a view of it, sees the
+change.  The derivative must compute what the function computes: each case here is either
+differentiated right in every mode (tests/oracle.py: the same value as ``f``, derivatives equal
+to finite differences, at three calls) or refused with an error naming the user's line.
+"""
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+from oracle import check_everywhere
+
+import tangentlike
+
+X = np.array([0.3, 0.7, 1.1])
+
+
+# -- differentiated right ------------------------------------------------------------------------
+def float_alias(x):
+    y = x
+    y += 1.0  # floats are immutable: only y changes
+    return y * x
+
+
+def new_array_updated(x):
+    z = x * 2.0
+    z += x
+    z *= z
+    return np.sum(z)
+
+
+def element_read_then_written(x):
+    y = np.sin(x) * 2.0
+    b0 = y[1]  # a number: a copy
+    y[1] = x[0] ** 2
+    return b0 * np.sum(y)
+
+
+def element_updates_with_constants(x):
+    z = x * 1.0
+    z[0] += 0.5
+    z[1] *= 2.0
+    z[1:3] += 0.25
+    z[2] -= 1.5
+    return np.sum(z * z)
+
+
+def copy_then_update(x):
+    a = x * 1.0
+    b = a.copy()
+    a *= a
+    return np.sum(a + b)
+
+
+def argument_updated(x):
+    x += 1.0  # the caller's array changes in f; the derivative leaves it alone
+    return np.sum(x * x)
+
+
+def helper_copies(y):
+    y = y.copy()
+    y[0] = 1.0
+    return y
+
+
+def calls_helper_that_copies(x):
+    z = x * 2.0
+    w = helper_copies(z)
+    return np.sum(w * z)
+
+
+def helper_pure(y, s=2.0):
+    return y * s
+
+
+def calls_pure_helper(x):
+    z = x * 2.0
+    w = helper_pure(z, s=3.0)
+    z += w
+    return np.sum(z)
+
+
+def list_of_fresh_values(x):
+    xs = [x * 1.0, x * 2.0]
+    xs.append(np.sin(x))
+    total = 0.0
+    for v in xs:
+        total = total + np.sum(v * v)
+    return total
+
+
+def rebinds_in_branch(x):
+    y = x * 2.0
+    if np.sum(x) > 0.0:
+        y = y + 1.0
+    else:
+        y = x
+    y += x
+    return np.sum(y)
+
+
+SUPPORTED = [float_alias, new_array_updated, element_read_then_written,
+             element_updates_with_constants, copy_then_update, calls_helper_that_copies,
+             calls_pure_helper, list_of_fresh_values, rebinds_in_branch]
+
+
+@pytest.mark.parametrize("f", SUPPORTED, ids=[f.__name__ for f in SUPPORTED])
+def test_differentiated_right(f):
+    check_everywhere(f, [1.5 if f is float_alias else X.copy()])
+
+
+def test_updated_argument_keeps_callers_value_in_derivative():
+    x = X.copy()
+    g = tangentlike.grad(argument_updated)(x)
+    np.testing.assert_array_equal(x, X)
+    np.testing.assert_allclose(g, 2 * (X + 1.0))
+
+
+# -- refused, naming the line ----------------------------------------------------------------------
+def alias_updated(x):
+    a = x * 1.0
+    b = a
+    a *= a  # MARK
+    return np.sum(b)
+
+
+def slice_view_updated(x):
+    z = x * 1.0
+    v = z[0:2]
+    v *= 3.0  # MARK
+    return np.sum(z * z)
+
+
+def reshape_view_written(x):
+    z = x * 1.0
+    v = z.reshape(3)
+    v[0] = 10.0  # MARK
+    return np.sum(z * x)
+
+
+def view_read_before_write(x):
+    y = np.sin(x)
+    t = y[1:3]
+    y[1] = 0.0  # MARK
+    return np.sum(t) + np.sum(y)
+
+
+def list_alias_appended(x):
+    xs = [x]
+    ys = xs
+    xs.append(x * 2.0)  # MARK
+    return np.sum(ys[-1])
+
+
+def helper_scales(y):
+    y *= 2.0
+
+
+def helper_mutates(x):
+    y = x * 1.0
+    helper_scales(y)  # MARK
+    return np.sum(y * x)
+
+
+def helper_writes(buf, v):
+    buf[0] = v
+
+
+def helper_writes_argument(x):
+    buf = np.zeros(2)
+    helper_writes(buf, x[0])  # MARK
+    return np.sum(buf * buf)
+
+
+def helper_appends(lst, v):
+    lst.append(v)
+
+
+def helper_appends_to_list(x):
+    lst = [x]
+    helper_appends(lst, x * 2.0)  # MARK
+    return np.sum(lst[0] * lst[-1])
+
+
+def helper_through_helper(lst, v):
+    helper_appends(lst, v)
+
+
+def nested_helper_appends(x):
+    lst = [x]
+    helper_through_helper(lst, x * 2.0)  # MARK
+    return np.sum(lst[0] * lst[-1])
+
+
+def helper_updates_dict(d, v):
+    d["w"] = v
+
+
+def helper_updates_a_dict(x):
+    d = {"w": x}
+    helper_updates_dict(d, x * 3.0)  # MARK
+    return np.sum(d["w"])
+
+
+def copyto(x):
+    buf = np.zeros(3)
+    np.copyto(buf, x)  # MARK
+    return np.sum(buf * x)
+
+
+def ufunc_out(x):
+    buf = np.zeros(3)
+    np.multiply(x, 2.0, out=buf)  # MARK
+    return np.sum(buf * x)
+
+
+def sorts_in_place(x):
+    y = x * 1.0
+    y.sort()  # MARK
+    return np.sum(y * np.arange(3.0))
+
+
+class Dense:
+    def __init__(self, W):
+        self.W = W
+
+    def __call__(self, v):
+        return self.W * v
+
+    def apply(self, v):
+        return self.W * v
+
+
+def object_made(W):
+    layer = Dense(W)  # MARK
+    return np.sum(layer(2.0))
+
+
+LAYER = Dense(np.ones(3))
+
+
+def object_called(x):
+    return np.sum(LAYER.apply(x))  # MARK
+
+
+def dict_with_name_key(x):
+    k = "a"
+    d = {k: x}  # MARK
+    return np.sum(d[k] * 2.0)
+
+
+REFUSED_NOW = [slice_view_updated, reshape_view_written, view_read_before_write,
+               list_alias_appended, helper_mutates, helper_writes_argument,
+               helper_appends_to_list, nested_helper_appends, helper_updates_a_dict, copyto,
+               ufunc_out, sorts_in_place, object_made, object_called, dict_with_name_key]
+
+
+def _marked_line(f) -> int:
+    lines, start = inspect.getsourcelines(f)
+    return start + next(i for i, line in enumerate(lines) if "# MARK" in line)
+
+
+MODES = {
+    "reverse": lambda f: tangentlike.grad(f),
+    "split": lambda f: tangentlike.grad(f, motion="split", optimized=False),
+    "forward": lambda f: (lambda x: tangentlike.autodiff(f, mode="forward")(x, np.ones(3))),
+    "hvp": lambda f: (lambda x: tangentlike.hvp(f)(x, np.ones(3))),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", REFUSED_NOW, ids=[f.__name__ for f in REFUSED_NOW])
+def test_refused_naming_the_line(f, mode):
+    with pytest.raises(tangentlike.TangentlikeError) as info:
+        MODES[mode](f)(X.copy())
+    error = info.value
+    assert error.location is not None and error.location.lineno == _marked_line(f), error
+    assert error.location.filename == __file__, error
+    assert error.hint
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_shared_update_refused_when_it_runs(mode):
+    """``a *= a`` with ``b = a`` read later: an array is shared (refused when the derivative
+    runs, naming the line); the same code on floats is differentiated."""
+    with pytest.raises(tangentlike.UnsupportedSyntaxError) as info:
+        MODES[mode](alias_updated)(X.copy())
+    assert f"line {_marked_line(alias_updated)}" in str(info.value)
+    assert "'b'" in str(info.value) or " b " in str(info.value)
+
+
+def test_zero_dimensional_array_alias_is_refused():
+    """``y = x; y += 1.0`` shares memory when ``x`` is a 0-d array (NumPy changes x too)."""
+    with pytest.raises(tangentlike.UnsupportedSyntaxError):
+        tangentlike.grad(float_alias)(np.array(1.5))
+    assert tangentlike.grad(float_alias)(1.5) == pytest.approx(2 * 1.5 + 1.0)
+
+
+def aliased_in_branch(x, c):
+    z = x * 1.0
+    if c > 0.0:
+        y = z
+    else:
+        y = z * 1.0
+    y += 1.0
+    return np.sum(z * y)
+
+
+def test_alias_made_in_a_branch_is_checked_on_the_branch_taken():
+    df = tangentlike.grad(aliased_in_branch)
+    with pytest.raises(tangentlike.UnsupportedSyntaxError):
+        df(X.copy(), 1.0)
+    check_everywhere(aliased_in_branch, [X.copy(), -1.0])
+
+
+def aliased_in_loop(x):
+    z = x * 1.0
+    w = z * 2.0
+    for i in range(3):
+        if i == 1:
+            w = z
+        w += 1.0
+    return np.sum(z * w)
+
+
+def test_alias_made_in_a_loop_is_refused():
+    with pytest.raises(tangentlike.UnsupportedSyntaxError):
+        tangentlike.grad(aliased_in_loop)(X.copy())
+
+
+def test_harmless_self_assignment_is_fine():
+    def self_assign(x):
+        x = x
+        x += 2.0
+        return np.sum(x * x)
+
+    np.testing.assert_allclose(tangentlike.grad(self_assign)(X.copy()), 2 * (X + 2.0))
