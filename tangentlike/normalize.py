@@ -189,9 +189,29 @@ class Normalizer:
         if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
             return self.comprehension(node)
         if isinstance(node, OPAQUE_EXPRESSIONS):
-            return self.read(node)
+            return self.opaque(node)
         raise self.unsupported(node, f"the expression {type(node).__name__}",
                                "rewrite it with plain arithmetic and function calls")
+
+    def opaque(self, node: gast.expr) -> gast.expr:
+        """A comparison, f-string, set or ``and``/``or`` kept whole; a call in it that may do
+        more than compute a value (``rng.normal() < 0.5``) runs first, once, in its own
+        statement (where Python would evaluate it anyway: not after ``and``/``or`` or in a
+        chained comparison)."""
+        impure = [call for call in gast.walk(node) if isinstance(call, gast.Call)
+                  and not registry.is_pure_function(resolve(call.func, self.parsed,
+                                                            self.locals))]
+        if not impure:
+            return self.read(node)
+        if isinstance(node, gast.BoolOp) or isinstance(node, gast.Compare) and \
+                len(node.ops) > 1 and any(c is not node.left for c in impure):
+            raise self.unsupported(node, "a call that may draw random numbers or do I/O inside "
+                                   "and/or or a chained comparison",
+                                   "assign its result to a variable first")
+        if isinstance(node, gast.Compare):
+            return gast.Compare(left=self.atomize(node.left), ops=node.ops,
+                                comparators=[self.atomize(c) for c in node.comparators])
+        return self.read(_Hoist(self, impure).visit(syntax.clone(node)))
 
     def simplify_callee(self, func: gast.expr) -> gast.expr:
         if self.is_constant_expression(func):
@@ -510,6 +530,21 @@ class Normalizer:
 
     def visit_Raise(self, stmt: gast.Raise) -> None:
         self.emit(self.read(stmt))
+
+
+class _Hoist(gast.NodeTransformer):
+    """Each of the given calls (found in the original) replaced by a temporary computed
+    before, in order."""
+
+    def __init__(self, normalizer: Normalizer, calls: list[gast.Call]):
+        self.normalizer = normalizer
+        self.keys = {gast.dump(c) for c in calls}
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        if gast.dump(node) in self.keys:
+            return self.normalizer.atomize(node)
+        return node
 
 
 def _at(stmt: gast.stmt, node: gast.AST) -> gast.stmt:

@@ -173,3 +173,30 @@ def test_pure_declaration():
     assert not tangentlike.registry.is_pure_function(np.random.randn)
     assert not tangentlike.registry.is_pure_function(rs.randn)
     assert not tangentlike.registry.is_pure_function(print)
+
+
+def draw_in_comparison(s):
+    total = 0.0
+    for _ in range(2):
+        flag = np.sum(rs.normal(size=(3,))) < 1.0  # drawn even though flag is never read
+    return np.sum(s * rs.standard_normal()) + total
+
+
+def draw_in_conditional_test(s):
+    v = (s if rs.rand() < 0.5 else s * 2.0)
+    return np.sum(v * rs.randn(3))
+
+
+@pytest.mark.parametrize("f", [draw_in_comparison, draw_in_conditional_test],
+                         ids=["comparison", "conditional-test"])
+def test_draws_inside_comparisons_run_once(f):
+    check_everywhere(f, [np.array([0.3, -0.5, 0.7])], reseed=reseed)
+
+
+def test_draw_after_and_is_refused():
+    def draw_after_and(s):
+        c = np.sum(s) > 0.0 and rs.rand() < 0.5
+        return np.sum(s * 2.0) if c else np.sum(s)
+
+    with pytest.raises(tangentlike.UnsupportedSyntaxError, match="and/or"):
+        tangentlike.grad(draw_after_and)(np.array([0.3, 0.5, 0.7]))
