@@ -274,7 +274,9 @@ class ForwardAD:
                             gast.Store()),
             syntax.call(syntax.load(name), [*positional, *seeds], keywords))
         anno.info(new).origin = anno.info(stmt).origin
-        anno.info(new).generated = True
+        # the user's function runs here, once, in order, even if its value is unused: it may
+        # draw random numbers or do I/O
+        anno.info(new).generated = anno.info(new).keep = True
         return [new]
 
     # -- the whole function -----------------------------------------------------------------

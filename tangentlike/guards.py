@@ -10,6 +10,7 @@ monkeypatched helper, a re-bound function) is generated again before it runs
 """
 from __future__ import annotations
 
+import threading
 import types
 import weakref
 from collections.abc import Callable
@@ -122,6 +123,11 @@ def of(function: Any) -> Frozen | None:
         return None
 
 
+# The one lock of generation (pipeline.py says what it guards); here so that a derivative
+# generated again takes it too.
+generation_lock = threading.RLock()
+
+
 class Regenerating:
     """A derivative (``grad(f)``'s result) that generates itself again, before a call, when a
     name its code was generated from no longer names the same object.  Attributes
@@ -141,8 +147,11 @@ class Regenerating:
         """The derivative for the names as they are now (generated again if they changed)."""
         current = self._current
         if not current.guards.hold():
-            current = self._current = self._make()
-            self._names, self._cells = current.guards.names, current.guards.cells
+            with generation_lock:  # one thread generates it again; the others find it
+                current = self._current
+                if not current.guards.hold():
+                    current = self._current = self._make()
+                    self._names, self._cells = current.guards.names, current.guards.cells
         return current
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import builtins
-import threading
 import types
 import weakref
 from collections.abc import Callable
@@ -12,7 +11,7 @@ from typing import Any
 
 import gast
 
-from tangentlike import aliasing, annotate, emit, parsing, specialize, syntax
+from tangentlike import aliasing, annotate, emit, guards, parsing, specialize, syntax
 from tangentlike.errors import (
     InputError,
     Location,
@@ -189,7 +188,7 @@ def _docstring(text: str) -> gast.Expr:
 # a ``_Late`` not filled in yet) is always one of the current thread's own (recursion), and a
 # derivative is published (in ``_pairs``, or the API's cache) only once it is complete.  It is
 # never held while user code runs, so no other lock is ever taken under it.
-generation_lock = threading.RLock()
+generation_lock = guards.generation_lock
 
 # Forward and backward halves generated for calls into the user's functions, by function and
 # (wrt, optimized); and the ones being generated right now (for recursion).

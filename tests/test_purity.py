@@ -117,7 +117,12 @@ def noisy_helper_of_x(s):
     return np.sum(np.sin(helper_of_x(s)) * helper_of_x(s))
 
 
-CASES = [random_state, generator, generator_of_shape, global_numpy_random,
+def unused_noisy_helper_of_x(s):
+    unused = helper_of_x(s) * 2.0
+    return np.sum(s * rs.randn(3))
+
+
+CASES = [unused_noisy_helper_of_x, random_state, generator, generator_of_shape, global_numpy_random,
          python_random_module, random_instance, draws_in_loop, draw_in_range,
          draw_in_while_test, draw_in_branch, dropout, draw_twice_same_spelling, unused_draw,
          noisy_helper, noisy_helper_of_x]
