@@ -64,7 +64,7 @@ class Change:
     # only a conflict when the call reads a differentiated value: the generated code makes
     # the same change, and only a derivative flowing through it would be lost
     when_varied: bool = False
-    points: dict = field(default_factory=dict)  # what each name refers to after the change
+    readers: list = field(default_factory=list)  # names live after it that see the change
 
 
 @dataclass
@@ -91,6 +91,7 @@ class Analysis:
         self.returned: frozenset = frozenset()
         self.state = State()  # the state after the statement being analysed
         self.params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
+        self.live_after = dataflow.Liveness().after_all(fn)
 
     # -- objects ---------------------------------------------------------------------------
     def reach(self, objects: frozenset) -> frozenset:
@@ -116,9 +117,26 @@ class Analysis:
         for stmt in body:
             state = self.statement(stmt, state)
             for (key, _), change in self.changes.items():
-                if key == id(stmt):
-                    change.points = state.points
+                if key == id(stmt):  # who sees the change: the names live after it
+                    live = self.live_after.get(id(stmt), set()) - change.spares
+                    change.readers = sorted(n for n in live if change.objects & self.reach(
+                        state.points.get(n, frozenset())))
         return state
+
+    def age(self, site: int, state: State) -> State:
+        """Statement ``site`` runs again: what it made before is an older object now
+        (a new list ``xs = []`` in a loop is not the one an earlier iteration made)."""
+        new, old = ("made", site), ("old", site)
+        for held in self.held.values():
+            if new in held:
+                held.discard(new)
+                held.add(old)
+        if new in self.held:
+            self.held.setdefault(old, set()).update(self.held.pop(new))
+        if new in self.containers:
+            self.containers.add(old)
+        return State({n: (objects - {new}) | {old} if new in objects else objects
+                      for n, objects in state.points.items()})
 
     def statement(self, stmt: gast.stmt, state: State) -> State:
         if isinstance(stmt, gast.If):
@@ -144,6 +162,7 @@ class Analysis:
         if not isinstance(stmt, gast.Assign):
             return state
         target, value = stmt.targets[0], stmt.value
+        state = self.age(id(stmt), state)
         objects = self.value(value, state, stmt)
         if isinstance(value, gast.Call):
             self.call_changes(value, state, stmt)
@@ -362,17 +381,9 @@ def summarize(fn: gast.FunctionDef, func: Callable, resolve: Callable[[gast.expr
 # -- conflicts --------------------------------------------------------------------------------
 def conflicts(analysis: Analysis, varied: set[str]) -> list[tuple[Change, list[str]]]:
     """Each change with the names live after it that can reach what it changes."""
-    live_after = dataflow.Liveness().after_all(analysis.fn)
-    found = []
-    for change in analysis.changes.values():
-        if change.when_varied and not syntax.loaded_names(change.stmt) & varied:
-            continue
-        live = live_after.get(id(change.stmt), set()) - change.spares
-        names = sorted(n for n in live if change.objects & analysis.reach(
-            change.points.get(n, frozenset())))
-        if names:
-            found.append((change, names))
-    return found
+    return [(change, change.readers) for change in analysis.changes.values()
+            if change.readers and not (change.when_varied
+                                       and not syntax.loaded_names(change.stmt) & varied)]
 
 
 def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
