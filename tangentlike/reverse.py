@@ -23,7 +23,7 @@ from typing import Any
 
 import gast
 
-from tangentlike import anno, registry, runtime, syntax
+from tangentlike import anno, dataflow, registry, runtime, syntax
 from tangentlike.annotate import (
     Activity,
     loop_source,
@@ -592,9 +592,12 @@ class ReverseAD:
         out += [self.pop(n, (id(stmt), n)) for n in reversed(names) if n in self.saved]
         body_reads = set().union(set(), *(syntax.loaded_names(s) for s in
                                           (adjoint.body if adjoint else [])))
-        # the adjoint reset below reads the value the statement overwrote (its shape)
+        # the adjoint reset below reads the value the statement overwrote (its shape), if
+        # the name had one
+        bound_before = self.reaching.get(id(stmt), {})
         self.reads[id(stmt)] = body_reads | {
-            n for n in (adjoint.adjoints if adjoint else ()) if not self.is_iteration_local(n)}
+            n for n in (adjoint.adjoints if adjoint else ())
+            if not self.is_iteration_local(n) and bound_before.get(n)}
         if adjoint:  # the values it captures, which earlier iterations' steps read again
             self.captures[id(stmt)] = {n for n in names if adjoint.values[n] in body_reads}
         if adjoint:
@@ -820,6 +823,7 @@ class ReverseAD:
         returned = ret.value
         init_grad = self.namer.fresh("init_grad")
         adjoints: dict[int, Adjoint] = {}
+        self.reaching = dataflow.reaching_definitions(fn)
         self.prepare(body, 0, adjoints)
         self.decide_saves(body, adjoints)
         forward = self.forward(body, 0)

@@ -11,9 +11,9 @@ import random
 
 import numpy as np
 import pytest
+from oracle import check_everywhere
 
 import tangentlike
-from oracle import check_everywhere
 
 rs = np.random.RandomState(0)
 gen = np.random.default_rng(0)
@@ -97,7 +97,7 @@ def draw_twice_same_spelling(s):
 
 def unused_draw(s):
     rs.randn(2)
-    unused = rs.randn(2)
+    unused = rs.randn(2)  # noqa: F841  (drawn, never read)
     return np.sum(s * rs.randn(3))
 
 
@@ -118,7 +118,7 @@ def noisy_helper_of_x(s):
 
 
 def unused_noisy_helper_of_x(s):
-    unused = helper_of_x(s) * 2.0
+    unused = helper_of_x(s) * 2.0  # noqa: F841  (called, never read)
     return np.sum(s * rs.randn(3))
 
 
@@ -183,7 +183,7 @@ def test_pure_declaration():
 def draw_in_comparison(s):
     total = 0.0
     for _ in range(2):
-        flag = np.sum(rs.normal(size=(3,))) < 1.0  # drawn even though flag is never read
+        flag = np.sum(rs.normal(size=(3,))) < 1.0  # noqa: F841  (drawn, never read)
     return np.sum(s * rs.standard_normal()) + total
 
 

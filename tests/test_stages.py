@@ -54,7 +54,8 @@ def test_normalize_versions_rebound_names_and_desugars():
     _, fn, _ = _normalized(rebinding)
     text = _source(fn)
     assert "x_1 = x * 2.0" in text
-    assert "x_2 = x_1 + t" in text  # augmented assignment is a new value
+    # augmented assignment is a new value, with the array's dtype kept (NumPy's in place)
+    assert "= x_1 + t" in text and "x_2 = keep_dtype(t2, x_1)" in text
     assert "a = x_2" in text and "b = 3.0" in text
 
 

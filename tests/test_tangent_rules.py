@@ -515,6 +515,7 @@ _g34, _x34, _x14 = values(_r, (3, 4)), values(_r, (3, 4)), values(_r, (1, 4))
 _a34, _b45, _g35 = values(_r, (3, 4)), values(_r, (4, 5)), values(_r, (3, 5))
 add("rt-seed", runtime.seed, values(_r, 3), values(_r, 3), wrt=(0,))
 add("rt-copy_of", runtime.copy_of, values(_r, (2, 3)))
+add("rt-keep_dtype", runtime.keep_dtype, values(_r, (2, 3)), values(_r, (2, 3)), wrt=(0,))
 add("rt-unbroadcast", runtime.unbroadcast, _g34, _x14, wrt=(0,))
 add("rt-broadcast_like", runtime.broadcast_like, _x14, _g34, wrt=(0,))
 add("rt-unreduce-axis", runtime.unreduce, values(_r, 3), _x34, 1, False, wrt=(0,))
@@ -536,7 +537,7 @@ add("rt-appended", runtime.appended, [values(_r, 3), values(_r, 2)], values(_r, 
 
 # Which case stands for each rule in the registry walk.
 COVERAGE: dict[Any, str] = {
-    runtime.seed: "rt-seed", runtime.copy_of: "rt-copy_of",
+    runtime.seed: "rt-seed", runtime.copy_of: "rt-copy_of", runtime.keep_dtype: "rt-keep_dtype",
     runtime.unbroadcast: "rt-unbroadcast", runtime.broadcast_like: "rt-broadcast_like",
     runtime.unreduce: "rt-unreduce-axis", runtime.unreduce_extremum: "rt-unreduce_extremum",
     runtime.unindex: "rt-unindex", runtime.reduce_extremum: "rt-reduce_extremum",
