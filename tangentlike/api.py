@@ -220,7 +220,15 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
         @functools.wraps(derivative.function)
         def df(*args: Any, **kwargs: Any) -> Any:
             if len(args) > n_params:
-                kwargs = {**kwargs, **dict(zip(seeds, args[n_params:]))}
+                extra = args[n_params:]
+                if len(extra) > len(seeds) or len(extra) + sum(s in kwargs for s in seeds) \
+                        != len(seeds):
+                    raise InputError(
+                        f"{name}'s forward derivative takes {len(seeds)} tangent(s), one per "
+                        f"wrt argument ({', '.join(seeds)}), after its {n_params} "
+                        f"argument(s); got {len(extra)} more positional argument(s)",
+                        hint="pass one tangent per differentiated argument")
+                kwargs = {**kwargs, **dict(zip(seeds, extra))}
                 args = args[:n_params]
             return jvp_function(*args, **kwargs)
 

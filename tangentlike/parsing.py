@@ -109,8 +109,9 @@ def parse_function(func: Callable) -> ParsedFunction:
         raise SourceUnavailableError(
             f"cannot read the source of {name!r}: it is not a Python function "
             "(a builtin or C extension function)",
-            hint="register a derivative for it with @tangentlike.adjoint, "
-            "or mark it with tangentlike.non_differentiable",
+            hint="register its derivative rules with @tangentlike.adjoint and "
+            "@tangentlike.tangent (tangentlike.non_differentiable only if its result carries "
+            "no derivative through any argument)",
         )
     filename = code.co_filename
     here = def_location(func)

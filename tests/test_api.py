@@ -600,3 +600,18 @@ def test_cache_dir_is_the_session_tmp_dir(tangentlike_cache_dir):
     assert os.environ["TANGENTLIKE_CACHE_DIR"] == str(tangentlike_cache_dir)
     df = tangentlike.grad(models.square)
     assert df.path.parent.resolve() == tangentlike_cache_dir.resolve()
+
+
+def _sin_times_square(x, y):
+    return np.sum(np.sin(x) * y ** 2)
+
+
+def test_forward_mode_takes_one_tangent_per_wrt_argument():
+    x, y = np.array([0.1, 0.2, 0.3]), np.array([1.0, 2.0, 3.0])
+    df = tangentlike.autodiff(_sin_times_square, wrt=0, mode="forward")
+    np.testing.assert_allclose(df(x, y, x), np.sum(np.cos(x) * y ** 2 * x))
+    with pytest.raises(tangentlike.InputError, match="1 tangent"):
+        df(x, y, x, y, y)  # the extra tangents were dropped without a word
+    both = tangentlike.autodiff(_sin_times_square, wrt=(0, 1), mode="forward")
+    with pytest.raises(tangentlike.InputError, match="2 tangent"):
+        both(x, y, x)
