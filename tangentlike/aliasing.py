@@ -81,8 +81,10 @@ class Analysis:
     """The points-to analysis of one normalized function (see the module docstring)."""
 
     def __init__(self, fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
-                 summaries: Callable[[Any], FunctionSummary | None]):
+                 summaries: Callable[[Any], FunctionSummary | None],
+                 varied: set[str] = frozenset()):
         self.fn = fn
+        self.varied = set(varied)
         self.resolve = resolve
         self.summaries = summaries
         self.held: dict[Object, set] = {}
@@ -119,6 +121,8 @@ class Analysis:
             for (key, _), change in self.changes.items():
                 if key == id(stmt):  # who sees the change: the names live after it
                     live = self.live_after.get(id(stmt), set()) - change.spares
+                    if change.when_varied:  # and differentiated values the backward pass reads
+                        live = live | (self.varied & state.points.keys())
                     change.readers = sorted(n for n in live if change.objects & self.reach(
                         state.points.get(n, frozenset())))
         return state
@@ -260,6 +264,9 @@ class Analysis:
                                    when_varied=True))
 
         described = _describe_call(call)
+        copy = keywords.get("copy")
+        if isinstance(copy, gast.Constant) and copy.value is False and args:  # nan_to_num
+            change(args[0], f"{described}(..., copy=False)", "changes")
         if "out" in keywords:
             change(keywords["out"], f"{described}(..., out=...)", "changes")
         receiver = call.func.value if isinstance(call.func, gast.Attribute) and \
@@ -393,7 +400,7 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
     """Refuse the in-place changes the derivative would not see; where only the values can
     tell (a float is never shared, ``y[1]`` of a vector is a number, not a view), put a
     run-time check in the derivative instead."""
-    analysis = Analysis(fn, resolve, summaries)
+    analysis = Analysis(fn, resolve, summaries, varied)
     analysis.run()
     bindings: dict[str, list[gast.stmt]] = {}
     for stmt in syntax.statements(fn.body):

@@ -654,9 +654,7 @@ def _check_forward_three_calls(f: Callable, args: tuple, wrt: int) -> None:
 
 @pytest.mark.parametrize("name", [
     "rebound_constant_then_updated", "rebound_constant_in_loop",
-    pytest.param("loop_with_nothing_to_differentiate", marks=pytest.mark.xfail(
-        strict=True, reason="/tmp/findings/fuzz-2.md: the optimizer empties the loop body "
-        "(IndentationError)")),
+    "loop_with_nothing_to_differentiate",
     "swap_then_inplace"])
 @pytest.mark.parametrize("y", [0.7, -0.4])
 def test_fuzzer_regressions(name: str, y: float) -> None:
@@ -665,7 +663,7 @@ def test_fuzzer_regressions(name: str, y: float) -> None:
     from support import make_function
     f = make_function(FUZZ_SOURCES[name])
     x = np.array([0.3, -0.8, 1.1])
-    if name == "swap_then_inplace":
+    if name in ("swap_then_inplace", "loop_with_nothing_to_differentiate"):
         args = (x, np.full(3, y))
     elif name == "rebound_constant_then_updated":
         args = (0.3, y)  # x -= 1.5 would change an array argument in place
