@@ -320,10 +320,11 @@ class ReverseAD:
                     result.body.append(self.accumulate(elt.id, part))
         elif op.kind == "call":
             result.body = self.call_adjoint(stmt, op, value, adjoint_of_target)
-        elif op.kind == "unpack" and self.adjoint(op.inputs[0]):
-            parts = [adjoint_of_target(e.id) if self.adjoint(e.id)
-                     else self.runtime_call("zeros_like", [value(e.id)]) for e in target.elts]
-            result.body = [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
+        elif op.kind == "unpack":  # nothing flows back when the tuple carries no derivative
+            if self.adjoint(op.inputs[0]):
+                parts = [adjoint_of_target(e.id) if self.adjoint(e.id) else
+                         self.runtime_call("zeros_like", [value(e.id)]) for e in target.elts]
+                result.body = [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
         else:
             rule = registry.adjoint_rule(op.key)
             body = instantiate(rule, value(target.id), op.args, op.keywords, derivative,
