@@ -16,7 +16,10 @@ places where they may not agree, on the normalized function:
 
 A conflict of ``x += v`` is checked when the derivative runs (a float is never shared, and a
 new array is not either: ``check_unshared`` raises only if the two values really share
-memory); any other conflict is refused now, naming both names and the lines.
+memory), and so is one through an element read ``y = x[i]`` (``check_not_view``: a number is
+a copy, a row a view); any other conflict is refused now, naming both names and the line.
+A call that changes a differentiated value in place is also refused when only the backward
+pass reads that value (``np.nan_to_num(t, copy=False)``).
 
 Worked example::
 
@@ -40,7 +43,9 @@ from tangentlike import anno, dataflow, registry, syntax
 from tangentlike.annotate import Method
 from tangentlike.errors import Location, UnsupportedSyntaxError
 
-Object = Any  # an abstract object: ("param", name) or ("made", id of the statement)
+# An abstract object: ("param", name); ("made", id of a statement) for the value it made last,
+# ("old", id) for those it made before (a statement in a loop runs again: see Analysis.age).
+Object = Any
 
 # Attributes that never share memory with their object.
 VALUE_ATTRIBUTES = registry.NON_DIFFERENTIABLE_ATTRIBUTES
@@ -324,10 +329,6 @@ def _returns_new(func: Any, call: gast.Call) -> bool:
 def _is_ufunc_at(func: Any) -> bool:
     return getattr(func, "__name__", None) == "at" and isinstance(
         getattr(func, "__self__", None), np.ufunc)
-
-
-def _name(node: gast.expr) -> str:
-    return node.id if isinstance(node, gast.Name) else "..."
 
 
 def _describe_call(call: gast.Call) -> str:
