@@ -76,6 +76,10 @@ class Normalizer:
         self.namer = namer
         self.namespace = namespace
         self.locals = syntax.stored_names(parsed.node)
+        # lists the function appends to (their length changes after a read)
+        self.grown = {call.func.value.id for call in gast.walk(parsed.node)
+                      if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+                      and call.func.attr == "append" and isinstance(call.func.value, gast.Name)}
         self.current: dict[str, str] = {}  # user name -> the name of its live version
         self.defined: set[str] = set()
         self.callers: set[str] = set()  # names bound to the caller's arrays (or views of them)
@@ -177,8 +181,19 @@ class Normalizer:
         if isinstance(node, gast.Attribute):
             return gast.Attribute(value=self.atomize(node.value), attr=node.attr, ctx=node.ctx)
         if isinstance(node, gast.Subscript):
-            return gast.Subscript(value=self.atomize(node.value),
-                                  slice=self.simplify_index(node.slice), ctx=node.ctx)
+            base = self.atomize(node.value)
+            index = node.slice
+            if (isinstance(base, gast.Name) and base.id in self.grown
+                    and _negative_int(index) is not None):
+                # xs[-1] of a list appended to later: the element counted from the start
+                # (the backward pass sees the list as it ends up)
+                length = syntax.call(syntax.load("len"), [syntax.load(base.id)])
+                index = self.atomize(gast.BinOp(
+                    left=self.atomize(length), op=gast.Add(),
+                    right=syntax.const(_negative_int(index))))
+            else:
+                index = self.simplify_index(index)
+            return gast.Subscript(value=base, slice=index, ctx=node.ctx)
         if isinstance(node, (gast.Tuple, gast.List)):
             return type(node)(elts=[self.atomize(e) for e in node.elts], ctx=gast.Load())
         if isinstance(node, gast.Dict):
@@ -530,6 +545,16 @@ class Normalizer:
 
     def visit_Raise(self, stmt: gast.Raise) -> None:
         self.emit(self.read(stmt))
+
+
+def _negative_int(index: gast.expr) -> int | None:
+    """``-1`` for the index ``-1`` (a negative integer literal), else None."""
+    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
+            and isinstance(index.operand, gast.Constant) and type(index.operand.value) is int:
+        return -index.operand.value
+    if isinstance(index, gast.Constant) and type(index.value) is int and index.value < 0:
+        return index.value
+    return None
 
 
 class _Hoist(gast.NodeTransformer):

@@ -103,7 +103,15 @@ def rebinds_in_branch(x):
     return np.sum(y)
 
 
-SUPPORTED = [float_alias, new_array_updated, element_read_then_written,
+def reads_last_then_appends(x):
+    xs = [x * 2.0, np.tanh(np.cos(x))]
+    for _ in range(2):
+        if np.sum(x) > -10.0:
+            xs.append(np.exp(np.sin(xs[-1])))  # xs[-1] before the list grows
+    return np.sum(sum(xs)) + np.sum(xs[-2])
+
+
+SUPPORTED = [reads_last_then_appends, float_alias, new_array_updated, element_read_then_written,
              element_updates_with_constants, copy_then_update, calls_helper_that_copies,
              calls_pure_helper, list_of_fresh_values, rebinds_in_branch]
 
