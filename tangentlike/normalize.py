@@ -301,10 +301,11 @@ class Normalizer:
             self.emit(syntax.assign(snapshot, iterable))
             iterable = syntax.load(snapshot)
         target = stmt.target
-        if isinstance(target, gast.Name):
+        rebound = set().union(set(), *(syntax.stored_names(s) for s in stmt.body))
+        if isinstance(target, gast.Name) and target.id not in rebound:
             name = self.bind(target.id)
             body = self.block(stmt.body)
-        else:  # for a, b in pairs: bind a, b from one loop variable
+        else:  # for a, b in pairs, or a loop variable the body re-binds: bind from a temporary
             name = self.temp()
             body = self.block([gast.copy_location(
                 gast.Assign(targets=[target], value=syntax.load(name), type_comment=None),

@@ -111,7 +111,16 @@ def reads_last_then_appends(x):
     return np.sum(sum(xs)) + np.sum(xs[-2])
 
 
-SUPPORTED = [reads_last_then_appends, float_alias, new_array_updated, element_read_then_written,
+def rebinds_loop_variable(x):
+    v = x[:1] * 1.0
+    for _ in range(2):
+        for r in x:
+            r = v  # the loop variable re-bound to a value of another shape
+            v = 0.6 * r + np.cos(np.tanh(r))
+    return np.sum(x) + np.sum(np.sin(v))
+
+
+SUPPORTED = [rebinds_loop_variable, reads_last_then_appends, float_alias, new_array_updated, element_read_then_written,
              element_updates_with_constants, copy_then_update, calls_helper_that_copies,
              calls_pure_helper, list_of_fresh_values, rebinds_in_branch]
 
