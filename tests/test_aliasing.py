@@ -121,7 +121,8 @@ def rebinds_loop_variable(x):
 
 
 SUPPORTED = [rebinds_loop_variable, reads_last_then_appends, float_alias, new_array_updated,
-             element_read_then_written, element_updates_with_constants, copy_then_update, calls_helper_that_copies,
+             element_read_then_written, element_updates_with_constants, copy_then_update,
+             calls_helper_that_copies,
              calls_pure_helper, list_of_fresh_values, rebinds_in_branch]
 
 
