@@ -103,7 +103,8 @@ def split(joint: gast.FunctionDef, n_params: int, name: str, seed_name: str = SE
     cut = next(i for i, s in enumerate(joint.body) if is_boundary(s))
     forward_body, backward_body = joint.body[:cut], joint.body[cut + 1:]
     ret = backward_body[-1]
-    *grads, value = ret.value.elts
+    # (grads..., value), or the value alone when no argument is differentiated
+    *grads, value = ret.value.elts if isinstance(ret.value, gast.Tuple) else [ret.value]
     ret.value = grads[0] if len(grads) == 1 else syntax.tuple_of(grads)
     defined = set().union(set(), *(syntax.stored_names(s) for s in forward_body))
     params = [a.id for a in joint.args.args[:n_params]]
