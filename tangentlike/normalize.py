@@ -168,7 +168,7 @@ class Normalizer:
             return gast.UnaryOp(op=node.op, operand=self.atomize(node.operand))
         if isinstance(node, gast.Call):
             callee = resolve(node.func, self.parsed, self.locals)
-            if callee in _BY_NAME:
+            if any(callee is by_name for by_name in _BY_NAME):
                 raise self.unsupported(
                     node, f"{callee.__name__}(), which reads variables by name",
                     "write the expression out, using the variables directly")
