@@ -312,6 +312,13 @@ class Analysis:
                 line = summary.changed[param]
                 change(node, f"{described}(...)", "changes",
                        f" (its parameter {param!r}, at line {line} of {summary.filename})")
+            elif param in summary.checked and isinstance(node, gast.Name) and points(node):
+                line = summary.checked[param]  # y *= 2.0 there: only an array changes
+                self.record(Change(
+                    stmt, self.reach(points(node)),
+                    f"{described}(...) changes {node.id!r} in place if it is an array (its "
+                    f"parameter {param!r}, at line {line} of {summary.filename})", node.id,
+                    checked=True, when_varied=True))
 
 
 def _returns_new(func: Any, call: gast.Call) -> bool:
@@ -354,6 +361,9 @@ class FunctionSummary:
     changed: dict[str, int]  # parameter -> a line that changes it in place
     returns_argument: bool  # the result may be (or view, or hold) an argument
     filename: str = ""
+    # parameter -> a line that changes it in place only if it is mutable (``y *= 2.0``: an
+    # array changes, a float is re-bound): checked at run time where the helper is called
+    checked: dict[str, int] = field(default_factory=dict)
 
     def bind(self, args: list[gast.expr], keywords: dict[str, gast.expr],
              ) -> list[tuple[str, gast.expr]]:
@@ -371,11 +381,13 @@ def summarize(fn: gast.FunctionDef, func: Callable, resolve: Callable[[gast.expr
     analysis = Analysis(fn, resolve, summaries)
     analysis.run()
     changed: dict[str, int] = {}
+    checked: dict[str, int] = {}
     for change in analysis.changes.values():
         for obj in change.objects:
-            if obj[0] == "param" and obj[1] not in changed:
+            found = checked if change.checked else changed
+            if obj[0] == "param" and obj[1] not in found:
                 origin = anno.info(change.stmt).origin
-                changed[obj[1]] = origin.lineno if origin is not None else 0
+                found[obj[1]] = origin.lineno if origin is not None else 0
     params = {("param", p) for p in analysis.params}
     try:
         signature = inspect.signature(func)
@@ -383,7 +395,8 @@ def summarize(fn: gast.FunctionDef, func: Callable, resolve: Callable[[gast.expr
         signature = None
     code = getattr(func, "__code__", None)
     return FunctionSummary(signature, changed, bool(params & analysis.returned),
-                           code.co_filename if code else "")
+                           code.co_filename if code else "",
+                           {p: line for p, line in checked.items() if p not in changed})
 
 
 # -- conflicts --------------------------------------------------------------------------------
@@ -471,11 +484,16 @@ def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespac
                        f"place later, while {name} is still read: NumPy changes {name} too, "
                        "which tangentlike's derivative does not follow")
             args = [name]
+        elif name == other:  # a helper that does y *= c, given an array
+            message = (f"{name} is an array, which the call at line {where.lineno} of "
+                       f"{where.filename} ({where.line.strip()}) changes in place and which "
+                       "is read later: tangentlike's derivative does not follow that")
         else:
             message = (f"{name} is changed in place at line {where.lineno} of "
                        f"{where.filename} ({where.line.strip()}), and {other} shares its "
                        f"memory: NumPy changes {other} too, which tangentlike's derivative "
                        "does not follow")
+        if helper == "check_unshared":
             args = [name, other]
         func = syntax.load(namespace.name_for(getattr(runtime, helper), helper))
         stmt = gast.Expr(value=syntax.call(func, [
@@ -529,8 +547,8 @@ def summary_of(func: Any) -> FunctionSummary | None:
         for _ in range(8):
             summary = summarize(fn, func, resolve, summary_of)
             known = _in_progress[key]
-            if (summary.changed, summary.returns_argument) == (known.changed,
-                                                                known.returns_argument):
+            if (summary.changed, summary.checked, summary.returns_argument) == (
+                    known.changed, known.checked, known.returns_argument):
                 break
             _in_progress[key] = summary
     finally:

@@ -357,3 +357,29 @@ def test_harmless_self_assignment_is_fine():
         return np.sum(x * x)
 
     np.testing.assert_allclose(tangentlike.grad(self_assign)(X.copy()), 2 * (X + 2.0))
+
+
+def scale_in_place(y, c):
+    y *= c  # in place for an array, a new value for a float
+    return y * 2.0
+
+
+def helper_scales_a_float(x):
+    s = np.sum(x)
+    t = scale_in_place(s, 1.5)
+    return t * s
+
+
+def helper_scales_an_array(x):
+    z = x * 1.0
+    t = scale_in_place(z, 1.5)  # MARK
+    return np.sum(t * z)
+
+
+def test_helper_updating_its_parameter_is_checked_when_called():
+    """``y *= c`` in a helper changes an array argument, not a float one: a float passes."""
+    check_everywhere(helper_scales_a_float, [X.copy()])
+    for mode in MODES.values():
+        with pytest.raises(tangentlike.UnsupportedSyntaxError) as info:
+            mode(helper_scales_an_array)(X.copy())
+        assert info.value.location.lineno == _marked_line(helper_scales_an_array)
