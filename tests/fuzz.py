@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import random
 import sys
 import tempfile
@@ -52,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from support import import_file
 
 import tangentlike
 from tangentlike.errors import TangentlikeError
@@ -747,11 +747,7 @@ def load(source: str, tag: str) -> Any:
         return sys.modules[name]
     path = _directory / f"{name}.py"
     path.write_text(source)
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
+    module = import_file(name, path)
     module._initial = (module.RS.get_state(), module.RNG.bit_generator.state)
     return module
 

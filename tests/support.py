@@ -48,6 +48,17 @@ def _directory() -> Path:
     return _module_dir
 
 
+def import_file(module_name: str, path: Path) -> Any:
+    """Import the Python file ``path`` as the module ``module_name`` (registered in
+    ``sys.modules``, so that tangentlike, which reads source, finds it)."""
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def make_function(source: str, numpy: str = "numpy", name: str | None = None) -> Callable:
     """The function defined by ``source`` (one or more ``def`` statements, the one named
     ``name`` or else the first is returned), in a module that imports ``math`` and, as ``np``,
@@ -70,11 +81,7 @@ def make_function(source: str, numpy: str = "numpy", name: str | None = None) ->
     if module is None:
         path = _directory() / f"{module_name}.py"
         path.write_text(text)
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
+        module = import_file(module_name, path)
     fn = getattr(module, name)
     _functions[cache_key] = fn
     return fn

@@ -2,20 +2,18 @@
 (docs/fuzz-findings/), checked in every mode against finite differences and ``f`` itself."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 from oracle import check_everywhere
+from support import import_file
 
 FINDINGS = Path(__file__).resolve().parent.parent / "docs" / "fuzz-findings"
 
 
 def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"fuzz_finding_{name}", FINDINGS / name)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    stem = name.removesuffix(".py").replace("-", "_")
+    return import_file(f"fuzz_finding_{stem}", FINDINGS / name)
 
 
 def test_helper_with_no_differentiated_argument_in_split_motion():
