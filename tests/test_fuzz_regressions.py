@@ -27,3 +27,34 @@ def test_helper_with_no_differentiated_argument_in_split_motion():
         np.random.seed(0)
 
     check_everywhere(m.f, [np.array([0.3, 0.5, -0.2]), np.array(0.4)], reseed=reseed)
+
+
+def test_hvp_with_a_large_third_derivative():
+    """The fuzzer's plain second difference (eps = 1e-4) was off by a relative 3e-4 here; the
+    hvp was right. Richardson extrapolation (the fuzzer's reference now) agrees to 1e-7."""
+    import tangentlike
+    m = _load("hvp-tolerance-seed53.py")
+
+    def reseed():
+        m.RNG.bit_generator.state = np.random.default_rng(12).bit_generator.state
+
+    rng = np.random.RandomState(5)
+    x, v = rng.uniform(-1.0, 1.0, 3) + 0.1, rng.standard_normal(3)
+    y = rng.uniform(-1.0, 1.0, 3) - 0.2
+
+    def second_difference(eps):
+        out = np.zeros(3)
+        for k in range(3):
+            u = np.eye(3)[k] * eps
+            total = 0.0
+            for sv, su in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+                reseed()
+                total += sv * su * float(m.f(x + sv * eps * v + su * u, y))
+            out[k] = total / (4 * eps * eps)
+        return out
+
+    reference = (4 * second_difference(1e-4) - second_difference(2e-4)) / 3
+    reseed()
+    got = tangentlike.hvp(m.f, wrt=0)(x, y, v)
+    np.testing.assert_allclose(got, reference, rtol=1e-7)
+    assert not np.allclose(second_difference(1e-4), got, rtol=1e-4)  # the old check's error
