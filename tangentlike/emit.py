@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import contextlib
 import hashlib
+import math
 import os
+import re
 import tempfile
 import types
 import weakref
@@ -19,7 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import astor
 import gast
 
 from tangentlike import syntax
@@ -29,24 +30,84 @@ from tangentlike.template import Namespace
 CACHE_ENV = "TANGENTLIKE_CACHE_DIR"
 
 
-class _SourceGenerator(astor.code_gen.SourceGenerator):
-    """astor's printer, plus comment markers printed as ``# ...`` lines."""
+_COMMENT = "__tangentlike_comment_{}__"
+_COMMENT_LINE = re.compile(r"^(\s*)__tangentlike_comment_(\d+)__$")
+_TUPLE = "__tangentlike_tuple_{}__"
+_TUPLE_NAME = re.compile(r"__tangentlike_tuple_(\d+)__")
 
-    def visit_Expr(self, node: Any) -> None:
+
+class _Printable(ast.NodeTransformer):
+    """Prepares a tree for ``ast.unparse``: comment markers become placeholder names (one
+    line each, replaced by ``# ...`` afterwards), a returned or assigned tuple is printed
+    without parentheses (``return a, b``), and negative numbers become ``-n``, which
+    the printer parenthesizes where needed (``(-1.0) ** 2``; a constant ``-1.0`` prints as
+    ``-1.0 ** 2``, which is ``-(1.0 ** 2)``)."""
+
+    def __init__(self) -> None:
+        self.comments: list[str] = []
+        self.tuples: list[str] = []
+
+    def visit_Expr(self, node: ast.Expr) -> ast.Expr | None:
         value = node.value
-        if isinstance(getattr(value, "value", None), syntax.Comment):
-            if value.value:
-                self.newline(extra=1 if self.result else 0)
-                self.write("# " + value.value)
-            return
-        super().visit_Expr(node)
+        if isinstance(value, ast.Constant) and isinstance(value.value, syntax.Comment):
+            if not value.value:
+                return None
+            self.comments.append(str(value.value))
+            name = _COMMENT.format(len(self.comments) - 1)
+            return ast.Expr(value=ast.Name(id=name, ctx=ast.Load()))
+        return self.generic_visit(node)
+
+    def visit_Return(self, node: ast.Return) -> ast.Return:
+        return self._bare_tuple(node)
+
+    def visit_Assign(self, node: ast.Assign) -> ast.Assign:
+        return self._bare_tuple(node)
+
+    def _bare_tuple(self, node: ast.Return | ast.Assign) -> ast.Return | ast.Assign:
+        """``return a, b`` and ``x, y = y, x`` without the parentheses ``ast.unparse`` adds:
+        the tuple is printed here and its placeholder replaced afterwards."""
+        self.generic_visit(node)
+        if isinstance(node.value, ast.Tuple) and node.value.elts:
+            parts = []
+            for element in node.value.elts:
+                text = ast.unparse(ast.fix_missing_locations(element))
+                if isinstance(element, (ast.NamedExpr, ast.Yield, ast.YieldFrom)) and (
+                        not text.startswith("(")):
+                    text = f"({text})"
+                parts.append(text)
+            self.tuples.append(", ".join(parts) + ("," if len(parts) == 1 else ""))
+            node.value = ast.Name(id=_TUPLE.format(len(self.tuples) - 1), ctx=ast.Load())
+        return node
+
+    def visit_Constant(self, node: ast.Constant) -> ast.expr:
+        value = node.value
+        if (isinstance(value, (int, float)) and not isinstance(value, bool)
+                and math.copysign(1.0, value) < 0 and not math.isnan(value)):
+            return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value))
+        return node
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        node = super().generic_visit(node)
+        if getattr(node, "body", None) == []:
+            node.body = [ast.Pass()]  # a block whose only lines were empty comments
+        return node
 
 
 def to_source(node: gast.AST) -> str:
-    """Python source of a gast tree (comment markers become ``#`` lines)."""
-    tree = gast.gast_to_ast(node)
-    source = astor.to_source(tree, source_generator_class=_SourceGenerator)
-    lines = [line.rstrip() for line in source.splitlines()]
+    """Python source of a gast tree (comment markers become ``#`` lines, each after a blank
+    line unless it opens a block)."""
+    printable = _Printable()
+    tree = printable.visit(gast.gast_to_ast(node))
+    lines: list[str] = []
+    for line in ast.unparse(ast.fix_missing_locations(tree)).splitlines():
+        match = _COMMENT_LINE.match(line)
+        if match:
+            if lines and lines[-1].strip() and not lines[-1].endswith(":"):
+                lines.append("")
+            line = f"{match.group(1)}# {printable.comments[int(match.group(2))]}"
+        else:
+            line = _TUPLE_NAME.sub(lambda m: printable.tuples[int(m.group(1))], line)
+        lines.append(line.rstrip())
     return "\n".join(lines).strip("\n") + "\n"
 
 

@@ -172,11 +172,10 @@ def for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
     if isinstance(special.body[0], gast.Expr) and isinstance(special.body[0].value,
                                                                gast.Constant):
         special.body[0].value.value = f"{fn.name} for Python floats: no shape bookkeeping."
-    test = gast.BoolOp(op=gast.And(), values=[
-        gast.Compare(left=syntax.call("type", [syntax.load(n)]), ops=[gast.Is()],
-                     comparators=[syntax.load("float")]) for n in floats])
-    if len(floats) == 1:
-        test = test.values[0]
+    # type(a) is type(b) is float: every argument is a Python float
+    types = [syntax.call("type", [syntax.load(n)]) for n in floats]
+    test = gast.Compare(left=types[0], ops=[gast.Is()] * len(floats),
+                        comparators=types[1:] + [syntax.load("float")])
     args = [syntax.load(a.id) for a in fn.args.posonlyargs + fn.args.args]
     keywords = [gast.keyword(arg=a.id, value=syntax.load(a.id)) for a in fn.args.kwonlyargs]
     dispatch = gast.If(test=test, body=[gast.Return(value=syntax.call(

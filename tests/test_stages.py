@@ -114,3 +114,69 @@ def test_emit_prints_comment_markers():
     fn = gast.parse("def f(x):\n    return x\n").body[0]
     fn.body.insert(0, syntax.comment("Grad of: y = x"))
     assert "    # Grad of: y = x" in _source(fn)
+
+
+def _printed(text: str, replace=None) -> str:
+    fn = gast.parse(textwrap.dedent(text)).body[0]
+    if replace:
+        replace(fn)
+    return emit.to_source(fn)
+
+
+def test_emit_places_comments_after_a_blank_line_unless_they_open_a_block():
+    def mark(fn):
+        loop = fn.body[1]
+        loop.body.insert(0, syntax.comment("Grad of: a = a * a"))
+        fn.body.insert(1, syntax.comment("Grad of: for i in range(3):"))
+        loop.orelse = []
+        loop.body.append(syntax.comment(""))  # an empty marker prints nothing
+
+    out = _printed("""
+        def f(a):
+            a = a + 1
+            for i in range(3):
+                a = a * a
+            return a
+        """, mark)
+    assert out.splitlines() == [
+        "def f(a):", "    a = a + 1", "", "    # Grad of: for i in range(3):",
+        "    for i in range(3):", "        # Grad of: a = a * a", "        a = a * a",
+        "    return a"]
+
+
+def test_emit_prints_tuples_and_negative_numbers_as_a_person_would():
+    def negative(fn):  # what constant folding makes: a negative constant under **
+        fn.body[0].value.left = gast.Constant(value=-1.5, kind=None)
+        fn.body[1].value = gast.Tuple(elts=[gast.Constant(value=-2, kind=None)],
+                                      ctx=gast.Load())
+
+    out = _printed("""
+        def f(x, y):
+            z = 0 ** x
+            w = 0
+            x, y = y, x
+            return x, (y, z), w
+        """, negative)
+    assert out.splitlines()[1:] == [
+        "    z = (-1.5) ** x", "    w = -2,", "    x, y = y, x", "    return x, (y, z), w"]
+    namespace = {}
+    exec(out, namespace)
+    assert namespace["f"](2.0, 1.0) == (1.0, (2.0, 2.25), (-2,))
+
+
+def test_generation_needs_no_astor_and_raises_no_warning(tmp_path):
+    """The printer is the standard library's ``ast.unparse`` (astor uses ``ast.Num``, which
+    Python 3.14 removes): with astor made unimportable and every warning an error, a
+    derivative is still generated and printed."""
+    import subprocess
+    import sys
+    module = tmp_path / "user.py"
+    module.write_text("import numpy as np\n\ndef f(x):\n    return np.sum(np.sin(x) ** 2)\n")
+    script = ("import sys; sys.modules['astor'] = None; sys.path.insert(0, sys.argv[1]); "
+              "import numpy as np, tangentlike, user; "
+              "df = tangentlike.grad(user.f); print(df(np.ones(2))); print(df.source)")
+    env = {**__import__("os").environ, "TANGENTLIKE_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-W", "error", "-c", script, str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "# Grad of: return np.sum(np.sin(x) ** 2)" in done.stdout

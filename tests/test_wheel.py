@@ -2,7 +2,7 @@
 
 The wheel is built from a copy of the repository (so no build/ or egg-info lands in the work
 tree) and installed into a fresh virtual environment.  The environment sees the system's
-site-packages for numpy, gast and astor only; the test checks that tangentlike itself, and its
+site-packages for numpy and gast only; the test checks that tangentlike itself, and its
 templates, are imported from the environment, not from the checkout.
 """
 from __future__ import annotations
@@ -92,7 +92,7 @@ def test_wheel_contains_the_package_and_templates(wheel):
 
 def test_wheel_installs_and_differentiates_in_a_fresh_venv(wheel, tmp_path):
     venv = tmp_path / "venv"
-    # System site-packages give numpy, gast and astor without a network install; tangentlike
+    # System site-packages give numpy and gast without a network install; tangentlike
     # itself comes from the wheel (checked below).
     _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)])
     python = _venv_python(venv)

@@ -9,8 +9,7 @@ from tangentlike.runtime import seed, unbroadcast, zeros_like
 
 def dbranch_da_db_dc(a, b, c, init_grad=1.0):
     """Gradient of branch with respect to a, b, c."""
-    if type(a) is float and type(b) is float and type(c) is float and type(
-        init_grad) is float:
+    if type(a) is type(b) is type(c) is type(init_grad) is float:
         return dbranch_da_db_dc_floats(a, b, c, init_grad)
     t1 = b > c
     t2 = None
@@ -30,13 +29,11 @@ def dbranch_da_db_dc(a, b, c, init_grad=1.0):
 
     # Grad of: if b > c:
     if t1:
-
         # Grad of: y = a * math.sin(b)
         ba = ba + unbroadcast(by * t2, a)
         bt2 = bt2 + unbroadcast(a * by, t2)
         bb = bb + bt2 * math.cos(b)
     else:
-
         # Grad of: y = a + b * c
         ba = ba + unbroadcast(by, a)
         bt3 = bt3 + unbroadcast(by, t3)
@@ -60,12 +57,10 @@ def dbranch_da_db_dc_floats(a, b, c, init_grad=1.0):
 
     # Grad of: if b > c:
     if t1:
-
         # Grad of: y = a * math.sin(b)
         ba = ba + by * t2
         bb = bb + (bt2 + a * by) * math.cos(b)
     else:
-
         # Grad of: y = a + b * c
         ba = ba + by
         bt3 = bt3 + by

@@ -22,8 +22,7 @@ def loss_forward(W1, b1, W2, b2, X, Y):
     t10 = np.sum(t9, axis=1)
     t11 = np.mean(t10)
     loss = -t11
-    return loss, (h, log_probs, logits, loss, m, t10, t11, t3, t4, t6, t7,
-        t8, t9)
+    return loss, (h, log_probs, logits, loss, m, t10, t11, t3, t4, t6, t7, t8, t9)
 
 
 def loss_backward(saved, W1, b1, W2, b2, X, Y, init_grad=1.0):

@@ -8,7 +8,7 @@ from tangentlike.runtime import seed, unbroadcast
 
 def dpower_da(a, b, init_grad=1.0):
     """Gradient of power with respect to a."""
-    if type(a) is float and type(init_grad) is float:
+    if type(a) is type(init_grad) is float:
         return dpower_da_floats(a, b, init_grad)
     stack = []
     for i in range(b):
@@ -18,7 +18,6 @@ def dpower_da(a, b, init_grad=1.0):
 
     # Grad of: for i in range(b):
     for i in reversed(range(b)):
-
         # Grad of: a = a * a
         a = stack.pop()
         ba = unbroadcast(ba * a, a) + unbroadcast(a * ba, a)
@@ -35,7 +34,6 @@ def dpower_da_floats(a, b, init_grad=1.0):
 
     # Grad of: for i in range(b):
     for i in reversed(range(b)):
-
         # Grad of: a = a * a
         a = stack.pop()
         ba = ba * a + a * ba

@@ -9,7 +9,7 @@ from tangentlike.runtime import keep_dtype, seed, unbroadcast
 
 def dscalar_dx_dy(x, y, init_grad=1.0):
     """Gradient of scalar with respect to x, y."""
-    if type(x) is float and type(y) is float and type(init_grad) is float:
+    if type(x) is type(y) is type(init_grad) is float:
         return dscalar_dx_dy_floats(x, y, init_grad)
     t1 = math.sin(x)
     a = t1 * y
