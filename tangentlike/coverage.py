@@ -142,6 +142,7 @@ def _group(rule: registry.Rule) -> str:
 
 def rows() -> dict[str, list[Row]]:
     """Shipped rules by template module (short name): one row per public function."""
+    registry.load_deferred()  # the SciPy rules are registered on first use
     names = _public_names()
     primitives: dict[Any, tuple[Any, registry.Rule]] = {}
     for table in (registry.ADJOINTS, registry.TANGENTS):
@@ -163,6 +164,7 @@ def rows() -> dict[str, list[Row]]:
 
 def constants() -> list[str]:
     """The public functions marked non-differentiable (a user's own are left out)."""
+    registry.load_deferred()
     names = _public_names()
     out = set()
     for primitive in registry.NON_DIFFERENTIABLE:

@@ -19,9 +19,10 @@ import inspect
 import linecache
 import math
 import operator
+import sys
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import gast
 import numpy as np
@@ -47,22 +48,68 @@ class _DerivativeMarker:
 d = _DerivativeMarker()
 
 
-@dataclass
-class Rule:
-    """A parsed, checked derivative template for one primitive."""
-
-    primitive: Any
-    kind: str  # "adjoint" or "tangent"
-    function: Callable
+class _Parsed(NamedTuple):
     node: gast.FunctionDef
     result: str  # name of the first parameter
     signature: inspect.Signature  # the template's parameters after the result
     location: Location
-    locals: set[str] = field(default_factory=set)
+    locals: set[str]  # the names the template assigns
+
+
+class Rule:
+    """A derivative template for one primitive, parsed and checked.
+
+    A rule registered by the user is parsed and checked when it is registered, so a typo in a
+    placeholder fails at import time.  tangentlike's own rules (``tangentlike/templates``) are
+    parsed and checked the first time they are used: parsing some 500 templates would take
+    most of ``import tangentlike`` (tests/test_import_time.py checks them all).
+    """
+
+    def __init__(self, primitive: Any, kind: str, function: Callable):
+        self.primitive = primitive
+        self.kind = kind  # "adjoint" or "tangent"
+        self.function = function
+        self._parsed: _Parsed | None = None
+
+    def parse(self) -> _Parsed:
+        """The template's tree and parameters, parsed and checked once (``TemplateError``)."""
+        parsed = self._parsed
+        if parsed is None:
+            with _parse_lock:
+                parsed = self._parsed
+                if parsed is None:
+                    parsed = _parse_template(self.primitive, self.function)
+                    _check(self, parsed)
+                    self._parsed = parsed
+        return parsed
+
+    @property
+    def node(self) -> gast.FunctionDef:
+        return self.parse().node
+
+    @property
+    def result(self) -> str:
+        return self.parse().result
+
+    @property
+    def signature(self) -> inspect.Signature:
+        return self.parse().signature
+
+    @property
+    def location(self) -> Location:
+        return self.parse().location
+
+    @property
+    def locals(self) -> set[str]:
+        return self.parse().locals
 
     @property
     def globals(self) -> dict[str, Any]:
         return self.function.__globals__
+
+    def __repr__(self) -> str:
+        return (f"<{self.kind} rule {self.function.__name__} for "
+                f"{_describe(self.primitive)}>")
 
     @functools.cached_property
     def differentiable(self) -> set[str]:
@@ -80,7 +127,10 @@ NON_DIFFERENTIABLE: set[Any] = set()
 ATTRIBUTES: dict[str, Any] = {"T": np.transpose, "real": np.real, "imag": np.imag}
 NON_DIFFERENTIABLE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
 
-_trees: dict[str, gast.Module] = {}
+# Per template file: its functions by name (each file is parsed once, when a rule of it is
+# first parsed).
+_functions: dict[str, dict[str, list[gast.FunctionDef]]] = {}
+_parse_lock = threading.RLock()
 
 
 def _key(primitive: Any) -> Any:
@@ -94,20 +144,23 @@ def _key(primitive: Any) -> Any:
 def _template_node(fn: Callable) -> tuple[gast.FunctionDef, Location]:
     code = fn.__code__
     where = Location(code.co_filename, code.co_firstlineno, "", fn.__name__)
-    tree = _trees.get(code.co_filename)
-    if tree is None:
+    functions = _functions.get(code.co_filename)
+    if functions is None:
         source = "".join(linecache.getlines(code.co_filename))
         if not source:
             raise TemplateError(
                 f"cannot read the source of derivative template {fn.__name__!r}", where,
                 hint="define templates in a .py file",
             )
-        tree = _trees[code.co_filename] = gast.parse(source)
-    for node in gast.walk(tree):
-        if isinstance(node, gast.FunctionDef) and node.name == fn.__name__:
-            first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
-            if first == code.co_firstlineno or node.lineno == code.co_firstlineno:
-                return node, where
+        functions = {}
+        for node in gast.walk(gast.parse(source)):
+            if isinstance(node, gast.FunctionDef):
+                functions.setdefault(node.name, []).append(node)
+        _functions[code.co_filename] = functions
+    for node in functions.get(fn.__name__, ()):
+        first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+        if first == code.co_firstlineno or node.lineno == code.co_firstlineno:
+            return node, where
     raise TemplateError(f"cannot find the source of template {fn.__name__!r}", where)
 
 
@@ -117,12 +170,12 @@ def _derivative_subscripts(node: gast.AST) -> list[gast.Subscript]:
             and s.value.id == "d"]
 
 
-def _check(rule: Rule) -> None:
+def _check(rule: Rule, parsed: _Parsed) -> None:
     """Refuse templates whose placeholders do not match their parameters or primitive."""
 
     def fail(message: str, node: gast.AST | None = None, hint: str = "") -> TemplateError:
-        line = getattr(node, "lineno", None) or rule.node.lineno
-        filename = rule.location.filename
+        line = getattr(node, "lineno", None) or parsed.node.lineno
+        filename = parsed.location.filename
         return TemplateError(
             f"derivative template {rule.function.__name__!r} for {_describe(rule.primitive)}: "
             f"{message}",
@@ -132,14 +185,14 @@ def _check(rule: Rule) -> None:
             "arguments by name; d[x] is the derivative of parameter x",
         )
 
-    params = [rule.result, *rule.signature.parameters]
-    for sub in _derivative_subscripts(rule.node):
+    params = [parsed.result, *parsed.signature.parameters]
+    for sub in _derivative_subscripts(parsed.node):
         if not (isinstance(sub.slice, gast.Name) and sub.slice.id in params):
             named = sub.slice.id if isinstance(sub.slice, gast.Name) else "an expression"
             raise fail(f"d[...] names {named}, which is not one of the template's "
                        f"parameters ({', '.join(params)})", sub)
-    known = set(params) | rule.locals | {"d"}
-    for name in gast.walk(rule.node):
+    known = set(params) | parsed.locals | {"d"}
+    for name in gast.walk(parsed.node):
         if (isinstance(name, gast.Name) and isinstance(name.ctx, gast.Load)
                 and name.id not in known and name.id not in rule.globals
                 and not hasattr(builtins, name.id)):
@@ -148,11 +201,11 @@ def _check(rule: Rule) -> None:
         target = inspect.signature(rule.primitive)
     except (TypeError, ValueError):
         nin = getattr(rule.primitive, "nin", None)  # a ufunc: positional arguments only
-        if nin is not None and len(rule.signature.parameters) < nin:
+        if nin is not None and len(parsed.signature.parameters) < nin:
             raise fail(f"the ufunc takes {nin} arguments, the template "
-                       f"{len(rule.signature.parameters)}") from None
+                       f"{len(parsed.signature.parameters)}") from None
         return
-    ours = list(rule.signature.parameters.values())
+    ours = list(parsed.signature.parameters.values())
     theirs = list(target.parameters.values())
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in theirs + ours):
         return
@@ -173,7 +226,7 @@ def _describe(primitive: Any) -> str:
     return f"{module}.{name}" if module and module != "builtins" else name
 
 
-def _make_rule(primitive: Any, kind: str, fn: Callable) -> Rule:
+def _parse_template(primitive: Any, fn: Callable) -> _Parsed:
     node, where = _template_node(fn)
     sig = inspect.signature(fn)
     params = list(sig.parameters.values())
@@ -182,10 +235,17 @@ def _make_rule(primitive: Any, kind: str, fn: Callable) -> Rule:
                             where)
     stored = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
               and isinstance(n.ctx, gast.Store)}
-    rule = Rule(primitive=primitive, kind=kind, function=fn, node=node,
-                result=params[0].name, signature=sig.replace(parameters=params[1:]),
-                location=where, locals=stored - {p.name for p in params})
-    _check(rule)
+    return _Parsed(node=node, result=params[0].name,
+                   signature=sig.replace(parameters=params[1:]), location=where,
+                   locals=stored - {p.name for p in params})
+
+
+def _make_rule(primitive: Any, kind: str, fn: Callable) -> Rule:
+    """The rule of ``fn`` for ``primitive``: checked now (``TemplateError``), unless it is one
+    of tangentlike's own (see :class:`Rule`)."""
+    rule = Rule(primitive, kind, fn)
+    if not (getattr(fn, "__module__", None) or "").startswith("tangentlike.templates."):
+        rule.parse()
     return rule
 
 
@@ -219,16 +279,76 @@ def non_differentiable(*primitives: Any) -> Any:
     return primitives[0] if len(primitives) == 1 else None
 
 
+# Rules registered on first use, by the top-level package of the functions they cover: the
+# SciPy rules (tangentlike/templates) import SciPy, which takes seconds, so they are
+# registered the first time a lookup below is about a function of SciPy.
+_deferred: dict[str, Callable[[], None]] = {}
+_deferred_lock = threading.RLock()
+_loading: set[str] = set()
+
+
+def defer(package: str, load: Callable[[], None]) -> None:
+    """Call ``load`` (which registers rules) the first time a function of ``package`` (a
+    top-level package name, like ``"scipy"``) is looked up, or at ``load_deferred()``."""
+    with _deferred_lock:
+        _deferred[package] = load
+
+
+def load_deferred() -> None:
+    """Register every deferred rule now (for whoever reads the tables whole: the table of
+    supported functions)."""
+    while _deferred:
+        _load(next(iter(_deferred)))
+
+
+def _load(package: str) -> None:
+    with _deferred_lock:  # one thread loads; the others wait, then find the rules
+        load = _deferred.get(package)
+        if load is None or package in _loading:  # loaded, or this thread is loading it
+            return
+        _loading.add(package)
+        try:
+            load()
+        finally:
+            _loading.discard(package)
+            _deferred.pop(package, None)  # last: a lookup meanwhile waits for the rules
+
+
+def _package_of(primitive: Any) -> str | None:
+    """The top-level package a function comes from: ``scipy`` for ``scipy.special.gammaln``
+    and for the bound method ``scipy.stats.norm.pdf``.  A ufunc does not say its module
+    (``scipy.special.erf.__module__`` is None): one that is not NumPy's is taken as SciPy's
+    when scipy.special is imported."""
+    try:
+        module = getattr(primitive, "__module__", None)
+    except Exception:  # noqa: BLE001  (a strange object: not a deferred package's function)
+        return None
+    if isinstance(module, str):
+        return module.partition(".")[0]
+    if isinstance(primitive, np.ufunc) and "scipy.special" in sys.modules:
+        return "scipy"
+    return None
+
+
+def _look_up(primitive: Any) -> Any:
+    """``_key(primitive)``, after registering the deferred rules of its package."""
+    if _deferred:
+        package = _package_of(primitive)
+        if package in _deferred:
+            _load(package)
+    return _key(primitive)
+
+
 def adjoint_rule(primitive: Any) -> Rule | None:
-    return ADJOINTS.get(_key(primitive))
+    return ADJOINTS.get(_look_up(primitive))
 
 
 def tangent_rule(primitive: Any) -> Rule | None:
-    return TANGENTS.get(_key(primitive))
+    return TANGENTS.get(_look_up(primitive))
 
 
 def is_non_differentiable(primitive: Any) -> bool:
-    return _key(primitive) in NON_DIFFERENTIABLE
+    return _look_up(primitive) in NON_DIFFERENTIABLE
 
 
 # Purity: a call of a pure function only computes its value from its arguments, so the
@@ -257,7 +377,7 @@ def is_pure_function(func: Any) -> bool:
     """Declared pure, a NumPy ufunc or function (not of ``numpy.random``, and not one that
     writes into an argument or does I/O), or a function of the ``math`` module."""
     try:
-        if _key(func) in PURE or isinstance(func, np.ufunc) or is_math(func):
+        if _look_up(func) in PURE or isinstance(func, np.ufunc) or is_math(func):
             return True
     except TypeError:
         return False
@@ -276,7 +396,7 @@ def is_math(func: Any) -> bool:
 
 def is_primitive(primitive: Any) -> bool:
     """Known to tangentlike: it has a rule, or is marked non-differentiable."""
-    key = _key(primitive)
+    key = _look_up(primitive)
     return key in ADJOINTS or key in TANGENTS or key in NON_DIFFERENTIABLE
 
 

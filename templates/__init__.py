@@ -3,7 +3,8 @@
 Importing this package registers every rule; modules are grouped as a reader would look
 for a function: Python operators, NumPy (elementwise, reductions, shapes, building and
 rearranging arrays, linear algebra, FFT), the ``math`` module, builtins, SciPy (when
-installed), and the functions that carry no derivative.
+installed; registered the first time a function of SciPy is looked up, so that importing
+tangentlike does not import SciPy), and the functions that carry no derivative.
 """
 import importlib.util
 
@@ -23,9 +24,31 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
 
 from tangentlike import registry
 
-if importlib.util.find_spec("scipy") is not None:  # SciPy stays optional
-    from tangentlike.templates import scipy_special, scipy_stats  # noqa: F401
 
-# Every function these rules cover computes a value and does nothing else, except print.
-registry.pure(*(key for key in {*registry.ADJOINTS, *registry.TANGENTS,
-                                 *registry.NON_DIFFERENTIABLE} if key is not print))
+def _mark_pure() -> None:
+    """Every function these rules cover computes a value and does nothing else, except
+    print."""
+    registry.pure(*(key for key in {*registry.ADJOINTS, *registry.TANGENTS,
+                                     *registry.NON_DIFFERENTIABLE} if key is not print))
+
+
+def _load_scipy() -> None:
+    """Register the SciPy rules (``scipy_special``, ``scipy_stats``).  Importing SciPy takes
+    seconds, so this runs on first use: the registry calls it the first time it is asked about
+    a function of SciPy (``registry.defer``), and ``registry.load_deferred`` (the table of
+    supported functions) runs it too.  Without SciPy installed, there is nothing to register."""
+    if importlib.util.find_spec("scipy") is None:  # SciPy stays optional
+        return
+    tables = (registry.ADJOINTS, registry.TANGENTS)
+    before = [dict(table) for table in tables]
+    known = {*registry.ADJOINTS, *registry.TANGENTS, *registry.NON_DIFFERENTIABLE}
+    importlib.import_module("tangentlike.templates.scipy_special")
+    importlib.import_module("tangentlike.templates.scipy_stats")
+    for table, old in zip(tables, before):
+        table.update(old)  # a rule the user registered for a SciPy function stays theirs
+    registry.pure(*(key for key in {*registry.ADJOINTS, *registry.TANGENTS,
+                                     *registry.NON_DIFFERENTIABLE} if key not in known))
+
+
+_mark_pure()
+registry.defer("scipy", _load_scipy)
