@@ -249,24 +249,81 @@ def _make_rule(primitive: Any, kind: str, fn: Callable) -> Rule:
     return rule
 
 
-def adjoint(primitive: Any) -> Callable[[Callable], Callable]:
-    """Register the decorated template as the reverse-mode rule of ``primitive``."""
+_MODE = {"adjoint": "reverse-mode", "tangent": "forward-mode"}
 
-    def register(fn: Callable) -> Callable:
-        ADJOINTS[_key(primitive)] = _make_rule(primitive, "adjoint", fn)
+
+def _bare_hint(kind: str) -> str:
+    return (f"write @tangentlike.{kind}(primitive) above a template def t(result, *args) to "
+            f"register the {_MODE[kind]} rule of primitive" + (
+                "; Tangent's bare @tangent.tangent (which only removed the `with "
+                "insert_grad_of` blocks) needs no counterpart: tangentlike's functions run "
+                "as they are, so remove it" if kind == "tangent" else ""))
+
+
+class RuleDecorator:
+    """What ``adjoint(primitive)`` and ``tangent(primitive)`` return: applied to a template,
+    it registers it as ``primitive``'s rule and returns it unchanged.  Called with anything
+    but one template function, it raises ``TemplateError``: the decorator was used bare on a
+    function (``f = tangentlike.tangent(f)``), which made ``f`` name this decorator."""
+
+    def __init__(self, primitive: Any, kind: str):
+        self.primitive, self.kind = primitive, kind
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Callable:
+        if len(args) == 1 and not kwargs and inspect.isfunction(args[0]):
+            return self.register(args[0])
+        name = getattr(self.primitive, "__name__", None) or _describe(self.primitive)
+        raise TemplateError(
+            f"{name}(...) was called, but {name} names tangentlike.{self.kind}({name}), the "
+            f"decorator that registers a template as the {_MODE[self.kind]} rule of {name}, "
+            f"not your function: tangentlike.{self.kind} was applied to {name} without a "
+            "primitive (or the decorator got something other than one template function)",
+            hint=_bare_hint(self.kind))
+
+    def register(self, fn: Callable) -> Callable:
+        """Check the template ``fn`` and make it ``primitive``'s rule; return ``fn``."""
+        table = ADJOINTS if self.kind == "adjoint" else TANGENTS
+        table[_key(self.primitive)] = _make_rule(self.primitive, self.kind, fn)
         return fn
 
-    return register
+    def __repr__(self) -> str:
+        return f"<tangentlike.{self.kind}({_describe(self.primitive)}): a rule decorator>"
 
 
-def tangent(primitive: Any) -> Callable[[Callable], Callable]:
-    """Register the decorated template as the forward-mode rule of ``primitive``."""
+def _rule_decorator(primitive: Any, kind: str) -> RuleDecorator:
+    """The decorator for ``primitive``'s rule; ``TemplateError`` when the caller's line is a
+    bare decorator (``@tangentlike.tangent`` above ``def f``): ``primitive`` is then the
+    decorated function itself, and the name ``f`` would be silently re-bound."""
+    frame = inspect.currentframe()
+    caller = frame.f_back.f_back if frame is not None and frame.f_back is not None else None
+    if caller is not None:
+        filename, lineno = caller.f_code.co_filename, caller.f_lineno
+        line = linecache.getline(filename, lineno).strip()
+        text = line.split("#", 1)[0].strip()
+        if text.startswith("@") and "(" not in text:
+            name = getattr(primitive, "__name__", repr(primitive))
+            raise TemplateError(
+                f"{text} is used without a primitive on {name!r}: tangentlike.{kind}"
+                f"(primitive) returns the decorator that registers a template as the "
+                f"{_MODE[kind]} rule of primitive, so used bare it would make {name!r} "
+                "name that decorator instead of your function",
+                Location(filename, lineno, line, caller.f_code.co_name),
+                hint=_bare_hint(kind))
+    return RuleDecorator(primitive, kind)
 
-    def register(fn: Callable) -> Callable:
-        TANGENTS[_key(primitive)] = _make_rule(primitive, "tangent", fn)
-        return fn
 
-    return register
+def adjoint(primitive: Any) -> RuleDecorator:
+    """Register the decorated template as the reverse-mode rule of ``primitive``:
+    ``@adjoint(np.sin)`` above ``def sin_adjoint(y, x)``.  Used bare (``@adjoint`` above a
+    function) it raises ``TemplateError``."""
+    return _rule_decorator(primitive, "adjoint")
+
+
+def tangent(primitive: Any) -> RuleDecorator:
+    """Register the decorated template as the forward-mode rule of ``primitive``:
+    ``@tangent(np.sin)`` above ``def sin_tangent(y, x)``.  Used bare (``@tangent`` above a
+    function, Tangent's decorator of that name) it raises ``TemplateError``."""
+    return _rule_decorator(primitive, "tangent")
 
 
 def non_differentiable(*primitives: Any) -> Any:
