@@ -14,10 +14,15 @@ from tangentlike.api import (
     hessian,
     hvp,
     init_grad,
+    jacfwd,
     jacobian,
+    jacrev,
     jvp,
+    linearize,
     value_and_grad,
+    vjp,
 )
+from tangentlike.checking import check_grads
 from tangentlike.surgery import insert_grad_of, stop_gradient
 from tangentlike.errors import (
     InputError,
@@ -33,6 +38,7 @@ __version__ = "0.1.0"
 __all__ = [
     "INPUT_DERIVATIVE", "InputError", "NoDerivativeError", "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "adjoint", "autodiff",
-    "clear_cache", "d", "grad", "hessian", "hvp", "init_grad", "insert_grad_of", "jacobian",
-    "jvp", "non_differentiable", "pure", "stop_gradient", "tangent", "value_and_grad",
+    "check_grads", "clear_cache", "d", "grad", "hessian", "hvp", "init_grad", "insert_grad_of",
+    "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "non_differentiable", "pure",
+    "stop_gradient", "tangent", "value_and_grad", "vjp",
 ]

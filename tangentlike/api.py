@@ -304,10 +304,10 @@ def _generate(func: Callable, options: Options) -> Callable:
     return df
 
 
-def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: str = "joint",
+def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: str = "joint",
              mode: str = "reverse", preserve_result: bool = False, check_dims: bool = True,
              input_derivative: INPUT_DERIVATIVE = INPUT_DERIVATIVE.Required,
-             verbose: int = 0) -> Callable:
+             verbose: int = 0, *, argnums: Any = None) -> Callable:
     """Generate the derivative of ``func`` as Python source and return it as a function.
 
     Reverse mode returns ``df(*args, init_grad)``: the gradient with respect to each ``wrt``
@@ -315,7 +315,12 @@ def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: st
     ``motion='split'`` the function has ``.forward`` and ``.backward`` halves.  Forward mode
     returns ``df(*args, *tangents)``, one seed tangent per ``wrt`` argument: the output's
     tangent (the Jacobian-vector product), then the value when ``preserve_result``.
+
+    ``wrt`` (default: the first argument) takes indices or names; ``argnums`` is its JAX
+    name.  autodiff returns the generated function itself, in Tangent's convention: one
+    gradient, not a tuple, for ``wrt=(i,)`` and ``argnums=(i,)`` alike (``grad`` follows JAX).
     """
+    wrt = _alias(wrt, argnums, "autodiff", (0,))
     if mode not in ("reverse", "forward"):
         raise TangentlikeError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if motion not in ("joint", "split"):
@@ -341,17 +346,111 @@ def autodiff(func: Callable, wrt: Any = (0,), optimized: bool = True, motion: st
     return df
 
 
-def grad(func: Callable | None = None, wrt: Any = (0,), optimized: bool = True,
+def grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
          preserve_result: bool = False, check_dims: bool = True, verbose: int = 0,
-         motion: str = "joint") -> Callable:
+         motion: str = "joint", *, argnums: Any = None, has_aux: bool = False) -> Callable:
     """The gradient of ``func``: ``df(*args, init_grad=1.0)``.  Usable as a decorator,
-    bare (``@grad``) or with arguments (``@grad(wrt=(0, 1))``)."""
+    bare (``@grad``) or with arguments (``@grad(wrt=(0, 1))``).
+
+    ``wrt`` (default: the first argument) follows Tangent: ``wrt=(i,)`` gives one gradient.
+    ``argnums`` is JAX's name for it and follows JAX: an int gives one gradient, a tuple a
+    tuple.  With ``has_aux=True``, ``func`` returns ``(loss, aux)`` and ``df`` returns
+    ``(gradient, aux)``: only the loss is differentiated.
+    """
     if func is None:
         return lambda f: grad(f, wrt=wrt, optimized=optimized, preserve_result=preserve_result,
-                              check_dims=check_dims, verbose=verbose, motion=motion)
-    return autodiff(func, wrt=wrt, optimized=optimized, motion=motion, mode="reverse",
-                    preserve_result=preserve_result, check_dims=check_dims,
-                    input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose)
+                              check_dims=check_dims, verbose=verbose, motion=motion,
+                              argnums=argnums, has_aux=has_aux)
+    one_tuple = _one_tuple(argnums)
+    wrt = _alias(wrt, argnums, "grad", (0,))
+    if has_aux:
+        if preserve_result:
+            raise InputError("grad takes has_aux=True or preserve_result=True, not both",
+                             hint="use value_and_grad(f, has_aux=True), which returns "
+                             "((loss, aux), gradient)")
+        run, df = _aux_gradient(func, wrt, optimized, check_dims, verbose, "grad")
+
+        @functools.wraps(df)
+        def grad_and_aux(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+            _, aux, grads = run(*args, **kwargs)
+            return ((grads,) if one_tuple else grads), aux
+
+        grad_and_aux.source = df.source
+        return grad_and_aux
+    df = autodiff(func, wrt=wrt, optimized=optimized, motion=motion, mode="reverse",
+                  preserve_result=preserve_result, check_dims=check_dims,
+                  input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose)
+    if not one_tuple or preserve_result:  # preserve_result keeps Tangent's flat order
+        return df
+
+    @functools.wraps(df)
+    def gradients(*args: Any, **kwargs: Any) -> tuple:
+        return (df(*args, **kwargs),)
+
+    gradients.source = df.source
+    return gradients
+
+
+def _alias(wrt: Any, argnums: Any, where: str, default: Any) -> Any:
+    """``wrt``, or ``argnums`` (JAX's name for it), or ``default`` when neither is given."""
+    if argnums is None:
+        return default if wrt is None else wrt
+    if wrt is not None:
+        raise InputError(f"{where} got both wrt={wrt!r} and argnums={argnums!r}; argnums is "
+                         "JAX's name for wrt", hint="pass only one of wrt and argnums")
+    if not isinstance(argnums, (int, str, tuple, list)) or isinstance(argnums, bool):
+        raise InputError(f"{where}: argnums={argnums!r} is neither an argument (an index or "
+                         "a name) nor a tuple of them",
+                         hint="pass argnums=0, argnums=(0, 1) or argnums=('x', 'y')")
+    return argnums
+
+
+def _one_tuple(argnums: Any) -> bool:
+    """``argnums`` is a tuple or list of one argument: JAX then returns a tuple of one."""
+    return isinstance(argnums, (tuple, list)) and len(argnums) == 1
+
+
+def _pair(out: Any, where: str, name: str) -> tuple[Any, Any]:
+    """``(loss, aux)``: what a function differentiated with ``has_aux=True`` returns."""
+    if type(out) is tuple and len(out) == 2:
+        return out
+    got = (f"a tuple of {len(out)}" if isinstance(out, tuple)
+           else _a(type(out).__name__))
+    raise InputError(f"{where}({name}, has_aux=True): {name} must return a pair (value, aux); "
+                     f"it returned {got}",
+                     hint="return value, aux (a tuple of two), or drop has_aux=True")
+
+
+def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool, verbose: int,
+                  where: str) -> tuple[Callable[..., tuple[Any, Any, Any]], Callable]:
+    """For ``has_aux``: ``run(*args, **kwargs) -> (loss, aux, gradients)`` and the split
+    derivative it runs.  One forward sweep; the backward sweep is seeded with 1.0 (or the
+    caller's ``init_grad``) for the loss and zeros for ``aux``, so no derivative flows
+    through ``aux``."""
+    df = autodiff(func, wrt=wrt, optimized=optimized, motion="split", check_dims=check_dims,
+                  input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose)
+    indices = _wrt_indices(func, wrt)
+    params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
+
+    def run(*args: Any, **kwargs: Any) -> tuple[Any, Any, Any]:
+        current = df.current()
+        seed_name = current.seed
+        loss_seed = kwargs.pop(seed_name, None)
+        args, kwargs = _check_inputs(args, kwargs, indices, params, name)
+        out, saved = current.forward(*args, **kwargs)
+        loss, aux = _pair(out, where, name)
+        if loss_seed is None:
+            if np.ndim(loss) != 0:
+                raise InputError(
+                    f"{where}({name}, has_aux=True): the value {name} returns with its aux "
+                    f"has shape {np.shape(loss)}; a gradient needs a scalar",
+                    hint="reduce the value to a scalar, or pass init_grad= (a seed shaped "
+                    "like it) for a vector-Jacobian product")
+            loss_seed = 1.0
+        seed = (loss_seed, runtime.zeros_like(aux))
+        return loss, aux, current.backward(saved, *args, **kwargs, **{seed_name: seed})
+
+    return run, df
 
 
 def _several(wrt: Any) -> bool:
@@ -371,10 +470,13 @@ def _sequence_of(v: Any, count: int, what: str, name: str) -> tuple:
                      "their order")
 
 
-def jvp(func: Callable, wrt: Any = None, optimized: bool = True) -> Callable:
+def jvp(func: Callable, wrt: Any = None, optimized: bool = True, *,
+        argnums: Any = None) -> Callable:
     """Like JAX's ``jax.jvp``: ``jvp(f)(primals, tangents) -> (value, tangent)``, by forward
     mode.  ``primals`` are all of ``f``'s positional arguments; ``tangents`` a tuple with one
-    tangent per ``wrt`` argument (by default, every positional argument)."""
+    tangent per ``wrt`` argument (by default, every positional argument).  ``argnums`` is
+    JAX's name for ``wrt``."""
+    wrt = _alias(wrt, argnums, "jvp", None)
     cache: dict[int, Callable] = {}
     name = getattr(func, "__name__", "the function")
 
@@ -386,21 +488,24 @@ def jvp(func: Callable, wrt: Any = None, optimized: bool = True) -> Callable:
         if df is None:
             df = cache[len(primals)] = autodiff(func, wrt=positions, optimized=optimized,
                                                 mode="forward", preserve_result=True)
-        tangent, value = df(*primals, *tangents)
+        tangent, value = df(*primals, **dict(zip(df.seeds, tangents)))
         return value, tangent
 
     return run
 
 
-def hvp(func: Callable, wrt: Any = 0, optimized: bool = True) -> Callable:
+def hvp(func: Callable, wrt: Any = None, optimized: bool = True, *,
+        argnums: Any = None) -> Callable:
     """The Hessian-vector product of a scalar function, by forward mode over reverse mode.
 
     With ``wrt`` one argument (an index or a name), ``hvp(f)(*args, v)`` is ``H @ v``, ``H``
     the Hessian with respect to that argument and ``v`` shaped like it.  With a tuple or list
     of arguments, ``v`` is a tuple ``(v_0, v_1, ...)`` shaped like them and the product is
     the tuple whose part ``i`` is ``sum_j H_ij @ v_j``, ``H_ij`` the block of second
-    derivatives with respect to arguments ``i`` and ``j``.
+    derivatives with respect to arguments ``i`` and ``j``.  ``wrt`` defaults to the first
+    argument; ``argnums`` is JAX's name for it.
     """
+    wrt = _alias(wrt, argnums, "hvp", 0)
     several = _several(wrt)
     gradient = grad(func, wrt=wrt, optimized=optimized)
     tangent = autodiff(gradient, wrt=wrt, optimized=optimized, mode="forward")
@@ -475,47 +580,74 @@ def _block(parts: list, shape: tuple, axis: int = -1) -> np.ndarray:
     return np.stack([np.asarray(p) for p in parts], axis=axis).reshape(shape)
 
 
-def jacobian(func: Callable, wrt: Any = 0, mode: str | None = None,
-             optimized: bool = True) -> Callable:
+def jacobian(func: Callable, wrt: Any = None, mode: str | None = None,
+             optimized: bool = True, *, argnums: Any = None) -> Callable:
     """The Jacobian of ``func``, as ``jax.jacobian``: with ``wrt`` one argument (an index or a
     name), an array shaped ``output.shape + argument.shape``; with a tuple or list of
     arguments, a tuple of such blocks, one per argument, in the order of ``wrt``.  ``mode`` is
     ``'forward'`` (one pass per input element) or ``'reverse'`` (one pass per output
-    element, for every argument at once); by default the cheaper one for the sizes at hand."""
+    element, for every argument at once); by default the cheaper one for the sizes at hand.
+    ``wrt`` defaults to the first argument; ``argnums`` is JAX's name for it.  A function
+    returning a tuple of arrays gets a tuple with the Jacobian of each, as in JAX."""
+    wrt = _alias(wrt, argnums, "jacobian", 0)
     if mode not in (None, "forward", "reverse"):
         raise TangentlikeError(f"mode must be 'forward', 'reverse' or None, not {mode!r}")
+
+    name = getattr(func, "__name__", "the function")
 
     def jac(*args: Any) -> Any:
         args, indices = _arguments(func, wrt, args, "jacobian")
         y = func(*args)
-        out_shape = np.shape(y)
+        several_out = type(y) is tuple  # a tuple of outputs: a tuple of Jacobians, as JAX's
+        parts = list(y) if several_out else [y]
+        for k, part in enumerate(parts):
+            if isinstance(part, (tuple, list, dict)) or (
+                    isinstance(y, (list, dict)) and not several_out):
+                what = f"part {k} of its output" if several_out else "its output"
+                raise InputError(f"jacobian({name}): {what} is {_a(type(part).__name__)}; "
+                                 "jacobian takes outputs that are arrays or floats, or a "
+                                 "tuple of them", hint="return a tuple of arrays, or stack "
+                                 "the parts into one array (np.stack, np.concatenate)")
+        shapes = [np.shape(part) for part in parts]
         size_in = sum(int(np.size(args[i])) for i in indices)
-        chosen = mode or ("forward" if size_in <= np.size(y) else "reverse")
+        size_out = sum(int(np.size(part)) for part in parts)
+        chosen = mode or ("forward" if size_in <= size_out else "reverse")
+        blocks: list[list[Any]] = [[None] * len(indices) for _ in parts]
         if chosen == "forward":
-            blocks = []
-            for i in indices:
+            for j, i in enumerate(indices):
                 df = autodiff(func, wrt=i, optimized=optimized, mode="forward")
                 columns = [df(*args, **{df.seeds[0]: e}) for e in _basis(args[i])]
-                blocks.append(_block(columns, out_shape + np.shape(args[i])))
+                for k, shape in enumerate(shapes):
+                    blocks[k][j] = _block([c[k] if several_out else c for c in columns],
+                                          shape + np.shape(args[i]))
         else:
             df = autodiff(func, wrt=tuple(indices), optimized=optimized, mode="reverse",
                           input_derivative=INPUT_DERIVATIVE.DefaultOne)
-            rows = [df(*args, **{df.seed: u}) for u in _basis(y)]
-            if len(indices) == 1:
-                rows = [(row,) for row in rows]
-            blocks = [_block([row[k] for row in rows], out_shape + np.shape(args[i]), 0)
-                      for k, i in enumerate(indices)]
-        return tuple(blocks) if _several(wrt) else blocks[0]
+            zeros = [_zero(part) for part in parts]
+            for k, part in enumerate(parts):
+                seeds = ([(*zeros[:k], u, *zeros[k + 1:]) for u in _basis(part)]
+                         if several_out else list(_basis(part)))
+                rows = [df(*args, **{df.seed: u}) for u in seeds]
+                if len(indices) == 1:
+                    rows = [(row,) for row in rows]
+                for j, i in enumerate(indices):
+                    blocks[k][j] = _block([row[j] for row in rows], shapes[k] + np.shape(args[i]),
+                                          0)
+        per_output = [tuple(row) if _several(wrt) else row[0] for row in blocks]
+        return tuple(per_output) if several_out else per_output[0]
 
     return jac
 
 
-def hessian(func: Callable, wrt: Any = 0, optimized: bool = True) -> Callable:
+def hessian(func: Callable, wrt: Any = None, optimized: bool = True, *,
+            argnums: Any = None) -> Callable:
     """The Hessian of a scalar function, as ``jax.hessian``: with ``wrt`` one argument (an
     index or a name), an array shaped ``argument.shape + argument.shape``; with a tuple or
     list of arguments, the nested tuple ``((H_00, H_01, ...), (H_10, H_11, ...), ...)``,
     ``H_ij`` shaped ``argument_i.shape + argument_j.shape``.  One Hessian-vector product per
-    element of the arguments."""
+    element of the arguments.  ``wrt`` defaults to the first argument; ``argnums`` is JAX's
+    name for it."""
+    wrt = _alias(wrt, argnums, "hessian", 0)
 
     def hess(*args: Any) -> Any:
         args, indices = _arguments(func, wrt, args, "hessian")
@@ -535,17 +667,207 @@ def hessian(func: Callable, wrt: Any = 0, optimized: bool = True) -> Callable:
     return hess
 
 
-def value_and_grad(func: Callable | None = None, wrt: Any = (0,), optimized: bool = True,
-                   verbose: int = 0) -> Callable:
-    """Like JAX's: ``f(*args) -> (value, gradient)``, both from one generated function."""
+def jacfwd(func: Callable, argnums: Any = 0, *, optimized: bool = True) -> Callable:
+    """JAX's ``jacfwd``: the Jacobian by forward mode, one pass per input element.  With
+    ``argnums`` one argument (an index or a name), an array shaped ``output.shape +
+    argument.shape``; with a tuple, a tuple of such blocks.  See :func:`jacobian`."""
+    return jacobian(func, argnums=argnums, mode="forward", optimized=optimized)
+
+
+def jacrev(func: Callable, argnums: Any = 0, *, optimized: bool = True) -> Callable:
+    """JAX's ``jacrev``: the Jacobian by reverse mode, one pass per output element (for
+    every argument at once); shapes as :func:`jacfwd`'s."""
+    return jacobian(func, argnums=argnums, mode="reverse", optimized=optimized)
+
+
+_TANGENT_VJP = ("tangentlike.vjp follows JAX: value, vjp_fn = vjp(f, *primals). Tangent's "
+                "tangent.vjp(f, wrt=...) is tangentlike.autodiff(f, wrt=..., mode='reverse'), "
+                "called as df(*args, cotangent)")
+
+
+def held_constant(x: Any) -> bool:
+    """An argument JAX-style functions do not differentiate, as JAX does not differentiate
+    integer inputs: integers (Python ints, integer arrays), booleans, strings, None, other
+    objects.  Floats, floating point (and complex, refused later) arrays and scalars, and
+    tuples, lists and dicts are differentiated."""
+    if isinstance(x, (bool, np.bool_, int, np.integer)):
+        return True
+    if isinstance(x, (float, complex, tuple, list, dict)):
+        return False
+    if isinstance(x, (np.ndarray, np.generic)):
+        return x.dtype.kind not in "fc"
+    return True
+
+
+def _primals_of(func: Callable, primals: tuple, where: str) -> tuple[tuple, tuple[int, ...],
+                                                                     str]:
+    """The checked primals of ``vjp``/``linearize``, the indices of those differentiated
+    (all but those :func:`held_constant`), and the function's name."""
+    name = getattr(func, "__name__", "the function")
+    if not primals:
+        raise InputError(f"{where}({name}) got no primals: {where} takes the point as well, "
+                         f"{where}(f, *primals)", hint=_TANGENT_VJP if where == "vjp" else
+                         "pass every argument of f after f: linearize(f, x, y)")
+    plain = unwrap(func)
+    params = parameters_of(plain) if hasattr(plain, "__code__") else []
+    if params and len(primals) > len(params):
+        raise InputError(f"{where}({name}) got {len(primals)} primals; {name} takes "
+                         f"{len(params)} ({', '.join(params)})",
+                         hint="pass one primal per positional argument")
+    wrt = tuple(i for i, p in enumerate(primals) if not held_constant(p))
+    if not wrt:
+        raise InputError(f"{where}({name}): no primal is a float or a floating point array, "
+                         "so there is nothing to differentiate (integers, booleans and "
+                         "strings are held constant, as JAX does)",
+                         hint="pass floats, e.g. 2.0 rather than 2, or x.astype(float)")
+    primals, _ = _check_inputs(primals, {}, wrt, params, name)
+    return primals, wrt, name
+
+
+def _fresh(saved: Any, keep: set[int], memo: dict[int, Any]) -> Any:
+    """A copy of what a forward sweep saved that its backward sweep may consume: stacks and
+    other lists (popped), and writeable arrays (restored in place), each copied once;
+    read-only arrays, the primals (``keep``: ids) and everything else are shared."""
+    kind = type(saved)
+    if kind not in (list, tuple, dict) and not (kind is np.ndarray and saved.flags.writeable
+                                                 and id(saved) not in keep):
+        return saved
+    done = memo.get(id(saved))
+    if done is not None:
+        return done
+    if kind is np.ndarray:
+        copy = saved.copy()
+    elif kind is dict:
+        copy = {k: _fresh(v, keep, memo) for k, v in saved.items()}
+    else:
+        copy = kind(_fresh(v, keep, memo) for v in saved)
+    memo[id(saved)] = copy
+    return copy
+
+
+def _mismatch(v: Any, y: Any) -> str | None:
+    """Where ``v`` is not structured and shaped like ``y``, in words; None when it is."""
+    if isinstance(y, (tuple, list, dict)):
+        kind = type(y).__name__
+        if isinstance(y, dict):
+            if isinstance(v, dict) and v.keys() == y.keys():
+                return next((f"[{k!r}]: {m}" for k in y
+                             if (m := _mismatch(v[k], y[k])) is not None), None)
+            return f"the output is a dict with keys {sorted(map(str, y))}, the cotangent " \
+                   + (f"has keys {sorted(map(str, v))}" if isinstance(v, dict)
+                      else _a(type(v).__name__))
+        if isinstance(v, (tuple, list)) and len(v) == len(y):
+            return next((f"[{i}]: {m}" for i, (a, b) in enumerate(zip(v, y))
+                         if (m := _mismatch(a, b)) is not None), None)
+        got = (f"a {type(v).__name__} of {len(v)}" if isinstance(v, (tuple, list))
+               else _a(type(v).__name__))
+        return f"the output is a {kind} of {len(y)}, the cotangent {got}"
+    if np.shape(v) != np.shape(y):
+        return f"the output has shape {np.shape(y)}, the cotangent {np.shape(v)}"
+    return None
+
+
+def vjp(func: Callable, *primals: Any, has_aux: bool = False,
+        **tangent_options: Any) -> tuple[Any, ...]:
+    """JAX's ``vjp``: ``value, vjp_fn = vjp(f, *primals)``, and ``vjp_fn(cotangent)`` is the
+    tuple of cotangents ``cotangent^T J``, one per primal.  Primals that are not floating
+    point (integers, booleans, strings, ...) are held constant, as JAX holds integer inputs,
+    and get None (JAX's float0 zeros).
+
+    The forward sweep (split motion) runs once, here; each ``vjp_fn`` call runs the backward
+    sweep on a copy of what it saved, so ``vjp_fn`` may be called again with other
+    cotangents.  With ``has_aux=True``, ``f`` returns ``(value, aux)`` and ``vjp`` returns
+    ``(value, vjp_fn, aux)``; the cotangent is for ``value`` only.  (Tangent's ``vjp(f,
+    wrt=...)`` is ``autodiff(f, wrt=..., mode="reverse")``.)
+    """
+    if tangent_options:
+        raise InputError(f"vjp takes no {', '.join(map(repr, tangent_options))}: its "
+                         "signature is JAX's, vjp(f, *primals, has_aux=False)",
+                         hint=_TANGENT_VJP)
+    primals, wrt, name = _primals_of(func, primals, "vjp")
+    df = autodiff(func, wrt=wrt, motion="split", input_derivative=INPUT_DERIVATIVE.Required)
+    current = df.current()  # forward and backward halves of one generation
+    out, saved = current.forward(*primals)
+    aux = None
+    if has_aux:
+        out, aux = _pair(out, "vjp", name)
+    keep = {id(p) for p in primals}
+
+    def vjp_fn(cotangent: Any) -> tuple:
+        """The cotangents of the primals for ``cotangent`` (shaped like the value)."""
+        where = f"the cotangent passed to vjp({name})'s vjp_fn"
+        problem = _mismatch(cotangent, out)
+        if problem is not None:
+            raise InputError(f"{where} is not shaped like {name}'s value: {problem}",
+                             hint="pass a cotangent of the value's structure and shape")
+        cotangent = _check_tangent(cotangent, out, where)
+        seed = (cotangent, runtime.zeros_like(aux)) if has_aux else cotangent
+        grads = current.backward(_fresh(saved, keep, {}), *primals, **{current.seed: seed})
+        by_index = dict(zip(wrt, grads if len(wrt) > 1 else (grads,)))
+        return tuple(by_index.get(i) for i in range(len(primals)))
+
+    vjp_fn.source = current.source
+    return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
+
+
+def linearize(func: Callable, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
+    """JAX's ``linearize``: ``value, jvp_fn = linearize(f, *primals)``, and
+    ``jvp_fn(*tangents)`` is the tangent of the output, ``J @ tangents``, with one tangent per
+    primal (that of a primal held constant, an integer or a string, is ignored: pass None).
+    Built on forward mode: each ``jvp_fn`` call runs the forward-mode derivative at the
+    primals (about the cost of two calls of ``f``).  With ``has_aux=True``, ``f`` returns
+    ``(value, aux)`` and ``linearize`` returns ``(value, jvp_fn, aux)``; ``jvp_fn`` gives the
+    tangent of ``value`` only."""
+    primals, wrt, name = _primals_of(func, primals, "linearize")
+    df = autodiff(func, wrt=wrt, mode="forward", preserve_result=True)
+    seeds = df.seeds
+    _, value = df(*primals, **{s: runtime.zeros_like(primals[i]) for s, i in zip(seeds, wrt)})
+    aux = None
+    if has_aux:
+        value, aux = _pair(value, "linearize", name)
+
+    def jvp_fn(*tangents: Any) -> Any:
+        """The tangent of the output for one tangent per primal."""
+        if len(tangents) != len(primals):
+            raise InputError(f"linearize({name})'s jvp_fn takes {len(primals)} tangent(s), "
+                             f"one per primal; got {len(tangents)}",
+                             hint="pass one tangent shaped like each primal, in order")
+        tangent, _ = df(*primals, **{s: tangents[i] for s, i in zip(seeds, wrt)})
+        return tangent[0] if has_aux else tangent
+
+    jvp_fn.source = df.source
+    return (value, jvp_fn, aux) if has_aux else (value, jvp_fn)
+
+
+def value_and_grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
+                   verbose: int = 0, *, argnums: Any = None, has_aux: bool = False) -> Callable:
+    """Like JAX's: ``f(*args) -> (value, gradient)``, both from one generated function.
+
+    ``wrt`` (default: the first argument) or JAX's ``argnums``: an int (or ``wrt=(i,)``)
+    gives one gradient, a tuple of several (or ``argnums=(i,)``) a tuple.  With
+    ``has_aux=True``, ``func`` returns ``(value, aux)`` and the result is
+    ``((value, aux), gradient)``, as JAX's; only the value is differentiated."""
     if func is None:
-        return lambda f: value_and_grad(f, wrt=wrt, optimized=optimized, verbose=verbose)
+        return lambda f: value_and_grad(f, wrt=wrt, optimized=optimized, verbose=verbose,
+                                        argnums=argnums, has_aux=has_aux)
+    one_tuple = _one_tuple(argnums)
+    wrt = _alias(wrt, argnums, "value_and_grad", (0,))
+    if has_aux:
+        run, df = _aux_gradient(func, wrt, optimized, True, verbose, "value_and_grad")
+
+        @functools.wraps(df)
+        def vg_aux(*args: Any, **kwargs: Any) -> tuple[tuple[Any, Any], Any]:
+            value, aux, grads = run(*args, **kwargs)
+            return (value, aux), ((grads,) if one_tuple else grads)
+
+        vg_aux.source = df.source
+        return vg_aux
     df = grad(func, wrt=wrt, optimized=optimized, preserve_result=True, verbose=verbose)
 
     @functools.wraps(df)
     def vg(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
         *grads, value = df(*args, **kwargs)
-        return value, grads[0] if len(grads) == 1 else tuple(grads)
+        return value, (grads[0] if len(grads) == 1 and not one_tuple else tuple(grads))
 
     vg.source = df.source
     return vg

@@ -296,7 +296,8 @@ def _rule_decorator(primitive: Any, kind: str) -> RuleDecorator:
     decorated function itself, and the name ``f`` would be silently re-bound."""
     frame = inspect.currentframe()
     caller = frame.f_back.f_back if frame is not None and frame.f_back is not None else None
-    if caller is not None:
+    if caller is not None and not str(caller.f_globals.get("__name__")).startswith(
+            "tangentlike.templates."):  # tangentlike's own rules: no file read at import
         filename, lineno = caller.f_code.co_filename, caller.f_lineno
         line = linecache.getline(filename, lineno).strip()
         text = line.split("#", 1)[0].strip()
