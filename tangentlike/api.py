@@ -11,7 +11,7 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.errors import InputError, TangentlikeError
-from tangentlike.guards import Regenerating
+from tangentlike.guards import Regenerating, note_for
 from tangentlike.parsing import parameters_of, parse_function, unwrap
 from tangentlike.pipeline import (
     Derivative,
@@ -307,7 +307,7 @@ def _generate(func: Callable, options: Options) -> Callable:
 def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: str = "joint",
              mode: str = "reverse", preserve_result: bool = False, check_dims: bool = True,
              input_derivative: INPUT_DERIVATIVE = INPUT_DERIVATIVE.Required,
-             verbose: int = 0, *, argnums: Any = None) -> Callable:
+             verbose: int | None = None, *, argnums: Any = None) -> Callable:
     """Generate the derivative of ``func`` as Python source and return it as a function.
 
     Reverse mode returns ``df(*args, init_grad)``: the gradient with respect to each ``wrt``
@@ -339,7 +339,8 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
                                   optimized=optimized, preserve_result=preserve_result,
                                   check_dims=check_dims,
                                   seed_required=input_derivative is INPUT_DERIVATIVE.Required)
-                df = Regenerating(functools.partial(_generate, given, options))
+                df = Regenerating(functools.partial(_generate, given, options),
+                                  note_for(func, verbose))
                 _remember(func, request, df)
     if verbose:
         print(df.source)
@@ -347,7 +348,7 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
 
 
 def grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
-         preserve_result: bool = False, check_dims: bool = True, verbose: int = 0,
+         preserve_result: bool = False, check_dims: bool = True, verbose: int | None = None,
          motion: str = "joint", *, argnums: Any = None, has_aux: bool = False) -> Callable:
     """The gradient of ``func``: ``df(*args, init_grad=1.0)``.  Usable as a decorator,
     bare (``@grad``) or with arguments (``@grad(wrt=(0, 1))``).
@@ -421,8 +422,9 @@ def _pair(out: Any, where: str, name: str) -> tuple[Any, Any]:
                      hint="return value, aux (a tuple of two), or drop has_aux=True")
 
 
-def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool, verbose: int,
-                  where: str) -> tuple[Callable[..., tuple[Any, Any, Any]], Callable]:
+def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool,
+                  verbose: int | None, where: str,
+                  ) -> tuple[Callable[..., tuple[Any, Any, Any]], Callable]:
     """For ``has_aux``: ``run(*args, **kwargs) -> (loss, aux, gradients)`` and the split
     derivative it runs.  One forward sweep; the backward sweep is seeded with 1.0 (or the
     caller's ``init_grad``) for the loss and zeros for ``aux``, so no derivative flows
@@ -840,7 +842,8 @@ def linearize(func: Callable, *primals: Any, has_aux: bool = False) -> tuple[Any
 
 
 def value_and_grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
-                   verbose: int = 0, *, argnums: Any = None, has_aux: bool = False) -> Callable:
+                   verbose: int | None = None, *, argnums: Any = None,
+                   has_aux: bool = False) -> Callable:
     """Like JAX's: ``f(*args) -> (value, gradient)``, both from one generated function.
 
     ``wrt`` (default: the first argument) or JAX's ``argnums``: an int (or ``wrt=(i,)``)

@@ -31,6 +31,7 @@ neighbours."""
 
 EPILOG = """\
 examples:
+  tangentlike --version                     the version of tangentlike
   tangentlike functions                     the table of supported functions (Markdown)
   tangentlike model.py:loss                 gradient of loss w.r.t. its first parameter
   tangentlike model.py:loss --wrt w,b       w.r.t. the parameters named w and b
@@ -73,7 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--traceback", action="store_true",
         help="on an error, show the full Python traceback (for reporting tangentlike bugs)")
+    parser.add_argument(
+        "--version", action="version", version=f"{PROG} {_version()}",
+        help="print tangentlike's version and exit")
     return parser
+
+
+def _version() -> str:
+    from tangentlike import __version__
+
+    return __version__
 
 
 def _parse_wrt(text: str) -> tuple[int | str, ...]:

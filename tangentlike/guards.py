@@ -10,7 +10,10 @@ monkeypatched helper, a re-bound function) is generated again before it runs
 """
 from __future__ import annotations
 
+import os
+import sys
 import threading
+import time
 import types
 import weakref
 from collections.abc import Callable
@@ -128,14 +131,78 @@ def of(function: Any) -> Frozen | None:
 generation_lock = threading.RLock()
 
 
+# A generation that takes longer than this (seconds) says so on stderr, in one line.
+NOTE_AFTER = 1.0
+_note_lock = threading.Lock()
+_noting = threading.local()  # this thread's generation being noted: a nested one says nothing
+
+
+def generate(make: Callable[[], Callable], note: str | None) -> Callable:
+    """``make()``; when it takes longer than ``NOTE_AFTER`` seconds, one line on stderr:
+    ``tangentlike: generating <note>... 1.4 s`` (the start of the line written once the time
+    has passed, the time when done).  ``note`` None: silent."""
+    if note is None or getattr(_noting, "active", False):
+        return make()
+    state = {"said": False, "done": False}
+
+    def say() -> None:  # in a timer thread
+        with _note_lock:
+            if not state["done"]:
+                _write(f"tangentlike: generating {note}...")
+                state["said"] = True
+
+    start = time.perf_counter()
+    timer = threading.Timer(NOTE_AFTER, say)
+    timer.daemon = True
+    timer.start()
+    _noting.active = True
+    try:
+        return make()
+    finally:
+        _noting.active = False
+        timer.cancel()
+        with _note_lock:
+            state["done"] = True
+            if state["said"]:
+                _write(f" {time.perf_counter() - start:.1f} s\n")
+
+
+def note_for(func: Any, verbose: int | None) -> str | None:
+    """What :func:`generate` says about generating the derivative of ``func``
+    (``"the derivative of f (model.py:12)"``); None when ``verbose`` is 0 (``verbose=0``
+    silences tangentlike; the default, None, and 1 and more let it say this)."""
+    if verbose is not None and not verbose:
+        return None
+    name = getattr(func, "__name__", "a function")
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return f"the derivative of {name}"
+    return (f"the derivative of {name} "
+            f"({os.path.basename(code.co_filename)}:{code.co_firstlineno})")
+
+
+def _write(text: str) -> None:
+    stream = sys.stderr
+    if stream is not None:
+        try:
+            stream.write(text)
+            stream.flush()
+        except (OSError, ValueError):  # closed or broken: a note is not worth an error
+            pass
+
+
 class Regenerating:
     """A derivative (``grad(f)``'s result) that generates itself again, before a call, when a
     name its code was generated from no longer names the same object.  Attributes
-    (``source``, ``specialized``, ...) are those of the current generation."""
+    (``source``, ``specialized``, ...) are those of the current generation.
 
-    def __init__(self, make: Callable[[], Callable]):
+    ``note`` (``"the derivative of f (model.py:12)"``) is said on stderr when generating takes
+    longer than a second (:func:`generate`); None: never."""
+
+    def __init__(self, make: Callable[[], Callable], note: str | None = None):
         self._make = make
-        self._current = make()
+        self._note = note
+        self._current = generate(make, note)
         self._names, self._cells = self._current.guards.names, self._current.guards.cells
         for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
             try:
@@ -150,7 +217,7 @@ class Regenerating:
             with generation_lock:  # one thread generates it again; the others find it
                 current = self._current
                 if not current.guards.hold():
-                    current = self._current = self._make()
+                    current = self._current = generate(self._make, self._note)
                     self._names, self._cells = current.guards.names, current.guards.cells
         return current
 
@@ -161,6 +228,16 @@ class Regenerating:
         if self._cells:
             return self.current()(*args, **kwargs)
         return self._current(*args, **kwargs)
+
+    def debug(self, *args: Any, **kwargs: Any) -> Any:
+        """Compute ``self(*args, **kwargs)`` in pdb, stopping at the first line of the
+        generated function (the one ``source`` shows) rather than in this wrapper; return
+        the result, as ``pdb.runcall`` does.  The arguments are checked as a call checks
+        them; the version by shape that a call may run instead is left out, and pdb never
+        stops in tangentlike's wrappers (see :mod:`tangentlike.debugging`)."""
+        from tangentlike import debugging
+
+        return debugging.run(self.current(), args, kwargs)
 
     @property
     def __wrapped__(self) -> Callable:
@@ -181,3 +258,18 @@ class Regenerating:
 
     def __repr__(self) -> str:
         return f"<derivative {getattr(self, '__name__', '?')} (tangentlike)>"
+
+    def _repr_html_(self) -> str:
+        """Jupyter and IPython show a derivative as its source, highlighted by pygments when
+        it is installed (else plain, in a ``<pre>``), under its name and file."""
+        from tangentlike import notebook
+
+        current = self.current()
+        return notebook.html(repr(self), current.source, getattr(current, "path", None))
+
+    def _repr_markdown_(self) -> str:
+        """The source as a Markdown ``python`` block (for front ends that prefer Markdown)."""
+        from tangentlike import notebook
+
+        current = self.current()
+        return notebook.markdown(repr(self), current.source, getattr(current, "path", None))

@@ -187,3 +187,172 @@ def test_pdb_breakpoint_in_the_generated_file(tmp_path, subprocess_env):
     # generated function
     assert "shape_specialize.py" in out
     assert "RESULT (2, 3)" in out
+
+
+# --- df.debug: pdb from the generated function's first line ---------------------------------
+
+def _first_body_line(source: str, name: str | None = None) -> int:
+    """The line of the first statement after the docstring of function ``name`` (default:
+    the module's first function) in ``source``."""
+    import ast
+
+    functions = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)]
+    function = next(f for f in functions if name in (None, f.name))
+    return function.body[1].lineno
+
+
+_DEBUG_SCRIPT = """
+import numpy as np
+import tangentlike
+from api_fixtures import debug_target, models
+
+df = tangentlike.{make}
+x = np.array([0.5, -1.0, 2.0])
+W = np.full((2, 3), 0.25)
+for _ in range({calls}):  # calls before: the versions by shape are made at the second
+    df({args})
+print("GENERATED", df.path)
+result = df.debug({args})
+print("RESULT", np.shape(result))
+"""
+
+
+def _debug(tmp_path: Path, env: dict[str, str], commands: list[str], make: str =
+           "grad(debug_target.loss, wrt=(1,))", args: str = "x, W", calls: int = 0) -> str:
+    script = tmp_path / "drive_debug.py"
+    script.write_text(_DEBUG_SCRIPT.format(make=make, args=args, calls=calls))
+    done = subprocess.run([sys.executable, str(script)], input="\n".join(commands) + "\n",
+                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _first_stop(out: str) -> tuple[str, int, str]:
+    """(file, line, function) of pdb's first stop, from its ``> file(line)function()``."""
+    match = re.search(r"^> (.+)\((\d+)\)(\w+)\(\)$", out, re.MULTILINE)
+    assert match, out
+    return match.group(1), int(match.group(2)), match.group(3)
+
+
+@pytest.mark.parametrize("calls", [0, 3])
+def test_debug_stops_at_the_first_line_of_the_generated_function(tmp_path, subprocess_env,
+                                                                 calls):
+    """The guide's way: ``df.debug(x, W)`` is ``df(x, W)`` in pdb, from the generated
+    function's first line (after versions by shape exist too: it runs the generic one)."""
+    df = tangentlike.grad(debug_target.loss, wrt=(1,))
+    out = _debug(tmp_path, subprocess_env, ["where", "next", "p h.shape", "p W.shape",
+                                            "continue"], calls=calls)
+    path = out.split("GENERATED ", 1)[1].split()[0]
+    assert Path(path).name == Path(df.path).name
+    filename, line, function = _first_stop(out)
+    assert (filename, line) == (path, _first_body_line(df.source))
+    assert function == df.__name__
+    assert "-> h = np.tanh(W @ x)" in out
+    assert "-> t2 = h * h" in out  # after `next`
+    assert "(2,)" in out and "(2, 3)" in out
+    # `where`: nothing of tangentlike's between pdb and the generated function
+    assert not re.search(r"tangentlike[/\\](guards|api|shape_specialize)\.py", out)
+    assert "RESULT (2, 3)" in out
+
+
+def test_debug_of_split_motion_stops_in_the_forward_half(tmp_path, subprocess_env):
+    df = tangentlike.grad(debug_target.loss, wrt=(1,), motion="split")
+    forward = df.forward.__name__
+    out = _debug(tmp_path, subprocess_env, ["continue"],
+                 make="grad(debug_target.loss, wrt=(1,), motion='split')")
+    filename, line, function = _first_stop(out)
+    assert function == forward
+    assert line == _first_body_line(df.source, forward)
+    assert "RESULT (2, 3)" in out
+
+
+def test_debug_of_forward_mode_with_tangents_by_position(tmp_path, subprocess_env):
+    df = tangentlike.autodiff(debug_target.loss, wrt=(1,), mode="forward")
+    out = _debug(tmp_path, subprocess_env, ["p dW.shape", "continue"],
+                 make="autodiff(debug_target.loss, wrt=(1,), mode='forward')",
+                 args="x, W, np.ones((2, 3))", calls=3)
+    filename, line, function = _first_stop(out)
+    assert (Path(filename).name, line) == (Path(df.path).name, _first_body_line(df.source))
+    assert "(2, 3)" in out  # the tangent, passed by position, is dW
+    assert "RESULT ()" in out
+
+
+def test_debug_checks_the_arguments_like_a_call(tmp_path, subprocess_env):
+    """An integer argument is taken as a float, as df(...) takes it."""
+    out = _debug(tmp_path, subprocess_env, ["p type(x).__name__, x", "continue"],
+                 make="grad(models.square)", args="3")
+    assert "('float', 3.0)" in out
+    assert "RESULT ()" in out
+
+
+def test_debug_returns_the_result(tmp_path, subprocess_env):
+    out = _debug(tmp_path, subprocess_env, ["continue"])
+    assert "RESULT (2, 3)" in out
+
+
+# --- generated lines are registered with linecache ------------------------------------------
+
+_VECTOR_MODULE = '''
+import numpy as np
+
+
+def spread(x, W):
+    return np.tanh(W @ x) * 2.0
+'''
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch) -> Path:
+    """A cache directory of this test's own (files in it are deleted)."""
+    root = tmp_path / "own-cache"
+    monkeypatch.setenv("TANGENTLIKE_CACHE_DIR", str(root))
+    return root
+
+
+def _fresh_function(tmp_path: Path, name: str):
+    """``spread`` from a module of its own (so that no other test shares its derivative)."""
+    from support import import_file
+
+    path = tmp_path / f"{name}.py"
+    path.write_text(_VECTOR_MODULE)
+    return import_file(name, path).spread
+
+
+def test_traceback_shows_generated_lines_after_the_file_is_deleted(tmp_path, own_cache):
+    spread = _fresh_function(tmp_path, "linecache_target_a")
+    df = tangentlike.grad(spread)
+    assert Path(df.path).parent == own_cache
+    import shutil
+
+    shutil.rmtree(own_cache)  # the cache directory cleared
+    assert not Path(df.path).exists()
+    with pytest.raises(ValueError) as info:
+        df(X, W, np.ones(5))  # a seed of the wrong shape: raises in the generated code
+    frames = _frames_in(info.value, df.path)
+    assert frames and "seed(" in frames[-1].line
+    text = "".join(traceback.format_exception(info.value))
+    line = df.source.splitlines()[frames[-1].lineno - 1]
+    assert f'File "{df.path}", line {frames[-1].lineno}' in text
+    assert line.strip() in text
+    # and inspect still reads the generated function
+    assert inspect.getsource(df).startswith("def ")
+
+
+def test_pdb_lists_generated_lines_after_the_file_is_deleted(tmp_path, subprocess_env):
+    env = {**subprocess_env, "TANGENTLIKE_CACHE_DIR": str(tmp_path / "gone")}
+    script = tmp_path / "deleted.py"
+    script.write_text(textwrap.dedent("""
+        import shutil
+        import numpy as np
+        import tangentlike
+        from api_fixtures import debug_target
+
+        df = tangentlike.grad(debug_target.loss, wrt=(1,))
+        shutil.rmtree(df.path.parent)
+        df.debug(np.array([0.5, -1.0, 2.0]), np.full((2, 3), 0.25))
+    """))
+    done = subprocess.run([sys.executable, str(script)], input="list\ncontinue\n", env=env,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "-> h = np.tanh(W @ x)" in done.stdout
+    assert "# Grad of: return np.sum(h * h)" in done.stdout  # `list`

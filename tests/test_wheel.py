@@ -83,6 +83,7 @@ def test_wheel_contains_the_package_and_templates(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "tangentlike/__init__.py" in names
     assert "tangentlike/api.py" in names
+    assert "tangentlike/py.typed" in names  # PEP 561: type checkers read the hints
     assert "tangentlike/templates/__init__.py" in names
     templates = {n for n in names if n.startswith("tangentlike/templates/") and n.endswith(".py")}
     expected = {f"tangentlike/templates/{p.name}" for p in (REPO_ROOT / "templates").glob("*.py")}
