@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -23,9 +24,24 @@ _session_cache: Path | None = None
 _saved_env: str | None = None
 
 
+# The default run checks every case once, in its primary variant; the slow run (``-m slow``,
+# which .ci/run also runs) adds the other variants of the same case.  A parametrized test's
+# id part on the left is a variant of the one on the right: the item is slow when its sibling
+# with the primary part was collected too (so no case is left out of the default run).
+VARIANTS = {
+    "noopt-split": "opt-joint", "noopt-joint": "opt-joint", "opt-split": "opt-joint",
+    "noopt": "opt",            # unoptimized derivatives
+    "python -m": "script",     # the command line run as a module, and as a script
+    "rev-rev": "fwd-rev", "fwd-fwd": "fwd-rev", "rev-fwd": "fwd-rev",  # second order
+}
+_PART = re.compile(r"(?<!\w)(" + "|".join(re.escape(v) for v in sorted(
+    VARIANTS, key=len, reverse=True)) + r")(?!\w)")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "slow: takes more than 30 seconds (still part of the default run)")
+        "markers", "slow: the exhaustive part (other variants of each case, the long fuzz, "
+        "every rule's Hessian-vector product): not in the default run; `-m slow` runs it")
     # Set as early as this so that derivatives generated while test modules are imported
     # (module-level ``@tangentlike.grad``) land in the temporary directory as well.
     global _session_cache, _saved_env
@@ -62,3 +78,19 @@ def subprocess_env(tangentlike_cache_dir: Path) -> dict[str, str]:
         parts.append(env["PYTHONPATH"])
     env["PYTHONPATH"] = os.pathsep.join(parts)
     return env
+
+
+def _primary(nodeid: str) -> str | None:
+    """The id of ``nodeid``'s primary sibling, or None when it is itself primary."""
+    head, bracket, params = nodeid.partition("[")
+    if not bracket:
+        return None
+    primary = _PART.sub(lambda m: VARIANTS[m.group(1)], params)
+    return head + "[" + primary if primary != params else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    collected = {item.nodeid for item in items}
+    for item in items:
+        if _primary(item.nodeid) in collected:
+            item.add_marker(pytest.mark.slow)

@@ -4,7 +4,8 @@ differences and the primal invariant (the value returned equals ``f(x, y)`` exac
 
 Hypothesis draws every choice of the generator (``derandomize=True``: the same programs on
 every run).  The programs are split into chunks by the shape and dtype of ``x`` so that
-pytest-xdist spreads them over the workers.  A refusal (a ``TangentlikeError`` naming the
+pytest-xdist spreads them over the workers: 504 checked programs in the default run, 2,000
+longer ones in the slow run (``-m slow``).  A refusal (a ``TangentlikeError`` naming the
 user's file and line) passes; a wrong number, a crash or an error without a location fails,
 with the program's source in the message.  A program with a kink within ``fuzz.MARGIN`` of the
 point is rejected (``assume``).  Shrinking is off: a failing program is printed whole, and
@@ -17,22 +18,21 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
-PER_CHUNK = 60
+PER_CHUNK = 84  # 6 chunks: 504 programs in the default run
 CHUNKS = [((3,), "float64", 5), ((2, 3), "float64", 5), ((3,), "float32", 4),
           ((2, 3), "float32", 4), ((3,), "float64", 7), ((2, 3), "float64", 7)]
 CHUNK_IDS = ["1d-f64", "2d-f64", "1d-f32", "2d-f32", "1d-f64-long", "2d-f64-long"]
+LONG_PER_CHUNK = 250  # the slow run: 8 chunks of longer programs, 2,000 more
+LONG_CHUNKS = [((3,), "float64", 9), ((2, 3), "float64", 9), ((3,), "float32", 9),
+               ((2, 3), "float32", 9), ((3,), "float64", 12), ((2, 3), "float64", 12),
+               ((3,), "float64", 6), ((2, 3), "float32", 6)]
 
-SETTINGS = settings(max_examples=PER_CHUNK, derandomize=True, deadline=None, database=None,
-                    phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=list(HealthCheck))
+SETTINGS = dict(derandomize=True, deadline=None, database=None,
+                phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("chunk", range(len(CHUNKS)), ids=CHUNK_IDS)
-@SETTINGS
-@given(data=st.data())
-def test_random_programs(chunk: int, data: st.DataObject) -> None:
-    x_shape, dtype, size = CHUNKS[chunk]
+def _check_random_program(chunks: list, chunk: int, data: st.DataObject) -> None:
+    x_shape, dtype, size = chunks[chunk]
     program = fuzz.generate(fuzz.DrawChooser(data.draw), size, x_shape, dtype)
     note(program.describe())
     report = fuzz.check(program)
@@ -40,6 +40,21 @@ def test_random_programs(chunk: int, data: st.DataObject) -> None:
     failures = report.failures()
     assert not failures, program.describe() + "\n" + "\n".join(
         f"{mode}: {report.status[mode]}: {detail}" for mode, detail in failures.items())
+
+
+@pytest.mark.parametrize("chunk", range(len(CHUNKS)), ids=CHUNK_IDS)
+@settings(max_examples=PER_CHUNK, **SETTINGS)
+@given(data=st.data())
+def test_random_programs(chunk: int, data: st.DataObject) -> None:
+    _check_random_program(CHUNKS, chunk, data)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chunk", range(len(LONG_CHUNKS)))
+@settings(max_examples=LONG_PER_CHUNK, **SETTINGS)
+@given(data=st.data())
+def test_random_programs_long(chunk: int, data: st.DataObject) -> None:
+    _check_random_program(LONG_CHUNKS, chunk, data)
 
 
 def test_the_generator_covers_the_issue_constructs() -> None:

@@ -138,6 +138,7 @@ def test_reverse_against_autograd(case_id: str) -> None:
 SECOND_ORDER = [c for c, case in CASES.items() if case.second_order]
 
 
+@pytest.mark.slow  # every rule's second order: the exhaustive run (test_higher_order has hvp)
 @pytest.mark.parametrize("case_id", _params("second_order", SECOND_ORDER))
 def test_hessian_vector_products(case_id: str) -> None:
     case = CASES[case_id]

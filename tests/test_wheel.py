@@ -1,9 +1,11 @@
 """The built wheel works on its own: templates ship inside it, nothing is read from the checkout.
 
 The wheel is built from a copy of the repository (so no build/ or egg-info lands in the work
-tree) and installed into a fresh virtual environment.  The environment sees the system's
-site-packages for numpy and gast only; the test checks that tangentlike itself, and its
-templates, are imported from the environment, not from the checkout.
+tree) and installed into a fresh virtual environment.  That environment finds numpy and gast
+where the test's own interpreter has them (a ``.pth`` file naming their directories: the test
+may itself run in a venv, whose base interpreter has neither); the test checks that
+tangentlike itself, and its templates, are imported from the new environment, not from the
+checkout.
 """
 from __future__ import annotations
 
@@ -93,10 +95,17 @@ def test_wheel_contains_the_package_and_templates(wheel):
 
 def test_wheel_installs_and_differentiates_in_a_fresh_venv(wheel, tmp_path):
     venv = tmp_path / "venv"
-    # System site-packages give numpy and gast without a network install; tangentlike
-    # itself comes from the wheel (checked below).
-    _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)])
+    # numpy and gast come from this interpreter's environment, without a network install
+    # (a .pth file appends their directories to sys.path, after the venv's own
+    # site-packages); tangentlike itself comes from the wheel (checked below).
+    _run([sys.executable, "-m", "venv", str(venv)])
     python = _venv_python(venv)
+    purelib = _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+                   ).stdout.strip()
+    import gast
+    import numpy
+    homes = sorted({str(Path(m.__file__).resolve().parent.parent) for m in (numpy, gast)})
+    (Path(purelib) / "_dependencies_of_the_test.pth").write_text("\n".join(homes) + "\n")
     # --ignore-installed: never touch a tangentlike installed outside the venv.
     _run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed",
           "--disable-pip-version-check", str(wheel)])
