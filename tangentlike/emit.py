@@ -41,8 +41,8 @@ _TUPLE_NAME = re.compile(r"__tangentlike_tuple_(\d+)__")
 
 class _Printable(ast.NodeTransformer):
     """Prepares a tree for ``ast.unparse``: comment markers become placeholder names (one
-    line each, replaced by ``# ...`` afterwards), a returned or assigned tuple is printed
-    without parentheses (``return a, b``), and negative numbers become ``-n``, which
+    line each, replaced by ``# ...`` afterwards), tuples returned, assigned or looped over are
+    printed without parentheses (``return a, b``), and negative numbers become ``-n``, which
     the printer parenthesizes where needed (``(-1.0) ** 2``; a constant ``-1.0`` prints as
     ``-1.0 ** 2``, which is ``-(1.0 ** 2)``)."""
 
@@ -61,26 +61,42 @@ class _Printable(ast.NodeTransformer):
         return self.generic_visit(node)
 
     def visit_Return(self, node: ast.Return) -> ast.Return:
-        return self._bare_tuple(node)
+        self.generic_visit(node)
+        node.value = self._bare(node.value)
+        return node
 
     def visit_Assign(self, node: ast.Assign) -> ast.Assign:
-        return self._bare_tuple(node)
-
-    def _bare_tuple(self, node: ast.Return | ast.Assign) -> ast.Return | ast.Assign:
-        """``return a, b`` and ``x, y = y, x`` without the parentheses ``ast.unparse`` adds:
-        the tuple is printed here and its placeholder replaced afterwards."""
         self.generic_visit(node)
-        if isinstance(node.value, ast.Tuple) and node.value.elts:
-            parts = []
-            for element in node.value.elts:
-                text = ast.unparse(ast.fix_missing_locations(element))
-                if isinstance(element, (ast.NamedExpr, ast.Yield, ast.YieldFrom)) and (
-                        not text.startswith("(")):
-                    text = f"({text})"
-                parts.append(text)
-            self.tuples.append(", ".join(parts) + ("," if len(parts) == 1 else ""))
-            node.value = ast.Name(id=_TUPLE.format(len(self.tuples) - 1), ctx=ast.Load())
+        node.targets = [self._bare(t) for t in node.targets]
+        node.value = self._bare(node.value)
         return node
+
+    def visit_For(self, node: ast.For) -> ast.For:
+        self.generic_visit(node)
+        node.target = self._bare(node.target)
+        return node
+
+    def visit_comprehension(self, node: ast.comprehension) -> ast.comprehension:
+        self.generic_visit(node)
+        node.target = self._bare(node.target)
+        return node
+
+    def _bare(self, node: ast.expr | None) -> ast.expr | None:
+        """``return a, b``, ``x, y = y, x`` and ``for i, v in ...`` without the parentheses
+        that ``ast.unparse`` adds (to values always; to targets before Python 3.11): a tuple
+        is printed here and a placeholder name replaced by its text afterwards, the same on
+        every Python."""
+        if not (isinstance(node, ast.Tuple) and node.elts):
+            return node
+        parts = []
+        for element in node.elts:
+            text = ast.unparse(ast.fix_missing_locations(element))
+            if isinstance(element, (ast.NamedExpr, ast.Yield, ast.YieldFrom)) and (
+                    not text.startswith("(")):
+                text = f"({text})"
+            parts.append(text)
+        self.tuples.append(", ".join(parts) + ("," if len(parts) == 1 else ""))
+        return ast.Name(id=_TUPLE.format(len(self.tuples) - 1), ctx=node.ctx)
 
     def visit_Constant(self, node: ast.Constant) -> ast.expr:
         value = node.value
@@ -109,7 +125,8 @@ def to_source(node: gast.AST) -> str:
                 lines.append("")
             line = f"{match.group(1)}# {printable.comments[int(match.group(2))]}"
         else:
-            line = _TUPLE_NAME.sub(lambda m: printable.tuples[int(m.group(1))], line)
+            while _TUPLE_NAME.search(line):  # a tuple's text may hold an inner one's name
+                line = _TUPLE_NAME.sub(lambda m: printable.tuples[int(m.group(1))], line)
         lines.append(line.rstrip())
     return "\n".join(lines).strip("\n") + "\n"
 

@@ -155,10 +155,13 @@ def test_emit_prints_tuples_and_negative_numbers_as_a_person_would():
             z = 0 ** x
             w = 0
             x, y = y, x
-            return x, (y, z), w
+            for i, v in enumerate([x]):
+                w = [u for u, _ in [(v, i)]], w
+            return x, (y, z), w[1]
         """, negative)
     assert out.splitlines()[1:] == [
-        "    z = (-1.5) ** x", "    w = -2,", "    x, y = y, x", "    return x, (y, z), w"]
+        "    z = (-1.5) ** x", "    w = -2,", "    x, y = y, x", "    for i, v in enumerate([x]):",
+        "        w = [u for u, _ in [(v, i)]], w", "    return x, (y, z), w[1]"]
     namespace = {}
     exec(out, namespace)
     assert namespace["f"](2.0, 1.0) == (1.0, (2.0, 2.25), (-2,))
