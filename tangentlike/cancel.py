@@ -21,7 +21,9 @@ runtime helper linear in its first argument gives zero for zero, and ``x + 0`` i
 when the shapes agree; the optimizer afterwards removes what only fed them.  The results
 are the exact-arithmetic ones: rounding differences of the order of ``1e-16`` (the value of
 the cancelled terms) disappear, as in a hand-written gradient; and as there, ``a / s * s``
-is ``a`` even where ``s`` is zero (where the general code would give NaN).  A function that
+is ``a`` even where ``s`` is zero (where the general code would give NaN).  The statements a
+returned value of the user's function depends on are left exactly as they are (the primal
+invariant: ``value_and_grad`` returns ``f(*args)``, float for float).  A function that
 may change a value in place (``x[i] = v``, ``out=``, a method call as a statement) is left
 as it is.
 """
@@ -107,6 +109,7 @@ class _Algebra:
         self.shapes: dict[str, tuple | None] = {f"{n}@0": s for n, s in params.items()}
         self.escaped: list[Poly] = []  # values read where the algebra cannot follow them
         self.inside: dict[str, set[str]] = {}  # a sum's atom -> the atoms it sums
+        self.recreated: set[str] = set()  # atoms an expression made again (one value twice)
 
     # -- atoms ---------------------------------------------------------------------------
     def atom(self, key: str, shape: tuple | None) -> Poly:
@@ -126,6 +129,8 @@ class _Algebra:
         if any(isinstance(c, gast.Call) and not _pure_call(c, self.resolve)
                for c in gast.walk(node)):
             key += f"  # call {len(self.shapes)}"  # two random draws are not one value
+        if key in self.shapes:  # ``y = np.sin(x)`` and ``z = np.sin(x)``: one atom, two names
+            self.recreated.add(key)
         return self.atom(key, _seen_shape(node))
 
     def escape(self, node: gast.AST) -> None:
@@ -249,21 +254,25 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
     algebra = _Algebra(params, resolve)
     changed = False
     fresh: dict[str, gast.Assign] = {}  # an atom a statement's value introduced -> it
+    exact = _returned_primal_slice(fn)
     for stmt in fn.body:
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], gast.Name):
             name = stmt.targets[0].id
-            stmt.value, dropped = _drop_zero_terms(stmt.value, algebra)
-            changed |= dropped
+            if id(stmt) not in exact:
+                stmt.value, dropped = _drop_zero_terms(stmt.value, algebra)
+                changed |= dropped
             known = set(algebra.shapes)
             poly = algebra.of(stmt.value)
-            if not poly and not _is_zero(stmt.value):
+            if id(stmt) in exact:
+                pass  # computed as the user's function computes it, float for float
+            elif not poly and not _is_zero(stmt.value):
                 zero = _zeros(stmt.value, numpy)
                 if zero is not None:
                     stmt.value = zero
                     changed = True
-            if len(poly) == 1 and list(poly.values()) == [1.0] and _pure_call(stmt.value,
-                                                                              resolve):
+            if len(poly) == 1 and list(poly.values()) == [1.0] and id(stmt) not in exact \
+                    and _pure_call(stmt.value, resolve):
                 (monomial,) = poly
                 if len(monomial) == 1 and monomial[0][1] == 1 and monomial[0][0] not in known:
                     fresh[monomial[0][0]] = stmt
@@ -286,12 +295,33 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
             read.add(atom)
             todo += algebra.inside.get(atom, ())
     for atom, stmt in fresh.items():
-        if atom not in read and not _is_zero(stmt.value):
+        # An atom computed again elsewhere is not this statement's alone: zeroing only this
+        # one would break the cancellation it takes part in (``a - y`` with ``a = 0.5 + z``).
+        if atom not in read and atom not in algebra.recreated and not _is_zero(stmt.value):
             zero = _zeros(stmt.value, numpy)
             if zero is not None:
                 stmt.value = zero
                 changed = True
     return changed
+
+
+def _returned_primal_slice(fn: gast.FunctionDef) -> set[int]:
+    """The top-level statements (by id) that a returned value of the user's function
+    depends on: the primal invariant wants that value exactly as ``f`` computes it, so
+    exact-arithmetic rewrites leave them alone.  A value of the user's function is one a
+    statement with the user's line as its origin computes (not a generated adjoint or
+    tangent); the returned adjoints and tangents may lose rounding differences."""
+    primal = {name for stmt in fn.body if anno.has_info(stmt) and anno.info(stmt).origin
+              is not None and not anno.info(stmt).generated
+              for name in syntax.stored_names(stmt)}
+    wanted = {name for stmt in fn.body if isinstance(stmt, gast.Return) and stmt.value
+              for name in syntax.loaded_names(stmt) if name in primal}
+    exact = set()
+    for stmt in reversed(fn.body):
+        if syntax.stored_names(stmt) & wanted:
+            exact.add(id(stmt))
+            wanted |= syntax.loaded_names(stmt)
+    return exact
 
 
 def _pure_call(node: gast.expr, resolve: Any) -> bool:

@@ -117,6 +117,8 @@ def to_source(node: gast.AST) -> str:
     line unless it opens a block)."""
     printable = _Printable()
     tree = printable.visit(gast.gast_to_ast(node))
+    if tree is None:  # an empty comment marker alone
+        return ""
     lines: list[str] = []
     for line in ast.unparse(ast.fix_missing_locations(tree)).splitlines():
         match = _COMMENT_LINE.match(line)

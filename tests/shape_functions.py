@@ -81,3 +81,24 @@ def sum_over_hypot(x, y):
 
 def sums_of_array_and_float(x, s):
     return np.sum(x * x) * np.sum(s * s) + np.max(x * s)
+
+
+def one_value_twice(x, y, w):
+    """``y`` and the second ``x`` are the same value: ``x - y`` cancels exactly in the
+    algebra of cancel.py, which once zeroed ``y`` alone (found by tests/test_properties)."""
+    x = np.sin(x)
+    y = np.sin(x)
+    x = np.sin(x)
+    a = 0.5 + x
+    x = np.sin(a)
+    x = a - y
+    return np.sum(x * w)
+
+
+def added_then_taken_away(x, w):
+    """``(c + y) - y`` is ``c`` in exact arithmetic, not in floats: the value returned must be
+    the one ``f`` computes, float for float."""
+    y = np.sin(x)
+    a = np.cos(x) + y
+    z = a - y
+    return np.sum(z * w)

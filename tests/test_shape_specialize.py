@@ -289,3 +289,15 @@ def test_the_algebra_keeps_two_calls_of_an_impure_function_apart() -> None:
     assert algebra.of(pop) != algebra.of(pop)  # two pops are two values
     assert algebra.of(draw) != algebra.of(draw)
     assert algebra.of(exp) == algebra.of(exp)  # a pure function of the same value
+
+
+@pytest.mark.parametrize("f, arity", [(sf.one_value_twice, 3), (sf.added_then_taken_away, 2)],
+                         ids=["one-value-twice", "added-then-taken-away"])
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_exact_cancellation_keeps_the_value_and_the_derivative(f, arity, wrt):
+    """The version by shapes drops terms that cancel in exact arithmetic, but never changes
+    the value of ``f`` it returns (the primal invariant) nor one half of a cancelling pair."""
+    from oracle import check_everywhere
+    rng = np.random.RandomState(0)
+    args = [rng.randn(50) for _ in range(arity)]
+    check_everywhere(f, args, wrt=wrt)
