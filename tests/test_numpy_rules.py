@@ -47,12 +47,18 @@ H = 1e-6
 DOT_RTOL = 1e-9
 
 
+DEFAULT_RUN = rule_cases.in_default_run()
+
+
 def _params(test: str, case_ids: list[str]) -> list[Any]:
-    """The case ids, with the case's known bug in ``test`` (if any) as a strict xfail."""
+    """The case ids, with the case's known bug in ``test`` (if any) as a strict xfail, and
+    the cases beyond the first two of each rule marked slow (the exhaustive run)."""
     out = []
     for case_id in case_ids:
         reason = CASES[case_id].xfail.get(test)
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        if case_id not in DEFAULT_RUN:
+            marks.append(pytest.mark.slow)
         out.append(pytest.param(case_id, marks=marks, id=case_id))
     return out
 

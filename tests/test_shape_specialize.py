@@ -67,9 +67,16 @@ def _rng(seed: int = 0) -> np.random.Generator:
 # -- every rule case, through a version ------------------------------------------------------
 REVERSE = [c for c, case in CASES.items() if "reverse" not in case.xfail]
 FORWARD = [c for c, case in CASES.items() if "forward" not in case.xfail]
+_DEFAULT_RUN = rule_cases.in_default_run()
 
 
-@pytest.mark.parametrize("case_id", REVERSE)
+def _cases(case_ids: list[str]) -> list[Any]:
+    """The first two cases of each rule in the default run, the others with ``-m slow``."""
+    return [pytest.param(c, id=c, marks=[] if c in _DEFAULT_RUN else [pytest.mark.slow])
+            for c in case_ids]
+
+
+@pytest.mark.parametrize("case_id", _cases(REVERSE))
 def test_rule_case_versions_match_the_generic_gradient(case_id: str, first: None) -> None:
     case = CASES[case_id]
     df = tangentlike.grad(case.func, wrt=case.wrt)
@@ -78,7 +85,7 @@ def test_rule_case_versions_match_the_generic_gradient(case_id: str, first: None
     _close(df(*case.args), expected, "\n".join(_versions(df)) or df.source)
 
 
-@pytest.mark.parametrize("case_id", FORWARD)
+@pytest.mark.parametrize("case_id", _cases(FORWARD))
 def test_rule_case_versions_match_the_generic_tangent(case_id: str, first: None) -> None:
     case = CASES[case_id]
     df = tangentlike.autodiff(case.func, wrt=case.wrt, mode="forward")
@@ -89,6 +96,7 @@ def test_rule_case_versions_match_the_generic_tangent(case_id: str, first: None)
     _close(df(*case.args, *v), expected, "\n".join(_versions(df)) or df.source)
 
 
+@pytest.mark.slow  # generates every case's gradient
 def test_most_rule_cases_get_a_version(first: None) -> None:
     written = 0
     for case_id in REVERSE:

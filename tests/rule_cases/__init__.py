@@ -125,3 +125,18 @@ def load_all() -> dict[str, RuleCase]:
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
     return CASES
+
+
+def in_default_run(per_primitive: int = 2) -> set[str]:
+    """The cases the default test run checks: in case order, each case that runs a
+    primitive fewer than ``per_primitive`` earlier cases ran (so every rule is checked at
+    least twice, on different inputs or keywords); the others run with ``-m slow``."""
+    runs: dict[str, int] = {}
+    chosen = set()
+    for case_id, case in load_all().items():
+        keys = [repr(p) for p in case.covers]
+        if any(runs.get(k, 0) < per_primitive for k in keys):
+            chosen.add(case_id)
+            for k in keys:
+                runs[k] = runs.get(k, 0) + 1
+    return chosen
