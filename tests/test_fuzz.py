@@ -18,10 +18,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
-PER_CHUNK = 84  # 6 chunks: 504 programs in the default run
-CHUNKS = [((3,), "float64", 5), ((2, 3), "float64", 5), ((3,), "float32", 4),
+PER_CHUNK = 42  # 12 chunks (small, so the workers finish together): 504 programs
+_KINDS = [((3,), "float64", 5), ((2, 3), "float64", 5), ((3,), "float32", 4),
           ((2, 3), "float32", 4), ((3,), "float64", 7), ((2, 3), "float64", 7)]
-CHUNK_IDS = ["1d-f64", "2d-f64", "1d-f32", "2d-f32", "1d-f64-long", "2d-f64-long"]
+CHUNKS = _KINDS + [(shape, dtype, size + 1) for shape, dtype, size in _KINDS]
+CHUNK_IDS = [f"{len(shape)}d-{dtype[-2:]}-{size}" for shape, dtype, size in CHUNKS]
 LONG_PER_CHUNK = 250  # the slow run: 8 chunks of longer programs, 2,000 more
 LONG_CHUNKS = [((3,), "float64", 9), ((2, 3), "float64", 9), ((3,), "float32", 9),
                ((2, 3), "float32", 9), ((3,), "float64", 12), ((2, 3), "float64", 12),
