@@ -15,6 +15,7 @@ numeric constant, or a value the instrumented run of a version saw as one.  Then
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import gast
 import numpy as np
@@ -68,10 +69,12 @@ def _numeric(node: gast.expr) -> bool:
     return bool(seen) and all(_numeric_kind(kind, dtype) for kind, _, dtype in seen)
 
 
-def _numeric_kind(kind: type, dtype: np.dtype | None) -> bool:
+def _numeric_kind(kind: type, dtype: Any) -> bool:
+    """A recorded value's type and dtype (for a tuple or list, shape_specialize records
+    whether it holds an integer in that place, not a dtype: not a number)."""
     if kind in (int, float, complex):
         return True
-    return dtype is not None and np.dtype(dtype).kind in "iufc"
+    return isinstance(dtype, np.dtype) and dtype.kind in "iufc"
 
 
 def _numeric_term(term: Term) -> bool:
