@@ -421,6 +421,7 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
         for name in dataflow.defs(stmt) if not isinstance(stmt, gast.If) else ():
             bindings.setdefault(name, []).append(stmt)
     checked: set[tuple[int, str]] = set()
+    unbound: set[str] = set()  # names a check reads that are bound to None at the top
     for change, names in conflicts(analysis, varied):
         where = location(change.stmt)
         refused = []
@@ -436,6 +437,7 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
             elif change.checked and not any(_reads_part(s) for s in bound):
                 _insert_before(fn.body, change.stmt, [guard("check_unshared", change.name,
                                                              name, where)])
+                _bind_before_use(fn, name, unbound)
             else:
                 refused.append(name)
         if not refused:
@@ -449,6 +451,23 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
             "would not see the change",
             where, hint=f"work on a copy ({change.name} = {change.name}.copy()), or write the "
             "new value to a new name (and return it from a helper)")
+
+
+def _bind_before_use(fn: gast.FunctionDef, name: str, done: set[str]) -> None:
+    """``name = None`` at the top of ``fn``: a check may read ``name`` before its first
+    binding (``for r in x: r -= v`` checked against the variable of a loop further down the
+    body, bound only from the second iteration on); ``check_unshared(x, None)`` passes."""
+    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    params |= {a.id for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
+    if name in params or name in done:
+        return
+    done.add(name)
+    stmt = syntax.assign(name, syntax.const(None))
+    record = anno.info(stmt)
+    record.generated = record.keep = True
+    docstring = fn.body and isinstance(fn.body[0], gast.Expr) and isinstance(
+        fn.body[0].value, gast.Constant) and isinstance(fn.body[0].value.value, str)
+    fn.body.insert(1 if docstring else 0, stmt)
 
 
 def _reads_part(stmt: gast.stmt) -> bool:

@@ -390,9 +390,16 @@ class Generator:
         return [n for n in sorted(sc.arrays) if (n not in sc.fixed or sc.arrays[n] == e_shape)
                 and n not in sc.frozen]
 
+    def carried(self, sc: Scope, e: Ex) -> set[str]:
+        """In a loop, the names an array that may be shared must not be assigned to: they
+        are carried to the next iteration, whose statements (written once, before this one)
+        update them in place as arrays of their own (``v = x`` after ``v *= 2`` would change
+        the argument ``x`` from the second iteration on)."""
+        return set(sc.fixed) if sc.loop is not None and e.shape and not e.fresh else set()
+
     def assignment(self, sc: Scope, out: list[tuple[str, str]], pad: str) -> None:
         e = self.expr(sc, 2)
-        old = self.targets(sc, e.shape)
+        old = [n for n in self.targets(sc, e.shape) if n not in self.carried(sc, e)]
         name = self.c.choice(old) if old and self.c.chance(50) else self.fresh("v")
         out.append((f"{pad}{name} = {e.plain}", f"{pad}{name} = {e.instr}"))
         self.bind(sc, name, e)
@@ -402,9 +409,13 @@ class Generator:
         names = sorted(n for n in sc.arrays if n not in sc.frozen)
         if len(names) >= 2 and self.c.chance(35):  # a swap, or a Fibonacci-like update
             a, b = self.c.choice(names), self.c.choice(names)
-            if a != b and (sc.arrays[a] == sc.arrays[b] or not ({a, b} & sc.fixed)):
+            shared = sc.loop is not None and any(
+                sc.arrays[n] and n not in sc.owned for n in (a, b))  # see carried()
+            if a != b and not shared and (sc.arrays[a] == sc.arrays[b]
+                                          or not ({a, b} & sc.fixed)):
                 ea = self.expr(sc, 1)
-                if self.c.chance(50) or (a in sc.fixed and ea.shape != sc.arrays[a]):
+                if self.c.chance(50) or (a in sc.fixed and ea.shape != sc.arrays[a]) or (
+                        a in self.carried(sc, ea)):
                     ea = Ex(b, b, sc.arrays[b], fresh=False, alias=b)
                 eb = Ex(a, a, sc.arrays[a], fresh=False, alias=a)
                 if a in sc.fixed and ea.shape != sc.arrays[a]:
@@ -417,8 +428,8 @@ class Generator:
                 sc.owned.discard(b)
                 return
         e1, e2 = self.expr(sc, 2), self.expr(sc, 2)
-        t1 = self.targets(sc, e1.shape)
-        t2 = self.targets(sc, e2.shape)
+        t1 = [n for n in self.targets(sc, e1.shape) if n not in self.carried(sc, e1)]
+        t2 = [n for n in self.targets(sc, e2.shape) if n not in self.carried(sc, e2)]
         n1 = self.c.choice(t1) if t1 and self.c.chance(50) else self.fresh("v")
         n2 = self.c.choice(t2) if t2 and self.c.chance(50) else self.fresh("v")
         if n1 == n2:
@@ -829,9 +840,12 @@ class Checker:
         instrumented.G_C = self.module.G_C
         instrumented._MARGINS.clear()
         reset(instrumented)
+        before = (np.copy(self.x), np.copy(self.y))
         with np.errstate(all="ignore"):
             try:
                 v = instrumented.f(self.x, self.y)
+                if not (np.array_equal(before[0], self.x) and np.array_equal(before[1], self.y)):
+                    raise AssertionError("the program changes its arguments: a generator bug")
                 reset(instrumented)
                 instrumented.f(_f64(self.x), _f64(self.y))
             except Exception as e:  # noqa: BLE001 - f itself may not run at this point

@@ -58,3 +58,13 @@ def test_hvp_with_a_large_third_derivative():
     got = tangentlike.hvp(m.f, wrt=0)(x, y, v)
     np.testing.assert_allclose(got, reference, rtol=1e-7)
     assert not np.allclose(second_difference(1e-4), got, rtol=1e-4)  # the old check's error
+
+
+def test_check_of_an_update_reads_a_name_bound_later_in_the_loop():
+    """``r1 -= v`` is checked against what may share r1's memory, the inner loop's variable
+    among them, which is bound only from the second outer iteration on (found by the slow
+    run's long fuzz: UnboundLocalError in the generated code)."""
+    m = _load("unbound-check-long-fuzz.py")
+    rng = np.random.RandomState(5)
+    x = rng.uniform(-1.0, 1.0, (2, 3)) + 0.1
+    check_everywhere(m.f, [x, 0.6])
