@@ -437,7 +437,8 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
             elif change.checked and not any(_reads_part(s) for s in bound):
                 _insert_before(fn.body, change.stmt, [guard("check_unshared", change.name,
                                                              name, where)])
-                _bind_before_use(fn, name, unbound)
+                if bound and all(isinstance(s, gast.For) for s in bound):
+                    _bind_before_use(fn, name, unbound)
             else:
                 refused.append(name)
         if not refused:
@@ -454,12 +455,11 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
 
 
 def _bind_before_use(fn: gast.FunctionDef, name: str, done: set[str]) -> None:
-    """``name = None`` at the top of ``fn``: a check may read ``name`` before its first
-    binding (``for r in x: r -= v`` checked against the variable of a loop further down the
-    body, bound only from the second iteration on); ``check_unshared(x, None)`` passes."""
-    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
-    params |= {a.id for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
-    if name in params or name in done:
+    """``name = None`` at the top of ``fn``, for a loop variable a check may read before
+    its loop first binds it (``for r in x: r -= v`` checked against the variable of a loop
+    further down the body, bound only from the second iteration on);
+    ``check_unshared(x, None)`` passes."""
+    if name in done:
         return
     done.add(name)
     stmt = syntax.assign(name, syntax.const(None))

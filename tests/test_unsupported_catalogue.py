@@ -19,6 +19,7 @@ import os
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -415,7 +416,7 @@ def function_of(row: Row) -> Callable:
 
 def marked_line(fn: Callable) -> int:
     """The line of ``fn``'s file that ends with the ``# <-`` mark."""
-    lines = open(inspect.getsourcefile(fn)).read().splitlines()
+    lines = Path(inspect.getsourcefile(fn)).read_text().splitlines()
     (line,) = [i for i, text in enumerate(lines, 1) if text.rstrip().endswith(MARK)]
     return line
 
