@@ -437,8 +437,7 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
             elif change.checked and not any(_reads_part(s) for s in bound):
                 _insert_before(fn.body, change.stmt, [guard("check_unshared", change.name,
                                                              name, where)])
-                if bound and all(isinstance(s, gast.For) for s in bound):
-                    _bind_before_use(fn, name, unbound)
+                _bind_before_use(fn, name, change.stmt, unbound)
             else:
                 refused.append(name)
         if not refused:
@@ -454,13 +453,23 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
             "new value to a new name (and return it from a helper)")
 
 
-def _bind_before_use(fn: gast.FunctionDef, name: str, done: set[str]) -> None:
-    """``name = None`` at the top of ``fn``, for a loop variable a check may read before
-    its loop first binds it (``for r in x: r -= v`` checked against the variable of a loop
-    further down the body, bound only from the second iteration on);
+def _bind_before_use(fn: gast.FunctionDef, name: str, check: gast.stmt,
+                     done: set[str]) -> None:
+    """``name = None`` at the top of ``fn`` when a check placed before ``check`` may read
+    ``name`` unbound: unless a statement of the function's top level before the one holding
+    ``check`` binds it (a parameter's working copy, an assignment), it may be bound only in
+    a branch not taken or by a loop further down, from its second iteration on.
     ``check_unshared(x, None)`` passes."""
-    if name in done:
+    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    params |= {a.id for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
+    if name in params or name in done:
         return
+    for stmt in fn.body:
+        if any(node is check for node in gast.walk(stmt)):
+            break
+        if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.Try, gast.With)) \
+                and name in dataflow.defs(stmt):
+            return  # bound before, on every path
     done.add(name)
     stmt = syntax.assign(name, syntax.const(None))
     record = anno.info(stmt)

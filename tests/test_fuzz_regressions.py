@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from oracle import check_everywhere
 from support import import_file
 
@@ -68,3 +69,46 @@ def test_check_of_an_update_reads_a_name_bound_later_in_the_loop():
     rng = np.random.RandomState(5)
     x = rng.uniform(-1.0, 1.0, (2, 3)) + 0.1
     check_everywhere(m.f, [x, 0.6])
+
+
+def test_check_of_a_helper_call_reads_a_name_bound_in_a_later_loop():
+    """The helper changes its ``scale`` argument in place; the check at the call reads
+    names bound only in the loop below it (found by CI's slow run: UnboundLocalError)."""
+    m = _load("unbound-check-in-branch-long-fuzz.py")
+
+    def reseed():
+        m.RNG.bit_generator.state = np.random.default_rng(12).bit_generator.state
+        m.RS.seed(11)
+        np.random.seed(0)
+
+    rng = np.random.RandomState(5)
+    x = rng.uniform(-1.0, 1.0, (2, 3)) + 0.1
+    check_everywhere(m.f, [x, np.float64(0.4)], wrt=0, reseed=reseed)
+
+
+@pytest.mark.xfail(strict=True, reason="open: hvp of a program that appends to a list and "
+                   "then sets an element (docs/fuzz-findings/hvp-list-setitem-long-fuzz.py)")
+def test_hvp_after_list_append_and_setitem():
+    """Found by CI's slow run: the gradient is right, forward over it is not."""
+    import tangentlike
+    m = _load("hvp-list-setitem-long-fuzz.py")
+
+    def reseed():
+        m.RNG.bit_generator.state = np.random.default_rng(12).bit_generator.state
+        m.RS.seed(11)
+        np.random.seed(1234)
+
+    rng = np.random.RandomState(5)
+    x = rng.uniform(-1.0, 1.0, 3) + 0.1
+    v = rng.standard_normal(3)
+    y = np.float64(np.asarray(rng.uniform(-1.0, 1.0, ()) - 0.2))
+    gradient = tangentlike.grad(m.f, wrt=0)
+
+    def g(point):
+        reseed()
+        return np.asarray(gradient(point, y))
+
+    expected = (g(x + 1e-6 * v) - g(x - 1e-6 * v)) / 2e-6
+    reseed()
+    got = tangentlike.hvp(m.f, wrt=0)(x, y, v)
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
