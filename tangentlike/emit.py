@@ -416,6 +416,10 @@ class Scope(dict):
         speed of any global, and an own name is a closure variable, which no global can
         shadow.  Line numbers and the file name are the file's, for tracebacks and pdb."""
         remember_lines(path, source)
+        with syntax.C_AST:
+            return self._load(source, path)
+
+    def _load(self, source: str, path: Path) -> dict[str, Callable]:
         tree = ast.parse(source, str(path))
         defs = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
         names = [node.name for node in defs]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import gast
 
-from tangentlike import guards
+from tangentlike import guards, syntax
 from tangentlike.errors import Location, SourceUnavailableError, UnsupportedSyntaxError
 from tangentlike.guards import Guards
 
@@ -130,7 +130,7 @@ def parse_function(func: Callable) -> ParsedFunction:
         ) from None
     source = textwrap.dedent("".join(lines))
     try:
-        module = gast.parse(source)
+        module = syntax.parse(source)
     except SyntaxError as exc:
         raise SourceUnavailableError(
             f"the source found for {name!r} does not parse: {exc.msg}", here,

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import gast
 import numpy as np
 
+from tangentlike import syntax
 from tangentlike.errors import Location, TemplateError
 
 
@@ -153,7 +154,7 @@ def _template_node(fn: Callable) -> tuple[gast.FunctionDef, Location]:
                 hint="define templates in a .py file",
             )
         functions = {}
-        for node in gast.walk(gast.parse(source)):
+        for node in gast.walk(syntax.parse(source)):
             if isinstance(node, gast.FunctionDef):
                 functions.setdefault(node.name, []).append(node)
         _functions[code.co_filename] = functions

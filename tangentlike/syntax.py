@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -42,12 +43,25 @@ def tuple_of(elts: Iterable[gast.expr], ctx: gast.expr_context | None = None) ->
     return gast.Tuple(elts=list(elts), ctx=ctx or gast.Load())
 
 
+# CPython converts between its parser's trees and ``ast`` objects (``ast.parse``, ``compile``
+# of a tree) with one recursion counter per interpreter, not per thread: two threads doing it
+# at once can fail with "AST constructor recursion depth mismatch" (CPython gh-106905).
+# tangentlike's own conversions take this lock.
+C_AST = threading.RLock()
+
+
+def parse(source: str, mode: str = "exec") -> gast.AST:
+    """``gast.parse`` under :data:`C_AST`."""
+    with C_AST:
+        return gast.parse(source, mode=mode)
+
+
 def parse_expr(source: str) -> gast.expr:
-    return gast.parse(source, mode="eval").body
+    return parse(source, mode="eval").body
 
 
 def parse_stmts(source: str) -> list[gast.stmt]:
-    return gast.parse(source).body
+    return parse(source).body
 
 
 def clone(node: Any) -> Any:
