@@ -205,9 +205,9 @@ def _composition_params() -> list[Any]:
 
 def _agreement_params() -> list[Any]:
     """The cases whose three compositions all work (the others are strict xfails above);
-    every fourth in the default run, all of them with ``-m slow``."""
+    every eighth in the default run, all of them with ``-m slow``."""
     cases = [(fn, args, wrt, name) for fn, args, wrt, name, xfails in HO_CASES if not xfails]
-    return [pytest.param(fn, args, wrt, id=name, marks=[] if i % 4 == 0 else [pytest.mark.slow])
+    return [pytest.param(fn, args, wrt, id=name, marks=[] if i % 8 == 0 else [pytest.mark.slow])
             for i, (fn, args, wrt, name) in enumerate(cases)]
 
 
