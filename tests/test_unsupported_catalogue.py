@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import sys
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -404,6 +405,8 @@ def _params() -> list[Any]:
                 continue
             marks = ([pytest.mark.xfail(strict=True, reason=row.xfail[mode])]
                      if mode in row.xfail else [])
+            if row.id == "try-except-star" and sys.version_info < (3, 11):
+                marks.append(pytest.mark.skip(reason="except* is Python 3.11 syntax"))
             out.append(pytest.param(row, mode, marks=marks, id=f"{row.id}-{mode}"))
     return out
 
