@@ -208,6 +208,16 @@ def _heading(group: str) -> str:
     return HEADINGS.get(group) or group.replace("_", " ").capitalize()
 
 
+def versions() -> str:
+    """The NumPy and SciPy the table was made with (``NumPy 2.4.6, SciPy 1.17.1``)."""
+    import numpy
+    try:
+        import scipy
+        return f"NumPy {numpy.__version__}, SciPy {scipy.__version__}"
+    except ImportError:
+        return f"NumPy {numpy.__version__}, no SciPy"
+
+
 def markdown() -> str:
     """The page ``docs/functions.md``."""
     lines = [
@@ -229,6 +239,8 @@ def markdown() -> str:
         "`NoDerivativeError` when it is called on a differentiated value; "
         "[the guide](guide.md) shows how to",
         "add a rule with `tangentlike.adjoint` and `tangentlike.tangent`.",
+        "",
+        f"Generated with {versions()}: another NumPy or SciPy may have other functions.",
         "",
     ]
     groups = rows()
