@@ -474,9 +474,7 @@ def _bind_before_use(fn: gast.FunctionDef, name: str, check: gast.stmt,
     stmt = syntax.assign(name, syntax.const(None))
     record = anno.info(stmt)
     record.generated = record.keep = True
-    docstring = fn.body and isinstance(fn.body[0], gast.Expr) and isinstance(
-        fn.body[0].value, gast.Constant) and isinstance(fn.body[0].value.value, str)
-    fn.body.insert(1 if docstring else 0, stmt)
+    fn.body.insert(syntax.body_start(fn), stmt)
 
 
 def _reads_part(stmt: gast.stmt) -> bool:

@@ -160,8 +160,7 @@ def _drop_float_dispatch(node: gast.FunctionDef) -> None:
     calls a copy of the body specialized for Python floats (specialize.py) and computes
     the same values; differentiating the copy too would double the work for nothing."""
     body = node.body
-    at = 1 if body and isinstance(body[0], gast.Expr) and isinstance(
-        body[0].value, gast.Constant) and isinstance(body[0].value.value, str) else 0
+    at = syntax.body_start(node)
     if len(body) <= at + 1:
         return
     test = body[at]

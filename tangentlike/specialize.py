@@ -180,7 +180,5 @@ def for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
     keywords = [gast.keyword(arg=a.id, value=syntax.load(a.id)) for a in fn.args.kwonlyargs]
     dispatch = gast.If(test=test, body=[gast.Return(value=syntax.call(
         special.name, args, keywords))], orelse=[])
-    docstring = isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value,
-                                                                 gast.Constant)
-    fn.body.insert(1 if docstring else 0, dispatch)
+    fn.body.insert(syntax.body_start(fn), dispatch)
     return special

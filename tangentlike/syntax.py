@@ -56,6 +56,13 @@ def parse(source: str, mode: str = "exec") -> gast.AST:
         return gast.parse(source, mode=mode)
 
 
+def body_start(fn: gast.FunctionDef) -> int:
+    """Where ``fn``'s code starts: 1 after a docstring, else 0."""
+    first = fn.body[0] if fn.body else None
+    return int(isinstance(first, gast.Expr) and isinstance(first.value, gast.Constant)
+               and isinstance(first.value.value, str))
+
+
 def parse_expr(source: str) -> gast.expr:
     return parse(source, mode="eval").body
 

@@ -12,6 +12,15 @@ from support import import_file
 FINDINGS = Path(__file__).resolve().parent.parent / "docs" / "fuzz-findings"
 
 
+def _reseeder(m, global_seed: int = 0):
+    """Every random generator a fuzz program uses, back to its initial state."""
+    def reseed():
+        m.RNG.bit_generator.state = np.random.default_rng(12).bit_generator.state
+        m.RS.seed(11)
+        np.random.seed(global_seed)
+    return reseed
+
+
 def _load(name: str):
     stem = name.removesuffix(".py").replace("-", "_")
     return import_file(f"fuzz_finding_{stem}", FINDINGS / name)
@@ -21,11 +30,7 @@ def test_helper_with_no_differentiated_argument_in_split_motion():
     """A helper called where no differentiated value reaches its parameters gets a split
     derivative that returns only its value (pipeline.split crashed on it)."""
     m = _load("split-crash-seed53.py")
-
-    def reseed():
-        m.RNG.bit_generator.state = np.random.default_rng(12).bit_generator.state
-        m.RS.seed(11)
-        np.random.seed(0)
+    reseed = _reseeder(m)
 
     check_everywhere(m.f, [np.array([0.3, 0.5, -0.2]), np.array(0.4)], reseed=reseed)
 
@@ -75,11 +80,7 @@ def test_check_of_a_helper_call_reads_a_name_bound_in_a_later_loop():
     """The helper changes its ``scale`` argument in place; the check at the call reads
     names bound only in the loop below it (found by CI's slow run: UnboundLocalError)."""
     m = _load("unbound-check-in-branch-long-fuzz.py")
-
-    def reseed():
-        m.RNG.bit_generator.state = np.random.default_rng(12).bit_generator.state
-        m.RS.seed(11)
-        np.random.seed(0)
+    reseed = _reseeder(m)
 
     rng = np.random.RandomState(5)
     x = rng.uniform(-1.0, 1.0, (2, 3)) + 0.1
@@ -92,11 +93,7 @@ def test_hvp_after_list_append_and_setitem():
     """Found by CI's slow run: the gradient is right, forward over it is not."""
     import tangentlike
     m = _load("hvp-list-setitem-long-fuzz.py")
-
-    def reseed():
-        m.RNG.bit_generator.state = np.random.default_rng(12).bit_generator.state
-        m.RS.seed(11)
-        np.random.seed(1234)
+    reseed = _reseeder(m, 1234)
 
     rng = np.random.RandomState(5)
     x = rng.uniform(-1.0, 1.0, 3) + 0.1
