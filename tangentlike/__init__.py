@@ -31,14 +31,15 @@ from tangentlike.errors import (
     TangentlikeError,
     TemplateError,
     UnsupportedSyntaxError,
+    ValueRefusedError,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
     "INPUT_DERIVATIVE", "InputError", "NoDerivativeError", "SourceUnavailableError",
-    "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "adjoint", "autodiff",
-    "check_grads", "clear_cache", "d", "grad", "hessian", "hvp", "init_grad", "insert_grad_of",
-    "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "non_differentiable", "pure",
-    "stop_gradient", "tangent", "value_and_grad", "vjp",
+    "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "ValueRefusedError",
+    "adjoint", "autodiff", "check_grads", "clear_cache", "d", "grad", "hessian", "hvp",
+    "init_grad", "insert_grad_of", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",
+    "non_differentiable", "pure", "stop_gradient", "tangent", "value_and_grad", "vjp",
 ]

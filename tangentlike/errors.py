@@ -71,3 +71,8 @@ class InputError(TangentlikeError):
 
 class CacheDirError(TangentlikeError):
     """The directory generated modules are written to cannot be created or written."""
+
+
+class ValueRefusedError(TangentlikeError, NotImplementedError):
+    """A derivative ran on values its rule does not cover (an ``np.linalg.eig`` with complex
+    eigenvalues, ``np.linalg.svd(a, full_matrices=True)`` of a matrix that is not square)."""

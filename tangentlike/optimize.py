@@ -19,7 +19,9 @@ user's calls made for their effects (``print``) stay.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
+from copy import deepcopy
 from typing import Any
 
 import gast
@@ -160,9 +162,9 @@ def fold_constants(fn: gast.FunctionDef) -> bool:
 
 
 # -- zero-initialised adjoints -----------------------------------------------------------------
-def _accumulated(stmt: gast.stmt, name: str) -> gast.expr | None:
+def _accumulated(stmt: gast.stmt, name: str, like: gast.expr) -> gast.expr | None:
     """``e`` if ``stmt`` is ``name = name + e`` or ``name = add_grad(name, e)``; ``-e`` if it
-    is ``name = name - e``."""
+    is ``name = name - e``; ``name`` zero, as ``zeros_like(like)`` made it."""
     if not (anno.info(stmt).contribution and isinstance(stmt, gast.Assign)
             and syntax.is_name(stmt.targets[0], name)):
         return None
@@ -177,7 +179,18 @@ def _accumulated(stmt: gast.stmt, name: str) -> gast.expr | None:
         rest = value.args[1]
     else:
         return None
+    _read_structure_of(rest, name, like)
     return None if name in syntax.loaded_names(rest) else rest
+
+
+def _read_structure_of(expr: gast.expr, name: str, like: gast.expr) -> None:
+    """Where ``unindex(g, name, i)`` or ``share(g, name)`` read only the structure of the
+    adjoint ``name`` (reverse.py), read ``like``'s, which is the same."""
+    for node in gast.walk(expr):
+        if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+                and re.fullmatch(r"(unindex|share)(_\d+)?", node.func.id) and len(node.args) >= 2
+                and syntax.is_name(node.args[1], name)):
+            node.args[1] = deepcopy(like)
 
 
 def _is_zero_init(stmt: gast.stmt) -> str | None:
@@ -204,7 +217,7 @@ def remove_zero_inits(fn: gast.FunctionDef) -> bool:
             for j in range(i + 1, len(block)):
                 if name not in names[j]:
                     continue
-                rest = _accumulated(block[j], name)
+                rest = _accumulated(block[j], name, block[i].value.args[0])
                 if rest is not None:
                     new = syntax.assign(name, rest)
                     anno.info(new).generated = True

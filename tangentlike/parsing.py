@@ -141,6 +141,15 @@ def parse_function(func: Callable) -> ParsedFunction:
         raise UnsupportedSyntaxError(
             f"tangentlike does not support async functions (async def {name}, await)", here,
             hint="differentiate a synchronous function: call it outside the event loop")
+    if filename.startswith("<") and not (isinstance(node, gast.FunctionDef)
+                                         and node.name == code.co_name):
+        # exec'd code: Python 3.13's linecache may hold other code under the same "<string>"
+        raise SourceUnavailableError(
+            f"cannot find the source of function {name!r}: it was made from a string "
+            f"({filename}), and the text found there is not its def", here,
+            hint="tangentlike reads source code: define the function in a .py file "
+            "(not at the interactive prompt or through exec) and import it",
+        )
     if not isinstance(node, gast.FunctionDef):
         raise UnsupportedSyntaxError(
             f"{name!r} is not defined by a plain def statement", here,

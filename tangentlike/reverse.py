@@ -233,6 +233,7 @@ class ReverseAD:
         """``bx = bx + value`` (element by element for tuples, lists and dicts)."""
         adjoint = self.adjoint(name)
         if name in self.containers:
+            self._shape_from_adjoint(name, adjoint, value)
             total = self.runtime_call("add_grad", [syntax.load(adjoint), value])
         else:
             total = gast.BinOp(left=syntax.load(adjoint), op=gast.Add(), right=value)
@@ -240,6 +241,18 @@ class ReverseAD:
         record = anno.info(stmt)
         record.contribution = record.generated = True
         return stmt
+
+    def _shape_from_adjoint(self, name: str, adjoint: str, value: gast.expr) -> None:
+        """``unindex(g, xs, i)`` and ``share(g, xs)`` read only the structure of ``xs``, and
+        the backward sweep sees ``xs`` as the forward sweep left it: longer, if it was appended
+        to after this statement.  The adjoint ``bxs`` has the structure ``xs`` had here, so
+        the helper reads that instead (``remove_zero_inits`` puts ``xs`` back where the two
+        are the same)."""
+        if (isinstance(value, gast.Call) and len(value.args) >= 2
+                and syntax.is_name(value.args[1], name)
+                and any(self.namespace.resolve(value.func) is helper
+                        for helper in (runtime.unindex, runtime.share))):
+            value.args[1] = syntax.load(adjoint)
 
     def zero(self, name: str, adjoint: str | None = None) -> gast.stmt:
         adjoint = adjoint or self.adjoint(name)

@@ -289,6 +289,19 @@ def test_call_to_function_made_by_exec_points_at_the_call(optimized, motion):
         assert f"line {_marked_line('exec-call')}" in str(error)
 
 
+def test_exec_function_is_refused_when_linecache_holds_other_text(monkeypatch):
+    """Python 3.13's linecache can hold other code under ``"<string>"`` (another exec'd
+    source); what is found there is not the function, which is still reported as having no
+    source, not as some other construct."""
+    import linecache
+    monkeypatch.setitem(linecache.cache, "<string>",
+                        (18, None, ["x = 1\n", "y = 2\n", "z = 3\n"], "<string>"))
+    with pytest.raises(NoDerivativeError) as info:
+        tangentlike.grad(cf.calls_exec_function)(0.3)
+    assert "cannot find the source of function 'made_by_exec'" in info.value.message
+    assert info.value.location.lineno == _marked_line("exec-call")
+
+
 @mode_params
 def test_call_to_function_made_by_exec_inside_a_callee_points_at_the_callee(optimized, motion):
     with pytest.raises(NoDerivativeError) as info:

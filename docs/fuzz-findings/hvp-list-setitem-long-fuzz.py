@@ -50,7 +50,10 @@ def f(x, y):
 
 """
 hvp: wrong: H v = [-0.0371, -4.028, 2.380]; central differences of the (right) reverse-mode
-gradient give [-0.0350, -6.286, 2.343]. Open: forward mode over the generated gradient of
-this program (a list appended to, then L8[1] = ..., then sum(L8)); a strict xfail in
-tests/test_fuzz_regressions.py, and the fuzz skips this one program (fuzz.KNOWN_WRONG).
+gradient give [-0.0350, -6.286, 2.343].  Fixed: the backward sweep of t2 = L8[1] spread the
+adjoint over L8 as the forward sweep left it (one element longer, after the next append),
+so add_grad(bL8, unindex(bt2, L8, 1)) added lists of different lengths.  add_grad dropped
+the extra zero; its tangent (forward over reverse) did not.  The helper now reads the
+structure of the adjoint bL8 (reverse.py, _shape_from_adjoint).  A regression test in
+tests/test_fuzz_regressions.py, with four reduced programs of the same kind.
 """

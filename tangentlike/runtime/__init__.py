@@ -90,12 +90,23 @@ def _same_sequence(like: Any, items: list) -> Any:
 
 
 def add_grad(a: Any, b: Any) -> Any:
-    """``a + b`` for derivatives, element by element for tuples, lists and dicts."""
+    """``a + b`` for derivatives, element by element for tuples, lists and dicts (which
+    must have the same length, or keys: a mismatch is tangentlike's error, never truncated)."""
     if isinstance(a, (tuple, list)):
+        _same_structure(len(a) == len(b), a, b)
         return _same_sequence(a, [add_grad(x, y) for x, y in zip(a, b)])
     if isinstance(a, dict):
+        _same_structure(a.keys() == b.keys(), a, b)
         return {k: add_grad(a[k], b[k]) for k in a}
     return a + b
+
+
+def _same_structure(same: bool, a: Any, b: Any) -> None:
+    if not same:
+        raise AssertionError(
+            f"tangentlike internal error: derivatives of different structures added "
+            f"({type(a).__name__} of {len(a)} and {type(b).__name__} of {len(b)}); please "
+            "report it with the function that was differentiated")
 
 
 def unbroadcast(g: Any, x: Any) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.errors import ValueRefusedError
 from tangentlike.runtime import float_dtype, is_float_like, tie_share
 
 
@@ -78,6 +79,6 @@ def abs_direction_derivative(t: Any, x: Any) -> Any:
     """The derivative of ``abs_direction(x)`` along ``t``: zero for real ``x``, where it is a
     sign; second derivatives of ``|x|`` for complex ``x`` are refused, not guessed."""
     if np.iscomplexobj(x):
-        raise NotImplementedError(
+        raise ValueRefusedError(
             "tangentlike does not take second derivatives of np.abs of complex values yet")
     return np.zeros(np.broadcast_shapes(np.shape(t), np.shape(x)), float_dtype(t))

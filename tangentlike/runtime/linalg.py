@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.errors import ValueRefusedError
 from tangentlike.runtime import float_dtype
 
 _EINSUM_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -72,7 +73,7 @@ def einsum_adjoint_subscripts(subscripts: str, k: int, *operands: Any) -> Any:
 
 def einsum_refuse_operands_first(x: Any) -> Any:
     """Raise: the derivative of np.einsum's interleaved form is not implemented."""
-    raise NotImplementedError(
+    raise ValueRefusedError(
         "tangentlike differentiates np.einsum with a subscripts string first, as in "
         "np.einsum('ij,jk->ik', a, b); the interleaved form np.einsum(a, [0, 1], b, [1, 2]) is "
         "not supported")
@@ -90,6 +91,8 @@ def linalg_cast(t: Any, x: Any) -> Any:
     float32 array and a Python float are float64)."""
     dtype = float_dtype(x)
     if isinstance(t, (np.ndarray, np.generic)) and t.dtype != dtype:
+        if t.dtype.kind == "c" and dtype.kind != "c":
+            t = np.real(t)  # NumPy 2.5's eig: complex numbers with zero imaginary parts
         return t.astype(dtype)
     return t
 
@@ -217,9 +220,10 @@ def triangle_mask(a: Any, upper: Any) -> np.ndarray:
 
 
 def eig_eye(w: Any) -> np.ndarray:
-    """The identity matrix for the eigenvalues ``w`` of ``np.linalg.eig``, which must be real."""
-    if np.iscomplexobj(w):
-        raise NotImplementedError(
+    """The identity matrix for the eigenvalues ``w`` of ``np.linalg.eig``, which must be real
+    (NumPy 2.5 returns them as complex numbers with zero imaginary parts)."""
+    if np.iscomplexobj(w) and np.any(np.imag(w)):
+        raise ValueRefusedError(
             "the derivative of np.linalg.eig is implemented for real eigenvalues only; this "
             "matrix has complex ones (for a symmetric matrix use np.linalg.eigh)")
     return linalg_eye(w)
@@ -230,7 +234,7 @@ def svd_eye(s: Any, a: Any, full_matrices: Any) -> np.ndarray:
     ``full_matrices=True`` for a matrix that is not square (the extra singular vectors are
     not determined by ``a``)."""
     if full_matrices and np.shape(a)[-1] != np.shape(a)[-2]:
-        raise NotImplementedError(
+        raise ValueRefusedError(
             "the derivative of np.linalg.svd(a, full_matrices=True) is implemented for square "
             "matrices only; pass full_matrices=False")
     return linalg_eye(s)
@@ -242,7 +246,7 @@ def qr_mask(a: Any, mode: Any) -> np.ndarray:
     "complete" for square matrices)."""
     m, n = np.shape(a)[-2:]
     if m < n or mode not in ("reduced", "complete") or mode == "complete" and m != n:
-        raise NotImplementedError(
+        raise ValueRefusedError(
             "the derivative of np.linalg.qr is implemented for mode='reduced' and matrices with "
             f"at least as many rows as columns (got mode={mode!r} and shape {np.shape(a)})")
     return np.tril(np.ones((n, n), float_dtype(a)), -1)
@@ -384,5 +388,5 @@ def norm_hessian(t: Any, x: Any, ord: Any = None, axis: Any = None, vector: bool
 def vecdot_axis(axis: Any, axes: Any) -> Any:
     """The axis ``np.vecdot`` sums over (its ``axes`` form is not supported)."""
     if axes is not None:
-        raise NotImplementedError("the derivative of np.vecdot takes axis=, not axes=")
+        raise ValueRefusedError("the derivative of np.vecdot takes axis=, not axes=")
     return -1 if axis is None else axis

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.errors import ValueRefusedError
+
 
 def split_like(g: Any, arrays: Any, axis: Any = 0) -> Any:
     """The derivative ``g`` of a join of ``arrays`` (``np.concatenate``, ``np.stack``,
@@ -60,7 +62,7 @@ def weights_shape(a: Any, axis: Any, weights: Any) -> tuple[int, ...]:
         return shape
     axes = [ax % len(shape) for ax in ((axis,) if np.ndim(axis) == 0 else axis)]
     if axes != sorted(axes):
-        raise NotImplementedError("the derivative of np.average with weights over axes out "
+        raise ValueRefusedError("the derivative of np.average with weights over axes out "
                                   "of order: list the axes in increasing order")
     return tuple(n if i in axes else 1 for i, n in enumerate(shape))
 

@@ -183,14 +183,15 @@ add("eigh-vvt", np.linalg.eigh, None, {"a": spd("eigh-vvt", (4, 4))},
     second_order=True, float32=False)
 
 # eig: real matrices with real, distinct eigenvalues; eigenvectors have unit norm and a sign
-# of LAPACK's choosing, so the loss reads their squares.
+# of LAPACK's choosing, so the loss reads their squares.  NumPy 2.5 returns them as complex
+# numbers (zero imaginary parts), so each loss takes the real part.
 _P = matrix("eig-P", (3, 3))
 _EIG = _P @ np.diag([1.0, 2.5, -1.5]) @ np.linalg.inv(_P)
-add("eig-w", np.linalg.eig, "np.linalg.eig(a)[0]", {"a": _EIG}, autograd=False)
-add("eig-v", np.linalg.eig, "np.linalg.eig(a)[1] ** 2", {"a": _EIG}, autograd=False)
+add("eig-w", np.linalg.eig, "np.real(np.linalg.eig(a)[0])", {"a": _EIG}, autograd=False)
+add("eig-v", np.linalg.eig, "np.real(np.linalg.eig(a)[1] ** 2)", {"a": _EIG}, autograd=False)
 add("eig-both", np.linalg.eig, None, {"a": _EIG},
     body="    w, v = np.linalg.eig(a)\n"
-         "    return np.sum(v * v * w * np.arange(3.0)[:, None]) + np.sum(w ** 3)\n",
+         "    return np.real(np.sum(v * v * w * np.arange(3.0)[:, None]) + np.sum(w ** 3))\n",
     autograd=False, float32=False)
 
 # svd: reduced (tall and wide), square with full matrices, singular values only, stacks.
