@@ -61,6 +61,21 @@ def _runtime(helper: str):
     return getattr(runtime, helper)
 
 
+def _copy_classes(body: list[gast.stmt]) -> dict[str, set[str]]:
+    """For each name ``a = b`` binds or reads, every name joined to it by such copies: they
+    may be one array, so ``a[i] = v`` changes what the backward sweep reads as ``b`` (a tuple
+    assignment ``v2, v3 = e2, e3`` becomes ``t = e3; v3 = t``)."""
+    classes: dict[str, set[str]] = {}
+    for stmt in statements(body):
+        if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, gast.Name)):
+            a, b = stmt.targets[0].id, stmt.value.id
+            joined = classes.get(a, {a}) | classes.get(b, {b})
+            for name in joined:
+                classes[name] = joined
+    return classes
+
+
 def _ends_with_break(body: list[gast.stmt]) -> bool:
     last = body[-1] if body else None
     return (isinstance(last, gast.If) and len(last.body) == 1
@@ -109,6 +124,7 @@ class ReverseAD:
         self.replayed: set[int] = set()  # loops with backward code (the others count nothing)
         self.saved_slices: set[int] = set()  # x[i] = v statements whose old x[i] is saved
         self.mutated_arrays = {self.setitem_base(s) for s in statements(fn.body)} - {None}
+        self.copies = _copy_classes(fn.body)
         self.captures: dict[int, set[str]] = {}  # statement -> results it captures first
 
     # -- names ------------------------------------------------------------------------------
@@ -780,7 +796,8 @@ class ReverseAD:
             read_anywhere = set().union(set(), *self.reads.values())
             slices = {id(s) for s in statements(body)
                       if self.setitem_base(s) is not None
-                      and self.setitem_base(s) in read_anywhere} | self.saved_slices
+                      and self.copies.get(self.setitem_base(s), {self.setitem_base(s)})
+                      & read_anywhere} | self.saved_slices
             if new == self.saved and slices == self.saved_slices:
                 return
             self.saved, self.saved_slices = new, slices

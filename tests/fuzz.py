@@ -260,7 +260,7 @@ class Generator:
             return Ex("G_C", "G_C", ())
         if kind < 82 and sc.arrays:
             self.features.add("global")
-            return Ex("G_A", "G_A", (3,))
+            return Ex("G_A", "G_A", (3,), fresh=False)  # never updated in place
         if kind < 87:
             return self.draw_random()
         if kind < 91 and sc.index is not None:
@@ -848,12 +848,14 @@ class Checker:
         instrumented.G_C = self.module.G_C
         instrumented._MARGINS.clear()
         reset(instrumented)
-        before = (np.copy(self.x), np.copy(self.y))
+        before = (np.copy(self.x), np.copy(self.y), np.copy(instrumented.G_A))
         with np.errstate(all="ignore"):
             try:
                 v = instrumented.f(self.x, self.y)
                 if not (np.array_equal(before[0], self.x) and np.array_equal(before[1], self.y)):
                     raise AssertionError("the program changes its arguments: a generator bug")
+                if not np.array_equal(before[2], instrumented.G_A):
+                    raise AssertionError("the program changes the global G_A: a generator bug")
                 reset(instrumented)
                 instrumented.f(_f64(self.x), _f64(self.y))
             except Exception as e:  # noqa: BLE001 - f itself may not run at this point

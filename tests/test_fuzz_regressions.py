@@ -147,3 +147,29 @@ def test_containers_read_before_they_grow(f):
     """The same finding, reduced: a list or dict read (by index or by ``sum``) and then
     grown; every mode, forward over reverse included."""
     check_everywhere(f, [np.array([0.3, -0.7, 1.1])])
+
+
+def test_inplace_update_of_an_array_read_through_a_copy():
+    """Campaign seed 61: the backward sweep read the square root's result through the
+    temporary a tuple assignment made, after ``v3[-1] *= ...`` had changed it (nan)."""
+    m = _load("inplace-through-copy-seed61.py")
+    reseed = _reseeder(m)
+
+    rng = np.random.RandomState(5)
+    x = rng.uniform(-1.0, 1.0, (2, 3)) + 0.1
+    check_everywhere(m.f, [x, 0.3], wrt=0, reseed=reseed, hvp=False)
+
+
+def _update_through_copy(x):
+    v1 = -(x - x)
+    v2, v3 = v1 - x * v1, np.sqrt(1.0 + (v1 + x) ** 2)
+    if np.sum(v1 - v3) > 0.5:
+        x = v3
+    else:
+        v3[-1] *= np.sum(v1 * v1)
+    return np.sum(x) + np.sum(v2)
+
+
+def test_inplace_update_through_copy_reduced():
+    check_everywhere(_update_through_copy, [np.array([[0.3, -0.7, 1.1], [0.2, 0.5, -0.4]])],
+                     hvp=False)
