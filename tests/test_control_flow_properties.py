@@ -30,7 +30,7 @@ from support import MODES, check_grad, make_function
 
 # The same programs on every run, so CI's verdict is the code's; new random programs are
 # the fuzz campaigns' job (README, Testing).
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=None,
+SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 ARRAYS = ["x", "a", "b", "c"]  # shape (3,); all may be re-bound
