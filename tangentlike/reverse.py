@@ -76,6 +76,25 @@ def _copy_classes(body: list[gast.stmt]) -> dict[str, set[str]]:
     return classes
 
 
+def _growing_containers(body: list[gast.stmt]) -> set[str]:
+    """Names of lists that ``append``, ``extend`` or ``insert`` grows and of dicts (made by
+    a display) that ``d[k] = v`` may give a new key: the backward sweep sees them longer than
+    they were at an earlier read."""
+    dicts, keyed, appended = set(), set(), set()
+    for stmt in statements(body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Dict):
+            dicts |= syntax.stored_names(stmt.targets[0])
+        elif (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
+                and isinstance(stmt.targets[0].value, gast.Name)):
+            keyed.add(stmt.targets[0].value.id)
+        elif (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
+                and isinstance(stmt.value.func, gast.Attribute)
+                and stmt.value.func.attr in ("append", "extend", "insert")
+                and isinstance(stmt.value.func.value, gast.Name)):
+            appended.add(stmt.value.func.value.id)
+    return appended | (keyed & dicts)
+
+
 def _ends_with_break(body: list[gast.stmt]) -> bool:
     last = body[-1] if body else None
     return (isinstance(last, gast.If) and len(last.body) == 1
@@ -125,6 +144,7 @@ class ReverseAD:
         self.saved_slices: set[int] = set()  # x[i] = v statements whose old x[i] is saved
         self.mutated_arrays = {self.setitem_base(s) for s in statements(fn.body)} - {None}
         self.copies = _copy_classes(fn.body)
+        self.growing = _growing_containers(fn.body)
         self.captures: dict[int, set[str]] = {}  # statement -> results it captures first
 
     # -- names ------------------------------------------------------------------------------
@@ -264,7 +284,7 @@ class ReverseAD:
         to after this statement.  The adjoint ``bxs`` has the structure ``xs`` had here, so
         the helper reads that instead (``remove_zero_inits`` puts ``xs`` back where the two
         are the same)."""
-        if (isinstance(value, gast.Call) and len(value.args) >= 2
+        if (name in self.growing and isinstance(value, gast.Call) and len(value.args) >= 2
                 and syntax.is_name(value.args[1], name)
                 and any(self.namespace.resolve(value.func) is helper
                         for helper in (runtime.unindex, runtime.share))):
