@@ -131,6 +131,7 @@ class ReverseAD:
         self.local_names = syntax.stored_names(fn)
         self.primal_names = self.local_names | set(parameter_names(fn))
         self.adjoints: dict[str, str] = {}
+        self.copies = _copy_classes(fn.body)
         self.containers = self._container_names()
         self.saved: set[str] = set()  # names pushed before being overwritten in if/for/while
         self.shape_only: set[str] = set()  # saved names the backward sweep reads for shape only
@@ -143,7 +144,6 @@ class ReverseAD:
         self.replayed: set[int] = set()  # loops with backward code (the others count nothing)
         self.saved_slices: set[int] = set()  # x[i] = v statements whose old x[i] is saved
         self.mutated_arrays = {self.setitem_base(s) for s in statements(fn.body)} - {None}
-        self.copies = _copy_classes(fn.body)
         self.growing = _growing_containers(fn.body)
         self.captures: dict[int, set[str]] = {}  # statement -> results it captures first
 
@@ -160,13 +160,10 @@ class ReverseAD:
         """Names whose adjoints are added element by element (``add_grad``): tuples, lists and
         dicts we can see, and values only ever subscripted (e.g. a dict of parameters)."""
         names, arithmetic, subscripted = set(), set(), set()
-        copies = []  # (a, b) for a = b: both hold the same value
         for stmt in statements(self.fn.body):
             if not isinstance(stmt, gast.Assign):
                 continue
             value = stmt.value
-            if isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Name):
-                copies.append((stmt.targets[0].id, value.id))
             if isinstance(stmt.targets[0], gast.Tuple) and isinstance(value, gast.Name):
                 names.add(value.id)
             elif isinstance(value, (gast.Tuple, gast.List, gast.Dict)):
@@ -190,11 +187,8 @@ class ReverseAD:
             if isinstance(loop, gast.For) and loop_source(loop):
                 subscripted.add(loop_source(loop))  # for v in xs
         names |= subscripted - arithmetic
-        while True:  # a copy of a container is one, and so is what it was copied from
-            more = {n for pair in copies if set(pair) & names for n in pair} - names
-            if not more:
-                return names
-            names |= more
+        # a copy of a container is one, and so is what it was copied from
+        return set().union(set(), *(self.copies.get(n, {n}) for n in names))
 
     def _iteration_local_names(self) -> dict[int, list[str]]:
         """For each loop, the names that live within one iteration: bound once, directly in
