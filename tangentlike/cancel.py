@@ -9,7 +9,9 @@ elements and add it in: passes over the array for nothing.
 In forward mode over such a gradient (an HVP), the tangent of the maximum is not zero, but
 its every contribution cancels.  So a value computed by a pure call is also replaced by
 zero when no value the algebra cannot follow (an argument of a call it does not know, a
-returned value, anything read in a loop) contains it.
+returned value, anything read in a loop) contains it; but not a value another is divided by
+(``t * s / s`` is ``t`` only where ``s`` is not zero), nor one computed again elsewhere (the
+other computation would still add its half of the cancelling pair).
 
 This pass reads the straight-line top level of a function (see ``shape_specialize``, which
 records every value's shape) as polynomials: a value is a sum of terms, each a coefficient
@@ -110,6 +112,7 @@ class _Algebra:
         self.escaped: list[Poly] = []  # values read where the algebra cannot follow them
         self.inside: dict[str, set[str]] = {}  # a sum's atom -> the atoms it sums
         self.recreated: set[str] = set()  # atoms an expression made again (one value twice)
+        self.divisors: set[str] = set()  # atoms a value is divided by: never zero
 
     # -- atoms ---------------------------------------------------------------------------
     def atom(self, key: str, shape: tuple | None) -> Poly:
@@ -173,6 +176,7 @@ class _Algebra:
             if len(right) != 1:
                 right = self.opaque(node.right)
             ((monomial, c),) = right.items()
+            self.divisors.update(atom for atom, _ in monomial)
             return _multiply(left, {tuple((a, -p) for a, p in monomial): 1.0 / c})
         return None
 
@@ -219,6 +223,8 @@ class _Algebra:
                 return None  # the factor would lose its alignment with the result
             if varying:
                 key = f"sum({varying}, axes={axes}, keepdims={keepdims}, shape={shape})"
+                if key in self.shapes:  # ``np.sum(dx)`` of a statement and inside a sum
+                    self.recreated.add(key)
                 self.inside[key] = {atom for atom, _ in varying}
                 term = _product(tuple(constant), ((key, 1),))
                 self.shapes.setdefault(key, tuple(  # the shape of the sum
@@ -286,9 +292,12 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
             for name in syntax.stored_names(stmt):
                 algebra.version[name] = algebra.version.get(name, 0) + 1
                 algebra.env.pop(name, None)
-    # A value whose atom no escaping value contains contributes nothing: it can be zero.
+    # A value whose atom no escaping value contains contributes nothing: it can be zero;
+    # but not one a value is divided by (``t8 * t3 / (2.0 * t3)`` is ``t8 / 2`` only where
+    # ``t3`` is not zero).
     read: set[str] = set()
     todo = [atom for poly in algebra.escaped for monomial in poly for atom, _ in monomial]
+    todo += algebra.divisors
     while todo:  # and what the sums among them sum
         atom = todo.pop()
         if atom not in read:

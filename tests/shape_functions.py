@@ -102,3 +102,16 @@ def added_then_taken_away(x, w):
     a = np.cos(x) + y
     z = a - y
     return np.sum(z * w)
+
+
+def square_of_a_root(x):
+    """The hvp's adjoint ``t8 * t3 / (2.0 * t3)`` is ``t8 / 2`` in the algebra of cancel.py,
+    which once zeroed ``t3``, the divisor (found by the fuzzer, seed 71)."""
+    return np.sum(np.sqrt(1.0 + x ** 2) ** 2) + np.sum(x)
+
+
+def column_sums_minus_rows(x):
+    """The tangent of the column sum, ``np.sum(dx, axis=0, keepdims=True)``, is computed again
+    inside the sum of the adjoint; cancel.py once zeroed the first (fuzzer, seed 71)."""
+    v = np.sum(x, axis=0, keepdims=True) + (2.0 - x)
+    return np.sum(np.sum(v ** 2, axis=0, keepdims=True))

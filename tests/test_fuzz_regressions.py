@@ -173,3 +173,15 @@ def _update_through_copy(x):
 def test_inplace_update_through_copy_reduced():
     check_everywhere(_update_through_copy, [np.array([[0.3, -0.7, 1.1], [0.2, 0.5, -0.4]])],
                      hvp=False)
+
+
+@pytest.mark.parametrize("name, shape", [("hvp-call3-divisor-seed71.py", (3,)),
+                                         ("hvp-call3-shared-sum-seed71.py", (2, 3))])
+def test_version_by_shapes_of_an_hvp(name, shape):
+    """Campaign seed 71: the hvp's third call (the version by shapes) replaced by zeros a value
+    another divided by, and a sum computed again elsewhere (cancel.py)."""
+    m = _load(name)
+    rng = np.random.RandomState(5)
+    x = rng.uniform(-1.0, 1.0, shape) + 0.1
+    check_everywhere(m.f, [x, rng.uniform(-1.0, 1.0, shape) - 0.2], wrt=0,
+                     reseed=_reseeder(m))

@@ -299,13 +299,39 @@ def test_the_algebra_keeps_two_calls_of_an_impure_function_apart() -> None:
     assert algebra.of(exp) == algebra.of(exp)  # a pure function of the same value
 
 
-@pytest.mark.parametrize("f, arity", [(sf.one_value_twice, 3), (sf.added_then_taken_away, 2)],
-                         ids=["one-value-twice", "added-then-taken-away"])
-@pytest.mark.parametrize("wrt", [0, 1])
-def test_exact_cancellation_keeps_the_value_and_the_derivative(f, arity, wrt):
+_CANCELLING = {"one-value-twice": (sf.one_value_twice, [(50,)] * 3),
+               "added-then-taken-away": (sf.added_then_taken_away, [(50,)] * 2),
+               "square-of-a-root": (sf.square_of_a_root, [(50,)]),
+               "column-sums-minus-rows": (sf.column_sums_minus_rows, [(2, 3)])}
+
+
+@pytest.mark.parametrize("name, wrt", [(name, wrt) for name, (_, shapes) in _CANCELLING.items()
+                                       for wrt in range(len(shapes))])
+def test_exact_cancellation_keeps_the_value_and_the_derivative(name, wrt):
     """The version by shapes drops terms that cancel in exact arithmetic, but never changes
-    the value of ``f`` it returns (the primal invariant) nor one half of a cancelling pair."""
+    the value of ``f`` it returns (the primal invariant), one half of a cancelling pair, a
+    value another divides by, nor a sum computed twice."""
     from oracle import check_everywhere
+    f, shapes = _CANCELLING[name]
     rng = np.random.RandomState(0)
-    args = [rng.randn(50) for _ in range(arity)]
+    args = [rng.randn(*shape) for shape in shapes]
     check_everywhere(f, args, wrt=wrt)
+
+
+def test_a_divisor_is_never_replaced_by_zero() -> None:
+    """``t8 * t3 / (2.0 * t3)`` no longer contains ``t3``; ``t3`` still may not be zero."""
+    r = _rng(12)
+    x, v = r.normal(size=4), r.normal(size=4)
+    product = tangentlike.hvp(sf.square_of_a_root, wrt=0)
+    for _ in range(3):  # the third call runs the version by shapes
+        np.testing.assert_allclose(product(x, v), 2 * v, rtol=1e-12)
+    assert "np.zeros" not in _code(_versions(product)[0])
+
+
+def test_a_sum_computed_twice_is_not_replaced_by_zero() -> None:
+    """f sums ``(x[1 - i] + 2) ** 2`` over rows ``i`` (two rows): its Hessian is 2 I."""
+    r = _rng(13)
+    x, v = r.normal(size=(2, 3)), r.normal(size=(2, 3))
+    product = tangentlike.hvp(sf.column_sums_minus_rows, wrt=0)
+    for _ in range(3):
+        np.testing.assert_allclose(product(x, v), 2 * v, rtol=1e-12)
