@@ -624,11 +624,15 @@ class ReverseAD:
                         adjoints: dict[int, Adjoint]) -> list[gast.stmt]:
         adjoint = adjoints.get(id(stmt))
         names = self.targets(stmt)
+        # an in-place update's restore reads its array by name: a later re-binding of the
+        # name (``v3[1:] *= s`` then ``v3 = y``) must be undone before it runs
+        restore = self.restore_mutation(stmt)
+        restore_reads = set().union(set(), *(syntax.loaded_names(s) for s in restore))
         if not depth:
-            self.reads[id(stmt)] = set().union(set(), *(syntax.loaded_names(s) for s in
-                                                        (adjoint.body if adjoint else [])))
+            self.reads[id(stmt)] = set().union(restore_reads, *(
+                syntax.loaded_names(s) for s in (adjoint.body if adjoint else [])))
             body = list(adjoint.body) if adjoint else []
-            return body + self.restore_mutation(stmt)
+            return body + restore
         out: list[gast.stmt] = []
         if adjoint:
             out += [self.generated(syntax.assign(adjoint.values[n], syntax.load(n)))
@@ -639,7 +643,7 @@ class ReverseAD:
         # the adjoint reset below reads the value the statement overwrote (its shape), if
         # the name had one
         bound_before = self.reaching.get(id(stmt), {})
-        self.reads[id(stmt)] = body_reads | {
+        self.reads[id(stmt)] = body_reads | restore_reads | {
             n for n in (adjoint.adjoints if adjoint else ())
             if not self.is_iteration_local(n) and bound_before.get(n)}
         if adjoint:  # the values it captures, which earlier iterations' steps read again
@@ -652,7 +656,7 @@ class ReverseAD:
                     if not self.is_iteration_local(n):  # else zeroed per backward iteration
                         out.append(self.zero(n))
             out += adjoint.body
-        return out + self.restore_mutation(stmt)
+        return out + restore
 
     def backward_compound(self, stmt: gast.stmt, depth: int,
                           adjoints: dict[int, Adjoint]) -> list[gast.stmt]:

@@ -8,13 +8,15 @@ checks every call against an independent reference:
 - the value each derivative computes equals ``f(*args)`` exactly;
 - the gradient equals central finite differences of ``f`` in float64;
 - the tangent along a random direction equals ``<grad, v>`` from finite differences;
-- the Hessian-vector product equals finite differences of the gradient.
+- the Hessian-vector product equals finite differences of the gradient;
+- no derivative changes its arguments (as ``f`` does not).
 
 ``reseed`` (a function of no arguments) is called before every evaluation of ``f`` and of a
 derivative: functions that draw random numbers then draw the same numbers each time.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -67,6 +69,22 @@ def assert_same_value(got: Any, expected: Any, what: str) -> None:
         f"{what}: value {got!r}, but f gives {expected!r}"
 
 
+def _same(now: Any, then: Any) -> bool:
+    if isinstance(then, (list, tuple)):
+        return len(now) == len(then) and all(map(_same, now, then))
+    if isinstance(then, dict):
+        return now.keys() == then.keys() and all(_same(now[k], then[k]) for k in then)
+    if isinstance(then, (np.ndarray, np.generic, int, float, complex)):
+        return np.array_equal(now, then, equal_nan=True)
+    return True  # an object: its own tests say what it holds
+
+
+def _unchanged(args: Sequence[Any], before: Sequence[Any], what: str) -> None:
+    for i, (now, then) in enumerate(zip(args, before)):
+        assert _same(now, then), \
+            f"{what}: the derivative changed argument {i}: {now!r}, was {then!r}"
+
+
 def check_everywhere(f: Callable, args: Sequence[Any], wrt: int = 0,
                      reseed: Callable | None = None, rtol: float = 1e-5,
                      atol: float = 1e-6, hvp: bool = True) -> None:
@@ -74,6 +92,7 @@ def check_everywhere(f: Callable, args: Sequence[Any], wrt: int = 0,
     ``args[wrt]``, each called three times, against finite differences and ``f`` itself."""
     args = list(args)
     expected = _call(f, args, reseed)
+    before = copy.deepcopy(args)
     grad = numerical_grad(f, args, wrt, reseed)
     x = args[wrt]
     rng = np.random.default_rng(0)
@@ -85,6 +104,7 @@ def check_everywhere(f: Callable, args: Sequence[Any], wrt: int = 0,
             if reseed is not None:
                 reseed()
             g, value = df(*args)
+            _unchanged(args, before, what)
             assert_same_value(value, expected, what)
             np.testing.assert_allclose(g, grad, rtol=rtol, atol=atol,
                                        err_msg=f"{what}\n{df.source}")
@@ -96,6 +116,7 @@ def check_everywhere(f: Callable, args: Sequence[Any], wrt: int = 0,
             if reseed is not None:
                 reseed()
             tangent, value = jvp(*args, v)
+            _unchanged(args, before, what)
             assert_same_value(value, expected, what)
             np.testing.assert_allclose(tangent, np.sum(grad * v), rtol=rtol, atol=atol,
                                        err_msg=f"{what}\n{jvp.source}")
@@ -107,6 +128,7 @@ def check_everywhere(f: Callable, args: Sequence[Any], wrt: int = 0,
         if reseed is not None:
             reseed()
         got = product(*args, v)
+        _unchanged(args, before, f"hvp, call {call + 1}")
         np.testing.assert_allclose(got, g_plus, rtol=1e-4, atol=1e-5,
                                    err_msg=f"hvp, call {call + 1}")
 

@@ -185,3 +185,34 @@ def test_version_by_shapes_of_an_hvp(name, shape):
     x = rng.uniform(-1.0, 1.0, shape) + 0.1
     check_everywhere(m.f, [x, rng.uniform(-1.0, 1.0, shape) - 0.2], wrt=0,
                      reseed=_reseeder(m))
+
+
+def test_inplace_update_then_rebinding_in_a_branch():
+    """Campaign seed 81: the backward sweep undid ``v3[1:] *= ...`` by name after a tuple
+    assignment had re-bound ``v3`` to the argument: it wrote into the caller's array."""
+    m = _load("restore-after-rebind-seed81.py")
+    rng = np.random.RandomState(5)
+    x = rng.uniform(-1.0, 1.0, (2, 3)) + 0.1
+    check_everywhere(m.f, [x, rng.uniform(-1.0, 1.0, 3)], wrt=0, reseed=_reseeder(m))
+
+
+def _update_then_rebind(x):
+    v = np.sin(x)
+    y = x
+    if np.sum(x) > -100.0:
+        v[1:] *= 3.0
+        v = y
+    return np.sum(x)
+
+
+def _update_then_swap(x):
+    v = np.sin(x)
+    if np.sum(x) > -100.0:
+        v[1:] *= np.max(x, axis=0)
+        v, w = x, v
+    return np.sum(x ** 2) + np.sum(w)
+
+
+@pytest.mark.parametrize("f", [_update_then_rebind, _update_then_swap])
+def test_inplace_update_then_rebinding_reduced(f):
+    check_everywhere(f, [np.array([[0.3, -0.7, 1.1], [0.2, 0.5, -0.4]])])
