@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from tangentlike import runtime
+from tangentlike.core.guards import Regenerating, note_for
 from tangentlike.errors import InputError, TangentlikeError
-from tangentlike.guards import Regenerating, note_for
-from tangentlike.parsing import parameters_of, parse_function, unwrap
+from tangentlike.frontend.parsing import parameters_of, parse_function, unwrap
 from tangentlike.pipeline import (
     Derivative,
     Options,
@@ -21,7 +21,7 @@ from tangentlike.pipeline import (
     generation_lock,
     resolve_wrt,
 )
-from tangentlike.shape_specialize import Check, ShapeSpecializer
+from tangentlike.versions.shape_specialize import Check, ShapeSpecializer
 
 
 class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)

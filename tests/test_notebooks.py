@@ -13,7 +13,8 @@ import pytest
 from api_fixtures import debug_target, models
 
 import tangentlike
-from tangentlike import guards, notebook
+from tangentlike.backend import notebook
+from tangentlike.core import guards
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

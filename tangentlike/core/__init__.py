@@ -1,0 +1,6 @@
+"""Layer 1, the pieces every stage shares: gast constructors and queries (``syntax``), the
+record each node carries (``anno``), fresh names (``naming``), liveness and reaching
+definitions (``dataflow``), and the guards a derivative is checked against before each call
+(``guards``).  In: syntax trees, Python objects, names; out: facts about them and small
+rewrites.
+"""
