@@ -15,7 +15,7 @@ from tangentlike.ad.forward import ForwardOptions, forward_ad
 from tangentlike.ad.reverse import ReverseOptions, is_boundary, parameter_names, reverse_ad
 from tangentlike.backend import emit
 from tangentlike.core import guards, syntax
-from tangentlike.core.guards import ABSENT, NONE, Frozen, Guards
+from tangentlike.core.guards import ABSENT, NONE, Frozen, Guards, unwrap
 from tangentlike.core.guards import of as guards_of
 from tangentlike.core.guards import remember as remember_guards
 from tangentlike.core.naming import Namer
@@ -27,7 +27,7 @@ from tangentlike.errors import (
 )
 from tangentlike.frontend import aliasing, annotate, parsing
 from tangentlike.frontend.normalize import normalize
-from tangentlike.frontend.parsing import ParsedFunction, parse_function, unwrap
+from tangentlike.frontend.parsing import ParsedFunction, parse_function
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.template import Namespace
 from tangentlike.versions import specialize

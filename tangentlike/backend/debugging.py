@@ -1,12 +1,12 @@
 """``df.debug(*args)``: run a derivative in pdb, stopping at the first line of the generated
 code instead of in the wrappers around it.
 
-``grad(f)`` returns a wrapper (:class:`tangentlike.core.guards.Regenerating`) that checks the names
-the code was generated from, checks the arguments, and picks the version for the arguments'
-shapes; ``pdb.runcall(df, ...)`` stops in the first of them.  :func:`run` runs the generic
-generated function (the one ``df.source`` and ``df.path`` show) with the same checks, under a
-debugger that never stops in tangentlike's own frames (but in its runtime helpers, which the
-generated code calls, when you step into them).
+``grad(f)`` returns a wrapper (:class:`tangentlike.api.DerivativeFunction`) that checks the names
+the code was generated from, checks the arguments, and picks the version for the arguments' shapes;
+``pdb.runcall(df, ...)`` stops in the first of them.  :func:`run` runs the generic generated
+function (the one ``df.source`` and ``df.path`` show) with the same checks, under a debugger that
+never stops in tangentlike's own frames (but in its runtime helpers, which the generated code calls,
+when you step into them).
 """
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-import tangentlike
-from tangentlike.backend import emit
+from tangentlike.core import guards
 
-_PACKAGE = os.path.dirname(os.path.abspath(tangentlike.__file__)) + os.sep
+# tangentlike/, the package this file (tangentlike/backend/debugging.py) is in
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _RUNTIME = _PACKAGE + "runtime" + os.sep
 _OBSERVE = "_tangentlike_observe"  # shape_specialize.OBSERVE: the instrumented copy's helper
 
@@ -45,7 +45,7 @@ class Debugger(pdb.Pdb):
         if _hidden(frame):
             return False
         if self._entry is None:
-            if not emit.is_generated(frame.f_code.co_filename):
+            if not guards.is_generated(frame.f_code.co_filename):
                 return False
             self._entry = frame
         return super().stop_here(frame)

@@ -26,7 +26,7 @@ from typing import Any
 
 import gast
 
-from tangentlike.core import syntax
+from tangentlike.core import guards, syntax
 from tangentlike.errors import CacheDirError
 from tangentlike.rules.template import Namespace
 
@@ -452,16 +452,7 @@ def remember_lines(path: Path, source: str) -> None:
     source, the entry has no time, so ``linecache.checkcache`` keeps it."""
     name = str(path)
     linecache.cache[name] = (len(source), None, source.splitlines(keepends=True), name)
-    _generated_files.add(name)
-
-
-_generated_files: set[str] = set()
-
-
-def is_generated(filename: str) -> bool:
-    """Whether ``filename`` (a code object's ``co_filename``) is a module tangentlike
-    generated and loaded in this process."""
-    return filename in _generated_files
+    guards.remember_file(name)  # guards.is_generated(name) is now true
 
 
 _FACTORY = """def _tangentlike_cells():

@@ -1,9 +1,9 @@
 """How Jupyter and IPython show a derivative: its generated source, highlighted.
 
 ``grad(f)`` in a notebook cell shows the derivative's code (``_repr_html_`` and
-``_repr_markdown_`` of :class:`tangentlike.core.guards.Regenerating`).  Highlighting uses pygments
-when it is importable (IPython and Jupyter install it); without it the source is shown plain,
-in an escaped ``<pre>``.  tangentlike itself needs neither.
+``_repr_markdown_`` of :class:`tangentlike.api.DerivativeFunction`).  Highlighting uses
+pygments when it is importable (IPython and Jupyter install it); without it the source is
+shown plain, in an escaped ``<pre>``.  tangentlike itself needs neither.
 """
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ monkeypatched helper, a re-bound function) is generated again before it runs
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -126,6 +127,49 @@ def of(function: Any) -> Frozen | None:
         return None
 
 
+# The files of the modules tangentlike generated and loaded in this process (emit.py adds each
+# one as it registers its lines with linecache).
+_generated_files: set[str] = set()
+
+
+def remember_file(filename: str) -> None:
+    _generated_files.add(filename)
+
+
+def is_generated(filename: str) -> bool:
+    """Whether ``filename`` (a code object's ``co_filename``) is a module tangentlike
+    generated and loaded in this process."""
+    return filename in _generated_files
+
+
+def unwrap(func: Callable) -> Callable:
+    """The function that runs when ``func`` is called, as tangentlike differentiates it: the
+    plain function behind a bound method, the generated function behind a derivative
+    tangentlike returned, the function behind ``functools.lru_cache``/``cache`` (which return
+    its values unchanged).  A user's decorator is never skipped: its wrapper (``__wrapped__``
+    or not) is what runs, so it is what gets differentiated (or refused, see
+    :func:`tangentlike.frontend.parsing.parse_function`)."""
+    func = getattr(func, "__func__", func)
+    while True:
+        if isinstance(func, Regenerating):
+            func = func.current()
+            continue
+        wrapped = getattr(func, "__wrapped__", None)
+        if wrapped is None:
+            return func
+        if isinstance(func, functools._lru_cache_wrapper):
+            func = wrapped
+            continue
+        inner = func
+        while getattr(inner, "__wrapped__", None) is not None and \
+                not isinstance(inner, Regenerating):
+            inner = inner.__wrapped__
+        if isinstance(inner, Regenerating) or of(inner) is not None:
+            func = inner  # a derivative tangentlike made, wrapped by its API
+            continue
+        return func  # a user's decorator: its wrapper is what runs
+
+
 # The one lock of generation (pipeline.py says what it guards); here so that a derivative
 # generated again takes it too.
 generation_lock = threading.RLock()
@@ -197,7 +241,9 @@ class Regenerating:
     (``source``, ``specialized``, ...) are those of the current generation.
 
     ``note`` (``"the derivative of f (model.py:12)"``) is said on stderr when generating takes
-    longer than a second (:func:`generate`); None: never."""
+    longer than a second (:func:`generate`); None: never.  What a user calls on a derivative
+    besides (``debug``, the notebook views) is added by
+    :class:`tangentlike.api.DerivativeFunction`."""
 
     def __init__(self, make: Callable[[], Callable], note: str | None = None):
         self._make = make
@@ -229,16 +275,6 @@ class Regenerating:
             return self.current()(*args, **kwargs)
         return self._current(*args, **kwargs)
 
-    def debug(self, *args: Any, **kwargs: Any) -> Any:
-        """Compute ``self(*args, **kwargs)`` in pdb, stopping at the first line of the
-        generated function (the one ``source`` shows) rather than in this wrapper; return
-        the result, as ``pdb.runcall`` does.  The arguments are checked as a call checks
-        them; the version by shape that a call may run instead is left out, and pdb never
-        stops in tangentlike's wrappers (see :mod:`tangentlike.backend.debugging`)."""
-        from tangentlike.backend import debugging
-
-        return debugging.run(self.current(), args, kwargs)
-
     @property
     def __wrapped__(self) -> Callable:
         """The generated function that runs (``inspect.getsource`` shows it)."""
@@ -248,7 +284,6 @@ class Regenerating:
     @property
     def stands_for(self) -> Callable:
         """The generated function: what differentiating a call to this derivative reads."""
-        from tangentlike.frontend.parsing import unwrap
         return unwrap(self.current())
 
     def __getattr__(self, attr: str) -> Any:
@@ -258,18 +293,3 @@ class Regenerating:
 
     def __repr__(self) -> str:
         return f"<derivative {getattr(self, '__name__', '?')} (tangentlike)>"
-
-    def _repr_html_(self) -> str:
-        """Jupyter and IPython show a derivative as its source, highlighted by pygments when
-        it is installed (else plain, in a ``<pre>``), under its name and file."""
-        from tangentlike.backend import notebook
-
-        current = self.current()
-        return notebook.html(repr(self), current.source, getattr(current, "path", None))
-
-    def _repr_markdown_(self) -> str:
-        """The source as a Markdown ``python`` block (for front ends that prefer Markdown)."""
-        from tangentlike.backend import notebook
-
-        current = self.current()
-        return notebook.markdown(repr(self), current.source, getattr(current, "path", None))

@@ -1,7 +1,6 @@
 """Stage 1, parse: a Python function to a gast FunctionDef carrying the user's line numbers."""
 from __future__ import annotations
 
-import functools
 import inspect
 import linecache
 import textwrap
@@ -11,7 +10,7 @@ from dataclasses import dataclass, field
 import gast
 
 from tangentlike.core import guards, syntax
-from tangentlike.core.guards import Guards
+from tangentlike.core.guards import Guards, unwrap
 from tangentlike.errors import Location, SourceUnavailableError, UnsupportedSyntaxError
 
 _STAR_ARGS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
@@ -36,34 +35,6 @@ class ParsedFunction:
         lineno = getattr(node, "lineno", None) or self.node.lineno
         line = linecache.getline(self.filename, lineno).rstrip("\n")
         return Location(self.filename, lineno, line, self.name)
-
-
-def unwrap(func: Callable) -> Callable:
-    """The function that runs when ``func`` is called, as tangentlike differentiates it: the
-    plain function behind a bound method, the generated function behind a derivative
-    tangentlike returned, the function behind ``functools.lru_cache``/``cache`` (which return
-    its values unchanged).  A user's decorator is never skipped: its wrapper (``__wrapped__``
-    or not) is what runs, so it is what gets differentiated (or refused, see
-    :func:`parse_function`)."""
-    func = getattr(func, "__func__", func)
-    while True:
-        if isinstance(func, guards.Regenerating):
-            func = func.current()
-            continue
-        wrapped = getattr(func, "__wrapped__", None)
-        if wrapped is None:
-            return func
-        if isinstance(func, functools._lru_cache_wrapper):
-            func = wrapped
-            continue
-        inner = func
-        while getattr(inner, "__wrapped__", None) is not None and \
-                not isinstance(inner, guards.Regenerating):
-            inner = inner.__wrapped__
-        if isinstance(inner, guards.Regenerating) or guards.of(inner) is not None:
-            func = inner  # a derivative tangentlike made, wrapped by its API
-            continue
-        return func  # a user's decorator: its wrapper is what runs
 
 
 def _decorated(func: Callable) -> str | None:
@@ -157,8 +128,7 @@ def parse_function(func: Callable) -> ParsedFunction:
         )
     gast.increment_lineno(node, start - 1)
     node.decorator_list = []
-    from tangentlike.backend import emit  # emit imports the stages that import this module
-    if emit.is_generated(filename):
+    if guards.is_generated(filename):
         _drop_float_dispatch(node)
     return ParsedFunction(func=func, node=node, filename=filename)
 

@@ -11,9 +11,9 @@ from typing import Any
 import gast
 
 from tangentlike.core import anno, syntax
+from tangentlike.core.fold import FoldConstants
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location, TemplateError
-from tangentlike.optimizer.optimize import FoldConstants
 from tangentlike.rules.registry import Rule
 
 LITERAL_TYPES = (type(None), bool, int, float, complex, str)
