@@ -4,7 +4,7 @@
 gradient: readable code with no tape, which you can print (``.source``), step through in pdb,
 and ship.
 """
-from tangentlike.registry import adjoint, d, non_differentiable, pure, tangent  # noqa: I001
+from tangentlike.rules.registry import adjoint, d, non_differentiable, pure, tangent  # noqa: I001
 from tangentlike import templates as _templates  # noqa: F401  (registers the rules)
 from tangentlike.api import (
     INPUT_DERIVATIVE,
@@ -23,7 +23,7 @@ from tangentlike.api import (
     vjp,
 )
 from tangentlike.checking import check_grads
-from tangentlike.surgery import insert_grad_of, stop_gradient
+from tangentlike.rules.surgery import insert_grad_of, stop_gradient
 from tangentlike.errors import (
     InputError,
     NoDerivativeError,

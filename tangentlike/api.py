@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from tangentlike import runtime
+from tangentlike.core.guards import Regenerating, note_for, unwrap
 from tangentlike.errors import InputError, TangentlikeError
-from tangentlike.guards import Regenerating, note_for
-from tangentlike.parsing import parameters_of, parse_function, unwrap
+from tangentlike.frontend.parsing import parameters_of, parse_function
 from tangentlike.pipeline import (
     Derivative,
     Options,
@@ -21,7 +21,7 @@ from tangentlike.pipeline import (
     generation_lock,
     resolve_wrt,
 )
-from tangentlike.shape_specialize import Check, ShapeSpecializer
+from tangentlike.versions.shape_specialize import Check, ShapeSpecializer
 
 
 class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
@@ -29,6 +29,37 @@ class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
 
     Required = 1
     DefaultOne = 2
+
+
+class DerivativeFunction(Regenerating):
+    """What ``grad(f)`` and the others return: a :class:`tangentlike.core.guards.Regenerating`
+    (checked before each call, generated again when a name it was made from changed), with
+    what a user calls on it besides: ``debug`` and the views of Jupyter and IPython."""
+
+    def debug(self, *args: Any, **kwargs: Any) -> Any:
+        """Compute ``self(*args, **kwargs)`` in pdb, stopping at the first line of the
+        generated function (the one ``source`` shows) rather than in this wrapper; return
+        the result, as ``pdb.runcall`` does.  The arguments are checked as a call checks
+        them; the version by shape that a call may run instead is left out, and pdb never
+        stops in tangentlike's wrappers (see :mod:`tangentlike.backend.debugging`)."""
+        from tangentlike.backend import debugging  # imports pdb: only when asked
+
+        return debugging.run(self.current(), args, kwargs)
+
+    def _repr_html_(self) -> str:
+        """Jupyter and IPython show a derivative as its source, highlighted by pygments when
+        it is installed (else plain, in a ``<pre>``), under its name and file."""
+        from tangentlike.backend import notebook
+
+        current = self.current()
+        return notebook.html(repr(self), current.source, getattr(current, "path", None))
+
+    def _repr_markdown_(self) -> str:
+        """The source as a Markdown ``python`` block (for front ends that prefer Markdown)."""
+        from tangentlike.backend import notebook
+
+        current = self.current()
+        return notebook.markdown(repr(self), current.source, getattr(current, "path", None))
 
 
 # Per function: what was made for it, by request, with the code it was made from.  Read
@@ -339,8 +370,8 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
                                   optimized=optimized, preserve_result=preserve_result,
                                   check_dims=check_dims,
                                   seed_required=input_derivative is INPUT_DERIVATIVE.Required)
-                df = Regenerating(functools.partial(_generate, given, options),
-                                  note_for(func, verbose))
+                df = DerivativeFunction(functools.partial(_generate, given, options),
+                                        note_for(func, verbose))
                 _remember(func, request, df)
     if verbose:
         print(df.source)

@@ -240,7 +240,7 @@ def functions_main(argv: Sequence[str]) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
     import tangentlike  # noqa: F401  (registers the rules)
-    from tangentlike import coverage
+    from tangentlike.rules import coverage
 
     table = coverage.markdown()
     if args.check is None:

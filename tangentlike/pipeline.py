@@ -11,23 +11,26 @@ from typing import Any
 
 import gast
 
-from tangentlike import aliasing, annotate, emit, guards, parsing, specialize, syntax
+from tangentlike.ad.forward import ForwardOptions, forward_ad
+from tangentlike.ad.reverse import ReverseOptions, is_boundary, parameter_names, reverse_ad
+from tangentlike.backend import emit
+from tangentlike.core import guards, syntax
+from tangentlike.core.guards import ABSENT, NONE, Frozen, Guards, unwrap
+from tangentlike.core.guards import of as guards_of
+from tangentlike.core.guards import remember as remember_guards
+from tangentlike.core.naming import Namer
 from tangentlike.errors import (
     InputError,
     Location,
     NoDerivativeError,
     SourceUnavailableError,
 )
-from tangentlike.forward import ForwardOptions, forward_ad
-from tangentlike.guards import ABSENT, NONE, Frozen, Guards
-from tangentlike.guards import of as guards_of
-from tangentlike.guards import remember as remember_guards
-from tangentlike.naming import Namer
-from tangentlike.normalize import normalize
-from tangentlike.optimize import optimize
-from tangentlike.parsing import ParsedFunction, parse_function, unwrap
-from tangentlike.reverse import ReverseOptions, is_boundary, parameter_names, reverse_ad
-from tangentlike.template import Namespace
+from tangentlike.frontend import aliasing, annotate, parsing
+from tangentlike.frontend.normalize import normalize
+from tangentlike.frontend.parsing import ParsedFunction, parse_function
+from tangentlike.optimizer.optimize import optimize
+from tangentlike.rules.template import Namespace
+from tangentlike.versions import specialize
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     runtime_helpers,
 )
 
-from tangentlike import registry
+from tangentlike.rules import registry
 
 
 def _mark_pure() -> None:

@@ -1,7 +1,7 @@
 """Python builtins that pass derivatives through: ``float``, ``abs`` and ``sum``."""
 import numpy as np
 
-from tangentlike.registry import adjoint, d, tangent
+from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import broadcast_like, share, unbroadcast
 
 

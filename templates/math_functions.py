@@ -1,7 +1,7 @@
 """The ``math`` module: scalar code on Python floats keeps its derivative on Python floats."""
 import math
 
-from tangentlike.registry import adjoint, d, tangent
+from tangentlike.rules.registry import adjoint, d, tangent
 
 
 @adjoint(math.sin)

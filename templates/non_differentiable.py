@@ -12,7 +12,7 @@ import operator
 
 import numpy as np
 
-from tangentlike.registry import non_differentiable
+from tangentlike.rules.registry import non_differentiable
 
 non_differentiable(
     # builtins

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.errors import NoDerivativeError
-from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast, zeros_like
 from tangentlike.runtime.arrays import (
     cast_derivative,

@@ -1,7 +1,7 @@
 """NumPy's elementwise functions (ufuncs): one output element per input element."""
 import numpy as np
 
-from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import broadcast_like, tie_share, unbroadcast
 from tangentlike.runtime.elementwise import (
     abs_direction,

@@ -20,7 +20,7 @@ spectrum (``hermitian_weights``: 1 for the zero and Nyquist frequencies, 2 for t
 """
 import numpy as np
 
-from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime.fft import fft_axes, fft_fit, fft_sizes, hermitian_weights
 
 non_differentiable(fft_axes, fft_sizes, hermitian_weights)

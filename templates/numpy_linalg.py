@@ -11,7 +11,7 @@ for every call.  The decompositions take what makes them differentiable: distinc
 """
 import numpy as np
 
-from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import (
     dot_adjoint_a,
     dot_adjoint_b,

@@ -8,7 +8,7 @@ its derivative is NaN where the values reduced over are all equal (a kink of ``s
 """
 import numpy as np
 
-from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import reduce_extremum, unbroadcast, unreduce, unreduce_extremum
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum, weights_shape
 

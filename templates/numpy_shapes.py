@@ -9,7 +9,7 @@ derivatives of their copies.
 """
 import numpy as np
 
-from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import broadcast_like, inverse_permutation, unbroadcast, unindex
 from tangentlike.runtime.shapes import (
     join_like,

@@ -7,7 +7,7 @@ import operator
 
 import numpy as np
 
-from tangentlike.registry import adjoint, d, tangent
+from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import (
     broadcast_like,
     matmul_adjoint_a,

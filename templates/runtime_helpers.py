@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from tangentlike.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import (
     add_grad,
     appended,

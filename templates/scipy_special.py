@@ -9,7 +9,7 @@ differentiable in ``x`` only (its order ``n`` is an integer).
 import numpy as np
 import scipy.special
 
-from tangentlike.registry import adjoint, d, tangent
+from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import unbroadcast, unreduce
 from tangentlike.runtime.special import polygamma_like
 

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.special
 import scipy.stats
 
-from tangentlike.registry import adjoint, d, tangent
+from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import unbroadcast
 
 # 0.5 * log(2 pi): the log of the normal density's normalizing constant.

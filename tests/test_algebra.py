@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from support import numerical_grad
 
 import tangentlike
-from tangentlike import anno, emit, syntax
-from tangentlike.cse import share_subexpressions
-from tangentlike.factor import simplify_sum
-from tangentlike.optimize import optimize
+from tangentlike.backend import emit
+from tangentlike.core import anno, syntax
+from tangentlike.optimizer.cse import share_subexpressions
+from tangentlike.optimizer.factor import simplify_sum
+from tangentlike.optimizer.optimize import optimize
 
 
 def _simplified(source: str) -> str | None:

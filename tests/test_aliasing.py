@@ -1,4 +1,4 @@
-"""In-place changes and names that share memory (tangentlike/aliasing.py).
+"""In-place changes and names that share memory (tangentlike/frontend/aliasing.py).
 
 NumPy changes an array in place for ``x += v``, ``x[i] = v``, ``out=``, and in helpers that
 write into their arguments; every other name bound to that array, or to a view of it, sees the

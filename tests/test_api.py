@@ -15,7 +15,8 @@ from api_fixtures import collisions, globals_probe, models, registered, tangent_
 import tangentlike
 import tangentlike.api
 import tangentlike.pipeline
-from tangentlike import INPUT_DERIVATIVE, registry
+from tangentlike import INPUT_DERIVATIVE
+from tangentlike.rules import registry
 
 RNG = np.random.default_rng(0)
 X = np.array([0.3, -1.2, 2.0])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tangentlike import emit
+from tangentlike.backend import emit
 from tangentlike.errors import CacheDirError
 
 HOUR = 3600.0
@@ -188,7 +188,7 @@ def test_threads_and_processes_sharing_the_directory(cache, monkeypatch, subproc
     env = {**subprocess_env, emit.CACHE_ENV: str(cache), emit.MAX_FILES_ENV: "50"}
     script = textwrap.dedent("""
         import sys, threading
-        from tangentlike import emit
+        from tangentlike.backend import emit
         emit.EVICT_EVERY = 1
         problems = []
 

@@ -31,7 +31,8 @@ import pytest
 from support import MODE_IDS, MODES, as_tuple, check_grad
 
 import tangentlike
-from tangentlike import NoDerivativeError, emit
+from tangentlike import NoDerivativeError
+from tangentlike.backend import emit
 
 mode_params = pytest.mark.parametrize(("optimized", "motion"), MODES, ids=MODE_IDS)
 

@@ -237,7 +237,7 @@ def test_generation_and_first_calls_together() -> None:
 def _child_main() -> None:
     """In a fresh interpreter: generate and call derivatives; print results, sources and the
     names of the files written."""
-    from tangentlike import emit
+    from tangentlike.backend import emit
 
     written, write = set(), emit.write_module
 

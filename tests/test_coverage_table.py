@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 import tangentlike  # noqa: F401  (registers the rules)
-from tangentlike import cli, coverage, registry
+from tangentlike import cli
+from tangentlike.rules import coverage, registry
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "functions.md"

@@ -24,9 +24,9 @@ from tangentlike import (
     TangentlikeError,
     TemplateError,
     UnsupportedSyntaxError,
-    registry,
 )
-from tangentlike.registry import ADJOINTS
+from tangentlike.rules import registry
+from tangentlike.rules.registry import ADJOINTS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UNSUPPORTED = FIXTURES / "unsupported.py"

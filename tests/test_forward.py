@@ -41,7 +41,7 @@ import pytest
 from support import as_tuple
 
 import tangentlike
-from tangentlike import registry
+from tangentlike.rules import registry
 
 EXACT_RTOL = 1e-9          # forward against reverse mode: both exact chain rules
 EXACT_ATOL_SCALE = 1e-12   # times sum |terms|, for inner products that cancel

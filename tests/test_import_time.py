@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from tangentlike import registry
+from tangentlike.rules import registry
 
 
 def _run(code: str, env: dict[str, str]) -> str:
@@ -30,7 +30,7 @@ def test_import_does_not_import_scipy(subprocess_env):
 def test_import_parses_no_template(subprocess_env):
     out = _run("""
         import tangentlike
-        from tangentlike import registry
+        from tangentlike.rules import registry
         rules = [*registry.ADJOINTS.values(), *registry.TANGENTS.values()]
         print(len(rules), sum(rule._parsed is not None for rule in rules))
     """, subprocess_env)
@@ -57,7 +57,7 @@ def test_a_scipy_function_registers_the_scipy_rules(subprocess_env, tmp_path):
         import sys
         import numpy as np
         import tangentlike
-        from tangentlike import registry
+        from tangentlike.rules import registry
         assert "scipy" not in sys.modules
         import uses_scipy
         assert registry._deferred  # imported, not yet looked up

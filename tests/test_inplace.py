@@ -1,4 +1,4 @@
-"""Adjoints accumulated in place in versions by shape (tangentlike/inplace.py).
+"""Adjoints accumulated in place in versions by shape (tangentlike/versions/inplace.py).
 
 ``a = a + e`` may become ``a += e`` only where no other name can hold ``a``'s array and the sum
 keeps ``a``'s shape and dtype.  The rules are checked on small trees whose recorded values are
@@ -17,9 +17,10 @@ import shape_functions as sf
 from support import numerical_grad
 
 import tangentlike
-from tangentlike import anno, emit, syntax
-from tangentlike.inplace import accumulate_in_place
-from tangentlike.shape_specialize import ENV
+from tangentlike.backend import emit
+from tangentlike.core import anno, syntax
+from tangentlike.versions.inplace import accumulate_in_place
+from tangentlike.versions.shape_specialize import ENV
 
 VECTOR = (np.ndarray, (3,), np.dtype("float64"))
 MATRIX = (np.ndarray, (2, 3), np.dtype("float64"))

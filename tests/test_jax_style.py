@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 
 import tangentlike
-from tangentlike import d, registry
+from tangentlike import d
 from tangentlike.errors import InputError, TemplateError
+from tangentlike.rules import registry
 
 RNG = np.random.default_rng(14)
 X = np.array([0.3, -1.2, 2.0])

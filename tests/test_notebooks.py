@@ -13,7 +13,8 @@ import pytest
 from api_fixtures import debug_target, models
 
 import tangentlike
-from tangentlike import guards, notebook
+from tangentlike.backend import notebook
+from tangentlike.core import guards
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -233,8 +234,8 @@ def test_the_public_api_has_type_hints():
                     if v.annotation is inspect.Parameter.empty]
         if signature.return_annotation is inspect.Signature.empty:
             missing.append(f"{name} -> ?")
-    methods = [guards.Regenerating.__call__, guards.Regenerating.debug,
-               guards.Regenerating.current]
+    derivative = tangentlike.api.DerivativeFunction
+    methods = [derivative.__call__, derivative.debug, derivative.current]
     for method in methods:
         signature = inspect.signature(method)
         missing += [f"{method.__qualname__}({p})" for p, v in signature.parameters.items()

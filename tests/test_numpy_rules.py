@@ -39,7 +39,7 @@ from support import (
 )
 
 import tangentlike
-from tangentlike.registry import ADJOINTS, TANGENTS, describe
+from tangentlike.rules.registry import ADJOINTS, TANGENTS, describe
 
 rule_cases.load_all()
 

@@ -23,8 +23,8 @@ import pytest
 from support import make_function
 
 import tangentlike
-from tangentlike import registry
 from tangentlike.errors import InputError, NoDerivativeError
+from tangentlike.rules import registry
 
 EPS = 1e-6
 

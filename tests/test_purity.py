@@ -171,13 +171,13 @@ def test_pure_declaration():
     def double(v):
         return 2.0 * v
 
-    assert not tangentlike.registry.is_pure_function(double)
+    assert not tangentlike.rules.registry.is_pure_function(double)
     assert tangentlike.pure(double) is double
-    assert tangentlike.registry.is_pure_function(double)
-    assert tangentlike.registry.is_pure_function(np.sin)
-    assert not tangentlike.registry.is_pure_function(np.random.randn)
-    assert not tangentlike.registry.is_pure_function(rs.randn)
-    assert not tangentlike.registry.is_pure_function(print)
+    assert tangentlike.rules.registry.is_pure_function(double)
+    assert tangentlike.rules.registry.is_pure_function(np.sin)
+    assert not tangentlike.rules.registry.is_pure_function(np.random.randn)
+    assert not tangentlike.rules.registry.is_pure_function(rs.randn)
+    assert not tangentlike.rules.registry.is_pure_function(print)
 
 
 def draw_in_comparison(s):

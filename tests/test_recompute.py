@@ -1,5 +1,5 @@
 """Recomputing cheap saved values in the backward loop instead of saving them
-(tangentlike/recompute.py): where it applies, the derivative still matches central finite
+(tangentlike/optimizer/recompute.py): where it applies, the derivative still matches central finite
 differences (float64, step 1e-6, relative 1e-6) and the generated code recomputes instead of
 saving; where it would read other values, nothing changes."""
 from __future__ import annotations

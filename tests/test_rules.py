@@ -2,7 +2,7 @@
 shapes (Python floats, 0-d arrays, 1-d to 4-d arrays, broadcasting pairs), with
 ``optimized`` True and False and ``motion`` 'joint' and 'split'; a representative case per
 rule against autograd; float32 inputs keep float32 gradients; and a walk over
-``tangentlike.registry.ADJOINTS`` so that no rule can be registered without a test here.
+``tangentlike.rules.registry.ADJOINTS`` so that no rule can be registered without a test here.
 
 Each case is a small function written to a real module file by ``support.make_function``
 (tangentlike reads source).  A primitive with a non-scalar result ``prim(...)`` is tested as
@@ -25,7 +25,7 @@ import rule_cases
 from support import MODE_IDS, MODES, as_tuple, check_grad, make_function, numerical_grad
 
 import tangentlike
-from tangentlike.registry import ADJOINTS, describe
+from tangentlike.rules.registry import ADJOINTS, describe
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""Versions of generated derivatives for the argument shapes (tangentlike/shape_specialize.py)
-and the algebra that drops terms which cancel (tangentlike/cancel.py).
+"""Versions of generated derivatives for the argument shapes
+(tangentlike/versions/shape_specialize.py) and the algebra that drops terms which cancel
+(tangentlike/versions/cancel.py).
 
 Every version is checked against the generic derivative it replaces (relative 1e-9: they
 differ by rounding only, and by the cancelled terms, themselves of the order of rounding),
@@ -21,9 +22,9 @@ from rule_cases import CASES
 from support import numerical_grad
 
 import tangentlike
-from tangentlike.cancel import _Algebra
-from tangentlike.shape_specialize import ENV, MAX_VERSIONS, signature
-from tangentlike.template import resolve_in
+from tangentlike.rules.template import resolve_in
+from tangentlike.versions.cancel import _Algebra
+from tangentlike.versions.shape_specialize import ENV, MAX_VERSIONS, signature
 
 rule_cases.load_all()
 RTOL = 1e-9

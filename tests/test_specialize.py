@@ -1,4 +1,4 @@
-"""The version of a derivative generated for Python floats (tangentlike/specialize.py).
+"""The version of a derivative generated for Python floats (tangentlike/versions/specialize.py).
 
 A derivative whose differentiated arguments are Python floats runs a second function,
 ``<name>_floats``, without the runtime helpers that only matter for arrays (``seed`` and

@@ -4,11 +4,13 @@ import textwrap
 import gast
 import numpy as np
 
-from tangentlike import annotate, dataflow, emit, syntax
-from tangentlike.naming import Namer
-from tangentlike.normalize import normalize
-from tangentlike.optimize import optimize
-from tangentlike.parsing import parse_function
+from tangentlike.backend import emit
+from tangentlike.core import dataflow, syntax
+from tangentlike.core.naming import Namer
+from tangentlike.frontend import annotate
+from tangentlike.frontend.normalize import normalize
+from tangentlike.frontend.parsing import parse_function
+from tangentlike.optimizer.optimize import optimize
 
 
 def _normalized(func):
@@ -61,7 +63,7 @@ def test_normalize_versions_rebound_names_and_desugars():
 
 def test_every_normalized_statement_remembers_the_users_line():
     parsed, fn, _ = _normalized(rebinding)
-    from tangentlike import anno
+    from tangentlike.core import anno
 
     lines = {anno.info(s).origin.lineno for s in fn.body}
     first = parsed.node.lineno
@@ -102,7 +104,7 @@ def test_optimizer_folds_propagates_and_removes_dead_code():
             unused = t2 + 0
             return t2 * x
     """)).body[0]
-    from tangentlike import anno
+    from tangentlike.core import anno
 
     for stmt in fn.body:
         anno.info(stmt).generated = True

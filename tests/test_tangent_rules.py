@@ -39,7 +39,7 @@ import rule_cases
 
 import tangentlike  # noqa: F401  (registers the rules)
 from tangentlike import runtime
-from tangentlike.registry import ADJOINTS, TANGENTS, Rule, describe
+from tangentlike.rules.registry import ADJOINTS, TANGENTS, Rule, describe
 
 H = 1e-6
 FD_RTOL, FD_ATOL = 1e-5, 1e-6

@@ -13,7 +13,7 @@ from support import make_function
 
 import tangentlike
 from tangentlike import NoDerivativeError, TangentlikeError
-from tangentlike.registry import describe, is_primitive
+from tangentlike.rules.registry import describe, is_primitive
 
 # Functions implemented in C (no Python source to fall back on) that carry a derivative in
 # principle but have no rule; the tests use the first that still has none.

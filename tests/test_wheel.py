@@ -86,6 +86,9 @@ def test_wheel_contains_the_package_and_templates(wheel):
     assert "tangentlike/__init__.py" in names
     assert "tangentlike/api.py" in names
     assert "tangentlike/py.typed" in names  # PEP 561: type checkers read the hints
+    package = REPO_ROOT / "tangentlike"  # every sub-package listed in pyproject.toml
+    modules = {f"tangentlike/{p.relative_to(package).as_posix()}" for p in package.rglob("*.py")}
+    assert modules <= names, sorted(modules - names)
     assert "tangentlike/templates/__init__.py" in names
     templates = {n for n in names if n.startswith("tangentlike/templates/") and n.endswith(".py")}
     expected = {f"tangentlike/templates/{p.name}" for p in (REPO_ROOT / "templates").glob("*.py")}

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from types import ModuleType
 
-from tangentlike import registry
+from tangentlike.rules import registry
 
 
 @contextlib.contextmanager

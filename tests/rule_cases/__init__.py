@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from support import make_function
 
-from tangentlike import registry
+from tangentlike.rules import registry
 
 # The tests that use these cases read the rule tables whole (every shipped rule has a case):
 # register the SciPy rules now, which tangentlike registers the first time a SciPy function

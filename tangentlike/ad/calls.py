@@ -1,0 +1,46 @@
+"""Calls into the user's own functions: binding a call's arguments to the callee's signature.
+
+Both reverse mode (forward and backward halves) and forward mode (a ``_jvp`` function)
+differentiate a callee with respect to the positions that carry derivatives at the call, so
+the arguments are put in the callee's parameter order (positional, then keyword-only, as
+``wrt`` counts them), defaults filled in.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import gast
+
+from tangentlike.core import syntax
+from tangentlike.rules.template import Namespace
+
+LITERAL_DEFAULTS = (type(None), bool, int, float, str)
+
+
+def bind_arguments(callee: Any, args: list[gast.expr], keywords: dict[str, gast.expr],
+                   namespace: Namespace) -> tuple[list[gast.expr], list[gast.keyword]]:
+    """The call's positional arguments and keyword-only ones, in the callee's order."""
+    signature = inspect.signature(callee)
+    bound = signature.bind(*args, **keywords)
+    positional, keyword_only = [], []
+    for name, param in signature.parameters.items():
+        if name in bound.arguments:
+            value = bound.arguments[name]
+        elif isinstance(param.default, LITERAL_DEFAULTS):
+            value = syntax.const(param.default)
+        else:
+            value = syntax.load(namespace.name_for(param.default, f"{name}_default"))
+        if param.kind is param.KEYWORD_ONLY:
+            keyword_only.append(gast.keyword(arg=name, value=value))
+        else:
+            positional.append(value)
+    return positional, keyword_only
+
+
+def differentiated_positions(positional: list[gast.expr], keyword_only: list[gast.keyword],
+                             carries: Any) -> tuple[int, ...]:
+    """The positions (as ``wrt`` counts them) of arguments that carry a derivative."""
+    arguments = positional + [k.value for k in keyword_only]
+    return tuple(i for i, a in enumerate(arguments)
+                 if isinstance(a, gast.Name) and carries(a.id))

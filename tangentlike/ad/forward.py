@@ -1,0 +1,323 @@
+"""Stage 4 (forward mode): a normalized function to one computing its value and tangent.
+
+Each statement of the user's code is followed by the statements computing its tangent
+(``dy`` for ``y``), under ``# Tangent of: <the user's line>``.  Control flow stays as it is:
+an ``if`` or a loop carries the tangents along, so forward mode needs no stack.  A tangent
+rule states one contribution per argument (``d[z] = d[x] * y`` and ``d[z] = x * d[y]``); the
+contributions of the arguments that carry a derivative are summed.  Calls into the user's own
+functions call their generated ``f_jvp`` (recursion included).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import gast
+
+from tangentlike import runtime
+from tangentlike.ad.calls import bind_arguments, differentiated_positions
+from tangentlike.ad.reverse import parameter_names
+from tangentlike.core import anno, syntax
+from tangentlike.core.naming import Namer
+from tangentlike.errors import NoDerivativeError
+from tangentlike.frontend.annotate import Activity, loop_source, operation, targets, where
+from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.rules import registry
+from tangentlike.rules.template import Namespace, instantiate, value_expression
+
+
+@dataclass
+class ForwardOptions:
+    wrt: tuple[int, ...] = (0,)
+    preserve_result: bool = False
+    inner: bool = False  # the jvp of a callee, called by generated code
+
+
+class ForwardAD:
+    """Builds the forward-mode derivative of one normalized function."""
+
+    def __init__(self, fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
+                 namer: Namer, namespace: Namespace, options: ForwardOptions,
+                 jvps: Callable[..., str] | None = None):
+        self.fn = fn
+        self.parsed = parsed
+        self.varied = activity.varied
+        self.namer = namer
+        self.namespace = namespace
+        self.options = options
+        self.jvps = jvps
+        self.local_names = syntax.stored_names(fn)
+        self.tangents: dict[str, str] = {}
+
+    # -- names and helpers ------------------------------------------------------------------
+    def tangent(self, name: str) -> str | None:
+        """The tangent variable of a name that depends on a ``wrt`` input, else None."""
+        if name not in self.varied:
+            return None
+        if name not in self.tangents:
+            self.tangents[name] = self.namer.tangent(name)
+        return self.tangents[name]
+
+    def runtime_call(self, helper: str, args: list[gast.expr]) -> gast.Call:
+        name = self.namespace.name_for(getattr(runtime, helper), helper)
+        return syntax.call(syntax.load(name), args)
+
+    def generated(self, stmt: gast.stmt) -> gast.stmt:
+        anno.info(stmt).generated = True
+        return stmt
+
+    def tangent_or_zero(self, node: gast.expr) -> gast.expr:
+        if isinstance(node, gast.Name) and self.tangent(node.id):
+            return syntax.load(self.tangent(node.id))
+        return self.runtime_call("zeros_like", [syntax.clone(node)])
+
+    def zero(self, name: str) -> gast.stmt:
+        return self.generated(syntax.assign(
+            self.tangent(name), self.runtime_call("zeros_like", [syntax.load(name)])))
+
+    # -- statements -------------------------------------------------------------------------
+    def block(self, body: list[gast.stmt]) -> list[gast.stmt]:
+        out: list[gast.stmt] = []
+        previous = None
+        for stmt in body:
+            produced = self.statement(stmt)
+            origin = anno.info(stmt).origin
+            has_tangent = any(anno.info(s).generated for s in produced)
+            if origin is not None and origin != previous and has_tangent and not isinstance(
+                    stmt, (gast.If, gast.For, gast.While)):
+                out.append(syntax.origin_comment("Tangent of", origin.line))
+                previous = origin
+            out += produced
+        return out
+
+    def statement(self, stmt: gast.stmt) -> list[gast.stmt]:
+        if isinstance(stmt, gast.If):
+            return [gast.If(test=stmt.test, body=self.block(stmt.body) or [gast.Pass()],
+                            orelse=self.block(stmt.orelse))]
+        if isinstance(stmt, gast.While):
+            return [gast.While(test=stmt.test, body=self.block(stmt.body) or [gast.Pass()],
+                               orelse=[])]
+        if isinstance(stmt, gast.For):
+            return self.loop(stmt)
+        if isinstance(stmt, gast.With):
+            return []  # a gradient hook belongs to the backward pass of reverse mode
+        if isinstance(stmt, gast.Expr):
+            return self.expression_statement(stmt)
+        if isinstance(stmt, gast.Assign):
+            return self.assignment(stmt)
+        return [stmt]
+
+    def loop(self, loop: gast.For) -> list[gast.stmt]:
+        body = self.block(loop.body)
+        source = loop_source(loop)
+        target = loop.target.id if isinstance(loop.target, gast.Name) else None
+        if source and target and self.tangent(target):
+            # for row in X: the row's tangent is the matching row of X's tangent
+            index = self.namer.fresh("k")
+            header = syntax.tuple_of([syntax.store(index), syntax.store(target)], gast.Store())
+            iterate = syntax.call(syntax.load("enumerate"), [syntax.load(source)])
+            first = self.generated(syntax.assign(self.tangent(target), gast.Subscript(
+                value=self.tangent_or_zero(syntax.load(source)), slice=syntax.load(index),
+                ctx=gast.Load())))
+            return [gast.For(target=header, iter=iterate, body=[first] + body, orelse=[],
+                             type_comment=None)]
+        if target and self.tangent(target):  # a value from a constant sequence
+            body = [self.zero(target)] + body
+        return [gast.For(target=loop.target, iter=loop.iter, body=body or [gast.Pass()],
+                         orelse=[], type_comment=None)]
+
+    def expression_statement(self, stmt: gast.Expr) -> list[gast.stmt]:
+        op = operation(stmt, self.parsed, self.local_names)
+        if op.kind != "append" or not self.tangent(op.inputs[0]):
+            return [stmt]
+        base = op.inputs[0]
+        grown = self.runtime_call("appended", [syntax.load(self.tangent(base)),
+                                               self.tangent_or_zero(op.args[0])])
+        return [stmt, self.generated(syntax.assign(self.tangent(base), grown))]
+
+    def assignment(self, stmt: gast.Assign) -> list[gast.stmt]:
+        op = operation(stmt, self.parsed, self.local_names)
+        if op.kind == "setitem":
+            return self.setitem(stmt, op)
+        names = [n for n in targets(stmt) if self.tangent(n)]
+        if not names:
+            return [stmt]
+        if op.kind in ("constant", "opaque") or not op.differentiable:
+            return [stmt] + [self.zero(n) for n in names]  # a new value, with no tangent
+        if op.kind == "call":
+            return self.call(stmt, op)
+        if op.kind == "pop" and not self.tangent(op.inputs[0]):
+            return [stmt] + [self.zero(n) for n in names]  # a stack of constants
+        if op.kind == "pop":  # v = stack.pop(): v's tangent comes off the end of the stack's
+            stack, element = self.tangent(op.inputs[0]), names[0]
+            return [stmt,
+                    self.generated(syntax.assign(self.tangent(element), gast.Subscript(
+                        value=syntax.load(stack), slice=syntax.const(-1), ctx=gast.Load()))),
+                    self.generated(syntax.assign(stack, gast.Subscript(
+                        value=syntax.load(stack), slice=gast.Slice(
+                            lower=None, upper=syntax.const(-1), step=None),
+                        ctx=gast.Load())))]
+        target = stmt.targets[0]
+        overwritten = isinstance(target, gast.Name) and target.id in op.inputs
+        result = target.id if isinstance(target, gast.Name) else None
+        primal = [stmt]
+        if overwritten:  # y = f(y): the tangent reads the old y, so compute the new one aside
+            result = self.namer.fresh(f"{target.id}_new")
+            self.namer.temporaries.add(result)
+            primal = [syntax.assign(result, stmt.value)]
+            anno.info(primal[0]).origin = anno.info(stmt).origin
+        tangent = self.tangent_statements(stmt, op, result)
+        if overwritten:
+            tangent.append(syntax.assign(target.id, syntax.load(result)))
+        return primal + tangent
+
+    def tangent_statements(self, stmt: gast.Assign, op, result: str | None) -> list[gast.stmt]:
+        target = stmt.targets[0]
+        if op.kind == "copy":
+            return [self.generated(syntax.assign(
+                self.tangent(target.id), self.tangent_or_zero(syntax.load(op.inputs[0]))))]
+        if op.kind in ("tuple", "dict"):
+            parts = [self.tangent_or_zero(e) for e in op.args]
+            if op.kind == "dict":
+                value = gast.Dict(keys=[syntax.clone(k) for k in op.keywords["keys"]],
+                                  values=parts)
+            elif isinstance(stmt.value, gast.List):
+                value = gast.List(elts=parts, ctx=gast.Load())
+            else:
+                value = syntax.tuple_of(parts)
+            return [self.generated(syntax.assign(self.tangent(target.id), value))]
+        if op.kind == "unpack":
+            source = self.tangent_or_zero(syntax.load(op.inputs[0]))
+            return [self.generated(syntax.assign(
+                self.tangent(e.id), gast.Subscript(value=syntax.clone(source),
+                                                   slice=syntax.const(i), ctx=gast.Load())))
+                    for i, e in enumerate(target.elts) if self.tangent(e.id)]
+        rule = registry.tangent_rule(op.key)
+        if rule is None:
+            raise NoDerivativeError(
+                f"no forward-mode (tangent) rule for {registry.describe(op.key)}",
+                where(stmt, self.parsed),
+                hint="use reverse mode, or register one with @tangentlike.tangent")
+        tangent_name = self.tangent(target.id)
+
+        def derivative(name: str) -> str | None:
+            return tangent_name if name == result else self.tangent(name)
+
+        body = instantiate(rule, syntax.load(result), op.args, op.keywords, derivative,
+                           self.namer, self.namespace, where(stmt, self.parsed))
+        summed = self.sum_contributions(body, tangent_name, target.id,
+                                        elementwise=op.key in runtime.CONTAINER_HELPERS)
+        # Summed, the statements define the tangent: none is an adjoint's contribution, which
+        # the optimizer would fold into a zero-initialised name (dx = zeros_like(x) followed by
+        # dx = broadcast_like(dx, x_new) is not dx = x_new).
+        for s in syntax.statements(summed):
+            if anno.has_info(s):
+                anno.info(s).contribution = False
+        return summed
+
+    def sum_contributions(self, body: list[gast.stmt], tangent: str, name: str,
+                          elementwise: bool = False) -> list[gast.stmt]:
+        """``d[z] = e1`` and ``d[z] = e2`` become ``dz = e1 + e2`` (``add_grad(e1, e2)`` for
+        the tangents of tuples, lists and dicts, which ``+`` would concatenate)."""
+        flat = [s for s in body if anno.info(s).contribution]
+        nested = any(isinstance(s, gast.If) for s in body)
+        if nested:  # contributions inside a run-time branch: start from zero, accumulate
+            return [self.zero(name)] + self._accumulate(body, tangent)
+        if not flat:  # it depends on the inputs only through arguments with no derivative
+            return body + [self.zero(name)]
+        if len(flat) == 1:
+            return body
+        out, parts = [], []
+        for s in body:
+            if anno.info(s).contribution:
+                part = self.namer.temp()
+                out.append(self.generated(syntax.assign(part, s.value)))
+                parts.append(syntax.load(part))
+            else:
+                out.append(s)
+        total = parts[0]
+        for part in parts[1:]:
+            total = (self.runtime_call("add_grad", [total, part]) if elementwise
+                     else gast.BinOp(left=total, op=gast.Add(), right=part))
+        return out + [self.generated(syntax.assign(tangent, total))]
+
+    def _accumulate(self, body: list[gast.stmt], tangent: str) -> list[gast.stmt]:
+        out = []
+        for s in body:
+            if isinstance(s, gast.If):
+                s.body = self._accumulate(s.body, tangent) or [gast.Pass()]
+                s.orelse = self._accumulate(s.orelse, tangent)
+            elif anno.info(s).contribution:
+                s = self.generated(syntax.assign(tangent, gast.BinOp(
+                    left=syntax.load(tangent), op=gast.Add(), right=s.value)))
+            out.append(s)
+        return out
+
+    def setitem(self, stmt: gast.Assign, op) -> list[gast.stmt]:
+        """``x[i] = v``: the tangent of x gets v's tangent (or zero) at i, out of place."""
+        base, value = op.inputs[0], op.args[0]
+        if not self.tangent(base):
+            return [stmt]
+        index = value_expression(syntax.clone(stmt.targets[0].slice))
+        new = self.runtime_call("set_at", [syntax.load(self.tangent(base)), index,
+                                           self.tangent_or_zero(value)])
+        return [stmt, self.generated(syntax.assign(self.tangent(base), new))]
+
+    def call(self, stmt: gast.Assign, op) -> list[gast.stmt]:
+        """``y = f(a, b)`` runs as ``dy, y = f_jvp(a, b, da, db)``."""
+        positional, keywords = bind_arguments(op.key, op.args, op.keywords, self.namespace)
+        wrt = differentiated_positions(positional, keywords, self.tangent)
+        name = self.jvps(op.key, wrt, where(stmt, self.parsed))
+        arguments = positional + [k.value for k in keywords]
+        seeds = [syntax.load(self.tangent(arguments[i].id)) for i in wrt]
+        target = stmt.targets[0].id
+        new = syntax.assign(
+            syntax.tuple_of([syntax.store(self.tangent(target)), syntax.store(target)],
+                            gast.Store()),
+            syntax.call(syntax.load(name), [*positional, *seeds], keywords))
+        anno.info(new).origin = anno.info(stmt).origin
+        # the user's function runs here, once, in order, even if its value is unused: it may
+        # draw random numbers or do I/O
+        anno.info(new).generated = anno.info(new).keep = True
+        return [new]
+
+    # -- the whole function -----------------------------------------------------------------
+    def build(self) -> gast.FunctionDef:
+        fn = self.fn
+        params = parameter_names(fn)
+        wrt_names = [params[i] for i in self.options.wrt]
+        for name in wrt_names:
+            self.varied.add(name)
+        seeds = [self.tangent(n) for n in wrt_names]
+        *body, ret = fn.body
+        # Parameters that depend on the inputs only through a re-binding start at zero.
+        start = [self.zero(n) for n in params if n not in wrt_names and self.tangent(n)]
+        out = start + self.block(body)
+        returned = ret.value
+        if isinstance(returned, gast.Tuple):
+            result = syntax.tuple_of([self.tangent_or_zero(e) for e in returned.elts])
+        else:
+            result = self.tangent_or_zero(returned)
+        if self.options.preserve_result:
+            result = syntax.tuple_of([result, syntax.clone(returned)])
+        new_args = syntax.clone(fn.args)
+        if self.options.inner:  # called by generated code with every argument: no defaults
+            new_args.defaults, new_args.kw_defaults = [], [None] * len(new_args.kwonlyargs)
+            new_args.args += [syntax.param(s) for s in seeds]
+        elif new_args.defaults or new_args.kwonlyargs:
+            new_args.kwonlyargs += [syntax.param(s) for s in seeds]
+            new_args.kw_defaults += [None] * len(seeds)
+        else:
+            new_args.args += [syntax.param(s) for s in seeds]
+        name = f"{fn.name}_jvp"  # reserved by the pipeline: recursive calls use it
+        return gast.FunctionDef(name=name, args=new_args,
+                                body=out + [gast.Return(value=result)], decorator_list=[],
+                                returns=None, type_comment=None, type_params=[])
+
+
+def forward_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity, namer: Namer,
+               namespace: Namespace, options: ForwardOptions,
+               jvps: Callable[..., str] | None = None) -> gast.FunctionDef:
+    """The forward-mode derivative of a normalized, annotated function.  ``jvps(f, wrt)``
+    names the forward-mode derivative of a user function ``f`` (returning tangent, value)."""
+    return ForwardAD(fn, parsed, activity, namer, namespace, options, jvps).build()

@@ -1,0 +1,180 @@
+"""Dataflow facts over structured statement lists: uses, definitions, liveness.
+
+Blocks are walked structurally (``if``, ``for`` and ``while`` by fixed point), which is exact
+for the structured code tangentlike generates and conservative elsewhere.
+"""
+from __future__ import annotations
+
+import gast
+
+from tangentlike.core import syntax
+
+COMPOUND = (gast.If, gast.For, gast.While, gast.With)
+
+
+def uses(stmt: gast.stmt) -> set[str]:
+    """Names a simple statement reads (for a compound statement: its header)."""
+    if isinstance(stmt, gast.If) or isinstance(stmt, gast.While):
+        return syntax.loaded_names(stmt.test)
+    if isinstance(stmt, gast.For):
+        return syntax.loaded_names(stmt.iter)
+    if isinstance(stmt, gast.With):
+        return set().union(*(syntax.loaded_names(i.context_expr) for i in stmt.items))
+    if syntax.is_comment(stmt):
+        return set()
+    return syntax.loaded_names(stmt)
+
+
+def defs(stmt: gast.stmt) -> set[str]:
+    """Names a simple statement binds (for a compound statement: its header)."""
+    if isinstance(stmt, gast.For):
+        return syntax.stored_names(stmt.target)
+    if isinstance(stmt, (gast.If, gast.While)):
+        return set()
+    if isinstance(stmt, gast.With):
+        return set().union(*(syntax.stored_names(i.optional_vars) for i in stmt.items
+                              if i.optional_vars is not None))
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+        base = stmt.targets[0].value  # x[i] = v changes x (and still reads it)
+        return syntax.stored_names(stmt) | ({base.id} if isinstance(base, gast.Name) else set())
+    return syntax.stored_names(stmt)
+
+
+class Liveness:
+    """Which names are live where, in statements that do not change while it is used (a pass
+    that removes statements may go on using it; one that edits a statement may not): each
+    statement's uses and definitions are computed once, loops are walked to a fixed point."""
+
+    def __init__(self) -> None:
+        self._facts: dict[int, tuple[gast.stmt, set[str], set[str]]] = {}
+
+    def _uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
+        fact = self._facts.get(id(stmt))
+        if fact is None or fact[0] is not stmt:
+            fact = self._facts[id(stmt)] = (stmt, uses(stmt), defs(stmt))
+        return fact[1], fact[2]
+
+    def live_in(self, body: list[gast.stmt], live_out: set[str]) -> set[str]:
+        """Names live on entry to ``body`` given those live after it."""
+        live = set(live_out)
+        for stmt in reversed(body):
+            live = self.transfer(stmt, live)
+        return live
+
+    def transfer(self, stmt: gast.stmt, live: set[str]) -> set[str]:
+        """Liveness before ``stmt`` given liveness after it."""
+        used, bound = self._uses_defs(stmt)
+        if isinstance(stmt, gast.If):
+            return used | self.live_in(stmt.body, live) | self.live_in(stmt.orelse, live)
+        if isinstance(stmt, (gast.For, gast.While)):
+            entry = set(live)
+            while True:  # the body may run again: iterate to a fixed point
+                new = (live | used | self.live_in(stmt.body, entry | live)
+                       | self.live_in(stmt.orelse, live))
+                if new <= entry:
+                    return entry
+                entry |= new
+        if isinstance(stmt, gast.With):
+            return used | self.live_in(stmt.body, live)
+        if isinstance(stmt, gast.Return):
+            return set(used)
+        return (live - bound) | used
+
+    def after_each(self, body: list[gast.stmt], live_out: set[str]) -> list[set[str]]:
+        """For each statement of ``body``, the names live right after it."""
+        result: list[set[str]] = [set() for _ in body]
+        live = set(live_out)
+        for i in range(len(body) - 1, -1, -1):
+            result[i] = set(live)
+            live = self.transfer(body[i], live)
+        return result
+
+    def after_all(self, fn: gast.FunctionDef) -> dict[int, set[str]]:
+        """For every statement of ``fn`` (by ``id``), nested ones included, the names live
+        right after it."""
+        result: dict[int, set[str]] = {}
+
+        def visit(body: list[gast.stmt], live_out: set[str]) -> None:
+            for stmt, live in zip(body, self.after_each(body, live_out)):
+                result[id(stmt)] = live
+                if isinstance(stmt, gast.If):
+                    visit(stmt.body, live)
+                    visit(stmt.orelse, live)
+                elif isinstance(stmt, (gast.For, gast.While)):
+                    visit(stmt.body, self.transfer(stmt, live) | live)
+                    visit(stmt.orelse, live)
+                elif isinstance(stmt, gast.With):
+                    visit(stmt.body, live)
+
+        visit(fn.body, set())
+        return result
+
+
+def definition_counts(fn: gast.FunctionDef) -> dict[str, int]:
+    """How many statements bind each name in ``fn`` (parameters count once)."""
+    counts: dict[str, int] = {}
+    functions = [fn]
+    for stmt in syntax.statements(fn.body):
+        if isinstance(stmt, gast.FunctionDef):
+            functions.append(stmt)
+        elif not isinstance(stmt, (gast.If, gast.While, gast.With)):
+            for name in defs(stmt):
+                counts[name] = counts.get(name, 0) + 1
+    for function in functions:
+        args = function.args
+        for arg in args.posonlyargs + args.args + args.kwonlyargs:
+            counts[arg.id] = counts.get(arg.id, 0) + 1
+    return counts
+
+
+def use_counts(node: gast.AST) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in syntax.walk_names(node):
+        if isinstance(name.ctx, gast.Load):
+            counts[name.id] = counts.get(name.id, 0) + 1
+    return counts
+
+
+Definitions = dict[str, frozenset[int]]  # name -> ids of the statements that may have bound it
+
+
+def _merge(a: Definitions, b: Definitions) -> Definitions:
+    return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
+
+
+def reaching_definitions(fn: gast.FunctionDef) -> dict[int, Definitions]:
+    """For each statement (by ``id``), the definitions that may reach its entry.
+
+    Parameters are defined by the ``FunctionDef`` itself (``id(fn)``).
+    """
+    entry: Definitions = {a.id: frozenset({id(fn)})
+                          for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    result: dict[int, Definitions] = {}
+    _reach(fn.body, entry, result)
+    return result
+
+
+def _reach(body: list[gast.stmt], state: Definitions,
+           result: dict[int, Definitions]) -> Definitions:
+    for stmt in body:
+        result[id(stmt)] = _merge(result.get(id(stmt), {}), state)
+        if isinstance(stmt, gast.If):
+            state = _merge(_reach(stmt.body, state, result), _reach(stmt.orelse, state, result))
+        elif isinstance(stmt, (gast.For, gast.While)):
+            loop_state = state
+            while True:  # the body may run again with its own definitions
+                header = {**loop_state, **{n: frozenset({id(stmt)}) for n in defs(stmt)}}
+                end = _reach(stmt.body, header, result)
+                new = _merge(loop_state, end)
+                if new == loop_state:
+                    break
+                loop_state = new
+            state = _reach(stmt.orelse, loop_state, result)
+        elif isinstance(stmt, gast.With):
+            state = _reach(stmt.body, {**state, **{n: frozenset({id(stmt)})
+                                                   for n in defs(stmt)}}, result)
+        elif isinstance(stmt, gast.Return):
+            state = {}
+        else:
+            state = {**state, **{n: frozenset({id(stmt)}) for n in defs(stmt)}}
+    return state

@@ -1,0 +1,278 @@
+"""Small constructors and queries on gast trees, shared by every pass."""
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import gast
+
+from tangentlike.core import anno
+
+
+def load(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def store(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+def param(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Param(), annotation=None, type_comment=None)
+
+
+def const(value: Any) -> gast.Constant:
+    return gast.Constant(value=value, kind=None)
+
+
+def assign(target: gast.expr | str, value: gast.expr) -> gast.Assign:
+    if isinstance(target, str):
+        target = store(target)
+    return gast.Assign(targets=[target], value=value, type_comment=None)
+
+
+def call(func: gast.expr | str, args: Iterable[gast.expr] = (), keywords=()) -> gast.Call:
+    if isinstance(func, str):
+        func = parse_expr(func)
+    return gast.Call(func=func, args=list(args), keywords=list(keywords))
+
+
+def tuple_of(elts: Iterable[gast.expr], ctx: gast.expr_context | None = None) -> gast.Tuple:
+    return gast.Tuple(elts=list(elts), ctx=ctx or gast.Load())
+
+
+# CPython converts between its parser's trees and ``ast`` objects (``ast.parse``, ``compile``
+# of a tree) with one recursion counter per interpreter, not per thread: two threads doing it
+# at once can fail with "AST constructor recursion depth mismatch" (CPython gh-106905).
+# tangentlike's own conversions take this lock.
+C_AST = threading.RLock()
+
+
+def parse(source: str, mode: str = "exec") -> gast.AST:
+    """``gast.parse`` under :data:`C_AST`."""
+    with C_AST:
+        return gast.parse(source, mode=mode)
+
+
+def body_start(fn: gast.FunctionDef) -> int:
+    """Where ``fn``'s code starts: 1 after a docstring, else 0."""
+    first = fn.body[0] if fn.body else None
+    return int(isinstance(first, gast.Expr) and isinstance(first.value, gast.Constant)
+               and isinstance(first.value.value, str))
+
+
+def parse_expr(source: str) -> gast.expr:
+    return parse(source, mode="eval").body
+
+
+def parse_stmts(source: str) -> list[gast.stmt]:
+    return parse(source).body
+
+
+def clone(node: Any) -> Any:
+    """A deep copy of a tree (or a list of trees) that keeps annotations: every node is new,
+    each annotation record (``anno``) a copy; other values are shared (names, constants,
+    the objects a record points to), as they are never changed in place."""
+    if isinstance(node, list):
+        return [clone(n) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    new = node.__class__.__new__(node.__class__)
+    fields = new.__dict__
+    for key, value in node.__dict__.items():
+        if isinstance(value, (gast.AST, list)):
+            value = clone(value)
+        elif key == anno.KEY:
+            value = copy.copy(value)
+        fields[key] = value
+    return new
+
+
+# Fields that never hold a node with names inside (strings, numbers, operators, contexts).
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "kind", "type_comment", "attr", "level",
+                          "is_async", "conversion", "module"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {gast.Constant: ()}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
+    return fields
+
+
+def walk_names(node: gast.AST) -> list[gast.Name]:
+    """Every Name in ``node`` (a pruned ``ast.walk``: the passes call this a lot)."""
+    found = []
+    todo = [node]
+    pop, push = todo.pop, todo.append
+    while todo:
+        sub = pop()
+        if sub.__class__ is gast.Name:
+            found.append(sub)
+            continue
+        for field in _CHILD_FIELDS.get(sub.__class__) or _child_fields(sub.__class__):
+            value = getattr(sub, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        push(item)
+            elif isinstance(value, gast.AST):
+                push(value)
+    return found
+
+
+def loaded_names(node: gast.AST) -> set[str]:
+    """Names read anywhere in ``node``."""
+    return {n.id for n in walk_names(node) if n.ctx.__class__ is gast.Load}
+
+
+def stored_names(node: gast.AST) -> set[str]:
+    """Names bound anywhere in ``node`` (assignment targets, loop variables, parameters)."""
+    if isinstance(node, gast.Assign):  # only the targets: normalize refuses ``:=`` in values
+        return {n.id for t in node.targets for n in walk_names(t)
+                if isinstance(n.ctx, gast.Store)}
+    return {n.id for n in walk_names(node) if isinstance(n.ctx, (gast.Store, gast.Param))}
+
+
+def all_names(node: gast.AST) -> set[str]:
+    return {n.id for n in walk_names(node)}
+
+
+def is_name(node: Any, name: str | None = None) -> bool:
+    return isinstance(node, gast.Name) and (name is None or node.id == name)
+
+
+def blocks(body: list[gast.stmt]) -> Iterator[list[gast.stmt]]:
+    """Every statement list in ``body`` (``if``, loop and ``with`` bodies), outermost first."""
+    yield body
+    for stmt in body:
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                yield from blocks(inner)
+
+
+def statements(body: list[gast.stmt]) -> Iterator[gast.stmt]:
+    """Every statement in ``body``, nested ones included, each before those inside it."""
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                yield from statements(inner)
+
+
+def is_number(node: gast.AST) -> bool:
+    """An int or float literal (not a bool)."""
+    return (isinstance(node, gast.Constant) and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool))
+
+
+def is_atom(node: gast.AST) -> bool:
+    """A name or a literal: what ANF allows as an operand."""
+    return isinstance(node, (gast.Name, gast.Constant))
+
+
+def dotted_name(node: gast.AST) -> str | None:
+    """``np.linalg.norm`` for an attribute chain rooted at a name, else None."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, gast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+class Renamer(gast.NodeTransformer):
+    """Replace names by expressions (a copy of the replacement at each use); with
+    ``loads_only``, reads only (bindings of the name stay)."""
+
+    def __init__(self, mapping: dict[str, gast.expr | str], loads_only: bool = False):
+        self.mapping = mapping
+        self.loads_only = loads_only
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        target = self.mapping.get(node.id)
+        if target is None or self.loads_only and not isinstance(node.ctx, gast.Load):
+            return node
+        if isinstance(target, str):
+            return gast.Name(id=target, ctx=node.ctx, annotation=None, type_comment=None)
+        if not isinstance(node.ctx, gast.Load):
+            if isinstance(target, gast.Name):
+                return gast.Name(id=target.id, ctx=node.ctx, annotation=None, type_comment=None)
+            raise ValueError(f"cannot store into the expression substituted for {node.id}")
+        return clone(target)
+
+
+def rename(node: Any, mapping: dict[str, gast.expr | str]) -> Any:
+    """Rename (or substitute) names in ``node`` in place; returns the node."""
+    if not mapping:
+        return node
+    if isinstance(node, list):
+        node[:] = [Renamer(mapping).visit(n) for n in node]
+        return node
+    return Renamer(mapping).visit(node)
+
+
+def substitute(stmt: gast.stmt, name: str, value: gast.expr) -> None:
+    """Replace, in place, every read of ``name`` in ``stmt`` by a copy of ``value`` (a
+    binding of ``name`` in ``stmt`` stays)."""
+    Renamer({name: value}, loads_only=True).visit(stmt)
+
+
+class Comment(str):
+    """The text of a ``#`` comment line, carried through the passes as a marker statement."""
+
+
+def comment(text: str) -> gast.Expr:
+    """A statement that the emitter prints as ``# text`` (nothing when ``text`` is empty)."""
+    return gast.Expr(value=gast.Constant(value=Comment(text), kind=None))
+
+
+def origin_comment(label: str, line: str) -> gast.Expr:
+    """``# Grad of: <the user's line>`` (``...`` marks a statement that goes on)."""
+    text = line.strip()
+    if text.endswith(("(", "[", "{", ",", "\\")):
+        text += " ..."
+    return comment(f"{label}: {text}")
+
+
+def is_comment(stmt: gast.AST) -> bool:
+    return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant)
+            and isinstance(stmt.value.value, Comment))
+
+
+MAX_CALL_DEPTH = 2
+MAX_NODES = 32  # about 60 characters
+MAX_SUM_NODES = 40  # an adjoint's contributions as one sum may run a little longer
+
+
+_LEAF_NODES = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop)
+
+
+def _measure(node: gast.AST) -> tuple[int, int]:
+    """How many nodes ``node`` has (as ``ast.walk`` counts them), and how deep calls nest."""
+    size, depth = 1, 0
+    for field in node._fields:
+        value = getattr(node, field, None)
+        for item in value if value.__class__ is list else (value,):
+            if isinstance(item, _LEAF_NODES):
+                size += 1
+            elif isinstance(item, gast.AST):
+                inner_size, inner_depth = _measure(item)
+                size += inner_size
+                depth = max(depth, inner_depth)
+    return size, depth + (node.__class__ is gast.Call)
+
+
+def fits(value: gast.expr, target: gast.stmt, limit: int = MAX_NODES) -> bool:
+    """Whether substituting ``value`` into ``target`` keeps the line readable: few nested
+    calls, a short expression (``limit`` nodes)."""
+    value_size, value_depth = _measure(value)
+    target_size, target_depth = _measure(target)
+    return value_depth + target_depth <= MAX_CALL_DEPTH and value_size + target_size <= limit

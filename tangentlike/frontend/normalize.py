@@ -1,0 +1,627 @@
+"""Stage 2, normalize: desugar and split expressions so every primitive has its own statement.
+
+After this pass (and :mod:`tangentlike.frontend.desugar` before it) a function body holds only these
+statement forms (A-normal form), each annotated with the user's statement it came from:
+
+- ``y = a``, ``y = a <op> b``, ``y = <op> a``, ``y = f(a, b, k=c)``, ``y = a.attr``,
+  ``y = a[index]``, ``y = (a, b)`` / ``[a, b]`` / ``{"k": a}``, ``a, b = t`` (unpacking),
+  ``y = <expression that never carries a derivative>`` (comparisons, boolean logic, f-strings),
+- ``x[index] = a`` (into an array or list the function made), ``xs.append(a)``,
+- ``if t:``, ``for i in <range(...) or a>:``, ``while t:`` (the test recomputed at the end of
+  the body), with bodies of the same forms, and ``if broke: break`` as a loop's last statement,
+- ``with insert_grad_of(x) as dx:`` (kept whole: its body runs in the backward pass),
+- bare expression statements (calls kept for their effects), ``assert``, ``raise``,
+- one final ``return a`` or ``return (a, b)``,
+
+where ``a``, ``b``, ``c``, ``t`` are names or literals.  Names re-bound in straight-line code get
+versions (``x``, ``x_1``, ...), so every value the backward pass reads is still there; inside
+if/for/while names are overwritten, and reverse mode saves what it needs.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import gast
+
+from tangentlike import runtime
+from tangentlike.core import anno, syntax
+from tangentlike.core.naming import Namer
+from tangentlike.errors import Location, UnsupportedSyntaxError
+from tangentlike.frontend.annotate import resolve
+from tangentlike.frontend.desugar import Desugar, desugar
+from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.rules import registry
+from tangentlike.rules.surgery import insert_grad_of
+from tangentlike.rules.template import Namespace
+
+# Statements and expressions tangentlike cannot differentiate yet, with what to do instead.
+UNSUPPORTED_STATEMENTS = {
+    gast.Try: ("try statement", "move the try/except outside the differentiated function"),
+    gast.TryStar: ("try statement (except*)",
+                   "move the try/except outside the differentiated function"),
+    gast.Match: ("match statement", "write it as if/elif on the subject"),
+    gast.With: ("with statement", "move the with block outside the differentiated function"),
+    gast.AsyncWith: ("async with statement", "differentiate synchronous code"),
+    gast.AsyncFor: ("async for loop", "differentiate synchronous code"),
+    gast.Global: ("global statement", "pass the value in as an argument and return it"),
+    gast.Nonlocal: ("nonlocal statement", "pass the value in as an argument and return it"),
+    gast.FunctionDef: ("nested function definition", "define the function at module level"),
+    gast.AsyncFunctionDef: ("nested async function", "define the function at module level"),
+    gast.ClassDef: ("class definition inside the function", "define the class at module level"),
+    gast.Delete: ("del statement", "remove the del; names are freed when the function returns"),
+    gast.Import: ("import inside the function", "import at module level"),
+    gast.ImportFrom: ("import inside the function", "import at module level"),
+}
+UNSUPPORTED_EXPRESSIONS = {
+    gast.Lambda: ("lambda", "define a function with def at module level"),
+    gast.Yield: ("yield (a generator)", "return a value instead"),
+    gast.YieldFrom: ("yield from (a generator)", "return a value instead"),
+    gast.Await: ("await", "differentiate synchronous code"),
+    gast.NamedExpr: ("assignment expression (:=)", "assign with a separate statement"),
+    gast.SetComp: ("set comprehension", "use a vectorized NumPy operation"),
+    gast.DictComp: ("dict comprehension", "build the dict with constant keys"),
+    gast.Starred: ("starred argument or target (f(*xs), a, *b = xs)",
+                   "pass the arguments one by one, or unpack by index: a, b = xs[0], xs[1:]"),
+}
+# Builtins that read the function's variables by name, which no dataflow can follow.
+_BY_NAME = (eval, locals, vars)
+# Expressions kept whole: they never carry a derivative (checked again by annotate).
+OPAQUE_EXPRESSIONS = (gast.BoolOp, gast.JoinedStr, gast.Set, gast.Compare)
+
+
+class Normalizer:
+    """Rewrites one function body into A-normal form (see the module docstring)."""
+
+    def __init__(self, parsed: ParsedFunction, namer: Namer,
+                 namespace: Namespace | None = None):
+        self.parsed = parsed
+        self.namer = namer
+        self.namespace = namespace
+        self.locals = syntax.stored_names(parsed.node)
+        # lists the function appends to (their length changes after a read)
+        self.grown = {call.func.value.id for call in gast.walk(parsed.node)
+                      if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+                      and call.func.attr == "append" and isinstance(call.func.value, gast.Name)}
+        self.current: dict[str, str] = {}  # user name -> the name of its live version
+        self.defined: set[str] = set()
+        self.callers: set[str] = set()  # names bound to the caller's arrays (or views of them)
+        self.out: list[gast.stmt] = []
+        self.origin: Location | None = None
+        self.depth = 0  # how many if/for/while statements enclose the current one
+        self.summary = False  # see normalize()
+
+    # -- errors ---------------------------------------------------------------------------
+    def unsupported(self, node: gast.AST, what: str, hint: str) -> UnsupportedSyntaxError:
+        return UnsupportedSyntaxError(
+            f"tangentlike does not support {what} in a differentiated function",
+            self.parsed.location(node), hint=hint,
+        )
+
+    def check_expression(self, node: gast.AST) -> None:
+        for sub in gast.walk(node):
+            entry = UNSUPPORTED_EXPRESSIONS.get(type(sub))
+            if entry is not None:
+                raise self.unsupported(sub, *entry)
+
+    # -- names ----------------------------------------------------------------------------
+    def read(self, node: gast.expr) -> gast.expr:
+        """Point loads at the live version of each user name."""
+        return syntax.rename(node, {k: v for k, v in self.current.items() if k != v})
+
+    def bind(self, name: str) -> str:
+        """The name a new binding of ``name`` gets: a new version if re-bound at the top level;
+        inside if/for/while the live version is overwritten (reverse mode saves it)."""
+        if self.depth:
+            version = self.current.get(name, name)
+        else:
+            version = self.namer.fresh(name) if name in self.defined else name
+            self.locals.add(version)
+        self.defined.add(name)
+        self.current[name] = version
+        return version
+
+    def helper(self, func: Callable) -> gast.Name:
+        """A runtime helper the normalized code calls (resolved already, for annotate)."""
+        name = func.__name__ if self.namespace is None else \
+            self.namespace.name_for(func, func.__name__)
+        node = syntax.load(name)
+        anno.info(node).callee = func
+        return node
+
+    def temp(self) -> str:
+        """A new temporary: a local variable like the user's (never a constant)."""
+        name = self.namer.temp()
+        self.locals.add(name)
+        return name
+
+    # -- emitting -------------------------------------------------------------------------
+    def emit(self, stmt: gast.stmt) -> None:
+        anno.info(stmt).origin = self.origin
+        self.out.append(stmt)
+
+    def is_constant_expression(self, node: gast.expr) -> bool:
+        """Reads no local variable and calls only pure functions (``np.pi``, ``-1``,
+        ``(0, 1)``, ``np.zeros(3)``): stays inline.  A call that may do more than compute a
+        value (``rng.normal()``) gets a statement of its own, so it runs once, where it is
+        written."""
+        return not (syntax.loaded_names(node) & self.locals) and all(
+            registry.is_pure_function(resolve(call.func, self.parsed, self.locals))
+            for call in gast.walk(node) if isinstance(call, gast.Call))
+
+    def atomize(self, node: gast.expr) -> gast.expr:
+        """An operand: a name, a literal or a constant expression; else a new temporary."""
+        if isinstance(node, gast.Name):
+            return self.read(node)
+        if isinstance(node, gast.Constant) or self.is_constant_expression(node):
+            return node
+        value = self.simplify(node)
+        name = self.temp()
+        self.emit(syntax.assign(name, value))
+        return syntax.load(name)
+
+    def simplify(self, node: gast.expr) -> gast.expr:
+        """``node`` with every operand atomized (one primitive operation)."""
+        if isinstance(node, (gast.Name, gast.Constant)):
+            return self.read(node)
+        if isinstance(node, gast.BinOp):
+            return gast.BinOp(left=self.atomize(node.left), op=node.op,
+                              right=self.atomize(node.right))
+        if isinstance(node, gast.UnaryOp):
+            return gast.UnaryOp(op=node.op, operand=self.atomize(node.operand))
+        if isinstance(node, gast.Call):
+            callee = resolve(node.func, self.parsed, self.locals)
+            if any(callee is by_name for by_name in _BY_NAME):
+                raise self.unsupported(
+                    node, f"{callee.__name__}(), which reads variables by name",
+                    "write the expression out, using the variables directly")
+            return gast.Call(
+                func=self.simplify_callee(node.func),
+                args=[self.atomize(a) for a in node.args],
+                keywords=[gast.keyword(arg=k.arg, value=self.atomize(k.value))
+                          for k in node.keywords],
+            )
+        if isinstance(node, gast.Attribute):
+            return gast.Attribute(value=self.atomize(node.value), attr=node.attr, ctx=node.ctx)
+        if isinstance(node, gast.Subscript):
+            base = self.atomize(node.value)
+            index = node.slice
+            if (isinstance(base, gast.Name) and base.id in self.grown
+                    and _negative_int(index) is not None):
+                # xs[-1] of a list appended to later: the element counted from the start
+                # (the backward pass sees the list as it ends up)
+                length = syntax.call(syntax.load("len"), [syntax.load(base.id)])
+                index = self.atomize(gast.BinOp(
+                    left=self.atomize(length), op=gast.Add(),
+                    right=syntax.const(_negative_int(index))))
+            else:
+                index = self.simplify_index(index)
+            return gast.Subscript(value=base, slice=index, ctx=node.ctx)
+        if isinstance(node, (gast.Tuple, gast.List)):
+            return type(node)(elts=[self.atomize(e) for e in node.elts], ctx=gast.Load())
+        if isinstance(node, gast.Dict):
+            return gast.Dict(keys=[self.atomize(k) for k in node.keys],
+                             values=[self.atomize(v) for v in node.values])
+        if isinstance(node, gast.IfExp):
+            return self.conditional_expression(node)
+        if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
+            return self.comprehension(node)
+        if isinstance(node, OPAQUE_EXPRESSIONS):
+            return self.opaque(node)
+        raise self.unsupported(node, f"the expression {type(node).__name__}",
+                               "rewrite it with plain arithmetic and function calls")
+
+    def opaque(self, node: gast.expr) -> gast.expr:
+        """A comparison, f-string, set or ``and``/``or`` kept whole; a call in it that may do
+        more than compute a value (``rng.normal() < 0.5``) runs first, once, in its own
+        statement (where Python would evaluate it anyway: not after ``and``/``or`` or in a
+        chained comparison)."""
+        impure = [call for call in gast.walk(node) if isinstance(call, gast.Call)
+                  and not registry.is_pure_function(resolve(call.func, self.parsed,
+                                                            self.locals))]
+        if not impure:
+            return self.read(node)
+        if isinstance(node, gast.BoolOp) or isinstance(node, gast.Compare) and \
+                len(node.ops) > 1 and any(c is not node.left for c in impure):
+            raise self.unsupported(node, "a call that may draw random numbers or do I/O inside "
+                                   "and/or or a chained comparison",
+                                   "assign its result to a variable first")
+        if isinstance(node, gast.Compare):
+            return gast.Compare(left=self.atomize(node.left), ops=node.ops,
+                                comparators=[self.atomize(c) for c in node.comparators])
+        return self.read(_Hoist(self, impure).visit(syntax.clone(node)))
+
+    def simplify_callee(self, func: gast.expr) -> gast.expr:
+        if self.is_constant_expression(func):
+            return func  # np.sin, math.exp, my_function: resolved by annotate
+        if isinstance(func, gast.Attribute):  # a method call on a local value: x.sum()
+            return gast.Attribute(value=self.atomize(func.value), attr=func.attr, ctx=func.ctx)
+        return self.atomize(func)
+
+    def simplify_index(self, index: gast.expr) -> gast.expr:
+        if isinstance(index, gast.Slice):
+            return gast.Slice(*(None if part is None else self.atomize(part)
+                                for part in (index.lower, index.upper, index.step)))
+        if isinstance(index, gast.Tuple):
+            return gast.Tuple(elts=[self.simplify_index(e) for e in index.elts], ctx=gast.Load())
+        return self.atomize(index)
+
+    # -- statements -----------------------------------------------------------------------
+    def visit_body(self, body: list[gast.stmt]) -> None:
+        """Normalize the (desugared) top-level body, which ends with its only return."""
+        if self.summary:
+            self.visit_statements(body)
+            return
+        if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
+            raise self.unsupported(body[-1] if body else self.parsed.node,
+                                   "a function that returns no value",
+                                   "return the value to differentiate")
+        self.visit_statements(body)
+
+    def visit_statements(self, body: list[gast.stmt]) -> None:
+        for i, stmt in enumerate(body):
+            if i == 0 and isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant):
+                continue  # docstring
+            self.origin = self.parsed.location(stmt)
+            if isinstance(stmt, gast.With) and self.is_gradient_hook(stmt):
+                self.gradient_hook(stmt)
+                continue
+            entry = UNSUPPORTED_STATEMENTS.get(type(stmt))
+            if entry is not None:
+                raise self.unsupported(stmt, *entry)
+            if not isinstance(stmt, (gast.If, gast.For, gast.While)):
+                self.check_expression(stmt)
+            getattr(self, f"visit_{type(stmt).__name__}", self.visit_other)(stmt)
+
+    def block(self, body: list[gast.stmt]) -> list[gast.stmt]:
+        """Normalize a nested block into its own statement list."""
+        outer, origin = self.out, self.origin
+        self.out = []
+        self.depth += 1
+        try:
+            self.visit_statements(body)
+            return self.out
+        finally:
+            self.out, self.origin = outer, origin
+            self.depth -= 1
+
+    def visit_If(self, stmt: gast.If) -> None:
+        self.check_expression(stmt.test)
+        test = self.atomize(stmt.test)
+        body, orelse = self.block(stmt.body), self.block(stmt.orelse)
+        self.emit(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
+
+    def visit_For(self, stmt: gast.For) -> None:
+        self.check_expression(stmt.iter)
+        iterable = self.simplify(stmt.iter) if isinstance(stmt.iter, gast.Call) else \
+            self.atomize(stmt.iter)
+        if isinstance(iterable, gast.Name) and iterable.id in set().union(
+                *(syntax.stored_names(s) for s in stmt.body)) | {self.current.get(
+                    n, n) for n in set().union(*(syntax.stored_names(s) for s in stmt.body))}:
+            # The loop iterates over the value the name had before the loop, even if the body
+            # re-binds the name: keep that value under a name of its own.
+            snapshot = self.temp()
+            self.emit(syntax.assign(snapshot, iterable))
+            iterable = syntax.load(snapshot)
+        target = stmt.target
+        rebound = set().union(set(), *(syntax.stored_names(s) for s in stmt.body))
+        if isinstance(target, gast.Name) and target.id not in rebound:
+            name = self.bind(target.id)
+            body = self.block(stmt.body)
+        else:  # for a, b in pairs, or a loop variable the body re-binds: bind from a temporary
+            name = self.temp()
+            body = self.block([gast.copy_location(
+                gast.Assign(targets=[target], value=syntax.load(name), type_comment=None),
+                stmt)] + stmt.body)
+        self.emit(gast.For(target=syntax.store(name), iter=iterable, body=body or [gast.Pass()],
+                           orelse=[], type_comment=None))
+
+    def visit_While(self, stmt: gast.While) -> None:
+        self.check_expression(stmt.test)
+        if isinstance(stmt.test, gast.Name):
+            test, recompute = self.read(stmt.test), []
+        else:
+            name = self.temp()
+            self.emit(syntax.assign(name, self.simplify(stmt.test)))
+            test = syntax.load(name)
+            recompute = [gast.copy_location(
+                gast.Assign(targets=[syntax.store(name)], value=stmt.test, type_comment=None),
+                stmt)]
+        body = stmt.body
+        if body and isinstance(body[-1], gast.If) and isinstance(body[-1].body[0], gast.Break):
+            body = body[:-1] + recompute + body[-1:]  # before the loop's final `if broke: break`
+        else:
+            body = body + recompute
+        body = self.block(body)
+        self.emit(gast.While(test=test, body=body or [gast.Pass()], orelse=[]))
+
+    def is_gradient_hook(self, stmt: gast.With) -> bool:
+        """``with tangentlike.insert_grad_of(x) as dx:``"""
+        if len(stmt.items) != 1 or not isinstance(stmt.items[0].context_expr, gast.Call):
+            return False
+        call = stmt.items[0].context_expr
+        return resolve(call.func, self.parsed, self.locals) is insert_grad_of
+
+    def gradient_hook(self, stmt: gast.With) -> None:
+        """Kept whole (its body runs in the backward pass, as written) with ``x`` read as the
+        version live here."""
+        item = stmt.items[0]
+        call = item.context_expr
+        if len(call.args) != 1 or not isinstance(call.args[0], gast.Name) or call.keywords:
+            raise self.unsupported(stmt, "insert_grad_of of an expression",
+                                   "name the value first: y = ...; with insert_grad_of(y) ...")
+        target = item.optional_vars
+        if target is not None and not isinstance(target, gast.Name):
+            raise self.unsupported(stmt, "insert_grad_of(...) as a tuple",
+                                   "write: with insert_grad_of(x) as dx:")
+        name = target.id if target is not None else self.namer.fresh("dx")
+        hook = gast.With(items=[gast.withitem(
+            context_expr=gast.Call(func=call.func, args=[self.read(call.args[0])], keywords=[]),
+            optional_vars=syntax.store(name))], body=syntax.clone(stmt.body),
+            type_comment=None)
+        self.emit(hook)
+
+    def visit_Break(self, stmt: gast.Break) -> None:
+        self.emit(gast.Break())
+
+    def conditional_expression(self, node: gast.IfExp) -> gast.Name:
+        """``a if c else b``: only the branch taken is evaluated, as in Python."""
+        test = self.atomize(node.test)
+        name = self.temp()
+        outer, self.out = self.out, []
+        self.depth += 1
+        try:
+            self.emit(syntax.assign(name, self.simplify(node.body)))
+            body, self.out = self.out, []
+            self.emit(syntax.assign(name, self.simplify(node.orelse)))
+            orelse = self.out
+        finally:
+            self.out = outer
+            self.depth -= 1
+        self.emit(gast.If(test=test, body=body, orelse=orelse))
+        return syntax.load(name)
+
+    def comprehension(self, node: gast.ListComp | gast.GeneratorExp) -> gast.Name:
+        """``[e for x in xs if c]`` is the list a loop appends ``e`` to; a generator
+        expression is that list too (its elements are computed where it is written, once).
+        The comprehension's own variables get names of their own, so that they neither
+        change nor read the function's variables of the same names."""
+        own = {name: self.namer.fresh(name) for gen in node.generators
+               for name in syntax.stored_names(gen.target)}
+        elements = self.temp()
+        self.locals |= set(own.values()) | {elements}
+        append = gast.Expr(value=syntax.call(
+            gast.Attribute(value=syntax.load(elements), attr="append", ctx=gast.Load()),
+            [syntax.rename(node.elt, own)]))
+        body: list[gast.stmt] = [_at(append, node)]
+        for i in range(len(node.generators) - 1, -1, -1):
+            gen = node.generators[i]
+            for test in reversed(gen.ifs):
+                body = [_at(gast.If(test=syntax.rename(test, own), body=body, orelse=[]), node)]
+            # the first iterable is evaluated outside the comprehension, the others inside
+            iterable = gen.iter if i == 0 else syntax.rename(gen.iter, own)
+            body = [_at(gast.For(target=syntax.rename(gen.target, own), iter=iterable,
+                                 body=body, orelse=[], type_comment=None), node)]
+        self.emit(syntax.assign(elements, gast.List(elts=[], ctx=gast.Load())))
+        origin = self.origin
+        self.visit_statements(Desugar(self.parsed, self.namer).loops(body))
+        self.origin = origin
+        return syntax.load(elements)
+
+    def visit_other(self, stmt: gast.stmt) -> None:
+        raise self.unsupported(stmt, f"the statement {type(stmt).__name__}",
+                               "rewrite it with assignments and function calls")
+
+    def visit_Assign(self, stmt: gast.Assign) -> None:
+        if len(stmt.targets) == 1:
+            self.assign_to(stmt.targets[0], stmt.value)
+            return
+        # a = b = e: e is evaluated once, then bound to each target from left to right
+        value = self.snapshot(self.atomize(stmt.value), stmt.targets)
+        for target in stmt.targets:
+            self.assign_to(target, value, evaluated=True)
+
+    def visit_AnnAssign(self, stmt: gast.AnnAssign) -> None:
+        if stmt.value is not None:
+            self.assign_to(stmt.target, stmt.value)
+
+    def snapshot(self, value: gast.expr, targets: list[gast.expr]) -> gast.expr:
+        """``value`` (an evaluated operand), under a name of its own if one of ``targets``
+        binds its name: the targets are bound one after another, and a later one must still
+        see the value as it was (``x, y = x * a, x`` gives ``y`` the old ``x``)."""
+        if not isinstance(value, gast.Name):
+            return value
+        bound = set().union(*(syntax.stored_names(t) for t in targets))
+        if value.id not in {self.current.get(n, n) for n in bound} | bound:
+            return value
+        name = self.temp()
+        self.emit(syntax.assign(name, value))
+        return syntax.load(name)
+
+    def assign_to(self, target: gast.expr, value: gast.expr, evaluated: bool = False) -> None:
+        """Bind ``target`` to ``value``; ``evaluated``: ``value`` is an operand already read
+        (its names are versions, not to be read again)."""
+        if isinstance(target, gast.Name):
+            simple = value if evaluated else self.simplify(value)
+            name = self.bind(target.id)
+            root = _view_root(value)
+            if root in self.callers and root in self.locals:
+                self.callers.add(target.id)  # the caller's array, or a view of it
+            else:
+                self.callers.discard(target.id)
+            self.emit(syntax.assign(name, simple))
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            self.unpack(target, value, evaluated)
+        elif isinstance(target, gast.Subscript):
+            self.assign_into(target, value if evaluated else self.atomize(value))
+        elif isinstance(target, gast.Attribute):
+            raise self.unsupported(target, "assignment to an attribute (obj.x = v)",
+                                   "use a local variable")
+        else:
+            raise self.unsupported(target, f"assignment to {type(target).__name__}",
+                                   "assign to plain names")
+
+    def assign_into(self, target: gast.Subscript, value: gast.expr,
+                    index: gast.expr | None = None) -> None:
+        """``x[i] = v`` on an array or list the function made itself."""
+        base = target.value
+        if not isinstance(base, gast.Name):
+            raise self.unsupported(target, "assignment into a nested subscript (x[i][j] = v)",
+                                   "index with a tuple: x[i, j] = v")
+        if base.id in self.callers and not self.summary:
+            raise self.unsupported(
+                target, f"assignment into {base.id!r}, which is an argument of the function or "
+                "a view of one (it would change the caller's array)",
+                f"work on a copy: {base.id} = {base.id}.copy()")
+        index = index if index is not None else self.simplify_index(target.slice)
+        self.emit(gast.Assign(targets=[gast.Subscript(value=self.read(base), slice=index,
+                                                      ctx=gast.Store())],
+                              value=value, type_comment=None))
+
+    def unpack(self, target: gast.Tuple | gast.List, value: gast.expr,
+               evaluated: bool = False) -> None:
+        """``a, b = value``: the whole right side is evaluated first, then the targets are
+        bound from left to right, as in Python (``x, y = y, x`` swaps)."""
+        if any(isinstance(e, gast.Starred) for e in target.elts):
+            raise self.unsupported(target, "starred unpacking (a, *b = ...)",
+                                   "unpack each element by index")
+        if (not evaluated and isinstance(value, (gast.Tuple, gast.List))
+                and len(value.elts) == len(target.elts)):
+            parts = [self.atomize(e) for e in value.elts]  # all read before any is bound
+            parts = [self.snapshot(p, target.elts) for p in parts]
+            for elt, part in zip(target.elts, parts):
+                self.assign_to(elt, part, evaluated=True)
+            return
+        source = value if evaluated else self.atomize(value)
+        names = [e.id for e in target.elts if isinstance(e, gast.Name)]
+        if len(names) == len(target.elts):  # a, b = pair: one tuple assignment
+            bound = [self.bind(n) for n in names]
+            self.emit(syntax.assign(
+                syntax.tuple_of([syntax.store(n) for n in bound], gast.Store()), source))
+            return
+        # nested or subscript targets: unpack into temporaries, then bind each in order
+        temps = [self.temp() for _ in target.elts]
+        self.emit(syntax.assign(
+            syntax.tuple_of([syntax.store(n) for n in temps], gast.Store()), source))
+        for elt, temp in zip(target.elts, temps):
+            self.assign_to(elt, syntax.load(temp), evaluated=True)
+
+    def visit_AugAssign(self, stmt: gast.AugAssign) -> None:
+        target = stmt.target
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            index = self.simplify_index(target.slice)
+            current = self.atomize(gast.Subscript(value=target.value, slice=index,
+                                                  ctx=gast.Load()))
+            new = self.atomize(gast.BinOp(left=current, op=stmt.op, right=stmt.value))
+            self.assign_into(target, new, syntax.clone(index))
+            anno.info(self.out[-1]).inplace = True  # x[i] += v changes the element in place
+            return
+        if not isinstance(target, gast.Name):
+            raise self.unsupported(stmt, "augmented assignment into an attribute",
+                                   "use a local variable")
+        new = self.atomize(gast.BinOp(left=syntax.load(target.id), op=stmt.op,
+                                      right=stmt.value))
+        self.assign_to(syntax.store(target.id), syntax.call(
+            self.helper(runtime.keep_dtype), [new, syntax.load(target.id)]))
+        anno.info(self.out[-1]).inplace = target.id  # NumPy updates the array in place
+
+    def visit_Return(self, stmt: gast.Return) -> None:
+        value = stmt.value
+        if isinstance(value, gast.Tuple):
+            value = syntax.tuple_of([self.atomize(e) for e in value.elts])
+        elif not (isinstance(value, gast.Name) or self.is_constant_expression(value)):
+            # The result gets the function's name, so the derivative reads ``bloss``.
+            name = self.namer.fresh(self.parsed.name)
+            self.emit(syntax.assign(name, self.simplify(value)))
+            value = syntax.load(name)
+        else:
+            value = self.atomize(value)
+        self.emit(gast.Return(value=value))
+
+    def visit_Expr(self, stmt: gast.Expr) -> None:
+        self.emit(gast.Expr(value=self.simplify(stmt.value)))
+
+    def visit_Pass(self, stmt: gast.Pass) -> None:
+        pass
+
+    def visit_Assert(self, stmt: gast.Assert) -> None:
+        self.emit(self.read(stmt))
+
+    def visit_Raise(self, stmt: gast.Raise) -> None:
+        self.emit(self.read(stmt))
+
+
+def _negative_int(index: gast.expr) -> int | None:
+    """``-1`` for the index ``-1`` (a negative integer literal), else None."""
+    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
+            and isinstance(index.operand, gast.Constant) and type(index.operand.value) is int:
+        return -index.operand.value
+    if isinstance(index, gast.Constant) and type(index.value) is int and index.value < 0:
+        return index.value
+    return None
+
+
+class _Hoist(gast.NodeTransformer):
+    """Each of the given calls (found in the original) replaced by a temporary computed
+    before, in order."""
+
+    def __init__(self, normalizer: Normalizer, calls: list[gast.Call]):
+        self.normalizer = normalizer
+        self.keys = {gast.dump(c) for c in calls}
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        if gast.dump(node) in self.keys:
+            return self.normalizer.atomize(node)
+        return node
+
+
+def _at(stmt: gast.stmt, node: gast.AST) -> gast.stmt:
+    """``stmt``, written for ``node``, at ``node``'s line (for comments and errors)."""
+    for sub in (stmt, *gast.iter_child_nodes(stmt)):
+        if getattr(sub, "lineno", None) is None:
+            gast.copy_location(sub, node)
+    return stmt
+
+
+def _view_root(value: gast.expr) -> str | None:
+    """``x`` for ``x``, ``x[i]``, ``x.T``: values that may share ``x``'s memory."""
+    while isinstance(value, (gast.Subscript, gast.Attribute)):
+        value = value.value
+    return value.id if isinstance(value, gast.Name) else None
+
+
+
+def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
+              namespace: Namespace | None = None) -> gast.FunctionDef:
+    """A copy of the parsed function in A-normal form.  ``summary``: for reading what the
+    function does to its arguments (aliasing.py), not for differentiating it: a function
+    that returns nothing, or writes into its arguments, is not refused.  ``namespace``
+    names the runtime helpers the normalized code calls (``keep_dtype``)."""
+    normalizer = Normalizer(parsed, namer, namespace)
+    normalizer.summary = summary
+    node = parsed.node
+    for arg in node.args.posonlyargs + node.args.args + node.args.kwonlyargs:
+        normalizer.defined.add(arg.id)
+        normalizer.current[arg.id] = arg.id
+        normalizer.callers.add(arg.id)
+    if node.args.vararg is not None or node.args.kwarg is not None:
+        raise normalizer.unsupported(node, "*args or **kwargs parameters",
+                                     "name each parameter")
+    for sub in gast.walk(node):
+        if isinstance(sub, (gast.Yield, gast.YieldFrom)) and not summary:
+            raise normalizer.unsupported(
+                sub, "a generator function (yield)",
+                "return a value (a list of the values) instead of yielding them")
+    body = desugar(parsed, namer)
+    normalizer.locals |= set().union(*(syntax.stored_names(s) for s in body))
+    # A parameter re-bound inside if/for/while is worked on under a name of its own, so the
+    # parameter keeps the caller's value (its derivative has that value's shape).
+    nested = set().union(set(), *(syntax.stored_names(s) for s in body
+                                  if isinstance(s, (gast.If, gast.For, gast.While))))
+    for param in sorted(nested & set(normalizer.callers), key=list(normalizer.current).index):
+        normalizer.assign_to(syntax.store(param), syntax.load(param))
+    normalizer.visit_body(body)
+    return gast.FunctionDef(
+        name=node.name, args=syntax.clone(node.args), body=normalizer.out, decorator_list=[],
+        returns=None, type_comment=None, type_params=[],
+    )

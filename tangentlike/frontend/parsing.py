@@ -1,0 +1,156 @@
+"""Stage 1, parse: a Python function to a gast FunctionDef carrying the user's line numbers."""
+from __future__ import annotations
+
+import inspect
+import linecache
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import gast
+
+from tangentlike.core import guards, syntax
+from tangentlike.core.guards import Guards, unwrap
+from tangentlike.errors import Location, SourceUnavailableError, UnsupportedSyntaxError
+
+_STAR_ARGS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
+
+
+@dataclass
+class ParsedFunction:
+    """A user function and its syntax tree; line numbers are those of the user's file."""
+
+    func: Callable
+    node: gast.FunctionDef
+    filename: str
+    # the names whose resolution shaped the generated code (annotate.resolve records them)
+    guards: Guards = field(default_factory=Guards)
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    def location(self, node: gast.AST | None) -> Location:
+        """The user's file, line and line text for ``node`` (the def line if it has none)."""
+        lineno = getattr(node, "lineno", None) or self.node.lineno
+        line = linecache.getline(self.filename, lineno).rstrip("\n")
+        return Location(self.filename, lineno, line, self.name)
+
+
+def _decorated(func: Callable) -> str | None:
+    """``'name (file:line)'`` of the decorator whose wrapper ``func`` is, if it is one."""
+    wrapped = getattr(func, "__wrapped__", None)
+    if wrapped is None:
+        return None
+    code = getattr(func, "__code__", None)
+    where = f" ({code.co_filename}:{code.co_firstlineno})" if code is not None else ""
+    return f"{getattr(func, '__qualname__', type(func).__name__)}{where}"
+
+
+def def_location(func: Callable) -> Location:
+    """Where a Python function is defined (its first line: a decorator, or the def)."""
+    code = func.__code__
+    line = linecache.getline(code.co_filename, code.co_firstlineno).rstrip("\n")
+    return Location(code.co_filename, code.co_firstlineno, line, func.__name__)
+
+
+def parameters_of(func: Callable) -> list[str]:
+    """Positional parameters, then keyword-only ones: what ``wrt`` indices count."""
+    code = func.__code__
+    return list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+
+
+def parse_function(func: Callable) -> ParsedFunction:
+    """Parse ``func``'s source; raise :class:`SourceUnavailableError` if it cannot be read."""
+    func = unwrap(func)
+    name = getattr(func, "__name__", repr(func))
+    code = getattr(func, "__code__", None)
+    decorator = _decorated(func)
+    if decorator is not None and (code is None or code.co_flags & _STAR_ARGS):
+        raise UnsupportedSyntaxError(
+            f"{name!r} is decorated: the call runs the decorator's wrapper {decorator}, "
+            "which takes *args/**kwargs (or is not a Python function), so tangentlike "
+            "cannot differentiate what it does to the value",
+            def_location(func) if code is not None else None,
+            hint="if the decorator does not change values, differentiate the undecorated "
+            f"function ({name}.__wrapped__); else write what it does (a scale, a clip) "
+            "inside a function with named parameters, or register a rule for it",
+        )
+    if code is None:
+        raise SourceUnavailableError(
+            f"cannot read the source of {name!r}: it is not a Python function "
+            "(a builtin or C extension function)",
+            hint="register its derivative rules with @tangentlike.adjoint and "
+            "@tangentlike.tangent (tangentlike.non_differentiable only if its result carries "
+            "no derivative through any argument)",
+        )
+    filename = code.co_filename
+    here = def_location(func)
+    if name == "<lambda>":
+        raise UnsupportedSyntaxError(
+            "cannot differentiate a lambda", here, hint="define it with def instead"
+        )
+    try:
+        lines, start = inspect.getsourcelines(code)  # not inspect.unwrap(func): a decorator runs
+    except (OSError, TypeError) as exc:
+        raise SourceUnavailableError(
+            f"cannot find the source of function {name!r} ({exc})",
+            here,
+            hint="tangentlike reads source code: define the function in a .py file "
+            "(not at the interactive prompt or through exec) and import it",
+        ) from None
+    source = textwrap.dedent("".join(lines))
+    try:
+        module = syntax.parse(source)
+    except SyntaxError as exc:
+        raise SourceUnavailableError(
+            f"the source found for {name!r} does not parse: {exc.msg}", here,
+            hint="the file may have changed since the function was defined; reload it",
+        ) from None
+    node = module.body[0]
+    if isinstance(node, gast.AsyncFunctionDef):
+        raise UnsupportedSyntaxError(
+            f"tangentlike does not support async functions (async def {name}, await)", here,
+            hint="differentiate a synchronous function: call it outside the event loop")
+    if filename.startswith("<") and not (isinstance(node, gast.FunctionDef)
+                                         and node.name == code.co_name):
+        # exec'd code: Python 3.13's linecache may hold other code under the same "<string>"
+        raise SourceUnavailableError(
+            f"cannot find the source of function {name!r}: it was made from a string "
+            f"({filename}), and the text found there is not its def", here,
+            hint="tangentlike reads source code: define the function in a .py file "
+            "(not at the interactive prompt or through exec) and import it",
+        )
+    if not isinstance(node, gast.FunctionDef):
+        raise UnsupportedSyntaxError(
+            f"{name!r} is not defined by a plain def statement", here,
+            hint="differentiate a function defined with def (not async def or a lambda)",
+        )
+    gast.increment_lineno(node, start - 1)
+    node.decorator_list = []
+    if guards.is_generated(filename):
+        _drop_float_dispatch(node)
+    return ParsedFunction(func=func, node=node, filename=filename)
+
+
+def _drop_float_dispatch(node: gast.FunctionDef) -> None:
+    """A derivative tangentlike generated, differentiated again (an hvp, a Hessian): leave
+    out its first test ``if type(x) is ... is float: return <name>_floats(...)``, which
+    calls a copy of the body specialized for Python floats (specialize.py) and computes
+    the same values; differentiating the copy too would double the work for nothing."""
+    body = node.body
+    at = syntax.body_start(node)
+    if len(body) <= at + 1:
+        return
+    test = body[at]
+    if not (isinstance(test, gast.If) and not test.orelse and len(test.body) == 1
+            and isinstance(test.body[0], gast.Return)
+            and isinstance(test.body[0].value, gast.Call)
+            and isinstance(test.body[0].value.func, gast.Name)
+            and test.body[0].value.func.id == f"{node.name}_floats"
+            and isinstance(test.test, gast.Compare)
+            and all(isinstance(op, gast.Is) for op in test.test.ops)
+            and isinstance(test.test.comparators[-1], gast.Name)
+            and test.test.comparators[-1].id == "float"):
+        return
+    del body[at]

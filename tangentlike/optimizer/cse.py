@@ -1,0 +1,122 @@
+"""Common subexpressions: an arithmetic value written twice in a block is computed once.
+
+Forward mode over reverse mode (a Hessian-vector product) meets the same factor from both
+sides: the tangent of ``h = tanh(a)`` is ``dh = da * (1.0 - h * h)`` and the adjoint of ``a``
+is ``bh * (1.0 - h * h)``.  Here the second ``1.0 - h * h`` reads the first's value:
+
+    t41 = 1.0 - h * h
+    dh = dt1 * t41
+    ...
+    dbt1 = dbh * t41 + ...
+
+Only arithmetic on names and numbers (``+ - * / ** @``, unary ``-``, attributes such as
+``W.T``) in statements tangentlike wrote, within one block, where nothing in between
+assigns a name the expression reads.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import gast
+
+from tangentlike.core import anno, dataflow, syntax
+
+_ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult)
+Key = tuple
+
+
+def _key(node: gast.expr) -> Key | None:
+    """A structural key of a pure arithmetic expression, or None for anything else."""
+    if isinstance(node, gast.Name):
+        return ("name", node.id)
+    if isinstance(node, gast.Constant) and type(node.value) in (int, float):
+        return ("const", type(node.value), node.value)
+    if isinstance(node, gast.Attribute) and node.attr == "T":
+        inner = _key(node.value)
+        return None if inner is None else ("T", inner)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = _key(node.operand)
+        return None if inner is None else ("neg", inner)
+    if isinstance(node, gast.BinOp) and isinstance(node.op, _ARITHMETIC):
+        left, right = _key(node.left), _key(node.right)
+        if left is None or right is None:
+            return None
+        return ("op", type(node.op), left, right)
+    return None
+
+
+def _candidates(node: gast.AST) -> Iterator[tuple[Key, gast.BinOp]]:
+    """The arithmetic subexpressions of ``node`` worth sharing (an operation on an operation:
+    ``1.0 - h * h``, not ``h * h``), largest first."""
+    for sub in gast.walk(node):
+        if isinstance(sub, gast.BinOp) and (isinstance(sub.left, gast.BinOp)
+                                            or isinstance(sub.right, gast.BinOp)):
+            key = _key(sub)
+            if key is not None:
+                yield key, sub
+
+
+def _eligible(stmt: gast.stmt) -> bool:
+    return (isinstance(stmt, gast.Assign) and anno.has_info(stmt) and anno.info(stmt).generated
+            and not anno.info(stmt).keep and isinstance(stmt.targets[0], (gast.Name, gast.Tuple)))
+
+
+class _Replace(gast.NodeTransformer):
+    def __init__(self, key: Key, name: str):
+        self.key, self.name = key, name
+        self.count = 0
+
+    def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
+        if _key(node) == self.key:
+            self.count += 1
+            return syntax.load(self.name)
+        self.generic_visit(node)
+        return node
+
+
+def share_subexpressions(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+    """Compute each repeated arithmetic value of a block once (see the module docstring)."""
+    used = syntax.all_names(fn)
+    changed = False
+    for block in list(syntax.blocks(fn.body)):
+        i = 0
+        while i < len(block):
+            if _eligible(block[i]) and _share_from(block, i, used, temporaries):
+                changed = True
+                i += 1  # past the new temporary's statement
+            i += 1
+    return changed
+
+
+def _share_from(block: list[gast.stmt], i: int, used: set[str], temporaries: set[str]) -> bool:
+    """Share the largest arithmetic value of ``block[i]`` that a later statement repeats."""
+    stmt = block[i]
+    for key, node in sorted(_candidates(stmt.value), key=lambda c: -len(str(c[0]))):
+        reads = syntax.loaded_names(node)
+        if reads & dataflow.defs(stmt):
+            continue  # the statement changes what it reads: a later copy is another value
+        repeats = []
+        for later in block[i + 1:]:
+            if _eligible(later) and any(k == key for k, _ in _candidates(later.value)):
+                repeats.append(later)
+            if isinstance(later, dataflow.COMPOUND) or reads & dataflow.defs(later):
+                break
+        if not repeats:
+            continue
+        name = _fresh(used)
+        temporaries.add(name)
+        for target in [stmt] + repeats:
+            target.value = _Replace(key, name).visit(target.value)
+        shared = syntax.assign(name, node)
+        anno.info(shared).generated = True
+        block.insert(i, shared)
+        return True
+    return False
+
+
+def _fresh(used: set[str]) -> str:
+    k = 1
+    while f"t{k}" in used:
+        k += 1
+    used.add(f"t{k}")
+    return f"t{k}"

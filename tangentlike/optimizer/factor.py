@@ -1,0 +1,206 @@
+"""Like terms and common factors in generated sums (an optimizer pass).
+
+Adjoints of a value used several times arrive as sums of products that share a factor:
+the gradient of ``x = sin(x) * x + 0.5 * x`` adds ``0.5 * bx``, ``t1 * bx`` and
+``bx * x * cos(x)``.  Written as ``(0.5 + t1 + x * cos(x)) * bx`` it multiplies once, as a
+person would write it; ``h * dh + dh * h`` is ``2 * h * dh``.
+
+Only sums of products (``+``, ``-``, ``*`` and unary ``-``) in statements tangentlike wrote
+are rewritten, and only sums that are surely sums of numbers: NumPy adds booleans by ``or``
+(a mask ``m`` gives ``m * g + m * g == m * g``), so the sum's first term, and the first term
+of every sum written instead, must be a number or an array of numbers: a product with a
+numeric constant, or a value the instrumented run of a version saw as one.  Then
+``a * g + b * g == (a + b) * g`` up to rounding, broadcasting included.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike.core import anno, syntax
+
+Term = tuple[float, list[gast.expr]]  # coefficient, factors
+
+
+def _terms(node: gast.expr, sign: float = 1.0) -> list[Term]:
+    """``node`` as a signed sum of products of factors (flattening ``+``, ``-``, ``*``)."""
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub)):
+        right = -sign if isinstance(node.op, gast.Sub) else sign
+        return _terms(node.left, sign) + _terms(node.right, right)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return [(-c, f) for c, f in _terms(node.operand, sign)] if _is_product(
+            node.operand) else [(-sign, [node.operand])]
+    coefficient, factors = sign, []
+    for factor in _factors(node):
+        if syntax.is_number(factor):
+            coefficient *= factor.value
+        else:
+            factors.append(factor)
+    return [(coefficient, factors)]
+
+
+def _is_product(node: gast.expr) -> bool:
+    return not (isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub)))
+
+
+def _factors(node: gast.expr) -> list[gast.expr]:
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
+        return _factors(node.left) + _factors(node.right)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return [syntax.const(-1)] + _factors(node.operand)
+    return [node]
+
+
+def _numeric(node: gast.expr) -> bool:
+    """Surely a number or an array of numbers (not a boolean): what a sum may start with."""
+    if syntax.is_number(node):
+        return True
+    if isinstance(node, gast.BinOp):
+        if isinstance(node.op, gast.Div):
+            return True
+        return isinstance(node.op, (gast.Add, gast.Sub, gast.Mult)) and (
+            _numeric(node.left) or _numeric(node.right))
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return _numeric(node.operand)
+    seen = anno.info(node).seen if anno.has_info(node) else None
+    return bool(seen) and all(_numeric_kind(kind, dtype) for kind, _, dtype in seen)
+
+
+def _numeric_kind(kind: type, dtype: Any) -> bool:
+    """A recorded value's type and dtype (for a tuple or list, shape_specialize records
+    whether it holds an integer in that place, not a dtype: not a number)."""
+    if kind in (int, float, complex):
+        return True
+    return isinstance(dtype, np.dtype) and dtype.kind in "iufc"
+
+
+def _numeric_term(term: Term) -> bool:
+    """The term, as written by ``_product``, is surely numeric."""
+    coefficient, factors = term
+    return abs(coefficient) != 1 or not factors or any(_numeric(f) for f in factors)
+
+
+def _key(factors: list[gast.expr]) -> tuple[str, ...]:
+    return tuple(sorted(gast.dump(f) for f in factors))
+
+
+def _like_terms(terms: list[Term]) -> list[Term]:
+    """Terms with the same factors (in any order) as one, their coefficients added."""
+    merged: dict[tuple[str, ...], Term] = {}
+    for coefficient, factors in terms:
+        key = _key(factors)
+        if key in merged:
+            merged[key] = (merged[key][0] + coefficient, merged[key][1])
+        else:
+            merged[key] = (coefficient, factors)
+    return list(merged.values())
+
+
+def _common_name(terms: list[Term]) -> str | None:
+    """The name that is a factor of the most terms (of two at least)."""
+    counts: dict[str, int] = {}
+    for _, factors in terms:
+        for name in {f.id for f in factors if isinstance(f, gast.Name)}:
+            counts[name] = counts.get(name, 0) + 1
+    best = max(counts.items(), key=lambda item: item[1], default=(None, 0))
+    return best[0] if best[1] >= 2 else None
+
+
+def _product(coefficient: float, factors: list[gast.expr]) -> tuple[float, gast.expr]:
+    """``(sign, |coefficient| * f1 * f2 ...)``."""
+    sign = -1.0 if coefficient < 0 else 1.0
+    magnitude = abs(coefficient)
+    node = None if magnitude == 1 and factors else syntax.const(magnitude)
+    for factor in factors:
+        node = factor if node is None else gast.BinOp(left=node, op=gast.Mult(), right=factor)
+    return sign, node
+
+
+def _sum(terms: list[Term]) -> gast.expr:
+    """The terms as ``a + b - c``, starting with a numeric term (there is one), positive
+    if one is."""
+    terms = sorted(terms, key=lambda t: (not _numeric_term(t), t[0] < 0))  # stable
+    node = None
+    for coefficient, factors in terms:
+        sign, product = _product(coefficient, factors)
+        if node is None:
+            node = product if sign > 0 else gast.UnaryOp(op=gast.USub(), operand=product)
+        else:
+            op = gast.Add() if sign > 0 else gast.Sub()
+            node = gast.BinOp(left=node, op=op, right=product)
+    return node
+
+
+def _factored(terms: list[Term]) -> list[Term]:
+    """Pull the most common name out of the terms that have it, as long as one is shared."""
+    name = _common_name(terms)
+    if name is None:
+        return terms
+    with_name, rest = [], []
+    for coefficient, factors in terms:
+        index = next((i for i, f in enumerate(factors) if syntax.is_name(f, name)), None)
+        if index is None:
+            rest.append((coefficient, factors))
+        else:
+            with_name.append((coefficient, factors[:index] + factors[index + 1:]))
+    if not any(_numeric_term(t) for t in with_name):
+        return terms  # (m1 + m2) * g would be wrong for masks m1, m2
+    inner_sum = _sum(_factored(with_name))  # two terms at least, unlike (merged before)
+    return [(1.0, [inner_sum, syntax.load(name)])] + rest
+
+
+def simplify_sum(node: gast.expr) -> gast.expr | None:
+    """``node`` with like terms added and common factors pulled out, or None if nothing
+    changes."""
+    if not _is_sum(node):
+        return None
+    terms = _terms(node)
+    if not _numeric_term(terms[0]):
+        return None  # perhaps masks added by `or`
+    merged = _like_terms(terms)
+    if any(coefficient == 0 for coefficient, _ in merged):
+        return None  # terms that cancel: 0 would lose the shape (cancel.py knows shapes)
+    factored = _factored(merged)
+    if len(merged) == len(terms) and factored is merged or not any(map(_numeric_term, factored)):
+        return None  # no change, or no numeric term left to start the sum
+    return _sum(factored)
+
+
+class _Sums(gast.NodeTransformer):
+    """Simplify every sum in an expression, each as a whole (not its partial sums)."""
+
+    def __init__(self) -> None:
+        self.changed = False
+
+    def visit_BinOp(self, node: gast.BinOp, whole: bool = True) -> gast.expr:
+        is_sum = _is_sum(node)
+        for field in ("left", "right"):
+            child = getattr(node, field)
+            if is_sum and _is_sum(child):
+                setattr(node, field, self.visit_BinOp(child, whole=False))
+            else:
+                setattr(node, field, self.visit(child))
+        if not (is_sum and whole):
+            return node
+        new = simplify_sum(node)
+        if new is None:
+            return node
+        self.changed = True
+        return new
+
+
+def _is_sum(node: gast.expr) -> bool:
+    return isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub))
+
+
+def factor_sums(statements: Iterable[gast.stmt]) -> bool:
+    """Apply :func:`simplify_sum` to the sums in every generated assignment of arithmetic."""
+    sums = _Sums()
+    for stmt in statements:
+        if (isinstance(stmt, gast.Assign) and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
+                and anno.has_info(stmt) and anno.info(stmt).generated):
+            stmt.value = sums.visit(stmt.value)
+    return sums.changed

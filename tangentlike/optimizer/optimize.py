@@ -1,0 +1,465 @@
+"""Stage 5, optimize: make generated code read like a careful person wrote it.
+
+Passes, run to a fixed point:
+
+- constant folding and algebraic identities (``2 - 1``, ``g * 1``, ``x ** 1``, ``None is None``;
+  ``core/fold.py``);
+- zero-initialised adjoints whose first contribution can simply be assigned (``bx = 0;
+  bx = bx + g`` becomes ``bx = g``);
+- copy propagation (``a = b`` then uses of ``a`` read ``b``);
+- inlining of temporaries used once (``t = W @ x; h = np.tanh(t)`` becomes one line);
+- an adjoint's contributions in one block as one sum (``bx = a; bx = bx + b`` becomes
+  ``bx = a + b``), with like terms added and common factors pulled out (``factor.py``);
+- recomputing cheap saved values instead of saving them (``recompute.py``);
+- once at the end, an arithmetic value repeated in a block computed once (``cse.py``);
+- dead-code elimination (pure statements whose results are never read).
+
+Only statements that tangentlike wrote, or that compute a pure value, are ever removed; the
+user's calls made for their effects (``print``) stay.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from copy import deepcopy
+from typing import Any
+
+import gast
+
+from tangentlike.core import anno, dataflow, syntax
+from tangentlike.core.fold import FoldConstants
+from tangentlike.frontend.annotate import Operation
+from tangentlike.optimizer.cse import share_subexpressions
+from tangentlike.optimizer.factor import factor_sums
+from tangentlike.optimizer.recompute import recompute_saved
+from tangentlike.rules import registry
+
+_PURE_EXPRESSIONS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Attribute,
+                     gast.Subscript, gast.Tuple, gast.List, gast.Compare, gast.BoolOp)
+
+
+def fold_constants(fn: gast.FunctionDef) -> bool:
+    changed = False
+    for stmt in syntax.statements(fn.body):
+        if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
+            folder = FoldConstants(algebra=anno.info(stmt).generated)
+            folder.visit(stmt)
+            changed |= folder.changed
+    return changed
+
+
+# -- zero-initialised adjoints -----------------------------------------------------------------
+def _accumulated(stmt: gast.stmt, name: str, like: gast.expr) -> gast.expr | None:
+    """``e`` if ``stmt`` is ``name = name + e`` or ``name = add_grad(name, e)``; ``-e`` if it
+    is ``name = name - e``; ``name`` zero, as ``zeros_like(like)`` made it."""
+    if not (anno.info(stmt).contribution and isinstance(stmt, gast.Assign)
+            and syntax.is_name(stmt.targets[0], name)):
+        return None
+    value = stmt.value
+    if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)) \
+            and syntax.is_name(value.left, name):
+        rest = value.right
+        if isinstance(value.op, gast.Sub):
+            rest = gast.UnaryOp(op=gast.USub(), operand=rest)
+    elif isinstance(value, gast.Call) and len(value.args) == 2 and syntax.is_name(
+            value.args[0], name):
+        rest = value.args[1]
+    else:
+        return None
+    _read_structure_of(rest, name, like)
+    return None if name in syntax.loaded_names(rest) else rest
+
+
+def _read_structure_of(expr: gast.expr, name: str, like: gast.expr) -> None:
+    """Where ``unindex(g, name, i)`` or ``share(g, name)`` read only the structure of the
+    adjoint ``name`` (reverse.py), read ``like``'s, which is the same."""
+    for node in gast.walk(expr):
+        if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+                and re.fullmatch(r"(unindex|share)(_\d+)?", node.func.id) and len(node.args) >= 2
+                and syntax.is_name(node.args[1], name)):
+            node.args[1] = deepcopy(like)
+
+
+def _is_zero_init(stmt: gast.stmt) -> str | None:
+    if (isinstance(stmt, gast.Assign) and anno.info(stmt).generated
+            and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call)
+            and isinstance(stmt.value.func, gast.Name)
+            and stmt.value.func.id.startswith("zeros_like")):
+        return stmt.targets[0].id
+    return None
+
+
+def remove_zero_inits(fn: gast.FunctionDef) -> bool:
+    changed = False
+    for block in syntax.blocks(fn.body):
+        if not any(_is_zero_init(s) for s in block):
+            continue
+        names = [syntax.all_names(s) for s in block]  # kept in step with the block
+        i = 0
+        while i < len(block):
+            name = _is_zero_init(block[i])
+            if name is None:
+                i += 1
+                continue
+            for j in range(i + 1, len(block)):
+                if name not in names[j]:
+                    continue
+                rest = _accumulated(block[j], name, block[i].value.args[0])
+                if rest is not None:
+                    new = syntax.assign(name, rest)
+                    anno.info(new).generated = True
+                    anno.info(new).origin = anno.info(block[j]).origin
+                    block[j], names[j] = new, syntax.all_names(new)
+                    del block[i], names[i]
+                    changed = True
+                    i -= 1
+                break
+            i += 1
+    return changed
+
+
+# -- copy propagation ---------------------------------------------------------------------------
+def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+    """After ``t = b`` with ``t`` a temporary, read ``b`` wherever ``t`` was read, where
+    reaching definitions show that the copy, and the same ``b``, reach the use (names the user
+    can recognise are kept)."""
+    reaching = dataflow.reaching_definitions(fn)
+    statements = list(syntax.statements(fn.body))
+    reads = {id(s): dataflow.uses(s) for s in statements}  # kept in step with the renames
+    changed = False
+    for copy in statements:
+        if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
+                and isinstance(copy.value, gast.Name)):
+            continue
+        a, b = copy.targets[0].id, copy.value.id
+        if a not in temporaries or a == b:
+            continue
+        b_at_copy = reaching[id(copy)].get(b)
+        for stmt in statements:
+            seen = reaching.get(id(stmt), {})
+            if (stmt is copy or a not in reads[id(stmt)] or a in dataflow.defs(stmt)
+                    or seen.get(a) != frozenset({id(copy)}) or seen.get(b) != b_at_copy):
+                continue
+            if isinstance(stmt, dataflow.COMPOUND):
+                continue  # the header's names only; keep it simple
+            syntax.rename(stmt, {a: b})
+            reads[id(stmt)] = dataflow.uses(stmt)
+            changed = True
+    return changed
+
+
+def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+    """``t1, t2 = f(...); a = t1`` becomes ``a, t2 = f(...)`` when ``t1`` is a temporary
+    used only by the copy and nothing in between touches ``a``."""
+    uses = dataflow.use_counts(fn)  # a coalesced copy changes no other name's counts
+    counts = dataflow.definition_counts(fn)
+    changed = False
+    for block in syntax.blocks(fn.body):
+        j = 0
+        while j < len(block):
+            copy = block[j]
+            j += 1
+            if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
+                    and isinstance(copy.value, gast.Name)):
+                continue
+            a, t = copy.targets[0].id, copy.value.id
+            if t not in temporaries or uses.get(t) != 1 or counts.get(t) != 1:
+                continue
+            for i in range(j - 2, -1, -1):
+                stmt = block[i]
+                if t in syntax.stored_names(stmt) and isinstance(stmt, gast.Assign):
+                    if a in syntax.all_names(stmt) or anno.info(stmt).keep:
+                        break
+                    syntax.rename(stmt.targets, {t: a})
+                    j -= 1
+                    del block[j]
+                    changed = True
+                    break
+                if a in syntax.all_names(stmt) or isinstance(stmt, dataflow.COMPOUND):
+                    break
+    return changed
+
+
+def rename_working_copies(fn: gast.FunctionDef) -> None:
+    """Give the user's names back to working copies: ``x_1 = x`` (a parameter re-bound in a
+    loop works on a copy, see normalize) where ``x`` is read nowhere else becomes ``x``, and
+    ``bx = bx_1`` at the end, where ``bx_1`` is read nowhere after, becomes ``bx_1``'s name
+    ``bx`` throughout."""
+    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    body = fn.body
+    for i in range(len(body) - 1, -1, -1):
+        copy = body[i]
+        if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
+                and isinstance(copy.value, gast.Name)):
+            continue
+        target, source = copy.targets[0].id, copy.value.id
+        if not (_is_version(target, source) or _is_version(source, target)):
+            continue
+        before = set().union(set(), *(syntax.all_names(s) for s in body[:i]))
+        after = set().union(set(), *(syntax.all_names(s) for s in body[i + 1:]))
+        if source in params and source not in before | after and target not in params:
+            old, new = target, source  # x_1 = x: the copy takes the parameter's name
+        elif target not in before | params and source not in after | params:
+            old, new = source, target  # bx = bx_1 at the end: bx_1 takes bx's name
+        else:
+            continue
+        del body[i]
+        syntax.rename(body, {old: new})
+
+
+def _is_version(name: str, of: str) -> bool:
+    """``x_1`` is a version of ``x`` (naming.Namer's spelling)."""
+    base, _, number = name.rpartition("_")
+    return base == of and number.isdigit()
+
+
+# -- inlining of single-use temporaries ---------------------------------------------------------
+def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+    """A temporary read once is computed where it is read.  A temporary assigned in several
+    places (a value computed again in the backward pass) is inlined where one assignment's
+    value is read by one statement, once, and is dead after it."""
+    uses = dataflow.use_counts(fn)  # inlining moves a use: no other name's counts change
+    counts = dataflow.definition_counts(fn)
+    live_after: dict[int, set[str]] | None = None  # computed at the first need, used once
+    changed = False
+    for block in syntax.blocks(fn.body):
+        loads = [syntax.loaded_names(s) for s in block]  # kept in step with the block
+        i = 0
+        while i < len(block):
+            stmt = block[i]
+            i += 1
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if name not in temporaries or not counts.get(name) or not is_pure(stmt):
+                continue
+            once = uses.get(name) == 1 and counts.get(name) == 1
+            if not once and live_after == {}:
+                continue  # liveness changed since it was computed: the next round
+            reads = syntax.loaded_names(stmt.value)
+            for j in range(i, len(block)):
+                later = block[j]
+                if name in loads[j]:
+                    if isinstance(later, dataflow.COMPOUND) or not syntax.fits(stmt.value, later):
+                        break
+                    if not once:
+                        live_after = live_after or dataflow.Liveness().after_all(fn)
+                        if not _last_read(later, name, live_after):
+                            break
+                        live_after = {}  # the moved value changes what is live where
+                    syntax.substitute(later, name, stmt.value)
+                    loads[j] = syntax.loaded_names(later)
+                    i -= 1
+                    del block[i], loads[i]
+                    changed = True
+                    break
+                if not (syntax.is_comment(later) or _can_pass(later, reads)):
+                    break
+    return changed
+
+
+def _last_read(stmt: gast.stmt, name: str, live_after: dict[int, set[str]]) -> bool:
+    """``stmt`` reads ``name`` once, and the value it reads is dead after it."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name):
+        return False  # a copy: copy propagation does better
+    return dataflow.use_counts(stmt).get(name) == 1 and (
+        name not in live_after[id(stmt)] or name in dataflow.defs(stmt))
+
+
+def summed_into(stmt: gast.stmt) -> str | None:
+    """``a`` if ``stmt`` is ``a = a + e`` with ``e`` not reading ``a``."""
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name)):
+        return None
+    name, value = stmt.targets[0].id, stmt.value
+    if (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add)
+            and syntax.is_name(value.left, name)
+            and name not in syntax.loaded_names(value.right)):
+        return name
+    return None
+
+
+def fuse_accumulations(fn: gast.FunctionDef) -> bool:
+    """``ba = e1`` followed by ``ba = ba + e2`` becomes ``ba = e1 + e2``: an adjoint's
+    contributions in one block read as one sum (and run as one statement).  Only across
+    statements that neither read ``ba`` nor change what ``e1`` reads."""
+    changed = False
+    for block in syntax.blocks(fn.body):
+        i = 0
+        while i < len(block):
+            stmt = block[i]
+            i += 1
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                    and anno.has_info(stmt) and anno.info(stmt).generated and is_pure(stmt)):
+                continue
+            name = stmt.targets[0].id
+            reads = syntax.loaded_names(stmt.value)
+            for later in block[i:]:
+                if syntax.is_comment(later):
+                    break  # another user line's block
+                if name in syntax.loaded_names(later) or name in dataflow.defs(later):
+                    if (summed_into(later) == name and anno.info(later).generated
+                            and syntax.fits(stmt.value, later, syntax.MAX_SUM_NODES)):
+                        later.value.left = stmt.value
+                        i -= 1
+                        del block[i]
+                        changed = True
+                    break
+                if not _can_pass(later, reads):
+                    break
+    return changed
+
+
+def _can_pass(stmt: gast.stmt, reads: set[str]) -> bool:
+    """Whether a pure value that reads ``reads`` may move past ``stmt``: a simple statement
+    that only computes a value, or saves or restores one, and binds none of ``reads``."""
+    return (not isinstance(stmt, dataflow.COMPOUND) and not reads & dataflow.defs(stmt)
+            and (is_pure(stmt) or _is_save(stmt)))
+
+
+def _is_save(stmt: gast.stmt) -> bool:
+    """A stack push or pop of a saved value: a pure value may move past it (the names it
+    binds and reads are checked like any statement's)."""
+    return anno.has_info(stmt) and anno.info(stmt).saves is not None
+
+
+# -- dead code --------------------------------------------------------------------------------
+def is_pure(stmt: gast.stmt) -> bool:
+    """Removing or moving the statement cannot change what the program does besides values."""
+    if not isinstance(stmt, gast.Assign) or anno.info(stmt).keep:
+        return False
+    if not isinstance(stmt.targets[0], (gast.Name, gast.Tuple)):
+        return False  # x[i] = v changes x in place (and whatever shares its memory)
+    if anno.info(stmt).generated:
+        return True
+    value = stmt.value
+    if isinstance(value, _PURE_EXPRESSIONS):
+        return True
+    if isinstance(value, gast.Call):
+        op = anno.info(stmt).callee
+        key = op.key if isinstance(op, Operation) else None
+        return key is not None and registry.is_pure_function(key)
+    return False
+
+
+def eliminate_dead_code(fn: gast.FunctionDef) -> bool:
+    return _eliminate(fn.body, set(), dataflow.Liveness())
+
+
+def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liveness) -> bool:
+    changed = False
+    after = liveness.after_each(body, live_out)
+    keep = []
+    for stmt, live in zip(body, after):
+        if is_pure(stmt) and not (dataflow.defs(stmt) & live):
+            changed = True
+            continue
+        if (is_pure(stmt) and isinstance(stmt.targets[0], gast.Name)
+                and syntax.is_name(stmt.value, stmt.targets[0].id)):
+            changed = True  # x = x
+            continue
+        if isinstance(stmt, gast.If):
+            changed |= (_eliminate(stmt.body, live, liveness)
+                        | _eliminate(stmt.orelse, live, liveness))
+            if _empty(stmt.body) and _empty(stmt.orelse):
+                if _pure_header(stmt):
+                    changed = True
+                    continue
+                stmt.body, stmt.orelse = [gast.Pass()], []  # the test may do something
+            elif _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
+                stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
+                stmt.body, stmt.orelse = stmt.orelse, []
+                changed = True
+        elif isinstance(stmt, (gast.For, gast.While)):
+            # After the body: the next iteration (the loop's entry) or what follows the loop.
+            changed |= _eliminate(stmt.body, liveness.transfer(stmt, live) | live, liveness)
+            if _empty(stmt.body) and anno.info(stmt).generated:
+                changed = True
+                continue
+            if _empty(stmt.body):  # comments only: the orphan comments go later
+                stmt.body = [gast.Pass()]
+        keep.append(stmt)
+    body[:] = keep
+    return changed
+
+
+def remove_dead_saves(fn: gast.FunctionDef) -> bool:
+    """Drop a saved value's push and pop when nothing reads the value the pop restores
+    (after other optimizations removed its last reader).  The stack stays balanced: the
+    pair is removed together, and pushes and pops nest like brackets."""
+    pushes: dict[Any, list[gast.stmt]] = {}
+    pops: dict[Any, list[gast.stmt]] = {}
+    for stmt in syntax.statements(fn.body):
+        key = anno.info(stmt).saves if anno.has_info(stmt) else None
+        if key is not None:
+            (pops if isinstance(stmt, gast.Assign) else pushes).setdefault(key, []).append(stmt)
+    pairs = [(found[0], pushes[key][0]) for key, found in pops.items()
+             if len(found) == 1 and len(pushes.get(key, [])) == 1]
+    if not pairs:
+        return False
+    live_after = dataflow.Liveness().after_all(fn)
+    drop = {id(s) for pop, push in pairs if not dataflow.defs(pop) & live_after[id(pop)]
+            for s in (pop, push)}
+    if not drop:
+        return False
+    for block in syntax.blocks(fn.body):
+        block[:] = [s for s in block if id(s) not in drop]
+    return True
+
+
+def _empty(block: list[gast.stmt]) -> bool:
+    return all(syntax.is_comment(s) or isinstance(s, gast.Pass) for s in block)
+
+
+def _pure_header(stmt: gast.If) -> bool:
+    """The test only reads names and compares values: evaluating it does nothing else."""
+    return all(isinstance(n, (gast.Name, gast.Constant, gast.expr_context, gast.UnaryOp,
+                              gast.unaryop, gast.Compare, gast.cmpop, gast.BoolOp, gast.boolop))
+               for n in gast.walk(stmt.test))
+
+
+def remove_orphan_comments(fn: gast.FunctionDef) -> None:
+    """Drop ``# Grad of`` comments whose block was optimized away entirely."""
+    for block in syntax.blocks(fn.body):
+        keep = []
+        for i, stmt in enumerate(block):
+            if syntax.is_comment(stmt) and stmt.value.value:
+                nxt = block[i + 1] if i + 1 < len(block) else None
+                if nxt is None or syntax.is_comment(nxt) or isinstance(nxt, gast.Return):
+                    continue
+            keep.append(stmt)
+        block[:] = keep
+
+
+def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
+    """Optimize ``fn`` in place, to a fixed point: the passes run in turn until each has run
+    once more without changing anything."""
+
+    def repeated(run: Callable[[gast.FunctionDef, set[str]], bool]) -> Callable[[], bool]:
+        def until_unchanged() -> bool:
+            changed = False
+            while run(fn, temporaries):
+                changed = True
+            return changed
+        return until_unchanged
+
+    passes: list[Callable[[], bool]] = [
+        lambda: fold_constants(fn),
+        lambda: remove_zero_inits(fn),
+        repeated(inline_temporaries),
+        repeated(propagate_copies),
+        repeated(coalesce_copies),
+        lambda: fuse_accumulations(fn),
+        lambda: factor_sums(syntax.statements(fn.body)),
+        lambda: eliminate_dead_code(fn),
+        lambda: remove_dead_saves(fn),
+        lambda: recompute_saved(fn),
+    ]
+    unchanged = 0  # passes run in a row that changed nothing
+    for step in range(100 * len(passes)):
+        unchanged = 0 if passes[step % len(passes)]() else unchanged + 1
+        if unchanged == len(passes):
+            break
+    share_subexpressions(fn, temporaries)
+    rename_working_copies(fn)
+    remove_orphan_comments(fn)

@@ -1,0 +1,186 @@
+"""A second version of a generated derivative for Python floats, without shape bookkeeping.
+
+Generated code calls small runtime helpers wherever NumPy broadcasting could have changed a
+shape (``unbroadcast(g, x)``, ``broadcast_like``, ``seed``, ``zeros_like``): on arrays they
+are needed, on Python numbers they are the identity (or ``0.0``).  When the differentiated
+arguments and the seeds are Python floats, a type inference over the generated function
+finds the names that can only hold Python numbers; a copy of the function with those calls
+replaced by what they return is optimized again (which also drops the stack saves that only
+fed them) and called instead, behind a ``type(x) is float`` test at the top of the generic
+function.
+
+The inference is a greatest fixed point over the function's assignments: a name is a
+number if every assignment to it stores one, assuming the same of the other names.  Python
+numbers stay Python numbers under arithmetic and ``math`` functions; ``name = None`` (the
+placeholders of saved names) is left out, as every rewritten call gives the same result on
+``None`` (shape ``()``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike import runtime
+from tangentlike.core import syntax
+from tangentlike.frontend.annotate import list_method_target
+from tangentlike.optimizer.optimize import optimize
+from tangentlike.rules import registry
+from tangentlike.rules.template import Namespace
+
+_IDENTITY_IN_FIRST = (runtime.unbroadcast, runtime.broadcast_like, runtime.seed,
+                      runtime.shape_only, runtime.copy_of, runtime.keep_dtype)  # on numbers
+_NUMBER_BUILTINS = (float, int, abs, round)
+
+
+NUMBER, SCALAR, UNKNOWN = 2, 1, 0  # a Python number; shape () (a NumPy scalar too); anything
+
+
+class _Numbers:
+    """How much is known of each name of a generated function: ``NUMBER``, ``SCALAR`` or
+    ``UNKNOWN`` (``level``), as the greatest fixed point over its assignments."""
+
+    def __init__(self, fn: gast.FunctionDef, assumed: set[str], namespace: Namespace):
+        self.namespace = namespace
+        params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+        self.local = syntax.stored_names(fn) | params
+        self.levels = {n: NUMBER for n in (syntax.stored_names(fn) - params) | assumed}
+        self.stacks: dict[str, int] = {}  # level of every value a stack holds
+        self._solve(fn)
+
+    def resolve(self, func: gast.expr) -> Any:
+        return self.namespace.resolve(func, self.local)
+
+    def level(self, node: gast.expr) -> int:
+        if isinstance(node, gast.Constant):
+            return NUMBER if isinstance(node.value, (int, float, complex)) else UNKNOWN
+        if isinstance(node, gast.Name):
+            return self.levels.get(node.id, UNKNOWN)
+        if isinstance(node, gast.BinOp):
+            if isinstance(node.op, gast.MatMult):
+                return UNKNOWN
+            return min(self.level(node.left), self.level(node.right))
+        if isinstance(node, gast.UnaryOp):
+            return self.level(node.operand)
+        if isinstance(node, gast.Compare):
+            return min(self.level(e) for e in [node.left, *node.comparators])
+        if isinstance(node, gast.BoolOp):
+            return min(self.level(v) for v in node.values)
+        if isinstance(node, gast.IfExp):
+            return min(self.level(node.body), self.level(node.orelse))
+        if isinstance(node, gast.Call) and not node.keywords:
+            return self._call_level(node)
+        return UNKNOWN
+
+    def _call_level(self, node: gast.Call) -> int:
+        popped_from = list_method_target(node, "pop", 0)
+        if popped_from is not None:
+            return self.stacks.get(popped_from, UNKNOWN)
+        func, args = self.resolve(node.func), node.args
+        if registry.is_math(func):
+            return NUMBER
+        if not args:
+            return UNKNOWN
+        arguments = min(self.level(a) for a in args)
+        if isinstance(func, np.ufunc):  # elementwise: shape () in, shape () out
+            return min(arguments, SCALAR)
+        if func in _NUMBER_BUILTINS or func in _IDENTITY_IN_FIRST or func in (
+                runtime.zeros_like, runtime.add_grad):
+            return arguments
+        return UNKNOWN
+
+    def _solve(self, fn: gast.FunctionDef) -> None:
+        statements = [n for n in gast.walk(fn) if isinstance(n, gast.stmt)]
+        pushes = [s.value for s in statements if isinstance(s, gast.Expr)
+                  and list_method_target(s.value, "append", 1) is not None]
+        self.stacks = {list_method_target(c, "append", 1): NUMBER for c in pushes}
+        while True:
+            before = (dict(self.levels), dict(self.stacks))
+            for call in pushes:
+                if not _is_none(call.args[0]):
+                    stack = list_method_target(call, "append", 1)
+                    self.stacks[stack] = min(self.stacks[stack], self.level(call.args[0]))
+            for stmt in statements:
+                if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                    name = stmt.targets[0].id
+                    if not _is_none(stmt.value):
+                        self.levels[name] = min(self.levels.get(name, UNKNOWN),
+                                                self.level(stmt.value))
+                elif isinstance(stmt, gast.For) and self._counts(stmt.iter):
+                    continue  # an int
+                elif isinstance(stmt, (gast.Assign, gast.For, gast.AugAssign, gast.AnnAssign,
+                                       gast.With)):
+                    for name in syntax.stored_names(getattr(stmt, "target", None) or stmt):
+                        self.levels[name] = UNKNOWN
+            if (self.levels, self.stacks) == before:
+                return
+
+    def _counts(self, node: gast.expr) -> bool:
+        """``range(...)`` or ``reversed(range(...))``: the loop variable is an int."""
+        if isinstance(node, gast.Call) and self.resolve(node.func) is reversed:
+            node = node.args[0] if node.args else node
+        return isinstance(node, gast.Call) and self.resolve(node.func) is range
+
+
+def _is_none(node: gast.expr) -> bool:
+    return isinstance(node, gast.Constant) and node.value is None
+
+
+def _replacement(numbers: _Numbers, call: gast.Call) -> gast.expr | None:
+    """What a helper call returns when its arguments are numbers (``unbroadcast(g, x)`` is
+    ``g``), or None when the call stays."""
+    if call.keywords or not call.args:
+        return None
+    func = numbers.resolve(call.func)
+    args = call.args
+    known = min(numbers.level(a) for a in args)
+    if func in (runtime.unbroadcast, runtime.broadcast_like, runtime.shape_only) \
+            and known >= SCALAR:
+        return args[0]
+    if func in (runtime.seed, runtime.copy_of, runtime.keep_dtype) and known == NUMBER:
+        return args[0]
+    if func is runtime.zeros_like and known == NUMBER:
+        return syntax.const(0.0)
+    if func is runtime.add_grad and len(args) == 2 and known >= SCALAR:
+        return gast.BinOp(left=args[0], op=gast.Add(), right=args[1])
+    return None
+
+
+class _Simplify(gast.NodeTransformer):
+    """Replace the helper calls that are the identity on numbers (see ``_replacement``)."""
+
+    def __init__(self, numbers: _Numbers):
+        self.numbers = numbers
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        return _replacement(self.numbers, node) or node
+
+
+def for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
+               temporaries: set[str]) -> gast.FunctionDef | None:
+    """The version of ``fn`` for calls where the parameters ``floats`` are Python floats, and
+    the test that dispatches to it inserted at the top of ``fn``; None when it would be the
+    same code."""
+    numbers = _Numbers(fn, set(floats), namespace)
+    if not any(isinstance(n, gast.Call) and _replacement(numbers, n) is not None
+               for n in gast.walk(fn)):
+        return None  # no copy of the function when nothing would change
+    special = syntax.clone(fn)
+    special.name = f"{fn.name}_floats"
+    special.body = [_Simplify(numbers).visit(s) for s in special.body]
+    optimize(special, temporaries)
+    if isinstance(special.body[0], gast.Expr) and isinstance(special.body[0].value,
+                                                               gast.Constant):
+        special.body[0].value.value = f"{fn.name} for Python floats: no shape bookkeeping."
+    # type(a) is type(b) is float: every argument is a Python float
+    types = [syntax.call("type", [syntax.load(n)]) for n in floats]
+    test = gast.Compare(left=types[0], ops=[gast.Is()] * len(floats),
+                        comparators=types[1:] + [syntax.load("float")])
+    args = [syntax.load(a.id) for a in fn.args.posonlyargs + fn.args.args]
+    keywords = [gast.keyword(arg=a.id, value=syntax.load(a.id)) for a in fn.args.kwonlyargs]
+    dispatch = gast.If(test=test, body=[gast.Return(value=syntax.call(
+        special.name, args, keywords))], orelse=[])
+    fn.body.insert(syntax.body_start(fn), dispatch)
+    return special
