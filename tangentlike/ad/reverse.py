@@ -40,6 +40,8 @@ from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace, instantiate, value_expression
 
+SEED = "init_grad"  # the output seed's parameter name (``df(x, init_grad=v)``), when free
+
 
 @dataclass
 class ReverseOptions:
@@ -47,6 +49,9 @@ class ReverseOptions:
     preserve_result: bool = False
     check_dims: bool = True
     seed_required: bool = False
+    # the seed parameter's name: ``SEED``, or a fresh name when the function has a parameter
+    # of that name (chosen, and reserved in the namer, by the caller)
+    seed: str = SEED
 
 
 def is_boundary(stmt: gast.stmt) -> bool:
@@ -872,7 +877,7 @@ class ReverseAD:
         wrt_names = [params[i] for i in self.options.wrt]
         *body, ret = fn.body
         returned = ret.value
-        init_grad = self.namer.fresh("init_grad")
+        init_grad = self.options.seed
         adjoints: dict[int, Adjoint] = {}
         self.reaching = dataflow.reaching_definitions(fn)
         self.prepare(body, 0, adjoints)
