@@ -1,7 +1,8 @@
 """Stage 3, annotate: what each call resolves to, and which variables carry derivatives.
 
 - :func:`resolve` finds the Python object a callee expression names, through the function's
-  closure cells, globals and builtins (without touching the user's module);
+  closure cells, globals and builtins (without touching the user's module), by
+  :func:`tangentlike.core.resolve.resolve_in`, guarding each name it reads;
 - :func:`operation` says what primitive an A-normal-form statement applies and which of its
   operands can carry a derivative;
 - :func:`activity` marks names *active*: they depend on a ``wrt`` input (varied) and the
@@ -11,7 +12,6 @@
 """
 from __future__ import annotations
 
-import builtins
 import functools
 import operator
 import types
@@ -23,6 +23,7 @@ import numpy as np
 
 from tangentlike.core import anno, syntax
 from tangentlike.core.guards import ABSENT
+from tangentlike.core.resolve import UNBOUND, resolve_in
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
@@ -58,37 +59,33 @@ class Operation:
 
 
 def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> Any:
-    """The object a callee expression names, or ``Method`` for ``local.method``."""
+    """The object a callee expression names, or ``Method`` for ``local.method``: resolved
+    through the function's closure cells, globals and builtins (``core.resolve``), each name
+    read guarded (``parsed.guards``, checked before each call)."""
     if anno.has_info(node) and anno.info(node).callee is not None:
         return anno.info(node).callee  # a helper tangentlike's own rewriting calls
     dotted = syntax.dotted_name(node)
-    if dotted is None:
-        return _MISSING
-    root, *attrs = dotted.split(".")
-    if root in local_names:
+    if dotted is not None and dotted.split(".")[0] in local_names:
+        attrs = dotted.split(".")[1:]
         return Method(attrs[-1]) if attrs else _MISSING
     func = parsed.func
-    value = _MISSING
     guards = parsed.guards  # what this resolution assumes, checked before each call
     closure = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
-    if root in closure:  # a free variable is its cell's value, never a global's
+    cells = {}  # a free variable is its cell's value, never a global's
+    for name, cell in closure.items():
         try:
-            value = closure[root].cell_contents
+            cells[name] = cell.cell_contents
         except ValueError:
-            value = _MISSING
-        else:
+            cells[name] = UNBOUND
+
+    def on_root(scope: int | None, root: str, value: Any) -> None:
+        if scope == 0:
             guards.cell(closure[root], value, root)
-    elif root in func.__globals__:
-        value = func.__globals__[root]
-        guards.name(func.__globals__, root, value)
-    elif hasattr(builtins, root):
-        value = getattr(builtins, root)
-        guards.name(func.__globals__, root, ABSENT)  # no global may shadow it later
-    for i, attr in enumerate(attrs):
-        if value is _MISSING:
-            break
-        owner, value = value, getattr(value, attr, _MISSING)
-        guards.attribute(owner, attr, value, ".".join([root, *attrs[:i + 1]]))
+        else:  # a global, or a builtin no global may shadow later
+            guards.name(func.__globals__, root, value if scope == 1 else ABSENT)
+
+    value = resolve_in(node, (cells, func.__globals__), missing=_MISSING, on_root=on_root,
+                       on_attribute=guards.attribute)
     if isinstance(value, functools._lru_cache_wrapper):
         value = value.__wrapped__  # a cache returns the function's values unchanged
     if isinstance(getattr(value, "stands_for", None), types.FunctionType):
