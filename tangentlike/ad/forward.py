@@ -210,7 +210,7 @@ class ForwardAD:
         # Summed, the statements define the tangent: none is an adjoint's contribution, which
         # the optimizer would fold into a zero-initialised name (dx = zeros_like(x) followed by
         # dx = broadcast_like(dx, x_new) is not dx = x_new).
-        for s in syntax.statements(summed):
+        for s in syntax.statements(summed, with_bodies=True):
             if anno.has_info(s):
                 anno.info(s).contribution = False
         return summed

@@ -32,7 +32,6 @@ from tangentlike.frontend.annotate import (
     loop_source,
     operation,
     resolve,
-    statements,
     targets,
     where,
 )
@@ -73,7 +72,7 @@ def _copy_classes(body: list[gast.stmt]) -> dict[str, set[str]]:
     may be one array, so ``a[i] = v`` changes what the backward sweep reads as ``b`` (a tuple
     assignment ``v2, v3 = e2, e3`` becomes ``t = e3; v3 = t``)."""
     classes: dict[str, set[str]] = {}
-    for stmt in statements(body):
+    for stmt in syntax.statements(body, with_bodies=False):
         if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and isinstance(stmt.value, gast.Name)):
             a, b = stmt.targets[0].id, stmt.value.id
@@ -88,7 +87,7 @@ def _growing_containers(body: list[gast.stmt]) -> set[str]:
     a display) that ``d[k] = v`` may give a new key: the backward sweep sees them longer than
     they were at an earlier read."""
     dicts, keyed, appended = set(), set(), set()
-    for stmt in statements(body):
+    for stmt in syntax.statements(body, with_bodies=False):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Dict):
             dicts |= syntax.stored_names(stmt.targets[0])
         elif (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
@@ -150,7 +149,8 @@ class ReverseAD:
         self.reads: dict[int, set[str]] = {}  # statement -> names its backward code reads
         self.replayed: set[int] = set()  # loops with backward code (the others count nothing)
         self.saved_slices: set[int] = set()  # x[i] = v statements whose old x[i] is saved
-        self.mutated_arrays = {self.setitem_base(s) for s in statements(fn.body)} - {None}
+        self.mutated_arrays = {self.setitem_base(s) for s in
+                               syntax.statements(fn.body, with_bodies=False)} - {None}
         self.growing = _growing_containers(fn.body)
         self.captures: dict[int, set[str]] = {}  # statement -> results it captures first
 
@@ -167,7 +167,7 @@ class ReverseAD:
         """Names whose adjoints are added element by element (``add_grad``): tuples, lists and
         dicts we can see, and values only ever subscripted (e.g. a dict of parameters)."""
         names, arithmetic, subscripted = set(), set(), set()
-        for stmt in statements(self.fn.body):
+        for stmt in syntax.statements(self.fn.body, with_bodies=False):
             if not isinstance(stmt, gast.Assign):
                 continue
             value = stmt.value
@@ -190,7 +190,7 @@ class ReverseAD:
                     subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
                 elif not isinstance(value, gast.Name):
                     arithmetic |= syntax.loaded_names(value)
-        for loop in statements(self.fn.body):
+        for loop in syntax.statements(self.fn.body, with_bodies=False):
             if isinstance(loop, gast.For) and loop_source(loop):
                 subscripted.add(loop_source(loop))  # for v in xs
         names |= subscripted - arithmetic
@@ -202,7 +202,7 @@ class ReverseAD:
         the loop's body, before any use there, and never used outside the loop.  Their
         adjoints start from zero in each backward iteration instead of being reset."""
         result: dict[int, list[str]] = {}
-        for loop in statements(self.fn.body):
+        for loop in syntax.statements(self.fn.body, with_bodies=False):
             if not isinstance(loop, (gast.For, gast.While)):
                 continue
             outside = self._names_outside(loop)
@@ -218,8 +218,8 @@ class ReverseAD:
                 reads = (syntax.loaded_names(stmt) if not isinstance(
                     stmt, (gast.If, gast.For, gast.While)) else syntax.all_names(stmt))
                 for name in names:
-                    inner = [s for s in statements(loop.body) if name in syntax.stored_names(s)
-                             and isinstance(s, gast.Assign)]
+                    inner = [s for s in syntax.statements(loop.body, with_bodies=False)
+                             if name in syntax.stored_names(s) and isinstance(s, gast.Assign)]
                     if (name not in seen and name not in reads and name not in outside
                             and len(inner) == 1):
                         local.append(name)
@@ -230,9 +230,9 @@ class ReverseAD:
         return result
 
     def _names_outside(self, loop: gast.stmt) -> set[str]:
-        inside = {id(s) for s in statements([loop])}
+        inside = {id(s) for s in syntax.statements([loop], with_bodies=False)}
         names: set[str] = set()
-        for stmt in statements(self.fn.body):
+        for stmt in syntax.statements(self.fn.body, with_bodies=False):
             if id(stmt) in inside:
                 continue
             if isinstance(stmt, (gast.If, gast.For, gast.While)):
@@ -453,7 +453,7 @@ class ReverseAD:
         start = syntax.load(adjoint) if adjoint else self.runtime_call("zeros_like",
                                                                       [syntax.load(x)])
         body = syntax.clone(hook.body)
-        for stmt in statements(body):
+        for stmt in syntax.statements(body, with_bodies=False):
             anno.info(stmt).keep = True
         out = [syntax.assign(dx, start), *body]
         self.reads[id(hook)] = set().union(*(syntax.loaded_names(s) for s in body)) - {dx}
@@ -819,7 +819,7 @@ class ReverseAD:
                         new.add(name)
                         break
             read_anywhere = set().union(set(), *self.reads.values())
-            slices = {id(s) for s in statements(body)
+            slices = {id(s) for s in syntax.statements(body, with_bodies=False)
                       if self.setitem_base(s) is not None
                       and self.copies.get(self.setitem_base(s), {self.setitem_base(s)})
                       & read_anywhere} | self.saved_slices
@@ -867,7 +867,8 @@ class ReverseAD:
                     out.append(self.generated(syntax.assign(name, syntax.const(None))))
                 bound |= set(first)
             out.append(stmt)
-            bound |= set().union(*(set(self.targets(s)) for s in statements([stmt])
+            bound |= set().union(*(set(self.targets(s))
+                                   for s in syntax.statements([stmt], with_bodies=False)
                                    if isinstance(s, gast.Assign)))
         return out
 
@@ -927,7 +928,7 @@ class ReverseAD:
 
     def _zero_init_order(self, body: list[gast.stmt], wrt_names: list[str]) -> list[str]:
         order = list(wrt_names)
-        for stmt in statements(body):
+        for stmt in syntax.statements(body, with_bodies=False):
             names: list[str] = []
             if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
                 op = operation(stmt, self.parsed, self.local_names)

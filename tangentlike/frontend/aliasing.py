@@ -418,7 +418,7 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
     analysis = Analysis(fn, resolve, summaries, varied)
     analysis.run()
     bindings: dict[str, list[gast.stmt]] = {}
-    for stmt in syntax.statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=True):
         for name in dataflow.defs(stmt) if not isinstance(stmt, gast.If) else ():
             bindings.setdefault(name, []).append(stmt)
     checked: set[tuple[int, str]] = set()

@@ -227,19 +227,6 @@ class Activity:
         return self.varied & self.useful
 
 
-def statements(body: list[gast.stmt]):
-    """Every statement in ``body``, nested ones included, in order (the bodies of gradient
-    hooks, which run in the backward pass, excluded)."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, gast.With):
-            continue
-        for part in ("body", "orelse"):
-            inner = getattr(stmt, part, None)
-            if isinstance(inner, list):
-                yield from statements(inner)
-
-
 def loop_source(loop: gast.For) -> str | None:
     """The name a ``for`` loop iterates over, when a derivative can flow from it."""
     return loop.iter.id if isinstance(loop.iter, gast.Name) else None
@@ -274,7 +261,7 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Ac
     """
     local_names = syntax.stored_names(fn)
     edges: list[tuple[list[str], list[str]]] = []  # (inputs, targets)
-    for stmt in statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=False):
         if isinstance(stmt, gast.For):
             source = loop_source(stmt)
             if source:
@@ -301,7 +288,7 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Ac
                 useful.update(inputs)
                 changed = True
     result = Activity(varied, useful)
-    for stmt in statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=False):
         if isinstance(stmt, (gast.Assign, gast.Expr)):
             outs = targets(stmt) + mutated(stmt, operation(stmt, parsed, local_names))
             anno.info(stmt).active = bool(result.active.intersection(outs))
@@ -312,7 +299,7 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 varied: set[str] = frozenset(), mode: str = "reverse") -> None:
     """Every active statement must have a derivative rule: never a silent zero."""
     local_names = syntax.stored_names(fn)
-    for stmt in statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=False):
         if (isinstance(stmt, gast.For) and not loop_source(stmt)
                 and syntax.loaded_names(stmt.iter) & varied
                 and not (isinstance(stmt.iter, gast.Call) and registry.is_non_differentiable(
