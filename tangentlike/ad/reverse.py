@@ -29,6 +29,7 @@ from tangentlike.core import anno, dataflow, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.annotate import (
     Activity,
+    Kind,
     loop_source,
     operation,
     resolve,
@@ -186,7 +187,7 @@ class ReverseAD:
                 if op.key in runtime.CONTAINER_HELPERS:  # in derivative code: may build containers
                     names |= syntax.stored_names(stmt.targets[0])
                     subscripted |= set(op.inputs)
-                elif op.kind == "call" or not op.differentiable:
+                elif op.kind is Kind.CALL or not op.differentiable:
                     subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
                 elif not isinstance(value, gast.Name):
                     arithmetic |= syntax.loaded_names(value)
@@ -319,7 +320,7 @@ class ReverseAD:
     # -- the adjoint of one statement -------------------------------------------------------
     def adjoint_of(self, stmt: gast.Assign, nested: bool) -> Adjoint:
         op = operation(stmt, self.parsed, self.local_names)
-        if op.kind == "call":
+        if op.kind is Kind.CALL:
             self.prepare_call(stmt, op)
         names = self.targets(stmt)
         result = Adjoint([])
@@ -342,12 +343,12 @@ class ReverseAD:
         def adjoint_of_target(name: str) -> gast.Name:
             return syntax.load(result.adjoints.get(name) or self.adjoint(name))
 
-        if op.kind in ("setitem", "append"):
+        if op.kind in (Kind.SETITEM, Kind.APPEND):
             result.body = self.mutation_adjoint(stmt, op)
             return result
-        if op.kind == "pop" and not self.adjoint(op.inputs[0]):
+        if op.kind is Kind.POP and not self.adjoint(op.inputs[0]):
             return result  # popped from a stack of constants (shape_only stand-ins)
-        if op.kind == "pop":  # the element's adjoint goes back on the end of the stack's
+        if op.kind is Kind.POP:  # the element's adjoint goes back on the end of the stack's
             stack = self.adjoint(op.inputs[0])
             element = adjoint_of_target(names[0]) if self.adjoint(names[0]) else \
                 self.runtime_call("zeros_like", [value(names[0])])
@@ -356,21 +357,21 @@ class ReverseAD:
                 right=gast.List(elts=[element], ctx=gast.Load()))))]
             return result
         target = stmt.targets[0]
-        if op.kind in ("constant", "opaque") or not op.differentiable:
+        if op.kind in (Kind.CONSTANT, Kind.OPAQUE) or not op.differentiable:
             pass  # a new value that depends on no input: only the adjoint reset remains
-        elif op.kind == "copy":
+        elif op.kind is Kind.COPY:
             if self.adjoint(op.inputs[0]):
                 result.body = [self.accumulate(op.inputs[0], adjoint_of_target(target.id))]
-        elif op.kind in ("tuple", "dict"):
+        elif op.kind in (Kind.TUPLE, Kind.DICT):
             keys = op.keywords.get("keys") or [syntax.const(i) for i in range(len(op.args))]
             for key, elt in zip(keys, op.args):
                 if isinstance(elt, gast.Name) and self.adjoint(elt.id):
                     part = gast.Subscript(value=adjoint_of_target(target.id),
                                           slice=syntax.clone(key), ctx=gast.Load())
                     result.body.append(self.accumulate(elt.id, part))
-        elif op.kind == "call":
+        elif op.kind is Kind.CALL:
             result.body = self.call_adjoint(stmt, op, value, adjoint_of_target)
-        elif op.kind == "unpack":  # nothing flows back when the tuple carries no derivative
+        elif op.kind is Kind.UNPACK:  # nothing flows back when the tuple carries no derivative
             if self.adjoint(op.inputs[0]):
                 parts = [adjoint_of_target(e.id) if self.adjoint(e.id) else
                          self.runtime_call("zeros_like", [value(e.id)]) for e in target.elts]
@@ -388,7 +389,7 @@ class ReverseAD:
         overwritten).  ``xs.append(v)``: v gets the adjoint of the last element."""
         base, value = op.inputs[0], op.args[0]
         adjoint = syntax.load(self.adjoint(base))
-        if op.kind == "setitem":
+        if op.kind is Kind.SETITEM:
             index = stmt.targets[0].slice
             part = gast.Subscript(value=adjoint, slice=syntax.clone(index), ctx=gast.Load())
             rest = self.runtime_call("zero_at", [syntax.load(self.adjoint(base)),
@@ -399,7 +400,7 @@ class ReverseAD:
                 lower=None, upper=syntax.const(-1), step=None), ctx=gast.Load())
         out = []
         if isinstance(value, gast.Name) and self.adjoint(value.id):
-            if op.kind == "setitem":
+            if op.kind is Kind.SETITEM:
                 part = self.runtime_call("unbroadcast", [part, syntax.load(value.id)])
             out.append(self.accumulate(value.id, part))
         out.append(self.generated(syntax.assign(self.adjoint(base), rest)))
