@@ -276,7 +276,7 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
         def df(*args: Any, **kwargs: Any) -> Any:
             args, kwargs = _check_inputs(args, kwargs, wrt, params, name)
             primal, seed = args[:n_params], args[n_params:]
-            primal_kwargs = {k: v for k, v in kwargs.items() if k != "init_grad"}
+            primal_kwargs = {k: v for k, v in kwargs.items() if k != derivative.seed}
             value, saved = forward(*primal, **primal_kwargs)
             grads = backward(saved, *primal, *seed, **kwargs)
             if options.preserve_result:

@@ -12,7 +12,13 @@ from typing import Any
 import gast
 
 from tangentlike.ad.forward import ForwardOptions, forward_ad
-from tangentlike.ad.reverse import ReverseOptions, is_boundary, parameter_names, reverse_ad
+from tangentlike.ad.reverse import (
+    SEED,
+    ReverseOptions,
+    is_boundary,
+    parameter_names,
+    reverse_ad,
+)
 from tangentlike.backend import emit
 from tangentlike.core import guards, syntax
 from tangentlike.core.guards import ABSENT, NONE, Frozen, Guards, unwrap
@@ -57,7 +63,7 @@ class Derivative:
     parameters: list[str]  # positional, then keyword-only (what wrt indices count)
     positional: int
     seeds: tuple[str, ...] = ()  # forward mode: the names of the seed tangents
-    seed: str = "init_grad"  # reverse mode: the name of the output seed
+    seed: str = SEED  # reverse mode: the name of the output seed (fresh if a parameter's)
     # the joint (or tangent) derivative's tree (with the float dispatch at its top, if it has
     # a version for floats) and temporaries, for versions by shape
     tree: gast.FunctionDef | None = None
@@ -96,10 +102,7 @@ def resolve_wrt(func: Callable, wrt: Any) -> tuple[int, ...]:
     return tuple(out)
 
 
-SEED = "init_grad"
-
-
-def split(joint: gast.FunctionDef, n_params: int, name: str, seed_name: str = SEED,
+def split(joint: gast.FunctionDef, n_params: int, name: str, seed_name: str,
           ) -> list[gast.FunctionDef]:
     """Cut a joint derivative (which returns grads..., value) into forward and backward;
     ``seed_name`` is the joint derivative's seed parameter, which the forward half lacks."""
@@ -166,8 +169,9 @@ def _import_user_globals(functions: list[gast.FunctionDef], user_globals: dict[s
 
 
 def _free_seed_name(parsed: ParsedFunction, namer: Namer) -> None:
-    """The seed parameter is always called ``init_grad`` (``df(x, init_grad=v)``): a local
-    variable of the user's with that name is renamed in the generated code."""
+    """The seed parameter is called ``init_grad`` (``SEED``: ``df(x, init_grad=v)``) unless
+    a parameter has that name: a local variable of the user's with that name is renamed in
+    the generated code."""
     node = parsed.node
     params = {a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
     if SEED in syntax.stored_names(node) - params:
@@ -195,9 +199,10 @@ def _docstring(text: str) -> gast.Expr:
 generation_lock = guards.generation_lock
 
 # Forward and backward halves generated for calls into the user's functions, by function and
-# (wrt, optimized); and the ones being generated right now (for recursion).
+# (wrt, optimized); and the ones being generated right now (for recursion), with the name of
+# their seed once chosen (reverse mode; None before, and in forward mode).
 _pairs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_in_progress: set[tuple] = set()
+_in_progress: dict[tuple, str | None] = {}
 
 
 def clear_pairs() -> None:
@@ -251,9 +256,8 @@ def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bo
     key = (func, wrt, optimized, mode)
     name = func.__name__
     suffixes = [n[len(name):] for n in _local_names(name, mode)]
-    if key == current or key in _in_progress:  # recursion: the seed's name is not known yet
-        params = parameter_names(parse_function(func).node)
-        seed = SEED if SEED not in params else f"{SEED}_1"
+    if key in _in_progress:  # recursion (``current`` is in progress too): no halves yet
+        seed = _in_progress[key]  # chosen before the caller's code is generated
         if key == current:  # defined in this very module
             return (*_local_names(name, mode), seed)
         return (*(namespace.name_for(_Late(key, i), name + suffix)
@@ -281,14 +285,14 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
         if not _is_inner(options):
             return _compile(parsed, options, current=None)
         key = (parsed.func, tuple(options.wrt), options.optimized, options.mode)
-        _in_progress.add(key)
+        _in_progress[key] = None
         try:
             derivative = _compile(parsed, options, current=key)
         except BaseException:
             _waiting.pop(key, None)  # the placeholders belong to a failed generation
             raise
         finally:
-            _in_progress.discard(key)
+            _in_progress.pop(key, None)
         _pairs.setdefault(parsed.func, {})[key[1:]] = derivative
         for late in _waiting.pop(key, []):
             late.function = (derivative.function, derivative.backward)[late.which]
@@ -345,12 +349,13 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
             tree = derivative
             functions += _for_floats(derivative, wrt_names + list(seeds), namespace, namer)
     else:
+        seed = namer.fresh(SEED)  # init_grad, unless a parameter has that name
+        if current is not None:
+            _in_progress[current] = seed  # what a recursive call passes its seed as
         reverse_options = ReverseOptions(
             wrt=wrt, preserve_result=options.preserve_result or is_split,
-            check_dims=options.check_dims, seed_required=options.seed_required)
+            check_dims=options.check_dims, seed_required=options.seed_required, seed=seed)
         joint = reverse_ad(fn, parsed, activity, namer, namespace, reverse_options, callees)
-        seed = next(a.id for a in joint.args.args + joint.args.kwonlyargs
-                    if a.id not in params)  # init_grad, unless a parameter has that name
         if options.optimized:
             optimize(joint, namer.temporaries)
         if is_split:

@@ -484,6 +484,48 @@ def test_init_grad_keyword_works_when_user_has_a_local_named_init_grad():
                                rtol=1e-12)
 
 
+@pytest.mark.parametrize("motion", ["joint", "split"])
+def test_seed_passes_under_the_name_df_reports_when_a_parameter_is_named_init_grad(motion):
+    """``f(x, init_grad)``: the seed gets a fresh name (``df.seed``), under which it is passed
+    by keyword; the user's ``init_grad`` is an argument like any other (a split derivative
+    used to drop it from the forward sweep and pass the seed there)."""
+    f = collisions.seed_named_parameter
+    s = np.array([0.5, 2.0, -1.0])
+    expected = np.cos(X) * s
+    df = tangentlike.grad(f, motion=motion)
+    assert df.seed != "init_grad"
+    np.testing.assert_allclose(df(X, s), expected, rtol=1e-12)
+    np.testing.assert_allclose(df(X, s, 2.0), 2.0 * expected, rtol=1e-12)
+    np.testing.assert_allclose(df(X, s, **{df.seed: 2.0}), 2.0 * expected, rtol=1e-12)
+    np.testing.assert_allclose(df(X, init_grad=s, **{df.seed: 2.0}), 2.0 * expected,
+                               rtol=1e-12)
+    np.testing.assert_allclose(df(x=X, init_grad=s), expected, rtol=1e-12)
+    required = tangentlike.autodiff(f, motion=motion)
+    np.testing.assert_allclose(required(X, s, **{required.seed: 2.0}), 2.0 * expected,
+                               rtol=1e-12)
+    value, g = tangentlike.value_and_grad(f)(X, s, **{df.seed: 2.0})
+    assert value == pytest.approx(f(X, s))
+    np.testing.assert_allclose(g, 2.0 * expected, rtol=1e-12)
+    g, aux = tangentlike.grad(collisions.seed_named_pair, has_aux=True)(
+        X, init_grad=s, **{df.seed: 2.0})
+    assert aux == "aux"
+    np.testing.assert_allclose(g, 2.0 * expected, rtol=1e-12)
+    value, vjp_fn = tangentlike.vjp(f, X, s)
+    gx, gs = vjp_fn(2.0)
+    np.testing.assert_allclose(gx, 2.0 * expected, rtol=1e-12)
+    np.testing.assert_allclose(gs, 2.0 * np.sin(X), rtol=1e-12)
+
+
+@pytest.mark.parametrize("motion", ["joint", "split"])
+def test_recursive_call_passes_the_seed_under_the_name_the_callee_chose(motion):
+    """The recursive call's seed keyword is the callee's seed name, known before its halves
+    are generated (``init_grad_1`` is a local there, so the seed is ``init_grad_2``)."""
+    df = tangentlike.grad(collisions.calls_seed_named_recursion, motion=motion)
+    x, s = 1.5, 0.5
+    assert df(x, s) == pytest.approx(3 * x ** 2 * 2.0 * s, rel=1e-12)
+    assert df(x, s, **{df.seed: 2.0}) == pytest.approx(2 * 3 * x ** 2 * 2.0 * s, rel=1e-12)
+
+
 def test_user_module_globals_are_not_modified():
     before = dict(vars(globals_probe))
     x = np.array([0.2, -0.1, 0.4])

@@ -22,7 +22,7 @@ from rule_cases import CASES
 from support import numerical_grad
 
 import tangentlike
-from tangentlike.rules.template import resolve_in
+from tangentlike.core.resolve import resolve_in
 from tangentlike.versions.cancel import _Algebra
 from tangentlike.versions.shape_specialize import ENV, MAX_VERSIONS, signature
 
@@ -292,7 +292,7 @@ def test_no_version_when_shapes_depend_on_values(name: str, first: None) -> None
 
 def test_the_algebra_keeps_two_calls_of_an_impure_function_apart() -> None:
     scope = {"np": np}
-    algebra = _Algebra({"x": (3,)}, lambda func: resolve_in(func, {"x", "stack"}, scope))
+    algebra = _Algebra({"x": (3,)}, lambda func: resolve_in(func, (scope,), {"x", "stack"}))
     pop, draw, exp = (gast.parse(s).body[0].value for s in
                       ("stack.pop()", "np.random.normal()", "np.exp(x)"))
     assert algebra.of(pop) != algebra.of(pop)  # two pops are two values

@@ -20,7 +20,14 @@ from tangentlike.ad.reverse import parameter_names
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import NoDerivativeError
-from tangentlike.frontend.annotate import Activity, loop_source, operation, targets, where
+from tangentlike.frontend.annotate import (
+    Activity,
+    Kind,
+    loop_source,
+    operation,
+    targets,
+    where,
+)
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace, instantiate, value_expression
@@ -128,7 +135,7 @@ class ForwardAD:
 
     def expression_statement(self, stmt: gast.Expr) -> list[gast.stmt]:
         op = operation(stmt, self.parsed, self.local_names)
-        if op.kind != "append" or not self.tangent(op.inputs[0]):
+        if op.kind is not Kind.APPEND or not self.tangent(op.inputs[0]):
             return [stmt]
         base = op.inputs[0]
         grown = self.runtime_call("appended", [syntax.load(self.tangent(base)),
@@ -137,18 +144,18 @@ class ForwardAD:
 
     def assignment(self, stmt: gast.Assign) -> list[gast.stmt]:
         op = operation(stmt, self.parsed, self.local_names)
-        if op.kind == "setitem":
+        if op.kind is Kind.SETITEM:
             return self.setitem(stmt, op)
         names = [n for n in targets(stmt) if self.tangent(n)]
         if not names:
             return [stmt]
-        if op.kind in ("constant", "opaque") or not op.differentiable:
+        if op.kind in (Kind.CONSTANT, Kind.OPAQUE) or not op.differentiable:
             return [stmt] + [self.zero(n) for n in names]  # a new value, with no tangent
-        if op.kind == "call":
+        if op.kind is Kind.CALL:
             return self.call(stmt, op)
-        if op.kind == "pop" and not self.tangent(op.inputs[0]):
+        if op.kind is Kind.POP and not self.tangent(op.inputs[0]):
             return [stmt] + [self.zero(n) for n in names]  # a stack of constants
-        if op.kind == "pop":  # v = stack.pop(): v's tangent comes off the end of the stack's
+        if op.kind is Kind.POP:  # v = stack.pop(): v's tangent comes off the end of the stack's
             stack, element = self.tangent(op.inputs[0]), names[0]
             return [stmt,
                     self.generated(syntax.assign(self.tangent(element), gast.Subscript(
@@ -173,12 +180,12 @@ class ForwardAD:
 
     def tangent_statements(self, stmt: gast.Assign, op, result: str | None) -> list[gast.stmt]:
         target = stmt.targets[0]
-        if op.kind == "copy":
+        if op.kind is Kind.COPY:
             return [self.generated(syntax.assign(
                 self.tangent(target.id), self.tangent_or_zero(syntax.load(op.inputs[0]))))]
-        if op.kind in ("tuple", "dict"):
+        if op.kind in (Kind.TUPLE, Kind.DICT):
             parts = [self.tangent_or_zero(e) for e in op.args]
-            if op.kind == "dict":
+            if op.kind is Kind.DICT:
                 value = gast.Dict(keys=[syntax.clone(k) for k in op.keywords["keys"]],
                                   values=parts)
             elif isinstance(stmt.value, gast.List):
@@ -186,7 +193,7 @@ class ForwardAD:
             else:
                 value = syntax.tuple_of(parts)
             return [self.generated(syntax.assign(self.tangent(target.id), value))]
-        if op.kind == "unpack":
+        if op.kind is Kind.UNPACK:
             source = self.tangent_or_zero(syntax.load(op.inputs[0]))
             return [self.generated(syntax.assign(
                 self.tangent(e.id), gast.Subscript(value=syntax.clone(source),
@@ -210,7 +217,7 @@ class ForwardAD:
         # Summed, the statements define the tangent: none is an adjoint's contribution, which
         # the optimizer would fold into a zero-initialised name (dx = zeros_like(x) followed by
         # dx = broadcast_like(dx, x_new) is not dx = x_new).
-        for s in syntax.statements(summed):
+        for s in syntax.statements(summed, with_bodies=True):
             if anno.has_info(s):
                 anno.info(s).contribution = False
         return summed

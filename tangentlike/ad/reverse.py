@@ -29,16 +29,18 @@ from tangentlike.core import anno, dataflow, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.annotate import (
     Activity,
+    Kind,
     loop_source,
     operation,
     resolve,
-    statements,
     targets,
     where,
 )
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace, instantiate, value_expression
+
+SEED = "init_grad"  # the output seed's parameter name (``df(x, init_grad=v)``), when free
 
 
 @dataclass
@@ -47,6 +49,9 @@ class ReverseOptions:
     preserve_result: bool = False
     check_dims: bool = True
     seed_required: bool = False
+    # the seed parameter's name: ``SEED``, or a fresh name when the function has a parameter
+    # of that name (chosen, and reserved in the namer, by the caller)
+    seed: str = SEED
 
 
 def is_boundary(stmt: gast.stmt) -> bool:
@@ -68,7 +73,7 @@ def _copy_classes(body: list[gast.stmt]) -> dict[str, set[str]]:
     may be one array, so ``a[i] = v`` changes what the backward sweep reads as ``b`` (a tuple
     assignment ``v2, v3 = e2, e3`` becomes ``t = e3; v3 = t``)."""
     classes: dict[str, set[str]] = {}
-    for stmt in statements(body):
+    for stmt in syntax.statements(body, with_bodies=False):
         if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and isinstance(stmt.value, gast.Name)):
             a, b = stmt.targets[0].id, stmt.value.id
@@ -83,7 +88,7 @@ def _growing_containers(body: list[gast.stmt]) -> set[str]:
     a display) that ``d[k] = v`` may give a new key: the backward sweep sees them longer than
     they were at an earlier read."""
     dicts, keyed, appended = set(), set(), set()
-    for stmt in statements(body):
+    for stmt in syntax.statements(body, with_bodies=False):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Dict):
             dicts |= syntax.stored_names(stmt.targets[0])
         elif (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
@@ -145,7 +150,8 @@ class ReverseAD:
         self.reads: dict[int, set[str]] = {}  # statement -> names its backward code reads
         self.replayed: set[int] = set()  # loops with backward code (the others count nothing)
         self.saved_slices: set[int] = set()  # x[i] = v statements whose old x[i] is saved
-        self.mutated_arrays = {self.setitem_base(s) for s in statements(fn.body)} - {None}
+        self.mutated_arrays = {self.setitem_base(s) for s in
+                               syntax.statements(fn.body, with_bodies=False)} - {None}
         self.growing = _growing_containers(fn.body)
         self.captures: dict[int, set[str]] = {}  # statement -> results it captures first
 
@@ -162,7 +168,7 @@ class ReverseAD:
         """Names whose adjoints are added element by element (``add_grad``): tuples, lists and
         dicts we can see, and values only ever subscripted (e.g. a dict of parameters)."""
         names, arithmetic, subscripted = set(), set(), set()
-        for stmt in statements(self.fn.body):
+        for stmt in syntax.statements(self.fn.body, with_bodies=False):
             if not isinstance(stmt, gast.Assign):
                 continue
             value = stmt.value
@@ -181,11 +187,11 @@ class ReverseAD:
                 if op.key in runtime.CONTAINER_HELPERS:  # in derivative code: may build containers
                     names |= syntax.stored_names(stmt.targets[0])
                     subscripted |= set(op.inputs)
-                elif op.kind == "call" or not op.differentiable:
+                elif op.kind is Kind.CALL or not op.differentiable:
                     subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
                 elif not isinstance(value, gast.Name):
                     arithmetic |= syntax.loaded_names(value)
-        for loop in statements(self.fn.body):
+        for loop in syntax.statements(self.fn.body, with_bodies=False):
             if isinstance(loop, gast.For) and loop_source(loop):
                 subscripted.add(loop_source(loop))  # for v in xs
         names |= subscripted - arithmetic
@@ -197,7 +203,7 @@ class ReverseAD:
         the loop's body, before any use there, and never used outside the loop.  Their
         adjoints start from zero in each backward iteration instead of being reset."""
         result: dict[int, list[str]] = {}
-        for loop in statements(self.fn.body):
+        for loop in syntax.statements(self.fn.body, with_bodies=False):
             if not isinstance(loop, (gast.For, gast.While)):
                 continue
             outside = self._names_outside(loop)
@@ -213,8 +219,8 @@ class ReverseAD:
                 reads = (syntax.loaded_names(stmt) if not isinstance(
                     stmt, (gast.If, gast.For, gast.While)) else syntax.all_names(stmt))
                 for name in names:
-                    inner = [s for s in statements(loop.body) if name in syntax.stored_names(s)
-                             and isinstance(s, gast.Assign)]
+                    inner = [s for s in syntax.statements(loop.body, with_bodies=False)
+                             if name in syntax.stored_names(s) and isinstance(s, gast.Assign)]
                     if (name not in seen and name not in reads and name not in outside
                             and len(inner) == 1):
                         local.append(name)
@@ -225,9 +231,9 @@ class ReverseAD:
         return result
 
     def _names_outside(self, loop: gast.stmt) -> set[str]:
-        inside = {id(s) for s in statements([loop])}
+        inside = {id(s) for s in syntax.statements([loop], with_bodies=False)}
         names: set[str] = set()
-        for stmt in statements(self.fn.body):
+        for stmt in syntax.statements(self.fn.body, with_bodies=False):
             if id(stmt) in inside:
                 continue
             if isinstance(stmt, (gast.If, gast.For, gast.While)):
@@ -314,7 +320,7 @@ class ReverseAD:
     # -- the adjoint of one statement -------------------------------------------------------
     def adjoint_of(self, stmt: gast.Assign, nested: bool) -> Adjoint:
         op = operation(stmt, self.parsed, self.local_names)
-        if op.kind == "call":
+        if op.kind is Kind.CALL:
             self.prepare_call(stmt, op)
         names = self.targets(stmt)
         result = Adjoint([])
@@ -337,12 +343,12 @@ class ReverseAD:
         def adjoint_of_target(name: str) -> gast.Name:
             return syntax.load(result.adjoints.get(name) or self.adjoint(name))
 
-        if op.kind in ("setitem", "append"):
+        if op.kind in (Kind.SETITEM, Kind.APPEND):
             result.body = self.mutation_adjoint(stmt, op)
             return result
-        if op.kind == "pop" and not self.adjoint(op.inputs[0]):
+        if op.kind is Kind.POP and not self.adjoint(op.inputs[0]):
             return result  # popped from a stack of constants (shape_only stand-ins)
-        if op.kind == "pop":  # the element's adjoint goes back on the end of the stack's
+        if op.kind is Kind.POP:  # the element's adjoint goes back on the end of the stack's
             stack = self.adjoint(op.inputs[0])
             element = adjoint_of_target(names[0]) if self.adjoint(names[0]) else \
                 self.runtime_call("zeros_like", [value(names[0])])
@@ -351,21 +357,21 @@ class ReverseAD:
                 right=gast.List(elts=[element], ctx=gast.Load()))))]
             return result
         target = stmt.targets[0]
-        if op.kind in ("constant", "opaque") or not op.differentiable:
+        if op.kind in (Kind.CONSTANT, Kind.OPAQUE) or not op.differentiable:
             pass  # a new value that depends on no input: only the adjoint reset remains
-        elif op.kind == "copy":
+        elif op.kind is Kind.COPY:
             if self.adjoint(op.inputs[0]):
                 result.body = [self.accumulate(op.inputs[0], adjoint_of_target(target.id))]
-        elif op.kind in ("tuple", "dict"):
+        elif op.kind in (Kind.TUPLE, Kind.DICT):
             keys = op.keywords.get("keys") or [syntax.const(i) for i in range(len(op.args))]
             for key, elt in zip(keys, op.args):
                 if isinstance(elt, gast.Name) and self.adjoint(elt.id):
                     part = gast.Subscript(value=adjoint_of_target(target.id),
                                           slice=syntax.clone(key), ctx=gast.Load())
                     result.body.append(self.accumulate(elt.id, part))
-        elif op.kind == "call":
+        elif op.kind is Kind.CALL:
             result.body = self.call_adjoint(stmt, op, value, adjoint_of_target)
-        elif op.kind == "unpack":  # nothing flows back when the tuple carries no derivative
+        elif op.kind is Kind.UNPACK:  # nothing flows back when the tuple carries no derivative
             if self.adjoint(op.inputs[0]):
                 parts = [adjoint_of_target(e.id) if self.adjoint(e.id) else
                          self.runtime_call("zeros_like", [value(e.id)]) for e in target.elts]
@@ -383,7 +389,7 @@ class ReverseAD:
         overwritten).  ``xs.append(v)``: v gets the adjoint of the last element."""
         base, value = op.inputs[0], op.args[0]
         adjoint = syntax.load(self.adjoint(base))
-        if op.kind == "setitem":
+        if op.kind is Kind.SETITEM:
             index = stmt.targets[0].slice
             part = gast.Subscript(value=adjoint, slice=syntax.clone(index), ctx=gast.Load())
             rest = self.runtime_call("zero_at", [syntax.load(self.adjoint(base)),
@@ -394,7 +400,7 @@ class ReverseAD:
                 lower=None, upper=syntax.const(-1), step=None), ctx=gast.Load())
         out = []
         if isinstance(value, gast.Name) and self.adjoint(value.id):
-            if op.kind == "setitem":
+            if op.kind is Kind.SETITEM:
                 part = self.runtime_call("unbroadcast", [part, syntax.load(value.id)])
             out.append(self.accumulate(value.id, part))
         out.append(self.generated(syntax.assign(self.adjoint(base), rest)))
@@ -448,7 +454,7 @@ class ReverseAD:
         start = syntax.load(adjoint) if adjoint else self.runtime_call("zeros_like",
                                                                       [syntax.load(x)])
         body = syntax.clone(hook.body)
-        for stmt in statements(body):
+        for stmt in syntax.statements(body, with_bodies=False):
             anno.info(stmt).keep = True
         out = [syntax.assign(dx, start), *body]
         self.reads[id(hook)] = set().union(*(syntax.loaded_names(s) for s in body)) - {dx}
@@ -814,7 +820,7 @@ class ReverseAD:
                         new.add(name)
                         break
             read_anywhere = set().union(set(), *self.reads.values())
-            slices = {id(s) for s in statements(body)
+            slices = {id(s) for s in syntax.statements(body, with_bodies=False)
                       if self.setitem_base(s) is not None
                       and self.copies.get(self.setitem_base(s), {self.setitem_base(s)})
                       & read_anywhere} | self.saved_slices
@@ -862,7 +868,8 @@ class ReverseAD:
                     out.append(self.generated(syntax.assign(name, syntax.const(None))))
                 bound |= set(first)
             out.append(stmt)
-            bound |= set().union(*(set(self.targets(s)) for s in statements([stmt])
+            bound |= set().union(*(set(self.targets(s))
+                                   for s in syntax.statements([stmt], with_bodies=False)
                                    if isinstance(s, gast.Assign)))
         return out
 
@@ -872,7 +879,7 @@ class ReverseAD:
         wrt_names = [params[i] for i in self.options.wrt]
         *body, ret = fn.body
         returned = ret.value
-        init_grad = self.namer.fresh("init_grad")
+        init_grad = self.options.seed
         adjoints: dict[int, Adjoint] = {}
         self.reaching = dataflow.reaching_definitions(fn)
         self.prepare(body, 0, adjoints)
@@ -922,7 +929,7 @@ class ReverseAD:
 
     def _zero_init_order(self, body: list[gast.stmt], wrt_names: list[str]) -> list[str]:
         order = list(wrt_names)
-        for stmt in statements(body):
+        for stmt in syntax.statements(body, with_bodies=False):
             names: list[str] = []
             if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
                 op = operation(stmt, self.parsed, self.local_names)

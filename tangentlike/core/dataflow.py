@@ -114,7 +114,7 @@ def definition_counts(fn: gast.FunctionDef) -> dict[str, int]:
     """How many statements bind each name in ``fn`` (parameters count once)."""
     counts: dict[str, int] = {}
     functions = [fn]
-    for stmt in syntax.statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=True):
         if isinstance(stmt, gast.FunctionDef):
             functions.append(stmt)
         elif not isinstance(stmt, (gast.If, gast.While, gast.With)):

@@ -155,14 +155,18 @@ def blocks(body: list[gast.stmt]) -> Iterator[list[gast.stmt]]:
                 yield from blocks(inner)
 
 
-def statements(body: list[gast.stmt]) -> Iterator[gast.stmt]:
-    """Every statement in ``body``, nested ones included, each before those inside it."""
+def statements(body: list[gast.stmt], *, with_bodies: bool) -> Iterator[gast.stmt]:
+    """Every statement in ``body``, nested ones included, each before those inside it; the
+    body of a ``with`` (a gradient hook, ``insert_grad_of``: it runs in the backward sweep)
+    only when ``with_bodies``, its ``with`` statement always."""
     for stmt in body:
         yield stmt
+        if isinstance(stmt, gast.With) and not with_bodies:
+            continue
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
-                yield from statements(inner)
+                yield from statements(inner, with_bodies=with_bodies)
 
 
 def is_number(node: gast.AST) -> bool:

@@ -418,7 +418,7 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
     analysis = Analysis(fn, resolve, summaries, varied)
     analysis.run()
     bindings: dict[str, list[gast.stmt]] = {}
-    for stmt in syntax.statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=True):
         for name in dataflow.defs(stmt) if not isinstance(stmt, gast.If) else ():
             bindings.setdefault(name, []).append(stmt)
     checked: set[tuple[int, str]] = set()
@@ -498,7 +498,7 @@ def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespac
     ``runtime.check_unshared`` under the name ``namespace`` gives it."""
     from tangentlike import runtime
     from tangentlike.frontend import annotate
-    from tangentlike.frontend.annotate import Operation
+    from tangentlike.frontend.annotate import Kind, Operation
 
     local = syntax.stored_names(fn)
 
@@ -530,7 +530,7 @@ def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespac
         record = anno.info(stmt)
         record.generated = record.keep = True
         record.origin = where
-        record.callee = Operation("opaque", differentiable=False)
+        record.callee = Operation(Kind.OPAQUE, differentiable=False)
         return stmt
 
     def location(stmt: gast.AST) -> Location:

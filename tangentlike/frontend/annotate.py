@@ -1,7 +1,8 @@
 """Stage 3, annotate: what each call resolves to, and which variables carry derivatives.
 
 - :func:`resolve` finds the Python object a callee expression names, through the function's
-  closure cells, globals and builtins (without touching the user's module);
+  closure cells, globals and builtins (without touching the user's module), by
+  :func:`tangentlike.core.resolve.resolve_in`, guarding each name it reads;
 - :func:`operation` says what primitive an A-normal-form statement applies and which of its
   operands can carry a derivative;
 - :func:`activity` marks names *active*: they depend on a ``wrt`` input (varied) and the
@@ -11,7 +12,7 @@
 """
 from __future__ import annotations
 
-import builtins
+import enum
 import functools
 import operator
 import types
@@ -23,6 +24,7 @@ import numpy as np
 
 from tangentlike.core import anno, syntax
 from tangentlike.core.guards import ABSENT
+from tangentlike.core.resolve import UNBOUND, resolve_in
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
@@ -37,19 +39,33 @@ class Method:
     name: str
 
 
+class Kind(enum.Enum):
+    """What kind of A-normal-form statement an :class:`Operation` is."""
+
+    COPY = "copy"  # y = x
+    CONSTANT = "constant"  # y = a value that reads no local name
+    PRIMITIVE = "primitive"  # y = f(x) for a function, ufunc or operator; x.attr; x[i]
+    CALL = "call"  # y = f(x) for the user's function (differentiated from its source)
+    TUPLE = "tuple"  # y = (a, b) or [a, b]
+    DICT = "dict"  # y = {"a": a, "b": b}
+    UNPACK = "unpack"  # a, b = y
+    SETITEM = "setitem"  # x[i] = v
+    APPEND = "append"  # xs.append(v)
+    POP = "pop"  # v = xs.pop()
+    OPAQUE = "opaque"  # anything else: a comparison, a string, a set; and/or (passes values)
+
+
 @dataclass
 class Operation:
     """What one A-normal-form statement computes.
 
-    ``kind`` is one of ``copy constant primitive call tuple dict unpack setitem append
-    opaque``; ``key`` is
-    the primitive (a function, ufunc or operator) for kind ``primitive``, the user's function
-    for ``call``; ``inputs`` are the
-    operand names a derivative can flow from; ``args`` and ``keywords`` are the operands as
-    the primitive receives them.
+    ``kind`` is a :class:`Kind`; ``key`` is the primitive (a function, ufunc or operator) for
+    ``Kind.PRIMITIVE``, the user's function for ``Kind.CALL``; ``inputs`` are the operand
+    names a derivative can flow from; ``args`` and ``keywords`` are the operands as the
+    primitive receives them.
     """
 
-    kind: str
+    kind: Kind
     key: Any = None
     inputs: list[str] = field(default_factory=list)
     args: list[gast.expr] = field(default_factory=list)
@@ -58,37 +74,33 @@ class Operation:
 
 
 def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> Any:
-    """The object a callee expression names, or ``Method`` for ``local.method``."""
+    """The object a callee expression names, or ``Method`` for ``local.method``: resolved
+    through the function's closure cells, globals and builtins (``core.resolve``), each name
+    read guarded (``parsed.guards``, checked before each call)."""
     if anno.has_info(node) and anno.info(node).callee is not None:
         return anno.info(node).callee  # a helper tangentlike's own rewriting calls
     dotted = syntax.dotted_name(node)
-    if dotted is None:
-        return _MISSING
-    root, *attrs = dotted.split(".")
-    if root in local_names:
+    if dotted is not None and dotted.split(".")[0] in local_names:
+        attrs = dotted.split(".")[1:]
         return Method(attrs[-1]) if attrs else _MISSING
     func = parsed.func
-    value = _MISSING
     guards = parsed.guards  # what this resolution assumes, checked before each call
     closure = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
-    if root in closure:  # a free variable is its cell's value, never a global's
+    cells = {}  # a free variable is its cell's value, never a global's
+    for name, cell in closure.items():
         try:
-            value = closure[root].cell_contents
+            cells[name] = cell.cell_contents
         except ValueError:
-            value = _MISSING
-        else:
+            cells[name] = UNBOUND
+
+    def on_root(scope: int | None, root: str, value: Any) -> None:
+        if scope == 0:
             guards.cell(closure[root], value, root)
-    elif root in func.__globals__:
-        value = func.__globals__[root]
-        guards.name(func.__globals__, root, value)
-    elif hasattr(builtins, root):
-        value = getattr(builtins, root)
-        guards.name(func.__globals__, root, ABSENT)  # no global may shadow it later
-    for i, attr in enumerate(attrs):
-        if value is _MISSING:
-            break
-        owner, value = value, getattr(value, attr, _MISSING)
-        guards.attribute(owner, attr, value, ".".join([root, *attrs[:i + 1]]))
+        else:  # a global, or a builtin no global may shadow later
+            guards.name(func.__globals__, root, value if scope == 1 else ABSENT)
+
+    value = resolve_in(node, (cells, func.__globals__), missing=_MISSING, on_root=on_root,
+                       on_attribute=guards.attribute)
     if isinstance(value, functools._lru_cache_wrapper):
         value = value.__wrapped__  # a cache returns the function's values unchanged
     if isinstance(getattr(value, "stands_for", None), types.FunctionType):
@@ -113,21 +125,21 @@ def operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) ->
 def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -> Operation:
     if isinstance(stmt, gast.Expr) and _is_append(stmt, local_names):
         call = stmt.value
-        return Operation("append", inputs=[call.func.value.id, *_names(call.args)],
+        return Operation(Kind.APPEND, inputs=[call.func.value.id, *_names(call.args)],
                          args=list(call.args))
     if _is_pop(stmt, local_names):  # v = stack.pop(), on a list of this function
-        return Operation("pop", inputs=[stmt.value.func.value.id])
+        return Operation(Kind.POP, inputs=[stmt.value.func.value.id])
     if not isinstance(stmt, gast.Assign):
-        return Operation("opaque", differentiable=False)
+        return Operation(Kind.OPAQUE, differentiable=False)
     target, value = stmt.targets[0], stmt.value
     if isinstance(target, gast.Subscript):  # x[i] = v: x now depends on v too
-        return Operation("setitem", inputs=[target.value.id, *_names([value])], args=[value])
+        return Operation(Kind.SETITEM, inputs=[target.value.id, *_names([value])], args=[value])
     if isinstance(target, gast.Tuple):
-        return Operation("unpack", inputs=_names([value]))
+        return Operation(Kind.UNPACK, inputs=_names([value]))
     if isinstance(value, gast.Name):
-        return Operation("copy", inputs=[value.id])
+        return Operation(Kind.COPY, inputs=[value.id])
     if not (syntax.loaded_names(value) & local_names):
-        return Operation("constant", differentiable=False)
+        return Operation(Kind.CONSTANT, differentiable=False)
     if isinstance(value, gast.BinOp):
         args = [value.left, value.right]
         key = registry.OPERATORS[type(value.op)]
@@ -136,7 +148,7 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         key = registry.OPERATORS[type(value.op)]
     elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
             and isinstance(value.func.value, gast.Constant):  # "{}".format(x): a string
-        return Operation("opaque", differentiable=False)
+        return Operation(Kind.OPAQUE, differentiable=False)
     elif isinstance(value, gast.Call):
         key = resolve(value.func, parsed, local_names)
         args = list(value.args)
@@ -153,28 +165,28 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         inputs = _names(args) + _names(list(keywords.values()))
         if isinstance(value.func, gast.Name) and value.func.id in local_names:
             inputs.append(value.func.id)  # a local value called: layer(x) reads layer
-        kind = "call" if is_user_function(key) else "primitive"
+        kind = Kind.CALL if is_user_function(key) else Kind.PRIMITIVE
         return Operation(kind, key, inputs, args, keywords,
                          not registry.is_non_differentiable(key))
     elif isinstance(value, gast.Attribute):
         if value.attr in registry.NON_DIFFERENTIABLE_ATTRIBUTES:
-            return Operation("opaque", differentiable=False)
+            return Operation(Kind.OPAQUE, differentiable=False)
         key = registry.ATTRIBUTES.get(value.attr, Method(value.attr))
         args = [value.value]
     elif isinstance(value, gast.Subscript):
         args = [value.value, value.slice]
-        return Operation("primitive", operator.getitem, _names([value.value]), args)
+        return Operation(Kind.PRIMITIVE, operator.getitem, _names([value.value]), args)
     elif isinstance(value, (gast.Tuple, gast.List)):
-        return Operation("tuple", inputs=_names(value.elts), args=list(value.elts))
+        return Operation(Kind.TUPLE, inputs=_names(value.elts), args=list(value.elts))
     elif isinstance(value, gast.Dict) and all(isinstance(k, gast.Constant)
                                               and isinstance(k.value, str) for k in value.keys):
-        return Operation("dict", inputs=_names(value.values), args=list(value.values),
+        return Operation(Kind.DICT, inputs=_names(value.values), args=list(value.values),
                          keywords={"keys": list(value.keys)})
     elif isinstance(value, gast.BoolOp):
-        return Operation("opaque", inputs=sorted(syntax.loaded_names(value)))
+        return Operation(Kind.OPAQUE, inputs=sorted(syntax.loaded_names(value)))
     else:  # comparisons, f-strings, sets, dicts: no derivative flows through them
-        return Operation("opaque", differentiable=False)
-    return Operation("primitive", key, _names(args), args, {},
+        return Operation(Kind.OPAQUE, differentiable=False)
+    return Operation(Kind.PRIMITIVE, key, _names(args), args, {},
                      not registry.is_non_differentiable(key))
 
 
@@ -206,7 +218,7 @@ def _is_pop(stmt: gast.stmt, local_names: set[str]) -> bool:
 def mutated(stmt: gast.stmt, op: Operation) -> list[str]:
     """The container a statement changes in place (``x[i] = v``, ``xs.append(v)``,
     ``v = xs.pop()``)."""
-    return [op.inputs[0]] if op.kind in ("setitem", "append", "pop") else []
+    return [op.inputs[0]] if op.kind in (Kind.SETITEM, Kind.APPEND, Kind.POP) else []
 
 
 def is_user_function(key: Any) -> bool:
@@ -230,19 +242,6 @@ class Activity:
         return self.varied & self.useful
 
 
-def statements(body: list[gast.stmt]):
-    """Every statement in ``body``, nested ones included, in order (the bodies of gradient
-    hooks, which run in the backward pass, excluded)."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, gast.With):
-            continue
-        for part in ("body", "orelse"):
-            inner = getattr(stmt, part, None)
-            if isinstance(inner, list):
-                yield from statements(inner)
-
-
 def loop_source(loop: gast.For) -> str | None:
     """The name a ``for`` loop iterates over, when a derivative can flow from it."""
     return loop.iter.id if isinstance(loop.iter, gast.Name) else None
@@ -251,7 +250,7 @@ def loop_source(loop: gast.For) -> str | None:
 def _derivative_inputs(op: Operation) -> list[str]:
     """The inputs a derivative can flow from: for a primitive, those its rule
     differentiates (``seed(init_grad, y)`` passes none from ``y``, which only gives a shape)."""
-    if op.kind != "primitive":
+    if op.kind is not Kind.PRIMITIVE:
         return op.inputs
     rule = registry.adjoint_rule(op.key) or registry.tangent_rule(op.key)
     if rule is None:
@@ -277,7 +276,7 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Ac
     """
     local_names = syntax.stored_names(fn)
     edges: list[tuple[list[str], list[str]]] = []  # (inputs, targets)
-    for stmt in statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=False):
         if isinstance(stmt, gast.For):
             source = loop_source(stmt)
             if source:
@@ -304,7 +303,7 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Ac
                 useful.update(inputs)
                 changed = True
     result = Activity(varied, useful)
-    for stmt in statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=False):
         if isinstance(stmt, (gast.Assign, gast.Expr)):
             outs = targets(stmt) + mutated(stmt, operation(stmt, parsed, local_names))
             anno.info(stmt).active = bool(result.active.intersection(outs))
@@ -315,7 +314,7 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 varied: set[str] = frozenset(), mode: str = "reverse") -> None:
     """Every active statement must have a derivative rule: never a silent zero."""
     local_names = syntax.stored_names(fn)
-    for stmt in statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=False):
         if (isinstance(stmt, gast.For) and not loop_source(stmt)
                 and syntax.loaded_names(stmt.iter) & varied
                 and not (isinstance(stmt.iter, gast.Call) and registry.is_non_differentiable(
@@ -330,9 +329,9 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
             continue
         op = operation(stmt, parsed, local_names)
         location = where(stmt, parsed)
-        if op.kind == "primitive" and op.differentiable and varied.intersection(op.inputs):
+        if op.kind is Kind.PRIMITIVE and op.differentiable and varied.intersection(op.inputs):
             _check_understood(op, location, sorted(varied.intersection(op.inputs)))
-        if isinstance(stmt.value, (gast.Dict, gast.Set)) and op.kind != "dict" \
+        if isinstance(stmt.value, (gast.Dict, gast.Set)) and op.kind is not Kind.DICT \
                 and varied & syntax.loaded_names(stmt.value):
             raise UnsupportedSyntaxError(
                 "tangentlike does not support a differentiated value in a set, or in a dict "
@@ -340,12 +339,12 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 hint='use string keys written out ({"a": x}), or a list or tuple')
         if not anno.info(stmt).active:
             continue
-        if op.kind == "opaque" and op.differentiable:  # and/or pass values through
+        if op.kind is Kind.OPAQUE and op.differentiable:  # and/or pass values through
             raise UnsupportedSyntaxError(
                 "tangentlike cannot differentiate through a boolean operator (and/or) on a "
                 "differentiated value", location, hint="use np.where or an explicit choice")
         rule = registry.adjoint_rule if mode == "reverse" else registry.tangent_rule
-        if op.kind != "primitive" or not op.differentiable or rule(op.key) is not None:
+        if op.kind is not Kind.PRIMITIVE or not op.differentiable or rule(op.key) is not None:
             continue  # calls into the user's functions are differentiated from their source
         raise no_rule_error(op.key, location, mode)
 
@@ -378,7 +377,7 @@ def _check_discarded_call(stmt: gast.Expr, parsed: ParsedFunction, local_names: 
     if not isinstance(call, gast.Call) or syntax.is_comment(stmt) or anno.info(stmt).generated:
         return
     op = operation(stmt, parsed, local_names)
-    if op.kind in ("append", "pop"):
+    if op.kind in (Kind.APPEND, Kind.POP):
         return
     callee = resolve(call.func, parsed, local_names)
     receiver = call.func.value if isinstance(call.func, gast.Attribute) else None

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 import gast
 
 from tangentlike.core import anno, dataflow, syntax
+from tangentlike.core.naming import Namer
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult)
 Key = tuple
@@ -75,20 +76,22 @@ class _Replace(gast.NodeTransformer):
 
 
 def share_subexpressions(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
-    """Compute each repeated arithmetic value of a block once (see the module docstring)."""
-    used = syntax.all_names(fn)
+    """Compute each repeated arithmetic value of a block once (see the module docstring).
+    Each new temporary is ``Namer.temp``'s next name free in ``fn`` as it is now (the
+    optimizer has freed the low numbers of the temporaries it inlined)."""
+    namer = Namer(syntax.all_names(fn))
     changed = False
     for block in list(syntax.blocks(fn.body)):
         i = 0
         while i < len(block):
-            if _eligible(block[i]) and _share_from(block, i, used, temporaries):
+            if _eligible(block[i]) and _share_from(block, i, namer, temporaries):
                 changed = True
                 i += 1  # past the new temporary's statement
             i += 1
     return changed
 
 
-def _share_from(block: list[gast.stmt], i: int, used: set[str], temporaries: set[str]) -> bool:
+def _share_from(block: list[gast.stmt], i: int, namer: Namer, temporaries: set[str]) -> bool:
     """Share the largest arithmetic value of ``block[i]`` that a later statement repeats."""
     stmt = block[i]
     for key, node in sorted(_candidates(stmt.value), key=lambda c: -len(str(c[0]))):
@@ -103,7 +106,7 @@ def _share_from(block: list[gast.stmt], i: int, used: set[str], temporaries: set
                 break
         if not repeats:
             continue
-        name = _fresh(used)
+        name = namer.temp()
         temporaries.add(name)
         for target in [stmt] + repeats:
             target.value = _Replace(key, name).visit(target.value)
@@ -112,11 +115,3 @@ def _share_from(block: list[gast.stmt], i: int, used: set[str], temporaries: set
         block.insert(i, shared)
         return True
     return False
-
-
-def _fresh(used: set[str]) -> str:
-    k = 1
-    while f"t{k}" in used:
-        k += 1
-    used.add(f"t{k}")
-    return f"t{k}"

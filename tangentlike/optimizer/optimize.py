@@ -40,7 +40,7 @@ _PURE_EXPRESSIONS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.At
 
 def fold_constants(fn: gast.FunctionDef) -> bool:
     changed = False
-    for stmt in syntax.statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=True):
         if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
             folder = FoldConstants(algebra=anno.info(stmt).generated)
             folder.visit(stmt)
@@ -124,7 +124,7 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     reaching definitions show that the copy, and the same ``b``, reach the use (names the user
     can recognise are kept)."""
     reaching = dataflow.reaching_definitions(fn)
-    statements = list(syntax.statements(fn.body))
+    statements = list(syntax.statements(fn.body, with_bodies=True))
     reads = {id(s): dataflow.uses(s) for s in statements}  # kept in step with the renames
     changed = False
     for copy in statements:
@@ -389,7 +389,7 @@ def remove_dead_saves(fn: gast.FunctionDef) -> bool:
     pair is removed together, and pushes and pops nest like brackets."""
     pushes: dict[Any, list[gast.stmt]] = {}
     pops: dict[Any, list[gast.stmt]] = {}
-    for stmt in syntax.statements(fn.body):
+    for stmt in syntax.statements(fn.body, with_bodies=True):
         key = anno.info(stmt).saves if anno.has_info(stmt) else None
         if key is not None:
             (pops if isinstance(stmt, gast.Assign) else pushes).setdefault(key, []).append(stmt)
@@ -450,7 +450,7 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         repeated(propagate_copies),
         repeated(coalesce_copies),
         lambda: fuse_accumulations(fn),
-        lambda: factor_sums(syntax.statements(fn.body)),
+        lambda: factor_sums(syntax.statements(fn.body, with_bodies=True)),
         lambda: eliminate_dead_code(fn),
         lambda: remove_dead_saves(fn),
         lambda: recompute_saved(fn),

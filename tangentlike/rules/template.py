@@ -13,6 +13,7 @@ import gast
 from tangentlike.core import anno, syntax
 from tangentlike.core.fold import FoldConstants
 from tangentlike.core.naming import Namer
+from tangentlike.core.resolve import resolve_in
 from tangentlike.errors import Location, TemplateError
 from tangentlike.rules.registry import Rule
 
@@ -69,8 +70,8 @@ class Namespace:
     def resolve(self, func: gast.expr, local: Any = frozenset()) -> Any:
         """The object a callee in generated code names through the module's globals
         (``unbroadcast``, ``np.shape``, ``float``); None for a name in ``local`` or unknown."""
-        return resolve_in(func, local, self.injected, _contents(self.cells),
-                          self.user_globals)
+        return resolve_in(func, (self.injected, _contents(self.cells), self.user_globals),
+                          local)
 
 
 def _contents(cells: dict[str, Any]) -> dict[str, Any]:
@@ -82,28 +83,6 @@ def _contents(cells: dict[str, Any]) -> dict[str, Any]:
         except ValueError:
             pass
     return out
-
-
-def resolve_in(func: gast.expr, local: Any, *scopes: dict[str, Any]) -> Any:
-    """The object a dotted name (``np.linalg.inv``) stands for, its root looked up in the
-    first of ``scopes`` that has it, then in the builtins; None for a root in ``local`` (a
-    local value's method) or an unknown name."""
-    dotted = syntax.dotted_name(func)
-    if dotted is None:
-        return None
-    root, *attrs = dotted.split(".")
-    if root in local:
-        return None
-    value = None
-    for scope in scopes:
-        value = scope.get(root)
-        if value is not None:
-            break
-    if value is None:
-        value = getattr(builtins, root, None)
-    for attr in attrs:
-        value = getattr(value, attr, None)
-    return value
 
 
 def _import_line(obj: Any, name: str) -> str | None:
@@ -325,7 +304,7 @@ def _drop_default_arguments(stmt: gast.stmt, namespace: Namespace) -> None:
     for call in gast.walk(stmt):
         if not isinstance(call, gast.Call):
             continue
-        params = _parameters(resolve_in(call.func, (), namespace.injected))
+        params = _parameters(resolve_in(call.func, (namespace.injected,)))
         if params is None:
             continue
 

@@ -38,7 +38,7 @@ def _new_array(value: gast.expr, resolve: Callable[[gast.expr], Any]) -> bool:
 
 def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> None:
     """Rewrite ``fn``'s sums ``a = a + e`` as ``a += e`` where that cannot change a value."""
-    statements = list(syntax.statements(fn.body))
+    statements = list(syntax.statements(fn.body, with_bodies=True))
     sums: dict[str, list[gast.Assign]] = {}
     owned: dict[str, bool] = {name: False for name in syntax.stored_names(fn.args)}
     for stmt in statements:

@@ -44,9 +44,9 @@ import numpy as np
 from tangentlike import runtime
 from tangentlike.backend import emit
 from tangentlike.core import anno, dataflow, syntax
+from tangentlike.core.resolve import resolve_in
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules import registry
-from tangentlike.rules.template import resolve_in
 from tangentlike.versions.cancel import cancel, recorded
 from tangentlike.versions.inplace import accumulate_in_place
 
@@ -217,7 +217,7 @@ class _Static:
                 return
 
     def resolve(self, func: gast.expr) -> Any:
-        return resolve_in(func, self.local, self.scope)
+        return resolve_in(func, (self.scope,), self.local)
 
     def of(self, node: gast.AST | None) -> bool:
         """Whether the expression's value follows from the signature."""
@@ -496,7 +496,7 @@ class _Rewrite(gast.NodeTransformer):
                         continue
                 operand = self._spread_value(operand)
                 if not (isinstance(operand, gast.Call) and not operand.keywords and resolve_in(
-                        operand.func, self.local, self.scope) is runtime.unreduce):
+                        operand.func, (self.scope,), self.local) is runtime.unreduce):
                     continue
                 seen = [_one(a) for a in operand.args]
                 if None in seen or partner is None or partner[0] is not np.ndarray or \
@@ -537,7 +537,7 @@ class _Rewrite(gast.NodeTransformer):
             return None
         if isinstance(node.func, gast.Attribute) and node.func.attr == "copy" and not node.args:
             return self._broadcast(node.func.value, depth + 1)
-        func = resolve_in(node.func, self.local, self.scope)
+        func = resolve_in(node.func, (self.scope,), self.local)
         if func is np.broadcast_to and len(node.args) == 2:
             return node.args[0]
         if func is np.full and len(node.args) == 2 and _scalar(node.args[1]):
@@ -553,7 +553,7 @@ class _Rewrite(gast.NodeTransformer):
             return None
         fill, factor = node.left, node.right
         if not (isinstance(fill, gast.Call) and not fill.keywords and len(fill.args) == 2
-                and resolve_in(fill.func, self.local, self.scope) is np.full
+                and resolve_in(fill.func, (self.scope,), self.local) is np.full
                 and _scalar(fill.args[1])):
             return None
         kind = type(factor.value) if isinstance(factor, gast.Constant) else (
@@ -566,7 +566,7 @@ class _Rewrite(gast.NodeTransformer):
     def visit_Call(self, node: gast.Call) -> gast.expr:
         recorded = [_one(a) for a in node.args]
         self.generic_visit(node)
-        func = resolve_in(node.func, self.local, self.scope)
+        func = resolve_in(node.func, (self.scope,), self.local)
         if func in (np.size, np.shape, np.ndim) and node.args and syntax.is_name(
                 node.args[0]) and node.args[0].id in self.params:
             return node  # a parameter's shape: cheap, and keeps the version readable
@@ -788,7 +788,7 @@ class ShapeSpecializer:
                   if type(v) is float or isinstance(v, (np.ndarray, np.floating))}
         local = syntax.stored_names(fn) | set(bound)
         for _ in range(3):  # a value found zero can make others zero
-            if not cancel(fn, shapes, lambda f: resolve_in(f, local, scope),
+            if not cancel(fn, shapes, lambda f: resolve_in(f, (scope,), local),
                           numpy_name(scope)):
                 break
             rewritten = True
@@ -796,7 +796,7 @@ class ShapeSpecializer:
         if not rewritten:
             return None, "nothing to work out for these shapes", scope
         fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
-        accumulate_in_place(fn, lambda f: resolve_in(f, local, scope))
+        accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local))
         described = ", ".join(f"{p}: {_shape_text(bound[p])}" for p in params if p in bound)
         if isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value, gast.Constant):
             fn.body[0].value.value = (f"{self.name} for {described}: the shapes worked out "
@@ -826,7 +826,7 @@ class _Methods(gast.NodeTransformer):
         self.generic_visit(node)
         if not node.args or isinstance(node.args[0], gast.Starred):
             return node
-        method = _METHODS.get(resolve_in(node.func, self.local, self.scope))
+        method = _METHODS.get(resolve_in(node.func, (self.scope,), self.local))
         seen = _one(node.args[0])
         if method is None or seen is None or seen[0] is not np.ndarray:
             return node

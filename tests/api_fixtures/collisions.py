@@ -24,3 +24,26 @@ def collide_expected(x):
     """The closed-form gradient of ``collide``."""
     u = numpy.sin(2.0 * x) * x + 1.0
     return 6.0 * u * (2.0 * numpy.cos(2.0 * x) * x + numpy.sin(2.0 * x))
+
+
+def seed_named_parameter(x, init_grad):
+    """A parameter named like the output seed: the derivative's seed gets another name."""
+    return numpy.sum(numpy.sin(x) * init_grad)
+
+
+def seed_named_pair(x, init_grad):
+    """``seed_named_parameter`` with an aux (for ``has_aux=True``)."""
+    return numpy.sum(numpy.sin(x) * init_grad), "aux"
+
+
+def seed_named_recursion(x, init_grad, n):
+    """Recursive, with a parameter named like the seed and a local named like its first
+    fresh name: the recursive call's seed must be the name the derivative chose."""
+    init_grad_1 = init_grad * 2.0
+    if n == 0:
+        return x * init_grad_1
+    return seed_named_recursion(x, init_grad, n - 1) * x
+
+
+def calls_seed_named_recursion(x, s):
+    return seed_named_recursion(x, s, 2)
