@@ -804,6 +804,10 @@ class ReverseAD:
                         walk(inner, depth + 1, outer)
 
         walk(body, 0, None)
+        # each ``x[i] = v`` and the names that may be its array (x and its copies)
+        updates = [(id(s), self.copies.get(base, {base}))
+                   for s in syntax.statements(body, with_bodies=False)
+                   if (base := self.setitem_base(s)) is not None]
         while True:
             self.reads, self.captures, self.replayed = {}, {}, set()
             backward = self.backward(body, 0, adjoints)
@@ -820,10 +824,7 @@ class ReverseAD:
                         new.add(name)
                         break
             read_anywhere = set().union(set(), *self.reads.values())
-            slices = {id(s) for s in syntax.statements(body, with_bodies=False)
-                      if self.setitem_base(s) is not None
-                      and self.copies.get(self.setitem_base(s), {self.setitem_base(s)})
-                      & read_anywhere} | self.saved_slices
+            slices = {i for i, names in updates if names & read_anywhere} | self.saved_slices
             if new == self.saved and slices == self.saved_slices:
                 return
             self.saved, self.saved_slices = new, slices
