@@ -1,4 +1,4 @@
-"""Module-level functions whose gradients tests/test_calls.py checks: calls into the user's own
+"""Module-level functions whose gradients tests/ad/test_calls.py checks: calls into the user's own
 Python functions, in this module and imported from tests/calls_imported.py.
 
 Lines the tests look up carry a ``# MARK: name`` comment.  ``SCALE`` here differs from

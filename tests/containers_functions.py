@@ -1,4 +1,4 @@
-"""Module-level functions whose gradients tests/test_containers.py checks: lists, tuples and
+"""Module-level functions whose gradients tests/ad/test_containers.py checks: lists, tuples and
 dicts as intermediate values and as differentiated arguments (pytrees), and assignment into
 subscripts of arrays and lists the function creates.
 

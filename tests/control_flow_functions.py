@@ -1,4 +1,4 @@
-"""Module-level functions whose gradients tests/test_control_flow.py checks: reverse mode through
+"""Module-level functions whose gradients tests/ad/test_control_flow.py checks: reverse mode through
 ``if``/``elif``/``else``, conditional expressions, ``for`` and ``while`` loops, ``break`` and
 ``continue``.
 

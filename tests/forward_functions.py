@@ -1,4 +1,4 @@
-"""Module-level functions that tests/test_forward.py and tests/test_higher_order.py
+"""Module-level functions that tests/ad/test_forward.py and tests/ad/test_higher_order.py
 differentiate: syntax forms and primitives in forward mode, functions with array outputs (for
 the dot-product test ``<u, J v> == <J^T u, v>``), a primitive with a reverse-mode rule only,
 and the models of the higher-order tests.

@@ -1,4 +1,4 @@
-"""Functions for tests/test_shape_specialize.py (tangentlike reads their source)."""
+"""Functions for tests/versions/test_shape_specialize.py (tangentlike reads their source)."""
 import math
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Module-level functions whose gradients tests/test_surgery.py checks: ``with
+"""Module-level functions whose gradients tests/rules/test_surgery.py checks: ``with
 tangentlike.insert_grad_of(x) as dx:`` blocks that rescale, clip, print and record the adjoint
 flowing into ``x``, and ``tangentlike.stop_gradient``.
 

@@ -31,5 +31,5 @@ adjoint ``t8 * t3 / (2.0 * t3)`` as ``t8 / 2``: no value the function returns co
 atom ``t3 = np.sqrt(1.0 + t1)`` any more, so the pass replaced ``t3`` by zeros, as it may a
 tangent whose every contribution cancels; but ``t3`` divides, and ``0 / 0`` is no ``1``.
 Fixed: an atom a value is divided by is never replaced by zero.  Regression tests in
-tests/test_fuzz_regressions.py and tests/test_shape_specialize.py.
+tests/test_fuzz_regressions.py and tests/versions/test_shape_specialize.py.
 """

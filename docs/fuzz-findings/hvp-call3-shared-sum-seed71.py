@@ -26,5 +26,5 @@ over an expression containing ``dx``.  The atom cancels in the returned tangent,
 replaced the first statement by zeros, as it may a value its own; but the second sum still
 computes it, and the two no longer cancel.  Fixed: a sum the algebra meets again counts as
 made twice (as an opaque expression already did), and is not replaced.  Regression tests in
-tests/test_fuzz_regressions.py and tests/test_shape_specialize.py.
+tests/test_fuzz_regressions.py and tests/versions/test_shape_specialize.py.
 """

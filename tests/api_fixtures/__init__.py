@@ -1,4 +1,4 @@
-"""User-style modules that tests/test_api.py and tests/test_debugging.py differentiate.
+"""User-style modules that tests/test_api.py and tests/backend/test_debugging.py differentiate.
 
 They live in real files because tangentlike reads source code.
 """

@@ -1,7 +1,7 @@
 """Test cases for the NumPy / SciPy derivative rules, one module per template module.
 
 Each module here mirrors one module of ``templates/`` and registers cases with :func:`add`.
-``tests/test_numpy_rules.py`` runs every case end to end, in reverse and forward mode, against
+``tests/rules/test_numpy_rules.py`` runs every case end to end, in reverse and forward mode, against
 finite differences, against each other, against autograd where installed, and (for the cases
 marked ``second_order``) through Hessian-vector products.  A primitive is covered when a case
 names it in ``covers``; the registry walk there fails for a shipped rule no case covers.

@@ -2,7 +2,7 @@
 
 The case functions live in modules that import only ``math`` and ``np``, so :func:`add_scipy`
 hands them ``scipy`` as a global.  autograd spells these functions differently
-(``autograd.scipy.special``): tests/test_scipy_against_autograd.py compares with it.
+(``autograd.scipy.special``): tests/rules/test_scipy_against_autograd.py compares with it.
 """
 import numpy as np
 from support import make_function

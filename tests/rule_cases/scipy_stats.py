@@ -1,5 +1,5 @@
 """Cases for templates/scipy_stats.py (none without SciPy).  autograd comparisons are in
-tests/test_scipy_against_autograd.py.
+tests/rules/test_scipy_against_autograd.py.
 
 scipy.stats computes in float64 whatever its inputs: no float32 checks here.
 """

@@ -13,7 +13,7 @@ rejected, since finite differences would cross the kink.  To know, each program 
 once with every condition instrumented.
 
 Programs re-bind the array parameter ``x`` and the locals ``a``, ``b``, ``c`` (the float ``y``
-is only read).  Three known bugs, which ``tests/test_control_flow.py`` covers with strict
+is only read).  Three known bugs, which ``tests/ad/test_control_flow.py`` covers with strict
 xfails, are kept out: a loop body never re-binds the array its ``for`` iterates over
 (``ITERABLE_REBOUND``); the body of every loop starts with ``acc = acc + k * np.tanh(v)``,
 an accumulator that reaches the result, so that no loop is left with nothing to

@@ -531,15 +531,15 @@ def test_rule_against_autograd(case_id: str, optimized: bool, motion: str) -> No
 
 def test_every_registered_rule_is_covered() -> None:
     """Every rule shipped in templates/ (users' own rules registered by other tests aside),
-    unless tests/test_numpy_rules.py covers it.
+    unless tests/rules/test_numpy_rules.py covers it.
     The rules of the runtime helpers (templates/runtime_helpers.py) are covered in
-    tests/test_tangent_rules.py: finite differences of their tangents, and each adjoint
+    tests/rules/test_tangent_rules.py: finite differences of their tangents, and each adjoint
     checked against its tangent (<J v, u> == <v, J^T u>)."""
     shipped = [p for p, rule in ADJOINTS.items()
                if rule.function.__module__.startswith("tangentlike.templates")
                and not rule.function.__module__.endswith("runtime_helpers")]
     assert len(shipped) > 40
-    rule_cases.load_all()  # the rules tested in tests/test_numpy_rules.py
+    rule_cases.load_all()  # the rules tested in tests/rules/test_numpy_rules.py
     missing = [describe(p) for p in shipped if p not in COVERAGE and p not in rule_cases.covered()]
     assert not missing, f"derivative rules without a test case in COVERAGE: {missing}"
     unknown = {describe(p): c for p, c in COVERAGE.items() if c not in CASES}

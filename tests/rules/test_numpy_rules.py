@@ -18,7 +18,7 @@ The cases live in ``tests/rule_cases/`` (one module per template module).  Every
 * float32 inputs give float32 derivatives in both modes.
 
 A walk over the registry checks that every shipped rule is covered by a case here or in
-``tests/test_rules.py`` / ``tests/test_tangent_rules.py``.
+``tests/rules/test_rules.py`` / ``tests/rules/test_tangent_rules.py``.
 """
 from __future__ import annotations
 
@@ -198,7 +198,7 @@ def test_every_case_names_a_rule_that_exists() -> None:
 
 
 def test_every_shipped_rule_is_covered() -> None:
-    """Rules tested in tests/test_rules.py and tests/test_tangent_rules.py, or here."""
+    """Rules tested in tests/rules/test_rules.py and tests/rules/test_tangent_rules.py, or here."""
     from test_rules import COVERAGE as REVERSE_COVERAGE
     from test_tangent_rules import COVERAGE as TANGENT_COVERAGE
 

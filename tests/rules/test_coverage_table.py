@@ -19,7 +19,7 @@ import tangentlike  # noqa: F401  (registers the rules)
 from tangentlike import cli
 from tangentlike.rules import coverage, registry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "functions.md"
 
 

@@ -1,5 +1,5 @@
 """List comprehensions and generator expressions (tangentlike/frontend/normalize.py: a list built by
-a loop).  Reverse mode is checked in tests/test_containers.py (four modes, finite differences,
+a loop).  Reverse mode is checked in tests/ad/test_containers.py (four modes, finite differences,
 autograd); here forward mode against reverse mode (``jvp(v) == grad . v`` to 1e-10), the
 Hessian-vector product against central differences of the gradient (float64, step 1e-6, relative
 1e-5), the scoping of the comprehension's variables, and the errors left.

@@ -16,7 +16,7 @@ import tangentlike
 from tangentlike.backend import notebook
 from tangentlike.core import guards
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- Jupyter and IPython --------------------------------------------------------------------

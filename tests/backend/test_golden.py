@@ -1,6 +1,6 @@
 """Golden files pin the generated source of a few examples, so a change in readability is a
 visible diff.  Regenerate with
-``TANGENTLIKE_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py``.
+``TANGENTLIKE_UPDATE_GOLDEN=1 python -m pytest tests/backend/test_golden.py``.
 """
 import ast
 import importlib.util
@@ -12,8 +12,8 @@ import pytest
 
 import tangentlike
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden"
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 
 def _load(path: Path, name: str):
@@ -25,7 +25,7 @@ def _load(path: Path, name: str):
 
 quickstart = _load(ROOT / "examples" / "quickstart.py", "golden_quickstart")
 mlp = _load(ROOT / "examples" / "mlp.py", "golden_mlp")
-functions = _load(Path(__file__).resolve().parent / "golden_functions.py", "golden_functions")
+functions = _load(Path(__file__).resolve().parents[1] / "golden_functions.py", "golden_functions")
 
 CASES = {
     "quickstart_loss": (quickstart.loss, {}),

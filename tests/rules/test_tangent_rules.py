@@ -714,7 +714,7 @@ def test_every_adjoint_has_a_tangent() -> None:
 def test_every_tangent_is_covered() -> None:
     shipped = [p for p, rule in TANGENTS.items()
                if rule.function.__module__.startswith("tangentlike.templates")]
-    rule_cases.load_all()  # the rules tested end to end in tests/test_numpy_rules.py
+    rule_cases.load_all()  # the rules tested end to end in tests/rules/test_numpy_rules.py
     missing = [describe(p) for p in shipped if p not in COVERAGE and p not in rule_cases.covered()]
     assert not missing, f"tangent rules without a case in COVERAGE: {missing}"
     wrong = {describe(p): c for p, c in COVERAGE.items()
