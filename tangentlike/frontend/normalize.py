@@ -19,22 +19,19 @@ if/for/while names are overwritten, and reverse mode saves what it needs.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import gast
 
 from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
-from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.annotate import resolve
 from tangentlike.frontend.desugar import Desugar, desugar
+from tangentlike.frontend.operands import ExpressionSplitter
 from tangentlike.frontend.parsing import ParsedFunction
-from tangentlike.rules import registry
 from tangentlike.rules.surgery import insert_grad_of
 from tangentlike.rules.template import Namespace
 
-# Statements and expressions tangentlike cannot differentiate yet, with what to do instead.
+# Statements tangentlike cannot differentiate yet, with what to do instead.
 UNSUPPORTED_STATEMENTS = {
     gast.Try: ("try statement", "move the try/except outside the differentiated function"),
     gast.TryStar: ("try statement (except*)",
@@ -52,198 +49,11 @@ UNSUPPORTED_STATEMENTS = {
     gast.Import: ("import inside the function", "import at module level"),
     gast.ImportFrom: ("import inside the function", "import at module level"),
 }
-UNSUPPORTED_EXPRESSIONS = {
-    gast.Lambda: ("lambda", "define a function with def at module level"),
-    gast.Yield: ("yield (a generator)", "return a value instead"),
-    gast.YieldFrom: ("yield from (a generator)", "return a value instead"),
-    gast.Await: ("await", "differentiate synchronous code"),
-    gast.NamedExpr: ("assignment expression (:=)", "assign with a separate statement"),
-    gast.SetComp: ("set comprehension", "use a vectorized NumPy operation"),
-    gast.DictComp: ("dict comprehension", "build the dict with constant keys"),
-    gast.Starred: ("starred argument or target (f(*xs), a, *b = xs)",
-                   "pass the arguments one by one, or unpack by index: a, b = xs[0], xs[1:]"),
-}
-# Builtins that read the function's variables by name, which no dataflow can follow.
-_BY_NAME = (eval, locals, vars)
-# Expressions kept whole: they never carry a derivative (checked again by annotate).
-OPAQUE_EXPRESSIONS = (gast.BoolOp, gast.JoinedStr, gast.Set, gast.Compare)
 
 
-class Normalizer:
-    """Rewrites one function body into A-normal form (see the module docstring)."""
-
-    def __init__(self, parsed: ParsedFunction, namer: Namer,
-                 namespace: Namespace | None = None):
-        self.parsed = parsed
-        self.namer = namer
-        self.namespace = namespace
-        self.locals = syntax.stored_names(parsed.node)
-        # lists the function appends to (their length changes after a read)
-        self.grown = {call.func.value.id for call in gast.walk(parsed.node)
-                      if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
-                      and call.func.attr == "append" and isinstance(call.func.value, gast.Name)}
-        self.current: dict[str, str] = {}  # user name -> the name of its live version
-        self.defined: set[str] = set()
-        self.callers: set[str] = set()  # names bound to the caller's arrays (or views of them)
-        self.out: list[gast.stmt] = []
-        self.origin: Location | None = None
-        self.depth = 0  # how many if/for/while statements enclose the current one
-        self.summary = False  # see normalize()
-
-    # -- errors ---------------------------------------------------------------------------
-    def unsupported(self, node: gast.AST, what: str, hint: str) -> UnsupportedSyntaxError:
-        return UnsupportedSyntaxError(
-            f"tangentlike does not support {what} in a differentiated function",
-            self.parsed.location(node), hint=hint,
-        )
-
-    def check_expression(self, node: gast.AST) -> None:
-        for sub in gast.walk(node):
-            entry = UNSUPPORTED_EXPRESSIONS.get(type(sub))
-            if entry is not None:
-                raise self.unsupported(sub, *entry)
-
-    # -- names ----------------------------------------------------------------------------
-    def read(self, node: gast.expr) -> gast.expr:
-        """Point loads at the live version of each user name."""
-        return syntax.rename(node, {k: v for k, v in self.current.items() if k != v})
-
-    def bind(self, name: str) -> str:
-        """The name a new binding of ``name`` gets: a new version if re-bound at the top level;
-        inside if/for/while the live version is overwritten (reverse mode saves it)."""
-        if self.depth:
-            version = self.current.get(name, name)
-        else:
-            version = self.namer.fresh(name) if name in self.defined else name
-            self.locals.add(version)
-        self.defined.add(name)
-        self.current[name] = version
-        return version
-
-    def helper(self, func: Callable) -> gast.Name:
-        """A runtime helper the normalized code calls (resolved already, for annotate)."""
-        name = func.__name__ if self.namespace is None else \
-            self.namespace.name_for(func, func.__name__)
-        node = syntax.load(name)
-        anno.info(node).callee = func
-        return node
-
-    def temp(self) -> str:
-        """A new temporary: a local variable like the user's (never a constant)."""
-        name = self.namer.temp()
-        self.locals.add(name)
-        return name
-
-    # -- emitting -------------------------------------------------------------------------
-    def emit(self, stmt: gast.stmt) -> None:
-        anno.info(stmt).origin = self.origin
-        self.out.append(stmt)
-
-    def is_constant_expression(self, node: gast.expr) -> bool:
-        """Reads no local variable and calls only pure functions (``np.pi``, ``-1``,
-        ``(0, 1)``, ``np.zeros(3)``): stays inline.  A call that may do more than compute a
-        value (``rng.normal()``) gets a statement of its own, so it runs once, where it is
-        written."""
-        return not (syntax.loaded_names(node) & self.locals) and all(
-            registry.is_pure_function(resolve(call.func, self.parsed, self.locals))
-            for call in gast.walk(node) if isinstance(call, gast.Call))
-
-    def atomize(self, node: gast.expr) -> gast.expr:
-        """An operand: a name, a literal or a constant expression; else a new temporary."""
-        if isinstance(node, gast.Name):
-            return self.read(node)
-        if isinstance(node, gast.Constant) or self.is_constant_expression(node):
-            return node
-        value = self.simplify(node)
-        name = self.temp()
-        self.emit(syntax.assign(name, value))
-        return syntax.load(name)
-
-    def simplify(self, node: gast.expr) -> gast.expr:
-        """``node`` with every operand atomized (one primitive operation)."""
-        if isinstance(node, (gast.Name, gast.Constant)):
-            return self.read(node)
-        if isinstance(node, gast.BinOp):
-            return gast.BinOp(left=self.atomize(node.left), op=node.op,
-                              right=self.atomize(node.right))
-        if isinstance(node, gast.UnaryOp):
-            return gast.UnaryOp(op=node.op, operand=self.atomize(node.operand))
-        if isinstance(node, gast.Call):
-            callee = resolve(node.func, self.parsed, self.locals)
-            if any(callee is by_name for by_name in _BY_NAME):
-                raise self.unsupported(
-                    node, f"{callee.__name__}(), which reads variables by name",
-                    "write the expression out, using the variables directly")
-            return gast.Call(
-                func=self.simplify_callee(node.func),
-                args=[self.atomize(a) for a in node.args],
-                keywords=[gast.keyword(arg=k.arg, value=self.atomize(k.value))
-                          for k in node.keywords],
-            )
-        if isinstance(node, gast.Attribute):
-            return gast.Attribute(value=self.atomize(node.value), attr=node.attr, ctx=node.ctx)
-        if isinstance(node, gast.Subscript):
-            base = self.atomize(node.value)
-            index = node.slice
-            if (isinstance(base, gast.Name) and base.id in self.grown
-                    and _negative_int(index) is not None):
-                # xs[-1] of a list appended to later: the element counted from the start
-                # (the backward pass sees the list as it ends up)
-                length = syntax.call(syntax.load("len"), [syntax.load(base.id)])
-                index = self.atomize(gast.BinOp(
-                    left=self.atomize(length), op=gast.Add(),
-                    right=syntax.const(_negative_int(index))))
-            else:
-                index = self.simplify_index(index)
-            return gast.Subscript(value=base, slice=index, ctx=node.ctx)
-        if isinstance(node, (gast.Tuple, gast.List)):
-            return type(node)(elts=[self.atomize(e) for e in node.elts], ctx=gast.Load())
-        if isinstance(node, gast.Dict):
-            return gast.Dict(keys=[self.atomize(k) for k in node.keys],
-                             values=[self.atomize(v) for v in node.values])
-        if isinstance(node, gast.IfExp):
-            return self.conditional_expression(node)
-        if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
-            return self.comprehension(node)
-        if isinstance(node, OPAQUE_EXPRESSIONS):
-            return self.opaque(node)
-        raise self.unsupported(node, f"the expression {type(node).__name__}",
-                               "rewrite it with plain arithmetic and function calls")
-
-    def opaque(self, node: gast.expr) -> gast.expr:
-        """A comparison, f-string, set or ``and``/``or`` kept whole; a call in it that may do
-        more than compute a value (``rng.normal() < 0.5``) runs first, once, in its own
-        statement (where Python would evaluate it anyway: not after ``and``/``or`` or in a
-        chained comparison)."""
-        impure = [call for call in gast.walk(node) if isinstance(call, gast.Call)
-                  and not registry.is_pure_function(resolve(call.func, self.parsed,
-                                                            self.locals))]
-        if not impure:
-            return self.read(node)
-        if isinstance(node, gast.BoolOp) or isinstance(node, gast.Compare) and \
-                len(node.ops) > 1 and any(c is not node.left for c in impure):
-            raise self.unsupported(node, "a call that may draw random numbers or do I/O inside "
-                                   "and/or or a chained comparison",
-                                   "assign its result to a variable first")
-        if isinstance(node, gast.Compare):
-            return gast.Compare(left=self.atomize(node.left), ops=node.ops,
-                                comparators=[self.atomize(c) for c in node.comparators])
-        return self.read(_Hoist(self, impure).visit(syntax.clone(node)))
-
-    def simplify_callee(self, func: gast.expr) -> gast.expr:
-        if self.is_constant_expression(func):
-            return func  # np.sin, math.exp, my_function: resolved by annotate
-        if isinstance(func, gast.Attribute):  # a method call on a local value: x.sum()
-            return gast.Attribute(value=self.atomize(func.value), attr=func.attr, ctx=func.ctx)
-        return self.atomize(func)
-
-    def simplify_index(self, index: gast.expr) -> gast.expr:
-        if isinstance(index, gast.Slice):
-            return gast.Slice(*(None if part is None else self.atomize(part)
-                                for part in (index.lower, index.upper, index.step)))
-        if isinstance(index, gast.Tuple):
-            return gast.Tuple(elts=[self.simplify_index(e) for e in index.elts], ctx=gast.Load())
-        return self.atomize(index)
+class Normalizer(ExpressionSplitter):
+    """Rewrites one function body into A-normal form (see the module docstring): the
+    statement forms, on top of the expression splitting of :class:`ExpressionSplitter`."""
 
     # -- statements -----------------------------------------------------------------------
     def visit_body(self, body: list[gast.stmt]) -> None:
@@ -548,31 +358,6 @@ class Normalizer:
 
     def visit_Raise(self, stmt: gast.Raise) -> None:
         self.emit(self.read(stmt))
-
-
-def _negative_int(index: gast.expr) -> int | None:
-    """``-1`` for the index ``-1`` (a negative integer literal), else None."""
-    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
-            and isinstance(index.operand, gast.Constant) and type(index.operand.value) is int:
-        return -index.operand.value
-    if isinstance(index, gast.Constant) and type(index.value) is int and index.value < 0:
-        return index.value
-    return None
-
-
-class _Hoist(gast.NodeTransformer):
-    """Each of the given calls (found in the original) replaced by a temporary computed
-    before, in order."""
-
-    def __init__(self, normalizer: Normalizer, calls: list[gast.Call]):
-        self.normalizer = normalizer
-        self.keys = {gast.dump(c) for c in calls}
-
-    def visit_Call(self, node: gast.Call) -> gast.expr:
-        self.generic_visit(node)
-        if gast.dump(node) in self.keys:
-            return self.normalizer.atomize(node)
-        return node
 
 
 def _at(stmt: gast.stmt, node: gast.AST) -> gast.stmt:
