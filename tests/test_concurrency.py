@@ -237,16 +237,16 @@ def test_generation_and_first_calls_together() -> None:
 def _child_main() -> None:
     """In a fresh interpreter: generate and call derivatives; print results, sources and the
     names of the files written."""
-    from tangentlike.backend import emit
+    from tangentlike.backend import cache
 
-    written, write = set(), emit.write_module
+    written, write = set(), cache.write_module
 
     def recorded(source: str, stem: str) -> Path:
         path = write(source, stem)
         written.add(path.name)
         return path
 
-    emit.write_module = recorded
+    cache.write_module = recorded
     out: dict[str, Any] = {}
     for func in FUNCTIONS:
         for mode in ("reverse", "forward"):

@@ -1,6 +1,6 @@
 """What a generated derivative assumed about the user's names, checked before each call.
 
-Generated code reads the user's names live (``emit.load_module``): data globals and closure
+Generated code reads the user's names live (``loading.load_module``): data globals and closure
 cells are never copied.  But some names *shaped* the code when it was generated: a callee
 resolved to a rule or to a user function (whose derivative halves were generated from that
 very function), a module, a builtin that no global shadowed.  Each such resolution is a
@@ -127,7 +127,7 @@ def of(function: Any) -> Frozen | None:
         return None
 
 
-# The files of the modules tangentlike generated and loaded in this process (emit.py adds each
+# The files of the modules tangentlike generated and loaded in this process (loading.py adds each
 # one as it registers its lines with linecache).
 _generated_files: set[str] = set()
 

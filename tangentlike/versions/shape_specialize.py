@@ -42,7 +42,7 @@ import gast
 import numpy as np
 
 from tangentlike import runtime
-from tangentlike.backend import emit
+from tangentlike.backend import cache, emit
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.core.resolve import resolve_in
 from tangentlike.optimizer.optimize import optimize
@@ -733,10 +733,10 @@ class ShapeSpecializer:
                 return value
 
             fn = _instrumented(self.tree)
-            scope = self.scope.copy()  # an emit.Scope: the user's names stay live
+            scope = self.scope.copy()  # an loading.Scope: the user's names stay live
             scope[OBSERVE] = observe
             source = emit.to_source(fn)
-            path = emit.write_module(source, fn.name)
+            path = cache.write_module(source, fn.name)
             self._observed = scope.load(source, path)[fn.name]
         return self._observed
 
@@ -753,7 +753,7 @@ class ShapeSpecializer:
         source = emit.to_source(fn)
         header = (f'"""A version of {self.name} by argument shapes (tangentlike); it runs with '
                   f'the names of\n{_file_name(self.scope)}.\n"""\n\n\n')
-        path = emit.write_module(header + source, fn.name)
+        path = cache.write_module(header + source, fn.name)
         version = scope.load(header + source, path)[fn.name]
         self.sources[key] = source
         self.versions[key] = version  # last: the version is complete

@@ -32,7 +32,7 @@ from support import MODE_IDS, MODES, as_tuple, check_grad
 
 import tangentlike
 from tangentlike import NoDerivativeError
-from tangentlike.backend import emit
+from tangentlike.backend import loading
 
 mode_params = pytest.mark.parametrize(("optimized", "motion"), MODES, ids=MODE_IDS)
 
@@ -180,7 +180,7 @@ def test_gradient_matches_autograd(f, args, wrt, optimized, motion):
 def _scope(df: Callable) -> dict[str, Any]:
     """The globals of the generated module behind ``df``."""
     fn = getattr(df, "forward", None) or df.__wrapped__
-    return emit.scope_of(fn)
+    return loading.scope_of(fn)
 
 
 @mode_params
@@ -326,7 +326,7 @@ def _generated_modules(df: Callable) -> dict[str, str]:
             continue
         out[path.name] = path.read_text()
         for value in scope.values():
-            other = emit.scope_of(value) if isinstance(value, types.FunctionType) else None
+            other = loading.scope_of(value) if isinstance(value, types.FunctionType) else None
             if other is not None and other is not scope:
                 todo.append(other)
     return out

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tangentlike.backend import emit
+from tangentlike.backend import cache as cache_files
 from tangentlike.errors import CacheDirError
 
 HOUR = 3600.0
@@ -24,10 +24,10 @@ HOUR = 3600.0
 def cache(tmp_path, monkeypatch) -> Path:
     """An empty cache directory of this test's own, with the default bounds."""
     root = tmp_path / "cache"
-    monkeypatch.setenv(emit.CACHE_ENV, str(root))
-    monkeypatch.delenv(emit.MAX_FILES_ENV, raising=False)
-    monkeypatch.delenv(emit.MAX_BYTES_ENV, raising=False)
-    return emit.cache_dir()
+    monkeypatch.setenv(cache_files.CACHE_ENV, str(root))
+    monkeypatch.delenv(cache_files.MAX_FILES_ENV, raising=False)
+    monkeypatch.delenv(cache_files.MAX_BYTES_ENV, raising=False)
+    return cache_files.cache_dir()
 
 
 def _source(i: int, size: int = 0) -> str:
@@ -40,50 +40,51 @@ def _write(n: int, age_of=lambda i: HOUR + i, size: int = 0, start: int = 0) -> 
     now = time.time()
     paths = []
     for i in range(start, start + n):
-        path = emit.write_module(_source(i, size), f"f{i}")
+        path = cache_files.write_module(_source(i, size), f"f{i}")
         os.utime(path, (now - age_of(i), now - age_of(i)))
         paths.append(path)
     return paths
 
 
 def test_bounds_default_and_from_the_environment(monkeypatch):
-    monkeypatch.delenv(emit.MAX_FILES_ENV, raising=False)
-    monkeypatch.delenv(emit.MAX_BYTES_ENV, raising=False)
-    assert emit.cache_bounds() == (emit.DEFAULT_MAX_FILES, emit.DEFAULT_MAX_BYTES)
+    monkeypatch.delenv(cache_files.MAX_FILES_ENV, raising=False)
+    monkeypatch.delenv(cache_files.MAX_BYTES_ENV, raising=False)
+    assert cache_files.cache_bounds() == (cache_files.DEFAULT_MAX_FILES,
+                                          cache_files.DEFAULT_MAX_BYTES)
     for files, size, expected in [("50", "1000", (50, 1000)), ("0", "2k", (None, 2048)),
                                   ("none", "1.5M", (None, 3 * 2**19)),
                                   (" 7 ", "1GiB", (7, 2**30)), ("12", "off", (12, None)),
                                   ("3", "100MB", (3, 100 * 2**20))]:
-        monkeypatch.setenv(emit.MAX_FILES_ENV, files)
-        monkeypatch.setenv(emit.MAX_BYTES_ENV, size)
-        assert emit.cache_bounds() == expected, (files, size)
-    monkeypatch.setenv(emit.MAX_FILES_ENV, "many")
-    with pytest.raises(CacheDirError, match=emit.MAX_FILES_ENV):
-        emit.cache_bounds()
+        monkeypatch.setenv(cache_files.MAX_FILES_ENV, files)
+        monkeypatch.setenv(cache_files.MAX_BYTES_ENV, size)
+        assert cache_files.cache_bounds() == expected, (files, size)
+    monkeypatch.setenv(cache_files.MAX_FILES_ENV, "many")
+    with pytest.raises(CacheDirError, match=cache_files.MAX_FILES_ENV):
+        cache_files.cache_bounds()
 
 
 def test_the_least_recently_used_files_go_first(cache, monkeypatch):
     paths = _write(30)  # paths[0] is the most recently used
-    monkeypatch.setenv(emit.MAX_FILES_ENV, "20")
-    deleted = emit.evict(cache)
+    monkeypatch.setenv(cache_files.MAX_FILES_ENV, "20")
+    deleted = cache_files.evict(cache)
     # down to 90% of the bound: the 12 oldest go
     assert sorted(deleted) == sorted(paths[18:])
     assert all(p.exists() for p in paths[:18])
-    assert emit.evict(cache) == []  # within bounds now
+    assert cache_files.evict(cache) == []  # within bounds now
 
 
 def test_within_bounds_nothing_is_deleted(cache, monkeypatch):
     paths = _write(10)
-    monkeypatch.setenv(emit.MAX_FILES_ENV, "10")
-    assert emit.evict(cache) == []
+    monkeypatch.setenv(cache_files.MAX_FILES_ENV, "10")
+    assert cache_files.evict(cache) == []
     assert all(p.exists() for p in paths)
 
 
 def test_the_bound_in_bytes(cache, monkeypatch):
     paths = _write(10, size=1000)  # about 1.1 kB each
     size = paths[0].stat().st_size
-    monkeypatch.setenv(emit.MAX_BYTES_ENV, str(5 * size))
-    deleted = emit.evict(cache)
+    monkeypatch.setenv(cache_files.MAX_BYTES_ENV, str(5 * size))
+    deleted = cache_files.evict(cache)
     kept = [p for p in paths if p.exists()]
     assert sum(p.stat().st_size for p in kept) <= 0.9 * 5 * size
     assert kept == paths[:len(kept)] and set(deleted) == set(paths[len(kept):])
@@ -91,21 +92,21 @@ def test_the_bound_in_bytes(cache, monkeypatch):
 
 def test_files_used_in_the_last_minutes_are_kept(cache, monkeypatch):
     """Another process may be about to read a file it has just written or reused."""
-    recent = _write(10, age_of=lambda i: emit.MIN_AGE - 60 + i)
+    recent = _write(10, age_of=lambda i: cache_files.MIN_AGE - 60 + i)
     old = _write(10, start=10)
-    monkeypatch.setenv(emit.MAX_FILES_ENV, "5")
-    deleted = emit.evict(cache)
+    monkeypatch.setenv(cache_files.MAX_FILES_ENV, "5")
+    deleted = cache_files.evict(cache)
     assert sorted(deleted) == sorted(old)
     assert all(p.exists() for p in recent)  # over the bound, but used recently
 
 
 def test_reusing_a_file_marks_it_used(cache, monkeypatch):
     old = _write(10)
-    again = emit.write_module(_source(9), "f9")  # the oldest, reused
+    again = cache_files.write_module(_source(9), "f9")  # the oldest, reused
     assert again == old[9]
     assert time.time() - again.stat().st_mtime < 60
-    monkeypatch.setenv(emit.MAX_FILES_ENV, "5")
-    emit.evict(cache)
+    monkeypatch.setenv(cache_files.MAX_FILES_ENV, "5")
+    cache_files.evict(cache)
     assert again.exists() and not old[8].exists()
 
 
@@ -122,8 +123,8 @@ def test_only_files_tangentlike_wrote_are_deleted(cache, monkeypatch):
     edited.write_text(old[0].read_text() + "# edited by hand\n")
     os.utime(edited, (0, 0))
     (cache / "sub").mkdir()
-    monkeypatch.setenv(emit.MAX_FILES_ENV, "1")
-    emit.evict(cache)
+    monkeypatch.setenv(cache_files.MAX_FILES_ENV, "1")
+    cache_files.evict(cache)
     assert all(p.exists() for p in foreign) and edited.exists()
     assert not any(p.exists() for p in old[1:])
     assert (cache / "sub").is_dir()
@@ -135,42 +136,42 @@ def test_partial_files_of_stopped_writers_are_deleted(cache):
     stale.write_text("def f(")
     fresh.write_text("def g(")
     os.utime(stale, (0, 0))
-    assert emit.evict(cache) == [stale]
+    assert cache_files.evict(cache) == [stale]
     assert fresh.exists()
 
 
 def test_a_file_deleted_meanwhile_is_no_error(cache, monkeypatch):
     paths = _write(10)
-    monkeypatch.setenv(emit.MAX_FILES_ENV, "2")
-    real = emit._delete
+    monkeypatch.setenv(cache_files.MAX_FILES_ENV, "2")
+    real = cache_files._delete
 
     def deleted_by_another_process(path):
         if paths.index(path) % 2:
             path.unlink()  # between this process's check and its own unlink
         return real(path)
 
-    monkeypatch.setattr(emit, "_delete", deleted_by_another_process)
+    monkeypatch.setattr(cache_files, "_delete", deleted_by_another_process)
     # deleted here: the even ones; the others' deletions count towards the bound too
-    assert sorted(emit.evict(cache)) == sorted(paths[2::2])
+    assert sorted(cache_files.evict(cache)) == sorted(paths[2::2])
     assert [p.exists() for p in paths] == [True] + [False] * 9
     gone = paths[0].with_name("gone_" + paths[0].name)  # listed, then deleted before its check
-    assert emit._ours(gone) is None
+    assert cache_files._ours(gone) is None
 
 
 def test_a_file_evicted_by_another_process_is_written_again(cache):
-    path = emit.write_module(_source(1), "f1")
+    path = cache_files.write_module(_source(1), "f1")
     path.unlink()
-    assert emit.write_module(_source(1), "f1") == path
+    assert cache_files.write_module(_source(1), "f1") == path
     assert path.read_text() == _source(1)
 
 
 def test_writing_a_new_file_evicts_now_and_then(cache, monkeypatch):
     old = _write(10)
-    monkeypatch.setenv(emit.MAX_FILES_ENV, "5")
-    monkeypatch.setattr(emit, "_written_count", 0)
-    emit.write_module(_source(100), "f100")  # the process's first new file: evicts
+    monkeypatch.setenv(cache_files.MAX_FILES_ENV, "5")
+    monkeypatch.setattr(cache_files, "_written_count", 0)
+    cache_files.write_module(_source(100), "f100")  # the process's first new file: evicts
     assert sum(p.exists() for p in old) == 3  # 11 files down to 4 (90% of 5)
-    monkeypatch.setattr(emit, "EVICT_EVERY", 3)  # from now on, at the 4th, 7th, ... file
+    monkeypatch.setattr(cache_files, "EVICT_EVERY", 3)  # from now on, at the 4th, 7th, ... file
     recent = lambda i: 0.0  # noqa: E731
     _write(2, age_of=recent, start=200)  # the 2nd and 3rd
     assert sum(p.exists() for p in old) == 3
@@ -185,17 +186,17 @@ def test_threads_and_processes_sharing_the_directory(cache, monkeypatch, subproc
     full of old files: every file a writer has just written is there, whole, when
     write_module returns; the old files are evicted; nothing raises."""
     old = _write(300)
-    env = {**subprocess_env, emit.CACHE_ENV: str(cache), emit.MAX_FILES_ENV: "50"}
+    env = {**subprocess_env, cache_files.CACHE_ENV: str(cache), cache_files.MAX_FILES_ENV: "50"}
     script = textwrap.dedent("""
         import sys, threading
-        from tangentlike.backend import emit
-        emit.EVICT_EVERY = 1
+        from tangentlike.backend import cache as cache_files
+        cache_files.EVICT_EVERY = 1
         problems = []
 
         def writer(k):
             for i in range(40):
                 source = f"def g(x):\\n    return x * {k} + {i}  # {sys.argv[1]}\\n"
-                path = emit.write_module(source, "g")
+                path = cache_files.write_module(source, "g")
                 if path.read_text() != source:
                     problems.append(path)
 
@@ -224,9 +225,9 @@ def test_threads_and_processes_sharing_the_directory(cache, monkeypatch, subproc
 
 def test_concurrent_evictions_in_one_process(cache, monkeypatch):
     old = _write(200)
-    monkeypatch.setenv(emit.MAX_FILES_ENV, "10")
+    monkeypatch.setenv(cache_files.MAX_FILES_ENV, "10")
     results: list[list[Path]] = []
-    threads = [threading.Thread(target=lambda: results.append(emit.evict(cache)))
+    threads = [threading.Thread(target=lambda: results.append(cache_files.evict(cache)))
                for _ in range(4)]
     for t in threads:
         t.start()
