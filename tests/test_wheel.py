@@ -6,6 +6,9 @@ where the test's own interpreter has them (a ``.pth`` file naming their director
 may itself run in a venv, whose base interpreter has neither); the test checks that
 tangentlike itself, and its templates, are imported from the new environment, not from the
 checkout.
+
+Building and installing a wheel takes a minute on 2 cores: these tests run in the slow run
+(``-m slow``, which ``.ci/run`` runs), not the default one.
 """
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
