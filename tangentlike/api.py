@@ -21,7 +21,7 @@ from tangentlike.pipeline import (
     generation_lock,
     resolve_wrt,
 )
-from tangentlike.versions.shape_specialize import Check, ShapeSpecializer
+from tangentlike.versions.dispatch import Check, Versions
 
 
 class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
@@ -294,7 +294,7 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
 
 
 def _checked_call(derivative: Derivative, check: Check,
-                  ) -> tuple[ShapeSpecializer | None, Callable]:
+                  ) -> tuple[Versions | None, Callable]:
     """The function that checks the arguments and runs the derivative: the dispatcher to
     its versions by shape (which checks only at the first calls of a signature) when it can
     have them, else a plain wrapper."""
@@ -306,7 +306,7 @@ def _checked_call(derivative: Derivative, check: Check,
             return function(*args, **kwargs)
 
         return None, call
-    specializer = ShapeSpecializer(derivative.function, derivative.tree,
+    specializer = Versions(derivative.function, derivative.tree,
                                    set(derivative.temporaries), derivative.scope, check,
                                    derivative.floats)
     return specializer, specializer.dispatcher()

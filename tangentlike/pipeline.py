@@ -36,7 +36,7 @@ from tangentlike.frontend.normalize import normalize
 from tangentlike.frontend.parsing import ParsedFunction, parse_function
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.template import Namespace
-from tangentlike.versions import specialize
+from tangentlike.versions.floats import for_floats
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ def _free_seed_name(parsed: ParsedFunction, namer: Namer) -> None:
 def _for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
                 namer: Namer) -> list[gast.FunctionDef]:
     """The version of ``fn`` for Python floats, if it differs (see specialize.py)."""
-    special = specialize.for_floats(fn, floats, namespace, namer.temporaries)
+    special = for_floats(fn, floats, namespace, namer.temporaries)
     return [special] if special is not None else []
 
 

@@ -185,7 +185,7 @@ def test_pdb_breakpoint_in_the_generated_file(tmp_path, subprocess_env):
     assert printed and float(printed.group(1)) == pytest.approx(expected, rel=1e-12)
     # ``where`` shows the wrapper (which picks the version by argument shapes) calling the
     # generated function
-    assert "shape_specialize.py" in out
+    assert "dispatch.py" in out
     assert "RESULT (2, 3)" in out
 
 
@@ -251,7 +251,7 @@ def test_debug_stops_at_the_first_line_of_the_generated_function(tmp_path, subpr
     assert "-> t2 = h * h" in out  # after `next`
     assert "(2,)" in out and "(2, 3)" in out
     # `where`: nothing of tangentlike's between pdb and the generated function
-    assert not re.search(r"tangentlike[/\\](guards|api|shape_specialize)\.py", out)
+    assert not re.search(r"tangentlike[/\\](core[/\\]guards|api|versions[/\\]dispatch)\.py", out)
     assert "RESULT (2, 3)" in out
 
 

@@ -24,7 +24,8 @@ from support import numerical_grad
 import tangentlike
 from tangentlike.core.resolve import resolve_in
 from tangentlike.versions.cancel import _Algebra
-from tangentlike.versions.shape_specialize import ENV, MAX_VERSIONS, signature
+from tangentlike.versions.dispatch import ENV, MAX_VERSIONS
+from tangentlike.versions.signature import signature
 
 rule_cases.load_all()
 RTOL = 1e-9
