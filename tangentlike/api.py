@@ -21,7 +21,7 @@ from tangentlike.pipeline import (
     generation_lock,
     resolve_wrt,
 )
-from tangentlike.versions.dispatch import Check, Versions
+from tangentlike.versions.dispatch import Check, Version, Versions, version_of
 
 
 class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
@@ -36,15 +36,28 @@ class DerivativeFunction(Regenerating):
     (checked before each call, generated again when a name it was made from changed), with
     what a user calls on it besides: ``debug`` and the views of Jupyter and IPython."""
 
-    def debug(self, *args: Any, **kwargs: Any) -> Any:
+    def debug(self, *args: Any, general: bool = False, **kwargs: Any) -> Any:
         """Compute ``self(*args, **kwargs)`` in pdb, stopping at the first line of the
-        generated function (the one ``source`` shows) rather than in this wrapper; return
-        the result, as ``pdb.runcall`` does.  The arguments are checked as a call checks
-        them; the version by shape that a call may run instead is left out, and pdb never
-        stops in tangentlike's wrappers (see :mod:`tangentlike.backend.debugging`)."""
+        generated function that call runs (the version for its arguments, see
+        :meth:`version_for`; with ``general=True``, the one ``source`` shows) rather than in
+        this wrapper; return the result, as ``pdb.runcall`` does.  The arguments are checked
+        as a call checks them, and pdb never stops in tangentlike's wrappers (see
+        :mod:`tangentlike.backend.debugging`)."""
         from tangentlike.backend import debugging  # imports pdb: only when asked
 
-        return debugging.run(self.current(), args, kwargs)
+        return debugging.run(self.current(), args, kwargs, general)
+
+    def version_for(self, *args: Any, **kwargs: Any) -> Version:
+        """The version of the derivative that ``self(*args, **kwargs)`` runs: the general
+        one (``source``), the one for Python floats, or the one for the arguments' shapes,
+        written now if a later call would write it; with its source, file and function, or
+        why the call has no other than the general one."""
+        return version_of(self.current(), args, kwargs)
+
+    def source_for(self, *args: Any, **kwargs: Any) -> str:
+        """The source of the function ``self(*args, **kwargs)`` runs (see
+        :meth:`version_for`), with its ``# Grad of:`` comments."""
+        return self.version_for(*args, **kwargs).source
 
     def _repr_html_(self) -> str:
         """Jupyter and IPython show a derivative as its source, highlighted by pygments when
@@ -248,8 +261,8 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
 
         specializer, jvp_function = _checked_call(derivative, check)
 
-        @functools.wraps(derivative.function)
-        def df(*args: Any, **kwargs: Any) -> Any:
+        def arguments(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+            """The tangents passed after the arguments, by position, as keywords."""
             if len(args) > n_params:
                 extra = args[n_params:]
                 if len(extra) > len(seeds) or len(extra) + sum(s in kwargs for s in seeds) \
@@ -261,8 +274,15 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
                         hint="pass one tangent per differentiated argument")
                 kwargs = {**kwargs, **dict(zip(seeds, extra))}
                 args = args[:n_params]
+            return args, kwargs
+
+        @functools.wraps(derivative.function)
+        def df(*args: Any, **kwargs: Any) -> Any:
+            if len(args) > n_params:
+                args, kwargs = arguments(args, kwargs)
             return jvp_function(*args, **kwargs)
 
+        df.arguments = arguments
         df.seeds = seeds
     elif derivative.backward is None:
         def check(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
@@ -287,7 +307,8 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
         df.forward, df.backward = forward, backward
     df.source = derivative.source
     df.specializer = specializer
-    df.specialized = specializer.sources if specializer is not None else {}
+    df.versions = specializer.written if specializer is not None else {}
+    df.specialized = specializer.sources if specializer is not None else {}  # older name
     df.path = derivative.path
     df.seed = derivative.seed
     return df
@@ -306,9 +327,9 @@ def _checked_call(derivative: Derivative, check: Check,
             return function(*args, **kwargs)
 
         return None, call
-    specializer = Versions(derivative.function, derivative.tree,
-                                   set(derivative.temporaries), derivative.scope, check,
-                                   derivative.floats)
+    specializer = Versions(derivative.function, derivative.tree, set(derivative.temporaries),
+                           derivative.scope, check, derivative.numbers, derivative.source,
+                           derivative.path)
     return specializer, specializer.dispatcher()
 
 
