@@ -1,5 +1,5 @@
-"""Versions of generated derivatives for the argument shapes
-(tangentlike/versions/shape_specialize.py) and the algebra that drops terms which cancel
+"""Versions of generated derivatives for the argument shapes (tangentlike/versions/:
+signature, observe, static, lower, dispatch) and the algebra that drops terms which cancel
 (tangentlike/versions/cancel.py).
 
 Every version is checked against the generic derivative it replaces (relative 1e-9: they
