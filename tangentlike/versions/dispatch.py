@@ -241,8 +241,8 @@ class Versions:
 
     def version_for(self, args: tuple, kwargs: dict) -> Version:
         """The version a call with these arguments runs, written now if it would be written
-        at a later call (``TANGENTLIKE_SPECIALIZE=first``): a version by shape runs the
-        instrumented derivative once."""
+        at a later call (``TANGENTLIKE_SPECIALIZE=first``); a signature not met before is
+        called once for that (a version by shape runs the instrumented derivative)."""
         key = signature(args, kwargs)
         checked, checked_kwargs = self.check(args, kwargs)
         when = os.environ.get(ENV, "second")
