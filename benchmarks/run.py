@@ -155,7 +155,7 @@ class Impl:
     grads: Callable[[Any], tuple[np.ndarray, ...]] | None = None
     source: str | None = None
     traced: bool = True
-    versions: dict | None = None  # tangentlike: the versions by shape it wrote (their sources)
+    versions: dict | None = None  # tangentlike: the versions it wrote (floats, shapes)
     second_call_s: float | None = None  # tangentlike: the call that writes the version
 
 
@@ -208,7 +208,7 @@ def build_impls(
 
     if df is not None:
         impls.append(Impl("tangentlike", lambda: df(*args), to_np, getattr(df, "source", None),
-                          versions=getattr(df, "specialized", None)))
+                          versions=getattr(df, "versions", None)))
 
     if autograd is not None:
         try:
@@ -298,7 +298,7 @@ def check_impls(wl: Workload, impls: dict[str, Impl], problems: list[str]) -> se
         checked += 1
         if len(problems) > found:
             failed.add(key)
-            for text in [impl.source or "", *(impl.versions or {}).values()]:
+            for text in [impl.source or "", *(v.source for v in (impl.versions or {}).values())]:
                 if text:
                     source = textwrap.indent(text.rstrip(), "  | ", lambda line: True)
                     problems.append(f"{wl.name}/{key}: generated source:\n{source}")

@@ -11,15 +11,17 @@ from tangentlike.api import (
     autodiff,
     clear_cache,
     grad,
+    init_grad,
+    value_and_grad,
+)
+from tangentlike.jax_style import (
     hessian,
     hvp,
-    init_grad,
     jacfwd,
     jacobian,
     jacrev,
     jvp,
     linearize,
-    value_and_grad,
     vjp,
 )
 from tangentlike.checking import check_grads

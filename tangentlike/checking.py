@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from tangentlike.api import INPUT_DERIVATIVE, autodiff, held_constant
+from tangentlike.api import INPUT_DERIVATIVE, autodiff
 from tangentlike.errors import InputError
+from tangentlike.jax_style import held_constant
 
 _MODES = {"fwd": "fwd", "forward": "fwd", "rev": "rev", "reverse": "rev"}
 _NAMES = {"fwd": "forward-mode", "rev": "reverse-mode"}

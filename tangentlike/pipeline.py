@@ -36,7 +36,6 @@ from tangentlike.frontend.normalize import normalize
 from tangentlike.frontend.parsing import ParsedFunction, parse_function
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.template import Namespace
-from tangentlike.versions import specialize
 
 
 @dataclass(frozen=True)
@@ -64,12 +63,13 @@ class Derivative:
     positional: int
     seeds: tuple[str, ...] = ()  # forward mode: the names of the seed tangents
     seed: str = SEED  # reverse mode: the name of the output seed (fresh if a parameter's)
-    # the joint (or tangent) derivative's tree (with the float dispatch at its top, if it has
-    # a version for floats) and temporaries, for versions by shape
+    # the joint (or tangent) derivative's tree and temporaries, for its versions (floats,
+    # shapes), and the parameters that are Python floats in a call with a float signature:
+    # the differentiated ones and the seeds
     tree: gast.FunctionDef | None = None
     temporaries: frozenset[str] = frozenset()
     scope: dict | None = None
-    floats: Callable | None = None  # the version for Python floats, if there is one
+    numbers: tuple[str, ...] = ()
     # the names whose resolution shaped the code (callees', included): checked before a call
     guards: Frozen = NONE
 
@@ -177,13 +177,6 @@ def _free_seed_name(parsed: ParsedFunction, namer: Namer) -> None:
     if SEED in syntax.stored_names(node) - params:
         syntax.rename(node.body, {SEED: namer.fresh(SEED)})
         namer.used.discard(SEED)
-
-
-def _for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
-                namer: Namer) -> list[gast.FunctionDef]:
-    """The version of ``fn`` for Python floats, if it differs (see specialize.py)."""
-    special = specialize.for_floats(fn, floats, namespace, namer.temporaries)
-    return [special] if special is not None else []
 
 
 def _docstring(text: str) -> gast.Expr:
@@ -332,7 +325,8 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     is_split = options.motion == "split"
     seeds: tuple[str, ...] = ()
     seed = SEED
-    tree = None  # kept for versions by shape (shape_specialize.py)
+    tree = None  # kept for the versions (versions/dispatch.py)
+    numbers: tuple[str, ...] = ()
     if options.mode == "forward":
         derivative = forward_ad(fn, parsed, activity, namer, namespace,
                                 ForwardOptions(wrt=wrt, preserve_result=options.preserve_result,
@@ -346,8 +340,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
         seeds = tuple(a.id for a in derivative.args.args + derivative.args.kwonlyargs)[
             -len(wrt):]
         if options.optimized and current is None:
-            tree = derivative
-            functions += _for_floats(derivative, wrt_names + list(seeds), namespace, namer)
+            tree, numbers = derivative, (*wrt_names, *seeds)
     else:
         seed = namer.fresh(SEED)  # init_grad, unless a parameter has that name
         if current is not None:
@@ -370,8 +363,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
                 f"Gradient of {parsed.name} with respect to {what}."))
             functions = [joint]
             if options.optimized and current is None:
-                tree = joint
-                functions += _for_floats(joint, wrt_names + [seed], namespace, namer)
+                tree, numbers = joint, (*wrt_names, seed)
     _import_user_globals(functions, parsed.func.__globals__, namespace, guards)
     where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"
     motion = f"{options.motion} motion" if options.mode == "reverse" else "tangents"
@@ -389,6 +381,4 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
                       backward=loaded[1] if is_split and options.mode == "reverse" else None,
                       parameters=params, positional=positional, seeds=seeds, seed=seed,
                       tree=tree, temporaries=frozenset(namer.temporaries), scope=scope,
-                      guards=frozen,
-                      floats=next((scope[f.name] for f in functions
-                                   if f.name.endswith("_floats")), None))
+                      numbers=numbers, guards=frozen)

@@ -2,11 +2,12 @@
 code instead of in the wrappers around it.
 
 ``grad(f)`` returns a wrapper (:class:`tangentlike.api.DerivativeFunction`) that checks the names
-the code was generated from, checks the arguments, and picks the version for the arguments' shapes;
-``pdb.runcall(df, ...)`` stops in the first of them.  :func:`run` runs the generic generated
-function (the one ``df.source`` and ``df.path`` show) with the same checks, under a debugger that
-never stops in tangentlike's own frames (but in its runtime helpers, which the generated code calls,
-when you step into them).
+the code was generated from, checks the arguments, and picks the version for the arguments (Python
+floats, shapes); ``pdb.runcall(df, ...)`` stops in the first of them.  :func:`run` runs the
+generated function that call runs (``df.version_for(...)``; with ``general=True``, the one
+``df.source`` and ``df.path`` show) with the same checks, under a debugger that never stops in
+tangentlike's own frames (but in its runtime helpers, which the generated code calls, when you
+step into them).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from tangentlike.core import guards
 # tangentlike/, the package this file (tangentlike/backend/debugging.py) is in
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _RUNTIME = _PACKAGE + "runtime" + os.sep
-_OBSERVE = "_tangentlike_observe"  # shape_specialize.OBSERVE: the instrumented copy's helper
+_OBSERVE = "_tangentlike_observe"  # versions/observe.py OBSERVE: the instrumented copy's helper
 
 
 def _hidden(frame: FrameType) -> bool:
@@ -56,11 +57,13 @@ class Debugger(pdb.Pdb):
         super().user_call(frame, argument_list)
 
 
-def target(current: Callable, args: tuple, kwargs: dict) -> tuple[Callable, tuple, dict]:
+def target(current: Callable, args: tuple, kwargs: dict, general: bool = False,
+           ) -> tuple[Callable, tuple, dict]:
     """What to run for ``current(*args, **kwargs)`` (``current``: the derivative of
-    ``api._make_callable``): its generic generated function with the arguments checked as
-    ``current`` checks them, bypassing the choice of a version by shape; else ``current``
-    itself, whose frames the debugger skips."""
+    ``api._make_callable``): the generated function that call runs (its version for the
+    arguments: ``specializer.version_for``; with ``general``, the generic one), with the
+    arguments checked as ``current`` checks them; else ``current`` itself, whose frames
+    the debugger skips."""
     specializer = getattr(current, "specializer", None)
     if specializer is None:
         return current, args, kwargs
@@ -75,11 +78,12 @@ def target(current: Callable, args: tuple, kwargs: dict) -> tuple[Callable, tupl
                 return current, args, kwargs  # which raises the InputError that says why
             kwargs = {**kwargs, **dict(zip(seeds, extra))}
             args = args[:positional]
+    function = generic if general else specializer.version_for(args, kwargs).function
     args, kwargs = specializer.check(args, kwargs)
-    return generic, args, kwargs
+    return function, args, kwargs
 
 
-def run(current: Callable, args: tuple, kwargs: dict) -> Any:
+def run(current: Callable, args: tuple, kwargs: dict, general: bool = False) -> Any:
     """Call the derivative ``current`` in pdb (see :func:`target`); return its result."""
-    function, args, kwargs = target(current, args, kwargs)
+    function, args, kwargs = target(current, args, kwargs, general)
     return Debugger().runcall(function, *args, **kwargs)

@@ -16,7 +16,7 @@ Every pass that needs to remember something about a node stores it in the node's
 - ``saves``: for the push and the pop of one saved value (one of each): the same key, so the
   optimizer can drop both when the popped value is never read;
 - ``seen``: for an expression of a derivative being specialized to argument shapes, the
-  ``(type, shape, dtype)`` of each value it had in the instrumented run (shape_specialize.py).
+  ``(type, shape, dtype)`` of each value it had in the instrumented run (versions/observe.py).
 """
 from __future__ import annotations
 

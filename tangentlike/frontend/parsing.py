@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import gast
 
-from tangentlike.core import guards, syntax
+from tangentlike.core import syntax
 from tangentlike.core.guards import Guards, unwrap
 from tangentlike.errors import Location, SourceUnavailableError, UnsupportedSyntaxError
 
@@ -128,29 +128,4 @@ def parse_function(func: Callable) -> ParsedFunction:
         )
     gast.increment_lineno(node, start - 1)
     node.decorator_list = []
-    if guards.is_generated(filename):
-        _drop_float_dispatch(node)
     return ParsedFunction(func=func, node=node, filename=filename)
-
-
-def _drop_float_dispatch(node: gast.FunctionDef) -> None:
-    """A derivative tangentlike generated, differentiated again (an hvp, a Hessian): leave
-    out its first test ``if type(x) is ... is float: return <name>_floats(...)``, which
-    calls a copy of the body specialized for Python floats (specialize.py) and computes
-    the same values; differentiating the copy too would double the work for nothing."""
-    body = node.body
-    at = syntax.body_start(node)
-    if len(body) <= at + 1:
-        return
-    test = body[at]
-    if not (isinstance(test, gast.If) and not test.orelse and len(test.body) == 1
-            and isinstance(test.body[0], gast.Return)
-            and isinstance(test.body[0].value, gast.Call)
-            and isinstance(test.body[0].value.func, gast.Name)
-            and test.body[0].value.func.id == f"{node.name}_floats"
-            and isinstance(test.test, gast.Compare)
-            and all(isinstance(op, gast.Is) for op in test.test.ops)
-            and isinstance(test.test.comparators[-1], gast.Name)
-            and test.test.comparators[-1].id == "float"):
-        return
-    del body[at]

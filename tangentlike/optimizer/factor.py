@@ -70,7 +70,7 @@ def _numeric(node: gast.expr) -> bool:
 
 
 def _numeric_kind(kind: type, dtype: Any) -> bool:
-    """A recorded value's type and dtype (for a tuple or list, shape_specialize records
+    """A recorded value's type and dtype (for a tuple or list, versions/observe.py records
     whether it holds an integer in that place, not a dtype: not a number)."""
     if kind in (int, float, complex):
         return True

@@ -13,7 +13,7 @@ returned value, anything read in a loop) contains it; but not a value another is
 (``t * s / s`` is ``t`` only where ``s`` is not zero), nor one computed again elsewhere (the
 other computation would still add its half of the cancelling pair).
 
-This pass reads the straight-line top level of a function (see ``shape_specialize``, which
+This pass reads the straight-line top level of a function (see ``observe``, which
 records every value's shape) as polynomials: a value is a sum of terms, each a coefficient
 times a product of powers of *atoms* (names it does not look into, calls it does not know,
 and sums of products of atoms).  It knows that ``np.sum`` is linear and that a factor
@@ -55,7 +55,7 @@ _LINEAR_IN_FIRST = {runtime.unbroadcast, runtime.broadcast_like, runtime.unreduc
 
 def recorded(node: gast.AST) -> tuple | None:
     """The one ``(type, shape, dtype)`` the instrumented run recorded for an expression
-    (``anno`` field ``seen``, see shape_specialize.py), or None."""
+    (``anno`` field ``seen``, see observe.py), or None."""
     found = anno.info(node).seen if anno.has_info(node) else None
     if not found or len(found) != 1:
         return None

@@ -4,7 +4,7 @@ In a loop, ``bW = bW + h.T @ g`` allocates a new array every step and frees the 
 ``bW += h.T @ g`` adds into the array ``bW`` already holds.  The two differ only when another
 name shares that array, or when the sum has another shape or dtype than ``bW``.  So the rewrite
 is made where the instrumented run recorded one shape and dtype for ``bW`` and for the sum
-(see shape_specialize.py), and where nothing else can hold ``bW``'s array: every value bound to
+(see observe.py and lower.py), and where nothing else can hold ``bW``'s array: every value bound to
 ``bW`` is a new array (arithmetic, or ``np.zeros``), and ``bW`` is read only by its own sums and
 by ``return``.
 """

@@ -185,7 +185,7 @@ def test_pdb_breakpoint_in_the_generated_file(tmp_path, subprocess_env):
     assert printed and float(printed.group(1)) == pytest.approx(expected, rel=1e-12)
     # ``where`` shows the wrapper (which picks the version by argument shapes) calling the
     # generated function
-    assert "shape_specialize.py" in out
+    assert "dispatch.py" in out
     assert "RESULT (2, 3)" in out
 
 
@@ -212,15 +212,18 @@ W = np.full((2, 3), 0.25)
 for _ in range({calls}):  # calls before: the versions by shape are made at the second
     df({args})
 print("GENERATED", df.path)
-result = df.debug({args})
+print("VERSION", getattr(df.version_for({args}), "path", None))
+result = df.debug({args}{general})
 print("RESULT", np.shape(result))
 """
 
 
 def _debug(tmp_path: Path, env: dict[str, str], commands: list[str], make: str =
-           "grad(debug_target.loss, wrt=(1,))", args: str = "x, W", calls: int = 0) -> str:
+           "grad(debug_target.loss, wrt=(1,))", args: str = "x, W", calls: int = 0,
+           general: bool = False) -> str:
     script = tmp_path / "drive_debug.py"
-    script.write_text(_DEBUG_SCRIPT.format(make=make, args=args, calls=calls))
+    script.write_text(_DEBUG_SCRIPT.format(make=make, args=args, calls=calls,
+                                           general=", general=True" if general else ""))
     done = subprocess.run([sys.executable, str(script)], input="\n".join(commands) + "\n",
                           env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -237,11 +240,11 @@ def _first_stop(out: str) -> tuple[str, int, str]:
 @pytest.mark.parametrize("calls", [0, 3])
 def test_debug_stops_at_the_first_line_of_the_generated_function(tmp_path, subprocess_env,
                                                                  calls):
-    """The guide's way: ``df.debug(x, W)`` is ``df(x, W)`` in pdb, from the generated
-    function's first line (after versions by shape exist too: it runs the generic one)."""
+    """``df.debug(x, W, general=True)`` is ``df(x, W)`` in pdb, from the first line of the
+    generated function ``df.source`` shows (after versions by shape exist too)."""
     df = tangentlike.grad(debug_target.loss, wrt=(1,))
     out = _debug(tmp_path, subprocess_env, ["where", "next", "p h.shape", "p W.shape",
-                                            "continue"], calls=calls)
+                                            "continue"], calls=calls, general=True)
     path = out.split("GENERATED ", 1)[1].split()[0]
     assert Path(path).name == Path(df.path).name
     filename, line, function = _first_stop(out)
@@ -251,7 +254,23 @@ def test_debug_stops_at_the_first_line_of_the_generated_function(tmp_path, subpr
     assert "-> t2 = h * h" in out  # after `next`
     assert "(2,)" in out and "(2, 3)" in out
     # `where`: nothing of tangentlike's between pdb and the generated function
-    assert not re.search(r"tangentlike[/\\](guards|api|shape_specialize)\.py", out)
+    assert not re.search(r"tangentlike[/\\](core[/\\]guards|api|versions[/\\]dispatch)\.py", out)
+    assert "RESULT (2, 3)" in out
+
+
+@pytest.mark.parametrize("calls", [0, 3])
+def test_debug_steps_the_version_the_call_runs(tmp_path, subprocess_env, calls):
+    """The guide's way: ``df.debug(x, W)`` steps the version for the arguments' shapes (the
+    one ``df.version_for(x, W)`` shows), from its first line."""
+    out = _debug(tmp_path, subprocess_env, ["where", "next", "p W.shape", "continue"],
+                 calls=calls)
+    path = out.split("VERSION ", 1)[1].split()[0]
+    filename, line, function = _first_stop(out)
+    assert filename == path and function.startswith("dloss_dW_shaped"), out
+    assert line == _first_body_line(Path(path).read_text()), out
+    assert "(2, 3)" in out
+    assert not re.search(r"tangentlike[/\\](core[/\\]guards|api|versions[/\\]dispatch)\.py",
+                         out)
     assert "RESULT (2, 3)" in out
 
 

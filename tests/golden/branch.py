@@ -9,8 +9,6 @@ from tangentlike.runtime import seed, unbroadcast, zeros_like
 
 def dbranch_da_db_dc(a, b, c, init_grad=1.0):
     """Gradient of branch with respect to a, b, c."""
-    if type(a) is type(b) is type(c) is type(init_grad) is float:
-        return dbranch_da_db_dc_floats(a, b, c, init_grad)
     t1 = b > c
     t2 = None
     t3 = None
@@ -39,31 +37,4 @@ def dbranch_da_db_dc(a, b, c, init_grad=1.0):
         bt3 = bt3 + unbroadcast(by, t3)
         bb = bb + unbroadcast(bt3 * c, b)
         bc = bc + unbroadcast(b * bt3, c)
-    return ba, bb, bc
-
-
-def dbranch_da_db_dc_floats(a, b, c, init_grad=1.0):
-    """dbranch_da_db_dc for Python floats: no shape bookkeeping."""
-    t1 = b > c
-    t2 = None
-    if t1:
-        t2 = math.sin(b)
-    by = init_grad
-    ba = 0.0
-    bb = 0.0
-    bc = 0.0
-    bt2 = 0.0
-    bt3 = 0.0
-
-    # Grad of: if b > c:
-    if t1:
-        # Grad of: y = a * math.sin(b)
-        ba = ba + by * t2
-        bb = bb + (bt2 + a * by) * math.cos(b)
-    else:
-        # Grad of: y = a + b * c
-        ba = ba + by
-        bt3 = bt3 + by
-        bb = bb + bt3 * c
-        bc = bc + b * bt3
     return ba, bb, bc

@@ -8,8 +8,6 @@ from tangentlike.runtime import seed, unbroadcast
 
 def dpower_da(a, b, init_grad=1.0):
     """Gradient of power with respect to a."""
-    if type(a) is type(init_grad) is float:
-        return dpower_da_floats(a, b, init_grad)
     stack = []
     for i in range(b):
         stack.append(a)
@@ -21,20 +19,4 @@ def dpower_da(a, b, init_grad=1.0):
         # Grad of: a = a * a
         a = stack.pop()
         ba = unbroadcast(ba * a, a) + unbroadcast(a * ba, a)
-    return ba
-
-
-def dpower_da_floats(a, b, init_grad=1.0):
-    """dpower_da for Python floats: no shape bookkeeping."""
-    stack = []
-    for i in range(b):
-        stack.append(a)
-        a = a * a
-    ba = init_grad
-
-    # Grad of: for i in range(b):
-    for i in reversed(range(b)):
-        # Grad of: a = a * a
-        a = stack.pop()
-        ba = ba * a + a * ba
     return ba

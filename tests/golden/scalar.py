@@ -9,8 +9,6 @@ from tangentlike.runtime import keep_dtype, seed, unbroadcast
 
 def dscalar_dx_dy(x, y, init_grad=1.0):
     """Gradient of scalar with respect to x, y."""
-    if type(x) is type(y) is type(init_grad) is float:
-        return dscalar_dx_dy_floats(x, y, init_grad)
     t1 = math.sin(x)
     a = t1 * y
     t3 = math.exp(x * y)
@@ -32,23 +30,4 @@ def dscalar_dx_dy(x, y, init_grad=1.0):
     # Grad of: a = math.sin(x) * y
     by = by + unbroadcast(t1 * ba, y)
     bx = bx + unbroadcast(ba * y, t1) * math.cos(x)
-    return bx, by
-
-
-def dscalar_dx_dy_floats(x, y, init_grad=1.0):
-    """dscalar_dx_dy for Python floats: no shape bookkeeping."""
-    t3 = math.exp(x * y)
-    t5 = 1.0 + y * y
-    ba_1 = init_grad
-
-    # Grad of: a += math.exp(x * y) / (1.0 + y * y)
-    ba = ba_1
-    bt4 = -ba_1 * (t3 / t5) / t5
-    bt2 = ba_1 / t5 * t3
-    bx = bt2 * y
-    by = bt4 * y + y * bt4 + x * bt2
-
-    # Grad of: a = math.sin(x) * y
-    by = by + math.sin(x) * ba
-    bx = bx + ba * y * math.cos(x)
     return bx, by

@@ -19,8 +19,8 @@ from support import numerical_grad
 import tangentlike
 from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
+from tangentlike.versions.dispatch import ENV
 from tangentlike.versions.inplace import accumulate_in_place
-from tangentlike.versions.shape_specialize import ENV
 
 VECTOR = (np.ndarray, (3,), np.dtype("float64"))
 MATRIX = (np.ndarray, (2, 3), np.dtype("float64"))

@@ -1,11 +1,13 @@
-"""The version of a derivative generated for Python floats (tangentlike/versions/specialize.py).
+"""The version of a derivative for Python floats (tangentlike/versions/floats.py).
 
-A derivative whose differentiated arguments are Python floats runs a second function,
-``<name>_floats``, without the runtime helpers that only matter for arrays (``seed`` and
-``zeros_like`` stay where a value may be a NumPy scalar, as ``np.sin(x)`` of a float is).
-Checked: it exists exactly when it differs, it has none of those helpers, and it computes the same
-numbers as the generic code (reached by passing ``np.float64`` values, which are not
-``float`` for the dispatch test) and as central finite differences (``rtol`` 1e-6).
+A call whose differentiated arguments and seeds are Python floats (a float signature) runs a
+version written at its first call, ``<name>_floats``, without the runtime helpers that only
+matter for arrays (``seed`` and ``zeros_like`` stay where a value may be a NumPy scalar, as
+``np.sin(x)`` of a float is).  ``df.source`` shows the general derivative only;
+``df.source_for(*args)`` the version a call runs.  Checked: it exists exactly when it
+differs, it has none of those helpers, and it computes the same numbers as the generic code
+(reached by passing ``np.float64`` values, which are no float signature) and as central
+finite differences (``rtol`` 1e-6).
 """
 from __future__ import annotations
 
@@ -51,8 +53,11 @@ def _fd(fn: Callable, args: tuple, i: int, h: float = 1e-6) -> float:
 @pytest.mark.parametrize("fn, args, wrt", FLOAT_CASES, ids=IDS)
 def test_reverse_mode_for_floats(fn: Callable, args: tuple, wrt: tuple) -> None:
     df = tangentlike.grad(fn, wrt=wrt)
-    assert f"def {df.__name__}_floats(" in df.source, df.source
-    special = df.source.split(f"def {df.__name__}_floats(")[1]
+    assert "_floats" not in df.source, df.source
+    version = df.version_for(*args)
+    assert version.kind == "floats", version.reason
+    special = df.source_for(*args)
+    assert special == version.source and f"def {df.__name__}_floats(" in special, special
     assert not any(h in special for h in RUNTIME_HELPERS), special
     fast = df(*args)
     generic = df(*_as_float64(args, wrt))
@@ -66,6 +71,8 @@ def test_reverse_mode_for_floats(fn: Callable, args: tuple, wrt: tuple) -> None:
 def test_forward_mode_for_floats(fn: Callable, args: tuple, wrt: tuple) -> None:
     jvp = tangentlike.autodiff(fn, wrt=wrt, mode="forward")
     v = [0.3 + 0.2 * k for k in range(len(wrt))]
+    assert "_floats" not in jvp.source, jvp.source
+    assert jvp.version_for(*args, *v).kind in ("floats", "general")
     fast = jvp(*args, *v)
     generic = jvp(*_as_float64(args, wrt), *map(np.float64, v))
     expected = sum(vk * _fd(fn, args, i) for vk, i in zip(v, wrt))
@@ -75,17 +82,18 @@ def test_forward_mode_for_floats(fn: Callable, args: tuple, wrt: tuple) -> None:
 
 def test_arrays_get_no_float_version() -> None:
     fn = make_function("def f(x):\n    return np.sum(np.sin(x) * x)\n")
-    assert "_floats" not in tangentlike.grad(fn).source
     x = np.array([0.3, -0.2])
+    assert tangentlike.grad(fn).version_for(x).kind != "floats"
     np.testing.assert_allclose(tangentlike.grad(fn)(x), np.sin(x) + x * np.cos(x))
 
 
 def test_a_float_function_called_with_an_array_takes_the_generic_code() -> None:
-    """The same derivative serves arrays: the dispatch tests ``type(x) is float``."""
+    """The same derivative serves arrays: only a float signature runs the float version."""
     fn = make_function("def f(x):\n    y = x\n    for i in range(3):\n"
                        "        y = np.sin(y) * x + 0.5 * y\n    return y\n")
     df = tangentlike.grad(fn)
-    assert "_floats" in df.source
+    assert df.version_for(0.5).kind == "floats"
+    assert df.version_for(np.array([0.5, 0.25]), init_grad=np.ones(2)).kind != "floats"
     x = np.array([0.5, 0.25])
     got = df(x, init_grad=np.ones(2))
     expected = [df(float(v)) for v in x]
@@ -95,14 +103,45 @@ def test_a_float_function_called_with_an_array_takes_the_generic_code() -> None:
 def test_float_version_saves_less() -> None:
     """Values read only for their shape are not saved in the float version."""
     df = tangentlike.grad(F.sin_loop_100)
-    generic, special = df.source.split(f"def {df.__name__}_floats(")
+    generic, special = df.source, df.source_for(0.5)
     assert special.count("stack.append(") < generic.count("stack.append(")
 
 
 def test_second_derivative_through_the_float_version() -> None:
-    """The dispatching derivative is itself differentiable (d2/dx2 of x**3 sin x)."""
+    """The derivative with a version for floats is itself differentiable (d2/dx2 of
+    x**3 sin x)."""
     fn = make_function("def f(x):\n    return x ** 3 * math.sin(x)\n")
     d2 = tangentlike.grad(tangentlike.grad(fn))
     x = 0.7
     expected = 6 * x * math.sin(x) + 6 * x ** 2 * math.cos(x) - x ** 3 * math.sin(x)
     assert d2(x) == pytest.approx(expected, rel=1e-12)
+
+
+def _tanh_derivatives(x: float) -> list[float]:
+    """tanh and its first four derivatives, in closed form (t = tanh x, s = 1 - t**2)."""
+    t = math.tanh(x)
+    s = 1 - t * t
+    return [t, s, -2 * t * s, -2 * s * s + 4 * t * t * s, 16 * t * s * s - 8 * t ** 3 * s]
+
+
+def test_fourth_derivative_at_a_float() -> None:
+    """Issue 15: the generated code stays differentiable, at a float (the float twin's
+    dispatch, fed back in, made the 4th derivative of this tanh refuse its argument)."""
+    fn = make_function("def f(x):\n    e = np.exp(-2.0 * x)\n    return (1 - e) / (1 + e)\n")
+    derivatives = [fn]
+    for _ in range(4):
+        derivatives.append(tangentlike.grad(derivatives[-1]))
+    x = 0.3
+    expected = _tanh_derivatives(x)
+    for k, d in enumerate(derivatives[1:], 1):
+        assert "_floats" not in d.source, d.source
+        assert d(x) == pytest.approx(expected[k], rel=1e-10), k
+        assert d.version_for(x).kind in ("floats", "general")
+    fourth = derivatives[4]
+    assert fourth(np.float64(x)) == pytest.approx(expected[4], rel=1e-10)
+    third = derivatives[3]
+    assert _fd(third, (x,), 0, 1e-5) == pytest.approx(fourth(x), rel=1e-6)
+    # a Hessian-vector product of the second derivative: the 4th derivative again
+    assert tangentlike.hvp(derivatives[2])(x, 1.0) == pytest.approx(expected[4], rel=1e-10)
+    assert float(tangentlike.hessian(derivatives[2])(x)) == pytest.approx(expected[4],
+                                                                          rel=1e-10)

@@ -1,13 +1,14 @@
-"""A second version of a generated derivative for Python floats, without shape bookkeeping.
+"""The version of a generated derivative for Python floats, without shape bookkeeping.
 
 Generated code calls small runtime helpers wherever NumPy broadcasting could have changed a
 shape (``unbroadcast(g, x)``, ``broadcast_like``, ``seed``, ``zeros_like``): on arrays they
 are needed, on Python numbers they are the identity (or ``0.0``).  When the differentiated
-arguments and the seeds are Python floats, a type inference over the generated function
-finds the names that can only hold Python numbers; a copy of the function with those calls
-replaced by what they return is optimized again (which also drops the stack saves that only
-fed them) and called instead, behind a ``type(x) is float`` test at the top of the generic
-function.
+arguments and the seeds are Python floats (a *float signature*, see ``dispatch.py``), a type
+inference over the generated function finds the names that can only hold Python numbers; a
+copy of the function with those calls replaced by what they return is optimized again
+(which also drops the stack saves that only fed them).  The dispatcher writes it at the
+first call with a float signature and runs it for those calls; the generic function is left
+as it is.
 
 The inference is a greatest fixed point over the function's assignments: a name is a
 number if every assignment to it stores one, assuming the same of the other names.  Python
@@ -24,10 +25,10 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.core import syntax
+from tangentlike.core.resolve import resolve_in
 from tangentlike.frontend.annotate import list_method_target
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules import registry
-from tangentlike.rules.template import Namespace
 
 _IDENTITY_IN_FIRST = (runtime.unbroadcast, runtime.broadcast_like, runtime.seed,
                       runtime.shape_only, runtime.copy_of, runtime.keep_dtype)  # on numbers
@@ -41,8 +42,8 @@ class _Numbers:
     """How much is known of each name of a generated function: ``NUMBER``, ``SCALAR`` or
     ``UNKNOWN`` (``level``), as the greatest fixed point over its assignments."""
 
-    def __init__(self, fn: gast.FunctionDef, assumed: set[str], namespace: Namespace):
-        self.namespace = namespace
+    def __init__(self, fn: gast.FunctionDef, assumed: set[str], scope: dict):
+        self.scope = scope
         params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
         self.local = syntax.stored_names(fn) | params
         self.levels = {n: NUMBER for n in (syntax.stored_names(fn) - params) | assumed}
@@ -50,7 +51,7 @@ class _Numbers:
         self._solve(fn)
 
     def resolve(self, func: gast.expr) -> Any:
-        return self.namespace.resolve(func, self.local)
+        return resolve_in(func, (self.scope,), self.local)
 
     def level(self, node: gast.expr) -> int:
         if isinstance(node, gast.Constant):
@@ -158,29 +159,20 @@ class _Simplify(gast.NodeTransformer):
         return _replacement(self.numbers, node) or node
 
 
-def for_floats(fn: gast.FunctionDef, floats: list[str], namespace: Namespace,
-               temporaries: set[str]) -> gast.FunctionDef | None:
-    """The version of ``fn`` for calls where the parameters ``floats`` are Python floats, and
-    the test that dispatches to it inserted at the top of ``fn``; None when it would be the
-    same code."""
-    numbers = _Numbers(fn, set(floats), namespace)
-    if not any(isinstance(n, gast.Call) and _replacement(numbers, n) is not None
-               for n in gast.walk(fn)):
+def lower_floats(tree: gast.FunctionDef, numbers: set[str], scope: dict,
+                 temporaries: set[str]) -> gast.FunctionDef | None:
+    """The version of ``tree`` for calls where the parameters ``numbers`` are Python floats,
+    named ``<name>_floats``; None when it would be the same code.  ``tree`` is not changed;
+    ``scope`` is the generated module's (callees resolve through it)."""
+    numbers_of = _Numbers(tree, set(numbers), scope)
+    if not any(isinstance(n, gast.Call) and _replacement(numbers_of, n) is not None
+               for n in gast.walk(tree)):
         return None  # no copy of the function when nothing would change
-    special = syntax.clone(fn)
-    special.name = f"{fn.name}_floats"
-    special.body = [_Simplify(numbers).visit(s) for s in special.body]
-    optimize(special, temporaries)
+    special = syntax.clone(tree)
+    special.name = f"{tree.name}_floats"
+    special.body = [_Simplify(numbers_of).visit(s) for s in special.body]
+    optimize(special, set(temporaries))
     if isinstance(special.body[0], gast.Expr) and isinstance(special.body[0].value,
                                                                gast.Constant):
-        special.body[0].value.value = f"{fn.name} for Python floats: no shape bookkeeping."
-    # type(a) is type(b) is float: every argument is a Python float
-    types = [syntax.call("type", [syntax.load(n)]) for n in floats]
-    test = gast.Compare(left=types[0], ops=[gast.Is()] * len(floats),
-                        comparators=types[1:] + [syntax.load("float")])
-    args = [syntax.load(a.id) for a in fn.args.posonlyargs + fn.args.args]
-    keywords = [gast.keyword(arg=a.id, value=syntax.load(a.id)) for a in fn.args.kwonlyargs]
-    dispatch = gast.If(test=test, body=[gast.Return(value=syntax.call(
-        special.name, args, keywords))], orelse=[])
-    fn.body.insert(syntax.body_start(fn), dispatch)
+        special.body[0].value.value = f"{tree.name} for Python floats: no shape bookkeeping."
     return special

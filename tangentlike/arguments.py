@@ -1,0 +1,184 @@
+"""The checks of a derivative's arguments (what may be differentiated, and its tangents),
+and the small argument conventions the API shares (``argnums``, ``has_aux`` pairs)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tangentlike.errors import InputError
+
+_COMPLEX_HINT = ("complex inputs are not supported yet: differentiate with respect to the real "
+                 "and imaginary parts as two float arguments (z = re + 1j * im inside the "
+                 "function), or leave the argument out of wrt")
+_KINDS = ("floats, floating point arrays (float64, float32, float16), and tuples, lists and "
+          "dicts of them")
+
+
+def _complex(where: str, what: str) -> InputError:
+    return InputError(f"{where} is {what}; complex inputs are not supported yet",
+                      hint=_COMPLEX_HINT)
+
+
+def _rebuild(x: Any, items: list) -> Any:
+    """A tuple or list like ``x`` (a namedtuple stays one) holding ``items``."""
+    if isinstance(x, list):
+        return items if type(x) is list else type(x)(items)
+    if type(x) is tuple:
+        return tuple(items)
+    return type(x)._make(items) if hasattr(x, "_fields") else type(x)(items)
+
+
+def check_value(x: Any, where: str) -> Any:
+    """A differentiated value, checked: floats, floating point arrays, and tuples, lists and
+    dicts of them (the gradient has the same structure).  Python and NumPy integer scalars
+    come back as floats; integer, boolean and complex arrays raise ``InputError``."""
+    kind = type(x)
+    if kind is float or (kind is np.ndarray and x.dtype.kind == "f"):
+        return x
+    if kind is int:
+        return float(x)
+    if isinstance(x, (bool, np.bool_)):
+        raise InputError(f"{where} is a bool, which has no derivative",
+                         hint="pass a float, or leave the argument out of wrt")
+    if isinstance(x, (np.ndarray, np.generic)):
+        dtype = x.dtype
+        if dtype.kind == "f":
+            return x
+        if dtype.kind == "c":
+            raise _complex(where, f"{'an array' if x.ndim else 'a scalar'} of {dtype}")
+        if isinstance(x, np.generic) and dtype.kind in "iu":
+            return np.float64(x)
+        if isinstance(x, np.ndarray):
+            raise InputError(
+                f"{where} is an array of {dtype}, which has no derivative",
+                hint="pass floating point values, e.g. x.astype(float), or leave it out of wrt")
+    if isinstance(x, complex):
+        raise _complex(where, "a complex number")
+    if isinstance(x, float):
+        return x
+    if isinstance(x, int):
+        return float(x)
+    if isinstance(x, (tuple, list)):
+        items = [check_value(item, f"{where}[{i}]") for i, item in enumerate(x)]
+        if all(a is b for a, b in zip(items, x)):
+            return x
+        return _rebuild(x, items)
+    if isinstance(x, dict):
+        checked = {key: check_value(item, f"{where}[{key!r}]") for key, item in x.items()}
+        if all(checked[key] is item for key, item in x.items()):
+            return x
+        out = x.copy()
+        out.update(checked)
+        return out
+    what = "None" if x is None else article(type(x).__name__)
+    raise InputError(
+        f"{where} is {what}; tangentlike differentiates with respect to {_KINDS}",
+        hint="pass an array, or leave the argument out of wrt")
+
+
+def article(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def check_tangent(v: Any, x: Any, where: str) -> Any:
+    """A forward-mode seed ``v`` for the (checked) differentiated value ``x``: integers are
+    taken as floats, and floating point tangents get ``x``'s precision, so that float32
+    inputs give float32 tangents; boolean and complex tangents raise ``InputError``."""
+    dtype = x.dtype if isinstance(x, (np.ndarray, np.floating)) else None
+    if isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype.kind == "b"):
+        raise InputError(f"{where} is boolean; a tangent is a float or floating point array "
+                         "shaped like its argument")
+    if isinstance(v, complex) or (isinstance(v, (np.ndarray, np.generic))
+                                  and v.dtype.kind == "c"):
+        raise _complex(where, "complex")
+    if isinstance(v, np.ndarray):
+        if v.dtype.kind in "iuf" and v.dtype != (dtype or np.float64):
+            return v.astype(dtype or np.float64)
+        return v
+    if isinstance(v, np.generic):
+        if v.dtype.kind in "iuf" and v.dtype != (dtype or np.float64):
+            return (dtype or np.dtype(np.float64)).type(v)
+        return v
+    if type(v) is int:
+        return float(v)
+    if isinstance(v, (tuple, list)) and isinstance(x, (tuple, list)) and len(v) == len(x):
+        items = [check_tangent(a, b, f"{where}[{i}]") for i, (a, b) in enumerate(zip(v, x))]
+        return v if all(a is b for a, b in zip(items, v)) else _rebuild(v, items)
+    if isinstance(v, dict) and isinstance(x, dict) and v.keys() == x.keys():
+        checked = {k: check_tangent(v[k], x[k], f"{where}[{k!r}]") for k in v}
+        if all(checked[k] is v[k] for k in v):
+            return v
+        out = v.copy()
+        out.update(checked)
+        return out
+    return v
+
+
+def check_inputs(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[str],
+                  name: str) -> tuple[tuple, dict]:
+    """The arguments, with each differentiated one checked by ``_check_value``."""
+    for i in wrt:
+        if i < len(args):
+            x = args[i]
+        elif params[i] in kwargs:
+            x = kwargs[params[i]]
+        else:
+            continue
+        kind = type(x)
+        if kind is float or (kind is np.ndarray and x.dtype.kind == "f"):
+            continue
+        checked = check_value(x, f"argument {i} ({params[i]}) of {name}")
+        if checked is not x:
+            if i < len(args):
+                args = (*args[:i], checked, *args[i + 1:])
+            else:
+                kwargs = {**kwargs, params[i]: checked}
+    return args, kwargs
+
+
+def check_seeds(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[str],
+                 seeds: tuple[str, ...], name: str) -> dict:
+    """``kwargs`` with each forward-mode seed checked by ``_check_tangent``."""
+    for i, seed in zip(wrt, seeds):
+        if seed not in kwargs:
+            continue
+        x = args[i] if i < len(args) else kwargs.get(params[i])
+        v = kwargs[seed]
+        if type(v) is float and type(x) is float:
+            continue
+        checked = check_tangent(v, x, f"the tangent {seed} of argument {i} ({params[i]}) "
+                                       f"of {name}")
+        if checked is not v:
+            kwargs = {**kwargs, seed: checked}
+    return kwargs
+
+
+def alias(wrt: Any, argnums: Any, where: str, default: Any) -> Any:
+    """``wrt``, or ``argnums`` (JAX's name for it), or ``default`` when neither is given."""
+    if argnums is None:
+        return default if wrt is None else wrt
+    if wrt is not None:
+        raise InputError(f"{where} got both wrt={wrt!r} and argnums={argnums!r}; argnums is "
+                         "JAX's name for wrt", hint="pass only one of wrt and argnums")
+    if not isinstance(argnums, (int, str, tuple, list)) or isinstance(argnums, bool):
+        raise InputError(f"{where}: argnums={argnums!r} is neither an argument (an index or "
+                         "a name) nor a tuple of them",
+                         hint="pass argnums=0, argnums=(0, 1) or argnums=('x', 'y')")
+    return argnums
+
+
+def one_tuple(argnums: Any) -> bool:
+    """``argnums`` is a tuple or list of one argument: JAX then returns a tuple of one."""
+    return isinstance(argnums, (tuple, list)) and len(argnums) == 1
+
+
+def pair(out: Any, where: str, name: str) -> tuple[Any, Any]:
+    """``(loss, aux)``: what a function differentiated with ``has_aux=True`` returns."""
+    if type(out) is tuple and len(out) == 2:
+        return out
+    got = (f"a tuple of {len(out)}" if isinstance(out, tuple)
+           else article(type(out).__name__))
+    raise InputError(f"{where}({name}, has_aux=True): {name} must return a pair (value, aux); "
+                     f"it returned {got}",
+                     hint="return value, aux (a tuple of two), or drop has_aux=True")

@@ -1,0 +1,404 @@
+"""The JAX-style functions: ``jvp``, ``hvp``, ``jacobian``, ``hessian``, ``jacfwd``,
+``jacrev``, ``vjp`` and ``linearize``, built on :func:`tangentlike.api.autodiff` and
+:func:`tangentlike.api.grad`."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from tangentlike import runtime
+from tangentlike.api import INPUT_DERIVATIVE, autodiff, grad, wrt_indices
+from tangentlike.arguments import alias, article, check_inputs, check_tangent, pair
+from tangentlike.core.guards import unwrap
+from tangentlike.errors import InputError, TangentlikeError
+from tangentlike.frontend.parsing import parameters_of
+
+
+def _several(wrt: Any) -> bool:
+    """``wrt`` names a tuple or list of arguments (the results are then tuples, as JAX's)."""
+    return isinstance(wrt, (tuple, list))
+
+
+def _sequence_of(v: Any, count: int, what: str, name: str) -> tuple:
+    """``v`` as a tuple of ``count`` parts (one per ``wrt`` argument), else ``InputError``."""
+    if isinstance(v, (tuple, list)) and len(v) == count:
+        return tuple(v)
+    got = (f"a {type(v).__name__} of {len(v)}" if isinstance(v, (tuple, list))
+           else f"a value of type {type(v).__name__}")
+    raise InputError(f"{what} of {name} must be a tuple of {count} "
+                     f"value{'s' if count != 1 else ''}, one per wrt argument; got {got}",
+                     hint="pass a tuple (v0, v1, ...) shaped like the wrt arguments, in "
+                     "their order")
+
+
+def jvp(func: Callable, wrt: Any = None, optimized: bool = True, *,
+        argnums: Any = None) -> Callable:
+    """Like JAX's ``jax.jvp``: ``jvp(f)(primals, tangents) -> (value, tangent)``, by forward
+    mode.  ``primals`` are all of ``f``'s positional arguments; ``tangents`` a tuple with one
+    tangent per ``wrt`` argument (by default, every positional argument).  ``argnums`` is
+    JAX's name for ``wrt``."""
+    wrt = alias(wrt, argnums, "jvp", None)
+    cache: dict[int, Callable] = {}
+    name = getattr(func, "__name__", "the function")
+
+    def run(primals: tuple, tangents: tuple) -> tuple[Any, Any]:
+        positions = tuple(range(len(primals))) if wrt is None else (
+            tuple(wrt) if _several(wrt) else (wrt,))
+        tangents = _sequence_of(tangents, len(positions), "the tangents", f"jvp({name})")
+        df = cache.get(len(primals))
+        if df is None:
+            df = cache[len(primals)] = autodiff(func, wrt=positions, optimized=optimized,
+                                                mode="forward", preserve_result=True)
+        tangent, value = df(*primals, **dict(zip(df.seeds, tangents)))
+        return value, tangent
+
+    return run
+
+
+def hvp(func: Callable, wrt: Any = None, optimized: bool = True, *,
+        argnums: Any = None) -> Callable:
+    """The Hessian-vector product of a scalar function, by forward mode over reverse mode.
+
+    With ``wrt`` one argument (an index or a name), ``hvp(f)(*args, v)`` is ``H @ v``, ``H``
+    the Hessian with respect to that argument and ``v`` shaped like it.  With a tuple or list
+    of arguments, ``v`` is a tuple ``(v_0, v_1, ...)`` shaped like them and the product is
+    the tuple whose part ``i`` is ``sum_j H_ij @ v_j``, ``H_ij`` the block of second
+    derivatives with respect to arguments ``i`` and ``j``.  ``wrt`` defaults to the first
+    argument; ``argnums`` is JAX's name for it.
+    """
+    wrt = alias(wrt, argnums, "hvp", 0)
+    several = _several(wrt)
+    gradient = grad(func, wrt=wrt, optimized=optimized)
+    tangent = autodiff(gradient, wrt=wrt, optimized=optimized, mode="forward")
+    seeds = tangent.seeds
+    indices = wrt_indices(func, wrt)
+    params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
+
+    @functools.wraps(tangent)
+    def product(*args: Any, **kwargs: Any) -> Any:
+        primals, v = args[:-1], args[-1]
+        vs = _sequence_of(v, len(indices), "the vector v", f"hvp({name})") if several else (v,)
+        for index, seed, vi in zip(indices, seeds, vs):
+            x = primals[index] if index < len(primals) else kwargs.get(params[index])
+            if not (type(x) is np.ndarray and type(vi) is np.ndarray and x.dtype == vi.dtype
+                    and x.dtype.kind == "f"):  # else checked (arrays of floats pass unchanged)
+                primals, kwargs = check_inputs(primals, kwargs, (index,), params, name)
+                x = primals[index] if index < len(primals) else kwargs.get(params[index])
+                vi = check_tangent(vi, x, f"the vector v of hvp({name})")
+            kwargs[seed] = vi
+        out = tangent(*primals, **kwargs)
+        return (out,) if several and len(indices) == 1 else out
+
+    product.source = tangent.source
+    product.specializer, product.specialized = tangent.specializer, tangent.specialized
+    product.versions = tangent.versions
+    return product
+
+
+def _basis(x: Any):
+    """Unit vectors shaped like ``x``, one per element, in ``x``'s floating point type."""
+    x = np.asarray(x)
+    dtype = x.dtype if x.dtype.kind == "f" else np.float64
+    for i in range(x.size):
+        e = np.zeros(x.size, dtype=dtype)
+        e[i] = 1
+        yield e.reshape(x.shape) if x.shape else float(e[0])
+
+
+def _zero(x: Any) -> Any:
+    """The zero vector of :func:`_basis` for ``x``."""
+    x = np.asarray(x)
+    return np.zeros(x.shape, x.dtype if x.dtype.kind == "f" else np.float64) if x.shape else 0.0
+
+
+def _arguments(func: Callable, wrt: Any, args: tuple, what: str) -> tuple[tuple, list[int]]:
+    """The checked arguments of a ``jacobian`` or ``hessian`` call and the ``wrt`` indices;
+    each differentiated argument must be passed and make a regular array of floats."""
+    indices = list(wrt_indices(func, wrt))
+    params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
+    for i in indices:
+        if i >= len(args):
+            raise InputError(f"{what}({name}) differentiates with respect to argument {i} "
+                             f"({params[i]}), which the call does not pass",
+                             hint="pass every wrt argument positionally")
+    args, _ = check_inputs(args, {}, tuple(indices), params, name)
+    for i in indices:
+        try:
+            np.asarray(args[i], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"{what}({name}) lays out its blocks by the shape of argument {i} "
+                f"({params[i]}), a {type(args[i]).__name__} that makes no regular array",
+                hint="pass the parts as separate arguments and list them in wrt, or "
+                "use grad, jvp or hvp, which take any container of floats") from None
+    return args, indices
+
+
+def _block(parts: list, shape: tuple, axis: int = -1) -> np.ndarray:
+    """The parts (derivatives along each basis vector, in order) as one array, stacked along
+    ``axis`` (last: columns of forward mode; first: rows of reverse mode), shaped ``shape``."""
+    if not parts:
+        return np.zeros(shape)
+    return np.stack([np.asarray(p) for p in parts], axis=axis).reshape(shape)
+
+
+def jacobian(func: Callable, wrt: Any = None, mode: str | None = None,
+             optimized: bool = True, *, argnums: Any = None) -> Callable:
+    """The Jacobian of ``func``, as ``jax.jacobian``: with ``wrt`` one argument (an index or a
+    name), an array shaped ``output.shape + argument.shape``; with a tuple or list of
+    arguments, a tuple of such blocks, one per argument, in the order of ``wrt``.  ``mode`` is
+    ``'forward'`` (one pass per input element) or ``'reverse'`` (one pass per output
+    element, for every argument at once); by default the cheaper one for the sizes at hand.
+    ``wrt`` defaults to the first argument; ``argnums`` is JAX's name for it.  A function
+    returning a tuple of arrays gets a tuple with the Jacobian of each, as in JAX."""
+    wrt = alias(wrt, argnums, "jacobian", 0)
+    if mode not in (None, "forward", "reverse"):
+        raise TangentlikeError(f"mode must be 'forward', 'reverse' or None, not {mode!r}")
+
+    name = getattr(func, "__name__", "the function")
+
+    def jac(*args: Any) -> Any:
+        args, indices = _arguments(func, wrt, args, "jacobian")
+        y = func(*args)
+        several_out = type(y) is tuple  # a tuple of outputs: a tuple of Jacobians, as JAX's
+        parts = list(y) if several_out else [y]
+        for k, part in enumerate(parts):
+            if isinstance(part, (tuple, list, dict)) or (
+                    isinstance(y, (list, dict)) and not several_out):
+                what = f"part {k} of its output" if several_out else "its output"
+                raise InputError(f"jacobian({name}): {what} is {article(type(part).__name__)}; "
+                                 "jacobian takes outputs that are arrays or floats, or a "
+                                 "tuple of them", hint="return a tuple of arrays, or stack "
+                                 "the parts into one array (np.stack, np.concatenate)")
+        shapes = [np.shape(part) for part in parts]
+        size_in = sum(int(np.size(args[i])) for i in indices)
+        size_out = sum(int(np.size(part)) for part in parts)
+        chosen = mode or ("forward" if size_in <= size_out else "reverse")
+        blocks: list[list[Any]] = [[None] * len(indices) for _ in parts]
+        if chosen == "forward":
+            for j, i in enumerate(indices):
+                df = autodiff(func, wrt=i, optimized=optimized, mode="forward")
+                columns = [df(*args, **{df.seeds[0]: e}) for e in _basis(args[i])]
+                for k, shape in enumerate(shapes):
+                    blocks[k][j] = _block([c[k] if several_out else c for c in columns],
+                                          shape + np.shape(args[i]))
+        else:
+            df = autodiff(func, wrt=tuple(indices), optimized=optimized, mode="reverse",
+                          input_derivative=INPUT_DERIVATIVE.DefaultOne)
+            zeros = [_zero(part) for part in parts]
+            for k, part in enumerate(parts):
+                seeds = ([(*zeros[:k], u, *zeros[k + 1:]) for u in _basis(part)]
+                         if several_out else list(_basis(part)))
+                rows = [df(*args, **{df.seed: u}) for u in seeds]
+                if len(indices) == 1:
+                    rows = [(row,) for row in rows]
+                for j, i in enumerate(indices):
+                    blocks[k][j] = _block([row[j] for row in rows], shapes[k] + np.shape(args[i]),
+                                          0)
+        per_output = [tuple(row) if _several(wrt) else row[0] for row in blocks]
+        return tuple(per_output) if several_out else per_output[0]
+
+    return jac
+
+
+def hessian(func: Callable, wrt: Any = None, optimized: bool = True, *,
+            argnums: Any = None) -> Callable:
+    """The Hessian of a scalar function, as ``jax.hessian``: with ``wrt`` one argument (an
+    index or a name), an array shaped ``argument.shape + argument.shape``; with a tuple or
+    list of arguments, the nested tuple ``((H_00, H_01, ...), (H_10, H_11, ...), ...)``,
+    ``H_ij`` shaped ``argument_i.shape + argument_j.shape``.  One Hessian-vector product per
+    element of the arguments.  ``wrt`` defaults to the first argument; ``argnums`` is JAX's
+    name for it."""
+    wrt = alias(wrt, argnums, "hessian", 0)
+
+    def hess(*args: Any) -> Any:
+        args, indices = _arguments(func, wrt, args, "hessian")
+        product = hvp(func, wrt=tuple(indices), optimized=optimized)
+        zeros = [_zero(args[i]) for i in indices]
+        blocks: list[list[Any]] = [[None] * len(indices) for _ in indices]
+        for j, xj in enumerate(indices):
+            columns = [product(*args, (*zeros[:j], e, *zeros[j + 1:]))
+                       for e in _basis(args[xj])]
+            for k, xk in enumerate(indices):
+                blocks[k][j] = _block([c[k] for c in columns],
+                                      np.shape(args[xk]) + np.shape(args[xj]))
+        if _several(wrt):
+            return tuple(tuple(row) for row in blocks)
+        return blocks[0][0]
+
+    return hess
+
+
+def jacfwd(func: Callable, argnums: Any = 0, *, optimized: bool = True) -> Callable:
+    """JAX's ``jacfwd``: the Jacobian by forward mode, one pass per input element.  With
+    ``argnums`` one argument (an index or a name), an array shaped ``output.shape +
+    argument.shape``; with a tuple, a tuple of such blocks.  See :func:`jacobian`."""
+    return jacobian(func, argnums=argnums, mode="forward", optimized=optimized)
+
+
+def jacrev(func: Callable, argnums: Any = 0, *, optimized: bool = True) -> Callable:
+    """JAX's ``jacrev``: the Jacobian by reverse mode, one pass per output element (for
+    every argument at once); shapes as :func:`jacfwd`'s."""
+    return jacobian(func, argnums=argnums, mode="reverse", optimized=optimized)
+
+
+_TANGENT_VJP = ("tangentlike.vjp follows JAX: value, vjp_fn = vjp(f, *primals). Tangent's "
+                "tangent.vjp(f, wrt=...) is tangentlike.autodiff(f, wrt=..., mode='reverse'), "
+                "called as df(*args, cotangent)")
+
+
+def held_constant(x: Any) -> bool:
+    """An argument JAX-style functions do not differentiate, as JAX does not differentiate
+    integer inputs: integers (Python ints, integer arrays), booleans, strings, None, other
+    objects.  Floats, floating point (and complex, refused later) arrays and scalars, and
+    tuples, lists and dicts are differentiated."""
+    if isinstance(x, (bool, np.bool_, int, np.integer)):
+        return True
+    if isinstance(x, (float, complex, tuple, list, dict)):
+        return False
+    if isinstance(x, (np.ndarray, np.generic)):
+        return x.dtype.kind not in "fc"
+    return True
+
+
+def _primals_of(func: Callable, primals: tuple, where: str) -> tuple[tuple, tuple[int, ...],
+                                                                     str]:
+    """The checked primals of ``vjp``/``linearize``, the indices of those differentiated
+    (all but those :func:`held_constant`), and the function's name."""
+    name = getattr(func, "__name__", "the function")
+    if not primals:
+        raise InputError(f"{where}({name}) got no primals: {where} takes the point as well, "
+                         f"{where}(f, *primals)", hint=_TANGENT_VJP if where == "vjp" else
+                         "pass every argument of f after f: linearize(f, x, y)")
+    plain = unwrap(func)
+    params = parameters_of(plain) if hasattr(plain, "__code__") else []
+    if params and len(primals) > len(params):
+        raise InputError(f"{where}({name}) got {len(primals)} primals; {name} takes "
+                         f"{len(params)} ({', '.join(params)})",
+                         hint="pass one primal per positional argument")
+    wrt = tuple(i for i, p in enumerate(primals) if not held_constant(p))
+    if not wrt:
+        raise InputError(f"{where}({name}): no primal is a float or a floating point array, "
+                         "so there is nothing to differentiate (integers, booleans and "
+                         "strings are held constant, as JAX does)",
+                         hint="pass floats, e.g. 2.0 rather than 2, or x.astype(float)")
+    primals, _ = check_inputs(primals, {}, wrt, params, name)
+    return primals, wrt, name
+
+
+def _fresh(saved: Any, keep: set[int], memo: dict[int, Any]) -> Any:
+    """A copy of what a forward sweep saved that its backward sweep may consume: stacks and
+    other lists (popped), and writeable arrays (restored in place), each copied once;
+    read-only arrays, the primals (``keep``: ids) and everything else are shared."""
+    kind = type(saved)
+    if kind not in (list, tuple, dict) and not (kind is np.ndarray and saved.flags.writeable
+                                                 and id(saved) not in keep):
+        return saved
+    done = memo.get(id(saved))
+    if done is not None:
+        return done
+    if kind is np.ndarray:
+        copy = saved.copy()
+    elif kind is dict:
+        copy = {k: _fresh(v, keep, memo) for k, v in saved.items()}
+    else:
+        copy = kind(_fresh(v, keep, memo) for v in saved)
+    memo[id(saved)] = copy
+    return copy
+
+
+def _mismatch(v: Any, y: Any) -> str | None:
+    """Where ``v`` is not structured and shaped like ``y``, in words; None when it is."""
+    if isinstance(y, (tuple, list, dict)):
+        kind = type(y).__name__
+        if isinstance(y, dict):
+            if isinstance(v, dict) and v.keys() == y.keys():
+                return next((f"[{k!r}]: {m}" for k in y
+                             if (m := _mismatch(v[k], y[k])) is not None), None)
+            return f"the output is a dict with keys {sorted(map(str, y))}, the cotangent " \
+                   + (f"has keys {sorted(map(str, v))}" if isinstance(v, dict)
+                      else article(type(v).__name__))
+        if isinstance(v, (tuple, list)) and len(v) == len(y):
+            return next((f"[{i}]: {m}" for i, (a, b) in enumerate(zip(v, y))
+                         if (m := _mismatch(a, b)) is not None), None)
+        got = (f"a {type(v).__name__} of {len(v)}" if isinstance(v, (tuple, list))
+               else article(type(v).__name__))
+        return f"the output is a {kind} of {len(y)}, the cotangent {got}"
+    if np.shape(v) != np.shape(y):
+        return f"the output has shape {np.shape(y)}, the cotangent {np.shape(v)}"
+    return None
+
+
+def vjp(func: Callable, *primals: Any, has_aux: bool = False,
+        **tangent_options: Any) -> tuple[Any, ...]:
+    """JAX's ``vjp``: ``value, vjp_fn = vjp(f, *primals)``, and ``vjp_fn(cotangent)`` is the
+    tuple of cotangents ``cotangent^T J``, one per primal.  Primals that are not floating
+    point (integers, booleans, strings, ...) are held constant, as JAX holds integer inputs,
+    and get None (JAX's float0 zeros).
+
+    The forward sweep (split motion) runs once, here; each ``vjp_fn`` call runs the backward
+    sweep on a copy of what it saved, so ``vjp_fn`` may be called again with other
+    cotangents.  With ``has_aux=True``, ``f`` returns ``(value, aux)`` and ``vjp`` returns
+    ``(value, vjp_fn, aux)``; the cotangent is for ``value`` only.  (Tangent's ``vjp(f,
+    wrt=...)`` is ``autodiff(f, wrt=..., mode="reverse")``.)
+    """
+    if tangent_options:
+        raise InputError(f"vjp takes no {', '.join(map(repr, tangent_options))}: its "
+                         "signature is JAX's, vjp(f, *primals, has_aux=False)",
+                         hint=_TANGENT_VJP)
+    primals, wrt, name = _primals_of(func, primals, "vjp")
+    df = autodiff(func, wrt=wrt, motion="split", input_derivative=INPUT_DERIVATIVE.Required)
+    current = df.current()  # forward and backward halves of one generation
+    out, saved = current.forward(*primals)
+    aux = None
+    if has_aux:
+        out, aux = pair(out, "vjp", name)
+    keep = {id(p) for p in primals}
+
+    def vjp_fn(cotangent: Any) -> tuple:
+        """The cotangents of the primals for ``cotangent`` (shaped like the value)."""
+        where = f"the cotangent passed to vjp({name})'s vjp_fn"
+        problem = _mismatch(cotangent, out)
+        if problem is not None:
+            raise InputError(f"{where} is not shaped like {name}'s value: {problem}",
+                             hint="pass a cotangent of the value's structure and shape")
+        cotangent = check_tangent(cotangent, out, where)
+        seed = (cotangent, runtime.zeros_like(aux)) if has_aux else cotangent
+        grads = current.backward(_fresh(saved, keep, {}), *primals, **{current.seed: seed})
+        by_index = dict(zip(wrt, grads if len(wrt) > 1 else (grads,)))
+        return tuple(by_index.get(i) for i in range(len(primals)))
+
+    vjp_fn.source = current.source
+    return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
+
+
+def linearize(func: Callable, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
+    """JAX's ``linearize``: ``value, jvp_fn = linearize(f, *primals)``, and
+    ``jvp_fn(*tangents)`` is the tangent of the output, ``J @ tangents``, with one tangent per
+    primal (that of a primal held constant, an integer or a string, is ignored: pass None).
+    Built on forward mode: each ``jvp_fn`` call runs the forward-mode derivative at the
+    primals (about the cost of two calls of ``f``).  With ``has_aux=True``, ``f`` returns
+    ``(value, aux)`` and ``linearize`` returns ``(value, jvp_fn, aux)``; ``jvp_fn`` gives the
+    tangent of ``value`` only."""
+    primals, wrt, name = _primals_of(func, primals, "linearize")
+    df = autodiff(func, wrt=wrt, mode="forward", preserve_result=True)
+    seeds = df.seeds
+    _, value = df(*primals, **{s: runtime.zeros_like(primals[i]) for s, i in zip(seeds, wrt)})
+    aux = None
+    if has_aux:
+        value, aux = pair(value, "linearize", name)
+
+    def jvp_fn(*tangents: Any) -> Any:
+        """The tangent of the output for one tangent per primal."""
+        if len(tangents) != len(primals):
+            raise InputError(f"linearize({name})'s jvp_fn takes {len(primals)} tangent(s), "
+                             f"one per primal; got {len(tangents)}",
+                             hint="pass one tangent shaped like each primal, in order")
+        tangent, _ = df(*primals, **{s: tangents[i] for s, i in zip(seeds, wrt)})
+        return tangent[0] if has_aux else tangent
+
+    jvp_fn.source = df.source
+    return (value, jvp_fn, aux) if has_aux else (value, jvp_fn)

@@ -1,0 +1,285 @@
+"""Which version of a generated derivative a call runs, and when versions are written.
+
+:class:`Versions` wraps a generated derivative.  Each call's *signature* (``signature.py``)
+is the type, shape and dtype of every argument.  A call is a *float signature* when every
+differentiated argument and every seed is a Python float: its version (``floats.py``) is
+written at the first such call and runs every call with a float signature.  Otherwise the
+first call with a signature runs the generic derivative.  The second runs an instrumented
+copy of it (``observe.py``) that records the type, shape and dtype of every call argument,
+index, operand and assigned value, and then writes a version of the derivative for that
+signature (``lower.py``), provided every shape follows from the signature (``static.py``).
+Later calls with that signature run the new version.  ``TANGENTLIKE_SPECIALIZE=off`` turns
+all of this off, ``=first`` writes a version by shape at the first call (the test suite uses
+it to check every rewrite).  :meth:`Versions.version_for` says which version a call runs
+(:class:`Version`: its kind, source and file, or why there is none).
+"""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import os
+import threading
+import warnings
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any
+
+import gast
+
+from tangentlike.backend import cache, emit, loading
+from tangentlike.versions.floats import lower_floats
+from tangentlike.versions.lower import lower_shapes
+from tangentlike.versions.observe import Observer
+from tangentlike.versions.signature import signature, signature_part
+
+ENV = "TANGENTLIKE_SPECIALIZE"
+MAX_VERSIONS = 8  # signatures per derivative; beyond them, calls run the generic version
+Check = Callable[[tuple, dict], tuple[tuple, dict]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Version:
+    """The code a call with ``signature`` runs: ``kind`` is ``"general"`` (the generated
+    derivative ``df.source`` shows), ``"floats"`` or ``"shapes"``; ``source`` its text (with
+    the ``# Grad of:`` comments), ``path`` its file, ``function`` the loaded function;
+    ``reason``: for a general version, why the call has no other."""
+
+    signature: Hashable | None
+    kind: str
+    source: str
+    path: Path | None
+    function: Callable
+    reason: str = ""
+
+
+class Versions:
+    """Calls ``generic``, or the version of it written for the arguments' signature.
+
+    ``check(args, kwargs)`` checks the arguments (and converts, say, integers to floats);
+    it runs at the first calls of a signature only, so versions are kept only for the
+    signatures whose arguments it passes unchanged.  ``numbers``: the parameters that are
+    Python floats in a call with a float signature; ``source`` and ``path``: the generated
+    module of ``generic``.
+    """
+
+    def __init__(self, generic: Callable, tree: gast.FunctionDef, temporaries: set[str],
+                 scope: loading.Scope, check: Check, numbers: tuple[str, ...] = (),
+                 source: str = "", path: Path | None = None):
+        self.generic = generic
+        self.name = tree.name
+        self.tree = tree  # shared with the pipeline: read, never changed
+        self.temporaries = temporaries
+        self.scope = scope
+        self.check = check
+        self.numbers = numbers
+        self.general = Version(None, "general", source, path, generic)
+        # The version table.  ``versions`` and ``by_types`` are read without a lock, by every
+        # call; a version is stored there only once it is complete and checked.  Everything
+        # is written under ``_lock``, which is never held while the user's code runs.
+        self.versions: dict[Hashable, Callable] = {}
+        self.by_types: dict[tuple, Callable] = {}  # the version for Python floats, by types
+        self.written: dict[Hashable, Version] = {}  # the versions written, by signature
+        self.sources: dict[Hashable, str] = {}  # those by shape: their source
+        self.declined: dict[Hashable, str] = {}  # signatures without a version, and why
+        self.seen_once: set[Hashable] = set()
+        self._writing: set[Hashable] = set()  # signatures a thread is observing or writing
+        self._lock = threading.Lock()
+        self._observer: Observer | None = None  # made at the first observation
+        self._floats: Version | None = None  # the version for floats, once written
+        self._parameters: inspect.Signature | None = None
+
+    def dispatcher(self) -> Callable:
+        """The function to call: it finds the version by signature (this runs every call,
+        so it is a closure with everything it needs in local names, and takes no lock)."""
+        versions, by_types, kind = self.versions, self.by_types, signature_part
+        first_calls = self._first_calls
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if kwargs:
+                key = signature(args, kwargs)
+            else:
+                version = by_types.get(tuple(map(type, args)))  # Python floats: no shapes
+                if version is not None:
+                    return version(*args)
+                try:
+                    key = tuple(map(kind, args))  # signature(), inlined
+                except TypeError:
+                    key = None
+            version = versions.get(key)
+            if version is not None:
+                return version(*args, **kwargs)
+            return first_calls(key, args, kwargs)
+
+        return call
+
+    def _first_calls(self, key: Hashable | None, args: tuple, kwargs: dict,
+                     when: str | None = None) -> Any:
+        checked, checked_kwargs = self.check(args, kwargs)
+        if key is None or checked is not args or checked_kwargs is not kwargs:
+            return self.generic(*checked, **checked_kwargs)  # no version under this key
+        when = when or os.environ.get(ENV, "second")
+        with self._lock:
+            function = self._next(key, args, kwargs, when)
+        if function is not None:
+            return function(*args, **kwargs)
+        # This thread writes the version of ``key``: observe, write, publish.
+        try:
+            try:
+                with self._lock:
+                    if self._observer is None:
+                        self._observer = Observer(self.tree, self.scope)
+                    observer = self._observer
+                    observed = observer.function()
+            except Exception as error:  # noqa: BLE001  (a failed rewrite must not fail the call)
+                self._give_up(key, error)
+                return self.generic(*args, **kwargs)
+            seen, result = observer.run(observed, args, kwargs)
+            try:
+                scope = self.scope.copy()
+                written = lower_shapes(self.tree, args, kwargs, seen, scope,
+                                       self.temporaries)
+                with self._lock:
+                    self._publish(key, *written, scope)
+            except Exception as error:  # noqa: BLE001
+                self._give_up(key, error)
+            return result
+        finally:
+            with self._lock:
+                self._writing.discard(key)
+
+    def _next(self, key: Hashable, args: tuple, kwargs: dict, when: str) -> Callable | None:
+        """What a first call with signature ``key`` runs (with ``_lock`` held): the version
+        published meanwhile, the one for floats, or the generic function; None when this
+        call is to observe and write the version (the signature is then in ``_writing``)."""
+        version = self.versions.get(key)
+        if version is not None:
+            return version
+        if when == "off" or len(self.versions) + len(self._writing) >= MAX_VERSIONS:
+            return self.generic
+        if self._is_float_signature(args, kwargs):
+            floats = self._float_version()
+            if floats.kind == "general":
+                self.declined[key] = floats.reason
+            else:
+                self.written[key] = dataclasses.replace(floats, signature=key)
+            if not kwargs:
+                self.by_types[tuple(map(type, args))] = floats.function
+            self.versions[key] = floats.function  # last: the version is complete
+            return floats.function
+        if when != "first" and key not in self.seen_once:
+            self.seen_once.add(key)
+            return self.generic
+        if key in self._writing:  # another thread is writing it
+            return self.generic
+        self._writing.add(key)
+        return None
+
+    def _is_float_signature(self, args: tuple, kwargs: dict) -> bool:
+        """Whether every differentiated argument and every seed of the call is a Python
+        float, defaults included (the other arguments may be anything)."""
+        if not self.numbers:
+            return False
+        if self._parameters is None:
+            self._parameters = inspect.signature(self.generic)
+        try:
+            bound = self._parameters.bind(*args, **kwargs)
+        except TypeError:
+            return False
+        bound.apply_defaults()
+        return all(type(bound.arguments.get(n)) is float for n in self.numbers)
+
+    def _float_version(self) -> Version:
+        """The version for float signatures, written at the first (with ``_lock`` held: it
+        runs none of the user's code), or the general one and why there is none."""
+        if self._floats is None:
+            try:
+                fn = lower_floats(self.tree, set(self.numbers), self.scope, self.temporaries)
+            except Exception as error:  # noqa: BLE001  (a failed rewrite must not fail the call)
+                self._warn(error)
+                fn, why = None, f"writing it failed: {type(error).__name__}: {error}"
+            else:
+                why = "for Python floats, there is no shape bookkeeping to drop"
+            if fn is None:
+                self._floats = dataclasses.replace(self.general, reason=why)
+            else:
+                self._floats = self._load(fn, "floats", "for Python floats", self.scope.copy())
+        return self._floats
+
+    def _warn(self, error: Exception) -> None:
+        warnings.warn(f"tangentlike: no specialized version of {self.name}: "
+                      f"{type(error).__name__}: {error}", RuntimeWarning, stacklevel=5)
+
+    def _give_up(self, key: Hashable, error: Exception) -> None:
+        """A bug in writing a version must not fail the call: warn, and run the generic one."""
+        self._warn(error)
+        with self._lock:
+            self.versions[key] = self.generic
+
+    def _load(self, fn: gast.FunctionDef, kind: str, what: str, scope: loading.Scope) -> Version:
+        """Emit the version ``fn`` in a file of its own, load it (in ``scope``)."""
+        source = emit.to_source(fn)
+        header = (f'"""A version of {self.name} {what} (tangentlike); it runs with '
+                  f'the names of\n{_file_name(self.scope)}.\n"""\n\n\n')
+        path = cache.write_module(header + source, fn.name)
+        function = scope.load(header + source, path)[fn.name]
+        return Version(None, kind, source, path, function)
+
+    def _publish(self, key: Hashable, fn: gast.FunctionDef | None, why: str,
+                 scope: loading.Scope) -> None:
+        """Store the version written for ``key`` (with ``_lock`` held): name it, emit it,
+        load it, then make it visible to calls; or record why there is none."""
+        if fn is None:
+            self.declined[key] = why
+            self.versions[key] = self.generic
+            return
+        number = len(self.sources) + 1
+        fn.name = f"{self.name}_shaped{number if number > 1 else ''}"
+        version = self._load(fn, "shapes", "by argument shapes", scope)
+        self.sources[key] = version.source
+        self.written[key] = dataclasses.replace(version, signature=key)
+        self.versions[key] = version.function  # last: the version is complete
+
+    def version_for(self, args: tuple, kwargs: dict) -> Version:
+        """The version a call with these arguments runs, written now if it would be written
+        at a later call (``TANGENTLIKE_SPECIALIZE=first``); a signature not met before is
+        called once for that (a version by shape runs the instrumented derivative)."""
+        key = signature(args, kwargs)
+        checked, checked_kwargs = self.check(args, kwargs)
+        when = os.environ.get(ENV, "second")
+        reason = ""
+        if key is None:
+            reason = "an argument has no signature (not a number, array or container of them)"
+        elif checked is not args or checked_kwargs is not kwargs:
+            reason = "the arguments are converted first (an int to a float): no version"
+        elif when == "off":
+            reason = f"{ENV}=off"
+        elif key not in self.versions:
+            self._first_calls(key, args, kwargs, "first")
+        if key in self.written:
+            return self.written[key]
+        if not reason:
+            reason = self.declined.get(key) or (
+                f"{MAX_VERSIONS} signatures have versions already"
+                if len(self.versions) >= MAX_VERSIONS else "writing it failed")
+        return dataclasses.replace(self.general, signature=key, reason=reason)
+
+
+def _file_name(scope: dict) -> str:
+    """The name of the generic function's file (beside the version's, in the cache
+    directory): the path would make the version's source depend on where the cache is."""
+    path = scope.get("__file__")
+    return os.path.basename(path) if path else "its module"
+
+
+def version_of(derivative: Callable, args: tuple, kwargs: dict) -> Version:
+    """The version a call ``derivative(*args, **kwargs)`` runs (``derivative``: a function
+    ``api._make_callable`` made, with its ``specializer``, ``source`` and ``path``)."""
+    versions = getattr(derivative, "specializer", None)
+    if versions is None:
+        return Version(signature(args, kwargs), "general", derivative.source,
+                       getattr(derivative, "path", None), derivative,
+                       "only an optimized joint derivative or tangent has versions")
+    arguments = getattr(derivative, "arguments", None)  # forward mode: tangents by position
+    if arguments is not None:
+        args, kwargs = arguments(args, kwargs)
+    return versions.version_for(args, kwargs)

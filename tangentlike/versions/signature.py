@@ -1,0 +1,82 @@
+"""The signature of a call: what of its arguments a version of a derivative depends on.
+
+A signature is the type, shape and dtype of every argument (the value of integer arguments;
+the structure of tuples, lists and dicts).  Also here: what the instrumented run records of
+each value (``describe``), and which recorded values can decide a shape by their value.
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import numpy as np
+
+
+def signature_part(value: Any) -> Hashable:
+    """What of ``value`` a specialized version depends on."""
+    kind = type(value)
+    if kind is np.ndarray:
+        return value.shape, value.dtype
+    if kind is float or value is None:
+        return kind
+    if kind is int or kind is bool or kind is str:
+        return kind, value
+    if isinstance(value, np.generic):
+        return kind, value.dtype
+    if kind is tuple or kind is list:
+        return kind, tuple(signature_part(v) for v in value)
+    if kind is dict:
+        return kind, tuple((k, signature_part(v)) for k, v in value.items())
+    if kind is complex:
+        return kind
+    raise TypeError  # anything else: no specialization
+
+
+def signature(args: tuple, kwargs: dict) -> Hashable | None:
+    """The key of the version for these arguments, or None for the generic version (the
+    order of the keywords is part of it: the same call written twice has the same key)."""
+    try:
+        key = tuple(map(signature_part, args))
+        if kwargs:
+            key += tuple(zip(kwargs, map(signature_part, kwargs.values())))
+    except TypeError:
+        return None
+    return key
+
+
+
+def describe(value: Any) -> tuple:
+    """(type, shape, dtype) of a value; shape None when it has none (a list, an object)."""
+    kind = type(value)
+    if kind is np.ndarray or isinstance(value, np.generic):
+        return kind, value.shape, value.dtype
+    if kind in (float, int, bool, complex) or value is None:
+        return kind, (), None
+    if kind in (tuple, list):
+        return kind, None, any(_is_integer(v) for v in value)
+    return kind, None, None
+
+
+def _is_integer(value: Any) -> bool:
+    """An integer or boolean scalar, or a boolean array: what can decide a shape by its value."""
+    if isinstance(value, (int, np.integer, np.bool_)):
+        return True
+    return isinstance(value, np.ndarray) and (value.dtype.kind == "b" or (
+        value.ndim == 0 and value.dtype.kind in "iu"))
+
+
+def decides_shape(seen: tuple) -> bool:
+    kind, shape, dtype = seen
+    if kind in (tuple, list):
+        return bool(dtype)
+    if issubclass(kind, (int, np.integer, np.bool_)):
+        return True
+    return kind is np.ndarray and (dtype.kind == "b" or (shape == () and dtype.kind in "iu"))
+
+
+def shape_text(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"{value.dtype} {value.shape}"
+    if isinstance(value, (tuple, list)):
+        return f"{type(value).__name__} of {len(value)}"
+    return type(value).__name__

@@ -1,0 +1,138 @@
+"""Whether every shape in a generated derivative follows from the call's signature.
+
+A version by shape is valid for every call with its signature only if every shape in the
+function is decided by the signature: every ``if`` and ``while`` test and every ``range``
+bound depends on the arguments only through shapes (``x.shape[0]``, ``len(xs)``) and
+constants, no integer that depends on values (``np.argmax(x)``) and no boolean mask reaches a
+call or an index, and every function called is one whose result shape follows from its
+arguments' shapes (ufuncs, the registered NumPy functions but those like ``np.nonzero``, and
+the runtime helpers).
+"""
+from __future__ import annotations
+
+import math
+import types
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike.core import syntax
+from tangentlike.core.resolve import resolve_in
+from tangentlike.rules import registry
+from tangentlike.versions.observe import slot_value, slots
+from tangentlike.versions.signature import decides_shape
+
+# Functions whose result's shape depends on their arguments' values.
+_VALUE_SHAPED = {np.nonzero, np.argwhere, np.flatnonzero, np.repeat, np.unique, np.extract,
+                 np.compress, np.trim_zeros, np.bincount, np.delete, np.insert, np.resize,
+                 np.arange, np.linspace, np.split, np.array_split, np.hsplit, np.vsplit,
+                 np.dsplit, np.histogram, np.setdiff1d, np.intersect1d, np.union1d,
+                 np.setxor1d, np.ravel_multi_index, np.unravel_index, np.digitize,
+                 np.searchsorted, np.lexsort, np.argsort, np.argpartition}
+_VALUE_SHAPED_METHODS = {"nonzero", "repeat", "compress", "resize", "searchsorted",
+                         "argsort", "argpartition"}
+_SHAPE_FUNCTIONS = {len, np.shape, np.ndim, np.size}
+_STATIC_BUILTINS = {len, range, reversed, tuple, int, float, min, max, abs, bool}
+_SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype"}
+_ALLOWED_BUILTINS = {len, range, reversed, tuple, list, dict, zip, enumerate, float, int,
+                     abs, min, max, sum, bool, isinstance, type, print, round, slice}
+
+
+class Static:
+    """The names of a function whose values follow from the signature alone (shapes,
+    lengths, constants, integer arguments), as the greatest fixed point over assignments."""
+
+    def __init__(self, fn: gast.FunctionDef, static_params: set[str], scope: dict):
+        self.scope = scope
+        params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+        self.local = syntax.stored_names(fn) | params
+        self.names = (syntax.stored_names(fn) - params) | static_params
+        while True:
+            before = set(self.names)
+            for node in gast.walk(fn):
+                if isinstance(node, (gast.Assign, gast.AugAssign)):
+                    targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+                    if not self.of(node.value):
+                        for target in targets:
+                            self.names -= syntax.stored_names(target)
+                elif isinstance(node, gast.For):
+                    if not self.counts(node.iter):
+                        self.names -= syntax.stored_names(node.target)
+                elif isinstance(node, (gast.With, gast.AnnAssign)):
+                    self.names -= syntax.stored_names(node)
+            if self.names == before:
+                return
+
+    def resolve(self, func: gast.expr) -> Any:
+        return resolve_in(func, (self.scope,), self.local)
+
+    def of(self, node: gast.AST | None) -> bool:
+        """Whether the expression's value follows from the signature."""
+        if node is None or isinstance(node, gast.Constant):
+            return True
+        if isinstance(node, gast.Name):
+            return node.id in self.names or (
+                node.id not in self.local and isinstance(self.resolve(node), types.ModuleType))
+        if isinstance(node, gast.Attribute):
+            return node.attr in _SHAPE_ATTRIBUTES or self.of(node.value)
+        if isinstance(node, gast.Call):
+            func = self.resolve(node.func)
+            if func in _SHAPE_FUNCTIONS:
+                return True  # len(xs), np.shape(x): shapes
+            return func in _STATIC_BUILTINS and not node.keywords and all(
+                self.of(a) for a in node.args)
+        if isinstance(node, (gast.Subscript, gast.Tuple, gast.List, gast.BinOp, gast.UnaryOp,
+                             gast.Compare, gast.BoolOp, gast.IfExp, gast.Slice)):
+            return all(self.of(c) for c in gast.iter_child_nodes(node)
+                       if isinstance(c, gast.expr))
+        return False
+
+    def counts(self, node: gast.expr) -> bool:
+        """``range(...)`` (or reversed) with bounds that follow from the signature."""
+        if isinstance(node, gast.Call) and self.resolve(node.func) is reversed and node.args:
+            node = node.args[0]
+        return (isinstance(node, gast.Call) and self.resolve(node.func) is range
+                and all(self.of(a) for a in node.args))
+
+
+def shape_follows(fn: gast.FunctionDef, static: Static, seen: dict[int, set]) -> str | None:
+    """None when every shape in ``fn`` follows from the signature; else why not."""
+    for node in gast.walk(fn):
+        if isinstance(node, (gast.If, gast.While)) and not static.of(node.test):
+            return f"a test depends on values (line {getattr(node, 'lineno', '?')})"
+        if isinstance(node, gast.For) and isinstance(node.iter, gast.Call) and \
+                static.resolve(node.iter.func) in (range, reversed) and \
+                not static.counts(node.iter):
+            return "a range bound depends on values"
+        if isinstance(node, gast.Call) and not _shape_determined(node, static):
+            return f"{syntax.dotted_name(node.func) or 'a call'} may shape its result by value"
+    for k, slot in enumerate(slots(fn)):
+        if not isinstance(slot[0], (gast.Call, gast.keyword, gast.Subscript)):
+            continue  # an operand or an assigned value: arithmetic keeps shapes
+        node = slot_value(slot)
+        parts = []
+        for part in node.elts if isinstance(node, gast.Tuple) else [node]:
+            parts += [getattr(part, p) for p in ("lower", "upper", "step")] \
+                if isinstance(part, gast.Slice) else [part]
+        if any(not static.of(p) for p in parts if p is not None) and any(
+                decides_shape(s) for s in seen.get(k, ())):
+            return "an integer or a mask computed from values decides a shape"
+    return None
+
+
+def _shape_determined(call: gast.Call, static: Static) -> bool:
+    func = static.resolve(call.func)
+    if func is None:  # a method of a value: x.sum(), xs.append(v)
+        if not isinstance(call.func, gast.Attribute):
+            return False
+        return call.func.attr not in _VALUE_SHAPED_METHODS
+    if func in _VALUE_SHAPED or (func is np.where and len(call.args) == 1):
+        return all(static.of(a) for a in call.args) and not call.keywords
+    if isinstance(func, np.ufunc) or func in _ALLOWED_BUILTINS:
+        return True
+    if (getattr(func, "__module__", None) or "").startswith("tangentlike.runtime") \
+            or registry.is_math(func) or func is math.prod:
+        return True
+    return registry.is_primitive(func)
+
