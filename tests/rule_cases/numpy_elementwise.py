@@ -6,7 +6,7 @@ purpose.
 """
 import numpy as np
 
-from rule_cases import add, values
+from rule_cases import add, shape_id, values
 from tangentlike.runtime.elementwise import abs_direction, pow_log, sinc_derivative
 
 SHAPES = ("float", (), (3,), (2, 3), (2, 3, 4))
@@ -14,12 +14,6 @@ BINARY_SHAPES = (
     ("float", "float"), ((), ()), ((3,), (3,)), ((3, 1), (1, 4)), ((4,), (3, 4)),
     ("float", (3,)), ((), (2, 3)), ((2, 3, 4), (3, 1)),
 )
-
-
-def shape_id(shape):
-    if shape == "float":
-        return "f"
-    return "x".join(map(str, shape)) if shape else "0d"
 
 
 def _away(case_id, shape, low, high, signed=False, avoid=(), gap=0.05):
