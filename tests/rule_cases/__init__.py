@@ -179,6 +179,7 @@ def _register(case: RuleCase) -> RuleCase:
     assert earlier is None or earlier.suite == "template", f"duplicate case id {case.id!r}"
     if earlier is not None:
         case.template = earlier.template
+        case.xfail.update(earlier.xfail)
     ALL[case.id] = case
     return case
 
@@ -214,31 +215,37 @@ CORE = "core/"  # the prefix of the ids of the core and template cases
 def add_core(case_id: str, expr: str, params: dict[str, Any], *,
              wrt: tuple[int, ...] | None = None, body: str | None = None,
              autograd: bool | str = True, suite: str = "core",
-             expected: list[Any] | None = None) -> RuleCase:
+             expected: list[Any] | None = None, xfail: dict[str, str] | None = None) -> RuleCase:
     """Register the core-suite case ``f(**params) = expr`` (see :func:`add`).
 
     ``autograd``: its reference, compared only where ``represent`` (``core_functions.py``)
     keeps it; ``suite``: "core", "float32" or "forward"; ``expected``: the gradients at a
-    tie.  The id gets the prefix
-    :data:`CORE` (the NumPy suite has cases of the same names)."""
+    tie; ``xfail``: known bugs by test ("reverse", "autograd", "tie", "float32", "forward"),
+    strict xfails.  The id gets the prefix :data:`CORE` (the NumPy suite has cases of the
+    same names)."""
     source, args, autograd_source = _function(case_id, expr, params, body, autograd)
     if wrt is None:
         wrt = tuple(i for i, v in enumerate(params.values()) if is_float(v))
     return _register(RuleCase(CORE + case_id, (), source, make_function(source), args, wrt,
-                              autograd_source, suite=suite, expected=expected))
+                              autograd_source, xfail=dict(xfail or {}), suite=suite,
+                              expected=expected))
 
 
 def add_template(case_id: str, prim: Any, *args: Any, wrt: tuple[int, ...] | None = None,
-                 tie: Callable[..., Any] | None = None, **kwargs: Any) -> RuleCase:
+                 tie: Callable[..., Any] | None = None, xfail: dict[str, str] | None = None,
+                 **kwargs: Any) -> RuleCase:
     """Give case ``case_id`` the template form ``prim(*args, **kwargs)`` (a new case with no
     end-to-end form if there is none yet).  ``tie``: the expected tangent at a tie, given the
-    directions of the ``wrt`` arguments.  The id gets the prefix :data:`CORE`."""
+    directions of the ``wrt`` arguments; ``xfail``: known bugs by test ("template-fd",
+    "template-transpose", "template-tie", "template-math", "template-float32").  The id gets
+    the prefix :data:`CORE`."""
     case_id = CORE + case_id
     template = Template(prim, args, kwargs, wrt, tie)
     case = ALL.get(case_id) or _register(RuleCase(case_id, (), None, None, (), (), None,
                                                   suite="template"))
     assert case.template is None, f"duplicate template form {case_id!r}"
     case.template = template
+    case.xfail.update(xfail or {})
     return case
 
 
