@@ -1,20 +1,32 @@
-"""Test cases for the NumPy / SciPy derivative rules, one module per template module.
+"""The rule cases: one registry for every test of the derivative rules.
 
-Each module here mirrors one module of ``templates/`` and registers cases with :func:`add`.
-``tests/rules/test_numpy_rules.py`` runs every case end to end, in reverse and forward mode, against
-finite differences, against each other, against autograd where installed, and (for the cases
-marked ``second_order``) through Hessian-vector products.  A primitive is covered when a case
-names it in ``covers``; the registry walk there fails for a shipped rule no case covers.
+Each module here registers cases; ``load_all`` imports them all.  A case (:class:`RuleCase`)
+has up to two forms:
 
-A case is a function ``f(params) = expr``.  When ``expr`` is not a scalar, the function is
-``np.sum(expr * w)`` with a fixed random weight ``w`` of the result's shape (an extra,
-non-differentiated argument), so a permuted or transposed derivative cannot pass.
+* an end-to-end form: a function ``f(params) = expr`` that tangentlike differentiates
+  (``tests/rules/test_end_to_end.py``).  When ``expr`` is not a scalar, the function is
+  ``np.sum(expr * w)`` with a fixed random weight ``w`` of the result's shape (an extra,
+  non-differentiated argument), so a permuted or transposed derivative cannot pass;
+* a template form (:class:`Template`): ``prim(*args, **kwargs)``, the primitive called
+  directly, whose tangent and adjoint templates run on their own
+  (``tests/rules/test_templates.py``).
+
+The case's ``suite`` says which end-to-end checks it gets: ``"numpy"`` (the modules mirroring
+``templates/``, registered with :func:`add`): reverse mode in two modes, forward mode, autograd,
+Hessian-vector products and float32, the first two cases of each rule in the default run;
+``"core"`` (``core_*.py``, registered with :func:`add_core`): reverse mode in all four modes
+(optimized or not, joint or split motion), every case in the default run; ``"float32"``:
+float32 inputs in all four modes; ``"forward"``: a program through forward mode, every
+output compared; ``"template"``: no end-to-end form.  The core cases share their ids with
+NumPy-suite ones, so their ids start with :data:`CORE`.  A primitive is covered
+when a case names it in ``covers`` or calls it in its template form; the registry walk in
+``tests/rules/test_templates.py`` fails for a shipped rule no case covers.
 """
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,21 +41,69 @@ registry.load_deferred()
 
 
 @dataclass
+class Template:
+    """``prim(*args, **kwargs)``: the primitive called directly, for its templates."""
+
+    prim: Any
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    wrt: tuple[int, ...] | None = None  # default: every float argument
+    tie: Callable[..., Any] | None = None  # at a tie: the expected tangent given directions
+
+    def __post_init__(self) -> None:
+        if self.wrt is None:
+            self.wrt = tuple(i for i, a in enumerate(self.args) if is_float(a))
+        assert self.wrt, self.prim
+
+    def call(self, args: tuple | None = None) -> Any:
+        return self.prim(*(self.args if args is None else args), **self.kwargs)
+
+
+@dataclass
 class RuleCase:
     id: str
-    covers: tuple[Any, ...]  # primitives whose adjoint and tangent this case runs
-    source: str
-    func: Callable
+    covers: tuple[Any, ...]  # primitives whose adjoint and tangent the end-to-end form runs
+    source: str | None  # None: no end-to-end form
+    func: Callable | None
     args: tuple
     wrt: tuple[int, ...]
     autograd_source: str | None  # None: no autograd reference
-    second_order: bool
-    float32: bool
-    rtol: float
-    xfail: dict[str, str]  # test name ("reverse", "forward", ...) -> known bug, strict xfail
+    second_order: bool = False
+    float32: bool = True
+    rtol: float = 1e-5
+    xfail: dict[str, str] = field(default_factory=dict)  # test name -> known bug (strict)
+    suite: str = "numpy"  # "numpy", "core", "float32" or "template" (see the module)
+    expected: list[Any] | None = None  # at a tie: the gradients of the end-to-end form
+    template: Template | None = None
 
 
-CASES: dict[str, RuleCase] = {}
+ALL: dict[str, RuleCase] = {}  # every case, by id
+
+
+class _Suite(Mapping):
+    """The cases of one suite, a live view of :data:`ALL`."""
+
+    def __init__(self, suite: str) -> None:
+        self.suite = suite
+
+    def __getitem__(self, case_id: str) -> RuleCase:
+        case = ALL[case_id]
+        if case.suite != self.suite:
+            raise KeyError(case_id)
+        return case
+
+    def __iter__(self) -> Iterator[str]:
+        return (c for c, case in ALL.items() if case.suite == self.suite)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+CASES = _Suite("numpy")  # the NumPy / SciPy cases (also run through versions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs: fixed random values per case id.
 
 
 def rng(case_id: str) -> np.random.Generator:
@@ -51,27 +111,84 @@ def rng(case_id: str) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(case_id.encode()))
 
 
+def draw(generator: np.random.Generator, shape: Any, low: float = -1.0, high: float = 1.0,
+         signed: bool = False, dtype: Any = np.float64) -> Any:
+    """Uniform values in [low, high] (times a random sign if ``signed``) from ``generator``:
+    a Python float for ``shape == "float"``, else an array of ``shape`` (0-d for ``()``)."""
+    size = None if shape == "float" else shape
+    v = generator.uniform(low, high, size=size)
+    if signed:
+        v = v * generator.choice([-1.0, 1.0], size=size)
+    return float(v) if shape == "float" else np.asarray(v, dtype=dtype)
+
+
 def values(case_id: str, shape: Any, low: float = -1.0, high: float = 1.0,
            signed: bool = False) -> Any:
-    """Uniform float64 values in [low, high] (times a random sign if ``signed``): a Python
-    float for ``shape == "float"``, else an array of ``shape`` (0-d for ``()``)."""
-    r = rng(f"{case_id}/{shape}/{low}/{high}")
-    size = None if shape == "float" else shape
-    v = r.uniform(low, high, size=size)
-    if signed:
-        v = v * r.choice([-1.0, 1.0], size=size)
-    return float(v) if shape == "float" else np.asarray(v, dtype=np.float64)
+    """:func:`draw` from a generator seeded by the case id and the arguments."""
+    return draw(rng(f"{case_id}/{shape}/{low}/{high}"), shape, low, high, signed)
 
 
-def _is_float(v: Any) -> bool:
-    return isinstance(v, float) or (isinstance(v, np.ndarray) and v.dtype.kind == "f")
+def shape_id(shape: Any) -> str:
+    """"f" for a Python float, "0d" for ``()``, else the sizes joined by "x"."""
+    if shape == "float":
+        return "f"
+    return "x".join(map(str, shape)) if shape else "0d"
+
+
+def is_float(x: Any) -> bool:
+    """A float, a float array, or a non-empty container of them (bools are not)."""
+    if isinstance(x, (tuple, list)):
+        return bool(x) and all(is_float(v) for v in x)
+    if isinstance(x, dict):
+        return bool(x) and all(is_float(v) for v in x.values())
+    if isinstance(x, bool):
+        return False
+    return isinstance(x, (float, np.floating)) or (
+        isinstance(x, np.ndarray) and x.dtype.kind == "f")
+
+
+# ---------------------------------------------------------------------------------------------
+# Registering cases.
+
+
+def _function(case_id: str, expr: str, params: dict[str, Any], body: str | None,
+              autograd: bool | str) -> tuple[str, tuple, str | None]:
+    """The source, the arguments (with the weight ``w``) and autograd's source."""
+    names = list(params)
+    args = tuple(params.values())
+    signature = ", ".join(names)
+    if body is not None:
+        source = f"def f({signature}):\n{body}"
+        return source, args, (None if autograd is False else source if autograd is True
+                              else f"def f({signature}):\n{autograd}")
+    out = make_function(f"def f({signature}):\n    return {expr}\n")(*args)
+    if np.ndim(out) > 0:
+        w = rng(case_id + "/w").normal(size=np.shape(out))
+        template = f"def f({signature}, w):\n    return np.sum(({{}}) * w)\n"
+        args = (*args, w)
+    else:
+        template = f"def f({signature}):\n    return {{}}\n"
+    source = template.format(expr)
+    return source, args, (None if autograd is False else source if autograd is True
+                          else template.format(autograd))
+
+
+def _register(case: RuleCase) -> RuleCase:
+    """Add ``case``; a case with only a template form so far gets the new end-to-end form."""
+    earlier = ALL.get(case.id)
+    assert earlier is None or earlier.suite == "template", f"duplicate case id {case.id!r}"
+    if earlier is not None:
+        case.template = earlier.template
+        case.xfail.update(earlier.xfail)
+    ALL[case.id] = case
+    return case
 
 
 def add(case_id: str, covers: Any, expr: str, params: dict[str, Any], *,
         wrt: tuple[int, ...] | None = None, autograd: bool | str = True,
         body: str | None = None, second_order: bool = False, float32: bool = True,
         rtol: float = 1e-5, xfail: dict[str, str] | None = None) -> RuleCase:
-    """Register the case ``f(**params) = expr`` (weighted by ``w`` when not scalar).
+    """Register the NumPy-suite case ``f(**params) = expr`` (weighted by ``w`` when not scalar).
 
     ``covers``: the primitive (or tuple of primitives) whose rules the case exercises.
     ``wrt``: differentiated parameter positions; by default every float parameter.
@@ -84,41 +201,62 @@ def add(case_id: str, covers: Any, expr: str, params: dict[str, Any], *,
     ``xfail``: known bugs, by test ("reverse", "forward", "autograd", "second_order",
     "float32") to the reason; those tests are strict xfails, so a fix is noticed.
     """
-    assert case_id not in CASES, f"duplicate case id {case_id!r}"
     covers = covers if isinstance(covers, tuple) else (covers,)
-    names = list(params)
-    args = tuple(params.values())
-    signature = ", ".join(names)
-    if body is None:
-        out = make_function(f"def f({signature}):\n    return {expr}\n")(*args)
-        if np.ndim(out) > 0:
-            w = rng(case_id + "/w").normal(size=np.shape(out))
-            template = f"def f({signature}, w):\n    return np.sum(({{}}) * w)\n"
-            args = (*args, w)
-        else:
-            template = f"def f({signature}):\n    return {{}}\n"
-        source = template.format(expr)
-        autograd_source = (None if autograd is False else
-                           source if autograd is True else template.format(autograd))
-    else:
-        source = f"def f({signature}):\n{body}"
-        autograd_source = (None if autograd is False else
-                           source if autograd is True else f"def f({signature}):\n{autograd}")
+    source, args, autograd_source = _function(case_id, expr, params, body, autograd)
     if wrt is None:
-        wrt = tuple(i for i, v in enumerate(params.values()) if _is_float(v))
-    case = RuleCase(case_id, covers, source, make_function(source), args, wrt,
-                    autograd_source, second_order, float32, rtol, dict(xfail or {}))
-    CASES[case_id] = case
+        wrt = tuple(i for i, v in enumerate(params.values()) if is_float(v))
+    return _register(RuleCase(case_id, covers, source, make_function(source), args, wrt,
+                              autograd_source, second_order, float32, rtol, dict(xfail or {})))
+
+
+CORE = "core/"  # the prefix of the ids of the core and template cases
+
+
+def add_core(case_id: str, expr: str, params: dict[str, Any], *,
+             wrt: tuple[int, ...] | None = None, body: str | None = None,
+             autograd: bool | str = True, suite: str = "core",
+             expected: list[Any] | None = None, xfail: dict[str, str] | None = None) -> RuleCase:
+    """Register the core-suite case ``f(**params) = expr`` (see :func:`add`).
+
+    ``autograd``: its reference, compared only where ``represent`` (``core_functions.py``)
+    keeps it; ``suite``: "core", "float32" or "forward"; ``expected``: the gradients at a
+    tie; ``xfail``: known bugs by test ("reverse", "autograd", "tie", "float32", "forward"),
+    strict xfails.  The id gets the prefix :data:`CORE` (the NumPy suite has cases of the
+    same names)."""
+    source, args, autograd_source = _function(case_id, expr, params, body, autograd)
+    if wrt is None:
+        wrt = tuple(i for i, v in enumerate(params.values()) if is_float(v))
+    return _register(RuleCase(CORE + case_id, (), source, make_function(source), args, wrt,
+                              autograd_source, xfail=dict(xfail or {}), suite=suite,
+                              expected=expected))
+
+
+def add_template(case_id: str, prim: Any, *args: Any, wrt: tuple[int, ...] | None = None,
+                 tie: Callable[..., Any] | None = None, xfail: dict[str, str] | None = None,
+                 **kwargs: Any) -> RuleCase:
+    """Give case ``case_id`` the template form ``prim(*args, **kwargs)`` (a new case with no
+    end-to-end form if there is none yet).  ``tie``: the expected tangent at a tie, given the
+    directions of the ``wrt`` arguments; ``xfail``: known bugs by test ("template-fd",
+    "template-transpose", "template-tie", "template-math", "template-float32").  The id gets
+    the prefix :data:`CORE`."""
+    case_id = CORE + case_id
+    template = Template(prim, args, kwargs, wrt, tie)
+    case = ALL.get(case_id) or _register(RuleCase(case_id, (), None, None, (), (), None,
+                                                  suite="template"))
+    assert case.template is None, f"duplicate template form {case_id!r}"
+    case.template = template
+    case.xfail.update(xfail or {})
     return case
 
 
 def covered() -> set[Any]:
     """Every primitive some registered case covers (after the case modules are imported)."""
-    return {p for case in CASES.values() for p in case.covers}
+    return ({p for case in ALL.values() for p in case.covers}
+            | {case.template.prim for case in ALL.values() if case.template is not None})
 
 
-def load_all() -> dict[str, RuleCase]:
-    """Import every case module of this package; returns all the cases."""
+def load_all() -> Mapping[str, RuleCase]:
+    """Import every case module of this package; returns the NumPy-suite cases."""
     import importlib
     import pkgutil
 
@@ -128,8 +266,8 @@ def load_all() -> dict[str, RuleCase]:
 
 
 def in_default_run(per_primitive: int = 2) -> set[str]:
-    """The cases the default test run checks: in case order, each case that runs a
-    primitive fewer than ``per_primitive`` earlier cases ran (so every rule is checked at
+    """The NumPy-suite cases the default test run checks: in case order, each case that runs
+    a primitive fewer than ``per_primitive`` earlier cases ran (so every rule is checked at
     least twice, on different inputs or keywords); the others run with ``-m slow``."""
     runs: dict[str, int] = {}
     chosen = set()

@@ -1,6 +1,5 @@
 """Cases for templates/builtin_functions.py: Python's ``sum`` over lists, tuples and arrays
-(``float`` and ``abs`` are covered by tests/rules/test_rules.py and
-tests/rules/test_tangent_rules.py).
+(``float`` and ``abs`` are covered by the core cases, ``core_functions.py``).
 
 The Hessian-vector product cases also run ``share``, the helper ``sum``'s adjoint calls, in
 forward mode and differentiate it again.

@@ -6,20 +6,14 @@ purpose.
 """
 import numpy as np
 
-from rule_cases import add, values
+from rule_cases import add, shape_id, values
 from tangentlike.runtime.elementwise import abs_direction, pow_log, sinc_derivative
 
 SHAPES = ("float", (), (3,), (2, 3), (2, 3, 4))
-BINARY_SHAPES = (
+PAIR_SHAPES = (  # the operand shapes of the binary functions
     ("float", "float"), ((), ()), ((3,), (3,)), ((3, 1), (1, 4)), ((4,), (3, 4)),
     ("float", (3,)), ((), (2, 3)), ((2, 3, 4), (3, 1)),
 )
-
-
-def shape_id(shape):
-    if shape == "float":
-        return "f"
-    return "x".join(map(str, shape)) if shape else "0d"
 
 
 def _away(case_id, shape, low, high, signed=False, avoid=(), gap=0.05):
@@ -126,7 +120,7 @@ for _name, (_low, _high, _signed, _kink, _autograd) in BINARY.items():
     _prim = getattr(np, _name)
     _covers = (_prim, pow_log) if "power" in _name else _prim
     _float32 = _name != "float_power"  # float_power computes in float64 by definition
-    for _sx, _sy in BINARY_SHAPES:
+    for _sx, _sy in PAIR_SHAPES:
         _id = f"{_name}-{shape_id(_sx)}-{shape_id(_sy)}"
         _x, _y = _pair(_id, _sx, _sy, _low, _high, _signed, _kink)
         _expr = f"np.{_name}(x, y)"

@@ -1,5 +1,5 @@
 """Cases for templates/numpy_reductions.py: prod, var, std, cumsum, cumprod, average, nansum,
-nanmean, as functions and methods (sum, mean, max and min are covered in tests/rules/test_rules.py).
+nanmean, as functions and methods (sum, mean, max and min are covered in ``core_arrays.py``).
 """
 import numpy as np
 

@@ -1,5 +1,5 @@
 """Cases for templates/numpy_shapes.py: functions and methods that move elements around
-(reshape and transpose are covered in tests/rules/test_rules.py).  The harness weights every
+(reshape and transpose are covered in ``core_arrays.py``).  The harness weights every
 non-scalar result with a random ``w``, so a derivative put back in the wrong place fails."""
 import numpy as np
 

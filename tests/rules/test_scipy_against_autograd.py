@@ -4,7 +4,7 @@ Each case is one source, run twice: by tangentlike with ``sp`` and ``st`` bound 
 ``scipy.special`` and ``scipy.stats``, and by autograd with them bound to
 ``autograd.scipy.special`` and ``autograd.scipy.stats`` (and ``np`` to ``autograd.numpy``).
 The rules are checked against finite differences, in both modes and to second order, in
-tests/rules/test_numpy_rules.py; this checks that they agree with autograd's to 1e-7 (autograd has
+tests/rules/test_end_to_end.py; this checks that they agree with autograd's to 1e-7 (autograd has
 no ``i0e``, ``i1e``, ``xlogy``, ``xlog1py``, ``softmax`` or ``log_softmax``, differentiates
 ``logsumexp`` in ``a`` only, ``norm.sf`` and ``norm.logsf`` in ``x`` only, and has no ``loc`` or
 ``scale`` in ``gamma.logpdf``).
