@@ -411,7 +411,8 @@ def test_second_derivative_of_abs_of_complex_values_is_refused():
 
 def test_eig_with_complex_eigenvalues_is_refused_when_the_derivative_runs():
     """A rotation's eigenvalues are complex: the eig rule covers real ones only, and says so
-    (real ones, which NumPy 2.5 returns as complex numbers, are covered: tests/rules/test_end_to_end.py)."""
+    (real ones, which NumPy 2.5 returns as complex numbers, are covered by
+    tests/rules/test_end_to_end.py)."""
     from support import make_function
 
     f = make_function("def f(a):\n    return np.real(np.sum(np.linalg.eig(a)[0] ** 2))\n")
