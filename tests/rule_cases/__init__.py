@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from support import make_function
+from support import HEADERS, make_function
 
 from tangentlike.rules import registry
 
@@ -64,7 +64,6 @@ class RuleCase:
     id: str
     covers: tuple[Any, ...]  # primitives whose adjoint and tangent the end-to-end form runs
     source: str | None  # None: no end-to-end form
-    func: Callable | None
     args: tuple
     wrt: tuple[int, ...]
     autograd_source: str | None  # None: no autograd reference
@@ -75,6 +74,17 @@ class RuleCase:
     suite: str = "numpy"  # "numpy", "core", "float32" or "template" (see the module)
     expected: list[Any] | None = None  # at a tie: the gradients of the end-to-end form
     template: Template | None = None
+    names: dict[str, Any] = field(default_factory=dict)  # more globals of its module (scipy)
+
+    @property
+    def func(self) -> Callable | None:
+        """The end-to-end form as a function in a real file (written at first use, not at
+        collection: the default run collects every case in each worker)."""
+        if self.source is None:
+            return None
+        func = make_function(self.source)
+        func.__globals__.update(self.names)
+        return func
 
 
 ALL: dict[str, RuleCase] = {}  # every case, by id
@@ -152,16 +162,16 @@ def is_float(x: Any) -> bool:
 
 
 def _function(case_id: str, expr: str, params: dict[str, Any], body: str | None,
-              autograd: bool | str) -> tuple[str, tuple, str | None]:
+              autograd: bool | str, names: dict[str, Any] | None = None,
+              ) -> tuple[str, tuple, str | None]:
     """The source, the arguments (with the weight ``w``) and autograd's source."""
-    names = list(params)
     args = tuple(params.values())
-    signature = ", ".join(names)
+    signature = ", ".join(params)
     if body is not None:
         source = f"def f({signature}):\n{body}"
         return source, args, (None if autograd is False else source if autograd is True
                               else f"def f({signature}):\n{autograd}")
-    out = make_function(f"def f({signature}):\n    return {expr}\n")(*args)
+    out = _evaluate(expr, params, names or {})
     if np.ndim(out) > 0:
         w = rng(case_id + "/w").normal(size=np.shape(out))
         template = f"def f({signature}, w):\n    return np.sum(({{}}) * w)\n"
@@ -171,6 +181,14 @@ def _function(case_id: str, expr: str, params: dict[str, Any], body: str | None,
     source = template.format(expr)
     return source, args, (None if autograd is False else source if autograd is True
                           else template.format(autograd))
+
+
+def _evaluate(expr: str, params: dict[str, Any], names: dict[str, Any]) -> Any:
+    """``expr`` at ``params``, evaluated in the namespace of a case's module (``math``, ``np``
+    and ``names``) without writing the module: only the result's shape is needed here."""
+    scope: dict[str, Any] = dict(names)
+    exec(HEADERS["numpy"], scope)  # noqa: S102  (the test's own header)
+    return eval(expr, scope, dict(params))  # noqa: S307  (a case's own expression)
 
 
 def _register(case: RuleCase) -> RuleCase:
@@ -187,7 +205,8 @@ def _register(case: RuleCase) -> RuleCase:
 def add(case_id: str, covers: Any, expr: str, params: dict[str, Any], *,
         wrt: tuple[int, ...] | None = None, autograd: bool | str = True,
         body: str | None = None, second_order: bool = False, float32: bool = True,
-        rtol: float = 1e-5, xfail: dict[str, str] | None = None) -> RuleCase:
+        rtol: float = 1e-5, xfail: dict[str, str] | None = None,
+        names: dict[str, Any] | None = None) -> RuleCase:
     """Register the NumPy-suite case ``f(**params) = expr`` (weighted by ``w`` when not scalar).
 
     ``covers``: the primitive (or tuple of primitives) whose rules the case exercises.
@@ -200,13 +219,15 @@ def add(case_id: str, covers: Any, expr: str, params: dict[str, Any], *,
     ``rtol``: relative tolerance against finite differences (``atol`` is ``rtol / 100``).
     ``xfail``: known bugs, by test ("reverse", "forward", "autograd", "second_order",
     "float32") to the reason; those tests are strict xfails, so a fix is noticed.
+    ``names``: globals the expression needs besides ``math`` and ``np`` (``scipy``).
     """
     covers = covers if isinstance(covers, tuple) else (covers,)
-    source, args, autograd_source = _function(case_id, expr, params, body, autograd)
+    source, args, autograd_source = _function(case_id, expr, params, body, autograd, names)
     if wrt is None:
         wrt = tuple(i for i, v in enumerate(params.values()) if is_float(v))
-    return _register(RuleCase(case_id, covers, source, make_function(source), args, wrt,
-                              autograd_source, second_order, float32, rtol, dict(xfail or {})))
+    return _register(RuleCase(case_id, covers, source, args, wrt,
+                              autograd_source, second_order, float32, rtol, dict(xfail or {}),
+                              names=dict(names or {})))
 
 
 CORE = "core/"  # the prefix of the ids of the core and template cases
@@ -226,7 +247,7 @@ def add_core(case_id: str, expr: str, params: dict[str, Any], *,
     source, args, autograd_source = _function(case_id, expr, params, body, autograd)
     if wrt is None:
         wrt = tuple(i for i, v in enumerate(params.values()) if is_float(v))
-    return _register(RuleCase(CORE + case_id, (), source, make_function(source), args, wrt,
+    return _register(RuleCase(CORE + case_id, (), source, args, wrt,
                               autograd_source, xfail=dict(xfail or {}), suite=suite,
                               expected=expected))
 
@@ -241,7 +262,7 @@ def add_template(case_id: str, prim: Any, *args: Any, wrt: tuple[int, ...] | Non
     the prefix :data:`CORE`."""
     case_id = CORE + case_id
     template = Template(prim, args, kwargs, wrt, tie)
-    case = ALL.get(case_id) or _register(RuleCase(case_id, (), None, None, (), (), None,
+    case = ALL.get(case_id) or _register(RuleCase(case_id, (), None, (), (), None,
                                                   suite="template"))
     assert case.template is None, f"duplicate template form {case_id!r}"
     case.template = template

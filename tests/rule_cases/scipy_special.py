@@ -1,11 +1,10 @@
 """Cases for templates/scipy_special.py (none without SciPy).
 
 The case functions live in modules that import only ``math`` and ``np``, so :func:`add_scipy`
-hands them ``scipy`` as a global.  autograd spells these functions differently
+hands them ``scipy`` as a global (``names``).  autograd spells these functions differently
 (``autograd.scipy.special``): tests/rules/test_scipy_against_autograd.py compares with it.
 """
 import numpy as np
-from support import make_function
 
 from rule_cases import add, values
 
@@ -18,12 +17,7 @@ except ImportError:  # SciPy is optional: no cases
 
 def add_scipy(case_id, covers, expr, params, **kw):
     """:func:`rule_cases.add` for an expression that uses ``scipy`` (no autograd reference)."""
-    signature = ", ".join(params)
-    # add() calls the unweighted function once to see its shape: give it scipy first.
-    make_function(f"def f({signature}):\n    return {expr}\n").__globals__["scipy"] = scipy
-    case = add(case_id, covers, expr, params, autograd=False, **kw)
-    case.func.__globals__["scipy"] = scipy
-    return case
+    return add(case_id, covers, expr, params, autograd=False, names={"scipy": scipy}, **kw)
 
 
 SHAPES = ("float", (), (3,), (2, 3), (2, 1, 3))
