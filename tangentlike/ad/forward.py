@@ -16,7 +16,7 @@ import gast
 
 from tangentlike import runtime
 from tangentlike.ad.calls import bind_arguments, differentiated_positions
-from tangentlike.ad.reverse import parameter_names
+from tangentlike.ad.common import generated, parameter_names, runtime_call, zero
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import NoDerivativeError
@@ -66,12 +66,10 @@ class ForwardAD:
         return self.tangents[name]
 
     def runtime_call(self, helper: str, args: list[gast.expr]) -> gast.Call:
-        name = self.namespace.name_for(getattr(runtime, helper), helper)
-        return syntax.call(syntax.load(name), args)
+        return runtime_call(self.namespace, helper, args)
 
     def generated(self, stmt: gast.stmt) -> gast.stmt:
-        anno.info(stmt).generated = True
-        return stmt
+        return generated(stmt)
 
     def tangent_or_zero(self, node: gast.expr) -> gast.expr:
         if isinstance(node, gast.Name) and self.tangent(node.id):
@@ -79,8 +77,7 @@ class ForwardAD:
         return self.runtime_call("zeros_like", [syntax.clone(node)])
 
     def zero(self, name: str) -> gast.stmt:
-        return self.generated(syntax.assign(
-            self.tangent(name), self.runtime_call("zeros_like", [syntax.load(name)])))
+        return zero(self.namespace, self.tangent(name), name)
 
     # -- statements -------------------------------------------------------------------------
     def block(self, body: list[gast.stmt]) -> list[gast.stmt]:
