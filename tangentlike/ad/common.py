@@ -1,6 +1,9 @@
 """Statement builders both modes share: the parameters ``wrt`` counts, calls of runtime
-helpers, the mark on generated statements, and zero derivatives."""
+helpers, the mark on generated statements, zero derivatives, a rule's contributions, and the
+seeds' parameters."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import gast
 
@@ -32,3 +35,28 @@ def zero(namespace: Namespace, derivative: str, name: str) -> gast.stmt:
     """``derivative = zeros_like(name)``."""
     return generated(syntax.assign(
         derivative, runtime_call(namespace, "zeros_like", [syntax.load(name)])))
+
+
+def map_contributions(body: list[gast.stmt],
+                      make: Callable[[gast.Assign], gast.stmt]) -> list[gast.stmt]:
+    """A rule's statements with each one marked as a contribution (``d[x] = e``) replaced
+    by ``make(stmt)``, inside its ``if`` branches too."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, gast.If):
+            stmt.body = map_contributions(stmt.body, make) or [gast.Pass()]
+            stmt.orelse = map_contributions(stmt.orelse, make)
+        elif anno.info(stmt).contribution:
+            stmt = make(stmt)
+        out.append(stmt)
+    return out
+
+
+def add_seeds(args: gast.arguments, seeds: list[str]) -> None:
+    """The seeds as parameters after the function's own: keyword-only when it has defaults
+    or keyword-only parameters (a positional one would need a default), else positional."""
+    if args.defaults or args.kwonlyargs:
+        args.kwonlyargs += [syntax.param(s) for s in seeds]
+        args.kw_defaults += [None] * len(seeds)
+    else:
+        args.args += [syntax.param(s) for s in seeds]

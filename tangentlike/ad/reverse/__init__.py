@@ -16,10 +16,10 @@ where the forward sweep ends.
 """
 from tangentlike.ad.common import SEED, parameter_names
 from tangentlike.ad.reverse.build import ReverseOptions, plan, reverse_ad
-from tangentlike.ad.reverse.motion import is_boundary
-from tangentlike.ad.reverse.saves import How, LoopPlan, Reason, Save, SavePlan, SliceSave, When
+from tangentlike.ad.reverse.motion import is_boundary, split
+from tangentlike.ad.reverse.plan import How, LoopPlan, Reason, Save, SavePlan, SliceSave, When
 
 __all__ = [
     "SEED", "How", "LoopPlan", "Reason", "ReverseOptions", "Save", "SavePlan", "SliceSave",
-    "When", "is_boundary", "parameter_names", "plan", "reverse_ad",
+    "When", "is_boundary", "parameter_names", "plan", "reverse_ad", "split",
 ]

@@ -11,7 +11,7 @@ import gast
 
 from tangentlike import runtime
 from tangentlike.ad.calls import bind_arguments, differentiated_positions
-from tangentlike.ad.common import generated, runtime_call, zero
+from tangentlike.ad.common import generated, map_contributions, runtime_call, zero
 from tangentlike.ad.reverse.analysis import Program
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
@@ -242,15 +242,8 @@ class Adjoints:
 
     def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:
         """Template statements ``bx = e`` marked as contributions become ``bx = bx + e``."""
-        out = []
-        for s in body:
-            if isinstance(s, gast.If):
-                s.body = self.accumulate_contributions(s.body)
-                s.orelse = self.accumulate_contributions(s.orelse)
-                out.append(s)
-            elif anno.info(s).contribution:
-                (name,) = [k for k, v in self.names.items() if v == s.targets[0].id]
-                out.append(self.accumulate(name, s.value))
-            else:
-                out.append(s)
-        return out
+        def accumulated(stmt: gast.Assign) -> gast.stmt:
+            (name,) = [k for k, v in self.names.items() if v == stmt.targets[0].id]
+            return self.accumulate(name, stmt.value)
+
+        return map_contributions(body, accumulated)

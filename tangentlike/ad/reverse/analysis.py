@@ -50,7 +50,7 @@ class Program:
     def line(self, stmt: gast.stmt) -> int:
         """The user's line a statement came from (0 when unknown)."""
         origin = anno.info(stmt).origin if anno.has_info(stmt) else None
-        return origin.line if origin is not None else getattr(stmt, "lineno", 0) or 0
+        return origin.lineno if origin is not None else getattr(stmt, "lineno", 0) or 0
 
     def is_iteration_local(self, name: str) -> bool:
         return any(name in names for names in self.iteration_local.values())

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import gast
 
-from tangentlike.ad.common import SEED, generated, parameter_names
+from tangentlike.ad.common import SEED, add_seeds, generated, parameter_names
 from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import COMPOUND, Program, analyze
-from tangentlike.ad.reverse.saves import SavePlan, plan_saves
+from tangentlike.ad.reverse.plan import SavePlan
+from tangentlike.ad.reverse.saves import plan_saves
 from tangentlike.ad.reverse.sweeps import Sweeps
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
@@ -96,11 +97,8 @@ def _signature(fn: gast.FunctionDef, options: ReverseOptions) -> gast.arguments:
     if not options.seed_required:
         new_args.args.append(syntax.param(options.seed))
         new_args.defaults.append(syntax.const(1.0))
-    elif new_args.defaults or new_args.kwonlyargs:
-        new_args.kwonlyargs.append(syntax.param(options.seed))
-        new_args.kw_defaults.append(None)
     else:
-        new_args.args.append(syntax.param(options.seed))
+        add_seeds(new_args, [options.seed])
     return new_args
 
 

@@ -14,7 +14,6 @@ code reads, which is known once the adjoints are instantiated: no code is genera
 from __future__ import annotations
 
 import ast
-import enum
 from dataclasses import dataclass
 
 import gast
@@ -22,120 +21,21 @@ import gast
 from tangentlike import runtime
 from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import LOOPS, Program, StmtRef, setitem_base
+from tangentlike.ad.reverse.plan import How, LoopPlan, Reason, Save, SavePlan, SliceSave, When
 from tangentlike.core import syntax
 from tangentlike.frontend.annotate import loop_source
 from tangentlike.rules.template import Namespace
 
-
-class How(enum.Enum):
-    VALUE = "value"
-    SHAPE = "shape only"  # the backward sweep reads only its shape: ``shape_only(x)`` is pushed
-
-
-class When(enum.Enum):
-    BEFORE = "before the statement"
-    EACH_ITERATION = "at the end of each iteration"  # a loop target, popped first
-    BEFORE_LOOP = "before the loop"  # a nested loop's target
-
-
-@dataclass(frozen=True)
-class Reason:
-    """The backward code that reads a saved value."""
-
-    reader: StmtRef
-    line: int
-    why: str
-
-    def __str__(self) -> str:
-        return f"{self.why} (line {self.line})"
-
-
-@dataclass(frozen=True)
-class Save:
-    """``name`` pushed at ``stmt`` and popped back after its backward step."""
-
-    stmt: StmtRef
-    line: int
-    text: str
-    name: str
-    when: When
-    how: How
-    reason: Reason
-
-    def __str__(self) -> str:
-        return (f"line {self.line}  {self.text}: push {self.name} {self.when.value} "
-                f"({self.how.value}): {self.reason}")
-
-
-@dataclass(frozen=True)
-class SliceSave:
-    """``x[i] = v``: a copy of the old ``x[i]`` pushed before, put back after its adjoint."""
-
-    stmt: StmtRef
-    line: int
-    text: str
-    base: str
-    reason: Reason
-
-    def __str__(self) -> str:
-        return f"line {self.line}  {self.text}: push the slice of {self.base}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class LoopPlan:
-    """How a loop runs again in the backward sweep: ``range`` (reversed), ``trips`` (a
-    counted loop; ``trips_saved`` when the count itself is pushed, inside control flow) or
-    ``none`` (no backward code)."""
-
-    loop: StmtRef
-    line: int
-    text: str
-    replay: str
-    flows: bool  # for row in X: row's adjoint flows into X[k]
-    iteration_local: tuple[str, ...]
-    trips_saved: bool
-
-    def __str__(self) -> str:
-        extra = ", its trip count pushed" if self.trips_saved else ""
-        extra += ", the adjoint flows into the iterable" if self.flows else ""
-        local = f"; per iteration: {', '.join(self.iteration_local)}" \
-            if self.iteration_local else ""
-        return f"line {self.line}  {self.text}: replayed by {self.replay}{extra}{local}"
-
-
-@dataclass(frozen=True)
-class SavePlan:
-    """Every save of one derivative; the sweeps are generated from it."""
-
-    names: frozenset[str]  # saved names: pushed at every binding inside if/for/while
-    shape_only: frozenset[str]
-    saves: tuple[Save, ...]
-    slices: tuple[SliceSave, ...]
-    loops: tuple[LoopPlan, ...]
-
-    def is_saved(self, name: str | None) -> bool:
-        return name in self.names
-
-    def saves_slice(self, ref: StmtRef) -> bool:
-        return any(s.stmt == ref for s in self.slices)
-
-    def loop(self, ref: StmtRef) -> LoopPlan | None:
-        return next((p for p in self.loops if p.loop == ref), None)
-
-    def replayed(self, ref: StmtRef) -> bool:
-        plan = self.loop(ref)
-        return plan is not None and plan.replay != "none"
-
-    def at(self, ref: StmtRef) -> tuple[Save, ...]:
-        return tuple(s for s in self.saves if s.stmt == ref)
-
-    @property
-    def uses_stack(self) -> bool:
-        return bool(self.names or self.slices or any(p.trips_saved for p in self.loops))
-
-    def __str__(self) -> str:
-        lines = [str(s) for s in (*self.saves, *self.slices, *self.loops)]
-        return "\n".join(lines) if lines else "(nothing saved, no loop)"
+# why a step reads a name ({line}: the reader's line)
+IF_TEST = "the if test at line {line} reads it"
+RANGE = "the range of the loop at line {line} reads it"
+FLOWS = "the loop at line {line} sends its adjoint into it"
+HOOK = "the gradient hook at line {line} reads it"
+ADJOINT = "the adjoint of line {line} reads it"
+RESTORE = "restoring the slice at line {line} reads it"
+RESET = "resetting the adjoint at line {line} reads its shape"
+CAPTURED = "the adjoint of line {line}, in another iteration, reads the value it produced"
+ARRAY = "backward code at line {line} reads the array"
 
 
 @dataclass
@@ -190,7 +90,7 @@ class _Planner:
                 inner = self._walk(stmt.orelse, depth + 1, steps, replayed) or inner
                 if inner:
                     steps[ref] = _Step(dict.fromkeys(syntax.loaded_names(stmt.test),
-                                                     "the if test"), set(), True)
+                                                     IF_TEST), set(), True)
             elif isinstance(stmt, LOOPS):
                 inner = self._walk(stmt.body, depth + 1, steps, replayed)
                 flows = self.program.flows(stmt)
@@ -198,15 +98,15 @@ class _Planner:
                     replayed.add(ref)
                     bounds = self.program.range_arguments(stmt) or []
                     reads = dict.fromkeys(set().union(set(), *(
-                        syntax.loaded_names(b) for b in bounds)), "the range of the loop")
+                        syntax.loaded_names(b) for b in bounds)), RANGE)
                     if flows:
-                        reads[loop_source(stmt)] = "the loop's adjoint flows into it"
+                        reads[loop_source(stmt)] = FLOWS
                     steps[ref] = _Step(reads, set(), True)
                     inner = True
             elif isinstance(stmt, gast.With):
                 dx = stmt.items[0].optional_vars.id
                 names = set().union(set(), *(syntax.loaded_names(s) for s in stmt.body))
-                steps[ref] = _Step(dict.fromkeys(names - {dx}, "the gradient hook"), set(),
+                steps[ref] = _Step(dict.fromkeys(names - {dx}, HOOK), set(),
                                    True)
                 inner = True
             elif isinstance(stmt, (gast.Assign, gast.Expr)):
@@ -220,15 +120,15 @@ class _Planner:
                 steps: dict[StmtRef, _Step]) -> bool:
         body_reads, restore, resets, captures = self.facts[ref]
         restores = ref in self.slices
-        reads = dict.fromkeys(body_reads, "its adjoint")
+        reads = dict.fromkeys(body_reads, ADJOINT)
         for name in restore if restores else ():
-            reads.setdefault(name, "the restore of its slice")
+            reads.setdefault(name, RESTORE)
         adjoint = self.adjoints.of(stmt)
         if not depth:
             steps[ref] = _Step(reads, set(), bool(adjoint and adjoint.body) or restores)
             return steps[ref].emits
         for name in resets:
-            reads.setdefault(name, "the reset of its adjoint reads its shape")
+            reads.setdefault(name, RESET)
         names = self.adjoints.targets(stmt)
         emits = (bool(adjoint and (names or adjoint.body)) or restores
                  or any(n in self.saved for n in names))
@@ -264,7 +164,7 @@ class _Planner:
                             other <= position or (loop is not None
                                                   and program.outer_loops[other] == loop))):
                         why = step.reads.get(name) or \
-                            "captured: another iteration's step reads the value it produced"
+                            CAPTURED
                         self.saved[name] = self._reason(other, why)
                         changed = True
                         break
@@ -272,7 +172,7 @@ class _Planner:
                 ref = program.ref(stmt)
                 reader = next((o for o, s in steps.items() if names & s.reads.keys()), None)
                 if ref not in self.slices and reader is not None:
-                    self.slices[ref] = self._reason(reader, "reads the array")
+                    self.slices[ref] = self._reason(reader, ARRAY)
                     changed = True
             if not changed:
                 return steps, replayed
@@ -319,7 +219,7 @@ def plan_saves(program: Program, adjoints: Adjoints) -> SavePlan:
 def _text(stmt: gast.stmt) -> str:
     """The statement's first line, as Python."""
     node = ast.fix_missing_locations(gast.gast_to_ast(syntax.clone(stmt)))
-    return ast.unparse(node).splitlines()[0]
+    return ast.unparse(node).splitlines()[0].rstrip(":")
 
 
 def loads(stmts: list[gast.stmt]) -> set[str]:

@@ -18,7 +18,7 @@ import gast
 from tangentlike.ad.common import generated
 from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import Program, ends_with_break
-from tangentlike.ad.reverse.saves import SavePlan
+from tangentlike.ad.reverse.plan import SavePlan
 from tangentlike.core import anno, syntax
 from tangentlike.frontend.annotate import loop_source
 
