@@ -30,6 +30,7 @@ class Program:
     active: frozenset[str]
     local_names: frozenset[str]
     body: tuple[gast.stmt, ...]
+    order: tuple[gast.stmt, ...]  # every statement in pre-order, the return included
     refs: dict[int, StmtRef]  # id(stmt) -> its StmtRef
     outer_loops: dict[StmtRef, StmtRef | None]  # the outermost loop around or at a statement
     depths: dict[StmtRef, int]  # how many if/for/while enclose a statement
@@ -44,8 +45,9 @@ class Program:
         return self.refs[id(stmt)]
 
     def statements(self) -> list[gast.stmt]:
-        """Every statement of the body in pre-order (a hook's body left out)."""
-        return list(syntax.statements(list(self.body), with_bodies=False))
+        """Every statement of the body in pre-order (a hook's body left out): the statement
+        of ``StmtRef`` ``i`` is the ``i``-th."""
+        return list(self.order[:-1])  # the final return left out
 
     def line(self, stmt: gast.stmt) -> int:
         """The user's line a statement came from (0 when unknown)."""
@@ -107,7 +109,8 @@ def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> P
     copies = copy_classes(fn.body)
     return Program(
         fn=fn, parsed=parsed, active=frozenset(active), local_names=frozenset(local_names),
-        body=tuple(body), refs=refs, outer_loops=outer_loops, depths=depths, copies=copies,
+        body=tuple(body), order=tuple(statements), refs=refs, outer_loops=outer_loops,
+        depths=depths, copies=copies,
         containers=frozenset(_container_names(statements, parsed, local_names, copies)),
         iteration_local={refs[id(loop)]: tuple(names) for loop, names in
                          _iteration_local_names(statements, fn.body)},

@@ -178,7 +178,7 @@ class _Planner:
                 return steps, replayed
 
     def _reason(self, ref: StmtRef, why: str) -> Reason:
-        return Reason(ref, self.program.line(self.program.statements()[ref]), why)
+        return Reason(ref, self.program.line(self.program.order[ref]), why)
 
 
 def plan_saves(program: Program, adjoints: Adjoints) -> SavePlan:

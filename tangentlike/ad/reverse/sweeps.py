@@ -211,6 +211,8 @@ class Sweeps:
         target = stmt.target.id if isinstance(stmt, gast.For) and isinstance(
             stmt.target, gast.Name) else None
         flows = isinstance(stmt, gast.For) and self.adjoints.flows_from_iterable(stmt)
+        assert self.plan.replayed(self.program.ref(stmt)) == bool(body or flows), \
+            "the backward sweep replays a loop the save plan does not (or the reverse)"
         if not body and not flows:
             return []
         bounds = self.program.range_arguments(stmt)
