@@ -16,7 +16,14 @@ import gast
 
 from tangentlike import runtime
 from tangentlike.ad.calls import bind_arguments, differentiated_positions
-from tangentlike.ad.reverse import parameter_names
+from tangentlike.ad.common import (
+    add_seeds,
+    generated,
+    map_contributions,
+    parameter_names,
+    runtime_call,
+    zero,
+)
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import NoDerivativeError
@@ -66,12 +73,10 @@ class ForwardAD:
         return self.tangents[name]
 
     def runtime_call(self, helper: str, args: list[gast.expr]) -> gast.Call:
-        name = self.namespace.name_for(getattr(runtime, helper), helper)
-        return syntax.call(syntax.load(name), args)
+        return runtime_call(self.namespace, helper, args)
 
     def generated(self, stmt: gast.stmt) -> gast.stmt:
-        anno.info(stmt).generated = True
-        return stmt
+        return generated(stmt)
 
     def tangent_or_zero(self, node: gast.expr) -> gast.expr:
         if isinstance(node, gast.Name) and self.tangent(node.id):
@@ -79,8 +84,7 @@ class ForwardAD:
         return self.runtime_call("zeros_like", [syntax.clone(node)])
 
     def zero(self, name: str) -> gast.stmt:
-        return self.generated(syntax.assign(
-            self.tangent(name), self.runtime_call("zeros_like", [syntax.load(name)])))
+        return zero(self.namespace, self.tangent(name), name)
 
     # -- statements -------------------------------------------------------------------------
     def block(self, body: list[gast.stmt]) -> list[gast.stmt]:
@@ -249,16 +253,8 @@ class ForwardAD:
         return out + [self.generated(syntax.assign(tangent, total))]
 
     def _accumulate(self, body: list[gast.stmt], tangent: str) -> list[gast.stmt]:
-        out = []
-        for s in body:
-            if isinstance(s, gast.If):
-                s.body = self._accumulate(s.body, tangent) or [gast.Pass()]
-                s.orelse = self._accumulate(s.orelse, tangent)
-            elif anno.info(s).contribution:
-                s = self.generated(syntax.assign(tangent, gast.BinOp(
-                    left=syntax.load(tangent), op=gast.Add(), right=s.value)))
-            out.append(s)
-        return out
+        return map_contributions(body, lambda s: self.generated(syntax.assign(
+            tangent, gast.BinOp(left=syntax.load(tangent), op=gast.Add(), right=s.value))))
 
     def setitem(self, stmt: gast.Assign, op) -> list[gast.stmt]:
         """``x[i] = v``: the tangent of x gets v's tangent (or zero) at i, out of place."""
@@ -311,11 +307,8 @@ class ForwardAD:
         if self.options.inner:  # called by generated code with every argument: no defaults
             new_args.defaults, new_args.kw_defaults = [], [None] * len(new_args.kwonlyargs)
             new_args.args += [syntax.param(s) for s in seeds]
-        elif new_args.defaults or new_args.kwonlyargs:
-            new_args.kwonlyargs += [syntax.param(s) for s in seeds]
-            new_args.kw_defaults += [None] * len(seeds)
         else:
-            new_args.args += [syntax.param(s) for s in seeds]
+            add_seeds(new_args, seeds)
         name = f"{fn.name}_jvp"  # reserved by the pipeline: recursive calls use it
         return gast.FunctionDef(name=name, args=new_args,
                                 body=out + [gast.Return(value=result)], decorator_list=[],

@@ -1,0 +1,249 @@
+"""The adjoint statements of each active statement, instantiated once, before anything is
+decided about saves: templates, in-place changes, and calls into the user's functions (their
+forward form ``y, y_saved = f_forward(a)`` and backward call).  Also the adjoint names
+(``bx`` for ``x``), handed out lazily by one namer, in a fixed order."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import gast
+
+from tangentlike import runtime
+from tangentlike.ad.calls import bind_arguments, differentiated_positions
+from tangentlike.ad.common import generated, map_contributions, runtime_call, zero
+from tangentlike.ad.reverse.analysis import Program
+from tangentlike.core import anno, syntax
+from tangentlike.core.naming import Namer
+from tangentlike.frontend.annotate import Kind, loop_source, operation, targets, where
+from tangentlike.rules import registry
+from tangentlike.rules.template import Namespace, instantiate, value_expression
+
+
+@dataclass
+class Adjoint:
+    """The backward statements of one active statement.  Inside if/for/while the result is
+    read through placeholders (``values``: target -> name holding the value the statement
+    produced; ``adjoints``: target -> name holding its adjoint) because the target itself is
+    restored to its old value, and its adjoint reset, before the statements run."""
+
+    body: list[gast.stmt]
+    values: dict[str, str] = field(default_factory=dict)
+    adjoints: dict[str, str] = field(default_factory=dict)
+
+
+class Adjoints:
+    """The adjoint names of one function and the adjoint of each active statement."""
+
+    def __init__(self, program: Program, namer: Namer, namespace: Namespace,
+                 pairs: Callable[..., tuple[str, str]] | None = None):
+        self.program = program
+        self.namer = namer
+        self.namespace = namespace
+        self.pairs = pairs
+        self.names: dict[str, str] = {}  # name -> its adjoint variable
+        self.forward_forms: dict[int, gast.stmt] = {}  # call -> its forward-pair form
+        self.calls: dict[int, tuple] = {}  # call -> what its backward half needs
+        self.bodies: dict[int, Adjoint] = {}  # StmtRef -> the statement's adjoint
+
+    # -- names ------------------------------------------------------------------------------
+    def adjoint(self, name: str) -> str | None:
+        """The adjoint variable of an active name (None if it carries no derivative)."""
+        if name not in self.program.active:
+            return None
+        if name not in self.names:
+            self.names[name] = self.namer.adjoint(name)
+        return self.names[name]
+
+    def targets(self, stmt: gast.stmt) -> list[str]:
+        """The names a statement binds in the forward sweep (a call to a user function also
+        binds the record its backward half needs)."""
+        return targets(self.forward_forms.get(self.program.ref(stmt), stmt))
+
+    def forward_form(self, stmt: gast.stmt) -> gast.stmt:
+        return self.forward_forms.get(self.program.ref(stmt), stmt)
+
+    def of(self, stmt: gast.stmt) -> Adjoint | None:
+        """The adjoint of a statement, if it is active."""
+        return self.bodies.get(self.program.ref(stmt))
+
+    def flows_from_iterable(self, loop: gast.For) -> bool:
+        """``for row in X`` with both differentiated (naming both adjoints)."""
+        source = loop_source(loop)
+        return bool(source and self.adjoint(source) and isinstance(loop.target, gast.Name)
+                    and self.adjoint(loop.target.id))
+
+    # -- building blocks --------------------------------------------------------------------
+    def runtime_call(self, helper: str, args: list[gast.expr]) -> gast.Call:
+        return runtime_call(self.namespace, helper, args)
+
+    def zero(self, name: str, adjoint: str | None = None) -> gast.stmt:
+        return zero(self.namespace, adjoint or self.adjoint(name), name)
+
+    def accumulate(self, name: str, value: gast.expr) -> gast.stmt:
+        """``bx = bx + value`` (element by element for tuples, lists and dicts)."""
+        adjoint = self.adjoint(name)
+        if name in self.program.containers:
+            self._shape_from_adjoint(name, adjoint, value)
+            total = self.runtime_call("add_grad", [syntax.load(adjoint), value])
+        else:
+            total = gast.BinOp(left=syntax.load(adjoint), op=gast.Add(), right=value)
+        stmt = syntax.assign(adjoint, total)
+        record = anno.info(stmt)
+        record.contribution = record.generated = True
+        return stmt
+
+    def _shape_from_adjoint(self, name: str, adjoint: str, value: gast.expr) -> None:
+        """``unindex(g, xs, i)`` and ``share(g, xs)`` read only the structure of ``xs``, and
+        the backward sweep sees ``xs`` as the forward sweep left it: longer, if it was appended
+        to after this statement.  The adjoint ``bxs`` has the structure ``xs`` had here, so
+        the helper reads that instead (``remove_zero_inits`` puts ``xs`` back where the two
+        are the same)."""
+        if (name in self.program.growing and isinstance(value, gast.Call)
+                and len(value.args) >= 2 and syntax.is_name(value.args[1], name)
+                and any(self.namespace.resolve(value.func) is helper
+                        for helper in (runtime.unindex, runtime.share))):
+            value.args[1] = syntax.load(adjoint)
+
+    # -- every active statement -------------------------------------------------------------
+    def instantiate(self, body: list[gast.stmt], depth: int = 0) -> None:
+        """The adjoint statements of every active statement, in forward pre-order."""
+        for stmt in body:
+            if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
+                self.bodies[self.program.ref(stmt)] = self.adjoint_of(stmt, nested=depth > 0)
+            if isinstance(stmt, gast.With):
+                continue  # a gradient hook's body is the user's backward-sweep code
+            for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+                if isinstance(inner, list):
+                    self.instantiate(inner, depth + 1)
+
+    def adjoint_of(self, stmt: gast.Assign, nested: bool) -> Adjoint:
+        op = operation(stmt, self.program.parsed, set(self.program.local_names))
+        if op.kind is Kind.CALL:
+            self.prepare_call(stmt, op)
+        names = self.targets(stmt)
+        result = Adjoint([])
+        if nested:
+            for name in names:
+                result.values[name] = self.namer.fresh(f"{name}_out")
+                self.namer.temporaries.add(result.values[name])
+                if self.adjoint(name) and not self.program.is_iteration_local(name):
+                    result.adjoints[name] = self.namer.fresh(f"{self.adjoint(name)}_out")
+                    self.namer.temporaries.add(result.adjoints[name])
+        by_value = {result.values.get(n, n): result.adjoints.get(n) or self.adjoint(n)
+                    for n in names}
+
+        def derivative(name: str) -> str | None:
+            return by_value[name] if name in by_value else self.adjoint(name)
+
+        def value(name: str) -> gast.Name:
+            return syntax.load(result.values.get(name, name))
+
+        def adjoint_of_target(name: str) -> gast.Name:
+            return syntax.load(result.adjoints.get(name) or self.adjoint(name))
+
+        if op.kind in (Kind.SETITEM, Kind.APPEND):
+            result.body = self.mutation_adjoint(stmt, op)
+            return result
+        if op.kind is Kind.POP and not self.adjoint(op.inputs[0]):
+            return result  # popped from a stack of constants (shape_only stand-ins)
+        if op.kind is Kind.POP:  # the element's adjoint goes back on the end of the stack's
+            stack = self.adjoint(op.inputs[0])
+            element = adjoint_of_target(names[0]) if self.adjoint(names[0]) else \
+                self.runtime_call("zeros_like", [value(names[0])])
+            result.body = [generated(syntax.assign(stack, gast.BinOp(
+                left=syntax.load(stack), op=gast.Add(),
+                right=gast.List(elts=[element], ctx=gast.Load()))))]
+            return result
+        target = stmt.targets[0]
+        if op.kind in (Kind.CONSTANT, Kind.OPAQUE) or not op.differentiable:
+            pass  # a new value that depends on no input: only the adjoint reset remains
+        elif op.kind is Kind.COPY:
+            if self.adjoint(op.inputs[0]):
+                result.body = [self.accumulate(op.inputs[0], adjoint_of_target(target.id))]
+        elif op.kind in (Kind.TUPLE, Kind.DICT):
+            keys = op.keywords.get("keys") or [syntax.const(i) for i in range(len(op.args))]
+            for key, elt in zip(keys, op.args):
+                if isinstance(elt, gast.Name) and self.adjoint(elt.id):
+                    part = gast.Subscript(value=adjoint_of_target(target.id),
+                                          slice=syntax.clone(key), ctx=gast.Load())
+                    result.body.append(self.accumulate(elt.id, part))
+        elif op.kind is Kind.CALL:
+            result.body = self.call_adjoint(stmt, op, value, adjoint_of_target)
+        elif op.kind is Kind.UNPACK:  # nothing flows back when the tuple carries no derivative
+            if self.adjoint(op.inputs[0]):
+                parts = [adjoint_of_target(e.id) if self.adjoint(e.id) else
+                         self.runtime_call("zeros_like", [value(e.id)]) for e in target.elts]
+                result.body = [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
+        else:
+            rule = registry.adjoint_rule(op.key)
+            body = instantiate(rule, value(target.id), op.args, op.keywords, derivative,
+                               self.namer, self.namespace, where(stmt, self.program.parsed))
+            result.body = self.accumulate_contributions(body)
+        return result
+
+    def mutation_adjoint(self, stmt: gast.stmt, op) -> list[gast.stmt]:
+        """``x[i] = v``: v gets the adjoint of x[i], which is then zero (the old values were
+        overwritten).  ``xs.append(v)``: v gets the adjoint of the last element."""
+        base, value = op.inputs[0], op.args[0]
+        adjoint = syntax.load(self.adjoint(base))
+        if op.kind is Kind.SETITEM:
+            index = stmt.targets[0].slice
+            part = gast.Subscript(value=adjoint, slice=syntax.clone(index), ctx=gast.Load())
+            rest = self.runtime_call("zero_at", [syntax.load(self.adjoint(base)),
+                                                 value_expression(syntax.clone(index))])
+        else:
+            part = gast.Subscript(value=adjoint, slice=syntax.const(-1), ctx=gast.Load())
+            rest = gast.Subscript(value=syntax.load(self.adjoint(base)), slice=gast.Slice(
+                lower=None, upper=syntax.const(-1), step=None), ctx=gast.Load())
+        out = []
+        if isinstance(value, gast.Name) and self.adjoint(value.id):
+            if op.kind is Kind.SETITEM:
+                part = self.runtime_call("unbroadcast", [part, syntax.load(value.id)])
+            out.append(self.accumulate(value.id, part))
+        out.append(generated(syntax.assign(self.adjoint(base), rest)))
+        return out
+
+    # -- calls into the user's functions ----------------------------------------------------
+    def prepare_call(self, stmt: gast.Assign, op) -> None:
+        """``y = f(a, b)`` runs as ``y, y_saved = f_forward(a, b)`` in the forward sweep."""
+        positional, keywords = bind_arguments(op.key, op.args, op.keywords, self.namespace)
+        wrt = differentiated_positions(positional, keywords, self.adjoint)
+        forward_name, backward_name, seed = self.pairs(op.key, wrt,
+                                                       where(stmt, self.program.parsed))
+        target = stmt.targets[0].id
+        record = self.namer.fresh(f"{target}_saved")
+        form = syntax.assign(
+            syntax.tuple_of([syntax.store(target), syntax.store(record)], gast.Store()),
+            syntax.call(syntax.load(forward_name), positional, keywords))
+        anno.info(form).origin = anno.info(stmt).origin
+        self.forward_forms[self.program.ref(stmt)] = form
+        self.calls[self.program.ref(stmt)] = (backward_name, record, positional, keywords, wrt,
+                                              seed)
+
+    def call_adjoint(self, stmt: gast.Assign, op, value, adjoint_of_target) -> list[gast.stmt]:
+        backward_name, record, positional, keywords, wrt, seed_name = \
+            self.calls[self.program.ref(stmt)]
+        if not wrt:
+            return []
+        seed = gast.keyword(arg=seed_name, value=adjoint_of_target(stmt.targets[0].id))
+        call = syntax.call(syntax.load(backward_name),
+                           [value(record), *[syntax.clone(a) for a in positional]],
+                           [*keywords, seed])
+        arguments = positional + [k.value for k in keywords]
+        names = [arguments[i].id for i in wrt]
+        parts = [self.namer.fresh(f"{self.adjoint(n)}_{op.key.__name__}") for n in names]
+        self.namer.temporaries.update(parts)
+        target = syntax.store(parts[0]) if len(parts) == 1 else syntax.tuple_of(
+            [syntax.store(p) for p in parts], gast.Store())
+        out = [generated(syntax.assign(target, call))]
+        out += [self.accumulate(n, syntax.load(p)) for n, p in zip(names, parts)]
+        return out
+
+    def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:
+        """Template statements ``bx = e`` marked as contributions become ``bx = bx + e``."""
+        def accumulated(stmt: gast.Assign) -> gast.stmt:
+            (name,) = [k for k, v in self.names.items() if v == stmt.targets[0].id]
+            return self.accumulate(name, stmt.value)
+
+        return map_contributions(body, accumulated)

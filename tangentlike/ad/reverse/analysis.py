@@ -1,0 +1,253 @@
+"""Facts about a normalized function that reverse mode reads and nothing changes: each
+statement's place (``StmtRef``, its pre-order index) and outermost loop, which names may be
+one array, which are containers, which live within one loop iteration, which arrays change in
+place, how each loop can be replayed, and the definitions reaching each statement.  Nothing
+here names anything."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gast
+
+from tangentlike import runtime
+from tangentlike.core import anno, dataflow, syntax
+from tangentlike.frontend.annotate import Kind, loop_source, operation, resolve, targets
+from tangentlike.frontend.parsing import ParsedFunction
+
+StmtRef = int  # a statement's pre-order index in ``syntax.statements(body, with_bodies=False)``
+
+LOOPS = (gast.For, gast.While)
+COMPOUND = (gast.If, gast.For, gast.While)
+
+
+@dataclass(frozen=True)
+class Program:
+    """The function reverse mode differentiates, and what is known of it before any code is
+    generated.  ``body`` is the function's body without its final ``return``."""
+
+    fn: gast.FunctionDef
+    parsed: ParsedFunction
+    active: frozenset[str]
+    local_names: frozenset[str]
+    body: tuple[gast.stmt, ...]
+    order: tuple[gast.stmt, ...]  # every statement in pre-order, the return included
+    refs: dict[int, StmtRef]  # id(stmt) -> its StmtRef
+    outer_loops: dict[StmtRef, StmtRef | None]  # the outermost loop around or at a statement
+    depths: dict[StmtRef, int]  # how many if/for/while enclose a statement
+    copies: dict[str, set[str]]
+    containers: frozenset[str]
+    iteration_local: dict[StmtRef, tuple[str, ...]]
+    mutated_arrays: frozenset[str]
+    growing: frozenset[str]
+    reaching: dict[int, dataflow.Definitions]
+
+    def ref(self, stmt: gast.stmt) -> StmtRef:
+        return self.refs[id(stmt)]
+
+    def statements(self) -> list[gast.stmt]:
+        """Every statement of the body in pre-order (a hook's body left out): the statement
+        of ``StmtRef`` ``i`` is the ``i``-th."""
+        return list(self.order[:-1])  # the final return left out
+
+    def line(self, stmt: gast.stmt) -> int:
+        """The user's line a statement came from (0 when unknown)."""
+        origin = anno.info(stmt).origin if anno.has_info(stmt) else None
+        return origin.lineno if origin is not None else getattr(stmt, "lineno", 0) or 0
+
+    def is_iteration_local(self, name: str) -> bool:
+        return any(name in names for names in self.iteration_local.values())
+
+    def bound_before(self, stmt: gast.stmt, name: str) -> bool:
+        """Whether a definition of ``name`` may reach ``stmt``."""
+        return bool(self.reaching.get(id(stmt), {}).get(name))
+
+    def range_arguments(self, loop: gast.stmt) -> list[gast.expr] | None:
+        """The bounds of ``for i in range(...)`` when the backward sweep can recompute the
+        iteration (no break, bounds not re-bound in the loop); else None."""
+        call = getattr(loop, "iter", None)
+        if not (isinstance(loop, gast.For) and isinstance(call, gast.Call)
+                and isinstance(loop.target, gast.Name) and not call.keywords
+                and all(syntax.is_atom(a) for a in call.args)):
+            return None
+        if resolve(call.func, self.parsed, set(self.local_names)) is not range:
+            return None
+        if ends_with_break(loop.body):
+            return None
+        bound_in_loop = set().union(*(syntax.stored_names(s) for s in loop.body))
+        if syntax.loaded_names(call) & bound_in_loop:
+            return None
+        return call.args
+
+    def flows(self, loop: gast.stmt) -> bool:
+        """``for row in X`` with both differentiated: row's adjoint flows into X[k]."""
+        source = loop_source(loop) if isinstance(loop, gast.For) else None
+        return bool(source and source in self.active and isinstance(loop.target, gast.Name)
+                    and loop.target.id in self.active)
+
+
+def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> Program:
+    """The facts of a normalized, annotated function."""
+    body = fn.body[:-1]
+    local_names = syntax.stored_names(fn)
+    statements = list(syntax.statements(fn.body, with_bodies=False))  # the return included
+    refs = {id(s): i for i, s in enumerate(statements)}
+    outer_loops: dict[StmtRef, StmtRef | None] = {}
+    depths: dict[StmtRef, int] = {}
+
+    def walk(stmts: list[gast.stmt], depth: int, loop: StmtRef | None) -> None:
+        for stmt in stmts:
+            ref = refs[id(stmt)]
+            outer = loop if loop is not None else (ref if isinstance(stmt, LOOPS) else None)
+            outer_loops[ref], depths[ref] = outer, depth
+            if isinstance(stmt, gast.With):
+                continue
+            for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+                if isinstance(inner, list):
+                    walk(inner, depth + 1, outer)
+
+    walk(body, 0, None)
+    copies = copy_classes(fn.body)
+    return Program(
+        fn=fn, parsed=parsed, active=frozenset(active), local_names=frozenset(local_names),
+        body=tuple(body), order=tuple(statements), refs=refs, outer_loops=outer_loops,
+        depths=depths, copies=copies,
+        containers=frozenset(_container_names(statements, parsed, local_names, copies)),
+        iteration_local={refs[id(loop)]: tuple(names) for loop, names in
+                         _iteration_local_names(statements, fn.body)},
+        mutated_arrays=frozenset({setitem_base(s) for s in statements} - {None}),
+        growing=frozenset(_growing_containers(statements)),
+        reaching=dataflow.reaching_definitions(fn),
+    )
+
+
+def setitem_base(stmt: gast.stmt) -> str | None:
+    """``x`` for ``x[i] = v``."""
+    if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
+            and isinstance(stmt.targets[0].value, gast.Name)):
+        return stmt.targets[0].value.id
+    return None
+
+
+def ends_with_break(body: list[gast.stmt]) -> bool:
+    last = body[-1] if body else None
+    return (isinstance(last, gast.If) and len(last.body) == 1
+            and isinstance(last.body[0], gast.Break))
+
+
+def copy_classes(body: list[gast.stmt]) -> dict[str, set[str]]:
+    """For each name ``a = b`` binds or reads, every name joined to it by such copies: they
+    may be one array, so ``a[i] = v`` changes what the backward sweep reads as ``b`` (a tuple
+    assignment ``v2, v3 = e2, e3`` becomes ``t = e3; v3 = t``)."""
+    classes: dict[str, set[str]] = {}
+    for stmt in syntax.statements(body, with_bodies=False):
+        if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, gast.Name)):
+            a, b = stmt.targets[0].id, stmt.value.id
+            joined = classes.get(a, {a}) | classes.get(b, {b})
+            for name in joined:
+                classes[name] = joined
+    return classes
+
+
+def _growing_containers(statements: list[gast.stmt]) -> set[str]:
+    """Names of lists that ``append``, ``extend`` or ``insert`` grows and of dicts (made by
+    a display) that ``d[k] = v`` may give a new key: the backward sweep sees them longer than
+    they were at an earlier read."""
+    dicts, keyed, appended = set(), set(), set()
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Dict):
+            dicts |= syntax.stored_names(stmt.targets[0])
+        elif setitem_base(stmt) is not None:
+            keyed.add(setitem_base(stmt))
+        elif (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
+                and isinstance(stmt.value.func, gast.Attribute)
+                and stmt.value.func.attr in ("append", "extend", "insert")
+                and isinstance(stmt.value.func.value, gast.Name)):
+            appended.add(stmt.value.func.value.id)
+    return appended | (keyed & dicts)
+
+
+def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
+                     local_names: set[str], copies: dict[str, set[str]]) -> set[str]:
+    """Names whose adjoints are added element by element (``add_grad``): tuples, lists and
+    dicts we can see, and values only ever subscripted (e.g. a dict of parameters)."""
+    names, arithmetic, subscripted = set(), set(), set()
+    for stmt in statements:
+        if not isinstance(stmt, gast.Assign):
+            continue
+        value = stmt.value
+        if isinstance(stmt.targets[0], gast.Tuple) and isinstance(value, gast.Name):
+            names.add(value.id)
+        elif isinstance(value, (gast.Tuple, gast.List, gast.Dict)):
+            names |= syntax.stored_names(stmt.targets[0])
+        elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            subscripted.add(value.value.id)
+            if isinstance(value.slice, gast.Tuple):  # x[:, 0]: only arrays take these
+                arithmetic.add(value.value.id)
+        elif isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
+            arithmetic.add(value.value.id)  # x.T, x.shape: an array
+        else:
+            op = operation(stmt, parsed, local_names)
+            if op.key in runtime.CONTAINER_HELPERS:  # in derivative code: may build containers
+                names |= syntax.stored_names(stmt.targets[0])
+                subscripted |= set(op.inputs)
+            elif op.kind is Kind.CALL or not op.differentiable:
+                subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
+            elif not isinstance(value, gast.Name):
+                arithmetic |= syntax.loaded_names(value)
+    for loop in statements:
+        if isinstance(loop, gast.For) and loop_source(loop):
+            subscripted.add(loop_source(loop))  # for v in xs
+    names |= subscripted - arithmetic
+    # a copy of a container is one, and so is what it was copied from
+    return set().union(set(), *(copies.get(n, {n}) for n in names))
+
+
+def _iteration_local_names(statements: list[gast.stmt], body: list[gast.stmt],
+                           ) -> list[tuple[gast.stmt, list[str]]]:
+    """For each loop, the names that live within one iteration: bound once, directly in
+    the loop's body, before any use there, and never used outside the loop.  Their
+    adjoints start from zero in each backward iteration instead of being reset."""
+    result = []
+    for loop in statements:
+        if not isinstance(loop, LOOPS):
+            continue
+        outside = _names_outside(loop, body)
+        seen: set[str] = set()
+        local = []
+        if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name):
+            name = loop.target.id
+            if name not in outside and not any(
+                    name in syntax.stored_names(s) for s in loop.body):
+                local.append(name)
+        for stmt in loop.body:
+            names = targets(stmt) if isinstance(stmt, gast.Assign) else []
+            reads = (syntax.loaded_names(stmt) if not isinstance(stmt, COMPOUND)
+                     else syntax.all_names(stmt))
+            for name in names:
+                inner = [s for s in syntax.statements(loop.body, with_bodies=False)
+                         if name in syntax.stored_names(s) and isinstance(s, gast.Assign)]
+                if (name not in seen and name not in reads and name not in outside
+                        and len(inner) == 1):
+                    local.append(name)
+            seen |= reads | set(names)
+            if not isinstance(stmt, gast.Assign):
+                seen |= syntax.all_names(stmt)
+        result.append((loop, local))
+    return result
+
+
+def _names_outside(loop: gast.stmt, body: list[gast.stmt]) -> set[str]:
+    inside = {id(s) for s in syntax.statements([loop], with_bodies=False)}
+    names: set[str] = set()
+    for stmt in syntax.statements(body, with_bodies=False):
+        if id(stmt) in inside:
+            continue
+        if isinstance(stmt, COMPOUND):
+            header = stmt.test if not isinstance(stmt, gast.For) else stmt.iter
+            names |= syntax.all_names(header)
+            if isinstance(stmt, gast.For):
+                names |= syntax.all_names(stmt.target)
+        else:
+            names |= syntax.all_names(stmt)
+    return names

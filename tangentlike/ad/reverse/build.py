@@ -1,0 +1,186 @@
+"""The joint derivative function: the facts (``analysis``), the adjoints (``adjoints``), the
+save plan (``saves``), then the sweeps, each generated once (``sweeps``), assembled with the
+seed, the adjoints' zero initialisations and the signature."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import gast
+
+from tangentlike.ad.common import SEED, add_seeds, generated, parameter_names
+from tangentlike.ad.reverse.adjoints import Adjoints
+from tangentlike.ad.reverse.analysis import COMPOUND, Program, analyze
+from tangentlike.ad.reverse.plan import SavePlan
+from tangentlike.ad.reverse.saves import plan_saves
+from tangentlike.ad.reverse.sweeps import Sweeps
+from tangentlike.core import anno, syntax
+from tangentlike.core.naming import Namer
+from tangentlike.frontend.annotate import Activity, operation, targets
+from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.rules.template import Namespace
+
+
+@dataclass
+class ReverseOptions:
+    wrt: tuple[int, ...] = (0,)
+    preserve_result: bool = False
+    check_dims: bool = True
+    seed_required: bool = False
+    # the seed parameter's name: ``SEED``, or a fresh name when the function has a parameter
+    # of that name (chosen, and reserved in the namer, by the caller)
+    seed: str = SEED
+
+
+def plan(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity, namer: Namer,
+         namespace: Namespace, pairs: Callable[..., tuple[str, str]] | None = None,
+         ) -> tuple[Program, Adjoints, SavePlan]:
+    """The facts, the adjoints (instantiated once, in forward order) and the save plan."""
+    program = analyze(fn, parsed, activity.active)
+    adjoints = Adjoints(program, namer, namespace, pairs)
+    adjoints.instantiate(list(program.body))
+    return program, adjoints, plan_saves(program, adjoints)
+
+
+def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity, namer: Namer,
+               namespace: Namespace, options: ReverseOptions,
+               pairs: Callable[..., tuple[str, str]] | None = None,
+               ) -> gast.FunctionDef:
+    """The joint derivative function of a normalized, annotated function.  ``pairs(f, wrt)``
+    names the forward and backward halves of the derivative of a user function ``f``."""
+    program, adjoints, saves = plan(fn, parsed, activity, namer, namespace, pairs)
+    sweeps = Sweeps(program, adjoints, saves)
+    params = parameter_names(fn)
+    wrt_names = [params[i] for i in options.wrt]
+    body = list(program.body)
+    returned = fn.body[-1].value
+    backward_sweep = sweeps.backward(body)
+    forward = sweeps.forward(body)
+    if saves.uses_stack:
+        forward.insert(0, generated(syntax.assign(sweeps.stack_name(),
+                                                  gast.List(elts=[], ctx=gast.Load()))))
+    seed_statements, seeded = seed(adjoints, options, returned)
+    zero_inits = []
+    for name in _zero_init_order(program, adjoints, wrt_names):
+        if name in seeded or program.is_iteration_local(name):
+            continue
+        if name not in program.active:  # a wrt input the output does not depend on
+            adjoints.names[name] = namer.adjoint(name)
+        zero_inits.append(adjoints.zero(name, adjoints.names.get(name)
+                                        or adjoints.adjoint(name)))
+    backward = seed_statements + zero_inits if seeded else zero_inits + seed_statements
+    backward += backward_sweep
+    needed = set().union(*(syntax.loaded_names(s) for s in backward))
+    if options.preserve_result:
+        needed |= syntax.loaded_names(returned)
+    forward = initial_values(saves, forward, params, needed)
+    grads = [syntax.load(adjoints.names[n]) for n in wrt_names]
+    value: list[gast.expr] = []
+    if options.preserve_result:  # read before the backward sweep restores anything
+        name = namer.fresh("value")
+        namer.temporaries.add(name)
+        forward.append(generated(syntax.assign(name, syntax.clone(returned))))
+        value = [syntax.load(name)]
+    outputs = grads + value
+    result = outputs[0] if len(outputs) == 1 else syntax.tuple_of(outputs)
+    name = namer.fresh("d" + fn.name + "_" + "_".join(f"d{n}" for n in wrt_names))
+    return gast.FunctionDef(
+        name=name, args=_signature(fn, options),
+        body=forward + [syntax.comment("")] + backward + [gast.Return(value=result)],
+        decorator_list=[], returns=None, type_comment=None, type_params=[],
+    )
+
+
+def _signature(fn: gast.FunctionDef, options: ReverseOptions) -> gast.arguments:
+    """The function's parameters and the seed's."""
+    new_args = syntax.clone(fn.args)
+    if not options.seed_required:
+        new_args.args.append(syntax.param(options.seed))
+        new_args.defaults.append(syntax.const(1.0))
+    else:
+        add_seeds(new_args, [options.seed])
+    return new_args
+
+
+def seed(adjoints: Adjoints, options: ReverseOptions, returned: gast.expr,
+         ) -> tuple[list[gast.stmt], set[str]]:
+    """Statements giving the returned values their adjoints from the seed, and the names
+    whose adjoints they assign (the others still need a zero first)."""
+    adjoint = adjoints.adjoint
+    seed_value = syntax.load(options.seed)
+    if options.check_dims:
+        seed_value = adjoints.runtime_call("seed", [seed_value, syntax.clone(returned)])
+    if isinstance(returned, gast.Name):
+        if not adjoint(returned.id):
+            return [], set()
+        return [syntax.assign(adjoint(returned.id), seed_value)], {returned.id}
+    if not isinstance(returned, gast.Tuple):
+        return [], set()  # a constant: nothing flows back
+    names = [e.id if isinstance(e, gast.Name) else None for e in returned.elts]
+    distinct = [n for n in names if n is not None]
+    if len(set(distinct)) == len(distinct):
+        elts = [syntax.store(adjoint(n) if n and adjoint(n) else "_") for n in names]
+        if all(e.id == "_" for e in elts):
+            return [], set()
+        assigned = {n for n in distinct if adjoint(n)}
+        return [syntax.assign(syntax.tuple_of(elts, gast.Store()), seed_value)], assigned
+    seeds = adjoints.namer.fresh("seeds")
+    out = [syntax.assign(seeds, seed_value)]
+    for i, n in enumerate(names):
+        if n and adjoint(n):
+            part = gast.Subscript(value=syntax.load(seeds), slice=syntax.const(i),
+                                  ctx=gast.Load())
+            out.append(adjoints.accumulate(n, part))
+    return out, set()
+
+
+def initial_values(saves: SavePlan, body: list[gast.stmt],
+                   params: list[str], needed: set[str]) -> list[gast.stmt]:
+    """Names bound only inside if/for/while that are saved before their first binding,
+    or that the backward sweep reads whatever branch ran, start as None."""
+    bound = set(params)
+    out = []
+    for stmt in body:
+        if isinstance(stmt, COMPOUND):
+            pushed_first = _nested_names([stmt])
+            first = sorted((pushed_first & (saves.names | needed)) - bound)
+            for name in first:
+                out.append(generated(syntax.assign(name, syntax.const(None))))
+            bound |= set(first)
+        out.append(stmt)
+        bound |= set().union(*(set(targets(s))
+                               for s in syntax.statements([stmt], with_bodies=False)
+                               if isinstance(s, gast.Assign)))
+    return out
+
+
+def _nested_names(body: list[gast.stmt], depth: int = 0) -> set[str]:
+    """Names a forward sweep pushes before an assignment inside if/for/while, or before a
+    nested loop (a call's forward form binds its record too)."""
+    names: set[str] = set()
+    for stmt in body:
+        if depth and isinstance(stmt, gast.Assign):
+            names |= set(targets(stmt))
+        if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) and depth:
+            names.add(stmt.target.id)
+        if isinstance(stmt, gast.With):
+            continue
+        for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+            if isinstance(inner, list):
+                names |= _nested_names(inner, depth + 1)
+    return names
+
+
+def _zero_init_order(program: Program, adjoints: Adjoints, wrt_names: list[str]) -> list[str]:
+    order = list(wrt_names)
+    for stmt in program.statements():
+        names: list[str] = []
+        if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
+            op = operation(stmt, program.parsed, set(program.local_names))
+            names = op.inputs + targets(stmt)
+        elif isinstance(stmt, gast.For) and adjoints.flows_from_iterable(stmt):
+            names = [stmt.target.id]
+        for name in names:
+            if name in program.active and name not in order:
+                order.append(name)
+    return order

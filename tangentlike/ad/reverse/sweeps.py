@@ -1,0 +1,262 @@
+"""The forward and backward sweeps, each generated once from the save plan.
+
+The forward sweep is the user's code with the plan's pushes (``stack.append(x)`` before a
+statement overwrites a saved ``x``, a slice's copy before ``x[i] = v``) and trip counters for
+loops replayed by count.  The backward sweep mirrors it in reverse: an ``if`` on the same
+(saved) condition, a loop running as many times as the forward loop ran, and for each active
+statement its adjoint.  Inside control flow a step (1) reads the value its statement produced
+into a placeholder (``y_out = y``), (2) pops the old value if it was saved, (3) takes the
+adjoint it accumulated (``by_out = by``) and resets ``by`` for the old value, (4) runs the
+adjoint with the placeholders as the result, and (5) puts a saved slice back.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+
+from tangentlike.ad.common import generated
+from tangentlike.ad.reverse.adjoints import Adjoints
+from tangentlike.ad.reverse.analysis import Program, ends_with_break
+from tangentlike.ad.reverse.plan import SavePlan
+from tangentlike.core import anno, syntax
+from tangentlike.frontend.annotate import loop_source
+
+
+class Sweeps:
+    """Builds the sweeps of one function from its plan; names the stack, trip counters and
+    backward loop indices the first time it needs them."""
+
+    def __init__(self, program: Program, adjoints: Adjoints, plan: SavePlan):
+        self.program, self.adjoints, self.plan = program, adjoints, plan
+        self.stack: str | None = None
+        self.trips: dict[int, str] = {}  # loop (StmtRef) -> its trip counter
+        self.indices: dict[int, str] = {}  # loop (StmtRef) -> index of the backward loop
+
+    # -- names and the stack ----------------------------------------------------------------
+    def stack_name(self) -> str:
+        if self.stack is None:
+            self.stack = self.adjoints.namer.fresh("stack")
+        return self.stack
+
+    def trip_counter(self, loop: gast.stmt) -> str:
+        ref = self.program.ref(loop)
+        if ref not in self.trips:
+            self.trips[ref] = self.adjoints.namer.fresh("trips")
+        return self.trips[ref]
+
+    def loop_index(self, loop: gast.stmt) -> str:
+        ref = self.program.ref(loop)
+        if ref not in self.indices:
+            self.indices[ref] = self.adjoints.namer.fresh("k")
+        return self.indices[ref]
+
+    def stack_method(self, method: str, args: list[gast.expr]) -> gast.Call:
+        """``stack.append(v)`` or ``stack.pop()``."""
+        return syntax.call(gast.Attribute(value=syntax.load(self.stack_name()), attr=method,
+                                          ctx=gast.Load()), args)
+
+    def push(self, name: str, pair: Any = None) -> gast.stmt:
+        """Save ``name`` on the stack; ``pair`` is a key shared with its one pop."""
+        value = syntax.load(name)
+        if name in self.plan.shape_only:  # the backward sweep reads only its shape
+            value = self.adjoints.runtime_call("shape_only", [value])
+        stmt = generated(gast.Expr(value=self.stack_method("append", [value])))
+        anno.info(stmt).saves = pair
+        return stmt
+
+    def pop(self, name: str, pair: Any = None) -> gast.stmt:
+        stmt = generated(syntax.assign(name, self.stack_method("pop", [])))
+        anno.info(stmt).keep = True
+        anno.info(stmt).saves = pair
+        return stmt
+
+    def setitem_target(self, stmt: gast.Assign, ctx: type) -> gast.Subscript:
+        target = stmt.targets[0]
+        return gast.Subscript(value=syntax.clone(target.value),
+                              slice=syntax.clone(target.slice), ctx=ctx())
+
+    # -- the forward sweep ------------------------------------------------------------------
+    def forward(self, body: list[gast.stmt], depth: int = 0) -> list[gast.stmt]:
+        out: list[gast.stmt] = []
+        for stmt in body:
+            if isinstance(stmt, gast.If):
+                out.append(gast.If(test=stmt.test,
+                                   body=self.forward(stmt.body, depth + 1) or [gast.Pass()],
+                                   orelse=self.forward(stmt.orelse, depth + 1)))
+            elif isinstance(stmt, (gast.For, gast.While)):
+                out += self.forward_loop(stmt, depth)
+            elif isinstance(stmt, gast.With):
+                continue  # a gradient hook: its body runs in the backward sweep
+            else:
+                ref = self.program.ref(stmt)
+                if depth:
+                    out += [self.push(n, (ref, n)) for n in self.adjoints.targets(stmt)
+                            if self.plan.is_saved(n)]
+                if self.plan.saves_slice(ref):  # x[i] = v: the old x[i] first
+                    old = self.setitem_target(stmt, gast.Load)
+                    out.append(generated(gast.Expr(value=self.stack_method(
+                        "append", [self.adjoints.runtime_call("copy_of", [old])]))))
+                out.append(self.copy_if_mutated(self.adjoints.forward_form(stmt)))
+        return out
+
+    def copy_if_mutated(self, stmt: gast.stmt) -> gast.stmt:
+        """``t = x[i]`` reads a copy when x is changed in place later (not a view)."""
+        if (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript)
+                and isinstance(stmt.value.value, gast.Name)
+                and stmt.value.value.id in self.program.mutated_arrays
+                and isinstance(stmt.targets[0], gast.Name)):
+            new = syntax.assign(stmt.targets[0].id, self.adjoints.runtime_call(
+                "copy_of", [syntax.clone(stmt.value)]))
+            anno.info(new).origin = anno.info(stmt).origin
+            return new
+        return stmt
+
+    def forward_loop(self, loop: gast.stmt, depth: int) -> list[gast.stmt]:
+        """The loop as written, counting its trips when it is replayed by count."""
+        plan = self.plan.loop(self.program.ref(loop))
+        target = loop.target.id if isinstance(loop, gast.For) and isinstance(
+            loop.target, gast.Name) else None
+        before = [self.push(target)] if depth and target and self.plan.is_saved(target) \
+            else []
+        body = self.forward(loop.body, depth + 1)
+        if plan.replay != "trips":
+            if isinstance(loop, gast.While):
+                return [gast.While(test=loop.test, body=body, orelse=[])]
+            return before + [gast.For(target=loop.target, iter=loop.iter, body=body,
+                                      orelse=[], type_comment=None)]
+        if self.plan.is_saved(target):  # at the end of each iteration, so it is popped first
+            body = (body[:-1] + [self.push(target), body[-1]] if ends_with_break(body)
+                    else body + [self.push(target)])
+        trips = self.trip_counter(loop)
+        increment = generated(syntax.assign(trips, gast.BinOp(
+            left=syntax.load(trips), op=gast.Add(), right=syntax.const(1))))
+        body = (body[:-1] + [increment, body[-1]] if ends_with_break(body)
+                else body + [increment])
+        if isinstance(loop, gast.While):
+            new = gast.While(test=loop.test, body=body, orelse=[])
+        else:
+            new = gast.For(target=loop.target, iter=loop.iter, body=body, orelse=[],
+                           type_comment=None)
+        after = [self.push(trips)] if depth else []
+        return before + [generated(syntax.assign(trips, syntax.const(0))), new] + after
+
+    # -- the backward sweep -----------------------------------------------------------------
+    def backward(self, body: list[gast.stmt], depth: int = 0,
+                 enclosing=None) -> list[gast.stmt]:
+        out: list[gast.stmt] = []
+        previous = enclosing
+        for stmt in reversed(body):
+            if isinstance(stmt, gast.If):
+                block = self.backward_if(stmt, depth)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                block = self.backward_loop(stmt, depth)
+            elif isinstance(stmt, gast.With):
+                block = self.backward_hook(stmt)
+            elif isinstance(stmt, (gast.Assign, gast.Expr)):
+                block = self.backward_simple(stmt, depth)
+            else:
+                block = []
+            if not block:
+                continue
+            origin = anno.info(stmt).origin
+            if origin is not None and origin != previous and any(
+                    not anno.info(s).generated or anno.info(s).contribution
+                    or isinstance(s, (gast.If, gast.For)) for s in block):
+                out.append(syntax.origin_comment("Grad of", origin.line))
+                previous = origin
+            out += block
+        return out
+
+    def backward_simple(self, stmt: gast.stmt, depth: int) -> list[gast.stmt]:
+        adjoint = self.adjoints.of(stmt)
+        ref = self.program.ref(stmt)
+        restore = []
+        if self.plan.saves_slice(ref):  # read by name: a later re-binding is undone first
+            restore = [syntax.assign(self.setitem_target(stmt, gast.Store),
+                                     self.stack_method("pop", []))]
+            anno.info(restore[0]).keep = anno.info(restore[0]).generated = True
+        if not depth:
+            return (list(adjoint.body) if adjoint else []) + restore
+        names = self.adjoints.targets(stmt)
+        out: list[gast.stmt] = []
+        if adjoint:
+            out += [generated(syntax.assign(adjoint.values[n], syntax.load(n)))
+                    for n in names]
+        out += [self.pop(n, (ref, n)) for n in reversed(names) if self.plan.is_saved(n)]
+        if adjoint:
+            for n in names:
+                if n in adjoint.adjoints:
+                    out.append(generated(syntax.assign(
+                        adjoint.adjoints[n], syntax.load(self.adjoints.adjoint(n)))))
+                    if not self.program.is_iteration_local(n):  # else zeroed per iteration
+                        out.append(self.adjoints.zero(n))
+            out += adjoint.body
+        return out + restore
+
+    def backward_if(self, stmt: gast.If, depth: int) -> list[gast.stmt]:
+        origin = anno.info(stmt).origin
+        body = self.backward(stmt.body, depth + 1, origin)
+        orelse = self.backward(stmt.orelse, depth + 1, origin)
+        if not body and not orelse:
+            return []
+        return [gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse)]
+
+    def backward_loop(self, stmt: gast.stmt, depth: int) -> list[gast.stmt]:
+        body = self.backward(stmt.body, depth + 1, anno.info(stmt).origin)
+        if body:
+            body = [self.adjoints.zero(n) for n in
+                    self.program.iteration_local[self.program.ref(stmt)]
+                    if self.adjoints.adjoint(n)] + body
+        target = stmt.target.id if isinstance(stmt, gast.For) and isinstance(
+            stmt.target, gast.Name) else None
+        flows = isinstance(stmt, gast.For) and self.adjoints.flows_from_iterable(stmt)
+        assert self.plan.replayed(self.program.ref(stmt)) == bool(body or flows), \
+            "the backward sweep replays a loop the save plan does not (or the reverse)"
+        if not body and not flows:
+            return []
+        bounds = self.program.range_arguments(stmt)
+        after = [self.pop(target)] if depth and self.plan.is_saved(target) else []
+        if bounds is not None:
+            reversed_range = syntax.call(syntax.load("reversed"), [syntax.call(
+                syntax.load("range"), [syntax.clone(a) for a in bounds])])
+            return [generated(gast.For(
+                target=syntax.store(target), iter=reversed_range, body=body or [gast.Pass()],
+                orelse=[], type_comment=None))] + after
+        trips = self.trip_counter(stmt)
+        before = [self.pop(trips)] if depth else []
+        if self.plan.is_saved(target):
+            body = [self.pop(target)] + body
+        if flows:  # for row in X: row's adjoint flows into X[k]
+            index = self.loop_index(stmt)
+            source = loop_source(stmt)
+            part = self.adjoints.runtime_call("unindex", [
+                syntax.load(self.adjoints.adjoint(target)), syntax.load(source),
+                syntax.load(index)])
+            body = body + [self.adjoints.accumulate(source, part)]
+            if not self.program.is_iteration_local(target):
+                body.append(self.adjoints.zero(target))
+            iterate = syntax.call(syntax.load("reversed"), [syntax.call(
+                syntax.load("range"), [syntax.load(trips)])])
+        else:
+            index = "_"
+            iterate = syntax.call(syntax.load("range"), [syntax.load(trips)])
+        loop = generated(gast.For(target=syntax.store(index), iter=iterate, body=body,
+                                  orelse=[], type_comment=None))
+        return before + [loop] + after
+
+    def backward_hook(self, hook: gast.With) -> list[gast.stmt]:
+        """``with insert_grad_of(x) as dx: body`` runs here, on x's adjoint."""
+        item = hook.items[0]
+        x, dx = item.context_expr.args[0].id, item.optional_vars.id
+        adjoint = self.adjoints.adjoint(x)
+        start = syntax.load(adjoint) if adjoint else self.adjoints.runtime_call(
+            "zeros_like", [syntax.load(x)])
+        body = syntax.clone(hook.body)
+        out = [syntax.assign(dx, start), *body]
+        if adjoint:
+            out.append(syntax.assign(adjoint, syntax.load(dx)))
+        for stmt in syntax.statements(out, with_bodies=False):
+            anno.info(stmt).keep = True
+        return out
+
