@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.errors import NoDerivativeError
+from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast, zeros_like
 from tangentlike.runtime.arrays import (
@@ -29,6 +30,9 @@ from tangentlike.runtime.arrays import (
     untake_permuted,
     untrace,
 )
+
+# Every function of this family computes a value and does nothing else.
+FACTS = Facts(pure=True)
 
 
 def linspace_weights(y: Any, num: int, endpoint: bool = True, axis: int = 0) -> np.ndarray:

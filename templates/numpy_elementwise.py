@@ -1,6 +1,7 @@
 """NumPy's elementwise functions (ufuncs): one output element per input element."""
 import numpy as np
 
+from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import broadcast_like, tie_share, unbroadcast
 from tangentlike.runtime.elementwise import (
@@ -10,6 +11,9 @@ from tangentlike.runtime.elementwise import (
     pow_log,
     sinc_derivative,
 )
+
+# Every function of this family computes a value and does nothing else.
+FACTS = Facts(pure=True)
 
 non_differentiable(clip_share, abs_direction_derivative)
 

@@ -20,8 +20,12 @@ spectrum (``hermitian_weights``: 1 for the zero and Nyquist frequencies, 2 for t
 """
 import numpy as np
 
+from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime.fft import fft_axes, fft_fit, fft_sizes, hermitian_weights
+
+# Every function of this family computes a value and does nothing else.
+FACTS = Facts(pure=True)
 
 non_differentiable(fft_axes, fft_sizes, hermitian_weights)
 

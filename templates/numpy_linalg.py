@@ -11,6 +11,7 @@ for every call.  The decompositions take what makes them differentiable: distinc
 """
 import numpy as np
 
+from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import (
     dot_adjoint_a,
@@ -42,6 +43,9 @@ from tangentlike.runtime.linalg import (
     triangle_mask,
     vecdot_axis,
 )
+
+# Every function of this family computes a value and does nothing else.
+FACTS = Facts(pure=True)
 
 non_differentiable(einsum_adjoint_subscripts, einsum_refuse_operands_first, einsum_subscripts,
                    inner_adjoint_subscripts, kron_layout, linalg_eye, eig_eye, matrix_power_blocks,

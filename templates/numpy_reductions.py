@@ -8,9 +8,13 @@ its derivative is NaN where the values reduced over are all equal (a kink of ``s
 """
 import numpy as np
 
+from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import reduce_extremum, unbroadcast, unreduce, unreduce_extremum
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum, weights_shape
+
+# Every function of this family computes a value and does nothing else.
+FACTS = Facts(pure=True)
 
 non_differentiable(nan_count, weights_shape)
 

@@ -9,6 +9,7 @@ derivatives of their copies.
 """
 import numpy as np
 
+from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import broadcast_like, inverse_permutation, unbroadcast, unindex
 from tangentlike.runtime.shapes import (
@@ -19,6 +20,9 @@ from tangentlike.runtime.shapes import (
     tile_blocks,
     tile_copy_axes,
 )
+
+# Every function of this family computes a value and does nothing else.
+FACTS = Facts(pure=True)
 
 non_differentiable(rolled_axis, tile_blocks, tile_copy_axes, repeat_index)
 

@@ -7,6 +7,7 @@ import operator
 
 import numpy as np
 
+from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import (
     broadcast_like,
@@ -15,6 +16,9 @@ from tangentlike.runtime import (
     unbroadcast,
     unindex,
 )
+
+# Every function of this family computes a value and does nothing else.
+FACTS = Facts(pure=True)
 
 
 @adjoint(operator.add)

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import (
     add_grad,
@@ -35,6 +36,9 @@ from tangentlike.runtime import (
     zero_at,
     zeros_like,
 )
+
+# Every function of this family computes a value and does nothing else.
+FACTS = Facts(pure=True)
 
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only)
 

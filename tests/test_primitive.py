@@ -1,0 +1,74 @@
+"""One record per primitive (rules/primitive.py): the old tables read the records, unknown
+functions get the safe defaults, and library facts never replace the user's."""
+import math
+
+import numpy as np
+
+from tangentlike.rules import primitive as prim
+from tangentlike.rules import registry
+
+
+def test_the_old_tables_are_views_of_the_records():
+    registry.load_deferred()
+    for key, record in list(prim.PRIMITIVES.items()):
+        assert registry.adjoint_rule(record.function) is record.adjoint
+        assert registry.tangent_rule(record.function) is record.tangent
+        assert (key in registry.ADJOINTS) == (record.adjoint is not None)
+        assert (key in registry.TANGENTS) == (record.tangent is not None)
+        assert registry.is_non_differentiable(record.function) == (not record.differentiable)
+        assert (key in registry.NON_DIFFERENTIABLE) == (not record.differentiable)
+        assert (key in registry.PURE) == record.pure
+        assert registry.is_primitive(record.function) == record.is_primitive
+
+
+def test_every_library_rule_is_pure_but_print():
+    registry.load_deferred()
+    known = {*registry.ADJOINTS, *registry.TANGENTS, *registry.NON_DIFFERENTIABLE}
+    library = {key for key in known if not prim.PRIMITIVES[key].user_facts}
+    assert {key for key in library if key not in registry.PURE} == {print}
+
+
+def test_an_unknown_function_gets_the_safe_defaults():
+    def mine(x):
+        return x
+
+    record = prim.primitive(mine)
+    assert not record.pure and record.shape is prim.Shape.FROM_VALUES
+    assert record.returns is prim.Returns.MAY_SHARE and not record.is_primitive
+
+
+def test_module_policies():
+    assert prim.primitive(math.lgamma).pure and prim.primitive(math.lgamma).cheap
+    assert prim.primitive(np.sin).pure
+    assert not registry.is_pure_function(np.copyto)
+    assert not registry.is_pure_function(np.random.randn)
+
+
+def test_library_facts_do_not_replace_the_users():
+    def f(x):
+        return x
+
+    key = prim._key(f)
+    try:
+        prim.declare(f, pure=False, adjoint="mine")
+        prim.declare(f, library=True, pure=True, adjoint="library's", cheap=True)
+        record = prim.PRIMITIVES[key]
+        assert record.adjoint == "mine" and not record.pure and record.cheap
+        prim.declare(f, adjoint="again")
+        assert prim.PRIMITIVES[key].adjoint == "again"
+    finally:
+        prim.PRIMITIVES.pop(key, None)
+
+
+def test_views_write_through():
+    def g(x):
+        return x
+
+    key = prim._key(g)
+    try:
+        registry.non_differentiable(g)
+        assert key in registry.NON_DIFFERENTIABLE and registry.is_primitive(g)
+        registry.NON_DIFFERENTIABLE.discard(key)
+        assert not registry.is_primitive(g)
+    finally:
+        prim.PRIMITIVES.pop(key, None)
