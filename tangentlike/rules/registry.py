@@ -94,10 +94,14 @@ class Rule:
             with _parse_lock:
                 parsed = self._parsed
                 if parsed is None:
-                    parsed = _parse_template(self.primitive, self.function)
+                    parsed = self._build()
                     _check(self, parsed)
                     self._parsed = parsed
         return parsed
+
+    def _build(self) -> _Parsed:
+        """The template's tree and parameters (a derived rule builds them from another's)."""
+        return _parse_template(self.primitive, self.function)
 
     @property
     def node(self) -> gast.FunctionDef:
