@@ -5,8 +5,9 @@ from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import broadcast_like, share, unbroadcast
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 
 @adjoint(float)

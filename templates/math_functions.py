@@ -9,8 +9,9 @@ from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import d
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 
 @elementwise(math.fabs)

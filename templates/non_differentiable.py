@@ -15,8 +15,9 @@ import numpy as np
 from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import declare, non_differentiable
 
-# Every function here computes a value and does nothing else, except print (below).
-FACTS = Facts(pure=True)
+# Every function here computes a value and does nothing else, except print (below), and
+# returns an array or a number.
+FACTS = Facts(pure=True, containers=False)
 
 non_differentiable(
     # builtins
@@ -57,3 +58,9 @@ non_differentiable(
 )
 
 declare(print, library=True, pure=False)  # it writes to a file
+# They read their argument only for its shape (tangentlike.rules.primitive).
+for _function in (np.shape, np.ndim, np.size):
+    declare(_function, library=True, shape_arguments=(0,))
+# They always make a fresh array (versions/inplace.py).
+for _function in (np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like):
+    declare(_function, library=True, new_array=True)

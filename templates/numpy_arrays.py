@@ -31,8 +31,9 @@ from tangentlike.runtime.arrays import (
     untrace,
 )
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 
 def linspace_weights(y: Any, num: int, endpoint: bool = True, axis: int = 0) -> np.ndarray:
@@ -280,7 +281,7 @@ def copy_method_tangent(y, a, order="C"):
 # shape full_like copies, the number of samples and arange's stop (which only decides how many
 # values there are) carry no derivative.  An integer result carries none (unarray and
 # cast_derivative give zeros).
-@adjoint(np.full)
+@adjoint(np.full, new_array=True)
 def full(y, shape, fill_value, dtype=None, order="C", *, device=None, like=None):
     d[fill_value] = unarray(unbroadcast(d[y], fill_value), fill_value, y)
 

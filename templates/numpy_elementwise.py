@@ -15,8 +15,9 @@ from tangentlike.runtime.elementwise import (
     sinc_derivative,
 )
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 non_differentiable(clip_share, abs_direction_derivative)
 

@@ -24,8 +24,9 @@ from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime.fft import fft_axes, fft_fit, fft_sizes, hermitian_weights
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 non_differentiable(fft_axes, fft_sizes, hermitian_weights)
 

@@ -44,8 +44,9 @@ from tangentlike.runtime.linalg import (
     vecdot_axis,
 )
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 non_differentiable(einsum_adjoint_subscripts, einsum_refuse_operands_first, einsum_subscripts,
                    inner_adjoint_subscripts, kron_layout, linalg_eye, eig_eye, matrix_power_blocks,

@@ -13,8 +13,9 @@ from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import reduce_extremum, unbroadcast, unreduce, unreduce_extremum
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum, weights_shape
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 non_differentiable(nan_count, weights_shape)
 

@@ -21,8 +21,9 @@ from tangentlike.runtime.shapes import (
     tile_copy_axes,
 )
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 non_differentiable(rolled_axis, tile_blocks, tile_copy_axes, repeat_index)
 

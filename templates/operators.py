@@ -17,8 +17,9 @@ from tangentlike.runtime import (
     unindex,
 )
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 
 @adjoint(operator.add)

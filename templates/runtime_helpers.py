@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from tangentlike.rules.primitive import Facts
-from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import (
     add_grad,
     appended,
@@ -37,8 +37,9 @@ from tangentlike.runtime import (
     zeros_like,
 )
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only)
 
@@ -250,3 +251,21 @@ def share_adjoint(parts, g, xs):
 @tangent(share)
 def share_tangent(parts, g, xs):
     d[parts] = share(d[g], xs)
+
+
+# Facts the compiler's passes read about the helpers (see tangentlike.rules.primitive).
+# Their results may be tuples, lists or dicts (when their arguments are): derivative code
+# adds their derivatives with add_grad, since ``+`` would concatenate.
+for _helper in (add_grad, unindex, zero_at, set_at, appended):
+    declare(_helper, library=True, containers=True)
+# Zero when their first argument is zero (versions/cancel.py).
+for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce_extremum,
+                matmul_adjoint_a, matmul_adjoint_b):
+    declare(_helper, library=True, zero_in_first=True)
+# The positions they read only for a shape, dtype or structure: a value the backward sweep
+# reads only there is saved as ``shape_only(value)``.
+for _helper, _positions in ((unbroadcast, (1,)), (broadcast_like, (1,)), (unreduce, (1,)),
+                            (zeros_like, (0,)), (unindex, (1,)), (seed, (1,)),
+                            (matmul_adjoint_a, (1,)), (matmul_adjoint_b, (2,)),
+                            (dot_adjoint_a, (1,)), (dot_adjoint_b, (2,))):
+    declare(_helper, library=True, shape_arguments=_positions)

@@ -15,8 +15,9 @@ from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import unbroadcast, unreduce
 from tangentlike.runtime.special import polygamma_like
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 # 2 / sqrt(pi) and sqrt(pi) / 2, as literals (templates read them into the generated code).
 # erf'(x) = 2 / sqrt(pi) exp(-x**2); erfinv'(x) = sqrt(pi) / 2 exp(erfinv(x)**2).

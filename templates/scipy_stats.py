@@ -19,8 +19,9 @@ from tangentlike.rules.primitive import Facts
 from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import unbroadcast
 
-# Every function of this family computes a value and does nothing else.
-FACTS = Facts(pure=True)
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False)
 
 # 0.5 * log(2 pi): the log of the normal density's normalizing constant.
 # The templates below spell it out as 0.9189385332046727.

@@ -72,3 +72,35 @@ def test_views_write_through():
         assert not registry.is_primitive(g)
     finally:
         prim.PRIMITIVES.pop(key, None)
+
+
+def _pair_sum(a, b):
+    return (a, b)[0] + b
+
+
+def test_a_users_tangent_with_several_contributions_adds_them_with_add_grad():
+    """A user's function may return a tuple, where + would concatenate: unless declared
+    otherwise (containers=False), its tangent contributions are added with add_grad."""
+    import tangentlike
+    from tangentlike.rules.registry import d
+
+    def pair_sum_tangent(y, a, b):
+        d[y] = d[a]
+        d[y] = d[b]
+
+    def f(x):
+        return _pair_sum(x, x * 2.0)
+
+    key = prim._key(_pair_sum)
+    try:
+        tangentlike.tangent(_pair_sum)(pair_sum_tangent)
+        df = tangentlike.autodiff(f, mode="forward", optimized=False)
+        assert "add_grad(" in df.source
+        assert df(1.5, 1.0) == 3.0
+        prim.declare(_pair_sum, containers=False)
+        tangentlike.clear_cache()
+        assert "add_grad(" not in tangentlike.autodiff(f, mode="forward",
+                                                       optimized=False).source
+    finally:
+        prim.PRIMITIVES.pop(key, None)
+        tangentlike.clear_cache()

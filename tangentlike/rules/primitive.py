@@ -59,7 +59,7 @@ class Primitive:
     returns: Returns = Returns.MAY_SHARE
     writes: tuple[int, ...] = ()  # positions of the arguments it writes into
     shape_arguments: tuple[int, ...] = ()  # positions it reads only for their shape
-    containers: bool = False  # its result may be a container (tuple, list, dict)
+    containers: bool = True  # its result may be a container (tuple, list, dict)
     elementwise: bool = False  # one output element per input element
     zero_in_first: bool = False  # zero whenever its first argument is zero
     new_array: bool = False  # always makes a fresh array
@@ -86,6 +86,7 @@ class Facts:
     pure: bool | None = None
     shape: Shape | None = None
     returns: Returns | None = None
+    containers: bool | None = None
 
     def stated(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
@@ -313,6 +314,21 @@ class _FlagView(MutableSet):
 
     def __repr__(self) -> str:
         return f"<{self.fact}={self.value}: {len(self)} primitives>"
+
+
+def publish_views() -> None:
+    """Copy the records' ``shape_arguments`` into ``runtime.SHAPE_ARGUMENTS``, and the runtime
+    helpers whose results may be containers into ``runtime.CONTAINER_HELPERS``: the read-only
+    views ad/reverse.py still reads (runtime imports nothing of tangentlike)."""
+    from tangentlike import runtime
+
+    records = list(PRIMITIVES.values())
+    runtime.SHAPE_ARGUMENTS.clear()
+    runtime.SHAPE_ARGUMENTS.update({r.function: r.shape_arguments
+                                    for r in records if r.shape_arguments})
+    runtime.CONTAINER_HELPERS[:] = [
+        r.function for r in records if r.containers
+        and (getattr(r.function, "__module__", None) or "").startswith("tangentlike.runtime")]
 
 
 ADJOINTS: MutableMapping[Any, Any] = _RuleView("adjoint")

@@ -41,16 +41,13 @@ import numpy as np
 from tangentlike import runtime
 from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
+from tangentlike.rules.primitive import primitive
 
 MAX_TERMS = 32  # a polynomial with more terms is kept as one atom
 
 Monomial = tuple  # sorted ((atom, power), ...)
 Poly = dict  # Monomial -> coefficient
 
-# Helpers whose result is zero when their first argument is.
-_LINEAR_IN_FIRST = {runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce,
-                    runtime.unreduce_extremum, runtime.reduce_extremum,
-                    runtime.matmul_adjoint_a, runtime.matmul_adjoint_b}
 
 
 def recorded(node: gast.AST) -> tuple | None:
@@ -186,7 +183,7 @@ class _Algebra:
         func = self.resolve(node.func)
         if func is np.zeros:
             return {}
-        if func in _LINEAR_IN_FIRST and node.args and not self.of(node.args[0]):
+        if primitive(func).zero_in_first and node.args and not self.of(node.args[0]):
             return {}
         if (func is np.broadcast_to or func is runtime.broadcast_like) and len(
                 node.args) == 2 and not node.keywords:
