@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from tangentlike.rules.primitive import Facts
-from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
+from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, pure, tangent
 from tangentlike.runtime import (
     add_grad,
     appended,
@@ -19,7 +19,9 @@ from tangentlike.runtime import (
     copy_of,
     dot_adjoint_a,
     dot_adjoint_b,
+    float_dtype,
     inverse_permutation,
+    is_float_like,
     keep_dtype,
     matmul_adjoint_a,
     matmul_adjoint_b,
@@ -28,6 +30,7 @@ from tangentlike.runtime import (
     set_at,
     shape_only,
     share,
+    shares,
     tie_share,
     unbroadcast,
     unindex,
@@ -36,6 +39,8 @@ from tangentlike.runtime import (
     zero_at,
     zeros_like,
 )
+from tangentlike.runtime.linalg import norm_hessian
+from tangentlike.runtime.special import polygamma_like
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number (several derivative contributions are added with +).
@@ -269,3 +274,6 @@ for _helper, _positions in ((unbroadcast, (1,)), (broadcast_like, (1,)), (unredu
                             (matmul_adjoint_a, (1,)), (matmul_adjoint_b, (2,)),
                             (dot_adjoint_a, (1,)), (dot_adjoint_b, (2,))):
     declare(_helper, library=True, shape_arguments=_positions)
+# Helpers with no rule that only compute a value (the checks, check_unshared and
+# check_not_view, raise: they are not pure).
+pure(float_dtype, is_float_like, shares, norm_hessian, polygamma_like)

@@ -6,6 +6,7 @@ import numpy as np
 
 from tangentlike.rules import primitive as prim
 from tangentlike.rules import registry
+from tangentlike.rules.registry import d
 
 
 def test_the_old_tables_are_views_of_the_records():
@@ -101,6 +102,65 @@ def test_a_users_tangent_with_several_contributions_adds_them_with_add_grad():
         tangentlike.clear_cache()
         assert "add_grad(" not in tangentlike.autodiff(f, mode="forward",
                                                        optimized=False).source
+    finally:
+        prim.PRIMITIVES.pop(key, None)
+        tangentlike.clear_cache()
+
+
+def test_cancel_counts_only_declared_or_policy_pure_calls():
+    import gast
+
+    from tangentlike.core import syntax
+    from tangentlike.versions.cancel import _pure_call
+
+    def users(x):
+        return x
+
+    objects = {"np": np, "users": users}
+
+    def resolve(func):
+        if isinstance(func, gast.Attribute):
+            return getattr(objects.get(syntax.dotted_name(func.value)), func.attr, None)
+        return objects.get(func.id)
+
+    def call(text):
+        return syntax.parse(text).body[0].value
+
+    assert _pure_call(call("np.sin(a)"), resolve)
+    assert not _pure_call(call("np.copyto(a, b)"), resolve)  # writes into a
+    assert not _pure_call(call("np.random.rand(3)"), resolve)
+    key = prim._key(users)
+    try:
+        registry.adjoint(users)(_identity_adjoint)
+        assert not _pure_call(call("users(a)"), resolve)  # a rule does not make it pure
+        registry.pure(users)
+        assert _pure_call(call("users(a)"), resolve)
+    finally:
+        prim.PRIMITIVES.pop(key, None)
+
+
+def _identity_adjoint(y, x):
+    d[x] = d[y]
+
+
+def _logged(x):
+    return x
+
+
+def test_a_dead_call_of_a_users_function_with_a_rule_is_kept():
+    import tangentlike
+
+    def f(x):
+        unused = _logged(x)  # noqa: F841
+        return x * 2.0
+
+    key = prim._key(_logged)
+    try:
+        registry.adjoint(_logged)(_identity_adjoint)
+        tangentlike.clear_cache()
+        df = tangentlike.grad(f)
+        assert df(1.0) == 2.0
+        assert "_logged(x)" in tangentlike.autodiff(f).source
     finally:
         prim.PRIMITIVES.pop(key, None)
         tangentlike.clear_cache()
