@@ -106,14 +106,15 @@ def _key(function: Any) -> Any:
 
 
 def declare(function: Any, *, library: bool = False, **facts: Any) -> Primitive:
-    """State facts about ``function`` (merged into its record) and return the record.  With
-    ``library=True`` (tangentlike's own rules) a fact the user declared is kept."""
+    """State facts about ``function`` (merged into its record, which starts from its module's
+    policy) and return the record.  With ``library=True`` (tangentlike's own rules) a fact
+    the user declared is kept."""
     unknown = set(facts) - FACT_NAMES
     if unknown:
         raise TypeError(f"unknown primitive facts: {', '.join(sorted(unknown))}")
     key = _key(function)
     with _lock:
-        record = PRIMITIVES.get(key) or Primitive(function)
+        record = PRIMITIVES.get(key) or Primitive(function, **policy(function))
         if library:
             facts = {k: v for k, v in facts.items() if k not in record.user_facts}
         else:
