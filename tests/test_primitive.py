@@ -164,3 +164,9 @@ def test_a_dead_call_of_a_users_function_with_a_rule_is_kept():
     finally:
         prim.PRIMITIVES.pop(key, None)
         tangentlike.clear_cache()
+
+
+def test_numpy_writers_say_which_argument_they_change():
+    assert prim.primitive(np.copyto).writes == (0,) and not prim.primitive(np.copyto).pure
+    assert prim.primitive(np.put_along_axis).writes == (0,)
+    assert prim.primitive(np.save).writes == () and not prim.primitive(np.save).pure

@@ -43,6 +43,7 @@ from tangentlike.core import anno, dataflow, syntax
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.annotate import Method
 from tangentlike.rules import registry
+from tangentlike.rules.primitive import primitive
 
 # An abstract object: ("param", name); ("made", id of a statement) for the value it made last,
 # ("old", id) for those it made before (a statement in a loop runs again: see Analysis.age).
@@ -50,8 +51,6 @@ Object = Any
 
 # Attributes that never share memory with their object.
 VALUE_ATTRIBUTES = registry.NON_DIFFERENTIABLE_ATTRIBUTES
-# Functions that change their first argument in place.
-MUTATORS = {np.copyto, np.put, np.place, np.putmask, np.fill_diagonal}
 # Methods that only read their object.
 READING_METHODS = {"copy", "index", "count", "get", "keys", "values", "items", "tolist",
                    "astype", "item", "flatten", "dot", "conj", "conjugate", "round"}
@@ -295,9 +294,11 @@ class Analysis:
             for arg in args + list(keywords.values()):
                 change(arg, f"{receiver.id}.{method}(...)")
             return
-        if func in MUTATORS or _is_ufunc_at(func):
-            if args:
-                change(args[0], f"{described}(...)", "changes")
+        writes = (0,) if _is_ufunc_at(func) else primitive(func).writes
+        if writes:  # np.copyto(a, b): its record says which arguments it changes
+            for position in writes:
+                if position < len(args):
+                    change(args[position], f"{described}(...)", "changes")
             return
         if registry.is_primitive(func) or registry.is_pure_function(func):
             return

@@ -134,11 +134,13 @@ def _forget(key: Any, fact: str) -> None:
                 record, **{fact: default, "user_facts": record.user_facts - {fact}})
 
 
-# NumPy functions that do more than compute a value: they write into an argument, or do I/O.
-NUMPY_EFFECTS = ("copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis",
-                 "save", "savez", "savez_compressed", "savetxt", "load", "loadtxt",
-                 "genfromtxt", "fromfile", "seterr", "seterrcall", "set_printoptions",
-                 "setbufsize", "shares_memory")
+# NumPy functions that do more than compute a value, with the positions of the arguments they
+# write into: they change an argument in place, or do I/O.
+NUMPY_EFFECTS: dict[str, tuple[int, ...]] = {
+    "copyto": (0,), "put": (0,), "place": (0,), "putmask": (0,), "fill_diagonal": (0,),
+    "put_along_axis": (0,), "save": (), "savez": (), "savez_compressed": (), "savetxt": (),
+    "load": (), "loadtxt": (), "genfromtxt": (), "fromfile": (), "seterr": (),
+    "seterrcall": (), "set_printoptions": (), "setbufsize": (), "shares_memory": ()}
 
 
 def is_math(function: Any) -> bool:
@@ -151,8 +153,9 @@ def is_math(function: Any) -> bool:
 def policy(function: Any) -> dict[str, Any]:
     """The facts that hold for a function nobody declared, by its module: the ``math``
     module's functions are pure, elementwise and cheap to recompute; a ufunc, and a NumPy
-    function outside ``numpy.random`` and :data:`NUMPY_EFFECTS`, is pure.  Dropping the NumPy
-    policy would make every unregistered NumPy call impure: kept, saved, never moved."""
+    function outside ``numpy.random`` and :data:`NUMPY_EFFECTS`, is pure (those write into
+    the arguments listed there).  Dropping the NumPy policy would make every unregistered
+    NumPy call impure: kept, saved, never moved."""
     if is_math(function):
         return {"pure": True, "elementwise": True, "cheap": True}
     try:
@@ -161,12 +164,15 @@ def policy(function: Any) -> dict[str, Any]:
         module = getattr(function, "__module__", None) or ""
     except Exception:  # noqa: BLE001  (a strange object: no policy)
         return {}
-    if (callable(function) and not isinstance(function, type)
-            and isinstance(module, str) and module.split(".")[0] == "numpy"
-            and not module.startswith("numpy.random")
-            and getattr(function, "__name__", "") not in NUMPY_EFFECTS):
-        return {"pure": True}
-    return {}
+    if not (callable(function) and not isinstance(function, type)
+            and isinstance(module, str) and module.split(".")[0] == "numpy"):
+        return {}
+    name = getattr(function, "__name__", "")
+    if name in NUMPY_EFFECTS and getattr(np, name, None) is function:
+        return {"writes": NUMPY_EFFECTS[name]}
+    if module.startswith("numpy.random") or name in NUMPY_EFFECTS:
+        return {}
+    return {"pure": True}
 
 
 # Records registered on first use, by the top-level package of the functions they cover: the
