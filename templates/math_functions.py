@@ -6,12 +6,13 @@ differ from their twin's, or have none.  Each tangent is derived from its adjoin
 import math
 
 from tangentlike.rules.elementwise import elementwise
-from tangentlike.rules.primitive import Facts
+from tangentlike.rules.primitive import Facts, Returns
 from tangentlike.rules.registry import d
 
 # Every function of this family computes a value and does nothing else, and returns an array
-# or a number (several derivative contributions are added with +).
-FACTS = Facts(pure=True, containers=False)
+# or a number, new (several derivative contributions are added with +); NumPy's views stay
+# views (the NumPy policy in tangentlike.rules.primitive).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 
 @elementwise(math.fabs)

@@ -12,12 +12,12 @@ import operator
 
 import numpy as np
 
-from tangentlike.rules.primitive import Facts
+from tangentlike.rules.primitive import Facts, Returns
 from tangentlike.rules.registry import declare, non_differentiable
 
 # Every function here computes a value and does nothing else, except print (below), and
-# returns an array or a number.
-FACTS = Facts(pure=True, containers=False)
+# returns a new array or number.
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 non_differentiable(
     # builtins

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.errors import NoDerivativeError
-from tangentlike.rules.primitive import Facts
+from tangentlike.rules.primitive import Facts, Returns
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast, zeros_like
 from tangentlike.runtime.arrays import (
@@ -32,8 +32,9 @@ from tangentlike.runtime.arrays import (
 )
 
 # Every function of this family computes a value and does nothing else, and returns an array
-# or a number (several derivative contributions are added with +).
-FACTS = Facts(pure=True, containers=False)
+# or a number, new (several derivative contributions are added with +); NumPy's views stay
+# views (the NumPy policy in tangentlike.rules.primitive).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 
 def linspace_weights(y: Any, num: int, endpoint: bool = True, axis: int = 0) -> np.ndarray:

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from tangentlike.rules.elementwise import elementwise
-from tangentlike.rules.primitive import Facts
+from tangentlike.rules.primitive import Facts, Returns
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import broadcast_like, tie_share, unbroadcast
 from tangentlike.runtime.elementwise import (
@@ -16,8 +16,9 @@ from tangentlike.runtime.elementwise import (
 )
 
 # Every function of this family computes a value and does nothing else, and returns an array
-# or a number (several derivative contributions are added with +).
-FACTS = Facts(pure=True, containers=False)
+# or a number, new (several derivative contributions are added with +); NumPy's views stay
+# views (the NumPy policy in tangentlike.rules.primitive).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 non_differentiable(clip_share, abs_direction_derivative)
 

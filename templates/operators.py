@@ -7,7 +7,7 @@ import operator
 
 import numpy as np
 
-from tangentlike.rules.primitive import Facts
+from tangentlike.rules.primitive import Facts, Returns
 from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import (
     broadcast_like,
@@ -18,8 +18,9 @@ from tangentlike.runtime import (
 )
 
 # Every function of this family computes a value and does nothing else, and returns an array
-# or a number (several derivative contributions are added with +).
-FACTS = Facts(pure=True, containers=False)
+# or a number, new (several derivative contributions are added with +); NumPy's views stay
+# views (the NumPy policy in tangentlike.rules.primitive).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 
 @adjoint(operator.add)

@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from tangentlike.rules.primitive import Facts
-from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, pure, tangent
+from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import (
     add_grad,
     appended,
@@ -43,8 +43,9 @@ from tangentlike.runtime.linalg import norm_hessian
 from tangentlike.runtime.special import polygamma_like
 
 # Every function of this family computes a value and does nothing else, and returns an array
-# or a number (several derivative contributions are added with +).
-FACTS = Facts(pure=True, containers=False)
+# or a number, new (several derivative contributions are added with +); NumPy's views stay
+# views (the NumPy policy in tangentlike.rules.primitive).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only)
 
@@ -276,4 +277,5 @@ for _helper, _positions in ((unbroadcast, (1,)), (broadcast_like, (1,)), (unredu
     declare(_helper, library=True, shape_arguments=_positions)
 # Helpers with no rule that only compute a value (the checks, check_unshared and
 # check_not_view, raise: they are not pure).
-pure(float_dtype, is_float_like, shares, norm_hessian, polygamma_like)
+for _helper in (float_dtype, is_float_like, shares, norm_hessian, polygamma_like):
+    declare(_helper, library=True, **FACTS.stated(_helper))

@@ -170,3 +170,24 @@ def test_numpy_writers_say_which_argument_they_change():
     assert prim.primitive(np.copyto).writes == (0,) and not prim.primitive(np.copyto).pure
     assert prim.primitive(np.put_along_axis).writes == (0,)
     assert prim.primitive(np.save).writes == () and not prim.primitive(np.save).pure
+
+
+def test_only_a_function_declared_to_return_new_values_is_taken_as_new():
+    from tangentlike.core import syntax
+    from tangentlike.frontend.aliasing import _returns_new
+
+    def mine(x):
+        return x
+
+    call = syntax.parse("f(x)").body[0].value
+    assert _returns_new(np.sin, call) and _returns_new(math.sin, call)
+    assert not _returns_new(np.reshape, call)  # a view, though it has rules
+    assert prim.primitive(np.reshape).returns is prim.Returns.VIEW
+    key = prim._key(mine)
+    try:
+        registry.pure(mine)
+        assert not _returns_new(mine, call)  # pure, but it may return its argument
+        prim.declare(mine, returns=prim.Returns.NEW)
+        assert _returns_new(mine, call)
+    finally:
+        prim.PRIMITIVES.pop(key, None)

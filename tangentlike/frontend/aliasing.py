@@ -43,7 +43,7 @@ from tangentlike.core import anno, dataflow, syntax
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.annotate import Method
 from tangentlike.rules import registry
-from tangentlike.rules.primitive import primitive
+from tangentlike.rules.primitive import Returns, primitive
 
 # An abstract object: ("param", name); ("made", id of a statement) for the value it made last,
 # ("old", id) for those it made before (a statement in a loop runs again: see Analysis.age).
@@ -324,7 +324,8 @@ class Analysis:
 
 
 def _returns_new(func: Any, call: gast.Call) -> bool:
-    """A pure function or method that returns a new value (not a view of an argument)."""
+    """A function or method that returns a new value (not a view of an argument): a function
+    whose record says so (``Returns.NEW``; a function nobody declared may share)."""
     if any(k.arg == "out" for k in call.keywords):
         return False
     if isinstance(call.func, gast.Attribute) and call.func.attr in _VIEW_METHODS:
@@ -332,7 +333,7 @@ def _returns_new(func: Any, call: gast.Call) -> bool:
     if isinstance(func, Method):  # x.copy(), x.sum(): a method of an array, not a view
         return func.name in READING_METHODS or registry.is_pure_function(
             getattr(np.ndarray, func.name, None))
-    return registry.is_pure_function(func) and func not in _VIEW_FUNCTIONS
+    return primitive(func).returns is Returns.NEW
 
 
 def _is_ufunc_at(func: Any) -> bool:
@@ -344,13 +345,6 @@ def _describe_call(call: gast.Call) -> str:
     return syntax.dotted_name(call.func) or "a call"
 
 
-_VIEW_FUNCTIONS = {np.reshape, np.ravel, np.transpose, np.swapaxes, np.moveaxis, np.rollaxis,
-                   np.squeeze, np.expand_dims, np.broadcast_to, np.broadcast_arrays,
-                   np.atleast_1d, np.atleast_2d, np.atleast_3d, np.asarray, np.asanyarray,
-                   np.ascontiguousarray, np.asfortranarray, np.diagonal, np.real, np.imag,
-                   np.flip, np.fliplr, np.flipud, np.rot90, np.split, np.array_split,
-                   np.hsplit, np.vsplit, np.dsplit, np.require, np.matrix_transpose,
-                   np.unstack} - {None}
 _VIEW_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "diagonal",
                  "real", "imag"}
 

@@ -201,14 +201,17 @@ def elementwise(function: Any, *twins: Any, **facts: Any) -> Callable[[Callable]
             raise TemplateError(f"@elementwise({describe(function)}) decorates a template "
                                 "function")
         library = _is_library(template.__globals__)
-        stated = {**_family_facts(template.__globals__, library), **facts,
-                  "elementwise": True}
+        stated = {**facts, "elementwise": True}
         adjoint = _make_rule(function, "adjoint", template)
-        derived = [_derived(function, adjoint, twins, library, stated)]
+        family = template.__globals__
+        derived = [_derived(function, adjoint, twins, library,
+                            {**_family_facts(family, library, function), **stated})]
         for twin in twins:
             twin_adjoint = DerivedRule(twin, "adjoint", adjoint, _twin_tree,
                                        {twin.__module__: sys.modules[twin.__module__]})
-            derived += [twin_adjoint, _derived(twin, twin_adjoint, (function,), library, stated)]
+            derived += [twin_adjoint, _derived(twin, twin_adjoint, (function,), library,
+                                               {**_family_facts(family, library, twin),
+                                                **stated})]
         if not library:  # the user's: checked now, as @adjoint checks theirs
             for rule in derived:
                 rule.parse()

@@ -88,9 +88,12 @@ class Facts:
     returns: Returns | None = None
     containers: bool | None = None
 
-    def stated(self) -> dict[str, Any]:
+    def stated(self, function: Any) -> dict[str, Any]:
+        """The facts stated here for ``function``, below what its module's policy says
+        (``np.reshape`` in a family of new arrays stays a view)."""
+        ruled = policy(function)
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-                if getattr(self, f.name) is not None}
+                if getattr(self, f.name) is not None and f.name not in ruled}
 
 
 PRIMITIVES: dict[Any, Primitive] = {}
@@ -143,6 +146,15 @@ NUMPY_EFFECTS: dict[str, tuple[int, ...]] = {
     "seterrcall": (), "set_printoptions": (), "setbufsize": (), "shares_memory": ()}
 
 
+# NumPy functions whose result may be a view of an argument (the others make a new array).
+NUMPY_VIEWS = frozenset(getattr(np, name) for name in (
+    "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "rollaxis", "squeeze",
+    "expand_dims", "broadcast_to", "broadcast_arrays", "atleast_1d", "atleast_2d",
+    "atleast_3d", "asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "diagonal",
+    "real", "imag", "flip", "fliplr", "flipud", "rot90", "split", "array_split", "hsplit",
+    "vsplit", "dsplit", "require", "matrix_transpose", "unstack") if hasattr(np, name))
+
+
 def is_math(function: Any) -> bool:
     """A function of the math module (they all return Python numbers; math.prod aside)."""
     name = getattr(function, "__name__", None)
@@ -157,10 +169,10 @@ def policy(function: Any) -> dict[str, Any]:
     the arguments listed there).  Dropping the NumPy policy would make every unregistered
     NumPy call impure: kept, saved, never moved."""
     if is_math(function):
-        return {"pure": True, "elementwise": True, "cheap": True}
+        return {"pure": True, "elementwise": True, "cheap": True, "returns": Returns.NEW}
     try:
         if isinstance(function, np.ufunc):
-            return {"pure": True}
+            return {"pure": True, "returns": Returns.NEW}
         module = getattr(function, "__module__", None) or ""
     except Exception:  # noqa: BLE001  (a strange object: no policy)
         return {}
@@ -172,7 +184,15 @@ def policy(function: Any) -> dict[str, Any]:
         return {"writes": NUMPY_EFFECTS[name]}
     if module.startswith("numpy.random") or name in NUMPY_EFFECTS:
         return {}
-    return {"pure": True}
+    return {"pure": True,
+            "returns": Returns.VIEW if _in(function, NUMPY_VIEWS) else Returns.NEW}
+
+
+def _in(function: Any, functions: frozenset) -> bool:
+    try:
+        return function in functions
+    except TypeError:  # unhashable
+        return False
 
 
 # Records registered on first use, by the top-level package of the functions they cover: the

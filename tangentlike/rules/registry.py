@@ -295,7 +295,8 @@ class RuleDecorator:
         rule = _make_rule(self.primitive, self.kind, fn)
         library = _is_library(fn.__globals__)
         declare(self.primitive, library=library,
-                **_family_facts(fn.__globals__, library), **self.facts, **{self.kind: rule})
+                **_family_facts(fn.__globals__, library, self.primitive), **self.facts,
+                **{self.kind: rule})
         return fn
 
     def __repr__(self) -> str:
@@ -345,10 +346,12 @@ def _is_library(module_globals: dict[str, Any]) -> bool:
     return str(module_globals.get("__name__")).startswith(_LIBRARY)
 
 
-def _family_facts(module_globals: dict[str, Any], library: bool) -> dict[str, Any]:
-    """The facts a library template file states for its family (its ``FACTS``)."""
+def _family_facts(module_globals: dict[str, Any], library: bool,
+                  function: Any) -> dict[str, Any]:
+    """The facts a library template file states for its family (its ``FACTS``) that hold
+    for ``function``."""
     facts = module_globals.get("FACTS") if library else None
-    return facts.stated() if isinstance(facts, Facts) else {}
+    return facts.stated(function) if isinstance(facts, Facts) else {}
 
 
 _LIBRARY = "tangentlike.templates."
@@ -365,7 +368,7 @@ def non_differentiable(*primitives: Any) -> Any:
     library = _is_library(caller)
     for function in primitives:
         declare(function, library=library, differentiable=False,
-                **_family_facts(caller, library))
+                **_family_facts(caller, library, function))
     return primitives[0] if len(primitives) == 1 else None
 
 
