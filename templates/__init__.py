@@ -22,33 +22,21 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     runtime_helpers,
 )
 
-from tangentlike.rules import registry
-
-
-def _mark_pure() -> None:
-    """Every function these rules cover computes a value and does nothing else, except
-    print."""
-    registry.pure(*(key for key in {*registry.ADJOINTS, *registry.TANGENTS,
-                                     *registry.NON_DIFFERENTIABLE} if key is not print))
+from tangentlike.rules import primitive, registry
 
 
 def _load_scipy() -> None:
     """Register the SciPy rules (``scipy_special``, ``scipy_stats``).  Importing SciPy takes
     seconds, so this runs on first use: the registry calls it the first time it is asked about
     a function of SciPy (``registry.defer``), and ``registry.load_deferred`` (the table of
-    supported functions) runs it too.  Without SciPy installed, there is nothing to register."""
+    supported functions) runs it too.  Without SciPy installed, there is nothing to register.
+    A rule the user registered for a SciPy function stays theirs: library facts never
+    replace the user's (``primitive.declare``)."""
     if importlib.util.find_spec("scipy") is None:  # SciPy stays optional
         return
-    tables = (registry.ADJOINTS, registry.TANGENTS)
-    before = [dict(table) for table in tables]
-    known = {*registry.ADJOINTS, *registry.TANGENTS, *registry.NON_DIFFERENTIABLE}
     importlib.import_module("tangentlike.templates.scipy_special")
     importlib.import_module("tangentlike.templates.scipy_stats")
-    for table, old in zip(tables, before):
-        table.update(old)  # a rule the user registered for a SciPy function stays theirs
-    registry.pure(*(key for key in {*registry.ADJOINTS, *registry.TANGENTS,
-                                     *registry.NON_DIFFERENTIABLE} if key not in known))
 
 
-_mark_pure()
 registry.defer("scipy", _load_scipy)
+primitive.publish_views()

@@ -12,7 +12,12 @@ import operator
 
 import numpy as np
 
-from tangentlike.rules.registry import non_differentiable
+from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.registry import declare, non_differentiable
+
+# Every function here computes a value and does nothing else, except print (below), and
+# returns a new array or number.
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 non_differentiable(
     # builtins
@@ -51,3 +56,11 @@ non_differentiable(
     np.result_type, np.can_cast, np.promote_types, np.min_scalar_type, np.broadcast_shapes,
     np.iinfo, np.finfo,
 )
+
+declare(print, library=True, pure=False)  # it writes to a file
+# They read their argument only for its shape (tangentlike.rules.primitive).
+for _function in (np.shape, np.ndim, np.size):
+    declare(_function, library=True, shape_arguments=(0,))
+# They always make a fresh array (versions/inplace.py).
+for _function in (np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like):
+    declare(_function, library=True, new_array=True)

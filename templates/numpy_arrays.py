@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.errors import NoDerivativeError
+from tangentlike.rules.primitive import Facts, Returns
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast, zeros_like
 from tangentlike.runtime.arrays import (
@@ -29,6 +30,11 @@ from tangentlike.runtime.arrays import (
     untake_permuted,
     untrace,
 )
+
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number, new (several derivative contributions are added with +); NumPy's views stay
+# views (the NumPy policy in tangentlike.rules.primitive).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 
 def linspace_weights(y: Any, num: int, endpoint: bool = True, axis: int = 0) -> np.ndarray:
@@ -276,7 +282,7 @@ def copy_method_tangent(y, a, order="C"):
 # shape full_like copies, the number of samples and arange's stop (which only decides how many
 # values there are) carry no derivative.  An integer result carries none (unarray and
 # cast_derivative give zeros).
-@adjoint(np.full)
+@adjoint(np.full, new_array=True)
 def full(y, shape, fill_value, dtype=None, order="C", *, device=None, like=None):
     d[fill_value] = unarray(unbroadcast(d[y], fill_value), fill_value, y)
 

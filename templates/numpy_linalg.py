@@ -11,6 +11,7 @@ for every call.  The decompositions take what makes them differentiable: distinc
 """
 import numpy as np
 
+from tangentlike.rules.primitive import Facts, Returns
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import (
     dot_adjoint_a,
@@ -42,6 +43,11 @@ from tangentlike.runtime.linalg import (
     triangle_mask,
     vecdot_axis,
 )
+
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number, new (several derivative contributions are added with +); NumPy's views stay
+# views (the NumPy policy in tangentlike.rules.primitive).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 non_differentiable(einsum_adjoint_subscripts, einsum_refuse_operands_first, einsum_subscripts,
                    inner_adjoint_subscripts, kron_layout, linalg_eye, eig_eye, matrix_power_blocks,

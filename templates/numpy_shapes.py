@@ -9,6 +9,7 @@ derivatives of their copies.
 """
 import numpy as np
 
+from tangentlike.rules.primitive import Facts, Returns
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import broadcast_like, inverse_permutation, unbroadcast, unindex
 from tangentlike.runtime.shapes import (
@@ -19,6 +20,11 @@ from tangentlike.runtime.shapes import (
     tile_blocks,
     tile_copy_axes,
 )
+
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number, new (several derivative contributions are added with +); NumPy's views stay
+# views (the NumPy policy in tangentlike.rules.primitive).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 non_differentiable(rolled_axis, tile_blocks, tile_copy_axes, repeat_index)
 

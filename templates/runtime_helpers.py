@@ -10,7 +10,8 @@ import math
 
 import numpy as np
 
-from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import (
     add_grad,
     appended,
@@ -18,7 +19,9 @@ from tangentlike.runtime import (
     copy_of,
     dot_adjoint_a,
     dot_adjoint_b,
+    float_dtype,
     inverse_permutation,
+    is_float_like,
     keep_dtype,
     matmul_adjoint_a,
     matmul_adjoint_b,
@@ -27,6 +30,7 @@ from tangentlike.runtime import (
     set_at,
     shape_only,
     share,
+    shares,
     tie_share,
     unbroadcast,
     unindex,
@@ -35,6 +39,13 @@ from tangentlike.runtime import (
     zero_at,
     zeros_like,
 )
+from tangentlike.runtime.linalg import norm_hessian
+from tangentlike.runtime.special import polygamma_like
+
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number, new (several derivative contributions are added with +); NumPy's views stay
+# views (the NumPy policy in tangentlike.rules.primitive).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only)
 
@@ -246,3 +257,25 @@ def share_adjoint(parts, g, xs):
 @tangent(share)
 def share_tangent(parts, g, xs):
     d[parts] = share(d[g], xs)
+
+
+# Facts the compiler's passes read about the helpers (see tangentlike.rules.primitive).
+# Their results may be tuples, lists or dicts (when their arguments are): derivative code
+# adds their derivatives with add_grad, since ``+`` would concatenate.
+for _helper in (add_grad, unindex, zero_at, set_at, appended):
+    declare(_helper, library=True, containers=True)
+# Zero when their first argument is zero (versions/cancel.py).
+for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce_extremum,
+                matmul_adjoint_a, matmul_adjoint_b):
+    declare(_helper, library=True, zero_in_first=True)
+# The positions they read only for a shape, dtype or structure: a value the backward sweep
+# reads only there is saved as ``shape_only(value)``.
+for _helper, _positions in ((unbroadcast, (1,)), (broadcast_like, (1,)), (unreduce, (1,)),
+                            (zeros_like, (0,)), (unindex, (1,)), (seed, (1,)),
+                            (matmul_adjoint_a, (1,)), (matmul_adjoint_b, (2,)),
+                            (dot_adjoint_a, (1,)), (dot_adjoint_b, (2,))):
+    declare(_helper, library=True, shape_arguments=_positions)
+# Helpers with no rule that only compute a value (the checks, check_unshared and
+# check_not_view, raise: they are not pure).
+for _helper in (float_dtype, is_float_like, shares, norm_hessian, polygamma_like):
+    declare(_helper, library=True, **FACTS.stated(_helper))

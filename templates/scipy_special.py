@@ -9,9 +9,16 @@ differentiable in ``x`` only (its order ``n`` is an integer).
 import numpy as np
 import scipy.special
 
+from tangentlike.rules.elementwise import elementwise
+from tangentlike.rules.primitive import Facts, Returns
 from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import unbroadcast, unreduce
 from tangentlike.runtime.special import polygamma_like
+
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number, new (several derivative contributions are added with +); NumPy's views stay
+# views (the NumPy policy in tangentlike.rules.primitive).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
 
 # 2 / sqrt(pi) and sqrt(pi) / 2, as literals (templates read them into the generated code).
 # erf'(x) = 2 / sqrt(pi) exp(-x**2); erfinv'(x) = sqrt(pi) / 2 exp(erfinv(x)**2).
@@ -20,118 +27,63 @@ from tangentlike.runtime.special import polygamma_like
 # ---------------------------------------------------------------------------------------------
 # Error functions and the logistic function.
 
-@adjoint(scipy.special.erf)
+@elementwise(scipy.special.erf)
 def erf(y, x):
     d[x] = d[y] * 1.1283791670955126 * np.exp(-x * x)
 
 
-@tangent(scipy.special.erf)
-def erf_tangent(y, x):
-    d[y] = d[x] * 1.1283791670955126 * np.exp(-x * x)
-
-
-@adjoint(scipy.special.erfc)
+@elementwise(scipy.special.erfc)
 def erfc(y, x):
     d[x] = -d[y] * 1.1283791670955126 * np.exp(-x * x)
 
 
-@tangent(scipy.special.erfc)
-def erfc_tangent(y, x):
-    d[y] = -d[x] * 1.1283791670955126 * np.exp(-x * x)
-
-
-@adjoint(scipy.special.erfinv)
+@elementwise(scipy.special.erfinv)
 def erfinv(y, x):
     d[x] = d[y] * 0.8862269254527580 * np.exp(y * y)
 
 
-@tangent(scipy.special.erfinv)
-def erfinv_tangent(y, x):
-    d[y] = d[x] * 0.8862269254527580 * np.exp(y * y)
-
-
-@adjoint(scipy.special.erfcinv)
+@elementwise(scipy.special.erfcinv)
 def erfcinv(y, x):
     d[x] = -d[y] * 0.8862269254527580 * np.exp(y * y)
 
 
-@tangent(scipy.special.erfcinv)
-def erfcinv_tangent(y, x):
-    d[y] = -d[x] * 0.8862269254527580 * np.exp(y * y)
-
-
-@adjoint(scipy.special.expit)
+@elementwise(scipy.special.expit)
 def expit(y, x):
     d[x] = d[y] * y * (1.0 - y)
 
 
-@tangent(scipy.special.expit)
-def expit_tangent(y, x):
-    d[y] = d[x] * y * (1.0 - y)
-
-
-@adjoint(scipy.special.logit)
+@elementwise(scipy.special.logit)
 def logit(y, x):
     d[x] = d[y] / (x * (1.0 - x))
-
-
-@tangent(scipy.special.logit)
-def logit_tangent(y, x):
-    d[y] = d[x] / (x * (1.0 - x))
 
 
 # ---------------------------------------------------------------------------------------------
 # Gamma and beta functions.  ``scipy.special.psi`` is ``digamma``.
 
-@adjoint(scipy.special.gamma)
+@elementwise(scipy.special.gamma)
 def gamma(y, x):
     d[x] = d[y] * y * scipy.special.digamma(x)
 
 
-@tangent(scipy.special.gamma)
-def gamma_tangent(y, x):
-    d[y] = d[x] * y * scipy.special.digamma(x)
-
-
-@adjoint(scipy.special.gammaln)
+@elementwise(scipy.special.gammaln)
 def gammaln(y, x):
     d[x] = d[y] * scipy.special.digamma(x)
 
 
-@tangent(scipy.special.gammaln)
-def gammaln_tangent(y, x):
-    d[y] = d[x] * scipy.special.digamma(x)
-
-
-@adjoint(scipy.special.digamma)
+@elementwise(scipy.special.digamma)
 def digamma(y, x):
     d[x] = d[y] * polygamma_like(1, x)
 
 
-@tangent(scipy.special.digamma)
-def digamma_tangent(y, x):
-    d[y] = d[x] * polygamma_like(1, x)
-
-
-@adjoint(scipy.special.polygamma)
+@elementwise(scipy.special.polygamma)
 def polygamma(y, n, x):
     d[x] = d[y] * polygamma_like(n + 1, x)
 
 
-@tangent(scipy.special.polygamma)
-def polygamma_tangent(y, n, x):
-    d[y] = d[x] * polygamma_like(n + 1, x)
-
-
 # polygamma_like(n, x) is scipy.special.polygamma(n, x) in x's floating point type.
-@adjoint(polygamma_like)
+@elementwise(polygamma_like)
 def polygamma_like_adjoint(y, n, x):
     d[x] = d[y] * polygamma_like(n + 1, x)
-
-
-@tangent(polygamma_like)
-def polygamma_like_tangent(y, n, x):
-    d[y] = d[x] * polygamma_like(n + 1, x)
 
 
 @adjoint(scipy.special.beta)
@@ -238,81 +190,42 @@ def xlog1py_tangent(z, x, y):
 # the first and second kinds (j0 j1 y0 y1).  I0' = I1, I1' = I0 - I1/x, J0' = -J1,
 # J1' = J0 - J1/x, and the same for Y.
 
-@adjoint(scipy.special.i0)
+@elementwise(scipy.special.i0)
 def i0(y, x):
     d[x] = d[y] * scipy.special.i1(x)
 
 
-@tangent(scipy.special.i0)
-def i0_tangent(y, x):
-    d[y] = d[x] * scipy.special.i1(x)
-
-
-@adjoint(scipy.special.i1)
+@elementwise(scipy.special.i1)
 def i1(y, x):
     d[x] = d[y] * (scipy.special.i0(x) - y / x)
 
 
-@tangent(scipy.special.i1)
-def i1_tangent(y, x):
-    d[y] = d[x] * (scipy.special.i0(x) - y / x)
-
-
-@adjoint(scipy.special.i0e)
+@elementwise(scipy.special.i0e)
 def i0e(y, x):
     d[x] = d[y] * (scipy.special.i1e(x) - np.sign(x) * y)
 
 
-@tangent(scipy.special.i0e)
-def i0e_tangent(y, x):
-    d[y] = d[x] * (scipy.special.i1e(x) - np.sign(x) * y)
-
-
-@adjoint(scipy.special.i1e)
+@elementwise(scipy.special.i1e)
 def i1e(y, x):
     d[x] = d[y] * (scipy.special.i0e(x) - y / x - np.sign(x) * y)
 
 
-@tangent(scipy.special.i1e)
-def i1e_tangent(y, x):
-    d[y] = d[x] * (scipy.special.i0e(x) - y / x - np.sign(x) * y)
-
-
-@adjoint(scipy.special.j0)
+@elementwise(scipy.special.j0)
 def j0(y, x):
     d[x] = -d[y] * scipy.special.j1(x)
 
 
-@tangent(scipy.special.j0)
-def j0_tangent(y, x):
-    d[y] = -d[x] * scipy.special.j1(x)
-
-
-@adjoint(scipy.special.j1)
+@elementwise(scipy.special.j1)
 def j1(y, x):
     d[x] = d[y] * (scipy.special.j0(x) - y / x)
 
 
-@tangent(scipy.special.j1)
-def j1_tangent(y, x):
-    d[y] = d[x] * (scipy.special.j0(x) - y / x)
-
-
-@adjoint(scipy.special.y0)
+@elementwise(scipy.special.y0)
 def y0(y, x):
     d[x] = -d[y] * scipy.special.y1(x)
 
 
-@tangent(scipy.special.y0)
-def y0_tangent(y, x):
-    d[y] = -d[x] * scipy.special.y1(x)
-
-
-@adjoint(scipy.special.y1)
+@elementwise(scipy.special.y1)
 def y1(y, x):
     d[x] = d[y] * (scipy.special.y0(x) - y / x)
 
-
-@tangent(scipy.special.y1)
-def y1_tangent(y, x):
-    d[y] = d[x] * (scipy.special.y0(x) - y / x)

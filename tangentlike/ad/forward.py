@@ -37,6 +37,7 @@ from tangentlike.frontend.annotate import (
 )
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
+from tangentlike.rules.primitive import primitive
 from tangentlike.rules.template import Namespace, instantiate, value_expression
 
 
@@ -217,7 +218,7 @@ class ForwardAD:
         body = instantiate(rule, syntax.load(result), op.args, op.keywords, derivative,
                            self.namer, self.namespace, where(stmt, self.parsed))
         summed = self.sum_contributions(body, tangent_name, target.id,
-                                        elementwise=op.key in runtime.CONTAINER_HELPERS)
+                                        elementwise=primitive(op.key).containers)
         # Summed, the statements define the tangent: none is an adjoint's contribution, which
         # the optimizer would fold into a zero-initialised name (dx = zeros_like(x) followed by
         # dx = broadcast_like(dx, x_new) is not dx = x_new).

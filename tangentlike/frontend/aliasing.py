@@ -43,6 +43,7 @@ from tangentlike.core import anno, dataflow, syntax
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.annotate import Method
 from tangentlike.rules import registry
+from tangentlike.rules.primitive import Returns, primitive
 
 # An abstract object: ("param", name); ("made", id of a statement) for the value it made last,
 # ("old", id) for those it made before (a statement in a loop runs again: see Analysis.age).
@@ -50,8 +51,6 @@ Object = Any
 
 # Attributes that never share memory with their object.
 VALUE_ATTRIBUTES = registry.NON_DIFFERENTIABLE_ATTRIBUTES
-# Functions that change their first argument in place.
-MUTATORS = {np.copyto, np.put, np.place, np.putmask, np.fill_diagonal}
 # Methods that only read their object.
 READING_METHODS = {"copy", "index", "count", "get", "keys", "values", "items", "tolist",
                    "astype", "item", "flatten", "dot", "conj", "conjugate", "round"}
@@ -295,9 +294,11 @@ class Analysis:
             for arg in args + list(keywords.values()):
                 change(arg, f"{receiver.id}.{method}(...)")
             return
-        if func in MUTATORS or _is_ufunc_at(func):
-            if args:
-                change(args[0], f"{described}(...)", "changes")
+        writes = (0,) if _is_ufunc_at(func) else primitive(func).writes
+        if writes:  # np.copyto(a, b): its record says which arguments it changes
+            for position in writes:
+                if position < len(args):
+                    change(args[position], f"{described}(...)", "changes")
             return
         if registry.is_primitive(func) or registry.is_pure_function(func):
             return
@@ -323,7 +324,8 @@ class Analysis:
 
 
 def _returns_new(func: Any, call: gast.Call) -> bool:
-    """A pure function or method that returns a new value (not a view of an argument)."""
+    """A function or method that returns a new value (not a view of an argument): a function
+    whose record says so (``Returns.NEW``; a function nobody declared may share)."""
     if any(k.arg == "out" for k in call.keywords):
         return False
     if isinstance(call.func, gast.Attribute) and call.func.attr in _VIEW_METHODS:
@@ -331,7 +333,7 @@ def _returns_new(func: Any, call: gast.Call) -> bool:
     if isinstance(func, Method):  # x.copy(), x.sum(): a method of an array, not a view
         return func.name in READING_METHODS or registry.is_pure_function(
             getattr(np.ndarray, func.name, None))
-    return registry.is_pure_function(func) and func not in _VIEW_FUNCTIONS
+    return primitive(func).returns is Returns.NEW
 
 
 def _is_ufunc_at(func: Any) -> bool:
@@ -343,13 +345,6 @@ def _describe_call(call: gast.Call) -> str:
     return syntax.dotted_name(call.func) or "a call"
 
 
-_VIEW_FUNCTIONS = {np.reshape, np.ravel, np.transpose, np.swapaxes, np.moveaxis, np.rollaxis,
-                   np.squeeze, np.expand_dims, np.broadcast_to, np.broadcast_arrays,
-                   np.atleast_1d, np.atleast_2d, np.atleast_3d, np.asarray, np.asanyarray,
-                   np.ascontiguousarray, np.asfortranarray, np.diagonal, np.real, np.imag,
-                   np.flip, np.fliplr, np.flipud, np.rot90, np.split, np.array_split,
-                   np.hsplit, np.vsplit, np.dsplit, np.require, np.matrix_transpose,
-                   np.unstack} - {None}
 _VIEW_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "diagonal",
                  "real", "imag"}
 

@@ -25,15 +25,16 @@ import gast
 
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.frontend.annotate import list_method_target
-from tangentlike.rules import registry
+from tangentlike.rules.primitive import primitive
 
 
 def _math_call(stmt: gast.stmt) -> bool:
-    """``t = math.f(...)``: the user's call of a function of the math module (as annotated
-    when the function was read, whatever the module is called there)."""
+    """``t = f(...)``: the user's call of a function cheaper to compute again than to save
+    (its record's ``cheap``: the math module's functions), as annotated when the function
+    was read, whatever the module is called there."""
     op = anno.info(stmt).callee if anno.has_info(stmt) else None
     return (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
-            and not stmt.value.keywords and registry.is_math(getattr(op, "key", None)))
+            and not stmt.value.keywords and primitive(getattr(op, "key", None)).cheap)
 
 
 def _saves(fn: gast.FunctionDef) -> dict[Any, dict[str, tuple[list, int, gast.stmt]]]:

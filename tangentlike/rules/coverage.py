@@ -134,6 +134,8 @@ def _hashable(value: Any) -> bool:
 
 def _group(rule: registry.Rule) -> str:
     module = rule.function.__module__
+    if (getattr(rule.primitive, "__module__", None) or "") == "math":
+        return "math_functions"  # also a twin's rule derived from NumPy's (@elementwise)
     if module == _HELPERS:  # a public function registered beside the helpers
         top = (getattr(rule.primitive, "__module__", None) or "").split(".")[0]
         return "math_functions" if top == "math" else _OTHER

@@ -17,9 +17,7 @@ import builtins
 import functools
 import inspect
 import linecache
-import math
 import operator
-import sys
 import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -29,6 +27,23 @@ import numpy as np
 
 from tangentlike.core import syntax
 from tangentlike.errors import Location, TemplateError
+from tangentlike.rules.primitive import (  # noqa: F401  (re-exported: the old tables' names)
+    ADJOINTS,
+    NON_DIFFERENTIABLE,
+    NUMPY_EFFECTS,
+    PURE,
+    TANGENTS,
+    Facts,
+    _deferred,
+    _key,
+    _look_up,
+    declare,
+    declared,
+    defer,
+    is_math,
+    load_deferred,
+    policy,
+)
 
 
 class _DerivativeMarker:
@@ -79,10 +94,14 @@ class Rule:
             with _parse_lock:
                 parsed = self._parsed
                 if parsed is None:
-                    parsed = _parse_template(self.primitive, self.function)
+                    parsed = self._build()
                     _check(self, parsed)
                     self._parsed = parsed
         return parsed
+
+    def _build(self) -> _Parsed:
+        """The template's tree and parameters (a derived rule builds them from another's)."""
+        return _parse_template(self.primitive, self.function)
 
     @property
     def node(self) -> gast.FunctionDef:
@@ -121,9 +140,6 @@ class Rule:
                 and n.value.id == "d" and isinstance(n.slice, gast.Name)} - {self.result}
 
 
-ADJOINTS: dict[Any, Rule] = {}
-TANGENTS: dict[Any, Rule] = {}
-NON_DIFFERENTIABLE: set[Any] = set()
 # ``x.T`` behaves as ``np.transpose(x)``; ``x.shape`` never carries a derivative.
 ATTRIBUTES: dict[str, Any] = {"T": np.transpose, "real": np.real, "imag": np.imag}
 NON_DIFFERENTIABLE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
@@ -132,14 +148,6 @@ NON_DIFFERENTIABLE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "
 # first parsed).
 _functions: dict[str, dict[str, list[gast.FunctionDef]]] = {}
 _parse_lock = threading.RLock()
-
-
-def _key(primitive: Any) -> Any:
-    try:
-        hash(primitive)
-    except TypeError:
-        return id(primitive)
-    return primitive
 
 
 def _template_node(fn: Callable) -> tuple[gast.FunctionDef, Location]:
@@ -267,8 +275,9 @@ class RuleDecorator:
     but one template function, it raises ``TemplateError``: the decorator was used bare on a
     function (``f = tangentlike.tangent(f)``), which made ``f`` name this decorator."""
 
-    def __init__(self, primitive: Any, kind: str):
+    def __init__(self, primitive: Any, kind: str, facts: dict[str, Any] | None = None):
         self.primitive, self.kind = primitive, kind
+        self.facts = facts or {}
 
     def __call__(self, *args: Any, **kwargs: Any) -> Callable:
         if len(args) == 1 and not kwargs and inspect.isfunction(args[0]):
@@ -283,15 +292,18 @@ class RuleDecorator:
 
     def register(self, fn: Callable) -> Callable:
         """Check the template ``fn`` and make it ``primitive``'s rule; return ``fn``."""
-        table = ADJOINTS if self.kind == "adjoint" else TANGENTS
-        table[_key(self.primitive)] = _make_rule(self.primitive, self.kind, fn)
+        rule = _make_rule(self.primitive, self.kind, fn)
+        library = _is_library(fn.__globals__)
+        declare(self.primitive, library=library,
+                **_family_facts(fn.__globals__, library, self.primitive), **self.facts,
+                **{self.kind: rule})
         return fn
 
     def __repr__(self) -> str:
         return f"<tangentlike.{self.kind}({_describe(self.primitive)}): a rule decorator>"
 
 
-def _rule_decorator(primitive: Any, kind: str) -> RuleDecorator:
+def _rule_decorator(primitive: Any, kind: str, facts: dict[str, Any]) -> RuleDecorator:
     """The decorator for ``primitive``'s rule; ``TemplateError`` when the caller's line is a
     bare decorator (``@tangentlike.tangent`` above ``def f``): ``primitive`` is then the
     decorated function itself, and the name ``f`` would be silently re-bound."""
@@ -311,152 +323,96 @@ def _rule_decorator(primitive: Any, kind: str) -> RuleDecorator:
                 "name that decorator instead of your function",
                 Location(filename, lineno, line, caller.f_code.co_name),
                 hint=_bare_hint(kind))
-    return RuleDecorator(primitive, kind)
+    return RuleDecorator(primitive, kind, facts)
 
 
-def adjoint(primitive: Any) -> RuleDecorator:
+def adjoint(primitive: Any, **facts: Any) -> RuleDecorator:
     """Register the decorated template as the reverse-mode rule of ``primitive``:
-    ``@adjoint(np.sin)`` above ``def sin_adjoint(y, x)``.  Used bare (``@adjoint`` above a
-    function) it raises ``TemplateError``."""
-    return _rule_decorator(primitive, "adjoint")
+    ``@adjoint(np.sin)`` above ``def sin_adjoint(y, x)``; ``facts`` are declared with it
+    (``primitive.declare``).  Used bare (``@adjoint`` above a function) it raises
+    ``TemplateError``."""
+    return _rule_decorator(primitive, "adjoint", facts)
 
 
-def tangent(primitive: Any) -> RuleDecorator:
+def tangent(primitive: Any, **facts: Any) -> RuleDecorator:
     """Register the decorated template as the forward-mode rule of ``primitive``:
     ``@tangent(np.sin)`` above ``def sin_tangent(y, x)``.  Used bare (``@tangent`` above a
     function, Tangent's decorator of that name) it raises ``TemplateError``."""
-    return _rule_decorator(primitive, "tangent")
+    return _rule_decorator(primitive, "tangent", facts)
+
+
+def _is_library(module_globals: dict[str, Any]) -> bool:
+    """Whether code of this module states tangentlike's own facts (``tangentlike.templates``)."""
+    return str(module_globals.get("__name__")).startswith(_LIBRARY)
+
+
+def _family_facts(module_globals: dict[str, Any], library: bool,
+                  function: Any) -> dict[str, Any]:
+    """The facts a library template file states for its family (its ``FACTS``) that hold
+    for ``function``."""
+    facts = module_globals.get("FACTS") if library else None
+    return facts.stated(function) if isinstance(facts, Facts) else {}
+
+
+_LIBRARY = "tangentlike.templates."
 
 
 def non_differentiable(*primitives: Any) -> Any:
     """Mark functions whose results carry no derivative (``len``, ``np.argmax``, ...).
 
     Usable as a decorator on the user's own function, or called with several functions.
+    Called in a template file of tangentlike, it declares that file's ``FACTS`` too.
     """
-    for primitive in primitives:
-        NON_DIFFERENTIABLE.add(_key(primitive))
+    frame = inspect.currentframe()
+    caller = frame.f_back.f_globals if frame is not None and frame.f_back is not None else {}
+    library = _is_library(caller)
+    for function in primitives:
+        declare(function, library=library, differentiable=False,
+                **_family_facts(caller, library, function))
     return primitives[0] if len(primitives) == 1 else None
 
 
-# Rules registered on first use, by the top-level package of the functions they cover: the
-# SciPy rules (tangentlike/templates) import SciPy, which takes seconds, so they are
-# registered the first time a lookup below is about a function of SciPy.
-_deferred: dict[str, Callable[[], None]] = {}
-_deferred_lock = threading.RLock()
-_loading: set[str] = set()
-
-
-def defer(package: str, load: Callable[[], None]) -> None:
-    """Call ``load`` (which registers rules) the first time a function of ``package`` (a
-    top-level package name, like ``"scipy"``) is looked up, or at ``load_deferred()``."""
-    with _deferred_lock:
-        _deferred[package] = load
-
-
-def load_deferred() -> None:
-    """Register every deferred rule now (for whoever reads the tables whole: the table of
-    supported functions)."""
-    while _deferred:
-        _load(next(iter(_deferred)))
-
-
-def _load(package: str) -> None:
-    with _deferred_lock:  # one thread loads; the others wait, then find the rules
-        load = _deferred.get(package)
-        if load is None or package in _loading:  # loaded, or this thread is loading it
-            return
-        _loading.add(package)
-        try:
-            load()
-        finally:
-            _loading.discard(package)
-            _deferred.pop(package, None)  # last: a lookup meanwhile waits for the rules
-
-
-def _package_of(primitive: Any) -> str | None:
-    """The top-level package a function comes from: ``scipy`` for ``scipy.special.gammaln``
-    and for the bound method ``scipy.stats.norm.pdf``.  A ufunc does not say its module
-    (``scipy.special.erf.__module__`` is None): one that is not NumPy's is taken as SciPy's
-    when scipy.special is imported."""
-    try:
-        module = getattr(primitive, "__module__", None)
-    except Exception:  # noqa: BLE001  (a strange object: not a deferred package's function)
-        return None
-    if isinstance(module, str):
-        return module.partition(".")[0]
-    if isinstance(primitive, np.ufunc) and "scipy.special" in sys.modules:
-        return "scipy"
-    return None
-
-
-def _look_up(primitive: Any) -> Any:
-    """``_key(primitive)``, after registering the deferred rules of its package."""
-    if _deferred:
-        package = _package_of(primitive)
-        if package in _deferred:
-            _load(package)
-    return _key(primitive)
-
-
 def adjoint_rule(primitive: Any) -> Rule | None:
-    return ADJOINTS.get(_look_up(primitive))
+    record = declared(primitive)
+    return None if record is None else record.adjoint
 
 
 def tangent_rule(primitive: Any) -> Rule | None:
-    return TANGENTS.get(_look_up(primitive))
+    record = declared(primitive)
+    return None if record is None else record.tangent
 
 
 def is_non_differentiable(primitive: Any) -> bool:
-    return _look_up(primitive) in NON_DIFFERENTIABLE
+    record = declared(primitive)
+    return record is not None and not record.differentiable
 
 
 # Purity: a call of a pure function only computes its value from its arguments, so the
 # compiler may drop it when the value is unused, compute it again, or move it.  Anything else
 # (random draws, I/O, the user's functions, unknown callables) runs exactly once, in program
 # order, and its value is saved: the safe default.
-PURE: set[Any] = set()
 
 
 def pure(*functions: Any) -> Any:
     """Declare functions pure (their result depends only on their arguments, and calling
     them does nothing else).  Usable as a decorator."""
     for function in functions:
-        PURE.add(_key(function))
+        declare(function, pure=True)
     return functions[0] if len(functions) == 1 else None
 
 
-# NumPy functions that do more than compute a value: they write into an argument, or do I/O.
-_NUMPY_EFFECTS = ("copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis",
-                  "save", "savez", "savez_compressed", "savetxt", "load", "loadtxt",
-                  "genfromtxt", "fromfile", "seterr", "seterrcall", "set_printoptions",
-                  "setbufsize", "shares_memory")
-
-
 def is_pure_function(func: Any) -> bool:
-    """Declared pure, a NumPy ufunc or function (not of ``numpy.random``, and not one that
-    writes into an argument or does I/O), or a function of the ``math`` module."""
-    try:
-        if _look_up(func) in PURE or isinstance(func, np.ufunc) or is_math(func):
-            return True
-    except TypeError:
-        return False
-    module = getattr(func, "__module__", None) or ""
-    return (callable(func) and not isinstance(func, type) and module.split(".")[0] == "numpy"
-            and not module.startswith("numpy.random")
-            and getattr(func, "__name__", "") not in _NUMPY_EFFECTS)
-
-
-def is_math(func: Any) -> bool:
-    """A function of the math module (they all return Python numbers; math.prod aside)."""
-    name = getattr(func, "__name__", None)
-    return (func is not None and func is not math.prod and isinstance(name, str)
-            and getattr(math, name, None) is func)
+    """Declared pure, or pure by its module's policy (``primitive.policy``): a NumPy ufunc
+    or function (not of ``numpy.random``, and not one that writes into an argument or does
+    I/O), or a function of the ``math`` module."""
+    record = declared(func)
+    return (record is not None and record.pure) or bool(policy(func).get("pure"))
 
 
 def is_primitive(primitive: Any) -> bool:
     """Known to tangentlike: it has a rule, or is marked non-differentiable."""
-    key = _look_up(primitive)
-    return key in ADJOINTS or key in TANGENTS or key in NON_DIFFERENTIABLE
+    record = declared(primitive)
+    return record is not None and record.is_primitive
 
 
 def describe(primitive: Any) -> str:

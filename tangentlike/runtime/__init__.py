@@ -199,11 +199,6 @@ def appended(xs: list, value: Any) -> list:
     return [*xs, value]
 
 
-# The helpers above whose results may be tuples, lists or dicts (when their arguments are):
-# derivative code adds their derivatives with add_grad, since ``+`` would concatenate.
-CONTAINER_HELPERS = (add_grad, unindex, zero_at, set_at, appended)
-
-
 def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """The derivative of ``y = np.max(x, axis)`` (or min): shared equally among ties."""
     if axis is not None and not keepdims:
@@ -324,13 +319,15 @@ def reduce_extremum(t: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = F
     return np.sum(t * share, axis=axis, keepdims=keepdims)
 
 
-# Where the runtime helpers read an argument only for its shape, dtype or structure (by
-# position): a value the backward sweep reads only there is saved as ``shape_only(value)``.
-SHAPE_ARGUMENTS: dict[Any, tuple[int, ...]] = {
-    unbroadcast: (1,), broadcast_like: (1,), unreduce: (1,), zeros_like: (0,),
-    unindex: (1,), seed: (1,), matmul_adjoint_a: (1,), matmul_adjoint_b: (2,),
-    dot_adjoint_a: (1,), dot_adjoint_b: (2,), np.shape: (0,), np.ndim: (0,), np.size: (0,),
-}
+# Where functions read an argument only for its shape, dtype or structure (by position): a
+# value the backward sweep reads only there is saved as ``shape_only(value)``.  A read-only
+# copy of the records' ``shape_arguments`` (tangentlike.rules.primitive; the helpers' facts are
+# declared in tangentlike/templates/runtime_helpers.py), filled when the rules are registered,
+# for the readers that have not moved to the records yet.
+SHAPE_ARGUMENTS: dict[Any, tuple[int, ...]] = {}
+# The helpers whose results may be tuples, lists or dicts: the records' ``containers``, copied
+# the same way for ad/reverse.py.
+CONTAINER_HELPERS: list[Any] = []
 
 
 _IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, np.generic, type(None))

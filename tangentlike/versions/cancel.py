@@ -41,16 +41,14 @@ import numpy as np
 from tangentlike import runtime
 from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
+from tangentlike.rules.primitive import primitive
+from tangentlike.rules.registry import is_pure_function
 
 MAX_TERMS = 32  # a polynomial with more terms is kept as one atom
 
 Monomial = tuple  # sorted ((atom, power), ...)
 Poly = dict  # Monomial -> coefficient
 
-# Helpers whose result is zero when their first argument is.
-_LINEAR_IN_FIRST = {runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce,
-                    runtime.unreduce_extremum, runtime.reduce_extremum,
-                    runtime.matmul_adjoint_a, runtime.matmul_adjoint_b}
 
 
 def recorded(node: gast.AST) -> tuple | None:
@@ -186,7 +184,7 @@ class _Algebra:
         func = self.resolve(node.func)
         if func is np.zeros:
             return {}
-        if func in _LINEAR_IN_FIRST and node.args and not self.of(node.args[0]):
+        if primitive(func).zero_in_first and node.args and not self.of(node.args[0]):
             return {}
         if (func is np.broadcast_to or func is runtime.broadcast_like) and len(
                 node.args) == 2 and not node.keywords:
@@ -336,16 +334,14 @@ def _returned_primal_slice(fn: gast.FunctionDef) -> set[int]:
 
 
 def _pure_call(node: gast.expr, resolve: Any) -> bool:
-    """A call that only computes a value: a ufunc, a registered NumPy function, a runtime
-    helper (not a method, which may change its object, nor a stack's ``pop``)."""
+    """A call that only computes a value: of a function declared pure (its record) or pure
+    by its module's policy (NumPy's, math's; not ``np.copyto`` or ``numpy.random``), and not
+    a method, which may change its object, nor a stack's ``pop``.  A user's function, even
+    one with a registered rule, is not pure unless declared so."""
     if not isinstance(node, gast.Call) or isinstance(node.func, gast.Attribute) and \
             resolve(node.func) is None:
         return False
-    func = resolve(node.func)
-    module = getattr(func, "__module__", None) or ""
-    return isinstance(func, np.ufunc) or (
-        module.startswith(("tangentlike.runtime", "numpy", "math"))
-        and not module.startswith("numpy.random"))
+    return is_pure_function(resolve(node.func))
 
 
 def _drop_zero_terms(node: gast.expr, algebra: _Algebra) -> tuple[gast.expr, bool]:

@@ -18,9 +18,8 @@ import numpy as np
 
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.optimizer.optimize import summed_into
+from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import recorded
-
-_NEW_ARRAYS = {np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like}
 
 
 def _same_array(stmt: gast.Assign) -> bool:
@@ -33,7 +32,7 @@ def _new_array(value: gast.expr, resolve: Callable[[gast.expr], Any]) -> bool:
     """``value`` always evaluates to an array no other name holds."""
     if isinstance(value, (gast.BinOp, gast.UnaryOp)):
         return True
-    return isinstance(value, gast.Call) and resolve(value.func) in _NEW_ARRAYS
+    return isinstance(value, gast.Call) and primitive(resolve(value.func)).new_array
 
 
 def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> None:

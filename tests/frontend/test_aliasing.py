@@ -230,6 +230,12 @@ def copyto(x):
     return np.sum(buf * x)
 
 
+def put_along_axis(x):
+    buf = np.zeros(3)
+    np.put_along_axis(buf, np.array([0]), x[:1], axis=0)  # MARK
+    return np.sum(buf * x)
+
+
 def ufunc_out(x):
     buf = np.zeros(3)
     np.multiply(x, 2.0, out=buf)  # MARK
@@ -274,7 +280,8 @@ def dict_with_name_key(x):
 REFUSED_NOW = [slice_view_updated, reshape_view_written, view_read_before_write,
                list_alias_appended, helper_mutates, helper_writes_argument,
                helper_appends_to_list, nested_helper_appends, helper_updates_a_dict, copyto,
-               ufunc_out, sorts_in_place, object_made, object_called, dict_with_name_key]
+               put_along_axis, ufunc_out, sorts_in_place, object_made, object_called,
+               dict_with_name_key]
 
 
 def _marked_line(f) -> int:

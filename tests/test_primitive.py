@@ -1,0 +1,193 @@
+"""One record per primitive (rules/primitive.py): the old tables read the records, unknown
+functions get the safe defaults, and library facts never replace the user's."""
+import math
+
+import numpy as np
+
+from tangentlike.rules import primitive as prim
+from tangentlike.rules import registry
+from tangentlike.rules.registry import d
+
+
+def test_the_old_tables_are_views_of_the_records():
+    registry.load_deferred()
+    for key, record in list(prim.PRIMITIVES.items()):
+        assert registry.adjoint_rule(record.function) is record.adjoint
+        assert registry.tangent_rule(record.function) is record.tangent
+        assert (key in registry.ADJOINTS) == (record.adjoint is not None)
+        assert (key in registry.TANGENTS) == (record.tangent is not None)
+        assert registry.is_non_differentiable(record.function) == (not record.differentiable)
+        assert (key in registry.NON_DIFFERENTIABLE) == (not record.differentiable)
+        assert (key in registry.PURE) == record.pure
+        assert registry.is_primitive(record.function) == record.is_primitive
+
+
+def test_every_library_rule_is_pure_but_print():
+    registry.load_deferred()
+    known = {*registry.ADJOINTS, *registry.TANGENTS, *registry.NON_DIFFERENTIABLE}
+    library = {key for key in known if not prim.PRIMITIVES[key].user_facts}
+    assert {key for key in library if key not in registry.PURE} == {print}
+
+
+def test_an_unknown_function_gets_the_safe_defaults():
+    def mine(x):
+        return x
+
+    record = prim.primitive(mine)
+    assert not record.pure and record.shape is prim.Shape.FROM_VALUES
+    assert record.returns is prim.Returns.MAY_SHARE and not record.is_primitive
+
+
+def test_module_policies():
+    assert prim.primitive(math.lgamma).pure and prim.primitive(math.lgamma).cheap
+    assert prim.primitive(np.sin).pure
+    assert not registry.is_pure_function(np.copyto)
+    assert not registry.is_pure_function(np.random.randn)
+
+
+def test_library_facts_do_not_replace_the_users():
+    def f(x):
+        return x
+
+    key = prim._key(f)
+    try:
+        prim.declare(f, pure=False, adjoint="mine")
+        prim.declare(f, library=True, pure=True, adjoint="library's", cheap=True)
+        record = prim.PRIMITIVES[key]
+        assert record.adjoint == "mine" and not record.pure and record.cheap
+        prim.declare(f, adjoint="again")
+        assert prim.PRIMITIVES[key].adjoint == "again"
+    finally:
+        prim.PRIMITIVES.pop(key, None)
+
+
+def test_views_write_through():
+    def g(x):
+        return x
+
+    key = prim._key(g)
+    try:
+        registry.non_differentiable(g)
+        assert key in registry.NON_DIFFERENTIABLE and registry.is_primitive(g)
+        registry.NON_DIFFERENTIABLE.discard(key)
+        assert not registry.is_primitive(g)
+    finally:
+        prim.PRIMITIVES.pop(key, None)
+
+
+def _pair_sum(a, b):
+    return (a, b)[0] + b
+
+
+def test_a_users_tangent_with_several_contributions_adds_them_with_add_grad():
+    """A user's function may return a tuple, where + would concatenate: unless declared
+    otherwise (containers=False), its tangent contributions are added with add_grad."""
+    import tangentlike
+    from tangentlike.rules.registry import d
+
+    def pair_sum_tangent(y, a, b):
+        d[y] = d[a]
+        d[y] = d[b]
+
+    def f(x):
+        return _pair_sum(x, x * 2.0)
+
+    key = prim._key(_pair_sum)
+    try:
+        tangentlike.tangent(_pair_sum)(pair_sum_tangent)
+        df = tangentlike.autodiff(f, mode="forward", optimized=False)
+        assert "add_grad(" in df.source
+        assert df(1.5, 1.0) == 3.0
+        prim.declare(_pair_sum, containers=False)
+        tangentlike.clear_cache()
+        assert "add_grad(" not in tangentlike.autodiff(f, mode="forward",
+                                                       optimized=False).source
+    finally:
+        prim.PRIMITIVES.pop(key, None)
+        tangentlike.clear_cache()
+
+
+def test_cancel_counts_only_declared_or_policy_pure_calls():
+    import gast
+
+    from tangentlike.core import syntax
+    from tangentlike.versions.cancel import _pure_call
+
+    def users(x):
+        return x
+
+    objects = {"np": np, "users": users}
+
+    def resolve(func):
+        if isinstance(func, gast.Attribute):
+            return getattr(objects.get(syntax.dotted_name(func.value)), func.attr, None)
+        return objects.get(func.id)
+
+    def call(text):
+        return syntax.parse(text).body[0].value
+
+    assert _pure_call(call("np.sin(a)"), resolve)
+    assert not _pure_call(call("np.copyto(a, b)"), resolve)  # writes into a
+    assert not _pure_call(call("np.random.rand(3)"), resolve)
+    key = prim._key(users)
+    try:
+        registry.adjoint(users)(_identity_adjoint)
+        assert not _pure_call(call("users(a)"), resolve)  # a rule does not make it pure
+        registry.pure(users)
+        assert _pure_call(call("users(a)"), resolve)
+    finally:
+        prim.PRIMITIVES.pop(key, None)
+
+
+def _identity_adjoint(y, x):
+    d[x] = d[y]
+
+
+def _logged(x):
+    return x
+
+
+def test_a_dead_call_of_a_users_function_with_a_rule_is_kept():
+    import tangentlike
+
+    def f(x):
+        unused = _logged(x)  # noqa: F841
+        return x * 2.0
+
+    key = prim._key(_logged)
+    try:
+        registry.adjoint(_logged)(_identity_adjoint)
+        tangentlike.clear_cache()
+        df = tangentlike.grad(f)
+        assert df(1.0) == 2.0
+        assert "_logged(x)" in tangentlike.autodiff(f).source
+    finally:
+        prim.PRIMITIVES.pop(key, None)
+        tangentlike.clear_cache()
+
+
+def test_numpy_writers_say_which_argument_they_change():
+    assert prim.primitive(np.copyto).writes == (0,) and not prim.primitive(np.copyto).pure
+    assert prim.primitive(np.put_along_axis).writes == (0,)
+    assert prim.primitive(np.save).writes == () and not prim.primitive(np.save).pure
+
+
+def test_only_a_function_declared_to_return_new_values_is_taken_as_new():
+    from tangentlike.core import syntax
+    from tangentlike.frontend.aliasing import _returns_new
+
+    def mine(x):
+        return x
+
+    call = syntax.parse("f(x)").body[0].value
+    assert _returns_new(np.sin, call) and _returns_new(math.sin, call)
+    assert not _returns_new(np.reshape, call)  # a view, though it has rules
+    assert prim.primitive(np.reshape).returns is prim.Returns.VIEW
+    key = prim._key(mine)
+    try:
+        registry.pure(mine)
+        assert not _returns_new(mine, call)  # pure, but it may return its argument
+        prim.declare(mine, returns=prim.Returns.NEW)
+        assert _returns_new(mine, call)
+    finally:
+        prim.PRIMITIVES.pop(key, None)
