@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import gast
 
-from tangentlike import runtime
 from tangentlike.ad.calls import bind_arguments, differentiated_positions
 from tangentlike.ad.common import (
     add_seeds,
