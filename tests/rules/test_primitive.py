@@ -174,7 +174,7 @@ def test_numpy_writers_say_which_argument_they_change():
 
 def test_only_a_function_declared_to_return_new_values_is_taken_as_new():
     from tangentlike.core import syntax
-    from tangentlike.frontend.aliasing import _returns_new
+    from tangentlike.frontend.points_to import _returns_new
 
     def mine(x):
         return x
