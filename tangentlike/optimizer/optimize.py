@@ -12,7 +12,7 @@ Passes, run to a fixed point:
   ``bx = a + b``), with like terms added and common factors pulled out (``factor.py``);
 - recomputing cheap saved values instead of saving them (``recompute.py``);
 - once at the end, an arithmetic value repeated in a block computed once (``cse.py``);
-- dead-code elimination (pure statements whose results are never read).
+- dead-code elimination (pure statements whose results are never read; ``dead_code.py``).
 
 Only statements that tangentlike wrote, or that compute a pure value, are ever removed; the
 user's calls made for their effects (``print``) stay.
@@ -22,20 +22,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from copy import deepcopy
-from typing import Any
 
 import gast
 
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.core.fold import FoldConstants
-from tangentlike.frontend.annotate import Operation
 from tangentlike.optimizer.cse import share_subexpressions
+from tangentlike.optimizer.dead_code import (
+    eliminate_dead_code,
+    is_pure,
+    remove_dead_saves,
+    remove_orphan_comments,
+)
 from tangentlike.optimizer.factor import factor_sums
 from tangentlike.optimizer.recompute import recompute_saved
-from tangentlike.rules import registry
-
-_PURE_EXPRESSIONS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Attribute,
-                     gast.Subscript, gast.Tuple, gast.List, gast.Compare, gast.BoolOp)
 
 
 def fold_constants(fn: gast.FunctionDef) -> bool:
@@ -321,114 +321,6 @@ def _is_save(stmt: gast.stmt) -> bool:
     """A stack push or pop of a saved value: a pure value may move past it (the names it
     binds and reads are checked like any statement's)."""
     return anno.has_info(stmt) and anno.info(stmt).saves is not None
-
-
-# -- dead code --------------------------------------------------------------------------------
-def is_pure(stmt: gast.stmt) -> bool:
-    """Removing or moving the statement cannot change what the program does besides values."""
-    if not isinstance(stmt, gast.Assign) or anno.info(stmt).keep:
-        return False
-    if not isinstance(stmt.targets[0], (gast.Name, gast.Tuple)):
-        return False  # x[i] = v changes x in place (and whatever shares its memory)
-    if anno.info(stmt).generated:
-        return True
-    value = stmt.value
-    if isinstance(value, _PURE_EXPRESSIONS):
-        return True
-    if isinstance(value, gast.Call):
-        op = anno.info(stmt).callee
-        key = op.key if isinstance(op, Operation) else None
-        return key is not None and registry.is_pure_function(key)
-    return False
-
-
-def eliminate_dead_code(fn: gast.FunctionDef) -> bool:
-    return _eliminate(fn.body, set(), dataflow.Liveness())
-
-
-def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liveness) -> bool:
-    changed = False
-    after = liveness.after_each(body, live_out)
-    keep = []
-    for stmt, live in zip(body, after):
-        if is_pure(stmt) and not (dataflow.defs(stmt) & live):
-            changed = True
-            continue
-        if (is_pure(stmt) and isinstance(stmt.targets[0], gast.Name)
-                and syntax.is_name(stmt.value, stmt.targets[0].id)):
-            changed = True  # x = x
-            continue
-        if isinstance(stmt, gast.If):
-            changed |= (_eliminate(stmt.body, live, liveness)
-                        | _eliminate(stmt.orelse, live, liveness))
-            if _empty(stmt.body) and _empty(stmt.orelse):
-                if _pure_header(stmt):
-                    changed = True
-                    continue
-                stmt.body, stmt.orelse = [gast.Pass()], []  # the test may do something
-            elif _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
-                stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
-                stmt.body, stmt.orelse = stmt.orelse, []
-                changed = True
-        elif isinstance(stmt, (gast.For, gast.While)):
-            # After the body: the next iteration (the loop's entry) or what follows the loop.
-            changed |= _eliminate(stmt.body, liveness.transfer(stmt, live) | live, liveness)
-            if _empty(stmt.body) and anno.info(stmt).generated:
-                changed = True
-                continue
-            if _empty(stmt.body):  # comments only: the orphan comments go later
-                stmt.body = [gast.Pass()]
-        keep.append(stmt)
-    body[:] = keep
-    return changed
-
-
-def remove_dead_saves(fn: gast.FunctionDef) -> bool:
-    """Drop a saved value's push and pop when nothing reads the value the pop restores
-    (after other optimizations removed its last reader).  The stack stays balanced: the
-    pair is removed together, and pushes and pops nest like brackets."""
-    pushes: dict[Any, list[gast.stmt]] = {}
-    pops: dict[Any, list[gast.stmt]] = {}
-    for stmt in syntax.statements(fn.body, with_bodies=True):
-        key = anno.info(stmt).saves if anno.has_info(stmt) else None
-        if key is not None:
-            (pops if isinstance(stmt, gast.Assign) else pushes).setdefault(key, []).append(stmt)
-    pairs = [(found[0], pushes[key][0]) for key, found in pops.items()
-             if len(found) == 1 and len(pushes.get(key, [])) == 1]
-    if not pairs:
-        return False
-    live_after = dataflow.Liveness().after_all(fn)
-    drop = {id(s) for pop, push in pairs if not dataflow.defs(pop) & live_after[id(pop)]
-            for s in (pop, push)}
-    if not drop:
-        return False
-    for block in syntax.blocks(fn.body):
-        block[:] = [s for s in block if id(s) not in drop]
-    return True
-
-
-def _empty(block: list[gast.stmt]) -> bool:
-    return all(syntax.is_comment(s) or isinstance(s, gast.Pass) for s in block)
-
-
-def _pure_header(stmt: gast.If) -> bool:
-    """The test only reads names and compares values: evaluating it does nothing else."""
-    return all(isinstance(n, (gast.Name, gast.Constant, gast.expr_context, gast.UnaryOp,
-                              gast.unaryop, gast.Compare, gast.cmpop, gast.BoolOp, gast.boolop))
-               for n in gast.walk(stmt.test))
-
-
-def remove_orphan_comments(fn: gast.FunctionDef) -> None:
-    """Drop ``# Grad of`` comments whose block was optimized away entirely."""
-    for block in syntax.blocks(fn.body):
-        keep = []
-        for i, stmt in enumerate(block):
-            if syntax.is_comment(stmt) and stmt.value.value:
-                nxt = block[i + 1] if i + 1 < len(block) else None
-                if nxt is None or syntax.is_comment(nxt) or isinstance(nxt, gast.Return):
-                    continue
-            keep.append(stmt)
-        block[:] = keep
 
 
 def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
