@@ -516,6 +516,14 @@ def test_seed_passes_under_the_name_df_reports_when_a_parameter_is_named_init_gr
     np.testing.assert_allclose(gs, 2.0 * np.sin(X), rtol=1e-12)
 
 
+def test_a_wrong_seed_is_reported_under_the_name_df_takes_it_by():
+    """The seed's checks name the parameter the derivative has (``init_grad_1`` when ``f``
+    has an ``init_grad`` of its own), not ``init_grad``."""
+    df = tangentlike.grad(collisions.seed_named_parameter)
+    with pytest.raises(ValueError, match=rf"^{df.seed} has shape \(2,\)"):
+        df(X, np.ones(3), **{df.seed: np.ones(2)})
+
+
 @pytest.mark.parametrize("motion", ["joint", "split"])
 def test_recursive_call_passes_the_seed_under_the_name_the_callee_chose(motion):
     """The recursive call's seed keyword is the callee's seed name, known before its halves

@@ -235,25 +235,27 @@ def inverse_permutation(axes: Any, ndim: int) -> Any:
     return tuple(np.argsort([a % ndim for a in axes]))
 
 
-def seed(init_grad: Any, y: Any) -> Any:
-    """Check the output seed against the output (``check_dims``) and return it."""
+def seed(init_grad: Any, y: Any, name: str = "init_grad") -> Any:
+    """Check the output seed against the output (``check_dims``) and return it; ``name`` is
+    the seed's parameter in the derivative (``init_grad_1`` when ``f`` has an ``init_grad``),
+    for the messages."""
     if type(y) is float and type(init_grad) is float:
         return init_grad
     if isinstance(y, tuple):
         if not isinstance(init_grad, tuple) or len(init_grad) != len(y):
             raise ValueError(
-                f"the function returns a tuple of {len(y)} values: pass init_grad as a tuple "
+                f"the function returns a tuple of {len(y)} values: pass {name} as a tuple "
                 f"of {len(y)} seeds (one per output)"
             )
-        return tuple(seed(s, v) for s, v in zip(init_grad, y))
+        return tuple(seed(s, v, name) for s, v in zip(init_grad, y))
     if np.shape(init_grad) != np.shape(y):
         if np.ndim(init_grad) == 0 and np.ndim(y) > 0:
             raise ValueError(
                 f"the function's output has shape {np.shape(y)}: the gradient of a non-scalar "
-                "output needs a seed of the same shape, passed as init_grad (a vector-Jacobian "
+                f"output needs a seed of the same shape, passed as {name} (a vector-Jacobian "
                 "product), or reduce the output to a scalar"
             )
-        raise ValueError(f"init_grad has shape {np.shape(init_grad)}, "
+        raise ValueError(f"{name} has shape {np.shape(init_grad)}, "
                          f"but the output has shape {np.shape(y)}")
     if (type(init_grad) is float and isinstance(y, (np.ndarray, np.generic))
             and y.dtype.kind in "fc" and y.dtype != np.float64):

@@ -109,7 +109,8 @@ def seed(adjoints: Adjoints, options: ReverseOptions, returned: gast.expr,
     adjoint = adjoints.adjoint
     seed_value = syntax.load(options.seed)
     if options.check_dims:
-        seed_value = adjoints.runtime_call("seed", [seed_value, syntax.clone(returned)])
+        named = [] if options.seed == SEED else [syntax.const(options.seed)]  # for messages
+        seed_value = adjoints.runtime_call("seed", [seed_value, syntax.clone(returned), *named])
     if isinstance(returned, gast.Name):
         if not adjoint(returned.id):
             return [], set()
