@@ -22,7 +22,7 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     runtime_helpers,
 )
 
-from tangentlike.rules import primitive, registry
+from tangentlike.rules import registry
 
 
 def _load_scipy() -> None:
@@ -39,4 +39,3 @@ def _load_scipy() -> None:
 
 
 registry.defer("scipy", _load_scipy)
-primitive.publish_views()

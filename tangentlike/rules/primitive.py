@@ -343,19 +343,24 @@ class _FlagView(MutableSet):
         return f"<{self.fact}={self.value}: {len(self)} primitives>"
 
 
-def publish_views() -> None:
-    """Copy the records' ``shape_arguments`` into ``runtime.SHAPE_ARGUMENTS``, and the runtime
-    helpers whose results may be containers into ``runtime.CONTAINER_HELPERS``: the read-only
-    views ad/reverse.py still reads (runtime imports nothing of tangentlike)."""
-    from tangentlike import runtime
+def container_helper(function: Any) -> bool:
+    """A runtime helper (``tangentlike.runtime``) whose declared record says its result may be
+    a tuple, list or dict (``add_grad``): in derivative code, its result may be a container."""
+    try:
+        module = getattr(function, "__module__", None) or ""
+    except Exception:  # noqa: BLE001  (a strange object: not a helper)
+        return False
+    if not (isinstance(module, str) and module.startswith("tangentlike.runtime")):
+        return False
+    record = PRIMITIVES.get(_key(function))
+    return record is not None and record.containers
 
-    records = list(PRIMITIVES.values())
-    runtime.SHAPE_ARGUMENTS.clear()
-    runtime.SHAPE_ARGUMENTS.update({r.function: r.shape_arguments
-                                    for r in records if r.shape_arguments})
-    runtime.CONTAINER_HELPERS[:] = [
-        r.function for r in records if r.containers
-        and (getattr(r.function, "__module__", None) or "").startswith("tangentlike.runtime")]
+
+def shape_arguments(function: Any) -> tuple[int, ...]:
+    """The positions of the arguments ``function`` reads only for their shape, dtype or
+    structure, as its declared record says (none for a function nobody declared)."""
+    record = PRIMITIVES.get(_key(function))
+    return () if record is None else record.shape_arguments
 
 
 ADJOINTS: MutableMapping[Any, Any] = _RuleView("adjoint")

@@ -28,7 +28,7 @@ from tangentlike.core import syntax
 from tangentlike.core.resolve import resolve_in
 from tangentlike.frontend.annotate import list_method_target
 from tangentlike.optimizer.optimize import optimize
-from tangentlike.rules import registry
+from tangentlike.rules.primitive import is_math
 
 _IDENTITY_IN_FIRST = (runtime.unbroadcast, runtime.broadcast_like, runtime.seed,
                       runtime.shape_only, runtime.copy_of, runtime.keep_dtype)  # on numbers
@@ -79,7 +79,7 @@ class _Numbers:
         if popped_from is not None:
             return self.stacks.get(popped_from, UNKNOWN)
         func, args = self.resolve(node.func), node.args
-        if registry.is_math(func):
+        if is_math(func):
             return NUMBER
         if not args:
             return UNKNOWN

@@ -20,6 +20,7 @@ import numpy as np
 from tangentlike.core import syntax
 from tangentlike.core.resolve import resolve_in
 from tangentlike.rules import registry
+from tangentlike.rules.primitive import is_math
 from tangentlike.versions.observe import slot_value, slots
 from tangentlike.versions.signature import decides_shape
 
@@ -132,7 +133,7 @@ def _shape_determined(call: gast.Call, static: Static) -> bool:
     if isinstance(func, np.ufunc) or func in _ALLOWED_BUILTINS:
         return True
     if (getattr(func, "__module__", None) or "").startswith("tangentlike.runtime") \
-            or registry.is_math(func) or func is math.prod:
+            or is_math(func) or func is math.prod:
         return True
     return registry.is_primitive(func)
 
