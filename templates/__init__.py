@@ -11,6 +11,7 @@ import importlib.util
 from tangentlike.templates import (  # noqa: F401  (imported to register the rules)
     builtin_functions,
     math_functions,
+    methods,
     non_differentiable,
     numpy_arrays,
     numpy_elementwise,

@@ -8,7 +8,7 @@ its derivative is NaN where the values reduced over are all equal (a kink of ``s
 """
 import numpy as np
 
-from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import reduce_extremum, unbroadcast, unreduce, unreduce_extremum
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum, weights_shape
@@ -16,7 +16,7 @@ from tangentlike.runtime.shapes import nan_count, reverse_cumsum, weights_shape
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(nan_count, weights_shape)
 

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import (
     add_grad,
@@ -45,7 +45,7 @@ from tangentlike.runtime.special import polygamma_like
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only)
 

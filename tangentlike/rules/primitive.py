@@ -58,6 +58,9 @@ class Primitive:
     shape: Shape = Shape.FROM_VALUES
     returns: Returns = Returns.MAY_SHARE
     writes: tuple[int, ...] = ()  # positions of the arguments it writes into
+    # (n, shape): with fewer than n positional arguments, its result's shape follows from
+    # ``shape`` instead (np.where(c) is np.nonzero(c): (2, Shape.FROM_STATIC_ARGUMENTS))
+    shape_below: tuple[int, Shape] | None = None
     shape_arguments: tuple[int, ...] = ()  # positions it reads only for their shape
     containers: bool = True  # its result may be a container (tuple, list, dict)
     elementwise: bool = False  # one output element per input element
@@ -155,6 +158,23 @@ NUMPY_VIEWS = frozenset(getattr(np, name) for name in (
     "vsplit", "dsplit", "require", "matrix_transpose", "unstack") if hasattr(np, name))
 
 
+# What the result's shape of a method (``x.sum()``, ``xs.append(v)``) follows from, by the
+# method's name: a value's type is not known before the call.  An unknown method's may depend
+# on values.  Declared in tangentlike/templates/methods.py.
+METHOD_SHAPES: dict[str, Shape] = {}
+
+
+def declare_methods(*names: str, shape: Shape) -> None:
+    """State what the result shape of the methods called ``names`` follows from."""
+    with _lock:
+        METHOD_SHAPES.update(dict.fromkeys(names, shape))
+
+
+def method_shape(name: str) -> Shape:
+    """What the result shape of a method called ``name`` follows from (by default: values)."""
+    return METHOD_SHAPES.get(name, Shape.FROM_VALUES)
+
+
 def is_math(function: Any) -> bool:
     """A function of the math module (they all return Python numbers; math.prod aside)."""
     name = getattr(function, "__name__", None)
@@ -164,18 +184,23 @@ def is_math(function: Any) -> bool:
 
 def policy(function: Any) -> dict[str, Any]:
     """The facts that hold for a function nobody declared, by its module: the ``math``
-    module's functions are pure, elementwise and cheap to recompute; a ufunc, and a NumPy
+    module's functions are pure, elementwise and cheap to recompute, and a ufunc's and a
+    runtime helper's result shape follows from its arguments' shapes; a ufunc, and a NumPy
     function outside ``numpy.random`` and :data:`NUMPY_EFFECTS`, is pure (those write into
     the arguments listed there).  Dropping the NumPy policy would make every unregistered
     NumPy call impure: kept, saved, never moved."""
     if is_math(function):
-        return {"pure": True, "elementwise": True, "cheap": True, "returns": Returns.NEW}
+        return {"pure": True, "elementwise": True, "cheap": True, "returns": Returns.NEW,
+                "shape": Shape.FROM_SHAPES}
     try:
         if isinstance(function, np.ufunc):
-            return {"pure": True, "returns": Returns.NEW}
+            return {"pure": True, "returns": Returns.NEW, "shape": Shape.FROM_SHAPES}
         module = getattr(function, "__module__", None) or ""
     except Exception:  # noqa: BLE001  (a strange object: no policy)
         return {}
+    if isinstance(module, str) and module.startswith("tangentlike.runtime") \
+            and callable(function):
+        return {"shape": Shape.FROM_SHAPES}
     if not (callable(function) and not isinstance(function, type)
             and isinstance(module, str) and module.split(".")[0] == "numpy"):
         return {}
