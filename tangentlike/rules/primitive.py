@@ -46,6 +46,15 @@ class Returns(enum.Enum):
     MAY_SHARE = "unknown"  # the default
 
 
+class Lowering(enum.Enum):
+    """What a call is when its arguments are Python numbers (versions/floats.py)."""
+
+    FIRST = "its first argument, when every argument is a Python number"  # seed(g, y)
+    FIRST_ON_SCALARS = "its first argument, when every argument has shape ()"  # unbroadcast
+    ZERO = "0.0, when its argument is a Python number"  # zeros_like(x)
+    ADD = "a + b, when both have shape ()"  # add_grad(a, b)
+
+
 @dataclass(frozen=True)
 class Primitive:
     """Everything known about one function; the defaults are the safe assumptions."""
@@ -67,6 +76,8 @@ class Primitive:
     zero_in_first: bool = False  # zero whenever its first argument is zero
     new_array: bool = False  # always makes a fresh array
     cheap: bool = False  # recomputing it costs less than saving it
+    on_numbers: Lowering | None = None  # what the call is on Python numbers (None: it stays)
+    method: str | None = None  # the same as this method of its first argument: np.sum -> .sum
     twins: tuple[Any, ...] = ()  # the same function elsewhere: np.sin <-> math.sin
     user_facts: frozenset[str] = frozenset()  # the fields the user declared
 

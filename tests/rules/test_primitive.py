@@ -206,3 +206,18 @@ def test_shape_facts():
     assert prim.method_shape("sum") is prim.Shape.FROM_SHAPES
     assert prim.method_shape("nonzero") is prim.Shape.FROM_VALUES
     assert prim.method_shape("frobnicate") is prim.Shape.FROM_VALUES
+
+
+def test_lowering_facts():
+    """The facts versions/ lowers calls by: the method a NumPy function is, and what a
+    helper is on Python numbers."""
+    from tangentlike import runtime
+
+    assert prim.primitive(np.sum).method == "sum"
+    assert prim.primitive(np.amin).method == "min"
+    assert prim.primitive(np.std).method is None
+    assert prim.primitive(runtime.zeros_like).on_numbers is prim.Lowering.ZERO
+    assert prim.primitive(runtime.add_grad).on_numbers is prim.Lowering.ADD
+    assert prim.primitive(runtime.unbroadcast).on_numbers is prim.Lowering.FIRST_ON_SCALARS
+    assert prim.primitive(runtime.seed).on_numbers is prim.Lowering.FIRST
+    assert prim.primitive(np.sin).on_numbers is None
