@@ -11,6 +11,7 @@ import importlib.util
 from tangentlike.templates import (  # noqa: F401  (imported to register the rules)
     builtin_functions,
     math_functions,
+    methods,
     non_differentiable,
     numpy_arrays,
     numpy_elementwise,
@@ -22,7 +23,7 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     runtime_helpers,
 )
 
-from tangentlike.rules import primitive, registry
+from tangentlike.rules import registry
 
 
 def _load_scipy() -> None:
@@ -39,4 +40,3 @@ def _load_scipy() -> None:
 
 
 registry.defer("scipy", _load_scipy)
-primitive.publish_views()

@@ -6,13 +6,13 @@ differ from their twin's, or have none.  Each tangent is derived from its adjoin
 import math
 
 from tangentlike.rules.elementwise import elementwise
-from tangentlike.rules.primitive import Facts, Returns
-from tangentlike.rules.registry import d
+from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.registry import d, declare
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 
 @elementwise(math.fabs)
@@ -57,3 +57,7 @@ if hasattr(math, "cbrt"):  # Python 3.11
     @elementwise(math.cbrt)
     def cbrt(y, x):
         d[x] = d[y] / (3.0 * y * y)
+
+
+# math.prod of arrays broadcasts them (is_math leaves it out: it need not return a number).
+declare(math.prod, library=True, shape=Shape.FROM_SHAPES)

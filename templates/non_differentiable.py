@@ -12,12 +12,12 @@ import operator
 
 import numpy as np
 
-from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import declare, non_differentiable
 
 # Every function here computes a value and does nothing else, except print (below), and
 # returns a new array or number.
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(
     # builtins
@@ -64,3 +64,13 @@ for _function in (np.shape, np.ndim, np.size):
 # They always make a fresh array (versions/inplace.py).
 for _function in (np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like):
     declare(_function, library=True, new_array=True)
+# Their result's shape follows from their arguments' values (which entries are nonzero, how
+# many distinct): a version by shape needs every argument static (versions/static.py).
+for _function in (np.nonzero, np.argwhere, np.flatnonzero, np.ravel_multi_index,
+                  np.unravel_index, np.digitize, np.searchsorted, np.lexsort, np.argsort,
+                  np.argpartition,
+                  # no rule: they are refused on a differentiated value
+                  np.unique, np.extract, np.compress, np.trim_zeros, np.bincount, np.delete,
+                  np.insert, np.resize, np.histogram, np.setdiff1d, np.intersect1d,
+                  np.union1d, np.setxor1d):
+    declare(_function, library=True, shape=Shape.FROM_STATIC_ARGUMENTS)

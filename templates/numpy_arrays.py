@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from tangentlike.errors import NoDerivativeError
-from tangentlike.rules.primitive import Facts, Returns
-from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast, zeros_like
 from tangentlike.runtime.arrays import (
     cast_derivative,
@@ -34,7 +34,7 @@ from tangentlike.runtime.arrays import (
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 
 def linspace_weights(y: Any, num: int, endpoint: bool = True, axis: int = 0) -> np.ndarray:
@@ -450,3 +450,9 @@ def unarray_adjoint(r, g, obj, y):
 @tangent(unarray)
 def unarray_tangent(r, g, obj, y):
     d[r] = unarray(d[g], obj, y)
+
+
+# Their result's length follows from the values of their bounds: a version by shape needs
+# every argument static (versions/static.py).
+for _function in (np.arange, np.linspace):
+    declare(_function, library=True, shape=Shape.FROM_STATIC_ARGUMENTS)

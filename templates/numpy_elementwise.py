@@ -4,8 +4,8 @@ import math
 import numpy as np
 
 from tangentlike.rules.elementwise import elementwise
-from tangentlike.rules.primitive import Facts, Returns
-from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import broadcast_like, tie_share, unbroadcast
 from tangentlike.runtime.elementwise import (
     abs_direction,
@@ -18,7 +18,7 @@ from tangentlike.runtime.elementwise import (
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(clip_share, abs_direction_derivative)
 
@@ -352,6 +352,10 @@ def clip_method(y, self, min=None, max=None):
 def where(out, condition, x, y):
     d[x] = unbroadcast(np.where(condition, d[out], 0.0), x)
     d[y] = unbroadcast(np.where(condition, 0.0, d[out]), y)
+
+
+# np.where(condition) alone is np.nonzero(condition): its shape follows from the values.
+declare(np.where, library=True, shape_below=(2, Shape.FROM_STATIC_ARGUMENTS))
 
 
 # nan_to_num: the identity on finite elements; the replaced NaNs and infinities are constants.

@@ -11,7 +11,7 @@ for every call.  The decompositions take what makes them differentiable: distinc
 """
 import numpy as np
 
-from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import (
     dot_adjoint_a,
@@ -47,7 +47,7 @@ from tangentlike.runtime.linalg import (
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(einsum_adjoint_subscripts, einsum_refuse_operands_first, einsum_subscripts,
                    inner_adjoint_subscripts, kron_layout, linalg_eye, eig_eye, matrix_power_blocks,

@@ -8,15 +8,15 @@ its derivative is NaN where the values reduced over are all equal (a kink of ``s
 """
 import numpy as np
 
-from tangentlike.rules.primitive import Facts, Returns
-from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import reduce_extremum, unbroadcast, unreduce, unreduce_extremum
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum, weights_shape
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(nan_count, weights_shape)
 
@@ -207,3 +207,10 @@ def reverse_cumsum_adjoint(r, g, axis=None):
 @tangent(reverse_cumsum)
 def reverse_cumsum_tangent(r, g, axis=None):
     d[r] = reverse_cumsum(d[g], axis)
+
+
+# The same as a method of their first argument when it is an array (versions/lower.py writes
+# ``a.sum(axis=0)``: the method skips NumPy's Python wrapper).
+for _function, _method in ((np.sum, "sum"), (np.max, "max"), (np.amax, "max"), (np.min, "min"),
+                           (np.amin, "min"), (np.mean, "mean"), (np.prod, "prod")):
+    declare(_function, library=True, method=_method)

@@ -9,8 +9,8 @@ derivatives of their copies.
 """
 import numpy as np
 
-from tangentlike.rules.primitive import Facts, Returns
-from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import broadcast_like, inverse_permutation, unbroadcast, unindex
 from tangentlike.runtime.shapes import (
     join_like,
@@ -24,7 +24,7 @@ from tangentlike.runtime.shapes import (
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(rolled_axis, tile_blocks, tile_copy_axes, repeat_index)
 
@@ -333,3 +333,9 @@ def join_like_adjoint(r, pieces, g, axis=0):
 @tangent(join_like)
 def join_like_tangent(r, pieces, g, axis=0):
     d[r] = join_like(d[pieces], g, axis)
+
+
+# Their result's shape follows from the values of their counts or sections: a version by
+# shape needs every argument static (versions/static.py).
+for _function in (np.repeat, np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit):
+    declare(_function, library=True, shape=Shape.FROM_STATIC_ARGUMENTS)

@@ -7,7 +7,7 @@ import operator
 
 import numpy as np
 
-from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import (
     broadcast_like,
@@ -20,7 +20,7 @@ from tangentlike.runtime import (
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 
 @adjoint(operator.add)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.primitive import Facts, Lowering, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import (
     add_grad,
@@ -45,7 +45,7 @@ from tangentlike.runtime.special import polygamma_like
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only)
 
@@ -275,6 +275,15 @@ for _helper, _positions in ((unbroadcast, (1,)), (broadcast_like, (1,)), (unredu
                             (matmul_adjoint_a, (1,)), (matmul_adjoint_b, (2,)),
                             (dot_adjoint_a, (1,)), (dot_adjoint_b, (2,))):
     declare(_helper, library=True, shape_arguments=_positions)
+# What they are when their arguments are Python numbers (versions/floats.py): unbroadcast(g, x)
+# is g on any shape-() values; seed(g, y) is g on Python numbers only (a NumPy scalar keeps its
+# dtype); zeros_like(x) is 0.0; add_grad(a, b) is a + b.
+for _helper, _lowering in ((unbroadcast, Lowering.FIRST_ON_SCALARS),
+                           (broadcast_like, Lowering.FIRST_ON_SCALARS),
+                           (shape_only, Lowering.FIRST_ON_SCALARS), (seed, Lowering.FIRST),
+                           (copy_of, Lowering.FIRST), (keep_dtype, Lowering.FIRST),
+                           (zeros_like, Lowering.ZERO), (add_grad, Lowering.ADD)):
+    declare(_helper, library=True, on_numbers=_lowering)
 # Helpers with no rule that only compute a value (the checks, check_unshared and
 # check_not_view, raise: they are not pure).
 for _helper in (float_dtype, is_float_like, shares, norm_hessian, polygamma_like):

@@ -10,7 +10,7 @@ import numpy as np
 import scipy.special
 
 from tangentlike.rules.elementwise import elementwise
-from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import unbroadcast, unreduce
 from tangentlike.runtime.special import polygamma_like
@@ -18,7 +18,7 @@ from tangentlike.runtime.special import polygamma_like
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 # 2 / sqrt(pi) and sqrt(pi) / 2, as literals (templates read them into the generated code).
 # erf'(x) = 2 / sqrt(pi) exp(-x**2); erfinv'(x) = sqrt(pi) / 2 exp(erfinv(x)**2).

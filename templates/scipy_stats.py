@@ -15,14 +15,14 @@ import numpy as np
 import scipy.special
 import scipy.stats
 
-from tangentlike.rules.primitive import Facts, Returns
+from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import unbroadcast
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
-FACTS = Facts(pure=True, containers=False, returns=Returns.NEW)
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 # 0.5 * log(2 pi): the log of the normal density's normalizing constant.
 # The templates below spell it out as 0.9189385332046727.

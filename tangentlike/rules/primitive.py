@@ -46,6 +46,15 @@ class Returns(enum.Enum):
     MAY_SHARE = "unknown"  # the default
 
 
+class Lowering(enum.Enum):
+    """What a call is when its arguments are Python numbers (versions/floats.py)."""
+
+    FIRST = "its first argument, when every argument is a Python number"  # seed(g, y)
+    FIRST_ON_SCALARS = "its first argument, when every argument has shape ()"  # unbroadcast
+    ZERO = "0.0, when its argument is a Python number"  # zeros_like(x)
+    ADD = "a + b, when both have shape ()"  # add_grad(a, b)
+
+
 @dataclass(frozen=True)
 class Primitive:
     """Everything known about one function; the defaults are the safe assumptions."""
@@ -58,12 +67,17 @@ class Primitive:
     shape: Shape = Shape.FROM_VALUES
     returns: Returns = Returns.MAY_SHARE
     writes: tuple[int, ...] = ()  # positions of the arguments it writes into
+    # (n, shape): with fewer than n positional arguments, its result's shape follows from
+    # ``shape`` instead (np.where(c) is np.nonzero(c): (2, Shape.FROM_STATIC_ARGUMENTS))
+    shape_below: tuple[int, Shape] | None = None
     shape_arguments: tuple[int, ...] = ()  # positions it reads only for their shape
     containers: bool = True  # its result may be a container (tuple, list, dict)
     elementwise: bool = False  # one output element per input element
     zero_in_first: bool = False  # zero whenever its first argument is zero
     new_array: bool = False  # always makes a fresh array
     cheap: bool = False  # recomputing it costs less than saving it
+    on_numbers: Lowering | None = None  # what the call is on Python numbers (None: it stays)
+    method: str | None = None  # the same as this method of its first argument: np.sum -> .sum
     twins: tuple[Any, ...] = ()  # the same function elsewhere: np.sin <-> math.sin
     user_facts: frozenset[str] = frozenset()  # the fields the user declared
 
@@ -155,6 +169,23 @@ NUMPY_VIEWS = frozenset(getattr(np, name) for name in (
     "vsplit", "dsplit", "require", "matrix_transpose", "unstack") if hasattr(np, name))
 
 
+# What the result's shape of a method (``x.sum()``, ``xs.append(v)``) follows from, by the
+# method's name: a value's type is not known before the call.  An unknown method's may depend
+# on values.  Declared in tangentlike/templates/methods.py.
+METHOD_SHAPES: dict[str, Shape] = {}
+
+
+def declare_methods(*names: str, shape: Shape) -> None:
+    """State what the result shape of the methods called ``names`` follows from."""
+    with _lock:
+        METHOD_SHAPES.update(dict.fromkeys(names, shape))
+
+
+def method_shape(name: str) -> Shape:
+    """What the result shape of a method called ``name`` follows from (by default: values)."""
+    return METHOD_SHAPES.get(name, Shape.FROM_VALUES)
+
+
 def is_math(function: Any) -> bool:
     """A function of the math module (they all return Python numbers; math.prod aside)."""
     name = getattr(function, "__name__", None)
@@ -164,18 +195,23 @@ def is_math(function: Any) -> bool:
 
 def policy(function: Any) -> dict[str, Any]:
     """The facts that hold for a function nobody declared, by its module: the ``math``
-    module's functions are pure, elementwise and cheap to recompute; a ufunc, and a NumPy
+    module's functions are pure, elementwise and cheap to recompute, and a ufunc's and a
+    runtime helper's result shape follows from its arguments' shapes; a ufunc, and a NumPy
     function outside ``numpy.random`` and :data:`NUMPY_EFFECTS`, is pure (those write into
     the arguments listed there).  Dropping the NumPy policy would make every unregistered
     NumPy call impure: kept, saved, never moved."""
     if is_math(function):
-        return {"pure": True, "elementwise": True, "cheap": True, "returns": Returns.NEW}
+        return {"pure": True, "elementwise": True, "cheap": True, "returns": Returns.NEW,
+                "shape": Shape.FROM_SHAPES}
     try:
         if isinstance(function, np.ufunc):
-            return {"pure": True, "returns": Returns.NEW}
+            return {"pure": True, "returns": Returns.NEW, "shape": Shape.FROM_SHAPES}
         module = getattr(function, "__module__", None) or ""
     except Exception:  # noqa: BLE001  (a strange object: no policy)
         return {}
+    if isinstance(module, str) and module.startswith("tangentlike.runtime") \
+            and callable(function):
+        return {"shape": Shape.FROM_SHAPES}
     if not (callable(function) and not isinstance(function, type)
             and isinstance(module, str) and module.split(".")[0] == "numpy"):
         return {}
@@ -343,19 +379,24 @@ class _FlagView(MutableSet):
         return f"<{self.fact}={self.value}: {len(self)} primitives>"
 
 
-def publish_views() -> None:
-    """Copy the records' ``shape_arguments`` into ``runtime.SHAPE_ARGUMENTS``, and the runtime
-    helpers whose results may be containers into ``runtime.CONTAINER_HELPERS``: the read-only
-    views ad/reverse.py still reads (runtime imports nothing of tangentlike)."""
-    from tangentlike import runtime
+def container_helper(function: Any) -> bool:
+    """A runtime helper (``tangentlike.runtime``) whose declared record says its result may be
+    a tuple, list or dict (``add_grad``): in derivative code, its result may be a container."""
+    try:
+        module = getattr(function, "__module__", None) or ""
+    except Exception:  # noqa: BLE001  (a strange object: not a helper)
+        return False
+    if not (isinstance(module, str) and module.startswith("tangentlike.runtime")):
+        return False
+    record = PRIMITIVES.get(_key(function))
+    return record is not None and record.containers
 
-    records = list(PRIMITIVES.values())
-    runtime.SHAPE_ARGUMENTS.clear()
-    runtime.SHAPE_ARGUMENTS.update({r.function: r.shape_arguments
-                                    for r in records if r.shape_arguments})
-    runtime.CONTAINER_HELPERS[:] = [
-        r.function for r in records if r.containers
-        and (getattr(r.function, "__module__", None) or "").startswith("tangentlike.runtime")]
+
+def shape_arguments(function: Any) -> tuple[int, ...]:
+    """The positions of the arguments ``function`` reads only for their shape, dtype or
+    structure, as its declared record says (none for a function nobody declared)."""
+    record = PRIMITIVES.get(_key(function))
+    return () if record is None else record.shape_arguments
 
 
 ADJOINTS: MutableMapping[Any, Any] = _RuleView("adjoint")

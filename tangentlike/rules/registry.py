@@ -40,7 +40,6 @@ from tangentlike.rules.primitive import (  # noqa: F401  (re-exported: the old t
     declare,
     declared,
     defer,
-    is_math,
     load_deferred,
     policy,
 )

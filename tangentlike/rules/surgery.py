@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+from tangentlike.rules.primitive import Shape, declare
 from tangentlike.rules.registry import non_differentiable
 from tangentlike.runtime import zeros_like
 
@@ -29,3 +30,6 @@ def insert_grad_of(x: Any) -> Iterator[Any]:
 def stop_gradient(x: Any) -> Any:
     """``x``, as a constant for differentiation: no derivative flows back through it."""
     return x
+
+
+declare(stop_gradient, library=True, shape=Shape.FROM_SHAPES)  # it returns its argument

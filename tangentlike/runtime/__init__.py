@@ -321,17 +321,6 @@ def reduce_extremum(t: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = F
     return np.sum(t * share, axis=axis, keepdims=keepdims)
 
 
-# Where functions read an argument only for its shape, dtype or structure (by position): a
-# value the backward sweep reads only there is saved as ``shape_only(value)``.  A read-only
-# copy of the records' ``shape_arguments`` (tangentlike.rules.primitive; the helpers' facts are
-# declared in tangentlike/templates/runtime_helpers.py), filled when the rules are registered,
-# for the readers that have not moved to the records yet.
-SHAPE_ARGUMENTS: dict[Any, tuple[int, ...]] = {}
-# The helpers whose results may be tuples, lists or dicts: the records' ``containers``, copied
-# the same way for ad/reverse.py.
-CONTAINER_HELPERS: list[Any] = []
-
-
 _IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, np.generic, type(None))
 
 

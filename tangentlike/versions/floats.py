@@ -23,15 +23,12 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike import runtime
 from tangentlike.core import syntax
 from tangentlike.core.resolve import resolve_in
 from tangentlike.frontend.annotate import list_method_target
 from tangentlike.optimizer.optimize import optimize
-from tangentlike.rules import registry
+from tangentlike.rules.primitive import Lowering, is_math, primitive
 
-_IDENTITY_IN_FIRST = (runtime.unbroadcast, runtime.broadcast_like, runtime.seed,
-                      runtime.shape_only, runtime.copy_of, runtime.keep_dtype)  # on numbers
 _NUMBER_BUILTINS = (float, int, abs, round)
 
 
@@ -79,16 +76,15 @@ class _Numbers:
         if popped_from is not None:
             return self.stacks.get(popped_from, UNKNOWN)
         func, args = self.resolve(node.func), node.args
-        if registry.is_math(func):
+        if is_math(func):
             return NUMBER
         if not args:
             return UNKNOWN
         arguments = min(self.level(a) for a in args)
         if isinstance(func, np.ufunc):  # elementwise: shape () in, shape () out
             return min(arguments, SCALAR)
-        if func in _NUMBER_BUILTINS or func in _IDENTITY_IN_FIRST or func in (
-                runtime.zeros_like, runtime.add_grad):
-            return arguments
+        if func in _NUMBER_BUILTINS or primitive(func).on_numbers is not None:
+            return arguments  # a number, or its arguments' kind: unbroadcast(g, x)
         return UNKNOWN
 
     def _solve(self, fn: gast.FunctionDef) -> None:
@@ -133,17 +129,17 @@ def _replacement(numbers: _Numbers, call: gast.Call) -> gast.expr | None:
     ``g``), or None when the call stays."""
     if call.keywords or not call.args:
         return None
-    func = numbers.resolve(call.func)
+    lowering = primitive(numbers.resolve(call.func)).on_numbers  # runtime_helpers.py
+    if lowering is None:
+        return None
     args = call.args
     known = min(numbers.level(a) for a in args)
-    if func in (runtime.unbroadcast, runtime.broadcast_like, runtime.shape_only) \
-            and known >= SCALAR:
+    if lowering is Lowering.FIRST_ON_SCALARS and known >= SCALAR \
+            or lowering is Lowering.FIRST and known == NUMBER:
         return args[0]
-    if func in (runtime.seed, runtime.copy_of, runtime.keep_dtype) and known == NUMBER:
-        return args[0]
-    if func is runtime.zeros_like and known == NUMBER:
+    if lowering is Lowering.ZERO and known == NUMBER:
         return syntax.const(0.0)
-    if func is runtime.add_grad and len(args) == 2 and known >= SCALAR:
+    if lowering is Lowering.ADD and len(args) == 2 and known >= SCALAR:
         return gast.BinOp(left=args[0], op=gast.Add(), right=args[1])
     return None
 

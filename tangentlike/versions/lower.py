@@ -20,6 +20,7 @@ from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.core.resolve import resolve_in
 from tangentlike.optimizer.optimize import optimize
+from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import cancel, recorded
 from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.observe import record
@@ -355,10 +356,6 @@ class _Rewrite(gast.NodeTransformer):
 
 
 
-_METHODS = {np.sum: "sum", np.max: "max", np.amax: "max", np.min: "min", np.amin: "min",
-            np.mean: "mean", np.prod: "prod"}
-
-
 class _Methods(gast.NodeTransformer):
     """``np.sum(a, axis=0)`` as ``a.sum(axis=0)`` where ``a`` was an array: the method
     skips NumPy's Python wrapper (about 1.5 us a call, which adds up in a loop)."""
@@ -370,7 +367,8 @@ class _Methods(gast.NodeTransformer):
         self.generic_visit(node)
         if not node.args or isinstance(node.args[0], gast.Starred):
             return node
-        method = _METHODS.get(resolve_in(node.func, (self.scope,), self.local))
+        func = resolve_in(node.func, (self.scope,), self.local)
+        method = None if func is None else primitive(func).method  # np.sum: "sum"
         seen = _one(node.args[0])
         if method is None or seen is None or seen[0] is not np.ndarray:
             return node

@@ -5,12 +5,12 @@ function is decided by the signature: every ``if`` and ``while`` test and every 
 bound depends on the arguments only through shapes (``x.shape[0]``, ``len(xs)``) and
 constants, no integer that depends on values (``np.argmax(x)``) and no boolean mask reaches a
 call or an index, and every function called is one whose result shape follows from its
-arguments' shapes (ufuncs, the registered NumPy functions but those like ``np.nonzero``, and
-the runtime helpers).
+arguments' shapes: its record says ``Shape.FROM_SHAPES`` (ufuncs, tangentlike's NumPy rules
+but those like ``np.nonzero``, the runtime helpers), or ``Shape.FROM_STATIC_ARGUMENTS`` and
+every argument is static.
 """
 from __future__ import annotations
 
-import math
 import types
 from typing import Any
 
@@ -19,19 +19,10 @@ import numpy as np
 
 from tangentlike.core import syntax
 from tangentlike.core.resolve import resolve_in
-from tangentlike.rules import registry
+from tangentlike.rules.primitive import Shape, method_shape, primitive
 from tangentlike.versions.observe import slot_value, slots
 from tangentlike.versions.signature import decides_shape
 
-# Functions whose result's shape depends on their arguments' values.
-_VALUE_SHAPED = {np.nonzero, np.argwhere, np.flatnonzero, np.repeat, np.unique, np.extract,
-                 np.compress, np.trim_zeros, np.bincount, np.delete, np.insert, np.resize,
-                 np.arange, np.linspace, np.split, np.array_split, np.hsplit, np.vsplit,
-                 np.dsplit, np.histogram, np.setdiff1d, np.intersect1d, np.union1d,
-                 np.setxor1d, np.ravel_multi_index, np.unravel_index, np.digitize,
-                 np.searchsorted, np.lexsort, np.argsort, np.argpartition}
-_VALUE_SHAPED_METHODS = {"nonzero", "repeat", "compress", "resize", "searchsorted",
-                         "argsort", "argpartition"}
 _SHAPE_FUNCTIONS = {len, np.shape, np.ndim, np.size}
 _STATIC_BUILTINS = {len, range, reversed, tuple, int, float, min, max, abs, bool}
 _SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype"}
@@ -122,17 +113,19 @@ def shape_follows(fn: gast.FunctionDef, static: Static, seen: dict[int, set]) ->
 
 
 def _shape_determined(call: gast.Call, static: Static) -> bool:
+    """Whether the call's result shape follows from the signature: its record's ``shape``
+    (``Shape.FROM_VALUES`` for a function nobody declared, a user's rule included), or for a
+    method of a value its name's (tangentlike/templates/methods.py)."""
     func = static.resolve(call.func)
     if func is None:  # a method of a value: x.sum(), xs.append(v)
-        if not isinstance(call.func, gast.Attribute):
-            return False
-        return call.func.attr not in _VALUE_SHAPED_METHODS
-    if func in _VALUE_SHAPED or (func is np.where and len(call.args) == 1):
+        return isinstance(call.func, gast.Attribute) and \
+            method_shape(call.func.attr) is Shape.FROM_SHAPES
+    if func in _ALLOWED_BUILTINS:
+        return True
+    record = primitive(func)
+    shape = record.shape
+    if record.shape_below is not None and len(call.args) < record.shape_below[0]:
+        shape = record.shape_below[1]  # np.where(c)
+    if shape is Shape.FROM_STATIC_ARGUMENTS:
         return all(static.of(a) for a in call.args) and not call.keywords
-    if isinstance(func, np.ufunc) or func in _ALLOWED_BUILTINS:
-        return True
-    if (getattr(func, "__module__", None) or "").startswith("tangentlike.runtime") \
-            or registry.is_math(func) or func is math.prod:
-        return True
-    return registry.is_primitive(func)
-
+    return shape is Shape.FROM_SHAPES

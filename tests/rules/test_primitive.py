@@ -191,3 +191,33 @@ def test_only_a_function_declared_to_return_new_values_is_taken_as_new():
         assert _returns_new(mine, call)
     finally:
         prim.PRIMITIVES.pop(key, None)
+
+
+def test_shape_facts():
+    """What a result's shape follows from (versions/static.py): the families state
+    FROM_SHAPES, the value-shaped functions FROM_STATIC_ARGUMENTS, unknown ones FROM_VALUES."""
+    assert prim.primitive(np.sin).shape is prim.Shape.FROM_SHAPES
+    assert prim.primitive(np.linalg.solve).shape is prim.Shape.FROM_SHAPES
+    assert prim.primitive(math.exp).shape is prim.Shape.FROM_SHAPES
+    for function in (np.nonzero, np.repeat, np.unique, np.arange, np.split):
+        assert prim.primitive(function).shape is prim.Shape.FROM_STATIC_ARGUMENTS, function
+    assert prim.primitive(np.where).shape_below == (2, prim.Shape.FROM_STATIC_ARGUMENTS)
+    assert prim.primitive(lambda x: x).shape is prim.Shape.FROM_VALUES
+    assert prim.method_shape("sum") is prim.Shape.FROM_SHAPES
+    assert prim.method_shape("nonzero") is prim.Shape.FROM_VALUES
+    assert prim.method_shape("frobnicate") is prim.Shape.FROM_VALUES
+
+
+def test_lowering_facts():
+    """The facts versions/ lowers calls by: the method a NumPy function is, and what a
+    helper is on Python numbers."""
+    from tangentlike import runtime
+
+    assert prim.primitive(np.sum).method == "sum"
+    assert prim.primitive(np.amin).method == "min"
+    assert prim.primitive(np.std).method is None
+    assert prim.primitive(runtime.zeros_like).on_numbers is prim.Lowering.ZERO
+    assert prim.primitive(runtime.add_grad).on_numbers is prim.Lowering.ADD
+    assert prim.primitive(runtime.unbroadcast).on_numbers is prim.Lowering.FIRST_ON_SCALARS
+    assert prim.primitive(runtime.seed).on_numbers is prim.Lowering.FIRST
+    assert prim.primitive(np.sin).on_numbers is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shape_functions as sf
+from api_fixtures import registered
 from support import make_function, numerical_grad
 
 import tangentlike
@@ -61,6 +62,19 @@ def test_array_call_runs_a_version_by_shape() -> None:
     assert df.source_for(x) == version.source
     e = np.exp(x - x.max())
     np.testing.assert_allclose(df(x), e / e.sum(), rtol=1e-12)
+
+
+def test_user_rule_declines_a_version_by_shape() -> None:
+    """A rule the user registered states no facts: its result's shape may depend on values
+    (tangentlike.rules.primitive's default), so no version by shape is written."""
+    with registered("api_fixtures.user_rules") as rules:
+        df = tangentlike.grad(rules.uses_my_prim)
+        x = np.linspace(-1.0, 1.0, 5)
+        version = df.version_for(x)
+        assert version.kind == "general", version.kind
+        assert "my_prim may shape its result by value" in version.reason, version.reason
+        np.testing.assert_allclose(df(x), numerical_grad(rules.uses_my_prim, (x,))[0],
+                                   rtol=1e-6)
 
 
 def test_general_version_and_why() -> None:

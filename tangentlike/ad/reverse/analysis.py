@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import gast
 
-from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.frontend.annotate import Kind, loop_source, operation, resolve, targets
 from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.rules.primitive import container_helper
 
 StmtRef = int  # a statement's pre-order index in ``syntax.statements(body, with_bodies=False)``
 
@@ -188,7 +188,7 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
             arithmetic.add(value.value.id)  # x.T, x.shape: an array
         else:
             op = operation(stmt, parsed, local_names)
-            if op.key in runtime.CONTAINER_HELPERS:  # in derivative code: may build containers
+            if container_helper(op.key):  # in derivative code: may build containers
                 names |= syntax.stored_names(stmt.targets[0])
                 subscripted |= set(op.inputs)
             elif op.kind is Kind.CALL or not op.differentiable:

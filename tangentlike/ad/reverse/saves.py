@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 import gast
 
-from tangentlike import runtime
 from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import LOOPS, Program, StmtRef, setitem_base
 from tangentlike.ad.reverse.plan import How, LoopPlan, Reason, Save, SavePlan, SliceSave, When
 from tangentlike.core import syntax
 from tangentlike.frontend.annotate import loop_source
+from tangentlike.rules.primitive import shape_arguments
 from tangentlike.rules.template import Namespace
 
 # why a step reads a name ({line}: the reader's line)
@@ -271,7 +271,7 @@ def _value_reads(program: Program, adjoints: Adjoints, planner: _Planner,
 
 def value_reads(stmts: list[gast.stmt], namespace: Namespace) -> set[str]:
     """Names the statements read other than for their shape (``unbroadcast(g, x)``
-    reads ``x`` only for its shape: see ``runtime.SHAPE_ARGUMENTS``)."""
+    reads ``x`` only for its shape: see ``Primitive.shape_arguments``)."""
     direct: set[str] = set()
     copies: dict[str, set[str]] = {}
     _summarize(stmts, namespace, direct, copies)
@@ -290,7 +290,7 @@ def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
             shape_reads.add(id(node.value))
         elif isinstance(node, gast.Call):
             helper = namespace.resolve(node.func)
-            positions = runtime.SHAPE_ARGUMENTS.get(helper, ()) if helper else ()
+            positions = shape_arguments(helper) if helper else ()
             shape_reads |= {id(node.args[i]) for i in positions if i < len(node.args)}
         elif (isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)
               and id(node) not in shape_reads):
