@@ -51,12 +51,12 @@ non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only)
 
 
 @adjoint(seed)
-def seed_adjoint(s, init_grad, y):
+def seed_adjoint(s, init_grad, y, name="init_grad"):
     d[init_grad] = d[s]
 
 
 @tangent(seed)
-def seed_tangent(s, init_grad, y):
+def seed_tangent(s, init_grad, y, name="init_grad"):
     d[s] = d[init_grad]
 
 
