@@ -21,8 +21,10 @@ def parameter_names(fn: gast.FunctionDef) -> list[str]:
 
 def runtime_call(namespace: Namespace, helper: str, args: list[gast.expr]) -> gast.Call:
     """A call of the runtime helper ``helper``, under the name the namespace gives it."""
-    name = namespace.name_for(getattr(runtime, helper), helper)
-    return syntax.call(syntax.load(name), args)
+    function = getattr(runtime, helper)
+    func = syntax.load(namespace.name_for(function, helper))
+    anno.info(func).callee = function  # what the optimizer recognizes it by, not its name
+    return syntax.call(func, args)
 
 
 def generated(stmt: gast.stmt) -> gast.stmt:

@@ -19,12 +19,12 @@ user's calls made for their effects (``print``) stay.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from copy import deepcopy
 
 import gast
 
+from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.core.fold import FoldConstants
 from tangentlike.optimizer.cse import share_subexpressions
@@ -74,17 +74,22 @@ def _read_structure_of(expr: gast.expr, name: str, like: gast.expr) -> None:
     """Where ``unindex(g, name, i)`` or ``share(g, name)`` read only the structure of the
     adjoint ``name`` (reverse.py), read ``like``'s, which is the same."""
     for node in gast.walk(expr):
-        if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
-                and re.fullmatch(r"(unindex|share)(_\d+)?", node.func.id) and len(node.args) >= 2
+        if (_calls(node, runtime.unindex, runtime.share) and len(node.args) >= 2
                 and syntax.is_name(node.args[1], name)):
             node.args[1] = deepcopy(like)
 
 
+def _calls(node: gast.AST, *helpers: object) -> bool:
+    """``node`` calls one of the runtime ``helpers``, as its builder annotated it (the name
+    it prints under may be an alias: ``zeros_like_1``)."""
+    return (isinstance(node, gast.Call) and anno.has_info(node.func)
+            and any(anno.info(node.func).callee is h for h in helpers))
+
+
 def _is_zero_init(stmt: gast.stmt) -> str | None:
     if (isinstance(stmt, gast.Assign) and anno.info(stmt).generated
-            and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call)
-            and isinstance(stmt.value.func, gast.Name)
-            and stmt.value.func.id.startswith("zeros_like")):
+            and isinstance(stmt.targets[0], gast.Name)
+            and _calls(stmt.value, runtime.zeros_like)):
         return stmt.targets[0].id
     return None
 

@@ -250,6 +250,11 @@ def instantiate(
             elif not hasattr(builtins, name):
                 raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
                                     "is not defined", rule.location)
+    for stmt in kept:  # the optimizer knows a called helper by what it is, not its name
+        for node in gast.walk(stmt):
+            if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+                    and node.func.id in global_names):
+                anno.info(node.func).callee = rule.globals[node.func.id]
     renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
     substitute = _Substitute(params, derivative, rule, where)
     out = [substitute.visit(syntax.rename(stmt, renames)) for stmt in kept]

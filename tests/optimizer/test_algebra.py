@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from support import numerical_grad
 
 import tangentlike
+from tangentlike import runtime
 from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
 from tangentlike.optimizer.cse import share_subexpressions
@@ -94,9 +95,12 @@ def test_random_sums_keep_their_value(terms: list) -> None:
 
 def _function(source: str) -> gast.FunctionDef:
     fn = syntax.parse_stmts(source)[0]
-    for stmt in gast.walk(fn):
-        if isinstance(stmt, gast.stmt):
-            anno.info(stmt).generated = True
+    for node in gast.walk(fn):
+        if isinstance(node, gast.stmt):
+            anno.info(node).generated = True
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and hasattr(
+                runtime, node.func.id):  # as the builders mark a runtime helper's call
+            anno.info(node.func).callee = getattr(runtime, node.func.id)
     return fn
 
 
@@ -131,6 +135,29 @@ def test_a_negated_contribution_folds_into_a_subtraction() -> None:
     optimize(fn, set())
     source = emit.to_source(fn)
     assert "zeros_like" not in source and "bx = -g + a * g" in source, source
+
+
+def test_a_helper_is_known_by_what_it_is_not_by_its_name() -> None:
+    fn = _function("def f(x, g):\n"
+                   "    bx = zeros_like_rows(x)\n"  # the user's function, not the helper
+                   "    bx = bx + g\n"
+                   "    return bx\n")
+    anno.info(fn.body[1]).contribution = True
+    optimize(fn, set())
+    assert "zeros_like_rows(x)" in emit.to_source(fn)
+
+
+def test_an_aliased_zero_init_is_still_removed() -> None:
+    # The user's module has its own ``zeros_like``: the helper is reached as zeros_like_1.
+    source = ("def f(x, g):\n"
+              "    bx = zeros_like_1(x)\n"
+              "    bx = bx + g\n"
+              "    return bx\n")
+    fn = _function(source)
+    anno.info(fn.body[0].value.func).callee = runtime.zeros_like
+    anno.info(fn.body[1]).contribution = True
+    optimize(fn, set())
+    assert "zeros_like" not in emit.to_source(fn)
 
 
 def _scalar_loop(x):
