@@ -12,7 +12,7 @@ import operator
 
 import numpy as np
 
-from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.primitive import Facts, Returns, Shape, ShapeLowering
 from tangentlike.rules.registry import declare, non_differentiable
 
 # Every function here computes a value and does nothing else, except print (below), and
@@ -59,8 +59,9 @@ non_differentiable(
 
 declare(print, library=True, pure=False)  # it writes to a file
 # They read their argument only for its shape (tangentlike.rules.primitive).
+# Once the argument's shape is known, the call is that constant (versions/lower.py).
 for _function in (np.shape, np.ndim, np.size):
-    declare(_function, library=True, shape_arguments=(0,))
+    declare(_function, library=True, shape_arguments=(0,), on_shapes=ShapeLowering.SHAPE_FACT)
 # They always make a fresh array (versions/inplace.py).
 for _function in (np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like):
     declare(_function, library=True, new_array=True)

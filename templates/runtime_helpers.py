@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from tangentlike.rules.primitive import Facts, Lowering, Returns, Shape
+from tangentlike.rules.primitive import Facts, Lowering, Returns, Shape, ShapeLowering
 from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import (
     add_grad,
@@ -284,6 +284,17 @@ for _helper, _lowering in ((unbroadcast, Lowering.FIRST_ON_SCALARS),
                            (copy_of, Lowering.FIRST), (keep_dtype, Lowering.FIRST),
                            (zeros_like, Lowering.ZERO), (add_grad, Lowering.ADD)):
     declare(_helper, library=True, on_numbers=_lowering)
+# What they are once the shapes, types and dtypes of their arguments are known
+# (versions/lower.py): unbroadcast(g, x) a sum to x's shape, matmul_adjoint_a(g, a, b) g @ b.T.
+for _helper, _shaped in ((unbroadcast, ShapeLowering.SUM_TO),
+                         (broadcast_like, ShapeLowering.FIRST_IF_SAME_SHAPE),
+                         (keep_dtype, ShapeLowering.FIRST_IF_SAME_DTYPE),
+                         (seed, ShapeLowering.SEED),
+                         (matmul_adjoint_a, ShapeLowering.MATMUL_ADJOINT_A),
+                         (matmul_adjoint_b, ShapeLowering.MATMUL_ADJOINT_B),
+                         (add_grad, ShapeLowering.ADD), (unreduce, ShapeLowering.SPREAD),
+                         (zeros_like, ShapeLowering.ZEROS)):
+    declare(_helper, library=True, on_shapes=_shaped)
 # Helpers with no rule that only compute a value (the checks, check_unshared and
 # check_not_view, raise: they are not pure).
 for _helper in (float_dtype, is_float_like, shares, norm_hessian, polygamma_like):

@@ -55,6 +55,22 @@ class Lowering(enum.Enum):
     ADD = "a + b, when both have shape ()"  # add_grad(a, b)
 
 
+class ShapeLowering(enum.Enum):
+    """What a call is once its arguments' shapes, types and dtypes are known
+    (versions/lower.py writes it; None: the call stays)."""
+
+    SUM_TO = "g itself, one np.sum, or a reshaped sum, to the second argument's shape"
+    FIRST_IF_SAME_SHAPE = "its first argument, when both arguments have one shape"
+    FIRST_IF_SAME_DTYPE = "its first argument, when it has the second's dtype already"
+    SEED = "the seed itself, when it has the output's shape and dtype"
+    MATMUL_ADJOINT_A = "g @ b.T, for real matrices"
+    MATMUL_ADJOINT_B = "a.T @ g, for real matrices"
+    ADD = "a + b, for two arrays or floats of one shape and dtype"
+    SPREAD = "g repeated along the reduced axes (np.full, np.broadcast_to)"
+    ZEROS = "np.zeros(shape), for a float64 array"
+    SHAPE_FACT = "a constant: the argument's size, shape or number of axes"
+
+
 @dataclass(frozen=True)
 class Primitive:
     """Everything known about one function; the defaults are the safe assumptions."""
@@ -77,6 +93,7 @@ class Primitive:
     new_array: bool = False  # always makes a fresh array
     cheap: bool = False  # recomputing it costs less than saving it
     on_numbers: Lowering | None = None  # what the call is on Python numbers (None: it stays)
+    on_shapes: ShapeLowering | None = None  # what the call is for known shapes
     method: str | None = None  # the same as this method of its first argument: np.sum -> .sum
     twins: tuple[Any, ...] = ()  # the same function elsewhere: np.sin <-> math.sin
     user_facts: frozenset[str] = frozenset()  # the fields the user declared

@@ -4,14 +4,12 @@ what they do for the recorded shapes.
 ``unbroadcast(g, x)`` becomes ``g``, one ``np.sum`` or a reshape of one; ``seed`` and
 ``broadcast_like`` the identity; ``matmul_adjoint_a(g, a, b)`` one matrix product;
 ``unreduce`` a broadcast, or nothing where the operation it feeds broadcasts anyway;
-``np.size(t)`` of an intermediate its value.  Then the terms that cancel exactly are dropped
+``np.size(t)`` of an intermediate its value (each helper's record names its lowering,
+``on_shapes``; ``lowerings.py`` writes them).  Then the terms that cancel exactly are dropped
 (``cancel.py``), the result optimized again (which removes what is now dead), ``np.sum(a)``
 written ``a.sum()`` and adjoint sums made in place (``inplace.py``).
 """
 from __future__ import annotations
-
-import math
-from typing import Any
 
 import gast
 import numpy as np
@@ -23,6 +21,7 @@ from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import cancel, recorded
 from tangentlike.versions.inplace import accumulate_in_place
+from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.static import Static, shape_follows
@@ -87,12 +86,6 @@ def _one(node: gast.AST) -> tuple | None:
     return only if only is not None and only[1] is not None else None
 
 
-def _np_call(numpy: str, attr: str, args: list, **keywords: Any) -> gast.Call:
-    """``np.attr(*args, **keywords)``, with ``numpy`` the module's name for NumPy."""
-    func = gast.Attribute(value=syntax.load(numpy), attr=attr, ctx=gast.Load())
-    return syntax.call(func, args, [gast.keyword(arg=k, value=v) for k, v in keywords.items()])
-
-
 def numpy_name(scope: dict) -> str:
     """The name NumPy has in the generated module (``np`` unless the user chose another);
     ``np`` is added to ``scope`` when it has none."""
@@ -104,127 +97,6 @@ def numpy_name(scope: dict) -> str:
     name = "np" if "np" not in scope else "numpy_"
     scope[name] = np
     return name
-
-
-def _real(seen: tuple) -> bool:
-    kind, _, dtype = seen
-    return kind is not complex and (dtype is None or dtype.kind != "c")
-
-
-def _summed(numpy: str, g: gast.expr, gs: tuple, xs: tuple) -> gast.expr | None:
-    """``unbroadcast(g, x)`` for these recorded shapes, or None when it stays a call."""
-    if not (_real(gs) and _real(xs)):
-        return None
-    shape, target = gs[1], xs[1]
-    if shape == target:
-        return g
-    if not target and (xs[0] is float or issubclass(xs[0], np.floating)):
-        return _np_call(numpy, "sum", [g])
-    if not target or len(target) > len(shape) or xs[0] is not np.ndarray:
-        return None
-    extra = len(shape) - len(target)
-    axes = list(range(extra)) + [extra + i for i, n in enumerate(target)
-                                 if n == 1 and shape[extra + i] != 1]
-    if any(n != 1 and shape[extra + i] != n for i, n in enumerate(target)):
-        return None
-    axis = syntax.const(axes[0] if len(axes) == 1 else tuple(axes))
-    if extra == 0:
-        return _np_call(numpy, "sum", [g], axis=axis, keepdims=syntax.const(True))
-    total = _np_call(numpy, "sum", [g], axis=axis)
-    if len(axes) == extra:
-        return total
-    return syntax.call(gast.Attribute(value=total, attr="reshape", ctx=gast.Load()),
-                       [syntax.const(target)])
-
-
-def _replacement(call: gast.Call, func: Any, seen: list[tuple | None], numpy: str,
-                 ) -> gast.expr | None:
-    """What the helper call does for the recorded argument shapes (None: it stays)."""
-    args = call.args
-    if call.keywords or None in seen:
-        return None
-    if func is runtime.unbroadcast and len(args) == 2:
-        return _summed(numpy, args[0], *seen)
-    if func is runtime.broadcast_like and len(args) == 2 and seen[0][1] == seen[1][1]:
-        return args[0]
-    if func is runtime.keep_dtype and len(args) == 2 and (
-            seen[1][0] is not np.ndarray or seen[0][2] == seen[1][2]):
-        return args[0]  # the sum already has the array's dtype, or re-binds a number
-    if func is runtime.seed and len(args) == 2:
-        (gk, gshape, _), (yk, yshape, ydtype) = seen
-        cast = gk is float and ydtype is not None and ydtype != np.float64
-        if gshape == yshape and yk is not tuple and not cast:
-            return args[0]
-    if func in (runtime.matmul_adjoint_a, runtime.matmul_adjoint_b) and len(args) == 3:
-        return _matmul_adjoint(func, args, seen)
-    if func is runtime.add_grad and len(args) == 2 and seen[0] == seen[1] \
-            and seen[0][0] in (np.ndarray, float):
-        return gast.BinOp(left=args[0], op=gast.Add(), right=args[1])
-    if func is runtime.unreduce and 2 <= len(args) <= 4:
-        return _spread(numpy, args, seen)
-    if func is runtime.zeros_like and len(args) == 1:
-        kind, shape, dtype = seen[0]
-        if kind is np.ndarray and dtype == np.float64:
-            return _np_call(numpy, "zeros", [syntax.const(shape)])
-    if func in (np.size, np.shape, np.ndim) and len(args) == 1:
-        shape = seen[0][1]
-        return syntax.const({np.size: math.prod(shape), np.shape: shape,
-                             np.ndim: len(shape)}[func])
-    return None
-
-
-def _restored(numpy: str, args: list, seen: list[tuple]) -> gast.expr | None:
-    """For ``unreduce(g, x, axis, keepdims)``: ``g`` with the reduced axes back as length-1
-    axes (``g`` itself for a full reduction), so that it broadcasts against ``x``."""
-    (gk, gshape, gdtype), (xk, shape, dtype) = seen[:2]
-    if not (xk is np.ndarray and shape and dtype == np.float64
-            and (gk is float or gdtype == dtype)):
-        return None
-    if len(args) == 2:
-        return args[0] if gshape == () else None
-    axis, keepdims = args[2], args[3] if len(args) == 4 else syntax.const(False)
-    if not (isinstance(axis, gast.Constant) and isinstance(keepdims, gast.Constant)):
-        return None
-    axes = (axis.value,) if isinstance(axis.value, int) else axis.value
-    if not isinstance(axes, tuple) or not all(isinstance(a, int) for a in axes):
-        return None
-    if keepdims.value:
-        return args[0]
-    axes = tuple(sorted(a % len(shape) for a in axes))
-    if len(gshape) + len(axes) != len(shape):
-        return None
-    return _np_call(numpy, "expand_dims", [args[0], syntax.const(
-        axes[0] if len(axes) == 1 else axes)])
-
-
-def _spread(numpy: str, args: list, seen: list[tuple]) -> gast.expr | None:
-    """``unreduce(g, x, axis, keepdims)``: ``g`` repeated along the reduced axes."""
-    g = _restored(numpy, args, seen)
-    if g is None:
-        return None
-    shape = syntax.const(seen[1][1])
-    if g is args[0] and len(args) == 2:
-        return _np_call(numpy, "full", [shape, g])
-    spread = _np_call(numpy, "broadcast_to", [g, shape])
-    return syntax.call(gast.Attribute(value=spread, attr="copy", ctx=gast.Load()))
-
-
-def _matmul_adjoint(func: Any, args: list, seen: list[tuple]) -> gast.expr | None:
-    """``g @ b.T`` or ``a.T @ g`` for two real matrices."""
-    (gk, gshape, _), (ak, ashape, _), (bk, bshape, _) = seen
-    if not (gk is ak is bk is np.ndarray and len(gshape) == len(ashape) == len(bshape) == 2
-            and all(_real(s) for s in seen)):
-        return None
-    if gshape != (ashape[0], bshape[1]) or ashape[1] != bshape[0]:
-        return None
-    g, a, b = args
-
-    def t(x: gast.expr) -> gast.expr:
-        return gast.Attribute(value=x, attr="T", ctx=gast.Load())
-
-    if func is runtime.matmul_adjoint_a:
-        return gast.BinOp(left=g, op=gast.MatMult(), right=t(b))
-    return gast.BinOp(left=t(a), op=gast.MatMult(), right=g)
 
 
 def _scalar(node: gast.expr) -> bool:
@@ -278,9 +150,9 @@ class _Rewrite(gast.NodeTransformer):
                 if None in seen or partner is None or partner[0] is not np.ndarray or \
                         partner[1:] != seen[1][1:]:
                     continue
-                restored = _restored(self.numpy, operand.args, seen)
-                if restored is not None:
-                    setattr(node, side, restored)
+                back = restored(self.numpy, operand.args, seen)
+                if back is not None:
+                    setattr(node, side, back)
                     self.changed = True
         self.generic_visit(node)
         scaled = self._scaled_fill(node)
@@ -337,7 +209,7 @@ class _Rewrite(gast.NodeTransformer):
         if kind not in (float, int) or _one(fill) is None or _one(fill) != _one(node):
             return None
         value = gast.BinOp(left=fill.args[1], op=node.op, right=factor)
-        return _same_value(_np_call(self.numpy, "full", [fill.args[0], value]), node)
+        return _same_value(np_call(self.numpy, "full", [fill.args[0], value]), node)
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         recorded = [_one(a) for a in node.args]
@@ -348,7 +220,7 @@ class _Rewrite(gast.NodeTransformer):
             return node  # a parameter's shape: cheap, and keeps the version readable
         if func is runtime.unreduce and not self.spread:
             return node
-        new = _replacement(node, func, recorded, self.numpy)
+        new = replacement(node, func, recorded, self.numpy)
         if new is None:
             return node
         self.changed = True

@@ -221,3 +221,18 @@ def test_lowering_facts():
     assert prim.primitive(runtime.unbroadcast).on_numbers is prim.Lowering.FIRST_ON_SCALARS
     assert prim.primitive(runtime.seed).on_numbers is prim.Lowering.FIRST
     assert prim.primitive(np.sin).on_numbers is None
+
+
+def test_shape_lowering_facts():
+    """What a helper is for known shapes is its record's ``on_shapes``, and every lowering a
+    record can name has a writer in versions/lowerings.py."""
+    from tangentlike import runtime
+    from tangentlike.versions.lowerings import _LOWERINGS
+
+    assert set(_LOWERINGS) == set(prim.ShapeLowering)
+    assert prim.primitive(runtime.unbroadcast).on_shapes is prim.ShapeLowering.SUM_TO
+    assert prim.primitive(runtime.matmul_adjoint_b).on_shapes is \
+        prim.ShapeLowering.MATMUL_ADJOINT_B
+    assert prim.primitive(np.size).on_shapes is prim.ShapeLowering.SHAPE_FACT
+    assert prim.primitive(runtime.dot_adjoint_a).on_shapes is None  # not lowered (yet)
+    assert prim.primitive(np.sin).on_shapes is None

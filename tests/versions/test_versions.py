@@ -107,3 +107,18 @@ def test_forward_mode_tangents_by_position() -> None:
     assert "# Tangent of:" in version.source, version.source
     assert jvp(0.4, 1.3, 1.0, 0.0) == pytest.approx(
         numerical_grad(LOOP, (0.4, 1.3), (0,))[0], rel=1e-6)
+
+
+def test_a_second_derivatives_named_seed_is_lowered() -> None:
+    """``grad(grad(f))`` checks its seed as ``seed(init_grad_1, bx, 'init_grad_1')``: the
+    version by shape drops the check as it does for a first derivative's seed."""
+    def f(x):
+        return np.sum(np.sin(x) * x)
+
+    ddf = tangentlike.grad(tangentlike.grad(f))
+    x, v = np.linspace(0.1, 1.0, 5), np.linspace(1.0, 2.0, 5)
+    for _ in range(3):
+        got = ddf(x, init_grad_1=v)
+    np.testing.assert_allclose(got, v * (2 * np.cos(x) - x * np.sin(x)), rtol=1e-12)
+    version = ddf.version_for(x, init_grad_1=v)
+    assert version.kind == "shapes" and "seed(" not in version.source, version.source
