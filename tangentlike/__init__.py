@@ -21,9 +21,8 @@ from tangentlike.jax_style import (
     jacobian,
     jacrev,
     jvp,
-    linearize,
-    vjp,
 )
+from tangentlike.vjp import linearize, vjp
 from tangentlike.checking import check_grads
 from tangentlike.rules.surgery import insert_grad_of, stop_gradient
 from tangentlike.errors import (

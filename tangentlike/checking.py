@@ -14,7 +14,7 @@ import numpy as np
 
 from tangentlike.api import INPUT_DERIVATIVE, autodiff
 from tangentlike.errors import InputError
-from tangentlike.jax_style import held_constant
+from tangentlike.vjp import held_constant
 
 _MODES = {"fwd": "fwd", "forward": "fwd", "rev": "rev", "reverse": "rev"}
 _NAMES = {"fwd": "forward-mode", "rev": "reverse-mode"}

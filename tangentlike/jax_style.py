@@ -1,6 +1,7 @@
-"""The JAX-style functions: ``jvp``, ``hvp``, ``jacobian``, ``hessian``, ``jacfwd``,
-``jacrev``, ``vjp`` and ``linearize``, built on :func:`tangentlike.api.autodiff` and
-:func:`tangentlike.api.grad`."""
+"""The JAX-style functions of forward-mode products and full derivatives: ``jvp``, ``hvp``,
+``jacobian``, ``hessian``, ``jacfwd`` and ``jacrev``, built on
+:func:`tangentlike.api.autodiff` and :func:`tangentlike.api.grad` (``vjp`` and
+``linearize``, which hold on to a forward pass's values, are in ``vjp.py``)."""
 from __future__ import annotations
 
 import functools
@@ -9,9 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from tangentlike import runtime
 from tangentlike.api import INPUT_DERIVATIVE, autodiff, grad, wrt_indices
-from tangentlike.arguments import alias, article, check_inputs, check_tangent, pair
+from tangentlike.arguments import alias, article, check_inputs, check_tangent
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import InputError, TangentlikeError
 from tangentlike.frontend.parsing import parameters_of
@@ -243,162 +243,3 @@ def jacrev(func: Callable, argnums: Any = 0, *, optimized: bool = True) -> Calla
     """JAX's ``jacrev``: the Jacobian by reverse mode, one pass per output element (for
     every argument at once); shapes as :func:`jacfwd`'s."""
     return jacobian(func, argnums=argnums, mode="reverse", optimized=optimized)
-
-
-_TANGENT_VJP = ("tangentlike.vjp follows JAX: value, vjp_fn = vjp(f, *primals). Tangent's "
-                "tangent.vjp(f, wrt=...) is tangentlike.autodiff(f, wrt=..., mode='reverse'), "
-                "called as df(*args, cotangent)")
-
-
-def held_constant(x: Any) -> bool:
-    """An argument JAX-style functions do not differentiate, as JAX does not differentiate
-    integer inputs: integers (Python ints, integer arrays), booleans, strings, None, other
-    objects.  Floats, floating point (and complex, refused later) arrays and scalars, and
-    tuples, lists and dicts are differentiated."""
-    if isinstance(x, (bool, np.bool_, int, np.integer)):
-        return True
-    if isinstance(x, (float, complex, tuple, list, dict)):
-        return False
-    if isinstance(x, (np.ndarray, np.generic)):
-        return x.dtype.kind not in "fc"
-    return True
-
-
-def _primals_of(func: Callable, primals: tuple, where: str) -> tuple[tuple, tuple[int, ...],
-                                                                     str]:
-    """The checked primals of ``vjp``/``linearize``, the indices of those differentiated
-    (all but those :func:`held_constant`), and the function's name."""
-    name = getattr(func, "__name__", "the function")
-    if not primals:
-        raise InputError(f"{where}({name}) got no primals: {where} takes the point as well, "
-                         f"{where}(f, *primals)", hint=_TANGENT_VJP if where == "vjp" else
-                         "pass every argument of f after f: linearize(f, x, y)")
-    plain = unwrap(func)
-    params = parameters_of(plain) if hasattr(plain, "__code__") else []
-    if params and len(primals) > len(params):
-        raise InputError(f"{where}({name}) got {len(primals)} primals; {name} takes "
-                         f"{len(params)} ({', '.join(params)})",
-                         hint="pass one primal per positional argument")
-    wrt = tuple(i for i, p in enumerate(primals) if not held_constant(p))
-    if not wrt:
-        raise InputError(f"{where}({name}): no primal is a float or a floating point array, "
-                         "so there is nothing to differentiate (integers, booleans and "
-                         "strings are held constant, as JAX does)",
-                         hint="pass floats, e.g. 2.0 rather than 2, or x.astype(float)")
-    primals, _ = check_inputs(primals, {}, wrt, params, name)
-    return primals, wrt, name
-
-
-def _fresh(saved: Any, keep: set[int], memo: dict[int, Any]) -> Any:
-    """A copy of what a forward sweep saved that its backward sweep may consume: stacks and
-    other lists (popped), and writeable arrays (restored in place), each copied once;
-    read-only arrays, the primals (``keep``: ids) and everything else are shared."""
-    kind = type(saved)
-    if kind not in (list, tuple, dict) and not (kind is np.ndarray and saved.flags.writeable
-                                                 and id(saved) not in keep):
-        return saved
-    done = memo.get(id(saved))
-    if done is not None:
-        return done
-    if kind is np.ndarray:
-        copy = saved.copy()
-    elif kind is dict:
-        copy = {k: _fresh(v, keep, memo) for k, v in saved.items()}
-    else:
-        copy = kind(_fresh(v, keep, memo) for v in saved)
-    memo[id(saved)] = copy
-    return copy
-
-
-def _mismatch(v: Any, y: Any) -> str | None:
-    """Where ``v`` is not structured and shaped like ``y``, in words; None when it is."""
-    if isinstance(y, (tuple, list, dict)):
-        kind = type(y).__name__
-        if isinstance(y, dict):
-            if isinstance(v, dict) and v.keys() == y.keys():
-                return next((f"[{k!r}]: {m}" for k in y
-                             if (m := _mismatch(v[k], y[k])) is not None), None)
-            return f"the output is a dict with keys {sorted(map(str, y))}, the cotangent " \
-                   + (f"has keys {sorted(map(str, v))}" if isinstance(v, dict)
-                      else article(type(v).__name__))
-        if isinstance(v, (tuple, list)) and len(v) == len(y):
-            return next((f"[{i}]: {m}" for i, (a, b) in enumerate(zip(v, y))
-                         if (m := _mismatch(a, b)) is not None), None)
-        got = (f"a {type(v).__name__} of {len(v)}" if isinstance(v, (tuple, list))
-               else article(type(v).__name__))
-        return f"the output is a {kind} of {len(y)}, the cotangent {got}"
-    if np.shape(v) != np.shape(y):
-        return f"the output has shape {np.shape(y)}, the cotangent {np.shape(v)}"
-    return None
-
-
-def vjp(func: Callable, *primals: Any, has_aux: bool = False,
-        **tangent_options: Any) -> tuple[Any, ...]:
-    """JAX's ``vjp``: ``value, vjp_fn = vjp(f, *primals)``, and ``vjp_fn(cotangent)`` is the
-    tuple of cotangents ``cotangent^T J``, one per primal.  Primals that are not floating
-    point (integers, booleans, strings, ...) are held constant, as JAX holds integer inputs,
-    and get None (JAX's float0 zeros).
-
-    The forward sweep (split motion) runs once, here; each ``vjp_fn`` call runs the backward
-    sweep on a copy of what it saved, so ``vjp_fn`` may be called again with other
-    cotangents.  With ``has_aux=True``, ``f`` returns ``(value, aux)`` and ``vjp`` returns
-    ``(value, vjp_fn, aux)``; the cotangent is for ``value`` only.  (Tangent's ``vjp(f,
-    wrt=...)`` is ``autodiff(f, wrt=..., mode="reverse")``.)
-    """
-    if tangent_options:
-        raise InputError(f"vjp takes no {', '.join(map(repr, tangent_options))}: its "
-                         "signature is JAX's, vjp(f, *primals, has_aux=False)",
-                         hint=_TANGENT_VJP)
-    primals, wrt, name = _primals_of(func, primals, "vjp")
-    df = autodiff(func, wrt=wrt, motion="split", input_derivative=INPUT_DERIVATIVE.Required)
-    current = df.current()  # forward and backward halves of one generation
-    out, saved = current.forward(*primals)
-    aux = None
-    if has_aux:
-        out, aux = pair(out, "vjp", name)
-    keep = {id(p) for p in primals}
-
-    def vjp_fn(cotangent: Any) -> tuple:
-        """The cotangents of the primals for ``cotangent`` (shaped like the value)."""
-        where = f"the cotangent passed to vjp({name})'s vjp_fn"
-        problem = _mismatch(cotangent, out)
-        if problem is not None:
-            raise InputError(f"{where} is not shaped like {name}'s value: {problem}",
-                             hint="pass a cotangent of the value's structure and shape")
-        cotangent = check_tangent(cotangent, out, where)
-        seed = (cotangent, runtime.zeros_like(aux)) if has_aux else cotangent
-        grads = current.backward(_fresh(saved, keep, {}), *primals, **{current.seed: seed})
-        by_index = dict(zip(wrt, grads if len(wrt) > 1 else (grads,)))
-        return tuple(by_index.get(i) for i in range(len(primals)))
-
-    vjp_fn.source = current.source
-    return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
-
-
-def linearize(func: Callable, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
-    """JAX's ``linearize``: ``value, jvp_fn = linearize(f, *primals)``, and
-    ``jvp_fn(*tangents)`` is the tangent of the output, ``J @ tangents``, with one tangent per
-    primal (that of a primal held constant, an integer or a string, is ignored: pass None).
-    Built on forward mode: each ``jvp_fn`` call runs the forward-mode derivative at the
-    primals (about the cost of two calls of ``f``).  With ``has_aux=True``, ``f`` returns
-    ``(value, aux)`` and ``linearize`` returns ``(value, jvp_fn, aux)``; ``jvp_fn`` gives the
-    tangent of ``value`` only."""
-    primals, wrt, name = _primals_of(func, primals, "linearize")
-    df = autodiff(func, wrt=wrt, mode="forward", preserve_result=True)
-    seeds = df.seeds
-    _, value = df(*primals, **{s: runtime.zeros_like(primals[i]) for s, i in zip(seeds, wrt)})
-    aux = None
-    if has_aux:
-        value, aux = pair(value, "linearize", name)
-
-    def jvp_fn(*tangents: Any) -> Any:
-        """The tangent of the output for one tangent per primal."""
-        if len(tangents) != len(primals):
-            raise InputError(f"linearize({name})'s jvp_fn takes {len(primals)} tangent(s), "
-                             f"one per primal; got {len(tangents)}",
-                             hint="pass one tangent shaped like each primal, in order")
-        tangent, _ = df(*primals, **{s: tangents[i] for s, i in zip(seeds, wrt)})
-        return tangent[0] if has_aux else tangent
-
-    jvp_fn.source = df.source
-    return (value, jvp_fn, aux) if has_aux else (value, jvp_fn)

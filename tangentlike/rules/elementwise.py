@@ -34,15 +34,8 @@ import numpy as np
 from tangentlike.core import syntax
 from tangentlike.errors import TemplateError
 from tangentlike.rules import primitive as records
-from tangentlike.rules.registry import (
-    Rule,
-    _family_facts,
-    _is_library,
-    _make_rule,
-    _Parsed,
-    declare,
-    describe,
-)
+from tangentlike.rules.registry import declare, describe, family_facts, is_library
+from tangentlike.rules.rule import ParsedTemplate, Rule, make_rule
 from tangentlike.runtime import broadcast_like, unbroadcast
 
 
@@ -61,7 +54,7 @@ class DerivedRule(Rule):
     def globals(self) -> dict[str, Any]:
         return self._globals
 
-    def _build(self) -> _Parsed:
+    def _build(self) -> ParsedTemplate:
         parsed = self.source.parse()
         node = self._derive(self, copy.deepcopy(parsed.node))
         return parsed._replace(node=node)
@@ -200,17 +193,17 @@ def elementwise(function: Any, *twins: Any, **facts: Any) -> Callable[[Callable]
         if not inspect.isfunction(template):
             raise TemplateError(f"@elementwise({describe(function)}) decorates a template "
                                 "function")
-        library = _is_library(template.__globals__)
+        library = is_library(template.__globals__)
         stated = {**facts, "elementwise": True}
-        adjoint = _make_rule(function, "adjoint", template)
+        adjoint = make_rule(function, "adjoint", template)
         family = template.__globals__
         derived = [_derived(function, adjoint, twins, library,
-                            {**_family_facts(family, library, function), **stated})]
+                            {**family_facts(family, library, function), **stated})]
         for twin in twins:
             twin_adjoint = DerivedRule(twin, "adjoint", adjoint, _twin_tree,
                                        {twin.__module__: sys.modules[twin.__module__]})
             derived += [twin_adjoint, _derived(twin, twin_adjoint, (function,), library,
-                                               {**_family_facts(family, library, twin),
+                                               {**family_facts(family, library, twin),
                                                 **stated})]
         if not library:  # the user's: checked now, as @adjoint checks theirs
             for rule in derived:

@@ -1,0 +1,231 @@
+"""One derivative rule: a template function, parsed and checked (``Rule``), and ``d``, the
+template notation for "the derivative of".
+
+A rule is a plain Python function whose first parameter is the primitive's result and whose
+other parameters are the primitive's arguments, in order and by the same names.  Its source
+is parsed once (every template of a file at once) and checked: ``d[...]`` names a parameter,
+every name is defined, the parameters are named like the primitive's.
+"""
+from __future__ import annotations
+
+import builtins
+import functools
+import inspect
+import linecache
+import threading
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import gast
+
+from tangentlike.core import syntax
+from tangentlike.errors import Location, TemplateError
+
+
+class _DerivativeMarker:
+    """``d`` in templates: ``d[x]`` is the derivative of ``x``.  Never evaluated."""
+
+    def __getitem__(self, key: Any) -> Any:
+        raise RuntimeError(
+            "d[...] is template notation for 'the derivative of'; a derivative template "
+            "is read by tangentlike, never called"
+        )
+
+    __setitem__ = __getitem__
+
+    def __repr__(self) -> str:
+        return "d"
+
+
+d = _DerivativeMarker()
+
+
+class ParsedTemplate(NamedTuple):
+    node: gast.FunctionDef
+    result: str  # name of the first parameter
+    signature: inspect.Signature  # the template's parameters after the result
+    location: Location
+    locals: set[str]  # the names the template assigns
+
+
+class Rule:
+    """A derivative template for one primitive, parsed and checked.
+
+    A rule registered by the user is parsed and checked when it is registered, so a typo in a
+    placeholder fails at import time.  tangentlike's own rules (``tangentlike/templates``) are
+    parsed and checked the first time they are used: parsing some 500 templates would take
+    most of ``import tangentlike`` (tests/test_import_time.py checks them all).
+    """
+
+    def __init__(self, primitive: Any, kind: str, function: Callable):
+        self.primitive = primitive
+        self.kind = kind  # "adjoint" or "tangent"
+        self.function = function
+        self._parsed: ParsedTemplate | None = None
+
+    def parse(self) -> ParsedTemplate:
+        """The template's tree and parameters, parsed and checked once (``TemplateError``)."""
+        parsed = self._parsed
+        if parsed is None:
+            with _parse_lock:
+                parsed = self._parsed
+                if parsed is None:
+                    parsed = self._build()
+                    _check(self, parsed)
+                    self._parsed = parsed
+        return parsed
+
+    def _build(self) -> ParsedTemplate:
+        """The template's tree and parameters (a derived rule builds them from another's)."""
+        return _parse_template(self.primitive, self.function)
+
+    @property
+    def node(self) -> gast.FunctionDef:
+        return self.parse().node
+
+    @property
+    def result(self) -> str:
+        return self.parse().result
+
+    @property
+    def signature(self) -> inspect.Signature:
+        return self.parse().signature
+
+    @property
+    def location(self) -> Location:
+        return self.parse().location
+
+    @property
+    def locals(self) -> set[str]:
+        return self.parse().locals
+
+    @property
+    def globals(self) -> dict[str, Any]:
+        return self.function.__globals__
+
+    def __repr__(self) -> str:
+        return (f"<{self.kind} rule {self.function.__name__} for "
+                f"{qualified_name(self.primitive)}>")
+
+    @functools.cached_property
+    def differentiable(self) -> set[str]:
+        """The parameters whose derivative the template reads or writes (``d[x]``): the
+        others (shapes, axes, ``unbroadcast``'s ``x``) pass no derivative through."""
+        return {n.slice.id for n in gast.walk(self.node)
+                if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
+                and n.value.id == "d" and isinstance(n.slice, gast.Name)} - {self.result}
+
+
+# Per template file: its functions by name (each file is parsed once, when a rule of it is
+# first parsed).
+_functions: dict[str, dict[str, list[gast.FunctionDef]]] = {}
+_parse_lock = threading.RLock()
+
+
+def _template_node(fn: Callable) -> tuple[gast.FunctionDef, Location]:
+    code = fn.__code__
+    where = Location(code.co_filename, code.co_firstlineno, "", fn.__name__)
+    functions = _functions.get(code.co_filename)
+    if functions is None:
+        source = "".join(linecache.getlines(code.co_filename))
+        if not source:
+            raise TemplateError(
+                f"cannot read the source of derivative template {fn.__name__!r}", where,
+                hint="define templates in a .py file",
+            )
+        functions = {}
+        for node in gast.walk(syntax.parse(source)):
+            if isinstance(node, gast.FunctionDef):
+                functions.setdefault(node.name, []).append(node)
+        _functions[code.co_filename] = functions
+    for node in functions.get(fn.__name__, ()):
+        first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+        if first == code.co_firstlineno or node.lineno == code.co_firstlineno:
+            return node, where
+    raise TemplateError(f"cannot find the source of template {fn.__name__!r}", where)
+
+
+def _derivative_subscripts(node: gast.AST) -> list[gast.Subscript]:
+    return [s for s in gast.walk(node)
+            if isinstance(s, gast.Subscript) and isinstance(s.value, gast.Name)
+            and s.value.id == "d"]
+
+
+def _check(rule: Rule, parsed: ParsedTemplate) -> None:
+    """Refuse templates whose placeholders do not match their parameters or primitive."""
+
+    def fail(message: str, node: gast.AST | None = None, hint: str = "") -> TemplateError:
+        line = getattr(node, "lineno", None) or parsed.node.lineno
+        filename = parsed.location.filename
+        return TemplateError(
+            f"derivative template {rule.function.__name__!r} for {qualified_name(rule.primitive)}: "
+            f"{message}",
+            Location(filename, line, linecache.getline(filename, line).rstrip("\n"),
+                     rule.function.__name__),
+            hint=hint or "the first parameter is the result, the others the primitive's "
+            "arguments by name; d[x] is the derivative of parameter x",
+        )
+
+    params = [parsed.result, *parsed.signature.parameters]
+    for sub in _derivative_subscripts(parsed.node):
+        if not (isinstance(sub.slice, gast.Name) and sub.slice.id in params):
+            named = sub.slice.id if isinstance(sub.slice, gast.Name) else "an expression"
+            raise fail(f"d[...] names {named}, which is not one of the template's "
+                       f"parameters ({', '.join(params)})", sub)
+    known = set(params) | parsed.locals | {"d"}
+    for name in gast.walk(parsed.node):
+        if (isinstance(name, gast.Name) and isinstance(name.ctx, gast.Load)
+                and name.id not in known and name.id not in rule.globals
+                and not hasattr(builtins, name.id)):
+            raise fail(f"name {name.id!r} is not defined", name)
+    try:
+        target = inspect.signature(rule.primitive)
+    except (TypeError, ValueError):
+        nin = getattr(rule.primitive, "nin", None)  # a ufunc: positional arguments only
+        if nin is not None and len(parsed.signature.parameters) < nin:
+            raise fail(f"the ufunc takes {nin} arguments, the template "
+                       f"{len(parsed.signature.parameters)}") from None
+        return
+    ours = list(parsed.signature.parameters.values())
+    theirs = list(target.parameters.values())
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in theirs + ours):
+        return
+    for mine, real in zip(ours, theirs):
+        if real.kind != real.POSITIONAL_ONLY and mine.name != real.name:
+            raise fail(f"parameter {mine.name!r} should be named {real.name!r} "
+                       f"like the primitive's")
+    if len(ours) > len(theirs):
+        raise fail(f"the primitive takes {len(theirs)} arguments "
+                   f"({', '.join(p.name for p in theirs)}), the template {len(ours)}")
+
+
+def qualified_name(primitive: Any) -> str:
+    """``numpy.sin``: the module and name of a function, for messages."""
+    module = getattr(primitive, "__module__", None) or ""
+    name = getattr(primitive, "__qualname__", None) or getattr(primitive, "__name__", None)
+    if name is None:
+        return repr(primitive)
+    return f"{module}.{name}" if module and module != "builtins" else name
+
+
+def _parse_template(primitive: Any, fn: Callable) -> ParsedTemplate:
+    node, where = _template_node(fn)
+    sig = inspect.signature(fn)
+    params = list(sig.parameters.values())
+    if not params:
+        raise TemplateError(f"template {fn.__name__!r} needs the result as first parameter",
+                            where)
+    stored = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+              and isinstance(n.ctx, gast.Store)}
+    return ParsedTemplate(node=node, result=params[0].name,
+                   signature=sig.replace(parameters=params[1:]), location=where,
+                   locals=stored - {p.name for p in params})
+
+
+def make_rule(primitive: Any, kind: str, fn: Callable) -> Rule:
+    """The rule of ``fn`` for ``primitive``: checked now (``TemplateError``), unless it is one
+    of tangentlike's own (see :class:`Rule`)."""
+    rule = Rule(primitive, kind, fn)
+    if not (getattr(fn, "__module__", None) or "").startswith("tangentlike.templates."):
+        rule.parse()
+    return rule
