@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import gast
 
-from tangentlike import runtime
-from tangentlike.core import anno, syntax
+from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.annotate import resolve
+from tangentlike.frontend.assignments import AssignmentSplitter
 from tangentlike.frontend.desugar import Desugar, desugar
-from tangentlike.frontend.operands import ExpressionSplitter
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules.surgery import insert_grad_of
 from tangentlike.rules.template import Namespace
@@ -51,9 +50,10 @@ UNSUPPORTED_STATEMENTS = {
 }
 
 
-class Normalizer(ExpressionSplitter):
+class Normalizer(AssignmentSplitter):
     """Rewrites one function body into A-normal form (see the module docstring): the
-    statement forms, on top of the expression splitting of :class:`ExpressionSplitter`."""
+    statement forms, on top of the assignments of :class:`AssignmentSplitter` and the
+    expression splitting of :class:`ExpressionSplitter`."""
 
     # -- statements -----------------------------------------------------------------------
     def visit_body(self, body: list[gast.stmt]) -> None:
@@ -221,119 +221,6 @@ class Normalizer(ExpressionSplitter):
         raise self.unsupported(stmt, f"the statement {type(stmt).__name__}",
                                "rewrite it with assignments and function calls")
 
-    def visit_Assign(self, stmt: gast.Assign) -> None:
-        if len(stmt.targets) == 1:
-            self.assign_to(stmt.targets[0], stmt.value)
-            return
-        # a = b = e: e is evaluated once, then bound to each target from left to right
-        value = self.snapshot(self.atomize(stmt.value), stmt.targets)
-        for target in stmt.targets:
-            self.assign_to(target, value, evaluated=True)
-
-    def visit_AnnAssign(self, stmt: gast.AnnAssign) -> None:
-        if stmt.value is not None:
-            self.assign_to(stmt.target, stmt.value)
-
-    def snapshot(self, value: gast.expr, targets: list[gast.expr]) -> gast.expr:
-        """``value`` (an evaluated operand), under a name of its own if one of ``targets``
-        binds its name: the targets are bound one after another, and a later one must still
-        see the value as it was (``x, y = x * a, x`` gives ``y`` the old ``x``)."""
-        if not isinstance(value, gast.Name):
-            return value
-        bound = set().union(*(syntax.stored_names(t) for t in targets))
-        if value.id not in {self.current.get(n, n) for n in bound} | bound:
-            return value
-        name = self.temp()
-        self.emit(syntax.assign(name, value))
-        return syntax.load(name)
-
-    def assign_to(self, target: gast.expr, value: gast.expr, evaluated: bool = False) -> None:
-        """Bind ``target`` to ``value``; ``evaluated``: ``value`` is an operand already read
-        (its names are versions, not to be read again)."""
-        if isinstance(target, gast.Name):
-            simple = value if evaluated else self.simplify(value)
-            name = self.bind(target.id)
-            root = _view_root(value)
-            if root in self.callers and root in self.locals:
-                self.callers.add(target.id)  # the caller's array, or a view of it
-            else:
-                self.callers.discard(target.id)
-            self.emit(syntax.assign(name, simple))
-        elif isinstance(target, (gast.Tuple, gast.List)):
-            self.unpack(target, value, evaluated)
-        elif isinstance(target, gast.Subscript):
-            self.assign_into(target, value if evaluated else self.atomize(value))
-        elif isinstance(target, gast.Attribute):
-            raise self.unsupported(target, "assignment to an attribute (obj.x = v)",
-                                   "use a local variable")
-        else:
-            raise self.unsupported(target, f"assignment to {type(target).__name__}",
-                                   "assign to plain names")
-
-    def assign_into(self, target: gast.Subscript, value: gast.expr,
-                    index: gast.expr | None = None) -> None:
-        """``x[i] = v`` on an array or list the function made itself."""
-        base = target.value
-        if not isinstance(base, gast.Name):
-            raise self.unsupported(target, "assignment into a nested subscript (x[i][j] = v)",
-                                   "index with a tuple: x[i, j] = v")
-        if base.id in self.callers and not self.summary:
-            raise self.unsupported(
-                target, f"assignment into {base.id!r}, which is an argument of the function or "
-                "a view of one (it would change the caller's array)",
-                f"work on a copy: {base.id} = {base.id}.copy()")
-        index = index if index is not None else self.simplify_index(target.slice)
-        self.emit(gast.Assign(targets=[gast.Subscript(value=self.read(base), slice=index,
-                                                      ctx=gast.Store())],
-                              value=value, type_comment=None))
-
-    def unpack(self, target: gast.Tuple | gast.List, value: gast.expr,
-               evaluated: bool = False) -> None:
-        """``a, b = value``: the whole right side is evaluated first, then the targets are
-        bound from left to right, as in Python (``x, y = y, x`` swaps)."""
-        if any(isinstance(e, gast.Starred) for e in target.elts):
-            raise self.unsupported(target, "starred unpacking (a, *b = ...)",
-                                   "unpack each element by index")
-        if (not evaluated and isinstance(value, (gast.Tuple, gast.List))
-                and len(value.elts) == len(target.elts)):
-            parts = [self.atomize(e) for e in value.elts]  # all read before any is bound
-            parts = [self.snapshot(p, target.elts) for p in parts]
-            for elt, part in zip(target.elts, parts):
-                self.assign_to(elt, part, evaluated=True)
-            return
-        source = value if evaluated else self.atomize(value)
-        names = [e.id for e in target.elts if isinstance(e, gast.Name)]
-        if len(names) == len(target.elts):  # a, b = pair: one tuple assignment
-            bound = [self.bind(n) for n in names]
-            self.emit(syntax.assign(
-                syntax.tuple_of([syntax.store(n) for n in bound], gast.Store()), source))
-            return
-        # nested or subscript targets: unpack into temporaries, then bind each in order
-        temps = [self.temp() for _ in target.elts]
-        self.emit(syntax.assign(
-            syntax.tuple_of([syntax.store(n) for n in temps], gast.Store()), source))
-        for elt, temp in zip(target.elts, temps):
-            self.assign_to(elt, syntax.load(temp), evaluated=True)
-
-    def visit_AugAssign(self, stmt: gast.AugAssign) -> None:
-        target = stmt.target
-        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
-            index = self.simplify_index(target.slice)
-            current = self.atomize(gast.Subscript(value=target.value, slice=index,
-                                                  ctx=gast.Load()))
-            new = self.atomize(gast.BinOp(left=current, op=stmt.op, right=stmt.value))
-            self.assign_into(target, new, syntax.clone(index))
-            anno.info(self.out[-1]).inplace = True  # x[i] += v changes the element in place
-            return
-        if not isinstance(target, gast.Name):
-            raise self.unsupported(stmt, "augmented assignment into an attribute",
-                                   "use a local variable")
-        new = self.atomize(gast.BinOp(left=syntax.load(target.id), op=stmt.op,
-                                      right=stmt.value))
-        self.assign_to(syntax.store(target.id), syntax.call(
-            self.helper(runtime.keep_dtype), [new, syntax.load(target.id)]))
-        anno.info(self.out[-1]).inplace = target.id  # NumPy updates the array in place
-
     def visit_Return(self, stmt: gast.Return) -> None:
         value = stmt.value
         if isinstance(value, gast.Tuple):
@@ -366,14 +253,6 @@ def _at(stmt: gast.stmt, node: gast.AST) -> gast.stmt:
         if getattr(sub, "lineno", None) is None:
             gast.copy_location(sub, node)
     return stmt
-
-
-def _view_root(value: gast.expr) -> str | None:
-    """``x`` for ``x``, ``x[i]``, ``x.T``: values that may share ``x``'s memory."""
-    while isinstance(value, (gast.Subscript, gast.Attribute)):
-        value = value.value
-    return value.id if isinstance(value, gast.Name) else None
-
 
 
 def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
