@@ -4,8 +4,8 @@ differences and the primal invariant (the value returned equals ``f(x, y)`` exac
 
 Hypothesis draws every choice of the generator (``derandomize=True``: the same programs on
 every run).  The programs are split into chunks by the shape and dtype of ``x`` so that
-pytest-xdist spreads them over the workers: 480 checked programs in the default run, 2,000
-longer ones in the slow run (``-m slow``).  A refusal (a ``TangentlikeError`` naming the
+pytest-xdist spreads them over the workers: 240 checked programs in the default run; 720
+more of the same sizes and 2,000 longer ones in the slow run (``-m slow``).  A refusal (a ``TangentlikeError`` naming the
 user's file and line) passes; a wrong number, a crash or an error without a location fails,
 with the program's source in the message.  A program with a kink within ``fuzz.MARGIN`` of the
 point is rejected (``assume``).  Shrinking is off: a failing program is printed whole, and
@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
-PER_CHUNK = 40  # 12 chunks (small, so the workers finish together): 480 programs
+PER_CHUNK = 20  # 12 chunks (small, so the workers finish together): 240 programs
+MORE_PER_CHUNK = 60  # the slow run: the same chunks again, other programs (720)
 _KINDS = [((3,), "float64", 5), ((2, 3), "float64", 5), ((3,), "float32", 4),
           ((2, 3), "float32", 4), ((3,), "float64", 7), ((2, 3), "float64", 7)]
 CHUNKS = _KINDS + [(shape, dtype, size + 1) for shape, dtype, size in _KINDS]
@@ -48,6 +49,14 @@ def _check_random_program(chunks: list, chunk: int, data: st.DataObject) -> None
 @settings(max_examples=PER_CHUNK, **SETTINGS)
 @given(data=st.data())
 def test_random_programs(chunk: int, data: st.DataObject) -> None:
+    _check_random_program(CHUNKS, chunk, data)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chunk", range(len(CHUNKS)), ids=CHUNK_IDS)
+@settings(max_examples=MORE_PER_CHUNK, **SETTINGS)
+@given(data=st.data())
+def test_more_random_programs(chunk: int, data: st.DataObject) -> None:
     _check_random_program(CHUNKS, chunk, data)
 
 
