@@ -1,14 +1,16 @@
-"""Statement builders both modes share: the parameters ``wrt`` counts, calls of runtime
-helpers, the mark on generated statements, zero derivatives, a rule's contributions, and the
-seeds' parameters."""
+"""Statement builders both modes share: the parameters ``wrt`` counts, the derivative names,
+calls of runtime helpers, the mark on generated statements, zero derivatives, a rule's
+contributions, and the seeds' parameters."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
+from typing import Literal
 
 import gast
 
 from tangentlike import runtime
 from tangentlike.core import anno, syntax
+from tangentlike.core.naming import Namer
 from tangentlike.rules.template import Namespace
 
 SEED = "init_grad"  # the output seed's parameter name (``df(x, init_grad=v)``), when free
@@ -17,6 +19,35 @@ SEED = "init_grad"  # the output seed's parameter name (``df(x, init_grad=v)``),
 def parameter_names(fn: gast.FunctionDef) -> list[str]:
     """Positional parameters, then keyword-only ones: what ``wrt`` indices count."""
     return [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
+
+
+class DerivativeNames:
+    """The derivative variables of one function: ``bx`` (``kind='adjoint'``) or ``dx``
+    (``'tangent'``) for ``x``, named by one namer the first time each is asked for, so the
+    order of first use fixes the names.  ``names(x)`` is None when x carries no derivative."""
+
+    def __init__(self, namer: Namer, carries: Container[str],
+                 kind: Literal["adjoint", "tangent"]):
+        self.namer = namer
+        self.carries = carries  # the names that carry a derivative (active or varied)
+        self.kind = kind
+        self.names: dict[str, str] = {}  # name -> its derivative variable
+
+    def __call__(self, name: str) -> str | None:
+        """The derivative variable of a name that carries a derivative, else None."""
+        return self.force(name) if name in self.carries else None
+
+    def force(self, name: str) -> str:
+        """The derivative variable of ``name``, even if it carries none (a ``wrt`` input the
+        output does not depend on still gets a zero gradient)."""
+        if name not in self.names:
+            self.names[name] = getattr(self.namer, self.kind)(name)
+        return self.names[name]
+
+    def primal(self, derivative: str) -> str:
+        """The name whose derivative variable is ``derivative``."""
+        (name,) = [k for k, v in self.names.items() if v == derivative]
+        return name
 
 
 def runtime_call(namespace: Namespace, helper: str, args: list[gast.expr]) -> gast.Call:

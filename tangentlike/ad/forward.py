@@ -16,6 +16,7 @@ import gast
 
 from tangentlike.ad.calls import bind_arguments, differentiated_positions
 from tangentlike.ad.common import (
+    DerivativeNames,
     add_seeds,
     generated,
     map_contributions,
@@ -61,16 +62,10 @@ class ForwardAD:
         self.options = options
         self.jvps = jvps
         self.local_names = syntax.stored_names(fn)
-        self.tangents: dict[str, str] = {}
+        # tangent(x): the tangent variable of a name that depends on a wrt input, else None
+        self.tangent = DerivativeNames(namer, self.varied, "tangent")
 
     # -- names and helpers ------------------------------------------------------------------
-    def tangent(self, name: str) -> str | None:
-        """The tangent variable of a name that depends on a ``wrt`` input, else None."""
-        if name not in self.varied:
-            return None
-        if name not in self.tangents:
-            self.tangents[name] = self.namer.tangent(name)
-        return self.tangents[name]
 
     def runtime_call(self, helper: str, args: list[gast.expr]) -> gast.Call:
         return runtime_call(self.namespace, helper, args)
@@ -289,9 +284,7 @@ class ForwardAD:
         fn = self.fn
         params = parameter_names(fn)
         wrt_names = [params[i] for i in self.options.wrt]
-        for name in wrt_names:
-            self.varied.add(name)
-        seeds = [self.tangent(n) for n in wrt_names]
+        seeds = [self.tangent.force(n) for n in wrt_names]
         *body, ret = fn.body
         # Parameters that depend on the inputs only through a re-binding start at zero.
         start = [self.zero(n) for n in params if n not in wrt_names and self.tangent(n)]

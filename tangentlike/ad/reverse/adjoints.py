@@ -11,7 +11,13 @@ import gast
 
 from tangentlike import runtime
 from tangentlike.ad.calls import bind_arguments, differentiated_positions
-from tangentlike.ad.common import generated, map_contributions, runtime_call, zero
+from tangentlike.ad.common import (
+    DerivativeNames,
+    generated,
+    map_contributions,
+    runtime_call,
+    zero,
+)
 from tangentlike.ad.reverse.analysis import Program
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
@@ -41,20 +47,14 @@ class Adjoints:
         self.namer = namer
         self.namespace = namespace
         self.pairs = pairs
-        self.names: dict[str, str] = {}  # name -> its adjoint variable
+        # adjoint(x): the adjoint variable of an active name (None if it carries no derivative)
+        self.adjoint = DerivativeNames(namer, program.active, "adjoint")
+        self.names = self.adjoint.names  # name -> its adjoint variable
         self.forward_forms: dict[int, gast.stmt] = {}  # call -> its forward-pair form
         self.calls: dict[int, tuple] = {}  # call -> what its backward half needs
         self.bodies: dict[int, Adjoint] = {}  # StmtRef -> the statement's adjoint
 
     # -- names ------------------------------------------------------------------------------
-    def adjoint(self, name: str) -> str | None:
-        """The adjoint variable of an active name (None if it carries no derivative)."""
-        if name not in self.program.active:
-            return None
-        if name not in self.names:
-            self.names[name] = self.namer.adjoint(name)
-        return self.names[name]
-
     def targets(self, stmt: gast.stmt) -> list[str]:
         """The names a statement binds in the forward sweep (a call to a user function also
         binds the record its backward half needs)."""
@@ -243,7 +243,6 @@ class Adjoints:
     def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:
         """Template statements ``bx = e`` marked as contributions become ``bx = bx + e``."""
         def accumulated(stmt: gast.Assign) -> gast.stmt:
-            (name,) = [k for k, v in self.names.items() if v == stmt.targets[0].id]
-            return self.accumulate(name, stmt.value)
+            return self.accumulate(self.adjoint.primal(stmt.targets[0].id), stmt.value)
 
         return map_contributions(body, accumulated)

@@ -64,10 +64,8 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
     for name in _zero_init_order(program, adjoints, wrt_names):
         if name in seeded or program.is_iteration_local(name):
             continue
-        if name not in program.active:  # a wrt input the output does not depend on
-            adjoints.names[name] = namer.adjoint(name)
-        zero_inits.append(adjoints.zero(name, adjoints.names.get(name)
-                                        or adjoints.adjoint(name)))
+        # (forced: a wrt input the output does not depend on still gets a zero gradient)
+        zero_inits.append(adjoints.zero(name, adjoints.adjoint.force(name)))
     backward = seed_statements + zero_inits if seeded else zero_inits + seed_statements
     backward += backward_sweep
     needed = set().union(*(syntax.loaded_names(s) for s in backward))
