@@ -1,9 +1,9 @@
 """Statement builders both modes share: the parameters ``wrt`` counts, the derivative names,
 calls of runtime helpers, the mark on generated statements, zero derivatives, a rule's
-contributions, and the seeds' parameters."""
+contributions, the origin comments, and the seeds' parameters."""
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from typing import Literal
 
 import gast
@@ -11,6 +11,7 @@ import gast
 from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
+from tangentlike.errors import Location
 from tangentlike.rules.template import Namespace
 
 SEED = "init_grad"  # the output seed's parameter name (``df(x, init_grad=v)``), when free
@@ -83,11 +84,40 @@ def map_contributions(body: list[gast.stmt],
     return out
 
 
-def add_seeds(args: gast.arguments, seeds: list[str]) -> None:
-    """The seeds as parameters after the function's own: keyword-only when it has defaults
-    or keyword-only parameters (a positional one would need a default), else positional."""
-    if args.defaults or args.kwonlyargs:
-        args.kwonlyargs += [syntax.param(s) for s in seeds]
-        args.kw_defaults += [None] * len(seeds)
+def with_origin_comments(blocks: Iterable[tuple[gast.stmt, list[gast.stmt]]], label: str,
+                         shows: Callable[[gast.stmt, list[gast.stmt]], bool],
+                         previous: Location | None = None) -> list[gast.stmt]:
+    """The blocks built for the user's statements (``(stmt, block)``, in output order), each
+    under ``# <label>: <the user's line>`` when ``shows(stmt, block)`` and the line is not the
+    one above (``previous``: the enclosing statement's)."""
+    out: list[gast.stmt] = []
+    for stmt, block in blocks:
+        origin = anno.info(stmt).origin
+        if origin is not None and origin != previous and shows(stmt, block):
+            out.append(syntax.origin_comment(label, origin.line))
+            previous = origin
+        out += block
+    return out
+
+
+def with_seeds(args: gast.arguments, seeds: list[str], default_one: bool = False,
+               inner: bool = False) -> gast.arguments:
+    """The function's parameters (a copy), then the seeds': positional, with every default
+    dropped, for ``inner`` (a callee's derivative, called by generated code with every
+    argument); positional, defaulting to 1.0, for ``default_one`` (reverse mode's output
+    seed); else keyword-only when the function has defaults or keyword-only parameters (a
+    positional one would need a default), and positional otherwise."""
+    new = syntax.clone(args)
+    params = [syntax.param(s) for s in seeds]
+    if inner:
+        new.defaults, new.kw_defaults = [], [None] * len(new.kwonlyargs)
+        new.args += params
+    elif default_one:
+        new.args += params
+        new.defaults += [syntax.const(1.0) for _ in seeds]
+    elif new.defaults or new.kwonlyargs:
+        new.kwonlyargs += params
+        new.kw_defaults += [None] * len(seeds)
     else:
-        args.args += [syntax.param(s) for s in seeds]
+        new.args += params
+    return new

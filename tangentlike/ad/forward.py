@@ -17,11 +17,12 @@ import gast
 from tangentlike.ad.calls import bind_arguments, differentiated_positions
 from tangentlike.ad.common import (
     DerivativeNames,
-    add_seeds,
     generated,
     map_contributions,
     parameter_names,
     runtime_call,
+    with_origin_comments,
+    with_seeds,
     zero,
 )
 from tangentlike.core import anno, syntax
@@ -83,18 +84,8 @@ class ForwardAD:
 
     # -- statements -------------------------------------------------------------------------
     def block(self, body: list[gast.stmt]) -> list[gast.stmt]:
-        out: list[gast.stmt] = []
-        previous = None
-        for stmt in body:
-            produced = self.statement(stmt)
-            origin = anno.info(stmt).origin
-            has_tangent = any(anno.info(s).generated for s in produced)
-            if origin is not None and origin != previous and has_tangent and not isinstance(
-                    stmt, (gast.If, gast.For, gast.While)):
-                out.append(syntax.origin_comment("Tangent of", origin.line))
-                previous = origin
-            out += produced
-        return out
+        return with_origin_comments(((stmt, self.statement(stmt)) for stmt in body),
+                                    "Tangent of", _computes_tangent)
 
     def statement(self, stmt: gast.stmt) -> list[gast.stmt]:
         if isinstance(stmt, gast.If):
@@ -296,16 +287,18 @@ class ForwardAD:
             result = self.tangent_or_zero(returned)
         if self.options.preserve_result:
             result = syntax.tuple_of([result, syntax.clone(returned)])
-        new_args = syntax.clone(fn.args)
-        if self.options.inner:  # called by generated code with every argument: no defaults
-            new_args.defaults, new_args.kw_defaults = [], [None] * len(new_args.kwonlyargs)
-            new_args.args += [syntax.param(s) for s in seeds]
-        else:
-            add_seeds(new_args, seeds)
+        new_args = with_seeds(fn.args, seeds, inner=self.options.inner)
         name = f"{fn.name}_jvp"  # reserved by the pipeline: recursive calls use it
         return gast.FunctionDef(name=name, args=new_args,
                                 body=out + [gast.Return(value=result)], decorator_list=[],
                                 returns=None, type_comment=None, type_params=[])
+
+
+def _computes_tangent(stmt: gast.stmt, produced: list[gast.stmt]) -> bool:
+    """A simple statement whose tangent statements follow it (an ``if`` or a loop carries its
+    own statements' comments)."""
+    return not isinstance(stmt, (gast.If, gast.For, gast.While)) and any(
+        anno.info(s).generated for s in produced)
 
 
 def forward_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity, namer: Namer,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import gast
 
-from tangentlike.ad.common import SEED, add_seeds, generated, parameter_names
+from tangentlike.ad.common import SEED, generated, parameter_names, with_seeds
 from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import COMPOUND, Program, analyze
 from tangentlike.ad.reverse.plan import SavePlan
@@ -83,21 +83,11 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
     result = outputs[0] if len(outputs) == 1 else syntax.tuple_of(outputs)
     name = namer.fresh("d" + fn.name + "_" + "_".join(f"d{n}" for n in wrt_names))
     return gast.FunctionDef(
-        name=name, args=_signature(fn, options),
+        name=name, args=with_seeds(fn.args, [options.seed],
+                                   default_one=not options.seed_required),
         body=forward + [syntax.comment("")] + backward + [gast.Return(value=result)],
         decorator_list=[], returns=None, type_comment=None, type_params=[],
     )
-
-
-def _signature(fn: gast.FunctionDef, options: ReverseOptions) -> gast.arguments:
-    """The function's parameters and the seed's."""
-    new_args = syntax.clone(fn.args)
-    if not options.seed_required:
-        new_args.args.append(syntax.param(options.seed))
-        new_args.defaults.append(syntax.const(1.0))
-    else:
-        add_seeds(new_args, [options.seed])
-    return new_args
 
 
 def seed(adjoints: Adjoints, options: ReverseOptions, returned: gast.expr,
