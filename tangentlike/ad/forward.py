@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import gast
 
-from tangentlike.ad.calls import bind_arguments, differentiated_positions
+from tangentlike.ad.calls import bound_call
 from tangentlike.ad.common import (
     DerivativeNames,
     generated,
@@ -254,16 +254,14 @@ class ForwardAD:
 
     def call(self, stmt: gast.Assign, op) -> list[gast.stmt]:
         """``y = f(a, b)`` runs as ``dy, y = f_jvp(a, b, da, db)``."""
-        positional, keywords = bind_arguments(op.key, op.args, op.keywords, self.namespace)
-        wrt = differentiated_positions(positional, keywords, self.tangent)
-        name = self.jvps(op.key, wrt, where(stmt, self.parsed))
-        arguments = positional + [k.value for k in keywords]
-        seeds = [syntax.load(self.tangent(arguments[i].id)) for i in wrt]
+        call = bound_call(op, self.tangent, self.namespace)
+        name = self.jvps(op.key, call.wrt, where(stmt, self.parsed))
+        seeds = [syntax.load(self.tangent(n)) for n in call.differentiated()]
         target = stmt.targets[0].id
         new = syntax.assign(
             syntax.tuple_of([syntax.store(self.tangent(target)), syntax.store(target)],
                             gast.Store()),
-            syntax.call(syntax.load(name), [*positional, *seeds], keywords))
+            syntax.call(syntax.load(name), [*call.positional, *seeds], call.keywords))
         anno.info(new).origin = anno.info(stmt).origin
         # the user's function runs here, once, in order, even if its value is unused: it may
         # draw random numbers or do I/O

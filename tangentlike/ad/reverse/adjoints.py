@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import gast
 
 from tangentlike import runtime
-from tangentlike.ad.calls import bind_arguments, differentiated_positions
+from tangentlike.ad.calls import BoundCall, bound_call
 from tangentlike.ad.common import (
     DerivativeNames,
     generated,
@@ -51,7 +51,8 @@ class Adjoints:
         self.adjoint = DerivativeNames(namer, program.active, "adjoint")
         self.names = self.adjoint.names  # name -> its adjoint variable
         self.forward_forms: dict[int, gast.stmt] = {}  # call -> its forward-pair form
-        self.calls: dict[int, tuple] = {}  # call -> what its backward half needs
+        # call -> what its backward half needs: (backward, record, bound call, seed name)
+        self.calls: dict[int, tuple[str, str, BoundCall, str]] = {}
         self.bodies: dict[int, Adjoint] = {}  # StmtRef -> the statement's adjoint
 
     # -- names ------------------------------------------------------------------------------
@@ -207,31 +208,27 @@ class Adjoints:
     # -- calls into the user's functions ----------------------------------------------------
     def prepare_call(self, stmt: gast.Assign, op) -> None:
         """``y = f(a, b)`` runs as ``y, y_saved = f_forward(a, b)`` in the forward sweep."""
-        positional, keywords = bind_arguments(op.key, op.args, op.keywords, self.namespace)
-        wrt = differentiated_positions(positional, keywords, self.adjoint)
-        forward_name, backward_name, seed = self.pairs(op.key, wrt,
+        call = bound_call(op, self.adjoint, self.namespace)
+        forward_name, backward_name, seed = self.pairs(op.key, call.wrt,
                                                        where(stmt, self.program.parsed))
         target = stmt.targets[0].id
         record = self.namer.fresh(f"{target}_saved")
         form = syntax.assign(
             syntax.tuple_of([syntax.store(target), syntax.store(record)], gast.Store()),
-            syntax.call(syntax.load(forward_name), positional, keywords))
+            syntax.call(syntax.load(forward_name), call.positional, call.keywords))
         anno.info(form).origin = anno.info(stmt).origin
         self.forward_forms[self.program.ref(stmt)] = form
-        self.calls[self.program.ref(stmt)] = (backward_name, record, positional, keywords, wrt,
-                                              seed)
+        self.calls[self.program.ref(stmt)] = (backward_name, record, call, seed)
 
     def call_adjoint(self, stmt: gast.Assign, op, value, adjoint_of_target) -> list[gast.stmt]:
-        backward_name, record, positional, keywords, wrt, seed_name = \
-            self.calls[self.program.ref(stmt)]
-        if not wrt:
+        backward_name, record, bound, seed_name = self.calls[self.program.ref(stmt)]
+        if not bound.wrt:
             return []
         seed = gast.keyword(arg=seed_name, value=adjoint_of_target(stmt.targets[0].id))
         call = syntax.call(syntax.load(backward_name),
-                           [value(record), *[syntax.clone(a) for a in positional]],
-                           [*keywords, seed])
-        arguments = positional + [k.value for k in keywords]
-        names = [arguments[i].id for i in wrt]
+                           [value(record), *[syntax.clone(a) for a in bound.positional]],
+                           [*bound.keywords, seed])
+        names = bound.differentiated()
         parts = [self.namer.fresh(f"{self.adjoint(n)}_{op.key.__name__}") for n in names]
         self.namer.temporaries.update(parts)
         target = syntax.store(parts[0]) if len(parts) == 1 else syntax.tuple_of(
