@@ -1,9 +1,15 @@
 """Statement builders both modes share: the parameters ``wrt`` counts, the derivative names,
-calls of runtime helpers, the mark on generated statements, zero derivatives, a rule's
-contributions, the origin comments, and the seeds' parameters."""
+calls of runtime helpers, the mark on generated statements, zero derivatives, the cases of the
+``Kind`` dispatch built the same way (a rule's instantiation and contributions, a constant, an
+index, the end of a list), the origin comments, and the seeds' parameters.
+
+The dispatch itself stays in each mode (``forward.ForwardAD.assignment``,
+``reverse.adjoints.Adjoints.adjoint_of``): COPY, TUPLE/DICT, UNPACK, POP and APPEND move
+derivatives in opposite directions (forward mode builds ``dy`` from ``dx``, reverse mode adds
+``by`` into ``bx``), so only their building blocks are shared."""
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Literal
 
 import gast
@@ -12,7 +18,9 @@ from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location
-from tangentlike.rules.template import Namespace
+from tangentlike.frontend.annotate import Kind, Operation
+from tangentlike.rules.registry import Rule
+from tangentlike.rules.template import Namespace, instantiate, value_expression
 
 SEED = "init_grad"  # the output seed's parameter name (``df(x, init_grad=v)``), when free
 
@@ -67,6 +75,49 @@ def zero(namespace: Namespace, derivative: str, name: str) -> gast.stmt:
     """``derivative = zeros_like(name)``."""
     return generated(syntax.assign(
         derivative, runtime_call(namespace, "zeros_like", [syntax.load(name)])))
+
+
+def derivative_or_zero(namespace: Namespace, derivative: str | None,
+                       value: gast.expr) -> gast.expr:
+    """The derivative variable, or ``zeros_like(value)`` when ``value`` carries none."""
+    if derivative:
+        return syntax.load(derivative)
+    return runtime_call(namespace, "zeros_like", [value])
+
+
+# -- cases of the Kind dispatch -------------------------------------------------------------
+def is_constant(op: Operation) -> bool:
+    """A literal, an opaque value or a non-differentiable operation: a new value whose
+    derivative is zero whatever its inputs' are."""
+    return op.kind in (Kind.CONSTANT, Kind.OPAQUE) or not op.differentiable
+
+
+def setitem_index(stmt: gast.Assign) -> gast.expr:
+    """The index of ``x[i] = v`` as a value (``1:3`` becomes ``slice(1, 3)``)."""
+    return value_expression(syntax.clone(stmt.targets[0].slice))
+
+
+def last_and_rest(name: str) -> tuple[gast.expr, gast.expr]:
+    """``name[-1]`` and ``name[:-1]``: a list's last element and the list without it (the
+    tangent of ``v = xs.pop()``, the adjoint of ``xs.append(v)``)."""
+    last = gast.Subscript(value=syntax.load(name), slice=syntax.const(-1), ctx=gast.Load())
+    rest = gast.Subscript(value=syntax.load(name), slice=gast.Slice(
+        lower=None, upper=syntax.const(-1), step=None), ctx=gast.Load())
+    return last, rest
+
+
+def instantiate_rule(rule: Rule, op: Operation, result: str, derivatives: DerivativeNames,
+                     of_result: Mapping[str, str | None], namespace: Namespace,
+                     where: Location | None) -> list[gast.stmt]:
+    """The statements of a derivative rule (adjoint or tangent) for ``op``, with its result
+    read from ``result``.  The derivative variable of a name is ``of_result[name]`` for the
+    result's names (reverse mode's placeholders, forward mode's ``dy`` for a ``y_new``), else
+    ``derivatives(name)``."""
+    def derivative(name: str) -> str | None:
+        return of_result[name] if name in of_result else derivatives(name)
+
+    return instantiate(rule, syntax.load(result), op.args, op.keywords, derivative,
+                       derivatives.namer, namespace, where)
 
 
 def map_contributions(body: list[gast.stmt],

@@ -17,10 +17,15 @@ import gast
 from tangentlike.ad.calls import bound_call
 from tangentlike.ad.common import (
     DerivativeNames,
+    derivative_or_zero,
     generated,
+    instantiate_rule,
+    is_constant,
+    last_and_rest,
     map_contributions,
     parameter_names,
     runtime_call,
+    setitem_index,
     with_origin_comments,
     with_seeds,
     zero,
@@ -39,7 +44,7 @@ from tangentlike.frontend.annotate import (
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import primitive
-from tangentlike.rules.template import Namespace, instantiate, value_expression
+from tangentlike.rules.template import Namespace
 
 
 @dataclass
@@ -75,9 +80,8 @@ class ForwardAD:
         return generated(stmt)
 
     def tangent_or_zero(self, node: gast.expr) -> gast.expr:
-        if isinstance(node, gast.Name) and self.tangent(node.id):
-            return syntax.load(self.tangent(node.id))
-        return self.runtime_call("zeros_like", [syntax.clone(node)])
+        tangent = self.tangent(node.id) if isinstance(node, gast.Name) else None
+        return derivative_or_zero(self.namespace, tangent, syntax.clone(node))
 
     def zero(self, name: str) -> gast.stmt:
         return zero(self.namespace, self.tangent(name), name)
@@ -139,7 +143,7 @@ class ForwardAD:
         names = [n for n in targets(stmt) if self.tangent(n)]
         if not names:
             return [stmt]
-        if op.kind in (Kind.CONSTANT, Kind.OPAQUE) or not op.differentiable:
+        if is_constant(op):
             return [stmt] + [self.zero(n) for n in names]  # a new value, with no tangent
         if op.kind is Kind.CALL:
             return self.call(stmt, op)
@@ -147,13 +151,9 @@ class ForwardAD:
             return [stmt] + [self.zero(n) for n in names]  # a stack of constants
         if op.kind is Kind.POP:  # v = stack.pop(): v's tangent comes off the end of the stack's
             stack, element = self.tangent(op.inputs[0]), names[0]
-            return [stmt,
-                    self.generated(syntax.assign(self.tangent(element), gast.Subscript(
-                        value=syntax.load(stack), slice=syntax.const(-1), ctx=gast.Load()))),
-                    self.generated(syntax.assign(stack, gast.Subscript(
-                        value=syntax.load(stack), slice=gast.Slice(
-                            lower=None, upper=syntax.const(-1), step=None),
-                        ctx=gast.Load())))]
+            last, rest = last_and_rest(stack)
+            return [stmt, self.generated(syntax.assign(self.tangent(element), last)),
+                    self.generated(syntax.assign(stack, rest))]
         target = stmt.targets[0]
         overwritten = isinstance(target, gast.Name) and target.id in op.inputs
         result = target.id if isinstance(target, gast.Name) else None
@@ -196,12 +196,8 @@ class ForwardAD:
                 where(stmt, self.parsed),
                 hint="use reverse mode, or register one with @tangentlike.tangent")
         tangent_name = self.tangent(target.id)
-
-        def derivative(name: str) -> str | None:
-            return tangent_name if name == result else self.tangent(name)
-
-        body = instantiate(rule, syntax.load(result), op.args, op.keywords, derivative,
-                           self.namer, self.namespace, where(stmt, self.parsed))
+        body = instantiate_rule(rule, op, result, self.tangent, {result: tangent_name},
+                                self.namespace, where(stmt, self.parsed))
         summed = self.sum_contributions(body, tangent_name, target.id,
                                         elementwise=primitive(op.key).containers)
         # Summed, the statements define the tangent: none is an adjoint's contribution, which
@@ -247,8 +243,7 @@ class ForwardAD:
         base, value = op.inputs[0], op.args[0]
         if not self.tangent(base):
             return [stmt]
-        index = value_expression(syntax.clone(stmt.targets[0].slice))
-        new = self.runtime_call("set_at", [syntax.load(self.tangent(base)), index,
+        new = self.runtime_call("set_at", [syntax.load(self.tangent(base)), setitem_index(stmt),
                                            self.tangent_or_zero(value)])
         return [stmt, self.generated(syntax.assign(self.tangent(base), new))]
 

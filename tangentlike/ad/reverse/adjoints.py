@@ -13,9 +13,14 @@ from tangentlike import runtime
 from tangentlike.ad.calls import BoundCall, bound_call
 from tangentlike.ad.common import (
     DerivativeNames,
+    derivative_or_zero,
     generated,
+    instantiate_rule,
+    is_constant,
+    last_and_rest,
     map_contributions,
     runtime_call,
+    setitem_index,
     zero,
 )
 from tangentlike.ad.reverse.analysis import Program
@@ -23,7 +28,7 @@ from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.annotate import Kind, loop_source, operation, targets, where
 from tangentlike.rules import registry
-from tangentlike.rules.template import Namespace, instantiate, value_expression
+from tangentlike.rules.template import Namespace
 
 
 @dataclass
@@ -131,17 +136,16 @@ class Adjoints:
                 if self.adjoint(name) and not self.program.is_iteration_local(name):
                     result.adjoints[name] = self.namer.fresh(f"{self.adjoint(name)}_out")
                     self.namer.temporaries.add(result.adjoints[name])
-        by_value = {result.values.get(n, n): result.adjoints.get(n) or self.adjoint(n)
-                    for n in names}
+        def adjoint_name(name: str) -> str | None:  # of a target: maybe its placeholder
+            return result.adjoints.get(name) or self.adjoint(name)
 
-        def derivative(name: str) -> str | None:
-            return by_value[name] if name in by_value else self.adjoint(name)
+        by_value = {result.values.get(n, n): adjoint_name(n) for n in names}
 
         def value(name: str) -> gast.Name:
             return syntax.load(result.values.get(name, name))
 
         def adjoint_of_target(name: str) -> gast.Name:
-            return syntax.load(result.adjoints.get(name) or self.adjoint(name))
+            return syntax.load(adjoint_name(name))
 
         if op.kind in (Kind.SETITEM, Kind.APPEND):
             result.body = self.mutation_adjoint(stmt, op)
@@ -150,14 +154,14 @@ class Adjoints:
             return result  # popped from a stack of constants (shape_only stand-ins)
         if op.kind is Kind.POP:  # the element's adjoint goes back on the end of the stack's
             stack = self.adjoint(op.inputs[0])
-            element = adjoint_of_target(names[0]) if self.adjoint(names[0]) else \
-                self.runtime_call("zeros_like", [value(names[0])])
+            element = derivative_or_zero(self.namespace, adjoint_name(names[0]),
+                                         value(names[0]))
             result.body = [generated(syntax.assign(stack, gast.BinOp(
                 left=syntax.load(stack), op=gast.Add(),
                 right=gast.List(elts=[element], ctx=gast.Load()))))]
             return result
         target = stmt.targets[0]
-        if op.kind in (Kind.CONSTANT, Kind.OPAQUE) or not op.differentiable:
+        if is_constant(op):
             pass  # a new value that depends on no input: only the adjoint reset remains
         elif op.kind is Kind.COPY:
             if self.adjoint(op.inputs[0]):
@@ -173,13 +177,14 @@ class Adjoints:
             result.body = self.call_adjoint(stmt, op, value, adjoint_of_target)
         elif op.kind is Kind.UNPACK:  # nothing flows back when the tuple carries no derivative
             if self.adjoint(op.inputs[0]):
-                parts = [adjoint_of_target(e.id) if self.adjoint(e.id) else
-                         self.runtime_call("zeros_like", [value(e.id)]) for e in target.elts]
+                parts = [derivative_or_zero(self.namespace, adjoint_name(e.id), value(e.id))
+                         for e in target.elts]
                 result.body = [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
         else:
             rule = registry.adjoint_rule(op.key)
-            body = instantiate(rule, value(target.id), op.args, op.keywords, derivative,
-                               self.namer, self.namespace, where(stmt, self.program.parsed))
+            body = instantiate_rule(rule, op, result.values.get(target.id, target.id),
+                                    self.adjoint, by_value, self.namespace,
+                                    where(stmt, self.program.parsed))
             result.body = self.accumulate_contributions(body)
         return result
 
@@ -187,16 +192,13 @@ class Adjoints:
         """``x[i] = v``: v gets the adjoint of x[i], which is then zero (the old values were
         overwritten).  ``xs.append(v)``: v gets the adjoint of the last element."""
         base, value = op.inputs[0], op.args[0]
-        adjoint = syntax.load(self.adjoint(base))
         if op.kind is Kind.SETITEM:
-            index = stmt.targets[0].slice
-            part = gast.Subscript(value=adjoint, slice=syntax.clone(index), ctx=gast.Load())
+            part = gast.Subscript(value=syntax.load(self.adjoint(base)),
+                                  slice=syntax.clone(stmt.targets[0].slice), ctx=gast.Load())
             rest = self.runtime_call("zero_at", [syntax.load(self.adjoint(base)),
-                                                 value_expression(syntax.clone(index))])
+                                                 setitem_index(stmt)])
         else:
-            part = gast.Subscript(value=adjoint, slice=syntax.const(-1), ctx=gast.Load())
-            rest = gast.Subscript(value=syntax.load(self.adjoint(base)), slice=gast.Slice(
-                lower=None, upper=syntax.const(-1), step=None), ctx=gast.Load())
+            part, rest = last_and_rest(self.adjoint(base))
         out = []
         if isinstance(value, gast.Name) and self.adjoint(value.id):
             if op.kind is Kind.SETITEM:
