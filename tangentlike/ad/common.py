@@ -33,7 +33,8 @@ def parameter_names(fn: gast.FunctionDef) -> list[str]:
 class DerivativeNames:
     """The derivative variables of one function: ``bx`` (``kind='adjoint'``) or ``dx``
     (``'tangent'``) for ``x``, named by one namer the first time each is asked for, so the
-    order of first use fixes the names.  ``names(x)`` is None when x carries no derivative."""
+    order of first use fixes the names.  Called with a name that carries no derivative (not
+    active, not varied), it answers None."""
 
     def __init__(self, namer: Namer, carries: Container[str],
                  kind: Literal["adjoint", "tangent"]):
@@ -48,7 +49,7 @@ class DerivativeNames:
 
     def force(self, name: str) -> str:
         """The derivative variable of ``name``, even if it carries none (a ``wrt`` input the
-        output does not depend on still gets a zero gradient)."""
+        output does not depend on still gets a zero gradient); a call still answers None."""
         if name not in self.names:
             self.names[name] = getattr(self.namer, self.kind)(name)
         return self.names[name]

@@ -76,9 +76,6 @@ class ForwardAD:
     def runtime_call(self, helper: str, args: list[gast.expr]) -> gast.Call:
         return runtime_call(self.namespace, helper, args)
 
-    def generated(self, stmt: gast.stmt) -> gast.stmt:
-        return generated(stmt)
-
     def tangent_or_zero(self, node: gast.expr) -> gast.expr:
         tangent = self.tangent(node.id) if isinstance(node, gast.Name) else None
         return derivative_or_zero(self.namespace, tangent, syntax.clone(node))
@@ -117,7 +114,7 @@ class ForwardAD:
             index = self.namer.fresh("k")
             header = syntax.tuple_of([syntax.store(index), syntax.store(target)], gast.Store())
             iterate = syntax.call(syntax.load("enumerate"), [syntax.load(source)])
-            first = self.generated(syntax.assign(self.tangent(target), gast.Subscript(
+            first = generated(syntax.assign(self.tangent(target), gast.Subscript(
                 value=self.tangent_or_zero(syntax.load(source)), slice=syntax.load(index),
                 ctx=gast.Load())))
             return [gast.For(target=header, iter=iterate, body=[first] + body, orelse=[],
@@ -134,7 +131,7 @@ class ForwardAD:
         base = op.inputs[0]
         grown = self.runtime_call("appended", [syntax.load(self.tangent(base)),
                                                self.tangent_or_zero(op.args[0])])
-        return [stmt, self.generated(syntax.assign(self.tangent(base), grown))]
+        return [stmt, generated(syntax.assign(self.tangent(base), grown))]
 
     def assignment(self, stmt: gast.Assign) -> list[gast.stmt]:
         op = operation(stmt, self.parsed, self.local_names)
@@ -152,8 +149,8 @@ class ForwardAD:
         if op.kind is Kind.POP:  # v = stack.pop(): v's tangent comes off the end of the stack's
             stack, element = self.tangent(op.inputs[0]), names[0]
             last, rest = last_and_rest(stack)
-            return [stmt, self.generated(syntax.assign(self.tangent(element), last)),
-                    self.generated(syntax.assign(stack, rest))]
+            return [stmt, generated(syntax.assign(self.tangent(element), last)),
+                    generated(syntax.assign(stack, rest))]
         target = stmt.targets[0]
         overwritten = isinstance(target, gast.Name) and target.id in op.inputs
         result = target.id if isinstance(target, gast.Name) else None
@@ -171,7 +168,7 @@ class ForwardAD:
     def tangent_statements(self, stmt: gast.Assign, op, result: str | None) -> list[gast.stmt]:
         target = stmt.targets[0]
         if op.kind is Kind.COPY:
-            return [self.generated(syntax.assign(
+            return [generated(syntax.assign(
                 self.tangent(target.id), self.tangent_or_zero(syntax.load(op.inputs[0]))))]
         if op.kind in (Kind.TUPLE, Kind.DICT):
             parts = [self.tangent_or_zero(e) for e in op.args]
@@ -182,10 +179,10 @@ class ForwardAD:
                 value = gast.List(elts=parts, ctx=gast.Load())
             else:
                 value = syntax.tuple_of(parts)
-            return [self.generated(syntax.assign(self.tangent(target.id), value))]
+            return [generated(syntax.assign(self.tangent(target.id), value))]
         if op.kind is Kind.UNPACK:
             source = self.tangent_or_zero(syntax.load(op.inputs[0]))
-            return [self.generated(syntax.assign(
+            return [generated(syntax.assign(
                 self.tangent(e.id), gast.Subscript(value=syntax.clone(source),
                                                    slice=syntax.const(i), ctx=gast.Load())))
                     for i, e in enumerate(target.elts) if self.tangent(e.id)]
@@ -224,7 +221,7 @@ class ForwardAD:
         for s in body:
             if anno.info(s).contribution:
                 part = self.namer.temp()
-                out.append(self.generated(syntax.assign(part, s.value)))
+                out.append(generated(syntax.assign(part, s.value)))
                 parts.append(syntax.load(part))
             else:
                 out.append(s)
@@ -232,10 +229,10 @@ class ForwardAD:
         for part in parts[1:]:
             total = (self.runtime_call("add_grad", [total, part]) if elementwise
                      else gast.BinOp(left=total, op=gast.Add(), right=part))
-        return out + [self.generated(syntax.assign(tangent, total))]
+        return out + [generated(syntax.assign(tangent, total))]
 
     def _accumulate(self, body: list[gast.stmt], tangent: str) -> list[gast.stmt]:
-        return map_contributions(body, lambda s: self.generated(syntax.assign(
+        return map_contributions(body, lambda s: generated(syntax.assign(
             tangent, gast.BinOp(left=syntax.load(tangent), op=gast.Add(), right=s.value))))
 
     def setitem(self, stmt: gast.Assign, op) -> list[gast.stmt]:
@@ -245,7 +242,7 @@ class ForwardAD:
             return [stmt]
         new = self.runtime_call("set_at", [syntax.load(self.tangent(base)), setitem_index(stmt),
                                            self.tangent_or_zero(value)])
-        return [stmt, self.generated(syntax.assign(self.tangent(base), new))]
+        return [stmt, generated(syntax.assign(self.tangent(base), new))]
 
     def call(self, stmt: gast.Assign, op) -> list[gast.stmt]:
         """``y = f(a, b)`` runs as ``dy, y = f_jvp(a, b, da, db)``."""
