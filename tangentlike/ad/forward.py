@@ -72,7 +72,6 @@ class ForwardAD:
         self.tangent = DerivativeNames(namer, self.varied, "tangent")
 
     # -- names and helpers ------------------------------------------------------------------
-
     def runtime_call(self, helper: str, args: list[gast.expr]) -> gast.Call:
         return runtime_call(self.namespace, helper, args)
 
