@@ -8,11 +8,13 @@ the arguments are put in the callee's parameter order (positional, then keyword-
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import gast
 
 from tangentlike.core import syntax
+from tangentlike.frontend.annotate import Operation
 from tangentlike.rules.template import Namespace
 
 LITERAL_DEFAULTS = (type(None), bool, int, float, str)
@@ -44,3 +46,25 @@ def differentiated_positions(positional: list[gast.expr], keyword_only: list[gas
     arguments = positional + [k.value for k in keyword_only]
     return tuple(i for i, a in enumerate(arguments)
                  if isinstance(a, gast.Name) and carries(a.id))
+
+
+class BoundCall(NamedTuple):
+    """A call of a user function, its arguments in the callee's order, and the positions (as
+    ``wrt`` counts them) of those that carry a derivative."""
+
+    positional: list[gast.expr]
+    keywords: list[gast.keyword]
+    wrt: tuple[int, ...]
+
+    def differentiated(self) -> list[str]:
+        """The names passed at the ``wrt`` positions."""
+        arguments = self.positional + [k.value for k in self.keywords]
+        return [arguments[i].id for i in self.wrt]
+
+
+def bound_call(op: Operation, carries: Callable[[str], Any], namespace: Namespace) -> BoundCall:
+    """``op`` (a ``Kind.CALL``) bound to its callee's signature; ``carries(name)`` says whether
+    an argument carries a derivative (its adjoint or tangent name, or None)."""
+    positional, keywords = bind_arguments(op.key, op.args, op.keywords, namespace)
+    return BoundCall(positional, keywords,
+                     differentiated_positions(positional, keywords, carries))

@@ -14,13 +14,20 @@ from dataclasses import dataclass
 
 import gast
 
-from tangentlike.ad.calls import bind_arguments, differentiated_positions
+from tangentlike.ad.calls import bound_call
 from tangentlike.ad.common import (
-    add_seeds,
+    DerivativeNames,
+    derivative_or_zero,
     generated,
+    instantiate_rule,
+    is_constant,
+    last_and_rest,
     map_contributions,
     parameter_names,
     runtime_call,
+    setitem_index,
+    with_origin_comments,
+    with_seeds,
     zero,
 )
 from tangentlike.core import anno, syntax
@@ -37,7 +44,7 @@ from tangentlike.frontend.annotate import (
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import primitive
-from tangentlike.rules.template import Namespace, instantiate, value_expression
+from tangentlike.rules.template import Namespace
 
 
 @dataclass
@@ -61,45 +68,24 @@ class ForwardAD:
         self.options = options
         self.jvps = jvps
         self.local_names = syntax.stored_names(fn)
-        self.tangents: dict[str, str] = {}
+        # tangent(x): the tangent variable of a name that depends on a wrt input, else None
+        self.tangent = DerivativeNames(namer, self.varied, "tangent")
 
     # -- names and helpers ------------------------------------------------------------------
-    def tangent(self, name: str) -> str | None:
-        """The tangent variable of a name that depends on a ``wrt`` input, else None."""
-        if name not in self.varied:
-            return None
-        if name not in self.tangents:
-            self.tangents[name] = self.namer.tangent(name)
-        return self.tangents[name]
-
     def runtime_call(self, helper: str, args: list[gast.expr]) -> gast.Call:
         return runtime_call(self.namespace, helper, args)
 
-    def generated(self, stmt: gast.stmt) -> gast.stmt:
-        return generated(stmt)
-
     def tangent_or_zero(self, node: gast.expr) -> gast.expr:
-        if isinstance(node, gast.Name) and self.tangent(node.id):
-            return syntax.load(self.tangent(node.id))
-        return self.runtime_call("zeros_like", [syntax.clone(node)])
+        tangent = self.tangent(node.id) if isinstance(node, gast.Name) else None
+        return derivative_or_zero(self.namespace, tangent, syntax.clone(node))
 
     def zero(self, name: str) -> gast.stmt:
         return zero(self.namespace, self.tangent(name), name)
 
     # -- statements -------------------------------------------------------------------------
     def block(self, body: list[gast.stmt]) -> list[gast.stmt]:
-        out: list[gast.stmt] = []
-        previous = None
-        for stmt in body:
-            produced = self.statement(stmt)
-            origin = anno.info(stmt).origin
-            has_tangent = any(anno.info(s).generated for s in produced)
-            if origin is not None and origin != previous and has_tangent and not isinstance(
-                    stmt, (gast.If, gast.For, gast.While)):
-                out.append(syntax.origin_comment("Tangent of", origin.line))
-                previous = origin
-            out += produced
-        return out
+        return with_origin_comments(((stmt, self.statement(stmt)) for stmt in body),
+                                    "Tangent of", _computes_tangent)
 
     def statement(self, stmt: gast.stmt) -> list[gast.stmt]:
         if isinstance(stmt, gast.If):
@@ -127,7 +113,7 @@ class ForwardAD:
             index = self.namer.fresh("k")
             header = syntax.tuple_of([syntax.store(index), syntax.store(target)], gast.Store())
             iterate = syntax.call(syntax.load("enumerate"), [syntax.load(source)])
-            first = self.generated(syntax.assign(self.tangent(target), gast.Subscript(
+            first = generated(syntax.assign(self.tangent(target), gast.Subscript(
                 value=self.tangent_or_zero(syntax.load(source)), slice=syntax.load(index),
                 ctx=gast.Load())))
             return [gast.For(target=header, iter=iterate, body=[first] + body, orelse=[],
@@ -144,7 +130,7 @@ class ForwardAD:
         base = op.inputs[0]
         grown = self.runtime_call("appended", [syntax.load(self.tangent(base)),
                                                self.tangent_or_zero(op.args[0])])
-        return [stmt, self.generated(syntax.assign(self.tangent(base), grown))]
+        return [stmt, generated(syntax.assign(self.tangent(base), grown))]
 
     def assignment(self, stmt: gast.Assign) -> list[gast.stmt]:
         op = operation(stmt, self.parsed, self.local_names)
@@ -153,7 +139,7 @@ class ForwardAD:
         names = [n for n in targets(stmt) if self.tangent(n)]
         if not names:
             return [stmt]
-        if op.kind in (Kind.CONSTANT, Kind.OPAQUE) or not op.differentiable:
+        if is_constant(op):
             return [stmt] + [self.zero(n) for n in names]  # a new value, with no tangent
         if op.kind is Kind.CALL:
             return self.call(stmt, op)
@@ -161,13 +147,9 @@ class ForwardAD:
             return [stmt] + [self.zero(n) for n in names]  # a stack of constants
         if op.kind is Kind.POP:  # v = stack.pop(): v's tangent comes off the end of the stack's
             stack, element = self.tangent(op.inputs[0]), names[0]
-            return [stmt,
-                    self.generated(syntax.assign(self.tangent(element), gast.Subscript(
-                        value=syntax.load(stack), slice=syntax.const(-1), ctx=gast.Load()))),
-                    self.generated(syntax.assign(stack, gast.Subscript(
-                        value=syntax.load(stack), slice=gast.Slice(
-                            lower=None, upper=syntax.const(-1), step=None),
-                        ctx=gast.Load())))]
+            last, rest = last_and_rest(stack)
+            return [stmt, generated(syntax.assign(self.tangent(element), last)),
+                    generated(syntax.assign(stack, rest))]
         target = stmt.targets[0]
         overwritten = isinstance(target, gast.Name) and target.id in op.inputs
         result = target.id if isinstance(target, gast.Name) else None
@@ -185,7 +167,7 @@ class ForwardAD:
     def tangent_statements(self, stmt: gast.Assign, op, result: str | None) -> list[gast.stmt]:
         target = stmt.targets[0]
         if op.kind is Kind.COPY:
-            return [self.generated(syntax.assign(
+            return [generated(syntax.assign(
                 self.tangent(target.id), self.tangent_or_zero(syntax.load(op.inputs[0]))))]
         if op.kind in (Kind.TUPLE, Kind.DICT):
             parts = [self.tangent_or_zero(e) for e in op.args]
@@ -196,10 +178,10 @@ class ForwardAD:
                 value = gast.List(elts=parts, ctx=gast.Load())
             else:
                 value = syntax.tuple_of(parts)
-            return [self.generated(syntax.assign(self.tangent(target.id), value))]
+            return [generated(syntax.assign(self.tangent(target.id), value))]
         if op.kind is Kind.UNPACK:
             source = self.tangent_or_zero(syntax.load(op.inputs[0]))
-            return [self.generated(syntax.assign(
+            return [generated(syntax.assign(
                 self.tangent(e.id), gast.Subscript(value=syntax.clone(source),
                                                    slice=syntax.const(i), ctx=gast.Load())))
                     for i, e in enumerate(target.elts) if self.tangent(e.id)]
@@ -210,12 +192,8 @@ class ForwardAD:
                 where(stmt, self.parsed),
                 hint="use reverse mode, or register one with @tangentlike.tangent")
         tangent_name = self.tangent(target.id)
-
-        def derivative(name: str) -> str | None:
-            return tangent_name if name == result else self.tangent(name)
-
-        body = instantiate(rule, syntax.load(result), op.args, op.keywords, derivative,
-                           self.namer, self.namespace, where(stmt, self.parsed))
+        body = instantiate_rule(rule, op, result, self.tangent, {result: tangent_name},
+                                self.namespace, where(stmt, self.parsed))
         summed = self.sum_contributions(body, tangent_name, target.id,
                                         elementwise=primitive(op.key).containers)
         # Summed, the statements define the tangent: none is an adjoint's contribution, which
@@ -242,7 +220,7 @@ class ForwardAD:
         for s in body:
             if anno.info(s).contribution:
                 part = self.namer.temp()
-                out.append(self.generated(syntax.assign(part, s.value)))
+                out.append(generated(syntax.assign(part, s.value)))
                 parts.append(syntax.load(part))
             else:
                 out.append(s)
@@ -250,10 +228,10 @@ class ForwardAD:
         for part in parts[1:]:
             total = (self.runtime_call("add_grad", [total, part]) if elementwise
                      else gast.BinOp(left=total, op=gast.Add(), right=part))
-        return out + [self.generated(syntax.assign(tangent, total))]
+        return out + [generated(syntax.assign(tangent, total))]
 
     def _accumulate(self, body: list[gast.stmt], tangent: str) -> list[gast.stmt]:
-        return map_contributions(body, lambda s: self.generated(syntax.assign(
+        return map_contributions(body, lambda s: generated(syntax.assign(
             tangent, gast.BinOp(left=syntax.load(tangent), op=gast.Add(), right=s.value))))
 
     def setitem(self, stmt: gast.Assign, op) -> list[gast.stmt]:
@@ -261,23 +239,20 @@ class ForwardAD:
         base, value = op.inputs[0], op.args[0]
         if not self.tangent(base):
             return [stmt]
-        index = value_expression(syntax.clone(stmt.targets[0].slice))
-        new = self.runtime_call("set_at", [syntax.load(self.tangent(base)), index,
+        new = self.runtime_call("set_at", [syntax.load(self.tangent(base)), setitem_index(stmt),
                                            self.tangent_or_zero(value)])
-        return [stmt, self.generated(syntax.assign(self.tangent(base), new))]
+        return [stmt, generated(syntax.assign(self.tangent(base), new))]
 
     def call(self, stmt: gast.Assign, op) -> list[gast.stmt]:
         """``y = f(a, b)`` runs as ``dy, y = f_jvp(a, b, da, db)``."""
-        positional, keywords = bind_arguments(op.key, op.args, op.keywords, self.namespace)
-        wrt = differentiated_positions(positional, keywords, self.tangent)
-        name = self.jvps(op.key, wrt, where(stmt, self.parsed))
-        arguments = positional + [k.value for k in keywords]
-        seeds = [syntax.load(self.tangent(arguments[i].id)) for i in wrt]
+        call = bound_call(op, self.tangent, self.namespace)
+        name = self.jvps(op.key, call.wrt, where(stmt, self.parsed))
+        seeds = [syntax.load(self.tangent(n)) for n in call.differentiated()]
         target = stmt.targets[0].id
         new = syntax.assign(
             syntax.tuple_of([syntax.store(self.tangent(target)), syntax.store(target)],
                             gast.Store()),
-            syntax.call(syntax.load(name), [*positional, *seeds], keywords))
+            syntax.call(syntax.load(name), [*call.positional, *seeds], call.keywords))
         anno.info(new).origin = anno.info(stmt).origin
         # the user's function runs here, once, in order, even if its value is unused: it may
         # draw random numbers or do I/O
@@ -289,9 +264,7 @@ class ForwardAD:
         fn = self.fn
         params = parameter_names(fn)
         wrt_names = [params[i] for i in self.options.wrt]
-        for name in wrt_names:
-            self.varied.add(name)
-        seeds = [self.tangent(n) for n in wrt_names]
+        seeds = [self.tangent.force(n) for n in wrt_names]
         *body, ret = fn.body
         # Parameters that depend on the inputs only through a re-binding start at zero.
         start = [self.zero(n) for n in params if n not in wrt_names and self.tangent(n)]
@@ -303,16 +276,18 @@ class ForwardAD:
             result = self.tangent_or_zero(returned)
         if self.options.preserve_result:
             result = syntax.tuple_of([result, syntax.clone(returned)])
-        new_args = syntax.clone(fn.args)
-        if self.options.inner:  # called by generated code with every argument: no defaults
-            new_args.defaults, new_args.kw_defaults = [], [None] * len(new_args.kwonlyargs)
-            new_args.args += [syntax.param(s) for s in seeds]
-        else:
-            add_seeds(new_args, seeds)
+        new_args = with_seeds(fn.args, seeds, inner=self.options.inner)
         name = f"{fn.name}_jvp"  # reserved by the pipeline: recursive calls use it
         return gast.FunctionDef(name=name, args=new_args,
                                 body=out + [gast.Return(value=result)], decorator_list=[],
                                 returns=None, type_comment=None, type_params=[])
+
+
+def _computes_tangent(stmt: gast.stmt, produced: list[gast.stmt]) -> bool:
+    """A simple statement whose tangent statements follow it (an ``if`` or a loop carries its
+    own statements' comments)."""
+    return not isinstance(stmt, (gast.If, gast.For, gast.While)) and any(
+        anno.info(s).generated for s in produced)
 
 
 def forward_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity, namer: Namer,

@@ -10,14 +10,25 @@ from dataclasses import dataclass, field
 import gast
 
 from tangentlike import runtime
-from tangentlike.ad.calls import bind_arguments, differentiated_positions
-from tangentlike.ad.common import generated, map_contributions, runtime_call, zero
+from tangentlike.ad.calls import BoundCall, bound_call
+from tangentlike.ad.common import (
+    DerivativeNames,
+    derivative_or_zero,
+    generated,
+    instantiate_rule,
+    is_constant,
+    last_and_rest,
+    map_contributions,
+    runtime_call,
+    setitem_index,
+    zero,
+)
 from tangentlike.ad.reverse.analysis import Program
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.annotate import Kind, loop_source, operation, targets, where
 from tangentlike.rules import registry
-from tangentlike.rules.template import Namespace, instantiate, value_expression
+from tangentlike.rules.template import Namespace
 
 
 @dataclass
@@ -41,20 +52,15 @@ class Adjoints:
         self.namer = namer
         self.namespace = namespace
         self.pairs = pairs
-        self.names: dict[str, str] = {}  # name -> its adjoint variable
+        # adjoint(x): the adjoint variable of an active name (None if it carries no derivative)
+        self.adjoint = DerivativeNames(namer, program.active, "adjoint")
+        self.names = self.adjoint.names  # name -> its adjoint variable
         self.forward_forms: dict[int, gast.stmt] = {}  # call -> its forward-pair form
-        self.calls: dict[int, tuple] = {}  # call -> what its backward half needs
+        # call -> what its backward half needs: (backward, record, bound call, seed name)
+        self.calls: dict[int, tuple[str, str, BoundCall, str]] = {}
         self.bodies: dict[int, Adjoint] = {}  # StmtRef -> the statement's adjoint
 
     # -- names ------------------------------------------------------------------------------
-    def adjoint(self, name: str) -> str | None:
-        """The adjoint variable of an active name (None if it carries no derivative)."""
-        if name not in self.program.active:
-            return None
-        if name not in self.names:
-            self.names[name] = self.namer.adjoint(name)
-        return self.names[name]
-
     def targets(self, stmt: gast.stmt) -> list[str]:
         """The names a statement binds in the forward sweep (a call to a user function also
         binds the record its backward half needs)."""
@@ -130,17 +136,16 @@ class Adjoints:
                 if self.adjoint(name) and not self.program.is_iteration_local(name):
                     result.adjoints[name] = self.namer.fresh(f"{self.adjoint(name)}_out")
                     self.namer.temporaries.add(result.adjoints[name])
-        by_value = {result.values.get(n, n): result.adjoints.get(n) or self.adjoint(n)
-                    for n in names}
+        def adjoint_name(name: str) -> str | None:  # of a target: maybe its placeholder
+            return result.adjoints.get(name) or self.adjoint(name)
 
-        def derivative(name: str) -> str | None:
-            return by_value[name] if name in by_value else self.adjoint(name)
+        by_value = {result.values.get(n, n): adjoint_name(n) for n in names}
 
         def value(name: str) -> gast.Name:
             return syntax.load(result.values.get(name, name))
 
         def adjoint_of_target(name: str) -> gast.Name:
-            return syntax.load(result.adjoints.get(name) or self.adjoint(name))
+            return syntax.load(adjoint_name(name))
 
         if op.kind in (Kind.SETITEM, Kind.APPEND):
             result.body = self.mutation_adjoint(stmt, op)
@@ -149,14 +154,14 @@ class Adjoints:
             return result  # popped from a stack of constants (shape_only stand-ins)
         if op.kind is Kind.POP:  # the element's adjoint goes back on the end of the stack's
             stack = self.adjoint(op.inputs[0])
-            element = adjoint_of_target(names[0]) if self.adjoint(names[0]) else \
-                self.runtime_call("zeros_like", [value(names[0])])
+            element = derivative_or_zero(self.namespace, adjoint_name(names[0]),
+                                         value(names[0]))
             result.body = [generated(syntax.assign(stack, gast.BinOp(
                 left=syntax.load(stack), op=gast.Add(),
                 right=gast.List(elts=[element], ctx=gast.Load()))))]
             return result
         target = stmt.targets[0]
-        if op.kind in (Kind.CONSTANT, Kind.OPAQUE) or not op.differentiable:
+        if is_constant(op):
             pass  # a new value that depends on no input: only the adjoint reset remains
         elif op.kind is Kind.COPY:
             if self.adjoint(op.inputs[0]):
@@ -172,13 +177,14 @@ class Adjoints:
             result.body = self.call_adjoint(stmt, op, value, adjoint_of_target)
         elif op.kind is Kind.UNPACK:  # nothing flows back when the tuple carries no derivative
             if self.adjoint(op.inputs[0]):
-                parts = [adjoint_of_target(e.id) if self.adjoint(e.id) else
-                         self.runtime_call("zeros_like", [value(e.id)]) for e in target.elts]
+                parts = [derivative_or_zero(self.namespace, adjoint_name(e.id), value(e.id))
+                         for e in target.elts]
                 result.body = [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
         else:
             rule = registry.adjoint_rule(op.key)
-            body = instantiate(rule, value(target.id), op.args, op.keywords, derivative,
-                               self.namer, self.namespace, where(stmt, self.program.parsed))
+            body = instantiate_rule(rule, op, result.values.get(target.id, target.id),
+                                    self.adjoint, by_value, self.namespace,
+                                    where(stmt, self.program.parsed))
             result.body = self.accumulate_contributions(body)
         return result
 
@@ -186,16 +192,13 @@ class Adjoints:
         """``x[i] = v``: v gets the adjoint of x[i], which is then zero (the old values were
         overwritten).  ``xs.append(v)``: v gets the adjoint of the last element."""
         base, value = op.inputs[0], op.args[0]
-        adjoint = syntax.load(self.adjoint(base))
         if op.kind is Kind.SETITEM:
-            index = stmt.targets[0].slice
-            part = gast.Subscript(value=adjoint, slice=syntax.clone(index), ctx=gast.Load())
+            part = gast.Subscript(value=syntax.load(self.adjoint(base)),
+                                  slice=syntax.clone(stmt.targets[0].slice), ctx=gast.Load())
             rest = self.runtime_call("zero_at", [syntax.load(self.adjoint(base)),
-                                                 value_expression(syntax.clone(index))])
+                                                 setitem_index(stmt)])
         else:
-            part = gast.Subscript(value=adjoint, slice=syntax.const(-1), ctx=gast.Load())
-            rest = gast.Subscript(value=syntax.load(self.adjoint(base)), slice=gast.Slice(
-                lower=None, upper=syntax.const(-1), step=None), ctx=gast.Load())
+            part, rest = last_and_rest(self.adjoint(base))
         out = []
         if isinstance(value, gast.Name) and self.adjoint(value.id):
             if op.kind is Kind.SETITEM:
@@ -207,31 +210,27 @@ class Adjoints:
     # -- calls into the user's functions ----------------------------------------------------
     def prepare_call(self, stmt: gast.Assign, op) -> None:
         """``y = f(a, b)`` runs as ``y, y_saved = f_forward(a, b)`` in the forward sweep."""
-        positional, keywords = bind_arguments(op.key, op.args, op.keywords, self.namespace)
-        wrt = differentiated_positions(positional, keywords, self.adjoint)
-        forward_name, backward_name, seed = self.pairs(op.key, wrt,
+        call = bound_call(op, self.adjoint, self.namespace)
+        forward_name, backward_name, seed = self.pairs(op.key, call.wrt,
                                                        where(stmt, self.program.parsed))
         target = stmt.targets[0].id
         record = self.namer.fresh(f"{target}_saved")
         form = syntax.assign(
             syntax.tuple_of([syntax.store(target), syntax.store(record)], gast.Store()),
-            syntax.call(syntax.load(forward_name), positional, keywords))
+            syntax.call(syntax.load(forward_name), call.positional, call.keywords))
         anno.info(form).origin = anno.info(stmt).origin
         self.forward_forms[self.program.ref(stmt)] = form
-        self.calls[self.program.ref(stmt)] = (backward_name, record, positional, keywords, wrt,
-                                              seed)
+        self.calls[self.program.ref(stmt)] = (backward_name, record, call, seed)
 
     def call_adjoint(self, stmt: gast.Assign, op, value, adjoint_of_target) -> list[gast.stmt]:
-        backward_name, record, positional, keywords, wrt, seed_name = \
-            self.calls[self.program.ref(stmt)]
-        if not wrt:
+        backward_name, record, bound, seed_name = self.calls[self.program.ref(stmt)]
+        if not bound.wrt:
             return []
         seed = gast.keyword(arg=seed_name, value=adjoint_of_target(stmt.targets[0].id))
         call = syntax.call(syntax.load(backward_name),
-                           [value(record), *[syntax.clone(a) for a in positional]],
-                           [*keywords, seed])
-        arguments = positional + [k.value for k in keywords]
-        names = [arguments[i].id for i in wrt]
+                           [value(record), *[syntax.clone(a) for a in bound.positional]],
+                           [*bound.keywords, seed])
+        names = bound.differentiated()
         parts = [self.namer.fresh(f"{self.adjoint(n)}_{op.key.__name__}") for n in names]
         self.namer.temporaries.update(parts)
         target = syntax.store(parts[0]) if len(parts) == 1 else syntax.tuple_of(
@@ -243,7 +242,6 @@ class Adjoints:
     def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:
         """Template statements ``bx = e`` marked as contributions become ``bx = bx + e``."""
         def accumulated(stmt: gast.Assign) -> gast.stmt:
-            (name,) = [k for k, v in self.names.items() if v == stmt.targets[0].id]
-            return self.accumulate(name, stmt.value)
+            return self.accumulate(self.adjoint.primal(stmt.targets[0].id), stmt.value)
 
         return map_contributions(body, accumulated)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import gast
 
-from tangentlike.ad.common import SEED, add_seeds, generated, parameter_names
+from tangentlike.ad.common import SEED, generated, parameter_names, with_seeds
 from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import COMPOUND, Program, analyze
 from tangentlike.ad.reverse.plan import SavePlan
@@ -64,10 +64,8 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
     for name in _zero_init_order(program, adjoints, wrt_names):
         if name in seeded or program.is_iteration_local(name):
             continue
-        if name not in program.active:  # a wrt input the output does not depend on
-            adjoints.names[name] = namer.adjoint(name)
-        zero_inits.append(adjoints.zero(name, adjoints.names.get(name)
-                                        or adjoints.adjoint(name)))
+        # (forced: a wrt input the output does not depend on still gets a zero gradient)
+        zero_inits.append(adjoints.zero(name, adjoints.adjoint.force(name)))
     backward = seed_statements + zero_inits if seeded else zero_inits + seed_statements
     backward += backward_sweep
     needed = set().union(*(syntax.loaded_names(s) for s in backward))
@@ -85,21 +83,11 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
     result = outputs[0] if len(outputs) == 1 else syntax.tuple_of(outputs)
     name = namer.fresh("d" + fn.name + "_" + "_".join(f"d{n}" for n in wrt_names))
     return gast.FunctionDef(
-        name=name, args=_signature(fn, options),
+        name=name, args=with_seeds(fn.args, [options.seed],
+                                   default_one=not options.seed_required),
         body=forward + [syntax.comment("")] + backward + [gast.Return(value=result)],
         decorator_list=[], returns=None, type_comment=None, type_params=[],
     )
-
-
-def _signature(fn: gast.FunctionDef, options: ReverseOptions) -> gast.arguments:
-    """The function's parameters and the seed's."""
-    new_args = syntax.clone(fn.args)
-    if not options.seed_required:
-        new_args.args.append(syntax.param(options.seed))
-        new_args.defaults.append(syntax.const(1.0))
-    else:
-        add_seeds(new_args, [options.seed])
-    return new_args
 
 
 def seed(adjoints: Adjoints, options: ReverseOptions, returned: gast.expr,

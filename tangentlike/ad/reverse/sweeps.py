@@ -15,7 +15,7 @@ from typing import Any
 
 import gast
 
-from tangentlike.ad.common import generated
+from tangentlike.ad.common import generated, with_origin_comments
 from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import Program, ends_with_break
 from tangentlike.ad.reverse.plan import SavePlan
@@ -144,8 +144,7 @@ class Sweeps:
     # -- the backward sweep -----------------------------------------------------------------
     def backward(self, body: list[gast.stmt], depth: int = 0,
                  enclosing=None) -> list[gast.stmt]:
-        out: list[gast.stmt] = []
-        previous = enclosing
+        blocks = []
         for stmt in reversed(body):
             if isinstance(stmt, gast.If):
                 block = self.backward_if(stmt, depth)
@@ -157,16 +156,8 @@ class Sweeps:
                 block = self.backward_simple(stmt, depth)
             else:
                 block = []
-            if not block:
-                continue
-            origin = anno.info(stmt).origin
-            if origin is not None and origin != previous and any(
-                    not anno.info(s).generated or anno.info(s).contribution
-                    or isinstance(s, (gast.If, gast.For)) for s in block):
-                out.append(syntax.origin_comment("Grad of", origin.line))
-                previous = origin
-            out += block
-        return out
+            blocks.append((stmt, block))
+        return with_origin_comments(blocks, "Grad of", _shows_adjoint, enclosing)
 
     def backward_simple(self, stmt: gast.stmt, depth: int) -> list[gast.stmt]:
         adjoint = self.adjoints.of(stmt)
@@ -260,3 +251,10 @@ class Sweeps:
             anno.info(stmt).keep = True
         return out
 
+
+def _shows_adjoint(stmt: gast.stmt, block: list[gast.stmt]) -> bool:
+    """A block that does more than generated bookkeeping (placeholders, pops, resets): it has
+    a rule's own statements, a contribution, a gradient hook's code, or a replayed branch or
+    loop."""
+    return any(not anno.info(s).generated or anno.info(s).contribution
+               or isinstance(s, (gast.If, gast.For)) for s in block)
