@@ -26,7 +26,9 @@ argument is a constant or a name that
   (the recomputation follows the step's pops).
 
 Nothing is pushed for ``n``; the sweeps place ``n = f(a, ...)`` at the start of the first
-backward step of ``L``'s body that reads it (after that step's pops).
+backward step of ``L``'s body that reads it (after that step's pops).  Before that, at the top
+of a backward iteration, ``n`` holds the value of the iteration after (``bn = zeros_like(n)``
+reads only its shape, one float for every iteration of a ``math`` function).
 """
 from __future__ import annotations
 
@@ -50,9 +52,10 @@ class Step(Protocol):
 
 
 def recomputed(program: Program, steps: Mapping[StmtRef, Step], saved: Mapping[str, Reason],
-               shape_only: frozenset[str], replayed: set[StmtRef]) -> list[Save]:
+               shape_only: frozenset[str], replayed: set[StmtRef], captured: str) -> list[Save]:
     """The saves of ``saved`` (value saves) the backward sweep can compute again instead
-    (not one whose arguments include another one: that one is not restored)."""
+    (not one whose arguments include another one: that one is not restored).  ``captured``
+    is the reason given when the first reader is the statement's own adjoint."""
     binders = _binders(program)
     out: list[Save] = []
     for loop in program.statements():
@@ -70,8 +73,7 @@ def recomputed(program: Program, steps: Mapping[StmtRef, Step], saved: Mapping[s
             if all(_holds(program, saved, replayed, binders, loop, index, at, arg)
                    for arg in stmt.value.args):
                 ref = program.ref(stmt)
-                why = steps[reader].reads.get(name, "the adjoint of line {line}, in another "
-                                              "iteration, reads the value it produced")
+                why = steps[reader].reads.get(name, captured)
                 reason = Reason(reader, program.line(program.order[reader]), why)
                 out.append(Save(ref, program.line(stmt), first_line(stmt), name, When.BEFORE,
                                 How.RECOMPUTE, reason, program.ref(loop.body[at])))
@@ -129,6 +131,8 @@ def _holds(program: Program, saved: Mapping[str, Reason], replayed: set[StmtRef]
     if isinstance(arg, gast.Constant):
         return True
     name = arg.id
+    if program.copies.get(name, {name}) & program.mutated_arrays:
+        return False  # an array changed in place
     ref = program.ref(loop)
     outer = program.outer_loops[ref]
     within = {program.ref(s) for s in _subtree(loop)}

@@ -197,7 +197,7 @@ def plan_saves(program: Program, adjoints: Adjoints) -> SavePlan:
     statements = program.statements()
     shape_only = frozenset(planner.saved) - _value_reads(program, adjoints, planner, steps)
     recomputes = {s.name: s for s in recomputed(program, steps, planner.saved, shape_only,
-                                                 replayed)}
+                                                 replayed, CAPTURED)}
     if recomputes:  # nothing pushed for them; their arguments are read where recomputed
         for name in recomputes:
             del planner.saved[name]
