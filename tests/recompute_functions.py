@@ -1,4 +1,4 @@
-"""Functions for tests/optimizer/test_recompute.py (tangentlike reads their source)."""
+"""Functions for tests/ad/test_recompute.py (tangentlike reads their source)."""
 import math
 
 

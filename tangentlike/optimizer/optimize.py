@@ -10,12 +10,12 @@ Passes, run to a fixed point:
 - inlining of temporaries used once (``t = W @ x; h = np.tanh(t)`` becomes one line);
 - an adjoint's contributions in one block as one sum (``bx = a; bx = bx + b`` becomes
   ``bx = a + b``), with like terms added and common factors pulled out (``factor.py``);
-- recomputing cheap saved values instead of saving them (``recompute.py``);
 - once at the end, an arithmetic value repeated in a block computed once (``cse.py``);
 - dead-code elimination (pure statements whose results are never read; ``dead_code.py``).
 
 Only statements that tangentlike wrote, or that compute a pure value, are ever removed; the
-user's calls made for their effects (``print``) stay.
+user's calls made for their effects (``print``) stay.  (Recomputing cheap saved values
+instead of saving them is decided by reverse mode's save plan: ``ad/reverse/recompute.py``.)
 """
 from __future__ import annotations
 
@@ -35,7 +35,6 @@ from tangentlike.optimizer.dead_code import (
     remove_orphan_comments,
 )
 from tangentlike.optimizer.factor import factor_sums
-from tangentlike.optimizer.recompute import recompute_saved
 
 
 def fold_constants(fn: gast.FunctionDef) -> bool:
@@ -350,7 +349,6 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         lambda: factor_sums(syntax.statements(fn.body, with_bodies=True)),
         lambda: eliminate_dead_code(fn),
         lambda: remove_dead_saves(fn),
-        lambda: recompute_saved(fn),
     ]
     unchanged = 0  # passes run in a row that changed nothing
     for step in range(100 * len(passes)):

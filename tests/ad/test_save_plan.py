@@ -3,7 +3,11 @@ saves for the backward sweep, where, how and why, and how each loop runs again; 
 are generated from it."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pytest
+from support import numerical_grad
 
 import tangentlike
 from tangentlike.ad.reverse import How, SavePlan, When
@@ -63,6 +67,44 @@ def counted(x, n):
 def straight(x):
     y = np.sin(x)
     return y * x
+
+
+def sine_step(x):
+    for _ in range(4):
+        s = math.sin(x)
+        x = s * x + 0.5 * x
+    return x
+
+
+def cosine_of_earlier(x, y):
+    for i in range(3):
+        y = y * 0.9 + x
+        c = math.cos(y)
+        x = x * c + math.sin(i)
+    return x + y
+
+
+def argument_changes_before_the_read(x, y):
+    for _ in range(3):
+        s = math.sin(x)
+        x = x * 0.9
+        y = y + s * x
+    return x + y
+
+
+def read_by_the_next_iteration(x):
+    c = 0.5
+    for _ in range(3):
+        x = x + c * x
+        c = math.cos(x)
+    return x * c
+
+
+def not_cheap(x):
+    for _ in range(3):
+        s = np.sin(x)
+        x = s * x + 0.5 * x
+    return x
 
 
 def _line(f, offset: int) -> int:
@@ -135,3 +177,50 @@ def test_nested_counted_loop_pushes_its_trip_count():
 def test_straight_line_code_saves_nothing():
     plan = save_plan(straight)
     assert not plan.uses_stack and str(plan) == "(nothing saved, no loop)"
+
+
+def _check_gradients(f, args) -> None:
+    wrt = tuple(range(len(args)))
+    expected = numerical_grad(f, args, wrt)
+    for options in ({}, {"optimized": False}, {"motion": "split"},
+                    {"motion": "split", "optimized": False}):
+        got = tangentlike.grad(f, wrt=wrt, **options)(*args)
+        got = got if isinstance(got, tuple) else (got,)
+        assert got == pytest.approx(tuple(expected), rel=1e-6, abs=1e-9), options
+
+
+def test_cheap_math_value_in_a_loop_is_recomputed_not_saved():
+    plan = save_plan(sine_step)
+    recompute, *_ = plan.saves
+    assert (recompute.name, recompute.how) == ("s", How.RECOMPUTE)
+    assert "s" not in plan.names and plan.recomputed == {"s"}
+    assert plan.recomputed_at(recompute.at) == (recompute,)  # the step of the next line
+    assert str(plan).splitlines()[0] == (
+        f"line {_line(sine_step, 2)}  s = math.sin(x_1): recompute s in the backward sweep "
+        f"(recompute): the adjoint of line {_line(sine_step, 3)} reads it")
+    for optimized in (False, True):
+        source = tangentlike.autodiff(sine_step, optimized=optimized).source
+        backward = source.split("reversed(")[1]
+        assert "s = math.sin(x" in backward, source
+        assert ".append(s)" not in source and "s = stack.pop()" not in source, source
+    _check_gradients(sine_step, (0.7,))
+
+
+def test_recomputed_from_a_restored_argument_and_the_loop_index():
+    plan = save_plan(cosine_of_earlier, wrt=(0, 1))
+    assert {s.name: s.how for s in plan.saves}["c"] is How.RECOMPUTE
+    assert "y_1" in plan.names and "y_1" not in plan.shape_only  # the recomputation reads it
+    _check_gradients(cosine_of_earlier, (0.3, 0.4))
+
+
+@pytest.mark.parametrize("f, args, name", [
+    (argument_changes_before_the_read, (0.6, 0.2), "s"),  # x not yet restored at the read
+    (read_by_the_next_iteration, (0.6,), "c"),  # the loop reads the previous iteration's c
+    (not_cheap, (0.6,), "s"),                   # np.sin: may be an array, not cheap
+])
+def test_not_recomputed_where_it_would_read_other_values(f, args, name):
+    plan = save_plan(f, wrt=tuple(range(len(args))))
+    assert How.RECOMPUTE not in {s.how for s in plan.saves}, str(plan)
+    assert {s.name: s.how for s in plan.saves}[name] is How.VALUE
+    assert f"push {name} before the statement (value)" in str(plan)
+    _check_gradients(f, args)

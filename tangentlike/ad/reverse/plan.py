@@ -1,18 +1,25 @@
 """The save plan, as data: what the forward sweep saves for the backward sweep (``Save``,
-``SliceSave``), where (``When``), how (``How``) and why (``Reason``), and how each loop runs
-again backwards (``LoopPlan``).  ``saves.plan_saves`` computes it; ``sweeps`` generates code
-from it; ``print(plan)`` shows it, one line per save and loop."""
+``SliceSave``), where (``When``), how (``How``: the value, its shape only, or nothing, the
+backward sweep computing it again) and why (``Reason``), and how each loop runs again
+backwards (``LoopPlan``).  ``saves.plan_saves`` computes it (``recompute`` picks the values
+computed again); ``sweeps`` generates code from it; ``print(plan)`` shows it, one line per
+save and loop."""
 from __future__ import annotations
 
+import ast
 import enum
 from dataclasses import dataclass
 
+import gast
+
 from tangentlike.ad.reverse.analysis import StmtRef
+from tangentlike.core import syntax
 
 
 class How(enum.Enum):
     VALUE = "value"
     SHAPE = "shape only"  # the backward sweep reads only its shape: ``shape_only(x)`` is pushed
+    RECOMPUTE = "recompute"  # nothing pushed: the backward sweep computes it again
 
 
 class When(enum.Enum):
@@ -35,7 +42,9 @@ class Reason:
 
 @dataclass(frozen=True)
 class Save:
-    """``name`` pushed at ``stmt`` and popped back after its backward step."""
+    """``name`` pushed at ``stmt`` and popped back after its backward step; or, recomputed
+    (``How.RECOMPUTE``), its statement run again in the backward sweep at the start of the
+    backward step of ``at`` (after that step's pops), nothing pushed."""
 
     stmt: StmtRef
     line: int
@@ -44,8 +53,12 @@ class Save:
     when: When
     how: How
     reason: Reason
+    at: StmtRef | None = None  # where a recomputed value is computed again
 
     def __str__(self) -> str:
+        if self.how is How.RECOMPUTE:
+            return (f"line {self.line}  {self.text}: recompute {self.name} in the backward "
+                    f"sweep ({self.how.value}): {self.reason}")
         return (f"line {self.line}  {self.text}: push {self.name} {self.when.value} "
                 f"({self.how.value}): {self.reason}")
 
@@ -91,6 +104,7 @@ class SavePlan:
     """Every save of one derivative; the sweeps are generated from it."""
 
     names: frozenset[str]  # saved names: pushed at every binding inside if/for/while
+    # (the recomputed ones are not: see ``recomputed``)
     shape_only: frozenset[str]
     saves: tuple[Save, ...]
     slices: tuple[SliceSave, ...]
@@ -113,9 +127,23 @@ class SavePlan:
         return tuple(s for s in self.saves if s.stmt == ref)
 
     @property
+    def recomputed(self) -> frozenset[str]:
+        return frozenset(s.name for s in self.saves if s.how is How.RECOMPUTE)
+
+    def recomputed_at(self, ref: StmtRef) -> tuple[Save, ...]:
+        """The values computed again at the start of the backward step of ``ref``."""
+        return tuple(s for s in self.saves if s.how is How.RECOMPUTE and s.at == ref)
+
+    @property
     def uses_stack(self) -> bool:
         return bool(self.names or self.slices or any(p.trips_saved for p in self.loops))
 
     def __str__(self) -> str:
         lines = [str(s) for s in (*self.saves, *self.slices, *self.loops)]
         return "\n".join(lines) if lines else "(nothing saved, no loop)"
+
+
+def first_line(stmt: gast.stmt) -> str:
+    """The statement's first line, as Python."""
+    node = ast.fix_missing_locations(gast.gast_to_ast(syntax.clone(stmt)))
+    return ast.unparse(node).splitlines()[0].rstrip(":")

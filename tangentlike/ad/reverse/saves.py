@@ -13,14 +13,23 @@ code reads, which is known once the adjoints are instantiated: no code is genera
 """
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 
 import gast
 
 from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import LOOPS, Program, StmtRef, setitem_base
-from tangentlike.ad.reverse.plan import How, LoopPlan, Reason, Save, SavePlan, SliceSave, When
+from tangentlike.ad.reverse.plan import (
+    How,
+    LoopPlan,
+    Reason,
+    Save,
+    SavePlan,
+    SliceSave,
+    When,
+    first_line,
+)
+from tangentlike.ad.reverse.recompute import recomputed
 from tangentlike.core import syntax
 from tangentlike.frontend.annotate import loop_source
 from tangentlike.rules.primitive import shape_arguments
@@ -187,9 +196,21 @@ def plan_saves(program: Program, adjoints: Adjoints) -> SavePlan:
     steps, replayed = planner.solve()
     statements = program.statements()
     shape_only = frozenset(planner.saved) - _value_reads(program, adjoints, planner, steps)
+    recomputes = {s.name: s for s in recomputed(program, steps, planner.saved, shape_only,
+                                                 replayed, CAPTURED)}
+    if recomputes:  # nothing pushed for them; their arguments are read where recomputed
+        for name in recomputes:
+            del planner.saved[name]
+        steps, _ = planner.steps()
+        arguments = set().union(*(syntax.loaded_names(statements[s.stmt].value)
+                                  for s in recomputes.values()))
+        shape_only = frozenset(planner.saved) - _value_reads(program, adjoints, planner,
+                                                             steps, arguments)
     saves, slices, loops = [], [], []
     for stmt, name in planner.bindings():
         ref = program.ref(stmt)
+        if name in recomputes:
+            saves.append(recomputes[name])
         if name not in planner.saved:
             continue
         how = How.SHAPE if name in shape_only else How.VALUE
@@ -198,28 +219,23 @@ def plan_saves(program: Program, adjoints: Adjoints) -> SavePlan:
             when = [When.BEFORE_LOOP] if program.depths[ref] else []
             if ref in replayed and program.range_arguments(stmt) is None:
                 when.append(When.EACH_ITERATION)
-        saves += [Save(ref, program.line(stmt), _text(stmt), name, w, how, planner.saved[name])
+        saves += [Save(ref, program.line(stmt), first_line(stmt), name, w, how,
+                       planner.saved[name])
                   for w in when]
     for ref, reason in sorted(planner.slices.items()):
         stmt = statements[ref]
-        slices.append(SliceSave(ref, program.line(stmt), _text(stmt), setitem_base(stmt),
+        slices.append(SliceSave(ref, program.line(stmt), first_line(stmt), setitem_base(stmt),
                                 reason))
     for stmt in statements:
         if isinstance(stmt, LOOPS):
             ref = program.ref(stmt)
             replay = "none" if ref not in replayed else (
                 "range" if program.range_arguments(stmt) is not None else "trips")
-            loops.append(LoopPlan(ref, program.line(stmt), _text(stmt), replay,
+            loops.append(LoopPlan(ref, program.line(stmt), first_line(stmt), replay,
                                   program.flows(stmt), program.iteration_local[ref],
                                   replay == "trips" and program.depths[ref] > 0))
     return SavePlan(frozenset(planner.saved), shape_only, tuple(saves), tuple(slices),
                     tuple(loops))
-
-
-def _text(stmt: gast.stmt) -> str:
-    """The statement's first line, as Python."""
-    node = ast.fix_missing_locations(gast.gast_to_ast(syntax.clone(stmt)))
-    return ast.unparse(node).splitlines()[0].rstrip(":")
 
 
 def loads(stmts: list[gast.stmt]) -> set[str]:
@@ -228,11 +244,12 @@ def loads(stmts: list[gast.stmt]) -> set[str]:
 
 # -- what the backward sweep reads as values (the rest of a saved name is its shape) ----------
 def _value_reads(program: Program, adjoints: Adjoints, planner: _Planner,
-                 steps: dict[StmtRef, _Step]) -> set[str]:
+                 steps: dict[StmtRef, _Step], recomputing: set[str] | None = None) -> set[str]:
     """The names the backward sweep the plan gives reads other than for their shape: each
     emitted step's adjoint, its placeholders ``y_out = y`` (copies), restores, ``if``
-    tests, range bounds and hooks; pops, resets and ``unindex`` read shapes or the stack."""
-    direct: set[str] = set()
+    tests, range bounds, hooks and recomputed values' arguments (``recomputing``); pops,
+    resets and ``unindex`` read shapes or the stack."""
+    direct: set[str] = set(recomputing or ())
     copies: dict[str, set[str]] = {}
     namespace = adjoints.namespace
     for stmt in program.statements():

@@ -146,20 +146,33 @@ class Sweeps:
                  enclosing=None) -> list[gast.stmt]:
         blocks = []
         for stmt in reversed(body):
+            recomputed = self.recompute(stmt)
             if isinstance(stmt, gast.If):
-                block = self.backward_if(stmt, depth)
+                block = recomputed + self.backward_if(stmt, depth)
             elif isinstance(stmt, (gast.For, gast.While)):
-                block = self.backward_loop(stmt, depth)
+                block = recomputed + self.backward_loop(stmt, depth)
             elif isinstance(stmt, gast.With):
-                block = self.backward_hook(stmt)
+                block = recomputed + self.backward_hook(stmt)
             elif isinstance(stmt, (gast.Assign, gast.Expr)):
-                block = self.backward_simple(stmt, depth)
+                block = self.backward_simple(stmt, depth, recomputed)
             else:
                 block = []
             blocks.append((stmt, block))
         return with_origin_comments(blocks, "Grad of", _shows_adjoint, enclosing)
 
-    def backward_simple(self, stmt: gast.stmt, depth: int) -> list[gast.stmt]:
+    def recompute(self, stmt: gast.stmt) -> list[gast.stmt]:
+        """The values the plan computes again at the start of the backward step of
+        ``stmt`` (``How.RECOMPUTE``): their statements, run again."""
+        out = []
+        for save in self.plan.recomputed_at(self.program.ref(stmt)):
+            value = syntax.clone(self.program.order[save.stmt].value)
+            out.append(generated(syntax.assign(save.name, value)))
+        return out
+
+    def backward_simple(self, stmt: gast.stmt, depth: int,
+                        recomputed: list[gast.stmt]) -> list[gast.stmt]:
+        """A statement's backward step; ``recomputed`` runs after its pops (first, when it
+        recomputes the statement's own target, which its placeholder reads)."""
         adjoint = self.adjoints.of(stmt)
         ref = self.program.ref(stmt)
         restore = []
@@ -168,13 +181,15 @@ class Sweeps:
                                      self.stack_method("pop", []))]
             anno.info(restore[0]).keep = anno.info(restore[0]).generated = True
         if not depth:
-            return (list(adjoint.body) if adjoint else []) + restore
+            return recomputed + (list(adjoint.body) if adjoint else []) + restore
         names = self.adjoints.targets(stmt)
-        out: list[gast.stmt] = []
+        own = any(s.targets[0].id in names for s in recomputed)
+        out: list[gast.stmt] = list(recomputed) if own else []
         if adjoint:
             out += [generated(syntax.assign(adjoint.values[n], syntax.load(n)))
                     for n in names]
         out += [self.pop(n, (ref, n)) for n in reversed(names) if self.plan.is_saved(n)]
+        out += [] if own else recomputed
         if adjoint:
             for n in names:
                 if n in adjoint.adjoints:

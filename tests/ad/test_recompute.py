@@ -1,7 +1,8 @@
-"""Recomputing cheap saved values in the backward loop instead of saving them
-(tangentlike/optimizer/recompute.py): where it applies, the derivative still matches central finite
-differences (float64, step 1e-6, relative 1e-6) and the generated code recomputes instead of
-saving; where it would read other values, nothing changes."""
+"""Recomputing cheap saved values in the backward loop instead of saving them (the save
+plan's ``How.RECOMPUTE``, tangentlike/ad/reverse/recompute.py): where it applies, the derivative
+still matches central finite differences (float64, step 1e-6, relative 1e-6) and the generated
+code recomputes instead of saving; where it would read other values, the value is saved.
+tests/ad/test_save_plan.py checks the plan itself."""
 from __future__ import annotations
 
 import pytest
