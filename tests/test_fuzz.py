@@ -5,11 +5,11 @@ differences and the primal invariant (the value returned equals ``f(x, y)`` exac
 Hypothesis draws every choice of the generator (``derandomize=True``: the same programs on
 every run).  The programs are split into chunks by the shape and dtype of ``x`` so that
 pytest-xdist spreads them over the workers: 240 checked programs in the default run; 720
-more of the same sizes and 2,000 longer ones in the slow run (``-m slow``).  A refusal (a ``TangentlikeError`` naming the
-user's file and line) passes; a wrong number, a crash or an error without a location fails,
-with the program's source in the message.  A program with a kink within ``fuzz.MARGIN`` of the
-point is rejected (``assume``).  Shrinking is off: a failing program is printed whole, and
-``python tests/fuzz.py`` runs long campaigns.
+more of the same sizes and 2,000 longer ones in the slow run (``-m slow``).  A refusal (a
+``TangentlikeError`` naming the user's file and line) passes; a wrong number, a crash or an
+error without a location fails, with the program's source in the message.  A program with a
+kink within ``fuzz.MARGIN`` of the point is rejected (``assume``).  Shrinking is off: a
+failing program is printed whole, and ``python tests/fuzz.py`` runs long campaigns.
 """
 from __future__ import annotations
 
