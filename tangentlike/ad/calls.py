@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import gast
 
 from tangentlike.core import syntax
-from tangentlike.frontend.annotate import Operation
+from tangentlike.frontend.operations import Operation
 from tangentlike.rules.template import Namespace
 
 LITERAL_DEFAULTS = (type(None), bool, int, float, str)

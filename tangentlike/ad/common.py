@@ -18,7 +18,7 @@ from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location
-from tangentlike.frontend.annotate import Kind, Operation
+from tangentlike.frontend.operations import Kind, Operation
 from tangentlike.rules.registry import Rule
 from tangentlike.rules.template import Namespace, instantiate, value_expression
 

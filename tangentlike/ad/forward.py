@@ -33,14 +33,8 @@ from tangentlike.ad.common import (
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import NoDerivativeError
-from tangentlike.frontend.annotate import (
-    Activity,
-    Kind,
-    loop_source,
-    operation,
-    targets,
-    where,
-)
+from tangentlike.frontend.annotate import Activity
+from tangentlike.frontend.operations import Kind, loop_source, operation, targets, where
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import primitive

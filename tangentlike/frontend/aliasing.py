@@ -163,13 +163,13 @@ def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespac
     """:func:`check` for the function being differentiated: run-time checks call
     ``runtime.check_unshared`` under the name ``namespace`` gives it."""
     from tangentlike import runtime
-    from tangentlike.frontend import annotate
-    from tangentlike.frontend.annotate import Kind, Operation
+    from tangentlike.frontend import operations
+    from tangentlike.frontend.operations import Kind, Operation
 
     local = syntax.stored_names(fn)
 
     def resolve(node: gast.expr) -> Any:
-        return annotate.resolve(node, parsed, local)
+        return operations.resolve(node, parsed, local)
 
     def guard(helper: str, name: str, other: str, where: Location) -> gast.stmt:
         if helper == "check_not_view":
@@ -214,11 +214,11 @@ def summary_of(func: Any) -> FunctionSummary | None:
     source cannot be normalized: then it may change any argument).  Recursion is followed
     to a fixed point: a function in progress stands for what is known of it so far."""
     from tangentlike.core.naming import Namer
-    from tangentlike.frontend import annotate
+    from tangentlike.frontend import operations
     from tangentlike.frontend.normalize import normalize
     from tangentlike.frontend.parsing import parse_function
 
-    if not annotate.is_user_function(func):
+    if not operations.is_user_function(func):
         return None
     key = (func, func.__code__)
     if key in _in_progress:
@@ -234,7 +234,7 @@ def summary_of(func: Any) -> FunctionSummary | None:
     local = syntax.stored_names(fn)
 
     def resolve(node: gast.expr) -> Any:
-        return annotate.resolve(node, parsed, local)
+        return operations.resolve(node, parsed, local)
 
     _in_progress[key] = FunctionSummary(None, {}, False)
     try:

@@ -23,9 +23,9 @@ import gast
 
 from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
-from tangentlike.frontend.annotate import resolve
 from tangentlike.frontend.assignments import AssignmentSplitter
 from tangentlike.frontend.desugar import Desugar, desugar
+from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules.surgery import insert_grad_of
 from tangentlike.rules.template import Namespace

@@ -16,7 +16,7 @@ import gast
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location, UnsupportedSyntaxError
-from tangentlike.frontend.annotate import resolve
+from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace

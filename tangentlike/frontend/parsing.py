@@ -23,7 +23,7 @@ class ParsedFunction:
     func: Callable
     node: gast.FunctionDef
     filename: str
-    # the names whose resolution shaped the generated code (annotate.resolve records them)
+    # the names whose resolution shaped the generated code (operations.resolve records them)
     guards: Guards = field(default_factory=Guards)
 
     @property

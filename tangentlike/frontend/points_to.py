@@ -21,7 +21,7 @@ import gast
 import numpy as np
 
 from tangentlike.core import anno, dataflow, syntax
-from tangentlike.frontend.annotate import Method
+from tangentlike.frontend.operations import Method
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import Returns, primitive
 

@@ -12,7 +12,7 @@ from typing import Any
 import gast
 
 from tangentlike.core import anno, dataflow, syntax
-from tangentlike.frontend.annotate import Operation
+from tangentlike.frontend.operations import Operation
 from tangentlike.rules import registry
 
 _PURE_EXPRESSIONS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Attribute,

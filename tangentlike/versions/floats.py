@@ -25,7 +25,7 @@ import numpy as np
 
 from tangentlike.core import syntax
 from tangentlike.core.resolve import resolve_in
-from tangentlike.frontend.annotate import list_method_target
+from tangentlike.frontend.operations import list_method_target
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.primitive import Lowering, is_math, primitive
 

@@ -26,7 +26,7 @@ from tangentlike.ad.common import (
 from tangentlike.ad.reverse.analysis import Program
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
-from tangentlike.frontend.annotate import Kind, loop_source, operation, targets, where
+from tangentlike.frontend.operations import Kind, loop_source, operation, targets, where
 from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import gast
 
 from tangentlike.core import anno, dataflow, syntax
-from tangentlike.frontend.annotate import Kind, loop_source, operation, resolve, targets
+from tangentlike.frontend.operations import Kind, loop_source, operation, resolve, targets
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules.primitive import container_helper
 

@@ -16,7 +16,8 @@ from tangentlike.ad.reverse.saves import plan_saves
 from tangentlike.ad.reverse.sweeps import Sweeps
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
-from tangentlike.frontend.annotate import Activity, operation, targets
+from tangentlike.frontend.annotate import Activity
+from tangentlike.frontend.operations import operation, targets
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules.template import Namespace
 

@@ -31,7 +31,7 @@ from tangentlike.ad.reverse.plan import (
 )
 from tangentlike.ad.reverse.recompute import recomputed
 from tangentlike.core import syntax
-from tangentlike.frontend.annotate import loop_source
+from tangentlike.frontend.operations import loop_source
 from tangentlike.rules.primitive import shape_arguments
 from tangentlike.rules.template import Namespace
 

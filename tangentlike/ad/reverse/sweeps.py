@@ -20,7 +20,7 @@ from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import Program, ends_with_break
 from tangentlike.ad.reverse.plan import SavePlan
 from tangentlike.core import anno, syntax
-from tangentlike.frontend.annotate import loop_source
+from tangentlike.frontend.operations import loop_source
 
 
 class Sweeps:

@@ -1,0 +1,231 @@
+"""What each A-normal-form statement computes, as data: :func:`operation` reads a statement
+into an :class:`Operation` (its :class:`Kind`, the primitive or user function it applies,
+and the operands a derivative can flow from), and :func:`resolve` finds the Python object a
+callee expression names, through the function's closure cells, globals and builtins, guarding
+each name it reads.  Both modes, the aliasing analysis and the optimizer read statements
+through it."""
+from __future__ import annotations
+
+import enum
+import functools
+import operator
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike.core import anno, syntax
+from tangentlike.core.guards import ABSENT
+from tangentlike.core.resolve import UNBOUND, resolve_in
+from tangentlike.errors import Location, UnsupportedSyntaxError
+from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.rules import registry
+
+MISSING = object()  # a callee that names nothing
+
+
+@dataclass(frozen=True)
+class Method:
+    """A method called on a local value, e.g. ``x.sum`` (resolved as ``np.ndarray.sum``)."""
+
+    name: str
+
+
+class Kind(enum.Enum):
+    """What kind of A-normal-form statement an :class:`Operation` is."""
+
+    COPY = "copy"  # y = x
+    CONSTANT = "constant"  # y = a value that reads no local name
+    PRIMITIVE = "primitive"  # y = f(x) for a function, ufunc or operator; x.attr; x[i]
+    CALL = "call"  # y = f(x) for the user's function (differentiated from its source)
+    TUPLE = "tuple"  # y = (a, b) or [a, b]
+    DICT = "dict"  # y = {"a": a, "b": b}
+    UNPACK = "unpack"  # a, b = y
+    SETITEM = "setitem"  # x[i] = v
+    APPEND = "append"  # xs.append(v)
+    POP = "pop"  # v = xs.pop()
+    OPAQUE = "opaque"  # anything else: a comparison, a string, a set; and/or (passes values)
+
+
+@dataclass
+class Operation:
+    """What one A-normal-form statement computes.
+
+    ``kind`` is a :class:`Kind`; ``key`` is the primitive (a function, ufunc or operator) for
+    ``Kind.PRIMITIVE``, the user's function for ``Kind.CALL``; ``inputs`` are the operand
+    names a derivative can flow from; ``args`` and ``keywords`` are the operands as the
+    primitive receives them.
+    """
+
+    kind: Kind
+    key: Any = None
+    inputs: list[str] = field(default_factory=list)
+    args: list[gast.expr] = field(default_factory=list)
+    keywords: dict[str, gast.expr] = field(default_factory=dict)
+    differentiable: bool = True
+
+
+def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> Any:
+    """The object a callee expression names, or ``Method`` for ``local.method``: resolved
+    through the function's closure cells, globals and builtins (``core.resolve``), each name
+    read guarded (``parsed.guards``, checked before each call)."""
+    if anno.has_info(node) and anno.info(node).callee is not None:
+        return anno.info(node).callee  # a helper tangentlike's own rewriting calls
+    dotted = syntax.dotted_name(node)
+    if dotted is not None and dotted.split(".")[0] in local_names:
+        attrs = dotted.split(".")[1:]
+        return Method(attrs[-1]) if attrs else MISSING
+    func = parsed.func
+    guards = parsed.guards  # what this resolution assumes, checked before each call
+    closure = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
+    cells = {}  # a free variable is its cell's value, never a global's
+    for name, cell in closure.items():
+        try:
+            cells[name] = cell.cell_contents
+        except ValueError:
+            cells[name] = UNBOUND
+
+    def on_root(scope: int | None, root: str, value: Any) -> None:
+        if scope == 0:
+            guards.cell(closure[root], value, root)
+        else:  # a global, or a builtin no global may shadow later
+            guards.name(func.__globals__, root, value if scope == 1 else ABSENT)
+
+    value = resolve_in(node, (cells, func.__globals__), missing=MISSING, on_root=on_root,
+                       on_attribute=guards.attribute)
+    if isinstance(value, functools._lru_cache_wrapper):
+        value = value.__wrapped__  # a cache returns the function's values unchanged
+    if isinstance(getattr(value, "stands_for", None), types.FunctionType):
+        value = value.stands_for  # a stand-in for a generated derivative (mutual recursion)
+    return value
+
+
+def names_of(nodes: list[gast.expr]) -> list[str]:
+    return [n.id for n in nodes if isinstance(n, gast.Name)]
+
+
+def operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -> Operation:
+    """The :class:`Operation` of an A-normal-form statement (cached on the statement)."""
+    record = anno.info(stmt)
+    if isinstance(record.callee, Operation):
+        return record.callee
+    op = _operation(stmt, parsed, local_names)
+    record.callee = op
+    return op
+
+
+def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -> Operation:
+    if isinstance(stmt, gast.Expr) and _is_append(stmt, local_names):
+        call = stmt.value
+        return Operation(Kind.APPEND, inputs=[call.func.value.id, *names_of(call.args)],
+                         args=list(call.args))
+    if _is_pop(stmt, local_names):  # v = stack.pop(), on a list of this function
+        return Operation(Kind.POP, inputs=[stmt.value.func.value.id])
+    if not isinstance(stmt, gast.Assign):
+        return Operation(Kind.OPAQUE, differentiable=False)
+    target, value = stmt.targets[0], stmt.value
+    if isinstance(target, gast.Subscript):  # x[i] = v: x now depends on v too
+        return Operation(Kind.SETITEM, inputs=[target.value.id, *names_of([value])], args=[value])
+    if isinstance(target, gast.Tuple):
+        return Operation(Kind.UNPACK, inputs=names_of([value]))
+    if isinstance(value, gast.Name):
+        return Operation(Kind.COPY, inputs=[value.id])
+    if not (syntax.loaded_names(value) & local_names):
+        return Operation(Kind.CONSTANT, differentiable=False)
+    if isinstance(value, gast.BinOp):
+        args = [value.left, value.right]
+        key = registry.OPERATORS[type(value.op)]
+    elif isinstance(value, gast.UnaryOp):
+        args = [value.operand]
+        key = registry.OPERATORS[type(value.op)]
+    elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+            and isinstance(value.func.value, gast.Constant):  # "{}".format(x): a string
+        return Operation(Kind.OPAQUE, differentiable=False)
+    elif isinstance(value, gast.Call):
+        key = resolve(value.func, parsed, local_names)
+        args = list(value.args)
+        if isinstance(key, Method):
+            key = getattr(np.ndarray, key.name, key)
+            args = [value.func.value, *args]
+        keywords = {}
+        for kw in value.keywords:
+            if kw.arg is None:
+                raise UnsupportedSyntaxError(
+                    "tangentlike does not support **kwargs in a call",
+                    where(stmt, parsed), hint="pass each keyword argument by name")
+            keywords[kw.arg] = kw.value
+        inputs = names_of(args) + names_of(list(keywords.values()))
+        if isinstance(value.func, gast.Name) and value.func.id in local_names:
+            inputs.append(value.func.id)  # a local value called: layer(x) reads layer
+        kind = Kind.CALL if is_user_function(key) else Kind.PRIMITIVE
+        return Operation(kind, key, inputs, args, keywords,
+                         not registry.is_non_differentiable(key))
+    elif isinstance(value, gast.Attribute):
+        if value.attr in registry.NON_DIFFERENTIABLE_ATTRIBUTES:
+            return Operation(Kind.OPAQUE, differentiable=False)
+        key = registry.ATTRIBUTES.get(value.attr, Method(value.attr))
+        args = [value.value]
+    elif isinstance(value, gast.Subscript):
+        args = [value.value, value.slice]
+        return Operation(Kind.PRIMITIVE, operator.getitem, names_of([value.value]), args)
+    elif isinstance(value, (gast.Tuple, gast.List)):
+        return Operation(Kind.TUPLE, inputs=names_of(value.elts), args=list(value.elts))
+    elif isinstance(value, gast.Dict) and all(isinstance(k, gast.Constant)
+                                              and isinstance(k.value, str) for k in value.keys):
+        return Operation(Kind.DICT, inputs=names_of(value.values), args=list(value.values),
+                         keywords={"keys": list(value.keys)})
+    elif isinstance(value, gast.BoolOp):
+        return Operation(Kind.OPAQUE, inputs=sorted(syntax.loaded_names(value)))
+    else:  # comparisons, f-strings, sets, dicts: no derivative flows through them
+        return Operation(Kind.OPAQUE, differentiable=False)
+    return Operation(Kind.PRIMITIVE, key, names_of(args), args, {},
+                     not registry.is_non_differentiable(key))
+
+
+def where(stmt: gast.stmt, parsed: ParsedFunction) -> Location:
+    """The user's line a normalized statement came from."""
+    return anno.info(stmt).origin or parsed.location(stmt)
+
+
+def list_method_target(call: gast.expr, method: str, n_args: int) -> str | None:
+    """``xs`` for a call ``xs.method(...)`` with ``n_args`` positional arguments (and no
+    keywords): ``xs.append(v)`` and ``xs.pop()``, a list's changes that generated code (its
+    stack of saved values) and users' code make."""
+    if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+            and call.func.attr == method and isinstance(call.func.value, gast.Name)
+            and len(call.args) == n_args and not call.keywords):
+        return call.func.value.id
+    return None
+
+
+def _is_append(stmt: gast.Expr, local_names: set[str]) -> bool:
+    return list_method_target(stmt.value, "append", 1) in local_names
+
+
+def _is_pop(stmt: gast.stmt, local_names: set[str]) -> bool:
+    return (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            and list_method_target(stmt.value, "pop", 0) in local_names)
+
+
+def mutated(stmt: gast.stmt, op: Operation) -> list[str]:
+    """The container a statement changes in place (``x[i] = v``, ``xs.append(v)``,
+    ``v = xs.pop()``)."""
+    return [op.inputs[0]] if op.kind in (Kind.SETITEM, Kind.APPEND, Kind.POP) else []
+
+
+def is_user_function(key: Any) -> bool:
+    """A plain Python function with no rule of its own: differentiated from its source."""
+    return isinstance(key, types.FunctionType) and not registry.is_primitive(key)
+
+
+def targets(stmt: gast.stmt) -> list[str]:
+    if isinstance(stmt, gast.Assign):
+        return sorted(syntax.stored_names(stmt.targets[0]))
+    return []
+
+
+def loop_source(loop: gast.For) -> str | None:
+    """The name a ``for`` loop iterates over, when a derivative can flow from it."""
+    return loop.iter.id if isinstance(loop.iter, gast.Name) else None
