@@ -16,6 +16,7 @@ from tangentlike.runtime import (
     add_grad,
     appended,
     broadcast_like,
+    concat,
     copy_of,
     dot_adjoint_a,
     dot_adjoint_b,
@@ -153,6 +154,18 @@ def appended_tangent(y, xs, value):
     d[y] = appended(zeros_like(xs), d[value])
 
 
+@adjoint(concat)
+def concat_adjoint(z, a, b):
+    d[a] = d[z][:len(a)]
+    d[b] = d[z][len(a):]
+
+
+@tangent(concat)
+def concat_tangent(z, a, b):
+    d[z] = concat(d[a], zeros_like(b))
+    d[z] = concat(zeros_like(a), d[b])
+
+
 @adjoint(zero_at)
 def zero_at_adjoint(y, g, index):
     d[g] = zero_at(d[y], index)
@@ -262,7 +275,7 @@ def share_tangent(parts, g, xs):
 # Facts the compiler's passes read about the helpers (see tangentlike.rules.primitive).
 # Their results may be tuples, lists or dicts (when their arguments are): derivative code
 # adds their derivatives with add_grad, since ``+`` would concatenate.
-for _helper in (add_grad, unindex, zero_at, set_at, appended):
+for _helper in (add_grad, unindex, zero_at, set_at, appended, concat):
     declare(_helper, library=True, containers=True)
 # Zero when their first argument is zero (versions/cancel.py).
 for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce_extremum,

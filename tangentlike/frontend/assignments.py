@@ -51,6 +51,10 @@ class AssignmentSplitter(ExpressionSplitter):
                 self.callers.add(target.id)  # the caller's array, or a view of it
             else:
                 self.callers.discard(target.id)
+            if self.is_sequence(value):
+                self.sequences.add(target.id)
+            else:
+                self.sequences.discard(target.id)
             self.emit(syntax.assign(name, simple))
         elif isinstance(target, (gast.Tuple, gast.List)):
             self.unpack(target, value, evaluated)
@@ -121,10 +125,13 @@ class AssignmentSplitter(ExpressionSplitter):
         if not isinstance(target, gast.Name):
             raise self.unsupported(stmt, "augmented assignment into an attribute",
                                    "use a local variable")
-        new = self.atomize(gast.BinOp(left=syntax.load(target.id), op=stmt.op,
-                                      right=stmt.value))
-        self.assign_to(syntax.store(target.id), syntax.call(
-            self.helper(runtime.keep_dtype), [new, syntax.load(target.id)]))
+        combined = gast.BinOp(left=syntax.load(target.id), op=stmt.op, right=stmt.value)
+        if self.is_sequence(combined):  # xs += [v]: a list extended in place, a tuple re-bound
+            self.assign_to(syntax.store(target.id), combined)
+        else:
+            new = self.atomize(combined)
+            self.assign_to(syntax.store(target.id), syntax.call(
+                self.helper(runtime.keep_dtype), [new, syntax.load(target.id)]))
         anno.info(self.out[-1]).inplace = target.id  # NumPy updates the array in place
 
 

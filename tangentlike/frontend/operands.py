@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import gast
 
+from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location, UnsupportedSyntaxError
@@ -59,6 +60,7 @@ class ExpressionSplitter:
         self.current: dict[str, str] = {}  # user name -> the name of its live version
         self.defined: set[str] = set()
         self.callers: set[str] = set()  # names bound to the caller's arrays (or views of them)
+        self.sequences: set[str] = set()  # names bound to a tuple or list the code wrote out
         self.out: list[gast.stmt] = []
         self.origin: Location | None = None
         self.depth = 0  # how many if/for/while statements enclose the current one
@@ -138,6 +140,11 @@ class ExpressionSplitter:
         if isinstance(node, (gast.Name, gast.Constant)):
             return self.read(node)
         if isinstance(node, gast.BinOp):
+            if isinstance(node.op, gast.Add) and (self.is_sequence(node.left)
+                                                  or self.is_sequence(node.right)):
+                # args + (x,): a concatenation, whose derivative is not an addition's
+                return syntax.call(self.helper(runtime.concat),
+                                   [self.atomize(node.left), self.atomize(node.right)])
             return gast.BinOp(left=self.atomize(node.left), op=node.op,
                               right=self.atomize(node.right))
         if isinstance(node, gast.UnaryOp):
@@ -203,6 +210,16 @@ class ExpressionSplitter:
             return gast.Compare(left=self.atomize(node.left), ops=node.ops,
                                 comparators=[self.atomize(c) for c in node.comparators])
         return self.read(_Hoist(self, impure).visit(syntax.clone(node)))
+
+    def is_sequence(self, node: gast.expr) -> bool:
+        """A tuple or list the code writes out (``(x,)``, ``[a, b]``), a name bound to one,
+        or a concatenation of them."""
+        if isinstance(node, (gast.Tuple, gast.List)):
+            return True
+        if isinstance(node, gast.Name):
+            return node.id in self.sequences
+        return isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add) and (
+            self.is_sequence(node.left) or self.is_sequence(node.right))
 
     def simplify_callee(self, func: gast.expr) -> gast.expr:
         if self.is_constant_expression(func):

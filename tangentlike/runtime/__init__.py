@@ -109,11 +109,25 @@ def _same_structure(same: bool, a: Any, b: Any) -> None:
             "report it with the function that was differentiated")
 
 
+def _refuse_sequence_arithmetic() -> None:
+    from tangentlike.errors import ValueRefusedError
+
+    raise ValueRefusedError(
+        "a tuple or list was used in arithmetic (concatenated with + or repeated with *) "
+        "where tangentlike could not see it was one: its derivative would be taken as an "
+        "array's", hint="build it from a tuple or list written out, e.g. args = args + (x,) "
+        "or xs = xs + [v], or make it an array with np.array(...)")
+
+
 def unbroadcast(g: Any, x: Any) -> Any:
     """Sum ``g`` over the axes that broadcasting added or stretched, to the shape of ``x``
-    (and keep its real part when ``x`` is real and ``g`` complex)."""
+    (and keep its real part when ``x`` is real and ``g`` complex).  A tuple or list ``g`` is
+    the derivative of a sequence concatenated or repeated: refused (``concat`` is the rule
+    for the concatenations tangentlike sees)."""
     if type(x) is float and type(g) is float:
         return g
+    if isinstance(g, (tuple, list)):
+        _refuse_sequence_arithmetic()
     dtype = getattr(g, "dtype", None)
     if (type(g) is complex or (dtype is not None and dtype.kind == "c")) \
             and x is not None and not np.iscomplexobj(x):
@@ -134,9 +148,12 @@ def unbroadcast(g: Any, x: Any) -> Any:
 
 
 def broadcast_like(g: Any, y: Any) -> Any:
-    """A tangent stretched to the shape of ``y`` (forward mode's twin of ``unbroadcast``)."""
+    """A tangent stretched to the shape of ``y`` (forward mode's twin of ``unbroadcast``);
+    a tuple or list ``y`` is refused, as in ``unbroadcast``."""
     if type(g) is float and type(y) is float:
         return g
+    if isinstance(y, (tuple, list)):
+        _refuse_sequence_arithmetic()
     shape = np.shape(y)
     if np.shape(g) == shape:
         return g
@@ -367,6 +384,12 @@ def check_not_view(x: Any, message: str, filename: str, lineno: int) -> None:
     if not isinstance(x, _IMMUTABLE):
         _refuse(message, filename, lineno, "read a copy (y = x[i].copy()) or read the element "
                 "after the change")
+
+
+def concat(a: Any, b: Any) -> Any:
+    """``a + b`` for two tuples or two lists: the concatenation the user wrote
+    (``args + (x,)``), which has a derivative rule of its own, unlike array addition."""
+    return a + b
 
 
 def keep_dtype(new: Any, old: Any) -> Any:
