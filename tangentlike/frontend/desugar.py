@@ -4,7 +4,8 @@
   (the statements after an ``if`` that returns move into its other branch);
 - ``break`` and ``continue`` become flags that guard the rest of the loop body, with one
   ``if <broke>: break`` left as the body's last statement;
-- ``for a, b in zip(xs, ys)`` and ``for i, x in enumerate(xs)`` become loops over an index
+- ``for a, b in zip(xs, ys)``, ``for i, x in enumerate(xs)``, ``for x in reversed(xs)`` and
+  their nesting (``for i, (a, b) in enumerate(zip(xs, ys))``) become loops over an index
   (``for k in range(...)``), so their derivatives flow through ordinary subscripts.
 
 The trees produced are still the user's Python (with new names from the namer), and every new
@@ -98,7 +99,7 @@ class Desugar:
 
     # -- break and continue ----------------------------------------------------------------
     def loops(self, stmts: list[gast.stmt]) -> list[gast.stmt]:
-        """Lower break/continue and zip/enumerate iteration in every loop of ``stmts``."""
+        """Lower break/continue and zip/enumerate/reversed iteration in every loop of ``stmts``."""
         out = []
         for stmt in stmts:
             for field in ("body", "orelse"):
@@ -155,52 +156,93 @@ class Desugar:
             out.append(stmt)
         return out
 
-    # -- zip and enumerate -----------------------------------------------------------------
+    # -- zip, enumerate and reversed -------------------------------------------------------
+    _ITERATORS = ("zip", "enumerate", "reversed")
+
     def _index_iteration(self, loop: gast.For) -> list[gast.stmt]:
         """``for a, b in zip(xs, ys)`` becomes ``for k in range(min(len(xs), len(ys)))``
-        with ``a = xs[k]; b = ys[k]`` first in the body."""
-        call = loop.iter
-        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)
-                and not call.keywords):
+        with ``a = xs[k]; b = ys[k]`` first in the body; ``enumerate``, ``reversed``
+        (``xs[-1 - k]``) and their nesting (``for i, (a, b) in enumerate(zip(xs, ys))``)
+        likewise."""
+        if not self._iterator(loop.iter):
             return [loop]
-        kind, args = call.func.id, call.args
-        shadowed = kind in self.parsed.func.__globals__ or kind in syntax.stored_names(
-            self.parsed.node)
-        if kind not in ("zip", "enumerate") or shadowed:
-            return [loop]
-        if kind == "enumerate" and len(args) != 1 or kind == "zip" and not args:
-            return [loop]
-        if not isinstance(loop.target, gast.Tuple) or len(loop.target.elts) != (
-                2 if kind == "enumerate" else len(args)):
-            return [loop]
-        # zip and enumerate see their arguments as they were before the loop: evaluate an
+        # The iterators see their arguments as they were before the loop: evaluate an
         # expression once, and keep a name the body re-binds under a name of its own.
         rebound = set().union(set(), *(syntax.stored_names(s) for s in loop.body))
-        snapshots, sequences = [], []
-        for arg in args:
-            if isinstance(arg, gast.Name) and arg.id not in rebound:
-                sequences.append(arg)
-                continue
-            name = self.namer.fresh("seq")
-            snapshots.append(_located(syntax.assign(name, arg), loop))
-            sequences.append(syntax.load(name))
-        args = sequences
+        snapshots: list[gast.stmt] = []
         index = self.namer.fresh("k")
-        lengths = [syntax.call(syntax.load("len"), [syntax.clone(a)]) for a in args]
-        bound = lengths[0] if len(lengths) == 1 else syntax.call(syntax.load("min"), lengths)
-        bound = _located(bound, loop)
-        elements = [_located(gast.Subscript(value=syntax.clone(a), slice=syntax.load(index),
-                                            ctx=gast.Load()), loop) for a in args]
-        if kind == "enumerate":
-            elements = [syntax.load(index), elements[0]]
-        binds = [_located(syntax.assign(syntax.clone(t), e), loop)
-                 for t, e in zip(loop.target.elts, elements)]
+        source = self._source(loop.iter, loop, rebound, snapshots)
+        if source is None:
+            return [loop]
+        length, element = source
+        binds = self._binds(loop.target, element(syntax.load(index)), loop)
+        if binds is None:
+            return [loop]
         new = gast.For(target=syntax.store(index),
-                       iter=syntax.call(syntax.load("range"), [bound]),
+                       iter=syntax.call(syntax.load("range"), [_located(length, loop)]),
                        body=binds + loop.body, orelse=[], type_comment=None)
         new.target = _located(new.target, loop)
         new.iter = _located(new.iter, loop)
         return snapshots + [gast.copy_location(new, loop)]
+
+    def _iterator(self, node: gast.expr) -> str | None:
+        """``zip``, ``enumerate`` or ``reversed`` when ``node`` calls the builtin (not a
+        name the user's module or function binds), with positional arguments only."""
+        if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+                and not node.keywords and node.func.id in self._ITERATORS):
+            return None
+        kind = node.func.id
+        if kind in self.parsed.func.__globals__ or kind in syntax.stored_names(
+                self.parsed.node):
+            return None
+        if not node.args or kind != "zip" and len(node.args) != 1:
+            return None
+        return kind
+
+    def _source(self, node: gast.expr, loop: gast.For, rebound: set[str],
+                snapshots: list[gast.stmt]) -> tuple | None:
+        """``(length, element)`` of what ``node`` iterates over: ``element(k)`` is the
+        expression of its ``k``-th item."""
+        kind = self._iterator(node)
+        if kind is None:
+            if isinstance(node, gast.Name) and node.id not in rebound:
+                sequence = node
+            elif isinstance(node, gast.Starred):
+                return None
+            else:
+                name = self.namer.fresh("seq")
+                snapshots.append(_located(syntax.assign(name, node), loop))
+                sequence = syntax.load(name)
+            return (syntax.call(syntax.load("len"), [syntax.clone(sequence)]),
+                    lambda k: _located(gast.Subscript(value=syntax.clone(sequence), slice=k,
+                                                      ctx=gast.Load()), loop))
+        parts = [self._source(arg, loop, rebound, snapshots) for arg in node.args]
+        if any(p is None for p in parts):
+            return None
+        if kind == "zip":
+            lengths = [length for length, _ in parts]
+            length = lengths[0] if len(lengths) == 1 else syntax.call(syntax.load("min"),
+                                                                       lengths)
+            return length, lambda k: syntax.tuple_of([item(syntax.clone(k))
+                                                      for _, item in parts])
+        (length, item), = parts
+        if kind == "enumerate":
+            return length, lambda k: syntax.tuple_of([k, item(syntax.clone(k))])
+        # reversed: the k-th item from the end
+        return length, lambda k: item(gast.BinOp(left=syntax.const(-1), op=gast.Sub(),
+                                                 right=k))
+
+    def _binds(self, target: gast.expr, element: gast.expr,
+               loop: gast.For) -> list[gast.stmt] | None:
+        """The assignments of the loop target: one per name where the target's tuple
+        matches the element's (``a = xs[k]``), else one unpacking."""
+        if isinstance(target, (gast.Tuple, gast.List)) and isinstance(element, gast.Tuple):
+            if len(target.elts) != len(element.elts) or any(
+                    isinstance(t, gast.Starred) for t in target.elts):
+                return None
+            binds = [self._binds(t, e, loop) for t, e in zip(target.elts, element.elts)]
+            return None if any(b is None for b in binds) else sum(binds, [])
+        return [_located(syntax.assign(syntax.clone(target), element), loop)]
 
 
 def _always_returns(stmts: list[gast.stmt]) -> bool:
