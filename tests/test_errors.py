@@ -92,7 +92,6 @@ SYNTAX_CASES = [
     ("generator", "yield", "yield"),
     ("uses_lambda", "lambda", "lambda"),
     ("nested_def", "nested-def", "nested function definition"),
-    ("return_in_loop", "return-in-loop", "return inside a loop"),
     ("loop_else", "loop-else", "else clause on a loop"),
     ("iterate_call", "iterate-call", "for loop over a variable or range"),
     ("dict_comprehension", "dictcomp", "dict comprehension"),

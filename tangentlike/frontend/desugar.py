@@ -1,7 +1,9 @@
 """Before A-normal form: canonical control flow, so the differentiation passes see few shapes.
 
 - every ``return`` becomes an assignment to one result variable, returned once at the end
-  (the statements after an ``if`` that returns move into its other branch);
+  (the statements after an ``if`` that returns move into its other branch; a ``return``
+  inside a loop also sets a flag and breaks out, and what follows the loop runs under
+  ``if not returned:``);
 - ``break`` and ``continue`` become flags that guard the rest of the loop body, with one
   ``if <broke>: break`` left as the body's last statement;
 - ``for a, b in zip(xs, ys)``, ``for i, x in enumerate(xs)``, ``for x in reversed(xs)`` and
@@ -55,6 +57,7 @@ class Desugar:
         self.parsed = parsed
         self.namer = namer
         self.result: str | None = None
+        self.returned: str | None = None  # the flag of a return inside a loop
 
     def unsupported(self, node: gast.AST, what: str, hint: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError(
@@ -64,18 +67,13 @@ class Desugar:
     # -- returns ---------------------------------------------------------------------------
     def single_exit(self, body: list[gast.stmt]) -> list[gast.stmt]:
         """The body with one ``return`` at its end (nothing if the function has no return)."""
-        for loop in (s for s in gast.walk(gast.Module(body=body, type_ignores=[]))
-                     if isinstance(s, LOOPS)):
-            if _contains(loop.body + loop.orelse, (gast.Return,), into_loops=True):
-                ret = next(s for s in gast.walk(loop) if isinstance(s, gast.Return))
-                raise self.unsupported(ret, "a return inside a loop",
-                                       "break out of the loop and return after it")
         if not _contains(body, (gast.Return,), into_loops=False):
             return body
         last = body[-1]
-        if isinstance(last, gast.Return) and not _contains(body[:-1], (gast.Return,), False):
+        if isinstance(last, gast.Return) and not _contains(body[:-1], (gast.Return,), False) \
+                and self.result is None:
             return body  # the common case: one return, at the end
-        self.result = self.namer.fresh(self.parsed.name)
+        self.result = self.result or self.namer.fresh(self.parsed.name)
         lowered = self._lower_returns(body)
         return lowered + [_located(gast.Return(value=syntax.load(self.result)), last)]
 
@@ -95,6 +93,52 @@ class Desugar:
                 out.append(stmt)
                 return out
             out.append(stmt)
+        return out
+
+    # -- return inside a loop ----------------------------------------------------------------
+    def returns_in_loops(self, body: list[gast.stmt]) -> list[gast.stmt]:
+        """``return v`` inside a loop becomes ``result = v; returned = True; break`` (and
+        ``if returned: break`` after each enclosing inner loop); what follows the outermost
+        loop runs under ``if not returned:``.  The result variable is then returned once,
+        at the end (``single_exit``)."""
+        if not any(isinstance(s, LOOPS) and _contains(s.body, (gast.Return,), True)
+                   for s in _walk_statements(body)):
+            return body
+        self.result = self.namer.fresh(self.parsed.name)
+        self.returned = self.namer.fresh("returned")
+        start = body[0]
+        init = [_located(syntax.assign(self.returned, syntax.const(False)), start),
+                _located(syntax.assign(self.result, syntax.const(None)), start)]
+        return init + self._loop_returns(body, in_loop=False)
+
+    def _loop_returns(self, stmts: list[gast.stmt], in_loop: bool) -> list[gast.stmt]:
+        out: list[gast.stmt] = []
+        for i, stmt in enumerate(stmts):
+            if in_loop and isinstance(stmt, gast.Return):
+                value = stmt.value if stmt.value is not None else syntax.const(None)
+                out += [_located(syntax.assign(self.result, value), stmt),
+                        _located(syntax.assign(self.returned, syntax.const(True)), stmt),
+                        _located(gast.Break(), stmt)]
+                return out  # what follows a return never runs
+            returns = _contains([stmt], (gast.Return,), into_loops=True)
+            if not returns or not (in_loop or _contains_loop_return(stmt)):
+                out.append(stmt)
+                continue
+            if isinstance(stmt, LOOPS):
+                stmt.body = self._loop_returns(stmt.body, in_loop=True)
+            else:  # an if whose branches hold a loop that returns
+                stmt.body = self._loop_returns(stmt.body, in_loop)
+                stmt.orelse = self._loop_returns(stmt.orelse, in_loop)
+            out.append(stmt)
+            rest = self._loop_returns(stmts[i + 1:], in_loop)
+            if in_loop:  # leave the enclosing loop too
+                out.append(_located(gast.If(test=syntax.load(self.returned),
+                                            body=[gast.Break()], orelse=[]), stmt))
+                return out + rest
+            if rest:
+                test = gast.UnaryOp(op=gast.Not(), operand=syntax.load(self.returned))
+                out.append(_located(gast.If(test=test, body=rest, orelse=[]), stmt))
+            return out
         return out
 
     # -- break and continue ----------------------------------------------------------------
@@ -245,6 +289,26 @@ class Desugar:
         return [_located(syntax.assign(syntax.clone(target), element), loop)]
 
 
+def _walk_statements(stmts: list[gast.stmt]) -> list[gast.stmt]:
+    """Every statement of ``stmts``, nested ones included (not into nested functions)."""
+    found = []
+    for stmt in stmts:
+        found.append(stmt)
+        if isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
+            continue
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                found += _walk_statements(inner)
+    return found
+
+
+def _contains_loop_return(stmt: gast.stmt) -> bool:
+    """A ``return`` inside a loop, in ``stmt`` or in it if it is a loop."""
+    return any(isinstance(s, LOOPS) and _contains(s.body, (gast.Return,), True)
+               for s in _walk_statements([stmt]))
+
+
 def _always_returns(stmts: list[gast.stmt]) -> bool:
     if not stmts:
         return False
@@ -260,5 +324,6 @@ def desugar(parsed: ParsedFunction, namer: Namer) -> list[gast.stmt]:
     """The function's body with canonical returns, loops and iteration (a new list)."""
     d = Desugar(parsed, namer)
     body = syntax.clone(parsed.node.body)
+    body = d.returns_in_loops(body)
     body = d.loops(body)
     return d.single_exit(body)
