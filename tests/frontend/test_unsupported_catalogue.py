@@ -311,9 +311,35 @@ ROWS = [
         def f(x):
             for i in range(3):
                 if i == 1:
-                    return np.sum(x * i)  # <-
+                    return np.sum(x * i)
             return np.sum(x)
-        """, ("return",), "refused"),
+        """, (), "supported", hvp=True),
+    Row("tuple-concatenation", """
+        def f(x):
+            args = (x,)
+            args = args + (np.sin(x),)
+            return np.sum(args[0] * args[1])
+        """, (), "supported", hvp=True),
+    Row("tuple-concatenation-unseen", """
+        def join(a, b):
+            return a + b
+
+
+        def f(x):
+            both = join((x,), (np.sin(x),))  # <-
+            return np.sum(both[0] * both[1])
+        """, ("tuple or list",), "refused",
+        xfail={m: "refused when the derivative runs (ValueRefusedError from a runtime helper), "
+               "with no location: the user's line is not known there" for m in
+               ("reverse", "forward")}),
+    Row("enumerate-zip-reversed", """
+        def f(x):
+            xs = [x, 2.0 * x]
+            s = 0.0
+            for i, (a, b) in enumerate(zip(reversed(xs), xs)):
+                s = s + (i + 1.0) * np.sum(a * np.sin(b))
+            return s
+        """, (), "supported", hvp=True),
     Row("loop-else", """
         def f(x):
             y = x
