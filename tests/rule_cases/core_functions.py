@@ -146,6 +146,10 @@ add_template("rt-dot_adjoint_b", runtime.dot_adjoint_b, _g35, _a34, _b45, wrt=(0
 add_template("rt-add_grad", runtime.add_grad, draw(_r, 3), draw(_r, 3))
 add_template("rt-appended", runtime.appended, [draw(_r, 3), draw(_r, 2)], draw(_r, 4),
              wrt=(0, 1))
+add_template("rt-concat", runtime.concat, (draw(_r, 3), draw(_r, 2)), (draw(_r, 4),),
+             wrt=(0, 1))
+add_template("rt-concat-lists", runtime.concat, [draw(_r, (2, 2))], [draw(_r, 3), 1.5],
+             wrt=(0, 1))
 
 # ---------------------------------------------------------------------------------------------
 # Through the real forward mode: a few programs per file of rules, against finite differences
