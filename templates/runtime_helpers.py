@@ -26,7 +26,9 @@ from tangentlike.runtime import (
     keep_dtype,
     matmul_adjoint_a,
     matmul_adjoint_b,
+    old_item,
     reduce_extremum,
+    restore_item,
     seed,
     set_at,
     shape_only,
@@ -48,7 +50,8 @@ from tangentlike.runtime.special import polygamma_like
 # views (the NumPy policy in tangentlike.rules.primitive).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only)
+non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only, old_item,
+                   restore_item)
 
 
 @adjoint(seed)
@@ -308,6 +311,9 @@ for _helper, _shaped in ((unbroadcast, ShapeLowering.SUM_TO),
                          (add_grad, ShapeLowering.ADD), (unreduce, ShapeLowering.SPREAD),
                          (zeros_like, ShapeLowering.ZEROS)):
     declare(_helper, library=True, on_shapes=_shaped)
+# The restore of d[k] = v in a dict that may not have had the key writes into the dict (the
+# save, old_item, is a copy like copy_of: the family's facts).
+declare(restore_item, library=True, pure=False, writes=(0,))
 # Helpers with no rule that only compute a value (the checks, check_unshared and
 # check_not_view, raise: they are not pure).
 for _helper in (float_dtype, is_float_like, shares, norm_hessian, polygamma_like):

@@ -94,7 +94,6 @@ SYNTAX_CASES = [
     ("nested_def", "nested-def", "nested function definition"),
     ("loop_else", "loop-else", "else clause on a loop"),
     ("iterate_call", "iterate-call", "for loop over a variable or range"),
-    ("dict_comprehension", "dictcomp", "dict comprehension"),
     ("subscript_assignment", "subscript-assign", "an argument of the function"),
     ("starred_args", "starred", "starred argument"),
 ]

@@ -190,19 +190,28 @@ class Normalizer(AssignmentSplitter):
         self.emit(gast.If(test=test, body=body, orelse=orelse))
         return syntax.load(name)
 
-    def comprehension(self, node: gast.ListComp | gast.GeneratorExp) -> gast.Name:
+    def comprehension(self, node: gast.ListComp | gast.GeneratorExp | gast.DictComp,
+                      ) -> gast.Name:
         """``[e for x in xs if c]`` is the list a loop appends ``e`` to; a generator
-        expression is that list too (its elements are computed where it is written, once).
-        The comprehension's own variables get names of their own, so that they neither
-        change nor read the function's variables of the same names."""
+        expression is that list too (its elements are computed where it is written, once);
+        ``{k: e for x in xs}`` the dict a loop sets ``d[k] = e`` in.  The comprehension's own
+        variables get names of their own, so that they neither change nor read the
+        function's variables of the same names."""
         own = {name: self.namer.fresh(name) for gen in node.generators
                for name in syntax.stored_names(gen.target)}
         elements = self.temp()
         self.locals |= set(own.values()) | {elements}
-        append = gast.Expr(value=syntax.call(
-            gast.Attribute(value=syntax.load(elements), attr="append", ctx=gast.Load()),
-            [syntax.rename(node.elt, own)]))
-        body: list[gast.stmt] = [_at(append, node)]
+        if isinstance(node, gast.DictComp):
+            key = gast.Subscript(value=syntax.load(elements),
+                                 slice=syntax.rename(node.key, own), ctx=gast.Store())
+            add: gast.stmt = syntax.assign(key, syntax.rename(node.value, own))
+            empty: gast.expr = gast.Dict(keys=[], values=[])
+        else:
+            add = gast.Expr(value=syntax.call(
+                gast.Attribute(value=syntax.load(elements), attr="append", ctx=gast.Load()),
+                [syntax.rename(node.elt, own)]))
+            empty = gast.List(elts=[], ctx=gast.Load())
+        body: list[gast.stmt] = [_at(add, node)]
         for i in range(len(node.generators) - 1, -1, -1):
             gen = node.generators[i]
             for test in reversed(gen.ifs):
@@ -211,7 +220,7 @@ class Normalizer(AssignmentSplitter):
             iterable = gen.iter if i == 0 else syntax.rename(gen.iter, own)
             body = [_at(gast.For(target=syntax.rename(gen.target, own), iter=iterable,
                                  body=body, orelse=[], type_comment=None), node)]
-        self.emit(syntax.assign(elements, gast.List(elts=[], ctx=gast.Load())))
+        self.emit(syntax.assign(elements, empty))
         origin = self.origin
         self.visit_statements(Desugar(self.parsed, self.namer).loops(body))
         self.origin = origin

@@ -58,6 +58,31 @@ def copy_of(x: Any) -> Any:
     return x.copy() if isinstance(x, np.ndarray) else x
 
 
+class _NoItem:
+    """The mark ``old_item`` saves for a key a dict did not have."""
+
+    def __repr__(self) -> str:
+        return "NO_ITEM"
+
+
+NO_ITEM = _NoItem()
+
+
+def old_item(d: dict, key: Any) -> Any:
+    """What ``d[key] = v`` overwrites, saved for the backward sweep: a copy of ``d[key]``, or
+    ``NO_ITEM`` when ``d`` has no such key yet."""
+    return copy_of(d[key]) if key in d else NO_ITEM
+
+
+def restore_item(d: dict, key: Any, old: Any) -> None:
+    """Undo ``d[key] = v`` with what ``old_item`` saved: put the old value back, or delete
+    a key that was new."""
+    if old is NO_ITEM:
+        del d[key]
+    else:
+        d[key] = old
+
+
 def _writable_copy(g: Any) -> Any:
     """A copy of an adjoint or tangent that may be written into."""
     return g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)

@@ -205,9 +205,9 @@ ROWS = [
         """, ("starred", "*"), "refused"),
     Row("dict-comprehension", """
         def f(x):
-            d = {i: x * i for i in range(3)}  # <-
+            d = {i: x * i for i in range(3)}
             return np.sum(d[1])
-        """, ("dict comprehension",), "refused"),
+        """, (), "supported"),
     Row("set-comprehension", """
         def f(x):
             s = {v * 2.0 for v in [x[0], x[1]]}  # <-

@@ -39,6 +39,7 @@ class Program:
     iteration_local: dict[StmtRef, tuple[str, ...]]
     mutated_arrays: frozenset[str]
     growing: frozenset[str]
+    keyed_dicts: frozenset[str]  # dicts the function makes and sets keys in (d[k] = v)
     reaching: dict[int, dataflow.Definitions]
 
     def ref(self, stmt: gast.stmt) -> StmtRef:
@@ -116,6 +117,7 @@ def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> P
                          _iteration_local_names(statements, fn.body)},
         mutated_arrays=frozenset({setitem_base(s) for s in statements} - {None}),
         growing=frozenset(_growing_containers(statements)),
+        keyed_dicts=frozenset(_keyed_dicts(statements)),
         reaching=dataflow.reaching_definitions(fn),
     )
 
@@ -153,18 +155,26 @@ def _growing_containers(statements: list[gast.stmt]) -> set[str]:
     """Names of lists that ``append``, ``extend`` or ``insert`` grows and of dicts (made by
     a display) that ``d[k] = v`` may give a new key: the backward sweep sees them longer than
     they were at an earlier read."""
-    dicts, keyed, appended = set(), set(), set()
+    appended = set()
+    for stmt in statements:
+        if (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
+                and isinstance(stmt.value.func, gast.Attribute)
+                and stmt.value.func.attr in ("append", "extend", "insert")
+                and isinstance(stmt.value.func.value, gast.Name)):
+            appended.add(stmt.value.func.value.id)
+    return appended | _keyed_dicts(statements)
+
+
+def _keyed_dicts(statements: list[gast.stmt]) -> set[str]:
+    """Names of dicts made by a display (``d = {}``) that ``d[k] = v`` sets a key in: the key
+    may be new, so the value saved before it may be none (``runtime.old_item``)."""
+    dicts, keyed = set(), set()
     for stmt in statements:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Dict):
             dicts |= syntax.stored_names(stmt.targets[0])
         elif setitem_base(stmt) is not None:
             keyed.add(setitem_base(stmt))
-        elif (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
-                and isinstance(stmt.value.func, gast.Attribute)
-                and stmt.value.func.attr in ("append", "extend", "insert")
-                and isinstance(stmt.value.func.value, gast.Name)):
-            appended.add(stmt.value.func.value.id)
-    return appended | (keyed & dicts)
+    return keyed & dicts
 
 
 def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,

@@ -94,11 +94,33 @@ class Sweeps:
                     out += [self.push(n, (ref, n)) for n in self.adjoints.targets(stmt)
                             if self.plan.is_saved(n)]
                 if self.plan.saves_slice(ref):  # x[i] = v: the old x[i] first
-                    old = self.setitem_target(stmt, gast.Load)
                     out.append(generated(gast.Expr(value=self.stack_method(
-                        "append", [self.adjoints.runtime_call("copy_of", [old])]))))
+                        "append", [self.old_value(stmt)]))))
                 out.append(self.copy_if_mutated(self.adjoints.forward_form(stmt)))
         return out
+
+    def old_value(self, stmt: gast.Assign) -> gast.expr:
+        """What ``x[i] = v`` saves: a copy of ``x[i]``; in a dict that may not have the key
+        yet, ``old_item(d, k)`` (its value, or a mark that there was none)."""
+        target = stmt.targets[0]
+        if isinstance(target.value, gast.Name) and target.value.id in self.program.keyed_dicts:
+            return self.adjoints.runtime_call("old_item", [syntax.clone(target.value),
+                                                           syntax.clone(target.slice)])
+        return self.adjoints.runtime_call("copy_of", [self.setitem_target(stmt, gast.Load)])
+
+    def restore_value(self, stmt: gast.Assign) -> gast.stmt:
+        """``x[i] = stack.pop()``; in a dict that may not have had the key,
+        ``restore_item(d, k, stack.pop())`` (which deletes a key that was new)."""
+        target = stmt.targets[0]
+        popped = self.stack_method("pop", [])
+        if isinstance(target.value, gast.Name) and target.value.id in self.program.keyed_dicts:
+            restore: gast.stmt = gast.Expr(value=self.adjoints.runtime_call(
+                "restore_item", [syntax.clone(target.value), syntax.clone(target.slice),
+                                 popped]))
+        else:
+            restore = syntax.assign(self.setitem_target(stmt, gast.Store), popped)
+        anno.info(restore).keep = anno.info(restore).generated = True
+        return restore
 
     def copy_if_mutated(self, stmt: gast.stmt) -> gast.stmt:
         """``t = x[i]`` reads a copy when x is changed in place later (not a view)."""
@@ -177,9 +199,7 @@ class Sweeps:
         ref = self.program.ref(stmt)
         restore = []
         if self.plan.saves_slice(ref):  # read by name: a later re-binding is undone first
-            restore = [syntax.assign(self.setitem_target(stmt, gast.Store),
-                                     self.stack_method("pop", []))]
-            anno.info(restore[0]).keep = anno.info(restore[0]).generated = True
+            restore = [self.restore_value(stmt)]
         if not depth:
             return recomputed + (list(adjoint.body) if adjoint else []) + restore
         names = self.adjoints.targets(stmt)
