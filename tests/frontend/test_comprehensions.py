@@ -87,6 +87,19 @@ def test_dict_comprehension(f) -> None:
     check_everywhere(f, [X.copy()], hvp=False)
 
 
+def dict_updated_in_a_loop(x):
+    d = {"a": x, "b": 2.0}
+    for i in range(3):
+        d["a"] = np.sin(d["a"]) * 1.5
+    return np.sum(d["a"] * d["b"])
+
+
+def test_a_dict_updated_at_its_own_keys_keeps_every_mode() -> None:
+    # its keys are all in its display: no key can be new, the save stays d["a"] = stack.pop()
+    check_everywhere(dict_updated_in_a_loop, [X.copy()])
+    assert "old_item" not in tangentlike.grad(dict_updated_in_a_loop, optimized=False).source
+
+
 def test_hvp_through_a_dict_comprehension_is_refused() -> None:
     # Its reverse sweep restores the dict with restore_item, which forward mode cannot follow.
     with pytest.raises(UnsupportedSyntaxError, match="restore_item"):

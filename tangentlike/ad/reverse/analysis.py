@@ -155,26 +155,35 @@ def _growing_containers(statements: list[gast.stmt]) -> set[str]:
     """Names of lists that ``append``, ``extend`` or ``insert`` grows and of dicts (made by
     a display) that ``d[k] = v`` may give a new key: the backward sweep sees them longer than
     they were at an earlier read."""
-    appended = set()
-    for stmt in statements:
-        if (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
-                and isinstance(stmt.value.func, gast.Attribute)
-                and stmt.value.func.attr in ("append", "extend", "insert")
-                and isinstance(stmt.value.func.value, gast.Name)):
-            appended.add(stmt.value.func.value.id)
-    return appended | _keyed_dicts(statements)
-
-
-def _keyed_dicts(statements: list[gast.stmt]) -> set[str]:
-    """Names of dicts made by a display (``d = {}``) that ``d[k] = v`` sets a key in: the key
-    may be new, so the value saved before it may be none (``runtime.old_item``)."""
-    dicts, keyed = set(), set()
+    dicts, keyed, appended = set(), set(), set()
     for stmt in statements:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Dict):
             dicts |= syntax.stored_names(stmt.targets[0])
         elif setitem_base(stmt) is not None:
             keyed.add(setitem_base(stmt))
-    return keyed & dicts
+        elif (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
+                and isinstance(stmt.value.func, gast.Attribute)
+                and stmt.value.func.attr in ("append", "extend", "insert")
+                and isinstance(stmt.value.func.value, gast.Name)):
+            appended.add(stmt.value.func.value.id)
+    return appended | (keyed & dicts)
+
+
+def _keyed_dicts(statements: list[gast.stmt]) -> set[str]:
+    """Names of dicts made by a display (``d = {}``) that ``d[k] = v`` may give a new key (a
+    key not written in the display): the value saved before it may be none
+    (``runtime.old_item``)."""
+    displayed: dict[str, set] = {}  # dict -> the constant keys its displays write
+    keyed: dict[str, list[gast.expr]] = {}  # dict -> the keys d[k] = v sets
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Dict):
+            keys = {k.value for k in stmt.value.keys if isinstance(k, gast.Constant)}
+            for name in syntax.stored_names(stmt.targets[0]):
+                displayed[name] = displayed.get(name, keys) & keys
+        elif setitem_base(stmt) is not None:
+            keyed.setdefault(setitem_base(stmt), []).append(stmt.targets[0].slice)
+    return {name for name, keys in keyed.items() if name in displayed and any(
+        not (isinstance(k, gast.Constant) and k.value in displayed[name]) for k in keys)}
 
 
 def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
