@@ -106,10 +106,12 @@ class Desugar:
             return body
         self.result = self.namer.fresh(self.parsed.name)
         self.returned = self.namer.fresh("returned")
-        start = body[0]
-        init = [_located(syntax.assign(self.returned, syntax.const(False)), start),
-                _located(syntax.assign(self.result, syntax.const(None)), start)]
-        return init + self._loop_returns(body, in_loop=False)
+        docstring = body[:1] if (isinstance(body[0], gast.Expr) and isinstance(
+            body[0].value, gast.Constant) and isinstance(body[0].value.value, str)) else []
+        body = body[len(docstring):]
+        init = [_located(syntax.assign(self.returned, syntax.const(False)), body[0]),
+                _located(syntax.assign(self.result, syntax.const(None)), body[0])]
+        return docstring + init + self._loop_returns(body, in_loop=False)
 
     def _loop_returns(self, stmts: list[gast.stmt], in_loop: bool) -> list[gast.stmt]:
         out: list[gast.stmt] = []

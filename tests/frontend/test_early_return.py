@@ -90,3 +90,18 @@ def test_return_inside_a_loop(f, x):
 def test_the_flag_is_in_the_derivative():
     source = tangentlike.grad(in_for, optimized=False).source
     assert "returned = True" in source and "not returned" in source, source
+
+
+def documented(x):
+    """A docstring stays the docstring: the flag is set after it."""
+    for i in range(3):
+        x = np.sin(x)
+        if i == 1:
+            return np.sum(x)
+    return np.sum(x * x)
+
+
+def test_a_docstring_is_not_left_as_a_statement():
+    source = tangentlike.grad(documented, optimized=False).source
+    assert "'A docstring" not in source and '"A docstring' not in source, source
+    check_everywhere(documented, [EARLY.copy()])
