@@ -12,7 +12,16 @@ from typing import Any
 import numpy as np
 
 from tangentlike import runtime
-from tangentlike.arguments import alias, check_inputs, check_seeds, one_tuple, pair
+from tangentlike.arguments import (
+    alias,
+    bound_method,
+    check_inputs,
+    check_seeds,
+    one_tuple,
+    pair,
+    refuse_bound,
+    shifted,
+)
 from tangentlike.core.guards import Regenerating, note_for, unwrap
 from tangentlike.errors import InputError, TangentlikeError
 from tangentlike.frontend.parsing import parameters_of, parse_function
@@ -32,6 +41,36 @@ class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
 
     Required = 1
     DefaultOne = 2
+
+
+class BoundDerivative:
+    """The derivative of a bound method (``grad(model.loss)``): the derivative of its
+    function (``Model.loss``) called with the object first, so that it reads the object's
+    attributes as they are at each call; ``source``, ``version_for``, ``debug`` and the rest
+    are the function's derivative's."""
+
+    def __init__(self, derivative: DerivativeFunction, obj: Any):
+        self.derivative, self.obj = derivative, obj
+        self.__name__ = getattr(derivative, "__name__", "derivative")
+        self.__doc__ = derivative.__doc__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.derivative(self.obj, *args, **kwargs)
+
+    def debug(self, *args: Any, general: bool = False, **kwargs: Any) -> Any:
+        return self.derivative.debug(self.obj, *args, general=general, **kwargs)
+
+    def version_for(self, *args: Any, **kwargs: Any) -> Version:
+        return self.derivative.version_for(self.obj, *args, **kwargs)
+
+    def source_for(self, *args: Any, **kwargs: Any) -> str:
+        return self.derivative.source_for(self.obj, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.derivative, name)
+
+    def __repr__(self) -> str:
+        return f"<derivative of {type(self.obj).__name__}.{self.derivative.__name__}>"
 
 
 class DerivativeFunction(Regenerating):
@@ -191,7 +230,11 @@ def _checked_call(derivative: Derivative, check: Check,
 
 
 def wrt_indices(func: Callable, wrt: Any) -> tuple[int, ...]:
-    """``resolve_wrt``, remembered per function."""
+    """``resolve_wrt``, remembered per function (for a bound method, indices after
+    ``self``)."""
+    bound = bound_method(func)
+    if bound is not None:
+        return tuple(i - 1 for i in wrt_indices(bound[0], shifted(wrt)))
     plain = unwrap(func)
     if not hasattr(plain, "__code__"):
         return resolve_wrt(func, wrt)  # raises SourceUnavailableError for builtins
@@ -230,6 +273,13 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
     gradient, not a tuple, for ``wrt=(i,)`` and ``argnums=(i,)`` alike (``grad`` follows JAX).
     """
     wrt = alias(wrt, argnums, "autodiff", (0,))
+    bound = bound_method(func)
+    if bound is not None:  # model.loss: the derivative of Model.loss, with the model first
+        function, obj = bound
+        return BoundDerivative(autodiff(
+            function, wrt=shifted(wrt), optimized=optimized, motion=motion, mode=mode,
+            preserve_result=preserve_result, check_dims=check_dims,
+            input_derivative=input_derivative, verbose=verbose), obj)
     if mode not in ("reverse", "forward"):
         raise TangentlikeError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if motion not in ("joint", "split"):
@@ -308,6 +358,7 @@ def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool,
     derivative it runs.  One forward sweep; the backward sweep is seeded with 1.0 (or the
     caller's ``init_grad``) for the loss and zeros for ``aux``, so no derivative flows
     through ``aux``."""
+    refuse_bound(func, f"{where}(..., has_aux=True)")
     df = autodiff(func, wrt=wrt, optimized=optimized, motion="split", check_dims=check_dims,
                   input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose)
     indices = wrt_indices(func, wrt)

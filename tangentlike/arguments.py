@@ -2,6 +2,7 @@
 and the small argument conventions the API shares (``argnums``, ``has_aux`` pairs)."""
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import numpy as np
@@ -182,3 +183,31 @@ def pair(out: Any, where: str, name: str) -> tuple[Any, Any]:
     raise InputError(f"{where}({name}, has_aux=True): {name} must return a pair (value, aux); "
                      f"it returned {got}",
                      hint="return value, aux (a tuple of two), or drop has_aux=True")
+
+
+def bound_method(func: Any) -> tuple[Any, Any] | None:
+    """``(function, object)`` for a method bound to an object (``model.loss``), else None:
+    its derivative is the function's, with the object passed first."""
+    if isinstance(func, types.MethodType) and not isinstance(func.__self__, type):
+        return func.__func__, func.__self__
+    return None
+
+
+def shifted(wrt: Any) -> Any:
+    """``wrt`` of a bound method's parameters (indices after ``self``) as the function's."""
+    if isinstance(wrt, int) and not isinstance(wrt, bool):
+        return wrt + 1
+    if isinstance(wrt, (tuple, list)):
+        return type(wrt)(shifted(w) for w in wrt)
+    return wrt  # names are the same
+
+
+def refuse_bound(func: Any, where: str) -> None:
+    """The functions that do not take a bound method yet say so, with what to write."""
+    if bound_method(func) is not None:
+        cls = type(func.__self__).__name__
+        raise InputError(
+            f"{where} does not take a bound method ({cls}.{func.__name__} of an object) yet",
+            hint=f"pass the function and the object: {where}({cls}.{func.__name__}, "
+            "wrt=...) called with the object first, or use grad/value_and_grad/jvp, which "
+            "take bound methods")

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.api import INPUT_DERIVATIVE, autodiff, grad, wrt_indices
-from tangentlike.arguments import alias, article, check_inputs, check_tangent
+from tangentlike.arguments import alias, article, check_inputs, check_tangent, refuse_bound
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import InputError, TangentlikeError
 from tangentlike.frontend.parsing import parameters_of
@@ -70,6 +70,7 @@ def hvp(func: Callable, wrt: Any = None, optimized: bool = True, *,
     argument; ``argnums`` is JAX's name for it.
     """
     wrt = alias(wrt, argnums, "hvp", 0)
+    refuse_bound(func, "hvp")
     several = _several(wrt)
     gradient = grad(func, wrt=wrt, optimized=optimized)
     tangent = autodiff(gradient, wrt=wrt, optimized=optimized, mode="forward")
@@ -117,6 +118,7 @@ def _zero(x: Any) -> Any:
 def _arguments(func: Callable, wrt: Any, args: tuple, what: str) -> tuple[tuple, list[int]]:
     """The checked arguments of a ``jacobian`` or ``hessian`` call and the ``wrt`` indices;
     each differentiated argument must be passed and make a regular array of floats."""
+    refuse_bound(func, what)
     indices = list(wrt_indices(func, wrt))
     params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
     for i in indices:

@@ -10,7 +10,7 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.api import INPUT_DERIVATIVE, autodiff
-from tangentlike.arguments import article, check_inputs, check_tangent, pair
+from tangentlike.arguments import article, check_inputs, check_tangent, pair, refuse_bound
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import InputError
 from tangentlike.frontend.parsing import parameters_of
@@ -38,6 +38,7 @@ def _primals_of(func: Callable, primals: tuple, where: str) -> tuple[tuple, tupl
                                                                      str]:
     """The checked primals of ``vjp``/``linearize``, the indices of those differentiated
     (all but those :func:`held_constant`), and the function's name."""
+    refuse_bound(func, where)
     name = getattr(func, "__name__", "the function")
     if not primals:
         raise InputError(f"{where}({name}) got no primals: {where} takes the point as well, "
