@@ -87,7 +87,7 @@ def assert_has_hint(err: TangentlikeError) -> None:
 SYNTAX_CASES = [
     # (function, marked line, words naming the construct)
     ("uses_try", "try", "try statement"),
-    ("uses_with", "with", "with statement"),
+    ("uses_with", "with", "return inside a with block"),
     ("uses_global", "global", "global statement"),
     ("generator", "yield", "yield"),
     ("uses_lambda", "lambda", "lambda"),

@@ -80,10 +80,15 @@ ROWS = [
         """, ("try",), "refused"),
     Row("with-open", """
         def f(x):
-            with open(__file__) as fh:  # <-
+            with open(__file__) as fh:
                 y = x * 2.0
             return np.sum(y)
-        """, ("with",), "refused", hvp=True),
+        """, (), "supported", hvp=True),
+    Row("with-return", """
+        def f(x):
+            with np.errstate(all="ignore"):
+                return np.sum(np.log(x))  # <-
+        """, ("with",), "refused"),
     Row("global", """
         G = 2.0
 
