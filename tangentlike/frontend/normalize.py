@@ -25,6 +25,7 @@ from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.assignments import AssignmentSplitter
 from tangentlike.frontend.desugar import Desugar, desugar
+from tangentlike.frontend.functions import lower_functions
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules.surgery import insert_grad_of
@@ -298,6 +299,8 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
     function does to its arguments (aliasing.py), not for differentiating it: a function
     that returns nothing, or writes into its arguments, is not refused.  ``namespace``
     names the runtime helpers the normalized code calls (``keep_dtype``)."""
+    lower_functions(parsed, lambda obj, preferred: preferred if namespace is None else
+                    namespace.name_for(obj, preferred))
     normalizer = Normalizer(parsed, namer, namespace)
     normalizer.summary = summary
     node = parsed.node

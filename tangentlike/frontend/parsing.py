@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import inspect
 import linecache
+import types
 import textwrap
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,6 +27,9 @@ class ParsedFunction:
     filename: str
     # the names whose resolution shaped the generated code (operations.resolve records them)
     guards: Guards = field(default_factory=Guards)
+    # a lifted or specialized function's: the function values its free names stand for
+    # (frontend/functions.py)
+    values: dict | None = None
 
     @property
     def name(self) -> str:
@@ -60,9 +65,25 @@ def parameters_of(func: Callable) -> list[str]:
     return list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
 
 
+# Functions tangentlike made from the user's lines (a lifted lambda or nested def, a helper
+# specialized for a function argument): their tree, file and function values.
+_SYNTHETIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def register_synthetic(func: Callable, node: gast.FunctionDef, filename: str,
+                       values: dict) -> None:
+    """Remember the tree ``func`` was compiled from: :func:`parse_function` returns it."""
+    _SYNTHETIC[func] = (node, filename, values)
+
+
 def parse_function(func: Callable) -> ParsedFunction:
     """Parse ``func``'s source; raise :class:`SourceUnavailableError` if it cannot be read."""
     func = unwrap(func)
+    synthetic = _SYNTHETIC.get(func) if isinstance(func, types.FunctionType) else None
+    if synthetic is not None:
+        node, filename, values = synthetic
+        return ParsedFunction(func=func, node=syntax.clone(node), filename=filename,
+                              values=values)
     name = getattr(func, "__name__", repr(func))
     code = getattr(func, "__code__", None)
     decorator = _decorated(func)

@@ -1,0 +1,668 @@
+"""Functions as values, lowered before the rest of the frontend sees them (issue 16, items 1
+and 2).
+
+- A ``def`` nested in the function, and a ``lambda``, is *lifted*: it becomes a function of
+  its own (``synthetic``: a real Python function, compiled from the user's lines, whose source
+  tangentlike keeps), with each local of the enclosing function it reads as a keyword-only
+  parameter.  A call ``g(t)`` becomes ``g(t, a=a)``: the values are passed when the call
+  runs, as Python's closures read their cells then, and a derivative flows back to them like
+  to any argument.  Free variables that are not locals (globals, the enclosing function's own
+  closure cells) stay free: the lifted function shares the enclosing one's globals and cells.
+- A call of your function with a function among its arguments (``apply(np.sin, x)``,
+  ``apply(lambda t: t * a, x)``, ``apply(g, x)``, ``apply(functools.partial(h, y), x)``) is
+  *specialized*: it calls a copy of ``apply`` in which that parameter is a closure cell
+  holding the function, and the values the function carries (its captured locals, a
+  partial's arguments) are keyword-only parameters of their own.  Calls of the parameter
+  inside are then calls of a known function, differentiated as usual, in every mode.
+- A local name bound once to a function (``act = np.tanh``, ``g = lambda t: ...``,
+  ``g = functools.partial(h, y)``) stands for it: its calls are calls of that function.
+  ``map(f, xs)`` is the generator ``(f(v) for v in xs)``, and a ``for`` over a literal tuple
+  of functions runs its body once for each.
+
+A function value used in any other way (returned, stored in a list) is left as a value:
+code that does not differentiate through it runs as written, and a differentiated value that
+reaches it is refused by the later passes, as any opaque call is.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import types
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike.core import anno, syntax
+from tangentlike.core.guards import unwrap
+from tangentlike.errors import UnsupportedSyntaxError
+from tangentlike.frontend.operations import MISSING, resolve
+from tangentlike.frontend.parsing import ParsedFunction, parse_function, register_synthetic
+from tangentlike.rules import registry
+
+
+@dataclass
+class FunctionValue:
+    """A function a name stands for: a call ``name(*a, **k)`` runs
+    ``target(*args, *a, **k, **keywords)``.  ``name`` is how the code being lowered reaches
+    ``target`` (a closure cell of a lifted function, or a name the generated module holds);
+    ``args`` and ``keywords`` are expressions of that code (captured locals, a partial's
+    arguments)."""
+
+    target: Callable
+    name: str
+    args: list[gast.expr] = field(default_factory=list)
+    keywords: list[tuple[str, gast.expr]] = field(default_factory=list)
+
+    @property
+    def carried(self) -> list[tuple[str, gast.expr]]:
+        """The values the function carries, each with a suffix for its parameter's name."""
+        return [(str(i), e) for i, e in enumerate(self.args)] + list(self.keywords)
+
+
+# Lifted functions by enclosing function and place; specializations by callee and key.
+_LIFTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SPECIALIZED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_IN_PROGRESS: set[tuple] = set()
+
+
+def _params(args: gast.arguments) -> list[gast.Name]:
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs,
+            *([args.vararg] if args.vararg else []), *([args.kwarg] if args.kwarg else [])]
+
+
+def _own_names(fn: gast.AST) -> tuple[set[str], set[str], list[gast.AST]]:
+    """Names ``fn`` reads and binds in its own scope, and the functions nested directly in it
+    (their bodies are scopes of their own; a def's name is bound in ``fn``)."""
+    loads: set[str] = set()
+    stores: set[str] = {p.id for p in _params(fn.args)}
+    nonlocal_: set[str] = set()
+    nested: list[gast.AST] = []
+    todo = list(fn.body) if isinstance(fn.body, list) else [fn.body]
+    todo += [d for d in fn.args.defaults + fn.args.kw_defaults if d is not None]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            nested.append(node)
+            if isinstance(node, gast.FunctionDef):
+                stores.add(node.name)
+            continue
+        if isinstance(node, (gast.Nonlocal, gast.Global)):
+            nonlocal_.update(node.names)
+        if isinstance(node, gast.Name):
+            (loads if isinstance(node.ctx, gast.Load) else stores).add(node.id)
+        todo.extend(gast.iter_child_nodes(node))
+    return loads, stores - nonlocal_, nested
+
+
+def free_names(fn: gast.AST) -> set[str]:
+    """The free variables of a def or lambda: read in it or a function nested in it, bound in
+    neither (``nonlocal`` names are free)."""
+    loads, stores, nested = _own_names(fn)
+    free = loads - stores
+    for inner in nested:
+        free |= free_names(inner) - stores
+    return free
+
+
+def _writes_nonlocal(fn: gast.AST) -> str | None:
+    names = {n for node in gast.walk(fn) if isinstance(node, gast.Nonlocal) for n in node.names}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name) and node.id in names and not isinstance(node.ctx,
+                                                                                gast.Load):
+            return node.id
+    return None
+
+
+def _constant_defaults(fn: gast.AST, parsed: ParsedFunction) -> tuple[tuple, dict]:
+    """The default values of ``fn``'s parameters, which must be literals."""
+    def value(node: gast.expr) -> Any:
+        try:
+            return ast.literal_eval(gast.gast_to_ast(syntax.clone(node)))
+        except ValueError:
+            raise UnsupportedSyntaxError(
+                "a default value that is not a literal in a nested function or lambda",
+                parsed.location(node),
+                hint="give the value as an argument, or define the function at module level",
+            ) from None
+
+    defaults = tuple(value(d) for d in fn.args.defaults)
+    kw = {a.id: value(d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults)
+          if d is not None}
+    return defaults, kw
+
+
+def _compile(node: gast.FunctionDef, filename: str, globals_: dict, cells: dict[str, Any],
+             defaults: tuple, kwdefaults: dict) -> types.FunctionType:
+    """A Python function from ``node`` (the user's line numbers and file), with the user's
+    globals and ``cells`` (name -> cell) for its free variables."""
+    names = sorted(cells)
+    factory = gast.FunctionDef(
+        name="_tangentlike_lift", args=gast.arguments(
+            posonlyargs=[], args=[syntax.param(n) for n in names], vararg=None, kwonlyargs=[],
+            kw_defaults=[], kwarg=None, defaults=[]),
+        body=[syntax.clone(node), gast.Return(value=syntax.load(node.name))],
+        decorator_list=[], returns=None, type_comment=None, type_params=[])
+    module = gast.gast_to_ast(gast.Module(body=[factory], type_ignores=[]))
+    line = getattr(node, "lineno", None) or 1
+    for sub in ast.walk(module):
+        if "lineno" in sub._attributes:
+            if getattr(sub, "lineno", None) is None:
+                sub.lineno, sub.col_offset = line, 0
+            line = sub.lineno
+            sub.end_lineno = sub.end_col_offset = None
+    code = compile(module, filename, "exec")
+    factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    inner = next(c for c in factory_code.co_consts
+                 if isinstance(c, types.CodeType) and c.co_name == node.name)
+    closure = tuple(cells[n] for n in inner.co_freevars)
+    func = types.FunctionType(inner, globals_, node.name, defaults or None, closure)
+    func.__kwdefaults__ = kwdefaults or None
+    return func
+
+
+class Lowering(gast.NodeTransformer):
+    """Lowers function values in one function (see the module docstring).  ``values``: the
+    function values its free names stand for (a lifted or specialized function's)."""
+
+    def __init__(self, parsed: ParsedFunction, name_for: Callable[[Any, str], str],
+                 values: dict[str, FunctionValue]):
+        self.parsed = parsed
+        self.name_for = name_for
+        self.values = dict(values)
+        node = parsed.node
+        self.locals = syntax.stored_names(node) | {p.id for p in _params(node.args)}
+        self.bindings = _binding_counts(node)
+        inside = [n for s in node.body for n in gast.walk(s)]
+        self.defs = {n.name for n in inside if isinstance(n, gast.FunctionDef)} | {
+            n.targets[0].id for n in inside if isinstance(n, gast.Assign)
+            and isinstance(n.value, gast.Lambda) and isinstance(n.targets[0], gast.Name)}
+        self.locals |= self.defs
+        self.pending: list[gast.stmt] = []  # statements to put before the current one
+
+    # -- statements ---------------------------------------------------------------------
+    def run(self) -> None:
+        self.parsed.node.body = self.statements(self.parsed.node.body)
+
+    def statements(self, body: list[gast.stmt]) -> list[gast.stmt]:
+        out: list[gast.stmt] = []
+        for stmt in body:
+            out.extend(self.statement(stmt))
+        return out
+
+    def statement(self, stmt: gast.stmt) -> list[gast.stmt]:
+        if isinstance(stmt, gast.FunctionDef) and self.bindings.get(stmt.name) == 1:
+            self.values[stmt.name] = self.lift(stmt, stmt.name)
+            return []
+        if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)
+                and self.bindings.get(stmt.targets[0].id) == 1):
+            name = stmt.targets[0].id
+            value = self.function_value(stmt.value, snapshot=name)
+            if value is not None:
+                self.values[name] = value
+                out, self.pending = self.pending, []
+                return out
+        if isinstance(stmt, gast.For) and not stmt.orelse:
+            unrolled = self.unroll(stmt)
+            if unrolled is not None:
+                return unrolled
+        for name in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(stmt, name, None), list):
+                setattr(stmt, name, self.statements(getattr(stmt, name)))
+        if isinstance(stmt, gast.Try):
+            for handler in stmt.handlers:
+                handler.body = self.statements(handler.body)
+        for name, value in gast.iter_fields(stmt):
+            if name in ("body", "orelse", "finalbody", "handlers"):
+                continue
+            if isinstance(value, gast.AST):
+                setattr(stmt, name, self.visit(value))
+            elif isinstance(value, list):
+                setattr(stmt, name, [self.visit(v) if isinstance(v, gast.AST) else v
+                                     for v in value])
+        out, self.pending = self.pending, []
+        return [*out, stmt]
+
+    def unroll(self, stmt: gast.For) -> list[gast.stmt] | None:
+        """``for f in (np.sin, g): body`` as the body once for each function."""
+        if not (isinstance(stmt.target, gast.Name)
+                and isinstance(stmt.iter, (gast.Tuple, gast.List)) and stmt.iter.elts):
+            return None
+        if any(isinstance(n, (gast.Break, gast.Continue)) for s in stmt.body
+               for n in gast.walk(s)) or stmt.target.id in set().union(
+                   *(syntax.stored_names(s) for s in stmt.body)):
+            return None
+        if self.bindings.get(stmt.target.id) != 1:
+            return None
+        values = [self.function_value(e) for e in stmt.iter.elts]
+        if any(v is None or v.args or any(
+                self.bindings.get(n, 0) > 1 for _, e in v.keywords
+                for n in syntax.loaded_names(e)) for v in values):
+            return None  # (a value carried is read at each call, as it would be once)
+        out, self.pending = self.pending, []
+        name = stmt.target.id
+        for value in values:
+            self.values[name] = value
+            out.extend(self.statements(syntax.clone(stmt.body)))
+        del self.values[name]
+        return out
+
+    # -- expressions --------------------------------------------------------------------
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        func = node.func
+        if isinstance(func, gast.Name) and func.id in self.values:
+            node.args = [self.visit(a) for a in node.args]
+            node.keywords = [self.visit(k) for k in node.keywords]
+            return self.call(self.values[func.id], node)
+        if isinstance(func, gast.Lambda):
+            node.args = [self.visit(a) for a in node.args]
+            node.keywords = [self.visit(k) for k in node.keywords]
+            return self.call(self.lift(func, self.lambda_name(func)), node)
+        callee = self.resolve(func)
+        if callee is map and len(node.args) > 1 and not node.keywords:
+            if self.function_value(node.args[0]) is not None:
+                return self.visit(_as_generator(node, self.parsed))
+        if (callee is list and len(node.args) == 1 and not node.keywords
+                and isinstance(node.args[0], gast.Call)
+                and self.resolve(node.args[0].func) is map):
+            generator = self.visit(node.args[0])
+            if isinstance(generator, gast.GeneratorExp):  # list(map(f, xs)): a list
+                return gast.copy_location(gast.ListComp(
+                    elt=generator.elt, generators=generator.generators), node)
+        self.generic_visit(node)
+        if self.specializable(callee):
+            return self.specialize(callee, node)
+        return node
+
+    def visit_Lambda(self, node: gast.Lambda) -> gast.expr:
+        return self.as_value(self.lift(node, self.lambda_name(node)), node)
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        if isinstance(node.ctx, gast.Load) and node.id in self.values:
+            return self.as_value(self.values[node.id], node)
+        return node
+
+    def as_value(self, value: FunctionValue, node: gast.AST) -> gast.expr:
+        """The function as a value (not called here): itself, or a ``functools.partial`` of
+        it with the values it carries: the values now, which is what Python's closure reads
+        later only if no name it captures is bound again (else refused)."""
+        func = self.callee_name(value, node)
+        if not value.carried:
+            return func
+        rebound = sorted(n for _, e in value.keywords for n in syntax.loaded_names(e)
+                         if self.bindings.get(n, 0) > 1)
+        if rebound:
+            raise UnsupportedSyntaxError(
+                f"a nested function or lambda used as a value (not called where it is "
+                f"written or passed to your function) that reads {rebound[0]!r}, which the "
+                "function binds again: Python's closure would read its value when called",
+                self.parsed.location(node),
+                hint="call it where it is defined, pass the value as an argument, or bind "
+                "it with functools.partial")
+        partial = self.callee_name(FunctionValue(functools.partial, "partial"), node)
+        return gast.copy_location(syntax.call(
+            partial, [func, *map(syntax.clone, value.args)],
+            [gast.keyword(arg=k, value=syntax.clone(e)) for k, e in value.keywords]), node)
+
+    def callee_name(self, value: FunctionValue, node: gast.AST) -> gast.Name:
+        func = gast.copy_location(syntax.parse_expr(value.name), node)
+        anno.info(func).callee = value.target
+        return func
+
+    def call(self, value: FunctionValue, node: gast.Call) -> gast.Call:
+        node.func = self.callee_name(value, node.func)
+        node.args = [*map(syntax.clone, value.args), *node.args]
+        node.keywords = [*node.keywords, *(gast.keyword(arg=k, value=syntax.clone(e))
+                                           for k, e in value.keywords)]
+        if self.specializable(value.target):
+            return self.specialize(value.target, node)
+        return node
+
+    def resolve(self, node: gast.expr) -> Any:
+        if anno.has_info(node) and anno.info(node).callee is not None:
+            return anno.info(node).callee
+        if syntax.dotted_name(node) is None:
+            return MISSING
+        return resolve(node, self.parsed, self.locals)
+
+    def function_value(self, node: gast.expr, snapshot: str | None = None,
+                       ) -> FunctionValue | None:
+        """The function ``node`` is, if it is one known here: a name standing for one, a
+        lambda, ``functools.partial(f, ...)``, or a global function (``np.sin``, your own).
+        ``snapshot``: a partial's arguments are evaluated now, into names of their own."""
+        if isinstance(node, gast.Name) and node.id in self.values:
+            return self.values[node.id]
+        if isinstance(node, gast.Lambda):
+            return self.lift(node, snapshot or self.lambda_name(node))
+        if isinstance(node, gast.Call) and self.resolve(node.func) is functools.partial \
+                and node.args and not any(k.arg is None for k in node.keywords):
+            inner = self.function_value(node.args[0])
+            if inner is None:
+                return None
+            args = [self.visit(a) for a in node.args[1:]]
+            keywords = [(k.arg, self.visit(k.value)) for k in node.keywords]
+            if snapshot is not None:  # bound now, as functools.partial binds them
+                args = [self.bind_now(f"{snapshot}_{i}", a) for i, a in enumerate(args)]
+                keywords = [(k, self.bind_now(f"{snapshot}_{k}", e)) for k, e in keywords]
+            return FunctionValue(inner.target, inner.name, [*inner.args, *args],
+                                 [*inner.keywords, *keywords])
+        if syntax.dotted_name(node) is None:
+            return None
+        target = self.resolve(node)
+        if not _is_function(target):
+            return None
+        dotted = syntax.dotted_name(node)
+        if "." in dotted:  # np.sin: called as written
+            return FunctionValue(target, dotted)
+        return FunctionValue(target, self.name_for(target, dotted))
+
+    def bind_now(self, name: str, value: gast.expr) -> gast.expr:
+        if isinstance(value, gast.Constant):
+            return value
+        name = self.fresh(name)
+        self.pending.append(gast.copy_location(syntax.assign(name, value), value))
+        return syntax.load(name)
+
+    def fresh(self, base: str) -> str:
+        used = syntax.all_names(self.parsed.node) | self.locals
+        name, k = base, 0
+        while name in used:
+            k += 1
+            name = f"{base}_{k}"
+        self.locals.add(name)
+        return name
+
+    def lambda_name(self, node: gast.Lambda) -> str:
+        return f"lambda_{node.lineno}"
+
+    # -- lifting ------------------------------------------------------------------------
+    def lift(self, fn: gast.FunctionDef | gast.Lambda, name: str) -> FunctionValue:
+        """A nested def or lambda as a function of its own (see the module docstring)."""
+        parsed = self.parsed
+        written = _writes_nonlocal(fn)
+        if written is not None:
+            raise UnsupportedSyntaxError(
+                f"a nested function that assigns to the nonlocal variable {written!r}",
+                parsed.location(fn),
+                hint="return the new value from the nested function and assign it in the "
+                "enclosing one")
+        if isinstance(fn, gast.FunctionDef) and fn.decorator_list:
+            raise UnsupportedSyntaxError(
+                f"a decorated nested function ({name})", parsed.location(fn),
+                hint="define the decorated function at module level")
+        defaults, kwdefaults = _constant_defaults(fn, parsed)
+        free = free_names(fn)
+        carried = sorted(n for n in free & self.locals if n not in self.values)
+        for name_ in carried:
+            if self.bindings.get(name_) == 1 and name_ in self.defs:
+                raise UnsupportedSyntaxError(
+                    f"a nested function that calls {name_!r}, a nested function defined "
+                    "after it or itself (recursion)" if name_ != name else
+                    f"a recursive nested function ({name})", parsed.location(fn),
+                    hint="define the function at module level")
+        passed = sorted(n for n in free if n in self.values)
+        if isinstance(fn, gast.Lambda):
+            node = gast.FunctionDef(name=name, args=fn.args, body=[gast.copy_location(
+                gast.Return(value=fn.body), fn.body)], decorator_list=[], returns=None,
+                type_comment=None, type_params=[])
+            gast.copy_location(node, fn)
+        else:
+            node = fn
+            node.name = name
+        node = syntax.clone(node)
+        node.body = [s for s in map(_NonlocalReads().visit, node.body) if s is not None]
+        node.returns = None
+        node.args.kwonlyargs = [*node.args.kwonlyargs, *map(syntax.param, carried)]
+        node.args.kw_defaults = [*node.args.kw_defaults, *([None] * len(carried))]
+        key = ("lift", fn.lineno, fn.col_offset, name, tuple(carried),
+               tuple((n, id(self.values[n].target), len(self.values[n].args),
+                      tuple(k for k, _ in self.values[n].keywords)) for n in passed))
+        inner_values, outer_exprs = self.transfer(node, {n: self.values[n] for n in passed})
+        func = self.synthesize(key, node, inner_values, defaults, kwdefaults, free - set(carried))
+        value = FunctionValue(func, self.name_for(func, name))
+        value.keywords = [(n, syntax.load(n)) for n in carried] + outer_exprs
+        return value
+
+    @staticmethod
+    def transfer(node: gast.FunctionDef, values: dict[str, FunctionValue],
+                 ) -> tuple[dict[str, FunctionValue], list[tuple[str, gast.expr]]]:
+        """The function values ``names`` stand for, passed into the new function ``node``:
+        each a closure cell there (its own name), and each value it carries a keyword-only
+        parameter ``name_suffix``; also the keywords a call passes those values as."""
+        inner: dict[str, FunctionValue] = {}
+        outer: list[tuple[str, gast.expr]] = []
+        for name, value in values.items():
+            moved = FunctionValue(value.target, name)
+            for suffix, expr in value.carried:
+                param = f"{name}_{suffix}"
+                node.args.kwonlyargs.append(syntax.param(param))
+                node.args.kw_defaults.append(None)
+                outer.append((param, expr))
+                if suffix.isdigit():
+                    moved.args.append(syntax.load(param))
+                else:
+                    moved.keywords.append((suffix, syntax.load(param)))
+            inner[name] = moved
+        return inner, outer
+
+    def synthesize(self, key: tuple, node: gast.FunctionDef,
+                   values: dict[str, FunctionValue], defaults: tuple, kwdefaults: dict,
+                   free: set[str]) -> types.FunctionType:
+        """The Python function for ``node`` (cached by ``key`` per enclosing function), its
+        free names in ``values`` closure cells holding their targets."""
+        owner = self.parsed.func
+        cache = _LIFTED.setdefault(owner, {})
+        if key in cache:
+            return cache[key]
+        outer_cells = dict(zip(owner.__code__.co_freevars, owner.__closure__ or ()))
+        cells = {n: outer_cells[n] for n in free if n in outer_cells}
+        cells.update({n: types.CellType(v.target) for n, v in values.items()})
+        base = syntax.clone(node)
+        lowered = ParsedFunction(func=owner, node=syntax.clone(node),
+                                 filename=self.parsed.filename)
+        # the lowered body calls the targets through the cells (their own names)
+        Lowering(lowered, lambda obj, preferred: preferred, values).run()
+        func = _compile(lowered.node, self.parsed.filename, owner.__globals__, cells,
+                        defaults, kwdefaults)
+        register_synthetic(func, base, self.parsed.filename, values)
+        cache[key] = func
+        return func
+
+    # -- specialization -----------------------------------------------------------------
+    def specializable(self, callee: Any) -> bool:
+        return (isinstance(callee, types.FunctionType) and callee is unwrap(callee)
+                and not registry.is_primitive(callee) and not callee.__code__.co_flags
+                & (0x04 | 0x08) and getattr(callee, "__wrapped__", None) is None)
+
+    def specialize(self, callee: types.FunctionType, node: gast.Call) -> gast.Call:
+        """``node`` calling a copy of ``callee`` with its function arguments bound (see the
+        module docstring); ``node`` itself if none of its arguments is a function."""
+        params = [a.id for a in _callee_args(callee)]
+        bound: dict[str, FunctionValue] = {}
+        keep_args, keep_keywords = [], []
+        for i, arg in enumerate(node.args):
+            value = None if isinstance(arg, gast.Starred) or i >= len(params) else \
+                self.argument_value(arg)
+            if value is None:
+                keep_args.append(arg)
+            else:
+                bound[params[i]] = value
+        for kw in node.keywords:
+            value = None if kw.arg is None or kw.arg not in params else \
+                self.argument_value(kw.value)
+            if value is None:
+                keep_keywords.append(kw)
+            else:
+                bound[kw.arg] = value
+        if not bound:
+            return node
+        positional = [p for p in params[:len(node.args)] if p not in bound]
+        if positional != params[:len(keep_args)]:
+            # a function bound before a positional argument kept: pass the rest by keyword
+            keep_keywords = [gast.keyword(arg=p, value=a) for p, a in
+                             zip(params[:len(node.args)], node.args) if p not in bound
+                             ] + keep_keywords
+            keep_args = []
+        func = self.specialized(callee, bound, node)
+        if func is None:
+            return node
+        keywords = [gast.keyword(arg=f"{p}_{suffix}", value=syntax.clone(e))
+                    for p, v in bound.items() for suffix, e in v.carried]
+        value = FunctionValue(func, self.name_for(func, callee.__name__))
+        node.func = self.callee_name(value, node.func)
+        node.args, node.keywords = keep_args, keep_keywords + keywords
+        return node
+
+    def argument_value(self, arg: gast.expr) -> FunctionValue | None:
+        return self.function_value(arg)
+
+    def specialized(self, callee: types.FunctionType, bound: dict[str, FunctionValue],
+                    where: gast.AST) -> types.FunctionType | None:
+        key = tuple(sorted((p, id(v.target), len(v.args), tuple(k for k, _ in v.keywords))
+                           for p, v in bound.items()))
+        cache = _SPECIALIZED.setdefault(callee, {})
+        if key in cache:
+            return cache[key][0]
+        if (callee, key) in _IN_PROGRESS:
+            raise UnsupportedSyntaxError(
+                f"a recursive function ({callee.__name__}) that passes a function on to "
+                "itself", self.parsed.location(where),
+                hint="pass the function's results instead, or write the recursion as a loop")
+        parsed = parse_function(callee)
+        node = parsed.node
+        if set(bound) & set().union(*(syntax.stored_names(s) for s in node.body)):
+            return None  # the parameter is re-bound inside: not a function throughout
+        node.args = _without(node.args, set(bound))
+        inner, _ = self.transfer(node, bound)
+        defaults = callee.__defaults__ or ()
+        kept_defaults = [p for p in _positional(callee)[len(_positional(callee))
+                                                       - len(defaults):]]
+        defaults = tuple(d for p, d in zip(kept_defaults, defaults) if p not in bound)
+        kwdefaults = {k: v for k, v in (callee.__kwdefaults__ or {}).items() if k not in bound}
+        cells = dict(zip(callee.__code__.co_freevars, callee.__closure__ or ()))
+        cells.update({n: types.CellType(v.target) for n, v in inner.items()})
+        values = {**parsed_values(parsed), **inner}
+        _IN_PROGRESS.add((callee, key))
+        try:
+            base = syntax.clone(node)
+            lowered = ParsedFunction(func=callee, node=syntax.clone(node),
+                                     filename=parsed.filename)
+            Lowering(lowered, lambda obj, preferred: preferred, values).run()
+            free = syntax.loaded_names(lowered.node) - syntax.stored_names(lowered.node)
+            needed = {n: c for n, c in cells.items() if n in free}
+            func = _compile(lowered.node, parsed.filename, callee.__globals__, needed,
+                            defaults, kwdefaults)
+            register_synthetic(func, base, parsed.filename, values)
+        finally:
+            _IN_PROGRESS.discard((callee, key))
+        cache[key] = (func, [v.target for v in bound.values()])
+        return func
+
+
+def parsed_values(parsed: ParsedFunction) -> dict[str, FunctionValue]:
+    return dict(parsed.values or {})
+
+
+def _is_function(value: Any) -> bool:
+    """A function a name may stand for: a Python function, builtin, ufunc or a derivative
+    tangentlike made; not a class, not data."""
+    if isinstance(value, type) or value is MISSING:
+        return False
+    return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, np.ufunc,
+                              functools.partial)) or callable(getattr(value, "stands_for",
+                                                                      None))
+
+
+def _callee_args(func: types.FunctionType) -> list[gast.Name]:
+    code = func.__code__
+    return [syntax.param(n) for n in code.co_varnames[:code.co_argcount]]
+
+
+def _positional(func: types.FunctionType) -> list[str]:
+    code = func.__code__
+    return list(code.co_varnames[:code.co_argcount])
+
+
+def _without(args: gast.arguments, names: set[str]) -> gast.arguments:
+    """``args`` without the parameters ``names`` (and their defaults)."""
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip([a.id for a in positional[len(positional) - len(args.defaults):]],
+                        args.defaults))
+    posonly = [a for a in args.posonlyargs if a.id not in names]
+    plain = [a for a in args.args if a.id not in names]
+    kept = posonly + plain
+    new_defaults = [defaults[a.id] for a in kept if a.id in defaults]
+    pairs = [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if a.id not in names]
+    return gast.arguments(posonlyargs=posonly, args=plain, vararg=args.vararg,
+                          kwonlyargs=[a for a, _ in pairs], kw_defaults=[d for _, d in pairs],
+                          kwarg=args.kwarg, defaults=new_defaults)
+
+
+def _binding_counts(fn: gast.FunctionDef) -> dict[str, int]:
+    """How many times each name is bound in ``fn``'s own scope (parameters count)."""
+    counts: dict[str, int] = {}
+    for p in _params(fn.args):
+        counts[p.id] = counts.get(p.id, 0) + 1
+    todo = list(fn.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, gast.FunctionDef):
+            counts[node.name] = counts.get(node.name, 0) + 1
+            continue
+        if isinstance(node, gast.Lambda):
+            continue
+        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        if isinstance(node, gast.comprehension):  # bound once per element
+            for name in syntax.stored_names(node.target):
+                counts[name] = counts.get(name, 0) + 1
+        if isinstance(node, (gast.For, gast.While)):  # a loop binds again each time
+            for name in syntax.stored_names(gast.Module(body=node.body, type_ignores=[])):
+                counts[name] = counts.get(name, 0) + 1
+        todo.extend(gast.iter_child_nodes(node))
+    return counts
+
+
+class _NonlocalReads(gast.NodeTransformer):
+    """A lifted function's ``nonlocal`` statements removed: what it only reads is a
+    parameter of its own (a write is refused before)."""
+
+    def visit_Nonlocal(self, node: gast.Nonlocal) -> None:
+        return None
+
+    def visit_FunctionDef(self, node: gast.FunctionDef) -> gast.FunctionDef:
+        return node  # a nested function's own nonlocals are its lifting's
+
+    def visit_Lambda(self, node: gast.Lambda) -> gast.Lambda:
+        return node
+
+
+def _as_generator(node: gast.Call, parsed: ParsedFunction) -> gast.expr:
+    """``map(f, a, b)`` as ``(f(v0, v1) for v0, v1 in zip(a, b))``."""
+    func, *iterables = node.args
+    used = syntax.all_names(parsed.node)
+    names = []
+    for i in range(len(iterables)):
+        name, k = f"v{i}", 0
+        while name in used:
+            k += 1
+            name = f"v{i}_{k}"
+        names.append(name)
+        used.add(name)
+    if len(iterables) == 1:
+        target, source = syntax.store(names[0]), iterables[0]
+    else:
+        target = syntax.tuple_of([syntax.store(n) for n in names], gast.Store())
+        source = syntax.call(syntax.load("zip"), iterables)
+    element = syntax.call(func, [syntax.load(n) for n in names])
+    return gast.copy_location(gast.GeneratorExp(elt=element, generators=[gast.comprehension(
+        target=target, iter=source, ifs=[], is_async=0)]), node)
+
+
+def lower_functions(parsed: ParsedFunction, name_for: Callable[[Any, str], str]) -> None:
+    """Lower the function values of ``parsed`` in place (its node)."""
+    Lowering(parsed, name_for, parsed_values(parsed)).run()
