@@ -24,6 +24,7 @@ from tangentlike.arguments import (
 )
 from tangentlike.core.guards import Regenerating, note_for, unwrap
 from tangentlike.errors import InputError, TangentlikeError
+from tangentlike.frontend import functions
 from tangentlike.frontend.parsing import parameters_of, parse_function
 from tangentlike.pipeline import (
     Derivative,
@@ -423,3 +424,6 @@ def value_and_grad(func: Callable | None = None, wrt: Any = None, optimized: boo
 def init_grad(x: Any) -> Any:
     """A zero derivative shaped like ``x`` (containers too): Tangent's ``init_grad``."""
     return runtime.zeros_like(x)
+
+
+functions.TRANSFORMS.update({grad, value_and_grad, autodiff})  # usable inside a function

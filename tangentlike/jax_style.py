@@ -14,6 +14,7 @@ from tangentlike.api import INPUT_DERIVATIVE, autodiff, grad, wrt_indices
 from tangentlike.arguments import alias, article, check_inputs, check_tangent, refuse_bound
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import InputError, TangentlikeError
+from tangentlike.frontend import functions
 from tangentlike.frontend.parsing import parameters_of
 
 
@@ -245,3 +246,6 @@ def jacrev(func: Callable, argnums: Any = 0, *, optimized: bool = True) -> Calla
     """JAX's ``jacrev``: the Jacobian by reverse mode, one pass per output element (for
     every argument at once); shapes as :func:`jacfwd`'s."""
     return jacobian(func, argnums=argnums, mode="reverse", optimized=optimized)
+
+
+functions.TRANSFORMS.update({jvp, hvp, jacobian, hessian})  # usable inside a function

@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 
+import tangentlike
+
 SCALE = 1.5
 
 
@@ -244,3 +246,27 @@ REFUSED = {
     closures_in_list: "binds again",
     uses_recursive_higher_order: "recursive",
 }
+
+
+# -- derivatives inside ---------------------------------------------------------------------
+
+def grad_inside(x):
+    g = tangentlike.grad(lambda t: np.sum(np.sin(t) * t))
+    return np.sum(g(x) ** 2)
+
+
+def grad_inside_captures(x):
+    w = np.cos(x)
+    g = tangentlike.grad(lambda t: np.sum(np.sin(t) * w))
+    return np.sum(g(x) * x)
+
+
+def grad_of_global_inside(x):
+    return np.sum(tangentlike.grad(cube_sum)(x) * x)
+
+
+def cube_sum(t):
+    return np.sum(t ** 3)
+
+
+FUNCTIONS += [grad_inside, grad_inside_captures, grad_of_global_inside]

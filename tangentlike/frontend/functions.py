@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import sys
 import types
 import weakref
 from collections.abc import Callable
@@ -63,8 +64,15 @@ class FunctionValue:
         return [(str(i), e) for i, e in enumerate(self.args)] + list(self.keywords)
 
 
-# Lifted functions by enclosing function and place; specializations by callee and key.
+# tangentlike's own transforms (``grad``, ``value_and_grad``, ...: the API registers them):
+# ``g = tangentlike.grad(h)`` inside a differentiated function makes the derivative of ``h``
+# when the function is generated, and ``g(x)`` calls it like any function with source.
+TRANSFORMS: set[Callable] = set()
+
+# Lifted functions by enclosing function and place; specializations by callee and key;
+# derivatives made by transforms, by function and call.
 _LIFTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_TRANSFORMED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _SPECIALIZED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _IN_PROGRESS: set[tuple] = set()
 
@@ -258,10 +266,15 @@ class Lowering(gast.NodeTransformer):
             node.args = [self.visit(a) for a in node.args]
             node.keywords = [self.visit(k) for k in node.keywords]
             return self.call(self.values[func.id], node)
-        if isinstance(func, gast.Lambda):
+        if isinstance(func, gast.Lambda) or (isinstance(func, gast.Call) and func.args
+                                             and self.resolve(func.func) in TRANSFORMS):
+            value = self.function_value(func)
+            if value is None:
+                self.generic_visit(node)
+                return node
             node.args = [self.visit(a) for a in node.args]
             node.keywords = [self.visit(k) for k in node.keywords]
-            return self.call(self.lift(func, self.lambda_name(func)), node)
+            return self.call(value, node)
         callee = self.resolve(func)
         if callee is map and len(node.args) > 1 and not node.keywords:
             if self.function_value(node.args[0]) is not None:
@@ -310,7 +323,10 @@ class Lowering(gast.NodeTransformer):
 
     def callee_name(self, value: FunctionValue, node: gast.AST) -> gast.Name:
         func = gast.copy_location(syntax.parse_expr(value.name), node)
-        anno.info(func).callee = value.target
+        target = value.target
+        if isinstance(getattr(target, "stands_for", None), types.FunctionType):
+            target = target.stands_for  # a derivative: the generated function it runs
+        anno.info(func).callee = target
         return func
 
     def call(self, value: FunctionValue, node: gast.Call) -> gast.Call:
@@ -350,6 +366,8 @@ class Lowering(gast.NodeTransformer):
                 keywords = [(k, self.bind_now(f"{snapshot}_{k}", e)) for k, e in keywords]
             return FunctionValue(inner.target, inner.name, [*inner.args, *args],
                                  [*inner.keywords, *keywords])
+        if isinstance(node, gast.Call) and node.args and self.resolve(node.func) in TRANSFORMS:
+            return self.transformed(node)
         if syntax.dotted_name(node) is None:
             return None
         target = self.resolve(node)
@@ -359,6 +377,30 @@ class Lowering(gast.NodeTransformer):
         if "." in dotted:  # np.sin: called as written
             return FunctionValue(target, dotted)
         return FunctionValue(target, self.name_for(target, dotted))
+
+    def transformed(self, node: gast.Call) -> FunctionValue | None:
+        """``tangentlike.grad(h, wrt=...)`` of a function known here, with literal options:
+        the derivative, made now; a lambda's captured locals are passed to it as keywords."""
+        inner = self.function_value(node.args[0])
+        if inner is None or inner.args:
+            return None
+        try:
+            options = [ast.literal_eval(gast.gast_to_ast(syntax.clone(a)))
+                       for a in node.args[1:]]
+            keywords = {k.arg: ast.literal_eval(gast.gast_to_ast(syntax.clone(k.value)))
+                        for k in node.keywords}
+        except ValueError:
+            return None
+        if None in keywords:
+            return None
+        transform = self.resolve(node.func)
+        key = (transform, repr(options), repr(sorted(keywords.items())))
+        made = _TRANSFORMED.setdefault(inner.target, {})
+        if key not in made:
+            made[key] = transform(inner.target, *options, **keywords)
+        target = made[key]
+        name = f"d{getattr(inner.target, '__name__', 'f')}".replace("<", "").replace(">", "")
+        return FunctionValue(target, self.name_for(target, name), [], list(inner.keywords))
 
     def bind_now(self, name: str, value: gast.expr) -> gast.expr:
         if isinstance(value, gast.Constant):
@@ -474,9 +516,12 @@ class Lowering(gast.NodeTransformer):
 
     # -- specialization -----------------------------------------------------------------
     def specializable(self, callee: Any) -> bool:
+        """A function of the user's (not a library's: site-packages, the standard library,
+        tangentlike) with named parameters and no rule."""
         return (isinstance(callee, types.FunctionType) and callee is unwrap(callee)
                 and not registry.is_primitive(callee) and not callee.__code__.co_flags
-                & (0x04 | 0x08) and getattr(callee, "__wrapped__", None) is None)
+                & (0x04 | 0x08) and getattr(callee, "__wrapped__", None) is None
+                and not _is_library(callee))
 
     def specialize(self, callee: types.FunctionType, node: gast.Call) -> gast.Call:
         """``node`` calling a copy of ``callee`` with its function arguments bound (see the
@@ -575,6 +620,14 @@ def _is_function(value: Any) -> bool:
     return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, np.ufunc,
                               functools.partial)) or callable(getattr(value, "stands_for",
                                                                       None))
+
+
+def _is_library(func: types.FunctionType) -> bool:
+    """Defined by an installed package or the standard library, or by tangentlike."""
+    module = (getattr(func, "__module__", None) or "").split(".")[0]
+    filename = func.__code__.co_filename
+    return (module == "tangentlike" or module in sys.stdlib_module_names
+            or "site-packages" in filename or "dist-packages" in filename)
 
 
 def _callee_args(func: types.FunctionType) -> list[gast.Name]:

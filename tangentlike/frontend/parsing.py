@@ -76,6 +76,29 @@ def register_synthetic(func: Callable, node: gast.FunctionDef, filename: str,
     _SYNTHETIC[func] = (node, filename, values)
 
 
+def _lambda_def(module: gast.Module, code: types.CodeType, start: int,
+                here: Location) -> gast.FunctionDef:
+    """The lambda of ``code`` in the parsed lines around it, as ``def lambda_<line>`` that
+    returns its expression (line numbers the file's)."""
+    params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    found = [n for n in gast.walk(module) if isinstance(n, gast.Lambda)
+             and n.lineno + start - 1 == code.co_firstlineno
+             and [a.id for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs] == params]
+    if len(found) != 1:
+        raise UnsupportedSyntaxError(
+            "cannot tell which lambda of its line this is" if found else
+            "cannot find the source of this lambda", here,
+            hint="define the function with def (or put each lambda on a line of its own)")
+    lam = found[0]
+    node = gast.FunctionDef(
+        name=f"lambda_{code.co_firstlineno}", args=lam.args,
+        body=[gast.copy_location(gast.Return(value=lam.body), lam.body)], decorator_list=[],
+        returns=None, type_comment=None, type_params=[])
+    gast.copy_location(node, lam)
+    gast.increment_lineno(node, start - 1)
+    return node
+
+
 def parse_function(func: Callable) -> ParsedFunction:
     """Parse ``func``'s source; raise :class:`SourceUnavailableError` if it cannot be read."""
     func = unwrap(func)
@@ -107,10 +130,6 @@ def parse_function(func: Callable) -> ParsedFunction:
         )
     filename = code.co_filename
     here = def_location(func)
-    if name == "<lambda>":
-        raise UnsupportedSyntaxError(
-            "cannot differentiate a lambda", here, hint="define it with def instead"
-        )
     try:
         lines, start = inspect.getsourcelines(code)  # not inspect.unwrap(func): a decorator runs
     except (OSError, TypeError) as exc:
@@ -129,6 +148,9 @@ def parse_function(func: Callable) -> ParsedFunction:
             hint="the file may have changed since the function was defined; reload it",
         ) from None
     node = module.body[0]
+    if name == "<lambda>":
+        node = _lambda_def(module, code, start, here)
+        start = 1
     if isinstance(node, gast.AsyncFunctionDef):
         raise UnsupportedSyntaxError(
             f"tangentlike does not support async functions (async def {name}, await)", here,

@@ -118,20 +118,20 @@ ROWS = [
         """, ("yield", "generator"), "refused"),
     Row("lambda-called", """
         def f(x):
-            g = lambda t: t * 2.0  # <-
+            g = lambda t: t * 2.0
             return np.sum(g(x))
-        """, ("lambda",), "refused", hvp=True),
+        """, ("lambda",), "supported", hvp=True),
     Row("lambda-stored", """
         def f(x):
-            fs = [lambda t: t * 2.0]  # <-
+            fs = [lambda t: t * 2.0]
             return np.sum(x * 2.0)
-        """, ("lambda",), "refused"),
+        """, ("lambda",), "supported"),
     Row("nested-def", """
         def f(x):
-            def g(t):  # <-
+            def g(t):
                 return t * 2.0
             return np.sum(g(x))
-        """, ("nested function", "def"), "refused"),
+        """, ("nested function", "def"), "supported", hvp=True),
     Row("decorator-inside", """
         def scale(fn):
             return fn
@@ -142,7 +142,7 @@ ROWS = [
             def g(t):  # <-
                 return t * 2.0
             return np.sum(g(x))
-        """, ("nested function", "def"), "refused"),
+        """, ("decorated nested function",), "refused"),
     Row("class-inside", """
         def f(x):
             class C:  # <-
