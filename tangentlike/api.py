@@ -55,23 +55,51 @@ class BoundDerivative:
         self.__name__ = getattr(derivative, "__name__", "derivative")
         self.__doc__ = derivative.__doc__
 
+    def supplied(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        """The arguments the derivative is called with, for the caller's."""
+        return (self.obj, *args), kwargs
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.derivative(self.obj, *args, **kwargs)
+        args, kwargs = self.supplied(args, kwargs)
+        return self.derivative(*args, **kwargs)
 
     def debug(self, *args: Any, general: bool = False, **kwargs: Any) -> Any:
-        return self.derivative.debug(self.obj, *args, general=general, **kwargs)
+        args, kwargs = self.supplied(args, kwargs)
+        return self.derivative.debug(*args, general=general, **kwargs)
 
     def version_for(self, *args: Any, **kwargs: Any) -> Version:
-        return self.derivative.version_for(self.obj, *args, **kwargs)
+        args, kwargs = self.supplied(args, kwargs)
+        return self.derivative.version_for(*args, **kwargs)
 
     def source_for(self, *args: Any, **kwargs: Any) -> str:
-        return self.derivative.source_for(self.obj, *args, **kwargs)
+        args, kwargs = self.supplied(args, kwargs)
+        return self.derivative.source_for(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.derivative, name)
 
     def __repr__(self) -> str:
         return f"<derivative of {type(self.obj).__name__}.{self.derivative.__name__}>"
+
+
+class CapturedDerivative(BoundDerivative):
+    """The derivative of a closure with respect to values it captured
+    (``grad(loss, wrt="data")``): the derivative of the closure with those free variables
+    as keyword-only parameters, called with its cells' values as they are at each call."""
+
+    def __init__(self, derivative: DerivativeFunction, closure: Callable,
+                 names: tuple[str, ...]):
+        super().__init__(derivative, closure)
+        code = closure.__code__
+        self.cells = {n: c for n, c in zip(code.co_freevars, closure.__closure__)
+                      if n in names}
+
+    def supplied(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        return args, {**{n: c.cell_contents for n, c in self.cells.items()}, **kwargs}
+
+    def __repr__(self) -> str:
+        return f"<derivative of the closure {self.obj.__name__} with respect to " \
+            f"{', '.join(self.cells)}>"
 
 
 class DerivativeFunction(Regenerating):
@@ -281,6 +309,12 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
             function, wrt=shifted(wrt), optimized=optimized, motion=motion, mode=mode,
             preserve_result=preserve_result, check_dims=check_dims,
             input_derivative=input_derivative, verbose=verbose), obj)
+    captured = functions.captured_wrt(func, wrt)
+    if captured:  # grad(loss, wrt="data"): data, a value the closure captured
+        return CapturedDerivative(autodiff(
+            functions.lift_closure(func, captured), wrt=wrt, optimized=optimized,
+            motion=motion, mode=mode, preserve_result=preserve_result, check_dims=check_dims,
+            input_derivative=input_derivative, verbose=verbose), func, captured)
     if mode not in ("reverse", "forward"):
         raise TangentlikeError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if motion not in ("joint", "split"):

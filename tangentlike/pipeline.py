@@ -38,6 +38,7 @@ from tangentlike.frontend.normalize import normalize
 from tangentlike.frontend.parsing import ParsedFunction, parse_function
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.template import Namespace
+from tangentlike.runtime import dynamic
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bo
                   ) -> tuple[str, ...]:
     """Names, in the module being generated, of the derivative functions of ``func``."""
     key = (func, wrt, optimized, mode)
-    name = func.__name__
+    name = parsing.generated_name(func)
     suffixes = [n[len(name):] for n in _local_names(name, mode)]
     if key in _in_progress:  # recursion (``current`` is in progress too): no halves yet
         seed = _in_progress[key]  # chosen before the caller's code is generated
@@ -225,6 +226,24 @@ def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bo
     functions = [cached.function, cached.backward][:len(suffixes)]
     return (*(namespace.name_for(f, name + suffix) for f, suffix in zip(functions, suffixes)),
             cached.seed)
+
+
+def _dynamic_derivative(func: Callable, wrt: tuple[int, ...], mode: str) -> Derivative:
+    """The halves (reverse) or jvp (forward) of ``func`` for a call whose callee is known
+    only when it runs (``runtime.dynamic``): generated at its first call, then cached like
+    a callee's the compiler sees, and generated again when a name it was made from
+    changed."""
+    with generation_lock:
+        key = (wrt, True, mode)
+        pairs = _pairs.get(func, {})
+        if key in pairs and pairs[key].guards.hold():
+            return pairs[key]
+        pairs.pop(key, None)
+        return compile_derivative(func, _inner_options(mode, wrt, True))
+
+
+dynamic.GENERATE = _dynamic_derivative
+dynamic.SUMMARY = aliasing.summary_of
 
 
 def compile_derivative(func: Callable, options: Options) -> Derivative:

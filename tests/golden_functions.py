@@ -47,3 +47,34 @@ def layer(x, W, b):
 def two_layers(x, W1, b1, W2, b2):
     h = layer(x, W1, b1)
     return np.sum(layer(h, W2, b2) ** 2)
+
+
+def nested_closure(x, w):
+    """A nested def reading the enclosing function's local ``a`` (issue 16)."""
+    a = np.tanh(w)
+
+    def layer(t):
+        return np.sin(t) * a
+    return np.sum(layer(x) ** 2)
+
+
+def apply(f, x):
+    return f(x)
+
+
+def lambda_to_helper(x, w):
+    """A lambda capturing ``w``, passed to a helper that calls it."""
+    return np.sum(apply(lambda t: t * w, x) ** 2)
+
+
+class Model:
+    """Parameters held by an object; the loss is a method."""
+
+    def __init__(self, W):
+        self.W = W
+
+    def loss(self, x):
+        return np.sum(np.tanh(self.W @ x) ** 2)
+
+
+MODEL = Model(np.eye(3))

@@ -236,7 +236,7 @@ def _error_cases(tmp_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
         "unsupported syntax": ([f"{UNSUPPORTED}:uses_try"],
                                ["try statement", f"unsupported.py:{try_line}",
                                 "move the try/except"]),
-        "lambda": ([f"{UNSUPPORTED}:square_lambda"], ["lambda", "unsupported.py"]),
+        "generator": ([f"{UNSUPPORTED}:generator"], ["yield", "unsupported.py"]),
         "no derivative rule": ([f"{NO_RULE}:calls_unwrap"], ["numpy.unwrap", "no_rule.py"]),
         "function without source": ([f"{NO_RULE}:calls_function_without_source"],
                                     ["no_source", "no_rule.py"]),
@@ -246,7 +246,7 @@ def _error_cases(tmp_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
 ERROR_CASES = [
     "missing file", "import fails", "syntax error", "missing function", "not a function",
     "a class", "unknown wrt name", "wrt index out of range",
-    "unsupported syntax", "lambda", "no derivative rule", "function without source",
+    "unsupported syntax", "generator", "no derivative rule", "function without source",
 ]
 
 

@@ -279,3 +279,51 @@ def test_two_closures_of_one_function_keep_their_own_cells():
     f, g = make_scaled(2.0), make_scaled(-5.0)
     check(f)
     check(g)
+
+
+# -- a closure differentiated with respect to what it captured (issue 16, item 1) ----------
+
+def make_regression(data, scale):
+    def loss(w):
+        return np.sum((data @ w - 1.0) ** 2) * scale + np.sum(np.sin(data))
+    return loss
+
+
+def _fd(f, x, h=1e-6):
+    x = np.asarray(x, dtype=float)
+    out = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = h
+        out[i] = (f(x + e) - f(x - e)) / (2 * h)
+    return out
+
+
+def test_closure_gradient_with_respect_to_a_captured_array_and_float():
+    data = np.array([[1.0, 2.0, 0.5], [0.5, -1.0, 2.0]])
+    loss = make_regression(data, 0.5)
+    w = np.array([0.3, -0.2, 0.7])
+    gw, gdata, gscale = tangentlike.grad(loss, wrt=(0, "data", "scale"))(w)
+    np.testing.assert_allclose(gw, _fd(loss, w), rtol=1e-6)
+    np.testing.assert_allclose(gdata, _fd(lambda d: make_regression(d, 0.5)(w), data),
+                               rtol=1e-6)
+    np.testing.assert_allclose(gscale, _fd(lambda s: make_regression(data, s)(w), 0.5),
+                               rtol=1e-6)
+    value, gdata = tangentlike.value_and_grad(loss, wrt="data")(w)
+    assert value == loss(w)
+    tangent = tangentlike.autodiff(loss, wrt="scale", mode="forward")(w, 1.0)
+    np.testing.assert_allclose(tangent, gscale, rtol=1e-9)
+
+
+def test_closure_gradient_reads_the_cells_at_each_call():
+    scale = 2.0
+
+    def loss(w):
+        return np.sum(w ** 2) * scale
+    dscale = tangentlike.grad(loss, wrt="scale")
+    w = np.array([1.0, 2.0])
+    assert dscale(w) == 5.0
+    scale = 3.0  # noqa: F841  (the closure's cell: the derivative reads the new value)
+    assert tangentlike.grad(loss)(w).tolist() == [6.0, 12.0]
+    assert dscale(w) == 5.0  # d/dscale does not depend on scale
+    assert "scale" in repr(dscale) and "loss" in dscale.source

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import gast
 
 from tangentlike.core import syntax
-from tangentlike.frontend.operations import Operation
+from tangentlike.frontend.operations import Dynamic, Operation
 from tangentlike.rules.template import Namespace
 
 LITERAL_DEFAULTS = (type(None), bool, int, float, str)
@@ -64,7 +64,13 @@ class BoundCall(NamedTuple):
 
 def bound_call(op: Operation, carries: Callable[[str], Any], namespace: Namespace) -> BoundCall:
     """``op`` (a ``Kind.CALL``) bound to its callee's signature; ``carries(name)`` says whether
-    an argument carries a derivative (its adjoint or tangent name, or None)."""
-    positional, keywords = bind_arguments(op.key, op.args, op.keywords, namespace)
+    an argument carries a derivative (its adjoint or tangent name, or None).  A callee known
+    only when the call runs (``Dynamic``) takes the arguments as the call gives them: ``wrt``
+    counts them (positional, then keywords as written)."""
+    if isinstance(op.key, Dynamic):
+        positional = list(op.args)
+        keywords = [gast.keyword(arg=k, value=v) for k, v in op.keywords.items()]
+    else:
+        positional, keywords = bind_arguments(op.key, op.args, op.keywords, namespace)
     return BoundCall(positional, keywords,
                      differentiated_positions(positional, keywords, carries))

@@ -10,17 +10,18 @@ derivatives in opposite directions (forward mode builds ``dy`` from ``dx``, reve
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import gast
 
 from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
-from tangentlike.errors import Location
+from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.operations import Kind, Operation
 from tangentlike.rules.registry import Rule
 from tangentlike.rules.template import Namespace, instantiate, value_expression
+from tangentlike.runtime import dynamic
 
 SEED = "init_grad"  # the output seed's parameter name (``df(x, init_grad=v)``), when free
 
@@ -66,6 +67,29 @@ def runtime_call(namespace: Namespace, helper: str, args: list[gast.expr]) -> ga
     func = syntax.load(namespace.name_for(function, helper))
     anno.info(func).callee = function  # what the optimizer recognizes it by, not its name
     return syntax.call(func, args)
+
+
+def dynamic_call(namespace: Namespace, helper: str, args: list[gast.expr],
+                 keywords: list[gast.keyword] = ()) -> gast.Call:
+    """A call of ``runtime.dynamic``'s ``helper`` (a callee known when the call runs)."""
+    function = getattr(dynamic, helper)
+    func = syntax.load(namespace.name_for(function, helper))
+    anno.info(func).callee = function
+    return syntax.call(func, args, list(keywords))
+
+
+def refuse_differentiated_receiver(op: Operation, derivative: Callable[[str], Any],
+                                   location: Location) -> None:
+    """A method of an object that itself carries a derivative is refused: the derivative
+    would have to flow into the object's attributes."""
+    receiver = op.key.receiver
+    if derivative(receiver):
+        what = f"{receiver}.{op.key.method}(...)" if op.key.method else f"{receiver}(...)"
+        raise UnsupportedSyntaxError(
+            f"{what} calls a method of {receiver!r}, which carries a derivative: tangentlike "
+            "cannot follow a derivative into an object's method yet", location,
+            hint="pass the arrays the method reads as arguments of a function, or keep the "
+            "object out of wrt")
 
 
 def generated(stmt: gast.stmt) -> gast.stmt:

@@ -18,12 +18,14 @@ from tangentlike.ad.calls import bound_call
 from tangentlike.ad.common import (
     DerivativeNames,
     derivative_or_zero,
+    dynamic_call,
     generated,
     instantiate_rule,
     is_constant,
     last_and_rest,
     map_contributions,
     parameter_names,
+    refuse_differentiated_receiver,
     runtime_call,
     setitem_index,
     with_origin_comments,
@@ -34,7 +36,14 @@ from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import NoDerivativeError
 from tangentlike.frontend.annotate import Activity
-from tangentlike.frontend.operations import Kind, loop_source, operation, targets, where
+from tangentlike.frontend.operations import (
+    Dynamic,
+    Kind,
+    loop_source,
+    operation,
+    targets,
+    where,
+)
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import primitive
@@ -240,13 +249,20 @@ class ForwardAD:
     def call(self, stmt: gast.Assign, op) -> list[gast.stmt]:
         """``y = f(a, b)`` runs as ``dy, y = f_jvp(a, b, da, db)``."""
         call = bound_call(op, self.tangent, self.namespace)
-        name = self.jvps(op.key, call.wrt, where(stmt, self.parsed))
         seeds = [syntax.load(self.tangent(n)) for n in call.differentiated()]
         target = stmt.targets[0].id
+        if isinstance(op.key, Dynamic):  # a callee known when the call runs
+            refuse_differentiated_receiver(op, self.tangent, where(stmt, self.parsed))
+            value = dynamic_call(self.namespace, "call_jvp", [
+                op.key.expression(), syntax.const(call.wrt), syntax.tuple_of(call.positional),
+                gast.Dict(keys=[syntax.const(k.arg) for k in call.keywords],
+                          values=[k.value for k in call.keywords]), syntax.tuple_of(seeds)])
+        else:
+            name = self.jvps(op.key, call.wrt, where(stmt, self.parsed))
+            value = syntax.call(syntax.load(name), [*call.positional, *seeds], call.keywords)
         new = syntax.assign(
             syntax.tuple_of([syntax.store(self.tangent(target)), syntax.store(target)],
-                            gast.Store()),
-            syntax.call(syntax.load(name), [*call.positional, *seeds], call.keywords))
+                            gast.Store()), value)
         anno.info(new).origin = anno.info(stmt).origin
         # the user's function runs here, once, in order, even if its value is unused: it may
         # draw random numbers or do I/O

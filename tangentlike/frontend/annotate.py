@@ -35,6 +35,7 @@ from tangentlike.frontend.operations import (
 )
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
+from tangentlike.runtime import dynamic
 
 
 @dataclass
@@ -202,6 +203,13 @@ def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
             f"no forward-mode (tangent) rule for {registry.describe(key)}", where,
             hint="use reverse mode for this function, or register a rule with "
             "@tangentlike.tangent")
+    if key in dynamic.HELPERS:
+        return NoDerivativeError(
+            "a derivative of a derivative (hvp, hessian, grad of grad) through a call whose "
+            "function is known only when it runs (a method of an object, layer(x), a "
+            "function held in a variable) is not supported yet", where,
+            hint="call a function defined with def by its name, passing it the object's "
+            "arrays, where the derivative of a derivative is needed")
     if key is MISSING:
         return NoDerivativeError(
             "cannot tell which function this call on a differentiated value refers to",

@@ -41,7 +41,12 @@ from tangentlike.core import anno, syntax
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import UnsupportedSyntaxError
 from tangentlike.frontend.operations import MISSING, resolve
-from tangentlike.frontend.parsing import ParsedFunction, parse_function, register_synthetic
+from tangentlike.frontend.parsing import (
+    ParsedFunction,
+    generated_name,
+    parse_function,
+    register_synthetic,
+)
 from tangentlike.rules import registry
 
 
@@ -276,6 +281,28 @@ class Lowering(gast.NodeTransformer):
             node.keywords = [self.visit(k) for k in node.keywords]
             return self.call(value, node)
         callee = self.resolve(func)
+        method = _method_of_object(callee)
+        if method is not None:  # MODEL.loss(x), LAYER(x): the class's function, object first
+            self.generic_visit(node)
+            receiver = func.value if isinstance(callee, types.MethodType) else func
+            node.args = [syntax.clone(receiver), *node.args]
+            node.func = self.callee_name(FunctionValue(method, self.name_for(
+                method, generated_name(method))), node.func)
+            if self.specializable(method):
+                return self.specialize(method, node)
+            return node
+        if syntax.dotted_name(func) is None and not isinstance(func, gast.Call):
+            # LAYERS[0](x), self.layers[0].forward(x): the object in a name of its own, so
+            # the call is one of a local value (found when it runs)
+            root = func.value if isinstance(func, gast.Attribute) else func
+            if not isinstance(root, gast.Name):
+                self.generic_visit(node)
+                name = self.bind_now("callee", self.visit(root))
+                if isinstance(func, gast.Attribute):
+                    func.value = name
+                else:
+                    node.func = name
+                return node
         if callee is map and len(node.args) > 1 and not node.keywords:
             if self.function_value(node.args[0]) is not None:
                 return self.visit(_as_generator(node, self.parsed))
@@ -622,6 +649,25 @@ def _is_function(value: Any) -> bool:
                                                                       None))
 
 
+def _method_of_object(callee: Any) -> types.FunctionType | None:
+    """The Python function a bound method of an object (``MODEL.loss``) or a callable
+    object (``LAYER``, whose class defines ``__call__``) runs with the object first."""
+    if isinstance(callee, types.MethodType) and not isinstance(callee.__self__, type):
+        function = callee.__func__
+    elif (callee is not MISSING and not isinstance(callee, (type, types.FunctionType,
+                                                             types.BuiltinFunctionType,
+                                                             types.ModuleType, np.ufunc,
+                                                             functools.partial))
+          and not hasattr(callee, "stands_for")):
+        function = type(callee).__dict__.get("__call__")
+    else:
+        return None
+    if isinstance(function, types.FunctionType) and not registry.is_primitive(function) \
+            and not _is_library(function):
+        return function
+    return None
+
+
 def _is_library(func: types.FunctionType) -> bool:
     """Defined by an installed package or the standard library, or by tangentlike."""
     module = (getattr(func, "__module__", None) or "").split(".")[0]
@@ -714,6 +760,37 @@ def _as_generator(node: gast.Call, parsed: ParsedFunction) -> gast.expr:
     element = syntax.call(func, [syntax.load(n) for n in names])
     return gast.copy_location(gast.GeneratorExp(elt=element, generators=[gast.comprehension(
         target=target, iter=source, ifs=[], is_async=0)]), node)
+
+
+def captured_wrt(func: Callable, wrt: Any) -> tuple[str, ...]:
+    """The names in ``wrt`` that are free variables of the closure ``func`` (not parameters):
+    what ``grad(loss, wrt="data")`` asks the derivative with respect to."""
+    code = getattr(func, "__code__", None)
+    if code is None or not func.__closure__:
+        return ()
+    items = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
+    params = set(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    return tuple(w for w in items if isinstance(w, str) and w in code.co_freevars
+                 and w not in params)
+
+
+def lift_closure(func: types.FunctionType, names: tuple[str, ...]) -> types.FunctionType:
+    """``func`` with its free variables ``names`` as keyword-only parameters (the rest stay
+    its cells): what a derivative with respect to them differentiates."""
+    cache = _LIFTED.setdefault(func, {})
+    key = ("closure", names)
+    if key not in cache:
+        parsed = parse_function(func)
+        node = parsed.node
+        node.args.kwonlyargs = [*node.args.kwonlyargs, *map(syntax.param, names)]
+        node.args.kw_defaults = [*node.args.kw_defaults, *([None] * len(names))]
+        cells = {n: c for n, c in zip(func.__code__.co_freevars, func.__closure__)
+                 if n not in names}
+        lifted = _compile(node, parsed.filename, func.__globals__, cells,
+                          func.__defaults__ or (), dict(func.__kwdefaults__ or {}))
+        register_synthetic(lifted, syntax.clone(node), parsed.filename, parsed_values(parsed))
+        cache[key] = lifted
+    return cache[key]
 
 
 def lower_functions(parsed: ParsedFunction, name_for: Callable[[Any, str], str]) -> None:

@@ -22,6 +22,7 @@ from tangentlike.core.resolve import UNBOUND, resolve_in
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
+from tangentlike.runtime import dynamic
 
 MISSING = object()  # a callee that names nothing
 
@@ -31,6 +32,43 @@ class Method:
     """A method called on a local value, e.g. ``x.sum`` (resolved as ``np.ndarray.sum``)."""
 
     name: str
+
+
+# Method names of the containers and arrays code calls methods on: any other method called
+# on a local value (``layer.forward(x)``) is one of an object's, found when the call runs.
+CONTAINER_METHODS = frozenset().union(*(dir(t) for t in (np.ndarray, list, dict, tuple, str,
+                                                          set, float, int, complex)))
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    """The callee of a call that is a local value or a method of one (``layer(x)``,
+    ``self.encode(x)``): known when the call runs (``runtime.dynamic``).  ``receiver`` is the
+    local name; ``method`` the method's name, None when the value itself is called."""
+
+    receiver: str
+    method: str | None = None
+
+    @property
+    def __name__(self) -> str:
+        return self.method or self.receiver
+
+    def expression(self) -> gast.expr:
+        """The callee as generated code reads it: ``layer`` or ``self.encode``."""
+        receiver = syntax.load(self.receiver)
+        if self.method is None:
+            return receiver
+        return gast.Attribute(value=receiver, attr=self.method, ctx=gast.Load())
+
+
+def dynamic_callee(func: gast.expr, local_names: set[str]) -> Dynamic | None:
+    """The :class:`Dynamic` callee ``func`` is, if it is one."""
+    if isinstance(func, gast.Name) and func.id in local_names:
+        return Dynamic(func.id)
+    if (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
+            and func.value.id in local_names and func.attr not in CONTAINER_METHODS):
+        return Dynamic(func.value.id, func.attr)
+    return None
 
 
 class Kind(enum.Enum):
@@ -144,7 +182,8 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
             and isinstance(value.func.value, gast.Constant):  # "{}".format(x): a string
         return Operation(Kind.OPAQUE, differentiable=False)
     elif isinstance(value, gast.Call):
-        key = resolve(value.func, parsed, local_names)
+        key = dynamic_callee(value.func, local_names) or resolve(value.func, parsed,
+                                                                   local_names)
         args = list(value.args)
         if isinstance(key, Method):
             key = getattr(np.ndarray, key.name, key)
@@ -157,8 +196,8 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
                     where(stmt, parsed), hint="pass each keyword argument by name")
             keywords[kw.arg] = kw.value
         inputs = names_of(args) + names_of(list(keywords.values()))
-        if isinstance(value.func, gast.Name) and value.func.id in local_names:
-            inputs.append(value.func.id)  # a local value called: layer(x) reads layer
+        if isinstance(key, Dynamic):
+            inputs.append(key.receiver)  # a local value called: layer(x) reads layer
         kind = Kind.CALL if is_user_function(key) else Kind.PRIMITIVE
         return Operation(kind, key, inputs, args, keywords,
                          not registry.is_non_differentiable(key))
@@ -216,8 +255,11 @@ def mutated(stmt: gast.stmt, op: Operation) -> list[str]:
 
 
 def is_user_function(key: Any) -> bool:
-    """A plain Python function with no rule of its own: differentiated from its source."""
-    return isinstance(key, types.FunctionType) and not registry.is_primitive(key)
+    """A plain Python function with no rule of its own: differentiated from its source (or
+    a callee known when the call runs, :class:`Dynamic`)."""
+    return isinstance(key, Dynamic) or (
+        isinstance(key, types.FunctionType) and not registry.is_primitive(key)
+        and key not in dynamic.HELPERS)
 
 
 def targets(stmt: gast.stmt) -> list[str]:

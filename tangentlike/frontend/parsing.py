@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import inspect
 import linecache
-import types
 import textwrap
+import types
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -99,6 +99,17 @@ def _lambda_def(module: gast.Module, code: types.CodeType, start: int,
     return node
 
 
+def generated_name(func: Callable) -> str:
+    """The name of ``func`` in generated code: its own, or for a special method the class's
+    with the method's (``Dense.__call__``: ``Dense_call``), as a name with leading double
+    underscores would not reach generated code."""
+    name = getattr(func, "__name__", "f")
+    if not name.startswith("__"):
+        return name
+    owner = getattr(func, "__qualname__", name).split(".")[-2:-1]
+    return "_".join([*owner, name.strip("_")]) or "f"
+
+
 def parse_function(func: Callable) -> ParsedFunction:
     """Parse ``func``'s source; raise :class:`SourceUnavailableError` if it cannot be read."""
     func = unwrap(func)
@@ -171,4 +182,5 @@ def parse_function(func: Callable) -> ParsedFunction:
         )
     gast.increment_lineno(node, start - 1)
     node.decorator_list = []
+    node.name = generated_name(func)
     return ParsedFunction(func=func, node=node, filename=filename)

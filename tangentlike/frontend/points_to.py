@@ -21,7 +21,7 @@ import gast
 import numpy as np
 
 from tangentlike.core import anno, dataflow, syntax
-from tangentlike.frontend.operations import Method
+from tangentlike.frontend.operations import Method, dynamic_callee
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import Returns, primitive
 
@@ -254,6 +254,8 @@ class Analysis:
             change(args[0], f"{described}(..., copy=False)", "changes")
         if "out" in keywords:
             change(keywords["out"], f"{described}(..., out=...)", "changes")
+        if dynamic_callee(call.func, set(state.points)) is not None:
+            return  # a callee known when the call runs: checked then (runtime.dynamic)
         receiver = call.func.value if isinstance(call.func, gast.Attribute) and \
             isinstance(call.func.value, gast.Name) and call.func.value.id in state.points \
             else None

@@ -39,6 +39,16 @@ CASES = {
     "helper_call": (functions.two_layers, {"wrt": (1, 2, 3, 4)}),
     "forward_quickstart_loss": (quickstart.loss, {"mode": "forward"}),
     "forward_power_loop": (functions.power, {"mode": "forward"}),
+    "nested_closure": (functions.nested_closure, {"wrt": (0, 1)}),
+    "lambda_to_helper": (functions.lambda_to_helper, {"wrt": (0, 1)}),
+    "method": (functions.MODEL.loss, {}),
+}
+
+# The derivative halves of a function the golden derivative calls (a lifted nested def, a
+# helper specialized for a lambda): golden file name -> (case, callee name).
+CALLEES = {
+    "nested_closure_layer": ("nested_closure", "layer"),
+    "lambda_to_helper_apply": ("lambda_to_helper", "apply"),
 }
 
 
@@ -51,6 +61,43 @@ def test_generated_source_matches_golden_file(name):
         path.write_text(source)
     assert path.exists(), f"missing golden file {path}; set TANGENTLIKE_UPDATE_GOLDEN=1"
     assert source == path.read_text()
+
+
+@pytest.mark.parametrize("name", sorted(CALLEES))
+def test_callee_halves_match_golden_file(name):
+    """What a lifted nested def and a helper specialized for a lambda are differentiated
+    into: readable functions that take the captured values as keyword arguments."""
+    from tangentlike import pipeline
+    from tangentlike.frontend import functions as lowering
+
+    case, callee = CALLEES[name]
+    func, options = CASES[case]
+    _derivative(func, options)
+    made = [f for table in (lowering._LIFTED.get(func, {}), {
+        k: v[0] for k, v in lowering._SPECIALIZED.get(getattr(functions, callee), {}).items()})
+        for f in table.values() if f.__name__ == callee]
+    assert len(made) == 1
+    (derivative,) = pipeline._pairs[made[0]].values()
+    path = GOLDEN / f"{name}.py"
+    if os.environ.get("TANGENTLIKE_UPDATE_GOLDEN"):
+        path.write_text(derivative.source)
+    assert path.exists(), f"missing golden file {path}; set TANGENTLIKE_UPDATE_GOLDEN=1"
+    assert derivative.source == path.read_text()
+
+
+def test_function_value_goldens_are_correct():
+    import numpy as np
+
+    x, w = np.array([0.3, -0.4, 0.8]), np.array([0.5, 0.2, -1.0])
+    for f in (functions.nested_closure, functions.lambda_to_helper):
+        gx, gw = tangentlike.grad(f, wrt=(0, 1))(x, w)
+        for got, which in ((gx, 0), (gw, 1)):
+            expected = []
+            for e in np.eye(3) * 1e-6:
+                args_plus, args_minus = [x, w], [x, w]
+                args_plus[which], args_minus[which] = args_plus[which] + e, args_minus[which] - e
+                expected.append((f(*args_plus) - f(*args_minus)) / 2e-6)
+            np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
 def _derivative(func, options):

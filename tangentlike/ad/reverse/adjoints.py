@@ -14,11 +14,13 @@ from tangentlike.ad.calls import BoundCall, bound_call
 from tangentlike.ad.common import (
     DerivativeNames,
     derivative_or_zero,
+    dynamic_call,
     generated,
     instantiate_rule,
     is_constant,
     last_and_rest,
     map_contributions,
+    refuse_differentiated_receiver,
     runtime_call,
     setitem_index,
     zero,
@@ -26,7 +28,14 @@ from tangentlike.ad.common import (
 from tangentlike.ad.reverse.analysis import Program
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
-from tangentlike.frontend.operations import Kind, loop_source, operation, targets, where
+from tangentlike.frontend.operations import (
+    Dynamic,
+    Kind,
+    loop_source,
+    operation,
+    targets,
+    where,
+)
 from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace
 
@@ -209,15 +218,23 @@ class Adjoints:
 
     # -- calls into the user's functions ----------------------------------------------------
     def prepare_call(self, stmt: gast.Assign, op) -> None:
-        """``y = f(a, b)`` runs as ``y, y_saved = f_forward(a, b)`` in the forward sweep."""
+        """``y = f(a, b)`` runs as ``y, y_saved = f_forward(a, b)`` in the forward sweep (a
+        callee known only then: ``y, y_saved = call_forward(layer, wrt, a, b)``)."""
         call = bound_call(op, self.adjoint, self.namespace)
-        forward_name, backward_name, seed = self.pairs(op.key, call.wrt,
-                                                       where(stmt, self.program.parsed))
         target = stmt.targets[0].id
         record = self.namer.fresh(f"{target}_saved")
+        if isinstance(op.key, Dynamic):
+            refuse_differentiated_receiver(op, self.adjoint, where(stmt, self.program.parsed))
+            forward = dynamic_call(self.namespace, "call_forward", [
+                op.key.expression(), syntax.const(call.wrt), *call.positional], call.keywords)
+            backward_name, seed = None, None
+        else:
+            forward_name, backward_name, seed = self.pairs(op.key, call.wrt,
+                                                           where(stmt, self.program.parsed))
+            forward = syntax.call(syntax.load(forward_name), call.positional, call.keywords)
         form = syntax.assign(
             syntax.tuple_of([syntax.store(target), syntax.store(record)], gast.Store()),
-            syntax.call(syntax.load(forward_name), call.positional, call.keywords))
+            forward)
         anno.info(form).origin = anno.info(stmt).origin
         self.forward_forms[self.program.ref(stmt)] = form
         self.calls[self.program.ref(stmt)] = (backward_name, record, call, seed)
@@ -226,10 +243,14 @@ class Adjoints:
         backward_name, record, bound, seed_name = self.calls[self.program.ref(stmt)]
         if not bound.wrt:
             return []
-        seed = gast.keyword(arg=seed_name, value=adjoint_of_target(stmt.targets[0].id))
-        call = syntax.call(syntax.load(backward_name),
-                           [value(record), *[syntax.clone(a) for a in bound.positional]],
-                           [*bound.keywords, seed])
+        if backward_name is None:  # a callee known when the call runs
+            call = dynamic_call(self.namespace, "call_backward", [
+                value(record), adjoint_of_target(stmt.targets[0].id)])
+        else:
+            seed = gast.keyword(arg=seed_name, value=adjoint_of_target(stmt.targets[0].id))
+            call = syntax.call(syntax.load(backward_name),
+                               [value(record), *[syntax.clone(a) for a in bound.positional]],
+                               [*bound.keywords, seed])
         names = bound.differentiated()
         parts = [self.namer.fresh(f"{self.adjoint(n)}_{op.key.__name__}") for n in names]
         self.namer.temporaries.update(parts)
