@@ -58,7 +58,8 @@ def _callee(target: Any) -> tuple[types.FunctionType, tuple, dict]:
         return (stands_for if isinstance(stands_for, types.FunctionType) else target), (), {}
     if isinstance(getattr(target, "stands_for", None), types.FunctionType):
         return target.stands_for, (), {}  # a derivative tangentlike made
-    call = type(target).__dict__.get("__call__") or getattr(type(target), "__call__", None)
+    call = next((c.__dict__["__call__"] for c in type(target).__mro__
+                 if "__call__" in c.__dict__), None)
     if isinstance(call, types.FunctionType):
         return call, (target,), {}
     raise ValueRefusedError(

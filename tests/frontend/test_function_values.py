@@ -7,10 +7,10 @@ first, second and third calls (the third runs the version by shape), optimized a
 the value the derivative computes is the function's own."""
 from __future__ import annotations
 
+import function_values_functions as fv
 import numpy as np
 import pytest
 
-import function_values_functions as fv
 import tangentlike
 from tangentlike.errors import TangentlikeError
 
