@@ -103,7 +103,7 @@ def nested_in_branch(x):
 def nested_in_loop_body(x):
     total = 0.0
     for i in range(3):
-        total = total + np.sum(apply(lambda t: t * (i + 1.0), x) ** 2)
+        total = total + np.sum(apply(lambda t: t * (i + 1.0), x) ** 2)  # noqa: B023
     return total
 
 
@@ -228,7 +228,7 @@ def recursive_nested(x):
 
 
 def closures_in_list(x):
-    fs = [lambda t: t * k for k in range(3)]
+    fs = [lambda t: t * k for k in range(3)]  # noqa: B023
     return np.sum(fs[0](x))
 
 

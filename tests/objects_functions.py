@@ -111,8 +111,8 @@ def object_argument(model, x):
     return np.sum(model.forward(x) ** 2)
 
 
-DYNAMIC = [global_method_calling_self, loop_over_layers, layer_by_index, method_with_keyword, model_method, held_function,
-           residual]
+DYNAMIC = [global_method_calling_self, loop_over_layers, layer_by_index, method_with_keyword,
+           model_method, held_function, residual]
 
 
 # -- refused --------------------------------------------------------------------------------
