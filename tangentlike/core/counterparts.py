@@ -67,8 +67,7 @@ def numpy_counterpart(value: Any) -> Any:
     if _PACKAGE not in sys.modules or not is_autograd(value):
         return value
     if isinstance(value, type):  # autograd.numpy.int64 subclasses numpy.int64
-        base = value.__bases__[0]
-        return base if value.__name__ == "IntdtypeSubclass" else value
+        return value.__bases__[0] if value.__name__ == "IntdtypeSubclass" else value
     if not isinstance(value, types.FunctionType):
         return value
     raw = _wrapped(value)
