@@ -24,7 +24,8 @@ ABSENT = object()  # the guarded name was not there (a builtin no global shadowe
 
 # Modules whose attributes are not guarded: tangentlike's rules are for their functions, and
 # nobody replaces ``np.sin``; a user's own modules are guarded attribute by attribute.
-_TRUSTED = frozenset({"numpy", "scipy", "math", "cmath", "builtins", "operator", "tangentlike"})
+_TRUSTED = frozenset({"numpy", "scipy", "math", "cmath", "builtins", "operator", "tangentlike",
+                      "autograd"})
 
 
 class Guards:

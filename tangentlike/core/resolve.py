@@ -11,6 +11,7 @@ from typing import Any
 import gast
 
 from tangentlike.core import syntax
+from tangentlike.core.counterparts import numpy_counterpart
 
 UNBOUND = object()
 """A scope's value for a name bound there that has no value yet (an empty closure cell): the
@@ -32,7 +33,11 @@ def resolve_in(node: gast.expr, scopes: Sequence[Mapping[str, Any]],
 
     ``on_root(i, root, value)`` is told where the root was found (``i``: the index of its
     scope, None for the builtins); ``on_attribute(owner, attr, value, path)`` each attribute
-    read (``value`` is ``missing`` for one that is absent; ``path``: ``"np.linalg"``)."""
+    read (``value`` is ``missing`` for one that is absent; ``path``: ``"np.linalg"``).
+
+    A function of autograd's NumPy (``import autograd.numpy as np``) names the NumPy or SciPy
+    function it wraps (``core/counterparts.py``): every pass sees ``numpy.sin``, while the
+    hooks see the objects the names hold."""
     dotted = syntax.dotted_name(node)
     if dotted is None:
         return missing
@@ -57,5 +62,5 @@ def resolve_in(node: gast.expr, scopes: Sequence[Mapping[str, Any]],
         if on_attribute is not None:
             on_attribute(owner, attr, value, ".".join([root, *attrs[:k + 1]]))
         if value is missing:
-            break
-    return value
+            return value
+    return numpy_counterpart(value)

@@ -18,6 +18,7 @@ from typing import Any
 import gast
 
 from tangentlike.core import anno, syntax
+from tangentlike.core.counterparts import AutogradOnly
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
 from tangentlike.frontend.operations import (
     MISSING,
@@ -220,6 +221,12 @@ def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
             where, hint=f"use the NumPy function instead of .{key.name}(), or register a rule "
             "with @tangentlike.adjoint")
     name = registry.describe(key)
+    if isinstance(key, AutogradOnly):
+        return NoDerivativeError(
+            f"{name} is autograd's own function: it has no NumPy or SciPy counterpart that "
+            "tangentlike could differentiate instead", where,
+            hint="write it with NumPy functions (tangentlike reads autograd.numpy's as "
+            f"NumPy's), or register its derivative with @tangentlike.adjoint({name})")
     if isinstance(key, functools.partial):  # never suggest non_differentiable: it would be 0
         hint = (f"call {registry.describe(key.func)} directly with all its arguments (or "
                 "write it with operators), or define the partial function with def, which "

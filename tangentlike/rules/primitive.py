@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.core.counterparts import numpy_counterpart
+
 
 class Shape(enum.Enum):
     """What a primitive's result shape follows from."""
@@ -132,6 +134,9 @@ _lock = threading.RLock()
 
 
 def _key(function: Any) -> Any:
+    """The key of ``function``'s record: the function itself (its id when unhashable); an
+    autograd wrapper's is the NumPy function it wraps (``core/counterparts.py``)."""
+    function = numpy_counterpart(function)
     try:
         hash(function)
     except TypeError:
@@ -300,7 +305,9 @@ def _package_of(function: Any) -> str | None:
 
 
 def _look_up(function: Any) -> Any:
-    """``_key(function)``, after registering the deferred rules of its package."""
+    """``_key(function)``, after registering the deferred rules of its package (an autograd
+    wrapper's: the package of the function it wraps)."""
+    function = numpy_counterpart(function)
     if _deferred:
         package = _package_of(function)
         if package in _deferred:
@@ -316,6 +323,7 @@ def declared(function: Any) -> Primitive | None:
 def primitive(function: Any) -> Primitive:
     """The record of ``function``: the declared one, or the facts of its module's policy
     (:func:`policy`) over the safe defaults."""
+    function = numpy_counterpart(function)
     record = declared(function)
     if record is not None:
         return record

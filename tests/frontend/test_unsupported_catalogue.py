@@ -14,6 +14,7 @@ finding (``/tmp/findings/catalogue-<n>.md`` at the time of writing).
 """
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import os
 import sys
@@ -51,6 +52,7 @@ class Row:
     hvp: bool = False           # also checked through hvp
     factory: bool = False       # ``f`` is made by calling ``outer()``
     xfail: dict[str, str] = field(default_factory=dict)  # mode -> known defect
+    requires: str = ""          # a package the row imports (skipped without it)
 
 
 ROWS = [
@@ -423,6 +425,21 @@ ROWS = [
                 return np.sum(x * x)
             return f(x * 1.5, n - 1)
         """, (), "supported", args=(X, 2), hvp=True),
+    Row("autograd-numpy", """
+        import autograd.numpy as anp
+        from autograd.scipy.special import logsumexp
+
+
+        def f(x):
+            return anp.sum(anp.tanh(x) * anp.exp(-x)) + logsumexp(anp.concatenate([x, -x]))
+        """, (), "supported", hvp=True, requires="autograd"),
+    Row("autograd-only-function", """
+        import autograd.numpy as anp
+
+
+        def f(x):
+            return np.sum(anp.make_diagonal(x, axis1=-1, axis2=-2))  # <-
+        """, ("autograd",), "refused", requires="autograd"),
 ]
 
 MODES = ("reverse", "forward", "hvp")
@@ -436,6 +453,8 @@ def _params() -> list[Any]:
                 continue
             marks = ([pytest.mark.xfail(strict=True, reason=row.xfail[mode])]
                      if mode in row.xfail else [])
+            if row.requires and importlib.util.find_spec(row.requires) is None:
+                marks.append(pytest.mark.skip(reason=f"{row.requires} is not installed"))
             if row.id == "try-except-star" and sys.version_info < (3, 11):
                 marks.append(pytest.mark.skip(reason="except* is Python 3.11 syntax"))
             out.append(pytest.param(row, mode, marks=marks, id=f"{row.id}-{mode}"))
