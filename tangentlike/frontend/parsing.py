@@ -91,7 +91,7 @@ def _lambda_def(module: gast.Module, code: types.CodeType, start: int,
             hint="define the function with def (or put each lambda on a line of its own)")
     lam = found[0]
     node = gast.FunctionDef(
-        name=f"lambda_{code.co_firstlineno}", args=lam.args,
+        name="<lambda>", args=lam.args,
         body=[gast.copy_location(gast.Return(value=lam.body), lam.body)], decorator_list=[],
         returns=None, type_comment=None, type_params=[])
     gast.copy_location(node, lam)
@@ -104,6 +104,8 @@ def generated_name(func: Callable) -> str:
     with the method's (``Dense.__call__``: ``Dense_call``), as a name with leading double
     underscores would not reach generated code."""
     name = getattr(func, "__name__", "f")
+    if name == "<lambda>":
+        return f"lambda_{func.__code__.co_firstlineno}"
     if not name.startswith("__"):
         return name
     owner = getattr(func, "__qualname__", name).split(".")[-2:-1]
