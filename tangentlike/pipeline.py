@@ -328,7 +328,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
         if options.optimized:
             optimize(joint, namer.temporaries)
         if is_split:
-            functions = split(joint, positional, parsed.name, seed)
+            functions = split(joint, positional, parsed.name, seed, namespace)
             functions[0].body.insert(0, _docstring(
                 f"Forward sweep of {parsed.name}: its value, and what the backward sweep "
                 "reads."))

@@ -42,6 +42,7 @@ from tangentlike.runtime import (
     zero_at,
     zeros_like,
 )
+from tangentlike.runtime import dynamic
 from tangentlike.runtime.linalg import norm_hessian
 from tangentlike.runtime.special import polygamma_like
 
@@ -49,6 +50,11 @@ from tangentlike.runtime.special import polygamma_like
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
+
+# A callee found when the call runs (runtime/dynamic.py): each helper runs the user's code
+# (impure), and returns values of its own (arrays that may share an argument's are copied).
+for _helper in (*dynamic.HELPERS, *dynamic.JVPS.values()):
+    declare(_helper, library=True, returns=Returns.NEW)
 
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only, old_item,
                    restore_item)

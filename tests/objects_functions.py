@@ -131,3 +131,7 @@ def mutating_callee(x):
 def method_of_differentiated_value(x):
     y = x * 2.0
     return np.sum(y.forward(x))
+
+
+def sum_of_gradient(x, df):
+    return np.sum(df(x) ** 2)

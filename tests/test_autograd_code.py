@@ -59,15 +59,11 @@ OPTIMIZED = [pytest.param(True, id="opt"), pytest.param(False, id="noopt")]
 # tangentlike's own limits, the same when the program imports NumPy instead of autograd:
 # the unoptimized reverse mode zeroes a loop's temporaries' adjoints at the top of each
 # backward iteration with zeros_like of a value of another iteration, whose shape differs
-# when the layers differ in width; and forward over reverse refuses a helper's backward
-# half (network_log_probabilities_backward) that pops the stack it is given.
+# when the layers differ in width.
 NOOPT_LAYER_SHAPES = pytest.mark.xfail(
     raises=ValueError, strict=True,
     reason="unoptimized reverse mode: a loop's zero adjoints take the shape of another "
     "iteration's value")
-HVP_OF_A_LOOPING_HELPER = pytest.mark.xfail(
-    raises=tangentlike.TangentlikeError, strict=True,
-    reason="hvp refuses a helper's backward half that changes its saved stack in place")
 
 
 def _known(name: str, optimized: bool = True) -> list:
@@ -130,9 +126,7 @@ def test_forward_mode_matches_autograd_and_finite_differences(name, optimized):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_hvp_matches_autograd_and_finite_differences(name, request):
-    if name == "neural_network":
-        request.applymarker(HVP_OF_A_LOOPING_HELPER)
+def test_hvp_matches_autograd_and_finite_differences(name):
     f, args = CASES[name]
     v = _direction(args)
     g, flat, unflatten = _flat(f, args)

@@ -3,8 +3,9 @@ function.  One whose object is a global is resolved when the derivative is gener
 (``LAYER(x)`` is ``Dense.__call__(LAYER, x)``) and differentiated like any call of your
 functions, in every mode; one whose object is a local value (``for layer in layers: x =
 layer(x)``, ``self.forward(x)``) is found when the call runs (``runtime.dynamic``), its
-derivative generated then and cached, in reverse and forward mode.  Each is checked against
-central finite differences at three calls, and the value is the function's own."""
+derivative generated then and cached, in reverse and forward mode and as a Hessian-vector
+product.  Each is checked against central finite differences at three calls, and the value
+is the function's own."""
 from __future__ import annotations
 
 import numpy as np
@@ -48,13 +49,13 @@ def test_global_objects_in_every_mode(f):
 
 @pytest.mark.parametrize("f", of.DYNAMIC, ids=lambda f: f.__name__)
 def test_objects_found_when_the_call_runs(f):
-    _check(f, hvp=False)
+    _check(f, hvp=True)
 
 
-@pytest.mark.parametrize("f", of.DYNAMIC, ids=lambda f: f.__name__)
-def test_hvp_through_a_call_found_when_it_runs_is_refused_by_name(f):
+def test_grad_of_grad_through_a_call_found_when_it_runs_is_refused_by_name():
+    df = tangentlike.grad(of.loop_over_layers)
     with pytest.raises(TangentlikeError, match="known only when it runs") as info:
-        tangentlike.hvp(f)(X.copy(), V)
+        tangentlike.grad(of.sum_of_gradient)(X.copy(), df)
     assert info.value.hint
 
 

@@ -54,8 +54,11 @@ def shape_only(x: Any) -> Any:
 
 
 def copy_of(x: Any) -> Any:
-    """A copy of an array read from an array the function later changes in place."""
-    return x.copy() if isinstance(x, np.ndarray) else x
+    """A copy of an array read from an array the function later changes in place; of a
+    list (the stack a backward half pops, so that it changes nothing it was given)."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    return list(x) if isinstance(x, list) else x
 
 
 class _NoItem:

@@ -23,6 +23,7 @@ import functools
 import inspect
 import types
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -33,15 +34,26 @@ GENERATE: Callable[[Callable, tuple[int, ...], str], Any] | None = None
 SUMMARY: Callable[[Callable], Any] | None = None
 
 
-class Record(NamedTuple):
+@dataclass(frozen=True)
+class Record:
     """What ``call_forward`` saves for ``call_backward``: the callee's derivative, the
-    arguments it was called with (in its parameter order), the positions differentiated (the
-    call's and the callee's), and the callee's own saved values."""
+    arguments it was called with (in its parameter order), for each of the call's ``wrt``
+    positions its rank among the callee's, and the callee's own saved values.  (Not a tuple:
+    a zero tangent of it is 0.0.)"""
 
     derivative: Any
     positional: tuple
     keywords: dict
-    order: tuple[int, ...]  # for each of the call's wrt positions, its rank in the callee's
+    order: tuple[int, ...]
+    saved: Any
+
+
+class RecordTangent(NamedTuple):
+    """The tangent of a :class:`Record` (forward over reverse: ``hvp``): the tangents of the
+    arguments (None where none) and of the callee's saved values."""
+
+    positional: tuple
+    keywords: dict
     saved: Any
 
 
@@ -112,6 +124,35 @@ def _check_unchanged(function: types.FunctionType, arguments: dict[str, Any]) ->
                 "changing the argument (or the object's attribute)")
 
 
+def _fresh(value: Any, inputs: tuple) -> Any:
+    """``value`` with every array that may share memory with an array in ``inputs`` copied:
+    what these helpers return is new (an identity layer returns its argument)."""
+    if isinstance(value, np.ndarray):
+        if any(isinstance(i, np.ndarray) and np.may_share_memory(value, i)
+               for i in _arrays(inputs)):
+            return value.copy()
+        return value
+    if isinstance(value, (tuple, list)):
+        parts = [_fresh(v, inputs) for v in value]
+        return type(value)(*parts) if hasattr(value, "_fields") else type(value)(parts)
+    if isinstance(value, dict):
+        return {k: _fresh(v, inputs) for k, v in value.items()}
+    return value
+
+
+def _arrays(values: Any) -> list:
+    """The arrays in a structure of tuples, lists, dicts and records."""
+    if isinstance(values, np.ndarray):
+        return [values]
+    if isinstance(values, (tuple, list)):
+        return [a for v in values for a in _arrays(v)]
+    if isinstance(values, dict):
+        return [a for v in values.values() for a in _arrays(v)]
+    if isinstance(values, Record):
+        return _arrays((values.positional, values.keywords, values.saved))
+    return []
+
+
 def _ordered(grads: Any, order: tuple[int, ...]) -> Any:
     """The callee's gradients (one, or a tuple in its order) in the call's order."""
     if len(order) == 1:
@@ -125,6 +166,7 @@ def call_forward(target: Any, wrt: tuple[int, ...], *args: Any, **kwargs: Any,
     function, positional, keywords, callee_wrt, order = _bind(target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "reverse")
     value, saved = derivative.function(*positional, **keywords)
+    value = _fresh(value, (positional, keywords))
     return value, Record(derivative, positional, keywords, order, saved)
 
 
@@ -134,7 +176,7 @@ def call_backward(record: Record, init_grad: Any) -> Any:
     derivative = record.derivative
     grads = derivative.backward(record.saved, *record.positional, **record.keywords,
                                 **{derivative.seed: init_grad})
-    return _ordered(grads, record.order)
+    return _fresh(_ordered(grads, record.order), (record, init_grad))
 
 
 def call_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
@@ -146,7 +188,74 @@ def call_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
     seeds = [None] * len(order)
     for tangent, rank in zip(tangents, order):
         seeds[rank] = tangent
-    return derivative.function(*positional, *seeds, **keywords)
+    return _fresh(derivative.function(*positional, *seeds, **keywords),
+                  (positional, keywords, tangents))
+
+
+def _seeds(names: list[str], tangents: dict[str, Any]) -> tuple[tuple[int, ...], list]:
+    """The positions (as ``wrt`` counts parameters) that have a tangent, and those tangents."""
+    wrt = tuple(i for i, n in enumerate(names) if tangents.get(n) is not None)
+    return wrt, [tangents[names[i]] for i in wrt]
+
+
+def _parameters(function: Callable) -> tuple[list[str], list[str]]:
+    """A generated function's positional parameters and keyword-only ones."""
+    params = inspect.signature(function).parameters.values()
+    return ([p.name for p in params if p.kind is not p.KEYWORD_ONLY],
+            [p.name for p in params if p.kind is p.KEYWORD_ONLY])
+
+
+def call_forward_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
+                     tangents: tuple, ktangents: dict) -> tuple[Any, Any]:
+    """Forward mode over ``call_forward`` (``hvp``): ``((dvalue, drecord), (value, record))``,
+    the jvp of the callee's forward half (generated code, differentiated again)."""
+    function, positional, keywords, callee_wrt, order = _bind(target, wrt, args, kwargs)
+    derivative = GENERATE(function, callee_wrt, "reverse")
+    names, kwonly = _parameters(derivative.function)
+    _, lead, _ = _callee(target)
+    call_names = names[len(lead):len(lead) + len(args)]
+    given = {**dict(zip(call_names, tangents)), **ktangents}
+    jvp_wrt, seeds = _seeds(names + kwonly, given)
+    if not jvp_wrt:
+        value, saved = derivative.function(*positional, **keywords)
+        value = _fresh(value, (positional, keywords))
+        return None, (value, Record(derivative, positional, keywords, order, saved))
+    jvp = GENERATE(derivative.function, jvp_wrt, "forward")
+    (dvalue, dsaved), (value, saved) = _fresh(jvp.function(*positional, *seeds, **keywords),
+                                              (positional, keywords, seeds))
+    record = Record(derivative, positional, keywords, order, saved)
+    drecord = RecordTangent(tuple(given.get(n) for n in names),
+                            {n: given.get(n) for n in kwonly}, dsaved)
+    return (dvalue, drecord), (value, record)
+
+
+def call_backward_jvp(record: Record, drecord: Any, init_grad: Any, dinit_grad: Any,
+                      ) -> tuple[Any, Any]:
+    """Forward mode over ``call_backward`` (``hvp``): ``(dgradients, gradients)``, the jvp of
+    the callee's backward half."""
+    derivative = record.derivative
+    backward = derivative.backward
+    names, kwonly = _parameters(backward)
+    values = dict(zip(names, (record.saved, *record.positional)))
+    values.update(record.keywords)
+    values[derivative.seed] = init_grad
+    tangents: dict[str, Any] = {derivative.seed: dinit_grad}
+    if isinstance(drecord, RecordTangent):
+        tangents[names[0]] = drecord.saved
+        tangents.update(zip(names[1:], drecord.positional))
+        tangents.update(drecord.keywords)
+    jvp_wrt, seeds = _seeds(names + kwonly, tangents)
+    positional = [values[n] for n in names]
+    keyword_only = {n: values[n] for n in kwonly}
+    if not jvp_wrt:
+        return None, _fresh(_ordered(backward(*positional, **keyword_only), record.order),
+                            (positional, keyword_only))
+    jvp = GENERATE(backward, jvp_wrt, "forward")
+    dgrads, grads = _fresh(jvp.function(*positional, *seeds, **keyword_only),
+                           (positional, keyword_only, seeds))
+    return _ordered(dgrads, record.order), _ordered(grads, record.order)
 
 
 HELPERS = (call_forward, call_backward, call_jvp)
+# forward mode over reverse mode's helpers (hvp): their tangent is the helper's jvp
+JVPS = {call_forward: call_forward_jvp, call_backward: call_backward_jvp}

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gast
 
+from tangentlike.ad.common import runtime_call
 from tangentlike.core import syntax
+from tangentlike.rules.template import Namespace
 
 
 def is_boundary(stmt: gast.stmt) -> bool:
@@ -14,7 +16,7 @@ def is_boundary(stmt: gast.stmt) -> bool:
 
 
 def split(joint: gast.FunctionDef, n_params: int, name: str, seed_name: str,
-          ) -> list[gast.FunctionDef]:
+          namespace: Namespace) -> list[gast.FunctionDef]:
     """Cut a joint derivative (which returns grads..., value) into forward and backward;
     ``seed_name`` is the joint derivative's seed parameter, which the forward half lacks."""
     cut = next(i for i, s in enumerate(joint.body) if is_boundary(s))
@@ -50,6 +52,14 @@ def split(joint: gast.FunctionDef, n_params: int, name: str, seed_name: str,
         record += "_"
     unpack = [syntax.assign(syntax.tuple_of([syntax.store(n) for n in saved_names],
                                             gast.Store()), syntax.load(record))]
+    # A stack the backward half pops is a copy of the saved one: the half changes nothing
+    # it was given, so it can run again on the same record (and be differentiated again)
+    popped = sorted({n.func.value.id for s in backward_body for n in gast.walk(s)
+                     if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
+                     and n.func.attr == "pop" and isinstance(n.func.value, gast.Name)
+                     and n.func.value.id in saved_names})
+    unpack += [syntax.assign(n, runtime_call(namespace, "copy_of", [syntax.load(n)]))
+               for n in popped]
     backward = gast.FunctionDef(
         name=f"{name}_backward", args=syntax.clone(joint.args),
         body=(unpack if saved_names else []) + backward_body,
