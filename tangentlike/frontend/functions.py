@@ -553,19 +553,19 @@ class Lowering(gast.NodeTransformer):
     def specialize(self, callee: types.FunctionType, node: gast.Call) -> gast.Call:
         """``node`` calling a copy of ``callee`` with its function arguments bound (see the
         module docstring); ``node`` itself if none of its arguments is a function."""
-        params = [a.id for a in _callee_args(callee)]
+        params = _positional(callee)
         bound: dict[str, FunctionValue] = {}
         keep_args, keep_keywords = [], []
         for i, arg in enumerate(node.args):
             value = None if isinstance(arg, gast.Starred) or i >= len(params) else \
-                self.argument_value(arg)
+                self.function_value(arg)
             if value is None:
                 keep_args.append(arg)
             else:
                 bound[params[i]] = value
         for kw in node.keywords:
             value = None if kw.arg is None or kw.arg not in params else \
-                self.argument_value(kw.value)
+                self.function_value(kw.value)
             if value is None:
                 keep_keywords.append(kw)
             else:
@@ -588,9 +588,6 @@ class Lowering(gast.NodeTransformer):
         node.func = self.callee_name(value, node.func)
         node.args, node.keywords = keep_args, keep_keywords + keywords
         return node
-
-    def argument_value(self, arg: gast.expr) -> FunctionValue | None:
-        return self.function_value(arg)
 
     def specialized(self, callee: types.FunctionType, bound: dict[str, FunctionValue],
                     where: gast.AST) -> types.FunctionType | None:
@@ -674,11 +671,6 @@ def _is_library(func: types.FunctionType) -> bool:
     filename = func.__code__.co_filename
     return (module == "tangentlike" or module in sys.stdlib_module_names
             or "site-packages" in filename or "dist-packages" in filename)
-
-
-def _callee_args(func: types.FunctionType) -> list[gast.Name]:
-    code = func.__code__
-    return [syntax.param(n) for n in code.co_varnames[:code.co_argcount]]
 
 
 def _positional(func: types.FunctionType) -> list[str]:
