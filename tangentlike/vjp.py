@@ -14,6 +14,7 @@ from tangentlike.arguments import article, check_inputs, check_tangent, pair, re
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import InputError
 from tangentlike.frontend.parsing import parameters_of
+from tangentlike.runtime import pytrees
 
 _TANGENT_VJP = ("tangentlike.vjp follows JAX: value, vjp_fn = vjp(f, *primals). Tangent's "
                 "tangent.vjp(f, wrt=...) is tangentlike.autodiff(f, wrt=..., mode='reverse'), "
@@ -140,7 +141,8 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False,
         seed = (cotangent, runtime.zeros_like(aux)) if has_aux else cotangent
         grads = current.backward(_fresh(saved, keep, {}), *primals, **{current.seed: seed})
         by_index = dict(zip(wrt, grads if len(wrt) > 1 else (grads,)))
-        return tuple(by_index.get(i) for i in range(len(primals)))
+        return tuple(pytrees.restructure(by_index[i], p) if i in by_index else None
+                     for i, p in enumerate(primals))
 
     vjp_fn.source = current.source
     return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)

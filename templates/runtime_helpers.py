@@ -43,6 +43,7 @@ from tangentlike.runtime import (
     zeros_like,
 )
 from tangentlike.runtime.linalg import norm_hessian
+from tangentlike.runtime.pytrees import field_of, unfield
 from tangentlike.runtime.special import polygamma_like
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -143,6 +144,28 @@ def unindex_adjoint(y, g, x, index):
 @tangent(unindex)
 def unindex_tangent(y, g, x, index):
     d[y] = unindex(d[g], x, index)
+
+
+# field_of(t, x, name) and unfield(g, x, name) are linear in their first argument, and each is
+# the other's transpose (x and name only say where the field is).
+@adjoint(field_of)
+def field_of_adjoint(y, t, x, name):
+    d[t] = unfield(d[y], x, name)
+
+
+@tangent(field_of)
+def field_of_tangent(y, t, x, name):
+    d[y] = field_of(d[t], x, name)
+
+
+@adjoint(unfield)
+def unfield_adjoint(y, g, x, name):
+    d[g] = field_of(d[y], x, name)
+
+
+@tangent(unfield)
+def unfield_tangent(y, g, x, name):
+    d[y] = unfield(d[g], x, name)
 
 
 @adjoint(appended)
@@ -278,7 +301,7 @@ def share_tangent(parts, g, xs):
 # Facts the compiler's passes read about the helpers (see tangentlike.rules.primitive).
 # Their results may be tuples, lists or dicts (when their arguments are): derivative code
 # adds their derivatives with add_grad, since ``+`` would concatenate.
-for _helper in (add_grad, unindex, zero_at, set_at, appended, concat):
+for _helper in (add_grad, unindex, zero_at, set_at, appended, concat, field_of, unfield):
     declare(_helper, library=True, containers=True)
 # Zero when their first argument is zero (versions/cancel.py).
 for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce_extremum,
@@ -288,6 +311,7 @@ for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce
 # reads only there is saved as ``shape_only(value)``.
 for _helper, _positions in ((unbroadcast, (1,)), (broadcast_like, (1,)), (unreduce, (1,)),
                             (zeros_like, (0,)), (unindex, (1,)), (seed, (1,)),
+                            (field_of, (1,)), (unfield, (1,)),
                             (matmul_adjoint_a, (1,)), (matmul_adjoint_b, (2,)),
                             (dot_adjoint_a, (1,)), (dot_adjoint_b, (2,))):
     declare(_helper, library=True, shape_arguments=_positions)

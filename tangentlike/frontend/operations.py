@@ -38,7 +38,7 @@ class Kind(enum.Enum):
 
     COPY = "copy"  # y = x
     CONSTANT = "constant"  # y = a value that reads no local name
-    PRIMITIVE = "primitive"  # y = f(x) for a function, ufunc or operator; x.attr; x[i]
+    PRIMITIVE = "primitive"  # y = f(x) for a function, ufunc or operator; x.T; x[i]; p.W
     CALL = "call"  # y = f(x) for the user's function (differentiated from its source)
     TUPLE = "tuple"  # y = (a, b) or [a, b]
     DICT = "dict"  # y = {"a": a, "b": b}
@@ -165,7 +165,10 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
     elif isinstance(value, gast.Attribute):
         if value.attr in registry.NON_DIFFERENTIABLE_ATTRIBUTES:
             return Operation(Kind.OPAQUE, differentiable=False)
-        key = registry.ATTRIBUTES.get(value.attr, Method(value.attr))
+        if value.attr not in registry.ATTRIBUTES:  # p.W: a field, read as getattr(p, "W")
+            return Operation(Kind.PRIMITIVE, getattr, names_of([value.value]),
+                             [value.value, syntax.const(value.attr)])
+        key = registry.ATTRIBUTES[value.attr]
         args = [value.value]
     elif isinstance(value, gast.Subscript):
         args = [value.value, value.slice]

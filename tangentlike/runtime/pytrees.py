@@ -1,0 +1,208 @@
+"""Pytrees: dataclasses, named tuples and the classes registered with
+``tangentlike.register_pytree`` as containers of derivatives, like tuples and dicts.
+
+A *node* is an object of one of these types; its *children* are the dataclass's fields, the
+named tuple's items, or what the registered ``flatten`` returns.  A child *carries* a
+derivative when it is a float, a floating point array, or a container (tuple, list, dict,
+node); any other child (an int, a string, None, an integer array, a function, an object) is
+*static*: a derivative of the node keeps its value, and a tangent's value there is ignored.
+A derivative of a node is a node of the same type, built without calling the class (a copy of
+the object with its fields replaced, ``_make`` for named tuples, ``unflatten`` for registered
+classes), so that ``__init__`` and ``__post_init__`` never see derivatives."""
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+# A registered class: (flatten, unflatten); flatten(obj) -> (children, aux),
+# unflatten(aux, children) -> obj.
+_REGISTRY: dict[type, tuple[Callable[[Any], tuple[Any, Any]], Callable[[Any, Any], Any]]] = {}
+
+
+def register(cls: type, flatten: Callable[[Any], tuple[Any, Any]],
+             unflatten: Callable[[Any, Any], Any]) -> None:
+    """Make ``cls`` a node: ``flatten(obj)`` returns ``(children, aux)``, and
+    ``unflatten(aux, children)`` builds an object from them."""
+    _REGISTRY[cls] = (flatten, unflatten)
+
+
+def registered(cls: type) -> bool:
+    return cls in _REGISTRY
+
+
+def is_namedtuple(x: Any) -> bool:
+    return isinstance(x, tuple) and hasattr(type(x), "_fields")
+
+
+def is_node(x: Any) -> bool:
+    """A dataclass object, a named tuple, or an object of a registered class."""
+    kind = type(x)
+    return (kind in _REGISTRY or (dataclasses.is_dataclass(kind) and not isinstance(x, type))
+            or is_namedtuple(x))
+
+
+def carries(x: Any) -> bool:
+    """A child that carries a derivative: a float, a floating point array or NumPy float, or
+    a container (tuple, list, dict, node)."""
+    kind = type(x)
+    if kind is float or kind is np.ndarray:
+        return kind is float or x.dtype.kind in "fc"
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    if isinstance(x, (np.ndarray, np.generic)):
+        return x.dtype.kind in "fc"
+    return isinstance(x, (float, complex, tuple, list, dict)) or is_node(x)
+
+
+def children(x: Any) -> list:
+    """The node's children, in order."""
+    kind = type(x)
+    if kind in _REGISTRY:
+        return list(_REGISTRY[kind][0](x)[0])
+    if is_namedtuple(x):
+        return list(x)
+    return [getattr(x, f.name) for f in dataclasses.fields(x)]
+
+
+def rebuild(x: Any, items: list) -> Any:
+    """A node like ``x`` holding ``items`` (the class is not called)."""
+    kind = type(x)
+    if kind in _REGISTRY:
+        flatten, unflatten = _REGISTRY[kind]
+        old, aux = flatten(x)
+        return unflatten(aux, list(items) if isinstance(old, list) else tuple(items))
+    if is_namedtuple(x):
+        return kind._make(items)
+    out = copy.copy(x)
+    for f, item in zip(dataclasses.fields(x), items):
+        object.__setattr__(out, f.name, item)  # frozen dataclasses too
+    return out
+
+
+def map_node(fn: Callable[..., Any], x: Any, *others: Any) -> Any:
+    """``x`` with each child ``c`` that carries a derivative replaced by ``fn(c, *others'
+    children at the same place)``; static children keep ``x``'s values."""
+    mine = children(x)
+    theirs = [_children_like(o, x, len(mine)) for o in others]
+    items = [fn(c, *(t[i] for t in theirs)) if carries(c) else c for i, c in enumerate(mine)]
+    return rebuild(x, items)
+
+
+def _children_like(other: Any, x: Any, n: int) -> list:
+    if type(other) is type(x) or (is_namedtuple(x) and isinstance(other, (tuple, list))):
+        items = children(other) if is_node(other) else list(other)
+        if len(items) == n:
+            return items
+    if isinstance(other, (tuple, list)) and not is_node(other):
+        _refuse_unpacked(type(x))
+    raise AssertionError(
+        f"tangentlike internal error: derivatives of different structures combined "
+        f"({type(x).__name__} and {type(other).__name__}); please report it with the "
+        "function that was differentiated")
+
+
+def _refuse(message: str, hint: str) -> None:
+    from tangentlike.errors import ValueRefusedError
+
+    raise ValueRefusedError(message, hint=hint)
+
+
+def _refuse_unpacked(kind: type) -> None:
+    _refuse(f"{_article(kind.__name__)} was unpacked or indexed like a tuple in the "
+            "differentiated function: tangentlike follows the derivatives of its fields only "
+            "when they are read by name (p.W)",
+            "read the fields as attributes, or make the class a NamedTuple")
+
+
+def slot(x: Any, name: str) -> int:
+    """Which child of the node ``x`` its attribute ``name`` is (refused when it is none: a
+    property, a method, a class attribute, or an object that is not a node)."""
+    kind = type(x)
+    if is_namedtuple(x):
+        if name in kind._fields:
+            return kind._fields.index(name)
+    elif kind in _REGISTRY:
+        value = getattr(x, name)
+        found = [i for i, c in enumerate(children(x)) if c is value]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            _refuse(f"{kind.__name__}.{name} is {len(found)} of the children that its "
+                    "registered flatten returns (the same object twice): tangentlike cannot "
+                    "tell which one a read of the attribute is",
+                    "keep distinct objects in the children, or read them by position")
+    elif dataclasses.is_dataclass(kind):
+        names = [f.name for f in dataclasses.fields(x)]
+        if name in names:
+            return names.index(name)
+    else:
+        _refuse(f"the attribute .{name} of {_article(kind.__name__)} was read from a "
+                "differentiated value, but tangentlike follows derivatives only through the "
+                "fields of dataclasses, named tuples and registered pytrees",
+                f"make {kind.__name__} a dataclass or a NamedTuple, or register it with "
+                "tangentlike.register_pytree(cls, flatten, unflatten)")
+    what = ("one of the children its registered flatten returns" if kind in _REGISTRY
+            else "a field")
+    _refuse(f"{kind.__name__}.{name} is not {what} (a property, a method or a class "
+            "attribute): tangentlike cannot follow a derivative through it",
+            "compute it inside the differentiated function from the fields, or make it "
+            "a field")
+    raise AssertionError  # not reached
+
+
+def _article(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def field_of(t: Any, x: Any, name: str) -> Any:
+    """The tangent of ``x.name`` from ``t``, the tangent of the node ``x``: the child at the
+    same place (zero for a static child, whose tangent carries nothing)."""
+    i = slot(x, name)
+    value = children(x)[i]
+    if not carries(value):
+        from tangentlike.runtime import zeros_like
+
+        return zeros_like(value)
+    return _children_like(t, x, len(children(x)))[i]
+
+
+def unfield(g: Any, x: Any, name: str) -> Any:
+    """The derivative of ``x.name`` spread back over the node ``x``: a node like ``x`` with
+    ``g`` at the attribute's place and zeros in the other children that carry one."""
+    from tangentlike.runtime import zeros_like
+
+    i = slot(x, name)
+    items = children(zeros_like(x))
+    if carries(children(x)[i]):
+        items[i] = g
+    return rebuild(x, items)
+
+
+def restructure(g: Any, x: Any) -> Any:
+    """The derivative ``g`` of ``x`` with ``x``'s node types: what a derivative computed as
+    plain tuples (``W, b = p`` of a named tuple ``p`` has the adjoint ``bW, bb``) is given
+    back as, with the static children of ``x``."""
+    kind = type(x)
+    if kind is float or kind is np.ndarray:
+        return g
+    if is_node(x):
+        mine = children(x)
+        theirs = children(g) if type(g) is kind else list(g) if is_namedtuple(x) and \
+            isinstance(g, (tuple, list)) else None
+        if theirs is None and isinstance(g, (tuple, list)):
+            _refuse_unpacked(kind)
+        if theirs is None or len(theirs) != len(mine):
+            return g
+        return rebuild(x, [restructure(t, c) if carries(c) else c
+                           for c, t in zip(mine, theirs)])
+    if isinstance(x, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(x):
+        items = [restructure(a, b) for a, b in zip(g, x)]
+        return g if all(a is b for a, b in zip(items, g)) else type(g)(items)
+    if isinstance(x, dict) and isinstance(g, dict) and g.keys() == x.keys():
+        out = {k: restructure(g[k], x[k]) for k in g}
+        return g if all(out[k] is g[k] for k in g) else out
+    return g
