@@ -43,5 +43,6 @@ __all__ = [
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "ValueRefusedError",
     "adjoint", "autodiff", "check_grads", "clear_cache", "d", "grad", "hessian", "hvp",
     "init_grad", "insert_grad_of", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",
-    "non_differentiable", "pure", "register_pytree", "stop_gradient", "tangent", "value_and_grad", "vjp",
+    "non_differentiable", "pure", "register_pytree", "stop_gradient", "tangent",
+    "value_and_grad", "vjp",
 ]
