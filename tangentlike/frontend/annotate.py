@@ -159,6 +159,8 @@ def _check_understood(op: Operation, location: Location, touched: list[str]) -> 
             f"{registry.describe(op.key)}(...) is given the differentiated value {touched[0]}",
             location, hint="pass the arrays to plain functions instead of keeping them in an "
             "object (objects are planned), or compute this outside the differentiated function")
+    if op.key is getattr:
+        _check_getattr(op, location, touched)
     if op.key is MISSING:
         raise NoDerivativeError(
             f"cannot tell what this call on the differentiated value {touched[0]} does",
@@ -166,6 +168,23 @@ def _check_understood(op: Operation, location: Location, touched: list[str]) -> 
     if not (registry.is_primitive(op.key) or registry.is_pure_function(op.key)
             or isinstance(op.key, Method)):
         raise no_rule_error(op.key, location)
+
+
+def _check_getattr(op: Operation, location: Location, touched: list[str]) -> None:
+    """``getattr(p, "W")`` is the field read ``p.W``; an attribute named at run time, a
+    default, or an array's attribute (``getattr(x, "T")``) is refused by name."""
+    name = op.args[1] if len(op.args) == 2 and not op.keywords else None
+    if not (isinstance(name, gast.Constant) and isinstance(name.value, str)):
+        raise UnsupportedSyntaxError(
+            f"tangentlike differentiates getattr(obj, name) on the differentiated value "
+            f"{touched[0]} only with one constant string name (a field, like obj.W)",
+            location, hint='write the attribute out (p.W), or getattr(p, "W")')
+    if name.value in registry.ATTRIBUTES or name.value in \
+            registry.NON_DIFFERENTIABLE_ATTRIBUTES:
+        raise UnsupportedSyntaxError(
+            f"tangentlike does not differentiate getattr({touched[0]}, {name.value!r}), an "
+            "array's attribute read through getattr", location,
+            hint=f"write {touched[0]}.{name.value}")
 
 
 def _check_discarded_call(stmt: gast.Expr, parsed: ParsedFunction, local_names: set[str],
