@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import gast
+import numpy as np
 
 from tangentlike.core import anno, syntax
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
@@ -225,6 +226,13 @@ def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
         return NoDerivativeError(
             "cannot tell which function this call on a differentiated value refers to",
             where, hint="call a function defined at module level or imported by name")
+    if isinstance(key, Method) and not hasattr(np.ndarray, key.name):
+        return NoDerivativeError(
+            f"no derivative rule for the call .{key.name}(...) on a differentiated value: "
+            "a method tangentlike has no rule for, or a function kept in a field of a "
+            "dataclass", where,
+            hint=f"call the function by its name (np.tanh(h), not p.{key.name}(h)), keep it "
+            "out of the differentiated argument, or register a rule with @tangentlike.adjoint")
     if isinstance(key, Method):
         return NoDerivativeError(
             f"no derivative rule for the method .{key.name}() on a differentiated value",

@@ -118,10 +118,16 @@ def _refuse_unpacked(kind: type) -> None:
             "read the fields as attributes, or make the class a NamedTuple")
 
 
-def slot(x: Any, name: str) -> int:
-    """Which child of the node ``x`` its attribute ``name`` is (refused when it is none: a
-    property, a method, a class attribute, or an object that is not a node)."""
+def slot(x: Any, name: str) -> int | None:
+    """Which child of the node ``x`` its attribute ``name`` is; None for an attribute that is
+    no child but carries no derivative either (a string, an int: a registered class's ``aux``,
+    a class constant).  Refused when it is none but could carry one (a property computed from
+    the fields), and on an object that is not a node."""
     kind = type(x)
+    if is_node(x) and not carries(getattr(x, name)):
+        names = (kind._fields if is_namedtuple(x) else [f.name for f in dataclasses.fields(x)]
+                 if dataclasses.is_dataclass(kind) else ())
+        return names.index(name) if name in names else None
     if is_namedtuple(x):
         if name in kind._fields:
             return kind._fields.index(name)
@@ -162,7 +168,7 @@ def field_of(t: Any, x: Any, name: str) -> Any:
     """The tangent of ``x.name`` from ``t``, the tangent of the node ``x``: the child at the
     same place (zero for a static child, whose tangent carries nothing)."""
     i = slot(x, name)
-    value = children(x)[i]
+    value = getattr(x, name) if i is None else children(x)[i]
     if not carries(value):
         from tangentlike.runtime import zeros_like
 
@@ -176,9 +182,11 @@ def unfield(g: Any, x: Any, name: str) -> Any:
     from tangentlike.runtime import zeros_like
 
     i = slot(x, name)
-    items = children(zeros_like(x))
-    if carries(children(x)[i]):
-        items[i] = g
+    zero = zeros_like(x)
+    if i is None or not carries(children(x)[i]):
+        return zero
+    items = children(zero)
+    items[i] = g
     return rebuild(x, items)
 
 
