@@ -43,7 +43,13 @@ from tangentlike.runtime import (
     zeros_like,
 )
 from tangentlike.runtime.linalg import norm_hessian
-from tangentlike.runtime.pytrees import field_of, unfield
+from tangentlike.runtime.pytrees import (
+    field_of,
+    no_post_init,
+    unfield,
+    with_fields,
+    without_fields,
+)
 from tangentlike.runtime.special import polygamma_like
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -53,6 +59,8 @@ FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM
 
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only, old_item,
                    restore_item)
+# no_post_init(q) is q, checked; derivative code passes it only where the structure is read.
+non_differentiable(no_post_init)
 
 
 @adjoint(seed)
@@ -166,6 +174,18 @@ def unfield_adjoint(y, g, x, name):
 @tangent(unfield)
 def unfield_tangent(y, g, x, name):
     d[y] = unfield(d[g], x, name)
+
+
+# without_fields(g, names) zeroes fields: a projection, its own transpose.  with_fields has no
+# rule: it builds tangents in forward-mode code, which is not differentiated again.
+@adjoint(without_fields)
+def without_fields_adjoint(y, g, names):
+    d[g] = without_fields(d[y], names)
+
+
+@tangent(without_fields)
+def without_fields_tangent(y, g, names):
+    d[y] = without_fields(d[g], names)
 
 
 @adjoint(appended)
@@ -301,7 +321,8 @@ def share_tangent(parts, g, xs):
 # Facts the compiler's passes read about the helpers (see tangentlike.rules.primitive).
 # Their results may be tuples, lists or dicts (when their arguments are): derivative code
 # adds their derivatives with add_grad, since ``+`` would concatenate.
-for _helper in (add_grad, unindex, zero_at, set_at, appended, concat, field_of, unfield):
+for _helper in (add_grad, unindex, zero_at, set_at, appended, concat, field_of, unfield,
+                with_fields, without_fields):
     declare(_helper, library=True, containers=True)
 # Zero when their first argument is zero (versions/cancel.py).
 for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce_extremum,
@@ -340,5 +361,5 @@ for _helper, _shaped in ((unbroadcast, ShapeLowering.SUM_TO),
 declare(restore_item, library=True, pure=False, writes=(0,))
 # Helpers with no rule that only compute a value (the checks, check_unshared and
 # check_not_view, raise: they are not pure).
-for _helper in (float_dtype, is_float_like, shares, norm_hessian, polygamma_like):
+for _helper in (float_dtype, is_float_like, shares, norm_hessian, polygamma_like, with_fields):
     declare(_helper, library=True, **FACTS.stated(_helper))

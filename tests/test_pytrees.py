@@ -333,12 +333,75 @@ def lambda_free_two(p, x):
 # -- building pytrees inside the function ----------------------------------------------------
 
 def builds_dataclass(p, x):
-    q = Params(p.W * 2.0, p.b)
-    return dense_loss_inline(q, x)
-
-
-def dense_loss_inline(q, x):
+    q = Params(p.W * 2.0, b=np.sin(p.b))
     return np.sum(np.tanh(x @ q.W + q.b) ** 2)
+
+
+def builds_namedtuple(p, x):
+    q = Pair(p.W * p.b[0], b=1.5)  # b: a constant, no derivative
+    return np.sum(np.tanh(x @ q.W + q.b) ** 2)
+
+
+def builds_in_a_loop(p, x):
+    for _ in range(2):
+        p = Params(np.sin(p.W), p.b * p.b)
+    return dense_loss(p, x)
+
+
+def replaces_namedtuple(p, x):
+    q = p._replace(W=p.W * 2.0)
+    return np.sum(np.tanh(x @ q.W + q.b) ** 2 + q.b)
+
+
+def replaces_dataclass(p, x):
+    q = dataclasses.replace(p, b=np.cos(p.b))
+    return np.sum(np.tanh(x @ q.W + q.b) ** 2)
+
+
+def returns_fields_of_built(p, x):
+    return dense_loss(Params(W=p.W, b=p.b + 1.0), x)
+
+
+@pytest.mark.parametrize("f, tree", [
+    (builds_dataclass, Params(W, B)), (builds_namedtuple, Pair(W, B)),
+    (builds_in_a_loop, Params(W, B)), (replaces_namedtuple, Pair(W, B)),
+    (replaces_dataclass, Params(W, B)), (replaces_dataclass, Frozen(W, B)),
+    (returns_fields_of_built, Pair(W, B))],
+    ids=["dataclass", "namedtuple", "loop", "_replace", "dataclasses.replace", "frozen",
+         "passed-to-helper"])
+def test_built_inside_the_function(f, tree):
+    check(f, tree, X)
+
+
+@dataclass
+class Validated:
+    W: np.ndarray
+
+    def __post_init__(self):
+        self.W = np.asarray(self.W) * 2.0
+
+
+def builds_with_post_init(p, x):
+    return np.sum(x @ Validated(p.W).W)
+
+
+def replaces_with_post_init(p, x):
+    return np.sum(x @ dataclasses.replace(p, W=p.W * 1.0).W)
+
+
+def builds_registered(p, x):
+    return np.sum(x @ Box(p.W, p.b, "new").W)
+
+
+def test_post_init_and_registered_constructors_are_refused():
+    with pytest.raises(TangentlikeError, match="__post_init__") as error:
+        tangentlike.grad(builds_with_post_init)(Params(W, B), X)
+    assert error.value.location is not None
+    with pytest.raises(ValueRefusedError, match="__post_init__"):
+        tangentlike.grad(replaces_with_post_init)(Validated(W), X)
+    with pytest.raises(TangentlikeError, match=r"Box\(\.\.\.\)") as error:
+        tangentlike.grad(builds_registered)(Params(W, B), X)
+    assert "dataclass" in error.value.hint
 
 
 # -- refusals --------------------------------------------------------------------------------

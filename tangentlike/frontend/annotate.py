@@ -132,6 +132,8 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
         location = where(stmt, parsed)
         if op.kind is Kind.PRIMITIVE and op.differentiable and varied.intersection(op.inputs):
             _check_understood(op, location, sorted(varied.intersection(op.inputs)))
+        if op.kind is Kind.NODE and varied.intersection(op.inputs):
+            _check_node(op, location)
         if isinstance(stmt.value, (gast.Dict, gast.Set)) and op.kind is not Kind.DICT \
                 and varied & syntax.loaded_names(stmt.value):
             raise UnsupportedSyntaxError(
@@ -158,8 +160,9 @@ def _check_understood(op: Operation, location: Location, touched: list[str]) -> 
         raise UnsupportedSyntaxError(
             f"tangentlike does not support objects of your classes yet: "
             f"{registry.describe(op.key)}(...) is given the differentiated value {touched[0]}",
-            location, hint="pass the arrays to plain functions instead of keeping them in an "
-            "object (objects are planned), or compute this outside the differentiated function")
+            location, hint="make the class a @dataclass or a NamedTuple (tangentlike builds "
+            "those field by field), pass the arrays to plain functions instead, or compute "
+            "this outside the differentiated function")
     if op.key is getattr:
         _check_getattr(op, location, touched)
     if op.key is MISSING:
@@ -169,6 +172,18 @@ def _check_understood(op: Operation, location: Location, touched: list[str]) -> 
     if not (registry.is_primitive(op.key) or registry.is_pure_function(op.key)
             or isinstance(op.key, Method)):
         raise no_rule_error(op.key, location)
+
+
+def _check_node(op: Operation, location: Location) -> None:
+    """A dataclass built from differentiated values must take them as its fields: one with
+    ``__post_init__`` (which may compute fields from them) is refused by name."""
+    cls = op.key if isinstance(op.key, type) else None
+    if cls is not None and hasattr(cls, "__post_init__"):
+        raise UnsupportedSyntaxError(
+            f"tangentlike does not differentiate building {cls.__name__}(...), which has a "
+            "__post_init__: it may compute its fields from the differentiated values",
+            location, hint=f"build {cls.__name__} outside the differentiated function, or "
+            "compute those fields before the call and pass them in (no __post_init__)")
 
 
 def _check_getattr(op: Operation, location: Location, touched: list[str]) -> None:

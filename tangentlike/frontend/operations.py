@@ -6,6 +6,7 @@ each name it reads.  Both modes, the aliasing analysis and the optimizer read st
 through it."""
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import operator
@@ -46,6 +47,7 @@ class Kind(enum.Enum):
     SETITEM = "setitem"  # x[i] = v
     APPEND = "append"  # xs.append(v)
     POP = "pop"  # v = xs.pop()
+    NODE = "node"  # y = Params(a, b=c), y = p._replace(W=a), dataclasses.replace(p, W=a)
     OPAQUE = "opaque"  # anything else: a comparison, a string, a set; and/or (passes values)
 
 
@@ -65,6 +67,8 @@ class Operation:
     args: list[gast.expr] = field(default_factory=list)
     keywords: dict[str, gast.expr] = field(default_factory=dict)
     differentiable: bool = True
+    # Kind.NODE: the field each of ``args`` goes to; None for the object replaced (first)
+    fields: list[str | None] = field(default_factory=list)
 
 
 def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> Any:
@@ -145,6 +149,9 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         return Operation(Kind.OPAQUE, differentiable=False)
     elif isinstance(value, gast.Call):
         key = resolve(value.func, parsed, local_names)
+        node = _node_operation(value, key)
+        if node is not None:
+            return node
         args = list(value.args)
         if isinstance(key, Method):
             key = getattr(np.ndarray, key.name, key)
@@ -185,6 +192,51 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         return Operation(Kind.OPAQUE, differentiable=False)
     return Operation(Kind.PRIMITIVE, key, names_of(args), args, {},
                      not registry.is_non_differentiable(key))
+
+
+def is_node_class(key: Any) -> bool:
+    """A dataclass or a named tuple class: calling it builds an object field by field."""
+    return isinstance(key, type) and (
+        dataclasses.is_dataclass(key) or (issubclass(key, tuple) and hasattr(key, "_fields")))
+
+
+def builds_node(key: Any) -> bool:
+    """A call that builds a dataclass or named tuple from its arguments and changes none of
+    them: the class (with no ``__post_init__``), ``p._replace``, ``dataclasses.replace``."""
+    if isinstance(key, Method):
+        return key.name == "_replace"
+    return key is dataclasses.replace or (is_node_class(key)
+                                          and not hasattr(key, "__post_init__"))
+
+
+def init_fields(cls: type) -> list[str]:
+    """The fields a dataclass or named tuple class takes, in order."""
+    if issubclass(cls, tuple):
+        return list(cls._fields)
+    return [f.name for f in dataclasses.fields(cls) if f.init]
+
+
+def _node_operation(call: gast.Call, key: Any) -> Operation | None:
+    """``Params(a, b=c)`` (a dataclass or named tuple class), ``p._replace(W=a)`` and
+    ``dataclasses.replace(p, W=a)``: an object built field by field (``Kind.NODE``)."""
+    if any(kw.arg is None for kw in call.keywords):
+        return None
+    changes = [(kw.arg, kw.value) for kw in call.keywords]
+    if isinstance(key, Method) and key.name == "_replace" and not call.args:
+        pairs = [(None, call.func.value), *changes]
+    elif key is dataclasses.replace and len(call.args) == 1:
+        pairs = [(None, call.args[0]), *changes]
+    elif is_node_class(key) and not registry.is_primitive(key):
+        names = init_fields(key)
+        if len(call.args) > len(names):
+            return None  # a TypeError when it runs
+        pairs = [*zip(names, call.args), *changes]
+    else:
+        return None
+    if any(isinstance(a, gast.Starred) for _, a in pairs):
+        return None
+    args = [a for _, a in pairs]
+    return Operation(Kind.NODE, key, names_of(args), args, fields=[n for n, _ in pairs])
 
 
 def where(stmt: gast.stmt, parsed: ParsedFunction) -> Location:

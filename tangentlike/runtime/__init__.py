@@ -11,7 +11,16 @@ from typing import Any
 
 import numpy as np
 
-from tangentlike.runtime.pytrees import carries, is_node, map_node
+from tangentlike.runtime.pytrees import (  # noqa: F401  (field_of...: derivative code's)
+    carries,
+    field_of,
+    is_node,
+    map_node,
+    no_post_init,
+    unfield,
+    with_fields,
+    without_fields,
+)
 
 _BASIC_INDEX_TYPES = (int, np.integer, slice, type(None), type(Ellipsis))
 

@@ -214,3 +214,45 @@ def restructure(g: Any, x: Any) -> Any:
         out = {k: restructure(g[k], x[k]) for k in g}
         return g if all(out[k] is g[k] for k in g) else out
     return g
+
+
+def _field_names(x: Any) -> list[str]:
+    if is_namedtuple(x):
+        return list(type(x)._fields)
+    if dataclasses.is_dataclass(type(x)) and type(x) not in _REGISTRY:
+        return [f.name for f in dataclasses.fields(x)]
+    raise AssertionError(f"tangentlike internal error: {type(x).__name__} has no named "
+                         "fields; please report it with the function that was differentiated")
+
+
+def with_fields(t: Any, /, **changes: Any) -> Any:
+    """The dataclass or named tuple ``t`` with the fields ``changes`` names replaced (those
+    that carry a derivative in ``t``; static ones keep ``t``'s): the tangent of
+    ``Params(W=a, b=c)`` (from zeros) and of ``p._replace(W=a)`` (from ``p``'s tangent)."""
+    names = _field_names(t)
+    items = children(t)
+    for name, value in changes.items():
+        i = names.index(name)
+        if carries(items[i]):
+            items[i] = value
+    return rebuild(t, items)
+
+
+def without_fields(g: Any, names: tuple[str, ...]) -> Any:
+    """The dataclass or named tuple ``g`` with zeros in the fields ``names``: the adjoint of
+    ``p._replace(W=a)`` that flows back to ``p`` (``W`` was replaced)."""
+    from tangentlike.runtime import zeros_like
+
+    return with_fields(g, **{name: zeros_like(getattr(g, name)) for name in names})
+
+
+def no_post_init(x: Any) -> Any:
+    """``x``, the result of ``dataclasses.replace``, checked: the derivative takes its fields
+    to be the values passed, which a ``__post_init__`` might change."""
+    if hasattr(type(x), "__post_init__"):
+        _refuse(f"dataclasses.replace built {_article(type(x).__name__)}, which has a "
+                "__post_init__: it may compute the fields from the differentiated values, "
+                "which tangentlike cannot follow",
+                "build the object outside the differentiated function, or compute those "
+                "fields before and pass them in (no __post_init__)")
+    return x
