@@ -179,13 +179,13 @@ def unfield_tangent(y, g, x, name):
 # without_fields(g, names) zeroes fields: a projection, its own transpose.  with_fields has no
 # rule: it builds tangents in forward-mode code, which is not differentiated again.
 @adjoint(without_fields)
-def without_fields_adjoint(y, g, names):
-    d[g] = without_fields(d[y], names)
+def without_fields_adjoint(y, g, x, names):
+    d[g] = without_fields(d[y], x, names)
 
 
 @tangent(without_fields)
-def without_fields_tangent(y, g, names):
-    d[y] = without_fields(d[g], names)
+def without_fields_tangent(y, g, x, names):
+    d[y] = without_fields(d[g], x, names)
 
 
 @adjoint(appended)
@@ -332,7 +332,7 @@ for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce
 # reads only there is saved as ``shape_only(value)``.
 for _helper, _positions in ((unbroadcast, (1,)), (broadcast_like, (1,)), (unreduce, (1,)),
                             (zeros_like, (0,)), (unindex, (1,)), (seed, (1,)),
-                            (field_of, (1,)), (unfield, (1,)),
+                            (field_of, (1,)), (unfield, (1,)), (without_fields, (1,)),
                             (matmul_adjoint_a, (1,)), (matmul_adjoint_b, (2,)),
                             (dot_adjoint_a, (1,)), (dot_adjoint_b, (2,))):
     declare(_helper, library=True, shape_arguments=_positions)

@@ -238,11 +238,14 @@ def with_fields(t: Any, /, **changes: Any) -> Any:
     return rebuild(t, items)
 
 
-def without_fields(g: Any, names: tuple[str, ...]) -> Any:
-    """The dataclass or named tuple ``g`` with zeros in the fields ``names``: the adjoint of
-    ``p._replace(W=a)`` that flows back to ``p`` (``W`` was replaced)."""
+def without_fields(g: Any, x: Any, names: tuple[str, ...]) -> Any:
+    """The derivative ``g`` of the dataclass or named tuple ``x`` (a plain tuple will do for
+    a named tuple's), as an object of ``x``'s type with zeros in the fields ``names``: the
+    adjoint of ``p._replace(W=a)`` that flows back to ``p`` (``W`` was replaced)."""
     from tangentlike.runtime import zeros_like
 
+    if type(g) is not type(x):
+        g = rebuild(x, _children_like(g, x, len(children(x))))
     return with_fields(g, **{name: zeros_like(getattr(g, name)) for name in names})
 
 

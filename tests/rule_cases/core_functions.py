@@ -158,6 +158,8 @@ add_template("rt-field_of", pytrees.field_of, _Pair(draw(_r, 3), draw(_r, 2)),
              _Pair(draw(_r, 3), draw(_r, 2)), "b", wrt=(0,))
 add_template("rt-unfield", pytrees.unfield, draw(_r, 3), _Pair(draw(_r, 3), draw(_r, 2)), "W",
              wrt=(0,))
+add_template("rt-without_fields", pytrees.without_fields, _Pair(draw(_r, 3), draw(_r, 2)),
+             _Pair(draw(_r, 3), draw(_r, 2)), ("W",), wrt=(0,))
 add_template("getattr-field", getattr, _Pair(draw(_r, 3), draw(_r, 2)), "b", wrt=(0,))
 add_template("rt-concat", runtime.concat, (draw(_r, 3), draw(_r, 2)), (draw(_r, 4),),
              wrt=(0, 1))

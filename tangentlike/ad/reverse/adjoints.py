@@ -202,8 +202,8 @@ class Adjoints:
             if not (isinstance(arg, gast.Name) and self.adjoint(arg.id)):
                 continue
             if name is None:
-                part = self.runtime_call("without_fields", [syntax.clone(adjoint),
-                                                            syntax.const(changed)])
+                part = self.runtime_call("without_fields", [
+                    syntax.clone(adjoint), syntax.clone(built), syntax.const(changed)])
             else:
                 part = self.runtime_call("field_of", [syntax.clone(adjoint),
                                                       syntax.clone(built), syntax.const(name)])
