@@ -25,10 +25,11 @@ def held_constant(x: Any) -> bool:
     """An argument JAX-style functions do not differentiate, as JAX does not differentiate
     integer inputs: integers (Python ints, integer arrays), booleans, strings, None, other
     objects.  Floats, floating point (and complex, refused later) arrays and scalars, and
-    tuples, lists and dicts are differentiated."""
+    tuples, lists, dicts, dataclasses, named tuples and registered pytrees are
+    differentiated."""
     if isinstance(x, (bool, np.bool_, int, np.integer)):
         return True
-    if isinstance(x, (float, complex, tuple, list, dict)):
+    if isinstance(x, (float, complex, tuple, list, dict)) or pytrees.is_node(x):
         return False
     if isinstance(x, (np.ndarray, np.generic)):
         return x.dtype.kind not in "fc"

@@ -450,3 +450,71 @@ def test_attribute_read_is_never_called_a_method():
 def test_tangent_of_another_type_is_refused():
     with pytest.raises(InputError, match="a tangent has its argument's type"):
         tangentlike.jvp(dense_loss, wrt=0)((Params(W, B), X), ((W, B),))
+
+
+# -- the other entry points ------------------------------------------------------------------
+
+def with_aux(p, x):
+    value = dense_loss(p, x)
+    return value, {"loss": value}
+
+
+def test_vjp_has_aux_linearize_and_split_motion():
+    tree = Pair(W, B)
+    expected = fd_gradient(unpacks, (tree, X))
+    _, vjp_fn = tangentlike.vjp(unpacks, tree, X)
+    g, gx = vjp_fn(1.0)
+    assert_same_structure(g, tree)
+    np.testing.assert_allclose(flatten(g), expected, rtol=1e-6, atol=1e-8)
+    (value, aux), g = tangentlike.value_and_grad(with_aux, has_aux=True)(Params(W, B), X)
+    assert value == dense_loss(Params(W, B), X) and aux == {"loss": value}
+    assert_same_structure(g, Params(W, B))
+    np.testing.assert_allclose(flatten(g), expected, rtol=1e-6, atol=1e-8)
+    split = tangentlike.autodiff(unpacks, motion="split")
+    assert_same_structure(split(tree, X, 1.0), tree)
+    value, jvp_fn = tangentlike.linearize(dense_loss, Frozen(W, B), X)
+    v = unflatten(Frozen(W, B), RNG.normal(size=expected.size))
+    np.testing.assert_allclose(jvp_fn(v, np.zeros_like(X)), expected @ flatten(v),
+                               rtol=1e-6, atol=1e-8)
+
+
+# -- more refusals ---------------------------------------------------------------------------
+
+@dataclass
+class HoldsPlain:
+    inner: Any  # a plain object: static
+
+
+def reads_through_plain(p, x):
+    return np.sum(x @ p.inner.W)
+
+
+def unpacks_box(box, x):
+    W, b = box
+    return np.sum(x @ W + b)
+
+
+class IterableBox(Box):
+    def __iter__(self):
+        return iter((self.W, self.b))
+
+
+tangentlike.register_pytree(IterableBox, lambda box: ((box.W, box.b), box.label),
+                            lambda label, children: IterableBox(*children, label))
+
+
+def test_reads_the_derivative_cannot_follow_are_refused():
+    tree = HoldsPlain(Plain(W))
+    with pytest.raises(ValueRefusedError, match=r"\.W of a Plain"):
+        tangentlike.grad(reads_through_plain)(tree, X)
+    with pytest.raises(ValueRefusedError, match=r"\.W of a Plain"):
+        tangentlike.jvp(reads_through_plain, wrt=0)((tree, X), (tree,))
+    with pytest.raises(ValueRefusedError, match="unpacked or indexed like a tuple"):
+        tangentlike.grad(unpacks_box)(IterableBox(W, B, "b"), X)
+
+
+def test_register_pytree_checks_its_arguments():
+    with pytest.raises(InputError, match="takes a class"):
+        tangentlike.register_pytree(Box(W, B, "x"), lambda b: ((), None), lambda a, c: None)
+    with pytest.raises(InputError, match="flatten is not callable"):
+        tangentlike.register_pytree(Plain, None, lambda a, c: None)
