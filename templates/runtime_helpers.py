@@ -45,7 +45,7 @@ from tangentlike.runtime import (
 from tangentlike.runtime.linalg import norm_hessian
 from tangentlike.runtime.pytrees import (
     field_of,
-    no_post_init,
+    plain_fields,
     unfield,
     with_fields,
     without_fields,
@@ -59,8 +59,8 @@ FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM
 
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only, old_item,
                    restore_item)
-# no_post_init(q) is q, checked; derivative code passes it only where the structure is read.
-non_differentiable(no_post_init)
+# plain_fields(q) is q, checked; derivative code passes it only where the structure is read.
+non_differentiable(plain_fields)
 
 
 @adjoint(seed)

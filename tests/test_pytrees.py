@@ -389,6 +389,22 @@ def replaces_with_post_init(p, x):
     return np.sum(x @ dataclasses.replace(p, W=p.W * 1.0).W)
 
 
+@dataclass
+class OwnInit:
+    W: np.ndarray
+
+    def __init__(self, W):
+        self.W = W * 2.0
+
+
+def builds_own_init(p, x):
+    return np.sum(x @ OwnInit(p.W).W)
+
+
+def replaces_own_init(p, x):
+    return np.sum(x @ dataclasses.replace(p, W=p.W * 1.0).W)
+
+
 def builds_registered(p, x):
     return np.sum(x @ Box(p.W, p.b, "new").W)
 
@@ -399,6 +415,11 @@ def test_post_init_and_registered_constructors_are_refused():
     assert error.value.location is not None
     with pytest.raises(ValueRefusedError, match="__post_init__"):
         tangentlike.grad(replaces_with_post_init)(Validated(W), X)
+    with pytest.raises(TangentlikeError, match="an __init__ of its own") as error:
+        tangentlike.grad(builds_own_init)(Params(W, B), X)
+    assert error.value.location is not None
+    with pytest.raises(ValueRefusedError, match="whose __init__ is its own"):
+        tangentlike.grad(replaces_own_init)(OwnInit(W), X)
     with pytest.raises(TangentlikeError, match=r"Box\(\.\.\.\)") as error:
         tangentlike.grad(builds_registered)(Params(W, B), X)
     assert "dataclass" in error.value.hint

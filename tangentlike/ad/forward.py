@@ -208,7 +208,7 @@ class ForwardAD:
         if op.fields and op.fields[0] is None:
             start, pairs = self.tangent_or_zero(op.args[0]), zip(op.fields[1:], op.args[1:])
             if op.key is dataclasses.replace:  # the fields are the values passed: checked
-                start = self.runtime_call("no_post_init", [start])
+                start = self.runtime_call("plain_fields", [start])
         else:
             start = self.runtime_call("zeros_like", [syntax.load(result)])
             pairs = ((f, a) for f, a in zip(op.fields, op.args)

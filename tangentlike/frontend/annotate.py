@@ -36,6 +36,7 @@ from tangentlike.frontend.operations import (
 )
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
+from tangentlike.runtime.pytrees import generated_constructor
 
 
 @dataclass
@@ -178,6 +179,13 @@ def _check_node(op: Operation, location: Location) -> None:
     """A dataclass built from differentiated values must take them as its fields: one with
     ``__post_init__`` (which may compute fields from them) is refused by name."""
     cls = op.key if isinstance(op.key, type) else None
+    if cls is not None and not generated_constructor(cls):
+        method = "__new__" if issubclass(cls, tuple) else "__init__"
+        raise UnsupportedSyntaxError(
+            f"tangentlike does not differentiate building {cls.__name__}(...), which has an "
+            f"{method} of its own: it may do anything with the differentiated values",
+            location, hint=f"build {cls.__name__} outside the differentiated function, or "
+            f"let @dataclass write its {method} (one argument per field)")
     if cls is not None and hasattr(cls, "__post_init__"):
         raise UnsupportedSyntaxError(
             f"tangentlike does not differentiate building {cls.__name__}(...), which has a "

@@ -23,6 +23,7 @@ from tangentlike.core.resolve import UNBOUND, resolve_in
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
+from tangentlike.runtime.pytrees import generated_constructor
 
 MISSING = object()  # a callee that names nothing
 
@@ -205,7 +206,7 @@ def builds_node(key: Any) -> bool:
     them: the class (with no ``__post_init__``), ``p._replace``, ``dataclasses.replace``."""
     if isinstance(key, Method):
         return key.name == "_replace"
-    return key is dataclasses.replace or (is_node_class(key)
+    return key is dataclasses.replace or (is_node_class(key) and generated_constructor(key)
                                           and not hasattr(key, "__post_init__"))
 
 

@@ -16,7 +16,7 @@ from tangentlike.runtime.pytrees import (  # noqa: F401  (field_of...: derivativ
     field_of,
     is_node,
     map_node,
-    no_post_init,
+    plain_fields,
     unfield,
     with_fields,
     without_fields,

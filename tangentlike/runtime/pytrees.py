@@ -249,9 +249,24 @@ def without_fields(g: Any, x: Any, names: tuple[str, ...]) -> Any:
     return with_fields(g, **{name: zeros_like(getattr(g, name)) for name in names})
 
 
-def no_post_init(x: Any) -> Any:
+def generated_constructor(cls: type) -> bool:
+    """The class's ``__init__`` (a dataclass's) or ``__new__`` (a named tuple's) is the one
+    Python wrote for its fields, which stores each argument as the field of its name (its code
+    comes from ``exec``: its file is ``<string>``), not the user's own."""
+    method = cls.__new__ if issubclass(cls, tuple) else cls.__init__
+    code = getattr(method, "__code__", None)
+    return code is not None and code.co_filename == "<string>"
+
+
+def plain_fields(x: Any) -> Any:
     """``x``, the result of ``dataclasses.replace``, checked: the derivative takes its fields
-    to be the values passed, which a ``__post_init__`` might change."""
+    to be the values passed, which an ``__init__`` of the user's own or a ``__post_init__``
+    might change."""
+    if not generated_constructor(type(x)):
+        _refuse(f"dataclasses.replace built {_article(type(x).__name__)}, whose __init__ is "
+                "its own: it may do anything with the differentiated values",
+                "build the object outside the differentiated function, or let @dataclass "
+                "write its __init__")
     if hasattr(type(x), "__post_init__"):
         _refuse(f"dataclasses.replace built {_article(type(x).__name__)}, which has a "
                 "__post_init__: it may compute the fields from the differentiated values, "

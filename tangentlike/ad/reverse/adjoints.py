@@ -197,7 +197,7 @@ class Adjoints:
         out = []
         changed = tuple(f for f in op.fields if f is not None)
         if op.key is dataclasses.replace:  # the fields are the values passed: checked
-            built = self.runtime_call("no_post_init", [built])
+            built = self.runtime_call("plain_fields", [built])
         for name, arg in zip(op.fields, op.args):
             if not (isinstance(arg, gast.Name) and self.adjoint(arg.id)):
                 continue
