@@ -7,6 +7,7 @@ vector (by this file's own flattening, not tangentlike's), at three calls, optim
 not; values computed with a derivative equal ``f(*args)``."""
 from __future__ import annotations
 
+import collections
 import dataclasses
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -202,8 +203,18 @@ def dense_loss(p, x):
     return np.sum(np.tanh(x @ p.W + p.b) ** 2)
 
 
-@pytest.mark.parametrize("tree", [Params(W, B), Frozen(W, B), Pair(W, B)],
-                         ids=["dataclass", "frozen", "namedtuple"])
+@dataclass(frozen=True, slots=True)
+class Slotted:
+    W: np.ndarray
+    b: np.ndarray
+
+
+Legacy = collections.namedtuple("Legacy", "W b")
+
+
+@pytest.mark.parametrize("tree", [Params(W, B), Frozen(W, B), Slotted(W, B), Pair(W, B),
+                                  Legacy(W, B)],
+                         ids=["dataclass", "frozen", "slots", "namedtuple", "collections"])
 def test_fields(tree):
     check(dense_loss, tree, X)
 
@@ -539,3 +550,32 @@ def test_register_pytree_checks_its_arguments():
         tangentlike.register_pytree(Box(W, B, "x"), lambda b: ((), None), lambda a, c: None)
     with pytest.raises(InputError, match="flatten is not callable"):
         tangentlike.register_pytree(Plain, None, lambda a, c: None)
+
+
+@dataclass
+class RegisteredData:  # a dataclass registered with flatten/unflatten of its own
+    W: np.ndarray
+    b: np.ndarray
+
+
+tangentlike.register_pytree(RegisteredData, lambda p: ((p.W,), p.b),
+                            lambda b, children: RegisteredData(children[0], b))
+
+
+def replaces_registered(p, x):
+    return np.sum(x @ dataclasses.replace(p, W=p.W * 2.0).W)
+
+
+def builds_registered_dataclass(p, x):
+    return np.sum(x @ RegisteredData(p.W, p.b).W)
+
+
+def test_registration_wins_over_the_dataclass():
+    tree = RegisteredData(W, B)  # only W is a child: b is aux, a constant
+    g = tangentlike.grad(dense_loss)(tree, X)
+    assert type(g) is RegisteredData and g.b is B
+    np.testing.assert_allclose(g.W, tangentlike.grad(dense_loss)(Params(W, B), X).W)
+    with pytest.raises(ValueRefusedError, match="a registered pytree"):
+        tangentlike.grad(replaces_registered)(tree, X)
+    with pytest.raises(TangentlikeError, match=r"RegisteredData\(\.\.\.\)"):
+        tangentlike.grad(builds_registered_dataclass)(tree, X)

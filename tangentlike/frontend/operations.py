@@ -23,6 +23,7 @@ from tangentlike.core.resolve import UNBOUND, resolve_in
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
+from tangentlike.runtime import pytrees
 from tangentlike.runtime.pytrees import generated_constructor
 
 MISSING = object()  # a callee that names nothing
@@ -197,7 +198,7 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
 
 def is_node_class(key: Any) -> bool:
     """A dataclass or a named tuple class: calling it builds an object field by field."""
-    return isinstance(key, type) and (
+    return isinstance(key, type) and not pytrees.registered(key) and (
         dataclasses.is_dataclass(key) or (issubclass(key, tuple) and hasattr(key, "_fields")))
 
 

@@ -11,7 +11,6 @@ the object with its fields replaced, ``_make`` for named tuples, ``unflatten`` f
 classes), so that ``__init__`` and ``__post_init__`` never see derivatives."""
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import Callable
 from typing import Any
@@ -77,9 +76,11 @@ def rebuild(x: Any, items: list) -> Any:
         return unflatten(aux, list(items) if isinstance(old, list) else tuple(items))
     if is_namedtuple(x):
         return kind._make(items)
-    out = copy.copy(x)
+    out = object.__new__(kind)  # neither __init__ nor __post_init__ runs
+    if hasattr(x, "__dict__"):
+        out.__dict__.update(x.__dict__)  # attributes that are not fields, too
     for f, item in zip(dataclasses.fields(x), items):
-        object.__setattr__(out, f.name, item)  # frozen dataclasses too
+        object.__setattr__(out, f.name, item)  # frozen and slots dataclasses too
     return out
 
 
@@ -120,9 +121,9 @@ def _refuse_unpacked(kind: type) -> None:
 
 def slot(x: Any, name: str) -> int | None:
     """Which child of the node ``x`` its attribute ``name`` is; None for an attribute that is
-    no child but carries no derivative either (a string, an int: a registered class's ``aux``,
-    a class constant).  Refused when it is none but could carry one (a property computed from
-    the fields), and on an object that is not a node."""
+    no child but carries no derivative either (a string, an int, a class constant) or is a
+    registered class's ``aux`` (or one of its items).  Refused when it is none but could carry
+    one (a property computed from the fields), and on an object that is not a node."""
     kind = type(x)
     if is_node(x) and not carries(getattr(x, name)):
         names = (kind._fields if is_namedtuple(x) else [f.name for f in dataclasses.fields(x)]
@@ -136,6 +137,8 @@ def slot(x: Any, name: str) -> int | None:
         found = [i for i, c in enumerate(children(x)) if c is value]
         if len(found) == 1:
             return found[0]
+        if not found and _in_aux(value, _REGISTRY[kind][0](x)[1]):
+            return None  # static data the class keeps in aux: a constant
         if found:
             _refuse(f"{kind.__name__}.{name} is {len(found)} of the children that its "
                     "registered flatten returns (the same object twice): tangentlike cannot "
@@ -160,6 +163,15 @@ def slot(x: Any, name: str) -> int | None:
     raise AssertionError  # not reached
 
 
+def _in_aux(value: Any, aux: Any) -> bool:
+    """``value`` is the ``aux`` a registered flatten returned, or one of its items."""
+    if value is aux:
+        return True
+    items = aux.values() if isinstance(aux, dict) else aux if isinstance(
+        aux, (tuple, list)) else ()
+    return any(item is value for item in items)
+
+
 def _article(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
@@ -169,7 +181,7 @@ def field_of(t: Any, x: Any, name: str) -> Any:
     same place (zero for a static child, whose tangent carries nothing)."""
     i = slot(x, name)
     value = getattr(x, name) if i is None else children(x)[i]
-    if not carries(value):
+    if i is None or not carries(value):  # static: no child, or one that carries nothing
         from tangentlike.runtime import zeros_like
 
         return zeros_like(value)
@@ -221,8 +233,10 @@ def _field_names(x: Any) -> list[str]:
         return list(type(x)._fields)
     if dataclasses.is_dataclass(type(x)) and type(x) not in _REGISTRY:
         return [f.name for f in dataclasses.fields(x)]
-    raise AssertionError(f"tangentlike internal error: {type(x).__name__} has no named "
-                         "fields; please report it with the function that was differentiated")
+    _refuse(f"_replace or dataclasses.replace changed fields of {_article(type(x).__name__)}, "
+            "a registered pytree: its children are what its flatten returns, not named fields",
+            "build the object outside the differentiated function")
+    raise AssertionError  # not reached
 
 
 def with_fields(t: Any, /, **changes: Any) -> Any:
