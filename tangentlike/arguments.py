@@ -101,6 +101,13 @@ def _check_node(x: Any, where: str) -> Any:
     """A dataclass, named tuple or registered pytree, its children that carry a derivative
     checked (the others are static: ints, strings, None, objects, integer arrays)."""
     children = pytrees.children(x)
+    for i, c in enumerate(children):
+        if pytrees.foreign_array(c):
+            raise InputError(
+                f"{_node_where(x, where, i)} is {article(type(c).__name__)}, an array of "
+                "another library, which tangentlike does not differentiate",
+                hint="hold a NumPy array there (np.asarray(...)), or leave the argument out "
+                "of wrt")
     items = [check_value(c, _node_where(x, where, i)) if pytrees.carries(c) else c
              for i, c in enumerate(children)]
     if all(a is b for a, b in zip(items, children)):

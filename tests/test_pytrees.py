@@ -579,3 +579,23 @@ def test_registration_wins_over_the_dataclass():
         tangentlike.grad(replaces_registered)(tree, X)
     with pytest.raises(TangentlikeError, match=r"RegisteredData\(\.\.\.\)"):
         tangentlike.grad(builds_registered_dataclass)(tree, X)
+
+
+class ForeignArray:  # stands for a pandas Series or a torch tensor: has __array__
+    def __init__(self, values):
+        self.values = values
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.values, dtype=dtype)
+
+
+def sums_foreign(p, x):
+    return np.sum(x @ p.W) + np.sum(p.b)
+
+
+def test_arrays_of_other_libraries_are_refused_not_taken_as_static():
+    with pytest.raises(InputError, match=r"argument 0 \(p\) of sums_foreign\.b is a "
+                                         "ForeignArray"):
+        tangentlike.grad(sums_foreign)(Params(W, ForeignArray(B)), X)
+    with pytest.raises(InputError, match="ForeignArray"):
+        tangentlike.grad(sums_foreign)(Pair(W, ForeignArray(B)), X)

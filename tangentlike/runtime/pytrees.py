@@ -57,6 +57,12 @@ def carries(x: Any) -> bool:
     return isinstance(x, (float, complex, tuple, list, dict)) or is_node(x)
 
 
+def foreign_array(x: Any) -> bool:
+    """An array of another library (a pandas Series, a torch tensor): not NumPy's, so it
+    carries no derivative here, yet NumPy functions take it as an array."""
+    return hasattr(type(x), "__array__") and not isinstance(x, (np.ndarray, np.generic))
+
+
 def children(x: Any) -> list:
     """The node's children, in order."""
     kind = type(x)
@@ -163,6 +169,15 @@ def slot(x: Any, name: str) -> int | None:
     raise AssertionError  # not reached
 
 
+def _refuse_foreign(x: Any, name: str) -> None:
+    value = getattr(x, name)
+    if foreign_array(value):
+        _refuse(f"{type(x).__name__}.{name} is {_article(type(value).__name__)}, an array "
+                "tangentlike does not differentiate (only NumPy's)",
+                f"hold a NumPy array in {name} (np.asarray(...)), or keep it out of the "
+                "differentiated argument")
+
+
 def _in_aux(value: Any, aux: Any) -> bool:
     """``value`` is the ``aux`` a registered flatten returned, or one of its items."""
     if value is aux:
@@ -180,6 +195,7 @@ def field_of(t: Any, x: Any, name: str) -> Any:
     """The tangent of ``x.name`` from ``t``, the tangent of the node ``x``: the child at the
     same place (zero for a static child, whose tangent carries nothing)."""
     i = slot(x, name)
+    _refuse_foreign(x, name)
     value = getattr(x, name) if i is None else children(x)[i]
     if i is None or not carries(value):  # static: no child, or one that carries nothing
         from tangentlike.runtime import zeros_like
@@ -194,6 +210,7 @@ def unfield(g: Any, x: Any, name: str) -> Any:
     from tangentlike.runtime import zeros_like
 
     i = slot(x, name)
+    _refuse_foreign(x, name)
     zero = zeros_like(x)
     if i is None or not carries(children(x)[i]):
         return zero
