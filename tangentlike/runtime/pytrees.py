@@ -100,7 +100,8 @@ def map_node(fn: Callable[..., Any], x: Any, *others: Any) -> Any:
 
 
 def _children_like(other: Any, x: Any, n: int) -> list:
-    if type(other) is type(x) or (is_namedtuple(x) and isinstance(other, (tuple, list))):
+    if type(other) is type(x) or (is_namedtuple(x) and type(x) not in _REGISTRY
+                                  and isinstance(other, (tuple, list))):
         items = children(other) if is_node(other) else list(other)
         if len(items) == n:
             return items
@@ -132,13 +133,10 @@ def slot(x: Any, name: str) -> int | None:
     one (a property computed from the fields), and on an object that is not a node."""
     kind = type(x)
     if is_node(x) and not carries(getattr(x, name)):
-        names = (kind._fields if is_namedtuple(x) else [f.name for f in dataclasses.fields(x)]
-                 if dataclasses.is_dataclass(kind) else ())
+        names = (() if kind in _REGISTRY else kind._fields if is_namedtuple(x)
+                 else [f.name for f in dataclasses.fields(x)])
         return names.index(name) if name in names else None
-    if is_namedtuple(x):
-        if name in kind._fields:
-            return kind._fields.index(name)
-    elif kind in _REGISTRY:
+    if kind in _REGISTRY:
         value = getattr(x, name)
         found = [i for i, c in enumerate(children(x)) if c is value]
         if len(found) == 1:
@@ -149,7 +147,10 @@ def slot(x: Any, name: str) -> int | None:
             _refuse(f"{kind.__name__}.{name} is {len(found)} of the children that its "
                     "registered flatten returns (the same object twice): tangentlike cannot "
                     "tell which one a read of the attribute is",
-                    "keep distinct objects in the children, or read them by position")
+                    "keep distinct objects in the children (a copy of one)")
+    elif is_namedtuple(x):
+        if name in kind._fields:
+            return kind._fields.index(name)
     elif dataclasses.is_dataclass(kind):
         names = [f.name for f in dataclasses.fields(x)]
         if name in names:
