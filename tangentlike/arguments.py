@@ -90,11 +90,11 @@ def check_value(x: Any, where: str) -> Any:
 
 
 def _node_where(x: Any, where: str, i: int) -> str:
-    if pytrees.is_namedtuple(x) or not pytrees.registered(type(x)):
-        names = type(x)._fields if pytrees.is_namedtuple(x) else [
-            f.name for f in dataclasses.fields(x)]
-        return f"{where}.{names[i]}"
-    return f"{where} (child {i} of {type(x).__name__})"
+    if pytrees.registered(type(x)):
+        return f"{where} (child {i} of {type(x).__name__})"
+    names = type(x)._fields if pytrees.is_namedtuple(x) else [
+        f.name for f in dataclasses.fields(x)]
+    return f"{where}.{names[i]}"
 
 
 def _check_node(x: Any, where: str) -> Any:
@@ -162,7 +162,8 @@ def _check_node_tangent(v: Any, x: Any, where: str) -> Any:
     mine = pytrees.children(x)
     if type(v) is type(x):
         theirs = pytrees.children(v)
-    elif pytrees.is_namedtuple(x) and isinstance(v, (tuple, list)):
+    elif pytrees.is_namedtuple(x) and not pytrees.registered(type(x)) and isinstance(
+            v, (tuple, list)):
         theirs = list(v)
     else:
         theirs = None
