@@ -230,7 +230,7 @@ def restructure(g: Any, x: Any) -> Any:
     if is_node(x):
         mine = children(x)
         theirs = children(g) if type(g) is kind else list(g) if is_namedtuple(x) and \
-            isinstance(g, (tuple, list)) else None
+            kind not in _REGISTRY and isinstance(g, (tuple, list)) else None
         if theirs is None and isinstance(g, (tuple, list)):
             _refuse_unpacked(kind)
         if theirs is None or len(theirs) != len(mine):
