@@ -599,3 +599,18 @@ def test_arrays_of_other_libraries_are_refused_not_taken_as_static():
         tangentlike.grad(sums_foreign)(Params(W, ForeignArray(B)), X)
     with pytest.raises(InputError, match="ForeignArray"):
         tangentlike.grad(sums_foreign)(Pair(W, ForeignArray(B)), X)
+
+
+@dataclass
+class KeywordFirst:
+    scale: float = dataclasses.field(kw_only=True, default=1.0)
+    W: np.ndarray = None
+
+
+def builds_keyword_first(p, x):
+    q = KeywordFirst(p.W * 3.0, scale=p.b[0])  # W by position, though scale comes first
+    return np.sum(np.tanh(x @ q.W) * q.scale)
+
+
+def test_keyword_only_fields_are_bound_by_name():
+    check(builds_keyword_first, Params(W, B), X)

@@ -212,10 +212,12 @@ def builds_node(key: Any) -> bool:
 
 
 def init_fields(cls: type) -> list[str]:
-    """The fields a dataclass or named tuple class takes, in order."""
+    """The fields a dataclass or named tuple class takes by position, in order (a dataclass's
+    keyword-only fields are not among them)."""
     if issubclass(cls, tuple):
         return list(cls._fields)
-    return [f.name for f in dataclasses.fields(cls) if f.init]
+    return [f.name for f in dataclasses.fields(cls)
+            if f.init and not getattr(f, "kw_only", False)]
 
 
 def _node_operation(call: gast.Call, key: Any) -> Operation | None:
