@@ -23,6 +23,7 @@ from tangentlike.jax_style import (
     jvp,
 )
 from tangentlike.vjp import linearize, vjp
+from tangentlike.arguments import register_pytree
 from tangentlike.checking import check_grads
 from tangentlike.rules.surgery import insert_grad_of, stop_gradient
 from tangentlike.errors import (
@@ -42,5 +43,6 @@ __all__ = [
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "ValueRefusedError",
     "adjoint", "autodiff", "check_grads", "clear_cache", "d", "grad", "hessian", "hvp",
     "init_grad", "insert_grad_of", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",
-    "non_differentiable", "pure", "stop_gradient", "tangent", "value_and_grad", "vjp",
+    "non_differentiable", "pure", "register_pytree", "stop_gradient", "tangent",
+    "value_and_grad", "vjp",
 ]

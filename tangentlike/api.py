@@ -17,6 +17,7 @@ from tangentlike.arguments import (
     bound_method,
     check_inputs,
     check_seeds,
+    gradients_like,
     one_tuple,
     pair,
     refuse_bound,
@@ -214,7 +215,12 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
             return check_inputs(args, kwargs, wrt, params, name)
 
         specializer, call = _checked_call(derivative, check)
-        df = functools.wraps(derivative.function)(call)
+
+        def gradient(*args: Any, **kwargs: Any) -> Any:
+            return gradients_like(call(*args, **kwargs), args, kwargs, wrt, params,
+                                  options.preserve_result)
+
+        df = functools.wraps(derivative.function)(gradient)
     else:
         forward, backward = derivative.function, derivative.backward
 
@@ -223,7 +229,8 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
             primal, seed = args[:n_params], args[n_params:]
             primal_kwargs = {k: v for k, v in kwargs.items() if k != derivative.seed}
             value, saved = forward(*primal, **primal_kwargs)
-            grads = backward(saved, *primal, *seed, **kwargs)
+            grads = gradients_like(backward(saved, *primal, *seed, **kwargs), args, kwargs,
+                                   wrt, params)
             if options.preserve_result:
                 return (*grads, value) if len(wrt) > 1 else (grads, value)
             return grads
@@ -415,7 +422,8 @@ def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool,
                     "like it) for a vector-Jacobian product")
             loss_seed = 1.0
         seed = (loss_seed, runtime.zeros_like(aux))
-        return loss, aux, current.backward(saved, *args, **kwargs, **{seed_name: seed})
+        grads = current.backward(saved, *args, **kwargs, **{seed_name: seed})
+        return loss, aux, gradients_like(grads, args, kwargs, indices, params)
 
     return run, df
 

@@ -2,18 +2,21 @@
 and the small argument conventions the API shares (``argnums``, ``has_aux`` pairs)."""
 from __future__ import annotations
 
+import dataclasses
 import types
 from typing import Any
 
 import numpy as np
 
+from tangentlike import runtime
 from tangentlike.errors import InputError
+from tangentlike.runtime import pytrees
 
 _COMPLEX_HINT = ("complex inputs are not supported yet: differentiate with respect to the real "
                  "and imaginary parts as two float arguments (z = re + 1j * im inside the "
                  "function), or leave the argument out of wrt")
-_KINDS = ("floats, floating point arrays (float64, float32, float16), and tuples, lists and "
-          "dicts of them")
+_KINDS = ("floats, floating point arrays (float64, float32, float16), and tuples, lists, "
+          "dicts, dataclasses, named tuples and registered pytrees of them")
 
 
 def _complex(where: str, what: str) -> InputError:
@@ -60,6 +63,8 @@ def check_value(x: Any, where: str) -> Any:
         return x
     if isinstance(x, int):
         return float(x)
+    if pytrees.is_node(x):
+        return _check_node(x, where)
     if isinstance(x, (tuple, list)):
         items = [check_value(item, f"{where}[{i}]") for i, item in enumerate(x)]
         if all(a is b for a, b in zip(items, x)):
@@ -73,9 +78,41 @@ def check_value(x: Any, where: str) -> Any:
         out.update(checked)
         return out
     what = "None" if x is None else article(type(x).__name__)
+    hint = "pass an array, or leave the argument out of wrt"
+    if x is not None and hasattr(x, "__dict__") and not callable(x):
+        name = type(x).__name__
+        hint = (f"make {name} a @dataclass or a NamedTuple, or register it with "
+                f"tangentlike.register_pytree({name}, flatten, unflatten); or leave the "
+                "argument out of wrt")
     raise InputError(
         f"{where} is {what}; tangentlike differentiates with respect to {_KINDS}",
-        hint="pass an array, or leave the argument out of wrt")
+        hint=hint)
+
+
+def _node_where(x: Any, where: str, i: int) -> str:
+    if pytrees.registered(type(x)):
+        return f"{where} (child {i} of {type(x).__name__})"
+    names = type(x)._fields if pytrees.is_namedtuple(x) else [
+        f.name for f in dataclasses.fields(x)]
+    return f"{where}.{names[i]}"
+
+
+def _check_node(x: Any, where: str) -> Any:
+    """A dataclass, named tuple or registered pytree, its children that carry a derivative
+    checked (the others are static: ints, strings, None, objects, integer arrays)."""
+    children = pytrees.children(x)
+    for i, c in enumerate(children):
+        if pytrees.foreign_array(c):
+            raise InputError(
+                f"{_node_where(x, where, i)} is {article(type(c).__name__)}, an array of "
+                "another library, which tangentlike does not differentiate",
+                hint="hold a NumPy array there (np.asarray(...)), or leave the argument out "
+                "of wrt")
+    items = [check_value(c, _node_where(x, where, i)) if pytrees.carries(c) else c
+             for i, c in enumerate(children)]
+    if all(a is b for a, b in zip(items, children)):
+        return x
+    return pytrees.rebuild(x, items)
 
 
 def article(noun: str) -> str:
@@ -103,6 +140,8 @@ def check_tangent(v: Any, x: Any, where: str) -> Any:
         return v
     if type(v) is int:
         return float(v)
+    if pytrees.is_node(x):
+        return _check_node_tangent(v, x, where)
     if isinstance(v, (tuple, list)) and isinstance(x, (tuple, list)) and len(v) == len(x):
         items = [check_tangent(a, b, f"{where}[{i}]") for i, (a, b) in enumerate(zip(v, x))]
         return v if all(a is b for a, b in zip(items, v)) else _rebuild(v, items)
@@ -114,6 +153,48 @@ def check_tangent(v: Any, x: Any, where: str) -> Any:
         out.update(checked)
         return out
     return v
+
+
+def _check_node_tangent(v: Any, x: Any, where: str) -> Any:
+    """The tangent of a dataclass, named tuple or registered pytree: an object of the same
+    type (a tuple will do for a named tuple), its children checked; a static child's tangent
+    is taken as zero, whatever it holds."""
+    mine = pytrees.children(x)
+    if type(v) is type(x):
+        theirs = pytrees.children(v)
+    elif pytrees.is_namedtuple(x) and not pytrees.registered(type(x)) and isinstance(
+            v, (tuple, list)):
+        theirs = list(v)
+    else:
+        theirs = None
+    if theirs is None or len(theirs) != len(mine):
+        raise InputError(f"{where} is {article(type(v).__name__)}, but its argument is "
+                         f"{article(type(x).__name__)}: a tangent has its argument's type "
+                         "and structure", hint=f"pass a {type(x).__name__} of tangents")
+    items = [check_tangent(t, c, _node_where(x, where, i)) if pytrees.carries(c)
+             else runtime.zeros_like(c) for i, (t, c) in enumerate(zip(theirs, mine))]
+    return pytrees.rebuild(x, items)
+
+
+def gradients_like(grads: Any, args: tuple, kwargs: dict, wrt: tuple[int, ...],
+                   params: list[str], value: bool = False) -> Any:
+    """The result of a gradient (one per ``wrt`` argument, a tuple when several; with
+    ``value``, the value last), each with its argument's node types: a named tuple unpacked
+    in the function has its adjoint computed as a plain tuple (``pytrees.restructure``)."""
+    if value:
+        *parts, result = grads
+        parts = gradients_like(tuple(parts) if len(wrt) > 1 else parts[0], args, kwargs,
+                               wrt, params)
+        return (*parts, result) if len(wrt) > 1 else (parts, result)
+    if len(wrt) == 1:
+        return pytrees.restructure(grads, _argument(args, kwargs, wrt[0], params))
+    out = tuple(pytrees.restructure(g, _argument(args, kwargs, i, params))
+                for g, i in zip(grads, wrt))
+    return grads if all(a is b for a, b in zip(out, grads)) else out
+
+
+def _argument(args: tuple, kwargs: dict, i: int, params: list[str]) -> Any:
+    return args[i] if i < len(args) else kwargs.get(params[i])
 
 
 def check_inputs(args: tuple, kwargs: dict, wrt: tuple[int, ...], params: list[str],
@@ -211,3 +292,24 @@ def refuse_bound(func: Any, where: str) -> None:
             hint=f"pass the function and the object: {where}({cls}.{func.__name__}, "
             "wrt=...) called with the object first, or use grad/value_and_grad/jvp, which "
             "take bound methods")
+
+
+def register_pytree(cls: type, flatten: Any, unflatten: Any) -> type:
+    """Make objects of ``cls`` differentiable inputs, like JAX's
+    ``register_pytree_node``: ``flatten(obj)`` returns ``(children, aux)`` (a tuple or list of
+    the values a derivative flows through, and anything static), and
+    ``unflatten(aux, children)`` builds an object from them.  The gradient with respect to such
+    an object is ``unflatten(aux, gradients of the children)``; reading ``obj.attr`` in the
+    differentiated function is followed to the child that attribute holds (the same object).
+    Dataclasses and named tuples need no registration.  Returns ``cls``."""
+    if not isinstance(cls, type):
+        raise InputError(f"register_pytree takes a class, not {article(type(cls).__name__)}",
+                         hint="pass the class itself: register_pytree(MyClass, flatten, "
+                         "unflatten)")
+    for name, fn in (("flatten", flatten), ("unflatten", unflatten)):
+        if not callable(fn):
+            raise InputError(f"register_pytree({cls.__name__}, ...): {name} is not callable",
+                             hint="flatten(obj) -> (children, aux); unflatten(aux, children) "
+                             "-> obj")
+    pytrees.register(cls, flatten, unflatten)
+    return cls

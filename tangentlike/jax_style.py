@@ -11,7 +11,14 @@ from typing import Any
 import numpy as np
 
 from tangentlike.api import INPUT_DERIVATIVE, autodiff, grad, wrt_indices
-from tangentlike.arguments import alias, article, check_inputs, check_tangent, refuse_bound
+from tangentlike.arguments import (
+    alias,
+    article,
+    check_inputs,
+    check_tangent,
+    gradients_like,
+    refuse_bound,
+)
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import InputError, TangentlikeError
 from tangentlike.frontend import functions
@@ -91,7 +98,7 @@ def hvp(func: Callable, wrt: Any = None, optimized: bool = True, *,
                 x = primals[index] if index < len(primals) else kwargs.get(params[index])
                 vi = check_tangent(vi, x, f"the vector v of hvp({name})")
             kwargs[seed] = vi
-        out = tangent(*primals, **kwargs)
+        out = gradients_like(tangent(*primals, **kwargs), primals, kwargs, indices, params)
         return (out,) if several and len(indices) == 1 else out
 
     product.source = tangent.source

@@ -14,6 +14,7 @@ from tangentlike.arguments import article, check_inputs, check_tangent, pair, re
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import InputError
 from tangentlike.frontend.parsing import parameters_of
+from tangentlike.runtime import pytrees
 
 _TANGENT_VJP = ("tangentlike.vjp follows JAX: value, vjp_fn = vjp(f, *primals). Tangent's "
                 "tangent.vjp(f, wrt=...) is tangentlike.autodiff(f, wrt=..., mode='reverse'), "
@@ -24,10 +25,11 @@ def held_constant(x: Any) -> bool:
     """An argument JAX-style functions do not differentiate, as JAX does not differentiate
     integer inputs: integers (Python ints, integer arrays), booleans, strings, None, other
     objects.  Floats, floating point (and complex, refused later) arrays and scalars, and
-    tuples, lists and dicts are differentiated."""
+    tuples, lists, dicts, dataclasses, named tuples and registered pytrees are
+    differentiated."""
     if isinstance(x, (bool, np.bool_, int, np.integer)):
         return True
-    if isinstance(x, (float, complex, tuple, list, dict)):
+    if isinstance(x, (float, complex, tuple, list, dict)) or pytrees.is_node(x):
         return False
     if isinstance(x, (np.ndarray, np.generic)):
         return x.dtype.kind not in "fc"
@@ -140,7 +142,8 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False,
         seed = (cotangent, runtime.zeros_like(aux)) if has_aux else cotangent
         grads = current.backward(_fresh(saved, keep, {}), *primals, **{current.seed: seed})
         by_index = dict(zip(wrt, grads if len(wrt) > 1 else (grads,)))
-        return tuple(by_index.get(i) for i in range(len(primals)))
+        return tuple(pytrees.restructure(by_index[i], p) if i in by_index else None
+                     for i, p in enumerate(primals))
 
     vjp_fn.source = current.source
     return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)

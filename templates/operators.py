@@ -1,4 +1,5 @@
-"""Python's arithmetic operators and subscripts: ``+ - * / ** @ %``, unary ``-``/``+``, ``x[i]``.
+"""Python's arithmetic operators, subscripts and fields: ``+ - * / ** @ %``, unary ``-``/``+``,
+``x[i]``, ``p.W``.
 
 Binary operators broadcast, so each adjoint is summed back to its operand's shape, and each
 tangent contribution that does not broadcast by itself is stretched to the result's shape.
@@ -8,7 +9,7 @@ import operator
 import numpy as np
 
 from tangentlike.rules.primitive import Facts, Returns, Shape
-from tangentlike.rules.registry import adjoint, d, tangent
+from tangentlike.rules.registry import adjoint, d, declare, tangent
 from tangentlike.runtime import (
     broadcast_like,
     matmul_adjoint_a,
@@ -16,6 +17,7 @@ from tangentlike.runtime import (
     unbroadcast,
     unindex,
 )
+from tangentlike.runtime.pytrees import field_of, unfield
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
@@ -137,3 +139,21 @@ def getitem(y, x, index):
 @tangent(operator.getitem)
 def getitem_tangent(y, x, index):
     d[y] = d[x][index]
+
+
+# x.name, a field of a dataclass, a named tuple or a registered pytree (the frontend reads
+# every attribute that is not an array's, x.T or x.shape say, as getattr(x, "name")): the
+# derivative goes to that field, and a field that is not one (a property) is refused when
+# the derivative runs.  The field is the object itself, maybe a container.
+@adjoint(getattr)
+def getattr_adjoint(y, x, name):
+    d[x] = unfield(d[y], x, name)
+
+
+@tangent(getattr)
+def getattr_tangent(y, x, name):
+    d[y] = field_of(d[x], x, name)
+
+
+declare(getattr, library=True, returns=Returns.MAY_SHARE, containers=True,
+        shape=Shape.FROM_VALUES)

@@ -44,6 +44,13 @@ from tangentlike.runtime import (
 )
 from tangentlike.runtime import dynamic
 from tangentlike.runtime.linalg import norm_hessian
+from tangentlike.runtime.pytrees import (
+    field_of,
+    plain_fields,
+    unfield,
+    with_fields,
+    without_fields,
+)
 from tangentlike.runtime.special import polygamma_like
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -58,6 +65,8 @@ for _helper in (*dynamic.HELPERS, *dynamic.JVPS.values()):
 
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only, old_item,
                    restore_item)
+# plain_fields(q) is q, checked; derivative code passes it only where the structure is read.
+non_differentiable(plain_fields)
 
 
 @adjoint(seed)
@@ -149,6 +158,40 @@ def unindex_adjoint(y, g, x, index):
 @tangent(unindex)
 def unindex_tangent(y, g, x, index):
     d[y] = unindex(d[g], x, index)
+
+
+# field_of(t, x, name) and unfield(g, x, name) are linear in their first argument, and each is
+# the other's transpose (x and name only say where the field is).
+@adjoint(field_of)
+def field_of_adjoint(y, t, x, name):
+    d[t] = unfield(d[y], x, name)
+
+
+@tangent(field_of)
+def field_of_tangent(y, t, x, name):
+    d[y] = field_of(d[t], x, name)
+
+
+@adjoint(unfield)
+def unfield_adjoint(y, g, x, name):
+    d[g] = field_of(d[y], x, name)
+
+
+@tangent(unfield)
+def unfield_tangent(y, g, x, name):
+    d[y] = unfield(d[g], x, name)
+
+
+# without_fields(g, names) zeroes fields: a projection, its own transpose.  with_fields has no
+# rule: it builds tangents in forward-mode code, which is not differentiated again.
+@adjoint(without_fields)
+def without_fields_adjoint(y, g, x, names):
+    d[g] = without_fields(d[y], x, names)
+
+
+@tangent(without_fields)
+def without_fields_tangent(y, g, x, names):
+    d[y] = without_fields(d[g], x, names)
 
 
 @adjoint(appended)
@@ -284,7 +327,8 @@ def share_tangent(parts, g, xs):
 # Facts the compiler's passes read about the helpers (see tangentlike.rules.primitive).
 # Their results may be tuples, lists or dicts (when their arguments are): derivative code
 # adds their derivatives with add_grad, since ``+`` would concatenate.
-for _helper in (add_grad, unindex, zero_at, set_at, appended, concat):
+for _helper in (add_grad, unindex, zero_at, set_at, appended, concat, field_of, unfield,
+                with_fields, without_fields):
     declare(_helper, library=True, containers=True)
 # Zero when their first argument is zero (versions/cancel.py).
 for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce_extremum,
@@ -294,6 +338,7 @@ for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce
 # reads only there is saved as ``shape_only(value)``.
 for _helper, _positions in ((unbroadcast, (1,)), (broadcast_like, (1,)), (unreduce, (1,)),
                             (zeros_like, (0,)), (unindex, (1,)), (seed, (1,)),
+                            (field_of, (1,)), (unfield, (1,)), (without_fields, (1,)),
                             (matmul_adjoint_a, (1,)), (matmul_adjoint_b, (2,)),
                             (dot_adjoint_a, (1,)), (dot_adjoint_b, (2,))):
     declare(_helper, library=True, shape_arguments=_positions)
@@ -322,5 +367,5 @@ for _helper, _shaped in ((unbroadcast, ShapeLowering.SUM_TO),
 declare(restore_item, library=True, pure=False, writes=(0,))
 # Helpers with no rule that only compute a value (the checks, check_unshared and
 # check_not_view, raise: they are not pure).
-for _helper in (float_dtype, is_float_like, shares, norm_hessian, polygamma_like):
+for _helper in (float_dtype, is_float_like, shares, norm_hessian, polygamma_like, with_fields):
     declare(_helper, library=True, **FACTS.stated(_helper))

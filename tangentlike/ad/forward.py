@@ -9,6 +9,7 @@ functions call their generated ``f_jvp`` (recursion included).
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -185,6 +186,9 @@ class ForwardAD:
             else:
                 value = syntax.tuple_of(parts)
             return [generated(syntax.assign(self.tangent(target.id), value))]
+        if op.kind is Kind.NODE:
+            return [generated(syntax.assign(self.tangent(target.id), self.node_tangent(
+                op, result)))]
         if op.kind is Kind.UNPACK:
             source = self.tangent_or_zero(syntax.load(op.inputs[0]))
             return [generated(syntax.assign(
@@ -209,6 +213,24 @@ class ForwardAD:
             if anno.has_info(s):
                 anno.info(s).contribution = False
         return summed
+
+    def node_tangent(self, op, result: str) -> gast.expr:
+        """``q = Params(a, b=c)``: ``with_fields(zeros_like(q), W=da, b=dc)``;
+        ``q = p._replace(W=a)``: ``with_fields(dp, W=da)``."""
+        if op.fields and op.fields[0] is None:
+            start, pairs = self.tangent_or_zero(op.args[0]), zip(op.fields[1:], op.args[1:])
+            if op.key is dataclasses.replace:  # the fields are the values passed: checked
+                start = self.runtime_call("plain_fields", [start])
+        else:
+            start = self.runtime_call("zeros_like", [syntax.load(result)])
+            pairs = ((f, a) for f, a in zip(op.fields, op.args)
+                     if isinstance(a, gast.Name) and self.tangent(a.id))
+        keywords = [gast.keyword(arg=f, value=self.tangent_or_zero(a)) for f, a in pairs]
+        if not keywords:
+            return start
+        call = self.runtime_call("with_fields", [start])
+        call.keywords = keywords
+        return call
 
     def sum_contributions(self, body: list[gast.stmt], tangent: str, name: str,
                           elementwise: bool = False) -> list[gast.stmt]:

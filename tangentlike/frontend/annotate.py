@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import gast
+import numpy as np
 
 from tangentlike.core import anno, syntax
 from tangentlike.core.counterparts import AutogradOnly
@@ -37,6 +38,7 @@ from tangentlike.frontend.operations import (
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.runtime import dynamic
+from tangentlike.runtime.pytrees import generated_constructor
 
 
 @dataclass
@@ -133,6 +135,8 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
         location = where(stmt, parsed)
         if op.kind is Kind.PRIMITIVE and op.differentiable and varied.intersection(op.inputs):
             _check_understood(op, location, sorted(varied.intersection(op.inputs)))
+        if op.kind is Kind.NODE and varied.intersection(op.inputs):
+            _check_node(op, location)
         if isinstance(stmt.value, (gast.Dict, gast.Set)) and op.kind is not Kind.DICT \
                 and varied & syntax.loaded_names(stmt.value):
             raise UnsupportedSyntaxError(
@@ -161,8 +165,11 @@ def _check_understood(op: Operation, location: Location, touched: list[str]) -> 
         raise UnsupportedSyntaxError(
             f"tangentlike does not support objects of your classes yet: "
             f"{registry.describe(op.key)}(...) is given the differentiated value {touched[0]}",
-            location, hint="pass the arrays to plain functions instead of keeping them in an "
-            "object (objects are planned), or compute this outside the differentiated function")
+            location, hint="make the class a @dataclass or a NamedTuple (tangentlike builds "
+            "those field by field), pass the arrays to plain functions instead, or compute "
+            "this outside the differentiated function")
+    if op.key is getattr:
+        _check_getattr(op, location, touched)
     if op.key is MISSING:
         raise NoDerivativeError(
             f"cannot tell what this call on the differentiated value {touched[0]} does",
@@ -170,6 +177,42 @@ def _check_understood(op: Operation, location: Location, touched: list[str]) -> 
     if not (registry.is_primitive(op.key) or registry.is_pure_function(op.key)
             or isinstance(op.key, Method) or op.key in dynamic.JVPS):
         raise no_rule_error(op.key, location)
+
+
+def _check_node(op: Operation, location: Location) -> None:
+    """A dataclass built from differentiated values must take them as its fields: one with
+    ``__post_init__`` (which may compute fields from them) is refused by name."""
+    cls = op.key if isinstance(op.key, type) else None
+    if cls is not None and not generated_constructor(cls):
+        method = "__new__" if issubclass(cls, tuple) else "__init__"
+        raise UnsupportedSyntaxError(
+            f"tangentlike does not differentiate building {cls.__name__}(...), which has an "
+            f"{method} of its own: it may do anything with the differentiated values",
+            location, hint=f"build {cls.__name__} outside the differentiated function, or "
+            f"let @dataclass write its {method} (one argument per field)")
+    if cls is not None and hasattr(cls, "__post_init__"):
+        raise UnsupportedSyntaxError(
+            f"tangentlike does not differentiate building {cls.__name__}(...), which has a "
+            "__post_init__: it may compute its fields from the differentiated values",
+            location, hint=f"build {cls.__name__} outside the differentiated function, or "
+            "compute those fields before the call and pass them in (no __post_init__)")
+
+
+def _check_getattr(op: Operation, location: Location, touched: list[str]) -> None:
+    """``getattr(p, "W")`` is the field read ``p.W``; an attribute named at run time, a
+    default, or an array's attribute (``getattr(x, "T")``) is refused by name."""
+    name = op.args[1] if len(op.args) == 2 and not op.keywords else None
+    if not (isinstance(name, gast.Constant) and isinstance(name.value, str)):
+        raise UnsupportedSyntaxError(
+            f"tangentlike differentiates getattr(obj, name) on the differentiated value "
+            f"{touched[0]} only with one constant string name (a field, like obj.W)",
+            location, hint='write the attribute out (p.W), or getattr(p, "W")')
+    if name.value in registry.ATTRIBUTES or name.value in \
+            registry.NON_DIFFERENTIABLE_ATTRIBUTES:
+        raise UnsupportedSyntaxError(
+            f"tangentlike does not differentiate getattr({touched[0]}, {name.value!r}), an "
+            "array's attribute read through getattr", location,
+            hint=f"write {touched[0]}.{name.value}")
 
 
 def _check_discarded_call(stmt: gast.Expr, parsed: ParsedFunction, local_names: set[str],
@@ -218,6 +261,13 @@ def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
         return NoDerivativeError(
             "cannot tell which function this call on a differentiated value refers to",
             where, hint="call a function defined at module level or imported by name")
+    if isinstance(key, Method) and not hasattr(np.ndarray, key.name):
+        return NoDerivativeError(
+            f"no derivative rule for the call .{key.name}(...) on a differentiated value: "
+            "a method tangentlike has no rule for, or a function kept in a field of a "
+            "dataclass", where,
+            hint=f"call the function by its name (np.tanh(h), not p.{key.name}(h)), keep it "
+            "out of the differentiated argument, or register a rule with @tangentlike.adjoint")
     if isinstance(key, Method):
         return NoDerivativeError(
             f"no derivative rule for the method .{key.name}() on a differentiated value",

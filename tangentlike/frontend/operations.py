@@ -6,6 +6,7 @@ each name it reads.  Both modes, the aliasing analysis and the optimizer read st
 through it."""
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import operator
@@ -23,6 +24,8 @@ from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.runtime import dynamic
+from tangentlike.runtime import pytrees
+from tangentlike.runtime.pytrees import generated_constructor
 
 MISSING = object()  # a callee that names nothing
 
@@ -76,7 +79,7 @@ class Kind(enum.Enum):
 
     COPY = "copy"  # y = x
     CONSTANT = "constant"  # y = a value that reads no local name
-    PRIMITIVE = "primitive"  # y = f(x) for a function, ufunc or operator; x.attr; x[i]
+    PRIMITIVE = "primitive"  # y = f(x) for a function, ufunc or operator; x.T; x[i]; p.W
     CALL = "call"  # y = f(x) for the user's function (differentiated from its source)
     TUPLE = "tuple"  # y = (a, b) or [a, b]
     DICT = "dict"  # y = {"a": a, "b": b}
@@ -84,6 +87,7 @@ class Kind(enum.Enum):
     SETITEM = "setitem"  # x[i] = v
     APPEND = "append"  # xs.append(v)
     POP = "pop"  # v = xs.pop()
+    NODE = "node"  # y = Params(a, b=c), y = p._replace(W=a), dataclasses.replace(p, W=a)
     OPAQUE = "opaque"  # anything else: a comparison, a string, a set; and/or (passes values)
 
 
@@ -103,6 +107,8 @@ class Operation:
     args: list[gast.expr] = field(default_factory=list)
     keywords: dict[str, gast.expr] = field(default_factory=dict)
     differentiable: bool = True
+    # Kind.NODE: the field each of ``args`` goes to; None for the object replaced (first)
+    fields: list[str | None] = field(default_factory=list)
 
 
 def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> Any:
@@ -184,6 +190,9 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
     elif isinstance(value, gast.Call):
         key = dynamic_callee(value.func, local_names) or resolve(value.func, parsed,
                                                                    local_names)
+        node = _node_operation(value, key)
+        if node is not None:
+            return node
         args = list(value.args)
         if isinstance(key, Method):
             key = getattr(np.ndarray, key.name, key)
@@ -204,7 +213,10 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
     elif isinstance(value, gast.Attribute):
         if value.attr in registry.NON_DIFFERENTIABLE_ATTRIBUTES:
             return Operation(Kind.OPAQUE, differentiable=False)
-        key = registry.ATTRIBUTES.get(value.attr, Method(value.attr))
+        if value.attr not in registry.ATTRIBUTES:  # p.W: a field, read as getattr(p, "W")
+            return Operation(Kind.PRIMITIVE, getattr, names_of([value.value]),
+                             [value.value, syntax.const(value.attr)])
+        key = registry.ATTRIBUTES[value.attr]
         args = [value.value]
     elif isinstance(value, gast.Subscript):
         args = [value.value, value.slice]
@@ -221,6 +233,53 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         return Operation(Kind.OPAQUE, differentiable=False)
     return Operation(Kind.PRIMITIVE, key, names_of(args), args, {},
                      not registry.is_non_differentiable(key))
+
+
+def is_node_class(key: Any) -> bool:
+    """A dataclass or a named tuple class: calling it builds an object field by field."""
+    return isinstance(key, type) and not pytrees.registered(key) and (
+        dataclasses.is_dataclass(key) or (issubclass(key, tuple) and hasattr(key, "_fields")))
+
+
+def builds_node(key: Any) -> bool:
+    """A call that builds a dataclass or named tuple from its arguments and changes none of
+    them: the class (with no ``__post_init__``), ``p._replace``, ``dataclasses.replace``."""
+    if isinstance(key, Method):
+        return key.name == "_replace"
+    return key is dataclasses.replace or (is_node_class(key) and generated_constructor(key)
+                                          and not hasattr(key, "__post_init__"))
+
+
+def init_fields(cls: type) -> list[str]:
+    """The fields a dataclass or named tuple class takes by position, in order (a dataclass's
+    keyword-only fields are not among them)."""
+    if issubclass(cls, tuple):
+        return list(cls._fields)
+    return [f.name for f in dataclasses.fields(cls)
+            if f.init and not getattr(f, "kw_only", False)]
+
+
+def _node_operation(call: gast.Call, key: Any) -> Operation | None:
+    """``Params(a, b=c)`` (a dataclass or named tuple class), ``p._replace(W=a)`` and
+    ``dataclasses.replace(p, W=a)``: an object built field by field (``Kind.NODE``)."""
+    if any(kw.arg is None for kw in call.keywords):
+        return None
+    changes = [(kw.arg, kw.value) for kw in call.keywords]
+    if isinstance(key, Method) and key.name == "_replace" and not call.args:
+        pairs = [(None, call.func.value), *changes]
+    elif key is dataclasses.replace and len(call.args) == 1:
+        pairs = [(None, call.args[0]), *changes]
+    elif is_node_class(key) and not registry.is_primitive(key):
+        names = init_fields(key)
+        if len(call.args) > len(names):
+            return None  # a TypeError when it runs
+        pairs = [*zip(names, call.args), *changes]
+    else:
+        return None
+    if any(isinstance(a, gast.Starred) for _, a in pairs):
+        return None
+    args = [a for _, a in pairs]
+    return Operation(Kind.NODE, key, names_of(args), args, fields=[n for n, _ in pairs])
 
 
 def where(stmt: gast.stmt, parsed: ParsedFunction) -> Location:

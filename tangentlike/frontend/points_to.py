@@ -21,7 +21,7 @@ import gast
 import numpy as np
 
 from tangentlike.core import anno, dataflow, syntax
-from tangentlike.frontend.operations import Method, dynamic_callee
+from tangentlike.frontend.operations import Method, builds_node, dynamic_callee
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import Returns, primitive
 
@@ -234,6 +234,8 @@ class Analysis:
                 isinstance(call.func.value, gast.Constant):  # "{}".format(x) makes a string
             return
         func = self.resolve(call.func)
+        if builds_node(func):
+            return  # Params(a, b=c), p._replace(W=a): a new object holding its arguments
         args = list(call.args)
         keywords = {k.arg: k.value for k in call.keywords}
 

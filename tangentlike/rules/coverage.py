@@ -48,6 +48,7 @@ SYMBOLS = {
     operator.pos: "unary +", operator.getitem: "x[i]", operator.floordiv: "//",
     operator.and_: "&", operator.or_: "|", operator.xor: "^", operator.invert: "~",
     operator.lshift: "<<", operator.rshift: ">>", operator.not_: "not",
+    getattr: "p.W",
 }
 
 # Where public names are looked up, first match first; each module's aliases are kept.
@@ -104,7 +105,9 @@ def _internal(primitive: Any) -> bool:
 def _name(primitive: Any, names: dict[int, list[str]]) -> str | None:
     """A public, readable name, or None when the primitive has none (a user's function)."""
     if _hashable(primitive) and primitive in SYMBOLS:
-        return f"`{SYMBOLS[primitive]}` (`operator.{primitive.__name__}`)"
+        module = "operator" if getattr(operator, primitive.__name__, None) is primitive \
+            else "builtins"
+        return f"`{SYMBOLS[primitive]}` (`{module}.{primitive.__name__}`)"
     found = names.get(id(primitive))
     if found is None:
         owner = getattr(primitive, "__self__", None)  # scipy.stats.norm.pdf: bound method

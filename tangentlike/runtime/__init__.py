@@ -11,6 +11,17 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.runtime.pytrees import (  # noqa: F401  (field_of...: derivative code's)
+    carries,
+    field_of,
+    is_node,
+    map_node,
+    plain_fields,
+    unfield,
+    with_fields,
+    without_fields,
+)
+
 _BASIC_INDEX_TYPES = (int, np.integer, slice, type(None), type(Ellipsis))
 
 
@@ -24,6 +35,8 @@ def zeros_like(x: Any) -> Any:
     arrays (floating point even for integer ``x``), and the same structure for containers."""
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, x.dtype if x.dtype.kind in "fc" else float)
+    if is_node(x):  # a dataclass, named tuple or registered pytree: static children kept
+        return map_node(zeros_like, x)
     if isinstance(x, np.generic):
         return x.dtype.type(0) if x.dtype.kind in "fc" else 0.0
     if isinstance(x, tuple):
@@ -119,13 +132,19 @@ def _same_sequence(like: Any, items: list) -> Any:
 
 def add_grad(a: Any, b: Any) -> Any:
     """``a + b`` for derivatives, element by element for tuples, lists and dicts (which
-    must have the same length, or keys: a mismatch is tangentlike's error, never truncated)."""
+    must have the same length, or keys: a mismatch is tangentlike's error, never truncated).
+    Dataclasses, named tuples and registered pytrees add their children that carry a
+    derivative and keep ``a``'s static ones."""
     if isinstance(a, (tuple, list)):
+        if is_node(a):
+            return map_node(add_grad, a, b)
         _same_structure(len(a) == len(b), a, b)
         return _same_sequence(a, [add_grad(x, y) for x, y in zip(a, b)])
     if isinstance(a, dict):
         _same_structure(a.keys() == b.keys(), a, b)
         return {k: add_grad(a[k], b[k]) for k in a}
+    if type(a) is not np.ndarray and type(a) is not float and is_node(a):
+        return map_node(add_grad, a, b)
     return a + b
 
 
@@ -223,7 +242,8 @@ def unindex(g: Any, x: Any, index: Any) -> Any:
     """The derivative of ``x[index]`` spread back over ``x`` (zeros elsewhere)."""
     if isinstance(x, (tuple, list)):
         out = list(zeros_like(x))
-        out[index] = add_grad(out[index], g)
+        if not is_node(x) or isinstance(index, slice) or carries(x[index]):
+            out[index] = add_grad(out[index], g)  # a named tuple's static item stays
         return _same_sequence(x, out)
     if isinstance(x, dict):
         out = zeros_like(x)

@@ -248,6 +248,51 @@ ROWS = [
             layer = Dense(x)  # <-
             return np.sum(layer.W * 2.0)
         """, ("Dense",), "refused"),
+    Row("building-a-dataclass", """
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class Params:
+            W: object
+            b: object
+
+
+        def f(x):
+            p = Params(x * 2.0, b=np.sin(x))
+            return np.sum(p.W * p.b + getattr(p, "b"))
+        """, (), "supported", hvp=True),
+    Row("building-a-namedtuple", """
+        from typing import NamedTuple
+
+
+        class Pair(NamedTuple):
+            W: object
+            b: object
+
+
+        def f(x):
+            p = Pair(x * 2.0, np.cos(x))
+            q = p._replace(b=p.b * p.W)
+            W, b = q
+            return np.sum(W * b + q[1])
+        """, (), "supported", hvp=True),
+    Row("dataclass-with-post-init", """
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class Scaled:
+            W: object
+
+            def __post_init__(self):
+                self.W = self.W * 2.0
+
+
+        def f(x):
+            p = Scaled(x)  # <-
+            return np.sum(p.W)
+        """, ("__post_init__",), "refused"),
     Row("attribute-assignment", """
         class Box:
             def __init__(self, k=1.0):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -14,6 +14,7 @@ import rule_cases.core_arrays  # noqa: F401  (the representatives name their cas
 import rule_cases.core_operators
 from rule_cases import ALL, CORE, add_core, add_template, draw, rng, shape_id
 from tangentlike import runtime
+from tangentlike.runtime import pytrees
 
 # ---------------------------------------------------------------------------------------------
 # The math module and builtins, on Python floats.
@@ -122,6 +123,13 @@ for _id, (_expr, _low, _high, _signed) in FLOAT32.items():
 # The helpers generated code calls, so that derivatives can be differentiated again
 # (templates only).
 
+
+
+class _Pair(NamedTuple):  # a pytree for the field helpers
+    W: Any
+    b: Any
+
+
 _r = rng("runtime")
 _g34, _x34, _x14 = draw(_r, (3, 4)), draw(_r, (3, 4)), draw(_r, (1, 4))
 _a34, _b45, _g35 = draw(_r, (3, 4)), draw(_r, (4, 5)), draw(_r, (3, 5))
@@ -146,6 +154,13 @@ add_template("rt-dot_adjoint_b", runtime.dot_adjoint_b, _g35, _a34, _b45, wrt=(0
 add_template("rt-add_grad", runtime.add_grad, draw(_r, 3), draw(_r, 3))
 add_template("rt-appended", runtime.appended, [draw(_r, 3), draw(_r, 2)], draw(_r, 4),
              wrt=(0, 1))
+add_template("rt-field_of", pytrees.field_of, _Pair(draw(_r, 3), draw(_r, 2)),
+             _Pair(draw(_r, 3), draw(_r, 2)), "b", wrt=(0,))
+add_template("rt-unfield", pytrees.unfield, draw(_r, 3), _Pair(draw(_r, 3), draw(_r, 2)), "W",
+             wrt=(0,))
+add_template("rt-without_fields", pytrees.without_fields, _Pair(draw(_r, 3), draw(_r, 2)),
+             _Pair(draw(_r, 3), draw(_r, 2)), ("W",), wrt=(0,))
+add_template("getattr-field", getattr, _Pair(draw(_r, 3), draw(_r, 2)), "b", wrt=(0,))
 add_template("rt-concat", runtime.concat, (draw(_r, 3), draw(_r, 2)), (draw(_r, 4),),
              wrt=(0, 1))
 add_template("rt-concat-lists", runtime.concat, [draw(_r, (2, 2))], [draw(_r, 3), 1.5],

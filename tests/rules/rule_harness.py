@@ -100,11 +100,16 @@ def executable(rule: Rule) -> Executable:
     return out
 
 
+def _like(x: Any, items: list) -> Any:
+    """A tuple, named tuple or list like ``x`` holding ``items``."""
+    return type(x)._make(items) if hasattr(type(x), "_fields") else type(x)(items)
+
+
 def _add(total: Any, contribution: Any) -> Any:
     if total is None:
         return contribution
     if isinstance(total, (tuple, list)):
-        return type(total)(_add(a, b) for a, b in zip(total, contribution))
+        return _like(total, [_add(a, b) for a, b in zip(total, contribution)])
     if isinstance(total, dict):
         return {k: _add(total[k], contribution[k]) for k in total}
     return total + contribution
@@ -158,7 +163,7 @@ def run_adjoint(prim: Any, result: Any, args: tuple, kwargs: dict, seed: Any,
 
 def shape_of(x: Any) -> Any:
     if isinstance(x, (tuple, list)):
-        return type(x)(shape_of(v) for v in x)
+        return _like(x, [shape_of(v) for v in x])
     if isinstance(x, dict):
         return {k: shape_of(v) for k, v in x.items()}
     return np.shape(x)
@@ -167,7 +172,7 @@ def shape_of(x: Any) -> Any:
 def direction(generator: np.random.Generator, x: Any) -> Any:
     """A random direction of the type and shape of ``x``."""
     if isinstance(x, (tuple, list)):
-        return type(x)(direction(generator, v) for v in x)
+        return _like(x, [direction(generator, v) for v in x])
     if isinstance(x, dict):
         return {k: direction(generator, v) for k, v in x.items()}
     if isinstance(x, np.ndarray):
@@ -180,7 +185,7 @@ def direction(generator: np.random.Generator, x: Any) -> Any:
 def axpy(x: Any, a: float, v: Any) -> Any:
     """``x + a v``, keeping ``x``'s type (0-d arrays stay arrays)."""
     if isinstance(x, (tuple, list)):
-        return type(x)(axpy(p, a, q) for p, q in zip(x, v))
+        return _like(x, [axpy(p, a, q) for p, q in zip(x, v)])
     if isinstance(x, dict):
         return {k: axpy(x[k], a, v[k]) for k in x}
     if isinstance(x, np.ndarray):
@@ -220,7 +225,7 @@ def flat(x: Any) -> np.ndarray:
 def as_float32(x: Any) -> Any:
     """Every float64 array and float (containers too) as float32."""
     if isinstance(x, (tuple, list)):
-        return type(x)(as_float32(v) for v in x)
+        return _like(x, [as_float32(v) for v in x])
     if isinstance(x, dict):
         return {k: as_float32(v) for k, v in x.items()}
     if isinstance(x, np.ndarray) and x.dtype == np.float64:

@@ -4,6 +4,7 @@ forward form ``y, y_saved = f_forward(a)`` and backward call).  Also the adjoint
 (``bx`` for ``x``), handed out lazily by one namer, in a fixed order."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -182,6 +183,8 @@ class Adjoints:
                     part = gast.Subscript(value=adjoint_of_target(target.id),
                                           slice=syntax.clone(key), ctx=gast.Load())
                     result.body.append(self.accumulate(elt.id, part))
+        elif op.kind is Kind.NODE:
+            result.body = self.node_adjoint(op, value(target.id), adjoint_of_target(target.id))
         elif op.kind is Kind.CALL:
             result.body = self.call_adjoint(stmt, op, value, adjoint_of_target)
         elif op.kind is Kind.UNPACK:  # nothing flows back when the tuple carries no derivative
@@ -196,6 +199,25 @@ class Adjoints:
                                     where(stmt, self.program.parsed))
             result.body = self.accumulate_contributions(body)
         return result
+
+    def node_adjoint(self, op, built: gast.Name, adjoint: gast.Name) -> list[gast.stmt]:
+        """``q = Params(a, b=c)``: ``ba`` is ``field_of(bq, q, 'W')``, and so on;
+        ``q = p._replace(W=a)`` also gives ``p`` the adjoint of ``q`` without ``W``."""
+        out = []
+        changed = tuple(f for f in op.fields if f is not None)
+        if op.key is dataclasses.replace:  # the fields are the values passed: checked
+            built = self.runtime_call("plain_fields", [built])
+        for name, arg in zip(op.fields, op.args):
+            if not (isinstance(arg, gast.Name) and self.adjoint(arg.id)):
+                continue
+            if name is None:
+                part = self.runtime_call("without_fields", [
+                    syntax.clone(adjoint), syntax.clone(built), syntax.const(changed)])
+            else:
+                part = self.runtime_call("field_of", [syntax.clone(adjoint),
+                                                      syntax.clone(built), syntax.const(name)])
+            out.append(self.accumulate(arg.id, part))
+        return out
 
     def mutation_adjoint(self, stmt: gast.stmt, op) -> list[gast.stmt]:
         """``x[i] = v``: v gets the adjoint of x[i], which is then zero (the old values were

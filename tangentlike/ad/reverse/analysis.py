@@ -10,9 +10,18 @@ from dataclasses import dataclass
 import gast
 
 from tangentlike.core import anno, dataflow, syntax
-from tangentlike.frontend.operations import Kind, loop_source, operation, resolve, targets
+from tangentlike.frontend.operations import (
+    Kind,
+    loop_source,
+    names_of,
+    operation,
+    resolve,
+    targets,
+)
 from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.rules import registry
 from tangentlike.rules.primitive import container_helper
+from tangentlike.rules.registry import NON_DIFFERENTIABLE_ATTRIBUTES
 
 StmtRef = int  # a statement's pre-order index in ``syntax.statements(body, with_bodies=False)``
 
@@ -204,10 +213,17 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
             if isinstance(value.slice, gast.Tuple):  # x[:, 0]: only arrays take these
                 arithmetic.add(value.value.id)
         elif isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
-            arithmetic.add(value.value.id)  # x.T, x.shape: an array
+            if value.attr in registry.ATTRIBUTES or value.attr in NON_DIFFERENTIABLE_ATTRIBUTES:
+                arithmetic.add(value.value.id)  # x.T, x.shape: an array
+            else:
+                subscripted.add(value.value.id)  # p.W: a dataclass, named tuple or pytree
         else:
             op = operation(stmt, parsed, local_names)
-            if container_helper(op.key):  # in derivative code: may build containers
+            if op.kind is Kind.NODE:  # Params(a, b), p._replace(W=a): a dataclass, a tuple
+                names |= syntax.stored_names(stmt.targets[0])
+                if op.fields and op.fields[0] is None:
+                    names |= set(names_of(op.args[:1]))
+            elif container_helper(op.key):  # in derivative code: may build containers
                 names |= syntax.stored_names(stmt.targets[0])
                 subscripted |= set(op.inputs)
             elif op.kind is Kind.CALL or not op.differentiable:
