@@ -23,8 +23,7 @@ from tangentlike.core.resolve import UNBOUND, resolve_in
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
-from tangentlike.runtime import dynamic
-from tangentlike.runtime import pytrees
+from tangentlike.runtime import dynamic, pytrees
 from tangentlike.runtime.pytrees import generated_constructor
 
 MISSING = object()  # a callee that names nothing
