@@ -21,6 +21,7 @@ from tangentlike.core.guards import ABSENT
 from tangentlike.core.resolve import UNBOUND, resolve_in
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.frontend.varargs import Specialized
 from tangentlike.rules import registry
 
 MISSING = object()  # a callee that names nothing
@@ -216,8 +217,10 @@ def mutated(stmt: gast.stmt, op: Operation) -> list[str]:
 
 
 def is_user_function(key: Any) -> bool:
-    """A plain Python function with no rule of its own: differentiated from its source."""
-    return isinstance(key, types.FunctionType) and not registry.is_primitive(key)
+    """A plain Python function with no rule of its own: differentiated from its source
+    (also one with ``*args``/``**kwargs`` as a call binds them, ``varargs.Specialized``)."""
+    return isinstance(key, Specialized) or (isinstance(key, types.FunctionType)
+                                            and not registry.is_primitive(key))
 
 
 def targets(stmt: gast.stmt) -> list[str]:
