@@ -233,6 +233,23 @@ def star_of_changed_list(x, y, z):
     return np.sum(plain(*xs))
 
 
+def star_of_shared_list(x, y, z):
+    xs = [x, y]
+    ys = xs
+    ys.append(z)  # xs has three elements now
+    return np.sum(plain(*xs))
+
+
+def star_of_shared_dict(x, y, z):
+    d = {"b": y}
+    grow(d, z)  # d has the key "c" now
+    return np.sum(plain(x, **d))
+
+
+def grow(d, z):
+    d["c"] = z
+
+
 def star_of_unknown_dict(x, d):
     return np.sum(plain(x, **d))
 
@@ -245,6 +262,8 @@ def star_mismatch(x, y, z):
     (star_of_parameter, (X, (Y, Z)), "length the code does not show"),
     (star_rebound_in_loop, (X, Y, Z), "length the code does not show"),
     (star_of_changed_list, (X, Y, Z), "length the code does not show"),
+    (star_of_shared_list, (X, Y, Z), "length the code does not show"),
+    (star_of_shared_dict, (X, Y, Z), "keys the code does not show"),
     (star_of_unknown_dict, (X, {"b": Y}), "keys the code does not show"),
     (star_mismatch, (X, Y, Z), "do not match the parameters of products"),
 ])

@@ -3,7 +3,9 @@
 is a slice of one with constant bounds) and ``d`` to a dict display with constant keys, and
 nothing changes them in place.  The normalizer (``operands.py``) tells :class:`Spreading`
 each binding, in program order; a name bound in an ``if``/``for``/``while`` body is forgotten
-at the start and the end of that body (its length may depend on the branch or the trip)."""
+at the start and the end of that body (its length may depend on the branch or the trip).  A
+list or dict is spread only if no other name can reach it (it is only spread, indexed,
+looped over and measured): another name could change its length or keys."""
 from __future__ import annotations
 
 import gast
@@ -26,12 +28,13 @@ class Spreading:
     def __init__(self, fn: gast.FunctionDef):
         self.shown: dict[str, int | tuple[str, ...]] = {}
         self.changed = _changed_otherwise(fn)
+        self.shared = _shared(fn)
 
     def show(self, name: str, value: gast.expr) -> None:
         """``name`` is bound to ``value`` (as written, before it is split)."""
         self.shown.pop(name, None)
-        if name in self.changed:
-            return
+        if name in self.changed or name in self.shared and not isinstance(value, gast.Tuple):
+            return  # a list or dict another name may change
         if isinstance(value, (gast.Tuple, gast.List)) and not any(
                 isinstance(e, gast.Starred) for e in value.elts):
             self.shown[name] = len(value.elts)
@@ -130,6 +133,24 @@ def _changed_otherwise(node: gast.FunctionDef) -> set[str]:
         elif isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Del):
             changed.add(sub.id)
     return changed
+
+
+def _shared(node: gast.FunctionDef) -> set[str]:
+    """Names whose value another name or function may reach (so change a list's length or
+    a dict's keys): every name read other than spread (``*xs``, ``**d``), indexed
+    (``xs[i]``), looped over (``for x in xs``) or measured (``len(xs)``)."""
+    kept = set()
+    for sub in gast.walk(node):
+        if isinstance(sub, (gast.Starred, gast.Subscript)) or isinstance(
+                sub, gast.keyword) and sub.arg is None:
+            kept.add(id(sub.value))
+        elif isinstance(sub, gast.For):
+            kept.add(id(sub.iter))
+        elif isinstance(sub, gast.Call) and isinstance(sub.func, gast.Name) \
+                and sub.func.id == "len" and len(sub.args) == 1:
+            kept.add(id(sub.args[0]))
+    return {sub.id for sub in gast.walk(node) if isinstance(sub, gast.Name)
+            and isinstance(sub.ctx, gast.Load) and id(sub) not in kept}
 
 
 def _int_constant(node: gast.expr | None) -> int | None | bool:
