@@ -8,6 +8,8 @@ list or dict is spread only if no other name can reach it (it is only spread, in
 looped over and measured): another name could change its length or keys."""
 from __future__ import annotations
 
+import keyword
+
 import gast
 
 from tangentlike.core import syntax
@@ -111,7 +113,8 @@ def _item(name: str, key: int | str) -> gast.Subscript:
 def _constant_keys(value: gast.Dict) -> bool:
     """Every key a string constant that can name a keyword argument (no ``**`` inside)."""
     return all(isinstance(k, gast.Constant) and isinstance(k.value, str)
-               and k.value.isidentifier() for k in value.keys)
+               and k.value.isidentifier() and not keyword.iskeyword(k.value)
+               for k in value.keys)
 
 
 def _changed_otherwise(node: gast.FunctionDef) -> set[str]:

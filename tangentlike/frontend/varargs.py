@@ -67,8 +67,9 @@ class Specialized:
                            for i in range(extra)]
         self.renamed = {}  # keyword-only parameter -> the key it stands for in **kwargs
         for key in keywords:
-            self.renamed[key if key not in taken else _fresh(f"kw_{key}", taken)] = key
-            taken.add(next(reversed(self.renamed)))
+            name = key if key not in taken else _fresh(f"kw_{key}", taken)
+            taken.add(name)
+            self.renamed[name] = key
         params = []
         for p in signature.parameters.values():
             if p.kind is p.VAR_POSITIONAL:
@@ -94,10 +95,6 @@ class Specialized:
     def __repr__(self) -> str:
         return (f"<{self.__qualname__} with {self.extra} values in *args and keys "
                 f"{list(self.keywords)} in **kwargs>")
-
-    def parameter_key(self, name: str) -> str:
-        """The ``**kwargs`` key a keyword-only parameter of the specialization stands for."""
-        return self.renamed.get(name, name)
 
     def specialize(self, node: gast.FunctionDef) -> gast.FunctionDef:
         """``func``'s definition with named parameters in place of ``*args``/``**kwargs``."""
