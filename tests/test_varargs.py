@@ -138,6 +138,17 @@ def uses_nested_pair(x, y, z):
     return np.sum(outer_pair(x, y, z, a=z, b=x))
 
 
+def stacked_sum(*args, **weights):
+    return np.sum(np.stack(args) ** 2, axis=0) * weights["w"]
+
+
+def uses_in_loop(x, y, z):
+    total = 0.0
+    for i in range(3):
+        total = total + stacked_sum(x, y * i, w=z) + stacked_sum(z, w=1.0)
+    return np.sum(total)
+
+
 def countdown(n, *args):
     if n == 0:
         return args[0] * args[-1]
@@ -163,7 +174,8 @@ def uses_unpacking(x, y, z):
 
 
 @pytest.mark.parametrize("f", [uses_star_args, uses_double_star, uses_both, uses_defaults,
-                               uses_nested, uses_nested_pair, uses_unpacking, uses_recursion])
+                               uses_nested, uses_nested_pair, uses_unpacking, uses_recursion,
+                               uses_in_loop])
 def test_helper_with_star_parameters(f) -> None:
     check(f)
 
