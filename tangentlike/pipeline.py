@@ -32,10 +32,12 @@ from tangentlike.errors import (
     Location,
     NoDerivativeError,
     SourceUnavailableError,
+    UnsupportedSyntaxError,
 )
 from tangentlike.frontend import aliasing, annotate, parsing
 from tangentlike.frontend.normalize import normalize
 from tangentlike.frontend.parsing import ParsedFunction, parse_function
+from tangentlike.frontend.varargs import as_wrapped, has_star_parameters
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.template import Namespace
 from tangentlike.runtime import dynamic
@@ -82,6 +84,13 @@ def resolve_wrt(func: Callable, wrt: Any) -> tuple[int, ...]:
     func = unwrap(func)
     if not hasattr(func, "__code__"):
         parse_function(func)  # raises SourceUnavailableError for builtins and ufuncs
+    if has_star_parameters(func) and as_wrapped(func) is None:
+        parse_function(func)  # refuses a decorator's wrapper, naming the decorator
+        raise UnsupportedSyntaxError(
+            f"tangentlike does not support *args or **kwargs parameters in the function "
+            f"differentiated ({func.__name__})", parsing.def_location(func),
+            hint="name each parameter, or differentiate a function with named parameters "
+            f"that calls {func.__name__} (a call binds *args and **kwargs)")
     params = parsing.parameters_of(func)
     items = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
     out = []

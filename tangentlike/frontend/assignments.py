@@ -51,6 +51,7 @@ class AssignmentSplitter(ExpressionSplitter):
                 self.callers.add(target.id)  # the caller's array, or a view of it
             else:
                 self.callers.discard(target.id)
+            self.spreading.show(target.id, value)
             if self.is_sequence(value):
                 self.sequences.add(target.id)
             else:
@@ -91,6 +92,7 @@ class AssignmentSplitter(ExpressionSplitter):
         if any(isinstance(e, gast.Starred) for e in target.elts):
             raise self.unsupported(target, "starred unpacking (a, *b = ...)",
                                    "unpack each element by index")
+        self.spreading.forget(syntax.stored_names(target))
         if (not evaluated and isinstance(value, (gast.Tuple, gast.List))
                 and len(value.elts) == len(target.elts)):
             parts = [self.atomize(e) for e in value.elts]  # all read before any is bound

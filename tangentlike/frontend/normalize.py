@@ -87,12 +87,15 @@ class Normalizer(AssignmentSplitter):
         outer, origin = self.out, self.origin
         self.out = []
         self.depth += 1
+        bound = set().union(set(), *(syntax.stored_names(s) for s in body))
+        self.spreading.forget(bound)  # a loop's next trip sees what the body binds
         try:
             self.visit_statements(body)
             return self.out
         finally:
             self.out, self.origin = outer, origin
             self.depth -= 1
+            self.spreading.forget(bound)  # its length may depend on the branch taken
 
     def visit_If(self, stmt: gast.If) -> None:
         self.check_expression(stmt.test)

@@ -17,8 +17,10 @@ from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location, UnsupportedSyntaxError
-from tangentlike.frontend.operations import resolve
+from tangentlike.frontend import varargs
+from tangentlike.frontend.operations import is_user_function, resolve
 from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.frontend.spreading import NotStatic, Spreading
 from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace
 
@@ -60,6 +62,7 @@ class ExpressionSplitter:
         self.defined: set[str] = set()
         self.callers: set[str] = set()  # names bound to the caller's arrays (or views of them)
         self.sequences: set[str] = set()  # names bound to a tuple or list the code wrote out
+        self.spreading = Spreading(parsed.node)  # f(*xs), f(**d) where the code shows xs, d
         self.out: list[gast.stmt] = []
         self.origin: Location | None = None
         self.depth = 0  # how many if/for/while statements enclose the current one
@@ -73,9 +76,11 @@ class ExpressionSplitter:
         )
 
     def check_expression(self, node: gast.AST) -> None:
+        spread = {id(a) for call in gast.walk(node) if isinstance(call, gast.Call)
+                  for a in call.args if isinstance(a, gast.Starred)}  # f(*xs): see spread
         for sub in gast.walk(node):
             entry = UNSUPPORTED_EXPRESSIONS.get(type(sub))
-            if entry is not None:
+            if entry is not None and id(sub) not in spread:
                 raise self.unsupported(sub, *entry)
 
     # -- names ----------------------------------------------------------------------------
@@ -154,11 +159,25 @@ class ExpressionSplitter:
                 raise self.unsupported(
                     node, f"{callee.__name__}(), which reads variables by name",
                     "write the expression out, using the variables directly")
+            try:
+                node = self.spreading.spread(node)
+            except NotStatic as refused:
+                raise self.unsupported(refused.node, refused.what, refused.hint) from None
+            func = node.func
+            keywords = node.keywords
+            if varargs.has_star_parameters(callee) and is_user_function(callee):
+                spec = varargs.specialized(callee, len(node.args),
+                                           [k.arg for k in node.keywords])
+                if isinstance(spec, str):
+                    raise self.unsupported(
+                        node, f"a call whose arguments do not match the parameters of "
+                        f"{callee.__name__} ({spec})", "pass the arguments it takes")
+                func, keywords = self.helper(spec), varargs.renamed_keywords(spec, keywords)
             return gast.Call(
-                func=self.simplify_callee(node.func),
+                func=self.simplify_callee(func),
                 args=[self.atomize(a) for a in node.args],
                 keywords=[gast.keyword(arg=k.arg, value=self.atomize(k.value))
-                          for k in node.keywords],
+                          for k in keywords],
             )
         if isinstance(node, gast.Attribute):
             return gast.Attribute(value=self.atomize(node.value), attr=node.attr, ctx=node.ctx)

@@ -22,6 +22,7 @@ from tangentlike.core.guards import ABSENT
 from tangentlike.core.resolve import UNBOUND, resolve_in
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.frontend.varargs import Specialized
 from tangentlike.rules import registry
 from tangentlike.runtime import dynamic, pytrees
 from tangentlike.runtime.pytrees import generated_constructor
@@ -313,9 +314,10 @@ def mutated(stmt: gast.stmt, op: Operation) -> list[str]:
 
 
 def is_user_function(key: Any) -> bool:
-    """A plain Python function with no rule of its own: differentiated from its source (or
-    a callee known when the call runs, :class:`Dynamic`)."""
-    return isinstance(key, Dynamic) or (
+    """A plain Python function with no rule of its own: differentiated from its source
+    (also one with ``*args``/``**kwargs`` as a call binds them, ``varargs.Specialized``), or
+    a callee known when the call runs (:class:`Dynamic`)."""
+    return isinstance(key, (Dynamic, Specialized)) or (
         isinstance(key, types.FunctionType) and not registry.is_primitive(key)
         and key not in dynamic.HELPERS)
 

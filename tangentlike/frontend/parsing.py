@@ -14,8 +14,7 @@ import gast
 from tangentlike.core import syntax
 from tangentlike.core.guards import Guards, unwrap
 from tangentlike.errors import Location, SourceUnavailableError, UnsupportedSyntaxError
-
-_STAR_ARGS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
+from tangentlike.frontend.varargs import STAR_ARGS, Specialized, as_wrapped
 
 
 @dataclass
@@ -61,6 +60,9 @@ def def_location(func: Callable) -> Location:
 
 def parameters_of(func: Callable) -> list[str]:
     """Positional parameters, then keyword-only ones: what ``wrt`` indices count."""
+    wrapped = as_wrapped(func)  # a decorator's wrapper(*args, **kwargs): as wrapper(w, x)
+    if wrapped is not None:
+        return list(wrapped.__signature__.parameters)
     code = func.__code__
     return list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
 
@@ -115,24 +117,38 @@ def generated_name(func: Callable) -> str:
 def parse_function(func: Callable) -> ParsedFunction:
     """Parse ``func``'s source; raise :class:`SourceUnavailableError` if it cannot be read."""
     func = unwrap(func)
+    func = as_wrapped(func) or func
     synthetic = _SYNTHETIC.get(func) if isinstance(func, types.FunctionType) else None
     if synthetic is not None:
         node, filename, values = synthetic
         return ParsedFunction(func=func, node=syntax.clone(node), filename=filename,
                               values=values)
+    if isinstance(func, Specialized):  # *args/**kwargs bound by a call (varargs.py)
+        parsed = _parse(func.func)
+        return ParsedFunction(func=func, node=func.specialize(parsed.node),
+                              filename=parsed.filename)
     name = getattr(func, "__name__", repr(func))
     code = getattr(func, "__code__", None)
     decorator = _decorated(func)
-    if decorator is not None and (code is None or code.co_flags & _STAR_ARGS):
+    if decorator is not None and (code is None or code.co_flags & STAR_ARGS):
         raise UnsupportedSyntaxError(
             f"{name!r} is decorated: the call runs the decorator's wrapper {decorator}, "
-            "which takes *args/**kwargs (or is not a Python function), so tangentlike "
-            "cannot differentiate what it does to the value",
+            "which takes *args/**kwargs (or is not a Python function), and the function it "
+            "wraps does not take positional parameters only, without defaults: tangentlike "
+            "cannot tell how the derivative's arguments reach the wrapper",
             def_location(func) if code is not None else None,
-            hint="if the decorator does not change values, differentiate the undecorated "
-            f"function ({name}.__wrapped__); else write what it does (a scale, a clip) "
-            "inside a function with named parameters, or register a rule for it",
+            hint="differentiate a function with named parameters that calls it (def "
+            f"loss(x): return {name}(x, scale=2.0)): a call binds *args and **kwargs; or, "
+            "if the decorator does not change values, differentiate the undecorated "
+            f"function ({name}.__wrapped__)",
         )
+    return _parse(func)
+
+
+def _parse(func: Callable) -> ParsedFunction:
+    """``func``'s source, parsed (``parse_function`` without the check of decorators)."""
+    name = getattr(func, "__name__", repr(func))
+    code = getattr(func, "__code__", None)
     if code is None:
         raise SourceUnavailableError(
             f"cannot read the source of {name!r}: it is not a Python function "

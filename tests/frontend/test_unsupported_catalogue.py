@@ -194,8 +194,16 @@ ROWS = [
 
         def f(x):
             xs = (x, x)
-            return np.sum(helper(*xs))  # <-
-        """, ("starred", "*"), "refused", hvp=True),
+            return np.sum(helper(*xs))
+        """, (), "supported", hvp=True),
+    Row("star-call-unknown-length", """
+        def helper(a, b):
+            return a * b
+
+
+        def f(x, xs):
+            return np.sum(helper(*xs) * x)  # <-
+        """, ("starred",), "refused", args=(X, (X, X))),
     Row("double-star-call", """
         def helper(a, b):
             return a * b
@@ -203,8 +211,75 @@ ROWS = [
 
         def f(x):
             kw = {"a": x, "b": x}
-            return np.sum(helper(**kw))  # <-
-        """, ("**kwargs", "**"), "refused"),
+            return np.sum(helper(**kw))
+        """, (), "supported", hvp=True),
+    Row("double-star-call-unknown-keys", """
+        def helper(a, b):
+            return a * b
+
+
+        def f(x, kw):
+            return np.sum(helper(x, **kw))  # <-
+        """, ("**kwargs",), "refused", args=(X, {"b": X})),
+    Row("star-args-helper", """
+        def helper(a, *rest, scale=1.0, **kw):
+            return a * rest[0] * scale + kw["c"]
+
+
+        def f(x):
+            return np.sum(helper(x, np.sin(x), scale=2.0, c=x * x))
+        """, (), "supported", hvp=True),
+    Row("decorated-helper", """
+        import functools
+
+
+        def logged(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                print("calling", fn.__name__)
+                return 2.0 * fn(*args, **kwargs)
+            return wrapper
+
+
+        @logged
+        def helper(a, b=1.0):
+            return a * np.sin(b)
+
+
+        def f(x):
+            return np.sum(helper(x, b=x))
+        """, (), "supported", hvp=True),
+    Row("decorated-star-args-differentiated", """
+        import functools
+
+
+        def logged(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                print("calling", fn.__name__)
+                return 2.0 * fn(*args, **kwargs)
+            return wrapper
+
+
+        @logged
+        def f(x):
+            return np.sum(np.sin(x) * x)
+        """, (), "supported", hvp=True),
+    Row("decorated-star-args-differentiated-defaults", """
+        import functools
+
+
+        def logged(fn):
+            @functools.wraps(fn)  # <-
+            def wrapper(*args, **kwargs):
+                return fn(*args, **kwargs)
+            return wrapper
+
+
+        @logged
+        def f(x, scale=2.0):
+            return np.sum(x * x) * scale
+        """, ("decorated", "*args"), "refused"),
     Row("star-unpacking", """
         def f(x):
             a, *b = x  # <-
