@@ -474,9 +474,10 @@ def test_attribute_read_is_never_called_a_method():
     with pytest.raises(TangentlikeError) as error:
         tangentlike.grad(reads_property)(Plain(W), X)
     assert ".W()" not in str(error.value)
-    with pytest.raises(TangentlikeError, match=r"the call \.act\(\.\.\.\)") as error:
+    with pytest.raises(TangentlikeError, match=r"p\.act\(\.\.\.\) calls a method of 'p', "
+                       "which carries a derivative") as error:
         tangentlike.grad(calls_a_field)(Tagged(W, 1.0), X)
-    assert "np.tanh(h), not p.act(h)" in error.value.hint
+    assert ".act()" not in str(error.value) and error.value.hint
 
 
 def test_tangent_of_another_type_is_refused():

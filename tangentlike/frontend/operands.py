@@ -18,7 +18,7 @@ from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend import varargs
-from tangentlike.frontend.operations import is_user_function, resolve
+from tangentlike.frontend.operations import builds_node, is_user_function, resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.spreading import NotStatic, Spreading
 from tangentlike.rules import registry
@@ -165,7 +165,8 @@ class ExpressionSplitter:
                 raise self.unsupported(refused.node, refused.what, refused.hint) from None
             func = node.func
             keywords = node.keywords
-            if varargs.has_star_parameters(callee) and is_user_function(callee):
+            if (varargs.has_star_parameters(callee) and is_user_function(callee)
+                    and not builds_node(callee)):  # dataclasses.replace(p, **changes)
                 spec = varargs.specialized(callee, len(node.args),
                                            [k.arg for k in node.keywords])
                 if isinstance(spec, str):

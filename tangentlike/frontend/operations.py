@@ -69,7 +69,8 @@ def dynamic_callee(func: gast.expr, local_names: set[str]) -> Dynamic | None:
     if isinstance(func, gast.Name) and func.id in local_names:
         return Dynamic(func.id)
     if (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
-            and func.value.id in local_names and func.attr not in CONTAINER_METHODS):
+            and func.value.id in local_names and func.attr not in CONTAINER_METHODS
+            and func.attr != "_replace"):  # a named tuple's (operations: Kind.NODE)
         return Dynamic(func.value.id, func.attr)
     return None
 
@@ -188,11 +189,11 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
             and isinstance(value.func.value, gast.Constant):  # "{}".format(x): a string
         return Operation(Kind.OPAQUE, differentiable=False)
     elif isinstance(value, gast.Call):
-        key = dynamic_callee(value.func, local_names) or resolve(value.func, parsed,
-                                                                   local_names)
+        key = resolve(value.func, parsed, local_names)
         node = _node_operation(value, key)
         if node is not None:
             return node
+        key = dynamic_callee(value.func, local_names) or key
         args = list(value.args)
         if isinstance(key, Method):
             key = getattr(np.ndarray, key.name, key)
