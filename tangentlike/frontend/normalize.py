@@ -218,13 +218,21 @@ class Normalizer(AssignmentSplitter):
         self.emit(gast.If(test=test, body=body, orelse=orelse))
         return syntax.load(name)
 
-    def comprehension(self, node: gast.ListComp | gast.GeneratorExp | gast.DictComp,
-                      ) -> gast.Name:
+    def comprehension(self, node: gast.ListComp | gast.GeneratorExp | gast.DictComp
+                      | gast.SetComp) -> gast.Name:
         """``[e for x in xs if c]`` is the list a loop appends ``e`` to; a generator
         expression is that list too (its elements are computed where it is written, once);
-        ``{k: e for x in xs}`` the dict a loop sets ``d[k] = e`` in.  The comprehension's own
+        ``{k: e for x in xs}`` the dict a loop sets ``d[k] = e`` in; ``{e for x in xs}``
+        ``set(...)`` of that list (annotate refuses it on differentiated elements: a set
+        is unordered, no gradient can follow its elements).  The comprehension's own
         variables get names of their own, so that they neither change nor read the
         function's variables of the same names."""
+        if isinstance(node, gast.SetComp):
+            elements = self.comprehension(gast.copy_location(
+                gast.ListComp(elt=node.elt, generators=node.generators), node))
+            name = self.temp()
+            self.emit(syntax.assign(name, syntax.call(self.helper(set), [elements])))
+            return syntax.load(name)
         own = {name: self.namer.fresh(name) for gen in node.generators
                for name in syntax.stored_names(gen.target)}
         elements = self.temp()

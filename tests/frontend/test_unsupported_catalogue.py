@@ -217,7 +217,15 @@ ROWS = [
         def f(x):
             s = {v * 2.0 for v in [x[0], x[1]]}  # <-
             return sum(s)
-        """, ("set comprehension",), "refused"),
+        """, ("set comprehension",), "refused", hvp=True),
+    Row("set-comprehension-of-indices", """
+        def f(x):
+            s = {int(i) % 3 for i in range(5)}
+            y = x * len(s)
+            for k in sorted(s):
+                y = y + np.sin(x[k]) * k
+            return np.sum(y * x)
+        """, (), "supported", hvp=True),
     Row("method-of-user-object", """
         class Box:
             def __init__(self, k):
