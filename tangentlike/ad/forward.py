@@ -90,6 +90,9 @@ class ForwardAD:
                                orelse=[])]
         if isinstance(stmt, gast.For):
             return self.loop(stmt)
+        if isinstance(stmt, gast.Try):  # each tangent right after its statement, in the try
+            return [gast.Try(body=self.block(stmt.body) or [gast.Pass()],
+                             handlers=syntax.clone(stmt.handlers), orelse=[], finalbody=[])]
         if isinstance(stmt, gast.With):
             return []  # a gradient hook belongs to the backward pass of reverse mode
         if isinstance(stmt, gast.Expr):
@@ -280,7 +283,7 @@ class ForwardAD:
 def _computes_tangent(stmt: gast.stmt, produced: list[gast.stmt]) -> bool:
     """A simple statement whose tangent statements follow it (an ``if`` or a loop carries its
     own statements' comments)."""
-    return not isinstance(stmt, (gast.If, gast.For, gast.While)) and any(
+    return not isinstance(stmt, (gast.If, gast.For, gast.While, gast.Try)) and any(
         anno.info(s).generated for s in produced)
 
 

@@ -25,6 +25,7 @@ from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.assignments import AssignmentSplitter
 from tangentlike.frontend.desugar import Desugar, desugar
+from tangentlike.frontend.exceptions import lower_try
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules.surgery import insert_grad_of
@@ -32,7 +33,6 @@ from tangentlike.rules.template import Namespace
 
 # Statements tangentlike cannot differentiate yet, with what to do instead.
 UNSUPPORTED_STATEMENTS = {
-    gast.Try: ("try statement", "move the try/except outside the differentiated function"),
     gast.TryStar: ("try statement (except*)",
                    "move the try/except outside the differentiated function"),
     gast.Match: ("match statement", "write it as if/elif on the subject"),
@@ -77,7 +77,7 @@ class Normalizer(AssignmentSplitter):
             entry = UNSUPPORTED_STATEMENTS.get(type(stmt))
             if entry is not None:
                 raise self.unsupported(stmt, *entry)
-            if not isinstance(stmt, (gast.If, gast.For, gast.While)):
+            if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.Try)):
                 self.check_expression(stmt)
             getattr(self, f"visit_{type(stmt).__name__}", self.visit_other)(stmt)
 
@@ -197,6 +197,10 @@ class Normalizer(AssignmentSplitter):
             exit_call = syntax.call(gast.Attribute(value=syntax.load(manager), attr="__exit__",
                                                    ctx=gast.Load()), [syntax.const(None)] * 3)
             self.emit(gast.Expr(value=exit_call))
+
+    def visit_Try(self, stmt: gast.Try) -> None:
+        """A ``try`` statement, lowered by :mod:`tangentlike.frontend.exceptions`."""
+        lower_try(self, stmt)
 
     def visit_Break(self, stmt: gast.Break) -> None:
         self.emit(gast.Break())
@@ -326,7 +330,7 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
     # A parameter re-bound inside if/for/while is worked on under a name of its own, so the
     # parameter keeps the caller's value (its derivative has that value's shape).
     nested = set().union(set(), *(syntax.stored_names(s) for s in body
-                                  if isinstance(s, (gast.If, gast.For, gast.While))))
+                                  if isinstance(s, (gast.If, gast.For, gast.While, gast.Try))))
     for param in sorted(nested & set(normalizer.callers), key=list(normalizer.current).index):
         normalizer.assign_to(syntax.store(param), syntax.load(param))
     normalizer.visit_body(body)

@@ -56,20 +56,52 @@ class Row:
 ROWS = [
     Row("try-except", """
         def f(x):
-            try:  # <-
+            try:
                 y = x * 2.0
             except ValueError:
                 y = x
             return np.sum(y)
-        """, ("try",), "refused", hvp=True),
+        """, (), "supported", hvp=True),
+    Row("try-except-raised-halfway", """
+        def f(x):
+            y = np.sin(x)
+            try:
+                y = y * x
+                if np.max(x) > 0.4:
+                    raise ValueError("big")
+                y = np.exp(y)
+            except ValueError as e:
+                y = y * len(str(e))
+            else:
+                y = y + x
+            finally:
+                y = y * 2.0
+            return np.sum(y)
+        """, (), "supported", hvp=True),
     Row("try-finally", """
         def f(x):
-            try:  # <-
+            try:
                 y = x * 2.0
             finally:
                 pass
             return np.sum(y)
-        """, ("try",), "refused"),
+        """, (), "supported", hvp=True),
+    Row("try-except-loop-in-body", """
+        def f(x):
+            try:
+                for i in range(2):  # <-
+                    x = x * 2.0
+            except ValueError:
+                pass
+            return np.sum(x)
+        """, ("loop",), "refused"),
+    Row("try-return-inside", """
+        def f(x):
+            try:
+                return np.sum(x * 2.0)  # <-
+            except ValueError:
+                return 0.0
+        """, ("return inside a try",), "refused"),
     Row("try-except-star", """
         def f(x):
             try:  # <-
