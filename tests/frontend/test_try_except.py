@@ -236,3 +236,26 @@ def test_refused_by_name_at_the_users_line(body: str, words: str, mode: str) -> 
     line = info.value.location.line.strip()
     assert line and line in source, info.value
     assert info.value.hint
+
+
+def sqrt_caught(x):
+    y = x * 2.0
+    try:
+        r = math.sqrt(x)
+        y = y * r
+    except (ZeroDivisionError, ValueError):
+        y = y + 1.0
+    return y
+
+
+def test_an_exception_of_the_derivative_code_is_not_the_users_to_catch() -> None:
+    # At 0, math.sqrt runs, its derivative divides by zero: the user's handler must not
+    # catch that (it would return a value with a tangent of the other branch).
+    assert tangentlike.autodiff(sqrt_caught, mode="forward")(0.25, 1.0) == pytest.approx(1.5)
+    with pytest.raises(ZeroDivisionError):
+        tangentlike.autodiff(sqrt_caught, mode="forward")(0.0, 1.0)
+    with pytest.raises(ZeroDivisionError):
+        tangentlike.grad(sqrt_caught)(0.0)
+    # where the user's code raises, the handler runs as written
+    assert tangentlike.grad(sqrt_caught)(-1.0) == 2.0
+    assert tangentlike.autodiff(sqrt_caught, mode="forward")(-1.0, 1.0) == 2.0
