@@ -46,7 +46,7 @@ import gast
 
 from tangentlike import runtime
 from tangentlike.core import anno, syntax
-from tangentlike.errors import UnsupportedSyntaxError
+from tangentlike.errors import TangentlikeError, UnsupportedSyntaxError
 from tangentlike.frontend.operations import resolve
 
 if TYPE_CHECKING:  # (normalize imports this module)
@@ -80,10 +80,18 @@ def reraises(stmt: gast.Try) -> bool:
 
 def _probe(n: Normalizer, stmt: gast.Try, body: list[gast.stmt], types: gast.expr,
            error: str) -> gast.Try:
+    """The probe: ``try: body except types as exc: error = exc``, where a refusal tangentlike
+    raises at run time (a ``TangentlikeError``) is never the user's to catch."""
     bound = n.namer.fresh("exc")
     n.locals.add(bound)
-    handler = gast.ExceptHandler(type=types, name=syntax.store(bound),
-                                 body=[syntax.assign(error, syntax.load(bound))])
+    record: list[gast.stmt] = [syntax.assign(error, syntax.load(bound))]
+    if n.namespace is not None:
+        ours = syntax.load(n.namespace.name_for(TangentlikeError, "TangentlikeError"))
+        anno.info(ours).callee = TangentlikeError
+        record.insert(0, gast.If(test=syntax.call(syntax.load("isinstance"),
+                                                  [syntax.load(bound), ours]),
+                                 body=[gast.Raise(exc=None, cause=None)], orelse=[]))
+    handler = gast.ExceptHandler(type=types, name=syntax.store(bound), body=record)
     probe = gast.Try(body=body or [gast.Pass()], handlers=[handler], orelse=[], finalbody=[])
     return _located(probe, stmt)
 

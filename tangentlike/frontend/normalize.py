@@ -9,6 +9,8 @@ statement forms (A-normal form), each annotated with the user's statement it cam
 - ``x[index] = a`` (into an array or list the function made), ``xs.append(a)``,
 - ``if t:``, ``for i in <range(...) or a>:``, ``while t:`` (the test recomputed at the end of
   the body), with bodies of the same forms, and ``if broke: break`` as a loop's last statement,
+- ``try: ... except <types> as exc: error = exc`` (frontend/exceptions.py: the probe of a
+  lowered ``try`` statement, its handlers ``if`` blocks after it),
 - ``with insert_grad_of(x) as dx:`` (kept whole: its body runs in the backward pass),
 - bare expression statements (calls kept for their effects), ``assert``, ``raise``,
 - one final ``return a`` or ``return (a, b)``,

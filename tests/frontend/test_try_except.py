@@ -17,7 +17,7 @@ from oracle import check_everywhere
 from support import make_function
 
 import tangentlike
-from tangentlike.errors import UnsupportedSyntaxError
+from tangentlike.errors import TangentlikeError, UnsupportedSyntaxError
 
 CALM = np.array([0.3, -0.2, 0.1])     # no exception
 BIG = np.array([0.3, 1.4, 0.1])       # np.max(x) > 1
@@ -259,3 +259,20 @@ def test_an_exception_of_the_derivative_code_is_not_the_users_to_catch() -> None
     # where the user's code raises, the handler runs as written
     assert tangentlike.grad(sqrt_caught)(-1.0) == 2.0
     assert tangentlike.autodiff(sqrt_caught, mode="forward")(-1.0, 1.0) == 2.0
+
+
+def join(a, b):
+    return a + b
+
+
+def refusal_inside(x):
+    try:
+        both = join((x,), (np.sin(x),))  # refused at run time in forward mode
+    except Exception:
+        both = (x, x)
+    return np.sum(both[0] * both[1])
+
+
+def test_a_refusal_at_run_time_is_not_the_users_to_catch() -> None:
+    with pytest.raises(TangentlikeError, match="tuple or list"):
+        tangentlike.autodiff(refusal_inside, mode="forward")(CALM, np.ones(3))
