@@ -16,7 +16,9 @@
     else:
         O
 
-so the user's statements run in the derivative as they run in Python (the same exception
+(the types of all handlers in one tuple, literal tuples flattened; the probe's handler first
+raises again a ``TangentlikeError``, a refusal at run time, which is never the user's to
+catch), so the user's statements run in the derivative as they run in Python (the same exception
 caught at the same point), and every pass sees the handlers and the ``else`` block as the
 branches of ``if`` statements.  Only the probe's body is new to them: reverse mode counts the
 statements of it that completed (``tangentlike.ad.reverse.sweeps``) and replays only those.  A
@@ -66,11 +68,6 @@ def lower_try(n: Normalizer, stmt: gast.Try) -> None:
         _finally(n, stmt, inner)
     else:
         _catching(n, stmt)
-
-
-def is_probe(stmt: gast.stmt) -> bool:
-    """A lowered ``try`` (after normalize, every ``try`` is one)."""
-    return isinstance(stmt, gast.Try)
 
 
 def reraises(stmt: gast.Try) -> bool:

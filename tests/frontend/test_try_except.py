@@ -276,3 +276,27 @@ def refusal_inside(x):
 def test_a_refusal_at_run_time_is_not_the_users_to_catch() -> None:
     with pytest.raises(TangentlikeError, match="tuple or list"):
         tangentlike.autodiff(refusal_inside, mode="forward")(CALM, np.ones(3))
+
+
+def helper_with_try(x):
+    y = x * 2.0
+    try:
+        y = np.sin(y) * x
+        if np.max(x) > 1:
+            raise ValueError
+        y = y * y
+    except ValueError:
+        y = y + x
+    return y
+
+
+def calls_a_helper_with_try(x):
+    a = helper_with_try(x)
+    b = helper_with_try(a * 0.5)
+    return np.sum(a * b)
+
+
+@pytest.mark.parametrize("point", [CALM, BIG, 2.0 * BIG], ids=["calm", "big", "both"])
+def test_a_helper_with_a_try_statement(point) -> None:
+    # (hvp through a helper whose derivative keeps a stack is refused, try or not)
+    check_everywhere(calls_a_helper_with_try, [point.copy()], hvp=False)
