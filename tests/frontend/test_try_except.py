@@ -148,7 +148,19 @@ def raising_statement_overwrites(x):
     return np.sum(y)
 
 
-FUNCTIONS = [raising_statement_overwrites, raise_in_the_middle, domain_error_in_a_call,
+def bare_except(x):
+    y = x + 0.0
+    try:
+        y = np.sin(y) * 2.0
+        if np.min(x) < 0:
+            raise RuntimeError
+        y = y * y
+    except:  # noqa: E722
+        y = y * x
+    return np.sum(y)
+
+
+FUNCTIONS = [bare_except, raising_statement_overwrites, raise_in_the_middle, domain_error_in_a_call,
              several_handlers, try_finally, except_else_finally, in_a_loop,
              data_dependent_in_a_loop, try_in_a_handler]
 
