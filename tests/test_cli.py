@@ -235,7 +235,7 @@ def _error_cases(tmp_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
         "wrt index out of range": ([f"{SMOOTH}:loss", "--wrt", "7"], ["wrt", "w, b, x"]),
         "unsupported syntax": ([f"{UNSUPPORTED}:uses_try"],
                                ["try statement", f"unsupported.py:{try_line}",
-                                "move the try/except"]),
+                                "move the loop"]),
         "generator": ([f"{UNSUPPORTED}:generator"], ["yield", "unsupported.py"]),
         "no derivative rule": ([f"{NO_RULE}:calls_unwrap"], ["numpy.unwrap", "no_rule.py"]),
         "function without source": ([f"{NO_RULE}:calls_function_without_source"],

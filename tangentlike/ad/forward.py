@@ -101,6 +101,8 @@ class ForwardAD:
                                orelse=[])]
         if isinstance(stmt, gast.For):
             return self.loop(stmt)
+        if isinstance(stmt, gast.Try):
+            return self.probe(stmt)
         if isinstance(stmt, gast.With):
             return []  # a gradient hook belongs to the backward pass of reverse mode
         if isinstance(stmt, gast.Expr):
@@ -108,6 +110,23 @@ class ForwardAD:
         if isinstance(stmt, gast.Assign):
             return self.assignment(stmt)
         return [stmt]
+
+    def probe(self, probe: gast.Try) -> list[gast.stmt]:
+        """A ``try`` (frontend/exceptions.py): each tangent right after its statement, in the
+        try; an exception raised by tangent code (``math.sqrt(x)``'s at 0) is never the
+        user's to catch: the handler raises it again (``in_tangent``)."""
+        flag = self.namer.fresh("in_tangent")
+        body, flagged = _flag_tangents(self.block(probe.body), flag)
+        if not flagged:
+            return [gast.Try(body=body or [gast.Pass()],
+                             handlers=syntax.clone(probe.handlers), orelse=[], finalbody=[])]
+        handlers = syntax.clone(probe.handlers)
+        for handler in handlers:
+            handler.body.insert(0, generated(gast.If(test=syntax.load(flag),
+                                                     body=[gast.Raise(exc=None, cause=None)],
+                                                     orelse=[])))
+        start = generated(syntax.assign(flag, syntax.const(False)))
+        return [start, gast.Try(body=body, handlers=handlers, orelse=[], finalbody=[])]
 
     def loop(self, loop: gast.For) -> list[gast.stmt]:
         body = self.block(loop.body)
@@ -349,10 +368,44 @@ class ForwardAD:
                                 returns=None, type_comment=None, type_params=[])
 
 
+def _flag_tangents(body: list[gast.stmt], flag: str) -> tuple[list[gast.stmt], bool]:
+    """``body`` with each run of tangent statements between ``flag = True`` and
+    ``flag = False`` (in nested ``if`` blocks too); whether there was any."""
+    out: list[gast.stmt] = []
+    run: list[gast.stmt] = []
+    flagged = False
+
+    def close() -> None:
+        nonlocal flagged
+        if any(not syntax.is_comment(s) for s in run):
+            out.append(generated(syntax.assign(flag, syntax.const(True))))
+            out.extend(run)
+            out.append(generated(syntax.assign(flag, syntax.const(False))))
+            flagged = True
+        else:
+            out.extend(run)
+        run.clear()
+
+    for stmt in body:
+        if isinstance(stmt, gast.If):
+            close()
+            stmt.body, inner = _flag_tangents(stmt.body, flag)
+            stmt.orelse, other = _flag_tangents(stmt.orelse, flag)
+            flagged = flagged or inner or other
+            out.append(stmt)
+        elif anno.has_info(stmt) and anno.info(stmt).generated and not anno.info(stmt).keep:
+            run.append(stmt)
+        else:
+            close()
+            out.append(stmt)
+    close()
+    return out, flagged
+
+
 def _computes_tangent(stmt: gast.stmt, produced: list[gast.stmt]) -> bool:
     """A simple statement whose tangent statements follow it (an ``if`` or a loop carries its
     own statements' comments)."""
-    return not isinstance(stmt, (gast.If, gast.For, gast.While)) and any(
+    return not isinstance(stmt, (gast.If, gast.For, gast.While, gast.Try)) and any(
         anno.info(s).generated for s in produced)
 
 

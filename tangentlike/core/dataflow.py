@@ -1,7 +1,10 @@
 """Dataflow facts over structured statement lists: uses, definitions, liveness.
 
 Blocks are walked structurally (``if``, ``for`` and ``while`` by fixed point), which is exact
-for the structured code tangentlike generates and conservative elsewhere.
+for the structured code tangentlike generates and conservative elsewhere.  A ``try`` (the probe
+of frontend/exceptions.py: one handler that records the exception) may stop after any
+statement of its body: what is live after it is live everywhere in its body, and the
+definitions reaching any point of its body may reach past it.
 """
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import gast
 
 from tangentlike.core import syntax
 
-COMPOUND = (gast.If, gast.For, gast.While, gast.With)
+COMPOUND = (gast.If, gast.For, gast.While, gast.With, gast.Try)
 
 
 def uses(stmt: gast.stmt) -> set[str]:
@@ -20,6 +23,8 @@ def uses(stmt: gast.stmt) -> set[str]:
         return syntax.loaded_names(stmt.iter)
     if isinstance(stmt, gast.With):
         return set().union(*(syntax.loaded_names(i.context_expr) for i in stmt.items))
+    if isinstance(stmt, gast.Try):  # its handlers (their bodies only bind)
+        return set().union(*(syntax.loaded_names(h.type) for h in stmt.handlers if h.type))
     if syntax.is_comment(stmt):
         return set()
     return syntax.loaded_names(stmt)
@@ -34,6 +39,8 @@ def defs(stmt: gast.stmt) -> set[str]:
     if isinstance(stmt, gast.With):
         return set().union(*(syntax.stored_names(i.optional_vars) for i in stmt.items
                               if i.optional_vars is not None))
+    if isinstance(stmt, gast.Try):  # what its handlers bind, when it catches
+        return set().union(*(syntax.stored_names(h) for h in stmt.handlers))
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
         base = stmt.targets[0].value  # x[i] = v changes x (and still reads it)
         return syntax.stored_names(stmt) | ({base.id} if isinstance(base, gast.Name) else set())
@@ -47,6 +54,7 @@ class Liveness:
 
     def __init__(self) -> None:
         self._facts: dict[int, tuple[gast.stmt, set[str], set[str]]] = {}
+        self._raising: set[str] = set()  # live after the try statements around (see transfer)
 
     def _uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         fact = self._facts.get(id(stmt))
@@ -62,8 +70,19 @@ class Liveness:
         return live
 
     def transfer(self, stmt: gast.stmt, live: set[str]) -> set[str]:
-        """Liveness before ``stmt`` given liveness after it."""
+        """Liveness before ``stmt`` given liveness after it (inside a ``try``, what is live
+        after the ``try`` too: the next statement may raise)."""
+        result = self._transfer(stmt, live)
+        return result | self._raising if self._raising else result
+
+    def _transfer(self, stmt: gast.stmt, live: set[str]) -> set[str]:
         used, bound = self._uses_defs(stmt)
+        if isinstance(stmt, gast.Try):
+            outer, self._raising = self._raising, self._raising | live
+            try:
+                return used | self.live_in(stmt.body, live) | live
+            finally:
+                self._raising = outer
         if isinstance(stmt, gast.If):
             return used | self.live_in(stmt.body, live) | self.live_in(stmt.orelse, live)
         if isinstance(stmt, (gast.For, gast.While)):
@@ -105,6 +124,10 @@ class Liveness:
                     visit(stmt.orelse, live)
                 elif isinstance(stmt, gast.With):
                     visit(stmt.body, live)
+                elif isinstance(stmt, gast.Try):
+                    outer, self._raising = self._raising, self._raising | live
+                    visit(stmt.body, live)
+                    self._raising = outer
 
         visit(fn.body, set())
         return result
@@ -118,7 +141,7 @@ def definition_counts(fn: gast.FunctionDef) -> dict[str, int]:
         if isinstance(stmt, gast.FunctionDef):
             functions.append(stmt)
         elif not isinstance(stmt, (gast.If, gast.While, gast.With)):
-            for name in defs(stmt):
+            for name in defs(stmt):  # (a try: what its handler binds)
                 counts[name] = counts.get(name, 0) + 1
     for function in functions:
         args = function.args
@@ -173,6 +196,14 @@ def _reach(body: list[gast.stmt], state: Definitions,
         elif isinstance(stmt, gast.With):
             state = _reach(stmt.body, {**state, **{n: frozenset({id(stmt)})
                                                    for n in defs(stmt)}}, result)
+        elif isinstance(stmt, gast.Try):
+            # it may stop anywhere in its body: what reached any statement of it may reach
+            # past it, and its handler may bind its names
+            after = _merge(state, _reach(stmt.body, state, result))
+            for inner in syntax.statements(stmt.body, with_bodies=True):
+                after = _merge(after, result.get(id(inner), {}))
+            state = {**after, **{n: after.get(n, frozenset()) | {id(stmt)}
+                                 for n in defs(stmt)}}
         elif isinstance(stmt, gast.Return):
             state = {}
         else:

@@ -133,6 +133,14 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
             continue
         op = operation(stmt, parsed, local_names)
         location = where(stmt, parsed)
+        if op.kind is Kind.PRIMITIVE and op.key in (set, frozenset) \
+                and varied.intersection(op.inputs):
+            raise UnsupportedSyntaxError(
+                "tangentlike does not support a set of differentiated values (a set "
+                "comprehension or set(...)): a set is unordered, no gradient follows its "
+                "elements", location,
+                hint="build a list ([e for x in xs]) or an array instead; a set of indices "
+                "or keys that carry no derivative is fine")
         if op.kind is Kind.PRIMITIVE and op.differentiable and varied.intersection(op.inputs):
             _check_understood(op, location, sorted(varied.intersection(op.inputs)))
         if op.kind is Kind.NODE and varied.intersection(op.inputs):

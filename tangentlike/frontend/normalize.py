@@ -9,6 +9,8 @@ statement forms (A-normal form), each annotated with the user's statement it cam
 - ``x[index] = a`` (into an array or list the function made), ``xs.append(a)``,
 - ``if t:``, ``for i in <range(...) or a>:``, ``while t:`` (the test recomputed at the end of
   the body), with bodies of the same forms, and ``if broke: break`` as a loop's last statement,
+- ``try: ... except <types> as exc: error = exc`` (frontend/exceptions.py: the probe of a
+  lowered ``try`` statement, its handlers ``if`` blocks after it),
 - ``with insert_grad_of(x) as dx:`` (kept whole: its body runs in the backward pass),
 - bare expression statements (calls kept for their effects), ``assert``, ``raise``,
 - one final ``return a`` or ``return (a, b)``,
@@ -25,6 +27,7 @@ from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.assignments import AssignmentSplitter
 from tangentlike.frontend.desugar import Desugar, desugar
+from tangentlike.frontend.exceptions import lower_try
 from tangentlike.frontend.functions import lower_functions
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
@@ -33,7 +36,6 @@ from tangentlike.rules.template import Namespace
 
 # Statements tangentlike cannot differentiate yet, with what to do instead.
 UNSUPPORTED_STATEMENTS = {
-    gast.Try: ("try statement", "move the try/except outside the differentiated function"),
     gast.TryStar: ("try statement (except*)",
                    "move the try/except outside the differentiated function"),
     gast.Match: ("match statement", "write it as if/elif on the subject"),
@@ -78,7 +80,7 @@ class Normalizer(AssignmentSplitter):
             entry = UNSUPPORTED_STATEMENTS.get(type(stmt))
             if entry is not None:
                 raise self.unsupported(stmt, *entry)
-            if not isinstance(stmt, (gast.If, gast.For, gast.While)):
+            if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.Try)):
                 self.check_expression(stmt)
             getattr(self, f"visit_{type(stmt).__name__}", self.visit_other)(stmt)
 
@@ -202,6 +204,10 @@ class Normalizer(AssignmentSplitter):
                                                    ctx=gast.Load()), [syntax.const(None)] * 3)
             self.emit(gast.Expr(value=exit_call))
 
+    def visit_Try(self, stmt: gast.Try) -> None:
+        """A ``try`` statement, lowered by :mod:`tangentlike.frontend.exceptions`."""
+        lower_try(self, stmt)
+
     def visit_Break(self, stmt: gast.Break) -> None:
         self.emit(gast.Break())
 
@@ -222,13 +228,21 @@ class Normalizer(AssignmentSplitter):
         self.emit(gast.If(test=test, body=body, orelse=orelse))
         return syntax.load(name)
 
-    def comprehension(self, node: gast.ListComp | gast.GeneratorExp | gast.DictComp,
-                      ) -> gast.Name:
+    def comprehension(self, node: gast.ListComp | gast.GeneratorExp | gast.DictComp
+                      | gast.SetComp) -> gast.Name:
         """``[e for x in xs if c]`` is the list a loop appends ``e`` to; a generator
         expression is that list too (its elements are computed where it is written, once);
-        ``{k: e for x in xs}`` the dict a loop sets ``d[k] = e`` in.  The comprehension's own
+        ``{k: e for x in xs}`` the dict a loop sets ``d[k] = e`` in; ``{e for x in xs}``
+        ``set(...)`` of that list (annotate refuses it on differentiated elements: a set
+        is unordered, no gradient can follow its elements).  The comprehension's own
         variables get names of their own, so that they neither change nor read the
         function's variables of the same names."""
+        if isinstance(node, gast.SetComp):
+            elements = self.comprehension(gast.copy_location(
+                gast.ListComp(elt=node.elt, generators=node.generators), node))
+            name = self.temp()
+            self.emit(syntax.assign(name, syntax.call(self.helper(set), [elements])))
+            return syntax.load(name)
         own = {name: self.namer.fresh(name) for gen in node.generators
                for name in syntax.stored_names(gen.target)}
         elements = self.temp()
@@ -324,7 +338,7 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
     # A parameter re-bound inside if/for/while is worked on under a name of its own, so the
     # parameter keeps the caller's value (its derivative has that value's shape).
     nested = set().union(set(), *(syntax.stored_names(s) for s in body
-                                  if isinstance(s, (gast.If, gast.For, gast.While))))
+                                  if isinstance(s, (gast.If, gast.For, gast.While, gast.Try))))
     for param in sorted(nested & set(normalizer.callers), key=list(normalizer.current).index):
         normalizer.assign_to(syntax.store(param), syntax.load(param))
     normalizer.visit_body(body)

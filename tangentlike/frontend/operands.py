@@ -31,7 +31,6 @@ UNSUPPORTED_EXPRESSIONS = {
     gast.YieldFrom: ("yield from (a generator)", "return a value instead"),
     gast.Await: ("await", "differentiate synchronous code"),
     gast.NamedExpr: ("assignment expression (:=)", "assign with a separate statement"),
-    gast.SetComp: ("set comprehension", "use a vectorized NumPy operation"),
     gast.Starred: ("starred argument or target (f(*xs), a, *b = xs)",
                    "pass the arguments one by one, or unpack by index: a, b = xs[0], xs[1:]"),
 }
@@ -203,7 +202,7 @@ class ExpressionSplitter:
                              values=[self.atomize(v) for v in node.values])
         if isinstance(node, gast.IfExp):
             return self.conditional_expression(node)
-        if isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp)):
+        if isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp, gast.SetComp)):
             return self.comprehension(node)
         if isinstance(node, OPAQUE_EXPRESSIONS):
             return self.opaque(node)
@@ -259,8 +258,8 @@ class ExpressionSplitter:
     def conditional_expression(self, node: gast.IfExp) -> gast.Name:
         raise NotImplementedError  # Normalizer: an if statement binding a temporary
 
-    def comprehension(self, node: gast.ListComp | gast.GeneratorExp | gast.DictComp,
-                      ) -> gast.Name:
+    def comprehension(self, node: gast.ListComp | gast.GeneratorExp | gast.DictComp
+                      | gast.SetComp) -> gast.Name:
         raise NotImplementedError  # Normalizer: a loop that appends (or sets a key)
 
 

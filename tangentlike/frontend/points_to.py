@@ -112,6 +112,17 @@ class Analysis:
                         state.points.get(n, frozenset())))
         return state
 
+    def partly(self, body: list[gast.stmt], state: State) -> State:
+        """The states ``body`` may stop in (after any statement of it: a ``try``), merged."""
+        merged = state
+        for stmt in body:
+            if isinstance(stmt, gast.If):
+                merged = merged.merged(self.partly(stmt.body, state)).merged(
+                    self.partly(stmt.orelse, state))
+            state = self.block([stmt], state)
+            merged = merged.merged(state)
+        return merged
+
     def age(self, site: int, state: State) -> State:
         """Statement ``site`` runs again: what it made before is an older object now
         (a new list ``xs = []`` in a loop is not the one an earlier iteration made)."""
@@ -130,6 +141,8 @@ class Analysis:
     def statement(self, stmt: gast.stmt, state: State) -> State:
         if isinstance(stmt, gast.If):
             return self.block(stmt.body, state).merged(self.block(stmt.orelse, state))
+        if isinstance(stmt, gast.Try):  # it may stop after any statement of its body
+            return self.partly(stmt.body, state)
         if isinstance(stmt, (gast.For, gast.While)):
             entry = state
             while True:

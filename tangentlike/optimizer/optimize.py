@@ -329,7 +329,10 @@ def _is_save(stmt: gast.stmt) -> bool:
 
 def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
     """Optimize ``fn`` in place, to a fixed point: the passes run in turn until each has run
-    once more without changing anything."""
+    once more without changing anything.  A function with a ``try`` statement is left as it
+    is: the passes assume that a block, once entered, runs to its end."""
+    if any(isinstance(s, gast.Try) for s in syntax.statements(fn.body, with_bodies=True)):
+        return
 
     def repeated(run: Callable[[gast.FunctionDef, set[str]], bool]) -> Callable[[], bool]:
         def until_unchanged() -> bool:

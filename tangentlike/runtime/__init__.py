@@ -440,6 +440,11 @@ def concat(a: Any, b: Any) -> Any:
     return a + b
 
 
+# What the probe of a lowered ``try/finally`` catches (tangentlike/frontend/exceptions.py): every
+# exception, in a tuple of its own, so that the probe is known again in generated code.
+ANY_EXCEPTION = (BaseException,)
+
+
 def keep_dtype(new: Any, old: Any) -> Any:
     """The value of ``old += v`` given ``new = old + v``: NumPy updates an array in place,
     so the result keeps ``old``'s dtype (a float32 array stays float32); anything else

@@ -87,6 +87,8 @@ class Versions:
         self._observer: Observer | None = None  # made at the first observation
         self._floats: Version | None = None  # the version for floats, once written
         self._parameters: inspect.Signature | None = None
+        # a try statement: the rewrites assume a block runs to its end once entered
+        self.no_versions = any(isinstance(n, gast.Try) for n in gast.walk(tree))
 
     def dispatcher(self) -> Callable:
         """The function to call: it finds the version by signature (this runs every call,
@@ -155,6 +157,9 @@ class Versions:
         if version is not None:
             return version
         if when == "off" or len(self.versions) + len(self._writing) >= MAX_VERSIONS:
+            return self.generic
+        if self.no_versions:
+            self.declined[key] = "a try statement: no version is written for it"
             return self.generic
         if self._is_float_signature(args, kwargs):
             floats = self._float_version()

@@ -58,20 +58,52 @@ class Row:
 ROWS = [
     Row("try-except", """
         def f(x):
-            try:  # <-
+            try:
                 y = x * 2.0
             except ValueError:
                 y = x
             return np.sum(y)
-        """, ("try",), "refused", hvp=True),
+        """, (), "supported", hvp=True),
+    Row("try-except-raised-halfway", """
+        def f(x):
+            y = np.sin(x)
+            try:
+                y = y * x
+                if np.max(x) > 0.4:
+                    raise ValueError("big")
+                y = np.exp(y)
+            except ValueError as e:
+                y = y * len(str(e))
+            else:
+                y = y + x
+            finally:
+                y = y * 2.0
+            return np.sum(y)
+        """, (), "supported", hvp=True),
     Row("try-finally", """
         def f(x):
-            try:  # <-
+            try:
                 y = x * 2.0
             finally:
                 pass
             return np.sum(y)
-        """, ("try",), "refused"),
+        """, (), "supported", hvp=True),
+    Row("try-except-loop-in-body", """
+        def f(x):
+            try:
+                for i in range(2):  # <-
+                    x = x * 2.0
+            except ValueError:
+                pass
+            return np.sum(x)
+        """, ("loop",), "refused"),
+    Row("try-return-inside", """
+        def f(x):
+            try:
+                return np.sum(x * 2.0)  # <-
+            except ValueError:
+                return 0.0
+        """, ("return inside a try",), "refused"),
     Row("try-except-star", """
         def f(x):
             try:  # <-
@@ -294,7 +326,15 @@ ROWS = [
         def f(x):
             s = {v * 2.0 for v in [x[0], x[1]]}  # <-
             return sum(s)
-        """, ("set comprehension",), "refused"),
+        """, ("set comprehension",), "refused", hvp=True),
+    Row("set-comprehension-of-indices", """
+        def f(x):
+            s = {int(i) % 3 for i in range(5)}
+            y = x * len(s)
+            for k in sorted(s):
+                y = y + np.sin(x[k]) * k
+            return np.sum(y * x)
+        """, (), "supported", hvp=True),
     Row("method-of-user-object", """
         class Box:
             def __init__(self, k):

@@ -26,7 +26,7 @@ from tangentlike.rules.registry import NON_DIFFERENTIABLE_ATTRIBUTES
 StmtRef = int  # a statement's pre-order index in ``syntax.statements(body, with_bodies=False)``
 
 LOOPS = (gast.For, gast.While)
-COMPOUND = (gast.If, gast.For, gast.While)
+COMPOUND = (gast.If, gast.For, gast.While, gast.Try)  # (a try: frontend/exceptions.py)
 
 
 @dataclass(frozen=True)
@@ -278,7 +278,9 @@ def _names_outside(loop: gast.stmt, body: list[gast.stmt]) -> set[str]:
     for stmt in syntax.statements(body, with_bodies=False):
         if id(stmt) in inside:
             continue
-        if isinstance(stmt, COMPOUND):
+        if isinstance(stmt, gast.Try):
+            names |= set().union(*(syntax.all_names(h) for h in stmt.handlers))
+        elif isinstance(stmt, COMPOUND):
             header = stmt.test if not isinstance(stmt, gast.For) else stmt.iter
             names |= syntax.all_names(header)
             if isinstance(stmt, gast.For):

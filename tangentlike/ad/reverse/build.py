@@ -57,7 +57,7 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
     returned = fn.body[-1].value
     backward_sweep = sweeps.backward(body)
     forward = sweeps.forward(body)
-    if saves.uses_stack:
+    if saves.uses_stack or sweeps.stack is not None:  # (a try's step counter, pushed)
         forward.insert(0, generated(syntax.assign(sweeps.stack_name(),
                                                   gast.List(elts=[], ctx=gast.Load()))))
     seed_statements, seeded = seed(adjoints, options, returned)

@@ -164,4 +164,4 @@ def _holds(program: Program, saved: Mapping[str, Reason], replayed: set[StmtRef]
         return True
     bound = inner[0]
     return bound < index or bound > at or (
-        bound == at and not isinstance(loop.body[at], (*LOOPS, gast.If, gast.With)))
+        bound == at and not isinstance(loop.body[at], (*LOOPS, gast.If, gast.With, gast.Try)))

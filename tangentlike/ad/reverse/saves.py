@@ -112,6 +112,10 @@ class _Planner:
                         reads[loop_source(stmt)] = FLOWS
                     steps[ref] = _Step(reads, set(), True)
                     inner = True
+            elif isinstance(stmt, gast.Try):  # its body, replayed as far as it ran
+                inner = self._walk(stmt.body, depth + 1, steps, replayed)
+                if inner:
+                    steps[ref] = _Step({}, set(), True)
             elif isinstance(stmt, gast.With):
                 dx = stmt.items[0].optional_vars.id
                 names = set().union(set(), *(syntax.loaded_names(s) for s in stmt.body))
@@ -262,6 +266,8 @@ def _value_reads(program: Program, adjoints: Adjoints, planner: _Planner,
         elif isinstance(stmt, LOOPS):
             for bound in program.range_arguments(stmt) or []:
                 direct |= syntax.loaded_names(bound)
+        elif isinstance(stmt, gast.Try):
+            continue  # its step counter is the sweeps' own
         elif isinstance(stmt, gast.With):
             item = stmt.items[0]
             x, dx = item.context_expr.args[0].id, item.optional_vars.id

@@ -8,6 +8,13 @@ statement its adjoint.  Inside control flow a step (1) reads the value its state
 into a placeholder (``y_out = y``), (2) pops the old value if it was saved, (3) takes the
 adjoint it accumulated (``by_out = by``) and resets ``by`` for the old value, (4) runs the
 adjoint with the placeholders as the result, and (5) puts a saved slice back.
+
+A ``try`` (the probe of frontend/exceptions.py) may stop after any statement of its body.  The
+forward sweep counts its statements as they complete (``step = k``, numbered in pre-order, an
+``if`` counted when reached), and pushes a statement's saved values only after it completed
+(``keep = y; y = f(a); stack.append(keep)``), so a statement that raised leaves nothing on
+the stack; the backward sweep replays statement ``k`` under ``if step >= k:``.  The probe of
+a ``finally`` needs no count: when it caught something the function raised again.
 """
 from __future__ import annotations
 
@@ -20,6 +27,7 @@ from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import Program, ends_with_break
 from tangentlike.ad.reverse.plan import SavePlan
 from tangentlike.core import anno, syntax
+from tangentlike.frontend.exceptions import reraises
 from tangentlike.frontend.operations import loop_source
 
 
@@ -32,6 +40,8 @@ class Sweeps:
         self.stack: str | None = None
         self.trips: dict[int, str] = {}  # loop (StmtRef) -> its trip counter
         self.indices: dict[int, str] = {}  # loop (StmtRef) -> index of the backward loop
+        self.steps: dict[int, str] = {}  # try (StmtRef) replayed in part -> its step counter
+        self.gated: set[int] = set()  # statements (by id) replayed under if step >= k
 
     # -- names and the stack ----------------------------------------------------------------
     def stack_name(self) -> str:
@@ -76,28 +86,77 @@ class Sweeps:
         return gast.Subscript(value=syntax.clone(target.value),
                               slice=syntax.clone(target.slice), ctx=ctx())
 
+    def numbers(self, probe: gast.Try) -> dict[int, int]:
+        """The statements of a ``try``'s body (by ``id``), numbered from 1 in pre-order."""
+        return {id(s): k for k, s in enumerate(
+            syntax.statements(probe.body, with_bodies=False), 1)}
+
+    def count(self, steps: tuple[str, dict[int, int]] | None,
+              stmt: gast.stmt) -> list[gast.stmt]:
+        """``step = k`` after statement ``k`` (before an ``if``) of a ``try`` replayed in part,
+        when the backward sweep asks."""
+        if steps is None or id(stmt) not in self.gated:
+            return []
+        return [generated(syntax.assign(steps[0], syntax.const(steps[1][id(stmt)])))]
+
     # -- the forward sweep ------------------------------------------------------------------
-    def forward(self, body: list[gast.stmt], depth: int = 0) -> list[gast.stmt]:
+    def forward(self, body: list[gast.stmt], depth: int = 0,
+                steps: tuple[str, dict[int, int]] | None = None) -> list[gast.stmt]:
+        """``steps``: the step counter and numbers of the ``try`` whose body this is."""
         out: list[gast.stmt] = []
         for stmt in body:
             if isinstance(stmt, gast.If):
-                out.append(gast.If(test=stmt.test,
-                                   body=self.forward(stmt.body, depth + 1) or [gast.Pass()],
-                                   orelse=self.forward(stmt.orelse, depth + 1)))
+                out += self.count(steps, stmt)
+                out.append(gast.If(
+                    test=stmt.test,
+                    body=self.forward(stmt.body, depth + 1, steps) or [gast.Pass()],
+                    orelse=self.forward(stmt.orelse, depth + 1, steps)))
             elif isinstance(stmt, (gast.For, gast.While)):
                 out += self.forward_loop(stmt, depth)
-            elif isinstance(stmt, gast.With):
-                continue  # a gradient hook: its body runs in the backward sweep
+            elif isinstance(stmt, gast.Try):
+                out += self.forward_try(stmt, depth)
+            elif isinstance(stmt, gast.With):  # a gradient hook: its body runs backward
+                out += self.count(steps, stmt)
             else:
                 ref = self.program.ref(stmt)
+                pushes = []
                 if depth:
-                    out += [self.push(n, (ref, n)) for n in self.adjoints.targets(stmt)
-                            if self.plan.is_saved(n)]
+                    pushes += [self.push(n, (ref, n)) for n in self.adjoints.targets(stmt)
+                               if self.plan.is_saved(n)]
                 if self.plan.saves_slice(ref):  # x[i] = v: the old x[i] first
-                    out.append(generated(gast.Expr(value=self.stack_method(
+                    pushes.append(generated(gast.Expr(value=self.stack_method(
                         "append", [self.old_value(stmt)]))))
-                out.append(self.copy_if_mutated(self.adjoints.forward_form(stmt)))
+                forward = self.copy_if_mutated(self.adjoints.forward_form(stmt))
+                if steps is None:
+                    out += pushes + [forward]
+                else:  # pushed once it completed; then counted
+                    out += self.pushed_after(pushes, forward) + self.count(steps, stmt)
         return out
+
+    def pushed_after(self, pushes: list[gast.stmt], stmt: gast.stmt) -> list[gast.stmt]:
+        """``keep = v; stmt; stack.append(keep)`` for each push ``stack.append(v)``."""
+        before, after = [], []
+        for push in pushes:
+            keep = self.adjoints.namer.fresh("keep")
+            self.adjoints.namer.temporaries.add(keep)
+            before.append(generated(syntax.assign(keep, push.value.args[0])))
+            append = generated(gast.Expr(value=self.stack_method("append",
+                                                                  [syntax.load(keep)])))
+            anno.info(append).saves = anno.info(push).saves
+            after.append(append)
+        return before + [stmt] + after
+
+    def forward_try(self, probe: gast.Try, depth: int) -> list[gast.stmt]:
+        """The probe as written; its statements counted when it is replayed in part."""
+        step = self.steps.get(self.program.ref(probe))
+        counting = (step, self.numbers(probe)) if step is not None else None
+        body = self.forward(probe.body, depth + 1, counting) or [gast.Pass()]
+        new = gast.Try(body=body, handlers=syntax.clone(probe.handlers), orelse=[],
+                       finalbody=[])
+        if step is None:
+            return [new]
+        start = generated(syntax.assign(step, syntax.const(0)))
+        return [start, new] + ([self.push(step)] if depth else [])
 
     def old_value(self, stmt: gast.Assign) -> gast.expr:
         """What ``x[i] = v`` saves: a copy of ``x[i]``; in a dict that may not have the key
@@ -165,22 +224,46 @@ class Sweeps:
 
     # -- the backward sweep -----------------------------------------------------------------
     def backward(self, body: list[gast.stmt], depth: int = 0,
-                 enclosing=None) -> list[gast.stmt]:
+                 enclosing=None, steps: tuple[str, dict[int, int]] | None = None,
+                 ) -> list[gast.stmt]:
+        """``steps``: the step counter and numbers of the ``try`` whose body this is (each
+        statement's step replayed only if the statement completed)."""
         blocks = []
         for stmt in reversed(body):
             recomputed = self.recompute(stmt)
             if isinstance(stmt, gast.If):
-                block = recomputed + self.backward_if(stmt, depth)
+                block = recomputed + self.backward_if(stmt, depth, steps)
             elif isinstance(stmt, (gast.For, gast.While)):
                 block = recomputed + self.backward_loop(stmt, depth)
+            elif isinstance(stmt, gast.Try):
+                block = recomputed + self.backward_try(stmt, depth)
             elif isinstance(stmt, gast.With):
                 block = recomputed + self.backward_hook(stmt)
             elif isinstance(stmt, (gast.Assign, gast.Expr)):
                 block = self.backward_simple(stmt, depth, recomputed)
             else:
                 block = []
+            if steps is not None and block:
+                reached = gast.Compare(left=syntax.load(steps[0]), ops=[gast.GtE()],
+                                       comparators=[syntax.const(steps[1][id(stmt)])])
+                block = [generated(gast.If(test=reached, body=block, orelse=[]))]
+                self.gated.add(id(stmt))
             blocks.append((stmt, block))
         return with_origin_comments(blocks, "Grad of", _shows_adjoint, enclosing)
+
+    def backward_try(self, probe: gast.Try, depth: int) -> list[gast.stmt]:
+        """The body's steps in reverse, each under ``if step >= k:`` (not for the probe of
+        a ``finally``: the backward sweep runs only if it caught nothing)."""
+        origin = anno.info(probe).origin
+        if reraises(probe):
+            return self.backward(probe.body, depth + 1, origin)
+        ref = self.program.ref(probe)
+        step = self.steps.get(ref) or self.adjoints.namer.fresh("step")
+        body = self.backward(probe.body, depth + 1, origin, (step, self.numbers(probe)))
+        if not body:
+            return []
+        self.steps[ref] = step
+        return ([self.pop(step)] if depth else []) + body
 
     def recompute(self, stmt: gast.stmt) -> list[gast.stmt]:
         """The values the plan computes again at the start of the backward step of
@@ -220,10 +303,11 @@ class Sweeps:
             out += adjoint.body
         return out + restore
 
-    def backward_if(self, stmt: gast.If, depth: int) -> list[gast.stmt]:
+    def backward_if(self, stmt: gast.If, depth: int,
+                    steps: tuple[str, dict[int, int]] | None = None) -> list[gast.stmt]:
         origin = anno.info(stmt).origin
-        body = self.backward(stmt.body, depth + 1, origin)
-        orelse = self.backward(stmt.orelse, depth + 1, origin)
+        body = self.backward(stmt.body, depth + 1, origin, steps)
+        orelse = self.backward(stmt.orelse, depth + 1, origin, steps)
         if not body and not orelse:
             return []
         return [gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse)]

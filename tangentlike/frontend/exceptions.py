@@ -1,0 +1,199 @@
+"""``try`` statements, lowered for normalize: the branch taken replayed like an ``if``.
+
+``try: B except E1 as e: H1 except E2: H2 else: O`` becomes::
+
+    error = None
+    try:                       # the probe: its only handler records what was caught
+        B
+    except (E1, E2) as exc:
+        error = exc
+    if error is not None:
+        if isinstance(error, E1):
+            e = error
+            H1                 # a bare ``raise`` here is ``raise error``
+        elif isinstance(error, E2):
+            H2
+    else:
+        O
+
+(the types of all handlers in one tuple, literal tuples flattened; the probe's handler first
+raises again a ``TangentlikeError``, a refusal at run time, which is never the user's to
+catch), so the user's statements run in the derivative as they run in Python (the same exception
+caught at the same point), and every pass sees the handlers and the ``else`` block as the
+branches of ``if`` statements.  Only the probe's body is new to them: reverse mode counts the
+statements of it that completed (``tangentlike.ad.reverse.sweeps``) and replays only those.  A
+loop or another ``try`` in that body is refused (an exception inside the loop would leave it
+half run, with no count of what ran).
+
+``try: B finally: F`` (``B`` with handlers: the ``try/except/else`` above) becomes::
+
+    error = None
+    try:                       # a probe marked ``reraises``
+        B
+    except ANY_EXCEPTION as exc:   # (BaseException,), tangentlike.runtime's
+        error = exc
+    F
+    if error is not None:
+        raise error
+
+after which the function has raised whenever an exception left ``B``: its backward sweep
+never runs then, and replays ``B`` whole.  (Such a probe in generated code, differentiated
+again by ``hvp``, is known by what it catches, and stays one.)
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import gast
+
+from tangentlike import runtime
+from tangentlike.core import anno, syntax
+from tangentlike.errors import TangentlikeError, UnsupportedSyntaxError
+from tangentlike.frontend.operations import resolve
+
+if TYPE_CHECKING:  # (normalize imports this module)
+    from tangentlike.frontend.normalize import Normalizer
+
+_LOOPS = (gast.For, gast.While)
+
+
+def lower_try(n: Normalizer, stmt: gast.Try) -> None:
+    """Emit the lowering of ``stmt`` (see the module docstring) into ``n``'s output."""
+    _refuse_jumps(n, stmt)
+    if stmt.finalbody:
+        inner = stmt.body
+        if stmt.handlers:
+            inner = [gast.copy_location(gast.Try(body=stmt.body, handlers=stmt.handlers,
+                                                 orelse=stmt.orelse, finalbody=[]), stmt)]
+        _finally(n, stmt, inner)
+    else:
+        _catching(n, stmt)
+
+
+def reraises(stmt: gast.Try) -> bool:
+    """The probe of a ``finally``: when it catches, the function raises after ``F``."""
+    return anno.has_info(stmt) and anno.info(stmt).reraises
+
+
+def _probe(n: Normalizer, stmt: gast.Try, body: list[gast.stmt], types: gast.expr,
+           error: str) -> gast.Try:
+    """The probe: ``try: body except types as exc: error = exc``, where a refusal tangentlike
+    raises at run time (a ``TangentlikeError``) is never the user's to catch."""
+    bound = n.namer.fresh("exc")
+    n.locals.add(bound)
+    record: list[gast.stmt] = [syntax.assign(error, syntax.load(bound))]
+    if n.namespace is not None:
+        ours = syntax.load(n.namespace.name_for(TangentlikeError, "TangentlikeError"))
+        anno.info(ours).callee = TangentlikeError
+        record.insert(0, gast.If(test=syntax.call(syntax.load("isinstance"),
+                                                  [syntax.load(bound), ours]),
+                                 body=[gast.Raise(exc=None, cause=None)], orelse=[]))
+    handler = gast.ExceptHandler(type=types, name=syntax.store(bound), body=record)
+    probe = gast.Try(body=body or [gast.Pass()], handlers=[handler], orelse=[], finalbody=[])
+    return _located(probe, stmt)
+
+
+def _catching(n: Normalizer, stmt: gast.Try) -> None:
+    error = n.namer.fresh("error")
+    n.locals.add(error)
+    n.emit(syntax.assign(error, syntax.const(None)))
+    body = n.block(stmt.body)
+    again = len(stmt.handlers) == 1 and stmt.handlers[0].type is not None and resolve(
+        stmt.handlers[0].type, n.parsed, n.locals) is runtime.ANY_EXCEPTION
+    for inner in syntax.statements(body, with_bodies=True) if not again else ():
+        if isinstance(inner, (*_LOOPS, gast.Try)):
+            what = "another try statement" if isinstance(inner, gast.Try) else \
+                "a loop (or a comprehension)"
+            raise UnsupportedSyntaxError(
+                f"tangentlike does not support {what} inside the body of a try statement "
+                "with except clauses in a differentiated function: an exception raised in it "
+                "would leave it half run", anno.info(inner).origin or n.parsed.location(stmt),
+                hint="move the loop into a function called in the try body, or the try "
+                "statement into the loop")
+    types = [h.type if h.type is not None else syntax.load("BaseException")
+             for h in stmt.handlers]
+    flat = [e for t in types for e in (t.elts if isinstance(t, gast.Tuple) else [t])]
+    caught = flat[0] if len(flat) == 1 else syntax.tuple_of([syntax.clone(t) for t in flat])
+    probe = _probe(n, stmt, body, syntax.clone(caught), error)
+    anno.info(probe).reraises = again
+    n.emit(probe)
+    chain: list[gast.stmt] = []
+    for handler, kind in zip(reversed(stmt.handlers), reversed(types)):
+        test = syntax.call(syntax.load("isinstance"), [syntax.load(error), syntax.clone(kind)])
+        bind = [syntax.assign(handler.name.id, syntax.load(error))] if handler.name else []
+        chain = [_located(gast.If(test=test, body=bind + _reraise(handler.body, error),
+                                  orelse=chain), handler)]
+    raised = gast.Compare(left=syntax.load(error), ops=[gast.IsNot()],
+                          comparators=[syntax.const(None)])
+    dispatch = _located(gast.If(test=raised, body=chain, orelse=stmt.orelse), stmt)
+    n.visit_statements([gast.Pass(), dispatch])
+
+
+def _finally(n: Normalizer, stmt: gast.Try, inner: list[gast.stmt]) -> None:
+    error = n.namer.fresh("error")
+    n.locals.add(error)
+    n.emit(syntax.assign(error, syntax.const(None)))
+    name = "ANY_EXCEPTION" if n.namespace is None else \
+        n.namespace.name_for(runtime.ANY_EXCEPTION, "ANY_EXCEPTION")
+    anything = syntax.load(name)
+    anno.info(anything).callee = runtime.ANY_EXCEPTION
+    probe = _probe(n, stmt, n.block(inner), anything, error)
+    anno.info(probe).reraises = True
+    n.emit(probe)
+    raised = gast.Compare(left=syntax.load(error), ops=[gast.IsNot()],
+                          comparators=[syntax.const(None)])
+    again = _located(gast.If(test=raised, body=[gast.Raise(exc=syntax.load(error), cause=None)],
+                             orelse=[]), stmt.finalbody[-1])
+    n.visit_statements([gast.Pass(), *stmt.finalbody, again])
+
+
+def _reraise(body: list[gast.stmt], error: str) -> list[gast.stmt]:
+    """A handler's body with each bare ``raise`` of it as ``raise error`` (not those of the
+    handlers of a ``try`` inside it, which re-raise their own exception)."""
+    for node in _own_nodes(body):
+        if isinstance(node, gast.Raise) and node.exc is None:
+            node.exc = gast.copy_location(syntax.load(error), node)
+    return body
+
+
+def _own_nodes(body: list[gast.stmt]) -> list[gast.AST]:
+    found: list[gast.AST] = []
+    todo: list[gast.AST] = list(body)
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        if isinstance(node, gast.ExceptHandler) or isinstance(
+                node, (gast.FunctionDef, gast.ClassDef, gast.Lambda)):
+            continue
+        todo += gast.iter_child_nodes(node)
+    return found
+
+
+def _refuse_jumps(n: Normalizer, stmt: gast.Try) -> None:
+    """``return`` anywhere in the statement; ``break``/``continue`` of a loop around it."""
+    todo = [(child, False) for child in gast.iter_child_nodes(stmt)]
+    jumps = []
+    while todo:
+        node, in_loop = todo.pop()
+        if isinstance(node, gast.Return) or (
+                isinstance(node, (gast.Break, gast.Continue)) and not in_loop):
+            jumps.append(node)
+        if isinstance(node, (gast.FunctionDef, gast.ClassDef, gast.Lambda)):
+            continue
+        todo += [(child, in_loop or isinstance(node, _LOOPS))
+                 for child in gast.iter_child_nodes(node)]
+    if jumps:  # the first one written
+        node = min(jumps, key=lambda j: (j.lineno, j.col_offset))
+        what = {gast.Return: "return", gast.Break: "break",
+                gast.Continue: "continue"}[type(node)]
+        raise n.unsupported(node, f"{what} inside a try statement",
+                            f"set a variable in the try statement and {what} after it")
+
+
+def _located(node: gast.AST, at: gast.AST) -> gast.AST:
+    """``node`` and everything in it without a position take ``at``'s."""
+    for sub in gast.walk(node):
+        if isinstance(sub, (gast.stmt, gast.expr, gast.ExceptHandler)) \
+                and getattr(sub, "lineno", None) is None:
+            gast.copy_location(sub, at)
+    return node
