@@ -29,21 +29,36 @@ class TangentlikeError(Exception):
         self.message = message
         self.location = location
         self.hint = hint
+        # the calls that led from the user's differentiated function to ``location`` (a helper
+        # or a library function differentiated from its source), outermost first
+        self.calls: tuple[Location, ...] = ()
         super().__init__(self._render())
+
+    def called_from(self, location: Location) -> None:
+        """Record that the construct was reached through a call at ``location``."""
+        if location is not None and (location,) != self.calls[:1]:
+            self.calls = (location, *self.calls)
+            self.args = (self._render(),)
 
     def _render(self) -> str:
         parts = [self.message]
+        parts += [call.describe() for call in getattr(self, "calls", ())]
         if self.location is not None:
             parts.append(self.location.describe())
         if self.hint:
             parts.append(f"  hint: {self.hint}")
         return "\n".join(parts)
 
+    def __str__(self) -> str:
+        return self._render()
+
     def one_line(self) -> str:
         """The message on one line, for the command line interface."""
         text = self.message
         if self.location is not None:
-            text += f" ({self.location.filename}:{self.location.lineno})"
+            text += f" ({self.location.filename}:{self.location.lineno}"
+            text += "".join(f", called from {c.filename}:{c.lineno}" for c in self.calls)
+            text += ")"
         if self.hint:
             text += f"; {self.hint}"
         return text

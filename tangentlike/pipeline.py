@@ -33,6 +33,7 @@ from tangentlike.errors import (
     NoDerivativeError,
     SourceUnavailableError,
     UnsupportedSyntaxError,
+    ValueRefusedError,
 )
 from tangentlike.frontend import aliasing, annotate, parsing
 from tangentlike.frontend.normalize import normalize
@@ -226,6 +227,9 @@ def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bo
     if cached is None:
         try:
             cached = compile_derivative(func, _inner_options(mode, wrt, optimized))
+        except (UnsupportedSyntaxError, NoDerivativeError, ValueRefusedError) as error:
+            error.called_from(where)  # the chain of calls from the user's line
+            raise
         except SourceUnavailableError as error:
             raise NoDerivativeError(
                 f"cannot differentiate the call to {name}: {error.message}", where,

@@ -123,7 +123,7 @@ def test_lambda_itself_is_differentiated():
     assert tangentlike.grad(fixture(UNSUPPORTED).square_lambda)(3.0) == 6.0
     assert tangentlike.grad(lambda x: x * x * x)(2.0) == 12.0
     source = tangentlike.grad(fixture(UNSUPPORTED).square_lambda).source
-    assert "lambda_40" in source  # named by its line
+    assert f"lambda_{marked_line(UNSUPPORTED, 'lambda-itself')[0]}" in source  # by its line
 
 
 def test_two_lambdas_on_one_line_are_refused_by_name():
@@ -409,3 +409,20 @@ def test_eig_with_complex_eigenvalues_is_refused_when_the_derivative_runs():
         tangentlike.grad(f)(rotation)
     assert isinstance(info.value, NotImplementedError)
     np.testing.assert_allclose(tangentlike.grad(f)(np.diag([1.0, 2.0])), np.diag([2.0, 4.0]))
+
+
+# -- the chain of calls from the user's line (issue 16, item 7) ------------------------------
+
+CALL_CHAIN = Path(__file__).parent / "fixtures" / "call_chain.py"
+
+
+def test_refusal_in_a_callee_names_the_chain_of_calls_from_the_users_line():
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        tangentlike.grad(fixture(CALL_CHAIN).outer)(np.ones(3))
+    err = info.value
+    assert [c.lineno for c in err.calls] == [marked_line(CALL_CHAIN, "outer-call")[0],
+                                             marked_line(CALL_CHAIN, "middle-call")[0]]
+    assert err.location.lineno == marked_line(CALL_CHAIN, "refused")[0]
+    text = str(err)
+    assert text.index("in outer") < text.index("in middle") < text.index("in inner")
+    assert "called from" in err.one_line()
