@@ -1,8 +1,10 @@
 """Python builtins that pass derivatives through: ``float``, ``abs`` and ``sum``."""
+import functools
+
 import numpy as np
 
 from tangentlike.rules.primitive import Facts, Returns, Shape
-from tangentlike.rules.registry import adjoint, d, tangent
+from tangentlike.rules.registry import adjoint, d, declare, tangent
 from tangentlike.runtime import broadcast_like, share, unbroadcast
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -44,3 +46,8 @@ def builtin_sum(y, iterable, start=0):
 def builtin_sum_tangent(y, iterable, start=0):
     d[y] = broadcast_like(sum(d[iterable]), y)
     d[y] = broadcast_like(d[start], y)
+
+
+# functools.partial only makes an object holding the function and the arguments given: it
+# changes none of them (a lambda carrying locals is lowered to one, frontend/functions.py).
+declare(functools.partial, library=True, pure=True, returns=Returns.MAY_SHARE)

@@ -135,3 +135,14 @@ def method_of_differentiated_value(x):
 
 def sum_of_gradient(x, df):
     return np.sum(df(x) ** 2)
+
+
+def make_scaler(a):
+    def scale(t):
+        return t * a
+    return scale
+
+
+def closure_made_from_differentiated_value(x):
+    g = make_scaler(np.sin(x))
+    return np.sum(g(x))

@@ -107,3 +107,11 @@ def test_method_of_a_differentiated_value_is_refused_by_name():
     with pytest.raises(TangentlikeError, match="carries a derivative") as info:
         tangentlike.grad(of.method_of_differentiated_value)(X.copy())
     assert info.value.location.filename.endswith("objects_functions.py")
+
+
+def test_closure_made_from_a_differentiated_value_is_refused_by_name():
+    """The closure holds sin(x) in a cell: calling it must not treat that as a constant."""
+    with pytest.raises(TangentlikeError, match="a function value made from the "
+                       "differentiated value") as info:
+        tangentlike.grad(of.closure_made_from_differentiated_value)(X.copy())
+    assert info.value.calls[0].function == "closure_made_from_differentiated_value"

@@ -84,12 +84,13 @@ def refuse_differentiated_receiver(op: Operation, derivative: Callable[[str], An
     would have to flow into the object's attributes."""
     receiver = op.key.receiver
     if derivative(receiver):
-        what = f"{receiver}.{op.key.method}(...)" if op.key.method else f"{receiver}(...)"
+        what = (f"{receiver}.{op.key.method}(...) calls a method of {receiver!r}"
+                if op.key.method else f"{receiver}(...) calls {receiver!r}")
         raise UnsupportedSyntaxError(
-            f"{what} calls a method of {receiver!r}, which carries a derivative: tangentlike "
-            "cannot follow a derivative into an object's method yet", location,
-            hint="pass the arrays the method reads as arguments of a function, or keep the "
-            "object out of wrt")
+            f"{what}, which carries a derivative (an object or function made from "
+            "differentiated values): tangentlike cannot follow a derivative into it yet",
+            location, hint="pass the arrays it reads as arguments of a function defined with "
+            "def, or keep the object out of wrt")
 
 
 def generated(stmt: gast.stmt) -> gast.stmt:

@@ -169,6 +169,13 @@ def _check_understood(op: Operation, location: Location, touched: list[str]) -> 
     """A call on a differentiated value must be one tangentlike understands, even when its
     result is not used: an object, or a function with no rule, may keep or change the value
     in ways no derivative follows."""
+    if op.key is functools.partial:
+        raise UnsupportedSyntaxError(
+            f"a function value made from the differentiated value {touched[0]} (a nested "
+            "function or lambda returned or stored, or functools.partial(...) of it): "
+            "tangentlike cannot follow a derivative through a function value yet", location,
+            hint="call the nested function where it is defined, or pass the value to the "
+            "function as an argument where it is called")
     if isinstance(op.key, type) and not registry.is_primitive(op.key):
         raise UnsupportedSyntaxError(
             f"tangentlike does not support objects of your classes yet: "
