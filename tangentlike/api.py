@@ -25,7 +25,7 @@ from tangentlike.arguments import (
 )
 from tangentlike.core.guards import Regenerating, note_for, unwrap
 from tangentlike.errors import InputError, TangentlikeError
-from tangentlike.frontend import functions
+from tangentlike.frontend import functions, lifting
 from tangentlike.frontend.parsing import parameters_of, parse_function
 from tangentlike.pipeline import (
     Derivative,
@@ -316,10 +316,10 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
             function, wrt=shifted(wrt), optimized=optimized, motion=motion, mode=mode,
             preserve_result=preserve_result, check_dims=check_dims,
             input_derivative=input_derivative, verbose=verbose), obj)
-    captured = functions.captured_wrt(func, wrt)
+    captured = lifting.captured_wrt(func, wrt)
     if captured:  # grad(loss, wrt="data"): data, a value the closure captured
         return CapturedDerivative(autodiff(
-            functions.lift_closure(func, captured), wrt=wrt, optimized=optimized,
+            lifting.lift_closure(func, captured), wrt=wrt, optimized=optimized,
             motion=motion, mode=mode, preserve_result=preserve_result, check_dims=check_dims,
             input_derivative=input_derivative, verbose=verbose), func, captured)
     if mode not in ("reverse", "forward"):

@@ -40,6 +40,18 @@ import numpy as np
 from tangentlike.core import anno, syntax
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import UnsupportedSyntaxError
+from tangentlike.frontend.lifting import (
+    LIFTED,
+    NonlocalReads,
+    binding_counts,
+    compile_function,
+    constant_defaults,
+    free_names,
+    params_of,
+    positional_parameters,
+    without,
+    writes_nonlocal,
+)
 from tangentlike.frontend.operations import MISSING, resolve
 from tangentlike.frontend.parsing import (
     ParsedFunction,
@@ -76,105 +88,9 @@ TRANSFORMS: set[Callable] = set()
 
 # Lifted functions by enclosing function and place; specializations by callee and key;
 # derivatives made by transforms, by function and call.
-_LIFTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _TRANSFORMED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _SPECIALIZED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _IN_PROGRESS: set[tuple] = set()
-
-
-def _params(args: gast.arguments) -> list[gast.Name]:
-    return [*args.posonlyargs, *args.args, *args.kwonlyargs,
-            *([args.vararg] if args.vararg else []), *([args.kwarg] if args.kwarg else [])]
-
-
-def _own_names(fn: gast.AST) -> tuple[set[str], set[str], list[gast.AST]]:
-    """Names ``fn`` reads and binds in its own scope, and the functions nested directly in it
-    (their bodies are scopes of their own; a def's name is bound in ``fn``)."""
-    loads: set[str] = set()
-    stores: set[str] = {p.id for p in _params(fn.args)}
-    nonlocal_: set[str] = set()
-    nested: list[gast.AST] = []
-    todo = list(fn.body) if isinstance(fn.body, list) else [fn.body]
-    todo += [d for d in fn.args.defaults + fn.args.kw_defaults if d is not None]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (gast.FunctionDef, gast.Lambda)):
-            nested.append(node)
-            if isinstance(node, gast.FunctionDef):
-                stores.add(node.name)
-            continue
-        if isinstance(node, (gast.Nonlocal, gast.Global)):
-            nonlocal_.update(node.names)
-        if isinstance(node, gast.Name):
-            (loads if isinstance(node.ctx, gast.Load) else stores).add(node.id)
-        todo.extend(gast.iter_child_nodes(node))
-    return loads, stores - nonlocal_, nested
-
-
-def free_names(fn: gast.AST) -> set[str]:
-    """The free variables of a def or lambda: read in it or a function nested in it, bound in
-    neither (``nonlocal`` names are free)."""
-    loads, stores, nested = _own_names(fn)
-    free = loads - stores
-    for inner in nested:
-        free |= free_names(inner) - stores
-    return free
-
-
-def _writes_nonlocal(fn: gast.AST) -> str | None:
-    names = {n for node in gast.walk(fn) if isinstance(node, gast.Nonlocal) for n in node.names}
-    for node in gast.walk(fn):
-        if isinstance(node, gast.Name) and node.id in names and not isinstance(node.ctx,
-                                                                                gast.Load):
-            return node.id
-    return None
-
-
-def _constant_defaults(fn: gast.AST, parsed: ParsedFunction) -> tuple[tuple, dict]:
-    """The default values of ``fn``'s parameters, which must be literals."""
-    def value(node: gast.expr) -> Any:
-        try:
-            return ast.literal_eval(gast.gast_to_ast(syntax.clone(node)))
-        except ValueError:
-            raise UnsupportedSyntaxError(
-                "a default value that is not a literal in a nested function or lambda",
-                parsed.location(node),
-                hint="give the value as an argument, or define the function at module level",
-            ) from None
-
-    defaults = tuple(value(d) for d in fn.args.defaults)
-    kw = {a.id: value(d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults)
-          if d is not None}
-    return defaults, kw
-
-
-def _compile(node: gast.FunctionDef, filename: str, globals_: dict, cells: dict[str, Any],
-             defaults: tuple, kwdefaults: dict) -> types.FunctionType:
-    """A Python function from ``node`` (the user's line numbers and file), with the user's
-    globals and ``cells`` (name -> cell) for its free variables."""
-    names = sorted(cells)
-    factory = gast.FunctionDef(
-        name="_tangentlike_lift", args=gast.arguments(
-            posonlyargs=[], args=[syntax.param(n) for n in names], vararg=None, kwonlyargs=[],
-            kw_defaults=[], kwarg=None, defaults=[]),
-        body=[syntax.clone(node), gast.Return(value=syntax.load(node.name))],
-        decorator_list=[], returns=None, type_comment=None, type_params=[])
-    module = gast.gast_to_ast(gast.Module(body=[factory], type_ignores=[]))
-    line = getattr(node, "lineno", None) or 1
-    for sub in ast.walk(module):
-        if "lineno" in sub._attributes:
-            if getattr(sub, "lineno", None) is None:
-                sub.lineno, sub.col_offset = line, 0
-            line = sub.lineno
-            sub.end_lineno = sub.end_col_offset = None
-    code = compile(module, filename, "exec")
-    factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
-    inner = next(c for c in factory_code.co_consts
-                 if isinstance(c, types.CodeType) and c.co_name == node.name)
-    closure = tuple(cells[n] for n in inner.co_freevars)
-    func = types.FunctionType(inner, globals_, node.name, defaults or None, closure)
-    func.__kwdefaults__ = kwdefaults or None
-    return func
 
 
 class Lowering(gast.NodeTransformer):
@@ -187,8 +103,8 @@ class Lowering(gast.NodeTransformer):
         self.name_for = name_for
         self.values = dict(values)
         node = parsed.node
-        self.locals = syntax.stored_names(node) | {p.id for p in _params(node.args)}
-        self.bindings = _binding_counts(node)
+        self.locals = syntax.stored_names(node) | {p.id for p in params_of(node.args)}
+        self.bindings = binding_counts(node)
         inside = [n for s in node.body for n in gast.walk(s)]
         self.defs = {n.name for n in inside if isinstance(n, gast.FunctionDef)} | {
             n.targets[0].id for n in inside if isinstance(n, gast.Assign)
@@ -452,7 +368,7 @@ class Lowering(gast.NodeTransformer):
     def lift(self, fn: gast.FunctionDef | gast.Lambda, name: str) -> FunctionValue:
         """A nested def or lambda as a function of its own (see the module docstring)."""
         parsed = self.parsed
-        written = _writes_nonlocal(fn)
+        written = writes_nonlocal(fn)
         if written is not None:
             raise UnsupportedSyntaxError(
                 f"a nested function that assigns to the nonlocal variable {written!r}",
@@ -463,7 +379,7 @@ class Lowering(gast.NodeTransformer):
             raise UnsupportedSyntaxError(
                 f"a decorated nested function ({name})", parsed.location(fn),
                 hint="define the decorated function at module level")
-        defaults, kwdefaults = _constant_defaults(fn, parsed)
+        defaults, kwdefaults = constant_defaults(fn, parsed)
         free = free_names(fn)
         carried = sorted(n for n in free & self.locals if n not in self.values)
         for name_ in carried:
@@ -483,7 +399,7 @@ class Lowering(gast.NodeTransformer):
             node = fn
             node.name = name
         node = syntax.clone(node)
-        node.body = [s for s in map(_NonlocalReads().visit, node.body) if s is not None]
+        node.body = [s for s in map(NonlocalReads().visit, node.body) if s is not None]
         node.returns = None
         node.args.kwonlyargs = [*node.args.kwonlyargs, *map(syntax.param, carried)]
         node.args.kw_defaults = [*node.args.kw_defaults, *([None] * len(carried))]
@@ -524,22 +440,13 @@ class Lowering(gast.NodeTransformer):
         """The Python function for ``node`` (cached by ``key`` per enclosing function), its
         free names in ``values`` closure cells holding their targets."""
         owner = self.parsed.func
-        cache = _LIFTED.setdefault(owner, {})
-        if key in cache:
-            return cache[key]
-        outer_cells = dict(zip(owner.__code__.co_freevars, owner.__closure__ or ()))
-        cells = {n: outer_cells[n] for n in free if n in outer_cells}
-        cells.update({n: types.CellType(v.target) for n, v in values.items()})
-        base = syntax.clone(node)
-        lowered = ParsedFunction(func=owner, node=syntax.clone(node),
-                                 filename=self.parsed.filename)
-        # the lowered body calls the targets through the cells (their own names)
-        Lowering(lowered, lambda obj, preferred: preferred, values).run()
-        func = _compile(lowered.node, self.parsed.filename, owner.__globals__, cells,
-                        defaults, kwdefaults)
-        register_synthetic(func, base, self.parsed.filename, values)
-        cache[key] = func
-        return func
+        cache = LIFTED.setdefault(owner, {})
+        if key not in cache:
+            outer_cells = dict(zip(owner.__code__.co_freevars, owner.__closure__ or ()))
+            cells = {n: outer_cells[n] for n in free if n in outer_cells}
+            cache[key] = synthetic(owner, node, self.parsed.filename, cells, values,
+                                   defaults, kwdefaults)
+        return cache[key]
 
     # -- specialization -----------------------------------------------------------------
     def specializable(self, callee: Any) -> bool:
@@ -553,7 +460,7 @@ class Lowering(gast.NodeTransformer):
     def specialize(self, callee: types.FunctionType, node: gast.Call) -> gast.Call:
         """``node`` calling a copy of ``callee`` with its function arguments bound (see the
         module docstring); ``node`` itself if none of its arguments is a function."""
-        params = _positional(callee)
+        params = positional_parameters(callee)
         bound: dict[str, FunctionValue] = {}
         keep_args, keep_keywords = [], []
         for i, arg in enumerate(node.args):
@@ -605,31 +512,38 @@ class Lowering(gast.NodeTransformer):
         node = parsed.node
         if set(bound) & set().union(*(syntax.stored_names(s) for s in node.body)):
             return None  # the parameter is re-bound inside: not a function throughout
-        node.args = _without(node.args, set(bound))
+        node.args = without(node.args, set(bound))
         inner, _ = self.transfer(node, bound)
         defaults = callee.__defaults__ or ()
-        kept_defaults = [p for p in _positional(callee)[len(_positional(callee))
-                                                       - len(defaults):]]
+        names = positional_parameters(callee)
+        kept_defaults = names[len(names) - len(defaults):]
         defaults = tuple(d for p, d in zip(kept_defaults, defaults) if p not in bound)
         kwdefaults = {k: v for k, v in (callee.__kwdefaults__ or {}).items() if k not in bound}
         cells = dict(zip(callee.__code__.co_freevars, callee.__closure__ or ()))
-        cells.update({n: types.CellType(v.target) for n, v in inner.items()})
-        values = {**parsed_values(parsed), **inner}
         _IN_PROGRESS.add((callee, key))
         try:
-            base = syntax.clone(node)
-            lowered = ParsedFunction(func=callee, node=syntax.clone(node),
-                                     filename=parsed.filename)
-            Lowering(lowered, lambda obj, preferred: preferred, values).run()
-            free = syntax.loaded_names(lowered.node) - syntax.stored_names(lowered.node)
-            needed = {n: c for n, c in cells.items() if n in free}
-            func = _compile(lowered.node, parsed.filename, callee.__globals__, needed,
-                            defaults, kwdefaults)
-            register_synthetic(func, base, parsed.filename, values)
+            func = synthetic(callee, node, parsed.filename, cells,
+                             {**parsed_values(parsed), **inner}, defaults, kwdefaults)
         finally:
             _IN_PROGRESS.discard((callee, key))
         cache[key] = (func, [v.target for v in bound.values()])
         return func
+
+
+def synthetic(owner: Callable, node: gast.FunctionDef, filename: str, cells: dict[str, Any],
+              values: dict[str, FunctionValue], defaults: tuple, kwdefaults: dict,
+              ) -> types.FunctionType:
+    """A Python function for ``node`` (written from ``owner``'s lines): its function values
+    lowered, each a closure cell holding its target; registered so that parsing it returns
+    ``node`` with ``values``."""
+    cells = {**cells, **{n: types.CellType(v.target) for n, v in values.items()}}
+    lowered = ParsedFunction(func=owner, node=syntax.clone(node), filename=filename)
+    Lowering(lowered, lambda obj, preferred: preferred, values).run()
+    free = syntax.loaded_names(lowered.node) - syntax.stored_names(lowered.node)
+    func = compile_function(lowered.node, filename, owner.__globals__,
+                            {n: c for n, c in cells.items() if n in free}, defaults, kwdefaults)
+    register_synthetic(func, syntax.clone(node), filename, values)
+    return func
 
 
 def parsed_values(parsed: ParsedFunction) -> dict[str, FunctionValue]:
@@ -673,65 +587,6 @@ def _is_library(func: types.FunctionType) -> bool:
             or "site-packages" in filename or "dist-packages" in filename)
 
 
-def _positional(func: types.FunctionType) -> list[str]:
-    code = func.__code__
-    return list(code.co_varnames[:code.co_argcount])
-
-
-def _without(args: gast.arguments, names: set[str]) -> gast.arguments:
-    """``args`` without the parameters ``names`` (and their defaults)."""
-    positional = [*args.posonlyargs, *args.args]
-    defaults = dict(zip([a.id for a in positional[len(positional) - len(args.defaults):]],
-                        args.defaults))
-    posonly = [a for a in args.posonlyargs if a.id not in names]
-    plain = [a for a in args.args if a.id not in names]
-    kept = posonly + plain
-    new_defaults = [defaults[a.id] for a in kept if a.id in defaults]
-    pairs = [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if a.id not in names]
-    return gast.arguments(posonlyargs=posonly, args=plain, vararg=args.vararg,
-                          kwonlyargs=[a for a, _ in pairs], kw_defaults=[d for _, d in pairs],
-                          kwarg=args.kwarg, defaults=new_defaults)
-
-
-def _binding_counts(fn: gast.FunctionDef) -> dict[str, int]:
-    """How many times each name is bound in ``fn``'s own scope (parameters count)."""
-    counts: dict[str, int] = {}
-    for p in _params(fn.args):
-        counts[p.id] = counts.get(p.id, 0) + 1
-    todo = list(fn.body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, gast.FunctionDef):
-            counts[node.name] = counts.get(node.name, 0) + 1
-            continue
-        if isinstance(node, gast.Lambda):
-            continue
-        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-            counts[node.id] = counts.get(node.id, 0) + 1
-        if isinstance(node, gast.comprehension):  # bound once per element
-            for name in syntax.stored_names(node.target):
-                counts[name] = counts.get(name, 0) + 1
-        if isinstance(node, (gast.For, gast.While)):  # a loop binds again each time
-            for name in syntax.stored_names(gast.Module(body=node.body, type_ignores=[])):
-                counts[name] = counts.get(name, 0) + 1
-        todo.extend(gast.iter_child_nodes(node))
-    return counts
-
-
-class _NonlocalReads(gast.NodeTransformer):
-    """A lifted function's ``nonlocal`` statements removed: what it only reads is a
-    parameter of its own (a write is refused before)."""
-
-    def visit_Nonlocal(self, node: gast.Nonlocal) -> None:
-        return None
-
-    def visit_FunctionDef(self, node: gast.FunctionDef) -> gast.FunctionDef:
-        return node  # a nested function's own nonlocals are its lifting's
-
-    def visit_Lambda(self, node: gast.Lambda) -> gast.Lambda:
-        return node
-
-
 def _as_generator(node: gast.Call, parsed: ParsedFunction) -> gast.expr:
     """``map(f, a, b)`` as ``(f(v0, v1) for v0, v1 in zip(a, b))``."""
     func, *iterables = node.args
@@ -752,37 +607,6 @@ def _as_generator(node: gast.Call, parsed: ParsedFunction) -> gast.expr:
     element = syntax.call(func, [syntax.load(n) for n in names])
     return gast.copy_location(gast.GeneratorExp(elt=element, generators=[gast.comprehension(
         target=target, iter=source, ifs=[], is_async=0)]), node)
-
-
-def captured_wrt(func: Callable, wrt: Any) -> tuple[str, ...]:
-    """The names in ``wrt`` that are free variables of the closure ``func`` (not parameters):
-    what ``grad(loss, wrt="data")`` asks the derivative with respect to."""
-    code = getattr(func, "__code__", None)
-    if code is None or not func.__closure__:
-        return ()
-    items = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
-    params = set(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
-    return tuple(w for w in items if isinstance(w, str) and w in code.co_freevars
-                 and w not in params)
-
-
-def lift_closure(func: types.FunctionType, names: tuple[str, ...]) -> types.FunctionType:
-    """``func`` with its free variables ``names`` as keyword-only parameters (the rest stay
-    its cells): what a derivative with respect to them differentiates."""
-    cache = _LIFTED.setdefault(func, {})
-    key = ("closure", names)
-    if key not in cache:
-        parsed = parse_function(func)
-        node = parsed.node
-        node.args.kwonlyargs = [*node.args.kwonlyargs, *map(syntax.param, names)]
-        node.args.kw_defaults = [*node.args.kw_defaults, *([None] * len(names))]
-        cells = {n: c for n, c in zip(func.__code__.co_freevars, func.__closure__)
-                 if n not in names}
-        lifted = _compile(node, parsed.filename, func.__globals__, cells,
-                          func.__defaults__ or (), dict(func.__kwdefaults__ or {}))
-        register_synthetic(lifted, syntax.clone(node), parsed.filename, parsed_values(parsed))
-        cache[key] = lifted
-    return cache[key]
 
 
 def lower_functions(parsed: ParsedFunction, name_for: Callable[[Any, str], str]) -> None:

@@ -69,11 +69,12 @@ def test_callee_halves_match_golden_file(name):
     into: readable functions that take the captured values as keyword arguments."""
     from tangentlike import pipeline
     from tangentlike.frontend import functions as lowering
+    from tangentlike.frontend import lifting
 
     case, callee = CALLEES[name]
     func, options = CASES[case]
     _derivative(func, options)
-    made = [f for table in (lowering._LIFTED.get(func, {}), {
+    made = [f for table in (lifting.LIFTED.get(func, {}), {
         k: v[0] for k, v in lowering._SPECIALIZED.get(getattr(functions, callee), {}).items()})
         for f in table.values() if f.__name__ == callee]
     assert len(made) == 1

@@ -1,0 +1,207 @@
+"""Functions made from the user's lines (issue 16): what a nested function reads from the
+function around it (its free names, how often each name is bound), and compiling a
+``def`` that tangentlike wrote (a lifted nested function or lambda, a helper specialized for a
+function argument, a closure with captured values as parameters) into a real Python function
+whose source :func:`~tangentlike.frontend.parsing.parse_function` returns."""
+from __future__ import annotations
+
+import ast
+import types
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import gast
+
+from tangentlike.core import syntax
+from tangentlike.errors import UnsupportedSyntaxError
+from tangentlike.frontend.parsing import ParsedFunction, parse_function, register_synthetic
+
+# Functions made from an enclosing function's lines (lifted, or a closure's captured values as
+# parameters), by the enclosing function and place.
+LIFTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def params_of(args: gast.arguments) -> list[gast.Name]:
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs,
+            *([args.vararg] if args.vararg else []), *([args.kwarg] if args.kwarg else [])]
+
+
+def _own_names(fn: gast.AST) -> tuple[set[str], set[str], list[gast.AST]]:
+    """Names ``fn`` reads and binds in its own scope, and the functions nested directly in it
+    (their bodies are scopes of their own; a def's name is bound in ``fn``)."""
+    loads: set[str] = set()
+    stores: set[str] = {p.id for p in params_of(fn.args)}
+    nonlocal_: set[str] = set()
+    nested: list[gast.AST] = []
+    todo = list(fn.body) if isinstance(fn.body, list) else [fn.body]
+    todo += [d for d in fn.args.defaults + fn.args.kw_defaults if d is not None]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            nested.append(node)
+            if isinstance(node, gast.FunctionDef):
+                stores.add(node.name)
+            continue
+        if isinstance(node, (gast.Nonlocal, gast.Global)):
+            nonlocal_.update(node.names)
+        if isinstance(node, gast.Name):
+            (loads if isinstance(node.ctx, gast.Load) else stores).add(node.id)
+        todo.extend(gast.iter_child_nodes(node))
+    return loads, stores - nonlocal_, nested
+
+
+def free_names(fn: gast.AST) -> set[str]:
+    """The free variables of a def or lambda: read in it or a function nested in it, bound in
+    neither (``nonlocal`` names are free)."""
+    loads, stores, nested = _own_names(fn)
+    free = loads - stores
+    for inner in nested:
+        free |= free_names(inner) - stores
+    return free
+
+
+def writes_nonlocal(fn: gast.AST) -> str | None:
+    names = {n for node in gast.walk(fn) if isinstance(node, gast.Nonlocal) for n in node.names}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name) and node.id in names and not isinstance(node.ctx,
+                                                                                gast.Load):
+            return node.id
+    return None
+
+
+def constant_defaults(fn: gast.AST, parsed: ParsedFunction) -> tuple[tuple, dict]:
+    """The default values of ``fn``'s parameters, which must be literals."""
+    def value(node: gast.expr) -> Any:
+        try:
+            return ast.literal_eval(gast.gast_to_ast(syntax.clone(node)))
+        except ValueError:
+            raise UnsupportedSyntaxError(
+                "a default value that is not a literal in a nested function or lambda",
+                parsed.location(node),
+                hint="give the value as an argument, or define the function at module level",
+            ) from None
+
+    defaults = tuple(value(d) for d in fn.args.defaults)
+    kw = {a.id: value(d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults)
+          if d is not None}
+    return defaults, kw
+
+
+def compile_function(node: gast.FunctionDef, filename: str, globals_: dict, cells: dict[str, Any],
+             defaults: tuple, kwdefaults: dict) -> types.FunctionType:
+    """A Python function from ``node`` (the user's line numbers and file), with the user's
+    globals and ``cells`` (name -> cell) for its free variables."""
+    names = sorted(cells)
+    factory = gast.FunctionDef(
+        name="_tangentlike_lift", args=gast.arguments(
+            posonlyargs=[], args=[syntax.param(n) for n in names], vararg=None, kwonlyargs=[],
+            kw_defaults=[], kwarg=None, defaults=[]),
+        body=[syntax.clone(node), gast.Return(value=syntax.load(node.name))],
+        decorator_list=[], returns=None, type_comment=None, type_params=[])
+    module = gast.gast_to_ast(gast.Module(body=[factory], type_ignores=[]))
+    line = getattr(node, "lineno", None) or 1
+    for sub in ast.walk(module):
+        if "lineno" in sub._attributes:
+            if getattr(sub, "lineno", None) is None:
+                sub.lineno, sub.col_offset = line, 0
+            line = sub.lineno
+            sub.end_lineno = sub.end_col_offset = None
+    code = compile(module, filename, "exec")
+    factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    inner = next(c for c in factory_code.co_consts
+                 if isinstance(c, types.CodeType) and c.co_name == node.name)
+    closure = tuple(cells[n] for n in inner.co_freevars)
+    func = types.FunctionType(inner, globals_, node.name, defaults or None, closure)
+    func.__kwdefaults__ = kwdefaults or None
+    return func
+
+
+def positional_parameters(func: types.FunctionType) -> list[str]:
+    code = func.__code__
+    return list(code.co_varnames[:code.co_argcount])
+
+
+def without(args: gast.arguments, names: set[str]) -> gast.arguments:
+    """``args`` without the parameters ``names`` (and their defaults)."""
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip([a.id for a in positional[len(positional) - len(args.defaults):]],
+                        args.defaults))
+    posonly = [a for a in args.posonlyargs if a.id not in names]
+    plain = [a for a in args.args if a.id not in names]
+    kept = posonly + plain
+    new_defaults = [defaults[a.id] for a in kept if a.id in defaults]
+    pairs = [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if a.id not in names]
+    return gast.arguments(posonlyargs=posonly, args=plain, vararg=args.vararg,
+                          kwonlyargs=[a for a, _ in pairs], kw_defaults=[d for _, d in pairs],
+                          kwarg=args.kwarg, defaults=new_defaults)
+
+
+def binding_counts(fn: gast.FunctionDef) -> dict[str, int]:
+    """How many times each name is bound in ``fn``'s own scope (parameters count)."""
+    counts: dict[str, int] = {}
+    for p in params_of(fn.args):
+        counts[p.id] = counts.get(p.id, 0) + 1
+    todo = list(fn.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, gast.FunctionDef):
+            counts[node.name] = counts.get(node.name, 0) + 1
+            continue
+        if isinstance(node, gast.Lambda):
+            continue
+        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        if isinstance(node, gast.comprehension):  # bound once per element
+            for name in syntax.stored_names(node.target):
+                counts[name] = counts.get(name, 0) + 1
+        if isinstance(node, (gast.For, gast.While)):  # a loop binds again each time
+            for name in syntax.stored_names(gast.Module(body=node.body, type_ignores=[])):
+                counts[name] = counts.get(name, 0) + 1
+        todo.extend(gast.iter_child_nodes(node))
+    return counts
+
+
+class NonlocalReads(gast.NodeTransformer):
+    """A lifted function's ``nonlocal`` statements removed: what it only reads is a
+    parameter of its own (a write is refused before)."""
+
+    def visit_Nonlocal(self, node: gast.Nonlocal) -> None:
+        return None
+
+    def visit_FunctionDef(self, node: gast.FunctionDef) -> gast.FunctionDef:
+        return node  # a nested function's own nonlocals are its lifting's
+
+    def visit_Lambda(self, node: gast.Lambda) -> gast.Lambda:
+        return node
+
+
+def captured_wrt(func: Callable, wrt: Any) -> tuple[str, ...]:
+    """The names in ``wrt`` that are free variables of the closure ``func`` (not parameters):
+    what ``grad(loss, wrt="data")`` asks the derivative with respect to."""
+    code = getattr(func, "__code__", None)
+    if code is None or not func.__closure__:
+        return ()
+    items = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
+    params = set(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    return tuple(w for w in items if isinstance(w, str) and w in code.co_freevars
+                 and w not in params)
+
+
+def lift_closure(func: types.FunctionType, names: tuple[str, ...]) -> types.FunctionType:
+    """``func`` with its free variables ``names`` as keyword-only parameters (the rest stay
+    its cells): what a derivative with respect to them differentiates."""
+    cache = LIFTED.setdefault(func, {})
+    key = ("closure", names)
+    if key not in cache:
+        parsed = parse_function(func)
+        node = parsed.node
+        node.args.kwonlyargs = [*node.args.kwonlyargs, *map(syntax.param, names)]
+        node.args.kw_defaults = [*node.args.kw_defaults, *([None] * len(names))]
+        cells = {n: c for n, c in zip(func.__code__.co_freevars, func.__closure__)
+                 if n not in names}
+        lifted = compile_function(node, parsed.filename, func.__globals__, cells,
+                          func.__defaults__ or (), dict(func.__kwdefaults__ or {}))
+        register_synthetic(lifted, syntax.clone(node), parsed.filename, dict(parsed.values or {}))
+        cache[key] = lifted
+    return cache[key]
