@@ -20,7 +20,6 @@ from tangentlike.arguments import (
     gradients_like,
     one_tuple,
     pair,
-    refuse_bound,
     shifted,
 )
 from tangentlike.core.guards import Regenerating, note_for, unwrap
@@ -400,7 +399,7 @@ def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool,
     derivative it runs.  One forward sweep; the backward sweep is seeded with 1.0 (or the
     caller's ``init_grad``) for the loss and zeros for ``aux``, so no derivative flows
     through ``aux``."""
-    refuse_bound(func, f"{where}(..., has_aux=True)")
+    func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     df = autodiff(func, wrt=wrt, optimized=optimized, motion="split", check_dims=check_dims,
                   input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose)
     indices = wrt_indices(func, wrt)

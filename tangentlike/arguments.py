@@ -283,17 +283,6 @@ def shifted(wrt: Any) -> Any:
     return wrt  # names are the same
 
 
-def refuse_bound(func: Any, where: str) -> None:
-    """The functions that do not take a bound method yet say so, with what to write."""
-    if bound_method(func) is not None:
-        cls = type(func.__self__).__name__
-        raise InputError(
-            f"{where} does not take a bound method ({cls}.{func.__name__} of an object) yet",
-            hint=f"pass the function and the object: {where}({cls}.{func.__name__}, "
-            "wrt=...) called with the object first, or use grad/value_and_grad/jvp, which "
-            "take bound methods")
-
-
 def register_pytree(cls: type, flatten: Any, unflatten: Any) -> type:
     """Make objects of ``cls`` differentiable inputs, like JAX's
     ``register_pytree_node``: ``flatten(obj)`` returns ``(children, aux)`` (a tuple or list of

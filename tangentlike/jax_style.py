@@ -17,11 +17,10 @@ from tangentlike.arguments import (
     check_inputs,
     check_tangent,
     gradients_like,
-    refuse_bound,
 )
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import InputError, TangentlikeError
-from tangentlike.frontend import functions
+from tangentlike.frontend import functions, lifting
 from tangentlike.frontend.parsing import parameters_of
 
 
@@ -78,7 +77,7 @@ def hvp(func: Callable, wrt: Any = None, optimized: bool = True, *,
     argument; ``argnums`` is JAX's name for it.
     """
     wrt = alias(wrt, argnums, "hvp", 0)
-    refuse_bound(func, "hvp")
+    func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     several = _several(wrt)
     gradient = grad(func, wrt=wrt, optimized=optimized)
     tangent = autodiff(gradient, wrt=wrt, optimized=optimized, mode="forward")
@@ -126,7 +125,6 @@ def _zero(x: Any) -> Any:
 def _arguments(func: Callable, wrt: Any, args: tuple, what: str) -> tuple[tuple, list[int]]:
     """The checked arguments of a ``jacobian`` or ``hessian`` call and the ``wrt`` indices;
     each differentiated argument must be passed and make a regular array of floats."""
-    refuse_bound(func, what)
     indices = list(wrt_indices(func, wrt))
     params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
     for i in indices:
@@ -165,6 +163,7 @@ def jacobian(func: Callable, wrt: Any = None, mode: str | None = None,
     ``wrt`` defaults to the first argument; ``argnums`` is JAX's name for it.  A function
     returning a tuple of arrays gets a tuple with the Jacobian of each, as in JAX."""
     wrt = alias(wrt, argnums, "jacobian", 0)
+    func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     if mode not in (None, "forward", "reverse"):
         raise TangentlikeError(f"mode must be 'forward', 'reverse' or None, not {mode!r}")
 
@@ -223,6 +222,7 @@ def hessian(func: Callable, wrt: Any = None, optimized: bool = True, *,
     element of the arguments.  ``wrt`` defaults to the first argument; ``argnums`` is JAX's
     name for it."""
     wrt = alias(wrt, argnums, "hessian", 0)
+    func = lifting.bound_as_function(func)  # model.loss: the object in a cell
 
     def hess(*args: Any) -> Any:
         args, indices = _arguments(func, wrt, args, "hessian")

@@ -10,9 +10,10 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.api import INPUT_DERIVATIVE, autodiff
-from tangentlike.arguments import article, check_inputs, check_tangent, pair, refuse_bound
+from tangentlike.arguments import article, check_inputs, check_tangent, pair
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import InputError
+from tangentlike.frontend import lifting
 from tangentlike.frontend.parsing import parameters_of
 from tangentlike.runtime import pytrees
 
@@ -40,7 +41,6 @@ def _primals_of(func: Callable, primals: tuple, where: str) -> tuple[tuple, tupl
                                                                      str]:
     """The checked primals of ``vjp``/``linearize``, the indices of those differentiated
     (all but those :func:`held_constant`), and the function's name."""
-    refuse_bound(func, where)
     name = getattr(func, "__name__", "the function")
     if not primals:
         raise InputError(f"{where}({name}) got no primals: {where} takes the point as well, "
@@ -122,6 +122,7 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False,
         raise InputError(f"vjp takes no {', '.join(map(repr, tangent_options))}: its "
                          "signature is JAX's, vjp(f, *primals, has_aux=False)",
                          hint=_TANGENT_VJP)
+    func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     primals, wrt, name = _primals_of(func, primals, "vjp")
     df = autodiff(func, wrt=wrt, motion="split", input_derivative=INPUT_DERIVATIVE.Required)
     current = df.current()  # forward and backward halves of one generation
@@ -157,6 +158,7 @@ def linearize(func: Callable, *primals: Any, has_aux: bool = False) -> tuple[Any
     primals (about the cost of two calls of ``f``).  With ``has_aux=True``, ``f`` returns
     ``(value, aux)`` and ``linearize`` returns ``(value, jvp_fn, aux)``; ``jvp_fn`` gives the
     tangent of ``value`` only."""
+    func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     primals, wrt, name = _primals_of(func, primals, "linearize")
     df = autodiff(func, wrt=wrt, mode="forward", preserve_result=True)
     seeds = df.seeds

@@ -205,3 +205,36 @@ def lift_closure(func: types.FunctionType, names: tuple[str, ...]) -> types.Func
         register_synthetic(lifted, syntax.clone(node), parsed.filename, dict(parsed.values or {}))
         cache[key] = lifted
     return cache[key]
+
+
+# Bound methods made functions (bound_as_function), by function and object; each entry keeps
+# its object alive as long as the method's function is.
+_BOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def bound_as_function(func: Any) -> Any:
+    """A bound method (``model.loss``) as a function of the other parameters, with the object
+    in a closure cell (``self``): its attributes are read at each call, and every API that
+    takes a function with source takes it.  Anything else unchanged."""
+    if not (isinstance(func, types.MethodType) and isinstance(func.__func__, types.FunctionType)
+            and not isinstance(func.__self__, type)):
+        return func
+    function, obj = func.__func__, func.__self__
+    made = _BOUND.setdefault(function, {})
+    entry = made.get(id(obj))
+    if entry is not None and entry[0] is obj:
+        return entry[1]
+    parsed = parse_function(function)
+    node = parsed.node
+    first = positional_parameters(function)[0]
+    node.args = without(node.args, {first})
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    cells[first] = types.CellType(obj)
+    names = positional_parameters(function)[1:]
+    defaults = function.__defaults__ or ()
+    kept = tuple(defaults[max(0, len(defaults) - len(names)):])
+    lifted = compile_function(node, parsed.filename, function.__globals__, cells, kept,
+                              dict(function.__kwdefaults__ or {}))
+    register_synthetic(lifted, syntax.clone(node), parsed.filename, dict(parsed.values or {}))
+    made[id(obj)] = (obj, lifted)
+    return lifted
