@@ -56,23 +56,6 @@ def _cases() -> dict[str, tuple]:
 CASES = _cases()
 OPTIMIZED = [pytest.param(True, id="opt"), pytest.param(False, id="noopt")]
 
-# tangentlike's own limits, the same when the program imports NumPy instead of autograd:
-# the unoptimized reverse mode zeroes a loop's temporaries' adjoints at the top of each
-# backward iteration with zeros_like of a value of another iteration, whose shape differs
-# when the layers differ in width.
-NOOPT_LAYER_SHAPES = pytest.mark.xfail(
-    raises=ValueError, strict=True,
-    reason="unoptimized reverse mode: a loop's zero adjoints take the shape of another "
-    "iteration's value")
-
-
-def _known(name: str, optimized: bool = True) -> list:
-    """The marks of tangentlike's known limits for a case."""
-    if not optimized and name.startswith("neural_network"):
-        return [NOOPT_LAYER_SHAPES]
-    return []
-
-
 def _flat(f, args):
     """``f`` as a function of its first argument flattened (autograd's ``flatten``), the
     flat point, and ``unflatten``."""
@@ -92,9 +75,7 @@ def _close(got, expected, rtol, atol=1e-9):
 
 @pytest.mark.parametrize("optimized", OPTIMIZED)
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_grad_matches_autograd_and_finite_differences(name, optimized, request):
-    for mark in _known(name, optimized):
-        request.applymarker(mark)
+def test_grad_matches_autograd_and_finite_differences(name, optimized):
     f, args = CASES[name]
     expected = autograd.grad(f)(*args)
     g, flat, _ = _flat(f, args)

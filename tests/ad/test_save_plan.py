@@ -224,3 +224,26 @@ def test_not_recomputed_where_it_would_read_other_values(f, args, name):
     assert {s.name: s.how for s in plan.saves}[name] is How.VALUE
     assert f"push {name} before the statement (value)" in str(plan)
     _check_gradients(f, args)
+
+
+def layers_of_different_widths(x, params):
+    for w, b in params:
+        x = np.tanh(np.dot(x, w) + b)
+    return np.sum(x)
+
+
+def test_loop_values_changing_shape_unoptimized():
+    """Each backward iteration zeroes its temporaries' adjoints with the shape they had in
+    that iteration: saved (shape only) at the end of each forward iteration when nothing else
+    restores them; the optimizer removes the saves when the zeros go."""
+    rng = np.random.default_rng(0)
+    params = [(rng.normal(size=(3, 4)), rng.normal(size=4)),
+              (rng.normal(size=(4, 2)), rng.normal(size=2))]
+    x = rng.normal(size=3)
+    h = 1e-6
+    expected = [(layers_of_different_widths(x + h * e, params)
+                 - layers_of_different_widths(x - h * e, params)) / (2 * h) for e in np.eye(3)]
+    for optimized in (False, True):
+        df = tangentlike.grad(layers_of_different_widths, optimized=optimized)
+        np.testing.assert_allclose(df(x, params), expected, rtol=1e-6)
+        assert ("stack.append(shape_only(t3))" in df.source) is not optimized

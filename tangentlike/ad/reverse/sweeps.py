@@ -201,6 +201,10 @@ class Sweeps:
         before = [self.push(target)] if depth and target and self.plan.is_saved(target) \
             else []
         body = self.forward(loop.body, depth + 1)
+        shapes = [self.push_shape(loop, n) for n in self.zeroed_by_shape(loop)]
+        if shapes:  # at the end of each iteration, so they are popped first
+            body = (body[:-1] + shapes + [body[-1]] if ends_with_break(body)
+                    else body + shapes)
         if plan.replay != "trips":
             if isinstance(loop, gast.While):
                 return [gast.While(test=loop.test, body=body, orelse=[])]
@@ -312,12 +316,29 @@ class Sweeps:
             return []
         return [gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse)]
 
+    def zeroed_by_shape(self, loop: gast.stmt) -> list[str]:
+        """The loop's own names whose adjoints start each backward iteration at zero, shaped
+        like their value in that iteration, which nothing else restores: the forward sweep
+        saves their shape at the end of each iteration (a value's shape may change from one
+        iteration to the next: layers of different widths)."""
+        return [n for n in self.program.iteration_local[self.program.ref(loop)]
+                if self.adjoints.adjoint(n) and not self.plan.is_saved(n)
+                and n not in self.plan.recomputed]  # (math on numbers: no shape)
+
+    def push_shape(self, loop: gast.stmt, name: str) -> gast.stmt:
+        stmt = generated(gast.Expr(value=self.stack_method("append", [
+            self.adjoints.runtime_call("shape_only", [syntax.load(name)])])))
+        anno.info(stmt).saves = (self.program.ref(loop), name, "shape")
+        return stmt
+
     def backward_loop(self, stmt: gast.stmt, depth: int) -> list[gast.stmt]:
         body = self.backward(stmt.body, depth + 1, anno.info(stmt).origin)
         if body:
-            body = [self.adjoints.zero(n) for n in
-                    self.program.iteration_local[self.program.ref(stmt)]
-                    if self.adjoints.adjoint(n)] + body
+            ref = self.program.ref(stmt)
+            body = [self.pop(n, (ref, n, "shape"))
+                    for n in reversed(self.zeroed_by_shape(stmt))] + [
+                self.adjoints.zero(n) for n in self.program.iteration_local[ref]
+                if self.adjoints.adjoint(n)] + body
         target = stmt.target.id if isinstance(stmt, gast.For) and isinstance(
             stmt.target, gast.Name) else None
         flows = isinstance(stmt, gast.For) and self.adjoints.flows_from_iterable(stmt)
