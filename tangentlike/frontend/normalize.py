@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gast
 
+from tangentlike import runtime
 from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.assignments import AssignmentSplitter
@@ -310,6 +311,43 @@ def _at(stmt: gast.stmt, node: gast.AST) -> gast.stmt:
     return stmt
 
 
+def _copy_written_parameters(normalizer: Normalizer, body: list[gast.stmt]) -> None:
+    """A parameter the function writes into (``x[i] = v``, ``x[i] += v``) is worked on as a
+    copy (``x = copy_of(x)``, first): the derivative differentiates the function with respect
+    to the value it was given, and leaves the caller's array as it is (the function itself
+    changes it).  Another parameter that shares its memory would see the writes in the
+    function and not in the copy: refused when the derivative runs (``check_unshared``)."""
+    params = [a.id for a in normalizer.parsed.node.args.posonlyargs
+              + normalizer.parsed.node.args.args + normalizer.parsed.node.args.kwonlyargs]
+    written = []
+    for stmt in body:
+        for node in gast.walk(stmt):
+            targets = node.targets if isinstance(node, gast.Assign) else \
+                [node.target] if isinstance(node, gast.AugAssign) else []
+            for target in targets:
+                for sub in gast.walk(target):
+                    if (isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store)
+                            and isinstance(sub.value, gast.Name) and sub.value.id in params
+                            and sub.value.id not in written):
+                        written.append(sub.value.id)
+                        origin = normalizer.parsed.location(node)
+                        normalizer.origin = origin
+                        for other in params:
+                            if other != sub.value.id:
+                                normalizer.emit(gast.Expr(value=syntax.call(
+                                    normalizer.helper(runtime.check_unshared), [
+                                        syntax.load(sub.value.id), syntax.load(other),
+                                        syntax.const(
+                                            f"the function writes into {sub.value.id!r}, "
+                                            f"and {other!r} shares its memory: the "
+                                            f"derivative works on a copy of {sub.value.id!r}"),
+                                        syntax.const(origin.filename),
+                                        syntax.const(origin.lineno)])))
+                        normalizer.assign_to(syntax.store(sub.value.id), syntax.call(
+                            normalizer.helper(runtime.copy_of), [syntax.load(sub.value.id)]))
+                        normalizer.callers.discard(sub.value.id)
+
+
 def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
               namespace: Namespace | None = None) -> gast.FunctionDef:
     """A copy of the parsed function in A-normal form.  ``summary``: for reading what the
@@ -341,6 +379,8 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
                                   if isinstance(s, (gast.If, gast.For, gast.While, gast.Try))))
     for param in sorted(nested & set(normalizer.callers), key=list(normalizer.current).index):
         normalizer.assign_to(syntax.store(param), syntax.load(param))
+    if not summary:
+        _copy_written_parameters(normalizer, body)
     normalizer.visit_body(body)
     return gast.FunctionDef(
         name=node.name, args=syntax.clone(node.args), body=normalizer.out, decorator_list=[],

@@ -13,8 +13,10 @@ import inspect
 import numpy as np
 import pytest
 from oracle import check_everywhere
+from support import numerical_grad
 
 import tangentlike
+from tangentlike.errors import TangentlikeError
 
 X = np.array([0.3, 0.7, 1.1])
 
@@ -396,3 +398,38 @@ def test_method_of_a_global_object_is_differentiated():
     object first (issue 16), which only reads the object."""
     x = np.array([0.5, -1.0, 2.0])
     np.testing.assert_allclose(tangentlike.grad(object_called)(x), LAYER.W)
+
+
+def writes_into_its_argument(x, y):
+    x[0] = x[1] * y
+    x[1:] += np.sin(x[:-1])
+    return np.sum(x * x) + y
+
+
+def test_writing_into_an_argument_is_differentiated_on_a_copy():
+    """``x[i] = v`` on a parameter (issue 16): the derivative works on ``copy_of(x)``, with
+    respect to the value the function was given, and leaves the caller's array as it is."""
+    x = np.array([0.3, -0.7, 1.1])
+    before = x.copy()
+    expected = numerical_grad(lambda a: writes_into_its_argument(a.copy(), 2.0), [x])[0]
+    for _ in range(3):
+        np.testing.assert_allclose(tangentlike.grad(writes_into_its_argument)(x, 2.0), expected,
+                                   rtol=1e-6)
+        value, _ = tangentlike.value_and_grad(writes_into_its_argument)(x, 2.0)
+        assert value == writes_into_its_argument(x.copy(), 2.0)
+        np.testing.assert_array_equal(x, before)
+    v = np.array([1.0, 0.5, -2.0])
+    tangent = tangentlike.autodiff(writes_into_its_argument, mode="forward")(x, 2.0, v)
+    np.testing.assert_allclose(tangent, expected @ v, rtol=1e-6)
+    assert "copy_of(x)" in tangentlike.grad(writes_into_its_argument).source
+
+
+def test_writing_into_an_argument_another_one_shares_is_refused_when_it_runs():
+    x = np.array([0.3, -0.7, 1.1])
+    with pytest.raises(TangentlikeError, match="'y' shares its memory"):
+        tangentlike.grad(writes_into_twice)(x, x)
+
+
+def writes_into_twice(x, y):
+    x[0] = 5.0
+    return np.sum(x * y)

@@ -64,6 +64,18 @@ ROWS = [
                 y = x
             return np.sum(y)
         """, (), "supported", hvp=True),
+    Row("setitem-on-argument", """
+        def f(x):
+            x[0] = x[1] * 2.0
+            x[2] = np.sin(x[1])
+            return np.sum(x * x)
+        """, (), "supported", hvp=True),
+    Row("setitem-on-argument-alias", """
+        def f(x):
+            y = x[1:]
+            y[0] = 1.0  # <-
+            return np.sum(y)
+        """, ("argument",), "refused"),
     Row("try-except-raised-halfway", """
         def f(x):
             y = np.sin(x)
