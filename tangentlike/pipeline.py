@@ -35,7 +35,7 @@ from tangentlike.errors import (
     UnsupportedSyntaxError,
     ValueRefusedError,
 )
-from tangentlike.frontend import aliasing, annotate, parsing
+from tangentlike.frontend import aliasing, annotate, lifting, parsing
 from tangentlike.frontend.normalize import normalize
 from tangentlike.frontend.parsing import ParsedFunction, parse_function
 from tangentlike.frontend.varargs import as_wrapped, has_star_parameters
@@ -257,6 +257,7 @@ def _dynamic_derivative(func: Callable, wrt: tuple[int, ...], mode: str) -> Deri
 
 dynamic.GENERATE = _dynamic_derivative
 dynamic.SUMMARY = aliasing.summary_of
+dynamic.WRAP = lifting.calling
 
 
 def compile_derivative(func: Callable, options: Options) -> Derivative:

@@ -1,6 +1,8 @@
 """Objects as people write them (issue 16, item 3): methods and callable objects called
 inside a differentiated function, lists of layers looped over, bound methods as the function
 differentiated.  The objects hold arrays the derivative reads as constants."""
+import functools
+
 import numpy as np
 
 
@@ -48,6 +50,7 @@ LAYERS = [Dense(np.eye(3) * 0.5, np.zeros(3)), Dense(np.ones((3, 4)) * 0.3, np.o
           Dense(np.ones((4, 2)) * -0.2, np.zeros(2))]
 MODEL = Model([3, 5, 4, 2])
 FUNCTIONS_HELD = [np.sin, lambda t: t ** 3]
+PARTIALS = [functools.partial(np.clip, a_min=-0.5, a_max=0.9)]
 
 
 def cube(t):
@@ -111,16 +114,22 @@ def object_argument(model, x):
     return np.sum(model.forward(x) ** 2)
 
 
-DYNAMIC = [global_method_calling_self, loop_over_layers, layer_by_index, method_with_keyword,
-           model_method, held_function, residual]
-
-
-# -- refused --------------------------------------------------------------------------------
-
 def numpy_function_held(x):
     f = FUNCTIONS_HELD[0]
     return np.sum(f(x))
 
+
+def partial_of_numpy_held(x):
+    g = PARTIALS[0]
+    return np.sum(g(x * 2.0) ** 2)
+
+
+DYNAMIC = [numpy_function_held, partial_of_numpy_held, global_method_calling_self,
+           loop_over_layers, layer_by_index, method_with_keyword, model_method, held_function,
+           residual]
+
+
+# -- refused --------------------------------------------------------------------------------
 
 def mutating_callee(x):
     m = Mutating()

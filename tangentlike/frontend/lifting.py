@@ -6,6 +6,7 @@ whose source :func:`~tangentlike.frontend.parsing.parse_function` returns."""
 from __future__ import annotations
 
 import ast
+import builtins
 import types
 import weakref
 from collections.abc import Callable
@@ -238,3 +239,31 @@ def bound_as_function(func: Any) -> Any:
     register_synthetic(lifted, syntax.clone(node), parsed.filename, dict(parsed.values or {}))
     made[id(obj)] = (obj, lifted)
     return lifted
+
+
+# Functions written to call a callable with no Python source (wrapping), by call shape; each
+# keeps its callable alive.
+_CALLING: dict[tuple, tuple[Any, types.FunctionType]] = {}
+
+
+def calling(target: Any, n_args: int, keywords: tuple[str, ...]) -> types.FunctionType:
+    """``def call_sin(a0, *, k): return f(a0, k=k)`` with ``f`` a closure cell holding
+    ``target`` (a NumPy function or ufunc held in a variable, called where only the running
+    program knows it): a function with source, differentiated like any other."""
+    key = (id(target), n_args, keywords)
+    entry = _CALLING.get(key)
+    if entry is not None and entry[0] is target:
+        return entry[1]
+    name = "call_" + "".join(c if c.isalnum() else "_" for c in
+                             getattr(target, "__name__", "f"))
+    params = [f"a{i}" for i in range(n_args)]
+    keyword_only = f", *, {', '.join(keywords)}" if keywords else ""
+    arguments = ", ".join([*params, *(f"{k}={k}" for k in keywords)])
+    source = f"def {name}({', '.join(params)}{keyword_only}):\n    return f({arguments})\n"
+    node = syntax.parse(source).body[0]
+    filename = f"<tangentlike: a call of {name[5:]}>"
+    func = compile_function(node, filename, {"__builtins__": builtins},
+                            {"f": types.CellType(target)}, (), {})
+    register_synthetic(func, syntax.clone(node), filename, {})
+    _CALLING[key] = (target, func)
+    return func

@@ -14,8 +14,9 @@ compiler sees) and run it:
 a method is called on, and anything else the callee reads from it, is a constant.
 
 The compiler is above this layer: ``GENERATE`` is set by :mod:`tangentlike.pipeline` to the
-function that returns a derivative's halves (``generate(function, wrt, mode)``), and
-``SUMMARY`` to the one that says which parameters a function changes in place.
+function that returns a derivative's halves (``generate(function, wrt, mode)``),
+``SUMMARY`` to the one that says which parameters a function changes in place, and ``WRAP``
+to the one that writes a function calling a callable that has no Python source.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from tangentlike.errors import ValueRefusedError
 
 GENERATE: Callable[[Callable, tuple[int, ...], str], Any] | None = None
 SUMMARY: Callable[[Callable], Any] | None = None
+WRAP: Callable[[Any, int, tuple[str, ...]], types.FunctionType] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,14 +59,19 @@ class RecordTangent(NamedTuple):
     saved: Any
 
 
-def _callee(target: Any) -> tuple[types.FunctionType, tuple, dict]:
-    """The Python function a call of ``target`` runs, with the arguments it puts first."""
+def _callee(target: Any, n_args: int, keywords: tuple[str, ...],
+            ) -> tuple[types.FunctionType, tuple, dict]:
+    """The Python function a call of ``target`` with ``n_args`` positional arguments and
+    ``keywords`` runs, with the arguments it puts first.  A function with no Python source (a
+    NumPy function, a ufunc: ``f = fs[i]; f(x)``) is called by a function written for the
+    call (``WRAP``: ``def call_sin(a0): return f(a0)``, ``f`` a closure cell)."""
     if isinstance(target, types.MethodType) and isinstance(target.__func__,
                                                            types.FunctionType):
         return target.__func__, (target.__self__,), {}
     if isinstance(target, functools.partial):
-        function, lead, keywords = _callee(target.func)
-        return function, (*lead, *target.args), {**keywords, **target.keywords}
+        function, lead, given = _callee(target.func, n_args + len(target.args),
+                                        (*target.keywords, *keywords))
+        return function, (*lead, *target.args), {**given, **target.keywords}
     if isinstance(target, types.FunctionType):
         stands_for = getattr(target, "stands_for", None)
         return (stands_for if isinstance(stands_for, types.FunctionType) else target), (), {}
@@ -74,12 +81,11 @@ def _callee(target: Any) -> tuple[types.FunctionType, tuple, dict]:
                  if "__call__" in c.__dict__), None)
     if isinstance(call, types.FunctionType):
         return call, (target,), {}
+    if callable(target) and WRAP is not None:
+        return WRAP(target, n_args, keywords), (), {}
     raise ValueRefusedError(
         f"the derivative calls {target!r} through a variable or a method, and it is not a "
-        "Python function, method or object with a __call__ method written in Python, so "
-        "tangentlike cannot read what it does",
-        hint="call the function by its name (np.sin(x), not f = np.sin; f(x)) or wrap it in "
-        "a function defined with def")
+        "function, method or object with a __call__ method", hint="call a function")
 
 
 def _bind(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
@@ -87,7 +93,7 @@ def _bind(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
     """The callee, its positional and keyword-only arguments (defaults filled in), its
     differentiated positions (as ``wrt`` counts them), and for each of the call's ``wrt``
     positions its rank among those."""
-    function, lead, keywords = _callee(target)
+    function, lead, keywords = _callee(target, len(args), tuple(kwargs))
     signature = inspect.signature(function)
     params = list(signature.parameters.values())
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
@@ -212,7 +218,7 @@ def call_forward_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dic
     function, positional, keywords, callee_wrt, order = _bind(target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "reverse")
     names, kwonly = _parameters(derivative.function)
-    _, lead, _ = _callee(target)
+    _, lead, _ = _callee(target, len(args), tuple(kwargs))
     call_names = names[len(lead):len(lead) + len(args)]
     given = {**dict(zip(call_names, tangents)), **ktangents}
     jvp_wrt, seeds = _seeds(names + kwonly, given)
