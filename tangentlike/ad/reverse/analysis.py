@@ -22,6 +22,7 @@ from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import container_helper
 from tangentlike.rules.registry import NON_DIFFERENTIABLE_ATTRIBUTES
+from tangentlike.runtime import copy_of
 
 StmtRef = int  # a statement's pre-order index in ``syntax.statements(body, with_bodies=False)``
 
@@ -200,6 +201,7 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
     """Names whose adjoints are added element by element (``add_grad``): tuples, lists and
     dicts we can see, and values only ever subscripted (e.g. a dict of parameters)."""
     names, arithmetic, subscripted = set(), set(), set()
+    copied: list[tuple[str, str]] = []  # x_1 = copy_of(x): both containers, or neither
     for stmt in statements:
         if not isinstance(stmt, gast.Assign):
             continue
@@ -223,6 +225,8 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
                 names |= syntax.stored_names(stmt.targets[0])
                 if op.fields and op.fields[0] is None:
                     names |= set(names_of(op.args[:1]))
+            elif op.key is copy_of and isinstance(stmt.targets[0], gast.Name):
+                copied += [(stmt.targets[0].id, n) for n in names_of(op.args[:1])]
             elif container_helper(op.key):  # in derivative code: may build containers
                 names |= syntax.stored_names(stmt.targets[0])
                 subscripted |= set(op.inputs)
@@ -234,6 +238,9 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
         if isinstance(loop, gast.For) and loop_source(loop):
             subscripted.add(loop_source(loop))  # for v in xs
     names |= subscripted - arithmetic
+    for target, source in copied:  # a parameter written into, worked on as a copy
+        if target in names or source in names:
+            names |= {target, source}
     # a copy of a container is one, and so is what it was copied from
     return set().union(set(), *(copies.get(n, {n}) for n in names))
 
