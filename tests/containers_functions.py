@@ -371,3 +371,8 @@ def augassign_into_argument(x):
 def assign_into_list_argument(xs):
     xs[0] = xs[1] * 2.0
     return np.sum(xs[0])
+
+
+def assign_into_dict_argument(p):
+    p["W"] = p["W"] * 2.0
+    return np.sum(np.sin(p["W"]) * p["b"])

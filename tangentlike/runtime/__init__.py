@@ -7,6 +7,7 @@ module per template module: ``elementwise``, ``shapes`` (reductions and shapes),
 ``linalg``, ``fft`` and ``special``."""
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -68,10 +69,13 @@ def shape_only(x: Any) -> Any:
 
 def copy_of(x: Any) -> Any:
     """A copy of an array read from an array the function later changes in place; of a
-    list (the stack a backward half pops, so that it changes nothing it was given)."""
+    list or dict (a parameter the function writes into; the stack a backward half pops), so
+    that the derivative changes nothing it was given."""
     if isinstance(x, np.ndarray):
         return x.copy()
-    return list(x) if isinstance(x, list) else x
+    if isinstance(x, (list, dict)):
+        return type(x)(x) if type(x) in (list, dict) else copy.copy(x)
+    return x
 
 
 class _NoItem:

@@ -444,6 +444,7 @@ WRITES_INTO_ARGUMENT = [
     pytest.param("assign_into_argument", (X3,), id="argument"),
     pytest.param("augassign_into_argument", (X3,), id="augassign"),
     pytest.param("assign_into_list_argument", ([X3, W3],), id="list-argument"),
+    pytest.param("assign_into_dict_argument", ({"W": X3, "b": W3},), id="dict-argument"),
 ]
 
 
