@@ -59,6 +59,7 @@ from tangentlike.frontend.parsing import (
     parse_function,
     register_synthetic,
 )
+from tangentlike.frontend.varargs import has_star_parameters
 from tangentlike.rules import registry
 
 
@@ -221,7 +222,7 @@ class Lowering(gast.NodeTransformer):
                 return node
         if callee is map and len(node.args) > 1 and not node.keywords:
             if self.function_value(node.args[0]) is not None:
-                return self.visit(_as_generator(node, self.parsed))
+                return self.visit(_as_generator(node, self.fresh))
         if (callee is list and len(node.args) == 1 and not node.keywords
                 and isinstance(node.args[0], gast.Call)
                 and self.resolve(node.args[0].func) is map):
@@ -453,9 +454,8 @@ class Lowering(gast.NodeTransformer):
         """A function of the user's (not a library's: site-packages, the standard library,
         tangentlike) with named parameters and no rule."""
         return (isinstance(callee, types.FunctionType) and callee is unwrap(callee)
-                and not registry.is_primitive(callee) and not callee.__code__.co_flags
-                & (0x04 | 0x08) and getattr(callee, "__wrapped__", None) is None
-                and not _is_library(callee))
+                and not registry.is_primitive(callee) and not has_star_parameters(callee)
+                and getattr(callee, "__wrapped__", None) is None and not _is_library(callee))
 
     def specialize(self, callee: types.FunctionType, node: gast.Call) -> gast.Call:
         """``node`` calling a copy of ``callee`` with its function arguments bound (see the
@@ -587,18 +587,11 @@ def _is_library(func: types.FunctionType) -> bool:
             or "site-packages" in filename or "dist-packages" in filename)
 
 
-def _as_generator(node: gast.Call, parsed: ParsedFunction) -> gast.expr:
-    """``map(f, a, b)`` as ``(f(v0, v1) for v0, v1 in zip(a, b))``."""
+def _as_generator(node: gast.Call, fresh: Callable[[str], str]) -> gast.expr:
+    """``map(f, a, b)`` as ``(f(v0, v1) for v0, v1 in zip(a, b))`` (``fresh`` names the
+    element variables)."""
     func, *iterables = node.args
-    used = syntax.all_names(parsed.node)
-    names = []
-    for i in range(len(iterables)):
-        name, k = f"v{i}", 0
-        while name in used:
-            k += 1
-            name = f"v{i}_{k}"
-        names.append(name)
-        used.add(name)
+    names = [fresh(f"v{i}") for i in range(len(iterables))]
     if len(iterables) == 1:
         target, source = syntax.store(names[0]), iterables[0]
     else:

@@ -89,8 +89,9 @@ def constant_defaults(fn: gast.AST, parsed: ParsedFunction) -> tuple[tuple, dict
     return defaults, kw
 
 
-def compile_function(node: gast.FunctionDef, filename: str, globals_: dict, cells: dict[str, Any],
-             defaults: tuple, kwdefaults: dict) -> types.FunctionType:
+def compile_function(node: gast.FunctionDef, filename: str, globals_: dict,
+                     cells: dict[str, Any], defaults: tuple, kwdefaults: dict,
+                     ) -> types.FunctionType:
     """A Python function from ``node`` (the user's line numbers and file), with the user's
     globals and ``cells`` (name -> cell) for its free variables."""
     names = sorted(cells)

@@ -317,35 +317,29 @@ def _copy_written_parameters(normalizer: Normalizer, body: list[gast.stmt]) -> N
     to the value it was given, and leaves the caller's array as it is (the function itself
     changes it).  Another parameter that shares its memory would see the writes in the
     function and not in the copy: refused when the derivative runs (``check_unshared``)."""
-    params = [a.id for a in normalizer.parsed.node.args.posonlyargs
-              + normalizer.parsed.node.args.args + normalizer.parsed.node.args.kwonlyargs]
-    written = []
-    for stmt in body:
-        for node in gast.walk(stmt):
-            targets = node.targets if isinstance(node, gast.Assign) else \
-                [node.target] if isinstance(node, gast.AugAssign) else []
-            for target in targets:
-                for sub in gast.walk(target):
-                    if (isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store)
-                            and isinstance(sub.value, gast.Name) and sub.value.id in params
-                            and sub.value.id not in written):
-                        written.append(sub.value.id)
-                        origin = normalizer.parsed.location(node)
-                        normalizer.origin = origin
-                        for other in params:
-                            if other != sub.value.id:
-                                normalizer.emit(gast.Expr(value=syntax.call(
-                                    normalizer.helper(runtime.check_unshared), [
-                                        syntax.load(sub.value.id), syntax.load(other),
-                                        syntax.const(
-                                            f"the function writes into {sub.value.id!r}, "
-                                            f"and {other!r} shares its memory: the "
-                                            f"derivative works on a copy of {sub.value.id!r}"),
-                                        syntax.const(origin.filename),
-                                        syntax.const(origin.lineno)])))
-                        normalizer.assign_to(syntax.store(sub.value.id), syntax.call(
-                            normalizer.helper(runtime.copy_of), [syntax.load(sub.value.id)]))
-                        normalizer.callers.discard(sub.value.id)
+    args = normalizer.parsed.node.args
+    params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+    written: dict[str, gast.stmt] = {}  # parameter -> the first statement writing into it
+    for node in (n for stmt in body for n in gast.walk(stmt)):
+        targets = node.targets if isinstance(node, gast.Assign) else \
+            [node.target] if isinstance(node, gast.AugAssign) else []
+        for sub in (s for t in targets for s in gast.walk(t)):
+            if (isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store)
+                    and isinstance(sub.value, gast.Name) and sub.value.id in params):
+                written.setdefault(sub.value.id, node)
+    for param, node in written.items():
+        origin = normalizer.origin = normalizer.parsed.location(node)
+        message = (f"the function writes into {param!r}, and {{}} shares its memory: the "
+                   f"derivative works on a copy of {param!r}")
+        for other in (p for p in params if p != param):
+            normalizer.emit(gast.Expr(value=syntax.call(
+                normalizer.helper(runtime.check_unshared), [
+                    syntax.load(param), syntax.load(other),
+                    syntax.const(message.format(repr(other))),
+                    syntax.const(origin.filename), syntax.const(origin.lineno)])))
+        normalizer.assign_to(syntax.store(param), syntax.call(
+            normalizer.helper(runtime.copy_of), [syntax.load(param)]))
+        normalizer.callers.discard(param)
 
 
 def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
