@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import inspect
 import types
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -88,13 +89,37 @@ def _callee(target: Any, n_args: int, keywords: tuple[str, ...],
         "function, method or object with a __call__ method", hint="call a function")
 
 
-def _bind(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
-          ) -> tuple[types.FunctionType, tuple, dict, tuple[int, ...], tuple[int, ...]]:
-    """The callee, its positional and keyword-only arguments (defaults filled in), its
-    differentiated positions (as ``wrt`` counts them), and for each of the call's ``wrt``
-    positions its rank among those."""
+class Binding(NamedTuple):
+    """A call bound to the function it runs: the function, its positional and keyword-only
+    arguments (defaults filled in), its differentiated positions (as ``wrt`` counts them),
+    for each of the call's ``wrt`` positions its rank among those, and the parameters the
+    call's positional arguments go to."""
+
+    function: types.FunctionType
+    positional: tuple
+    keywords: dict
+    wrt: tuple[int, ...]
+    order: tuple[int, ...]
+    call_names: list[str]
+
+
+# Signatures of the functions called, by function (checked against its code and defaults):
+# inspect.signature is slow, and a dynamic call is on the derivative's hot path.
+_SIGNATURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _signature(function: types.FunctionType) -> inspect.Signature:
+    made = (function.__code__, function.__defaults__, function.__kwdefaults__)
+    cached = _SIGNATURES.get(function)
+    if cached is None or cached[0] != made:
+        cached = _SIGNATURES[function] = (made, inspect.signature(function))
+    return cached[1]
+
+
+def _bind(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict) -> Binding:
+    """``target(*args, **kwargs)`` bound to the function it runs (see :class:`Binding`)."""
     function, lead, keywords = _callee(target, len(args), tuple(kwargs))
-    signature = inspect.signature(function)
+    signature = _signature(function)
     params = list(signature.parameters.values())
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
         raise ValueRefusedError(
@@ -111,7 +136,7 @@ def _bind(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
     keyword_only = {p.name: bound.arguments[p.name] for p in params
                     if p.kind is p.KEYWORD_ONLY}
     _check_unchanged(function, bound.arguments)
-    return function, positional, keyword_only, callee_wrt, order
+    return Binding(function, positional, keyword_only, callee_wrt, order, call_names)
 
 
 def _check_unchanged(function: types.FunctionType, arguments: dict[str, Any]) -> None:
@@ -169,7 +194,7 @@ def _ordered(grads: Any, order: tuple[int, ...]) -> Any:
 def call_forward(target: Any, wrt: tuple[int, ...], *args: Any, **kwargs: Any,
                  ) -> tuple[Any, Record]:
     """The value of ``target(*args, **kwargs)`` and the record its backward sweep reads."""
-    function, positional, keywords, callee_wrt, order = _bind(target, wrt, args, kwargs)
+    function, positional, keywords, callee_wrt, order, _ = _bind(target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "reverse")
     value, saved = derivative.function(*positional, **keywords)
     value = _fresh(value, (positional, keywords))
@@ -189,7 +214,7 @@ def call_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
              tangents: tuple) -> tuple[Any, Any]:
     """``(tangent, value)`` of ``target(*args, **kwargs)`` along ``tangents`` (one per
     ``wrt`` position, in the call's order)."""
-    function, positional, keywords, callee_wrt, order = _bind(target, wrt, args, kwargs)
+    function, positional, keywords, callee_wrt, order, _ = _bind(target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "forward")
     seeds = [None] * len(order)
     for tangent, rank in zip(tangents, order):
@@ -206,7 +231,7 @@ def _seeds(names: list[str], tangents: dict[str, Any]) -> tuple[tuple[int, ...],
 
 def _parameters(function: Callable) -> tuple[list[str], list[str]]:
     """A generated function's positional parameters and keyword-only ones."""
-    params = inspect.signature(function).parameters.values()
+    params = _signature(function).parameters.values()
     return ([p.name for p in params if p.kind is not p.KEYWORD_ONLY],
             [p.name for p in params if p.kind is p.KEYWORD_ONLY])
 
@@ -215,11 +240,10 @@ def call_forward_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dic
                      tangents: tuple, ktangents: dict) -> tuple[Any, Any]:
     """Forward mode over ``call_forward`` (``hvp``): ``((dvalue, drecord), (value, record))``,
     the jvp of the callee's forward half (generated code, differentiated again)."""
-    function, positional, keywords, callee_wrt, order = _bind(target, wrt, args, kwargs)
+    function, positional, keywords, callee_wrt, order, call_names = _bind(
+        target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "reverse")
     names, kwonly = _parameters(derivative.function)
-    _, lead, _ = _callee(target, len(args), tuple(kwargs))
-    call_names = names[len(lead):len(lead) + len(args)]
     given = {**dict(zip(call_names, tangents)), **ktangents}
     jvp_wrt, seeds = _seeds(names + kwonly, given)
     if not jvp_wrt:
