@@ -358,3 +358,31 @@ def _value_first(n: int) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
         assert isinstance(result, tuple) and len(result) == 2, f"(value, grad): {result!r}"
         return result[0], as_tuple(result[1], n)
     return split
+
+
+def check_every_mode(f: Callable, x: np.ndarray, v: np.ndarray, *, hvp: bool = True,
+                     optimized: bool = True) -> None:
+    """The derivatives of scalar ``f`` of one array at ``x`` in reverse mode (``grad``,
+    ``value_and_grad``), forward mode along ``v`` and, with ``hvp``, as a Hessian-vector
+    product, against central finite differences, at the first three calls (the third runs
+    the version by shape); the values the derivatives compute are ``f``'s own.  Each call
+    gets a copy of ``x``."""
+    def fd(at: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+        return numerical_grad(lambda y: f(y.copy()), [at], eps=eps)[0]
+
+    expected = fd(x)
+    df = tangentlike.grad(f, optimized=optimized)
+    vdf = tangentlike.value_and_grad(f, optimized=optimized)
+    jf = tangentlike.autodiff(f, mode="forward", optimized=optimized, preserve_result=True)
+    for _ in range(3):
+        np.testing.assert_allclose(df(x.copy()), expected, rtol=1e-6, atol=1e-8)
+        value, _ = vdf(x.copy())
+        assert value == f(x.copy())
+        tangent, value = jf(x.copy(), v)
+        np.testing.assert_allclose(tangent, expected @ v, rtol=1e-6, atol=1e-8)
+        assert value == f(x.copy())
+    if hvp:
+        expected_hvp = (fd(x + 1e-4 * v, 1e-5) - fd(x - 1e-4 * v, 1e-5)) / 2e-4
+        hf = tangentlike.hvp(f)
+        for _ in range(3):
+            np.testing.assert_allclose(hf(x.copy(), v), expected_hvp, rtol=1e-4, atol=1e-5)

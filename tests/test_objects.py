@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import objects_functions as of
 import pytest
+from support import check_every_mode, numerical_grad
 
 import tangentlike
 from tangentlike.errors import TangentlikeError, ValueRefusedError
@@ -20,36 +21,17 @@ V = np.array([0.5, 1.0, -2.0])
 
 
 def _fd_grad(f, x, h=1e-6):
-    return np.array([(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(x.size)])
-
-
-def _check(f, hvp: bool) -> None:
-    expected = _fd_grad(f, X)
-    df = tangentlike.grad(f)
-    vdf = tangentlike.value_and_grad(f)
-    jf = tangentlike.autodiff(f, mode="forward", preserve_result=True)
-    for _ in range(3):
-        np.testing.assert_allclose(df(X.copy()), expected, rtol=1e-6, atol=1e-8)
-        value, _ = vdf(X.copy())
-        assert value == f(X.copy())
-        tangent, value = jf(X.copy(), V)
-        np.testing.assert_allclose(tangent, expected @ V, rtol=1e-6, atol=1e-8)
-        assert value == f(X.copy())
-    if hvp:
-        expected_hvp = (_fd_grad(f, X + 1e-4 * V, 1e-5)
-                        - _fd_grad(f, X - 1e-4 * V, 1e-5)) / 2e-4
-        np.testing.assert_allclose(tangentlike.hvp(f)(X.copy(), V), expected_hvp,
-                                   rtol=1e-4, atol=1e-5)
+    return numerical_grad(f, [x], eps=h)[0]
 
 
 @pytest.mark.parametrize("f", of.STATIC, ids=lambda f: f.__name__)
 def test_global_objects_in_every_mode(f):
-    _check(f, hvp=True)
+    check_every_mode(f, X, V)
 
 
 @pytest.mark.parametrize("f", of.DYNAMIC, ids=lambda f: f.__name__)
 def test_objects_found_when_the_call_runs(f):
-    _check(f, hvp=True)
+    check_every_mode(f, X, V)
 
 
 def test_grad_of_grad_through_a_call_found_when_it_runs_is_refused_by_name():

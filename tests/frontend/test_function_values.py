@@ -10,6 +10,7 @@ from __future__ import annotations
 import function_values_functions as fv
 import numpy as np
 import pytest
+from support import check_every_mode, numerical_grad
 
 import tangentlike
 from tangentlike.errors import TangentlikeError
@@ -19,26 +20,13 @@ V = np.array([0.5, 1.0, -2.0])
 
 
 def _fd_grad(f, x, h=1e-6):
-    return np.array([(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(x.size)])
+    return numerical_grad(f, [x], eps=h)[0]
 
 
 @pytest.mark.parametrize("optimized", [True, False], ids=["optimized", "unoptimized"])
 @pytest.mark.parametrize("f", fv.FUNCTIONS, ids=lambda f: f.__name__)
 def test_derivatives_match_finite_differences(f, optimized):
-    expected = _fd_grad(f, X)
-    expected_hvp = (_fd_grad(f, X + 1e-4 * V, 1e-5) - _fd_grad(f, X - 1e-4 * V, 1e-5)) / 2e-4
-    df = tangentlike.grad(f, optimized=optimized)
-    vdf = tangentlike.value_and_grad(f, optimized=optimized)
-    jf = tangentlike.autodiff(f, mode="forward", optimized=optimized, preserve_result=True)
-    hf = tangentlike.hvp(f)
-    for _ in range(3):
-        np.testing.assert_allclose(df(X.copy()), expected, rtol=1e-6, atol=1e-8)
-        value, _ = vdf(X.copy())
-        assert value == f(X.copy())
-        tangent, value = jf(X.copy(), V)
-        np.testing.assert_allclose(tangent, expected @ V, rtol=1e-6, atol=1e-8)
-        assert value == f(X.copy())
-        np.testing.assert_allclose(hf(X.copy(), V), expected_hvp, rtol=1e-4, atol=1e-5)
+    check_every_mode(f, X, V, optimized=optimized)
 
 
 @pytest.mark.parametrize("f", list(fv.REFUSED), ids=lambda f: f.__name__)
