@@ -248,11 +248,17 @@ def _dynamic_derivative(func: Callable, wrt: tuple[int, ...], mode: str) -> Deri
     changed."""
     with generation_lock:
         key = (wrt, True, mode)
-        pairs = _pairs.get(func, {})
-        if key in pairs and pairs[key].guards.hold():
-            return pairs[key]
-        pairs.pop(key, None)
-        return compile_derivative(func, _inner_options(mode, wrt, True))
+        _forget_stale(func, key)
+        return _pairs.get(func, {}).get(key) or compile_derivative(
+            func, _inner_options(mode, wrt, True))
+
+
+def _forget_stale(func: Callable, key: tuple) -> None:
+    """Drop ``func``'s cached derivative for ``key`` (wrt, optimized, mode) if it was
+    generated from names that changed since: it is generated again."""
+    pairs = _pairs.get(func, {})
+    if key in pairs and not pairs[key].guards.hold():
+        del pairs[key]
 
 
 dynamic.GENERATE = _dynamic_derivative
@@ -302,9 +308,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     def callees(callee: Callable, callee_wrt: tuple[int, ...], where: Location,
                 ) -> tuple[str, ...]:
         key = (callee_wrt, options.optimized, options.mode)
-        pairs = _pairs.get(callee, {})
-        if key in pairs and not pairs[key].guards.hold():
-            del pairs[key]  # generated from names that changed since: generate them again
+        _forget_stale(callee, key)
         names = _callee_names(callee, callee_wrt, options.mode, options.optimized, current,
                               namespace, where)
         if key in _pairs.get(callee, {}):
