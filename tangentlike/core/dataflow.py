@@ -62,6 +62,10 @@ class Liveness:
             fact = self._facts[id(stmt)] = (stmt, uses(stmt), defs(stmt))
         return fact[1], fact[2]
 
+    def assume(self, stmt: gast.stmt, used: set[str], bound: set[str]) -> None:
+        """Take ``stmt`` to use and define these names, not what it reads and writes."""
+        self._facts[id(stmt)] = (stmt, used, bound)
+
     def live_in(self, body: list[gast.stmt], live_out: set[str]) -> set[str]:
         """Names live on entry to ``body`` given those live after it."""
         live = set(live_out)

@@ -288,6 +288,9 @@ class Normalizer(AssignmentSplitter):
             value = syntax.load(name)
         else:
             value = self.atomize(value)
+        for param in self.written_parameters:  # the caller's array changes as f changes it
+            self.emit(gast.Expr(value=syntax.call(self.helper(runtime.write_back), [
+                syntax.load(param), syntax.load(self.current[param])])))
         self.emit(gast.Return(value=value))
 
     def visit_Expr(self, stmt: gast.Expr) -> None:
@@ -314,19 +317,32 @@ def _at(stmt: gast.stmt, node: gast.AST) -> gast.stmt:
 def _copy_written_parameters(normalizer: Normalizer, body: list[gast.stmt]) -> None:
     """A parameter the function writes into (``x[i] = v``, ``x[i] += v``) is worked on as a
     copy (``x = copy_of(x)``, first): the derivative differentiates the function with respect
-    to the value it was given, and leaves the caller's array as it is (the function itself
-    changes it).  Another parameter that shares its memory would see the writes in the
-    function and not in the copy: refused when the derivative runs (``check_unshared``)."""
+    to the value it was given.  Another parameter that shares its memory would see the writes
+    in the function and not in the copy: refused when the derivative runs
+    (``check_unshared``).  The caller's array gets the function's last value at the return
+    (``write_back``), as the function leaves it, also after ``x += v``, unless the name is
+    bound again (then which array the writes reach is not known here: the caller's is left
+    as it was)."""
     args = normalizer.parsed.node.args
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+    nodes = [n for stmt in body for n in gast.walk(stmt)]
     written: dict[str, gast.stmt] = {}  # parameter -> the first statement writing into it
-    for node in (n for stmt in body for n in gast.walk(stmt)):
+    updated: dict[str, gast.stmt] = {}  # x += v
+    for node in nodes:
+        if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+            updated.setdefault(node.target.id, node)
         targets = node.targets if isinstance(node, gast.Assign) else \
             [node.target] if isinstance(node, gast.AugAssign) else []
         for sub in (s for t in targets for s in gast.walk(t)):
             if (isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store)
                     and isinstance(sub.value, gast.Name) and sub.value.id in params):
                 written.setdefault(sub.value.id, node)
+    augmented = {id(n.target) for n in nodes if isinstance(n, gast.AugAssign)}
+    rebound = {n.id for n in nodes if isinstance(n, gast.Name)
+               and isinstance(n.ctx, gast.Store) and id(n) not in augmented}
+    written_back = [p for p in params if p not in rebound and (p in written or p in updated)]
+    for param in written_back:  # the body reads only the copy, and so does the derivative
+        written.setdefault(param, updated.get(param))
     for param, node in written.items():
         origin = normalizer.origin = normalizer.parsed.location(node)
         message = (f"the function writes into {param!r}, and {{}} shares its memory: the "
@@ -340,6 +356,7 @@ def _copy_written_parameters(normalizer: Normalizer, body: list[gast.stmt]) -> N
         normalizer.assign_to(syntax.store(param), syntax.call(
             normalizer.helper(runtime.copy_of), [syntax.load(param)]))
         normalizer.callers.discard(param)
+    normalizer.written_parameters = written_back
 
 
 def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,

@@ -66,6 +66,7 @@ class ExpressionSplitter:
         self.origin: Location | None = None
         self.depth = 0  # how many if/for/while statements enclose the current one
         self.summary = False  # see normalize()
+        self.written_parameters: list[str] = []  # worked on as copies, written back at the end
 
     # -- errors ---------------------------------------------------------------------------
     def unsupported(self, node: gast.AST, what: str, hint: str) -> UnsupportedSyntaxError:

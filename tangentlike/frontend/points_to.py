@@ -78,7 +78,11 @@ class Analysis:
         self.returned: frozenset = frozenset()
         self.state = State()  # the state after the statement being analysed
         self.params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
-        self.live_after = dataflow.Liveness().after_all(fn)
+        liveness = dataflow.Liveness()
+        for stmt in fn.body:  # write_back(x, x_1) reads x_1; x is only written (the caller's)
+            if isinstance(stmt, gast.Expr) and _writes_back(stmt.value, resolve):
+                liveness.assume(stmt, syntax.loaded_names(stmt.value.args[1]), set())
+        self.live_after = liveness.after_all(fn)
 
     # -- objects ---------------------------------------------------------------------------
     def reach(self, objects: frozenset) -> frozenset:
@@ -159,7 +163,8 @@ class Analysis:
                 if stmt.value is not None else frozenset()
             return state
         if isinstance(stmt, gast.Expr):
-            self.call_changes(stmt.value, state, stmt)
+            if not _writes_back(stmt.value, self.resolve):
+                self.call_changes(stmt.value, state, stmt)
             return state
         if not isinstance(stmt, gast.Assign):
             return state
@@ -367,3 +372,10 @@ class FunctionSummary:
         except (TypeError, AttributeError):
             return [(p, a) for p in self.changed for a in [*args, *keywords.values()]]
         return [(p, a) for p, a in bound.items() if isinstance(a, gast.AST)]
+
+
+def _writes_back(call: gast.expr, resolve: Callable[[gast.expr], Any]) -> bool:
+    """``write_back(x, x_1)`` at the end of a function writing into its parameter ``x``: the
+    caller's array gets the function's last value of it, which nothing in the function reads."""
+    from tangentlike.runtime import write_back
+    return isinstance(call, gast.Call) and resolve(call.func) is write_back

@@ -430,6 +430,21 @@ def check_unshared(x: Any, other: Any, message: str, filename: str, lineno: int)
                 "(y = x.copy()), so that only one name changes")
 
 
+def write_back(given: Any, worked_on: Any) -> None:
+    """The end of a function that writes into its parameter: the caller's array (list, dict)
+    ``given`` gets the value the function left in ``worked_on``, the copy the derivative
+    worked on, as the function itself would have left it."""
+    if given is worked_on:
+        return
+    if isinstance(given, np.ndarray):
+        given[...] = worked_on
+    elif isinstance(given, list):
+        given[:] = worked_on
+    elif isinstance(given, dict):
+        given.clear()
+        given.update(worked_on)
+
+
 def check_not_view(x: Any, message: str, filename: str, lineno: int) -> None:
     """Refuse an element read ``y = x[i]`` that is a view (a row of a matrix), when ``x`` is
     changed in place while ``y`` is still read; a number passes."""

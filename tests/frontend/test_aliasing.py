@@ -59,7 +59,7 @@ def copy_then_update(x):
 
 
 def argument_updated(x):
-    x += 1.0  # the caller's array changes in f; the derivative leaves it alone
+    x += 1.0  # the caller's array changes in f, and in the derivative
     return np.sum(x * x)
 
 
@@ -133,11 +133,23 @@ def test_differentiated_right(f):
     check_everywhere(f, [1.5 if f is float_alias else X.copy()])
 
 
-def test_updated_argument_keeps_callers_value_in_derivative():
+def test_updated_argument_changes_callers_array_as_f_does():
+    """``x += 1.0`` on a parameter: the derivative is with respect to the value given, and the
+    caller's array ends as ``f`` leaves it (``write_back``), in every mode."""
+    for derivative in (tangentlike.grad(argument_updated),
+                       tangentlike.grad(argument_updated, motion="split"),
+                       tangentlike.grad(argument_updated, optimized=False)):
+        x = X.copy()
+        np.testing.assert_allclose(derivative(x), 2 * (X + 1.0))
+        np.testing.assert_array_equal(x, X + 1.0)
     x = X.copy()
-    g = tangentlike.grad(argument_updated)(x)
-    np.testing.assert_array_equal(x, X)
-    np.testing.assert_allclose(g, 2 * (X + 1.0))
+    tangent = tangentlike.autodiff(argument_updated, mode="forward")(x, np.ones_like(X))
+    np.testing.assert_allclose(tangent, np.sum(2 * (X + 1.0)))
+    np.testing.assert_array_equal(x, X + 1.0)
+    x = X.copy()
+    np.testing.assert_allclose(tangentlike.hvp(argument_updated)(x, np.ones_like(X)),
+                               2 * np.ones_like(X))
+    np.testing.assert_array_equal(x, X + 1.0)
 
 
 # -- refused, naming the line ----------------------------------------------------------------------
@@ -406,22 +418,58 @@ def writes_into_its_argument(x, y):
     return np.sum(x * x) + y
 
 
-def test_writing_into_an_argument_is_differentiated_on_a_copy():
+def test_writing_into_an_argument_is_differentiated_on_a_copy_written_back():
     """``x[i] = v`` on a parameter (issue 16): the derivative works on ``copy_of(x)``, with
-    respect to the value the function was given, and leaves the caller's array as it is."""
-    x = np.array([0.3, -0.7, 1.1])
-    before = x.copy()
-    expected = numerical_grad(lambda a: writes_into_its_argument(a.copy(), 2.0), [x])[0]
-    for _ in range(3):
-        np.testing.assert_allclose(tangentlike.grad(writes_into_its_argument)(x, 2.0), expected,
-                                   rtol=1e-6)
-        value, _ = tangentlike.value_and_grad(writes_into_its_argument)(x, 2.0)
-        assert value == writes_into_its_argument(x.copy(), 2.0)
-        np.testing.assert_array_equal(x, before)
+    respect to the value the function was given, and at the return the caller's array gets
+    the value the function leaves in it (``write_back``), in every mode."""
+    given = np.array([0.3, -0.7, 1.1])
+    after = given.copy()
+    value = writes_into_its_argument(after, 2.0)
+    expected = numerical_grad(lambda a: writes_into_its_argument(a.copy(), 2.0), [given])[0]
     v = np.array([1.0, 0.5, -2.0])
+    derivatives = [lambda x: tangentlike.grad(writes_into_its_argument)(x, 2.0),
+                   lambda x: tangentlike.grad(writes_into_its_argument, motion="split",
+                                              optimized=False)(x, 2.0),
+                   lambda x: tangentlike.value_and_grad(writes_into_its_argument)(x, 2.0)[1]]
+    for derivative in derivatives:
+        x = given.copy()
+        np.testing.assert_allclose(derivative(x), expected, rtol=1e-6)
+        np.testing.assert_array_equal(x, after)
+    x = given.copy()
+    assert tangentlike.value_and_grad(writes_into_its_argument)(x, 2.0)[0] == value
+    x = given.copy()
     tangent = tangentlike.autodiff(writes_into_its_argument, mode="forward")(x, 2.0, v)
     np.testing.assert_allclose(tangent, expected @ v, rtol=1e-6)
-    assert "copy_of(x)" in tangentlike.grad(writes_into_its_argument).source
+    np.testing.assert_array_equal(x, after)
+    source = tangentlike.grad(writes_into_its_argument).source
+    assert "copy_of(x)" in source and "write_back(x, x_1)" in source
+
+
+def writes_into_then_rebinds(x):
+    x[0] = 7.0
+    x = x * 2.0
+    return np.sum(x * x)
+
+
+def extends_its_list(xs, v):
+    xs += [v * v]
+    return xs[0] * xs[-1]
+
+
+def test_a_written_argument_bound_again_is_left_as_it_was():
+    """Once the name is bound again, which array the writes reach is not followed: the
+    derivative leaves the caller's array as it was (documented), and is right."""
+    x = np.array([0.5, 1.5])
+    np.testing.assert_allclose(tangentlike.grad(writes_into_then_rebinds)(x), [0.0, 12.0])
+    np.testing.assert_array_equal(x, [0.5, 1.5])
+
+
+def test_a_list_argument_extended_in_place_is_extended_for_the_caller():
+    xs = [1.5, 2.0]
+    gradient = tangentlike.grad(extends_its_list, wrt=(0, 1))(xs, 3.0)
+    assert xs == [1.5, 2.0, 9.0]
+    np.testing.assert_allclose(gradient[0], [9.0, 0.0])
+    np.testing.assert_allclose(gradient[1], 2 * 3.0 * 1.5)
 
 
 def test_writing_into_an_argument_another_one_shares_is_refused_when_it_runs():
