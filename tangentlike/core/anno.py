@@ -17,6 +17,8 @@ Every pass that needs to remember something about a node stores it in the node's
   optimizer can drop both when the popped value is never read;
 - ``reraises``: for the probe of a lowered ``try/finally`` (frontend/exceptions.py): the
   function raises again after the ``finally`` block whenever the probe caught something;
+- ``versions``: for a normalized function, the user's name of each version of a name
+  (``x_1``: ``x``), for messages;
 - ``seen``: for an expression of a derivative being specialized to argument shapes, the
   ``(type, shape, dtype)`` of each value it had in the instrumented run (versions/observe.py).
 """
@@ -43,6 +45,7 @@ class NodeInfo:
     saves: Any = None
     reraises: bool = False
     seen: frozenset | None = None
+    versions: dict[str, str] | None = None
 
 
 def info(node: Any) -> NodeInfo:

@@ -32,6 +32,7 @@ Worked example::
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -109,15 +110,26 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
                 refused.append(name)
         if not refused:
             continue
+        versions = anno.info(fn).versions or {}
+        named = [n for n in refused if n in versions]  # not the temporaries, where it can
+        refused = [n for n in refused if n in named or not named]
         others = [repr(n) for n in refused if n != change.name]
         readers = ([repr(change.name)] if change.name in refused else []) + (
             [f"{', '.join(others)} (which may share its memory)"] if others else [])
+        user = _user_names(versions)
         raise UnsupportedSyntaxError(
-            f"{change.what}, and {' and '.join(readers)} "
-            f"{'is' if len(refused) == 1 else 'are'} read later: tangentlike's derivative "
-            "would not see the change",
-            where, hint=f"work on a copy ({change.name} = {change.name}.copy()), or write the "
-            "new value to a new name (and return it from a helper)")
+            user(f"{change.what}, and {' and '.join(readers)} "
+                 f"{'is' if len(refused) == 1 else 'are'} read later: tangentlike's derivative "
+                 "would not see the change"),
+            where, hint=user(f"work on a copy ({change.name} = {change.name}.copy()), or write "
+                             "the new value to a new name (and return it from a helper)"))
+
+
+def _user_names(versions: dict[str, str]) -> Callable[[str], str]:
+    """A message with each version of a name (``x_1``) written as the user's name (``x``)."""
+    def rewrite(text: str) -> str:
+        return re.sub(r"(?<![\w/.])[A-Za-z_]\w*", lambda m: versions.get(m[0], m[0]), text)
+    return rewrite
 
 
 def _bind_before_use(fn: gast.FunctionDef, name: str, check: gast.stmt,

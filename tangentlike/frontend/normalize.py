@@ -24,7 +24,7 @@ from __future__ import annotations
 import gast
 
 from tangentlike import runtime
-from tangentlike.core import syntax
+from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.assignments import AssignmentSplitter
 from tangentlike.frontend.desugar import Desugar, desugar
@@ -373,6 +373,7 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
     for arg in node.args.posonlyargs + node.args.args + node.args.kwonlyargs:
         normalizer.defined.add(arg.id)
         normalizer.current[arg.id] = arg.id
+        normalizer.versions[arg.id] = arg.id
         normalizer.callers.add(arg.id)
     if node.args.vararg is not None or node.args.kwarg is not None:
         raise normalizer.unsupported(node, "*args or **kwargs parameters",
@@ -393,7 +394,9 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
     if not summary:
         _copy_written_parameters(normalizer, body)
     normalizer.visit_body(body)
-    return gast.FunctionDef(
+    fn = gast.FunctionDef(
         name=node.name, args=syntax.clone(node.args), body=normalizer.out, decorator_list=[],
         returns=None, type_comment=None, type_params=[],
     )
+    anno.info(fn).versions = normalizer.versions
+    return fn

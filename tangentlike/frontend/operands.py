@@ -58,6 +58,7 @@ class ExpressionSplitter:
                       if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
                       and call.func.attr == "append" and isinstance(call.func.value, gast.Name)}
         self.current: dict[str, str] = {}  # user name -> the name of its live version
+        self.versions: dict[str, str] = {}  # the name of each version -> the user's name
         self.defined: set[str] = set()
         self.callers: set[str] = set()  # names bound to the caller's arrays (or views of them)
         self.sequences: set[str] = set()  # names bound to a tuple or list the code wrote out
@@ -98,6 +99,7 @@ class ExpressionSplitter:
             self.locals.add(version)
         self.defined.add(name)
         self.current[name] = version
+        self.versions[version] = name
         return version
 
     def helper(self, func: Callable) -> gast.Name:

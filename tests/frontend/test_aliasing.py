@@ -481,3 +481,25 @@ def test_writing_into_an_argument_another_one_shares_is_refused_when_it_runs():
 def writes_into_twice(x, y):
     x[0] = 5.0
     return np.sum(x * y)
+
+
+def halves_in_place(v):
+    v[0] = v[0] * 0.5
+    return np.sum(v)
+
+
+def reads_after_a_helper_changed_it(x):
+    x = x * 2.0  # x is a second version of the name in the normalized code
+    y = halves_in_place(x)
+    return y + np.sum(x)
+
+
+def test_refusal_names_the_users_names_not_the_versions():
+    """The message and the hint say ``x``, the user's name, not ``x_1`` (the normalized
+    code's second version of it), and name no temporaries."""
+    with pytest.raises(TangentlikeError) as raised:
+        tangentlike.grad(reads_after_a_helper_changed_it)
+    message = str(raised.value)
+    assert "halves_in_place(...) changes 'x' in place" in message
+    assert "x = x.copy()" in message
+    assert "x_1" not in message and "'t" not in message
