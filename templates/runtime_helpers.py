@@ -36,6 +36,8 @@ from tangentlike.runtime import (
     shares,
     tie_share,
     unbroadcast,
+    element_tangent,
+    unelement,
     unindex,
     unreduce,
     unreduce_extremum,
@@ -158,6 +160,27 @@ def unindex_adjoint(y, g, x, index):
 @tangent(unindex)
 def unindex_tangent(y, g, x, index):
     d[y] = unindex(d[g], x, index)
+
+
+# The loop element's derivative (for v in xs): unindex and a subscript, except over a dict.
+@adjoint(unelement)
+def unelement_adjoint(y, g, xs, position):
+    d[g] = element_tangent(d[y], position)
+
+
+@tangent(unelement)
+def unelement_tangent(y, g, xs, position):
+    d[y] = unelement(d[g], xs, position)
+
+
+@adjoint(element_tangent)
+def element_tangent_adjoint(y, dxs, position):
+    d[dxs] = unelement(d[y], dxs, position)
+
+
+@tangent(element_tangent)
+def element_tangent_tangent(y, dxs, position):
+    d[y] = element_tangent(d[dxs], position)
 
 
 # field_of(t, x, name) and unfield(g, x, name) are linear in their first argument, and each is
@@ -327,8 +350,8 @@ def share_tangent(parts, g, xs):
 # Facts the compiler's passes read about the helpers (see tangentlike.rules.primitive).
 # Their results may be tuples, lists or dicts (when their arguments are): derivative code
 # adds their derivatives with add_grad, since ``+`` would concatenate.
-for _helper in (add_grad, unindex, zero_at, set_at, appended, concat, field_of, unfield,
-                with_fields, without_fields):
+for _helper in (add_grad, unindex, unelement, zero_at, set_at, appended, concat, field_of,
+                unfield, with_fields, without_fields):
     declare(_helper, library=True, containers=True)
 # Zero when their first argument is zero (versions/cancel.py).
 for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce_extremum,
@@ -337,7 +360,8 @@ for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce
 # The positions they read only for a shape, dtype or structure: a value the backward sweep
 # reads only there is saved as ``shape_only(value)``.
 for _helper, _positions in ((unbroadcast, (1,)), (broadcast_like, (1,)), (unreduce, (1,)),
-                            (zeros_like, (0,)), (unindex, (1,)), (seed, (1,)),
+                            (zeros_like, (0,)), (unindex, (1,)), (unelement, (1,)),
+                            (seed, (1,)),
                             (field_of, (1,)), (unfield, (1,)), (without_fields, (1,)),
                             (matmul_adjoint_a, (1,)), (matmul_adjoint_b, (2,)),
                             (dot_adjoint_a, (1,)), (dot_adjoint_b, (2,))):

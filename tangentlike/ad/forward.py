@@ -137,9 +137,9 @@ class ForwardAD:
             index = self.namer.fresh("k")
             header = syntax.tuple_of([syntax.store(index), syntax.store(target)], gast.Store())
             iterate = syntax.call(syntax.load("enumerate"), [syntax.load(source)])
-            first = generated(syntax.assign(self.tangent(target), gast.Subscript(
-                value=self.tangent_or_zero(syntax.load(source)), slice=syntax.load(index),
-                ctx=gast.Load())))
+            first = generated(syntax.assign(self.tangent(target), self.runtime_call(
+                "element_tangent", [self.tangent_or_zero(syntax.load(source)),
+                                    syntax.load(index)])))
             return [gast.For(target=header, iter=iterate, body=[first] + body, orelse=[],
                              type_comment=None)]
         if target and self.tangent(target):  # a value from a constant sequence

@@ -24,6 +24,7 @@ from tangentlike.core import anno, dataflow, syntax
 from tangentlike.frontend.operations import Method, builds_node, dynamic_callee
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import Returns, primitive
+from tangentlike.runtime import restore_item
 
 # An abstract object: ("param", name); ("made", id of a statement) for the value it made last,
 # ("old", id) for those it made before (a statement in a loop runs again: see Analysis.age).
@@ -295,6 +296,12 @@ class Analysis:
             change(receiver, f"{receiver.id}.{method}(...)")
             for arg in args + list(keywords.values()):
                 change(arg, f"{receiver.id}.{method}(...)")
+            return
+        if func is restore_item and isinstance(args[0], gast.Name):
+            # the backward sweep of d[k] = v puts the old item back: followed like d[k] = v
+            self.record(Change(stmt, points(args[0]), f"restoring an item of {args[0].id!r} "
+                               f"changes {args[0].id!r}", args[0].id,
+                               spares=frozenset({args[0].id})))
             return
         writes = (0,) if _is_ufunc_at(func) else primitive(func).writes
         if writes:  # np.copyto(a, b): its record says which arguments it changes

@@ -262,6 +262,19 @@ def unindex(g: Any, x: Any, index: Any) -> Any:
     return out
 
 
+def unelement(g: Any, xs: Any, position: int) -> Any:
+    """The derivative of the value the ``position``-th iteration of ``for v in xs`` binds,
+    spread back over ``xs``: ``unindex`` for a sequence or an array; zeros for a dict, whose
+    loop binds its keys, which carry no derivative."""
+    return zeros_like(xs) if isinstance(xs, dict) else unindex(g, xs, position)
+
+
+def element_tangent(dxs: Any, position: int) -> Any:
+    """The tangent of the value the ``position``-th iteration of ``for v in xs`` binds, from
+    ``xs``'s tangent ``dxs``: its item there; 0.0 for a dict (the loop binds its keys)."""
+    return 0.0 if isinstance(dxs, dict) else dxs[position]
+
+
 def appended(xs: list, value: Any) -> list:
     """A new list: ``xs`` with ``value`` at the end (the tangent of ``xs.append(value)``;
     the list of tangents may be the caller's, so it is not changed in place)."""

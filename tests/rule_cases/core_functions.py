@@ -145,6 +145,8 @@ add_template("rt-unreduce_extremum", runtime.unreduce_extremum, draw(_r, 4), _x3
 add_template("rt-reduce_extremum", runtime.reduce_extremum, _x34, _x34, np.max(_x34, axis=1),
              1, False, wrt=(0,))
 add_template("rt-unindex", runtime.unindex, draw(_r, 2), draw(_r, 5), slice(1, 3), wrt=(0,))
+add_template("rt-unelement", runtime.unelement, draw(_r, 3), draw(_r, (4, 3)), 2, wrt=(0,))
+add_template("rt-element_tangent", runtime.element_tangent, draw(_r, (4, 3)), 1, wrt=(0,))
 add_template("rt-zero_at", runtime.zero_at, draw(_r, 5), 2, wrt=(0,))
 add_template("rt-set_at", runtime.set_at, draw(_r, 5), slice(1, 3), draw(_r, 2), wrt=(0, 2))
 add_template("rt-matmul_adjoint_a", runtime.matmul_adjoint_a, _g35, _a34, _b45, wrt=(0, 2))

@@ -118,7 +118,7 @@ class Adjoints:
         if (name in self.program.growing and isinstance(value, gast.Call)
                 and len(value.args) >= 2 and syntax.is_name(value.args[1], name)
                 and any(self.namespace.resolve(value.func) is helper
-                        for helper in (runtime.unindex, runtime.share))):
+                        for helper in (runtime.unindex, runtime.unelement, runtime.share))):
             value.args[1] = syntax.load(adjoint)
 
     # -- every active statement -------------------------------------------------------------
