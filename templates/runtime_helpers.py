@@ -20,6 +20,8 @@ from tangentlike.runtime import (
     copy_of,
     dot_adjoint_a,
     dot_adjoint_b,
+    dynamic,
+    element_tangent,
     float_dtype,
     inverse_permutation,
     is_float_like,
@@ -36,7 +38,6 @@ from tangentlike.runtime import (
     shares,
     tie_share,
     unbroadcast,
-    element_tangent,
     unelement,
     unindex,
     unreduce,
@@ -44,7 +45,6 @@ from tangentlike.runtime import (
     zero_at,
     zeros_like,
 )
-from tangentlike.runtime import dynamic
 from tangentlike.runtime.linalg import norm_hessian
 from tangentlike.runtime.pytrees import (
     field_of,
