@@ -26,6 +26,7 @@ reaches it is refused by the later passes, as any opaque call is.
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import sys
 import types
@@ -39,6 +40,7 @@ import numpy as np
 
 from tangentlike.core import anno, syntax
 from tangentlike.core.guards import unwrap
+from tangentlike.core.naming import Namer
 from tangentlike.errors import UnsupportedSyntaxError
 from tangentlike.frontend import constructors
 from tangentlike.frontend.lifting import (
@@ -545,14 +547,20 @@ def synthetic(owner: Callable, node: gast.FunctionDef, filename: str, cells: dic
     ``node`` with ``values``."""
     cells = {**cells, **{n: types.CellType(v.target) for n, v in values.items()}}
     lowered = ParsedFunction(func=owner, node=syntax.clone(node), filename=filename)
-    named: dict[str, Any] = {}  # what the lowering calls by a name of its own (init_Layer)
+    # What the lowering calls by a name of its own (init_Layer, a specialized helper): a
+    # cell of a name nothing else uses, so that the tree registered (before lowering) reads
+    # its own names as it did.
+    namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+                  | set(owner.__globals__) | set(cells) | set(values) | set(dir(builtins)))
+    named: dict[str, Any] = {}
 
     def name_for(obj: Any, preferred: str) -> str:
-        named.setdefault(preferred, obj)
-        return preferred
+        name = next((n for n, o in named.items() if o is obj), None) or namer.fresh(preferred)
+        named[name] = obj
+        return name
 
     Lowering(lowered, name_for, values).run()
-    cells.update({n: types.CellType(obj) for n, obj in named.items() if n not in cells})
+    cells.update({n: types.CellType(obj) for n, obj in named.items()})
     free = syntax.loaded_names(lowered.node) - syntax.stored_names(lowered.node)
     func = compile_function(lowered.node, filename, owner.__globals__,
                             {n: c for n, c in cells.items() if n in free}, defaults, kwdefaults)
