@@ -10,7 +10,7 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.errors import InputError
-from tangentlike.runtime import pytrees
+from tangentlike.runtime import plain, pytrees
 
 _COMPLEX_HINT = ("complex inputs are not supported yet: differentiate with respect to the real "
                  "and imaginary parts as two float arguments (z = re + 1j * im inside the "
@@ -80,9 +80,9 @@ def check_value(x: Any, where: str) -> Any:
     what = "None" if x is None else article(type(x).__name__)
     hint = "pass an array, or leave the argument out of wrt"
     problem = None
-    if pytrees.user_class(type(x)):
+    if plain.user_class(type(x)):
         name = type(x).__name__
-        problem = pytrees.plain_problem(type(x))
+        problem = plain.plain_problem(type(x))
         hint = (f"make {name} a @dataclass or a NamedTuple, or register it with "
                 f"tangentlike.register_pytree({name}, flatten, unflatten); or leave the "
                 "argument out of wrt")

@@ -1,6 +1,6 @@
 """Objects of your plain classes built in the differentiated function (``Layer(W, b)``).
 
-A class whose objects are plain (``runtime.pytrees.plain_problem``) and whose ``__init__``
+A class whose objects are plain (``runtime.plain.plain_problem``) and whose ``__init__``
 only sets attributes of ``self`` from its parameters (``self.W = W``,
 ``self.b = np.zeros(n)``, ``self.W, self.b = W, b``; locals, a docstring,
 ``super().__init__()`` of ``object``) is built by a function written from ``__init__``'s
@@ -24,7 +24,7 @@ from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location
 from tangentlike.frontend.parsing import ParsedFunction, parse_function
-from tangentlike.runtime import pytrees
+from tangentlike.runtime import plain, pytrees
 
 _STATEMENTS = {gast.If: "an if statement", gast.For: "a for loop", gast.While: "a while loop",
                gast.Return: "a return statement", gast.Try: "a try statement",
@@ -60,10 +60,10 @@ class Plan:
 def plain_class(cls: Any) -> bool:
     """A class of yours whose objects are plain (not a dataclass, named tuple or registered
     class: those are built as they are)."""
-    return (isinstance(cls, type) and pytrees.user_class(cls) and not pytrees.registered(cls)
+    return (isinstance(cls, type) and plain.user_class(cls) and not pytrees.registered(cls)
             and not dataclasses.is_dataclass(cls)
             and not (issubclass(cls, tuple) and hasattr(cls, "_fields"))
-            and pytrees.plain_problem(cls) is None)
+            and plain.plain_problem(cls) is None)
 
 
 def plan(cls: type) -> Plan | Refusal | None:
@@ -139,7 +139,7 @@ class _Writer:
         cells = dict(zip(init.__code__.co_freevars, init.__closure__ or ()))
         cells.pop("__class__", None)  # super(): only object's __init__, dropped
         cells[cls_name] = types.CellType(self.cls)
-        cells[make] = types.CellType(pytrees.new_object)
+        cells[make] = types.CellType(plain.new_object)
         return Plan(self.cls, self.node, self.parsed.filename, init, cells)
 
     def object_init(self, stmt: gast.stmt) -> bool:
@@ -250,9 +250,9 @@ class _Writer:
 def refusal(cls: Any) -> Refusal | None:
     """Why ``cls(...)`` on differentiated values is refused, if it is a plain class of yours
     that :func:`plan` does not build; None otherwise."""
-    if isinstance(cls, type) and pytrees.user_class(cls) and not dataclasses.is_dataclass(
+    if isinstance(cls, type) and plain.user_class(cls) and not dataclasses.is_dataclass(
             cls) and not pytrees.registered(cls) and not issubclass(cls, tuple):
-        problem = pytrees.plain_problem(cls)
+        problem = plain.plain_problem(cls)
         if problem is not None:
             return Refusal(f"its objects are not plain: {problem}")
         found = plan(cls)

@@ -24,7 +24,7 @@ from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.varargs import Specialized
 from tangentlike.rules import registry
-from tangentlike.runtime import dynamic, pytrees
+from tangentlike.runtime import dynamic, plain, pytrees
 from tangentlike.runtime.pytrees import generated_constructor
 
 MISSING = object()  # a callee that names nothing
@@ -245,10 +245,10 @@ def is_node_class(key: Any) -> bool:
 def builds_node(key: Any) -> bool:
     """A call that builds a dataclass, named tuple or plain object from its arguments and
     changes none of them: the class (with no ``__post_init__``), ``p._replace``,
-    ``dataclasses.replace``, ``pytrees.new_object``."""
+    ``dataclasses.replace``, ``plain.new_object``."""
     if isinstance(key, Method):
         return key.name == "_replace"
-    return key is dataclasses.replace or key is pytrees.new_object or (
+    return key is dataclasses.replace or key is plain.new_object or (
         is_node_class(key) and generated_constructor(key) and not hasattr(key, "__post_init__"))
 
 
@@ -269,7 +269,7 @@ def _node_operation(call: gast.Call, key: Any) -> Operation | None:
     changes = [(kw.arg, kw.value) for kw in call.keywords]
     if isinstance(key, Method) and key.name == "_replace" and not call.args:
         pairs = [(None, call.func.value), *changes]
-    elif key is pytrees.new_object and len(call.args) == 1:  # a plain class's (constructors)
+    elif key is plain.new_object and len(call.args) == 1:  # a plain class's (constructors)
         pairs = changes
     elif key is dataclasses.replace and len(call.args) == 1:
         pairs = [(None, call.args[0]), *changes]

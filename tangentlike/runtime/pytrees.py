@@ -16,13 +16,14 @@ classes, a new object's ``__dict__`` filled for plain objects), so that ``__init
 ``__post_init__`` never see derivatives."""
 from __future__ import annotations
 
-import abc
 import dataclasses
 import types
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from tangentlike.runtime.plain import plain_problem
 
 # A registered class: (flatten, unflatten); flatten(obj) -> (children, aux),
 # unflatten(aux, children) -> obj.
@@ -50,53 +51,6 @@ def is_node(x: Any) -> bool:
     kind = type(x)
     return (kind in _REGISTRY or (dataclasses.is_dataclass(kind) and not isinstance(x, type))
             or is_namedtuple(x) or is_plain(x))
-
-
-_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement, not C's
-_ATTRIBUTE_HOOKS = ("__getattr__", "__getattribute__", "__setattr__", "__delattr__")
-_ARRAY_HOOKS = ("__array__", "__array_ufunc__", "__array_function__", "__array_interface__")
-_PLAIN: dict[type, str | None] = {}  # class -> None (its objects are plain) or why not
-
-
-def plain_problem(cls: type) -> str | None:
-    """Why objects of ``cls`` are not plain objects (a sentence's end, "it defines
-    __getattr__"), None when they are: objects of a class of yours (or of its subclasses)
-    keeping their state in ``__dict__``, read and written as Python does by default.
-    Dataclasses, named tuples and registered classes are nodes of their own kinds."""
-    try:
-        return _PLAIN[cls]
-    except KeyError:
-        pass
-    except TypeError:  # an unhashable class
-        return "its class cannot be looked up"
-    problem = _plain_problem(cls)
-    _PLAIN[cls] = problem
-    return problem
-
-
-def user_class(cls: type) -> bool:
-    """A class made by a ``class`` statement (not C's), other than a metaclass."""
-    return bool(cls.__flags__ & _HEAP_TYPE) and not issubclass(cls, type)
-
-
-def _plain_problem(cls: type) -> str | None:
-    if cls is types.SimpleNamespace:
-        return None
-    if not cls.__flags__ & _HEAP_TYPE:
-        return f"{cls.__name__} is a built-in or extension type"
-    if type(cls) not in (type, abc.ABCMeta):
-        return f"its class has a metaclass of its own ({type(cls).__name__})"
-    mro = cls.__mro__[:-1]  # object last
-    for base in mro:
-        if not base.__flags__ & _HEAP_TYPE:
-            return f"it is a subclass of {base.__name__}, a built-in or extension type"
-    for base in mro:
-        if "__slots__" in base.__dict__:
-            return f"{base.__name__} defines __slots__"
-        hooks = [h for h in _ATTRIBUTE_HOOKS + _ARRAY_HOOKS if h in base.__dict__]
-        if hooks:
-            return f"{base.__name__} defines {hooks[0]}"
-    return None
 
 
 def is_plain(x: Any) -> bool:
@@ -375,15 +329,6 @@ def without_fields(g: Any, x: Any, names: tuple[str, ...]) -> Any:
     if type(g) is not type(x):
         g = rebuild(x, _children_like(g, x, len(children(x))))
     return with_fields(g, **{name: zeros_like(getattr(g, name)) for name in names})
-
-
-def new_object(cls: type, /, **attributes: Any) -> Any:
-    """An object of the plain class ``cls`` with ``attributes`` set in order, made without
-    calling the class: what ``Layer(W, b)`` is when ``Layer.__init__`` only sets attributes
-    from its parameters (``frontend.constructors``)."""
-    out = object.__new__(cls)
-    out.__dict__.update(attributes)
-    return out
 
 
 def generated_constructor(cls: type) -> bool:
