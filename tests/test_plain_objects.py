@@ -427,3 +427,35 @@ def test_attribute_assignment_is_refused_by_name():
         with pytest.raises(UnsupportedSyntaxError, match=r"assignment to an attribute") as e:
             run()
         assert e.value.location.line.strip() == "layer.W = layer.W * 2.0"
+
+
+class Base:
+    def __init__(self, W):
+        self.W = W
+
+
+class Derived(Base):
+    def __init__(self, W, b):
+        super().__init__(W)
+        self.b = b
+
+
+class Inherits(Base):  # no __init__ of its own: Base's sets W
+    pass
+
+
+def builds_derived(x):
+    return np.sum(Derived(x, x).W)
+
+
+def builds_inherited(x):
+    layer = Inherits(x * 2.0)
+    return np.sum(np.sin(layer.W))
+
+
+def test_inherited_init_is_built_and_a_base_init_call_refused():
+    check_every_mode(builds_inherited, RNG.normal(size=3), RNG.normal(size=3))
+    for run in both_modes(builds_derived):
+        with pytest.raises(UnsupportedSyntaxError, match=r"Derived\.__init__ has a call of "
+                           r"super\(\)\.__init__ that runs a base class's __init__"):
+            run()

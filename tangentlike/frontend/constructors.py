@@ -80,6 +80,8 @@ def plan(cls: type) -> Plan | Refusal | None:
                        "values")
     if not isinstance(init, types.FunctionType):
         return Refusal(f"{name} is not a Python function")
+    if getattr(init, "__wrapped__", None) is not None:
+        return Refusal(f"{name} is decorated (its decorator may change the values)")
     code = init.__code__
     if code.co_flags & (0x04 | 0x08):
         return Refusal(f"{name} takes *args or **kwargs")
@@ -120,8 +122,11 @@ class _Writer:
             if i == 0 and isinstance(stmt, gast.Expr) and isinstance(
                     stmt.value, gast.Constant) and isinstance(stmt.value.value, str):
                 continue  # the docstring
-            if isinstance(stmt, gast.Pass) or self.object_init(stmt):
+            if isinstance(stmt, gast.Pass) or self.object_init(stmt) is True:
                 continue
+            if self.object_init(stmt) is False:
+                return self.refuse("a call of super().__init__ that runs a base class's "
+                                   "__init__ (only object's is left out)", stmt)
             written = self.statement(stmt)
             if isinstance(written, Refusal):
                 return written
@@ -142,14 +147,15 @@ class _Writer:
         cells[make] = types.CellType(plain.new_object)
         return Plan(self.cls, self.node, self.parsed.filename, init, cells)
 
-    def object_init(self, stmt: gast.stmt) -> bool:
-        """``super().__init__()`` when the next ``__init__`` is ``object``'s."""
+    def object_init(self, stmt: gast.stmt) -> bool | None:
+        """``super().__init__(...)``: True when the next ``__init__`` is ``object``'s and it
+        is given nothing, False otherwise; None for any other statement."""
         call = stmt.value if isinstance(stmt, gast.Expr) else None
-        if not (isinstance(call, gast.Call) and not call.args and not call.keywords
-                and isinstance(call.func, gast.Attribute) and call.func.attr == "__init__"
-                and isinstance(call.func.value, gast.Call)
-                and syntax.dotted_name(call.func.value.func) == "super"
-                and not call.func.value.args):
+        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+                and call.func.attr == "__init__" and isinstance(call.func.value, gast.Call)
+                and syntax.dotted_name(call.func.value.func) == "super"):
+            return None
+        if call.args or call.keywords or call.func.value.args:
             return False
         mro = self.cls.__mro__
         owner = next(k for k in mro if k.__dict__.get("__init__") is self.parsed.func)
