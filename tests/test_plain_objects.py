@@ -459,3 +459,12 @@ def test_inherited_init_is_built_and_a_base_init_call_refused():
         with pytest.raises(UnsupportedSyntaxError, match=r"Derived\.__init__ has a call of "
                            r"super\(\)\.__init__ that runs a base class's __init__"):
             run()
+
+
+def test_split_motion_and_vjp_give_objects_of_the_class():
+    layer = Layer(W, B, name="split")
+    expected = tangentlike.grad(dense_loss)(layer, X)
+    for g in (tangentlike.grad(dense_loss, motion="split")(layer, X),
+              tangentlike.vjp(dense_loss, layer, X)[1](1.0)[0]):
+        assert_like(g, layer)
+        np.testing.assert_allclose(flatten(g), flatten(expected), rtol=1e-12)

@@ -122,9 +122,10 @@ class _Writer:
             if i == 0 and isinstance(stmt, gast.Expr) and isinstance(
                     stmt.value, gast.Constant) and isinstance(stmt.value.value, str):
                 continue  # the docstring
-            if isinstance(stmt, gast.Pass) or self.object_init(stmt) is True:
+            object_init = self.object_init(stmt)
+            if isinstance(stmt, gast.Pass) or object_init is True:
                 continue
-            if self.object_init(stmt) is False:
+            if object_init is False:
                 return self.refuse("a call of super().__init__ that runs a base class's "
                                    "__init__ (only object's is left out)", stmt)
             written = self.statement(stmt)
@@ -142,7 +143,6 @@ class _Writer:
         self.node.decorator_list = []
         init = self.parsed.func
         cells = dict(zip(init.__code__.co_freevars, init.__closure__ or ()))
-        cells.pop("__class__", None)  # super(): only object's __init__, dropped
         cells[cls_name] = types.CellType(self.cls)
         cells[make] = types.CellType(plain.new_object)
         return Plan(self.cls, self.node, self.parsed.filename, init, cells)
