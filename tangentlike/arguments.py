@@ -2,7 +2,7 @@
 and the small argument conventions the API shares (``argnums``, ``has_aux`` pairs)."""
 from __future__ import annotations
 
-import dataclasses
+import threading
 import types
 from typing import Any
 
@@ -10,13 +10,13 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.errors import InputError
-from tangentlike.runtime import pytrees
+from tangentlike.runtime import plain, pytrees
 
 _COMPLEX_HINT = ("complex inputs are not supported yet: differentiate with respect to the real "
                  "and imaginary parts as two float arguments (z = re + 1j * im inside the "
                  "function), or leave the argument out of wrt")
 _KINDS = ("floats, floating point arrays (float64, float32, float16), and tuples, lists, "
-          "dicts, dataclasses, named tuples and registered pytrees of them")
+          "dicts, dataclasses, named tuples, registered pytrees and plain objects of them")
 
 
 def _complex(where: str, what: str) -> InputError:
@@ -79,27 +79,47 @@ def check_value(x: Any, where: str) -> Any:
         return out
     what = "None" if x is None else article(type(x).__name__)
     hint = "pass an array, or leave the argument out of wrt"
-    if x is not None and hasattr(x, "__dict__") and not callable(x):
+    problem = None
+    if plain.user_class(type(x)):
         name = type(x).__name__
+        problem = plain.plain_problem(type(x))
         hint = (f"make {name} a @dataclass or a NamedTuple, or register it with "
                 f"tangentlike.register_pytree({name}, flatten, unflatten); or leave the "
                 "argument out of wrt")
+    why = f" ({what} is not a plain object: {problem})" if problem else ""
     raise InputError(
-        f"{where} is {what}; tangentlike differentiates with respect to {_KINDS}",
+        f"{where} is {what}; tangentlike differentiates with respect to {_KINDS}{why}",
         hint=hint)
 
 
 def _node_where(x: Any, where: str, i: int) -> str:
     if pytrees.registered(type(x)):
         return f"{where} (child {i} of {type(x).__name__})"
-    names = type(x)._fields if pytrees.is_namedtuple(x) else [
-        f.name for f in dataclasses.fields(x)]
-    return f"{where}.{names[i]}"
+    return f"{where}.{pytrees.child_names(x)[i]}"
+
+
+_VISITING = threading.local()  # .ids: the nodes being checked in this thread, outermost first
 
 
 def _check_node(x: Any, where: str) -> Any:
-    """A dataclass, named tuple or registered pytree, its children that carry a derivative
-    checked (the others are static: ints, strings, None, objects, integer arrays)."""
+    """A dataclass, named tuple, registered pytree or plain object, its children that carry a
+    derivative checked (the others are static: ints, strings, None, objects of classes that
+    are not plain, integer arrays).  A node that holds itself is refused."""
+    visiting = _VISITING.__dict__.setdefault("ids", [])
+    if id(x) in visiting:
+        raise InputError(
+            f"{where} is {article(type(x).__name__)} that holds itself (through its "
+            "attributes): a derivative of it would have no end",
+            hint="keep the back reference (a parent, an owner) out of the differentiated "
+            "object, e.g. in an argument that is not in wrt")
+    visiting.append(id(x))
+    try:
+        return _check_children(x, where)
+    finally:
+        visiting.pop()
+
+
+def _check_children(x: Any, where: str) -> Any:
     children = pytrees.children(x)
     for i, c in enumerate(children):
         if pytrees.foreign_array(c):
@@ -161,7 +181,7 @@ def _check_node_tangent(v: Any, x: Any, where: str) -> Any:
     is taken as zero, whatever it holds."""
     mine = pytrees.children(x)
     if type(v) is type(x):
-        theirs = pytrees.children(v)
+        theirs = pytrees.aligned_children(v, x)
     elif pytrees.is_namedtuple(x) and not pytrees.registered(type(x)) and isinstance(
             v, (tuple, list)):
         theirs = list(v)

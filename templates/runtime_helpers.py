@@ -46,6 +46,7 @@ from tangentlike.runtime import (
     zeros_like,
 )
 from tangentlike.runtime.linalg import norm_hessian
+from tangentlike.runtime.plain import new_object
 from tangentlike.runtime.pytrees import (
     field_of,
     plain_fields,
@@ -69,6 +70,8 @@ non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only, old_i
                    restore_item)
 # plain_fields(q) is q, checked; derivative code passes it only where the structure is read.
 non_differentiable(plain_fields)
+# new_object(cls, W=a) builds a plain object holding its arguments (Kind.NODE: no rule needed).
+declare(new_object, library=True, pure=True)
 
 
 @adjoint(seed)

@@ -76,7 +76,9 @@ tangentlike.register_pytree(Box, lambda box: ((box.W, box.b), box.label),
                             lambda label, children: Box(*children, label))
 
 
-class Plain:  # not registered
+class Plain:  # not registered, and not a plain object (test_plain_objects.py): __slots__
+    __slots__ = ("W",)
+
     def __init__(self, W: np.ndarray):
         self.W = W
 
@@ -449,6 +451,7 @@ def test_plain_object_is_refused_with_a_hint():
     with pytest.raises(InputError) as error:
         tangentlike.grad(dense_loss)(Plain(W), X)
     assert "Plain" in str(error.value) and "register_pytree" in error.value.hint
+    assert "not a plain object: Plain defines __slots__" in str(error.value)
     assert "dataclass" in error.value.hint
 
 
@@ -522,7 +525,7 @@ def test_vjp_has_aux_linearize_and_split_motion():
 
 @dataclass
 class HoldsPlain:
-    inner: Any  # a plain object: static
+    inner: Any  # an object of a class that is not plain (__slots__): static
 
 
 def reads_through_plain(p, x):

@@ -21,6 +21,7 @@ import numpy as np
 from tangentlike.core import anno, syntax
 from tangentlike.core.counterparts import AutogradOnly
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
+from tangentlike.frontend import constructors
 from tangentlike.frontend.operations import (
     MISSING,
     Kind,
@@ -177,12 +178,16 @@ def _check_understood(op: Operation, location: Location, touched: list[str]) -> 
             hint="call the nested function where it is defined, or pass the value to the "
             "function as an argument where it is called")
     if isinstance(op.key, type) and not registry.is_primitive(op.key):
+        refused = constructors.refusal(op.key)
+        why = f": {refused.describe()}" if refused is not None else ""
         raise UnsupportedSyntaxError(
-            f"tangentlike does not support objects of your classes yet: "
-            f"{registry.describe(op.key)}(...) is given the differentiated value {touched[0]}",
-            location, hint="make the class a @dataclass or a NamedTuple (tangentlike builds "
-            "those field by field), pass the arrays to plain functions instead, or compute "
-            "this outside the differentiated function")
+            f"tangentlike does not support building this object of your class from a "
+            f"differentiated value: {registry.describe(op.key)}(...) is given "
+            f"{touched[0]}{why}", location,
+            hint="tangentlike builds a class whose __init__ only sets attributes of self "
+            "(self.W = expression of the parameters), a @dataclass or a NamedTuple field by "
+            "field; otherwise pass the arrays to plain functions instead, or build the "
+            "object outside the differentiated function")
     if op.key is getattr:
         _check_getattr(op, location, touched)
     if op.key is MISSING:

@@ -63,7 +63,8 @@ class AssignmentSplitter(ExpressionSplitter):
             self.assign_into(target, value if evaluated else self.atomize(value))
         elif isinstance(target, gast.Attribute):
             raise self.unsupported(target, "assignment to an attribute (obj.x = v)",
-                                   "use a local variable")
+                                   "use a local variable, or build a new object "
+                                   "(layer = Layer(layer.W * 2.0, layer.b))")
         else:
             raise self.unsupported(target, f"assignment to {type(target).__name__}",
                                    "assign to plain names")

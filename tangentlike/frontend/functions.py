@@ -26,6 +26,7 @@ reaches it is refused by the later passes, as any opaque call is.
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import sys
 import types
@@ -39,7 +40,9 @@ import numpy as np
 
 from tangentlike.core import anno, syntax
 from tangentlike.core.guards import unwrap
+from tangentlike.core.naming import Namer
 from tangentlike.errors import UnsupportedSyntaxError
+from tangentlike.frontend import constructors
 from tangentlike.frontend.lifting import (
     LIFTED,
     NonlocalReads,
@@ -198,6 +201,12 @@ class Lowering(gast.NodeTransformer):
             node.keywords = [self.visit(k) for k in node.keywords]
             return self.call(value, node)
         callee = self.resolve(func)
+        builder = _builder(callee)
+        if builder is not None:  # Layer(W, b): init_Layer(W, b), its attributes set
+            self.generic_visit(node)
+            node.func = self.callee_name(FunctionValue(builder, self.name_for(
+                builder, builder.__name__)), node.func)
+            return self.specialize(builder, node) if self.specializable(builder) else node
         method = _method_of_object(callee)
         if method is not None:  # MODEL.loss(x), LAYER(x): the class's function, object first
             self.generic_visit(node)
@@ -538,11 +547,46 @@ def synthetic(owner: Callable, node: gast.FunctionDef, filename: str, cells: dic
     ``node`` with ``values``."""
     cells = {**cells, **{n: types.CellType(v.target) for n, v in values.items()}}
     lowered = ParsedFunction(func=owner, node=syntax.clone(node), filename=filename)
-    Lowering(lowered, lambda obj, preferred: preferred, values).run()
+    # What the lowering calls by a name of its own (init_Layer, a specialized helper): a
+    # cell of a name nothing else uses, so that the tree registered (before lowering) reads
+    # its own names as it did.
+    namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+                  | set(owner.__globals__) | set(cells) | set(values) | set(dir(builtins)))
+    named: dict[str, Any] = {}
+
+    def name_for(obj: Any, preferred: str) -> str:
+        name = next((n for n, o in named.items() if o is obj), None) or namer.fresh(preferred)
+        named[name] = obj
+        return name
+
+    Lowering(lowered, name_for, values).run()
+    cells.update({n: types.CellType(obj) for n, obj in named.items()})
     free = syntax.loaded_names(lowered.node) - syntax.stored_names(lowered.node)
     func = compile_function(lowered.node, filename, owner.__globals__,
                             {n: c for n, c in cells.items() if n in free}, defaults, kwdefaults)
     register_synthetic(func, syntax.clone(node), filename, values)
+    return func
+
+
+_BUILDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # class -> (init, func)
+
+
+def _builder(callee: Any) -> types.FunctionType | None:
+    """The function that builds an object of the plain class ``callee`` attribute by
+    attribute (``constructors``), written once per class and ``__init__``; None for any
+    other callee, and for a class whose ``__init__`` does more (called as it is)."""
+    if not isinstance(callee, type) or callee.__flags__ & (1 << 9) == 0:
+        return None
+    init = callee.__init__
+    cached = _BUILDERS.get(callee)
+    if cached is not None and cached[0] is init:
+        return cached[1]
+    found = constructors.plan(callee)
+    func = None
+    if isinstance(found, constructors.Plan):
+        func = synthetic(found.init, found.node, found.filename, found.cells, {}, (
+            found.init.__defaults__ or ()), dict(found.init.__kwdefaults__ or {}))
+    _BUILDERS[callee] = (init, func)
     return func
 
 

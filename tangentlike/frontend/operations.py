@@ -24,7 +24,7 @@ from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.varargs import Specialized
 from tangentlike.rules import registry
-from tangentlike.runtime import dynamic, pytrees
+from tangentlike.runtime import dynamic, plain, pytrees
 from tangentlike.runtime.pytrees import generated_constructor
 
 MISSING = object()  # a callee that names nothing
@@ -243,12 +243,13 @@ def is_node_class(key: Any) -> bool:
 
 
 def builds_node(key: Any) -> bool:
-    """A call that builds a dataclass or named tuple from its arguments and changes none of
-    them: the class (with no ``__post_init__``), ``p._replace``, ``dataclasses.replace``."""
+    """A call that builds a dataclass, named tuple or plain object from its arguments and
+    changes none of them: the class (with no ``__post_init__``), ``p._replace``,
+    ``dataclasses.replace``, ``plain.new_object``."""
     if isinstance(key, Method):
         return key.name == "_replace"
-    return key is dataclasses.replace or (is_node_class(key) and generated_constructor(key)
-                                          and not hasattr(key, "__post_init__"))
+    return key is dataclasses.replace or key is plain.new_object or (
+        is_node_class(key) and generated_constructor(key) and not hasattr(key, "__post_init__"))
 
 
 def init_fields(cls: type) -> list[str]:
@@ -268,6 +269,8 @@ def _node_operation(call: gast.Call, key: Any) -> Operation | None:
     changes = [(kw.arg, kw.value) for kw in call.keywords]
     if isinstance(key, Method) and key.name == "_replace" and not call.args:
         pairs = [(None, call.func.value), *changes]
+    elif key is plain.new_object and len(call.args) == 1:  # a plain class's (constructors)
+        pairs = changes
     elif key is dataclasses.replace and len(call.args) == 1:
         pairs = [(None, call.args[0]), *changes]
     elif is_node_class(key) and not registry.is_primitive(key):

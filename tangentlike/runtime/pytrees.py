@@ -1,21 +1,29 @@
-"""Pytrees: dataclasses, named tuples and the classes registered with
-``tangentlike.register_pytree`` as containers of derivatives, like tuples and dicts.
+"""Pytrees: dataclasses, named tuples, the classes registered with
+``tangentlike.register_pytree`` and plain objects as containers of derivatives, like tuples
+and dicts.
 
 A *node* is an object of one of these types; its *children* are the dataclass's fields, the
-named tuple's items, or what the registered ``flatten`` returns.  A child *carries* a
+named tuple's items, what the registered ``flatten`` returns, or a plain object's attributes
+(its ``__dict__``, in order).  A *plain object* is an object of an ordinary class of yours
+(``plain_problem`` says why a class is not one: ``__slots__``, ``__getattr__``, a builtin
+base...).  A child *carries* a
 derivative when it is a float, a floating point array, or a container (tuple, list, dict,
 node); any other child (an int, a string, None, an integer array, a function, an object) is
 *static*: a derivative of the node keeps its value, and a tangent's value there is ignored.
 A derivative of a node is a node of the same type, built without calling the class (a copy of
 the object with its fields replaced, ``_make`` for named tuples, ``unflatten`` for registered
-classes), so that ``__init__`` and ``__post_init__`` never see derivatives."""
+classes, a new object's ``__dict__`` filled for plain objects), so that ``__init__`` and
+``__post_init__`` never see derivatives."""
 from __future__ import annotations
 
 import dataclasses
+import types
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from tangentlike.runtime.plain import plain_problem
 
 # A registered class: (flatten, unflatten); flatten(obj) -> (children, aux),
 # unflatten(aux, children) -> obj.
@@ -38,10 +46,18 @@ def is_namedtuple(x: Any) -> bool:
 
 
 def is_node(x: Any) -> bool:
-    """A dataclass object, a named tuple, or an object of a registered class."""
+    """A dataclass object, a named tuple, an object of a registered class, or a plain
+    object."""
     kind = type(x)
     return (kind in _REGISTRY or (dataclasses.is_dataclass(kind) and not isinstance(x, type))
-            or is_namedtuple(x))
+            or is_namedtuple(x) or is_plain(x))
+
+
+def is_plain(x: Any) -> bool:
+    """A plain object: see :func:`plain_problem`."""
+    kind = type(x)
+    return (kind not in _REGISTRY and not isinstance(x, type) and not dataclasses.is_dataclass(
+        kind) and not is_namedtuple(x) and plain_problem(kind) is None)
 
 
 def carries(x: Any) -> bool:
@@ -70,7 +86,31 @@ def children(x: Any) -> list:
         return list(_REGISTRY[kind][0](x)[0])
     if is_namedtuple(x):
         return list(x)
+    if is_plain(x):
+        return list(x.__dict__.values())
     return [getattr(x, f.name) for f in dataclasses.fields(x)]
+
+
+def child_names(x: Any) -> list[str]:
+    """The names of a dataclass's, named tuple's or plain object's children, in order."""
+    if is_namedtuple(x):
+        return list(type(x)._fields)
+    if is_plain(x):
+        return list(x.__dict__)
+    return [f.name for f in dataclasses.fields(x)]
+
+
+def aligned_children(other: Any, x: Any) -> list | None:
+    """The children of ``other``, a node of ``x``'s type, at the places of ``x``'s (a plain
+    object's by attribute name, whatever order they were set in); None when the structures
+    differ."""
+    if type(other) is not type(x):
+        return None
+    if is_plain(x):
+        mine, theirs = x.__dict__, other.__dict__
+        return [theirs[k] for k in mine] if mine.keys() == theirs.keys() else None
+    items = children(other)
+    return items if len(items) == len(children(x)) else None
 
 
 def rebuild(x: Any, items: list) -> Any:
@@ -82,7 +122,11 @@ def rebuild(x: Any, items: list) -> Any:
         return unflatten(aux, list(items) if isinstance(old, list) else tuple(items))
     if is_namedtuple(x):
         return kind._make(items)
-    out = object.__new__(kind)  # neither __init__ nor __post_init__ runs
+    # neither __init__ nor __post_init__ runs
+    out = kind.__new__(kind) if kind is types.SimpleNamespace else object.__new__(kind)
+    if is_plain(x):
+        out.__dict__.update(zip(x.__dict__, items))
+        return out
     if hasattr(x, "__dict__"):
         out.__dict__.update(x.__dict__)  # attributes that are not fields, too
     for f, item in zip(dataclasses.fields(x), items):
@@ -100,9 +144,12 @@ def map_node(fn: Callable[..., Any], x: Any, *others: Any) -> Any:
 
 
 def _children_like(other: Any, x: Any, n: int) -> list:
-    if type(other) is type(x) or (is_namedtuple(x) and type(x) not in _REGISTRY
-                                  and isinstance(other, (tuple, list))):
-        items = children(other) if is_node(other) else list(other)
+    if type(other) is type(x):
+        items = aligned_children(other, x)
+        if items is not None:
+            return items
+    elif is_namedtuple(x) and type(x) not in _REGISTRY and isinstance(other, (tuple, list)):
+        items = list(other)
         if len(items) == n:
             return items
     if isinstance(other, (tuple, list)) and not is_node(other):
@@ -133,8 +180,7 @@ def slot(x: Any, name: str) -> int | None:
     one (a property computed from the fields), and on an object that is not a node."""
     kind = type(x)
     if is_node(x) and not carries(getattr(x, name)):
-        names = (() if kind in _REGISTRY else kind._fields if is_namedtuple(x)
-                 else [f.name for f in dataclasses.fields(x)])
+        names = () if kind in _REGISTRY else child_names(x)
         return names.index(name) if name in names else None
     if kind in _REGISTRY:
         value = getattr(x, name)
@@ -148,21 +194,26 @@ def slot(x: Any, name: str) -> int | None:
                     "registered flatten returns (the same object twice): tangentlike cannot "
                     "tell which one a read of the attribute is",
                     "keep distinct objects in the children (a copy of one)")
-    elif is_namedtuple(x):
-        if name in kind._fields:
-            return kind._fields.index(name)
-    elif dataclasses.is_dataclass(kind):
-        names = [f.name for f in dataclasses.fields(x)]
+    elif is_plain(x):
+        state = x.__dict__
+        if name in state and getattr(x, name) is state[name]:  # not a descriptor's value
+            return list(state).index(name)
+    elif is_namedtuple(x) or dataclasses.is_dataclass(kind):
+        names = child_names(x)
         if name in names:
             return names.index(name)
     else:
+        problem = plain_problem(kind) if hasattr(x, "__dict__") else None
+        why = f" ({_article(kind.__name__)} is not a plain object: {problem})" if problem \
+            else ""
         _refuse(f"the attribute .{name} of {_article(kind.__name__)} was read from a "
                 "differentiated value, but tangentlike follows derivatives only through the "
-                "fields of dataclasses, named tuples and registered pytrees",
+                "fields of dataclasses, named tuples, registered pytrees and the attributes "
+                f"of plain objects{why}",
                 f"make {kind.__name__} a dataclass or a NamedTuple, or register it with "
                 "tangentlike.register_pytree(cls, flatten, unflatten)")
     what = ("one of the children its registered flatten returns" if kind in _REGISTRY
-            else "a field")
+            else "an attribute in its __dict__" if is_plain(x) else "a field")
     _refuse(f"{kind.__name__}.{name} is not {what} (a property, a method or a class "
             "attribute): tangentlike cannot follow a derivative through it",
             "compute it inside the differentiated function from the fields, or make it "
@@ -229,8 +280,8 @@ def restructure(g: Any, x: Any) -> Any:
         return g
     if is_node(x):
         mine = children(x)
-        theirs = children(g) if type(g) is kind else list(g) if is_namedtuple(x) and \
-            kind not in _REGISTRY and isinstance(g, (tuple, list)) else None
+        theirs = aligned_children(g, x) if type(g) is kind else list(g) if is_namedtuple(
+            x) and kind not in _REGISTRY and isinstance(g, (tuple, list)) else None
         if theirs is None and isinstance(g, (tuple, list)):
             _refuse_unpacked(kind)
         if theirs is None or len(theirs) != len(mine):
@@ -247,10 +298,8 @@ def restructure(g: Any, x: Any) -> Any:
 
 
 def _field_names(x: Any) -> list[str]:
-    if is_namedtuple(x):
-        return list(type(x)._fields)
-    if dataclasses.is_dataclass(type(x)) and type(x) not in _REGISTRY:
-        return [f.name for f in dataclasses.fields(x)]
+    if type(x) not in _REGISTRY:
+        return child_names(x)
     _refuse(f"_replace or dataclasses.replace changed fields of {_article(type(x).__name__)}, "
             "a registered pytree: its children are what its flatten returns, not named fields",
             "build the object outside the differentiated function")
@@ -258,9 +307,10 @@ def _field_names(x: Any) -> list[str]:
 
 
 def with_fields(t: Any, /, **changes: Any) -> Any:
-    """The dataclass or named tuple ``t`` with the fields ``changes`` names replaced (those
-    that carry a derivative in ``t``; static ones keep ``t``'s): the tangent of
-    ``Params(W=a, b=c)`` (from zeros) and of ``p._replace(W=a)`` (from ``p``'s tangent)."""
+    """The dataclass, named tuple or plain object ``t`` with the fields ``changes`` names
+    replaced (those that carry a derivative in ``t``; static ones keep ``t``'s): the tangent
+    of ``Params(W=a, b=c)`` and ``Layer(a, c)`` (from zeros) and of ``p._replace(W=a)`` (from
+    ``p``'s tangent)."""
     names = _field_names(t)
     items = children(t)
     for name, value in changes.items():

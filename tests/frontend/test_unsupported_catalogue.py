@@ -372,9 +372,36 @@ ROWS = [
 
 
         def f(x):
+            layer = Dense(x)
+            return np.sum(layer.W * 2.0 + np.tanh(layer.W * x))
+        """, (), "supported", hvp=True),
+    Row("calling-a-user-class-whose-init-loops", """
+        class Dense:
+            def __init__(self, W):
+                self.W = W
+                for _ in range(2):
+                    self.W = self.W * 2.0
+
+
+        def f(x):
             layer = Dense(x)  # <-
             return np.sum(layer.W * 2.0)
-        """, ("Dense",), "refused"),
+        """, ("Dense.__init__ has a for loop",), "refused"),
+    Row("building-a-plain-object", """
+        class Layer:
+            \"\"\"A layer.\"\"\"
+
+            def __init__(self, W, b, scale=1.0):
+                super().__init__()
+                self.W, self.b = W * scale, b
+                self.Wb: object = self.W + self.b
+                self.n = len(W)
+
+
+        def f(x):
+            layer = Layer(x, np.sin(x), scale=2.0)
+            return np.sum(layer.W * layer.b + layer.Wb) * layer.n
+        """, (), "supported", hvp=True),
     Row("building-a-dataclass", """
         from dataclasses import dataclass
 
