@@ -103,12 +103,26 @@ ROWS = [
     Row("try-except-loop-in-body", """
         def f(x):
             try:
-                for i in range(2):  # <-
+                for i in range(2):
                     x = x * 2.0
+                    if np.max(x) > 1.0:
+                        raise ValueError
             except ValueError:
                 pass
             return np.sum(x)
-        """, ("loop",), "refused"),
+        """, (), "supported", hvp=True),
+    Row("try-except-comprehension-and-try-in-body", """
+        def f(x):
+            try:
+                ys = [v * 2.0 for v in x]
+                try:
+                    y = np.sum(np.stack(ys) * x)
+                finally:
+                    pass
+            except ValueError:
+                y = 0.0
+            return y
+        """, (), "supported", hvp=True),
     Row("try-return-inside", """
         def f(x):
             try:
