@@ -189,11 +189,13 @@ def _guard(n: Normalizer, stmt: gast.Try, body: list[gast.stmt],
             run.append(_located(syntax.assign(sequence, inner.iter), inner))
             inner.iter = syntax.load(sequence)
         if run:
-            segments.append([probe(run)])
+            segments.append(_probed(run, probe))
             run = []
         segments.append([_guarded(n, stmt, inner, probe, error)])
     if run:
-        segments.append([probe(run)])
+        segments.append(_probed(run, probe))
+    while len(segments) > 1 and all(isinstance(s, gast.Assign) for s in segments[0]):
+        segments[:2] = [segments[0] + segments[1]]  # constants first: nothing raised yet
     out = segments[0] if segments else []
     for segment in segments[1:]:
         going = n.namer.fresh("going")
@@ -203,6 +205,16 @@ def _guard(n: Normalizer, stmt: gast.Try, body: list[gast.stmt],
         out += [_located(syntax.assign(going, fine), segment[0]),
                 _located(gast.If(test=syntax.load(going), body=segment, orelse=[]), segment[0])]
     return out
+
+
+def _probed(run: list[gast.stmt],
+            probe: Callable[[list[gast.stmt]], gast.Try]) -> list[gast.stmt]:
+    """``probe(run)``, the constants ``run`` starts with before it (they cannot raise)."""
+    safe = 0
+    while safe < len(run) and isinstance(run[safe], gast.Assign) and isinstance(
+            run[safe].targets[0], gast.Name) and isinstance(run[safe].value, gast.Constant):
+        safe += 1
+    return run[:safe] + ([probe(run[safe:])] if run[safe:] else [])
 
 
 def _guarded(n: Normalizer, stmt: gast.Try, inner: gast.stmt,

@@ -70,7 +70,7 @@ def return_in_finally_overrides(x):
         return np.sum(y)
     finally:
         if np.max(x) > 1 or np.min(x) < -0.5:
-            return np.sum(y * y)
+            return np.sum(y * y)  # noqa: B012
         y = y + x
     return np.sum(y)              # never reached when finally did not return
 

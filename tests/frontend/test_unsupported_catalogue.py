@@ -126,10 +126,26 @@ ROWS = [
     Row("try-return-inside", """
         def f(x):
             try:
-                return np.sum(x * 2.0)  # <-
+                if np.max(x) > 0.4:
+                    raise ValueError
+                return np.sum(x * 2.0)
             except ValueError:
-                return 0.0
-        """, ("return inside a try",), "refused"),
+                return np.sum(x * x)
+        """, (), "supported", hvp=True),
+    Row("try-break-continue-inside", """
+        def f(x):
+            total = 0.0
+            for v in x:
+                try:
+                    if v < 0.0:
+                        continue
+                    total = total + v * v
+                    if v > 0.4:
+                        break
+                finally:
+                    total = total * 1.5
+            return total
+        """, (), "supported", hvp=True),
     Row("try-except-star", """
         def f(x):
             try:  # <-
@@ -147,8 +163,20 @@ ROWS = [
     Row("with-return", """
         def f(x):
             with np.errstate(all="ignore"):
-                return np.sum(np.log(x))  # <-
-        """, ("with",), "refused"),
+                return np.sum(np.log(x * x))
+        """, (), "supported", hvp=True),
+    Row("with-suppressing-an-exception", """
+        import contextlib
+
+        def f(x):
+            y = x * 2.0
+            with contextlib.suppress(ValueError):
+                y = np.sin(y)
+                if np.max(x) > 0.4:
+                    raise ValueError
+                y = y * x
+            return np.sum(y)
+        """, (), "supported", hvp=True),
     Row("global", """
         G = 2.0
 
