@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pytest
 from oracle import check_everywhere
+from support import check_grad
 
 import tangentlike
 
@@ -160,6 +161,15 @@ FUNCTIONS = [loop_in_try, while_in_try, domain_error_in_a_loop, comprehension_in
 @pytest.mark.parametrize("f", FUNCTIONS, ids=lambda f: f.__name__)
 def test_derivatives_match_finite_differences(f, point) -> None:
     check_everywhere(f, [point.copy()])
+
+
+@pytest.mark.parametrize("motion", ["joint", "split"])
+@pytest.mark.parametrize("optimized", [True, False])
+@pytest.mark.parametrize("f", [loop_in_try, try_in_try, finally_in_try_with_loop],
+                         ids=lambda f: f.__name__)
+def test_every_reverse_motion(f, optimized, motion) -> None:
+    for point in POINTS:
+        check_grad(f, [point.copy()], optimized=optimized, motion=motion)
 
 
 def test_one_derivative_replays_each_point_in_turn() -> None:
