@@ -144,8 +144,11 @@ def _catching(n: Normalizer, stmt: gast.Try) -> None:
     for handler, kind in zip(reversed(stmt.handlers), reversed(types)):
         test = syntax.call(syntax.load("isinstance"), [syntax.load(error), syntax.clone(kind)])
         bind = [syntax.assign(handler.name.id, syntax.load(error))] if handler.name else []
-        chain = [_located(gast.If(test=test, body=bind + _reraise(handler.body, error),
-                                  orelse=chain), handler)]
+        body = bind + _reraise(handler.body, error)
+        if resolve(kind, n.parsed, n.locals) is BaseException:  # it takes whatever came
+            chain = [_located(s, handler) for s in body]
+            continue
+        chain = [_located(gast.If(test=test, body=body, orelse=chain), handler)]
     raised = gast.Compare(left=syntax.load(error), ops=[gast.IsNot()],
                           comparators=[syntax.const(None)])
     dispatch = _located(gast.If(test=raised, body=chain, orelse=stmt.orelse), stmt)
