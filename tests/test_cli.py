@@ -218,7 +218,7 @@ def test_module_name_never_shadows_another_module(tmp_path):
 def _error_cases(tmp_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
     bad_syntax = tmp_dir / "bad_syntax.py"
     bad_syntax.write_text("def f(x):\n    return x *\n")
-    try_line = marked_line(UNSUPPORTED, "try")
+    match_line = marked_line(UNSUPPORTED, "match")
     raise_line = marked_line(FIXTURES / "broken_import.py", "raise")
     return {
         "missing file": ([f"{FIXTURES / 'missing.py'}:f"], ["no such file", "missing.py"]),
@@ -233,9 +233,9 @@ def _error_cases(tmp_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
         "a class": ([f"{SMOOTH}:NotAFunctionEither"], ["not a function"]),
         "unknown wrt name": ([f"{SMOOTH}:loss", "--wrt", "w,q"], ["'q'", "w, b, x"]),
         "wrt index out of range": ([f"{SMOOTH}:loss", "--wrt", "7"], ["wrt", "w, b, x"]),
-        "unsupported syntax": ([f"{UNSUPPORTED}:uses_try"],
-                               ["try statement", f"unsupported.py:{try_line}",
-                                "move the loop"]),
+        "unsupported syntax": ([f"{UNSUPPORTED}:uses_match"],
+                               ["match statement", f"unsupported.py:{match_line}",
+                                "if/elif"]),
         "generator": ([f"{UNSUPPORTED}:generator"], ["yield", "unsupported.py"]),
         "no derivative rule": ([f"{NO_RULE}:calls_unwrap"], ["numpy.unwrap", "no_rule.py"]),
         "function without source": ([f"{NO_RULE}:calls_function_without_source"],
@@ -284,7 +284,7 @@ def test_usage_errors_exit_2(tangentlike_cli, args):
 
 
 def test_traceback_option_shows_the_traceback(in_process):
-    code, _, err = in_process([f"{UNSUPPORTED}:uses_try", "--traceback"])
+    code, _, err = in_process([f"{UNSUPPORTED}:uses_match", "--traceback"])
     assert code == 1
     assert "Traceback" in err
     assert err.splitlines()[-1].startswith("tangentlike: error: ")

@@ -132,7 +132,7 @@ class ForwardAD:
         body = self.block(loop.body)
         source = loop_source(loop)
         target = loop.target.id if isinstance(loop.target, gast.Name) else None
-        if source and target and self.tangent(target):
+        if source and target and self.tangent(target) and self.tangent(source):
             # for row in X: the row's tangent is the matching row of X's tangent
             index = self.namer.fresh("k")
             header = syntax.tuple_of([syntax.store(index), syntax.store(target)], gast.Store())
@@ -142,7 +142,7 @@ class ForwardAD:
                                     syntax.load(index)])))
             return [gast.For(target=header, iter=iterate, body=[first] + body, orelse=[],
                              type_comment=None)]
-        if target and self.tangent(target):  # a value from a constant sequence
+        if target and self.tangent(target):  # a value from a constant sequence (a range)
             body = [self.zero(target)] + body
         return [gast.For(target=loop.target, iter=loop.iter, body=body or [gast.Pass()],
                          orelse=[], type_comment=None)]

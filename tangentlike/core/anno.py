@@ -15,7 +15,8 @@ Every pass that needs to remember something about a node stores it in the node's
   (aliasing.py checks that no other live name sees it);
 - ``saves``: for the push and the pop of one saved value (one of each): the same key, so the
   optimizer can drop both when the popped value is never read;
-- ``reraises``: for the probe of a lowered ``try/finally`` (frontend/exceptions.py): the
+- ``reraises``: for the probe of a lowered ``try`` in generated code that catches everything
+  (frontend/exceptions.py: a ``finally``, differentiated again): the
   function raises again after the ``finally`` block whenever the probe caught something;
 - ``versions``: for a normalized function, the user's name of each version of a name
   (``x_1``: ``x``), for messages;

@@ -1,5 +1,7 @@
 """Before A-normal form: canonical control flow, so the differentiation passes see few shapes.
 
+- ``with`` blocks become ``try`` statements, and a ``return``, ``break`` or ``continue``
+  inside a ``try`` statement a flag the statement is followed by (frontend/jumps.py);
 - every ``return`` becomes an assignment to one result variable, returned once at the end
   (the statements after an ``if`` that returns move into its other branch; a ``return``
   inside a loop also sets a flag and breaks out, and what follows the loop runs under
@@ -20,6 +22,7 @@ import gast
 from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import UnsupportedSyntaxError
+from tangentlike.frontend.jumps import lower_jumps
 from tangentlike.frontend.parsing import ParsedFunction
 
 LOOPS = (gast.For, gast.While)
@@ -325,7 +328,7 @@ def _always_returns(stmts: list[gast.stmt]) -> bool:
 def desugar(parsed: ParsedFunction, namer: Namer) -> list[gast.stmt]:
     """The function's body with canonical returns, loops and iteration (a new list)."""
     d = Desugar(parsed, namer)
-    body = syntax.clone(parsed.node.body)
+    body = lower_jumps(parsed, namer, syntax.clone(parsed.node.body))
     body = d.returns_in_loops(body)
     body = d.loops(body)
     return d.single_exit(body)

@@ -176,35 +176,6 @@ class Normalizer(AssignmentSplitter):
             type_comment=None)
         self.emit(hook)
 
-    def visit_With(self, stmt: gast.With) -> None:
-        """``with cm as v: body`` runs as Python runs it when no exception is raised: the
-        manager's ``__enter__``, the body, then its ``__exit__(None, None, None)``.  The
-        derivative's forward sweep does the same, in order (an ``np.errstate``, a timer, a
-        lock); the backward sweep runs outside the manager."""
-        for node in gast.walk(gast.Module(body=stmt.body, type_ignores=[])):
-            if isinstance(node, (gast.Return, gast.Break, gast.Continue)):
-                what = {gast.Return: "return", gast.Break: "break",
-                        gast.Continue: "continue"}[type(node)]
-                raise self.unsupported(node, f"{what} inside a with block",
-                                       f"set a variable in the with block and {what} after it")
-        managers = []
-        for item in stmt.items:
-            manager = self.namer.fresh("manager")
-            self.locals.add(manager)
-            self.emit(syntax.assign(manager, self.simplify(item.context_expr)))
-            enter = syntax.call(gast.Attribute(value=syntax.load(manager), attr="__enter__",
-                                               ctx=gast.Load()), [])
-            if item.optional_vars is not None:
-                self.assign_to(item.optional_vars, enter)
-            else:
-                self.emit(gast.Expr(value=enter))
-            managers.append(manager)
-        self.visit_statements([gast.Pass()] + stmt.body)  # (a first string is not a docstring)
-        for manager in reversed(managers):
-            exit_call = syntax.call(gast.Attribute(value=syntax.load(manager), attr="__exit__",
-                                                   ctx=gast.Load()), [syntax.const(None)] * 3)
-            self.emit(gast.Expr(value=exit_call))
-
     def visit_Try(self, stmt: gast.Try) -> None:
         """A ``try`` statement, lowered by :mod:`tangentlike.frontend.exceptions`."""
         lower_try(self, stmt)

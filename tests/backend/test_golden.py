@@ -42,6 +42,8 @@ CASES = {
     "nested_closure": (functions.nested_closure, {"wrt": (0, 1)}),
     "lambda_to_helper": (functions.lambda_to_helper, {"wrt": (0, 1)}),
     "method": (functions.MODEL.loss, {}),
+    "try_loop": (_load(Path(__file__).resolve().parents[1] / "golden_try_functions.py",
+                       "golden_try_functions").try_loop, {}),
 }
 
 # The derivative halves of a function the golden derivative calls (a lifted nested def, a

@@ -103,19 +103,49 @@ ROWS = [
     Row("try-except-loop-in-body", """
         def f(x):
             try:
-                for i in range(2):  # <-
+                for i in range(2):
                     x = x * 2.0
+                    if np.max(x) > 1.0:
+                        raise ValueError
             except ValueError:
                 pass
             return np.sum(x)
-        """, ("loop",), "refused"),
+        """, (), "supported", hvp=True),
+    Row("try-except-comprehension-and-try-in-body", """
+        def f(x):
+            try:
+                ys = [v * 2.0 for v in x]
+                try:
+                    y = np.sum(np.stack(ys) * x)
+                finally:
+                    pass
+            except ValueError:
+                y = 0.0
+            return y
+        """, (), "supported", hvp=True),
     Row("try-return-inside", """
         def f(x):
             try:
-                return np.sum(x * 2.0)  # <-
+                if np.max(x) > 0.4:
+                    raise ValueError
+                return np.sum(x * 2.0)
             except ValueError:
-                return 0.0
-        """, ("return inside a try",), "refused"),
+                return np.sum(x * x)
+        """, (), "supported", hvp=True),
+    Row("try-break-continue-inside", """
+        def f(x):
+            total = 0.0
+            for v in x:
+                try:
+                    if v < 0.0:
+                        continue
+                    total = total + v * v
+                    if v > 0.4:
+                        break
+                finally:
+                    total = total * 1.5
+            return total
+        """, (), "supported", hvp=True),
     Row("try-except-star", """
         def f(x):
             try:  # <-
@@ -133,8 +163,20 @@ ROWS = [
     Row("with-return", """
         def f(x):
             with np.errstate(all="ignore"):
-                return np.sum(np.log(x))  # <-
-        """, ("with",), "refused"),
+                return np.sum(np.log(x * x))
+        """, (), "supported", hvp=True),
+    Row("with-suppressing-an-exception", """
+        import contextlib
+
+        def f(x):
+            y = x * 2.0
+            with contextlib.suppress(ValueError):
+                y = np.sin(y)
+                if np.max(x) > 0.4:
+                    raise ValueError
+                y = y * x
+            return np.sum(y)
+        """, (), "supported", hvp=True),
     Row("global", """
         G = 2.0
 
