@@ -18,7 +18,7 @@ from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location, UnsupportedSyntaxError
-from tangentlike.frontend.operations import Kind, Operation
+from tangentlike.frontend.operations import Dynamic, Kind, Operation
 from tangentlike.rules.registry import Rule
 from tangentlike.rules.template import Namespace, instantiate, value_expression
 from tangentlike.runtime import dynamic
@@ -76,6 +76,17 @@ def dynamic_call(namespace: Namespace, helper: str, args: list[gast.expr],
     func = syntax.load(namespace.name_for(function, helper))
     anno.info(func).callee = function
     return syntax.call(func, args, list(keywords))
+
+
+def dynamic_target(namespace: Namespace, key: Dynamic) -> gast.expr:
+    """The callee of a call found when it runs, as the derivative reads it: ``layer``,
+    ``self.encode``, or one of ``runtime.dynamic``'s helpers (a derivative differentiated
+    again: ``call_forward(call_forward, (2,), layer, (0,), x)``)."""
+    if key.helper is None:
+        return key.expression()
+    func = syntax.load(namespace.name_for(key.helper, key.helper.__name__))
+    anno.info(func).callee = key.helper
+    return func
 
 
 def refuse_differentiated_receiver(op: Operation, derivative: Callable[[str], Any],

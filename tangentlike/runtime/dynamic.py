@@ -25,7 +25,6 @@ import inspect
 import types
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -37,27 +36,46 @@ SUMMARY: Callable[[Callable], Any] | None = None
 WRAP: Callable[[Any, int, tuple[str, ...]], types.FunctionType] | None = None
 
 
-@dataclass(frozen=True)
 class Record:
     """What ``call_forward`` saves for ``call_backward``: the callee's derivative, the
     arguments it was called with (in its parameter order), for each of the call's ``wrt``
-    positions its rank among the callee's, and the callee's own saved values.  (Not a tuple:
-    a zero tangent of it is 0.0.)"""
+    positions its rank among the callee's, and the callee's own saved values.  ``varied``:
+    the callee's parameters that carry a derivative when the derivative is differentiated
+    again (grad of grad).  (A plain class, neither a tuple nor a dataclass: a zero
+    derivative of it is 0.0.)"""
 
-    derivative: Any
-    positional: tuple
-    keywords: dict
-    order: tuple[int, ...]
-    saved: Any
+    __slots__ = ("derivative", "positional", "keywords", "order", "saved", "varied")
+
+    def __init__(self, derivative: Any, positional: tuple, keywords: dict,
+                 order: tuple[int, ...], saved: Any, varied: frozenset = frozenset()):
+        self.derivative, self.positional, self.keywords = derivative, positional, keywords
+        self.order, self.saved, self.varied = order, saved, varied
 
 
-class RecordTangent(NamedTuple):
-    """The tangent of a :class:`Record` (forward over reverse: ``hvp``): the tangents of the
-    arguments (None where none) and of the callee's saved values."""
+class RecordTangent:
+    """The tangent or adjoint of a :class:`Record` (a derivative of a derivative): those of
+    the arguments (None where none) and of the callee's saved values.  Adjoints add up (0.0
+    is the adjoint of a record nothing flowed back to).  A plain class, as Record."""
 
-    positional: tuple
-    keywords: dict
-    saved: Any
+    __slots__ = ("positional", "keywords", "saved")
+
+    def __init__(self, positional: tuple, keywords: dict, saved: Any):
+        self.positional, self.keywords, self.saved = positional, keywords, saved
+
+    def __add__(self, other: Any) -> RecordTangent:
+        if other is None or (isinstance(other, float) and other == 0.0):
+            return self
+        from tangentlike.runtime import add_grad
+
+        def both(a: Any, b: Any) -> Any:
+            return b if a is None else a if b is None else add_grad(a, b)
+
+        return RecordTangent(
+            tuple(both(a, b) for a, b in zip(self.positional, other.positional)),
+            {k: both(v, other.keywords[k]) for k, v in self.keywords.items()},
+            both(self.saved, other.saved))
+
+    __radd__ = __add__
 
 
 def _callee(target: Any, n_args: int, keywords: tuple[str, ...],
@@ -193,7 +211,11 @@ def _ordered(grads: Any, order: tuple[int, ...]) -> Any:
 
 def call_forward(target: Any, wrt: tuple[int, ...], *args: Any, **kwargs: Any,
                  ) -> tuple[Any, Record]:
-    """The value of ``target(*args, **kwargs)`` and the record its backward sweep reads."""
+    """The value of ``target(*args, **kwargs)`` and the record its backward sweep reads.
+    ``target`` may be one of these helpers (grad of grad: :mod:`runtime.rederive`)."""
+    if is_helper(target):
+        from tangentlike.runtime import rederive
+        return rederive.forward(target, wrt, args, kwargs)
     function, positional, keywords, callee_wrt, order, _ = _bind(target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "reverse")
     value, saved = derivative.function(*positional, **keywords)
@@ -204,6 +226,9 @@ def call_forward(target: Any, wrt: tuple[int, ...], *args: Any, **kwargs: Any,
 def call_backward(record: Record, init_grad: Any) -> Any:
     """The adjoints of the call's differentiated arguments (one, or a tuple in the call's
     order) for the adjoint ``init_grad`` of its value."""
+    if not isinstance(record, Record):  # a helper's call differentiated (runtime.rederive)
+        from tangentlike.runtime import rederive
+        return rederive.backward(record, init_grad)
     derivative = record.derivative
     grads = derivative.backward(record.saved, *record.positional, **record.keywords,
                                 **{derivative.seed: init_grad})
@@ -213,7 +238,11 @@ def call_backward(record: Record, init_grad: Any) -> Any:
 def call_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
              tangents: tuple) -> tuple[Any, Any]:
     """``(tangent, value)`` of ``target(*args, **kwargs)`` along ``tangents`` (one per
-    ``wrt`` position, in the call's order)."""
+    ``wrt`` position, in the call's order).  ``target`` may be one of these helpers
+    (forward over reverse or over forward: :mod:`runtime.rederive`)."""
+    if is_helper(target):
+        from tangentlike.runtime import rederive
+        return rederive.jvp(target, wrt, args, kwargs, tangents)
     function, positional, keywords, callee_wrt, order, _ = _bind(target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "forward")
     seeds = [None] * len(order)
@@ -223,12 +252,6 @@ def call_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
                   (positional, keywords, tangents))
 
 
-def _seeds(names: list[str], tangents: dict[str, Any]) -> tuple[tuple[int, ...], list]:
-    """The positions (as ``wrt`` counts parameters) that have a tangent, and those tangents."""
-    wrt = tuple(i for i, n in enumerate(names) if tangents.get(n) is not None)
-    return wrt, [tangents[names[i]] for i in wrt]
-
-
 def _parameters(function: Callable) -> tuple[list[str], list[str]]:
     """A generated function's positional parameters and keyword-only ones."""
     params = _signature(function).parameters.values()
@@ -236,56 +259,9 @@ def _parameters(function: Callable) -> tuple[list[str], list[str]]:
             [p.name for p in params if p.kind is p.KEYWORD_ONLY])
 
 
-def call_forward_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
-                     tangents: tuple, ktangents: dict) -> tuple[Any, Any]:
-    """Forward mode over ``call_forward`` (``hvp``): ``((dvalue, drecord), (value, record))``,
-    the jvp of the callee's forward half (generated code, differentiated again)."""
-    function, positional, keywords, callee_wrt, order, call_names = _bind(
-        target, wrt, args, kwargs)
-    derivative = GENERATE(function, callee_wrt, "reverse")
-    names, kwonly = _parameters(derivative.function)
-    given = {**dict(zip(call_names, tangents)), **ktangents}
-    jvp_wrt, seeds = _seeds(names + kwonly, given)
-    if not jvp_wrt:
-        value, saved = derivative.function(*positional, **keywords)
-        value = _fresh(value, (positional, keywords))
-        return None, (value, Record(derivative, positional, keywords, order, saved))
-    jvp = GENERATE(derivative.function, jvp_wrt, "forward")
-    (dvalue, dsaved), (value, saved) = _fresh(jvp.function(*positional, *seeds, **keywords),
-                                              (positional, keywords, seeds))
-    record = Record(derivative, positional, keywords, order, saved)
-    drecord = RecordTangent(tuple(given.get(n) for n in names),
-                            {n: given.get(n) for n in kwonly}, dsaved)
-    return (dvalue, drecord), (value, record)
-
-
-def call_backward_jvp(record: Record, drecord: Any, init_grad: Any, dinit_grad: Any,
-                      ) -> tuple[Any, Any]:
-    """Forward mode over ``call_backward`` (``hvp``): ``(dgradients, gradients)``, the jvp of
-    the callee's backward half."""
-    derivative = record.derivative
-    backward = derivative.backward
-    names, kwonly = _parameters(backward)
-    values = dict(zip(names, (record.saved, *record.positional)))
-    values.update(record.keywords)
-    values[derivative.seed] = init_grad
-    tangents: dict[str, Any] = {derivative.seed: dinit_grad}
-    if isinstance(drecord, RecordTangent):
-        tangents[names[0]] = drecord.saved
-        tangents.update(zip(names[1:], drecord.positional))
-        tangents.update(drecord.keywords)
-    jvp_wrt, seeds = _seeds(names + kwonly, tangents)
-    positional = [values[n] for n in names]
-    keyword_only = {n: values[n] for n in kwonly}
-    if not jvp_wrt:
-        return None, _fresh(_ordered(backward(*positional, **keyword_only), record.order),
-                            (positional, keyword_only))
-    jvp = GENERATE(backward, jvp_wrt, "forward")
-    dgrads, grads = _fresh(jvp.function(*positional, *seeds, **keyword_only),
-                           (positional, keyword_only, seeds))
-    return _ordered(dgrads, record.order), _ordered(grads, record.order)
-
-
 HELPERS = (call_forward, call_backward, call_jvp)
-# forward mode over reverse mode's helpers (hvp): their tangent is the helper's jvp
-JVPS = {call_forward: call_forward_jvp, call_backward: call_backward_jvp}
+
+
+def is_helper(target: Any) -> bool:
+    """``target`` is one of these helpers (compared by identity: a callee may be anything)."""
+    return any(target is helper for helper in HELPERS)

@@ -362,6 +362,29 @@ ROWS = [
         def f(x):
             return np.sum(BOX.apply(x))
         """, ("Box.apply",), "supported", hvp=True),
+    Row("grad-of-grad-through-a-layer", """
+        import tangentlike
+
+
+        class Wave:
+            def __init__(self, a):
+                self.a = a
+
+            def __call__(self, x):
+                return self.a * np.sin(x) * x
+
+
+        LAYERS = [Wave(1.5)]
+
+
+        def h(x):
+            layer = LAYERS[0]
+            return np.sum(layer(x) ** 2)
+
+
+        def f(x):
+            return np.sum(tangentlike.grad(h)(x) * x)
+        """, (), "supported"),
     Row("calling-a-user-class", """
         class Dense:
             def __init__(self, W):

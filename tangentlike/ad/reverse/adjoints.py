@@ -16,6 +16,7 @@ from tangentlike.ad.common import (
     DerivativeNames,
     derivative_or_zero,
     dynamic_call,
+    dynamic_target,
     generated,
     instantiate_rule,
     is_constant,
@@ -248,7 +249,8 @@ class Adjoints:
         if isinstance(op.key, Dynamic):
             refuse_differentiated_receiver(op, self.adjoint, where(stmt, self.program.parsed))
             forward = dynamic_call(self.namespace, "call_forward", [
-                op.key.expression(), syntax.const(call.wrt), *call.positional], call.keywords)
+                dynamic_target(self.namespace, op.key), syntax.const(call.wrt),
+                *call.positional], call.keywords)
             backward_name, seed = None, None
         else:
             forward_name, backward_name, seed = self.pairs(op.key, call.wrt,
