@@ -63,6 +63,7 @@ FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM
 for _helper in dynamic.HELPERS:
     declare(_helper, library=True, returns=Returns.NEW)
 
+non_differentiable(dynamic.method_of)  # reads the object's class: the function it calls
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only, old_item,
                    restore_item)
 # plain_fields(q) is q, checked; derivative code passes it only where the structure is read.

@@ -27,7 +27,6 @@ from tangentlike.ad.common import (
     last_and_rest,
     map_contributions,
     parameter_names,
-    refuse_differentiated_receiver,
     runtime_call,
     setitem_index,
     with_origin_comments,
@@ -294,9 +293,8 @@ class ForwardAD:
         seeds = [syntax.load(self.tangent(n)) for n in call.differentiated()]
         target = stmt.targets[0].id
         if isinstance(op.key, Dynamic):  # a callee known when the call runs
-            refuse_differentiated_receiver(op, self.tangent, where(stmt, self.parsed))
             value = dynamic_call(self.namespace, "call_jvp", [
-                dynamic_target(self.namespace, op.key), syntax.const(call.wrt),
+                dynamic_target(self.namespace, op.key, self.tangent), syntax.const(call.wrt),
                 syntax.tuple_of(call.positional),
                 gast.Dict(keys=[syntax.const(k.arg) for k in call.keywords],
                           values=[k.value for k in call.keywords]), syntax.tuple_of(seeds)])

@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from tangentlike.errors import ValueRefusedError
+from tangentlike.runtime.pytrees import is_node
 
 GENERATE: Callable[[Callable, tuple[int, ...], str], Any] | None = None
 SUMMARY: Callable[[Callable], Any] | None = None
@@ -105,6 +106,31 @@ def _callee(target: Any, n_args: int, keywords: tuple[str, ...],
     raise ValueRefusedError(
         f"the derivative calls {target!r} through a variable or a method, and it is not a "
         "function, method or object with a __call__ method", hint="call a function")
+
+
+def method_of(obj: Any, name: str) -> types.FunctionType:
+    """The function ``obj.name(...)`` runs, for an object that carries a derivative (a
+    dataclass, named tuple or registered class differentiated): the derivative calls it
+    with the object as its first, differentiated, argument (``call_forward(method_of(p,
+    'forward'), (0, 1), p, x)``).  Only a method defined with ``def`` in the object's class;
+    a staticmethod, a classmethod, a function held in a field or one with no source is
+    refused."""
+    if not is_node(obj):
+        raise ValueRefusedError(
+            f"the method {type(obj).__name__}.{name} is called on a value that carries a "
+            "derivative: tangentlike passes a derivative to a method only for dataclasses, "
+            "named tuples and registered classes", hint="call a function with the arrays as "
+            "arguments, or make the class a dataclass (or register it as a pytree)")
+    found = next((c.__dict__[name] for c in type(obj).__mro__ if name in c.__dict__), None)
+    held = name in getattr(obj, "__dict__", {}) or name in getattr(obj, "_fields", ())
+    if isinstance(found, types.FunctionType) and not held:
+        return found
+    raise ValueRefusedError(
+        f"{type(obj).__name__}.{name}, called on a value that carries a derivative, is not a "
+        "method defined with def in its class (a staticmethod, a classmethod, a function "
+        "held in a field, a builtin's method): tangentlike cannot pass the derivative to it",
+        hint=f"define {name} with def in the class {type(obj).__name__}, or call a function "
+        "with the object's arrays as arguments")
 
 
 class Binding(NamedTuple):

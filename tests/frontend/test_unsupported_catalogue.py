@@ -385,6 +385,23 @@ ROWS = [
         def f(x):
             return np.sum(tangentlike.grad(h)(x) * x)
         """, (), "supported"),
+    Row("method-of-differentiated-dataclass", """
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class Dense:
+            W: object
+            b: object
+
+            def forward(self, x):
+                return np.tanh(x * self.W + self.b)
+
+
+        def f(x):
+            p = Dense(x * 2.0, np.sin(x))
+            return np.sum(p.forward(x) * x)
+        """, (), "supported", hvp=True),
     Row("calling-a-user-class", """
         class Dense:
             def __init__(self, W):

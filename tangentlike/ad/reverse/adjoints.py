@@ -22,7 +22,6 @@ from tangentlike.ad.common import (
     is_constant,
     last_and_rest,
     map_contributions,
-    refuse_differentiated_receiver,
     runtime_call,
     setitem_index,
     zero,
@@ -247,9 +246,8 @@ class Adjoints:
         target = stmt.targets[0].id
         record = self.namer.fresh(f"{target}_saved")
         if isinstance(op.key, Dynamic):
-            refuse_differentiated_receiver(op, self.adjoint, where(stmt, self.program.parsed))
             forward = dynamic_call(self.namespace, "call_forward", [
-                dynamic_target(self.namespace, op.key), syntax.const(call.wrt),
+                dynamic_target(self.namespace, op.key, self.adjoint), syntax.const(call.wrt),
                 *call.positional], call.keywords)
             backward_name, seed = None, None
         else:
