@@ -85,3 +85,11 @@ def staticmethod_called(p, x):
 
 def field_called(p, x):
     return np.sum(p.fn(x) * p.W[0])
+
+
+def slope_along_x(p, x):
+    return np.sum(tangentlike.grad(method, wrt=1)(p, x) * x)
+
+
+def directional(p, x):
+    return tangentlike.autodiff(method, wrt=1, mode="forward")(p, x, x)

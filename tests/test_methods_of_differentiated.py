@@ -111,3 +111,20 @@ def test_method_that_is_not_a_function_of_the_class_is_refused_when_it_runs(f):
     with pytest.raises(ValueRefusedError, match="not a method defined with def") as info:
         tangentlike.grad(f)(p, X)
     assert info.value.hint
+
+
+@pytest.mark.parametrize("f", [mf.slope_along_x, mf.directional], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("optimized", [True, False])
+def test_object_differentiated_only_the_second_time(f, optimized):
+    """``grad(method, wrt=1)`` (or its forward mode) calls ``p.forward`` with ``p`` a
+    constant; differentiated again with respect to ``p``, the bound method carries ``p``'s
+    derivative into the callee's ``self`` (grad of grad, reverse over forward, forward over
+    reverse, forward over forward)."""
+    gp, gx = tangentlike.grad(f, wrt=(0, 1), optimized=optimized)(DENSE, X)
+    np.testing.assert_allclose(_flat(gp), _fd_p(f, DENSE, X), rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(gx, _fd(lambda x: f(DENSE, x), X), rtol=1e-5, atol=1e-8)
+    v = _from_flat(DENSE, np.linspace(-1.0, 1.0, _flat(DENSE).size))
+    value, tangent = tangentlike.jvp(f, wrt=(0, 1), optimized=optimized)((DENSE, X), (v, X))
+    assert value == f(DENSE, X)
+    expected = _fd_p(f, DENSE, X) @ _flat(v) + _fd(lambda x: f(DENSE, x), X) @ X
+    np.testing.assert_allclose(tangent, expected, rtol=1e-5, atol=1e-8)

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from tangentlike.errors import ValueRefusedError
-from tangentlike.runtime.pytrees import is_node
+from tangentlike.runtime.pytrees import is_method, is_node, method_in_class
 
 GENERATE: Callable[[Callable, tuple[int, ...], str], Any] | None = None
 SUMMARY: Callable[[Callable], Any] | None = None
@@ -121,10 +121,8 @@ def method_of(obj: Any, name: str) -> types.FunctionType:
             "derivative: tangentlike passes a derivative to a method only for dataclasses, "
             "named tuples and registered classes", hint="call a function with the arrays as "
             "arguments, or make the class a dataclass (or register it as a pytree)")
-    found = next((c.__dict__[name] for c in type(obj).__mro__ if name in c.__dict__), None)
-    held = name in getattr(obj, "__dict__", {}) or name in getattr(obj, "_fields", ())
-    if isinstance(found, types.FunctionType) and not held:
-        return found
+    if is_method(obj, name):
+        return method_in_class(obj, name)
     raise ValueRefusedError(
         f"{type(obj).__name__}.{name}, called on a value that carries a derivative, is not a "
         "method defined with def in its class (a staticmethod, a classmethod, a function "

@@ -26,6 +26,7 @@ import numpy as np
 
 from tangentlike.runtime import add_grad, dynamic, zeros_like
 from tangentlike.runtime.dynamic import Record, RecordTangent
+from tangentlike.runtime.pytrees import is_node
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,17 @@ def _forward_step(args: tuple, kwargs: dict) -> Step:
     feeds: dict[int | str, Feed] = {
         2 + i: Feed(one=n) for i, n in enumerate(bound.call_names[:len(call_args)])}
     feeds.update({k: Feed(one=k) for k in kwargs})
+    feeds.update(_receiver(target, names))
     return Step(dynamic.call_forward, made.function, names, kwonly, values, feeds,
                 order=bound.order, made=made)
+
+
+def _receiver(target: Any, names: list[str]) -> dict[int | str, Feed]:
+    """The callee a method of a differentiated object (``p.forward``, its derivative that of
+    ``p``: ``pytrees.field_of``) gives its object to the function's first parameter."""
+    if isinstance(target, types.MethodType) and is_node(target.__self__):
+        return {0: Feed(one=names[0])}
+    return {}
 
 
 def _backward_step(args: tuple, kwargs: dict) -> Step:
@@ -165,7 +175,8 @@ def _jvp_step(args: tuple, kwargs: dict) -> Step:
     values.update(bound.keywords)
     feeds = {2: Feed(parts=tuple(bound.call_names[:len(call_args)])),
              3: Feed(keys={k: k for k in call_kwargs}),
-             4: Feed(parts=tuple(seed_names[rank] for rank in bound.order))}
+             4: Feed(parts=tuple(seed_names[rank] for rank in bound.order)),
+             **_receiver(target, names)}
     return Step(dynamic.call_jvp, made.function, names, kwonly, values, feeds)
 
 
