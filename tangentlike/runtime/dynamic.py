@@ -158,7 +158,7 @@ def _signature(function: types.FunctionType) -> inspect.Signature:
     return cached[1]
 
 
-def _bind(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict) -> Binding:
+def bind(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict) -> Binding:
     """``target(*args, **kwargs)`` bound to the function it runs (see :class:`Binding`)."""
     function, lead, keywords = _callee(target, len(args), tuple(kwargs))
     signature = _signature(function)
@@ -197,7 +197,7 @@ def _check_unchanged(function: types.FunctionType, arguments: dict[str, Any]) ->
                 "changing the argument (or the object's attribute)")
 
 
-def _fresh(value: Any, inputs: tuple) -> Any:
+def fresh(value: Any, inputs: tuple) -> Any:
     """``value`` with every array that may share memory with an array in ``inputs`` copied:
     what these helpers return is new (an identity layer returns its argument)."""
     if isinstance(value, np.ndarray):
@@ -206,10 +206,10 @@ def _fresh(value: Any, inputs: tuple) -> Any:
             return value.copy()
         return value
     if isinstance(value, (tuple, list)):
-        parts = [_fresh(v, inputs) for v in value]
+        parts = [fresh(v, inputs) for v in value]
         return type(value)(*parts) if hasattr(value, "_fields") else type(value)(parts)
     if isinstance(value, dict):
-        return {k: _fresh(v, inputs) for k, v in value.items()}
+        return {k: fresh(v, inputs) for k, v in value.items()}
     return value
 
 
@@ -226,7 +226,7 @@ def _arrays(values: Any) -> list:
     return []
 
 
-def _ordered(grads: Any, order: tuple[int, ...]) -> Any:
+def ordered(grads: Any, order: tuple[int, ...]) -> Any:
     """The callee's gradients (one, or a tuple in its order) in the call's order."""
     if len(order) == 1:
         return grads
@@ -240,10 +240,10 @@ def call_forward(target: Any, wrt: tuple[int, ...], *args: Any, **kwargs: Any,
     if is_helper(target):
         from tangentlike.runtime import rederive
         return rederive.forward(target, wrt, args, kwargs)
-    function, positional, keywords, callee_wrt, order, _ = _bind(target, wrt, args, kwargs)
+    function, positional, keywords, callee_wrt, order, _ = bind(target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "reverse")
     value, saved = derivative.function(*positional, **keywords)
-    value = _fresh(value, (positional, keywords))
+    value = fresh(value, (positional, keywords))
     return value, Record(derivative, positional, keywords, order, saved)
 
 
@@ -256,7 +256,7 @@ def call_backward(record: Record, init_grad: Any) -> Any:
     derivative = record.derivative
     grads = derivative.backward(record.saved, *record.positional, **record.keywords,
                                 **{derivative.seed: init_grad})
-    return _fresh(_ordered(grads, record.order), (record, init_grad))
+    return fresh(ordered(grads, record.order), (record, init_grad))
 
 
 def call_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
@@ -267,16 +267,16 @@ def call_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
     if is_helper(target):
         from tangentlike.runtime import rederive
         return rederive.jvp(target, wrt, args, kwargs, tangents)
-    function, positional, keywords, callee_wrt, order, _ = _bind(target, wrt, args, kwargs)
+    function, positional, keywords, callee_wrt, order, _ = bind(target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "forward")
     seeds = [None] * len(order)
     for tangent, rank in zip(tangents, order):
         seeds[rank] = tangent
-    return _fresh(derivative.function(*positional, *seeds, **keywords),
+    return fresh(derivative.function(*positional, *seeds, **keywords),
                   (positional, keywords, tangents))
 
 
-def _parameters(function: Callable) -> tuple[list[str], list[str]]:
+def parameters(function: Callable) -> tuple[list[str], list[str]]:
     """A generated function's positional parameters and keyword-only ones."""
     params = _signature(function).parameters.values()
     return ([p.name for p in params if p.kind is not p.KEYWORD_ONLY],

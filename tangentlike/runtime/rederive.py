@@ -67,7 +67,7 @@ class Step:
                                   {n: self.values[n] for n in self.kwonly}, self.order,
                                   saved, varied)
         if self.helper is dynamic.call_backward:
-            return dynamic._ordered(value, self.order)
+            return dynamic.ordered(value, self.order)
         return value
 
     def tangent(self, dvalue: Any, given: dict[str, Any]) -> Any:
@@ -128,9 +128,9 @@ def _differentiable(value: Any) -> bool:
 def _forward_step(args: tuple, kwargs: dict) -> Step:
     """``call_forward(target, wrt, *call_args, **kwargs)``: the callee's forward half."""
     target, wrt, *call_args = args
-    bound = dynamic._bind(target, wrt, tuple(call_args), kwargs)
+    bound = dynamic.bind(target, wrt, tuple(call_args), kwargs)
     made = dynamic.GENERATE(bound.function, bound.wrt, "reverse")
-    names, kwonly = dynamic._parameters(made.function)
+    names, kwonly = dynamic.parameters(made.function)
     values = {**dict(zip(names, bound.positional)), **bound.keywords}
     feeds: dict[int | str, Feed] = {
         2 + i: Feed(one=n) for i, n in enumerate(bound.call_names[:len(call_args)])}
@@ -152,7 +152,7 @@ def _backward_step(args: tuple, kwargs: dict) -> Step:
     """``call_backward(record, seed)``: the callee's backward half."""
     record, seed = args
     made = record.derivative
-    names, kwonly = dynamic._parameters(made.backward)
+    names, kwonly = dynamic.parameters(made.backward)
     values = dict(zip(names, (record.saved, *record.positional)))
     values.update(record.keywords)
     values[made.seed] = seed
@@ -165,9 +165,9 @@ def _backward_step(args: tuple, kwargs: dict) -> Step:
 def _jvp_step(args: tuple, kwargs: dict) -> Step:
     """``call_jvp(target, wrt, call_args, call_kwargs, tangents)``: the callee's jvp."""
     target, wrt, call_args, call_kwargs, tangents = args
-    bound = dynamic._bind(target, wrt, tuple(call_args), dict(call_kwargs))
+    bound = dynamic.bind(target, wrt, tuple(call_args), dict(call_kwargs))
     made = dynamic.GENERATE(bound.function, bound.wrt, "forward")
-    names, kwonly = dynamic._parameters(made.function)
+    names, kwonly = dynamic.parameters(made.function)
     seed_names = names[len(bound.positional):len(bound.positional) + len(bound.wrt)]
     values = dict(zip(names, bound.positional))
     for tangent, rank in zip(tangents, bound.order):
@@ -264,11 +264,11 @@ def jvp(helper: Callable, wrt: tuple[int, ...], args: tuple, kwargs: dict,
         _spread(step.feeds[key], tangent, given)
     positions = _positions(step, {n for n, t in given.items() if t is not None})
     if not positions:
-        return None, step.finish(dynamic._fresh(step.run(step.function), (step.values,)))
+        return None, step.finish(dynamic.fresh(step.run(step.function), (step.values,)))
     made = dynamic.GENERATE(step.function, positions, "forward")
     every = step.names + step.kwonly
     seeds = [given[every[i]] for i in positions]
-    dvalue, value = dynamic._fresh(step.run(made.function, *seeds), (step.values, seeds))
+    dvalue, value = dynamic.fresh(step.run(made.function, *seeds), (step.values, seeds))
     return step.tangent(dvalue, given), step.finish(value)
 
 
@@ -297,10 +297,10 @@ def forward(helper: Callable, wrt: tuple[int, ...], args: tuple, kwargs: dict,
     every = step.names + step.kwonly
     varied = frozenset(n for n in fed if n in step.values)
     if not positions:
-        value = dynamic._fresh(step.run(step.function), (step.values,))
+        value = dynamic.fresh(step.run(step.function), (step.values,))
         return step.finish(value), StepRecord(None, step, args, kwargs, keys, [], value, None)
     made = dynamic.GENERATE(step.function, positions, "reverse")
-    value, saved = dynamic._fresh(step.run(made.function), (step.values,))
+    value, saved = dynamic.fresh(step.run(made.function), (step.values,))
     return (step.finish(value, varied),
             StepRecord(made, step, args, kwargs, keys, [every[i] for i in positions], value,
                        saved))
