@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tangentlike.api import INPUT_DERIVATIVE, autodiff, grad, wrt_indices
+from tangentlike.api import INPUT_DERIVATIVE, CapturedDerivative, autodiff, grad, wrt_indices
 from tangentlike.arguments import (
     alias,
     article,
@@ -39,6 +39,17 @@ def _sequence_of(v: Any, count: int, what: str, name: str) -> tuple:
                      f"value{'s' if count != 1 else ''}, one per wrt argument; got {got}",
                      hint="pass a tuple (v0, v1, ...) shaped like the wrt arguments, in "
                      "their order")
+
+
+def _of_captured(func: Callable, wrt: Any, make: Callable[[Callable], Callable],
+                 ) -> Callable | None:
+    """For a closure asked for derivatives with respect to values it captured
+    (``hessian(loss, wrt="data")``): ``make`` applied to the closure with those values as
+    keyword-only parameters, called with its cells' values at each call; else None."""
+    names = lifting.captured_wrt(func, wrt)
+    if not names:
+        return None
+    return CapturedDerivative(make(lifting.lift_closure(func, names)), func, names)
 
 
 def jvp(func: Callable, wrt: Any = None, optimized: bool = True, *,
@@ -77,13 +88,18 @@ def hvp(func: Callable, wrt: Any = None, optimized: bool = True, *,
     argument; ``argnums`` is JAX's name for it.
     """
     wrt = alias(wrt, argnums, "hvp", 0)
+    captured = _of_captured(func, wrt, lambda f: hvp(f, wrt=wrt, optimized=optimized))
+    if captured is not None:
+        return captured
     func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     several = _several(wrt)
-    gradient = grad(func, wrt=wrt, optimized=optimized)
-    tangent = autodiff(gradient, wrt=wrt, optimized=optimized, mode="forward")
-    seeds = tangent.seeds
     indices = wrt_indices(func, wrt)
     params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
+    gradient = grad(func, wrt=wrt, optimized=optimized)
+    # by name: the gradient has its seed init_grad before any keyword-only parameter
+    tangent = autodiff(gradient, wrt=tuple(params[i] for i in indices), optimized=optimized,
+                       mode="forward")
+    seeds = tangent.seeds
 
     @functools.wraps(tangent)
     def product(*args: Any, **kwargs: Any) -> Any:
@@ -122,27 +138,36 @@ def _zero(x: Any) -> Any:
     return np.zeros(x.shape, x.dtype if x.dtype.kind == "f" else np.float64) if x.shape else 0.0
 
 
-def _arguments(func: Callable, wrt: Any, args: tuple, what: str) -> tuple[tuple, list[int]]:
-    """The checked arguments of a ``jacobian`` or ``hessian`` call and the ``wrt`` indices;
-    each differentiated argument must be passed and make a regular array of floats."""
-    indices = list(wrt_indices(func, wrt))
-    params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
-    for i in indices:
-        if i >= len(args):
-            raise InputError(f"{what}({name}) differentiates with respect to argument {i} "
-                             f"({params[i]}), which the call does not pass",
-                             hint="pass every wrt argument positionally")
-    args, _ = check_inputs(args, {}, tuple(indices), params, name)
-    for i in indices:
-        try:
-            np.asarray(args[i], dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InputError(
-                f"{what}({name}) lays out its blocks by the shape of argument {i} "
-                f"({params[i]}), a {type(args[i]).__name__} that makes no regular array",
-                hint="pass the parts as separate arguments and list them in wrt, or "
-                "use grad, jvp or hvp, which take any container of floats") from None
-    return args, indices
+class _Arguments:
+    """The checked arguments of a ``jacobian`` or ``hessian`` call, and the ``wrt`` indices;
+    each differentiated argument must be passed (positionally, or by keyword for a keyword-only
+    parameter: a closure's captured value) and make a regular array of floats."""
+
+    def __init__(self, func: Callable, wrt: Any, args: tuple, kwargs: dict, what: str):
+        self.indices = list(wrt_indices(func, wrt))
+        self.params = parameters_of(unwrap(func))
+        name = getattr(func, "__name__", "the function")
+        for i in self.indices:
+            if i >= len(args) and self.params[i] not in kwargs:
+                raise InputError(f"{what}({name}) differentiates with respect to argument {i} "
+                                 f"({self.params[i]}), which the call does not pass",
+                                 hint="pass every wrt argument positionally")
+        self.args, self.kwargs = check_inputs(args, kwargs, tuple(self.indices), self.params,
+                                              name)
+        for i in self.indices:
+            try:
+                np.asarray(self[i], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise InputError(
+                    f"{what}({name}) lays out its blocks by the shape of argument {i} "
+                    f"({self.params[i]}), a {type(self[i]).__name__} that makes no regular "
+                    "array", hint="pass the parts as separate arguments and list them in "
+                    "wrt, or use grad, jvp or hvp, which take any container of floats",
+                ) from None
+
+    def __getitem__(self, i: int) -> Any:
+        """Argument ``i`` (as ``wrt`` counts them)."""
+        return self.args[i] if i < len(self.args) else self.kwargs[self.params[i]]
 
 
 def _block(parts: list, shape: tuple, axis: int = -1) -> np.ndarray:
@@ -163,15 +188,20 @@ def jacobian(func: Callable, wrt: Any = None, mode: str | None = None,
     ``wrt`` defaults to the first argument; ``argnums`` is JAX's name for it.  A function
     returning a tuple of arrays gets a tuple with the Jacobian of each, as in JAX."""
     wrt = alias(wrt, argnums, "jacobian", 0)
-    func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     if mode not in (None, "forward", "reverse"):
         raise TangentlikeError(f"mode must be 'forward', 'reverse' or None, not {mode!r}")
+    captured = _of_captured(func, wrt, lambda f: jacobian(f, wrt=wrt, mode=mode,
+                                                         optimized=optimized))
+    if captured is not None:
+        return captured
+    func = lifting.bound_as_function(func)  # model.loss: the object in a cell
 
     name = getattr(func, "__name__", "the function")
 
-    def jac(*args: Any) -> Any:
-        args, indices = _arguments(func, wrt, args, "jacobian")
-        y = func(*args)
+    def jac(*args: Any, **kwargs: Any) -> Any:
+        given = _Arguments(func, wrt, args, kwargs, "jacobian")
+        args, kwargs, indices = given.args, given.kwargs, given.indices
+        y = func(*args, **kwargs)
         several_out = type(y) is tuple  # a tuple of outputs: a tuple of Jacobians, as JAX's
         parts = list(y) if several_out else [y]
         for k, part in enumerate(parts):
@@ -183,17 +213,17 @@ def jacobian(func: Callable, wrt: Any = None, mode: str | None = None,
                                  "tuple of them", hint="return a tuple of arrays, or stack "
                                  "the parts into one array (np.stack, np.concatenate)")
         shapes = [np.shape(part) for part in parts]
-        size_in = sum(int(np.size(args[i])) for i in indices)
+        size_in = sum(int(np.size(given[i])) for i in indices)
         size_out = sum(int(np.size(part)) for part in parts)
         chosen = mode or ("forward" if size_in <= size_out else "reverse")
         blocks: list[list[Any]] = [[None] * len(indices) for _ in parts]
         if chosen == "forward":
             for j, i in enumerate(indices):
                 df = autodiff(func, wrt=i, optimized=optimized, mode="forward")
-                columns = [df(*args, **{df.seeds[0]: e}) for e in _basis(args[i])]
+                columns = [df(*args, **kwargs, **{df.seeds[0]: e}) for e in _basis(given[i])]
                 for k, shape in enumerate(shapes):
                     blocks[k][j] = _block([c[k] if several_out else c for c in columns],
-                                          shape + np.shape(args[i]))
+                                          shape + np.shape(given[i]))
         else:
             df = autodiff(func, wrt=tuple(indices), optimized=optimized, mode="reverse",
                           input_derivative=INPUT_DERIVATIVE.DefaultOne)
@@ -201,12 +231,12 @@ def jacobian(func: Callable, wrt: Any = None, mode: str | None = None,
             for k, part in enumerate(parts):
                 seeds = ([(*zeros[:k], u, *zeros[k + 1:]) for u in _basis(part)]
                          if several_out else list(_basis(part)))
-                rows = [df(*args, **{df.seed: u}) for u in seeds]
+                rows = [df(*args, **kwargs, **{df.seed: u}) for u in seeds]
                 if len(indices) == 1:
                     rows = [(row,) for row in rows]
                 for j, i in enumerate(indices):
-                    blocks[k][j] = _block([row[j] for row in rows], shapes[k] + np.shape(args[i]),
-                                          0)
+                    blocks[k][j] = _block([row[j] for row in rows],
+                                          shapes[k] + np.shape(given[i]), 0)
         per_output = [tuple(row) if _several(wrt) else row[0] for row in blocks]
         return tuple(per_output) if several_out else per_output[0]
 
@@ -222,19 +252,23 @@ def hessian(func: Callable, wrt: Any = None, optimized: bool = True, *,
     element of the arguments.  ``wrt`` defaults to the first argument; ``argnums`` is JAX's
     name for it."""
     wrt = alias(wrt, argnums, "hessian", 0)
+    captured = _of_captured(func, wrt, lambda f: hessian(f, wrt=wrt, optimized=optimized))
+    if captured is not None:
+        return captured
     func = lifting.bound_as_function(func)  # model.loss: the object in a cell
 
-    def hess(*args: Any) -> Any:
-        args, indices = _arguments(func, wrt, args, "hessian")
+    def hess(*args: Any, **kwargs: Any) -> Any:
+        given = _Arguments(func, wrt, args, kwargs, "hessian")
+        indices = given.indices
         product = hvp(func, wrt=tuple(indices), optimized=optimized)
-        zeros = [_zero(args[i]) for i in indices]
+        zeros = [_zero(given[i]) for i in indices]
         blocks: list[list[Any]] = [[None] * len(indices) for _ in indices]
         for j, xj in enumerate(indices):
-            columns = [product(*args, (*zeros[:j], e, *zeros[j + 1:]))
-                       for e in _basis(args[xj])]
+            columns = [product(*given.args, (*zeros[:j], e, *zeros[j + 1:]), **given.kwargs)
+                       for e in _basis(given[xj])]
             for k, xk in enumerate(indices):
                 blocks[k][j] = _block([c[k] for c in columns],
-                                      np.shape(args[xk]) + np.shape(args[xj]))
+                                      np.shape(given[xk]) + np.shape(given[xj]))
         if _several(wrt):
             return tuple(tuple(row) for row in blocks)
         return blocks[0][0]

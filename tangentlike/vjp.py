@@ -37,6 +37,27 @@ def held_constant(x: Any) -> bool:
     return True
 
 
+def _refuse_options(func: Callable, options: dict[str, Any], where: str) -> None:
+    """``vjp`` and ``linearize`` take JAX's arguments only: no ``wrt`` (every float primal is
+    differentiated); one naming a value a closure captured is refused by name."""
+    if not options:
+        return
+    name = getattr(func, "__name__", "the function")
+    asked = options.get("wrt", options.get("argnums"))
+    captured = lifting.captured_wrt(func, asked) if asked is not None else ()
+    if captured:
+        raise InputError(
+            f"{where}({name}) takes no wrt: it differentiates with respect to every float "
+            f"primal, and the values the closure {name} captured ({', '.join(captured)}) "
+            "are constants", hint=f"use tangentlike.jacobian({name}, wrt={captured[0]!r}) "
+            f"(or jvp, grad, hvp, hessian with wrt=), or pass {captured[0]} to {name} as an "
+            "argument")
+    raise InputError(f"{where} takes no {', '.join(map(repr, options))}: its signature is "
+                     f"JAX's, {where}(f, *primals, has_aux=False)",
+                     hint=_TANGENT_VJP if where == "vjp" else
+                     "pass every argument of f after f: linearize(f, x, y)")
+
+
 def _primals_of(func: Callable, primals: tuple, where: str) -> tuple[tuple, tuple[int, ...],
                                                                      str]:
     """The checked primals of ``vjp``/``linearize``, the indices of those differentiated
@@ -118,10 +139,7 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False,
     ``(value, vjp_fn, aux)``; the cotangent is for ``value`` only.  (Tangent's ``vjp(f,
     wrt=...)`` is ``autodiff(f, wrt=..., mode="reverse")``.)
     """
-    if tangent_options:
-        raise InputError(f"vjp takes no {', '.join(map(repr, tangent_options))}: its "
-                         "signature is JAX's, vjp(f, *primals, has_aux=False)",
-                         hint=_TANGENT_VJP)
+    _refuse_options(func, tangent_options, "vjp")
     func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     primals, wrt, name = _primals_of(func, primals, "vjp")
     df = autodiff(func, wrt=wrt, motion="split", input_derivative=INPUT_DERIVATIVE.Required)
@@ -150,7 +168,8 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False,
     return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
 
 
-def linearize(func: Callable, *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
+def linearize(func: Callable, *primals: Any, has_aux: bool = False,
+              **options: Any) -> tuple[Any, ...]:
     """JAX's ``linearize``: ``value, jvp_fn = linearize(f, *primals)``, and
     ``jvp_fn(*tangents)`` is the tangent of the output, ``J @ tangents``, with one tangent per
     primal (that of a primal held constant, an integer or a string, is ignored: pass None).
@@ -158,6 +177,7 @@ def linearize(func: Callable, *primals: Any, has_aux: bool = False) -> tuple[Any
     primals (about the cost of two calls of ``f``).  With ``has_aux=True``, ``f`` returns
     ``(value, aux)`` and ``linearize`` returns ``(value, jvp_fn, aux)``; ``jvp_fn`` gives the
     tangent of ``value`` only."""
+    _refuse_options(func, options, "linearize")
     func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     primals, wrt, name = _primals_of(func, primals, "linearize")
     df = autodiff(func, wrt=wrt, mode="forward", preserve_result=True)

@@ -63,9 +63,10 @@ FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM
 
 # A callee found when the call runs (runtime/dynamic.py): each helper runs the user's code
 # (impure), and returns values of its own (arrays that may share an argument's are copied).
-for _helper in (*dynamic.HELPERS, *dynamic.JVPS.values()):
+for _helper in dynamic.HELPERS:
     declare(_helper, library=True, returns=Returns.NEW)
 
+non_differentiable(dynamic.method_of)  # reads the object's class: the function it calls
 non_differentiable(zeros_like, tie_share, inverse_permutation, shape_only, old_item,
                    restore_item)
 # plain_fields(q) is q, checked; derivative code passes it only where the structure is read.

@@ -484,8 +484,8 @@ def test_attribute_read_is_never_called_a_method():
     with pytest.raises(TangentlikeError) as error:
         tangentlike.grad(reads_property)(Plain(W), X)
     assert ".W()" not in str(error.value)
-    with pytest.raises(TangentlikeError, match=r"p\.act\(\.\.\.\) calls a method of 'p', "
-                       "which carries a derivative") as error:
+    with pytest.raises(TangentlikeError, match=r"Tagged\.act, called on a value that "
+                       "carries a derivative, is not a method defined with def") as error:
         tangentlike.grad(calls_a_field)(Tagged(W, 1.0), X)
     assert ".act()" not in str(error.value) and error.value.hint
 

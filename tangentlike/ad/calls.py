@@ -66,9 +66,12 @@ def bound_call(op: Operation, carries: Callable[[str], Any], namespace: Namespac
     """``op`` (a ``Kind.CALL``) bound to its callee's signature; ``carries(name)`` says whether
     an argument carries a derivative (its adjoint or tangent name, or None).  A callee known
     only when the call runs (``Dynamic``) takes the arguments as the call gives them: ``wrt``
-    counts them (positional, then keywords as written)."""
+    counts them (positional, then keywords as written), after the object whose method it is
+    when that object carries a derivative."""
     if isinstance(op.key, Dynamic):
         positional = list(op.args)
+        if op.key.helper is None and carries(op.key.receiver):  # p.forward(x), p carried
+            positional.insert(0, syntax.load(op.key.receiver))  # ad.common.dynamic_target
         keywords = [gast.keyword(arg=k, value=v) for k, v in op.keywords.items()]
     else:
         positional, keywords = bind_arguments(op.key, op.args, op.keywords, namespace)

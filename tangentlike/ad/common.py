@@ -17,8 +17,8 @@ import gast
 from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
-from tangentlike.errors import Location, UnsupportedSyntaxError
-from tangentlike.frontend.operations import Kind, Operation
+from tangentlike.errors import Location
+from tangentlike.frontend.operations import Dynamic, Kind, Operation
 from tangentlike.rules.registry import Rule
 from tangentlike.rules.template import Namespace, instantiate, value_expression
 from tangentlike.runtime import dynamic
@@ -78,19 +78,23 @@ def dynamic_call(namespace: Namespace, helper: str, args: list[gast.expr],
     return syntax.call(func, args, list(keywords))
 
 
-def refuse_differentiated_receiver(op: Operation, derivative: Callable[[str], Any],
-                                   location: Location) -> None:
-    """A method of an object that itself carries a derivative is refused: the derivative
-    would have to flow into the object's attributes."""
-    receiver = op.key.receiver
-    if derivative(receiver):
-        what = (f"{receiver}.{op.key.method}(...) calls a method of {receiver!r}"
-                if op.key.method else f"{receiver}(...) calls {receiver!r}")
-        raise UnsupportedSyntaxError(
-            f"{what}, which carries a derivative (an object or function made from "
-            "differentiated values): tangentlike cannot follow a derivative into it yet",
-            location, hint="pass the arrays it reads as arguments of a function defined with "
-            "def, or keep the object out of wrt")
+def dynamic_target(namespace: Namespace, key: Dynamic, carries: Callable[[str], Any],
+                   ) -> gast.expr:
+    """The callee of a call found when it runs, as the derivative reads it: ``layer``,
+    ``self.encode``; for a method of a value that carries a derivative, the class's function,
+    called with the object first (``method_of(p, 'forward')``: ``calls.bound_call`` puts ``p``
+    among the arguments); one of ``runtime.dynamic``'s helpers in a derivative differentiated
+    again (``call_forward(call_forward, (2,), layer, (0,), x)``)."""
+    if key.helper is not None:
+        func = syntax.load(namespace.name_for(key.helper, key.helper.__name__))
+        anno.info(func).callee = key.helper
+        return func
+    if carries(key.receiver):
+        func = syntax.load(namespace.name_for(dynamic.method_of, "method_of"))
+        anno.info(func).callee = dynamic.method_of
+        return syntax.call(func, [syntax.load(key.receiver),
+                                  syntax.const(key.method or "__call__")])
+    return key.expression()
 
 
 def generated(stmt: gast.stmt) -> gast.stmt:

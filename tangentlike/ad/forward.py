@@ -20,13 +20,13 @@ from tangentlike.ad.common import (
     DerivativeNames,
     derivative_or_zero,
     dynamic_call,
+    dynamic_target,
     generated,
     instantiate_rule,
     is_constant,
     last_and_rest,
     map_contributions,
     parameter_names,
-    refuse_differentiated_receiver,
     runtime_call,
     setitem_index,
     with_origin_comments,
@@ -49,7 +49,6 @@ from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import primitive
 from tangentlike.rules.template import Namespace
-from tangentlike.runtime import dynamic
 
 
 @dataclass
@@ -167,8 +166,6 @@ class ForwardAD:
             return [stmt] + [self.zero(n) for n in names]  # a new value, with no tangent
         if op.kind is Kind.CALL:
             return self.call(stmt, op)
-        if op.key in dynamic.JVPS:
-            return self.dynamic_jvp(stmt, op)
         if op.kind is Kind.POP and not self.tangent(op.inputs[0]):
             return [stmt] + [self.zero(n) for n in names]  # a stack of constants
         if op.kind is Kind.POP:  # v = stack.pop(): v's tangent comes off the end of the stack's
@@ -296,9 +293,9 @@ class ForwardAD:
         seeds = [syntax.load(self.tangent(n)) for n in call.differentiated()]
         target = stmt.targets[0].id
         if isinstance(op.key, Dynamic):  # a callee known when the call runs
-            refuse_differentiated_receiver(op, self.tangent, where(stmt, self.parsed))
             value = dynamic_call(self.namespace, "call_jvp", [
-                op.key.expression(), syntax.const(call.wrt), syntax.tuple_of(call.positional),
+                dynamic_target(self.namespace, op.key, self.tangent), syntax.const(call.wrt),
+                syntax.tuple_of(call.positional),
                 gast.Dict(keys=[syntax.const(k.arg) for k in call.keywords],
                           values=[k.value for k in call.keywords]), syntax.tuple_of(seeds)])
         else:
@@ -310,37 +307,6 @@ class ForwardAD:
         anno.info(new).origin = anno.info(stmt).origin
         # the user's function runs here, once, in order, even if its value is unused: it may
         # draw random numbers or do I/O
-        anno.info(new).generated = anno.info(new).keep = True
-        return [new]
-
-    def dynamic_jvp(self, stmt: gast.Assign, op) -> list[gast.stmt]:
-        """Forward mode over reverse mode's ``call_forward``/``call_backward`` (a callee found
-        when the call runs, in a gradient differentiated again: ``hvp``): the helper's jvp,
-        ``dy, y = call_forward_jvp(...)``, which runs the call once."""
-        def tangent(node: gast.expr) -> gast.expr:
-            if isinstance(node, gast.Name) and self.tangent(node.id):
-                return syntax.load(self.tangent(node.id))
-            return syntax.const(None)
-
-        if op.key is dynamic.call_forward:
-            callee, wrt, *args = op.args
-            keys = [syntax.const(k) for k in op.keywords]
-            values = list(op.keywords.values())
-            arguments = [syntax.clone(callee), syntax.clone(wrt), syntax.tuple_of(args),
-                         gast.Dict(keys=keys, values=values),
-                         syntax.tuple_of([tangent(a) for a in args]),
-                         gast.Dict(keys=[syntax.clone(k) for k in keys],
-                                   values=[tangent(v) for v in values])]
-            helper = "call_forward_jvp"
-        else:
-            record, seed = op.args
-            arguments = [record, tangent(record), seed, tangent(seed)]
-            helper = "call_backward_jvp"
-        target = stmt.targets[0].id
-        new = syntax.assign(
-            syntax.tuple_of([syntax.store(self.tangent(target)), syntax.store(target)],
-                            gast.Store()), dynamic_call(self.namespace, helper, arguments))
-        anno.info(new).origin = anno.info(stmt).origin
         anno.info(new).generated = anno.info(new).keep = True
         return [new]
 

@@ -161,8 +161,6 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
         rule = registry.adjoint_rule if mode == "reverse" else registry.tangent_rule
         if op.kind is not Kind.PRIMITIVE or not op.differentiable or rule(op.key) is not None:
             continue  # calls into the user's functions are differentiated from their source
-        if mode == "forward" and op.key in dynamic.JVPS:
-            continue  # hvp through a callee found when the call runs: its jvp (forward.py)
         raise no_rule_error(op.key, location, mode)
 
 
@@ -195,7 +193,7 @@ def _check_understood(op: Operation, location: Location, touched: list[str]) -> 
             f"cannot tell what this call on the differentiated value {touched[0]} does",
             location, hint="call a function defined at module level or imported by name")
     if not (registry.is_primitive(op.key) or registry.is_pure_function(op.key)
-            or isinstance(op.key, Method) or op.key in dynamic.JVPS):
+            or isinstance(op.key, Method)):
         raise no_rule_error(op.key, location)
 
 
@@ -271,12 +269,11 @@ def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
             "@tangentlike.tangent")
     if key in dynamic.HELPERS:
         return NoDerivativeError(
-            "a derivative of a derivative other than forward over reverse (hvp and hessian "
-            "work; grad of grad and forward over forward do not yet) through a call whose "
-            "function is known only when it runs (a method of an object, layer(x), a "
-            "function held in a variable)", where,
+            "a third derivative through a call whose function is known only when it runs "
+            "(a method of an object, layer(x), a function held in a variable): "
+            "tangentlike differentiates such a call twice at most", where,
             hint="call a function defined with def by its name, passing it the object's "
-            "arrays, where the derivative of a derivative is needed")
+            "arrays, where a third derivative is needed")
     if key is MISSING:
         return NoDerivativeError(
             "cannot tell which function this call on a differentiated value refers to",

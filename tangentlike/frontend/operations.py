@@ -47,10 +47,13 @@ CONTAINER_METHODS = frozenset().union(*(dir(t) for t in (np.ndarray, list, dict,
 class Dynamic:
     """The callee of a call that is a local value or a method of one (``layer(x)``,
     ``self.encode(x)``): known when the call runs (``runtime.dynamic``).  ``receiver`` is the
-    local name; ``method`` the method's name, None when the value itself is called."""
+    local name; ``method`` the method's name, None when the value itself is called.
+    ``helper``: one of ``runtime.dynamic``'s helpers, called in a derivative that is
+    differentiated again (``receiver`` is then the name it is called by)."""
 
     receiver: str
     method: str | None = None
+    helper: Any = None
 
     @property
     def __name__(self) -> str:
@@ -73,6 +76,18 @@ def dynamic_callee(func: gast.expr, local_names: set[str]) -> Dynamic | None:
             and func.attr != "_replace"):  # a named tuple's (operations: Kind.NODE)
         return Dynamic(func.value.id, func.attr)
     return None
+
+
+def _helper_callee(call: gast.Call, key: Any, parsed: ParsedFunction,
+                   local_names: set[str]) -> Dynamic | None:
+    """A call of ``runtime.dynamic``'s helper in a derivative differentiated again: itself a
+    call found when it runs, the helper its callee (``runtime.rederive``).  A helper called
+    on a helper (a third derivative) is left a primitive, refused by name."""
+    if not dynamic.is_helper(key) or not isinstance(call.func, gast.Name):
+        return None
+    if call.args and dynamic.is_helper(resolve(call.args[0], parsed, local_names)):
+        return None
+    return Dynamic(call.func.id, helper=key)
 
 
 class Kind(enum.Enum):
@@ -193,7 +208,8 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         node = _node_operation(value, key)
         if node is not None:
             return node
-        key = dynamic_callee(value.func, local_names) or key
+        key = (dynamic_callee(value.func, local_names)
+               or _helper_callee(value, key, parsed, local_names) or key)
         args = list(value.args)
         if isinstance(key, Method):
             key = getattr(np.ndarray, key.name, key)
@@ -206,7 +222,7 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
                     where(stmt, parsed), hint="pass each keyword argument by name")
             keywords[kw.arg] = kw.value
         inputs = names_of(args) + names_of(list(keywords.values()))
-        if isinstance(key, Dynamic):
+        if isinstance(key, Dynamic) and key.helper is None:
             inputs.append(key.receiver)  # a local value called: layer(x) reads layer
         kind = Kind.CALL if is_user_function(key) else Kind.PRIMITIVE
         return Operation(kind, key, inputs, args, keywords,

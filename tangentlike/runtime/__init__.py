@@ -8,6 +8,7 @@ module per template module: ``elementwise``, ``shapes`` (reductions and shapes),
 from __future__ import annotations
 
 import copy
+import types
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,8 @@ def zeros_like(x: Any) -> Any:
         return [zeros_like(v) for v in x]
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
+    if isinstance(x, types.MethodType) and is_node(x.__self__):  # p.forward: p's derivative
+        return zeros_like(x.__self__)
     return 0.0
 
 

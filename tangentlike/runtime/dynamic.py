@@ -25,39 +25,58 @@ import inspect
 import types
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from tangentlike.errors import ValueRefusedError
+from tangentlike.runtime.pytrees import is_method, is_node, method_in_class
 
 GENERATE: Callable[[Callable, tuple[int, ...], str], Any] | None = None
 SUMMARY: Callable[[Callable], Any] | None = None
 WRAP: Callable[[Any, int, tuple[str, ...]], types.FunctionType] | None = None
 
 
-@dataclass(frozen=True)
 class Record:
     """What ``call_forward`` saves for ``call_backward``: the callee's derivative, the
     arguments it was called with (in its parameter order), for each of the call's ``wrt``
-    positions its rank among the callee's, and the callee's own saved values.  (Not a tuple:
-    a zero tangent of it is 0.0.)"""
+    positions its rank among the callee's, and the callee's own saved values.  ``varied``:
+    the callee's parameters that carry a derivative when the derivative is differentiated
+    again (grad of grad).  (A plain class, neither a tuple nor a dataclass: a zero
+    derivative of it is 0.0.)"""
 
-    derivative: Any
-    positional: tuple
-    keywords: dict
-    order: tuple[int, ...]
-    saved: Any
+    __slots__ = ("derivative", "positional", "keywords", "order", "saved", "varied")
+
+    def __init__(self, derivative: Any, positional: tuple, keywords: dict,
+                 order: tuple[int, ...], saved: Any, varied: frozenset = frozenset()):
+        self.derivative, self.positional, self.keywords = derivative, positional, keywords
+        self.order, self.saved, self.varied = order, saved, varied
 
 
-class RecordTangent(NamedTuple):
-    """The tangent of a :class:`Record` (forward over reverse: ``hvp``): the tangents of the
-    arguments (None where none) and of the callee's saved values."""
+class RecordTangent:
+    """The tangent or adjoint of a :class:`Record` (a derivative of a derivative): those of
+    the arguments (None where none) and of the callee's saved values.  Adjoints add up (0.0
+    is the adjoint of a record nothing flowed back to).  A plain class, as Record."""
 
-    positional: tuple
-    keywords: dict
-    saved: Any
+    __slots__ = ("positional", "keywords", "saved")
+
+    def __init__(self, positional: tuple, keywords: dict, saved: Any):
+        self.positional, self.keywords, self.saved = positional, keywords, saved
+
+    def __add__(self, other: Any) -> RecordTangent:
+        if other is None or (isinstance(other, float) and other == 0.0):
+            return self
+        from tangentlike.runtime import add_grad
+
+        def both(a: Any, b: Any) -> Any:
+            return b if a is None else a if b is None else add_grad(a, b)
+
+        return RecordTangent(
+            tuple(both(a, b) for a, b in zip(self.positional, other.positional)),
+            {k: both(v, other.keywords[k]) for k, v in self.keywords.items()},
+            both(self.saved, other.saved))
+
+    __radd__ = __add__
 
 
 def _callee(target: Any, n_args: int, keywords: tuple[str, ...],
@@ -89,6 +108,29 @@ def _callee(target: Any, n_args: int, keywords: tuple[str, ...],
         "function, method or object with a __call__ method", hint="call a function")
 
 
+def method_of(obj: Any, name: str) -> types.FunctionType:
+    """The function ``obj.name(...)`` runs, for an object that carries a derivative (a
+    dataclass, named tuple or registered class differentiated): the derivative calls it
+    with the object as its first, differentiated, argument (``call_forward(method_of(p,
+    'forward'), (0, 1), p, x)``).  Only a method defined with ``def`` in the object's class;
+    a staticmethod, a classmethod, a function held in a field or one with no source is
+    refused."""
+    if not is_node(obj):
+        raise ValueRefusedError(
+            f"the method {type(obj).__name__}.{name} is called on a value that carries a "
+            "derivative: tangentlike passes a derivative to a method only for dataclasses, "
+            "named tuples and registered classes", hint="call a function with the arrays as "
+            "arguments, or make the class a dataclass (or register it as a pytree)")
+    if is_method(obj, name):
+        return method_in_class(obj, name)
+    raise ValueRefusedError(
+        f"{type(obj).__name__}.{name}, called on a value that carries a derivative, is not a "
+        "method defined with def in its class (a staticmethod, a classmethod, a function "
+        "held in a field, a builtin's method): tangentlike cannot pass the derivative to it",
+        hint=f"define {name} with def in the class {type(obj).__name__}, or call a function "
+        "with the object's arrays as arguments")
+
+
 class Binding(NamedTuple):
     """A call bound to the function it runs: the function, its positional and keyword-only
     arguments (defaults filled in), its differentiated positions (as ``wrt`` counts them),
@@ -116,7 +158,7 @@ def _signature(function: types.FunctionType) -> inspect.Signature:
     return cached[1]
 
 
-def _bind(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict) -> Binding:
+def bind(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict) -> Binding:
     """``target(*args, **kwargs)`` bound to the function it runs (see :class:`Binding`)."""
     function, lead, keywords = _callee(target, len(args), tuple(kwargs))
     signature = _signature(function)
@@ -155,7 +197,7 @@ def _check_unchanged(function: types.FunctionType, arguments: dict[str, Any]) ->
                 "changing the argument (or the object's attribute)")
 
 
-def _fresh(value: Any, inputs: tuple) -> Any:
+def fresh(value: Any, inputs: tuple) -> Any:
     """``value`` with every array that may share memory with an array in ``inputs`` copied:
     what these helpers return is new (an identity layer returns its argument)."""
     if isinstance(value, np.ndarray):
@@ -164,10 +206,10 @@ def _fresh(value: Any, inputs: tuple) -> Any:
             return value.copy()
         return value
     if isinstance(value, (tuple, list)):
-        parts = [_fresh(v, inputs) for v in value]
+        parts = [fresh(v, inputs) for v in value]
         return type(value)(*parts) if hasattr(value, "_fields") else type(value)(parts)
     if isinstance(value, dict):
-        return {k: _fresh(v, inputs) for k, v in value.items()}
+        return {k: fresh(v, inputs) for k, v in value.items()}
     return value
 
 
@@ -184,7 +226,7 @@ def _arrays(values: Any) -> list:
     return []
 
 
-def _ordered(grads: Any, order: tuple[int, ...]) -> Any:
+def ordered(grads: Any, order: tuple[int, ...]) -> Any:
     """The callee's gradients (one, or a tuple in its order) in the call's order."""
     if len(order) == 1:
         return grads
@@ -193,99 +235,57 @@ def _ordered(grads: Any, order: tuple[int, ...]) -> Any:
 
 def call_forward(target: Any, wrt: tuple[int, ...], *args: Any, **kwargs: Any,
                  ) -> tuple[Any, Record]:
-    """The value of ``target(*args, **kwargs)`` and the record its backward sweep reads."""
-    function, positional, keywords, callee_wrt, order, _ = _bind(target, wrt, args, kwargs)
+    """The value of ``target(*args, **kwargs)`` and the record its backward sweep reads.
+    ``target`` may be one of these helpers (grad of grad: :mod:`runtime.rederive`)."""
+    if is_helper(target):
+        from tangentlike.runtime import rederive
+        return rederive.forward(target, wrt, args, kwargs)
+    function, positional, keywords, callee_wrt, order, _ = bind(target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "reverse")
     value, saved = derivative.function(*positional, **keywords)
-    value = _fresh(value, (positional, keywords))
+    value = fresh(value, (positional, keywords))
     return value, Record(derivative, positional, keywords, order, saved)
 
 
 def call_backward(record: Record, init_grad: Any) -> Any:
     """The adjoints of the call's differentiated arguments (one, or a tuple in the call's
     order) for the adjoint ``init_grad`` of its value."""
+    if not isinstance(record, Record):  # a helper's call differentiated (runtime.rederive)
+        from tangentlike.runtime import rederive
+        return rederive.backward(record, init_grad)
     derivative = record.derivative
     grads = derivative.backward(record.saved, *record.positional, **record.keywords,
                                 **{derivative.seed: init_grad})
-    return _fresh(_ordered(grads, record.order), (record, init_grad))
+    return fresh(ordered(grads, record.order), (record, init_grad))
 
 
 def call_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
              tangents: tuple) -> tuple[Any, Any]:
     """``(tangent, value)`` of ``target(*args, **kwargs)`` along ``tangents`` (one per
-    ``wrt`` position, in the call's order)."""
-    function, positional, keywords, callee_wrt, order, _ = _bind(target, wrt, args, kwargs)
+    ``wrt`` position, in the call's order).  ``target`` may be one of these helpers
+    (forward over reverse or over forward: :mod:`runtime.rederive`)."""
+    if is_helper(target):
+        from tangentlike.runtime import rederive
+        return rederive.jvp(target, wrt, args, kwargs, tangents)
+    function, positional, keywords, callee_wrt, order, _ = bind(target, wrt, args, kwargs)
     derivative = GENERATE(function, callee_wrt, "forward")
     seeds = [None] * len(order)
     for tangent, rank in zip(tangents, order):
         seeds[rank] = tangent
-    return _fresh(derivative.function(*positional, *seeds, **keywords),
+    return fresh(derivative.function(*positional, *seeds, **keywords),
                   (positional, keywords, tangents))
 
 
-def _seeds(names: list[str], tangents: dict[str, Any]) -> tuple[tuple[int, ...], list]:
-    """The positions (as ``wrt`` counts parameters) that have a tangent, and those tangents."""
-    wrt = tuple(i for i, n in enumerate(names) if tangents.get(n) is not None)
-    return wrt, [tangents[names[i]] for i in wrt]
-
-
-def _parameters(function: Callable) -> tuple[list[str], list[str]]:
+def parameters(function: Callable) -> tuple[list[str], list[str]]:
     """A generated function's positional parameters and keyword-only ones."""
     params = _signature(function).parameters.values()
     return ([p.name for p in params if p.kind is not p.KEYWORD_ONLY],
             [p.name for p in params if p.kind is p.KEYWORD_ONLY])
 
 
-def call_forward_jvp(target: Any, wrt: tuple[int, ...], args: tuple, kwargs: dict,
-                     tangents: tuple, ktangents: dict) -> tuple[Any, Any]:
-    """Forward mode over ``call_forward`` (``hvp``): ``((dvalue, drecord), (value, record))``,
-    the jvp of the callee's forward half (generated code, differentiated again)."""
-    function, positional, keywords, callee_wrt, order, call_names = _bind(
-        target, wrt, args, kwargs)
-    derivative = GENERATE(function, callee_wrt, "reverse")
-    names, kwonly = _parameters(derivative.function)
-    given = {**dict(zip(call_names, tangents)), **ktangents}
-    jvp_wrt, seeds = _seeds(names + kwonly, given)
-    if not jvp_wrt:
-        value, saved = derivative.function(*positional, **keywords)
-        value = _fresh(value, (positional, keywords))
-        return None, (value, Record(derivative, positional, keywords, order, saved))
-    jvp = GENERATE(derivative.function, jvp_wrt, "forward")
-    (dvalue, dsaved), (value, saved) = _fresh(jvp.function(*positional, *seeds, **keywords),
-                                              (positional, keywords, seeds))
-    record = Record(derivative, positional, keywords, order, saved)
-    drecord = RecordTangent(tuple(given.get(n) for n in names),
-                            {n: given.get(n) for n in kwonly}, dsaved)
-    return (dvalue, drecord), (value, record)
-
-
-def call_backward_jvp(record: Record, drecord: Any, init_grad: Any, dinit_grad: Any,
-                      ) -> tuple[Any, Any]:
-    """Forward mode over ``call_backward`` (``hvp``): ``(dgradients, gradients)``, the jvp of
-    the callee's backward half."""
-    derivative = record.derivative
-    backward = derivative.backward
-    names, kwonly = _parameters(backward)
-    values = dict(zip(names, (record.saved, *record.positional)))
-    values.update(record.keywords)
-    values[derivative.seed] = init_grad
-    tangents: dict[str, Any] = {derivative.seed: dinit_grad}
-    if isinstance(drecord, RecordTangent):
-        tangents[names[0]] = drecord.saved
-        tangents.update(zip(names[1:], drecord.positional))
-        tangents.update(drecord.keywords)
-    jvp_wrt, seeds = _seeds(names + kwonly, tangents)
-    positional = [values[n] for n in names]
-    keyword_only = {n: values[n] for n in kwonly}
-    if not jvp_wrt:
-        return None, _fresh(_ordered(backward(*positional, **keyword_only), record.order),
-                            (positional, keyword_only))
-    jvp = GENERATE(backward, jvp_wrt, "forward")
-    dgrads, grads = _fresh(jvp.function(*positional, *seeds, **keyword_only),
-                           (positional, keyword_only, seeds))
-    return _ordered(dgrads, record.order), _ordered(grads, record.order)
-
-
 HELPERS = (call_forward, call_backward, call_jvp)
-# forward mode over reverse mode's helpers (hvp): their tangent is the helper's jvp
-JVPS = {call_forward: call_forward_jvp, call_backward: call_backward_jvp}
+
+
+def is_helper(target: Any) -> bool:
+    """``target`` is one of these helpers (compared by identity: a callee may be anything)."""
+    return any(target is helper for helper in HELPERS)

@@ -221,6 +221,20 @@ def slot(x: Any, name: str) -> int | None:
     raise AssertionError  # not reached
 
 
+def is_method(x: Any, name: str) -> bool:
+    """``x.name`` is a method of the node ``x``'s class, defined with def (not a field, not
+    an attribute of the object)."""
+    if not is_node(x) or name in getattr(x, "__dict__", {}) or name in getattr(
+            x, "_fields", ()):
+        return False
+    return isinstance(method_in_class(x, name), types.FunctionType)
+
+
+def method_in_class(x: Any, name: str) -> Any:
+    """What ``type(x)`` holds under ``name`` (looked up along its bases), or None."""
+    return next((c.__dict__[name] for c in type(x).__mro__ if name in c.__dict__), None)
+
+
 def _refuse_foreign(x: Any, name: str) -> None:
     value = getattr(x, name)
     if foreign_array(value):
@@ -245,7 +259,11 @@ def _article(noun: str) -> str:
 
 def field_of(t: Any, x: Any, name: str) -> Any:
     """The tangent of ``x.name`` from ``t``, the tangent of the node ``x``: the child at the
-    same place (zero for a static child, whose tangent carries nothing)."""
+    same place (zero for a static child, whose tangent carries nothing).  A method
+    (``p.forward``, the callee of a call found when it runs) is a function of the whole
+    node: its tangent is ``t``."""
+    if is_method(x, name):
+        return t
     i = slot(x, name)
     _refuse_foreign(x, name)
     value = getattr(x, name) if i is None else children(x)[i]
@@ -261,6 +279,8 @@ def unfield(g: Any, x: Any, name: str) -> Any:
     ``g`` at the attribute's place and zeros in the other children that carry one."""
     from tangentlike.runtime import zeros_like
 
+    if is_method(x, name):  # p.forward: the adjoint of the whole node (0.0: none)
+        return zeros_like(x) if isinstance(g, float) and g == 0.0 else g
     i = slot(x, name)
     _refuse_foreign(x, name)
     zero = zeros_like(x)

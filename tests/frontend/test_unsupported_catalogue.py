@@ -404,6 +404,46 @@ ROWS = [
         def f(x):
             return np.sum(BOX.apply(x))
         """, ("Box.apply",), "supported", hvp=True),
+    Row("grad-of-grad-through-a-layer", """
+        import tangentlike
+
+
+        class Wave:
+            def __init__(self, a):
+                self.a = a
+
+            def __call__(self, x):
+                return self.a * np.sin(x) * x
+
+
+        LAYERS = [Wave(1.5)]
+
+
+        def h(x):
+            layer = LAYERS[0]
+            return np.sum(layer(x) ** 2)
+
+
+        def f(x):
+            return np.sum(tangentlike.grad(h)(x) * x)
+        """, (), "supported"),
+    Row("method-of-differentiated-dataclass", """
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class Dense:
+            W: object
+            b: object
+
+            def forward(self, x):
+                return np.tanh(x * self.W + self.b)
+
+
+        def f(x):
+            p = Dense(x * 2.0, np.sin(x))
+            return np.sum(p.forward(x) * x)
+        """, (), "supported", hvp=True),
     Row("calling-a-user-class", """
         class Dense:
             def __init__(self, W):

@@ -16,12 +16,12 @@ from tangentlike.ad.common import (
     DerivativeNames,
     derivative_or_zero,
     dynamic_call,
+    dynamic_target,
     generated,
     instantiate_rule,
     is_constant,
     last_and_rest,
     map_contributions,
-    refuse_differentiated_receiver,
     runtime_call,
     setitem_index,
     zero,
@@ -246,9 +246,9 @@ class Adjoints:
         target = stmt.targets[0].id
         record = self.namer.fresh(f"{target}_saved")
         if isinstance(op.key, Dynamic):
-            refuse_differentiated_receiver(op, self.adjoint, where(stmt, self.program.parsed))
             forward = dynamic_call(self.namespace, "call_forward", [
-                op.key.expression(), syntax.const(call.wrt), *call.positional], call.keywords)
+                dynamic_target(self.namespace, op.key, self.adjoint), syntax.const(call.wrt),
+                *call.positional], call.keywords)
             backward_name, seed = None, None
         else:
             forward_name, backward_name, seed = self.pairs(op.key, call.wrt,
