@@ -275,7 +275,7 @@ class Dense:
 
 def object_made(W):
     layer = Dense(W)  # built attribute by attribute (test_plain_objects.py)
-    return np.sum(layer(2.0))  # MARK: a method of an object that carries a derivative
+    return np.sum(layer(2.0) * W)  # a method of an object that carries a derivative
 
 
 LAYER = Dense(np.ones(3))
@@ -294,7 +294,7 @@ def dict_with_name_key(x):
 REFUSED_NOW = [slice_view_updated, reshape_view_written, view_read_before_write,
                list_alias_appended, helper_mutates, helper_writes_argument,
                helper_appends_to_list, nested_helper_appends, helper_updates_a_dict, copyto,
-               put_along_axis, ufunc_out, sorts_in_place, object_made, dict_with_name_key]
+               put_along_axis, ufunc_out, sorts_in_place, dict_with_name_key]
 
 
 def _marked_line(f) -> int:
@@ -503,3 +503,9 @@ def test_refusal_names_the_users_names_not_the_versions():
     assert "halves_in_place(...) changes 'x' in place" in message
     assert "x = x.copy()" in message
     assert "x_1" not in message and "'t" not in message
+
+
+def test_a_method_of_an_object_built_from_differentiated_values():
+    """``Dense(W)`` built in the function (plain objects), then ``layer(2.0)``: the class's
+    ``__call__`` with the object as a differentiated argument (runtime.dynamic)."""
+    check_everywhere(object_made, [X.copy()])
