@@ -27,8 +27,8 @@ from tangentlike.rules import registry
 
 
 def _load_scipy() -> None:
-    """Register the SciPy rules (``scipy_special``, ``scipy_stats``).  Importing SciPy takes
-    seconds, so this runs on first use: the registry calls it the first time it is asked about
+    """Register the SciPy rules (``scipy_special``, ``scipy_stats``, ``scipy_array_api``).
+    Importing SciPy takes seconds, so this runs on first use: the registry calls it the first time it is asked about
     a function of SciPy (``registry.defer``), and ``registry.load_deferred`` (the table of
     supported functions) runs it too.  Without SciPy installed, there is nothing to register.
     A rule the user registered for a SciPy function stays theirs: library facts never
@@ -37,6 +37,7 @@ def _load_scipy() -> None:
         return
     importlib.import_module("tangentlike.templates.scipy_special")
     importlib.import_module("tangentlike.templates.scipy_stats")
+    importlib.import_module("tangentlike.templates.scipy_array_api")
 
 
 registry.defer("scipy", _load_scipy)

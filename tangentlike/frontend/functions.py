@@ -52,6 +52,7 @@ from tangentlike.frontend.lifting import (
     without,
     writes_nonlocal,
 )
+from tangentlike.frontend.namespaces import module_of, module_reference, substitute
 from tangentlike.frontend.operations import MISSING, resolve
 from tangentlike.frontend.parsing import (
     ParsedFunction,
@@ -112,6 +113,12 @@ class Lowering(gast.NodeTransformer):
             and isinstance(n.value, gast.Lambda) and isinstance(n.targets[0], gast.Name)}
         self.locals |= self.defs
         self.pending: list[gast.stmt] = []  # statements to put before the current one
+        # names bound once to a module (``xp = np``, ``xp = array_namespace(x)``): how the
+        # code reaches it, and the module (frontend/namespaces.py)
+        self.modules: dict[str, gast.expr] = {}
+        self.module_values: dict[str, Any] = {}
+        self.nested_reads = set().union(set(), *(
+            free_names(n) for n in inside if isinstance(n, (gast.FunctionDef, gast.Lambda))))
 
     # -- statements ---------------------------------------------------------------------
     def run(self) -> None:
@@ -131,6 +138,11 @@ class Lowering(gast.NodeTransformer):
                 and isinstance(stmt.targets[0], gast.Name)
                 and self.bindings.get(stmt.targets[0].id) == 1):
             name = stmt.targets[0].id
+            module = None if name in self.nested_reads else module_of(stmt.value, self.resolve)
+            if module is not None:
+                self.modules[name] = module_reference(stmt.value, module, self.name_for)
+                self.module_values[name] = module
+                return []
             value = self.function_value(stmt.value, snapshot=name)
             if value is not None:
                 self.values[name] = value
@@ -183,6 +195,8 @@ class Lowering(gast.NodeTransformer):
 
     # -- expressions --------------------------------------------------------------------
     def visit_Call(self, node: gast.Call) -> gast.expr:
+        if self.modules:  # xp.sum(t), xp a module's name: numpy.sum
+            node.func = substitute(node.func, self.modules, self.module_values)
         func = node.func
         if isinstance(func, gast.Name) and func.id in self.values:
             node.args = [self.visit(a) for a in node.args]
@@ -241,6 +255,8 @@ class Lowering(gast.NodeTransformer):
     def visit_Name(self, node: gast.Name) -> gast.expr:
         if isinstance(node.ctx, gast.Load) and node.id in self.values:
             return self.as_value(self.values[node.id], node)
+        if isinstance(node.ctx, gast.Load) and node.id in self.modules:
+            return gast.copy_location(syntax.clone(self.modules[node.id]), node)
         return node
 
     def as_value(self, value: FunctionValue, node: gast.AST) -> gast.expr:
