@@ -28,11 +28,11 @@ from tangentlike.rules import registry
 
 def _load_scipy() -> None:
     """Register the SciPy rules (``scipy_special``, ``scipy_stats``, ``scipy_array_api``).
-    Importing SciPy takes seconds, so this runs on first use: the registry calls it the first time it is asked about
-    a function of SciPy (``registry.defer``), and ``registry.load_deferred`` (the table of
-    supported functions) runs it too.  Without SciPy installed, there is nothing to register.
-    A rule the user registered for a SciPy function stays theirs: library facts never
-    replace the user's (``primitive.declare``)."""
+    Importing SciPy takes seconds, so this runs on first use: the registry calls it the first
+    time it is asked about a function of SciPy (``registry.defer``), and
+    ``registry.load_deferred`` (the table of supported functions) runs it too.  Without SciPy
+    installed, there is nothing to register.  A rule the user registered for a SciPy function
+    stays theirs: library facts never replace the user's (``primitive.declare``)."""
     if importlib.util.find_spec("scipy") is None:  # SciPy stays optional
         return
     importlib.import_module("tangentlike.templates.scipy_special")
