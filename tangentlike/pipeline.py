@@ -35,7 +35,7 @@ from tangentlike.errors import (
     UnsupportedSyntaxError,
     ValueRefusedError,
 )
-from tangentlike.frontend import aliasing, annotate, lifting, parsing
+from tangentlike.frontend import aliasing, annotate, library, lifting, parsing
 from tangentlike.frontend.normalize import normalize
 from tangentlike.frontend.parsing import ParsedFunction, parse_function
 from tangentlike.frontend.varargs import as_wrapped, has_star_parameters
@@ -229,6 +229,7 @@ def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bo
             cached = compile_derivative(func, _inner_options(mode, wrt, optimized))
         except (UnsupportedSyntaxError, NoDerivativeError, ValueRefusedError) as error:
             error.called_from(where)  # the chain of calls from the user's line
+            library.refused_inside(error, func, where)
             raise
         except SourceUnavailableError as error:
             raise NoDerivativeError(
