@@ -8,14 +8,17 @@ mode and as a Hessian-vector product, the value being ``f``'s own): SciPy's func
 written for any array library (``scipy.optimize.rosen``, ``rosen_der``), whose
 ``xp = array_namespace(x)`` stands for NumPy and whose ``xp_promote(x, ...)`` has
 ``np.asarray``'s rule; a local name bound to a module (``xp = np``), which once made
-``xp.sum(t)`` the method ``.sum`` of a value ``xp`` (a zero gradient).
+``xp.sum(t)`` the method ``.sum`` of a value ``xp`` (a zero gradient); a frozen distribution
+(``scipy.stats.norm(m, s).logpdf(x)``, ``d = norm(m, s); d.logpdf(x)``), the distribution's
+own method with the frozen arguments after ``x``.
 
 Refused (each: the error class, the user's file and line first, the library function named):
 ``scipy.integrate.odeint`` (compiled code behind Python that tangentlike cannot read),
 ``scipy.linalg.cho_factor`` / ``cholesky`` / ``expm`` and
 ``scipy.spatial.distance.euclidean`` (SciPy's decorators spread ``*args`` of unknown
 length), ``scipy.optimize.rosen_hess`` (writes into an array), autograd's ``flatten``
-(autograd's own function)."""
+(autograd's own function); a method of a frozen distribution kept as an object, found and
+refused when the derivative runs (the user's line is still first)."""
 from __future__ import annotations
 
 import sys
@@ -81,9 +84,20 @@ def scipy_with_rules(x):
             + np.sum(scipy.special.softmax(x) ** 2) + np.sum(scipy.special.xlogy(x, x)))
 
 
+def frozen_norm(x):
+    return np.sum(scipy.stats.norm(x[0], 2.0).logpdf(x))
+
+
+def frozen_named(x):
+    s = 1.5
+    d = scipy.stats.norm(loc=x[1] * 0.5, scale=s)
+    return np.sum(d.logpdf(x)) + np.sum(d.cdf(x))
+
+
 @pytest.mark.parametrize("optimized", [True, False])
 @pytest.mark.parametrize("f", [rosen, rosen_in_code, rosen_der_norm, module_alias,
-                               array_api_idiom, calls_as_array_helper, scipy_with_rules],
+                               array_api_idiom, calls_as_array_helper, scipy_with_rules,
+                               frozen_norm, frozen_named],
                          ids=lambda f: f.__name__)
 def test_differentiated_through(f, optimized):
     check_every_mode(f, X, V, optimized=optimized, hvp=optimized)
@@ -197,6 +211,26 @@ def test_refused_from_the_users_line(f, kind, name, mode):
     if error.calls:  # refused inside the library: the user's call comes first
         assert error.location.filename != __file__
         assert "@tangentlike.adjoint" in error.hint
+
+
+def frozen_kept(x):
+    d = scipy.stats.norm(0.5, 2.0)
+    return np.sum(d.logpdf(x)) + d.mean()
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_refused_when_the_call_runs_names_the_users_line(mode):
+    """``d`` stays an object (``d.mean()`` reads it): ``d.logpdf(x)`` is a call found when
+    the derivative runs, and refused then, from the user's line."""
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        if mode == "reverse":
+            tangentlike.grad(frozen_kept)(X)
+        else:
+            tangentlike.autodiff(frozen_kept, mode="forward")(X, V)
+    error = info.value
+    assert (error.calls[0].filename, error.calls[0].lineno) == (
+        __file__, frozen_kept.__code__.co_firstlineno + 2)
+    assert "logpdf has no derivative rule" in error.message
 
 
 @pytest.fixture(scope="module")

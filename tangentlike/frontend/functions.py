@@ -40,6 +40,7 @@ import numpy as np
 from tangentlike.core import anno, syntax
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import UnsupportedSyntaxError
+from tangentlike.frontend import distributions
 from tangentlike.frontend.lifting import (
     LIFTED,
     NonlocalReads,
@@ -117,6 +118,7 @@ class Lowering(gast.NodeTransformer):
         # code reaches it, and the module (frontend/namespaces.py)
         self.modules: dict[str, gast.expr] = {}
         self.module_values: dict[str, Any] = {}
+        self.frozen: dict[str, gast.Call] = {}  # d = norm(m, s): frontend/distributions.py
         self.nested_reads = set().union(set(), *(
             free_names(n) for n in inside if isinstance(n, (gast.FunctionDef, gast.Lambda))))
 
@@ -142,6 +144,9 @@ class Lowering(gast.NodeTransformer):
             if module is not None:
                 self.modules[name] = module_reference(stmt.value, module, self.name_for)
                 self.module_values[name] = module
+                return []
+            if self.stands_frozen(name, stmt.value):
+                self.frozen[name] = stmt.value
                 return []
             value = self.function_value(stmt.value, snapshot=name)
             if value is not None:
@@ -197,6 +202,13 @@ class Lowering(gast.NodeTransformer):
     def visit_Call(self, node: gast.Call) -> gast.expr:
         if self.modules:  # xp.sum(t), xp a module's name: numpy.sum
             node.func = substitute(node.func, self.modules, self.module_values)
+        point = distributions.point_call(node)  # norm(m, s).logpdf(x): norm.logpdf(x, m, s)
+        if point is not None:
+            frozen, method = point
+            if isinstance(frozen, gast.Name) and frozen.id in self.frozen:
+                node = distributions.unfrozen(self.frozen[frozen.id], method, node)
+            elif distributions.freezes(frozen, self.resolve):
+                node = distributions.unfrozen(frozen, method, node)
         func = node.func
         if isinstance(func, gast.Name) and func.id in self.values:
             node.args = [self.visit(a) for a in node.args]
@@ -297,6 +309,20 @@ class Lowering(gast.NodeTransformer):
         if self.specializable(value.target):
             return self.specialize(value.target, node)
         return node
+
+    def stands_frozen(self, name: str, value: gast.expr) -> bool:
+        """``name = dist(args)`` may be dropped, each ``name.logpdf(x)`` becoming
+        ``dist.logpdf(x, args)``: only methods of the point read it, no nested function
+        does, and its arguments call nothing and read only names bound once (so they are
+        the same values at each call)."""
+        if name in self.nested_reads or not distributions.freezes(value, self.resolve):
+            return False
+        arguments = [*value.args, *(k.value for k in value.keywords)]
+        return (not any(isinstance(n, (gast.Call, gast.Lambda, gast.NamedExpr))
+                        for a in arguments for n in gast.walk(a))
+                and all(self.bindings.get(n, 0) <= 1
+                        for a in arguments for n in syntax.loaded_names(a))
+                and distributions.only_point_calls(name, self.parsed.node.body))
 
     def resolve(self, node: gast.expr) -> Any:
         if anno.has_info(node) and anno.info(node).callee is not None:
@@ -579,18 +605,21 @@ def _is_function(value: Any) -> bool:
 def _method_of_object(callee: Any) -> types.FunctionType | None:
     """The Python function a bound method of an object (``MODEL.loss``) or a callable
     object (``LAYER``, whose class defines ``__call__``) runs with the object first."""
+    if isinstance(callee, types.MethodType) and registry.is_primitive(callee):
+        return None  # scipy.stats.norm.logpdf: a rule of its own
     if isinstance(callee, types.MethodType) and not isinstance(callee.__self__, type):
-        function = callee.__func__
+        function = callee.__func__  # a library's too: differentiated from its source
     elif (callee is not MISSING and not isinstance(callee, (type, types.FunctionType,
                                                              types.BuiltinFunctionType,
                                                              types.ModuleType, np.ufunc,
                                                              functools.partial))
           and not hasattr(callee, "stands_for")):
         function = type(callee).__dict__.get("__call__")
+        if isinstance(function, types.FunctionType) and _is_library(function):
+            return None
     else:
         return None
-    if isinstance(function, types.FunctionType) and not registry.is_primitive(function) \
-            and not _is_library(function):
+    if isinstance(function, types.FunctionType) and not registry.is_primitive(function):
         return function
     return None
 

@@ -9,10 +9,14 @@ library follows (``TangentlikeError.calls``), and the hint offers a rule for tha
 """
 from __future__ import annotations
 
+import ast
 import sys
 import sysconfig
 from typing import Any
 
+import gast
+
+from tangentlike.core import anno
 from tangentlike.errors import Location, TangentlikeError
 
 _STDLIB = sysconfig.get_paths().get("stdlib", "")
@@ -59,3 +63,73 @@ def refused_inside(error: TangentlikeError, func: Any, where: Location) -> None:
             "see docs/guide.md)")
     error.hint = f"{error.hint}; or {rule}" if error.hint else rule
     error.args = (str(error),)
+
+
+# -- a call whose callee is found when it runs ------------------------------------------------
+# Generated modules by file: for each call of a ``runtime.dynamic`` helper, the lines it spans
+# there and the user's line it runs.
+_SITES: dict[str, list[tuple[int, int, Location]]] = {}
+
+
+def helper_sites(functions: list[gast.FunctionDef], helpers: set[str]) -> list[Location | None]:
+    """The user's line (the statement's origin) of each call of one of the names ``helpers``
+    in the generated ``functions``, in the order of the source."""
+    sites: list[Location | None] = []
+
+    def visit(stmts: list[gast.stmt], origin: Location | None) -> None:
+        for stmt in stmts:
+            here = anno.info(stmt).origin or origin if anno.has_info(stmt) else origin
+            inner = [b for f in ("body", "orelse", "finalbody") for b in [getattr(stmt, f, None)]
+                     if isinstance(b, list)]
+            for node in _expressions(stmt):
+                if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                        and node.func.id in helpers:
+                    sites.append(here)
+            for body in inner:
+                visit(body, here)
+            for handler in getattr(stmt, "handlers", []):
+                visit(handler.body, here)
+
+    for fn in functions:
+        visit(fn.body, None)
+    return sites
+
+
+def _expressions(stmt: gast.stmt) -> list[gast.AST]:
+    """The nodes of ``stmt`` outside the statements nested in it, in source order."""
+    out: list[gast.AST] = []
+    todo = [v for f, v in gast.iter_fields(stmt)
+            if f not in ("body", "orelse", "finalbody", "handlers")]
+    while todo:
+        value = todo.pop(0)
+        if isinstance(value, list):
+            todo[:0] = value
+        elif isinstance(value, gast.AST):
+            out.append(value)
+            todo[:0] = [v for _, v in gast.iter_fields(value)]
+    return out
+
+
+def remember_generated(path: str, source: str, helpers: set[str],
+                       sites: list[Location | None]) -> None:
+    """Note the user's line of each helper call of the generated module at ``path`` (its
+    text ``source``; ``sites`` from :func:`helper_sites`), for :func:`calling_site`."""
+    calls = sorted((n.lineno, n.col_offset, n.end_lineno or n.lineno)
+                   for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call)
+                   and isinstance(n.func, ast.Name) and n.func.id in helpers)
+    if len(calls) != len(sites):
+        return  # not matched one to one: no lines rather than wrong ones
+    _SITES[path] = [(first, last, site) for (first, _, last), site in zip(calls, sites)
+                    if site is not None]
+
+
+def calling_site(frame: Any) -> Location | None:
+    """The user's line that the innermost generated code on the stack above ``frame`` runs:
+    the call of a helper that finds its callee when it runs.  None when none is known."""
+    while frame is not None and frame.f_code.co_filename not in _SITES:
+        frame = frame.f_back
+    if frame is None:
+        return None
+    line = frame.f_lineno
+    return next((site for first, last, site in _SITES[frame.f_code.co_filename]
+                 if first <= line <= last), None)
