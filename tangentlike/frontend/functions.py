@@ -40,7 +40,7 @@ import numpy as np
 from tangentlike.core import anno, syntax
 from tangentlike.core.guards import unwrap
 from tangentlike.errors import UnsupportedSyntaxError
-from tangentlike.frontend import distributions
+from tangentlike.frontend import distributions, flattening
 from tangentlike.frontend.lifting import (
     LIFTED,
     NonlocalReads,
@@ -136,6 +136,11 @@ class Lowering(gast.NodeTransformer):
         if isinstance(stmt, gast.FunctionDef) and self.bindings.get(stmt.name) == 1:
             self.values[stmt.name] = self.lift(stmt, stmt.name)
             return []
+        if flattening.unpacked(stmt, self.resolve):  # v, unflatten = flatten(value)
+            stmt.value.args = [self.visit(stmt.value.args[0])]
+            new = flattening.split(stmt, self.name_for, self.bind_now)
+            out, self.pending = self.pending, []
+            return [*out, *new]
         if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], gast.Name)
                 and self.bindings.get(stmt.targets[0].id) == 1):

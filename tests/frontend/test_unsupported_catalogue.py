@@ -632,6 +632,15 @@ ROWS = [
             d = scipy.stats.norm(loc=0.5, scale=2.0)
             return np.sum(d.logpdf(x)) + np.sum(scipy.stats.norm(x[0], 1.5).cdf(x))
         """, (), "supported", hvp=True, requires="scipy"),
+    Row("autograd-flatten", """
+        from autograd.misc import flatten
+
+
+        def f(x):
+            v, unflatten = flatten([x, {"a": x * 2.0}])
+            parts = unflatten(v * 3.0)
+            return np.sum(parts[1]["a"] * x) + np.sum(v ** 2)
+        """, (), "supported", hvp=True, requires="autograd"),
     Row("library-writes-in-place", """
         import scipy.optimize
 
