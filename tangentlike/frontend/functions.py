@@ -613,18 +613,17 @@ def _method_of_object(callee: Any) -> types.FunctionType | None:
     if isinstance(callee, types.MethodType) and registry.is_primitive(callee):
         return None  # scipy.stats.norm.logpdf: a rule of its own
     if isinstance(callee, types.MethodType) and not isinstance(callee.__self__, type):
-        function = callee.__func__  # a library's too: differentiated from its source
+        function = callee.__func__
     elif (callee is not MISSING and not isinstance(callee, (type, types.FunctionType,
                                                              types.BuiltinFunctionType,
                                                              types.ModuleType, np.ufunc,
                                                              functools.partial))
           and not hasattr(callee, "stands_for")):
         function = type(callee).__dict__.get("__call__")
-        if isinstance(function, types.FunctionType) and _is_library(function):
-            return None
     else:
         return None
-    if isinstance(function, types.FunctionType) and not registry.is_primitive(function):
+    if isinstance(function, types.FunctionType) and not registry.is_primitive(function) \
+            and not _is_library(function):
         return function
     return None
 

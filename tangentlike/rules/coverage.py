@@ -58,7 +58,7 @@ _NAMESPACES = [
     ("numpy.fft", "np.fft."), ("numpy.random", "np.random."), ("scipy.special",
                                                                 "scipy.special."),
     ("scipy.stats", "scipy.stats."), ("scipy.linalg", "scipy.linalg."),
-    ("tangentlike", "tangentlike."),
+    ("scipy._lib._array_api", "scipy._lib._array_api."), ("tangentlike", "tangentlike."),
 ]
 
 
