@@ -36,7 +36,7 @@ from scipy._lib._array_api import array_namespace, xp_promote
 from support import check_every_mode
 
 import tangentlike
-from tangentlike.errors import TangentlikeError, UnsupportedSyntaxError
+from tangentlike.errors import NoDerivativeError, TangentlikeError, UnsupportedSyntaxError
 
 X = np.array([1.3, 0.7, 0.8, 1.9])
 V = np.array([0.2, -0.4, 1.0, 0.3])
@@ -212,6 +212,19 @@ def test_refused_from_the_users_line(f, kind, name, mode):
     if error.calls:  # refused inside the library: the user's call comes first
         assert error.location.filename != __file__
         assert "@tangentlike.adjoint" in error.hint
+
+
+def expon_method(x):
+    return np.sum(scipy.stats.expon.logpdf(x, scale=2.0))
+
+
+def test_library_method_without_rule_is_refused_by_name():
+    with pytest.raises(NoDerivativeError) as info:
+        tangentlike.grad(expon_method)(X)
+    error = info.value
+    assert "rv_continuous.logpdf, a method of a library's object" in error.message
+    assert (error.location.filename, error.location.lineno) == (
+        __file__, expon_method.__code__.co_firstlineno + 1)
 
 
 def frozen_kept(x):
