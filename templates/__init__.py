@@ -10,6 +10,7 @@ import importlib.util
 
 from tangentlike.templates import (  # noqa: F401  (imported to register the rules)
     builtin_functions,
+    flat_vectors,
     math_functions,
     methods,
     non_differentiable,
@@ -27,16 +28,17 @@ from tangentlike.rules import registry
 
 
 def _load_scipy() -> None:
-    """Register the SciPy rules (``scipy_special``, ``scipy_stats``).  Importing SciPy takes
-    seconds, so this runs on first use: the registry calls it the first time it is asked about
-    a function of SciPy (``registry.defer``), and ``registry.load_deferred`` (the table of
-    supported functions) runs it too.  Without SciPy installed, there is nothing to register.
-    A rule the user registered for a SciPy function stays theirs: library facts never
-    replace the user's (``primitive.declare``)."""
+    """Register the SciPy rules (``scipy_special``, ``scipy_stats``, ``scipy_array_api``).
+    Importing SciPy takes seconds, so this runs on first use: the registry calls it the first
+    time it is asked about a function of SciPy (``registry.defer``), and
+    ``registry.load_deferred`` (the table of supported functions) runs it too.  Without SciPy
+    installed, there is nothing to register.  A rule the user registered for a SciPy function
+    stays theirs: library facts never replace the user's (``primitive.declare``)."""
     if importlib.util.find_spec("scipy") is None:  # SciPy stays optional
         return
     importlib.import_module("tangentlike.templates.scipy_special")
     importlib.import_module("tangentlike.templates.scipy_stats")
+    importlib.import_module("tangentlike.templates.scipy_array_api")
 
 
 registry.defer("scipy", _load_scipy)

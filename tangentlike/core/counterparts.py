@@ -19,6 +19,8 @@ import sys
 import types
 from typing import Any
 
+import tangentlike.runtime.flat  # noqa: F401  (autograd's flatten stands for its flatten)
+
 _PACKAGE = "autograd"
 
 # autograd's Python functions (not wrappers) that compute what a NumPy function computes, by
@@ -30,6 +32,8 @@ SAME_AS: dict[tuple[str, str], tuple[str, str]] = {
         "select", "mean", "std", "var", "where")},
     ("autograd.numpy", "row_stack"): ("numpy", "vstack"),
     ("autograd.numpy.linalg", "norm"): ("numpy.linalg", "norm"),
+    # a structure of arrays as one vector, and the function that builds it back
+    ("autograd.misc.flatten", "flatten"): ("tangentlike.runtime.flat", "flatten"),
 }
 
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+import types
 from dataclasses import dataclass
 from typing import Any
 
@@ -306,6 +307,8 @@ def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
         hint = (f"register its derivative: @tangentlike.adjoint({short}) on a template "
                 "def rule(result, x): d[x] = ... (and @tangentlike.tangent for forward "
                 "mode), see docs/guide.md")
-    return NoDerivativeError(
-        f"no derivative rule for {name}, and it has no Python source to differentiate",
-        where, hint=hint)
+    if isinstance(key, types.MethodType) and isinstance(key.__func__, types.FunctionType):
+        why = "a method of a library's object, which tangentlike does not read from its source"
+    else:
+        why = "and it has no Python source to differentiate"
+    return NoDerivativeError(f"no derivative rule for {name}, {why}", where, hint=hint)

@@ -42,7 +42,7 @@ from tangentlike.core import anno, syntax
 from tangentlike.core.guards import unwrap
 from tangentlike.core.naming import Namer
 from tangentlike.errors import UnsupportedSyntaxError
-from tangentlike.frontend import constructors
+from tangentlike.frontend import constructors, distributions, flattening
 from tangentlike.frontend.lifting import (
     LIFTED,
     NonlocalReads,
@@ -55,6 +55,7 @@ from tangentlike.frontend.lifting import (
     without,
     writes_nonlocal,
 )
+from tangentlike.frontend.namespaces import module_of, module_reference, substitute
 from tangentlike.frontend.operations import MISSING, resolve
 from tangentlike.frontend.parsing import (
     ParsedFunction,
@@ -115,6 +116,13 @@ class Lowering(gast.NodeTransformer):
             and isinstance(n.value, gast.Lambda) and isinstance(n.targets[0], gast.Name)}
         self.locals |= self.defs
         self.pending: list[gast.stmt] = []  # statements to put before the current one
+        # names bound once to a module (``xp = np``, ``xp = array_namespace(x)``): how the
+        # code reaches it, and the module (frontend/namespaces.py)
+        self.modules: dict[str, gast.expr] = {}
+        self.module_values: dict[str, Any] = {}
+        self.frozen: dict[str, gast.Call] = {}  # d = norm(m, s): frontend/distributions.py
+        self.nested_reads = set().union(set(), *(
+            free_names(n) for n in inside if isinstance(n, (gast.FunctionDef, gast.Lambda))))
 
     # -- statements ---------------------------------------------------------------------
     def run(self) -> None:
@@ -130,10 +138,23 @@ class Lowering(gast.NodeTransformer):
         if isinstance(stmt, gast.FunctionDef) and self.bindings.get(stmt.name) == 1:
             self.values[stmt.name] = self.lift(stmt, stmt.name)
             return []
+        if flattening.unpacked(stmt, self.resolve):  # v, unflatten = flatten(value)
+            stmt.value.args = [self.visit(stmt.value.args[0])]
+            new = flattening.split(stmt, self.name_for, self.bind_now)
+            out, self.pending = self.pending, []
+            return [*out, *new]
         if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], gast.Name)
                 and self.bindings.get(stmt.targets[0].id) == 1):
             name = stmt.targets[0].id
+            module = None if name in self.nested_reads else module_of(stmt.value, self.resolve)
+            if module is not None:
+                self.modules[name] = module_reference(stmt.value, module, self.name_for)
+                self.module_values[name] = module
+                return []
+            if self.stands_frozen(name, stmt.value):
+                self.frozen[name] = stmt.value
+                return []
             value = self.function_value(stmt.value, snapshot=name)
             if value is not None:
                 self.values[name] = value
@@ -186,6 +207,15 @@ class Lowering(gast.NodeTransformer):
 
     # -- expressions --------------------------------------------------------------------
     def visit_Call(self, node: gast.Call) -> gast.expr:
+        if self.modules:  # xp.sum(t), xp a module's name: numpy.sum
+            node.func = substitute(node.func, self.modules, self.module_values)
+        point = distributions.point_call(node)  # norm(m, s).logpdf(x): norm.logpdf(x, m, s)
+        if point is not None:
+            frozen, method = point
+            if isinstance(frozen, gast.Name) and frozen.id in self.frozen:
+                node = distributions.unfrozen(self.frozen[frozen.id], method, node)
+            elif distributions.freezes(frozen, self.resolve):
+                node = distributions.unfrozen(frozen, method, node)
         func = node.func
         if isinstance(func, gast.Name) and func.id in self.values:
             node.args = [self.visit(a) for a in node.args]
@@ -250,6 +280,8 @@ class Lowering(gast.NodeTransformer):
     def visit_Name(self, node: gast.Name) -> gast.expr:
         if isinstance(node.ctx, gast.Load) and node.id in self.values:
             return self.as_value(self.values[node.id], node)
+        if isinstance(node.ctx, gast.Load) and node.id in self.modules:
+            return gast.copy_location(syntax.clone(self.modules[node.id]), node)
         return node
 
     def as_value(self, value: FunctionValue, node: gast.AST) -> gast.expr:
@@ -290,6 +322,20 @@ class Lowering(gast.NodeTransformer):
         if self.specializable(value.target):
             return self.specialize(value.target, node)
         return node
+
+    def stands_frozen(self, name: str, value: gast.expr) -> bool:
+        """``name = dist(args)`` may be dropped, each ``name.logpdf(x)`` becoming
+        ``dist.logpdf(x, args)``: only methods of the point read it, no nested function
+        does, and its arguments call nothing and read only names bound once (so they are
+        the same values at each call)."""
+        if name in self.nested_reads or not distributions.freezes(value, self.resolve):
+            return False
+        arguments = [*value.args, *(k.value for k in value.keywords)]
+        return (not any(isinstance(n, (gast.Call, gast.Lambda, gast.NamedExpr))
+                        for a in arguments for n in gast.walk(a))
+                and all(self.bindings.get(n, 0) <= 1
+                        for a in arguments for n in syntax.loaded_names(a))
+                and distributions.only_point_calls(name, self.parsed.node.body))
 
     def resolve(self, node: gast.expr) -> Any:
         if anno.has_info(node) and anno.info(node).callee is not None:
@@ -607,6 +653,8 @@ def _is_function(value: Any) -> bool:
 def _method_of_object(callee: Any) -> types.FunctionType | None:
     """The Python function a bound method of an object (``MODEL.loss``) or a callable
     object (``LAYER``, whose class defines ``__call__``) runs with the object first."""
+    if isinstance(callee, types.MethodType) and registry.is_primitive(callee):
+        return None  # scipy.stats.norm.logpdf: a rule of its own
     if isinstance(callee, types.MethodType) and not isinstance(callee.__self__, type):
         function = callee.__func__
     elif (callee is not MISSING and not isinstance(callee, (type, types.FunctionType,

@@ -22,6 +22,7 @@ import numpy as np
 
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.frontend.operations import Method, builds_node, dynamic_callee
+from tangentlike.frontend.varargs import Specialized
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import Returns, primitive
 from tangentlike.runtime import restore_item
@@ -312,7 +313,7 @@ class Analysis:
         if registry.is_primitive(func) or registry.is_pure_function(func):
             return
         summary = self.summaries(func)
-        if summary is None and isinstance(func, types.FunctionType):
+        if summary is None and isinstance(func, (types.FunctionType, Specialized)):
             return  # differentiated from a source it cannot read, so refused there
         if summary is None:  # no source, no rule: it may change any argument
             for arg in args + list(keywords.values()):

@@ -39,6 +39,7 @@ HEADINGS = {
     "numpy_fft": "NumPy FFT and complex parts",
     "scipy_special": "SciPy special functions",
     "scipy_stats": "SciPy stats distributions",
+    "scipy_array_api": "SciPy's array-API helpers",
     _OTHER: "Other functions",
 }
 
@@ -57,7 +58,7 @@ _NAMESPACES = [
     ("numpy.fft", "np.fft."), ("numpy.random", "np.random."), ("scipy.special",
                                                                 "scipy.special."),
     ("scipy.stats", "scipy.stats."), ("scipy.linalg", "scipy.linalg."),
-    ("tangentlike", "tangentlike."),
+    ("scipy._lib._array_api", "scipy._lib._array_api."), ("tangentlike", "tangentlike."),
 ]
 
 

@@ -721,6 +721,42 @@ ROWS = [
         def f(x):
             return np.sum(anp.make_diagonal(x, axis1=-1, axis2=-2))  # <-
         """, ("autograd",), "refused", requires="autograd"),
+    Row("module-alias", """
+        def f(x):
+            xp = np
+            return xp.sum(xp.sin(x) * x) + xp.linalg.norm(x)
+        """, (), "supported", hvp=True),
+    Row("library-array-api-code", """
+        import scipy.optimize
+
+
+        def f(x):
+            return scipy.optimize.rosen(x * 2.0) + np.sum(scipy.optimize.rosen_der(x))
+        """, (), "supported", hvp=True, requires="scipy"),
+    Row("frozen-distribution", """
+        import scipy.stats
+
+
+        def f(x):
+            d = scipy.stats.norm(loc=0.5, scale=2.0)
+            return np.sum(d.logpdf(x)) + np.sum(scipy.stats.norm(x[0], 1.5).cdf(x))
+        """, (), "supported", hvp=True, requires="scipy"),
+    Row("autograd-flatten", """
+        from autograd.misc import flatten
+
+
+        def f(x):
+            v, unflatten = flatten([x, {"a": x * 2.0}])
+            parts = unflatten(v * 3.0)
+            return np.sum(parts[1]["a"] * x) + np.sum(v ** 2)
+        """, (), "supported", hvp=True, requires="autograd"),
+    Row("library-writes-in-place", """
+        import scipy.optimize
+
+
+        def f(x):
+            return np.sum(scipy.optimize.rosen_hess(x))  # <-
+        """, ("in place",), "refused", requires="scipy"),
 ]
 
 MODES = ("reverse", "forward", "hvp")

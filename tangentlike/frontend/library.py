@@ -1,0 +1,135 @@
+"""Library code: a function of an installed package (SciPy, autograd, the standard library)
+that has Python source and no rule is differentiated from its source, like the user's own.
+
+Where that source holds something tangentlike refuses, the error is about a line the user
+never wrote.  :func:`refused_inside` words it from the user's side: the library function
+the user's line called is named first (by its public name, ``scipy.integrate.odeint``, not
+``scipy.integrate._odepack_py.odeint``), the chain of calls from the user's line into the
+library follows (``TangentlikeError.calls``), and the hint offers a rule for that function.
+"""
+from __future__ import annotations
+
+import ast
+import sys
+import sysconfig
+from typing import Any
+
+import gast
+
+from tangentlike.core import anno
+from tangentlike.errors import Location, TangentlikeError
+
+_STDLIB = sysconfig.get_paths().get("stdlib", "")
+
+
+def is_library_file(filename: str) -> bool:
+    """A file of an installed package or of the standard library (not the user's)."""
+    return ("site-packages" in filename or "dist-packages" in filename
+            or bool(_STDLIB) and filename.startswith(_STDLIB))
+
+
+def is_library(func: Any) -> bool:
+    """A function (or a binding of one, ``varargs.Specialized``) defined in library code."""
+    code = getattr(func, "__code__", None)
+    return code is not None and is_library_file(code.co_filename)
+
+
+def public_name(func: Any) -> str:
+    """``func``'s name as its package offers it: the shortest enclosing module (no private
+    part, ``_odepack_py``) that holds it under its name."""
+    module = getattr(func, "__module__", None) or ""
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", "?")
+    target = getattr(func, "func", func)  # a Specialized binding: the function itself
+    parts = module.split(".")
+    for k in range(1, len(parts) + 1):
+        candidate = ".".join(parts[:k])
+        if any(p.startswith("_") for p in parts[:k]):
+            break
+        holder = sys.modules.get(candidate)
+        if holder is not None and getattr(holder, name, None) is target:
+            return f"{candidate}.{name}"
+    return f"{module}.{name}" if module else name
+
+
+def refused_inside(error: TangentlikeError, func: Any, where: Location) -> None:
+    """Word ``error``, raised while differentiating library ``func`` from its source, for the
+    user whose line ``where`` called it (once: for the outermost library call)."""
+    if not is_library(func) or where is None or is_library_file(where.filename):
+        return
+    name = public_name(func)
+    error.message = (f"{name} has no derivative rule, and tangentlike cannot differentiate "
+                     f"its Python source: {error.message}")
+    rule = (f"register a rule for {name} (@tangentlike.adjoint and @tangentlike.tangent, "
+            "see docs/guide.md)")
+    error.hint = f"{error.hint}; or {rule}" if error.hint else rule
+    error.args = (str(error),)
+
+
+# -- a call whose callee is found when it runs ------------------------------------------------
+# Generated modules by file: for each call of a ``runtime.dynamic`` helper, the lines it spans
+# there and the user's line it runs.
+_SITES: dict[str, list[tuple[int, int, Location]]] = {}
+
+
+def helper_sites(functions: list[gast.FunctionDef], helpers: set[str]) -> list[Location | None]:
+    """The user's line (the statement's origin) of each call of one of the names ``helpers``
+    in the generated ``functions``, in the order of the source."""
+    sites: list[Location | None] = []
+
+    def visit(stmts: list[gast.stmt], origin: Location | None) -> None:
+        for stmt in stmts:
+            here = anno.info(stmt).origin or origin if anno.has_info(stmt) else origin
+            inner = [b for f in ("body", "orelse", "finalbody") for b in [getattr(stmt, f, None)]
+                     if isinstance(b, list)]
+            for node in _expressions(stmt):
+                if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                        and node.func.id in helpers:
+                    sites.append(here)
+            for body in inner:
+                visit(body, here)
+            for handler in getattr(stmt, "handlers", []):
+                visit(handler.body, here)
+
+    for fn in functions:
+        visit(fn.body, None)
+    return sites
+
+
+def _expressions(stmt: gast.stmt) -> list[gast.AST]:
+    """The nodes of ``stmt`` outside the statements nested in it, in source order."""
+    out: list[gast.AST] = []
+    todo = [v for f, v in gast.iter_fields(stmt)
+            if f not in ("body", "orelse", "finalbody", "handlers")]
+    while todo:
+        value = todo.pop(0)
+        if isinstance(value, list):
+            todo[:0] = value
+        elif isinstance(value, gast.AST):
+            out.append(value)
+            todo[:0] = [v for _, v in gast.iter_fields(value)]
+    return out
+
+
+def remember_generated(path: str, source: str, helpers: set[str],
+                       sites: list[Location | None]) -> None:
+    """Note the user's line of each helper call of the generated module at ``path`` (its
+    text ``source``; ``sites`` from :func:`helper_sites`), for :func:`calling_site`."""
+    calls = sorted((n.lineno, n.col_offset, n.end_lineno or n.lineno)
+                   for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call)
+                   and isinstance(n.func, ast.Name) and n.func.id in helpers)
+    if len(calls) != len(sites):
+        return  # not matched one to one: no lines rather than wrong ones
+    _SITES[path] = [(first, last, site) for (first, _, last), site in zip(calls, sites)
+                    if site is not None]
+
+
+def calling_site(frame: Any) -> Location | None:
+    """The user's line that the innermost generated code on the stack above ``frame`` runs:
+    the call of a helper that finds its callee when it runs.  None when none is known."""
+    while frame is not None and frame.f_code.co_filename not in _SITES:
+        frame = frame.f_back
+    if frame is None:
+        return None
+    line = frame.f_lineno
+    return next((site for first, last, site in _SITES[frame.f_code.co_filename]
+                 if first <= line <= last), None)
