@@ -26,7 +26,7 @@ import numpy as np
 
 from tangentlike.runtime import add_grad, dynamic, zeros_like
 from tangentlike.runtime.dynamic import Record, RecordTangent
-from tangentlike.runtime.pytrees import is_node
+from tangentlike.runtime.pytrees import children, is_node
 
 
 @dataclass(frozen=True)
@@ -248,6 +248,26 @@ def _gathered(feed: Feed, value: Any, adjoints: dict[str, Any]) -> Any:
                          {k: adjoints.get(k) for k in keywords}, adjoints.get(saved))
 
 
+def _check_zero(tangent: Any, step: Step) -> None:
+    """A tangent of the called object, which the call takes as a constant (an object that is
+    not a differentiated pytree's method): right only if it is zero."""
+    if tangent is None or not any(np.any(leaf) for leaf in _leaves(tangent)):
+        return
+    raise dynamic.ValueRefusedError(
+        f"{step.function.__qualname__} is called through an object that carries a derivative, "
+        "which the call does not follow", hint="pass the differentiated values as arguments")
+
+
+def _leaves(x: Any) -> list[Any]:
+    if is_node(x):
+        return [leaf for child in children(x) for leaf in _leaves(child)]
+    if isinstance(x, (tuple, list)):
+        return [leaf for child in x for leaf in _leaves(child)]
+    if isinstance(x, dict):
+        return [leaf for child in x.values() for leaf in _leaves(child)]
+    return [x] if isinstance(x, (float, complex, np.ndarray, np.generic)) else []
+
+
 def _positions(step: Step, names: set[str]) -> tuple[int, ...]:
     return tuple(i for i, n in enumerate(step.names + step.kwonly)
                  if n in names and _differentiable(step.values[n]))
@@ -261,6 +281,9 @@ def jvp(helper: Callable, wrt: tuple[int, ...], args: tuple, kwargs: dict,
     step = _step(helper, args, kwargs)
     given: dict[str, Any] = {}
     for key, tangent in zip(_keys(args, kwargs, wrt), tangents):
+        if key not in step.feeds:  # the callee, a constant of the call (flat.Unflatten)
+            _check_zero(tangent, step)
+            continue
         _spread(step.feeds[key], tangent, given)
     positions = _positions(step, {n for n, t in given.items() if t is not None})
     if not positions:
