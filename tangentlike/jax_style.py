@@ -19,6 +19,7 @@ from tangentlike.arguments import (
     gradients_like,
 )
 from tangentlike.core.guards import unwrap
+from tangentlike.draws import Draws
 from tangentlike.errors import InputError, TangentlikeError
 from tangentlike.frontend import functions, lifting
 from tangentlike.frontend.parsing import parameters_of
@@ -201,6 +202,7 @@ def jacobian(func: Callable, wrt: Any = None, mode: str | None = None,
     def jac(*args: Any, **kwargs: Any) -> Any:
         given = _Arguments(func, wrt, args, kwargs, "jacobian")
         args, kwargs, indices = given.args, given.kwargs, given.indices
+        draws = Draws(f"jacobian({name})")  # every pass draws what this call of f draws
         y = func(*args, **kwargs)
         several_out = type(y) is tuple  # a tuple of outputs: a tuple of Jacobians, as JAX's
         parts = list(y) if several_out else [y]
@@ -220,7 +222,8 @@ def jacobian(func: Callable, wrt: Any = None, mode: str | None = None,
         if chosen == "forward":
             for j, i in enumerate(indices):
                 df = autodiff(func, wrt=i, optimized=optimized, mode="forward")
-                columns = [df(*args, **kwargs, **{df.seeds[0]: e}) for e in _basis(given[i])]
+                columns = [(draws.again(), df(*args, **kwargs, **{df.seeds[0]: e}))[1]
+                           for e in _basis(given[i])]
                 for k, shape in enumerate(shapes):
                     blocks[k][j] = _block([c[k] if several_out else c for c in columns],
                                           shape + np.shape(given[i]))
@@ -231,12 +234,13 @@ def jacobian(func: Callable, wrt: Any = None, mode: str | None = None,
             for k, part in enumerate(parts):
                 seeds = ([(*zeros[:k], u, *zeros[k + 1:]) for u in _basis(part)]
                          if several_out else list(_basis(part)))
-                rows = [df(*args, **kwargs, **{df.seed: u}) for u in seeds]
+                rows = [(draws.again(), df(*args, **kwargs, **{df.seed: u}))[1] for u in seeds]
                 if len(indices) == 1:
                     rows = [(row,) for row in rows]
                 for j, i in enumerate(indices):
                     blocks[k][j] = _block([row[j] for row in rows],
                                           shapes[k] + np.shape(given[i]), 0)
+        draws.again(restore=False)  # the last pass drew as f: the generators stay
         per_output = [tuple(row) if _several(wrt) else row[0] for row in blocks]
         return tuple(per_output) if several_out else per_output[0]
 
@@ -256,6 +260,7 @@ def hessian(func: Callable, wrt: Any = None, optimized: bool = True, *,
     if captured is not None:
         return captured
     func = lifting.bound_as_function(func)  # model.loss: the object in a cell
+    name = getattr(func, "__name__", "the function")
 
     def hess(*args: Any, **kwargs: Any) -> Any:
         given = _Arguments(func, wrt, args, kwargs, "hessian")
@@ -263,12 +268,19 @@ def hessian(func: Callable, wrt: Any = None, optimized: bool = True, *,
         product = hvp(func, wrt=tuple(indices), optimized=optimized)
         zeros = [_zero(given[i]) for i in indices]
         blocks: list[list[Any]] = [[None] * len(indices) for _ in indices]
+        draws, first = Draws(f"hessian({name})"), True  # every column: one call's draws
         for j, xj in enumerate(indices):
-            columns = [product(*given.args, (*zeros[:j], e, *zeros[j + 1:]), **given.kwargs)
-                       for e in _basis(given[xj])]
+            columns = []
+            for e in _basis(given[xj]):
+                if not first:
+                    draws.again()
+                columns.append(product(*given.args, (*zeros[:j], e, *zeros[j + 1:]),
+                                       **given.kwargs))
+                first = False
             for k, xk in enumerate(indices):
                 blocks[k][j] = _block([c[k] for c in columns],
                                       np.shape(given[xk]) + np.shape(given[xj]))
+        draws.again(restore=False)  # the last column drew as f: the generators stay
         if _several(wrt):
             return tuple(tuple(row) for row in blocks)
         return blocks[0][0]

@@ -12,6 +12,7 @@ from tangentlike import runtime
 from tangentlike.api import INPUT_DERIVATIVE, autodiff
 from tangentlike.arguments import article, check_inputs, check_tangent, pair
 from tangentlike.core.guards import unwrap
+from tangentlike.draws import Draws
 from tangentlike.errors import InputError
 from tangentlike.frontend import lifting
 from tangentlike.frontend.parsing import parameters_of
@@ -174,15 +175,18 @@ def linearize(func: Callable, *primals: Any, has_aux: bool = False,
     ``jvp_fn(*tangents)`` is the tangent of the output, ``J @ tangents``, with one tangent per
     primal (that of a primal held constant, an integer or a string, is ignored: pass None).
     Built on forward mode: each ``jvp_fn`` call runs the forward-mode derivative at the
-    primals (about the cost of two calls of ``f``).  With ``has_aux=True``, ``f`` returns
-    ``(value, aux)`` and ``linearize`` returns ``(value, jvp_fn, aux)``; ``jvp_fn`` gives the
-    tangent of ``value`` only."""
+    primals (about the cost of two calls of ``f``), with the random numbers the call of
+    ``linearize`` drew (the generators are put back as they were, see ``draws.py``).  With
+    ``has_aux=True``, ``f`` returns ``(value, aux)`` and ``linearize`` returns ``(value,
+    jvp_fn, aux)``; ``jvp_fn`` gives the tangent of ``value`` only."""
     _refuse_options(func, options, "linearize")
     func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     primals, wrt, name = _primals_of(func, primals, "linearize")
     df = autodiff(func, wrt=wrt, mode="forward", preserve_result=True)
     seeds = df.seeds
+    draws = Draws(f"linearize({name})")  # each jvp_fn call replays this call's draws
     _, value = df(*primals, **{s: runtime.zeros_like(primals[i]) for s, i in zip(seeds, wrt)})
+    draws.again(restore=False)
     aux = None
     if has_aux:
         value, aux = pair(value, "linearize", name)
@@ -193,7 +197,8 @@ def linearize(func: Callable, *primals: Any, has_aux: bool = False,
             raise InputError(f"linearize({name})'s jvp_fn takes {len(primals)} tangent(s), "
                              f"one per primal; got {len(tangents)}",
                              hint="pass one tangent shaped like each primal, in order")
-        tangent, _ = df(*primals, **{s: tangents[i] for s, i in zip(seeds, wrt)})
+        tangent, _ = draws.replay(
+            lambda: df(*primals, **{s: tangents[i] for s, i in zip(seeds, wrt)}))
         return tangent[0] if has_aux else tangent
 
     jvp_fn.source = df.source

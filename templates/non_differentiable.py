@@ -21,7 +21,7 @@ FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM
 
 non_differentiable(
     # builtins
-    len, int, bool, range, isinstance, type, print, round, id, hash, repr, str,
+    len, int, bool, range, isinstance, type, print, round, id, hash, repr, str, slice,
     # Python operators whose derivative is zero wherever it exists
     operator.floordiv, operator.not_, operator.invert, operator.lshift, operator.rshift,
     operator.or_, operator.and_, operator.xor,

@@ -108,8 +108,8 @@ def test_every_subpackage_has_a_layer():
     assert top <= set(LAYERS), sorted(top - set(LAYERS))
     assert {m for m in MODULES if m.count(".") == 1 and layer(m) == TOP} == {
         "tangentlike.__main__", "tangentlike.api", "tangentlike.arguments",
-        "tangentlike.checking", "tangentlike.cli", "tangentlike.jax_style", "tangentlike.pipeline",
-        "tangentlike.vjp"}
+        "tangentlike.checking", "tangentlike.cli", "tangentlike.draws", "tangentlike.jax_style",
+        "tangentlike.pipeline", "tangentlike.vjp"}
 
 
 @pytest.mark.parametrize("source, module, is_package", [

@@ -757,6 +757,16 @@ ROWS = [
         def f(x):
             return np.sum(scipy.optimize.rosen_hess(x))  # <-
         """, ("in place",), "refused", requires="scipy"),
+    Row("helper-slicing-by-a-local", """
+        def unpack(params):
+            D = np.shape(params)[0] // 2
+            return params[:D], params[D:]
+
+
+        def f(x):
+            mean, log_std = unpack(np.concatenate([x, x ** 2]))
+            return np.sum(mean * np.exp(log_std))
+        """, (), "supported", hvp=True),
 ]
 
 MODES = ("reverse", "forward", "hvp")

@@ -1,0 +1,113 @@
+"""Random draws when a derivative runs ``f`` several times (``jacobian``, ``hessian``,
+``linearize``'s ``jvp_fn``): each run must see the numbers one call of ``f`` draws.
+
+:class:`Draws` records the state of every random number generator alive (NumPy's bit
+generators, behind ``np.random.*``, ``RandomState`` and ``Generator`` objects, and Python's
+``random.Random`` objects, behind the ``random`` module) before the first run, and puts back
+the state of those a run changed before the next one.  After the last run the generators are
+where one call of ``f`` leaves them."""
+from __future__ import annotations
+
+import gc
+import random
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.random.bit_generator import BitGenerator
+
+from tangentlike.errors import ValueRefusedError
+
+
+def _generators() -> list[Any]:
+    """The random number generators alive whose state can be read and set: bit generators,
+    ``RandomState`` objects (their state holds a cached normal deviate besides their bit
+    generator's) and ``random.Random`` objects."""
+    names = getattr(getattr(tempfile, "_name_sequence", None), "_rng", None)
+    return [g for g in gc.get_objects()
+            if isinstance(g, (BitGenerator, np.random.RandomState))
+            or (isinstance(g, random.Random) and not isinstance(g, random.SystemRandom)
+                and g is not names)]  # not the one tempfile names files with
+
+
+def _state(g: Any) -> Any:
+    if isinstance(g, BitGenerator):
+        return g.state
+    if isinstance(g, np.random.RandomState):
+        return g.get_state(legacy=False)
+    return g.getstate()
+
+
+def _set_state(g: Any, state: Any) -> None:
+    if isinstance(g, BitGenerator):
+        g.state = state
+    elif isinstance(g, np.random.RandomState):
+        g.set_state(state)
+    else:
+        g.setstate(state)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Two generator states are equal (dicts and tuples of ints, strings and arrays)."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(
+            _same(a[k], b[k]) for k in a)
+    if isinstance(a, (tuple, list)):
+        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(
+            _same(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return bool(np.array_equal(a, b))
+    return bool(a == b)
+
+
+class Draws:
+    """The generators' states before the first run of a function, to give every run the
+    same draws (see the module's docstring)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.before = [(g, _state(g)) for g in _generators()]
+        self.after: list[tuple[Any, Any]] | None = None  # what the first run changed
+
+    def changed(self) -> list[tuple[Any, Any]]:
+        """The generators the runs so far moved on, with their states now."""
+        return [(g, now) for g, state in self.before
+                if not _same(now := _state(g), state)]
+
+    def again(self, restore: bool = True) -> None:
+        """After a run: check it drew what the first run drew (else ``ValueRefusedError``),
+        and put the generators back for the next run (unless ``restore`` is false: after the
+        last run)."""
+        changed = self.changed()
+        if self.after is None:
+            self.after = changed
+        elif any(g is h and not _same(s, t) for g, s in changed for h, t in self.after):
+            # (a generator only one run moved is not the function's: the first call of a
+            # derivative inside it may generate code, a later one another version)
+            raise ValueRefusedError(
+                f"{self.name} ran the function several times and the runs drew different "
+                "random numbers from the same starting state: the derivative would not "
+                "belong to one call's draws",
+                hint="draw the random numbers outside the function and pass them in")
+        if restore:
+            for g, state in self.before:
+                if any(g is h for h, _ in changed):
+                    _set_state(g, state)
+
+    def replay(self, run: Callable[[], Any]) -> Any:
+        """``run()`` with the generators as they were before the first run (whose draws
+        ``again`` recorded), checked to draw what it drew, leaving the generators as they
+        are now (for ``linearize``'s ``jvp_fn``, called whenever the user likes)."""
+        now = [(g, _state(g)) for g, _ in self.before]
+        for (g, state), (_, current) in zip(self.before, now):
+            if not _same(state, current):
+                _set_state(g, state)
+        try:
+            result = run()
+            self.again(restore=False)
+            return result
+        finally:
+            for g, state in now:
+                if not _same(_state(g), state):
+                    _set_state(g, state)

@@ -1,0 +1,156 @@
+"""Random draws in functions whose derivative runs them several times (``jacobian``,
+``hessian``, ``jacfwd``, ``jacrev``, ``linearize``'s ``jvp_fn``): every run sees the numbers
+one call of ``f`` draws, so the result is the derivative for one call's draws (autograd's,
+which runs ``f`` once, with the same seed), and the generators are left where one call of
+``f`` leaves them (``tangentlike/draws.py``)."""
+from __future__ import annotations
+
+import random
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+import pytest
+
+import tangentlike
+from tangentlike.errors import ValueRefusedError
+
+X = np.array([0.5, -0.3])
+
+
+def legacy(seed):
+    """A closure drawing from a ``RandomState`` (black-box SVI's objective); ``randn(3)``
+    leaves a cached normal deviate in the ``RandomState``."""
+    rs = np.random.RandomState(seed)
+
+    def objective(params):
+        samples = rs.randn(3) * anp.exp(params[1]) + params[0]
+        return anp.sum(samples ** 3)
+
+    return objective, rs
+
+
+def generator(seed):
+    """A closure drawing from a ``Generator``."""
+    rng = np.random.default_rng(seed)
+
+    def objective(params):
+        samples = rng.normal(size=3) * anp.exp(params[1]) + params[0]
+        return anp.sum(samples ** 3) + anp.sum(rng.uniform(size=2) * params ** 2)
+
+    return objective, rng
+
+
+def global_numpy(params):
+    """``np.random``'s global state."""
+    return anp.sum((np.random.randn(2) * params) ** 3)
+
+
+def python_random(params):
+    """The ``random`` module."""
+    return anp.sum((random.gauss(0.0, 1.0) + params) ** 3) * random.random()
+
+
+def _state(rs):
+    s = rs.get_state(legacy=False) if isinstance(rs, np.random.RandomState) \
+        else rs.bit_generator.state
+    return repr(s)
+
+
+@pytest.mark.parametrize("make", [legacy, generator], ids=["RandomState", "Generator"])
+@pytest.mark.parametrize("optimized", [True, False])
+def test_hessian_of_closed_over_generator_is_autograds(make, optimized):
+    f, _ = make(0)
+    expected = autograd.hessian(f)(X)
+    f, rs = make(0)
+    H = tangentlike.hessian(f, optimized=optimized)(X)
+    np.testing.assert_allclose(H, expected, rtol=1e-12)
+    np.testing.assert_allclose(H, H.T, rtol=1e-12)
+    g, rs_once = make(0)
+    g(X)  # the generator as one call of f leaves it
+    assert _state(rs) == _state(rs_once)
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_jacobian_of_closed_over_generator_is_autograds(mode):
+    def vector(seed):
+        rs = np.random.RandomState(seed)
+        return (lambda x: rs.randn(3)[:2] * x ** 2 + rs.randn() * x), rs
+
+    x = np.array([1.0, 2.0])
+    expected = autograd.jacobian(vector(0)[0])(x)
+    g, rs = vector(0)
+    np.testing.assert_allclose(tangentlike.jacobian(g, mode=mode)(x), expected, rtol=1e-12)
+    once, rs_once = vector(0)
+    once(x)
+    assert _state(rs) == _state(rs_once)
+    jac = tangentlike.jacfwd if mode == "forward" else tangentlike.jacrev
+    g, _ = vector(0)
+    np.testing.assert_allclose(jac(g)(x), expected, rtol=1e-12)
+
+
+def test_hessian_and_jacobian_of_global_numpy_state():
+    np.random.seed(3)
+    expected = autograd.hessian(global_numpy)(X)
+    after = np.random.randn()
+    np.random.seed(3)
+    expected_jac = autograd.jacobian(autograd.grad(global_numpy))(X)
+    np.random.seed(3)
+    H = tangentlike.hessian(global_numpy)(X)
+    assert np.random.randn() == after
+    np.testing.assert_allclose(H, expected, rtol=1e-12)
+    for mode in ("forward", "reverse"):
+        np.random.seed(3)
+        J = tangentlike.jacobian(tangentlike.grad(global_numpy), mode=mode)(X)
+        np.testing.assert_allclose(J, expected_jac, rtol=1e-12)
+
+
+def test_hessian_of_python_random_module():
+    random.seed(5)
+    expected = autograd.hessian(python_random)(X)
+    after = random.random()
+    random.seed(5)
+    H = tangentlike.hessian(python_random)(X)
+    assert random.random() == after
+    np.testing.assert_allclose(H, expected, rtol=1e-12)
+    np.testing.assert_allclose(H, H.T, rtol=1e-12)
+
+
+def test_hessian_with_respect_to_several_arguments():
+    rs = np.random.RandomState(1)
+
+    def f(a, b):
+        r = rs.randn(2)
+        return anp.sum(r * a ** 2 * b) + anp.sum(rs.randn(2) * b ** 3)
+
+    a, b = np.array([0.3, 0.7]), np.array([1.1, -0.4])
+    rs.seed(1)
+    expected = autograd.hessian(lambda ab: f(ab[:2], ab[2:]))(np.concatenate([a, b]))
+    rs.seed(1)
+    blocks = tangentlike.hessian(f, wrt=(0, 1))(a, b)
+    np.testing.assert_allclose(np.block([list(row) for row in blocks]), expected, rtol=1e-12)
+
+
+def test_linearize_replays_the_draws_of_its_call():
+    f, rs = legacy(0)
+    value, jvp_fn = tangentlike.linearize(f, X)
+    once, rs_once = legacy(0)
+    assert value == once(X)
+    assert _state(rs) == _state(rs_once)
+    J = autograd.jacobian(legacy(0)[0])(X)
+    rs.randn(7)  # the user draws between the products: jvp_fn neither sees nor moves it
+    moved = _state(rs)
+    for v in (np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([0.3, -2.0])):
+        np.testing.assert_allclose(jvp_fn(v), J @ v, rtol=1e-12)
+        assert _state(rs) == moved
+
+
+def test_runs_that_draw_differently_are_refused():
+    rs, calls = np.random.RandomState(0), []
+
+    def f(x):
+        calls.append(1)  # each run draws one number more than the one before
+        return anp.sum(rs.randn(len(calls)) ** 2 * x ** 3)
+
+    with pytest.raises(ValueRefusedError, match="drew different random numbers"):
+        tangentlike.hessian(f)(X)
