@@ -15,8 +15,9 @@ a method is called on, and anything else the callee reads from it, is a constant
 
 The compiler is above this layer: ``GENERATE`` is set by :mod:`tangentlike.pipeline` to the
 function that returns a derivative's halves (``generate(function, wrt, mode)``),
-``SUMMARY`` to the one that says which parameters a function changes in place, and ``WRAP``
-to the one that writes a function calling a callable that has no Python source.
+``SUMMARY`` to the one that says which parameters a function changes in place, ``WRAP``
+to the one that writes a function calling a callable that has no Python source, and
+``COUNTERPART`` to the one that maps an autograd function to NumPy's.
 """
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ from tangentlike.errors import ValueRefusedError
 GENERATE: Callable[[Callable, tuple[int, ...], str], Any] | None = None
 SUMMARY: Callable[[Callable], Any] | None = None
 WRAP: Callable[[Any, int, tuple[str, ...]], types.FunctionType] | None = None
+# an autograd function's NumPy counterpart (core/counterparts.py; the value itself otherwise)
+COUNTERPART: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,16 @@ def _callee(target: Any, n_args: int, keywords: tuple[str, ...],
     """The Python function a call of ``target`` with ``n_args`` positional arguments and
     ``keywords`` runs, with the arguments it puts first.  A function with no Python source (a
     NumPy function, a ufunc: ``f = fs[i]; f(x)``) is called by a function written for the
-    call (``WRAP``: ``def call_sin(a0): return f(a0)``, ``f`` a closure cell)."""
+    call (``WRAP``: ``def call_sin(a0): return f(a0)``, ``f`` a closure cell); an autograd
+    function (``autograd.numpy.tanh`` held in a variable) is its NumPy counterpart's."""
+    if COUNTERPART is not None and isinstance(target, types.FunctionType):
+        mapped = COUNTERPART(target)
+        if not callable(mapped):
+            raise ValueRefusedError(
+                f"the derivative calls {mapped!r} through a variable: autograd's own function, "
+                "which has no NumPy or SciPy counterpart that tangentlike could differentiate",
+                hint="call a NumPy function, or your own")
+        target = mapped
     if isinstance(target, types.MethodType) and isinstance(target.__func__,
                                                            types.FunctionType):
         return target.__func__, (target.__self__,), {}
