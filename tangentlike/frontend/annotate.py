@@ -100,14 +100,25 @@ def _methods_of_objects(fn: gast.FunctionDef, parsed: ParsedFunction, varied: se
             continue
         op = operation(stmt, parsed, local_names)
         passed = set(op.inputs[1:]) & varied
-        rule = registry.adjoint_rule(op.key) or registry.tangent_rule(op.key) \
-            if op.kind is Kind.PRIMITIVE else None
-        if passed and (rule is None or not passed <= set(_derivative_inputs(op))):
+        if passed and not _rule_takes(op, passed):
             found = object_method(stmt, op, varied)
             if found is not None:
                 anno.info(stmt).callee = found
                 changed = True
     return changed
+
+
+def _rule_takes(op: Operation, names: set[str]) -> bool:
+    """``op`` is a primitive whose rule takes its arguments and differentiates ``names``."""
+    rule = registry.adjoint_rule(op.key) or registry.tangent_rule(op.key) \
+        if op.kind is Kind.PRIMITIVE else None
+    if rule is None:
+        return False
+    try:
+        rule.signature.bind(*op.args, **op.keywords)
+    except TypeError:
+        return False
+    return names <= set(_derivative_inputs(op))
 
 
 def _activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Activity:

@@ -231,6 +231,10 @@ class Lowering(gast.NodeTransformer):
     # -- expressions --------------------------------------------------------------------
     def visit_Call(self, node: gast.Call) -> gast.expr:
         func = node.func
+        if _returns_lambda(node):  # (lambda b: lambda x: ...)(a) as a value
+            value = self.applied(node)
+            if value is not None:
+                return self.as_value(value, node)
         if isinstance(func, gast.Name) and func.id in self.values:
             node.args = [self.visit(a) for a in node.args]
             node.keywords = [self.visit(k) for k in node.keywords]

@@ -94,6 +94,14 @@ def _callee(target: Any, n_args: int, keywords: tuple[str, ...],
                  if "__call__" in c.__dict__), None)
     if isinstance(call, types.FunctionType):
         return call, (target,), {}
+    owner = getattr(target, "__self__", None)
+    if isinstance(target, types.BuiltinMethodType) and isinstance(
+            owner, (dict, list, tuple, set, str, np.ndarray)):
+        raise ValueRefusedError(
+            f"the derivative calls {type(owner).__name__}.{target.__name__}, a method of a "
+            "built-in container or an array found when the call runs, on a differentiated "
+            "argument: it has no derivative rule", hint="index the container, or call a "
+            "function of yours")
     if callable(target) and WRAP is not None:
         return WRAP(target, n_args, keywords), (), {}
     raise ValueRefusedError(
