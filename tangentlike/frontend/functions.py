@@ -145,6 +145,7 @@ class Lowering(gast.NodeTransformer):
         self.deferred = 0  # inside a comprehension or a while test (not evaluated once)
         # as_value's partials of a function with a positional default that is not a literal
         self.with_defaults: dict[int, tuple[FunctionValue, gast.Call]] = {}
+        self.evaluated: dict[int, tuple[gast.expr, gast.expr]] = {}  # bind_once's
 
     # -- statements ---------------------------------------------------------------------
     def run(self) -> None:
@@ -418,7 +419,8 @@ class Lowering(gast.NodeTransformer):
         if bound_inside & set(params):
             return None
         base = self.lambda_name(outer)
-        values = {p: self.bind_now(f"{base}_{p}", self.visit(syntax.clone(a)))
+        values = {p: self.bind_once(f"{base}_{p}", a, "an argument of a lambda that returns "
+                                    "a lambda, called where it is written,")
                   for p, a in zip(params, node.args)}
         renamed = syntax.rename(syntax.clone(inner), values)
         for value in values.values():
@@ -457,6 +459,23 @@ class Lowering(gast.NodeTransformer):
         name = self.fresh(name)
         self.pending.append(gast.copy_location(syntax.assign(name, value), value))
         return syntax.load(name)
+
+    def bind_once(self, name: str, node: gast.expr, what: str) -> gast.expr:
+        """``node``'s value bound now (:meth:`bind_now`), once however often the lowering
+        looks at ``node`` (``map(f, xs)`` and a loop over functions look before they
+        rewrite): a value it reads again, never evaluated twice.  ``what`` it is, for the
+        refusal inside a comprehension or a ``while`` test (evaluated at each element)."""
+        known = self.evaluated.get(id(node))
+        if known is not None and known[0] is node:
+            return syntax.clone(known[1])
+        if self.deferred and syntax.loaded_names(node) & self.locals:
+            raise UnsupportedSyntaxError(
+                f"{what} in a comprehension or a while condition, which reads a local "
+                "variable", self.parsed.location(node),
+                hint="define the function before, or pass the value as an argument")
+        value = self.bind_now(name, self.visit(syntax.clone(node)))
+        self.evaluated[id(node)] = (node, value)
+        return value
 
     def fresh(self, base: str) -> str:
         used = syntax.all_names(self.parsed.node) | self.locals
@@ -552,15 +571,11 @@ class Lowering(gast.NodeTransformer):
         function as written, else into a name of its own."""
         if isinstance(expr, gast.Constant):
             return syntax.clone(expr)
-        if self.deferred and syntax.loaded_names(expr) & self.locals:
-            raise UnsupportedSyntaxError(
-                f"a default value that is not a literal ({param}=...) of a lambda in a "
-                "comprehension or a while condition", self.parsed.location(expr),
-                hint="define the function with def before, or pass the value as an argument")
         if syntax.dotted_name(expr) is not None and not syntax.loaded_names(expr) & \
                 self.locals and self.function_value(expr) is not None:
             return syntax.clone(expr)  # act=np.tanh: the function, known here
-        return self.bind_now(f"{name}_{param}", self.visit(syntax.clone(expr)))
+        return self.bind_once(f"{name}_{param}", expr,
+                              f"a default value that is not a literal ({param}=...)")
 
     @staticmethod
     def transfer(node: gast.FunctionDef, values: dict[str, FunctionValue],

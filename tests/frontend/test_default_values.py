@@ -211,3 +211,24 @@ def test_autograd_function_as_a_value():
 
 def lambda_free_predict(W):
     return anp.sum(predict_autograd(W, np.eye(3)))
+
+
+# -- evaluated once, however often the lowering looks ---------------------------------------
+
+RS = np.random.RandomState(0)
+
+
+def reseed():
+    RS.seed(0)
+
+
+def defaults_drawn_once(x):
+    a = np.sin(x)
+    ys = list(map(lambda t, c=a * RS.randn(): t * c, [x, 2.0 * x]))  # noqa: B008
+    zs = list(map((lambda b: lambda t: t * b)(RS.randn() * x), [x]))
+    return np.sum(ys[0] + ys[1] + zs[0])
+
+
+def test_a_default_and_a_curried_argument_are_evaluated_once():
+    check_everywhere(defaults_drawn_once, [X], reseed=reseed)
+    assert tangentlike.grad(defaults_drawn_once).source.count("= RS.randn()") == 2
