@@ -1,6 +1,7 @@
 """Stage 1, parse: a Python function to a gast FunctionDef carrying the user's line numbers."""
 from __future__ import annotations
 
+import ast
 import inspect
 import linecache
 import textwrap
@@ -133,8 +134,8 @@ def use_default_values(parsed: ParsedFunction, name_for: Callable[[object, str],
     for param, i in pairs:
         table = args.defaults if param not in args.kwonlyargs else args.kw_defaults
         expr = table[i]
-        if expr is None or isinstance(expr, gast.Constant) or param.id not in values:
-            continue
+        if expr is None or param.id not in values or _is_literal(expr):
+            continue  # a literal means the same anywhere
         value = values[param.id]
         counterpart = numpy_counterpart(value)  # act=np.tanh of autograd's: NumPy's tanh
         value = counterpart if callable(counterpart) else value
@@ -143,6 +144,14 @@ def use_default_values(parsed: ParsedFunction, name_for: Callable[[object, str],
         else:
             table[i] = gast.copy_location(
                 syntax.load(name_for(value, f"{param.id}_default")), expr)
+
+
+def _is_literal(node: gast.expr) -> bool:
+    try:
+        ast.literal_eval(gast.gast_to_ast(syntax.clone(node)))
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return False
+    return True
 
 
 def _spans(node: gast.AST, line: int, col: int) -> bool:
