@@ -24,6 +24,7 @@ from tangentlike.ad.reverse import (
 )
 from tangentlike.backend import cache, emit, loading
 from tangentlike.core import guards, syntax
+from tangentlike.core.counterparts import numpy_counterpart
 from tangentlike.core.guards import ABSENT, NONE, Frozen, Guards, unwrap
 from tangentlike.core.guards import of as guards_of
 from tangentlike.core.guards import remember as remember_guards
@@ -38,7 +39,7 @@ from tangentlike.errors import (
 )
 from tangentlike.frontend import aliasing, annotate, library, lifting, parsing
 from tangentlike.frontend.normalize import normalize
-from tangentlike.frontend.parsing import ParsedFunction, parse_function
+from tangentlike.frontend.parsing import ParsedFunction, parse_function, use_default_values
 from tangentlike.frontend.varargs import as_wrapped, has_star_parameters
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.template import Namespace
@@ -243,7 +244,7 @@ def _callee_names(func: Callable, wrt: tuple[int, ...], mode: str, optimized: bo
             cached.seed)
 
 
-DYNAMIC_HELPERS = (dynamic.call_forward, dynamic.call_jvp)
+DYNAMIC_HELPERS = (dynamic.call_forward, dynamic.call_jvp, dynamic.method_of)
 
 
 def _dynamic_derivative(func: Callable, wrt: tuple[int, ...], mode: str) -> Derivative:
@@ -275,6 +276,8 @@ def _forget_stale(func: Callable, key: tuple) -> None:
 
 dynamic.GENERATE = _dynamic_derivative
 dynamic.SUMMARY = aliasing.summary_of
+dynamic.COUNTERPART = numpy_counterpart
+dynamic.WHERE = library.calling_site
 dynamic.WRAP = lifting.calling
 
 
@@ -308,6 +311,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     _free_seed_name(parsed, namer)
     cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
     namespace = Namespace(parsed.func.__globals__, namer, cells)
+    use_default_values(parsed, namespace.name_for)
     fn = normalize(parsed, namer, namespace=namespace)
     wrt_names = [params[i] for i in wrt]
     activity = annotate.activity(fn, wrt_names, parsed)

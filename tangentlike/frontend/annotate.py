@@ -32,8 +32,10 @@ from tangentlike.frontend.operations import (
     loop_source,
     mutated,
     names_of,
+    object_method,
     operation,
     resolve,
+    spreads_unknown,
     targets,
     where,
 )
@@ -78,8 +80,49 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Ac
     """Names that depend on a ``wrt`` input and that the output depends on.
 
     Flow-insensitive (a name is active everywhere if it is active anywhere), which is exact
-    for straight-line code thanks to versioned names, and safe for loops.
+    for straight-line code thanks to versioned names, and safe for loops.  A method call
+    taken by its name for a container's or an array's (``parser.get(W, "a")``) whose receiver
+    carries no derivative but whose differentiated argument that method would pass none from
+    is a method of an object, found when the call runs (``operations.object_method``).
     """
+    result = _activity(fn, wrt, parsed)
+    while _methods_of_objects(fn, parsed, result.varied):
+        result = _activity(fn, wrt, parsed)
+    return result
+
+
+def _methods_of_objects(fn: gast.FunctionDef, parsed: ParsedFunction, varied: set[str],
+                        ) -> bool:
+    """Make each such call's operation a call of the object's method; whether any changed."""
+    local_names = syntax.stored_names(fn)
+    changed = False
+    for stmt in syntax.statements(fn.body, with_bodies=False):
+        if not isinstance(stmt, gast.Assign):
+            continue
+        op = operation(stmt, parsed, local_names)
+        passed = set(op.inputs[1:]) & varied
+        if passed and not _rule_takes(op, passed):
+            found = object_method(stmt, op, varied)
+            if found is not None:
+                anno.info(stmt).callee = found
+                changed = True
+    return changed
+
+
+def _rule_takes(op: Operation, names: set[str]) -> bool:
+    """``op`` is a primitive whose rule takes its arguments and differentiates ``names``."""
+    rule = registry.adjoint_rule(op.key) or registry.tangent_rule(op.key) \
+        if op.kind is Kind.PRIMITIVE else None
+    if rule is None:
+        return False
+    try:
+        rule.signature.bind(*op.args, **op.keywords)
+    except TypeError:
+        return False
+    return names <= set(_derivative_inputs(op))
+
+
+def _activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Activity:
     local_names = syntax.stored_names(fn)
     edges: list[tuple[list[str], list[str]]] = []  # (inputs, targets)
     for stmt in syntax.statements(fn.body, with_bodies=False):
@@ -129,6 +172,17 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 "tangentlike can only differentiate a for loop over a variable or range(...)",
                 where(stmt, parsed), hint="assign the sequence to a variable first: "
                 "xs = ...; for x in xs:")
+        if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call) \
+                and spreads_unknown(stmt.value):
+            touched = sorted(varied & syntax.loaded_names(stmt.value))
+            if touched:
+                raise UnsupportedSyntaxError(
+                    "tangentlike does not support a starred argument (f(*xs), f(**d)) whose "
+                    "length or keys the code does not show, in a call on a differentiated "
+                    f"value ({touched[0]})", where(stmt, parsed),
+                    hint="pass the arguments one by one, or spread a tuple written out in "
+                    "the function (xs = (a, b); f(*xs)); a starred argument that carries no "
+                    "derivative (rs.randn(*x.shape)) runs as written")
         if isinstance(stmt, gast.Expr):
             _check_discarded_call(stmt, parsed, local_names, varied)
         if not isinstance(stmt, gast.Assign):

@@ -23,7 +23,10 @@ from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import UnsupportedSyntaxError
 from tangentlike.frontend.jumps import lower_jumps
+from tangentlike.frontend.lifting import params_of
+from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.frontend.spreading import returned_length
 
 LOOPS = (gast.For, gast.While)
 
@@ -265,7 +268,10 @@ class Desugar:
             return (syntax.call(syntax.load("len"), [syntax.clone(sequence)]),
                     lambda k: _located(gast.Subscript(value=syntax.clone(sequence), slice=k,
                                                       ctx=gast.Load()), loop))
-        parts = [self._source(arg, loop, rebound, snapshots) for arg in node.args]
+        args = self._spread_results(node.args, loop, snapshots)
+        if args is None:
+            return None
+        parts = [self._source(arg, loop, rebound, snapshots) for arg in args]
         if any(p is None for p in parts):
             return None
         if kind == "zip":
@@ -280,6 +286,30 @@ class Desugar:
         # reversed: the k-th item from the end
         return length, lambda k: item(gast.BinOp(left=syntax.const(-1), op=gast.Sub(),
                                                  right=k))
+
+    def _spread_results(self, args: list[gast.expr], loop: gast.For,
+                        snapshots: list[gast.stmt]) -> list[gast.expr] | None:
+        """``zip(*g(x))`` with ``g`` your function returning a tuple it writes out
+        (``return a, b``): ``seq = g(x)`` first, then ``zip(seq[0], seq[1])``; None for
+        another starred argument."""
+        out: list[gast.expr] = []
+        for arg in args:
+            if not isinstance(arg, gast.Starred):
+                out.append(arg)
+                continue
+            if not isinstance(arg.value, gast.Call):
+                return None
+            length = returned_length(resolve(
+                arg.value.func, self.parsed,
+                syntax.stored_names(self.parsed.node)
+                | {a.id for a in params_of(self.parsed.node.args)}))
+            if length is None:
+                return None
+            name = self.namer.fresh("seq")
+            snapshots.append(_located(syntax.assign(name, arg.value), loop))
+            out += [_located(gast.Subscript(value=syntax.load(name), slice=syntax.const(i),
+                                            ctx=gast.Load()), loop) for i in range(length)]
+        return out
 
     def _binds(self, target: gast.expr, element: gast.expr,
                loop: gast.For) -> list[gast.stmt] | None:

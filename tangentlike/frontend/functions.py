@@ -79,11 +79,38 @@ class FunctionValue:
     name: str
     args: list[gast.expr] = field(default_factory=list)
     keywords: list[tuple[str, gast.expr]] = field(default_factory=list)
+    # a lifted function's defaults that are not literals (``def g(t, s=a)``), evaluated where
+    # its def ran: (parameter, its position or None if keyword-only, the value's expression);
+    # a call that does not pass the parameter passes the value (``g(x, s=g_s)``)
+    defaults: list[tuple[str, int | None, gast.expr]] = field(default_factory=list)
 
     @property
     def carried(self) -> list[tuple[str, gast.expr]]:
         """The values the function carries, each with a suffix for its parameter's name."""
-        return [(str(i), e) for i, e in enumerate(self.args)] + list(self.keywords)
+        return [(str(i), e) for i, e in enumerate(self.args)] + list(self.keywords) + [
+            (f"default_{p}", e) for p, _, e in self.defaults]
+
+    @property
+    def shape(self) -> tuple:
+        """What a function made for this value depends on besides its target."""
+        return (len(self.args), tuple(k for k, _ in self.keywords),
+                tuple((p, i) for p, i, _ in self.defaults))
+
+    def fill_defaults(self, node: gast.Call, where: Callable[[gast.AST], Any]) -> None:
+        """``node`` (a call of the value, its carried values in) passing each default the
+        call leaves out; ``where`` gives a refusal's location."""
+        if not self.defaults:
+            return
+        if any(isinstance(a, gast.Starred) for a in node.args) or any(
+                k.arg is None for k in node.keywords):
+            raise UnsupportedSyntaxError(
+                "a starred call (f(*xs), f(**d)) of a nested function or lambda whose "
+                "default value is not a literal", where(node),
+                hint="pass the arguments one by one")
+        given = {k.arg for k in node.keywords}
+        for param, index, expr in self.defaults:
+            if param not in given and (index is None or index >= len(node.args)):
+                node.keywords.append(gast.keyword(arg=param, value=syntax.clone(expr)))
 
 
 # tangentlike's own transforms (``grad``, ``value_and_grad``, ...: the API registers them):
@@ -123,10 +150,23 @@ class Lowering(gast.NodeTransformer):
         self.frozen: dict[str, gast.Call] = {}  # d = norm(m, s): frontend/distributions.py
         self.nested_reads = set().union(set(), *(
             free_names(n) for n in inside if isinstance(n, (gast.FunctionDef, gast.Lambda))))
+        self.deferred = 0  # inside a comprehension or a while test (not evaluated once)
+        # as_value's partials of a function with a positional default that is not a literal
+        self.with_defaults: dict[int, tuple[FunctionValue, gast.Call]] = {}
+        self.evaluated: dict[int, tuple[gast.expr, gast.expr]] = {}  # bind_once's
 
     # -- statements ---------------------------------------------------------------------
     def run(self) -> None:
         self.parsed.node.body = self.statements(self.parsed.node.body)
+        left = {id(n) for n in gast.walk(self.parsed.node)} & set(self.with_defaults)
+        if left:
+            value, made = self.with_defaults[left.pop()]
+            raise UnsupportedSyntaxError(
+                "a nested function or lambda with a default value that is not a literal "
+                f"({value.defaults[0][0]}=...), used as a value (not called where it is "
+                "written or passed to your function)", self.parsed.location(made),
+                hint="make the parameter keyword-only (def g(t, *, s=a)), or pass the value "
+                "as an argument")
 
     def statements(self, body: list[gast.stmt]) -> list[gast.stmt]:
         out: list[gast.stmt] = []
@@ -137,7 +177,8 @@ class Lowering(gast.NodeTransformer):
     def statement(self, stmt: gast.stmt) -> list[gast.stmt]:
         if isinstance(stmt, gast.FunctionDef) and self.bindings.get(stmt.name) == 1:
             self.values[stmt.name] = self.lift(stmt, stmt.name)
-            return []
+            out, self.pending = self.pending, []
+            return out  # its defaults' values, if any
         if flattening.unpacked(stmt, self.resolve):  # v, unflatten = flatten(value)
             stmt.value.args = [self.visit(stmt.value.args[0])]
             new = flattening.split(stmt, self.name_for, self.bind_now)
@@ -173,7 +214,11 @@ class Lowering(gast.NodeTransformer):
         for name, value in gast.iter_fields(stmt):
             if name in ("body", "orelse", "finalbody", "handlers"):
                 continue
-            if isinstance(value, gast.AST):
+            if isinstance(stmt, gast.While) and name == "test":  # evaluated at each trip
+                self.deferred += 1
+                stmt.test = self.visit(value)
+                self.deferred -= 1
+            elif isinstance(value, gast.AST):
                 setattr(stmt, name, self.visit(value))
             elif isinstance(value, list):
                 setattr(stmt, name, [self.visit(v) if isinstance(v, gast.AST) else v
@@ -193,7 +238,7 @@ class Lowering(gast.NodeTransformer):
         if self.bindings.get(stmt.target.id) != 1:
             return None
         values = [self.function_value(e) for e in stmt.iter.elts]
-        if any(v is None or v.args or any(
+        if any(v is None or v.args or v.defaults or any(
                 self.bindings.get(n, 0) > 1 for _, e in v.keywords
                 for n in syntax.loaded_names(e)) for v in values):
             return None  # (a value carried is read at each call, as it would be once)
@@ -217,12 +262,17 @@ class Lowering(gast.NodeTransformer):
             elif distributions.freezes(frozen, self.resolve):
                 node = distributions.unfrozen(frozen, method, node)
         func = node.func
+        if _returns_lambda(node):  # (lambda b: lambda x: ...)(a) as a value
+            value = self.applied(node)
+            if value is not None:
+                return self.as_value(value, node)
         if isinstance(func, gast.Name) and func.id in self.values:
             node.args = [self.visit(a) for a in node.args]
             node.keywords = [self.visit(k) for k in node.keywords]
             return self.call(self.values[func.id], node)
         if isinstance(func, gast.Lambda) or (isinstance(func, gast.Call) and func.args
-                                             and self.resolve(func.func) in TRANSFORMS):
+                                             and self.resolve(func.func) in TRANSFORMS) \
+                or _returns_lambda(func):
             value = self.function_value(func)
             if value is None:
                 self.generic_visit(node)
@@ -274,6 +324,16 @@ class Lowering(gast.NodeTransformer):
             return self.specialize(callee, node)
         return node
 
+    def visit_comprehension_like(self, node: gast.expr) -> gast.expr:
+        self.deferred += 1
+        try:
+            return self.generic_visit(node)
+        finally:
+            self.deferred -= 1
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = \
+        visit_comprehension_like
+
     def visit_Lambda(self, node: gast.Lambda) -> gast.expr:
         return self.as_value(self.lift(node, self.lambda_name(node)), node)
 
@@ -302,9 +362,16 @@ class Lowering(gast.NodeTransformer):
                 hint="call it where it is defined, pass the value as an argument, or bind "
                 "it with functools.partial")
         partial = self.callee_name(FunctionValue(functools.partial, "partial"), node)
-        return gast.copy_location(syntax.call(
+        made = gast.copy_location(syntax.call(
             partial, [func, *map(syntax.clone, value.args)],
-            [gast.keyword(arg=k, value=syntax.clone(e)) for k, e in value.keywords]), node)
+            [gast.keyword(arg=k, value=syntax.clone(e)) for k, e in value.keywords]
+            + [gast.keyword(arg=p, value=syntax.clone(e)) for p, _, e in value.defaults]),
+            node)
+        if any(i is not None for _, i, _ in value.defaults):
+            # a partial would take a positional argument for it twice: only passed to your
+            # function (specialize) it is the function; refused if left a value (run)
+            self.with_defaults[id(made)] = (value, made)
+        return made
 
     def callee_name(self, value: FunctionValue, node: gast.AST) -> gast.Name:
         func = gast.copy_location(syntax.parse_expr(value.name), node)
@@ -319,6 +386,7 @@ class Lowering(gast.NodeTransformer):
         node.args = [*map(syntax.clone, value.args), *node.args]
         node.keywords = [*node.keywords, *(gast.keyword(arg=k, value=syntax.clone(e))
                                            for k, e in value.keywords)]
+        value.fill_defaults(node, self.parsed.location)
         if self.specializable(value.target):
             return self.specialize(value.target, node)
         return node
@@ -351,6 +419,8 @@ class Lowering(gast.NodeTransformer):
         ``snapshot``: a partial's arguments are evaluated now, into names of their own."""
         if isinstance(node, gast.Name) and node.id in self.values:
             return self.values[node.id]
+        if id(node) in self.with_defaults:  # made by as_value
+            return self.with_defaults[id(node)][0]
         if isinstance(node, gast.Lambda):
             return self.lift(node, snapshot or self.lambda_name(node))
         if isinstance(node, gast.Call) and self.resolve(node.func) is functools.partial \
@@ -364,9 +434,11 @@ class Lowering(gast.NodeTransformer):
                 args = [self.bind_now(f"{snapshot}_{i}", a) for i, a in enumerate(args)]
                 keywords = [(k, self.bind_now(f"{snapshot}_{k}", e)) for k, e in keywords]
             return FunctionValue(inner.target, inner.name, [*inner.args, *args],
-                                 [*inner.keywords, *keywords])
+                                 [*inner.keywords, *keywords], list(inner.defaults))
         if isinstance(node, gast.Call) and node.args and self.resolve(node.func) in TRANSFORMS:
             return self.transformed(node)
+        if _returns_lambda(node):
+            return self.applied(node)
         if syntax.dotted_name(node) is None:
             return None
         target = self.resolve(node)
@@ -376,6 +448,31 @@ class Lowering(gast.NodeTransformer):
         if "." in dotted:  # np.sin: called as written
             return FunctionValue(target, dotted)
         return FunctionValue(target, self.name_for(target, dotted))
+
+    def applied(self, node: gast.Call) -> FunctionValue | None:
+        """``(lambda b: lambda x: x * b)(a)``: the inner lambda with ``b`` a name of its
+        own bound now (``lambda_8_b = a``), as the outer call binds it once; None when the
+        arguments do not match the parameters one to one, or the inner lambda binds one
+        of them again."""
+        outer, inner = node.func, node.func.body
+        params = [a.id for a in outer.args.posonlyargs + outer.args.args]
+        if (outer.args.vararg or outer.args.kwarg or outer.args.kwonlyargs
+                or outer.args.defaults or len(node.args) != len(params) or node.keywords
+                or any(isinstance(a, gast.Starred) for a in node.args)):
+            return None
+        bound_inside = {n.id for n in gast.walk(inner) if isinstance(n, gast.Name)
+                        and not isinstance(n.ctx, gast.Load)}
+        if bound_inside & set(params):
+            return None
+        base = self.lambda_name(outer)
+        values = {p: self.bind_once(f"{base}_{p}", a, "an argument of a lambda that returns "
+                                    "a lambda, called where it is written,")
+                  for p, a in zip(params, node.args)}
+        renamed = syntax.rename(syntax.clone(inner), values)
+        for value in values.values():
+            if isinstance(value, gast.Name):
+                self.bindings[value.id] = 1  # bound once, here
+        return self.function_value(renamed)
 
     def transformed(self, node: gast.Call) -> FunctionValue | None:
         """``tangentlike.grad(h, wrt=...)`` of a function known here, with literal options:
@@ -399,7 +496,8 @@ class Lowering(gast.NodeTransformer):
             made[key] = transform(inner.target, *options, **keywords)
         target = made[key]
         name = f"d{getattr(inner.target, '__name__', 'f')}".replace("<", "").replace(">", "")
-        return FunctionValue(target, self.name_for(target, name), [], list(inner.keywords))
+        return FunctionValue(target, self.name_for(target, name), [], list(inner.keywords),
+                             list(inner.defaults))
 
     def bind_now(self, name: str, value: gast.expr) -> gast.expr:
         if isinstance(value, gast.Constant):
@@ -407,6 +505,23 @@ class Lowering(gast.NodeTransformer):
         name = self.fresh(name)
         self.pending.append(gast.copy_location(syntax.assign(name, value), value))
         return syntax.load(name)
+
+    def bind_once(self, name: str, node: gast.expr, what: str) -> gast.expr:
+        """``node``'s value bound now (:meth:`bind_now`), once however often the lowering
+        looks at ``node`` (``map(f, xs)`` and a loop over functions look before they
+        rewrite): a value it reads again, never evaluated twice.  ``what`` it is, for the
+        refusal inside a comprehension or a ``while`` test (evaluated at each element)."""
+        known = self.evaluated.get(id(node))
+        if known is not None and known[0] is node:
+            return syntax.clone(known[1])
+        if self.deferred and syntax.loaded_names(node) & self.locals:
+            raise UnsupportedSyntaxError(
+                f"{what} in a comprehension or a while condition, which reads a local "
+                "variable", self.parsed.location(node),
+                hint="define the function before, or pass the value as an argument")
+        value = self.bind_now(name, self.visit(syntax.clone(node)))
+        self.evaluated[id(node)] = (node, value)
+        return value
 
     def fresh(self, base: str) -> str:
         used = syntax.all_names(self.parsed.node) | self.locals
@@ -435,8 +550,8 @@ class Lowering(gast.NodeTransformer):
             raise UnsupportedSyntaxError(
                 f"a decorated nested function ({name})", parsed.location(fn),
                 hint="define the decorated function at module level")
-        defaults, kwdefaults = constant_defaults(fn, parsed)
-        free = free_names(fn)
+        defaults, kwdefaults, evaluated = self.lifted_defaults(fn, name)
+        free = free_names(_without_defaults(fn))  # its defaults are evaluated here
         carried = sorted(n for n in free & self.locals if n not in self.values)
         for name_ in carried:
             if self.bindings.get(name_) == 1 and name_ in self.defs:
@@ -457,16 +572,56 @@ class Lowering(gast.NodeTransformer):
         node = syntax.clone(node)
         node.body = [s for s in map(NonlocalReads().visit, node.body) if s is not None]
         node.returns = None
+        if evaluated:  # every call passes them (FunctionValue.fill_defaults)
+            node.args.defaults = []
+            dropped = {p for p, _, _ in evaluated}
+            node.args.kw_defaults = [None if a.id in dropped else d for a, d in zip(
+                node.args.kwonlyargs, node.args.kw_defaults)]
         node.args.kwonlyargs = [*node.args.kwonlyargs, *map(syntax.param, carried)]
         node.args.kw_defaults = [*node.args.kw_defaults, *([None] * len(carried))]
         key = ("lift", fn.lineno, fn.col_offset, name, tuple(carried),
-               tuple((n, id(self.values[n].target), len(self.values[n].args),
-                      tuple(k for k, _ in self.values[n].keywords)) for n in passed))
+               tuple((n, id(self.values[n].target), self.values[n].shape) for n in passed))
         inner_values, outer_exprs = self.transfer(node, {n: self.values[n] for n in passed})
         func = self.synthesize(key, node, inner_values, defaults, kwdefaults, free - set(carried))
         value = FunctionValue(func, self.name_for(func, name))
         value.keywords = [(n, syntax.load(n)) for n in carried] + outer_exprs
+        value.defaults = evaluated
         return value
+
+    def lifted_defaults(self, fn: gast.FunctionDef | gast.Lambda, name: str,
+                        ) -> tuple[tuple, dict, list[tuple[str, int | None, gast.expr]]]:
+        """The defaults of ``fn``'s parameters: the lifted function's own (literals), and,
+        if any default is not a literal, every positional default and those keyword-only
+        ones evaluated where the def runs, each into a name of its own (``g_s = a``)."""
+        try:
+            return (*constant_defaults(fn, self.parsed), [])
+        except UnsupportedSyntaxError:
+            pass
+        args = fn.args
+        positional = [*args.posonlyargs, *args.args]
+        start = len(positional) - len(args.defaults)
+        evaluated = [(p.id, start + k, self.default_now(name, p.id, e))
+                     for k, (p, e) in enumerate(zip(positional[start:], args.defaults))]
+        kwdefaults = {}
+        for param, expr in zip(args.kwonlyargs, args.kw_defaults):
+            if expr is None:
+                continue
+            try:
+                kwdefaults[param.id] = ast.literal_eval(gast.gast_to_ast(syntax.clone(expr)))
+            except ValueError:
+                evaluated.append((param.id, None, self.default_now(name, param.id, expr)))
+        return (), kwdefaults, evaluated
+
+    def default_now(self, name: str, param: str, expr: gast.expr) -> gast.expr:
+        """A default's value, evaluated now (where the def runs): a literal or a global
+        function as written, else into a name of its own."""
+        if isinstance(expr, gast.Constant):
+            return syntax.clone(expr)
+        if syntax.dotted_name(expr) is not None and not syntax.loaded_names(expr) & \
+                self.locals and self.function_value(expr) is not None:
+            return syntax.clone(expr)  # act=np.tanh: the function, known here
+        return self.bind_once(f"{name}_{param}", expr,
+                              f"a default value that is not a literal ({param}=...)")
 
     @staticmethod
     def transfer(node: gast.FunctionDef, values: dict[str, FunctionValue],
@@ -478,12 +633,15 @@ class Lowering(gast.NodeTransformer):
         outer: list[tuple[str, gast.expr]] = []
         for name, value in values.items():
             moved = FunctionValue(value.target, name)
+            defaults = {f"default_{p}": (p, i) for p, i, _ in value.defaults}
             for suffix, expr in value.carried:
                 param = f"{name}_{suffix}"
                 node.args.kwonlyargs.append(syntax.param(param))
                 node.args.kw_defaults.append(None)
                 outer.append((param, expr))
-                if suffix.isdigit():
+                if suffix in defaults:
+                    moved.defaults.append((*defaults[suffix], syntax.load(param)))
+                elif suffix.isdigit():
                     moved.args.append(syntax.load(param))
                 else:
                     moved.keywords.append((suffix, syntax.load(param)))
@@ -532,6 +690,12 @@ class Lowering(gast.NodeTransformer):
                 keep_keywords.append(kw)
             else:
                 bound[kw.arg] = value
+        if not any(isinstance(a, gast.Starred) for a in node.args) and all(
+                kw.arg is not None for kw in node.keywords):
+            given = set(params[:len(node.args)]) | {kw.arg for kw in node.keywords}
+            for param, default in _function_defaults(callee).items():
+                if param not in given:  # def predict(W, x, act=np.tanh) called predict(W, x)
+                    bound[param] = FunctionValue(default, param)
         if not bound:
             return node
         positional = [p for p in params[:len(node.args)] if p not in bound]
@@ -553,8 +717,7 @@ class Lowering(gast.NodeTransformer):
 
     def specialized(self, callee: types.FunctionType, bound: dict[str, FunctionValue],
                     where: gast.AST) -> types.FunctionType | None:
-        key = tuple(sorted((p, id(v.target), len(v.args), tuple(k for k, _ in v.keywords))
-                           for p, v in bound.items()))
+        key = tuple(sorted((p, id(v.target), v.shape) for p, v in bound.items()))
         cache = _SPECIALIZED.setdefault(callee, {})
         if key in cache:
             return cache[key][0]
@@ -636,6 +799,16 @@ def _builder(callee: Any) -> types.FunctionType | None:
     return func
 
 
+def _without_defaults(fn: gast.FunctionDef | gast.Lambda) -> gast.FunctionDef | gast.Lambda:
+    """``fn`` with no default values (a shallow copy: its parameters and body shared)."""
+    args = gast.arguments(posonlyargs=fn.args.posonlyargs, args=fn.args.args,
+                          vararg=fn.args.vararg, kwonlyargs=fn.args.kwonlyargs,
+                          kw_defaults=[None] * len(fn.args.kwonlyargs), kwarg=fn.args.kwarg,
+                          defaults=[])
+    copy = type(fn)(**{**dict(gast.iter_fields(fn)), "args": args})
+    return copy
+
+
 def parsed_values(parsed: ParsedFunction) -> dict[str, FunctionValue]:
     return dict(parsed.values or {})
 
@@ -648,6 +821,23 @@ def _is_function(value: Any) -> bool:
     return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, np.ufunc,
                               functools.partial)) or callable(getattr(value, "stands_for",
                                                                       None))
+
+
+def _returns_lambda(node: gast.expr) -> bool:
+    """``(lambda b: lambda x: ...)(a)``: a lambda called where it is written, whose value is
+    a lambda."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Lambda) \
+        and isinstance(node.func.body, gast.Lambda)
+
+
+def _function_defaults(callee: types.FunctionType) -> dict[str, Any]:
+    """The parameters of ``callee`` whose default value is a function (``act=np.tanh``),
+    each with it."""
+    params = positional_parameters(callee)
+    defaults = callee.__defaults__ or ()
+    found = dict(zip(params[len(params) - len(defaults):], defaults))
+    found.update(callee.__kwdefaults__ or {})
+    return {p: v for p, v in found.items() if _is_function(v)}
 
 
 def _method_of_object(callee: Any) -> types.FunctionType | None:

@@ -20,7 +20,7 @@ from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend import varargs
 from tangentlike.frontend.operations import builds_node, is_user_function, resolve
 from tangentlike.frontend.parsing import ParsedFunction
-from tangentlike.frontend.spreading import NotStatic, Spreading
+from tangentlike.frontend.spreading import NotStatic, Spreading, returned_length
 from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace
 
@@ -161,10 +161,21 @@ class ExpressionSplitter:
                 raise self.unsupported(
                     node, f"{callee.__name__}(), which reads variables by name",
                     "write the expression out, using the variables directly")
+            node = self.returned_tuples(node)
             try:
                 node = self.spreading.spread(node)
             except NotStatic as refused:
-                raise self.unsupported(refused.node, refused.what, refused.hint) from None
+                if is_user_function(callee) or varargs.has_star_parameters(callee):
+                    raise self.unsupported(refused.node, refused.what, refused.hint) from None
+                # rs.randn(*x.shape): kept, run as written (annotate refuses it on a
+                # differentiated value, operations.spreads_unknown)
+                return gast.Call(
+                    func=self.simplify_callee(node.func),
+                    args=[gast.Starred(value=self.atomize(a.value), ctx=gast.Load())
+                          if isinstance(a, gast.Starred) else self.atomize(a)
+                          for a in node.args],
+                    keywords=[gast.keyword(arg=k.arg, value=self.atomize(k.value))
+                              for k in node.keywords])
             func = node.func
             keywords = node.keywords
             if (varargs.has_star_parameters(callee) and is_user_function(callee)
@@ -211,6 +222,26 @@ class ExpressionSplitter:
             return self.opaque(node)
         raise self.unsupported(node, f"the expression {type(node).__name__}",
                                "rewrite it with plain arithmetic and function calls")
+
+    def returned_tuples(self, call: gast.Call) -> gast.Call:
+        """``f(*g(x))`` with ``g`` your function returning a tuple it writes out
+        (``return a, b``): ``t = g(x)`` first (a temporary whose length the spreading
+        knows), then ``f(*t)``, spread as ``f(t[0], t[1])``; where only names and literals
+        come before it (which run in the same order either way)."""
+        args = list(call.args)
+        for i, arg in enumerate(args):
+            if not (isinstance(arg, gast.Starred) and isinstance(arg.value, gast.Call)):
+                continue
+            if not all(isinstance(a, (gast.Name, gast.Constant)) for a in args[:i]):
+                break
+            length = returned_length(resolve(arg.value.func, self.parsed, self.locals))
+            if length is None:
+                continue
+            name = self.atomize(arg.value)
+            self.spreading.show_length(name.id, length)
+            args[i] = gast.copy_location(gast.Starred(value=name, ctx=gast.Load()), arg)
+        return gast.copy_location(gast.Call(func=call.func, args=args,
+                                            keywords=call.keywords), call)
 
     def opaque(self, node: gast.expr) -> gast.expr:
         """A comparison, f-string, set or ``and``/``or`` kept whole; a call in it that may do

@@ -90,6 +90,33 @@ def _helper_callee(call: gast.Call, key: Any, parsed: ParsedFunction,
     return Dynamic(call.func.id, helper=key)
 
 
+def spreads_unknown(call: gast.Call) -> bool:
+    """A call that spreads a tuple or dict whose length or keys the code does not show
+    (``f(*xs)``, ``f(**d)``: ``spreading.py`` spread the others)."""
+    return any(isinstance(a, gast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords)
+
+
+def object_method(stmt: gast.Assign, op: Operation, varied: set[str]) -> Operation | None:
+    """``y = r.m(a, k=b)`` taken for a container's or an array's method ``m`` by its name
+    (``Method``: ``get``, ``copy``, ``sum``), as a call of ``r``'s method found when it runs
+    (:class:`Dynamic`), when ``r`` carries no derivative (in ``varied``): the caller knows
+    a differentiated argument would get none from the container's method, so ``r`` may be
+    an object of your class (``parser.get(W, "params")``), whose method the derivative
+    follows; if ``r`` is a container or an array after all, the call is refused when it
+    runs (a builtin method has no rule).  None for any other statement."""
+    call = stmt.value
+    if not (op.kind is Kind.PRIMITIVE and isinstance(call, gast.Call)
+            and isinstance(call.func, gast.Attribute) and isinstance(call.func.value, gast.Name)
+            and op.args and op.args[0] is call.func.value and call.func.value.id not in varied
+            and not any(isinstance(a, gast.Starred) for a in call.args)):
+        return None
+    receiver = call.func.value.id
+    return Operation(Kind.CALL, Dynamic(receiver, call.func.attr),
+                     [*names_of(call.args), *names_of(list(op.keywords.values())), receiver],
+                     list(call.args), dict(op.keywords))
+
+
 class Kind(enum.Enum):
     """What kind of A-normal-form statement an :class:`Operation` is."""
 
@@ -203,6 +230,9 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
     elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
             and isinstance(value.func.value, gast.Constant):  # "{}".format(x): a string
         return Operation(Kind.OPAQUE, differentiable=False)
+    elif isinstance(value, gast.Call) and spreads_unknown(value):
+        # rs.randn(*x.shape): runs as written; annotate refuses it on a differentiated value
+        return Operation(Kind.OPAQUE, inputs=sorted(syntax.loaded_names(value) & local_names))
     elif isinstance(value, gast.Call):
         key = resolve(value.func, parsed, local_names)
         node = _node_operation(value, key)

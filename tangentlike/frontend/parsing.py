@@ -1,6 +1,7 @@
 """Stage 1, parse: a Python function to a gast FunctionDef carrying the user's line numbers."""
 from __future__ import annotations
 
+import ast
 import inspect
 import linecache
 import textwrap
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 import gast
 
 from tangentlike.core import syntax
+from tangentlike.core.counterparts import numpy_counterpart
 from tangentlike.core.guards import Guards, unwrap
 from tangentlike.errors import Location, SourceUnavailableError, UnsupportedSyntaxError
 from tangentlike.frontend.varargs import STAR_ARGS, Specialized, as_wrapped
@@ -86,12 +88,16 @@ def _lambda_def(module: gast.Module, code: types.CodeType, start: int,
     found = [n for n in gast.walk(module) if isinstance(n, gast.Lambda)
              and n.lineno + start - 1 == code.co_firstlineno
              and [a.id for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs] == params]
+    if len(found) > 1:  # the one whose body holds the code's instructions
+        where = [(line - start + 1, col) for line, _, col, end in code.co_positions()
+                 if line is not None and col is not None and end is not None and end > col]
+        found = [n for n in found if any(_spans(n.body, *w) for w in where)] or found
     if len(found) != 1:
         raise UnsupportedSyntaxError(
             "cannot tell which lambda of its line this is" if found else
             "cannot find the source of this lambda", here,
             hint="define the function with def (or put each lambda on a line of its own)")
-    lam = found[0]
+    lam = syntax.clone(found[0])
     node = gast.FunctionDef(
         name="<lambda>", args=lam.args,
         body=[gast.copy_location(gast.Return(value=lam.body), lam.body)], decorator_list=[],
@@ -99,6 +105,84 @@ def _lambda_def(module: gast.Module, code: types.CodeType, start: int,
     gast.copy_location(node, lam)
     gast.increment_lineno(node, start - 1)
     return node
+
+
+def default_values(func: Callable) -> dict[str, object]:
+    """The default values ``func`` holds (evaluated once, where its ``def`` ran), by
+    parameter name; for a :class:`Specialized` function, its function's."""
+    func = func.func if isinstance(func, Specialized) else func
+    if not isinstance(func, types.FunctionType):
+        return {}
+    code = func.__code__
+    positional = code.co_varnames[:code.co_argcount]
+    defaults = func.__defaults__ or ()
+    out = dict(zip(positional[len(positional) - len(defaults):], defaults))
+    out.update(func.__kwdefaults__ or {})
+    return out
+
+
+def use_default_values(parsed: ParsedFunction, name_for: Callable[[object, str], str]) -> None:
+    """Each default of ``parsed``'s parameters that is not a literal (``a=a`` of an enclosing
+    local, ``act=np.tanh``) read as the value the function holds: a name ``name_for`` gives
+    it in the generated module (``a_default``), as the expression may not mean the same
+    there, or anything, and Python evaluated it once, where the ``def`` ran."""
+    values = default_values(parsed.func)
+    args = parsed.node.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = [*zip(positional[len(positional) - len(args.defaults):], range(len(args.defaults))),
+             *((a, i) for i, a in enumerate(args.kwonlyargs))]
+    for param, i in pairs:
+        table = args.defaults if param not in args.kwonlyargs else args.kw_defaults
+        expr = table[i]
+        if expr is None or param.id not in values or _is_literal(expr):
+            continue  # a literal means the same anywhere
+        value = values[param.id]
+        counterpart = numpy_counterpart(value)  # act=np.tanh of autograd's: NumPy's tanh
+        value = counterpart if callable(counterpart) else value
+        if type(value) in (type(None), bool, int, float, str):
+            table[i] = gast.copy_location(syntax.const(value), expr)
+        else:
+            table[i] = gast.copy_location(
+                syntax.load(name_for(value, f"{param.id}_default")), expr)
+
+
+def _is_literal(node: gast.expr) -> bool:
+    try:
+        ast.literal_eval(gast.gast_to_ast(syntax.clone(node)))
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return False
+    return True
+
+
+def _spans(node: gast.AST, line: int, col: int) -> bool:
+    """``node``'s source holds the position ``line``, ``col``."""
+    end = (getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None))
+    if None in end:
+        return False
+    return (node.lineno, node.col_offset) <= (line, col) < end
+
+
+# Whole files parsed for their lambdas, by file name and text.
+_FILES: dict[str, tuple[str, gast.Module]] = {}
+
+
+def _file_module(filename: str) -> gast.Module | None:
+    """The whole file (as linecache has it) parsed; None if it has no text or does not
+    parse.  A lambda is found in it by line and parameters: the lines ``inspect`` cuts
+    around a lambda (from its line to the end of its block) need not parse on their own (a
+    lambda on the last line of a bracketed expression, or in a ``for`` header)."""
+    text = "".join(linecache.getlines(filename))
+    if not text:
+        return None
+    cached = _FILES.get(filename)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    try:
+        module = syntax.parse(text)
+    except SyntaxError:
+        return None
+    _FILES[filename] = (text, module)
+    return module
 
 
 def generated_name(func: Callable) -> str:
@@ -159,6 +243,12 @@ def _parse(func: Callable) -> ParsedFunction:
         )
     filename = code.co_filename
     here = def_location(func)
+    whole = _file_module(filename) if name == "<lambda>" else None
+    if whole is not None:
+        node = _lambda_def(whole, code, 1, here)
+        node.decorator_list = []
+        node.name = generated_name(func)
+        return ParsedFunction(func=func, node=node, filename=filename)
     try:
         lines, start = inspect.getsourcelines(code)  # not inspect.unwrap(func): a decorator runs
     except (OSError, TypeError) as exc:

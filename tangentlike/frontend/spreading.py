@@ -9,10 +9,14 @@ looped over and measured): another name could change its length or keys."""
 from __future__ import annotations
 
 import keyword
+import types
+from typing import Any
 
 import gast
 
 from tangentlike.core import syntax
+from tangentlike.errors import TangentlikeError
+from tangentlike.frontend.parsing import parse_function
 
 
 class NotStatic(Exception):
@@ -42,6 +46,10 @@ class Spreading:
             self.shown[name] = len(value.elts)
         elif isinstance(value, gast.Dict) and _constant_keys(value):
             self.shown[name] = tuple(k.value for k in value.keys)
+
+    def show_length(self, name: str, length: int) -> None:
+        """``name`` (a temporary) holds a tuple of ``length`` items."""
+        self.shown[name] = length
 
     def forget(self, names: set[str]) -> None:
         for name in names:
@@ -104,6 +112,36 @@ class Spreading:
             raise NotStatic(call, "a call that passes a keyword argument twice",
                             "pass each keyword argument once")
         return gast.copy_location(gast.Call(func=call.func, args=args, keywords=keywords), call)
+
+
+def returned_length(func: Any) -> int | None:
+    """The length of the tuple every ``return`` of your function ``func`` writes out
+    (``return a, b``: 2), if they all write one of the same length and its body ends with
+    one (no generator, no return of anything else); None otherwise."""
+    if not isinstance(func, types.FunctionType):
+        return None
+    try:
+        node = parse_function(func).node
+    except TangentlikeError:
+        return None
+    if not node.body or not isinstance(node.body[-1], gast.Return):
+        return None
+    lengths, todo = set(), list(node.body)
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda,
+                            gast.ClassDef)):
+            continue  # a scope of its own
+        if isinstance(sub, (gast.Yield, gast.YieldFrom, gast.Await)):
+            return None
+        if isinstance(sub, gast.Return):
+            value = sub.value
+            if not isinstance(value, gast.Tuple) or any(
+                    isinstance(e, gast.Starred) for e in value.elts):
+                return None
+            lengths.add(len(value.elts))
+        todo.extend(gast.iter_child_nodes(sub))
+    return lengths.pop() if len(lengths) == 1 else None
 
 
 def _item(name: str, key: int | str) -> gast.Subscript:

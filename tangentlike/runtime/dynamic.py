@@ -15,13 +15,15 @@ a method is called on, and anything else the callee reads from it, is a constant
 
 The compiler is above this layer: ``GENERATE`` is set by :mod:`tangentlike.pipeline` to the
 function that returns a derivative's halves (``generate(function, wrt, mode)``),
-``SUMMARY`` to the one that says which parameters a function changes in place, and ``WRAP``
-to the one that writes a function calling a callable that has no Python source.
+``SUMMARY`` to the one that says which parameters a function changes in place, ``WRAP``
+to the one that writes a function calling a callable that has no Python source, and
+``COUNTERPART`` to the one that maps an autograd function to NumPy's.
 """
 from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import types
 import weakref
 from collections.abc import Callable
@@ -35,6 +37,10 @@ from tangentlike.runtime.pytrees import is_method, is_node, method_in_class
 GENERATE: Callable[[Callable, tuple[int, ...], str], Any] | None = None
 SUMMARY: Callable[[Callable], Any] | None = None
 WRAP: Callable[[Any, int, tuple[str, ...]], types.FunctionType] | None = None
+# an autograd function's NumPy counterpart (core/counterparts.py; the value itself otherwise)
+COUNTERPART: Callable[[Any], Any] | None = None
+# The user's line a helper call in generated code runs (frontend.library.calling_site).
+WHERE: Callable[[Any], Any] | None = None
 
 
 class Record:
@@ -84,7 +90,16 @@ def _callee(target: Any, n_args: int, keywords: tuple[str, ...],
     """The Python function a call of ``target`` with ``n_args`` positional arguments and
     ``keywords`` runs, with the arguments it puts first.  A function with no Python source (a
     NumPy function, a ufunc: ``f = fs[i]; f(x)``) is called by a function written for the
-    call (``WRAP``: ``def call_sin(a0): return f(a0)``, ``f`` a closure cell)."""
+    call (``WRAP``: ``def call_sin(a0): return f(a0)``, ``f`` a closure cell); an autograd
+    function (``autograd.numpy.tanh`` held in a variable) is its NumPy counterpart's."""
+    if COUNTERPART is not None and isinstance(target, types.FunctionType):
+        mapped = COUNTERPART(target)
+        if not callable(mapped):
+            raise ValueRefusedError(
+                f"the derivative calls {mapped!r} through a variable: autograd's own function, "
+                "which has no NumPy or SciPy counterpart that tangentlike could differentiate",
+                hint="call a NumPy function, or your own")
+        target = mapped
     if isinstance(target, types.MethodType) and isinstance(target.__func__,
                                                            types.FunctionType):
         return target.__func__, (target.__self__,), {}
@@ -101,6 +116,14 @@ def _callee(target: Any, n_args: int, keywords: tuple[str, ...],
                  if "__call__" in c.__dict__), None)
     if isinstance(call, types.FunctionType):
         return call, (target,), {}
+    owner = getattr(target, "__self__", None)
+    if isinstance(target, types.BuiltinMethodType) and isinstance(
+            owner, (dict, list, tuple, set, str, np.ndarray)):
+        raise ValueRefusedError(
+            f"the derivative calls {type(owner).__name__}.{target.__name__}, a method of a "
+            "built-in container or an array found when the call runs, on a differentiated "
+            "argument: it has no derivative rule", hint="index the container, or call a "
+            "function of yours")
     if callable(target) and WRAP is not None:
         return WRAP(target, n_args, keywords), (), {}
     raise ValueRefusedError(
@@ -115,20 +138,36 @@ def method_of(obj: Any, name: str) -> types.FunctionType:
     'forward'), (0, 1), p, x)``).  Only a method defined with ``def`` in the object's class;
     a staticmethod, a classmethod, a function held in a field or one with no source is
     refused."""
+    if isinstance(obj, (types.FunctionType, functools.partial)):
+        raise _located(ValueRefusedError(
+            "a function made from differentiated values (a closure or a lambda that a call "
+            "returned) is called: tangentlike does not follow the derivative through the "
+            "values it holds", hint="pass the differentiated values to the function as "
+            "arguments"))
     if not is_node(obj):
-        raise ValueRefusedError(
+        raise _located(ValueRefusedError(
             f"the method {type(obj).__name__}.{name} is called on a value that carries a "
             "derivative: tangentlike passes a derivative to a method only for dataclasses, "
-            "named tuples and registered classes", hint="call a function with the arrays as "
-            "arguments, or make the class a dataclass (or register it as a pytree)")
+            "named tuples, registered classes and plain objects", hint="call a function with "
+            "the arrays as arguments, or make the class a dataclass (or register it as a "
+            "pytree)"))
     if is_method(obj, name):
         return method_in_class(obj, name)
-    raise ValueRefusedError(
+    raise _located(ValueRefusedError(
         f"{type(obj).__name__}.{name}, called on a value that carries a derivative, is not a "
         "method defined with def in its class (a staticmethod, a classmethod, a function "
         "held in a field, a builtin's method): tangentlike cannot pass the derivative to it",
         hint=f"define {name} with def in the class {type(obj).__name__}, or call a function "
-        "with the object's arrays as arguments")
+        "with the object's arrays as arguments"))
+
+
+def _located(error: ValueRefusedError) -> ValueRefusedError:
+    """``error`` at the user's line the generated code calling ``method_of`` runs."""
+    where = WHERE(sys._getframe(2)) if WHERE is not None else None
+    if where is not None:
+        error.location = where
+        error.args = (str(error),)
+    return error
 
 
 class Binding(NamedTuple):

@@ -767,6 +767,80 @@ ROWS = [
             mean, log_std = unpack(np.concatenate([x, x ** 2]))
             return np.sum(mean * np.exp(log_std))
         """, (), "supported", hvp=True),
+    # found running autograd's example programs
+    Row("closure-default-enclosing-local", """
+        def outer():
+            a = 2.0
+
+            def inner(t, a=a):
+                return a * np.sin(t)
+
+            def f(x):
+                return np.sum(inner(x) * x)
+            return f
+        """, (), "supported", hvp=True, factory=True),
+    Row("nested-def-default-not-literal", """
+        def f(x):
+            a = np.cos(x)
+
+            def g(t, s=a * 2.0):
+                return t * s
+            return np.sum(g(x) + g(x, x))
+        """, (), "supported", hvp=True),
+    Row("nested-default-not-literal-as-value", """
+        def f(x):
+            a = np.cos(x)
+            fs = [lambda t, s=a: t * s]  # <-
+            return np.sum(fs[0](x))
+        """, ("default value",), "refused"),
+    Row("lambda-returning-lambda", """
+        def f(x):
+            return np.sum((lambda b: lambda t: t * b)(x)(np.sin(x)))
+        """, (), "supported", hvp=True),
+    Row("method-named-like-dicts-on-argument", """
+        class Parser:
+            def get(self, vect, name):
+                return np.reshape(vect[0:2], (2, 1)) * len(name)
+
+
+        def helper(parser, w):
+            return parser.get(w, "ab")
+
+
+        def f(x):
+            return np.sum(helper(Parser(), x) ** 2)
+        """, (), "supported", hvp=True),
+    Row("star-call-shape", """
+        def f(x):
+            rs = np.random.RandomState(0)
+            return np.sum((rs.randn(*x.shape) + x) ** 2)
+        """, (), "supported", hvp=True),
+    Row("star-call-differentiated-unknown-length", """
+        def f(x, shape):
+            return np.sum(np.broadcast_to(x, *shape))  # <-
+        """, ("starred",), "refused", args=(X, ((2, 3),))),
+    Row("star-call-helper-tuple", """
+        def unpack(x):
+            return x[:2], x[1:]
+
+
+        def f(x):
+            total = 0.0
+            for a, b in zip(*unpack(x)):
+                total = total + a * np.sin(b)
+            return total + np.sum(np.arctan2(*unpack(x)))
+        """, (), "supported", hvp=True),
+    Row("autograd-function-default", """
+        import autograd.numpy as anp
+
+
+        def predict(w, x, nonlinearity=anp.tanh):
+            return nonlinearity(anp.dot(x, w))
+
+
+        def f(x):
+            return anp.sum(predict(x, anp.ones((2, 3))) ** 2)
+        """, (), "supported", hvp=True, requires="autograd"),
 ]
 
 MODES = ("reverse", "forward", "hvp")

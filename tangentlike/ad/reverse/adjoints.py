@@ -274,7 +274,8 @@ class Adjoints:
                                [value(record), *[syntax.clone(a) for a in bound.positional]],
                                [*bound.keywords, seed])
         names = bound.differentiated()
-        parts = [self.namer.fresh(f"{self.adjoint(n)}_{op.key.__name__}") for n in names]
+        label = "".join(c if c.isalnum() or c == "_" else "" for c in op.key.__name__)
+        parts = [self.namer.fresh(f"{self.adjoint(n)}_{label or 'call'}") for n in names]
         self.namer.temporaries.update(parts)
         target = syntax.store(parts[0]) if len(parts) == 1 else syntax.tuple_of(
             [syntax.store(p) for p in parts], gast.Store())
