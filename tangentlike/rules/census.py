@@ -116,7 +116,9 @@ def _walk() -> Iterator[tuple[str, str, Any]]:
 
 def _ufunc_methods(ufunc: np.ufunc) -> tuple[str, ...]:
     """The methods a ufunc supports: reductions and ``outer`` need two inputs, and all but
-    ``outer`` one output."""
+    ``outer`` one output; a generalized ufunc (``np.matmul``, with a signature) has none."""
+    if ufunc.signature is not None:
+        return ()
     if ufunc.nout != 1:
         return ("outer",) if ufunc.nin == 2 else ()
     return UFUNC_METHODS if ufunc.nin == 2 else ("at",)
@@ -174,19 +176,27 @@ def _own_name(name: str, obj: Any) -> bool:
 
 
 def registry_kind(obj: Any) -> Kind | None:
-    """The class the registry gives ``obj``, or None when it knows nothing of it."""
+    """The class tangentlike's own rules give ``obj`` (``tangentlike.templates``; a user's
+    rules or declarations do not count), or None when they say nothing of it."""
     try:
-        adjoint, tangent = registry.adjoint_rule(obj), registry.tangent_rule(obj)
-        constant = registry.is_non_differentiable(obj)
+        record = registry.declared(obj)
     except Exception:  # noqa: BLE001  (an object the registry cannot look up)
         return None
-    if adjoint is not None and tangent is not None:
+    if record is None:
+        return None
+    adjoint, tangent = _shipped(record.adjoint), _shipped(record.tangent)
+    if adjoint and tangent:
         return Kind.BOTH
-    if adjoint is not None:
+    if adjoint:
         return Kind.REVERSE_ONLY
-    if tangent is not None:
+    if tangent:
         return Kind.FORWARD_ONLY
+    constant = not record.differentiable and "differentiable" not in record.user_facts
     return Kind.NON_DIFFERENTIABLE if constant else None
+
+
+def _shipped(rule: registry.Rule | None) -> bool:
+    return rule is not None and rule.function.__module__.startswith("tangentlike.templates.")
 
 
 def curated(name: str) -> dict[Kind, tuple[str, str]]:
@@ -341,7 +351,8 @@ def markdown_section(found: list[Entry] | None = None) -> list[str]:
     """The census's part of docs/functions.md: the counts, then the callables of every class
     but the rules' (listed above it) by reason."""
     found = entries() if found is None else found
-    missing = sum(e.kind is Kind.MISSING for e in found)
+    missing = [e for e in found if e.kind is Kind.MISSING]
+    constants = sum(e.reason.startswith("a constant declaration") for e in missing)
     lines = [
         "## Census of NumPy and SciPy", "",
         "Every public callable of NumPy's and SciPy's own namespaces is in exactly one class "
@@ -349,9 +360,9 @@ def markdown_section(found: list[Entry] | None = None) -> list[str]:
         "`tangentlike/rules/census.py`, curated tables in "
         "`tangentlike/rules/census_tables.py`): rules in both modes,",
         "a rule in one mode, declared a constant, a random draw, refused by name, or missing "
-        f"({missing} callables: no rule or",
-        "constant declaration yet, with what each needs). A callable in no class fails "
-        "`tests/rules/test_census.py`.", "",
+        f"({len(missing)} callables: {len(missing) - constants} need a rule,",
+        f"{constants} a constant declaration; each listed with what it needs). A callable in "
+        "no class fails `tests/rules/test_census.py`.", "",
     ]
     lines += count_table(found)
     for kind in (Kind.REVERSE_ONLY, Kind.FORWARD_ONLY, Kind.MISSING, Kind.REFUSED,

@@ -84,9 +84,9 @@ MISSING: dict[str, str] = {
     # NumPy: functions
     "a rule: the operator's (+, -, *, /, divmod) for the ufunc written as a function": """
         np.add np.subtract np.multiply np.divide np.divmod""",
-    "a rule: elementwise, closed-form derivative": """
-        np.angle np.copysign np.frexp np.ldexp np.modf np.nextafter np.i0 np.real_if_close
-        np.sort_complex np.matvec np.vecmat""",
+    "a rule: elementwise, closed-form derivative (np.heaviside: in its second argument)": """
+        np.angle np.copysign np.heaviside np.frexp np.ldexp np.modf np.nextafter np.i0
+        np.real_if_close np.sort_complex np.matvec np.vecmat""",
     "a rule: conversion to a float or complex type (identity derivative, then a cast)": """
         np.float16 np.float32 np.float64 np.longdouble np.complex64 np.complex128
         np.clongdouble np.astype np.asanyarray np.ascontiguousarray np.asfortranarray
@@ -95,7 +95,7 @@ MISSING: dict[str, str] = {
         np.bool np.int8 np.int16 np.int32 np.int64 np.longlong np.uint8 np.uint16 np.uint32
         np.uint64 np.ulonglong""",
     "a constant declaration: integer, boolean, index or dtype results": """
-        np.bincount np.bitwise_count np.heaviside np.spacing np.isdtype np.issubdtype
+        np.bincount np.bitwise_count np.spacing np.isdtype np.issubdtype
         np.iterable np.mintypecode np.common_type np.diag_indices_from np.tril_indices_from
         np.triu_indices_from np.ix_ np.packbits np.unpackbits np.nanargmax np.nanargmin
         np.einsum_path np.bartlett np.blackman np.hamming np.hanning np.linalg.matrix_rank""",
@@ -140,7 +140,7 @@ MISSING: dict[str, str] = {
         np.logical_and.* np.logical_or.* np.logical_xor.* np.logical_not.* np.gcd.* np.lcm.*
         np.left_shift.* np.right_shift.* np.invert.* np.isfinite.* np.isinf.* np.isnan.*
         np.signbit.* np.ceil.* np.floor.* np.rint.* np.trunc.* np.sign.* np.floor_divide.*
-        np.heaviside.* np.spacing.*""",
+        np.spacing.*""",
     "a rule: the ufunc's scatter in place (ufunc.at, like x[i] += v)": """
         np.*.at""",
     "a rule: the ufunc's reduction, scan or outer product (np.add.reduce is np.sum, "
