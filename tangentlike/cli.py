@@ -3,7 +3,8 @@
     tangentlike model.py:loss --wrt w,b
 
 imports ``model.py`` from its path, differentiates ``loss`` and prints the generated module;
-``tangentlike functions`` prints the table of supported functions (docs/functions.md).
+``tangentlike functions`` prints the table of supported functions (docs/functions.md), and
+``tangentlike coverage`` the census of NumPy's and SciPy's callables (``rules/census.py``).
 Every error (a missing file, a function tangentlike cannot differentiate, ...) is reported on
 one line, ``tangentlike: error: <message>``, with exit status 1; usage errors exit with 2.
 """
@@ -33,6 +34,7 @@ EPILOG = """\
 examples:
   tangentlike --version                     the version of tangentlike
   tangentlike functions                     the table of supported functions (Markdown)
+  tangentlike coverage [--table]            every NumPy and SciPy callable, by class
   tangentlike model.py:loss                 gradient of loss w.r.t. its first parameter
   tangentlike model.py:loss --wrt w,b       w.r.t. the parameters named w and b
   tangentlike model.py:loss --wrt 0,2       w.r.t. the first and third parameters
@@ -259,6 +261,31 @@ def functions_main(argv: Sequence[str]) -> int:
     return 0
 
 
+COVERAGE_DESCRIPTION = """\
+Walk NumPy's and SciPy's public namespaces and print how many callables each module has in
+each class: rules in both modes, a rule in one mode, a constant, a random draw, refused by
+name, missing (no rule yet), unknown.  Exit with status 1 when a callable is in no class or
+the curated tables (tangentlike/rules/census_tables.py) are out of date."""
+
+
+def coverage_main(argv: Sequence[str]) -> int:
+    """``tangentlike coverage [--table]``: print the census's counts (and every callable)."""
+    parser = argparse.ArgumentParser(prog=f"{PROG} coverage", description=COVERAGE_DESCRIPTION)
+    parser.add_argument(
+        "--table", action="store_true",
+        help="also print every callable, tab-separated: name, class, reason")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    import tangentlike  # noqa: F401  (registers the rules)
+    from tangentlike.rules import census
+
+    found = census.entries()
+    _write(census.text_report(found, table=args.table))
+    return 1 if census.problems(found) else 0
+
+
 def _write(text: str) -> None:
     try:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -273,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["functions"]:  # never a target: those are FILE.py:FUNC
         return functions_main(argv[1:])
+    if argv[:1] == ["coverage"]:
+        return coverage_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

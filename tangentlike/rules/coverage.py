@@ -4,7 +4,8 @@
 
 lists every function with a derivative rule, grouped by the template module that defines the
 rule, with whether it works in reverse mode (an adjoint) and in forward mode (a tangent), then
-the functions treated as constants.  The internal helpers that generated code calls
+the functions treated as constants, then the census of NumPy's and SciPy's callables
+(``census.py``).  The internal helpers that generated code calls
 (``tangentlike.runtime``, helpers defined in the template modules) are left out.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tangentlike.rules import registry
+from tangentlike.rules import census, registry
 
 COMMAND = "python -m tangentlike functions > docs/functions.md"
 
@@ -275,6 +276,7 @@ def markdown() -> str:
         grouped.setdefault(heading, []).append(name)
     lines += [f"- {heading}: {', '.join(grouped[heading])}" for heading, _ in _CONSTANT_GROUPS
               if heading in grouped]
+    lines += [""] + census.markdown_section()
     return "\n".join(lines) + "\n"
 
 
