@@ -280,3 +280,13 @@ def fits(value: gast.expr, target: gast.stmt, limit: int = MAX_NODES) -> bool:
     value_size, value_depth = _measure(value)
     target_size, target_depth = _measure(target)
     return value_depth + target_depth <= MAX_CALL_DEPTH and value_size + target_size <= limit
+
+
+def located_at(node: gast.AST, at: gast.AST) -> gast.AST:
+    """``node``, with every statement, expression and handler in it that has no position
+    taking ``at``'s (code written for the user's statement ``at``)."""
+    for sub in gast.walk(node):
+        if isinstance(sub, (gast.stmt, gast.expr, gast.ExceptHandler)) \
+                and getattr(sub, "lineno", None) is None:
+            gast.copy_location(sub, at)
+    return node

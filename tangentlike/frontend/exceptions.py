@@ -77,6 +77,8 @@ from tangentlike.core import anno, syntax
 from tangentlike.errors import TangentlikeError
 from tangentlike.frontend.operations import resolve
 
+_located = syntax.located_at  # code written for a statement takes its position
+
 if TYPE_CHECKING:  # (normalize imports this module)
     from tangentlike.frontend.normalize import Normalizer
 
@@ -302,12 +304,3 @@ def _refuse_jumps(n: Normalizer, stmt: gast.Try) -> None:
                 gast.Continue: "continue"}[type(node)]
         raise n.unsupported(node, f"{what} inside a try statement",
                             f"set a variable in the try statement and {what} after it")
-
-
-def _located(node: gast.AST, at: gast.AST) -> gast.AST:
-    """``node`` and everything in it without a position take ``at``'s."""
-    for sub in gast.walk(node):
-        if isinstance(sub, (gast.stmt, gast.expr, gast.ExceptHandler)) \
-                and getattr(sub, "lineno", None) is None:
-            gast.copy_location(sub, at)
-    return node

@@ -40,6 +40,8 @@ from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules.surgery import insert_grad_of
 
+_at = syntax.located_at  # code written for a statement takes its position
+
 LOOPS = (gast.For, gast.While)
 SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda)
 KINDS = {gast.Return: 1, gast.Break: 2, gast.Continue: 3}
@@ -232,12 +234,3 @@ def _jumps_in(stmts: list[gast.AST], loops: int) -> list[gast.stmt]:
 
 def _own_jumps(stmt: gast.Try) -> list[gast.stmt]:
     return _jumps_in([stmt], 0)
-
-
-def _at(node: gast.AST, at: gast.AST) -> gast.AST:
-    """``node`` and what is in it without a position take ``at``'s."""
-    for sub in gast.walk(node):
-        if isinstance(sub, (gast.stmt, gast.expr, gast.ExceptHandler)) \
-                and getattr(sub, "lineno", None) is None:
-            gast.copy_location(sub, at)
-    return node
