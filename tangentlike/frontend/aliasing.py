@@ -50,12 +50,15 @@ def summarize(fn: gast.FunctionDef, func: Callable, resolve: Callable[[gast.expr
     analysis.run()
     changed: dict[str, int] = {}
     checked: dict[str, int] = {}
+    how: dict[str, str] = {}
+    user = _user_names(anno.info(fn).versions or {})
     for change in analysis.changes.values():
         for obj in change.objects:
             found = checked if change.checked else changed
             if obj[0] == "param" and obj[1] not in found:
                 origin = anno.info(change.stmt).origin
                 found[obj[1]] = origin.lineno if origin is not None else 0
+                how[obj[1]] = user(change.what)
     params = {("param", p) for p in analysis.params}
     try:
         signature = inspect.signature(func)
@@ -64,7 +67,7 @@ def summarize(fn: gast.FunctionDef, func: Callable, resolve: Callable[[gast.expr
     code = getattr(func, "__code__", None)
     return FunctionSummary(signature, changed, bool(params & analysis.returned),
                            code.co_filename if code else "",
-                           {p: line for p, line in checked.items() if p not in changed})
+                           {p: line for p, line in checked.items() if p not in changed}, how)
 
 
 # -- conflicts --------------------------------------------------------------------------------

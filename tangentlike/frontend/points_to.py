@@ -317,13 +317,15 @@ class Analysis:
             return  # differentiated from a source it cannot read, so refused there
         if summary is None:  # no source, no rule: it may change any argument
             for arg in args + list(keywords.values()):
-                change(arg, f"{described}(...)")
+                change(arg, f"{described}(...)", why=" (it has no derivative rule, and no "
+                       "Python source tangentlike can read)")
             return
         for param, node in summary.bind(args, keywords):
             if param in summary.changed:
                 line = summary.changed[param]
+                how = f": {summary.how[param]}" if param in summary.how else ""
                 change(node, f"{described}(...)", "changes",
-                       f" (its parameter {param!r}, at line {line} of {summary.filename})")
+                       f" (its parameter {param!r}, at line {line} of {summary.filename}{how})")
             elif param in summary.checked and isinstance(node, gast.Name) and points(node):
                 line = summary.checked[param]  # y *= 2.0 there: only an array changes
                 self.record(Change(
@@ -371,6 +373,9 @@ class FunctionSummary:
     # parameter -> a line that changes it in place only if it is mutable (``y *= 2.0``: an
     # array changes, a float is re-bound): checked at run time where the helper is called
     checked: dict[str, int] = field(default_factory=dict)
+    # parameter -> what changes it (``np.copyto(y, v) changes 'y' in place``), with the names
+    # of the function's own code
+    how: dict[str, str] = field(default_factory=dict)
 
     def bind(self, args: list[gast.expr], keywords: dict[str, gast.expr],
              ) -> list[tuple[str, gast.expr]]:

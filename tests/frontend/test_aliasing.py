@@ -509,3 +509,24 @@ def test_a_method_of_an_object_built_from_differentiated_values():
     """``Dense(W)`` built in the function (plain objects), then ``layer(2.0)``: the class's
     ``__call__`` with the object as a differentiated argument (runtime.dynamic)."""
     check_everywhere(object_made, [X.copy()])
+
+
+def fills_its_argument(y, v):
+    np.copyto(y, v)
+    return np.sum(y)
+
+
+def reads_what_a_helper_filled(x):
+    z = x * 2.0
+    s = fills_its_argument(z, x)
+    return s + np.sum(z)
+
+
+def test_refusal_through_a_helper_says_what_changes_the_parameter():
+    """The caller's message names the statement inside the helper that changes its
+    parameter, not only its line (an unreadable callee there says why it is suspected)."""
+    with pytest.raises(TangentlikeError) as raised:
+        tangentlike.grad(reads_what_a_helper_filled)
+    message = str(raised.value)
+    assert "fills_its_argument(...) changes 'z' in place (its parameter 'y'" in message
+    assert "np.copyto(...) changes 'y' in place" in message, message
