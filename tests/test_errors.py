@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import numerical_grad
 
 import tangentlike
 from tangentlike import (
@@ -268,6 +269,21 @@ def test_non_scalar_output_needs_a_seed():
         df(x)
     assert "(3,)" in str(info.value)
     np.testing.assert_allclose(df(x, np.ones(3)), 2.0 * np.cos(x))  # with a seed it works
+
+
+def one_element_output(x):
+    return np.sum(x ** 2, keepdims=True) * np.sin(x[:1])
+
+
+@pytest.mark.parametrize("optimized", [True, False])
+def test_an_output_of_one_element_takes_the_default_seed(optimized):
+    """Shape (1,) or (1, 1): a gradient as autograd gives one (the seed 1.0 spread)."""
+    x = np.array([0.4, -0.7])
+    for motion in ("joint", "split"):
+        df = tangentlike.grad(one_element_output, optimized=optimized, motion=motion)
+        for _ in range(3):  # the general code, the instrumented one, the version by shape
+            np.testing.assert_allclose(
+                df(x), numerical_grad(lambda a: one_element_output(a)[0], [x])[0], rtol=1e-6)
 
 
 # -- bad wrt ---------------------------------------------------------------------------------

@@ -334,6 +334,8 @@ def seed(init_grad: Any, y: Any, name: str = "init_grad") -> Any:
             )
         return tuple(seed(s, v, name) for s, v in zip(init_grad, y))
     if np.shape(init_grad) != np.shape(y):
+        if np.ndim(init_grad) == 0 and np.size(y) == 1:  # shape (1,) or (1, 1): as autograd
+            return np.full(np.shape(y), init_grad, np.result_type(y, init_grad, 0.0))
         if np.ndim(init_grad) == 0 and np.ndim(y) > 0:
             raise ValueError(
                 f"the function's output has shape {np.shape(y)}: the gradient of a non-scalar "
