@@ -104,9 +104,10 @@ def object_method(stmt: gast.Assign, op: Operation, varied: set[str]) -> Operati
     a differentiated argument would get none from the container's method, so ``r`` may be
     an object of your class (``parser.get(W, "params")``), whose method the derivative
     follows; if ``r`` is a container or an array after all, the call is refused when it
-    runs (a builtin method has no rule).  None for any other statement."""
+    runs (a builtin method has no rule).  Not a method whose result is a constant
+    (``s.searchsorted(x)``).  None for any other statement."""
     call = stmt.value
-    if not (op.kind is Kind.PRIMITIVE and isinstance(call, gast.Call)
+    if not (op.kind is Kind.PRIMITIVE and op.differentiable and isinstance(call, gast.Call)
             and isinstance(call.func, gast.Attribute) and isinstance(call.func.value, gast.Name)
             and op.args and op.args[0] is call.func.value and call.func.value.id not in varied
             and not any(isinstance(a, gast.Starred) for a in call.args)):

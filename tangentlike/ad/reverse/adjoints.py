@@ -99,7 +99,7 @@ class Adjoints:
     def accumulate(self, name: str, value: gast.expr) -> gast.stmt:
         """``bx = bx + value`` (element by element for tuples, lists and dicts)."""
         adjoint = self.adjoint(name)
-        if name in self.program.containers:
+        if name in self.program.containers or self._item_of_container(value):
             self._shape_from_adjoint(name, adjoint, value)
             total = self.runtime_call("add_grad", [syntax.load(adjoint), value])
         else:
@@ -108,6 +108,13 @@ class Adjoints:
         record = anno.info(stmt)
         record.contribution = record.generated = True
         return stmt
+
+    def _item_of_container(self, value: gast.expr) -> bool:
+        """``bxs[i]`` with ``xs`` a container: its item may be a container or an object too
+        (a plain object a list holds), added with ``add_grad``."""
+        containers = {self.adjoint(n) for n in self.program.containers}
+        return (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
+                and value.value.id in containers)
 
     def _shape_from_adjoint(self, name: str, adjoint: str, value: gast.expr) -> None:
         """``unindex(g, xs, i)`` and ``share(g, xs)`` read only the structure of ``xs``, and
