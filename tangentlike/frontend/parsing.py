@@ -88,7 +88,8 @@ def _lambda_def(module: gast.Module, code: types.CodeType, start: int,
     found = [n for n in gast.walk(module) if isinstance(n, gast.Lambda)
              and n.lineno + start - 1 == code.co_firstlineno
              and [a.id for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs] == params]
-    if len(found) > 1:  # the one whose body holds the code's instructions
+    if len(found) > 1 and hasattr(code, "co_positions"):  # (Python 3.11+) the one whose
+        # body holds the code's instructions
         where = [(line - start + 1, col) for line, _, col, end in code.co_positions()
                  if line is not None and col is not None and end is not None and end > col]
         found = [n for n in found if any(_spans(n.body, *w) for w in where)] or found

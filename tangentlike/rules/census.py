@@ -274,6 +274,9 @@ def problems(found: list[Entry]) -> list[str]:
     for kind, item, _ in table_items():
         if item.startswith("scipy.") and not scipy:
             continue  # not walked without SciPy
+        if item in census_tables.OTHER_VERSIONS and (
+                item not in used if _is_pattern(item) else item not in by_name):
+            continue  # a name of another NumPy or SciPy version
         if _is_pattern(item):
             if item not in used:
                 out.append(f"{kind.name} pattern {item} classes no callable: remove it")
