@@ -258,6 +258,17 @@ def astype_tangent(y, a, dtype, order="K", casting="unsafe", subok=True, copy=Tr
     d[y] = cast_derivative(d[a], y)
 
 
+# np.astype(x, dtype) (NumPy 2), the function of the method: the same derivative.
+@adjoint(np.astype)
+def astype_function(y, x, dtype, /, *, copy=True, device=None):
+    d[x] = unarray(d[y], x, y)
+
+
+@tangent(np.astype)
+def astype_function_tangent(y, x, dtype, /, *, copy=True, device=None):
+    d[y] = cast_derivative(d[x], y)
+
+
 @adjoint(np.copy)
 def copy(y, a, order="K", subok=False):
     d[a] = d[y]

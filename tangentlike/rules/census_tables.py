@@ -90,7 +90,7 @@ MISSING: dict[str, str] = {
         np.real_if_close np.sort_complex np.matvec np.vecmat""",
     "a rule: conversion to a float or complex type (identity derivative, then a cast)": """
         np.float16 np.float32 np.float64 np.longdouble np.complex64 np.complex128
-        np.clongdouble np.astype np.asanyarray np.ascontiguousarray np.asfortranarray
+        np.clongdouble np.asanyarray np.ascontiguousarray np.asfortranarray
         np.asarray_chkfinite np.require""",
     "a constant declaration: conversion to an integer or boolean type": """
         np.bool np.int8 np.int16 np.int32 np.int64 np.longlong np.uint8 np.uint16 np.uint32
@@ -311,4 +311,5 @@ MISSING: dict[str, str] = {
 OTHER_VERSIONS: frozenset[str] = frozenset("""
     np.in1d np.trapz np.row_stack np.ndarray.tostring scipy.special.clpmn scipy.special.lpmn
     scipy.special.lpn scipy.special.sph_harm scipy.stats.trapz.* scipy.linalg.kron
+    scipy.stats.matrix_t.*
     """.split())

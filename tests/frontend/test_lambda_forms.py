@@ -8,6 +8,8 @@ Hessian-vector product against central finite differences, and its value against
 function's own."""
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 from oracle import check_everywhere
@@ -51,7 +53,8 @@ def test_curried_lambdas(f):
 
 def test_the_outer_argument_gets_a_name_of_its_own():
     source = tangentlike.grad(curried_named).source
-    assert "lambda_28_b = x" in source and "lambda_28_c = np.cos(x)" in source
+    line = curried_named.__code__.co_firstlineno + 1  # the lambda's line names it
+    assert f"lambda_{line}_b = x" in source and f"lambda_{line}_c = np.cos(x)" in source
 
 
 def curried_rebinding(x):
@@ -78,6 +81,9 @@ TWO_ON_A_LINE = (lambda x: np.sum(x * np.exp(x))), (lambda x: np.sum(np.tanh(x) 
                          ids=["bracketed", "for-header-1", "for-header-2", "two-on-a-line-1",
                               "two-on-a-line-2"])
 def test_lambda_whose_lines_do_not_parse_alone(f):
+    if sys.version_info < (3, 11) and f is not BRACKETED[1]:
+        pytest.skip("two lambdas on a line are told apart by column (co_positions, Python "
+                    "3.11+); on 3.10 they are refused by name")
     check_everywhere(f, [X])
 
 

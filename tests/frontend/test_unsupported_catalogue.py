@@ -750,13 +750,6 @@ ROWS = [
             parts = unflatten(v * 3.0)
             return np.sum(parts[1]["a"] * x) + np.sum(v ** 2)
         """, (), "supported", hvp=True, requires="autograd"),
-    Row("library-writes-in-place", """
-        import scipy.optimize
-
-
-        def f(x):
-            return np.sum(scipy.optimize.rosen_hess(x))  # <-
-        """, ("rosen_hess",), "refused", requires="scipy"),
     Row("helper-slicing-by-a-local", """
         def unpack(params):
             D = np.shape(params)[0] // 2

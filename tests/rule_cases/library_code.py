@@ -2,7 +2,6 @@
 templates/scipy_array_api.py (SciPy's ``xp_promote``, none without SciPy) and
 templates/flat_vectors.py (autograd's ``flatten``, as ``tangentlike.runtime.flat``)."""
 from rule_cases import add, values
-from rule_cases.scipy_special import scipy
 from tangentlike.runtime.flat import flat_vector, flatten, unflat
 
 for _shape in ("float", (3,), (2, 3)):
@@ -18,9 +17,13 @@ for _shape in ("float", (3,), (2, 3)):
         autograd=False, second_order=True, float32=_shape != "float",
         names={"flat_vector": flat_vector, "unflat": unflat})
 
-if scipy is not None:
-    import numpy as np
+try:
     from scipy._lib._array_api import xp_promote
+except ImportError:  # no SciPy, or one older than xp_promote
+    xp_promote = None
+
+if xp_promote is not None:
+    import numpy as np
 
     for _shape in ("float", (), (3,), (2, 3)):
         _id = f"xp_promote-{_shape}"

@@ -221,6 +221,9 @@ add(_id, np.asarray, "np.asarray(x) * np.asarray(x, dtype=x.dtype)",
 _id = "astype-float64"
 add(_id, np.ndarray.astype, "(x.astype(np.float64) * x.astype(float)).astype(x.dtype)",
     {"x": values(_id, (2, 3))}, second_order=True)
+_id = "astype-function"  # np.astype (NumPy 2), the method as a function
+add(_id, np.astype, "np.astype(x, np.float64) * np.astype(x * x, x.dtype)",
+    {"x": values(_id, (2, 3))}, second_order=True, autograd=False, float32=False)
 _id = "astype-int"  # an integer array carries no derivative
 add(_id, np.ndarray.astype, "x.astype(int).astype(x.dtype) * x + x.astype(np.int32)",
     {"x": values(_id, (3,), 1.2, 1.8, signed=True)}, autograd=False, float32=False)
