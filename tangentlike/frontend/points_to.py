@@ -25,7 +25,7 @@ from tangentlike.frontend.operations import Method, builds_node, dynamic_callee
 from tangentlike.frontend.varargs import Specialized
 from tangentlike.rules import registry
 from tangentlike.rules.primitive import Returns, primitive
-from tangentlike.runtime import restore_item
+from tangentlike.runtime import restore_item, write_back
 
 # An abstract object: ("param", name); ("made", id of a statement) for the value it made last,
 # ("old", id) for those it made before (a statement in a loop runs again: see Analysis.age).
@@ -390,5 +390,4 @@ class FunctionSummary:
 def _writes_back(call: gast.expr, resolve: Callable[[gast.expr], Any]) -> bool:
     """``write_back(x, x_1)`` at the end of a function writing into its parameter ``x``: the
     caller's array gets the function's last value of it, which nothing in the function reads."""
-    from tangentlike.runtime import write_back
     return isinstance(call, gast.Call) and resolve(call.func) is write_back
