@@ -11,6 +11,7 @@ import numpy as np
 
 from rule_cases import add, values
 from tangentlike.runtime.fft import fft_fit
+from tangentlike.runtime.linalg import real_matrix
 
 fft = np.fft
 
@@ -94,6 +95,14 @@ for _type in ("complex128", "complex64", "clongdouble"):
 _id = "complex128-of-complex"
 add(_id, np.complex128, "np.abs(np.complex128(np.fft.fft(x) * 1j)) ** 2",
     {"x": values(_id, (4,))}, autograd=False, float32=False)  # complex128: double precision
+
+# real_matrix marks the linear algebra rules written for real matrices (complex values are
+# refused, tests/test_complex.py); for real ones it is the identity, second derivatives too.
+_id = "real-matrix-slogdet-svdvals"
+add(_id, real_matrix,
+    "np.linalg.slogdet(x @ x.T + 3.0 * np.eye(3, dtype=x.dtype))[1]"
+    " + np.sum(np.linalg.svdvals(x) ** 2)",
+    {"x": values(_id, (3, 3))}, second_order=True, autograd=False)
 
 # ---------------------------------------------------------------------------------------------
 # One-dimensional transforms: every axis, n shorter and longer than the input, every norm.
