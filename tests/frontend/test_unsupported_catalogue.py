@@ -834,6 +834,14 @@ ROWS = [
         def f(x):
             return anp.sum(predict(x, anp.ones((2, 3))) ** 2)
         """, (), "supported", hvp=True, requires="autograd"),
+    Row("complex-numbers-builtin-abs-angle", """
+        def f(x):
+            total = 0.0
+            for i in range(3):
+                z = x[i] + 1j * x[(i + 1) % 3] + 0.5j
+                total = total + abs(z * z) + np.angle(z) + (z * z.conjugate()).real
+            return total
+        """, (), "supported"),
 ]
 
 MODES = ("reverse", "forward", "hvp")
