@@ -57,7 +57,8 @@ non_differentiable(einsum_adjoint_subscripts, einsum_refuse_operands_first, eins
 
 
 # real_matrix(a) is a, refused when complex: it marks the rules written for real matrices
-# only (slogdet's sign, the singular values); the identity for derivatives of the rules.
+# only (slogdet's sign, the singular values, pinv's transposes); the identity for derivatives
+# of the rules.
 @adjoint(real_matrix)
 def real_matrix_adjoint(y, a, what="this function"):
     d[a] = d[y]
@@ -495,7 +496,8 @@ def pinv(y, a, rcond=None, hermitian=False, *, rtol=None):
     yt = np.matrix_transpose(y)
     z = np.matrix_transpose(d[y]) @ (y @ yt)
     u = (yt @ y) @ np.matrix_transpose(d[y])
-    d[a] = linalg_cast(-(yt @ d[y] @ yt) + z - a @ (y @ z) + u - (u @ y) @ a, a)
+    d[a] = linalg_cast(-(yt @ d[y] @ yt) + z - real_matrix(a, "np.linalg.pinv") @ (y @ z) + u
+                       - (u @ y) @ a, a)
 
 
 @tangent(np.linalg.pinv)
@@ -503,7 +505,7 @@ def pinv_tangent(y, a, rcond=None, hermitian=False, *, rtol=None):
     yt = np.matrix_transpose(y)
     p = y @ (yt @ np.matrix_transpose(d[a]))
     q = np.matrix_transpose(d[a]) @ (yt @ y)
-    d[y] = -(y @ d[a] @ y) + p - (p @ a) @ y + q - y @ (a @ q)
+    d[y] = -(y @ d[a] @ y) + p - (p @ real_matrix(a, "np.linalg.pinv")) @ y + q - y @ (a @ q)
 
 
 # a = Q R with m >= n ("reduced"; "complete" when square); low is the strictly lower mask:

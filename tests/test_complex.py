@@ -305,6 +305,10 @@ def slogdet_of(m):
     return np.linalg.slogdet(m)[1]
 
 
+def pinv_of(m):
+    return np.sum(np.abs(np.linalg.pinv(m)) ** 2)
+
+
 def norm_of(z):
     return np.linalg.norm(z)
 
@@ -315,7 +319,8 @@ def sinc_of(z):
 
 REFUSED = [(eigh_of, M, "eigh"), (cholesky_of, M, "cholesky"), (svd_of, M, "np.linalg.svd"),
            (svdvals_of, M, "np.linalg.svd"), (qr_of, M, "np.linalg.qr"),
-           (slogdet_of, M, "np.linalg.slogdet"), (norm_of, Z, "np.linalg.norm"),
+           (slogdet_of, M, "np.linalg.slogdet"), (pinv_of, M, "np.linalg.pinv"),
+           (norm_of, Z, "np.linalg.norm"),
            (sinc_of, Z, "np.sinc")]
 
 
@@ -330,7 +335,7 @@ def test_rules_for_real_values_refuse_complex_ones(f, z, name, mode):
 
 def test_real_inputs_to_those_rules_still_work():
     a = np.array([[2.0, 0.3], [0.3, 1.5]])
-    for f in (eigh_of, cholesky_of, svd_of, svdvals_of, qr_of, slogdet_of, norm_of):
+    for f in (eigh_of, cholesky_of, svd_of, svdvals_of, qr_of, slogdet_of, pinv_of, norm_of):
         g = tangentlike.grad(f)(a)
         assert g.dtype == np.float64
         np.testing.assert_allclose(g, np.real(fd_gradient(f, a)), rtol=1e-5, atol=1e-7)
