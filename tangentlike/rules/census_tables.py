@@ -79,6 +79,21 @@ REFUSED: dict[str, str] = {
     "low-level BLAS and LAPACK wrappers": """
         scipy.linalg.find_best_blas_type scipy.linalg.get_blas_funcs
         scipy.linalg.get_lapack_funcs""",
+    "segment reductions (ufunc.reduceat): reduce each slice instead (np.add.reduce(x[i:j]) "
+    "or np.sum(x[i:j], axis=0) per segment, stacked)": """
+        np.*.reduceat""",
+    "a reduction or scan of a ufunc that is not a sum, product, extremum, norm or "
+    "log-sum-exp (power, arctan2, remainder, ...): write the expression or the loop it "
+    "stands for": """
+        np.power.reduce np.power.accumulate np.float_power.reduce np.float_power.accumulate
+        np.arctan2.reduce np.arctan2.accumulate np.remainder.reduce np.remainder.accumulate
+        np.fmod.reduce np.fmod.accumulate np.copysign.reduce np.copysign.accumulate
+        np.heaviside.reduce np.heaviside.accumulate np.ldexp.reduce np.ldexp.accumulate
+        np.nextafter.reduce np.nextafter.accumulate""",
+    "a ufunc's scatter in place (np.add.at(x, i, v): repeated indices accumulate), which "
+    "the derivative cannot follow: write x = x + np.bincount(i, weights=v, "
+    "minlength=len(x)) for np.add.at, or the loop for i, v: x[i] = f(x[i], v)": """
+        np.*.at""",
 }
 
 MISSING: dict[str, str] = {
@@ -137,18 +152,10 @@ MISSING: dict[str, str] = {
     "a rule: FFT of Hermitian signals; frequencies scale as 1/d": """
         np.fft.hfft np.fft.ihfft np.fft.fftfreq np.fft.rfftfreq""",
     # NumPy: ufunc methods
-    "a constant declaration, as for the ufunc: boolean or integer results": """
-        np.bitwise_and.* np.bitwise_or.* np.bitwise_xor.* np.bitwise_count.* np.equal.*
-        np.not_equal.* np.greater.* np.greater_equal.* np.less.* np.less_equal.*
-        np.logical_and.* np.logical_or.* np.logical_xor.* np.logical_not.* np.gcd.* np.lcm.*
-        np.left_shift.* np.right_shift.* np.invert.* np.isfinite.* np.isinf.* np.isnan.*
-        np.signbit.* np.ceil.* np.floor.* np.rint.* np.trunc.* np.sign.* np.floor_divide.*
-        np.spacing.*""",
-    "a rule: the ufunc's scatter in place (ufunc.at, like x[i] += v)": """
-        np.*.at""",
-    "a rule: the ufunc's reduction, scan or outer product (np.add.reduce is np.sum, "
-    "np.add.outer an outer sum; the others need a scan's rule)": """
-        np.*.reduce np.*.accumulate np.*.reduceat np.*.outer""",
+    "a rule: the ufunc's outer product, derived from the ufunc's rules once it has them "
+    "(derive_outer in templates/numpy_ufunc_methods.py)": """
+        np.copysign.outer np.heaviside.outer np.ldexp.outer np.nextafter.outer
+        np.divmod.outer""",
     # SciPy: special functions
     "a constant declaration: integer results, or constants of an integer order": """
         scipy.special.*_zeros scipy.special.bernoulli scipy.special.euler

@@ -116,7 +116,11 @@ def test_some_classes(by_name):
     assert by_name["np.ndarray.sum"].kind is Kind.BOTH
     assert by_name["np.argmax"].kind is Kind.NON_DIFFERENTIABLE
     assert by_name["np.add"].kind is Kind.MISSING
-    assert by_name["np.add.reduce"].kind is Kind.MISSING
+    assert by_name["np.add.reduce"].kind is Kind.BOTH
+    assert by_name["np.maximum.outer"].kind is Kind.BOTH
+    assert by_name["np.bitwise_and.reduce"].kind is Kind.NON_DIFFERENTIABLE
+    assert by_name["np.power.reduce"].kind is Kind.REFUSED
+    assert by_name["np.add.at"].kind is Kind.REFUSED
     assert by_name["np.random.normal"].kind is Kind.RANDOM
     assert by_name["np.random.Generator.normal"].kind is Kind.RANDOM
     assert by_name["np.savetxt"].kind is Kind.REFUSED
@@ -182,12 +186,22 @@ def test_functions_page_has_the_census():
 
 
 def test_ufunc_methods_classed_as_constants_belong_to_constant_ufuncs(found, by_name):
-    for entry in found:
-        if entry.module != "np.ufunc methods" or "as for the ufunc" not in entry.reason:
-            continue
+    constants = [e for e in found if e.module == "np.ufunc methods"
+                 and e.kind is Kind.NON_DIFFERENTIABLE]
+    assert constants
+    for entry in constants:
         ufunc = by_name[entry.name.rsplit(".", 1)[0]]
-        assert ufunc.kind is Kind.NON_DIFFERENTIABLE or (
-            ufunc.kind is Kind.MISSING and ufunc.reason.startswith("a constant")), entry.name
+        assert ufunc.kind is Kind.NON_DIFFERENTIABLE, entry.name
+
+
+def test_ufunc_methods_with_rules_belong_to_ufuncs_with_rules(found, by_name):
+    """A method's rules are derived from the ufunc's, or are its reduction's: a ufunc with
+    rules of its own (or the operator's, np.add's +) stands behind each."""
+    operators = {"np.add", "np.subtract", "np.multiply", "np.divide"}
+    for entry in found:
+        if entry.module == "np.ufunc methods" and entry.kind is Kind.BOTH:
+            ufunc = entry.name.rsplit(".", 1)[0]
+            assert ufunc in operators or by_name[ufunc].kind is Kind.BOTH, entry.name
 
 
 def test_generalized_ufuncs_have_no_methods(by_name):

@@ -1,0 +1,121 @@
+"""Helpers for the rules of the ufunc methods (``templates/numpy_ufunc_methods.py``): which
+elements a reduction or running extremum (``np.maximum.reduce``, ``np.fmin.accumulate``)
+chose, and the shift that keeps a running log-sum-exp's derivative in range."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tangentlike.runtime import float_dtype
+
+
+def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    return tuple(a % ndim for a in ((axis,) if np.ndim(axis) == 0 else axis))
+
+
+def _kept(y: Any, x: Any, axis: Any, keepdims: bool) -> Any:
+    """``y``, a reduction of ``x`` over ``axis``, with the reduced axes kept (size 1)."""
+    return y if keepdims else np.expand_dims(y, _axes(axis, np.ndim(x)))
+
+
+def _counts(x: Any, y: Any, axis: Any, keepdims: bool, initial: Any, where: Any
+            ) -> tuple[Any, Any, Any]:
+    """The elements of ``x`` the extremum ``y`` chose (in ``where``), how many per result
+    (``initial`` counts as one more where it ties), with the axes kept; and ``initial``'s
+    hits, shaped like ``y``."""
+    kept = _kept(y, x, axis, keepdims)
+    hit = np.logical_and(np.equal(x, kept), where)
+    count = np.sum(hit, axis=_axes(axis, np.ndim(x)), keepdims=True).astype(float_dtype(x))
+    first = np.zeros(np.shape(kept), bool) if initial is None else np.equal(initial, kept)
+    count = count + first
+    return hit, np.maximum(count, 1.0), first
+
+
+def extremum_share(x: Any, y: Any, axis: Any = 0, keepdims: bool = False,
+                   initial: Any = None, where: Any = True) -> Any:
+    """For ``y = np.maximum.reduce(x, axis, ...)`` (or minimum, fmax, fmin): each element's
+    share of the derivative, shaped like ``x``: 1 for the element chosen, shared equally
+    among ties (and with ``initial`` where it ties), as ``np.max``'s rule shares them."""
+    hit, count, _ = _counts(x, y, axis, keepdims, initial, where)
+    return (hit / count).astype(float_dtype(x), copy=False)
+
+
+def initial_share(x: Any, y: Any, axis: Any = 0, keepdims: bool = False,
+                  initial: Any = None, where: Any = True) -> Any:
+    """``initial``'s share of the derivative of each result of the extremum ``y``."""
+    _, count, first = _counts(x, y, axis, keepdims, initial, where)
+    share = (first / count).astype(float_dtype(x), copy=False)
+    return np.reshape(share, np.shape(y))
+
+
+def _runs(x: Any, y: Any, axis: int) -> tuple[Any, Any, Any, Any]:
+    """For the running extremum ``y`` of ``x`` along ``axis`` (moved last): the elements
+    that hold the running extremum where they stand (``hit``), how many of them the run of
+    equal ``y`` up to each position holds (``count``, at least 1), and the first and last
+    position of each position's run."""
+    x, y = np.moveaxis(np.asarray(x), axis, -1), np.moveaxis(np.asarray(y), axis, -1)
+    n = x.shape[-1]
+    hit = np.equal(x, y)
+    position = np.broadcast_to(np.arange(n), y.shape)
+    new = np.ones(y.shape, bool)
+    new[..., 1:] = y[..., 1:] != y[..., :-1]
+    start = np.maximum.accumulate(np.where(new, position, 0), axis=-1)
+    last = np.ones(y.shape, bool)
+    last[..., :-1] = new[..., 1:]
+    end = np.flip(np.minimum.accumulate(np.flip(np.where(last, position, n - 1), -1), -1), -1)
+    before = np.cumsum(hit, axis=-1) - hit  # hits strictly before each position
+    count = np.cumsum(hit, axis=-1) - np.take_along_axis(before, start, -1)
+    return hit, np.maximum(count, 1), start, end
+
+
+def running_extremum_adjoint(g: Any, x: Any, y: Any, axis: int = 0) -> Any:
+    """The adjoint of ``y = np.maximum.accumulate(x, axis)`` (or minimum, fmax, fmin) for
+    the adjoint ``g`` of ``y``: result k's derivative goes to the elements holding the
+    running extremum at k, shared equally among ties (as ``np.max``'s rule)."""
+    hit, count, _, end = _runs(x, y, axis)
+    w = np.moveaxis(np.asarray(g), axis, -1) / count
+    tail = np.flip(np.cumsum(np.flip(w, -1), -1), -1)  # sum of w from each position on
+    after = np.concatenate([tail[..., 1:], np.zeros(tail.shape[:-1] + (1,), tail.dtype)], -1)
+    out = hit * (tail - np.take_along_axis(after, end, -1))
+    return np.moveaxis(out.astype(float_dtype(x), copy=False), -1, axis)
+
+
+def running_extremum_tangent(t: Any, x: Any, y: Any, axis: int = 0) -> Any:
+    """The tangent of ``y = np.maximum.accumulate(x, axis)`` (or minimum, fmax, fmin) for
+    the tangent ``t`` of ``x``: the transpose of :func:`running_extremum_adjoint`."""
+    hit, count, start, _ = _runs(x, y, axis)
+    s = np.cumsum(hit * np.moveaxis(np.asarray(t), axis, -1), -1)
+    before = np.concatenate([np.zeros(s.shape[:-1] + (1,), s.dtype), s[..., :-1]], -1)
+    out = (s - np.take_along_axis(before, start, -1)) / count
+    return np.moveaxis(out.astype(float_dtype(x), copy=False), -1, axis)
+
+
+def last_along(y: Any, axis: int = 0) -> Any:
+    """The last element of ``y`` along ``axis``, the axis kept: the largest of a running
+    log-sum-exp, by which its derivative is shifted to stay in range."""
+    return np.take(y, [-1], axis=axis)
+
+
+def outer_shape(a: Any, b: Any) -> tuple[int, ...]:
+    """The shape ``a`` takes in ``ufunc.outer(a, b)``: its own, then one 1 per axis of ``b``
+    (``np.add.outer(a, b)`` is ``np.add(np.reshape(a, outer_shape(a, b)), b)``)."""
+    return np.shape(a) + (1,) * np.ndim(b)
+
+
+def leading_sign(x: Any, axis: Any = 0, initial: Any = None, where: Any = True) -> Any:
+    """The signs of ``x``'s elements in ``np.subtract.reduce(x, axis)`` (``x[0] - x[1] -
+    ...``; with ``initial``, ``initial - x[0] - ...``, 0 where ``where`` leaves one out), in
+    ``np.divide.reduce`` the exponents, shaped like ``x``."""
+    dtype = float_dtype(x)
+    if initial is not None:
+        return np.broadcast_to(-np.asarray(where, dtype), np.shape(x)).copy()
+    if axis is None:
+        axis = 0
+    sign = -np.ones(np.shape(x), dtype)
+    index = [slice(None)] * np.ndim(x)
+    index[axis] = 0
+    sign[tuple(index)] = 1
+    return sign
