@@ -17,23 +17,34 @@ import numpy as np
 from tangentlike.rules.outer import derive_outer
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, family_facts, non_differentiable, tangent
-from tangentlike.runtime import broadcast_like, unreduce
+from tangentlike.runtime import broadcast_like, unbroadcast, unreduce
 from tangentlike.runtime.shapes import reverse_cumsum
 from tangentlike.runtime.ufunc_methods import (
+    add_at,
+    at_kept_share,
+    at_scattered_share,
+    divide_at,
     extremum_share,
+    fmax_at,
+    fmin_at,
     initial_share,
     last_along,
     leading_sign,
+    maximum_at,
+    minimum_at,
+    multiply_at,
     outer_shape,
     running_extremum_adjoint,
     running_extremum_tangent,
+    subtract_at,
 )
 
 # Every function of this family computes a value and does nothing else, and returns a new
 # array or number.
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(extremum_share, initial_share, last_along, leading_sign, outer_shape)
+non_differentiable(extremum_share, initial_share, last_along, leading_sign, outer_shape,
+                   at_kept_share, at_scattered_share)
 
 # The methods of the ufuncs with boolean or integer results carry no derivative, as the
 # ufuncs do.
@@ -363,3 +374,77 @@ for _ufunc, _base in ((np.add, operator.add), (np.subtract, operator.sub),
                       (np.logaddexp2, np.logaddexp2), (np.arctan2, np.arctan2),
                       (np.hypot, np.hypot), (np.remainder, np.remainder), (np.fmod, np.fmod)):
     derive_outer(_ufunc, _base, outer, **family_facts(globals(), True, _ufunc.outer))
+
+
+# ufunc.at: np.add.at(x, i, v), a scatter in place, is written x[...] = add_at(x, i, v)
+# (tangentlike/frontend/ufunc_at.py); add_at and the others scatter into a copy of x.  Each
+# operand of v (broadcast to x[i]) reaches the element it was scattered into, as often as
+# its index repeats.
+@adjoint(add_at)
+def add_at_adjoint(r, a, indices, b):
+    d[a] = d[r]
+    d[b] = unbroadcast(d[r][indices], b)
+
+
+@tangent(add_at)
+def add_at_tangent(r, a, indices, b):
+    d[r] = d[a]
+    d[r] = add_at(np.zeros_like(r), indices, d[b])
+
+
+@adjoint(subtract_at)
+def subtract_at_adjoint(r, a, indices, b):
+    d[a] = d[r]
+    d[b] = -unbroadcast(d[r][indices], b)
+
+
+@tangent(subtract_at)
+def subtract_at_tangent(r, a, indices, b):
+    d[r] = d[a]
+    d[r] = subtract_at(np.zeros_like(r), indices, d[b])
+
+
+# r = a * (the product of the operands scattered into each element): each operand's
+# derivative is r / b there (NaN or infinite where b is 0, as np.prod's rule).
+@adjoint(multiply_at)
+def multiply_at_adjoint(r, a, indices, b):
+    d[a] = d[r] * multiply_at(np.ones_like(a), indices, b)
+    d[b] = unbroadcast((d[r] * r)[indices] / b, b)
+
+
+@tangent(multiply_at)
+def multiply_at_tangent(r, a, indices, b):
+    d[r] = d[a] * multiply_at(np.ones_like(a), indices, b)
+    d[r] = r * add_at(np.zeros_like(r), indices, d[b] / b)
+
+
+@adjoint(divide_at)
+def divide_at_adjoint(r, a, indices, b):
+    d[a] = d[r] * divide_at(np.ones_like(a), indices, b)
+    d[b] = -unbroadcast((d[r] * r)[indices] / b, b)
+
+
+@tangent(divide_at)
+def divide_at_tangent(r, a, indices, b):
+    d[r] = d[a] * divide_at(np.ones_like(a), indices, b)
+    d[r] = -r * add_at(np.zeros_like(r), indices, d[b] / b)
+
+
+# The extremum each element ends with: its derivative goes to the element of a or the
+# operands of b holding it, shared equally among ties.
+@adjoint(maximum_at)
+@adjoint(minimum_at)
+@adjoint(fmax_at)
+@adjoint(fmin_at)
+def extremum_at_adjoint(r, a, indices, b):
+    d[a] = d[r] * at_kept_share(a, indices, b, r)
+    d[b] = unbroadcast(d[r][indices] * at_scattered_share(a, indices, b, r), b)
+
+
+@tangent(maximum_at)
+@tangent(minimum_at)
+@tangent(fmax_at)
+@tangent(fmin_at)
+def extremum_at_tangent(r, a, indices, b):
+    d[r] = d[a] * at_kept_share(a, indices, b, r)
+    d[r] = add_at(np.zeros_like(r), indices, d[b] * at_scattered_share(a, indices, b, r))

@@ -14,6 +14,15 @@ from __future__ import annotations
 # Why a function has a rule in one mode only: name -> reason.
 ONE_MODE: dict[str, str] = {}
 
+# Callables with no rule of their own that the compiler rewrites into code with rules in
+# both modes (classed BOTH).
+REWRITTEN: dict[str, str] = {
+    "a scatter in place, written x[...] = add_at(x, i, v) (tangentlike/frontend/ufunc_at.py)":
+    """
+        np.add.at np.subtract.at np.multiply.at np.divide.at np.maximum.at np.minimum.at
+        np.fmax.at np.fmin.at""",
+}
+
 RANDOM: dict[str, str] = {
     "draws random numbers (or shuffles; the module's functions and the methods of "
     "RandomState and Generator): runs once, in program order, and its value is a constant "
@@ -90,9 +99,9 @@ REFUSED: dict[str, str] = {
         np.fmod.reduce np.fmod.accumulate np.copysign.reduce np.copysign.accumulate
         np.heaviside.reduce np.heaviside.accumulate np.ldexp.reduce np.ldexp.accumulate
         np.nextafter.reduce np.nextafter.accumulate""",
-    "a ufunc's scatter in place (np.add.at(x, i, v): repeated indices accumulate), which "
-    "the derivative cannot follow: write x = x + np.bincount(i, weights=v, "
-    "minlength=len(x)) for np.add.at, or the loop for i, v: x[i] = f(x[i], v)": """
+    "a ufunc's scatter in place (np.f.at(x, i, v)) of a ufunc other than add, subtract, "
+    "multiply, divide, maximum, minimum, fmax, fmin, which the derivative cannot follow: "
+    "write the new value (x = np.f(x), x[i] = np.f(x[i], v) for distinct indices)": """
         np.*.at""",
 }
 

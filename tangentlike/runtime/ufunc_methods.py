@@ -119,3 +119,78 @@ def leading_sign(x: Any, axis: Any = 0, initial: Any = None, where: Any = True) 
     index[axis] = 0
     sign[tuple(index)] = 1
     return sign
+
+
+# ufunc.at: np.add.at(x, i, v) changes x in place; the compiler writes the statement as
+# x[...] = add_at(x, i, v) (frontend/ufunc_at.py), these doing the scatter on a copy.
+
+
+def _at(ufunc: np.ufunc, a: Any, indices: Any, b: Any) -> Any:
+    out = np.array(a, copy=True)
+    ufunc.at(out, indices, b)
+    return out
+
+
+def add_at(a: Any, indices: Any, b: Any) -> Any:
+    """``np.add.at(a, indices, b)`` on a copy of ``a``, returned: repeated indices add."""
+    return _at(np.add, a, indices, b)
+
+
+def subtract_at(a: Any, indices: Any, b: Any) -> Any:
+    """``np.subtract.at(a, indices, b)`` on a copy of ``a``, returned."""
+    return _at(np.subtract, a, indices, b)
+
+
+def multiply_at(a: Any, indices: Any, b: Any) -> Any:
+    """``np.multiply.at(a, indices, b)`` on a copy of ``a``, returned."""
+    return _at(np.multiply, a, indices, b)
+
+
+def divide_at(a: Any, indices: Any, b: Any) -> Any:
+    """``np.divide.at(a, indices, b)`` on a copy of ``a``, returned."""
+    return _at(np.divide, a, indices, b)
+
+
+def maximum_at(a: Any, indices: Any, b: Any) -> Any:
+    """``np.maximum.at(a, indices, b)`` on a copy of ``a``, returned."""
+    return _at(np.maximum, a, indices, b)
+
+
+def minimum_at(a: Any, indices: Any, b: Any) -> Any:
+    """``np.minimum.at(a, indices, b)`` on a copy of ``a``, returned."""
+    return _at(np.minimum, a, indices, b)
+
+
+def fmax_at(a: Any, indices: Any, b: Any) -> Any:
+    """``np.fmax.at(a, indices, b)`` on a copy of ``a``, returned."""
+    return _at(np.fmax, a, indices, b)
+
+
+def fmin_at(a: Any, indices: Any, b: Any) -> Any:
+    """``np.fmin.at(a, indices, b)`` on a copy of ``a``, returned."""
+    return _at(np.fmin, a, indices, b)
+
+
+def _at_hits(a: Any, indices: Any, b: Any, r: Any) -> tuple[Any, Any, Any]:
+    """For ``r = maximum_at(a, indices, b)`` (or minimum, fmax, fmin): whether each element
+    of ``a`` and each operand of ``b`` (broadcast to ``a[indices]``) is the extremum its
+    element of ``r`` holds, and how many are, per element of ``r`` (at least 1)."""
+    kept = np.equal(a, r)
+    scattered = np.equal(b, np.asarray(r)[indices])
+    count = kept.astype(float_dtype(r))
+    np.add.at(count, indices, scattered)
+    return kept, scattered, np.maximum(count, 1.0)
+
+
+def at_kept_share(a: Any, indices: Any, b: Any, r: Any) -> Any:
+    """Each element of ``a``'s share of the derivative of ``r = maximum_at(a, indices, b)``:
+    1 where it stayed the extremum, shared equally among ties."""
+    kept, _, count = _at_hits(a, indices, b, r)
+    return (kept / count).astype(float_dtype(r), copy=False)
+
+
+def at_scattered_share(a: Any, indices: Any, b: Any, r: Any) -> Any:
+    """Each operand of ``b``'s share (shaped like ``a[indices]``) of the derivative of the
+    element of ``r = maximum_at(a, indices, b)`` it was scattered into."""
+    _, scattered, count = _at_hits(a, indices, b, r)
+    return (scattered / count[indices]).astype(float_dtype(r), copy=False)

@@ -6,7 +6,18 @@ methods: each is compared with the expression it stands for (``np.add.reduce`` w
 import numpy as np
 
 from rule_cases import add, values
-from tangentlike.runtime.ufunc_methods import running_extremum_adjoint, running_extremum_tangent
+from tangentlike.runtime.ufunc_methods import (
+    add_at,
+    divide_at,
+    fmax_at,
+    fmin_at,
+    maximum_at,
+    minimum_at,
+    multiply_at,
+    running_extremum_adjoint,
+    running_extremum_tangent,
+    subtract_at,
+)
 
 
 def _sid(shape):
@@ -171,3 +182,26 @@ for _name, (_low, _high, _signed) in _OUTER.items():
             autograd=f"np.{_name}(np.reshape(x, {_shape!r}), y)"
             if _name in _AUTOGRAD_OUTER else False,
             second_order=_i == 1, float32=_name != "float_power")  # float64 always
+
+# at: np.f.at(y, i, v) is written y[...] = f_at(y, i, v) (tangentlike/frontend/ufunc_at.py):
+# repeated indices accumulate, v broadcasts to y[i]; indices as an array, a tuple of arrays
+# and a slice.
+_AT = {  # ufunc -> (helper, values' range and sign)
+    "add": (add_at, (-2, 2, False)), "subtract": (subtract_at, (-2, 2, False)),
+    "multiply": (multiply_at, (0.5, 1.5, True)), "divide": (divide_at, (0.5, 1.5, True)),
+    "maximum": (maximum_at, (-2, 2, False)), "minimum": (minimum_at, (-2, 2, False)),
+    "fmax": (fmax_at, (-2, 2, False)), "fmin": (fmin_at, (-2, 2, False)),
+}
+_AT_FORMS = [("repeated", (5,), "np.array([0, 2, 2, 4, 2])", (5,)),
+             ("rows", (3, 2), "np.array([1, 0, 1])", (2,)),
+             ("pairs", (2, 3), "(np.array([0, 1, 1]), np.array([2, 0, 0]))", ()),
+             ("slice", (4,), "slice(1, 3)", (2,))]
+for _name, (_helper, (_low, _high, _signed)) in _AT.items():
+    for _i, (_form, _xs, _index, _vs) in enumerate(_AT_FORMS):
+        _id = f"ufunc-{_name}-at-{_form}"
+        _square = "" if _name in ("multiply", "divide") else " ** 2"
+        add(_id, _helper, "", {"x": values(_id + "/x", _xs, _low, _high, signed=_signed),
+                               "v": values(_id + "/v", _vs, _low, _high, signed=_signed)},
+            body=f"    y = x * 1.0\n    np.{_name}.at(y, {_index}, v)\n"
+                 f"    return np.sum(np.sin(y){_square})\n",
+            autograd=False, second_order=_i in (0, 2))
