@@ -67,6 +67,8 @@ class OuterRule(Rule):
         node.args.args = [syntax.store(parsed.result), gast.Name(_LEFT, gast.Param(), None, None),
                           gast.Name(_RIGHT, gast.Param(), None, None)]
         node.args.defaults = []
+        node.args.kwonlyargs = [gast.Name("dtype", gast.Param(), None, None)]
+        node.args.kw_defaults = [syntax.const(None)]
         reshape = syntax.assign(left, syntax.call(
             gast.Attribute(syntax.load("np"), "reshape", gast.Load()),
             [syntax.load(_LEFT), syntax.call("outer_shape", [syntax.load(_LEFT),
@@ -74,9 +76,10 @@ class OuterRule(Rule):
         gast.copy_location(reshape, node.body[0])
         gast.fix_missing_locations(reshape)
         node.body = [reshape] + [s for s in node.body if not _docstring(s)]
-        signature = inspect.Signature([
+        signature = inspect.Signature([  # dtype= only sets the result's precision
             inspect.Parameter(_LEFT, inspect.Parameter.POSITIONAL_OR_KEYWORD),
-            inspect.Parameter(_RIGHT, inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+            inspect.Parameter(_RIGHT, inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default=None)])
         return parsed._replace(node=node, signature=signature,
                                locals=parsed.locals | {left})
 
