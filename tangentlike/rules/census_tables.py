@@ -7,7 +7,8 @@ from here: ``tests/rules/test_census.py`` fails when an exact name here has a ru
 it: the MISSING table shrinks as rules are added), when an entry names nothing, or when a
 callable is in no table, or in two.  MISSING is the to-do list of issue 17's rules: each
 reason says what the functions need, "a rule" (a derivative) or "a constant declaration"
-(``non_differentiable``: their results carry no derivative).
+(``non_differentiable``: their results carry no derivative).  REWRITTEN names callables with no
+rule of their own that the compiler rewrites into code with rules in both modes (classed BOTH).
 """
 from __future__ import annotations
 
