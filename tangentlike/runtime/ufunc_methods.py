@@ -26,6 +26,7 @@ def _counts(x: Any, y: Any, axis: Any, keepdims: bool, initial: Any, where: Any
     """The elements of ``x`` the extremum ``y`` chose (in ``where``), how many per result
     (``initial`` counts as one more where it ties), with the axes kept; and ``initial``'s
     hits, shaped like ``y``."""
+    x = np.asarray(x)  # a list of numbers or arrays reduces as the array it makes
     kept = _kept(y, x, axis, keepdims)
     hit = np.logical_and(np.equal(x, kept), where)
     count = np.sum(hit, axis=_axes(axis, np.ndim(x)), keepdims=True).astype(float_dtype(x))
@@ -40,14 +41,14 @@ def extremum_share(x: Any, y: Any, axis: Any = 0, keepdims: bool = False,
     share of the derivative, shaped like ``x``: 1 for the element chosen, shared equally
     among ties (and with ``initial`` where it ties), as ``np.max``'s rule shares them."""
     hit, count, _ = _counts(x, y, axis, keepdims, initial, where)
-    return (hit / count).astype(float_dtype(x), copy=False)
+    return (hit / count).astype(float_dtype(np.asarray(x)), copy=False)
 
 
 def initial_share(x: Any, y: Any, axis: Any = 0, keepdims: bool = False,
                   initial: Any = None, where: Any = True) -> Any:
     """``initial``'s share of the derivative of each result of the extremum ``y``."""
     _, count, first = _counts(x, y, axis, keepdims, initial, where)
-    share = (first / count).astype(float_dtype(x), copy=False)
+    share = (first / count).astype(float_dtype(np.asarray(x)), copy=False)
     return np.reshape(share, np.shape(y))
 
 
@@ -75,6 +76,7 @@ def running_extremum_adjoint(g: Any, x: Any, y: Any, axis: int = 0) -> Any:
     """The adjoint of ``y = np.maximum.accumulate(x, axis)`` (or minimum, fmax, fmin) for
     the adjoint ``g`` of ``y``: result k's derivative goes to the elements holding the
     running extremum at k, shared equally among ties (as ``np.max``'s rule)."""
+    x = np.asarray(x)
     hit, count, _, end = _runs(x, y, axis)
     w = np.moveaxis(np.asarray(g), axis, -1) / count
     tail = np.flip(np.cumsum(np.flip(w, -1), -1), -1)  # sum of w from each position on
@@ -86,6 +88,7 @@ def running_extremum_adjoint(g: Any, x: Any, y: Any, axis: int = 0) -> Any:
 def running_extremum_tangent(t: Any, x: Any, y: Any, axis: int = 0) -> Any:
     """The tangent of ``y = np.maximum.accumulate(x, axis)`` (or minimum, fmax, fmin) for
     the tangent ``t`` of ``x``: the transpose of :func:`running_extremum_adjoint`."""
+    x = np.asarray(x)
     hit, count, start, _ = _runs(x, y, axis)
     s = np.cumsum(hit * np.moveaxis(np.asarray(t), axis, -1), -1)
     before = np.concatenate([np.zeros(s.shape[:-1] + (1,), s.dtype), s[..., :-1]], -1)
@@ -109,6 +112,7 @@ def leading_sign(x: Any, axis: Any = 0, initial: Any = None, where: Any = True) 
     """The signs of ``x``'s elements in ``np.subtract.reduce(x, axis)`` (``x[0] - x[1] -
     ...``; with ``initial``, ``initial - x[0] - ...``, 0 where ``where`` leaves one out), in
     ``np.divide.reduce`` the exponents, shaped like ``x``."""
+    x = np.asarray(x)
     dtype = float_dtype(x)
     if initial is not None:
         return np.broadcast_to(-np.asarray(where, dtype), np.shape(x)).copy()

@@ -205,3 +205,13 @@ for _name, (_helper, (_low, _high, _signed)) in _AT.items():
             body=f"    y = x * 1.0\n    np.{_name}.at(y, {_index}, v)\n"
                  f"    return np.sum(np.sin(y){_square})\n",
             autograd=False, second_order=_i in (0, 2))
+
+# A list of numbers or arrays reduces as the array it makes.
+for _name, _expr, _reference in [
+        ("maximum-reduce", "np.maximum.reduce([x[0], x[1] * 2.0, x[2]])",
+         "np.max(np.array([x[0], x[1] * 2.0, x[2]]))"),
+        ("minimum-accumulate", "np.minimum.accumulate([x[0:2], x[2:4], x[4:6]], axis=1)", False),
+        ("subtract-reduce", "np.subtract.reduce([x[3], x[4], x[5]])", "x[3] - x[4] - x[5]")]:
+    _id = f"ufunc-{_name}-list"
+    _method = getattr(getattr(np, _name.split("-")[0]), _name.split("-")[1])
+    add(_id, _method, _expr, {"x": values(_id, (6,), -2, 2)}, autograd=_reference)
