@@ -37,6 +37,7 @@ from tangentlike.runtime.ufunc_methods import (
     running_extremum_adjoint,
     running_extremum_tangent,
     subtract_at,
+    unreduceat,
 )
 
 # Every function of this family computes a value and does nothing else, and returns a new
@@ -358,6 +359,41 @@ def logaddexp2_accumulate(y, array, axis=0, dtype=None, out=None):
 def logaddexp2_accumulate_tangent(y, array, axis=0, dtype=None, out=None):
     c = last_along(y, axis)
     d[y] = np.cumsum(d[array] * np.exp2(array - c), axis=axis) * np.exp2(c - y)
+
+
+# reduceat(array, indices, axis=0, dtype=None, out=None): each result reduces a segment
+# (x[i:j] for consecutive indices i < j, x[i] alone when i >= j, x[i:] for the last);
+# unreduceat spreads each result's derivative over its segment.
+@adjoint(np.add.reduceat)
+def add_reduceat(y, array, indices, axis=0, dtype=None, out=None):
+    d[array] = unreduceat(d[y], array, indices, axis)
+
+
+@tangent(np.add.reduceat)
+def add_reduceat_tangent(y, array, indices, axis=0, dtype=None, out=None):
+    d[y] = np.add.reduceat(d[array], indices, axis)
+
+
+# d y_i / d x_j = y_i / x_j for j in segment i: NaN or infinite where x has zeros.
+@adjoint(np.multiply.reduceat)
+def multiply_reduceat(y, array, indices, axis=0, dtype=None, out=None):
+    d[array] = unreduceat(d[y] * y, array, indices, axis) / array
+
+
+@tangent(np.multiply.reduceat)
+def multiply_reduceat_tangent(y, array, indices, axis=0, dtype=None, out=None):
+    d[y] = np.add.reduceat(d[array] / array, indices, axis) * y
+
+
+# unreduceat is linear in the derivative: its transpose is np.add.reduceat.
+@adjoint(unreduceat)
+def unreduceat_adjoint(r, g, x, indices, axis=0):
+    d[g] = np.add.reduceat(d[r], indices, axis)
+
+
+@tangent(unreduceat)
+def unreduceat_tangent(r, g, x, indices, axis=0):
+    d[r] = unreduceat(d[g], x, indices, axis)
 
 
 def outer(z, A, B):

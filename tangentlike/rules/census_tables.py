@@ -89,8 +89,8 @@ REFUSED: dict[str, str] = {
     "low-level BLAS and LAPACK wrappers": """
         scipy.linalg.find_best_blas_type scipy.linalg.get_blas_funcs
         scipy.linalg.get_lapack_funcs""",
-    "segment reductions (ufunc.reduceat): reduce each slice instead (np.add.reduce(x[i:j]) "
-    "or np.sum(x[i:j], axis=0) per segment, stacked)": """
+    "segment reductions (ufunc.reduceat) of ufuncs other than add and multiply: reduce each "
+    "slice instead (np.maximum.reduce(x[i:j]) per segment, stacked)": """
         np.*.reduceat""",
     "a reduction or scan of a ufunc that is not a sum, product, extremum, norm or "
     "log-sum-exp (power, arctan2, remainder, ...): write the expression or the loop it "

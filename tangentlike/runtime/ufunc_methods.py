@@ -198,3 +198,24 @@ def at_scattered_share(a: Any, indices: Any, b: Any, r: Any) -> Any:
     element of ``r = maximum_at(a, indices, b)`` it was scattered into."""
     _, scattered, count = _at_hits(a, indices, b, r)
     return (scattered / count[indices]).astype(float_dtype(r), copy=False)
+
+
+def _segments(n: int, indices: Any) -> Any:
+    """Which of ``n`` elements each result of ``ufunc.reduceat(x, indices)`` reduces: a
+    (results, n) matrix of 0 and 1 (x[i:j] for consecutive indices i < j, x[i] alone when
+    i >= j, x[i:] for the last)."""
+    start = np.asarray(indices).reshape(-1)
+    end = np.append(start[1:], n)
+    end = np.where(start < end, end, start + 1)
+    position = np.arange(n)
+    return (position >= start[:, None]) & (position < end[:, None])
+
+
+def unreduceat(g: Any, x: Any, indices: Any, axis: int = 0) -> Any:
+    """Spread the derivative of ``np.add.reduceat(x, indices, axis)`` back over ``x``: each
+    element gets the derivatives of the results whose segments hold it (the transpose of
+    ``np.add.reduceat``)."""
+    x = np.asarray(x)
+    member = _segments(x.shape[axis], indices).astype(float_dtype(x))
+    out = np.moveaxis(np.asarray(g), axis, -1) @ member
+    return np.moveaxis(out, -1, axis)

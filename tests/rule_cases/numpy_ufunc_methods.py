@@ -17,6 +17,7 @@ from tangentlike.runtime.ufunc_methods import (
     running_extremum_adjoint,
     running_extremum_tangent,
     subtract_at,
+    unreduceat,
 )
 
 
@@ -215,3 +216,22 @@ for _name, _expr, _reference in [
     _id = f"ufunc-{_name}-list"
     _method = getattr(getattr(np, _name.split("-")[0]), _name.split("-")[1])
     add(_id, _method, _expr, {"x": values(_id, (6,), -2, 2)}, autograd=_reference)
+
+# reduceat: segments x[i:j], x[i] alone where the indices do not increase, x[i:] last.
+for _name, (_low, _high, _signed), _other in (("add", (-2, 2, False), "np.sum"),
+                                              ("multiply", (0.5, 1.5, True), "np.prod")):
+    _prim = getattr(np, _name).reduceat
+    for _i, (_shape, _indices, _axis, _reference) in enumerate([
+            ((6,), [0, 2, 5], "default", "np.stack([{o}(x[0:2]), {o}(x[2:5]), x[5]])"),
+            ((6,), [1, 4, 2, 0], "default",
+             "np.stack([{o}(x[1:4]), x[4], x[2], {o}(x[0:])])"),
+            ((3, 5), [0, 3], 1, "np.stack([{o}(x[:, 0:3], axis=1), {o}(x[:, 3:], axis=1)], "
+                                "axis=1)"),
+            ((4, 3), [0, 0, 2], "default",
+             "np.stack([x[0], {o}(x[0:2], axis=0), {o}(x[2:], axis=0)])")]):
+        _id = f"ufunc-{_name}-reduceat-{_sid(_shape)}-{'_'.join(map(str, _indices))}"
+        _given = "" if _axis == "default" else f", axis={_axis}"
+        _covers = (_prim, unreduceat) if _i in (0, 2) else _prim
+        add(_id, _covers, f"np.{_name}.reduceat(x, np.array({_indices}){_given})",
+            {"x": values(_id, _shape, _low, _high, signed=_signed)},
+            autograd=_reference.format(o=_other), second_order=_i in (0, 2))
