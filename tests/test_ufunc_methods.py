@@ -99,3 +99,28 @@ def f(x):
     return np.sum(np.sin(np.multiply.outer(x, x[:2], dtype=np.float64)))
 """)
     check_every_mode(f, X, V)
+
+
+def test_ties_share_the_derivative_as_np_max_does():
+    """At a tie, maximum.reduce, maximum.accumulate and maximum.at share the derivative
+    equally among the elements holding the extremum (and initial), as np.max's rule."""
+    x = np.array([1.0, 3.0, 3.0, 2.0])
+    reduce = _f("def f(x):\n    return np.maximum.reduce(x)\n")
+    np.testing.assert_array_equal(tangentlike.grad(reduce)(x), [0.0, 0.5, 0.5, 0.0])
+    same = _f("def f(x):\n    return np.max(x)\n")
+    np.testing.assert_array_equal(tangentlike.grad(same)(x), tangentlike.grad(reduce)(x))
+    initial = _f("def f(x):\n    return np.maximum.reduce(x, initial=3.0)\n")
+    np.testing.assert_allclose(tangentlike.grad(initial)(x), [0.0, 1 / 3, 1 / 3, 0.0])
+    running = _f("def f(x):\n    return np.sum(np.maximum.accumulate(x) * np.arange(1.0, 5.0))\n")
+    # results 1..3 hold 3.0: result 1 is x[1]'s alone; results 2 and 3 share it with x[2]
+    np.testing.assert_allclose(tangentlike.grad(running)(x), [1.0, 2 + 1.5 + 2.0, 1.5 + 2.0, 0])
+    np.testing.assert_allclose(tangentlike.autodiff(running, mode="forward")(x, np.eye(4)[2]),
+                               1.5 + 2.0)
+    scatter = _f("""
+def f(x):
+    y = np.array([3.0, 0.0])
+    np.maximum.at(y, np.array([0, 0, 1]), x[1:])
+    return np.sum(y * np.array([1.0, 10.0]))
+""")
+    # y[0] ends 3.0, held by y[0] itself, x[1] and x[2]: each a third; y[1] is x[3]
+    np.testing.assert_allclose(tangentlike.grad(scatter)(x), [0.0, 1 / 3, 1 / 3, 10.0])

@@ -62,6 +62,7 @@ def _lowered(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str],
              helper: Callable[[Callable], gast.expr]) -> gast.stmt | None:
     call = stmt.value if isinstance(stmt, gast.Expr) else None
     if not (isinstance(call, gast.Call) and len(call.args) == 3 and not call.keywords
+            and isinstance(call.func, gast.Attribute) and call.func.attr == "at"
             and isinstance(call.args[0], gast.Name)
             and not any(isinstance(a, gast.Starred) for a in call.args)):
         return None
