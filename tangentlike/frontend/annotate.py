@@ -40,6 +40,8 @@ from tangentlike.frontend.operations import (
     where,
 )
 from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.frontend.ufunc_at import HELPERS as SCATTERS
+from tangentlike.frontend.ufunc_at import is_ufunc_at
 from tangentlike.rules import registry
 from tangentlike.runtime import dynamic
 from tangentlike.runtime.pytrees import generated_constructor
@@ -307,6 +309,15 @@ def _check_discarded_call(stmt: gast.Expr, parsed: ParsedFunction, local_names: 
     touched = sorted({n.id for n in operands if isinstance(n, gast.Name)} & varied)
     if not touched or is_user_function(callee) or registry.is_non_differentiable(callee):
         return
+    if is_ufunc_at(callee):
+        raise UnsupportedSyntaxError(
+            f"np.{callee.__self__.__name__}.at(...) changes its first argument in place, "
+            f"which reaches the differentiated value {touched[0]}: tangentlike follows "
+            "np.f.at(x, i, v) into an array named x, for f one of "
+            + ", ".join(sorted(u.__name__ for u in SCATTERS)), where(stmt, parsed),
+            hint="scatter into a named array (row = x[0].copy(); np.add.at(row, i, v); "
+            "x[0] = row), or write the new value: x = np.f(x) for a unary ufunc, "
+            "x[i] = np.f(x[i]) for distinct indices")
     what = f".{callee.name}()" if isinstance(callee, Method) else registry.describe(callee)
     raise UnsupportedSyntaxError(
         f"the result of {what} on the differentiated value {touched[0]} is not used: if it "

@@ -32,6 +32,7 @@ from tangentlike.frontend.exceptions import lower_try
 from tangentlike.frontend.functions import lower_functions
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.frontend.ufunc_at import lower_ufunc_at
 from tangentlike.rules.surgery import insert_grad_of
 from tangentlike.rules.template import Namespace
 
@@ -356,6 +357,7 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
                 "return a value (a list of the values) instead of yielding them")
     body = desugar(parsed, namer)
     normalizer.locals |= set().union(*(syntax.stored_names(s) for s in body))
+    body = lower_ufunc_at(body, parsed, normalizer.locals, normalizer.helper)
     # A parameter re-bound inside if/for/while is worked on under a name of its own, so the
     # parameter keeps the caller's value (its derivative has that value's shape).
     nested = set().union(set(), *(syntax.stored_names(s) for s in body

@@ -44,6 +44,7 @@ class Kind(enum.Enum):
 # Kinds read from the registry; the others come from census_tables.
 REGISTRY_KINDS = (Kind.BOTH, Kind.REVERSE_ONLY, Kind.FORWARD_ONLY, Kind.NON_DIFFERENTIABLE)
 TABLES: dict[Kind, dict[str, str]] = {  # reason -> names and patterns
+    Kind.BOTH: census_tables.REWRITTEN,  # no rule of their own: the call is rewritten
     Kind.RANDOM: census_tables.RANDOM,
     Kind.REFUSED: census_tables.REFUSED,
     Kind.MISSING: census_tables.MISSING,
@@ -288,7 +289,7 @@ def problems(found: list[Entry]) -> list[str]:
         elif item not in by_name:
             out.append(f"{kind.name} names {item}, which is no callable of the census: "
                        "remove it")
-        elif by_name[item].kind in REGISTRY_KINDS:
+        elif by_name[item].kind in REGISTRY_KINDS and by_name[item].source != item:
             out.append(f"{kind.name} names {item}, which is "
                        f"{by_name[item].kind.name} now: remove it from the table")
     for name in census_tables.ONE_MODE:
@@ -372,6 +373,14 @@ def markdown_section(found: list[Entry] | None = None) -> list[str]:
         "no class fails `tests/rules/test_census.py`.", "",
     ]
     lines += count_table(found)
+    rewritten = [e for e in found if e.kind is Kind.BOTH and e.source]
+    if rewritten:
+        lines += ["", "### Rewritten: no rule of their own, the call rewritten into code with "
+                  "rules in both modes", ""]
+        groups: dict[str, list[Entry]] = {}
+        for entry in rewritten:
+            groups.setdefault(entry.reason, []).append(entry)
+        lines += [f"- {reason}: {_names(group)}" for reason, group in groups.items()]
     for kind in (Kind.REVERSE_ONLY, Kind.FORWARD_ONLY, Kind.MISSING, Kind.REFUSED,
                  Kind.RANDOM, Kind.UNKNOWN):
         groups = grouped(found, kind)

@@ -7,12 +7,22 @@ from here: ``tests/rules/test_census.py`` fails when an exact name here has a ru
 it: the MISSING table shrinks as rules are added), when an entry names nothing, or when a
 callable is in no table, or in two.  MISSING is the to-do list of issue 17's rules: each
 reason says what the functions need, "a rule" (a derivative) or "a constant declaration"
-(``non_differentiable``: their results carry no derivative).
+(``non_differentiable``: their results carry no derivative).  REWRITTEN names callables with no
+rule of their own that the compiler rewrites into code with rules in both modes (classed BOTH).
 """
 from __future__ import annotations
 
 # Why a function has a rule in one mode only: name -> reason.
 ONE_MODE: dict[str, str] = {}
+
+# Callables with no rule of their own that the compiler rewrites into code with rules in
+# both modes (classed BOTH).
+REWRITTEN: dict[str, str] = {
+    "a scatter in place, written x[...] = add_at(x, i, v) (tangentlike/frontend/ufunc_at.py)":
+    """
+        np.add.at np.subtract.at np.multiply.at np.divide.at np.maximum.at np.minimum.at
+        np.fmax.at np.fmin.at""",
+}
 
 RANDOM: dict[str, str] = {
     "draws random numbers (or shuffles; the module's functions and the methods of "
@@ -79,6 +89,21 @@ REFUSED: dict[str, str] = {
     "low-level BLAS and LAPACK wrappers": """
         scipy.linalg.find_best_blas_type scipy.linalg.get_blas_funcs
         scipy.linalg.get_lapack_funcs""",
+    "segment reductions (ufunc.reduceat) of ufuncs other than add and multiply: reduce each "
+    "slice instead (np.maximum.reduce(x[i:j]) per segment, stacked)": """
+        np.*.reduceat""",
+    "a reduction or scan of a ufunc that is not a sum, product, extremum, norm or "
+    "log-sum-exp (power, arctan2, remainder, ...): write the expression or the loop it "
+    "stands for": """
+        np.power.reduce np.power.accumulate np.float_power.reduce np.float_power.accumulate
+        np.arctan2.reduce np.arctan2.accumulate np.remainder.reduce np.remainder.accumulate
+        np.fmod.reduce np.fmod.accumulate np.copysign.reduce np.copysign.accumulate
+        np.heaviside.reduce np.heaviside.accumulate np.ldexp.reduce np.ldexp.accumulate
+        np.nextafter.reduce np.nextafter.accumulate""",
+    "a ufunc's scatter in place (np.f.at(x, i, v)) of a ufunc other than add, subtract, "
+    "multiply, divide, maximum, minimum, fmax, fmin, which the derivative cannot follow: "
+    "write the new value (x = np.f(x), x[i] = np.f(x[i], v) for distinct indices)": """
+        np.*.at""",
 }
 
 MISSING: dict[str, str] = {
@@ -135,18 +160,10 @@ MISSING: dict[str, str] = {
         np.linalg.cond np.linalg.diagonal np.linalg.trace np.linalg.eigvals np.linalg.lstsq
         np.linalg.multi_dot np.linalg.tensorinv np.linalg.tensorsolve""",
     # NumPy: ufunc methods
-    "a constant declaration, as for the ufunc: boolean or integer results": """
-        np.bitwise_and.* np.bitwise_or.* np.bitwise_xor.* np.bitwise_count.* np.equal.*
-        np.not_equal.* np.greater.* np.greater_equal.* np.less.* np.less_equal.*
-        np.logical_and.* np.logical_or.* np.logical_xor.* np.logical_not.* np.gcd.* np.lcm.*
-        np.left_shift.* np.right_shift.* np.invert.* np.isfinite.* np.isinf.* np.isnan.*
-        np.signbit.* np.ceil.* np.floor.* np.rint.* np.trunc.* np.sign.* np.floor_divide.*
-        np.spacing.*""",
-    "a rule: the ufunc's scatter in place (ufunc.at, like x[i] += v)": """
-        np.*.at""",
-    "a rule: the ufunc's reduction, scan or outer product (np.add.reduce is np.sum, "
-    "np.add.outer an outer sum; the others need a scan's rule)": """
-        np.*.reduce np.*.accumulate np.*.reduceat np.*.outer""",
+    "a rule: the ufunc's outer product, derived from the ufunc's rules once it has them "
+    "(derive_outer in templates/numpy_ufunc_methods.py)": """
+        np.copysign.outer np.heaviside.outer np.ldexp.outer np.nextafter.outer
+        np.divmod.outer""",
     # SciPy: special functions
     "a constant declaration: integer results, or constants of an integer order": """
         scipy.special.*_zeros scipy.special.bernoulli scipy.special.euler

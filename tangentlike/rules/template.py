@@ -191,7 +191,9 @@ def instantiate(
         bound = rule.signature.bind(*args, **keywords)
     except TypeError as exc:
         raise TemplateError(f"the call does not match the derivative rule "
-                            f"{rule.function.__name__!r}: {exc}", where) from None
+                            f"{rule.function.__name__!r}: {exc}", where,
+                            hint=f"the rule differentiates the call with the arguments "
+                            f"{rule.signature}: pass only those (no out=)") from None
     params: dict[str, gast.expr] = {rule.result: result}
     for name, param in rule.signature.parameters.items():
         if name in bound.arguments:

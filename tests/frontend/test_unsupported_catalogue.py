@@ -842,6 +842,41 @@ ROWS = [
                 total = total + abs(z * z) + np.angle(z) + (z * z.conjugate()).real
             return total
         """, (), "supported"),
+    Row("ufunc-reduce-accumulate-outer", """
+        def f(x):
+            s = np.add.reduce(x, axis=0, where=x > 0.0, initial=0.5)
+            m = np.maximum.accumulate(x) * np.logaddexp.reduce(x)
+            return s * np.sum(m) + np.sum(np.multiply.outer(x, np.sin(x)) ** 2)
+        """, (), "supported", hvp=True),
+    Row("ufunc-maximum-at-argument", """
+        def f(x):
+            np.maximum.at(x, np.array([0, 2, 0]), x[1] * 2.0 + 0.1)
+            return np.sum(x * x)
+        """, (), "supported", hvp=True),
+    Row("ufunc-add-at-local", """
+        def f(x):
+            y = np.zeros(2)
+            np.add.at(y, np.array([0, 1, 1]), x * x)
+            return np.sum(y * y)
+        """, (), "supported", hvp=True),
+    Row("ufunc-at-unary", """
+        def f(x):
+            y = x * 2.0
+            np.exp.at(y, np.array([0, 1]))  # <-
+            return np.sum(y)
+        """, ("np.exp.at",), "refused"),
+    Row("ufunc-at-into-a-view", """
+        def f(x):
+            y = x * 2.0
+            np.add.at(y[1:], np.array([0, 0]), x[0])  # <-
+            return np.sum(y)
+        """, ("np.add.at",), "refused"),
+    Row("ufunc-reduce-out", """
+        def f(x):
+            o = np.zeros(())
+            np.add.reduce(x, out=o)  # <-
+            return o * 2.0
+        """, ("reduce",), "refused"),
 ]
 
 MODES = ("reverse", "forward", "hvp")
