@@ -623,6 +623,89 @@ def kvp_tangent(y, v, z, n=1):
     d[y] = d[z] * scipy.special.kvp(v, z, n + 1)
 
 
+# Struve functions in x: H_v' = H_(v-1) - (v / x) H_v, and the same for L_v (modstruve).
+@adjoint(scipy.special.struve)
+def struve(y, v, x):
+    d[v] = no_parameter_derivative(d[y], "struve", "v")
+    d[x] = unbroadcast(d[y] * (scipy.special.struve(v - 1.0, x) - v * y / x), x)
+
+
+@tangent(scipy.special.struve)
+def struve_tangent(y, v, x):
+    d[y] = no_parameter_derivative(d[v], "struve", "v")
+    d[y] = d[x] * (scipy.special.struve(v - 1.0, x) - v * y / x)
+
+
+@adjoint(scipy.special.modstruve)
+def modstruve(y, v, x):
+    d[v] = no_parameter_derivative(d[y], "modstruve", "v")
+    d[x] = unbroadcast(d[y] * (scipy.special.modstruve(v - 1.0, x) - v * y / x), x)
+
+
+@tangent(scipy.special.modstruve)
+def modstruve_tangent(y, v, x):
+    d[y] = no_parameter_derivative(d[v], "modstruve", "v")
+    d[y] = d[x] * (scipy.special.modstruve(v - 1.0, x) - v * y / x)
+
+
+# Integrals of Bessel and Struve functions: the derivative is the integrand at x (negated for
+# an integral from x to infinity).  iti0k0, itj0y0, it2i0k0 and it2j0y0 return pairs.  (SciPy
+# computes struve(0.0, x) in float64: in_dtype_of keeps a float32 derivative float32.)
+@elementwise(scipy.special.itstruve0)
+def itstruve0(y, x):
+    d[x] = d[y] * in_dtype_of(scipy.special.struve(0.0, x), y)
+
+
+@elementwise(scipy.special.it2struve0)
+def it2struve0(y, x):
+    d[x] = -d[y] * in_dtype_of(scipy.special.struve(0.0, x), y) / x
+
+
+@elementwise(scipy.special.itmodstruve0)
+def itmodstruve0(y, x):
+    d[x] = d[y] * in_dtype_of(scipy.special.modstruve(0.0, x), y)
+
+
+@adjoint(scipy.special.iti0k0)
+def iti0k0(y, x):
+    d[x] = d[y][0] * scipy.special.i0(x) + d[y][1] * scipy.special.k0(x)
+
+
+@tangent(scipy.special.iti0k0)
+def iti0k0_tangent(y, x):
+    d[y] = (d[x] * scipy.special.i0(x), d[x] * scipy.special.k0(x))
+
+
+@adjoint(scipy.special.itj0y0)
+def itj0y0(y, x):
+    d[x] = d[y][0] * scipy.special.j0(x) + d[y][1] * scipy.special.y0(x)
+
+
+@tangent(scipy.special.itj0y0)
+def itj0y0_tangent(y, x):
+    d[y] = (d[x] * scipy.special.j0(x), d[x] * scipy.special.y0(x))
+
+
+@adjoint(scipy.special.it2i0k0)
+def it2i0k0(y, x):
+    d[x] = (d[y][0] * (scipy.special.i0(x) - 1.0) - d[y][1] * scipy.special.k0(x)) / x
+
+
+@tangent(scipy.special.it2i0k0)
+def it2i0k0_tangent(y, x):
+    d[y] = (d[x] * (scipy.special.i0(x) - 1.0) / x, -d[x] * scipy.special.k0(x) / x)
+
+
+@adjoint(scipy.special.it2j0y0)
+def it2j0y0(y, x):
+    d[x] = (d[y][0] * (1.0 - scipy.special.j0(x)) - d[y][1] * scipy.special.y0(x)) / x
+
+
+@tangent(scipy.special.it2j0y0)
+def it2j0y0_tangent(y, x):
+    d[y] = (d[x] * (1.0 - scipy.special.j0(x)) / x, -d[x] * scipy.special.y0(x) / x)
+
+
 # Spherical Bessel functions (integer order n): with derivative=True the function is the
 # first derivative, and the second comes from Bessel's equation
 # f'' = -(2 / z) f' - (1 - n (n + 1) / z**2) f (for jn, yn; +(1 + ...) for in, kn).

@@ -153,8 +153,9 @@ MISSING: dict[str, str] = {
     "a rule in the float parameters (Gaussian quadrature nodes and weights: constants for an "
     "integer n alone)": """
         scipy.special.roots_*""",
-    "a rule: closed-form derivative (not written yet; multigammaln's parameter d is the "
-    "name templates use for derivatives, so its rule needs a wrapper)": """
+    "a rule: closed-form derivative, not written yet (comb, perm, factorial: gamma-function "
+    "forms, constants with exact=True; multigammaln: its parameter d is the name templates "
+    "use for derivatives, so its rule needs a wrapper)": """
         scipy.special.comb scipy.special.perm scipy.special.factorial
         scipy.special.multigammaln""",
     "a rule: complex results, or a derivative through the complex Faddeeva function "
@@ -166,14 +167,12 @@ MISSING: dict[str, str] = {
     "a rule: the derivative has no closed form in these functions (zetac in x needs the "
     "derivative of zeta in s; agm needs complete elliptic integrals of its ratio)": """
         scipy.special.zetac scipy.special.agm""",
-    "a rule: Bessel, Struve, Kelvin and related functions (derivatives by recurrences)": """
-        scipy.special.riccati_jn scipy.special.riccati_yn
-        scipy.special.struve scipy.special.modstruve scipy.special.itstruve0
-        scipy.special.it2struve0 scipy.special.itmodstruve0 scipy.special.it2i0k0
-        scipy.special.it2j0y0 scipy.special.iti0k0 scipy.special.itj0y0
-        scipy.special.besselpoly scipy.special.ber scipy.special.bei scipy.special.berp
-        scipy.special.beip scipy.special.ker scipy.special.kei scipy.special.kerp
-        scipy.special.keip scipy.special.kelvin scipy.special.lmbda scipy.special.wright_bessel
+    "a rule: Kelvin functions, Riccati-Bessel functions (all orders up to n), besselpoly, "
+    "lmbda and Wright's generalized Bessel function": """
+        scipy.special.riccati_jn scipy.special.riccati_yn scipy.special.besselpoly
+        scipy.special.ber scipy.special.bei scipy.special.berp scipy.special.beip
+        scipy.special.ker scipy.special.kei scipy.special.kerp scipy.special.keip
+        scipy.special.kelvin scipy.special.lmbda scipy.special.wright_bessel
         scipy.special.log_wright_bessel""",
     "a rule: distribution functions and their inverses (the density; an inverse's by the "
     "implicit function theorem)": """

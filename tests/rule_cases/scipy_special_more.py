@@ -181,6 +181,18 @@ if scipy is not None:
             _id = f"special-{_name}-{_args}"
             _case(_id, getattr(sp, _name), f"scipy.special.{_name}({_args})",
                   {"x": values(_id, (3,), 0.3, 3)}, second_order=True, float32=False)
+    for _name in ("struve", "modstruve"):
+        for _v in (0, 1.5):
+            _in_x(_name, _v, f"scipy.special.{_name}({{}}, x)", 0.3, 3, float32=False)
+    for _name in ("itstruve0", "it2struve0", "itmodstruve0"):
+        _unary(_name, 0.3, 3)
+    for _name in ("iti0k0", "itj0y0", "it2i0k0", "it2j0y0"):
+        for _shape in ("float", (3,), (2, 3)):
+            _id = f"special-{_name}-{_shape}"
+            _case(_id, getattr(sp, _name),
+                  f"scipy.special.{_name}(x)[0] * scipy.special.{_name}(x)[1]",
+                  {"x": values(_id, _shape, 0.3, 3)}, second_order=True,
+                  float32=_shape != "float")
     for _name in ("spherical_jn", "spherical_yn", "spherical_in", "spherical_kn"):
         for _args in ("0, x", "2, x", "1, x, True", "2, x, derivative=True"):
             _id = f"special-{_name}-{_args}"
