@@ -18,7 +18,11 @@ from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
-from tangentlike.runtime.special_more import in_dtype_of, no_parameter_derivative
+from tangentlike.runtime.special_more import (
+    in_dtype_of,
+    multipolygamma,
+    no_parameter_derivative,
+)
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +).
@@ -346,6 +350,24 @@ def binom(y, n, k):
 def binom_tangent(y, n, k):
     d[y] = d[n] * y * (scipy.special.digamma(n + 1.0) - scipy.special.digamma(n - k + 1.0))
     d[y] = d[k] * y * (scipy.special.digamma(n - k + 1.0) - scipy.special.digamma(k + 1.0))
+
+
+# multigammaln(a, d): the sum of gammaln(a - j / 2) for j < d, plus a constant.  Its second
+# parameter is named d, the name templates give derivatives: the rules take it as *dims, so
+# multigammaln(a, 3) is differentiated and multigammaln(a, d=3) does not match the rule.
+@adjoint(scipy.special.multigammaln)
+def multigammaln(y, a, *dims):
+    d[a] = unbroadcast(d[y] * multipolygamma(0, a, *dims), a)
+
+
+@tangent(scipy.special.multigammaln)
+def multigammaln_tangent(y, a, *dims):
+    d[y] = d[a] * multipolygamma(0, a, *dims)
+
+
+@elementwise(multipolygamma)
+def multipolygamma_adjoint(y, n, a, dim):
+    d[a] = d[y] * multipolygamma(n + 1, a, dim)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -704,6 +726,49 @@ def it2j0y0(y, x):
 @tangent(scipy.special.it2j0y0)
 def it2j0y0_tangent(y, x):
     d[y] = (d[x] * (1.0 - scipy.special.j0(x)) / x, -d[x] * scipy.special.y0(x) / x)
+
+
+# Kelvin functions: ber + i bei and ker + i kei solve w'' + w' / x - i w = 0, so
+# ber'' = -ber' / x - bei, bei'' = -bei' / x + ber, and the same for ker, kei; SciPy's berp,
+# beip, kerp, keip are the first derivatives.
+@elementwise(scipy.special.ber)
+def ber(y, x):
+    d[x] = d[y] * scipy.special.berp(x)
+
+
+@elementwise(scipy.special.bei)
+def bei(y, x):
+    d[x] = d[y] * scipy.special.beip(x)
+
+
+@elementwise(scipy.special.berp)
+def berp(y, x):
+    d[x] = -d[y] * (y / x + scipy.special.bei(x))
+
+
+@elementwise(scipy.special.beip)
+def beip(y, x):
+    d[x] = d[y] * (scipy.special.ber(x) - y / x)
+
+
+@elementwise(scipy.special.ker)
+def ker(y, x):
+    d[x] = d[y] * scipy.special.kerp(x)
+
+
+@elementwise(scipy.special.kei)
+def kei(y, x):
+    d[x] = d[y] * scipy.special.keip(x)
+
+
+@elementwise(scipy.special.kerp)
+def kerp(y, x):
+    d[x] = -d[y] * (y / x + scipy.special.kei(x))
+
+
+@elementwise(scipy.special.keip)
+def keip(y, x):
+    d[x] = d[y] * (scipy.special.ker(x) - y / x)
 
 
 # Spherical Bessel functions (integer order n): with derivative=True the function is the

@@ -154,10 +154,8 @@ MISSING: dict[str, str] = {
     "integer n alone)": """
         scipy.special.roots_*""",
     "a rule: closed-form derivative, not written yet (comb, perm, factorial: gamma-function "
-    "forms, constants with exact=True; multigammaln: its parameter d is the name templates "
-    "use for derivatives, so its rule needs a wrapper)": """
-        scipy.special.comb scipy.special.perm scipy.special.factorial
-        scipy.special.multigammaln""",
+    "forms, but integer constants with exact=True)": """
+        scipy.special.comb scipy.special.perm scipy.special.factorial""",
     "a rule: complex results, or a derivative through the complex Faddeeva function "
     "(needs the rules of complex numbers)": """
         scipy.special.wofz scipy.special.voigt_profile scipy.special.lambertw
@@ -167,11 +165,9 @@ MISSING: dict[str, str] = {
     "a rule: the derivative has no closed form in these functions (zetac in x needs the "
     "derivative of zeta in s; agm needs complete elliptic integrals of its ratio)": """
         scipy.special.zetac scipy.special.agm""",
-    "a rule: Kelvin functions, Riccati-Bessel functions (all orders up to n), besselpoly, "
-    "lmbda and Wright's generalized Bessel function": """
+    "a rule: Riccati-Bessel functions and lmbda (all orders up to n), kelvin (complex "
+    "results), besselpoly and Wright's generalized Bessel function": """
         scipy.special.riccati_jn scipy.special.riccati_yn scipy.special.besselpoly
-        scipy.special.ber scipy.special.bei scipy.special.berp scipy.special.beip
-        scipy.special.ker scipy.special.kei scipy.special.kerp scipy.special.keip
         scipy.special.kelvin scipy.special.lmbda scipy.special.wright_bessel
         scipy.special.log_wright_bessel""",
     "a rule: distribution functions and their inverses (the density; an inverse's by the "

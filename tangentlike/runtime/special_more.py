@@ -12,6 +12,7 @@ import numpy as np
 
 from tangentlike.errors import Location, ValueRefusedError
 from tangentlike.runtime import dynamic, float_dtype
+from tangentlike.runtime.special import polygamma_like
 
 
 def no_parameter_derivative(t: Any, function: str, parameter: str) -> Any:
@@ -66,3 +67,12 @@ def in_dtype_of(v: Any, x: Any) -> Any:
     if isinstance(v, np.ndarray):
         return v.astype(dtype, copy=False)
     return dtype.type(v)
+
+
+def multipolygamma(n: int, a: Any, dim: int) -> Any:
+    """``sum(polygamma(n, a - j / 2) for j in range(dim))`` in ``a``'s floating point type:
+    the derivative of order ``n + 1`` of ``scipy.special.multigammaln(a, dim)`` in ``a``."""
+    out = polygamma_like(n, a)
+    for j in range(1, dim):
+        out = out + polygamma_like(n, a - 0.5 * j)
+    return out

@@ -2,9 +2,10 @@
 
 As in ``scipy_special.py``, the expressions use ``scipy`` (a global given by ``_case``).  The
 functions autograd has too (``gammainc``, ``gammaincc``, ``iv``, ``ive``, ``jn``, ``yn``,
-``rgamma``) are compared with it in tests/rules/test_scipy_against_autograd.py.  Order and
-shape parameters are literals (or integer arrays): their derivatives are refused, which
-tests/rules/test_scipy_special_more.py checks.
+``rgamma``, ``multigammaln``) are compared with it in
+tests/rules/test_scipy_against_autograd.py.  Order and shape parameters are literals (or
+integer arrays): their derivatives are refused, which tests/rules/test_scipy_special_more.py
+checks.
 """
 import numpy as np
 
@@ -61,7 +62,7 @@ def _in_x(name, params, expr, low, high, shapes=SHAPES, tag="", float32=True, si
 
 
 if scipy is not None:
-    from tangentlike.runtime.special_more import in_dtype_of
+    from tangentlike.runtime.special_more import in_dtype_of, multipolygamma
 
     sp = scipy.special
     # Powers, exponentials, logarithms, degrees.
@@ -129,6 +130,12 @@ if scipy is not None:
     _unary("rgamma", -0.9, -0.1, shapes=((3,),), tag="-negative")
     _binary("poch", 0.5, 3, -0.4, 2)
     _binary("binom", 3, 6, 0.5, 2.5)
+    for _dim in (1, 3):
+        for _shape in ("float", (3,)):
+            _id = f"special-multigammaln-{_dim}-{_shape}"
+            _case(_id, (sp.multigammaln, multipolygamma),
+                  f"scipy.special.multigammaln(a, {_dim})", {"a": values(_id, _shape, 2, 4)},
+                  second_order=True, float32=False)
     # Exponential integrals.
     _unary("expi", 0.3, 2, signed=True)
     _unary("exp1", 0.2, 2)
@@ -193,6 +200,8 @@ if scipy is not None:
                   f"scipy.special.{_name}(x)[0] * scipy.special.{_name}(x)[1]",
                   {"x": values(_id, _shape, 0.3, 3)}, second_order=True,
                   float32=_shape != "float")
+    for _name in ("ber", "bei", "berp", "beip", "ker", "kei", "kerp", "keip"):
+        _unary(_name, 0.3, 4)
     for _name in ("spherical_jn", "spherical_yn", "spherical_in", "spherical_kn"):
         for _args in ("0, x", "2, x", "1, x, True", "2, x, derivative=True"):
             _id = f"special-{_name}-{_args}"

@@ -49,6 +49,7 @@ CASES = {  # id: (scalar expression, arguments)
     "bessel-order": ("np.sum(sp.iv(1.5, x * y) + sp.ive(0.5, x) * sp.jn(2, y) "
                      "- sp.yn(1, x + y))", (_X, _Y)),
     "rgamma": ("np.sum(sp.rgamma(x + y) * x)", (_X, _Y)),
+    "multigammaln": ("np.sum(sp.multigammaln(x + 2.0, 3) * y)", (_X, _Y)),
     "logsumexp": ("sp.logsumexp(x * y) + np.sum(sp.logsumexp(x, axis=0) ** 2)", (_X, _Y)),
     "logsumexp-keepdims": ("np.sum(sp.logsumexp(x * y, axis=1, keepdims=True) * x)", (_X, _Y)),
     "logsumexp-b": ("sp.logsumexp(x, b=np.array([0.5, 1.0, 2.0])) * y[0]", (_X, _Y)),

@@ -83,3 +83,15 @@ def test_float32_derivative_stays_float32():
     f.__globals__["scipy"] = scipy
     x = np.array([0.2, 0.5], dtype=np.float32)
     assert tangentlike.grad(f)(x).dtype == np.float32
+
+
+def test_multigammaln_dimension_by_keyword_is_refused():
+    """The rule of multigammaln takes d positionally (d names derivatives in templates): the
+    keyword form is a TemplateError at the user's line, never a wrong derivative."""
+    from tangentlike.errors import TemplateError
+
+    f = make_function("def f(a):\n    return scipy.special.multigammaln(a, d=3)\n")
+    f.__globals__["scipy"] = scipy
+    with pytest.raises(TemplateError, match="does not match the derivative rule") as caught:
+        tangentlike.grad(f)(2.5)
+    assert caught.value.location is not None
