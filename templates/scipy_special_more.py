@@ -324,6 +324,13 @@ def rgamma(y, x):
     d[x] = -d[y] * y * scipy.special.digamma(x)
 
 
+# factorial(n) = gamma(n + 1) for float n (0 for n < 0; exact=True accepts integers only, so
+# a differentiated n never takes that path).
+@elementwise(scipy.special.factorial)
+def factorial(y, n, exact=False, extend="zero"):
+    d[n] = d[y] * y * scipy.special.digamma(n + 1.0)
+
+
 # poch(z, m) = gamma(z + m) / gamma(z).
 @adjoint(scipy.special.poch)
 def poch(y, z, m):

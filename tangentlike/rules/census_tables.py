@@ -153,9 +153,9 @@ MISSING: dict[str, str] = {
     "a rule in the float parameters (Gaussian quadrature nodes and weights: constants for an "
     "integer n alone)": """
         scipy.special.roots_*""",
-    "a rule: closed-form derivative, not written yet (comb, perm, factorial: gamma-function "
-    "forms, but integer constants with exact=True)": """
-        scipy.special.comb scipy.special.perm scipy.special.factorial""",
+    "a rule: closed-form derivative, not written yet (comb, perm: gamma-function forms, but "
+    "piecewise constant with exact=True, which takes floats)": """
+        scipy.special.comb scipy.special.perm""",
     "a rule: complex results, or a derivative through the complex Faddeeva function "
     "(needs the rules of complex numbers)": """
         scipy.special.wofz scipy.special.voigt_profile scipy.special.lambertw

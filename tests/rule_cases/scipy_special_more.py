@@ -128,6 +128,8 @@ if scipy is not None:
     _unary("loggamma", 0.5, 4)
     _unary("rgamma", 0.5, 3)
     _unary("rgamma", -0.9, -0.1, shapes=((3,),), tag="-negative")
+    _unary("factorial", 0.2, 4, float32=False)  # SciPy computes arrays in float64
+    _unary("factorial", -0.9, -0.1, shapes=((3,),), tag="-negative", float32=False)
     _binary("poch", 0.5, 3, -0.4, 2)
     _binary("binom", 3, 6, 0.5, 2.5)
     for _dim in (1, 3):
