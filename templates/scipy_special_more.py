@@ -276,7 +276,8 @@ def wrightomega(y, x):
 # diric(x, n) = sin(n x / 2) / (n sin(x / 2)), n an integer: NaN at x = 2 pi k.
 @elementwise(scipy.special.diric)
 def diric(y, x, n):
-    d[x] = d[y] * 0.5 * (np.cos(0.5 * n * x) - y * np.cos(0.5 * x)) / np.sin(0.5 * x)
+    d[x] = unbroadcast(d[y] * 0.5 * (np.cos(0.5 * n * x) - y * np.cos(0.5 * x))
+                       / np.sin(0.5 * x), x)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -374,7 +375,7 @@ def multigammaln_tangent(y, a, *dims):
 
 @elementwise(multipolygamma)
 def multipolygamma_adjoint(y, n, a, dim):
-    d[a] = d[y] * multipolygamma(n + 1, a, dim)
+    d[a] = unbroadcast(d[y] * multipolygamma(n + 1, a, dim), a)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -784,34 +785,34 @@ def keip(y, x):
 
 @elementwise(scipy.special.spherical_jn)
 def spherical_jn(y, n, z, derivative=False):
-    d[z] = d[y] * np.where(
+    d[z] = unbroadcast(d[y] * np.where(
         derivative,
         -2.0 * y / z - (1.0 - n * (n + 1.0) / (z * z)) * scipy.special.spherical_jn(n, z),
-        scipy.special.spherical_jn(n, z, True))
+        scipy.special.spherical_jn(n, z, True)), z)
 
 
 @elementwise(scipy.special.spherical_yn)
 def spherical_yn(y, n, z, derivative=False):
-    d[z] = d[y] * np.where(
+    d[z] = unbroadcast(d[y] * np.where(
         derivative,
         -2.0 * y / z - (1.0 - n * (n + 1.0) / (z * z)) * scipy.special.spherical_yn(n, z),
-        scipy.special.spherical_yn(n, z, True))
+        scipy.special.spherical_yn(n, z, True)), z)
 
 
 @elementwise(scipy.special.spherical_in)
 def spherical_in(y, n, z, derivative=False):
-    d[z] = d[y] * np.where(
+    d[z] = unbroadcast(d[y] * np.where(
         derivative,
         -2.0 * y / z + (1.0 + n * (n + 1.0) / (z * z)) * scipy.special.spherical_in(n, z),
-        scipy.special.spherical_in(n, z, True))
+        scipy.special.spherical_in(n, z, True)), z)
 
 
 @elementwise(scipy.special.spherical_kn)
 def spherical_kn(y, n, z, derivative=False):
-    d[z] = d[y] * np.where(
+    d[z] = unbroadcast(d[y] * np.where(
         derivative,
         -2.0 * y / z + (1.0 + n * (n + 1.0) / (z * z)) * scipy.special.spherical_kn(n, z),
-        scipy.special.spherical_kn(n, z, True))
+        scipy.special.spherical_kn(n, z, True)), z)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1152,21 +1153,24 @@ def gdtria_tangent(a, p, b, x):
 # piecewise constant, so k carries no derivative.
 @elementwise(scipy.special.pdtr)
 def pdtr(y, k, m):
-    d[m] = -d[y] * in_dtype_of(np.exp(scipy.special.xlogy(np.floor(k), m) - m
-                                      - scipy.special.gammaln(np.floor(k) + 1.0)), y)
+    d[m] = unbroadcast(-d[y] * in_dtype_of(np.exp(scipy.special.xlogy(np.floor(k), m) - m
+                                                  - scipy.special.gammaln(np.floor(k) + 1.0)),
+                                           y), m)
 
 
 @elementwise(scipy.special.pdtrc)
 def pdtrc(y, k, m):
-    d[m] = d[y] * in_dtype_of(np.exp(scipy.special.xlogy(np.floor(k), m) - m
-                                     - scipy.special.gammaln(np.floor(k) + 1.0)), y)
+    d[m] = unbroadcast(d[y] * in_dtype_of(np.exp(scipy.special.xlogy(np.floor(k), m) - m
+                                                 - scipy.special.gammaln(np.floor(k) + 1.0)),
+                                          y), m)
 
 
 # pdtri(k, y) inverts pdtr in m.
 @elementwise(scipy.special.pdtri)
 def pdtri(m, k, p):
-    d[p] = -d[m] * in_dtype_of(np.exp(m + scipy.special.gammaln(np.floor(k) + 1.0)
-                                      - scipy.special.xlogy(np.floor(k), m)), m)
+    d[p] = unbroadcast(-d[m] * in_dtype_of(np.exp(m + scipy.special.gammaln(np.floor(k) + 1.0)
+                                                  - scipy.special.xlogy(np.floor(k), m)), m),
+                       p)
 
 
 # Owen's T function T(h, a): dT/dh = -phi(h) erf(a h / sqrt(2)) / 2,

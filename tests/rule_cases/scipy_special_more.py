@@ -209,6 +209,20 @@ if scipy is not None:
             _id = f"special-{_name}-{_args}"
             _case(_id, getattr(sp, _name), f"scipy.special.{_name}({_args})",
                   {"x": values(_id, (3,), 0.3, 3)}, second_order=True, float32=False)
+    # Integer parameters broadcasting a smaller x: the derivative is summed back to x's shape.
+    for _name, _expr, _shape, _low, _high in (
+            ("pdtr", "scipy.special.pdtr(n, x)", "float", 0.5, 4),
+            ("pdtrc", "scipy.special.pdtrc(n, x)", (1,), 0.5, 4),
+            ("pdtri", "scipy.special.pdtri(n, x)", "float", 0.1, 0.9),
+            ("spherical_jn", "scipy.special.spherical_jn(n, x)", "float", 0.3, 3),
+            ("spherical_kn", "scipy.special.spherical_kn(n, x, True)", (1,), 0.3, 3),
+            ("diric", "scipy.special.diric(x, n + 2)", "float", 0.3, 3),
+            ("jv", "scipy.special.jv(n, x)", "float", 0.3, 3),
+            ("expn", "scipy.special.expn(n, x)", (1,), 0.3, 3)):
+        _id = f"special-{_name}-broadcast-n-{_shape}"
+        _case(_id, getattr(sp, _name), _expr,
+              {"n": np.array([[0, 1, 2], [2, 3, 1]]), "x": values(_id, _shape, _low, _high)},
+              second_order=True, float32=False)
     # Distribution functions and their inverses.
     _unary("ndtr", -3, 3)
     _unary("log_ndtr", -5, 3)
