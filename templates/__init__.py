@@ -38,6 +38,7 @@ def _load_scipy() -> None:
     if importlib.util.find_spec("scipy") is None:  # SciPy stays optional
         return
     importlib.import_module("tangentlike.templates.scipy_special")
+    importlib.import_module("tangentlike.templates.scipy_special_more")
     importlib.import_module("tangentlike.templates.scipy_stats")
     importlib.import_module("tangentlike.templates.scipy_array_api")
 

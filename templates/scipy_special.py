@@ -77,13 +77,13 @@ def digamma(y, x):
 
 @elementwise(scipy.special.polygamma)
 def polygamma(y, n, x):
-    d[x] = d[y] * polygamma_like(n + 1, x)
+    d[x] = unbroadcast(d[y] * polygamma_like(n + 1, x), x)
 
 
 # polygamma_like(n, x) is scipy.special.polygamma(n, x) in x's floating point type.
 @elementwise(polygamma_like)
 def polygamma_like_adjoint(y, n, x):
-    d[x] = d[y] * polygamma_like(n + 1, x)
+    d[x] = unbroadcast(d[y] * polygamma_like(n + 1, x), x)
 
 
 @adjoint(scipy.special.beta)

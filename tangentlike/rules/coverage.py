@@ -40,6 +40,7 @@ HEADINGS = {
     "numpy_linalg": "NumPy products and linear algebra",
     "numpy_fft": "NumPy FFT and complex parts",
     "scipy_special": "SciPy special functions",
+    "scipy_special_more": "More SciPy special functions",
     "scipy_stats": "SciPy stats distributions",
     "scipy_array_api": "SciPy's array-API helpers",
     _OTHER: "Other functions",

@@ -63,6 +63,11 @@ if scipy is not None:
     add_scipy(_id, sp.polygamma, "scipy.special.polygamma(n, x)",
               {"n": np.array([0, 1, 3]), "x": values(_id, (2, 3), 0.5, 3)}, second_order=True,
               float32=False)
+    # Orders broadcasting a scalar x: the derivative is summed back to x's shape.
+    _id = "polygamma-orders-scalar-x"
+    add_scipy(_id, sp.polygamma, "scipy.special.polygamma(n, x)",
+              {"n": np.array([0, 1, 2]), "x": values(_id, "float", 0.5, 3)}, second_order=True,
+              float32=False)
     for _name in ("beta", "betaln"):
         for _sa, _sb in [("float", "float"), ((3,), (3,)), ((2, 3), (3,)), ((), (2, 3)),
                          ((3, 1), (1, 4)), ("float", (2, 2))]:

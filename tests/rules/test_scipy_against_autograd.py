@@ -7,7 +7,8 @@ The rules are checked against finite differences, in both modes and to second or
 tests/rules/test_end_to_end.py; this checks that they agree with autograd's to 1e-7 (autograd has
 no ``i0e``, ``i1e``, ``xlogy``, ``xlog1py``, ``softmax`` or ``log_softmax``, differentiates
 ``logsumexp`` in ``a`` only, ``norm.sf`` and ``norm.logsf`` in ``x`` only, and has no ``loc`` or
-``scale`` in ``gamma.logpdf``).
+``scale`` in ``gamma.logpdf``; its ``gammainc``, ``gammaincc``, ``iv``, ``ive``, ``jn`` and ``yn``
+are differentiated in x, the last argument, only, as tangentlike's).
 """
 from __future__ import annotations
 
@@ -44,6 +45,11 @@ CASES = {  # id: (scalar expression, arguments)
     "beta": ("np.sum(sp.beta(x, y) + sp.betaln(y, x) ** 2)", (_X, _Y)),
     "bessel": ("np.sum(sp.i0(x) * sp.i1(y) + sp.j0(x * y) - sp.j1(x) * sp.y0(y) "
                "+ sp.y1(x + y))", (_X, _Y)),
+    "gammainc": ("np.sum(sp.gammainc(2.5, x * y) + sp.gammaincc(0.7, x + y) * x)", (_X, _Y)),
+    "bessel-order": ("np.sum(sp.iv(1.5, x * y) + sp.ive(0.5, x) * sp.jn(2, y) "
+                     "- sp.yn(1, x + y))", (_X, _Y)),
+    "rgamma": ("np.sum(sp.rgamma(x + y) * x)", (_X, _Y)),
+    "multigammaln": ("np.sum(sp.multigammaln(x + 2.0, 3) * y)", (_X, _Y)),
     "logsumexp": ("sp.logsumexp(x * y) + np.sum(sp.logsumexp(x, axis=0) ** 2)", (_X, _Y)),
     "logsumexp-keepdims": ("np.sum(sp.logsumexp(x * y, axis=1, keepdims=True) * x)", (_X, _Y)),
     "logsumexp-b": ("sp.logsumexp(x, b=np.array([0.5, 1.0, 2.0])) * y[0]", (_X, _Y)),

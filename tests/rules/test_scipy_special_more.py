@@ -1,0 +1,97 @@
+"""The derivatives templates/scipy_special_more.py refuses: an order or shape parameter of a
+special function (no closed form) that is differentiated raises ValueRefusedError naming the
+function, the parameter and the user's line, in reverse and forward mode; the same call with
+that parameter constant is differentiated.  (The rules themselves are checked against finite
+differences by the registry walk: tests/rule_cases/scipy_special_more.py.)"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from support import make_function
+
+import tangentlike
+from tangentlike.errors import ValueRefusedError
+
+pytest.importorskip("scipy")
+import scipy.special  # noqa: E402
+
+# function, the call with p (the parameter) and x, values of p and x
+REFUSED = {
+    ("jv", "v"): ("scipy.special.jv(p, x)", 1.5, 2.0),
+    ("iv", "v"): ("scipy.special.iv(p, x)", 0.5, 2.0),
+    ("kve", "v"): ("scipy.special.kve(p, x)", 0.5, 2.0),
+    ("jvp", "v"): ("scipy.special.jvp(p, x)", 0.5, 2.0),
+    ("expn", "n"): ("scipy.special.expn(p, x)", 2.0, 1.0),
+    ("gammainc", "a"): ("scipy.special.gammainc(p, x)", 2.5, 1.0),
+    ("gammaincinv", "a"): ("scipy.special.gammaincinv(p, x)", 2.5, 0.3),
+    ("betainc", "a"): ("scipy.special.betainc(p, 2.0, x)", 2.5, 0.3),
+    ("betainc", "b"): ("scipy.special.betainc(2.0, p, x)", 2.5, 0.3),
+    ("stdtr", "df"): ("scipy.special.stdtr(p, x)", 3.0, 0.3),
+    ("chdtr", "v"): ("scipy.special.chdtr(p, x)", 3.0, 0.3),
+    ("gdtr", "b"): ("scipy.special.gdtr(1.5, p, x)", 2.5, 0.3),
+    ("hyp1f1", "a"): ("scipy.special.hyp1f1(p, 1.5, x)", 0.5, 0.3),
+    ("hyp2f1", "c"): ("scipy.special.hyp2f1(0.5, 1.5, p, x)", 2.5, 0.3),
+    ("zeta", "x"): ("scipy.special.zeta(p, x)", 2.5, 1.5),
+}
+
+
+def _function(expr: str):
+    fn = make_function(f"def f(p, x):\n    y = {expr}\n    return y * x\n")
+    fn.__globals__["scipy"] = scipy
+    return fn
+
+
+@pytest.mark.parametrize("key", list(REFUSED), ids=lambda k: "-".join(k))
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_parameter_derivative_is_refused(key, mode):
+    name, parameter = key
+    expr, p, x = REFUSED[key]
+    f = _function(expr)
+    with pytest.raises(ValueRefusedError) as caught:
+        if mode == "reverse":
+            tangentlike.grad(f, wrt=(0,))(p, x)
+        else:
+            tangentlike.jvp(f)((p, x), (1.0, 0.0))
+    message = str(caught.value)
+    assert f"scipy.special.{name} in its parameter {parameter!r}" in message
+    assert caught.value.location is not None  # the user's line
+    assert caught.value.location.line.strip() == f"y = {expr}"
+    assert "hint:" in message
+
+
+@pytest.mark.parametrize("key", list(REFUSED), ids=lambda k: "-".join(k))
+def test_constant_parameter_is_differentiated(key):
+    """With the parameter constant, the argument's derivative is the finite difference's."""
+    expr, p, x = REFUSED[key]
+    f = _function(expr)
+    got = tangentlike.grad(f, wrt=(1,))(p, x)
+    h = 1e-6
+    expected = (f(p, x + h) - f(p, x - h)) / (2 * h)
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_truncated_integer_parameter_has_zero_derivative():
+    """pdtr truncates k: piecewise constant, so its derivative in k is 0 (not refused)."""
+    f = _function("scipy.special.pdtr(p, x)")
+    assert tangentlike.grad(f, wrt=(0,))(2.5, 1.5) == 0.0
+
+
+def test_float32_derivative_stays_float32():
+    """A Python-float shape parameter (gammaln(2.5) is a float64 scalar) does not promote a
+    float32 derivative."""
+    f = make_function("def f(x):\n    return np.sum(scipy.special.betainc(2.5, 1.5, x))\n")
+    f.__globals__["scipy"] = scipy
+    x = np.array([0.2, 0.5], dtype=np.float32)
+    assert tangentlike.grad(f)(x).dtype == np.float32
+
+
+def test_multigammaln_dimension_by_keyword_is_refused():
+    """The rule of multigammaln takes d positionally (d names derivatives in templates): the
+    keyword form is a TemplateError at the user's line, never a wrong derivative."""
+    from tangentlike.errors import TemplateError
+
+    f = make_function("def f(a):\n    return scipy.special.multigammaln(a, d=3)\n")
+    f.__globals__["scipy"] = scipy
+    with pytest.raises(TemplateError, match="does not match the derivative rule") as caught:
+        tangentlike.grad(f)(2.5)
+    assert caught.value.location is not None
