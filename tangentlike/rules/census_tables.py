@@ -111,19 +111,13 @@ MISSING: dict[str, str] = {
         np.nanquantile""",
     "a rule: gathers or scatters elements (an index computed from the values, as for "
     "np.sort)": """
-        np.take_along_axis np.append np.delete np.insert np.extract np.compress np.select
-        np.piecewise np.choose np.resize np.trim_zeros np.unique np.unique_all
-        np.unique_counts np.unique_inverse np.unique_values np.intersect1d np.union1d
-        np.setdiff1d np.setxor1d np.ndarray.choose np.ndarray.compress np.ndarray.item
-        np.ndarray.tolist""",
+        np.piecewise""",
     "a rule: writes into its first argument in place (as x[i] = v does)": """
         np.put_along_axis np.place np.putmask np.put np.copyto np.fill_diagonal
         np.ndarray.put np.ndarray.fill np.ndarray.sort np.ndarray.partition
         np.ndarray.resize""",
     "a rule: builds or reshapes arrays from differentiated pieces": """
-        np.block np.broadcast_arrays np.diagflat np.geomspace np.logspace np.meshgrid
-        np.vander np.row_stack np.unstack np.fromiter np.kaiser np.ndarray.view
-        np.ndarray.to_device""",
+        np.row_stack np.fromiter np.kaiser""",
     "a rule: histograms (the counts are constants, the bin edges follow the data)": """
         np.histogram np.histogram2d np.histogramdd np.histogram_bin_edges""",
     "a rule: polynomials as coefficient arrays": """
