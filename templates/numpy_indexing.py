@@ -40,6 +40,13 @@ from tangentlike.runtime.gathers import (
     vander_powers,
     with_constant_parts,
 )
+from tangentlike.runtime.histograms import (
+    as_histogram,
+    bin_sources,
+    edge_sources,
+    edge_weights,
+    range_follows,
+)
 
 # Every function of this family computes a value and does nothing else and returns a new
 # value; some return tuples (np.unique with return_counts=True, np.broadcast_arrays), and the
@@ -47,7 +54,8 @@ from tangentlike.runtime.gathers import (
 FACTS = Facts(pure=True, containers=True, returns=Returns.NEW)
 
 non_differentiable(flat_sources, no_sources, piece_sources, select_sources, set_sources,
-                   unique_sources, trim_sources, item_source, mesh_shape, vander_powers)
+                   unique_sources, trim_sources, item_source, mesh_shape, vander_powers,
+                   edge_sources, edge_weights, range_follows, bin_sources)
 
 
 # Gathers of one array ------------------------------------------------------------------------
@@ -433,6 +441,52 @@ def to_device_tangent(y, a, device, stream=None):
     d[y] = d[a]
 
 
+# Histograms: the counts are constants of the data, weighted counts sums of the weights; the
+# edges follow the smallest and largest element (bins a number, no range), or the range, or
+# are the edges given (bins an array).  density=True and estimated bins are refused.
+@adjoint(np.histogram)
+def histogram(y, a, bins=10, range=None, density=None, weights=None):
+    t = edge_weights(y[1])
+    ends = np.stack([np.sum(d[y][1] * (1.0 - t)), np.sum(d[y][1] * t)])
+    d[a] = ungathered(ends, a, edge_sources(a, bins, range, density))
+    d[range] = unarray(ends * range_follows(bins), range, y[1])
+    d[bins] = cast_derivative(d[y][1], bins)
+    d[weights] = cast_derivative(gathered(d[y][0], bin_sources(a, y[1], density)), weights)
+
+
+@tangent(np.histogram)
+def histogram_tangent(y, a, bins=10, range=None, density=None, weights=None):
+    t = edge_weights(y[1])
+    d[y] = as_histogram(zeros_like(y[0]), cast_derivative(np.linspace(
+        gathered(d[a], edge_sources(a, bins, range, density))[0],
+        gathered(d[a], edge_sources(a, bins, range, density))[1], np.size(t)), y[1]))
+    d[y] = as_histogram(zeros_like(y[0]), cast_derivative(
+        range_follows(bins) * ((1.0 - t) * d[range][0] + t * d[range][1]), y[1]))
+    d[y] = as_histogram(zeros_like(y[0]), cast_derivative(d[bins], y[1]))
+    d[y] = as_histogram(cast_derivative(np.histogram(a, y[1], weights=d[weights])[0], y[0]),
+                        zeros_like(y[1]))
+
+
+@adjoint(np.histogram_bin_edges)
+def histogram_bin_edges(y, a, bins=10, range=None, weights=None):
+    t = edge_weights(y)
+    ends = np.stack([np.sum(d[y] * (1.0 - t)), np.sum(d[y] * t)])
+    d[a] = ungathered(ends, a, edge_sources(a, bins, range))
+    d[range] = unarray(ends * range_follows(bins), range, y)
+    d[bins] = cast_derivative(d[y], bins)
+
+
+@tangent(np.histogram_bin_edges)
+def histogram_bin_edges_tangent(y, a, bins=10, range=None, weights=None):
+    t = edge_weights(y)
+    d[y] = cast_derivative(np.linspace(gathered(d[a], edge_sources(a, bins, range))[0],
+                                       gathered(d[a], edge_sources(a, bins, range))[1],
+                                       np.size(t)), y)
+    d[y] = cast_derivative(range_follows(bins) * ((1.0 - t) * d[range][0] + t * d[range][1]),
+                           y)
+    d[y] = cast_derivative(d[bins], y)
+
+
 # Rules for the helpers above, so that derivatives can be differentiated again: each is
 # linear in the derivative it carries (its first argument).
 @adjoint(gathered)
@@ -533,3 +587,15 @@ def same_dtype_view_adjoint(r, g, x, y):
 @tangent(same_dtype_view)
 def same_dtype_view_tangent(r, g, x, y):
     d[r] = same_dtype_view(d[g], x, y)
+
+
+@adjoint(as_histogram)
+def as_histogram_adjoint(r, counts, edges):
+    d[counts] = d[r][0]
+    d[edges] = d[r][1]
+
+
+@tangent(as_histogram)
+def as_histogram_tangent(r, counts, edges):
+    d[r] = as_histogram(d[counts], zeros_like(edges))
+    d[r] = as_histogram(zeros_like(counts), d[edges])

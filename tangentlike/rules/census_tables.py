@@ -119,7 +119,7 @@ MISSING: dict[str, str] = {
     "a rule: builds or reshapes arrays from differentiated pieces": """
         np.row_stack np.fromiter np.kaiser""",
     "a rule: histograms (the counts are constants, the bin edges follow the data)": """
-        np.histogram np.histogram2d np.histogramdd np.histogram_bin_edges""",
+        np.histogram2d np.histogramdd""",
     "a rule: polynomials as coefficient arrays": """
         np.poly np.polyadd np.polyder np.polydiv np.polyfit np.polyint np.polymul np.polysub
         np.polyval np.roots""",

@@ -36,7 +36,7 @@ HEADINGS = {
     "numpy_reductions": "NumPy reductions",
     "numpy_shapes": "NumPy shapes: reshaping, joining, splitting",
     "numpy_arrays": "NumPy arrays: building, rearranging, indexing",
-    "numpy_indexing": "NumPy gathers, set operations and arrays built from pieces",
+    "numpy_indexing": "NumPy gathers, set operations, arrays built from pieces, histograms",
     "numpy_linalg": "NumPy products and linear algebra",
     "numpy_fft": "NumPy FFT and complex parts",
     "scipy_special": "SciPy special functions",

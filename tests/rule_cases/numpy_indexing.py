@@ -10,6 +10,7 @@ import numpy as np
 
 from rule_cases import add, values
 from tangentlike.runtime import gathers as runtime
+from tangentlike.runtime import histograms as runtime_histograms
 
 # Gathers of one array ------------------------------------------------------------------------
 
@@ -270,6 +271,29 @@ for _id, _expr in (
         second_order=True)
 
 
+# Histograms ----------------------------------------------------------------------------------
+
+_data = values("hist-data", (7,))
+for _id, _body in (
+    ("histogram-edges", "    h, e = np.histogram(x, 4)\n"
+     "    return np.sum(e ** 2 * w[:5])\n"),
+    ("histogram-weights", "    h, e = np.histogram(x ** 2, bins=3, weights=x)\n"
+     "    return np.sum(h * w[:3])\n"),
+    ("histogram-range", "    e = np.histogram(w, 3, range=(x[0] - 3.0, x[1] + 3.0))[1]\n"
+     "    return np.sum(e ** 2)\n"),
+    ("histogram-bins-array", "    e = np.histogram(w, np.sort(x) * 3.0)[1]\n"
+     "    return np.sum(np.sin(e))\n"),
+):
+    add(_id, np.histogram, None, {"x": values(_id, (7,)), "w": _data}, wrt=(0,), body=_body,
+        autograd=False, second_order=True)
+for _id, _expr in (
+    ("histogram-bin-edges", "np.histogram_bin_edges(x, 5) ** 2"),
+    ("histogram-bin-edges-range", "np.histogram_bin_edges(x, 3, range=(x[2], x[3] + 5.0))"),
+):
+    add(_id, np.histogram_bin_edges, _expr, {"x": values(_id, (6,))}, autograd=False,
+        second_order=True)
+
+
 # The helpers ---------------------------------------------------------------------------------
 
 def _helper_case(case_id, covers, body, params, helpers, **kwargs):
@@ -312,3 +336,9 @@ _helper_case(_id, (runtime.scalar_base, runtime.same_dtype_view),
              "    return scalar_base(x[0]) ** 2 * np.sum(same_dtype_view(x * x, x, x))\n",
              {"x": values(_id + "x", (3,))},
              [runtime.scalar_base, runtime.same_dtype_view], second_order=True)
+_id = "helper-gathers-histogram"
+_helper_case(_id, runtime_histograms.as_histogram,
+             "    h, e = as_histogram(x * x, np.sin(x))\n"
+             "    return np.sum(h * e)\n",
+             {"x": values(_id + "x", (3,))}, [runtime_histograms.as_histogram],
+             second_order=True)
