@@ -47,6 +47,7 @@ from tangentlike.runtime.histograms import (
     edge_weights,
     range_follows,
 )
+from tangentlike.runtime.writes import write_sources, written
 
 # Every function of this family computes a value and does nothing else and returns a new
 # value; some return tuples (np.unique with return_counts=True, np.broadcast_arrays), and the
@@ -55,7 +56,7 @@ FACTS = Facts(pure=True, containers=True, returns=Returns.NEW)
 
 non_differentiable(flat_sources, no_sources, piece_sources, select_sources, set_sources,
                    unique_sources, trim_sources, item_source, mesh_shape, vander_powers,
-                   edge_sources, edge_weights, range_follows, bin_sources)
+                   edge_sources, edge_weights, range_follows, bin_sources, write_sources)
 
 
 # Gathers of one array ------------------------------------------------------------------------
@@ -485,6 +486,22 @@ def histogram_bin_edges_tangent(y, a, bins=10, range=None, weights=None):
     d[y] = cast_derivative(range_follows(bins) * ((1.0 - t) * d[range][0] + t * d[range][1]),
                            y)
     d[y] = cast_derivative(d[bins], y)
+
+
+# np.copyto(y, v), np.put(y, i, v), ... as statements become y[...] = written(np.put, y, v,
+# (i,), ()) (frontend/in_place.py): NumPy's function run on a copy, its sources found by
+# running it on flat indices.
+@adjoint(written)
+def written_adjoint(y, func, a, value, before=(), after=()):
+    d[a] = ungathered(d[y], a, write_sources(func, a, value, before, after, 0))
+    d[value] = ungathered(d[y], value, write_sources(func, a, value, before, after, 1))
+
+
+@tangent(written)
+def written_tangent(y, func, a, value, before=(), after=()):
+    d[y] = cast_derivative(gathered(d[a], write_sources(func, a, value, before, after, 0)), y)
+    d[y] = cast_derivative(gathered(d[value], write_sources(func, a, value, before, after, 1)),
+                           y)
 
 
 # Rules for the helpers above, so that derivatives can be differentiated again: each is

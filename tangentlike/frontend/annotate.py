@@ -23,6 +23,7 @@ from tangentlike.core import anno, syntax
 from tangentlike.core.counterparts import AutogradOnly
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
 from tangentlike.frontend import constructors
+from tangentlike.frontend.in_place import WRITERS
 from tangentlike.frontend.operations import (
     MISSING,
     Kind,
@@ -308,11 +309,26 @@ def _check_discarded_call(stmt: gast.Expr, parsed: ParsedFunction, local_names: 
     if not touched or is_user_function(callee) or registry.is_non_differentiable(callee):
         return
     what = f".{callee.name}()" if isinstance(callee, Method) else registry.describe(callee)
+    hint = (_IN_PLACE_HINTS.get(callee.name) if isinstance(callee, Method) else None) or (
+        "call it on a name, or write the index assignment y[...] = v"
+        if any(callee is w for w in WRITERS) else "write the result to a new name instead, e.g. "
+        "y = np.sort(y) rather than y.sort()")
     raise UnsupportedSyntaxError(
         f"the result of {what} on the differentiated value {touched[0]} is not used: if it "
         "changes its argument in place, tangentlike cannot follow that",
-        where(stmt, parsed), hint="write the result to a new name instead, e.g. "
-        "y = np.sort(y) rather than y.sort()")
+        where(stmt, parsed), hint=hint)
+
+
+# An array's methods that write into it, and what to write instead.
+_IN_PLACE_HINTS = {
+    "sort": "write y = np.sort(y) rather than y.sort()",
+    "partition": "write y = np.partition(y, kth) rather than y.partition(kth)",
+    "fill": "write y[...] = v rather than y.fill(v)",
+    "put": "write np.put(y, ind, v) (which tangentlike follows as y[...] = ...) rather than "
+           "y.put(ind, v)",
+    "resize": "write y = np.resize(y, shape) (which repeats the values; y.resize pads "
+              "with zeros: np.pad) rather than y.resize(shape)",
+}
 
 
 def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:

@@ -112,8 +112,12 @@ MISSING: dict[str, str] = {
     "a rule: gathers or scatters elements (an index computed from the values, as for "
     "np.sort)": """
         np.piecewise""",
-    "a rule: writes into its first argument in place (as x[i] = v does)": """
-        np.put_along_axis np.place np.putmask np.put np.copyto np.fill_diagonal
+    "a rule for the forms other than a statement on a name: writes into its first argument "
+    "in place (np.put(y, i, v) as a statement, y a name, works: it is lowered to the index "
+    "assignment y[...] = ..., frontend/in_place.py)": """
+        np.put_along_axis np.place np.putmask np.put np.copyto np.fill_diagonal""",
+    "a rule: an array's method that writes into it in place (refused with a hint: y = "
+    "np.sort(y), y[...] = v, np.put(y, i, v))": """
         np.ndarray.put np.ndarray.fill np.ndarray.sort np.ndarray.partition
         np.ndarray.resize""",
     "a rule: builds or reshapes arrays from differentiated pieces": """

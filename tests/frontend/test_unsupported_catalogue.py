@@ -834,6 +834,30 @@ ROWS = [
         def f(x):
             return anp.sum(predict(x, anp.ones((2, 3))) ** 2)
         """, (), "supported", hvp=True, requires="autograd"),
+    Row("numpy-writes-in-place-statement", """
+        def f(x):
+            y = np.zeros(3)
+            np.copyto(y, x * x, where=x > 0.0)  # <-
+            np.put(y, [0, 2], np.sin(x[:2]))
+            return np.sum(y * x)
+        """, (), "supported", hvp=True),
+    Row("numpy-writes-in-place-into-argument", """
+        def f(x):
+            np.fill_diagonal(x, 2.0)  # <-
+            return np.sum(x * x)
+        """, (), "supported", args=(np.outer(X, X),)),
+    Row("numpy-writes-in-place-into-subscript", """
+        def f(x):
+            y = np.stack([x, x])
+            np.copyto(y[0], x * 2.0)  # <-
+            return np.sum(y)
+        """, ("copyto",), "refused"),
+    Row("array-method-writes-in-place", """
+        def f(x):
+            y = x * 2.0
+            y.fill(1.0)  # <-
+            return np.sum(y * x)
+        """, (".fill()",), "refused"),
 ]
 
 MODES = ("reverse", "forward", "hvp")

@@ -11,6 +11,7 @@ import numpy as np
 from rule_cases import add, values
 from tangentlike.runtime import gathers as runtime
 from tangentlike.runtime import histograms as runtime_histograms
+from tangentlike.runtime.writes import written
 
 # Gathers of one array ------------------------------------------------------------------------
 
@@ -291,6 +292,35 @@ for _id, _expr in (
     ("histogram-bin-edges-range", "np.histogram_bin_edges(x, 3, range=(x[2], x[3] + 5.0))"),
 ):
     add(_id, np.histogram_bin_edges, _expr, {"x": values(_id, (6,))}, autograd=False,
+        second_order=True)
+
+
+# Writes in place, as statements (lowered to y[...] = written(...)) ---------------------------
+
+for _id, _body in (
+    ("writes-copyto", "    y = np.zeros(3, x.dtype)\n    np.copyto(y, x * x)\n"
+     "    return np.sum(y * x)\n"),
+    ("writes-copyto-where", "    y = x * 2.0\n    np.copyto(y, x ** 2, where=x > 0.0)\n"
+     "    return np.sum(y * x)\n"),
+    ("writes-put", "    y = x * 2.0\n    np.put(y, [0, 2, 0], x[1:] * 3.0)\n"
+     "    return np.sum(y * x)\n"),
+    ("writes-put-wrap", "    y = x * 2.0\n    np.put(y, [4, -1], np.sin(x[0]), mode='wrap')\n"
+     "    return np.sum(y * x)\n"),
+    ("writes-place", "    y = x * 2.0\n    np.place(y, x > 0.0, x[:1] * 5.0)\n"
+     "    return np.sum(y * x)\n"),
+    ("writes-putmask", "    y = x * 2.0\n    np.putmask(y, x > 0.0, x[::-1] ** 2)\n"
+     "    return np.sum(y * x)\n"),
+):
+    add(_id, written, None, {"x": values(_id, (3,), 0.2, 1.0, signed=True)}, body=_body,
+        autograd=False, second_order=True)
+for _id, _body in (
+    ("writes-fill-diagonal", "    y = np.outer(x, x)\n    np.fill_diagonal(y, x)\n"
+     "    return np.sum(y * y)\n"),
+    ("writes-put-along-axis", "    y = np.outer(x, x)\n"
+     "    np.put_along_axis(y, np.array([[0], [2], [1]]), x[:, None] * 4.0, axis=1)\n"
+     "    return np.sum(y * y)\n"),
+):
+    add(_id, written, None, {"x": values(_id, (3,))}, body=_body, autograd=False,
         second_order=True)
 
 
