@@ -837,13 +837,13 @@ ROWS = [
     Row("numpy-writes-in-place-statement", """
         def f(x):
             y = np.zeros(3)
-            np.copyto(y, x * x, where=x > 0.0)  # <-
+            np.copyto(y, x * x, where=x > 0.0)
             np.put(y, [0, 2], np.sin(x[:2]))
             return np.sum(y * x)
         """, (), "supported", hvp=True),
     Row("numpy-writes-in-place-into-argument", """
         def f(x):
-            np.fill_diagonal(x, 2.0)  # <-
+            np.fill_diagonal(x, 2.0)
             return np.sum(x * x)
         """, (), "supported", args=(np.outer(X, X),)),
     Row("numpy-writes-in-place-into-subscript", """
