@@ -1,5 +1,5 @@
 """Before A-normal form: the NumPy functions that write into their first argument, called as
-statements on a name (``np.copyto(y, v)``, ``np.put(y, i, v)``, ``np.place``,
+statements on a local name or parameter (``np.copyto(y, v)``, ``np.put(y, i, v)``, ``np.place``,
 ``np.putmask``, ``np.fill_diagonal``, ``np.put_along_axis``), become the index assignment
 ``y[...] = written(np.put, y, v, (i,), ())`` (runtime/writes.py), which the rest of the
 compiler follows as any ``y[k] = v``: in the derivative too, with the checks on names that
@@ -49,6 +49,7 @@ def _lowered(stmt: gast.stmt, normalizer: Any) -> gast.stmt | None:
     except TypeError:  # an unhashable callee
         return None
     if value_name is None or not call.args or not isinstance(call.args[0], gast.Name) \
+            or call.args[0].id not in normalizer.locals \
             or any(isinstance(a, gast.Starred) for a in call.args) \
             or any(k.arg is None for k in call.keywords):
         return None

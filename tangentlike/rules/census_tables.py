@@ -67,6 +67,9 @@ REFUSED: dict[str, str] = {
     "wraps a Python function into an object-array ufunc, which the compiler cannot see "
     "into: call the function, or loop": """
         np.frompyfunc np.vectorize""",
+    "calls Python functions given as values piece by piece, or consumes an iterator: write "
+    "np.where(cond, f1(x), f2(x)), or np.array([...]) (the hint says which)": """
+        np.piecewise np.fromiter""",
     "np.matrix, a deprecated subclass with other semantics for * and **: use arrays": """
         np.matrix np.asmatrix np.bmat""",
     "polynomial objects (np.poly1d, SciPy's orthopoly1d), not arrays: use np.polyval or "
@@ -109,19 +112,16 @@ MISSING: dict[str, str] = {
     "a rule: a NaN-ignoring reduction (the reduction's rule with NaNs masked)": """
         np.nanmax np.nanmin np.nanprod np.nanstd np.nanvar np.nanmedian np.nanpercentile
         np.nanquantile""",
-    "a rule: gathers or scatters elements (an index computed from the values, as for "
-    "np.sort)": """
-        np.piecewise""",
-    "a rule for the forms other than a statement on a name: writes into its first argument "
-    "in place (np.put(y, i, v) as a statement, y a name, works: it is lowered to the index "
-    "assignment y[...] = ..., frontend/in_place.py)": """
+    "a rule for the forms other than a statement on a local name: writes into its first "
+    "argument in place (np.put(y, i, v) as a statement, y a local name or parameter, works: "
+    "it is lowered to the index assignment y[...] = ..., frontend/in_place.py)": """
         np.put_along_axis np.place np.putmask np.put np.copyto np.fill_diagonal""",
     "a rule: an array's method that writes into it in place (refused with a hint: y = "
     "np.sort(y), y[...] = v, np.put(y, i, v))": """
         np.ndarray.put np.ndarray.fill np.ndarray.sort np.ndarray.partition
         np.ndarray.resize""",
     "a rule: builds or reshapes arrays from differentiated pieces": """
-        np.row_stack np.fromiter np.kaiser""",
+        np.row_stack np.kaiser""",
     "a rule: histograms (the counts are constants, the bin edges follow the data)": """
         np.histogram2d np.histogramdd""",
     "a rule: polynomials as coefficient arrays": """

@@ -852,6 +852,10 @@ ROWS = [
             np.copyto(y[0], x * 2.0)  # <-
             return np.sum(y)
         """, ("copyto",), "refused"),
+    Row("numpy-apply-along-axis", """
+        def f(x):
+            return np.sum(np.apply_along_axis(np.sin, 0, x))  # <-
+        """, ("apply_along_axis",), "refused"),
     Row("array-method-writes-in-place", """
         def f(x):
             y = x * 2.0
