@@ -2,7 +2,8 @@
 take_along_axis, append, delete, insert, extract, compress, choose, select, resize,
 trim_zeros, unique (and unique_values, _counts, _inverse, _all), intersect1d, union1d,
 setdiff1d, setxor1d, block, broadcast_arrays, meshgrid, unstack, diagflat, vander, logspace,
-geomspace, and the methods x.compress, x.choose, x.item, x.tolist, x.view, x.to_device.
+geomspace, the methods x.compress, x.choose, x.item, x.tolist, x.view, x.to_device, and the
+functions that write into their first argument (np.copyto, np.put, ...: see ``written``).
 
 Most of them move elements without changing them.  The rules call the function on arrays of
 flat indices (``flat_sources``; tangentlike/runtime/gathers.py) to find where each element of
@@ -40,13 +41,6 @@ from tangentlike.runtime.gathers import (
     vander_powers,
     with_constant_parts,
 )
-from tangentlike.runtime.histograms import (
-    as_histogram,
-    bin_sources,
-    edge_sources,
-    edge_weights,
-    range_follows,
-)
 from tangentlike.runtime.writes import write_sources, written
 
 # Every function of this family computes a value and does nothing else and returns a new
@@ -56,7 +50,7 @@ FACTS = Facts(pure=True, containers=True, returns=Returns.NEW)
 
 non_differentiable(flat_sources, no_sources, piece_sources, select_sources, set_sources,
                    unique_sources, trim_sources, item_source, mesh_shape, vander_powers,
-                   edge_sources, edge_weights, range_follows, bin_sources, write_sources)
+                   write_sources)
 
 
 # Gathers of one array ------------------------------------------------------------------------
@@ -442,52 +436,6 @@ def to_device_tangent(y, a, device, stream=None):
     d[y] = d[a]
 
 
-# Histograms: the counts are constants of the data, weighted counts sums of the weights; the
-# edges follow the smallest and largest element (bins a number, no range), or the range, or
-# are the edges given (bins an array).  density=True and estimated bins are refused.
-@adjoint(np.histogram)
-def histogram(y, a, bins=10, range=None, density=None, weights=None):
-    t = edge_weights(y[1])
-    ends = np.stack([np.sum(d[y][1] * (1.0 - t)), np.sum(d[y][1] * t)])
-    d[a] = ungathered(ends, a, edge_sources(a, bins, range, density))
-    d[range] = unarray(ends * range_follows(bins), range, y[1])
-    d[bins] = cast_derivative(d[y][1], bins)
-    d[weights] = cast_derivative(gathered(d[y][0], bin_sources(a, y[1], density)), weights)
-
-
-@tangent(np.histogram)
-def histogram_tangent(y, a, bins=10, range=None, density=None, weights=None):
-    t = edge_weights(y[1])
-    d[y] = as_histogram(zeros_like(y[0]), cast_derivative(np.linspace(
-        gathered(d[a], edge_sources(a, bins, range, density))[0],
-        gathered(d[a], edge_sources(a, bins, range, density))[1], np.size(t)), y[1]))
-    d[y] = as_histogram(zeros_like(y[0]), cast_derivative(
-        range_follows(bins) * ((1.0 - t) * d[range][0] + t * d[range][1]), y[1]))
-    d[y] = as_histogram(zeros_like(y[0]), cast_derivative(d[bins], y[1]))
-    d[y] = as_histogram(cast_derivative(np.histogram(a, y[1], weights=d[weights])[0], y[0]),
-                        zeros_like(y[1]))
-
-
-@adjoint(np.histogram_bin_edges)
-def histogram_bin_edges(y, a, bins=10, range=None, weights=None):
-    t = edge_weights(y)
-    ends = np.stack([np.sum(d[y] * (1.0 - t)), np.sum(d[y] * t)])
-    d[a] = ungathered(ends, a, edge_sources(a, bins, range))
-    d[range] = unarray(ends * range_follows(bins), range, y)
-    d[bins] = cast_derivative(d[y], bins)
-
-
-@tangent(np.histogram_bin_edges)
-def histogram_bin_edges_tangent(y, a, bins=10, range=None, weights=None):
-    t = edge_weights(y)
-    d[y] = cast_derivative(np.linspace(gathered(d[a], edge_sources(a, bins, range))[0],
-                                       gathered(d[a], edge_sources(a, bins, range))[1],
-                                       np.size(t)), y)
-    d[y] = cast_derivative(range_follows(bins) * ((1.0 - t) * d[range][0] + t * d[range][1]),
-                           y)
-    d[y] = cast_derivative(d[bins], y)
-
-
 # np.copyto(y, v), np.put(y, i, v), ... as statements become y[...] = written(np.put, y, v,
 # (i,), ()) (frontend/in_place.py): NumPy's function run on a copy, its sources found by
 # running it on flat indices.
@@ -604,15 +552,3 @@ def same_dtype_view_adjoint(r, g, x, y):
 @tangent(same_dtype_view)
 def same_dtype_view_tangent(r, g, x, y):
     d[r] = same_dtype_view(d[g], x, y)
-
-
-@adjoint(as_histogram)
-def as_histogram_adjoint(r, counts, edges):
-    d[counts] = d[r][0]
-    d[edges] = d[r][1]
-
-
-@tangent(as_histogram)
-def as_histogram_tangent(r, counts, edges):
-    d[r] = as_histogram(d[counts], zeros_like(edges))
-    d[r] = as_histogram(zeros_like(counts), d[edges])
