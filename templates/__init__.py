@@ -17,6 +17,8 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     numpy_arrays,
     numpy_elementwise,
     numpy_fft,
+    numpy_histograms,
+    numpy_indexing,
     numpy_linalg,
     numpy_reductions,
     numpy_shapes,

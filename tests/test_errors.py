@@ -143,7 +143,7 @@ NO_RULE_CASES = [
     ("calls_unwrap", "unwrap", "numpy.unwrap"),
     ("calls_i0", "i0", "numpy.i0"),
     ("calls_function_without_source", "no-source", "no_source"),
-    ("calls_compress", "compress", "compress"),
+    ("calls_byteswap", "byteswap", "byteswap"),
 ]
 NO_RULE_IDS = [case[0] for case in NO_RULE_CASES]
 
@@ -152,7 +152,7 @@ def test_fixture_primitives_have_no_rule():
     """The no-rule cases stay meaningful only while these have no registered rule."""
     assert np.unwrap not in ADJOINTS
     assert np.i0 not in ADJOINTS
-    assert np.ndarray.compress not in ADJOINTS
+    assert np.ndarray.byteswap not in ADJOINTS
 
 
 @pytest.mark.parametrize("name, mark, callee", NO_RULE_CASES, ids=NO_RULE_IDS)
@@ -182,9 +182,9 @@ def test_call_into_user_function_is_differentiated_from_its_source():
 
 def test_unknown_method_hint_mentions_the_method():
     with pytest.raises(NoDerivativeError) as info:
-        tangentlike.grad(fixture(NO_RULE).calls_compress)
-    assert "compress" in info.value.message
-    assert "compress" in info.value.hint
+        tangentlike.grad(fixture(NO_RULE).calls_byteswap)
+    assert "byteswap" in info.value.message
+    assert "byteswap" in info.value.hint
 
 
 def test_constant_call_without_rule_is_fine():

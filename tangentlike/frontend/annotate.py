@@ -23,6 +23,7 @@ from tangentlike.core import anno, syntax
 from tangentlike.core.counterparts import AutogradOnly
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
 from tangentlike.frontend import constructors
+from tangentlike.frontend.in_place import WRITERS
 from tangentlike.frontend.operations import (
     MISSING,
     Kind,
@@ -319,11 +320,37 @@ def _check_discarded_call(stmt: gast.Expr, parsed: ParsedFunction, local_names: 
             "x[0] = row), or write the new value: x = np.f(x) for a unary ufunc, "
             "x[i] = np.f(x[i]) for distinct indices")
     what = f".{callee.name}()" if isinstance(callee, Method) else registry.describe(callee)
+    hint = (_IN_PLACE_HINTS.get(callee.name) if isinstance(callee, Method) else None) or (
+        "call it on a local array or a parameter, or write the index assignment y[...] = v"
+        if any(callee is w for w in WRITERS) else "write the result to a new name instead, e.g. "
+        "y = np.sort(y) rather than y.sort()")
     raise UnsupportedSyntaxError(
         f"the result of {what} on the differentiated value {touched[0]} is not used: if it "
         "changes its argument in place, tangentlike cannot follow that",
-        where(stmt, parsed), hint="write the result to a new name instead, e.g. "
-        "y = np.sort(y) rather than y.sort()")
+        where(stmt, parsed), hint=hint)
+
+
+# NumPy functions that call a Python function given as a value, or consume an iterator: what
+# to write instead (tangentlike differentiates the loop, the comprehension, np.where).
+_WRITE_INSTEAD = {
+    np.apply_along_axis: "write the loop: np.stack([f(v) for v in np.moveaxis(x, axis, 0)], "
+                         "axis=...) (or f on the whole array)",
+    np.apply_over_axes: "write the loop over the axes: for a in axes: x = f(x, a)",
+    np.fromfunction: "call the function on index arrays: f(*np.indices(shape, dtype=float))",
+    np.piecewise: "write np.where(cond, f1(x), f2(x)) (nested for more pieces), or np.select",
+    np.fromiter: "build the array from a list: np.array([...])",
+}
+
+# An array's methods that write into it, and what to write instead.
+_IN_PLACE_HINTS = {
+    "sort": "write y = np.sort(y) rather than y.sort()",
+    "partition": "write y = np.partition(y, kth) rather than y.partition(kth)",
+    "fill": "write y[...] = v rather than y.fill(v)",
+    "put": "write np.put(y, ind, v) (which tangentlike follows as y[...] = ...) rather than "
+           "y.put(ind, v)",
+    "resize": "write y = np.resize(y, shape) (which repeats the values; y.resize pads "
+              "with zeros: np.pad) rather than y.resize(shape)",
+}
 
 
 def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
@@ -367,6 +394,8 @@ def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
         hint = (f"call {registry.describe(key.func)} directly with all its arguments (or "
                 "write it with operators), or define the partial function with def, which "
                 "tangentlike differentiates from its source")
+    elif any(key is f for f in _WRITE_INSTEAD):
+        hint = next(h for f, h in _WRITE_INSTEAD.items() if key is f)
     else:
         short = getattr(key, "__name__", "fn")
         hint = (f"register its derivative: @tangentlike.adjoint({short}) on a template "

@@ -30,6 +30,7 @@ from tangentlike.frontend.assignments import AssignmentSplitter
 from tangentlike.frontend.desugar import Desugar, desugar
 from tangentlike.frontend.exceptions import lower_try
 from tangentlike.frontend.functions import lower_functions
+from tangentlike.frontend.in_place import lower_in_place_writes
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.ufunc_at import lower_ufunc_at
@@ -356,6 +357,7 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
                 sub, "a generator function (yield)",
                 "return a value (a list of the values) instead of yielding them")
     body = desugar(parsed, namer)
+    body = lower_in_place_writes(body, normalizer)
     normalizer.locals |= set().union(*(syntax.stored_names(s) for s in body))
     body = lower_ufunc_at(body, parsed, normalizer.locals, normalizer.helper)
     # A parameter re-bound inside if/for/while is worked on under a name of its own, so the

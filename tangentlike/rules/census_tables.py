@@ -22,6 +22,10 @@ REWRITTEN: dict[str, str] = {
     """
         np.add.at np.subtract.at np.multiply.at np.divide.at np.maximum.at np.minimum.at
         np.fmax.at np.fmin.at""",
+    "writes into its first argument in place: as a statement on a local name or parameter, "
+    "written y[...] = written(np.put, y, v, ...) (tangentlike/frontend/in_place.py); into a "
+    "global or a subscript, refused": """
+        np.put_along_axis np.place np.putmask np.put np.copyto np.fill_diagonal""",
 }
 
 RANDOM: dict[str, str] = {
@@ -77,6 +81,9 @@ REFUSED: dict[str, str] = {
     "wraps a Python function into an object-array ufunc, which the compiler cannot see "
     "into: call the function, or loop": """
         np.frompyfunc np.vectorize""",
+    "calls Python functions given as values piece by piece, or consumes an iterator: write "
+    "np.where(cond, f1(x), f2(x)), or np.array([...]) (the hint says which)": """
+        np.piecewise np.fromiter""",
     "np.matrix, a deprecated subclass with other semantics for * and **: use arrays": """
         np.matrix np.asmatrix np.bmat""",
     "polynomial objects (np.poly1d, SciPy's orthopoly1d), not arrays: use np.polyval or "
@@ -134,23 +141,14 @@ MISSING: dict[str, str] = {
     "a rule: a NaN-ignoring reduction (the reduction's rule with NaNs masked)": """
         np.nanmax np.nanmin np.nanprod np.nanstd np.nanvar np.nanmedian np.nanpercentile
         np.nanquantile""",
-    "a rule: gathers or scatters elements (an index computed from the values, as for "
-    "np.sort)": """
-        np.take_along_axis np.append np.delete np.insert np.extract np.compress np.select
-        np.piecewise np.choose np.resize np.trim_zeros np.unique np.unique_all
-        np.unique_counts np.unique_inverse np.unique_values np.intersect1d np.union1d
-        np.setdiff1d np.setxor1d np.ndarray.choose np.ndarray.compress np.ndarray.item
-        np.ndarray.tolist""",
-    "a rule: writes into its first argument in place (as x[i] = v does)": """
-        np.put_along_axis np.place np.putmask np.put np.copyto np.fill_diagonal
+    "a rule: an array's method that writes into it in place (refused with a hint: y = "
+    "np.sort(y), y[...] = v, np.put(y, i, v))": """
         np.ndarray.put np.ndarray.fill np.ndarray.sort np.ndarray.partition
         np.ndarray.resize""",
     "a rule: builds or reshapes arrays from differentiated pieces": """
-        np.block np.broadcast_arrays np.diagflat np.geomspace np.logspace np.meshgrid
-        np.vander np.row_stack np.unstack np.fromiter np.kaiser np.ndarray.view
-        np.ndarray.to_device""",
+        np.row_stack np.kaiser""",
     "a rule: histograms (the counts are constants, the bin edges follow the data)": """
-        np.histogram np.histogram2d np.histogramdd np.histogram_bin_edges""",
+        np.histogram2d np.histogramdd""",
     "a rule: polynomials as coefficient arrays": """
         np.poly np.polyadd np.polyder np.polydiv np.polyfit np.polyint np.polymul np.polysub
         np.polyval np.roots""",

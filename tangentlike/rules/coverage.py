@@ -37,6 +37,8 @@ HEADINGS = {
     "numpy_ufunc_methods": "NumPy ufunc methods: reduce, accumulate, outer",
     "numpy_shapes": "NumPy shapes: reshaping, joining, splitting",
     "numpy_arrays": "NumPy arrays: building, rearranging, indexing",
+    "numpy_indexing": "NumPy gathers, set operations, arrays built from pieces",
+    "numpy_histograms": "NumPy histograms",
     "numpy_linalg": "NumPy products and linear algebra",
     "numpy_fft": "NumPy FFT and complex parts",
     "scipy_special": "SciPy special functions",

@@ -45,7 +45,8 @@ from tangentlike.rules.tables import (  # noqa: F401  (re-exported: the old tabl
 )
 
 # ``x.T`` behaves as ``np.transpose(x)``; ``x.shape`` never carries a derivative.
-ATTRIBUTES: dict[str, Any] = {"T": np.transpose, "real": np.real, "imag": np.imag}
+ATTRIBUTES: dict[str, Any] = {"T": np.transpose, "mT": np.matrix_transpose, "real": np.real,
+                              "imag": np.imag}
 NON_DIFFERENTIABLE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
 
 _MODE = {"adjoint": "reverse-mode", "tangent": "forward-mode"}

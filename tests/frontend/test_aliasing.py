@@ -240,14 +240,21 @@ def helper_updates_a_dict(x):
 
 def copyto(x):
     buf = np.zeros(3)
-    np.copyto(buf, x)  # MARK
+    np.copyto(buf, x)
     return np.sum(buf * x)
 
 
 def put_along_axis(x):
     buf = np.zeros(3)
-    np.put_along_axis(buf, np.array([0]), x[:1], axis=0)  # MARK
+    np.put_along_axis(buf, np.array([0]), x[:1], axis=0)
     return np.sum(buf * x)
+
+
+def copyto_then_alias_read(x):
+    buf = np.zeros(3)
+    view = buf[1:]
+    np.copyto(buf, x)  # MARK
+    return np.sum(view * x[1:])
 
 
 def ufunc_out(x):
@@ -293,8 +300,8 @@ def dict_with_name_key(x):
 
 REFUSED_NOW = [slice_view_updated, reshape_view_written, view_read_before_write,
                list_alias_appended, helper_mutates, helper_writes_argument,
-               helper_appends_to_list, nested_helper_appends, helper_updates_a_dict, copyto,
-               put_along_axis, ufunc_out, sorts_in_place, dict_with_name_key]
+               helper_appends_to_list, nested_helper_appends, helper_updates_a_dict,
+               ufunc_out, sorts_in_place, dict_with_name_key, copyto_then_alias_read]
 
 
 def _marked_line(f) -> int:
@@ -511,6 +518,13 @@ def test_a_method_of_an_object_built_from_differentiated_values():
     check_everywhere(object_made, [X.copy()])
 
 
+def test_numpy_writes_in_place_are_index_assignments():
+    """``np.copyto(buf, x)`` and ``np.put_along_axis(buf, ...)`` on a name are
+    ``buf[...] = ...`` (frontend/in_place.py): differentiated, in every mode."""
+    check_everywhere(copyto, [X.copy()])
+    check_everywhere(put_along_axis, [X.copy()])
+
+
 def fills_its_argument(y, v):
     np.copyto(y, v)
     return np.sum(y)
@@ -529,4 +543,5 @@ def test_refusal_through_a_helper_says_what_changes_the_parameter():
         tangentlike.grad(reads_what_a_helper_filled)
     message = str(raised.value)
     assert "fills_its_argument(...) changes 'z' in place (its parameter 'y'" in message
-    assert "np.copyto(...) changes 'y' in place" in message, message
+    # np.copyto(y, v) on a name is the index assignment y[...] = ... (frontend/in_place.py)
+    assert "y[...] = ... changes 'y' in place" in message, message

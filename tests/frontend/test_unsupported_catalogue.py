@@ -877,6 +877,34 @@ ROWS = [
             np.add.reduce(x, out=o)  # <-
             return o * 2.0
         """, ("reduce",), "refused"),
+    Row("numpy-writes-in-place-statement", """
+        def f(x):
+            y = np.zeros(3)
+            np.copyto(y, x * x, where=x > 0.0)
+            np.put(y, [0, 2], np.sin(x[:2]))
+            return np.sum(y * x)
+        """, (), "supported", hvp=True),
+    Row("numpy-writes-in-place-into-argument", """
+        def f(x):
+            np.fill_diagonal(x, 2.0)
+            return np.sum(x * x)
+        """, (), "supported", args=(np.outer(X, X),)),
+    Row("numpy-writes-in-place-into-subscript", """
+        def f(x):
+            y = np.stack([x, x])
+            np.copyto(y[0], x * 2.0)  # <-
+            return np.sum(y)
+        """, ("copyto",), "refused"),
+    Row("numpy-apply-along-axis", """
+        def f(x):
+            return np.sum(np.apply_along_axis(np.sin, 0, x))  # <-
+        """, ("apply_along_axis",), "refused"),
+    Row("array-method-writes-in-place", """
+        def f(x):
+            y = x * 2.0
+            y.fill(1.0)  # <-
+            return np.sum(y * x)
+        """, (".fill()",), "refused"),
 ]
 
 MODES = ("reverse", "forward", "hvp")

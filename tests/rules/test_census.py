@@ -212,7 +212,8 @@ def test_rewritten_scatters_have_helpers_with_rules(found):
     helper with tangentlike's two rules (frontend/ufunc_at.py), and only those are."""
     from tangentlike.frontend.ufunc_at import scatter_helper
 
-    rewritten = {e.name for e in found if e.kind is Kind.BOTH and e.source}
+    rewritten = {e.name for e in found
+                 if e.kind is Kind.BOTH and e.source and e.module == "np.ufunc methods"}
     helped = {e.name for e in found if scatter_helper(e.obj) is not None}
     assert rewritten == helped
     for entry in found:
@@ -220,6 +221,16 @@ def test_rewritten_scatters_have_helpers_with_rules(found):
         if helper is not None:
             assert _shipped(registry.adjoint_rule(helper)), entry.name
             assert _shipped(registry.tangent_rule(helper)), entry.name
+
+
+def test_rewritten_in_place_writers_are_lowered(found):
+    """The NumPy functions that write in place, classed BOTH from census_tables.REWRITTEN,
+    are the ones frontend/in_place.py lowers to an index assignment, and only those."""
+    from tangentlike.frontend.in_place import WRITERS
+
+    rewritten = {e.obj for e in found
+                 if e.kind is Kind.BOTH and e.source and e.module != "np.ufunc methods"}
+    assert rewritten == set(WRITERS)
 
 
 def test_generalized_ufuncs_have_no_methods(by_name):

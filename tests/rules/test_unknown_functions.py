@@ -18,11 +18,11 @@ from tangentlike.rules.registry import describe, is_primitive
 # Functions implemented in C (no Python source to fall back on) that carry a derivative in
 # principle but have no rule; the tests use the first that still has none.
 FUNCTIONS = ["heaviside", "nextafter", "spacing", "bincount"]  # np.<name>(x, ...)
-METHODS = ["cumprod", "compress", "repeat"]  # x.<name>(...)
+METHODS = ["cumprod", "compress", "repeat", "byteswap"]  # x.<name>(...)
 CALLS = {"heaviside": "np.heaviside(x, 0.5)", "nextafter": "np.nextafter(x, 2.0)",
          "spacing": "np.spacing(x)", "bincount": "np.bincount([0, 1, 2], weights=x)",
          "cumprod": "x.cumprod()", "compress": "x.compress([True, True, True])",
-         "repeat": "x.repeat(1)"}
+         "repeat": "x.repeat(1)", "byteswap": "x.byteswap()"}
 X = np.array([0.3, 0.6, 0.9])
 
 

@@ -1,0 +1,77 @@
+"""Before A-normal form: the NumPy functions that write into their first argument, called as
+statements on a local name or parameter (``np.copyto(y, v)``, ``np.put(y, i, v)``, ``np.place``,
+``np.putmask``, ``np.fill_diagonal``, ``np.put_along_axis``), become the index assignment
+``y[...] = written(np.put, y, v, (i,), ())`` (runtime/writes.py), which the rest of the
+compiler follows as any ``y[k] = v``: in the derivative too, with the checks on names that
+share ``y``'s memory, and a parameter worked on as a copy and written back at the return.
+Any other use of these functions on a differentiated value stays refused (annotate.py).
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike.core import syntax
+from tangentlike.frontend.operations import resolve
+from tangentlike.runtime.writes import written
+
+# function -> the name of the parameter holding the values written
+WRITERS: dict[Any, str] = {
+    np.copyto: "src", np.put: "v", np.place: "vals", np.putmask: "values",
+    np.fill_diagonal: "val", np.put_along_axis: "values",
+}
+
+
+def lower_in_place_writes(body: list[gast.stmt], normalizer: Any) -> list[gast.stmt]:
+    """``body`` with each such statement lowered (in nested blocks too)."""
+    out = []
+    for stmt in body:
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                setattr(stmt, field, lower_in_place_writes(block, normalizer))
+        for handler in getattr(stmt, "handlers", None) or []:
+            handler.body = lower_in_place_writes(handler.body, normalizer)
+        out.append(_lowered(stmt, normalizer) or stmt)
+    return out
+
+
+def _lowered(stmt: gast.stmt, normalizer: Any) -> gast.stmt | None:
+    if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)):
+        return None
+    call = stmt.value
+    func = resolve(call.func, normalizer.parsed, normalizer.locals)
+    try:
+        value_name = WRITERS.get(func)
+    except TypeError:  # an unhashable callee
+        return None
+    if value_name is None or not call.args or not isinstance(call.args[0], gast.Name) \
+            or call.args[0].id not in normalizer.locals \
+            or any(isinstance(a, gast.Starred) for a in call.args) \
+            or any(k.arg is None for k in call.keywords):
+        return None
+    signature = inspect.signature(func)
+    try:
+        bound = signature.bind(*call.args, **{k.arg: k.value for k in call.keywords})
+    except TypeError:
+        return None  # NumPy raises the error when the call runs
+    params = list(signature.parameters)
+    nodes = []
+    for name in params:
+        default = signature.parameters[name].default
+        nodes.append(bound.arguments[name] if name in bound.arguments
+                     else syntax.const(default))
+    at = params.index(value_name)
+    target = gast.Subscript(value=syntax.load(call.args[0].id),
+                            slice=syntax.const(Ellipsis), ctx=gast.Store())
+    value = syntax.call(normalizer.helper(written), [
+        syntax.clone(call.func), syntax.load(call.args[0].id), nodes[at],
+        syntax.tuple_of(nodes[1:at]), syntax.tuple_of(nodes[at + 1:])])
+    new = syntax.assign(target, value)
+    for sub in gast.walk(new):
+        if getattr(sub, "lineno", None) is None and hasattr(stmt, "lineno"):
+            gast.copy_location(sub, stmt)
+    return new
