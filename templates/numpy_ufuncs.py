@@ -15,6 +15,7 @@ from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, 
 from tangentlike.runtime import broadcast_like, unbroadcast, zeros_like
 from tangentlike.runtime.arrays import cast_derivative, unarray
 from tangentlike.runtime.bessel import bessel_i
+from tangentlike.runtime.casts import ufunc_input
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
@@ -224,6 +225,18 @@ def require(y, a, dtype=None, requirements=None, *, like=None):
 @tangent(np.require)
 def require_tangent(y, a, dtype=None, requirements=None, *, like=None):
     d[y] = cast_derivative(d[a], y)
+
+
+# A ufunc's dtype=T casts its inputs to T (frontend/ufunc_keywords.py): the derivative goes back
+# in each input's type.
+@adjoint(ufunc_input)
+def ufunc_input_adjoint(y, x, dtype, casting="same_kind"):
+    d[x] = unarray(d[y], x, y)
+
+
+@tangent(ufunc_input)
+def ufunc_input_tangent(y, x, dtype, casting="same_kind"):
+    d[y] = cast_derivative(d[x], y)
 
 
 # np.bincount(x, weights): the sums of the weights by bin; the counts alone are constants.

@@ -4,6 +4,7 @@ import numpy as np
 
 from rule_cases import add, shape_id, values
 from tangentlike.runtime.bessel import bessel_i
+from tangentlike.runtime.casts import ufunc_input
 
 PAIR_SHAPES = (("float", "float"), ((3,), (3,)), ((3, 1), (1, 4)), ((4,), (3, 4)),
                ("float", (3,)), ((2, 3, 4), (3, 1)))
@@ -136,3 +137,18 @@ add("ufunc-bincount", np.bincount, "np.bincount(i, x) ** 2",
 add("ufunc-bincount-minlength", np.bincount, "np.bincount(i, weights=x, minlength=6) ** 2",
     {"i": np.array([0, 3, 3, 1, 0]), "x": values("bcm", (5,), -2, 2)}, autograd=False,
     second_order=True, float32=False)
+
+# A ufunc's dtype= casts its inputs (ufunc_input): float64 here, where finite differences see
+# no rounding (float32 is checked exactly in tests/test_numpy_ufunc_keywords.py).
+DTYPE = {
+    "ufunc-dtype-sin": ("np.sin(x, dtype=np.float64) * y", (3,), (2, 3)),
+    "ufunc-dtype-multiply": ("np.multiply(x, y, dtype=np.float64) ** 2", (3,), (2, 3)),
+    "ufunc-dtype-add-casting": ("np.add(x, y, dtype='float64', casting='same_kind') ** 2",
+                                (2, 1), (3,)),
+    "ufunc-dtype-float": ("np.divide(x, y, dtype=np.float64) ** 2", "float", "float"),
+}
+for _id, (_expr, _sx, _sy) in DTYPE.items():
+    add(_id, ufunc_input, _expr, {"x": values(_id + "/x", _sx, 0.5, 2),
+                                  "y": values(_id + "/y", _sy, 0.5, 2)},
+        autograd=_expr.split(", dtype")[0] + ")" + _expr.split(")", 1)[1],
+        second_order=True, float32=False)  # (cast to float64)
