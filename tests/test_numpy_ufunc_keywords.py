@@ -159,3 +159,17 @@ def test_out_refusal_names_call_and_line():
         assert "numpy.sin(..., out=...)" in str(caught.value)
         assert "assign the result instead" in str(caught.value)
         assert caught.value.location.lineno == f.__code__.co_firstlineno + 2
+
+
+def scaled(x, out=1.0):
+    return x * out
+
+
+def users_out_parameter(x):
+    return np.sum(scaled(x, out=2.0))
+
+
+def test_your_own_out_parameter_is_a_parameter():
+    np.testing.assert_array_equal(tangentlike.grad(users_out_parameter)(X), [2.0, 2.0, 2.0])
+    _, tangent = tangentlike.jvp(users_out_parameter)((X,), (V,))
+    assert tangent == pytest.approx(2.0 * np.sum(V))

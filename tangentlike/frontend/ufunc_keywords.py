@@ -5,7 +5,7 @@
   type (``np.sin``, ``np.add``: a loop ``d->d``, ``dd->d``) is the ufunc of its inputs cast to
   ``T``: :func:`cast_dtype_inputs` writes it so before A-normal form, and the cast's rules
   give the derivative in ``T``'s floating point type.
-- ``out=`` (or an output passed by position) writes the result into an array in place, and
+- ``out=`` (or a ufunc's output passed by position) writes the result into an array in place, and
   ``where=`` leaves the masked elements uninitialized (or ``out``'s): on a differentiated
   value both are refused by name (:func:`check_ufunc_keywords`).
 """
@@ -65,9 +65,11 @@ def cast_dtype_inputs(body: list[gast.stmt], parsed: ParsedFunction,
 
 def check_ufunc_keywords(call: gast.Call, callee: Any, touched: list[str],
                          location: Location | None) -> None:
-    """Refuse ``out=`` on a call on a differentiated value (any function), and ``where=`` on a
-    ufunc call on one; ``touched`` are the differentiated names the call reads."""
-    if not touched:
+    """Refuse ``out=`` on a call of a ufunc or a function with rules on a differentiated value,
+    and ``where=`` on a ufunc call on one; ``touched`` are the differentiated names the call
+    reads.  (Your own functions are differentiated from their source, ``out`` parameter and
+    all.)"""
+    if not touched or not (isinstance(callee, np.ufunc) or registry.is_primitive(callee)):
         return
     keywords = {k.arg: k.value for k in call.keywords}
     out = keywords.get("out")
