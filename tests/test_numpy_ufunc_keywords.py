@@ -173,3 +173,25 @@ def test_your_own_out_parameter_is_a_parameter():
     np.testing.assert_array_equal(tangentlike.grad(users_out_parameter)(X), [2.0, 2.0, 2.0])
     _, tangent = tangentlike.jvp(users_out_parameter)((X,), (V,))
     assert tangent == pytest.approx(2.0 * np.sum(V))
+
+
+# Known wrong: the other reductions' rules ignore an integer dtype= (their result carries no
+# derivative, the rules pass one through).  np.sum's is fixed here; these belong to the
+# reductions' rules (templates/numpy_reductions.py), strict xfails so that a fix is noticed.
+def integer_mean(x):
+    return np.mean(x * x, dtype=int) + np.sum(x)
+
+
+def integer_prod(x):
+    return np.prod(x * x, dtype=int) + np.sum(x)
+
+
+def integer_cumsum(x):
+    return np.sum(np.cumsum(x * x, dtype=int)) + np.sum(x)
+
+
+@pytest.mark.xfail(strict=True, reason="the rules of mean, prod, cumsum ignore an integer "
+                   "dtype= (a derivative passed through where there is none)")
+@pytest.mark.parametrize("f", [integer_mean, integer_prod, integer_cumsum])
+def test_an_integer_dtype_of_other_reductions_carries_no_derivative(f):
+    np.testing.assert_array_equal(tangentlike.grad(f)(np.array([1.5, 2.5, 3.5])), np.ones(3))
