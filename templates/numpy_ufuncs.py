@@ -242,7 +242,7 @@ def ufunc_input_tangent(y, x, dtype, casting="same_kind"):
 # np.bincount(x, weights): the sums of the weights by bin; the counts alone are constants.
 @adjoint(np.bincount)
 def bincount(y, x, weights=None, minlength=0):
-    d[weights] = d[y][x]
+    d[weights] = cast_derivative(d[y][x], weights)  # (the sums are float64)
 
 
 @tangent(np.bincount)

@@ -133,7 +133,7 @@ add("ufunc-asanyarray-dtype", np.asanyarray, "np.asanyarray(x, dtype=np.float64)
 # np.bincount: the sums of the weights per bin (the bins are constants).
 add("ufunc-bincount", np.bincount, "np.bincount(i, x) ** 2",
     {"i": np.array([0, 3, 3, 1, 0]), "x": values("bc", (5,), -2, 2)}, autograd=False,
-    second_order=True, float32=False)
+    second_order=True, float32=False)  # (np.bincount sums in float64)
 add("ufunc-bincount-minlength", np.bincount, "np.bincount(i, weights=x, minlength=6) ** 2",
     {"i": np.array([0, 3, 3, 1, 0]), "x": values("bcm", (5,), -2, 2)}, autograd=False,
     second_order=True, float32=False)
