@@ -195,3 +195,25 @@ def integer_cumsum(x):
 @pytest.mark.parametrize("f", [integer_mean, integer_prod, integer_cumsum])
 def test_an_integer_dtype_of_other_reductions_carries_no_derivative(f):
     np.testing.assert_array_equal(tangentlike.grad(f)(np.array([1.5, 2.5, 3.5])), np.ones(3))
+
+
+def defaults_written_out(x, y):
+    return np.sum(np.multiply(np.sin(x, out=None), y, where=True) ** 2)
+
+
+@pytest.mark.parametrize("optimized", [True, False])
+def test_numpys_defaults_out_none_and_where_true(optimized):
+    def plain(x, y):
+        return np.sum((np.sin(x) * y) ** 2)
+
+    value, (gx, gy) = tangentlike.value_and_grad(defaults_written_out, wrt=(0, 1),
+                                                 optimized=optimized)(X, Y)
+    assert value == defaults_written_out(X, Y)
+    ex, ey = tangentlike.grad(plain, wrt=(0, 1))(X, Y)
+    np.testing.assert_allclose(gx, ex, rtol=1e-12)
+    np.testing.assert_allclose(gy, ey, rtol=1e-12)
+    eps = 1e-6
+    fd = [(plain(X + eps * e, Y) - plain(X - eps * e, Y)) / (2 * eps) for e in np.eye(3)]
+    np.testing.assert_allclose(gx, fd, rtol=1e-6)
+    _, tangent = tangentlike.jvp(defaults_written_out)((X, Y), (V, np.zeros_like(Y)))
+    np.testing.assert_allclose(tangent, gx @ V, rtol=1e-12)

@@ -32,7 +32,7 @@ from tangentlike.frontend.exceptions import lower_try
 from tangentlike.frontend.functions import lower_functions
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
-from tangentlike.frontend.ufunc_keywords import cast_dtype_inputs
+from tangentlike.frontend.ufunc_keywords import rewrite_ufunc_keywords
 from tangentlike.rules.surgery import insert_grad_of
 from tangentlike.rules.template import Namespace
 
@@ -356,8 +356,8 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
                 sub, "a generator function (yield)",
                 "return a value (a list of the values) instead of yielding them")
     body = desugar(parsed, namer)
-    cast_dtype_inputs(body, parsed, lambda obj, preferred: preferred if namespace is None
-                      else namespace.name_for(obj, preferred))
+    rewrite_ufunc_keywords(body, parsed, lambda obj, preferred: preferred if namespace is None
+                           else namespace.name_for(obj, preferred))
     normalizer.locals |= set().union(*(syntax.stored_names(s) for s in body))
     # A parameter re-bound inside if/for/while is worked on under a name of its own, so the
     # parameter keeps the caller's value (its derivative has that value's shape).

@@ -3,10 +3,11 @@
 
 - ``dtype=T`` (with ``casting=``) on a ufunc that computes each floating point type in that
   type (``np.sin``, ``np.add``: a loop ``d->d``, ``dd->d``) is the ufunc of its inputs cast to
-  ``T``: :func:`cast_dtype_inputs` writes it so before A-normal form, and the cast's rules
+  ``T``: :func:`rewrite_ufunc_keywords` writes it so before A-normal form, and the cast's rules
   give the derivative in ``T``'s floating point type.
-- ``out=`` (or a ufunc's output passed by position) writes the result into an array in place, and
-  ``where=`` leaves the masked elements uninitialized (or ``out``'s): on a differentiated
+- ``out=None`` and ``where=True`` are NumPy's defaults: dropped.
+- ``out=`` (or a ufunc's output passed by position) writes the result into an array in
+  place, and ``where=`` leaves the masked elements uninitialized (or ``out``'s): on a differentiated
   value both are refused by name (:func:`check_ufunc_keywords`).
 """
 from __future__ import annotations
@@ -31,10 +32,15 @@ def _computes_in_each_float_type(ufunc: np.ufunc) -> bool:
     return ufunc.nout == 1 and "d" * ufunc.nin + "->d" in ufunc.types
 
 
-def cast_dtype_inputs(body: list[gast.stmt], parsed: ParsedFunction,
-                      name_for: Callable[[Any, str], str]) -> None:
-    """Write each ``ufunc(a, b, dtype=T)`` in ``body`` as ``ufunc(ufunc_input(a, T),
-    ufunc_input(b, T))`` (in place), for the ufuncs that compute in each float type."""
+def _is_literal(node: gast.expr, value: Any) -> bool:
+    return isinstance(node, gast.Constant) and node.value is value
+
+
+def rewrite_ufunc_keywords(body: list[gast.stmt], parsed: ParsedFunction,
+                           name_for: Callable[[Any, str], str]) -> None:
+    """In ``body`` (in place): drop a ufunc call's ``out=None`` and ``where=True`` (NumPy's
+    defaults), and write each ``ufunc(a, b, dtype=T)`` as ``ufunc(ufunc_input(a, T),
+    ufunc_input(b, T))``, for the ufuncs that compute in each float type."""
     local_names = syntax.stored_names(parsed.node) | {
         a.id for a in parsed.node.args.args + parsed.node.args.posonlyargs
         + parsed.node.args.kwonlyargs}
@@ -43,11 +49,17 @@ def cast_dtype_inputs(body: list[gast.stmt], parsed: ParsedFunction,
             if not isinstance(call, gast.Call):
                 continue
             keywords = {k.arg: k.value for k in call.keywords}
-            if "dtype" not in keywords or None in keywords \
+            if not {"dtype", "out", "where"} & set(keywords) or None in keywords \
                     or any(isinstance(a, gast.Starred) for a in call.args):
                 continue
             ufunc = resolve(call.func, parsed, local_names)
-            if not isinstance(ufunc, np.ufunc) or not _computes_in_each_float_type(ufunc) \
+            if not isinstance(ufunc, np.ufunc):
+                continue
+            call.keywords = [k for k in call.keywords
+                             if not (k.arg == "out" and _is_literal(k.value, None)
+                                     or k.arg == "where" and _is_literal(k.value, True))]
+            keywords = {k.arg: k.value for k in call.keywords}
+            if "dtype" not in keywords or not _computes_in_each_float_type(ufunc) \
                     or len(call.args) != ufunc.nin or set(keywords) - {"dtype", "casting"}:
                 continue
             extra = [keywords["casting"]] if "casting" in keywords else []
