@@ -419,6 +419,8 @@ def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool,
                     f"has shape {np.shape(loss)}; a gradient needs a scalar",
                     hint="reduce the value to a scalar, or pass init_grad= (a seed shaped "
                     "like it) for a vector-Jacobian product")
+            if np.iscomplexobj(loss):
+                runtime.refuse_complex_output(loss, seed_name)
             loss_seed = 1.0
         seed = (loss_seed, runtime.zeros_like(aux))
         grads = current.backward(saved, *args, **kwargs, **{seed_name: seed})

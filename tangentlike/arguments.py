@@ -12,16 +12,9 @@ from tangentlike import runtime
 from tangentlike.errors import InputError
 from tangentlike.runtime import plain, pytrees
 
-_COMPLEX_HINT = ("complex inputs are not supported yet: differentiate with respect to the real "
-                 "and imaginary parts as two float arguments (z = re + 1j * im inside the "
-                 "function), or leave the argument out of wrt")
-_KINDS = ("floats, floating point arrays (float64, float32, float16), and tuples, lists, "
+_KINDS = ("floats, complex numbers, floating point and complex arrays (float64, float32, "
+          "float16, complex128, complex64), and tuples, lists, "
           "dicts, dataclasses, named tuples, registered pytrees and plain objects of them")
-
-
-def _complex(where: str, what: str) -> InputError:
-    return InputError(f"{where} is {what}; complex inputs are not supported yet",
-                      hint=_COMPLEX_HINT)
 
 
 def _rebuild(x: Any, items: list) -> Any:
@@ -34,9 +27,10 @@ def _rebuild(x: Any, items: list) -> Any:
 
 
 def check_value(x: Any, where: str) -> Any:
-    """A differentiated value, checked: floats, floating point arrays, and tuples, lists and
-    dicts of them (the gradient has the same structure).  Python and NumPy integer scalars
-    come back as floats; integer, boolean and complex arrays raise ``InputError``."""
+    """A differentiated value, checked: floats, complex numbers, floating point and complex
+    arrays, and tuples, lists and dicts of them (the gradient has the same structure).
+    Python and NumPy integer scalars come back as floats; integer and boolean arrays raise
+    ``InputError``."""
     kind = type(x)
     if kind is float or (kind is np.ndarray and x.dtype.kind == "f"):
         return x
@@ -50,16 +44,14 @@ def check_value(x: Any, where: str) -> Any:
         if dtype.kind == "f":
             return x
         if dtype.kind == "c":
-            raise _complex(where, f"{'an array' if x.ndim else 'a scalar'} of {dtype}")
+            return x
         if isinstance(x, np.generic) and dtype.kind in "iu":
             return np.float64(x)
         if isinstance(x, np.ndarray):
             raise InputError(
                 f"{where} is an array of {dtype}, which has no derivative",
                 hint="pass floating point values, e.g. x.astype(float), or leave it out of wrt")
-    if isinstance(x, complex):
-        raise _complex(where, "a complex number")
-    if isinstance(x, float):
+    if isinstance(x, (float, complex)):
         return x
     if isinstance(x, int):
         return float(x)
@@ -139,17 +131,42 @@ def article(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
+def has_complex(x: Any) -> bool:
+    """``x`` is, or holds, a complex number or array."""
+    if isinstance(x, (complex, np.ndarray, np.generic)):
+        return np.iscomplexobj(x)
+    if isinstance(x, (tuple, list)):
+        return any(map(has_complex, x))
+    if isinstance(x, dict):
+        return any(map(has_complex, x.values()))
+    return pytrees.is_node(x) and any(map(has_complex, pytrees.children(x)))
+
+
+def refuse_complex(x: Any, what: str, where: str) -> None:
+    """Second derivatives and Jacobians of complex arguments are not taken yet."""
+    if has_complex(x):
+        raise InputError(
+            f"{where} is complex: {what} of complex arguments are not supported yet",
+            hint="use grad (of a real-valued function) or jvp, which take complex arguments; "
+            "or differentiate with respect to the real and imaginary parts as two float "
+            "arguments (z = re + 1j * im inside the function)")
+
+
 def check_tangent(v: Any, x: Any, where: str) -> Any:
     """A forward-mode seed ``v`` for the (checked) differentiated value ``x``: integers are
     taken as floats, and floating point tangents get ``x``'s precision, so that float32
-    inputs give float32 tangents; boolean and complex tangents raise ``InputError``."""
+    inputs give float32 tangents (a complex input's tangent is complex); boolean tangents, and
+    complex tangents of real inputs, raise ``InputError``."""
     dtype = x.dtype if isinstance(x, (np.ndarray, np.floating)) else None
     if isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype.kind == "b"):
         raise InputError(f"{where} is boolean; a tangent is a float or floating point array "
                          "shaped like its argument")
-    if isinstance(v, complex) or (isinstance(v, (np.ndarray, np.generic))
-                                  and v.dtype.kind == "c"):
-        raise _complex(where, "complex")
+    if (isinstance(v, complex) or (isinstance(v, (np.ndarray, np.generic))
+                                   and v.dtype.kind == "c")) and not np.iscomplexobj(x):
+        raise InputError(f"{where} is complex, but its argument is real: a real value "
+                         "only moves in real directions",
+                         hint="pass a real tangent, or make the argument complex "
+                         "(x.astype(complex)) to differentiate in complex directions")
     if isinstance(v, np.ndarray):
         if v.dtype.kind in "iuf" and v.dtype != (dtype or np.float64):
             return v.astype(dtype or np.float64)

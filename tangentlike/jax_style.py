@@ -17,6 +17,7 @@ from tangentlike.arguments import (
     check_inputs,
     check_tangent,
     gradients_like,
+    refuse_complex,
 )
 from tangentlike.core.guards import unwrap
 from tangentlike.draws import Draws
@@ -108,6 +109,8 @@ def hvp(func: Callable, wrt: Any = None, optimized: bool = True, *,
         vs = _sequence_of(v, len(indices), "the vector v", f"hvp({name})") if several else (v,)
         for index, seed, vi in zip(indices, seeds, vs):
             x = primals[index] if index < len(primals) else kwargs.get(params[index])
+            refuse_complex(x, "Hessian-vector products",
+                           f"argument {index} ({params[index]}) of hvp({name})")
             if not (type(x) is np.ndarray and type(vi) is np.ndarray and x.dtype == vi.dtype
                     and x.dtype.kind == "f"):  # else checked (arrays of floats pass unchanged)
                 primals, kwargs = check_inputs(primals, kwargs, (index,), params, name)
@@ -156,6 +159,8 @@ class _Arguments:
         self.args, self.kwargs = check_inputs(args, kwargs, tuple(self.indices), self.params,
                                               name)
         for i in self.indices:
+            refuse_complex(self[i], "Jacobians and Hessians",
+                           f"argument {i} ({self.params[i]}) of {what}({name})")
             try:
                 np.asarray(self[i], dtype=np.float64)
             except (TypeError, ValueError):

@@ -6,6 +6,7 @@ import numpy as np
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, declare, tangent
 from tangentlike.runtime import broadcast_like, share, unbroadcast
+from tangentlike.runtime.elementwise import abs_direction
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
@@ -24,14 +25,15 @@ def to_float_tangent(y, x):
     d[y] = d[x]
 
 
+# abs of a complex number: conj(x) / |x| (abs_direction, as np.abs), its tangent real.
 @adjoint(abs)
 def absolute(y, x):
-    d[x] = d[y] * np.sign(x)
+    d[x] = d[y] * abs_direction(x)
 
 
 @tangent(abs)
 def absolute_tangent(y, x):
-    d[y] = d[x] * np.sign(x)
+    d[y] = np.real(d[x] * abs_direction(x))
 
 
 # sum(xs, start): every element, and the start, receive the sum's derivative (summed to their

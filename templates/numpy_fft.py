@@ -1,14 +1,17 @@
 """numpy.fft: the discrete Fourier transforms and the frequency shifts, and the complex parts
-``np.real``, ``np.imag``, ``np.conj`` they need.
+``np.real``, ``np.imag``, ``np.conj``, ``np.angle``, ``np.real_if_close``, ``np.sort_complex``
+and the complex types ``np.complex64``, ``np.complex128``, ``np.clongdouble``.
 
-Complex derivatives follow JAX's convention, the one the other rules already assume (the
-adjoint of ``x * y`` with respect to ``x`` is ``d[z] * y``, with no conjugate): the adjoint
-``c`` of a complex ``z`` is such that a real loss changes by ``Re(c * dz)``.  So the adjoint of
-a complex-linear map is its transpose, and the DFT matrix is symmetric: the adjoint of
-``fft`` is ``fft`` (``ifft`` of ``ifft``), cut or zero-padded back to the input's size when
-``n``/``s`` resized it.  A real input gets the real part (``fft_fit``): the gradient of a real
-function of real values is real, as in autograd and JAX.  (The gradient with respect to a
-complex input is JAX's, ``dL/dRe - i dL/dIm``: autograd's is its conjugate.)
+Complex derivatives follow autograd's convention (JAX's is the same): the adjoint ``c`` of a
+complex ``z`` is such that a real loss changes by ``Re(c * dz)``, so the gradient of a real
+function of ``z = x + iy`` is ``dL/dx - i dL/dy``, and the adjoint of a holomorphic function
+is ``d[y] * f'(z)``, with no conjugate (the adjoint of ``x * y`` with respect to ``x`` is
+``d[z] * y``).  So the adjoint of a complex-linear map is its transpose, and the DFT matrix
+is symmetric: the adjoint of ``fft`` is ``fft`` (``ifft`` of ``ifft``), cut or zero-padded
+back to the input's size when ``n``/``s`` resized it.  A real input gets the real part
+(``fft_fit``, ``unbroadcast``): the gradient of a real function of real values is real, as
+in autograd and JAX.  Tangents of complex values are complex directions: the tangent of a
+holomorphic ``f`` is ``f'(z) * dz``.
 
 ``rfft`` is the first half of ``fft``: its adjoint is ``fft`` of the half spectrum's adjoint
 zero-padded to the full length, real part.
@@ -17,11 +20,15 @@ zero-padded to the full length, real part.
 the zero and Nyquist frequencies); their adjoint is ``ifft`` of the output's adjoint, kept on
 the frequencies the transform reads and weighted by how often each appears in the full
 spectrum (``hermitian_weights``: 1 for the zero and Nyquist frequencies, 2 for the others).
+``hfft(a)`` is ``irfft(conj(a))`` with the opposite normalization, ``ihfft(a)`` is
+``conj(rfft(a))`` with the opposite normalization.
 """
 import numpy as np
 
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.arrays import cast_derivative, take_permuted, untake_permuted
 from tangentlike.runtime.fft import fft_axes, fft_fit, fft_sizes, hermitian_weights
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -64,6 +71,87 @@ def conjugate(y, x):
 @tangent(np.conjugate)
 def conjugate_tangent(y, x):
     d[y] = np.conjugate(d[x])
+
+
+# np.angle(z) = atan2(Im z, Re z): its derivative is Im(dz / z), so its adjoint is
+# d[y] * (-1j / z) (autograd's g * conj(1j z) / |z|**2), the real part for a real z (whose
+# angle, 0 or pi, is a constant).
+
+@adjoint(np.angle)
+def angle(y, z, deg=False):
+    if deg:
+        d[z] = unbroadcast(d[y] * (-57.29577951308232j / z), z)
+    else:
+        d[z] = unbroadcast(d[y] * (-1j / z), z)
+
+
+@tangent(np.angle)
+def angle_tangent(y, z, deg=False):
+    if deg:
+        d[y] = np.real(d[z] * (-57.29577951308232j / z))
+    else:
+        d[y] = np.real(d[z] * (-1j / z))
+
+
+# np.real_if_close drops imaginary parts that are all close to zero: the identity, with the
+# real part of the tangent when the result is real (autograd's match_complex).
+
+@adjoint(np.real_if_close)
+def real_if_close(y, a, tol=100):
+    d[a] = unbroadcast(d[y], a)
+
+
+@tangent(np.real_if_close)
+def real_if_close_tangent(y, a, tol=100):
+    d[y] = unbroadcast(d[a], y)
+
+
+# np.sort_complex sorts along the last axis by real, then imaginary part (np.sort's order on
+# complex values; a real input becomes complex128): the derivative moves as the elements do,
+# and comes back in the input's precision.
+
+@adjoint(np.sort_complex)
+def sort_complex(y, a):
+    d[a] = cast_derivative(unbroadcast(untake_permuted(d[y], a, np.argsort(a, axis=-1), -1), a),
+                           a)
+
+
+@tangent(np.sort_complex)
+def sort_complex_tangent(y, a):
+    d[y] = take_permuted(d[a], np.argsort(a, axis=-1), -1) + 0j
+
+
+# The complex types as conversions: the identity in the type's precision; the adjoint in the
+# input's precision (its real part for a real input).
+
+@adjoint(np.complex128)
+def complex128(y, x):
+    d[x] = cast_derivative(unbroadcast(d[y], x), x)
+
+
+@tangent(np.complex128)
+def complex128_tangent(y, x):
+    d[y] = np.complex128(d[x])
+
+
+@adjoint(np.complex64)
+def complex64(y, x):
+    d[x] = cast_derivative(unbroadcast(d[y], x), x)
+
+
+@tangent(np.complex64)
+def complex64_tangent(y, x):
+    d[y] = np.complex64(d[x])
+
+
+@adjoint(np.clongdouble)
+def clongdouble(y, x):
+    d[x] = cast_derivative(unbroadcast(d[y], x), x)
+
+
+@tangent(np.clongdouble)
+def clongdouble_tangent(y, x):
+    d[y] = np.clongdouble(d[x])
 
 
 # fft_fit(g, x) cuts or zero-pads g to x's shape (linear in g; its transpose fits back), and
@@ -125,6 +213,35 @@ def irfft(y, a, n=None, axis=-1, norm=None, out=None):
 @tangent(np.fft.irfft)
 def irfft_tangent(y, a, n=None, axis=-1, norm=None, out=None):
     d[y] = np.fft.irfft(d[a], n, axis, norm)
+
+
+# hfft(a, n) = irfft(conj(a), n) with the normalization swapped: the conjugate of irfft's
+# adjoint, fft(conj(g)) with the normalization kept.  ihfft(a, n) = conj(rfft(a, n)) with the
+# normalization swapped: rfft's adjoint of conj(g), the real part of ifft(g, n) (NumPy drops
+# the imaginary part of a complex input: it has no derivative).
+
+@adjoint(np.fft.hfft)
+def hfft(y, a, n=None, axis=-1, norm=None, out=None):
+    d[a] = (fft_fit(np.fft.fft(np.conjugate(d[y]), axis=axis, norm=norm), a)
+            * hermitian_weights(y, a, axis))
+
+
+@tangent(np.fft.hfft)
+def hfft_tangent(y, a, n=None, axis=-1, norm=None, out=None):
+    d[y] = np.fft.hfft(d[a], n, axis, norm)
+
+
+@adjoint(np.fft.ihfft)
+def ihfft(y, a, n=None, axis=-1, norm=None, out=None):
+    if n is None:
+        d[a] = fft_fit(np.real(np.fft.ifft(d[y], np.shape(a)[axis], axis, norm)), a)
+    else:
+        d[a] = fft_fit(np.real(np.fft.ifft(d[y], n, axis, norm)), a)
+
+
+@tangent(np.fft.ihfft)
+def ihfft_tangent(y, a, n=None, axis=-1, norm=None, out=None):
+    d[y] = np.fft.ihfft(d[a], n, axis, norm)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,3 +359,26 @@ def ifftshift(y, x, axes=None):
 @tangent(np.fft.ifftshift)
 def ifftshift_tangent(y, x, axes=None):
     d[y] = np.fft.ifftshift(d[x], axes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sample frequencies: k / (n * d), constants in the length n; in the spacing d, -y / d.
+
+@adjoint(np.fft.fftfreq)
+def fftfreq(y, n, d=1.0, device=None):
+    d[d] = unbroadcast(-d[y] * y / d, d)
+
+
+@tangent(np.fft.fftfreq)
+def fftfreq_tangent(y, n, d=1.0, device=None):
+    d[y] = -y * (d[d] / d)
+
+
+@adjoint(np.fft.rfftfreq)
+def rfftfreq(y, n, d=1.0, device=None):
+    d[d] = unbroadcast(-d[y] * y / d, d)
+
+
+@tangent(np.fft.rfftfreq)
+def rfftfreq_tangent(y, n, d=1.0, device=None):
+    d[y] = -y * (d[d] / d)

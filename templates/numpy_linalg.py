@@ -37,6 +37,7 @@ from tangentlike.runtime.linalg import (
     norm_gradient,
     norm_hessian,
     qr_mask,
+    real_matrix,
     solve_matrix_shape,
     svd_eye,
     tensordot_adjoint_subscripts,
@@ -55,6 +56,19 @@ non_differentiable(einsum_adjoint_subscripts, einsum_refuse_operands_first, eins
                    triangle_mask, vecdot_axis)
 
 
+# real_matrix(a) is a, refused when complex: it marks the rules written for real matrices
+# only (slogdet's sign, the singular values, pinv's transposes); the identity for derivatives
+# of the rules.
+@adjoint(real_matrix)
+def real_matrix_adjoint(y, a, what="this function"):
+    d[a] = d[y]
+
+
+@tangent(real_matrix)
+def real_matrix_tangent(y, a, what="this function"):
+    d[y] = d[a]
+
+
 @adjoint(np.dot)
 @adjoint(np.ndarray.dot)
 def dot(z, a, b, out=None):
@@ -71,8 +85,10 @@ def dot_tangent(z, a, b, out=None):
 
 @adjoint(np.vdot)
 def vdot(z, a, b):
-    d[a] = d[z] * np.reshape(b, np.shape(a))
-    d[b] = d[z] * np.reshape(a, np.shape(b))
+    # vdot conjugates a: the adjoint of a is the conjugate of the product's (autograd's
+    # convention), the identity for real values.
+    d[a] = np.conjugate(d[z] * np.reshape(b, np.shape(a)))
+    d[b] = d[z] * np.conjugate(np.reshape(a, np.shape(b)))
 
 
 @tangent(np.vdot)
@@ -189,12 +205,12 @@ def linalg_tensordot_tangent(z, x1, x2, axes=2):
     d[z] = np.linalg.tensordot(x1, d[x2], axes=axes)
 
 
-# vecdot sums x1 * x2 over one axis (operands broadcast); unreduce spreads the adjoint back
-# over that axis of the product's shape.
+# vecdot sums conj(x1) * x2 over one axis (operands broadcast); unreduce spreads the adjoint
+# back over that axis of the product's shape (conjugated for x1, as vdot's).
 @adjoint(np.linalg.vecdot)
 def linalg_vecdot(y, x1, x2, axis=-1):
-    d[x1] = unbroadcast(unreduce(d[y], x1 * x2, axis) * x2, x1)
-    d[x2] = unbroadcast(x1 * unreduce(d[y], x1 * x2, axis), x2)
+    d[x1] = unbroadcast(np.conjugate(unreduce(d[y], x1 * x2, axis) * x2), x1)
+    d[x2] = unbroadcast(np.conjugate(x1) * unreduce(d[y], x1 * x2, axis), x2)
 
 
 @tangent(np.linalg.vecdot)
@@ -205,8 +221,10 @@ def linalg_vecdot_tangent(y, x1, x2, axis=-1):
 
 @adjoint(np.vecdot)
 def vecdot(y, x1, x2, out=None, *, axes=None, axis=None, keepdims=False):
-    d[x1] = unbroadcast(unreduce(d[y], x1 * x2, vecdot_axis(axis, axes), keepdims) * x2, x1)
-    d[x2] = unbroadcast(x1 * unreduce(d[y], x1 * x2, vecdot_axis(axis, axes), keepdims), x2)
+    d[x1] = unbroadcast(
+        np.conjugate(unreduce(d[y], x1 * x2, vecdot_axis(axis, axes), keepdims) * x2), x1)
+    d[x2] = unbroadcast(
+        np.conjugate(x1) * unreduce(d[y], x1 * x2, vecdot_axis(axis, axes), keepdims), x2)
 
 
 @tangent(np.vecdot)
@@ -316,15 +334,18 @@ def det_tangent(y, a):
     d[y] = y * np.einsum("...ij,...ji->...", np.linalg.inv(a), d[a])
 
 
-# The sign is piecewise constant: only the log of the absolute value carries a derivative.
+# The sign is piecewise constant: only the log of the absolute value carries a derivative (for
+# real matrices; a complex one's sign moves, and is refused).
 @adjoint(np.linalg.slogdet)
 def slogdet(y, a):
-    d[a] = linalg_cast(np.einsum("...,...ji->...ij", d[y][1], np.linalg.inv(a)), a)
+    d[a] = linalg_cast(np.einsum("...,...ji->...ij", d[y][1],
+                                 np.linalg.inv(real_matrix(a, "np.linalg.slogdet"))), a)
 
 
 @tangent(np.linalg.slogdet)
 def slogdet_tangent(y, a):
-    d[y] = (zeros_like(y[0]), np.einsum("...ij,...ji->...", np.linalg.inv(a), d[a]))
+    d[y] = (zeros_like(y[0]),
+            np.einsum("...ij,...ji->...", np.linalg.inv(real_matrix(a, "np.linalg.slogdet")), d[a]))
 
 
 # x = solve(a, b) with b a vector (b.ndim == 1) or a stack of matrices; solve_matrix_shape is
@@ -445,7 +466,7 @@ def svd(y, a, full_matrices=True, compute_uv=True, hermitian=False):
                            + (y[0] / y[1][..., None, :])
                            @ (d[y][2] - np.matrix_transpose(vtvb) @ y[2]), a)
     else:
-        usv = np.linalg.svd(a, full_matrices=False)
+        usv = np.linalg.svd(real_matrix(a, "np.linalg.svd"), full_matrices=False)
         d[a] = linalg_cast((usv[0] * d[y][..., None, :]) @ usv[2], a)
 
 
@@ -464,7 +485,7 @@ def svd_tangent(y, a, full_matrices=True, compute_uv=True, hermitian=False):
                     v @ (f * (y[1][..., :, None] * dp + dpt * y[1][..., None, :]))
                     + (np.matrix_transpose(d[a]) @ y[0] - v @ dpt) / y[1][..., None, :]))
     else:
-        usv = np.linalg.svd(a, full_matrices=False)
+        usv = np.linalg.svd(real_matrix(a, "np.linalg.svd"), full_matrices=False)
         d[y] = np.einsum("...ki,...ki->...i", usv[0], d[a] @ np.matrix_transpose(usv[2]))
 
 
@@ -475,7 +496,8 @@ def pinv(y, a, rcond=None, hermitian=False, *, rtol=None):
     yt = np.matrix_transpose(y)
     z = np.matrix_transpose(d[y]) @ (y @ yt)
     u = (yt @ y) @ np.matrix_transpose(d[y])
-    d[a] = linalg_cast(-(yt @ d[y] @ yt) + z - a @ (y @ z) + u - (u @ y) @ a, a)
+    d[a] = linalg_cast(-(yt @ d[y] @ yt) + z - real_matrix(a, "np.linalg.pinv") @ (y @ z) + u
+                       - (u @ y) @ a, a)
 
 
 @tangent(np.linalg.pinv)
@@ -483,7 +505,7 @@ def pinv_tangent(y, a, rcond=None, hermitian=False, *, rtol=None):
     yt = np.matrix_transpose(y)
     p = y @ (yt @ np.matrix_transpose(d[a]))
     q = np.matrix_transpose(d[a]) @ (yt @ y)
-    d[y] = -(y @ d[a] @ y) + p - (p @ a) @ y + q - y @ (a @ q)
+    d[y] = -(y @ d[a] @ y) + p - (p @ real_matrix(a, "np.linalg.pinv")) @ y + q - y @ (a @ q)
 
 
 # a = Q R with m >= n ("reduced"; "complete" when square); low is the strictly lower mask:
@@ -567,13 +589,13 @@ def eigvalsh_tangent(y, a, UPLO="L"):
 
 @adjoint(np.linalg.svdvals)
 def svdvals(y, x):
-    usv = np.linalg.svd(x, full_matrices=False)
+    usv = np.linalg.svd(real_matrix(x, "np.linalg.svdvals"), full_matrices=False)
     d[x] = linalg_cast((usv[0] * d[y][..., None, :]) @ usv[2], x)
 
 
 @tangent(np.linalg.svdvals)
 def svdvals_tangent(y, x):
-    usv = np.linalg.svd(x, full_matrices=False)
+    usv = np.linalg.svd(real_matrix(x, "np.linalg.svdvals"), full_matrices=False)
     d[y] = np.einsum("...ki,...ki->...i", usv[0], d[x] @ np.matrix_transpose(usv[2]))
 
 

@@ -93,33 +93,38 @@ def prod_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False):
     d[y] = np.sum(d[a] / a, axis=axis, keepdims=keepdims) * y
 
 
-# var = sum((a - mean)^2) / (n - ddof) over the n values reduced into each result.
+# var = sum(|a - mean|^2) / (n - ddof) over the n values reduced into each result (the
+# conjugates are the identity for real values; for complex ones, autograd's convention).
 @adjoint(np.var)
 @adjoint(np.ndarray.var)
 def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[a] = (unreduce(d[y], a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True))
+    d[a] = (unreduce(d[y], a, axis, keepdims)
+            * np.conjugate(a - np.mean(a, axis=axis, keepdims=True))
             * (2.0 / (np.size(a) / np.size(y) - ddof)))
 
 
 @tangent(np.var)
 @tangent(np.ndarray.var)
 def var_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[y] = (np.sum(d[a] * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis,
-                   keepdims=keepdims) * (2.0 / (np.size(a) / np.size(y) - ddof)))
+    d[y] = (np.real(np.sum(d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True)),
+                           axis=axis, keepdims=keepdims))
+            * (2.0 / (np.size(a) / np.size(y) - ddof)))
 
 
 @adjoint(np.std)
 @adjoint(np.ndarray.std)
 def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[a] = (unreduce(d[y] / y, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True))
+    d[a] = (unreduce(d[y] / y, a, axis, keepdims)
+            * np.conjugate(a - np.mean(a, axis=axis, keepdims=True))
             / (np.size(a) / np.size(y) - ddof))
 
 
 @tangent(np.std)
 @tangent(np.ndarray.std)
 def std_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[y] = (np.sum(d[a] * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis,
-                   keepdims=keepdims) / ((np.size(a) / np.size(y) - ddof) * y))
+    d[y] = (np.real(np.sum(d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True)),
+                           axis=axis, keepdims=keepdims))
+            / ((np.size(a) / np.size(y) - ddof) * y))
 
 
 # Running sums and products (of the flattened array when axis is None): element i of the

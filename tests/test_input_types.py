@@ -2,10 +2,13 @@
 
 - float64 in, float64 out; float32 in, float32 out; float16 in, float16 out (no promotion);
 - Python ints and NumPy integer scalars are treated as floats: ``grad(f)(3) == grad(f)(3.0)``;
-- integer and boolean arrays, bools, complex numbers and complex arrays raise ``InputError``
-  naming the argument (autograd and Tangent silently return zeros for integer arrays);
+- integer and boolean arrays and bools raise ``InputError`` naming the argument (autograd and
+  Tangent silently return zeros for integer arrays); complex numbers and arrays are
+  differentiated (grad, value_and_grad, forward mode, jvp), second derivatives and Jacobians
+  of them refused;
 - forward-mode tangents: integers are taken as floats, and a floating point tangent gets its
-  argument's precision; boolean and complex tangents raise ``InputError``;
+  argument's precision; boolean tangents, and complex tangents of real arguments, raise
+  ``InputError``;
 - the same inside tuples, lists and dicts.
 """
 from __future__ import annotations
@@ -170,21 +173,49 @@ COMPLEX = {
 }
 
 
-@entry_points
+def real_valued(x):
+    return np.sum(np.abs(np.sin(x) * x) ** 2)
+
+
+SECOND_ORDER = ("hvp", "jacobian-forward", "jacobian-reverse", "hessian")
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRY_POINTS if e not in SECOND_ORDER])
 @pytest.mark.parametrize("case", list(COMPLEX))
-def test_complex_inputs_are_refused_clearly(entry, case):
+def test_complex_inputs_are_differentiated(entry, case):
+    """Complex inputs follow autograd's convention (tests/test_complex.py checks the values):
+    the gradient of a real function is dL/dRe - i dL/dIm, in the input's precision."""
+    x = COMPLEX[case]
+    out = ENTRY_POINTS[entry](real_valued, x)
+    if entry in ("grad", "value_and_grad"):
+        assert np.shape(out) == np.shape(x) and np.iscomplexobj(out)
+        h = 1e-3 if np.result_type(x) == np.complex64 else 1e-6
+        e = np.zeros(np.shape(x), dtype=np.result_type(x))
+        e.flat[0] = 1
+        re = (real_valued(x + h * e) - real_valued(x - h * e)) / (2 * h)
+        im = (real_valued(x + 1j * h * e) - real_valued(x - 1j * h * e)) / (2 * h)
+        np.testing.assert_allclose(np.ravel(out)[0], re - 1j * im, rtol=1e-2)
+    else:
+        assert np.ndim(out) == 0 and not np.iscomplexobj(out)  # a real function's tangent
+
+
+@pytest.mark.parametrize("entry", SECOND_ORDER)
+@pytest.mark.parametrize("case", list(COMPLEX))
+def test_second_derivatives_of_complex_inputs_are_refused_clearly(entry, case):
     with pytest.raises(InputError) as info:
-        ENTRY_POINTS[entry](scalar_fn, COMPLEX[case])
+        ENTRY_POINTS[entry](real_valued, COMPLEX[case])
     message = str(info.value)
-    assert "argument 0 (x) of scalar_fn" in message
-    assert "complex inputs are not supported yet" in message
+    assert "argument 0 (x) of" in message and "complex" in message
     assert "real and imaginary parts" in message  # the hint says what to do
 
 
-def test_complex_inside_a_container_is_refused():
-    p = (np.ones(2), {"w": np.ones(2, dtype=complex)}, 1.0)
-    with pytest.raises(InputError, match=r"nested\[1\]\['w'\].*complex"):
-        tangentlike.grad(nested)(p)
+def test_complex_inside_a_container_is_differentiated():
+    p = (np.ones(2), {"w": np.array([1.0 + 2.0j, -0.5j])}, 1.0)
+    with pytest.raises(InputError, match="output is complex"):
+        tangentlike.grad(nested)(p)  # a complex output has no gradient, as in autograd
+    g = tangentlike.grad(nested)(p, 1.0 + 0j)  # the real part's
+    np.testing.assert_allclose(g[1]["w"], np.ones(2))
+    np.testing.assert_allclose(g[0], np.real(p[1]["w"]))  # a real argument: real
 
 
 # --- precision: float32 in, float32 out ---------------------------------------------------------
@@ -238,7 +269,7 @@ def test_tangent_precision_follows_the_argument():
 
 @pytest.mark.parametrize("tangent, word", [
     (np.array([True, False]), "boolean"),
-    (np.array([1.0 + 1.0j, 0.0]), "complex inputs are not supported yet"),
+    (np.array([1.0 + 1.0j, 0.0]), "complex, but its argument is real"),
 ])
 def test_bool_and_complex_tangents_are_refused(tangent, word):
     x = np.array([0.2, 0.4])

@@ -333,6 +333,8 @@ def seed(init_grad: Any, y: Any, name: str = "init_grad") -> Any:
                 f"of {len(y)} seeds (one per output)"
             )
         return tuple(seed(s, v, name) for s, v in zip(init_grad, y))
+    if type(init_grad) is float and np.iscomplexobj(y):
+        refuse_complex_output(y, name)
     if np.shape(init_grad) != np.shape(y):
         if np.ndim(init_grad) == 0 and np.size(y) == 1:  # shape (1,) or (1, 1): as autograd
             return np.full(np.shape(y), init_grad, np.result_type(y, init_grad, 0.0))
@@ -348,6 +350,19 @@ def seed(init_grad: Any, y: Any, name: str = "init_grad") -> Any:
             and y.dtype.kind in "fc" and y.dtype != np.float64):
         return y.dtype.type(init_grad)  # a float32 output gets a float32 seed
     return init_grad
+
+
+def refuse_complex_output(y: Any, name: str = "init_grad") -> None:
+    """A gradient needs a real output, as autograd's ``grad`` does: a complex one is refused
+    (a complex seed, ``1 + 0j``, asks for the gradient of its real part)."""
+    from tangentlike.errors import InputError
+
+    raise InputError(
+        f"the function's output is complex ({np.result_type(y)}): a gradient is taken of a "
+        "real-valued function only",
+        hint="return a real loss (np.real(z), np.abs(z) ** 2), or pass a complex seed "
+        f"{name}=1 + 0j for the gradient of the real part (autograd's holomorphic_grad: "
+        "f'(z) for a holomorphic f)")
 
 
 def matmul_adjoint_a(g: Any, a: Any, b: Any) -> Any:

@@ -28,7 +28,11 @@ def clip_share(a: Any, y: Any, a_min: Any, a_max: Any, which: int) -> Any:
 def sinc_derivative(x: Any, n: int = 1) -> Any:
     """The ``n``-th derivative of ``np.sinc`` (``sin(pi x) / (pi x)``) at ``x``, exact at 0
     too: by its Taylor series where ``|x| < 1``, else by the recurrence
-    ``x s_m + m s_(m-1) = pi^(m-1) sin(pi x + m pi / 2)`` from ``s_0 = sinc(x)``."""
+    ``x s_m + m s_(m-1) = pi^(m-1) sin(pi x + m pi / 2)`` from ``s_0 = sinc(x)``.  Real
+    ``x`` only: complex values are refused."""
+    if np.iscomplexobj(x):
+        raise ValueRefusedError(
+            "the derivative of np.sinc is implemented for real values only; these are complex")
     dtype = float_dtype(x)
     x64 = np.asarray(x, dtype=np.float64)
     near = np.abs(x64) < 1.0

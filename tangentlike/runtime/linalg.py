@@ -208,9 +208,26 @@ def solve_matrix_shape(x: Any, b: Any) -> tuple:
     return np.shape(x) + (1,) if np.ndim(b) == 1 else np.shape(x)
 
 
+def real_matrices(what: str, a: Any) -> None:
+    """Refuse complex values where a rule's derivative is written for real ones (a symmetric
+    matrix's, not a Hermitian one's): a refusal, not a wrong number."""
+    if np.iscomplexobj(a):
+        raise ValueRefusedError(
+            f"the derivative of {what} is implemented for real values only; these are complex "
+            f"({np.result_type(a)})")
+
+
+def real_matrix(a: Any, what: str = "this function") -> Any:
+    """``a``, refused when complex: marks the rules written for real matrices only."""
+    real_matrices(what, a)
+    return a
+
+
 def triangle_mask(a: Any, upper: Any) -> np.ndarray:
     """Ones in the strict lower triangle (upper: ``upper`` True or "U") and halves on the
-    diagonal, the size of ``a``'s last axis, in its floating point type."""
+    diagonal, the size of ``a``'s last axis, in its floating point type (``a`` real: the
+    rules of np.linalg.cholesky, eigh and eigvalsh that use it are for real matrices)."""
+    real_matrices("np.linalg.cholesky, eigh and eigvalsh", a)
     n = np.shape(a)[-1]
     dtype = float_dtype(a)
     ones = np.ones((n, n), dtype)
@@ -232,7 +249,8 @@ def eig_eye(w: Any) -> np.ndarray:
 def svd_eye(s: Any, a: Any, full_matrices: Any) -> np.ndarray:
     """The identity matrix for the singular values ``s`` of ``np.linalg.svd(a)``; refuses
     ``full_matrices=True`` for a matrix that is not square (the extra singular vectors are
-    not determined by ``a``)."""
+    not determined by ``a``), and complex matrices."""
+    real_matrices("np.linalg.svd", a)
     if full_matrices and np.shape(a)[-1] != np.shape(a)[-2]:
         raise ValueRefusedError(
             "the derivative of np.linalg.svd(a, full_matrices=True) is implemented for square "
@@ -243,7 +261,8 @@ def svd_eye(s: Any, a: Any, full_matrices: Any) -> np.ndarray:
 def qr_mask(a: Any, mode: Any) -> np.ndarray:
     """The strictly lower triangle of ones for ``np.linalg.qr(a, mode)`` (``n x n``); refuses
     what the rule does not cover: fewer rows than columns, modes other than "reduced" (and
-    "complete" for square matrices)."""
+    "complete" for square matrices), complex matrices."""
+    real_matrices("np.linalg.qr", a)
     m, n = np.shape(a)[-2:]
     if m < n or mode not in ("reduced", "complete") or mode == "complete" and m != n:
         raise ValueRefusedError(
@@ -299,7 +318,8 @@ def _norm_share(hit: np.ndarray, axis: Any) -> np.ndarray:
 def norm_gradient(x: Any, ord: Any = None, axis: Any = None, vector: bool = False) -> Any:
     """The gradient of each norm ``np.linalg.norm(x, ord, axis)`` computes (with ``vector``:
     ``np.linalg.vector_norm(x, axis=axis, ord=ord)``), shaped like ``x``; at ties of the max
-    and min norms the gradient is shared equally."""
+    and min norms the gradient is shared equally.  Real ``x`` only."""
+    real_matrices("np.linalg.norm, vector_norm and matrix_norm", x)
     kind, ax = _norm_kind(x, ord, axis, vector)
     xa = np.asarray(x)
     dtype = float_dtype(x)

@@ -869,6 +869,14 @@ ROWS = [
         def f(x):
             return np.sum(np.divide(np.add(x, 1.0), np.subtract(2.0, x)))
         """, (), "supported", hvp=True),
+    Row("complex-numbers-builtin-abs-angle", """
+        def f(x):
+            total = 0.0
+            for i in range(3):
+                z = x[i] + 1j * x[(i + 1) % 3] + 0.5j
+                total = total + abs(z * z) + np.angle(z) + (z * z.conjugate()).real
+            return total
+        """, (), "supported"),
 ]
 
 MODES = ("reverse", "forward", "hvp")
