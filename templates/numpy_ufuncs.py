@@ -135,11 +135,13 @@ def bessel_i_adjoint(y, x, n):
 
 
 # Matrix times vector and vector times matrix (NumPy 2.2), over stacks that broadcast.
+# vecmat conjugates its vector, conj(x1) @ x2: for complex values its adjoint in x1 is the
+# conjugate (autograd's convention, as for np.conj); matvec is holomorphic.
 if hasattr(np, "matvec"):
     @adjoint(np.matvec)
     def matvec(z, x1, x2):
         d[x1] = unbroadcast(d[z][..., :, None] * x2[..., None, :], x1)
-        d[x2] = unbroadcast(np.vecmat(d[z], x1), x2)
+        d[x2] = unbroadcast(np.matvec(np.matrix_transpose(x1), d[z]), x2)
 
     @tangent(np.matvec)
     def matvec_tangent(z, x1, x2):
@@ -148,8 +150,8 @@ if hasattr(np, "matvec"):
 
     @adjoint(np.vecmat)
     def vecmat(z, x1, x2):
-        d[x1] = unbroadcast(np.matvec(x2, d[z]), x1)
-        d[x2] = unbroadcast(x1[..., :, None] * d[z][..., None, :], x2)
+        d[x1] = unbroadcast(np.conj(np.matvec(x2, d[z])), x1)
+        d[x2] = unbroadcast(np.conj(x1)[..., :, None] * d[z][..., None, :], x2)
 
     @tangent(np.vecmat)
     def vecmat_tangent(z, x1, x2):

@@ -217,3 +217,40 @@ def test_numpys_defaults_out_none_and_where_true(optimized):
     np.testing.assert_allclose(gx, fd, rtol=1e-6)
     _, tangent = tangentlike.jvp(defaults_written_out)((X, Y), (V, np.zeros_like(Y)))
     np.testing.assert_allclose(tangent, gx @ V, rtol=1e-12)
+
+
+# np.matvec and np.vecmat of complex values (vecmat conjugates its vector): autograd's
+# convention, grad = df/dx - i df/dy for a real loss, against finite differences in the real
+# and imaginary directions; forward mode gives Re(grad * direction).
+def abs_matvec(a, v):
+    return np.sum(np.abs(np.matvec(a, v)) ** 2)
+
+
+def abs_vecmat(u, a):
+    return np.sum(np.abs(np.vecmat(u, a)) ** 2)
+
+
+def _complex_fd(f, args, i, eps=1e-6):
+    g = np.zeros(args[i].shape, complex)
+    for index in np.ndindex(args[i].shape):
+        for unit, part in ((1.0, 1.0), (1j, -1j)):
+            plus, minus = [a.copy() for a in args], [a.copy() for a in args]
+            plus[i][index] += eps * unit
+            minus[i][index] -= eps * unit
+            g[index] += part * (f(*plus) - f(*minus)) / (2 * eps)
+    return g
+
+
+@pytest.mark.skipif(not hasattr(np, "matvec"), reason="np.matvec is NumPy 2.2's")
+@pytest.mark.parametrize("f, shapes", [(abs_matvec, ((2, 3, 4), (4,))),
+                                       (abs_vecmat, ((3,), (2, 3, 4)))])
+def test_matvec_vecmat_complex(f, shapes):
+    rng = np.random.default_rng(7)
+    args = [rng.normal(size=s) + 1j * rng.normal(size=s) for s in shapes]
+    grads = tangentlike.grad(f, wrt=(0, 1))(*args)
+    for i, g in enumerate(grads):
+        np.testing.assert_allclose(g, _complex_fd(f, args, i), rtol=1e-6, atol=1e-8)
+    directions = [rng.normal(size=s) + 1j * rng.normal(size=s) for s in shapes]
+    _, tangent = tangentlike.jvp(f)(tuple(args), tuple(directions))
+    expected = sum(np.sum(np.real(g * t)) for g, t in zip(grads, directions))
+    np.testing.assert_allclose(tangent, expected, rtol=1e-8)
