@@ -23,6 +23,7 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     numpy_reductions,
     numpy_shapes,
     numpy_ufunc_methods,
+    numpy_ufuncs,
     operators,
     runtime_helpers,
 )

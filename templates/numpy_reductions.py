@@ -11,6 +11,7 @@ import numpy as np
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import reduce_extremum, unbroadcast, unreduce, unreduce_extremum
+from tangentlike.runtime.arrays import cast_derivative
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum, weights_shape
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -24,13 +25,19 @@ non_differentiable(nan_count, weights_shape)
 @adjoint(np.sum)
 @adjoint(np.ndarray.sum)
 def sum(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims)
+    if dtype is None:
+        d[a] = unreduce(d[y], a, axis, keepdims)
+    else:  # none through a sum of an integer type
+        d[a] = unreduce(cast_derivative(d[y], y), a, axis, keepdims)
 
 
 @tangent(np.sum)
 @tangent(np.ndarray.sum)
 def sum_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[y] = np.sum(d[a], axis=axis, keepdims=keepdims)
+    if dtype is None:
+        d[y] = np.sum(d[a], axis=axis, keepdims=keepdims)
+    else:  # the sum's type (float32, or none for an integer type)
+        d[y] = cast_derivative(np.sum(d[a], axis=axis, keepdims=keepdims), y)
 
 
 @adjoint(np.mean)

@@ -408,7 +408,9 @@ for _ufunc, _base in ((np.add, operator.add), (np.subtract, operator.sub),
                       (np.maximum, np.maximum), (np.minimum, np.minimum), (np.fmax, np.fmax),
                       (np.fmin, np.fmin), (np.logaddexp, np.logaddexp),
                       (np.logaddexp2, np.logaddexp2), (np.arctan2, np.arctan2),
-                      (np.hypot, np.hypot), (np.remainder, np.remainder), (np.fmod, np.fmod)):
+                      (np.hypot, np.hypot), (np.remainder, np.remainder), (np.fmod, np.fmod),
+                      (np.copysign, np.copysign), (np.heaviside, np.heaviside),
+                      (np.nextafter, np.nextafter)):
     derive_outer(_ufunc, _base, outer, **family_facts(globals(), True, _ufunc.outer))
 
 

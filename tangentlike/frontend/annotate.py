@@ -43,6 +43,7 @@ from tangentlike.frontend.operations import (
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.ufunc_at import HELPERS as SCATTERS
 from tangentlike.frontend.ufunc_at import is_ufunc_at
+from tangentlike.frontend.ufunc_keywords import check_ufunc_keywords
 from tangentlike.rules import registry
 from tangentlike.runtime import dynamic
 from tangentlike.runtime.pytrees import generated_constructor
@@ -186,6 +187,10 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                     hint="pass the arguments one by one, or spread a tuple written out in "
                     "the function (xs = (a, b); f(*xs)); a starred argument that carries no "
                     "derivative (rs.randn(*x.shape)) runs as written")
+        if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
+            check_ufunc_keywords(stmt.value, resolve(stmt.value.func, parsed, local_names),
+                                 sorted(varied & syntax.loaded_names(stmt.value)),
+                                 where(stmt, parsed))
         if isinstance(stmt, gast.Expr):
             _check_discarded_call(stmt, parsed, local_names, varied)
         if not isinstance(stmt, gast.Assign):

@@ -34,6 +34,7 @@ from tangentlike.frontend.in_place import lower_in_place_writes
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.ufunc_at import lower_ufunc_at
+from tangentlike.frontend.ufunc_keywords import rewrite_ufunc_keywords
 from tangentlike.rules.surgery import insert_grad_of
 from tangentlike.rules.template import Namespace
 
@@ -358,6 +359,8 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
                 "return a value (a list of the values) instead of yielding them")
     body = desugar(parsed, namer)
     body = lower_in_place_writes(body, normalizer)
+    rewrite_ufunc_keywords(body, parsed, lambda obj, preferred: preferred if namespace is None
+                           else namespace.name_for(obj, preferred))
     normalizer.locals |= set().union(*(syntax.stored_names(s) for s in body))
     body = lower_ufunc_at(body, parsed, normalizer.locals, normalizer.helper)
     # A parameter re-bound inside if/for/while is worked on under a name of its own, so the

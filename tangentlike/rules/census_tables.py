@@ -115,24 +115,6 @@ REFUSED: dict[str, str] = {
 
 MISSING: dict[str, str] = {
     # NumPy: functions
-    "a rule: the operator's (+, -, *, /, divmod) for the ufunc written as a function": """
-        np.add np.subtract np.multiply np.divide np.divmod""",
-    "a rule: elementwise, closed-form derivative (np.heaviside: in its second argument)": """
-        np.copysign np.heaviside np.frexp np.ldexp np.modf np.nextafter np.i0
-        np.matvec np.vecmat""",
-    "a rule: conversion to a float or complex type (identity derivative, then a cast)": """
-        np.float16 np.float32 np.float64 np.longdouble
-        np.asanyarray np.ascontiguousarray np.asfortranarray
-        np.asarray_chkfinite np.require""",
-    "a constant declaration: conversion to an integer or boolean type": """
-        np.bool np.int8 np.int16 np.int32 np.int64 np.longlong np.uint8 np.uint16 np.uint32
-        np.uint64 np.ulonglong""",
-    "a constant declaration: integer, boolean, index or dtype results": """
-        np.bincount np.bitwise_count np.spacing np.isdtype np.issubdtype
-        np.iterable np.mintypecode np.common_type np.diag_indices_from np.tril_indices_from
-        np.triu_indices_from np.ix_ np.packbits np.unpackbits np.nanargmax np.nanargmin
-        np.einsum_path np.bartlett np.blackman np.hamming np.hanning np.linalg.matrix_rank
-        np.in1d""",
     "a rule: differences, cumulative operations, convolutions, statistics": """
         np.diff np.ediff1d np.gradient np.convolve np.correlate np.corrcoef np.cov
         np.cumulative_sum np.cumulative_prod np.nancumsum np.nancumprod np.median
@@ -158,10 +140,10 @@ MISSING: dict[str, str] = {
         np.linalg.cond np.linalg.diagonal np.linalg.trace np.linalg.eigvals np.linalg.lstsq
         np.linalg.multi_dot np.linalg.tensorinv np.linalg.tensorsolve""",
     # NumPy: ufunc methods
-    "a rule: the ufunc's outer product, derived from the ufunc's rules once it has them "
-    "(derive_outer in templates/numpy_ufunc_methods.py)": """
-        np.copysign.outer np.heaviside.outer np.ldexp.outer np.nextafter.outer
-        np.divmod.outer""",
+    "a rule: the ufunc's outer product (derive_outer in templates/numpy_ufunc_methods.py "
+    "takes ufuncs of two float operands and one result; ldexp's exponent is an integer, "
+    "divmod has two results)": """
+        np.ldexp.outer np.divmod.outer""",
     # SciPy: special functions
     "a rule in the float parameters (Gaussian quadrature nodes and weights: constants for an "
     "integer n alone)": """

@@ -33,6 +33,7 @@ HEADINGS = {
     "builtin_functions": "Python builtins",
     "math_functions": "Python math module",
     "numpy_elementwise": "NumPy elementwise functions",
+    "numpy_ufuncs": "NumPy ufuncs as functions, conversions, integer results",
     "numpy_reductions": "NumPy reductions",
     "numpy_ufunc_methods": "NumPy ufunc methods: reduce, accumulate, outer",
     "numpy_shapes": "NumPy shapes: reshaping, joining, splitting",

@@ -165,7 +165,8 @@ _OUTER = {  # ufunc -> values' range and sign
     "maximum": (-2, 2, False), "minimum": (-2, 2, False), "fmax": (-2, 2, False),
     "fmin": (-2, 2, False), "logaddexp": (-2, 2, False), "logaddexp2": (-2, 2, False),
     "arctan2": (0.5, 1.5, True), "hypot": (0.5, 1.5, True), "remainder": (0.5, 1.5, False),
-    "fmod": (0.5, 1.5, False),
+    "fmod": (0.5, 1.5, False), "copysign": (0.5, 1.5, True), "heaviside": (-2, 2, False),
+    "nextafter": (-2, 2, False),
 }
 _AUTOGRAD_OUTER = {"add", "subtract", "multiply", "divide", "power", "maximum", "minimum",
                    "logaddexp", "logaddexp2", "arctan2", "hypot"}
