@@ -224,8 +224,8 @@ def eig_eye(w: Any) -> np.ndarray:
     (NumPy 2.5 returns them as complex numbers with zero imaginary parts)."""
     if np.iscomplexobj(w) and np.any(np.imag(w)):
         raise ValueRefusedError(
-            "the derivative of np.linalg.eig is implemented for real eigenvalues only; this "
-            "matrix has complex ones (for a symmetric matrix use np.linalg.eigh)")
+            "the derivative of np.linalg.eig (and eigvals) is implemented for real eigenvalues "
+            "only; this matrix has complex ones (for a symmetric matrix use np.linalg.eigh)")
     return linalg_eye(w)
 
 
@@ -390,3 +390,42 @@ def vecdot_axis(axis: Any, axes: Any) -> Any:
     if axes is not None:
         raise ValueRefusedError("the derivative of np.vecdot takes axis=, not axes=")
     return -1 if axis is None else axis
+
+
+def cond_ends(p: Any) -> tuple[int, int] | None:
+    """For ``np.linalg.cond(x, p)``: the positions of the singular values whose ratio it is
+    (``(0, -1)`` for p None or 2, ``(-1, 0)`` for -2), None for the other p (a product of
+    norms)."""
+    if p is None or isinstance(p, (int, np.integer)) and p == 2:
+        return 0, -1
+    if isinstance(p, (int, np.integer)) and p == -2:
+        return -1, 0
+    return None
+
+
+def tensorinv_shapes(a: Any, ind: Any = 2) -> tuple[tuple, tuple]:
+    """For ``y = np.linalg.tensorinv(a, ind)``: the shapes of ``a`` and of ``y`` as square
+    matrices."""
+    shape = np.shape(a)
+    front, back = int(np.prod(shape[:ind])), int(np.prod(shape[ind:]))
+    return (front, back), (back, front)
+
+
+def tensorsolve_shapes(a: Any, x: Any, axes: Any = None) -> tuple[tuple, int]:
+    """For ``x = np.linalg.tensorsolve(a, b)``: the shape of ``a`` as a matrix and the size of
+    ``x``; refuses ``axes=`` (the rule does not reorder ``a``'s axes)."""
+    if axes is not None:
+        raise ValueRefusedError(
+            "the derivative of np.linalg.tensorsolve is implemented without axes=; move the "
+            "axes of a with np.moveaxis first")
+    n = int(np.size(x))
+    return (int(np.size(a)) // n, n), n
+
+
+def residual_gate(t: Any, residuals: Any, like: Any) -> Any:
+    """``t`` where ``np.linalg.lstsq`` returned residuals (``residuals`` not empty), else zeros
+    of ``like``'s shape (lstsq returns no residuals for a matrix of fewer rows than columns or
+    not of full rank).  Linear in ``t``."""
+    if np.size(residuals):
+        return t
+    return np.zeros(np.shape(like), float_dtype(t))
