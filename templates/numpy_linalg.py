@@ -668,8 +668,10 @@ def cond_tangent(y, x, p=None):
                 * np.sum((xi @ d[x] @ xi) * norm_gradient(xi, p, (-2, -1)), axis=(-2, -1)))
     else:
         usv = np.linalg.svd(x, full_matrices=False)
-        ds = np.einsum("...ki,...ki->...i", usv[0], d[x] @ np.matrix_transpose(usv[2]))
-        d[y] = (ds[..., ends[0]] - y * ds[..., ends[1]]) / usv[1][..., ends[1]]
+        d[y] = (np.einsum("...k,...kl,...l->...", usv[0][..., ends[0]], d[x],
+                          usv[2][..., ends[0], :])
+                - y * np.einsum("...k,...kl,...l->...", usv[0][..., ends[1]], d[x],
+                                usv[2][..., ends[1], :])) / usv[1][..., ends[1]]
 
 
 # tensorinv and tensorsolve are inv and solve of a reshaped to a matrix.
@@ -710,7 +712,7 @@ def tensorsolve_tangent(x, a, b, axes=None):
 # lstsq returns them) change by 2 (b_j - a x_j)^T (db_j - da x_j), as a^T (b - a x) = 0; the
 # singular values as in svdvals; the rank not at all.  residual_gate leaves out what lstsq
 # returns no residuals for.
-@adjoint(np.linalg.lstsq, containers=True)
+@adjoint(np.linalg.lstsq, containers=True, tuple_result=True)
 def lstsq(y, a, b, rcond=None):
     pa = np.linalg.pinv(a)
     xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
@@ -727,7 +729,7 @@ def lstsq(y, a, b, rcond=None):
     d[b] = linalg_cast(np.reshape(pt @ np.reshape(d[y][0], np.shape(xm)) + gr, np.shape(b)), b)
 
 
-@tangent(np.linalg.lstsq, containers=True)
+@tangent(np.linalg.lstsq, containers=True, tuple_result=True)
 def lstsq_tangent(y, a, b, rcond=None):
     pa = np.linalg.pinv(a)
     xm = np.reshape(y[0], solve_matrix_shape(y[0], b))

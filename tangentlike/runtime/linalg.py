@@ -429,3 +429,109 @@ def residual_gate(t: Any, residuals: Any, like: Any) -> Any:
     if np.size(residuals):
         return t
     return np.zeros(np.shape(like), float_dtype(t))
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers of templates/scipy_linalg.py (SciPy itself is never imported here).
+
+_GENERAL = (None, "gen", "general")
+_SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
+
+
+def assumed_masks(a: Any, assume_a: Any = None, lower: Any = False,
+                  transposed: Any = False) -> tuple:
+    """For ``scipy.linalg.solve`` and ``inv`` with ``assume_a``: masks ``m0, m1`` such that
+    the matrix SciPy reads is ``m0 * a + (m1 * a)^T`` (the whole of ``a``, or one triangle
+    reflected for the symmetric kinds: the lower one with ``lower``).  Refuses the other
+    kinds (banded, triangular, ...) and ``transposed=True``."""
+    dtype = float_dtype(a)
+    n = np.shape(a)[-1]
+    if transposed:
+        raise ValueRefusedError("the derivative of scipy.linalg.solve is implemented for "
+                                "transposed=False; solve with the transposed matrix instead")
+    if assume_a in _GENERAL:
+        return np.ones((n, n), dtype), np.zeros((n, n), dtype)
+    if assume_a in _SYMMETRIC:
+        tri = triangle_mask(a, not lower)
+        return tri, tri
+    raise ValueRefusedError(
+        f"the derivative of scipy.linalg.solve and inv is implemented for assume_a None, "
+        f"'gen', 'sym', 'her' and 'pos' (got {assume_a!r})")
+
+
+def triangular_masks(a: Any, trans: Any = 0, lower: Any = False,
+                     unit_diagonal: Any = False) -> tuple:
+    """For ``scipy.linalg.solve_triangular``: the mask of the entries of ``a`` it reads (its
+    triangle, without the diagonal for ``unit_diagonal``), and whether it solves with the
+    transposed matrix (``trans`` 1, 2, "T" or "C": the same for real matrices)."""
+    n = np.shape(a)[-1]
+    ones = np.ones((n, n), float_dtype(a))
+    mask = np.tril(ones, -1 if unit_diagonal else 0) if lower else \
+        np.triu(ones, 1 if unit_diagonal else 0)
+    if trans not in (0, 1, 2, "N", "T", "C"):
+        raise ValueRefusedError(f"scipy.linalg.solve_triangular: trans={trans!r}")
+    return mask, trans not in (0, "N")
+
+
+def factor_masks(a: Any, lower: Any = False) -> tuple:
+    """For ``scipy.linalg.cho_factor`` and ``cho_solve``: ones in the triangle that holds the
+    factor (diagonal included: the lower one with ``lower``), and the mask of the triangle
+    that is read (:func:`triangle_mask`)."""
+    n = np.shape(a)[-1]
+    ones = np.ones((n, n), float_dtype(a))
+    return (np.tril(ones) if lower else np.triu(ones)), triangle_mask(a, not lower)
+
+
+def lu_masks(lu: Any, piv: Any) -> tuple:
+    """For the ``lu, piv`` of ``scipy.linalg.lu_factor`` (a square matrix ``a = P^T L U``):
+    the strictly lower mask (``L``'s part of ``lu``, the unit diagonal left out), the identity
+    and the permutation matrix ``P`` (``P a = L U``), in ``lu``'s floating point type."""
+    m, n = np.shape(lu)[-2:]
+    if m != n or np.ndim(lu) != 2:
+        raise ValueRefusedError(
+            "the derivatives of scipy.linalg.lu_factor and lu_solve are implemented for one "
+            f"square matrix (got shape {np.shape(lu)})")
+    dtype = float_dtype(lu)
+    perm = np.arange(n)
+    for i, p in enumerate(np.asarray(piv)):
+        perm[[i, p]] = perm[[p, i]]
+    eye = np.eye(n, dtype=dtype)
+    return np.tril(np.ones((n, n), dtype), -1), eye, eye[perm]
+
+
+def eigh_uplo(lower: Any = True, b: Any = None, type: Any = 1, subset_by_index: Any = None,
+              subset_by_value: Any = None) -> str:
+    """``"L"`` or ``"U"``, np.linalg's spelling of ``scipy.linalg.eigh``'s ``lower``; refuses
+    what the rules of ``eigh`` and ``eigvalsh`` do not cover: the generalized problem
+    (``b``) and subsets of the eigenvalues."""
+    if b is not None or type != 1 or subset_by_index is not None or subset_by_value is not None:
+        raise ValueRefusedError(
+            "the derivatives of scipy.linalg.eigh and eigvalsh are implemented for the "
+            "standard problem with every eigenvalue (no b=, type=, subset_by_index=, "
+            "subset_by_value=)")
+    return "L" if lower else "U"
+
+
+def pinv_only(y: Any, return_rank: Any = False) -> Any:
+    """``y``, the pseudo-inverse ``scipy.linalg.pinv`` or ``pinvh`` returned; refuses
+    ``return_rank=True``."""
+    if return_rank:
+        raise ValueRefusedError("the derivatives of scipy.linalg.pinv and pinvh are "
+                                "implemented for return_rank=False")
+    return y
+
+
+def matrix_function_cast(t: Any, x: Any) -> Any:
+    """``t``, the derivative of a matrix function (``expm``, ``logm``, ``sqrtm``, ...) of the
+    real ``x``, as a real array of ``x``'s floating point type; refuses a complex ``t`` with
+    imaginary parts above rounding (the matrix function is complex there).  Linear in
+    ``t`` (but for the refusal)."""
+    if np.iscomplexobj(t):
+        # SciPy's own rounding leaves imaginary parts of the order of its precision
+        tol = 1e3 * np.finfo(np.real(t).dtype).eps * max(1.0, float(np.max(np.abs(t), initial=0)))
+        if np.any(np.abs(np.imag(t)) > tol):
+            raise ValueRefusedError(
+                "the derivative of this SciPy matrix function is implemented for real "
+                "results only (the matrix has eigenvalues where the function is complex)")
+        t = np.real(t)
+    return linalg_cast(t, x)
