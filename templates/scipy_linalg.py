@@ -22,7 +22,7 @@ import scipy.linalg
 
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
-from tangentlike.runtime import unbroadcast, unreduce, zeros_like
+from tangentlike.runtime import unbroadcast, unindex, unreduce, zeros_like
 from tangentlike.runtime.linalg import (
     assumed_masks,
     eigh_uplo,
@@ -35,6 +35,7 @@ from tangentlike.runtime.linalg import (
     norm_gradient,
     pinv_only,
     solve_matrix_shape,
+    structured_layout,
     svd_eye,
     triangle_mask,
     triangular_masks,
@@ -44,7 +45,8 @@ from tangentlike.runtime.linalg import (
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(assumed_masks, eigh_uplo, factor_masks, lu_masks, triangular_masks,
+non_differentiable(assumed_masks, eigh_uplo, factor_masks, lu_masks, structured_layout,
+                   triangular_masks,
                    scipy.linalg.bandwidth, scipy.linalg.ishermitian, scipy.linalg.issymmetric,
                    scipy.linalg.hadamard, scipy.linalg.hilbert, scipy.linalg.invhilbert,
                    scipy.linalg.pascal, scipy.linalg.invpascal, scipy.linalg.dft,
@@ -663,3 +665,64 @@ def solve_discrete_lyapunov_tangent(x, a, q, method=None):
     d[x] = scipy.linalg.solve_discrete_lyapunov(
         a, d[a] @ x @ np.matrix_transpose(a) + a @ x @ np.matrix_transpose(d[a]), method)
     d[x] = scipy.linalg.solve_discrete_lyapunov(a, d[q], method)
+
+
+# ---------------------------------------------------------------------------------------------
+# Structured matrices: entries copied from c and r (structured_layout: where from), whose
+# adjoints add up the entries each element went to.
+
+@adjoint(scipy.linalg.toeplitz)
+def toeplitz(y, c, r=None):
+    at = structured_layout("toeplitz", c, r)
+    if r is None:
+        d[c] = unindex(at[1] * d[y], c, at[0]) + unindex(at[3] * d[y], c, at[2])
+    else:
+        d[c] = unindex(at[1] * d[y], c, at[0])
+        d[r] = unindex(at[3] * d[y], r, at[2])
+
+
+@tangent(scipy.linalg.toeplitz)
+def toeplitz_tangent(y, c, r=None):
+    at = structured_layout("toeplitz", c, r)
+    if r is None:
+        d[y] = at[1] * d[c][at[0]] + at[3] * d[c][at[2]]
+    else:
+        d[y] = at[1] * d[c][at[0]]
+        d[y] = at[3] * d[r][at[2]]
+
+
+@adjoint(scipy.linalg.hankel)
+def hankel(y, c, r=None):
+    at = structured_layout("hankel", c, r)
+    d[c] = unindex(at[1] * d[y], c, at[0])
+    d[r] = unindex(at[3] * d[y], r, at[2])
+
+
+@tangent(scipy.linalg.hankel)
+def hankel_tangent(y, c, r=None):
+    at = structured_layout("hankel", c, r)
+    d[y] = at[1] * d[c][at[0]]
+    d[y] = at[3] * d[r][at[2]]
+
+
+@adjoint(scipy.linalg.circulant)
+def circulant(y, c):
+    d[c] = unindex(d[y], c, structured_layout("circulant", c)[0])
+
+
+@tangent(scipy.linalg.circulant)
+def circulant_tangent(y, c):
+    d[y] = d[c][structured_layout("circulant", c)[0]]
+
+
+# Column k of khatri_rao(a, b) is kron(a[:, k], b[:, k]).
+@adjoint(scipy.linalg.khatri_rao)
+def khatri_rao(y, a, b):
+    d[a] = np.einsum("ipk,pk->ik", np.reshape(d[y], (np.shape(a)[0], np.shape(b)[0], -1)), b)
+    d[b] = np.einsum("ipk,ik->pk", np.reshape(d[y], (np.shape(a)[0], np.shape(b)[0], -1)), a)
+
+
+@tangent(scipy.linalg.khatri_rao)
+def khatri_rao_tangent(y, a, b):
+    d[y] = scipy.linalg.khatri_rao(d[a], b)
+    d[y] = scipy.linalg.khatri_rao(a, d[b])

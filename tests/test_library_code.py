@@ -18,9 +18,9 @@ own method with the frozen arguments after ``x``; autograd's ``flatten`` and the
 
 Refused (each: the error class, the user's file and line first, the library function named):
 ``scipy.integrate.odeint`` (compiled code behind Python that tangentlike cannot read),
-``scipy.linalg.schur`` (SciPy's decorators spread ``*args`` of unknown length), ``scipy.optimize.rosen_hess`` (writes into an array); a method of a frozen
-distribution kept as an object, found and refused when the derivative runs (the user's line
-is still first)."""
+``scipy.linalg.schur`` (SciPy's decorators spread ``*args`` of unknown length),
+``scipy.optimize.rosen_hess`` (writes into an array); a method of a frozen distribution kept
+as an object, found and refused when the derivative runs (the user's line is still first)."""
 from __future__ import annotations
 
 import sys
@@ -118,9 +118,10 @@ def expm(x):
 
 
 @pytest.mark.parametrize("optimized", [True, False])
-@pytest.mark.parametrize("f", [cho, cholesky, expm, euclidean, rosen, rosen_in_code, rosen_der_norm, module_alias,
-                               array_api_idiom, calls_as_array_helper, scipy_with_rules,
-                               frozen_norm, frozen_named],
+@pytest.mark.parametrize("f", [cho, cholesky, expm, euclidean, rosen, rosen_in_code,
+                               rosen_der_norm, module_alias, array_api_idiom,
+                               calls_as_array_helper, scipy_with_rules, frozen_norm,
+                               frozen_named],
                          ids=lambda f: f.__name__)
 def test_differentiated_through(f, optimized):
     if f is array_api_idiom and xp_promote is None:

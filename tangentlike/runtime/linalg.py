@@ -535,3 +535,26 @@ def matrix_function_cast(t: Any, x: Any) -> Any:
                 "results only (the matrix has eigenvalues where the function is complex)")
         t = np.real(t)
     return linalg_cast(t, x)
+
+
+def structured_layout(kind: str, c: Any, r: Any = None) -> tuple:
+    """For ``scipy.linalg.toeplitz(c, r)``, ``hankel(c, r)`` and ``circulant(c)`` of vectors:
+    ``(i1, m1, i2, m2)`` such that the matrix is ``m1 * c[i1] + m2 * r2[i2]``, ``r2`` being
+    ``r`` (``c`` for ``toeplitz(c)``), masks in ``c``'s floating point type.  Refuses stacks
+    (SciPy 1.17 reads them as batches)."""
+    if np.ndim(c) != 1 or r is not None and np.ndim(r) != 1:
+        raise ValueRefusedError(f"the derivative of scipy.linalg.{kind} is implemented for "
+                                "vectors c and r")
+    dtype = float_dtype(c)
+    m = np.size(c)
+    n = m if r is None or kind == "circulant" else np.size(r)
+    i, j = np.indices((m, n))
+    if kind == "toeplitz":
+        first = i >= j
+        return np.where(first, i - j, 0), first.astype(dtype), np.where(first, 0, j - i), \
+            (~first).astype(dtype)
+    if kind == "hankel":
+        first = i + j < m
+        return np.where(first, i + j, 0), first.astype(dtype), \
+            np.where(first, 0, i + j - m + 1), (~first).astype(dtype)
+    return (i - j) % m, np.ones((m, n), dtype), np.zeros((m, n), int), np.zeros((m, n), dtype)

@@ -143,3 +143,19 @@ if scipy is not None:
               f"scipy.linalg.solve_discrete_lyapunov(a, q{_method})",
               {"a": 0.3 * values(_id + "/a", (3, 3)), "q": values(_id + "/q", (3, 3))},
               float32=False)
+
+    # Structured matrices.
+    for _name, _sc, _sr in [("toeplitz", (3,), None), ("toeplitz", (3,), (4,)),
+                            ("toeplitz", (4,), (2,)), ("hankel", (3,), None),
+                            ("hankel", (3,), (4,)), ("hankel", (4,), (2,)),
+                            ("circulant", (4,), None)]:
+        _id = f"scipy.{_name}-{sid(_sc)}-{_sr and sid(_sr)}"
+        _params = {"c": values(_id + "/c", _sc)}
+        if _sr is not None:
+            _params["r"] = values(_id + "/r", _sr)
+        _case(_id, getattr(la, _name),
+              f"scipy.linalg.{_name}(c{', r' if _sr is not None else ''}) ** 2", _params)
+    for _sa, _sb in [((2, 3), (4, 3)), ((3, 1), (2, 1))]:
+        _id = f"scipy.khatri_rao-{sid(_sa)}-{sid(_sb)}"
+        _case(_id, la.khatri_rao, "scipy.linalg.khatri_rao(a, b)",
+              {"a": values(_id + "/a", _sa), "b": values(_id + "/b", _sb)})
