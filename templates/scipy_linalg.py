@@ -1,9 +1,10 @@
 """scipy.linalg (SciPy is optional: tangentlike/templates imports this module only when SciPy
 is installed): ``inv det solve solve_triangular cholesky cho_factor cho_solve lu_factor
-lu_solve eigh eigvalsh svd svdvals pinv pinvh norm``, the matrix functions ``expm logm sqrtm
-cosm sinm tanm coshm sinhm tanhm fractional_matrix_power``, the equations
-``solve_sylvester solve_continuous_lyapunov solve_discrete_lyapunov``, and the constant
-matrices of an integer size.
+lu_solve eigh eigvalsh eigvals svd svdvals pinv pinvh norm``, the matrix functions ``expm
+logm sqrtm cosm sinm tanm coshm sinhm tanhm fractional_matrix_power``, the equations
+``solve_sylvester solve_continuous_lyapunov solve_discrete_lyapunov``, the structured
+matrices ``toeplitz hankel circulant khatri_rao``, and the constant matrices of an integer
+size.
 
 The rules are those of np.linalg where SciPy computes the same thing (written again for
 SciPy's signatures), with SciPy's conventions: ``cholesky`` returns the upper factor by
@@ -26,6 +27,7 @@ from tangentlike.runtime import unbroadcast, unindex, unreduce, zeros_like
 from tangentlike.runtime.linalg import (
     assumed_masks,
     eigh_uplo,
+    eigvals_eye,
     factor_masks,
     linalg_cast,
     linalg_eye,
@@ -45,7 +47,7 @@ from tangentlike.runtime.linalg import (
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(assumed_masks, eigh_uplo, factor_masks, lu_masks, structured_layout,
+non_differentiable(assumed_masks, eigh_uplo, eigvals_eye, factor_masks, lu_masks, structured_layout,
                    triangular_masks,
                    scipy.linalg.bandwidth, scipy.linalg.ishermitian, scipy.linalg.issymmetric,
                    scipy.linalg.hadamard, scipy.linalg.hilbert, scipy.linalg.invhilbert,
@@ -726,3 +728,21 @@ def khatri_rao(y, a, b):
 def khatri_rao_tangent(y, a, b):
     d[y] = scipy.linalg.khatri_rao(d[a], b)
     d[y] = scipy.linalg.khatri_rao(a, d[b])
+
+
+# scipy.linalg.eigvals: np.linalg.eigvals's rule (SciPy returns the eigenvalues as complex
+# numbers: they must be real, with zero imaginary parts, and distinct).
+@adjoint(scipy.linalg.eigvals)
+def eigvals(y, a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+    v = np.linalg.eig(a)[1]
+    d[a] = linalg_cast(np.matrix_transpose(np.linalg.inv(v)) @ np.einsum(
+        "...i,ij->...ij", d[y], eigvals_eye(y, b, homogeneous_eigvals)) @ np.matrix_transpose(v),
+        a)
+
+
+@tangent(scipy.linalg.eigvals)
+def eigvals_tangent(y, a, b=None, overwrite_a=False, check_finite=True,
+                    homogeneous_eigvals=False):
+    v = np.linalg.eig(a)[1]
+    d[y] = np.einsum("...ij,ji->...i", np.linalg.inv(v) @ d[a] @ v,
+                     eigvals_eye(y, b, homogeneous_eigvals))

@@ -274,7 +274,7 @@ MISSING: dict[str, str] = {
         scipy.linalg.cholesky_banded scipy.linalg.clarkson_woodruff_transform
         scipy.linalg.companion scipy.linalg.convolution_matrix scipy.linalg.cossin
         scipy.linalg.diagsvd scipy.linalg.eig scipy.linalg.eig_banded
-        scipy.linalg.eigh_tridiagonal scipy.linalg.eigvals scipy.linalg.eigvals_banded
+        scipy.linalg.eigh_tridiagonal scipy.linalg.eigvals_banded
         scipy.linalg.eigvalsh_tridiagonal scipy.linalg.expm_cond scipy.linalg.expm_frechet
         scipy.linalg.fiedler scipy.linalg.fiedler_companion scipy.linalg.funm
         scipy.linalg.hessenberg scipy.linalg.ldl scipy.linalg.leslie scipy.linalg.lstsq

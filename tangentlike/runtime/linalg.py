@@ -558,3 +558,12 @@ def structured_layout(kind: str, c: Any, r: Any = None) -> tuple:
         return np.where(first, i + j, 0), first.astype(dtype), \
             np.where(first, 0, i + j - m + 1), (~first).astype(dtype)
     return (i - j) % m, np.ones((m, n), dtype), np.zeros((m, n), int), np.zeros((m, n), dtype)
+
+
+def eigvals_eye(w: Any, b: Any = None, homogeneous_eigvals: Any = False) -> np.ndarray:
+    """:func:`eig_eye` for ``scipy.linalg.eigvals``; refuses the generalized problem (``b``)
+    and homogeneous eigenvalues."""
+    if b is not None or homogeneous_eigvals:
+        raise ValueRefusedError("the derivative of scipy.linalg.eigvals is implemented for the "
+                                "standard problem (no b=, homogeneous_eigvals=False)")
+    return eig_eye(w)

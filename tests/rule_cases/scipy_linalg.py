@@ -159,3 +159,10 @@ if scipy is not None:
         _id = f"scipy.khatri_rao-{sid(_sa)}-{sid(_sb)}"
         _case(_id, la.khatri_rao, "scipy.linalg.khatri_rao(a, b)",
               {"a": values(_id + "/a", _sa), "b": values(_id + "/b", _sb)})
+
+    # eigvals: real, distinct eigenvalues (SciPy returns them as complex numbers).
+    from rule_cases.numpy_linalg import _EIG
+
+    _case("scipy.eigvals", la.eigvals, "np.real(scipy.linalg.eigvals(a))", {"a": _EIG})
+    _case("scipy.eigvals-squared", la.eigvals, "np.real(scipy.linalg.eigvals(a)) ** 2",
+          {"a": _EIG.T + 0.1 * np.eye(3)})
