@@ -1,6 +1,6 @@
 """scipy.linalg (SciPy is optional: tangentlike/templates imports this module only when SciPy
 is installed): ``inv det solve solve_triangular cholesky cho_factor cho_solve lu_factor
-lu_solve eigh eigvalsh eigvals svd svdvals pinv pinvh norm``, the matrix functions ``expm
+lu_solve eigh eigvalsh eigvals svd svdvals qr pinv pinvh norm``, the matrix functions ``expm
 logm sqrtm cosm sinm tanm coshm sinhm tanhm fractional_matrix_power``, the equations
 ``solve_sylvester solve_continuous_lyapunov solve_discrete_lyapunov``, the structured
 matrices ``toeplitz hankel circulant khatri_rao``, and the constant matrices of an integer
@@ -36,6 +36,7 @@ from tangentlike.runtime.linalg import (
     matrix_power_blocks,
     norm_gradient,
     pinv_only,
+    scipy_qr_mask,
     solve_matrix_shape,
     structured_layout,
     svd_eye,
@@ -47,8 +48,8 @@ from tangentlike.runtime.linalg import (
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(assumed_masks, eigh_uplo, eigvals_eye, factor_masks, lu_masks, structured_layout,
-                   triangular_masks,
+non_differentiable(assumed_masks, eigh_uplo, eigvals_eye, factor_masks, lu_masks,
+                   scipy_qr_mask, structured_layout, triangular_masks,
                    scipy.linalg.bandwidth, scipy.linalg.ishermitian, scipy.linalg.issymmetric,
                    scipy.linalg.hadamard, scipy.linalg.hilbert, scipy.linalg.invhilbert,
                    scipy.linalg.pascal, scipy.linalg.invpascal, scipy.linalg.dft,
@@ -746,3 +747,22 @@ def eigvals_tangent(y, a, b=None, overwrite_a=False, check_finite=True,
     v = np.linalg.eig(a)[1]
     d[y] = np.einsum("...ij,ji->...i", np.linalg.inv(v) @ d[a] @ v,
                      eigvals_eye(y, b, homogeneous_eigvals))
+
+
+# scipy.linalg.qr: np.linalg.qr's rule (mode="economic", or "full" for square matrices).
+@adjoint(scipy.linalg.qr)
+def qr(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+    low = scipy_qr_mask(a, mode, pivoting)
+    x = ((1.0 - low) * d[y][1]) @ np.matrix_transpose(y[1]) - np.matrix_transpose(y[0]) @ d[y][0]
+    g = x - low * (x - np.matrix_transpose(x))
+    d[a] = linalg_cast((d[y][0] + y[0] @ g) @ np.matrix_transpose(np.linalg.inv(y[1])), a)
+
+
+@tangent(scipy.linalg.qr)
+def qr_tangent(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False,
+               check_finite=True):
+    low = scipy_qr_mask(a, mode, pivoting)
+    ri = np.linalg.inv(y[1])
+    c = np.matrix_transpose(y[0]) @ d[a] @ ri
+    o = low * c - np.matrix_transpose(low * c)
+    d[y] = (y[0] @ o + d[a] @ ri - y[0] @ c, (c - o) @ y[1])

@@ -567,3 +567,13 @@ def eigvals_eye(w: Any, b: Any = None, homogeneous_eigvals: Any = False) -> np.n
         raise ValueRefusedError("the derivative of scipy.linalg.eigvals is implemented for the "
                                 "standard problem (no b=, homogeneous_eigvals=False)")
     return eig_eye(w)
+
+
+def scipy_qr_mask(a: Any, mode: Any = "full", pivoting: Any = False) -> np.ndarray:
+    """:func:`qr_mask` for ``scipy.linalg.qr`` (mode "economic" is NumPy's "reduced", "full"
+    its "complete", for square matrices); refuses the modes "r" and "raw" and pivoting."""
+    if pivoting or mode not in ("full", "economic"):
+        raise ValueRefusedError(
+            "the derivative of scipy.linalg.qr is implemented for mode='economic' (and 'full' "
+            f"for square matrices) without pivoting (got mode={mode!r}, pivoting={pivoting!r})")
+    return qr_mask(a, "reduced" if mode == "economic" else "complete")

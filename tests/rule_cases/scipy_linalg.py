@@ -166,3 +166,13 @@ if scipy is not None:
     _case("scipy.eigvals", la.eigvals, "np.real(scipy.linalg.eigvals(a))", {"a": _EIG})
     _case("scipy.eigvals-squared", la.eigvals, "np.real(scipy.linalg.eigvals(a)) ** 2",
           {"a": _EIG.T + 0.1 * np.eye(3)})
+
+    # qr: economic (tall), full (square); both factors.
+    for _shape, _mode in [((4, 3), "economic"), ((3, 3), "full"), ((3, 3), "economic")]:
+        _id = f"scipy.qr-{sid(_shape)}-{_mode}"
+        _case(_id, la.qr, None, {"a": values(_id, _shape)},
+              body=f"    q, r = scipy.linalg.qr(a, mode={_mode!r})\n"
+                   f"    return np.sum(q * np.arange({_shape[0] * _shape[1]}.0).reshape"
+                   f"{_shape}) + np.sum(r * r)\n", float32=False)
+    _case("scipy.qr-r", la.qr, "scipy.linalg.qr(a, mode='economic')[1]",
+          {"a": values("scipy.qr-r", (4, 3))})
