@@ -16,7 +16,8 @@ read the pairs ``(c, lower)`` and ``(lu, piv)`` those return.
 The derivative of a matrix function f along E is the upper right block of f([[A, E], [0, A]])
 (Higham, "Functions of Matrices", 2008, theorem 3.6), and its adjoint for G the same block of
 f([[A^T, G], [0, A^T]]): so these rules call f again, whose rule serves second derivatives.
-Each is refused where f is complex (a logarithm or root of a matrix with negative eigenvalues).
+Each is refused where that derivative is complex (a root of a matrix with negative
+eigenvalues).
 """
 import numpy as np
 import scipy.linalg

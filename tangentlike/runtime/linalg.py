@@ -572,8 +572,10 @@ def eigvals_eye(w: Any, b: Any = None, homogeneous_eigvals: Any = False) -> np.n
 def scipy_qr_mask(a: Any, mode: Any = "full", pivoting: Any = False) -> np.ndarray:
     """:func:`qr_mask` for ``scipy.linalg.qr`` (mode "economic" is NumPy's "reduced", "full"
     its "complete", for square matrices); refuses the modes "r" and "raw" and pivoting."""
-    if pivoting or mode not in ("full", "economic"):
+    m, n = np.shape(a)[-2:]
+    if pivoting or mode not in ("full", "economic") or m < n or mode == "full" and m != n:
         raise ValueRefusedError(
             "the derivative of scipy.linalg.qr is implemented for mode='economic' (and 'full' "
-            f"for square matrices) without pivoting (got mode={mode!r}, pivoting={pivoting!r})")
+            "for square matrices) without pivoting, of matrices with at least as many rows as "
+            f"columns (got mode={mode!r}, pivoting={pivoting!r}, shape {np.shape(a)})")
     return qr_mask(a, "reduced" if mode == "economic" else "complete")
