@@ -32,7 +32,8 @@ from tangentlike.rules import registry
 
 
 def _load_scipy() -> None:
-    """Register the SciPy rules (``scipy_special``, ``scipy_stats``, ``scipy_array_api``).
+    """Register the SciPy rules (``scipy_special``, ``scipy_stats``, ``scipy_array_api``,
+    ``scipy_linalg``).
     Importing SciPy takes seconds, so this runs on first use: the registry calls it the first
     time it is asked about a function of SciPy (``registry.defer``), and
     ``registry.load_deferred`` (the table of supported functions) runs it too.  Without SciPy
@@ -44,6 +45,7 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_special_more")
     importlib.import_module("tangentlike.templates.scipy_stats")
     importlib.import_module("tangentlike.templates.scipy_array_api")
+    importlib.import_module("tangentlike.templates.scipy_linalg")
 
 
 registry.defer("scipy", _load_scipy)

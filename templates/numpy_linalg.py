@@ -1,7 +1,8 @@
 """Products and linear algebra: ``np.dot vdot inner outer tensordot einsum kron cross vecdot
 matrix_transpose`` and ``np.linalg``'s ``inv det slogdet solve cholesky eigh eigvalsh eig svd
-svdvals pinv qr norm vector_norm matrix_norm matrix_power`` (with the array API spellings
-``np.linalg.matmul outer tensordot vecdot cross matrix_transpose``).
+svdvals pinv qr norm vector_norm matrix_norm matrix_power eigvals cond lstsq tensorinv
+tensorsolve`` (with the array API spellings ``np.linalg.matmul outer tensordot vecdot cross
+matrix_transpose diagonal trace``).
 
 Adjoints are written with ``@``, ``np.linalg`` and ``np.einsum`` (whose own adjoint is another
 einsum), so that second derivatives (forward mode over the generated reverse code) find rules
@@ -22,7 +23,9 @@ from tangentlike.runtime import (
     unreduce,
     zeros_like,
 )
+from tangentlike.runtime.arrays import undiagonal, untrace
 from tangentlike.runtime.linalg import (
+    cond_ends,
     eig_eye,
     einsum_adjoint_subscripts,
     einsum_place,
@@ -38,9 +41,12 @@ from tangentlike.runtime.linalg import (
     norm_hessian,
     qr_mask,
     real_matrix,
+    residual_gate,
     solve_matrix_shape,
     svd_eye,
     tensordot_adjoint_subscripts,
+    tensorinv_shapes,
+    tensorsolve_shapes,
     triangle_mask,
     vecdot_axis,
 )
@@ -50,9 +56,10 @@ from tangentlike.runtime.linalg import (
 # views (the NumPy policy in tangentlike.rules.primitive).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(einsum_adjoint_subscripts, einsum_refuse_operands_first, einsum_subscripts,
-                   inner_adjoint_subscripts, kron_layout, linalg_eye, eig_eye, matrix_power_blocks,
-                   qr_mask, solve_matrix_shape, svd_eye, tensordot_adjoint_subscripts,
+non_differentiable(cond_ends, einsum_adjoint_subscripts, einsum_refuse_operands_first,
+                   einsum_subscripts, inner_adjoint_subscripts, kron_layout, linalg_eye, eig_eye,
+                   matrix_power_blocks, qr_mask, solve_matrix_shape, svd_eye,
+                   tensordot_adjoint_subscripts, tensorinv_shapes, tensorsolve_shapes,
                    triangle_mask, vecdot_axis)
 
 
@@ -612,3 +619,163 @@ def matrix_power(y, a, n):
 def matrix_power_tangent(y, a, n):
     blocks = matrix_power_blocks(a)
     d[y] = np.linalg.matrix_power(np.kron(blocks[0], a) + np.kron(blocks[1], d[a]), n)[blocks[2]]
+
+
+# The array API's np.linalg.diagonal and np.linalg.trace read the last two axes.
+@adjoint(np.linalg.diagonal)
+def linalg_diagonal(y, x, offset=0):
+    d[x] = undiagonal(d[y], x, offset, -2, -1)
+
+
+@tangent(np.linalg.diagonal)
+def linalg_diagonal_tangent(y, x, offset=0):
+    d[y] = np.linalg.diagonal(d[x], offset=offset)
+
+
+@adjoint(np.linalg.trace)
+def linalg_trace(y, x, offset=0, dtype=None):
+    d[x] = linalg_cast(untrace(d[y], x, offset, -2, -1), x)
+
+
+@tangent(np.linalg.trace)
+def linalg_trace_tangent(y, x, offset=0, dtype=None):
+    d[y] = np.linalg.trace(d[x], offset=offset)
+
+
+# Eigenvalues alone, real and distinct (as for eig, from whose rules second derivatives come):
+# dw = diag(V^-1 da V).
+@adjoint(np.linalg.eigvals)
+def eigvals(y, a):
+    v = np.linalg.eig(a)[1]
+    d[a] = linalg_cast(np.matrix_transpose(np.linalg.inv(v))
+                       @ np.einsum("...i,ij->...ij", d[y], eig_eye(y)) @ np.matrix_transpose(v), a)
+
+
+@tangent(np.linalg.eigvals)
+def eigvals_tangent(y, a):
+    v = np.linalg.eig(a)[1]
+    d[y] = np.einsum("...ij,ji->...i", np.linalg.inv(v) @ d[a] @ v, eig_eye(y))
+
+
+# cond(x) = s_first / s_last for p None, 2 and -2 (the singular values' ends, cond_ends):
+# dc = (ds_first - c ds_last) / s_last with ds_i = u_i^T dx v_i.  For the other p,
+# cond(x) = norm(x, p) norm(inv(x), p), differentiated as that product.
+@adjoint(np.linalg.cond)
+def cond(y, x, p=None):
+    ends = cond_ends(p)
+    if ends is None:
+        xi = np.linalg.inv(x)
+        n1 = np.linalg.norm(x, p, axis=(-2, -1), keepdims=True)
+        n2 = np.linalg.norm(xi, p, axis=(-2, -1), keepdims=True)
+        g = np.expand_dims(d[y], (-2, -1))
+        d[x] = linalg_cast(g * n2 * norm_gradient(x, p, (-2, -1))
+                           - np.matrix_transpose(xi) @ (g * n1 * norm_gradient(xi, p, (-2, -1)))
+                           @ np.matrix_transpose(xi), x)
+    else:
+        usv = np.linalg.svd(x, full_matrices=False)
+        first = usv[0][..., :, ends[0], None] * usv[2][..., ends[0], None, :]
+        last = usv[0][..., :, ends[1], None] * usv[2][..., ends[1], None, :]
+        d[x] = linalg_cast(np.expand_dims(d[y] / usv[1][..., ends[1]], (-2, -1))
+                           * (first - np.expand_dims(y, (-2, -1)) * last), x)
+
+
+@tangent(np.linalg.cond)
+def cond_tangent(y, x, p=None):
+    ends = cond_ends(p)
+    if ends is None:
+        xi = np.linalg.inv(x)
+        d[y] = (np.linalg.norm(xi, p, axis=(-2, -1))
+                * np.sum(d[x] * norm_gradient(x, p, (-2, -1)), axis=(-2, -1))
+                - np.linalg.norm(x, p, axis=(-2, -1))
+                * np.sum((xi @ d[x] @ xi) * norm_gradient(xi, p, (-2, -1)), axis=(-2, -1)))
+    else:
+        usv = np.linalg.svd(x, full_matrices=False)
+        d[y] = (np.einsum("...k,...kl,...l->...", usv[0][..., ends[0]], d[x],
+                          usv[2][..., ends[0], :])
+                - y * np.einsum("...k,...kl,...l->...", usv[0][..., ends[1]], d[x],
+                                usv[2][..., ends[1], :])) / usv[1][..., ends[1]]
+
+
+# tensorinv and tensorsolve are inv and solve of a reshaped to a matrix.
+@adjoint(np.linalg.tensorinv)
+def tensorinv(y, a, ind=2):
+    shapes = tensorinv_shapes(a, ind)
+    ym = np.reshape(y, shapes[1])
+    d[a] = -np.reshape(np.matrix_transpose(ym) @ np.reshape(d[y], shapes[1])
+                       @ np.matrix_transpose(ym), np.shape(a))
+
+
+@tangent(np.linalg.tensorinv)
+def tensorinv_tangent(y, a, ind=2):
+    shapes = tensorinv_shapes(a, ind)
+    ym = np.reshape(y, shapes[1])
+    d[y] = -np.reshape(ym @ np.reshape(d[a], shapes[0]) @ ym, np.shape(y))
+
+
+@adjoint(np.linalg.tensorsolve)
+def tensorsolve(x, a, b, axes=None):
+    shapes = tensorsolve_shapes(a, x, axes)
+    bb = np.linalg.solve(np.matrix_transpose(np.reshape(a, shapes[0])), np.reshape(d[x], -1))
+    d[a] = -np.reshape(np.outer(bb, x), np.shape(a))
+    d[b] = np.reshape(bb, np.shape(b))
+
+
+@tangent(np.linalg.tensorsolve)
+def tensorsolve_tangent(x, a, b, axes=None):
+    shapes = tensorsolve_shapes(a, x, axes)
+    d[x] = -np.reshape(np.linalg.solve(np.reshape(a, shapes[0]),
+                                       np.reshape(d[a], shapes[0]) @ np.reshape(x, -1)),
+                       np.shape(x))
+    d[x] = np.reshape(np.linalg.solve(np.reshape(a, shapes[0]), np.reshape(d[b], -1)),
+                      np.shape(x))
+
+
+# x = pinv(a) b (full rank), from the rules of pinv; the residuals r_j = |b_j - a x_j|^2 (when
+# lstsq returns them) change by 2 (b_j - a x_j)^T (db_j - da x_j), as a^T (b - a x) = 0; the
+# singular values as in svdvals; the rank not at all.  residual_gate leaves out what lstsq
+# returns no residuals for.
+@adjoint(np.linalg.lstsq, containers=True, tuple_result=True)
+def lstsq(y, a, b, rcond=None):
+    pa = np.linalg.pinv(a)
+    xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
+    bm = np.reshape(b, solve_matrix_shape(b, b))
+    gr = 2.0 * (bm - a @ xm) * residual_gate(d[y][1], y[1], 0.0)
+    gy = np.reshape(d[y][0], np.shape(xm)) @ np.matrix_transpose(bm)
+    pt = np.matrix_transpose(pa)
+    z = np.matrix_transpose(gy) @ (pa @ pt)
+    u = (pt @ pa) @ np.matrix_transpose(gy)
+    usv = np.linalg.svd(a, full_matrices=False)
+    d[a] = linalg_cast(-(pt @ gy @ pt) + z - a @ (pa @ z) + u - (u @ pa) @ a
+                       - gr @ np.matrix_transpose(xm) + (usv[0] * d[y][3][..., None, :]) @ usv[2],
+                       a)
+    d[b] = linalg_cast(np.reshape(pt @ np.reshape(d[y][0], np.shape(xm)) + gr, np.shape(b)), b)
+
+
+@tangent(np.linalg.lstsq, containers=True, tuple_result=True)
+def lstsq_tangent(y, a, b, rcond=None):
+    pa = np.linalg.pinv(a)
+    xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
+    bm = np.reshape(b, solve_matrix_shape(b, b))
+    pt = np.matrix_transpose(pa)
+    p = pa @ (pt @ np.matrix_transpose(d[a]))
+    q = np.matrix_transpose(d[a]) @ (pt @ pa)
+    usv = np.linalg.svd(a, full_matrices=False)
+    d[y] = (np.reshape((-(pa @ d[a] @ pa) + p - (p @ a) @ pa + q - pa @ (a @ q)) @ bm,
+                       np.shape(y[0])),
+            residual_gate(-2.0 * np.sum((bm - a @ xm) * (d[a] @ xm), axis=0), y[1], y[1]),
+            zeros_like(y[2]),
+            np.einsum("...ki,...ki->...i", usv[0], d[a] @ np.matrix_transpose(usv[2])))
+    d[y] = (np.reshape(pa @ np.reshape(d[b], np.shape(bm)), np.shape(y[0])),
+            residual_gate(2.0 * np.sum((bm - a @ xm) * np.reshape(d[b], np.shape(bm)), axis=0),
+                          y[1], y[1]),
+            zeros_like(y[2]), zeros_like(y[3]))
+
+
+@adjoint(residual_gate)
+def residual_gate_adjoint(g, t, residuals, like):
+    d[t] = residual_gate(d[g], residuals, t)
+
+
+@tangent(residual_gate)
+def residual_gate_tangent(g, t, residuals, like):
+    d[g] = residual_gate(d[t], residuals, like)

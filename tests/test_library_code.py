@@ -11,15 +11,16 @@ written for any array library (``scipy.optimize.rosen``, ``rosen_der``), whose
 ``xp.sum(t)`` the method ``.sum`` of a value ``xp`` (a zero gradient); a frozen distribution
 (``scipy.stats.norm(m, s).logpdf(x)``, ``d = norm(m, s); d.logpdf(x)``), the distribution's
 own method with the frozen arguments after ``x``; autograd's ``flatten`` and the
-``unflatten`` it returns (``tangentlike.runtime.flat``).
+``unflatten`` it returns (``tangentlike.runtime.flat``); ``scipy.linalg.cho_factor`` /
+``cho_solve`` / ``cholesky`` / ``expm``, refused from their source once, which have rules now
+(templates/scipy_linalg.py), and ``scipy.spatial.distance.euclidean``, whose source calls
+``scipy.linalg.norm``, which has one too.
 
 Refused (each: the error class, the user's file and line first, the library function named):
 ``scipy.integrate.odeint`` (compiled code behind Python that tangentlike cannot read),
-``scipy.linalg.cho_factor`` / ``cholesky`` / ``expm`` and
-``scipy.spatial.distance.euclidean`` (SciPy's decorators spread ``*args`` of unknown
-length), ``scipy.optimize.rosen_hess`` (writes into an array); a method of a frozen
-distribution kept as an object, found and refused when the derivative runs (the user's line
-is still first)."""
+``scipy.linalg.schur`` (SciPy's decorators spread ``*args`` of unknown length),
+``scipy.optimize.rosen_hess`` (writes into an array); a method of a frozen distribution kept
+as an object, found and refused when the derivative runs (the user's line is still first)."""
 from __future__ import annotations
 
 import sys
@@ -100,10 +101,27 @@ def frozen_named(x):
     return np.sum(d.logpdf(x)) + np.sum(d.cdf(x))
 
 
+def euclidean(x):
+    return scipy.spatial.distance.euclidean(x, 2.0 * x)
+
+
+def cho(x):
+    return np.sum(scipy.linalg.cho_solve(scipy.linalg.cho_factor(A0 + np.diag(x)), x))
+
+
+def cholesky(x):
+    return np.sum(scipy.linalg.cholesky(A0 + np.diag(x), lower=True))
+
+
+def expm(x):
+    return np.sum(scipy.linalg.expm(A0 * x[0]))
+
+
 @pytest.mark.parametrize("optimized", [True, False])
-@pytest.mark.parametrize("f", [rosen, rosen_in_code, rosen_der_norm, module_alias,
-                               array_api_idiom, calls_as_array_helper, scipy_with_rules,
-                               frozen_norm, frozen_named],
+@pytest.mark.parametrize("f", [cho, cholesky, expm, euclidean, rosen, rosen_in_code,
+                               rosen_der_norm, module_alias, array_api_idiom,
+                               calls_as_array_helper, scipy_with_rules, frozen_norm,
+                               frozen_named],
                          ids=lambda f: f.__name__)
 def test_differentiated_through(f, optimized):
     if f is array_api_idiom and xp_promote is None:
@@ -168,20 +186,8 @@ def ode(x):
     return np.sum(scipy.integrate.odeint(rhs, 1.0, np.linspace(0.0, 1.0, 5), args=(x[0],)))
 
 
-def cho(x):
-    return np.sum(scipy.linalg.cho_solve(scipy.linalg.cho_factor(A0 + np.diag(x)), x))
-
-
-def cholesky(x):
-    return np.sum(scipy.linalg.cholesky(A0 + np.diag(x), lower=True))
-
-
-def expm(x):
-    return np.sum(scipy.linalg.expm(A0 * x[0]))
-
-
-def euclidean(x):
-    return scipy.spatial.distance.euclidean(x, 2.0 * x)
+def schur(x):
+    return np.sum(scipy.linalg.schur(A0 + np.diag(x))[0])
 
 
 def rosen_hess(x):
@@ -192,10 +198,7 @@ def rosen_hess(x):
 # *args, a call with no rule): the class may be either; the user's line and the name may not.
 REFUSED = [
     (ode, TangentlikeError, "scipy.integrate.odeint"),
-    (cho, TangentlikeError, "scipy.linalg.cho_factor"),
-    (cholesky, TangentlikeError, "scipy.linalg.cholesky"),
-    (expm, TangentlikeError, "scipy.linalg.expm"),
-    (euclidean, TangentlikeError, "scipy.spatial.distance.euclidean"),
+    (schur, TangentlikeError, "scipy.linalg.schur"),
     (rosen_hess, TangentlikeError, "scipy.optimize.rosen_hess"),
 ]
 

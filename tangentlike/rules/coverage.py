@@ -46,6 +46,7 @@ HEADINGS = {
     "scipy_special_more": "More SciPy special functions",
     "scipy_stats": "SciPy stats distributions",
     "scipy_array_api": "SciPy's array-API helpers",
+    "scipy_linalg": "SciPy linear algebra",
     _OTHER: "Other functions",
 }
 

@@ -90,6 +90,7 @@ class Primitive:
     shape_below: tuple[int, Shape] | None = None
     shape_arguments: tuple[int, ...] = ()  # positions it reads only for their shape
     containers: bool = True  # its result may be a container (tuple, list, dict)
+    tuple_result: bool = False  # its result is a tuple of arrays, (lu, piv): adjoints add by item
     elementwise: bool = False  # one output element per input element
     zero_in_first: bool = False  # zero whenever its first argument is zero
     new_array: bool = False  # always makes a fresh array
@@ -341,6 +342,14 @@ def container_helper(function: Any) -> bool:
         return False
     record = PRIMITIVES.get(_key(function))
     return record is not None and record.containers
+
+
+def tuple_result(function: Any) -> bool:
+    """A primitive whose declared record says its result is a tuple (``np.linalg.lstsq``,
+    ``scipy.linalg.lu_factor``), whose adjoint is added item by item (``add_grad``) even
+    where the whole tuple is passed on (``lu_solve(lu, b)``)."""
+    record = PRIMITIVES.get(_key(function))
+    return record is not None and record.tuple_result
 
 
 def shape_arguments(function: Any) -> tuple[int, ...]:

@@ -85,9 +85,9 @@ class RuleDecorator:
         """Check the template ``fn`` and make it ``primitive``'s rule; return ``fn``."""
         rule = make_rule(self.primitive, self.kind, fn)
         library = is_library(fn.__globals__)
-        declare(self.primitive, library=library,
-                **family_facts(fn.__globals__, library, self.primitive), **self.facts,
-                **{self.kind: rule})
+        # the rule's own facts win over its family's
+        facts = {**family_facts(fn.__globals__, library, self.primitive), **self.facts}
+        declare(self.primitive, library=library, **facts, **{self.kind: rule})
         return fn
 
     def __repr__(self) -> str:

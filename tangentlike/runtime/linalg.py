@@ -241,8 +241,8 @@ def eig_eye(w: Any) -> np.ndarray:
     (NumPy 2.5 returns them as complex numbers with zero imaginary parts)."""
     if np.iscomplexobj(w) and np.any(np.imag(w)):
         raise ValueRefusedError(
-            "the derivative of np.linalg.eig is implemented for real eigenvalues only; this "
-            "matrix has complex ones (for a symmetric matrix use np.linalg.eigh)")
+            "the derivative of np.linalg.eig (and eigvals) is implemented for real eigenvalues "
+            "only; this matrix has complex ones (for a symmetric matrix use np.linalg.eigh)")
     return linalg_eye(w)
 
 
@@ -410,3 +410,192 @@ def vecdot_axis(axis: Any, axes: Any) -> Any:
     if axes is not None:
         raise ValueRefusedError("the derivative of np.vecdot takes axis=, not axes=")
     return -1 if axis is None else axis
+
+
+def cond_ends(p: Any) -> tuple[int, int] | None:
+    """For ``np.linalg.cond(x, p)``: the positions of the singular values whose ratio it is
+    (``(0, -1)`` for p None or 2, ``(-1, 0)`` for -2), None for the other p (a product of
+    norms)."""
+    if p is None or isinstance(p, (int, np.integer)) and p == 2:
+        return 0, -1
+    if isinstance(p, (int, np.integer)) and p == -2:
+        return -1, 0
+    return None
+
+
+def tensorinv_shapes(a: Any, ind: Any = 2) -> tuple[tuple, tuple]:
+    """For ``y = np.linalg.tensorinv(a, ind)``: the shapes of ``a`` and of ``y`` as square
+    matrices."""
+    shape = np.shape(a)
+    front, back = int(np.prod(shape[:ind])), int(np.prod(shape[ind:]))
+    return (front, back), (back, front)
+
+
+def tensorsolve_shapes(a: Any, x: Any, axes: Any = None) -> tuple[tuple, int]:
+    """For ``x = np.linalg.tensorsolve(a, b)``: the shape of ``a`` as a matrix and the size of
+    ``x``; refuses ``axes=`` (the rule does not reorder ``a``'s axes)."""
+    if axes is not None:
+        raise ValueRefusedError(
+            "the derivative of np.linalg.tensorsolve is implemented without axes=; move the "
+            "axes of a with np.moveaxis first")
+    n = int(np.size(x))
+    return (int(np.size(a)) // n, n), n
+
+
+def residual_gate(t: Any, residuals: Any, like: Any) -> Any:
+    """``t`` where ``np.linalg.lstsq`` returned residuals (``residuals`` not empty), else zeros
+    of ``like``'s shape (lstsq returns no residuals for a matrix of fewer rows than columns or
+    not of full rank).  Linear in ``t``."""
+    if np.size(residuals):
+        return t
+    return np.zeros(np.shape(like), float_dtype(t))
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers of templates/scipy_linalg.py (SciPy itself is never imported here).
+
+_GENERAL = (None, "gen", "general")
+_SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
+
+
+def assumed_masks(a: Any, assume_a: Any = None, lower: Any = False,
+                  transposed: Any = False) -> tuple:
+    """For ``scipy.linalg.solve`` and ``inv`` with ``assume_a``: masks ``m0, m1`` such that
+    the matrix SciPy reads is ``m0 * a + (m1 * a)^T`` (the whole of ``a``, or one triangle
+    reflected for the symmetric kinds: the lower one with ``lower``).  Refuses the other
+    kinds (banded, triangular, ...) and ``transposed=True``."""
+    dtype = float_dtype(a)
+    n = np.shape(a)[-1]
+    if transposed:
+        raise ValueRefusedError("the derivative of scipy.linalg.solve is implemented for "
+                                "transposed=False; solve with the transposed matrix instead")
+    if assume_a in _GENERAL:
+        return np.ones((n, n), dtype), np.zeros((n, n), dtype)
+    if assume_a in _SYMMETRIC:
+        tri = triangle_mask(a, not lower)
+        return tri, tri
+    raise ValueRefusedError(
+        f"the derivative of scipy.linalg.solve and inv is implemented for assume_a None, "
+        f"'gen', 'sym', 'her' and 'pos' (got {assume_a!r})")
+
+
+def triangular_masks(a: Any, trans: Any = 0, lower: Any = False,
+                     unit_diagonal: Any = False) -> tuple:
+    """For ``scipy.linalg.solve_triangular``: the mask of the entries of ``a`` it reads (its
+    triangle, without the diagonal for ``unit_diagonal``), and whether it solves with the
+    transposed matrix (``trans`` 1, 2, "T" or "C": the same for real matrices)."""
+    n = np.shape(a)[-1]
+    ones = np.ones((n, n), float_dtype(a))
+    mask = np.tril(ones, -1 if unit_diagonal else 0) if lower else \
+        np.triu(ones, 1 if unit_diagonal else 0)
+    if trans not in (0, 1, 2, "N", "T", "C"):
+        raise ValueRefusedError(f"scipy.linalg.solve_triangular: trans={trans!r}")
+    return mask, trans not in (0, "N")
+
+
+def factor_masks(a: Any, lower: Any = False) -> tuple:
+    """For ``scipy.linalg.cho_factor`` and ``cho_solve``: ones in the triangle that holds the
+    factor (diagonal included: the lower one with ``lower``), and the mask of the triangle
+    that is read (:func:`triangle_mask`)."""
+    n = np.shape(a)[-1]
+    ones = np.ones((n, n), float_dtype(a))
+    return (np.tril(ones) if lower else np.triu(ones)), triangle_mask(a, not lower)
+
+
+def lu_masks(lu: Any, piv: Any) -> tuple:
+    """For the ``lu, piv`` of ``scipy.linalg.lu_factor`` (a square matrix ``a = P^T L U``):
+    the strictly lower mask (``L``'s part of ``lu``, the unit diagonal left out), the identity
+    and the permutation matrix ``P`` (``P a = L U``), in ``lu``'s floating point type."""
+    m, n = np.shape(lu)[-2:]
+    if m != n or np.ndim(lu) != 2:
+        raise ValueRefusedError(
+            "the derivatives of scipy.linalg.lu_factor and lu_solve are implemented for one "
+            f"square matrix (got shape {np.shape(lu)})")
+    dtype = float_dtype(lu)
+    perm = np.arange(n)
+    for i, p in enumerate(np.asarray(piv)):
+        perm[[i, p]] = perm[[p, i]]
+    eye = np.eye(n, dtype=dtype)
+    return np.tril(np.ones((n, n), dtype), -1), eye, eye[perm]
+
+
+def eigh_uplo(lower: Any = True, b: Any = None, type: Any = 1, subset_by_index: Any = None,
+              subset_by_value: Any = None) -> str:
+    """``"L"`` or ``"U"``, np.linalg's spelling of ``scipy.linalg.eigh``'s ``lower``; refuses
+    what the rules of ``eigh`` and ``eigvalsh`` do not cover: the generalized problem
+    (``b``) and subsets of the eigenvalues."""
+    if b is not None or type != 1 or subset_by_index is not None or subset_by_value is not None:
+        raise ValueRefusedError(
+            "the derivatives of scipy.linalg.eigh and eigvalsh are implemented for the "
+            "standard problem with every eigenvalue (no b=, type=, subset_by_index=, "
+            "subset_by_value=)")
+    return "L" if lower else "U"
+
+
+def pinv_only(y: Any, return_rank: Any = False) -> Any:
+    """``y``, the pseudo-inverse ``scipy.linalg.pinv`` or ``pinvh`` returned; refuses
+    ``return_rank=True``."""
+    if return_rank:
+        raise ValueRefusedError("the derivatives of scipy.linalg.pinv and pinvh are "
+                                "implemented for return_rank=False")
+    return y
+
+
+def matrix_function_cast(t: Any, x: Any) -> Any:
+    """``t``, the derivative of a matrix function (``expm``, ``logm``, ``sqrtm``, ...) of the
+    real ``x``, as a real array of ``x``'s floating point type; refuses a complex ``t`` with
+    imaginary parts above rounding (the matrix function is complex there).  Linear in
+    ``t`` (but for the refusal)."""
+    if np.iscomplexobj(t):
+        # SciPy's own rounding leaves imaginary parts of the order of its precision
+        tol = 1e3 * np.finfo(np.real(t).dtype).eps * max(1.0, float(np.max(np.abs(t), initial=0)))
+        if np.any(np.abs(np.imag(t)) > tol):
+            raise ValueRefusedError(
+                "the derivative of this SciPy matrix function is implemented for real "
+                "results only (the matrix has eigenvalues where the function is complex)")
+        t = np.real(t)
+    return linalg_cast(t, x)
+
+
+def structured_layout(kind: str, c: Any, r: Any = None) -> tuple:
+    """For ``scipy.linalg.toeplitz(c, r)``, ``hankel(c, r)`` and ``circulant(c)`` of vectors:
+    ``(i1, m1, i2, m2)`` such that the matrix is ``m1 * c[i1] + m2 * r2[i2]``, ``r2`` being
+    ``r`` (``c`` for ``toeplitz(c)``), masks in ``c``'s floating point type.  Refuses stacks
+    (SciPy 1.17 reads them as batches)."""
+    if np.ndim(c) != 1 or r is not None and np.ndim(r) != 1:
+        raise ValueRefusedError(f"the derivative of scipy.linalg.{kind} is implemented for "
+                                "vectors c and r")
+    dtype = float_dtype(c)
+    m = np.size(c)
+    n = m if r is None or kind == "circulant" else np.size(r)
+    i, j = np.indices((m, n))
+    if kind == "toeplitz":
+        first = i >= j
+        return np.where(first, i - j, 0), first.astype(dtype), np.where(first, 0, j - i), \
+            (~first).astype(dtype)
+    if kind == "hankel":
+        first = i + j < m
+        return np.where(first, i + j, 0), first.astype(dtype), \
+            np.where(first, 0, i + j - m + 1), (~first).astype(dtype)
+    return (i - j) % m, np.ones((m, n), dtype), np.zeros((m, n), int), np.zeros((m, n), dtype)
+
+
+def eigvals_eye(w: Any, b: Any = None, homogeneous_eigvals: Any = False) -> np.ndarray:
+    """:func:`eig_eye` for ``scipy.linalg.eigvals``; refuses the generalized problem (``b``)
+    and homogeneous eigenvalues."""
+    if b is not None or homogeneous_eigvals:
+        raise ValueRefusedError("the derivative of scipy.linalg.eigvals is implemented for the "
+                                "standard problem (no b=, homogeneous_eigvals=False)")
+    return eig_eye(w)
+
+
+def scipy_qr_mask(a: Any, mode: Any = "full", pivoting: Any = False) -> np.ndarray:
+    """:func:`qr_mask` for ``scipy.linalg.qr`` (mode "economic" is NumPy's "reduced", "full"
+    its "complete", for square matrices); refuses the modes "r" and "raw" and pivoting."""
+    m, n = np.shape(a)[-2:]
+    if pivoting or mode not in ("full", "economic") or m < n or mode == "full" and m != n:
+        raise ValueRefusedError(
+            "the derivative of scipy.linalg.qr is implemented for mode='economic' (and 'full' "
+            "for square matrices) without pivoting, of matrices with at least as many rows as "
+            f"columns (got mode={mode!r}, pivoting={pivoting!r}, shape {np.shape(a)})")
+    return qr_mask(a, "reduced" if mode == "economic" else "complete")

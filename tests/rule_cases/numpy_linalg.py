@@ -334,3 +334,57 @@ add("eigvalsh-upper", np.linalg.eigvalsh, "np.linalg.eigvalsh(a, UPLO='U')",
     autograd="np.linalg.eigh(a, UPLO='U')[0]")
 add("svdvals-wide", np.linalg.svdvals, "np.linalg.svdvals(a)", {"a": values("svdv-w", (3, 5))},
     second_order=True, autograd="np.linalg.svd(a, compute_uv=False)")
+
+# NumPy 2's array API np.linalg.diagonal and np.linalg.trace (the last two axes).
+for _shape, _offset in [((3, 3), 0), ((2, 3, 4), 1), ((2, 4, 3), -1)]:
+    _id = f"linalg.diagonal-{sid(_shape)}-{_offset}"
+    add(_id, np.linalg.diagonal, f"np.linalg.diagonal(a, offset={_offset})",
+        {"a": values(_id, _shape)}, second_order=True,
+        autograd=_shape == (3, 3) and "np.sum(a * np.eye(3), axis=-1)")
+    _id = f"linalg.trace-{sid(_shape)}-{_offset}"
+    add(_id, np.linalg.trace, f"np.linalg.trace(a, offset={_offset})",
+        {"a": values(_id, _shape)}, second_order=True,
+        autograd=_shape == (3, 3) and "np.sum(a * np.eye(3))")
+
+add("eigvals", np.linalg.eigvals, "np.real(np.linalg.eigvals(a))", {"a": _EIG},
+    second_order=True, autograd=False)
+add("eigvals-stack", np.linalg.eigvals, "np.real(np.linalg.eigvals(a)) ** 2",
+    {"a": np.stack([_EIG, _EIG.T + 0.1 * np.eye(3)])}, autograd=False)
+
+# cond: the 2-norm ratio (p None, 2, -2) and the products of norms (fro, nuc, 1, inf, -1).
+for _p, _shape in [(None, (3, 3)), (2, (2, 3, 3)), (-2, (3, 3)), ("'fro'", (3, 3)),
+                   ("'nuc'", (2, 3, 3)), (1, (3, 3)), ("np.inf", (3, 3)), (-1, (3, 3))]:
+    _id = f"cond-{_p}-{sid(_shape)}".replace("'", "")
+    add(_id, np.linalg.cond, f"np.linalg.cond(a{'' if _p is None else f', {_p}'})",
+        {"a": matrix(_id, _shape, 1.0)}, second_order=_p not in (1, "np.inf", -1),
+        autograd=False)
+add("cond-tall", np.linalg.cond, "np.linalg.cond(a)", {"a": values("cond-tall", (4, 3))},
+    second_order=True, autograd=False)
+
+for _shape, _ind in [((2, 3, 6), 2), ((6, 2, 3), 1), ((2, 2, 2, 2), 2)]:
+    _id = f"tensorinv-{sid(_shape)}-{_ind}"
+    _m = matrix(_id, (6, 6) if _shape[0] * _shape[1] == 6 and _ind == 2 or _ind == 1
+                else (4, 4))
+    add(_id, np.linalg.tensorinv, f"np.linalg.tensorinv(a, {_ind})",
+        {"a": _m.reshape(_shape)}, second_order=True, autograd=False)
+for _sa, _sb in [((2, 3, 6), (2, 3)), ((4, 2, 2), (4,)), ((3, 3), (3,))]:
+    _id = f"tensorsolve-{sid(_sa)}-{sid(_sb)}"
+    _n = int(np.prod(_sb))
+    add(_id, np.linalg.tensorsolve, "np.linalg.tensorsolve(a, b)",
+        {"a": matrix(_id, (_n, _n)).reshape(_sa), "b": values(_id + "/b", _sb)},
+        second_order=True, autograd=False)
+
+# lstsq: x (tall, square, wide, vector b), the residuals (tall: returned; wide: none), the
+# singular values.
+for _sa, _sb in [((5, 3), (5, 2)), ((5, 3), (5,)), ((3, 3), (3, 2)), ((2, 4), (2, 3))]:
+    _id = f"lstsq-x-{sid(_sa)}-{sid(_sb)}"
+    add(_id, np.linalg.lstsq, "np.linalg.lstsq(a, b)[0]",
+        {"a": values(_id, _sa), "b": values(_id + "/b", _sb)}, second_order=True,
+        autograd=False)
+for _sa, _sb in [((5, 3), (5, 2)), ((5, 3), (5,)), ((2, 4), (2, 3))]:
+    _id = f"lstsq-all-{sid(_sa)}-{sid(_sb)}"
+    add(_id, (np.linalg.lstsq, runtime.residual_gate), None,
+        {"a": values(_id, _sa), "b": values(_id + "/b", _sb)},
+        body="    x, res, rank, sv = np.linalg.lstsq(a, b)\n"
+             "    return np.sum(x * x) + np.sum(res) * rank + np.sum(sv ** 3)\n",
+        second_order=True, autograd=False, float32=False)

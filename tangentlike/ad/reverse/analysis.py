@@ -20,7 +20,7 @@ from tangentlike.frontend.operations import (
 )
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
-from tangentlike.rules.primitive import container_helper
+from tangentlike.rules.primitive import container_helper, tuple_result
 from tangentlike.rules.registry import NON_DIFFERENTIABLE_ATTRIBUTES
 from tangentlike.runtime import copy_of
 
@@ -230,6 +230,8 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
             elif container_helper(op.key):  # in derivative code: may build containers
                 names |= syntax.stored_names(stmt.targets[0])
                 subscripted |= set(op.inputs)
+            elif tuple_result(op.key):  # lu = lu_factor(a): a tuple, passed on whole
+                names |= syntax.stored_names(stmt.targets[0])
             elif op.kind is Kind.CALL or not op.differentiable:
                 subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
             elif not isinstance(value, gast.Name):

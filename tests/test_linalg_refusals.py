@@ -1,0 +1,78 @@
+"""What the linear algebra rules refuse (templates/numpy_linalg.py, scipy_linalg.py): each a
+ValueRefusedError naming the function and what it takes instead, in reverse and forward
+mode, never a wrong derivative."""
+import numpy as np
+import pytest
+
+import tangentlike
+from tangentlike.errors import ValueRefusedError
+
+scipy_linalg = pytest.importorskip("scipy.linalg")
+
+A = np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.0]])
+ROTATION = np.array([[0.2, -1.0, 0.0], [1.0, 0.2, 0.0], [0.0, 0.0, 1.0]])  # complex pair
+
+
+def eigvals_complex(a):
+    return np.sum(np.real(np.linalg.eigvals(a)))
+
+
+def tensorsolve_axes(a):
+    return np.sum(np.linalg.tensorsolve(a, np.ones(3), axes=(0,)))
+
+
+def solve_transposed(a):
+    return np.sum(scipy_linalg.solve(a, np.ones(3), transposed=True))
+
+
+def solve_banded_kind(a):
+    return np.sum(scipy_linalg.solve(a, np.ones(3), assume_a="tridiagonal"))
+
+
+def eigh_generalized(a):
+    return np.sum(scipy_linalg.eigh(a, np.eye(3), eigvals_only=True))
+
+
+def pinv_rank(a):
+    return np.sum(scipy_linalg.pinv(a, return_rank=True)[0])
+
+
+def qr_pivoting(a):
+    return np.sum(scipy_linalg.qr(a, pivoting=True, mode="economic")[1])
+
+
+def sqrtm_negative(a):  # sqrtm(-a) = i sqrtm(a): complex (logm(-a) has a real derivative)
+    return np.sum(np.real(scipy_linalg.sqrtm(-a)))
+
+
+def toeplitz_batch(a):
+    return np.sum(scipy_linalg.toeplitz(a))
+
+
+def scipy_eigvals_complex(a):
+    return np.sum(np.real(scipy_linalg.eigvals(a)))
+
+
+CASES = [
+    (eigvals_complex, ROTATION, "eigvals"),
+    (tensorsolve_axes, A, "axes="),
+    (solve_transposed, A, "transposed=False"),
+    (solve_banded_kind, A, "assume_a"),
+    (eigh_generalized, A, "b="),
+    (pinv_rank, A, "return_rank=False"),
+    (qr_pivoting, A, "pivoting"),
+    (sqrtm_negative, A, "real results only"),
+    (toeplitz_batch, A, "vectors c and r"),
+    (scipy_eigvals_complex, ROTATION, "real eigenvalues"),
+]
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("f, a, words", CASES, ids=lambda p: getattr(p, "__name__", ""))
+def test_refused(f, a, words, mode):
+    with pytest.raises(ValueRefusedError) as info:
+        if mode == "reverse":
+            tangentlike.grad(f)(a)
+        else:
+            tangentlike.autodiff(f, mode="forward")(a, np.ones_like(a))
+    assert words in str(info.value)
