@@ -40,6 +40,8 @@ HEADINGS = {
     "numpy_fft": "NumPy FFT and complex parts",
     "scipy_special": "SciPy special functions",
     "scipy_stats": "SciPy stats distributions",
+    "scipy_stats_families": "SciPy stats distributions in closed form",
+    "scipy_multivariate": "SciPy multivariate distributions",
     "scipy_array_api": "SciPy's array-API helpers",
     _OTHER: "Other functions",
 }
