@@ -46,6 +46,21 @@ def frozen_discrete(p):
             + np.sum(scipy.stats.binom(5, 0.5 + 0.1 * p[1]).pmf(k)))
 
 
+def frozen_snapshot(p):
+    m = p[0] * 2.0
+    d = scipy.stats.norm(np.sin(m), np.exp(p[1]))
+    m = m + 5.0  # d keeps the values it was made with
+    return np.sum(d.logpdf(XS)) + m
+
+
+def frozen_in_loop(p):
+    total = 0.0
+    for i in range(2):
+        d = scipy.stats.norm(p[i], scale=1.0 + p[i] ** 2)
+        total = total + np.sum(d.logcdf(XS))
+    return total
+
+
 MEAN_COV = np.array([0.1, -0.2, 0.3, 0.1, -0.2, 0.4])
 POINTS = np.array([[0.1, 0.5], [-0.3, 0.2], [1.0, -0.4]])
 
@@ -56,8 +71,7 @@ def _cov(p):
 
 
 def frozen_mvn(p):
-    mean, cov = p[:2], _cov(p)
-    d = scipy.stats.multivariate_normal(mean, cov, seed=0)
+    d = scipy.stats.multivariate_normal(p[:2], _cov(p), seed=0)
     return np.sum(d.logpdf(POINTS)) + d.pdf(POINTS[0])
 
 
@@ -82,7 +96,8 @@ def logsumexp_signed(p):
 @pytest.mark.parametrize("f, x", [
     (frozen_norm, np.array([0.2, 0.9])), (frozen_by_keyword, np.array([0.4, 0.3])),
     (frozen_shapes, np.array([0.3, 0.6])), (frozen_cdf_in_x, np.array([0.2, 0.8])),
-    (frozen_discrete, np.array([0.7, 0.5])), (frozen_mvn, MEAN_COV),
+    (frozen_discrete, np.array([0.7, 0.5])), (frozen_snapshot, np.array([0.3, -0.2])),
+    (frozen_mvn, MEAN_COV),
     (mvn_in_x, np.array([0.1, 0.5, -0.3, 0.2, 1.0, -0.4])),
     (frozen_dirichlet, np.array([0.1, -0.3, 0.4, 0.5, 1.0, 0.2])),
     (logsumexp_signed, np.array([0.2, -0.4, 0.9, 1.0, 1.3, 0.8]))])
@@ -168,6 +183,14 @@ def vector_cov(mean):
 
 def dirichlet_short(x):
     return scipy.stats.dirichlet.logpdf(x, np.array([1.5, 2.0, 3.0]))
+
+
+def test_frozen_object_in_a_loop_is_refused_by_name():
+    with pytest.raises(tangentlike.NoDerivativeError, match=r"scipy.stats.norm\(...\) makes a "
+                       "frozen distribution object") as info:
+        tangentlike.grad(frozen_in_loop)(np.array([0.3, -0.2]))
+    assert info.value.location.lineno == frozen_in_loop.__code__.co_firstlineno + 3
+    assert "outside loops" in info.value.hint
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])

@@ -8,8 +8,9 @@ method, with the frozen arguments after ``x``, the call meets the distribution's
 (``templates/scipy_stats.py``), or is differentiated from its source, refused from the
 user's line.  Both forms are rewritten: the call on the frozen object where it is made, and
 a name bound once to one (``d = norm(m, s)``) whose every use calls one of its methods; the
-frozen arguments are then read at each call, which is what the object holds only if no name
-among them is bound again (else the name stays an object).
+frozen arguments are then bound to names of their own where the object is made
+(``Lowering.frozen_now``), so that each call reads the values the object holds.  Univariate
+(``rv_generic``) and multivariate (``multi_rv_generic``) distributions alike.
 """
 from __future__ import annotations
 
