@@ -16,7 +16,8 @@ its density is ``f(z; shapes) / scale``.  A rule names ``hz``, the derivative of
   refused when that parameter is differentiated (``refuse_cdf_shape``).
 
 The discrete distributions' ``logpmf`` and ``pmf`` are differentiable in their continuous
-parameters (with ``j = k - loc``), constant in the count ``k``, ``loc`` and ``binom``'s ``n``.
+parameters (with ``j = k - loc``), constant in the count ``k``, ``loc`` and ``binom``'s and
+``betabinom``'s ``n``; ``poisson.cdf`` and ``binom.cdf`` (and their logarithms) too.
 
 The distribution functions call the family's own ``pdf`` and ``logpdf``, whose rules make
 second derivatives work.  Outside the support the density is 0 (logpdf -inf), and so are the
@@ -1120,3 +1121,557 @@ def nbinom_pmf_tangent(y, k, n, p, loc=0):
     j = k - loc
     d[y] = y * d[n] * (scipy.special.digamma(n + j) - scipy.special.digamma(n) + np.log(p))
     d[y] = y * d[p] * (n / p - j / (1.0 - p))
+
+
+# ---------------------------------------------------------------------------------------------
+# uniform
+
+@adjoint(scipy.stats.uniform.logpdf)
+def uniform_logpdf(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = 0.0 * z
+    d[x] = unbroadcast(d[y] * hz / scale, x)
+    d[loc] = unbroadcast(-d[y] * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.uniform.logpdf)
+def uniform_logpdf_tangent(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = 0.0 * z
+    d[y] = d[x] * hz / scale
+    d[y] = -d[loc] * hz / scale
+    d[y] = -d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.uniform.pdf)
+def uniform_pdf(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = 0.0 * z
+    d[x] = unbroadcast(d[y] * y * hz / scale, x)
+    d[loc] = unbroadcast(-d[y] * y * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.uniform.pdf)
+def uniform_pdf_tangent(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = 0.0 * z
+    d[y] = y * d[x] * hz / scale
+    d[y] = -y * d[loc] * hz / scale
+    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.uniform.cdf)
+def uniform_cdf(y, x, loc=0.0, scale=1.0):
+    f = scipy.stats.uniform.pdf(x, loc, scale)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.uniform.cdf)
+def uniform_cdf_tangent(y, x, loc=0.0, scale=1.0):
+    f = scipy.stats.uniform.pdf(x, loc, scale)
+    d[y] = d[x] * f
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.uniform.logcdf)
+def uniform_logcdf(y, x, loc=0.0, scale=1.0):
+    f = np.exp(scipy.stats.uniform.logpdf(x, loc, scale) - y)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.uniform.logcdf)
+def uniform_logcdf_tangent(y, x, loc=0.0, scale=1.0):
+    f = np.exp(scipy.stats.uniform.logpdf(x, loc, scale) - y)
+    d[y] = d[x] * f
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.uniform.sf)
+def uniform_sf(y, x, loc=0.0, scale=1.0):
+    f = -scipy.stats.uniform.pdf(x, loc, scale)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.uniform.sf)
+def uniform_sf_tangent(y, x, loc=0.0, scale=1.0):
+    f = -scipy.stats.uniform.pdf(x, loc, scale)
+    d[y] = d[x] * f
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.uniform.logsf)
+def uniform_logsf(y, x, loc=0.0, scale=1.0):
+    f = -np.exp(scipy.stats.uniform.logpdf(x, loc, scale) - y)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.uniform.logsf)
+def uniform_logsf_tangent(y, x, loc=0.0, scale=1.0):
+    f = -np.exp(scipy.stats.uniform.logpdf(x, loc, scale) - y)
+    d[y] = d[x] * f
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+# ---------------------------------------------------------------------------------------------
+# vonmises (kappa)
+
+@adjoint(scipy.stats.vonmises.logpdf)
+def vonmises_logpdf(y, x, kappa, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -kappa * np.sin(z)
+    d[x] = unbroadcast(d[y] * hz / scale, x)
+    h_kappa = np.cos(z) - scipy.special.i1e(kappa) / scipy.special.i0e(kappa)
+    d[kappa] = unbroadcast(d[y] * h_kappa, kappa)
+    d[loc] = unbroadcast(-d[y] * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.vonmises.logpdf)
+def vonmises_logpdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -kappa * np.sin(z)
+    d[y] = d[x] * hz / scale
+    h_kappa = np.cos(z) - scipy.special.i1e(kappa) / scipy.special.i0e(kappa)
+    d[y] = d[kappa] * h_kappa
+    d[y] = -d[loc] * hz / scale
+    d[y] = -d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.vonmises.pdf)
+def vonmises_pdf(y, x, kappa, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -kappa * np.sin(z)
+    d[x] = unbroadcast(d[y] * y * hz / scale, x)
+    h_kappa = np.cos(z) - scipy.special.i1e(kappa) / scipy.special.i0e(kappa)
+    d[kappa] = unbroadcast(d[y] * y * h_kappa, kappa)
+    d[loc] = unbroadcast(-d[y] * y * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.vonmises.pdf)
+def vonmises_pdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -kappa * np.sin(z)
+    d[y] = y * d[x] * hz / scale
+    h_kappa = np.cos(z) - scipy.special.i1e(kappa) / scipy.special.i0e(kappa)
+    d[y] = y * d[kappa] * h_kappa
+    d[y] = -y * d[loc] * hz / scale
+    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.vonmises.cdf)
+def vonmises_cdf(y, x, kappa, loc=0.0, scale=1.0):
+    f = scipy.stats.vonmises.pdf(x, kappa, loc, scale)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[kappa] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.vonmises.cdf)
+def vonmises_cdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
+    f = scipy.stats.vonmises.pdf(x, kappa, loc, scale)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[kappa])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.vonmises.logcdf)
+def vonmises_logcdf(y, x, kappa, loc=0.0, scale=1.0):
+    f = np.exp(scipy.stats.vonmises.logpdf(x, kappa, loc, scale) - y)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[kappa] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.vonmises.logcdf)
+def vonmises_logcdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
+    f = np.exp(scipy.stats.vonmises.logpdf(x, kappa, loc, scale) - y)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[kappa])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.vonmises.sf)
+def vonmises_sf(y, x, kappa, loc=0.0, scale=1.0):
+    f = -scipy.stats.vonmises.pdf(x, kappa, loc, scale)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[kappa] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.vonmises.sf)
+def vonmises_sf_tangent(y, x, kappa, loc=0.0, scale=1.0):
+    f = -scipy.stats.vonmises.pdf(x, kappa, loc, scale)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[kappa])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.vonmises.logsf)
+def vonmises_logsf(y, x, kappa, loc=0.0, scale=1.0):
+    f = -np.exp(scipy.stats.vonmises.logpdf(x, kappa, loc, scale) - y)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[kappa] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.vonmises.logsf)
+def vonmises_logsf_tangent(y, x, kappa, loc=0.0, scale=1.0):
+    f = -np.exp(scipy.stats.vonmises.logpdf(x, kappa, loc, scale) - y)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[kappa])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+# ---------------------------------------------------------------------------------------------
+# wrapcauchy (c)
+
+@adjoint(scipy.stats.wrapcauchy.logpdf)
+def wrapcauchy_logpdf(y, x, c, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -2.0 * c * np.sin(z) / (1.0 + c * c - 2.0 * c * np.cos(z))
+    d[x] = unbroadcast(d[y] * hz / scale, x)
+    h_c = -2.0 * c / (1.0 - c * c) - 2.0 * (c - np.cos(z)) / (1.0 + c * c - 2.0 * c * np.cos(z))
+    d[c] = unbroadcast(d[y] * h_c, c)
+    d[loc] = unbroadcast(-d[y] * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.wrapcauchy.logpdf)
+def wrapcauchy_logpdf_tangent(y, x, c, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -2.0 * c * np.sin(z) / (1.0 + c * c - 2.0 * c * np.cos(z))
+    d[y] = d[x] * hz / scale
+    h_c = -2.0 * c / (1.0 - c * c) - 2.0 * (c - np.cos(z)) / (1.0 + c * c - 2.0 * c * np.cos(z))
+    d[y] = d[c] * h_c
+    d[y] = -d[loc] * hz / scale
+    d[y] = -d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.wrapcauchy.pdf)
+def wrapcauchy_pdf(y, x, c, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -2.0 * c * np.sin(z) / (1.0 + c * c - 2.0 * c * np.cos(z))
+    d[x] = unbroadcast(d[y] * y * hz / scale, x)
+    h_c = -2.0 * c / (1.0 - c * c) - 2.0 * (c - np.cos(z)) / (1.0 + c * c - 2.0 * c * np.cos(z))
+    d[c] = unbroadcast(d[y] * y * h_c, c)
+    d[loc] = unbroadcast(-d[y] * y * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.wrapcauchy.pdf)
+def wrapcauchy_pdf_tangent(y, x, c, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -2.0 * c * np.sin(z) / (1.0 + c * c - 2.0 * c * np.cos(z))
+    d[y] = y * d[x] * hz / scale
+    h_c = -2.0 * c / (1.0 - c * c) - 2.0 * (c - np.cos(z)) / (1.0 + c * c - 2.0 * c * np.cos(z))
+    d[y] = y * d[c] * h_c
+    d[y] = -y * d[loc] * hz / scale
+    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.wrapcauchy.cdf)
+def wrapcauchy_cdf(y, x, c, loc=0.0, scale=1.0):
+    f = scipy.stats.wrapcauchy.pdf(x, c, loc, scale)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[c] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.wrapcauchy.cdf)
+def wrapcauchy_cdf_tangent(y, x, c, loc=0.0, scale=1.0):
+    f = scipy.stats.wrapcauchy.pdf(x, c, loc, scale)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[c])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.wrapcauchy.logcdf)
+def wrapcauchy_logcdf(y, x, c, loc=0.0, scale=1.0):
+    f = np.exp(scipy.stats.wrapcauchy.logpdf(x, c, loc, scale) - y)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[c] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.wrapcauchy.logcdf)
+def wrapcauchy_logcdf_tangent(y, x, c, loc=0.0, scale=1.0):
+    f = np.exp(scipy.stats.wrapcauchy.logpdf(x, c, loc, scale) - y)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[c])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.wrapcauchy.sf)
+def wrapcauchy_sf(y, x, c, loc=0.0, scale=1.0):
+    f = -scipy.stats.wrapcauchy.pdf(x, c, loc, scale)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[c] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.wrapcauchy.sf)
+def wrapcauchy_sf_tangent(y, x, c, loc=0.0, scale=1.0):
+    f = -scipy.stats.wrapcauchy.pdf(x, c, loc, scale)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[c])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.wrapcauchy.logsf)
+def wrapcauchy_logsf(y, x, c, loc=0.0, scale=1.0):
+    f = -np.exp(scipy.stats.wrapcauchy.logpdf(x, c, loc, scale) - y)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[c] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.wrapcauchy.logsf)
+def wrapcauchy_logsf_tangent(y, x, c, loc=0.0, scale=1.0):
+    f = -np.exp(scipy.stats.wrapcauchy.logpdf(x, c, loc, scale) - y)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[c])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+# ---------------------------------------------------------------------------------------------
+# gennorm (beta)
+
+@adjoint(scipy.stats.gennorm.logpdf)
+def gennorm_logpdf(y, x, beta, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
+    d[x] = unbroadcast(d[y] * hz / scale, x)
+    h_beta = (1.0 / beta + scipy.special.digamma(1.0 / beta) / (beta * beta) - np.abs(z) ** beta *
+              np.log(np.abs(z)))
+    d[beta] = unbroadcast(d[y] * h_beta, beta)
+    d[loc] = unbroadcast(-d[y] * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.gennorm.logpdf)
+def gennorm_logpdf_tangent(y, x, beta, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
+    d[y] = d[x] * hz / scale
+    h_beta = (1.0 / beta + scipy.special.digamma(1.0 / beta) / (beta * beta) - np.abs(z) ** beta *
+              np.log(np.abs(z)))
+    d[y] = d[beta] * h_beta
+    d[y] = -d[loc] * hz / scale
+    d[y] = -d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.gennorm.pdf)
+def gennorm_pdf(y, x, beta, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
+    d[x] = unbroadcast(d[y] * y * hz / scale, x)
+    h_beta = (1.0 / beta + scipy.special.digamma(1.0 / beta) / (beta * beta) - np.abs(z) ** beta *
+              np.log(np.abs(z)))
+    d[beta] = unbroadcast(d[y] * y * h_beta, beta)
+    d[loc] = unbroadcast(-d[y] * y * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.gennorm.pdf)
+def gennorm_pdf_tangent(y, x, beta, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
+    d[y] = y * d[x] * hz / scale
+    h_beta = (1.0 / beta + scipy.special.digamma(1.0 / beta) / (beta * beta) - np.abs(z) ** beta *
+              np.log(np.abs(z)))
+    d[y] = y * d[beta] * h_beta
+    d[y] = -y * d[loc] * hz / scale
+    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.gennorm.cdf)
+def gennorm_cdf(y, x, beta, loc=0.0, scale=1.0):
+    f = scipy.stats.gennorm.pdf(x, beta, loc, scale)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[beta] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.gennorm.cdf)
+def gennorm_cdf_tangent(y, x, beta, loc=0.0, scale=1.0):
+    f = scipy.stats.gennorm.pdf(x, beta, loc, scale)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[beta])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.gennorm.logcdf)
+def gennorm_logcdf(y, x, beta, loc=0.0, scale=1.0):
+    f = np.exp(scipy.stats.gennorm.logpdf(x, beta, loc, scale) - y)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[beta] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.gennorm.logcdf)
+def gennorm_logcdf_tangent(y, x, beta, loc=0.0, scale=1.0):
+    f = np.exp(scipy.stats.gennorm.logpdf(x, beta, loc, scale) - y)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[beta])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.gennorm.sf)
+def gennorm_sf(y, x, beta, loc=0.0, scale=1.0):
+    f = -scipy.stats.gennorm.pdf(x, beta, loc, scale)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[beta] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.gennorm.sf)
+def gennorm_sf_tangent(y, x, beta, loc=0.0, scale=1.0):
+    f = -scipy.stats.gennorm.pdf(x, beta, loc, scale)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[beta])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+@adjoint(scipy.stats.gennorm.logsf)
+def gennorm_logsf(y, x, beta, loc=0.0, scale=1.0):
+    f = -np.exp(scipy.stats.gennorm.logpdf(x, beta, loc, scale) - y)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[beta] = refuse_cdf_shape(d[y])
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
+
+
+@tangent(scipy.stats.gennorm.logsf)
+def gennorm_logsf_tangent(y, x, beta, loc=0.0, scale=1.0):
+    f = -np.exp(scipy.stats.gennorm.logpdf(x, beta, loc, scale) - y)
+    d[y] = d[x] * f
+    d[y] = refuse_cdf_shape(d[beta])
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * (x - loc) / scale
+
+
+# ---------------------------------------------------------------------------------------------
+# betabinom (a, b; constant in k, n and loc):
+#   log p = log C(n, j) + betaln(j + a, n - j + b) - betaln(a, b).
+
+@adjoint(scipy.stats.betabinom.logpmf)
+def betabinom_logpmf(y, k, n, a, b, loc=0):
+    j = k - loc
+    d[a] = unbroadcast(d[y] * (scipy.special.digamma(j + a) - scipy.special.digamma(n + a + b)
+                               - scipy.special.digamma(a) + scipy.special.digamma(a + b)), a)
+    d[b] = unbroadcast(d[y] * (scipy.special.digamma(n - j + b)
+                               - scipy.special.digamma(n + a + b)
+                               - scipy.special.digamma(b) + scipy.special.digamma(a + b)), b)
+
+
+@tangent(scipy.stats.betabinom.logpmf)
+def betabinom_logpmf_tangent(y, k, n, a, b, loc=0):
+    j = k - loc
+    d[y] = d[a] * (scipy.special.digamma(j + a) - scipy.special.digamma(n + a + b)
+                   - scipy.special.digamma(a) + scipy.special.digamma(a + b))
+    d[y] = d[b] * (scipy.special.digamma(n - j + b) - scipy.special.digamma(n + a + b)
+                   - scipy.special.digamma(b) + scipy.special.digamma(a + b))
+
+
+@adjoint(scipy.stats.betabinom.pmf)
+def betabinom_pmf(y, k, n, a, b, loc=0):
+    j = k - loc
+    d[a] = unbroadcast(d[y] * y * (scipy.special.digamma(j + a)
+                                   - scipy.special.digamma(n + a + b)
+                                   - scipy.special.digamma(a) + scipy.special.digamma(a + b)), a)
+    d[b] = unbroadcast(d[y] * y * (scipy.special.digamma(n - j + b)
+                                   - scipy.special.digamma(n + a + b)
+                                   - scipy.special.digamma(b) + scipy.special.digamma(a + b)), b)
+
+
+@tangent(scipy.stats.betabinom.pmf)
+def betabinom_pmf_tangent(y, k, n, a, b, loc=0):
+    j = k - loc
+    d[y] = y * d[a] * (scipy.special.digamma(j + a) - scipy.special.digamma(n + a + b)
+                       - scipy.special.digamma(a) + scipy.special.digamma(a + b))
+    d[y] = y * d[b] * (scipy.special.digamma(n - j + b) - scipy.special.digamma(n + a + b)
+                       - scipy.special.digamma(b) + scipy.special.digamma(a + b))
+
+
+# ---------------------------------------------------------------------------------------------
+# Discrete distribution functions, with j = floor(k - loc) (the cdf is constant between counts):
+# poisson.cdf = P(X <= j) has d/dmu = -pmf(j, mu); binom.cdf d/dp = -n pmf(j; n - 1, p).
+# logcdf divides by the cdf, as exp(logpmf - y).
+
+@adjoint(scipy.stats.poisson.cdf)
+def poisson_cdf(y, k, mu, loc=0):
+    d[mu] = unbroadcast(-d[y] * scipy.stats.poisson.pmf(np.floor(k - loc), mu), mu)
+
+
+@tangent(scipy.stats.poisson.cdf)
+def poisson_cdf_tangent(y, k, mu, loc=0):
+    d[y] = -d[mu] * scipy.stats.poisson.pmf(np.floor(k - loc), mu)
+
+
+@adjoint(scipy.stats.poisson.logcdf)
+def poisson_logcdf(y, k, mu, loc=0):
+    d[mu] = unbroadcast(-d[y] * np.exp(scipy.stats.poisson.logpmf(np.floor(k - loc), mu) - y),
+                        mu)
+
+
+@tangent(scipy.stats.poisson.logcdf)
+def poisson_logcdf_tangent(y, k, mu, loc=0):
+    d[y] = -d[mu] * np.exp(scipy.stats.poisson.logpmf(np.floor(k - loc), mu) - y)
+
+
+@adjoint(scipy.stats.binom.cdf)
+def binom_cdf(y, k, n, p, loc=0):
+    d[p] = unbroadcast(-d[y] * n * scipy.stats.binom.pmf(np.floor(k - loc), n - 1, p), p)
+
+
+@tangent(scipy.stats.binom.cdf)
+def binom_cdf_tangent(y, k, n, p, loc=0):
+    d[y] = -d[p] * n * scipy.stats.binom.pmf(np.floor(k - loc), n - 1, p)
+
+
+@adjoint(scipy.stats.binom.logcdf)
+def binom_logcdf(y, k, n, p, loc=0):
+    d[p] = unbroadcast(-d[y] * n * np.exp(scipy.stats.binom.logpmf(np.floor(k - loc), n - 1, p)
+                                          - y), p)
+
+
+@tangent(scipy.stats.binom.logcdf)
+def binom_logcdf_tangent(y, k, n, p, loc=0):
+    d[y] = -d[p] * n * np.exp(scipy.stats.binom.logpmf(np.floor(k - loc), n - 1, p) - y)

@@ -25,9 +25,13 @@ _FAMILIES = {
     "laplace": ((-2, 2), {}, ""),
     "logistic": ((-2, 2), {}, ""),
     "pareto": ((2.5, 4), {"b": (0.5, 3)}, "2.0"),
+    "uniform": ((0.4, 0.6), {}, ""),
+    "vonmises": ((-2, 2), {"kappa": (0.5, 3)}, "1.5"),
+    "wrapcauchy": ((0.5, 4.5), {"c": (0.1, 0.8)}, "0.4"),
+    "gennorm": ((-2, 2), {"beta": (1.2, 3)}, "1.5"),
 }
-_SCALE = {"beta": (0.95, 1.05)}  # keeps z = (x - loc) / scale inside (0, 1)
-_LOC = {"beta": (-0.05, 0.05)}
+_SCALE = {"beta": (0.95, 1.05), "uniform": (0.95, 1.05)}  # z = (x - loc) / scale in (0, 1)
+_LOC = {"beta": (-0.05, 0.05), "uniform": (-0.05, 0.05)}
 
 
 def _cases(name, method, x_range, shapes, constants):
@@ -67,6 +71,7 @@ if scipy is not None:
         "binom": ((0, 5), {"p": (0.2, 0.8)}, "n"),
         "geom": ((1, 6), {"p": (0.2, 0.8)}, ""),
         "nbinom": ((0, 6), {"n": (1, 4), "p": (0.2, 0.8)}, ""),
+        "betabinom": ((0, 5), {"a": (0.5, 3), "b": (0.5, 3)}, "n"),
     }
     for _name, (_k, _params, _n) in _DISCRETE.items():
         for _method in ("logpmf", "pmf"):
@@ -91,3 +96,16 @@ if scipy is not None:
             add_scipy(_id, getattr(getattr(scipy.stats, _name), _method),
                       f"scipy.stats.{_name}.{_method}({', '.join(_args)}, loc=1)", _params_of,
                       second_order=True)
+    # Distribution functions: constant between counts (k not an integer, too).
+    for _method in ("cdf", "logcdf"):
+        for _name, _n in (("poisson", ""), ("binom", "5, ")):
+            _param = "mu" if _name == "poisson" else "p"
+            _range = (0.5, 5) if _name == "poisson" else (0.2, 0.8)
+            for _sk, _sp, _loc in [((4,), (4,), ""), ((2, 3), (3,), ", loc=-1"),
+                                   ((3,), "float", "")]:
+                _id = f"{_name}.{_method}-{_sk}-{_sp}{_loc}"
+                _k = values(_id + "k", _sk, -1 if _method == "cdf" else 0, 6)
+                add_scipy(_id, getattr(getattr(scipy.stats, _name), _method),
+                          f"scipy.stats.{_name}.{_method}(k, {_n}{_param}{_loc})",
+                          {"k": _k.round().astype(int) if _sp == "float" else _k,
+                           _param: values(_id + _param, _sp, *_range)}, second_order=True)
