@@ -11,8 +11,8 @@ import scipy.special
 
 from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
-from tangentlike.rules.registry import adjoint, d, tangent
-from tangentlike.runtime import unbroadcast, unreduce
+from tangentlike.rules.registry import adjoint, d, declare, tangent
+from tangentlike.runtime import unbroadcast, unreduce, zeros_like
 from tangentlike.runtime.special import polygamma_like
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -112,11 +112,22 @@ def betaln_tangent(y, a, b):
 
 # ---------------------------------------------------------------------------------------------
 # Log-sum-exp and softmax.  The weights of logsumexp are the softmax of a (times b):
-# exp(a - y), with y spread back over the reduced axes.  return_sign=True is not supported.
+# exp(a - y), with y spread back over the reduced axes.  With return_sign=True the result is
+# (y, sign), sum(b exp(a)) = sign exp(y): the weights are sign b exp(a - y), and the sign is a
+# constant (piecewise: it carries no derivative).
 
 @adjoint(scipy.special.logsumexp)
 def logsumexp(y, a, axis=None, b=None, keepdims=False, return_sign=False):
-    if b is None:
+    if return_sign:
+        if b is None:
+            d[a] = (unreduce(d[y][0], a, axis, keepdims)
+                    * np.exp(a - unreduce(y[0], a, axis, keepdims)))
+        else:
+            d[a] = unbroadcast(unreduce(d[y][0] * y[1], a * b, axis, keepdims)
+                               * b * np.exp(a - unreduce(y[0], a * b, axis, keepdims)), a)
+            d[b] = unbroadcast(unreduce(d[y][0] * y[1], a * b, axis, keepdims)
+                               * np.exp(a - unreduce(y[0], a * b, axis, keepdims)), b)
+    elif b is None:
         d[a] = (unreduce(d[y], a, axis, keepdims)
                 * np.exp(a - unreduce(y, a, axis, keepdims)))
     else:
@@ -128,7 +139,16 @@ def logsumexp(y, a, axis=None, b=None, keepdims=False, return_sign=False):
 
 @tangent(scipy.special.logsumexp)
 def logsumexp_tangent(y, a, axis=None, b=None, keepdims=False, return_sign=False):
-    if b is None:
+    if return_sign:
+        if b is None:
+            d[y] = (np.sum(d[a] * np.exp(a - unreduce(y[0], a, axis, keepdims)),
+                           axis=axis, keepdims=keepdims), zeros_like(y[1]))
+        else:
+            d[y] = (y[1] * np.sum(d[a] * b * np.exp(a - unreduce(y[0], a * b, axis, keepdims)),
+                                  axis=axis, keepdims=keepdims), zeros_like(y[1]))
+            d[y] = (y[1] * np.sum(d[b] * np.exp(a - unreduce(y[0], a * b, axis, keepdims)),
+                                  axis=axis, keepdims=keepdims), zeros_like(y[1]))
+    elif b is None:
         d[y] = np.sum(d[a] * np.exp(a - unreduce(y, a, axis, keepdims)),
                       axis=axis, keepdims=keepdims)
     else:
@@ -136,6 +156,10 @@ def logsumexp_tangent(y, a, axis=None, b=None, keepdims=False, return_sign=False
                       axis=axis, keepdims=keepdims)
         d[y] = np.sum(d[b] * np.exp(a - unreduce(y, a * b, axis, keepdims)),
                       axis=axis, keepdims=keepdims)
+
+
+# With return_sign=True the result is a tuple: its tangents are added with add_grad.
+declare(scipy.special.logsumexp, library=True, containers=True)
 
 
 @adjoint(scipy.special.softmax)

@@ -255,7 +255,7 @@ class ForwardAD:
         flat = [s for s in body if anno.info(s).contribution]
         nested = any(isinstance(s, gast.If) for s in body)
         if nested:  # contributions inside a run-time branch: start from zero, accumulate
-            return [self.zero(name)] + self._accumulate(body, tangent)
+            return [self.zero(name)] + self._accumulate(body, tangent, elementwise)
         if not flat:  # it depends on the inputs only through arguments with no derivative
             return body + [self.zero(name)]
         if len(flat) == 1:
@@ -274,9 +274,13 @@ class ForwardAD:
                      else gast.BinOp(left=total, op=gast.Add(), right=part))
         return out + [generated(syntax.assign(tangent, total))]
 
-    def _accumulate(self, body: list[gast.stmt], tangent: str) -> list[gast.stmt]:
-        return map_contributions(body, lambda s: generated(syntax.assign(
-            tangent, gast.BinOp(left=syntax.load(tangent), op=gast.Add(), right=s.value))))
+    def _accumulate(self, body: list[gast.stmt], tangent: str,
+                    elementwise: bool = False) -> list[gast.stmt]:
+        def add(s: gast.stmt) -> gast.expr:
+            if elementwise:  # tuples, lists and dicts: add_grad, not + (which concatenates)
+                return self.runtime_call("add_grad", [syntax.load(tangent), s.value])
+            return gast.BinOp(left=syntax.load(tangent), op=gast.Add(), right=s.value)
+        return map_contributions(body, lambda s: generated(syntax.assign(tangent, add(s))))
 
     def setitem(self, stmt: gast.Assign, op) -> list[gast.stmt]:
         """``x[i] = v``: the tangent of x gets v's tangent (or zero) at i, out of place."""

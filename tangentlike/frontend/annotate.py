@@ -22,7 +22,7 @@ import numpy as np
 from tangentlike.core import anno, syntax
 from tangentlike.core.counterparts import AutogradOnly
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
-from tangentlike.frontend import constructors
+from tangentlike.frontend import constructors, distributions
 from tangentlike.frontend.in_place import WRITERS
 from tangentlike.frontend.operations import (
     MISSING,
@@ -395,6 +395,14 @@ def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
             "tangentlike could differentiate instead", where,
             hint="write it with NumPy functions (tangentlike reads autograd.numpy's as "
             f"NumPy's), or register its derivative with @tangentlike.adjoint({name})")
+    if distributions.is_distribution(key):  # d = norm(m, s) kept as an object
+        return NoDerivativeError(
+            f"scipy.stats.{type(key).__name__.removesuffix('_gen')}(...) makes a frozen "
+            "distribution object, which tangentlike does not differentiate", where,
+            hint="call its method on the frozen call itself (norm(m, s).logpdf(x)), or bind "
+            "it to a name once, outside loops, and call only its point methods (d.logpdf(x), "
+            "d.cdf(x), ...); or call the distribution's method with the parameters "
+            "(norm.logpdf(x, m, s))")
     if isinstance(key, functools.partial):  # never suggest non_differentiable: it would be 0
         hint = (f"call {registry.describe(key.func)} directly with all its arguments (or "
                 "write it with operators), or define the partial function with def, which "

@@ -8,8 +8,9 @@ method, with the frozen arguments after ``x``, the call meets the distribution's
 (``templates/scipy_stats.py``), or is differentiated from its source, refused from the
 user's line.  Both forms are rewritten: the call on the frozen object where it is made, and
 a name bound once to one (``d = norm(m, s)``) whose every use calls one of its methods; the
-frozen arguments are then read at each call, which is what the object holds only if no name
-among them is bound again (else the name stays an object).
+frozen arguments are then bound to names of their own where the object is made
+(``Lowering.frozen_now``), so that each call reads the values the object holds.  Univariate
+(``rv_generic``) and multivariate (``multi_rv_generic``) distributions alike.
 """
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ POINT_METHODS = frozenset({"pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf
 
 
 def is_distribution(value: Any) -> bool:
-    """A distribution of scipy.stats (``scipy.stats.norm``: an ``rv_generic`` instance)."""
-    return any(c.__name__ == "rv_generic" and c.__module__.startswith("scipy.stats")
-               for c in type(value).__mro__)
+    """A distribution of scipy.stats (``scipy.stats.norm``: an ``rv_generic`` instance, or
+    ``scipy.stats.multivariate_normal``: a ``multi_rv_generic`` one)."""
+    return any(c.__name__ in ("rv_generic", "multi_rv_generic")
+               and c.__module__.startswith("scipy.stats") for c in type(value).__mro__)
 
 
 def freezes(node: gast.expr, resolve: Callable[[gast.expr], Any]) -> bool:
@@ -53,12 +55,13 @@ def point_call(node: gast.Call) -> tuple[gast.expr, str] | None:
 
 
 def unfrozen(frozen: gast.Call, method: str, call: gast.Call) -> gast.Call:
-    """``call`` (``frozen.method(x)``) as ``dist.method(x, *frozen's arguments)``."""
+    """``call`` (``frozen.method(x)``) as ``dist.method(x, *frozen's arguments)``, less the
+    frozen ``seed=`` of a multivariate distribution (its random draws')."""
     func = gast.Attribute(value=syntax.clone(frozen.func), attr=method, ctx=gast.Load())
     new = gast.Call(func=gast.copy_location(func, call.func),
                     args=[call.args[0], *map(syntax.clone, frozen.args)],
                     keywords=[gast.keyword(arg=k.arg, value=syntax.clone(k.value))
-                              for k in frozen.keywords])
+                              for k in frozen.keywords if k.arg != "seed"])
     return gast.copy_location(new, call)
 
 

@@ -194,8 +194,9 @@ class Lowering(gast.NodeTransformer):
                 self.module_values[name] = module
                 return []
             if self.stands_frozen(name, stmt.value):
-                self.frozen[name] = stmt.value
-                return []
+                self.frozen[name] = self.frozen_now(name, stmt.value)
+                out, self.pending = self.pending, []
+                return out  # the frozen arguments' values, bound now
             value = self.function_value(stmt.value, snapshot=name)
             if value is not None:
                 self.values[name] = value
@@ -393,17 +394,24 @@ class Lowering(gast.NodeTransformer):
 
     def stands_frozen(self, name: str, value: gast.expr) -> bool:
         """``name = dist(args)`` may be dropped, each ``name.logpdf(x)`` becoming
-        ``dist.logpdf(x, args)``: only methods of the point read it, no nested function
-        does, and its arguments call nothing and read only names bound once (so they are
-        the same values at each call)."""
+        ``dist.logpdf(x, args)``: only methods of the point read it, and no nested function
+        does (:meth:`frozen_now` binds the arguments' values where the object is made)."""
         if name in self.nested_reads or not distributions.freezes(value, self.resolve):
             return False
         arguments = [*value.args, *(k.value for k in value.keywords)]
-        return (not any(isinstance(n, (gast.Call, gast.Lambda, gast.NamedExpr))
+        return (not any(isinstance(n, (gast.Lambda, gast.NamedExpr))
                         for a in arguments for n in gast.walk(a))
-                and all(self.bindings.get(n, 0) <= 1
-                        for a in arguments for n in syntax.loaded_names(a))
                 and distributions.only_point_calls(name, self.parsed.node.body))
+
+    def frozen_now(self, name: str, value: gast.Call) -> gast.Call:
+        """``dist(args)`` with each argument lowered and bound to a name of its own now (a
+        literal stays), so that every ``name.logpdf(x)`` reads the values the object froze."""
+        args = [self.bind_now(f"{name}_arg", self.visit(a)) for a in value.args]
+        keywords = [gast.keyword(arg=k.arg, value=self.bind_now(f"{name}_{k.arg}",
+                                                                self.visit(k.value)))
+                    for k in value.keywords if k.arg != "seed"]
+        return gast.copy_location(gast.Call(func=value.func, args=args, keywords=keywords),
+                                  value)
 
     def resolve(self, node: gast.expr) -> Any:
         if anno.has_info(node) and anno.info(node).callee is not None:

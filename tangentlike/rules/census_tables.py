@@ -190,17 +190,17 @@ MISSING: dict[str, str] = {
     "a rule: the density or distribution function of a continuous distribution, in x, loc, "
     "scale and the shape parameters": """
         scipy.stats.alpha.* scipy.stats.anglit.* scipy.stats.arcsine.* scipy.stats.argus.*
-        scipy.stats.beta.* scipy.stats.betaprime.* scipy.stats.bradford.*
-        scipy.stats.burr.* scipy.stats.burr12.* scipy.stats.cauchy.* scipy.stats.chi.*
-        scipy.stats.chi2.* scipy.stats.cosine.* scipy.stats.crystalball.*
+        scipy.stats.betaprime.* scipy.stats.bradford.*
+        scipy.stats.burr.* scipy.stats.burr12.* scipy.stats.chi.*
+        scipy.stats.cosine.* scipy.stats.crystalball.*
         scipy.stats.dgamma.* scipy.stats.dpareto_lognorm.* scipy.stats.dweibull.*
-        scipy.stats.erlang.* scipy.stats.expon.* scipy.stats.exponnorm.*
+        scipy.stats.erlang.* scipy.stats.exponnorm.*
         scipy.stats.exponpow.* scipy.stats.exponweib.* scipy.stats.f.*
         scipy.stats.fatiguelife.* scipy.stats.fisk.* scipy.stats.foldcauchy.*
-        scipy.stats.foldnorm.* scipy.stats.gamma.* scipy.stats.gausshyper.*
+        scipy.stats.foldnorm.* scipy.stats.gausshyper.*
         scipy.stats.genexpon.* scipy.stats.genextreme.* scipy.stats.gengamma.*
         scipy.stats.genhalflogistic.* scipy.stats.genhyperbolic.*
-        scipy.stats.geninvgauss.* scipy.stats.genlogistic.* scipy.stats.gennorm.*
+        scipy.stats.geninvgauss.* scipy.stats.genlogistic.*
         scipy.stats.genpareto.* scipy.stats.gibrat.* scipy.stats.gompertz.*
         scipy.stats.gumbel_l.* scipy.stats.gumbel_r.* scipy.stats.halfcauchy.*
         scipy.stats.halfgennorm.* scipy.stats.halflogistic.* scipy.stats.halfnorm.*
@@ -208,39 +208,42 @@ MISSING: dict[str, str] = {
         scipy.stats.invweibull.* scipy.stats.irwinhall.* scipy.stats.jf_skew_t.*
         scipy.stats.johnsonsb.* scipy.stats.johnsonsu.* scipy.stats.kappa3.*
         scipy.stats.kappa4.* scipy.stats.ksone.* scipy.stats.kstwo.*
-        scipy.stats.kstwobign.* scipy.stats.landau.* scipy.stats.laplace.*
+        scipy.stats.kstwobign.* scipy.stats.landau.*
         scipy.stats.laplace_asymmetric.* scipy.stats.levy.* scipy.stats.levy_l.*
-        scipy.stats.levy_stable.* scipy.stats.loggamma.* scipy.stats.logistic.*
+        scipy.stats.levy_stable.* scipy.stats.loggamma.*
         scipy.stats.loglaplace.* scipy.stats.lognorm.* scipy.stats.loguniform.*
         scipy.stats.lomax.* scipy.stats.maxwell.* scipy.stats.mielke.* scipy.stats.moyal.*
         scipy.stats.nakagami.* scipy.stats.ncf.* scipy.stats.nct.* scipy.stats.ncx2.*
-        scipy.stats.norminvgauss.* scipy.stats.pareto.*
+        scipy.stats.norminvgauss.*
         scipy.stats.pearson3.* scipy.stats.powerlaw.* scipy.stats.powerlognorm.*
         scipy.stats.powernorm.* scipy.stats.rayleigh.* scipy.stats.rdist.*
         scipy.stats.recipinvgauss.* scipy.stats.reciprocal.* scipy.stats.rel_breitwigner.*
         scipy.stats.rice.* scipy.stats.semicircular.* scipy.stats.skewcauchy.*
-        scipy.stats.skewnorm.* scipy.stats.studentized_range.* scipy.stats.t.*
+        scipy.stats.skewnorm.* scipy.stats.studentized_range.*
         scipy.stats.trapezoid.* scipy.stats.triang.* scipy.stats.truncexpon.*
         scipy.stats.truncnorm.* scipy.stats.truncpareto.* scipy.stats.truncweibull_min.*
-        scipy.stats.tukeylambda.* scipy.stats.uniform.* scipy.stats.vonmises.*
+        scipy.stats.tukeylambda.*
         scipy.stats.vonmises_line.* scipy.stats.wald.* scipy.stats.weibull_max.*
-        scipy.stats.weibull_min.* scipy.stats.wrapcauchy.*
+        scipy.stats.weibull_min.*
         scipy.stats.trapz.*""",
     "a rule: the mass or distribution function of a discrete distribution, in its continuous "
     "parameters (constant in k)": """
         scipy.stats.bernoulli.* scipy.stats.betabinom.* scipy.stats.betanbinom.*
-        scipy.stats.binom.* scipy.stats.boltzmann.* scipy.stats.dlaplace.*
+        scipy.stats.boltzmann.* scipy.stats.dlaplace.*
         scipy.stats.geom.* scipy.stats.hypergeom.* scipy.stats.logser.*
         scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
         scipy.stats.nchypergeom_wallenius.* scipy.stats.nhypergeom.* scipy.stats.planck.*
-        scipy.stats.poisson.* scipy.stats.poisson_binom.* scipy.stats.randint.*
+        scipy.stats.poisson_binom.* scipy.stats.randint.*
         scipy.stats.skellam.* scipy.stats.yulesimon.* scipy.stats.zipf.*
         scipy.stats.zipfian.*""",
+    "a rule: the multivariate normal's distribution function (SciPy integrates it "
+    "numerically; its derivative is a lower-dimensional normal's distribution function)": """
+        scipy.stats.multivariate_normal.cdf scipy.stats.multivariate_normal.logcdf""",
     "a rule: the density or mass of a multivariate distribution": """
-        scipy.stats.dirichlet.* scipy.stats.dirichlet_multinomial.*
+        scipy.stats.dirichlet_multinomial.*
         scipy.stats.invwishart.* scipy.stats.matrix_normal.* scipy.stats.matrix_t.*
         scipy.stats.multinomial.* scipy.stats.multivariate_hypergeom.*
-        scipy.stats.multivariate_normal.* scipy.stats.multivariate_t.*
+        scipy.stats.multivariate_t.*
         scipy.stats.normal_inverse_gamma.* scipy.stats.random_table.*
         scipy.stats.vonmises_fisher.* scipy.stats.wishart.*""",
     # SciPy: linear algebra

@@ -45,6 +45,8 @@ HEADINGS = {
     "scipy_special": "SciPy special functions",
     "scipy_special_more": "More SciPy special functions",
     "scipy_stats": "SciPy stats distributions",
+    "scipy_stats_families": "SciPy stats distributions in closed form",
+    "scipy_multivariate": "SciPy multivariate distributions",
     "scipy_array_api": "SciPy's array-API helpers",
     "scipy_linalg": "SciPy linear algebra",
     _OTHER: "Other functions",

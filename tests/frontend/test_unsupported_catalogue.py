@@ -743,6 +743,15 @@ ROWS = [
             d = scipy.stats.norm(loc=0.5, scale=2.0)
             return np.sum(d.logpdf(x)) + np.sum(scipy.stats.norm(x[0], 1.5).cdf(x))
         """, (), "supported", hvp=True, requires="scipy"),
+    Row("frozen-multivariate-distribution", """
+        import scipy.stats
+
+
+        def f(x):
+            mean = x[:2]
+            d = scipy.stats.multivariate_normal(mean, np.eye(2) * (1.0 + x[2] ** 2))
+            return np.sum(d.logpdf(np.array([[0.1, 0.5], [-0.3, 0.2]])))
+        """, (), "supported", hvp=True, requires="scipy"),
     Row("autograd-flatten", """
         from autograd.misc import flatten
 

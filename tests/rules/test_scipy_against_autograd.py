@@ -7,8 +7,10 @@ The rules are checked against finite differences, in both modes and to second or
 tests/rules/test_end_to_end.py; this checks that they agree with autograd's to 1e-7 (autograd has
 no ``i0e``, ``i1e``, ``xlogy``, ``xlog1py``, ``softmax`` or ``log_softmax``, differentiates
 ``logsumexp`` in ``a`` only, ``norm.sf`` and ``norm.logsf`` in ``x`` only, and has no ``loc`` or
-``scale`` in ``gamma.logpdf``; its ``gammainc``, ``gammaincc``, ``iv``, ``ive``, ``jn`` and ``yn``
-are differentiated in x, the last argument, only, as tangentlike's).
+``scale`` in ``gamma.logpdf``; its ``t.cdf`` in x only; its ``chi2.logpdf`` and ``chi2.pdf``
+give zero gradients, an autograd bug: only ``chi2.cdf`` is compared; its ``gammainc``,
+``gammaincc``, ``iv``, ``ive``, ``jn`` and ``yn`` are differentiated in x, the last argument,
+only, as tangentlike's).
 """
 from __future__ import annotations
 
@@ -61,6 +63,17 @@ CASES = {  # id: (scalar expression, arguments)
     "beta-logpdf": ("np.sum(st.beta.logpdf(x, y, 2.0 * y) + st.beta.logpdf(0.4, x, y))",
                     (_X, _Y)),
     "poisson": ("np.sum(st.poisson.logpmf(k, x * 3.0))", (np.array([[0, 1, 4], [2, 0, 3]]), _X)),
+    "poisson-pmf": ("np.sum(st.poisson.pmf(k, x * 3.0))", (np.array([[0, 1, 4], [2, 0, 3]]), _X)),
+    "t-pdf-cdf": ("np.sum(st.t.pdf(x, y + 1.0, 0.2, 1.4) + st.t.cdf(x * y, 3.0, 0.1, 1.3) "
+                  "+ st.t.logcdf(x * y, 4.0))", (_X, _Y)),
+    "gamma-pdf-cdf": ("np.sum(st.gamma.pdf(x, y) + st.gamma.cdf(x * y, 2.0))", (_X, _Y)),
+    "beta-pdf-cdf": ("np.sum(st.beta.pdf(x, y, 2.0) + st.beta.cdf(x, 2.0, 1.5))", (_X, _Y)),
+    "chi2": ("np.sum(st.chi2.cdf(x * y * 3.0, 2.5))", (_X, _Y)),
+    "multivariate_normal": ("np.sum(st.multivariate_normal.logpdf(x, y, np.eye(3) + "
+                            "np.outer(y, y)) + st.multivariate_normal.pdf(x, y, 2.0 * np.eye(3)))",
+                            (_X, _Y)),
+    "dirichlet": ("np.sum(st.dirichlet.logpdf(y / np.sum(y), x[0] + 1.0) "
+                  "+ st.dirichlet.pdf(y / np.sum(y), x[1] + 0.5))", (_X, _Y)),
 }
 
 
