@@ -20,6 +20,7 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     numpy_linalg,
     numpy_reductions,
     numpy_shapes,
+    numpy_statistics,
     operators,
     runtime_helpers,
 )

@@ -34,6 +34,7 @@ HEADINGS = {
     "math_functions": "Python math module",
     "numpy_elementwise": "NumPy elementwise functions",
     "numpy_reductions": "NumPy reductions",
+    "numpy_statistics": "NumPy differences, statistics and polynomials",
     "numpy_shapes": "NumPy shapes: reshaping, joining, splitting",
     "numpy_arrays": "NumPy arrays: building, rearranging, indexing",
     "numpy_linalg": "NumPy products and linear algebra",

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tangentlike.errors import ValueRefusedError
+from tangentlike.errors import NoDerivativeError, ValueRefusedError
 
 
 def where_count(a: Any, axis: Any = None, keepdims: bool = False, where: Any = True) -> Any:
@@ -44,7 +44,7 @@ def diff_piece(full: Any, a: Any, axis: int, prepend: Any, append: Any, part: st
     axis = axis % np.ndim(a)
 
     def length(v: Any) -> int:
-        if v is np._NoValue:
+        if v is None or v is np._NoValue:
             return 0
         return 1 if np.ndim(v) == 0 else np.shape(v)[axis]
 
@@ -59,18 +59,24 @@ def diff_piece(full: Any, a: Any, axis: int, prepend: Any, append: Any, part: st
     return np.sum(piece) if np.ndim(like) == 0 else np.reshape(piece, np.shape(like))
 
 
-def zero_part(v: Any) -> Any:
-    """``np.zeros_like(v)``, or NumPy's "not given" marker when ``v`` is that marker (the
-    ``prepend`` and ``append`` of ``np.diff``)."""
-    return v if v is np._NoValue else np.zeros_like(v, dtype=np.result_type(v, 1.0))
+def zero_part(v: Any, missing: Any = np._NoValue) -> Any:
+    """``np.zeros_like(v)``, or ``missing`` when ``v`` was not given (None): the marker that
+    stands for "not given" (``np.diff``'s ``prepend`` and ``append``: NumPy's own)."""
+    if v is None or v is np._NoValue:
+        return missing
+    return np.zeros_like(v, dtype=np.result_type(v, 1.0))
 
 
-def check_linear(method: str, function: str) -> None:
-    """Refuse a quantile ``method`` other than NumPy's default, 'linear'."""
-    if method != "linear":
-        raise ValueRefusedError(
-            f"the derivative of {function} with method={method!r}: only method='linear' "
-            "(the default) has a rule")
+def ediff1d_index(ary: Any, to_begin: Any, part: str, to_end: Any = None) -> Any:
+    """The positions in ``np.ediff1d(ary, to_end, to_begin)`` of its ``part``: "to_begin",
+    the differences ("ary") or "to_end"."""
+    begin = 0 if to_begin is None else np.size(to_begin)
+    steps = max(np.size(ary) - 1, 0)
+    if part == "to_begin":
+        return np.arange(begin)
+    if part == "ary":
+        return np.arange(begin, begin + steps)
+    return np.arange(begin + steps, begin + steps + np.size(to_end))
 
 
 def diff_unpiece(g: Any, full: Any, a: Any, axis: int, prepend: Any, append: Any,
@@ -79,10 +85,151 @@ def diff_unpiece(g: Any, full: Any, a: Any, axis: int, prepend: Any, append: Any
     an array of zeros shaped like ``full``."""
     axis = axis % np.ndim(a)
     out = np.zeros(np.shape(full), dtype=np.result_type(g, full))
-    pre = 0 if prepend is np._NoValue else (1 if np.ndim(prepend) == 0
+    pre = 0 if prepend is None or prepend is np._NoValue else (1 if np.ndim(prepend) == 0
                                             else np.shape(prepend)[axis])
     stop = pre + np.shape(a)[axis]
     span = {"prepend": (0, pre), "a": (pre, stop), "append": (stop, np.shape(full)[axis])}[part]
     index = (slice(None),) * axis + (slice(*span),)
     out[index] = g if np.ndim(g) else np.broadcast_to(g, out[index].shape)
     return out
+
+
+def no_derivative(function: str, argument: str, hint: str) -> Any:
+    """Raise: ``function`` has no derivative with respect to ``argument``."""
+    raise NoDerivativeError(f"tangentlike has no derivative of {function} with respect to "
+                            f"{argument}", hint=hint)
+
+
+def step_index(y: Any, axis: Any, skip: int) -> Any:
+    """The indices along ``axis`` (0 when None) of ``y`` without its first ``skip``
+    elements (``np.cumulative_sum(..., include_initial=True)`` starts with a zero)."""
+    axis = 0 if axis is None else axis
+    return np.arange(skip, np.shape(y)[axis])
+
+
+def convolve_padding(n: int, m: int, mode: str, correlate: bool = False) -> tuple[int, int]:
+    """Where ``np.convolve(a, v, mode)`` (or ``np.correlate``; ``len(a) == n``, ``len(v) ==
+    m``) sits in the full one: the zeros before and after it that make the full length."""
+    if mode not in ("full", "same", "valid"):
+        raise ValueRefusedError(f"the derivative of np.convolve or np.correlate with "
+                                f"mode={mode!r}: use 'full', 'same' or 'valid'")
+    function = np.correlate if correlate else np.convolve
+    # Distinct values convolved with a unit impulse: the part matches one place of the full.
+    a, v = np.arange(1.0, n + 1.0), np.zeros(m)
+    v[0] = 1.0
+    full = function(a, v, "full")
+    part = function(a, v, mode)
+    start = next(i for i in range(len(full) - len(part) + 1)
+                 if np.array_equal(full[i:i + len(part)], part))
+    return start, len(full) - len(part) - start
+
+def trapezoid_steps(x: Any, y: Any, axis: int) -> Any:
+    """``np.diff(x)`` lined up with ``y`` as ``np.trapezoid(y, x, axis=axis)`` uses it: a 1-d
+    ``x`` along ``axis``, else differenced along ``axis``."""
+    if np.ndim(x) == 1:
+        shape = [1] * np.ndim(y)
+        shape[axis % np.ndim(y)] = np.shape(x)[0] - 1
+        return np.reshape(np.diff(x), shape)
+    return np.diff(x, axis=axis)
+
+
+def untrapezoid_steps(g: Any, x: Any, axis: int) -> Any:
+    """The transpose of :func:`trapezoid_steps`: ``g`` (shaped like its result) back to
+    ``x``'s shape."""
+    if np.ndim(x) == 1:
+        other = tuple(i for i in range(np.ndim(g)) if i != axis % np.ndim(g))
+        return undiff(np.sum(g, axis=other), 1, 0)
+    g = np.sum(g, axis=tuple(range(np.ndim(g) - np.ndim(x))))  # axes x was broadcast along
+    steps = np.shape(np.diff(x, axis=axis))
+    stretched = tuple(i for i, n in enumerate(steps) if n == 1 and np.shape(g)[i] != 1)
+    return undiff(np.sum(g, axis=stretched, keepdims=True), 1, axis)
+
+
+def pair_shape(y: Any, axis: int) -> tuple[int, ...]:
+    """The shape of :func:`pair_mean`'s result: one element fewer along ``axis``."""
+    shape = list(np.shape(y))
+    shape[axis % len(shape)] -= 1
+    return tuple(shape)
+
+
+def pair_mean(y: Any, axis: int) -> Any:
+    """The means of neighbours along ``axis``: ``(y[1:] + y[:-1]) / 2`` there."""
+    n = np.shape(y)[axis]
+    return (np.take(y, np.arange(1, n), axis=axis) + np.take(y, np.arange(0, n - 1), axis=axis)) / 2
+
+
+def unpair_mean(g: Any, axis: int) -> Any:
+    """The transpose of :func:`pair_mean`: one element longer along ``axis``."""
+    ndim = np.ndim(g)
+    before = [(0, 0)] * ndim
+    after = [(0, 0)] * ndim
+    before[axis % ndim] = (1, 0)
+    after[axis % ndim] = (0, 1)
+    return (np.pad(g, before) + np.pad(g, after)) / 2
+
+
+def quantile_weights(a: Any, q: Any, axis: Any = None, scale: float = 1.0,
+                     nan: bool = False, slope: bool = False, method: Any = None) -> Any:
+    """The weights ``W`` (shape ``q.shape + a.shape``) that make ``np.quantile(a, q / scale,
+    axis)`` with the 'linear' method ``np.sum(W * a, axis=<axis, after q's axes>)``: each
+    quantile mixes the two sorted values around it.  ``nan``: NaNs are left out
+    (``np.nanquantile``).  ``slope``: instead, the weights of the quantile's derivative
+    with respect to ``q`` (the difference of the two sorted values, per unit of ``q``).
+    ``method``: anything but 'linear' (None: the default) is refused."""
+    if method not in (None, "linear"):
+        raise ValueRefusedError(
+            f"the derivative of a quantile (np.quantile, np.percentile, np.median and their "
+            f"NaN-ignoring forms) with method={method!r}: only method='linear' (the default) "
+            "has a rule")
+    a = np.asarray(a)
+    q = np.asarray(q, dtype=np.result_type(a, 1.0)) / scale
+    if nan and q.ndim > 1 and np.ndim(axis) > 0:
+        raise ValueRefusedError("the derivative of np.nanquantile or np.nanpercentile with q of "
+                                "more than one dimension and a tuple of axes (NumPy's result "
+                                "has another layout): reshape q to 1-d")
+    ndim = a.ndim
+    axes = tuple(range(ndim)) if axis is None else tuple(
+        ax % ndim for ax in ((axis,) if np.ndim(axis) == 0 else axis))
+    kept = tuple(i for i in range(ndim) if i not in axes)
+    order = kept + axes
+    moved = np.transpose(a, order)
+    frame = moved.shape[:len(kept)]
+    flat = moved.reshape(frame + (-1,))
+    rank = np.argsort(np.argsort(flat, axis=-1, kind="stable"), axis=-1, kind="stable")
+    if nan:
+        count = np.sum(np.logical_not(np.isnan(flat)), axis=-1, keepdims=True)
+    else:
+        count = np.full(frame + (1,), flat.shape[-1])
+    qq = q.reshape(q.shape + (1,) * (len(frame) + 1))
+    position = qq * np.maximum(count - 1, 0)
+    low = np.floor(position)
+    high = np.minimum(low + 1, np.maximum(count - 1, 0))
+    frac = position - low
+    at_low = rank == low
+    at_high = rank == high
+    if slope:
+        w = (at_high.astype(flat.dtype) - at_low) * (np.maximum(count - 1, 0) / scale)
+        w = np.where(high == low, 0.0, w)
+    else:
+        w = at_low * (1 - frac) + at_high * frac
+    w = np.asarray(w, dtype=np.result_type(a, 1.0)).reshape(q.shape + moved.shape)
+    inverse = np.argsort(order)
+    return np.transpose(w, tuple(range(q.ndim)) + tuple(q.ndim + i for i in inverse))
+
+
+def quantile_axes(q: Any, a: Any, axis: Any = None) -> tuple[int, ...]:
+    """The axes of ``quantile_weights(a, q, axis) * a`` that the quantile sums over."""
+    ndim = np.ndim(a)
+    axes = range(ndim) if axis is None else (
+        ax % ndim for ax in ((axis,) if np.ndim(axis) == 0 else axis))
+    return tuple(np.ndim(q) + ax for ax in axes)
+
+
+def q_axes(q: Any, y: Any) -> tuple[int, ...]:
+    """The axes of a quantile's result ``y`` past ``q``'s own (leading) ones."""
+    return tuple(range(np.ndim(q), np.ndim(y)))
+
+
+def q_lined_up(q: Any, y: Any) -> tuple[int, ...]:
+    """``q``'s shape with axes of length 1 for the rest of ``y``'s."""
+    return np.shape(q) + (1,) * (np.ndim(y) - np.ndim(q))
