@@ -19,12 +19,22 @@ from tangentlike.runtime import reduce_extremum, unreduce, unreduce_extremum, ze
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum
 from tangentlike.runtime.statistics import (
     convolve_padding,
+    cov_factor,
+    cov_rows,
+    cov_square,
+    cov_unrows,
+    cov_weights,
     diff_piece,
     diff_unpiece,
     ediff1d_index,
     no_derivative,
     pair_mean,
     pair_shape,
+    poly_powers,
+    poly_tail,
+    polyder_factors,
+    polyfit_matrix,
+    polyint_factors,
     q_axes,
     q_lined_up,
     quantile_axes,
@@ -41,8 +51,10 @@ from tangentlike.runtime.statistics import (
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(convolve_padding, pair_shape, ediff1d_index, no_derivative, zero_part,
-                   q_axes, q_lined_up, quantile_axes, quantile_weights, step_index)
+non_differentiable(cov_factor, cov_square, cov_weights, poly_powers, poly_tail,
+                   polyder_factors, polyfit_matrix, polyint_factors, convolve_padding,
+                   pair_shape, ediff1d_index, no_derivative, zero_part, q_axes, q_lined_up,
+                   quantile_axes, quantile_weights, step_index)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -511,3 +523,174 @@ def untrapezoid_steps_adjoint(r, g, x, axis):
 @tangent(untrapezoid_steps)
 def untrapezoid_steps_tangent(r, g, x, axis):
     d[r] = untrapezoid_steps(d[g], x, axis)
+
+
+# ---------------------------------------------------------------------------------------------
+# Covariance of the rows X (observations along a row, weights w): C = (Xc * w) @ Xc.T / fact
+# with Xc = X less its weighted mean; the mean's own derivative cancels (Xc's weighted rows
+# sum to zero), so dX = (G + G.T) @ (Xc * w) / fact.  The weights are constants.
+
+@adjoint(np.cov)
+def cov(c, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *,
+        dtype=None):
+    rows = cov_rows(m, rowvar, y)
+    w = cov_weights(m, rowvar, fweights, aweights)
+    g = np.reshape(d[c], cov_square(m, rowvar))
+    d[m] = cov_unrows((g + np.transpose(g))
+                      @ ((rows - np.sum(rows * w, axis=1, keepdims=True) / np.sum(w)) * w)
+                      / cov_factor(m, rowvar, bias, ddof, fweights, aweights), m, rowvar)
+    d[fweights] = no_derivative("np.cov", "fweights", "pass the weights as constants")
+    d[aweights] = no_derivative("np.cov", "aweights", "pass the weights as constants")
+
+
+@tangent(np.cov)
+def cov_tangent(c, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
+                aweights=None, *, dtype=None):
+    rows = cov_rows(m, rowvar, y)
+    w = cov_weights(m, rowvar, fweights, aweights)
+    half = ((cov_rows(d[m], rowvar, y) * w)
+            @ np.transpose(rows - np.sum(rows * w, axis=1, keepdims=True) / np.sum(w))
+            / cov_factor(m, rowvar, bias, ddof, fweights, aweights))
+    d[c] = np.reshape(half + np.transpose(half), np.shape(c))
+    d[c] = no_derivative("np.cov", "fweights", "pass the weights as constants") * d[fweights]
+    d[c] = no_derivative("np.cov", "aweights", "pass the weights as constants") * d[aweights]
+
+
+# corrcoef: R = C / (s s^T) with s = sqrt(diag C); the derivative reaches C directly and
+# through s (on the diagonal), then m as for np.cov.
+@adjoint(np.corrcoef)
+def corrcoef(r, x, y=None, rowvar=True, *, dtype=None):
+    rows = cov_rows(x, rowvar, y)
+    spread = np.sqrt(np.diag(np.cov(rows)))
+    g = np.reshape(d[r], cov_square(x, rowvar))
+    both = g * np.cov(rows) / np.outer(spread, spread)
+    gc = (g / np.outer(spread, spread)
+          - np.diag((np.sum(both, axis=1) + np.sum(both, axis=0)) / (2.0 * spread ** 2)))
+    d[x] = cov_unrows((gc + np.transpose(gc))
+                      @ (rows - np.mean(rows, axis=1, keepdims=True))
+                      / (np.shape(rows)[1] - 1), x, rowvar)
+
+
+@tangent(np.corrcoef)
+def corrcoef_tangent(r, x, y=None, rowvar=True, *, dtype=None):
+    rows = cov_rows(x, rowvar, y)
+    spread = np.sqrt(np.diag(np.cov(rows)))
+    half = (cov_rows(d[x], rowvar, y) @ np.transpose(rows - np.mean(rows, axis=1, keepdims=True))
+            / (np.shape(rows)[1] - 1))
+    relative = np.diag(half) / spread ** 2  # d(s_i) / s_i
+    d[r] = np.reshape((half + np.transpose(half)) / np.outer(spread, spread)
+                      - np.cov(rows) / np.outer(spread, spread)
+                      * (np.reshape(relative, (-1, 1)) + np.reshape(relative, (1, -1))),
+                      np.shape(r))
+
+
+# ---------------------------------------------------------------------------------------------
+# Polynomials as coefficient arrays (1-d, highest power first).
+
+@adjoint(np.polyval)
+def polyval(y, p, x):
+    d[p] = np.sum(np.expand_dims(d[y], -1) * np.expand_dims(x, -1) ** poly_powers(p),
+                  axis=tuple(range(np.ndim(y))))
+    d[x] = d[y] * np.polyval(np.polyder(p), x)
+
+
+@tangent(np.polyval)
+def polyval_tangent(y, p, x):
+    d[y] = np.polyval(d[p], x)
+    d[y] = np.polyval(np.polyder(p), x) * d[x]
+
+
+@adjoint(np.polyadd)
+def polyadd(y, a1, a2):
+    d[a1] = np.reshape(np.take(d[y], poly_tail(y, a1)), np.shape(a1))
+    d[a2] = np.reshape(np.take(d[y], poly_tail(y, a2)), np.shape(a2))
+
+
+@tangent(np.polyadd)
+def polyadd_tangent(y, a1, a2):
+    d[y] = np.polyadd(d[a1], zeros_like(a2))
+    d[y] = np.polyadd(zeros_like(a1), d[a2])
+
+
+@adjoint(np.polysub)
+def polysub(y, a1, a2):
+    d[a1] = np.reshape(np.take(d[y], poly_tail(y, a1)), np.shape(a1))
+    d[a2] = -np.reshape(np.take(d[y], poly_tail(y, a2)), np.shape(a2))
+
+
+@tangent(np.polysub)
+def polysub_tangent(y, a1, a2):
+    d[y] = np.polysub(d[a1], zeros_like(a2))
+    d[y] = np.polysub(zeros_like(a1), d[a2])
+
+
+# The product of polynomials is the convolution of their coefficients.
+@adjoint(np.polymul)
+def polymul(y, a1, a2):
+    d[a1] = np.reshape(np.correlate(d[y], np.atleast_1d(a2), "valid"), np.shape(a1))
+    d[a2] = np.reshape(np.correlate(d[y], np.atleast_1d(a1), "valid"), np.shape(a2))
+
+
+@tangent(np.polymul)
+def polymul_tangent(y, a1, a2):
+    d[y] = np.polymul(d[a1], a2)
+    d[y] = np.polymul(a1, d[a2])
+
+
+@adjoint(np.polyder)
+def polyder(y, p, m=1):
+    d[p] = np.pad(d[y] * polyder_factors(p, m), (0, np.size(p) - np.size(y)))
+
+
+@tangent(np.polyder)
+def polyder_tangent(y, p, m=1):
+    d[y] = np.polyder(d[p], m)
+
+
+# The integration constants k come last; they are constants here.
+@adjoint(np.polyint)
+def polyint(y, p, m=1, k=None):
+    d[p] = np.take(d[y], np.arange(np.size(p))) * polyint_factors(p, m)
+    d[k] = no_derivative("np.polyint", "k", "add the constants' polynomial with np.polyadd")
+
+
+@tangent(np.polyint)
+def polyint_tangent(y, p, m=1, k=None):
+    d[y] = np.polyint(d[p], m)
+    d[y] = no_derivative("np.polyint", "k",
+                         "add the constants' polynomial with np.polyadd") * d[k]
+
+
+# Least squares is linear in y for fixed x and weights: c = P @ y.
+@adjoint(np.polyfit)
+def polyfit(c, x, y, deg, rcond=None, full=False, w=None, cov=False):
+    d[y] = np.transpose(polyfit_matrix(x, deg, rcond, full, w, cov)) @ d[c]
+    d[x] = no_derivative("np.polyfit", "x", "only y may be differentiated; x is fixed")
+    d[w] = no_derivative("np.polyfit", "w", "pass the weights as constants")
+
+
+@tangent(np.polyfit)
+def polyfit_tangent(c, x, y, deg, rcond=None, full=False, w=None, cov=False):
+    d[c] = polyfit_matrix(x, deg, rcond, full, w, cov) @ d[y]
+    d[c] = no_derivative("np.polyfit", "x", "only y may be differentiated; x is fixed") * d[x]
+    d[c] = no_derivative("np.polyfit", "w", "pass the weights as constants") * d[w]
+
+
+@adjoint(cov_rows)
+def cov_rows_adjoint(r, m, rowvar=True, y=None):
+    d[m] = cov_unrows(d[r], m, rowvar)
+
+
+@tangent(cov_rows)
+def cov_rows_tangent(r, m, rowvar=True, y=None):
+    d[r] = cov_rows(d[m], rowvar, y)
+
+
+@adjoint(cov_unrows)
+def cov_unrows_adjoint(r, g, m, rowvar=True):
+    d[g] = cov_rows(d[r], rowvar)
+
+
+@tangent(cov_unrows)
+def cov_unrows_tangent(r, g, m, rowvar=True):
+    d[r] = cov_unrows(d[g], m, rowvar)

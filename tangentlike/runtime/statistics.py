@@ -233,3 +233,100 @@ def q_axes(q: Any, y: Any) -> tuple[int, ...]:
 def q_lined_up(q: Any, y: Any) -> tuple[int, ...]:
     """``q``'s shape with axes of length 1 for the rest of ``y``'s."""
     return np.shape(q) + (1,) * (np.ndim(y) - np.ndim(q))
+
+
+# Covariances: the observations as rows of variables, as np.cov arranges them.
+
+def cov_rows(m: Any, rowvar: bool = True, y: Any = None) -> Any:
+    """``m`` as np.cov reads it: a 2-d array, one variable per row."""
+    if y is not None:
+        raise ValueRefusedError(
+            "the derivative of np.cov or np.corrcoef with a second array y: join them first, "
+            "np.cov(np.vstack([m, y]))")
+    x = np.asarray(m)
+    x = x.reshape(1, -1) if x.ndim < 2 else x
+    return x.T if not rowvar and x.shape[0] != 1 else x
+
+
+def cov_unrows(g: Any, m: Any, rowvar: bool = True) -> Any:
+    """The transpose of :func:`cov_rows`: ``g`` (one row per variable) back to ``m``'s
+    shape."""
+    g = np.asarray(g)
+    x_rows = np.shape(m)[0] if np.ndim(m) >= 2 else 1
+    transposed = not rowvar and np.ndim(m) >= 2 and x_rows != 1
+    return np.reshape(g.T if transposed else g, np.shape(m))
+
+
+def cov_square(m: Any, rowvar: bool = True) -> tuple[int, int]:
+    """The shape of np.cov's result before NumPy squeezes it: (variables, variables)."""
+    n = cov_rows(m, rowvar).shape[0]
+    return n, n
+
+
+def cov_weights(m: Any, rowvar: bool = True, fweights: Any = None, aweights: Any = None) -> Any:
+    """The weight of each observation in np.cov (ones without weights)."""
+    w = np.ones(cov_rows(m, rowvar).shape[1], dtype=np.result_type(m, 1.0))
+    if fweights is not None:
+        w = w * np.asarray(fweights, dtype=float)
+    if aweights is not None:
+        w = w * np.asarray(aweights, dtype=float)
+    return w
+
+
+def cov_factor(m: Any, rowvar: bool = True, bias: bool = False, ddof: Any = None,
+               fweights: Any = None, aweights: Any = None) -> Any:
+    """What np.cov divides the weighted sum of products by."""
+    if ddof is None:
+        ddof = 0 if bias else 1
+    if fweights is None and aweights is None:
+        return cov_rows(m, rowvar).shape[1] - ddof
+    w = cov_weights(m, rowvar, fweights, aweights)
+    total = np.sum(w)
+    if ddof == 0:
+        return total
+    if aweights is None:
+        return total - ddof
+    return total - ddof * np.sum(w * aweights) / total
+
+
+# Polynomials as coefficient arrays, highest power first.
+
+def poly_powers(p: Any) -> Any:
+    """The power of ``x`` each coefficient of ``p`` multiplies."""
+    return np.arange(np.size(p) - 1, -1, -1)
+
+
+def poly_tail(y: Any, a: Any) -> Any:
+    """The positions of ``a``'s coefficients in the sum or difference ``y`` (the last ones:
+    the shorter polynomial is padded in front)."""
+    return np.arange(np.size(y) - np.size(a), np.size(y))
+
+
+def polyder_factors(p: Any, m: int = 1) -> Any:
+    """What ``np.polyder(p, m)`` multiplies the first ``len(p) - m`` coefficients by."""
+    powers = np.arange(np.size(p) - 1, m - 1, -1, dtype=float)
+    factors = np.ones_like(powers)
+    for j in range(m):
+        factors = factors * (powers - j)
+    return factors
+
+
+def polyint_factors(p: Any, m: int = 1) -> Any:
+    """What ``np.polyint(p, m)`` multiplies ``p``'s coefficients by (they come first)."""
+    powers = np.arange(np.size(p) - 1, -1, -1, dtype=float)
+    factors = np.ones_like(powers)
+    for j in range(1, m + 1):
+        factors = factors / (powers + j)
+    return factors
+
+
+def polyfit_matrix(x: Any, deg: int, rcond: Any = None, full: bool = False, w: Any = None,
+                   cov: Any = False) -> Any:
+    """The matrix ``P`` with ``np.polyfit(x, y, deg, w=w) == P @ y``: least squares is linear
+    in ``y`` (``x`` and the weights fixed)."""
+    if full or cov:
+        raise ValueRefusedError("the derivative of np.polyfit with full=True or cov=True (a "
+                                "tuple): call np.polyfit for the coefficients alone")
+    vander = np.vander(np.asarray(x, dtype=float), deg + 1)
+    weights = np.ones(len(vander)) if w is None else np.asarray(w, dtype=float)
+    return np.linalg.pinv(vander * weights[:, None]) * weights
