@@ -548,10 +548,10 @@ def cov_tangent(c, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None,
                 aweights=None, *, dtype=None):
     rows = cov_rows(m, rowvar, y)
     w = cov_weights(m, rowvar, fweights, aweights)
-    half = ((cov_rows(d[m], rowvar, y) * w)
-            @ np.transpose(rows - np.sum(rows * w, axis=1, keepdims=True) / np.sum(w))
-            / cov_factor(m, rowvar, bias, ddof, fweights, aweights))
-    d[c] = np.reshape(half + np.transpose(half), np.shape(c))
+    centered = rows - np.sum(rows * w, axis=1, keepdims=True) / np.sum(w)
+    d[c] = np.reshape(((cov_rows(d[m], rowvar, y) * w) @ np.transpose(centered)
+                       + centered @ np.transpose(cov_rows(d[m], rowvar, y) * w))
+                      / cov_factor(m, rowvar, bias, ddof, fweights, aweights), np.shape(c))
     d[c] = no_derivative("np.cov", "fweights", "pass the weights as constants") * d[fweights]
     d[c] = no_derivative("np.cov", "aweights", "pass the weights as constants") * d[aweights]
 
@@ -574,14 +574,17 @@ def corrcoef(r, x, y=None, rowvar=True, *, dtype=None):
 @tangent(np.corrcoef)
 def corrcoef_tangent(r, x, y=None, rowvar=True, *, dtype=None):
     rows = cov_rows(x, rowvar, y)
+    centered = (rows - np.mean(rows, axis=1, keepdims=True)) / (np.shape(rows)[1] - 1)
     spread = np.sqrt(np.diag(np.cov(rows)))
-    half = (cov_rows(d[x], rowvar, y) @ np.transpose(rows - np.mean(rows, axis=1, keepdims=True))
-            / (np.shape(rows)[1] - 1))
-    relative = np.diag(half) / spread ** 2  # d(s_i) / s_i
-    d[r] = np.reshape((half + np.transpose(half)) / np.outer(spread, spread)
-                      - np.cov(rows) / np.outer(spread, spread)
-                      * (np.reshape(relative, (-1, 1)) + np.reshape(relative, (1, -1))),
-                      np.shape(r))
+    # With S = dX @ Xc.T / (n - 1): dC = S + S.T, and d(s_i) / s_i = S_ii / s_i^2.
+    d[r] = np.reshape(
+        (cov_rows(d[x], rowvar, y) @ np.transpose(centered)
+         + centered @ np.transpose(cov_rows(d[x], rowvar, y))) / np.outer(spread, spread)
+        - np.cov(rows) / np.outer(spread, spread)
+        * (np.reshape(np.sum(cov_rows(d[x], rowvar, y) * centered, axis=1) / spread ** 2,
+                      (-1, 1))
+           + np.reshape(np.sum(cov_rows(d[x], rowvar, y) * centered, axis=1) / spread ** 2,
+                        (1, -1))), np.shape(r))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -589,7 +592,7 @@ def corrcoef_tangent(r, x, y=None, rowvar=True, *, dtype=None):
 
 @adjoint(np.polyval)
 def polyval(y, p, x):
-    d[p] = np.sum(np.expand_dims(d[y], -1) * np.expand_dims(x, -1) ** poly_powers(p),
+    d[p] = np.sum(np.expand_dims(d[y], -1) * np.expand_dims(x, -1) ** poly_powers(p, x),
                   axis=tuple(range(np.ndim(y))))
     d[x] = d[y] * np.polyval(np.polyder(p), x)
 

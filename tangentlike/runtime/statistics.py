@@ -32,8 +32,9 @@ def initial_won(a: Any, y: Any, axis: Any = None, keepdims: bool = False,
 def undiff(g: Any, n: int = 1, axis: int = -1) -> Any:
     """The transpose of ``np.diff(., n, axis)``: ``g`` (a difference's derivative) spread back
     over the array differenced, one element longer along ``axis`` per order."""
+    zero = np.zeros((), dtype=np.result_type(g, 1.0))
     for _ in range(n):
-        g = -np.diff(g, axis=axis, prepend=0, append=0)
+        g = -np.diff(g, axis=axis, prepend=zero, append=zero)
     return g
 
 
@@ -254,7 +255,9 @@ def cov_unrows(g: Any, m: Any, rowvar: bool = True) -> Any:
     g = np.asarray(g)
     x_rows = np.shape(m)[0] if np.ndim(m) >= 2 else 1
     transposed = not rowvar and np.ndim(m) >= 2 and x_rows != 1
-    return np.reshape(g.T if transposed else g, np.shape(m))
+    # np.cov computes in float64 at least: the derivative takes m's precision back.
+    return np.reshape(g.T if transposed else g, np.shape(m)).astype(np.result_type(m, 1.0),
+                                                                    copy=False)
 
 
 def cov_square(m: Any, rowvar: bool = True) -> tuple[int, int]:
@@ -267,9 +270,9 @@ def cov_weights(m: Any, rowvar: bool = True, fweights: Any = None, aweights: Any
     """The weight of each observation in np.cov (ones without weights)."""
     w = np.ones(cov_rows(m, rowvar).shape[1], dtype=np.result_type(m, 1.0))
     if fweights is not None:
-        w = w * np.asarray(fweights, dtype=float)
+        w = w * np.asarray(fweights, dtype=w.dtype)
     if aweights is not None:
-        w = w * np.asarray(aweights, dtype=float)
+        w = w * np.asarray(aweights, dtype=w.dtype)
     return w
 
 
@@ -291,9 +294,9 @@ def cov_factor(m: Any, rowvar: bool = True, bias: bool = False, ddof: Any = None
 
 # Polynomials as coefficient arrays, highest power first.
 
-def poly_powers(p: Any) -> Any:
-    """The power of ``x`` each coefficient of ``p`` multiplies."""
-    return np.arange(np.size(p) - 1, -1, -1)
+def poly_powers(p: Any, x: Any) -> Any:
+    """The power of ``x`` each coefficient of ``p`` multiplies (in their floating type)."""
+    return np.arange(np.size(p) - 1, -1, -1, dtype=np.result_type(p, x, 1.0))
 
 
 def poly_tail(y: Any, a: Any) -> Any:
@@ -304,7 +307,7 @@ def poly_tail(y: Any, a: Any) -> Any:
 
 def polyder_factors(p: Any, m: int = 1) -> Any:
     """What ``np.polyder(p, m)`` multiplies the first ``len(p) - m`` coefficients by."""
-    powers = np.arange(np.size(p) - 1, m - 1, -1, dtype=float)
+    powers = np.arange(np.size(p) - 1, m - 1, -1, dtype=np.result_type(p, 1.0))
     factors = np.ones_like(powers)
     for j in range(m):
         factors = factors * (powers - j)
@@ -313,7 +316,7 @@ def polyder_factors(p: Any, m: int = 1) -> Any:
 
 def polyint_factors(p: Any, m: int = 1) -> Any:
     """What ``np.polyint(p, m)`` multiplies ``p``'s coefficients by (they come first)."""
-    powers = np.arange(np.size(p) - 1, -1, -1, dtype=float)
+    powers = np.arange(np.size(p) - 1, -1, -1, dtype=np.result_type(p, 1.0))
     factors = np.ones_like(powers)
     for j in range(1, m + 1):
         factors = factors / (powers + j)
