@@ -27,6 +27,9 @@ from tangentlike.runtime.statistics import (
     diff_piece,
     diff_unpiece,
     ediff1d_index,
+    interp_adjoint,
+    interp_slope_adjoint,
+    interp_slope_weights,
     no_derivative,
     pair_mean,
     pair_shape,
@@ -51,10 +54,10 @@ from tangentlike.runtime.statistics import (
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(cov_factor, cov_square, cov_weights, poly_powers, poly_tail,
-                   polyder_factors, polyfit_matrix, polyint_factors, convolve_padding,
-                   pair_shape, ediff1d_index, no_derivative, zero_part, q_axes, q_lined_up,
-                   quantile_axes, quantile_weights, step_index)
+non_differentiable(interp_slope_weights, cov_factor, cov_square, cov_weights, poly_powers,
+                   poly_tail, polyder_factors, polyfit_matrix, polyint_factors,
+                   convolve_padding, pair_shape, ediff1d_index, no_derivative, zero_part,
+                   q_axes, q_lined_up, quantile_axes, quantile_weights, step_index)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -697,3 +700,47 @@ def cov_unrows_adjoint(r, g, m, rowvar=True):
 @tangent(cov_unrows)
 def cov_unrows_tangent(r, g, m, rowvar=True):
     d[r] = cov_unrows(d[g], m, rowvar)
+
+
+# ---------------------------------------------------------------------------------------------
+# Interpolation: linear in fp; in x, the slope of the segment x falls in (zero outside xp's
+# range).  xp, left, right are constants.
+
+@adjoint(np.interp)
+def interp(y, x, xp, fp, left=None, right=None, period=None):
+    d[x] = d[y] * np.sum(interp_slope_weights(x, xp, left, right, period) * fp, axis=-1)
+    d[fp] = interp_adjoint(d[y], x, xp, left, right, period)
+    d[xp] = no_derivative("np.interp", "xp", "pass the points xp as constants")
+    d[left] = no_derivative("np.interp", "left", "pass left as a constant")
+    d[right] = no_derivative("np.interp", "right", "pass right as a constant")
+
+
+@tangent(np.interp)
+def interp_tangent(y, x, xp, fp, left=None, right=None, period=None):
+    d[y] = np.sum(interp_slope_weights(x, xp, left, right, period) * fp, axis=-1) * d[x]
+    d[y] = np.interp(x, xp, d[fp], left=zero_part(left, None), right=zero_part(right, None))
+    d[y] = no_derivative("np.interp", "xp", "pass the points xp as constants") * d[xp]
+    d[y] = no_derivative("np.interp", "left", "pass left as a constant") * d[left]
+    d[y] = no_derivative("np.interp", "right", "pass right as a constant") * d[right]
+
+
+@adjoint(interp_adjoint)
+def interp_adjoint_adjoint(r, g, x, xp, left=None, right=None, period=None):
+    d[g] = np.interp(x, xp, d[r], left=zero_part(left, None), right=zero_part(right, None))
+    d[x] = g * np.sum(interp_slope_weights(x, xp, left, right, period) * d[r], axis=-1)
+
+
+@tangent(interp_adjoint)
+def interp_adjoint_tangent(r, g, x, xp, left=None, right=None, period=None):
+    d[r] = interp_adjoint(d[g], x, xp, left, right, period)
+    d[r] = interp_slope_adjoint(g * d[x], x, xp, left, right, period)
+
+
+@adjoint(interp_slope_adjoint)
+def interp_slope_adjoint_adjoint(r, g, x, xp, left=None, right=None, period=None):
+    d[g] = np.sum(interp_slope_weights(x, xp, left, right, period) * d[r], axis=-1)
+
+
+@tangent(interp_slope_adjoint)
+def interp_slope_adjoint_tangent(r, g, x, xp, left=None, right=None, period=None):
+    d[r] = interp_slope_adjoint(d[g], x, xp, left, right, period)

@@ -333,3 +333,50 @@ def polyfit_matrix(x: Any, deg: int, rcond: Any = None, full: bool = False, w: A
     vander = np.vander(np.asarray(x, dtype=float), deg + 1)
     weights = np.ones(len(vander)) if w is None else np.asarray(w, dtype=float)
     return np.linalg.pinv(vander * weights[:, None]) * weights
+
+
+# Interpolation: np.interp(x, xp, fp) = sum_k V_k(x) fp_k, with the hat functions V_k of the
+# points xp; its slope in x is sum_k S_k(x) fp_k with S_k piecewise constant.
+
+def _interp_check(xp: Any, left: Any, right: Any, period: Any) -> None:
+    if period is not None:
+        raise ValueRefusedError("the derivative of np.interp with period=: unwrap x first")
+
+
+def interp_slope_weights(x: Any, xp: Any, left: Any = None, right: Any = None,
+                         period: Any = None) -> Any:
+    """``S`` (shape ``x.shape + xp.shape``): the slope of ``np.interp(x, xp, fp)`` in ``x`` is
+    ``np.sum(S * fp, axis=-1)`` (zero outside ``xp``'s range and at its points' kinks' right
+    side, as NumPy's interval search picks)."""
+    _interp_check(xp, left, right, period)
+    xp = np.asarray(xp, dtype=float)
+    x = np.asarray(x)
+    n = len(xp)
+    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, n - 2)
+    inside = (x >= xp[0]) & (x < xp[-1])
+    step = (1.0 / (xp[i + 1] - xp[i])) * inside
+    s = np.zeros(x.shape + (n,), dtype=np.result_type(x, 1.0))
+    np.put_along_axis(s, i[..., None], -step[..., None], axis=-1)
+    np.put_along_axis(s, i[..., None] + 1, step[..., None], axis=-1)
+    return s
+
+
+def interp_adjoint(g: Any, x: Any, xp: Any, left: Any = None, right: Any = None,
+                   period: Any = None) -> Any:
+    """The transpose of ``fp -> np.interp(x, xp, fp)``: the derivative ``g`` (shaped like
+    ``x``) spread onto ``fp``'s points (``left``/``right`` values take their share away)."""
+    _interp_check(xp, left, right, period)
+    n = np.size(xp)
+    basis = np.eye(n, dtype=np.result_type(g, 1.0))
+    zero_l = None if left is None else 0.0
+    zero_r = None if right is None else 0.0
+    flat = np.ravel(x)
+    hats = np.stack([np.interp(flat, xp, basis[k], zero_l, zero_r) for k in range(n)], axis=-1)
+    return np.sum(np.reshape(g, (-1, 1)) * hats, axis=0).astype(np.result_type(g, 1.0))
+
+
+def interp_slope_adjoint(g: Any, x: Any, xp: Any, left: Any = None, right: Any = None,
+                         period: Any = None) -> Any:
+    """``sum_j g_j S(x_j)``: the transpose of ``fp -> slope of the interpolant at x``."""
+    s = interp_slope_weights(x, xp, left, right, period)
+    return np.sum(np.reshape(g, (-1, 1)) * np.reshape(s, (-1, np.size(xp))), axis=0)

@@ -9,6 +9,8 @@ from tangentlike.runtime.statistics import (
     cov_unrows,
     diff_piece,
     diff_unpiece,
+    interp_adjoint,
+    interp_slope_adjoint,
     pair_mean,
     trapezoid_steps,
     undiff,
@@ -284,3 +286,14 @@ _id = "polyfit-weights-columns"
 add(_id, np.polyfit, "np.polyfit(np.linspace(-1.0, 1.0, 6), y ** 2, 3, w=np.arange(1.0, 7.0))",
     {"y": values(_id, (6, 2))}, autograd=False, second_order=True,
     float32=False)  # np.polyfit computes in float64
+
+# Interpolation, in x and fp (points away from xp's, where the slope jumps).
+for _id, _expr, _shape in [
+        ("interp", "np.interp(x, np.linspace(-1.0, 1.0, 6), fp)", (2, 3)),
+        ("interp-outside", "np.interp(x * 1.5, np.linspace(-1.0, 1.0, 6), fp)", (7,)),
+        ("interp-left-right", "np.interp(x * 1.5, np.linspace(-1.0, 1.0, 6), fp, left=0.5, "
+         "right=-2.0)", (7,))]:
+    _x = values(_id, _shape, -0.95, 0.95)
+    add(_id, (np.interp, interp_adjoint, interp_slope_adjoint), f"np.sin({_expr})",
+        {"x": _x, "fp": values(_id + "fp", (6,))}, autograd=False, second_order=True,
+        float32=False)  # np.interp computes in float64
