@@ -18,6 +18,7 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     numpy_elementwise,
     numpy_fft,
     numpy_linalg,
+    numpy_polynomials,
     numpy_reductions,
     numpy_shapes,
     numpy_statistics,
