@@ -13,118 +13,212 @@ from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, 
 from tangentlike.runtime import reduce_extremum, unbroadcast, unreduce, unreduce_extremum
 from tangentlike.runtime.arrays import cast_derivative
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum, weights_shape
+from tangentlike.runtime.statistics import initial_won, where_count
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
 # views (the NumPy policy in tangentlike.rules.primitive).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(nan_count, weights_shape)
+non_differentiable(nan_count, weights_shape, where_count, initial_won)
 
 
 @adjoint(np.sum)
 @adjoint(np.ndarray.sum)
-def sum(y, a, axis=None, dtype=None, out=None, keepdims=False):
+def sum(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+        where=None):
     if dtype is None:
-        d[a] = unreduce(d[y], a, axis, keepdims)
-    else:  # none through a sum of an integer type
+        if where is None:
+            d[a] = unreduce(d[y], a, axis, keepdims)
+        else:
+            d[a] = unreduce(d[y], a, axis, keepdims) * where
+    elif where is None:  # none through a sum of an integer type
         d[a] = unreduce(cast_derivative(d[y], y), a, axis, keepdims)
+    else:
+        d[a] = unreduce(cast_derivative(d[y], y), a, axis, keepdims) * where
+    d[initial] = np.sum(d[y])
 
 
 @tangent(np.sum)
 @tangent(np.ndarray.sum)
-def sum_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False):
+def sum_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+                where=None):
     if dtype is None:
-        d[y] = np.sum(d[a], axis=axis, keepdims=keepdims)
-    else:  # the sum's type (float32, or none for an integer type)
+        if where is None:
+            d[y] = np.sum(d[a], axis=axis, keepdims=keepdims)
+        else:
+            d[y] = np.sum(d[a], axis=axis, keepdims=keepdims, where=where)
+    elif where is None:  # the sum's type (float32, or none for an integer type)
         d[y] = cast_derivative(np.sum(d[a], axis=axis, keepdims=keepdims), y)
+    else:
+        d[y] = cast_derivative(np.sum(d[a], axis=axis, keepdims=keepdims, where=where), y)
+    d[y] = d[initial] * np.ones_like(y)
 
 
 @adjoint(np.mean)
 @adjoint(np.ndarray.mean)
-def mean(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims) * (np.size(y) / np.size(a))
+def mean(y, a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    if dtype is None:
+        if where is None:
+            d[a] = unreduce(d[y], a, axis, keepdims) * (np.size(y) / np.size(a))
+        else:
+            d[a] = (unreduce(d[y] / where_count(a, axis, keepdims, where), a, axis, keepdims)
+                    * where)
+    elif where is None:  # none through a mean of an integer type
+        d[a] = unreduce(cast_derivative(d[y], y), a, axis, keepdims) * (np.size(y) / np.size(a))
+    else:
+        d[a] = (unreduce(cast_derivative(d[y], y) / where_count(a, axis, keepdims, where), a,
+                         axis, keepdims) * where)
 
 
 @tangent(np.mean)
 @tangent(np.ndarray.mean)
-def mean_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[y] = np.mean(d[a], axis=axis, keepdims=keepdims)
+def mean_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    if dtype is None:
+        if where is None:
+            d[y] = np.mean(d[a], axis=axis, keepdims=keepdims)
+        else:
+            d[y] = np.mean(d[a], axis=axis, keepdims=keepdims, where=where)
+    elif where is None:  # the mean's type (float32, or none for an integer type)
+        d[y] = cast_derivative(np.mean(d[a], axis=axis, keepdims=keepdims), y)
+    else:
+        d[y] = cast_derivative(np.mean(d[a], axis=axis, keepdims=keepdims, where=where), y)
 
 
 @adjoint(np.max)
 @adjoint(np.amax)
 @adjoint(np.ndarray.max)
-def max(y, a, axis=None, out=None, keepdims=False):
-    d[a] = unreduce_extremum(d[y], a, y, axis, keepdims)
+def max(y, a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    if where is None:
+        d[a] = unreduce_extremum(d[y], a, y, axis, keepdims)
+    else:
+        d[a] = unreduce_extremum(d[y], a, y, axis, keepdims, where)
+    d[initial] = np.sum(d[y] * initial_won(a, y, axis, keepdims, where))
 
 
 @tangent(np.max)
 @tangent(np.amax)
 @tangent(np.ndarray.max)
-def max_tangent(y, a, axis=None, out=None, keepdims=False):
-    d[y] = reduce_extremum(d[a], a, y, axis, keepdims)
+def max_tangent(y, a, axis=None, out=None, keepdims=False, initial=None,
+               where=None):
+    if where is None:
+        d[y] = reduce_extremum(d[a], a, y, axis, keepdims)
+    else:
+        d[y] = reduce_extremum(d[a], a, y, axis, keepdims, where)
+    d[y] = d[initial] * initial_won(a, y, axis, keepdims, where)
 
 
 @adjoint(np.min)
 @adjoint(np.amin)
 @adjoint(np.ndarray.min)
-def min(y, a, axis=None, out=None, keepdims=False):
-    d[a] = unreduce_extremum(d[y], a, y, axis, keepdims)
+def min(y, a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    if where is None:
+        d[a] = unreduce_extremum(d[y], a, y, axis, keepdims)
+    else:
+        d[a] = unreduce_extremum(d[y], a, y, axis, keepdims, where)
+    d[initial] = np.sum(d[y] * initial_won(a, y, axis, keepdims, where))
 
 
 @tangent(np.min)
 @tangent(np.amin)
 @tangent(np.ndarray.min)
-def min_tangent(y, a, axis=None, out=None, keepdims=False):
-    d[y] = reduce_extremum(d[a], a, y, axis, keepdims)
+def min_tangent(y, a, axis=None, out=None, keepdims=False, initial=None,
+               where=None):
+    if where is None:
+        d[y] = reduce_extremum(d[a], a, y, axis, keepdims)
+    else:
+        d[y] = reduce_extremum(d[a], a, y, axis, keepdims, where)
+    d[y] = d[initial] * initial_won(a, y, axis, keepdims, where)
 
 
 # d prod(a) / d a_i = prod(a) / a_i: NaN or infinite where a has zeros.
 @adjoint(np.prod)
 @adjoint(np.ndarray.prod)
-def prod(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[a] = unreduce(d[y] * y, a, axis, keepdims) / a
+def prod(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+         where=None):
+    if dtype is None:
+        if where is None:
+            d[a] = unreduce(d[y] * y, a, axis, keepdims) / a
+        else:
+            d[a] = unreduce(d[y] * y, a, axis, keepdims) / a * where
+    elif where is None:  # none through a product of an integer type
+        d[a] = unreduce(cast_derivative(d[y], y) * y, a, axis, keepdims) / a
+    else:
+        d[a] = unreduce(cast_derivative(d[y], y) * y, a, axis, keepdims) / a * where
+    d[initial] = np.sum(d[y] * y) / initial
 
 
 @tangent(np.prod)
 @tangent(np.ndarray.prod)
-def prod_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[y] = np.sum(d[a] / a, axis=axis, keepdims=keepdims) * y
+def prod_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+                 where=None):
+    if dtype is None:
+        if where is None:
+            d[y] = np.sum(d[a] / a, axis=axis, keepdims=keepdims) * y
+        else:
+            d[y] = np.sum(d[a] / a, axis=axis, keepdims=keepdims, where=where) * y
+    elif where is None:  # the product's type (float32, or none for an integer type)
+        d[y] = cast_derivative(np.sum(d[a] / a, axis=axis, keepdims=keepdims) * y, y)
+    else:
+        d[y] = cast_derivative(np.sum(d[a] / a, axis=axis, keepdims=keepdims, where=where) * y,
+                               y)
+    d[y] = d[initial] / initial * y
 
 
 # var = sum(|a - mean|^2) / (n - ddof) over the n values reduced into each result (the
 # conjugates are the identity for real values; for complex ones, autograd's convention).
 @adjoint(np.var)
 @adjoint(np.ndarray.var)
-def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[a] = (unreduce(d[y], a, axis, keepdims)
-            * np.conjugate(a - np.mean(a, axis=axis, keepdims=True))
-            * (2.0 / (np.size(a) / np.size(y) - ddof)))
+def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
+    if where is None:
+        d[a] = (unreduce(d[y], a, axis, keepdims)
+                * np.conjugate(a - np.mean(a, axis=axis, keepdims=True))
+                * (2.0 / (np.size(a) / np.size(y) - ddof)))
+    else:
+        d[a] = (unreduce(d[y] * (2.0 / (where_count(a, axis, keepdims, where) - ddof)), a, axis,
+                         keepdims)
+                * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=where)) * where)
 
 
 @tangent(np.var)
 @tangent(np.ndarray.var)
-def var_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[y] = (np.real(np.sum(d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True)),
-                           axis=axis, keepdims=keepdims))
-            * (2.0 / (np.size(a) / np.size(y) - ddof)))
+def var_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
+    if where is None:
+        d[y] = (np.real(np.sum(d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True)),
+                               axis=axis, keepdims=keepdims))
+                * (2.0 / (np.size(a) / np.size(y) - ddof)))
+    else:
+        d[y] = (np.real(np.sum(
+            d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=where)),
+            axis=axis, keepdims=keepdims, where=where))
+                * (2.0 / (where_count(a, axis, keepdims, where) - ddof)))
 
 
 @adjoint(np.std)
 @adjoint(np.ndarray.std)
-def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[a] = (unreduce(d[y] / y, a, axis, keepdims)
-            * np.conjugate(a - np.mean(a, axis=axis, keepdims=True))
-            / (np.size(a) / np.size(y) - ddof))
+def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
+    if where is None:
+        d[a] = (unreduce(d[y] / y, a, axis, keepdims)
+                * np.conjugate(a - np.mean(a, axis=axis, keepdims=True))
+                / (np.size(a) / np.size(y) - ddof))
+    else:
+        d[a] = (unreduce(d[y] / (y * (where_count(a, axis, keepdims, where) - ddof)), a, axis,
+                         keepdims)
+                * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=where)) * where)
 
 
 @tangent(np.std)
 @tangent(np.ndarray.std)
-def std_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[y] = (np.real(np.sum(d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True)),
-                           axis=axis, keepdims=keepdims))
-            / ((np.size(a) / np.size(y) - ddof) * y))
+def std_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
+    if where is None:
+        d[y] = (np.real(np.sum(d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True)),
+                               axis=axis, keepdims=keepdims))
+                / ((np.size(a) / np.size(y) - ddof) * y))
+    else:
+        d[y] = (np.real(np.sum(
+            d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=where)),
+            axis=axis, keepdims=keepdims, where=where))
+                / ((where_count(a, axis, keepdims, where) - ddof) * y))
 
 
 # Running sums and products (of the flattened array when axis is None): element i of the
@@ -132,7 +226,9 @@ def std_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
 @adjoint(np.cumsum)
 @adjoint(np.ndarray.cumsum)
 def cumsum(y, a, axis=None, dtype=None, out=None):
-    if axis is None:
+    if dtype is not None:  # none through a sum of an integer type
+        d[a] = np.reshape(reverse_cumsum(cast_derivative(d[y], y), axis), np.shape(a))
+    elif axis is None:
         d[a] = np.reshape(reverse_cumsum(d[y]), np.shape(a))
     else:
         d[a] = reverse_cumsum(d[y], axis)
@@ -141,7 +237,10 @@ def cumsum(y, a, axis=None, dtype=None, out=None):
 @tangent(np.cumsum)
 @tangent(np.ndarray.cumsum)
 def cumsum_tangent(y, a, axis=None, dtype=None, out=None):
-    d[y] = np.cumsum(d[a], axis=axis)
+    if dtype is None:
+        d[y] = np.cumsum(d[a], axis=axis)
+    else:  # the sum's type (float32, or none for an integer type)
+        d[y] = cast_derivative(np.cumsum(d[a], axis=axis), y)
 
 
 @adjoint(np.cumprod)

@@ -136,24 +136,24 @@ def unreduce_tangent(y, g, x, axis=None, keepdims=False):
 
 
 @adjoint(unreduce_extremum)
-def unreduce_extremum_adjoint(r, g, x, y, axis=None, keepdims=False):
-    share = unreduce_extremum(np.ones_like(g), x, y, axis, keepdims)
+def unreduce_extremum_adjoint(r, g, x, y, axis=None, keepdims=False, where=True):
+    share = unreduce_extremum(np.ones_like(g), x, y, axis, keepdims, where)
     d[g] = np.reshape(np.sum(d[r] * share, axis=axis, keepdims=keepdims), np.shape(g))
 
 
 @tangent(unreduce_extremum)
-def unreduce_extremum_tangent(r, g, x, y, axis=None, keepdims=False):
-    d[r] = unreduce_extremum(d[g], x, y, axis, keepdims)
+def unreduce_extremum_tangent(r, g, x, y, axis=None, keepdims=False, where=True):
+    d[r] = unreduce_extremum(d[g], x, y, axis, keepdims, where)
 
 
 @adjoint(reduce_extremum)
-def reduce_extremum_adjoint(r, t, x, y, axis=None, keepdims=False):
-    d[t] = unreduce_extremum(d[r], x, y, axis, keepdims)
+def reduce_extremum_adjoint(r, t, x, y, axis=None, keepdims=False, where=True):
+    d[t] = unreduce_extremum(d[r], x, y, axis, keepdims, where)
 
 
 @tangent(reduce_extremum)
-def reduce_extremum_tangent(r, t, x, y, axis=None, keepdims=False):
-    d[r] = reduce_extremum(d[t], x, y, axis, keepdims)
+def reduce_extremum_tangent(r, t, x, y, axis=None, keepdims=False, where=True):
+    d[r] = reduce_extremum(d[t], x, y, axis, keepdims, where)
 
 
 @adjoint(unindex)

@@ -175,9 +175,8 @@ def test_your_own_out_parameter_is_a_parameter():
     assert tangent == pytest.approx(2.0 * np.sum(V))
 
 
-# Known wrong: the other reductions' rules ignore an integer dtype= (their result carries no
-# derivative, the rules pass one through).  np.sum's is fixed here; these belong to the
-# reductions' rules (templates/numpy_reductions.py), strict xfails so that a fix is noticed.
+# An integer dtype= on the other reductions: their result carries no derivative either; a
+# float32 one gives float32 derivatives.
 def integer_mean(x):
     return np.mean(x * x, dtype=int) + np.sum(x)
 
@@ -190,11 +189,35 @@ def integer_cumsum(x):
     return np.sum(np.cumsum(x * x, dtype=int)) + np.sum(x)
 
 
-@pytest.mark.xfail(strict=True, reason="the rules of mean, prod, cumsum ignore an integer "
-                   "dtype= (a derivative passed through where there is none)")
+@pytest.mark.parametrize("optimized", [True, False])
 @pytest.mark.parametrize("f", [integer_mean, integer_prod, integer_cumsum])
-def test_an_integer_dtype_of_other_reductions_carries_no_derivative(f):
-    np.testing.assert_array_equal(tangentlike.grad(f)(np.array([1.5, 2.5, 3.5])), np.ones(3))
+def test_an_integer_dtype_of_other_reductions_carries_no_derivative(f, optimized):
+    x = np.array([1.5, 2.5, 3.5])
+    np.testing.assert_array_equal(tangentlike.grad(f, optimized=optimized)(x), np.ones(3))
+    forward = tangentlike.autodiff(f, mode="forward", optimized=optimized)
+    assert forward(x, np.array([1.0, -2.0, 0.5])) == pytest.approx(-0.5)
+
+
+def float32_mean(x):
+    return np.mean(x * x, dtype=np.float32)
+
+
+def float32_prod(x):
+    return np.prod(x * x, dtype=np.float32)
+
+
+def float32_cumsum(x):
+    return np.sum(np.cumsum(x * x, dtype=np.float32))
+
+
+@pytest.mark.parametrize("f, exact", [(float32_mean, lambda x: 2 * x / 3),
+                                      (float32_prod, lambda x: 2 * np.prod(x * x) / x),
+                                      (float32_cumsum, lambda x: 2 * x * [3, 2, 1])])
+def test_a_float32_dtype_keeps_the_derivative(f, exact):
+    x = np.array([0.5, 1.5, 2.5])
+    np.testing.assert_allclose(tangentlike.grad(f)(x), exact(x), rtol=1e-6)
+    forward = tangentlike.autodiff(f, mode="forward")
+    np.testing.assert_allclose(forward(x, np.eye(3)[1]), exact(x)[1], rtol=1e-6)
 
 
 def defaults_written_out(x, y):

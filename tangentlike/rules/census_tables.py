@@ -115,14 +115,8 @@ REFUSED: dict[str, str] = {
 
 MISSING: dict[str, str] = {
     # NumPy: functions
-    "a rule: differences, cumulative operations, convolutions, statistics": """
-        np.diff np.ediff1d np.gradient np.convolve np.correlate np.corrcoef np.cov
-        np.cumulative_sum np.cumulative_prod np.nancumsum np.nancumprod np.median
-        np.percentile np.quantile np.ptp np.trapezoid np.interp np.unwrap
-        np.trapz""",
-    "a rule: a NaN-ignoring reduction (the reduction's rule with NaNs masked)": """
-        np.nanmax np.nanmin np.nanprod np.nanstd np.nanvar np.nanmedian np.nanpercentile
-        np.nanquantile""",
+    "a rule: differences (np.gradient returns one array per axis)": """
+        np.gradient np.trapz""",
     "a rule: an array's method that writes into it in place (refused with a hint: y = "
     "np.sort(y), y[...] = v, np.put(y, i, v))": """
         np.ndarray.put np.ndarray.fill np.ndarray.sort np.ndarray.partition
@@ -131,9 +125,9 @@ MISSING: dict[str, str] = {
         np.row_stack np.kaiser""",
     "a rule: histograms (the counts are constants, the bin edges follow the data)": """
         np.histogram2d np.histogramdd""",
-    "a rule: polynomials as coefficient arrays": """
-        np.poly np.polyadd np.polyder np.polydiv np.polyfit np.polyint np.polymul np.polysub
-        np.polyval np.roots""",
+    "a rule: polynomials as coefficient arrays (np.polydiv: a quotient and a remainder; "
+    "np.poly and np.roots: through eigenvalues, complex in general)": """
+        np.poly np.polydiv np.roots""",
     "a rule that differentiates the Python function it calls": """
         np.apply_along_axis np.apply_over_axes np.fromfunction""",
     "a rule: linear algebra (a list of matrices)": """

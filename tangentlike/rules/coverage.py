@@ -36,6 +36,8 @@ HEADINGS = {
     "numpy_ufuncs": "NumPy ufuncs as functions, conversions, integer results",
     "numpy_reductions": "NumPy reductions",
     "numpy_ufunc_methods": "NumPy ufunc methods: reduce, accumulate, outer",
+    "numpy_statistics": "NumPy differences, convolutions and statistics",
+    "numpy_polynomials": "NumPy polynomials as coefficient arrays",
     "numpy_shapes": "NumPy shapes: reshaping, joining, splitting",
     "numpy_arrays": "NumPy arrays: building, rearranging, indexing",
     "numpy_indexing": "NumPy gathers, set operations, arrays built from pieces",

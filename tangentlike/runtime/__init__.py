@@ -284,16 +284,19 @@ def appended(xs: list, value: Any) -> list:
     return [*xs, value]
 
 
-def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    """The derivative of ``y = np.max(x, axis)`` (or min): shared equally among ties."""
+def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False,
+                      where: Any = True) -> Any:
+    """The derivative of ``y = np.max(x, axis)`` (or min): shared equally among ties.  Only
+    the elements ``where`` selects compete; a result that none reached (``initial=`` won)
+    gives them nothing."""
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         axes = tuple(a % np.ndim(x) for a in axes)
         g = np.expand_dims(g, axes)
         y = np.expand_dims(y, axes)
-    hit = np.equal(x, y).astype(float_dtype(x))
-    hit *= np.divide(g, np.sum(hit, axis=axis, keepdims=axis is not None),
-                     dtype=hit.dtype)  # each tie's share: one division per result
+    hit = np.logical_and(np.equal(x, y), where).astype(float_dtype(x))
+    count = np.maximum(np.sum(hit, axis=axis, keepdims=axis is not None), 1)
+    hit *= np.divide(g, count, dtype=hit.dtype)  # each tie's share: one division per result
     return hit
 
 
@@ -412,14 +415,17 @@ def dot_adjoint_b(g: Any, a: Any, b: Any) -> Any:
     return np.moveaxis(out, 0, b_ndim - 2)
 
 
-def reduce_extremum(t: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False) -> Any:
+def reduce_extremum(t: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = False,
+                    where: Any = True) -> Any:
     """The tangent of ``y = np.max(x, axis)`` (or min) for the tangent ``t`` of ``x``: the
-    tangent of the selected element, averaged over ties (the adjoint's equal shares)."""
+    tangent of the selected element, averaged over ties (the adjoint's equal shares); zero
+    where no element ``where`` selects reached the result (``initial=`` won)."""
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         y = np.expand_dims(y, tuple(a % np.ndim(x) for a in axes))
-    hit = x == y
-    share = (hit / np.sum(hit, axis=axis, keepdims=True)).astype(float_dtype(x), copy=False)
+    hit = np.logical_and(x == y, where)
+    count = np.maximum(np.sum(hit, axis=axis, keepdims=True), 1)
+    share = (hit / count).astype(float_dtype(x), copy=False)
     return np.sum(t * share, axis=axis, keepdims=keepdims)
 
 

@@ -951,6 +951,29 @@ ROWS = [
             y.fill(1.0)  # <-
             return np.sum(y * x)
         """, (".fill()",), "refused"),
+    Row("reduction-where-initial", """
+        def f(x):
+            m = x > 0.0
+            return np.max(x, initial=-1.0, where=m) + np.sum(x ** 2, where=m) + np.std(x, where=m)
+        """, (), "supported", args=(np.array([0.3, -0.2, 0.5, 0.9]),), hvp=True),
+    Row("statistics-median-diff-polyval", """
+        def f(x):
+            return np.median(x) + np.sum(np.diff(x) ** 2) + np.polyval(x, 0.5)
+        """, (), "supported", hvp=True),
+    Row("quantile-method-not-linear", """
+        def f(x):
+            return np.quantile(x, 0.3, method="nearest")  # <-
+        """, ("method",), "refused",
+        xfail={m: "refused when the derivative runs (a runtime helper of the rule raises), "
+               "with no location: the user's line is not known there" for m in
+               ("reverse", "forward")}),
+    Row("polyfit-differentiated-x", """
+        def f(x):
+            return np.sum(np.polyfit(x, x ** 2, 1))  # <-
+        """, ("polyfit",), "refused",
+        xfail={m: "refused when the derivative runs (a runtime helper of the rule raises), "
+               "with no location: the user's line is not known there" for m in
+               ("reverse", "forward")}),
 ]
 
 MODES = ("reverse", "forward", "hvp")
