@@ -16,8 +16,13 @@ import scipy.special
 import scipy.stats
 
 from tangentlike.rules.primitive import Facts, Returns, Shape
-from tangentlike.rules.registry import adjoint, d, tangent
-from tangentlike.runtime import unbroadcast
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import stats_generic, unbroadcast
+
+# The helpers of the generic densities (frontend/standardized.py) carry no derivative.
+non_differentiable(stats_generic.inside, stats_generic.inside_discrete,
+                   stats_generic.inner_point, stats_generic.inner_count, stats_generic.count,
+                   stats_generic.median, stats_generic.scipy_value)
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay

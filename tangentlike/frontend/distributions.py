@@ -14,6 +14,7 @@ frozen arguments are then bound to names of their own where the object is made
 """
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -77,3 +78,10 @@ def only_point_calls(name: str, body: list[gast.stmt]) -> bool:
                 frozen, _ = point_call(node)
                 calls += isinstance(frozen, gast.Name) and frozen.id == name
     return reads == calls
+
+
+def is_private_method(callee: Any) -> bool:
+    """``callee`` is a distribution's private method (``scipy.stats.alpha._logpdf``): plain
+    Python over NumPy and scipy.special, differentiated from its source."""
+    return (isinstance(callee, types.MethodType) and callee.__name__.startswith("_")
+            and is_distribution(callee.__self__))

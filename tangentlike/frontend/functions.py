@@ -63,6 +63,7 @@ from tangentlike.frontend.parsing import (
     parse_function,
     register_synthetic,
 )
+from tangentlike.frontend.standardized import standardized
 from tangentlike.frontend.varargs import has_star_parameters
 from tangentlike.rules import registry
 
@@ -288,6 +289,12 @@ class Lowering(gast.NodeTransformer):
             node.func = self.callee_name(FunctionValue(builder, self.name_for(
                 builder, builder.__name__)), node.func)
             return self.specialize(builder, node) if self.specializable(builder) else node
+        generic = standardized(callee)
+        if generic is not None:  # scipy.stats.alpha.logpdf(x, a): alpha._logpdf at z
+            self.generic_visit(node)
+            node.func = self.callee_name(FunctionValue(generic, self.name_for(
+                generic, generic.__name__)), node.func)
+            return self.specialize(generic, node) if self.specializable(generic) else node
         method = _method_of_object(callee)
         if method is not None:  # MODEL.loss(x), LAYER(x): the class's function, object first
             self.generic_visit(node)
@@ -864,7 +871,7 @@ def _method_of_object(callee: Any) -> types.FunctionType | None:
     else:
         return None
     if isinstance(function, types.FunctionType) and not registry.is_primitive(function) \
-            and not _is_library(function):
+            and (not _is_library(function) or distributions.is_private_method(callee)):
         return function
     return None
 

@@ -26,6 +26,107 @@ REWRITTEN: dict[str, str] = {
     "written y[...] = written(np.put, y, v, ...) (tangentlike/frontend/in_place.py); into a "
     "global or a subscript, refused": """
         np.put_along_axis np.place np.putmask np.put np.copyto np.fill_diagonal""",
+    "a density or distribution function of scipy.stats without a rule of its own: the "
+    "distribution's private method at the standardized point, differentiated from SciPy's "
+    "source (tangentlike/frontend/standardized.py)": """
+        scipy.stats.alpha.pdf scipy.stats.alpha.logpdf scipy.stats.alpha.cdf
+        scipy.stats.alpha.logcdf scipy.stats.anglit.pdf scipy.stats.anglit.logpdf
+        scipy.stats.anglit.cdf scipy.stats.anglit.logcdf scipy.stats.arcsine.pdf
+        scipy.stats.arcsine.logpdf scipy.stats.arcsine.cdf scipy.stats.arcsine.logcdf
+        scipy.stats.argus.pdf scipy.stats.argus.logpdf scipy.stats.argus.cdf
+        scipy.stats.argus.logcdf scipy.stats.betaprime.pdf scipy.stats.betaprime.logpdf
+        scipy.stats.bradford.pdf scipy.stats.bradford.logpdf scipy.stats.bradford.cdf
+        scipy.stats.bradford.logcdf scipy.stats.burr.cdf scipy.stats.burr.logcdf
+        scipy.stats.burr12.pdf scipy.stats.burr12.logpdf scipy.stats.burr12.cdf
+        scipy.stats.burr12.logcdf scipy.stats.chi.pdf scipy.stats.chi.logpdf
+        scipy.stats.cosine.pdf scipy.stats.dgamma.pdf scipy.stats.dgamma.logpdf
+        scipy.stats.dweibull.pdf scipy.stats.dweibull.logpdf scipy.stats.dweibull.cdf
+        scipy.stats.erlang.pdf scipy.stats.erlang.logpdf scipy.stats.exponnorm.pdf
+        scipy.stats.exponnorm.logpdf scipy.stats.exponnorm.cdf
+        scipy.stats.exponnorm.logcdf scipy.stats.exponpow.pdf
+        scipy.stats.exponpow.logpdf scipy.stats.exponpow.cdf scipy.stats.exponpow.logcdf
+        scipy.stats.exponweib.pdf scipy.stats.exponweib.logpdf scipy.stats.exponweib.cdf
+        scipy.stats.exponweib.logcdf scipy.stats.f.pdf scipy.stats.f.logpdf
+        scipy.stats.fatiguelife.pdf scipy.stats.fatiguelife.logpdf
+        scipy.stats.fatiguelife.cdf scipy.stats.fatiguelife.logcdf scipy.stats.fisk.cdf
+        scipy.stats.fisk.logcdf scipy.stats.foldcauchy.pdf scipy.stats.foldcauchy.logpdf
+        scipy.stats.foldcauchy.cdf scipy.stats.foldcauchy.logcdf
+        scipy.stats.foldnorm.pdf scipy.stats.foldnorm.logpdf scipy.stats.foldnorm.cdf
+        scipy.stats.foldnorm.logcdf scipy.stats.genexpon.pdf scipy.stats.genexpon.logpdf
+        scipy.stats.genexpon.cdf scipy.stats.genexpon.logcdf
+        scipy.stats.genhalflogistic.pdf scipy.stats.genhalflogistic.logpdf
+        scipy.stats.genhalflogistic.cdf scipy.stats.genhalflogistic.logcdf
+        scipy.stats.genlogistic.pdf scipy.stats.genlogistic.logpdf
+        scipy.stats.genlogistic.cdf scipy.stats.genlogistic.logcdf
+        scipy.stats.genpareto.cdf scipy.stats.genpareto.logcdf scipy.stats.gibrat.cdf
+        scipy.stats.gibrat.logcdf scipy.stats.gompertz.pdf scipy.stats.gompertz.logpdf
+        scipy.stats.gompertz.cdf scipy.stats.gompertz.logcdf scipy.stats.gumbel_l.pdf
+        scipy.stats.gumbel_l.logpdf scipy.stats.gumbel_l.cdf scipy.stats.gumbel_l.logcdf
+        scipy.stats.gumbel_r.pdf scipy.stats.gumbel_r.logpdf scipy.stats.gumbel_r.cdf
+        scipy.stats.gumbel_r.logcdf scipy.stats.halfcauchy.pdf
+        scipy.stats.halfcauchy.logpdf scipy.stats.halfcauchy.cdf
+        scipy.stats.halfcauchy.logcdf scipy.stats.halfgennorm.pdf
+        scipy.stats.halfgennorm.logpdf scipy.stats.halflogistic.pdf
+        scipy.stats.halflogistic.logpdf scipy.stats.halflogistic.cdf
+        scipy.stats.halflogistic.logcdf scipy.stats.halfnorm.pdf
+        scipy.stats.halfnorm.logpdf scipy.stats.halfnorm.cdf scipy.stats.halfnorm.logcdf
+        scipy.stats.hypsecant.pdf scipy.stats.hypsecant.logpdf scipy.stats.hypsecant.cdf
+        scipy.stats.hypsecant.logcdf scipy.stats.invgamma.pdf
+        scipy.stats.invgamma.logpdf scipy.stats.invgauss.pdf scipy.stats.invgauss.logpdf
+        scipy.stats.invgauss.cdf scipy.stats.invgauss.logcdf scipy.stats.invweibull.pdf
+        scipy.stats.invweibull.logpdf scipy.stats.invweibull.cdf
+        scipy.stats.invweibull.logcdf scipy.stats.jf_skew_t.pdf
+        scipy.stats.jf_skew_t.logpdf scipy.stats.johnsonsb.pdf
+        scipy.stats.johnsonsb.logpdf scipy.stats.johnsonsb.cdf
+        scipy.stats.johnsonsb.logcdf scipy.stats.johnsonsu.pdf
+        scipy.stats.johnsonsu.logpdf scipy.stats.johnsonsu.cdf
+        scipy.stats.johnsonsu.logcdf scipy.stats.kappa3.pdf scipy.stats.kappa3.logpdf
+        scipy.stats.kappa3.cdf scipy.stats.laplace_asymmetric.pdf
+        scipy.stats.laplace_asymmetric.logpdf scipy.stats.laplace_asymmetric.cdf
+        scipy.stats.laplace_asymmetric.logcdf scipy.stats.levy.pdf
+        scipy.stats.levy.logpdf scipy.stats.levy.cdf scipy.stats.levy.logcdf
+        scipy.stats.levy_l.pdf scipy.stats.levy_l.logpdf scipy.stats.levy_l.cdf
+        scipy.stats.levy_l.logcdf scipy.stats.loggamma.pdf scipy.stats.loggamma.logpdf
+        scipy.stats.loglaplace.pdf scipy.stats.loglaplace.logpdf
+        scipy.stats.loglaplace.cdf scipy.stats.loglaplace.logcdf scipy.stats.lognorm.cdf
+        scipy.stats.lognorm.logcdf scipy.stats.loguniform.pdf
+        scipy.stats.loguniform.logpdf scipy.stats.loguniform.cdf
+        scipy.stats.loguniform.logcdf scipy.stats.lomax.pdf scipy.stats.lomax.logpdf
+        scipy.stats.lomax.cdf scipy.stats.lomax.logcdf scipy.stats.maxwell.pdf
+        scipy.stats.maxwell.logpdf scipy.stats.maxwell.cdf scipy.stats.maxwell.logcdf
+        scipy.stats.mielke.pdf scipy.stats.mielke.logpdf scipy.stats.mielke.cdf
+        scipy.stats.mielke.logcdf scipy.stats.moyal.pdf scipy.stats.moyal.logpdf
+        scipy.stats.moyal.cdf scipy.stats.moyal.logcdf scipy.stats.nakagami.pdf
+        scipy.stats.nakagami.logpdf scipy.stats.norminvgauss.pdf
+        scipy.stats.norminvgauss.logpdf scipy.stats.powerlaw.pdf
+        scipy.stats.powerlaw.logpdf scipy.stats.powerlaw.cdf scipy.stats.powerlaw.logcdf
+        scipy.stats.powerlognorm.pdf scipy.stats.powerlognorm.logpdf
+        scipy.stats.powerlognorm.cdf scipy.stats.powerlognorm.logcdf
+        scipy.stats.powernorm.pdf scipy.stats.powernorm.logpdf scipy.stats.powernorm.cdf
+        scipy.stats.powernorm.logcdf scipy.stats.rayleigh.pdf
+        scipy.stats.rayleigh.logpdf scipy.stats.rayleigh.cdf scipy.stats.rayleigh.logcdf
+        scipy.stats.rdist.pdf scipy.stats.rdist.logpdf scipy.stats.recipinvgauss.cdf
+        scipy.stats.recipinvgauss.logcdf scipy.stats.reciprocal.pdf
+        scipy.stats.reciprocal.logpdf scipy.stats.reciprocal.cdf
+        scipy.stats.reciprocal.logcdf scipy.stats.rel_breitwigner.pdf
+        scipy.stats.rel_breitwigner.logpdf scipy.stats.rel_breitwigner.cdf
+        scipy.stats.rel_breitwigner.logcdf scipy.stats.rice.pdf scipy.stats.rice.logpdf
+        scipy.stats.semicircular.pdf scipy.stats.semicircular.logpdf
+        scipy.stats.semicircular.cdf scipy.stats.semicircular.logcdf
+        scipy.stats.skewcauchy.pdf scipy.stats.skewcauchy.logpdf
+        scipy.stats.skewcauchy.cdf scipy.stats.skewcauchy.logcdf
+        scipy.stats.truncexpon.pdf scipy.stats.truncexpon.logpdf
+        scipy.stats.truncexpon.cdf scipy.stats.truncexpon.logcdf
+        scipy.stats.vonmises_line.pdf scipy.stats.vonmises_line.logpdf
+        scipy.stats.wald.pdf scipy.stats.wald.logpdf scipy.stats.wald.cdf
+        scipy.stats.wald.logcdf scipy.stats.betanbinom.pmf scipy.stats.betanbinom.logpmf
+        scipy.stats.boltzmann.pmf scipy.stats.boltzmann.logpmf scipy.stats.boltzmann.cdf
+        scipy.stats.boltzmann.logcdf scipy.stats.dlaplace.pmf
+        scipy.stats.dlaplace.logpmf scipy.stats.geom.cdf scipy.stats.geom.logcdf
+        scipy.stats.logser.pmf scipy.stats.logser.logpmf scipy.stats.planck.pmf
+        scipy.stats.planck.logpmf scipy.stats.planck.cdf scipy.stats.planck.logcdf
+        scipy.stats.yulesimon.pmf scipy.stats.yulesimon.logpmf scipy.stats.yulesimon.cdf
+        scipy.stats.yulesimon.logcdf""",
 }
 
 RANDOM: dict[str, str] = {
@@ -183,53 +284,41 @@ MISSING: dict[str, str] = {
     # SciPy: distributions
     "a rule: the density or distribution function of a continuous distribution, in x, loc, "
     "scale and the shape parameters": """
-        scipy.stats.alpha.* scipy.stats.anglit.* scipy.stats.arcsine.* scipy.stats.argus.*
-        scipy.stats.betaprime.* scipy.stats.bradford.*
-        scipy.stats.burr.* scipy.stats.burr12.* scipy.stats.chi.*
-        scipy.stats.cosine.* scipy.stats.crystalball.*
-        scipy.stats.dgamma.* scipy.stats.dpareto_lognorm.* scipy.stats.dweibull.*
-        scipy.stats.erlang.* scipy.stats.exponnorm.*
-        scipy.stats.exponpow.* scipy.stats.exponweib.* scipy.stats.f.*
-        scipy.stats.fatiguelife.* scipy.stats.fisk.* scipy.stats.foldcauchy.*
-        scipy.stats.foldnorm.* scipy.stats.gausshyper.*
-        scipy.stats.genexpon.* scipy.stats.genextreme.* scipy.stats.gengamma.*
-        scipy.stats.genhalflogistic.* scipy.stats.genhyperbolic.*
-        scipy.stats.geninvgauss.* scipy.stats.genlogistic.*
-        scipy.stats.genpareto.* scipy.stats.gibrat.* scipy.stats.gompertz.*
-        scipy.stats.gumbel_l.* scipy.stats.gumbel_r.* scipy.stats.halfcauchy.*
-        scipy.stats.halfgennorm.* scipy.stats.halflogistic.* scipy.stats.halfnorm.*
-        scipy.stats.hypsecant.* scipy.stats.invgamma.* scipy.stats.invgauss.*
-        scipy.stats.invweibull.* scipy.stats.irwinhall.* scipy.stats.jf_skew_t.*
-        scipy.stats.johnsonsb.* scipy.stats.johnsonsu.* scipy.stats.kappa3.*
-        scipy.stats.kappa4.* scipy.stats.ksone.* scipy.stats.kstwo.*
-        scipy.stats.kstwobign.* scipy.stats.landau.*
-        scipy.stats.laplace_asymmetric.* scipy.stats.levy.* scipy.stats.levy_l.*
-        scipy.stats.levy_stable.* scipy.stats.loggamma.*
-        scipy.stats.loglaplace.* scipy.stats.lognorm.* scipy.stats.loguniform.*
-        scipy.stats.lomax.* scipy.stats.maxwell.* scipy.stats.mielke.* scipy.stats.moyal.*
-        scipy.stats.nakagami.* scipy.stats.ncf.* scipy.stats.nct.* scipy.stats.ncx2.*
-        scipy.stats.norminvgauss.*
-        scipy.stats.pearson3.* scipy.stats.powerlaw.* scipy.stats.powerlognorm.*
-        scipy.stats.powernorm.* scipy.stats.rayleigh.* scipy.stats.rdist.*
-        scipy.stats.recipinvgauss.* scipy.stats.reciprocal.* scipy.stats.rel_breitwigner.*
-        scipy.stats.rice.* scipy.stats.semicircular.* scipy.stats.skewcauchy.*
-        scipy.stats.skewnorm.* scipy.stats.studentized_range.*
-        scipy.stats.trapezoid.* scipy.stats.triang.* scipy.stats.truncexpon.*
-        scipy.stats.truncnorm.* scipy.stats.truncpareto.* scipy.stats.truncweibull_min.*
-        scipy.stats.tukeylambda.*
-        scipy.stats.vonmises_line.* scipy.stats.wald.* scipy.stats.weibull_max.*
-        scipy.stats.weibull_min.*
-        scipy.stats.trapz.*""",
+        scipy.stats.betaprime.cdf scipy.stats.betaprime.logcdf scipy.stats.burr.pdf
+        scipy.stats.burr.logpdf scipy.stats.chi.cdf scipy.stats.chi.logcdf
+        scipy.stats.cosine.logpdf scipy.stats.cosine.cdf scipy.stats.cosine.logcdf
+        scipy.stats.crystalball.* scipy.stats.dgamma.cdf scipy.stats.dgamma.logcdf
+        scipy.stats.dpareto_lognorm.* scipy.stats.dweibull.logcdf scipy.stats.erlang.cdf
+        scipy.stats.erlang.logcdf scipy.stats.f.cdf scipy.stats.f.logcdf
+        scipy.stats.fisk.pdf scipy.stats.fisk.logpdf scipy.stats.gausshyper.*
+        scipy.stats.genextreme.* scipy.stats.gengamma.* scipy.stats.genhyperbolic.*
+        scipy.stats.geninvgauss.* scipy.stats.genpareto.pdf scipy.stats.genpareto.logpdf
+        scipy.stats.gibrat.pdf scipy.stats.gibrat.logpdf scipy.stats.halfgennorm.cdf
+        scipy.stats.halfgennorm.logcdf scipy.stats.invgamma.cdf
+        scipy.stats.invgamma.logcdf scipy.stats.irwinhall.* scipy.stats.jf_skew_t.cdf
+        scipy.stats.jf_skew_t.logcdf scipy.stats.kappa3.logcdf scipy.stats.kappa4.*
+        scipy.stats.ksone.* scipy.stats.kstwo.* scipy.stats.kstwobign.*
+        scipy.stats.landau.* scipy.stats.levy_stable.* scipy.stats.loggamma.cdf
+        scipy.stats.loggamma.logcdf scipy.stats.lognorm.pdf scipy.stats.lognorm.logpdf
+        scipy.stats.nakagami.cdf scipy.stats.nakagami.logcdf scipy.stats.ncf.*
+        scipy.stats.nct.* scipy.stats.ncx2.* scipy.stats.norminvgauss.cdf
+        scipy.stats.norminvgauss.logcdf scipy.stats.pearson3.* scipy.stats.rdist.cdf
+        scipy.stats.rdist.logcdf scipy.stats.recipinvgauss.pdf
+        scipy.stats.recipinvgauss.logpdf scipy.stats.rice.cdf scipy.stats.rice.logcdf
+        scipy.stats.skewnorm.* scipy.stats.studentized_range.* scipy.stats.trapezoid.*
+        scipy.stats.triang.* scipy.stats.truncnorm.* scipy.stats.truncpareto.*
+        scipy.stats.truncweibull_min.* scipy.stats.tukeylambda.*
+        scipy.stats.vonmises_line.cdf scipy.stats.vonmises_line.logcdf
+        scipy.stats.weibull_max.* scipy.stats.weibull_min.* scipy.stats.trapz.*""",
     "a rule: the mass or distribution function of a discrete distribution, in its continuous "
     "parameters (constant in k)": """
-        scipy.stats.bernoulli.* scipy.stats.betabinom.* scipy.stats.betanbinom.*
-        scipy.stats.boltzmann.* scipy.stats.dlaplace.*
-        scipy.stats.geom.* scipy.stats.hypergeom.* scipy.stats.logser.*
-        scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
-        scipy.stats.nchypergeom_wallenius.* scipy.stats.nhypergeom.* scipy.stats.planck.*
-        scipy.stats.poisson_binom.* scipy.stats.randint.*
-        scipy.stats.skellam.* scipy.stats.yulesimon.* scipy.stats.zipf.*
-        scipy.stats.zipfian.*""",
+        scipy.stats.bernoulli.* scipy.stats.betabinom.* scipy.stats.betanbinom.cdf
+        scipy.stats.betanbinom.logcdf scipy.stats.dlaplace.cdf
+        scipy.stats.dlaplace.logcdf scipy.stats.hypergeom.* scipy.stats.logser.cdf
+        scipy.stats.logser.logcdf scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
+        scipy.stats.nchypergeom_wallenius.* scipy.stats.nhypergeom.*
+        scipy.stats.poisson_binom.* scipy.stats.randint.* scipy.stats.skellam.*
+        scipy.stats.zipf.* scipy.stats.zipfian.*""",
     "a rule: the multivariate normal's distribution function (SciPy integrates it "
     "numerically; its derivative is a lower-dimensional normal's distribution function)": """
         scipy.stats.multivariate_normal.cdf scipy.stats.multivariate_normal.logcdf""",

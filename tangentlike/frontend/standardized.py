@@ -1,0 +1,124 @@
+"""A scipy.stats distribution's ``pdf logpdf cdf logcdf`` (``pmf logpmf cdf logcdf`` of a
+discrete one) without a rule of its own, as the distribution's private method at the
+standardized point.
+
+``scipy.stats.alpha.logpdf(x, a, loc, scale)`` is, where SciPy computes it (valid shapes,
+``scale > 0``, ``z = (x - loc) / scale`` in the support), ``alpha._logpdf(z, a) -
+log(scale)``; ``pdf`` is ``_pdf(z, a) / scale``, ``cdf`` ``_cdf(z, a)``, ``logcdf``
+``_logcdf(z, a)``; elsewhere it is SciPy's own value (0, 1, -inf, nan), a constant.  A call
+of such a method becomes a call of a function written here for the distribution and method
+(:func:`standardized`), which tangentlike differentiates from its source; the private method
+is plain Python over NumPy and scipy.special in SciPy's source, differentiated from it too
+(``functions._method_of_object``), or refused by name at the user's line where it uses
+something tangentlike does not differentiate.  A discrete distribution's count ``k`` and its
+``loc`` carry no derivative.
+"""
+from __future__ import annotations
+
+import builtins
+import types
+from typing import Any
+
+import numpy as np
+
+from tangentlike.core import syntax
+from tangentlike.frontend import distributions
+from tangentlike.frontend.lifting import compile_function
+from tangentlike.frontend.parsing import register_synthetic
+from tangentlike.rules import registry
+from tangentlike.runtime import stats_generic
+
+# The private method each public one computes, and what the public one does with it.
+CONTINUOUS = {"logpdf": "{_logpdf} - np.log(scale)", "pdf": "{_pdf} / scale",
+              "cdf": "{_cdf}", "logcdf": "{_logcdf}"}
+DISCRETE = {"logpmf": "{_logpmf}", "pmf": "np.clip({_pmf}, 0.0, 1.0)",
+            "cdf": "np.clip({_cdf}, 0.0, 1.0)", "logcdf": "{_logcdf}"}
+
+# SciPy's private methods of the base classes that spread ``*args`` (which tangentlike does
+# not follow into a call found when it runs), written out: by class name and method.
+_BASE = {("rv_continuous", "_logpdf"): "np.log({_pdf})",
+         ("rv_discrete", "_logpmf"): "np.log({_pmf})",
+         ("rv_generic", "_logcdf"): "np.log({_cdf})",
+         ("rv_continuous", "_logcdf"): "np.where(safe < median(dist{listed}), np.log({_cdf}), "
+                                       "np.log1p(-{_sf}))",
+         ("rv_generic", "_sf"): "(1.0 - {_cdf})"}
+
+# Distributions whose private methods tangentlike reads but cannot run yet (an error of
+# Python, not a refusal): their methods keep SciPy's public method, refused by name.
+UNREAD = frozenset({"dpareto_lognorm", "irwinhall", "truncnorm"})
+
+
+def _private(dist: Any, method: str, listed: str) -> str:
+    """The expression of ``dist``'s private ``method`` at ``safe``: its own method, or the
+    base class's written out (:data:`_BASE`)."""
+    owner = next(c for c in type(dist).__mro__ if method in c.__dict__)
+    template = _BASE.get((owner.__name__, method))
+    if template is None:
+        return f"dist.{method}(safe{listed})"
+    return _expand(dist, template, listed)
+
+
+def _expand(dist: Any, template: str, listed: str) -> str:
+    """``template`` with each ``{_method}`` replaced by :func:`_private`'s expression."""
+    out = template.replace("{listed}", listed)
+    for name in ("_pdf", "_logpdf", "_cdf", "_logcdf", "_sf", "_pmf", "_logpmf"):
+        if "{" + name + "}" in out:
+            out = out.replace("{" + name + "}", _private(dist, name, listed))
+    return out
+
+
+_MADE: dict[tuple[int, str], tuple[Any, types.FunctionType]] = {}
+
+
+def _shapes(dist: Any) -> list[str]:
+    return [s.strip() for s in (dist.shapes or "").split(",") if s.strip()]
+
+
+def standardized(callee: Any) -> types.FunctionType | None:
+    """The function standing for ``callee`` (``scipy.stats.alpha.logpdf``, a method of a
+    univariate distribution that has no rule), or None for any other callee."""
+    if not (isinstance(callee, types.MethodType)
+            and distributions.is_distribution(callee.__self__)
+            and not registry.is_primitive(callee)):
+        return None
+    dist, method = callee.__self__, callee.__name__
+    kind = type(dist).__mro__
+    discrete = any(c.__name__ == "rv_discrete" for c in kind)
+    continuous = any(c.__name__ == "rv_continuous" for c in kind)
+    table = DISCRETE if discrete else CONTINUOUS if continuous else {}
+    if method not in table or dist.name in UNREAD:
+        return None
+    key = (id(dist), method)
+    entry = _MADE.get(key)
+    if entry is not None and entry[0] is dist:
+        return entry[1]
+    shapes = _shapes(dist)
+    listed = "".join(f", {s}" for s in shapes)
+    name = f"{dist.name}_{method}"
+    body = _expand(dist, table[method], listed)
+    if discrete:
+        source = (f"def {name}(k{listed}, loc=0):\n"
+                  f"    j = count(k, loc)\n"
+                  f"    ok = inside_discrete(dist, {method!r}, j{listed})\n"
+                  f"    safe = np.where(ok, j, inner_count(dist, j{listed}))\n"
+                  f"    return np.where(ok, {body}, "
+                  f"scipy_value(dist, {method!r}, k{listed}, loc))\n")
+    else:
+        source = (f"def {name}(x{listed}, loc=0.0, scale=1.0):\n"
+                  f"    z = (x - loc) / scale\n"
+                  f"    ok = inside(dist, {method!r}, z, scale{listed})\n"
+                  f"    safe = np.where(ok, z, inner_point(dist, z{listed}))\n"
+                  f"    return np.where(ok, {body}, "
+                  f"scipy_value(dist, {method!r}, x{listed}, loc, scale))\n")
+    node = syntax.parse(source).body[0]
+    filename = f"<tangentlike: scipy.stats.{dist.name}.{method}>"
+    globals_ = {"__builtins__": builtins, "np": np, **{
+        n: getattr(stats_generic, n) for n in ("inside", "inside_discrete", "inner_point",
+                                               "inner_count", "count", "median",
+                                               "scipy_value")}}
+    defaults = (0,) if discrete else (0.0, 1.0)
+    func = compile_function(node, filename, globals_, {"dist": types.CellType(dist)},
+                            defaults, {})
+    register_synthetic(func, syntax.clone(node), filename, {})
+    _MADE[key] = (dist, func)
+    return func

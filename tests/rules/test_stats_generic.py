@@ -1,0 +1,151 @@
+"""The generic scipy.stats densities (frontend/standardized.py), walked over every
+distribution SciPy ships example shapes for (``scipy.stats._distr_params``): each method
+either differentiates correctly (reverse and forward mode against central finite differences
+in x, loc, scale and the shapes, the value SciPy's) or is refused with a TangentlikeError,
+never a wrong number.  The full walk is slow; a sample runs by default."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tangentlike
+from tangentlike.errors import TangentlikeError
+from tests.support import make_function, numerical_grad
+
+pytest.importorskip("scipy")
+import scipy.stats  # noqa: E402
+from scipy.stats._distr_params import distcont, distdiscrete  # noqa: E402
+
+from tangentlike.frontend.standardized import standardized  # noqa: E402
+
+CONTINUOUS = ("pdf", "logpdf", "cdf", "logcdf")
+DISCRETE = ("pmf", "logpmf", "cdf", "logcdf")
+
+
+def _cases() -> list[tuple[str, tuple, str]]:
+    """(name, shapes, method) for every method the generic mechanism stands for."""
+    cases, seen = [], set()
+    for table, methods in ((distcont, CONTINUOUS), (distdiscrete, DISCRETE)):
+        for name, shapes in table:
+            dist = getattr(scipy.stats, name, None)
+            if name in seen or not isinstance(name, str) or dist is None:
+                continue
+            if not all(np.ndim(s) == 0 for s in shapes):
+                continue
+            seen.add(name)
+            cases.extend((name, tuple(shapes), m) for m in methods
+                         if standardized(getattr(dist, m)) is not None)
+    return cases
+
+
+CASES = _cases()
+SAMPLE = {("alpha", "logpdf"), ("lognorm", "cdf"), ("weibull_min", "pdf"),
+          ("genextreme", "logcdf"), ("ksone", "pdf"), ("geom", "logpmf"), ("nbinom", "pmf"),
+          ("levy_stable", "pdf")}
+
+
+def outcome(name: str, shapes: tuple, method: str) -> str:
+    """"works" or "refused"; fails (AssertionError) on a wrong value or derivative."""
+    dist = getattr(scipy.stats, name)
+    discrete = method in ("pmf", "logpmf") or isinstance(dist, scipy.stats.rv_discrete)
+    params = [f"s{i}" for i in range(len(shapes))]
+    if discrete:
+        source = (f"import scipy.stats\ndef f(k, {', '.join(params)}):\n"
+                  f"    return scipy.stats.{name}.{method}(k, {', '.join(params)}, loc=1)\n")
+        k = float(np.floor(dist.ppf(0.6, *shapes))) + 1.0
+        args = [k, *map(float, shapes)]
+        wrt = tuple(i + 1 for i, s in enumerate(shapes) if isinstance(s, float))
+    else:
+        source = (f"import scipy.stats\ndef f(x, {''.join(p + ', ' for p in params)}m, s):\n"
+                  f"    return scipy.stats.{name}.{method}(x, "
+                  f"{''.join(p + ', ' for p in params)}loc=m, scale=s)\n")
+        x = 0.3 + 1.3 * float(dist.ppf(0.37, *shapes))
+        args = [x, *map(float, shapes), 0.3, 1.3]
+        wrt = (0, *(i + 1 for i, s in enumerate(shapes) if isinstance(s, float)),
+               len(args) - 2, len(args) - 1)
+    f = make_function(source)
+    expected = f(*args)
+    if not wrt or not np.isfinite(expected):
+        pytest.skip("no float argument, or a point outside the support")
+    try:
+        value, grads = tangentlike.value_and_grad(f, wrt=wrt)(*args)
+        if len(wrt) == 1:
+            grads = (grads,)
+        tangents = tuple(1.0 if i in wrt else 0.0 for i in range(len(args)))
+        fvalue, tangent = tangentlike.jvp(f)(tuple(args), tangents)
+    except TangentlikeError:
+        return "refused"
+    assert value == pytest.approx(expected, rel=1e-12, abs=0), (name, method)
+    assert fvalue == pytest.approx(expected, rel=1e-12, abs=0), (name, method)
+    numeric = numerical_grad(f, args, wrt)
+    for i, got, fd in zip(wrt, grads, numeric):
+        assert np.isclose(got, fd, rtol=1e-4, atol=1e-6), (name, method, i, got, fd)
+    assert np.isclose(tangent, sum(numeric), rtol=1e-4, atol=1e-6), (name, method, tangent)
+    return "works"
+
+
+def _param(case):
+    name, shapes, method = case
+    marks = () if (name, method) in SAMPLE else (pytest.mark.slow,)
+    return pytest.param(*case, id=f"{name}.{method}", marks=marks)
+
+
+def _working() -> set[str]:
+    """The methods the census classes BOTH by this mechanism (census_tables.REWRITTEN)."""
+    from tangentlike.rules.census_tables import REWRITTEN
+
+    return {n.removeprefix("scipy.stats.") for names in REWRITTEN.values()
+            for n in names.split() if n.startswith("scipy.stats.")}
+
+
+@pytest.mark.parametrize(("name", "shapes", "method"), [_param(c) for c in CASES])
+def test_generic_distribution_method(name, shapes, method):
+    """Works exactly where the census says it does (REWRITTEN), refuses elsewhere."""
+    expected = "works" if f"{name}.{method}" in _working() else "refused"
+    assert outcome(name, shapes, method) == expected
+
+
+def test_the_walk_covers_the_distributions():
+    names = {c[0] for c in CASES}
+    assert {"alpha", "lognorm", "weibull_min", "geom"} <= names
+    assert "norm" not in names  # a rule of its own (templates/scipy_stats.py)
+    assert {c[0] + "." + c[2] for c in CASES} >= _working()
+
+
+def test_a_refusal_names_the_users_line():
+    f = make_function("""
+        import scipy.stats
+        def f(x, c):
+            return scipy.stats.weibull_min.pdf(x, c)
+    """)
+    with pytest.raises(TangentlikeError) as info:
+        tangentlike.grad(f)(1.0, 1.8)
+    message = str(info.value)  # SciPy's _pdf calls the builtin pow, which has no rule
+    assert "pow(...)" in message and "scipy.stats.weibull_min.pdf(x, c)" in message
+
+
+def test_outside_the_support_the_value_is_scipys_and_the_derivative_zero():
+    f = make_function("""
+        import scipy.stats
+        def f(x, a):
+            return np.sum(scipy.stats.alpha.pdf(x, a, loc=0.5, scale=2.0))
+    """)
+    x = np.array([-1.0, 0.2, 1.3, 3.0])
+    value, grads = tangentlike.value_and_grad(f, wrt=(0, 1))(x, 3.57)
+    assert value == f(x, 3.57)
+    assert grads[0][0] == 0.0 and grads[0][1] == 0.0  # z <= 0: outside alpha's support
+    for got, fd in zip(grads, numerical_grad(f, [x, 3.57], (0, 1))):
+        assert np.allclose(got, fd, rtol=1e-5, atol=1e-7)
+
+
+def test_a_frozen_distribution_and_keywords():
+    f = make_function("""
+        import scipy.stats
+        def f(x, a, s):
+            d = scipy.stats.gumbel_r(loc=a, scale=s)
+            return d.logpdf(x) + scipy.stats.powerlaw.logcdf(x, a=a, scale=s + 2.0)
+    """)
+    args = [0.7, 0.4, 1.1]
+    value, grads = tangentlike.value_and_grad(f, wrt=(0, 1, 2))(*args)
+    assert value == f(*args)
+    assert np.allclose(grads, numerical_grad(f, args, (0, 1, 2)), rtol=1e-5, atol=1e-7)
