@@ -1,12 +1,13 @@
-"""Python builtins that pass derivatives through: ``float``, ``abs`` and ``sum``."""
+"""Python builtins that pass derivatives through: ``float``, ``abs``, ``sum`` and ``pow``."""
 import functools
 
 import numpy as np
 
+from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, declare, tangent
 from tangentlike.runtime import broadcast_like, share, unbroadcast
-from tangentlike.runtime.elementwise import abs_direction
+from tangentlike.runtime.elementwise import abs_direction, pow_log
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
@@ -34,6 +35,14 @@ def absolute(y, x):
 @tangent(abs)
 def absolute_tangent(y, x):
     d[y] = np.real(d[x] * abs_direction(x))
+
+
+# pow(x, p) is x ** p (np.power's derivative; SciPy's densities call it: weibull_min._pdf).
+# pow(x, p, mod) does not match the rule: refused by name.
+@elementwise(pow)
+def builtin_pow(z, base, exp):
+    d[base] = unbroadcast(d[z] * exp * base ** (exp - 1), base)
+    d[exp] = unbroadcast(d[z] * z * pow_log(base, z), exp)
 
 
 # sum(xs, start): every element, and the start, receive the sum's derivative (summed to their

@@ -21,10 +21,15 @@ from tangentlike.errors import Location, TangentlikeError
 
 _STDLIB = sysconfig.get_paths().get("stdlib", "")
 
+# The file name of code tangentlike writes to stand for a library's function (the generic
+# scipy.stats densities, frontend/standardized.py): the library's code, for the user.
+STANDING_FOR = "<tangentlike, for the library: "
+
 
 def is_library_file(filename: str) -> bool:
     """A file of an installed package or of the standard library (not the user's)."""
     return ("site-packages" in filename or "dist-packages" in filename
+            or filename.startswith(STANDING_FOR)
             or bool(_STDLIB) and filename.startswith(_STDLIB))
 
 
@@ -56,6 +61,7 @@ def refused_inside(error: TangentlikeError, func: Any, where: Location) -> None:
     user whose line ``where`` called it (once: for the outermost library call)."""
     if not is_library(func) or where is None or is_library_file(where.filename):
         return
+    _skip_standing_for(error)
     name = public_name(func)
     error.message = (f"{name} has no derivative rule, and tangentlike cannot differentiate "
                      f"its Python source: {error.message}")
@@ -63,6 +69,15 @@ def refused_inside(error: TangentlikeError, func: Any, where: Location) -> None:
             "see docs/guide.md)")
     error.hint = f"{error.hint}; or {rule}" if error.hint else rule
     error.args = (str(error),)
+
+
+def _skip_standing_for(error: TangentlikeError) -> None:
+    """Drop the lines of code tangentlike wrote for the library (:data:`STANDING_FOR`) from
+    ``error``'s chain of calls: the user's line calls the library's function."""
+    calls = [c for c in error.calls if not c.filename.startswith(STANDING_FOR)]
+    if error.location is not None and error.location.filename.startswith(STANDING_FOR):
+        error.location = calls.pop() if calls else None
+    error.calls = tuple(calls)
 
 
 # -- a call whose callee is found when it runs ------------------------------------------------

@@ -23,6 +23,7 @@ import numpy as np
 
 from tangentlike.core import syntax
 from tangentlike.frontend import distributions
+from tangentlike.frontend.library import STANDING_FOR
 from tangentlike.frontend.lifting import compile_function
 from tangentlike.frontend.parsing import register_synthetic
 from tangentlike.rules import registry
@@ -111,7 +112,7 @@ def standardized(callee: Any) -> types.FunctionType | None:
                   f"    return np.where(ok, {body}, "
                   f"scipy_value(dist, {method!r}, x{listed}, loc, scale))\n")
     node = syntax.parse(source).body[0]
-    filename = f"<tangentlike: scipy.stats.{dist.name}.{method}>"
+    filename = f"{STANDING_FOR}scipy.stats.{dist.name}.{method}>"
     globals_ = {"__builtins__": builtins, "np": np, **{
         n: getattr(stats_generic, n) for n in ("inside", "inside_discrete", "inner_point",
                                                "inner_count", "count", "median",
@@ -119,6 +120,7 @@ def standardized(callee: Any) -> types.FunctionType | None:
     defaults = (0,) if discrete else (0.0, 1.0)
     func = compile_function(node, filename, globals_, {"dist": types.CellType(dist)},
                             defaults, {})
+    func.__module__, func.__qualname__ = "scipy.stats", f"{dist.name}.{method}"
     register_synthetic(func, syntax.clone(node), filename, {})
     _MADE[key] = (dist, func)
     return func

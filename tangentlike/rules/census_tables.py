@@ -41,8 +41,8 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.burr12.logcdf scipy.stats.chi.pdf scipy.stats.chi.logpdf
         scipy.stats.cosine.pdf scipy.stats.dgamma.pdf scipy.stats.dgamma.logpdf
         scipy.stats.dweibull.pdf scipy.stats.dweibull.logpdf scipy.stats.dweibull.cdf
-        scipy.stats.erlang.pdf scipy.stats.erlang.logpdf scipy.stats.exponnorm.pdf
-        scipy.stats.exponnorm.logpdf scipy.stats.exponnorm.cdf
+        scipy.stats.dweibull.logcdf scipy.stats.erlang.pdf scipy.stats.erlang.logpdf
+        scipy.stats.exponnorm.pdf scipy.stats.exponnorm.logpdf scipy.stats.exponnorm.cdf
         scipy.stats.exponnorm.logcdf scipy.stats.exponpow.pdf
         scipy.stats.exponpow.logpdf scipy.stats.exponpow.cdf scipy.stats.exponpow.logcdf
         scipy.stats.exponweib.pdf scipy.stats.exponweib.logpdf scipy.stats.exponweib.cdf
@@ -117,10 +117,17 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.skewcauchy.cdf scipy.stats.skewcauchy.logcdf
         scipy.stats.truncexpon.pdf scipy.stats.truncexpon.logpdf
         scipy.stats.truncexpon.cdf scipy.stats.truncexpon.logcdf
+        scipy.stats.truncweibull_min.pdf scipy.stats.truncweibull_min.logpdf
+        scipy.stats.truncweibull_min.cdf scipy.stats.truncweibull_min.logcdf
         scipy.stats.vonmises_line.pdf scipy.stats.vonmises_line.logpdf
         scipy.stats.wald.pdf scipy.stats.wald.logpdf scipy.stats.wald.cdf
-        scipy.stats.wald.logcdf scipy.stats.betanbinom.pmf scipy.stats.betanbinom.logpmf
-        scipy.stats.boltzmann.pmf scipy.stats.boltzmann.logpmf scipy.stats.boltzmann.cdf
+        scipy.stats.wald.logcdf scipy.stats.weibull_max.pdf
+        scipy.stats.weibull_max.logpdf scipy.stats.weibull_max.cdf
+        scipy.stats.weibull_max.logcdf scipy.stats.weibull_min.pdf
+        scipy.stats.weibull_min.logpdf scipy.stats.weibull_min.cdf
+        scipy.stats.weibull_min.logcdf scipy.stats.betanbinom.pmf
+        scipy.stats.betanbinom.logpmf scipy.stats.boltzmann.pmf
+        scipy.stats.boltzmann.logpmf scipy.stats.boltzmann.cdf
         scipy.stats.boltzmann.logcdf scipy.stats.dlaplace.pmf
         scipy.stats.dlaplace.logpmf scipy.stats.geom.cdf scipy.stats.geom.logcdf
         scipy.stats.logser.pmf scipy.stats.logser.logpmf scipy.stats.planck.pmf
@@ -288,12 +295,12 @@ MISSING: dict[str, str] = {
         scipy.stats.burr.logpdf scipy.stats.chi.cdf scipy.stats.chi.logcdf
         scipy.stats.cosine.logpdf scipy.stats.cosine.cdf scipy.stats.cosine.logcdf
         scipy.stats.crystalball.* scipy.stats.dgamma.cdf scipy.stats.dgamma.logcdf
-        scipy.stats.dpareto_lognorm.* scipy.stats.dweibull.logcdf scipy.stats.erlang.cdf
-        scipy.stats.erlang.logcdf scipy.stats.f.cdf scipy.stats.f.logcdf
-        scipy.stats.fisk.pdf scipy.stats.fisk.logpdf scipy.stats.gausshyper.*
-        scipy.stats.genextreme.* scipy.stats.gengamma.* scipy.stats.genhyperbolic.*
-        scipy.stats.geninvgauss.* scipy.stats.genpareto.pdf scipy.stats.genpareto.logpdf
-        scipy.stats.gibrat.pdf scipy.stats.gibrat.logpdf scipy.stats.halfgennorm.cdf
+        scipy.stats.dpareto_lognorm.* scipy.stats.erlang.cdf scipy.stats.erlang.logcdf
+        scipy.stats.f.cdf scipy.stats.f.logcdf scipy.stats.fisk.pdf
+        scipy.stats.fisk.logpdf scipy.stats.gausshyper.* scipy.stats.genextreme.*
+        scipy.stats.gengamma.* scipy.stats.genhyperbolic.* scipy.stats.geninvgauss.*
+        scipy.stats.genpareto.pdf scipy.stats.genpareto.logpdf scipy.stats.gibrat.pdf
+        scipy.stats.gibrat.logpdf scipy.stats.halfgennorm.cdf
         scipy.stats.halfgennorm.logcdf scipy.stats.invgamma.cdf
         scipy.stats.invgamma.logcdf scipy.stats.irwinhall.* scipy.stats.jf_skew_t.cdf
         scipy.stats.jf_skew_t.logcdf scipy.stats.kappa3.logcdf scipy.stats.kappa4.*
@@ -307,9 +314,8 @@ MISSING: dict[str, str] = {
         scipy.stats.recipinvgauss.logpdf scipy.stats.rice.cdf scipy.stats.rice.logcdf
         scipy.stats.skewnorm.* scipy.stats.studentized_range.* scipy.stats.trapezoid.*
         scipy.stats.triang.* scipy.stats.truncnorm.* scipy.stats.truncpareto.*
-        scipy.stats.truncweibull_min.* scipy.stats.tukeylambda.*
-        scipy.stats.vonmises_line.cdf scipy.stats.vonmises_line.logcdf
-        scipy.stats.weibull_max.* scipy.stats.weibull_min.* scipy.stats.trapz.*""",
+        scipy.stats.tukeylambda.* scipy.stats.vonmises_line.cdf
+        scipy.stats.vonmises_line.logcdf scipy.stats.trapz.*""",
     "a rule: the mass or distribution function of a discrete distribution, in its continuous "
     "parameters (constant in k)": """
         scipy.stats.bernoulli.* scipy.stats.betabinom.* scipy.stats.betanbinom.cdf

@@ -743,6 +743,15 @@ ROWS = [
             d = scipy.stats.norm(loc=0.5, scale=2.0)
             return np.sum(d.logpdf(x)) + np.sum(scipy.stats.norm(x[0], 1.5).cdf(x))
         """, (), "supported", hvp=True, requires="scipy"),
+    Row("generic-distribution", """
+        import scipy.stats
+
+
+        def f(x):
+            a = 2.0 + x[0] ** 2
+            return (np.sum(scipy.stats.lomax.logpdf(x ** 2 + 0.1, a, scale=1.5))
+                    + np.sum(scipy.stats.gumbel_r(loc=x[1]).cdf(x)))
+        """, (), "supported", hvp=True, requires="scipy"),
     Row("frozen-multivariate-distribution", """
         import scipy.stats
 

@@ -7,6 +7,7 @@ forward mode and differentiate it again.
 from __future__ import annotations
 
 from tangentlike.runtime import share
+from tangentlike.runtime.elementwise import pow_log
 
 from . import add, values
 
@@ -25,3 +26,11 @@ for _case_id, _body, _shapes in [
     add(_case_id, (sum, share), "",
         {"x": values(_case_id + "/x", _shapes[0]), "y": values(_case_id + "/y", _shapes[1])},
         body=_body, second_order=True)
+
+# pow(x, p): x ** p, in both arguments, on arrays and floats.
+add("builtin-pow-arrays", (pow, pow_log), "np.sum(pow(x, y))",
+    {"x": values("builtin-pow-arrays/x", (2, 3), 0.5, 2.0),
+     "y": values("builtin-pow-arrays/y", (3,), -2.0, 2.0)},
+    autograd="np.sum(np.power(x, y))", second_order=True)
+add("builtin-pow-floats", (pow, pow_log), "pow(x, y) * x", {"x": 1.3, "y": 0.7},
+    autograd="np.power(x, y) * x", second_order=True)
