@@ -15,14 +15,17 @@ import numpy as np
 import scipy.special
 import scipy.stats
 
-from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.primitive import Facts, Returns, Shape, declare
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import stats_generic, unbroadcast
 
 # The helpers of the generic densities (frontend/standardized.py) carry no derivative.
-non_differentiable(stats_generic.inside, stats_generic.inside_discrete,
-                   stats_generic.inner_point, stats_generic.inner_count, stats_generic.count,
-                   stats_generic.median, stats_generic.scipy_value)
+_GENERIC_HELPERS = (stats_generic.inside, stats_generic.inside_discrete,
+                    stats_generic.inner_point, stats_generic.inner_count, stats_generic.count,
+                    stats_generic.median, stats_generic.scipy_value)
+non_differentiable(*_GENERIC_HELPERS)
+for _helper in _GENERIC_HELPERS:  # they read the distribution and write nothing
+    declare(_helper, library=True, pure=True, returns=Returns.NEW)
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
