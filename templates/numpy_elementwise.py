@@ -11,6 +11,7 @@ from tangentlike.runtime.elementwise import (
     abs_direction,
     abs_direction_derivative,
     clip_share,
+    finite_elements,
     pow_log,
     sinc_derivative,
 )
@@ -20,7 +21,7 @@ from tangentlike.runtime.elementwise import (
 # views (the NumPy policy in tangentlike.rules.primitive).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(clip_share, abs_direction_derivative)
+non_differentiable(clip_share, abs_direction_derivative, finite_elements)
 
 
 @elementwise(np.sin, math.sin)
@@ -361,7 +362,7 @@ declare(np.where, library=True, shape_below=(2, Shape.FROM_STATIC_ARGUMENTS))
 # nan_to_num: the identity on finite elements; the replaced NaNs and infinities are constants.
 @elementwise(np.nan_to_num)
 def nan_to_num(y, x, copy=True, nan=0.0, posinf=None, neginf=None):
-    d[x] = np.where(np.isfinite(x), d[y], 0.0)
+    d[x] = np.where(finite_elements(x), d[y], 0.0)
 
 
 # The identity, and the conjugate as a method (np.conj, np.real and np.imag are with the complex

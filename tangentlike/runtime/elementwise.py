@@ -70,6 +70,16 @@ def pow_log(x: Any, z: Any) -> Any:
     return out.astype(dtype, copy=False) if isinstance(x, np.ndarray) else dtype.type(out)
 
 
+def finite_elements(x: Any) -> Any:
+    """``np.isfinite(x)``, where ``np.nan_to_num`` keeps its argument; refuses complex ``x``
+    (NumPy replaces its real and imaginary parts separately)."""
+    if np.iscomplexobj(x):
+        raise ValueRefusedError(
+            "the derivative of np.nan_to_num is implemented for real values only; these are "
+            f"complex ({np.result_type(x)})")
+    return np.isfinite(x)
+
+
 def abs_direction(x: Any) -> Any:
     """The derivative of ``np.abs`` as a factor: ``sign(x)`` for real ``x``, ``conj(x) / |x|``
     for complex ``x`` (an FFT's values, say), 0 at 0."""
