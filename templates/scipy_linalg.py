@@ -37,6 +37,7 @@ from tangentlike.runtime.linalg import (
     matrix_power_blocks,
     norm_gradient,
     pinv_only,
+    real_matrix,
     scipy_qr_mask,
     solve_matrix_shape,
     structured_layout,
@@ -368,7 +369,7 @@ def svd(y, a, full_matrices=True, compute_uv=True, overwrite_a=False, check_fini
                            + (y[0] / y[1][..., None, :])
                            @ (d[y][2] - np.matrix_transpose(vtvb) @ y[2]), a)
     else:
-        usv = np.linalg.svd(a, full_matrices=False)
+        usv = np.linalg.svd(real_matrix(a, "scipy.linalg.svd"), full_matrices=False)
         d[a] = linalg_cast((usv[0] * d[y][..., None, :]) @ usv[2], a)
 
 
@@ -388,19 +389,19 @@ def svd_tangent(y, a, full_matrices=True, compute_uv=True, overwrite_a=False, ch
                     v @ (f * (y[1][..., :, None] * dp + dpt * y[1][..., None, :]))
                     + (np.matrix_transpose(d[a]) @ y[0] - v @ dpt) / y[1][..., None, :]))
     else:
-        usv = np.linalg.svd(a, full_matrices=False)
+        usv = np.linalg.svd(real_matrix(a, "scipy.linalg.svd"), full_matrices=False)
         d[y] = np.einsum("...ki,...ki->...i", usv[0], d[a] @ np.matrix_transpose(usv[2]))
 
 
 @adjoint(scipy.linalg.svdvals)
 def svdvals(y, a, overwrite_a=False, check_finite=True):
-    usv = np.linalg.svd(a, full_matrices=False)
+    usv = np.linalg.svd(real_matrix(a, "scipy.linalg.svdvals"), full_matrices=False)
     d[a] = linalg_cast((usv[0] * d[y][..., None, :]) @ usv[2], a)
 
 
 @tangent(scipy.linalg.svdvals)
 def svdvals_tangent(y, a, overwrite_a=False, check_finite=True):
-    usv = np.linalg.svd(a, full_matrices=False)
+    usv = np.linalg.svd(real_matrix(a, "scipy.linalg.svdvals"), full_matrices=False)
     d[y] = np.einsum("...ki,...ki->...i", usv[0], d[a] @ np.matrix_transpose(usv[2]))
 
 
@@ -644,7 +645,8 @@ def solve_sylvester_tangent(x, a, b, q):
 # A X + X A^T = Q.
 @adjoint(scipy.linalg.solve_continuous_lyapunov)
 def solve_continuous_lyapunov(x, a, q):
-    gq = scipy.linalg.solve_continuous_lyapunov(np.matrix_transpose(a), d[x])
+    gq = scipy.linalg.solve_continuous_lyapunov(
+        np.matrix_transpose(real_matrix(a, "scipy.linalg.solve_continuous_lyapunov")), d[x])
     d[a] = -(gq @ np.matrix_transpose(x) + np.matrix_transpose(gq) @ x)
     d[q] = gq
 
@@ -652,14 +654,17 @@ def solve_continuous_lyapunov(x, a, q):
 @tangent(scipy.linalg.solve_continuous_lyapunov)
 def solve_continuous_lyapunov_tangent(x, a, q):
     d[x] = scipy.linalg.solve_continuous_lyapunov(
-        a, -(d[a] @ x + x @ np.matrix_transpose(d[a])))
-    d[x] = scipy.linalg.solve_continuous_lyapunov(a, d[q])
+        real_matrix(a, "scipy.linalg.solve_continuous_lyapunov"),
+        -(d[a] @ x + x @ np.matrix_transpose(d[a])))
+    d[x] = scipy.linalg.solve_continuous_lyapunov(
+        real_matrix(a, "scipy.linalg.solve_continuous_lyapunov"), d[q])
 
 
 # A X A^T - X + Q = 0.
 @adjoint(scipy.linalg.solve_discrete_lyapunov)
 def solve_discrete_lyapunov(x, a, q, method=None):
-    gq = scipy.linalg.solve_discrete_lyapunov(np.matrix_transpose(a), d[x], method)
+    gq = scipy.linalg.solve_discrete_lyapunov(
+        np.matrix_transpose(real_matrix(a, "scipy.linalg.solve_discrete_lyapunov")), d[x], method)
     d[a] = gq @ a @ np.matrix_transpose(x) + np.matrix_transpose(gq) @ a @ x
     d[q] = gq
 
@@ -667,8 +672,10 @@ def solve_discrete_lyapunov(x, a, q, method=None):
 @tangent(scipy.linalg.solve_discrete_lyapunov)
 def solve_discrete_lyapunov_tangent(x, a, q, method=None):
     d[x] = scipy.linalg.solve_discrete_lyapunov(
-        a, d[a] @ x @ np.matrix_transpose(a) + a @ x @ np.matrix_transpose(d[a]), method)
-    d[x] = scipy.linalg.solve_discrete_lyapunov(a, d[q], method)
+        real_matrix(a, "scipy.linalg.solve_discrete_lyapunov"),
+        d[a] @ x @ np.matrix_transpose(a) + a @ x @ np.matrix_transpose(d[a]), method)
+    d[x] = scipy.linalg.solve_discrete_lyapunov(
+        real_matrix(a, "scipy.linalg.solve_discrete_lyapunov"), d[q], method)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -506,6 +506,7 @@ def lu_masks(lu: Any, piv: Any) -> tuple:
     """For the ``lu, piv`` of ``scipy.linalg.lu_factor`` (a square matrix ``a = P^T L U``):
     the strictly lower mask (``L``'s part of ``lu``, the unit diagonal left out), the identity
     and the permutation matrix ``P`` (``P a = L U``), in ``lu``'s floating point type."""
+    real_matrices("scipy.linalg.lu_factor and lu_solve", lu)
     m, n = np.shape(lu)[-2:]
     if m != n or np.ndim(lu) != 2:
         raise ValueRefusedError(
@@ -534,7 +535,8 @@ def eigh_uplo(lower: Any = True, b: Any = None, type: Any = 1, subset_by_index: 
 
 def pinv_only(y: Any, return_rank: Any = False) -> Any:
     """``y``, the pseudo-inverse ``scipy.linalg.pinv`` or ``pinvh`` returned; refuses
-    ``return_rank=True``."""
+    ``return_rank=True`` and complex matrices."""
+    real_matrices("scipy.linalg.pinv and pinvh", y)
     if return_rank:
         raise ValueRefusedError("the derivatives of scipy.linalg.pinv and pinvh are "
                                 "implemented for return_rank=False")
@@ -561,7 +563,10 @@ def structured_layout(kind: str, c: Any, r: Any = None) -> tuple:
     """For ``scipy.linalg.toeplitz(c, r)``, ``hankel(c, r)`` and ``circulant(c)`` of vectors:
     ``(i1, m1, i2, m2)`` such that the matrix is ``m1 * c[i1] + m2 * r2[i2]``, ``r2`` being
     ``r`` (``c`` for ``toeplitz(c)``), masks in ``c``'s floating point type.  Refuses stacks
-    (SciPy 1.17 reads them as batches)."""
+    (SciPy 1.17 reads them as batches), and a complex ``toeplitz(c)`` (its ``r`` is
+    ``conj(c)``, not holomorphic)."""
+    if kind == "toeplitz" and r is None:
+        real_matrices("scipy.linalg.toeplitz(c) (r = conj(c))", c)
     if np.ndim(c) != 1 or r is not None and np.ndim(r) != 1:
         raise ValueRefusedError(f"the derivative of scipy.linalg.{kind} is implemented for "
                                 "vectors c and r")
