@@ -7,6 +7,7 @@ import pytest
 import tangentlike
 from tangentlike.errors import ValueRefusedError
 
+scipy = pytest.importorskip("scipy")
 scipy_linalg = pytest.importorskip("scipy.linalg")
 
 A = np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.0]])
@@ -53,6 +54,9 @@ def scipy_eigvals_complex(a):
     return np.sum(np.real(scipy_linalg.eigvals(a)))
 
 
+# SciPy 1.17 reads a matrix given to toeplitz as a batch of vectors; older ones ravel it.
+_TOEPLITZ_BATCHES = tuple(int(p) for p in scipy.__version__.split(".")[:2]) >= (1, 17)
+
 CASES = [
     (eigvals_complex, ROTATION, "eigvals"),
     (tensorsolve_axes, A, "axes="),
@@ -62,7 +66,7 @@ CASES = [
     (pinv_rank, A, "return_rank=False"),
     (qr_pivoting, A, "pivoting"),
     (sqrtm_negative, A, "real results only"),
-    (toeplitz_batch, A, "vectors c and r"),
+    *([(toeplitz_batch, A, "vectors c and r")] if _TOEPLITZ_BATCHES else []),
     (scipy_eigvals_complex, ROTATION, "real eigenvalues"),
 ]
 

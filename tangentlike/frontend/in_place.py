@@ -25,6 +25,13 @@ WRITERS: dict[Any, str] = {
 }
 
 
+# The signatures NumPy's C functions do not report in older versions (NumPy 2.2).
+_SIGNATURES: dict[Any, inspect.Signature] = {
+    np.copyto: inspect.signature(lambda dst, src, casting="same_kind", where=True: None),
+    np.putmask: inspect.signature(lambda a, /, mask, values: None),
+}
+
+
 def lower_in_place_writes(body: list[gast.stmt], normalizer: Any) -> list[gast.stmt]:
     """``body`` with each such statement lowered (in nested blocks too)."""
     out = []
@@ -53,7 +60,10 @@ def _lowered(stmt: gast.stmt, normalizer: Any) -> gast.stmt | None:
             or any(isinstance(a, gast.Starred) for a in call.args) \
             or any(k.arg is None for k in call.keywords):
         return None
-    signature = inspect.signature(func)
+    try:
+        signature = inspect.signature(func)
+    except ValueError:
+        signature = _SIGNATURES[func]
     try:
         bound = signature.bind(*call.args, **{k.arg: k.value for k in call.keywords})
     except TypeError:

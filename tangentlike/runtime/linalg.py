@@ -536,10 +536,10 @@ def eigh_uplo(lower: Any = True, b: Any = None, type: Any = 1, subset_by_index: 
 def pinv_only(y: Any, return_rank: Any = False) -> Any:
     """``y``, the pseudo-inverse ``scipy.linalg.pinv`` or ``pinvh`` returned; refuses
     ``return_rank=True`` and complex matrices."""
-    real_matrices("scipy.linalg.pinv and pinvh", y)
     if return_rank:
         raise ValueRefusedError("the derivatives of scipy.linalg.pinv and pinvh are "
                                 "implemented for return_rank=False")
+    real_matrices("scipy.linalg.pinv and pinvh", y)
     return y
 
 
