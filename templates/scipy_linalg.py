@@ -27,16 +27,20 @@ from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast, unindex, unreduce, zeros_like
 from tangentlike.runtime.linalg import (
     assumed_masks,
+    circulant_check,
+    convolution_layout,
     eigh_uplo,
     eigvals_eye,
     factor_masks,
     linalg_cast,
     linalg_eye,
+    lstsq_full,
     lu_masks,
     matrix_function_cast,
     matrix_power_blocks,
     norm_gradient,
     pinv_only,
+    residual_gate,
     scipy_qr_mask,
     solve_matrix_shape,
     structured_layout,
@@ -49,8 +53,9 @@ from tangentlike.runtime.linalg import (
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(assumed_masks, eigh_uplo, eigvals_eye, factor_masks, lu_masks,
-                   scipy_qr_mask, structured_layout, triangular_masks,
+non_differentiable(assumed_masks, circulant_check, convolution_layout, eigh_uplo, eigvals_eye,
+                   factor_masks, lstsq_full, lu_masks, scipy_qr_mask, structured_layout,
+                   triangular_masks,
                    scipy.linalg.bandwidth, scipy.linalg.ishermitian, scipy.linalg.issymmetric,
                    scipy.linalg.hadamard, scipy.linalg.hilbert, scipy.linalg.invhilbert,
                    scipy.linalg.pascal, scipy.linalg.invpascal, scipy.linalg.dft,
@@ -767,3 +772,114 @@ def qr_tangent(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False,
     c = np.matrix_transpose(y[0]) @ d[a] @ ri
     o = low * c - np.matrix_transpose(low * c)
     d[y] = (y[0] @ o + d[a] @ ri - y[0] @ c, (c - o) @ y[1])
+
+
+# scipy.linalg.lstsq: np.linalg.lstsq's rule (x = pinv(a) b at full rank), with SciPy's
+# residues: a 0-d array for a vector b (NumPy's has one element).  lstsq_full refuses the
+# driver 'gelsy' (no singular values).
+@adjoint(scipy.linalg.lstsq, containers=True, tuple_result=True)
+def scipy_lstsq(y, a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True,
+                lapack_driver=None):
+    pa = np.linalg.pinv(a)
+    xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
+    bm = np.reshape(b, solve_matrix_shape(b, b))
+    gr = 2.0 * (bm - a @ xm) * residual_gate(d[y][1], y[1], 0.0)
+    gy = np.reshape(d[y][0], np.shape(xm)) @ np.matrix_transpose(bm)
+    pt = np.matrix_transpose(pa)
+    z = np.matrix_transpose(gy) @ (pa @ pt)
+    u = (pt @ pa) @ np.matrix_transpose(gy)
+    usv = np.linalg.svd(a, full_matrices=lstsq_full(lapack_driver))
+    d[a] = linalg_cast(-(pt @ gy @ pt) + z - a @ (pa @ z) + u - (u @ pa) @ a
+                       - gr @ np.matrix_transpose(xm) + (usv[0] * d[y][3][..., None, :]) @ usv[2],
+                       a)
+    d[b] = linalg_cast(np.reshape(pt @ np.reshape(d[y][0], np.shape(xm)) + gr, np.shape(b)), b)
+
+
+@tangent(scipy.linalg.lstsq, containers=True, tuple_result=True)
+def scipy_lstsq_tangent(y, a, b, cond=None, overwrite_a=False, overwrite_b=False,
+                        check_finite=True, lapack_driver=None):
+    pa = np.linalg.pinv(a)
+    xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
+    bm = np.reshape(b, solve_matrix_shape(b, b))
+    pt = np.matrix_transpose(pa)
+    p = pa @ (pt @ np.matrix_transpose(d[a]))
+    q = np.matrix_transpose(d[a]) @ (pt @ pa)
+    usv = np.linalg.svd(a, full_matrices=lstsq_full(lapack_driver))
+    d[y] = (np.reshape((-(pa @ d[a] @ pa) + p - (p @ a) @ pa + q - pa @ (a @ q)) @ bm,
+                       np.shape(y[0])),
+            residual_gate(-2.0 * np.sum(np.reshape((bm - a @ xm) * (d[a] @ xm), np.shape(b)),
+                                        axis=0), y[1], y[1]),
+            zeros_like(y[2]),
+            np.einsum("...ki,...ki->...i", usv[0], d[a] @ np.matrix_transpose(usv[2])))
+    d[y] = (np.reshape(pa @ np.reshape(d[b], np.shape(bm)), np.shape(y[0])),
+            residual_gate(2.0 * np.sum(np.reshape((bm - a @ xm) * np.reshape(d[b], np.shape(bm)),
+                                                  np.shape(b)), axis=0), y[1], y[1]),
+            zeros_like(y[2]), zeros_like(y[3]))
+
+
+# Structured matrices linear in their vectors: diagsvd, leslie, convolution_matrix; and
+# companion, whose first row is -a[1:] / a[0] (ones below the diagonal).
+@adjoint(scipy.linalg.diagsvd)
+def diagsvd(y, s, M, N):
+    d[s] = np.diagonal(d[y])
+
+
+@tangent(scipy.linalg.diagsvd)
+def diagsvd_tangent(y, s, M, N):
+    d[y] = scipy.linalg.diagsvd(d[s], M, N)
+
+
+@adjoint(scipy.linalg.leslie)
+def leslie(y, f, s):
+    d[f] = d[y][..., 0, :]
+    d[s] = np.diagonal(d[y][..., 1:, :-1], axis1=-2, axis2=-1)
+
+
+@tangent(scipy.linalg.leslie)
+def leslie_tangent(y, f, s):
+    d[y] = scipy.linalg.leslie(d[f], zeros_like(s))
+    d[y] = scipy.linalg.leslie(zeros_like(f), d[s])
+
+
+@adjoint(scipy.linalg.convolution_matrix)
+def convolution_matrix(y, a, n, mode="full"):
+    at = convolution_layout(scipy.linalg.convolution_matrix(np.arange(1.0, np.size(a) + 1.0),
+                                                            n, mode), a)
+    d[a] = unindex(at[1] * d[y], a, at[0])
+
+
+@tangent(scipy.linalg.convolution_matrix)
+def convolution_matrix_tangent(y, a, n, mode="full"):
+    d[y] = scipy.linalg.convolution_matrix(d[a], n, mode)
+
+
+@adjoint(scipy.linalg.companion)
+def companion(y, a):
+    g = d[y][..., 0, :]
+    d[a] = np.concatenate([np.sum(g * a[..., 1:], axis=-1, keepdims=True) / a[..., :1] ** 2,
+                           -g / a[..., :1]], axis=-1)
+
+
+@tangent(scipy.linalg.companion)
+def companion_tangent(y, a):
+    d[y] = linalg_cast(-np.eye(np.shape(a)[-1] - 1, 1) * (
+        d[a][..., 1:] / a[..., :1] - a[..., 1:] * d[a][..., :1] / a[..., :1] ** 2)[..., None, :],
+        a)
+
+
+# x = C^-1 b for the circulant matrix C = circulant(c): dx = C^-1 (db - circulant(dc) x); the
+# adjoint solves with C^T = circulant(c[t]) and spreads -g_b x^T back over c.
+@adjoint(scipy.linalg.solve_circulant)
+def solve_circulant(y, c, b, singular="raise", tol=None, caxis=-1, baxis=0, outaxis=0):
+    at = circulant_check(c, caxis, baxis, outaxis)
+    gb = scipy.linalg.solve_circulant(c[at[0]], d[y])
+    d[b] = gb
+    d[c] = unindex(-(np.reshape(gb, (np.size(c), -1))
+                     @ np.matrix_transpose(np.reshape(y, (np.size(c), -1)))), c, at[1])
+
+
+@tangent(scipy.linalg.solve_circulant)
+def solve_circulant_tangent(y, c, b, singular="raise", tol=None, caxis=-1, baxis=0, outaxis=0):
+    at = circulant_check(c, caxis, baxis, outaxis)
+    d[y] = scipy.linalg.solve_circulant(c, d[b])
+    d[y] = -scipy.linalg.solve_circulant(c, d[c][at[1]] @ y)

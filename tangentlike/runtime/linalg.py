@@ -599,3 +599,33 @@ def scipy_qr_mask(a: Any, mode: Any = "full", pivoting: Any = False) -> np.ndarr
             "for square matrices) without pivoting, of matrices with at least as many rows as "
             f"columns (got mode={mode!r}, pivoting={pivoting!r}, shape {np.shape(a)})")
     return qr_mask(a, "reduced" if mode == "economic" else "complete")
+
+
+def convolution_layout(index: Any, like: Any) -> tuple:
+    """For ``scipy.linalg.convolution_matrix(a, n, mode)``, given that matrix of the vector
+    ``1, 2, ..., len(a)`` (``index``): ``(i, m)`` such that the matrix of ``a`` is
+    ``m * a[i]``, the mask ``m`` in ``like``'s floating point type."""
+    index = np.asarray(index)
+    return np.maximum(np.rint(index).astype(int) - 1, 0), (index > 0).astype(float_dtype(like))
+
+
+def circulant_check(c: Any, caxis: Any = -1, baxis: Any = 0, outaxis: Any = 0) -> tuple:
+    """For ``scipy.linalg.solve_circulant(c, b)``'s rules: ``(t, i)`` such that
+    ``circulant(c)`` is ``c[i]`` and its transpose ``circulant(c[t])``.  Refuses a stack of
+    ``c`` and other axes than the default ones."""
+    if np.ndim(c) != 1 or (caxis, baxis, outaxis) != (-1, 0, 0):
+        raise ValueRefusedError("the derivative of scipy.linalg.solve_circulant is implemented "
+                                "for a vector c and the default caxis, baxis and outaxis")
+    m = np.size(c)
+    i, j = np.indices((m, m))
+    return -np.arange(m) % m, (i - j) % m
+
+
+def lstsq_full(lapack_driver: Any = None) -> bool:
+    """``False`` (``full_matrices`` of the SVD that ``scipy.linalg.lstsq``'s rules take):
+    refuses ``lapack_driver='gelsy'``, which returns no singular values."""
+    if lapack_driver == "gelsy":
+        raise ValueRefusedError("the derivative of scipy.linalg.lstsq is implemented for the "
+                                "drivers 'gelsd' and 'gelss' (lapack_driver='gelsy' returns no "
+                                "singular values)")
+    return False

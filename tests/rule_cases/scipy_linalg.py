@@ -176,3 +176,37 @@ if scipy is not None:
                    f"{_shape}) + np.sum(r * r)\n", float32=False)
     _case("scipy.qr-r", la.qr, "scipy.linalg.qr(a, mode='economic')[1]",
           {"a": values("scipy.qr-r", (4, 3))})
+
+    # lstsq (SciPy's residues: 0-d for a vector b), tall, square and wide.
+    for _sa, _sb in [((5, 3), (5,)), ((5, 3), (5, 2)), ((3, 3), (3,)), ((2, 4), (2,))]:
+        _id = f"scipy.lstsq-{sid(_sa)}-{sid(_sb)}"
+        _case(_id, la.lstsq, None,
+              {"a": matrix(_id, _sa) if _sa[0] == _sa[1] else values(_id, _sa),
+               "b": values(_id + "/b", _sb)},
+              body="    x, res, rank, s = scipy.linalg.lstsq(a, b)\n"
+                   "    return np.sum(x * x) + np.sum(res) + np.sum(s)\n", float32=False)
+    _case("scipy.lstsq-gelss", la.lstsq, "scipy.linalg.lstsq(a, b, lapack_driver='gelss')[0]",
+          {"a": values("scipy.lstsq-gelss", (4, 3)), "b": values("scipy.lstsq-gelss/b", (4,))})
+
+    # Structured matrices: diagsvd, leslie, convolution_matrix, companion.
+    for _m, _n in [(3, 3), (3, 5), (4, 2)]:
+        _id = f"scipy.diagsvd-{_m}-{_n}"
+        _case(_id, la.diagsvd, f"scipy.linalg.diagsvd(s, {_m}, {_n}) ** 2",
+              {"s": values(_id, (min(_m, _n),))})
+    for _sf in [(3,), (2, 3)]:
+        _id = f"scipy.leslie-{sid(_sf)}"
+        _case(_id, la.leslie, "scipy.linalg.leslie(f, s) ** 2",
+              {"f": values(_id + "/f", _sf), "s": values(_id + "/s", _sf[:-1] + (2,))})
+    for _n, _mode in [(4, "full"), (4, "same"), (2, "same"), (5, "valid")]:
+        _id = f"scipy.convolution_matrix-{_n}-{_mode}"
+        _case(_id, la.convolution_matrix, f"scipy.linalg.convolution_matrix(a, {_n}, "
+              f"{_mode!r}) ** 2", {"a": values(_id, (3,))})
+    for _sa in [(4,), (2, 3)]:
+        _id = f"scipy.companion-{sid(_sa)}"
+        _case(_id, la.companion, "scipy.linalg.companion(a) ** 2",
+              {"a": values(_id, _sa) + 2.0})
+    for _sb in [(3,), (3, 2)]:
+        _id = f"scipy.solve_circulant-{sid(_sb)}"
+        _case(_id, la.solve_circulant, "scipy.linalg.solve_circulant(c, b)",
+              {"c": values(_id + "/c", (3,)) + np.array([4.0, 0.0, 0.0]),
+               "b": values(_id + "/b", _sb)})
