@@ -35,6 +35,7 @@ from tangentlike.runtime.linalg import (
     linalg_cast,
     linalg_eye,
     lstsq_full,
+    lu_mask,
     lu_masks,
     matrix_function_cast,
     matrix_power_blocks,
@@ -54,7 +55,7 @@ from tangentlike.runtime.linalg import (
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(assumed_masks, circulant_check, convolution_layout, eigh_uplo, eigvals_eye,
-                   factor_masks, lstsq_full, lu_masks, scipy_qr_mask, structured_layout,
+                   factor_masks, lstsq_full, lu_mask, lu_masks, scipy_qr_mask, structured_layout,
                    triangular_masks,
                    scipy.linalg.bandwidth, scipy.linalg.ishermitian, scipy.linalg.issymmetric,
                    scipy.linalg.hadamard, scipy.linalg.hilbert, scipy.linalg.invhilbert,
@@ -883,3 +884,72 @@ def solve_circulant_tangent(y, c, b, singular="raise", tol=None, caxis=-1, baxis
     at = circulant_check(c, caxis, baxis, outaxis)
     d[y] = scipy.linalg.solve_circulant(c, d[b])
     d[y] = -scipy.linalg.solve_circulant(c, d[c][at[1]] @ y)
+
+
+# lu: a = P L U (square); with F = (P L)^-1 da U^-1, dL = L (low * F) and dU = ((1 - low) * F)
+# U; permute_l returns P L, whose derivative is P L (low * F).  The adjoint of F is
+# H = low * (L^T g_L) + (1 - low) * (g_U U^T), that of a (P L)^-T H U^-T.
+@adjoint(scipy.linalg.lu, containers=True, tuple_result=True)
+def lu(y, a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    low = lu_mask(a, p_indices)
+    if permute_l:
+        d[a] = np.matrix_transpose(np.linalg.inv(y[0])) @ (
+            low * (np.matrix_transpose(y[0]) @ d[y][0])
+            + (1.0 - low) * (d[y][1] @ np.matrix_transpose(y[1]))) \
+            @ np.matrix_transpose(np.linalg.inv(y[1]))
+    else:
+        d[a] = np.matrix_transpose(np.linalg.inv(y[0] @ y[1])) @ (
+            low * (np.matrix_transpose(y[1]) @ d[y][1])
+            + (1.0 - low) * (d[y][2] @ np.matrix_transpose(y[2]))) \
+            @ np.matrix_transpose(np.linalg.inv(y[2]))
+
+
+@tangent(scipy.linalg.lu, containers=True, tuple_result=True)
+def lu_tangent(y, a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    low = lu_mask(a, p_indices)
+    if permute_l:
+        f = np.linalg.inv(y[0]) @ d[a] @ np.linalg.inv(y[1])
+        d[y] = (y[0] @ (low * f), ((1.0 - low) * f) @ y[1])
+    else:
+        f = np.linalg.inv(y[0] @ y[1]) @ d[a] @ np.linalg.inv(y[2])
+        d[y] = (zeros_like(y[0]), y[1] @ (low * f), ((1.0 - low) * f) @ y[2])
+
+
+# expm_frechet(A, E) = L(A, E), the upper right block of expm([[A, E], [0, A]]) = expm(M): linear
+# in E (adjoint L(A^T, G)); along dA it changes by the upper right block of
+# L(M, [[dA, 0], [0, dA]]), whose adjoint takes the diagonal blocks of L(M^T, [[0, G], [0, 0]]).
+@adjoint(scipy.linalg.expm_frechet, containers=True)
+def expm_frechet(y, A, E, method=None, compute_expm=True, check_finite=True):
+    n = np.shape(A)[-1]
+    mt = np.block([[np.matrix_transpose(A), zeros_like(A)], [np.matrix_transpose(E),
+                                                             np.matrix_transpose(A)]])
+    if compute_expm:
+        w = scipy.linalg.expm_frechet(mt, np.block([[zeros_like(A), d[y][1]],
+                                                    [zeros_like(A), zeros_like(A)]]),
+                                      compute_expm=False)
+        d[A] = scipy.linalg.expm_frechet(np.matrix_transpose(A), d[y][0], compute_expm=False) \
+            + w[:n, :n] + w[n:, n:]
+        d[E] = scipy.linalg.expm_frechet(np.matrix_transpose(A), d[y][1], compute_expm=False)
+    else:
+        w = scipy.linalg.expm_frechet(mt, np.block([[zeros_like(A), d[y]],
+                                                    [zeros_like(A), zeros_like(A)]]),
+                                      compute_expm=False)
+        d[A] = w[:n, :n] + w[n:, n:]
+        d[E] = scipy.linalg.expm_frechet(np.matrix_transpose(A), d[y], compute_expm=False)
+
+
+@tangent(scipy.linalg.expm_frechet, containers=True)
+def expm_frechet_tangent(y, A, E, method=None, compute_expm=True, check_finite=True):
+    n = np.shape(A)[-1]
+    m = np.block([[A, E], [zeros_like(A), A]])
+    if compute_expm:
+        d[y] = (scipy.linalg.expm_frechet(A, d[A], compute_expm=False),
+                scipy.linalg.expm_frechet(m, np.block([[d[A], zeros_like(A)],
+                                                       [zeros_like(A), d[A]]]),
+                                          compute_expm=False)[:n, n:])
+        d[y] = (zeros_like(y[0]), scipy.linalg.expm_frechet(A, d[E], compute_expm=False))
+    else:
+        d[y] = scipy.linalg.expm_frechet(m, np.block([[d[A], zeros_like(A)],
+                                                      [zeros_like(A), d[A]]]),
+                                         compute_expm=False)[:n, n:]
+        d[y] = scipy.linalg.expm_frechet(A, d[E], compute_expm=False)

@@ -247,17 +247,16 @@ MISSING: dict[str, str] = {
         scipy.linalg.cholesky_banded scipy.linalg.clarkson_woodruff_transform
         scipy.linalg.cossin scipy.linalg.eig scipy.linalg.eig_banded
         scipy.linalg.eigh_tridiagonal scipy.linalg.eigvals_banded
-        scipy.linalg.eigvalsh_tridiagonal scipy.linalg.expm_cond scipy.linalg.expm_frechet
-        scipy.linalg.fiedler scipy.linalg.fiedler_companion scipy.linalg.funm
-        scipy.linalg.hessenberg scipy.linalg.ldl scipy.linalg.lu
-        scipy.linalg.matmul_toeplitz scipy.linalg.matrix_balance scipy.linalg.null_space
-        scipy.linalg.ordqz scipy.linalg.orth scipy.linalg.orthogonal_procrustes
-        scipy.linalg.polar scipy.linalg.qr_delete scipy.linalg.qr_insert
-        scipy.linalg.qr_multiply scipy.linalg.qr_update scipy.linalg.qz scipy.linalg.rq
-        scipy.linalg.rsf2csf scipy.linalg.schur scipy.linalg.signm scipy.linalg.solve_banded
-        scipy.linalg.solve_continuous_are scipy.linalg.solve_discrete_are
-        scipy.linalg.solve_toeplitz scipy.linalg.solveh_banded scipy.linalg.subspace_angles
-        scipy.linalg.kron""",
+        scipy.linalg.eigvalsh_tridiagonal scipy.linalg.expm_cond scipy.linalg.fiedler
+        scipy.linalg.fiedler_companion scipy.linalg.funm scipy.linalg.hessenberg
+        scipy.linalg.ldl scipy.linalg.matmul_toeplitz scipy.linalg.matrix_balance
+        scipy.linalg.null_space scipy.linalg.ordqz scipy.linalg.orth
+        scipy.linalg.orthogonal_procrustes scipy.linalg.polar scipy.linalg.qr_delete
+        scipy.linalg.qr_insert scipy.linalg.qr_multiply scipy.linalg.qr_update
+        scipy.linalg.qz scipy.linalg.rq scipy.linalg.rsf2csf scipy.linalg.schur
+        scipy.linalg.signm scipy.linalg.solve_banded scipy.linalg.solve_continuous_are
+        scipy.linalg.solve_discrete_are scipy.linalg.solve_toeplitz
+        scipy.linalg.solveh_banded scipy.linalg.subspace_angles scipy.linalg.kron""",
 }
 
 # Names that only some NumPy and SciPy versions CI runs have (deprecated, removed or new):

@@ -629,3 +629,15 @@ def lstsq_full(lapack_driver: Any = None) -> bool:
                                 "drivers 'gelsd' and 'gelss' (lapack_driver='gelsy' returns no "
                                 "singular values)")
     return False
+
+
+def lu_mask(a: Any, p_indices: Any = False) -> np.ndarray:
+    """For ``scipy.linalg.lu`` of square matrices (``a = P L U``, L unit lower): the strictly
+    lower mask (``L``'s part of ``L^-1 P^T da U^-1``) in ``a``'s floating point type.  Refuses
+    rectangular matrices and ``p_indices=True``."""
+    m, n = np.shape(a)[-2:]
+    if m != n or p_indices:
+        raise ValueRefusedError(
+            "the derivative of scipy.linalg.lu is implemented for square matrices and "
+            f"p_indices=False (got shape {np.shape(a)}, p_indices={p_indices!r})")
+    return np.tril(np.ones((n, n), float_dtype(a)), -1)

@@ -210,3 +210,26 @@ if scipy is not None:
         _case(_id, la.solve_circulant, "scipy.linalg.solve_circulant(c, b)",
               {"c": values(_id + "/c", (3,)) + np.array([4.0, 0.0, 0.0]),
                "b": values(_id + "/b", _sb)})
+
+    # lu: (P, L, U) and (P L, U) with permute_l, of one matrix and a stack.
+    for _shape in [(3, 3), (2, 3, 3)]:
+        _id = f"scipy.lu-{sid(_shape)}"
+        _w = f"np.arange(1.0, {np.prod(_shape) + 1}).reshape({_shape})"
+        _case(_id, la.lu, None, {"a": matrix(_id, _shape)},
+              body=f"    p, lo, up = scipy.linalg.lu(a)\n"
+                   f"    return np.sum(lo * {_w}) + np.sum(up * up)\n", float32=False)
+        _case(_id + "-permute_l", la.lu, None, {"a": matrix(_id + "-permute_l", _shape)},
+              body=f"    pl, up = scipy.linalg.lu(a, permute_l=True)\n"
+                   f"    return np.sum(pl * {_w}) + np.sum(up * up)\n", float32=False)
+
+    # expm_frechet: both results, and the derivative alone.
+    _id = "scipy.expm_frechet"
+    _case(_id, la.expm_frechet, None,
+          {"a": 0.5 * values(_id + "/a", (3, 3)), "e": values(_id + "/e", (3, 3))},
+          body="    x, lf = scipy.linalg.expm_frechet(a, e)\n"
+               "    return np.sum(x * np.arange(9.0).reshape(3, 3)) + np.sum(lf * lf)\n",
+          float32=False)
+    _case(_id + "-no-expm", la.expm_frechet,
+          "scipy.linalg.expm_frechet(a, e, compute_expm=False)",
+          {"a": 0.5 * values(_id + "/a2", (3, 3)), "e": values(_id + "/e2", (3, 3))},
+          float32=False)
