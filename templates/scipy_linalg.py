@@ -41,6 +41,7 @@ from tangentlike.runtime.linalg import (
     matrix_power_blocks,
     norm_gradient,
     pinv_only,
+    polar_left,
     residual_gate,
     scipy_qr_mask,
     solve_matrix_shape,
@@ -55,8 +56,8 @@ from tangentlike.runtime.linalg import (
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(assumed_masks, circulant_check, convolution_layout, eigh_uplo, eigvals_eye,
-                   factor_masks, lstsq_full, lu_mask, lu_masks, scipy_qr_mask, structured_layout,
-                   triangular_masks,
+                   factor_masks, lstsq_full, lu_mask, lu_masks, polar_left, scipy_qr_mask,
+                   structured_layout, triangular_masks,
                    scipy.linalg.bandwidth, scipy.linalg.ishermitian, scipy.linalg.issymmetric,
                    scipy.linalg.hadamard, scipy.linalg.hilbert, scipy.linalg.invhilbert,
                    scipy.linalg.pascal, scipy.linalg.invpascal, scipy.linalg.dft,
@@ -908,11 +909,13 @@ def lu(y, a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=Fa
 def lu_tangent(y, a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
     low = lu_mask(a, p_indices)
     if permute_l:
-        f = np.linalg.inv(y[0]) @ d[a] @ np.linalg.inv(y[1])
-        d[y] = (y[0] @ (low * f), ((1.0 - low) * f) @ y[1])
+        d[y] = (y[0] @ (low * (np.linalg.inv(y[0]) @ d[a] @ np.linalg.inv(y[1]))),
+                ((1.0 - low) * (np.linalg.inv(y[0]) @ d[a] @ np.linalg.inv(y[1]))) @ y[1])
     else:
-        f = np.linalg.inv(y[0] @ y[1]) @ d[a] @ np.linalg.inv(y[2])
-        d[y] = (zeros_like(y[0]), y[1] @ (low * f), ((1.0 - low) * f) @ y[2])
+        d[y] = (zeros_like(y[0]),
+                y[1] @ (low * (np.linalg.inv(y[0] @ y[1]) @ d[a] @ np.linalg.inv(y[2]))),
+                ((1.0 - low) * (np.linalg.inv(y[0] @ y[1]) @ d[a] @ np.linalg.inv(y[2])))
+                @ y[2])
 
 
 # expm_frechet(A, E) = L(A, E), the upper right block of expm([[A, E], [0, A]]) = expm(M): linear
@@ -953,3 +956,54 @@ def expm_frechet_tangent(y, A, E, method=None, compute_expm=True, check_finite=T
                                                       [zeros_like(A), d[A]]]),
                                          compute_expm=False)[:n, n:]
         d[y] = scipy.linalg.expm_frechet(A, d[E], compute_expm=False)
+
+
+# polar (square, invertible): a = U P gives U^T da - da^T U = W P + P W for dU = U W (W
+# skew), and dP = U^T da - W P; the Sylvester operator W -> P W + W P is self-adjoint.  The
+# left decomposition a = P U is the right one of a^T (transposed).
+@adjoint(scipy.linalg.polar, containers=True, tuple_result=True)
+def polar(y, a, side="right"):
+    if polar_left(a, side):
+        gc = scipy.linalg.solve_sylvester(y[1], y[1], y[0] @ np.matrix_transpose(d[y][0])
+                                          - d[y][1] @ y[1])
+        d[a] = (np.matrix_transpose(gc) - gc + np.matrix_transpose(d[y][1])) @ y[0]
+    else:
+        gc = scipy.linalg.solve_sylvester(y[1], y[1], np.matrix_transpose(y[0]) @ d[y][0]
+                                          - d[y][1] @ y[1])
+        d[a] = y[0] @ (gc - np.matrix_transpose(gc) + d[y][1])
+
+
+@tangent(scipy.linalg.polar, containers=True, tuple_result=True)
+def polar_tangent(y, a, side="right"):
+    if polar_left(a, side):
+        w = scipy.linalg.solve_sylvester(y[1], y[1], y[0] @ np.matrix_transpose(d[a])
+                                         - d[a] @ np.matrix_transpose(y[0]))
+        d[y] = (-(w @ y[0]), y[0] @ np.matrix_transpose(d[a]) - w @ y[1])
+    else:
+        w = scipy.linalg.solve_sylvester(y[1], y[1], np.matrix_transpose(y[0]) @ d[a]
+                                         - np.matrix_transpose(d[a]) @ y[0])
+        d[y] = (y[0] @ w, np.matrix_transpose(y[0]) @ d[a] - w @ y[1])
+
+
+# orthogonal_procrustes(A, B) = (U, trace P) for the polar decomposition U P of M = A^T B
+# (square, invertible): polar's rule, and d trace P = trace(U^T dM) (W P has no trace).
+@adjoint(scipy.linalg.orthogonal_procrustes, containers=True, tuple_result=True)
+def orthogonal_procrustes(y, A, B, check_finite=True):
+    up = scipy.linalg.polar(np.matrix_transpose(A) @ B)
+    gc = scipy.linalg.solve_sylvester(up[1], up[1], np.matrix_transpose(up[0]) @ d[y][0]
+                                      - d[y][1] * up[1])
+    d[A] = B @ np.matrix_transpose(up[0] @ (gc - np.matrix_transpose(gc)) + d[y][1] * up[0])
+    d[B] = A @ (up[0] @ (gc - np.matrix_transpose(gc)) + d[y][1] * up[0])
+
+
+@tangent(scipy.linalg.orthogonal_procrustes, containers=True, tuple_result=True)
+def orthogonal_procrustes_tangent(y, A, B, check_finite=True):
+    up = scipy.linalg.polar(np.matrix_transpose(A) @ B)
+    d[y] = (y[0] @ scipy.linalg.solve_sylvester(
+        up[1], up[1], np.matrix_transpose(y[0]) @ np.matrix_transpose(d[A]) @ B
+        - np.matrix_transpose(B) @ d[A] @ y[0]),
+        np.trace(np.matrix_transpose(y[0]) @ np.matrix_transpose(d[A]) @ B))
+    d[y] = (y[0] @ scipy.linalg.solve_sylvester(
+        up[1], up[1], np.matrix_transpose(y[0]) @ np.matrix_transpose(A) @ d[B]
+        - np.matrix_transpose(d[B]) @ A @ y[0]),
+        np.trace(np.matrix_transpose(y[0]) @ np.matrix_transpose(A) @ d[B]))

@@ -641,3 +641,13 @@ def lu_mask(a: Any, p_indices: Any = False) -> np.ndarray:
             "the derivative of scipy.linalg.lu is implemented for square matrices and "
             f"p_indices=False (got shape {np.shape(a)}, p_indices={p_indices!r})")
     return np.tril(np.ones((n, n), float_dtype(a)), -1)
+
+
+def polar_left(a: Any, side: Any = "right") -> bool:
+    """Whether ``scipy.linalg.polar(a, side)`` is the left decomposition ``a = P U``; refuses
+    other than square matrices (whose rules solve a Sylvester equation in ``P``)."""
+    if np.ndim(a) != 2 or np.shape(a)[0] != np.shape(a)[1] or side not in ("left", "right"):
+        raise ValueRefusedError(
+            "the derivative of scipy.linalg.polar is implemented for one square matrix and "
+            f"side 'right' or 'left' (got shape {np.shape(a)}, side={side!r})")
+    return side == "left"

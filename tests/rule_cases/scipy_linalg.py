@@ -233,3 +233,19 @@ if scipy is not None:
           "scipy.linalg.expm_frechet(a, e, compute_expm=False)",
           {"a": 0.5 * values(_id + "/a2", (3, 3)), "e": values(_id + "/e2", (3, 3))},
           float32=False)
+
+    # polar, right and left, of an invertible square matrix: both factors.
+    for _side in ["right", "left"]:
+        _id = f"scipy.polar-{_side}"
+        _case(_id, la.polar, None, {"a": matrix(_id, (3, 3))},
+              body=f"    u, p = scipy.linalg.polar(a, side={_side!r})\n"
+                   f"    return np.sum(u * np.arange(9.0).reshape(3, 3)) + np.sum(p * p)\n",
+              float32=False)
+
+    # orthogonal_procrustes: the rotation and the scale.
+    _id = "scipy.orthogonal_procrustes"
+    _case(_id, la.orthogonal_procrustes, None,
+          {"a": values(_id + "/a", (4, 3)), "b": values(_id + "/b", (4, 3))},
+          body="    r, scale = scipy.linalg.orthogonal_procrustes(a, b)\n"
+               "    return np.sum(r * np.arange(9.0).reshape(3, 3)) + scale ** 2\n",
+          float32=False)
