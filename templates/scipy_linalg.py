@@ -47,6 +47,8 @@ from tangentlike.runtime.linalg import (
     solve_matrix_shape,
     structured_layout,
     svd_eye,
+    toeplitz_dense,
+    toeplitz_parts,
     triangle_mask,
     triangular_masks,
 )
@@ -1007,3 +1009,55 @@ def orthogonal_procrustes_tangent(y, A, B, check_finite=True):
         up[1], up[1], np.matrix_transpose(y[0]) @ np.matrix_transpose(A) @ d[B]
         - np.matrix_transpose(d[B]) @ A @ y[0]),
         np.trace(np.matrix_transpose(y[0]) @ np.matrix_transpose(A) @ d[B]))
+
+
+# toeplitz_dense and toeplitz_parts (the Toeplitz matrix of c or (c, r), and spreading a
+# matrix back over c or (c, r)) are linear and each other's adjoints.
+@adjoint(toeplitz_dense, containers=True)
+def toeplitz_dense_adjoint(t, c_or_cr):
+    d[c_or_cr] = toeplitz_parts(d[t], c_or_cr)
+
+
+@tangent(toeplitz_dense, containers=True)
+def toeplitz_dense_tangent(t, c_or_cr):
+    d[t] = toeplitz_dense(d[c_or_cr])
+
+
+@adjoint(toeplitz_parts, containers=True)
+def toeplitz_parts_adjoint(p, g, c_or_cr):
+    d[g] = toeplitz_dense(d[p])
+
+
+@tangent(toeplitz_parts, containers=True)
+def toeplitz_parts_tangent(p, g, c_or_cr):
+    d[p] = toeplitz_parts(d[g], c_or_cr)
+
+
+# x = T^-1 b for T = toeplitz(c_or_cr): dx = T^-1 (db - dT x); the adjoint solves with T^T
+# (densely) and spreads -g_b x^T back over c_or_cr.  matmul_toeplitz: y = T x.
+@adjoint(scipy.linalg.solve_toeplitz, containers=True)
+def solve_toeplitz(y, c_or_cr, b, check_finite=True):
+    gb = np.linalg.solve(np.matrix_transpose(toeplitz_dense(c_or_cr)),
+                         np.reshape(d[y], solve_matrix_shape(y, b)))
+    d[b] = np.reshape(gb, np.shape(b))
+    d[c_or_cr] = toeplitz_parts(-(gb @ np.matrix_transpose(
+        np.reshape(y, solve_matrix_shape(y, b)))), c_or_cr)
+
+
+@tangent(scipy.linalg.solve_toeplitz, containers=True)
+def solve_toeplitz_tangent(y, c_or_cr, b, check_finite=True):
+    d[y] = scipy.linalg.solve_toeplitz(c_or_cr, d[b])
+    d[y] = -scipy.linalg.solve_toeplitz(c_or_cr, toeplitz_dense(d[c_or_cr]) @ y)
+
+
+@adjoint(scipy.linalg.matmul_toeplitz, containers=True)
+def matmul_toeplitz(y, c_or_cr, x, check_finite=False, workers=None):
+    d[x] = np.matrix_transpose(toeplitz_dense(c_or_cr)) @ d[y]
+    d[c_or_cr] = toeplitz_parts(np.reshape(d[y], (np.shape(y)[0], -1)) @ np.matrix_transpose(
+        np.reshape(x, (np.shape(x)[0], -1))), c_or_cr)
+
+
+@tangent(scipy.linalg.matmul_toeplitz, containers=True)
+def matmul_toeplitz_tangent(y, c_or_cr, x, check_finite=False, workers=None):
+    d[y] = scipy.linalg.matmul_toeplitz(c_or_cr, d[x], check_finite, workers)
+    d[y] = toeplitz_dense(d[c_or_cr]) @ x

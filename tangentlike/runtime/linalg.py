@@ -651,3 +651,24 @@ def polar_left(a: Any, side: Any = "right") -> bool:
             "the derivative of scipy.linalg.polar is implemented for one square matrix and "
             f"side 'right' or 'left' (got shape {np.shape(a)}, side={side!r})")
     return side == "left"
+
+
+def toeplitz_dense(c_or_cr: Any) -> Any:
+    """The Toeplitz matrix that ``scipy.linalg.solve_toeplitz`` and ``matmul_toeplitz`` read
+    from ``c_or_cr`` (``c``, or the pair ``(c, r)``) of vectors.  Linear; refuses stacks."""
+    c, r = (c_or_cr[0], c_or_cr[1]) if isinstance(c_or_cr, (tuple, list)) else (c_or_cr, None)
+    i1, m1, i2, m2 = structured_layout("toeplitz", c, r)
+    return m1 * np.asarray(c)[i1] + m2 * np.asarray(c if r is None else r)[i2]
+
+
+def toeplitz_parts(g: Any, c_or_cr: Any) -> Any:
+    """The adjoint of :func:`toeplitz_dense`: ``g`` (shaped like the matrix) spread back over
+    ``c`` or the pair ``(c, r)``, as ``c_or_cr`` is.  Linear in ``g``."""
+    pair = isinstance(c_or_cr, (tuple, list))
+    c, r = (c_or_cr[0], c_or_cr[1]) if pair else (c_or_cr, None)
+    i1, m1, i2, m2 = structured_layout("toeplitz", c, r)
+    gc = np.zeros(np.shape(c), np.result_type(g, c, 0.0))
+    np.add.at(gc, i1, m1 * g)
+    gr = np.zeros(np.shape(c if r is None else r), gc.dtype)
+    np.add.at(gr, i2, m2 * g)
+    return (gc, gr) if pair else gc + gr

@@ -249,3 +249,19 @@ if scipy is not None:
           body="    r, scale = scipy.linalg.orthogonal_procrustes(a, b)\n"
                "    return np.sum(r * np.arange(9.0).reshape(3, 3)) + scale ** 2\n",
           float32=False)
+
+    # solve_toeplitz and matmul_toeplitz, of c and of (c, r); their second derivatives run
+    # the rules of the helpers toeplitz_dense and toeplitz_parts (each other's adjoints).
+    _C = np.array([4.0, 0.5, -0.3, 0.2])
+    for _pair in [False, True]:
+        for _sb in [(4,), (4, 2)]:
+            _id = f"scipy.solve_toeplitz-{'cr' if _pair else 'c'}-{sid(_sb)}"
+            _cr = "(c, r)" if _pair else "c"
+            _params = {"c": _C + 0.1 * values(_id + "/c", (4,)), "b": values(_id + "/b", _sb)}
+            if _pair:
+                _params["r"] = np.array([4.0, 0.0, 0.0, 0.0]) + 0.3 * values(_id + "/r", (4,))
+            _case(_id, (la.solve_toeplitz, runtime.toeplitz_dense, runtime.toeplitz_parts),
+                  f"scipy.linalg.solve_toeplitz({_cr}, b)", _params, float32=False)
+            _id = _id.replace("solve_toeplitz", "matmul_toeplitz")
+            _case(_id, la.matmul_toeplitz, f"scipy.linalg.matmul_toeplitz({_cr}, b) ** 2",
+                  dict(_params), float32=False)  # SciPy: float64 results
