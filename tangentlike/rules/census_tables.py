@@ -249,12 +249,11 @@ MISSING: dict[str, str] = {
         scipy.linalg.eigh_tridiagonal scipy.linalg.eigvals_banded
         scipy.linalg.eigvalsh_tridiagonal scipy.linalg.expm_cond scipy.linalg.fiedler
         scipy.linalg.fiedler_companion scipy.linalg.funm scipy.linalg.hessenberg
-        scipy.linalg.ldl scipy.linalg.matmul_toeplitz scipy.linalg.matrix_balance
-        scipy.linalg.null_space scipy.linalg.ordqz scipy.linalg.orth scipy.linalg.qr_delete
-        scipy.linalg.qr_insert scipy.linalg.qr_multiply scipy.linalg.qr_update
-        scipy.linalg.qz scipy.linalg.rq scipy.linalg.rsf2csf scipy.linalg.schur
-        scipy.linalg.signm scipy.linalg.solve_banded scipy.linalg.solve_continuous_are
-        scipy.linalg.solve_discrete_are scipy.linalg.solve_toeplitz
+        scipy.linalg.ldl scipy.linalg.matrix_balance scipy.linalg.null_space
+        scipy.linalg.ordqz scipy.linalg.orth scipy.linalg.qr_delete scipy.linalg.qr_insert
+        scipy.linalg.qr_multiply scipy.linalg.qr_update scipy.linalg.qz scipy.linalg.rq
+        scipy.linalg.rsf2csf scipy.linalg.schur scipy.linalg.signm scipy.linalg.solve_banded
+        scipy.linalg.solve_continuous_are scipy.linalg.solve_discrete_are
         scipy.linalg.solveh_banded scipy.linalg.subspace_angles scipy.linalg.kron""",
 }
 
