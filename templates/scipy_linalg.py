@@ -3,8 +3,9 @@ is installed): ``inv det solve solve_triangular cholesky cho_factor cho_solve lu
 lu_solve eigh eigvalsh eigvals svd svdvals qr pinv pinvh norm``, the matrix functions ``expm
 logm sqrtm cosm sinm tanm coshm sinhm tanhm fractional_matrix_power``, the equations
 ``solve_sylvester solve_continuous_lyapunov solve_discrete_lyapunov``, the structured
-matrices ``toeplitz hankel circulant khatri_rao``, and the constant matrices of an integer
-size.
+matrices ``toeplitz hankel circulant khatri_rao companion leslie diagsvd
+convolution_matrix``, ``lstsq lu expm_frechet polar orthogonal_procrustes solve_circulant
+solve_toeplitz matmul_toeplitz``, and the constant matrices of an integer size.
 
 The rules are those of np.linalg where SciPy computes the same thing (written again for
 SciPy's signatures), with SciPy's conventions: ``cholesky`` returns the upper factor by
