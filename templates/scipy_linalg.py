@@ -5,7 +5,7 @@ logm sqrtm cosm sinm tanm coshm sinhm tanhm fractional_matrix_power``, the equat
 ``solve_sylvester solve_continuous_lyapunov solve_discrete_lyapunov``, the structured
 matrices ``toeplitz hankel circulant khatri_rao companion leslie diagsvd
 convolution_matrix``, ``lstsq lu expm_frechet polar orthogonal_procrustes solve_circulant
-solve_toeplitz matmul_toeplitz``, and the constant matrices of an integer size.
+solve_toeplitz matmul_toeplitz solve_banded``, and the constant matrices of an integer size.
 
 The rules are those of np.linalg where SciPy computes the same thing (written again for
 SciPy's signatures), with SciPy's conventions: ``cholesky`` returns the upper factor by
@@ -28,6 +28,8 @@ from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast, unindex, unreduce, zeros_like
 from tangentlike.runtime.linalg import (
     assumed_masks,
+    banded_dense,
+    banded_parts,
     circulant_check,
     convolution_layout,
     eigh_uplo,
@@ -1062,3 +1064,42 @@ def matmul_toeplitz(y, c_or_cr, x, check_finite=False, workers=None):
 def matmul_toeplitz_tangent(y, c_or_cr, x, check_finite=False, workers=None):
     d[y] = scipy.linalg.matmul_toeplitz(c_or_cr, d[x], check_finite, workers)
     d[y] = toeplitz_dense(d[c_or_cr]) @ x
+
+
+# banded_dense (the matrix of banded storage ab) and banded_parts (a matrix back in banded
+# storage) are linear in ab and g, and each other's adjoints.  solve_banded: x = A^-1 b,
+# dx = A^-1 (db - dA x), through the dense matrix for the adjoint.
+@adjoint(banded_dense)
+def banded_dense_adjoint(t, l_and_u, ab):
+    d[ab] = banded_parts(d[t], l_and_u, ab)
+
+
+@tangent(banded_dense)
+def banded_dense_tangent(t, l_and_u, ab):
+    d[t] = banded_dense(l_and_u, d[ab])
+
+
+@adjoint(banded_parts)
+def banded_parts_adjoint(p, g, l_and_u, ab):
+    d[g] = banded_dense(l_and_u, d[p])
+
+
+@tangent(banded_parts)
+def banded_parts_tangent(p, g, l_and_u, ab):
+    d[p] = banded_parts(d[g], l_and_u, ab)
+
+
+@adjoint(scipy.linalg.solve_banded)
+def solve_banded(y, l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
+    gb = np.linalg.solve(np.matrix_transpose(banded_dense(l_and_u, ab)),
+                         np.reshape(d[y], solve_matrix_shape(y, b)))
+    d[b] = linalg_cast(np.reshape(gb, np.shape(b)), b)
+    d[ab] = linalg_cast(banded_parts(-(gb @ np.matrix_transpose(
+        np.reshape(y, solve_matrix_shape(y, b)))), l_and_u, ab), ab)
+
+
+@tangent(scipy.linalg.solve_banded)
+def solve_banded_tangent(y, l_and_u, ab, b, overwrite_ab=False, overwrite_b=False,
+                         check_finite=True):
+    d[y] = scipy.linalg.solve_banded(l_and_u, ab, d[b])
+    d[y] = -scipy.linalg.solve_banded(l_and_u, ab, banded_dense(l_and_u, d[ab]) @ y)

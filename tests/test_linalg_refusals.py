@@ -77,6 +77,10 @@ def solve_toeplitz_batch(a):
     return np.sum(scipy_linalg.solve_toeplitz(a, np.ones(3)))
 
 
+def solve_banded_stack(a):
+    return np.sum(scipy_linalg.solve_banded((1, 1), np.stack([a, a]), np.ones(3)))
+
+
 def null_space_no_rule(a):
     return np.sum(scipy_linalg.null_space(a[:2]))
 
@@ -98,6 +102,7 @@ CASES = [
     (polar_rectangular, A, "one square matrix"),
     (solve_circulant_axes, A, "default caxis, baxis and outaxis"),
     (solve_toeplitz_batch, A, "vectors c and r"),
+    (solve_banded_stack, A, "one banded matrix"),
 ]
 
 
@@ -122,3 +127,4 @@ def test_refused(f, a, words, mode):
         else:
             tangentlike.autodiff(f, mode="forward")(a, np.ones_like(a))
     assert words in str(info.value)
+

@@ -256,7 +256,7 @@ MISSING: dict[str, str] = {
         scipy.linalg.eigh_tridiagonal scipy.linalg.eigvalsh_tridiagonal""",
     'a rule: scipy.linalg banded storage (to be done through the dense matrix; solve and '
     'eigh of the dense matrix work)': """
-        scipy.linalg.solve_banded scipy.linalg.solveh_banded scipy.linalg.cho_solve_banded
+        scipy.linalg.solveh_banded scipy.linalg.cho_solve_banded
         scipy.linalg.cholesky_banded scipy.linalg.eig_banded scipy.linalg.eigvals_banded""",
     'a rule: scipy.linalg factorizations and equations still to do (eig: complex '
     'eigenvectors; ldl, rq, funm, signm, fiedler, fiedler_companion, the Riccati equations '

@@ -672,3 +672,32 @@ def toeplitz_parts(g: Any, c_or_cr: Any) -> Any:
     gr = np.zeros(np.shape(c if r is None else r), gc.dtype)
     np.add.at(gr, i2, m2 * g)
     return (gc, gr) if pair else gc + gr
+
+
+def _band_layout(l_and_u: Any, ab: Any) -> tuple:
+    """Rows and columns of ``ab`` (LAPACK banded storage, ``(l, u)`` bands) that hold the
+    matrix entries ``a[i, j] = ab[u + i - j, j]``, and the mask of those inside the band."""
+    if np.ndim(ab) != 2:
+        raise ValueRefusedError("the derivative of scipy.linalg.solve_banded is implemented "
+                                f"for one banded matrix ab (got shape {np.shape(ab)})")
+    lo, up = int(l_and_u[0]), int(l_and_u[1])
+    n = np.shape(ab)[1]
+    i, j = np.indices((n, n))
+    inside = (j - i <= up) & (i - j <= lo)
+    return np.where(inside, up + i - j, 0), j, inside.astype(float_dtype(ab))
+
+
+def banded_dense(l_and_u: Any, ab: Any) -> Any:
+    """The square matrix that ``scipy.linalg.solve_banded(l_and_u, ab, b)`` solves with.
+    Linear in ``ab``."""
+    rows, cols, inside = _band_layout(l_and_u, ab)
+    return inside * np.asarray(ab)[rows, cols]
+
+
+def banded_parts(g: Any, l_and_u: Any, ab: Any) -> Any:
+    """The adjoint of :func:`banded_dense`: ``g`` (shaped like the matrix) back in banded
+    storage shaped like ``ab`` (zeros outside the band).  Linear in ``g``."""
+    rows, cols, inside = _band_layout(l_and_u, ab)
+    out = np.zeros(np.shape(ab), np.result_type(g, ab, 0.0))
+    np.add.at(out, (rows, cols), inside * g)
+    return out

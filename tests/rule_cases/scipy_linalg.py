@@ -265,3 +265,13 @@ if scipy is not None:
             _id = _id.replace("solve_toeplitz", "matmul_toeplitz")
             _case(_id, la.matmul_toeplitz, f"scipy.linalg.matmul_toeplitz({_cr}, b) ** 2",
                   dict(_params), float32=False)  # SciPy: float64 results
+
+    # solve_banded (l, u) = (1, 2) and (0, 1); its second derivatives run the rules of the
+    # helpers banded_dense and banded_parts (each other's adjoints).
+    for _lu, _sb in [((1, 2), (4,)), ((1, 2), (4, 2)), ((0, 1), (4,))]:
+        _id = f"scipy.solve_banded-{_lu[0]}{_lu[1]}-{sid(_sb)}"
+        _ab = values(_id, (sum(_lu) + 1, 4))
+        _ab[_lu[1]] += 4.0  # the diagonal: well conditioned
+        _case(_id, (la.solve_banded, runtime.banded_dense, runtime.banded_parts),
+              f"scipy.linalg.solve_banded({_lu}, ab, b)",
+              {"ab": _ab, "b": values(_id + "/b", _sb)})
