@@ -119,7 +119,8 @@ def test_null_space_has_no_rule(mode):
             tangentlike.grad(null_space_no_rule)(A)
         else:
             tangentlike.autodiff(null_space_no_rule, mode="forward")(A, np.ones_like(A))
-    assert "null_space" in str(info.value)
+    # SciPy 1.15's null_space is Python code, differentiated up to its svd's refusal
+    assert "null_space" in str(info.value) or "full_matrices" in str(info.value)
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
