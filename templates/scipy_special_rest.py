@@ -1,0 +1,433 @@
+"""The rest of scipy.special with closed-form derivatives (SciPy is optional:
+tangentlike/templates imports this module only when SciPy is installed): orthogonal
+polynomials' values in x, incomplete elliptic integrals and Carlson's R_C and R_F, the
+binomial, negative binomial, F and Tukey-lambda distribution functions in their continuous
+argument, and the Gaussian quadrature rules of an integer order alone (constants).
+
+As in templates/scipy_special_more.py, a derivative in an order or shape parameter that has
+no closed form (the ``n`` and ``alpha`` of ``eval_genlaguerre``, the ``dfn`` of ``fdtr``, the
+``lmbda`` of ``tklmbda``) is refused when that parameter is differentiated
+(``no_parameter_derivative``); a constant parameter costs nothing.  SciPy truncates the
+``k`` and ``n`` of ``bdtr`` and ``nbdtr`` (and their complements and inverses) to integers:
+piecewise constant, they carry no derivative.
+"""
+import numpy as np
+import scipy.special
+
+from tangentlike.rules.elementwise import elementwise
+from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.special_more import in_dtype_of, no_parameter_derivative
+
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number, new (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
+
+# Gaussian quadrature nodes and weights of an integer order alone: constants.
+non_differentiable(
+    scipy.special.roots_chebyc, scipy.special.roots_chebys, scipy.special.roots_chebyt,
+    scipy.special.roots_chebyu, scipy.special.roots_sh_chebyt, scipy.special.roots_sh_chebyu,
+    scipy.special.roots_hermite, scipy.special.roots_hermitenorm,
+    scipy.special.roots_laguerre, scipy.special.roots_legendre,
+    scipy.special.roots_sh_legendre)
+
+
+# ---------------------------------------------------------------------------------------------
+# Orthogonal polynomials' values in x (DLMF 18.9.15-18.9.20): the derivative of a degree-n
+# polynomial is one of degree n - 1 of the family with shifted parameters.  SciPy's value of
+# degree -1 is 0 (and the factor n is 0 where it is not), so n = 0 gives 0.
+
+@adjoint(scipy.special.eval_legendre)
+def eval_legendre(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_legendre", "n")
+    d[x] = unbroadcast(d[y] * (n + 1.0) * 0.5 * scipy.special.eval_jacobi(n - 1, 1.0, 1.0, x), x)
+
+
+@tangent(scipy.special.eval_legendre)
+def eval_legendre_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_legendre", "n")
+    d[y] = d[x] * (n + 1.0) * 0.5 * scipy.special.eval_jacobi(n - 1, 1.0, 1.0, x)
+
+
+@adjoint(scipy.special.eval_sh_legendre)
+def eval_sh_legendre(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_sh_legendre", "n")
+    d[x] = unbroadcast(d[y] * (n + 1.0) * (
+        scipy.special.eval_jacobi(n - 1, 1.0, 1.0, 2.0 * x - 1.0)), x)
+
+
+@tangent(scipy.special.eval_sh_legendre)
+def eval_sh_legendre_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_sh_legendre", "n")
+    d[y] = d[x] * (n + 1.0) * scipy.special.eval_jacobi(n - 1, 1.0, 1.0, 2.0 * x - 1.0)
+
+
+@adjoint(scipy.special.eval_chebyt)
+def eval_chebyt(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_chebyt", "n")
+    d[x] = unbroadcast(d[y] * n * scipy.special.eval_chebyu(n - 1, x), x)
+
+
+@tangent(scipy.special.eval_chebyt)
+def eval_chebyt_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_chebyt", "n")
+    d[y] = d[x] * n * scipy.special.eval_chebyu(n - 1, x)
+
+
+@adjoint(scipy.special.eval_chebyu)
+def eval_chebyu(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_chebyu", "n")
+    d[x] = unbroadcast(d[y] * 2.0 * scipy.special.eval_gegenbauer(n - 1, 2.0, x), x)
+
+
+@tangent(scipy.special.eval_chebyu)
+def eval_chebyu_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_chebyu", "n")
+    d[y] = d[x] * 2.0 * scipy.special.eval_gegenbauer(n - 1, 2.0, x)
+
+
+@adjoint(scipy.special.eval_chebyc)
+def eval_chebyc(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_chebyc", "n")
+    d[x] = unbroadcast(d[y] * n * scipy.special.eval_chebys(n - 1, x), x)
+
+
+@tangent(scipy.special.eval_chebyc)
+def eval_chebyc_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_chebyc", "n")
+    d[y] = d[x] * n * scipy.special.eval_chebys(n - 1, x)
+
+
+@adjoint(scipy.special.eval_chebys)
+def eval_chebys(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_chebys", "n")
+    d[x] = unbroadcast(d[y] * scipy.special.eval_gegenbauer(n - 1, 2.0, 0.5 * x), x)
+
+
+@tangent(scipy.special.eval_chebys)
+def eval_chebys_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_chebys", "n")
+    d[y] = d[x] * scipy.special.eval_gegenbauer(n - 1, 2.0, 0.5 * x)
+
+
+@adjoint(scipy.special.eval_sh_chebyt)
+def eval_sh_chebyt(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_sh_chebyt", "n")
+    d[x] = unbroadcast(d[y] * 2.0 * n * scipy.special.eval_sh_chebyu(n - 1, x), x)
+
+
+@tangent(scipy.special.eval_sh_chebyt)
+def eval_sh_chebyt_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_sh_chebyt", "n")
+    d[y] = d[x] * 2.0 * n * scipy.special.eval_sh_chebyu(n - 1, x)
+
+
+@adjoint(scipy.special.eval_sh_chebyu)
+def eval_sh_chebyu(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_sh_chebyu", "n")
+    d[x] = unbroadcast(d[y] * 4.0 * scipy.special.eval_gegenbauer(n - 1, 2.0, 2.0 * x - 1.0), x)
+
+
+@tangent(scipy.special.eval_sh_chebyu)
+def eval_sh_chebyu_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_sh_chebyu", "n")
+    d[y] = d[x] * 4.0 * scipy.special.eval_gegenbauer(n - 1, 2.0, 2.0 * x - 1.0)
+
+
+@adjoint(scipy.special.eval_hermite)
+def eval_hermite(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_hermite", "n")
+    d[x] = unbroadcast(d[y] * 2.0 * n * scipy.special.eval_hermite(np.maximum(n - 1, 0), x), x)
+
+
+@tangent(scipy.special.eval_hermite)
+def eval_hermite_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_hermite", "n")
+    d[y] = d[x] * 2.0 * n * scipy.special.eval_hermite(np.maximum(n - 1, 0), x)
+
+
+@adjoint(scipy.special.eval_hermitenorm)
+def eval_hermitenorm(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_hermitenorm", "n")
+    d[x] = unbroadcast(d[y] * n * scipy.special.eval_hermitenorm(np.maximum(n - 1, 0), x), x)
+
+
+@tangent(scipy.special.eval_hermitenorm)
+def eval_hermitenorm_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_hermitenorm", "n")
+    d[y] = d[x] * n * scipy.special.eval_hermitenorm(np.maximum(n - 1, 0), x)
+
+
+@adjoint(scipy.special.eval_laguerre)
+def eval_laguerre(y, n, x):
+    d[n] = no_parameter_derivative(d[y], "eval_laguerre", "n")
+    d[x] = unbroadcast(d[y] * -scipy.special.eval_genlaguerre(n - 1, 1.0, x), x)
+
+
+@tangent(scipy.special.eval_laguerre)
+def eval_laguerre_tangent(y, n, x):
+    d[y] = no_parameter_derivative(d[n], "eval_laguerre", "n")
+    d[y] = d[x] * -scipy.special.eval_genlaguerre(n - 1, 1.0, x)
+
+
+@adjoint(scipy.special.eval_genlaguerre)
+def eval_genlaguerre(y, n, alpha, x):
+    d[n] = no_parameter_derivative(d[y], "eval_genlaguerre", "n")
+    d[alpha] = no_parameter_derivative(d[y], "eval_genlaguerre", "alpha")
+    d[x] = unbroadcast(d[y] * -scipy.special.eval_genlaguerre(n - 1, alpha + 1.0, x), x)
+
+
+@tangent(scipy.special.eval_genlaguerre)
+def eval_genlaguerre_tangent(y, n, alpha, x):
+    d[y] = no_parameter_derivative(d[n], "eval_genlaguerre", "n")
+    d[y] = no_parameter_derivative(d[alpha], "eval_genlaguerre", "alpha")
+    d[y] = d[x] * -scipy.special.eval_genlaguerre(n - 1, alpha + 1.0, x)
+
+
+@adjoint(scipy.special.eval_gegenbauer)
+def eval_gegenbauer(y, n, alpha, x):
+    d[n] = no_parameter_derivative(d[y], "eval_gegenbauer", "n")
+    d[alpha] = no_parameter_derivative(d[y], "eval_gegenbauer", "alpha")
+    d[x] = unbroadcast(d[y] * 2.0 * alpha * scipy.special.eval_gegenbauer(n - 1, alpha + 1.0, x), x)
+
+
+@tangent(scipy.special.eval_gegenbauer)
+def eval_gegenbauer_tangent(y, n, alpha, x):
+    d[y] = no_parameter_derivative(d[n], "eval_gegenbauer", "n")
+    d[y] = no_parameter_derivative(d[alpha], "eval_gegenbauer", "alpha")
+    d[y] = d[x] * 2.0 * alpha * scipy.special.eval_gegenbauer(n - 1, alpha + 1.0, x)
+
+
+@adjoint(scipy.special.eval_jacobi)
+def eval_jacobi(y, n, alpha, beta, x):
+    d[n] = no_parameter_derivative(d[y], "eval_jacobi", "n")
+    d[alpha] = no_parameter_derivative(d[y], "eval_jacobi", "alpha")
+    d[beta] = no_parameter_derivative(d[y], "eval_jacobi", "beta")
+    d[x] = unbroadcast(d[y] * (n + alpha + beta + 1.0) * 0.5 * (
+        scipy.special.eval_jacobi(n - 1, alpha + 1.0, beta + 1.0, x)), x)
+
+
+@tangent(scipy.special.eval_jacobi)
+def eval_jacobi_tangent(y, n, alpha, beta, x):
+    d[y] = no_parameter_derivative(d[n], "eval_jacobi", "n")
+    d[y] = no_parameter_derivative(d[alpha], "eval_jacobi", "alpha")
+    d[y] = no_parameter_derivative(d[beta], "eval_jacobi", "beta")
+    d[y] = d[x] * (n + alpha + beta + 1.0) * 0.5 * (
+        scipy.special.eval_jacobi(n - 1, alpha + 1.0, beta + 1.0, x))
+
+
+@adjoint(scipy.special.eval_sh_jacobi)
+def eval_sh_jacobi(y, n, p, q, x):
+    d[n] = no_parameter_derivative(d[y], "eval_sh_jacobi", "n")
+    d[p] = no_parameter_derivative(d[y], "eval_sh_jacobi", "p")
+    d[q] = no_parameter_derivative(d[y], "eval_sh_jacobi", "q")
+    d[x] = unbroadcast(d[y] * n * (
+        scipy.special.eval_sh_jacobi(np.where(n == 0, 0, n - 1), p + 2.0, q + 1.0, x)), x)
+
+
+@tangent(scipy.special.eval_sh_jacobi)
+def eval_sh_jacobi_tangent(y, n, p, q, x):
+    d[y] = no_parameter_derivative(d[n], "eval_sh_jacobi", "n")
+    d[y] = no_parameter_derivative(d[p], "eval_sh_jacobi", "p")
+    d[y] = no_parameter_derivative(d[q], "eval_sh_jacobi", "q")
+    d[y] = d[x] * n * scipy.special.eval_sh_jacobi(np.where(n == 0, 0, n - 1), p + 2.0, q + 1.0, x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Binomial and negative binomial distribution functions in p.  bdtr(k, n, p) =
+# betainc(n - k, k + 1, 1 - p) and nbdtr(k, n, p) = betainc(n, k + 1, p) with k and n
+# truncated: the derivative in p is the beta density (its logarithm with xlogy/xlog1py, so
+# p = 0 and 1 stay finite); an inverse divides by it.  in_dtype_of keeps float32 float32.
+
+@elementwise(scipy.special.bdtr)
+def bdtr(y, k, n, p):
+    d[p] = unbroadcast(-d[y] * in_dtype_of(np.exp(
+        scipy.special.xlogy(np.floor(k), p)
+        + scipy.special.xlog1py(np.floor(n) - np.floor(k) - 1.0, -p)
+        - scipy.special.betaln(np.floor(n) - np.floor(k), np.floor(k) + 1.0)), y), p)
+
+
+@elementwise(scipy.special.bdtrc)
+def bdtrc(y, k, n, p):
+    d[p] = unbroadcast(d[y] * in_dtype_of(np.exp(
+        scipy.special.xlogy(np.floor(k), p)
+        + scipy.special.xlog1py(np.floor(n) - np.floor(k) - 1.0, -p)
+        - scipy.special.betaln(np.floor(n) - np.floor(k), np.floor(k) + 1.0)), y), p)
+
+
+@elementwise(scipy.special.bdtri)
+def bdtri(p, k, n, y):
+    d[y] = unbroadcast(-d[p] * in_dtype_of(np.exp(
+        scipy.special.betaln(np.floor(n) - np.floor(k), np.floor(k) + 1.0)
+        - scipy.special.xlogy(np.floor(k), p)
+        - scipy.special.xlog1py(np.floor(n) - np.floor(k) - 1.0, -p)), p), y)
+
+
+@elementwise(scipy.special.nbdtr)
+def nbdtr(y, k, n, p):
+    d[p] = unbroadcast(d[y] * in_dtype_of(np.exp(
+        scipy.special.xlogy(np.floor(n) - 1.0, p)
+        + scipy.special.xlog1py(np.floor(k), -p)
+        - scipy.special.betaln(np.floor(n), np.floor(k) + 1.0)), y), p)
+
+
+@elementwise(scipy.special.nbdtrc)
+def nbdtrc(y, k, n, p):
+    d[p] = unbroadcast(-d[y] * in_dtype_of(np.exp(
+        scipy.special.xlogy(np.floor(n) - 1.0, p)
+        + scipy.special.xlog1py(np.floor(k), -p)
+        - scipy.special.betaln(np.floor(n), np.floor(k) + 1.0)), y), p)
+
+
+@elementwise(scipy.special.nbdtri)
+def nbdtri(p, k, n, y):
+    d[y] = unbroadcast(d[p] * in_dtype_of(np.exp(
+        scipy.special.betaln(np.floor(n), np.floor(k) + 1.0)
+        - scipy.special.xlogy(np.floor(n) - 1.0, p)
+        - scipy.special.xlog1py(np.floor(k), -p)), p), y)
+
+
+# F distribution: fdtr(dfn, dfd, x) has the density
+# exp(a log(dfn) + b log(dfd) + (a - 1) log(x) - (a + b) log(dfd + dfn x) - betaln(a, b)),
+# a = dfn / 2, b = dfd / 2; fdtri(dfn, dfd, p) divides by it.  The degrees of freedom are
+# refused.
+
+@adjoint(scipy.special.fdtr)
+def fdtr(y, dfn, dfd, x):
+    d[dfn] = no_parameter_derivative(d[y], "fdtr", "dfn")
+    d[dfd] = no_parameter_derivative(d[y], "fdtr", "dfd")
+    d[x] = unbroadcast(d[y] * in_dtype_of(np.exp(
+        0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
+        + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
+        - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)), y), x)
+
+
+@tangent(scipy.special.fdtr)
+def fdtr_tangent(y, dfn, dfd, x):
+    d[y] = no_parameter_derivative(d[dfn], "fdtr", "dfn")
+    d[y] = no_parameter_derivative(d[dfd], "fdtr", "dfd")
+    d[y] = d[x] * in_dtype_of(np.exp(
+        0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
+        + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
+        - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)), y)
+
+
+@adjoint(scipy.special.fdtrc)
+def fdtrc(y, dfn, dfd, x):
+    d[dfn] = no_parameter_derivative(d[y], "fdtrc", "dfn")
+    d[dfd] = no_parameter_derivative(d[y], "fdtrc", "dfd")
+    d[x] = unbroadcast(-d[y] * in_dtype_of(np.exp(
+        0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
+        + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
+        - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)), y), x)
+
+
+@tangent(scipy.special.fdtrc)
+def fdtrc_tangent(y, dfn, dfd, x):
+    d[y] = no_parameter_derivative(d[dfn], "fdtrc", "dfn")
+    d[y] = no_parameter_derivative(d[dfd], "fdtrc", "dfd")
+    d[y] = -d[x] * in_dtype_of(np.exp(
+        0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
+        + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
+        - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)), y)
+
+
+@adjoint(scipy.special.fdtri)
+def fdtri(x, dfn, dfd, p):
+    d[dfn] = no_parameter_derivative(d[x], "fdtri", "dfn")
+    d[dfd] = no_parameter_derivative(d[x], "fdtri", "dfd")
+    d[p] = unbroadcast(d[x] * in_dtype_of(np.exp(
+        scipy.special.betaln(0.5 * dfn, 0.5 * dfd) - 0.5 * dfn * np.log(dfn)
+        - 0.5 * dfd * np.log(dfd) - scipy.special.xlogy(0.5 * dfn - 1.0, x)
+        + 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)), x), p)
+
+
+@tangent(scipy.special.fdtri)
+def fdtri_tangent(x, dfn, dfd, p):
+    d[x] = no_parameter_derivative(d[dfn], "fdtri", "dfn")
+    d[x] = no_parameter_derivative(d[dfd], "fdtri", "dfd")
+    d[x] = d[p] * in_dtype_of(np.exp(
+        scipy.special.betaln(0.5 * dfn, 0.5 * dfd) - 0.5 * dfn * np.log(dfn)
+        - 0.5 * dfd * np.log(dfd) - scipy.special.xlogy(0.5 * dfn - 1.0, x)
+        + 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)), x)
+
+
+# Tukey lambda: p = tklmbda(x, lmbda) inverts x = (p**lmbda - (1 - p)**lmbda) / lmbda, so
+# dp/dx = 1 / (p**(lmbda - 1) + (1 - p)**(lmbda - 1)) inside the support (0 < p < 1; the
+# logistic p (1 - p) at lmbda = 0) and 0 outside it.  lmbda is refused.
+
+@adjoint(scipy.special.tklmbda)
+def tklmbda(p, x, lmbda):
+    d[lmbda] = no_parameter_derivative(d[p], "tklmbda", "lmbda")
+    d[x] = unbroadcast(d[p] * np.where((p > 0.0) & (p < 1.0), 1.0 / (
+        np.power(p, lmbda - 1.0) + np.power(1.0 - p, lmbda - 1.0)), 0.0), x)
+
+
+@tangent(scipy.special.tklmbda)
+def tklmbda_tangent(p, x, lmbda):
+    d[p] = no_parameter_derivative(d[lmbda], "tklmbda", "lmbda")
+    d[p] = d[x] * np.where((p > 0.0) & (p < 1.0), 1.0 / (
+        np.power(p, lmbda - 1.0) + np.power(1.0 - p, lmbda - 1.0)), 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Incomplete elliptic integrals (DLMF 19.4.2, 19.4.4 with F' = 1 / Delta, E' = Delta,
+# Delta = sqrt(1 - m sin(phi)**2)); the derivatives in m divide by m: NaN at m = 0 exactly.
+
+@adjoint(scipy.special.ellipkinc)
+def ellipkinc(y, phi, m):
+    d[phi] = unbroadcast(d[y] / np.sqrt(1.0 - m * np.sin(phi) ** 2), phi)
+    d[m] = unbroadcast(d[y] * (
+        scipy.special.ellipeinc(phi, m) / (2.0 * m * (1.0 - m)) - y / (2.0 * m)
+        - np.sin(2.0 * phi) / (4.0 * (1.0 - m) * np.sqrt(1.0 - m * np.sin(phi) ** 2))), m)
+
+
+@tangent(scipy.special.ellipkinc)
+def ellipkinc_tangent(y, phi, m):
+    d[y] = d[phi] / np.sqrt(1.0 - m * np.sin(phi) ** 2)
+    d[y] = d[m] * (
+        scipy.special.ellipeinc(phi, m) / (2.0 * m * (1.0 - m)) - y / (2.0 * m)
+        - np.sin(2.0 * phi) / (4.0 * (1.0 - m) * np.sqrt(1.0 - m * np.sin(phi) ** 2)))
+
+
+@adjoint(scipy.special.ellipeinc)
+def ellipeinc(y, phi, m):
+    d[phi] = unbroadcast(d[y] * np.sqrt(1.0 - m * np.sin(phi) ** 2), phi)
+    d[m] = unbroadcast(d[y] * (y - scipy.special.ellipkinc(phi, m)) / (2.0 * m), m)
+
+
+@tangent(scipy.special.ellipeinc)
+def ellipeinc_tangent(y, phi, m):
+    d[y] = d[phi] * np.sqrt(1.0 - m * np.sin(phi) ** 2)
+    d[y] = d[m] * (y - scipy.special.ellipkinc(phi, m)) / (2.0 * m)
+
+
+# Carlson's R_C(x, y) (DLMF 19.2.17-19.2.18; the Cauchy principal value for y < 0):
+# dR_C/dx = (R_C - 1 / sqrt(x)) / (2 (y - x)), dR_C/dy = (sqrt(x) / y - R_C) / (2 (y - x)).
+@adjoint(scipy.special.elliprc)
+def elliprc(z, x, y):
+    d[x] = unbroadcast(d[z] * (z - 1.0 / np.sqrt(x)) / (2.0 * (y - x)), x)
+    d[y] = unbroadcast(d[z] * (np.sqrt(x) / y - z) / (2.0 * (y - x)), y)
+
+
+@tangent(scipy.special.elliprc)
+def elliprc_tangent(z, x, y):
+    d[z] = d[x] * (z - 1.0 / np.sqrt(x)) / (2.0 * (y - x))
+    d[z] = d[y] * (np.sqrt(x) / y - z) / (2.0 * (y - x))
+
+
+# R_F(x, y, z): dR_F/dz = -R_D(x, y, z) / 6 (DLMF 19.18.1), symmetric in x, y, z.  (R_D has
+# no rule: first order only.)
+@adjoint(scipy.special.elliprf)
+def elliprf(r, x, y, z):
+    d[x] = unbroadcast(-d[r] * scipy.special.elliprd(y, z, x) / 6.0, x)
+    d[y] = unbroadcast(-d[r] * scipy.special.elliprd(z, x, y) / 6.0, y)
+    d[z] = unbroadcast(-d[r] * scipy.special.elliprd(x, y, z) / 6.0, z)
+
+
+@tangent(scipy.special.elliprf)
+def elliprf_tangent(r, x, y, z):
+    d[r] = -d[x] * scipy.special.elliprd(y, z, x) / 6.0
+    d[r] = -d[y] * scipy.special.elliprd(z, x, y) / 6.0
+    d[r] = -d[z] * scipy.special.elliprd(x, y, z) / 6.0
