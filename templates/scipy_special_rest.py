@@ -431,3 +431,53 @@ def elliprf_tangent(r, x, y, z):
     d[r] = -d[x] * scipy.special.elliprd(y, z, x) / 6.0
     d[r] = -d[y] * scipy.special.elliprd(z, x, y) / 6.0
     d[r] = -d[z] * scipy.special.elliprd(x, y, z) / 6.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Holomorphic functions with complex results (autograd's convention: the adjoint of a real
+# argument is the real part, which unbroadcast keeps).  lambertw: W e**W = z, so
+# W' = exp(-W) / (1 + W) (infinite at the branch point z = -1/e); the branch k and tol are
+# constants.  wofz, the Faddeeva function: w' = -2 z w + 2i / sqrt(pi).
+
+@adjoint(scipy.special.lambertw)
+def lambertw(w, z, k=0, tol=1e-8):
+    d[z] = unbroadcast(d[w] * np.exp(-w) / (1.0 + w), z)
+
+
+@tangent(scipy.special.lambertw)
+def lambertw_tangent(w, z, k=0, tol=1e-8):
+    d[w] = d[z] * np.exp(-w) / (1.0 + w)
+
+
+@adjoint(scipy.special.wofz)
+def wofz(w, z):
+    d[z] = unbroadcast(d[w] * (1.1283791670955126j - 2.0 * z * w), z)
+
+
+@tangent(scipy.special.wofz)
+def wofz_tangent(w, z):
+    d[w] = d[z] * (1.1283791670955126j - 2.0 * z * w)
+
+
+# voigt_profile(x, sigma, gamma) = Re w(t) / (sigma sqrt(2 pi)), t = (x + i gamma) /
+# (sigma sqrt(2)): through w'(t) = -2 t w(t) + 2i / sqrt(pi) (sigma = 0 or gamma = 0, where
+# SciPy switches to the Lorentzian or the Gaussian, give NaN or a one-sided derivative).
+@adjoint(scipy.special.voigt_profile)
+def voigt_profile(v, x, sigma, gamma):
+    t = (x + 1j * gamma) / (sigma * 1.4142135623730951)
+    slope = (1.1283791670955126j - 2.0 * t * scipy.special.wofz(t)) / (
+        sigma * sigma * 3.5449077018110318)
+    d[x] = unbroadcast(d[v] * np.real(slope), x)
+    d[gamma] = unbroadcast(-d[v] * np.imag(slope), gamma)
+    d[sigma] = unbroadcast(-d[v] * (np.real(slope * t) * 1.4142135623730951 + v / sigma),
+                           sigma)
+
+
+@tangent(scipy.special.voigt_profile)
+def voigt_profile_tangent(v, x, sigma, gamma):
+    t = (x + 1j * gamma) / (sigma * 1.4142135623730951)
+    slope = (1.1283791670955126j - 2.0 * t * scipy.special.wofz(t)) / (
+        sigma * sigma * 3.5449077018110318)
+    d[v] = d[x] * np.real(slope)
+    d[v] = -d[gamma] * np.imag(slope)
+    d[v] = -d[sigma] * (np.real(slope * t) * 1.4142135623730951 + v / sigma)

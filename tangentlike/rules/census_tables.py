@@ -147,7 +147,6 @@ MISSING: dict[str, str] = {
         scipy.special.comb scipy.special.perm""",
     "a rule: complex results, or a derivative through the complex Faddeeva function "
     "(needs the rules of complex numbers)": """
-        scipy.special.wofz scipy.special.voigt_profile scipy.special.lambertw
         scipy.special.modfresnelm scipy.special.modfresnelp scipy.special.hankel1
         scipy.special.hankel1e scipy.special.hankel2 scipy.special.hankel2e
         scipy.special.h1vp scipy.special.h2vp""",

@@ -89,3 +89,21 @@ if scipy is not None:
     _case(_id, sp.roots_legendre,
           "np.sum(x * scipy.special.roots_legendre(4)[0] * scipy.special.roots_legendre(4)[1])",
           {"x": values(_id, "float", 0.5, 2.0)}, float32=False)
+    # Complex results of a real argument, ending in a real loss.
+    for _shape in SHAPES:
+        _id = f"special-lambertw-{_shape}"
+        _case(_id, sp.lambertw, "np.real(scipy.special.lambertw(x))",
+              {"x": values(_id, _shape, 0.1, 3.0)}, second_order=True, float32=False)
+        _id = f"special-lambertw-branch-{_shape}"
+        _case(_id, sp.lambertw, "np.real(scipy.special.lambertw(x, -1))",
+              {"x": values(_id, _shape, -0.3, -0.05)}, second_order=True, float32=False)
+        _id = f"special-wofz-{_shape}"
+        _case(_id, sp.wofz, "np.real(scipy.special.wofz(x)) + 2.0 * np.imag(scipy.special.wofz(x))",
+              {"x": values(_id, _shape, -2.0, 2.0)}, second_order=True, float32=False)
+    for _sx, _ss, _sg in (("float", "float", "float"), ((3,), (3,), (3,)),
+                          ((2, 3), (3,), "float")):
+        _id = f"special-voigt_profile-{_sx}-{_ss}-{_sg}"
+        _case(_id, sp.voigt_profile, "scipy.special.voigt_profile(x, sigma, gamma)",
+              {"x": values(_id + "x", _sx, -2.0, 2.0), "sigma": values(_id + "s", _ss, 0.5, 1.5),
+               "gamma": values(_id + "g", _sg, 0.3, 1.2)}, second_order=True,
+              float32=_sg != "float")

@@ -88,3 +88,25 @@ def test_orthogonal_polynomial_grad_matches_value_and_finite_difference(optimize
     assert value == f(x)
     expected = 2 * scipy.special.eval_chebyt(5, x) * 5 * scipy.special.eval_chebyu(4, x)
     np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["lambertw", "wofz"])
+def test_holomorphic_function_of_a_complex_argument(name):
+    """The adjoint c of a complex z satisfies dL = Re(c dz) (autograd's convention): its real
+    part is dL/dRe(z), its imaginary part -dL/dIm(z); forward mode gives dL along dz."""
+    f = make_function(f"def f(z):\n    w = scipy.special.{name}(z)\n"
+                      "    return np.sum(np.real(w) * 2.0 + np.imag(w * w))\n")
+    f.__globals__["scipy"] = scipy
+    z = np.array([0.7 + 0.4j, -0.2 + 1.1j])
+    got = tangentlike.grad(f)(z)
+    h = 1e-6
+    for i in range(z.size):
+        e = np.zeros(z.size)
+        e[i] = h
+        dx = (f(z + e) - f(z - e)) / (2 * h)
+        dy = (f(z + 1j * e) - f(z - 1j * e)) / (2 * h)
+        np.testing.assert_allclose([got[i].real, got[i].imag], [dx, -dy], rtol=1e-6)
+    dz = np.array([0.3 - 0.5j, 0.8 + 0.1j])
+    _, tangent_out = tangentlike.jvp(f)((z,), (dz,))
+    expected = (f(z + h * dz) - f(z - h * dz)) / (2 * h)
+    np.testing.assert_allclose(tangent_out, expected, rtol=1e-6)
