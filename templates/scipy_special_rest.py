@@ -460,8 +460,8 @@ def wofz_tangent(w, z):
 
 
 # voigt_profile(x, sigma, gamma) = Re w(t) / (sigma sqrt(2 pi)), t = (x + i gamma) /
-# (sigma sqrt(2)): through w'(t) = -2 t w(t) + 2i / sqrt(pi) (sigma = 0 or gamma = 0, where
-# SciPy switches to the Lorentzian or the Gaussian, give NaN or a one-sided derivative).
+# (sigma sqrt(2)): through w'(t) = -2 t w(t) + 2i / sqrt(pi) (NaN at sigma = 0, where SciPy
+# switches to the Lorentzian).
 @adjoint(scipy.special.voigt_profile)
 def voigt_profile(v, x, sigma, gamma):
     t = (x + 1j * gamma) / (sigma * 1.4142135623730951)
@@ -481,3 +481,29 @@ def voigt_profile_tangent(v, x, sigma, gamma):
     d[v] = d[x] * np.real(slope)
     d[v] = -d[gamma] * np.imag(slope)
     d[v] = -d[sigma] * (np.real(slope * t) * 1.4142135623730951 + v / sigma)
+
+
+# ---------------------------------------------------------------------------------------------
+# Airy functions: airy(z) = (Ai, Ai', Bi, Bi') with Ai'' = z Ai and Bi'' = z Bi (holomorphic);
+# itairy(x) = the integrals from 0 to x of Ai(t), Bi(t), Ai(-t), Bi(-t).
+
+@adjoint(scipy.special.airy)
+def airy(y, z):
+    d[z] = d[y][0] * y[1] + d[y][1] * z * y[0] + d[y][2] * y[3] + d[y][3] * z * y[2]
+
+
+@tangent(scipy.special.airy)
+def airy_tangent(y, z):
+    d[y] = (d[z] * y[1], d[z] * z * y[0], d[z] * y[3], d[z] * z * y[2])
+
+
+@adjoint(scipy.special.itairy)
+def itairy(y, x):
+    d[x] = (d[y][0] * scipy.special.airy(x)[0] + d[y][1] * scipy.special.airy(x)[2]
+            + d[y][2] * scipy.special.airy(-x)[0] + d[y][3] * scipy.special.airy(-x)[2])
+
+
+@tangent(scipy.special.itairy)
+def itairy_tangent(y, x):
+    d[y] = (d[x] * scipy.special.airy(x)[0], d[x] * scipy.special.airy(x)[2],
+            d[x] * scipy.special.airy(-x)[0], d[x] * scipy.special.airy(-x)[2])

@@ -171,7 +171,7 @@ MISSING: dict[str, str] = {
         scipy.special.btdtria scipy.special.btdtrib""",
     "a rule: hypergeometric, elliptic, Airy, Mathieu, spheroidal, parabolic-cylinder and "
     "Legendre functions, orthogonal polynomials' values": """
-        scipy.special.airy scipy.special.airye scipy.special.itairy scipy.special.ellip_*
+        scipy.special.airye scipy.special.ellip_*
         scipy.special.ellipj scipy.special.elliprd scipy.special.elliprg scipy.special.elliprj
         scipy.special.mathieu_* scipy.special.obl_* scipy.special.pro_* scipy.special.pbdv
         scipy.special.pbvv scipy.special.pbwa scipy.special.pbdn_seq scipy.special.pbdv_seq

@@ -107,3 +107,17 @@ if scipy is not None:
               {"x": values(_id + "x", _sx, -2.0, 2.0), "sigma": values(_id + "s", _ss, 0.5, 1.5),
                "gamma": values(_id + "g", _sg, 0.3, 1.2)}, second_order=True,
               float32=_sg != "float")
+    # Airy functions: four results, used whole or unpacked.
+    for _shape in SHAPES:
+        _id = f"special-airy-{_shape}"
+        _case(_id, sp.airy, None, {"x": values(_id, _shape, -2.0, 1.5)}, second_order=True,
+              float32=_shape != "float",
+              body="    ai, aip, bi, bip = scipy.special.airy(x)\n"
+                   "    return np.sum(ai * 2.0 + aip * aip + bi * 0.5 - bip)\n")
+        _id = f"special-itairy-{_shape}"
+        _case(_id, sp.itairy, None, {"x": values(_id, _shape, -1.5, 1.5)}, second_order=True,
+              float32=False,
+              body="    a, b, c, e = scipy.special.itairy(x)\n"
+                   "    return np.sum(a * 2.0 + b * b + c * 0.5 - e)\n")
+    _id = "special-airy-one"
+    _case(_id, sp.airy, "scipy.special.airy(x)[1]", {"x": values(_id, (3,), -2.0, 1.5)})
