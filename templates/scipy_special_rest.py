@@ -507,3 +507,86 @@ def itairy(y, x):
 def itairy_tangent(y, x):
     d[y] = (d[x] * scipy.special.airy(x)[0], d[x] * scipy.special.airy(x)[2],
             d[x] * scipy.special.airy(-x)[0], d[x] * scipy.special.airy(-x)[2])
+
+
+# ---------------------------------------------------------------------------------------------
+# Hankel functions in z (holomorphic; the order v is refused): H' = (H_(v-1) - H_(v+1)) / 2;
+# hankel1e = hankel1 exp(-iz) and hankel2e = hankel2 exp(iz) add -i and +i times themselves;
+# h1vp(v, z, n), the n-th derivative, has the derivative h1vp(v, z, n + 1) (n a constant).
+
+@adjoint(scipy.special.hankel1)
+def hankel1(y, v, z):
+    d[v] = no_parameter_derivative(d[y], "hankel1", "v")
+    d[z] = unbroadcast(d[y] * 0.5 * (scipy.special.hankel1(v - 1.0, z)
+                                     - scipy.special.hankel1(v + 1.0, z)), z)
+
+
+@tangent(scipy.special.hankel1)
+def hankel1_tangent(y, v, z):
+    d[y] = no_parameter_derivative(d[v], "hankel1", "v")
+    d[y] = d[z] * 0.5 * (scipy.special.hankel1(v - 1.0, z) - scipy.special.hankel1(v + 1.0, z))
+
+
+@adjoint(scipy.special.hankel2)
+def hankel2(y, v, z):
+    d[v] = no_parameter_derivative(d[y], "hankel2", "v")
+    d[z] = unbroadcast(d[y] * 0.5 * (scipy.special.hankel2(v - 1.0, z)
+                                     - scipy.special.hankel2(v + 1.0, z)), z)
+
+
+@tangent(scipy.special.hankel2)
+def hankel2_tangent(y, v, z):
+    d[y] = no_parameter_derivative(d[v], "hankel2", "v")
+    d[y] = d[z] * 0.5 * (scipy.special.hankel2(v - 1.0, z) - scipy.special.hankel2(v + 1.0, z))
+
+
+@adjoint(scipy.special.hankel1e)
+def hankel1e(y, v, z):
+    d[v] = no_parameter_derivative(d[y], "hankel1e", "v")
+    d[z] = unbroadcast(d[y] * (0.5 * (scipy.special.hankel1e(v - 1.0, z)
+                                      - scipy.special.hankel1e(v + 1.0, z)) - 1j * y), z)
+
+
+@tangent(scipy.special.hankel1e)
+def hankel1e_tangent(y, v, z):
+    d[y] = no_parameter_derivative(d[v], "hankel1e", "v")
+    d[y] = d[z] * (0.5 * (scipy.special.hankel1e(v - 1.0, z)
+                          - scipy.special.hankel1e(v + 1.0, z)) - 1j * y)
+
+
+@adjoint(scipy.special.hankel2e)
+def hankel2e(y, v, z):
+    d[v] = no_parameter_derivative(d[y], "hankel2e", "v")
+    d[z] = unbroadcast(d[y] * (0.5 * (scipy.special.hankel2e(v - 1.0, z)
+                                      - scipy.special.hankel2e(v + 1.0, z)) + 1j * y), z)
+
+
+@tangent(scipy.special.hankel2e)
+def hankel2e_tangent(y, v, z):
+    d[y] = no_parameter_derivative(d[v], "hankel2e", "v")
+    d[y] = d[z] * (0.5 * (scipy.special.hankel2e(v - 1.0, z)
+                          - scipy.special.hankel2e(v + 1.0, z)) + 1j * y)
+
+
+@adjoint(scipy.special.h1vp)
+def h1vp(y, v, z, n=1):
+    d[v] = no_parameter_derivative(d[y], "h1vp", "v")
+    d[z] = unbroadcast(d[y] * scipy.special.h1vp(v, z, n + 1), z)
+
+
+@tangent(scipy.special.h1vp)
+def h1vp_tangent(y, v, z, n=1):
+    d[y] = no_parameter_derivative(d[v], "h1vp", "v")
+    d[y] = d[z] * scipy.special.h1vp(v, z, n + 1)
+
+
+@adjoint(scipy.special.h2vp)
+def h2vp(y, v, z, n=1):
+    d[v] = no_parameter_derivative(d[y], "h2vp", "v")
+    d[z] = unbroadcast(d[y] * scipy.special.h2vp(v, z, n + 1), z)
+
+
+@tangent(scipy.special.h2vp)
+def h2vp_tangent(y, v, z, n=1):
+    d[y] = no_parameter_derivative(d[v], "h2vp", "v")
+    d[y] = d[z] * scipy.special.h2vp(v, z, n + 1)

@@ -147,9 +147,7 @@ MISSING: dict[str, str] = {
         scipy.special.comb scipy.special.perm""",
     "a rule: complex results, or a derivative through the complex Faddeeva function "
     "(needs the rules of complex numbers)": """
-        scipy.special.modfresnelm scipy.special.modfresnelp scipy.special.hankel1
-        scipy.special.hankel1e scipy.special.hankel2 scipy.special.hankel2e
-        scipy.special.h1vp scipy.special.h2vp""",
+        scipy.special.modfresnelm scipy.special.modfresnelp""",
     "a rule: the derivative has no closed form in these functions (zetac in x needs the "
     "derivative of zeta in s; agm needs complete elliptic integrals of its ratio)": """
         scipy.special.zetac scipy.special.agm""",

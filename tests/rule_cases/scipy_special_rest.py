@@ -121,3 +121,11 @@ if scipy is not None:
                    "    return np.sum(a * 2.0 + b * b + c * 0.5 - e)\n")
     _id = "special-airy-one"
     _case(_id, sp.airy, "scipy.special.airy(x)[1]", {"x": values(_id, (3,), -2.0, 1.5)})
+    # Hankel functions of a real argument, ending in a real loss.
+    for _name in ("hankel1", "hankel2", "hankel1e", "hankel2e", "h1vp", "h2vp"):
+        for _v in (0.5, 2):
+            _in_x(_name, _v, 0.5, 3.0, float32=False,
+                  expr="np.real({name}) + 2.0 * np.imag({name})".replace(
+                      "{name}", "scipy.special.{name}({params}, x)"))
+    _in_x("h1vp", "1.5, x, 2", 0.5, 3.0, shapes=((3,),), float32=False,
+          expr="np.imag(scipy.special.{name}({params}))")
