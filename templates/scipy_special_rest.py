@@ -590,3 +590,47 @@ def h2vp(y, v, z, n=1):
 def h2vp_tangent(y, v, z, n=1):
     d[y] = no_parameter_derivative(d[v], "h2vp", "v")
     d[y] = d[z] * scipy.special.h2vp(v, z, n + 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Complex results of a real argument, the adjoint's real part kept by unbroadcast.
+# modfresnelp(x) = (fp, kp), fp = the integral of exp(i t**2) from x to infinity and
+# kp = exp(-i (x**2 + pi / 4)) fp / sqrt(pi): fp' = -exp(i x**2),
+# kp' = -2i x kp - exp(-i pi / 4) / sqrt(pi); modfresnelm the same with -i.
+
+@adjoint(scipy.special.modfresnelp)
+def modfresnelp(y, x):
+    d[x] = unbroadcast(-d[y][0] * np.exp(1j * x * x) - d[y][1] * (
+        2j * x * y[1] + (0.3989422804014327 - 0.3989422804014327j)), x)
+
+
+@tangent(scipy.special.modfresnelp)
+def modfresnelp_tangent(y, x):
+    d[y] = (-d[x] * np.exp(1j * x * x),
+            -d[x] * (2j * x * y[1] + (0.3989422804014327 - 0.3989422804014327j)))
+
+
+@adjoint(scipy.special.modfresnelm)
+def modfresnelm(y, x):
+    d[x] = unbroadcast(-d[y][0] * np.exp(-1j * x * x) + d[y][1] * (
+        2j * x * y[1] - (0.3989422804014327 + 0.3989422804014327j)), x)
+
+
+@tangent(scipy.special.modfresnelm)
+def modfresnelm_tangent(y, x):
+    d[y] = (-d[x] * np.exp(-1j * x * x),
+            d[x] * (2j * x * y[1] - (0.3989422804014327 + 0.3989422804014327j)))
+
+
+# kelvin(x) = (Be, Ke, Bep, Kep), Be = ber + i bei and Ke = ker + i kei, which solve
+# w'' = i w - w' / x (the Kelvin equation of order 0).
+@adjoint(scipy.special.kelvin)
+def kelvin(y, x):
+    d[x] = unbroadcast(d[y][0] * y[2] + d[y][1] * y[3] + d[y][2] * (1j * y[0] - y[2] / x)
+                       + d[y][3] * (1j * y[1] - y[3] / x), x)
+
+
+@tangent(scipy.special.kelvin)
+def kelvin_tangent(y, x):
+    d[y] = (d[x] * y[2], d[x] * y[3], d[x] * (1j * y[0] - y[2] / x),
+            d[x] * (1j * y[1] - y[3] / x))

@@ -145,16 +145,13 @@ MISSING: dict[str, str] = {
     "a rule: closed-form derivative, not written yet (comb, perm: gamma-function forms, but "
     "piecewise constant with exact=True, which takes floats)": """
         scipy.special.comb scipy.special.perm""",
-    "a rule: complex results, or a derivative through the complex Faddeeva function "
-    "(needs the rules of complex numbers)": """
-        scipy.special.modfresnelm scipy.special.modfresnelp""",
     "a rule: the derivative has no closed form in these functions (zetac in x needs the "
     "derivative of zeta in s; agm needs complete elliptic integrals of its ratio)": """
         scipy.special.zetac scipy.special.agm""",
-    "a rule: Riccati-Bessel functions and lmbda (all orders up to n), kelvin (complex "
-    "results), besselpoly and Wright's generalized Bessel function": """
+    "a rule: Riccati-Bessel functions and lmbda (all orders up to n), besselpoly and "
+    "Wright's generalized Bessel function": """
         scipy.special.riccati_jn scipy.special.riccati_yn scipy.special.besselpoly
-        scipy.special.kelvin scipy.special.lmbda scipy.special.wright_bessel
+        scipy.special.lmbda scipy.special.wright_bessel
         scipy.special.log_wright_bessel""",
     "a rule: distribution functions and their inverses (the density; an inverse's by the "
     "implicit function theorem)": """

@@ -129,3 +129,16 @@ if scipy is not None:
                       "{name}", "scipy.special.{name}({params}, x)"))
     _in_x("h1vp", "1.5, x, 2", 0.5, 3.0, shapes=((3,),), float32=False,
           expr="np.imag(scipy.special.{name}({params}))")
+    # modfresnelp, modfresnelm and kelvin: complex results of a real x, unpacked.
+    for _shape in SHAPES:
+        for _name in ("modfresnelp", "modfresnelm"):
+            _id = f"special-{_name}-{_shape}"
+            _case(_id, getattr(sp, _name), None, {"x": values(_id, _shape, 0.2, 2.0)},
+                  second_order=True, float32=False,
+                  body=f"    f, k = scipy.special.{_name}(x)\n"
+                       "    return np.sum(np.real(f) + 2.0 * np.imag(f) - np.real(k * k))\n")
+        _id = f"special-kelvin-{_shape}"
+        _case(_id, sp.kelvin, None, {"x": values(_id, _shape, 0.3, 2.5)}, second_order=True,
+              float32=False,
+              body="    be, ke, bep, kep = scipy.special.kelvin(x)\n"
+                   "    return np.sum(np.real(be) + np.imag(ke) * 2.0 - np.real(bep * kep))\n")
