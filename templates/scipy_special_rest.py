@@ -634,3 +634,48 @@ def kelvin(y, x):
 def kelvin_tangent(y, x):
     d[y] = (d[x] * y[2], d[x] * y[3], d[x] * (1j * y[0] - y[2] / x),
             d[x] * (1j * y[1] - y[3] / x))
+
+
+# ---------------------------------------------------------------------------------------------
+# Riccati-Bessel functions of orders 0..n of a scalar x: riccati_jn(n, x) = (S, S'), which
+# solve S_k'' = (k (k + 1) / x**2 - 1) S_k (riccati_yn the same); n is a constant.
+
+@adjoint(scipy.special.riccati_jn)
+def riccati_jn(y, n, x):
+    d[x] = np.sum(d[y][0] * y[1] + d[y][1] * (
+        np.arange(n + 1) * (np.arange(n + 1) + 1.0) / (x * x) - 1.0) * y[0])
+
+
+@tangent(scipy.special.riccati_jn)
+def riccati_jn_tangent(y, n, x):
+    d[y] = (d[x] * y[1],
+            d[x] * (np.arange(n + 1) * (np.arange(n + 1) + 1.0) / (x * x) - 1.0) * y[0])
+
+
+@adjoint(scipy.special.riccati_yn)
+def riccati_yn(y, n, x):
+    d[x] = np.sum(d[y][0] * y[1] + d[y][1] * (
+        np.arange(n + 1) * (np.arange(n + 1) + 1.0) / (x * x) - 1.0) * y[0])
+
+
+@tangent(scipy.special.riccati_yn)
+def riccati_yn_tangent(y, n, x):
+    d[y] = (d[x] * y[1],
+            d[x] * (np.arange(n + 1) * (np.arange(n + 1) + 1.0) / (x * x) - 1.0) * y[0])
+
+
+# lpmv(m, v, x), the associated Legendre function: (x**2 - 1) P' = v x P - (v + m) P_(v-1)
+# (infinite at x = +-1); the order m and degree v are refused.
+@adjoint(scipy.special.lpmv)
+def lpmv(y, m, v, x):
+    d[m] = no_parameter_derivative(d[y], "lpmv", "m")
+    d[v] = no_parameter_derivative(d[y], "lpmv", "v")
+    d[x] = unbroadcast(d[y] * (v * x * y - (v + m) * scipy.special.lpmv(m, v - 1.0, x))
+                       / (x * x - 1.0), x)
+
+
+@tangent(scipy.special.lpmv)
+def lpmv_tangent(y, m, v, x):
+    d[y] = no_parameter_derivative(d[m], "lpmv", "m")
+    d[y] = no_parameter_derivative(d[v], "lpmv", "v")
+    d[y] = d[x] * (v * x * y - (v + m) * scipy.special.lpmv(m, v - 1.0, x)) / (x * x - 1.0)

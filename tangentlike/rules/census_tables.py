@@ -148,9 +148,9 @@ MISSING: dict[str, str] = {
     "a rule: the derivative has no closed form in these functions (zetac in x needs the "
     "derivative of zeta in s; agm needs complete elliptic integrals of its ratio)": """
         scipy.special.zetac scipy.special.agm""",
-    "a rule: Riccati-Bessel functions and lmbda (all orders up to n), besselpoly and "
-    "Wright's generalized Bessel function": """
-        scipy.special.riccati_jn scipy.special.riccati_yn scipy.special.besselpoly
+    "a rule: lmbda (all orders up to n), besselpoly and Wright's generalized Bessel "
+    "function": """
+        scipy.special.besselpoly
         scipy.special.lmbda scipy.special.wright_bessel
         scipy.special.log_wright_bessel""",
     "a rule: distribution functions and their inverses (the density; an inverse's by the "
@@ -170,7 +170,7 @@ MISSING: dict[str, str] = {
         scipy.special.ellipj scipy.special.elliprd scipy.special.elliprg scipy.special.elliprj
         scipy.special.mathieu_* scipy.special.obl_* scipy.special.pro_* scipy.special.pbdv
         scipy.special.pbvv scipy.special.pbwa scipy.special.pbdn_seq scipy.special.pbdv_seq
-        scipy.special.pbvv_seq scipy.special.lpmv scipy.special.lqmn scipy.special.lqn
+        scipy.special.pbvv_seq scipy.special.lqmn scipy.special.lqn
         scipy.special.legendre_p* scipy.special.assoc_legendre_p*
         scipy.special.sph_legendre_p* scipy.special.sph_harm_y* scipy.special.assoc_laguerre
         scipy.special.clpmn scipy.special.lpmn scipy.special.lpn scipy.special.sph_harm""",

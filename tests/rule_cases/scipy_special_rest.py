@@ -142,3 +142,12 @@ if scipy is not None:
               float32=False,
               body="    be, ke, bep, kep = scipy.special.kelvin(x)\n"
                    "    return np.sum(np.real(be) + np.imag(ke) * 2.0 - np.real(bep * kep))\n")
+    # Riccati-Bessel functions of a scalar x (arrays of orders 0..n), lpmv in x.
+    for _name in ("riccati_jn", "riccati_yn"):
+        _id = f"special-{_name}"
+        _case(_id, getattr(sp, _name), None, {"x": values(_id, "float", 0.5, 2.5)},
+              second_order=True, float32=False,
+              body=f"    s, sp = scipy.special.{_name}(3, x)\n"
+                   "    return np.sum(s * np.array([1.0, 2.0, 0.5, 1.5]) + sp * sp)\n")
+    for _mv in ("1, 2.5", "0, 3", "2, 2"):
+        _in_x("lpmv", _mv, -0.9, 0.9)

@@ -28,6 +28,7 @@ REFUSED = {
     ("tklmbda", "lmbda"): ("scipy.special.tklmbda(x, p)", 0.4, 0.3),
     ("hankel1", "v"): ("np.real(scipy.special.hankel1(p, x))", 0.5, 1.3),
     ("h2vp", "v"): ("np.imag(scipy.special.h2vp(p, x, 2))", 0.5, 1.3),
+    ("lpmv", "v"): ("scipy.special.lpmv(1, p, x)", 2.5, 0.3),
 }
 
 
