@@ -84,11 +84,8 @@ if scipy is not None:
     _case(_id, sp.elliprc, "scipy.special.elliprc(x, y)",
           {"x": values(_id + "x", (3,), 0.2, 2.0), "y": values(_id + "y", (3,), -2.0, -0.5)},
           second_order=True)
-    # Quadrature rules of an integer order alone: constants.
-    _id = "special-roots_legendre-constant"
-    _case(_id, sp.roots_legendre,
-          "np.sum(x * scipy.special.roots_legendre(4)[0] * scipy.special.roots_legendre(4)[1])",
-          {"x": values(_id, "float", 0.5, 2.0)}, float32=False)
+    # (The quadrature rules of an integer order alone are constants: no case;
+    # tests/rules/test_scipy_special_rest.py differentiates through one.)
     # Complex results of a real argument, ending in a real loss.
     for _shape in SHAPES:
         _id = f"special-lambertw-{_shape}"

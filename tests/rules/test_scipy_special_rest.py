@@ -114,3 +114,13 @@ def test_holomorphic_function_of_a_complex_argument(name):
     _, tangent_out = tangentlike.jvp(f)((z,), (dz,))
     expected = (f(z + h * dz) - f(z - h * dz)) / (2 * h)
     np.testing.assert_allclose(tangent_out, expected, rtol=1e-6)
+
+
+def test_quadrature_rule_of_an_integer_order_is_a_constant():
+    """roots_legendre(n) is declared constant: a Gauss-Legendre integral of x**2 * t**2 has the
+    derivative 2 x * (2 / 3)."""
+    f = make_function("def f(x):\n    t, w = scipy.special.roots_legendre(4)\n"
+                      "    return np.sum(w * (x * t) ** 2)\n")
+    f.__globals__["scipy"] = scipy
+    np.testing.assert_allclose(tangentlike.grad(f)(1.5), 2.0, rtol=1e-12)
+    np.testing.assert_allclose(tangentlike.jvp(f)((1.5,), (1.0,))[1], 2.0, rtol=1e-12)
