@@ -91,3 +91,26 @@ def test_resize_is_refused():
     with pytest.raises(UnsupportedSyntaxError, match=r"\.resize\(\)") as info:
         tangentlike.grad(resizes)(X)
     assert "np.resize" in str(info.value)
+
+
+def sorts_a_list_of_differentiated_values(x):
+    xs = [x[0] * 2.0, x[1], x[2] ** 2]
+    xs.sort()  # a list's sort: not lowered, refused as before
+    return xs[0] * 3.0 + xs[2]
+
+
+def test_sort_of_a_list_the_function_builds_stays_refused():
+    with pytest.raises(UnsupportedSyntaxError, match=r"\.sort\(\)"):
+        tangentlike.grad(sorts_a_list_of_differentiated_values)(X)
+
+
+def sorts_given_indices(x, ks):
+    ks.sort()
+    return x[ks[0]] * 2.0 + x[ks[2]]
+
+
+def test_sort_of_a_list_parameter_sorts_it():
+    ks = [2, 0, 3]
+    g = tangentlike.grad(sorts_given_indices)(X, ks)
+    np.testing.assert_array_equal(g, [2.0, 0.0, 0.0, 1.0])
+    assert ks == [0, 2, 3]

@@ -10,8 +10,8 @@ The array methods that write in place, as statements on a local name or paramete
 same kind of index assignment: ``y.sort(...)`` is ``y[:] = np.sort(y, ...)`` (a slice, which a
 Python list takes too), ``y.partition(k, ...)`` is ``y[...] = np.partition(y, k, ...)``,
 ``y.fill(v)`` is ``y[...] = v`` and ``y.put(i, v, ...)`` is ``np.put(y, i, v, ...)``, lowered as
-above.  ``y.resize`` changes the shape and stays refused; ``xs.sort(key=..., reverse=...)`` on
-a list is left alone.
+above.  ``y.resize`` changes the shape and stays refused; ``xs.sort()`` on a name the function
+binds to a list, and ``xs.sort(key=..., reverse=...)``, are a list's and left alone.
 """
 from __future__ import annotations
 
@@ -101,7 +101,8 @@ def _method_lowered(stmt: gast.Expr, call: gast.Call, normalizer: Any) -> gast.s
             or any(k.arg is None for k in call.keywords):
         return None
     name = func.value.id
-    if func.attr == "sort" and any(k.arg in ("key", "reverse") for k in call.keywords):
+    if func.attr == "sort" and (any(k.arg in ("key", "reverse") for k in call.keywords)
+                                or name in _lists(normalizer.parsed.node)):
         return None  # a list's sort
     if func.attr == "put":
         as_function = gast.Call(func=normalizer.helper(np.put),
@@ -121,3 +122,21 @@ def _method_lowered(stmt: gast.Expr, call: gast.Call, normalizer: Any) -> gast.s
         if getattr(sub, "lineno", None) is None and hasattr(stmt, "lineno"):
             gast.copy_location(sub, stmt)
     return new
+
+
+def _lists(node: gast.FunctionDef) -> set[str]:
+    """The names the function binds to a list it writes out, builds (``[v for ...]``,
+    ``list(...)``, ``sorted(...)``) or extends (``xs.append(v)``): their ``sort`` is a
+    list's."""
+    names = set()
+    for sub in gast.walk(node):
+        if isinstance(sub, gast.Assign) and isinstance(sub.value, (gast.List, gast.ListComp)) \
+                or isinstance(sub, gast.Assign) and isinstance(sub.value, gast.Call) \
+                and isinstance(sub.value.func, gast.Name) \
+                and sub.value.func.id in ("list", "sorted"):
+            names |= {t.id for t in sub.targets if isinstance(t, gast.Name)}
+        elif isinstance(sub, gast.Call) and isinstance(sub.func, gast.Attribute) \
+                and sub.func.attr in ("append", "extend", "insert") \
+                and isinstance(sub.func.value, gast.Name):
+            names.add(sub.func.value.id)
+    return names
