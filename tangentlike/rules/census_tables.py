@@ -133,8 +133,6 @@ MISSING: dict[str, str] = {
         np.poly np.polydiv np.roots""",
     "a rule that differentiates the Python function it calls": """
         np.apply_along_axis np.apply_over_axes np.fromfunction""",
-    "a rule: linear algebra (a list of matrices)": """
-        np.linalg.multi_dot""",
     # NumPy: ufunc methods
     "a rule: the ufunc's outer product (derive_outer in templates/numpy_ufunc_methods.py "
     "takes ufuncs of two float operands and one result; ldexp's exponent is an integer, "
