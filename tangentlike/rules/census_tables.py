@@ -135,9 +135,8 @@ MISSING: dict[str, str] = {
         np.apply_along_axis np.apply_over_axes np.fromfunction""",
     # NumPy: ufunc methods
     "a rule: the ufunc's outer product (derive_outer in templates/numpy_ufunc_methods.py "
-    "takes ufuncs of two float operands and one result; ldexp's exponent is an integer, "
-    "divmod has two results)": """
-        np.ldexp.outer np.divmod.outer""",
+    "takes ufuncs of one result; divmod has two)": """
+        np.divmod.outer""",
     # SciPy: special functions
     "a rule in the float parameters (Gaussian quadrature nodes and weights: constants for an "
     "integer n alone)": """

@@ -1,5 +1,5 @@
 """Cases for NumPy's leftovers of issue 17: np.linalg.multi_dot (matrices, and 1-d first and
-last arrays, which NumPy takes as a row and a column)."""
+last arrays, which NumPy takes as a row and a column), np.ldexp.outer (an integer exponent)."""
 import numpy as np
 
 from rule_cases import add, values
@@ -20,3 +20,9 @@ add("multi-dot-two-constant", np.linalg.multi_dot,
 add("multi-dot-row-first", np.linalg.multi_dot, "np.linalg.multi_dot([u, b, b.T])",
     {"u": values("multi-dot-row", (3,)), "b": values("multi-dot-rb", (3, 5))},
     autograd="u @ b @ b.T", second_order=True)
+
+add("ufunc-ldexp-outer", np.ldexp.outer, "np.ldexp.outer(x, n) ** 2",
+    {"x": values("ldexp-outer", (3,)), "n": np.array([1, -2, 3, 0])}, autograd=False,
+    second_order=True, float32=False)  # (float32 with int64 exponents is float64)
+add("ufunc-ldexp-outer-matrix", np.ldexp.outer, "np.ldexp.outer(x, n)",
+    {"x": values("ldexp-outer-m", (2, 2)), "n": np.array([[2], [-1]])}, autograd=False)
