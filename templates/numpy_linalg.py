@@ -1,8 +1,8 @@
 """Products and linear algebra: ``np.dot vdot inner outer tensordot einsum kron cross vecdot
 matrix_transpose`` and ``np.linalg``'s ``inv det slogdet solve cholesky eigh eigvalsh eig svd
 svdvals pinv qr norm vector_norm matrix_norm matrix_power eigvals cond lstsq tensorinv
-tensorsolve`` (with the array API spellings ``np.linalg.matmul outer tensordot vecdot cross
-matrix_transpose diagonal trace``).
+tensorsolve multi_dot`` (with the array API spellings ``np.linalg.matmul outer tensordot vecdot
+cross matrix_transpose diagonal trace``).
 
 Adjoints are written with ``@``, ``np.linalg`` and ``np.einsum`` (whose own adjoint is another
 einsum), so that second derivatives (forward mode over the generated reverse code) find rules
@@ -50,6 +50,7 @@ from tangentlike.runtime.linalg import (
     triangle_mask,
     vecdot_axis,
 )
+from tangentlike.runtime.multi_dot import multi_dot_adjoints, multi_dot_tangent
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
@@ -779,3 +780,16 @@ def residual_gate_adjoint(g, t, residuals, like):
 @tangent(residual_gate)
 def residual_gate_tangent(g, t, residuals, like):
     d[g] = residual_gate(d[t], residuals, like)
+
+
+# np.linalg.multi_dot(arrays): the adjoint of each matrix is the result's adjoint between the
+# transposed products left and right of it (a 1-d first array a row, a 1-d last a column);
+# the helpers are plain Python over @, differentiated again from their source.
+@adjoint(np.linalg.multi_dot)
+def multi_dot(y, arrays, *, out=None):
+    d[arrays] = multi_dot_adjoints(d[y], arrays)
+
+
+@tangent(np.linalg.multi_dot)
+def multi_dot_tangent_rule(y, arrays, *, out=None):
+    d[y] = multi_dot_tangent(d[arrays], arrays, y)

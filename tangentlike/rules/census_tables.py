@@ -26,6 +26,10 @@ REWRITTEN: dict[str, str] = {
     "written y[...] = written(np.put, y, v, ...) (tangentlike/frontend/in_place.py); into a "
     "global or a subscript, refused": """
         np.put_along_axis np.place np.putmask np.put np.copyto np.fill_diagonal""",
+    "an array's method that writes into it in place: as a statement on a local name or "
+    "parameter, written y[:] = np.sort(y, ...), y[...] = np.partition(y, k, ...), y[...] = v, "
+    "np.put(y, i, v, ...) (tangentlike/frontend/in_place.py); on anything else, refused": """
+        np.ndarray.sort np.ndarray.partition np.ndarray.fill np.ndarray.put""",
 }
 
 RANDOM: dict[str, str] = {
@@ -51,6 +55,9 @@ REFUSED: dict[str, str] = {
         scipy.linalg.qz scipy.linalg.ordqz scipy.linalg.rsf2csf scipy.linalg.cdf2rdf
         scipy.linalg.cossin scipy.linalg.clarkson_woodruff_transform
         scipy.linalg.matrix_balance""",
+    "changes an array's shape in place (refused with a hint: y = np.resize(y, shape), whose "
+    "values repeat, or np.pad for y.resize's zeros)": """
+        np.ndarray.resize""",
     "I/O: reads or writes a file, or bytes": """
         np.save np.savetxt np.savez np.savez_compressed np.load np.loadtxt np.genfromtxt
         np.fromfile np.fromregex np.frombuffer np.fromstring np.memmap np.ndarray.dump
@@ -124,10 +131,6 @@ MISSING: dict[str, str] = {
     # NumPy: functions
     "a rule: differences (np.gradient returns one array per axis)": """
         np.gradient np.trapz""",
-    "a rule: an array's method that writes into it in place (refused with a hint: y = "
-    "np.sort(y), y[...] = v, np.put(y, i, v))": """
-        np.ndarray.put np.ndarray.fill np.ndarray.sort np.ndarray.partition
-        np.ndarray.resize""",
     "a rule: builds or reshapes arrays from differentiated pieces": """
         np.row_stack np.kaiser""",
     "a rule: histograms (the counts are constants, the bin edges follow the data)": """
@@ -137,13 +140,10 @@ MISSING: dict[str, str] = {
         np.poly np.polydiv np.roots""",
     "a rule that differentiates the Python function it calls": """
         np.apply_along_axis np.apply_over_axes np.fromfunction""",
-    "a rule: linear algebra (a list of matrices)": """
-        np.linalg.multi_dot""",
     # NumPy: ufunc methods
     "a rule: the ufunc's outer product (derive_outer in templates/numpy_ufunc_methods.py "
-    "takes ufuncs of two float operands and one result; ldexp's exponent is an integer, "
-    "divmod has two results)": """
-        np.ldexp.outer np.divmod.outer""",
+    "takes ufuncs of one result; divmod has two)": """
+        np.divmod.outer""",
     # SciPy: special functions
     "a rule in the float parameters (Gaussian quadrature nodes and weights: constants for an "
     "integer n alone)": """
