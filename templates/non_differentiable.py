@@ -32,7 +32,7 @@ non_differentiable(
     np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, np.eye,
     np.identity,
     # indices, signs, rounding, predicates
-    np.argmax, np.argmin, np.argsort, np.sign, np.floor, np.ceil, np.round, np.rint,
+    np.argmax, np.argmin, np.argsort, np.floor, np.ceil, np.round, np.rint,
     np.trunc, np.isnan, np.isfinite, np.isinf, np.floor_divide,
     np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor,

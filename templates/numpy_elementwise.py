@@ -11,7 +11,11 @@ from tangentlike.runtime.elementwise import (
     abs_direction,
     abs_direction_derivative,
     clip_share,
+    finite_elements,
     pow_log,
+    sign_adjoint,
+    sign_derivative_derivative,
+    sign_tangent,
     sinc_derivative,
 )
 
@@ -20,7 +24,8 @@ from tangentlike.runtime.elementwise import (
 # views (the NumPy policy in tangentlike.rules.primitive).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(clip_share, abs_direction_derivative)
+non_differentiable(clip_share, abs_direction_derivative, finite_elements,
+                   sign_derivative_derivative)
 
 
 @elementwise(np.sin, math.sin)
@@ -81,6 +86,44 @@ def abs_direction_adjoint(s, x):
 @tangent(abs_direction)
 def abs_direction_tangent(s, x):
     d[s] = abs_direction_derivative(d[x], x)
+
+
+# np.sign is piecewise constant on real values (derivative 0); NumPy's sign of a complex x is
+# x / |x|, which has a derivative (sign_tangent, sign_adjoint).
+@adjoint(np.sign)
+def sign(y, x):
+    d[x] = sign_adjoint(d[y], x)
+
+
+@tangent(np.sign)
+def sign_tangent_rule(y, x):
+    d[y] = sign_tangent(d[x], x)
+
+
+# sign_adjoint and sign_tangent are linear in their first argument; their derivative in x is
+# zero for real x (complex: refused).
+@adjoint(sign_adjoint)
+def sign_adjoint_adjoint(z, g, x):
+    d[g] = sign_adjoint(d[z], x)
+    d[x] = sign_derivative_derivative(d[z], x)
+
+
+@tangent(sign_adjoint)
+def sign_adjoint_tangent(z, g, x):
+    d[z] = sign_adjoint(d[g], x)
+    d[z] = sign_derivative_derivative(d[x], x)
+
+
+@adjoint(sign_tangent)
+def sign_tangent_adjoint(z, t, x):
+    d[t] = sign_adjoint(d[z], x)
+    d[x] = sign_derivative_derivative(d[z], x)
+
+
+@tangent(sign_tangent)
+def sign_tangent_tangent(z, t, x):
+    d[z] = sign_tangent(d[t], x)
+    d[z] = sign_derivative_derivative(d[x], x)
 
 
 @elementwise(np.negative)
@@ -361,7 +404,7 @@ declare(np.where, library=True, shape_below=(2, Shape.FROM_STATIC_ARGUMENTS))
 # nan_to_num: the identity on finite elements; the replaced NaNs and infinities are constants.
 @elementwise(np.nan_to_num)
 def nan_to_num(y, x, copy=True, nan=0.0, posinf=None, neginf=None):
-    d[x] = np.where(np.isfinite(x), d[y], 0.0)
+    d[x] = np.where(finite_elements(x), d[y], 0.0)
 
 
 # The identity, and the conjugate as a method (np.conj, np.real and np.imag are with the complex

@@ -122,36 +122,37 @@ def sort_complex_tangent(y, a):
 
 
 # The complex types as conversions: the identity in the type's precision; the adjoint in the
-# input's precision (its real part for a real input).
+# input's precision (its real part for a real input).  The parameter is named as NumPy 2.2
+# names it (np.complex128(real=0, imag=0)); a given imag part does not match the rule.
 
 @adjoint(np.complex128)
-def complex128(y, x):
-    d[x] = cast_derivative(unbroadcast(d[y], x), x)
+def complex128(y, real):
+    d[real] = cast_derivative(unbroadcast(d[y], real), real)
 
 
 @tangent(np.complex128)
-def complex128_tangent(y, x):
-    d[y] = np.complex128(d[x])
+def complex128_tangent(y, real):
+    d[y] = np.complex128(d[real])
 
 
 @adjoint(np.complex64)
-def complex64(y, x):
-    d[x] = cast_derivative(unbroadcast(d[y], x), x)
+def complex64(y, real):
+    d[real] = cast_derivative(unbroadcast(d[y], real), real)
 
 
 @tangent(np.complex64)
-def complex64_tangent(y, x):
-    d[y] = np.complex64(d[x])
+def complex64_tangent(y, real):
+    d[y] = np.complex64(d[real])
 
 
 @adjoint(np.clongdouble)
-def clongdouble(y, x):
-    d[x] = cast_derivative(unbroadcast(d[y], x), x)
+def clongdouble(y, real):
+    d[real] = cast_derivative(unbroadcast(d[y], real), real)
 
 
 @tangent(np.clongdouble)
-def clongdouble_tangent(y, x):
-    d[y] = np.clongdouble(d[x])
+def clongdouble_tangent(y, real):
+    d[y] = np.clongdouble(d[real])
 
 
 # fft_fit(g, x) cuts or zero-pads g to x's shape (linear in g; its transpose fits back), and

@@ -1,8 +1,8 @@
 """Products and linear algebra: ``np.dot vdot inner outer tensordot einsum kron cross vecdot
 matrix_transpose`` and ``np.linalg``'s ``inv det slogdet solve cholesky eigh eigvalsh eig svd
 svdvals pinv qr norm vector_norm matrix_norm matrix_power eigvals cond lstsq tensorinv
-tensorsolve`` (with the array API spellings ``np.linalg.matmul outer tensordot vecdot cross
-matrix_transpose diagonal trace``).
+tensorsolve multi_dot`` (with the array API spellings ``np.linalg.matmul outer tensordot vecdot
+cross matrix_transpose diagonal trace``).
 
 Adjoints are written with ``@``, ``np.linalg`` and ``np.einsum`` (whose own adjoint is another
 einsum), so that second derivatives (forward mode over the generated reverse code) find rules
@@ -50,6 +50,7 @@ from tangentlike.runtime.linalg import (
     triangle_mask,
     vecdot_axis,
 )
+from tangentlike.runtime.multi_dot import multi_dot_adjoints, multi_dot_tangent
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +); NumPy's views stay
@@ -664,7 +665,7 @@ def eigvals_tangent(y, a):
 def cond(y, x, p=None):
     ends = cond_ends(p)
     if ends is None:
-        xi = np.linalg.inv(x)
+        xi = np.linalg.inv(real_matrix(x, "np.linalg.cond"))
         n1 = np.linalg.norm(x, p, axis=(-2, -1), keepdims=True)
         n2 = np.linalg.norm(xi, p, axis=(-2, -1), keepdims=True)
         g = np.expand_dims(d[y], (-2, -1))
@@ -672,7 +673,7 @@ def cond(y, x, p=None):
                            - np.matrix_transpose(xi) @ (g * n1 * norm_gradient(xi, p, (-2, -1)))
                            @ np.matrix_transpose(xi), x)
     else:
-        usv = np.linalg.svd(x, full_matrices=False)
+        usv = np.linalg.svd(real_matrix(x, "np.linalg.cond"), full_matrices=False)
         first = usv[0][..., :, ends[0], None] * usv[2][..., ends[0], None, :]
         last = usv[0][..., :, ends[1], None] * usv[2][..., ends[1], None, :]
         d[x] = linalg_cast(np.expand_dims(d[y] / usv[1][..., ends[1]], (-2, -1))
@@ -683,13 +684,13 @@ def cond(y, x, p=None):
 def cond_tangent(y, x, p=None):
     ends = cond_ends(p)
     if ends is None:
-        xi = np.linalg.inv(x)
+        xi = np.linalg.inv(real_matrix(x, "np.linalg.cond"))
         d[y] = (np.linalg.norm(xi, p, axis=(-2, -1))
                 * np.sum(d[x] * norm_gradient(x, p, (-2, -1)), axis=(-2, -1))
                 - np.linalg.norm(x, p, axis=(-2, -1))
                 * np.sum((xi @ d[x] @ xi) * norm_gradient(xi, p, (-2, -1)), axis=(-2, -1)))
     else:
-        usv = np.linalg.svd(x, full_matrices=False)
+        usv = np.linalg.svd(real_matrix(x, "np.linalg.cond"), full_matrices=False)
         d[y] = (np.einsum("...k,...kl,...l->...", usv[0][..., ends[0]], d[x],
                           usv[2][..., ends[0], :])
                 - y * np.einsum("...k,...kl,...l->...", usv[0][..., ends[1]], d[x],
@@ -736,9 +737,9 @@ def tensorsolve_tangent(x, a, b, axes=None):
 # returns no residuals for.
 @adjoint(np.linalg.lstsq, containers=True, tuple_result=True)
 def lstsq(y, a, b, rcond=None):
-    pa = np.linalg.pinv(a)
+    pa = np.linalg.pinv(real_matrix(a, "np.linalg.lstsq"))
     xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
-    bm = np.reshape(b, solve_matrix_shape(b, b))
+    bm = np.reshape(real_matrix(b, "np.linalg.lstsq"), solve_matrix_shape(b, b))
     gr = 2.0 * (bm - a @ xm) * residual_gate(d[y][1], y[1], 0.0)
     gy = np.reshape(d[y][0], np.shape(xm)) @ np.matrix_transpose(bm)
     pt = np.matrix_transpose(pa)
@@ -753,9 +754,9 @@ def lstsq(y, a, b, rcond=None):
 
 @tangent(np.linalg.lstsq, containers=True, tuple_result=True)
 def lstsq_tangent(y, a, b, rcond=None):
-    pa = np.linalg.pinv(a)
+    pa = np.linalg.pinv(real_matrix(a, "np.linalg.lstsq"))
     xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
-    bm = np.reshape(b, solve_matrix_shape(b, b))
+    bm = np.reshape(real_matrix(b, "np.linalg.lstsq"), solve_matrix_shape(b, b))
     pt = np.matrix_transpose(pa)
     p = pa @ (pt @ np.matrix_transpose(d[a]))
     q = np.matrix_transpose(d[a]) @ (pt @ pa)
@@ -779,3 +780,16 @@ def residual_gate_adjoint(g, t, residuals, like):
 @tangent(residual_gate)
 def residual_gate_tangent(g, t, residuals, like):
     d[g] = residual_gate(d[t], residuals, like)
+
+
+# np.linalg.multi_dot(arrays): the adjoint of each matrix is the result's adjoint between the
+# transposed products left and right of it (a 1-d first array a row, a 1-d last a column);
+# the helpers are plain Python over @, differentiated again from their source.
+@adjoint(np.linalg.multi_dot)
+def multi_dot(y, arrays, *, out=None):
+    d[arrays] = multi_dot_adjoints(d[y], arrays)
+
+
+@tangent(np.linalg.multi_dot)
+def multi_dot_tangent_rule(y, arrays, *, out=None):
+    d[y] = multi_dot_tangent(d[arrays], arrays, y)

@@ -68,8 +68,11 @@ def polysub_tangent(y, a1, a2):
 # The product of polynomials is the convolution of their coefficients.
 @adjoint(np.polymul)
 def polymul(y, a1, a2):
-    d[a1] = np.reshape(np.correlate(d[y], np.atleast_1d(a2), "valid"), np.shape(a1))
-    d[a2] = np.reshape(np.correlate(d[y], np.atleast_1d(a1), "valid"), np.shape(a2))
+    # np.correlate conjugates its second argument: conjugated back, for complex coefficients
+    d[a1] = np.reshape(np.correlate(d[y], np.conjugate(np.atleast_1d(a2)), "valid"),
+                       np.shape(a1))
+    d[a2] = np.reshape(np.correlate(d[y], np.conjugate(np.atleast_1d(a1)), "valid"),
+                       np.shape(a2))
 
 
 @tangent(np.polymul)

@@ -15,6 +15,7 @@ import numpy as np
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import reduce_extremum, unreduce, unreduce_extremum, zeros_like
+from tangentlike.runtime.linalg import real_matrix
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum
 from tangentlike.runtime.statistics import (
     convolve_padding,
@@ -226,12 +227,13 @@ def nanprod_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False, initi
 @adjoint(np.nanvar)
 def nanvar(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     d[a] = (unreduce(d[y] * (2.0 / (nan_count(a, axis, keepdims) - ddof)), a, axis, keepdims)
-            * np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True)))
+            * np.where(np.isnan(real_matrix(a, "np.nanvar")), 0.0,
+                       a - np.nanmean(a, axis=axis, keepdims=True)))
 
 
 @tangent(np.nanvar)
 def nanvar_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[y] = (np.nansum(d[a] * np.where(np.isnan(a), 0.0,
+    d[y] = (np.nansum(d[a] * np.where(np.isnan(real_matrix(a, "np.nanvar")), 0.0,
                                        a - np.nanmean(a, axis=axis, keepdims=True)),
                       axis=axis, keepdims=keepdims)
             * (2.0 / (nan_count(a, axis, keepdims) - ddof)))
@@ -240,12 +242,13 @@ def nanvar_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False
 @adjoint(np.nanstd)
 def nanstd(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     d[a] = (unreduce(d[y] / (y * (nan_count(a, axis, keepdims) - ddof)), a, axis, keepdims)
-            * np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True)))
+            * np.where(np.isnan(real_matrix(a, "np.nanstd")), 0.0,
+                       a - np.nanmean(a, axis=axis, keepdims=True)))
 
 
 @tangent(np.nanstd)
 def nanstd_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[y] = (np.nansum(d[a] * np.where(np.isnan(a), 0.0,
+    d[y] = (np.nansum(d[a] * np.where(np.isnan(real_matrix(a, "np.nanstd")), 0.0,
                                        a - np.nanmean(a, axis=axis, keepdims=True)),
                       axis=axis, keepdims=keepdims)
             / (y * (nan_count(a, axis, keepdims) - ddof)))
@@ -403,9 +406,9 @@ def trapezoid_tangent(r, y, x=None, dx=1.0, axis=-1):
 
 @adjoint(np.convolve)
 def convolve(y, a, v, mode="full"):
-    d[a] = np.correlate(np.pad(d[y], convolve_padding(np.size(a), np.size(v), mode)), v,
+    d[a] = np.correlate(np.pad(d[y], convolve_padding(a, v, mode)), v,
                         "valid")
-    d[v] = np.correlate(np.pad(d[y], convolve_padding(np.size(a), np.size(v), mode)), a,
+    d[v] = np.correlate(np.pad(d[y], convolve_padding(a, v, mode)), a,
                         "valid")
 
 
@@ -417,9 +420,9 @@ def convolve_tangent(y, a, v, mode="full"):
 
 @adjoint(np.correlate)
 def correlate(y, a, v, mode="valid"):
-    d[a] = np.correlate(np.pad(d[y], convolve_padding(np.size(a), np.size(v), mode, True)),
+    d[a] = np.correlate(np.pad(d[y], convolve_padding(a, v, mode, True)),
                         np.flip(v), "valid")
-    d[v] = np.flip(np.correlate(np.pad(d[y], convolve_padding(np.size(a), np.size(v), mode, True)),
+    d[v] = np.flip(np.correlate(np.pad(d[y], convolve_padding(a, v, mode, True)),
                                 a, "valid"))
 
 

@@ -410,7 +410,7 @@ for _ufunc, _base in ((np.add, operator.add), (np.subtract, operator.sub),
                       (np.logaddexp2, np.logaddexp2), (np.arctan2, np.arctan2),
                       (np.hypot, np.hypot), (np.remainder, np.remainder), (np.fmod, np.fmod),
                       (np.copysign, np.copysign), (np.heaviside, np.heaviside),
-                      (np.nextafter, np.nextafter)):
+                      (np.nextafter, np.nextafter), (np.ldexp, np.ldexp)):
     derive_outer(_ufunc, _base, outer, **family_facts(globals(), True, _ufunc.outer))
 
 

@@ -3,8 +3,9 @@ is installed): ``inv det solve solve_triangular cholesky cho_factor cho_solve lu
 lu_solve eigh eigvalsh eigvals svd svdvals qr pinv pinvh norm``, the matrix functions ``expm
 logm sqrtm cosm sinm tanm coshm sinhm tanhm fractional_matrix_power``, the equations
 ``solve_sylvester solve_continuous_lyapunov solve_discrete_lyapunov``, the structured
-matrices ``toeplitz hankel circulant khatri_rao``, and the constant matrices of an integer
-size.
+matrices ``toeplitz hankel circulant khatri_rao companion leslie diagsvd
+convolution_matrix``, ``lstsq lu expm_frechet polar orthogonal_procrustes solve_circulant
+solve_toeplitz matmul_toeplitz solve_banded``, and the constant matrices of an integer size.
 
 The rules are those of np.linalg where SciPy computes the same thing (written again for
 SciPy's signatures), with SciPy's conventions: ``cholesky`` returns the upper factor by
@@ -27,20 +28,31 @@ from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast, unindex, unreduce, zeros_like
 from tangentlike.runtime.linalg import (
     assumed_masks,
+    banded_dense,
+    banded_parts,
+    circulant_check,
+    convolution_layout,
     eigh_uplo,
     eigvals_eye,
     factor_masks,
     linalg_cast,
     linalg_eye,
+    lstsq_full,
+    lu_mask,
     lu_masks,
     matrix_function_cast,
     matrix_power_blocks,
     norm_gradient,
     pinv_only,
+    polar_left,
+    real_matrix,
+    residual_gate,
     scipy_qr_mask,
     solve_matrix_shape,
     structured_layout,
     svd_eye,
+    toeplitz_dense,
+    toeplitz_parts,
     triangle_mask,
     triangular_masks,
 )
@@ -49,8 +61,9 @@ from tangentlike.runtime.linalg import (
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(assumed_masks, eigh_uplo, eigvals_eye, factor_masks, lu_masks,
-                   scipy_qr_mask, structured_layout, triangular_masks,
+non_differentiable(assumed_masks, circulant_check, convolution_layout, eigh_uplo, eigvals_eye,
+                   factor_masks, lstsq_full, lu_mask, lu_masks, polar_left, scipy_qr_mask,
+                   structured_layout, triangular_masks,
                    scipy.linalg.bandwidth, scipy.linalg.ishermitian, scipy.linalg.issymmetric,
                    scipy.linalg.hadamard, scipy.linalg.hilbert, scipy.linalg.invhilbert,
                    scipy.linalg.pascal, scipy.linalg.invpascal, scipy.linalg.dft,
@@ -368,7 +381,7 @@ def svd(y, a, full_matrices=True, compute_uv=True, overwrite_a=False, check_fini
                            + (y[0] / y[1][..., None, :])
                            @ (d[y][2] - np.matrix_transpose(vtvb) @ y[2]), a)
     else:
-        usv = np.linalg.svd(a, full_matrices=False)
+        usv = np.linalg.svd(real_matrix(a, "scipy.linalg.svd"), full_matrices=False)
         d[a] = linalg_cast((usv[0] * d[y][..., None, :]) @ usv[2], a)
 
 
@@ -388,19 +401,19 @@ def svd_tangent(y, a, full_matrices=True, compute_uv=True, overwrite_a=False, ch
                     v @ (f * (y[1][..., :, None] * dp + dpt * y[1][..., None, :]))
                     + (np.matrix_transpose(d[a]) @ y[0] - v @ dpt) / y[1][..., None, :]))
     else:
-        usv = np.linalg.svd(a, full_matrices=False)
+        usv = np.linalg.svd(real_matrix(a, "scipy.linalg.svd"), full_matrices=False)
         d[y] = np.einsum("...ki,...ki->...i", usv[0], d[a] @ np.matrix_transpose(usv[2]))
 
 
 @adjoint(scipy.linalg.svdvals)
 def svdvals(y, a, overwrite_a=False, check_finite=True):
-    usv = np.linalg.svd(a, full_matrices=False)
+    usv = np.linalg.svd(real_matrix(a, "scipy.linalg.svdvals"), full_matrices=False)
     d[a] = linalg_cast((usv[0] * d[y][..., None, :]) @ usv[2], a)
 
 
 @tangent(scipy.linalg.svdvals)
 def svdvals_tangent(y, a, overwrite_a=False, check_finite=True):
-    usv = np.linalg.svd(a, full_matrices=False)
+    usv = np.linalg.svd(real_matrix(a, "scipy.linalg.svdvals"), full_matrices=False)
     d[y] = np.einsum("...ki,...ki->...i", usv[0], d[a] @ np.matrix_transpose(usv[2]))
 
 
@@ -644,7 +657,8 @@ def solve_sylvester_tangent(x, a, b, q):
 # A X + X A^T = Q.
 @adjoint(scipy.linalg.solve_continuous_lyapunov)
 def solve_continuous_lyapunov(x, a, q):
-    gq = scipy.linalg.solve_continuous_lyapunov(np.matrix_transpose(a), d[x])
+    gq = scipy.linalg.solve_continuous_lyapunov(
+        np.matrix_transpose(real_matrix(a, "scipy.linalg.solve_continuous_lyapunov")), d[x])
     d[a] = -(gq @ np.matrix_transpose(x) + np.matrix_transpose(gq) @ x)
     d[q] = gq
 
@@ -652,14 +666,17 @@ def solve_continuous_lyapunov(x, a, q):
 @tangent(scipy.linalg.solve_continuous_lyapunov)
 def solve_continuous_lyapunov_tangent(x, a, q):
     d[x] = scipy.linalg.solve_continuous_lyapunov(
-        a, -(d[a] @ x + x @ np.matrix_transpose(d[a])))
-    d[x] = scipy.linalg.solve_continuous_lyapunov(a, d[q])
+        real_matrix(a, "scipy.linalg.solve_continuous_lyapunov"),
+        -(d[a] @ x + x @ np.matrix_transpose(d[a])))
+    d[x] = scipy.linalg.solve_continuous_lyapunov(
+        real_matrix(a, "scipy.linalg.solve_continuous_lyapunov"), d[q])
 
 
 # A X A^T - X + Q = 0.
 @adjoint(scipy.linalg.solve_discrete_lyapunov)
 def solve_discrete_lyapunov(x, a, q, method=None):
-    gq = scipy.linalg.solve_discrete_lyapunov(np.matrix_transpose(a), d[x], method)
+    gq = scipy.linalg.solve_discrete_lyapunov(
+        np.matrix_transpose(real_matrix(a, "scipy.linalg.solve_discrete_lyapunov")), d[x], method)
     d[a] = gq @ a @ np.matrix_transpose(x) + np.matrix_transpose(gq) @ a @ x
     d[q] = gq
 
@@ -667,8 +684,10 @@ def solve_discrete_lyapunov(x, a, q, method=None):
 @tangent(scipy.linalg.solve_discrete_lyapunov)
 def solve_discrete_lyapunov_tangent(x, a, q, method=None):
     d[x] = scipy.linalg.solve_discrete_lyapunov(
-        a, d[a] @ x @ np.matrix_transpose(a) + a @ x @ np.matrix_transpose(d[a]), method)
-    d[x] = scipy.linalg.solve_discrete_lyapunov(a, d[q], method)
+        real_matrix(a, "scipy.linalg.solve_discrete_lyapunov"),
+        d[a] @ x @ np.matrix_transpose(a) + a @ x @ np.matrix_transpose(d[a]), method)
+    d[x] = scipy.linalg.solve_discrete_lyapunov(
+        real_matrix(a, "scipy.linalg.solve_discrete_lyapunov"), d[q], method)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -767,3 +786,327 @@ def qr_tangent(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False,
     c = np.matrix_transpose(y[0]) @ d[a] @ ri
     o = low * c - np.matrix_transpose(low * c)
     d[y] = (y[0] @ o + d[a] @ ri - y[0] @ c, (c - o) @ y[1])
+
+
+# scipy.linalg.lstsq: np.linalg.lstsq's rule (x = pinv(a) b at full rank), with SciPy's
+# residues: a 0-d array for a vector b (NumPy's has one element).  lstsq_full refuses the
+# driver 'gelsy' (no singular values).
+@adjoint(scipy.linalg.lstsq, containers=True, tuple_result=True)
+def scipy_lstsq(y, a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True,
+                lapack_driver=None):
+    pa = np.linalg.pinv(a)
+    xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
+    bm = np.reshape(b, solve_matrix_shape(b, b))
+    gr = 2.0 * (bm - a @ xm) * residual_gate(d[y][1], y[1], 0.0)
+    gy = np.reshape(d[y][0], np.shape(xm)) @ np.matrix_transpose(bm)
+    pt = np.matrix_transpose(pa)
+    z = np.matrix_transpose(gy) @ (pa @ pt)
+    u = (pt @ pa) @ np.matrix_transpose(gy)
+    usv = np.linalg.svd(a, full_matrices=lstsq_full(lapack_driver))
+    d[a] = linalg_cast(-(pt @ gy @ pt) + z - a @ (pa @ z) + u - (u @ pa) @ a
+                       - gr @ np.matrix_transpose(xm) + (usv[0] * d[y][3][..., None, :]) @ usv[2],
+                       a)
+    d[b] = linalg_cast(np.reshape(pt @ np.reshape(d[y][0], np.shape(xm)) + gr, np.shape(b)), b)
+
+
+@tangent(scipy.linalg.lstsq, containers=True, tuple_result=True)
+def scipy_lstsq_tangent(y, a, b, cond=None, overwrite_a=False, overwrite_b=False,
+                        check_finite=True, lapack_driver=None):
+    pa = np.linalg.pinv(a)
+    xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
+    bm = np.reshape(b, solve_matrix_shape(b, b))
+    pt = np.matrix_transpose(pa)
+    p = pa @ (pt @ np.matrix_transpose(d[a]))
+    q = np.matrix_transpose(d[a]) @ (pt @ pa)
+    usv = np.linalg.svd(a, full_matrices=lstsq_full(lapack_driver))
+    d[y] = (np.reshape((-(pa @ d[a] @ pa) + p - (p @ a) @ pa + q - pa @ (a @ q)) @ bm,
+                       np.shape(y[0])),
+            residual_gate(-2.0 * np.sum(np.reshape((bm - a @ xm) * (d[a] @ xm), np.shape(b)),
+                                        axis=0), y[1], y[1]),
+            zeros_like(y[2]),
+            np.einsum("...ki,...ki->...i", usv[0], d[a] @ np.matrix_transpose(usv[2])))
+    d[y] = (np.reshape(pa @ np.reshape(d[b], np.shape(bm)), np.shape(y[0])),
+            residual_gate(2.0 * np.sum(np.reshape((bm - a @ xm) * np.reshape(d[b], np.shape(bm)),
+                                                  np.shape(b)), axis=0), y[1], y[1]),
+            zeros_like(y[2]), zeros_like(y[3]))
+
+
+# Structured matrices linear in their vectors: diagsvd, leslie, convolution_matrix; and
+# companion, whose first row is -a[1:] / a[0] (ones below the diagonal).
+@adjoint(scipy.linalg.diagsvd)
+def diagsvd(y, s, M, N):
+    d[s] = np.diagonal(d[y])
+
+
+@tangent(scipy.linalg.diagsvd)
+def diagsvd_tangent(y, s, M, N):
+    d[y] = scipy.linalg.diagsvd(d[s], M, N)
+
+
+@adjoint(scipy.linalg.leslie)
+def leslie(y, f, s):
+    d[f] = d[y][..., 0, :]
+    d[s] = np.diagonal(d[y][..., 1:, :-1], axis1=-2, axis2=-1)
+
+
+@tangent(scipy.linalg.leslie)
+def leslie_tangent(y, f, s):
+    d[y] = scipy.linalg.leslie(d[f], zeros_like(s))
+    d[y] = scipy.linalg.leslie(zeros_like(f), d[s])
+
+
+@adjoint(scipy.linalg.convolution_matrix)
+def convolution_matrix(y, a, n, mode="full"):
+    at = convolution_layout(scipy.linalg.convolution_matrix(np.arange(1.0, np.size(a) + 1.0),
+                                                            n, mode), a)
+    d[a] = unindex(at[1] * d[y], a, at[0])
+
+
+@tangent(scipy.linalg.convolution_matrix)
+def convolution_matrix_tangent(y, a, n, mode="full"):
+    d[y] = scipy.linalg.convolution_matrix(d[a], n, mode)
+
+
+@adjoint(scipy.linalg.companion)
+def companion(y, a):
+    g = d[y][..., 0, :]
+    d[a] = np.concatenate([np.sum(g * a[..., 1:], axis=-1, keepdims=True) / a[..., :1] ** 2,
+                           -g / a[..., :1]], axis=-1)
+
+
+@tangent(scipy.linalg.companion)
+def companion_tangent(y, a):
+    d[y] = linalg_cast(-np.eye(np.shape(a)[-1] - 1, 1) * (
+        d[a][..., 1:] / a[..., :1] - a[..., 1:] * d[a][..., :1] / a[..., :1] ** 2)[..., None, :],
+        a)
+
+
+# x = C^-1 b for the circulant matrix C = circulant(c): dx = C^-1 (db - circulant(dc) x); the
+# adjoint solves with C^T = circulant(c[t]) and spreads -g_b x^T back over c.
+@adjoint(scipy.linalg.solve_circulant)
+def solve_circulant(y, c, b, singular="raise", tol=None, caxis=-1, baxis=0, outaxis=0):
+    at = circulant_check(c, caxis, baxis, outaxis)
+    gb = scipy.linalg.solve_circulant(c[at[0]], d[y])
+    d[b] = gb
+    d[c] = unindex(-(np.reshape(gb, (np.size(c), -1))
+                     @ np.matrix_transpose(np.reshape(y, (np.size(c), -1)))), c, at[1])
+
+
+@tangent(scipy.linalg.solve_circulant)
+def solve_circulant_tangent(y, c, b, singular="raise", tol=None, caxis=-1, baxis=0, outaxis=0):
+    at = circulant_check(c, caxis, baxis, outaxis)
+    d[y] = scipy.linalg.solve_circulant(c, d[b])
+    d[y] = -scipy.linalg.solve_circulant(c, d[c][at[1]] @ y)
+
+
+# lu: a = P L U (square); with F = (P L)^-1 da U^-1, dL = L (low * F) and dU = ((1 - low) * F)
+# U; permute_l returns P L, whose derivative is P L (low * F).  The adjoint of F is
+# H = low * (L^T g_L) + (1 - low) * (g_U U^T), that of a (P L)^-T H U^-T.
+@adjoint(scipy.linalg.lu, containers=True, tuple_result=True)
+def lu(y, a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    low = lu_mask(a, p_indices)
+    if permute_l:
+        d[a] = np.matrix_transpose(np.linalg.inv(y[0])) @ (
+            low * (np.matrix_transpose(y[0]) @ d[y][0])
+            + (1.0 - low) * (d[y][1] @ np.matrix_transpose(y[1]))) \
+            @ np.matrix_transpose(np.linalg.inv(y[1]))
+    else:
+        d[a] = np.matrix_transpose(np.linalg.inv(y[0] @ y[1])) @ (
+            low * (np.matrix_transpose(y[1]) @ d[y][1])
+            + (1.0 - low) * (d[y][2] @ np.matrix_transpose(y[2]))) \
+            @ np.matrix_transpose(np.linalg.inv(y[2]))
+
+
+@tangent(scipy.linalg.lu, containers=True, tuple_result=True)
+def lu_tangent(y, a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    low = lu_mask(a, p_indices)
+    if permute_l:
+        d[y] = (y[0] @ (low * (np.linalg.inv(y[0]) @ d[a] @ np.linalg.inv(y[1]))),
+                ((1.0 - low) * (np.linalg.inv(y[0]) @ d[a] @ np.linalg.inv(y[1]))) @ y[1])
+    else:
+        d[y] = (zeros_like(y[0]),
+                y[1] @ (low * (np.linalg.inv(y[0] @ y[1]) @ d[a] @ np.linalg.inv(y[2]))),
+                ((1.0 - low) * (np.linalg.inv(y[0] @ y[1]) @ d[a] @ np.linalg.inv(y[2])))
+                @ y[2])
+
+
+# expm_frechet(A, E) = L(A, E), the upper right block of expm([[A, E], [0, A]]) = expm(M): linear
+# in E (adjoint L(A^T, G)); along dA it changes by the upper right block of
+# L(M, [[dA, 0], [0, dA]]), whose adjoint takes the diagonal blocks of L(M^T, [[0, G], [0, 0]]).
+@adjoint(scipy.linalg.expm_frechet, containers=True)
+def expm_frechet(y, A, E, method=None, compute_expm=True, check_finite=True):
+    n = np.shape(A)[-1]
+    mt = np.block([[np.matrix_transpose(A), zeros_like(A)], [np.matrix_transpose(E),
+                                                             np.matrix_transpose(A)]])
+    if compute_expm:
+        w = scipy.linalg.expm_frechet(mt, np.block([[zeros_like(A), d[y][1]],
+                                                    [zeros_like(A), zeros_like(A)]]),
+                                      compute_expm=False)
+        d[A] = scipy.linalg.expm_frechet(np.matrix_transpose(A), d[y][0], compute_expm=False) \
+            + w[:n, :n] + w[n:, n:]
+        d[E] = scipy.linalg.expm_frechet(np.matrix_transpose(A), d[y][1], compute_expm=False)
+    else:
+        w = scipy.linalg.expm_frechet(mt, np.block([[zeros_like(A), d[y]],
+                                                    [zeros_like(A), zeros_like(A)]]),
+                                      compute_expm=False)
+        d[A] = w[:n, :n] + w[n:, n:]
+        d[E] = scipy.linalg.expm_frechet(np.matrix_transpose(A), d[y], compute_expm=False)
+
+
+@tangent(scipy.linalg.expm_frechet, containers=True)
+def expm_frechet_tangent(y, A, E, method=None, compute_expm=True, check_finite=True):
+    n = np.shape(A)[-1]
+    m = np.block([[A, E], [zeros_like(A), A]])
+    if compute_expm:
+        d[y] = (scipy.linalg.expm_frechet(A, d[A], compute_expm=False),
+                scipy.linalg.expm_frechet(m, np.block([[d[A], zeros_like(A)],
+                                                       [zeros_like(A), d[A]]]),
+                                          compute_expm=False)[:n, n:])
+        d[y] = (zeros_like(y[0]), scipy.linalg.expm_frechet(A, d[E], compute_expm=False))
+    else:
+        d[y] = scipy.linalg.expm_frechet(m, np.block([[d[A], zeros_like(A)],
+                                                      [zeros_like(A), d[A]]]),
+                                         compute_expm=False)[:n, n:]
+        d[y] = scipy.linalg.expm_frechet(A, d[E], compute_expm=False)
+
+
+# polar (square, invertible): a = U P gives U^T da - da^T U = W P + P W for dU = U W (W
+# skew), and dP = U^T da - W P; the Sylvester operator W -> P W + W P is self-adjoint.  The
+# left decomposition a = P U is the right one of a^T (transposed).
+@adjoint(scipy.linalg.polar, containers=True, tuple_result=True)
+def polar(y, a, side="right"):
+    if polar_left(a, side):
+        gc = scipy.linalg.solve_sylvester(y[1], y[1], y[0] @ np.matrix_transpose(d[y][0])
+                                          - d[y][1] @ y[1])
+        d[a] = (np.matrix_transpose(gc) - gc + np.matrix_transpose(d[y][1])) @ y[0]
+    else:
+        gc = scipy.linalg.solve_sylvester(y[1], y[1], np.matrix_transpose(y[0]) @ d[y][0]
+                                          - d[y][1] @ y[1])
+        d[a] = y[0] @ (gc - np.matrix_transpose(gc) + d[y][1])
+
+
+@tangent(scipy.linalg.polar, containers=True, tuple_result=True)
+def polar_tangent(y, a, side="right"):
+    if polar_left(a, side):
+        w = scipy.linalg.solve_sylvester(y[1], y[1], y[0] @ np.matrix_transpose(d[a])
+                                         - d[a] @ np.matrix_transpose(y[0]))
+        d[y] = (-(w @ y[0]), y[0] @ np.matrix_transpose(d[a]) - w @ y[1])
+    else:
+        w = scipy.linalg.solve_sylvester(y[1], y[1], np.matrix_transpose(y[0]) @ d[a]
+                                         - np.matrix_transpose(d[a]) @ y[0])
+        d[y] = (y[0] @ w, np.matrix_transpose(y[0]) @ d[a] - w @ y[1])
+
+
+# orthogonal_procrustes(A, B) = (U, trace P) for the polar decomposition U P of M = A^T B
+# (square, invertible): polar's rule, and d trace P = trace(U^T dM) (W P has no trace).
+@adjoint(scipy.linalg.orthogonal_procrustes, containers=True, tuple_result=True)
+def orthogonal_procrustes(y, A, B, check_finite=True):
+    up = scipy.linalg.polar(np.matrix_transpose(A) @ B)
+    gc = scipy.linalg.solve_sylvester(up[1], up[1], np.matrix_transpose(up[0]) @ d[y][0]
+                                      - d[y][1] * up[1])
+    d[A] = B @ np.matrix_transpose(up[0] @ (gc - np.matrix_transpose(gc)) + d[y][1] * up[0])
+    d[B] = A @ (up[0] @ (gc - np.matrix_transpose(gc)) + d[y][1] * up[0])
+
+
+@tangent(scipy.linalg.orthogonal_procrustes, containers=True, tuple_result=True)
+def orthogonal_procrustes_tangent(y, A, B, check_finite=True):
+    up = scipy.linalg.polar(np.matrix_transpose(A) @ B)
+    d[y] = (y[0] @ scipy.linalg.solve_sylvester(
+        up[1], up[1], np.matrix_transpose(y[0]) @ np.matrix_transpose(d[A]) @ B
+        - np.matrix_transpose(B) @ d[A] @ y[0]),
+        np.trace(np.matrix_transpose(y[0]) @ np.matrix_transpose(d[A]) @ B))
+    d[y] = (y[0] @ scipy.linalg.solve_sylvester(
+        up[1], up[1], np.matrix_transpose(y[0]) @ np.matrix_transpose(A) @ d[B]
+        - np.matrix_transpose(d[B]) @ A @ y[0]),
+        np.trace(np.matrix_transpose(y[0]) @ np.matrix_transpose(A) @ d[B]))
+
+
+# toeplitz_dense and toeplitz_parts (the Toeplitz matrix of c or (c, r), and spreading a
+# matrix back over c or (c, r)) are linear and each other's adjoints.
+@adjoint(toeplitz_dense, containers=True)
+def toeplitz_dense_adjoint(t, c_or_cr):
+    d[c_or_cr] = toeplitz_parts(d[t], c_or_cr)
+
+
+@tangent(toeplitz_dense, containers=True)
+def toeplitz_dense_tangent(t, c_or_cr):
+    d[t] = toeplitz_dense(d[c_or_cr])
+
+
+@adjoint(toeplitz_parts, containers=True)
+def toeplitz_parts_adjoint(p, g, c_or_cr):
+    d[g] = toeplitz_dense(d[p])
+
+
+@tangent(toeplitz_parts, containers=True)
+def toeplitz_parts_tangent(p, g, c_or_cr):
+    d[p] = toeplitz_parts(d[g], c_or_cr)
+
+
+# x = T^-1 b for T = toeplitz(c_or_cr): dx = T^-1 (db - dT x); the adjoint solves with T^T
+# (densely) and spreads -g_b x^T back over c_or_cr.  matmul_toeplitz: y = T x.
+@adjoint(scipy.linalg.solve_toeplitz, containers=True)
+def solve_toeplitz(y, c_or_cr, b, check_finite=True):
+    gb = np.linalg.solve(np.matrix_transpose(toeplitz_dense(c_or_cr)),
+                         np.reshape(d[y], solve_matrix_shape(y, b)))
+    d[b] = np.reshape(gb, np.shape(b))
+    d[c_or_cr] = toeplitz_parts(-(gb @ np.matrix_transpose(
+        np.reshape(y, solve_matrix_shape(y, b)))), c_or_cr)
+
+
+@tangent(scipy.linalg.solve_toeplitz, containers=True)
+def solve_toeplitz_tangent(y, c_or_cr, b, check_finite=True):
+    d[y] = scipy.linalg.solve_toeplitz(c_or_cr, d[b])
+    d[y] = -scipy.linalg.solve_toeplitz(c_or_cr, toeplitz_dense(d[c_or_cr]) @ y)
+
+
+@adjoint(scipy.linalg.matmul_toeplitz, containers=True)
+def matmul_toeplitz(y, c_or_cr, x, check_finite=False, workers=None):
+    d[x] = np.matrix_transpose(toeplitz_dense(c_or_cr)) @ d[y]
+    d[c_or_cr] = toeplitz_parts(np.reshape(d[y], (np.shape(y)[0], -1)) @ np.matrix_transpose(
+        np.reshape(x, (np.shape(x)[0], -1))), c_or_cr)
+
+
+@tangent(scipy.linalg.matmul_toeplitz, containers=True)
+def matmul_toeplitz_tangent(y, c_or_cr, x, check_finite=False, workers=None):
+    d[y] = scipy.linalg.matmul_toeplitz(c_or_cr, d[x], check_finite, workers)
+    d[y] = toeplitz_dense(d[c_or_cr]) @ x
+
+
+# banded_dense (the matrix of banded storage ab) and banded_parts (a matrix back in banded
+# storage) are linear in ab and g, and each other's adjoints.  solve_banded: x = A^-1 b,
+# dx = A^-1 (db - dA x), through the dense matrix for the adjoint.
+@adjoint(banded_dense)
+def banded_dense_adjoint(t, l_and_u, ab):
+    d[ab] = banded_parts(d[t], l_and_u, ab)
+
+
+@tangent(banded_dense)
+def banded_dense_tangent(t, l_and_u, ab):
+    d[t] = banded_dense(l_and_u, d[ab])
+
+
+@adjoint(banded_parts)
+def banded_parts_adjoint(p, g, l_and_u, ab):
+    d[g] = banded_dense(l_and_u, d[p])
+
+
+@tangent(banded_parts)
+def banded_parts_tangent(p, g, l_and_u, ab):
+    d[p] = banded_parts(d[g], l_and_u, ab)
+
+
+@adjoint(scipy.linalg.solve_banded)
+def solve_banded(y, l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
+    gb = np.linalg.solve(np.matrix_transpose(banded_dense(l_and_u, ab)),
+                         np.reshape(d[y], solve_matrix_shape(y, b)))
+    d[b] = linalg_cast(np.reshape(gb, np.shape(b)), b)
+    d[ab] = linalg_cast(banded_parts(-(gb @ np.matrix_transpose(
+        np.reshape(y, solve_matrix_shape(y, b)))), l_and_u, ab), ab)
+
+
+@tangent(scipy.linalg.solve_banded)
+def solve_banded_tangent(y, l_and_u, ab, b, overwrite_ab=False, overwrite_b=False,
+                         check_finite=True):
+    d[y] = scipy.linalg.solve_banded(l_and_u, ab, d[b])
+    d[y] = -scipy.linalg.solve_banded(l_and_u, ab, banded_dense(l_and_u, d[ab]) @ y)

@@ -13,6 +13,7 @@ from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, declare, tangent
 from tangentlike.runtime import unbroadcast, unreduce, zeros_like
+from tangentlike.runtime.linalg import real_matrix
 from tangentlike.runtime.special import polygamma_like
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -119,13 +120,14 @@ def betaln_tangent(y, a, b):
 @adjoint(scipy.special.logsumexp)
 def logsumexp(y, a, axis=None, b=None, keepdims=False, return_sign=False):
     if return_sign:
+        s = real_matrix(y[1], "scipy.special.logsumexp(return_sign=True)")  # 1 without b
         if b is None:
-            d[a] = (unreduce(d[y][0], a, axis, keepdims)
+            d[a] = (unreduce(d[y][0] * s, a, axis, keepdims)
                     * np.exp(a - unreduce(y[0], a, axis, keepdims)))
         else:
-            d[a] = unbroadcast(unreduce(d[y][0] * y[1], a * b, axis, keepdims)
+            d[a] = unbroadcast(unreduce(d[y][0] * s, a * b, axis, keepdims)
                                * b * np.exp(a - unreduce(y[0], a * b, axis, keepdims)), a)
-            d[b] = unbroadcast(unreduce(d[y][0] * y[1], a * b, axis, keepdims)
+            d[b] = unbroadcast(unreduce(d[y][0] * s, a * b, axis, keepdims)
                                * np.exp(a - unreduce(y[0], a * b, axis, keepdims)), b)
     elif b is None:
         d[a] = (unreduce(d[y], a, axis, keepdims)
@@ -140,13 +142,14 @@ def logsumexp(y, a, axis=None, b=None, keepdims=False, return_sign=False):
 @tangent(scipy.special.logsumexp)
 def logsumexp_tangent(y, a, axis=None, b=None, keepdims=False, return_sign=False):
     if return_sign:
+        s = real_matrix(y[1], "scipy.special.logsumexp(return_sign=True)")  # 1 without b
         if b is None:
-            d[y] = (np.sum(d[a] * np.exp(a - unreduce(y[0], a, axis, keepdims)),
+            d[y] = (s * np.sum(d[a] * np.exp(a - unreduce(y[0], a, axis, keepdims)),
                            axis=axis, keepdims=keepdims), zeros_like(y[1]))
         else:
-            d[y] = (y[1] * np.sum(d[a] * b * np.exp(a - unreduce(y[0], a * b, axis, keepdims)),
+            d[y] = (s * np.sum(d[a] * b * np.exp(a - unreduce(y[0], a * b, axis, keepdims)),
                                   axis=axis, keepdims=keepdims), zeros_like(y[1]))
-            d[y] = (y[1] * np.sum(d[b] * np.exp(a - unreduce(y[0], a * b, axis, keepdims)),
+            d[y] = (s * np.sum(d[b] * np.exp(a - unreduce(y[0], a * b, axis, keepdims)),
                                   axis=axis, keepdims=keepdims), zeros_like(y[1]))
     elif b is None:
         d[y] = np.sum(d[a] * np.exp(a - unreduce(y, a, axis, keepdims)),

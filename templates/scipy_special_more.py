@@ -18,6 +18,7 @@ from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.linalg import real_matrix
 from tangentlike.runtime.special_more import (
     in_dtype_of,
     multipolygamma,
@@ -489,14 +490,15 @@ def jv_tangent(y, v, x):
 @adjoint(scipy.special.jve)
 def jve(y, v, x):
     d[v] = no_parameter_derivative(d[y], "jve", "v")
-    d[x] = unbroadcast(d[y] * 0.5 * (scipy.special.jve(v - 1.0, x)
+    d[x] = unbroadcast(d[y] * 0.5 * (scipy.special.jve(v - 1.0, real_matrix(x, "scipy.special.jve"))
                                      - scipy.special.jve(v + 1.0, x)), x)
 
 
 @tangent(scipy.special.jve)
 def jve_tangent(y, v, x):
     d[y] = no_parameter_derivative(d[v], "jve", "v")
-    d[y] = d[x] * 0.5 * (scipy.special.jve(v - 1.0, x) - scipy.special.jve(v + 1.0, x))
+    d[y] = d[x] * 0.5 * (scipy.special.jve(v - 1.0, real_matrix(x, "scipy.special.jve"))
+                         - scipy.special.jve(v + 1.0, x))
 
 
 @adjoint(scipy.special.yv)
@@ -515,14 +517,15 @@ def yv_tangent(y, v, x):
 @adjoint(scipy.special.yve)
 def yve(y, v, x):
     d[v] = no_parameter_derivative(d[y], "yve", "v")
-    d[x] = unbroadcast(d[y] * 0.5 * (scipy.special.yve(v - 1.0, x)
+    d[x] = unbroadcast(d[y] * 0.5 * (scipy.special.yve(v - 1.0, real_matrix(x, "scipy.special.yve"))
                                      - scipy.special.yve(v + 1.0, x)), x)
 
 
 @tangent(scipy.special.yve)
 def yve_tangent(y, v, x):
     d[y] = no_parameter_derivative(d[v], "yve", "v")
-    d[y] = d[x] * 0.5 * (scipy.special.yve(v - 1.0, x) - scipy.special.yve(v + 1.0, x))
+    d[y] = d[x] * 0.5 * (scipy.special.yve(v - 1.0, real_matrix(x, "scipy.special.yve"))
+                         - scipy.special.yve(v + 1.0, x))
 
 
 @adjoint(scipy.special.yn)
@@ -554,14 +557,16 @@ def iv_tangent(y, v, x):
 @adjoint(scipy.special.ive)
 def ive(y, v, x):
     d[v] = no_parameter_derivative(d[y], "ive", "v")
-    d[x] = unbroadcast(d[y] * (0.5 * (scipy.special.ive(v - 1.0, x)
+    d[x] = unbroadcast(d[y] * (0.5 * (scipy.special.ive(v - 1.0,
+                                                         real_matrix(x, "scipy.special.ive"))
                                       + scipy.special.ive(v + 1.0, x)) - np.sign(x) * y), x)
 
 
 @tangent(scipy.special.ive)
 def ive_tangent(y, v, x):
     d[y] = no_parameter_derivative(d[v], "ive", "v")
-    d[y] = d[x] * (0.5 * (scipy.special.ive(v - 1.0, x) + scipy.special.ive(v + 1.0, x))
+    d[y] = d[x] * (0.5 * (scipy.special.ive(v - 1.0, real_matrix(x, "scipy.special.ive"))
+                          + scipy.special.ive(v + 1.0, x))
                    - np.sign(x) * y)
 
 

@@ -30,6 +30,7 @@ import scipy.stats
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.linalg import real_matrix
 from tangentlike.runtime.stats import refuse_cdf_shape
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -571,7 +572,7 @@ def expon_logsf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.cauchy.logpdf)
 def cauchy_logpdf(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.cauchy.logpdf")
     hz = -2.0 * z / (1.0 + z * z)
     d[x] = unbroadcast(d[y] * hz / scale, x)
     d[loc] = unbroadcast(-d[y] * hz / scale, loc)
@@ -580,7 +581,7 @@ def cauchy_logpdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.cauchy.logpdf)
 def cauchy_logpdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.cauchy.logpdf")
     hz = -2.0 * z / (1.0 + z * z)
     d[y] = d[x] * hz / scale
     d[y] = -d[loc] * hz / scale
@@ -589,7 +590,7 @@ def cauchy_logpdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.cauchy.pdf)
 def cauchy_pdf(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.cauchy.pdf")
     hz = -2.0 * z / (1.0 + z * z)
     d[x] = unbroadcast(d[y] * y * hz / scale, x)
     d[loc] = unbroadcast(-d[y] * y * hz / scale, loc)
@@ -598,7 +599,7 @@ def cauchy_pdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.cauchy.pdf)
 def cauchy_pdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.cauchy.pdf")
     hz = -2.0 * z / (1.0 + z * z)
     d[y] = y * d[x] * hz / scale
     d[y] = -y * d[loc] * hz / scale
@@ -607,7 +608,7 @@ def cauchy_pdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.cauchy.cdf)
 def cauchy_cdf(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.cauchy.pdf(x, loc, scale)
+    f = scipy.stats.cauchy.pdf(real_matrix(x, "scipy.stats.cauchy.cdf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -615,7 +616,7 @@ def cauchy_cdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.cauchy.cdf)
 def cauchy_cdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.cauchy.pdf(x, loc, scale)
+    f = scipy.stats.cauchy.pdf(real_matrix(x, "scipy.stats.cauchy.cdf"), loc, scale)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -623,7 +624,8 @@ def cauchy_cdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.cauchy.logcdf)
 def cauchy_logcdf(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.cauchy.logpdf(x, loc, scale) - y)
+    f = np.exp(scipy.stats.cauchy.logpdf(real_matrix(x, "scipy.stats.cauchy.logcdf"),
+                                         loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -631,7 +633,8 @@ def cauchy_logcdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.cauchy.logcdf)
 def cauchy_logcdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.cauchy.logpdf(x, loc, scale) - y)
+    f = np.exp(scipy.stats.cauchy.logpdf(real_matrix(x, "scipy.stats.cauchy.logcdf"),
+                                         loc, scale) - y)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -639,7 +642,7 @@ def cauchy_logcdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.cauchy.sf)
 def cauchy_sf(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.cauchy.pdf(x, loc, scale)
+    f = -scipy.stats.cauchy.pdf(real_matrix(x, "scipy.stats.cauchy.sf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -647,7 +650,7 @@ def cauchy_sf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.cauchy.sf)
 def cauchy_sf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.cauchy.pdf(x, loc, scale)
+    f = -scipy.stats.cauchy.pdf(real_matrix(x, "scipy.stats.cauchy.sf"), loc, scale)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -655,7 +658,8 @@ def cauchy_sf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.cauchy.logsf)
 def cauchy_logsf(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.cauchy.logpdf(x, loc, scale) - y)
+    f = -np.exp(scipy.stats.cauchy.logpdf(real_matrix(x, "scipy.stats.cauchy.logsf"),
+                                          loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -663,7 +667,8 @@ def cauchy_logsf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.cauchy.logsf)
 def cauchy_logsf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.cauchy.logpdf(x, loc, scale) - y)
+    f = -np.exp(scipy.stats.cauchy.logpdf(real_matrix(x, "scipy.stats.cauchy.logsf"),
+                                          loc, scale) - y)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -674,7 +679,7 @@ def cauchy_logsf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.laplace.logpdf)
 def laplace_logpdf(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.laplace.logpdf")
     hz = -np.sign(z)
     d[x] = unbroadcast(d[y] * hz / scale, x)
     d[loc] = unbroadcast(-d[y] * hz / scale, loc)
@@ -683,7 +688,7 @@ def laplace_logpdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.laplace.logpdf)
 def laplace_logpdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.laplace.logpdf")
     hz = -np.sign(z)
     d[y] = d[x] * hz / scale
     d[y] = -d[loc] * hz / scale
@@ -692,7 +697,7 @@ def laplace_logpdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.laplace.pdf)
 def laplace_pdf(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.laplace.pdf")
     hz = -np.sign(z)
     d[x] = unbroadcast(d[y] * y * hz / scale, x)
     d[loc] = unbroadcast(-d[y] * y * hz / scale, loc)
@@ -701,7 +706,7 @@ def laplace_pdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.laplace.pdf)
 def laplace_pdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.laplace.pdf")
     hz = -np.sign(z)
     d[y] = y * d[x] * hz / scale
     d[y] = -y * d[loc] * hz / scale
@@ -710,7 +715,7 @@ def laplace_pdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.laplace.cdf)
 def laplace_cdf(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.laplace.pdf(x, loc, scale)
+    f = scipy.stats.laplace.pdf(real_matrix(x, "scipy.stats.laplace.cdf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -718,7 +723,7 @@ def laplace_cdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.laplace.cdf)
 def laplace_cdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.laplace.pdf(x, loc, scale)
+    f = scipy.stats.laplace.pdf(real_matrix(x, "scipy.stats.laplace.cdf"), loc, scale)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -726,7 +731,8 @@ def laplace_cdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.laplace.logcdf)
 def laplace_logcdf(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.laplace.logpdf(x, loc, scale) - y)
+    f = np.exp(scipy.stats.laplace.logpdf(real_matrix(x, "scipy.stats.laplace.logcdf"),
+                                          loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -734,7 +740,8 @@ def laplace_logcdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.laplace.logcdf)
 def laplace_logcdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.laplace.logpdf(x, loc, scale) - y)
+    f = np.exp(scipy.stats.laplace.logpdf(real_matrix(x, "scipy.stats.laplace.logcdf"),
+                                          loc, scale) - y)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -742,7 +749,7 @@ def laplace_logcdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.laplace.sf)
 def laplace_sf(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.laplace.pdf(x, loc, scale)
+    f = -scipy.stats.laplace.pdf(real_matrix(x, "scipy.stats.laplace.sf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -750,7 +757,7 @@ def laplace_sf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.laplace.sf)
 def laplace_sf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.laplace.pdf(x, loc, scale)
+    f = -scipy.stats.laplace.pdf(real_matrix(x, "scipy.stats.laplace.sf"), loc, scale)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -758,7 +765,8 @@ def laplace_sf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.laplace.logsf)
 def laplace_logsf(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.laplace.logpdf(x, loc, scale) - y)
+    f = -np.exp(scipy.stats.laplace.logpdf(real_matrix(x, "scipy.stats.laplace.logsf"),
+                                           loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -766,7 +774,8 @@ def laplace_logsf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.laplace.logsf)
 def laplace_logsf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.laplace.logpdf(x, loc, scale) - y)
+    f = -np.exp(scipy.stats.laplace.logpdf(real_matrix(x, "scipy.stats.laplace.logsf"),
+                                           loc, scale) - y)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -777,7 +786,7 @@ def laplace_logsf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.logistic.logpdf)
 def logistic_logpdf(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.logistic.logpdf")
     hz = -np.tanh(0.5 * z)
     d[x] = unbroadcast(d[y] * hz / scale, x)
     d[loc] = unbroadcast(-d[y] * hz / scale, loc)
@@ -786,7 +795,7 @@ def logistic_logpdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.logistic.logpdf)
 def logistic_logpdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.logistic.logpdf")
     hz = -np.tanh(0.5 * z)
     d[y] = d[x] * hz / scale
     d[y] = -d[loc] * hz / scale
@@ -795,7 +804,7 @@ def logistic_logpdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.logistic.pdf)
 def logistic_pdf(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.logistic.pdf")
     hz = -np.tanh(0.5 * z)
     d[x] = unbroadcast(d[y] * y * hz / scale, x)
     d[loc] = unbroadcast(-d[y] * y * hz / scale, loc)
@@ -804,7 +813,7 @@ def logistic_pdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.logistic.pdf)
 def logistic_pdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.logistic.pdf")
     hz = -np.tanh(0.5 * z)
     d[y] = y * d[x] * hz / scale
     d[y] = -y * d[loc] * hz / scale
@@ -813,7 +822,7 @@ def logistic_pdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.logistic.cdf)
 def logistic_cdf(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.logistic.pdf(x, loc, scale)
+    f = scipy.stats.logistic.pdf(real_matrix(x, "scipy.stats.logistic.cdf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -821,7 +830,7 @@ def logistic_cdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.logistic.cdf)
 def logistic_cdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.logistic.pdf(x, loc, scale)
+    f = scipy.stats.logistic.pdf(real_matrix(x, "scipy.stats.logistic.cdf"), loc, scale)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -829,7 +838,8 @@ def logistic_cdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.logistic.logcdf)
 def logistic_logcdf(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.logistic.logpdf(x, loc, scale) - y)
+    f = np.exp(scipy.stats.logistic.logpdf(real_matrix(x, "scipy.stats.logistic.logcdf"),
+                                           loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -837,7 +847,8 @@ def logistic_logcdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.logistic.logcdf)
 def logistic_logcdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.logistic.logpdf(x, loc, scale) - y)
+    f = np.exp(scipy.stats.logistic.logpdf(real_matrix(x, "scipy.stats.logistic.logcdf"),
+                                           loc, scale) - y)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -845,7 +856,7 @@ def logistic_logcdf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.logistic.sf)
 def logistic_sf(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.logistic.pdf(x, loc, scale)
+    f = -scipy.stats.logistic.pdf(real_matrix(x, "scipy.stats.logistic.sf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -853,7 +864,7 @@ def logistic_sf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.logistic.sf)
 def logistic_sf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.logistic.pdf(x, loc, scale)
+    f = -scipy.stats.logistic.pdf(real_matrix(x, "scipy.stats.logistic.sf"), loc, scale)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -861,7 +872,8 @@ def logistic_sf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.logistic.logsf)
 def logistic_logsf(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.logistic.logpdf(x, loc, scale) - y)
+    f = -np.exp(scipy.stats.logistic.logpdf(real_matrix(x, "scipy.stats.logistic.logsf"),
+                                            loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
@@ -869,7 +881,8 @@ def logistic_logsf(y, x, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.logistic.logsf)
 def logistic_logsf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.logistic.logpdf(x, loc, scale) - y)
+    f = -np.exp(scipy.stats.logistic.logpdf(real_matrix(x, "scipy.stats.logistic.logsf"),
+                                            loc, scale) - y)
     d[y] = d[x] * f
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
@@ -1231,7 +1244,7 @@ def uniform_logsf_tangent(y, x, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.vonmises.logpdf)
 def vonmises_logpdf(y, x, kappa, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.vonmises.logpdf")
     hz = -kappa * np.sin(z)
     d[x] = unbroadcast(d[y] * hz / scale, x)
     h_kappa = np.cos(z) - scipy.special.i1e(kappa) / scipy.special.i0e(kappa)
@@ -1242,7 +1255,7 @@ def vonmises_logpdf(y, x, kappa, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.vonmises.logpdf)
 def vonmises_logpdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.vonmises.logpdf")
     hz = -kappa * np.sin(z)
     d[y] = d[x] * hz / scale
     h_kappa = np.cos(z) - scipy.special.i1e(kappa) / scipy.special.i0e(kappa)
@@ -1253,7 +1266,7 @@ def vonmises_logpdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.vonmises.pdf)
 def vonmises_pdf(y, x, kappa, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.vonmises.pdf")
     hz = -kappa * np.sin(z)
     d[x] = unbroadcast(d[y] * y * hz / scale, x)
     h_kappa = np.cos(z) - scipy.special.i1e(kappa) / scipy.special.i0e(kappa)
@@ -1264,7 +1277,7 @@ def vonmises_pdf(y, x, kappa, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.vonmises.pdf)
 def vonmises_pdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.vonmises.pdf")
     hz = -kappa * np.sin(z)
     d[y] = y * d[x] * hz / scale
     h_kappa = np.cos(z) - scipy.special.i1e(kappa) / scipy.special.i0e(kappa)
@@ -1275,7 +1288,7 @@ def vonmises_pdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.vonmises.cdf)
 def vonmises_cdf(y, x, kappa, loc=0.0, scale=1.0):
-    f = scipy.stats.vonmises.pdf(x, kappa, loc, scale)
+    f = scipy.stats.vonmises.pdf(real_matrix(x, "scipy.stats.vonmises.cdf"), kappa, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
     d[kappa] = refuse_cdf_shape(d[y])
     d[loc] = unbroadcast(-d[y] * f, loc)
@@ -1284,7 +1297,7 @@ def vonmises_cdf(y, x, kappa, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.vonmises.cdf)
 def vonmises_cdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    f = scipy.stats.vonmises.pdf(x, kappa, loc, scale)
+    f = scipy.stats.vonmises.pdf(real_matrix(x, "scipy.stats.vonmises.cdf"), kappa, loc, scale)
     d[y] = d[x] * f
     d[y] = refuse_cdf_shape(d[kappa])
     d[y] = -d[loc] * f
@@ -1293,7 +1306,8 @@ def vonmises_cdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.vonmises.logcdf)
 def vonmises_logcdf(y, x, kappa, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.vonmises.logpdf(x, kappa, loc, scale) - y)
+    f = np.exp(scipy.stats.vonmises.logpdf(real_matrix(x, "scipy.stats.vonmises.logcdf"),
+                                           kappa, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
     d[kappa] = refuse_cdf_shape(d[y])
     d[loc] = unbroadcast(-d[y] * f, loc)
@@ -1302,7 +1316,8 @@ def vonmises_logcdf(y, x, kappa, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.vonmises.logcdf)
 def vonmises_logcdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.vonmises.logpdf(x, kappa, loc, scale) - y)
+    f = np.exp(scipy.stats.vonmises.logpdf(real_matrix(x, "scipy.stats.vonmises.logcdf"),
+                                           kappa, loc, scale) - y)
     d[y] = d[x] * f
     d[y] = refuse_cdf_shape(d[kappa])
     d[y] = -d[loc] * f
@@ -1311,7 +1326,7 @@ def vonmises_logcdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.vonmises.sf)
 def vonmises_sf(y, x, kappa, loc=0.0, scale=1.0):
-    f = -scipy.stats.vonmises.pdf(x, kappa, loc, scale)
+    f = -scipy.stats.vonmises.pdf(real_matrix(x, "scipy.stats.vonmises.sf"), kappa, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
     d[kappa] = refuse_cdf_shape(d[y])
     d[loc] = unbroadcast(-d[y] * f, loc)
@@ -1320,7 +1335,7 @@ def vonmises_sf(y, x, kappa, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.vonmises.sf)
 def vonmises_sf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    f = -scipy.stats.vonmises.pdf(x, kappa, loc, scale)
+    f = -scipy.stats.vonmises.pdf(real_matrix(x, "scipy.stats.vonmises.sf"), kappa, loc, scale)
     d[y] = d[x] * f
     d[y] = refuse_cdf_shape(d[kappa])
     d[y] = -d[loc] * f
@@ -1329,7 +1344,8 @@ def vonmises_sf_tangent(y, x, kappa, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.vonmises.logsf)
 def vonmises_logsf(y, x, kappa, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.vonmises.logpdf(x, kappa, loc, scale) - y)
+    f = -np.exp(scipy.stats.vonmises.logpdf(real_matrix(x, "scipy.stats.vonmises.logsf"),
+                                            kappa, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
     d[kappa] = refuse_cdf_shape(d[y])
     d[loc] = unbroadcast(-d[y] * f, loc)
@@ -1338,7 +1354,8 @@ def vonmises_logsf(y, x, kappa, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.vonmises.logsf)
 def vonmises_logsf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.vonmises.logpdf(x, kappa, loc, scale) - y)
+    f = -np.exp(scipy.stats.vonmises.logpdf(real_matrix(x, "scipy.stats.vonmises.logsf"),
+                                            kappa, loc, scale) - y)
     d[y] = d[x] * f
     d[y] = refuse_cdf_shape(d[kappa])
     d[y] = -d[loc] * f
@@ -1469,7 +1486,7 @@ def wrapcauchy_logsf_tangent(y, x, c, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.gennorm.logpdf)
 def gennorm_logpdf(y, x, beta, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.gennorm.logpdf")
     hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
     d[x] = unbroadcast(d[y] * hz / scale, x)
     h_beta = (1.0 / beta + scipy.special.digamma(1.0 / beta) / (beta * beta) - np.abs(z) ** beta *
@@ -1481,7 +1498,7 @@ def gennorm_logpdf(y, x, beta, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.gennorm.logpdf)
 def gennorm_logpdf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.gennorm.logpdf")
     hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
     d[y] = d[x] * hz / scale
     h_beta = (1.0 / beta + scipy.special.digamma(1.0 / beta) / (beta * beta) - np.abs(z) ** beta *
@@ -1493,7 +1510,7 @@ def gennorm_logpdf_tangent(y, x, beta, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.gennorm.pdf)
 def gennorm_pdf(y, x, beta, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.gennorm.pdf")
     hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
     d[x] = unbroadcast(d[y] * y * hz / scale, x)
     h_beta = (1.0 / beta + scipy.special.digamma(1.0 / beta) / (beta * beta) - np.abs(z) ** beta *
@@ -1505,7 +1522,7 @@ def gennorm_pdf(y, x, beta, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.gennorm.pdf)
 def gennorm_pdf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = real_matrix((x - loc) / scale, "scipy.stats.gennorm.pdf")
     hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
     d[y] = y * d[x] * hz / scale
     h_beta = (1.0 / beta + scipy.special.digamma(1.0 / beta) / (beta * beta) - np.abs(z) ** beta *
@@ -1517,7 +1534,7 @@ def gennorm_pdf_tangent(y, x, beta, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.gennorm.cdf)
 def gennorm_cdf(y, x, beta, loc=0.0, scale=1.0):
-    f = scipy.stats.gennorm.pdf(x, beta, loc, scale)
+    f = scipy.stats.gennorm.pdf(real_matrix(x, "scipy.stats.gennorm.cdf"), beta, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
     d[beta] = refuse_cdf_shape(d[y])
     d[loc] = unbroadcast(-d[y] * f, loc)
@@ -1526,7 +1543,7 @@ def gennorm_cdf(y, x, beta, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.gennorm.cdf)
 def gennorm_cdf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    f = scipy.stats.gennorm.pdf(x, beta, loc, scale)
+    f = scipy.stats.gennorm.pdf(real_matrix(x, "scipy.stats.gennorm.cdf"), beta, loc, scale)
     d[y] = d[x] * f
     d[y] = refuse_cdf_shape(d[beta])
     d[y] = -d[loc] * f
@@ -1535,7 +1552,8 @@ def gennorm_cdf_tangent(y, x, beta, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.gennorm.logcdf)
 def gennorm_logcdf(y, x, beta, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.gennorm.logpdf(x, beta, loc, scale) - y)
+    f = np.exp(scipy.stats.gennorm.logpdf(real_matrix(x, "scipy.stats.gennorm.logcdf"),
+                                          beta, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
     d[beta] = refuse_cdf_shape(d[y])
     d[loc] = unbroadcast(-d[y] * f, loc)
@@ -1544,7 +1562,8 @@ def gennorm_logcdf(y, x, beta, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.gennorm.logcdf)
 def gennorm_logcdf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.gennorm.logpdf(x, beta, loc, scale) - y)
+    f = np.exp(scipy.stats.gennorm.logpdf(real_matrix(x, "scipy.stats.gennorm.logcdf"),
+                                          beta, loc, scale) - y)
     d[y] = d[x] * f
     d[y] = refuse_cdf_shape(d[beta])
     d[y] = -d[loc] * f
@@ -1553,7 +1572,7 @@ def gennorm_logcdf_tangent(y, x, beta, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.gennorm.sf)
 def gennorm_sf(y, x, beta, loc=0.0, scale=1.0):
-    f = -scipy.stats.gennorm.pdf(x, beta, loc, scale)
+    f = -scipy.stats.gennorm.pdf(real_matrix(x, "scipy.stats.gennorm.sf"), beta, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
     d[beta] = refuse_cdf_shape(d[y])
     d[loc] = unbroadcast(-d[y] * f, loc)
@@ -1562,7 +1581,7 @@ def gennorm_sf(y, x, beta, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.gennorm.sf)
 def gennorm_sf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    f = -scipy.stats.gennorm.pdf(x, beta, loc, scale)
+    f = -scipy.stats.gennorm.pdf(real_matrix(x, "scipy.stats.gennorm.sf"), beta, loc, scale)
     d[y] = d[x] * f
     d[y] = refuse_cdf_shape(d[beta])
     d[y] = -d[loc] * f
@@ -1571,7 +1590,8 @@ def gennorm_sf_tangent(y, x, beta, loc=0.0, scale=1.0):
 
 @adjoint(scipy.stats.gennorm.logsf)
 def gennorm_logsf(y, x, beta, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.gennorm.logpdf(x, beta, loc, scale) - y)
+    f = -np.exp(scipy.stats.gennorm.logpdf(real_matrix(x, "scipy.stats.gennorm.logsf"),
+                                           beta, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
     d[beta] = refuse_cdf_shape(d[y])
     d[loc] = unbroadcast(-d[y] * f, loc)
@@ -1580,7 +1600,8 @@ def gennorm_logsf(y, x, beta, loc=0.0, scale=1.0):
 
 @tangent(scipy.stats.gennorm.logsf)
 def gennorm_logsf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.gennorm.logpdf(x, beta, loc, scale) - y)
+    f = -np.exp(scipy.stats.gennorm.logpdf(real_matrix(x, "scipy.stats.gennorm.logsf"),
+                                           beta, loc, scale) - y)
     d[y] = d[x] * f
     d[y] = refuse_cdf_shape(d[beta])
     d[y] = -d[loc] * f

@@ -104,15 +104,20 @@ def conversions(z):
         np.real(np.sort_complex(z)) * np.arange(3.0))
 
 
+def signs(z):
+    """NumPy's sign of a complex z is z / |z| (autograd's sign has no derivative)."""
+    return np.sum(np.real(np.sign(z) * (1 - 2j)) + np.abs(np.sign(z * z) + z) ** 2)
+
+
 REAL_VALUED = {f.__name__: (f, Z) for f in (
     holomorphic_parts, inverse_trig, powers, conjugates, angles, attributes, reductions,
     products, shapes, selection, power_spectrum, fft_pipeline, hermitian_transforms,
-    conversions)}
+    conversions, signs)}
 REAL_VALUED.update({f.__name__: (f, M) for f in (matrices, matrix_fft)})
 # autograd has no rule (or method) for some of what these use: vdot, cumprod, flip,
 # matrix_power, hfft, sort_complex, np.angle's deg, ndarray .conj() and .real.
 NO_AUTOGRAD = {"attributes", "conversions", "hermitian_transforms", "products", "reductions",
-               "shapes", "angles", "conjugates", "matrices"}
+               "shapes", "angles", "conjugates", "matrices", "signs"}
 
 
 def autograd_parts(z):

@@ -348,7 +348,8 @@ _WRITE_INSTEAD = {
 
 # An array's methods that write into it, and what to write instead.
 _IN_PLACE_HINTS = {
-    "sort": "write y = np.sort(y) rather than y.sort()",
+    "sort": "write xs = sorted(xs) for a list, y = np.sort(y) for an array (y.sort() on a "
+            "name bound to an array is followed)",
     "partition": "write y = np.partition(y, kth) rather than y.partition(kth)",
     "fill": "write y[...] = v rather than y.fill(v)",
     "put": "write np.put(y, ind, v) (which tangentlike follows as y[...] = ...) rather than "

@@ -46,6 +46,7 @@ HEADINGS = {
     "numpy_fft": "NumPy FFT and complex parts",
     "scipy_special": "SciPy special functions",
     "scipy_special_more": "More SciPy special functions",
+    "scipy_special_rest": "The rest of the SciPy special functions",
     "scipy_stats": "SciPy stats distributions",
     "scipy_stats_families": "SciPy stats distributions in closed form",
     "scipy_multivariate": "SciPy multivariate distributions",

@@ -190,13 +190,22 @@ def _check(rule: Rule, parsed: ParsedTemplate) -> None:
     theirs = list(target.parameters.values())
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in theirs + ours):
         return
-    for mine, real in zip(ours, theirs):
+    positional = [p for p in ours if p.kind != p.KEYWORD_ONLY]
+    matched = set()
+    for mine, real in zip(positional, theirs):
+        if real.kind == real.KEYWORD_ONLY:
+            break
         if real.kind != real.POSITIONAL_ONLY and mine.name != real.name:
             raise fail(f"parameter {mine.name!r} should be named {real.name!r} "
                        f"like the primitive's")
-    if len(ours) > len(theirs):
-        raise fail(f"the primitive takes {len(theirs)} arguments "
-                   f"({', '.join(p.name for p in theirs)}), the template {len(ours)}")
+        matched.add(mine.name)
+    # A parameter the primitive does not have is a keyword of other NumPy or SciPy versions
+    # (np.unique's sorted, scipy.linalg.inv's assume_a): it takes its default here.
+    names = {p.name for p in theirs}
+    for mine in ours:
+        if mine.name not in matched and mine.name not in names and mine.default is mine.empty:
+            raise fail(f"the primitive takes {len(theirs)} arguments "
+                       f"({', '.join(p.name for p in theirs)}), and no {mine.name!r}")
 
 
 def qualified_name(primitive: Any) -> str:

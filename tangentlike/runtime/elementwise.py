@@ -70,6 +70,52 @@ def pow_log(x: Any, z: Any) -> Any:
     return out.astype(dtype, copy=False) if isinstance(x, np.ndarray) else dtype.type(out)
 
 
+def finite_elements(x: Any) -> Any:
+    """``np.isfinite(x)``, where ``np.nan_to_num`` keeps its argument; refuses complex ``x``
+    (NumPy replaces its real and imaginary parts separately)."""
+    if np.iscomplexobj(x):
+        raise ValueRefusedError(
+            "the derivative of np.nan_to_num is implemented for real values only; these are "
+            f"complex ({np.result_type(x)})")
+    return np.isfinite(x)
+
+
+def _unit(x: Any) -> tuple[Any, Any]:
+    """``(x / |x|, |x|)`` of a complex ``x``, NaN at 0 (there ``np.sign`` has no derivative)."""
+    size = np.abs(x)
+    size = np.where(size == 0, np.nan, size)
+    return x / size, size
+
+
+def sign_tangent(t: Any, x: Any) -> Any:
+    """The tangent of ``np.sign(x)`` along ``t``: zero for real ``x`` (piecewise constant);
+    for complex ``x`` NumPy's sign is ``s = x / |x|``, whose tangent is
+    ``(t - s Re(conj(s) t)) / |x|``."""
+    if not np.iscomplexobj(x):
+        return np.zeros(np.broadcast_shapes(np.shape(t), np.shape(x)), float_dtype(t))
+    s, size = _unit(x)
+    return (t - s * np.real(np.conj(s) * t)) / size
+
+
+def sign_adjoint(g: Any, x: Any) -> Any:
+    """The adjoint of ``np.sign(x)`` (the transpose of :func:`sign_tangent` in autograd's
+    convention, ``dL = Re(g ds)``): zero for real ``x``, ``(g - conj(s) Re(g s)) / |x|``
+    for complex ``x``."""
+    if not np.iscomplexobj(x):
+        return np.zeros(np.broadcast_shapes(np.shape(g), np.shape(x)), float_dtype(g))
+    s, size = _unit(x)
+    return (g - np.conj(s) * np.real(g * s)) / size
+
+
+def sign_derivative_derivative(t: Any, x: Any) -> Any:
+    """The derivative of :func:`sign_tangent` or :func:`sign_adjoint` in ``x``: zero for
+    real ``x``; second derivatives of ``np.sign`` of complex values are refused."""
+    if np.iscomplexobj(x):
+        raise ValueRefusedError(
+            "tangentlike does not take second derivatives of np.sign of complex values yet")
+    return np.zeros(np.broadcast_shapes(np.shape(t), np.shape(x)), float_dtype(t))
+
+
 def abs_direction(x: Any) -> Any:
     """The derivative of ``np.abs`` as a factor: ``sign(x)`` for real ``x``, ``conj(x) / |x|``
     for complex ``x`` (an FFT's values, say), 0 at 0."""

@@ -30,7 +30,8 @@ def flat_vector(value: Any) -> np.ndarray:
 
 def unflat(vector: Any, like: Any, numbers: bool = False) -> Any:
     """``vector``'s parts in the structure and shapes of ``like`` (the inverse of
-    :func:`flat_vector`); a number's part is a 0-d array, or (``numbers``) a float."""
+    :func:`flat_vector`); a number's part is a 0-d array, or (``numbers``) a float (a complex for a
+    complex number)."""
     offset = 0
 
     def build(value: Any) -> Any:
@@ -44,7 +45,9 @@ def unflat(vector: Any, like: Any, numbers: bool = False) -> Any:
         size, shape = int(np.size(value)), np.shape(value)
         part = np.reshape(vector[offset:offset + size], shape)
         offset += size
-        return float(part) if numbers and not isinstance(value, np.ndarray) else part
+        if numbers and not isinstance(value, np.ndarray):
+            return complex(part) if isinstance(value, complex) else float(part)
+        return part
 
     return build(like)
 

@@ -198,7 +198,7 @@ def unspread_part(g: Any, k: int, x: Any, shape: Any = None) -> Any:
     """The transpose of :func:`spread_part`: the derivative of the ``k``-th input ``x`` from
     the derivative ``g`` (a tuple) of the result."""
     shape = np.shape(x) if shape is None else shape
-    summed = unbroadcast(np.asarray(g[k]), np.zeros(shape))
+    summed = unbroadcast(np.asarray(g[k]), np.zeros(shape, np.result_type(x, 0.0)))
     return cast_derivative(np.reshape(summed, np.shape(x)), x)
 
 

@@ -506,6 +506,7 @@ def lu_masks(lu: Any, piv: Any) -> tuple:
     """For the ``lu, piv`` of ``scipy.linalg.lu_factor`` (a square matrix ``a = P^T L U``):
     the strictly lower mask (``L``'s part of ``lu``, the unit diagonal left out), the identity
     and the permutation matrix ``P`` (``P a = L U``), in ``lu``'s floating point type."""
+    real_matrices("scipy.linalg.lu_factor and lu_solve", lu)
     m, n = np.shape(lu)[-2:]
     if m != n or np.ndim(lu) != 2:
         raise ValueRefusedError(
@@ -534,10 +535,11 @@ def eigh_uplo(lower: Any = True, b: Any = None, type: Any = 1, subset_by_index: 
 
 def pinv_only(y: Any, return_rank: Any = False) -> Any:
     """``y``, the pseudo-inverse ``scipy.linalg.pinv`` or ``pinvh`` returned; refuses
-    ``return_rank=True``."""
+    ``return_rank=True`` and complex matrices."""
     if return_rank:
         raise ValueRefusedError("the derivatives of scipy.linalg.pinv and pinvh are "
                                 "implemented for return_rank=False")
+    real_matrices("scipy.linalg.pinv and pinvh", y)
     return y
 
 
@@ -561,7 +563,10 @@ def structured_layout(kind: str, c: Any, r: Any = None) -> tuple:
     """For ``scipy.linalg.toeplitz(c, r)``, ``hankel(c, r)`` and ``circulant(c)`` of vectors:
     ``(i1, m1, i2, m2)`` such that the matrix is ``m1 * c[i1] + m2 * r2[i2]``, ``r2`` being
     ``r`` (``c`` for ``toeplitz(c)``), masks in ``c``'s floating point type.  Refuses stacks
-    (SciPy 1.17 reads them as batches)."""
+    (SciPy 1.17 reads them as batches), and a complex ``toeplitz(c)`` (its ``r`` is
+    ``conj(c)``, not holomorphic)."""
+    if kind == "toeplitz" and r is None:
+        real_matrices("scipy.linalg.toeplitz(c) (r = conj(c))", c)
     if np.ndim(c) != 1 or r is not None and np.ndim(r) != 1:
         raise ValueRefusedError(f"the derivative of scipy.linalg.{kind} is implemented for "
                                 "vectors c and r")
@@ -599,3 +604,105 @@ def scipy_qr_mask(a: Any, mode: Any = "full", pivoting: Any = False) -> np.ndarr
             "for square matrices) without pivoting, of matrices with at least as many rows as "
             f"columns (got mode={mode!r}, pivoting={pivoting!r}, shape {np.shape(a)})")
     return qr_mask(a, "reduced" if mode == "economic" else "complete")
+
+
+def convolution_layout(index: Any, like: Any) -> tuple:
+    """For ``scipy.linalg.convolution_matrix(a, n, mode)``, given that matrix of the vector
+    ``1, 2, ..., len(a)`` (``index``): ``(i, m)`` such that the matrix of ``a`` is
+    ``m * a[i]``, the mask ``m`` in ``like``'s floating point type."""
+    index = np.asarray(index)
+    return np.maximum(np.rint(index).astype(int) - 1, 0), (index > 0).astype(float_dtype(like))
+
+
+def circulant_check(c: Any, caxis: Any = -1, baxis: Any = 0, outaxis: Any = 0) -> tuple:
+    """For ``scipy.linalg.solve_circulant(c, b)``'s rules: ``(t, i)`` such that
+    ``circulant(c)`` is ``c[i]`` and its transpose ``circulant(c[t])``.  Refuses a stack of
+    ``c`` and other axes than the default ones."""
+    if np.ndim(c) != 1 or (caxis, baxis, outaxis) != (-1, 0, 0):
+        raise ValueRefusedError("the derivative of scipy.linalg.solve_circulant is implemented "
+                                "for a vector c and the default caxis, baxis and outaxis")
+    m = np.size(c)
+    i, j = np.indices((m, m))
+    return -np.arange(m) % m, (i - j) % m
+
+
+def lstsq_full(lapack_driver: Any = None) -> bool:
+    """``False`` (``full_matrices`` of the SVD that ``scipy.linalg.lstsq``'s rules take):
+    refuses ``lapack_driver='gelsy'``, which returns no singular values."""
+    if lapack_driver == "gelsy":
+        raise ValueRefusedError("the derivative of scipy.linalg.lstsq is implemented for the "
+                                "drivers 'gelsd' and 'gelss' (lapack_driver='gelsy' returns no "
+                                "singular values)")
+    return False
+
+
+def lu_mask(a: Any, p_indices: Any = False) -> np.ndarray:
+    """For ``scipy.linalg.lu`` of square matrices (``a = P L U``, L unit lower): the strictly
+    lower mask (``L``'s part of ``L^-1 P^T da U^-1``) in ``a``'s floating point type.  Refuses
+    rectangular matrices and ``p_indices=True``."""
+    m, n = np.shape(a)[-2:]
+    if m != n or p_indices:
+        raise ValueRefusedError(
+            "the derivative of scipy.linalg.lu is implemented for square matrices and "
+            f"p_indices=False (got shape {np.shape(a)}, p_indices={p_indices!r})")
+    return np.tril(np.ones((n, n), float_dtype(a)), -1)
+
+
+def polar_left(a: Any, side: Any = "right") -> bool:
+    """Whether ``scipy.linalg.polar(a, side)`` is the left decomposition ``a = P U``; refuses
+    other than square matrices (whose rules solve a Sylvester equation in ``P``)."""
+    if np.ndim(a) != 2 or np.shape(a)[0] != np.shape(a)[1] or side not in ("left", "right"):
+        raise ValueRefusedError(
+            "the derivative of scipy.linalg.polar is implemented for one square matrix and "
+            f"side 'right' or 'left' (got shape {np.shape(a)}, side={side!r})")
+    return side == "left"
+
+
+def toeplitz_dense(c_or_cr: Any) -> Any:
+    """The Toeplitz matrix that ``scipy.linalg.solve_toeplitz`` and ``matmul_toeplitz`` read
+    from ``c_or_cr`` (``c``, or the pair ``(c, r)``) of vectors.  Linear; refuses stacks."""
+    c, r = (c_or_cr[0], c_or_cr[1]) if isinstance(c_or_cr, (tuple, list)) else (c_or_cr, None)
+    i1, m1, i2, m2 = structured_layout("toeplitz", c, r)
+    return m1 * np.asarray(c)[i1] + m2 * np.asarray(c if r is None else r)[i2]
+
+
+def toeplitz_parts(g: Any, c_or_cr: Any) -> Any:
+    """The adjoint of :func:`toeplitz_dense`: ``g`` (shaped like the matrix) spread back over
+    ``c`` or the pair ``(c, r)``, as ``c_or_cr`` is.  Linear in ``g``."""
+    pair = isinstance(c_or_cr, (tuple, list))
+    c, r = (c_or_cr[0], c_or_cr[1]) if pair else (c_or_cr, None)
+    i1, m1, i2, m2 = structured_layout("toeplitz", c, r)
+    gc = np.zeros(np.shape(c), np.result_type(g, c, 0.0))
+    np.add.at(gc, i1, m1 * g)
+    gr = np.zeros(np.shape(c if r is None else r), gc.dtype)
+    np.add.at(gr, i2, m2 * g)
+    return (gc, gr) if pair else gc + gr
+
+
+def _band_layout(l_and_u: Any, ab: Any) -> tuple:
+    """Rows and columns of ``ab`` (LAPACK banded storage, ``(l, u)`` bands) that hold the
+    matrix entries ``a[i, j] = ab[u + i - j, j]``, and the mask of those inside the band."""
+    if np.ndim(ab) != 2:
+        raise ValueRefusedError("the derivative of scipy.linalg.solve_banded is implemented "
+                                f"for one banded matrix ab (got shape {np.shape(ab)})")
+    lo, up = int(l_and_u[0]), int(l_and_u[1])
+    n = np.shape(ab)[1]
+    i, j = np.indices((n, n))
+    inside = (j - i <= up) & (i - j <= lo)
+    return np.where(inside, up + i - j, 0), j, inside.astype(float_dtype(ab))
+
+
+def banded_dense(l_and_u: Any, ab: Any) -> Any:
+    """The square matrix that ``scipy.linalg.solve_banded(l_and_u, ab, b)`` solves with.
+    Linear in ``ab``."""
+    rows, cols, inside = _band_layout(l_and_u, ab)
+    return inside * np.asarray(ab)[rows, cols]
+
+
+def banded_parts(g: Any, l_and_u: Any, ab: Any) -> Any:
+    """The adjoint of :func:`banded_dense`: ``g`` (shaped like the matrix) back in banded
+    storage shaped like ``ab`` (zeros outside the band).  Linear in ``g``."""
+    rows, cols, inside = _band_layout(l_and_u, ab)
+    out = np.zeros(np.shape(ab), np.result_type(g, ab, 0.0))
+    np.add.at(out, (rows, cols), inside * g)
+    return out

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.errors import ValueRefusedError
 from tangentlike.runtime import float_dtype
 
 
@@ -13,6 +14,10 @@ def polygamma_like(n: Any, x: Any) -> Any:
     in float64): the derivative of ``digamma`` (n = 1) and of ``polygamma(n - 1, x)``."""
     from scipy.special import polygamma
 
+    if np.iscomplexobj(x):  # SciPy's polygamma takes real values only
+        raise ValueRefusedError("the derivative of scipy.special.digamma (psi) and polygamma "
+                                f"is implemented for real values only; these are complex "
+                                f"({np.result_type(x)})")
     out = polygamma(n, x)
     dtype = float_dtype(x)
     return out.astype(dtype, copy=False) if np.ndim(out) else dtype.type(out)

@@ -108,9 +108,22 @@ def step_index(y: Any, axis: Any, skip: int) -> Any:
     return np.arange(skip, np.shape(y)[axis])
 
 
-def convolve_padding(n: int, m: int, mode: str, correlate: bool = False) -> tuple[int, int]:
-    """Where ``np.convolve(a, v, mode)`` (or ``np.correlate``; ``len(a) == n``, ``len(v) ==
-    m``) sits in the full one: the zeros before and after it that make the full length."""
+def real_values(what: str, a: Any) -> None:
+    """Refuse complex values where a rule's derivative is written for real ones (np.correlate
+    conjugates its second argument, np.cov its rows; sorting orders by real part first): a
+    refusal, not a wrong number."""
+    if np.iscomplexobj(a):
+        raise ValueRefusedError(
+            f"the derivative of {what} is implemented for real values only; these are complex "
+            f"({np.result_type(a)})")
+
+
+def convolve_padding(a: Any, v: Any, mode: str, correlate: bool = False) -> tuple[int, int]:
+    """Where ``np.convolve(a, v, mode)`` (or ``np.correlate``) sits in the full one: the zeros
+    before and after it that make the full length; refuses complex ``a`` or ``v``."""
+    real_values("np.correlate" if correlate else "np.convolve", a)
+    real_values("np.correlate" if correlate else "np.convolve", v)
+    n, m = np.size(a), np.size(v)
     if mode not in ("full", "same", "valid"):
         raise ValueRefusedError(f"the derivative of np.convolve or np.correlate with "
                                 f"mode={mode!r}: use 'full', 'same' or 'valid'")
@@ -176,7 +189,9 @@ def quantile_weights(a: Any, q: Any, axis: Any = None, scale: float = 1.0,
     quantile mixes the two sorted values around it.  ``nan``: NaNs are left out
     (``np.nanquantile``).  ``slope``: instead, the weights of the quantile's derivative
     with respect to ``q`` (the difference of the two sorted values, per unit of ``q``).
-    ``method``: anything but 'linear' (None: the default) is refused."""
+    ``method``: anything but 'linear' (None: the default) is refused; so are complex
+    values."""
+    real_values("np.median, np.quantile and np.percentile", a)
     if method not in (None, "linear"):
         raise ValueRefusedError(
             f"the derivative of a quantile (np.quantile, np.percentile, np.median and their "
@@ -239,7 +254,9 @@ def q_lined_up(q: Any, y: Any) -> tuple[int, ...]:
 # Covariances: the observations as rows of variables, as np.cov arranges them.
 
 def cov_rows(m: Any, rowvar: bool = True, y: Any = None) -> Any:
-    """``m`` as np.cov reads it: a 2-d array, one variable per row."""
+    """``m`` as np.cov reads it: a 2-d array, one variable per row (real: refused if
+    complex)."""
+    real_values("np.cov and np.corrcoef", m)
     if y is not None:
         raise ValueRefusedError(
             "the derivative of np.cov or np.corrcoef with a second array y: join them first, "

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.errors import ValueRefusedError
+from tangentlike.runtime.linalg import real_matrices
 
 
 def mvn_points_shape(x: Any, cov: Any, allow_singular: Any = False) -> tuple[int, ...]:
@@ -15,6 +16,8 @@ def mvn_points_shape(x: Any, cov: Any, allow_singular: Any = False) -> tuple[int
     of shape ``(k, k)`` (a number is one point of one dimension, a vector one point, or
     ``k == 1`` points of one dimension).  Refuses a covariance that is not a matrix, and
     ``allow_singular=True`` (a pseudo-inverse, whose derivative this rule is not)."""
+    real_matrices("scipy.stats.multivariate_normal", x)
+    real_matrices("scipy.stats.multivariate_normal", cov)
     if allow_singular:
         raise ValueRefusedError(
             "tangentlike differentiates scipy.stats.multivariate_normal with "

@@ -264,7 +264,9 @@ def test_constructors_with_a_differentiated_value_carry_its_derivative(name) -> 
                                                                                rel=1e-6)
 
 
-UNARY_CONSTANTS = [np.floor, np.ceil, np.round, np.rint, np.trunc, np.fix, np.around, np.sign,
+# np.sign is no constant: its rules give 0 on real values and z / |z|'s derivative on complex
+# ones (tests/rule_cases/numpy_elementwise.py, sign-*).
+UNARY_CONSTANTS = [np.floor, np.ceil, np.round, np.rint, np.trunc, np.fix, np.around,
                    np.zeros_like, np.ones_like, np.isfinite, np.signbit]
 
 

@@ -265,8 +265,9 @@ def ufunc_out(x):
 
 def sorts_in_place(x):
     y = x * 1.0
-    y.sort()  # MARK
-    return np.sum(y * np.arange(3.0))
+    view = y[1:]
+    y.sort()  # MARK: y[:] = np.sort(y), read through the view
+    return np.sum(view * x[1:])
 
 
 class Dense:

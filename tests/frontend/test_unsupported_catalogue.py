@@ -956,10 +956,25 @@ ROWS = [
         """, ("apply_along_axis",), "refused"),
     Row("array-method-writes-in-place", """
         def f(x):
+            y = x * x
+            y.sort()
+            z = x * 2.0
+            z.fill(x[0])
+            z.put([1], x[2] ** 2)
+            return np.sum(y * x) + np.sum(z * x)
+        """, (), "supported", hvp=True),
+    Row("array-method-partition", """
+        def f(x):
+            y = np.sin(x)
+            y.partition(1)
+            return y[1] * y[0]
+        """, (), "supported", args=(np.array([0.3, -0.7, 1.1]),)),
+    Row("array-method-resize", """
+        def f(x):
             y = x * 2.0
-            y.fill(1.0)  # <-
+            y.resize((1, 3))  # <-
             return np.sum(y * x)
-        """, (".fill()",), "refused"),
+        """, (".resize()",), "refused"),
     Row("reduction-where-initial", """
         def f(x):
             m = x > 0.0

@@ -7,7 +7,13 @@ purpose.
 import numpy as np
 
 from rule_cases import add, shape_id, values
-from tangentlike.runtime.elementwise import abs_direction, pow_log, sinc_derivative
+from tangentlike.runtime.elementwise import (
+    abs_direction,
+    pow_log,
+    sign_adjoint,
+    sign_tangent,
+    sinc_derivative,
+)
 
 SHAPES = ("float", (), (3,), (2, 3), (2, 3, 4))
 PAIR_SHAPES = (  # the operand shapes of the binary functions
@@ -306,6 +312,16 @@ add("elementwise-mix", (np.arcsinh, np.logaddexp, np.hypot, np.where, np.clip), 
          "    b = np.where(x > 1.0, np.hypot(x, y), np.clip(x * y, 0.1, 1.0))\n"
          "    return np.sum(a * b)\n",
     second_order=True)
+
+# np.sign: derivative 0 on real values (second order through its helpers' rules); NumPy's sign
+# of a complex z is z / |z|, which has a derivative (autograd's sign has none: no reference).
+for _shape in ((3,), (2, 3)):
+    _id = f"sign-real-{shape_id(_shape)}"
+    add(_id, (np.sign, sign_adjoint, sign_tangent), "np.sign(x - 0.1) * x ** 2",
+        {"x": values(_id, _shape, 0.3, 2, signed=True)}, second_order=True)
+    _id = f"sign-complex-{shape_id(_shape)}"
+    add(_id, np.sign, "np.real(np.sign(np.fft.fft(x * x) + 0.5j) * (1.0 - 0.5j))",
+        {"x": values(_id, _shape, -1, 1)}, autograd=False, float32=False)
 
 # |x| through its derivative factor abs_direction: real values (second order goes through
 # abs_direction's rules), and complex values from an FFT (conj(x) / |x|).

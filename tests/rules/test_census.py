@@ -229,14 +229,15 @@ def test_rewritten_scatters_have_helpers_with_rules(found):
 
 
 def test_rewritten_in_place_writers_are_lowered(found):
-    """The NumPy functions that write in place, classed BOTH from census_tables.REWRITTEN,
-    are the ones frontend/in_place.py lowers to an index assignment, and only those."""
-    from tangentlike.frontend.in_place import WRITERS
+    """The NumPy functions and the array methods that write in place, classed BOTH from
+    census_tables.REWRITTEN, are the ones frontend/in_place.py lowers to an index
+    assignment, and only those."""
+    from tangentlike.frontend.in_place import METHODS, WRITERS
 
     rewritten = {e.obj for e in found
                  if e.kind is Kind.BOTH and e.source and e.module.startswith("np")
                  and e.module != "np.ufunc methods"}
-    assert rewritten == set(WRITERS)
+    assert rewritten == set(WRITERS) | {getattr(np.ndarray, m) for m in METHODS}
 
 
 def test_rewritten_distribution_methods_are_standardized(found):
