@@ -794,7 +794,7 @@ def qr_tangent(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False,
 @adjoint(scipy.linalg.lstsq, containers=True, tuple_result=True)
 def scipy_lstsq(y, a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True,
                 lapack_driver=None):
-    pa = np.linalg.pinv(a)
+    pa = np.linalg.pinv(real_matrix(a, "scipy.linalg.lstsq"))
     xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
     bm = np.reshape(b, solve_matrix_shape(b, b))
     gr = 2.0 * (bm - a @ xm) * residual_gate(d[y][1], y[1], 0.0)
@@ -812,7 +812,7 @@ def scipy_lstsq(y, a, b, cond=None, overwrite_a=False, overwrite_b=False, check_
 @tangent(scipy.linalg.lstsq, containers=True, tuple_result=True)
 def scipy_lstsq_tangent(y, a, b, cond=None, overwrite_a=False, overwrite_b=False,
                         check_finite=True, lapack_driver=None):
-    pa = np.linalg.pinv(a)
+    pa = np.linalg.pinv(real_matrix(a, "scipy.linalg.lstsq"))
     xm = np.reshape(y[0], solve_matrix_shape(y[0], b))
     bm = np.reshape(b, solve_matrix_shape(b, b))
     pt = np.matrix_transpose(pa)
@@ -1001,7 +1001,8 @@ def polar_tangent(y, a, side="right"):
 # (square, invertible): polar's rule, and d trace P = trace(U^T dM) (W P has no trace).
 @adjoint(scipy.linalg.orthogonal_procrustes, containers=True, tuple_result=True)
 def orthogonal_procrustes(y, A, B, check_finite=True):
-    up = scipy.linalg.polar(np.matrix_transpose(A) @ B)
+    up = scipy.linalg.polar(
+        np.matrix_transpose(real_matrix(A, "scipy.linalg.orthogonal_procrustes")) @ B)
     gc = scipy.linalg.solve_sylvester(up[1], up[1], np.matrix_transpose(up[0]) @ d[y][0]
                                       - d[y][1] * up[1])
     d[A] = B @ np.matrix_transpose(up[0] @ (gc - np.matrix_transpose(gc)) + d[y][1] * up[0])
@@ -1010,7 +1011,8 @@ def orthogonal_procrustes(y, A, B, check_finite=True):
 
 @tangent(scipy.linalg.orthogonal_procrustes, containers=True, tuple_result=True)
 def orthogonal_procrustes_tangent(y, A, B, check_finite=True):
-    up = scipy.linalg.polar(np.matrix_transpose(A) @ B)
+    up = scipy.linalg.polar(
+        np.matrix_transpose(real_matrix(A, "scipy.linalg.orthogonal_procrustes")) @ B)
     d[y] = (y[0] @ scipy.linalg.solve_sylvester(
         up[1], up[1], np.matrix_transpose(y[0]) @ np.matrix_transpose(d[A]) @ B
         - np.matrix_transpose(B) @ d[A] @ y[0]),

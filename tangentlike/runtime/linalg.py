@@ -655,6 +655,7 @@ def polar_left(a: Any, side: Any = "right") -> bool:
         raise ValueRefusedError(
             "the derivative of scipy.linalg.polar is implemented for one square matrix and "
             f"side 'right' or 'left' (got shape {np.shape(a)}, side={side!r})")
+    real_matrices("scipy.linalg.polar", a)  # transposes, not conjugate transposes
     return side == "left"
 
 
