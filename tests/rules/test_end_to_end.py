@@ -22,7 +22,7 @@ The case's suite decides its checks:
 * ``forward`` cases: programs through the real forward mode, every output against finite
   differences.
 
-Only the first two ``numpy`` cases of each rule and the primary mode (optimized, joint) of
+Only the first ``numpy`` case of each rule and the primary mode (optimized, joint) of
 each case run by default; ``-m slow`` runs the others (see ``tests/conftest.py``).
 """
 from __future__ import annotations
@@ -63,7 +63,7 @@ import tangentlike
 rule_cases.load_all()
 
 DOT_RTOL = 1e-9
-DEFAULT_RUN = rule_cases.in_default_run()
+DEFAULT_RUN = rule_cases.in_default_run(1)
 SUITE_MODES = {  # the (optimized, motion) modes each suite runs reverse mode in
     "numpy": [((True, "joint"), "opt-joint"), ((False, "split"), "noopt-split")],
     "core": list(zip(MODES, MODE_IDS)), "float32": list(zip(MODES, MODE_IDS)),
