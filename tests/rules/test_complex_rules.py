@@ -36,7 +36,7 @@ from tangentlike.errors import TangentlikeError
 load_all()
 H = 1e-6
 RTOL = 2e-5
-SAMPLE = 12
+SAMPLE = 24
 # Cases of the rules fixed for complex values: always in the default run.
 REGRESSIONS = re.compile(r"^(sign|complex_sign)")
 
