@@ -754,7 +754,8 @@ def khatri_rao_tangent(y, a, b):
 # scipy.linalg.eigvals: np.linalg.eigvals's rule (SciPy returns the eigenvalues as complex
 # numbers: they must be real, with zero imaginary parts, and distinct).
 @adjoint(scipy.linalg.eigvals)
-def eigvals(y, a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+def eigvals(y, a, b=None, *, overwrite_a=False, overwrite_b=False, check_finite=True,
+            homogeneous_eigvals=False):  # the flags by name (SciPy 1.18 added overwrite_b)
     v = np.linalg.eig(a)[1]
     d[a] = linalg_cast(np.matrix_transpose(np.linalg.inv(v)) @ np.einsum(
         "...i,ij->...ij", d[y], eigvals_eye(y, b, homogeneous_eigvals)) @ np.matrix_transpose(v),
@@ -762,7 +763,7 @@ def eigvals(y, a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigv
 
 
 @tangent(scipy.linalg.eigvals)
-def eigvals_tangent(y, a, b=None, overwrite_a=False, check_finite=True,
+def eigvals_tangent(y, a, b=None, *, overwrite_a=False, overwrite_b=False, check_finite=True,
                     homogeneous_eigvals=False):
     v = np.linalg.eig(a)[1]
     d[y] = np.einsum("...ij,ji->...i", np.linalg.inv(v) @ d[a] @ v,
