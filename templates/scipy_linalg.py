@@ -32,6 +32,7 @@ from tangentlike.runtime.linalg import (
     banded_parts,
     circulant_check,
     convolution_layout,
+    copied_triangle,
     eigh_uplo,
     eigvals_eye,
     factor_masks,
@@ -61,7 +62,8 @@ from tangentlike.runtime.linalg import (
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(assumed_masks, circulant_check, convolution_layout, eigh_uplo, eigvals_eye,
+non_differentiable(assumed_masks, copied_triangle, circulant_check, convolution_layout,
+                   eigh_uplo, eigvals_eye,
                    factor_masks, lstsq_full, lu_mask, lu_masks, polar_left, scipy_qr_mask,
                    structured_layout, triangular_masks,
                    scipy.linalg.bandwidth, scipy.linalg.ishermitian, scipy.linalg.issymmetric,
@@ -195,7 +197,7 @@ def cho_factor(y, a, lower=False, overwrite_a=False, check_finite=True):
         lb = np.matrix_transpose(m[0] * d[y][0])
     li = np.linalg.inv(lo)
     s = np.matrix_transpose(li) @ (triangle_mask(lo, False) * (np.matrix_transpose(lo) @ lb)) @ li
-    d[a] = m[1] * (s + np.matrix_transpose(s)) + (1.0 - m[0]) * d[y][0]
+    d[a] = m[1] * (s + np.matrix_transpose(s)) + copied_triangle(a, lower) * d[y][0]
 
 
 @tangent(scipy.linalg.cho_factor, containers=True, tuple_result=True)
@@ -206,13 +208,13 @@ def cho_factor_tangent(y, a, lower=False, overwrite_a=False, check_finite=True):
         li = np.linalg.inv(lo)
         d[y] = (lo @ (triangle_mask(lo, False) * (
             li @ (m[1] * d[a] + np.matrix_transpose(m[1] * d[a])) @ np.matrix_transpose(li)))
-            + (1.0 - m[0]) * d[a], zeros_like(y[1]))
+            + copied_triangle(a, lower) * d[a], zeros_like(y[1]))
     else:
         lo = np.matrix_transpose(m[0] * y[0])
         li = np.linalg.inv(lo)
         d[y] = (np.matrix_transpose(lo @ (triangle_mask(lo, False) * (
             li @ (m[1] * d[a] + np.matrix_transpose(m[1] * d[a])) @ np.matrix_transpose(li))))
-            + (1.0 - m[0]) * d[a], zeros_like(y[1]))
+            + copied_triangle(a, lower) * d[a], zeros_like(y[1]))
 
 
 # x = cho_solve((c, lower), b) solves M x = b, M = F F^T for the lower factor F, F^T F for

@@ -502,6 +502,24 @@ def factor_masks(a: Any, lower: Any = False) -> tuple:
     return (np.tril(ones) if lower else np.triu(ones)), triangle_mask(a, not lower)
 
 
+@functools.cache
+def _cho_factor_copies() -> bool:
+    """Whether this SciPy's cho_factor leaves the input in the triangle it does not factor
+    into (SciPy 1.17 and older; 1.18 writes zeros there)."""
+    import scipy.linalg
+
+    return bool(scipy.linalg.cho_factor(np.array([[2.0, 1.0], [1.0, 2.0]]))[0][1, 0] == 1.0)
+
+
+def copied_triangle(a: Any, lower: Any = False) -> Any:
+    """Ones where ``scipy.linalg.cho_factor(a, lower)``'s first result holds ``a``'s own
+    entries (the other triangle, where this SciPy copies them), zeros elsewhere."""
+    n = np.shape(a)[-1]
+    ones = np.ones((n, n), float_dtype(a))
+    other = np.triu(ones, 1) if lower else np.tril(ones, -1)
+    return other if _cho_factor_copies() else 0.0 * other
+
+
 def lu_masks(lu: Any, piv: Any) -> tuple:
     """For the ``lu, piv`` of ``scipy.linalg.lu_factor`` (a square matrix ``a = P^T L U``):
     the strictly lower mask (``L``'s part of ``lu``, the unit diagonal left out), the identity
