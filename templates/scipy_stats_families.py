@@ -19,7 +19,8 @@ The discrete distributions' ``logpmf`` and ``pmf`` are differentiable in their c
 parameters (with ``j = k - loc``), constant in the count ``k``, ``loc`` and ``binom``'s and
 ``betabinom``'s ``n``; ``poisson.cdf`` and ``binom.cdf`` (and their logarithms) too.
 
-The distribution functions call the family's own ``pdf`` and ``logpdf``, whose rules make
+Each rule is an ``@elementwise`` adjoint: its tangent is derived from it, not restated.  The
+distribution functions call the family's own ``pdf`` and ``logpdf``, whose rules make
 second derivatives work.  Outside the support the density is 0 (logpdf -inf), and so are the
 derivatives SciPy's values give there (NaN where a formula divides by 0).
 """
@@ -27,8 +28,9 @@ import numpy as np
 import scipy.special
 import scipy.stats
 
+from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
-from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.rules.registry import d, non_differentiable
 from tangentlike.runtime import unbroadcast
 from tangentlike.runtime.linalg import real_matrix
 from tangentlike.runtime.stats import refuse_cdf_shape
@@ -43,7 +45,7 @@ non_differentiable(refuse_cdf_shape)
 # ---------------------------------------------------------------------------------------------
 # t (df)
 
-@adjoint(scipy.stats.t.pdf)
+@elementwise(scipy.stats.t.pdf)
 def t_pdf(y, x, df, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = -(df + 1.0) * z / (df + z * z)
@@ -55,94 +57,46 @@ def t_pdf(y, x, df, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.t.pdf)
-def t_pdf_tangent(y, x, df, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = -(df + 1.0) * z / (df + z * z)
-    d[y] = y * d[x] * hz / scale
-    h_df = (0.5 * (scipy.special.digamma(0.5 * df + 0.5) - scipy.special.digamma(0.5 * df) - 1.0 /
-            df - np.log1p(z * z / df) + (df + 1.0) * z * z / (df * (df + z * z))))
-    d[y] = y * d[df] * h_df
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.t.cdf)
+@elementwise(scipy.stats.t.cdf)
 def t_cdf(y, x, df, loc=0.0, scale=1.0):
     f = scipy.stats.t.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = d[y] * refuse_cdf_shape(df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.t.cdf)
-def t_cdf_tangent(y, x, df, loc=0.0, scale=1.0):
-    f = scipy.stats.t.pdf(x, df, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.t.logcdf)
+@elementwise(scipy.stats.t.logcdf)
 def t_logcdf(y, x, df, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.t.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = d[y] * refuse_cdf_shape(df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.t.logcdf)
-def t_logcdf_tangent(y, x, df, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.t.logpdf(x, df, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.t.sf)
+@elementwise(scipy.stats.t.sf)
 def t_sf(y, x, df, loc=0.0, scale=1.0):
     f = -scipy.stats.t.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = d[y] * refuse_cdf_shape(df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.t.sf)
-def t_sf_tangent(y, x, df, loc=0.0, scale=1.0):
-    f = -scipy.stats.t.pdf(x, df, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.t.logsf)
+@elementwise(scipy.stats.t.logsf)
 def t_logsf(y, x, df, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.t.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = d[y] * refuse_cdf_shape(df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
-
-
-@tangent(scipy.stats.t.logsf)
-def t_logsf_tangent(y, x, df, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.t.logpdf(x, df, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
 
 
 # ---------------------------------------------------------------------------------------------
 # gamma (a)
 
-@adjoint(scipy.stats.gamma.pdf)
+@elementwise(scipy.stats.gamma.pdf)
 def gamma_pdf(y, x, a, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = (a - 1.0) / z - 1.0
@@ -153,93 +107,46 @@ def gamma_pdf(y, x, a, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.gamma.pdf)
-def gamma_pdf_tangent(y, x, a, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = (a - 1.0) / z - 1.0
-    d[y] = y * d[x] * hz / scale
-    h_a = np.log(z) - scipy.special.digamma(a)
-    d[y] = y * d[a] * h_a
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.gamma.cdf)
+@elementwise(scipy.stats.gamma.cdf)
 def gamma_cdf(y, x, a, loc=0.0, scale=1.0):
     f = scipy.stats.gamma.pdf(x, a, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
+    d[a] = d[y] * refuse_cdf_shape(a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.gamma.cdf)
-def gamma_cdf_tangent(y, x, a, loc=0.0, scale=1.0):
-    f = scipy.stats.gamma.pdf(x, a, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.gamma.logcdf)
+@elementwise(scipy.stats.gamma.logcdf)
 def gamma_logcdf(y, x, a, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.gamma.logpdf(x, a, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
+    d[a] = d[y] * refuse_cdf_shape(a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.gamma.logcdf)
-def gamma_logcdf_tangent(y, x, a, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.gamma.logpdf(x, a, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.gamma.sf)
+@elementwise(scipy.stats.gamma.sf)
 def gamma_sf(y, x, a, loc=0.0, scale=1.0):
     f = -scipy.stats.gamma.pdf(x, a, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
+    d[a] = d[y] * refuse_cdf_shape(a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.gamma.sf)
-def gamma_sf_tangent(y, x, a, loc=0.0, scale=1.0):
-    f = -scipy.stats.gamma.pdf(x, a, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.gamma.logsf)
+@elementwise(scipy.stats.gamma.logsf)
 def gamma_logsf(y, x, a, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.gamma.logpdf(x, a, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
+    d[a] = d[y] * refuse_cdf_shape(a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
-
-
-@tangent(scipy.stats.gamma.logsf)
-def gamma_logsf_tangent(y, x, a, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.gamma.logpdf(x, a, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
 
 
 # ---------------------------------------------------------------------------------------------
 # beta (a, b)
 
-@adjoint(scipy.stats.beta.pdf)
+@elementwise(scipy.stats.beta.pdf)
 def beta_pdf(y, x, a, b, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = (a - 1.0) / z - (b - 1.0) / (1.0 - z)
@@ -252,103 +159,50 @@ def beta_pdf(y, x, a, b, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.beta.pdf)
-def beta_pdf_tangent(y, x, a, b, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = (a - 1.0) / z - (b - 1.0) / (1.0 - z)
-    d[y] = y * d[x] * hz / scale
-    h_a = np.log(z) - scipy.special.digamma(a) + scipy.special.digamma(a + b)
-    h_b = np.log1p(-z) - scipy.special.digamma(b) + scipy.special.digamma(a + b)
-    d[y] = y * d[a] * h_a
-    d[y] = y * d[b] * h_b
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.beta.cdf)
+@elementwise(scipy.stats.beta.cdf)
 def beta_cdf(y, x, a, b, loc=0.0, scale=1.0):
     f = scipy.stats.beta.pdf(x, a, b, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
-    d[b] = refuse_cdf_shape(d[y])
+    d[a] = d[y] * refuse_cdf_shape(a)
+    d[b] = d[y] * refuse_cdf_shape(b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.beta.cdf)
-def beta_cdf_tangent(y, x, a, b, loc=0.0, scale=1.0):
-    f = scipy.stats.beta.pdf(x, a, b, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = refuse_cdf_shape(d[b])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.beta.logcdf)
+@elementwise(scipy.stats.beta.logcdf)
 def beta_logcdf(y, x, a, b, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.beta.logpdf(x, a, b, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
-    d[b] = refuse_cdf_shape(d[y])
+    d[a] = d[y] * refuse_cdf_shape(a)
+    d[b] = d[y] * refuse_cdf_shape(b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.beta.logcdf)
-def beta_logcdf_tangent(y, x, a, b, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.beta.logpdf(x, a, b, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = refuse_cdf_shape(d[b])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.beta.sf)
+@elementwise(scipy.stats.beta.sf)
 def beta_sf(y, x, a, b, loc=0.0, scale=1.0):
     f = -scipy.stats.beta.pdf(x, a, b, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
-    d[b] = refuse_cdf_shape(d[y])
+    d[a] = d[y] * refuse_cdf_shape(a)
+    d[b] = d[y] * refuse_cdf_shape(b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.beta.sf)
-def beta_sf_tangent(y, x, a, b, loc=0.0, scale=1.0):
-    f = -scipy.stats.beta.pdf(x, a, b, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = refuse_cdf_shape(d[b])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.beta.logsf)
+@elementwise(scipy.stats.beta.logsf)
 def beta_logsf(y, x, a, b, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.beta.logpdf(x, a, b, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
-    d[b] = refuse_cdf_shape(d[y])
+    d[a] = d[y] * refuse_cdf_shape(a)
+    d[b] = d[y] * refuse_cdf_shape(b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
-
-
-@tangent(scipy.stats.beta.logsf)
-def beta_logsf_tangent(y, x, a, b, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.beta.logpdf(x, a, b, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = refuse_cdf_shape(d[b])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
 
 
 # ---------------------------------------------------------------------------------------------
 # chi2 (df)
 
-@adjoint(scipy.stats.chi2.logpdf)
+@elementwise(scipy.stats.chi2.logpdf)
 def chi2_logpdf(y, x, df, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = (0.5 * df - 1.0) / z - 0.5
@@ -359,18 +213,7 @@ def chi2_logpdf(y, x, df, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.chi2.logpdf)
-def chi2_logpdf_tangent(y, x, df, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = (0.5 * df - 1.0) / z - 0.5
-    d[y] = d[x] * hz / scale
-    h_df = 0.5 * (np.log(0.5 * z) - scipy.special.digamma(0.5 * df))
-    d[y] = d[df] * h_df
-    d[y] = -d[loc] * hz / scale
-    d[y] = -d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.chi2.pdf)
+@elementwise(scipy.stats.chi2.pdf)
 def chi2_pdf(y, x, df, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = (0.5 * df - 1.0) / z - 0.5
@@ -381,93 +224,46 @@ def chi2_pdf(y, x, df, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.chi2.pdf)
-def chi2_pdf_tangent(y, x, df, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = (0.5 * df - 1.0) / z - 0.5
-    d[y] = y * d[x] * hz / scale
-    h_df = 0.5 * (np.log(0.5 * z) - scipy.special.digamma(0.5 * df))
-    d[y] = y * d[df] * h_df
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.chi2.cdf)
+@elementwise(scipy.stats.chi2.cdf)
 def chi2_cdf(y, x, df, loc=0.0, scale=1.0):
     f = scipy.stats.chi2.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = d[y] * refuse_cdf_shape(df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.chi2.cdf)
-def chi2_cdf_tangent(y, x, df, loc=0.0, scale=1.0):
-    f = scipy.stats.chi2.pdf(x, df, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.chi2.logcdf)
+@elementwise(scipy.stats.chi2.logcdf)
 def chi2_logcdf(y, x, df, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.chi2.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = d[y] * refuse_cdf_shape(df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.chi2.logcdf)
-def chi2_logcdf_tangent(y, x, df, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.chi2.logpdf(x, df, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.chi2.sf)
+@elementwise(scipy.stats.chi2.sf)
 def chi2_sf(y, x, df, loc=0.0, scale=1.0):
     f = -scipy.stats.chi2.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = d[y] * refuse_cdf_shape(df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.chi2.sf)
-def chi2_sf_tangent(y, x, df, loc=0.0, scale=1.0):
-    f = -scipy.stats.chi2.pdf(x, df, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.chi2.logsf)
+@elementwise(scipy.stats.chi2.logsf)
 def chi2_logsf(y, x, df, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.chi2.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = d[y] * refuse_cdf_shape(df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
-
-
-@tangent(scipy.stats.chi2.logsf)
-def chi2_logsf_tangent(y, x, df, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.chi2.logpdf(x, df, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
 
 
 # ---------------------------------------------------------------------------------------------
 # expon
 
-@adjoint(scipy.stats.expon.logpdf)
+@elementwise(scipy.stats.expon.logpdf)
 def expon_logpdf(y, x, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = -1.0 + 0.0 * z
@@ -476,16 +272,7 @@ def expon_logpdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.expon.logpdf)
-def expon_logpdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = -1.0 + 0.0 * z
-    d[y] = d[x] * hz / scale
-    d[y] = -d[loc] * hz / scale
-    d[y] = -d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.expon.pdf)
+@elementwise(scipy.stats.expon.pdf)
 def expon_pdf(y, x, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = -1.0 + 0.0 * z
@@ -494,16 +281,7 @@ def expon_pdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.expon.pdf)
-def expon_pdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = -1.0 + 0.0 * z
-    d[y] = y * d[x] * hz / scale
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.expon.cdf)
+@elementwise(scipy.stats.expon.cdf)
 def expon_cdf(y, x, loc=0.0, scale=1.0):
     f = scipy.stats.expon.pdf(x, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
@@ -511,15 +289,7 @@ def expon_cdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.expon.cdf)
-def expon_cdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.expon.pdf(x, loc, scale)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.expon.logcdf)
+@elementwise(scipy.stats.expon.logcdf)
 def expon_logcdf(y, x, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.expon.logpdf(x, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
@@ -527,15 +297,7 @@ def expon_logcdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.expon.logcdf)
-def expon_logcdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.expon.logpdf(x, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.expon.sf)
+@elementwise(scipy.stats.expon.sf)
 def expon_sf(y, x, loc=0.0, scale=1.0):
     f = -scipy.stats.expon.pdf(x, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
@@ -543,15 +305,7 @@ def expon_sf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.expon.sf)
-def expon_sf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.expon.pdf(x, loc, scale)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.expon.logsf)
+@elementwise(scipy.stats.expon.logsf)
 def expon_logsf(y, x, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.expon.logpdf(x, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
@@ -559,18 +313,10 @@ def expon_logsf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.expon.logsf)
-def expon_logsf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.expon.logpdf(x, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
 # ---------------------------------------------------------------------------------------------
 # cauchy
 
-@adjoint(scipy.stats.cauchy.logpdf)
+@elementwise(scipy.stats.cauchy.logpdf)
 def cauchy_logpdf(y, x, loc=0.0, scale=1.0):
     z = real_matrix((x - loc) / scale, "scipy.stats.cauchy.logpdf")
     hz = -2.0 * z / (1.0 + z * z)
@@ -579,16 +325,7 @@ def cauchy_logpdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.cauchy.logpdf)
-def cauchy_logpdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = real_matrix((x - loc) / scale, "scipy.stats.cauchy.logpdf")
-    hz = -2.0 * z / (1.0 + z * z)
-    d[y] = d[x] * hz / scale
-    d[y] = -d[loc] * hz / scale
-    d[y] = -d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.cauchy.pdf)
+@elementwise(scipy.stats.cauchy.pdf)
 def cauchy_pdf(y, x, loc=0.0, scale=1.0):
     z = real_matrix((x - loc) / scale, "scipy.stats.cauchy.pdf")
     hz = -2.0 * z / (1.0 + z * z)
@@ -597,16 +334,7 @@ def cauchy_pdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.cauchy.pdf)
-def cauchy_pdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = real_matrix((x - loc) / scale, "scipy.stats.cauchy.pdf")
-    hz = -2.0 * z / (1.0 + z * z)
-    d[y] = y * d[x] * hz / scale
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.cauchy.cdf)
+@elementwise(scipy.stats.cauchy.cdf)
 def cauchy_cdf(y, x, loc=0.0, scale=1.0):
     f = scipy.stats.cauchy.pdf(real_matrix(x, "scipy.stats.cauchy.cdf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
@@ -614,15 +342,7 @@ def cauchy_cdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.cauchy.cdf)
-def cauchy_cdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.cauchy.pdf(real_matrix(x, "scipy.stats.cauchy.cdf"), loc, scale)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.cauchy.logcdf)
+@elementwise(scipy.stats.cauchy.logcdf)
 def cauchy_logcdf(y, x, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.cauchy.logpdf(real_matrix(x, "scipy.stats.cauchy.logcdf"),
                                          loc, scale) - y)
@@ -631,16 +351,7 @@ def cauchy_logcdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.cauchy.logcdf)
-def cauchy_logcdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.cauchy.logpdf(real_matrix(x, "scipy.stats.cauchy.logcdf"),
-                                         loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.cauchy.sf)
+@elementwise(scipy.stats.cauchy.sf)
 def cauchy_sf(y, x, loc=0.0, scale=1.0):
     f = -scipy.stats.cauchy.pdf(real_matrix(x, "scipy.stats.cauchy.sf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
@@ -648,15 +359,7 @@ def cauchy_sf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.cauchy.sf)
-def cauchy_sf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.cauchy.pdf(real_matrix(x, "scipy.stats.cauchy.sf"), loc, scale)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.cauchy.logsf)
+@elementwise(scipy.stats.cauchy.logsf)
 def cauchy_logsf(y, x, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.cauchy.logpdf(real_matrix(x, "scipy.stats.cauchy.logsf"),
                                           loc, scale) - y)
@@ -665,19 +368,10 @@ def cauchy_logsf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.cauchy.logsf)
-def cauchy_logsf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.cauchy.logpdf(real_matrix(x, "scipy.stats.cauchy.logsf"),
-                                          loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
 # ---------------------------------------------------------------------------------------------
 # laplace
 
-@adjoint(scipy.stats.laplace.logpdf)
+@elementwise(scipy.stats.laplace.logpdf)
 def laplace_logpdf(y, x, loc=0.0, scale=1.0):
     z = real_matrix((x - loc) / scale, "scipy.stats.laplace.logpdf")
     hz = -np.sign(z)
@@ -686,16 +380,7 @@ def laplace_logpdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.laplace.logpdf)
-def laplace_logpdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = real_matrix((x - loc) / scale, "scipy.stats.laplace.logpdf")
-    hz = -np.sign(z)
-    d[y] = d[x] * hz / scale
-    d[y] = -d[loc] * hz / scale
-    d[y] = -d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.laplace.pdf)
+@elementwise(scipy.stats.laplace.pdf)
 def laplace_pdf(y, x, loc=0.0, scale=1.0):
     z = real_matrix((x - loc) / scale, "scipy.stats.laplace.pdf")
     hz = -np.sign(z)
@@ -704,16 +389,7 @@ def laplace_pdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.laplace.pdf)
-def laplace_pdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = real_matrix((x - loc) / scale, "scipy.stats.laplace.pdf")
-    hz = -np.sign(z)
-    d[y] = y * d[x] * hz / scale
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.laplace.cdf)
+@elementwise(scipy.stats.laplace.cdf)
 def laplace_cdf(y, x, loc=0.0, scale=1.0):
     f = scipy.stats.laplace.pdf(real_matrix(x, "scipy.stats.laplace.cdf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
@@ -721,15 +397,7 @@ def laplace_cdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.laplace.cdf)
-def laplace_cdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.laplace.pdf(real_matrix(x, "scipy.stats.laplace.cdf"), loc, scale)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.laplace.logcdf)
+@elementwise(scipy.stats.laplace.logcdf)
 def laplace_logcdf(y, x, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.laplace.logpdf(real_matrix(x, "scipy.stats.laplace.logcdf"),
                                           loc, scale) - y)
@@ -738,16 +406,7 @@ def laplace_logcdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.laplace.logcdf)
-def laplace_logcdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.laplace.logpdf(real_matrix(x, "scipy.stats.laplace.logcdf"),
-                                          loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.laplace.sf)
+@elementwise(scipy.stats.laplace.sf)
 def laplace_sf(y, x, loc=0.0, scale=1.0):
     f = -scipy.stats.laplace.pdf(real_matrix(x, "scipy.stats.laplace.sf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
@@ -755,15 +414,7 @@ def laplace_sf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.laplace.sf)
-def laplace_sf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.laplace.pdf(real_matrix(x, "scipy.stats.laplace.sf"), loc, scale)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.laplace.logsf)
+@elementwise(scipy.stats.laplace.logsf)
 def laplace_logsf(y, x, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.laplace.logpdf(real_matrix(x, "scipy.stats.laplace.logsf"),
                                            loc, scale) - y)
@@ -772,19 +423,10 @@ def laplace_logsf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.laplace.logsf)
-def laplace_logsf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.laplace.logpdf(real_matrix(x, "scipy.stats.laplace.logsf"),
-                                           loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
 # ---------------------------------------------------------------------------------------------
 # logistic
 
-@adjoint(scipy.stats.logistic.logpdf)
+@elementwise(scipy.stats.logistic.logpdf)
 def logistic_logpdf(y, x, loc=0.0, scale=1.0):
     z = real_matrix((x - loc) / scale, "scipy.stats.logistic.logpdf")
     hz = -np.tanh(0.5 * z)
@@ -793,16 +435,7 @@ def logistic_logpdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.logistic.logpdf)
-def logistic_logpdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = real_matrix((x - loc) / scale, "scipy.stats.logistic.logpdf")
-    hz = -np.tanh(0.5 * z)
-    d[y] = d[x] * hz / scale
-    d[y] = -d[loc] * hz / scale
-    d[y] = -d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.logistic.pdf)
+@elementwise(scipy.stats.logistic.pdf)
 def logistic_pdf(y, x, loc=0.0, scale=1.0):
     z = real_matrix((x - loc) / scale, "scipy.stats.logistic.pdf")
     hz = -np.tanh(0.5 * z)
@@ -811,16 +444,7 @@ def logistic_pdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.logistic.pdf)
-def logistic_pdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = real_matrix((x - loc) / scale, "scipy.stats.logistic.pdf")
-    hz = -np.tanh(0.5 * z)
-    d[y] = y * d[x] * hz / scale
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.logistic.cdf)
+@elementwise(scipy.stats.logistic.cdf)
 def logistic_cdf(y, x, loc=0.0, scale=1.0):
     f = scipy.stats.logistic.pdf(real_matrix(x, "scipy.stats.logistic.cdf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
@@ -828,15 +452,7 @@ def logistic_cdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.logistic.cdf)
-def logistic_cdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.logistic.pdf(real_matrix(x, "scipy.stats.logistic.cdf"), loc, scale)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.logistic.logcdf)
+@elementwise(scipy.stats.logistic.logcdf)
 def logistic_logcdf(y, x, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.logistic.logpdf(real_matrix(x, "scipy.stats.logistic.logcdf"),
                                            loc, scale) - y)
@@ -845,16 +461,7 @@ def logistic_logcdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.logistic.logcdf)
-def logistic_logcdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.logistic.logpdf(real_matrix(x, "scipy.stats.logistic.logcdf"),
-                                           loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.logistic.sf)
+@elementwise(scipy.stats.logistic.sf)
 def logistic_sf(y, x, loc=0.0, scale=1.0):
     f = -scipy.stats.logistic.pdf(real_matrix(x, "scipy.stats.logistic.sf"), loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
@@ -862,15 +469,7 @@ def logistic_sf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.logistic.sf)
-def logistic_sf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.logistic.pdf(real_matrix(x, "scipy.stats.logistic.sf"), loc, scale)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.logistic.logsf)
+@elementwise(scipy.stats.logistic.logsf)
 def logistic_logsf(y, x, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.logistic.logpdf(real_matrix(x, "scipy.stats.logistic.logsf"),
                                             loc, scale) - y)
@@ -879,19 +478,10 @@ def logistic_logsf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.logistic.logsf)
-def logistic_logsf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.logistic.logpdf(real_matrix(x, "scipy.stats.logistic.logsf"),
-                                            loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
 # ---------------------------------------------------------------------------------------------
 # pareto (b)
 
-@adjoint(scipy.stats.pareto.logpdf)
+@elementwise(scipy.stats.pareto.logpdf)
 def pareto_logpdf(y, x, b, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = -(b + 1.0) / z
@@ -902,18 +492,7 @@ def pareto_logpdf(y, x, b, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.pareto.logpdf)
-def pareto_logpdf_tangent(y, x, b, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = -(b + 1.0) / z
-    d[y] = d[x] * hz / scale
-    h_b = 1.0 / b - np.log(z)
-    d[y] = d[b] * h_b
-    d[y] = -d[loc] * hz / scale
-    d[y] = -d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.pareto.pdf)
+@elementwise(scipy.stats.pareto.pdf)
 def pareto_pdf(y, x, b, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = -(b + 1.0) / z
@@ -924,189 +503,100 @@ def pareto_pdf(y, x, b, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.pareto.pdf)
-def pareto_pdf_tangent(y, x, b, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = -(b + 1.0) / z
-    d[y] = y * d[x] * hz / scale
-    h_b = 1.0 / b - np.log(z)
-    d[y] = y * d[b] * h_b
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.pareto.cdf)
+@elementwise(scipy.stats.pareto.cdf)
 def pareto_cdf(y, x, b, loc=0.0, scale=1.0):
     f = scipy.stats.pareto.pdf(x, b, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[b] = refuse_cdf_shape(d[y])
+    d[b] = d[y] * refuse_cdf_shape(b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.pareto.cdf)
-def pareto_cdf_tangent(y, x, b, loc=0.0, scale=1.0):
-    f = scipy.stats.pareto.pdf(x, b, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[b])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.pareto.logcdf)
+@elementwise(scipy.stats.pareto.logcdf)
 def pareto_logcdf(y, x, b, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.pareto.logpdf(x, b, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[b] = refuse_cdf_shape(d[y])
+    d[b] = d[y] * refuse_cdf_shape(b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.pareto.logcdf)
-def pareto_logcdf_tangent(y, x, b, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.pareto.logpdf(x, b, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[b])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.pareto.sf)
+@elementwise(scipy.stats.pareto.sf)
 def pareto_sf(y, x, b, loc=0.0, scale=1.0):
     f = -scipy.stats.pareto.pdf(x, b, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[b] = refuse_cdf_shape(d[y])
+    d[b] = d[y] * refuse_cdf_shape(b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.pareto.sf)
-def pareto_sf_tangent(y, x, b, loc=0.0, scale=1.0):
-    f = -scipy.stats.pareto.pdf(x, b, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[b])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.pareto.logsf)
+@elementwise(scipy.stats.pareto.logsf)
 def pareto_logsf(y, x, b, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.pareto.logpdf(x, b, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[b] = refuse_cdf_shape(d[y])
+    d[b] = d[y] * refuse_cdf_shape(b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
-
-
-@tangent(scipy.stats.pareto.logsf)
-def pareto_logsf_tangent(y, x, b, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.pareto.logpdf(x, b, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[b])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
 
 
 # ---------------------------------------------------------------------------------------------
 # poisson (mu; constant in k and loc)
 
-@adjoint(scipy.stats.poisson.pmf)
+@elementwise(scipy.stats.poisson.pmf)
 def poisson_pmf(y, k, mu, loc=0):
     j = k - loc
     d[mu] = unbroadcast(d[y] * y * (j / mu - 1.0), mu)
 
 
-@tangent(scipy.stats.poisson.pmf)
-def poisson_pmf_tangent(y, k, mu, loc=0):
-    j = k - loc
-    d[y] = y * d[mu] * (j / mu - 1.0)
-
-
 # ---------------------------------------------------------------------------------------------
 # bernoulli (p; constant in k and loc)
 
-@adjoint(scipy.stats.bernoulli.logpmf)
+@elementwise(scipy.stats.bernoulli.logpmf)
 def bernoulli_logpmf(y, k, p, loc=0):
     j = k - loc
     d[p] = unbroadcast(d[y] * (j / p - (1.0 - j) / (1.0 - p)), p)
 
 
-@tangent(scipy.stats.bernoulli.logpmf)
-def bernoulli_logpmf_tangent(y, k, p, loc=0):
-    j = k - loc
-    d[y] = d[p] * (j / p - (1.0 - j) / (1.0 - p))
-
-
-@adjoint(scipy.stats.bernoulli.pmf)
+@elementwise(scipy.stats.bernoulli.pmf)
 def bernoulli_pmf(y, k, p, loc=0):
     j = k - loc
     d[p] = unbroadcast(d[y] * y * (j / p - (1.0 - j) / (1.0 - p)), p)
 
 
-@tangent(scipy.stats.bernoulli.pmf)
-def bernoulli_pmf_tangent(y, k, p, loc=0):
-    j = k - loc
-    d[y] = y * d[p] * (j / p - (1.0 - j) / (1.0 - p))
-
-
 # ---------------------------------------------------------------------------------------------
 # binom (n, p; constant in k and loc)
 
-@adjoint(scipy.stats.binom.logpmf)
+@elementwise(scipy.stats.binom.logpmf)
 def binom_logpmf(y, k, n, p, loc=0):
     j = k - loc
     d[p] = unbroadcast(d[y] * (j / p - (n - j) / (1.0 - p)), p)
 
 
-@tangent(scipy.stats.binom.logpmf)
-def binom_logpmf_tangent(y, k, n, p, loc=0):
-    j = k - loc
-    d[y] = d[p] * (j / p - (n - j) / (1.0 - p))
-
-
-@adjoint(scipy.stats.binom.pmf)
+@elementwise(scipy.stats.binom.pmf)
 def binom_pmf(y, k, n, p, loc=0):
     j = k - loc
     d[p] = unbroadcast(d[y] * y * (j / p - (n - j) / (1.0 - p)), p)
 
 
-@tangent(scipy.stats.binom.pmf)
-def binom_pmf_tangent(y, k, n, p, loc=0):
-    j = k - loc
-    d[y] = y * d[p] * (j / p - (n - j) / (1.0 - p))
-
-
 # ---------------------------------------------------------------------------------------------
 # geom (p; constant in k and loc)
 
-@adjoint(scipy.stats.geom.logpmf)
+@elementwise(scipy.stats.geom.logpmf)
 def geom_logpmf(y, k, p, loc=0):
     j = k - loc
     d[p] = unbroadcast(d[y] * (1.0 / p - (j - 1.0) / (1.0 - p)), p)
 
 
-@tangent(scipy.stats.geom.logpmf)
-def geom_logpmf_tangent(y, k, p, loc=0):
-    j = k - loc
-    d[y] = d[p] * (1.0 / p - (j - 1.0) / (1.0 - p))
-
-
-@adjoint(scipy.stats.geom.pmf)
+@elementwise(scipy.stats.geom.pmf)
 def geom_pmf(y, k, p, loc=0):
     j = k - loc
     d[p] = unbroadcast(d[y] * y * (1.0 / p - (j - 1.0) / (1.0 - p)), p)
 
 
-@tangent(scipy.stats.geom.pmf)
-def geom_pmf_tangent(y, k, p, loc=0):
-    j = k - loc
-    d[y] = y * d[p] * (1.0 / p - (j - 1.0) / (1.0 - p))
-
-
 # ---------------------------------------------------------------------------------------------
 # nbinom (n, p; constant in k and loc)
 
-@adjoint(scipy.stats.nbinom.logpmf)
+@elementwise(scipy.stats.nbinom.logpmf)
 def nbinom_logpmf(y, k, n, p, loc=0):
     j = k - loc
     d[n] = unbroadcast(d[y] * (scipy.special.digamma(n + j) - scipy.special.digamma(n)
@@ -1114,14 +604,7 @@ def nbinom_logpmf(y, k, n, p, loc=0):
     d[p] = unbroadcast(d[y] * (n / p - j / (1.0 - p)), p)
 
 
-@tangent(scipy.stats.nbinom.logpmf)
-def nbinom_logpmf_tangent(y, k, n, p, loc=0):
-    j = k - loc
-    d[y] = d[n] * (scipy.special.digamma(n + j) - scipy.special.digamma(n) + np.log(p))
-    d[y] = d[p] * (n / p - j / (1.0 - p))
-
-
-@adjoint(scipy.stats.nbinom.pmf)
+@elementwise(scipy.stats.nbinom.pmf)
 def nbinom_pmf(y, k, n, p, loc=0):
     j = k - loc
     d[n] = unbroadcast(d[y] * y * (scipy.special.digamma(n + j) - scipy.special.digamma(n)
@@ -1129,17 +612,10 @@ def nbinom_pmf(y, k, n, p, loc=0):
     d[p] = unbroadcast(d[y] * y * (n / p - j / (1.0 - p)), p)
 
 
-@tangent(scipy.stats.nbinom.pmf)
-def nbinom_pmf_tangent(y, k, n, p, loc=0):
-    j = k - loc
-    d[y] = y * d[n] * (scipy.special.digamma(n + j) - scipy.special.digamma(n) + np.log(p))
-    d[y] = y * d[p] * (n / p - j / (1.0 - p))
-
-
 # ---------------------------------------------------------------------------------------------
 # uniform
 
-@adjoint(scipy.stats.uniform.logpdf)
+@elementwise(scipy.stats.uniform.logpdf)
 def uniform_logpdf(y, x, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = 0.0 * z
@@ -1148,16 +624,7 @@ def uniform_logpdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.uniform.logpdf)
-def uniform_logpdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = 0.0 * z
-    d[y] = d[x] * hz / scale
-    d[y] = -d[loc] * hz / scale
-    d[y] = -d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.uniform.pdf)
+@elementwise(scipy.stats.uniform.pdf)
 def uniform_pdf(y, x, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = 0.0 * z
@@ -1166,16 +633,7 @@ def uniform_pdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.uniform.pdf)
-def uniform_pdf_tangent(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = 0.0 * z
-    d[y] = y * d[x] * hz / scale
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.uniform.cdf)
+@elementwise(scipy.stats.uniform.cdf)
 def uniform_cdf(y, x, loc=0.0, scale=1.0):
     f = scipy.stats.uniform.pdf(x, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
@@ -1183,15 +641,7 @@ def uniform_cdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.uniform.cdf)
-def uniform_cdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = scipy.stats.uniform.pdf(x, loc, scale)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.uniform.logcdf)
+@elementwise(scipy.stats.uniform.logcdf)
 def uniform_logcdf(y, x, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.uniform.logpdf(x, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
@@ -1199,15 +649,7 @@ def uniform_logcdf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.uniform.logcdf)
-def uniform_logcdf_tangent(y, x, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.uniform.logpdf(x, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.uniform.sf)
+@elementwise(scipy.stats.uniform.sf)
 def uniform_sf(y, x, loc=0.0, scale=1.0):
     f = -scipy.stats.uniform.pdf(x, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
@@ -1215,15 +657,7 @@ def uniform_sf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.uniform.sf)
-def uniform_sf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -scipy.stats.uniform.pdf(x, loc, scale)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.uniform.logsf)
+@elementwise(scipy.stats.uniform.logsf)
 def uniform_logsf(y, x, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.uniform.logpdf(x, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
@@ -1231,18 +665,10 @@ def uniform_logsf(y, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.uniform.logsf)
-def uniform_logsf_tangent(y, x, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.uniform.logpdf(x, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
 # ---------------------------------------------------------------------------------------------
 # vonmises (kappa)
 
-@adjoint(scipy.stats.vonmises.logpdf)
+@elementwise(scipy.stats.vonmises.logpdf)
 def vonmises_logpdf(y, x, kappa, loc=0.0, scale=1.0):
     z = real_matrix((x - loc) / scale, "scipy.stats.vonmises.logpdf")
     hz = -kappa * np.sin(z)
@@ -1253,18 +679,7 @@ def vonmises_logpdf(y, x, kappa, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.vonmises.logpdf)
-def vonmises_logpdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    z = real_matrix((x - loc) / scale, "scipy.stats.vonmises.logpdf")
-    hz = -kappa * np.sin(z)
-    d[y] = d[x] * hz / scale
-    h_kappa = np.cos(z) - scipy.special.i1e(kappa) / scipy.special.i0e(kappa)
-    d[y] = d[kappa] * h_kappa
-    d[y] = -d[loc] * hz / scale
-    d[y] = -d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.vonmises.pdf)
+@elementwise(scipy.stats.vonmises.pdf)
 def vonmises_pdf(y, x, kappa, loc=0.0, scale=1.0):
     z = real_matrix((x - loc) / scale, "scipy.stats.vonmises.pdf")
     hz = -kappa * np.sin(z)
@@ -1275,97 +690,48 @@ def vonmises_pdf(y, x, kappa, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.vonmises.pdf)
-def vonmises_pdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    z = real_matrix((x - loc) / scale, "scipy.stats.vonmises.pdf")
-    hz = -kappa * np.sin(z)
-    d[y] = y * d[x] * hz / scale
-    h_kappa = np.cos(z) - scipy.special.i1e(kappa) / scipy.special.i0e(kappa)
-    d[y] = y * d[kappa] * h_kappa
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.vonmises.cdf)
+@elementwise(scipy.stats.vonmises.cdf)
 def vonmises_cdf(y, x, kappa, loc=0.0, scale=1.0):
     f = scipy.stats.vonmises.pdf(real_matrix(x, "scipy.stats.vonmises.cdf"), kappa, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[kappa] = refuse_cdf_shape(d[y])
+    d[kappa] = d[y] * refuse_cdf_shape(kappa)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.vonmises.cdf)
-def vonmises_cdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    f = scipy.stats.vonmises.pdf(real_matrix(x, "scipy.stats.vonmises.cdf"), kappa, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[kappa])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.vonmises.logcdf)
+@elementwise(scipy.stats.vonmises.logcdf)
 def vonmises_logcdf(y, x, kappa, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.vonmises.logpdf(real_matrix(x, "scipy.stats.vonmises.logcdf"),
                                            kappa, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[kappa] = refuse_cdf_shape(d[y])
+    d[kappa] = d[y] * refuse_cdf_shape(kappa)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.vonmises.logcdf)
-def vonmises_logcdf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.vonmises.logpdf(real_matrix(x, "scipy.stats.vonmises.logcdf"),
-                                           kappa, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[kappa])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.vonmises.sf)
+@elementwise(scipy.stats.vonmises.sf)
 def vonmises_sf(y, x, kappa, loc=0.0, scale=1.0):
     f = -scipy.stats.vonmises.pdf(real_matrix(x, "scipy.stats.vonmises.sf"), kappa, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[kappa] = refuse_cdf_shape(d[y])
+    d[kappa] = d[y] * refuse_cdf_shape(kappa)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.vonmises.sf)
-def vonmises_sf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    f = -scipy.stats.vonmises.pdf(real_matrix(x, "scipy.stats.vonmises.sf"), kappa, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[kappa])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.vonmises.logsf)
+@elementwise(scipy.stats.vonmises.logsf)
 def vonmises_logsf(y, x, kappa, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.vonmises.logpdf(real_matrix(x, "scipy.stats.vonmises.logsf"),
                                             kappa, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[kappa] = refuse_cdf_shape(d[y])
+    d[kappa] = d[y] * refuse_cdf_shape(kappa)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
-
-
-@tangent(scipy.stats.vonmises.logsf)
-def vonmises_logsf_tangent(y, x, kappa, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.vonmises.logpdf(real_matrix(x, "scipy.stats.vonmises.logsf"),
-                                            kappa, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[kappa])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
 
 
 # ---------------------------------------------------------------------------------------------
 # wrapcauchy (c)
 
-@adjoint(scipy.stats.wrapcauchy.logpdf)
+@elementwise(scipy.stats.wrapcauchy.logpdf)
 def wrapcauchy_logpdf(y, x, c, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = -2.0 * c * np.sin(z) / (1.0 + c * c - 2.0 * c * np.cos(z))
@@ -1376,18 +742,7 @@ def wrapcauchy_logpdf(y, x, c, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.wrapcauchy.logpdf)
-def wrapcauchy_logpdf_tangent(y, x, c, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = -2.0 * c * np.sin(z) / (1.0 + c * c - 2.0 * c * np.cos(z))
-    d[y] = d[x] * hz / scale
-    h_c = -2.0 * c / (1.0 - c * c) - 2.0 * (c - np.cos(z)) / (1.0 + c * c - 2.0 * c * np.cos(z))
-    d[y] = d[c] * h_c
-    d[y] = -d[loc] * hz / scale
-    d[y] = -d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.wrapcauchy.pdf)
+@elementwise(scipy.stats.wrapcauchy.pdf)
 def wrapcauchy_pdf(y, x, c, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     hz = -2.0 * c * np.sin(z) / (1.0 + c * c - 2.0 * c * np.cos(z))
@@ -1398,93 +753,46 @@ def wrapcauchy_pdf(y, x, c, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.wrapcauchy.pdf)
-def wrapcauchy_pdf_tangent(y, x, c, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    hz = -2.0 * c * np.sin(z) / (1.0 + c * c - 2.0 * c * np.cos(z))
-    d[y] = y * d[x] * hz / scale
-    h_c = -2.0 * c / (1.0 - c * c) - 2.0 * (c - np.cos(z)) / (1.0 + c * c - 2.0 * c * np.cos(z))
-    d[y] = y * d[c] * h_c
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.wrapcauchy.cdf)
+@elementwise(scipy.stats.wrapcauchy.cdf)
 def wrapcauchy_cdf(y, x, c, loc=0.0, scale=1.0):
     f = scipy.stats.wrapcauchy.pdf(x, c, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[c] = refuse_cdf_shape(d[y])
+    d[c] = d[y] * refuse_cdf_shape(c)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.wrapcauchy.cdf)
-def wrapcauchy_cdf_tangent(y, x, c, loc=0.0, scale=1.0):
-    f = scipy.stats.wrapcauchy.pdf(x, c, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[c])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.wrapcauchy.logcdf)
+@elementwise(scipy.stats.wrapcauchy.logcdf)
 def wrapcauchy_logcdf(y, x, c, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.wrapcauchy.logpdf(x, c, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[c] = refuse_cdf_shape(d[y])
+    d[c] = d[y] * refuse_cdf_shape(c)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.wrapcauchy.logcdf)
-def wrapcauchy_logcdf_tangent(y, x, c, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.wrapcauchy.logpdf(x, c, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[c])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.wrapcauchy.sf)
+@elementwise(scipy.stats.wrapcauchy.sf)
 def wrapcauchy_sf(y, x, c, loc=0.0, scale=1.0):
     f = -scipy.stats.wrapcauchy.pdf(x, c, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[c] = refuse_cdf_shape(d[y])
+    d[c] = d[y] * refuse_cdf_shape(c)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.wrapcauchy.sf)
-def wrapcauchy_sf_tangent(y, x, c, loc=0.0, scale=1.0):
-    f = -scipy.stats.wrapcauchy.pdf(x, c, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[c])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.wrapcauchy.logsf)
+@elementwise(scipy.stats.wrapcauchy.logsf)
 def wrapcauchy_logsf(y, x, c, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.wrapcauchy.logpdf(x, c, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[c] = refuse_cdf_shape(d[y])
+    d[c] = d[y] * refuse_cdf_shape(c)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
-
-
-@tangent(scipy.stats.wrapcauchy.logsf)
-def wrapcauchy_logsf_tangent(y, x, c, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.wrapcauchy.logpdf(x, c, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[c])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
 
 
 # ---------------------------------------------------------------------------------------------
 # gennorm (beta)
 
-@adjoint(scipy.stats.gennorm.logpdf)
+@elementwise(scipy.stats.gennorm.logpdf)
 def gennorm_logpdf(y, x, beta, loc=0.0, scale=1.0):
     z = real_matrix((x - loc) / scale, "scipy.stats.gennorm.logpdf")
     hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
@@ -1496,19 +804,7 @@ def gennorm_logpdf(y, x, beta, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.gennorm.logpdf)
-def gennorm_logpdf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    z = real_matrix((x - loc) / scale, "scipy.stats.gennorm.logpdf")
-    hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
-    d[y] = d[x] * hz / scale
-    h_beta = (1.0 / beta + scipy.special.digamma(1.0 / beta) / (beta * beta) - np.abs(z) ** beta *
-              np.log(np.abs(z)))
-    d[y] = d[beta] * h_beta
-    d[y] = -d[loc] * hz / scale
-    d[y] = -d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.gennorm.pdf)
+@elementwise(scipy.stats.gennorm.pdf)
 def gennorm_pdf(y, x, beta, loc=0.0, scale=1.0):
     z = real_matrix((x - loc) / scale, "scipy.stats.gennorm.pdf")
     hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
@@ -1520,99 +816,49 @@ def gennorm_pdf(y, x, beta, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
 
 
-@tangent(scipy.stats.gennorm.pdf)
-def gennorm_pdf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    z = real_matrix((x - loc) / scale, "scipy.stats.gennorm.pdf")
-    hz = -beta * np.abs(z) ** (beta - 1.0) * np.sign(z)
-    d[y] = y * d[x] * hz / scale
-    h_beta = (1.0 / beta + scipy.special.digamma(1.0 / beta) / (beta * beta) - np.abs(z) ** beta *
-              np.log(np.abs(z)))
-    d[y] = y * d[beta] * h_beta
-    d[y] = -y * d[loc] * hz / scale
-    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
-
-
-@adjoint(scipy.stats.gennorm.cdf)
+@elementwise(scipy.stats.gennorm.cdf)
 def gennorm_cdf(y, x, beta, loc=0.0, scale=1.0):
     f = scipy.stats.gennorm.pdf(real_matrix(x, "scipy.stats.gennorm.cdf"), beta, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[beta] = refuse_cdf_shape(d[y])
+    d[beta] = d[y] * refuse_cdf_shape(beta)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.gennorm.cdf)
-def gennorm_cdf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    f = scipy.stats.gennorm.pdf(real_matrix(x, "scipy.stats.gennorm.cdf"), beta, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[beta])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.gennorm.logcdf)
+@elementwise(scipy.stats.gennorm.logcdf)
 def gennorm_logcdf(y, x, beta, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.gennorm.logpdf(real_matrix(x, "scipy.stats.gennorm.logcdf"),
                                           beta, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[beta] = refuse_cdf_shape(d[y])
+    d[beta] = d[y] * refuse_cdf_shape(beta)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.gennorm.logcdf)
-def gennorm_logcdf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    f = np.exp(scipy.stats.gennorm.logpdf(real_matrix(x, "scipy.stats.gennorm.logcdf"),
-                                          beta, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[beta])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.gennorm.sf)
+@elementwise(scipy.stats.gennorm.sf)
 def gennorm_sf(y, x, beta, loc=0.0, scale=1.0):
     f = -scipy.stats.gennorm.pdf(real_matrix(x, "scipy.stats.gennorm.sf"), beta, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[beta] = refuse_cdf_shape(d[y])
+    d[beta] = d[y] * refuse_cdf_shape(beta)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
 
-@tangent(scipy.stats.gennorm.sf)
-def gennorm_sf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    f = -scipy.stats.gennorm.pdf(real_matrix(x, "scipy.stats.gennorm.sf"), beta, loc, scale)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[beta])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
-
-
-@adjoint(scipy.stats.gennorm.logsf)
+@elementwise(scipy.stats.gennorm.logsf)
 def gennorm_logsf(y, x, beta, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.gennorm.logpdf(real_matrix(x, "scipy.stats.gennorm.logsf"),
                                            beta, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[beta] = refuse_cdf_shape(d[y])
+    d[beta] = d[y] * refuse_cdf_shape(beta)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
-
-
-@tangent(scipy.stats.gennorm.logsf)
-def gennorm_logsf_tangent(y, x, beta, loc=0.0, scale=1.0):
-    f = -np.exp(scipy.stats.gennorm.logpdf(real_matrix(x, "scipy.stats.gennorm.logsf"),
-                                           beta, loc, scale) - y)
-    d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[beta])
-    d[y] = -d[loc] * f
-    d[y] = -d[scale] * f * (x - loc) / scale
 
 
 # ---------------------------------------------------------------------------------------------
 # betabinom (a, b; constant in k, n and loc):
 #   log p = log C(n, j) + betaln(j + a, n - j + b) - betaln(a, b).
 
-@adjoint(scipy.stats.betabinom.logpmf)
+@elementwise(scipy.stats.betabinom.logpmf)
 def betabinom_logpmf(y, k, n, a, b, loc=0):
     j = k - loc
     d[a] = unbroadcast(d[y] * (scipy.special.digamma(j + a) - scipy.special.digamma(n + a + b)
@@ -1622,16 +868,7 @@ def betabinom_logpmf(y, k, n, a, b, loc=0):
                                - scipy.special.digamma(b) + scipy.special.digamma(a + b)), b)
 
 
-@tangent(scipy.stats.betabinom.logpmf)
-def betabinom_logpmf_tangent(y, k, n, a, b, loc=0):
-    j = k - loc
-    d[y] = d[a] * (scipy.special.digamma(j + a) - scipy.special.digamma(n + a + b)
-                   - scipy.special.digamma(a) + scipy.special.digamma(a + b))
-    d[y] = d[b] * (scipy.special.digamma(n - j + b) - scipy.special.digamma(n + a + b)
-                   - scipy.special.digamma(b) + scipy.special.digamma(a + b))
-
-
-@adjoint(scipy.stats.betabinom.pmf)
+@elementwise(scipy.stats.betabinom.pmf)
 def betabinom_pmf(y, k, n, a, b, loc=0):
     j = k - loc
     d[a] = unbroadcast(d[y] * y * (scipy.special.digamma(j + a)
@@ -1642,57 +879,29 @@ def betabinom_pmf(y, k, n, a, b, loc=0):
                                    - scipy.special.digamma(b) + scipy.special.digamma(a + b)), b)
 
 
-@tangent(scipy.stats.betabinom.pmf)
-def betabinom_pmf_tangent(y, k, n, a, b, loc=0):
-    j = k - loc
-    d[y] = y * d[a] * (scipy.special.digamma(j + a) - scipy.special.digamma(n + a + b)
-                       - scipy.special.digamma(a) + scipy.special.digamma(a + b))
-    d[y] = y * d[b] * (scipy.special.digamma(n - j + b) - scipy.special.digamma(n + a + b)
-                       - scipy.special.digamma(b) + scipy.special.digamma(a + b))
-
-
 # ---------------------------------------------------------------------------------------------
 # Discrete distribution functions, with j = floor(k - loc) (the cdf is constant between counts):
 # poisson.cdf = P(X <= j) has d/dmu = -pmf(j, mu); binom.cdf d/dp = -n pmf(j; n - 1, p).
 # logcdf divides by the cdf, as exp(logpmf - y).
 
-@adjoint(scipy.stats.poisson.cdf)
+@elementwise(scipy.stats.poisson.cdf)
 def poisson_cdf(y, k, mu, loc=0):
     d[mu] = unbroadcast(-d[y] * scipy.stats.poisson.pmf(np.floor(k - loc), mu), mu)
 
 
-@tangent(scipy.stats.poisson.cdf)
-def poisson_cdf_tangent(y, k, mu, loc=0):
-    d[y] = -d[mu] * scipy.stats.poisson.pmf(np.floor(k - loc), mu)
-
-
-@adjoint(scipy.stats.poisson.logcdf)
+@elementwise(scipy.stats.poisson.logcdf)
 def poisson_logcdf(y, k, mu, loc=0):
     d[mu] = unbroadcast(-d[y] * np.exp(scipy.stats.poisson.logpmf(np.floor(k - loc), mu) - y),
                         mu)
 
 
-@tangent(scipy.stats.poisson.logcdf)
-def poisson_logcdf_tangent(y, k, mu, loc=0):
-    d[y] = -d[mu] * np.exp(scipy.stats.poisson.logpmf(np.floor(k - loc), mu) - y)
-
-
-@adjoint(scipy.stats.binom.cdf)
+@elementwise(scipy.stats.binom.cdf)
 def binom_cdf(y, k, n, p, loc=0):
     d[p] = unbroadcast(-d[y] * n * scipy.stats.binom.pmf(np.floor(k - loc), n - 1, p), p)
 
 
-@tangent(scipy.stats.binom.cdf)
-def binom_cdf_tangent(y, k, n, p, loc=0):
-    d[y] = -d[p] * n * scipy.stats.binom.pmf(np.floor(k - loc), n - 1, p)
-
-
-@adjoint(scipy.stats.binom.logcdf)
+@elementwise(scipy.stats.binom.logcdf)
 def binom_logcdf(y, k, n, p, loc=0):
     d[p] = unbroadcast(-d[y] * n * np.exp(scipy.stats.binom.logpmf(np.floor(k - loc), n - 1, p)
                                           - y), p)
 
-
-@tangent(scipy.stats.binom.logcdf)
-def binom_logcdf_tangent(y, k, n, p, loc=0):
-    d[y] = -d[p] * n * np.exp(scipy.stats.binom.logpmf(np.floor(k - loc), n - 1, p) - y)

@@ -8,7 +8,8 @@
 
 registers the adjoint of ``np.sin`` as written, and derives three rules from it:
 
-- the **tangent**: each ``d[xi] = E``, with ``d[y]`` once in ``E`` and in a linear place (a
+- the **tangent**: a statement ``name = E`` reading no derivative is kept; each
+  ``d[xi] = E``, with ``d[y]`` once in ``E`` and in a linear place (a
   factor of ``*``, the numerator of ``/``, under unary ``-``, a branch of ``np.where`` whose
   other branch is zero, ``.conjugate()``), becomes ``d[y] = E[d[y] := d[xi]]``;
   ``unbroadcast(E0, xi)`` becomes ``broadcast_like(E0', y)``.
@@ -120,6 +121,13 @@ def _linear(expr: gast.expr, target: gast.expr, globals_: dict[str, Any]) -> boo
     return False
 
 
+def _is_local(stmt: gast.stmt) -> bool:
+    """Whether ``stmt`` is ``name = E`` reading no derivative: kept as it is."""
+    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name)
+            and not any(_is_derivative(n) for n in gast.walk(stmt.value)))
+
+
 def _tangent_tree(rule: DerivedRule, node: gast.FunctionDef) -> gast.FunctionDef:
     """The tangent of an adjoint tree (see the module's docstring)."""
     parsed = rule.source.parse()
@@ -127,6 +135,8 @@ def _tangent_tree(rule: DerivedRule, node: gast.FunctionDef) -> gast.FunctionDef
     for stmt in node.body:
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant):
             continue  # the docstring
+        if _is_local(stmt):
+            continue  # a primal quantity both rules use (z = (x - loc) / scale)
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and _is_derivative(stmt.targets[0]) and stmt.targets[0].slice.id != result):
             raise rule.fail("each statement must be d[x] = ... for an argument x", stmt)
