@@ -93,3 +93,24 @@ def test_a_twin_needs_twins_for_what_the_template_calls(forget):
     forget(math.lgamma)
     with pytest.raises(TemplateError, match="has no twin in math"):
         elementwise(_mine, math.lgamma)(lg)
+
+
+def test_a_primal_statement_is_kept_in_the_tangent(forget):
+    def scaled(y, x, k):
+        z = np.cos(x) * k
+        d[x] = unbroadcast(d[y] * z, x)
+
+    forget(_scaled)
+    elementwise(_scaled)(scaled)
+    assert _source(registry.tangent_rule(_scaled)) == (
+        "z = np.cos(x) * k\n    d[y] = broadcast_like(d[x] * z, y)")
+
+
+def test_a_statement_reading_a_derivative_is_refused(forget):
+    def scaled(y, x, k):
+        g = d[y] * k
+        d[x] = g
+
+    forget(_scaled)
+    with pytest.raises(TemplateError, match="each statement must be d"):
+        elementwise(_scaled)(scaled)
