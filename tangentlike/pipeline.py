@@ -278,6 +278,7 @@ dynamic.GENERATE = _dynamic_derivative
 dynamic.SUMMARY = aliasing.summary_of
 dynamic.COUNTERPART = numpy_counterpart
 dynamic.WHERE = library.calling_site
+guards.LOCATE = library.locate_at_run_time
 dynamic.WRAP = lifting.calling
 
 
@@ -384,6 +385,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     path = cache.write_module(source, f"{parsed.name}_{options.mode}")
     helpers = {name for name, obj in namespace.injected.items()
                if any(obj is helper for helper in DYNAMIC_HELPERS)}  # (an array is injected too)
+    library.note_generated(str(path), source, functions)
     if helpers:  # where each call found when it runs comes from (refusals name that line)
         library.remember_generated(str(path), source, helpers,
                                    library.helper_sites(functions, helpers))

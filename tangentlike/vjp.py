@@ -14,7 +14,7 @@ from tangentlike.arguments import article, check_inputs, check_tangent, pair
 from tangentlike.core.guards import unwrap
 from tangentlike.draws import Draws
 from tangentlike.errors import InputError
-from tangentlike.frontend import lifting
+from tangentlike.frontend import library, lifting
 from tangentlike.frontend.parsing import parameters_of
 from tangentlike.runtime import pytrees
 
@@ -145,7 +145,8 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False,
     primals, wrt, name = _primals_of(func, primals, "vjp")
     df = autodiff(func, wrt=wrt, motion="split", input_derivative=INPUT_DERIVATIVE.Required)
     current = df.current()  # forward and backward halves of one generation
-    out, saved = current.forward(*primals)
+    with library.located():
+        out, saved = current.forward(*primals)
     aux = None
     if has_aux:
         out, aux = pair(out, "vjp", name)
@@ -160,7 +161,9 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False,
                              hint="pass a cotangent of the value's structure and shape")
         cotangent = check_tangent(cotangent, out, where)
         seed = (cotangent, runtime.zeros_like(aux)) if has_aux else cotangent
-        grads = current.backward(_fresh(saved, keep, {}), *primals, **{current.seed: seed})
+        with library.located():
+            grads = current.backward(_fresh(saved, keep, {}), *primals,
+                                     **{current.seed: seed})
         by_index = dict(zip(wrt, grads if len(wrt) > 1 else (grads,)))
         return tuple(pytrees.restructure(by_index[i], p) if i in by_index else None
                      for i, p in enumerate(primals))

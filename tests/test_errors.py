@@ -441,3 +441,33 @@ def test_refusal_in_a_callee_names_the_chain_of_calls_from_the_users_line():
     text = str(err)
     assert text.index("in outer") < text.index("in middle") < text.index("in inner")
     assert "called from" in err.one_line()
+
+
+# -- refusals raised when the derivative runs -------------------------------------------------
+RUN_TIME = FIXTURES / "run_time_refusals.py"
+RUN_TIME_MODES = {
+    "reverse": lambda f, x: tangentlike.grad(f)(x),
+    "forward": lambda f, x: tangentlike.autodiff(f, mode="forward")(x, np.ones_like(x)),
+    "jvp": lambda f, x: tangentlike.jvp(f)((x,), (np.ones_like(x),)),
+    "vjp": lambda f, x: tangentlike.vjp(f, x)[1](1.0),
+    "unoptimized": lambda f, x: tangentlike.grad(f, optimized=False)(x),
+}
+
+
+@pytest.mark.parametrize("mode", list(RUN_TIME_MODES))
+def test_a_run_time_refusal_points_at_the_users_line(mode):
+    module = import_file(RUN_TIME)
+    with pytest.raises(TangentlikeError, match="method='nearest'") as info:
+        RUN_TIME_MODES[mode](module.nearest_quantile, np.array([0.1, 0.5, 0.9]))
+    assert_points_at(info.value, RUN_TIME, "run-time-quantile")
+    assert info.value.hint
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_run_time_refusal_in_a_callee_names_the_call_that_led_there(mode):
+    module = import_file(RUN_TIME)
+    with pytest.raises(TangentlikeError, match="method='nearest'") as info:
+        RUN_TIME_MODES[mode](module.calls_inner, np.array([0.1, 0.5, 0.9]))
+    assert_points_at(info.value, RUN_TIME, "run-time-inner")
+    call, _ = marked_line(RUN_TIME, "run-time-call")
+    assert [c.lineno for c in info.value.calls] == [call], str(info.value)

@@ -177,7 +177,7 @@ def with_origin_comments(blocks: Iterable[tuple[gast.stmt, list[gast.stmt]]], la
     for stmt, block in blocks:
         origin = anno.info(stmt).origin
         if origin is not None and origin != previous and shows(stmt, block):
-            out.append(syntax.origin_comment(label, origin.line))
+            out.append(syntax.origin_comment(label, origin))
             previous = origin
         out += block
     return out

@@ -20,6 +20,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from tangentlike.errors import TangentlikeError
+
 ABSENT = object()  # the guarded name was not there (a builtin no global shadowed)
 
 # Modules whose attributes are not guarded: tangentlike's rules are for their functions, and
@@ -236,6 +238,11 @@ def _write(text: str) -> None:
             pass
 
 
+# Gives a refusal raised while a derivative runs (a rule's run-time refusal) the user's line:
+# frontend.library.locate_at_run_time, set by the pipeline (a lower layer cannot import it).
+LOCATE: Callable[[TangentlikeError], None] | None = None
+
+
 class Regenerating:
     """A derivative (``grad(f)``'s result) that generates itself again, before a call, when a
     name its code was generated from no longer names the same object.  Attributes
@@ -269,12 +276,17 @@ class Regenerating:
         return current
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        for namespace, name, value in self._names:  # Frozen.hold, inlined: runs every call
-            if namespace.get(name, ABSENT) is not value:
+        try:
+            for namespace, name, value in self._names:  # Frozen.hold, inlined: every call
+                if namespace.get(name, ABSENT) is not value:
+                    return self.current()(*args, **kwargs)
+            if self._cells:
                 return self.current()(*args, **kwargs)
-        if self._cells:
-            return self.current()(*args, **kwargs)
-        return self._current(*args, **kwargs)
+            return self._current(*args, **kwargs)
+        except TangentlikeError as error:
+            if LOCATE is not None:
+                LOCATE(error)
+            raise
 
     @property
     def __wrapped__(self) -> Callable:

@@ -230,7 +230,10 @@ def substitute(stmt: gast.stmt, name: str, value: gast.expr) -> None:
 
 
 class Comment(str):
-    """The text of a ``#`` comment line, carried through the passes as a marker statement."""
+    """The text of a ``#`` comment line, carried through the passes as a marker statement;
+    ``origin``: the user's statement an origin comment names (``# Grad of: ...``)."""
+
+    origin: Any = None
 
 
 def comment(text: str) -> gast.Expr:
@@ -238,12 +241,15 @@ def comment(text: str) -> gast.Expr:
     return gast.Expr(value=gast.Constant(value=Comment(text), kind=None))
 
 
-def origin_comment(label: str, line: str) -> gast.Expr:
-    """``# Grad of: <the user's line>`` (``...`` marks a statement that goes on)."""
-    text = line.strip()
+def origin_comment(label: str, origin: Any) -> gast.Expr:
+    """``# Grad of: <the user's line>`` (``...`` marks a statement that goes on) for the
+    user's statement at ``origin`` (an ``errors.Location``), which the comment carries."""
+    text = origin.line.strip()
     if text.endswith(("(", "[", "{", ",", "\\")):
         text += " ..."
-    return comment(f"{label}: {text}")
+    node = comment(f"{label}: {text}")
+    node.value.value.origin = origin
+    return node
 
 
 def is_comment(stmt: gast.AST) -> bool:

@@ -10,8 +10,10 @@ library follows (``TangentlikeError.calls``), and the hint offers a rule for tha
 from __future__ import annotations
 
 import ast
+import contextlib
 import sys
 import sysconfig
+from collections.abc import Iterator
 from typing import Any
 
 import gast
@@ -148,3 +150,72 @@ def calling_site(frame: Any) -> Location | None:
     line = frame.f_lineno
     return next((site for first, last, site in _SITES[frame.f_code.co_filename]
                  if first <= line <= last), None)
+
+
+# Each generated module's file -> its origin comments' lines -> the user's statement there.
+_GENERATED: dict[str, dict[int, Location]] = {}
+
+
+def note_generated(path: str, source: str, functions: list[gast.FunctionDef]) -> None:
+    """Note the user's statement each origin comment (``# Grad of: ...``) of the generated
+    module at ``path`` (its text ``source``, emitted from ``functions``) names, for
+    :func:`generated_statement`; matched in order, or not at all."""
+    origins: list[Location] = []
+
+    class Comments(gast.NodeVisitor):  # in source order, as the emitter prints them
+        def visit_Constant(self, node: gast.Constant) -> None:
+            if getattr(node.value, "origin", None) is not None:
+                origins.append(node.value.origin)
+
+    for fn in functions:
+        Comments().visit(fn)
+    lines = [i for i, text in enumerate(source.splitlines(), 1)
+             if text.strip().startswith(("# Grad of: ", "# Tangent of: "))]
+    if len(lines) == len(origins):
+        _GENERATED[path] = dict(zip(lines, origins))
+
+
+def generated_statement(frame: Any) -> Location | None:
+    """The user's statement the generated derivative running in ``frame`` is at: the one its
+    nearest origin comment above names.  None for a frame that is not generated code."""
+    origins = _GENERATED.get(frame.f_code.co_filename)
+    above = [line for line in origins or () if line < frame.f_lineno]
+    return origins[max(above)] if above else None
+
+
+def locate_at_run_time(error: TangentlikeError) -> None:
+    """Give ``error``, raised with no location while a generated derivative ran (a rule's
+    run-time refusal: a shape parameter of a cdf, a polyfit in x), the user's line: the
+    helper call's site where it is known, else the statement the innermost generated frame of
+    its traceback is at; the generated frames outside it are the calls that led there."""
+    if error.location is not None:
+        return
+    frames, tb = [], error.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    found = [where for where in (_site_in(f) or generated_statement(f) for f in frames)
+             if where is not None]
+    if found:
+        error.location = found[-1]
+        for outer in reversed(found[:-1]):  # the calls that led there, the user's first
+            if outer.function != error.location.function:
+                error.called_from(outer)
+        error.args = (str(error),)
+
+
+@contextlib.contextmanager
+def located() -> Iterator[None]:
+    """Run generated code (a split derivative's halves, called directly): a refusal raised
+    in it gets the user's line (:func:`locate_at_run_time`)."""
+    try:
+        yield
+    except TangentlikeError as error:
+        locate_at_run_time(error)
+        raise
+
+
+def _site_in(frame: Any) -> Location | None:
+    """The user's line of the helper call that ``frame`` (generated code) is at, if noted."""
+    sites = _SITES.get(frame.f_code.co_filename, ())
+    return next((site for first, last, site in sites if first <= frame.f_lineno <= last), None)

@@ -196,7 +196,8 @@ def quantile_weights(a: Any, q: Any, axis: Any = None, scale: float = 1.0,
         raise ValueRefusedError(
             f"the derivative of a quantile (np.quantile, np.percentile, np.median and their "
             f"NaN-ignoring forms) with method={method!r}: only method='linear' (the default) "
-            "has a rule")
+            "has a rule", hint="use method='linear', or compute the quantile outside the "
+                               "differentiated function if it is a constant")
     a = np.asarray(a)
     q = np.asarray(q, dtype=np.result_type(a, 1.0)) / scale
     if nan and q.ndim > 1 and np.ndim(axis) > 0:

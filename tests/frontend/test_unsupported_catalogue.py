@@ -612,16 +612,13 @@ ROWS = [
         """, (), "supported", hvp=True),
     Row("tuple-concatenation-unseen", """
         def join(a, b):
-            return a + b
+            return a + b  # <-
 
 
         def f(x):
-            both = join((x,), (np.sin(x),))  # <-
+            both = join((x,), (np.sin(x),))
             return np.sum(both[0] * both[1])
-        """, ("tuple or list",), "refused",
-        xfail={m: "refused when the derivative runs (ValueRefusedError from a runtime helper), "
-               "with no location: the user's line is not known there" for m in
-               ("reverse", "forward")}),
+        """, ("tuple or list",), "refused"),
     Row("enumerate-zip-reversed", """
         def f(x):
             xs = [x, 2.0 * x]
@@ -987,17 +984,11 @@ ROWS = [
     Row("quantile-method-not-linear", """
         def f(x):
             return np.quantile(x, 0.3, method="nearest")  # <-
-        """, ("method",), "refused",
-        xfail={m: "refused when the derivative runs (a runtime helper of the rule raises), "
-               "with no location: the user's line is not known there" for m in
-               ("reverse", "forward")}),
+        """, ("method",), "refused"),
     Row("polyfit-differentiated-x", """
         def f(x):
             return np.sum(np.polyfit(x, x ** 2, 1))  # <-
-        """, ("polyfit",), "refused",
-        xfail={m: "refused when the derivative runs (a runtime helper of the rule raises), "
-               "with no location: the user's line is not known there" for m in
-               ("reverse", "forward")}),
+        """, ("polyfit",), "refused"),
 ]
 
 MODES = ("reverse", "forward", "hvp")
