@@ -337,12 +337,6 @@ MISSING: dict[str, str] = {
         scipy.stats.normal_inverse_gamma.* scipy.stats.random_table.*
         scipy.stats.vonmises_fisher.* scipy.stats.wishart.*""",
     # SciPy: linear algebra
-    'a rule: scipy.linalg.block_diag (its arrays come as *arrs, and derivative templates '
-    'take named arguments: np.block([[a, z], [z, b]]) works)': """
-        scipy.linalg.block_diag""",
-    'a rule: scipy.linalg eigenvalues of a tridiagonal matrix (the parameter named d '
-    "clashes with the templates' d[x]: np.linalg.eigh of the dense matrix works)": """
-        scipy.linalg.eigh_tridiagonal scipy.linalg.eigvalsh_tridiagonal""",
     'a rule: scipy.linalg banded storage (to be done through the dense matrix; solve and '
     'eigh of the dense matrix work)': """
         scipy.linalg.solveh_banded scipy.linalg.cho_solve_banded

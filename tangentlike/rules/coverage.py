@@ -52,6 +52,7 @@ HEADINGS = {
     "scipy_multivariate": "SciPy multivariate distributions",
     "scipy_array_api": "SciPy's array-API helpers",
     "scipy_linalg": "SciPy linear algebra",
+    "scipy_linalg_forms": "SciPy linear algebra: matrices in other forms",
     _OTHER: "Other functions",
 }
 

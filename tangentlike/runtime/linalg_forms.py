@@ -1,0 +1,60 @@
+"""Helpers of the rules of templates/scipy_linalg_forms.py: matrices given in other forms
+(the blocks of ``scipy.linalg.block_diag``, a symmetric tridiagonal matrix by its diagonals,
+a symmetric band in LAPACK's storage) as dense matrices and back, and the checks those rules
+make on their arguments."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tangentlike.errors import ValueRefusedError
+
+
+def _block_shape(a: Any) -> tuple[int, ...]:
+    """The shape ``block_diag`` gives an argument: a number is 1 x 1, a vector one row."""
+    shape = np.shape(a)
+    return shape if len(shape) >= 2 else (1,) * (2 - len(shape)) + shape
+
+
+def block_diag_parts(g: Any, *arrs: Any) -> tuple[Any, ...]:
+    """The adjoint of ``scipy.linalg.block_diag(*arrs)``: ``g``'s diagonal blocks, each summed
+    over the batch axes its argument was broadcast along and shaped like it.  Linear in
+    ``g``."""
+    g = np.asarray(g)
+    parts, row, col = [], 0, 0
+    for a in arrs:
+        rows, cols = _block_shape(a)[-2:]
+        piece = g[..., row:row + rows, col:col + cols]
+        row, col = row + rows, col + cols
+        target = _block_shape(a)
+        extra = piece.ndim - len(target)
+        piece = np.sum(piece, axis=tuple(range(extra))) if extra > 0 else piece
+        stretched = tuple(i for i, n in enumerate(target) if n == 1 and piece.shape[i] != 1)
+        piece = np.sum(piece, axis=stretched, keepdims=True) if stretched else piece
+        parts.append(piece.reshape(np.shape(a)))
+    return tuple(parts)
+
+
+def tridiagonal_dense(d: Any, e: Any) -> Any:
+    """The symmetric tridiagonal matrix with diagonal ``d`` and off-diagonal ``e``.  Linear
+    in ``(d, e)``."""
+    d, e = np.asarray(d), np.asarray(e)
+    dtype = np.result_type(d, e, 0.0)
+    return (np.diag(d).astype(dtype) + np.diag(e, 1).astype(dtype)
+            + np.diag(e, -1).astype(dtype))
+
+
+def tridiagonal_checked(x: Any, d: Any, e: Any, select: Any, name: str) -> Any:
+    """``x``, once the call ``name(d, e, select=select)`` is one the tridiagonal eigenvalue
+    rules differentiate: all the eigenvalues (``select='a'``), real diagonals."""
+    if select not in ("a", "all", 0):
+        raise ValueRefusedError(
+            f"{name} with select={select!r}: the eigenvalues chosen by value or index change "
+            "with the matrix; only select='a' (all of them) is differentiated",
+            hint="compute all eigenvalues and pick the ones wanted from the result")
+    if np.iscomplexobj(d) or np.iscomplexobj(e):
+        raise ValueRefusedError(
+            f"{name} of complex diagonals: only real symmetric tridiagonal matrices are "
+            "differentiated", hint="use scipy.linalg.eigh of the dense Hermitian matrix")
+    return x

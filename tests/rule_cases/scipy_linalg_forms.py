@@ -1,0 +1,50 @@
+"""Cases for templates/scipy_linalg_forms.py (none without SciPy): block_diag (its arrays
+as ``*arrs``: numbers, vectors, matrices; one or several of them differentiated), the
+symmetric tridiagonal eigenproblems (the diagonal is the parameter ``d``).  Eigenvectors are
+read through ``v * v`` weighted (their signs are LAPACK's choice)."""
+import numpy as np
+
+from rule_cases import values
+from rule_cases.scipy_special import add_scipy, scipy
+from tangentlike.runtime import linalg_forms as runtime
+
+if scipy is not None:
+    import scipy.linalg
+
+    la = scipy.linalg
+
+    def _case(case_id, covers, expr, params, **kw):
+        kw.setdefault("second_order", True)
+        return add_scipy(case_id, covers, expr, params, **kw)
+
+    # block_diag: its second derivatives run block_diag_parts' rules.
+    _case("scipy.block_diag-2x2-3-1x1", (la.block_diag, runtime.block_diag_parts),
+          "scipy.linalg.block_diag(a, b, c) ** 2",
+          {"a": values("scipy.block_diag/a", (2, 2)), "b": values("scipy.block_diag/b", (3,)),
+           "c": values("scipy.block_diag/c", (1, 1))})
+    _case("scipy.block_diag-one", (la.block_diag, runtime.block_diag_parts),
+          "np.sin(scipy.linalg.block_diag(a))", {"a": values("scipy.block_diag-one", (2, 3))})
+    _case("scipy.block_diag-some", (la.block_diag, runtime.block_diag_parts),
+          "scipy.linalg.block_diag(a, np.ones((2, 1)), b, a) ** 3",
+          {"a": values("scipy.block_diag-some/a", (2, 2)),
+           "b": values("scipy.block_diag-some/b", (1, 2))}, wrt=(0,), float32=False)
+
+    # The symmetric tridiagonal eigenproblems (distinct eigenvalues).
+    _W = "np.arange(16.0).reshape(4, 4)"
+    _d, _e = np.array([1.0, 2.5, -0.5, 4.0]), values("scipy.eigh_tridiagonal/e", (3,))
+    _case("scipy.eigh_tridiagonal", (la.eigh_tridiagonal, runtime.tridiagonal_dense,
+                                      runtime.tridiagonal_checked), None, {"d": _d, "e": _e},
+          body=f"    w, v = scipy.linalg.eigh_tridiagonal(d, e)\n"
+               f"    return np.sum(w * w) + np.sum(v * v * {_W})\n", float32=False)
+    _case("scipy.eigh_tridiagonal-keywords", (la.eigh_tridiagonal, runtime.tridiagonal_checked),
+          None, {"d": _d, "e": _e},
+          body=f"    w, v = scipy.linalg.eigh_tridiagonal(e=e, d=d, select='a')\n"
+               f"    return np.sum(w ** 3) + np.sum(v * v * {_W})\n", float32=False)
+    _case("scipy.eigh_tridiagonal-eigvals_only", (la.eigh_tridiagonal,),
+          "scipy.linalg.eigh_tridiagonal(d, e, eigvals_only=True)", {"d": _d, "e": _e},
+          float32=False)
+    _case("scipy.eigvalsh_tridiagonal", (la.eigvalsh_tridiagonal,),
+          "scipy.linalg.eigvalsh_tridiagonal(d, e)", {"d": _d, "e": _e}, float32=False)
+    _case("scipy.eigvalsh_tridiagonal-d", (la.eigvalsh_tridiagonal,),
+          "scipy.linalg.eigvalsh_tridiagonal(d=d, e=np.array([0.5, -0.25, 0.75])) ** 2",
+          {"d": _d}, float32=False)
