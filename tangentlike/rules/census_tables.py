@@ -346,7 +346,6 @@ MISSING: dict[str, str] = {
     'by the implicit function theorem, subspace_angles, the QR updates)': """
         scipy.linalg.eig scipy.linalg.ldl scipy.linalg.rq scipy.linalg.funm
         scipy.linalg.signm scipy.linalg.fiedler scipy.linalg.fiedler_companion
-        scipy.linalg.solve_continuous_are scipy.linalg.solve_discrete_are
         scipy.linalg.subspace_angles scipy.linalg.qr_update scipy.linalg.qr_insert
         scipy.linalg.qr_delete scipy.linalg.qr_multiply scipy.linalg.expm_cond
         scipy.linalg.kron""",

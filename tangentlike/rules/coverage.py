@@ -53,6 +53,7 @@ HEADINGS = {
     "scipy_array_api": "SciPy's array-API helpers",
     "scipy_linalg": "SciPy linear algebra",
     "scipy_linalg_forms": "SciPy linear algebra: matrices in other forms",
+    "scipy_linalg_equations": "SciPy linear algebra: Riccati equations",
     _OTHER: "Other functions",
 }
 

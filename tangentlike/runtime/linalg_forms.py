@@ -58,3 +58,20 @@ def tridiagonal_checked(x: Any, d: Any, e: Any, select: Any, name: str) -> Any:
             f"{name} of complex diagonals: only real symmetric tridiagonal matrices are "
             "differentiated", hint="use scipy.linalg.eigh of the dense Hermitian matrix")
     return x
+
+
+def riccati_checked(x: Any, a: Any, e: Any, name: str) -> Any:
+    """``x`` (the solution of ``name``), once the call is one the Riccati rules differentiate:
+    real matrices, not stacks of them, no ``e`` (the generalized equations)."""
+    if e is not None:
+        raise ValueRefusedError(
+            f"{name} with e=: the generalized Riccati equation is not differentiated",
+            hint="solve the equation of E^-1 A and E^-1 B when E is invertible")
+    if np.iscomplexobj(x) or np.iscomplexobj(a):
+        raise ValueRefusedError(
+            f"{name} of complex matrices: its rule is for real ones (SciPy's complex equation "
+            "uses conjugate transposes)", hint="split the problem into real and imaginary parts")
+    if np.ndim(a) > 2:
+        raise ValueRefusedError(f"{name} of a stack of matrices: one equation at a time is "
+                                "differentiated", hint="loop over the stack")
+    return x
