@@ -54,6 +54,7 @@ HEADINGS = {
     "scipy_linalg": "SciPy linear algebra",
     "scipy_linalg_forms": "SciPy linear algebra: matrices in other forms",
     "scipy_linalg_equations": "SciPy linear algebra: Riccati equations",
+    "scipy_linalg_factors": "SciPy linear algebra: more factorizations",
     _OTHER: "Other functions",
 }
 
