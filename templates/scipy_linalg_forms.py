@@ -1,7 +1,9 @@
 """scipy.linalg, matrices in other forms (SciPy is optional: tangentlike/templates imports
 this module only when SciPy is installed): ``block_diag`` (its arrays come as ``*arrs``),
 the symmetric tridiagonal eigenproblems ``eigh_tridiagonal eigvalsh_tridiagonal`` (their
-diagonal is the parameter ``d``, written ``d_`` here: see rules/rule.py's ``alias_of``).
+diagonal is the parameter ``d``, written ``d_`` here: see rules/rule.py's ``alias_of``), and
+symmetric banded matrices ``solveh_banded cholesky_banded cho_solve_banded eig_banded
+eigvals_banded``.
 
 The eigenvalue rules are np.linalg.eigh's (distinct eigenvalues) for the dense matrix T of
 the diagonals: with S the adjoint of T, the diagonal's adjoint is S's diagonal and the
@@ -11,11 +13,21 @@ import numpy as np
 import scipy.linalg
 
 from tangentlike.rules.primitive import Facts, Returns, Shape
-from tangentlike.rules.registry import adjoint, d, tangent
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import zeros_like
-from tangentlike.runtime.linalg import linalg_eye
+from tangentlike.runtime.linalg import (
+    banded_dense,
+    banded_parts,
+    linalg_cast,
+    linalg_eye,
+    solve_matrix_shape,
+    triangle_mask,
+)
 from tangentlike.runtime.linalg_forms import (
+    band_corner,
     block_diag_parts,
+    symmetric_band,
+    symmetric_from_triangle,
     tridiagonal_checked,
     tridiagonal_dense,
 )
@@ -23,6 +35,8 @@ from tangentlike.runtime.linalg_forms import (
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a tuple of arrays, new.
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
+
+non_differentiable(band_corner, symmetric_band)
 
 
 
@@ -132,3 +146,164 @@ def eigvalsh_tridiagonal_tangent(y, d_, e, select="a", select_range=None, check_
         tridiagonal_checked(d_, d_, e, select, "scipy.linalg.eigvalsh_tridiagonal"), e)[1]
     d[y] = d[d_] @ (v * v)
     d[y] = 2.0 * (d[e] @ (v[:-1] * v[1:]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Symmetric banded matrices in LAPACK's storage (one triangle, upper unless lower=True): the
+# dense matrix H = symmetric_from_triangle(banded_dense(bands, ab)) (runtime/linalg.py's
+# banded storage, bands (0, k) or (k, 0)); the rules are the dense ones (scipy.linalg.solve,
+# cholesky, cho_solve, eigh), and the adjoint of ab is that of H read on the stored triangle
+# (banded_parts of symmetric_from_triangle(S): an entry off the diagonal stands for two).
+# The Cholesky factor is stored like the matrix: banded_dense gives it, banded_parts packs
+# its derivative; the storage entries outside the matrix are ab's own, copied (band_corner).
+
+@adjoint(symmetric_from_triangle)
+def symmetric_from_triangle_adjoint(r, t):
+    d[t] = symmetric_from_triangle(d[r])
+
+
+@tangent(symmetric_from_triangle)
+def symmetric_from_triangle_tangent(r, t):
+    d[r] = symmetric_from_triangle(d[t])
+
+
+@adjoint(scipy.linalg.solveh_banded)
+def solveh_banded(y, ab, b, overwrite_ab=False, overwrite_b=False, lower=False,
+                  check_finite=True):
+    bands = symmetric_band(ab, lower, "a", "scipy.linalg.solveh_banded")
+    gb = scipy.linalg.solveh_banded(ab, d[y], lower=lower)
+    d[b] = linalg_cast(gb, b)
+    s = -(np.reshape(gb, solve_matrix_shape(y, b))
+          @ np.matrix_transpose(np.reshape(y, solve_matrix_shape(y, b))))
+    d[ab] = linalg_cast(banded_parts(symmetric_from_triangle(s), bands, ab), ab)
+
+
+@tangent(scipy.linalg.solveh_banded)
+def solveh_banded_tangent(y, ab, b, overwrite_ab=False, overwrite_b=False, lower=False,
+                          check_finite=True):
+    bands = symmetric_band(ab, lower, "a", "scipy.linalg.solveh_banded")
+    d[y] = scipy.linalg.solveh_banded(ab, d[b], lower=lower)
+    d[y] = -scipy.linalg.solveh_banded(
+        ab, symmetric_from_triangle(banded_dense(bands, d[ab])) @ y, lower=lower)
+
+
+@adjoint(scipy.linalg.cholesky_banded)
+def cholesky_banded(y, ab, overwrite_ab=False, lower=False, check_finite=True):
+    bands = symmetric_band(ab, lower, "a", "scipy.linalg.cholesky_banded")
+    if lower:
+        lo = banded_dense(bands, y)
+        lb = banded_dense(bands, d[y])
+    else:
+        lo = np.matrix_transpose(banded_dense(bands, y))
+        lb = np.matrix_transpose(banded_dense(bands, d[y]))
+    li = np.linalg.inv(lo)
+    s = np.matrix_transpose(li) @ (triangle_mask(lo, False) * (np.matrix_transpose(lo) @ lb)) @ li
+    d[ab] = linalg_cast(banded_parts(symmetric_from_triangle(s), bands, ab)
+                        + band_corner(ab, lower) * d[y], ab)
+
+
+@tangent(scipy.linalg.cholesky_banded)
+def cholesky_banded_tangent(y, ab, overwrite_ab=False, lower=False, check_finite=True):
+    bands = symmetric_band(ab, lower, "a", "scipy.linalg.cholesky_banded")
+    if lower:
+        lo = banded_dense(bands, y)
+        li = np.linalg.inv(lo)
+        d[y] = banded_parts(lo @ (triangle_mask(lo, False) * (
+            li @ symmetric_from_triangle(banded_dense(bands, d[ab])) @ np.matrix_transpose(li))),
+            bands, y)
+    else:
+        lo = np.matrix_transpose(banded_dense(bands, y))
+        li = np.linalg.inv(lo)
+        d[y] = banded_parts(np.matrix_transpose(lo @ (triangle_mask(lo, False) * (
+            li @ symmetric_from_triangle(banded_dense(bands, d[ab])) @ np.matrix_transpose(li)))),
+            bands, y)
+    d[y] = band_corner(ab, lower) * d[ab]
+
+
+# x = cho_solve_banded((cb, lower), b) solves M x = b, M = F F^T for the lower factor F, F^T F
+# for the upper one (scipy.linalg.cho_solve's rule, F dense from the band).
+@adjoint(scipy.linalg.cho_solve_banded)
+def cho_solve_banded(x, cb_and_lower, b, overwrite_b=False, check_finite=True):
+    bands = symmetric_band(cb_and_lower[0], cb_and_lower[1], "a",
+                           "scipy.linalg.cho_solve_banded")
+    f = banded_dense(bands, cb_and_lower[0])
+    xm = np.reshape(x, solve_matrix_shape(x, b))
+    bb = scipy.linalg.cho_solve_banded(cb_and_lower, np.reshape(d[x], np.shape(xm)))
+    s = -(bb @ np.matrix_transpose(xm))
+    if cb_and_lower[1]:
+        d[cb_and_lower] = (banded_parts((s + np.matrix_transpose(s)) @ f, bands,
+                                        cb_and_lower[0]), zeros_like(cb_and_lower[1]))
+    else:
+        d[cb_and_lower] = (banded_parts(f @ (s + np.matrix_transpose(s)), bands,
+                                        cb_and_lower[0]), zeros_like(cb_and_lower[1]))
+    d[b] = linalg_cast(np.reshape(bb, np.shape(b)), b)
+
+
+@tangent(scipy.linalg.cho_solve_banded)
+def cho_solve_banded_tangent(x, cb_and_lower, b, overwrite_b=False, check_finite=True):
+    bands = symmetric_band(cb_and_lower[0], cb_and_lower[1], "a",
+                           "scipy.linalg.cho_solve_banded")
+    f = banded_dense(bands, cb_and_lower[0])
+    if cb_and_lower[1]:
+        d[x] = -np.reshape(scipy.linalg.cho_solve_banded(cb_and_lower, (
+            banded_dense(bands, d[cb_and_lower][0]) @ np.matrix_transpose(f)
+            + f @ np.matrix_transpose(banded_dense(bands, d[cb_and_lower][0])))
+            @ np.reshape(x, solve_matrix_shape(x, b))), np.shape(x))
+    else:
+        d[x] = -np.reshape(scipy.linalg.cho_solve_banded(cb_and_lower, (
+            np.matrix_transpose(banded_dense(bands, d[cb_and_lower][0])) @ f
+            + np.matrix_transpose(f) @ banded_dense(bands, d[cb_and_lower][0]))
+            @ np.reshape(x, solve_matrix_shape(x, b))), np.shape(x))
+    d[x] = scipy.linalg.cho_solve_banded(cb_and_lower, d[b])
+
+
+# eig_banded and eigvals_banded: np.linalg.eigh's rules for H (distinct eigenvalues, all of
+# them).
+@adjoint(scipy.linalg.eig_banded)
+def eig_banded(y, a_band, lower=False, eigvals_only=False, overwrite_a_band=False, select="a",
+               select_range=None, max_ev=0, check_finite=True):
+    bands = symmetric_band(a_band, lower, select, "scipy.linalg.eig_banded")
+    if eigvals_only:
+        v = scipy.linalg.eig_banded(a_band, lower)[1]
+        s = (v * d[y][..., None, :]) @ np.matrix_transpose(v)
+    else:
+        eye = linalg_eye(y[0])
+        f = (1.0 - eye) / (y[0][..., None, :] - y[0][..., :, None] + eye)
+        s = y[1] @ (f * (np.matrix_transpose(y[1]) @ d[y][1]) + eye * d[y][0][..., None, :]) \
+            @ np.matrix_transpose(y[1])
+    d[a_band] = linalg_cast(banded_parts(symmetric_from_triangle(s), bands, a_band), a_band)
+
+
+@tangent(scipy.linalg.eig_banded)
+def eig_banded_tangent(y, a_band, lower=False, eigvals_only=False, overwrite_a_band=False,
+                       select="a", select_range=None, max_ev=0, check_finite=True):
+    bands = symmetric_band(a_band, lower, select, "scipy.linalg.eig_banded")
+    if eigvals_only:
+        v = scipy.linalg.eig_banded(a_band, lower)[1]
+        d[y] = np.einsum("...ki,...ki->...i", v,
+                         symmetric_from_triangle(banded_dense(bands, d[a_band])) @ v)
+    else:
+        eye = linalg_eye(y[0])
+        f = (1.0 - eye) / (y[0][..., None, :] - y[0][..., :, None] + eye)
+        d[y] = (np.einsum("...ki,...ki->...i", y[1],
+                          symmetric_from_triangle(banded_dense(bands, d[a_band])) @ y[1]),
+                y[1] @ (f * (np.matrix_transpose(y[1])
+                             @ symmetric_from_triangle(banded_dense(bands, d[a_band])) @ y[1])))
+
+
+@adjoint(scipy.linalg.eigvals_banded)
+def eigvals_banded(y, a_band, lower=False, overwrite_a_band=False, select="a",
+                   select_range=None, check_finite=True):
+    bands = symmetric_band(a_band, lower, select, "scipy.linalg.eigvals_banded")
+    v = scipy.linalg.eig_banded(a_band, lower)[1]
+    d[a_band] = linalg_cast(banded_parts(symmetric_from_triangle(
+        (v * d[y][..., None, :]) @ np.matrix_transpose(v)), bands, a_band), a_band)
+
+
+@tangent(scipy.linalg.eigvals_banded)
+def eigvals_banded_tangent(y, a_band, lower=False, overwrite_a_band=False, select="a",
+                           select_range=None, check_finite=True):
+    bands = symmetric_band(a_band, lower, select, "scipy.linalg.eigvals_banded")
+    v = scipy.linalg.eig_banded(a_band, lower)[1]
+    d[y] = np.einsum("...ki,...ki->...i", v,
+                     symmetric_from_triangle(banded_dense(bands, d[a_band])) @ v)

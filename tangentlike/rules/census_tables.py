@@ -337,10 +337,6 @@ MISSING: dict[str, str] = {
         scipy.stats.normal_inverse_gamma.* scipy.stats.random_table.*
         scipy.stats.vonmises_fisher.* scipy.stats.wishart.*""",
     # SciPy: linear algebra
-    'a rule: scipy.linalg banded storage (to be done through the dense matrix; solve and '
-    'eigh of the dense matrix work)': """
-        scipy.linalg.solveh_banded scipy.linalg.cho_solve_banded
-        scipy.linalg.cholesky_banded scipy.linalg.eig_banded scipy.linalg.eigvals_banded""",
     'a rule: scipy.linalg factorizations and equations still to do (eig: complex '
     'eigenvectors; ldl, rq, funm, signm, fiedler, fiedler_companion, the Riccati equations '
     'by the implicit function theorem, subspace_angles, the QR updates)': """

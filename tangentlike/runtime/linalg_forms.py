@@ -4,11 +4,13 @@ a symmetric band in LAPACK's storage) as dense matrices and back, and the checks
 make on their arguments."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from tangentlike.errors import ValueRefusedError
+from tangentlike.runtime import float_dtype
 
 
 def _block_shape(a: Any) -> tuple[int, ...]:
@@ -75,3 +77,52 @@ def riccati_checked(x: Any, a: Any, e: Any, name: str) -> Any:
         raise ValueRefusedError(f"{name} of a stack of matrices: one equation at a time is "
                                 "differentiated", hint="loop over the stack")
     return x
+
+
+def symmetric_band(ab: Any, lower: Any, select: Any, name: str) -> tuple[int, int]:
+    """The ``(l, u)`` bands (``runtime/linalg.py``'s ``banded_dense``) of a symmetric matrix's
+    stored triangle in LAPACK's storage ``ab`` (the upper one unless ``lower``), once the call
+    ``name`` is one the banded rules differentiate: one real matrix, all its eigenvalues."""
+    if select not in ("a", "all", 0):
+        raise ValueRefusedError(
+            f"{name} with select={select!r}: the eigenvalues chosen by value or index change "
+            "with the matrix; only select='a' (all of them) is differentiated",
+            hint="compute all eigenvalues and pick the ones wanted from the result")
+    if np.iscomplexobj(ab):
+        raise ValueRefusedError(f"{name} of a complex (Hermitian) band: only real symmetric "
+                                "bands are differentiated",
+                                hint="use the dense Hermitian matrix")
+    if np.ndim(ab) != 2:
+        raise ValueRefusedError(f"{name} of a stack of bands (shape {np.shape(ab)}): one "
+                                "banded matrix at a time is differentiated",
+                                hint="loop over the stack")
+    k = np.shape(ab)[0] - 1
+    return (k, 0) if lower else (0, k)
+
+
+def symmetric_from_triangle(t: Any) -> Any:
+    """``t + t^T`` with ``t``'s diagonal once: the symmetric matrix of a triangle, and the
+    adjoint of a symmetric matrix's triangle (off the diagonal an entry moves two).  Linear in
+    ``t``, and its own adjoint."""
+    t = np.asarray(t)
+    return t + np.swapaxes(t, -1, -2) - t * np.eye(t.shape[-1], dtype=t.dtype)
+
+
+@functools.lru_cache(maxsize=1)
+def _cholesky_banded_copies() -> bool:
+    """Whether this SciPy's cholesky_banded leaves the storage entries outside the matrix as
+    they were (LAPACK's pbtrf does not touch them)."""
+    import scipy.linalg
+
+    return bool(scipy.linalg.cholesky_banded(np.array([[7.0, 0.5], [4.0, 4.0]]))[0, 0] == 7.0)
+
+
+def band_corner(ab: Any, lower: Any) -> Any:
+    """Ones at the entries of the banded storage ``ab`` that hold no matrix entry (the upper
+    form's top left corner, the lower form's bottom right one) where
+    ``scipy.linalg.cholesky_banded`` copies them into its result, zeros elsewhere."""
+    rows, n = np.shape(ab)
+    r, j = np.indices((rows, n))
+    outside = (j + r >= n) if lower else (j < rows - 1 - r)
+    dtype = float_dtype(ab)
+    return outside.astype(dtype) if _cholesky_banded_copies() else np.zeros((rows, n), dtype)

@@ -48,3 +48,42 @@ if scipy is not None:
     _case("scipy.eigvalsh_tridiagonal-d", (la.eigvalsh_tridiagonal,),
           "scipy.linalg.eigvalsh_tridiagonal(d=d, e=np.array([0.5, -0.25, 0.75])) ** 2",
           {"d": _d}, float32=False)
+
+    # Symmetric bands (positive definite: a heavy diagonal), upper and lower storage; their
+    # second derivatives run the rules of banded_dense, banded_parts and
+    # symmetric_from_triangle.
+    from tangentlike.runtime import linalg as dense
+
+    def _band(case_id, k, lower):
+        ab = 0.5 * values(case_id + "/ab", (k + 1, 4))
+        ab[0 if lower else k] += 3.0
+        return ab
+
+    _BANDED = (dense.banded_dense, dense.banded_parts, runtime.symmetric_from_triangle,
+               runtime.symmetric_band)
+    for _k, _lower in [(1, False), (2, True)]:
+        _kw = ", lower=True" if _lower else ""
+        _tag = f"{_k}{'-lower' if _lower else ''}"
+        for _sb in [(4,), (4, 2)]:
+            _id = f"scipy.solveh_banded-{_tag}-{'x'.join(map(str, _sb))}"
+            _case(_id, (la.solveh_banded, *_BANDED), f"scipy.linalg.solveh_banded(ab, b{_kw})",
+                  {"ab": _band(_id, _k, _lower), "b": values(_id + "/b", _sb)})
+        _id = f"scipy.cholesky_banded-{_tag}"
+        _case(_id, (la.cholesky_banded, *_BANDED), f"scipy.linalg.cholesky_banded(ab{_kw})",
+              {"ab": _band(_id, _k, _lower)})
+        _id = f"scipy.cho_solve_banded-{_tag}"
+        _case(_id, (la.cho_solve_banded, la.cholesky_banded), None,
+              {"ab": _band(_id, _k, _lower), "b": values(_id + "/b", (4,))},
+              body=f"    c = scipy.linalg.cholesky_banded(ab{_kw})\n"
+                   f"    x = scipy.linalg.cho_solve_banded((c, {_lower}), b)\n"
+                   f"    return np.sum(x * np.arange(1.0, 5.0))\n", float32=False)
+        _id = f"scipy.eig_banded-{_tag}"
+        _case(_id, (la.eig_banded, *_BANDED), None, {"ab": _band(_id, _k, _lower)},
+              body=f"    w, v = scipy.linalg.eig_banded(ab{_kw})\n"
+                   f"    return np.sum(w * w) + np.sum(v * v * {_W})\n", float32=False)
+        _id = f"scipy.eig_banded-eigvals_only-{_tag}"
+        _case(_id, (la.eig_banded,), f"scipy.linalg.eig_banded(ab{_kw}, eigvals_only=True)",
+              {"ab": _band(_id, _k, _lower)}, float32=False)
+        _id = f"scipy.eigvals_banded-{_tag}"
+        _case(_id, (la.eigvals_banded,), f"scipy.linalg.eigvals_banded(ab{_kw})",
+              {"ab": _band(_id, _k, _lower)}, float32=False)
