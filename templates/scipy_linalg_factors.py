@@ -1,5 +1,6 @@
 """scipy.linalg, factorizations (SciPy is optional: tangentlike/templates imports this module
-only when SciPy is installed): ``eig`` (general eigenvectors, complex ones too), ``rq``.
+only when SciPy is installed): ``eig`` (general eigenvectors, complex ones too), ``rq``,
+``qr_multiply``.
 
 eig: A V = V diag(w), distinct eigenvalues.  With X = V^-1 dA V: dw = diag(X), and the
 eigenvectors change by u = V (F * X) (F[i, j] = 1 / (w_j - w_i) off the diagonal) plus a
@@ -15,7 +16,8 @@ import scipy.linalg
 
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
-from tangentlike.runtime.linalg import linalg_cast
+from tangentlike.runtime.linalg import linalg_cast, real_matrix, scipy_qr_mask
+from tangentlike.runtime import zeros_like
 from tangentlike.runtime.linalg_factors import eig_eye, eig_largest, rq_mask
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -91,3 +93,39 @@ def rq_tangent(y, a, overwrite_a=False, lwork=None, mode="full", check_finite=Tr
     o = low * c - np.matrix_transpose(low * c)
     d[y] = (np.flip(np.matrix_transpose((c - o) @ r1), (-2, -1)),
             np.flip(np.matrix_transpose(q1 @ o + db @ ri - q1 @ c), -2))
+
+
+# qr_multiply(a, c): (c Q, R) ('right') or (Q c, R) ('left') for the economic QR factorization
+# a = Q R (np.linalg.qr's rule for dQ and dR, Q from scipy.linalg.qr: the same factors).
+@adjoint(scipy.linalg.qr_multiply, containers=True)
+def qr_multiply(y, a, c, mode="right", pivoting=False, conjugate=False, overwrite_a=False,
+                overwrite_c=False):
+    low = scipy_qr_mask(a, "economic", pivoting)
+    q = scipy.linalg.qr(real_matrix(a, "scipy.linalg.qr_multiply"), mode="economic")[0]
+    if mode == "left":
+        gm = np.reshape(d[y][0], (np.shape(q)[-2], -1))
+        gq = gm @ np.matrix_transpose(np.reshape(c, (np.shape(q)[-1], -1)))
+        d[c] = linalg_cast(np.reshape(np.matrix_transpose(q) @ gm, np.shape(c)), c)
+    else:
+        gm = np.reshape(d[y][0], (-1, np.shape(q)[-1]))
+        gq = np.matrix_transpose(np.reshape(c, (-1, np.shape(q)[-2]))) @ gm
+        d[c] = linalg_cast(np.reshape(gm @ np.matrix_transpose(q), np.shape(c)), c)
+    x = ((1.0 - low) * d[y][1]) @ np.matrix_transpose(y[1]) - np.matrix_transpose(q) @ gq
+    g = x - low * (x - np.matrix_transpose(x))
+    d[a] = linalg_cast((gq + q @ g) @ np.matrix_transpose(np.linalg.inv(y[1])), a)
+
+
+@tangent(scipy.linalg.qr_multiply, containers=True)
+def qr_multiply_tangent(y, a, c, mode="right", pivoting=False, conjugate=False,
+                        overwrite_a=False, overwrite_c=False):
+    low = scipy_qr_mask(a, "economic", pivoting)
+    q = scipy.linalg.qr(real_matrix(a, "scipy.linalg.qr_multiply"), mode="economic")[0]
+    ri = np.linalg.inv(y[1])
+    k = np.matrix_transpose(q) @ d[a] @ ri
+    o = low * k - np.matrix_transpose(low * k)
+    if mode == "left":
+        d[y] = ((q @ o + d[a] @ ri - q @ k) @ c, (k - o) @ y[1])
+        d[y] = (q @ d[c], zeros_like(y[1]))
+    else:
+        d[y] = (c @ (q @ o + d[a] @ ri - q @ k), (k - o) @ y[1])
+        d[y] = (d[c] @ q, zeros_like(y[1]))

@@ -2,7 +2,7 @@
 this module only when SciPy is installed): ``block_diag`` (its arrays come as ``*arrs``),
 the symmetric tridiagonal eigenproblems ``eigh_tridiagonal eigvalsh_tridiagonal`` (their
 diagonal is the parameter ``d``, written ``d_`` here: see rules/rule.py's ``alias_of``), and
-symmetric banded matrices ``solveh_banded cholesky_banded cho_solve_banded eig_banded
+the Fiedler matrix ``fiedler``, symmetric banded matrices ``solveh_banded cholesky_banded cho_solve_banded eig_banded
 eigvals_banded``.
 
 The eigenvalue rules are np.linalg.eigh's (distinct eigenvalues) for the dense matrix T of
@@ -307,3 +307,17 @@ def eigvals_banded_tangent(y, a_band, lower=False, overwrite_a_band=False, selec
     v = scipy.linalg.eig_banded(a_band, lower)[1]
     d[y] = np.einsum("...ki,...ki->...i", v,
                      symmetric_from_triangle(banded_dense(bands, d[a_band])) @ v)
+
+
+# fiedler(a)[i, j] = |a_i - a_j|: with s = conj(sign(a_i - a_j)) (0 on ties), the adjoint of
+# a_k is sum_j (G_kj + G_jk) s_kj, the tangent Re(s_ij (da_i - da_j)).
+@adjoint(scipy.linalg.fiedler)
+def fiedler(y, a):
+    d[a] = linalg_cast(np.sum((d[y] + np.matrix_transpose(d[y])) * np.conj(
+        np.sign(a[..., :, None] - a[..., None, :])), axis=-1), a)
+
+
+@tangent(scipy.linalg.fiedler)
+def fiedler_tangent(y, a):
+    d[y] = np.real(np.conj(np.sign(a[..., :, None] - a[..., None, :]))
+                   * (d[a][..., :, None] - d[a][..., None, :]))

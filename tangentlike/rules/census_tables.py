@@ -156,6 +156,25 @@ RANDOM: dict[str, str] = {
 }
 
 REFUSED: dict[str, str] = {
+    "scipy.linalg.funm applies a Python function to the Schur form: no rule can know that "
+    "function's derivative (write the matrix function with expm, logm, sqrtm, cosm, ... or, "
+    "for a symmetric matrix, with eigh)": """
+        scipy.linalg.funm""",
+    "scipy.linalg.signm: the derivative of the matrix sign function (a Fréchet derivative, "
+    "S dS + dS S = 0 with A dS - dS A = S dA - dA S) has no rule yet; write sign(A) as "
+    "A @ inv(sqrtm(A @ A)), which is differentiated": """
+        scipy.linalg.signm""",
+    "scipy.linalg.expm_cond is a condition number (the norm of expm's Fréchet derivative in "
+    "Kronecker form), a diagnostic: no derivative offered": """
+        scipy.linalg.expm_cond""",
+    "scipy.linalg.ldl pivots (Bunch-Kaufman): the values choose 1 x 1 or 2 x 2 blocks and a "
+    "permutation, so the factors are not a smooth function of the matrix (use cholesky for "
+    "a positive definite matrix, eigh for a symmetric one)": """
+        scipy.linalg.ldl""",
+    "scipy.linalg.subspace_angles computes orthonormal bases with orth (not unique) and "
+    "switches between arccos and arcsin by the values: differentiate the angles written "
+    "with the QR factors of the two matrices and svdvals instead": """
+        scipy.linalg.subspace_angles""",
     'scipy.linalg factorizations whose factors are not unique (orthonormal bases of a '
     'subspace, Schur and Hessenberg vectors, generalized Schur forms), random sketches, and'
     ' balancing by powers of two: no derivative': """
@@ -337,14 +356,11 @@ MISSING: dict[str, str] = {
         scipy.stats.normal_inverse_gamma.* scipy.stats.random_table.*
         scipy.stats.vonmises_fisher.* scipy.stats.wishart.*""",
     # SciPy: linear algebra
-    'a rule: scipy.linalg factorizations and equations still to do (eig: complex '
-    'eigenvectors; ldl, rq, funm, signm, fiedler, fiedler_companion, the Riccati equations '
-    'by the implicit function theorem, subspace_angles, the QR updates)': """
-        scipy.linalg.ldl scipy.linalg.funm
-        scipy.linalg.signm scipy.linalg.fiedler scipy.linalg.fiedler_companion
-        scipy.linalg.subspace_angles scipy.linalg.qr_update scipy.linalg.qr_insert
-        scipy.linalg.qr_delete scipy.linalg.qr_multiply scipy.linalg.expm_cond
-        scipy.linalg.kron""",
+    'a rule: scipy.linalg still to do (fiedler_companion: linear in a[1:] / a[0]; the QR '
+    'updates: the QR factorization of the updated matrix, whose signs are those of the '
+    'Givens rotations; kron: np.kron\'s rule, on the SciPy versions that have it)': """
+        scipy.linalg.fiedler_companion scipy.linalg.qr_update scipy.linalg.qr_insert
+        scipy.linalg.qr_delete scipy.linalg.kron""",
 }
 
 # Names that only some NumPy and SciPy versions CI runs have (deprecated, removed or new):

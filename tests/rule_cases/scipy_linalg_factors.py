@@ -36,3 +36,15 @@ if scipy is not None:
                        f"{(_shape[0], min(_shape))})) + np.sum(q * np.cos(np.arange("
                        f"{min(_shape) * _shape[1]}.0)).reshape({(min(_shape), _shape[1])}))\n",
                   second_order=True, float32=False)
+
+    # qr_multiply: right and left, c a vector or a matrix, a tall or square.
+    for _sa, _sc, _kw in [((4, 3), (4,), ""), ((4, 3), (2, 4), ""),
+                          ((3, 3), (3, 2), ", mode='left'"), ((4, 3), (3,), ", mode='left'")]:
+        _id = f"scipy.qr_multiply-{'x'.join(map(str, _sa))}-{'x'.join(map(str, _sc))}{_kw}"
+        _id = _id.replace(", mode=", "-").replace("'", "")
+        add_scipy(_id, (la.qr_multiply,), None,
+                  {"a": values(_id, _sa) + np.eye(*_sa), "c": values(_id + "/c", _sc)},
+                  body=f"    qc, r = scipy.linalg.qr_multiply(a, c{_kw})\n"
+                       f"    return np.sum(qc * np.cos(np.arange(qc.size)).reshape(qc.shape))"
+                       f" + np.sum(r * np.arange(r.size).reshape(r.shape))\n",
+                  second_order=True, float32=False)

@@ -87,3 +87,9 @@ if scipy is not None:
         _id = f"scipy.eigvals_banded-{_tag}"
         _case(_id, (la.eigvals_banded,), f"scipy.linalg.eigvals_banded(ab{_kw})",
               {"ab": _band(_id, _k, _lower)}, float32=False)
+
+    # fiedler (distinct entries: no ties).
+    _case("scipy.fiedler", (la.fiedler,), "scipy.linalg.fiedler(a) ** 2",
+          {"a": np.array([0.3, -1.2, 2.0, 0.7])})
+    _case("scipy.fiedler-sin", (la.fiedler,), "np.sin(scipy.linalg.fiedler(a))",
+          {"a": values("scipy.fiedler-sin", (5,))})
