@@ -16,8 +16,8 @@ import scipy.linalg
 
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
-from tangentlike.runtime.linalg import linalg_cast, real_matrix, scipy_qr_mask
 from tangentlike.runtime import zeros_like
+from tangentlike.runtime.linalg import linalg_cast, real_matrix, scipy_qr_mask
 from tangentlike.runtime.linalg_factors import eig_eye, eig_largest, rq_mask
 
 # Every function of this family computes a value and does nothing else, and returns an array

@@ -2,8 +2,8 @@
 this module only when SciPy is installed): ``block_diag`` (its arrays come as ``*arrs``),
 the symmetric tridiagonal eigenproblems ``eigh_tridiagonal eigvalsh_tridiagonal`` (their
 diagonal is the parameter ``d``, written ``d_`` here: see rules/rule.py's ``alias_of``), and
-the Fiedler matrix ``fiedler``, symmetric banded matrices ``solveh_banded cholesky_banded cho_solve_banded eig_banded
-eigvals_banded``.
+the Fiedler matrix ``fiedler``, and symmetric banded matrices ``solveh_banded
+cholesky_banded cho_solve_banded eig_banded eigvals_banded``.
 
 The eigenvalue rules are np.linalg.eigh's (distinct eigenvalues) for the dense matrix T of
 the diagonals: with S the adjoint of T, the diagonal's adjoint is S's diagonal and the
