@@ -2,7 +2,7 @@
 this module only when SciPy is installed): ``block_diag`` (its arrays come as ``*arrs``),
 the symmetric tridiagonal eigenproblems ``eigh_tridiagonal eigvalsh_tridiagonal`` (their
 diagonal is the parameter ``d``, written ``d_`` here: see rules/rule.py's ``alias_of``), and
-the Fiedler matrix ``fiedler``, and symmetric banded matrices ``solveh_banded
+the Fiedler matrices ``fiedler fiedler_companion``, and symmetric banded matrices ``solveh_banded
 cholesky_banded cho_solve_banded eig_banded eigvals_banded``.
 
 The eigenvalue rules are np.linalg.eigh's (distinct eigenvalues) for the dense matrix T of
@@ -26,6 +26,7 @@ from tangentlike.runtime.linalg import (
 from tangentlike.runtime.linalg_forms import (
     band_corner,
     block_diag_parts,
+    fiedler_companion_parts,
     symmetric_band,
     symmetric_from_triangle,
     tridiagonal_checked,
@@ -321,3 +322,35 @@ def fiedler(y, a):
 def fiedler_tangent(y, a):
     d[y] = np.real(np.conj(np.sign(a[..., :, None] - a[..., None, :]))
                    * (d[a][..., :, None] - d[a][..., None, :]))
+
+
+# fiedler_companion(a) = M(c), c = a / a[0]: ones and zeros, and -c[k] (k >= 1) in places
+# fixed by the size, so dM = M(1, dc[1:]) - M(1, 0) with dc = da / a0 - a da0 / a0^2 (whose
+# first entry is 0); fiedler_companion_parts is that map's adjoint (in c), linear in g.
+@adjoint(scipy.linalg.fiedler_companion)
+def fiedler_companion(y, a):
+    gc = fiedler_companion_parts(d[y], a)
+    d[a] = linalg_cast(gc / a[..., :1] - (np.arange(np.shape(a)[-1]) == 0)
+                       * np.sum(gc * a, axis=-1, keepdims=True) / a[..., :1] ** 2, a)
+
+
+@tangent(scipy.linalg.fiedler_companion)
+def fiedler_companion_tangent(y, a):
+    d[y] = scipy.linalg.fiedler_companion(np.where(
+        np.arange(np.shape(a)[-1]) == 0, 1.0,
+        d[a] / a[..., :1] - a * d[a][..., :1] / a[..., :1] ** 2)) \
+        - scipy.linalg.fiedler_companion(np.where(np.arange(np.shape(a)[-1]) == 0, 1.0,
+                                                  zeros_like(a)))
+
+
+@adjoint(fiedler_companion_parts)
+def fiedler_companion_parts_adjoint(p, g, a):
+    d[g] = scipy.linalg.fiedler_companion(np.where(np.arange(np.shape(a)[-1]) == 0, 1.0,
+                                                   d[p])) \
+        - scipy.linalg.fiedler_companion(np.where(np.arange(np.shape(a)[-1]) == 0, 1.0,
+                                                  zeros_like(a)))
+
+
+@tangent(fiedler_companion_parts)
+def fiedler_companion_parts_tangent(p, g, a):
+    d[p] = fiedler_companion_parts(d[g], a)

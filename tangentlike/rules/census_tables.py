@@ -356,11 +356,11 @@ MISSING: dict[str, str] = {
         scipy.stats.normal_inverse_gamma.* scipy.stats.random_table.*
         scipy.stats.vonmises_fisher.* scipy.stats.wishart.*""",
     # SciPy: linear algebra
-    'a rule: scipy.linalg still to do (fiedler_companion: linear in a[1:] / a[0]; the QR '
-    'updates: the QR factorization of the updated matrix, whose signs are those of the '
-    'Givens rotations; kron: np.kron\'s rule, on the SciPy versions that have it)': """
-        scipy.linalg.fiedler_companion scipy.linalg.qr_update scipy.linalg.qr_insert
-        scipy.linalg.qr_delete scipy.linalg.kron""",
+    'a rule: scipy.linalg still to do (the QR updates: np.linalg.qr\'s rule for the QR '
+    'factorization of the updated matrix, whose signs are those of the Givens rotations, '
+    'square or economic Q; kron: np.kron\'s rule, on the SciPy versions that have it)': """
+        scipy.linalg.qr_update scipy.linalg.qr_insert scipy.linalg.qr_delete
+        scipy.linalg.kron""",
 }
 
 # Names that only some NumPy and SciPy versions CI runs have (deprecated, removed or new):

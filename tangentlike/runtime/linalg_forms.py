@@ -126,3 +126,19 @@ def band_corner(ab: Any, lower: Any) -> Any:
     outside = (j + r >= n) if lower else (j < rows - 1 - r)
     dtype = float_dtype(ab)
     return outside.astype(dtype) if _cholesky_banded_copies() else np.zeros((rows, n), dtype)
+
+
+def fiedler_companion_parts(g: Any, a: Any) -> Any:
+    """The adjoint of ``c -> fiedler_companion(c)`` in ``c[1:]`` for ``c[0] = 1`` (where each
+    ``c[k]`` is written, negated), shaped like ``a`` (0 first).  Linear in ``g``; one vector
+    of coefficients (SciPy's stacks are refused)."""
+    import scipy.linalg
+
+    if np.ndim(a) != 1:
+        raise ValueRefusedError(
+            "the derivative of scipy.linalg.fiedler_companion is implemented for one vector of "
+            f"coefficients (got shape {np.shape(a)})", hint="loop over the stack")
+    n = np.size(a)
+    probe = scipy.linalg.fiedler_companion(np.concatenate([[1.0], -10.0 - np.arange(1, n)]))
+    places = probe[..., None] == 10.0 + np.arange(n)  # (matrix, k): where c[k] is written
+    return -np.einsum("ij,ijk->k", np.asarray(g), places.astype(float_dtype(g)))

@@ -93,3 +93,11 @@ if scipy is not None:
           {"a": np.array([0.3, -1.2, 2.0, 0.7])})
     _case("scipy.fiedler-sin", (la.fiedler,), "np.sin(scipy.linalg.fiedler(a))",
           {"a": values("scipy.fiedler-sin", (5,))})
+
+    # fiedler_companion (its second derivatives run fiedler_companion_parts' rules).
+    for _n in [2, 5, 6]:
+        _id = f"scipy.fiedler_companion-{_n}"
+        _a = values(_id, (_n,))
+        _a[0] = 1.5
+        _case(_id, (la.fiedler_companion, runtime.fiedler_companion_parts),
+              "scipy.linalg.fiedler_companion(a) ** 2", {"a": _a})
