@@ -54,12 +54,12 @@ def eig_tangent(y, a, b=None, left=False, right=True, overwrite_a=False, overwri
         eye = eig_eye(y[0], b, left, homogeneous_eigvals)
         f = (1.0 - eye) / (y[0][..., None, :] - y[0][..., :, None] + eye)
         m = eig_largest(y[1])
-        x = np.linalg.inv(y[1]) @ d[a] @ y[1]
-        u = y[1] @ (f * x)
-        d[y] = (linalg_cast(np.sum(eye * x, axis=-1), y[0]), linalg_cast(
-            u - y[1] * (np.real(np.sum(np.conj(y[1]) * u, axis=-2, keepdims=True))
-                        + 1j * np.imag(np.sum(m * u, axis=-2, keepdims=True))
-                        / np.real(np.sum(m * y[1], axis=-2, keepdims=True))), y[1]))
+        u = y[1] @ (f * (np.linalg.inv(y[1]) @ d[a] @ y[1]))
+        d[y] = (linalg_cast(np.sum(eye * (np.linalg.inv(y[1]) @ d[a] @ y[1]), axis=-1), y[0]),
+                linalg_cast(u - y[1] * (
+                    np.real(np.sum(np.conj(y[1]) * u, axis=-2, keepdims=True))
+                    + 1j * np.imag(np.sum(m * u, axis=-2, keepdims=True))
+                    / np.real(np.sum(m * y[1], axis=-2, keepdims=True))), y[1]))
     else:
         eye = eig_eye(y, b, left, homogeneous_eigvals)
         v = scipy.linalg.eig(a)[1]
@@ -92,7 +92,8 @@ def rq_tangent(y, a, overwrite_a=False, lwork=None, mode="full", check_finite=Tr
     c = np.matrix_transpose(q1) @ db @ ri
     o = low * c - np.matrix_transpose(low * c)
     d[y] = (np.flip(np.matrix_transpose((c - o) @ r1), (-2, -1)),
-            np.flip(np.matrix_transpose(q1 @ o + db @ ri - q1 @ c), -2))
+            np.flip(np.matrix_transpose(q1 @ o + np.flip(np.matrix_transpose(d[a]), -1) @ ri
+                                        - q1 @ c), -2))
 
 
 # qr_multiply(a, c): (c Q, R) ('right') or (Q c, R) ('left') for the economic QR factorization

@@ -1,7 +1,8 @@
-"""Helpers of the rules of templates/scipy_linalg_forms.py: matrices given in other forms
-(the blocks of ``scipy.linalg.block_diag``, a symmetric tridiagonal matrix by its diagonals,
-a symmetric band in LAPACK's storage) as dense matrices and back, and the checks those rules
-make on their arguments."""
+"""Helpers of the rules of templates/scipy_linalg_forms.py and scipy_linalg_equations.py:
+matrices given in other forms (the blocks of ``scipy.linalg.block_diag``, a symmetric
+tridiagonal matrix by its diagonals, a symmetric band in LAPACK's storage, the places of
+``fiedler_companion``'s coefficients) as dense matrices and back, and the checks those rules
+make on their arguments (the Riccati equations' too)."""
 from __future__ import annotations
 
 import functools

@@ -6,7 +6,6 @@ import numpy as np
 
 from rule_cases import values
 from rule_cases.scipy_special import add_scipy, scipy
-from tangentlike.runtime import linalg_factors as runtime
 
 if scipy is not None:
     import scipy.linalg
@@ -19,7 +18,7 @@ if scipy is not None:
             f" + np.sum(np.real(v) * {_W1} + np.imag(v) * {_W2})\n")
     for _tag, _a in [("complex", _ROT + 0.2 * values("scipy.eig/a", (3, 3))),
                      ("real", np.diag([1.0, 2.0, 3.5]) + 0.3 * values("scipy.eig/r", (3, 3)))]:
-        add_scipy(f"scipy.eig-{_tag}", (la.eig, runtime.eig_eye, runtime.eig_largest), None,
+        add_scipy(f"scipy.eig-{_tag}", (la.eig,), None,
                   {"a": _a}, body=_EIG, second_order=True, float32=False)
         add_scipy(f"scipy.eig-right-False-{_tag}", (la.eig,), None, {"a": _a},
                   body="    w = scipy.linalg.eig(a, right=False)\n"
@@ -29,7 +28,7 @@ if scipy is not None:
     # rq: square (mode='full'), wide (mode='economic'); R's and Q's entries weighted.
     for _shape, _kw in [((3, 3), ""), ((2, 4), ", mode='economic'")]:
         _id = f"scipy.rq-{_shape[0]}x{_shape[1]}"
-        add_scipy(_id, (la.rq, runtime.rq_mask), None,
+        add_scipy(_id, (la.rq,), None,
                   {"a": values(_id, _shape) + np.eye(*_shape)},
                   body=f"    r, q = scipy.linalg.rq(a{_kw})\n"
                        f"    return np.sum(r * np.arange({_shape[0] * min(_shape)}.0).reshape("

@@ -59,8 +59,7 @@ if scipy is not None:
         ab[0 if lower else k] += 3.0
         return ab
 
-    _BANDED = (dense.banded_dense, dense.banded_parts, runtime.symmetric_from_triangle,
-               runtime.symmetric_band)
+    _BANDED = (dense.banded_dense, dense.banded_parts, runtime.symmetric_from_triangle)
     for _k, _lower in [(1, False), (2, True)]:
         _kw = ", lower=True" if _lower else ""
         _tag = f"{_k}{'-lower' if _lower else ''}"
