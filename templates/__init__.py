@@ -51,6 +51,9 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_multivariate")
     importlib.import_module("tangentlike.templates.scipy_array_api")
     importlib.import_module("tangentlike.templates.scipy_linalg")
+    importlib.import_module("tangentlike.templates.scipy_linalg_forms")
+    importlib.import_module("tangentlike.templates.scipy_linalg_equations")
+    importlib.import_module("tangentlike.templates.scipy_linalg_factors")
 
 
 registry.defer("scipy", _load_scipy)

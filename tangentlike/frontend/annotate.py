@@ -68,7 +68,7 @@ def _derivative_inputs(op: Operation) -> list[str]:
     if rule is None:
         return op.inputs
     try:
-        bound = rule.signature.bind(*op.args, **op.keywords).arguments
+        bound = rule.bind(op.args, op.keywords).arguments
     except TypeError:
         return op.inputs
     differentiable = rule.differentiable
@@ -120,7 +120,7 @@ def _rule_takes(op: Operation, names: set[str]) -> bool:
     if rule is None:
         return False
     try:
-        rule.signature.bind(*op.args, **op.keywords)
+        rule.bind(op.args, op.keywords)
     except TypeError:
         return False
     return names <= set(_derivative_inputs(op))

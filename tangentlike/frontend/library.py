@@ -20,6 +20,7 @@ import gast
 
 from tangentlike.core import anno
 from tangentlike.errors import Location, TangentlikeError
+from tangentlike.rules import census
 
 _STDLIB = sysconfig.get_paths().get("stdlib", "")
 
@@ -65,8 +66,10 @@ def refused_inside(error: TangentlikeError, func: Any, where: Location) -> None:
         return
     _skip_standing_for(error)
     name = public_name(func)
-    error.message = (f"{name} has no derivative rule, and tangentlike cannot differentiate "
-                     f"its Python source: {error.message}")
+    refused = census.curated(name.replace("numpy.", "np.", 1)).get(census.Kind.REFUSED)
+    why = f" ({refused[1]})" if refused is not None else ""
+    error.message = (f"{name} has no derivative rule{why}, and tangentlike cannot "
+                     f"differentiate its Python source: {error.message}")
     rule = (f"register a rule for {name} (@tangentlike.adjoint and @tangentlike.tangent, "
             "see docs/guide.md)")
     error.hint = f"{error.hint}; or {rule}" if error.hint else rule

@@ -156,6 +156,25 @@ RANDOM: dict[str, str] = {
 }
 
 REFUSED: dict[str, str] = {
+    "scipy.linalg.funm applies a Python function to the Schur form: no rule can know that "
+    "function's derivative (write the matrix function with expm, logm, sqrtm, cosm, ... or, "
+    "for a symmetric matrix, with eigh)": """
+        scipy.linalg.funm""",
+    "scipy.linalg.signm: the derivative of the matrix sign function (a Fréchet derivative, "
+    "S dS + dS S = 0 with A dS - dS A = S dA - dA S) has no rule yet; write sign(A) as "
+    "A @ inv(sqrtm(A @ A)), which is differentiated": """
+        scipy.linalg.signm""",
+    "scipy.linalg.expm_cond is a condition number (the norm of expm's Fréchet derivative in "
+    "Kronecker form), a diagnostic: no derivative offered": """
+        scipy.linalg.expm_cond""",
+    "scipy.linalg.ldl pivots (Bunch-Kaufman): the values choose 1 x 1 or 2 x 2 blocks and a "
+    "permutation, so the factors are not a smooth function of the matrix (use cholesky for "
+    "a positive definite matrix, eigh for a symmetric one)": """
+        scipy.linalg.ldl""",
+    "scipy.linalg.subspace_angles computes orthonormal bases with orth (not unique) and "
+    "switches between arccos and arcsin by the values: differentiate the angles written "
+    "with the QR factors of the two matrices and svdvals instead": """
+        scipy.linalg.subspace_angles""",
     'scipy.linalg factorizations whose factors are not unique (orthonormal bases of a '
     'subspace, Schur and Hessenberg vectors, generalized Schur forms), random sketches, and'
     ' balancing by powers of two: no derivative': """
@@ -337,24 +356,10 @@ MISSING: dict[str, str] = {
         scipy.stats.normal_inverse_gamma.* scipy.stats.random_table.*
         scipy.stats.vonmises_fisher.* scipy.stats.wishart.*""",
     # SciPy: linear algebra
-    'a rule: scipy.linalg.block_diag (its arrays come as *arrs, and derivative templates '
-    'take named arguments: np.block([[a, z], [z, b]]) works)': """
-        scipy.linalg.block_diag""",
-    'a rule: scipy.linalg eigenvalues of a tridiagonal matrix (the parameter named d '
-    "clashes with the templates' d[x]: np.linalg.eigh of the dense matrix works)": """
-        scipy.linalg.eigh_tridiagonal scipy.linalg.eigvalsh_tridiagonal""",
-    'a rule: scipy.linalg banded storage (to be done through the dense matrix; solve and '
-    'eigh of the dense matrix work)': """
-        scipy.linalg.solveh_banded scipy.linalg.cho_solve_banded
-        scipy.linalg.cholesky_banded scipy.linalg.eig_banded scipy.linalg.eigvals_banded""",
-    'a rule: scipy.linalg factorizations and equations still to do (eig: complex '
-    'eigenvectors; ldl, rq, funm, signm, fiedler, fiedler_companion, the Riccati equations '
-    'by the implicit function theorem, subspace_angles, the QR updates)': """
-        scipy.linalg.eig scipy.linalg.ldl scipy.linalg.rq scipy.linalg.funm
-        scipy.linalg.signm scipy.linalg.fiedler scipy.linalg.fiedler_companion
-        scipy.linalg.solve_continuous_are scipy.linalg.solve_discrete_are
-        scipy.linalg.subspace_angles scipy.linalg.qr_update scipy.linalg.qr_insert
-        scipy.linalg.qr_delete scipy.linalg.qr_multiply scipy.linalg.expm_cond
+    'a rule: scipy.linalg still to do (the QR updates: np.linalg.qr\'s rule for the QR '
+    'factorization of the updated matrix, whose signs are those of the Givens rotations, '
+    'square or economic Q; kron: np.kron\'s rule, on the SciPy versions that have it)': """
+        scipy.linalg.qr_update scipy.linalg.qr_insert scipy.linalg.qr_delete
         scipy.linalg.kron""",
 }
 

@@ -52,6 +52,9 @@ HEADINGS = {
     "scipy_multivariate": "SciPy multivariate distributions",
     "scipy_array_api": "SciPy's array-API helpers",
     "scipy_linalg": "SciPy linear algebra",
+    "scipy_linalg_forms": "SciPy linear algebra: matrices in other forms",
+    "scipy_linalg_equations": "SciPy linear algebra: Riccati equations",
+    "scipy_linalg_factors": "SciPy linear algebra: more factorizations",
     _OTHER: "Other functions",
 }
 

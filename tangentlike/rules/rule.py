@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import functools
 import inspect
+import keyword
 import linecache
 import threading
 from collections.abc import Callable
@@ -46,6 +47,17 @@ class ParsedTemplate(NamedTuple):
     signature: inspect.Signature  # the template's parameters after the result
     location: Location
     locals: set[str]  # the names the template assigns
+    aliases: dict[str, str]  # the primitive's parameter -> the template's (d -> d_)
+
+
+def alias_of(name: str) -> str | None:
+    """The primitive's parameter a template parameter ``name`` stands for, when a trailing
+    underscore keeps it apart from the notation ``d`` or a Python keyword (``d_`` for
+    ``eigh_tridiagonal``'s ``d``, ``lambda_``); None for any other name."""
+    stripped = name[:-1]
+    if name.endswith("_") and (stripped == "d" or keyword.iskeyword(stripped)):
+        return stripped
+    return None
 
 
 class Rule:
@@ -98,6 +110,15 @@ class Rule:
     @property
     def locals(self) -> set[str]:
         return self.parse().locals
+
+    def bind(self, args: list[Any] | tuple[Any, ...],
+             keywords: dict[str, Any]) -> inspect.BoundArguments:
+        """``args`` and ``keywords`` of a call bound to the template's parameters; a keyword
+        the template spells with a trailing underscore (``d=`` for ``d_``) goes to it
+        (``TypeError`` when they do not fit)."""
+        aliases = self.parse().aliases
+        named = {aliases.get(k, k): v for k, v in keywords.items()}
+        return self.signature.bind(*args, **named)
 
     @property
     def globals(self) -> dict[str, Any]:
@@ -195,7 +216,8 @@ def _check(rule: Rule, parsed: ParsedTemplate) -> None:
     for mine, real in zip(positional, theirs):
         if real.kind == real.KEYWORD_ONLY:
             break
-        if real.kind != real.POSITIONAL_ONLY and mine.name != real.name:
+        if real.kind != real.POSITIONAL_ONLY and mine.name != real.name \
+                and alias_of(mine.name) != real.name:
             raise fail(f"parameter {mine.name!r} should be named {real.name!r} "
                        f"like the primitive's")
         matched.add(mine.name)
@@ -203,7 +225,8 @@ def _check(rule: Rule, parsed: ParsedTemplate) -> None:
     # (np.unique's sorted, scipy.linalg.inv's assume_a): it takes its default here.
     names = {p.name for p in theirs}
     for mine in ours:
-        if mine.name not in matched and mine.name not in names and mine.default is mine.empty:
+        if mine.name not in matched and mine.name not in names \
+                and alias_of(mine.name) not in names and mine.default is mine.empty:
             raise fail(f"the primitive takes {len(theirs)} arguments "
                        f"({', '.join(p.name for p in theirs)}), and no {mine.name!r}")
 
@@ -226,9 +249,10 @@ def _parse_template(primitive: Any, fn: Callable) -> ParsedTemplate:
                             where)
     stored = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
               and isinstance(n.ctx, gast.Store)}
+    aliases = {alias_of(p.name): p.name for p in params[1:] if alias_of(p.name) is not None}
     return ParsedTemplate(node=node, result=params[0].name,
-                   signature=sig.replace(parameters=params[1:]), location=where,
-                   locals=stored - {p.name for p in params})
+                          signature=sig.replace(parameters=params[1:]), location=where,
+                          locals=stored - {p.name for p in params}, aliases=aliases)
 
 
 def make_rule(primitive: Any, kind: str, fn: Callable) -> Rule:

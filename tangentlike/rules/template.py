@@ -16,6 +16,7 @@ from tangentlike.core.naming import Namer
 from tangentlike.core.resolve import resolve_in
 from tangentlike.errors import Location, TemplateError
 from tangentlike.rules.registry import Rule
+from tangentlike.runtime import zeros_like
 
 LITERAL_TYPES = (type(None), bool, int, float, complex, str)
 
@@ -188,20 +189,23 @@ def instantiate(
     ``contribution`` so that reverse mode accumulates them.
     """
     try:
-        bound = rule.signature.bind(*args, **keywords)
+        bound = rule.bind(args, keywords)
     except TypeError as exc:
         raise TemplateError(f"the call does not match the derivative rule "
                             f"{rule.function.__name__!r}: {exc}", where,
                             hint=f"the rule differentiates the call with the arguments "
                             f"{rule.signature}: pass only those (no out=)") from None
     params: dict[str, gast.expr] = {rule.result: result}
+    spread: dict[str, int] = {}  # a *args parameter -> how many values it holds here
     for name, param in rule.signature.parameters.items():
-        if name in bound.arguments:
-            value = bound.arguments[name]
-            params[name] = (syntax.tuple_of(value)
-                            if param.kind is inspect.Parameter.VAR_POSITIONAL else value)
-        elif param.kind is inspect.Parameter.VAR_POSITIONAL:
-            params[name] = syntax.tuple_of([])
+        if param.kind is inspect.Parameter.VAR_POSITIONAL:
+            values = list(bound.arguments.get(name, ()))
+            params[name] = syntax.tuple_of(values)
+            spread[name] = len(values)
+            for i, value in enumerate(values):
+                params[_part(name, i)] = value
+        elif name in bound.arguments:
+            params[name] = bound.arguments[name]
         elif param.default is not inspect.Parameter.empty:
             params[name] = _literal(param.default, rule, name)
         else:
@@ -215,6 +219,45 @@ def instantiate(
     body = [s for s in rule.node.body
             if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
 
+    parts_locals: set[str] = set()  # the tuples of d[args] = ... for a *args parameter
+    zero: list[str] = []  # the name zeros_like has in the generated module, once it is used
+
+    def zero_name() -> str:
+        if not zero:
+            zero.append(namespace.name_for(zeros_like, "zeros_like"))
+        return zero[0]
+
+    def spread_out(stmt: gast.stmt) -> list[gast.stmt]:
+        """``stmt`` with the derivative of a ``*args`` parameter as one per value: read, a
+        tuple of theirs (zeros for the values that carry none); written, a tuple whose
+        items are their contributions; dropped where no value carries a derivative."""
+        stmt = syntax.clone(stmt)
+        for name, n in spread.items():
+            read = [s for s in gast.walk(stmt.value if isinstance(stmt, gast.Assign) else stmt)
+                    if _is_derivative_of(s, name)]
+            if read and not any(active(_part(name, i)) for i in range(n)):
+                return []
+            if read:
+                stmt = _ReadParts(name, n, active, zero_name).visit(stmt)
+        written = [t for t in (stmt.targets if isinstance(stmt, gast.Assign) else [])
+                   if any(_is_derivative_of(t, name) for name in spread)]
+        if not written:
+            return [stmt]
+        name = written[0].slice.id
+        parts = [i for i in range(spread[name]) if active(_part(name, i))]
+        if not parts:
+            return []
+        whole = f"{name}_parts"
+        parts_locals.add(whole)
+        return [gast.Assign(targets=[syntax.store(whole)], value=stmt.value, type_comment=None),
+                *(gast.Assign(targets=[gast.Subscript(value=syntax.load("d"),
+                                                      slice=syntax.load(_part(name, i)),
+                                                      ctx=gast.Store())],
+                              value=gast.Subscript(value=syntax.load(whole),
+                                                   slice=syntax.const(i), ctx=gast.Load()),
+                              type_comment=None)
+                  for i in parts)]
+
     def select(statements: list[gast.stmt]) -> list[gast.stmt]:
         """Copies of the statements that write only derivatives that exist here."""
         out = []
@@ -225,6 +268,15 @@ def instantiate(
                 branch.orelse = select(stmt.orelse)
                 out.append(branch)
                 continue
+            if spread:
+                out += select_one_of(spread_out(stmt))
+                continue
+            out += select_one_of([stmt])
+        return out
+
+    def select_one_of(statements: list[gast.stmt]) -> list[gast.stmt]:
+        out = []
+        for stmt in statements:
             written = _written_derivatives(stmt)
             if written and not all(active(p) for p in written):
                 continue
@@ -239,10 +291,10 @@ def instantiate(
     kept = select(body)
 
     # Template-local names get fresh names; globals are reached through the namespace.
-    local_names = {name: namer.fresh(name) for name in sorted(rule.locals)
+    local_names = {name: namer.fresh(name) for name in sorted(rule.locals | parts_locals)
                    if any(name in syntax.all_names(s) for s in kept)}
     namer.temporaries.update(local_names.values())
-    global_names = {}
+    global_names = {name: name for name in zero}
     for stmt in kept:
         for name in syntax.loaded_names(stmt):
             if name in params or name in local_names or name == "d" or name in global_names:
@@ -256,10 +308,12 @@ def instantiate(
         for node in gast.walk(stmt):
             if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
                     and node.func.id in global_names):
-                anno.info(node.func).callee = rule.globals[node.func.id]
+                anno.info(node.func).callee = namespace.injected[global_names[node.func.id]]
     renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
     substitute = _Substitute(params, derivative, rule, where)
     out = [substitute.visit(syntax.rename(stmt, renames)) for stmt in kept]
+    if spread:
+        out = [_SpliceStarred().visit(stmt) for stmt in out]
     out = resolve_static_branches(out)
     for stmt in out:
         for sub in gast.walk(stmt):
@@ -267,6 +321,49 @@ def instantiate(
                 anno.info(sub).generated = True
         _drop_default_arguments(stmt, namespace)
     return out
+
+
+def _part(name: str, i: int) -> str:
+    """The template-side name of the ``i``-th value of the ``*args`` parameter ``name``."""
+    return f"{name}__{i}"
+
+
+def _is_derivative_of(node: gast.AST, name: str) -> bool:
+    return (isinstance(node, gast.Subscript) and syntax.is_name(node.value, "d")
+            and syntax.is_name(node.slice, name))
+
+
+class _ReadParts(gast.NodeTransformer):
+    """``d[args]`` read as the tuple of its values' derivatives, ``zeros_like(v)`` for a
+    value that carries none."""
+
+    def __init__(self, name: str, n: int, active: Callable[[str], bool],
+                 zero: Callable[[], str]):
+        self.name, self.n, self.active, self.zero = name, n, active, zero
+
+    def visit_Subscript(self, node: gast.Subscript) -> gast.expr:
+        if not (_is_derivative_of(node, self.name) and isinstance(node.ctx, gast.Load)):
+            return self.generic_visit(node)
+        return syntax.tuple_of([
+            gast.Subscript(value=syntax.load("d"), slice=syntax.load(_part(self.name, i)),
+                           ctx=gast.Load()) if self.active(_part(self.name, i))
+            else syntax.call(syntax.load(self.zero()), [syntax.load(_part(self.name, i))])
+            for i in range(self.n)])
+
+
+class _SpliceStarred(gast.NodeTransformer):
+    """``f(*(a, b))`` written ``f(a, b)``: a ``*args`` parameter passed on in a call."""
+
+    def visit_Call(self, node: gast.Call) -> gast.Call:
+        self.generic_visit(node)
+        args = []
+        for arg in node.args:
+            if isinstance(arg, gast.Starred) and isinstance(arg.value, gast.Tuple):
+                args += arg.value.elts
+            else:
+                args.append(arg)
+        node.args = args
+        return node
 
 
 def resolve_static_branches(statements: list[gast.stmt]) -> list[gast.stmt]:
