@@ -1,0 +1,353 @@
+"""scipy.stats' multivariate densities and masses beyond the normal's and the Dirichlet's
+(templates/scipy_multivariate.py), in closed form.  SciPy is optional: tangentlike/templates
+imports this module only when SciPy is installed.  The frozen forms
+(``wishart(df, scale).logpdf(x)``) are rewritten into these calls by
+frontend/distributions.py.
+
+A matrix parameter SciPy reads through a Cholesky factor or an eigendecomposition (one
+triangle: the scale and covariance matrices, Wishart points) has the gradient of
+``multivariate_normal``'s ``cov``: the symmetric matrix that gives the derivative along every
+symmetric perturbation (autograd's convention); a tangent counts as its symmetric part.  Each
+matrix parameter is a square matrix (SciPy's numbers and diagonals are refused when
+differentiated: runtime/stats_multivariate.py).  ``multigammaln(a, p)``'s derivative in ``a``
+is ``multipolygamma(0, a, p)``, a sum of digammas.
+
+- ``multinomial.logpmf(x, n, p) = gammaln(n + 1) + sum(xlogy(x, p) - gammaln(x + 1))``: in p,
+  ``x / p`` (0 where ``x == 0``), where the counts sum to n (elsewhere the mass is 0: no
+  derivative).  The counts ``x`` and ``n`` are integers (constant).  SciPy 1.17 replaces the
+  last probability by ``1 - sum(p[:-1])`` when p does not sum to one (SciPy 1.18 gives NaN):
+  the derivative is the formula's, SciPy's own along every perturbation that keeps ``p`` on
+  the simplex (``p = z / np.sum(z)``).
+- ``dirichlet_multinomial.logpmf(x, alpha, n)``: in alpha,
+  ``digamma(S) - digamma(n + S) + digamma(x + alpha) - digamma(alpha)`` with ``S`` the sum
+  of alpha.
+- ``multivariate_t.logpdf(x, loc, shape, df)``: with ``r = x - loc``, ``s = r shape^-1``,
+  ``m = s r`` and ``c = (df + k) / (df + m)``: ``d/dx = -c s``, ``d/dloc = c s``,
+  ``d/dshape = (c s s^T - shape^-1) / 2``, and in df the derivative of the gammaln, log and
+  log1p terms.
+- ``wishart.logpdf(x, df, scale)`` (points ``(p, p)`` or stacked ``(p, p, n)``):
+  ``d/dx = ((df - p - 1) x^-1 - scale^-1) / 2``,
+  ``d/dscale = (scale^-1 x scale^-1 - df scale^-1) / 2``; ``invwishart``:
+  ``d/dx = (x^-1 scale x^-1 - (df + p + 1) x^-1) / 2``,
+  ``d/dscale = (df scale^-1 - x^-1) / 2``; both in df (log determinants and digammas).
+- ``matrix_normal.logpdf(X, mean, rowcov, colcov)``: with ``A = rowcov^-1 (X - mean)
+  colcov^-1``, ``d/dX = -A``, ``d/dmean = A``, ``d/drowcov = (A colcov A^T - p rowcov^-1) / 2``,
+  ``d/dcolcov = (A^T rowcov A - n colcov^-1) / 2`` (X of shape ``(..., n, p)``).
+- ``normal_inverse_gamma.logpdf(x, s2, mu, lmbda, a, b)``: elementwise, in all six.
+- ``vonmises_fisher.logpdf(x, mu, kappa) = kappa mu.x + log C(kappa)``:
+  ``d/dx = kappa mu``, ``d/dmu = kappa x``, ``d/dkappa = mu.x - ive(k/2, kappa) /
+  ive(k/2 - 1, kappa)`` (the normalizer's derivative, a ratio of Bessel functions).
+- ``multivariate_hypergeom`` and ``random_table``: integer parameters and points only,
+  constants.
+
+``pdf`` (``pmf``) is the same times the density ``y``.
+"""
+import numpy as np
+import scipy.special
+import scipy.stats
+
+from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.special_more import multipolygamma
+from tangentlike.runtime.stats_multivariate import (
+    counts_match,
+    matrix_points_shape,
+    mvt_points_shape,
+    wishart_points_shape,
+)
+
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number, new (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
+
+non_differentiable(counts_match, matrix_points_shape, mvt_points_shape, wishart_points_shape)
+
+# Integer points and parameters only: their masses carry no derivative.
+non_differentiable(scipy.stats.multivariate_hypergeom.pmf,
+                   scipy.stats.multivariate_hypergeom.logpmf,
+                   scipy.stats.random_table.pmf, scipy.stats.random_table.logpmf)
+
+
+# ---------------------------------------------------------------------------------------------
+# The multinomial distribution (in p; the counts x and n are integers).
+
+@adjoint(scipy.stats.multinomial.logpmf)
+def multinomial_logpmf(y, x, n, p):
+    g = np.expand_dims(d[y] * counts_match(x, n), -1)
+    d[p] = unbroadcast(g * x / np.where(x == 0, 1.0, p), p)
+
+
+@tangent(scipy.stats.multinomial.logpmf)
+def multinomial_logpmf_tangent(y, x, n, p):
+    d[y] = np.reshape(counts_match(x, n) * np.sum(d[p] * x / np.where(x == 0, 1.0, p),
+                                                  axis=-1), np.shape(y))
+
+
+@adjoint(scipy.stats.multinomial.pmf)
+def multinomial_pmf(y, x, n, p):
+    g = np.expand_dims(d[y] * y, -1)
+    d[p] = unbroadcast(g * x / np.where(x == 0, 1.0, p), p)
+
+
+@tangent(scipy.stats.multinomial.pmf)
+def multinomial_pmf_tangent(y, x, n, p):
+    d[y] = y * np.reshape(np.sum(d[p] * x / np.where(x == 0, 1.0, p), axis=-1), np.shape(y))
+
+
+# ---------------------------------------------------------------------------------------------
+# The Dirichlet-multinomial distribution (in alpha; the counts x and n are integers).
+
+@adjoint(scipy.stats.dirichlet_multinomial.logpmf)
+def dirichlet_multinomial_logpmf(y, x, alpha, n):
+    total = np.sum(alpha + 0.0 * x, axis=-1)
+    h = (np.expand_dims(scipy.special.digamma(total) - scipy.special.digamma(n + total), -1)
+         + scipy.special.digamma(x + alpha) - scipy.special.digamma(alpha))
+    d[alpha] = unbroadcast(np.expand_dims(d[y] * counts_match(x, n), -1) * h, alpha)
+
+
+@tangent(scipy.stats.dirichlet_multinomial.logpmf)
+def dirichlet_multinomial_logpmf_tangent(y, x, alpha, n):
+    total = np.sum(alpha + 0.0 * x, axis=-1)
+    h = (np.expand_dims(scipy.special.digamma(total) - scipy.special.digamma(n + total), -1)
+         + scipy.special.digamma(x + alpha) - scipy.special.digamma(alpha))
+    d[y] = np.reshape(counts_match(x, n) * np.sum(d[alpha] * h, axis=-1), np.shape(y))
+
+
+@adjoint(scipy.stats.dirichlet_multinomial.pmf)
+def dirichlet_multinomial_pmf(y, x, alpha, n):
+    total = np.sum(alpha + 0.0 * x, axis=-1)
+    h = (np.expand_dims(scipy.special.digamma(total) - scipy.special.digamma(n + total), -1)
+         + scipy.special.digamma(x + alpha) - scipy.special.digamma(alpha))
+    d[alpha] = unbroadcast(np.expand_dims(d[y] * y, -1) * h, alpha)
+
+
+@tangent(scipy.stats.dirichlet_multinomial.pmf)
+def dirichlet_multinomial_pmf_tangent(y, x, alpha, n):
+    total = np.sum(alpha + 0.0 * x, axis=-1)
+    h = (np.expand_dims(scipy.special.digamma(total) - scipy.special.digamma(n + total), -1)
+         + scipy.special.digamma(x + alpha) - scipy.special.digamma(alpha))
+    d[y] = y * np.reshape(np.sum(d[alpha] * h, axis=-1), np.shape(y))
+
+
+# ---------------------------------------------------------------------------------------------
+# The multivariate t distribution (points as rows, like multivariate_normal's).
+
+@adjoint(scipy.stats.multivariate_t.logpdf)
+def mvt_logpdf(y, x, loc=None, shape=1, df=1):
+    points = np.reshape(x, mvt_points_shape(x, shape, df))
+    if loc is None:
+        s = points @ np.linalg.inv(shape)
+        m = np.sum(s * points, axis=-1)
+    else:
+        s = (points - loc) @ np.linalg.inv(shape)
+        m = np.sum(s * (points - loc), axis=-1)
+    k = np.shape(shape)[0]
+    g = np.reshape(d[y], np.shape(m))
+    gs = np.expand_dims(g * (df + k) / (df + m), -1) * s
+    d[x] = np.reshape(-gs, np.shape(x))
+    d[loc] = unbroadcast(gs, loc)
+    rows = np.reshape(s, (-1, k))
+    d[shape] = 0.5 * (np.transpose(np.reshape(gs, np.shape(rows))) @ rows
+                      - np.sum(g) * np.linalg.inv(shape))
+    d[df] = 0.5 * np.sum(g * (scipy.special.digamma(0.5 * (df + k))
+                              - scipy.special.digamma(0.5 * df) - k / df - np.log1p(m / df)
+                              + (df + k) * m / (df * (df + m))))
+
+
+@tangent(scipy.stats.multivariate_t.logpdf)
+def mvt_logpdf_tangent(y, x, loc=None, shape=1, df=1):
+    points = np.reshape(x, mvt_points_shape(x, shape, df))
+    if loc is None:
+        s = points @ np.linalg.inv(shape)
+        m = np.sum(s * points, axis=-1)
+    else:
+        s = (points - loc) @ np.linalg.inv(shape)
+        m = np.sum(s * (points - loc), axis=-1)
+    k = np.shape(shape)[0]
+    c = (df + k) / (df + m)
+    d[y] = np.reshape(-c * np.sum(np.reshape(d[x], np.shape(s)) * s, axis=-1), np.shape(y))
+    d[y] = np.reshape(c * np.sum(d[loc] * s, axis=-1), np.shape(y))
+    d[y] = np.reshape(0.5 * (c * np.einsum("...i,ij,...j->...", s, d[shape], s)
+                             - np.sum(np.linalg.inv(shape) * d[shape])), np.shape(y))
+    d[y] = np.reshape(0.5 * d[df] * (scipy.special.digamma(0.5 * (df + k))
+                                     - scipy.special.digamma(0.5 * df) - k / df
+                                     - np.log1p(m / df) + (df + k) * m / (df * (df + m))),
+                      np.shape(y))
+
+
+@adjoint(scipy.stats.multivariate_t.pdf)
+def mvt_pdf(y, x, loc=None, shape=1, df=1, allow_singular=False):
+    points = np.reshape(x, mvt_points_shape(x, shape, df, allow_singular))
+    if loc is None:
+        s = points @ np.linalg.inv(shape)
+        m = np.sum(s * points, axis=-1)
+    else:
+        s = (points - loc) @ np.linalg.inv(shape)
+        m = np.sum(s * (points - loc), axis=-1)
+    k = np.shape(shape)[0]
+    g = np.reshape(d[y] * y, np.shape(m))
+    gs = np.expand_dims(g * (df + k) / (df + m), -1) * s
+    d[x] = np.reshape(-gs, np.shape(x))
+    d[loc] = unbroadcast(gs, loc)
+    rows = np.reshape(s, (-1, k))
+    d[shape] = 0.5 * (np.transpose(np.reshape(gs, np.shape(rows))) @ rows
+                      - np.sum(g) * np.linalg.inv(shape))
+    d[df] = 0.5 * np.sum(g * (scipy.special.digamma(0.5 * (df + k))
+                              - scipy.special.digamma(0.5 * df) - k / df - np.log1p(m / df)
+                              + (df + k) * m / (df * (df + m))))
+
+
+@tangent(scipy.stats.multivariate_t.pdf)
+def mvt_pdf_tangent(y, x, loc=None, shape=1, df=1, allow_singular=False):
+    points = np.reshape(x, mvt_points_shape(x, shape, df, allow_singular))
+    if loc is None:
+        s = points @ np.linalg.inv(shape)
+        m = np.sum(s * points, axis=-1)
+    else:
+        s = (points - loc) @ np.linalg.inv(shape)
+        m = np.sum(s * (points - loc), axis=-1)
+    k = np.shape(shape)[0]
+    c = (df + k) / (df + m)
+    d[y] = y * np.reshape(-c * np.sum(np.reshape(d[x], np.shape(s)) * s, axis=-1),
+                          np.shape(y))
+    d[y] = y * np.reshape(c * np.sum(d[loc] * s, axis=-1), np.shape(y))
+    d[y] = y * np.reshape(0.5 * (c * np.einsum("...i,ij,...j->...", s, d[shape], s)
+                                 - np.sum(np.linalg.inv(shape) * d[shape])), np.shape(y))
+    d[y] = y * np.reshape(0.5 * d[df] * (scipy.special.digamma(0.5 * (df + k))
+                                         - scipy.special.digamma(0.5 * df) - k / df
+                                         - np.log1p(m / df) + (df + k) * m / (df * (df + m))),
+                          np.shape(y))
+
+
+# ---------------------------------------------------------------------------------------------
+# The Wishart and inverse Wishart distributions (points stacked along the last axis).
+
+@adjoint(scipy.stats.wishart.logpdf)
+def wishart_logpdf(y, x, df, scale):
+    xs = np.moveaxis(np.reshape(x, wishart_points_shape("wishart", x, scale)), -1, 0)
+    p = np.shape(scale)[0]
+    g = np.reshape(d[y], (-1,))
+    inv_scale = np.linalg.inv(scale)
+    d[x] = np.reshape(np.moveaxis(np.einsum("n,nij->nij", 0.5 * g, (df - p - 1.0)
+                                            * np.linalg.inv(xs) - inv_scale), 0, -1),
+                      np.shape(x))
+    d[df] = 0.5 * np.sum(g * (np.linalg.slogdet(xs)[1] - p * np.log(2.0)
+                              - np.linalg.slogdet(scale)[1]
+                              - multipolygamma(0, 0.5 * df, p)))
+    d[scale] = 0.5 * (inv_scale @ np.einsum("n,nij->ij", g, xs) @ inv_scale
+                      - df * np.sum(g) * inv_scale)
+
+
+@tangent(scipy.stats.wishart.logpdf)
+def wishart_logpdf_tangent(y, x, df, scale):
+    stacked = wishart_points_shape("wishart", x, scale)
+    xs = np.moveaxis(np.reshape(x, stacked), -1, 0)
+    p = np.shape(scale)[0]
+    inv_scale = np.linalg.inv(scale)
+    d[y] = np.reshape(0.5 * np.einsum("nij,nij->n", (df - p - 1.0) * np.linalg.inv(xs)
+                                      - inv_scale,
+                                      np.moveaxis(np.reshape(d[x], stacked), -1, 0)),
+                      np.shape(y))
+    d[y] = np.reshape(0.5 * d[df] * (np.linalg.slogdet(xs)[1] - p * np.log(2.0)
+                                     - np.linalg.slogdet(scale)[1]
+                                     - multipolygamma(0, 0.5 * df, p)), np.shape(y))
+    d[y] = np.reshape(0.5 * (np.einsum("ij,nij->n", inv_scale @ d[scale] @ inv_scale, xs)
+                             - df * np.sum(inv_scale * d[scale])), np.shape(y))
+
+
+@adjoint(scipy.stats.wishart.pdf)
+def wishart_pdf(y, x, df, scale):
+    xs = np.moveaxis(np.reshape(x, wishart_points_shape("wishart", x, scale)), -1, 0)
+    p = np.shape(scale)[0]
+    g = np.reshape(d[y] * y, (-1,))
+    inv_scale = np.linalg.inv(scale)
+    d[x] = np.reshape(np.moveaxis(np.einsum("n,nij->nij", 0.5 * g, (df - p - 1.0)
+                                            * np.linalg.inv(xs) - inv_scale), 0, -1),
+                      np.shape(x))
+    d[df] = 0.5 * np.sum(g * (np.linalg.slogdet(xs)[1] - p * np.log(2.0)
+                              - np.linalg.slogdet(scale)[1]
+                              - multipolygamma(0, 0.5 * df, p)))
+    d[scale] = 0.5 * (inv_scale @ np.einsum("n,nij->ij", g, xs) @ inv_scale
+                      - df * np.sum(g) * inv_scale)
+
+
+@tangent(scipy.stats.wishart.pdf)
+def wishart_pdf_tangent(y, x, df, scale):
+    stacked = wishart_points_shape("wishart", x, scale)
+    xs = np.moveaxis(np.reshape(x, stacked), -1, 0)
+    p = np.shape(scale)[0]
+    inv_scale = np.linalg.inv(scale)
+    d[y] = y * np.reshape(0.5 * np.einsum("nij,nij->n", (df - p - 1.0) * np.linalg.inv(xs)
+                                          - inv_scale,
+                                          np.moveaxis(np.reshape(d[x], stacked), -1, 0)),
+                          np.shape(y))
+    d[y] = y * np.reshape(0.5 * d[df] * (np.linalg.slogdet(xs)[1] - p * np.log(2.0)
+                                         - np.linalg.slogdet(scale)[1]
+                                         - multipolygamma(0, 0.5 * df, p)), np.shape(y))
+    d[y] = y * np.reshape(0.5 * (np.einsum("ij,nij->n", inv_scale @ d[scale] @ inv_scale, xs)
+                                 - df * np.sum(inv_scale * d[scale])), np.shape(y))
+
+
+@adjoint(scipy.stats.invwishart.logpdf)
+def invwishart_logpdf(y, x, df, scale):
+    xs = np.moveaxis(np.reshape(x, wishart_points_shape("invwishart", x, scale)), -1, 0)
+    p = np.shape(scale)[0]
+    g = np.reshape(d[y], (-1,))
+    inv_xs = np.linalg.inv(xs)
+    d[x] = np.reshape(np.moveaxis(np.einsum("n,nij->nij", 0.5 * g, inv_xs @ scale @ inv_xs
+                                            - (df + p + 1.0) * inv_xs), 0, -1), np.shape(x))
+    d[df] = 0.5 * np.sum(g * (np.linalg.slogdet(scale)[1] - p * np.log(2.0)
+                              - np.linalg.slogdet(xs)[1]
+                              - multipolygamma(0, 0.5 * df, p)))
+    d[scale] = 0.5 * (df * np.sum(g) * np.linalg.inv(scale)
+                      - np.einsum("n,nij->ij", g, inv_xs))
+
+
+@tangent(scipy.stats.invwishart.logpdf)
+def invwishart_logpdf_tangent(y, x, df, scale):
+    stacked = wishart_points_shape("invwishart", x, scale)
+    xs = np.moveaxis(np.reshape(x, stacked), -1, 0)
+    p = np.shape(scale)[0]
+    inv_xs = np.linalg.inv(xs)
+    d[y] = np.reshape(0.5 * np.einsum("nij,nij->n", inv_xs @ scale @ inv_xs
+                                      - (df + p + 1.0) * inv_xs,
+                                      np.moveaxis(np.reshape(d[x], stacked), -1, 0)),
+                      np.shape(y))
+    d[y] = np.reshape(0.5 * d[df] * (np.linalg.slogdet(scale)[1] - p * np.log(2.0)
+                                     - np.linalg.slogdet(xs)[1]
+                                     - multipolygamma(0, 0.5 * df, p)), np.shape(y))
+    d[y] = np.reshape(0.5 * (df * np.sum(np.linalg.inv(scale) * d[scale])
+                             - np.einsum("nij,ij->n", inv_xs, d[scale])), np.shape(y))
+
+
+@adjoint(scipy.stats.invwishart.pdf)
+def invwishart_pdf(y, x, df, scale):
+    xs = np.moveaxis(np.reshape(x, wishart_points_shape("invwishart", x, scale)), -1, 0)
+    p = np.shape(scale)[0]
+    g = np.reshape(d[y] * y, (-1,))
+    inv_xs = np.linalg.inv(xs)
+    d[x] = np.reshape(np.moveaxis(np.einsum("n,nij->nij", 0.5 * g, inv_xs @ scale @ inv_xs
+                                            - (df + p + 1.0) * inv_xs), 0, -1), np.shape(x))
+    d[df] = 0.5 * np.sum(g * (np.linalg.slogdet(scale)[1] - p * np.log(2.0)
+                              - np.linalg.slogdet(xs)[1]
+                              - multipolygamma(0, 0.5 * df, p)))
+    d[scale] = 0.5 * (df * np.sum(g) * np.linalg.inv(scale)
+                      - np.einsum("n,nij->ij", g, inv_xs))
+
+
+@tangent(scipy.stats.invwishart.pdf)
+def invwishart_pdf_tangent(y, x, df, scale):
+    stacked = wishart_points_shape("invwishart", x, scale)
+    xs = np.moveaxis(np.reshape(x, stacked), -1, 0)
+    p = np.shape(scale)[0]
+    inv_xs = np.linalg.inv(xs)
+    d[y] = y * np.reshape(0.5 * np.einsum("nij,nij->n", inv_xs @ scale @ inv_xs
+                                          - (df + p + 1.0) * inv_xs,
+                                          np.moveaxis(np.reshape(d[x], stacked), -1, 0)),
+                          np.shape(y))
+    d[y] = y * np.reshape(0.5 * d[df] * (np.linalg.slogdet(scale)[1] - p * np.log(2.0)
+                                         - np.linalg.slogdet(xs)[1]
+                                         - multipolygamma(0, 0.5 * df, p)), np.shape(y))
+    d[y] = y * np.reshape(0.5 * (df * np.sum(np.linalg.inv(scale) * d[scale])
+                                 - np.einsum("nij,ij->n", inv_xs, d[scale])), np.shape(y))
