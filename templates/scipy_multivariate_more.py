@@ -351,3 +351,162 @@ def invwishart_pdf_tangent(y, x, df, scale):
                                          - multipolygamma(0, 0.5 * df, p)), np.shape(y))
     d[y] = y * np.reshape(0.5 * (df * np.sum(np.linalg.inv(scale) * d[scale])
                                  - np.einsum("nij,ij->n", inv_xs, d[scale])), np.shape(y))
+
+
+# ---------------------------------------------------------------------------------------------
+# The matrix normal distribution (X of shape (..., n, p)).
+
+@adjoint(scipy.stats.matrix_normal.logpdf)
+def matrix_normal_logpdf(y, X, mean=None, rowcov=1, colcov=1):
+    xs = np.reshape(X, matrix_points_shape("matrix_normal", X, rowcov, colcov))
+    if mean is None:
+        a = np.linalg.inv(rowcov) @ xs @ np.linalg.inv(colcov)
+    else:
+        a = np.linalg.inv(rowcov) @ (xs - mean) @ np.linalg.inv(colcov)
+    g = np.reshape(d[y], (-1,))
+    d[X] = np.reshape(np.einsum("m,mij->mij", -g, a), np.shape(X))
+    d[mean] = np.einsum("m,mij->ij", g, a)
+    d[rowcov] = 0.5 * (np.einsum("m,mij,jk,mlk->il", g, a, colcov, a)
+                       - np.shape(colcov)[0] * np.sum(g) * np.linalg.inv(rowcov))
+    d[colcov] = 0.5 * (np.einsum("m,mji,jk,mkl->il", g, a, rowcov, a)
+                       - np.shape(rowcov)[0] * np.sum(g) * np.linalg.inv(colcov))
+
+
+@tangent(scipy.stats.matrix_normal.logpdf)
+def matrix_normal_logpdf_tangent(y, X, mean=None, rowcov=1, colcov=1):
+    shape = matrix_points_shape("matrix_normal", X, rowcov, colcov)
+    if mean is None:
+        a = np.linalg.inv(rowcov) @ np.reshape(X, shape) @ np.linalg.inv(colcov)
+    else:
+        a = np.linalg.inv(rowcov) @ (np.reshape(X, shape) - mean) @ np.linalg.inv(colcov)
+    d[y] = np.reshape(-np.einsum("mij,mij->m", a, np.reshape(d[X], shape)), np.shape(y))
+    d[y] = np.reshape(np.einsum("mij,ij->m", a, d[mean]), np.shape(y))
+    d[y] = np.reshape(0.5 * (np.einsum("mij,jk,mlk,il->m", a, colcov, a, d[rowcov])
+                             - np.shape(colcov)[0] * np.sum(np.linalg.inv(rowcov)
+                                                            * d[rowcov])), np.shape(y))
+    d[y] = np.reshape(0.5 * (np.einsum("mji,jk,mkl,il->m", a, rowcov, a, d[colcov])
+                             - np.shape(rowcov)[0] * np.sum(np.linalg.inv(colcov)
+                                                            * d[colcov])), np.shape(y))
+
+
+@adjoint(scipy.stats.matrix_normal.pdf)
+def matrix_normal_pdf(y, X, mean=None, rowcov=1, colcov=1):
+    xs = np.reshape(X, matrix_points_shape("matrix_normal", X, rowcov, colcov))
+    if mean is None:
+        a = np.linalg.inv(rowcov) @ xs @ np.linalg.inv(colcov)
+    else:
+        a = np.linalg.inv(rowcov) @ (xs - mean) @ np.linalg.inv(colcov)
+    g = np.reshape(d[y] * y, (-1,))
+    d[X] = np.reshape(np.einsum("m,mij->mij", -g, a), np.shape(X))
+    d[mean] = np.einsum("m,mij->ij", g, a)
+    d[rowcov] = 0.5 * (np.einsum("m,mij,jk,mlk->il", g, a, colcov, a)
+                       - np.shape(colcov)[0] * np.sum(g) * np.linalg.inv(rowcov))
+    d[colcov] = 0.5 * (np.einsum("m,mji,jk,mkl->il", g, a, rowcov, a)
+                       - np.shape(rowcov)[0] * np.sum(g) * np.linalg.inv(colcov))
+
+
+@tangent(scipy.stats.matrix_normal.pdf)
+def matrix_normal_pdf_tangent(y, X, mean=None, rowcov=1, colcov=1):
+    shape = matrix_points_shape("matrix_normal", X, rowcov, colcov)
+    if mean is None:
+        a = np.linalg.inv(rowcov) @ np.reshape(X, shape) @ np.linalg.inv(colcov)
+    else:
+        a = np.linalg.inv(rowcov) @ (np.reshape(X, shape) - mean) @ np.linalg.inv(colcov)
+    d[y] = y * np.reshape(-np.einsum("mij,mij->m", a, np.reshape(d[X], shape)), np.shape(y))
+    d[y] = y * np.reshape(np.einsum("mij,ij->m", a, d[mean]), np.shape(y))
+    d[y] = y * np.reshape(0.5 * (np.einsum("mij,jk,mlk,il->m", a, colcov, a, d[rowcov])
+                                 - np.shape(colcov)[0] * np.sum(np.linalg.inv(rowcov)
+                                                                * d[rowcov])), np.shape(y))
+    d[y] = y * np.reshape(0.5 * (np.einsum("mji,jk,mkl,il->m", a, rowcov, a, d[colcov])
+                                 - np.shape(rowcov)[0] * np.sum(np.linalg.inv(colcov)
+                                                                * d[colcov])), np.shape(y))
+
+
+# ---------------------------------------------------------------------------------------------
+# The normal-inverse-gamma distribution (elementwise in all six arguments).
+
+@adjoint(scipy.stats.normal_inverse_gamma.logpdf)
+def normal_inverse_gamma_logpdf(y, x, s2, mu=0, lmbda=1, a=1, b=1):
+    d[x] = unbroadcast(-d[y] * lmbda * (x - mu) / s2, x)
+    d[s2] = unbroadcast(d[y] * ((2.0 * b + lmbda * (x - mu) ** 2) / (2.0 * s2)
+                                - a - 1.5) / s2, s2)
+    d[mu] = unbroadcast(d[y] * lmbda * (x - mu) / s2, mu)
+    d[lmbda] = unbroadcast(d[y] * (0.5 / lmbda - (x - mu) ** 2 / (2.0 * s2)), lmbda)
+    d[a] = unbroadcast(d[y] * (np.log(b / s2) - scipy.special.digamma(a)), a)
+    d[b] = unbroadcast(d[y] * (a / b - 1.0 / s2), b)
+
+
+@tangent(scipy.stats.normal_inverse_gamma.logpdf)
+def normal_inverse_gamma_logpdf_tangent(y, x, s2, mu=0, lmbda=1, a=1, b=1):
+    d[y] = -d[x] * lmbda * (x - mu) / s2
+    d[y] = d[s2] * ((2.0 * b + lmbda * (x - mu) ** 2) / (2.0 * s2) - a - 1.5) / s2
+    d[y] = d[mu] * lmbda * (x - mu) / s2
+    d[y] = d[lmbda] * (0.5 / lmbda - (x - mu) ** 2 / (2.0 * s2))
+    d[y] = d[a] * (np.log(b / s2) - scipy.special.digamma(a))
+    d[y] = d[b] * (a / b - 1.0 / s2)
+
+
+@adjoint(scipy.stats.normal_inverse_gamma.pdf)
+def normal_inverse_gamma_pdf(y, x, s2, mu=0, lmbda=1, a=1, b=1):
+    d[x] = unbroadcast(-d[y] * y * lmbda * (x - mu) / s2, x)
+    d[s2] = unbroadcast(d[y] * y * ((2.0 * b + lmbda * (x - mu) ** 2) / (2.0 * s2)
+                                    - a - 1.5) / s2, s2)
+    d[mu] = unbroadcast(d[y] * y * lmbda * (x - mu) / s2, mu)
+    d[lmbda] = unbroadcast(d[y] * y * (0.5 / lmbda - (x - mu) ** 2 / (2.0 * s2)), lmbda)
+    d[a] = unbroadcast(d[y] * y * (np.log(b / s2) - scipy.special.digamma(a)), a)
+    d[b] = unbroadcast(d[y] * y * (a / b - 1.0 / s2), b)
+
+
+@tangent(scipy.stats.normal_inverse_gamma.pdf)
+def normal_inverse_gamma_pdf_tangent(y, x, s2, mu=0, lmbda=1, a=1, b=1):
+    d[y] = -y * d[x] * lmbda * (x - mu) / s2
+    d[y] = y * d[s2] * ((2.0 * b + lmbda * (x - mu) ** 2) / (2.0 * s2) - a - 1.5) / s2
+    d[y] = y * d[mu] * lmbda * (x - mu) / s2
+    d[y] = y * d[lmbda] * (0.5 / lmbda - (x - mu) ** 2 / (2.0 * s2))
+    d[y] = y * d[a] * (np.log(b / s2) - scipy.special.digamma(a))
+    d[y] = y * d[b] * (a / b - 1.0 / s2)
+
+
+# ---------------------------------------------------------------------------------------------
+# The von Mises-Fisher distribution (points along the last axis; kappa a number).
+
+@adjoint(scipy.stats.vonmises_fisher.logpdf)
+def vonmises_fisher_logpdf(y, x, mu=None, kappa=1):
+    g = np.reshape(d[y], np.shape(x)[:-1])
+    k = np.shape(mu)[0]
+    d[x] = np.expand_dims(g * kappa, -1) * mu
+    d[mu] = kappa * np.reshape(np.tensordot(g, x, np.ndim(g)), np.shape(mu))
+    d[kappa] = np.sum(g * (np.sum(x * mu, axis=-1)
+                           - scipy.special.ive(0.5 * k, kappa)
+                           / scipy.special.ive(0.5 * k - 1.0, kappa)))
+
+
+@tangent(scipy.stats.vonmises_fisher.logpdf)
+def vonmises_fisher_logpdf_tangent(y, x, mu=None, kappa=1):
+    k = np.shape(mu)[0]
+    d[y] = np.reshape(kappa * np.sum(d[x] * mu, axis=-1), np.shape(y))
+    d[y] = np.reshape(kappa * np.sum(x * d[mu], axis=-1), np.shape(y))
+    d[y] = np.reshape(d[kappa] * (np.sum(x * mu, axis=-1)
+                                  - scipy.special.ive(0.5 * k, kappa)
+                                  / scipy.special.ive(0.5 * k - 1.0, kappa)), np.shape(y))
+
+
+@adjoint(scipy.stats.vonmises_fisher.pdf)
+def vonmises_fisher_pdf(y, x, mu=None, kappa=1):
+    g = np.reshape(d[y] * y, np.shape(x)[:-1])
+    k = np.shape(mu)[0]
+    d[x] = np.expand_dims(g * kappa, -1) * mu
+    d[mu] = kappa * np.reshape(np.tensordot(g, x, np.ndim(g)), np.shape(mu))
+    d[kappa] = np.sum(g * (np.sum(x * mu, axis=-1)
+                           - scipy.special.ive(0.5 * k, kappa)
+                           / scipy.special.ive(0.5 * k - 1.0, kappa)))
+
+
+@tangent(scipy.stats.vonmises_fisher.pdf)
+def vonmises_fisher_pdf_tangent(y, x, mu=None, kappa=1):
+    k = np.shape(mu)[0]
+    d[y] = y * np.reshape(kappa * np.sum(d[x] * mu, axis=-1), np.shape(y))
+    d[y] = y * np.reshape(kappa * np.sum(x * d[mu], axis=-1), np.shape(y))
+    d[y] = y * np.reshape(d[kappa] * (np.sum(x * mu, axis=-1)
+                                      - scipy.special.ive(0.5 * k, kappa)
+                                      / scipy.special.ive(0.5 * k - 1.0, kappa)), np.shape(y))

@@ -330,10 +330,7 @@ MISSING: dict[str, str] = {
     "numerically; its derivative is a lower-dimensional normal's distribution function)": """
         scipy.stats.multivariate_normal.cdf scipy.stats.multivariate_normal.logcdf""",
     "a rule: the density or mass of a multivariate distribution": """
-        scipy.stats.matrix_normal.* scipy.stats.matrix_t.*
-        scipy.stats.multivariate_t.cdf
-        scipy.stats.normal_inverse_gamma.*
-        scipy.stats.vonmises_fisher.*""",
+        scipy.stats.matrix_t.* scipy.stats.multivariate_t.cdf""",
     # SciPy: linear algebra
     'a rule: scipy.linalg.block_diag (its arrays come as *arrs, and derivative templates '
     'take named arguments: np.block([[a, z], [z, b]]) works)': """

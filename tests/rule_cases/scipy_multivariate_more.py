@@ -97,3 +97,68 @@ if scipy is not None:
                       f".{_method}(a @ a.T + np.eye(2))",
                       {"a": values(_id + "a", (2, 2), -0.7, 0.7), "df": 4.5,
                        "c": values(_id + "c", (2, 2), -0.5, 0.5)}, second_order=True)
+
+    # matrix_normal: X one matrix or a stack; mean, rowcov, colcov.
+    for _method in ("logpdf", "pdf"):
+        _prim = getattr(st.matrix_normal, _method)
+        for _sx, _mean in [((3, 2), True), ((2, 3, 2), True), ((2, 2, 3, 2), True),
+                           ((3, 2), False)]:
+            _id = f"matrix_normal.{_method}-{_sx}-{_mean}"
+            _params = {"X": values(_id + "x", _sx, -1, 1)}
+            _args = ["X"]
+            if _mean:
+                _params["mean"] = values(_id + "m", (3, 2), -0.5, 0.5)
+                _args.append("mean")
+            _params["u"] = values(_id + "u", (3, 3), -0.5, 0.5)
+            _params["v"] = values(_id + "v", (2, 2), -0.5, 0.5)
+            _args += ["rowcov=u @ u.T + np.eye(3)", "colcov=v @ v.T + np.eye(2)"]
+            add_scipy(_id, _prim, f"scipy.stats.matrix_normal.{_method}({', '.join(_args)})",
+                      _params, second_order=True)
+        _id = f"matrix_normal.{_method}-frozen"
+        add_scipy(_id, _prim, "scipy.stats.matrix_normal(mean, u @ u.T + np.eye(3), "
+                  f"v @ v.T + np.eye(2)).{_method}(X)",
+                  {"X": values(_id + "x", (3, 2)), "mean": values(_id + "m", (3, 2)),
+                   "u": values(_id + "u", (3, 3), -0.5, 0.5),
+                   "v": values(_id + "v", (2, 2), -0.5, 0.5)}, second_order=True)
+
+    # normal_inverse_gamma: elementwise, broadcast.
+    for _method in ("logpdf", "pdf"):
+        _prim = getattr(st.normal_inverse_gamma, _method)
+        for _sx, _sp in [((4,), (4,)), ((2, 3), (3,)), ("float", "float")]:
+            _id = f"normal_inverse_gamma.{_method}-{_sx}-{_sp}"
+            add_scipy(_id, _prim, f"scipy.stats.normal_inverse_gamma.{_method}"
+                      "(x, s2, mu, lmbda, a, b)",
+                      {"x": values(_id + "x", _sx, -1, 1), "s2": values(_id + "s", _sx, 0.5, 2),
+                       "mu": values(_id + "mu", _sp, -0.5, 0.5),
+                       "lmbda": values(_id + "l", _sp, 0.5, 2),
+                       "a": values(_id + "a", _sp, 0.5, 3), "b": values(_id + "b", _sp, 0.5, 2)},
+                      second_order=True)
+        _id = f"normal_inverse_gamma.{_method}-defaults"
+        add_scipy(_id, _prim, f"scipy.stats.normal_inverse_gamma.{_method}(x, s2)",
+                  {"x": values(_id + "x", (3,)), "s2": values(_id + "s", (3,), 0.5, 2)},
+                  second_order=True)
+        _id = f"normal_inverse_gamma.{_method}-keywords"
+        add_scipy(_id, _prim,
+                  f"scipy.stats.normal_inverse_gamma.{_method}(x, s2, mu, lmbda=lmbda)",
+                  {"x": values(_id + "x", (3,)), "s2": values(_id + "s", (3,), 0.5, 2),
+                   "mu": values(_id + "mu", "float"), "lmbda": values(_id + "l", "float", 1, 2)},
+                  second_order=True)
+
+    # vonmises_fisher: unit points (one, rows, a stack), a unit mu, kappa.
+    for _method in ("logpdf", "pdf"):
+        _prim = getattr(st.vonmises_fisher, _method)
+        for _sx in [(3,), (4, 3), (2, 2, 3), (5, 2)]:
+            _id = f"vonmises_fisher.{_method}-{_sx}"
+            _k = _sx[-1]
+            add_scipy(_id, _prim, f"scipy.stats.vonmises_fisher.{_method}("
+                      "u / np.linalg.norm(u, axis=-1, keepdims=True), "
+                      "m / np.linalg.norm(m), kappa)",
+                      {"u": values(_id + "u", _sx, 0.2, 1, signed=True),
+                       "m": values(_id + "m", (_k,), 0.2, 1, signed=True),
+                       "kappa": values(_id + "k", "float", 0.5, 4)}, second_order=True)
+        _id = f"vonmises_fisher.{_method}-frozen"
+        add_scipy(_id, _prim, f"scipy.stats.vonmises_fisher(m / np.linalg.norm(m), kappa)"
+                  f".{_method}(u / np.linalg.norm(u, axis=-1, keepdims=True))",
+                  {"u": values(_id + "u", (3, 4), 0.2, 1, signed=True),
+                   "m": values(_id + "m", (4,), 0.2, 1, signed=True), "kappa": 2.5},
+                  second_order=True)
