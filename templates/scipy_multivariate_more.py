@@ -53,7 +53,10 @@ from tangentlike.runtime.special_more import multipolygamma
 from tangentlike.runtime.stats_multivariate import (
     counts_match,
     matrix_points_shape,
+    mvn_cdf_gradient,
     mvt_points_shape,
+    refuse_mvn_cdf_cov,
+    refuse_mvn_cdf_twice,
     wishart_points_shape,
 )
 
@@ -61,7 +64,8 @@ from tangentlike.runtime.stats_multivariate import (
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(counts_match, matrix_points_shape, mvt_points_shape, wishart_points_shape)
+non_differentiable(counts_match, matrix_points_shape, mvt_points_shape, wishart_points_shape,
+                   refuse_mvn_cdf_cov, refuse_mvn_cdf_twice)
 
 # Integer points and parameters only: their masses carry no derivative.
 non_differentiable(scipy.stats.multivariate_hypergeom.pmf,
@@ -510,3 +514,183 @@ def vonmises_fisher_pdf_tangent(y, x, mu=None, kappa=1):
     d[y] = y * np.reshape(d[kappa] * (np.sum(x * mu, axis=-1)
                                       - scipy.special.ive(0.5 * k, kappa)
                                       / scipy.special.ive(0.5 * k - 1.0, kappa)), np.shape(y))
+
+
+# ---------------------------------------------------------------------------------------------
+# The matrix t distribution (SciPy 1.17 and later; X of shape (..., m, n)).  With
+# R = X - mean, S = row_spread^-1 R, K = col_spread + R^T S, P = S K^-1 and
+# c = (df + m + n - 1) / 2: logpdf = -c log det K + (c - m / 2) log det col_spread
+# - n / 2 log det row_spread + multigammaln(c, n) - multigammaln(c - m / 2, n) + constant, so
+# d/dX = -2 c P, d/drow_spread = c P S^T - n / 2 row_spread^-1 and
+# d/dcol_spread = (c - m / 2) col_spread^-1 - c K^-1.
+
+if hasattr(scipy.stats, "matrix_t"):
+    @adjoint(scipy.stats.matrix_t.logpdf)
+    def matrix_t_logpdf(y, X, mean=None, row_spread=1, col_spread=1, df=1):
+        xs = np.reshape(X, matrix_points_shape("matrix_t", X, row_spread, col_spread))
+        m = np.shape(row_spread)[0]
+        n = np.shape(col_spread)[0]
+        if mean is None:
+            s = np.linalg.inv(row_spread) @ xs
+            k = col_spread + np.swapaxes(xs, -1, -2) @ s
+        else:
+            s = np.linalg.inv(row_spread) @ (xs - mean)
+            k = col_spread + np.swapaxes(xs - mean, -1, -2) @ s
+        c = 0.5 * (df + m + n - 1.0)
+        g = np.reshape(d[y], (-1,))
+        d[X] = np.reshape(np.einsum("a,aij->aij", -2.0 * c * g, s @ np.linalg.inv(k)),
+                          np.shape(X))
+        d[mean] = np.einsum("a,aij->ij", 2.0 * c * g, s @ np.linalg.inv(k))
+        d[row_spread] = (c * np.einsum("a,aij,akj->ik", g, s @ np.linalg.inv(k), s)
+                         - 0.5 * n * np.sum(g) * np.linalg.inv(row_spread))
+        d[col_spread] = ((c - 0.5 * m) * np.sum(g) * np.linalg.inv(col_spread)
+                         - c * np.einsum("a,aij->ij", g, np.linalg.inv(k)))
+        d[df] = 0.5 * np.sum(g * (np.linalg.slogdet(col_spread)[1] - np.linalg.slogdet(k)[1]
+                                  + multipolygamma(0, c, n)
+                                  - multipolygamma(0, c - 0.5 * m, n)))
+
+    @tangent(scipy.stats.matrix_t.logpdf)
+    def matrix_t_logpdf_tangent(y, X, mean=None, row_spread=1, col_spread=1, df=1):
+        shape = matrix_points_shape("matrix_t", X, row_spread, col_spread)
+        m = np.shape(row_spread)[0]
+        n = np.shape(col_spread)[0]
+        if mean is None:
+            s = np.linalg.inv(row_spread) @ np.reshape(X, shape)
+            k = col_spread + np.swapaxes(np.reshape(X, shape), -1, -2) @ s
+        else:
+            s = np.linalg.inv(row_spread) @ (np.reshape(X, shape) - mean)
+            k = col_spread + np.swapaxes(np.reshape(X, shape) - mean, -1, -2) @ s
+        c = 0.5 * (df + m + n - 1.0)
+        d[y] = np.reshape(-2.0 * c * np.einsum("aij,aij->a", s @ np.linalg.inv(k),
+                                               np.reshape(d[X], shape)), np.shape(y))
+        d[y] = np.reshape(2.0 * c * np.einsum("aij,ij->a", s @ np.linalg.inv(k), d[mean]),
+                          np.shape(y))
+        d[y] = np.reshape(c * np.einsum("aij,akj,ik->a", s @ np.linalg.inv(k), s,
+                                        d[row_spread])
+                          - 0.5 * n * np.sum(np.linalg.inv(row_spread) * d[row_spread]),
+                          np.shape(y))
+        d[y] = np.reshape((c - 0.5 * m) * np.sum(np.linalg.inv(col_spread) * d[col_spread])
+                          - c * np.einsum("aij,ij->a", np.linalg.inv(k), d[col_spread]),
+                          np.shape(y))
+        d[y] = np.reshape(0.5 * d[df] * (np.linalg.slogdet(col_spread)[1]
+                                         - np.linalg.slogdet(k)[1] + multipolygamma(0, c, n)
+                                         - multipolygamma(0, c - 0.5 * m, n)), np.shape(y))
+
+    @adjoint(scipy.stats.matrix_t.pdf)
+    def matrix_t_pdf(y, X, mean=None, row_spread=1, col_spread=1, df=1):
+        xs = np.reshape(X, matrix_points_shape("matrix_t", X, row_spread, col_spread))
+        m = np.shape(row_spread)[0]
+        n = np.shape(col_spread)[0]
+        if mean is None:
+            s = np.linalg.inv(row_spread) @ xs
+            k = col_spread + np.swapaxes(xs, -1, -2) @ s
+        else:
+            s = np.linalg.inv(row_spread) @ (xs - mean)
+            k = col_spread + np.swapaxes(xs - mean, -1, -2) @ s
+        c = 0.5 * (df + m + n - 1.0)
+        g = np.reshape(d[y] * y, (-1,))
+        d[X] = np.reshape(np.einsum("a,aij->aij", -2.0 * c * g, s @ np.linalg.inv(k)),
+                          np.shape(X))
+        d[mean] = np.einsum("a,aij->ij", 2.0 * c * g, s @ np.linalg.inv(k))
+        d[row_spread] = (c * np.einsum("a,aij,akj->ik", g, s @ np.linalg.inv(k), s)
+                         - 0.5 * n * np.sum(g) * np.linalg.inv(row_spread))
+        d[col_spread] = ((c - 0.5 * m) * np.sum(g) * np.linalg.inv(col_spread)
+                         - c * np.einsum("a,aij->ij", g, np.linalg.inv(k)))
+        d[df] = 0.5 * np.sum(g * (np.linalg.slogdet(col_spread)[1] - np.linalg.slogdet(k)[1]
+                                  + multipolygamma(0, c, n)
+                                  - multipolygamma(0, c - 0.5 * m, n)))
+
+    @tangent(scipy.stats.matrix_t.pdf)
+    def matrix_t_pdf_tangent(y, X, mean=None, row_spread=1, col_spread=1, df=1):
+        shape = matrix_points_shape("matrix_t", X, row_spread, col_spread)
+        m = np.shape(row_spread)[0]
+        n = np.shape(col_spread)[0]
+        if mean is None:
+            s = np.linalg.inv(row_spread) @ np.reshape(X, shape)
+            k = col_spread + np.swapaxes(np.reshape(X, shape), -1, -2) @ s
+        else:
+            s = np.linalg.inv(row_spread) @ (np.reshape(X, shape) - mean)
+            k = col_spread + np.swapaxes(np.reshape(X, shape) - mean, -1, -2) @ s
+        c = 0.5 * (df + m + n - 1.0)
+        d[y] = y * np.reshape(-2.0 * c * np.einsum("aij,aij->a", s @ np.linalg.inv(k),
+                                                   np.reshape(d[X], shape)), np.shape(y))
+        d[y] = y * np.reshape(2.0 * c * np.einsum("aij,ij->a", s @ np.linalg.inv(k),
+                                                  d[mean]), np.shape(y))
+        d[y] = y * np.reshape(c * np.einsum("aij,akj,ik->a", s @ np.linalg.inv(k), s,
+                                            d[row_spread])
+                              - 0.5 * n * np.sum(np.linalg.inv(row_spread) * d[row_spread]),
+                              np.shape(y))
+        d[y] = y * np.reshape((c - 0.5 * m) * np.sum(np.linalg.inv(col_spread)
+                                                     * d[col_spread])
+                              - c * np.einsum("aij,ij->a", np.linalg.inv(k), d[col_spread]),
+                              np.shape(y))
+        d[y] = y * np.reshape(0.5 * d[df] * (np.linalg.slogdet(col_spread)[1]
+                                             - np.linalg.slogdet(k)[1]
+                                             + multipolygamma(0, c, n)
+                                             - multipolygamma(0, c - 0.5 * m, n)), np.shape(y))
+
+
+# ---------------------------------------------------------------------------------------------
+# The multivariate normal's distribution function, in x and mean: SciPy integrates it
+# numerically (Genz's method); its derivative in x_i is the normal density of x_i times the
+# distribution function of the other components given x_i (runtime's mvn_cdf_gradient, from
+# SciPy's own cdf with the same tolerances), in mean its opposite.  In cov: refused.  First
+# derivatives only (mvn_cdf_gradient's rules refuse).
+
+@adjoint(mvn_cdf_gradient)
+def mvn_cdf_gradient_adjoint(z, x, mean, cov, allow_singular=False, maxpts=None,
+                             abseps=1e-5, releps=1e-5, lower_limit=None, rng=None):
+    d[x] = refuse_mvn_cdf_twice(d[z])
+    d[mean] = refuse_mvn_cdf_twice(d[z])
+    d[cov] = refuse_mvn_cdf_twice(d[z])
+
+
+@tangent(mvn_cdf_gradient)
+def mvn_cdf_gradient_tangent(z, x, mean, cov, allow_singular=False, maxpts=None,
+                             abseps=1e-5, releps=1e-5, lower_limit=None, rng=None):
+    d[z] = refuse_mvn_cdf_twice(d[x])
+    d[z] = refuse_mvn_cdf_twice(d[mean])
+    d[z] = refuse_mvn_cdf_twice(d[cov])
+
+
+@adjoint(scipy.stats.multivariate_normal.cdf)
+def mvn_cdf(y, x, mean=None, cov=1, allow_singular=False, maxpts=None, abseps=1e-05,
+            releps=1e-05, *, lower_limit=None, rng=None):
+    slope = mvn_cdf_gradient(x, mean, cov, allow_singular, maxpts, abseps, releps,
+                             lower_limit, rng)
+    g = np.expand_dims(np.reshape(d[y], np.shape(slope)[:-1]), -1) * slope
+    d[x] = np.reshape(g, np.shape(x))
+    d[mean] = unbroadcast(-g, mean)
+    d[cov] = refuse_mvn_cdf_cov(d[y])
+
+
+@tangent(scipy.stats.multivariate_normal.cdf)
+def mvn_cdf_tangent(y, x, mean=None, cov=1, allow_singular=False, maxpts=None, abseps=1e-05,
+                    releps=1e-05, *, lower_limit=None, rng=None):
+    slope = mvn_cdf_gradient(x, mean, cov, allow_singular, maxpts, abseps, releps,
+                             lower_limit, rng)
+    d[y] = np.reshape(np.sum(np.reshape(d[x], np.shape(slope)) * slope, axis=-1), np.shape(y))
+    d[y] = np.reshape(-np.sum(d[mean] * slope, axis=-1), np.shape(y))
+    d[y] = refuse_mvn_cdf_cov(d[cov])
+
+
+@adjoint(scipy.stats.multivariate_normal.logcdf)
+def mvn_logcdf(y, x, mean=None, cov=1, allow_singular=False, maxpts=None, abseps=1e-05,
+               releps=1e-05, *, lower_limit=None, rng=None):
+    slope = mvn_cdf_gradient(x, mean, cov, allow_singular, maxpts, abseps, releps,
+                             lower_limit, rng)
+    g = np.expand_dims(np.reshape(d[y] * np.exp(-y), np.shape(slope)[:-1]), -1) * slope
+    d[x] = np.reshape(g, np.shape(x))
+    d[mean] = unbroadcast(-g, mean)
+    d[cov] = refuse_mvn_cdf_cov(d[y])
+
+
+@tangent(scipy.stats.multivariate_normal.logcdf)
+def mvn_logcdf_tangent(y, x, mean=None, cov=1, allow_singular=False, maxpts=None,
+                       abseps=1e-05, releps=1e-05, *, lower_limit=None, rng=None):
+    slope = mvn_cdf_gradient(x, mean, cov, allow_singular, maxpts, abseps, releps,
+                             lower_limit, rng)
+    d[y] = np.exp(-y) * np.reshape(np.sum(np.reshape(d[x], np.shape(slope)) * slope,
+                                          axis=-1), np.shape(y))
+    d[y] = np.exp(-y) * np.reshape(-np.sum(d[mean] * slope, axis=-1), np.shape(y))
+    d[y] = refuse_mvn_cdf_cov(d[cov])

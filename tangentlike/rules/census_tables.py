@@ -326,11 +326,8 @@ MISSING: dict[str, str] = {
         scipy.stats.nchypergeom_wallenius.* scipy.stats.nhypergeom.*
         scipy.stats.poisson_binom.* scipy.stats.randint.* scipy.stats.skellam.*
         scipy.stats.zipf.* scipy.stats.zipfian.*""",
-    "a rule: the multivariate normal's distribution function (SciPy integrates it "
-    "numerically; its derivative is a lower-dimensional normal's distribution function)": """
-        scipy.stats.multivariate_normal.cdf scipy.stats.multivariate_normal.logcdf""",
     "a rule: the density or mass of a multivariate distribution": """
-        scipy.stats.matrix_t.* scipy.stats.multivariate_t.cdf""",
+        scipy.stats.multivariate_t.cdf""",
     # SciPy: linear algebra
     'a rule: scipy.linalg.block_diag (its arrays come as *arrs, and derivative templates '
     'take named arguments: np.block([[a, z], [z, b]]) works)': """
@@ -358,5 +355,4 @@ MISSING: dict[str, str] = {
 OTHER_VERSIONS: frozenset[str] = frozenset("""
     np.in1d np.trapz np.row_stack np.ndarray.tostring scipy.special.clpmn scipy.special.lpmn
     scipy.special.lpn scipy.special.sph_harm scipy.stats.trapz.* scipy.linalg.kron
-    scipy.stats.matrix_t.*
     """.split())

@@ -10,6 +10,7 @@ import numpy as np
 
 from tangentlike.errors import ValueRefusedError
 from tangentlike.runtime.linalg import real_matrices
+from tangentlike.runtime.stats import mvn_points_shape
 
 
 def _matrices(name: str, *matrices: Any) -> None:
@@ -78,3 +79,50 @@ def refuse_mvn_cdf_cov(g: Any) -> Any:
         "tangentlike differentiates scipy.stats.multivariate_normal.cdf (logcdf) in x and "
         "mean, not in cov (its derivative there is a sum of second-order terms of a "
         "numerical integral); hold the covariance constant")
+
+
+def mvn_cdf_gradient(x: Any, mean: Any, cov: Any, allow_singular: Any = False,
+                     maxpts: Any = None, abseps: Any = 1e-5, releps: Any = 1e-5,
+                     lower_limit: Any = None, rng: Any = None) -> Any:
+    """The derivative of ``scipy.stats.multivariate_normal.cdf(x, mean, cov)`` in each
+    component of each point, in the shape of the points (``mvn_points_shape``):
+    ``d/dx_i = pdf(x_i; mean_i, cov_ii) * cdf_(k-1)(x_-i; the conditional mean and
+    covariance given x_i)``, the conditional distribution function computed by SciPy with
+    the same tolerances (and ``rng=``, where this SciPy has it): accurate to SciPy's
+    ``abseps`` times the density.  Refuses ``lower_limit=`` and ``allow_singular=True``."""
+    import scipy.stats
+
+    if lower_limit is not None:
+        raise ValueRefusedError(
+            "tangentlike differentiates scipy.stats.multivariate_normal.cdf (logcdf) with "
+            "lower_limit=None only (the distribution function, not the probability of a box)")
+    shape = mvn_points_shape(x, cov, allow_singular)
+    points = np.reshape(np.asarray(x, dtype=float), (-1, shape[-1]))
+    k = points.shape[-1]
+    mean = np.zeros(k) if mean is None else np.broadcast_to(np.asarray(mean, float), (k,))
+    cov = np.asarray(cov, dtype=float)
+    options: dict[str, Any] = {"maxpts": maxpts, "abseps": abseps, "releps": releps}
+    if rng is not None:
+        options["rng"] = rng
+    out = np.empty_like(points)
+    for i in range(k):
+        sd = np.sqrt(cov[i, i])
+        density = scipy.stats.norm.pdf(points[:, i], mean[i], sd)
+        if k == 1:
+            out[:, i] = density
+            continue
+        rest = np.arange(k) != i
+        across = cov[rest, i]
+        given = np.outer((points[:, i] - mean[i]) / cov[i, i], across)
+        conditional = cov[np.ix_(rest, rest)] - np.outer(across, across) / cov[i, i]
+        below = scipy.stats.multivariate_normal.cdf(
+            points[:, rest] - mean[rest] - given, None, conditional, **options)
+        out[:, i] = density * np.reshape(below, (-1,))
+    return np.reshape(out, shape)
+
+
+def refuse_mvn_cdf_twice(g: Any) -> Any:
+    """Raise: second derivatives of the multivariate normal's distribution function."""
+    raise ValueRefusedError(
+        "tangentlike takes first derivatives of scipy.stats.multivariate_normal.cdf (logcdf) "
+        "only (its second derivatives need the bivariate conditional distribution functions)")

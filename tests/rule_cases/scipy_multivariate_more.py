@@ -162,3 +162,63 @@ if scipy is not None:
                   {"u": values(_id + "u", (3, 4), 0.2, 1, signed=True),
                    "m": values(_id + "m", (4,), 0.2, 1, signed=True), "kappa": 2.5},
                   second_order=True)
+
+# matrix_t: SciPy 1.17 and later.
+if scipy is not None and hasattr(scipy.stats, "matrix_t"):
+    for _method in ("logpdf", "pdf"):
+        _prim = getattr(scipy.stats.matrix_t, _method)
+        for _sx, _mean in [((3, 2), True), ((2, 3, 2), True), ((2, 2, 3, 2), True),
+                           ((3, 2), False)]:
+            _id = f"matrix_t.{_method}-{_sx}-{_mean}"
+            _params = {"X": values(_id + "x", _sx, -1, 1)}
+            _args = ["X"]
+            if _mean:
+                _params["mean"] = values(_id + "m", (3, 2), -0.5, 0.5)
+                _args.append("mean")
+            _params["u"] = values(_id + "u", (3, 3), -0.5, 0.5)
+            _params["v"] = values(_id + "v", (2, 2), -0.5, 0.5)
+            _params["df"] = values(_id + "df", "float", 1.5, 5)
+            _args += ["row_spread=u @ u.T + np.eye(3)", "col_spread=v @ v.T + np.eye(2)",
+                      "df=df"]
+            add_scipy(_id, _prim, f"scipy.stats.matrix_t.{_method}({', '.join(_args)})",
+                      _params, second_order=True)
+        _id = f"matrix_t.{_method}-frozen"
+        add_scipy(_id, _prim, "scipy.stats.matrix_t(mean, u @ u.T + np.eye(3), "
+                  f"v @ v.T + np.eye(2), df).{_method}(X)",
+                  {"X": values(_id + "x", (3, 2)), "mean": values(_id + "m", (3, 2)),
+                   "u": values(_id + "u", (3, 3), -0.5, 0.5),
+                   "v": values(_id + "v", (2, 2), -0.5, 0.5), "df": 2.5}, second_order=True)
+
+# multivariate_normal.cdf, logcdf: in x and mean (first derivatives only: the helper's rules
+# refuse second ones, tests/test_scipy_multivariate_more.py).  One and two dimensions are
+# computed deterministically; three with rng=0 (SciPy 1.16 and later: randomized
+# quasi-Monte Carlo, each derivative accurate to SciPy's abseps).
+if scipy is not None:
+    import inspect
+
+    from tangentlike.runtime.stats_multivariate import mvn_cdf_gradient
+
+    _COVS = {1: "np.array([[1.3]])", 2: "np.array([[1.2, 0.3], [0.3, 0.8]])",
+             3: "np.array([[1.5, 0.3, 0.2], [0.3, 1.0, 0.1], [0.2, 0.1, 0.8]])"}
+    _rng = "rng" in inspect.signature(scipy.stats.multivariate_normal.cdf).parameters
+    for _method in ("cdf", "logcdf"):
+        _prim = getattr(scipy.stats.multivariate_normal, _method)
+        _covers = (_prim, mvn_cdf_gradient)
+        for _sx, _k, _mean in [((2,), 2, True), ((4, 2), 2, True), ((3, 2, 2), 2, False),
+                               ((4,), 1, True), ((3, 3), 3, True)]:
+            if _k == 3 and not _rng:
+                continue
+            _id = f"multivariate_normal.{_method}-{_sx}-{_k}-{_mean}"
+            _params = {"x": values(_id + "x", _sx, -1, 1)}
+            _args = ["x"]
+            if _mean:
+                _params["mean"] = values(_id + "mean", (_k,), -0.5, 0.5)
+                _args.append("mean")
+            _args.append(("" if _mean else "cov=") + _COVS[_k])
+            if _k == 3:
+                _args.append("rng=0")
+            add_scipy(_id, _covers, f"scipy.stats.multivariate_normal.{_method}"
+                      f"({', '.join(_args)})", _params, rtol=1e-3 if _k == 3 else 1e-5)
+        _id = f"multivariate_normal.{_method}-frozen"
+        add_scipy(_id, _covers, f"scipy.stats.multivariate_normal(mean, np.eye(2)).{_method}(x)",
+                  {"x": values(_id + "x", (3, 2), -1, 1), "mean": values(_id + "m", (2,))})
