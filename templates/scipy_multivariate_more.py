@@ -54,9 +54,12 @@ from tangentlike.runtime.stats_multivariate import (
     counts_match,
     matrix_points_shape,
     mvn_cdf_gradient,
+    mvt_cdf_gradient,
     mvt_points_shape,
     refuse_mvn_cdf_cov,
     refuse_mvn_cdf_twice,
+    refuse_mvt_cdf,
+    refuse_mvt_cdf_twice,
     wishart_points_shape,
 )
 
@@ -65,7 +68,8 @@ from tangentlike.runtime.stats_multivariate import (
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
 non_differentiable(counts_match, matrix_points_shape, mvt_points_shape, wishart_points_shape,
-                   refuse_mvn_cdf_cov, refuse_mvn_cdf_twice)
+                   refuse_mvn_cdf_cov, refuse_mvn_cdf_twice, refuse_mvt_cdf,
+                   refuse_mvt_cdf_twice)
 
 # Integer points and parameters only: their masses carry no derivative.
 non_differentiable(scipy.stats.multivariate_hypergeom.pmf,
@@ -694,3 +698,50 @@ def mvn_logcdf_tangent(y, x, mean=None, cov=1, allow_singular=False, maxpts=None
                                           axis=-1), np.shape(y))
     d[y] = np.exp(-y) * np.reshape(-np.sum(d[mean] * slope, axis=-1), np.shape(y))
     d[y] = refuse_mvn_cdf_cov(d[cov])
+
+
+# ---------------------------------------------------------------------------------------------
+# The multivariate t's distribution function, in x and loc, likewise: the derivative in x_i
+# is the t density of x_i times the distribution function of the others given x_i, a t of
+# df + 1 degrees of freedom (runtime's mvt_cdf_gradient).  In shape and df: refused.  First
+# derivatives only.
+
+@adjoint(mvt_cdf_gradient)
+def mvt_cdf_gradient_adjoint(z, x, loc, shape, df, allow_singular=False, maxpts=None,
+                             lower_limit=None, random_state=None):
+    d[x] = refuse_mvt_cdf_twice(d[z])
+    d[loc] = refuse_mvt_cdf_twice(d[z])
+    d[shape] = refuse_mvt_cdf_twice(d[z])
+    d[df] = refuse_mvt_cdf_twice(d[z])
+
+
+@tangent(mvt_cdf_gradient)
+def mvt_cdf_gradient_tangent(z, x, loc, shape, df, allow_singular=False, maxpts=None,
+                             lower_limit=None, random_state=None):
+    d[z] = refuse_mvt_cdf_twice(d[x])
+    d[z] = refuse_mvt_cdf_twice(d[loc])
+    d[z] = refuse_mvt_cdf_twice(d[shape])
+    d[z] = refuse_mvt_cdf_twice(d[df])
+
+
+@adjoint(scipy.stats.multivariate_t.cdf)
+def mvt_cdf(y, x, loc=None, shape=1, df=1, allow_singular=False, *, maxpts=None,
+            lower_limit=None, random_state=None):
+    slope = mvt_cdf_gradient(x, loc, shape, df, allow_singular, maxpts, lower_limit,
+                             random_state)
+    g = np.expand_dims(np.reshape(d[y], np.shape(slope)[:-1]), -1) * slope
+    d[x] = np.reshape(g, np.shape(x))
+    d[loc] = unbroadcast(-g, loc)
+    d[shape] = refuse_mvt_cdf(d[y])
+    d[df] = refuse_mvt_cdf(d[y])
+
+
+@tangent(scipy.stats.multivariate_t.cdf)
+def mvt_cdf_tangent(y, x, loc=None, shape=1, df=1, allow_singular=False, *, maxpts=None,
+                    lower_limit=None, random_state=None):
+    slope = mvt_cdf_gradient(x, loc, shape, df, allow_singular, maxpts, lower_limit,
+                             random_state)
+    d[y] = np.reshape(np.sum(np.reshape(d[x], np.shape(slope)) * slope, axis=-1), np.shape(y))
+    d[y] = np.reshape(-np.sum(d[loc] * slope, axis=-1), np.shape(y))
+    d[y] = refuse_mvt_cdf(d[shape])
+    d[y] = refuse_mvt_cdf(d[df])

@@ -4,8 +4,8 @@ tests/rule_cases/scipy_multivariate_more.py): the frozen forms in every mode aga
 finite differences (``check_every_mode``: the generated functions' values are ``f``'s own),
 the symmetric convention of the matrix parameters, the integer distributions as constants,
 ``multivariate_normal.cdf`` in x and mean, and the refusals (a matrix parameter given as a
-number, points as diagonals, ``df=np.inf``, ``allow_singular=True``, the normal's cdf in its
-covariance, with ``lower_limit=``, or twice, a frozen ``normal_inverse_gamma``)."""
+number, points as diagonals, ``df=np.inf``, ``allow_singular=True``, the normal's and the t's cdf
+in their matrices (and df), with ``lower_limit=``, or twice, a frozen ``normal_inverse_gamma``)."""
 from __future__ import annotations
 
 import inspect
@@ -179,6 +179,16 @@ def mvn_cdf_in_cov(x):
     return np.sum(scipy.stats.multivariate_normal.cdf(POINTS, np.zeros(2), _spd(x)))
 
 
+def mvt_cdf_in_shape(x):
+    return np.sum(scipy.stats.multivariate_t.cdf(POINTS, np.zeros(2), _spd(x), df=3.0,
+                                                 random_state=0))
+
+
+def mvt_cdf_in_df(x):
+    return np.sum(scipy.stats.multivariate_t.cdf(POINTS, np.zeros(2), np.eye(2),
+                                                 df=3.0 + x[0] ** 2, random_state=0))
+
+
 def mvn_cdf_box(x):
     return np.sum(scipy.stats.multivariate_normal.cdf(POINTS, x[:2], np.eye(2),
                                                       lower_limit=np.array([-1.0, -2.0])))
@@ -192,7 +202,9 @@ def mvn_cdf_box(x):
     (mvt_singular, np.array([0.5, -0.2]), "allow_singular=False"),
     (matrix_normal_number_rowcov, np.array([0.5, -0.2, 0.3, 0.4]), "square matrix"),
     (mvn_cdf_in_cov, np.array([0.5, -0.2, 0.3, 0.4]), "not in cov"),
-    (mvn_cdf_box, np.array([0.5, -0.2]), "lower_limit=None")])
+    (mvn_cdf_box, np.array([0.5, -0.2]), "lower_limit=None"),
+    (mvt_cdf_in_shape, np.array([0.5, -0.2, 0.3, 0.4]), "not in shape or df"),
+    (mvt_cdf_in_df, np.array([0.5, -0.2]), "not in shape or df")])
 def test_refused(f, x, words, mode):
     if mode == "reverse":
         df = tangentlike.grad(f)
@@ -203,9 +215,15 @@ def test_refused(f, x, words, mode):
         df(*args)
 
 
-def test_multivariate_normal_cdf_twice_is_refused():
+def mvt_cdf(x):
+    return np.sum(scipy.stats.multivariate_t.cdf(POINTS * x[2], x[:2], np.eye(2), df=3.0,
+                                                 random_state=0))
+
+
+@pytest.mark.parametrize("f", [frozen_mvn_cdf, mvt_cdf])
+def test_distribution_functions_twice_are_refused(f):
     with pytest.raises(ValueRefusedError, match="first derivatives"):
-        tangentlike.hvp(frozen_mvn_cdf)(np.array([0.2, -0.3, 1.1]), np.ones(3))
+        tangentlike.hvp(f)(np.array([0.2, -0.3, 1.1]), np.ones(3))
 
 
 def frozen_normal_inverse_gamma(x):

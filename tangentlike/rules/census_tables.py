@@ -326,8 +326,6 @@ MISSING: dict[str, str] = {
         scipy.stats.nchypergeom_wallenius.* scipy.stats.nhypergeom.*
         scipy.stats.poisson_binom.* scipy.stats.randint.* scipy.stats.skellam.*
         scipy.stats.zipf.* scipy.stats.zipfian.*""",
-    "a rule: the density or mass of a multivariate distribution": """
-        scipy.stats.multivariate_t.cdf""",
     # SciPy: linear algebra
     'a rule: scipy.linalg.block_diag (its arrays come as *arrs, and derivative templates '
     'take named arguments: np.block([[a, z], [z, b]]) works)': """

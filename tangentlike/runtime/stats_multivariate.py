@@ -126,3 +126,61 @@ def refuse_mvn_cdf_twice(g: Any) -> Any:
     raise ValueRefusedError(
         "tangentlike takes first derivatives of scipy.stats.multivariate_normal.cdf (logcdf) "
         "only (its second derivatives need the bivariate conditional distribution functions)")
+
+
+def mvt_cdf_gradient(x: Any, loc: Any, shape: Any, df: Any, allow_singular: Any = False,
+                     maxpts: Any = None, lower_limit: Any = None,
+                     random_state: Any = None) -> Any:
+    """The derivative of ``scipy.stats.multivariate_t.cdf(x, loc, shape, df)`` in each
+    component of each point, in the shape of the points: ``d/dx_i`` is the t density of
+    ``x_i`` (``df``, ``loc_i``, ``shape_ii``) times the distribution function of the other
+    components given ``x_i``, a t distribution of ``df + 1`` degrees of freedom whose shape is
+    the conditional one times ``(df + q) / (df + 1)`` (``q = (x_i - loc_i)^2 / shape_ii``):
+    exact in one and two dimensions, else SciPy's own cdf with the same ``maxpts`` and
+    ``random_state``.  Refuses ``lower_limit=``, ``allow_singular=True`` and ``df=np.inf``."""
+    import scipy.stats
+
+    if lower_limit is not None:
+        raise ValueRefusedError(
+            "tangentlike differentiates scipy.stats.multivariate_t.cdf with lower_limit=None "
+            "only (the distribution function, not the probability of a box)")
+    points_shape = mvt_points_shape(x, shape, df, allow_singular)
+    points = np.reshape(np.asarray(x, dtype=float), (-1, points_shape[-1]))
+    k = points.shape[-1]
+    loc = np.zeros(k) if loc is None else np.broadcast_to(np.asarray(loc, float), (k,))
+    shape = np.asarray(shape, dtype=float)
+    df = float(df)
+    out = np.empty_like(points)
+    for i in range(k):
+        r = points[:, i] - loc[i]
+        density = scipy.stats.t.pdf(r, df, 0.0, np.sqrt(shape[i, i]))
+        if k == 1:
+            out[:, i] = density
+            continue
+        rest = np.arange(k) != i
+        across = shape[rest, i]
+        ahead = points[:, rest] - loc[rest] - np.outer(r / shape[i, i], across)
+        conditional = shape[np.ix_(rest, rest)] - np.outer(across, across) / shape[i, i]
+        factor = (df + r * r / shape[i, i]) / (df + 1.0)
+        if k == 2:
+            below = scipy.stats.t.cdf(ahead[:, 0] / np.sqrt(factor * conditional[0, 0]),
+                                      df + 1.0)
+        else:
+            below = np.array([scipy.stats.multivariate_t.cdf(
+                ahead[j], None, factor[j] * conditional, df + 1.0, maxpts=maxpts,
+                random_state=random_state) for j in range(len(points))])
+        out[:, i] = density * below
+    return np.reshape(out, points_shape)
+
+
+def refuse_mvt_cdf(g: Any) -> Any:
+    """Raise: the multivariate t's distribution function in its shape matrix or df."""
+    raise ValueRefusedError(
+        "tangentlike differentiates scipy.stats.multivariate_t.cdf in x and loc, not in "
+        "shape or df (no closed form); hold them constant")
+
+
+def refuse_mvt_cdf_twice(g: Any) -> Any:
+    """Raise: second derivatives of the multivariate t's distribution function."""
+    raise ValueRefusedError(
+        "tangentlike takes first derivatives of scipy.stats.multivariate_t.cdf only")

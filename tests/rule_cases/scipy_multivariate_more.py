@@ -222,3 +222,20 @@ if scipy is not None:
         _id = f"multivariate_normal.{_method}-frozen"
         add_scipy(_id, _covers, f"scipy.stats.multivariate_normal(mean, np.eye(2)).{_method}(x)",
                   {"x": values(_id + "x", (3, 2), -1, 1), "mean": values(_id + "m", (2,))})
+
+    # multivariate_t.cdf: in x and loc, SciPy's integral made accurate (maxpts=) and fixed
+    # (random_state=) so that finite differences can check the exact derivative.
+    from tangentlike.runtime.stats_multivariate import mvt_cdf_gradient
+
+    _prim = scipy.stats.multivariate_t.cdf
+    for _sx, _k, _loc in [((2,), 2, True), ((3,), 1, True), ((2, 3), 3, False)]:
+        _id = f"multivariate_t.cdf-{_sx}-{_k}-{_loc}"
+        _params = {"x": values(_id + "x", _sx, -1, 1)}
+        _args = ["x"]
+        if _loc:
+            _params["loc"] = values(_id + "loc", (_k,), -0.5, 0.5)
+            _args.append("loc")
+        _args += [("" if _loc else "shape=") + _COVS[_k], "df=3.5", "maxpts=20000",
+                  "random_state=0"]
+        add_scipy(_id, (_prim, mvt_cdf_gradient), "scipy.stats.multivariate_t.cdf"
+                  f"({', '.join(_args)})", _params, rtol=1e-3)
