@@ -206,6 +206,10 @@ def mvn_cdf_box(x):
     (mvt_cdf_in_shape, np.array([0.5, -0.2, 0.3, 0.4]), "not in shape or df"),
     (mvt_cdf_in_df, np.array([0.5, -0.2]), "not in shape or df")])
 def test_refused(f, x, words, mode):
+    try:
+        f(x)  # SciPy computes each (the refusal is tangentlike's)
+    except TypeError:  # SciPy 1.15's multivariate_t with df=np.inf
+        pytest.skip("this SciPy fails on the function itself")
     if mode == "reverse":
         df = tangentlike.grad(f)
     else:
