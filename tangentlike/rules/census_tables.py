@@ -345,16 +345,6 @@ MISSING: dict[str, str] = {
         scipy.stats.nchypergeom_wallenius.* scipy.stats.nhypergeom.*
         scipy.stats.poisson_binom.* scipy.stats.randint.* scipy.stats.skellam.*
         scipy.stats.zipf.* scipy.stats.zipfian.*""",
-    "a rule: the multivariate normal's distribution function (SciPy integrates it "
-    "numerically; its derivative is a lower-dimensional normal's distribution function)": """
-        scipy.stats.multivariate_normal.cdf scipy.stats.multivariate_normal.logcdf""",
-    "a rule: the density or mass of a multivariate distribution": """
-        scipy.stats.dirichlet_multinomial.*
-        scipy.stats.invwishart.* scipy.stats.matrix_normal.* scipy.stats.matrix_t.*
-        scipy.stats.multinomial.* scipy.stats.multivariate_hypergeom.*
-        scipy.stats.multivariate_t.*
-        scipy.stats.normal_inverse_gamma.* scipy.stats.random_table.*
-        scipy.stats.vonmises_fisher.* scipy.stats.wishart.*""",
     # SciPy: linear algebra
     'a rule: scipy.linalg still to do (the QR updates: np.linalg.qr\'s rule for the QR '
     'factorization of the updated matrix, whose signs are those of the Givens rotations, '
@@ -368,5 +358,4 @@ MISSING: dict[str, str] = {
 OTHER_VERSIONS: frozenset[str] = frozenset("""
     np.in1d np.trapz np.row_stack np.ndarray.tostring scipy.special.clpmn scipy.special.lpmn
     scipy.special.lpn scipy.special.sph_harm scipy.stats.trapz.* scipy.linalg.kron
-    scipy.stats.matrix_t.*
     """.split())

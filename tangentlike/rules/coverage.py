@@ -50,6 +50,7 @@ HEADINGS = {
     "scipy_stats": "SciPy stats distributions",
     "scipy_stats_families": "SciPy stats distributions in closed form",
     "scipy_multivariate": "SciPy multivariate distributions",
+    "scipy_multivariate_more": "More SciPy multivariate distributions",
     "scipy_array_api": "SciPy's array-API helpers",
     "scipy_linalg": "SciPy linear algebra",
     "scipy_linalg_forms": "SciPy linear algebra: matrices in other forms",

@@ -758,6 +758,25 @@ ROWS = [
             d = scipy.stats.multivariate_normal(mean, np.eye(2) * (1.0 + x[2] ** 2))
             return np.sum(d.logpdf(np.array([[0.1, 0.5], [-0.3, 0.2]])))
         """, (), "supported", hvp=True, requires="scipy"),
+    Row("frozen-multivariate-densities", """
+        import scipy.stats
+
+
+        def f(x):
+            scale = np.eye(2) * (1.0 + x[2] ** 2)
+            d = scipy.stats.multivariate_t(x[:2], scale, df=4.0)
+            w = scipy.stats.wishart(3.5, scale)
+            return (np.sum(d.logpdf(np.array([[0.1, 0.5], [-0.3, 0.2]])))
+                    + w.logpdf(np.array([[1.2, 0.1], [0.1, 0.9]])))
+        """, (), "supported", hvp=True, requires="scipy"),
+    Row("multivariate-normal-cdf", """
+        import scipy.stats
+
+
+        def f(x):
+            d = scipy.stats.multivariate_normal(x[:2], np.array([[1.2, 0.3], [0.3, 0.8]]))
+            return np.sum(d.cdf(np.array([[0.1, 0.5], [-0.3, 0.2]]) * x[2]))
+        """, (), "supported", requires="scipy"),
     Row("autograd-flatten", """
         from autograd.misc import flatten
 
