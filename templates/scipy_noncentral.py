@@ -1,0 +1,435 @@
+"""The non-central chi-squared distribution and the Kolmogorov-Smirnov family (SciPy is
+optional: tangentlike/templates imports this module only when SciPy is installed):
+``scipy.special`` ``chndtr chndtrix chndtrinc kolmogorov kolmogi smirnov smirnovi`` and
+``scipy.stats`` ``ncx2 kstwobign ksone`` (``pdf logpdf cdf logcdf``).
+
+With ``f(x; df, nc)`` the non-central chi-squared density (``ncx2_logdensity``: its
+logarithm) and ``F = chndtr`` its distribution function (a Poisson mixture of chi-squared
+distribution functions of ``df + 2 j`` degrees of freedom):
+
+- ``dF/dx = f(x; df, nc)``, ``dF/dnc = -f(x; df + 2, nc)``;
+- ``d log f/dx = -1/2 + (df/2 - 1) / x + nc / (2 x) r``, ``d log f/dnc = (r - 1) / 2``, where
+  ``r = f(x; df + 2, nc) / f(x; df, nc)`` (from ``I_v' = I_(v+1) + v / z I_v``);
+- the inverses by the implicit function theorem (``chndtrix``: ``dx/dp = 1 / f``).
+
+The derivative in the degrees of freedom has no closed form: it is refused by name when
+``df`` is differentiated (``chndtridf``, whose every derivative needs it, is refused).
+
+``kolmogorov(y)`` (the Kolmogorov distribution's survival function) and ``smirnov(n, d)``
+(the one-sided one's, for ``n`` samples) are differentiated by their series
+(``kolmogorov_slope``, ``smirnov_slope``: derivatives of every order, so derivatives of
+derivatives work); ``smirnov`` truncates ``n`` to an integer (piecewise constant: no
+derivative); ``ksone``'s ``n`` must be an integer: differentiated, it is refused.
+"""
+import numpy as np
+import scipy.special
+import scipy.stats
+
+from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.noncentral import (
+    kolmogorov_slope,
+    ncx2_logdensity,
+    no_shape_derivative,
+    smirnov_slope,
+)
+from tangentlike.runtime.special_more import in_dtype_of, no_parameter_derivative
+
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number, new (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
+
+non_differentiable(no_shape_derivative)
+
+
+# ---------------------------------------------------------------------------------------------
+# The helpers: the non-central chi-squared log-density, the series' derivatives.
+
+@adjoint(ncx2_logdensity)
+def ncx2_logdensity_adjoint(y, x, df, nc):
+    r = np.exp(ncx2_logdensity(x, df + 2.0, nc) - y)
+    d[x] = unbroadcast(d[y] * (-0.5 + (0.5 * df - 1.0) / x + 0.5 * nc * r / x), x)
+    d[df] = no_parameter_derivative(d[y], "chndtr", "df")
+    d[nc] = unbroadcast(d[y] * 0.5 * (r - 1.0), nc)
+
+
+@tangent(ncx2_logdensity)
+def ncx2_logdensity_tangent(y, x, df, nc):
+    r = np.exp(ncx2_logdensity(x, df + 2.0, nc) - y)
+    d[y] = d[x] * (-0.5 + (0.5 * df - 1.0) / x + 0.5 * nc * r / x)
+    d[y] = no_parameter_derivative(d[df], "chndtr", "df")
+    d[y] = d[nc] * 0.5 * (r - 1.0)
+
+
+@adjoint(kolmogorov_slope)
+def kolmogorov_slope_adjoint(s, n, y):
+    d[y] = unbroadcast(d[s] * kolmogorov_slope(n + 1, y), y)
+
+
+@tangent(kolmogorov_slope)
+def kolmogorov_slope_tangent(s, n, y):
+    d[s] = d[y] * kolmogorov_slope(n + 1, y)
+
+
+@adjoint(smirnov_slope)
+def smirnov_slope_adjoint(s, m, n, x):
+    d[x] = unbroadcast(d[s] * smirnov_slope(m + 1, n, x), x)
+
+
+@tangent(smirnov_slope)
+def smirnov_slope_tangent(s, m, n, x):
+    d[s] = d[x] * smirnov_slope(m + 1, n, x)
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.special: the non-central chi-squared distribution function and its inverses.
+
+@adjoint(scipy.special.chndtr)
+def chndtr(y, x, df, nc):
+    d[x] = unbroadcast(d[y] * in_dtype_of(np.exp(ncx2_logdensity(x, df, nc)), y), x)
+    d[df] = no_parameter_derivative(d[y], "chndtr", "df")
+    d[nc] = unbroadcast(-d[y] * in_dtype_of(np.exp(ncx2_logdensity(x, df + 2.0, nc)), y), nc)
+
+
+@tangent(scipy.special.chndtr)
+def chndtr_tangent(y, x, df, nc):
+    d[y] = d[x] * in_dtype_of(np.exp(ncx2_logdensity(x, df, nc)), y)
+    d[y] = no_parameter_derivative(d[df], "chndtr", "df")
+    d[y] = -d[nc] * in_dtype_of(np.exp(ncx2_logdensity(x, df + 2.0, nc)), y)
+
+
+# x = chndtrix(p, df, nc): dx/dp = 1 / f(x), dx/dnc = f(x; df + 2) / f(x).
+@adjoint(scipy.special.chndtrix)
+def chndtrix(x, p, df, nc):
+    logf = ncx2_logdensity(x, df, nc)
+    d[p] = unbroadcast(d[x] * in_dtype_of(np.exp(-logf), x), p)
+    d[df] = no_parameter_derivative(d[x], "chndtrix", "df")
+    d[nc] = unbroadcast(d[x] * in_dtype_of(np.exp(ncx2_logdensity(x, df + 2.0, nc) - logf), x),
+                        nc)
+
+
+@tangent(scipy.special.chndtrix)
+def chndtrix_tangent(x, p, df, nc):
+    logf = ncx2_logdensity(x, df, nc)
+    d[x] = d[p] * in_dtype_of(np.exp(-logf), x)
+    d[x] = no_parameter_derivative(d[df], "chndtrix", "df")
+    d[x] = d[nc] * in_dtype_of(np.exp(ncx2_logdensity(x, df + 2.0, nc) - logf), x)
+
+
+# nc = chndtrinc(x, df, p): dnc/dp = -1 / f(x; df + 2), dnc/dx = f(x) / f(x; df + 2).
+@adjoint(scipy.special.chndtrinc)
+def chndtrinc(nc, x, df, p):
+    logf2 = ncx2_logdensity(x, df + 2.0, nc)
+    d[x] = unbroadcast(d[nc] * in_dtype_of(np.exp(ncx2_logdensity(x, df, nc) - logf2), nc), x)
+    d[df] = no_parameter_derivative(d[nc], "chndtrinc", "df")
+    d[p] = unbroadcast(-d[nc] * in_dtype_of(np.exp(-logf2), nc), p)
+
+
+@tangent(scipy.special.chndtrinc)
+def chndtrinc_tangent(nc, x, df, p):
+    logf2 = ncx2_logdensity(x, df + 2.0, nc)
+    d[nc] = d[x] * in_dtype_of(np.exp(ncx2_logdensity(x, df, nc) - logf2), nc)
+    d[nc] = no_parameter_derivative(d[df], "chndtrinc", "df")
+    d[nc] = -d[p] * in_dtype_of(np.exp(-logf2), nc)
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.special: the Kolmogorov and Smirnov survival functions and their inverses.
+
+@adjoint(scipy.special.kolmogorov)
+def kolmogorov(q, y):
+    d[y] = unbroadcast(d[q] * in_dtype_of(kolmogorov_slope(1, y), q), y)
+
+
+@tangent(scipy.special.kolmogorov)
+def kolmogorov_tangent(q, y):
+    d[q] = d[y] * in_dtype_of(kolmogorov_slope(1, y), q)
+
+
+@adjoint(scipy.special.kolmogi)
+def kolmogi(y, p):
+    d[p] = unbroadcast(d[y] / in_dtype_of(kolmogorov_slope(1, y), y), p)
+
+
+@tangent(scipy.special.kolmogi)
+def kolmogi_tangent(y, p):
+    d[y] = d[p] / in_dtype_of(kolmogorov_slope(1, y), y)
+
+
+# smirnov(n, x) with an integer n is computed in float64: the adjoints take the argument's type.
+@adjoint(scipy.special.smirnov)
+def smirnov(y, n, x):
+    d[x] = unbroadcast(in_dtype_of(d[y] * smirnov_slope(1, n, x), x), x)
+
+
+@tangent(scipy.special.smirnov)
+def smirnov_tangent(y, n, x):
+    d[y] = d[x] * in_dtype_of(smirnov_slope(1, n, x), y)
+
+
+@adjoint(scipy.special.smirnovi)
+def smirnovi(x, n, p):
+    d[p] = unbroadcast(in_dtype_of(d[x] / smirnov_slope(1, n, x), p), p)
+
+
+@tangent(scipy.special.smirnovi)
+def smirnovi_tangent(x, n, p):
+    d[x] = d[p] / in_dtype_of(smirnov_slope(1, n, x), x)
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.stats.ncx2 (df, nc): with z = (x - loc) / scale, logpdf = log f(z) - log(scale), whose
+# derivative in z is hz; cdf = F(z).
+
+@adjoint(scipy.stats.ncx2.logpdf)
+def ncx2_logpdf(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    r = np.exp(ncx2_logdensity(z, df + 2.0, nc) - ncx2_logdensity(z, df, nc))
+    hz = -0.5 + (0.5 * df - 1.0) / z + 0.5 * nc * r / z
+    d[x] = unbroadcast(d[y] * hz / scale, x)
+    d[df] = no_shape_derivative(d[y], "scipy.stats.ncx2.logpdf", "df")
+    d[nc] = unbroadcast(d[y] * 0.5 * (r - 1.0), nc)
+    d[loc] = unbroadcast(-d[y] * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.ncx2.logpdf)
+def ncx2_logpdf_tangent(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    r = np.exp(ncx2_logdensity(z, df + 2.0, nc) - ncx2_logdensity(z, df, nc))
+    hz = -0.5 + (0.5 * df - 1.0) / z + 0.5 * nc * r / z
+    d[y] = d[x] * hz / scale
+    d[y] = no_shape_derivative(d[df], "scipy.stats.ncx2.logpdf", "df")
+    d[y] = d[nc] * 0.5 * (r - 1.0)
+    d[y] = -d[loc] * hz / scale
+    d[y] = -d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.ncx2.pdf)
+def ncx2_pdf(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    r = np.exp(ncx2_logdensity(z, df + 2.0, nc) - ncx2_logdensity(z, df, nc))
+    hz = -0.5 + (0.5 * df - 1.0) / z + 0.5 * nc * r / z
+    d[x] = unbroadcast(d[y] * y * hz / scale, x)
+    d[df] = no_shape_derivative(d[y], "scipy.stats.ncx2.pdf", "df")
+    d[nc] = unbroadcast(d[y] * y * 0.5 * (r - 1.0), nc)
+    d[loc] = unbroadcast(-d[y] * y * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * y * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.ncx2.pdf)
+def ncx2_pdf_tangent(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    r = np.exp(ncx2_logdensity(z, df + 2.0, nc) - ncx2_logdensity(z, df, nc))
+    hz = -0.5 + (0.5 * df - 1.0) / z + 0.5 * nc * r / z
+    d[y] = y * d[x] * hz / scale
+    d[y] = no_shape_derivative(d[df], "scipy.stats.ncx2.pdf", "df")
+    d[y] = y * d[nc] * 0.5 * (r - 1.0)
+    d[y] = -y * d[loc] * hz / scale
+    d[y] = -y * d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.ncx2.cdf)
+def ncx2_cdf(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = np.exp(ncx2_logdensity(z, df, nc)) / scale
+    d[x] = unbroadcast(d[y] * f, x)
+    d[df] = no_shape_derivative(d[y], "scipy.stats.ncx2.cdf", "df")
+    d[nc] = unbroadcast(-d[y] * np.exp(ncx2_logdensity(z, df + 2.0, nc)), nc)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.ncx2.cdf)
+def ncx2_cdf_tangent(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = np.exp(ncx2_logdensity(z, df, nc)) / scale
+    d[y] = d[x] * f
+    d[y] = no_shape_derivative(d[df], "scipy.stats.ncx2.cdf", "df")
+    d[y] = -d[nc] * np.exp(ncx2_logdensity(z, df + 2.0, nc))
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+# logcdf: the cdf's derivatives divided by the cdf, exp(y).
+@adjoint(scipy.stats.ncx2.logcdf)
+def ncx2_logcdf(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = np.exp(ncx2_logdensity(z, df, nc) - y) / scale
+    d[x] = unbroadcast(d[y] * f, x)
+    d[df] = no_shape_derivative(d[y], "scipy.stats.ncx2.logcdf", "df")
+    d[nc] = unbroadcast(-d[y] * np.exp(ncx2_logdensity(z, df + 2.0, nc) - y), nc)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.ncx2.logcdf)
+def ncx2_logcdf_tangent(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = np.exp(ncx2_logdensity(z, df, nc) - y) / scale
+    d[y] = d[x] * f
+    d[y] = no_shape_derivative(d[df], "scipy.stats.ncx2.logcdf", "df")
+    d[y] = -d[nc] * np.exp(ncx2_logdensity(z, df + 2.0, nc) - y)
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.stats.kstwobign: the standard density is g(z) = -K1(z), K1 = kolmogorov_slope(1, .),
+# g' = -K2; pdf = g(z) / scale, cdf = 1 - kolmogorov(z).
+
+@adjoint(scipy.stats.kstwobign.pdf)
+def kstwobign_pdf(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    slope = -kolmogorov_slope(2, z) / (scale * scale)
+    d[x] = unbroadcast(d[y] * slope, x)
+    d[loc] = unbroadcast(-d[y] * slope, loc)
+    d[scale] = unbroadcast(-d[y] * (y / scale + slope * z), scale)
+
+
+@tangent(scipy.stats.kstwobign.pdf)
+def kstwobign_pdf_tangent(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    slope = -kolmogorov_slope(2, z) / (scale * scale)
+    d[y] = d[x] * slope
+    d[y] = -d[loc] * slope
+    d[y] = -d[scale] * (y / scale + slope * z)
+
+
+@adjoint(scipy.stats.kstwobign.logpdf)
+def kstwobign_logpdf(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = kolmogorov_slope(2, z) / kolmogorov_slope(1, z)
+    d[x] = unbroadcast(d[y] * hz / scale, x)
+    d[loc] = unbroadcast(-d[y] * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.kstwobign.logpdf)
+def kstwobign_logpdf_tangent(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = kolmogorov_slope(2, z) / kolmogorov_slope(1, z)
+    d[y] = d[x] * hz / scale
+    d[y] = -d[loc] * hz / scale
+    d[y] = -d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.kstwobign.cdf)
+def kstwobign_cdf(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = -kolmogorov_slope(1, z) / scale
+    d[x] = unbroadcast(d[y] * f, x)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.kstwobign.cdf)
+def kstwobign_cdf_tangent(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = -kolmogorov_slope(1, z) / scale
+    d[y] = d[x] * f
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+@adjoint(scipy.stats.kstwobign.logcdf)
+def kstwobign_logcdf(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = -kolmogorov_slope(1, z) / (scale * np.exp(y))
+    d[x] = unbroadcast(d[y] * f, x)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.kstwobign.logcdf)
+def kstwobign_logcdf_tangent(y, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = -kolmogorov_slope(1, z) / (scale * np.exp(y))
+    d[y] = d[x] * f
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.stats.ksone (n): g(z) = -S1(z), S1 = smirnov_slope(1, n, .), g' = -S2; cdf =
+# 1 - smirnov(n, z).  n is an integer sample size: differentiated, it is refused.
+
+@adjoint(scipy.stats.ksone.pdf)
+def ksone_pdf(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    slope = -smirnov_slope(2, n, z) / (scale * scale)
+    d[x] = unbroadcast(d[y] * slope, x)
+    d[n] = no_shape_derivative(d[y], "scipy.stats.ksone.pdf", "n")
+    d[loc] = unbroadcast(-d[y] * slope, loc)
+    d[scale] = unbroadcast(-d[y] * (y / scale + slope * z), scale)
+
+
+@tangent(scipy.stats.ksone.pdf)
+def ksone_pdf_tangent(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    slope = -smirnov_slope(2, n, z) / (scale * scale)
+    d[y] = d[x] * slope
+    d[y] = no_shape_derivative(d[n], "scipy.stats.ksone.pdf", "n")
+    d[y] = -d[loc] * slope
+    d[y] = -d[scale] * (y / scale + slope * z)
+
+
+@adjoint(scipy.stats.ksone.logpdf)
+def ksone_logpdf(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = smirnov_slope(2, n, z) / smirnov_slope(1, n, z)
+    d[x] = unbroadcast(d[y] * hz / scale, x)
+    d[n] = no_shape_derivative(d[y], "scipy.stats.ksone.logpdf", "n")
+    d[loc] = unbroadcast(-d[y] * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.ksone.logpdf)
+def ksone_logpdf_tangent(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    hz = smirnov_slope(2, n, z) / smirnov_slope(1, n, z)
+    d[y] = d[x] * hz / scale
+    d[y] = no_shape_derivative(d[n], "scipy.stats.ksone.logpdf", "n")
+    d[y] = -d[loc] * hz / scale
+    d[y] = -d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.ksone.cdf)
+def ksone_cdf(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = -smirnov_slope(1, n, z) / scale
+    d[x] = unbroadcast(d[y] * f, x)
+    d[n] = no_shape_derivative(d[y], "scipy.stats.ksone.cdf", "n")
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.ksone.cdf)
+def ksone_cdf_tangent(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = -smirnov_slope(1, n, z) / scale
+    d[y] = d[x] * f
+    d[y] = no_shape_derivative(d[n], "scipy.stats.ksone.cdf", "n")
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+@adjoint(scipy.stats.ksone.logcdf)
+def ksone_logcdf(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = -smirnov_slope(1, n, z) / (scale * np.exp(y))
+    d[x] = unbroadcast(d[y] * f, x)
+    d[n] = no_shape_derivative(d[y], "scipy.stats.ksone.logcdf", "n")
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.ksone.logcdf)
+def ksone_logcdf_tangent(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = -smirnov_slope(1, n, z) / (scale * np.exp(y))
+    d[y] = d[x] * f
+    d[y] = no_shape_derivative(d[n], "scipy.stats.ksone.logcdf", "n")
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z

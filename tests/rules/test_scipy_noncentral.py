@@ -1,0 +1,155 @@
+"""What templates/scipy_noncentral.py refuses, makes zero, or computes with its helpers: the
+degrees of freedom of the non-central chi-squared functions and ksone's sample size n are
+refused by name at the user's line, in reverse and forward mode; chndtridf and
+studentized_range are refused; smirnov truncates n (no derivative); the helpers agree with
+SciPy's densities over many points.  (The rules themselves are checked against finite
+differences by the registry walk: tests/rule_cases/scipy_noncentral.py.)"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from support import make_function
+
+import tangentlike
+from tangentlike.errors import TangentlikeError, ValueRefusedError
+
+pytest.importorskip("scipy")
+import scipy.special  # noqa: E402
+import scipy.stats  # noqa: E402
+
+from tangentlike.runtime.noncentral import (  # noqa: E402
+    kolmogorov_slope,
+    ncx2_logdensity,
+    smirnov_slope,
+)
+
+# the function's name in the message, the parameter, the call with p (the parameter) and x,
+# values of p and x
+REFUSED = {
+    ("scipy.special.chndtr", "df"): ("scipy.special.chndtr(x, p, 1.5)", 3.0, 2.0),
+    ("scipy.special.chndtrix", "df"): ("scipy.special.chndtrix(x, p, 1.5)", 3.0, 0.4),
+    ("scipy.special.chndtrinc", "df"): ("scipy.special.chndtrinc(x, p, 0.3)", 3.0, 4.0),
+    ("scipy.stats.ncx2.pdf", "df"): ("scipy.stats.ncx2.pdf(x, p, 1.5)", 3.0, 2.0),
+    ("scipy.stats.ncx2.logpdf", "df"): ("scipy.stats.ncx2.logpdf(x, p, 1.5)", 3.0, 2.0),
+    ("scipy.stats.ncx2.cdf", "df"): ("scipy.stats.ncx2.cdf(x, p, 1.5, scale=1.2)", 3.0, 2.0),
+    ("scipy.stats.ncx2.logcdf", "df"): ("scipy.stats.ncx2.logcdf(x, p, 1.5)", 3.0, 2.0),
+    ("scipy.stats.ksone.pdf", "n"): ("scipy.stats.ksone.pdf(x, p)", 5.0, 0.3),
+    ("scipy.stats.ksone.cdf", "n"): ("scipy.stats.ksone.cdf(x, p)", 5.0, 0.3),
+}
+
+
+def _function(expr: str):
+    fn = make_function(f"def f(p, x):\n    y = {expr}\n    return y * x\n")
+    fn.__globals__["scipy"] = scipy
+    return fn
+
+
+@pytest.mark.parametrize("key", list(REFUSED), ids=lambda k: "-".join(k))
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_parameter_derivative_is_refused(key, mode):
+    name, parameter = key
+    expr, p, x = REFUSED[key]
+    f = _function(expr)
+    with pytest.raises(ValueRefusedError) as caught:
+        if mode == "reverse":
+            tangentlike.grad(f, wrt=(0,))(p, x)
+        else:
+            tangentlike.jvp(f)((p, x), (1.0, 0.0))
+    message = str(caught.value)
+    assert f"{name} in its parameter {parameter!r}" in message
+    assert caught.value.location is not None  # the user's line
+    assert caught.value.location.line.strip() == f"y = {expr}"
+    assert "hint:" in message
+
+
+@pytest.mark.parametrize("key", list(REFUSED), ids=lambda k: "-".join(k))
+@pytest.mark.parametrize("optimized", [True, False])
+def test_constant_parameter_is_differentiated(key, optimized):
+    """With the parameter constant, the value is f's and the derivative the difference's."""
+    expr, p, x = REFUSED[key]
+    f = _function(expr)
+    value, got = tangentlike.value_and_grad(f, wrt=(1,), optimized=optimized)(p, x)
+    assert value == f(p, x)
+    h = 1e-6
+    expected = (f(p, x + h) - f(p, x - h)) / (2 * h)
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("expr", ["scipy.special.chndtridf(x, 0.4, 1.5)",
+                                  "scipy.stats.studentized_range.cdf(x, 3.0, 10.0)"])
+def test_functions_without_rules_are_refused(expr):
+    f = make_function(f"def f(x):\n    return {expr}\n")
+    f.__globals__["scipy"] = scipy
+    with pytest.raises(TangentlikeError):
+        tangentlike.grad(f)(2.0)
+
+
+def test_smirnov_truncates_n():
+    """smirnov(n, x) truncates n: piecewise constant in n, so its derivative there is 0."""
+    f = _function("scipy.special.smirnov(p, x)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # SciPy: "truncated to an integer"
+        assert tangentlike.grad(f, wrt=(0,))(5.5, 0.3) == 0.0
+        assert tangentlike.jvp(f)((5.5, 0.3), (1.0, 0.0))[1] == 0.0
+
+
+def test_kolmogorov_outside_its_support_has_zero_derivative():
+    f = make_function("def f(x):\n    return np.sum(scipy.special.kolmogorov(x))\n")
+    f.__globals__["scipy"] = scipy
+    got = tangentlike.grad(f)(np.array([-1.0, 0.0, 0.7]))
+    assert got[0] == 0.0 and got[1] == 0.0 and got[2] < 0.0
+
+
+def test_helpers_agree_with_scipys_densities():
+    """Over many points: the log-density with ncx2.logpdf, the first derivatives of
+    kolmogorov and smirnov with minus the densities of kstwobign and ksone (SciPy's own
+    _kolmogp and _smirnovp; _kolmogp is good to about 3e-8 near y = 1, where the helper
+    agrees with mpmath to 1e-15: test_kolmogorov_slope_against_mpmath)."""
+    rng = np.random.default_rng(0)
+    x, df, nc = rng.uniform(0.1, 20, 500), rng.uniform(0.3, 10, 500), rng.uniform(0, 15, 500)
+    nc[:50] = 0.0
+    np.testing.assert_allclose(ncx2_logdensity(x, df, nc), scipy.stats.ncx2.logpdf(x, df, nc),
+                               rtol=1e-12, atol=1e-12)
+    y = rng.uniform(0.2, 3.0, 500)
+    np.testing.assert_allclose(-kolmogorov_slope(1, y), scipy.stats.kstwobign.pdf(y),
+                               rtol=1e-7)
+    for n in (1, 3, 10, 100, 2000):
+        d = rng.uniform(0.3, 2.5, 50) / np.sqrt(n)
+        d = d[d < 1.0]
+        np.testing.assert_allclose(-smirnov_slope(1, n, d), scipy.stats.ksone.pdf(d, n),
+                                   rtol=1e-9)
+
+
+def test_kolmogorov_slope_against_mpmath():
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 30
+
+    def survival(t):
+        return 2 * mp.nsum(lambda k: (-1) ** (k - 1) * mp.exp(-2 * k * k * t * t), [1, mp.inf])
+
+    for y in (0.3, 0.8, 0.95, 1.0, 1.05, 1.5, 2.5):
+        for order in (1, 2, 3):
+            exact = float(mp.diff(survival, y, order))
+            assert kolmogorov_slope(order, y) == pytest.approx(exact, rel=1e-12)
+
+
+def test_helpers_higher_derivatives_against_differences():
+    """Each order of kolmogorov_slope and smirnov_slope is the central difference of the one
+    below (Richardson-extrapolated: 1e-8 relative), on both sides of kolmogorov's y = 1."""
+    def richardson(g, t, h):
+        d1 = (g(t + h) - g(t - h)) / (2 * h)
+        d2 = (g(t + 2 * h) - g(t - 2 * h)) / (4 * h)
+        return (4 * d1 - d2) / 3
+
+    y = np.array([0.35, 0.6, 0.9, 0.999, 1.001, 1.4, 2.2])
+    for order in (2, 3, 4):
+        np.testing.assert_allclose(
+            kolmogorov_slope(order, y),
+            richardson(lambda t, k=order - 1: kolmogorov_slope(k, t), y, 1e-4), rtol=1e-8)
+    d = np.array([0.23, 0.31, 0.37])
+    for order in (2, 3):
+        np.testing.assert_allclose(
+            smirnov_slope(order, 5, d),
+            richardson(lambda t, k=order - 1: smirnov_slope(k, 5, t), d, 1e-4), rtol=1e-8)
