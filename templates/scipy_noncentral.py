@@ -1,7 +1,8 @@
-"""The non-central chi-squared distribution and the Kolmogorov-Smirnov family (SciPy is
-optional: tangentlike/templates imports this module only when SciPy is installed):
-``scipy.special`` ``chndtr chndtrix chndtrinc kolmogorov kolmogi smirnov smirnovi`` and
-``scipy.stats`` ``ncx2 kstwobign ksone`` (``pdf logpdf cdf logcdf``).
+"""The non-central chi-squared and t distributions and the Kolmogorov-Smirnov family (SciPy
+is optional: tangentlike/templates imports this module only when SciPy is installed):
+``scipy.special`` ``chndtr chndtrix chndtrinc nctdtr nctdtrit nctdtrinc kolmogorov kolmogi
+smirnov smirnovi`` and ``scipy.stats`` ``ncx2 nct kstwobign ksone`` (``pdf logpdf cdf
+logcdf``).
 
 With ``f(x; df, nc)`` the non-central chi-squared density (``ncx2_logdensity``: its
 logarithm) and ``F = chndtr`` its distribution function (a Poisson mixture of chi-squared
@@ -12,8 +13,13 @@ distribution functions of ``df + 2 j`` degrees of freedom):
   ``r = f(x; df + 2, nc) / f(x; df, nc)`` (from ``I_v' = I_(v+1) + v / z I_v``);
 - the inverses by the implicit function theorem (``chndtrix``: ``dx/dp = 1 / f``).
 
+The non-central t distribution, with ``S = sqrt(chi2(df) / df)``: ``F = nctdtr = E[Phi(t S -
+nc)]``, and ``J_k = nct_moment(k, t, df, nc) = E[S**k phi(t S - nc)]`` gives ``dF/dt = J_1``
+(the density), ``dF/dnc = -J_0`` and the moments' own derivatives (see the helper's rules).
+
 The derivative in the degrees of freedom has no closed form: it is refused by name when
-``df`` is differentiated (``chndtridf``, whose every derivative needs it, is refused).
+``df`` is differentiated (``chndtridf`` and ``nctdtridf``, whose every derivative needs it,
+are refused).
 
 ``kolmogorov(y)`` (the Kolmogorov distribution's survival function) and ``smirnov(n, d)``
 (the one-sided one's, for ``n`` samples) are differentiated by their series
@@ -30,6 +36,7 @@ from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
 from tangentlike.runtime.noncentral import (
     kolmogorov_slope,
+    nct_moment,
     ncx2_logdensity,
     no_shape_derivative,
     smirnov_slope,
@@ -60,6 +67,24 @@ def ncx2_logdensity_tangent(y, x, df, nc):
     d[y] = d[x] * (-0.5 + (0.5 * df - 1.0) / x + 0.5 * nc * r / x)
     d[y] = no_parameter_derivative(d[df], "chndtr", "df")
     d[y] = d[nc] * 0.5 * (r - 1.0)
+
+
+# J_k = nct_moment(k, t, df, nc) = E[S**k phi(t S - nc)]: dJ_k/dt = -t J_(k+2) + nc J_(k+1),
+# dJ_k/dnc = t J_(k+1) - nc J_k.
+@adjoint(nct_moment)
+def nct_moment_adjoint(y, k, t, df, nc):
+    j1 = nct_moment(k + 1, t, df, nc)
+    d[t] = unbroadcast(d[y] * (nc * j1 - t * nct_moment(k + 2, t, df, nc)), t)
+    d[df] = no_parameter_derivative(d[y], "nctdtr", "df")
+    d[nc] = unbroadcast(d[y] * (t * j1 - nc * y), nc)
+
+
+@tangent(nct_moment)
+def nct_moment_tangent(y, k, t, df, nc):
+    j1 = nct_moment(k + 1, t, df, nc)
+    d[y] = d[t] * (nc * j1 - t * nct_moment(k + 2, t, df, nc))
+    d[y] = no_parameter_derivative(d[df], "nctdtr", "df")
+    d[y] = d[nc] * (t * j1 - nc * y)
 
 
 @adjoint(kolmogorov_slope)
@@ -132,6 +157,58 @@ def chndtrinc_tangent(nc, x, df, p):
     d[nc] = d[x] * in_dtype_of(np.exp(ncx2_logdensity(x, df, nc) - logf2), nc)
     d[nc] = no_parameter_derivative(d[df], "chndtrinc", "df")
     d[nc] = -d[p] * in_dtype_of(np.exp(-logf2), nc)
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.special: the non-central t distribution function nctdtr(df, nc, t) and its inverses:
+# dF/dt = J_1 (the density), dF/dnc = -J_0.
+
+@adjoint(scipy.special.nctdtr)
+def nctdtr(y, df, nc, t):
+    d[df] = no_parameter_derivative(d[y], "nctdtr", "df")
+    d[nc] = unbroadcast(-d[y] * in_dtype_of(nct_moment(0, t, df, nc), y), nc)
+    d[t] = unbroadcast(d[y] * in_dtype_of(nct_moment(1, t, df, nc), y), t)
+
+
+@tangent(scipy.special.nctdtr)
+def nctdtr_tangent(y, df, nc, t):
+    d[y] = no_parameter_derivative(d[df], "nctdtr", "df")
+    d[y] = -d[nc] * in_dtype_of(nct_moment(0, t, df, nc), y)
+    d[y] = d[t] * in_dtype_of(nct_moment(1, t, df, nc), y)
+
+
+# t = nctdtrit(df, nc, p): dt/dp = 1 / J_1, dt/dnc = J_0 / J_1.
+@adjoint(scipy.special.nctdtrit)
+def nctdtrit(t, df, nc, p):
+    density = nct_moment(1, t, df, nc)
+    d[df] = no_parameter_derivative(d[t], "nctdtrit", "df")
+    d[nc] = unbroadcast(d[t] * in_dtype_of(nct_moment(0, t, df, nc) / density, t), nc)
+    d[p] = unbroadcast(d[t] * in_dtype_of(1.0 / density, t), p)
+
+
+@tangent(scipy.special.nctdtrit)
+def nctdtrit_tangent(t, df, nc, p):
+    density = nct_moment(1, t, df, nc)
+    d[t] = no_parameter_derivative(d[df], "nctdtrit", "df")
+    d[t] = d[nc] * in_dtype_of(nct_moment(0, t, df, nc) / density, t)
+    d[t] = d[p] * in_dtype_of(1.0 / density, t)
+
+
+# nc = nctdtrinc(df, p, t): dnc/dp = -1 / J_0, dnc/dt = J_1 / J_0.
+@adjoint(scipy.special.nctdtrinc)
+def nctdtrinc(nc, df, p, t):
+    slope = nct_moment(0, t, df, nc)
+    d[df] = no_parameter_derivative(d[nc], "nctdtrinc", "df")
+    d[p] = unbroadcast(-d[nc] * in_dtype_of(1.0 / slope, nc), p)
+    d[t] = unbroadcast(d[nc] * in_dtype_of(nct_moment(1, t, df, nc) / slope, nc), t)
+
+
+@tangent(scipy.special.nctdtrinc)
+def nctdtrinc_tangent(nc, df, p, t):
+    slope = nct_moment(0, t, df, nc)
+    d[nc] = no_parameter_derivative(d[df], "nctdtrinc", "df")
+    d[nc] = -d[p] * in_dtype_of(1.0 / slope, nc)
+    d[nc] = d[t] * in_dtype_of(nct_moment(1, t, df, nc) / slope, nc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,5 +508,107 @@ def ksone_logcdf_tangent(y, x, n, loc=0.0, scale=1.0):
     f = -smirnov_slope(1, n, z) / (scale * np.exp(y))
     d[y] = d[x] * f
     d[y] = no_shape_derivative(d[n], "scipy.stats.ksone.logcdf", "n")
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.stats.nct (df, nc): the standard density is J_1(z), its derivative in z
+# -z J_3 + nc J_2, in nc z J_2 - nc J_1; cdf = nctdtr(df, nc, z).
+
+@adjoint(scipy.stats.nct.logpdf)
+def nct_logpdf(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    j1 = nct_moment(1, z, df, nc)
+    j2 = nct_moment(2, z, df, nc)
+    hz = (nc * j2 - z * nct_moment(3, z, df, nc)) / j1
+    d[x] = unbroadcast(d[y] * hz / scale, x)
+    d[df] = no_shape_derivative(d[y], "scipy.stats.nct.logpdf", "df")
+    d[nc] = unbroadcast(d[y] * (z * j2 / j1 - nc), nc)
+    d[loc] = unbroadcast(-d[y] * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.nct.logpdf)
+def nct_logpdf_tangent(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    j1 = nct_moment(1, z, df, nc)
+    j2 = nct_moment(2, z, df, nc)
+    hz = (nc * j2 - z * nct_moment(3, z, df, nc)) / j1
+    d[y] = d[x] * hz / scale
+    d[y] = no_shape_derivative(d[df], "scipy.stats.nct.logpdf", "df")
+    d[y] = d[nc] * (z * j2 / j1 - nc)
+    d[y] = -d[loc] * hz / scale
+    d[y] = -d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.nct.pdf)
+def nct_pdf(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    j1 = nct_moment(1, z, df, nc)
+    j2 = nct_moment(2, z, df, nc)
+    slope = (nc * j2 - z * nct_moment(3, z, df, nc)) / (scale * scale)
+    d[x] = unbroadcast(d[y] * slope, x)
+    d[df] = no_shape_derivative(d[y], "scipy.stats.nct.pdf", "df")
+    d[nc] = unbroadcast(d[y] * (z * j2 - nc * j1) / scale, nc)
+    d[loc] = unbroadcast(-d[y] * slope, loc)
+    d[scale] = unbroadcast(-d[y] * (y / scale + slope * z), scale)
+
+
+@tangent(scipy.stats.nct.pdf)
+def nct_pdf_tangent(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    j1 = nct_moment(1, z, df, nc)
+    j2 = nct_moment(2, z, df, nc)
+    slope = (nc * j2 - z * nct_moment(3, z, df, nc)) / (scale * scale)
+    d[y] = d[x] * slope
+    d[y] = no_shape_derivative(d[df], "scipy.stats.nct.pdf", "df")
+    d[y] = d[nc] * (z * j2 - nc * j1) / scale
+    d[y] = -d[loc] * slope
+    d[y] = -d[scale] * (y / scale + slope * z)
+
+
+@adjoint(scipy.stats.nct.cdf)
+def nct_cdf(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = nct_moment(1, z, df, nc) / scale
+    d[x] = unbroadcast(d[y] * f, x)
+    d[df] = no_shape_derivative(d[y], "scipy.stats.nct.cdf", "df")
+    d[nc] = unbroadcast(-d[y] * nct_moment(0, z, df, nc), nc)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.nct.cdf)
+def nct_cdf_tangent(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = nct_moment(1, z, df, nc) / scale
+    d[y] = d[x] * f
+    d[y] = no_shape_derivative(d[df], "scipy.stats.nct.cdf", "df")
+    d[y] = -d[nc] * nct_moment(0, z, df, nc)
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+@adjoint(scipy.stats.nct.logcdf)
+def nct_logcdf(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    cdf = np.exp(y)
+    f = nct_moment(1, z, df, nc) / (scale * cdf)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[df] = no_shape_derivative(d[y], "scipy.stats.nct.logcdf", "df")
+    d[nc] = unbroadcast(-d[y] * nct_moment(0, z, df, nc) / cdf, nc)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.nct.logcdf)
+def nct_logcdf_tangent(y, x, df, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    cdf = np.exp(y)
+    f = nct_moment(1, z, df, nc) / (scale * cdf)
+    d[y] = d[x] * f
+    d[y] = no_shape_derivative(d[df], "scipy.stats.nct.logcdf", "df")
+    d[y] = -d[nc] * nct_moment(0, z, df, nc) / cdf
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * z

@@ -1,6 +1,7 @@
 """Helpers of the rules of templates/scipy_noncentral.py: the non-central chi-squared
-density (in logarithms), and the derivatives of every order of the Kolmogorov and Smirnov
-distribution functions (``scipy.special.kolmogorov`` and ``smirnov``).  Each has rules of its
+density (in logarithms), the non-central t distribution's moments ``E[S**k phi(t S - nc)]``,
+the derivatives of every order of the Kolmogorov and Smirnov distribution functions
+(``scipy.special.kolmogorov`` and ``smirnov``), and the refusal of a shape parameter.  Each has rules of its
 own there, so derivatives of derivatives work."""
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import scipy.special as sc
+import scipy.stats
 
 from tangentlike.errors import ValueRefusedError
 from tangentlike.runtime import dynamic
@@ -38,6 +40,26 @@ def ncx2_logdensity(x: Any, df: Any, nc: Any) -> Any:
                   + np.log(sc.ive(order, z)))
         chi2 = sc.xlogy(order, 0.5 * xs) - 0.5 * xs - sc.gammaln(0.5 * df) + _LOG_HALF
         out = np.where(inside, np.where(central, chi2, bessel), -np.inf)
+    return out[()]
+
+
+def nct_moment(k: int, t: Any, df: Any, nc: Any) -> Any:
+    """``E[S**k phi(t S - nc)]`` for ``S = sqrt(chi2(df) / df)`` and ``phi`` the normal
+    density, in float64: the non-central t density is ``k = 1``, the derivative of its
+    distribution function in ``nc`` is minus ``k = 0``.  Tilting ``S``'s density by ``S**j``
+    gives ``S`` of ``df + j`` degrees of freedom scaled by ``c = sqrt((df + j) / df)``, so for
+    ``k >= 1`` it is ``E[S**(k-1)] c nct.pdf(t c, df + k - 1, nc)``; ``k = 0`` follows from the
+    recurrence ``df J_0 = (t**2 + df) J_2 - t nc J_1`` (integration by parts)."""
+    _real("the non-central t distribution", t, df, nc)
+    t, df, nc = (np.asarray(v, dtype=np.float64) for v in (t, df, nc))
+    if k == 0:
+        return ((t * t + df) * nct_moment(2, t, df, nc) - t * nc * nct_moment(1, t, df, nc)) / df
+    j = k - 1.0
+    with np.errstate(all="ignore"):
+        moment = np.exp(0.5 * j * np.log(2.0 / df) + sc.gammaln(0.5 * (df + j))
+                        - sc.gammaln(0.5 * df))
+        c = np.sqrt((df + j) / df)
+        out = moment * c * scipy.stats.nct.pdf(t * c, df + j, nc)
     return out[()]
 
 

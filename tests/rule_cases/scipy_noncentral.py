@@ -1,9 +1,10 @@
 """Cases for templates/scipy_noncentral.py (none without SciPy): the non-central chi-squared
-distribution function and its inverses in x, the probability and the non-centrality; the
-Kolmogorov and Smirnov survival functions and their inverses; scipy.stats' ncx2, kstwobign
-and ksone in x, nc, loc and scale.  The degrees of freedom and the Smirnov sample size are
-literals (differentiated, they are refused: tests/rules/test_scipy_noncentral.py); the
-helpers' own rules (second derivatives) are checked by every case with second_order=True.
+and t distribution functions and their inverses in x, the probability and the
+non-centrality; the Kolmogorov and Smirnov survival functions and their inverses;
+scipy.stats' ncx2, nct, kstwobign and ksone in x, nc, loc and scale.  The degrees of
+freedom and the Smirnov sample size are literals (differentiated, they are refused:
+tests/rules/test_scipy_noncentral.py); the helpers' own rules (second derivatives) are
+checked by every case with second_order=True.
 scipy.stats computes in float64: no float32 checks there.
 """
 from rule_cases import values
@@ -39,13 +40,14 @@ _STATS_SHAPES = (("float", None, None), ((4,), (4,), (4,)), ((2, 3), (3,), (2, 1
 # loc's range, scale's range).
 _FAMILIES = {
     "ncx2": ((1.5, 4.0), {"nc": (0.5, 3.0)}, "3.0", (-0.3, 0.3), (0.8, 1.5)),
+    "nct": ((-1.0, 2.5), {"nc": (-1.0, 2.0)}, "3.5", (-0.3, 0.3), (0.8, 1.5)),
     "kstwobign": ((0.6, 1.8), {}, "", (-0.1, 0.1), (0.8, 1.3)),
     # z = (x - loc) / scale stays in (0.2, 0.4), where smirnov(5, .) is one polynomial.
     "ksone": ((0.25, 0.35), {}, "5", (-0.01, 0.01), (0.95, 1.05)),
 }
 
 
-def _stats(name, method):
+def _stats(name, method, covers=()):
     x_range, shapes, literals, loc_range, scale_range = _FAMILIES[name]
     prim = getattr(getattr(scipy.stats, name), method)
     for sx, sloc, sscale in _STATS_SHAPES:
@@ -59,12 +61,17 @@ def _stats(name, method):
             params["loc"] = values(case_id + "loc", sloc, *loc_range)
             params["scale"] = values(case_id + "scale", sscale, *scale_range)
             args += ["loc", "scale=scale"]
-        add_scipy(case_id, prim, f"scipy.stats.{name}.{method}({', '.join(args)})", params,
-                  second_order=True, float32=False)
+        add_scipy(case_id, (prim, *covers), f"scipy.stats.{name}.{method}({', '.join(args)})",
+                  params, second_order=True, float32=False)
 
 
 if scipy is not None:
-    from tangentlike.runtime.noncentral import kolmogorov_slope, ncx2_logdensity, smirnov_slope
+    from tangentlike.runtime.noncentral import (
+        kolmogorov_slope,
+        nct_moment,
+        ncx2_logdensity,
+        smirnov_slope,
+    )
 
     sp = scipy.special
     # chndtr(x, df, nc) in x and nc (df below 2 too); nc == 0 (the central distribution) in x.
@@ -76,6 +83,13 @@ if scipy is not None:
     _two("chndtrix", "scipy.special.chndtrix(p, 3.0, nc)", "p", "nc", 0.1, 0.9, 0.2, 4.0)
     # chndtrinc(x, df, p): p below chndtr(x, df, 0) (0.68 at x = 3.5), so nc > 0.
     _two("chndtrinc", "scipy.special.chndtrinc(x, 3.0, p)", "x", "p", 3.5, 5.0, 0.1, 0.5)
+    # nctdtr(df, nc, t) in nc and t (df below 1 too), and its inverses.
+    _two("nctdtr", "scipy.special.nctdtr(3.5, nc, t)", "nc", "t", -1.0, 2.0, -1.5, 2.5,
+         covers=(nct_moment,))
+    _two("nctdtr", "scipy.special.nctdtr(0.7, nc, t)", "nc", "t", -1.0, 2.0, -1.5, 2.5,
+         tag="-df0.7")
+    _two("nctdtrit", "scipy.special.nctdtrit(3.5, nc, p)", "nc", "p", -1.0, 2.0, 0.1, 0.9)
+    _two("nctdtrinc", "scipy.special.nctdtrinc(3.5, p, t)", "p", "t", 0.1, 0.9, -1.0, 2.0)
     # kolmogorov: below 1 (the theta series) and above (the alternating series).
     _one("kolmogorov", "scipy.special.kolmogorov(x)", 0.3, 0.95, tag="-small",
          covers=(kolmogorov_slope,))

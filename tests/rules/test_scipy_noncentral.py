@@ -1,7 +1,7 @@
 """What templates/scipy_noncentral.py refuses, makes zero, or computes with its helpers: the
-degrees of freedom of the non-central chi-squared functions and ksone's sample size n are
-refused by name at the user's line, in reverse and forward mode; chndtridf and
-studentized_range are refused; smirnov truncates n (no derivative); the helpers agree with
+degrees of freedom of the non-central chi-squared and t functions and ksone's sample size n
+are refused by name at the user's line, in reverse and forward mode; chndtridf, nctdtridf
+and studentized_range are refused; smirnov truncates n (no derivative); the helpers agree with
 SciPy's densities over many points.  (The rules themselves are checked against finite
 differences by the registry walk: tests/rule_cases/scipy_noncentral.py.)"""
 from __future__ import annotations
@@ -21,6 +21,7 @@ import scipy.stats  # noqa: E402
 
 from tangentlike.runtime.noncentral import (  # noqa: E402
     kolmogorov_slope,
+    nct_moment,
     ncx2_logdensity,
     smirnov_slope,
 )
@@ -35,6 +36,11 @@ REFUSED = {
     ("scipy.stats.ncx2.logpdf", "df"): ("scipy.stats.ncx2.logpdf(x, p, 1.5)", 3.0, 2.0),
     ("scipy.stats.ncx2.cdf", "df"): ("scipy.stats.ncx2.cdf(x, p, 1.5, scale=1.2)", 3.0, 2.0),
     ("scipy.stats.ncx2.logcdf", "df"): ("scipy.stats.ncx2.logcdf(x, p, 1.5)", 3.0, 2.0),
+    ("scipy.special.nctdtr", "df"): ("scipy.special.nctdtr(p, 1.2, x)", 3.5, 0.7),
+    ("scipy.special.nctdtrit", "df"): ("scipy.special.nctdtrit(p, 1.2, x)", 3.5, 0.4),
+    ("scipy.special.nctdtrinc", "df"): ("scipy.special.nctdtrinc(p, 0.4, x)", 3.5, 0.7),
+    ("scipy.stats.nct.pdf", "df"): ("scipy.stats.nct.pdf(x, p, 1.2)", 3.5, 0.7),
+    ("scipy.stats.nct.logcdf", "df"): ("scipy.stats.nct.logcdf(x, p, 1.2, 0.1)", 3.5, 0.7),
     ("scipy.stats.ksone.pdf", "n"): ("scipy.stats.ksone.pdf(x, p)", 5.0, 0.3),
     ("scipy.stats.ksone.cdf", "n"): ("scipy.stats.ksone.cdf(x, p)", 5.0, 0.3),
 }
@@ -78,6 +84,7 @@ def test_constant_parameter_is_differentiated(key, optimized):
 
 
 @pytest.mark.parametrize("expr", ["scipy.special.chndtridf(x, 0.4, 1.5)",
+                                  "scipy.special.nctdtridf(0.4, 1.2, x)",
                                   "scipy.stats.studentized_range.cdf(x, 3.0, 10.0)"])
 def test_functions_without_rules_are_refused(expr):
     f = make_function(f"def f(x):\n    return {expr}\n")
@@ -153,3 +160,34 @@ def test_helpers_higher_derivatives_against_differences():
         np.testing.assert_allclose(
             smirnov_slope(order, 5, d),
             richardson(lambda t, k=order - 1: smirnov_slope(k, 5, t), d, 1e-4), rtol=1e-8)
+
+
+def test_nct_moments_against_quadrature_and_differences():
+    """J_k = E[S**k phi(t S - nc)] against mpmath's quadrature of its integral; over many
+    points the derivative of nctdtr in nc (-J_0, from the recurrence) and in t (J_1) against
+    Richardson-extrapolated central differences of SciPy's nctdtr, 1e-8 relative."""
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 30
+
+    def exact(k, t, df, nc):
+        t, df, nc = mp.mpf(t), mp.mpf(df), mp.mpf(nc)
+        c = 2 * (df / 2) ** (df / 2) / mp.gamma(df / 2) / mp.sqrt(2 * mp.pi)
+        return c * mp.quad(lambda s: s ** (df - 1 + k) * mp.exp(-df * s * s / 2
+                                                                 - (t * s - nc) ** 2 / 2),
+                           [0, 1, mp.inf])
+
+    for t, df, nc in ((0.7, 3.5, 1.2), (-1.3, 0.6, 0.4), (2.5, 12.0, -0.8)):
+        for k in (0, 1, 2, 3):
+            assert nct_moment(k, t, df, nc) == pytest.approx(float(exact(k, t, df, nc)),
+                                                             rel=1e-11)
+    rng = np.random.default_rng(1)
+    t, df, nc = rng.uniform(-2, 3, 300), rng.uniform(0.5, 20, 300), rng.uniform(-1.5, 2.5, 300)
+    h = 1e-3
+
+    def richardson(g):
+        return (8 * (g(h) - g(-h)) - (g(2 * h) - g(-2 * h))) / (12 * h)
+
+    in_nc = richardson(lambda e: scipy.special.nctdtr(df, nc + e, t))
+    in_t = richardson(lambda e: scipy.special.nctdtr(df, nc, t + e))
+    np.testing.assert_allclose(-nct_moment(0, t, df, nc), in_nc, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(nct_moment(1, t, df, nc), in_t, rtol=1e-8, atol=1e-12)
