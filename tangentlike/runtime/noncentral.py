@@ -1,8 +1,8 @@
 """Helpers of the rules of templates/scipy_noncentral.py: the non-central chi-squared
 density (in logarithms), the non-central t distribution's moments ``E[S**k phi(t S - nc)]``,
 the derivatives of every order of the Kolmogorov and Smirnov distribution functions
-(``scipy.special.kolmogorov`` and ``smirnov``), and the refusal of a shape parameter.  Each has rules of its
-own there, so derivatives of derivatives work."""
+(``scipy.special.kolmogorov`` and ``smirnov``), and the refusal of a shape parameter.  Each
+helper has rules of its own there, so derivatives of derivatives work."""
 from __future__ import annotations
 
 import math
