@@ -1,8 +1,8 @@
-"""The non-central chi-squared and t distributions and the Kolmogorov-Smirnov family (SciPy
+"""The non-central chi-squared, t and F distributions and the Kolmogorov-Smirnov family (SciPy
 is optional: tangentlike/templates imports this module only when SciPy is installed):
-``scipy.special`` ``chndtr chndtrix chndtrinc nctdtr nctdtrit nctdtrinc kolmogorov kolmogi
-smirnov smirnovi`` and ``scipy.stats`` ``ncx2 nct kstwobign ksone`` (``pdf logpdf cdf
-logcdf``).
+``scipy.special`` ``chndtr chndtrix chndtrinc nctdtr nctdtrit nctdtrinc ncfdtr ncfdtri
+ncfdtrinc kolmogorov kolmogi smirnov smirnovi`` and ``scipy.stats`` ``ncx2 nct ncf kstwobign
+ksone`` (``pdf logpdf cdf logcdf``).
 
 With ``f(x; df, nc)`` the non-central chi-squared density (``ncx2_logdensity``: its
 logarithm) and ``F = chndtr`` its distribution function (a Poisson mixture of chi-squared
@@ -17,9 +17,15 @@ The non-central t distribution, with ``S = sqrt(chi2(df) / df)``: ``F = nctdtr =
 nc)]``, and ``J_k = nct_moment(k, t, df, nc) = E[S**k phi(t S - nc)]`` gives ``dF/dt = J_1``
 (the density), ``dF/dnc = -J_0`` and the moments' own derivatives (see the helper's rules).
 
+The non-central F distribution, with ``W = chi2(dfd) / dfd`` and ``u = dfn f``: ``F = ncfdtr =
+E[chndtr(u W, dfn, nc)]``, and ``M_k = ncf_moment(k, u, dfn, dfd, nc) = E[W**k g(u W; dfn,
+nc)]`` (``g`` the non-central chi-squared density) gives ``dF/df = dfn M_1`` (the density) and
+``dF/dnc = -M_0(u; dfn + 2)``, a non-central F density of ``dfd - 2`` degrees of freedom:
+where ``dfd <= 2`` that derivative is refused.
+
 The derivative in the degrees of freedom has no closed form: it is refused by name when
-``df`` is differentiated (``chndtridf`` and ``nctdtridf``, whose every derivative needs it,
-are refused).
+``df`` (``dfn``, ``dfd``) is differentiated (``chndtridf``, ``nctdtridf``, ``ncfdtridfn`` and
+``ncfdtridfd``, whose every derivative needs it, are refused).
 
 ``kolmogorov(y)`` (the Kolmogorov distribution's survival function) and ``smirnov(n, d)``
 (the one-sided one's, for ``n`` samples) are differentiated by their series
@@ -36,6 +42,7 @@ from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
 from tangentlike.runtime.noncentral import (
     kolmogorov_slope,
+    ncf_moment,
     nct_moment,
     ncx2_logdensity,
     no_shape_derivative,
@@ -85,6 +92,30 @@ def nct_moment_tangent(y, k, t, df, nc):
     d[y] = d[t] * (nc * j1 - t * nct_moment(k + 2, t, df, nc))
     d[y] = no_parameter_derivative(d[df], "nctdtr", "df")
     d[y] = d[nc] * (t * j1 - nc * y)
+
+
+# M_k = ncf_moment(k, u, dfn, dfd, nc) = E[W**k g(u W; dfn, nc)] (g the non-central
+# chi-squared density, whose derivative in x is g (-1/2 + (dfn/2 - 1)/x) + nc/(2x)
+# g(x; dfn + 2)): dM_k/du = -M_(k+1)/2 + (dfn/2 - 1)/u M_k + nc/(2u) M_k(dfn + 2),
+# dM_k/dnc = (M_k(dfn + 2) - M_k)/2.
+@adjoint(ncf_moment)
+def ncf_moment_adjoint(y, k, u, dfn, dfd, nc):
+    up = ncf_moment(k, u, dfn + 2.0, dfd, nc)
+    d[u] = unbroadcast(d[y] * (-0.5 * ncf_moment(k + 1, u, dfn, dfd, nc)
+                               + ((0.5 * dfn - 1.0) * y + 0.5 * nc * up) / u), u)
+    d[dfn] = no_parameter_derivative(d[y], "ncfdtr", "dfn")
+    d[dfd] = no_parameter_derivative(d[y], "ncfdtr", "dfd")
+    d[nc] = unbroadcast(d[y] * 0.5 * (up - y), nc)
+
+
+@tangent(ncf_moment)
+def ncf_moment_tangent(y, k, u, dfn, dfd, nc):
+    up = ncf_moment(k, u, dfn + 2.0, dfd, nc)
+    d[y] = d[u] * (-0.5 * ncf_moment(k + 1, u, dfn, dfd, nc)
+                   + ((0.5 * dfn - 1.0) * y + 0.5 * nc * up) / u)
+    d[y] = no_parameter_derivative(d[dfn], "ncfdtr", "dfn")
+    d[y] = no_parameter_derivative(d[dfd], "ncfdtr", "dfd")
+    d[y] = d[nc] * 0.5 * (up - y)
 
 
 @adjoint(kolmogorov_slope)
@@ -209,6 +240,66 @@ def nctdtrinc_tangent(nc, df, p, t):
     d[nc] = no_parameter_derivative(d[df], "nctdtrinc", "df")
     d[nc] = -d[p] * in_dtype_of(1.0 / slope, nc)
     d[nc] = d[t] * in_dtype_of(nct_moment(1, t, df, nc) / slope, nc)
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.special: the non-central F distribution function ncfdtr(dfn, dfd, nc, f) and its
+# inverses: with u = dfn f, dF/df = dfn M_1(u), dF/dnc = -M_0(u; dfn + 2) (dfd > 2).
+
+@adjoint(scipy.special.ncfdtr)
+def ncfdtr(y, dfn, dfd, nc, f):
+    d[dfn] = no_parameter_derivative(d[y], "ncfdtr", "dfn")
+    d[dfd] = no_parameter_derivative(d[y], "ncfdtr", "dfd")
+    d[nc] = unbroadcast(-d[y] * in_dtype_of(ncf_moment(0, dfn * f, dfn + 2.0, dfd, nc), y), nc)
+    d[f] = unbroadcast(d[y] * in_dtype_of(dfn * ncf_moment(1, dfn * f, dfn, dfd, nc), y), f)
+
+
+@tangent(scipy.special.ncfdtr)
+def ncfdtr_tangent(y, dfn, dfd, nc, f):
+    d[y] = no_parameter_derivative(d[dfn], "ncfdtr", "dfn")
+    d[y] = no_parameter_derivative(d[dfd], "ncfdtr", "dfd")
+    d[y] = -d[nc] * in_dtype_of(ncf_moment(0, dfn * f, dfn + 2.0, dfd, nc), y)
+    d[y] = d[f] * in_dtype_of(dfn * ncf_moment(1, dfn * f, dfn, dfd, nc), y)
+
+
+# f = ncfdtri(dfn, dfd, nc, p): df/dp = 1 / density, df/dnc = M_0(u; dfn + 2) / density.
+@adjoint(scipy.special.ncfdtri)
+def ncfdtri(f, dfn, dfd, nc, p):
+    density = dfn * ncf_moment(1, dfn * f, dfn, dfd, nc)
+    d[dfn] = no_parameter_derivative(d[f], "ncfdtri", "dfn")
+    d[dfd] = no_parameter_derivative(d[f], "ncfdtri", "dfd")
+    d[nc] = unbroadcast(
+        d[f] * in_dtype_of(ncf_moment(0, dfn * f, dfn + 2.0, dfd, nc) / density, f), nc)
+    d[p] = unbroadcast(d[f] * in_dtype_of(1.0 / density, f), p)
+
+
+@tangent(scipy.special.ncfdtri)
+def ncfdtri_tangent(f, dfn, dfd, nc, p):
+    density = dfn * ncf_moment(1, dfn * f, dfn, dfd, nc)
+    d[f] = no_parameter_derivative(d[dfn], "ncfdtri", "dfn")
+    d[f] = no_parameter_derivative(d[dfd], "ncfdtri", "dfd")
+    d[f] = d[nc] * in_dtype_of(ncf_moment(0, dfn * f, dfn + 2.0, dfd, nc) / density, f)
+    d[f] = d[p] * in_dtype_of(1.0 / density, f)
+
+
+# nc = ncfdtrinc(dfn, dfd, p, f): dnc/dp = -1 / M_0(u; dfn + 2), dnc/df = density / M_0.
+@adjoint(scipy.special.ncfdtrinc)
+def ncfdtrinc(nc, dfn, dfd, p, f):
+    slope = ncf_moment(0, dfn * f, dfn + 2.0, dfd, nc)
+    d[dfn] = no_parameter_derivative(d[nc], "ncfdtrinc", "dfn")
+    d[dfd] = no_parameter_derivative(d[nc], "ncfdtrinc", "dfd")
+    d[p] = unbroadcast(-d[nc] * in_dtype_of(1.0 / slope, nc), p)
+    d[f] = unbroadcast(
+        d[nc] * in_dtype_of(dfn * ncf_moment(1, dfn * f, dfn, dfd, nc) / slope, nc), f)
+
+
+@tangent(scipy.special.ncfdtrinc)
+def ncfdtrinc_tangent(nc, dfn, dfd, p, f):
+    slope = ncf_moment(0, dfn * f, dfn + 2.0, dfd, nc)
+    d[nc] = no_parameter_derivative(d[dfn], "ncfdtrinc", "dfn")
+    d[nc] = no_parameter_derivative(d[dfd], "ncfdtrinc", "dfd")
+    d[nc] = -d[p] * in_dtype_of(1.0 / slope, nc)
+    d[nc] = d[f] * in_dtype_of(dfn * ncf_moment(1, dfn * f, dfn, dfd, nc) / slope, nc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -610,5 +701,121 @@ def nct_logcdf_tangent(y, x, df, nc, loc=0.0, scale=1.0):
     d[y] = d[x] * f
     d[y] = no_shape_derivative(d[df], "scipy.stats.nct.logcdf", "df")
     d[y] = -d[nc] * nct_moment(0, z, df, nc) / cdf
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.stats.ncf (dfn, dfd, nc): with u = dfn z, the standard density is dfn M_1(u), its
+# derivative in z dfn**2 dM_1/du, in nc dfn (M_1(u; dfn + 2) - M_1(u)) / 2; cdf = ncfdtr.
+
+@adjoint(scipy.stats.ncf.logpdf)
+def ncf_logpdf(y, x, dfn, dfd, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    u = dfn * z
+    m1 = ncf_moment(1, u, dfn, dfd, nc)
+    up = ncf_moment(1, u, dfn + 2.0, dfd, nc) / m1
+    hz = dfn * (-0.5 * ncf_moment(2, u, dfn, dfd, nc) / m1 + (0.5 * dfn - 1.0 + 0.5 * nc * up) / u)
+    d[x] = unbroadcast(d[y] * hz / scale, x)
+    d[dfn] = no_shape_derivative(d[y], "scipy.stats.ncf.logpdf", "dfn")
+    d[dfd] = no_shape_derivative(d[y], "scipy.stats.ncf.logpdf", "dfd")
+    d[nc] = unbroadcast(d[y] * 0.5 * (up - 1.0), nc)
+    d[loc] = unbroadcast(-d[y] * hz / scale, loc)
+    d[scale] = unbroadcast(-d[y] * (z * hz + 1.0) / scale, scale)
+
+
+@tangent(scipy.stats.ncf.logpdf)
+def ncf_logpdf_tangent(y, x, dfn, dfd, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    u = dfn * z
+    m1 = ncf_moment(1, u, dfn, dfd, nc)
+    up = ncf_moment(1, u, dfn + 2.0, dfd, nc) / m1
+    hz = dfn * (-0.5 * ncf_moment(2, u, dfn, dfd, nc) / m1 + (0.5 * dfn - 1.0 + 0.5 * nc * up) / u)
+    d[y] = d[x] * hz / scale
+    d[y] = no_shape_derivative(d[dfn], "scipy.stats.ncf.logpdf", "dfn")
+    d[y] = no_shape_derivative(d[dfd], "scipy.stats.ncf.logpdf", "dfd")
+    d[y] = d[nc] * 0.5 * (up - 1.0)
+    d[y] = -d[loc] * hz / scale
+    d[y] = -d[scale] * (z * hz + 1.0) / scale
+
+
+@adjoint(scipy.stats.ncf.pdf)
+def ncf_pdf(y, x, dfn, dfd, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    u = dfn * z
+    m1 = ncf_moment(1, u, dfn, dfd, nc)
+    up = ncf_moment(1, u, dfn + 2.0, dfd, nc)
+    slope = (dfn * dfn * (-0.5 * ncf_moment(2, u, dfn, dfd, nc)
+                          + ((0.5 * dfn - 1.0) * m1 + 0.5 * nc * up) / u) / (scale * scale))
+    d[x] = unbroadcast(d[y] * slope, x)
+    d[dfn] = no_shape_derivative(d[y], "scipy.stats.ncf.pdf", "dfn")
+    d[dfd] = no_shape_derivative(d[y], "scipy.stats.ncf.pdf", "dfd")
+    d[nc] = unbroadcast(d[y] * 0.5 * dfn * (up - m1) / scale, nc)
+    d[loc] = unbroadcast(-d[y] * slope, loc)
+    d[scale] = unbroadcast(-d[y] * (y / scale + slope * z), scale)
+
+
+@tangent(scipy.stats.ncf.pdf)
+def ncf_pdf_tangent(y, x, dfn, dfd, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    u = dfn * z
+    m1 = ncf_moment(1, u, dfn, dfd, nc)
+    up = ncf_moment(1, u, dfn + 2.0, dfd, nc)
+    slope = (dfn * dfn * (-0.5 * ncf_moment(2, u, dfn, dfd, nc)
+                          + ((0.5 * dfn - 1.0) * m1 + 0.5 * nc * up) / u) / (scale * scale))
+    d[y] = d[x] * slope
+    d[y] = no_shape_derivative(d[dfn], "scipy.stats.ncf.pdf", "dfn")
+    d[y] = no_shape_derivative(d[dfd], "scipy.stats.ncf.pdf", "dfd")
+    d[y] = d[nc] * 0.5 * dfn * (up - m1) / scale
+    d[y] = -d[loc] * slope
+    d[y] = -d[scale] * (y / scale + slope * z)
+
+
+@adjoint(scipy.stats.ncf.cdf)
+def ncf_cdf(y, x, dfn, dfd, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = dfn * ncf_moment(1, dfn * z, dfn, dfd, nc) / scale
+    d[x] = unbroadcast(d[y] * f, x)
+    d[dfn] = no_shape_derivative(d[y], "scipy.stats.ncf.cdf", "dfn")
+    d[dfd] = no_shape_derivative(d[y], "scipy.stats.ncf.cdf", "dfd")
+    d[nc] = unbroadcast(-d[y] * ncf_moment(0, dfn * z, dfn + 2.0, dfd, nc), nc)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.ncf.cdf)
+def ncf_cdf_tangent(y, x, dfn, dfd, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = dfn * ncf_moment(1, dfn * z, dfn, dfd, nc) / scale
+    d[y] = d[x] * f
+    d[y] = no_shape_derivative(d[dfn], "scipy.stats.ncf.cdf", "dfn")
+    d[y] = no_shape_derivative(d[dfd], "scipy.stats.ncf.cdf", "dfd")
+    d[y] = -d[nc] * ncf_moment(0, dfn * z, dfn + 2.0, dfd, nc)
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+@adjoint(scipy.stats.ncf.logcdf)
+def ncf_logcdf(y, x, dfn, dfd, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    cdf = np.exp(y)
+    f = dfn * ncf_moment(1, dfn * z, dfn, dfd, nc) / (scale * cdf)
+    d[x] = unbroadcast(d[y] * f, x)
+    d[dfn] = no_shape_derivative(d[y], "scipy.stats.ncf.logcdf", "dfn")
+    d[dfd] = no_shape_derivative(d[y], "scipy.stats.ncf.logcdf", "dfd")
+    d[nc] = unbroadcast(-d[y] * ncf_moment(0, dfn * z, dfn + 2.0, dfd, nc) / cdf, nc)
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.ncf.logcdf)
+def ncf_logcdf_tangent(y, x, dfn, dfd, nc, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    cdf = np.exp(y)
+    f = dfn * ncf_moment(1, dfn * z, dfn, dfd, nc) / (scale * cdf)
+    d[y] = d[x] * f
+    d[y] = no_shape_derivative(d[dfn], "scipy.stats.ncf.logcdf", "dfn")
+    d[y] = no_shape_derivative(d[dfd], "scipy.stats.ncf.logcdf", "dfd")
+    d[y] = -d[nc] * ncf_moment(0, dfn * z, dfn + 2.0, dfd, nc) / cdf
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * z

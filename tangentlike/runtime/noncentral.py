@@ -1,5 +1,6 @@
 """Helpers of the rules of templates/scipy_noncentral.py: the non-central chi-squared
-density (in logarithms), the non-central t distribution's moments ``E[S**k phi(t S - nc)]``,
+density (in logarithms), the non-central t and F distributions' moments (``E[S**k phi(t S -
+nc)]``, ``E[W**k g(u W)]``),
 the derivatives of every order of the Kolmogorov and Smirnov distribution functions
 (``scipy.special.kolmogorov`` and ``smirnov``), and the refusal of a shape parameter.  Each
 helper has rules of its own there, so derivatives of derivatives work."""
@@ -60,6 +61,30 @@ def nct_moment(k: int, t: Any, df: Any, nc: Any) -> Any:
                         - sc.gammaln(0.5 * df))
         c = np.sqrt((df + j) / df)
         out = moment * c * scipy.stats.nct.pdf(t * c, df + j, nc)
+    return out[()]
+
+
+def ncf_moment(k: int, u: Any, dfn: Any, dfd: Any, nc: Any) -> Any:
+    """``E[W**k g(u W; dfn, nc)]`` for ``W = chi2(dfd) / dfd`` and ``g`` the non-central
+    chi-squared density, in float64: the non-central F density at ``f`` is ``dfn`` times
+    ``k = 1`` at ``u = dfn f``; the derivative of its distribution function in ``nc`` is minus
+    ``k = 0`` with ``dfn + 2``.  Tilting ``W``'s density by ``W**k`` gives ``W`` of ``dfd + 2 k``
+    degrees of freedom scaled by ``(dfd + 2 k) / dfd``, so it is ``E[W**k] ncf.pdf(u (dfd + 2 k
+    - 2) / (dfd dfn), dfn, dfd + 2 k - 2, nc) / dfn``: for ``k = 0`` only where ``dfd > 2``
+    (refused elsewhere)."""
+    _real("the non-central F distribution", u, dfn, dfd, nc)
+    u, dfn, dfd, nc = (np.asarray(v, dtype=np.float64) for v in (u, dfn, dfd, nc))
+    if k == 0 and np.any(dfd <= 2):
+        raise ValueRefusedError(
+            "tangentlike differentiates the non-central F distribution function (ncfdtr, "
+            "ncfdtri, ncfdtrinc, scipy.stats.ncf.cdf and logcdf) in the non-centrality nc "
+            "where dfd > 2 only (its derivative there is a non-central F density of dfd - 2 "
+            "degrees of freedom; for dfd <= 2 it has no closed form)",
+            hint="hold nc constant, or use dfd > 2")
+    with np.errstate(all="ignore"):
+        moment = np.exp(k * np.log(2.0 / dfd) + sc.gammaln(0.5 * dfd + k) - sc.gammaln(0.5 * dfd))
+        shifted = dfd + 2.0 * k - 2.0
+        out = moment * scipy.stats.ncf.pdf(u * shifted / (dfd * dfn), dfn, shifted, nc) / dfn
     return out[()]
 
 

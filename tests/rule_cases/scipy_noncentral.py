@@ -1,7 +1,7 @@
-"""Cases for templates/scipy_noncentral.py (none without SciPy): the non-central chi-squared
-and t distribution functions and their inverses in x, the probability and the
+"""Cases for templates/scipy_noncentral.py (none without SciPy): the non-central chi-squared,
+t and F distribution functions and their inverses in x, the probability and the
 non-centrality; the Kolmogorov and Smirnov survival functions and their inverses;
-scipy.stats' ncx2, nct, kstwobign and ksone in x, nc, loc and scale.  The degrees of
+scipy.stats' ncx2, nct, ncf, kstwobign and ksone in x, nc, loc and scale.  The degrees of
 freedom and the Smirnov sample size are literals (differentiated, they are refused:
 tests/rules/test_scipy_noncentral.py); the helpers' own rules (second derivatives) are
 checked by every case with second_order=True.
@@ -13,7 +13,7 @@ from rule_cases.scipy_special import add_scipy, scipy
 _SHAPES = (("float", "float"), ((3,), (3,)), ((2, 3), (3,)))
 
 
-def _two(name, expr, first, second, low1, high1, low2, high2, covers=(), tag=""):
+def _two(name, expr, first, second, low1, high1, low2, high2, covers=(), tag="", **kw):
     """Cases of ``expr`` in two arguments ``first``, ``second`` (ranges given), both
     differentiated, second order included (``covers``: the helpers it runs too)."""
     prim = getattr(scipy.special, name)
@@ -22,7 +22,7 @@ def _two(name, expr, first, second, low1, high1, low2, high2, covers=(), tag="")
         add_scipy(case_id, (prim, *covers), expr,
                   {first: values(case_id + first, s1, low1, high1),
                    second: values(case_id + second, s2, low2, high2)},
-                  second_order=True, float32=s1 != "float")
+                  second_order=True, float32=s1 != "float", **kw)
 
 
 def _one(name, expr, low, high, tag="", covers=(), shapes=("float", (3,), (2, 3)),
@@ -41,17 +41,20 @@ _STATS_SHAPES = (("float", None, None), ((4,), (4,), (4,)), ((2, 3), (3,), (2, 1
 _FAMILIES = {
     "ncx2": ((1.5, 4.0), {"nc": (0.5, 3.0)}, "3.0", (-0.3, 0.3), (0.8, 1.5)),
     "nct": ((-1.0, 2.5), {"nc": (-1.0, 2.0)}, "3.5", (-0.3, 0.3), (0.8, 1.5)),
+    "ncf": ((0.6, 3.0), {"nc": (0.3, 3.0)}, "3.0, 7.5", (-0.3, 0.3), (0.8, 1.5)),
     "kstwobign": ((0.6, 1.8), {}, "", (-0.1, 0.1), (0.8, 1.3)),
     # z = (x - loc) / scale stays in (0.2, 0.4), where smirnov(5, .) is one polynomial.
     "ksone": ((0.25, 0.35), {}, "5", (-0.01, 0.01), (0.95, 1.05)),
 }
 
 
-def _stats(name, method, covers=()):
-    x_range, shapes, literals, loc_range, scale_range = _FAMILIES[name]
+def _stats(name, method, covers=(), literals=None, tag=""):
+    """Cases of ``scipy.stats.<name>.<method>`` (``literals``: other constant shapes)."""
+    x_range, shapes, constants, loc_range, scale_range = _FAMILIES[name]
+    literals = constants if literals is None else literals
     prim = getattr(getattr(scipy.stats, name), method)
     for sx, sloc, sscale in _STATS_SHAPES:
-        case_id = f"noncentral-{name}.{method}-{sx}-{sloc}-{sscale}"
+        case_id = f"noncentral-{name}{tag}.{method}-{sx}-{sloc}-{sscale}"
         params = {"x": values(case_id + "x", sx, *x_range)}
         args = ["x"] + ([literals] if literals else [])
         for p, (low, high) in shapes.items():
@@ -68,6 +71,7 @@ def _stats(name, method, covers=()):
 if scipy is not None:
     from tangentlike.runtime.noncentral import (
         kolmogorov_slope,
+        ncf_moment,
         nct_moment,
         ncx2_logdensity,
         smirnov_slope,
@@ -90,6 +94,15 @@ if scipy is not None:
          tag="-df0.7")
     _two("nctdtrit", "scipy.special.nctdtrit(3.5, nc, p)", "nc", "p", -1.0, 2.0, 0.1, 0.9)
     _two("nctdtrinc", "scipy.special.nctdtrinc(3.5, p, t)", "p", "t", 0.1, 0.9, -1.0, 2.0)
+    # ncfdtr(dfn, dfd, nc, f) in nc and f (dfn below 1 too), and its inverses.  SciPy solves
+    # ncfdtrinc to about 1e-6 in p: its differences are that far from the exact inverse's.
+    _two("ncfdtr", "scipy.special.ncfdtr(3.0, 7.0, nc, f)", "nc", "f", 0.3, 3.0, 0.3, 3.0,
+         covers=(ncf_moment,))
+    _two("ncfdtr", "scipy.special.ncfdtr(0.7, 4.5, nc, f)", "nc", "f", 0.3, 3.0, 0.3, 3.0,
+         tag="-dfn0.7")
+    _two("ncfdtri", "scipy.special.ncfdtri(3.0, 7.0, nc, p)", "nc", "p", 0.3, 3.0, 0.1, 0.9)
+    _two("ncfdtrinc", "scipy.special.ncfdtrinc(3.0, 7.0, p, f)", "p", "f", 0.1, 0.5, 1.5, 3.0,
+         rtol=1e-3)
     # kolmogorov: below 1 (the theta series) and above (the alternating series).
     _one("kolmogorov", "scipy.special.kolmogorov(x)", 0.3, 0.95, tag="-small",
          covers=(kolmogorov_slope,))
@@ -105,3 +118,7 @@ if scipy is not None:
     for _name in _FAMILIES:
         for _method in ("logpdf", "pdf", "cdf", "logcdf"):
             _stats(_name, _method)
+    # ncf's density with dfd <= 2 (its distribution function's derivative in nc is refused
+    # there: tests/rules/test_scipy_noncentral.py).
+    for _method in ("logpdf", "pdf"):
+        _stats("ncf", _method, literals="3.0, 1.5", tag="-dfd1.5")
