@@ -2,7 +2,7 @@
 is optional: tangentlike/templates imports this module only when SciPy is installed):
 ``scipy.special`` ``chndtr chndtrix chndtrinc nctdtr nctdtrit nctdtrinc ncfdtr ncfdtri
 ncfdtrinc kolmogorov kolmogi smirnov smirnovi`` and ``scipy.stats`` ``ncx2 nct ncf kstwobign
-ksone`` (``pdf logpdf cdf logcdf``).
+ksone`` (``pdf logpdf cdf logcdf``), ``kstwo`` (``cdf logcdf``, first order).
 
 With ``f(x; df, nc)`` the non-central chi-squared density (``ncx2_logdensity``: its
 logarithm) and ``F = chndtr`` its distribution function (a Poisson mixture of chi-squared
@@ -817,5 +817,50 @@ def ncf_logcdf_tangent(y, x, dfn, dfd, nc, loc=0.0, scale=1.0):
     d[y] = no_shape_derivative(d[dfn], "scipy.stats.ncf.logcdf", "dfn")
     d[y] = no_shape_derivative(d[dfd], "scipy.stats.ncf.logcdf", "dfd")
     d[y] = -d[nc] * ncf_moment(0, dfn * z, dfn + 2.0, dfd, nc) / cdf
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.stats.kstwo (n): cdf and logcdf in x, loc and scale, with SciPy's own density (from
+# its Python code with matrix powers, which has no derivative: second derivatives are refused
+# there); n is an integer sample size, refused.
+
+@adjoint(scipy.stats.kstwo.cdf)
+def kstwo_cdf(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = scipy.stats.kstwo.pdf(z, n) / scale
+    d[x] = unbroadcast(d[y] * f, x)
+    d[n] = no_shape_derivative(d[y], "scipy.stats.kstwo.cdf", "n")
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.kstwo.cdf)
+def kstwo_cdf_tangent(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = scipy.stats.kstwo.pdf(z, n) / scale
+    d[y] = d[x] * f
+    d[y] = no_shape_derivative(d[n], "scipy.stats.kstwo.cdf", "n")
+    d[y] = -d[loc] * f
+    d[y] = -d[scale] * f * z
+
+
+@adjoint(scipy.stats.kstwo.logcdf)
+def kstwo_logcdf(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = scipy.stats.kstwo.pdf(z, n) / (scale * np.exp(y))
+    d[x] = unbroadcast(d[y] * f, x)
+    d[n] = no_shape_derivative(d[y], "scipy.stats.kstwo.logcdf", "n")
+    d[loc] = unbroadcast(-d[y] * f, loc)
+    d[scale] = unbroadcast(-d[y] * f * z, scale)
+
+
+@tangent(scipy.stats.kstwo.logcdf)
+def kstwo_logcdf_tangent(y, x, n, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    f = scipy.stats.kstwo.pdf(z, n) / (scale * np.exp(y))
+    d[y] = d[x] * f
+    d[y] = no_shape_derivative(d[n], "scipy.stats.kstwo.logcdf", "n")
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * z

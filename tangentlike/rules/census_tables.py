@@ -312,7 +312,7 @@ MISSING: dict[str, str] = {
         scipy.stats.halfgennorm.logcdf scipy.stats.invgamma.cdf
         scipy.stats.invgamma.logcdf scipy.stats.irwinhall.* scipy.stats.jf_skew_t.cdf
         scipy.stats.jf_skew_t.logcdf scipy.stats.kappa3.logcdf scipy.stats.kappa4.*
-        scipy.stats.kstwo.*
+        scipy.stats.kstwo.pdf scipy.stats.kstwo.logpdf
         scipy.stats.landau.* scipy.stats.levy_stable.* scipy.stats.loggamma.cdf
         scipy.stats.loggamma.logcdf scipy.stats.lognorm.pdf scipy.stats.lognorm.logpdf
         scipy.stats.nakagami.cdf scipy.stats.nakagami.logcdf

@@ -1,11 +1,11 @@
 """Cases for templates/scipy_noncentral.py (none without SciPy): the non-central chi-squared,
 t and F distribution functions and their inverses in x, the probability and the
 non-centrality; the Kolmogorov and Smirnov survival functions and their inverses;
-scipy.stats' ncx2, nct, ncf, kstwobign and ksone in x, nc, loc and scale.  The degrees of
-freedom and the Smirnov sample size are literals (differentiated, they are refused:
-tests/rules/test_scipy_noncentral.py); the helpers' own rules (second derivatives) are
-checked by every case with second_order=True.
-scipy.stats computes in float64: no float32 checks there.
+scipy.stats' ncx2, nct, ncf, kstwobign, ksone (and kstwo's cdf, first order) in x, nc, loc
+and scale.  The degrees of freedom and the Smirnov sample size are literals (differentiated,
+they are refused: tests/rules/test_scipy_noncentral.py); the helpers' own rules (second
+derivatives) are checked by every case with second_order=True.  scipy.stats computes in
+float64: no float32 checks there.
 """
 from rule_cases import values
 from rule_cases.scipy_special import add_scipy, scipy
@@ -45,10 +45,11 @@ _FAMILIES = {
     "kstwobign": ((0.6, 1.8), {}, "", (-0.1, 0.1), (0.8, 1.3)),
     # z = (x - loc) / scale stays in (0.2, 0.4), where smirnov(5, .) is one polynomial.
     "ksone": ((0.25, 0.35), {}, "5", (-0.01, 0.01), (0.95, 1.05)),
+    "kstwo": ((0.25, 0.45), {}, "10", (-0.01, 0.01), (0.95, 1.05)),
 }
 
 
-def _stats(name, method, covers=(), literals=None, tag=""):
+def _stats(name, method, covers=(), literals=None, tag="", second_order=True):
     """Cases of ``scipy.stats.<name>.<method>`` (``literals``: other constant shapes)."""
     x_range, shapes, constants, loc_range, scale_range = _FAMILIES[name]
     literals = constants if literals is None else literals
@@ -65,7 +66,7 @@ def _stats(name, method, covers=(), literals=None, tag=""):
             params["scale"] = values(case_id + "scale", sscale, *scale_range)
             args += ["loc", "scale=scale"]
         add_scipy(case_id, (prim, *covers), f"scipy.stats.{name}.{method}({', '.join(args)})",
-                  params, second_order=True, float32=False)
+                  params, second_order=second_order, float32=False)
 
 
 if scipy is not None:
@@ -117,7 +118,11 @@ if scipy is not None:
          float(sp.smirnov(5, 0.22)), float32=False)
     for _name in _FAMILIES:
         for _method in ("logpdf", "pdf", "cdf", "logcdf"):
-            _stats(_name, _method)
+            if _name != "kstwo":
+                _stats(_name, _method)
+    # kstwo: the distribution function alone, first order (SciPy's density has no derivative).
+    for _method in ("cdf", "logcdf"):
+        _stats("kstwo", _method, second_order=False)
     # ncf's density with dfd <= 2 (its distribution function's derivative in nc is refused
     # there: tests/rules/test_scipy_noncentral.py).
     for _method in ("logpdf", "pdf"):

@@ -51,6 +51,7 @@ REFUSED = {
     ("scipy.stats.ncf.cdf", "dfn"): ("scipy.stats.ncf.cdf(x, p, 7.0, 1.5)", 3.0, 1.2),
     ("scipy.stats.ksone.pdf", "n"): ("scipy.stats.ksone.pdf(x, p)", 5.0, 0.3),
     ("scipy.stats.ksone.cdf", "n"): ("scipy.stats.ksone.cdf(x, p)", 5.0, 0.3),
+    ("scipy.stats.kstwo.logcdf", "n"): ("scipy.stats.kstwo.logcdf(x, p)", 10.0, 0.3),
 }
 
 
@@ -240,3 +241,13 @@ def test_ncf_moments_against_differences():
                                atol=1e-12)
     np.testing.assert_allclose(dfn * ncf_moment(1, dfn * f, dfn, dfd, nc), in_f, rtol=1e-8,
                                atol=1e-12)
+
+
+def test_kstwo_second_derivative_is_refused():
+    """kstwo.cdf's derivative is SciPy's kstwo.pdf, whose own derivative tangentlike cannot
+    take (SciPy's Python code writes into arrays in place): refused by name, not guessed."""
+    f = make_function("def f(x):\n    return scipy.stats.kstwo.cdf(x, 10)\n")
+    f.__globals__["scipy"] = scipy
+    assert tangentlike.grad(f)(0.3) == pytest.approx(scipy.stats.kstwo.pdf(0.3, 10), rel=1e-12)
+    with pytest.raises(TangentlikeError, match="kstwo.pdf"):
+        tangentlike.grad(tangentlike.grad(f))(0.3)
