@@ -142,10 +142,11 @@ def chdtriv_tangent(v, p, x):
 
 
 # pdtrik(p, m) = k with pdtr(k, m) = 1 - P(k + 1, m) = p (k continuous): F_k = -P_a(k + 1, m),
-# F_m = -g(k + 1, m).
+# F_m = -g(k + 1, m).  Where p < pdtr(0, m), SciPy returns k = 0, the end of its range: a
+# constant (likewise the other inverses in k at k = 0, and bdtrik at k = n).
 @adjoint(scipy.special.pdtrik)
 def pdtrik(k, p, m):
-    slope = in_dtype_of(1.0 / gammainc_da(k + 1.0, m), k)
+    slope = np.where(k > 0.0, in_dtype_of(1.0 / gammainc_da(k + 1.0, m), k), 0.0)
     d[p] = unbroadcast(-d[k] * slope, p)
     d[m] = unbroadcast(-d[k] * slope * in_dtype_of(np.exp(
         scipy.special.xlogy(k, m) - m - scipy.special.gammaln(k + 1.0)), k), m)
@@ -153,7 +154,7 @@ def pdtrik(k, p, m):
 
 @tangent(scipy.special.pdtrik)
 def pdtrik_tangent(k, p, m):
-    slope = in_dtype_of(1.0 / gammainc_da(k + 1.0, m), k)
+    slope = np.where(k > 0.0, in_dtype_of(1.0 / gammainc_da(k + 1.0, m), k), 0.0)
     d[k] = -d[p] * slope
     d[k] = -d[m] * slope * in_dtype_of(np.exp(
         scipy.special.xlogy(k, m) - m - scipy.special.gammaln(k + 1.0)), k)
@@ -207,7 +208,7 @@ def btdtrib_tangent(b, a, p, x):
 # (k and n continuous): F_k = I_b, F_n = I_a, F_p = f, at (n, k + 1, p).
 @adjoint(scipy.special.nbdtrik)
 def nbdtrik(k, y, n, p):
-    slope = in_dtype_of(1.0 / betainc_db(n, k + 1.0, p), k)
+    slope = np.where(k > 0.0, in_dtype_of(1.0 / betainc_db(n, k + 1.0, p), k), 0.0)
     d[y] = unbroadcast(d[k] * slope, y)
     d[n] = unbroadcast(-d[k] * in_dtype_of(betainc_da(n, k + 1.0, p), k) * slope, n)
     d[p] = unbroadcast(-d[k] * slope * in_dtype_of(np.exp(
@@ -217,7 +218,7 @@ def nbdtrik(k, y, n, p):
 
 @tangent(scipy.special.nbdtrik)
 def nbdtrik_tangent(k, y, n, p):
-    slope = in_dtype_of(1.0 / betainc_db(n, k + 1.0, p), k)
+    slope = np.where(k > 0.0, in_dtype_of(1.0 / betainc_db(n, k + 1.0, p), k), 0.0)
     d[k] = d[y] * slope
     d[k] = -d[n] * in_dtype_of(betainc_da(n, k + 1.0, p), k) * slope
     d[k] = -d[p] * slope * in_dtype_of(np.exp(
@@ -249,8 +250,8 @@ def nbdtrin_tangent(n, k, y, p):
 # = y: F_k = I_b - I_a (both terms positive), F_n = -I_b, F_p = -f, at (k + 1, n - k, p).
 @adjoint(scipy.special.bdtrik)
 def bdtrik(k, y, n, p):
-    slope = in_dtype_of(1.0 / (betainc_db(k + 1.0, n - k, p) - betainc_da(k + 1.0, n - k, p)),
-                        k)
+    slope = np.where((k > 0.0) & (k < n), in_dtype_of(
+        1.0 / (betainc_db(k + 1.0, n - k, p) - betainc_da(k + 1.0, n - k, p)), k), 0.0)
     d[y] = unbroadcast(d[k] * slope, y)
     d[n] = unbroadcast(d[k] * in_dtype_of(betainc_db(k + 1.0, n - k, p), k) * slope, n)
     d[p] = unbroadcast(d[k] * slope * in_dtype_of(np.exp(
@@ -260,8 +261,8 @@ def bdtrik(k, y, n, p):
 
 @tangent(scipy.special.bdtrik)
 def bdtrik_tangent(k, y, n, p):
-    slope = in_dtype_of(1.0 / (betainc_db(k + 1.0, n - k, p) - betainc_da(k + 1.0, n - k, p)),
-                        k)
+    slope = np.where((k > 0.0) & (k < n), in_dtype_of(
+        1.0 / (betainc_db(k + 1.0, n - k, p) - betainc_da(k + 1.0, n - k, p)), k), 0.0)
     d[k] = d[y] * slope
     d[k] = d[n] * in_dtype_of(betainc_db(k + 1.0, n - k, p), k) * slope
     d[k] = d[p] * slope * in_dtype_of(np.exp(

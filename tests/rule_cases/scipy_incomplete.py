@@ -1,0 +1,90 @@
+"""Cases for templates/scipy_incomplete.py and the parameter derivatives of
+templates/scipy_special_more.py that call it (none without SciPy).
+
+Every parameter is differentiated here (the cases of scipy_special_more.py keep them literal).
+Hessian-vector products run in the first argument, which is never a parameter whose second
+derivative is refused (the inverses in a shape parameter have none: their result is such a
+parameter); the helpers' own rules (in x) run as template forms.
+tests/rules/test_incomplete.py checks the helpers against mpmath on a grid and the refusals.
+"""
+from rule_cases import add, add_template, values
+
+try:
+    import scipy.special
+except ImportError:  # SciPy is optional: no cases
+    scipy = None
+
+
+def _case(case_id, covers, expr, params, second_order=True, **kw):
+    return add(case_id, covers, expr, params, autograd=False, names={"scipy": scipy},
+               second_order=second_order, float32=False, **kw)
+
+
+if scipy is not None:
+    from tangentlike.runtime.incomplete import betainc_da, betainc_db, gammainc_da
+
+    sp = scipy.special
+    # (name, call, {parameter: (low, high)}, covers); the first parameter gets the Hessian.
+    _CASES = [
+        ("gammainc", "scipy.special.gammainc(a, x)", {"x": (0.2, 4), "a": (0.5, 4)}),
+        ("gammaincc", "scipy.special.gammaincc(a, x)", {"x": (0.2, 4), "a": (0.5, 4)}),
+        ("gammaincinv", "scipy.special.gammaincinv(a, p)", {"p": (0.1, 0.9), "a": (0.5, 4)}),
+        ("gammainccinv", "scipy.special.gammainccinv(a, p)",
+         {"p": (0.1, 0.9), "a": (0.5, 4)}),
+        ("betainc", "scipy.special.betainc(a, b, x)",
+         {"x": (0.1, 0.9), "a": (0.5, 4), "b": (0.5, 4)}),
+        ("betaincc", "scipy.special.betaincc(a, b, x)",
+         {"x": (0.1, 0.9), "a": (0.5, 4), "b": (0.5, 4)}),
+        ("betaincinv", "scipy.special.betaincinv(a, b, p)",
+         {"p": (0.1, 0.9), "a": (0.5, 4), "b": (0.5, 4)}),
+        ("betainccinv", "scipy.special.betainccinv(a, b, p)",
+         {"p": (0.1, 0.9), "a": (0.5, 4), "b": (0.5, 4)}),
+        ("chdtr", "scipy.special.chdtr(v, x)", {"x": (0.2, 5), "v": (1, 6)}),
+        ("chdtrc", "scipy.special.chdtrc(v, x)", {"x": (0.2, 5), "v": (1, 6)}),
+        ("chdtri", "scipy.special.chdtri(v, p)", {"p": (0.1, 0.9), "v": (1, 6)}),
+        ("gdtr", "scipy.special.gdtr(a, b, x)", {"x": (0.2, 3), "a": (0.5, 2), "b": (1, 4)}),
+        ("gdtrc", "scipy.special.gdtrc(a, b, x)",
+         {"x": (0.2, 3), "a": (0.5, 2), "b": (1, 4)}),
+        ("gdtrix", "scipy.special.gdtrix(a, b, p)",
+         {"p": (0.1, 0.9), "a": (0.5, 2), "b": (1, 4)}),
+        ("gdtria", "scipy.special.gdtria(p, b, x)",
+         {"p": (0.1, 0.9), "x": (0.5, 3), "b": (1, 4)}),
+        ("gdtrib", "scipy.special.gdtrib(a, p, x)",
+         {"p": (0.1, 0.9), "a": (0.5, 2), "x": (0.5, 3)}),
+        ("chdtriv", "scipy.special.chdtriv(p, x)", {"p": (0.1, 0.9), "x": (0.5, 5)}),
+        ("pdtrik", "scipy.special.pdtrik(p, m)", {"p": (0.1, 0.9), "m": (0.5, 5)}),
+        ("btdtria", "scipy.special.btdtria(p, b, x)",
+         {"p": (0.1, 0.9), "b": (0.5, 4), "x": (0.1, 0.9)}),
+        ("btdtrib", "scipy.special.btdtrib(a, p, x)",
+         {"p": (0.1, 0.9), "a": (0.5, 4), "x": (0.1, 0.9)}),
+        ("nbdtrik", "scipy.special.nbdtrik(y, n, p)",
+         {"y": (0.2, 0.8), "n": (2, 8), "p": (0.2, 0.8)}),
+        ("nbdtrin", "scipy.special.nbdtrin(k, y, p)",
+         {"y": (0.2, 0.8), "k": (1, 6), "p": (0.2, 0.8)}),
+        ("bdtrik", "scipy.special.bdtrik(y, 10.0 + n, p)",
+         {"y": (0.2, 0.8), "n": (0, 4), "p": (0.2, 0.8)}),
+        ("bdtrin", "scipy.special.bdtrin(k, y, p)",
+         {"y": (0.2, 0.8), "k": (1, 5), "p": (0.2, 0.8)}),
+        ("nrdtrimn", "scipy.special.nrdtrimn(p, std, x)",
+         {"p": (0.1, 0.9), "std": (0.5, 2), "x": (-1, 1)}),
+        ("nrdtrisd", "scipy.special.nrdtrisd(mn, p, x)",
+         {"p": (0.55, 0.9), "mn": (-1, 0), "x": (0.5, 2)}),
+    ]
+    # Their result is a shape parameter: any second derivative needs one in that parameter.
+    _FIRST_ORDER = {"gdtrib", "chdtriv", "pdtrik", "btdtria", "btdtrib", "nbdtrik", "nbdtrin",
+                    "bdtrik", "bdtrin"}
+    for _name, _expr, _ranges in _CASES:
+        for _shape in ("float", (3,)):
+            _id = f"incomplete-{_name}-{_shape}"
+            _case(_id, getattr(sp, _name), _expr,
+                  {k: values(f"{_id}/{k}", _shape, lo, hi) for k, (lo, hi) in _ranges.items()},
+                  second_order=_shape == "float" and _name not in _FIRST_ORDER)
+
+    # The parameter derivatives in x (their rules; a second derivative in a parameter is
+    # refused: tests/rules/test_incomplete.py).
+    add_template("incomplete-gammainc_da", gammainc_da, 2.5, values("gda", (3,), 0.3, 4),
+                 wrt=(1,))
+    add_template("incomplete-betainc_da", betainc_da, 2.5, 1.5, values("bda", (3,), 0.1, 0.9),
+                 wrt=(2,))
+    add_template("incomplete-betainc_db", betainc_db, 0.7, 3.0, values("bdb", (3,), 0.1, 0.9),
+                 wrt=(2,))
