@@ -26,8 +26,11 @@ from tangentlike.runtime import unbroadcast
 from tangentlike.runtime.incomplete import (
     betainc_da,
     betainc_db,
+    fdtr_ddfd,
+    fdtr_ddfn,
     gammainc_da,
     no_second_parameter_derivative,
+    stdtr_ddf,
 )
 from tangentlike.runtime.special_more import in_dtype_of
 
@@ -326,3 +329,128 @@ def nrdtrisd_tangent(std, mn, p, x):
     d[std] = -d[mn] / z
     d[std] = -d[p] * std / z * np.exp(0.5 * z * z + 0.9189385332046727)
     d[std] = d[x] / z
+
+
+# ---------------------------------------------------------------------------------------------
+# Student's t and F distributions in their degrees of freedom (stdtr_ddf, fdtr_ddfn and
+# fdtr_ddfd are d/d(df) stdtr and d/d(dfn), d/d(dfd) fdtr).  In t (in x): the density's
+# derivative in the degrees of freedom, density * d/d(df) log(density); in df, refused.
+# The t density is exp(gammaln((df + 1) / 2) - gammaln(df / 2) - log(df) / 2 - log(sqrt(pi))
+# - (df + 1) / 2 log(1 + t**2 / df)).
+
+@adjoint(stdtr_ddf)
+def stdtr_ddf_adjoint(y, df, t):
+    d[df] = no_second_parameter_derivative(d[y], "stdtr", "df")
+    d[t] = unbroadcast(d[y] * np.exp(
+        scipy.special.gammaln(0.5 * df + 0.5) - scipy.special.gammaln(0.5 * df)
+        - 0.5 * np.log(df) - 0.5723649429247001 - (0.5 * df + 0.5) * np.log1p(t * t / df)) * (
+        0.5 * scipy.special.digamma(0.5 * df + 0.5) - 0.5 * scipy.special.digamma(0.5 * df)
+        - 0.5 / df - 0.5 * np.log1p(t * t / df) + (df + 1.0) * t * t / (2.0 * df * (df + t * t))),
+        t)
+
+
+@tangent(stdtr_ddf)
+def stdtr_ddf_tangent(y, df, t):
+    d[y] = no_second_parameter_derivative(d[df], "stdtr", "df")
+    d[y] = d[t] * np.exp(
+        scipy.special.gammaln(0.5 * df + 0.5) - scipy.special.gammaln(0.5 * df)
+        - 0.5 * np.log(df) - 0.5723649429247001 - (0.5 * df + 0.5) * np.log1p(t * t / df)) * (
+        0.5 * scipy.special.digamma(0.5 * df + 0.5) - 0.5 * scipy.special.digamma(0.5 * df)
+        - 0.5 / df - 0.5 * np.log1p(t * t / df) + (df + 1.0) * t * t / (2.0 * df * (df + t * t)))
+
+
+# The F density: exp(dfn/2 log(dfn) + dfd/2 log(dfd) + (dfn/2 - 1) log(x) - (dfn + dfd)/2
+# log(dfd + dfn x) - betaln(dfn/2, dfd/2)).
+@adjoint(fdtr_ddfn)
+def fdtr_ddfn_adjoint(y, dfn, dfd, x):
+    d[dfn] = no_second_parameter_derivative(d[y], "fdtr", "dfn")
+    d[dfd] = no_second_parameter_derivative(d[y], "fdtr", "dfd")
+    d[x] = unbroadcast(d[y] * np.exp(
+        0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
+        + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
+        - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)) * (
+        0.5 * np.log(dfn) + 0.5 + 0.5 * np.log(x) - 0.5 * np.log(dfd + dfn * x)
+        - 0.5 * (dfn + dfd) * x / (dfd + dfn * x) - 0.5 * scipy.special.digamma(0.5 * dfn)
+        + 0.5 * scipy.special.digamma(0.5 * (dfn + dfd))), x)
+
+
+@tangent(fdtr_ddfn)
+def fdtr_ddfn_tangent(y, dfn, dfd, x):
+    d[y] = no_second_parameter_derivative(d[dfn], "fdtr", "dfn")
+    d[y] = no_second_parameter_derivative(d[dfd], "fdtr", "dfd")
+    d[y] = d[x] * np.exp(
+        0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
+        + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
+        - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)) * (
+        0.5 * np.log(dfn) + 0.5 + 0.5 * np.log(x) - 0.5 * np.log(dfd + dfn * x)
+        - 0.5 * (dfn + dfd) * x / (dfd + dfn * x) - 0.5 * scipy.special.digamma(0.5 * dfn)
+        + 0.5 * scipy.special.digamma(0.5 * (dfn + dfd)))
+
+
+@adjoint(fdtr_ddfd)
+def fdtr_ddfd_adjoint(y, dfn, dfd, x):
+    d[dfn] = no_second_parameter_derivative(d[y], "fdtr", "dfn")
+    d[dfd] = no_second_parameter_derivative(d[y], "fdtr", "dfd")
+    d[x] = unbroadcast(d[y] * np.exp(
+        0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
+        + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
+        - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)) * (
+        0.5 * np.log(dfd) + 0.5 - 0.5 * np.log(dfd + dfn * x)
+        - 0.5 * (dfn + dfd) / (dfd + dfn * x) - 0.5 * scipy.special.digamma(0.5 * dfd)
+        + 0.5 * scipy.special.digamma(0.5 * (dfn + dfd))), x)
+
+
+@tangent(fdtr_ddfd)
+def fdtr_ddfd_tangent(y, dfn, dfd, x):
+    d[y] = no_second_parameter_derivative(d[dfn], "fdtr", "dfn")
+    d[y] = no_second_parameter_derivative(d[dfd], "fdtr", "dfd")
+    d[y] = d[x] * np.exp(
+        0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
+        + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
+        - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)) * (
+        0.5 * np.log(dfd) + 0.5 - 0.5 * np.log(dfd + dfn * x)
+        - 0.5 * (dfn + dfd) / (dfd + dfn * x) - 0.5 * scipy.special.digamma(0.5 * dfd)
+        + 0.5 * scipy.special.digamma(0.5 * (dfn + dfd)))
+
+
+# stdtridf(p, t) = df with stdtr(df, t) = p: F_df = stdtr_ddf, F_t = the density.
+@adjoint(scipy.special.stdtridf)
+def stdtridf(df, p, t):
+    slope = in_dtype_of(1.0 / stdtr_ddf(df, t), df)
+    d[p] = unbroadcast(d[df] * slope, p)
+    d[t] = unbroadcast(-d[df] * slope * in_dtype_of(np.exp(
+        scipy.special.gammaln(0.5 * df + 0.5) - scipy.special.gammaln(0.5 * df)
+        - 0.5 * np.log(df) - 0.5723649429247001 - (0.5 * df + 0.5) * np.log1p(t * t / df)),
+        df), t)
+
+
+@tangent(scipy.special.stdtridf)
+def stdtridf_tangent(df, p, t):
+    slope = in_dtype_of(1.0 / stdtr_ddf(df, t), df)
+    d[df] = d[p] * slope
+    d[df] = -d[t] * slope * in_dtype_of(np.exp(
+        scipy.special.gammaln(0.5 * df + 0.5) - scipy.special.gammaln(0.5 * df)
+        - 0.5 * np.log(df) - 0.5723649429247001 - (0.5 * df + 0.5) * np.log1p(t * t / df)), df)
+
+
+# fdtridfd(dfn, p, x) = dfd with fdtr(dfn, dfd, x) = p.
+@adjoint(scipy.special.fdtridfd)
+def fdtridfd(dfd, dfn, p, x):
+    slope = in_dtype_of(1.0 / fdtr_ddfd(dfn, dfd, x), dfd)
+    d[dfn] = unbroadcast(-d[dfd] * in_dtype_of(fdtr_ddfn(dfn, dfd, x), dfd) * slope, dfn)
+    d[p] = unbroadcast(d[dfd] * slope, p)
+    d[x] = unbroadcast(-d[dfd] * slope * in_dtype_of(np.exp(
+        0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
+        + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
+        - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)), dfd), x)
+
+
+@tangent(scipy.special.fdtridfd)
+def fdtridfd_tangent(dfd, dfn, p, x):
+    slope = in_dtype_of(1.0 / fdtr_ddfd(dfn, dfd, x), dfd)
+    d[dfd] = -d[dfn] * in_dtype_of(fdtr_ddfn(dfn, dfd, x), dfd) * slope
+    d[dfd] = d[p] * slope
+    d[dfd] = -d[x] * slope * in_dtype_of(np.exp(
+        0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
+        + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
+        - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)), dfd)

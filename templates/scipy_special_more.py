@@ -20,7 +20,7 @@ from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
-from tangentlike.runtime.incomplete import betainc_da, betainc_db, gammainc_da
+from tangentlike.runtime.incomplete import betainc_da, betainc_db, gammainc_da, stdtr_ddf
 from tangentlike.runtime.linalg import real_matrix
 from tangentlike.runtime.special_more import (
     in_dtype_of,
@@ -999,16 +999,16 @@ def betainccinv_tangent(x, a, b, p):
 # - log(df) / 2 - log(sqrt(pi)) - (df + 1) / 2 log(1 + t**2 / df)); stdtrit is its inverse.
 @adjoint(scipy.special.stdtr)
 def stdtr(y, df, t):
-    d[df] = no_parameter_derivative(d[y], "stdtr", "df")
     density = in_dtype_of(np.exp(
         scipy.special.gammaln(0.5 * df + 0.5) - scipy.special.gammaln(0.5 * df)
         - 0.5 * np.log(df) - 0.5723649429247001 - (0.5 * df + 0.5) * np.log1p(t * t / df)), y)
+    d[df] = unbroadcast(d[y] * in_dtype_of(stdtr_ddf(df, t), y), df)
     d[t] = unbroadcast(d[y] * density, t)
 
 
 @tangent(scipy.special.stdtr)
 def stdtr_tangent(y, df, t):
-    d[y] = no_parameter_derivative(d[df], "stdtr", "df")
+    d[y] = d[df] * in_dtype_of(stdtr_ddf(df, t), y)
     density = in_dtype_of(np.exp(
         scipy.special.gammaln(0.5 * df + 0.5) - scipy.special.gammaln(0.5 * df)
         - 0.5 * np.log(df) - 0.5723649429247001 - (0.5 * df + 0.5) * np.log1p(t * t / df)), y)
@@ -1017,19 +1017,19 @@ def stdtr_tangent(y, df, t):
 
 @adjoint(scipy.special.stdtrit)
 def stdtrit(t, df, p):
-    d[df] = no_parameter_derivative(d[t], "stdtrit", "df")
     slope = in_dtype_of(np.exp(
         scipy.special.gammaln(0.5 * df) - scipy.special.gammaln(0.5 * df + 0.5)
         + 0.5 * np.log(df) + 0.5723649429247001 + (0.5 * df + 0.5) * np.log1p(t * t / df)), t)
+    d[df] = unbroadcast(-d[t] * in_dtype_of(stdtr_ddf(df, t), t) * slope, df)
     d[p] = unbroadcast(d[t] * slope, p)
 
 
 @tangent(scipy.special.stdtrit)
 def stdtrit_tangent(t, df, p):
-    d[t] = no_parameter_derivative(d[df], "stdtrit", "df")
     slope = in_dtype_of(np.exp(
         scipy.special.gammaln(0.5 * df) - scipy.special.gammaln(0.5 * df + 0.5)
         + 0.5 * np.log(df) + 0.5723649429247001 + (0.5 * df + 0.5) * np.log1p(t * t / df)), t)
+    d[t] = -d[df] * in_dtype_of(stdtr_ddf(df, t), t) * slope
     d[t] = d[p] * slope
 
 

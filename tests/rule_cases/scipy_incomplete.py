@@ -21,7 +21,14 @@ def _case(case_id, covers, expr, params, second_order=True, **kw):
 
 
 if scipy is not None:
-    from tangentlike.runtime.incomplete import betainc_da, betainc_db, gammainc_da
+    from tangentlike.runtime.incomplete import (
+        betainc_da,
+        betainc_db,
+        fdtr_ddfd,
+        fdtr_ddfn,
+        gammainc_da,
+        stdtr_ddf,
+    )
 
     sp = scipy.special
     # (name, call, {parameter: (low, high)}, covers); the first parameter gets the Hessian.
@@ -65,6 +72,17 @@ if scipy is not None:
          {"y": (0.2, 0.8), "n": (0, 4), "p": (0.2, 0.8)}),
         ("bdtrin", "scipy.special.bdtrin(k, y, p)",
          {"y": (0.2, 0.8), "k": (1, 5), "p": (0.2, 0.8)}),
+        ("stdtr", "scipy.special.stdtr(df, t)", {"t": (-3, 3), "df": (0.5, 8)}),
+        ("stdtrit", "scipy.special.stdtrit(df, p)", {"p": (0.1, 0.9), "df": (0.5, 8)}),
+        ("stdtridf", "scipy.special.stdtridf(p, t)", {"p": (0.6, 0.8), "t": (1.5, 3)}),
+        ("fdtr", "scipy.special.fdtr(dfn, dfd, x)",
+         {"x": (0.2, 3), "dfn": (1, 8), "dfd": (1, 8)}),
+        ("fdtrc", "scipy.special.fdtrc(dfn, dfd, x)",
+         {"x": (0.2, 3), "dfn": (1, 8), "dfd": (1, 8)}),
+        ("fdtri", "scipy.special.fdtri(dfn, dfd, p)",
+         {"p": (0.1, 0.9), "dfn": (1, 8), "dfd": (1, 8)}),
+        ("fdtridfd", "scipy.special.fdtridfd(dfn, p, x)",
+         {"p": (0.3, 0.6), "dfn": (2, 6), "x": (1.0, 2.0)}),
         ("nrdtrimn", "scipy.special.nrdtrimn(p, std, x)",
          {"p": (0.1, 0.9), "std": (0.5, 2), "x": (-1, 1)}),
         ("nrdtrisd", "scipy.special.nrdtrisd(mn, p, x)",
@@ -72,7 +90,7 @@ if scipy is not None:
     ]
     # Their result is a shape parameter: any second derivative needs one in that parameter.
     _FIRST_ORDER = {"gdtrib", "chdtriv", "pdtrik", "btdtria", "btdtrib", "nbdtrik", "nbdtrin",
-                    "bdtrik", "bdtrin"}
+                    "bdtrik", "bdtrin", "stdtridf", "fdtridfd"}
     for _name, _expr, _ranges in _CASES:
         for _shape in ("float", (3,)):
             _id = f"incomplete-{_name}-{_shape}"
@@ -87,4 +105,9 @@ if scipy is not None:
     add_template("incomplete-betainc_da", betainc_da, 2.5, 1.5, values("bda", (3,), 0.1, 0.9),
                  wrt=(2,))
     add_template("incomplete-betainc_db", betainc_db, 0.7, 3.0, values("bdb", (3,), 0.1, 0.9),
+                 wrt=(2,))
+    add_template("incomplete-stdtr_ddf", stdtr_ddf, 3.5, values("sdf", (3,), -3, 3), wrt=(1,))
+    add_template("incomplete-fdtr_ddfn", fdtr_ddfn, 3.5, 4.5, values("fdn", (3,), 0.2, 3),
+                 wrt=(2,))
+    add_template("incomplete-fdtr_ddfd", fdtr_ddfd, 3.5, 4.5, values("fdd", (3,), 0.2, 3),
                  wrt=(2,))
