@@ -2,16 +2,16 @@
 when SciPy is installed): the closed-form derivatives beyond templates/scipy_special.py.
 
 Every derivative is written with functions that have rules themselves, so derivatives of
-derivatives (Hessian-vector products) work.  A derivative in an order or shape parameter that
-has no closed form (the order ``v`` of ``jv``, the ``a, b`` of ``hyp1f1``, ...) is refused
-when that parameter is differentiated
-(``no_parameter_derivative``, a ``ValueRefusedError`` naming the function and the parameter);
-a constant parameter costs nothing.  The incomplete gamma and beta functions' parameters
-(``gammainc``, ``betainc``, ``chdtr``, ``gdtr`` and their inverses) are differentiated by
-tangentlike/runtime/incomplete.py's quadratures (templates/scipy_incomplete.py).  An integer parameter that SciPy truncates (the ``k`` of
-``pdtr``) is piecewise constant: its derivative is zero.  Where a closed form divides by the
-argument (``expi``, ``exp1``, ``exprel``, ``k1``, ``sici``, ...), the derivative at exactly
-0 is NaN or infinite, as it is at a pole.
+derivatives (Hessian-vector products) work. A derivative in an order or shape parameter that
+has no closed form (the order ``v`` of ``jv``, the ``a, b`` of ``hyp1f1``, ...) is refused when
+that parameter is differentiated (``no_parameter_derivative``, a ``ValueRefusedError`` naming
+the function and the parameter); a constant parameter costs nothing. The incomplete gamma and
+beta functions' parameters (``gammainc``, ``betainc``, ``chdtr``, ``gdtr`` and their inverses)
+are differentiated by tangentlike/runtime/incomplete.py's quadratures
+(templates/scipy_incomplete.py). An integer parameter that SciPy truncates (the ``k`` of
+``pdtr``) is piecewise constant: its derivative is zero. Where a closed form divides by the
+argument (``expi``, ``exp1``, ``exprel``, ``k1``, ``sici``, ...), the derivative at exactly 0
+is NaN or infinite, as it is at a pole.
 """
 import numpy as np
 import scipy.special

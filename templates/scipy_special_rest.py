@@ -4,13 +4,13 @@ polynomials' values in x, incomplete elliptic integrals and Carlson's R_C and R_
 binomial, negative binomial, F and Tukey-lambda distribution functions in their continuous
 argument, and the Gaussian quadrature rules of an integer order alone (constants).
 
-As in templates/scipy_special_more.py, a derivative in an order or shape parameter that has
-no closed form (the ``n`` and ``alpha`` of ``eval_genlaguerre``, the ``lmbda`` of
-``tklmbda``) is refused when that parameter is differentiated
-(``no_parameter_derivative``); a constant parameter costs nothing.  The ``dfn`` and ``dfd``
-of ``fdtr`` are differentiated by tangentlike/runtime/incomplete.py's quadratures.  SciPy truncates the
-``k`` and ``n`` of ``bdtr`` and ``nbdtr`` (and their complements and inverses) to integers:
-piecewise constant, they carry no derivative.
+As in templates/scipy_special_more.py, a derivative in an order or shape parameter that has no
+closed form (the ``n`` and ``alpha`` of ``eval_genlaguerre``, the ``lmbda`` of ``tklmbda``) is
+refused when that parameter is differentiated (``no_parameter_derivative``); a constant
+parameter costs nothing. The ``dfn`` and ``dfd`` of ``fdtr`` are differentiated by
+tangentlike/runtime/incomplete.py's quadratures. SciPy truncates the ``k`` and ``n`` of
+``bdtr`` and ``nbdtr`` (and their complements and inverses) to integers: piecewise constant,
+they carry no derivative.
 """
 import numpy as np
 import scipy.special

@@ -9,11 +9,16 @@ Each is an integral whose integrand has one sign: with ``f`` the density (gamma 
 side of ``x`` away from that point is integrated, so nothing cancels; likewise ``dI/da`` with
 ``log t - psi(a) + psi(a + b)`` and ``dI/db`` with ``log(1 - t) - psi(b) + psi(a + b)``.  The
 integrals run in ``w = log t`` (``w = log(1 - t)`` for the half of [0, 1] above 1/2, so
-``1 - t`` keeps its digits), with ``scipy.integrate.tanhsinh`` on the integrand's logarithm
-(no underflow in the tails), elementwise and adaptive to a relative error of about 1e-13.
-Where it does not converge (parameters below about 1e-3), the derivative is refused
-(``ValueRefusedError``), never a wrong number.  Against mpmath these agree to about 1e-12 over
-``a, b`` in [0.01, 1e4] and ``x`` across the support, tails included.
+``1 - t`` keeps its digits), with ``scipy.integrate.tanhsinh`` on the integrand
+(scaled by its peak: no overflow, no underflow but of negligible parts), elementwise and
+adaptive to a relative error of about 1e-13.  Against mpmath these agree to about 1e-12 over
+``a, b`` in [1e-7, 1e4] and ``x`` across the support, tails included (1e-10 at 1e5).  Where
+the quadrature's error estimate is not small, or a parameter is above 1e5, the derivative is
+refused (``ValueRefusedError``), never a wrong number.
+
+``stdtr_ddf``, ``fdtr_ddfn`` and ``fdtr_ddfd`` (Student's t and F distribution functions in
+their degrees of freedom) go through ``betainc``'s, at the argument that is at most 1/2 (the
+other one's complement, given with its digits).
 
 The helpers return float64 (the rules cast to the result's type) and NaN where SciPy's
 function is NaN (``a <= 0``, ``x`` outside the support).  Their own rules
@@ -34,6 +39,7 @@ from tangentlike.runtime.special_more import _user_line
 _RTOL = 1e-14  # tanhsinh's relative tolerance
 _ACCEPT = 1e-10  # the error estimate (relative) a result must be under
 _NEGLIGIBLE = 800.0  # how far below its peak a log integrand is cut off
+_LARGEST = 1e5  # parameters above this are refused (checked against mpmath up to it)
 
 
 def gammainc_da(a: Any, x: Any) -> Any:
@@ -64,7 +70,7 @@ def gammainc_da(a: Any, x: Any) -> Any:
             end = np.maximum(end, np.log(np.maximum(ar * end - lg - top, 1.0)))
         hi = np.where(lower, hi, end + 1.0)
         log_int, good = _integrate(_gamma_parts, lo, hi, peak, (ar, psi, lg))
-        _check(good, "gammainc", "a", ar, x[run])
+        _check(good & (ar <= _LARGEST), "gammainc", "a", ar, x[run])
         out[run] = -np.exp(log_int)
     return _shaped(out)
 
@@ -107,7 +113,7 @@ def _beta_parameter(a: Any, b: Any, x: Any, which: int, name: str) -> Any:
                                    which == 0)
         second, good2 = _beta_piece(_log(1.0 - hi), _log(1.0 - np.maximum(lo, 0.5)), br, ar,
                                     lb, c, which == 1)
-        _check(good1 & good2, "betainc", name, ar, br, xr)
+        _check(good1 & good2 & (ar <= _LARGEST) & (br <= _LARGEST), "betainc", name, ar, br, xr)
         out[run] = np.exp(np.logaddexp(first, second))
     return _shaped(out)
 
@@ -251,8 +257,8 @@ def _check(good: Any, function: str, parameter: str, *values: Any) -> None:
     at = ", ".join(f"{v[i]:.17g}" for v in values)
     _raise(ValueRefusedError(
         f"tangentlike cannot compute the derivative of scipy.special.{function} in its "
-        f"parameter {parameter!r} accurately at ({at}) (its quadrature did not converge; "
-        "parameters below about 1e-3 are out of its reach)",
+        f"parameter {parameter!r} accurately at ({at}) (a parameter above {_LARGEST:g}, or "
+        "its quadrature did not converge)",
         hint=f"keep {parameter} in the range where the derivative is computed, or pass it as "
              "a constant"))
 
