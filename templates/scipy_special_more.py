@@ -851,37 +851,39 @@ def ndtri_exp(y, t):
 
 
 # Regularized incomplete gamma P(a, x) = gammainc, Q = gammaincc = 1 - P: the density is
-# exp(-x + (a - 1) log(x) - gammaln(a)); the inverses divide by it.  in_dtype_of keeps a
+# exp(-x + (a - 1) log(x) - gammaln(a)); the inverses divide by it.  Below the support (x < 0,
+# where SciPy's value is NaN) the derivatives are 0, so that the branch np.where(x > 0, ...,
+# gammaincc(a, -x)) does not select (SciPy's dgamma) adds no NaN (0 * NaN).  in_dtype_of keeps a
 # float32 derivative float32 (gammaln of a Python float is a float64 scalar).
 @adjoint(scipy.special.gammainc)
 def gammainc(y, a, x):
     d[a] = unbroadcast(d[y] * in_dtype_of(gammainc_da(a, x), y), a)
-    density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x) - x
-                                 - scipy.special.gammaln(a)), y)
+    density = in_dtype_of(np.where(x < 0.0, 0.0, np.exp(
+        scipy.special.xlogy(a - 1.0, x) - x - scipy.special.gammaln(a))), y)
     d[x] = unbroadcast(d[y] * density, x)
 
 
 @tangent(scipy.special.gammainc)
 def gammainc_tangent(y, a, x):
     d[y] = d[a] * in_dtype_of(gammainc_da(a, x), y)
-    density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x) - x
-                                 - scipy.special.gammaln(a)), y)
+    density = in_dtype_of(np.where(x < 0.0, 0.0, np.exp(
+        scipy.special.xlogy(a - 1.0, x) - x - scipy.special.gammaln(a))), y)
     d[y] = d[x] * density
 
 
 @adjoint(scipy.special.gammaincc)
 def gammaincc(y, a, x):
     d[a] = unbroadcast(-d[y] * in_dtype_of(gammainc_da(a, x), y), a)
-    density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x) - x
-                                 - scipy.special.gammaln(a)), y)
+    density = in_dtype_of(np.where(x < 0.0, 0.0, np.exp(
+        scipy.special.xlogy(a - 1.0, x) - x - scipy.special.gammaln(a))), y)
     d[x] = unbroadcast(-d[y] * density, x)
 
 
 @tangent(scipy.special.gammaincc)
 def gammaincc_tangent(y, a, x):
     d[y] = -d[a] * in_dtype_of(gammainc_da(a, x), y)
-    density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x) - x
-                                 - scipy.special.gammaln(a)), y)
+    density = in_dtype_of(np.where(x < 0.0, 0.0, np.exp(
+        scipy.special.xlogy(a - 1.0, x) - x - scipy.special.gammaln(a))), y)
     d[y] = -d[x] * density
 
 

@@ -20,8 +20,10 @@ refused (``ValueRefusedError``), never a wrong number.
 their degrees of freedom) go through ``betainc``'s, at the argument that is at most 1/2 (the
 other one's complement, given with its digits).
 
-The helpers return float64 (the rules cast to the result's type) and NaN where SciPy's
-function is NaN (``a <= 0``, ``x`` outside the support).  Their own rules
+The helpers return float64 (the rules cast to the result's type), NaN for a parameter <= 0,
+and 0 at and beyond the ends of the support (where SciPy's value is NaN, as the x-derivative
+of the rules is: the unselected branch of ``np.where(x > 0, gammainc(a, x), ...)`` adds no
+``0 * NaN``).  Their own rules
 (templates/scipy_incomplete.py) differentiate them in ``x`` (a closed form) and refuse a
 second derivative in a parameter (:func:`no_second_parameter_derivative`).
 """
@@ -46,8 +48,8 @@ def gammainc_da(a: Any, x: Any) -> Any:
     """``d/da scipy.special.gammainc(a, x)`` (negative; ``d/da gammaincc`` is its opposite)."""
     a, x = np.broadcast_arrays(*_floats(a, x))
     out = np.full(a.shape, np.nan)
-    ok = (a > 0) & (x >= 0) & ~np.isnan(x)
-    out[ok] = 0.0  # x = 0 and x = inf
+    ok = (a > 0) & ~np.isnan(x)
+    out[ok] = 0.0  # x <= 0 and x = inf
     run = ok & (x > 0) & np.isfinite(x)
     if run.any():
         from scipy.special import digamma, gammaln
@@ -95,8 +97,8 @@ def _beta_parameter(a: Any, b: Any, x: Any, which: int, name: str) -> Any:
     """``|d/da I_x(a, b)|`` (which 0) or ``|d/db I_x(a, b)|`` (which 1)."""
     a, b, x = np.broadcast_arrays(*_floats(a, b, x))
     out = np.full(a.shape, np.nan)
-    ok = (a > 0) & (b > 0) & (x >= 0) & (x <= 1)
-    out[ok] = 0.0  # x = 0 and x = 1
+    ok = (a > 0) & (b > 0) & ~np.isnan(x)
+    out[ok] = 0.0  # x <= 0 and x >= 1
     run = ok & (x > 0) & (x < 1)
     if run.any():
         from scipy.special import betaln, digamma
