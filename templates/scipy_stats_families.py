@@ -11,9 +11,11 @@ its density is ``f(z; shapes) / scale``.  A rule names ``hz``, the derivative of
 - ``pdf``: the same times the density ``y``;
 - ``cdf`` (``sf = 1 - cdf``): ``d/dx = pdf``, ``d/dloc = -pdf``, ``d/dscale = -pdf z``, and
   ``logcdf`` (``logsf``) divides by the cdf (sf) as ``exp(logpdf - y)``, which neither
-  overflows nor divides 0 by 0 in the tails.  Their derivative in a shape parameter (the
-  incomplete gamma or beta function's derivative in its parameter) has no closed form: it is
-  refused when that parameter is differentiated (``refuse_cdf_shape``).
+  overflows nor divides 0 by 0 in the tails.  Their derivative in a shape parameter is the
+  incomplete gamma or beta function's derivative in its parameter (``t``, ``gamma``, ``beta``,
+  ``chi2``: tangentlike/runtime/incomplete.py's quadratures); where that has no rule yet
+  (``pareto``, ``vonmises``, ``wrapcauchy``, ``gennorm``) it is refused when that parameter is
+  differentiated (``refuse_cdf_shape``).
 
 The discrete distributions' ``logpmf`` and ``pmf`` are differentiable in their continuous
 parameters (with ``j = k - loc``), constant in the count ``k``, ``loc`` and ``binom``'s and
@@ -30,7 +32,9 @@ import scipy.stats
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.incomplete import betainc_da, betainc_db, gammainc_da, stdtr_ddf
 from tangentlike.runtime.linalg import real_matrix
+from tangentlike.runtime.special_more import in_dtype_of
 from tangentlike.runtime.stats import refuse_cdf_shape
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -71,7 +75,7 @@ def t_pdf_tangent(y, x, df, loc=0.0, scale=1.0):
 def t_cdf(y, x, df, loc=0.0, scale=1.0):
     f = scipy.stats.t.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = unbroadcast(d[y] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -80,7 +84,7 @@ def t_cdf(y, x, df, loc=0.0, scale=1.0):
 def t_cdf_tangent(y, x, df, loc=0.0, scale=1.0):
     f = scipy.stats.t.pdf(x, df, loc, scale)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
+    d[y] = d[df] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -89,7 +93,7 @@ def t_cdf_tangent(y, x, df, loc=0.0, scale=1.0):
 def t_logcdf(y, x, df, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.t.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = unbroadcast(d[y] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y) * np.exp(-y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -98,7 +102,7 @@ def t_logcdf(y, x, df, loc=0.0, scale=1.0):
 def t_logcdf_tangent(y, x, df, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.t.logpdf(x, df, loc, scale) - y)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
+    d[y] = d[df] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y) * np.exp(-y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -107,7 +111,7 @@ def t_logcdf_tangent(y, x, df, loc=0.0, scale=1.0):
 def t_sf(y, x, df, loc=0.0, scale=1.0):
     f = -scipy.stats.t.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = unbroadcast(-d[y] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -116,7 +120,7 @@ def t_sf(y, x, df, loc=0.0, scale=1.0):
 def t_sf_tangent(y, x, df, loc=0.0, scale=1.0):
     f = -scipy.stats.t.pdf(x, df, loc, scale)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
+    d[y] = -d[df] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -125,7 +129,7 @@ def t_sf_tangent(y, x, df, loc=0.0, scale=1.0):
 def t_logsf(y, x, df, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.t.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = unbroadcast(-d[y] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y) * np.exp(-y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -134,7 +138,7 @@ def t_logsf(y, x, df, loc=0.0, scale=1.0):
 def t_logsf_tangent(y, x, df, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.t.logpdf(x, df, loc, scale) - y)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
+    d[y] = -d[df] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y) * np.exp(-y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -168,7 +172,7 @@ def gamma_pdf_tangent(y, x, a, loc=0.0, scale=1.0):
 def gamma_cdf(y, x, a, loc=0.0, scale=1.0):
     f = scipy.stats.gamma.pdf(x, a, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
+    d[a] = unbroadcast(d[y] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y), a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -177,7 +181,7 @@ def gamma_cdf(y, x, a, loc=0.0, scale=1.0):
 def gamma_cdf_tangent(y, x, a, loc=0.0, scale=1.0):
     f = scipy.stats.gamma.pdf(x, a, loc, scale)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
+    d[y] = d[a] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -186,7 +190,7 @@ def gamma_cdf_tangent(y, x, a, loc=0.0, scale=1.0):
 def gamma_logcdf(y, x, a, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.gamma.logpdf(x, a, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
+    d[a] = unbroadcast(d[y] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y) * np.exp(-y), a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -195,7 +199,7 @@ def gamma_logcdf(y, x, a, loc=0.0, scale=1.0):
 def gamma_logcdf_tangent(y, x, a, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.gamma.logpdf(x, a, loc, scale) - y)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
+    d[y] = d[a] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y) * np.exp(-y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -204,7 +208,7 @@ def gamma_logcdf_tangent(y, x, a, loc=0.0, scale=1.0):
 def gamma_sf(y, x, a, loc=0.0, scale=1.0):
     f = -scipy.stats.gamma.pdf(x, a, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
+    d[a] = unbroadcast(-d[y] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y), a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -213,7 +217,7 @@ def gamma_sf(y, x, a, loc=0.0, scale=1.0):
 def gamma_sf_tangent(y, x, a, loc=0.0, scale=1.0):
     f = -scipy.stats.gamma.pdf(x, a, loc, scale)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
+    d[y] = -d[a] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -222,7 +226,7 @@ def gamma_sf_tangent(y, x, a, loc=0.0, scale=1.0):
 def gamma_logsf(y, x, a, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.gamma.logpdf(x, a, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
+    d[a] = unbroadcast(-d[y] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y) * np.exp(-y), a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -231,7 +235,7 @@ def gamma_logsf(y, x, a, loc=0.0, scale=1.0):
 def gamma_logsf_tangent(y, x, a, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.gamma.logpdf(x, a, loc, scale) - y)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
+    d[y] = -d[a] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y) * np.exp(-y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -269,8 +273,8 @@ def beta_pdf_tangent(y, x, a, b, loc=0.0, scale=1.0):
 def beta_cdf(y, x, a, b, loc=0.0, scale=1.0):
     f = scipy.stats.beta.pdf(x, a, b, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
-    d[b] = refuse_cdf_shape(d[y])
+    d[a] = unbroadcast(d[y] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y), a)
+    d[b] = unbroadcast(d[y] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y), b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -279,8 +283,8 @@ def beta_cdf(y, x, a, b, loc=0.0, scale=1.0):
 def beta_cdf_tangent(y, x, a, b, loc=0.0, scale=1.0):
     f = scipy.stats.beta.pdf(x, a, b, loc, scale)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = refuse_cdf_shape(d[b])
+    d[y] = d[a] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y)
+    d[y] = d[b] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -289,8 +293,8 @@ def beta_cdf_tangent(y, x, a, b, loc=0.0, scale=1.0):
 def beta_logcdf(y, x, a, b, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.beta.logpdf(x, a, b, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
-    d[b] = refuse_cdf_shape(d[y])
+    d[a] = unbroadcast(d[y] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y) * np.exp(-y), a)
+    d[b] = unbroadcast(d[y] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y) * np.exp(-y), b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -299,8 +303,8 @@ def beta_logcdf(y, x, a, b, loc=0.0, scale=1.0):
 def beta_logcdf_tangent(y, x, a, b, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.beta.logpdf(x, a, b, loc, scale) - y)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = refuse_cdf_shape(d[b])
+    d[y] = d[a] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y) * np.exp(-y)
+    d[y] = d[b] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y) * np.exp(-y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -309,8 +313,8 @@ def beta_logcdf_tangent(y, x, a, b, loc=0.0, scale=1.0):
 def beta_sf(y, x, a, b, loc=0.0, scale=1.0):
     f = -scipy.stats.beta.pdf(x, a, b, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
-    d[b] = refuse_cdf_shape(d[y])
+    d[a] = unbroadcast(-d[y] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y), a)
+    d[b] = unbroadcast(-d[y] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y), b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -319,8 +323,8 @@ def beta_sf(y, x, a, b, loc=0.0, scale=1.0):
 def beta_sf_tangent(y, x, a, b, loc=0.0, scale=1.0):
     f = -scipy.stats.beta.pdf(x, a, b, loc, scale)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = refuse_cdf_shape(d[b])
+    d[y] = -d[a] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y)
+    d[y] = -d[b] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -329,8 +333,8 @@ def beta_sf_tangent(y, x, a, b, loc=0.0, scale=1.0):
 def beta_logsf(y, x, a, b, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.beta.logpdf(x, a, b, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = refuse_cdf_shape(d[y])
-    d[b] = refuse_cdf_shape(d[y])
+    d[a] = unbroadcast(-d[y] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y) * np.exp(-y), a)
+    d[b] = unbroadcast(-d[y] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y) * np.exp(-y), b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -339,8 +343,8 @@ def beta_logsf(y, x, a, b, loc=0.0, scale=1.0):
 def beta_logsf_tangent(y, x, a, b, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.beta.logpdf(x, a, b, loc, scale) - y)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[a])
-    d[y] = refuse_cdf_shape(d[b])
+    d[y] = -d[a] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y) * np.exp(-y)
+    d[y] = -d[b] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y) * np.exp(-y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -396,7 +400,8 @@ def chi2_pdf_tangent(y, x, df, loc=0.0, scale=1.0):
 def chi2_cdf(y, x, df, loc=0.0, scale=1.0):
     f = scipy.stats.chi2.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = unbroadcast(d[y] * in_dtype_of(
+        0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -405,7 +410,7 @@ def chi2_cdf(y, x, df, loc=0.0, scale=1.0):
 def chi2_cdf_tangent(y, x, df, loc=0.0, scale=1.0):
     f = scipy.stats.chi2.pdf(x, df, loc, scale)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
+    d[y] = d[df] * in_dtype_of(0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -414,7 +419,8 @@ def chi2_cdf_tangent(y, x, df, loc=0.0, scale=1.0):
 def chi2_logcdf(y, x, df, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.chi2.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = unbroadcast(d[y] * in_dtype_of(
+        0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y) * np.exp(-y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -423,7 +429,7 @@ def chi2_logcdf(y, x, df, loc=0.0, scale=1.0):
 def chi2_logcdf_tangent(y, x, df, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.chi2.logpdf(x, df, loc, scale) - y)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
+    d[y] = d[df] * in_dtype_of(0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y) * np.exp(-y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -432,7 +438,8 @@ def chi2_logcdf_tangent(y, x, df, loc=0.0, scale=1.0):
 def chi2_sf(y, x, df, loc=0.0, scale=1.0):
     f = -scipy.stats.chi2.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = unbroadcast(-d[y] * in_dtype_of(
+        0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -441,7 +448,7 @@ def chi2_sf(y, x, df, loc=0.0, scale=1.0):
 def chi2_sf_tangent(y, x, df, loc=0.0, scale=1.0):
     f = -scipy.stats.chi2.pdf(x, df, loc, scale)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
+    d[y] = -d[df] * in_dtype_of(0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 
@@ -450,7 +457,8 @@ def chi2_sf_tangent(y, x, df, loc=0.0, scale=1.0):
 def chi2_logsf(y, x, df, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.chi2.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = refuse_cdf_shape(d[y])
+    d[df] = unbroadcast(-d[y] * in_dtype_of(
+        0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y) * np.exp(-y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -459,7 +467,8 @@ def chi2_logsf(y, x, df, loc=0.0, scale=1.0):
 def chi2_logsf_tangent(y, x, df, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.chi2.logpdf(x, df, loc, scale) - y)
     d[y] = d[x] * f
-    d[y] = refuse_cdf_shape(d[df])
+    d[y] = -d[df] * in_dtype_of(
+        0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y) * np.exp(-y)
     d[y] = -d[loc] * f
     d[y] = -d[scale] * f * (x - loc) / scale
 

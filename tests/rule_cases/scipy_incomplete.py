@@ -121,3 +121,21 @@ if scipy is not None:
                   {"p": values(f"{_id}/p", _shape, 0.2, 0.8),
                    "n": values(f"{_id}/n", _shape, 0.5, 6)},
                   second_order=_shape == "float")
+
+    # scipy.stats' t, gamma, beta and chi2 distribution functions in their shape parameters
+    # (templates/scipy_stats_families.py).
+    import scipy.stats
+
+    _SHAPES = {"t": {"df": (1, 6)}, "gamma": {"a": (0.5, 4)},
+               "beta": {"a": (0.5, 4), "b": (0.5, 4)}, "chi2": {"df": (1, 6)}}
+    _X = {"t": (-2, 2), "gamma": (0.5, 3), "beta": (0.55, 0.9), "chi2": (0.5, 4)}
+    for _dist, _shapes in _SHAPES.items():
+        for _method in ("cdf", "logcdf", "sf", "logsf"):
+            _id = f"incomplete-stats-{_dist}-{_method}"
+            _params = {"x": values(f"{_id}/x", (3,), *_X[_dist]),
+                       **{k: values(f"{_id}/{k}", (3,), lo, hi) for k, (lo, hi) in _shapes.items()},
+                       "loc": values(f"{_id}/loc", "float", -0.1, 0.1),
+                       "scale": values(f"{_id}/scale", "float", 1.0, 1.2)}
+            _call = f"scipy.stats.{_dist}.{_method}(x, {', '.join(_shapes)}, loc=loc, scale=scale)"
+            add(_id, getattr(getattr(scipy.stats, _dist), _method), _call, _params,
+                autograd=False, names={"scipy": scipy}, second_order=True, float32=False)
