@@ -454,24 +454,3 @@ def fdtridfd_tangent(dfd, dfn, p, x):
         0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
         + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
         - scipy.special.betaln(0.5 * dfn, 0.5 * dfd)), dfd)
-
-
-# ---------------------------------------------------------------------------------------------
-# scipy.stats.nbinom's distribution function calls SciPy's private ufunc _nbinom_cdf(k, n, p)
-# = I_p(n, floor(k) + 1) (SciPy 1.15 to 1.18): k is truncated (no derivative), n and p are
-# differentiated like nbdtr's.
-_nbinom_cdf = getattr(scipy.special._ufuncs, "_nbinom_cdf", None)
-if _nbinom_cdf is not None:
-    @adjoint(_nbinom_cdf)
-    def nbinom_cdf(y, k, n, p):
-        d[n] = unbroadcast(d[y] * in_dtype_of(betainc_da(n, np.floor(k) + 1.0, p), y), n)
-        d[p] = unbroadcast(d[y] * in_dtype_of(np.exp(
-            scipy.special.xlogy(n - 1.0, p) + scipy.special.xlog1py(np.floor(k), -p)
-            - scipy.special.betaln(n, np.floor(k) + 1.0)), y), p)
-
-    @tangent(_nbinom_cdf)
-    def nbinom_cdf_tangent(y, k, n, p):
-        d[y] = d[n] * in_dtype_of(betainc_da(n, np.floor(k) + 1.0, p), y)
-        d[y] = d[p] * in_dtype_of(np.exp(
-            scipy.special.xlogy(n - 1.0, p) + scipy.special.xlog1py(np.floor(k), -p)
-            - scipy.special.betaln(n, np.floor(k) + 1.0)), y)

@@ -137,8 +137,7 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.chi.cdf scipy.stats.chi.logcdf scipy.stats.dgamma.cdf scipy.stats.dgamma.logcdf
         scipy.stats.erlang.cdf scipy.stats.erlang.logcdf scipy.stats.f.cdf scipy.stats.f.logcdf
         scipy.stats.halfgennorm.cdf scipy.stats.halfgennorm.logcdf scipy.stats.invgamma.cdf
-        scipy.stats.invgamma.logcdf scipy.stats.nakagami.cdf scipy.stats.nakagami.logcdf
-        scipy.stats.nbinom.cdf""",
+        scipy.stats.invgamma.logcdf scipy.stats.nakagami.cdf scipy.stats.nakagami.logcdf""",
     "an array's method that writes into it in place: as a statement on a local name or "
     "parameter, written y[:] = np.sort(y, ...), y[...] = np.partition(y, k, ...), y[...] = v, "
     "np.put(y, i, v, ...) (tangentlike/frontend/in_place.py); on anything else, refused": """

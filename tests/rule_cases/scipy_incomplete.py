@@ -112,16 +112,6 @@ if scipy is not None:
     add_template("incomplete-fdtr_ddfd", fdtr_ddfd, 3.5, 4.5, values("fdd", (3,), 0.2, 3),
                  wrt=(2,))
 
-    # scipy.stats.nbinom.cdf's private ufunc (k truncated: constant).
-    if hasattr(scipy.special._ufuncs, "_nbinom_cdf"):
-        for _shape in ("float", (3,)):
-            _id = f"incomplete-_nbinom_cdf-{_shape}"
-            _case(_id, scipy.special._ufuncs._nbinom_cdf,
-                  "scipy.special._ufuncs._nbinom_cdf(3.0, n, p)",
-                  {"p": values(f"{_id}/p", _shape, 0.2, 0.8),
-                   "n": values(f"{_id}/n", _shape, 0.5, 6)},
-                  second_order=_shape == "float")
-
     # scipy.stats' t, gamma, beta and chi2 distribution functions in their shape parameters
     # (templates/scipy_stats_families.py).
     import scipy.stats
