@@ -2,14 +2,16 @@
 when SciPy is installed): the closed-form derivatives beyond templates/scipy_special.py.
 
 Every derivative is written with functions that have rules themselves, so derivatives of
-derivatives (Hessian-vector products) work.  A derivative in an order or shape parameter that
-has no closed form (the order ``v`` of ``jv``, the ``a`` of ``gammainc``, the ``a, b`` of
-``betainc``, ...) is refused when that parameter is differentiated
-(``no_parameter_derivative``, a ``ValueRefusedError`` naming the function and the parameter);
-a constant parameter costs nothing.  An integer parameter that SciPy truncates (the ``k`` of
-``pdtr``) is piecewise constant: its derivative is zero.  Where a closed form divides by the
-argument (``expi``, ``exp1``, ``exprel``, ``k1``, ``sici``, ...), the derivative at exactly
-0 is NaN or infinite, as it is at a pole.
+derivatives (Hessian-vector products) work. A derivative in an order or shape parameter that
+has no closed form (the order ``v`` of ``jv``, the ``a, b`` of ``hyp1f1``, ...) is refused when
+that parameter is differentiated (``no_parameter_derivative``, a ``ValueRefusedError`` naming
+the function and the parameter); a constant parameter costs nothing. The incomplete gamma and
+beta functions' parameters (``gammainc``, ``betainc``, ``chdtr``, ``gdtr`` and their inverses)
+are differentiated by tangentlike/runtime/incomplete.py's quadratures
+(templates/scipy_incomplete.py). An integer parameter that SciPy truncates (the ``k`` of
+``pdtr``) is piecewise constant: its derivative is zero. Where a closed form divides by the
+argument (``expi``, ``exp1``, ``exprel``, ``k1``, ``sici``, ...), the derivative at exactly 0
+is NaN or infinite, as it is at a pole.
 """
 import numpy as np
 import scipy.special
@@ -18,6 +20,7 @@ from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.incomplete import betainc_da, betainc_db, gammainc_da, stdtr_ddf
 from tangentlike.runtime.linalg import real_matrix
 from tangentlike.runtime.special_more import (
     in_dtype_of,
@@ -848,69 +851,71 @@ def ndtri_exp(y, t):
 
 
 # Regularized incomplete gamma P(a, x) = gammainc, Q = gammaincc = 1 - P: the density is
-# exp(-x + (a - 1) log(x) - gammaln(a)); the inverses divide by it.  in_dtype_of keeps a
+# exp(-x + (a - 1) log(x) - gammaln(a)); the inverses divide by it.  Below the support (x < 0,
+# where SciPy's value is NaN) the derivatives are 0, so that the branch np.where(x > 0, ...,
+# gammaincc(a, -x)) does not select (SciPy's dgamma) adds no NaN (0 * NaN).  in_dtype_of keeps a
 # float32 derivative float32 (gammaln of a Python float is a float64 scalar).
 @adjoint(scipy.special.gammainc)
 def gammainc(y, a, x):
-    d[a] = no_parameter_derivative(d[y], "gammainc", "a")
-    density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x) - x
-                                 - scipy.special.gammaln(a)), y)
+    d[a] = unbroadcast(d[y] * in_dtype_of(gammainc_da(a, x), y), a)
+    density = in_dtype_of(np.where(x < 0.0, 0.0, np.exp(
+        scipy.special.xlogy(a - 1.0, x) - x - scipy.special.gammaln(a))), y)
     d[x] = unbroadcast(d[y] * density, x)
 
 
 @tangent(scipy.special.gammainc)
 def gammainc_tangent(y, a, x):
-    d[y] = no_parameter_derivative(d[a], "gammainc", "a")
-    density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x) - x
-                                 - scipy.special.gammaln(a)), y)
+    d[y] = d[a] * in_dtype_of(gammainc_da(a, x), y)
+    density = in_dtype_of(np.where(x < 0.0, 0.0, np.exp(
+        scipy.special.xlogy(a - 1.0, x) - x - scipy.special.gammaln(a))), y)
     d[y] = d[x] * density
 
 
 @adjoint(scipy.special.gammaincc)
 def gammaincc(y, a, x):
-    d[a] = no_parameter_derivative(d[y], "gammaincc", "a")
-    density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x) - x
-                                 - scipy.special.gammaln(a)), y)
+    d[a] = unbroadcast(-d[y] * in_dtype_of(gammainc_da(a, x), y), a)
+    density = in_dtype_of(np.where(x < 0.0, 0.0, np.exp(
+        scipy.special.xlogy(a - 1.0, x) - x - scipy.special.gammaln(a))), y)
     d[x] = unbroadcast(-d[y] * density, x)
 
 
 @tangent(scipy.special.gammaincc)
 def gammaincc_tangent(y, a, x):
-    d[y] = no_parameter_derivative(d[a], "gammaincc", "a")
-    density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x) - x
-                                 - scipy.special.gammaln(a)), y)
+    d[y] = -d[a] * in_dtype_of(gammainc_da(a, x), y)
+    density = in_dtype_of(np.where(x < 0.0, 0.0, np.exp(
+        scipy.special.xlogy(a - 1.0, x) - x - scipy.special.gammaln(a))), y)
     d[y] = -d[x] * density
 
 
 @adjoint(scipy.special.gammaincinv)
 def gammaincinv(x, a, p):
-    d[a] = no_parameter_derivative(d[x], "gammaincinv", "a")
     slope = in_dtype_of(np.exp(x + scipy.special.gammaln(a)
                                  - scipy.special.xlogy(a - 1.0, x)), x)
+    d[a] = unbroadcast(-d[x] * in_dtype_of(gammainc_da(a, x), x) * slope, a)
     d[p] = unbroadcast(d[x] * slope, p)
 
 
 @tangent(scipy.special.gammaincinv)
 def gammaincinv_tangent(x, a, p):
-    d[x] = no_parameter_derivative(d[a], "gammaincinv", "a")
     slope = in_dtype_of(np.exp(x + scipy.special.gammaln(a)
                                  - scipy.special.xlogy(a - 1.0, x)), x)
+    d[x] = -d[a] * in_dtype_of(gammainc_da(a, x), x) * slope
     d[x] = d[p] * slope
 
 
 @adjoint(scipy.special.gammainccinv)
 def gammainccinv(x, a, p):
-    d[a] = no_parameter_derivative(d[x], "gammainccinv", "a")
     slope = in_dtype_of(np.exp(x + scipy.special.gammaln(a)
                                  - scipy.special.xlogy(a - 1.0, x)), x)
+    d[a] = unbroadcast(-d[x] * in_dtype_of(gammainc_da(a, x), x) * slope, a)
     d[p] = unbroadcast(-d[x] * slope, p)
 
 
 @tangent(scipy.special.gammainccinv)
 def gammainccinv_tangent(x, a, p):
-    d[x] = no_parameter_derivative(d[a], "gammainccinv", "a")
     slope = in_dtype_of(np.exp(x + scipy.special.gammaln(a)
                                  - scipy.special.xlogy(a - 1.0, x)), x)
+    d[x] = -d[a] * in_dtype_of(gammainc_da(a, x), x) * slope
     d[x] = -d[p] * slope
 
 
@@ -918,8 +923,8 @@ def gammainccinv_tangent(x, a, p):
 # exp((a - 1) log(x) + (b - 1) log(1 - x) - betaln(a, b)).
 @adjoint(scipy.special.betainc)
 def betainc(y, a, b, x):
-    d[a] = no_parameter_derivative(d[y], "betainc", "a")
-    d[b] = no_parameter_derivative(d[y], "betainc", "b")
+    d[a] = unbroadcast(d[y] * in_dtype_of(betainc_da(a, b, x), y), a)
+    d[b] = unbroadcast(d[y] * in_dtype_of(betainc_db(a, b, x), y), b)
     density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x)
                                  + scipy.special.xlog1py(b - 1.0, -x)
                                  - scipy.special.betaln(a, b)), y)
@@ -928,8 +933,8 @@ def betainc(y, a, b, x):
 
 @tangent(scipy.special.betainc)
 def betainc_tangent(y, a, b, x):
-    d[y] = no_parameter_derivative(d[a], "betainc", "a")
-    d[y] = no_parameter_derivative(d[b], "betainc", "b")
+    d[y] = d[a] * in_dtype_of(betainc_da(a, b, x), y)
+    d[y] = d[b] * in_dtype_of(betainc_db(a, b, x), y)
     density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x)
                                  + scipy.special.xlog1py(b - 1.0, -x)
                                  - scipy.special.betaln(a, b)), y)
@@ -938,8 +943,8 @@ def betainc_tangent(y, a, b, x):
 
 @adjoint(scipy.special.betaincc)
 def betaincc(y, a, b, x):
-    d[a] = no_parameter_derivative(d[y], "betaincc", "a")
-    d[b] = no_parameter_derivative(d[y], "betaincc", "b")
+    d[a] = unbroadcast(-d[y] * in_dtype_of(betainc_da(a, b, x), y), a)
+    d[b] = unbroadcast(-d[y] * in_dtype_of(betainc_db(a, b, x), y), b)
     density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x)
                                  + scipy.special.xlog1py(b - 1.0, -x)
                                  - scipy.special.betaln(a, b)), y)
@@ -948,8 +953,8 @@ def betaincc(y, a, b, x):
 
 @tangent(scipy.special.betaincc)
 def betaincc_tangent(y, a, b, x):
-    d[y] = no_parameter_derivative(d[a], "betaincc", "a")
-    d[y] = no_parameter_derivative(d[b], "betaincc", "b")
+    d[y] = -d[a] * in_dtype_of(betainc_da(a, b, x), y)
+    d[y] = -d[b] * in_dtype_of(betainc_db(a, b, x), y)
     density = in_dtype_of(np.exp(scipy.special.xlogy(a - 1.0, x)
                                  + scipy.special.xlog1py(b - 1.0, -x)
                                  - scipy.special.betaln(a, b)), y)
@@ -958,37 +963,37 @@ def betaincc_tangent(y, a, b, x):
 
 @adjoint(scipy.special.betaincinv)
 def betaincinv(x, a, b, p):
-    d[a] = no_parameter_derivative(d[x], "betaincinv", "a")
-    d[b] = no_parameter_derivative(d[x], "betaincinv", "b")
     slope = in_dtype_of(np.exp(scipy.special.betaln(a, b) - scipy.special.xlogy(a - 1.0, x)
                                - scipy.special.xlog1py(b - 1.0, -x)), x)
+    d[a] = unbroadcast(-d[x] * in_dtype_of(betainc_da(a, b, x), x) * slope, a)
+    d[b] = unbroadcast(-d[x] * in_dtype_of(betainc_db(a, b, x), x) * slope, b)
     d[p] = unbroadcast(d[x] * slope, p)
 
 
 @tangent(scipy.special.betaincinv)
 def betaincinv_tangent(x, a, b, p):
-    d[x] = no_parameter_derivative(d[a], "betaincinv", "a")
-    d[x] = no_parameter_derivative(d[b], "betaincinv", "b")
     slope = in_dtype_of(np.exp(scipy.special.betaln(a, b) - scipy.special.xlogy(a - 1.0, x)
                                - scipy.special.xlog1py(b - 1.0, -x)), x)
+    d[x] = -d[a] * in_dtype_of(betainc_da(a, b, x), x) * slope
+    d[x] = -d[b] * in_dtype_of(betainc_db(a, b, x), x) * slope
     d[x] = d[p] * slope
 
 
 @adjoint(scipy.special.betainccinv)
 def betainccinv(x, a, b, p):
-    d[a] = no_parameter_derivative(d[x], "betainccinv", "a")
-    d[b] = no_parameter_derivative(d[x], "betainccinv", "b")
     slope = in_dtype_of(np.exp(scipy.special.betaln(a, b) - scipy.special.xlogy(a - 1.0, x)
                                - scipy.special.xlog1py(b - 1.0, -x)), x)
+    d[a] = unbroadcast(-d[x] * in_dtype_of(betainc_da(a, b, x), x) * slope, a)
+    d[b] = unbroadcast(-d[x] * in_dtype_of(betainc_db(a, b, x), x) * slope, b)
     d[p] = unbroadcast(-d[x] * slope, p)
 
 
 @tangent(scipy.special.betainccinv)
 def betainccinv_tangent(x, a, b, p):
-    d[x] = no_parameter_derivative(d[a], "betainccinv", "a")
-    d[x] = no_parameter_derivative(d[b], "betainccinv", "b")
     slope = in_dtype_of(np.exp(scipy.special.betaln(a, b) - scipy.special.xlogy(a - 1.0, x)
                                - scipy.special.xlog1py(b - 1.0, -x)), x)
+    d[x] = -d[a] * in_dtype_of(betainc_da(a, b, x), x) * slope
+    d[x] = -d[b] * in_dtype_of(betainc_db(a, b, x), x) * slope
     d[x] = -d[p] * slope
 
 
@@ -996,16 +1001,16 @@ def betainccinv_tangent(x, a, b, p):
 # - log(df) / 2 - log(sqrt(pi)) - (df + 1) / 2 log(1 + t**2 / df)); stdtrit is its inverse.
 @adjoint(scipy.special.stdtr)
 def stdtr(y, df, t):
-    d[df] = no_parameter_derivative(d[y], "stdtr", "df")
     density = in_dtype_of(np.exp(
         scipy.special.gammaln(0.5 * df + 0.5) - scipy.special.gammaln(0.5 * df)
         - 0.5 * np.log(df) - 0.5723649429247001 - (0.5 * df + 0.5) * np.log1p(t * t / df)), y)
+    d[df] = unbroadcast(d[y] * in_dtype_of(stdtr_ddf(df, t), y), df)
     d[t] = unbroadcast(d[y] * density, t)
 
 
 @tangent(scipy.special.stdtr)
 def stdtr_tangent(y, df, t):
-    d[y] = no_parameter_derivative(d[df], "stdtr", "df")
+    d[y] = d[df] * in_dtype_of(stdtr_ddf(df, t), y)
     density = in_dtype_of(np.exp(
         scipy.special.gammaln(0.5 * df + 0.5) - scipy.special.gammaln(0.5 * df)
         - 0.5 * np.log(df) - 0.5723649429247001 - (0.5 * df + 0.5) * np.log1p(t * t / df)), y)
@@ -1014,19 +1019,19 @@ def stdtr_tangent(y, df, t):
 
 @adjoint(scipy.special.stdtrit)
 def stdtrit(t, df, p):
-    d[df] = no_parameter_derivative(d[t], "stdtrit", "df")
     slope = in_dtype_of(np.exp(
         scipy.special.gammaln(0.5 * df) - scipy.special.gammaln(0.5 * df + 0.5)
         + 0.5 * np.log(df) + 0.5723649429247001 + (0.5 * df + 0.5) * np.log1p(t * t / df)), t)
+    d[df] = unbroadcast(-d[t] * in_dtype_of(stdtr_ddf(df, t), t) * slope, df)
     d[p] = unbroadcast(d[t] * slope, p)
 
 
 @tangent(scipy.special.stdtrit)
 def stdtrit_tangent(t, df, p):
-    d[t] = no_parameter_derivative(d[df], "stdtrit", "df")
     slope = in_dtype_of(np.exp(
         scipy.special.gammaln(0.5 * df) - scipy.special.gammaln(0.5 * df + 0.5)
         + 0.5 * np.log(df) + 0.5723649429247001 + (0.5 * df + 0.5) * np.log1p(t * t / df)), t)
+    d[t] = -d[df] * in_dtype_of(stdtr_ddf(df, t), t) * slope
     d[t] = d[p] * slope
 
 
@@ -1034,7 +1039,7 @@ def stdtrit_tangent(t, df, p):
 # chdtrc in its probability.
 @adjoint(scipy.special.chdtr)
 def chdtr(y, v, x):
-    d[v] = no_parameter_derivative(d[y], "chdtr", "v")
+    d[v] = unbroadcast(d[y] * 0.5 * in_dtype_of(gammainc_da(0.5 * v, 0.5 * x), y), v)
     density = in_dtype_of(0.5 * np.exp(scipy.special.xlogy(0.5 * v - 1.0, 0.5 * x) - 0.5 * x
                                        - scipy.special.gammaln(0.5 * v)), y)
     d[x] = unbroadcast(d[y] * density, x)
@@ -1042,7 +1047,7 @@ def chdtr(y, v, x):
 
 @tangent(scipy.special.chdtr)
 def chdtr_tangent(y, v, x):
-    d[y] = no_parameter_derivative(d[v], "chdtr", "v")
+    d[y] = d[v] * 0.5 * in_dtype_of(gammainc_da(0.5 * v, 0.5 * x), y)
     density = in_dtype_of(0.5 * np.exp(scipy.special.xlogy(0.5 * v - 1.0, 0.5 * x) - 0.5 * x
                                        - scipy.special.gammaln(0.5 * v)), y)
     d[y] = d[x] * density
@@ -1050,7 +1055,7 @@ def chdtr_tangent(y, v, x):
 
 @adjoint(scipy.special.chdtrc)
 def chdtrc(y, v, x):
-    d[v] = no_parameter_derivative(d[y], "chdtrc", "v")
+    d[v] = unbroadcast(-d[y] * 0.5 * in_dtype_of(gammainc_da(0.5 * v, 0.5 * x), y), v)
     density = in_dtype_of(0.5 * np.exp(scipy.special.xlogy(0.5 * v - 1.0, 0.5 * x) - 0.5 * x
                                        - scipy.special.gammaln(0.5 * v)), y)
     d[x] = unbroadcast(-d[y] * density, x)
@@ -1058,7 +1063,7 @@ def chdtrc(y, v, x):
 
 @tangent(scipy.special.chdtrc)
 def chdtrc_tangent(y, v, x):
-    d[y] = no_parameter_derivative(d[v], "chdtrc", "v")
+    d[y] = -d[v] * 0.5 * in_dtype_of(gammainc_da(0.5 * v, 0.5 * x), y)
     density = in_dtype_of(0.5 * np.exp(scipy.special.xlogy(0.5 * v - 1.0, 0.5 * x) - 0.5 * x
                                        - scipy.special.gammaln(0.5 * v)), y)
     d[y] = -d[x] * density
@@ -1066,17 +1071,17 @@ def chdtrc_tangent(y, v, x):
 
 @adjoint(scipy.special.chdtri)
 def chdtri(x, v, p):
-    d[v] = no_parameter_derivative(d[x], "chdtri", "v")
     slope = in_dtype_of(2.0 * np.exp(0.5 * x + scipy.special.gammaln(0.5 * v)
                                      - scipy.special.xlogy(0.5 * v - 1.0, 0.5 * x)), x)
+    d[v] = unbroadcast(-d[x] * 0.5 * in_dtype_of(gammainc_da(0.5 * v, 0.5 * x), x) * slope, v)
     d[p] = unbroadcast(-d[x] * slope, p)
 
 
 @tangent(scipy.special.chdtri)
 def chdtri_tangent(x, v, p):
-    d[x] = no_parameter_derivative(d[v], "chdtri", "v")
     slope = in_dtype_of(2.0 * np.exp(0.5 * x + scipy.special.gammaln(0.5 * v)
                                      - scipy.special.xlogy(0.5 * v - 1.0, 0.5 * x)), x)
+    d[x] = -d[v] * 0.5 * in_dtype_of(gammainc_da(0.5 * v, 0.5 * x), x) * slope
     d[x] = -d[p] * slope
 
 
@@ -1087,7 +1092,7 @@ def gdtr(y, a, b, x):
     density = in_dtype_of(np.exp(scipy.special.xlogy(b - 1.0, a * x) - a * x
                                  - scipy.special.gammaln(b)), y)
     d[a] = unbroadcast(d[y] * x * density, a)
-    d[b] = no_parameter_derivative(d[y], "gdtr", "b")
+    d[b] = unbroadcast(d[y] * in_dtype_of(gammainc_da(b, a * x), y), b)
     d[x] = unbroadcast(d[y] * a * density, x)
 
 
@@ -1096,7 +1101,7 @@ def gdtr_tangent(y, a, b, x):
     density = in_dtype_of(np.exp(scipy.special.xlogy(b - 1.0, a * x) - a * x
                                  - scipy.special.gammaln(b)), y)
     d[y] = d[a] * x * density
-    d[y] = no_parameter_derivative(d[b], "gdtr", "b")
+    d[y] = d[b] * in_dtype_of(gammainc_da(b, a * x), y)
     d[y] = d[x] * a * density
 
 
@@ -1105,7 +1110,7 @@ def gdtrc(y, a, b, x):
     density = in_dtype_of(np.exp(scipy.special.xlogy(b - 1.0, a * x) - a * x
                                  - scipy.special.gammaln(b)), y)
     d[a] = unbroadcast(-d[y] * x * density, a)
-    d[b] = no_parameter_derivative(d[y], "gdtrc", "b")
+    d[b] = unbroadcast(-d[y] * in_dtype_of(gammainc_da(b, a * x), y), b)
     d[x] = unbroadcast(-d[y] * a * density, x)
 
 
@@ -1114,7 +1119,7 @@ def gdtrc_tangent(y, a, b, x):
     density = in_dtype_of(np.exp(scipy.special.xlogy(b - 1.0, a * x) - a * x
                                  - scipy.special.gammaln(b)), y)
     d[y] = -d[a] * x * density
-    d[y] = no_parameter_derivative(d[b], "gdtrc", "b")
+    d[y] = -d[b] * in_dtype_of(gammainc_da(b, a * x), y)
     d[y] = -d[x] * a * density
 
 
@@ -1123,7 +1128,8 @@ def gdtrc_tangent(y, a, b, x):
 @adjoint(scipy.special.gdtrix)
 def gdtrix(x, a, b, p):
     d[a] = unbroadcast(-d[x] * x / a, a)
-    d[b] = no_parameter_derivative(d[x], "gdtrix", "b")
+    d[b] = unbroadcast(-d[x] * in_dtype_of(gammainc_da(b, a * x) * np.exp(
+        a * x + scipy.special.gammaln(b) - scipy.special.xlogy(b - 1.0, a * x)), x) / a, b)
     d[p] = unbroadcast(d[x] * in_dtype_of(np.exp(a * x + scipy.special.gammaln(b)
                                                  - scipy.special.xlogy(b - 1.0, a * x)), x)
                        / a, p)
@@ -1132,7 +1138,8 @@ def gdtrix(x, a, b, p):
 @tangent(scipy.special.gdtrix)
 def gdtrix_tangent(x, a, b, p):
     d[x] = -d[a] * x / a
-    d[x] = no_parameter_derivative(d[b], "gdtrix", "b")
+    d[x] = -d[b] * in_dtype_of(gammainc_da(b, a * x) * np.exp(
+        a * x + scipy.special.gammaln(b) - scipy.special.xlogy(b - 1.0, a * x)), x) / a
     d[x] = d[p] * in_dtype_of(np.exp(a * x + scipy.special.gammaln(b)
                                      - scipy.special.xlogy(b - 1.0, a * x)), x) / a
 
@@ -1142,7 +1149,8 @@ def gdtria(a, p, b, x):
     d[p] = unbroadcast(d[a] * in_dtype_of(np.exp(a * x + scipy.special.gammaln(b)
                                                  - scipy.special.xlogy(b - 1.0, a * x)), a)
                        / x, p)
-    d[b] = no_parameter_derivative(d[a], "gdtria", "b")
+    d[b] = unbroadcast(-d[a] * in_dtype_of(gammainc_da(b, a * x) * np.exp(
+        a * x + scipy.special.gammaln(b) - scipy.special.xlogy(b - 1.0, a * x)), a) / x, b)
     d[x] = unbroadcast(-d[a] * a / x, x)
 
 
@@ -1150,7 +1158,8 @@ def gdtria(a, p, b, x):
 def gdtria_tangent(a, p, b, x):
     d[a] = d[p] * in_dtype_of(np.exp(a * x + scipy.special.gammaln(b)
                                      - scipy.special.xlogy(b - 1.0, a * x)), a) / x
-    d[a] = no_parameter_derivative(d[b], "gdtria", "b")
+    d[a] = -d[b] * in_dtype_of(gammainc_da(b, a * x) * np.exp(
+        a * x + scipy.special.gammaln(b) - scipy.special.xlogy(b - 1.0, a * x)), a) / x
     d[a] = -d[x] * a / x
 
 

@@ -4,12 +4,13 @@ polynomials' values in x, incomplete elliptic integrals and Carlson's R_C and R_
 binomial, negative binomial, F and Tukey-lambda distribution functions in their continuous
 argument, and the Gaussian quadrature rules of an integer order alone (constants).
 
-As in templates/scipy_special_more.py, a derivative in an order or shape parameter that has
-no closed form (the ``n`` and ``alpha`` of ``eval_genlaguerre``, the ``dfn`` of ``fdtr``, the
-``lmbda`` of ``tklmbda``) is refused when that parameter is differentiated
-(``no_parameter_derivative``); a constant parameter costs nothing.  SciPy truncates the
-``k`` and ``n`` of ``bdtr`` and ``nbdtr`` (and their complements and inverses) to integers:
-piecewise constant, they carry no derivative.
+As in templates/scipy_special_more.py, a derivative in an order or shape parameter that has no
+closed form (the ``n`` and ``alpha`` of ``eval_genlaguerre``, the ``lmbda`` of ``tklmbda``) is
+refused when that parameter is differentiated (``no_parameter_derivative``); a constant
+parameter costs nothing. The ``dfn`` and ``dfd`` of ``fdtr`` are differentiated by
+tangentlike/runtime/incomplete.py's quadratures. SciPy truncates the ``k`` and ``n`` of
+``bdtr`` and ``nbdtr`` (and their complements and inverses) to integers: piecewise constant,
+they carry no derivative.
 """
 import numpy as np
 import scipy.special
@@ -18,6 +19,7 @@ from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.incomplete import fdtr_ddfd, fdtr_ddfn
 from tangentlike.runtime.special_more import in_dtype_of, no_parameter_derivative
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -290,13 +292,13 @@ def nbdtri(p, k, n, y):
 
 # F distribution: fdtr(dfn, dfd, x) has the density
 # exp(a log(dfn) + b log(dfd) + (a - 1) log(x) - (a + b) log(dfd + dfn x) - betaln(a, b)),
-# a = dfn / 2, b = dfd / 2; fdtri(dfn, dfd, p) divides by it.  The degrees of freedom are
-# refused.
+# a = dfn / 2, b = dfd / 2; fdtri(dfn, dfd, p) divides by it.  The degrees of freedom's
+# derivatives are tangentlike/runtime/incomplete.py's quadratures (fdtr_ddfn, fdtr_ddfd).
 
 @adjoint(scipy.special.fdtr)
 def fdtr(y, dfn, dfd, x):
-    d[dfn] = no_parameter_derivative(d[y], "fdtr", "dfn")
-    d[dfd] = no_parameter_derivative(d[y], "fdtr", "dfd")
+    d[dfn] = unbroadcast(d[y] * in_dtype_of(fdtr_ddfn(dfn, dfd, x), y), dfn)
+    d[dfd] = unbroadcast(d[y] * in_dtype_of(fdtr_ddfd(dfn, dfd, x), y), dfd)
     d[x] = unbroadcast(d[y] * in_dtype_of(np.exp(
         0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
         + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
@@ -305,8 +307,8 @@ def fdtr(y, dfn, dfd, x):
 
 @tangent(scipy.special.fdtr)
 def fdtr_tangent(y, dfn, dfd, x):
-    d[y] = no_parameter_derivative(d[dfn], "fdtr", "dfn")
-    d[y] = no_parameter_derivative(d[dfd], "fdtr", "dfd")
+    d[y] = d[dfn] * in_dtype_of(fdtr_ddfn(dfn, dfd, x), y)
+    d[y] = d[dfd] * in_dtype_of(fdtr_ddfd(dfn, dfd, x), y)
     d[y] = d[x] * in_dtype_of(np.exp(
         0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
         + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
@@ -315,8 +317,8 @@ def fdtr_tangent(y, dfn, dfd, x):
 
 @adjoint(scipy.special.fdtrc)
 def fdtrc(y, dfn, dfd, x):
-    d[dfn] = no_parameter_derivative(d[y], "fdtrc", "dfn")
-    d[dfd] = no_parameter_derivative(d[y], "fdtrc", "dfd")
+    d[dfn] = unbroadcast(-d[y] * in_dtype_of(fdtr_ddfn(dfn, dfd, x), y), dfn)
+    d[dfd] = unbroadcast(-d[y] * in_dtype_of(fdtr_ddfd(dfn, dfd, x), y), dfd)
     d[x] = unbroadcast(-d[y] * in_dtype_of(np.exp(
         0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
         + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
@@ -325,8 +327,8 @@ def fdtrc(y, dfn, dfd, x):
 
 @tangent(scipy.special.fdtrc)
 def fdtrc_tangent(y, dfn, dfd, x):
-    d[y] = no_parameter_derivative(d[dfn], "fdtrc", "dfn")
-    d[y] = no_parameter_derivative(d[dfd], "fdtrc", "dfd")
+    d[y] = -d[dfn] * in_dtype_of(fdtr_ddfn(dfn, dfd, x), y)
+    d[y] = -d[dfd] * in_dtype_of(fdtr_ddfd(dfn, dfd, x), y)
     d[y] = -d[x] * in_dtype_of(np.exp(
         0.5 * dfn * np.log(dfn) + 0.5 * dfd * np.log(dfd)
         + scipy.special.xlogy(0.5 * dfn - 1.0, x) - 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)
@@ -335,22 +337,24 @@ def fdtrc_tangent(y, dfn, dfd, x):
 
 @adjoint(scipy.special.fdtri)
 def fdtri(x, dfn, dfd, p):
-    d[dfn] = no_parameter_derivative(d[x], "fdtri", "dfn")
-    d[dfd] = no_parameter_derivative(d[x], "fdtri", "dfd")
-    d[p] = unbroadcast(d[x] * in_dtype_of(np.exp(
+    slope = in_dtype_of(np.exp(
         scipy.special.betaln(0.5 * dfn, 0.5 * dfd) - 0.5 * dfn * np.log(dfn)
         - 0.5 * dfd * np.log(dfd) - scipy.special.xlogy(0.5 * dfn - 1.0, x)
-        + 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)), x), p)
+        + 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)), x)
+    d[dfn] = unbroadcast(-d[x] * in_dtype_of(fdtr_ddfn(dfn, dfd, x), x) * slope, dfn)
+    d[dfd] = unbroadcast(-d[x] * in_dtype_of(fdtr_ddfd(dfn, dfd, x), x) * slope, dfd)
+    d[p] = unbroadcast(d[x] * slope, p)
 
 
 @tangent(scipy.special.fdtri)
 def fdtri_tangent(x, dfn, dfd, p):
-    d[x] = no_parameter_derivative(d[dfn], "fdtri", "dfn")
-    d[x] = no_parameter_derivative(d[dfd], "fdtri", "dfd")
-    d[x] = d[p] * in_dtype_of(np.exp(
+    slope = in_dtype_of(np.exp(
         scipy.special.betaln(0.5 * dfn, 0.5 * dfd) - 0.5 * dfn * np.log(dfn)
         - 0.5 * dfd * np.log(dfd) - scipy.special.xlogy(0.5 * dfn - 1.0, x)
         + 0.5 * (dfn + dfd) * np.log(dfd + dfn * x)), x)
+    d[x] = -d[dfn] * in_dtype_of(fdtr_ddfn(dfn, dfd, x), x) * slope
+    d[x] = -d[dfd] * in_dtype_of(fdtr_ddfd(dfn, dfd, x), x) * slope
+    d[x] = d[p] * slope
 
 
 # Tukey lambda: p = tklmbda(x, lmbda) inverts x = (p**lmbda - (1 - p)**lmbda) / lmbda, so

@@ -11,9 +11,11 @@ its density is ``f(z; shapes) / scale``.  A rule names ``hz``, the derivative of
 - ``pdf``: the same times the density ``y``;
 - ``cdf`` (``sf = 1 - cdf``): ``d/dx = pdf``, ``d/dloc = -pdf``, ``d/dscale = -pdf z``, and
   ``logcdf`` (``logsf``) divides by the cdf (sf) as ``exp(logpdf - y)``, which neither
-  overflows nor divides 0 by 0 in the tails.  Their derivative in a shape parameter (the
-  incomplete gamma or beta function's derivative in its parameter) has no closed form: it is
-  refused when that parameter is differentiated (``refuse_cdf_shape``).
+  overflows nor divides 0 by 0 in the tails.  Their derivative in a shape parameter is the
+  incomplete gamma or beta function's derivative in its parameter (``t``, ``gamma``, ``beta``,
+  ``chi2``: tangentlike/runtime/incomplete.py's quadratures); where that has no rule yet
+  (``pareto``, ``vonmises``, ``wrapcauchy``, ``gennorm``) it is refused when that parameter is
+  differentiated (``refuse_cdf_shape``).
 
 The discrete distributions' ``logpmf`` and ``pmf`` are differentiable in their continuous
 parameters (with ``j = k - loc``), constant in the count ``k``, ``loc`` and ``binom``'s and
@@ -32,7 +34,9 @@ from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import d, non_differentiable
 from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.incomplete import betainc_da, betainc_db, gammainc_da, stdtr_ddf
 from tangentlike.runtime.linalg import real_matrix
+from tangentlike.runtime.special_more import in_dtype_of
 from tangentlike.runtime.stats import refuse_cdf_shape
 
 # Every function of this family computes a value and does nothing else, and returns an array
@@ -61,7 +65,7 @@ def t_pdf(y, x, df, loc=0.0, scale=1.0):
 def t_cdf(y, x, df, loc=0.0, scale=1.0):
     f = scipy.stats.t.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = d[y] * refuse_cdf_shape(df)
+    d[df] = unbroadcast(d[y] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -70,7 +74,7 @@ def t_cdf(y, x, df, loc=0.0, scale=1.0):
 def t_logcdf(y, x, df, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.t.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = d[y] * refuse_cdf_shape(df)
+    d[df] = unbroadcast(d[y] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y) * np.exp(-y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -79,7 +83,7 @@ def t_logcdf(y, x, df, loc=0.0, scale=1.0):
 def t_sf(y, x, df, loc=0.0, scale=1.0):
     f = -scipy.stats.t.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = d[y] * refuse_cdf_shape(df)
+    d[df] = unbroadcast(-d[y] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -88,7 +92,7 @@ def t_sf(y, x, df, loc=0.0, scale=1.0):
 def t_logsf(y, x, df, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.t.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = d[y] * refuse_cdf_shape(df)
+    d[df] = unbroadcast(-d[y] * in_dtype_of(stdtr_ddf(df, (x - loc) / scale), y) * np.exp(-y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -111,7 +115,7 @@ def gamma_pdf(y, x, a, loc=0.0, scale=1.0):
 def gamma_cdf(y, x, a, loc=0.0, scale=1.0):
     f = scipy.stats.gamma.pdf(x, a, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = d[y] * refuse_cdf_shape(a)
+    d[a] = unbroadcast(d[y] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y), a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -120,7 +124,7 @@ def gamma_cdf(y, x, a, loc=0.0, scale=1.0):
 def gamma_logcdf(y, x, a, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.gamma.logpdf(x, a, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = d[y] * refuse_cdf_shape(a)
+    d[a] = unbroadcast(d[y] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y) * np.exp(-y), a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -129,7 +133,7 @@ def gamma_logcdf(y, x, a, loc=0.0, scale=1.0):
 def gamma_sf(y, x, a, loc=0.0, scale=1.0):
     f = -scipy.stats.gamma.pdf(x, a, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = d[y] * refuse_cdf_shape(a)
+    d[a] = unbroadcast(-d[y] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y), a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -138,7 +142,7 @@ def gamma_sf(y, x, a, loc=0.0, scale=1.0):
 def gamma_logsf(y, x, a, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.gamma.logpdf(x, a, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = d[y] * refuse_cdf_shape(a)
+    d[a] = unbroadcast(-d[y] * in_dtype_of(gammainc_da(a, (x - loc) / scale), y) * np.exp(-y), a)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -163,8 +167,8 @@ def beta_pdf(y, x, a, b, loc=0.0, scale=1.0):
 def beta_cdf(y, x, a, b, loc=0.0, scale=1.0):
     f = scipy.stats.beta.pdf(x, a, b, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = d[y] * refuse_cdf_shape(a)
-    d[b] = d[y] * refuse_cdf_shape(b)
+    d[a] = unbroadcast(d[y] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y), a)
+    d[b] = unbroadcast(d[y] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y), b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -173,8 +177,8 @@ def beta_cdf(y, x, a, b, loc=0.0, scale=1.0):
 def beta_logcdf(y, x, a, b, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.beta.logpdf(x, a, b, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = d[y] * refuse_cdf_shape(a)
-    d[b] = d[y] * refuse_cdf_shape(b)
+    d[a] = unbroadcast(d[y] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y) * np.exp(-y), a)
+    d[b] = unbroadcast(d[y] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y) * np.exp(-y), b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -183,8 +187,8 @@ def beta_logcdf(y, x, a, b, loc=0.0, scale=1.0):
 def beta_sf(y, x, a, b, loc=0.0, scale=1.0):
     f = -scipy.stats.beta.pdf(x, a, b, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = d[y] * refuse_cdf_shape(a)
-    d[b] = d[y] * refuse_cdf_shape(b)
+    d[a] = unbroadcast(-d[y] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y), a)
+    d[b] = unbroadcast(-d[y] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y), b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -193,8 +197,8 @@ def beta_sf(y, x, a, b, loc=0.0, scale=1.0):
 def beta_logsf(y, x, a, b, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.beta.logpdf(x, a, b, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[a] = d[y] * refuse_cdf_shape(a)
-    d[b] = d[y] * refuse_cdf_shape(b)
+    d[a] = unbroadcast(-d[y] * in_dtype_of(betainc_da(a, b, (x - loc) / scale), y) * np.exp(-y), a)
+    d[b] = unbroadcast(-d[y] * in_dtype_of(betainc_db(a, b, (x - loc) / scale), y) * np.exp(-y), b)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -228,7 +232,8 @@ def chi2_pdf(y, x, df, loc=0.0, scale=1.0):
 def chi2_cdf(y, x, df, loc=0.0, scale=1.0):
     f = scipy.stats.chi2.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = d[y] * refuse_cdf_shape(df)
+    d[df] = unbroadcast(d[y] * in_dtype_of(
+        0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -237,7 +242,8 @@ def chi2_cdf(y, x, df, loc=0.0, scale=1.0):
 def chi2_logcdf(y, x, df, loc=0.0, scale=1.0):
     f = np.exp(scipy.stats.chi2.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = d[y] * refuse_cdf_shape(df)
+    d[df] = unbroadcast(d[y] * in_dtype_of(
+        0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y) * np.exp(-y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -246,7 +252,8 @@ def chi2_logcdf(y, x, df, loc=0.0, scale=1.0):
 def chi2_sf(y, x, df, loc=0.0, scale=1.0):
     f = -scipy.stats.chi2.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = d[y] * refuse_cdf_shape(df)
+    d[df] = unbroadcast(-d[y] * in_dtype_of(
+        0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 
@@ -255,7 +262,8 @@ def chi2_sf(y, x, df, loc=0.0, scale=1.0):
 def chi2_logsf(y, x, df, loc=0.0, scale=1.0):
     f = -np.exp(scipy.stats.chi2.logpdf(x, df, loc, scale) - y)
     d[x] = unbroadcast(d[y] * f, x)
-    d[df] = d[y] * refuse_cdf_shape(df)
+    d[df] = unbroadcast(-d[y] * in_dtype_of(
+        0.5 * gammainc_da(0.5 * df, 0.5 * (x - loc) / scale), y) * np.exp(-y), df)
     d[loc] = unbroadcast(-d[y] * f, loc)
     d[scale] = unbroadcast(-d[y] * f * (x - loc) / scale, scale)
 

@@ -134,7 +134,11 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.logser.pmf scipy.stats.logser.logpmf scipy.stats.planck.pmf
         scipy.stats.planck.logpmf scipy.stats.planck.cdf scipy.stats.planck.logcdf
         scipy.stats.yulesimon.pmf scipy.stats.yulesimon.logpmf scipy.stats.yulesimon.cdf
-        scipy.stats.yulesimon.logcdf""",
+        scipy.stats.yulesimon.logcdf
+        scipy.stats.chi.cdf scipy.stats.chi.logcdf scipy.stats.dgamma.cdf scipy.stats.dgamma.logcdf
+        scipy.stats.erlang.cdf scipy.stats.erlang.logcdf scipy.stats.f.cdf scipy.stats.f.logcdf
+        scipy.stats.halfgennorm.cdf scipy.stats.halfgennorm.logcdf scipy.stats.invgamma.cdf
+        scipy.stats.invgamma.logcdf scipy.stats.nakagami.cdf scipy.stats.nakagami.logcdf""",
     "an array's method that writes into it in place: as a statement on a local name or "
     "parameter, written y[:] = np.sort(y, ...), y[...] = np.partition(y, k, ...), y[...] = v, "
     "np.put(y, i, v, ...) (tangentlike/frontend/in_place.py); on anything else, refused": """
@@ -296,15 +300,6 @@ MISSING: dict[str, str] = {
         scipy.special.besselpoly
         scipy.special.lmbda scipy.special.wright_bessel
         scipy.special.log_wright_bessel""",
-    "a rule: distribution functions and their inverses (the density; an inverse's by the "
-    "implicit function theorem)": """
-        scipy.special.nrdtr*""",
-    "a rule in a shape parameter (the inverses in a shape parameter need the incomplete "
-    "gamma and beta functions' derivatives in their parameters: no closed form)": """
-        scipy.special.chdtriv scipy.special.gdtrib scipy.special.pdtrik
-        scipy.special.stdtridf scipy.special.bdtrik scipy.special.bdtrin
-        scipy.special.nbdtrik scipy.special.nbdtrin scipy.special.fdtridfd
-        scipy.special.btdtria scipy.special.btdtrib""",
     "a rule: hypergeometric, elliptic, Airy, Mathieu, spheroidal, parabolic-cylinder and "
     "Legendre functions, orthogonal polynomials' values": """
         scipy.special.airye scipy.special.ellip_*
@@ -319,22 +314,20 @@ MISSING: dict[str, str] = {
     "a rule: the density or distribution function of a continuous distribution, in x, loc, "
     "scale and the shape parameters": """
         scipy.stats.betaprime.cdf scipy.stats.betaprime.logcdf scipy.stats.burr.pdf
-        scipy.stats.burr.logpdf scipy.stats.chi.cdf scipy.stats.chi.logcdf
+        scipy.stats.burr.logpdf
         scipy.stats.cosine.logpdf scipy.stats.cosine.cdf scipy.stats.cosine.logcdf
-        scipy.stats.crystalball.* scipy.stats.dgamma.cdf scipy.stats.dgamma.logcdf
-        scipy.stats.dpareto_lognorm.* scipy.stats.erlang.cdf scipy.stats.erlang.logcdf
-        scipy.stats.f.cdf scipy.stats.f.logcdf scipy.stats.fisk.pdf
+        scipy.stats.crystalball.*
+        scipy.stats.dpareto_lognorm.*
+        scipy.stats.fisk.pdf
         scipy.stats.fisk.logpdf scipy.stats.gausshyper.* scipy.stats.genextreme.*
         scipy.stats.gengamma.* scipy.stats.genhyperbolic.* scipy.stats.geninvgauss.*
         scipy.stats.genpareto.pdf scipy.stats.genpareto.logpdf scipy.stats.gibrat.pdf
-        scipy.stats.gibrat.logpdf scipy.stats.halfgennorm.cdf
-        scipy.stats.halfgennorm.logcdf scipy.stats.invgamma.cdf
-        scipy.stats.invgamma.logcdf scipy.stats.irwinhall.* scipy.stats.jf_skew_t.cdf
+        scipy.stats.gibrat.logpdf
+        scipy.stats.irwinhall.* scipy.stats.jf_skew_t.cdf
         scipy.stats.jf_skew_t.logcdf scipy.stats.kappa3.logcdf scipy.stats.kappa4.*
         scipy.stats.kstwo.pdf scipy.stats.kstwo.logpdf
         scipy.stats.landau.* scipy.stats.levy_stable.* scipy.stats.loggamma.cdf
         scipy.stats.loggamma.logcdf scipy.stats.lognorm.pdf scipy.stats.lognorm.logpdf
-        scipy.stats.nakagami.cdf scipy.stats.nakagami.logcdf
         scipy.stats.norminvgauss.cdf
         scipy.stats.norminvgauss.logcdf scipy.stats.pearson3.* scipy.stats.rdist.cdf
         scipy.stats.rdist.logcdf scipy.stats.recipinvgauss.pdf

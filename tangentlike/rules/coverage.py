@@ -47,6 +47,7 @@ HEADINGS = {
     "scipy_special": "SciPy special functions",
     "scipy_special_more": "More SciPy special functions",
     "scipy_special_rest": "The rest of the SciPy special functions",
+    "scipy_incomplete": "SciPy incomplete gamma and beta functions in their parameters",
     "scipy_stats": "SciPy stats distributions",
     "scipy_stats_families": "SciPy stats distributions in closed form",
     "scipy_noncentral": "Non-central chi-squared, t and F, Kolmogorov-Smirnov distributions",
