@@ -48,6 +48,7 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_special_rest")
     importlib.import_module("tangentlike.templates.scipy_stats")
     importlib.import_module("tangentlike.templates.scipy_stats_families")
+    importlib.import_module("tangentlike.templates.scipy_stats_more")
     importlib.import_module("tangentlike.templates.scipy_multivariate")
     importlib.import_module("tangentlike.templates.scipy_array_api")
     importlib.import_module("tangentlike.templates.scipy_linalg")

@@ -133,7 +133,13 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.logser.pmf scipy.stats.logser.logpmf scipy.stats.planck.pmf
         scipy.stats.planck.logpmf scipy.stats.planck.cdf scipy.stats.planck.logcdf
         scipy.stats.yulesimon.pmf scipy.stats.yulesimon.logpmf scipy.stats.yulesimon.cdf
-        scipy.stats.yulesimon.logcdf""",
+        scipy.stats.yulesimon.logcdf scipy.stats.betabinom.cdf scipy.stats.betabinom.logcdf
+        scipy.stats.betanbinom.cdf scipy.stats.betanbinom.logcdf scipy.stats.logser.cdf
+        scipy.stats.logser.logcdf scipy.stats.truncnorm.pdf scipy.stats.truncnorm.logpdf
+        scipy.stats.truncnorm.cdf scipy.stats.truncnorm.logcdf scipy.stats.truncpareto.pdf
+        scipy.stats.truncpareto.cdf scipy.stats.triang.pdf scipy.stats.triang.logpdf
+        scipy.stats.triang.cdf scipy.stats.triang.logcdf scipy.stats.trapezoid.pdf
+        scipy.stats.trapezoid.logpdf scipy.stats.trapezoid.cdf scipy.stats.trapezoid.logcdf""",
     "an array's method that writes into it in place: as a statement on a local name or "
     "parameter, written y[:] = np.sort(y, ...), y[...] = np.partition(y, k, ...), y[...] = v, "
     "np.put(y, i, v, ...) (tangentlike/frontend/in_place.py); on anything else, refused": """
@@ -313,18 +319,17 @@ MISSING: dict[str, str] = {
         scipy.stats.norminvgauss.logcdf scipy.stats.pearson3.* scipy.stats.rdist.cdf
         scipy.stats.rdist.logcdf scipy.stats.recipinvgauss.pdf
         scipy.stats.recipinvgauss.logpdf scipy.stats.rice.cdf scipy.stats.rice.logcdf
-        scipy.stats.skewnorm.* scipy.stats.studentized_range.* scipy.stats.trapezoid.*
-        scipy.stats.triang.* scipy.stats.truncnorm.* scipy.stats.truncpareto.*
+        scipy.stats.skewnorm.* scipy.stats.studentized_range.*
+        scipy.stats.truncpareto.logpdf
+        scipy.stats.truncpareto.logcdf
         scipy.stats.tukeylambda.* scipy.stats.vonmises_line.cdf
         scipy.stats.vonmises_line.logcdf scipy.stats.trapz.*""",
     "a rule: the mass or distribution function of a discrete distribution, in its continuous "
     "parameters (constant in k)": """
-        scipy.stats.bernoulli.* scipy.stats.betabinom.* scipy.stats.betanbinom.cdf
-        scipy.stats.betanbinom.logcdf scipy.stats.dlaplace.cdf
-        scipy.stats.dlaplace.logcdf scipy.stats.hypergeom.* scipy.stats.logser.cdf
-        scipy.stats.logser.logcdf scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
-        scipy.stats.nchypergeom_wallenius.* scipy.stats.nhypergeom.*
-        scipy.stats.poisson_binom.* scipy.stats.randint.* scipy.stats.skellam.*
+        scipy.stats.bernoulli.* scipy.stats.dlaplace.cdf scipy.stats.dlaplace.logcdf
+        scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
+        scipy.stats.nchypergeom_wallenius.* scipy.stats.poisson_binom.*
+        scipy.stats.skellam.*
         scipy.stats.zipf.* scipy.stats.zipfian.*""",
     "a rule: the multivariate normal's distribution function (SciPy integrates it "
     "numerically; its derivative is a lower-dimensional normal's distribution function)": """

@@ -49,6 +49,7 @@ HEADINGS = {
     "scipy_special_rest": "The rest of the SciPy special functions",
     "scipy_stats": "SciPy stats distributions",
     "scipy_stats_families": "SciPy stats distributions in closed form",
+    "scipy_stats_more": "More SciPy stats distributions",
     "scipy_multivariate": "SciPy multivariate distributions",
     "scipy_array_api": "SciPy's array-API helpers",
     "scipy_linalg": "SciPy linear algebra",

@@ -1,0 +1,58 @@
+"""More scipy.stats distributions (SciPy is optional: tangentlike/templates imports this
+module only when SciPy is installed).
+
+The densities and distribution functions of most distributions have no rule of their own:
+tangentlike differentiates the distribution's private method at the standardized point from
+SciPy's source (tangentlike/frontend/standardized.py).  This module holds what that needs:
+
+- the discrete distributions whose parameters are all integers (``hypergeom``'s ``M, n, N``,
+  ``nhypergeom``'s ``M, n, r``, ``randint``'s ``low, high``): their mass and distribution
+  functions are constants (the count ``k`` and ``loc`` carry no derivative either);
+- ``valued(value, same)``: ``value`` (SciPy's), with the derivative of ``same``, the same
+  number computed in another order (a discrete distribution's default cdf, its mass summed);
+- ``_log_gauss_mass(a, b)``, the log of the normal distribution's mass between ``a`` and
+  ``b`` (SciPy's, which ``truncnorm`` computes with): its derivative is
+  ``-phi(a) / mass`` in ``a`` and ``phi(b) / mass`` in ``b``, ``exp(norm.logpdf(.) - y)``.
+"""
+import numpy as np
+import scipy.stats
+
+from tangentlike.rules.primitive import Facts, Returns, Shape
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.stats_generic import valued
+
+try:  # SciPy's private helper (SciPy 1.9 and later)
+    from scipy.stats._continuous_distns import _log_gauss_mass
+except ImportError:
+    _log_gauss_mass = None
+
+# Every function of this family computes a value and does nothing else, and returns an array
+# or a number, new (several derivative contributions are added with +).
+FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
+
+non_differentiable(*(getattr(getattr(scipy.stats, name), method)
+                     for name in ("hypergeom", "nhypergeom", "randint")
+                     for method in ("pmf", "logpmf", "cdf", "logcdf")))
+
+
+if _log_gauss_mass is not None:
+    @adjoint(_log_gauss_mass)
+    def log_gauss_mass(y, a, b):
+        d[a] = unbroadcast(-d[y] * np.exp(scipy.stats.norm.logpdf(a) - y), a)
+        d[b] = unbroadcast(d[y] * np.exp(scipy.stats.norm.logpdf(b) - y), b)
+
+    @tangent(_log_gauss_mass)
+    def log_gauss_mass_tangent(y, a, b):
+        d[y] = -d[a] * np.exp(scipy.stats.norm.logpdf(a) - y)
+        d[y] = d[b] * np.exp(scipy.stats.norm.logpdf(b) - y)
+
+
+@adjoint(valued)
+def valued_adjoint(y, value, same):
+    d[same] = unbroadcast(d[y], same)
+
+
+@tangent(valued)
+def valued_tangent(y, value, same):
+    d[y] = d[same] + np.zeros_like(y)
