@@ -8,6 +8,10 @@ SciPy's source (tangentlike/frontend/standardized.py).  This module holds what t
 - the discrete distributions whose parameters are all integers (``hypergeom``'s ``M, n, N``,
   ``nhypergeom``'s ``M, n, r``, ``randint``'s ``low, high``): their mass and distribution
   functions are constants (the count ``k`` and ``loc`` carry no derivative either);
+- ``scipy.special._ufuncs._binom_cdf(k, n, p)`` (``binom._cdf``, which ``bernoulli.cdf``
+  calls): ``d/dp = -n binom.pmf(floor(k), n - 1, p)``; ``k`` and ``n`` are counts;
+- ``integrated(dist, method, z, *shapes)``, SciPy's ``_cdf`` or ``_sf`` where it integrates
+  the density numerically (the default ``_cdf``): its rules refuse, naming the distribution;
 - ``valued(value, same)``: ``value`` (SciPy's), with the derivative of ``same``, the same
   number computed in another order (a discrete distribution's default cdf, its mass summed);
 - ``_log_gauss_mass(a, b)``, the log of the normal distribution's mass between ``a`` and
@@ -15,12 +19,13 @@ SciPy's source (tangentlike/frontend/standardized.py).  This module holds what t
   ``-phi(a) / mass`` in ``a`` and ``phi(b) / mass`` in ``b``, ``exp(norm.logpdf(.) - y)``.
 """
 import numpy as np
+import scipy.special._ufuncs
 import scipy.stats
 
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
-from tangentlike.runtime.stats_generic import valued
+from tangentlike.runtime.stats_generic import integrated, refuse_integrated, valued
 
 try:  # SciPy's private helper (SciPy 1.9 and later)
     from scipy.stats._continuous_distns import _log_gauss_mass
@@ -31,6 +36,7 @@ except ImportError:
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
+non_differentiable(refuse_integrated)
 non_differentiable(*(getattr(getattr(scipy.stats, name), method)
                      for name in ("hypergeom", "nhypergeom", "randint")
                      for method in ("pmf", "logpmf", "cdf", "logcdf")))
@@ -56,3 +62,31 @@ def valued_adjoint(y, value, same):
 @tangent(valued)
 def valued_tangent(y, value, same):
     d[y] = d[same] + np.zeros_like(y)
+
+
+@adjoint(scipy.special._ufuncs._binom_cdf)
+def binom_cdf_private(y, k, n, p):
+    d[p] = unbroadcast(-d[y] * n * scipy.stats.binom.pmf(np.floor(k), n - 1, p), p)
+
+
+@tangent(scipy.special._ufuncs._binom_cdf)
+def binom_cdf_private_tangent(y, k, n, p):
+    d[y] = -d[p] * n * scipy.stats.binom.pmf(np.floor(k), n - 1, p)
+
+
+@adjoint(integrated)
+def integrated_adjoint(y, dist, method, z, s0=None, s1=None, s2=None, s3=None):
+    d[z] = refuse_integrated(dist, d[y])
+    d[s0] = refuse_integrated(dist, d[y])
+    d[s1] = refuse_integrated(dist, d[y])
+    d[s2] = refuse_integrated(dist, d[y])
+    d[s3] = refuse_integrated(dist, d[y])
+
+
+@tangent(integrated)
+def integrated_tangent(y, dist, method, z, s0=None, s1=None, s2=None, s3=None):
+    d[y] = refuse_integrated(dist, d[z])
+    d[y] = refuse_integrated(dist, d[s0])
+    d[y] = refuse_integrated(dist, d[s1])
+    d[y] = refuse_integrated(dist, d[s2])
+    d[y] = refuse_integrated(dist, d[s3])

@@ -48,7 +48,9 @@ _BASE = {("rv_continuous", "_logpdf"): "np.log({_pdf})",
          # derivative; the value is SciPy's own (the sums add in another order).
          ("rv_discrete", "_cdf"): "valued(private_value(dist, '_cdf', safe{listed}), "
                                   "np.sum(np.where(count_grid(dist, safe{listed}) <= safe, "
-                                  "{_pmf@grid}, 0.0), axis=0))"}
+                                  "{_pmf@grid}, 0.0), axis=0))",
+         # SciPy's default integrates the density numerically: its rules refuse.
+         ("rv_continuous", "_cdf"): "integrated(dist, '_cdf', safe{listed})"}
 
 # The points a written-out private method is taken at, by the name its template gives them.
 _POINTS = {"": "safe", "@grid": "count_grid(dist, safe{listed})"}
@@ -62,9 +64,9 @@ def _private(dist: Any, method: str, listed: str, point: str = "safe") -> str:
     """The expression of ``dist``'s private ``method`` at ``point``: its own method, or the
     base class's written out (:data:`_BASE`, at ``safe`` only)."""
     owner = next(c for c in type(dist).__mro__ if method in c.__dict__)
-    written = written_out.WRITTEN_OUT.get((owner.__name__, method))
+    written = written_out.written(dist, owner, method)
     if written is not None and point == "safe":
-        return f"({written})"
+        return f"({_expand(dist, written, listed)})"
     template = _BASE.get((owner.__name__, method))
     if template is None:
         return f"dist.{method}({point}{listed})"
@@ -136,7 +138,7 @@ def standardized(callee: Any) -> types.FunctionType | None:
     globals_ = {"__builtins__": builtins, "np": np, **written_out.names(), **{
         n: getattr(stats_generic, n) for n in ("inside", "inside_discrete", "inner_point",
                                                "inner_count", "count", "median", "count_grid",
-                                               "private_value", "valued",
+                                               "private_value", "valued", "integrated",
                                                "scipy_value")}}
     defaults = (0,) if discrete else (0.0, 1.0)
     func = compile_function(node, filename, globals_, {"dist": types.CellType(dist)},

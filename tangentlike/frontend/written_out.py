@@ -13,6 +13,7 @@ branch's derivative, multiplied by 0, stays finite.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # truncnorm's log cdf: log mass(a, x) - log mass(a, b), or, where that is above -0.1,
@@ -22,6 +23,15 @@ _LOG_MASS = "(_log_gauss_mass(a, safe) - _log_gauss_mass(a, b))"
 _TRUNCNORM_LOGCDF = (
     f"np.where({_LOG_MASS} > -0.1, np.log1p(-np.exp(np.where({_LOG_MASS} > -0.1, "
     f"_log_gauss_mass(safe, b) - _log_gauss_mass(a, b), -1.0))), {_LOG_MASS})")
+
+# pearson3 (SciPy's _preprocess, loc = 0 and scale = 1 written as they compute): the normal
+# density where |skew| < 0.000016, else a gamma distribution's of transx, alpha.
+_SKEW = "np.where(np.abs(skew) < 0.000016, 1.0, skew)"
+_BETA = f"(2.0 / ({_SKEW} * 1.0))"
+_ALPHA = f"((1.0 * {_BETA}) ** 2)"
+_TRANSX = f"({_BETA} * (safe - (0.0 - {_ALPHA} / {_BETA})))"
+_PEARSON3_LOGPDF = (f"np.where(np.abs(skew) < 0.000016, np.log(_norm_pdf(safe)), "
+                    f"np.log(np.abs({_BETA})) + _gamma.logpdf({_TRANSX}, {_ALPHA}))")
 
 WRITTEN_OUT: dict[tuple[str, str], str] = {
     # triang: [c == 0, x < c, (x >= c) & (c != 1), c == 1] (c == 0 gives x >= c: the third)
@@ -44,14 +54,42 @@ WRITTEN_OUT: dict[tuple[str, str], str] = {
         "1 - ((1 - safe) ** 2 / (d - c + 1) / (1 - np.where(d == 1, 0.5, d)))))",
     ("truncnorm_gen", "_logcdf"): _TRUNCNORM_LOGCDF,
     ("truncnorm_gen", "_cdf"): f"np.exp({_TRUNCNORM_LOGCDF})",
+    ("pearson3_gen", "_logpdf"): _PEARSON3_LOGPDF,
+    ("pearson3_gen", "_pdf"): f"np.exp({_PEARSON3_LOGPDF})",
+    # truncpareto (SciPy 1.16 and later: xpx.apply_where(b > 0, ..., self._logpdf_pos_b,
+    # super()._logpdf), whose source holds a del): the positive-b method where b > 0 (b held
+    # at 1 elsewhere), the base class's (the log of the pdf or cdf) elsewhere.
+    ("truncpareto_gen", "_logpdf"):
+        "np.where(b > 0, dist._logpdf_pos_b(safe, np.where(b > 0, b, 1.0), c), np.log({_pdf}))",
+    ("truncpareto_gen", "_logcdf"):
+        "np.where(b > 0, dist._logcdf_pos_b(safe, np.where(b > 0, b, 1.0), c), "
+        "np.where(safe < median(dist{listed}), np.log({_cdf}), np.log1p(-{_sf})))",
+    # norminvgauss's _sf integrates the density numerically, like the default _cdf
+    ("norminvgauss_gen", "_sf"): "integrated(dist, '_sf', safe{listed})",
 }
+
+
+def written(dist: Any, owner: type, method: str) -> str | None:
+    """The written-out expression of ``dist``'s private ``method`` (defined by ``owner``), or
+    None: none is written, or it calls a method this SciPy's distribution does not have (its
+    source is another version's)."""
+    expression = WRITTEN_OUT.get((owner.__name__, method))
+    if expression is None or not all(hasattr(dist, name) for name in
+                                     re.findall(r"dist\.(\w+)", expression)):
+        return None
+    return expression
 
 
 def names() -> dict[str, Any]:
     """The functions the expressions call besides NumPy's (SciPy's private helpers, where
     this SciPy has them)."""
     try:
-        from scipy.stats._continuous_distns import _log_gauss_mass
-    except ImportError:  # no SciPy, or one without it (truncnorm is then read as it is)
+        import scipy.stats
+        from scipy.stats import _continuous_distns
+    except ImportError:  # no SciPy
         return {}
-    return {"_log_gauss_mass": _log_gauss_mass}
+    found = {"_gamma": scipy.stats.gamma}
+    for name in ("_log_gauss_mass", "_norm_pdf"):  # where this SciPy has them
+        if hasattr(_continuous_distns, name):
+            found[name] = getattr(_continuous_distns, name)
+    return found

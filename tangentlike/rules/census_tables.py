@@ -139,7 +139,10 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.truncnorm.cdf scipy.stats.truncnorm.logcdf scipy.stats.truncpareto.pdf
         scipy.stats.truncpareto.cdf scipy.stats.triang.pdf scipy.stats.triang.logpdf
         scipy.stats.triang.cdf scipy.stats.triang.logcdf scipy.stats.trapezoid.pdf
-        scipy.stats.trapezoid.logpdf scipy.stats.trapezoid.cdf scipy.stats.trapezoid.logcdf""",
+        scipy.stats.trapezoid.logpdf scipy.stats.trapezoid.cdf scipy.stats.trapezoid.logcdf
+        scipy.stats.pearson3.pdf scipy.stats.pearson3.logpdf scipy.stats.bernoulli.cdf
+        scipy.stats.bernoulli.logcdf scipy.stats.truncpareto.logpdf
+        scipy.stats.truncpareto.logcdf""",
     "an array's method that writes into it in place: as a statement on a local name or "
     "parameter, written y[:] = np.sort(y, ...), y[...] = np.partition(y, k, ...), y[...] = v, "
     "np.put(y, i, v, ...) (tangentlike/frontend/in_place.py); on anything else, refused": """
@@ -239,6 +242,10 @@ REFUSED: dict[str, str] = {
     "multiply, divide, maximum, minimum, fmax, fmin, which the derivative cannot follow: "
     "write the new value (x = np.f(x), x[i] = np.f(x[i], v) for distinct indices)": """
         np.*.at""",
+    "a distribution function SciPy computes by integrating the density numerically "
+    "(scipy.integrate.quad): refused when differentiated, naming the distribution "
+    "(tangentlike/runtime/stats_generic.py, integrated)": """
+        scipy.stats.norminvgauss.cdf scipy.stats.norminvgauss.logcdf""",
 }
 
 MISSING: dict[str, str] = {
@@ -315,18 +322,16 @@ MISSING: dict[str, str] = {
         scipy.stats.landau.* scipy.stats.levy_stable.* scipy.stats.loggamma.cdf
         scipy.stats.loggamma.logcdf scipy.stats.lognorm.pdf scipy.stats.lognorm.logpdf
         scipy.stats.nakagami.cdf scipy.stats.nakagami.logcdf scipy.stats.ncf.*
-        scipy.stats.nct.* scipy.stats.ncx2.* scipy.stats.norminvgauss.cdf
-        scipy.stats.norminvgauss.logcdf scipy.stats.pearson3.* scipy.stats.rdist.cdf
+        scipy.stats.nct.* scipy.stats.ncx2.* scipy.stats.pearson3.cdf
+        scipy.stats.pearson3.logcdf scipy.stats.rdist.cdf
         scipy.stats.rdist.logcdf scipy.stats.recipinvgauss.pdf
         scipy.stats.recipinvgauss.logpdf scipy.stats.rice.cdf scipy.stats.rice.logcdf
         scipy.stats.skewnorm.* scipy.stats.studentized_range.*
-        scipy.stats.truncpareto.logpdf
-        scipy.stats.truncpareto.logcdf
         scipy.stats.tukeylambda.* scipy.stats.vonmises_line.cdf
         scipy.stats.vonmises_line.logcdf scipy.stats.trapz.*""",
     "a rule: the mass or distribution function of a discrete distribution, in its continuous "
     "parameters (constant in k)": """
-        scipy.stats.bernoulli.* scipy.stats.dlaplace.cdf scipy.stats.dlaplace.logcdf
+        scipy.stats.dlaplace.cdf scipy.stats.dlaplace.logcdf
         scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
         scipy.stats.nchypergeom_wallenius.* scipy.stats.poisson_binom.*
         scipy.stats.skellam.*

@@ -74,6 +74,10 @@ _NAMESPACES = [
     ("scipy._lib._array_api", "scipy._lib._array_api."), ("tangentlike", "tangentlike."),
 ]
 
+# Private functions of a library that have rules (SciPy's own source calls them), by module.
+_PRIVATE = {"scipy.stats._continuous_distns": ("_log_gauss_mass",),
+            "scipy.special._ufuncs": ("_binom_cdf",)}
+
 
 @dataclass
 class Row:
@@ -108,6 +112,14 @@ def _public_names() -> dict[int, list[str]]:
                 if seen_in.setdefault(key, module_name) != module_name:
                     continue
                 names.setdefault(key, []).append(prefix + attr)
+    for module_name, attrs in _PRIVATE.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for attr in attrs:
+            if hasattr(module, attr):
+                names.setdefault(id(getattr(module, attr)), [f"{module_name}.{attr}"])
     return names
 
 

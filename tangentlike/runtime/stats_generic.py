@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.errors import ValueRefusedError
+
 
 def inside(dist: Any, method: str, z: Any, scale: Any, *shapes: Any) -> Any:
     """Where ``dist.method`` computes its private method (``_logpdf`` at the standardized
@@ -90,3 +92,22 @@ def valued(value: Any, same: Any) -> Any:
     """``value``, whose derivative is that of ``same``: the same number computed in another
     order (its rules are in templates/scipy_stats_more.py)."""
     return value + np.zeros_like(same)
+
+
+def integrated(dist: Any, method: str, z: Any, *shapes: Any) -> Any:
+    """SciPy's ``dist.method(z, *shapes)`` (``_cdf`` or ``_sf``) where SciPy integrates the
+    density numerically (``scipy.integrate.quad``).  Its rules refuse a derivative
+    (:func:`refuse_integrated`)."""
+    z, *shapes = np.broadcast_arrays(np.asarray(z, dtype=float), *map(np.asarray, shapes))
+    out = getattr(dist, method)(z.ravel(), *(s.ravel() for s in shapes))  # as SciPy calls it
+    return np.reshape(out, z.shape)
+
+
+def refuse_integrated(dist: Any, g: Any) -> Any:
+    """Raise: the distribution function is SciPy's numerical integral of the density."""
+    raise ValueRefusedError(
+        f"tangentlike does not differentiate scipy.stats.{dist.name}'s distribution function "
+        f"(cdf, logcdf): SciPy integrates its density numerically (rv_continuous._cdf, "
+        f"scipy.integrate.quad in np.vectorize), and tangentlike does not differentiate "
+        f"through numerical integration; hold its arguments constant, or register a rule "
+        f"for it (@tangentlike.adjoint and @tangentlike.tangent)")

@@ -26,3 +26,17 @@ for _shape in ("float", (3,), (2, 3)):
     _id = f"stats-valued-{_shape}"
     add(_id, valued, "valued(np.sin(x) * 2.0, 2.0 * np.sin(x))", {"x": values(_id, _shape)},
         autograd=False, second_order=True, names={"valued": valued})
+
+try:
+    from scipy.special._ufuncs import _binom_cdf
+except ImportError:  # no SciPy
+    _binom_cdf = None
+
+if _binom_cdf is not None:
+    for _sk, _sp in (("float", "float"), ((4,), (4,)), ((2, 3), (3,))):
+        _id = f"binom_cdf_private-{_sk}-{_sp}"
+        _k = values(_id + "k", _sk, 0, 6)
+        add(_id, _binom_cdf, "_binom_cdf(k, 6, p)",
+            {"k": round(_k) if _sk == "float" else _k.round().astype(int),
+             "p": values(_id + "p", _sp, 0.2, 0.8)},
+            autograd=False, float32=False, second_order=True, names={"_binom_cdf": _binom_cdf})

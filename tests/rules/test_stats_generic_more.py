@@ -1,6 +1,7 @@
 """More of the generic scipy.stats densities (frontend/standardized.py): truncnorm (SciPy's
-_log_gauss_mass, templates/scipy_stats_more.py), triang and trapezoid (their _lazyselect
-written out, frontend/written_out.py), truncpareto (xp_promote of several values), the
+_log_gauss_mass, templates/scipy_stats_more.py), triang, trapezoid and pearson3 (their
+_lazyselect and in-place updates written out, frontend/written_out.py), bernoulli's cdf
+(SciPy's _binom_cdf), truncpareto (xp_promote of several values), the
 discrete distributions' default cdf (a sum of the mass, count_grid), and the discrete
 distributions with integer parameters only (constants).  Every derivative in x (or the
 continuous parameters), the shapes, loc and scale at once, over arrays whose points reach
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 import tangentlike
+from tangentlike.errors import TangentlikeError
 from tests.support import check_every_mode, make_function, numerical_grad
 
 pytest.importorskip("scipy")
@@ -23,12 +25,13 @@ CONTINUOUS = {
     "truncnorm": ([-0.4, 0.3, 1.4, 2.2, 2.6], [-1.2, 1.9], 0.2, 1.3),
     "triang": ([0.15, 0.25, 0.5, 0.9, 1.2], [0.3], 0.1, 1.2),
     "trapezoid": ([0.15, 0.25, 0.5, 0.9, 1.2], [0.3, 0.65], 0.1, 1.2),
-    "truncpareto": ([1.4, 2.0, 3.1, 4.5, 5.2], [1.8, 4.3], 0.2, 1.1),
+    "truncpareto": ([1.4, 2.0, 3.1, 4.5, 4.8], [1.8, 4.3], 0.2, 1.1),
+    "pearson3": ([-0.5, 0.1, 0.6, 1.4, 2.2], [0.8], 0.2, 1.3),
 }
 METHODS = {"truncnorm": ("pdf", "logpdf", "cdf", "logcdf"),
            "triang": ("pdf", "logpdf", "cdf", "logcdf"),
            "trapezoid": ("pdf", "logpdf", "cdf", "logcdf"),
-           "truncpareto": ("pdf", "cdf")}
+           "truncpareto": ("pdf", "logpdf", "cdf", "logcdf"), "pearson3": ("pdf", "logpdf")}
 W = np.array([0.7, -1.1, 0.4, 1.3, -0.6])
 
 
@@ -74,6 +77,7 @@ DISCRETE = {
     "betabinom": ([0, 1, 3, 4, 7], [2.3, 0.63], [6], 0),
     "betanbinom": ([1, 2, 3, 6, 9], [9.3, 1.7], [5], 1),
     "logser": ([1, 2, 3, 5, 12], [0.6], [], 0),
+    "bernoulli": ([0, 1, 0, 2, 0], [0.3], [], 0),  # SciPy's _binom_cdf, with a rule
 }
 
 
@@ -108,3 +112,32 @@ def test_integer_parameters_only_give_constants(call, method):
     assert value == f(x)
     const = eval(f"scipy.stats.{call.format(m=method)}", {"scipy": scipy, "K": np.array([3, 4, 5])})
     np.testing.assert_array_equal(grad, const)
+
+
+@pytest.mark.parametrize("method", ["cdf", "logcdf"])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_numerically_integrated_cdf_is_refused_by_name(method, mode):
+    """norminvgauss's cdf is SciPy's numerical integral of its density (rv_continuous._cdf,
+    and its own _sf): refused, naming the distribution; not differentiated, its value is
+    SciPy's."""
+    f = make_function(f"""
+        import scipy.stats
+        def f(x, a):
+            return np.sum(scipy.stats.norminvgauss.{method}(x, a, 0.5, loc=0.3))
+    """)
+    x = np.array([0.1, 0.9])
+    with pytest.raises(TangentlikeError) as info:
+        if mode == "reverse":
+            tangentlike.grad(f, wrt=(0, 1))(x, 1.25)
+        else:
+            tangentlike.jvp(f)((x, 1.25), (np.ones(2), 0.0))
+    assert "scipy.stats.norminvgauss's distribution function" in info.value.message
+    assert "integrates its density numerically" in info.value.message
+    g = make_function(f"""
+        import scipy.stats
+        def g(x, a):
+            return x * np.sum(scipy.stats.norminvgauss.{method}(np.array([0.1, 0.9]), a, 0.5))
+    """)
+    value, grad = tangentlike.value_and_grad(g)(2.0, 1.25)
+    assert value == g(2.0, 1.25)
+    assert grad == g(1.0, 1.25)
