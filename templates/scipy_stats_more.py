@@ -25,6 +25,7 @@ import scipy.stats
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import unbroadcast
+from tangentlike.runtime.linalg import real_matrix
 from tangentlike.runtime.stats_generic import integrated, refuse_integrated, valued
 
 try:  # SciPy's private helper (SciPy 1.9 and later)
@@ -36,6 +37,10 @@ except ImportError:
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
+# The log normal mass is for real bounds (SciPy discards an imaginary part): complex ones are
+# refused.
+_MASS = "scipy.stats.truncnorm (SciPy's _log_gauss_mass)"
+
 non_differentiable(refuse_integrated)
 non_differentiable(*(getattr(getattr(scipy.stats, name), method)
                      for name in ("hypergeom", "nhypergeom", "randint")
@@ -45,13 +50,15 @@ non_differentiable(*(getattr(getattr(scipy.stats, name), method)
 if _log_gauss_mass is not None:
     @adjoint(_log_gauss_mass)
     def log_gauss_mass(y, a, b):
-        d[a] = unbroadcast(-d[y] * np.exp(scipy.stats.norm.logpdf(a) - y), a)
-        d[b] = unbroadcast(d[y] * np.exp(scipy.stats.norm.logpdf(b) - y), b)
+        d[a] = unbroadcast(-d[y] * np.exp(scipy.stats.norm.logpdf(real_matrix(a, _MASS)) - y),
+                           a)
+        d[b] = unbroadcast(d[y] * np.exp(scipy.stats.norm.logpdf(real_matrix(b, _MASS)) - y),
+                           b)
 
     @tangent(_log_gauss_mass)
     def log_gauss_mass_tangent(y, a, b):
-        d[y] = -d[a] * np.exp(scipy.stats.norm.logpdf(a) - y)
-        d[y] = d[b] * np.exp(scipy.stats.norm.logpdf(b) - y)
+        d[y] = -d[a] * np.exp(scipy.stats.norm.logpdf(real_matrix(a, _MASS)) - y)
+        d[y] = d[b] * np.exp(scipy.stats.norm.logpdf(real_matrix(b, _MASS)) - y)
 
 
 @adjoint(valued)

@@ -11,7 +11,11 @@ of such a method becomes a call of a function written here for the distribution 
 is plain Python over NumPy and scipy.special in SciPy's source, differentiated from it too
 (``functions._method_of_object``), or refused by name at the user's line where it uses
 something tangentlike does not differentiate.  A discrete distribution's count ``k`` and its
-``loc`` carry no derivative.
+``loc`` carry no derivative.  Some private methods are written out instead
+(``frontend/written_out.py``: SciPy's ``_lazyselect`` and in-place updates as ``np.where``),
+and SciPy's base-class defaults too (:data:`_BASE`): a discrete distribution's ``_cdf`` is its
+mass summed (SciPy's value, the sum's derivative), a continuous one's, a numerical integral,
+is refused when differentiated.
 """
 from __future__ import annotations
 

@@ -40,3 +40,17 @@ if _binom_cdf is not None:
             {"k": round(_k) if _sk == "float" else _k.round().astype(int),
              "p": values(_id + "p", _sp, 0.2, 0.8)},
             autograd=False, float32=False, second_order=True, names={"_binom_cdf": _binom_cdf})
+
+try:
+    import scipy.stats
+except ImportError:  # no SciPy
+    scipy = None
+
+if scipy is not None:
+    from tangentlike.runtime.stats_generic import integrated
+
+    # integrated's rules refuse (tests/rules/test_stats_generic_more.py): its value, with
+    # constant arguments, is SciPy's numerical cdf.
+    _id = "stats-integrated-constant"
+    add(_id, integrated, "x * scipy.stats.norminvgauss.cdf(np.array([0.1, 0.9]), 1.25, 0.5)",
+        {"x": values(_id, (2,))}, autograd=False, float32=False, names={"scipy": scipy})
