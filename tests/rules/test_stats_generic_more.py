@@ -141,3 +141,18 @@ def test_a_numerically_integrated_cdf_is_refused_by_name(method, mode):
     value, grad = tangentlike.value_and_grad(g)(2.0, 1.25)
     assert value == g(2.0, 1.25)
     assert grad == g(1.0, 1.25)
+
+
+@pytest.mark.parametrize("method", ["logpdf", "logcdf"])
+def test_truncpareto_with_a_negative_b(method):
+    """b <= 0: SciPy's base-class branch (the log of the pdf or cdf), b differentiated."""
+    if np.isnan(scipy.stats.truncpareto.pdf(2.0, -1.5, 4.3)):
+        pytest.skip("this SciPy (before 1.16) takes b > 0 only")
+    f = make_function(f"""
+        import scipy.stats
+        def f(p):
+            return np.sum(scipy.stats.truncpareto.{method}(p[:3], p[3], 4.3) * W[:3])
+    """)
+    f.__globals__["W"] = W
+    p = np.array([1.3, 2.2, 3.9, -1.5])
+    check_every_mode(f, p, np.array([0.3, -0.5, 1.0, 0.7]))
