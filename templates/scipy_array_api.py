@@ -38,22 +38,19 @@ if _xp_promote is not None:
         d[y] = promotion_tangent(d[a2], 2, a2, y)
         d[y] = promotion_tangent(d[a3], 3, a3, y)
 
+    # The helpers' own rules (linear in their first argument), for higher derivatives.
+    @adjoint(promoted_part)
+    def promoted_part_adjoint(r, g, k, x, y):
+        d[g] = promotion_tangent(d[r], k, x, y)
 
-@adjoint(promoted_part)
-def promoted_part_adjoint(r, g, k, x, y):
-    d[g] = promotion_tangent(d[r], k, x, y)
+    @tangent(promoted_part)
+    def promoted_part_tangent(r, g, k, x, y):
+        d[r] = promoted_part(d[g], k, x, y)
 
+    @adjoint(promotion_tangent)
+    def promotion_tangent_adjoint(r, t, k, x, y):
+        d[t] = promoted_part(d[r], k, x, y)
 
-@tangent(promoted_part)
-def promoted_part_tangent(r, g, k, x, y):
-    d[r] = promoted_part(d[g], k, x, y)
-
-
-@adjoint(promotion_tangent)
-def promotion_tangent_adjoint(r, t, k, x, y):
-    d[t] = promoted_part(d[r], k, x, y)
-
-
-@tangent(promotion_tangent)
-def promotion_tangent_tangent(r, t, k, x, y):
-    d[r] = promotion_tangent(d[t], k, x, y)
+    @tangent(promotion_tangent)
+    def promotion_tangent_tangent(r, t, k, x, y):
+        d[r] = promotion_tangent(d[t], k, x, y)
