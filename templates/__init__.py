@@ -50,6 +50,7 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_stats")
     importlib.import_module("tangentlike.templates.scipy_stats_families")
     importlib.import_module("tangentlike.templates.scipy_noncentral")
+    importlib.import_module("tangentlike.templates.scipy_stats_more")
     importlib.import_module("tangentlike.templates.scipy_multivariate")
     importlib.import_module("tangentlike.templates.scipy_multivariate_more")
     importlib.import_module("tangentlike.templates.scipy_array_api")

@@ -22,7 +22,8 @@ from tangentlike.runtime import stats_generic, unbroadcast
 # The helpers of the generic densities (frontend/standardized.py) carry no derivative.
 _GENERIC_HELPERS = (stats_generic.inside, stats_generic.inside_discrete,
                     stats_generic.inner_point, stats_generic.inner_count, stats_generic.count,
-                    stats_generic.median, stats_generic.scipy_value)
+                    stats_generic.median, stats_generic.scipy_value,
+                    stats_generic.count_grid, stats_generic.private_value)
 non_differentiable(*_GENERIC_HELPERS)
 for _helper in _GENERIC_HELPERS:  # they read the distribution and write nothing
     declare(_helper, library=True, pure=True, returns=Returns.NEW)

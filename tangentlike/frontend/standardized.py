@@ -11,7 +11,11 @@ of such a method becomes a call of a function written here for the distribution 
 is plain Python over NumPy and scipy.special in SciPy's source, differentiated from it too
 (``functions._method_of_object``), or refused by name at the user's line where it uses
 something tangentlike does not differentiate.  A discrete distribution's count ``k`` and its
-``loc`` carry no derivative.
+``loc`` carry no derivative.  Some private methods are written out instead
+(``frontend/written_out.py``: SciPy's ``_lazyselect`` and in-place updates as ``np.where``),
+and SciPy's base-class defaults too (:data:`_BASE`): a discrete distribution's ``_cdf`` is its
+mass summed (SciPy's value, the sum's derivative), a continuous one's, a numerical integral,
+is refused when differentiated.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.core import syntax
-from tangentlike.frontend import distributions
+from tangentlike.frontend import distributions, written_out
 from tangentlike.frontend.library import STANDING_FOR
 from tangentlike.frontend.lifting import compile_function
 from tangentlike.frontend.parsing import register_synthetic
@@ -42,20 +46,36 @@ _BASE = {("rv_continuous", "_logpdf"): "np.log({_pdf})",
          ("rv_generic", "_logcdf"): "np.log({_cdf})",
          ("rv_continuous", "_logcdf"): "np.where(safe < median(dist{listed}), np.log({_cdf}), "
                                        "np.log1p(-{_sf}))",
-         ("rv_generic", "_sf"): "(1.0 - {_cdf})"}
+         ("rv_generic", "_sf"): "(1.0 - {_cdf})",
+         # SciPy's default sums the mass from the support's least count up (_cdf_single,
+         # vectorized): every count up to the greatest at once, masked (count_grid), for the
+         # derivative; the value is SciPy's own (the sums add in another order).
+         ("rv_discrete", "_cdf"): "valued(private_value(dist, '_cdf', safe{listed}), "
+                                  "np.sum(np.where(count_grid(dist, safe{listed}) <= safe, "
+                                  "{_pmf@grid}, 0.0), axis=0))",
+         # SciPy's default integrates the density numerically: its rules refuse.
+         ("rv_continuous", "_cdf"): "integrated(dist, '_cdf', safe{listed})"}
+
+# The points a written-out private method is taken at, by the name its template gives them.
+_POINTS = {"": "safe", "@grid": "count_grid(dist, safe{listed})"}
 
 # Distributions whose private methods tangentlike reads but cannot run yet (an error of
 # Python, not a refusal): their methods keep SciPy's public method, refused by name.
-UNREAD = frozenset({"dpareto_lognorm", "irwinhall", "truncnorm"})
+UNREAD = frozenset({"dpareto_lognorm", "irwinhall"})
 
 
-def _private(dist: Any, method: str, listed: str) -> str:
-    """The expression of ``dist``'s private ``method`` at ``safe``: its own method, or the
-    base class's written out (:data:`_BASE`)."""
+def _private(dist: Any, method: str, listed: str, point: str = "safe") -> str:
+    """The expression of ``dist``'s private ``method`` at ``point``: its own method, or the
+    base class's written out (:data:`_BASE`, at ``safe`` only)."""
     owner = next(c for c in type(dist).__mro__ if method in c.__dict__)
+    written = written_out.written(dist, owner, method)
+    if written is not None and point == "safe":
+        return f"({_expand(dist, written, listed)})"
     template = _BASE.get((owner.__name__, method))
     if template is None:
-        return f"dist.{method}(safe{listed})"
+        return f"dist.{method}({point}{listed})"
+    if point != "safe":
+        raise LookupError(f"{dist.name}.{method} is SciPy's default, at {point}")
     return _expand(dist, template, listed)
 
 
@@ -63,8 +83,11 @@ def _expand(dist: Any, template: str, listed: str) -> str:
     """``template`` with each ``{_method}`` replaced by :func:`_private`'s expression."""
     out = template.replace("{listed}", listed)
     for name in ("_pdf", "_logpdf", "_cdf", "_logcdf", "_sf", "_pmf", "_logpmf"):
-        if "{" + name + "}" in out:
-            out = out.replace("{" + name + "}", _private(dist, name, listed))
+        for suffix, point in _POINTS.items():
+            token = "{" + name + suffix + "}"
+            if token in out:
+                out = out.replace(token, _private(dist, name, listed,
+                                                  point.replace("{listed}", listed)))
     return out
 
 
@@ -96,7 +119,10 @@ def standardized(callee: Any) -> types.FunctionType | None:
     shapes = _shapes(dist)
     listed = "".join(f", {s}" for s in shapes)
     name = f"{dist.name}_{method}"
-    body = _expand(dist, table[method], listed)
+    try:
+        body = _expand(dist, table[method], listed)
+    except LookupError:  # SciPy's default method at a point other than the standardized one
+        return None
     if discrete:
         source = (f"def {name}(k{listed}, loc=0):\n"
                   f"    j = count(k, loc)\n"
@@ -113,9 +139,10 @@ def standardized(callee: Any) -> types.FunctionType | None:
                   f"scipy_value(dist, {method!r}, x{listed}, loc, scale))\n")
     node = syntax.parse(source).body[0]
     filename = f"{STANDING_FOR}scipy.stats.{dist.name}.{method}>"
-    globals_ = {"__builtins__": builtins, "np": np, **{
+    globals_ = {"__builtins__": builtins, "np": np, **written_out.names(), **{
         n: getattr(stats_generic, n) for n in ("inside", "inside_discrete", "inner_point",
-                                               "inner_count", "count", "median",
+                                               "inner_count", "count", "median", "count_grid",
+                                               "private_value", "valued", "integrated",
                                                "scipy_value")}}
     defaults = (0,) if discrete else (0.0, 1.0)
     func = compile_function(node, filename, globals_, {"dist": types.CellType(dist)},

@@ -138,7 +138,17 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.chi.cdf scipy.stats.chi.logcdf scipy.stats.dgamma.cdf scipy.stats.dgamma.logcdf
         scipy.stats.erlang.cdf scipy.stats.erlang.logcdf scipy.stats.f.cdf scipy.stats.f.logcdf
         scipy.stats.halfgennorm.cdf scipy.stats.halfgennorm.logcdf scipy.stats.invgamma.cdf
-        scipy.stats.invgamma.logcdf scipy.stats.nakagami.cdf scipy.stats.nakagami.logcdf""",
+        scipy.stats.invgamma.logcdf scipy.stats.nakagami.cdf scipy.stats.nakagami.logcdf
+        scipy.stats.betabinom.cdf scipy.stats.betabinom.logcdf
+        scipy.stats.betanbinom.cdf scipy.stats.betanbinom.logcdf scipy.stats.logser.cdf
+        scipy.stats.logser.logcdf scipy.stats.truncnorm.pdf scipy.stats.truncnorm.logpdf
+        scipy.stats.truncnorm.cdf scipy.stats.truncnorm.logcdf scipy.stats.truncpareto.pdf
+        scipy.stats.truncpareto.cdf scipy.stats.triang.pdf scipy.stats.triang.logpdf
+        scipy.stats.triang.cdf scipy.stats.triang.logcdf scipy.stats.trapezoid.pdf
+        scipy.stats.trapezoid.logpdf scipy.stats.trapezoid.cdf scipy.stats.trapezoid.logcdf
+        scipy.stats.pearson3.pdf scipy.stats.pearson3.logpdf scipy.stats.bernoulli.cdf
+        scipy.stats.bernoulli.logcdf scipy.stats.truncpareto.logpdf
+        scipy.stats.truncpareto.logcdf""",
     "an array's method that writes into it in place: as a statement on a local name or "
     "parameter, written y[:] = np.sort(y, ...), y[...] = np.partition(y, k, ...), y[...] = v, "
     "np.put(y, i, v, ...) (tangentlike/frontend/in_place.py); on anything else, refused": """
@@ -265,6 +275,10 @@ REFUSED: dict[str, str] = {
     "SciPy computes the studentized range's density and distribution function by numerical "
     "integration (a double integral with no closed form in x or k)": """
         scipy.stats.studentized_range.*""",
+    "a distribution function SciPy computes by integrating the density numerically "
+    "(scipy.integrate.quad): refused when differentiated, naming the distribution "
+    "(tangentlike/runtime/stats_generic.py, integrated)": """
+        scipy.stats.norminvgauss.cdf scipy.stats.norminvgauss.logcdf""",
 }
 
 MISSING: dict[str, str] = {
@@ -328,22 +342,17 @@ MISSING: dict[str, str] = {
         scipy.stats.kstwo.pdf scipy.stats.kstwo.logpdf
         scipy.stats.landau.* scipy.stats.levy_stable.* scipy.stats.loggamma.cdf
         scipy.stats.loggamma.logcdf scipy.stats.lognorm.pdf scipy.stats.lognorm.logpdf
-        scipy.stats.norminvgauss.cdf
-        scipy.stats.norminvgauss.logcdf scipy.stats.pearson3.* scipy.stats.rdist.cdf
+        scipy.stats.pearson3.cdf scipy.stats.pearson3.logcdf scipy.stats.rdist.cdf
         scipy.stats.rdist.logcdf scipy.stats.recipinvgauss.pdf
-        scipy.stats.recipinvgauss.logpdf
-        scipy.stats.skewnorm.* scipy.stats.trapezoid.*
-        scipy.stats.triang.* scipy.stats.truncnorm.* scipy.stats.truncpareto.*
+        scipy.stats.recipinvgauss.logpdf scipy.stats.skewnorm.*
         scipy.stats.tukeylambda.* scipy.stats.vonmises_line.cdf
         scipy.stats.vonmises_line.logcdf scipy.stats.trapz.*""",
     "a rule: the mass or distribution function of a discrete distribution, in its continuous "
     "parameters (constant in k)": """
-        scipy.stats.bernoulli.* scipy.stats.betabinom.* scipy.stats.betanbinom.cdf
-        scipy.stats.betanbinom.logcdf scipy.stats.dlaplace.cdf
-        scipy.stats.dlaplace.logcdf scipy.stats.hypergeom.* scipy.stats.logser.cdf
-        scipy.stats.logser.logcdf scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
-        scipy.stats.nchypergeom_wallenius.* scipy.stats.nhypergeom.*
-        scipy.stats.poisson_binom.* scipy.stats.randint.* scipy.stats.skellam.*
+        scipy.stats.dlaplace.cdf scipy.stats.dlaplace.logcdf
+        scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
+        scipy.stats.nchypergeom_wallenius.* scipy.stats.poisson_binom.*
+        scipy.stats.skellam.*
         scipy.stats.zipf.* scipy.stats.zipfian.*""",
     # SciPy: linear algebra
     'a rule: scipy.linalg still to do (the QR updates: np.linalg.qr\'s rule for the QR '

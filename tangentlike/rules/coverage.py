@@ -51,6 +51,7 @@ HEADINGS = {
     "scipy_stats": "SciPy stats distributions",
     "scipy_stats_families": "SciPy stats distributions in closed form",
     "scipy_noncentral": "Non-central chi-squared, t and F, Kolmogorov-Smirnov distributions",
+    "scipy_stats_more": "More SciPy stats distributions",
     "scipy_multivariate": "SciPy multivariate distributions",
     "scipy_multivariate_more": "More SciPy multivariate distributions",
     "scipy_array_api": "SciPy's array-API helpers",
@@ -78,6 +79,10 @@ _NAMESPACES = [
     ("scipy.stats", "scipy.stats."), ("scipy.linalg", "scipy.linalg."),
     ("scipy._lib._array_api", "scipy._lib._array_api."), ("tangentlike", "tangentlike."),
 ]
+
+# Private functions of a library that have rules (SciPy's own source calls them), by module.
+_PRIVATE = {"scipy.stats._continuous_distns": ("_log_gauss_mass",),
+            "scipy.special._ufuncs": ("_binom_cdf",)}
 
 
 @dataclass
@@ -113,6 +118,14 @@ def _public_names() -> dict[int, list[str]]:
                 if seen_in.setdefault(key, module_name) != module_name:
                     continue
                 names.setdefault(key, []).append(prefix + attr)
+    for module_name, attrs in _PRIVATE.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for attr in attrs:
+            if hasattr(module, attr):
+                names.setdefault(id(getattr(module, attr)), [f"{module_name}.{attr}"])
     return names
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.errors import ValueRefusedError
+
 
 def inside(dist: Any, method: str, z: Any, scale: Any, *shapes: Any) -> Any:
     """Where ``dist.method`` computes its private method (``_logpdf`` at the standardized
@@ -68,3 +70,44 @@ def scipy_value(dist: Any, method: str, x: Any, *args: Any) -> Any:
     """SciPy's own ``dist.method(x, *args)`` (the value at the points the private method does
     not compute: 0, 1, -inf, nan)."""
     return getattr(dist, method)(x, *args)
+
+
+def count_grid(dist: Any, j: Any, *shapes: Any) -> Any:
+    """The counts a discrete ``dist``'s default ``_cdf`` adds the mass of (SciPy's
+    ``_cdf_single``: from the support's least count to ``j``), for every element at once:
+    from the least to the greatest ``j``, along a new first axis (the others of length 1)."""
+    a, _ = dist._get_support(*map(np.asarray, shapes))
+    low = int(np.min(a))
+    high = int(np.max(np.floor(j))) if np.size(j) else low
+    ndim = max([np.ndim(j), *map(np.ndim, shapes)])
+    return np.arange(low, max(high, low) + 1, dtype=float).reshape((-1,) + (1,) * ndim)
+
+
+def private_value(dist: Any, method: str, point: Any, *shapes: Any) -> Any:
+    """SciPy's own private ``dist.method(point, *shapes)`` (its value, not its derivative)."""
+    return getattr(dist, method)(np.asarray(point), *map(np.asarray, shapes))
+
+
+def valued(value: Any, same: Any) -> Any:
+    """``value``, whose derivative is that of ``same``: the same number computed in another
+    order (its rules are in templates/scipy_stats_more.py)."""
+    return value + np.zeros_like(same)
+
+
+def integrated(dist: Any, method: str, z: Any, *shapes: Any) -> Any:
+    """SciPy's ``dist.method(z, *shapes)`` (``_cdf`` or ``_sf``) where SciPy integrates the
+    density numerically (``scipy.integrate.quad``).  Its rules refuse a derivative
+    (:func:`refuse_integrated`)."""
+    z, *shapes = np.broadcast_arrays(np.asarray(z, dtype=float), *map(np.asarray, shapes))
+    out = getattr(dist, method)(z.ravel(), *(s.ravel() for s in shapes))  # as SciPy calls it
+    return np.reshape(out, z.shape)
+
+
+def refuse_integrated(dist: Any, g: Any) -> Any:
+    """Raise: the distribution function is SciPy's numerical integral of the density."""
+    raise ValueRefusedError(
+        f"tangentlike does not differentiate scipy.stats.{dist.name}'s distribution function "
+        f"(cdf, logcdf): SciPy integrates its density numerically (rv_continuous._cdf, "
+        f"scipy.integrate.quad in np.vectorize), and tangentlike does not differentiate "
+        f"through numerical integration; hold its arguments constant, or register a rule "
+        f"for it (@tangentlike.adjoint and @tangentlike.tangent)")

@@ -30,3 +30,17 @@ if xp_promote is not None:
         add(_id, xp_promote, "xp_promote(x, force_floating=True, xp=np) ** 3",
             {"x": values(_id, _shape)}, autograd=False, second_order=True,
             names={"xp_promote": xp_promote, "np": np})
+    from tangentlike.runtime.promotion import promoted_part, promotion_tangent
+
+    # Several values: a tuple of them (broadcast with broadcast=True), as truncpareto's
+    # private methods write x, b, c = xp_promote(x, b, c, force_floating=True, xp=np).
+    for _shape, _other, _broadcast in (("float", "float", False), ((3,), (2, 3), False),
+                                        ((3,), (2, 1), True)):
+        _id = f"xp_promote-several-{_shape}-{_other}-{_broadcast}"
+        add(_id, (xp_promote, promoted_part, promotion_tangent), None,
+            {"x": values(_id + "x", _shape), "b": values(_id + "b", _other, 0.5, 2.0)},
+            body=(f"    u, v, n = xp_promote(x, b, 3, force_floating=True, "
+                  f"broadcast={_broadcast}, xp=np)\n"
+                  f"    return np.sum(u ** 3 * v + np.sin(v) * n * u)\n"),
+            autograd=False, second_order=True, float32=False,
+            names={"xp_promote": xp_promote, "np": np})
