@@ -133,7 +133,16 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.logser.pmf scipy.stats.logser.logpmf scipy.stats.planck.pmf
         scipy.stats.planck.logpmf scipy.stats.planck.cdf scipy.stats.planck.logcdf
         scipy.stats.yulesimon.pmf scipy.stats.yulesimon.logpmf scipy.stats.yulesimon.cdf
-        scipy.stats.yulesimon.logcdf""",
+        scipy.stats.yulesimon.logcdf
+        scipy.stats.burr.pdf scipy.stats.burr.logpdf scipy.stats.cosine.logpdf
+        scipy.stats.crystalball.pdf scipy.stats.crystalball.logpdf scipy.stats.crystalball.cdf
+        scipy.stats.crystalball.logcdf scipy.stats.fisk.pdf scipy.stats.fisk.logpdf
+        scipy.stats.genextreme.cdf scipy.stats.genextreme.logcdf scipy.stats.gengamma.pdf
+        scipy.stats.gengamma.logpdf scipy.stats.genpareto.pdf scipy.stats.genpareto.logpdf
+        scipy.stats.gibrat.pdf scipy.stats.gibrat.logpdf scipy.stats.lognorm.pdf
+        scipy.stats.lognorm.logpdf scipy.stats.recipinvgauss.pdf
+        scipy.stats.recipinvgauss.logpdf scipy.stats.skewnorm.pdf scipy.stats.skewnorm.logpdf
+        scipy.stats.dlaplace.cdf scipy.stats.dlaplace.logcdf""",
     "an array's method that writes into it in place: as a statement on a local name or "
     "parameter, written y[:] = np.sort(y, ...), y[...] = np.partition(y, k, ...), y[...] = v, "
     "np.put(y, i, v, ...) (tangentlike/frontend/in_place.py); on anything else, refused": """
@@ -292,36 +301,35 @@ MISSING: dict[str, str] = {
     # SciPy: distributions
     "a rule: the density or distribution function of a continuous distribution, in x, loc, "
     "scale and the shape parameters": """
-        scipy.stats.betaprime.cdf scipy.stats.betaprime.logcdf scipy.stats.burr.pdf
-        scipy.stats.burr.logpdf scipy.stats.chi.cdf scipy.stats.chi.logcdf
-        scipy.stats.cosine.logpdf scipy.stats.cosine.cdf scipy.stats.cosine.logcdf
-        scipy.stats.crystalball.* scipy.stats.dgamma.cdf scipy.stats.dgamma.logcdf
+        scipy.stats.betaprime.cdf scipy.stats.betaprime.logcdf scipy.stats.chi.cdf
+        scipy.stats.chi.logcdf
+        scipy.stats.cosine.cdf scipy.stats.cosine.logcdf
+        scipy.stats.dgamma.cdf scipy.stats.dgamma.logcdf
         scipy.stats.dpareto_lognorm.* scipy.stats.erlang.cdf scipy.stats.erlang.logcdf
-        scipy.stats.f.cdf scipy.stats.f.logcdf scipy.stats.fisk.pdf
-        scipy.stats.fisk.logpdf scipy.stats.gausshyper.* scipy.stats.genextreme.*
-        scipy.stats.gengamma.* scipy.stats.genhyperbolic.* scipy.stats.geninvgauss.*
-        scipy.stats.genpareto.pdf scipy.stats.genpareto.logpdf scipy.stats.gibrat.pdf
-        scipy.stats.gibrat.logpdf scipy.stats.halfgennorm.cdf
+        scipy.stats.f.cdf scipy.stats.f.logcdf scipy.stats.gausshyper.*
+        scipy.stats.genextreme.pdf scipy.stats.genextreme.logpdf
+        scipy.stats.gengamma.cdf scipy.stats.gengamma.logcdf scipy.stats.genhyperbolic.*
+        scipy.stats.geninvgauss.*
+        scipy.stats.halfgennorm.cdf
         scipy.stats.halfgennorm.logcdf scipy.stats.invgamma.cdf
         scipy.stats.invgamma.logcdf scipy.stats.irwinhall.* scipy.stats.jf_skew_t.cdf
         scipy.stats.jf_skew_t.logcdf scipy.stats.kappa3.logcdf scipy.stats.kappa4.*
         scipy.stats.ksone.* scipy.stats.kstwo.* scipy.stats.kstwobign.*
         scipy.stats.landau.* scipy.stats.levy_stable.* scipy.stats.loggamma.cdf
-        scipy.stats.loggamma.logcdf scipy.stats.lognorm.pdf scipy.stats.lognorm.logpdf
+        scipy.stats.loggamma.logcdf
         scipy.stats.nakagami.cdf scipy.stats.nakagami.logcdf scipy.stats.ncf.*
         scipy.stats.nct.* scipy.stats.ncx2.* scipy.stats.norminvgauss.cdf
         scipy.stats.norminvgauss.logcdf scipy.stats.pearson3.* scipy.stats.rdist.cdf
-        scipy.stats.rdist.logcdf scipy.stats.recipinvgauss.pdf
-        scipy.stats.recipinvgauss.logpdf scipy.stats.rice.cdf scipy.stats.rice.logcdf
-        scipy.stats.skewnorm.* scipy.stats.studentized_range.* scipy.stats.trapezoid.*
+        scipy.stats.rdist.logcdf scipy.stats.rice.cdf scipy.stats.rice.logcdf
+        scipy.stats.skewnorm.cdf scipy.stats.skewnorm.logcdf scipy.stats.studentized_range.*
+        scipy.stats.trapezoid.*
         scipy.stats.triang.* scipy.stats.truncnorm.* scipy.stats.truncpareto.*
         scipy.stats.tukeylambda.* scipy.stats.vonmises_line.cdf
         scipy.stats.vonmises_line.logcdf scipy.stats.trapz.*""",
     "a rule: the mass or distribution function of a discrete distribution, in its continuous "
     "parameters (constant in k)": """
         scipy.stats.bernoulli.* scipy.stats.betabinom.* scipy.stats.betanbinom.cdf
-        scipy.stats.betanbinom.logcdf scipy.stats.dlaplace.cdf
-        scipy.stats.dlaplace.logcdf scipy.stats.hypergeom.* scipy.stats.logser.cdf
+        scipy.stats.betanbinom.logcdf scipy.stats.hypergeom.* scipy.stats.logser.cdf
         scipy.stats.logser.logcdf scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
         scipy.stats.nchypergeom_wallenius.* scipy.stats.nhypergeom.*
         scipy.stats.poisson_binom.* scipy.stats.randint.* scipy.stats.skellam.*
