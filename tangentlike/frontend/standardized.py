@@ -48,6 +48,35 @@ _BASE = {("rv_continuous", "_logpdf"): "np.log({_pdf})",
 # Python, not a refusal): their methods keep SciPy's public method, refused by name.
 UNREAD = frozenset({"dpareto_lognorm", "irwinhall", "truncnorm"})
 
+# Methods SciPy computes in a way no derivative follows, refused by name with the reason
+# (annotate.no_rule_error): ``name`` (its four methods) or ``name.method`` -> why.
+_COMPILED = ("SciPy computes it in compiled code (np.vectorize over a C function) and "
+             "tangentlike has no closed-form derivative of it")
+_QUADRATURE = "SciPy integrates the density numerically (scipy.integrate.quad, per point)"
+NO_DERIVATIVE = {
+    "landau": "SciPy computes it in compiled code (Boost's Landau distribution), and its "
+              "derivative has no closed form",
+    "levy_stable": "SciPy computes it by numerical integration (or an FFT) of the "
+                   "characteristic function",
+    "genhyperbolic": f"{_COMPILED} (a Bessel function of the order p); the cdf: {_QUADRATURE}",
+    "geninvgauss": f"{_COMPILED} (a Bessel function of the order p); the cdf: {_QUADRATURE}",
+    "gausshyper.cdf": _QUADRATURE, "gausshyper.logcdf": _QUADRATURE,
+    "irwinhall": "SciPy evaluates a B-spline object (scipy.interpolate.BSpline) point by "
+                 "point (np.vectorize)",
+}
+
+
+def no_derivative(callee: Any) -> str | None:
+    """Why ``callee`` (``scipy.stats.levy_stable.pdf``) has no derivative
+    (:data:`NO_DERIVATIVE`), or None."""
+    if not (isinstance(callee, types.MethodType)
+            and distributions.is_distribution(callee.__self__)):
+        return None
+    name = getattr(callee.__self__, "name", None)
+    if callee.__name__ not in {*CONTINUOUS, *DISCRETE}:
+        return None
+    return NO_DERIVATIVE.get(f"{name}.{callee.__name__}", NO_DERIVATIVE.get(name))
+
 
 def _private(dist: Any, method: str, listed: str) -> str:
     """The expression of ``dist``'s private ``method`` at ``safe``: its own method, or the
@@ -87,7 +116,7 @@ def standardized(callee: Any) -> types.FunctionType | None:
     discrete = any(c.__name__ == "rv_discrete" for c in kind)
     continuous = any(c.__name__ == "rv_continuous" for c in kind)
     table = DISCRETE if discrete else CONTINUOUS if continuous else {}
-    if method not in table or dist.name in UNREAD:
+    if method not in table or dist.name in UNREAD or no_derivative(callee) is not None:
         return None
     key = (id(dist), method)
     entry = _MADE.get(key)
