@@ -51,6 +51,7 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_multivariate")
     importlib.import_module("tangentlike.templates.scipy_array_api")
     importlib.import_module("tangentlike.templates.scipy_linalg")
+    importlib.import_module("tangentlike.templates.scipy_lazy_where")
 
 
 registry.defer("scipy", _load_scipy)

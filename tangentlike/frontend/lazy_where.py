@@ -31,6 +31,7 @@ from tangentlike.core import syntax
 from tangentlike.frontend.library import STANDING_FOR
 from tangentlike.frontend.lifting import compile_function
 from tangentlike.frontend.parsing import register_synthetic
+from tangentlike.runtime.removable import removable_at
 
 # name -> the modules that define it (array_api_extra is vendored in scipy._lib, then in
 # scipy._external), the order of the parameters that may be given by position, and the
@@ -41,7 +42,7 @@ _LAZY = {"apply_where": (("scipy._lib.array_api_extra._lib._funcs",
          "_lazywhere": (("scipy._lib._util",), ("cond", "arrays", "f", "fillvalue", "f2"),
                         "arrays", "f", "f2", "fillvalue")}
 
-_MADE: dict[tuple[int, bool], types.FunctionType] = {}
+_MADE: dict[tuple[int, bool, tuple], types.FunctionType] = {}
 
 
 def rewritten(callee: Any, node: gast.Call) -> tuple[types.FunctionType, gast.Call] | None:
@@ -71,7 +72,7 @@ def rewritten(callee: Any, node: gast.Call) -> tuple[types.FunctionType, gast.Ca
         elements = [arrays]
     else:
         return None
-    func = stand_in(len(elements), f2 is not None)
+    func = stand_in(len(elements), f2 is not None, _special_points(given["cond"], elements))
     call = gast.Call(func=node.func, args=[given["cond"], *elements, f1,
                                            f2 if f2 is not None else fill], keywords=[])
     return func, gast.copy_location(call, node)
@@ -81,9 +82,37 @@ def _is_none(node: gast.expr | None) -> bool:
     return node is None or isinstance(node, gast.Constant) and node.value is None
 
 
-def stand_in(n: int, two: bool) -> types.FunctionType:
-    """The function for ``n`` arrays, with ``f2`` (``two``) or a fill value."""
-    made = _MADE.get((n, two))
+def _special_points(cond: gast.expr, elements: list[gast.expr]) -> tuple:
+    """``(j, value, label)`` for each ``a == value`` or ``a != value`` in ``cond`` (``c != 0``)
+    whose ``a`` is the name of the ``j``-th array: a point where the branch taken is a special
+    case's formula."""
+    names = {e.id: j for j, e in enumerate(elements) if isinstance(e, gast.Name)}
+    found = []
+    for sub in gast.walk(cond):
+        if not (isinstance(sub, gast.Compare) and len(sub.ops) == 1
+                and isinstance(sub.ops[0], (gast.Eq, gast.NotEq))):
+            continue
+        for one, other in ((sub.left, sub.comparators[0]), (sub.comparators[0], sub.left)):
+            value = _number(other)
+            if isinstance(one, gast.Name) and one.id in names and value is not None:
+                found.append((names[one.id], value, f"{one.id} at {one.id} == {value!r}"))
+    return tuple(sorted(set(found)))
+
+
+def _number(node: gast.expr) -> float | None:
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = _number(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, gast.Constant) and type(node.value) in (int, float):
+        return float(node.value)
+    return None
+
+
+def stand_in(n: int, two: bool, special: tuple = ()) -> types.FunctionType:
+    """The function for ``n`` arrays, with ``f2`` (``two``) or a fill value; each array of
+    ``special`` (:func:`_special_points`) passes through ``removable_at``, whose derivative
+    refuses at the special point (tangentlike/runtime/removable.py)."""
+    made = _MADE.get((n, two, special))
     if made is not None:
         return made
     names = [f"a{i}" for i in range(n)]
@@ -91,8 +120,10 @@ def stand_in(n: int, two: bool) -> types.FunctionType:
     masked = ", ".join(f"{a}[cond]" for a in names)
     name = f"lazy_where_{n}_{'f2' if two else 'fill'}"
     lines = [f"def {name}(cond, {listed}, f1, {'f2' if two else 'fill_value'}):",
-             f"    cond, {listed}{',' if n == 1 else ''} = np.broadcast_arrays(cond, {listed})",
-             f"    t1 = f1({masked})"]
+             f"    cond, {listed}{',' if n == 1 else ''} = np.broadcast_arrays(cond, {listed})"]
+    lines += [f"    a{j} = removable_at(a{j}, a{j} == {value!r}, {label!r})"
+              for j, value, label in special]
+    lines += [f"    t1 = f1({masked})"]
     if two:
         unmasked = ", ".join(f"{a}[~cond]" for a in names)
         lines += [f"    t2 = f2({unmasked})",
@@ -105,8 +136,9 @@ def stand_in(n: int, two: bool) -> types.FunctionType:
     source = "\n".join(lines) + "\n"
     node = syntax.parse(source).body[0]
     filename = f"{STANDING_FOR}scipy's lazy where, {n} arrays>"
-    func = compile_function(node, filename, {"__builtins__": builtins, "np": np}, {}, (), {})
+    func = compile_function(node, filename, {"__builtins__": builtins, "np": np,
+                                             "removable_at": removable_at}, {}, (), {})
     func.__module__, func.__qualname__ = "scipy._lib", name
     register_synthetic(func, syntax.clone(node), filename, {})
-    _MADE[(n, two)] = func
+    _MADE[(n, two, special)] = func
     return func

@@ -52,6 +52,7 @@ HEADINGS = {
     "scipy_multivariate": "SciPy multivariate distributions",
     "scipy_array_api": "SciPy's array-API helpers",
     "scipy_linalg": "SciPy linear algebra",
+    "scipy_lazy_where": "SciPy's lazy where: the guard at its special points",
     _OTHER: "Other functions",
 }
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from support import check_every_mode, check_grad, make_function
+from support import check_every_mode, check_grad, make_function, numerical_grad
 
 import tangentlike
+from tangentlike.errors import ValueRefusedError
 
 pytest.importorskip("scipy")
 
@@ -52,12 +53,44 @@ def test_lognorm_logpdf_at_the_fill_value_and_inside(optimized):
             return np.sum(scipy.stats.lognorm.logpdf(x, s) * x)
     """)
     check_grad(g, [X[1:], 0.7], wrt=(0, 1), optimized=optimized)
-    v, grads = tangentlike.value_and_grad(make_function("""
+    h = make_function("""
         import scipy.stats
         def h(x):
             return np.sum(scipy.stats.lognorm.pdf(x, 0.8))
-    """))(X)
-    assert grads[0] == 0.0 and np.isfinite(v)
+    """)
+    value, grads = tangentlike.value_and_grad(h)(X)  # x == 0: outside lognorm's support
+    assert grads[0] == 0.0 and value == h(X)
+    np.testing.assert_allclose(grads, numerical_grad(h, [X])[0], rtol=1e-6, atol=1e-9)
+
+
+SPECIAL = {"genpareto.logpdf": "genpareto.logpdf(x, c, loc=0.1)",
+           "genpareto.pdf": "genpareto.pdf(x, c, scale=1.5)",
+           "genextreme.cdf": "genextreme.cdf(x, c)",
+           "genextreme.logcdf": "genextreme.logcdf(x, c, loc=-0.2)"}
+
+
+@pytest.mark.parametrize("method", sorted(SPECIAL))
+def test_the_special_point_of_a_shape(method):
+    """genpareto and genextreme at c == 0 exactly: SciPy's where takes the special case's
+    formula (-x), whose derivative in c is 0, not the function's (the limit as c -> 0).
+    Reverse mode gives NaN in c there (never 0), forward mode refuses a tangent of c there;
+    the derivative in x is right, and next to the point both are."""
+    f = make_function(f"""
+        import scipy.stats
+        def f(x, c):
+            return scipy.stats.{SPECIAL[method]}
+    """)
+    gx, gc = tangentlike.grad(f, wrt=(0, 1))(0.7, 0.0)
+    assert np.isnan(gc)
+    assert np.isclose(gx, numerical_grad(f, [0.7, 0.0])[0], rtol=1e-6)
+    assert np.isclose(tangentlike.grad(f)(0.7, 0.0), gx)
+    forward = tangentlike.autodiff(f, mode="forward", wrt=(0, 1))
+    with pytest.raises(ValueRefusedError) as info:
+        forward(0.7, 0.0, 1.0, 1.0)
+    assert "c at c == 0.0" in info.value.message and info.value.hint
+    assert np.isclose(forward(0.7, 0.0, 1.0, 0.0), gx)  # c's tangent zero: x alone
+    got = tangentlike.grad(f, wrt=(0, 1))(0.7, 0.01)
+    assert np.allclose(got, numerical_grad(f, [0.7, 0.01], (0, 1)), rtol=1e-5)
 
 
 @pytest.mark.parametrize("kind", ["fill", "fill-array", "f2", "one-array"])
