@@ -52,6 +52,7 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_array_api")
     importlib.import_module("tangentlike.templates.scipy_linalg")
     importlib.import_module("tangentlike.templates.scipy_lazy_where")
+    importlib.import_module("tangentlike.templates.scipy_stats_helpers")
 
 
 registry.defer("scipy", _load_scipy)

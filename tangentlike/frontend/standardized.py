@@ -44,9 +44,10 @@ _BASE = {("rv_continuous", "_logpdf"): "np.log({_pdf})",
                                        "np.log1p(-{_sf}))",
          ("rv_generic", "_sf"): "(1.0 - {_cdf})"}
 
-# Distributions whose private methods tangentlike reads but cannot run yet (an error of
-# Python, not a refusal): their methods keep SciPy's public method, refused by name.
-UNREAD = frozenset({"dpareto_lognorm", "irwinhall", "truncnorm"})
+# Distributions (or ``name.method``) whose private methods tangentlike reads but cannot run
+# yet (an error of Python, not a refusal): their methods keep SciPy's public method, refused
+# by name.  dpareto_lognorm's cdf: scipy.special.logsumexp of lists with b= a list.
+UNREAD = frozenset({"dpareto_lognorm.cdf", "dpareto_lognorm.logcdf", "truncnorm"})
 
 # Methods SciPy computes in a way no derivative follows, refused by name with the reason
 # (annotate.no_rule_error): ``name`` (its four methods) or ``name.method`` -> why.
@@ -116,7 +117,8 @@ def standardized(callee: Any) -> types.FunctionType | None:
     discrete = any(c.__name__ == "rv_discrete" for c in kind)
     continuous = any(c.__name__ == "rv_continuous" for c in kind)
     table = DISCRETE if discrete else CONTINUOUS if continuous else {}
-    if method not in table or dist.name in UNREAD or no_derivative(callee) is not None:
+    if method not in table or dist.name in UNREAD or f"{dist.name}.{method}" in UNREAD \
+            or no_derivative(callee) is not None:
         return None
     key = (id(dist), method)
     entry = _MADE.get(key)
@@ -134,10 +136,13 @@ def standardized(callee: Any) -> types.FunctionType | None:
                   f"    return np.where(ok, {body}, "
                   f"scipy_value(dist, {method!r}, k{listed}, loc))\n")
     else:
+        z = "z"
+        while z in shapes:  # gausshyper's shape z: the standardized point takes another name
+            z += "_"
         source = (f"def {name}(x{listed}, loc=0.0, scale=1.0):\n"
-                  f"    z = (x - loc) / scale\n"
-                  f"    ok = inside(dist, {method!r}, z, scale{listed})\n"
-                  f"    safe = np.where(ok, z, inner_point(dist, z{listed}))\n"
+                  f"    {z} = (x - loc) / scale\n"
+                  f"    ok = inside(dist, {method!r}, {z}, scale{listed})\n"
+                  f"    safe = np.where(ok, {z}, inner_point(dist, {z}{listed}))\n"
                   f"    return np.where(ok, {body}, "
                   f"scipy_value(dist, {method!r}, x{listed}, loc, scale))\n")
     node = syntax.parse(source).body[0]

@@ -53,6 +53,7 @@ HEADINGS = {
     "scipy_array_api": "SciPy's array-API helpers",
     "scipy_linalg": "SciPy linear algebra",
     "scipy_lazy_where": "SciPy's lazy where: the guard at its special points",
+    "scipy_stats_helpers": "SciPy's compiled helpers of the stats distributions",
     _OTHER: "Other functions",
 }
 
@@ -71,8 +72,13 @@ _NAMESPACES = [
     ("numpy.fft", "np.fft."), ("numpy.random", "np.random."), ("scipy.special",
                                                                 "scipy.special."),
     ("scipy.stats", "scipy.stats."), ("scipy.linalg", "scipy.linalg."),
-    ("scipy._lib._array_api", "scipy._lib._array_api."), ("tangentlike", "tangentlike."),
+    ("scipy._lib._array_api", "scipy._lib._array_api."),
+    ("scipy.special._ufuncs", "scipy.special._ufuncs."), ("tangentlike", "tangentlike."),
 ]
+
+# Private modules whose private names are the only names of functions with rules (SciPy's
+# compiled helpers of the stats distributions, templates/scipy_stats_helpers.py).
+_PRIVATE_NAMES = frozenset({"scipy.special._ufuncs"})
 
 
 @dataclass
@@ -96,7 +102,7 @@ def _public_names() -> dict[int, list[str]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for attr in sorted(dir(module)):
-                if attr.startswith("_"):
+                if attr.startswith("_") and module_name not in _PRIVATE_NAMES:
                     continue
                 try:
                     value = getattr(module, attr)
