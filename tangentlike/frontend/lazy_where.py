@@ -64,7 +64,7 @@ def rewritten(callee: Any, node: gast.Call) -> tuple[types.FunctionType, gast.Ca
     f2, fill = given.get(f2_name), given.get(fill_name)
     if "cond" not in given or arrays is None or f1 is None or (f2 is None) == (fill is None):
         return None
-    if isinstance(arrays, gast.Tuple):
+    if isinstance(arrays, (gast.Tuple, gast.List)):
         if any(isinstance(e, gast.Starred) for e in arrays.elts):
             return None
         elements = list(arrays.elts)
