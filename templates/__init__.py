@@ -58,6 +58,8 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_linalg_forms")
     importlib.import_module("tangentlike.templates.scipy_linalg_equations")
     importlib.import_module("tangentlike.templates.scipy_linalg_factors")
+    importlib.import_module("tangentlike.templates.scipy_lazy_where")
+    importlib.import_module("tangentlike.templates.scipy_stats_helpers")
 
 
 registry.defer("scipy", _load_scipy)

@@ -22,7 +22,7 @@ import numpy as np
 from tangentlike.core import anno, syntax
 from tangentlike.core.counterparts import AutogradOnly
 from tangentlike.errors import Location, NoDerivativeError, UnsupportedSyntaxError
-from tangentlike.frontend import constructors, distributions
+from tangentlike.frontend import constructors, distributions, standardized
 from tangentlike.frontend.in_place import WRITERS
 from tangentlike.frontend.operations import (
     MISSING,
@@ -390,6 +390,13 @@ def no_rule_error(key: Any, where, mode: str = "reverse") -> NoDerivativeError:
             where, hint=f"use the NumPy function instead of .{key.name}(), or register a rule "
             "with @tangentlike.adjoint")
     name = registry.describe(key)
+    why = standardized.no_derivative(key)
+    if why is not None:  # scipy.stats.levy_stable.pdf: numerical integration
+        public = f"scipy.stats.{key.__self__.name}.{key.__name__}"
+        return NoDerivativeError(
+            f"tangentlike has no derivative of {public}: {why}", where,
+            hint=f"differentiate another distribution, or register a rule for {public} with "
+            "@tangentlike.adjoint (and @tangentlike.tangent) if you have its derivative")
     if isinstance(key, AutogradOnly):
         return NoDerivativeError(
             f"{name} is autograd's own function: it has no NumPy or SciPy counterpart that "

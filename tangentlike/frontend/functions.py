@@ -42,7 +42,7 @@ from tangentlike.core import anno, syntax
 from tangentlike.core.guards import unwrap
 from tangentlike.core.naming import Namer
 from tangentlike.errors import UnsupportedSyntaxError
-from tangentlike.frontend import constructors, distributions, flattening
+from tangentlike.frontend import constructors, distributions, flattening, lazy_where
 from tangentlike.frontend.lifting import (
     LIFTED,
     NonlocalReads,
@@ -295,6 +295,13 @@ class Lowering(gast.NodeTransformer):
             node.func = self.callee_name(FunctionValue(generic, self.name_for(
                 generic, generic.__name__)), node.func)
             return self.specialize(generic, node) if self.specializable(generic) else node
+        lazy = lazy_where.rewritten(callee, node)
+        if lazy is not None:  # SciPy's apply_where(cond, (x, s), f1, fill_value=v)
+            stand_in, node = lazy
+            self.generic_visit(node)
+            node.func = self.callee_name(FunctionValue(stand_in, self.name_for(
+                stand_in, stand_in.__name__)), node.func)
+            return self.specialize(stand_in, node)
         method = _method_of_object(callee)
         if method is not None:  # MODEL.loss(x), LAYER(x): the class's function, object first
             self.generic_visit(node)

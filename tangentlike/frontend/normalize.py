@@ -27,6 +27,7 @@ from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.assignments import AssignmentSplitter
+from tangentlike.frontend.deletions import drop_deletions
 from tangentlike.frontend.desugar import Desugar, desugar
 from tangentlike.frontend.exceptions import lower_try
 from tangentlike.frontend.functions import lower_functions
@@ -50,7 +51,6 @@ UNSUPPORTED_STATEMENTS = {
     gast.FunctionDef: ("nested function definition", "define the function at module level"),
     gast.AsyncFunctionDef: ("nested async function", "define the function at module level"),
     gast.ClassDef: ("class definition inside the function", "define the class at module level"),
-    gast.Delete: ("del statement", "remove the del; names are freed when the function returns"),
     gast.Import: ("import inside the function", "import at module level"),
     gast.ImportFrom: ("import inside the function", "import at module level"),
 }
@@ -339,6 +339,7 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
     function does to its arguments (aliasing.py), not for differentiating it: a function
     that returns nothing, or writes into its arguments, is not refused.  ``namespace``
     names the runtime helpers the normalized code calls (``keep_dtype``)."""
+    drop_deletions(parsed)
     lower_functions(parsed, lambda obj, preferred: preferred if namespace is None else
                     namespace.name_for(obj, preferred))
     normalizer = Normalizer(parsed, namer, namespace)

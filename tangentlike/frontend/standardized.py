@@ -59,9 +59,39 @@ _BASE = {("rv_continuous", "_logpdf"): "np.log({_pdf})",
 # The points a written-out private method is taken at, by the name its template gives them.
 _POINTS = {"": "safe", "@grid": "count_grid(dist, safe{listed})"}
 
-# Distributions whose private methods tangentlike reads but cannot run yet (an error of
-# Python, not a refusal): their methods keep SciPy's public method, refused by name.
-UNREAD = frozenset({"dpareto_lognorm", "irwinhall"})
+# Distributions (or ``name.method``) whose private methods tangentlike reads but cannot run
+# yet (an error of Python, not a refusal): their methods keep SciPy's public method, refused
+# by name.  dpareto_lognorm's cdf: scipy.special.logsumexp of lists with b= a list.
+UNREAD = frozenset({"dpareto_lognorm.cdf", "dpareto_lognorm.logcdf"})
+
+# Methods SciPy computes in a way no derivative follows, refused by name with the reason
+# (annotate.no_rule_error): ``name`` (its four methods) or ``name.method`` -> why.
+_COMPILED = ("SciPy computes it in compiled code (np.vectorize over a C function) and "
+             "tangentlike has no closed-form derivative of it")
+_QUADRATURE = "SciPy integrates the density numerically (scipy.integrate.quad, per point)"
+NO_DERIVATIVE = {
+    "landau": "SciPy computes it in compiled code (Boost's Landau distribution), and its "
+              "derivative has no closed form",
+    "levy_stable": "SciPy computes it by numerical integration (or an FFT) of the "
+                   "characteristic function",
+    "genhyperbolic": f"{_COMPILED} (a Bessel function of the order p); the cdf: {_QUADRATURE}",
+    "geninvgauss": f"{_COMPILED} (a Bessel function of the order p); the cdf: {_QUADRATURE}",
+    "gausshyper.cdf": _QUADRATURE, "gausshyper.logcdf": _QUADRATURE,
+    "irwinhall": "SciPy evaluates a B-spline object (scipy.interpolate.BSpline) point by "
+                 "point (np.vectorize)",
+}
+
+
+def no_derivative(callee: Any) -> str | None:
+    """Why ``callee`` (``scipy.stats.levy_stable.pdf``) has no derivative
+    (:data:`NO_DERIVATIVE`), or None."""
+    if not (isinstance(callee, types.MethodType)
+            and distributions.is_distribution(callee.__self__)):
+        return None
+    name = getattr(callee.__self__, "name", None)
+    if callee.__name__ not in {*CONTINUOUS, *DISCRETE}:
+        return None
+    return NO_DERIVATIVE.get(f"{name}.{callee.__name__}", NO_DERIVATIVE.get(name))
 
 
 def _private(dist: Any, method: str, listed: str, point: str = "safe") -> str:
@@ -110,7 +140,8 @@ def standardized(callee: Any) -> types.FunctionType | None:
     discrete = any(c.__name__ == "rv_discrete" for c in kind)
     continuous = any(c.__name__ == "rv_continuous" for c in kind)
     table = DISCRETE if discrete else CONTINUOUS if continuous else {}
-    if method not in table or dist.name in UNREAD:
+    if method not in table or dist.name in UNREAD or f"{dist.name}.{method}" in UNREAD \
+            or no_derivative(callee) is not None:
         return None
     key = (id(dist), method)
     entry = _MADE.get(key)
@@ -131,10 +162,13 @@ def standardized(callee: Any) -> types.FunctionType | None:
                   f"    return np.where(ok, {body}, "
                   f"scipy_value(dist, {method!r}, k{listed}, loc))\n")
     else:
+        z = "z"
+        while z in shapes:  # gausshyper's shape z: the standardized point takes another name
+            z += "_"
         source = (f"def {name}(x{listed}, loc=0.0, scale=1.0):\n"
-                  f"    z = (x - loc) / scale\n"
-                  f"    ok = inside(dist, {method!r}, z, scale{listed})\n"
-                  f"    safe = np.where(ok, z, inner_point(dist, z{listed}))\n"
+                  f"    {z} = (x - loc) / scale\n"
+                  f"    ok = inside(dist, {method!r}, {z}, scale{listed})\n"
+                  f"    safe = np.where(ok, {z}, inner_point(dist, {z}{listed}))\n"
                   f"    return np.where(ok, {body}, "
                   f"scipy_value(dist, {method!r}, x{listed}, loc, scale))\n")
     node = syntax.parse(source).body[0]

@@ -148,7 +148,25 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.trapezoid.logpdf scipy.stats.trapezoid.cdf scipy.stats.trapezoid.logcdf
         scipy.stats.pearson3.pdf scipy.stats.pearson3.logpdf scipy.stats.bernoulli.cdf
         scipy.stats.bernoulli.logcdf scipy.stats.truncpareto.logpdf
-        scipy.stats.truncpareto.logcdf""",
+        scipy.stats.truncpareto.logcdf
+        scipy.stats.burr.pdf scipy.stats.burr.logpdf scipy.stats.cosine.logpdf
+        scipy.stats.crystalball.pdf scipy.stats.crystalball.logpdf scipy.stats.crystalball.cdf
+        scipy.stats.crystalball.logcdf scipy.stats.fisk.pdf scipy.stats.fisk.logpdf
+        scipy.stats.genextreme.cdf scipy.stats.genextreme.logcdf scipy.stats.gengamma.pdf
+        scipy.stats.gengamma.logpdf scipy.stats.genpareto.pdf scipy.stats.genpareto.logpdf
+        scipy.stats.gibrat.pdf scipy.stats.gibrat.logpdf scipy.stats.lognorm.pdf
+        scipy.stats.lognorm.logpdf scipy.stats.recipinvgauss.pdf
+        scipy.stats.recipinvgauss.logpdf scipy.stats.skewnorm.pdf scipy.stats.skewnorm.logpdf
+        scipy.stats.dlaplace.cdf scipy.stats.dlaplace.logcdf scipy.stats.cosine.cdf
+        scipy.stats.cosine.logcdf scipy.stats.dpareto_lognorm.pdf
+        scipy.stats.dpareto_lognorm.logpdf""",
+    "a density or distribution function of scipy.stats without a rule of its own, as above "
+    "(frontend/standardized.py), in x, loc, scale and the other shapes; the shapes a special "
+    "function's derivative has no closed form in are refused by name (the a of gammaincc in "
+    "gengamma's cdf, the a, b of betainc in jf_skew_t's cdf, the a, b, c of hyp2f1 in "
+    "gausshyper's normalization)": """
+        scipy.stats.gengamma.cdf scipy.stats.gengamma.logcdf scipy.stats.jf_skew_t.cdf
+        scipy.stats.jf_skew_t.logcdf scipy.stats.gausshyper.pdf scipy.stats.gausshyper.logpdf""",
     "an array's method that writes into it in place: as a statement on a local name or "
     "parameter, written y[:] = np.sort(y, ...), y[...] = np.partition(y, k, ...), y[...] = v, "
     "np.put(y, i, v, ...) (tangentlike/frontend/in_place.py); on anything else, refused": """
@@ -279,6 +297,15 @@ REFUSED: dict[str, str] = {
     "(scipy.integrate.quad): refused when differentiated, naming the distribution "
     "(tangentlike/runtime/stats_generic.py, integrated)": """
         scipy.stats.norminvgauss.cdf scipy.stats.norminvgauss.logcdf""",
+    "scipy.stats methods SciPy computes in a way no derivative follows: numerical "
+    "integration (levy_stable; the cdfs of gausshyper, genhyperbolic, geninvgauss), "
+    "compiled code with no closed-form derivative (landau; genhyperbolic and geninvgauss "
+    "through np.vectorize, a Bessel function of the order p), a B-spline object per point "
+    "(irwinhall): refused by name with the reason (frontend/standardized.py NO_DERIVATIVE)":
+    """
+        scipy.stats.landau.* scipy.stats.levy_stable.* scipy.stats.genhyperbolic.*
+        scipy.stats.geninvgauss.* scipy.stats.irwinhall.* scipy.stats.gausshyper.cdf
+        scipy.stats.gausshyper.logcdf""",
 }
 
 MISSING: dict[str, str] = {
@@ -327,32 +354,19 @@ MISSING: dict[str, str] = {
     # SciPy: distributions
     "a rule: the density or distribution function of a continuous distribution, in x, loc, "
     "scale and the shape parameters": """
-        scipy.stats.betaprime.cdf scipy.stats.betaprime.logcdf scipy.stats.burr.pdf
-        scipy.stats.burr.logpdf
-        scipy.stats.cosine.logpdf scipy.stats.cosine.cdf scipy.stats.cosine.logcdf
-        scipy.stats.crystalball.*
-        scipy.stats.dpareto_lognorm.*
-        scipy.stats.fisk.pdf
-        scipy.stats.fisk.logpdf scipy.stats.gausshyper.* scipy.stats.genextreme.*
-        scipy.stats.gengamma.* scipy.stats.genhyperbolic.* scipy.stats.geninvgauss.*
-        scipy.stats.genpareto.pdf scipy.stats.genpareto.logpdf scipy.stats.gibrat.pdf
-        scipy.stats.gibrat.logpdf
-        scipy.stats.irwinhall.* scipy.stats.jf_skew_t.cdf
-        scipy.stats.jf_skew_t.logcdf scipy.stats.kappa3.logcdf scipy.stats.kappa4.*
-        scipy.stats.kstwo.pdf scipy.stats.kstwo.logpdf
-        scipy.stats.landau.* scipy.stats.levy_stable.* scipy.stats.loggamma.cdf
-        scipy.stats.loggamma.logcdf scipy.stats.lognorm.pdf scipy.stats.lognorm.logpdf
-        scipy.stats.pearson3.cdf scipy.stats.pearson3.logcdf scipy.stats.rdist.cdf
-        scipy.stats.rdist.logcdf scipy.stats.recipinvgauss.pdf
-        scipy.stats.recipinvgauss.logpdf scipy.stats.skewnorm.*
+        scipy.stats.betaprime.cdf scipy.stats.betaprime.logcdf
+        scipy.stats.dpareto_lognorm.cdf scipy.stats.dpareto_lognorm.logcdf
+        scipy.stats.genextreme.pdf scipy.stats.genextreme.logpdf scipy.stats.kappa3.logcdf
+        scipy.stats.kappa4.* scipy.stats.kstwo.pdf scipy.stats.kstwo.logpdf
+        scipy.stats.loggamma.cdf scipy.stats.loggamma.logcdf scipy.stats.pearson3.cdf
+        scipy.stats.pearson3.logcdf scipy.stats.rdist.cdf scipy.stats.rdist.logcdf
+        scipy.stats.skewnorm.cdf scipy.stats.skewnorm.logcdf
         scipy.stats.tukeylambda.* scipy.stats.vonmises_line.cdf
         scipy.stats.vonmises_line.logcdf scipy.stats.trapz.*""",
     "a rule: the mass or distribution function of a discrete distribution, in its continuous "
     "parameters (constant in k)": """
-        scipy.stats.dlaplace.cdf scipy.stats.dlaplace.logcdf
         scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
-        scipy.stats.nchypergeom_wallenius.* scipy.stats.poisson_binom.*
-        scipy.stats.skellam.*
+        scipy.stats.nchypergeom_wallenius.* scipy.stats.poisson_binom.* scipy.stats.skellam.*
         scipy.stats.zipf.* scipy.stats.zipfian.*""",
     # SciPy: linear algebra
     'a rule: scipy.linalg still to do (the QR updates: np.linalg.qr\'s rule for the QR '

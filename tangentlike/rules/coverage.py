@@ -59,6 +59,8 @@ HEADINGS = {
     "scipy_linalg_forms": "SciPy linear algebra: matrices in other forms",
     "scipy_linalg_equations": "SciPy linear algebra: Riccati equations",
     "scipy_linalg_factors": "SciPy linear algebra: more factorizations",
+    "scipy_lazy_where": "SciPy's lazy where: the guard at its special points",
+    "scipy_stats_helpers": "SciPy's compiled helpers of the stats distributions",
     _OTHER: "Other functions",
 }
 
@@ -77,12 +79,13 @@ _NAMESPACES = [
     ("numpy.fft", "np.fft."), ("numpy.random", "np.random."), ("scipy.special",
                                                                 "scipy.special."),
     ("scipy.stats", "scipy.stats."), ("scipy.linalg", "scipy.linalg."),
-    ("scipy._lib._array_api", "scipy._lib._array_api."), ("tangentlike", "tangentlike."),
+    ("scipy._lib._array_api", "scipy._lib._array_api."),
+    ("tangentlike", "tangentlike."),
 ]
 
 # Private functions of a library that have rules (SciPy's own source calls them), by module.
 _PRIVATE = {"scipy.stats._continuous_distns": ("_log_gauss_mass",),
-            "scipy.special._ufuncs": ("_binom_cdf",)}
+            "scipy.special._ufuncs": ("_binom_cdf", "_cosine_cdf")}
 
 
 @dataclass

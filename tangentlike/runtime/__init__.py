@@ -506,7 +506,10 @@ ANY_EXCEPTION = (BaseException,)
 def keep_dtype(new: Any, old: Any) -> Any:
     """The value of ``old += v`` given ``new = old + v``: NumPy updates an array in place,
     so the result keeps ``old``'s dtype (a float32 array stays float32); anything else
-    (a float, a NumPy scalar) is re-bound to ``new``."""
+    (a float, a NumPy scalar) is re-bound to ``new``.  A 0-d array stays a 0-d array (its
+    sum with a scalar is a NumPy scalar, which ``old[mask] = v`` could not write into)."""
+    if isinstance(old, np.ndarray) and not isinstance(new, np.ndarray):
+        return np.asarray(new, dtype=old.dtype)
     if isinstance(old, np.ndarray) and isinstance(new, np.ndarray) and new.dtype != old.dtype:
         return new.astype(old.dtype)
     return new

@@ -566,8 +566,49 @@ ROWS = [
         def f(x):
             y = x * 2.0
             z = y * 1.0
-            del y  # <-
+            del y
             return np.sum(z)
+        """, (), "supported", hvp=True),
+    Row("del-in-loop-rebound", """
+        def f(x):
+            s = 0.0
+            for i in range(3):
+                t = x[i] * x[i]
+                s = s + t
+                del t
+            return s
+        """, (), "supported"),
+    Row("del-in-branch", """
+        def f(x):
+            y = x * 2.0
+            z = y
+            if z[0] > 0.0:
+                del y
+            return np.sum(z)
+        """, (), "supported"),
+    Row("del-subscript", """
+        def f(x):
+            ys = [x, x * 2.0]
+            del ys[0]  # <-
+            return np.sum(ys[0])
+        """, ("del",), "refused"),
+    Row("del-read-after", """
+        def f(x):
+            y = x * 2.0
+            try:
+                del y  # <-
+            finally:
+                z = y
+            return np.sum(z)
+        """, ("del",), "refused"),
+    Row("del-loop-next-trip", """
+        def f(x):
+            y = x * 2.0
+            s = 0.0
+            for i in range(2):
+                s = s + np.sum(y)
+                del y  # <-
+            return s
         """, ("del",), "refused"),
     Row("import-inside", """
         def f(x):
