@@ -46,6 +46,7 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_special")
     importlib.import_module("tangentlike.templates.scipy_special_more")
     importlib.import_module("tangentlike.templates.scipy_special_rest")
+    importlib.import_module("tangentlike.templates.scipy_special_functions")
     importlib.import_module("tangentlike.templates.scipy_stats")
     importlib.import_module("tangentlike.templates.scipy_stats_families")
     importlib.import_module("tangentlike.templates.scipy_multivariate")

@@ -47,6 +47,8 @@ HEADINGS = {
     "scipy_special": "SciPy special functions",
     "scipy_special_more": "More SciPy special functions",
     "scipy_special_rest": "The rest of the SciPy special functions",
+    "scipy_special_functions": "SciPy's elliptic, Legendre, parabolic-cylinder, Mathieu, "
+    "spheroidal and Wright functions",
     "scipy_stats": "SciPy stats distributions",
     "scipy_stats_families": "SciPy stats distributions in closed form",
     "scipy_multivariate": "SciPy multivariate distributions",
