@@ -471,7 +471,8 @@ def lqmn_tangent(y, m, n, z):
 # pbvv(v, x) = (V, V') solve w'' = (x**2 / 4 - v - 1/2) w; pbwa(a, x) = (W, W') solves
 # W'' = (a - x**2 / 4) W.  The order is refused.  The sequences pbdv_seq(v, x) and
 # pbvv_seq(v, x) of a scalar x hold the orders v - floor(v), ..., v; pbdn_seq(n, z) the
-# orders 0..n (refused for n < 0, where SciPy's last derivative is 0).
+# orders 0..n (refused for n < 0, where SciPy's last derivative is 0, and for a complex z,
+# where SciPy's values are not holomorphic).
 
 @adjoint(scipy.special.pbdv)
 def pbdv(y, v, x):
@@ -534,13 +535,15 @@ def pbvv_seq_tangent(y, v, x):
 @adjoint(scipy.special.pbdn_seq)
 def pbdn_seq(y, n, z):
     d[z] = unbroadcast(np.sum(d[y][0] * y[1] + d[y][1] * (
-        0.25 * z * z - np.arange(nonnegative_order(n, "pbdn_seq") + 1) - 0.5) * y[0]), z)
+        0.25 * real_matrix(z, "scipy.special.pbdn_seq") * z
+        - np.arange(nonnegative_order(n, "pbdn_seq") + 1) - 0.5) * y[0]), z)
 
 
 @tangent(scipy.special.pbdn_seq)
 def pbdn_seq_tangent(y, n, z):
     d[y] = (d[z] * y[1], d[z] * (
-        0.25 * z * z - np.arange(nonnegative_order(n, "pbdn_seq") + 1) - 0.5) * y[0])
+        0.25 * real_matrix(z, "scipy.special.pbdn_seq") * z
+        - np.arange(nonnegative_order(n, "pbdn_seq") + 1) - 0.5) * y[0])
 
 
 # Jahnke-Emden Lambda functions of a scalar x: lmbda(v, x) = (L, L') of the orders
