@@ -761,6 +761,23 @@ ROWS = [
             d = scipy.stats.multivariate_normal(mean, np.eye(2) * (1.0 + x[2] ** 2))
             return np.sum(d.logpdf(np.array([[0.1, 0.5], [-0.3, 0.2]])))
         """, (), "supported", hvp=True, requires="scipy"),
+    Row("special-function-with-its-derivative", """
+        import scipy.special
+
+
+        def f(x):
+            v, dv = scipy.special.pbdv(1.3, x)
+            sn, cn, dn, ph = scipy.special.ellipj(x, 0.4)
+            return np.sum(v * dv + sn * cn) + np.sum(scipy.special.legendre_p(3, x))
+        """, (), "supported", hvp=True, requires="scipy"),
+    Row("special-characteristic-value", """
+        import scipy.special
+
+
+        def f(x):
+            a = scipy.special.mathieu_a(2, x[0] ** 2)  # <-
+            return a * np.sum(x)
+        """, ("mathieu_a",), "refused", requires="scipy"),
     Row("autograd-flatten", """
         from autograd.misc import flatten
 
