@@ -42,12 +42,6 @@ def _in_x(name, params, low, high, shapes=SHAPES, float32=False, second_order=Tr
 
 
 if scipy is not None:
-    from tangentlike.runtime.special_functions import (
-        next_order,
-        nonnegative_order,
-        sequence_orders,
-    )
-
     sp = scipy.special
     # Jacobian elliptic functions: both arguments, all four results.
     for _su, _sm in (("float", "float"), ((3,), (3,)), ((2, 3), (3,))):
@@ -123,29 +117,29 @@ if scipy is not None:
         _opt = f", diff_n={_diff}" if _diff else ""
         _second = _diff == 0
         _in_x("legendre_p", f"3, x{_opt}", -0.9, 0.9, second_order=_second,
-              expr="scipy.special.{name}({params})", covers=(next_order,))
+              expr="scipy.special.{name}({params})")
         _in_x("legendre_p_all", f"3, x{_opt}", -0.9, 0.9, second_order=_second,
-              expr="scipy.special.{name}({params})", covers=(next_order,))
+              expr="scipy.special.{name}({params})")
         _in_x("assoc_legendre_p", f"3, 1, x{_opt}", -0.9, 0.9, second_order=_second,
-              expr="scipy.special.{name}({params})", covers=(next_order,))
+              expr="scipy.special.{name}({params})")
         _in_x("assoc_legendre_p", f"4, -2, x, norm=True{_opt}", -0.9, 0.9,
               second_order=_second, expr="scipy.special.{name}({params})", shapes=((3,),))
         _in_x("assoc_legendre_p_all", f"3, 2, x{_opt}", -0.9, 0.9, second_order=_second,
-              expr="scipy.special.{name}({params})", covers=(next_order,))
+              expr="scipy.special.{name}({params})")
         _in_x("sph_legendre_p", f"3, 1, x{_opt}", 0.2, 2.9, second_order=_second,
-              expr="scipy.special.{name}({params})", covers=(next_order,))
+              expr="scipy.special.{name}({params})")
         _in_x("sph_legendre_p_all", f"3, 2, x{_opt}", 0.2, 2.9, second_order=_second,
-              expr="scipy.special.{name}({params})", covers=(next_order,))
+              expr="scipy.special.{name}({params})")
     for _sa, _sb in (("float", "float"), ((3,), (3,)), ((2, 3), (3,))):
         for _nm in ("3, 1", "2, -2"):
             _id = f"specialfn-sph_harm_y-{_nm}-{_sa}-{_sb}".replace(" ", "")
-            _case(_id, (sp.sph_harm_y, next_order), None,
+            _case(_id, sp.sph_harm_y, None,
                   {"theta": values(_id + "t", _sa, 0.2, 2.9),
                    "phi": values(_id + "p", _sb, -3.0, 3.0)}, float32=False,
                   body=f"    y = scipy.special.sph_harm_y({_nm}, theta, phi)\n"
                        "    return np.sum(np.real(y) * 2.0 + np.imag(y) * np.real(y))\n")
         _id = f"specialfn-sph_harm_y_all-{_sa}-{_sb}"
-        _case(_id, (sp.sph_harm_y_all, next_order), None,
+        _case(_id, sp.sph_harm_y_all, None,
               {"theta": values(_id + "t", _sa, 0.2, 2.9),
                "phi": values(_id + "p", _sb, -3.0, 3.0)}, float32=False,
               body="    y = scipy.special.sph_harm_y_all(2, 1, theta, phi)\n"
@@ -161,16 +155,16 @@ if scipy is not None:
     _pair("pbvv", 1.3, -2.0, 2.0)
     _pair("pbwa", 0.7, -3.0, 3.0)
     _pair("pbwa", -1.5, -3.0, 3.0, shapes=((3,),))
-    _pair("pbdv_seq", 2.5, -2.0, 2.0, shapes=("float",), covers=(sequence_orders,))
-    _pair("pbdv_seq", 3.0, -2.0, 2.0, shapes=("float",), covers=(sequence_orders,))
-    _pair("pbvv_seq", 2.5, 0.2, 2.0, shapes=("float",), covers=(sequence_orders,))
+    _pair("pbdv_seq", 2.5, -2.0, 2.0, shapes=("float",))
+    _pair("pbdv_seq", 3.0, -2.0, 2.0, shapes=("float",))
+    _pair("pbvv_seq", 2.5, 0.2, 2.0, shapes=("float",))
     _id = "specialfn-pbdn_seq"
-    _case(_id, (sp.pbdn_seq, nonnegative_order), None, {"x": values(_id, "float", -2.0, 2.0)},
+    _case(_id, sp.pbdn_seq, None, {"x": values(_id, "float", -2.0, 2.0)},
           second_order=True, float32=False,
           body="    v, dv = scipy.special.pbdn_seq(3, x)\n"
                "    return np.sum(np.real(v) * np.arange(1.0, 5.0) + np.real(dv * dv))\n")
-    _pair("lmbda", 2.5, 0.3, 2.5, shapes=("float",), covers=(sequence_orders,))
-    _pair("lmbda", 1.0, 0.3, 2.5, shapes=("float",), covers=(sequence_orders,))
+    _pair("lmbda", 2.5, 0.3, 2.5, shapes=("float",))
+    _pair("lmbda", 1.0, 0.3, 2.5, shapes=("float",))
     # Mathieu functions (cem and sem in degrees) and spheroidal wave functions.
     for _name in ("mathieu_cem", "mathieu_sem"):
         _pair(_name, "2, 1.5", 5.0, 85.0)
