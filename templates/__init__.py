@@ -47,6 +47,7 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_special_more")
     importlib.import_module("tangentlike.templates.scipy_special_rest")
     importlib.import_module("tangentlike.templates.scipy_incomplete")
+    importlib.import_module("tangentlike.templates.scipy_special_functions")
     importlib.import_module("tangentlike.templates.scipy_stats")
     importlib.import_module("tangentlike.templates.scipy_stats_families")
     importlib.import_module("tangentlike.templates.scipy_noncentral")

@@ -48,6 +48,8 @@ HEADINGS = {
     "scipy_special_more": "More SciPy special functions",
     "scipy_special_rest": "The rest of the SciPy special functions",
     "scipy_incomplete": "SciPy incomplete gamma and beta functions in their parameters",
+    "scipy_special_functions": "SciPy's elliptic, Legendre, parabolic-cylinder, Mathieu, "
+    "spheroidal and Wright functions",
     "scipy_stats": "SciPy stats distributions",
     "scipy_stats_families": "SciPy stats distributions in closed form",
     "scipy_noncentral": "Non-central chi-squared, t and F, Kolmogorov-Smirnov distributions",

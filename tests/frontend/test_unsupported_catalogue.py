@@ -818,6 +818,23 @@ ROWS = [
             d = scipy.stats.multivariate_normal(x[:2], np.array([[1.2, 0.3], [0.3, 0.8]]))
             return np.sum(d.cdf(np.array([[0.1, 0.5], [-0.3, 0.2]]) * x[2]))
         """, (), "supported", requires="scipy"),
+    Row("special-function-with-its-derivative", """
+        import scipy.special
+
+
+        def f(x):
+            v, dv = scipy.special.pbdv(1.3, x)
+            sn, cn, dn, ph = scipy.special.ellipj(x, 0.4)
+            return np.sum(v * dv + sn * cn) + np.sum(scipy.special.legendre_p(3, x))
+        """, (), "supported", hvp=True, requires="scipy"),
+    Row("special-characteristic-value", """
+        import scipy.special
+
+
+        def f(x):
+            a = scipy.special.mathieu_a(2, x[0] ** 2)  # <-
+            return a * np.sum(x)
+        """, ("mathieu_a",), "refused", requires="scipy"),
     Row("autograd-flatten", """
         from autograd.misc import flatten
 
