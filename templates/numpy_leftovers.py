@@ -1,0 +1,159 @@
+"""More NumPy functions: ``np.gradient``, ``np.roots`` and ``np.poly``, ``np.kaiser``,
+``np.row_stack`` (NumPy 1's name of ``np.vstack``) and ``np.divmod.outer`` (helpers in
+tangentlike/runtime/gradients.py and polyroots.py).
+
+``np.gradient`` is linear in ``f`` (its tangent is np.gradient of the tangent, its adjoint the
+banded operator's transpose); the spacings are constants (a derivative in them is refused by
+name).  ``np.roots(p)`` are the eigenvalues of the companion matrix, complex in general; by the
+implicit function theorem ``dr = -dp(r) / p'(r)`` for each simple root (holomorphic in ``p``;
+a real ``p`` gets a real gradient).  ``np.poly(z)`` is ``prod_j (x - z_j)``, whose derivative in
+``z_j`` is minus the quotient ``a(x) / (x - z_j)``; np.poly of a matrix is refused.
+``np.kaiser(M, beta)`` is ``i0(beta r) / i0(beta)`` (``r`` a constant of ``M``).
+"""
+import numpy as np
+
+from tangentlike.rules.primitive import Facts, Returns, declare
+from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
+from tangentlike.runtime import broadcast_like, unbroadcast, zeros_like
+from tangentlike.runtime.arrays import cast_derivative
+from tangentlike.runtime.bessel import bessel_i
+from tangentlike.runtime.gradients import gradient_of, gradient_transpose
+from tangentlike.runtime.linalg import linalg_cast
+from tangentlike.runtime.polyroots import kaiser_radii, poly_exponents, poly_mask, root_powers
+from tangentlike.runtime.shapes import split_like
+from tangentlike.runtime.statistics import no_derivative
+from tangentlike.runtime.ufunc_methods import outer_shape
+
+# Every function of this family computes a value and does nothing else, and returns a new
+# array (np.gradient and np.divmod.outer a tuple of them).
+FACTS = Facts(pure=True, returns=Returns.NEW)
+
+non_differentiable(root_powers, poly_exponents, poly_mask, kaiser_radii)
+
+
+# np.gradient(f, s0, s1, ..., axis=None, edge_order=1): one array per differentiated axis (a
+# tuple), or one array for one axis; up to four spacings (one for every axis, or one each).
+@adjoint(np.gradient)
+def gradient(y, f, s0=None, s1=None, s2=None, s3=None, axis=None, edge_order=1):
+    d[f] = gradient_transpose(d[y], f, axis, edge_order, s0, s1, s2, s3)
+    d[s0] = no_derivative("np.gradient", "its spacing (or coordinates) s0",
+                          "the spacings are constants: divide by a differentiated step "
+                          "yourself, np.gradient(f) / h")
+    d[s1] = no_derivative("np.gradient", "its spacing (or coordinates) s1",
+                          "the spacings are constants")
+    d[s2] = no_derivative("np.gradient", "its spacing (or coordinates) s2",
+                          "the spacings are constants")
+    d[s3] = no_derivative("np.gradient", "its spacing (or coordinates) s3",
+                          "the spacings are constants")
+
+
+@tangent(np.gradient)
+def gradient_tangent(y, f, s0=None, s1=None, s2=None, s3=None, axis=None, edge_order=1):
+    d[y] = gradient_of(d[f], axis, edge_order, s0, s1, s2, s3)
+    d[y] = no_derivative("np.gradient", "its spacing (or coordinates) s0",
+                         "the spacings are constants: divide by a differentiated step "
+                         "yourself, np.gradient(f) / h") * d[s0]
+    d[y] = no_derivative("np.gradient", "its spacing (or coordinates) s1",
+                         "the spacings are constants") * d[s1]
+    d[y] = no_derivative("np.gradient", "its spacing (or coordinates) s2",
+                         "the spacings are constants") * d[s2]
+    d[y] = no_derivative("np.gradient", "its spacing (or coordinates) s3",
+                         "the spacings are constants") * d[s3]
+
+
+declare(np.gradient, library=True, containers=True, tuple_result=True)
+
+
+# The helpers are linear in their first argument and each other's transpose.
+@adjoint(gradient_of)
+def gradient_of_adjoint(r, t, axis, edge_order, s0=None, s1=None, s2=None, s3=None):
+    d[t] = gradient_transpose(d[r], t, axis, edge_order, s0, s1, s2, s3)
+
+
+@tangent(gradient_of)
+def gradient_of_tangent(r, t, axis, edge_order, s0=None, s1=None, s2=None, s3=None):
+    d[r] = gradient_of(d[t], axis, edge_order, s0, s1, s2, s3)
+
+
+@adjoint(gradient_transpose)
+def gradient_transpose_adjoint(r, g, f, axis, edge_order, s0=None, s1=None, s2=None, s3=None):
+    d[g] = gradient_of(d[r], axis, edge_order, s0, s1, s2, s3)
+
+
+@tangent(gradient_transpose)
+def gradient_transpose_tangent(r, g, f, axis, edge_order, s0=None, s1=None, s2=None, s3=None):
+    d[r] = gradient_transpose(d[g], f, axis, edge_order, s0, s1, s2, s3)
+
+
+declare(gradient_of, library=True, containers=True, tuple_result=True)
+declare(gradient_transpose, library=True, containers=True, tuple_result=True)
+
+
+# np.roots(p): p(r) = 0, so dr = -dp(r) / p'(r) for each simple root.
+@adjoint(np.roots)
+def roots(r, p):
+    d[p] = linalg_cast(np.sum(np.expand_dims(-d[r] / np.polyval(np.polyder(p), r), -1)
+                              * np.expand_dims(r, -1) ** root_powers(p), axis=0), p)
+
+
+@tangent(np.roots)
+def roots_tangent(r, p):
+    d[r] = -np.polyval(d[p], r) / np.polyval(np.polyder(p), r)
+
+
+# np.poly(z): a = prod_j (x - z_j); da = -sum_j dz_j q_j with q_j = a / (x - z_j) (its
+# coefficients by synthetic division; a result made real is the real part).
+@adjoint(np.poly)
+def poly(y, seq_of_zeros):
+    q = np.einsum("jkm,km,m->jk", np.expand_dims(np.expand_dims(seq_of_zeros, -1), -1)
+                  ** poly_exponents(seq_of_zeros), poly_mask(seq_of_zeros), y[:-1])
+    d[seq_of_zeros] = linalg_cast(-(q @ d[y][1:]), seq_of_zeros)
+
+
+@tangent(np.poly)
+def poly_tangent(y, seq_of_zeros):
+    q = np.einsum("jkm,km,m->jk", np.expand_dims(np.expand_dims(seq_of_zeros, -1), -1)
+                  ** poly_exponents(seq_of_zeros), poly_mask(seq_of_zeros), y[:-1])
+    d[y] = linalg_cast(np.concatenate([zeros_like(y[:1]), -(d[seq_of_zeros] @ q)]), y)
+
+
+# np.kaiser(M, beta) = i0(beta r) / i0(beta): dw/dbeta = (r i1(beta r) - w i1(beta)) / i0(beta).
+@adjoint(np.kaiser)
+def kaiser(y, M, beta):
+    d[beta] = cast_derivative(np.sum(d[y] * (kaiser_radii(M) * bessel_i(beta * kaiser_radii(M),
+                                                                        1)
+                                             - y * bessel_i(beta, 1)) / np.i0(beta)), beta)
+
+
+@tangent(np.kaiser)
+def kaiser_tangent(y, M, beta):
+    d[y] = d[beta] * (kaiser_radii(M) * bessel_i(beta * kaiser_radii(M), 1)
+                      - y * bessel_i(beta, 1)) / np.i0(beta)
+
+
+# np.row_stack, NumPy 1's name of np.vstack (deprecated in NumPy 2, gone in 2.5).
+if hasattr(np, "row_stack"):
+    @adjoint(np.row_stack)
+    def row_stack(y, tup):
+        d[tup] = split_like(d[y], tup, 0)
+
+    @tangent(np.row_stack)
+    def row_stack_tangent(y, tup):
+        d[y] = np.vstack(d[tup])
+
+
+# np.divmod.outer(A, B) is (A // B, A % B) over every pair: the quotient is piecewise
+# constant, the remainder has the derivative of % (as np.divmod's rule).
+@adjoint(np.divmod.outer)
+def divmod_outer(z, A, B):
+    d[A] = np.reshape(unbroadcast(d[z][1], np.reshape(A, outer_shape(A, B))), np.shape(A))
+    d[B] = unbroadcast(-d[z][1] * z[0], B)
+
+
+@tangent(np.divmod.outer)
+def divmod_outer_tangent(z, A, B):
+    d[z] = (zeros_like(z[0]), broadcast_like(np.reshape(d[A], outer_shape(A, B)), z[1]))
+    d[z] = (zeros_like(z[0]), -d[B] * z[0])
+
+
+declare(np.divmod.outer, library=True, containers=True, tuple_result=True)
