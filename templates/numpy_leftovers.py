@@ -17,7 +17,18 @@ from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import broadcast_like, unbroadcast, zeros_like
 from tangentlike.runtime.arrays import cast_derivative
 from tangentlike.runtime.bessel import bessel_i
+from tangentlike.runtime.gathers import gathered, gathered_pieces, ungathered, ungathered_pieces
 from tangentlike.runtime.gradients import gradient_of, gradient_transpose
+from tangentlike.runtime.histograms import (
+    dd_bin_sources,
+    dd_bins,
+    dd_edge_matrix,
+    dd_edge_sources,
+    dd_positions,
+    dd_range,
+    edge_sources,
+    edge_weights,
+)
 from tangentlike.runtime.linalg import linalg_cast
 from tangentlike.runtime.polyroots import kaiser_radii, poly_exponents, poly_mask, root_powers
 from tangentlike.runtime.shapes import split_like
@@ -28,7 +39,8 @@ from tangentlike.runtime.ufunc_methods import outer_shape
 # array (np.gradient and np.divmod.outer a tuple of them).
 FACTS = Facts(pure=True, returns=Returns.NEW)
 
-non_differentiable(root_powers, poly_exponents, poly_mask, kaiser_radii)
+non_differentiable(root_powers, poly_exponents, poly_mask, kaiser_radii, dd_bins, dd_range,
+                   dd_edge_sources, dd_positions, dd_edge_matrix, dd_bin_sources)
 
 
 # np.gradient(f, s0, s1, ..., axis=None, edge_order=1): one array per differentiated axis (a
@@ -157,3 +169,61 @@ def divmod_outer_tangent(z, A, B):
 
 
 declare(np.divmod.outer, library=True, containers=True, tuple_result=True)
+
+
+# np.histogram2d(x, y) and np.histogramdd(sample): the counts are constants of the data,
+# weighted counts linear in the weights; each dimension's edges follow its smallest and largest
+# value (bins a number), as np.histogram's; a given range or given edges are constants.
+@adjoint(np.histogram2d)
+def histogram2d(h, x, y, bins=10, range=None, density=None, weights=None):
+    d[x] = ungathered(np.stack([np.sum(d[h][1] * (1.0 - edge_weights(h[1]))),
+                                np.sum(d[h][1] * edge_weights(h[1]))]), x,
+                      edge_sources(x, dd_bins(bins, 0, True), dd_range(range, 0), density))
+    d[y] = ungathered(np.stack([np.sum(d[h][2] * (1.0 - edge_weights(h[2]))),
+                                np.sum(d[h][2] * edge_weights(h[2]))]), y,
+                      edge_sources(y, dd_bins(bins, 1, True), dd_range(range, 1), density))
+    d[weights] = cast_derivative(gathered(d[h][0], dd_bin_sources((x, y), (h[1], h[2]))),
+                                 weights)
+    d[bins] = no_derivative("np.histogram2d", "bins", "give the edges as constants")
+    d[range] = no_derivative("np.histogram2d", "range", "give the range as constants")
+
+
+@tangent(np.histogram2d)
+def histogram2d_tangent(h, x, y, bins=10, range=None, density=None, weights=None):
+    d[h] = (zeros_like(h[0]), cast_derivative(np.linspace(
+        gathered(d[x], edge_sources(x, dd_bins(bins, 0, True), dd_range(range, 0), density))[0],
+        gathered(d[x], edge_sources(x, dd_bins(bins, 0, True), dd_range(range, 0), density))[1],
+        np.size(h[1])), h[1]), zeros_like(h[2]))
+    d[h] = (zeros_like(h[0]), zeros_like(h[1]), cast_derivative(np.linspace(
+        gathered(d[y], edge_sources(y, dd_bins(bins, 1, True), dd_range(range, 1), density))[0],
+        gathered(d[y], edge_sources(y, dd_bins(bins, 1, True), dd_range(range, 1), density))[1],
+        np.size(h[2])), h[2]))
+    d[h] = (np.histogram2d(x, y, [h[1], h[2]], weights=d[weights])[0], zeros_like(h[1]),
+            zeros_like(h[2]))
+    d[h] = no_derivative("np.histogram2d", "bins", "give the edges as constants") * d[bins]
+    d[h] = no_derivative("np.histogram2d", "range", "give the range as constants") * d[range]
+
+
+@adjoint(np.histogramdd)
+def histogramdd(h, sample, bins=10, range=None, density=None, weights=None):
+    d[sample] = ungathered_pieces(dd_edge_matrix(h[1]) @ gathered_pieces(d[h][1],
+                                                                         dd_positions(h[1])),
+                                  sample, dd_edge_sources(sample, bins, range, density))
+    d[weights] = cast_derivative(gathered(d[h][0], dd_bin_sources(sample, h[1])), weights)
+    d[bins] = no_derivative("np.histogramdd", "bins", "give the edges as constants")
+    d[range] = no_derivative("np.histogramdd", "range", "give the range as constants")
+
+
+@tangent(np.histogramdd)
+def histogramdd_tangent(h, sample, bins=10, range=None, density=None, weights=None):
+    d[h] = (zeros_like(h[0]), ungathered_pieces(
+        np.transpose(dd_edge_matrix(h[1]))
+        @ gathered_pieces(d[sample], dd_edge_sources(sample, bins, range, density)),
+        h[1], dd_positions(h[1])))
+    d[h] = (np.histogramdd(sample, h[1], weights=d[weights])[0], zeros_like(h[1]))
+    d[h] = no_derivative("np.histogramdd", "bins", "give the edges as constants") * d[bins]
+    d[h] = no_derivative("np.histogramdd", "range", "give the range as constants") * d[range]
+
+
+declare(np.histogram2d, library=True, containers=True, tuple_result=True)
+declare(np.histogramdd, library=True, containers=True, tuple_result=True)

@@ -85,3 +85,31 @@ if hasattr(np, "row_stack"):
     add("row-stack", np.row_stack, "np.row_stack([x, y ** 2])",
         {"x": values("row-stack-x", (3,)), "y": values("row-stack-y", (2, 3))},
         autograd="np.vstack([x, y ** 2])", second_order=True)
+
+# np.histogram2d, np.histogramdd: the edges follow each dimension's smallest and largest value
+# (bins a number), the weighted counts the weights; counts and given edges are constants.
+_sample = values("histdd-data", (9, 2))
+for _id, _body in (
+    ("histogram2d-edges", "    h, xe, ye = np.histogram2d(x, y, 3)\n"
+     "    return np.sum(xe ** 2 * w[:4, 0]) + np.sum(np.sin(ye))\n"),
+    ("histogram2d-bins-pair", "    h, xe, ye = np.histogram2d(y, x, [2, 4])\n"
+     "    return np.sum(xe * ye[:3]) + np.sum(ye ** 2)\n"),
+    ("histogram2d-weights-range", "    h, xe, ye = np.histogram2d(w[:, 0], w[:, 1], 3, "
+     "range=[[-2.0, 2.0], None], weights=x * y)\n"
+     "    return np.sum(h ** 2) + np.sum(ye ** 2)\n"),
+):
+    add(_id, np.histogram2d, None, {"x": values(_id, (9,)), "y": values(_id + "y", (9,)),
+                                    "w": _sample}, wrt=(0, 1), body=_body, autograd=False,
+        second_order=True, float32="weights" not in _id)  # (NumPy's counts: float64)
+for _id, _body in (
+    ("histogramdd-edges", "    h, e = np.histogramdd(s, (2, 3))\n"
+     "    return np.sum(e[0] ** 2) + np.sum(e[1] * w[:4, 0])\n"),
+    ("histogramdd-sequence", "    h, e = np.histogramdd((s[:, 0], s[:, 1] ** 2), 3)\n"
+     "    return np.sum(e[0] * e[1]) + np.sum(np.cos(e[1]))\n"),
+    ("histogramdd-weights", "    h, e = np.histogramdd(w, 2, weights=s[:, 0] * s[:, 1])\n"
+     "    return np.sum(h * h)\n"),
+    ("histogramdd-1d", "    h, e = np.histogramdd(s[:, 1], 4)\n"
+     "    return np.sum(e[0] ** 3)\n"),
+):
+    add(_id, np.histogramdd, None, {"s": values(_id, (9, 2)), "w": _sample}, wrt=(0,),
+        body=_body, autograd=False, second_order=True, float32="weights" not in _id)

@@ -1,7 +1,8 @@
 """What templates/numpy_leftovers.py refuses: a differentiated spacing of np.gradient, np.poly
-of a matrix; each raises NoDerivativeError naming the function and the argument, in reverse
-and forward mode.  (The rules themselves are checked against finite differences by the
-registry walk: tests/rule_cases/numpy_leftovers.py.)"""
+of a matrix, differentiated bins or range of np.histogram2d and np.histogramdd, density=True;
+each raises NoDerivativeError naming the function and the argument, in reverse and forward
+mode.  (The rules themselves are checked against finite differences by the registry walk:
+tests/rule_cases/numpy_leftovers.py.)"""
 from __future__ import annotations
 
 import numpy as np
@@ -16,6 +17,12 @@ REFUSED = {
     "gradient-coordinates": ("np.sum(np.gradient(x, p * np.arange(5.0)) ** 2)",
                              r"np.gradient.*spacing"),
     "poly-matrix": ("np.sum(np.poly(np.outer(x[:2], x[:2]) + p))", r"np.poly of a matrix"),
+    "histogram2d-range": ("np.sum(np.histogram2d(x, x ** 2, 2, range=[[0.0, p + 5.0], "
+                          "[0.0, 20.0]])[1])", r"np.histogram2d.*range"),
+    "histogramdd-bins": ("np.sum(np.histogramdd(x, [np.array([0.0, p, 9.0])])[1][0])",
+                         r"np.histogramdd.*bins"),
+    "histogramdd-density": ("np.sum(np.histogramdd(x * p, 2, density=True)[1][0])",
+                            r"density=True"),
 }
 
 
