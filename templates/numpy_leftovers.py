@@ -1,6 +1,7 @@
-"""More NumPy functions: ``np.gradient``, ``np.roots`` and ``np.poly``, ``np.kaiser``,
-``np.row_stack`` (NumPy 1's name of ``np.vstack``) and ``np.divmod.outer`` (helpers in
-tangentlike/runtime/gradients.py and polyroots.py).
+"""More NumPy functions: ``np.gradient``, ``np.roots``, ``np.poly`` and ``np.polydiv``,
+``np.histogram2d`` and ``np.histogramdd``, ``np.kaiser``, ``np.row_stack`` (NumPy 1's name of
+``np.vstack``) and ``np.divmod.outer`` (helpers in tangentlike/runtime/gradients.py,
+polyroots.py and histograms.py).
 
 ``np.gradient`` is linear in ``f`` (its tangent is np.gradient of the tangent, its adjoint the
 banded operator's transpose); the spacings are constants (a derivative in them is refused by
@@ -8,7 +9,10 @@ name).  ``np.roots(p)`` are the eigenvalues of the companion matrix, complex in 
 implicit function theorem ``dr = -dp(r) / p'(r)`` for each simple root (holomorphic in ``p``;
 a real ``p`` gets a real gradient).  ``np.poly(z)`` is ``prod_j (x - z_j)``, whose derivative in
 ``z_j`` is minus the quotient ``a(x) / (x - z_j)``; np.poly of a matrix is refused.
-``np.kaiser(M, beta)`` is ``i0(beta r) / i0(beta)`` (``r`` a constant of ``M``).
+``np.polydiv`` is linear in the numerator; in the denominator, ``u = q v + r`` gives
+``dq v + dr = -q dv``.  The 2-d and d-d histograms are np.histogram's rule per dimension (the
+counts constants, the edges following the data).  ``np.kaiser(M, beta)`` is
+``i0(beta r) / i0(beta)`` (``r`` a constant of ``M``).
 """
 import numpy as np
 
@@ -32,7 +36,7 @@ from tangentlike.runtime.histograms import (
 from tangentlike.runtime.linalg import linalg_cast
 from tangentlike.runtime.polyroots import kaiser_radii, poly_exponents, poly_mask, root_powers
 from tangentlike.runtime.shapes import split_like
-from tangentlike.runtime.statistics import no_derivative
+from tangentlike.runtime.statistics import no_derivative, poly_tail
 from tangentlike.runtime.ufunc_methods import outer_shape
 
 # Every function of this family computes a value and does nothing else, and returns a new
@@ -227,3 +231,32 @@ def histogramdd_tangent(h, sample, bins=10, range=None, density=None, weights=No
 
 declare(np.histogram2d, library=True, containers=True, tuple_result=True)
 declare(np.histogramdd, library=True, containers=True, tuple_result=True)
+
+
+# np.polydiv(u, v) = (q, r) with u = q v + r: linear in u (the quotient solves a triangular
+# Toeplitz system T_v q = u's head; r is the tail of u - q v), and 0 = dq v + q dv + dr in v, so
+# (dq, dr) divide du - q dv by v.  The adjoint of F -> (dq, dr): e = T^T gr + D^T (gq - C_v^T
+# T^T gr), with D^T(s) = flip(polydiv([flip(s), 0...], v)[0]) (T_v^-T, by reversal).
+@adjoint(np.polydiv)
+def polydiv(y, u, v):
+    tail = np.polyadd(zeros_like(np.polymul(y[0], v)), d[y][1])
+    s = d[y][0] - np.correlate(tail, np.conjugate(np.atleast_1d(v)), "valid")
+    e = tail + np.concatenate([np.flip(np.polydiv(np.concatenate(
+        [np.flip(s), np.zeros_like(np.atleast_1d(v)[1:])]), v)[0]),
+        np.zeros_like(np.atleast_1d(v)[1:])])
+    d[u] = np.reshape(np.take(e, poly_tail(e, u)), np.shape(u))
+    d[v] = -np.reshape(np.correlate(e, np.conjugate(np.atleast_1d(y[0])), "valid"), np.shape(v))
+
+
+@tangent(np.polydiv)
+def polydiv_tangent(y, u, v):
+    d[y] = (np.polydiv(d[u], v)[0],
+            np.take(np.polysub(d[u], np.polymul(np.polydiv(d[u], v)[0], v)),
+                    poly_tail(np.polymul(y[0], v), y[1])))
+    d[y] = (np.polydiv(-np.polymul(y[0], d[v]), v)[0],
+            np.take(np.polysub(-np.polymul(y[0], d[v]),
+                               np.polymul(np.polydiv(-np.polymul(y[0], d[v]), v)[0], v)),
+                    poly_tail(np.polymul(y[0], v), y[1])))
+
+
+declare(np.polydiv, library=True, containers=True, tuple_result=True)

@@ -239,8 +239,6 @@ MISSING: dict[str, str] = {
     # NumPy: functions
     "a rule: differences (np.trapz, NumPy 1's name of np.trapezoid)": """
         np.trapz""",
-    "a rule: polynomials as coefficient arrays (np.polydiv: a quotient and a remainder)": """
-        np.polydiv""",
     "a rule that differentiates the Python function it calls": """
         np.apply_along_axis np.apply_over_axes np.fromfunction""",
     # SciPy: special functions

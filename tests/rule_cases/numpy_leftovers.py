@@ -113,3 +113,15 @@ for _id, _body in (
 ):
     add(_id, np.histogramdd, None, {"s": values(_id, (9, 2)), "w": _sample}, wrt=(0,),
         body=_body, autograd=False, second_order=True, float32="weights" not in _id)
+
+# np.polydiv: the quotient and the remainder, in the numerator and the denominator.
+add("polydiv", np.polydiv, "np.concatenate(np.polydiv(u, v))",
+    {"u": values("polydiv-u", (5,)), "v": np.array([1.5, -0.5, 0.25])}, wrt=(0, 1),
+    autograd=False, second_order=True,
+    float32=False)  # (NumPy keeps float32 roundoff zeros in front of the remainder)
+add("polydiv-short", np.polydiv, "np.polydiv(u, v)[1] * np.polydiv(u, v)[0]",
+    {"u": values("polydiv-short-u", (2,)), "v": values("polydiv-short-v", (3,), 0.5, 1.0)},
+    wrt=(0, 1), autograd=False)
+add("polydiv-quotient", np.polydiv, "np.polydiv(u, v)[0] ** 2",
+    {"u": values("polydiv-q-u", (4,)), "v": values("polydiv-q-v", (2,), 0.5, 1.0)},
+    wrt=(0, 1), autograd=False, second_order=True)
