@@ -26,6 +26,9 @@ REWRITTEN: dict[str, str] = {
     "written y[...] = written(np.put, y, v, ...) (tangentlike/frontend/in_place.py); into a "
     "global or a subscript, refused": """
         np.put_along_axis np.place np.putmask np.put np.copyto np.fill_diagonal""",
+    "calls a Python function: written as the loop NumPy runs, the function called by name "
+    "(tangentlike/frontend/apply_calls.py)": """
+        np.apply_along_axis np.apply_over_axes np.fromfunction""",
     "a density or distribution function of scipy.stats without a rule of its own: the "
     "distribution's private method at the standardized point, differentiated from SciPy's "
     "source (tangentlike/frontend/standardized.py)": """
@@ -239,8 +242,6 @@ MISSING: dict[str, str] = {
     # NumPy: functions
     "a rule: differences (np.trapz, NumPy 1's name of np.trapezoid)": """
         np.trapz""",
-    "a rule that differentiates the Python function it calls": """
-        np.apply_along_axis np.apply_over_axes np.fromfunction""",
     # SciPy: special functions
     "a rule in the float parameters (Gaussian quadrature nodes and weights: constants for an "
     "integer n alone)": """
