@@ -14,8 +14,7 @@ def where_count(a: Any, axis: Any = None, keepdims: bool = False, where: Any = T
     """How many values of ``a`` a reduction over ``axis`` with ``where=`` reads into each
     result (``np.mean``'s divisor), in ``a``'s floating point type."""
     selected = np.broadcast_to(where, np.shape(a))
-    kind = np.result_type(np.asarray(a).dtype, 1.0)  # (a list of numbers is no dtype)
-    return np.sum(selected, axis=axis, keepdims=keepdims, dtype=kind)
+    return np.sum(selected, axis=axis, keepdims=keepdims, dtype=np.result_type(a, 1.0))
 
 
 def initial_won(a: Any, y: Any, axis: Any = None, keepdims: bool = False,
