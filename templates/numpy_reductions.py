@@ -5,18 +5,13 @@ the running ``cumsum cumprod``, ``average`` (with or without weights), ``nansum 
 factor is the product over that factor), as autograd does: correct wherever the input has no
 zeros; where it has a zero the derivative is NaN or infinite.  ``std`` divides by the result:
 its derivative is NaN where the values reduced over are all equal (a kink of ``std``).
-``where=`` and ``dtype=`` are applied once per rule, by ``masked``, ``result_typed`` and
-``every`` (runtime/reduction_keywords.py), which the instantiation leaves out where the keyword
-is not given.
 """
 import numpy as np
 
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
-from tangentlike.rules.template import stands_for
 from tangentlike.runtime import reduce_extremum, unbroadcast, unreduce, unreduce_extremum
-from tangentlike.runtime.arrays import unarray
-from tangentlike.runtime.reduction_keywords import every, masked, result_typed
+from tangentlike.runtime.arrays import cast_derivative
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum, weights_shape
 from tangentlike.runtime.statistics import initial_won, where_count
 
@@ -25,44 +20,22 @@ from tangentlike.runtime.statistics import initial_won, where_count
 # views (the NumPy policy in tangentlike.rules.primitive).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
 
-non_differentiable(nan_count, weights_shape, where_count, initial_won, every)
-
-# where= and dtype= are applied once per rule (runtime/reduction_keywords.py): each helper is its
-# first argument where its keyword is the literal None, and every(None) leaves where= out.
-stands_for(masked, 0, 1)
-stands_for(result_typed, 0, 2)
-stands_for(every, None, 0)
-
-
-# The helpers are linear in their first argument.
-@adjoint(masked)
-def masked_adjoint(r, t, where):
-    d[t] = masked(d[r], where)
-
-
-@tangent(masked)
-def masked_tangent(r, t, where):
-    d[r] = masked(d[t], where)
-
-
-@adjoint(result_typed)
-def result_typed_adjoint(r, t, y, dtype):
-    if dtype is None:
-        d[t] = d[r]
-    else:
-        d[t] = unarray(d[r], t, y)
-
-
-@tangent(result_typed)
-def result_typed_tangent(r, t, y, dtype):
-    d[r] = result_typed(d[t], y, dtype)
+non_differentiable(nan_count, weights_shape, where_count, initial_won)
 
 
 @adjoint(np.sum)
 @adjoint(np.ndarray.sum)
 def sum(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
         where=None):
-    d[a] = masked(unreduce(result_typed(d[y], y, dtype), a, axis, keepdims), where)
+    if dtype is None:
+        if where is None:
+            d[a] = unreduce(d[y], a, axis, keepdims)
+        else:
+            d[a] = unreduce(d[y], a, axis, keepdims) * where
+    elif where is None:  # none through a sum of an integer type
+        d[a] = unreduce(cast_derivative(d[y], y), a, axis, keepdims)
+    else:
+        d[a] = unreduce(cast_derivative(d[y], y), a, axis, keepdims) * where
     d[initial] = np.sum(d[y])
 
 
@@ -70,31 +43,56 @@ def sum(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
 @tangent(np.ndarray.sum)
 def sum_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
                 where=None):
-    d[y] = result_typed(np.sum(d[a], axis=axis, keepdims=keepdims, where=every(where)), y,
-                        dtype)
+    if dtype is None:
+        if where is None:
+            d[y] = np.sum(d[a], axis=axis, keepdims=keepdims)
+        else:
+            d[y] = np.sum(d[a], axis=axis, keepdims=keepdims, where=where)
+    elif where is None:  # the sum's type (float32, or none for an integer type)
+        d[y] = cast_derivative(np.sum(d[a], axis=axis, keepdims=keepdims), y)
+    else:
+        d[y] = cast_derivative(np.sum(d[a], axis=axis, keepdims=keepdims, where=where), y)
     d[y] = d[initial] * np.ones_like(y)
 
 
 @adjoint(np.mean)
 @adjoint(np.ndarray.mean)
 def mean(y, a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
-    d[a] = masked(unreduce(result_typed(d[y], y, dtype)
-                           / where_count(a, axis, keepdims, where=every(where)), a, axis,
-                           keepdims), where)
+    if dtype is None:
+        if where is None:
+            d[a] = unreduce(d[y], a, axis, keepdims) * (np.size(y) / np.size(a))
+        else:
+            d[a] = (unreduce(d[y] / where_count(a, axis, keepdims, where), a, axis, keepdims)
+                    * where)
+    elif where is None:  # none through a mean of an integer type
+        d[a] = unreduce(cast_derivative(d[y], y), a, axis, keepdims) * (np.size(y) / np.size(a))
+    else:
+        d[a] = (unreduce(cast_derivative(d[y], y) / where_count(a, axis, keepdims, where), a,
+                         axis, keepdims) * where)
 
 
 @tangent(np.mean)
 @tangent(np.ndarray.mean)
 def mean_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
-    d[y] = result_typed(np.mean(d[a], axis=axis, keepdims=keepdims, where=every(where)), y,
-                        dtype)
+    if dtype is None:
+        if where is None:
+            d[y] = np.mean(d[a], axis=axis, keepdims=keepdims)
+        else:
+            d[y] = np.mean(d[a], axis=axis, keepdims=keepdims, where=where)
+    elif where is None:  # the mean's type (float32, or none for an integer type)
+        d[y] = cast_derivative(np.mean(d[a], axis=axis, keepdims=keepdims), y)
+    else:
+        d[y] = cast_derivative(np.mean(d[a], axis=axis, keepdims=keepdims, where=where), y)
 
 
 @adjoint(np.max)
 @adjoint(np.amax)
 @adjoint(np.ndarray.max)
 def max(y, a, axis=None, out=None, keepdims=False, initial=None, where=None):
-    d[a] = unreduce_extremum(d[y], a, y, axis, keepdims, where=every(where))
+    if where is None:
+        d[a] = unreduce_extremum(d[y], a, y, axis, keepdims)
+    else:
+        d[a] = unreduce_extremum(d[y], a, y, axis, keepdims, where)
     d[initial] = np.sum(d[y] * initial_won(a, y, axis, keepdims, where))
 
 
@@ -103,7 +101,10 @@ def max(y, a, axis=None, out=None, keepdims=False, initial=None, where=None):
 @tangent(np.ndarray.max)
 def max_tangent(y, a, axis=None, out=None, keepdims=False, initial=None,
                where=None):
-    d[y] = reduce_extremum(d[a], a, y, axis, keepdims, where=every(where))
+    if where is None:
+        d[y] = reduce_extremum(d[a], a, y, axis, keepdims)
+    else:
+        d[y] = reduce_extremum(d[a], a, y, axis, keepdims, where)
     d[y] = d[initial] * initial_won(a, y, axis, keepdims, where)
 
 
@@ -111,7 +112,10 @@ def max_tangent(y, a, axis=None, out=None, keepdims=False, initial=None,
 @adjoint(np.amin)
 @adjoint(np.ndarray.min)
 def min(y, a, axis=None, out=None, keepdims=False, initial=None, where=None):
-    d[a] = unreduce_extremum(d[y], a, y, axis, keepdims, where=every(where))
+    if where is None:
+        d[a] = unreduce_extremum(d[y], a, y, axis, keepdims)
+    else:
+        d[a] = unreduce_extremum(d[y], a, y, axis, keepdims, where)
     d[initial] = np.sum(d[y] * initial_won(a, y, axis, keepdims, where))
 
 
@@ -120,7 +124,10 @@ def min(y, a, axis=None, out=None, keepdims=False, initial=None, where=None):
 @tangent(np.ndarray.min)
 def min_tangent(y, a, axis=None, out=None, keepdims=False, initial=None,
                where=None):
-    d[y] = reduce_extremum(d[a], a, y, axis, keepdims, where=every(where))
+    if where is None:
+        d[y] = reduce_extremum(d[a], a, y, axis, keepdims)
+    else:
+        d[y] = reduce_extremum(d[a], a, y, axis, keepdims, where)
     d[y] = d[initial] * initial_won(a, y, axis, keepdims, where)
 
 
@@ -129,7 +136,15 @@ def min_tangent(y, a, axis=None, out=None, keepdims=False, initial=None,
 @adjoint(np.ndarray.prod)
 def prod(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
          where=None):
-    d[a] = masked(unreduce(result_typed(d[y], y, dtype) * y, a, axis, keepdims) / a, where)
+    if dtype is None:
+        if where is None:
+            d[a] = unreduce(d[y] * y, a, axis, keepdims) / a
+        else:
+            d[a] = unreduce(d[y] * y, a, axis, keepdims) / a * where
+    elif where is None:  # none through a product of an integer type
+        d[a] = unreduce(cast_derivative(d[y], y) * y, a, axis, keepdims) / a
+    else:
+        d[a] = unreduce(cast_derivative(d[y], y) * y, a, axis, keepdims) / a * where
     d[initial] = np.sum(d[y] * y) / initial
 
 
@@ -137,8 +152,16 @@ def prod(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
 @tangent(np.ndarray.prod)
 def prod_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
                  where=None):
-    d[y] = result_typed(np.sum(d[a] / a, axis=axis, keepdims=keepdims, where=every(where)) * y,
-                        y, dtype)
+    if dtype is None:
+        if where is None:
+            d[y] = np.sum(d[a] / a, axis=axis, keepdims=keepdims) * y
+        else:
+            d[y] = np.sum(d[a] / a, axis=axis, keepdims=keepdims, where=where) * y
+    elif where is None:  # the product's type (float32, or none for an integer type)
+        d[y] = cast_derivative(np.sum(d[a] / a, axis=axis, keepdims=keepdims) * y, y)
+    else:
+        d[y] = cast_derivative(np.sum(d[a] / a, axis=axis, keepdims=keepdims, where=where) * y,
+                               y)
     d[y] = d[initial] / initial * y
 
 
@@ -147,37 +170,55 @@ def prod_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=
 @adjoint(np.var)
 @adjoint(np.ndarray.var)
 def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
-    d[a] = masked(unreduce(d[y] * (2.0 / (where_count(a, axis, keepdims, where=every(where))
-                                          - ddof)), a, axis, keepdims)
-                  * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=every(where))),
-                  where)
+    if where is None:
+        d[a] = (unreduce(d[y], a, axis, keepdims)
+                * np.conjugate(a - np.mean(a, axis=axis, keepdims=True))
+                * (2.0 / (np.size(a) / np.size(y) - ddof)))
+    else:
+        d[a] = (unreduce(d[y] * (2.0 / (where_count(a, axis, keepdims, where) - ddof)), a, axis,
+                         keepdims)
+                * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=where)) * where)
 
 
 @tangent(np.var)
 @tangent(np.ndarray.var)
 def var_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
-    d[y] = (np.real(np.sum(
-        d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=every(where))),
-        axis=axis, keepdims=keepdims, where=every(where)))
-            * (2.0 / (where_count(a, axis, keepdims, where=every(where)) - ddof)))
+    if where is None:
+        d[y] = (np.real(np.sum(d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True)),
+                               axis=axis, keepdims=keepdims))
+                * (2.0 / (np.size(a) / np.size(y) - ddof)))
+    else:
+        d[y] = (np.real(np.sum(
+            d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=where)),
+            axis=axis, keepdims=keepdims, where=where))
+                * (2.0 / (where_count(a, axis, keepdims, where) - ddof)))
 
 
 @adjoint(np.std)
 @adjoint(np.ndarray.std)
 def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
-    d[a] = masked(unreduce(d[y] / (y * (where_count(a, axis, keepdims, where=every(where))
-                                        - ddof)), a, axis, keepdims)
-                  * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=every(where))),
-                  where)
+    if where is None:
+        d[a] = (unreduce(d[y] / y, a, axis, keepdims)
+                * np.conjugate(a - np.mean(a, axis=axis, keepdims=True))
+                / (np.size(a) / np.size(y) - ddof))
+    else:
+        d[a] = (unreduce(d[y] / (y * (where_count(a, axis, keepdims, where) - ddof)), a, axis,
+                         keepdims)
+                * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=where)) * where)
 
 
 @tangent(np.std)
 @tangent(np.ndarray.std)
 def std_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
-    d[y] = (np.real(np.sum(
-        d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=every(where))),
-        axis=axis, keepdims=keepdims, where=every(where)))
-            / ((where_count(a, axis, keepdims, where=every(where)) - ddof) * y))
+    if where is None:
+        d[y] = (np.real(np.sum(d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True)),
+                               axis=axis, keepdims=keepdims))
+                / ((np.size(a) / np.size(y) - ddof) * y))
+    else:
+        d[y] = (np.real(np.sum(
+            d[a] * np.conjugate(a - np.mean(a, axis=axis, keepdims=True, where=where)),
+            axis=axis, keepdims=keepdims, where=where))
+                / ((where_count(a, axis, keepdims, where) - ddof) * y))
 
 
 # Running sums and products (of the flattened array when axis is None): element i of the
@@ -185,16 +226,21 @@ def std_tangent(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *
 @adjoint(np.cumsum)
 @adjoint(np.ndarray.cumsum)
 def cumsum(y, a, axis=None, dtype=None, out=None):
-    if axis is None:
-        d[a] = np.reshape(reverse_cumsum(result_typed(d[y], y, dtype)), np.shape(a))
+    if dtype is not None:  # none through a sum of an integer type
+        d[a] = np.reshape(reverse_cumsum(cast_derivative(d[y], y), axis), np.shape(a))
+    elif axis is None:
+        d[a] = np.reshape(reverse_cumsum(d[y]), np.shape(a))
     else:
-        d[a] = reverse_cumsum(result_typed(d[y], y, dtype), axis)
+        d[a] = reverse_cumsum(d[y], axis)
 
 
 @tangent(np.cumsum)
 @tangent(np.ndarray.cumsum)
 def cumsum_tangent(y, a, axis=None, dtype=None, out=None):
-    d[y] = result_typed(np.cumsum(d[a], axis=axis), y, dtype)
+    if dtype is None:
+        d[y] = np.cumsum(d[a], axis=axis)
+    else:  # the sum's type (float32, or none for an integer type)
+        d[y] = cast_derivative(np.cumsum(d[a], axis=axis), y)
 
 
 @adjoint(np.cumprod)

@@ -16,7 +16,6 @@ from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
 from tangentlike.runtime import reduce_extremum, unreduce, unreduce_extremum, zeros_like
 from tangentlike.runtime.linalg import real_matrix
-from tangentlike.runtime.reduction_keywords import every, masked
 from tangentlike.runtime.shapes import nan_count, reverse_cumsum
 from tangentlike.runtime.statistics import (
     convolve_padding,
@@ -182,7 +181,10 @@ def ptp_tangent(y, a, axis=None, out=None, keepdims=False):
 @adjoint(np.nanmax)
 @adjoint(np.nanmin)
 def nanmax(y, a, axis=None, out=None, keepdims=False, initial=None, where=None):
-    d[a] = unreduce_extremum(d[y], a, y, axis, keepdims, where=every(where))
+    if where is None:
+        d[a] = unreduce_extremum(d[y], a, y, axis, keepdims)
+    else:
+        d[a] = unreduce_extremum(d[y], a, y, axis, keepdims, where)
     d[initial] = no_derivative("np.nanmax or np.nanmin", "initial",
                                "use np.maximum(np.nanmax(x), initial)")
 
@@ -190,23 +192,34 @@ def nanmax(y, a, axis=None, out=None, keepdims=False, initial=None, where=None):
 @tangent(np.nanmax)
 @tangent(np.nanmin)
 def nanmax_tangent(y, a, axis=None, out=None, keepdims=False, initial=None, where=None):
-    d[y] = reduce_extremum(d[a], a, y, axis, keepdims, where=every(where))
+    if where is None:
+        d[y] = reduce_extremum(d[a], a, y, axis, keepdims)
+    else:
+        d[y] = reduce_extremum(d[a], a, y, axis, keepdims, where)
     d[y] = no_derivative("np.nanmax or np.nanmin", "initial",
                          "use np.maximum(np.nanmax(x), initial)") * d[initial]
 
 
 @adjoint(np.nanprod)
 def nanprod(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-    d[a] = masked(unreduce(d[y] * y, a, axis, keepdims) / np.where(np.isnan(a), 1.0, a)
-                  * np.logical_not(np.isnan(a)), where)
+    if where is None:
+        d[a] = (unreduce(d[y] * y, a, axis, keepdims) / np.where(np.isnan(a), 1.0, a)
+                * np.logical_not(np.isnan(a)))
+    else:
+        d[a] = (unreduce(d[y] * y, a, axis, keepdims) / np.where(np.isnan(a), 1.0, a)
+                * np.logical_and(np.logical_not(np.isnan(a)), where))
     d[initial] = np.sum(d[y] * y) / initial
 
 
 @tangent(np.nanprod)
 def nanprod_tangent(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
                     where=None):
-    d[y] = np.sum(d[a] / np.where(np.isnan(a), 1.0, a) * np.logical_not(np.isnan(a)),
-                  axis=axis, keepdims=keepdims, where=every(where)) * y
+    if where is None:
+        d[y] = np.sum(d[a] / np.where(np.isnan(a), 1.0, a) * np.logical_not(np.isnan(a)),
+                      axis=axis, keepdims=keepdims) * y
+    else:
+        d[y] = np.sum(d[a] / np.where(np.isnan(a), 1.0, a) * np.logical_not(np.isnan(a)),
+                      axis=axis, keepdims=keepdims, where=where) * y
     d[y] = d[initial] / initial * y
 
 

@@ -260,54 +260,13 @@ def instantiate(
     renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
     substitute = _Substitute(params, derivative, rule, where)
     out = [substitute.visit(syntax.rename(stmt, renames)) for stmt in kept]
-    out = resolve_static_branches([_StandIns().visit(stmt) for stmt in out])
+    out = resolve_static_branches(out)
     for stmt in out:
         for sub in gast.walk(stmt):
             if isinstance(sub, gast.stmt):
                 anno.info(sub).generated = True
         _drop_default_arguments(stmt, namespace)
     return out
-
-
-# Run-time helpers that stand for one of their arguments when another is the literal None
-# (``masked(t, None)`` is ``t``): helper -> (the argument it stands for, the controlling one);
-# a keyword whose value is such a helper with no argument to stand for is left out
-# (``where=every(None)``).  Templates register them with :func:`stands_for`.
-STANDS_FOR: dict[Any, tuple[int | None, int]] = {}
-
-
-def stands_for(helper: Any, value: int | None, control: int) -> None:
-    """Declare that ``helper(...)`` is its argument ``value`` (None: the keyword holding the
-    call is left out) when its argument ``control`` is the literal None."""
-    STANDS_FOR[helper] = (value, control)
-
-
-class _StandIns(gast.NodeTransformer):
-    """Write each :data:`STANDS_FOR` helper whose controlling argument is None as what it
-    stands for."""
-
-    @staticmethod
-    def _form(node: gast.AST) -> tuple[int | None, int] | None:
-        if not (isinstance(node, gast.Call) and anno.has_info(node.func)):
-            return None
-        callee = anno.info(node.func).callee
-        try:
-            form = STANDS_FOR.get(callee)
-        except TypeError:  # unhashable
-            return None
-        if form is None or len(node.args) <= form[1] or node.keywords:
-            return None
-        control = node.args[form[1]]
-        return form if isinstance(control, gast.Constant) and control.value is None else None
-
-    def visit_Call(self, node: gast.Call) -> gast.expr:
-        self.generic_visit(node)
-        node.keywords = [k for k in node.keywords
-                         if not ((form := self._form(k.value)) and form[0] is None)]
-        form = self._form(node)
-        if form is not None and form[0] is not None:
-            return node.args[form[0]]
-        return node
 
 
 def resolve_static_branches(statements: list[gast.stmt]) -> list[gast.stmt]:

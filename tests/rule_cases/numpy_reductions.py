@@ -3,8 +3,7 @@ nanmean, as functions and methods (sum, mean, max and min are covered in ``core_
 """
 import numpy as np
 
-from rule_cases import add, add_template, values
-from tangentlike.runtime.reduction_keywords import masked, result_typed
+from rule_cases import add, values
 from tangentlike.runtime.shapes import reverse_cumsum
 
 
@@ -134,9 +133,3 @@ for _name in ("nansum", "nanmean"):
                 f"np.sum({_zeroed}{_kws}) / np.sum(np.logical_not(np.isnan(x)){_kws})"
             add(_id, getattr(np, _name), f"np.{_name}(x{_kws}) ** 2", {"x": _x},
                 autograd=f"({_reference}) ** 2", second_order=_shape == (2, 3, 4))
-
-# The helpers applying where= and dtype= once per rule (runtime/reduction_keywords.py).
-add_template("helper-masked", masked, values("helper-masked", (3, 4)),
-             np.array([[True, False, True, True]]), wrt=(0,))
-add_template("helper-result-typed", result_typed, values("helper-result-typed", (3,)),
-             np.zeros(3), np.float64, wrt=(0,))
