@@ -19,6 +19,7 @@ from tangentlike.templates import (  # noqa: F401  (imported to register the rul
     numpy_fft,
     numpy_histograms,
     numpy_indexing,
+    numpy_leftovers,
     numpy_linalg,
     numpy_polynomials,
     numpy_reductions,

@@ -237,7 +237,7 @@ def _error_cases(tmp_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
                                ["match statement", f"unsupported.py:{match_line}",
                                 "if/elif"]),
         "generator": ([f"{UNSUPPORTED}:generator"], ["yield", "unsupported.py"]),
-        "no derivative rule": ([f"{NO_RULE}:calls_gradient"], ["numpy.gradient", "no_rule.py"]),
+        "no derivative rule": ([f"{NO_RULE}:calls_fromiter"], ["numpy.fromiter", "no_rule.py"]),
         "function without source": ([f"{NO_RULE}:calls_function_without_source"],
                                     ["no_source", "no_rule.py"]),
     }

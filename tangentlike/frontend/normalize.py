@@ -26,6 +26,7 @@ import gast
 from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
+from tangentlike.frontend.apply_calls import lower_apply_calls
 from tangentlike.frontend.assignments import AssignmentSplitter
 from tangentlike.frontend.deletions import drop_deletions
 from tangentlike.frontend.desugar import Desugar, desugar
@@ -340,6 +341,7 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
     that returns nothing, or writes into its arguments, is not refused.  ``namespace``
     names the runtime helpers the normalized code calls (``keep_dtype``)."""
     drop_deletions(parsed)
+    lower_apply_calls(parsed, namer, namespace)
     lower_functions(parsed, lambda obj, preferred: preferred if namespace is None else
                     namespace.name_for(obj, preferred))
     normalizer = Normalizer(parsed, namer, namespace)

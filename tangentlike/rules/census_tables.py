@@ -26,6 +26,9 @@ REWRITTEN: dict[str, str] = {
     "written y[...] = written(np.put, y, v, ...) (tangentlike/frontend/in_place.py); into a "
     "global or a subscript, refused": """
         np.put_along_axis np.place np.putmask np.put np.copyto np.fill_diagonal""",
+    "calls a Python function: written as the loop NumPy runs, the function called by name "
+    "(tangentlike/frontend/apply_calls.py)": """
+        np.apply_along_axis np.apply_over_axes np.fromfunction""",
     "a density or distribution function of scipy.stats without a rule of its own: the "
     "distribution's private method at the standardized point, differentiated from SciPy's "
     "source (tangentlike/frontend/standardized.py)": """
@@ -326,21 +329,8 @@ REFUSED: dict[str, str] = {
 
 MISSING: dict[str, str] = {
     # NumPy: functions
-    "a rule: differences (np.gradient returns one array per axis)": """
-        np.gradient np.trapz""",
-    "a rule: builds or reshapes arrays from differentiated pieces": """
-        np.row_stack np.kaiser""",
-    "a rule: histograms (the counts are constants, the bin edges follow the data)": """
-        np.histogram2d np.histogramdd""",
-    "a rule: polynomials as coefficient arrays (np.polydiv: a quotient and a remainder; "
-    "np.poly and np.roots: through eigenvalues, complex in general)": """
-        np.poly np.polydiv np.roots""",
-    "a rule that differentiates the Python function it calls": """
-        np.apply_along_axis np.apply_over_axes np.fromfunction""",
-    # NumPy: ufunc methods
-    "a rule: the ufunc's outer product (derive_outer in templates/numpy_ufunc_methods.py "
-    "takes ufuncs of one result; divmod has two)": """
-        np.divmod.outer""",
+    "a rule: differences (np.trapz, NumPy 1's name of np.trapezoid)": """
+        np.trapz""",
     # SciPy: special functions
     "a rule: ellipsoidal harmonics (no derivative in s from SciPy: the Lame equation needs "
     "E'), and the Legendre functions and spherical harmonics of SciPy before 1.15": """

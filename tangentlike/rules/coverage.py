@@ -43,6 +43,7 @@ HEADINGS = {
     "numpy_indexing": "NumPy gathers, set operations, arrays built from pieces",
     "numpy_histograms": "NumPy histograms",
     "numpy_linalg": "NumPy products and linear algebra",
+    "numpy_leftovers": "More NumPy: gradient, roots, windows, 2-d histograms",
     "numpy_fft": "NumPy FFT and complex parts",
     "scipy_special": "SciPy special functions",
     "scipy_special_more": "More SciPy special functions",

@@ -152,6 +152,8 @@ def cast_derivative(t: Any, like: Any) -> Any:
     dtype = np.result_type(like)
     if dtype.kind not in "fc":
         return zeros_like(like)
+    if dtype.kind == "f" and np.iscomplexobj(t):
+        t = np.real(t)  # a real value's derivative is real (a complex value made from it)
     if is_float_like(like):
         return float(np.reshape(t, ()))
     out = np.asarray(t, dtype=dtype).reshape(np.shape(like))

@@ -102,3 +102,38 @@ def repeat_index(a: Any, repeats: Any, axis: Any = None) -> Any:
     axis = axis % np.ndim(a)
     picks = np.repeat(np.arange(np.shape(a)[axis]), repeats)
     return (slice(None),) * axis + (picks,)
+
+
+# np.apply_along_axis and np.apply_over_axes, written as loops (frontend/apply_calls.py): the
+# shapes and axes those loops need.
+
+
+def along_axis_rows(arr: Any, axis: Any) -> tuple[int, int]:
+    """``(-1, n)``: the 1-d slices along ``axis`` of ``arr`` as the rows of a matrix."""
+    return (-1, np.shape(arr)[int(axis) % np.ndim(arr)])
+
+
+def along_axis_shape(arr: Any, axis: Any, first: Any) -> tuple[int, ...]:
+    """The stacked results' shape before their axes are moved: ``arr``'s other axes, then
+    the first result's."""
+    axis = int(axis) % np.ndim(arr)
+    outer = np.shape(arr)[:axis] + np.shape(arr)[axis + 1:]
+    return tuple(outer) + tuple(np.shape(first))
+
+
+def along_axis_source(arr: Any, first: Any) -> tuple[int, ...]:
+    """The result's own axes, last in the stacked results."""
+    start = np.ndim(arr) - 1
+    return tuple(range(start, start + np.ndim(first)))
+
+
+def along_axis_target(arr: Any, axis: Any, first: Any) -> tuple[int, ...]:
+    """Where np.apply_along_axis puts the result's own axes: in place of ``axis``."""
+    axis = int(axis) % np.ndim(arr)
+    return tuple(range(axis, axis + np.ndim(first)))
+
+
+def over_axes(a: Any, axes: Any) -> tuple[int, ...]:
+    """np.apply_over_axes's axes, each made non-negative for ``a``."""
+    ndim = np.ndim(a)
+    return tuple(int(ax) + ndim if int(ax) < 0 else int(ax) for ax in np.atleast_1d(axes))

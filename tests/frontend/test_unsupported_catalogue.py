@@ -1026,7 +1026,12 @@ ROWS = [
         """, ("copyto",), "refused"),
     Row("numpy-apply-along-axis", """
         def f(x):
-            return np.sum(np.apply_along_axis(np.sin, 0, x))  # <-
+            return np.sum(np.apply_along_axis(np.sin, 0, x))
+        """, (), "supported", hvp=True),
+    Row("numpy-apply-along-axis-in-lambda", """
+        def f(x):
+            g = lambda y: np.apply_along_axis(np.sin, 0, y)  # <-
+            return np.sum(g(x))
         """, ("apply_along_axis",), "refused"),
     Row("array-method-writes-in-place", """
         def f(x):
