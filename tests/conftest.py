@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import tangentlike
+
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
 CACHE_ENV = "TANGENTLIKE_CACHE_DIR"
@@ -94,3 +96,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if _primary(item.nodeid) in collected:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_generated_derivatives() -> Iterator[None]:
+    """Each test module starts from no generated derivatives: what earlier modules generated
+    would otherwise stay alive for the whole run (and the heap that ``jacobian`` and
+    ``hessian`` scan for random number generators, tangentlike/draws.py, grows with it)."""
+    tangentlike.clear_cache()
+    yield
