@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+from parameter_refusals import parameter_function, parameter_tests
 from support import make_function
 
 import tangentlike
@@ -55,42 +56,11 @@ REFUSED = {
 }
 
 
-def _function(expr: str):
-    fn = make_function(f"def f(p, x):\n    y = {expr}\n    return y * x\n")
-    fn.__globals__["scipy"] = scipy
-    return fn
 
-
-@pytest.mark.parametrize("key", list(REFUSED), ids=lambda k: "-".join(k))
-@pytest.mark.parametrize("mode", ["reverse", "forward"])
-def test_parameter_derivative_is_refused(key, mode):
-    name, parameter = key
-    expr, p, x = REFUSED[key]
-    f = _function(expr)
-    with pytest.raises(ValueRefusedError) as caught:
-        if mode == "reverse":
-            tangentlike.grad(f, wrt=(0,))(p, x)
-        else:
-            tangentlike.jvp(f)((p, x), (1.0, 0.0))
-    message = str(caught.value)
-    assert f"{name} in its parameter {parameter!r}" in message
-    assert caught.value.location is not None  # the user's line
-    assert caught.value.location.line.strip() == f"y = {expr}"
-    assert "hint:" in message
-
-
-@pytest.mark.parametrize("key", list(REFUSED), ids=lambda k: "-".join(k))
-@pytest.mark.parametrize("optimized", [True, False])
-def test_constant_parameter_is_differentiated(key, optimized):
-    """With the parameter constant, the value is f's and the derivative the difference's."""
-    expr, p, x = REFUSED[key]
-    f = _function(expr)
-    value, got = tangentlike.value_and_grad(f, wrt=(1,), optimized=optimized)(p, x)
-    assert value == f(p, x)
-    h = 1e-6
-    expected = (f(p, x + h) - f(p, x - h)) / (2 * h)
-    # SciPy solves ncfdtrinc to about 1e-6 in p only: its differences are that far off.
-    np.testing.assert_allclose(got, expected, rtol=1e-3 if "ncfdtrinc" in expr else 1e-6)
+# SciPy solves ncfdtrinc to about 1e-6 in p only: its differences are that far off.
+test_parameter_derivative_is_refused, test_constant_parameter_is_differentiated = (
+    parameter_tests(REFUSED, prefix="",
+                    rtol=lambda expr: 1e-3 if "ncfdtrinc" in expr else 1e-6))
 
 
 @pytest.mark.parametrize("expr", ["scipy.special.chndtridf(x, 0.4, 1.5)",
@@ -107,7 +77,7 @@ def test_functions_without_rules_are_refused(expr):
 
 def test_smirnov_truncates_n():
     """smirnov(n, x) truncates n: piecewise constant in n, so its derivative there is 0."""
-    f = _function("scipy.special.smirnov(p, x)")
+    f = parameter_function("scipy.special.smirnov(p, x)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # SciPy: "truncated to an integer"
         assert tangentlike.grad(f, wrt=(0,))(5.5, 0.3) == 0.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from parameter_refusals import parameter_tests
 from support import make_function
 
 import tangentlike
@@ -35,39 +36,9 @@ REFUSED = {
 }
 
 
-def _function(expr: str, args: str = "p, x"):
-    fn = make_function(f"def f({args}):\n    y = {expr}\n    return y * x\n")
-    fn.__globals__["scipy"] = scipy
-    return fn
 
-
-@pytest.mark.parametrize("key", list(REFUSED), ids=lambda k: "-".join(k))
-@pytest.mark.parametrize("mode", ["reverse", "forward"])
-def test_parameter_derivative_is_refused(key, mode):
-    name, parameter = key
-    expr, p, x = REFUSED[key]
-    f = _function(expr)
-    with pytest.raises(ValueRefusedError) as caught:
-        if mode == "reverse":
-            tangentlike.grad(f, wrt=(0,))(p, x)
-        else:
-            tangentlike.jvp(f)((p, x), (1.0, 0.0))
-    message = str(caught.value)
-    assert f"scipy.special.{name} in its parameter {parameter!r}" in message
-    assert caught.value.location is not None  # the user's line
-    assert caught.value.location.line.strip() == f"y = {expr}"
-    assert "hint:" in message
-
-
-@pytest.mark.parametrize("key", list(REFUSED), ids=lambda k: "-".join(k))
-def test_constant_parameter_is_differentiated(key):
-    """With the parameter constant, the argument's derivative is the finite difference's."""
-    expr, p, x = REFUSED[key]
-    f = _function(expr)
-    got = tangentlike.grad(f, wrt=(1,))(p, x)
-    h = 1e-6
-    expected = (f(p, x + h) - f(p, x - h)) / (2 * h)
-    np.testing.assert_allclose(got, expected, rtol=1e-6)
+test_parameter_derivative_is_refused, test_constant_parameter_is_differentiated = (
+    parameter_tests(REFUSED))
 
 
 @pytest.mark.parametrize("expr, order", [
