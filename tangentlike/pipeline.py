@@ -385,7 +385,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     path = cache.write_module(source, f"{parsed.name}_{options.mode}")
     helpers = {name for name, obj in namespace.injected.items()
                if any(obj is helper for helper in DYNAMIC_HELPERS)}  # (an array is injected too)
-    library.note_generated(str(path), source, functions)
+    library.note_generated(str(path), source, functions, parsed.func)
     if helpers:  # where each call found when it runs comes from (refusals name that line)
         library.remember_generated(str(path), source, helpers,
                                    library.helper_sites(functions, helpers))

@@ -18,7 +18,7 @@ from typing import Any
 
 import gast
 
-from tangentlike.core import anno
+from tangentlike.core import anno, syntax
 from tangentlike.errors import Location, TangentlikeError
 from tangentlike.rules import census
 
@@ -157,54 +157,100 @@ def calling_site(frame: Any) -> Location | None:
 
 # Each generated module's file -> its origin comments' lines -> the user's statement there.
 _GENERATED: dict[str, dict[int, Location]] = {}
+# Each generated module's file -> the function it differentiates.
+_DIFFERENTIATED: dict[str, Any] = {}
+# Each generated module's file -> (first line, last line, the user's statement) per statement.
+_STATEMENTS: dict[str, list[tuple[int, int, Location]]] = {}
 
 
-def note_generated(path: str, source: str, functions: list[gast.FunctionDef]) -> None:
-    """Note the user's statement each origin comment (``# Grad of: ...``) of the generated
-    module at ``path`` (its text ``source``, emitted from ``functions``) names, for
-    :func:`generated_statement`; matched in order, or not at all."""
-    origins: list[Location] = []
+def note_generated(path: str, source: str, functions: list[gast.FunctionDef],
+                   func: Any) -> None:
+    """Note the user's statement each line of the generated module at ``path`` (its text
+    ``source``, emitted from ``functions`` for ``func``) comes from, for
+    :func:`generated_statement`: a statement's own origin where it has one, else the origin
+    comment (``# Grad of: ...``) above it; matched in order, or not at all."""
+    _DIFFERENTIATED[path] = func
+    comments: list[Location] = []
 
     class Comments(gast.NodeVisitor):  # in source order, as the emitter prints them
         def visit_Constant(self, node: gast.Constant) -> None:
             if getattr(node.value, "origin", None) is not None:
-                origins.append(node.value.origin)
+                comments.append(node.value.origin)
 
     for fn in functions:
         Comments().visit(fn)
     lines = [i for i, text in enumerate(source.splitlines(), 1)
              if text.strip().startswith(("# Grad of: ", "# Tangent of: "))]
-    if len(lines) == len(origins):
-        _GENERATED[path] = dict(zip(lines, origins))
+    if len(lines) == len(comments):
+        _GENERATED[path] = dict(zip(lines, comments))
+    written = [s for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+               for s in _statements(node.body)]
+    made = [s for fn in functions for s in _statements(fn.body)
+            if not syntax.is_comment(s)]
+    if len(written) == len(made):
+        _STATEMENTS[path] = [(w.lineno, w.end_lineno or w.lineno, anno.info(m).origin)
+                             for w, m in zip(written, made)
+                             if anno.has_info(m) and anno.info(m).origin is not None]
+
+
+def _statements(body: list[Any]) -> Iterator[Any]:
+    """The statements of ``body`` and those nested in them, in source order."""
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse", "handlers", "finalbody"):
+            yield from _statements(getattr(stmt, field, None) or [])
 
 
 def generated_statement(frame: Any) -> Location | None:
-    """The user's statement the generated derivative running in ``frame`` is at: the one its
-    nearest origin comment above names.  None for a frame that is not generated code."""
-    origins = _GENERATED.get(frame.f_code.co_filename)
-    above = [line for line in origins or () if line < frame.f_lineno]
+    """The user's statement the generated derivative running in ``frame`` is at: the
+    innermost statement's origin around its line, else the one the nearest origin comment
+    above names.  None for a frame that is not generated code."""
+    path, line = frame.f_code.co_filename, frame.f_lineno
+    spans = [(last - first, origin) for first, last, origin in _STATEMENTS.get(path, ())
+             if first <= line <= last]
+    if spans:
+        return min(spans, key=lambda span: span[0])[1]
+    origins = _GENERATED.get(path)
+    above = [n for n in origins or () if n < line]
     return origins[max(above)] if above else None
 
 
 def locate_at_run_time(error: TangentlikeError) -> None:
-    """Give ``error``, raised with no location while a generated derivative ran (a rule's
-    run-time refusal: a shape parameter of a cdf, a polyfit in x), the user's line: the
+    """Give ``error``, raised while a generated derivative ran, the user's line.  Raised with
+    no location (a rule's run-time refusal: a shape parameter of a cdf, a polyfit in x): the
     helper call's site where it is known, else the statement the innermost generated frame of
-    its traceback is at; the generated frames outside it are the calls that led there."""
-    if error.location is not None:
-        return
+    its traceback is at; the generated frames outside it are the calls that led there.  Raised
+    in library code the derivative reached only when it ran (a method SciPy's source calls,
+    differentiated then): the chain of calls from the user's line to it, worded for the
+    library function that line called (:func:`refused_inside`)."""
     frames, tb = [], error.__traceback__
     while tb is not None:
         frames.append(tb.tb_frame)
         tb = tb.tb_next
-    found = [where for where in (_site_in(f) or generated_statement(f) for f in frames)
-             if where is not None]
-    if found:
-        error.location = found[-1]
-        for outer in reversed(found[:-1]):  # the calls that led there, the user's first
+    found = [(where, _DIFFERENTIATED.get(f.f_code.co_filename)) for f in frames
+             for where in [_site_in(f) or generated_statement(f)] if where is not None]
+    if not found:
+        return
+    if error.location is None:
+        error.location = found[-1][0]
+        for outer, _ in reversed(found[:-1]):  # the calls that led there, the user's first
             if outer.function != error.location.function:
                 error.called_from(outer)
         error.args = (str(error),)
+        return
+    if not is_library_file(error.location.filename) or any(
+            not is_library_file(c.filename) for c in error.calls):
+        return  # at the user's line already
+    users = [i for i, (where, _) in enumerate(found) if not is_library_file(where.filename)]
+    if not users:
+        return
+    inner = users[-1]
+    for outer, _ in reversed(found[:inner + 1]):
+        error.called_from(outer)
+    if inner + 1 < len(found) and found[inner + 1][1] is not None:
+        refused_inside(error, found[inner + 1][1], found[inner][0])
+    _skip_standing_for(error)
+    error.args = (str(error),)
 
 
 @contextlib.contextmanager

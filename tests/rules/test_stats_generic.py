@@ -161,6 +161,22 @@ def test_a_refusal_names_the_users_line():
     assert where.line.strip() == "return scipy.stats.vonmises_line.cdf(x, 0.5, s)"
 
 
+def test_a_refusal_met_when_the_derivative_runs_names_the_users_line():
+    """kappa4's _pdf calls self._logpdf, found only when the derivative runs, and that spreads
+    arrays SciPy's source does not show (_lazyselect): the refusal names the public method,
+    and its chain of calls starts at the user's line."""
+    f = make_function("""
+        import scipy.stats
+        def f(x, s):
+            return scipy.stats.kappa4.pdf(x, 0.5, 0.3, s)
+    """)
+    with pytest.raises(TangentlikeError) as info:
+        tangentlike.grad(f)(0.3, 0.9)
+    assert "scipy.stats.kappa4.pdf has no derivative rule" in info.value.message
+    assert info.value.calls[0].line.strip() == "return scipy.stats.kappa4.pdf(x, 0.5, 0.3, s)"
+    assert "_lazyselect" in str(info.value)
+
+
 def test_outside_the_support_the_value_is_scipys_and_the_derivative_zero():
     f = make_function("""
         import scipy.stats
