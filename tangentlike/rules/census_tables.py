@@ -162,14 +162,15 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.recipinvgauss.logpdf scipy.stats.skewnorm.pdf scipy.stats.skewnorm.logpdf
         scipy.stats.dlaplace.cdf scipy.stats.dlaplace.logcdf scipy.stats.cosine.cdf
         scipy.stats.cosine.logcdf scipy.stats.dpareto_lognorm.pdf
-        scipy.stats.dpareto_lognorm.logpdf""",
+        scipy.stats.dpareto_lognorm.logpdf scipy.stats.gengamma.cdf scipy.stats.gengamma.logcdf
+        scipy.stats.jf_skew_t.cdf scipy.stats.jf_skew_t.logcdf scipy.stats.betaprime.cdf
+        scipy.stats.betaprime.logcdf scipy.stats.loggamma.cdf scipy.stats.loggamma.logcdf
+        scipy.stats.rdist.cdf scipy.stats.rdist.logcdf""",
     "a density or distribution function of scipy.stats without a rule of its own, as above "
     "(frontend/standardized.py), in x, loc, scale and the other shapes; the shapes a special "
-    "function's derivative has no closed form in are refused by name (the a of gammaincc in "
-    "gengamma's cdf, the a, b of betainc in jf_skew_t's cdf, the a, b, c of hyp2f1 in "
-    "gausshyper's normalization)": """
-        scipy.stats.gengamma.cdf scipy.stats.gengamma.logcdf scipy.stats.jf_skew_t.cdf
-        scipy.stats.jf_skew_t.logcdf scipy.stats.gausshyper.pdf scipy.stats.gausshyper.logpdf""",
+    "function's derivative has no closed form in are refused by name (the a, b, c of hyp2f1 "
+    "in gausshyper's normalization)": """
+        scipy.stats.gausshyper.pdf scipy.stats.gausshyper.logpdf""",
     "an array's method that writes into it in place: as a statement on a local name or "
     "parameter, written y[:] = np.sort(y, ...), y[...] = np.partition(y, k, ...), y[...] = v, "
     "np.put(y, i, v, ...) (tangentlike/frontend/in_place.py); on anything else, refused": """
@@ -344,12 +345,11 @@ MISSING: dict[str, str] = {
     # SciPy: distributions
     "a rule: the density or distribution function of a continuous distribution, in x, loc, "
     "scale and the shape parameters": """
-        scipy.stats.betaprime.cdf scipy.stats.betaprime.logcdf
         scipy.stats.dpareto_lognorm.cdf scipy.stats.dpareto_lognorm.logcdf
         scipy.stats.genextreme.pdf scipy.stats.genextreme.logpdf scipy.stats.kappa3.logcdf
         scipy.stats.kappa4.* scipy.stats.kstwo.pdf scipy.stats.kstwo.logpdf
-        scipy.stats.loggamma.cdf scipy.stats.loggamma.logcdf scipy.stats.pearson3.cdf
-        scipy.stats.pearson3.logcdf scipy.stats.rdist.cdf scipy.stats.rdist.logcdf
+        scipy.stats.pearson3.cdf
+        scipy.stats.pearson3.logcdf
         scipy.stats.skewnorm.cdf scipy.stats.skewnorm.logcdf
         scipy.stats.tukeylambda.* scipy.stats.vonmises_line.cdf
         scipy.stats.vonmises_line.logcdf scipy.stats.trapz.*""",

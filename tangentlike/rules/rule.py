@@ -13,6 +13,7 @@ import functools
 import inspect
 import keyword
 import linecache
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -236,8 +237,22 @@ def qualified_name(primitive: Any) -> str:
     module = getattr(primitive, "__module__", None) or ""
     name = getattr(primitive, "__qualname__", None) or getattr(primitive, "__name__", None)
     if name is None:
-        return repr(primitive)
+        return _public_name_of(primitive)
     return f"{module}.{name}" if module and module != "builtins" else name
+
+
+def _public_name_of(obj: Any) -> str:
+    """``scipy.special.legendre_p`` for a callable object with no name of its own (SciPy
+    1.15's ``MultiUFunc``): where a module its class's package holds it, the shortest first;
+    else its class's name (never a repr with an address, which differs between processes)."""
+    parts = (type(obj).__module__ or "").split(".")
+    for n in range(2, len(parts) + 1):
+        namespace = sys.modules.get(".".join(parts[:n]))
+        found = next((attr for attr, value in vars(namespace).items()
+                      if value is obj and not attr.startswith("_")), None) if namespace else None
+        if found is not None:
+            return f"{'.'.join(parts[:n])}.{found}"
+    return f"<{type(obj).__qualname__}>"
 
 
 def _parse_template(primitive: Any, fn: Callable) -> ParsedTemplate:

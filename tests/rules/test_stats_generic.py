@@ -46,9 +46,7 @@ SAMPLE = {("alpha", "logpdf"), ("lognorm", "cdf"), ("weibull_min", "pdf"),
 # Methods that work in x, loc, scale and some shapes and refuse the others by name (a special
 # function's derivative in its order or shape parameter has no closed form): (name, method)
 # -> the positions of the refused shapes (census_tables.REWRITTEN says so).
-SHAPES_REFUSED = {("gengamma", "cdf"): (0,), ("gengamma", "logcdf"): (0,),
-                  ("jf_skew_t", "cdf"): (0, 1), ("jf_skew_t", "logcdf"): (0, 1),
-                  ("gausshyper", "pdf"): (0, 1, 2), ("gausshyper", "logpdf"): (0, 1, 2)}
+SHAPES_REFUSED = {("gausshyper", "pdf"): (0, 1, 2), ("gausshyper", "logpdf"): (0, 1, 2)}
 
 
 def _refused_shapes(f, args: list, name: str, method: str) -> tuple[int, ...]:
