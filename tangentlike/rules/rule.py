@@ -244,7 +244,8 @@ def qualified_name(primitive: Any) -> str:
 def _public_name_of(obj: Any) -> str:
     """``scipy.special.legendre_p`` for a callable object with no name of its own (SciPy
     1.15's ``MultiUFunc``): where a module its class's package holds it, the shortest first;
-    else its class's name (never a repr with an address, which differs between processes)."""
+    else its repr (``functools.partial(...)``), or its class's name where the repr holds an
+    address, which differs between processes."""
     parts = (type(obj).__module__ or "").split(".")
     for n in range(2, len(parts) + 1):
         namespace = sys.modules.get(".".join(parts[:n]))
@@ -252,7 +253,8 @@ def _public_name_of(obj: Any) -> str:
                       if value is obj and not attr.startswith("_")), None) if namespace else None
         if found is not None:
             return f"{'.'.join(parts[:n])}.{found}"
-    return f"<{type(obj).__qualname__}>"
+    text = repr(obj)
+    return text if " at 0x" not in text else f"<{type(obj).__qualname__}>"
 
 
 def _parse_template(primitive: Any, fn: Callable) -> ParsedTemplate:

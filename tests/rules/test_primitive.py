@@ -239,3 +239,20 @@ def test_shape_lowering_facts():
     assert prim.primitive(np.size).on_shapes is prim.ShapeLowering.SHAPE_FACT
     assert prim.primitive(runtime.dot_adjoint_a).on_shapes is None  # not lowered (yet)
     assert prim.primitive(np.sin).on_shapes is None
+
+
+def test_a_callable_with_no_name_is_described_without_an_address():
+    """Test ids and messages name a primitive the same way in every process: a callable
+    object with no name of its own is found by its public name, or shown by its repr when
+    that holds no address (functools.partial), else by its class."""
+    import functools
+
+    from tangentlike.rules.registry import describe
+
+    class Nameless:
+        def __call__(self, x):
+            return x
+
+    assert "functools.partial" in describe(functools.partial(np.multiply, 2.0))
+    assert "0x" not in describe(Nameless())
+    assert describe(Nameless()).endswith("Nameless>")
