@@ -159,8 +159,10 @@ def calling_site(frame: Any) -> Location | None:
 _GENERATED: dict[str, dict[int, Location]] = {}
 # Each generated module's file -> the function it differentiates.
 _DIFFERENTIATED: dict[str, Any] = {}
-# Each generated module's file -> (first line, last line, the user's statement) per statement.
+# Each generated module's file -> (first line, last line, the user's statement) per statement,
+# made from its text and its statements' origins (_ORIGINS) when an error first needs them.
 _STATEMENTS: dict[str, list[tuple[int, int, Location]]] = {}
+_ORIGINS: dict[str, tuple[str, list[Location | None]]] = {}
 
 
 def note_generated(path: str, source: str, functions: list[gast.FunctionDef],
@@ -183,14 +185,23 @@ def note_generated(path: str, source: str, functions: list[gast.FunctionDef],
              if text.strip().startswith(("# Grad of: ", "# Tangent of: "))]
     if len(lines) == len(comments):
         _GENERATED[path] = dict(zip(lines, comments))
-    written = [s for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
-               for s in _statements(node.body)]
-    made = [s for fn in functions for s in _statements(fn.body)
-            if not syntax.is_comment(s)]
-    if len(written) == len(made):
-        _STATEMENTS[path] = [(w.lineno, w.end_lineno or w.lineno, anno.info(m).origin)
-                             for w, m in zip(written, made)
-                             if anno.has_info(m) and anno.info(m).origin is not None]
+    made = [s for fn in functions for s in _statements(fn.body) if not syntax.is_comment(s)]
+    _ORIGINS[path] = (source, [anno.info(m).origin if anno.has_info(m) else None
+                               for m in made])
+
+
+def _spans(path: str) -> list[tuple[int, int, Location]]:
+    """(first line, last line, the user's statement) of each statement of the generated
+    module at ``path`` that has an origin: its text parsed when first asked for (an error's
+    path, not generation's), matched to the statements it was emitted from, in order."""
+    if path not in _STATEMENTS and path in _ORIGINS:
+        source, origins = _ORIGINS.pop(path)
+        written = [s for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+                   for s in _statements(node.body)]
+        _STATEMENTS[path] = [(w.lineno, w.end_lineno or w.lineno, origin)
+                             for w, origin in zip(written, origins) if origin is not None
+                             ] if len(written) == len(origins) else []
+    return _STATEMENTS.get(path, [])
 
 
 def _statements(body: list[Any]) -> Iterator[Any]:
@@ -206,7 +217,7 @@ def generated_statement(frame: Any) -> Location | None:
     innermost statement's origin around its line, else the one the nearest origin comment
     above names.  None for a frame that is not generated code."""
     path, line = frame.f_code.co_filename, frame.f_lineno
-    spans = [(last - first, origin) for first, last, origin in _STATEMENTS.get(path, ())
+    spans = [(last - first, origin) for first, last, origin in _spans(path)
              if first <= line <= last]
     if spans:
         return min(spans, key=lambda span: span[0])[1]
