@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import linecache
 import sys
 import sysconfig
 from collections.abc import Iterator
@@ -160,9 +161,10 @@ _GENERATED: dict[str, dict[int, Location]] = {}
 # Each generated module's file -> the function it differentiates.
 _DIFFERENTIATED: dict[str, Any] = {}
 # Each generated module's file -> (first line, last line, the user's statement) per statement,
-# made from its text and its statements' origins (_ORIGINS) when an error first needs them.
+# made from its text (linecache's, where loading registers it) and its statements' origins
+# (_ORIGINS) when an error first needs them.
 _STATEMENTS: dict[str, list[tuple[int, int, Location]]] = {}
-_ORIGINS: dict[str, tuple[str, list[Location | None]]] = {}
+_ORIGINS: dict[str, list[Location | None]] = {}
 
 
 def note_generated(path: str, source: str, functions: list[gast.FunctionDef],
@@ -186,8 +188,7 @@ def note_generated(path: str, source: str, functions: list[gast.FunctionDef],
     if len(lines) == len(comments):
         _GENERATED[path] = dict(zip(lines, comments))
     made = [s for fn in functions for s in _statements(fn.body) if not syntax.is_comment(s)]
-    _ORIGINS[path] = (source, [anno.info(m).origin if anno.has_info(m) else None
-                               for m in made])
+    _ORIGINS[path] = [anno.info(m).origin if anno.has_info(m) else None for m in made]
 
 
 def _spans(path: str) -> list[tuple[int, int, Location]]:
@@ -195,7 +196,8 @@ def _spans(path: str) -> list[tuple[int, int, Location]]:
     module at ``path`` that has an origin: its text parsed when first asked for (an error's
     path, not generation's), matched to the statements it was emitted from, in order."""
     if path not in _STATEMENTS and path in _ORIGINS:
-        source, origins = _ORIGINS.pop(path)
+        origins = _ORIGINS.pop(path)
+        source = "".join(linecache.getlines(path))
         written = [s for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
                    for s in _statements(node.body)]
         _STATEMENTS[path] = [(w.lineno, w.end_lineno or w.lineno, origin)
