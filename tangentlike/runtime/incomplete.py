@@ -249,29 +249,25 @@ def _shaped(out: Any) -> Any:
 
 
 def _check(good: Any, function: str, parameter: str, *values: Any) -> None:
-    """Refuse (at the user's line) where the integral did not reach its accuracy."""
+    """Refuse where the integral did not reach its accuracy (the user's line:
+    frontend.library.locate_at_run_time)."""
     if good.all():
         return
     i = int(np.argmin(good))
     at = ", ".join(f"{v[i]:.17g}" for v in values)
-    _raise(ValueRefusedError(
+    raise ValueRefusedError(
         f"tangentlike cannot compute the derivative of scipy.special.{function} in its "
         f"parameter {parameter!r} accurately at ({at}) (a parameter above {_LARGEST:g}, or "
         "its quadrature did not converge)",
         hint=f"keep {parameter} in the range where the derivative is computed, or pass it as "
-             "a constant"))
+             "a constant")
 
 
 def no_second_parameter_derivative(t: Any, function: str, parameter: str) -> Any:
     """Raise: a second derivative of ``function`` in its ``parameter`` is needed (the first
     is a quadrature, tangentlike has no rule for its own derivative in the parameter)."""
-    _raise(ValueRefusedError(
+    raise ValueRefusedError(
         f"tangentlike has no second derivative of scipy.special.{function} in its parameter "
         f"{parameter!r} (the first one is a numerical integral)",
         hint=f"differentiate in {parameter} once only (a gradient, not a Hessian), or register "
-             "your own rule with @tangentlike.adjoint and @tangentlike.tangent"))
-
-
-def _raise(error: ValueRefusedError) -> None:
-    """Raise ``error`` (the user's line: frontend.library.locate_at_run_time)."""
-    raise error
+             "your own rule with @tangentlike.adjoint and @tangentlike.tangent")

@@ -11,21 +11,17 @@ import numpy as np
 from tangentlike.errors import ValueRefusedError
 
 
-def _refuse(message: str, hint: str) -> None:
-    """Raise a ValueRefusedError (the user's line: frontend.library.locate_at_run_time)."""
-    raise ValueRefusedError(message, hint=hint)
-
-
 def next_order(diff_n: int, function: str, most: int = 2) -> int:
     """``diff_n + 1``: the order of the derivatives ``function`` (a Legendre function or a
     spherical harmonic with ``diff_n=``) is called with to differentiate its result; refused
     beyond ``most``, the highest order SciPy computes (or this rule follows)."""
     if diff_n >= most:
-        _refuse(f"tangentlike has no derivative of scipy.special.{function} with diff_n={diff_n} "
-                f"(it needs the derivatives of order {diff_n + 1}, and SciPy computes them up "
-                f"to order {most} here)",
-                f"call it with diff_n below {most} (or diff_n=0 and let tangentlike "
-                "differentiate)")
+        raise ValueRefusedError(
+            f"tangentlike has no derivative of scipy.special.{function} with diff_n={diff_n} "
+            f"(it needs the derivatives of order {diff_n + 1}, and SciPy computes them up to "
+            f"order {most} here)",
+            hint=f"call it with diff_n below {most} (or diff_n=0 and let tangentlike "
+                 "differentiate)")
     return diff_n + 1
 
 
@@ -39,7 +35,8 @@ def nonnegative_order(n: Any, function: str) -> Any:
     """``n``, refused when negative: SciPy's ``pbdn_seq`` returns a derivative of 0 for the last
     order of a negative ``n`` (which is not the derivative)."""
     if np.any(np.asarray(n) < 0):
-        _refuse(f"tangentlike has no derivative of scipy.special.{function} for a negative "
-                f"order n={n} (SciPy's derivative of the last order is wrong there)",
-                "use a nonnegative n, or scipy.special.pbdv for each order")
+        raise ValueRefusedError(
+            f"tangentlike has no derivative of scipy.special.{function} for a negative order "
+            f"n={n} (SciPy's derivative of the last order is wrong there)",
+            hint="use a nonnegative n, or scipy.special.pbdv for each order")
     return n
