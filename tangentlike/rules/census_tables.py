@@ -348,11 +348,7 @@ MISSING: dict[str, str] = {
         scipy.stats.dpareto_lognorm.cdf scipy.stats.dpareto_lognorm.logcdf
         scipy.stats.genextreme.pdf scipy.stats.genextreme.logpdf scipy.stats.kappa3.logcdf
         scipy.stats.kappa4.* scipy.stats.kstwo.pdf scipy.stats.kstwo.logpdf
-        scipy.stats.pearson3.cdf
-        scipy.stats.pearson3.logcdf
-        scipy.stats.skewnorm.cdf scipy.stats.skewnorm.logcdf
-        scipy.stats.tukeylambda.* scipy.stats.vonmises_line.cdf
-        scipy.stats.vonmises_line.logcdf scipy.stats.trapz.*""",
+        scipy.stats.trapz.*""",
     "a rule: the mass or distribution function of a discrete distribution, in its continuous "
     "parameters (constant in k)": """
         scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
