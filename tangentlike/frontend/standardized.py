@@ -59,16 +59,15 @@ _BASE = {("rv_continuous", "_logpdf"): "np.log({_pdf})",
 # The points a written-out private method is taken at, by the name its template gives them.
 _POINTS = {"": "safe", "@grid": "count_grid(dist, safe{listed})"}
 
-# Distributions (or ``name.method``) whose private methods tangentlike reads but cannot run
-# yet (an error of Python, not a refusal): their methods keep SciPy's public method, refused
-# by name.  dpareto_lognorm's cdf: scipy.special.logsumexp of lists with b= a list.
-UNREAD = frozenset({"dpareto_lognorm.cdf", "dpareto_lognorm.logcdf"})
-
 # Methods SciPy computes in a way no derivative follows, refused by name with the reason
 # (annotate.no_rule_error): ``name`` (its four methods) or ``name.method`` -> why.
 _COMPILED = ("SciPy computes it in compiled code (np.vectorize over a C function) and "
              "tangentlike has no closed-form derivative of it")
 _QUADRATURE = "SciPy integrates the density numerically (scipy.integrate.quad, per point)"
+_KSTWO = ("its derivative in x is the second derivative of the exact Kolmogorov-Smirnov "
+          "distribution function of n samples (SciPy's _ksstats.kolmognp, an algorithm with "
+          "no closed-form derivative); n is an integer, so x (with loc and scale) is its only "
+          "differentiable argument, and kstwo.cdf and kstwo.logcdf have rules")
 NO_DERIVATIVE = {
     "landau": "SciPy computes it in compiled code (Boost's Landau distribution), and its "
               "derivative has no closed form",
@@ -79,6 +78,7 @@ NO_DERIVATIVE = {
     "gausshyper.cdf": _QUADRATURE, "gausshyper.logcdf": _QUADRATURE,
     "irwinhall": "SciPy evaluates a B-spline object (scipy.interpolate.BSpline) point by "
                  "point (np.vectorize)",
+    "kstwo.pdf": _KSTWO, "kstwo.logpdf": _KSTWO,
 }
 
 
@@ -140,8 +140,7 @@ def standardized(callee: Any) -> types.FunctionType | None:
     discrete = any(c.__name__ == "rv_discrete" for c in kind)
     continuous = any(c.__name__ == "rv_continuous" for c in kind)
     table = DISCRETE if discrete else CONTINUOUS if continuous else {}
-    if method not in table or dist.name in UNREAD or f"{dist.name}.{method}" in UNREAD \
-            or no_derivative(callee) is not None:
+    if method not in table or no_derivative(callee) is not None:
         return None
     key = (id(dist), method)
     entry = _MADE.get(key)

@@ -326,6 +326,12 @@ REFUSED: dict[str, str] = {
         scipy.stats.landau.* scipy.stats.levy_stable.* scipy.stats.genhyperbolic.*
         scipy.stats.geninvgauss.* scipy.stats.irwinhall.* scipy.stats.gausshyper.cdf
         scipy.stats.gausshyper.logcdf""",
+    "kstwo's density: its derivative in x is the second derivative of the exact "
+    "Kolmogorov-Smirnov distribution function of n samples (SciPy's _ksstats.kolmognp), which "
+    "has no closed form and no peer (autograd, JAX, PyTorch) differentiates; n is an integer, "
+    "so x, loc and scale are its only differentiable arguments (kstwo.cdf and kstwo.logcdf "
+    "have rules): refused by name (frontend/standardized.py NO_DERIVATIVE)": """
+        scipy.stats.kstwo.pdf scipy.stats.kstwo.logpdf""",
     "the Zipf distributions' mass in a: its derivative needs the Riemann zeta function's in "
     "its first parameter, which has no closed form (zipf: SciPy's zeta; zipfian: a compiled "
     "harmonic sum, SciPy's zeta before 1.17): refused by name when a is differentiated; the "
@@ -345,9 +351,6 @@ MISSING: dict[str, str] = {
     # SciPy: distributions
     "a rule: the density or distribution function of a continuous distribution, in x, loc, "
     "scale and the shape parameters": """
-        scipy.stats.dpareto_lognorm.cdf scipy.stats.dpareto_lognorm.logcdf
-        scipy.stats.genextreme.pdf scipy.stats.genextreme.logpdf scipy.stats.kappa3.logcdf
-        scipy.stats.kappa4.* scipy.stats.kstwo.pdf scipy.stats.kstwo.logpdf
         scipy.stats.trapz.*""",
     "a rule: the mass or distribution function of a discrete distribution, in its continuous "
     "parameters (constant in k)": """

@@ -65,6 +65,8 @@ HEADINGS = {
     "scipy_lazy_where": "SciPy's lazy where: the guard at its special points",
     "scipy_stats_helpers": "SciPy's compiled helpers of the stats distributions",
     "scipy_stats_compiled": "SciPy stats distribution functions of compiled code",
+    "scipy_stats_extremes": "SciPy's kappa4, genextreme, kappa3 and dpareto_lognorm "
+    "distributions",
     _OTHER: "Other functions",
 }
 
