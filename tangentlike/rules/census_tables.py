@@ -358,10 +358,8 @@ MISSING: dict[str, str] = {
         scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
         scipy.stats.nchypergeom_wallenius.* scipy.stats.poisson_binom.* scipy.stats.skellam.*""",
     # SciPy: linear algebra
-    'a rule: scipy.linalg still to do (the QR updates: np.linalg.qr\'s rule for the QR '
-    'factorization of the updated matrix, whose signs are those of the Givens rotations, '
-    'square or economic Q; kron: np.kron\'s rule, on the SciPy versions that have it)': """
-        scipy.linalg.qr_update scipy.linalg.qr_insert scipy.linalg.qr_delete
+    'a rule: scipy.linalg still to do (kron: np.kron\'s rule, on the SciPy versions that '
+    'have it)': """
         scipy.linalg.kron""",
 }
 
