@@ -65,6 +65,7 @@ HEADINGS = {
     "scipy_lazy_where": "SciPy's lazy where: the guard at its special points",
     "scipy_stats_helpers": "SciPy's compiled helpers of the stats distributions",
     "scipy_linalg_updates": "SciPy linear algebra: updates of a QR factorization",
+    "scipy_other_versions": "SciPy names of older versions",
     _OTHER: "Other functions",
 }
 
