@@ -1,7 +1,8 @@
 """More NumPy functions: ``np.gradient``, ``np.roots``, ``np.poly`` and ``np.polydiv``,
 ``np.histogram2d`` and ``np.histogramdd``, ``np.kaiser``, ``np.row_stack`` (NumPy 1's name of
-``np.vstack``), ``np.trapz`` (NumPy 1's name of ``np.trapezoid``) and ``np.divmod.outer`` (helpers in tangentlike/runtime/gradients.py,
-polyroots.py and histograms.py).
+``np.vstack``), ``np.trapz`` (NumPy 1's name of ``np.trapezoid``: its rule) and
+``np.divmod.outer`` (helpers in tangentlike/runtime/gradients.py, polyroots.py and
+histograms.py).
 
 ``np.gradient`` is linear in ``f`` (its tangent is np.gradient of the tangent, its adjoint the
 banded operator's transpose); the spacings are constants (a derivative in them is refused by

@@ -3,8 +3,6 @@
 sph_harm (complex: both parts weighted) in both angles; lpn, lpmn (a positive and a negative
 order, z inside and outside [-1, 1]) and clpmn (a complex z, both types), both results
 used."""
-import numpy as np
-
 from rule_cases import values
 from rule_cases.scipy_special import add_scipy, scipy
 
