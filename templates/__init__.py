@@ -64,6 +64,8 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_stats_helpers")
     importlib.import_module("tangentlike.templates.scipy_stats_compiled")
     importlib.import_module("tangentlike.templates.scipy_stats_extremes")
+    importlib.import_module("tangentlike.templates.scipy_linalg_updates")
+    importlib.import_module("tangentlike.templates.scipy_other_versions")
 
 
 registry.defer("scipy", _load_scipy)

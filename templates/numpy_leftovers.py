@@ -1,7 +1,8 @@
 """More NumPy functions: ``np.gradient``, ``np.roots``, ``np.poly`` and ``np.polydiv``,
 ``np.histogram2d`` and ``np.histogramdd``, ``np.kaiser``, ``np.row_stack`` (NumPy 1's name of
-``np.vstack``) and ``np.divmod.outer`` (helpers in tangentlike/runtime/gradients.py,
-polyroots.py and histograms.py).
+``np.vstack``), ``np.trapz`` (NumPy 1's name of ``np.trapezoid``: its rule) and
+``np.divmod.outer`` (helpers in tangentlike/runtime/gradients.py, polyroots.py and
+histograms.py).
 
 ``np.gradient`` is linear in ``f`` (its tangent is np.gradient of the tangent, its adjoint the
 banded operator's transpose); the spacings are constants (a derivative in them is refused by
@@ -36,7 +37,15 @@ from tangentlike.runtime.histograms import (
 from tangentlike.runtime.linalg import linalg_cast
 from tangentlike.runtime.polyroots import kaiser_radii, poly_exponents, poly_mask, root_powers
 from tangentlike.runtime.shapes import split_like
-from tangentlike.runtime.statistics import no_derivative, poly_tail
+from tangentlike.runtime.statistics import (
+    no_derivative,
+    pair_mean,
+    pair_shape,
+    poly_tail,
+    trapezoid_steps,
+    unpair_mean,
+    untrapezoid_steps,
+)
 from tangentlike.runtime.ufunc_methods import outer_shape
 
 # Every function of this family computes a value and does nothing else, and returns a new
@@ -156,6 +165,28 @@ if hasattr(np, "row_stack"):
     @tangent(np.row_stack)
     def row_stack_tangent(y, tup):
         d[y] = np.vstack(d[tup])
+
+
+# np.trapz, NumPy 1's name of np.trapezoid (deprecated in NumPy 2, gone in 2.4): its rule.
+if hasattr(np, "trapz"):
+    @adjoint(np.trapz)
+    def trapz(r, y, x=None, dx=1.0, axis=-1):
+        if x is None:
+            d[y] = unpair_mean(np.broadcast_to(np.expand_dims(d[r], axis) * dx,
+                                               pair_shape(y, axis)), axis)
+            d[dx] = np.sum(d[r] * np.sum(pair_mean(y, axis), axis=axis))
+        else:
+            d[y] = unpair_mean(np.expand_dims(d[r], axis) * trapezoid_steps(x, y, axis), axis)
+            d[x] = untrapezoid_steps(np.expand_dims(d[r], axis) * pair_mean(y, axis), x, axis)
+
+    @tangent(np.trapz)
+    def trapz_tangent(r, y, x=None, dx=1.0, axis=-1):
+        if x is None:
+            d[r] = np.trapz(d[y], dx=dx, axis=axis)
+            d[r] = np.sum(pair_mean(y, axis), axis=axis) * d[dx]
+        else:
+            d[r] = np.trapz(d[y], x, axis=axis)
+            d[r] = np.sum(pair_mean(y, axis) * trapezoid_steps(d[x], y, axis), axis=axis)
 
 
 # np.divmod.outer(A, B) is (A // B, A % B) over every pair: the quotient is piecewise

@@ -69,6 +69,8 @@ def refused_inside(error: TangentlikeError, func: Any, where: Location) -> None:
     name = public_name(func)
     refused = census.curated(name.replace("numpy.", "np.", 1)).get(census.Kind.REFUSED)
     why = f" ({refused[1]})" if refused is not None else ""
+    if refused is not None:  # refused by name: the user's call is what is refused
+        error.location, error.calls = where, ()
     error.message = (f"{name} has no derivative rule{why}, and tangentlike cannot "
                      f"differentiate its Python source: {error.message}")
     rule = (f"register a rule for {name} (@tangentlike.adjoint and @tangentlike.tangent, "

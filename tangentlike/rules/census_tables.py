@@ -221,6 +221,12 @@ REFUSED: dict[str, str] = {
         scipy.special.pro_cv_seq scipy.special.obl_cv_seq scipy.special.roots_gegenbauer
         scipy.special.roots_genlaguerre scipy.special.roots_jacobi
         scipy.special.roots_sh_jacobi""",
+    "scipy.special's ellipsoidal harmonics: no peer (autograd, JAX, PyTorch) differentiates "
+    "them, and SciPy exposes neither the Lame polynomials' coefficients (which a derivative "
+    "in s needs: E' is not given, and the Lame equation only gives E'') nor their derivatives "
+    "in h2 and k2 (an eigenproblem); ellip_normal is an integral of them.  Constant arguments "
+    "are fine": """
+        scipy.special.ellip_harm scipy.special.ellip_harm_2 scipy.special.ellip_normal""",
     "spheroidal radial functions of the second kind: SciPy's values miss the spheroidal "
     "equation by up to 1e-2 (prolate) and 1 (oblate), relative, so the derivative of the "
     "derivative it returns cannot be trusted": """
@@ -340,14 +346,6 @@ REFUSED: dict[str, str] = {
 }
 
 MISSING: dict[str, str] = {
-    # NumPy: functions
-    "a rule: differences (np.trapz, NumPy 1's name of np.trapezoid)": """
-        np.trapz""",
-    # SciPy: special functions
-    "a rule: ellipsoidal harmonics (no derivative in s from SciPy: the Lame equation needs "
-    "E'), and the Legendre functions and spherical harmonics of SciPy before 1.15": """
-        scipy.special.ellip_*
-        scipy.special.clpmn scipy.special.lpmn scipy.special.lpn scipy.special.sph_harm""",
     # SciPy: distributions
     "a rule: the density or distribution function of a continuous distribution, in x, loc, "
     "scale and the shape parameters": """
@@ -357,11 +355,6 @@ MISSING: dict[str, str] = {
         scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
         scipy.stats.nchypergeom_wallenius.* scipy.stats.poisson_binom.* scipy.stats.skellam.*""",
     # SciPy: linear algebra
-    'a rule: scipy.linalg still to do (the QR updates: np.linalg.qr\'s rule for the QR '
-    'factorization of the updated matrix, whose signs are those of the Givens rotations, '
-    'square or economic Q; kron: np.kron\'s rule, on the SciPy versions that have it)': """
-        scipy.linalg.qr_update scipy.linalg.qr_insert scipy.linalg.qr_delete
-        scipy.linalg.kron""",
 }
 
 # Names that only some NumPy and SciPy versions CI runs have (deprecated, removed or new):

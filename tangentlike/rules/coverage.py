@@ -67,6 +67,8 @@ HEADINGS = {
     "scipy_stats_compiled": "SciPy stats distribution functions of compiled code",
     "scipy_stats_extremes": "SciPy's kappa4, genextreme, kappa3 and dpareto_lognorm "
     "distributions",
+    "scipy_linalg_updates": "SciPy linear algebra: updates of a QR factorization",
+    "scipy_other_versions": "SciPy names of older versions",
     _OTHER: "Other functions",
 }
 

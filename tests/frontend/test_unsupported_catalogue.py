@@ -835,6 +835,25 @@ ROWS = [
             a = scipy.special.mathieu_a(2, x[0] ** 2)  # <-
             return a * np.sum(x)
         """, ("mathieu_a",), "refused", requires="scipy"),
+    Row("qr-update", """
+        import scipy.linalg
+
+
+        def f(x):
+            q, r = scipy.linalg.qr(np.outer(x, x[:3]) + np.eye(4, 3), mode="economic")
+            q1, r1 = scipy.linalg.qr_update(q, r, x, x[:3] ** 2)
+            q2, r2 = scipy.linalg.qr_delete(q1, r1, 0, which="col")
+            return np.sum(r2 * r2) + np.sum(q2[:, 0])
+        """, (), "supported", args=(np.array([0.3, -0.2, 0.5, 0.9]),), hvp=True,
+        requires="scipy"),
+    Row("ellipsoidal-harmonic", """
+        import scipy.special
+
+
+        def f(x):
+            e = scipy.special.ellip_harm(5.0, 8.0, 2, 1, x[0] + 3.0)  # <-
+            return e * np.sum(x)
+        """, ("ellip_harm",), "refused", requires="scipy"),
     Row("autograd-flatten", """
         from autograd.misc import flatten
 

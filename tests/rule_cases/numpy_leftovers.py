@@ -1,6 +1,6 @@
 """Cases for NumPy's leftovers of issue 17: np.linalg.multi_dot (matrices, and 1-d first and
 last arrays, which NumPy takes as a row and a column), np.ldexp.outer (an integer exponent);
-np.gradient, np.roots, np.poly, np.kaiser, np.divmod.outer, np.row_stack."""
+np.gradient, np.roots, np.poly, np.kaiser, np.divmod.outer, np.row_stack, np.trapz."""
 import numpy as np
 
 from rule_cases import add, add_template, values
@@ -85,6 +85,16 @@ if hasattr(np, "row_stack"):
     add("row-stack", np.row_stack, "np.row_stack([x, y ** 2])",
         {"x": values("row-stack-x", (3,)), "y": values("row-stack-y", (2, 3))},
         autograd="np.vstack([x, y ** 2])", second_order=True)
+
+# np.trapz: NumPy 1's name of np.trapezoid (deprecated in NumPy 2, gone in 2.4): steps dx, and
+# sample points x.
+if hasattr(np, "trapz"):
+    add("trapz-dx", np.trapz, "np.trapz(y, dx=s, axis=0)",
+        {"y": values("trapz-dx-y", (3, 4)), "s": 0.7},
+        autograd="s * np.sum((y[1:] + y[:-1]) / 2, axis=0)", second_order=True, float32=False)
+    add("trapz-x", np.trapz, "np.trapz(y, np.cumsum(t))",
+        {"y": values("trapz-x-y", (2, 4)), "t": values("trapz-x-t", (4,), 0.2, 1.5)},
+        autograd="np.sum(np.diff(np.cumsum(t)) * (y[:, 1:] + y[:, :-1]) / 2, axis=-1)")
 
 # np.histogram2d, np.histogramdd: the edges follow each dimension's smallest and largest value
 # (bins a number), the weighted counts the weights; counts and given edges are constants.
