@@ -62,6 +62,7 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_linalg_factors")
     importlib.import_module("tangentlike.templates.scipy_lazy_where")
     importlib.import_module("tangentlike.templates.scipy_stats_helpers")
+    importlib.import_module("tangentlike.templates.scipy_stats_discrete")
 
 
 registry.defer("scipy", _load_scipy)

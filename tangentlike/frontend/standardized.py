@@ -79,6 +79,10 @@ NO_DERIVATIVE = {
     "gausshyper.cdf": _QUADRATURE, "gausshyper.logcdf": _QUADRATURE,
     "irwinhall": "SciPy evaluates a B-spline object (scipy.interpolate.BSpline) point by "
                  "point (np.vectorize)",
+    "nchypergeom_wallenius": "SciPy computes Wallenius' mass in compiled code (BiasedUrn) "
+                             "from an integral with no closed form, and its derivative in "
+                             "the odds is another integral tangentlike has no validated "
+                             "quadrature for",
 }
 
 

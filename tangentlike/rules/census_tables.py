@@ -331,6 +331,13 @@ REFUSED: dict[str, str] = {
     "harmonic sum, SciPy's zeta before 1.17): refused by name when a is differentiated; the "
     "count k carries no derivative": """
         scipy.stats.zipf.* scipy.stats.zipfian.*""",
+    "Wallenius' non-central hypergeometric distribution: SciPy computes its mass in compiled "
+    "code (BiasedUrn) from an integral over (0, 1) with no closed form, and its derivative "
+    "in the odds is another such integral, for which tangentlike has no validated "
+    "quadrature (no peer, autograd, JAX or PyTorch, differentiates it): refused by name with "
+    "the reason (frontend/standardized.py NO_DERIVATIVE); the count k and M, n, N are "
+    "integers": """
+        scipy.stats.nchypergeom_wallenius.*""",
 }
 
 MISSING: dict[str, str] = {
@@ -353,10 +360,6 @@ MISSING: dict[str, str] = {
         scipy.stats.skewnorm.cdf scipy.stats.skewnorm.logcdf
         scipy.stats.tukeylambda.* scipy.stats.vonmises_line.cdf
         scipy.stats.vonmises_line.logcdf scipy.stats.trapz.*""",
-    "a rule: the mass or distribution function of a discrete distribution, in its continuous "
-    "parameters (constant in k)": """
-        scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
-        scipy.stats.nchypergeom_wallenius.* scipy.stats.poisson_binom.* scipy.stats.skellam.*""",
     # SciPy: linear algebra
     'a rule: scipy.linalg still to do (the QR updates: np.linalg.qr\'s rule for the QR '
     'factorization of the updated matrix, whose signs are those of the Givens rotations, '

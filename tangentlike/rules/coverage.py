@@ -64,6 +64,7 @@ HEADINGS = {
     "scipy_linalg_factors": "SciPy linear algebra: more factorizations",
     "scipy_lazy_where": "SciPy's lazy where: the guard at its special points",
     "scipy_stats_helpers": "SciPy's compiled helpers of the stats distributions",
+    "scipy_stats_discrete": "SciPy discrete distributions computed by compiled code",
     _OTHER: "Other functions",
 }
 
