@@ -30,17 +30,13 @@ from tangentlike.rules.elementwise import elementwise
 from tangentlike.rules.primitive import Facts, Returns, Shape
 from tangentlike.rules.registry import adjoint, d, tangent
 from tangentlike.runtime import unbroadcast
-from tangentlike.runtime.discrete import fisher_mean, fisher_sum
+from tangentlike.runtime.discrete import fisher_mean, fisher_sum, without_each
 from tangentlike.runtime.incomplete import betainc_da
-from tangentlike.runtime.linalg import real_matrix
 from tangentlike.runtime.special_more import in_dtype_of
 
 # Every function of this family computes a value and does nothing else, and returns an array
 # or a number, new (several derivative contributions are added with +).
 FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM_SHAPES)
-
-# SciPy casts complex probabilities to real (a ComplexWarning): complex ones are refused.
-_BINOM = "scipy.stats.poisson_binom"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,7 +140,7 @@ if hasattr(scipy.stats, "poisson_binom"):
     @adjoint(scipy.stats.poisson_binom.pmf)
     def poisson_binom_pmf(y, k, p, loc=0):
         j = np.expand_dims(np.subtract(k, loc), -1)
-        others = np.expand_dims(real_matrix(p, _BINOM), -2) * (1.0 - np.eye(np.shape(p)[-1]))
+        others = without_each(p)
         d[p] = unbroadcast(np.expand_dims(d[y], -1)
                            * (scipy.stats.poisson_binom.pmf(j - 1, others)
                               - scipy.stats.poisson_binom.pmf(j, others)), p)
@@ -152,14 +148,14 @@ if hasattr(scipy.stats, "poisson_binom"):
     @tangent(scipy.stats.poisson_binom.pmf)
     def poisson_binom_pmf_tangent(y, k, p, loc=0):
         j = np.expand_dims(np.subtract(k, loc), -1)
-        others = np.expand_dims(real_matrix(p, _BINOM), -2) * (1.0 - np.eye(np.shape(p)[-1]))
+        others = without_each(p)
         d[y] = np.sum(d[p] * (scipy.stats.poisson_binom.pmf(j - 1, others)
                               - scipy.stats.poisson_binom.pmf(j, others)), axis=-1)
 
     @adjoint(scipy.stats.poisson_binom.logpmf)
     def poisson_binom_logpmf(y, k, p, loc=0):
         j = np.expand_dims(np.subtract(k, loc), -1)
-        others = np.expand_dims(real_matrix(p, _BINOM), -2) * (1.0 - np.eye(np.shape(p)[-1]))
+        others = without_each(p)
         d[p] = unbroadcast(np.expand_dims(d[y] * np.exp(-y), -1)
                            * (scipy.stats.poisson_binom.pmf(j - 1, others)
                               - scipy.stats.poisson_binom.pmf(j, others)), p)
@@ -167,32 +163,32 @@ if hasattr(scipy.stats, "poisson_binom"):
     @tangent(scipy.stats.poisson_binom.logpmf)
     def poisson_binom_logpmf_tangent(y, k, p, loc=0):
         j = np.expand_dims(np.subtract(k, loc), -1)
-        others = np.expand_dims(real_matrix(p, _BINOM), -2) * (1.0 - np.eye(np.shape(p)[-1]))
+        others = without_each(p)
         d[y] = np.sum(d[p] * (scipy.stats.poisson_binom.pmf(j - 1, others)
                               - scipy.stats.poisson_binom.pmf(j, others)), axis=-1) * np.exp(-y)
 
     @adjoint(scipy.stats.poisson_binom.cdf)
     def poisson_binom_cdf(y, k, p, loc=0):
         j = np.expand_dims(np.floor(np.subtract(k, loc)), -1)
-        others = np.expand_dims(real_matrix(p, _BINOM), -2) * (1.0 - np.eye(np.shape(p)[-1]))
+        others = without_each(p)
         d[p] = unbroadcast(-np.expand_dims(d[y], -1) * scipy.stats.poisson_binom.pmf(j, others),
                            p)
 
     @tangent(scipy.stats.poisson_binom.cdf)
     def poisson_binom_cdf_tangent(y, k, p, loc=0):
         j = np.expand_dims(np.floor(np.subtract(k, loc)), -1)
-        others = np.expand_dims(real_matrix(p, _BINOM), -2) * (1.0 - np.eye(np.shape(p)[-1]))
+        others = without_each(p)
         d[y] = -np.sum(d[p] * scipy.stats.poisson_binom.pmf(j, others), axis=-1)
 
     @adjoint(scipy.stats.poisson_binom.logcdf)
     def poisson_binom_logcdf(y, k, p, loc=0):
         j = np.expand_dims(np.floor(np.subtract(k, loc)), -1)
-        others = np.expand_dims(real_matrix(p, _BINOM), -2) * (1.0 - np.eye(np.shape(p)[-1]))
+        others = without_each(p)
         d[p] = unbroadcast(-np.expand_dims(d[y] * np.exp(-y), -1)
                            * scipy.stats.poisson_binom.pmf(j, others), p)
 
     @tangent(scipy.stats.poisson_binom.logcdf)
     def poisson_binom_logcdf_tangent(y, k, p, loc=0):
         j = np.expand_dims(np.floor(np.subtract(k, loc)), -1)
-        others = np.expand_dims(real_matrix(p, _BINOM), -2) * (1.0 - np.eye(np.shape(p)[-1]))
+        others = without_each(p)
         d[y] = -np.sum(d[p] * scipy.stats.poisson_binom.pmf(j, others), axis=-1) * np.exp(-y)

@@ -1,5 +1,6 @@
 """Helpers of the discrete distributions' rules (templates/scipy_stats_discrete.py): the
-moments of Fisher's non-central hypergeometric distribution, summed over its support.
+moments of Fisher's non-central hypergeometric distribution, summed over its support, and
+``without_each(p)``, Poisson binomial probabilities with each left out in turn.
 
 With ``pmf(x) = C(n, x) C(M - n, N - x) w**x / Z`` on ``max(0, N - M + n) <= x <= min(n, N)``,
 ``d log pmf(x) / dw = (x - mean) / w``.  ``fisher_mean`` is the mean and
@@ -62,3 +63,12 @@ def fisher_sum(r: int, k: Any, M: Any, n: Any, N: Any, odds: Any) -> Any:
     mean = np.sum(x * pmf, axis=1, keepdims=True)
     terms = np.where(x <= k, (x - mean) ** r * pmf, 0.0)
     return np.sum(terms, axis=1).reshape(shape)[()]
+
+
+def without_each(p: Any) -> Any:
+    """``p`` (Bernoulli probabilities on its last axis, of length ``m``) as ``m`` rows, the
+    ``i``-th with ``p_i`` set to 0: shape ``(..., m, m)`` (linear in ``p``: its rules are the
+    templates').  Refused when complex (SciPy casts ``poisson_binom``'s ``p`` to real)."""
+    real_matrices("scipy.stats.poisson_binom", p)
+    p = np.asarray(p)
+    return np.expand_dims(p, -2) * (1.0 - np.eye(p.shape[-1], dtype=p.dtype))

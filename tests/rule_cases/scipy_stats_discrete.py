@@ -21,7 +21,7 @@ def _counts(case_id, shape, low, high, method):
 
 
 if scipy is not None:
-    from tangentlike.runtime.discrete import fisher_mean, fisher_sum
+    from tangentlike.runtime.discrete import fisher_mean, fisher_sum, without_each
 
     # nbinom.cdf = betainc(n, k + 1, p): n and p first order (the quadrature in n has no
     # second derivative), p alone second order; below the support (k < 0, loc) the cdf is 0.
@@ -79,6 +79,11 @@ if scipy is not None:
                     {"odds": values(_id, _sw, 0.5, 3)})
 
     # poisson_binom(p): p's last axis the Bernoulli probabilities, its others batch axes.
+    for _sp in ((3,), (2, 4)):
+        _id = f"discrete-without_each-{_sp}"
+        add(_id, without_each, "without_each(p) ** 2", {"p": values(_id, _sp, 0.1, 0.9)},
+            autograd=False, float32=False, second_order=True,
+            names={"without_each": without_each})
     if hasattr(scipy.stats, "poisson_binom"):
         for _method in _METHODS:
             _prim = getattr(scipy.stats.poisson_binom, _method)

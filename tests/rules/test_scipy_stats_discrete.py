@@ -97,7 +97,8 @@ def test_many_points_against_differences(method):
         ok = np.isfinite(expected)
         assert ok.sum() >= 10, (name, method)
         grads = np.array([tangentlike.grad(f)(xi, ki) for xi, ki in zip(x, k)])
-        tangents = np.array([tangentlike.jvp(f, wrt=0)((xi, ki), (1.0,))[1] for xi, ki in zip(x, k)])
+        tangents = np.array([tangentlike.jvp(f, wrt=0)((xi, ki), (1.0,))[1]
+                             for xi, ki in zip(x, k)])
         np.testing.assert_allclose(grads[ok], expected[ok], rtol=2e-6, atol=1e-9,
                                    err_msg=f"{name}.{method}({args})")
         np.testing.assert_allclose(tangents[ok], grads[ok], rtol=1e-12, atol=1e-15)
