@@ -108,3 +108,23 @@ def test_many_points_against_differences(method):
         np.testing.assert_allclose(grads[ok], expected[ok], rtol=2e-6, atol=1e-9,
                                    err_msg=f"{name}.{method}({args})")
         np.testing.assert_allclose(tangents[ok], grads[ok], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(("body", "x"), [
+    ("d = scipy.stats.skellam(x, 2.0)\n    return d.logpmf(1) + d.cdf(0)", 1.3),
+    ("return scipy.stats.nchypergeom_fisher(20, 7, 12, x).pmf(3) "
+     "+ scipy.stats.nbinom(x, 0.4).cdf(2)", 1.5),
+    ("d = scipy.stats.poisson_binom(x)\n    return d.pmf(1) + d.logcdf(2)",
+     np.array([0.2, 0.5, 0.7])),
+])
+def test_frozen_distributions(body, x):
+    if "poisson_binom" in body and not hasattr(scipy.stats, "poisson_binom"):
+        pytest.skip("no scipy.stats.poisson_binom in this SciPy")
+    f = make_function(f"import scipy.stats\ndef f(x):\n    {body}\n")
+    eye = np.eye(np.size(x)).reshape((np.size(x), *np.shape(x)))
+    expected = np.array([_numeric(lambda h, e=e: f(x + h * e), 0.0, 1e-6) for e in eye])
+    value, grad = tangentlike.value_and_grad(f)(x)
+    assert value == f(x)
+    np.testing.assert_allclose(np.reshape(grad, -1), expected, rtol=1e-6)
+    _, tangent = tangentlike.jvp(f)((x,), (np.ones_like(x),))
+    assert tangent == pytest.approx(expected.sum(), rel=1e-6)
