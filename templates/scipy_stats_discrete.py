@@ -134,7 +134,18 @@ def fisher_sum_rule(y, r, k, M, n, N, odds):
 
 
 # ---------------------------------------------------------------------------------------------
-# poisson_binom (p, a vector on the last axis): without_one(p)[..., i, :] is p with p_i = 0.
+# poisson_binom (p, a vector on the last axis): without_each(p)[..., i, :] is p with p_i = 0
+# (linear in p).
+
+@adjoint(without_each)
+def without_each_adjoint(y, p):
+    d[p] = unbroadcast(np.sum(d[y] * (1.0 - np.eye(np.shape(p)[-1])), axis=-2), p)
+
+
+@tangent(without_each)
+def without_each_tangent(y, p):
+    d[y] = without_each(d[p])
+
 
 if hasattr(scipy.stats, "poisson_binom"):
     @adjoint(scipy.stats.poisson_binom.pmf)
