@@ -66,6 +66,7 @@ def _load_scipy() -> None:
     importlib.import_module("tangentlike.templates.scipy_stats_extremes")
     importlib.import_module("tangentlike.templates.scipy_linalg_updates")
     importlib.import_module("tangentlike.templates.scipy_other_versions")
+    importlib.import_module("tangentlike.templates.scipy_stats_discrete")
 
 
 registry.defer("scipy", _load_scipy)

@@ -79,6 +79,10 @@ NO_DERIVATIVE = {
     "irwinhall": "SciPy evaluates a B-spline object (scipy.interpolate.BSpline) point by "
                  "point (np.vectorize)",
     "kstwo.pdf": _KSTWO, "kstwo.logpdf": _KSTWO,
+    "nchypergeom_wallenius": "SciPy computes Wallenius' mass in compiled code (BiasedUrn) "
+                             "from an integral with no closed form, and its derivative in "
+                             "the odds is another integral tangentlike has no validated "
+                             "quadrature for",
 }
 
 
@@ -128,9 +132,20 @@ def _shapes(dist: Any) -> list[str]:
     return [s.strip() for s in (dist.shapes or "").split(",") if s.strip()]
 
 
+def _undeprecated(callee: Any) -> Any:
+    """The method a deprecated alias of SciPy's calls (``scipy.stats.trapz.pdf``, SciPy
+    before 1.16: a ``_DeprecationWrapper`` that warns and calls ``trapezoid.pdf``), else
+    ``callee``."""
+    kind = type(callee)
+    if kind.__name__ == "_DeprecationWrapper" and kind.__module__.startswith("scipy.stats"):
+        return getattr(callee, "method", callee)
+    return callee
+
+
 def standardized(callee: Any) -> types.FunctionType | None:
     """The function standing for ``callee`` (``scipy.stats.alpha.logpdf``, a method of a
     univariate distribution that has no rule), or None for any other callee."""
+    callee = _undeprecated(callee)
     if not (isinstance(callee, types.MethodType)
             and distributions.is_distribution(callee.__self__)
             and not registry.is_primitive(callee)):

@@ -5,10 +5,11 @@ name may be a pattern (``fnmatch``: ``np.random.*``), and an exact name is prefe
 pattern.  A callable with a rule or declared a constant is classed from the registry, never
 from here: ``tests/rules/test_census.py`` fails when an exact name here has a rule now (remove
 it: the MISSING table shrinks as rules are added), when an entry names nothing, or when a
-callable is in no table, or in two.  MISSING is the to-do list of issue 17's rules: each
-reason says what the functions need, "a rule" (a derivative) or "a constant declaration"
-(``non_differentiable``: their results carry no derivative).  REWRITTEN names callables with no
-rule of their own that the compiler rewrites into code with rules in both modes (classed BOTH).
+callable is in no table, or in two.  MISSING is the to-do list of rules (empty since issue 17:
+``test_nothing_is_missing``): each reason says what the functions need, "a rule" (a
+derivative) or "a constant declaration" (``non_differentiable``: no derivative).  REWRITTEN
+names callables with no rule of their own that the compiler rewrites into code with rules in
+both modes (classed BOTH).
 """
 from __future__ import annotations
 
@@ -149,6 +150,7 @@ REWRITTEN: dict[str, str] = {
         scipy.stats.truncpareto.cdf scipy.stats.triang.pdf scipy.stats.triang.logpdf
         scipy.stats.triang.cdf scipy.stats.triang.logcdf scipy.stats.trapezoid.pdf
         scipy.stats.trapezoid.logpdf scipy.stats.trapezoid.cdf scipy.stats.trapezoid.logcdf
+        scipy.stats.trapz.*
         scipy.stats.pearson3.pdf scipy.stats.pearson3.logpdf scipy.stats.bernoulli.cdf
         scipy.stats.bernoulli.logcdf scipy.stats.truncpareto.logpdf
         scipy.stats.truncpareto.logcdf
@@ -343,19 +345,16 @@ REFUSED: dict[str, str] = {
     "harmonic sum, SciPy's zeta before 1.17): refused by name when a is differentiated; the "
     "count k carries no derivative": """
         scipy.stats.zipf.* scipy.stats.zipfian.*""",
+    "Wallenius' non-central hypergeometric distribution: SciPy computes its mass in compiled "
+    "code (BiasedUrn) from an integral over (0, 1) with no closed form, and its derivative "
+    "in the odds is another such integral, for which tangentlike has no validated "
+    "quadrature (no peer, autograd, JAX or PyTorch, differentiates it): refused by name with "
+    "the reason (frontend/standardized.py NO_DERIVATIVE); the count k and M, n, N are "
+    "integers": """
+        scipy.stats.nchypergeom_wallenius.*""",
 }
 
-MISSING: dict[str, str] = {
-    # SciPy: distributions
-    "a rule: the density or distribution function of a continuous distribution, in x, loc, "
-    "scale and the shape parameters": """
-        scipy.stats.trapz.*""",
-    "a rule: the mass or distribution function of a discrete distribution, in its continuous "
-    "parameters (constant in k)": """
-        scipy.stats.nbinom.* scipy.stats.nchypergeom_fisher.*
-        scipy.stats.nchypergeom_wallenius.* scipy.stats.poisson_binom.* scipy.stats.skellam.*""",
-    # SciPy: linear algebra
-}
+MISSING: dict[str, str] = {}
 
 # Names that only some NumPy and SciPy versions CI runs have (deprecated, removed or new):
 # classed in the tables above like any other, and not reported when this version lacks them.

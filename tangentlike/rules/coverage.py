@@ -69,6 +69,7 @@ HEADINGS = {
     "distributions",
     "scipy_linalg_updates": "SciPy linear algebra: updates of a QR factorization",
     "scipy_other_versions": "SciPy names of older versions",
+    "scipy_stats_discrete": "SciPy discrete distributions computed by compiled code",
     _OTHER: "Other functions",
 }
 

@@ -25,9 +25,14 @@ CALLS = {
     "geninvgauss.cdf": "geninvgauss.cdf(x, 2.3, s)",
     "genhyperbolic.pdf": "genhyperbolic.pdf(x, 0.5, 1.5, -0.5)",
     "genhyperbolic.cdf": "genhyperbolic.cdf(x, 0.5, 1.5, -0.5)",
+    "nchypergeom_wallenius.pmf": "nchypergeom_wallenius.pmf(3, 20, 7, 12, x * 3.0)",
+    "nchypergeom_wallenius.logpmf": "nchypergeom_wallenius.logpmf(3, 20, 7, 12, x * 3.0)",
+    "nchypergeom_wallenius.cdf": "nchypergeom_wallenius.cdf(3, 20, 7, 12, x * 3.0)",
+    "nchypergeom_wallenius.logcdf": "nchypergeom_wallenius.logcdf(3, 20, 7, 12, x * 3.0)",
 }
 WHY = {"levy_stable": "numerical integration", "landau": "compiled", "gausshyper": "integrates",
-       "irwinhall": "B-spline", "geninvgauss": "compiled", "genhyperbolic": "compiled"}
+       "irwinhall": "B-spline", "geninvgauss": "compiled", "genhyperbolic": "compiled",
+       "nchypergeom_wallenius": "integral"}
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
