@@ -78,7 +78,8 @@ def adjoint_subscripts(subscripts: str, of_a: bool) -> str | None:
 def as_matmul(subscripts: str, x: gast.expr, y: gast.expr) -> gast.expr | None:
     """``np.einsum(subscripts, x, y)`` as ``@`` of ``x``, ``y`` or their transposes when
     the explicit ``subscripts`` name one matrix product (one letter summed, at most one
-    kept from each operand, no letter repeated or broadcast), else None."""
+    kept from each operand, no letter repeated or broadcast), as ``x[:, None] * y`` when
+    they name the outer product of two vectors (the adjoint of ``m @ v``), else None."""
     ins, arrow, out = subscripts.partition("->")
     if not arrow or "." in subscripts or ins.count(",") != 1:
         return None
@@ -87,6 +88,9 @@ def as_matmul(subscripts: str, x: gast.expr, y: gast.expr) -> gast.expr | None:
             or set(out) - set(a + b):
         return None
     summed = set(a) & set(b)
+    if not summed and len(a) == len(b) == 1 and out in (a + b, b + a):  # adjoint of m @ v
+        first, second = (x, y) if out == a + b else (y, x)
+        return gast.BinOp(left=_column(first), op=gast.Mult(), right=second)
     if len(summed) != 1 or summed & set(out) or set(a + b) - summed - set(out):
         return None  # an outer product, a batch axis, or an axis summed in one operand
     (c,) = summed
@@ -103,6 +107,13 @@ def _arranged(x: gast.expr, have: str, want: str) -> gast.expr:
     if have == want or len(have) < 2:
         return x
     return gast.Attribute(value=x, attr="T", ctx=gast.Load())
+
+
+def _column(x: gast.expr) -> gast.Subscript:
+    """``x[:, None]``."""
+    index = gast.Tuple(elts=[gast.Slice(lower=None, upper=None, step=None),
+                             syntax.const(None)], ctx=gast.Load())
+    return gast.Subscript(value=x, slice=index, ctx=gast.Load())
 
 
 def _matmul(x: gast.expr, y: gast.expr) -> gast.BinOp:
