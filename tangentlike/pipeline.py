@@ -39,7 +39,9 @@ from tangentlike.errors import (
 )
 from tangentlike.frontend import aliasing, annotate, library, lifting, parsing
 from tangentlike.frontend.normalize import normalize
+from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction, parse_function, use_default_values
+from tangentlike.frontend.shared_values import share_repeated_values
 from tangentlike.frontend.varargs import as_wrapped, has_star_parameters
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.template import Namespace
@@ -314,6 +316,8 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     namespace = Namespace(parsed.func.__globals__, namer, cells)
     use_default_values(parsed, namespace.name_for)
     fn = normalize(parsed, namer, namespace=namespace)
+    local = syntax.stored_names(fn) | set(params)
+    share_repeated_values(fn, namer.temporaries, lambda f: resolve(f, parsed, local))
     wrt_names = [params[i] for i in wrt]
     activity = annotate.activity(fn, wrt_names, parsed)
     annotate.check_rules(fn, parsed, activity.active, activity.varied, options.mode)
