@@ -23,7 +23,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike.core import syntax
+from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.versions.lowerings import np_call
 
@@ -151,7 +151,9 @@ class _Rewrite:
                                                               syntax.const(0.0)]))
         spread = gast.BinOp(left=syntax.clone(x), op=gast.Sub(), right=syntax.load(shift))
         exps = syntax.assign(terms, np_call(numpy, "exp", [spread]))
-        summed = syntax.assign(total, np_call(numpy, "sum", [syntax.load(terms)], **{
+        exps_read = syntax.load(terms)
+        anno.info(exps_read).seen = frozenset({seen})  # x's shape and dtype: a method call
+        summed = syntax.assign(total, np_call(numpy, "sum", [exps_read], **{
             k: syntax.clone(v) for k, v in along.items()}, keepdims=syntax.const(True)))
         value: gast.expr = gast.BinOp(left=np_call(numpy, "log", [syntax.load(total)]),
                                       op=gast.Add(), right=syntax.load(shift))
