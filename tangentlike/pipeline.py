@@ -39,7 +39,9 @@ from tangentlike.errors import (
 )
 from tangentlike.frontend import aliasing, annotate, library, lifting, parsing
 from tangentlike.frontend.normalize import normalize
+from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction, parse_function, use_default_values
+from tangentlike.frontend.shared_values import share_repeated_values
 from tangentlike.frontend.varargs import as_wrapped, has_star_parameters
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.template import Namespace
@@ -304,6 +306,15 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
         return derivative
 
 
+def _normalized(parsed: ParsedFunction, namer: Namer, namespace: Namespace,
+                params: list[str]) -> gast.FunctionDef:
+    """The user's function in A-normal form, each value written twice computed once."""
+    fn = normalize(parsed, namer, namespace=namespace)
+    local = syntax.stored_names(fn) | set(params)
+    share_repeated_values(fn, namer.temporaries, lambda f: resolve(f, parsed, local))
+    return fn
+
+
 def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
     params = parameter_names(parsed.node)
     positional = len(parsed.node.args.posonlyargs + parsed.node.args.args)
@@ -313,7 +324,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
     namespace = Namespace(parsed.func.__globals__, namer, cells)
     use_default_values(parsed, namespace.name_for)
-    fn = normalize(parsed, namer, namespace=namespace)
+    fn = _normalized(parsed, namer, namespace, params)
     wrt_names = [params[i] for i in wrt]
     activity = annotate.activity(fn, wrt_names, parsed)
     annotate.check_rules(fn, parsed, activity.active, activity.varied, options.mode)
@@ -412,7 +423,7 @@ def save_plan(func: Callable, wrt: Any = 0) -> SavePlan:
         _free_seed_name(parsed, namer)
         cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
         namespace = Namespace(parsed.func.__globals__, namer, cells)
-        fn = normalize(parsed, namer, namespace=namespace)
+        fn = _normalized(parsed, namer, namespace, params)
         activity = annotate.activity(fn, [params[i] for i in resolve_wrt(func, wrt)], parsed)
         annotate.check_rules(fn, parsed, activity.active, activity.varied, "reverse")
 

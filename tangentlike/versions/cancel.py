@@ -260,7 +260,7 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
     algebra = _Algebra(params, resolve)
     changed = False
     fresh: dict[str, gast.Assign] = {}  # an atom a statement's value introduced -> it
-    exact = _returned_primal_slice(fn)
+    exact = returned_primal_slice(fn)
     for stmt in fn.body:
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], gast.Name):
@@ -314,7 +314,7 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
     return changed
 
 
-def _returned_primal_slice(fn: gast.FunctionDef) -> set[int]:
+def returned_primal_slice(fn: gast.FunctionDef) -> set[int]:
     """The top-level statements (by id) that a returned value of the user's function
     depends on: the primal invariant wants that value exactly as ``f`` computes it, so
     exact-arithmetic rewrites leave them alone.  A value of the user's function is one a

@@ -5,9 +5,13 @@ what they do for the recorded shapes.
 ``broadcast_like`` the identity; ``matmul_adjoint_a(g, a, b)`` one matrix product;
 ``unreduce`` a broadcast, or nothing where the operation it feeds broadcasts anyway;
 ``np.size(t)`` of an intermediate its value (each helper's record names its lowering,
-``on_shapes``; ``lowerings.py`` writes them).  Then the terms that cancel exactly are dropped
-(``cancel.py``), the result optimized again (which removes what is now dead), ``np.sum(a)``
-written ``a.sum()`` and adjoint sums made in place (``inplace.py``).
+``on_shapes``; ``lowerings.py`` writes them).  Before those, every product of two arrays
+that is a matrix product for the recorded ranks, however it is spelled (``np.dot``,
+``np.einsum``, ``np.tensordot``, their adjoints), becomes ``@`` (``contractions.py``), and
+``scipy.special.logsumexp`` is written out (``logsumexp.py``).
+Then the terms that cancel exactly are dropped (``cancel.py``), the result optimized again
+(which removes what is now dead), ``np.sum(a)`` written ``a.sum()`` and adjoint sums made in
+place (``inplace.py``).
 """
 from __future__ import annotations
 
@@ -19,8 +23,10 @@ from tangentlike.core import anno, dataflow, syntax
 from tangentlike.core.resolve import resolve_in
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.primitive import primitive
-from tangentlike.versions.cancel import cancel, recorded
+from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
+from tangentlike.versions.contractions import Contractions
 from tangentlike.versions.inplace import accumulate_in_place
+from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record
 from tangentlike.versions.signature import shape_text
@@ -43,19 +49,29 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     if reason is not None:
         return None, reason
     record(fn, seen)
+    local = syntax.stored_names(fn) | set(bound)
+    resolve = lambda f: resolve_in(f, (scope,), local)  # noqa: E731
+    exact = returned_primal_slice(fn)
+    rewritten = Contractions(fn, resolve, recorded, exact).rewrite(fn)
+    written, softmaxes = write_out(fn, resolve, recorded, exact, numpy_name(scope),
+                                   temporaries)
+    rewritten |= written
+    if rewritten:
+        optimize(fn, temporaries)
     # A rewrite lets the optimizer inline what another rewrite then sees whole (an
     # ``unreduce`` into the product that broadcasts it); ``unreduce`` calls left over
     # are rewritten last.
-    rewritten = False
     for spread in (False, False, True, False):
         rewrite = _Rewrite(fn, scope, spread)
         fn.body = [rewrite.visit(s) for s in fn.body]
         if rewrite.changed:
             rewritten = True
             optimize(fn, temporaries)
+    if softmaxes and share_terms(fn, softmaxes, returned_primal_slice(fn)):
+        optimize(fn, temporaries)
     shapes = {p: np.shape(v) for p, v in bound.items()
               if type(v) is float or isinstance(v, (np.ndarray, np.floating))}
-    local = syntax.stored_names(fn) | set(bound)
+    local = syntax.stored_names(fn) | set(bound)  # the optimizer may have made names
     for _ in range(3):  # a value found zero can make others zero
         if not cancel(fn, shapes, lambda f: resolve_in(f, (scope,), local),
                       numpy_name(scope)):

@@ -1,0 +1,136 @@
+"""A value written twice is computed once, before differentiation.
+
+``(logits - np.max(logits, axis=1, keepdims=True)) - np.log(np.sum(np.exp(logits -
+np.max(logits, axis=1, keepdims=True)), ...))`` computes the maximum twice; normalized, each
+has its temporary (``t4`` and ``t6``), and the derivative would carry the derivative of each
+maximum, which cancel only together (versions/cancel.py keeps a value computed twice).  Here
+the second temporary is dropped and its reads read the first: the derivative is then the one
+of the function written with one ``m``, however many times the user wrote the term.
+
+A temporary of the normalizer (never a user's name), bound once, whose value is a call of a
+pure function (``primitive.policy``: NumPy's and math's, not ``numpy.random``) or arithmetic
+on names and numbers, computed again in the same block with nothing in between re-binding a
+name it reads.  Neither temporary may be written into, the receiver of a method, or passed
+to an impure call (the two would then not be the same value).  The values are the same,
+float for float: the primal invariant holds.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import gast
+
+from tangentlike.core import dataflow, syntax
+from tangentlike.rules.registry import is_pure_function
+
+
+def share_repeated_values(fn: gast.FunctionDef, temporaries: set[str],
+                          resolve: Callable[[gast.expr], Any]) -> bool:
+    """Drop the repeated computations of ``fn`` (see the module docstring), in place.
+    ``resolve``: a callee's expression -> the object it names.  True if any was."""
+    counts = dataflow.definition_counts(fn)
+    once = {n for n in temporaries if counts.get(n) == 1}
+    candidates = once - _mutable(fn, resolve)
+    if not candidates:
+        return False
+    renames: dict[str, str] = {}
+    _block(fn.body, candidates, resolve, renames)
+    if renames:
+        _ReadAs(renames).visit(fn)
+    return bool(renames)
+
+
+def _block(body: list[gast.stmt], candidates: set[str], resolve: Callable,
+           renames: dict[str, str]) -> None:
+    table: dict[str, str] = {}  # a value's key -> the temporary that holds it
+    reads: dict[str, set[str]] = {}  # a key -> the names its value reads
+    kept = []
+    for stmt in body:
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                _block(inner, candidates, resolve, renames)
+        key = _key(stmt, candidates, resolve, renames)
+        if key is not None and key in table:
+            renames[stmt.targets[0].id] = table[key]
+            continue  # its value is the earlier temporary's
+        stored = syntax.stored_names(stmt)
+        for old in [k for k, names in reads.items() if names & stored]:
+            del table[old], reads[old]
+        if key is not None:
+            table[key] = stmt.targets[0].id
+            reads[key] = {renames.get(n, n) for n in syntax.loaded_names(stmt.value)}
+        kept.append(stmt)
+    body[:] = kept
+
+
+def _key(stmt: gast.stmt, candidates: set[str], resolve: Callable,
+         renames: dict[str, str]) -> str | None:
+    """A key of ``stmt``'s value (its reads as renamed so far) if it is a candidate's
+    binding to a value that can be shared, else None."""
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in candidates):
+        return None
+    value = stmt.value
+    if isinstance(value, gast.Call):
+        if isinstance(value.func, gast.Attribute) and syntax.dotted_name(value.func) is None:
+            return None
+        if not is_pure_function(resolve(value.func)):
+            return None
+        operands = value.args + [k.value for k in value.keywords]
+        if any(k.arg is None for k in value.keywords):
+            return None
+    elif isinstance(value, gast.BinOp):
+        operands = [value.left, value.right]
+    elif isinstance(value, gast.UnaryOp):
+        operands = [value.operand]
+    else:
+        return None
+    if not all(_plain(o) for o in operands):
+        return None
+    renamed = _ReadAs(renames).visit(syntax.clone(value))
+    return gast.dump(renamed)
+
+
+def _plain(node: gast.expr) -> bool:
+    """A name, a number, a string, None, or a tuple of them."""
+    if isinstance(node, gast.Tuple):
+        return all(_plain(e) for e in node.elts)
+    return isinstance(node, gast.Name) or (
+        isinstance(node, gast.Constant) and type(node.value) in (int, float, str, bool)
+        or isinstance(node, gast.Constant) and node.value is None)
+
+
+def _mutable(fn: gast.FunctionDef, resolve: Callable) -> set[str]:
+    """The names something may change in place: written into (``t[i] = v``, ``t += v``),
+    the receiver of a method, an ``out=`` argument, an argument of an impure call."""
+    found: set[str] = set()
+    for node in gast.walk(fn):
+        if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(
+                node.ctx, (gast.Store, gast.Del)):
+            found |= syntax.loaded_names(node.value) | {
+                n.id for n in gast.walk(node.value) if isinstance(n, gast.Name)}
+        elif isinstance(node, gast.AugAssign):
+            found |= {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
+        elif isinstance(node, gast.Call):
+            if isinstance(node.func, gast.Attribute):
+                found |= {n.id for n in gast.walk(node.func.value) if isinstance(n, gast.Name)}
+            if not is_pure_function(resolve(node.func)):
+                found |= {n.id for a in node.args + [k.value for k in node.keywords]
+                          for n in gast.walk(a) if isinstance(n, gast.Name)}
+            found |= {n.id for k in node.keywords if k.arg == "out"
+                      for n in gast.walk(k.value) if isinstance(n, gast.Name)}
+    return found
+
+
+class _ReadAs(gast.NodeTransformer):
+    """Reads of the dropped temporaries read the ones kept."""
+
+    def __init__(self, renames: dict[str, str]):
+        self.renames = renames
+
+    def visit_Name(self, node: gast.Name) -> gast.Name:
+        if isinstance(node.ctx, gast.Load) and node.id in self.renames:
+            node.id = self.renames[node.id]
+        return node
