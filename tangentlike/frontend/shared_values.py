@@ -10,9 +10,11 @@ of the function written with one ``m``, however many times the user wrote the te
 A temporary of the normalizer (never a user's name), bound once, whose value is a call of a
 pure function (``primitive.policy``: NumPy's and math's, not ``numpy.random``) or arithmetic
 on names and numbers, computed again in the same block with nothing in between re-binding a
-name it reads.  Neither temporary may be written into, the receiver of a method, or passed
-to an impure call (the two would then not be the same value).  The values are the same,
-float for float: the primal invariant holds.
+name it reads, and nothing in between that may change a value in place (a write into an
+array or object, a call of a function not known pure: ``y[0] = 5.0`` between two
+``np.sin(y)`` makes them two values).  Neither temporary may be written into, the receiver of
+a method, or passed to an impure call (the two would then not be the same value).  The values
+are the same, float for float: the primal invariant holds.
 """
 from __future__ import annotations
 
@@ -52,6 +54,9 @@ def _block(body: list[gast.stmt], candidates: set[str], resolve: Callable,
             if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
                 _block(inner, candidates, resolve, renames)
         key = _key(stmt, candidates, resolve, renames)
+        if key is None and not _binds_pure_value(stmt, resolve):
+            table.clear()  # it may change an array or object in place (y[0] = v, a call)
+            reads.clear()
         if key is not None and key in table:
             renames[stmt.targets[0].id] = table[key]
             continue  # its value is the earlier temporary's
@@ -91,6 +96,41 @@ def _key(stmt: gast.stmt, candidates: set[str], resolve: Callable,
         return None
     renamed = _ReadAs(renames).visit(syntax.clone(value))
     return gast.dump(renamed)
+
+
+# Methods of arrays that change nothing (their receiver's other methods may: fill, sort).
+_PURE_METHODS = frozenset("""
+    all any argmax argmin astype clip conj conjugate copy cumprod cumsum diagonal dot flatten
+    max mean min prod ravel repeat reshape round squeeze std sum swapaxes take tolist trace
+    transpose var""".split())
+# Attributes of arrays that read (an attribute of an object may be a property that writes).
+_ARRAY_ATTRIBUTES = frozenset("T shape ndim size dtype real imag".split())
+
+
+def _binds_pure_value(stmt: gast.stmt, resolve: Callable) -> bool:
+    """``stmt`` binds names to a value computed without changing anything: no write into an
+    array or object, no call of a function not known pure, no ``out=``.  Any other statement
+    ends the values known so far (``y[0] = 5.0`` between two ``np.sin(y)``: not the same)."""
+    if not (isinstance(stmt, gast.Assign) and all(
+            isinstance(t, gast.Name) or isinstance(t, gast.Tuple)
+            and all(isinstance(e, gast.Name) for e in t.elts) for t in stmt.targets)):
+        return False
+    for node in gast.walk(stmt.value):
+        if isinstance(node, gast.Call):
+            if any(k.arg in ("out", None) for k in node.keywords):
+                return False
+            func = node.func
+            if isinstance(func, gast.Attribute) and func.attr in _PURE_METHODS:
+                continue
+            if not is_pure_function(resolve(func)):
+                return False
+        elif isinstance(node, gast.Attribute):
+            if node.attr not in _ARRAY_ATTRIBUTES and syntax.dotted_name(node) is None:
+                return False
+        elif isinstance(node, (gast.Lambda, gast.NamedExpr, gast.Yield, gast.YieldFrom,
+                               gast.Await)):
+            return False
+    return True
 
 
 def _plain(node: gast.expr) -> bool:

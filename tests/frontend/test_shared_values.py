@@ -101,3 +101,53 @@ def arithmetic(x, w):
     df = check_three_calls(f, [X, np.arange(12.0).reshape(4, 3) / 10.0], wrt=(0, 1))
     code = "\n".join(code_of(df.source))
     assert code.count("@") == 1 and code.count("matmul_adjoint_a(") == 1
+
+
+WRITTEN_BETWEEN = make_function("""
+def written_between(x):
+    y = x * 1.0
+    a = np.sin(y) * 2.0
+    y[0] = 5.0
+    b = np.sin(y) * 3.0
+    return np.sum(a) + np.sum(b)
+""")
+CALLED_BETWEEN = make_function("""
+def called_between(x):
+    y = [x * 1.0]
+    a = np.sin(y[0]) * 2.0
+    y[0] = x * 2.0
+    b = np.sin(y[0]) * 3.0
+    return np.sum(a) + np.sum(b)
+""")
+
+
+def test_a_write_in_between_makes_two_values() -> None:
+    """``y[0] = 5.0`` between two ``np.sin(y)``: two values, each with its derivative (the
+    value and the gradient are f's), in both modes."""
+    x = np.array([0.3, 0.7, 1.1])
+    for f in (WRITTEN_BETWEEN, CALLED_BETWEEN):
+        df = check_three_calls(f, [x])
+        value, _ = tangentlike.value_and_grad(f)(x.copy())
+        assert value == f(x.copy())
+        assert "\n".join(code_of(df.source)).count("np.sin(") == 2
+        check_every_mode(f, x, np.array([0.2, -0.4, 0.9]))
+
+
+def test_an_alias_written_in_between_is_not_missed() -> None:
+    """``z = y; z[0] = 5.0`` between two ``np.sin(y)``: never one value (refused by the
+    aliasing check, as without sharing, or right)."""
+    f = make_function("""
+    def alias_written(x):
+        y = x * 1.0
+        z = y
+        a = np.sin(y) * 2.0
+        z[0] = 5.0
+        b = np.sin(y) * 3.0
+        return np.sum(a) + np.sum(b)
+    """)
+    x = np.array([0.3, 0.7, 1.1])
+    try:
+        got = tangentlike.grad(f)(x.copy())
+    except tangentlike.TangentlikeError:
+        return
+    np.testing.assert_allclose(got, numerical_grad(f, [x.copy()], (0,))[0], rtol=1e-6)
