@@ -272,6 +272,22 @@ def unelement(g: Any, xs: Any, position: int) -> Any:
     return zeros_like(xs) if isinstance(xs, dict) else unindex(g, xs, position)
 
 
+def add_element(total: Any, g: Any, xs: Any, position: int) -> Any:
+    """``add_grad(total, unelement(g, xs, position))`` without the zeros: the adjoint
+    ``total`` of ``xs`` (a list or tuple) with ``g`` added to its ``position``-th item, in a
+    new list or tuple that shares the other items (``total`` itself is not changed).  So each
+    backward iteration of ``for v in xs`` adds one item, not ``len(xs)`` of them.  A dict
+    (the loop binds its keys) gets nothing; other values take the general path."""
+    kind = type(total)
+    if (kind is list or kind is tuple) and type(xs) in (list, tuple):
+        items = list(total)  # the structure is the adjoint's: xs may have grown since
+        items[position] = add_grad(items[position], g)
+        return items if kind is list else tuple(items)
+    if kind is dict and type(xs) is dict:
+        return total
+    return add_grad(total, unelement(g, xs, position))
+
+
 def element_tangent(dxs: Any, position: int) -> Any:
     """The tangent of the value the ``position``-th iteration of ``for v in xs`` binds, from
     ``xs``'s tangent ``dxs``: its item there; 0.0 for a dict (the loop binds its keys)."""

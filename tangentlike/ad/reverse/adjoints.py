@@ -109,6 +109,21 @@ class Adjoints:
         record.contribution = record.generated = True
         return stmt
 
+    def accumulate_element(self, source: str, element: str, index: str) -> gast.stmt:
+        """The adjoint of ``for v in xs``'s element added back into ``xs``'s at position
+        ``index``: ``bxs = add_element(bxs, bv, xs, k)`` for a container (one item touched
+        per iteration, not a whole container of zeros), ``bX = bX + unelement(bv, X, k)``
+        for an array."""
+        args = [syntax.load(self.adjoint(element)), syntax.load(source), syntax.load(index)]
+        if source not in self.program.containers:
+            return self.accumulate(source, self.runtime_call("unelement", args))
+        adjoint = self.adjoint(source)
+        stmt = syntax.assign(adjoint, self.runtime_call(
+            "add_element", [syntax.load(adjoint), *args]))
+        record = anno.info(stmt)
+        record.contribution = record.generated = True
+        return stmt
+
     def _item_of_container(self, value: gast.expr) -> bool:
         """``bxs[i]`` with ``xs`` a container: its item may be a container or an object too
         (a plain object a list holds), added with ``add_grad``."""
