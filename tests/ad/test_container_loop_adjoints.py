@@ -273,3 +273,18 @@ def test_zeros_built_grow_linearly_with_depth(monkeypatch):
     source = tangentlike.grad(mlp).source
     assert "add_element(bparams, (bW, bb), params, k)" in source
     assert "unelement" not in source
+
+
+def test_the_version_by_shape_keeps_the_one_item_sum():
+    """The per-shape version is written for the loop (no reason to decline) and keeps
+    ``add_element``: the list's structure is part of the signature, its items' shapes too."""
+    df = tangentlike.grad(mlp)
+    params, x = _layers(4), X3.copy()
+    for _ in range(3):
+        df(params, x)
+    assert df.specializer.declined == {}
+    assert df.specialized  # (other tests' signatures may have their versions too)
+    for source in df.specialized.values():
+        assert "add_element(bparams, (bW, bb), params, k)" in source
+        assert "zeros_like(params)" in source
+
