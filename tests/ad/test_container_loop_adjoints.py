@@ -136,6 +136,21 @@ def grown_then_looped(ws, x):
     return s
 
 
+def by_index(params, x):
+    h = x
+    for i in range(len(params)):
+        W, b = params[i]
+        h = np.tanh(h @ W + b)
+    return np.sum(h * h)
+
+
+def by_key(params, x):
+    h = x
+    for name in params:
+        h = np.tanh(h @ params[name][0] + params[name][1])
+    return np.sum(h * h)
+
+
 X3 = np.array([[0.3, -0.7, 1.1], [0.2, 0.5, -0.4]])
 
 
@@ -210,11 +225,20 @@ def test_forward_mode_and_hvp_through_the_backward_loop():
         np.testing.assert_allclose(hf(x, v), expected_hvp, rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("optimized", [True, False])
+def test_layers_read_by_index_or_key(optimized):
+    """``params[i]`` and ``params[name]`` in a loop: ``add_item``, one item per iteration."""
+    df = check_container_grad(by_index, (_layers(3), X3.copy()), optimized)
+    assert "bparams = add_item(bparams, " in df.source and "unindex" not in df.source
+    check_container_grad(by_index, (tuple(_layers(2)), X3.copy()), optimized)
+    params = dict(zip("abc", _layers(3)))
+    df = check_container_grad(by_key, (params, X3.copy()), optimized)
+    assert "add_item(" in df.source and "unindex" not in df.source
+
+
 # -- the helper against the formula it replaces ----------------------------------------------
 Pair = collections.namedtuple("Pair", "W b")
-
-
-@pytest.mark.parametrize("xs", [
+CONTAINERS = [
     [np.ones(2), np.ones(3), 1.5],
     (np.ones(2), np.ones(3)),
     [(np.ones((2, 2)), np.ones(2)), (np.ones((2, 2)), np.ones(2))],
@@ -222,7 +246,27 @@ Pair = collections.namedtuple("Pair", "W b")
     Pair(np.ones(2), np.ones(2)),
     {"a": np.ones(2), "b": np.ones(3)},
     np.ones((3, 2)),
-], ids=["list", "tuple", "layers", "nested", "namedtuple", "dict", "array"])
+]
+CONTAINER_KINDS = ["list", "tuple", "layers", "nested", "namedtuple", "dict", "array"]
+
+
+@pytest.mark.parametrize("xs", CONTAINERS, ids=CONTAINER_KINDS)
+def test_add_item_is_add_grad_of_unindex(xs):
+    total = runtime.zeros_like(xs)
+    keys = list(xs) if isinstance(xs, dict) else list(range(len(xs)))
+    for index in [*keys, keys[-1]] + ([slice(0, 2)] if not isinstance(xs, dict) else []):
+        g = runtime.zeros_like(xs[index])
+        for leaf in _leaves(g):
+            leaf += RNG.standard_normal(leaf.shape)
+        g = 0.5 if isinstance(g, float) else g
+        new = runtime.add_item(total, g, xs, index)
+        old = runtime.add_grad(total, runtime.unindex(g, xs, index))
+        _same_structure(new, old)
+        assert all(np.array_equal(a, b) for a, b in zip(_leaves(new), _leaves(old)))
+        total = new
+
+
+@pytest.mark.parametrize("xs", CONTAINERS, ids=CONTAINER_KINDS)
 def test_add_element_is_add_grad_of_unelement(xs):
     total = runtime.zeros_like(xs)
     items = xs.values() if isinstance(xs, dict) else xs
@@ -243,9 +287,9 @@ def test_add_element_is_add_grad_of_unelement(xs):
 
 
 # -- linear, not quadratic --------------------------------------------------------------------
-def _zeros_made(monkeypatch, depth):
+def _zeros_made(monkeypatch, depth, f=mlp):
     """How many times ``zeros_like`` runs (recursion included) in one call of the general
-    derivative of the MLP of ``depth`` layers."""
+    derivative of the MLP ``f`` of ``depth`` layers."""
     calls = [0]
     real = runtime.zeros_like
 
@@ -253,7 +297,7 @@ def _zeros_made(monkeypatch, depth):
         calls[0] += 1
         return real(x)
 
-    df = tangentlike.grad(mlp)
+    df = tangentlike.grad(f)
     params, x = _layers(depth), X3.copy()
     with monkeypatch.context() as patch:
         patch.setattr(runtime, "zeros_like", counting)
@@ -273,6 +317,8 @@ def test_zeros_built_grow_linearly_with_depth(monkeypatch):
     source = tangentlike.grad(mlp).source
     assert "add_element(bparams, (bW, bb), params, k)" in source
     assert "unelement" not in source
+    counts = [_zeros_made(monkeypatch, depth, by_index) for depth in (2, 4, 6)]
+    assert counts[1] - counts[0] == counts[2] - counts[1] == 6
 
 
 def test_the_version_by_shape_keeps_the_one_item_sum():
