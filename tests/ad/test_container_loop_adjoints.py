@@ -151,6 +151,15 @@ def by_key(params, x):
     return np.sum(h * h)
 
 
+def rewritten_in_loop(xs, x):
+    for i in range(len(xs)):
+        xs[i] = np.sin(xs[i] * x) + xs[i - 1]
+    s = 0.0
+    for v in xs:
+        s = s + np.sum(v * v)
+    return s
+
+
 X3 = np.array([[0.3, -0.7, 1.1], [0.2, 0.5, -0.4]])
 
 
@@ -195,6 +204,14 @@ def test_looped_twice_over_keys_and_mutated_lists():
     check_container_grad(loop_twice, (ws, X3[1].copy()))
     check_container_grad(appended_in_loop, ([w.copy() for w in ws], X3[1].copy()))
     check_container_grad(grown_then_looped, ([w.copy() for w in ws], X3[1].copy()))
+    df = tangentlike.grad(rewritten_in_loop)
+    ws = [RNG.standard_normal(3) for _ in range(4)]
+    expected = _fd(lambda xs, x: rewritten_in_loop([w.copy() for w in xs], x), (ws, X3[1]))
+    for _ in range(3):
+        got = df([w.copy() for w in ws], X3[1])
+        for a, b in zip(got, expected):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-8)
+    assert "bxs = add_item(bxs, " in df.source
     params = {"a": RNG.standard_normal((3, 3)) / 2, "b": RNG.standard_normal((3, 3)) / 2}
     check_container_grad(over_keys, (params, X3.copy()))
 
