@@ -13,7 +13,9 @@ import numpy as np
 from tangentlike.rules.primitive import Facts, Lowering, Returns, Shape, ShapeLowering
 from tangentlike.rules.registry import adjoint, d, declare, non_differentiable, tangent
 from tangentlike.runtime import (
+    add_element,
     add_grad,
+    add_item,
     appended,
     broadcast_like,
     concat,
@@ -187,6 +189,32 @@ def element_tangent_tangent(y, dxs, position):
     d[y] = element_tangent(d[dxs], position)
 
 
+# add_item(total, g, x, i) is add_grad(total, unindex(g, x, i)): linear in total and g.
+@adjoint(add_item)
+def add_item_adjoint(y, total, g, x, index):
+    d[total] = d[y]
+    d[g] = d[y][index]
+
+
+@tangent(add_item)
+def add_item_tangent(y, total, g, x, index):
+    d[y] = d[total]
+    d[y] = unindex(d[g], x, index)
+
+
+# add_element(total, g, xs, k) is add_grad(total, unelement(g, xs, k)): linear in total and g.
+@adjoint(add_element)
+def add_element_adjoint(y, total, g, xs, position):
+    d[total] = d[y]
+    d[g] = element_tangent(d[y], position)
+
+
+@tangent(add_element)
+def add_element_tangent(y, total, g, xs, position):
+    d[y] = d[total]
+    d[y] = unelement(d[g], xs, position)
+
+
 # field_of(t, x, name) and unfield(g, x, name) are linear in their first argument, and each is
 # the other's transpose (x and name only say where the field is).
 @adjoint(field_of)
@@ -354,8 +382,8 @@ def share_tangent(parts, g, xs):
 # Facts the compiler's passes read about the helpers (see tangentlike.rules.primitive).
 # Their results may be tuples, lists or dicts (when their arguments are): derivative code
 # adds their derivatives with add_grad, since ``+`` would concatenate.
-for _helper in (add_grad, unindex, unelement, zero_at, set_at, appended, concat, field_of,
-                unfield, with_fields, without_fields):
+for _helper in (add_grad, add_element, add_item, unindex, unelement, zero_at, set_at, appended,
+                concat, field_of, unfield, with_fields, without_fields):
     declare(_helper, library=True, containers=True)
 # Zero when their first argument is zero (versions/cancel.py).
 for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce_extremum,
@@ -365,6 +393,7 @@ for _helper in (unbroadcast, broadcast_like, unreduce, unreduce_extremum, reduce
 # reads only there is saved as ``shape_only(value)``.
 for _helper, _positions in ((unbroadcast, (1,)), (broadcast_like, (1,)), (unreduce, (1,)),
                             (zeros_like, (0,)), (unindex, (1,)), (unelement, (1,)),
+                            (add_element, (2,)), (add_item, (2,)),
                             (seed, (1,)),
                             (field_of, (1,)), (unfield, (1,)), (without_fields, (1,)),
                             (matmul_adjoint_a, (1,)), (matmul_adjoint_b, (2,)),

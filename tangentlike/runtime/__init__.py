@@ -272,6 +272,40 @@ def unelement(g: Any, xs: Any, position: int) -> Any:
     return zeros_like(xs) if isinstance(xs, dict) else unindex(g, xs, position)
 
 
+def add_item(total: Any, g: Any, x: Any, index: Any) -> Any:
+    """``add_grad(total, unindex(g, x, index))`` without the zeros: the adjoint ``total`` of
+    a list, tuple or dict ``x`` with ``g`` added to its item ``index`` (an integer or a key),
+    in a new container that shares the other items (``total`` is not changed).  A slice, a
+    named tuple, an array or an adjoint of another structure takes the general path."""
+    kind = type(total)
+    if kind is list or kind is tuple:
+        if type(x) in (list, tuple) and isinstance(index, (int, np.integer)):
+            items = list(total)
+            items[index] = add_grad(items[index], g)
+            return items if kind is list else tuple(items)
+    elif kind is dict and type(x) is dict and index in total:
+        out = dict(total)
+        out[index] = add_grad(total[index], g)
+        return out
+    return add_grad(total, unindex(g, x, index))
+
+
+def add_element(total: Any, g: Any, xs: Any, position: int) -> Any:
+    """``add_grad(total, unelement(g, xs, position))`` without the zeros: the adjoint
+    ``total`` of ``xs`` (a list or tuple) with ``g`` added to its ``position``-th item, in a
+    new list or tuple that shares the other items (``total`` itself is not changed).  So each
+    backward iteration of ``for v in xs`` adds one item, not ``len(xs)`` of them.  A dict
+    (the loop binds its keys) gets nothing; other values take the general path."""
+    kind = type(total)
+    if (kind is list or kind is tuple) and type(xs) in (list, tuple):
+        items = list(total)  # the structure is the adjoint's: xs may have grown since
+        items[position] = add_grad(items[position], g)
+        return items if kind is list else tuple(items)
+    if kind is dict and type(xs) is dict:
+        return total
+    return add_grad(total, unelement(g, xs, position))
+
+
 def element_tangent(dxs: Any, position: int) -> Any:
     """The tangent of the value the ``position``-th iteration of ``for v in xs`` binds, from
     ``xs``'s tangent ``dxs``: its item there; 0.0 for a dict (the loop binds its keys)."""

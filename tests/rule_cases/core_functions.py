@@ -146,6 +146,10 @@ add_template("rt-reduce_extremum", runtime.reduce_extremum, _x34, _x34, np.max(_
              1, False, wrt=(0,))
 add_template("rt-unindex", runtime.unindex, draw(_r, 2), draw(_r, 5), slice(1, 3), wrt=(0,))
 add_template("rt-unelement", runtime.unelement, draw(_r, 3), draw(_r, (4, 3)), 2, wrt=(0,))
+add_template("rt-add_element", runtime.add_element, draw(_r, (4, 3)), draw(_r, 3), draw(_r, (4, 3)),
+             2, wrt=(0, 1))
+add_template("rt-add_item", runtime.add_item, draw(_r, 5), draw(_r, 2), draw(_r, 5), slice(1, 3),
+             wrt=(0, 1))
 add_template("rt-element_tangent", runtime.element_tangent, draw(_r, (4, 3)), 1, wrt=(0,))
 add_template("rt-zero_at", runtime.zero_at, draw(_r, 5), 2, wrt=(0,))
 add_template("rt-set_at", runtime.set_at, draw(_r, 5), slice(1, 3), draw(_r, 2), wrt=(0, 2))

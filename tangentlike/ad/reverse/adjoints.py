@@ -69,6 +69,7 @@ class Adjoints:
         # call -> what its backward half needs: (backward, record, bound call, seed name)
         self.calls: dict[int, tuple[str, str, BoundCall, str]] = {}
         self.bodies: dict[int, Adjoint] = {}  # StmtRef -> the statement's adjoint
+        self.in_loop = False  # building the adjoint of a statement inside a loop or branch
 
     # -- names ------------------------------------------------------------------------------
     def targets(self, stmt: gast.stmt) -> list[str]:
@@ -101,10 +102,35 @@ class Adjoints:
         adjoint = self.adjoint(name)
         if name in self.program.containers or self._item_of_container(value):
             self._shape_from_adjoint(name, adjoint, value)
-            total = self.runtime_call("add_grad", [syntax.load(adjoint), value])
+            if self.in_loop and self._is_unindex(value):  # one item, not a zero container
+                total = self.runtime_call("add_item", [syntax.load(adjoint), *value.args])
+            else:
+                total = self.runtime_call("add_grad", [syntax.load(adjoint), value])
         else:
             total = gast.BinOp(left=syntax.load(adjoint), op=gast.Add(), right=value)
         stmt = syntax.assign(adjoint, total)
+        record = anno.info(stmt)
+        record.contribution = record.generated = True
+        return stmt
+
+    def _is_unindex(self, value: gast.expr) -> bool:
+        """``unindex(g, x, i)``: inside a loop, ``bx = add_item(bx, g, x, i)`` adds ``g`` to
+        one item of ``bx`` (at the top level, the zero-initialisation pass makes the first
+        such sum ``bx = unindex(g, x, i)``, which needs no zeros either)."""
+        return (isinstance(value, gast.Call) and len(value.args) == 3 and not value.keywords
+                and self.namespace.resolve(value.func) is runtime.unindex)
+
+    def accumulate_element(self, source: str, element: str, index: str) -> gast.stmt:
+        """The adjoint of ``for v in xs``'s element added back into ``xs``'s at position
+        ``index``: ``bxs = add_element(bxs, bv, xs, k)`` for a container (one item touched
+        per iteration, not a whole container of zeros), ``bX = bX + unelement(bv, X, k)``
+        for an array."""
+        args = [syntax.load(self.adjoint(element)), syntax.load(source), syntax.load(index)]
+        if source not in self.program.containers:
+            return self.accumulate(source, self.runtime_call("unelement", args))
+        adjoint = self.adjoint(source)
+        stmt = syntax.assign(adjoint, self.runtime_call(
+            "add_element", [syntax.load(adjoint), *args]))
         record = anno.info(stmt)
         record.contribution = record.generated = True
         return stmt
@@ -141,6 +167,7 @@ class Adjoints:
                     self.instantiate(inner, depth + 1)
 
     def adjoint_of(self, stmt: gast.Assign, nested: bool) -> Adjoint:
+        self.in_loop = nested
         op = operation(stmt, self.program.parsed, set(self.program.local_names))
         if op.kind is Kind.CALL:
             self.prepare_call(stmt, op)

@@ -361,10 +361,7 @@ class Sweeps:
         if flows:  # for row in X: row's adjoint flows into X[k]
             index = self.loop_index(stmt)
             source = loop_source(stmt)
-            part = self.adjoints.runtime_call("unelement", [
-                syntax.load(self.adjoints.adjoint(target)), syntax.load(source),
-                syntax.load(index)])
-            body = body + [self.adjoints.accumulate(source, part)]
+            body = body + [self.adjoints.accumulate_element(source, target, index)]
             if not self.program.is_iteration_local(target):
                 body.append(self.adjoints.zero(target))
             iterate = syntax.call(syntax.load("reversed"), [syntax.call(
