@@ -409,6 +409,20 @@ def heat_args() -> tuple[np.ndarray, float]:
     return np.random.default_rng(5).standard_normal(HEAT_SIZE), HEAT_K
 
 
+def heat_loss_jax(u, k):
+    """The jax peer of :func:`heat_loss`: the same steps in ``jax.lax.fori_loop`` (jitting
+    the Python loop, unrolled 200 times, takes minutes of XLA compilation)."""
+    import jax
+    import jax.numpy as jnp
+
+    def step(_: int, u: Any) -> Any:
+        inner = u[1:-1] + k * (u[2:] - 2.0 * u[1:-1] + u[:-2])
+        return jnp.concatenate((u[:1], inner, u[-1:]))
+
+    u = jax.lax.fori_loop(0, HEAT_STEPS, step, u)
+    return 0.5 * jnp.sum(u * u)
+
+
 def heat_loss_torch(u, k):
     for _ in range(200):
         inner = u[1:-1] + k * (u[2:] - 2.0 * u[1:-1] + u[:-2])
@@ -630,6 +644,7 @@ WORKLOADS += [
         make_args=heat_args,
         wrt=(0, 1),
         handwritten=heat_loss_grad,
+        jax_fn=heat_loss_jax,
         torch_fn=heat_loss_torch,
         extra=True,
         suite="new",
