@@ -429,7 +429,7 @@ FULL = Settings(
 )
 QUICK = Settings(
     "--quick", budget_s=0.08, sample_s=0.004, min_repeats=3, max_repeats=30, gen_repeats=1,
-    gen_sizes=(("straight", (25, 50, 100)), ("ifexp", (5, 10, 20))), gen_cap_s=10.0,
+    gen_sizes=(("straight", (25, 50, 100)), ("ifexp", (5, 20))), gen_cap_s=10.0,
 )
 
 
