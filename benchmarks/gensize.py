@@ -6,11 +6,14 @@ every value stays bounded), ``kind="ifexp"`` is ``n`` assignments of a condition
 expression (``a if t > c else b``).  tangentlike reads source, so the function is written to a
 temporary ``.py`` file and imported.
 
-Run as a script (``python gensize.py KIND N CLOCK``; ``run.py`` does, one fresh process per
-size with a time cap, so a size that runs away is stopped), it generates ``grad(f, wrt=(0,
+Run as a script (``python gensize.py KIND N CLOCK CAP``; ``run.py`` does, one fresh process
+per size), it stops a generation that runs past ``CAP`` seconds on ``CLOCK`` (a timer signal:
+``ITIMER_PROF`` for CPU time, ``ITIMER_REAL`` for wall-clock time) and says so; otherwise it
+generates ``grad(f, wrt=(0,
 1))`` once with a cold cache after a warm-up generation (one-time costs), checks the gradient
 against autograd (or central differences without it), and prints one JSON line:
-``seconds`` (generation), ``lines`` (of the generated gradient), ``ok`` and ``error``.
+``seconds`` (generation; None when stopped at the cap), ``lines`` (of the generated
+gradient), ``ok`` and ``error``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import importlib.util
 import json
 import math
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -75,9 +79,20 @@ def reference_grad(f: Any) -> tuple[float, float]:
         f.__globals__["math"] = math
 
 
-def measure(kind: str, n: int, clock: str = "cpu") -> dict[str, Any]:
-    """Generate ``grad`` of the size-``n`` function with a cold cache; check it."""
+class OverCap(Exception):
+    """The generation ran past the time cap."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise OverCap
+
+
+def measure(kind: str, n: int, clock: str = "cpu", cap: float | None = None) -> dict[str, Any]:
+    """Generate ``grad`` of the size-``n`` function with a cold cache (stopped after ``cap``
+    seconds on ``clock``, if given); check it."""
     timer = time.process_time if clock == "cpu" else time.perf_counter
+    itimer, signum = ((signal.ITIMER_PROF, signal.SIGPROF) if clock == "cpu"
+                      else (signal.ITIMER_REAL, signal.SIGALRM))
     import tangentlike
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,8 +101,16 @@ def measure(kind: str, n: int, clock: str = "cpu") -> dict[str, Any]:
         tangentlike.grad(warm, wrt=(0, 1))(*POINT)  # one-time costs, in no measurement
         tangentlike.clear_cache()
         f = load(kind, n, tmp)
+        if cap:
+            signal.signal(signum, _stop)
+            signal.setitimer(itimer, cap)
         t0 = timer()
-        df = tangentlike.grad(f, wrt=(0, 1))
+        try:
+            df = tangentlike.grad(f, wrt=(0, 1))
+        except OverCap:
+            return {"seconds": None, "lines": None, "ok": True, "error": None}
+        finally:
+            signal.setitimer(itimer, 0)
         seconds = timer() - t0
         got = df(*POINT)
         want = reference_grad(f)
@@ -104,4 +127,5 @@ def measure(kind: str, n: int, clock: str = "cpu") -> dict[str, Any]:
 if __name__ == "__main__":
     kind_arg, n_arg = sys.argv[1], int(sys.argv[2])
     clock_arg = sys.argv[3] if len(sys.argv) > 3 else "cpu"
-    print(json.dumps(measure(kind_arg, n_arg, clock_arg)))
+    cap_arg = float(sys.argv[4]) if len(sys.argv) > 4 else None
+    print(json.dumps(measure(kind_arg, n_arg, clock_arg, cap_arg)))

@@ -3,18 +3,20 @@
 Usage (from the repository root)::
 
     python benchmarks/run.py                    # full run, a few minutes on 2 cores
-    python benchmarks/run.py --quick            # under a minute; smoke test, noisy numbers
+    python benchmarks/run.py --quick            # a minute or two; smoke test, noisy numbers
     python benchmarks/run.py --output table.md  # also write the Markdown report to a file
     python benchmarks/run.py --workload W2 --workload W4
+    python benchmarks/run.py --workload 'W2.*' --workload depth --workload gensize
     python benchmarks/run.py --keep-going       # time the rest when some row fails its check
     python benchmarks/run.py --clock wall       # wall-clock times instead of CPU times
 
-A script, not part of the test suite.  For every workload W1-W6 of issue 5 (and the extra X1;
-see ``benchmarks/workloads.py``) it runs, in this one process: the function alone
-(``forward``), the hand-written NumPy derivative, tangentlike's, and where installed
-autograd's ``grad``, ``jax.grad`` (not jitted), ``jax.jit(jax.grad)`` and PyTorch eager
-(``torch.autograd.grad``).  The Hessian-vector-product workload (W6) times the hand-written
-HVP (Pearlmutter's R-operator), ``tangentlike.hvp`` (forward over reverse), autograd's
+A script, not part of the test suite.  For every workload W1-W6 of issue 5 (and the extra
+ones: X1; issue 18's S1, M1, D2-D16 and the spellings of W2 and W4, see
+``benchmarks/workloads.py`` and ``benchmarks/spellings.py``) it runs, in this one process:
+the function alone (``forward``), the hand-written NumPy derivative, tangentlike's, and
+where installed autograd's ``grad``, ``jax.grad`` (not jitted), ``jax.jit(jax.grad)`` and
+PyTorch eager (``torch.autograd.grad``).  The Hessian-vector-product workload (W6) times the
+hand-written HVP (Pearlmutter's R-operator), ``tangentlike.hvp`` (forward over reverse), autograd's
 ``hessian_vector_product``, ``jax.jvp`` of ``jax.grad`` (eager and jitted) and torch's double
 backward (``create_graph=True``).
 
@@ -31,6 +33,13 @@ separately, as is the peak memory of one derivative
 call (``tracemalloc``: NumPy's and Python's allocations, so not for jax or torch).  BLAS,
 torch and XLA are pinned to one thread.  The report is Markdown on stdout; progress goes to
 stderr.
+
+Issue 18's rows have tables of their own: the spellings (workload by spelling, the ratio to
+the one hand-written gradient, a median over spellings; a spelling tangentlike refuses says
+so rather than failing the run), the depth series (time per layer) and the generation-size
+series (``benchmarks/gensize.py``: generated functions of growing size, one process per size,
+a time cap that skips the larger sizes).  ``--workload`` takes a name, a glob or a set
+(``issue5``, ``spellings``, ``new``, ``depth``, ``gensize``).
 """
 
 from __future__ import annotations
@@ -586,9 +595,9 @@ SIZE_TITLES = {
 def gen_size_series(settings: Settings, clock: str, problems: list[str]) -> list[SizeRow]:
     """Generation time of ``grad()`` for generated functions of growing size, one fresh
     process per size (``gensize.py``: cold cache, after a warm-up generation).  A size over
-    ``settings.gen_cap_s`` (or stopped, at 3x the cap in wall-clock time plus a margin)
-    skips the larger sizes of its series, so the run finishes; a wrong gradient is a
-    problem like any other."""
+    ``settings.gen_cap_s`` on the run's clock (the child stops it; as a backstop, the child
+    is killed at 5x the cap in wall-clock time plus a minute) skips the larger sizes of its
+    series, so the run finishes; a wrong gradient is a problem like any other."""
     rows: list[SizeRow] = []
     script = str(HERE / "gensize.py")
     for kind, sizes in settings.gen_sizes:
@@ -600,10 +609,11 @@ def gen_size_series(settings: Settings, clock: str, problems: list[str]) -> list
                 row.note = f"skipped: {over}"
                 continue
             log(f"generation size: {kind} {size}")
-            limit = 3 * settings.gen_cap_s + 30
+            limit = 5 * settings.gen_cap_s + 60
             try:
                 done = subprocess.run(
-                    [sys.executable, script, kind, str(size), clock], capture_output=True,
+                    [sys.executable, script, kind, str(size), clock, str(settings.gen_cap_s)],
+                    capture_output=True,
                     text=True, timeout=limit, env={**os.environ, CACHE_ENV: CACHE_DIR},
                 )
             except subprocess.TimeoutExpired:
@@ -621,6 +631,10 @@ def gen_size_series(settings: Settings, clock: str, problems: list[str]) -> list
                 over = f"size {size} {'refused' if why else 'failed'}"
                 continue
             row.seconds, row.lines = out["seconds"], out["lines"]
+            if row.seconds is None:
+                row.note = f"stopped at the {settings.gen_cap_s:g} s cap"
+                over = f"size {size} over the cap"
+                continue
             if not out["ok"]:
                 row.note = "FAILED its check"
                 problems.append(f"generation size {kind} {size}: {out['error']}")
