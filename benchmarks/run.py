@@ -3,18 +3,20 @@
 Usage (from the repository root)::
 
     python benchmarks/run.py                    # full run, a few minutes on 2 cores
-    python benchmarks/run.py --quick            # under a minute; smoke test, noisy numbers
+    python benchmarks/run.py --quick            # a minute or two; smoke test, noisy numbers
     python benchmarks/run.py --output table.md  # also write the Markdown report to a file
     python benchmarks/run.py --workload W2 --workload W4
+    python benchmarks/run.py --workload 'W2.*' --workload depth --workload gensize
     python benchmarks/run.py --keep-going       # time the rest when some row fails its check
     python benchmarks/run.py --clock wall       # wall-clock times instead of CPU times
 
-A script, not part of the test suite.  For every workload W1-W6 of issue 5 (and the extra X1;
-see ``benchmarks/workloads.py``) it runs, in this one process: the function alone
-(``forward``), the hand-written NumPy derivative, tangentlike's, and where installed
-autograd's ``grad``, ``jax.grad`` (not jitted), ``jax.jit(jax.grad)`` and PyTorch eager
-(``torch.autograd.grad``).  The Hessian-vector-product workload (W6) times the hand-written
-HVP (Pearlmutter's R-operator), ``tangentlike.hvp`` (forward over reverse), autograd's
+A script, not part of the test suite.  For every workload W1-W6 of issue 5 (and the extra
+ones: X1; issue 18's S1, M1, D2-D16 and the spellings of W2 and W4, see
+``benchmarks/workloads.py`` and ``benchmarks/spellings.py``) it runs, in this one process:
+the function alone (``forward``), the hand-written NumPy derivative, tangentlike's, and
+where installed autograd's ``grad``, ``jax.grad`` (not jitted), ``jax.jit(jax.grad)`` and
+PyTorch eager (``torch.autograd.grad``).  The Hessian-vector-product workload (W6) times the
+hand-written HVP (Pearlmutter's R-operator), ``tangentlike.hvp`` (forward over reverse), autograd's
 ``hessian_vector_product``, ``jax.jvp`` of ``jax.grad`` (eager and jitted) and torch's double
 backward (``create_graph=True``).
 
@@ -31,6 +33,13 @@ separately, as is the peak memory of one derivative
 call (``tracemalloc``: NumPy's and Python's allocations, so not for jax or torch).  BLAS,
 torch and XLA are pinned to one thread.  The report is Markdown on stdout; progress goes to
 stderr.
+
+Issue 18's rows have tables of their own: the spellings (workload by spelling, the ratio to
+the one hand-written gradient, a median over spellings; a spelling tangentlike refuses says
+so rather than failing the run), the depth series (time per layer) and the generation-size
+series (``benchmarks/gensize.py``: generated functions of growing size, one process per size,
+a time cap that skips the larger sizes).  ``--workload`` takes a name, a glob or a set
+(``issue5``, ``spellings``, ``new``, ``depth``, ``gensize``).
 """
 
 from __future__ import annotations
@@ -47,10 +56,13 @@ os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import argparse  # noqa: E402
 import atexit  # noqa: E402
+import dataclasses  # noqa: E402
 import datetime  # noqa: E402
+import fnmatch  # noqa: E402
 import functools  # noqa: E402
 import gc  # noqa: E402
 import importlib.metadata  # noqa: E402
+import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
 import shutil  # noqa: E402
@@ -82,7 +94,12 @@ CACHE_DIR = tempfile.mkdtemp(prefix="tangentlike-bench-")
 os.environ[CACHE_ENV] = CACHE_DIR
 atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 
+from spellings import BASE_SPELLING, SPELLINGS  # noqa: E402
 from workloads import WORKLOADS, Workload  # noqa: E402
+
+ALL_WORKLOADS: list[Workload] = [*WORKLOADS, *SPELLINGS]
+# --workload accepts a row name, a glob ("W2.*") or one of these sets.
+SUITES = ("issue5", "spellings", "new", "depth", "gensize")
 
 
 def _try_import(name: str) -> tuple[Any, str | None]:
@@ -96,13 +113,16 @@ def _try_import(name: str) -> tuple[Any, str | None]:
 tangentlike, TANGENTLIKE_ERR = _try_import("tangentlike")
 if tangentlike is not None and not hasattr(tangentlike, "grad"):
     tangentlike, TANGENTLIKE_ERR = None, "module has no attribute 'grad' (not finished yet?)"
+TangentlikeError = getattr(_try_import("tangentlike.errors")[0], "TangentlikeError", None)
 autograd, AUTOGRAD_ERR = _try_import("autograd")
 anp = _try_import("autograd.numpy")[0] if autograd is not None else None
+ag_sps = _try_import("autograd.scipy.special")[0] if autograd is not None else None
 jax, JAX_ERR = _try_import("jax")
 jnp = None
 if jax is not None:
     jax.config.update("jax_enable_x64", True)  # compare in float64 like everything else
     jnp = _try_import("jax.numpy")[0]
+    jax_sps = _try_import("jax.scipy.special")[0]
 torch, TORCH_ERR = _try_import("torch")
 if torch is not None:
     torch.set_num_threads(1)
@@ -157,6 +177,7 @@ class Impl:
     traced: bool = True
     versions: dict | None = None  # tangentlike: the versions it wrote (floats, shapes)
     second_call_s: float | None = None  # tangentlike: the call that writes the version
+    refused: str | None = None  # tangentlike: the TangentlikeError of a refused spelling
 
 
 def rebind_globals(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -168,12 +189,38 @@ def rebind_globals(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
     return new
 
 
+def _leaves(value: Any) -> list[np.ndarray]:
+    """The arrays of a gradient in a fixed order: tuples and lists in order, dicts by
+    sorted key (so that every tool's containers line up with the hand-written ones)."""
+    if isinstance(value, dict):
+        return [leaf for key in sorted(value) for leaf in _leaves(value[key])]
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [np.asarray(value)]
+
+
 def _as_tuple(result: Any, n: int) -> tuple[np.ndarray, ...]:
-    """Normalise a gradient result (one value when ``n == 1``, else a tuple) to arrays."""
+    """Normalise a gradient result (one value when ``n == 1``, else a tuple) to its arrays,
+    containers (a tuple, list or dict of parameters) flattened by :func:`_leaves`."""
     items = (result,) if n == 1 else tuple(result)
     if len(items) != n:
         raise ValueError(f"expected {n} gradient(s), got {len(items)}")
-    return tuple(np.asarray(x) for x in items)
+    return tuple(leaf for item in items for leaf in _leaves(item))
+
+
+def _to_jax(value: Any) -> Any:
+    """An argument for jax: arrays (also inside tuples, lists, dicts) as jax arrays; Python
+    floats stay floats."""
+    if isinstance(value, dict):
+        return {key: _to_jax(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_jax(item) for item in value)
+    return value if isinstance(value, float) else jnp.asarray(value)
+
+
+def _wants(wl: Workload, peer: str) -> bool:
+    """Whether ``wl`` runs the peer column ``peer`` (``jax`` covers both jax columns)."""
+    return wl.peers is None or peer in wl.peers
 
 
 def _jax_hvp(jx_fn: Callable[..., Any], index: int) -> Callable[..., Any]:
@@ -210,9 +257,9 @@ def build_impls(
         impls.append(Impl("tangentlike", lambda: df(*args), to_np, getattr(df, "source", None),
                           versions=getattr(df, "versions", None)))
 
-    if autograd is not None:
+    if autograd is not None and _wants(wl, "autograd"):
         try:
-            ag_fn = wl.autograd_fn or rebind_globals(wl.fn, np=anp, math=anp)
+            ag_fn = wl.autograd_fn or rebind_globals(wl.fn, np=anp, math=anp, sps=ag_sps)
             if hvp:
                 ag = autograd.hessian_vector_product(ag_fn, wl.wrt[0])
             else:
@@ -221,15 +268,15 @@ def build_impls(
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{wl.name}/autograd: setup failed: {type(exc).__name__}: {exc}")
 
-    if jax is not None:
+    if jax is not None and _wants(wl, "jax"):
         try:
-            jx_fn = wl.jax_fn or rebind_globals(wl.fn, np=jnp, math=jnp)
+            jx_fn = wl.jax_fn or rebind_globals(wl.fn, np=jnp, math=jnp, sps=jax_sps)
             if hvp:
                 eager = _jax_hvp(jx_fn, wl.wrt[0])
             else:
                 eager = jax.grad(jx_fn, argnums=wl.wrt if n > 1 else wl.wrt[0])
             jitted = jax.jit(eager)
-            jargs = tuple(a if isinstance(a, float) else jnp.asarray(a) for a in args)
+            jargs = tuple(_to_jax(a) for a in args)
             impls.append(
                 Impl("jax", lambda: jax.block_until_ready(eager(*jargs)), to_np, traced=False)
             )
@@ -239,7 +286,7 @@ def build_impls(
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{wl.name}/jax: setup failed: {type(exc).__name__}: {exc}")
 
-    if torch is not None and wl.torch_fn is not None:
+    if torch is not None and wl.torch_fn is not None and _wants(wl, "torch"):
         try:
             impls.append(_torch_impl(wl, args))
         except Exception as exc:  # noqa: BLE001
@@ -290,11 +337,16 @@ def check_impls(wl: Workload, impls: dict[str, Impl], problems: list[str]) -> se
         found = len(problems)
         # tangentlike: the generic derivative, the call that writes the version for these
         # shapes (timed), and that version: all three checked.
-        for number in (1, 2, 3) if key == "tangentlike" else (1,):
-            t0 = _timer()
-            _check_one(wl, impl, ref, problems)
-            if number == 2:
-                impl.second_call_s = _timer() - t0
+        try:
+            for number in (1, 2, 3) if key == "tangentlike" else (1,):
+                t0 = _timer()
+                _check_one(wl, impl, ref, problems)
+                if number == 2:
+                    impl.second_call_s = _timer() - t0
+        except _Refused as exc:
+            impl.refused = str(exc)
+            log(f"  {wl.name}: tangentlike refuses this spelling: {exc}")
+            continue
         checked += 1
         if len(problems) > found:
             failed.add(key)
@@ -310,27 +362,42 @@ def check_impls(wl: Workload, impls: dict[str, Impl], problems: list[str]) -> se
     return failed
 
 
+class _Refused(Exception):
+    """tangentlike refused the workload's spelling (a TangentlikeError): reported as such in
+    the tables, not a failed check."""
+
+
+def _refusal(exc: BaseException) -> str | None:
+    """``exc``'s one-line description when it is tangentlike's refusal, else None."""
+    if TangentlikeError is not None and isinstance(exc, TangentlikeError):
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return None
+
+
 def _check_one(wl: Workload, impl: Impl, ref: tuple[np.ndarray, ...], problems: list[str]) -> None:
-    """Compare one derivative with the reference values ``ref``."""
+    """Compare one derivative with the reference values ``ref`` (raises :class:`_Refused`
+    when tangentlike refuses the call)."""
     label = f"{wl.name}/{HEADINGS[impl.key]}"
     try:
         got = impl.grads(impl.call())
     except Exception as exc:  # noqa: BLE001
+        if impl.key == "tangentlike" and (why := _refusal(exc)):
+            raise _Refused(why) from exc
         problems.append(f"{label}: raised {type(exc).__name__}: {exc}")
         return
     if len(got) != len(ref):
-        problems.append(f"{label}: {len(got)} gradients, want {len(ref)}")
+        problems.append(f"{label}: {len(got)} gradient arrays, want {len(ref)}")
         return
-    for idx, g, r in zip(wl.wrt, got, ref, strict=True):
-        where = f"{label}: {'HVP' if wl.kind == 'hvp' else 'gradient'} wrt arg {idx}"
+    for idx, (g, r) in enumerate(zip(got, ref, strict=True)):
+        where = f"{label}: {'HVP' if wl.kind == 'hvp' else 'gradient'} array {idx}"
         if g.shape != r.shape:
             problems.append(f"{where}: shape {g.shape}, want {r.shape}")
             continue
-        atol = ATOL_FACTOR * float(np.max(np.abs(r))) if r.size else 0.0
-        if not np.allclose(g, r, rtol=RTOL, atol=atol):
+        atol = wl.atol_factor * float(np.max(np.abs(r))) if r.size else 0.0
+        if not np.allclose(g, r, rtol=wl.rtol, atol=atol):
             err = np.abs(g - r)
             problems.append(
-                f"{where}: mismatch (rtol={RTOL:g}, atol={atol:.2g}): "
+                f"{where}: mismatch (rtol={wl.rtol:g}, atol={atol:.2g}): "
                 f"max abs err {np.max(err):.3g}, "
                 f"max rel err {np.max(err / np.maximum(np.abs(r), 1e-300)):.3g}"
             )
@@ -352,6 +419,8 @@ class Settings:
     min_repeats: int
     max_repeats: int
     gen_repeats: int
+    gen_sizes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # generation-size series
+    gen_cap_s: float = 60.0  # a size whose generation takes longer stops its series
 
     def describe(self) -> str:
         return (
@@ -362,9 +431,14 @@ class Settings:
         )
 
 
-FULL = Settings("full", budget_s=1.0, sample_s=0.02, min_repeats=7, max_repeats=200, gen_repeats=5)
+FULL = Settings(
+    "full", budget_s=1.0, sample_s=0.02, min_repeats=7, max_repeats=200, gen_repeats=5,
+    gen_sizes=(("straight", (50, 100, 200, 1000)), ("ifexp", (25, 50, 100, 200))),
+    gen_cap_s=60.0,
+)
 QUICK = Settings(
-    "--quick", budget_s=0.08, sample_s=0.004, min_repeats=3, max_repeats=30, gen_repeats=1
+    "--quick", budget_s=0.08, sample_s=0.004, min_repeats=3, max_repeats=30, gen_repeats=1,
+    gen_sizes=(("straight", (25, 50, 100)), ("ifexp", (5, 20))), gen_cap_s=10.0,
 )
 
 
@@ -498,6 +572,86 @@ def tangentlike_warmup() -> float:
     """Seconds for tangentlike's first generation in this process (a two-line function):
     one-time costs (lazy imports, template parsing) that no workload's row should carry."""
     return _cold(lambda: tangentlike.grad(_warmup_fn))[0]
+
+
+@dataclass
+class SizeRow:
+    """One size of the generation-size series (``gensize.py``): generation seconds (None when
+    not measured), lines of the generated gradient, and a note (stopped, skipped, failed)."""
+
+    kind: str
+    size: int
+    seconds: float | None = None
+    lines: int | None = None
+    note: str = ""
+
+
+SIZE_TITLES = {
+    "straight": "straight-line statements",
+    "ifexp": "conditional expressions (`a if c else b`)",
+}
+
+
+def gen_size_series(settings: Settings, clock: str, problems: list[str]) -> list[SizeRow]:
+    """Generation time of ``grad()`` for generated functions of growing size, one fresh
+    process per size (``gensize.py``: cold cache, after a warm-up generation).  A size over
+    ``settings.gen_cap_s`` on the run's clock (the child stops it; as a backstop, the child
+    is killed at 5x the cap in wall-clock time plus a minute) skips the larger sizes of its
+    series, so the run finishes; a wrong gradient is a problem like any other."""
+    rows: list[SizeRow] = []
+    script = str(HERE / "gensize.py")
+    for kind, sizes in settings.gen_sizes:
+        over: str | None = None
+        for size in sizes:
+            row = SizeRow(kind, size)
+            rows.append(row)
+            if over:
+                row.note = f"skipped: {over}"
+                continue
+            log(f"generation size: {kind} {size}")
+            limit = 5 * settings.gen_cap_s + 60
+            try:
+                done = subprocess.run(
+                    [sys.executable, script, kind, str(size), clock, str(settings.gen_cap_s)],
+                    capture_output=True,
+                    text=True, timeout=limit, env={**os.environ, CACHE_ENV: CACHE_DIR},
+                )
+            except subprocess.TimeoutExpired:
+                row.note = f"stopped after {limit:.0f} s (wall clock)"
+                over = f"size {size} over the {settings.gen_cap_s:g} s cap"
+                continue
+            try:
+                out = json.loads(done.stdout.strip().splitlines()[-1])
+            except (IndexError, ValueError):
+                tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+                why = _refusal_line(tail[0])
+                row.note = why or "failed: " + tail[0]
+                if not why:
+                    problems.append(f"generation size {kind} {size}: {tail[0]}")
+                over = f"size {size} {'refused' if why else 'failed'}"
+                continue
+            row.seconds, row.lines = out["seconds"], out["lines"]
+            if row.seconds is None:
+                row.note = f"stopped at the {settings.gen_cap_s:g} s cap"
+                over = f"size {size} over the cap"
+                continue
+            if not out["ok"]:
+                row.note = "FAILED its check"
+                problems.append(f"generation size {kind} {size}: {out['error']}")
+            if row.seconds > settings.gen_cap_s:
+                over = f"size {size} over the {settings.gen_cap_s:g} s cap"
+    return rows
+
+
+def _refusal_line(line: str) -> str | None:
+    """A child's last stderr line when it is a tangentlike refusal (an ``...Error:`` line
+    naming a TangentlikeError subclass), else None."""
+    name = line.split(":", 1)[0].rsplit(".", 1)[-1]
+    errors = _try_import("tangentlike.errors")[0]
+    cls = getattr(errors, name, None)
+    if isinstance(cls, type) and TangentlikeError and issubclass(cls, TangentlikeError):
+        return f"refused: {line}"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -635,21 +789,22 @@ def header_lines(settings: Settings, argv: Sequence[str], clock: str) -> list[st
         f"XLA_FLAGS=`{XLA_THREAD_FLAGS}`",
         f"- Timing: {settings.describe()}; clock: {CLOCKS[clock][1]}",
         f"- Checked before timing: every derivative equals the hand-written one "
-        f"(np.allclose, rtol={RTOL:g}, atol={ATOL_FACTOR:g} * max|hand-written|)",
+        f"(np.allclose, rtol={RTOL:g}, atol={ATOL_FACTOR:g} * max|hand-written|; float32 "
+        "rows against a float32 hand-written one, rtol=2e-4, atol=1e-5 * max)",
     ]
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="short run (under a minute), noisy")
-    names = [w.name for w in WORKLOADS]
+    p.add_argument("--quick", action="store_true", help="short run (a minute or two), noisy")
+    names = [w.name for w in ALL_WORKLOADS]
     p.add_argument(
         "--workload",
         action="append",
-        choices=names,
         metavar="NAME",
-        help=f"run only this workload (repeatable): {', '.join(names)}",
+        help="run only these rows (repeatable): a name, a glob such as 'W2.*', or a set: "
+        f"{', '.join(SUITES)}; names: {', '.join(names)}",
     )
     p.add_argument("--output", metavar="FILE", help="also write the Markdown report to FILE")
     p.add_argument(
@@ -683,6 +838,7 @@ class Result:
     failed: set[str]
     gen: GenTiming | None = None
     gen_error: str | None = None
+    refused: str | None = None  # tangentlike's refusal (TangentlikeError) of this spelling
     timings: dict[str, Timing] = field(default_factory=dict)
     peaks: dict[str, int] = field(default_factory=dict)
 
@@ -696,10 +852,189 @@ class Result:
         """Run-time table cell: median and ratio to the hand-written derivative."""
         if key in self.failed or (key == "tangentlike" and self.gen_error):
             return "FAILED"
+        if key == "tangentlike" and self.refused:
+            return "refused"
         if key not in self.timings:
             return "n/a"
         t = fmt_time(self.timings[key].median)
         return f"**{t}**" if key == "hand" else f"{t} ({fmt_ratio(self.ratio(key, 'hand'))})"
+
+
+def fmt_second_call(r: Result) -> str:
+    """The time of tangentlike's second call (which writes the per-shape version)."""
+    second = getattr(r.impls.get("tangentlike"), "second_call_s", None)
+    return fmt_time(second) if second is not None else "-"
+
+
+SPELLING_TARGET, SPELLING_MEDIAN_TARGET = 1.25, 1.10  # issue 18 item 1
+
+
+def spelling_section(results: list[Result]) -> list[str]:
+    """Issue 18 item 1: each family (W2, W4) by spelling, tangentlike against the same
+    hand-written gradient; a median line per family and over all spellings."""
+    families: dict[str, list[tuple[str, Result]]] = {}
+    for r in results:
+        if r.wl.suite == "issue5" and r.wl.name in BASE_SPELLING:
+            families.setdefault(r.wl.name, []).insert(0, (BASE_SPELLING[r.wl.name], r))
+        elif r.wl.family:
+            families.setdefault(r.wl.family, []).append((r.wl.spelling or r.wl.name, r))
+    families = {k: v for k, v in families.items() if len(v) > 1 or v[0][1].wl.family}
+    if not families:
+        return []
+    out = [
+        "",
+        "### Spellings (issue 18 item 1)",
+        "",
+        "The same function spelled differently, each checked against and timed next to the "
+        "same hand-written gradient (W2's or W4's; for float32, that gradient in float32). "
+        f"Targets: every spelling within {SPELLING_TARGET:g}x of the hand-written gradient, "
+        f"the median over spellings at most {SPELLING_MEDIAN_TARGET:.2f}x.",
+        "",
+    ]
+    headers = ["workload", "spelling", "hand-written", "tangentlike", "tangentlike / hand",
+               f"within {SPELLING_TARGET:g}x", "autograd / tangentlike", "generation",
+               "2nd call"]
+    rows: list[list[str]] = []
+    every: list[float | None] = []
+    for family, members in sorted(families.items()):
+        ratios = []
+        for spelling, r in members:
+            ratio = r.ratio("tangentlike", "hand")
+            ratios.append(ratio)
+            if r.refused:
+                verdict = "refused"
+            elif ratio is None:
+                verdict = "FAILED" if ("tangentlike" in r.failed or r.gen_error) else "-"
+            else:
+                verdict = "yes" if ratio <= SPELLING_TARGET else "**no**"
+            rows.append([
+                family if spelling == members[0][0] else "", spelling, r.cell("hand"),
+                r.cell("tangentlike").split(" (")[0], fmt_ratio(ratio), verdict,
+                fmt_ratio(r.ratio("autograd", "tangentlike")),
+                fmt_time(statistics.median(r.gen.cold)) if r.gen else "-",
+                fmt_second_call(r),
+            ])
+        every += ratios
+        rows.append(["", f"*median over {family}'s spellings*", "", "",
+                     f"*{fmt_ratio(_median(ratios))}*", "", "", "", ""])
+    rows.append(["**all**", "**median over spellings**", "", "",
+                 f"**{fmt_ratio(_median(every))}**", "", "", "", ""])
+    out += md_table(headers, rows, "ll" + "r" * (len(headers) - 2))
+    refusals = [f"- {r.wl.name}: {r.refused}" for _, members in sorted(families.items())
+                for _, r in members if r.refused]
+    if refusals:
+        out += ["", "Refused by tangentlike (a TangentlikeError, not a wrong derivative):", "",
+                *refusals]
+    return out
+
+
+def depth_section(results: list[Result]) -> list[str]:
+    """Issue 18 item 2: the ``for W, b in params:`` MLP by depth; the time per layer shows
+    whether the cost is linear in the depth."""
+    depth = [r for r in results if r.wl.suite == "depth"]
+    if not depth:
+        return []
+    out = [
+        "",
+        "### Depth (issue 18 item 2)",
+        "",
+        "`for W, b in params:` over a list of layers. *Per layer*: tangentlike's time over the "
+        "depth (flat when the cost is linear in the depth). Target: linear, and within "
+        "1.25x of the hand-written gradient at 16 layers.",
+        "",
+    ]
+    headers = ["", "depth", "hand-written", "tangentlike", "autograd", "tangentlike / hand",
+               "tangentlike / autograd", "tangentlike per layer", "hand per layer",
+               "generation"]
+    rows = []
+    for r in depth:
+        n = int(r.wl.name[1:])
+        per = {k: fmt_time(r.timings[k].median / n) if k in r.timings else "-"
+               for k in ("tangentlike", "hand")}
+        rows.append([
+            r.wl.name, str(n), r.cell("hand"), r.cell("tangentlike"), r.cell("autograd"),
+            fmt_ratio(r.ratio("tangentlike", "hand")),
+            fmt_ratio(r.ratio("tangentlike", "autograd")), per["tangentlike"], per["hand"],
+            fmt_time(statistics.median(r.gen.cold)) if r.gen else "-",
+        ])
+    out += md_table(headers, rows, "ll" + "r" * (len(headers) - 2))
+    return out
+
+
+def size_section(size_rows: Sequence[SizeRow], settings: Settings, clock: str) -> list[str]:
+    """Issue 18 item 5: generation time against the size of the differentiated function."""
+    if not size_rows:
+        return []
+    out = [
+        "",
+        "### Generation against program size (issue 18 item 5)",
+        "",
+        "`grad(f, wrt=(0, 1))` of generated functions of two floats (benchmarks/gensize.py), "
+        "one fresh process per size, cache cold, after a warm-up generation; each gradient "
+        f"checked. A size over {settings.gen_cap_s:g} s skips the larger sizes of its series. "
+        f"Clock: {CLOCKS[clock][1]}. Targets: roughly linear; at most 1 s for 1,000 "
+        "straight-line statements and for 200 conditional expressions.",
+        "",
+    ]
+    headers = ["function", "size", "generation", "per statement", "generated lines", "note"]
+    rows = []
+    for row in size_rows:
+        rows.append([
+            SIZE_TITLES.get(row.kind, row.kind), str(row.size),
+            fmt_time(row.seconds) if row.seconds is not None else "-",
+            fmt_time(row.seconds / row.size) if row.seconds is not None else "-",
+            str(row.lines) if row.lines is not None else "-", row.note,
+        ])
+    out += md_table(headers, rows, "lrrrrl")
+    return out
+
+
+def issue18_targets(results: list[Result], size_rows: Sequence[SizeRow],
+                    mem_ratio: Callable[[Result], float | None]) -> list[str]:
+    """Issue 18's targets, read off the tables (a row short of its target is reported)."""
+    by_name = {r.wl.name: r for r in results}
+    targets = []
+    spell = [r.ratio("tangentlike", "hand") for r in results
+             if r.wl.family or (r.wl.name in BASE_SPELLING and any(
+                 x.wl.family == r.wl.name for x in results))]
+    present = [x for x in spell if x is not None]
+    if present:
+        worst = max(present)
+        targets.append(
+            f"spellings: median {fmt_ratio(_median(present))} (target <= "
+            f"{SPELLING_MEDIAN_TARGET:.2f}x), worst {fmt_ratio(worst)} (target <= "
+            f"{SPELLING_TARGET:g}x); {sum(x <= SPELLING_TARGET for x in present)} of "
+            f"{len(spell)} within"
+        )
+    if "D16" in by_name:
+        d16 = by_name["D16"]
+        line = f"depth: D16 tangentlike / hand {fmt_ratio(d16.ratio('tangentlike', 'hand'))}"
+        if "D2" in by_name and "tangentlike" in d16.timings and "tangentlike" in (
+                by_name["D2"].timings):
+            growth = d16.timings["tangentlike"].median / by_name["D2"].timings[
+                "tangentlike"].median
+            line += f"; time D16 / D2 {fmt_ratio(growth)} (linear: 8x)"
+        targets.append(line + " (target: linear, <= 1.25x)")
+    gen = [f"{n} {fmt_time(statistics.median(by_name[n].gen.cold))}" for n in ("W2", "W4")
+           if n in by_name and by_name[n].gen]
+    if gen:
+        targets.append("generation, cache cold (targets: W2 <= 20 ms, W4 <= 60 ms): "
+                       + ", ".join(gen))
+    second = [f"{n} {fmt_second_call(by_name[n])}" for n in ("W2", "W4", "W5") if n in by_name]
+    if second:
+        targets.append("second call, writes the version (target < 10 ms): " + ", ".join(second))
+    if "W4" in by_name:
+        w4 = by_name["W4"]
+        targets.append(
+            f"W4 tangentlike / hand {fmt_ratio(w4.ratio('tangentlike', 'hand'))} (target <= "
+            f"0.9x), peak memory {fmt_ratio(mem_ratio(w4))} (target <= 1.2x)"
+        )
+    for kind, size in (("straight", 1000), ("ifexp", 200)):
+        row = next((x for x in size_rows if x.kind == kind and x.size == size), None)
+        if row is not None:
+            got = fmt_time(row.seconds) if row.seconds is not None else row.note
+            targets.append(f"generation of {size} {SIZE_TITLES[kind]}: {got} (target <= 1 s)")
+    return targets
 
 
 def _median(values: Sequence[float | None]) -> float | None:
@@ -708,7 +1043,8 @@ def _median(values: Sequence[float | None]) -> float | None:
 
 
 def report(results: list[Result], settings: Settings, argv: Sequence[str], clock: str,
-           warmup: float | None, memory: bool, elapsed: float) -> list[str]:
+           warmup: float | None, memory: bool, elapsed: float,
+           size_rows: Sequence[SizeRow] = ()) -> list[str]:
     """The Markdown report."""
     out = ["## Benchmark results", "", *header_lines(settings, argv, clock), ""]
     if any(r.failed or r.gen_error for r in results):
@@ -726,7 +1062,8 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
         "",
     ]
     rows = [
-        [r.wl.name, r.wl.title, *(r.cell(key) for key, _ in COLUMNS)] for r in results
+        [r.wl.name, r.wl.title, *(r.cell(key) for key, _ in COLUMNS)]
+        for r in results if r.wl.suite != "spellings"
     ]
     out += md_table(["", "workload", *(h for _, h in COLUMNS)], rows, "ll" + "r" * len(COLUMNS))
 
@@ -743,12 +1080,12 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
     ]
     headers = [
         "", "workload", "tangentlike / hand", "speedup vs autograd", "vs jax.grad",
-        "vs jax.jit(jax.grad)", "vs torch eager", "generation", "peak mem hand",
+        "vs jax.jit(jax.grad)", "vs torch eager", "generation", "2nd call", "peak mem hand",
         "peak mem tangentlike", "mem tangentlike / hand",
     ]
     rows = []
     main = [r for r in results if not r.wl.extra]
-    extra = [r for r in results if r.wl.extra]
+    extra = [r for r in results if r.wl.extra and r.wl.suite != "spellings"]
 
     def speedups(r: Result) -> list[float | None]:
         return [r.ratio(peer, "tangentlike") for peer in PEERS]
@@ -760,10 +1097,11 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
     def row(r: Result) -> list[str]:
         peaks = [fmt_bytes(r.peaks[k]) if k in r.peaks else "-" for k in ("hand", "tangentlike")]
         gen = fmt_time(statistics.median(r.gen.cold)) if r.gen else (
-            "FAILED" if r.gen_error else "-")
+            "FAILED" if r.gen_error else "refused" if r.refused else "-")
         return [
             r.wl.name, r.wl.title, fmt_ratio(r.ratio("tangentlike", "hand")),
-            *(fmt_ratio(s) for s in speedups(r)), gen, *peaks, fmt_ratio(mem_ratio(r)),
+            *(fmt_ratio(s) for s in speedups(r)), gen, fmt_second_call(r), *peaks,
+            fmt_ratio(mem_ratio(r)),
         ]
 
     rows = [row(r) for r in main]
@@ -776,7 +1114,7 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
             f"**median {span}**", "",
             f"**{fmt_ratio(_median([r.ratio('tangentlike', 'hand') for r in main]))}**",
             *(fmt_ratio(s) for s in med_speedups),
-            fmt_time(statistics.median(gens)) if gens else "-", "", "",
+            fmt_time(statistics.median(gens)) if gens else "-", "", "", "",
             fmt_ratio(_median([mem_ratio(r) for r in main])),
         ])
     rows += [row(r) for r in extra]
@@ -807,6 +1145,13 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
         )
     if targets:
         out += ["", "Issue 5 targets:", ""] + [f"- {t}" for t in targets]
+
+    out += spelling_section(results)
+    out += depth_section(results)
+    out += size_section(size_rows, settings, clock)
+    targets = issue18_targets(results, size_rows, mem_ratio)
+    if targets:
+        out += ["", "### Issue 18 targets", ""] + [f"- {t}" for t in targets]
 
     # Generation and memory details.
     out += ["", "### Generation and memory details", ""]
@@ -839,8 +1184,7 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
             fmt_time(g.first) if g else "-",
             fmt_time(statistics.median(g.cold)) if g else "-",
             fmt_time(g.cached) if g else "-",
-            fmt_time(second) if (second := getattr(r.impls.get("tangentlike"), "second_call_s",
-                                                   None)) is not None else "-",
+            fmt_second_call(r),
             str(g.source_lines) if g else "-",
         ]
         if memory:
@@ -866,7 +1210,8 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
         "jax.jit(jax.grad) is compiled once, before timing. torch eager: "
         "`torch.autograd.grad` of a hand-written torch version of the loss (W1: a 0-d tensor "
         "in a Python loop).",
-        "- X1 is an extra workload, left out of the medians.",
+        "- X1, S1, M1 and D2-D16 are extra workloads, left out of the W1-W6 medians; the "
+        "spelling rows (W2.*, W4.*) are in their own table.",
         "",
         "Workloads:",
         "",
@@ -881,8 +1226,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     opts = parse_args(argv)
     settings = QUICK if opts.quick else FULL
-    workloads = [w for w in WORKLOADS if not opts.workload or w.name in opts.workload]
+    try:
+        workloads, sizes = select(opts.workload)
+    except ValueError as exc:
+        log(str(exc))
+        return 2
+    if not sizes:
+        settings = dataclasses.replace(settings, gen_sizes=())
     return _run(opts, argv, settings, workloads, time.perf_counter())
+
+
+def select(patterns: Sequence[str] | None) -> tuple[list[Workload], bool]:
+    """The rows ``--workload`` selects (all without it), and whether the generation-size
+    series is selected; a pattern that selects nothing is an error."""
+    if not patterns:
+        return list(ALL_WORKLOADS), True
+    chosen: set[str] = set()
+    sizes = False
+    for pattern in patterns:
+        if pattern == "gensize":
+            sizes = True
+            continue
+        found = {w.name for w in ALL_WORKLOADS
+                 if w.suite == pattern or fnmatch.fnmatchcase(w.name, pattern)}
+        if not found:
+            raise ValueError(f"--workload {pattern}: no such row or set (sets: {SUITES})")
+        chosen |= found
+    return [w for w in ALL_WORKLOADS if w.name in chosen], sizes
 
 
 def _run(opts: argparse.Namespace, argv: list[str], settings: Settings,
@@ -904,19 +1274,27 @@ def _run(opts: argparse.Namespace, argv: list[str], settings: Settings,
     for wl in workloads:
         log(f"{wl.name}: generating and checking ({time.perf_counter() - start:.0f} s)")
         args = wl.make_args()
-        gen = gen_error = None
+        gen = gen_error = refused = None
         if tangentlike is not None:
             try:
                 gen = time_generation(wl)
             except Exception as exc:  # noqa: BLE001
-                gen_error = f"{type(exc).__name__}: {exc}"
-                problems.append(f"{wl.name}/tangentlike: {wl.kind}() failed: {gen_error}")
+                if refused := _refusal(exc):
+                    log(f"  {wl.name}: tangentlike refuses this spelling: {refused}")
+                else:
+                    gen_error = f"{type(exc).__name__}: {exc}"
+                    problems.append(f"{wl.name}/tangentlike: {wl.kind}() failed: {gen_error}")
         impls = build_impls(wl, args, gen.df if gen else None, problems)
         failed = check_impls(wl, impls, problems)
-        results.append(Result(wl, impls, failed, gen, gen_error))
+        tl = impls.get("tangentlike")
+        if tl is not None and tl.refused:
+            refused = tl.refused
+            del impls["tangentlike"]
+        results.append(Result(wl, impls, failed, gen, gen_error, refused=refused))
     if tangentlike is not None:
         log(f"generating again, cache cold ({time.perf_counter() - start:.0f} s)")
         time_cold_generations(results, settings)
+    size_rows = gen_size_series(settings, opts.clock, problems) if tangentlike else []
     if problems:
         log("DERIVATIVE CHECK FAILED:")
         for msg in problems:
@@ -942,7 +1320,8 @@ def _run(opts: argparse.Namespace, argv: list[str], settings: Settings,
 
     log(f"done ({time.perf_counter() - start:.0f} s, {time.process_time():.0f} s CPU)")
     lines = report(
-        results, settings, argv, opts.clock, warmup, opts.memory, time.perf_counter() - start
+        results, settings, argv, opts.clock, warmup, opts.memory, time.perf_counter() - start,
+        size_rows,
     )
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)

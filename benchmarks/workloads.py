@@ -25,12 +25,18 @@ the hand-written function takes those same arguments and returns ``H @ v``.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+try:  # optional: the ``logsumexp`` spelling of the MLP loss (run.py rebinds ``sps``)
+    import scipy.special as sps
+except ImportError:  # pragma: no cover - depends on the environment
+    sps = None
 
 try:  # optional; only used by the hand-written torch variants
     import torch
@@ -53,6 +59,12 @@ class Workload:
     ``math`` rebound to ``autograd.numpy`` / ``jax.numpy``".  ``torch_fn`` takes torch
     tensors; ``None`` means no torch row.  ``title``: a few words for the tables;
     ``extra``: not one of issue 5's W1-W6, so left out of the medians.
+    ``suite``: the set the row belongs to (``--workload SUITE`` selects it): ``"issue5"``,
+    ``"spellings"`` (issue 18 item 1), ``"new"`` (item 1's extra workloads) or ``"depth"``
+    (item 2).  ``family`` / ``spelling``: for the spelling table, the workload the row
+    re-spells (``"W2"``, ``"W4"``) and how.  ``peers``: the peer columns to run (``None``:
+    all that are installed).  ``rtol`` / ``atol_factor``: the check's tolerances (float32
+    rows need looser ones).
     """
 
     name: str
@@ -67,6 +79,12 @@ class Workload:
     torch_fn: Callable[..., Any] | None = None
     kind: str = "grad"
     extra: bool = False
+    suite: str = "issue5"
+    family: str | None = None
+    spelling: str | None = None
+    peers: tuple[str, ...] | None = None
+    rtol: float = 1e-6
+    atol_factor: float = 1e-9
 
     def __post_init__(self) -> None:
         if self.kind not in ("grad", "hvp"):
@@ -278,7 +296,7 @@ def rnn_loss_grad(
     gradients are two large matrix products after the loop instead of 2 * T small ones.
     """
     steps, batch = xs.shape[0], xs.shape[1]
-    hs = np.empty((steps + 1, batch, Wh.shape[0]))  # hs[t] is the state before step t
+    hs = np.empty((steps + 1, batch, Wh.shape[0]), dtype=xs.dtype)  # the state before step t
     hs[0] = 0.0
     for t in range(steps):
         hs[t + 1] = np.tanh(xs[t] @ Wx + hs[t] @ Wh + b)
@@ -346,6 +364,178 @@ def scalar_loop_torch(x):
 def scalar_loop_args() -> tuple[float]:
     """Arguments for :func:`scalar_loop` (the iterates contract towards 0)."""
     return (0.5,)
+
+
+# --------------------------------------------------------------------------------------
+# S1 (issue 18). A 1-D heat equation on a vector, explicit steps written with slices; the two
+# boundary values are held fixed.  d/du0 (the initial state) and d/dk (the diffusion number).
+
+HEAT_SIZE, HEAT_STEPS, HEAT_K = 1000, 200, 0.25  # HEAT_STEPS: the trip count in heat_loss
+
+
+def heat_loss(u, k):
+    for _ in range(200):
+        inner = u[1:-1] + k * (u[2:] - 2.0 * u[1:-1] + u[:-2])
+        u = np.concatenate((u[:1], inner, u[-1:]))
+    return 0.5 * np.sum(u * u)
+
+
+def heat_loss_grad(u: np.ndarray, k: float) -> tuple[np.ndarray, float]:
+    """Hand-written d/du, d/dk of :func:`heat_loss`: the forward sweep stores the discrete
+    Laplacian of every step (what d/dk needs); the backward sweep applies the transposed
+    step, ``g += k * L^T g[1:-1]``, in place on a copy."""
+    laps = np.empty((HEAT_STEPS, u.size - 2), dtype=u.dtype)
+    u = u.copy()
+    for t in range(HEAT_STEPS):
+        lap = laps[t]
+        np.subtract(u[2:], 2.0 * u[1:-1], out=lap)
+        lap += u[:-2]
+        u[1:-1] += k * lap
+    g = u  # d(0.5 * sum(u * u))/du
+    dk = 0.0
+    for t in range(HEAT_STEPS - 1, -1, -1):
+        gi = g[1:-1]
+        dk += float(gi @ laps[t])
+        kgi = k * gi
+        g = g.copy()
+        g[2:] += kgi
+        g[1:-1] -= 2.0 * kgi
+        g[:-2] += kgi
+    return g, dk
+
+
+def heat_args() -> tuple[np.ndarray, float]:
+    """Arguments for :func:`heat_loss`: a random initial state and the diffusion number."""
+    return np.random.default_rng(5).standard_normal(HEAT_SIZE), HEAT_K
+
+
+def heat_loss_jax(u, k):
+    """The jax peer of :func:`heat_loss`: the same steps in ``jax.lax.fori_loop`` (jitting
+    the Python loop, unrolled 200 times, takes minutes of XLA compilation)."""
+    import jax
+    import jax.numpy as jnp
+
+    def step(_: int, u: Any) -> Any:
+        inner = u[1:-1] + k * (u[2:] - 2.0 * u[1:-1] + u[:-2])
+        return jnp.concatenate((u[:1], inner, u[-1:]))
+
+    u = jax.lax.fori_loop(0, HEAT_STEPS, step, u)
+    return 0.5 * jnp.sum(u * u)
+
+
+def heat_loss_torch(u, k):
+    for _ in range(200):
+        inner = u[1:-1] + k * (u[2:] - 2.0 * u[1:-1] + u[:-2])
+        u = torch.cat((u[:1], inner, u[-1:]))
+    return 0.5 * torch.sum(u * u)
+
+
+# --------------------------------------------------------------------------------------
+# M1 (issue 18). Log-likelihood of a two-component 1-D Gaussian mixture (up to a constant),
+# the log-sum-exp of the two components written with np.where and np.log1p.
+
+MIX_SIZE = 10_000
+
+
+def mixture_loglik(w, mu, log_sigma, x):
+    log_p1 = -np.log1p(np.exp(-w))
+    log_p2 = -np.log1p(np.exp(w))
+    s = np.exp(log_sigma)
+    l1 = log_p1 - 0.5 * ((x - mu[0]) / s[0]) ** 2 - log_sigma[0]
+    l2 = log_p2 - 0.5 * ((x - mu[1]) / s[1]) ** 2 - log_sigma[1]
+    hi = np.where(l1 > l2, l1, l2)
+    lo = np.where(l1 > l2, l2, l1)
+    return np.sum(hi + np.log1p(np.exp(lo - hi)))
+
+
+def mixture_loglik_grad(
+    w: float, mu: np.ndarray, log_sigma: np.ndarray, x: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Hand-written d/dw, d/dmu, d/dlog_sigma of :func:`mixture_loglik` through the
+    responsibilities ``r1 = sigmoid(l1 - l2)`` (as a tanh: no overflow), ``r2 = 1 - r1``."""
+    s = np.exp(log_sigma)
+    z1 = (x - mu[0]) / s[0]
+    z2 = (x - mu[1]) / s[1]
+    l1 = -np.log1p(np.exp(-w)) - 0.5 * z1 * z1 - log_sigma[0]
+    l2 = -np.log1p(np.exp(w)) - 0.5 * z2 * z2 - log_sigma[1]
+    r1 = 0.5 + 0.5 * np.tanh(0.5 * (l1 - l2))
+    r2 = 1.0 - r1
+    r1z1, r2z2 = r1 * z1, r2 * z2
+    dw = float(np.sum(r1)) - x.size / (1.0 + math.exp(-w))
+    dmu = np.array([np.sum(r1z1) / s[0], np.sum(r2z2) / s[1]])
+    dlog_sigma = np.array([r1z1 @ z1 - np.sum(r1), r2z2 @ z2 - np.sum(r2)])
+    return dw, dmu, dlog_sigma
+
+
+def mixture_args() -> tuple[Any, ...]:
+    """Arguments for :func:`mixture_loglik`: w, mu, log_sigma and the data x."""
+    rng = np.random.default_rng(6)
+    x = np.where(rng.random(MIX_SIZE) < 0.4, rng.normal(-1.0, 0.8, MIX_SIZE),
+                 rng.normal(1.5, 1.2, MIX_SIZE))
+    return 0.3, np.array([-0.8, 1.2]), np.array([0.1, -0.2]), x
+
+
+# --------------------------------------------------------------------------------------
+# D2, D8, D16 (issue 18 item 2). An MLP whose layers are a list of (W, b) pairs, run by
+# ``for W, b in params:``; squared loss.  The cost should grow linearly with the depth.
+
+DEPTH_BATCH, DEPTH_WIDTH = 16, 32
+DEPTHS = (2, 8, 16)
+
+
+def layers_loss(params, X, Y):
+    h = X
+    for W, b in params:
+        h = np.tanh(h @ W + b)
+    return 0.5 * np.sum((h - Y) ** 2)
+
+
+def layers_loss_grad(
+    params: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, Y: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Hand-written gradient of :func:`layers_loss` wrt ``params``, a list of (dW, db)."""
+    hs = [X]
+    for W, b in params:
+        hs.append(np.tanh(hs[-1] @ W + b))
+    g = hs[-1] - Y
+    grads: list[Any] = [None] * len(params)
+    for i in range(len(params) - 1, -1, -1):
+        h = hs[i + 1]
+        dpre = g * (1.0 - h * h)
+        grads[i] = (hs[i].T @ dpre, dpre.sum(axis=0))
+        if i:
+            g = dpre @ params[i][0].T
+    return grads
+
+
+def layers_args(depth: int) -> tuple[Any, ...]:
+    """Arguments for :func:`layers_loss`: ``depth`` (W, b) pairs, X and Y."""
+    rng = np.random.default_rng(7 + depth)
+    params = [
+        (rng.standard_normal((DEPTH_WIDTH, DEPTH_WIDTH)) / math.sqrt(DEPTH_WIDTH),
+         0.1 * rng.standard_normal(DEPTH_WIDTH))
+        for _ in range(depth)
+    ]
+    X = rng.standard_normal((DEPTH_BATCH, DEPTH_WIDTH))
+    Y = np.tanh(rng.standard_normal((DEPTH_BATCH, DEPTH_WIDTH)))
+    return params, X, Y
+
+
+def _depth_workload(depth: int) -> Workload:
+    return Workload(
+        name=f"D{depth}",
+        title=f"{depth}-layer loop",
+        description=(
+            f"`for W, b in params:` over {depth} tanh layers of width {DEPTH_WIDTH}, batch "
+            f"{DEPTH_BATCH}, squared loss; d/dparams (a list of (W, b) pairs)"
+        ),
+        fn=layers_loss,
+        make_args=functools.partial(layers_args, depth),
+        wrt=(0,),
+        handwritten=layers_loss_grad,
+        extra=True,
+        suite="depth",
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -438,4 +628,40 @@ WORKLOADS: list[Workload] = [
         torch_fn=scalar_torch,
         extra=True,
     ),
+]
+
+# Issue 18: the new workloads, then the depth series (the spellings are in spellings.py).
+WORKLOADS += [
+    Workload(
+        name="S1",
+        title="heat stencil",
+        description=(
+            f"1-D heat equation, {HEAT_STEPS} explicit steps on a vector of {HEAT_SIZE} "
+            "written with slices (u[1:-1] + k*(u[2:] - 2*u[1:-1] + u[:-2]), fixed ends), "
+            "0.5*sum(u*u); d/du0, d/dk"
+        ),
+        fn=heat_loss,
+        make_args=heat_args,
+        wrt=(0, 1),
+        handwritten=heat_loss_grad,
+        jax_fn=heat_loss_jax,
+        torch_fn=heat_loss_torch,
+        extra=True,
+        suite="new",
+    ),
+    Workload(
+        name="M1",
+        title="mixture log-lik",
+        description=(
+            f"two-component Gaussian mixture log-likelihood over {MIX_SIZE} points, "
+            "np.where/np.log1p log-sum-exp; d/dw (weight logit), d/dmu, d/dlog_sigma"
+        ),
+        fn=mixture_loglik,
+        make_args=mixture_args,
+        wrt=(0, 1, 2),
+        handwritten=mixture_loglik_grad,
+        extra=True,
+        suite="new",
+    ),
+    *(_depth_workload(depth) for depth in DEPTHS),
 ]
