@@ -14,7 +14,7 @@ def loss_forward(W1, b1, W2, b2, X, Y):
     logits = t3 + b2
     m = np.max(logits, axis=1, keepdims=True)
     t4 = logits - m
-    t6 = np.exp(logits - m)
+    t6 = np.exp(t4)
     t7 = np.sum(t6, axis=1, keepdims=True)
     t8 = np.log(t7)
     log_probs = t4 - t8
@@ -35,11 +35,10 @@ def loss_backward(saved, W1, b1, W2, b2, X, Y, init_grad=1.0):
     blog_probs = unbroadcast(Y * unreduce(bt10, t9, 1), log_probs)
 
     # Grad of: log_probs = logits - m - np.log(np.sum(np.exp(logits - m), axis=1, keepdims=True))
-    bt4 = unbroadcast(blog_probs, t4)
-    bt5 = unreduce(-unbroadcast(blog_probs, t8) / t7, t6, 1, True) * t6
-    bm = -unbroadcast(bt5, m)
-    blogits = unbroadcast(bt5, logits) + unbroadcast(bt4, logits)
-    bm = bm - unbroadcast(bt4, m)
+    bt6 = unreduce(-unbroadcast(blog_probs, t8) / t7, t6, 1, True)
+    bt4 = unbroadcast(blog_probs, t4) + bt6 * t6
+    blogits = unbroadcast(bt4, logits)
+    bm = -unbroadcast(bt4, m)
 
     # Grad of: m = np.max(logits, axis=1, keepdims=True)
     blogits = blogits + unreduce_extremum(bm, logits, m, 1, True)
