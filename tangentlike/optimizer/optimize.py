@@ -131,6 +131,10 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     reaching = dataflow.reaching_definitions(fn)
     statements = list(syntax.statements(fn.body, with_bodies=True))
     reads = {id(s): dataflow.uses(s) for s in statements}  # kept in step with the renames
+    readers: dict[str, set[int]] = {}  # name -> positions of the statements that read it
+    for i, stmt in enumerate(statements):
+        for name in reads[id(stmt)]:
+            readers.setdefault(name, set()).add(i)
     changed = False
     for copy in statements:
         if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
@@ -140,7 +144,8 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
         if a not in temporaries or a == b:
             continue
         b_at_copy = reaching[id(copy)].get(b)
-        for stmt in statements:
+        for i in sorted(readers.get(a, ())):
+            stmt = statements[i]
             seen = reaching.get(id(stmt), {})
             if (stmt is copy or a not in reads[id(stmt)] or a in dataflow.defs(stmt)
                     or seen.get(a) != frozenset({id(copy)}) or seen.get(b) != b_at_copy):
@@ -149,6 +154,8 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                 continue  # the header's names only; keep it simple
             syntax.rename(stmt, {a: b})
             reads[id(stmt)] = dataflow.uses(stmt)
+            for name in reads[id(stmt)]:
+                readers.setdefault(name, set()).add(i)
             changed = True
     return changed
 
