@@ -82,6 +82,13 @@ class Liveness:
         result = self._transfer(stmt, live)
         return result | self._raising if self._raising else result
 
+    def transfer_in_place(self, stmt: gast.stmt, live: set[str]) -> None:
+        """``transfer`` for a simple statement (no body, not a return), updating ``live``."""
+        used, bound = self._uses_defs(stmt)
+        live -= bound
+        live |= used
+        live |= self._raising
+
     def _transfer(self, stmt: gast.stmt, live: set[str]) -> set[str]:
         used, bound = self._uses_defs(stmt)
         if isinstance(stmt, gast.Try):

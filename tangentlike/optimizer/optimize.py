@@ -19,6 +19,7 @@ instead of saving them is decided by reverse mode's save plan: ``ad/reverse/reco
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from copy import deepcopy
 
@@ -99,27 +100,35 @@ def remove_zero_inits(fn: gast.FunctionDef) -> bool:
     for block in syntax.blocks(fn.body):
         if not any(_is_zero_init(s) for s in block):
             continue
-        names = [syntax.all_names(s) for s in block]  # kept in step with the block
-        i = 0
-        while i < len(block):
+        names = [syntax.all_names(s) for s in block]  # kept in step with the replacements
+        where: dict[str, list[int]] = {}  # name -> the positions whose names hold it
+        for j, held in enumerate(names):
+            for name in held:
+                where.setdefault(name, []).append(j)
+        dropped = set()  # (only zero inits already passed: never looked at again)
+        for i in range(len(block)):
             name = _is_zero_init(block[i])
             if name is None:
-                i += 1
                 continue
-            for j in range(i + 1, len(block)):
-                if name not in names[j]:
-                    continue
-                rest = _accumulated(block[j], name, block[i].value.args[0])
-                if rest is not None:
-                    new = syntax.assign(name, rest)
-                    anno.info(new).generated = True
-                    anno.info(new).origin = anno.info(block[j]).origin
-                    block[j], names[j] = new, syntax.all_names(new)
-                    del block[i], names[i]
-                    changed = True
-                    i -= 1
-                break
-            i += 1
+            positions = where.get(name, [])
+            k = bisect.bisect_right(positions, i)
+            if k == len(positions):
+                continue
+            j = positions[k]  # the first statement after it that mentions the name
+            rest = _accumulated(block[j], name, block[i].value.args[0])
+            if rest is not None:
+                new = syntax.assign(name, rest)
+                anno.info(new).generated = True
+                anno.info(new).origin = anno.info(block[j]).origin
+                old_names, block[j], names[j] = names[j], new, syntax.all_names(new)
+                for gone in old_names - names[j]:
+                    where[gone].remove(j)
+                for added in names[j] - old_names:
+                    bisect.insort(where.setdefault(added, []), j)
+                dropped.add(i)
+                changed = True
+        if dropped:
+            block[:] = [s for i, s in enumerate(block) if i not in dropped]
     return changed
 
 
