@@ -242,6 +242,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     uses = dataflow.use_counts(fn)  # inlining moves a use: no other name's counts change
     counts = dataflow.definition_counts(fn)
     live_after: dict[int, set[str]] | None = None  # computed at the first need, used once
+    bound = _Bound()
     changed = False
     for block in syntax.blocks(fn.body):
         loads = [syntax.loaded_names(s) for s in block]  # kept in step with the block
@@ -274,7 +275,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                     del block[i], loads[i]
                     changed = True
                     break
-                if not (syntax.is_comment(later) or _can_pass(later, reads)):
+                if not (syntax.is_comment(later) or _can_pass(later, reads, bound)):
                     break
     return changed
 
@@ -331,11 +332,27 @@ def fuse_accumulations(fn: gast.FunctionDef) -> bool:
     return changed
 
 
-def _can_pass(stmt: gast.stmt, reads: set[str]) -> bool:
+def _can_pass(stmt: gast.stmt, reads: set[str], bound: _Bound | None = None) -> bool:
     """Whether a pure value that reads ``reads`` may move past ``stmt``: a simple statement
     that only computes a value, or saves or restores one, and binds none of ``reads``."""
-    return (not isinstance(stmt, dataflow.COMPOUND) and not reads & dataflow.defs(stmt)
-            and (is_pure(stmt) or _is_save(stmt)))
+    if isinstance(stmt, dataflow.COMPOUND):
+        return False
+    defs = dataflow.defs(stmt) if bound is None else bound.defs(stmt)
+    return not reads & defs and (is_pure(stmt) or _is_save(stmt))
+
+
+class _Bound:
+    """The names each statement binds, computed once (a pass that only rewrites values:
+    what a statement binds never changes)."""
+
+    def __init__(self) -> None:
+        self._defs: dict[int, tuple[gast.stmt, set[str]]] = {}
+
+    def defs(self, stmt: gast.stmt) -> set[str]:
+        fact = self._defs.get(id(stmt))
+        if fact is None or fact[0] is not stmt:
+            fact = self._defs[id(stmt)] = (stmt, dataflow.defs(stmt))
+        return fact[1]
 
 
 def _is_save(stmt: gast.stmt) -> bool:
