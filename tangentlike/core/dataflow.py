@@ -8,6 +8,9 @@ definitions reaching any point of its body may reach past it.
 """
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator, Mapping
+
 import gast
 
 from tangentlike.core import syntax
@@ -78,6 +81,13 @@ class Liveness:
         after the ``try`` too: the next statement may raise)."""
         result = self._transfer(stmt, live)
         return result | self._raising if self._raising else result
+
+    def transfer_in_place(self, stmt: gast.stmt, live: set[str]) -> None:
+        """``transfer`` for a simple statement (no body, not a return), updating ``live``."""
+        used, bound = self._uses_defs(stmt)
+        live -= bound
+        live |= used
+        live |= self._raising
 
     def _transfer(self, stmt: gast.stmt, live: set[str]) -> set[str]:
         used, bound = self._uses_defs(stmt)
@@ -162,15 +172,78 @@ def use_counts(node: gast.AST) -> dict[str, int]:
     return counts
 
 
-Definitions = dict[str, frozenset[int]]  # name -> ids of the statements that may have bound it
+Definitions = Mapping[str, frozenset[int]]  # name -> ids of the statements that may have bound it
 
 
-def _merge(a: Definitions, b: Definitions) -> Definitions:
+class _Run:
+    """The definitions along a run of simple statements after a state (``base``): each
+    statement's bindings recorded once, by name and position, so that the state before any
+    statement of the run is read without copying the whole state (linear in the run)."""
+
+    __slots__ = ("base", "positions", "values", "count")
+
+    def __init__(self, base: Definitions) -> None:
+        self.base = base
+        self.positions: dict[str, list[int]] = {}
+        self.values: dict[str, list[frozenset[int]]] = {}
+        self.count = 0
+
+    def bind(self, names: set[str], stmt_id: int) -> None:
+        """The next statement of the run binds ``names``."""
+        value = frozenset({stmt_id})
+        for name in names:
+            self.positions.setdefault(name, []).append(self.count)
+            self.values.setdefault(name, []).append(value)
+        self.count += 1
+
+    def tip(self) -> Definitions:
+        """The state after the statements of the run so far."""
+        return self.base if self.count == 0 else _State(self, self.count)
+
+
+class _State(Mapping):
+    """The definitions before the ``at``-th statement of a run (read-only)."""
+
+    __slots__ = ("run", "at")
+
+    def __init__(self, run: _Run, at: int) -> None:
+        self.run, self.at = run, at
+
+    def __getitem__(self, name: str) -> frozenset[int]:
+        positions = self.run.positions.get(name)
+        if positions:
+            i = bisect.bisect_left(positions, self.at)
+            if i:
+                return self.run.values[name][i - 1]
+        return self.run.base[name]
+
+    def materialize(self) -> dict[str, frozenset[int]]:
+        state = dict(self.run.base)
+        for name, positions in self.run.positions.items():
+            i = bisect.bisect_left(positions, self.at)
+            if i:
+                state[name] = self.run.values[name][i - 1]
+        return state
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.materialize())
+
+    def __len__(self) -> int:
+        return len(self.materialize())
+
+
+def _as_dict(state: Definitions) -> dict[str, frozenset[int]]:
+    return state.materialize() if isinstance(state, _State) else state  # type: ignore[return-value]
+
+
+def _merge(a: Definitions, b: Definitions) -> dict[str, frozenset[int]]:
+    a, b = _as_dict(a), _as_dict(b)
     return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
 
 
 def reaching_definitions(fn: gast.FunctionDef) -> dict[int, Definitions]:
-    """For each statement (by ``id``), the definitions that may reach its entry.
+    """For each statement (by ``id``), the definitions that may reach its entry (read-only
+    mappings: a straight run of statements shares one record of its bindings).
 
     Parameters are defined by the ``FunctionDef`` itself (``id(fn)``).
     """
@@ -183,12 +256,16 @@ def reaching_definitions(fn: gast.FunctionDef) -> dict[int, Definitions]:
 
 def _reach(body: list[gast.stmt], state: Definitions,
            result: dict[int, Definitions]) -> Definitions:
+    run = _Run(state)
     for stmt in body:
-        result[id(stmt)] = _merge(result.get(id(stmt), {}), state)
+        here = run.tip()
+        seen = result.get(id(stmt))
+        result[id(stmt)] = here if seen is None else _merge(seen, here)  # (a loop's body)
         if isinstance(stmt, gast.If):
-            state = _merge(_reach(stmt.body, state, result), _reach(stmt.orelse, state, result))
+            run = _Run(_merge(_reach(stmt.body, here, result),
+                              _reach(stmt.orelse, here, result)))
         elif isinstance(stmt, (gast.For, gast.While)):
-            loop_state = state
+            loop_state = _as_dict(here)
             while True:  # the body may run again with its own definitions
                 header = {**loop_state, **{n: frozenset({id(stmt)}) for n in defs(stmt)}}
                 end = _reach(stmt.body, header, result)
@@ -196,20 +273,21 @@ def _reach(body: list[gast.stmt], state: Definitions,
                 if new == loop_state:
                     break
                 loop_state = new
-            state = _reach(stmt.orelse, loop_state, result)
+            run = _Run(_reach(stmt.orelse, loop_state, result))
         elif isinstance(stmt, gast.With):
-            state = _reach(stmt.body, {**state, **{n: frozenset({id(stmt)})
-                                                   for n in defs(stmt)}}, result)
+            inner = _Run(here)
+            inner.bind(defs(stmt), id(stmt))
+            run = _Run(_reach(stmt.body, inner.tip(), result))
         elif isinstance(stmt, gast.Try):
             # it may stop anywhere in its body: what reached any statement of it may reach
             # past it, and its handler may bind its names
-            after = _merge(state, _reach(stmt.body, state, result))
-            for inner in syntax.statements(stmt.body, with_bodies=True):
-                after = _merge(after, result.get(id(inner), {}))
-            state = {**after, **{n: after.get(n, frozenset()) | {id(stmt)}
-                                 for n in defs(stmt)}}
+            after = _merge(here, _reach(stmt.body, here, result))
+            for inner_stmt in syntax.statements(stmt.body, with_bodies=True):
+                after = _merge(after, result.get(id(inner_stmt), {}))
+            run = _Run({**after, **{n: after.get(n, frozenset()) | {id(stmt)}
+                                    for n in defs(stmt)}})
         elif isinstance(stmt, gast.Return):
-            state = {}
+            run = _Run({})
         else:
-            state = {**state, **{n: frozenset({id(stmt)}) for n in defs(stmt)}}
-    return state
+            run.bind(defs(stmt), id(stmt))
+    return run.tip()

@@ -255,7 +255,7 @@ def _expand(func: Any, call: gast.Call, normalizer: _Context) -> tuple[str, list
     for key, value in args["keywords"].items():
         keywords[key] = normalizer.temp()
         statements.append(syntax.assign(keywords[key], value))
-    tree = gast.parse(source)
+    tree = syntax.parse(source)
     for local in ("m", "rows", "out", "k", "result", "r", "axis"):
         if local not in renamed:
             renamed[local] = normalizer.temp()

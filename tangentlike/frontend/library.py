@@ -137,8 +137,10 @@ def remember_generated(path: str, source: str, helpers: set[str],
                        sites: list[Location | None]) -> None:
     """Note the user's line of each helper call of the generated module at ``path`` (its
     text ``source``; ``sites`` from :func:`helper_sites`), for :func:`calling_site`."""
+    with syntax.C_AST:
+        tree = ast.parse(source)
     calls = sorted((n.lineno, n.col_offset, n.end_lineno or n.lineno)
-                   for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call)
+                   for n in ast.walk(tree) if isinstance(n, ast.Call)
                    and isinstance(n.func, ast.Name) and n.func.id in helpers)
     if len(calls) != len(sites):
         return  # not matched one to one: no lines rather than wrong ones
@@ -200,7 +202,9 @@ def _spans(path: str) -> list[tuple[int, int, Location]]:
     if path not in _STATEMENTS and path in _ORIGINS:
         origins = _ORIGINS.pop(path)
         source = "".join(linecache.getlines(path))
-        written = [s for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+        with syntax.C_AST:
+            tree = ast.parse(source)
+        written = [s for node in tree.body if isinstance(node, ast.FunctionDef)
                    for s in _statements(node.body)]
         _STATEMENTS[path] = [(w.lineno, w.end_lineno or w.lineno, origin)
                              for w, origin in zip(written, origins) if origin is not None

@@ -109,7 +109,8 @@ def compile_function(node: gast.FunctionDef, filename: str, globals_: dict,
                 sub.lineno, sub.col_offset = line, 0
             line = sub.lineno
             sub.end_lineno = sub.end_col_offset = None
-    code = compile(module, filename, "exec")
+    with syntax.C_AST:  # a tree compiled: converted like a parse (see syntax.C_AST)
+        code = compile(module, filename, "exec")
     factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     inner = next(c for c in factory_code.co_consts
                  if isinstance(c, types.CodeType) and c.co_name == node.name)

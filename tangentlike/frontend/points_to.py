@@ -77,6 +77,8 @@ class Analysis:
         self.held: dict[Object, set] = {}
         self.containers: set[Object] = set()  # made by a list, tuple or dict display
         self.changes: dict[tuple[int, str], Change] = {}  # by statement and name changed
+        self._changed_at: dict[int, list[tuple[int, str]]] = {}  # statement -> its keys there
+        self._ran: set[int] = set()  # the assignments analysed so far (see age)
         self.returned: frozenset = frozenset()
         self.state = State()  # the state after the statement being analysed
         self.params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
@@ -109,13 +111,13 @@ class Analysis:
     def block(self, body: list[gast.stmt], state: State) -> State:
         for stmt in body:
             state = self.statement(stmt, state)
-            for (key, _), change in self.changes.items():
-                if key == id(stmt):  # who sees the change: the names live after it
-                    live = self.live_after.get(id(stmt), set()) - change.spares
-                    if change.when_varied:  # and differentiated values the backward pass reads
-                        live = live | (self.varied & state.points.keys())
-                    change.readers = sorted(n for n in live if change.objects & self.reach(
-                        state.points.get(n, frozenset())))
+            for key in self._changed_at.get(id(stmt), ()):
+                change = self.changes[key]  # who sees the change: the names live after it
+                live = self.live_after.get(id(stmt), set()) - change.spares
+                if change.when_varied:  # and differentiated values the backward pass reads
+                    live = live | (self.varied & state.points.keys())
+                change.readers = sorted(n for n in live if change.objects & self.reach(
+                    state.points.get(n, frozenset())))
         return state
 
     def partly(self, body: list[gast.stmt], state: State) -> State:
@@ -132,6 +134,9 @@ class Analysis:
     def age(self, site: int, state: State) -> State:
         """Statement ``site`` runs again: what it made before is an older object now
         (a new list ``xs = []`` in a loop is not the one an earlier iteration made)."""
+        if site not in self._ran:
+            self._ran.add(site)
+            return state  # it made nothing yet
         new, old = ("made", site), ("old", site)
         for held in self.held.values():
             if new in held:
@@ -202,7 +207,10 @@ class Analysis:
 
     def record(self, change: Change) -> None:
         if change.objects:
-            self.changes[id(change.stmt), change.name] = change
+            key = id(change.stmt), change.name
+            if key not in self.changes:
+                self._changed_at.setdefault(key[0], []).append(key)
+            self.changes[key] = change
 
     # -- values ----------------------------------------------------------------------------
     def element(self, objects: frozenset) -> frozenset:

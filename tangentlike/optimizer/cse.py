@@ -15,6 +15,7 @@ assigns a name the expression reads.
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 import gast
@@ -75,6 +76,54 @@ class _Replace(gast.NodeTransformer):
         return node
 
 
+class _Index:
+    """Where each arithmetic value, definition and compound statement of a block is, by the
+    statements' positions when the pass started (a statement inserted later, a shared value,
+    always stands before the statement being looked at, so it is never looked up): a repeat
+    is found without reading every later statement again."""
+
+    def __init__(self, block: list[gast.stmt]):
+        self.order = {id(stmt): k for k, stmt in enumerate(block)}
+        self.statements = list(block)
+        self.keys: dict[Key, list[int]] = {}  # key -> positions of eligible statements with it
+        self.held: dict[int, set[Key]] = {}  # position -> its keys
+        self.defs: dict[str, list[int]] = {}  # name -> positions of statements binding it
+        self.compounds: list[int] = []
+        for k, stmt in enumerate(block):
+            if isinstance(stmt, dataflow.COMPOUND):
+                self.compounds.append(k)
+            for name in dataflow.defs(stmt):
+                self.defs.setdefault(name, []).append(k)
+            if _eligible(stmt):
+                self._add(k)
+
+    def _add(self, k: int) -> None:
+        held = self.held[k] = {key for key, _ in _candidates(self.statements[k].value)}
+        for key in held:
+            bisect.insort(self.keys.setdefault(key, []), k)
+
+    def changed(self, stmt: gast.stmt) -> None:
+        """``stmt``'s value was rewritten: index its keys again."""
+        k = self.order[id(stmt)]
+        for key in self.held.pop(k, ()):
+            positions = self.keys[key]
+            del positions[bisect.bisect_left(positions, k)]
+        self._add(k)
+
+    def repeats(self, stmt: gast.stmt, key: Key, reads: set[str]) -> list[gast.stmt]:
+        """The eligible statements after ``stmt`` that repeat ``key``, up to the first
+        compound statement or statement that binds one of ``reads`` (included)."""
+        k = self.order[id(stmt)]
+        stop = len(self.statements)
+        for positions in [self.compounds] + [self.defs.get(name, []) for name in reads]:
+            j = bisect.bisect_right(positions, k)
+            if j < len(positions):
+                stop = min(stop, positions[j])
+        positions = self.keys.get(key, [])
+        first, last = bisect.bisect_right(positions, k), bisect.bisect_right(positions, stop)
+        return [self.statements[j] for j in positions[first:last]]
+
+
 def share_subexpressions(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     """Compute each repeated arithmetic value of a block once (see the module docstring).
     Each new temporary is ``Namer.temp``'s next name free in ``fn`` as it is now (the
@@ -82,34 +131,33 @@ def share_subexpressions(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     namer = Namer(syntax.all_names(fn))
     changed = False
     for block in list(syntax.blocks(fn.body)):
+        index = _Index(block)
         i = 0
         while i < len(block):
-            if _eligible(block[i]) and _share_from(block, i, namer, temporaries):
+            if _eligible(block[i]) and _share_from(block, i, namer, temporaries, index):
                 changed = True
                 i += 1  # past the new temporary's statement
             i += 1
     return changed
 
 
-def _share_from(block: list[gast.stmt], i: int, namer: Namer, temporaries: set[str]) -> bool:
+def _share_from(block: list[gast.stmt], i: int, namer: Namer, temporaries: set[str],
+                index: _Index) -> bool:
     """Share the largest arithmetic value of ``block[i]`` that a later statement repeats."""
     stmt = block[i]
     for key, node in sorted(_candidates(stmt.value), key=lambda c: -len(str(c[0]))):
         reads = syntax.loaded_names(node)
         if reads & dataflow.defs(stmt):
             continue  # the statement changes what it reads: a later copy is another value
-        repeats = []
-        for later in block[i + 1:]:
-            if _eligible(later) and any(k == key for k, _ in _candidates(later.value)):
-                repeats.append(later)
-            if isinstance(later, dataflow.COMPOUND) or reads & dataflow.defs(later):
-                break
+        repeats = index.repeats(stmt, key, reads)
         if not repeats:
             continue
         name = namer.temp()
         temporaries.add(name)
         for target in [stmt] + repeats:
             target.value = _Replace(key, name).visit(target.value)
+        for target in repeats:
+            index.changed(target)
         shared = syntax.assign(name, node)
         anno.info(shared).generated = True
         block.insert(i, shared)

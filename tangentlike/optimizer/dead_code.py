@@ -42,40 +42,58 @@ def eliminate_dead_code(fn: gast.FunctionDef) -> bool:
 
 
 def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liveness) -> bool:
+    """Walked backwards with one live set updated in place (linear in the block): each
+    statement is judged by what is live after it in ``body`` as it was on entry (what is
+    live before a compound statement is taken before its own bodies are cleaned)."""
     changed = False
-    after = liveness.after_each(body, live_out)
+    live = set(live_out)  # live after the statement being looked at
     keep = []
-    for stmt, live in zip(body, after):
+    for stmt in reversed(body):
+        simple = not isinstance(stmt, (*dataflow.COMPOUND, gast.Return))
+        before = None if simple else liveness.transfer(stmt, live)
         if is_pure(stmt) and not (dataflow.defs(stmt) & live):
             changed = True
-            continue
-        if (is_pure(stmt) and isinstance(stmt.targets[0], gast.Name)
+        elif (is_pure(stmt) and isinstance(stmt.targets[0], gast.Name)
                 and syntax.is_name(stmt.value, stmt.targets[0].id)):
             changed = True  # x = x
-            continue
-        if isinstance(stmt, gast.If):
-            changed |= (_eliminate(stmt.body, live, liveness)
-                        | _eliminate(stmt.orelse, live, liveness))
-            if _empty(stmt.body) and _empty(stmt.orelse):
-                if _pure_header(stmt):
-                    changed = True
-                    continue
-                stmt.body, stmt.orelse = [gast.Pass()], []  # the test may do something
-            elif _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
-                stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
-                stmt.body, stmt.orelse = stmt.orelse, []
-                changed = True
-        elif isinstance(stmt, (gast.For, gast.While)):
-            # After the body: the next iteration (the loop's entry) or what follows the loop.
-            changed |= _eliminate(stmt.body, liveness.transfer(stmt, live) | live, liveness)
-            if _empty(stmt.body) and anno.info(stmt).generated:
-                changed = True
-                continue
-            if _empty(stmt.body):  # comments only: the orphan comments go later
-                stmt.body = [gast.Pass()]
-        keep.append(stmt)
+        else:
+            kept, cleaned = _clean(stmt, live, before, liveness)
+            changed |= cleaned
+            if kept:
+                keep.append(stmt)
+        if simple:
+            liveness.transfer_in_place(stmt, live)
+        else:
+            live = before
+    keep.reverse()
     body[:] = keep
     return changed
+
+
+def _clean(stmt: gast.stmt, live: set[str], before: set[str] | None,
+           liveness: dataflow.Liveness) -> tuple[bool, bool]:
+    """Dead code out of a branch's or loop's bodies (``live``: what is live after it,
+    ``before``: before it): whether the statement stays, and whether anything changed."""
+    changed = False
+    if isinstance(stmt, gast.If):
+        changed |= (_eliminate(stmt.body, live, liveness)
+                    | _eliminate(stmt.orelse, live, liveness))
+        if _empty(stmt.body) and _empty(stmt.orelse):
+            if _pure_header(stmt):
+                return False, True
+            stmt.body, stmt.orelse = [gast.Pass()], []  # the test may do something
+        elif _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
+            stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
+            stmt.body, stmt.orelse = stmt.orelse, []
+            changed = True
+    elif isinstance(stmt, (gast.For, gast.While)):
+        # After the body: the next iteration (the loop's entry) or what follows the loop.
+        changed |= _eliminate(stmt.body, before | live, liveness)
+        if _empty(stmt.body) and anno.info(stmt).generated:
+            return False, True
+        if _empty(stmt.body):  # comments only: the orphan comments go later
+            stmt.body = [gast.Pass()]
+    return True, changed
 
 
 def remove_dead_saves(fn: gast.FunctionDef) -> bool:

@@ -19,6 +19,7 @@ instead of saving them is decided by reverse mode's save plan: ``ad/reverse/reco
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from copy import deepcopy
 
@@ -99,27 +100,35 @@ def remove_zero_inits(fn: gast.FunctionDef) -> bool:
     for block in syntax.blocks(fn.body):
         if not any(_is_zero_init(s) for s in block):
             continue
-        names = [syntax.all_names(s) for s in block]  # kept in step with the block
-        i = 0
-        while i < len(block):
+        names = [syntax.all_names(s) for s in block]  # kept in step with the replacements
+        where: dict[str, list[int]] = {}  # name -> the positions whose names hold it
+        for j, held in enumerate(names):
+            for name in held:
+                where.setdefault(name, []).append(j)
+        dropped = set()  # (only zero inits already passed: never looked at again)
+        for i in range(len(block)):
             name = _is_zero_init(block[i])
             if name is None:
-                i += 1
                 continue
-            for j in range(i + 1, len(block)):
-                if name not in names[j]:
-                    continue
-                rest = _accumulated(block[j], name, block[i].value.args[0])
-                if rest is not None:
-                    new = syntax.assign(name, rest)
-                    anno.info(new).generated = True
-                    anno.info(new).origin = anno.info(block[j]).origin
-                    block[j], names[j] = new, syntax.all_names(new)
-                    del block[i], names[i]
-                    changed = True
-                    i -= 1
-                break
-            i += 1
+            positions = where.get(name, [])
+            k = bisect.bisect_right(positions, i)
+            if k == len(positions):
+                continue
+            j = positions[k]  # the first statement after it that mentions the name
+            rest = _accumulated(block[j], name, block[i].value.args[0])
+            if rest is not None:
+                new = syntax.assign(name, rest)
+                anno.info(new).generated = True
+                anno.info(new).origin = anno.info(block[j]).origin
+                old_names, block[j], names[j] = names[j], new, syntax.all_names(new)
+                for gone in old_names - names[j]:
+                    where[gone].remove(j)
+                for added in names[j] - old_names:
+                    bisect.insort(where.setdefault(added, []), j)
+                dropped.add(i)
+                changed = True
+        if dropped:
+            block[:] = [s for i, s in enumerate(block) if i not in dropped]
     return changed
 
 
@@ -131,6 +140,10 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     reaching = dataflow.reaching_definitions(fn)
     statements = list(syntax.statements(fn.body, with_bodies=True))
     reads = {id(s): dataflow.uses(s) for s in statements}  # kept in step with the renames
+    readers: dict[str, set[int]] = {}  # name -> positions of the statements that read it
+    for i, stmt in enumerate(statements):
+        for name in reads[id(stmt)]:
+            readers.setdefault(name, set()).add(i)
     changed = False
     for copy in statements:
         if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
@@ -140,7 +153,8 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
         if a not in temporaries or a == b:
             continue
         b_at_copy = reaching[id(copy)].get(b)
-        for stmt in statements:
+        for i in sorted(readers.get(a, ())):
+            stmt = statements[i]
             seen = reaching.get(id(stmt), {})
             if (stmt is copy or a not in reads[id(stmt)] or a in dataflow.defs(stmt)
                     or seen.get(a) != frozenset({id(copy)}) or seen.get(b) != b_at_copy):
@@ -149,6 +163,8 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                 continue  # the header's names only; keep it simple
             syntax.rename(stmt, {a: b})
             reads[id(stmt)] = dataflow.uses(stmt)
+            for name in reads[id(stmt)]:
+                readers.setdefault(name, set()).add(i)
             changed = True
     return changed
 
@@ -226,6 +242,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     uses = dataflow.use_counts(fn)  # inlining moves a use: no other name's counts change
     counts = dataflow.definition_counts(fn)
     live_after: dict[int, set[str]] | None = None  # computed at the first need, used once
+    bound = _Bound()
     changed = False
     for block in syntax.blocks(fn.body):
         loads = [syntax.loaded_names(s) for s in block]  # kept in step with the block
@@ -258,7 +275,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                     del block[i], loads[i]
                     changed = True
                     break
-                if not (syntax.is_comment(later) or _can_pass(later, reads)):
+                if not (syntax.is_comment(later) or _can_pass(later, reads, bound)):
                     break
     return changed
 
@@ -315,11 +332,27 @@ def fuse_accumulations(fn: gast.FunctionDef) -> bool:
     return changed
 
 
-def _can_pass(stmt: gast.stmt, reads: set[str]) -> bool:
+def _can_pass(stmt: gast.stmt, reads: set[str], bound: _Bound | None = None) -> bool:
     """Whether a pure value that reads ``reads`` may move past ``stmt``: a simple statement
     that only computes a value, or saves or restores one, and binds none of ``reads``."""
-    return (not isinstance(stmt, dataflow.COMPOUND) and not reads & dataflow.defs(stmt)
-            and (is_pure(stmt) or _is_save(stmt)))
+    if isinstance(stmt, dataflow.COMPOUND):
+        return False
+    defs = dataflow.defs(stmt) if bound is None else bound.defs(stmt)
+    return not reads & defs and (is_pure(stmt) or _is_save(stmt))
+
+
+class _Bound:
+    """The names each statement binds, computed once (a pass that only rewrites values:
+    what a statement binds never changes)."""
+
+    def __init__(self) -> None:
+        self._defs: dict[int, tuple[gast.stmt, set[str]]] = {}
+
+    def defs(self, stmt: gast.stmt) -> set[str]:
+        fact = self._defs.get(id(stmt))
+        if fact is None or fact[0] is not stmt:
+            fact = self._defs[id(stmt)] = (stmt, dataflow.defs(stmt))
+        return fact[1]
 
 
 def _is_save(stmt: gast.stmt) -> bool:
