@@ -68,6 +68,7 @@ SIZE = 25
 LIMITS = {"straight": 2.1, "conditional": 2.4}
 
 
+@pytest.mark.slow  # 6-7 s each; the benchmark's size rows show the growth too
 @pytest.mark.parametrize("make", [_straight, _conditional], ids=["straight", "conditional"])
 def test_generation_work_grows_linearly(tmp_path, make):
     names = []

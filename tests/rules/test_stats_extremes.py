@@ -58,7 +58,9 @@ KAPPA4 = [f"scipy.stats.kappa4.{m}(p[0], p[1], p[2], loc=p[3], scale=p[4])"
 
 
 @pytest.mark.parametrize("call", KAPPA4, ids=["logpdf", "pdf", "logcdf", "cdf"])
-@pytest.mark.parametrize("h, k", [(0.0, 0.3), (0.4, 0.0), (0.0, 0.0), (-0.3, -0.2)])
+@pytest.mark.parametrize("h, k", [
+    pytest.param(0.0, 0.3, marks=pytest.mark.slow), pytest.param(0.4, 0.0, marks=pytest.mark.slow),
+    (0.0, 0.0), pytest.param(-0.3, -0.2, marks=pytest.mark.slow)])
 def test_kappa4_at_its_special_points(call, h, k):
     _check(_function(call), np.array([0.7, h, k, 0.1, 1.2]))
 
