@@ -8,6 +8,8 @@ that does not match the tree gives None (the tree's copy is used then).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 import tangentlike
@@ -28,7 +30,7 @@ def loop(W, x):
     return total
 
 
-def _observations(df, args: tuple, parsed: bool) -> dict:
+def _observations(df: Callable, args: tuple, parsed: bool) -> tuple[dict, object]:
     versions = df.specializer
     source, path = versions.general.source, versions.general.path
     observer = observe.Observer(versions.tree, versions.scope,
