@@ -62,8 +62,16 @@ class Scope(dict):
         with syntax.C_AST:
             return self._load(source, path)
 
+    def load_tree(self, tree: ast.Module, path: Path) -> dict[str, Callable]:
+        """``load`` for a module already parsed from the file at ``path`` (and registered
+        by ``load``), changed since: its line numbers are the file's."""
+        with syntax.C_AST:
+            return self._compile(tree, path)
+
     def _load(self, source: str, path: Path) -> dict[str, Callable]:
-        tree = ast.parse(source, str(path))
+        return self._compile(ast.parse(source, str(path)), path)
+
+    def _compile(self, tree: ast.Module, path: Path) -> dict[str, Callable]:
         defs = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
         names = [node.name for node in defs]
         params = sorted(n for n in self if n.isidentifier() and not n.startswith("__")

@@ -387,9 +387,17 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         lambda: eliminate_dead_code(fn),
         lambda: remove_dead_saves(fn),
     ]
+    # A repeated pass that changed the tree ran last on it without changing anything: it is
+    # at its own fixed point, so it counts as a pass that changed nothing since (running it
+    # again would find nothing; this spares that run).
+    fixed_when_changed = {2, 3, 4}
     unchanged = 0  # passes run in a row that changed nothing
     for step in range(100 * len(passes)):
-        unchanged = 0 if passes[step % len(passes)]() else unchanged + 1
+        index = step % len(passes)
+        if passes[index]():
+            unchanged = 1 if index in fixed_when_changed else 0
+        else:
+            unchanged += 1
         if unchanged == len(passes):
             break
     share_subexpressions(fn, temporaries)

@@ -320,14 +320,15 @@ def returned_primal_slice(fn: gast.FunctionDef) -> set[int]:
     exact-arithmetic rewrites leave them alone.  A value of the user's function is one a
     statement with the user's line as its origin computes (not a generated adjoint or
     tangent); the returned adjoints and tangents may lose rounding differences."""
-    primal = {name for stmt in fn.body if anno.has_info(stmt) and anno.info(stmt).origin
-              is not None and not anno.info(stmt).generated
-              for name in syntax.stored_names(stmt)}
+    stored = [syntax.stored_names(stmt) for stmt in fn.body]  # each walked once
+    primal = {name for stmt, names in zip(fn.body, stored) if anno.has_info(stmt)
+              and anno.info(stmt).origin is not None and not anno.info(stmt).generated
+              for name in names}
     wanted = {name for stmt in fn.body if isinstance(stmt, gast.Return) and stmt.value
               for name in syntax.loaded_names(stmt) if name in primal}
     exact = set()
-    for stmt in reversed(fn.body):
-        if syntax.stored_names(stmt) & wanted:
+    for stmt, names in zip(reversed(fn.body), reversed(stored)):
+        if names & wanted:
             exact.add(id(stmt))
             wanted |= syntax.loaded_names(stmt)
     return exact

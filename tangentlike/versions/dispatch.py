@@ -129,7 +129,8 @@ class Versions:
             try:
                 with self._lock:
                     if self._observer is None:
-                        self._observer = Observer(self.tree, self.scope)
+                        self._observer = Observer(self.tree, self.scope,
+                                                  self.general.source, self.general.path)
                     observer = self._observer
                     observed = observer.function()
             except Exception as error:  # noqa: BLE001  (a failed rewrite must not fail the call)

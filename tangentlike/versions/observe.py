@@ -7,8 +7,10 @@ field ``seen``) for the rewrites.
 """
 from __future__ import annotations
 
+import ast
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import gast
@@ -23,16 +25,21 @@ OBSERVE = "_tangentlike_observe"
 def slots(fn: gast.FunctionDef) -> list[tuple[gast.AST, str, int | None]]:
     """Every call argument, index, operand and assigned value of ``fn``, in a fixed order:
     (parent, field, position)."""
+    return _slots(fn, gast)
+
+
+def _slots(fn: Any, kind: Any) -> list[tuple[Any, str, int | None]]:
+    """``slots`` of a tree of the module ``kind`` (``gast``, or ``ast`` for a parsed one)."""
     found = []
-    for node in gast.walk(fn):
-        if isinstance(node, gast.Call):
+    for node in kind.walk(fn):
+        if isinstance(node, kind.Call):
             found += [(node, "args", i) for i in range(len(node.args))]
             found += [(k, "value", None) for k in node.keywords]
-        elif isinstance(node, gast.Subscript):
+        elif isinstance(node, kind.Subscript):
             found.append((node, "slice", None))
-        elif isinstance(node, gast.BinOp):
+        elif isinstance(node, kind.BinOp):
             found += [(node, "left", None), (node, "right", None)]
-        elif isinstance(node, gast.Assign):
+        elif isinstance(node, kind.Assign):
             found.append((node, "value", None))
     return found
 
@@ -77,6 +84,72 @@ def _observed(k: int, node: gast.expr) -> gast.expr:
     return syntax.call(OBSERVE, [syntax.const(k), node])
 
 
+def instrumented_parsed(fn: gast.FunctionDef, source: str) -> ast.Module | None:
+    """The instrumented copy of ``fn`` (as ``instrumented``) made from the generated module's
+    ``source``, which printed ``fn``: the function parsed again (C parser) and wrapped in
+    place, so it needs no copy of ``fn`` and no printing; a module with it alone, its line
+    numbers those of ``source``.  None when the parsed function's places do not match
+    ``fn``'s one for one (then ``instrumented`` is used)."""
+    try:
+        with syntax.C_AST:
+            module = ast.parse(source)
+    except SyntaxError:
+        return None
+    parsed = next((d for d in module.body if isinstance(d, ast.FunctionDef)
+                   and d.name == fn.name), None)
+    if parsed is None:
+        return None
+    found, expected = _slots(parsed, ast), _slots(fn, gast)
+    if len(found) != len(expected) or any(
+            _mark(p, f, i, ast) != _mark(q, g, j, gast)
+            for (p, f, i), (q, g, j) in zip(found, expected)):
+        return None
+    for k, (parent, field, position) in enumerate(found):
+        node = getattr(parent, field) if position is None else getattr(parent, field)[position]
+        if isinstance(node, ast.Tuple) and isinstance(parent, ast.Subscript):
+            node.elts = [_observed_ast(k, e) for e in node.elts]
+        elif position is None:
+            setattr(parent, field, _observed_ast(k, node))
+        else:
+            getattr(parent, field)[position] = _observed_ast(k, node)
+    parsed.name = f"{fn.name}_observed"
+    return ast.Module(body=[parsed], type_ignores=[])
+
+
+def _mark(parent: Any, field: str, position: int | None, kind: Any) -> tuple:
+    """What identifies a place in both trees: its parent's and value's kinds, and the
+    value's name, attribute, constant or called name, if any (a negative number prints as
+    ``-n``).  The source was printed from the tree: this guards against a mismatch."""
+    value = getattr(parent, field) if position is None else getattr(parent, field)[position]
+    if isinstance(value, kind.UnaryOp) and isinstance(value.op, kind.USub) and isinstance(
+            value.operand, kind.Constant):
+        return type(parent).__name__, field, position, "Constant", -value.operand.value
+    named = value.func if isinstance(value, kind.Call) else value
+    label = getattr(named, "id", None) or getattr(named, "attr", None)
+    if isinstance(value, kind.Constant):
+        label = value.value
+    return type(parent).__name__, field, position, type(value).__name__, label
+
+
+def _observed_ast(k: int, node: ast.expr) -> ast.expr:
+    """``_observed`` for a node of a parsed (``ast``) tree."""
+    if isinstance(node, ast.Slice):
+        for part in ("lower", "upper", "step"):
+            bound = getattr(node, part)
+            if bound is not None:
+                setattr(node, part, _observe_call(k, bound))
+        return node
+    if isinstance(node, ast.Starred):
+        return node
+    return _observe_call(k, node)
+
+
+def _observe_call(k: int, node: ast.expr) -> ast.expr:
+    call = ast.Call(func=ast.Name(id=OBSERVE, ctx=ast.Load()),
+                    args=[ast.Constant(value=k), node], keywords=[])
+    return ast.copy_location(call, node)
+
+
 def record(fn: gast.FunctionDef, seen: dict[int, set]) -> None:
     """Annotate each argument, operand, index and assigned value of ``fn`` with what was
     recorded for it (``anno`` field ``seen``: it stays with the expression when the optimizer
@@ -89,9 +162,12 @@ class Observer:
     """The instrumented copy of one generated function, made once; each thread's run of it
     records into its own table."""
 
-    def __init__(self, tree: gast.FunctionDef, scope: loading.Scope):
+    def __init__(self, tree: gast.FunctionDef, scope: loading.Scope, source: str = "",
+                 path: Path | None = None):
         self._tree = tree
         self._scope = scope
+        self._source = source  # the generated module that printed ``tree``, and its file
+        self._path = path
         self._function: Callable | None = None
         self._recording = threading.local()  # each thread's observations, in its own run
 
@@ -104,12 +180,18 @@ class Observer:
                 recording.seen.setdefault(k, set()).add(describe(value))
                 return value
 
-            fn = instrumented(self._tree)
             scope = self._scope.copy()  # an loading.Scope: the user's names stay live
             scope[OBSERVE] = observe
-            source = emit.to_source(fn)
-            path = cache.write_module(source, fn.name)
-            self._function = scope.load(source, path)[fn.name]
+            name = f"{self._tree.name}_observed"
+            parsed = instrumented_parsed(self._tree, self._source) if (
+                self._source and self._path is not None) else None
+            if parsed is not None:  # its lines are the generic module's, in tracebacks
+                self._function = scope.load_tree(parsed, self._path)[name]
+            else:
+                fn = instrumented(self._tree)
+                source = emit.to_source(fn)
+                path = cache.write_module(source, fn.name)
+                self._function = scope.load(source, path)[fn.name]
         return self._function
 
     def run(self, observed: Callable, args: tuple, kwargs: dict) -> tuple[dict[int, set], Any]:
