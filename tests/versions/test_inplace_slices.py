@@ -22,6 +22,7 @@ from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
 from tangentlike.runtime.shapes import split_like
 from tangentlike.versions.inplace import accumulate_in_place
+from tangentlike.versions.wheres import merge_selections, share_comparisons
 
 VECTOR = (np.ndarray, (5,), np.dtype("float64"))
 
@@ -62,6 +63,15 @@ def mixture(w, mu, x):
     return np.sum(hi + np.log1p(np.exp(lo - hi)))
 
 
+def two_masks(a, b, x):
+    hi = np.where(x > 0.0, a * x, b)
+    lo = np.where(x > 0.5, b * x, a)
+    c = x > 0.0
+    a = a * 1.5
+    mid = np.where(c, a, lo)
+    return np.sum(hi * lo + np.sin(mid))
+
+
 def masked(x):
     return np.sum(x[x > 0] ** 2)
 
@@ -72,6 +82,8 @@ CASES = [
     (overlapping, (RNG.standard_normal(8),), (0,)),
     (grid, (RNG.standard_normal((4, 3)),), (0,)),
     (repeated_index, (RNG.standard_normal(6),), (0,)),
+    (two_masks, (RNG.standard_normal(12), RNG.standard_normal(12), RNG.standard_normal(12)),
+     (0, 1)),
     (mixture, (0.3, np.array([-0.8, 1.2]), RNG.standard_normal(40)), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
@@ -121,7 +133,9 @@ def test_mixture_gets_a_version_a_mask_index_still_declines() -> None:
     args = CASES[-1][1]
     df = tangentlike.grad(mixture, wrt=(0, 1))
     df(*args), df(*args)
-    assert df.version_for(*args).kind == "shapes"
+    source = df.version_for(*args).source
+    code = "\n".join(line for line in source.splitlines() if not line.strip().startswith("#"))
+    assert code.count(" > ") == 1 and code.count("np.where(") == 4, source
     x = RNG.standard_normal(7)
     dm = tangentlike.grad(masked)
     dm(x), dm(x)
@@ -205,3 +219,53 @@ def test_split_like_cuts_views_of_the_arrays_shapes(shapes) -> None:
                             axis=0 if axis is None else axis)
     np.testing.assert_array_equal(joined, flat)
     assert isinstance(split_like(g, list(arrays), axis), list)
+
+
+def _merged(source: str) -> str:
+    fn = gast.parse(textwrap.dedent(source)).body[0]
+    share_comparisons(fn)
+    merge_selections(fn, lambda f: {"np.where": np.where}.get(syntax.dotted_name(f)))
+    return emit.to_source(fn)
+
+
+def test_two_half_zero_selections_on_one_mask_are_one() -> None:
+    out = _merged("""
+        def f(l1, l2, bhi, blo):
+            c = l1 > l2
+            d = l1 > l2
+            b1 = np.where(c, 0.0, blo)
+            b2 = np.where(c, blo, 0.0)
+            b1 = b1 + np.where(c, bhi, 0.0)
+            b2 = b2 + np.where(c, 0.0, bhi)
+            return b1, b2
+        """)
+    assert "b1 = np.where(c, bhi, blo)" in out and "b2 = np.where(c, blo, bhi)" in out, out
+    assert out.count("np.where") == 2 and "d = c" in out, out  # (copies propagate later)
+
+
+@pytest.mark.parametrize("between", [
+    "c = l1 < l2",  # another mask
+    "blo = blo * 2.0",  # x changes before the sum
+    "t = b1 * 2.0",  # the first selection is read
+])
+def test_no_merge_when_something_changes_in_between(between: str) -> None:
+    out = _merged(f"""
+        def f(l1, l2, bhi, blo):
+            c = l1 > l2
+            b1 = np.where(c, 0.0, blo)
+            {between}
+            b1 = b1 + np.where(c, bhi, 0.0)
+            return b1
+        """)
+    assert out.count("np.where") == 2, out
+
+
+def test_a_comparison_of_changed_operands_is_not_shared() -> None:
+    out = _merged("""
+        def f(l1, l2):
+            c = l1 > l2
+            l1 = l1 * 2.0
+            d = l1 > l2
+            return c, d
+        """)
+    assert "d = l1 > l2" in out, out
