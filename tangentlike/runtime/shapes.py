@@ -19,10 +19,22 @@ def split_like(g: Any, arrays: Any, axis: Any = 0) -> Any:
         g, axis = g.reshape(-1), 0
     axis = axis % g.ndim
     across = g.size // g.shape[axis] if g.shape[axis] else 0  # elements per index of axis
-    ends = np.cumsum([np.size(a) // across if across else 0 for a in arrays])
-    pieces = [np.reshape(p, np.shape(a))
-              for p, a in zip(np.split(g, ends[:-1], axis=axis), arrays)]
+    lead = (slice(None),) * axis
+    pieces, start = [], 0
+    for a in arrays:  # basic slices: views of g, as np.split makes
+        shape = np.shape(a)
+        stop = start + (_size(shape) // across if across else 0)
+        piece = g[(*lead, slice(start, stop))]
+        pieces.append(piece if piece.shape == shape else piece.reshape(shape))
+        start = stop
     return tuple(pieces) if isinstance(arrays, tuple) else pieces
+
+
+def _size(shape: tuple[int, ...]) -> int:
+    size = 1
+    for n in shape:
+        size *= n
+    return size
 
 
 def join_like(pieces: Any, g: Any, axis: Any = 0) -> Any:

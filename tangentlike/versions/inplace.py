@@ -1,12 +1,21 @@
-"""Adjoints accumulated in place in versions by shape: ``bW = bW + e`` becomes ``bW += e``.
+"""Adjoints accumulated in place in versions by shape: ``bW = bW + e`` becomes ``bW += e``,
+and ``bu = bu + unindex(g, u, idx)`` (the adjoint of a slice read) becomes ``bu[idx] += g``.
 
 In a loop, ``bW = bW + h.T @ g`` allocates a new array every step and frees the old one;
-``bW += h.T @ g`` adds into the array ``bW`` already holds.  The two differ only when another
-name shares that array, or when the sum has another shape or dtype than ``bW``.  So the rewrite
-is made where the instrumented run recorded one shape and dtype for ``bW`` and for the sum
-(see observe.py and lower.py), and where nothing else can hold ``bW``'s array: every value bound to
-``bW`` is a new array (arithmetic, or ``np.zeros``), and ``bW`` is read only by its own sums and
-by ``return``.
+``bW += h.T @ g`` adds into the array ``bW`` already holds, and ``bu[1:-1] += g`` adds into
+the part of it a slice read, with no array of zeros the size of ``bu``.  The two differ only
+when another name shares that array, or when the sum has another shape or dtype than ``bW``.
+So the rewrite is made where the instrumented run recorded one shape and dtype for ``bW``
+and for the sum (see observe.py and lower.py), and where nothing else can hold the array
+``bW`` holds there.
+
+Ownership is tracked per array, not per name: each array ``bW`` can hold comes from a
+definition that makes a new one (arithmetic, ``np.zeros``, ``unindex``), possibly through
+sums.  A read of ``bW`` that may keep its array (``split_like(bu, ...)`` makes views; any read
+but a sum's own left operand, arithmetic on it and ``return`` counts) spoils the arrays that
+reach it; a sum is rewritten only when every array that reaches it is new and unspoiled.
+So ``bt = split_like(bu, ...)`` followed by ``bu = unindex(...)`` and ``bu = bu + ...`` still
+adds in place: the views hold the old array, the sums write to the new one.
 """
 from __future__ import annotations
 
@@ -16,10 +25,14 @@ from typing import Any
 import gast
 import numpy as np
 
+from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.optimizer.optimize import summed_into
 from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import recorded
+
+_NOT_OWNED = -1  # an origin: an array the generated code did not make (or cannot follow)
+_KEPT = -2  # an origin: an array a read may have kept (a view, another name)
 
 
 def _same_array(stmt: gast.Assign) -> bool:
@@ -32,44 +45,188 @@ def _new_array(value: gast.expr, resolve: Callable[[gast.expr], Any]) -> bool:
     """``value`` always evaluates to an array no other name holds."""
     if isinstance(value, (gast.BinOp, gast.UnaryOp)):
         return True
-    return isinstance(value, gast.Call) and primitive(resolve(value.func)).new_array
+    if not isinstance(value, gast.Call):
+        return False
+    fn = resolve(value.func)
+    return fn is runtime.unindex or primitive(fn).new_array
+
+
+def _keeps_no_view(node: gast.Name, parents: dict[int, gast.AST]) -> bool:
+    """The read ``node`` is an operand of arithmetic (whose result is a new array)."""
+    parent = parents.get(id(node))
+    return isinstance(parent, (gast.BinOp, gast.UnaryOp)) or (
+        isinstance(parent, gast.Compare))
+
+
+class _Origins:
+    """The definitions whose arrays a name may hold before a statement: new arrays
+    (``fresh``), ``_NOT_OWNED``, and ``_KEPT`` where a read that may keep the array (a
+    ``marker``, after that read) lies on the way with no new array bound since."""
+
+    def __init__(self, fn: gast.FunctionDef, fresh: set[int], sums: dict[int, str],
+                 markers: dict[int, str]) -> None:
+        self.reaching = dataflow.reaching_definitions(fn)
+        self.fresh, self.sums, self.markers = fresh, sums, markers
+
+    def of(self, name: str, stmt_id: int) -> set[int]:
+        found: set[int] = set()
+        seen: set[int] = set()
+        todo = [stmt_id]
+        while todo:
+            here = todo.pop()
+            for d in self.reaching.get(here, {}).get(name, frozenset({_NOT_OWNED})):
+                if d in self.fresh:
+                    found.add(d)
+                elif self.markers.get(d) == name:
+                    found.add(_KEPT)
+                elif self.sums.get(d) == name:  # a sum keeps the array it adds to
+                    if d not in seen:
+                        seen.add(d)
+                        todo.append(d)
+                else:
+                    found.add(_NOT_OWNED)
+        return found
 
 
 def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> None:
-    """Rewrite ``fn``'s sums ``a = a + e`` as ``a += e`` where that cannot change a value."""
+    """Rewrite ``fn``'s sums ``a = a + e`` as ``a += e`` (``a[idx] += g`` for
+    ``e = unindex(g, x, idx)``) where that cannot change a value."""
     statements = list(syntax.statements(fn.body, with_bodies=True))
-    sums: dict[str, list[gast.Assign]] = {}
-    owned: dict[str, bool] = {name: False for name in syntax.stored_names(fn.args)}
+    sums: dict[int, str] = {}
+    fresh: set[int] = set()
     for stmt in statements:
-        if isinstance(stmt, dataflow.COMPOUND):  # a header: its names are not arrays we own
-            for name in dataflow.uses(stmt) | dataflow.defs(stmt):
-                owned[name] = False
+        if isinstance(stmt, dataflow.COMPOUND):
             continue
         name = summed_into(stmt)
         if name is not None:
-            sums.setdefault(name, []).append(stmt)
-            owned[name] = owned.get(name, True) and _same_array(stmt)
-            continue
-        for target in dataflow.defs(stmt):
-            fresh = (isinstance(stmt, gast.Assign) and syntax.is_name(stmt.targets[0], target)
-                     and _new_array(stmt.value, resolve))
-            owned[target] = owned.get(target, True) and fresh
-    # Reads other than a sum's own left operand or a return could keep the array.
-    left_operands = {id(s.value.left) for found in sums.values() for s in found}
+            sums[id(stmt)] = name
+        elif (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+              and isinstance(stmt.targets[0], gast.Name)
+              and _new_array(stmt.value, resolve)):
+            fresh.add(id(stmt))
+    if not sums:
+        return
+    summed = set(sums.values())
+    left_operands = {id(s.value.left) for s in statements if id(s) in sums}
+    kept_by: dict[int, set[str]] = {}  # statement -> the summed names a read of it may keep
+    header_kept: set[str] = set()  # read by a compound statement's header: never in place
     for stmt in statements:
-        if isinstance(stmt, (gast.Return, *dataflow.COMPOUND)):
+        if isinstance(stmt, gast.Return):
             continue
-        for name in syntax.walk_names(stmt):
-            if name.ctx.__class__ is gast.Load and id(name) not in left_operands:
-                owned[name.id] = False
-    rewrite = {id(s) for name, found in sums.items() if owned.get(name) for s in found}
+        compound = isinstance(stmt, dataflow.COMPOUND)
+        parts = _header(stmt) if compound else [stmt]
+        parents = {id(child): node for part in parts for node in gast.walk(part)
+                   for child in gast.iter_child_nodes(node)}
+        for part in parts:
+            for name in syntax.walk_names(part):
+                if (name.id in summed and isinstance(name.ctx, gast.Load)
+                        and id(name) not in left_operands
+                        and not _keeps_no_view(name, parents)):
+                    if compound:
+                        header_kept.add(name.id)
+                    elif name.id not in dataflow.defs(stmt):  # else the name lets go of it
+                        kept_by.setdefault(id(stmt), set()).add(name.id)
+    markers = _mark(fn, kept_by)
+    try:
+        origins = _Origins(fn, fresh, sums, {id(m): n for m, n in markers})
+    finally:
+        _unmark(fn, markers)
+    rewrite = {}
+    for stmt in statements:
+        name = sums.get(id(stmt))
+        if name is None or name in header_kept or not _same_array(stmt):
+            continue
+        if not origins.of(name, id(stmt)) & {_NOT_OWNED, _KEPT}:
+            rewrite[id(stmt)] = _augmented(stmt, resolve)
     for block in syntax.blocks(fn.body):
-        block[:] = [_augmented(s) if id(s) in rewrite else s for s in block]
+        block[:] = [rewrite.get(id(s), s) for s in block]
 
 
-def _augmented(stmt: gast.Assign) -> gast.AugAssign:
-    """``a += e`` for ``a = a + e``."""
-    new = gast.AugAssign(target=stmt.targets[0], op=gast.Add(), value=stmt.value.right)
+def _mark(fn: gast.FunctionDef,
+          kept_by: dict[int, set[str]]) -> list[tuple[gast.Assign, str]]:
+    """Put a marker ``a = a`` after each statement whose read may keep ``a``'s array, so
+    that reaching definitions say which later sums that array may still reach."""
+    markers: list[tuple[gast.Assign, str]] = []
+    for block in syntax.blocks(fn.body):
+        out: list[gast.stmt] = []
+        for stmt in block:
+            out.append(stmt)
+            for name in sorted(kept_by.get(id(stmt), ())):
+                marker = gast.Assign(targets=[gast.Name(name, gast.Store(), None, None)],
+                                     value=gast.Name(name, gast.Load(), None, None),
+                                     type_comment=None)
+                markers.append((marker, name))
+                out.append(marker)
+        block[:] = out
+    return markers
+
+
+def _unmark(fn: gast.FunctionDef, markers: list[tuple[gast.Assign, str]]) -> None:
+    ids = {id(m) for m, _ in markers}
+    for block in syntax.blocks(fn.body):
+        block[:] = [s for s in block if id(s) not in ids]
+
+
+def _header(stmt: gast.stmt) -> list[gast.AST]:
+    """The expressions a compound statement itself evaluates (not its bodies)."""
+    if isinstance(stmt, gast.For):
+        return [stmt.target, stmt.iter]
+    if isinstance(stmt, (gast.If, gast.While)):
+        return [stmt.test]
+    if isinstance(stmt, gast.With):
+        return list(stmt.items)
+    return [h for h in stmt.handlers if h.type is not None]
+
+
+def _augmented(stmt: gast.Assign, resolve: Callable[[gast.expr], Any]) -> gast.AugAssign:
+    """``a += e`` for ``a = a + e``; ``a[idx] += g`` for ``a = a + unindex(g, x, idx)``
+    with a basic index written out (``slice(1, -1)``, an integer) of ``a``'s shape."""
+    target, value = stmt.targets[0], stmt.value.right
+    slot = _slot(value, stmt, resolve)
+    if slot is not None:
+        target, value = gast.Subscript(value=gast.Name(target.id, gast.Store(), None, None),
+                                       slice=slot, ctx=gast.Store()), value.args[0]
+    new = gast.AugAssign(target=target, op=gast.Add(), value=value)
     if anno.has_info(stmt):
         setattr(new, anno.KEY, anno.info(stmt))
     return new
+
+
+def _slot(value: gast.expr, stmt: gast.Assign,
+          resolve: Callable[[gast.expr], Any]) -> gast.expr | None:
+    """The index ``idx`` of ``unindex(g, x, idx)`` as a subscript, when ``value`` is such a
+    call of the sum's own shape and ``idx`` a basic index written out; else None."""
+    if not (isinstance(value, gast.Call) and len(value.args) == 3 and not value.keywords
+            and resolve(value.func) is runtime.unindex
+            and recorded(value) is not None and recorded(value) == recorded(stmt.value.left)):
+        return None
+    index = value.args[2]
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    written = [_basic(p, resolve) for p in parts]
+    if any(w is None for w in written):
+        return None
+    return gast.Tuple(written, gast.Load()) if isinstance(index, gast.Tuple) else written[0]
+
+
+def _basic(part: gast.expr, resolve: Callable[[gast.expr], Any]) -> gast.expr | None:
+    """``part`` as a subscript part when it is an integer literal or ``slice(...)`` of
+    integer literals and None; else None."""
+    if _literal(part):
+        return None if isinstance(part, gast.Constant) and part.value is None else part
+    if (isinstance(part, gast.Call) and resolve(part.func) is slice and not part.keywords
+            and 1 <= len(part.args) <= 3 and all(_literal(a) for a in part.args)):
+        args = list(part.args)
+        if len(args) == 1:
+            args = [gast.Constant(None, None), args[0]]
+        bounds = [None if isinstance(a, gast.Constant) and a.value is None else a
+                  for a in args] + [None] * (3 - len(args))
+        return gast.Slice(lower=bounds[0], upper=bounds[1], step=bounds[2])
+    return None
+
+
+def _literal(node: gast.expr) -> bool:
+    """An integer literal (a negative one included) or None."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        node = node.operand
+    return isinstance(node, gast.Constant) and (
+        node.value is None or (type(node.value) is int))

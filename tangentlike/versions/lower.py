@@ -31,6 +31,7 @@ from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.static import Static, shape_follows
+from tangentlike.versions.wheres import merge_selections, share_comparisons
 
 
 def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[int, set],
@@ -80,6 +81,10 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         optimize(fn, temporaries)
     if not rewritten:
         return None, "nothing to work out for these shapes"
+    if share_comparisons(fn):
+        optimize(fn, temporaries)
+    if merge_selections(fn, lambda f: resolve_in(f, (scope,), local)):
+        optimize(fn, temporaries)
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
     accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)

@@ -106,10 +106,31 @@ def shape_follows(fn: gast.FunctionDef, static: Static, seen: dict[int, set]) ->
         for part in node.elts if isinstance(node, gast.Tuple) else [node]:
             parts += [getattr(part, p) for p in ("lower", "upper", "step")] \
                 if isinstance(part, gast.Slice) else [part]
+        found = seen.get(k, ())
+        if isinstance(slot[0], gast.Call) and _mask_to_elementwise(slot[0], found, static):
+            continue
         if any(not static.of(p) for p in parts if p is not None) and any(
-                decides_shape(s) for s in seen.get(k, ())):
+                decides_shape(s) for s in found):
             return "an integer or a mask computed from values decides a shape"
     return None
+
+
+def _mask_to_elementwise(call: gast.Call, seen: set, static: Static) -> bool:
+    """A boolean array (never anything else) passed to a call whose record says its result
+    shape follows from its arguments' shapes (``np.where(l1 > l2, a, b)``, a ufunc): the
+    mask's values choose elements, not the shape.  An integer may still be an axis or a
+    count, so only masks of at least one dimension are let through."""
+    if not seen or not all(kind is np.ndarray and dtype.kind == "b" and len(shape) >= 1
+                           for kind, shape, dtype in seen):
+        return False
+    func = static.resolve(call.func)
+    if func is None or func in _ALLOWED_BUILTINS:
+        return False
+    record = primitive(func)
+    shape = record.shape
+    if record.shape_below is not None and len(call.args) < record.shape_below[0]:
+        shape = record.shape_below[1]
+    return shape is Shape.FROM_SHAPES
 
 
 def _shape_determined(call: gast.Call, static: Static) -> bool:
