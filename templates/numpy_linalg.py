@@ -108,8 +108,8 @@ def vdot_tangent(z, a, b):
 @adjoint(np.inner)
 def inner(z, a, b):
     s = inner_adjoint_subscripts(a, b)
-    d[a] = linalg_cast(np.einsum(s[0], d[z], b), a)
-    d[b] = linalg_cast(np.einsum(s[1], a, d[z]), b)
+    d[a] = linalg_cast(einsum_with(s[0], d[z], b), a)
+    d[b] = linalg_cast(einsum_with(s[1], a, d[z]), b)
 
 
 @tangent(np.inner)
@@ -133,8 +133,8 @@ def outer_tangent(z, a, b, out=None):
 @adjoint(np.tensordot)
 def tensordot(z, a, b, axes=2):
     s = tensordot_adjoint_subscripts(a, b, axes)
-    d[a] = linalg_cast(np.einsum(s[0], d[z], b), a)
-    d[b] = linalg_cast(np.einsum(s[1], a, d[z]), b)
+    d[a] = linalg_cast(einsum_with(s[0], d[z], b), a)
+    d[b] = linalg_cast(einsum_with(s[1], a, d[z]), b)
 
 
 @tangent(np.tensordot)
@@ -203,8 +203,8 @@ def linalg_outer_tangent(z, x1, x2):
 @adjoint(np.linalg.tensordot)
 def linalg_tensordot(z, x1, x2, axes=2):
     s = tensordot_adjoint_subscripts(x1, x2, axes)
-    d[x1] = linalg_cast(np.einsum(s[0], d[z], x2), x1)
-    d[x2] = linalg_cast(np.einsum(s[1], x1, d[z]), x2)
+    d[x1] = linalg_cast(einsum_with(s[0], d[z], x2), x1)
+    d[x2] = linalg_cast(einsum_with(s[1], x1, d[z]), x2)
 
 
 @tangent(np.linalg.tensordot)

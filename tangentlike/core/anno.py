@@ -21,7 +21,10 @@ Every pass that needs to remember something about a node stores it in the node's
 - ``versions``: for a normalized function, the user's name of each version of a name
   (``x_1``: ``x``), for messages;
 - ``seen``: for an expression of a derivative being specialized to argument shapes, the
-  ``(type, shape, dtype)`` of each value it had in the instrumented run (versions/observe.py).
+  ``(type, shape, dtype)`` of each value it had in the instrumented run (versions/observe.py);
+- ``alone``: for a generated ``add_item(bx, g, x, i)`` (one item added to a container's
+  adjoint), the callee of the same contribution on its own, ``unindex``: the optimizer
+  writes ``unindex(g, x, i)`` where ``bx`` is still zero (``remove_zero_inits``).
 """
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ class NodeInfo:
     reraises: bool = False
     seen: frozenset | None = None
     versions: dict[str, str] | None = None
+    alone: Any = None
 
 
 def info(node: Any) -> NodeInfo:

@@ -51,7 +51,8 @@ def fold_constants(fn: gast.FunctionDef) -> bool:
 # -- zero-initialised adjoints -----------------------------------------------------------------
 def _accumulated(stmt: gast.stmt, name: str, like: gast.expr) -> gast.expr | None:
     """``e`` if ``stmt`` is ``name = name + e`` or ``name = add_grad(name, e)``; ``-e`` if it
-    is ``name = name - e``; ``name`` zero, as ``zeros_like(like)`` made it."""
+    is ``name = name - e``; ``unindex(g, x, i)`` if it is ``name = add_item(name, g, x, i)``;
+    ``name`` zero, as ``zeros_like(like)`` made it."""
     if not (anno.info(stmt).contribution and isinstance(stmt, gast.Assign)
             and syntax.is_name(stmt.targets[0], name)):
         return None
@@ -64,6 +65,10 @@ def _accumulated(stmt: gast.stmt, name: str, like: gast.expr) -> gast.expr | Non
     elif isinstance(value, gast.Call) and len(value.args) == 2 and syntax.is_name(
             value.args[0], name):
         rest = value.args[1]
+    elif isinstance(value, gast.Call) and anno.info(value).alone is not None \
+            and len(value.args) == 4 and syntax.is_name(value.args[0], name):
+        # add_item(name, g, x, i) of a zero name: unindex(g, x, i)
+        rest = syntax.call(deepcopy(anno.info(value).alone), value.args[1:])
     else:
         return None
     _read_structure_of(rest, name, like)

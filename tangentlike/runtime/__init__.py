@@ -424,9 +424,29 @@ def matmul_adjoint_b(g: Any, a: Any, b: Any) -> Any:
     return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
 
 
+def _real_products(g: Any, a: Any, b: Any) -> bool:
+    """Whether ``np.dot(a, b)``'s adjoints for ``g`` are plain products: ``a`` and ``b``
+    real floating point arrays of rank 1 or 2 and ``g`` a real floating point value of the
+    result's rank (the general path, tensordot and moveaxis, takes everything else)."""
+    if type(a) is not np.ndarray or type(b) is not np.ndarray \
+            or not 0 < a.ndim <= 2 or not 0 < b.ndim <= 2 \
+            or a.dtype.kind != "f" or b.dtype.kind != "f":
+        return False
+    rank = a.ndim + b.ndim - 2
+    if type(g) is np.ndarray:
+        return g.ndim == rank and g.dtype.kind == "f"
+    # A Python float seed of an inner product of float32 vectors: the general path's float64.
+    return rank == 0 and (isinstance(g, np.floating)
+                          or (type(g) is float and a.dtype == b.dtype == np.float64))
+
+
 def dot_adjoint_a(g: Any, a: Any, b: Any) -> Any:
     """d np.dot(a, b)/da applied to ``g`` (np.dot contracts a's last axis with b's
     second-to-last, or its only axis)."""
+    if _real_products(g, a, b):  # ranks 1 and 2: plain products, as a person writes them
+        if b.ndim == 1:
+            return g * b if a.ndim == 1 else g[:, None] * b  # g scalar / an outer product
+        return b @ g if a.ndim == 1 else g @ b.T
     a_ndim, b = np.ndim(a), np.asarray(b)
     if a_ndim == 0 or b.ndim == 0:
         return unbroadcast(np.sum(g * b) if a_ndim == 0 else g * b, a)
@@ -439,6 +459,10 @@ def dot_adjoint_a(g: Any, a: Any, b: Any) -> Any:
 
 def dot_adjoint_b(g: Any, a: Any, b: Any) -> Any:
     """d np.dot(a, b)/db applied to ``g``."""
+    if _real_products(g, a, b):
+        if a.ndim == 1:
+            return g * a if b.ndim == 1 else a[:, None] * g  # g scalar / an outer product
+        return a.T @ g
     a, b_ndim = np.asarray(a), np.ndim(b)
     if a.ndim == 0 or b_ndim == 0:
         return unbroadcast(np.sum(g * a) if b_ndim == 0 else g * a, b)

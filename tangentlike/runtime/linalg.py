@@ -82,8 +82,66 @@ def einsum_refuse_operands_first(x: Any) -> Any:
 def einsum_with(subscripts: str, x0: Any, x1: Any = None, x2: Any = None, x3: Any = None,
                 out: Any = None, optimize: Any = False) -> Any:
     """``np.einsum(subscripts, ...)`` of the operands that are not None."""
+    if x2 is None and x3 is None and x1 is not None:
+        product = _as_product(subscripts, x0, x1)
+        if product is not None:
+            return product
     operands = [x for x in (x0, x1, x2, x3) if x is not None]
     return np.einsum(subscripts, *operands, optimize=optimize)
+
+
+def _as_product(subscripts: str, x: Any, y: Any) -> Any:
+    """``np.einsum(subscripts, x, y)`` computed as ``@`` of ``x``, ``y`` or their
+    transposes, or as an outer product of two vectors, when ``x`` and ``y`` are real floating
+    point arrays of rank 1 or 2 and the explicit ``subscripts`` name such a product (see
+    :func:`_product_plan`); None otherwise (``np.einsum`` computes it then)."""
+    if type(x) is not np.ndarray or type(y) is not np.ndarray \
+            or x.dtype.kind != "f" or y.dtype.kind != "f" or type(subscripts) is not str:
+        return None
+    plan = _product_plan(subscripts)
+    if plan is None or (x.ndim, y.ndim) != plan[0]:
+        return None
+    _, swap, tx, ty, outer, summed = plan
+    if summed is not None and x.shape[summed[0]] != y.shape[summed[1]]:
+        return None  # a dimension of 1 einsum broadcasts: einsum's business
+    if swap:
+        x, y = y, x
+    if outer:
+        return x[:, None] * y
+    return (x.T if tx else x) @ (y.T if ty else y)
+
+
+@functools.lru_cache(maxsize=1024)
+def _product_plan(subscripts: str) -> tuple | None:
+    """For explicit two-operand ``subscripts`` ``"A,B->O"`` that name one matrix product (one
+    letter summed, at most one more letter per operand, each kept in ``O``) or the outer
+    product of two vectors: ``((len(A), len(B)), swap, transpose first, transpose second,
+    outer, summed)``: the product is ``first @ second`` of the operands, swapped if ``swap``
+    and transposed as told (or ``first[:, None] * second`` if ``outer``); ``summed`` is the
+    summed letter's axis in ``A`` and in ``B`` (None for an outer product).  None for any
+    other subscripts."""
+    ins, arrow, out = subscripts.replace(" ", "").partition("->")
+    if not arrow or "." in subscripts or ins.count(",") != 1:
+        return None
+    a, b = ins.split(",")
+    if not (0 < len(a) <= 2 and 0 < len(b) <= 2) \
+            or any(len(set(s)) != len(s) or not (s.isascii() and s.isalpha()) for s in (a, b)) \
+            or len(set(out)) != len(out) or set(out) - set(a + b):
+        return None
+    ranks = (len(a), len(b))
+    shared = set(a) & set(b)
+    if not shared and len(a) == len(b) == 1 and out in (a + b, b + a):
+        return ranks, out == b + a, False, False, True, None
+    if len(shared) != 1 or shared & set(out) or set(a + b) - shared - set(out):
+        return None
+    (c,) = shared
+    fa, fb = a.replace(c, ""), b.replace(c, "")
+    summed = (a.index(c), b.index(c))
+    if out == fa + fb:  # (fa, c) @ (c, fb)
+        return ranks, False, a != fa + c, b != c + fb, False, summed
+    if fa and fb and out == fb + fa:  # (fb, c) @ (c, fa)
+        return ranks, True, b != fb + c, a != c + fa, False, summed
+    return None
 
 
 def linalg_cast(t: Any, x: Any) -> Any:

@@ -152,7 +152,7 @@ v3 = np.array([0.2, 0.9, -0.6])
 OTHER_RANKS = [
     ("np.dot(a, b)", [A3, B2], "dot_adjoint_b"), ("np.dot(a, b)", [A3, B3], "dot_adjoint_a"),
     ("a.dot(b)", [A3, B3], "dot_adjoint_b"), ("np.matmul(a, b)", [A3, B2], "matmul_adjoint_a"),
-    ("np.tensordot(a, b, axes=2)", [A3, B3], "np.einsum("),
+    ("np.tensordot(a, b, axes=2)", [A3, B3], "einsum_with("),
     ("np.einsum('ij,ij->i', a, b)", [M, M], "np.einsum("),
     ("np.einsum('bij,bjk->bik', a, b)", [A3, np.arange(40.0).reshape(2, 4, 5) / 40.0],
      "np.einsum("),

@@ -102,8 +102,9 @@ class Adjoints:
         adjoint = self.adjoint(name)
         if name in self.program.containers or self._item_of_container(value):
             self._shape_from_adjoint(name, adjoint, value)
-            if self.in_loop and self._is_unindex(value):  # one item, not a zero container
+            if self._is_unindex(value):  # one item added, not a container of zeros
                 total = self.runtime_call("add_item", [syntax.load(adjoint), *value.args])
+                anno.info(total).alone = value.func
             else:
                 total = self.runtime_call("add_grad", [syntax.load(adjoint), value])
         else:
@@ -114,9 +115,9 @@ class Adjoints:
         return stmt
 
     def _is_unindex(self, value: gast.expr) -> bool:
-        """``unindex(g, x, i)``: inside a loop, ``bx = add_item(bx, g, x, i)`` adds ``g`` to
-        one item of ``bx`` (at the top level, the zero-initialisation pass makes the first
-        such sum ``bx = unindex(g, x, i)``, which needs no zeros either)."""
+        """``unindex(g, x, i)``: ``bx = add_item(bx, g, x, i)`` adds ``g`` to one item of
+        ``bx`` (where ``bx`` is still zero, the zero-initialisation pass writes the sum as
+        ``bx = unindex(g, x, i)``, its ``alone`` form, which needs no zeros either)."""
         return (isinstance(value, gast.Call) and len(value.args) == 3 and not value.keywords
                 and self.namespace.resolve(value.func) is runtime.unindex)
 
