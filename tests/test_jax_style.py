@@ -300,6 +300,7 @@ def test_argnums_int_and_tuple_shapes_without_jax() -> None:
     assert value == three(*args)
 
 
+@pytest.mark.slow  # seconds: the default run's time (CI runs -m slow too)
 def test_argnums_is_wrt_for_the_other_functions() -> None:
     args = (W, X, T)
     v = (RNG.normal(size=W.shape), RNG.normal(size=X.shape))
@@ -521,6 +522,7 @@ def test_jacfwd_jacrev_shapes_match_jax(jax, which, fn, args, argnums) -> None:
     close(mine, theirs)
 
 
+@pytest.mark.slow  # seconds: the default run's time (CI runs -m slow too)
 def test_hessian_blocks_match_jax(jax) -> None:
     args = (W, X, T)
     close(tangentlike.hessian(three, argnums=(0, 1))(*args),
@@ -537,6 +539,7 @@ def test_jacobian_of_a_dict_output_is_refused() -> None:
             getattr(tangentlike, which)(dict_output)(X)
 
 
+@pytest.mark.slow  # seconds: the default run's time (CI runs -m slow too)
 def test_jacfwd_equals_jacrev_and_finite_differences() -> None:
     fwd = tangentlike.jacfwd(layer, argnums=(0, 1))(W, X)
     rev = tangentlike.jacrev(layer, argnums=(0, 1))(W, X)

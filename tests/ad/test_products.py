@@ -154,6 +154,7 @@ def test_hessian_of_several_arguments_is_a_nested_tuple(wrt) -> None:
             np.testing.assert_allclose(H[a][b], swapped, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.slow  # seconds: the default run's time (CI runs -m slow too)
 def test_hessian_matches_jax() -> None:
     jax = pytest.importorskip("jax")
     with jax.enable_x64(True):

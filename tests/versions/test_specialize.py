@@ -124,6 +124,7 @@ def _tanh_derivatives(x: float) -> list[float]:
     return [t, s, -2 * t * s, -2 * s * s + 4 * t * t * s, 16 * t * s * s - 8 * t ** 3 * s]
 
 
+@pytest.mark.slow  # seconds: the default run's time (CI runs -m slow too)
 def test_fourth_derivative_at_a_float() -> None:
     """Issue 15: the generated code stays differentiable, at a float (the float twin's
     dispatch, fed back in, made the 4th derivative of this tanh refuse its argument)."""
