@@ -16,6 +16,7 @@ counts constants, the edges following the data).  ``np.kaiser(M, beta)`` is
 ``i0(beta r) / i0(beta)`` (``r`` a constant of ``M``).
 """
 import numpy as np
+from tangentlike.templates.numpy_statistics import trapezoid, trapezoid_tangent
 
 from tangentlike.rules.primitive import Facts, Returns, declare
 from tangentlike.rules.registry import adjoint, d, non_differentiable, tangent
@@ -39,12 +40,7 @@ from tangentlike.runtime.polyroots import kaiser_radii, poly_exponents, poly_mas
 from tangentlike.runtime.shapes import split_like
 from tangentlike.runtime.statistics import (
     no_derivative,
-    pair_mean,
-    pair_shape,
     poly_tail,
-    trapezoid_steps,
-    unpair_mean,
-    untrapezoid_steps,
 )
 from tangentlike.runtime.ufunc_methods import outer_shape
 
@@ -167,26 +163,11 @@ if hasattr(np, "row_stack"):
         d[y] = np.vstack(d[tup])
 
 
-# np.trapz, NumPy 1's name of np.trapezoid (deprecated in NumPy 2, gone in 2.4): its rule.
+# np.trapz, NumPy 1's name of np.trapezoid (deprecated in NumPy 2, gone in 2.4): trapezoid's
+# rules (the same function; the tangent computes with np.trapezoid).
 if hasattr(np, "trapz"):
-    @adjoint(np.trapz)
-    def trapz(r, y, x=None, dx=1.0, axis=-1):
-        if x is None:
-            d[y] = unpair_mean(np.broadcast_to(np.expand_dims(d[r], axis) * dx,
-                                               pair_shape(y, axis)), axis)
-            d[dx] = np.sum(d[r] * np.sum(pair_mean(y, axis), axis=axis))
-        else:
-            d[y] = unpair_mean(np.expand_dims(d[r], axis) * trapezoid_steps(x, y, axis), axis)
-            d[x] = untrapezoid_steps(np.expand_dims(d[r], axis) * pair_mean(y, axis), x, axis)
-
-    @tangent(np.trapz)
-    def trapz_tangent(r, y, x=None, dx=1.0, axis=-1):
-        if x is None:
-            d[r] = np.trapz(d[y], dx=dx, axis=axis)
-            d[r] = np.sum(pair_mean(y, axis), axis=axis) * d[dx]
-        else:
-            d[r] = np.trapz(d[y], x, axis=axis)
-            d[r] = np.sum(pair_mean(y, axis) * trapezoid_steps(d[x], y, axis), axis=axis)
+    adjoint(np.trapz)(trapezoid)
+    tangent(np.trapz)(trapezoid_tangent)
 
 
 # np.divmod.outer(A, B) is (A // B, A % B) over every pair: the quotient is piecewise
