@@ -27,6 +27,7 @@ from tangentlike.arguments import register_pytree
 from tangentlike.checking import check_grads
 from tangentlike.rules.surgery import insert_grad_of, stop_gradient
 from tangentlike.errors import (
+    CompiledBackendError,
     InputError,
     NoDerivativeError,
     SourceUnavailableError,
@@ -39,7 +40,7 @@ from tangentlike.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "INPUT_DERIVATIVE", "InputError", "NoDerivativeError", "SourceUnavailableError",
+    "CompiledBackendError", "INPUT_DERIVATIVE", "InputError", "NoDerivativeError", "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "ValueRefusedError",
     "adjoint", "autodiff", "check_grads", "clear_cache", "d", "grad", "hessian", "hvp",
     "init_grad", "insert_grad_of", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",

@@ -23,7 +23,7 @@ from tangentlike.arguments import (
     shifted,
 )
 from tangentlike.core.guards import Regenerating, note_for, unwrap
-from tangentlike.errors import InputError, TangentlikeError
+from tangentlike.errors import CompiledBackendError, InputError, TangentlikeError
 from tangentlike.frontend import functions, lifting
 from tangentlike.frontend.parsing import parameters_of, parse_function
 from tangentlike.pipeline import (
@@ -34,7 +34,10 @@ from tangentlike.pipeline import (
     generation_lock,
     resolve_wrt,
 )
+from tangentlike.versions.compiled import Compiled, numba_module
 from tangentlike.versions.dispatch import Check, Version, Versions, version_of
+
+BACKENDS = ("python", "numba")
 
 
 class INPUT_DERIVATIVE(enum.Enum):  # noqa: N801  (Tangent's name)
@@ -172,7 +175,8 @@ def _remember(func: Callable, key: Hashable, value: Any) -> None:
     _cache.setdefault(func, {})[key] = (func.__code__, value)
 
 
-def _make_callable(derivative: Derivative, options: Options, name: str) -> Callable:
+def _make_callable(derivative: Derivative, options: Options, name: str,
+                   user: Callable | None = None) -> Callable:
     wrt = options.wrt
     params = derivative.parameters
     n_params = derivative.positional
@@ -184,7 +188,7 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
             args, kwargs = check_inputs(args, kwargs, wrt, params, name)
             return args, check_seeds(args, kwargs, wrt, params, seeds, name)
 
-        specializer, jvp_function = _checked_call(derivative, check)
+        specializer, jvp_function = _checked_call(derivative, check, options, user)
 
         def arguments(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
             """The tangents passed after the arguments, by position, as keywords."""
@@ -213,7 +217,7 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
         def check(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
             return check_inputs(args, kwargs, wrt, params, name)
 
-        specializer, call = _checked_call(derivative, check)
+        specializer, call = _checked_call(derivative, check, options, user)
 
         def gradient(*args: Any, **kwargs: Any) -> Any:
             return gradients_like(call(*args, **kwargs), args, kwargs, wrt, params,
@@ -245,11 +249,16 @@ def _make_callable(derivative: Derivative, options: Options, name: str) -> Calla
     return df
 
 
-def _checked_call(derivative: Derivative, check: Check,
-                  ) -> tuple[Versions | None, Callable]:
+def _checked_call(derivative: Derivative, check: Check, options: Options,
+                  user: Callable | None = None) -> tuple[Any, Callable]:
     """The function that checks the arguments and runs the derivative: the dispatcher to
     its versions by shape (which checks only at the first calls of a signature) when it can
-    have them, else a plain wrapper."""
+    have them, else a plain wrapper; with ``backend="numba"``, to those versions compiled."""
+    if options.backend == "numba" and derivative.tree is None:
+        raise CompiledBackendError(
+            f"backend=\"numba\" compiles the versions of an optimized derivative; "
+            f"{getattr(user, '__name__', 'this function')}'s has none (optimized=False?)",
+            hint="use optimized=True, or backend=\"python\"")
     if derivative.tree is None:
         function = derivative.function
 
@@ -261,6 +270,9 @@ def _checked_call(derivative: Derivative, check: Check,
     specializer = Versions(derivative.function, derivative.tree, set(derivative.temporaries),
                            derivative.scope, check, derivative.numbers, derivative.source,
                            derivative.path)
+    if options.backend == "numba":
+        compiled = Compiled(specializer, user)
+        return compiled, compiled.dispatcher()
     return specializer, specializer.dispatcher()
 
 
@@ -286,7 +298,7 @@ def _generate(func: Callable, options: Options) -> Callable:
     """The derivative of ``func``, for the names its code reaches as they are now."""
     with generation_lock:
         derivative = compile_derivative(func, options)
-        df = _make_callable(derivative, options, func.__name__)
+        df = _make_callable(derivative, options, func.__name__, unwrap(func))
     df.guards = derivative.guards
     return df
 
@@ -294,7 +306,8 @@ def _generate(func: Callable, options: Options) -> Callable:
 def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: str = "joint",
              mode: str = "reverse", preserve_result: bool = False, check_dims: bool = True,
              input_derivative: INPUT_DERIVATIVE = INPUT_DERIVATIVE.Required,
-             verbose: int | None = None, *, argnums: Any = None) -> Callable:
+             verbose: int | None = None, *, argnums: Any = None,
+             backend: str = "python") -> Callable:
     """Generate the derivative of ``func`` as Python source and return it as a function.
 
     Reverse mode returns ``df(*args, init_grad)``: the gradient with respect to each ``wrt``
@@ -306,21 +319,28 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
     ``wrt`` (default: the first argument) takes indices or names; ``argnums`` is its JAX
     name.  autodiff returns the generated function itself, in Tangent's convention: one
     gradient, not a tuple, for ``wrt=(i,)`` and ``argnums=(i,)`` alike (``grad`` follows JAX).
+
+    ``backend="numba"`` (optional: ``pip install tangentlike[numba]``) runs the version of
+    the derivative for each call's argument types and shapes compiled by numba: the same
+    source (``df.source_for(*args)``); where numba cannot compile it, the first call raises
+    a :class:`~tangentlike.errors.CompiledBackendError` saying why (see
+    docs/performance.md).
     """
     wrt = alias(wrt, argnums, "autodiff", (0,))
+    _check_backend(backend, motion)
     bound = bound_method(func)
     if bound is not None:  # model.loss: the derivative of Model.loss, with the model first
         function, obj = bound
         return BoundDerivative(autodiff(
             function, wrt=shifted(wrt), optimized=optimized, motion=motion, mode=mode,
             preserve_result=preserve_result, check_dims=check_dims,
-            input_derivative=input_derivative, verbose=verbose), obj)
+            input_derivative=input_derivative, verbose=verbose, backend=backend), obj)
     captured = lifting.captured_wrt(func, wrt)
     if captured:  # grad(loss, wrt="data"): data, a value the closure captured
         return CapturedDerivative(autodiff(
             lifting.lift_closure(func, captured), wrt=wrt, optimized=optimized,
             motion=motion, mode=mode, preserve_result=preserve_result, check_dims=check_dims,
-            input_derivative=input_derivative, verbose=verbose), func, captured)
+            input_derivative=input_derivative, verbose=verbose, backend=backend), func, captured)
     if mode not in ("reverse", "forward"):
         raise TangentlikeError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if motion not in ("joint", "split"):
@@ -329,7 +349,7 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
     if not hasattr(func, "__code__"):
         parse_function(func)  # raises SourceUnavailableError for builtins and ufuncs
     request = (tuple(wrt) if isinstance(wrt, (tuple, list)) else wrt, mode, motion, optimized,
-               preserve_result, check_dims, input_derivative)
+               preserve_result, check_dims, input_derivative, backend)
     df = _cached(func, request)
     if df is None:
         with generation_lock:  # one thread generates it; the others then find it here
@@ -338,7 +358,8 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
                 options = Options(wrt=wrt_indices(func, wrt), mode=mode, motion=motion,
                                   optimized=optimized, preserve_result=preserve_result,
                                   check_dims=check_dims,
-                                  seed_required=input_derivative is INPUT_DERIVATIVE.Required)
+                                  seed_required=input_derivative is INPUT_DERIVATIVE.Required,
+                                  backend=backend)
                 df = DerivativeFunction(functools.partial(_generate, given, options),
                                         note_for(func, verbose))
                 _remember(func, request, df)
@@ -347,24 +368,41 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
     return df
 
 
+def _check_backend(backend: str, motion: str) -> None:
+    """A clear error for an unknown backend, numba missing, or split motion with numba."""
+    if backend not in BACKENDS:
+        raise InputError(f"backend must be one of {', '.join(map(repr, BACKENDS))}, "
+                         f"not {backend!r}", hint="backend=\"python\" (the default) runs "
+                         "the generated source; backend=\"numba\" compiles it")
+    if backend == "numba":
+        numba_module()  # installed? (a CompiledBackendError if not)
+        if motion != "joint":
+            raise CompiledBackendError(
+                "backend=\"numba\" compiles joint derivatives; motion='split' has none",
+                hint="use motion='joint', or backend=\"python\"")
+
+
 def grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
          preserve_result: bool = False, check_dims: bool = True, verbose: int | None = None,
-         motion: str = "joint", *, argnums: Any = None, has_aux: bool = False) -> Callable:
+         motion: str = "joint", *, argnums: Any = None, has_aux: bool = False,
+         backend: str = "python") -> Callable:
     """The gradient of ``func``: ``df(*args, init_grad=1.0)``.  Usable as a decorator,
     bare (``@grad``) or with arguments (``@grad(wrt=(0, 1))``).
 
     ``wrt`` (default: the first argument) follows Tangent: ``wrt=(i,)`` gives one gradient.
     ``argnums`` is JAX's name for it and follows JAX: an int gives one gradient, a tuple a
     tuple.  With ``has_aux=True``, ``func`` returns ``(loss, aux)`` and ``df`` returns
-    ``(gradient, aux)``: only the loss is differentiated.
+    ``(gradient, aux)``: only the loss is differentiated.  ``backend="numba"``: see
+    :func:`autodiff` (not with ``has_aux``).
     """
     if func is None:
         return lambda f: grad(f, wrt=wrt, optimized=optimized, preserve_result=preserve_result,
                               check_dims=check_dims, verbose=verbose, motion=motion,
-                              argnums=argnums, has_aux=has_aux)
+                              argnums=argnums, has_aux=has_aux, backend=backend)
     tuple_of_one = one_tuple(argnums)
     wrt = alias(wrt, argnums, "grad", (0,))
     if has_aux:
+        _no_aux_backend(backend, "grad")
         if preserve_result:
             raise InputError("grad takes has_aux=True or preserve_result=True, not both",
                              hint="use value_and_grad(f, has_aux=True), which returns "
@@ -380,7 +418,8 @@ def grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
         return grad_and_aux
     df = autodiff(func, wrt=wrt, optimized=optimized, motion=motion, mode="reverse",
                   preserve_result=preserve_result, check_dims=check_dims,
-                  input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose)
+                  input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose,
+                  backend=backend)
     if not tuple_of_one or preserve_result:  # preserve_result keeps Tangent's flat order
         return df
 
@@ -390,6 +429,14 @@ def grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
 
     gradients.source = df.source
     return gradients
+
+
+def _no_aux_backend(backend: str, where: str) -> None:
+    if backend != "python":
+        _check_backend(backend, "joint")
+        raise CompiledBackendError(
+            f"{where}(has_aux=True) runs the split derivative, which backend={backend!r} "
+            "does not compile", hint="return the loss alone, or use backend=\"python\"")
 
 
 def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool,
@@ -431,19 +478,21 @@ def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool,
 
 def value_and_grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
                    verbose: int | None = None, *, argnums: Any = None,
-                   has_aux: bool = False) -> Callable:
+                   has_aux: bool = False, backend: str = "python") -> Callable:
     """Like JAX's: ``f(*args) -> (value, gradient)``, both from one generated function.
 
     ``wrt`` (default: the first argument) or JAX's ``argnums``: an int (or ``wrt=(i,)``)
     gives one gradient, a tuple of several (or ``argnums=(i,)``) a tuple.  With
     ``has_aux=True``, ``func`` returns ``(value, aux)`` and the result is
-    ``((value, aux), gradient)``, as JAX's; only the value is differentiated."""
+    ``((value, aux), gradient)``, as JAX's; only the value is differentiated.
+    ``backend="numba"``: see :func:`autodiff` (not with ``has_aux``)."""
     if func is None:
         return lambda f: value_and_grad(f, wrt=wrt, optimized=optimized, verbose=verbose,
-                                        argnums=argnums, has_aux=has_aux)
+                                        argnums=argnums, has_aux=has_aux, backend=backend)
     tuple_of_one = one_tuple(argnums)
     wrt = alias(wrt, argnums, "value_and_grad", (0,))
     if has_aux:
+        _no_aux_backend(backend, "value_and_grad")
         run, df = _aux_gradient(func, wrt, optimized, True, verbose, "value_and_grad")
 
         @functools.wraps(df)
@@ -453,7 +502,8 @@ def value_and_grad(func: Callable | None = None, wrt: Any = None, optimized: boo
 
         vg_aux.source = df.source
         return vg_aux
-    df = grad(func, wrt=wrt, optimized=optimized, preserve_result=True, verbose=verbose)
+    df = grad(func, wrt=wrt, optimized=optimized, preserve_result=True, verbose=verbose,
+              backend=backend)
 
     @functools.wraps(df)
     def vg(*args: Any, **kwargs: Any) -> tuple[Any, Any]:

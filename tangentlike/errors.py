@@ -91,3 +91,8 @@ class CacheDirError(TangentlikeError):
 class ValueRefusedError(TangentlikeError, NotImplementedError):
     """A derivative ran on values its rule does not cover (an ``np.linalg.eig`` with complex
     eigenvalues, ``np.linalg.svd(a, full_matrices=True)`` of a matrix that is not square)."""
+
+
+class CompiledBackendError(TangentlikeError):
+    """``backend="numba"`` cannot compile the derivative: numba is not installed, or the
+    version of the derivative for these arguments uses something numba does not compile."""

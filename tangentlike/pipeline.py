@@ -59,6 +59,7 @@ class Options:
     preserve_result: bool = False
     check_dims: bool = True
     seed_required: bool = False
+    backend: str = "python"  # or "numba": the versions compiled (versions/compiled.py)
 
 
 @dataclass

@@ -1,0 +1,231 @@
+"""``backend="numba"``: a derivative's version for a call's signature, compiled by numba.
+
+The function compiled is the version a Python call with that signature runs (for Python
+floats, or by argument shapes: ``dispatch.py``), written at the first call, with its one
+stack of saved values split per name (``numba_form.py``); its source, with its
+``# Grad of:`` comments, is what ``df.source_for(*args)`` shows.  numba compiles the runtime
+helpers a version keeps through the overloads of ``numba_rules.py``.  Where numba cannot
+compile it (the general derivative, a helper or construct numba does not type), the first
+call with that signature raises a :class:`~tangentlike.errors.CompiledBackendError` with
+numba's reason and the user's line: there is no silent fallback to Python.
+
+numba reads a global or closure value once, when it compiles: each call checks that the
+values the compiled function read are still the ones the user's names hold, and compiles
+again when one was re-bound; a global array, which numba freezes as a constant and which
+could change in place, is refused.
+"""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import re
+import types
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike.backend import cache, loading
+from tangentlike.core import anno
+from tangentlike.errors import CompiledBackendError, Location
+from tangentlike.versions.dispatch import Version, Versions
+from tangentlike.versions.numba_form import split_stack
+from tangentlike.versions.signature import signature, signature_part
+
+HINT = "use the default backend (backend=\"python\"), or rewrite the line for numba"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_AT = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def numba_module() -> types.ModuleType:
+    """numba, with tangentlike's overloads registered; a clear error where it is missing."""
+    try:
+        import numba
+    except ImportError as error:
+        raise CompiledBackendError(
+            f"backend=\"numba\" needs numba, which is not installed ({error})",
+            hint="pip install 'tangentlike[numba]', or use backend=\"python\"") from None
+    from tangentlike.versions import numba_rules  # noqa: F401  (registers the overloads)
+
+    return numba
+
+
+@dataclasses.dataclass
+class Entry:
+    """A compiled version and the global and closure values it read when compiled."""
+
+    function: Callable
+    globals: dict[str, Any]
+    frozen: tuple[tuple[str, Any], ...]
+    cells: tuple[tuple[Any, Any], ...]
+
+    def current(self) -> bool:
+        """Whether every value the compiled code read is still the one it was compiled
+        with (by identity)."""
+        live = self.globals
+        return all(live.get(n, _ABSENT) is v for n, v in self.frozen) and all(
+            c.cell_contents is v for c, v in self.cells)
+
+
+_ABSENT = object()
+
+
+def stack_name(tree: gast.FunctionDef) -> str | None:
+    """The name of the derivative's stack: the list its pushes (``saves``) append to."""
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Expr) and anno.has_info(node) and \
+                anno.info(node).saves is not None and isinstance(node.value, gast.Call) \
+                and isinstance(node.value.func, gast.Attribute) \
+                and isinstance(node.value.func.value, gast.Name):
+            return node.value.func.value.id
+    return None
+
+
+class Compiled:
+    """Calls the numba-compiled version of ``versions`` for each call's signature."""
+
+    def __init__(self, versions: Versions, user: Callable | None):
+        self.versions = versions
+        self.stack = stack_name(versions.tree)  # the name of its stack of saved values
+        self.user = user  # the differentiated function, for the messages
+        self.entries: dict[Hashable, Entry] = {}
+        self.written: dict[Hashable, Version] = {}
+        self.sources: dict[Hashable, str] = {}
+
+    def dispatcher(self) -> Callable:
+        entries, kind = self.entries, signature_part
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                key = signature(args, kwargs) if kwargs else tuple(map(kind, args))
+            except TypeError:
+                key = None
+            entry = entries.get(key)
+            if entry is not None and entry.current():
+                return entry.function(*args, **kwargs)
+            return self._first_call(key, args, kwargs)
+
+        return call
+
+    def _first_call(self, key: Hashable | None, args: tuple, kwargs: dict) -> Any:
+        numba = numba_module()
+        version = self.version_for(args, kwargs)
+        scope = loading.scope_of(version.function)
+        entry = self._frozen(version.function, version.source, scope)
+        compiled = numba.njit(version.function)
+        try:
+            result = compiled(*args, **kwargs)
+        except numba.core.errors.NumbaError as error:
+            raise self._refusal(error, version) from None
+        entry.function = compiled
+        if key is not None:
+            self.entries[key] = entry
+        return result
+
+    def version_for(self, args: tuple, kwargs: dict) -> Version:
+        """The version ``backend="numba"`` compiles for these arguments (written and loaded
+        now, not yet compiled); a :class:`CompiledBackendError` where there is none."""
+        key = signature(args, kwargs)
+        if key in self.written:
+            return self.written[key]
+        version = self.versions.version_for(args, kwargs)
+        if version.kind == "general":
+            raise CompiledBackendError(
+                f"backend=\"numba\" compiles the version of {self._name()}'s derivative for "
+                f"its arguments' types and shapes, and these arguments have none: "
+                f"{version.reason}", self._where(None), hint=HINT)
+        name = version.function.__name__
+        source = split_stack(version.source, self.stack).replace(
+            f"def {name}(", f"def {name}_numba(", 1)
+        header = (f'"""The version {name} compiled by numba (tangentlike); it runs with '
+                  f'the names of\n{version.path.name if version.path else "its module"}.\n'
+                  f'"""\n\n\n')
+        path = cache.write_module(header + source, f"{name}_numba")
+        scope = loading.scope_of(version.function) or self.versions.scope
+        function = scope.copy().load(header + source, path)[f"{name}_numba"]
+        compiled = Version(key, "numba", source, path, function)
+        self.written[key] = compiled
+        self.sources[key] = source
+        return compiled
+
+    def _frozen(self, function: Callable, source: str, scope: Any) -> Entry:
+        """The values numba will read once: the user's globals and closure values the
+        function names (modules, functions and classes are code, not data: not checked)."""
+        tree = gast.parse(source).body[0]
+        bound = {a.id for a in gast.walk(tree.args) if isinstance(a, gast.Name)} | {
+            n.id for n in gast.walk(tree) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, (gast.Store, gast.Del))}
+        read = sorted({n.id for n in gast.walk(tree) if isinstance(n, gast.Name)
+                       and isinstance(n.ctx, gast.Load)} - bound)
+        live = function.__globals__
+        cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+        frozen, kept = [], []
+        for name in read:
+            if name in cells:
+                try:
+                    value = cells[name].cell_contents
+                except ValueError:
+                    continue
+            elif name in live:
+                value = live[name]
+            else:
+                continue
+            if isinstance(value, (types.ModuleType, type)) or callable(value):
+                continue
+            if isinstance(value, np.ndarray):
+                raise CompiledBackendError(
+                    f"{self._name()}'s derivative reads the array {name!r} from outside the "
+                    "function: numba would freeze it as a constant when it compiles, and "
+                    "miss any later change", self._where(None),
+                    hint=f"pass {name} as an argument, or use backend=\"python\"")
+            if name in cells:
+                kept.append((cells[name], value))
+            else:
+                frozen.append((name, value))
+        return Entry(function, live, tuple(frozen), tuple(kept))
+
+    def _name(self) -> str:
+        return getattr(self.user, "__name__", self.versions.name)
+
+    def _where(self, grad_of: str | None) -> Location | None:
+        """The user's line a ``# Grad of:`` comment stands for (else the ``def`` line)."""
+        if self.user is None:
+            return None
+        try:
+            lines, first = inspect.getsourcelines(self.user)
+            filename = inspect.getsourcefile(self.user) or "<unknown>"
+        except (OSError, TypeError):
+            return None
+        lineno, text = first, lines[0] if lines else ""
+        if grad_of:
+            wanted = "".join(grad_of.split())
+            for k, line in enumerate(lines):
+                if "".join(line.split()) == wanted:
+                    lineno, text = first + k, line
+                    break
+        return Location(filename, lineno, text, self._name())
+
+    def _refusal(self, error: Exception, version: Version) -> CompiledBackendError:
+        """numba's refusal, worded for the user: its reason, the generated line, and the
+        user's line that line derives from."""
+        text = _ANSI.sub("", str(error))
+        reason = " ".join(line.strip() for line in text.splitlines()[1:4]
+                          if line.strip() and not line.strip().startswith("File ")) \
+            or text.splitlines()[0]
+        generated, grad_of = "", None
+        at = [m for m in _AT.finditer(text) if m.group(1).endswith(version.path.name)] \
+            if version.path else []
+        if at:
+            lines = (version.path.read_text() if version.path.exists() else "").splitlines()
+            lineno = int(at[0].group(2))
+            if 0 < lineno <= len(lines):
+                generated = lines[lineno - 1].strip()
+                for line in reversed(lines[:lineno]):
+                    if line.strip().startswith("# Grad of:"):
+                        grad_of = line.strip()[len("# Grad of:"):].strip()
+                        break
+        where = f" at `{generated}`" if generated else ""
+        return CompiledBackendError(
+            f"numba cannot compile {self._name()}'s derivative ({version.function.__name__})"
+            f"{where}: {reason}", self._where(grad_of), hint=HINT)

@@ -1,0 +1,115 @@
+"""What numba compiles in place of the Python-only parts of a generated version (imported
+only by ``compiled.py``, when ``backend="numba"`` first compiles, so numba stays optional).
+
+Each definition is a numba ``@overload`` of the Python function the version already calls
+(``reversed`` and the runtime helpers a version by shape keeps: ``split_like``, ``unindex``,
+``zeros_like``), so the compiled function is the version's own source: numba uses these
+where it compiles, Python runs the helpers themselves.  Each covers the forms numba can type
+(tuples of arrays, basic indices, a 1-D integer index array); any other form leaves numba's
+typing error, which ``compiled.py`` reports as a :class:`~tangentlike.errors.CompiledBackendError`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import types
+from numba.extending import overload
+from numba.np.numpy_support import as_dtype
+
+from tangentlike import runtime
+from tangentlike.runtime import shapes
+
+
+@overload(reversed)
+def _reversed(r):  # numba compares its parameters with impl's: no annotations
+    """``reversed(range(...))``, the backward sweep's loops: the same range run backwards."""
+    if isinstance(r, types.RangeType):
+        def impl(r):
+            n = len(r)
+            return range(r.start + (n - 1) * r.step, r.start - r.step, -r.step)
+        return impl
+    return None
+
+
+def _zeros_dtype(*kinds: Any) -> np.dtype:
+    """NumPy's ``result_type`` of numba types (arrays by their dtype), with float64's floor."""
+    dtypes = [as_dtype(k.dtype if isinstance(k, types.Array) else k) for k in kinds]
+    return np.result_type(*dtypes, 0.0)
+
+
+@overload(runtime.zeros_like)
+def _zeros_like(x):
+    """A zero derivative: 0.0 for a number, zeros for an array (floating point)."""
+    if isinstance(x, types.Array):
+        dtype = _zeros_dtype(x) if x.dtype not in types.complex_domain else as_dtype(x.dtype)
+
+        def impl(x):
+            return np.zeros(x.shape, dtype)
+        return impl
+    if isinstance(x, (types.Float, types.Integer, types.Boolean)):
+        return lambda x: 0.0
+    return None
+
+
+def _basic(index: Any) -> bool:
+    """A basic index numba can assign through: an integer, a slice, a tuple of them."""
+    if isinstance(index, types.BaseTuple):
+        return all(_basic(i) for i in index.types)
+    return isinstance(index, (types.Integer, types.SliceType))
+
+
+@overload(runtime.unindex)
+def _unindex(g, x, index):
+    """``x[index]``'s derivative ``g`` spread over zeros shaped like the array ``x``."""
+    if not isinstance(x, types.Array):
+        return None
+    dtype = _zeros_dtype(g, x)
+    if _basic(index):
+        def impl(g, x, index):
+            out = np.zeros(x.shape, dtype)
+            out[index] = g
+            return out
+        return impl
+    if isinstance(index, types.Array) and index.ndim == 1 and isinstance(
+            index.dtype, types.Integer):
+        def scatter(g, x, index):  # a repeated index adds up
+            out = np.zeros(x.shape, dtype)
+            for j in range(index.shape[0]):
+                out[index[j]] += g[j]
+            return out
+        return scatter
+    return None
+
+
+@overload(shapes.split_like)
+def _split_like(g, arrays, axis=0):
+    """``np.concatenate``'s and ``np.stack``'s adjoint along axis 0: one piece of ``g`` per
+    array of the tuple ``arrays``, shaped like it."""
+    if not isinstance(arrays, types.BaseTuple) or not isinstance(g, types.Array):
+        return None
+    if not (isinstance(axis, (types.Omitted, types.IntegerLiteral)) or axis == 0):
+        return None
+    if isinstance(axis, types.IntegerLiteral) and axis.literal_value != 0:
+        return None
+    kinds = arrays.types
+    if not all(isinstance(a, types.Array) for a in kinds):
+        return None
+    lines = ["def impl(g, arrays, axis=0):", "    start = 0"]
+    pieces = []
+    for i, a in enumerate(kinds):
+        if a.ndim == g.ndim:  # np.concatenate: as many rows as the array
+            lines.append(f"    stop{i} = start + arrays[{i}].shape[0]")
+            lines.append(f"    piece{i} = g[start:stop{i}]")
+        elif a.ndim == g.ndim - 1:  # np.stack: one row, the array's shape
+            lines.append(f"    stop{i} = start + 1")
+            lines.append(f"    piece{i} = np.ascontiguousarray(g[start]).reshape("
+                         f"arrays[{i}].shape)")
+        else:
+            return None
+        lines.append(f"    start = stop{i}")
+        pieces.append(f"piece{i}")
+    lines.append(f"    return ({', '.join(pieces)}{',' if len(pieces) == 1 else ''})")
+    namespace: dict[str, Any] = {"np": np}
+    exec("\n".join(lines), namespace)  # noqa: S102  (the implementation for this tuple's length)
+    return namespace["impl"]
