@@ -40,7 +40,8 @@ from tangentlike.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "CompiledBackendError", "INPUT_DERIVATIVE", "InputError", "NoDerivativeError", "SourceUnavailableError",
+    "CompiledBackendError", "INPUT_DERIVATIVE", "InputError", "NoDerivativeError",
+    "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "ValueRefusedError",
     "adjoint", "autodiff", "check_grads", "clear_cache", "d", "grad", "hessian", "hvp",
     "init_grad", "insert_grad_of", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",
