@@ -1,11 +1,13 @@
 """``backend="numba"``: a derivative's version for a call's signature, compiled by numba.
 
 The function compiled is the version a Python call with that signature runs (for Python
-floats, or by argument shapes: ``dispatch.py``), written at the first call, with its one
+floats, or by argument shapes: ``dispatch.py``; the general derivative where there is
+none), written at the first call, with its one
 stack of saved values split per name (``numba_form.py``); its source, with its
 ``# Grad of:`` comments, is what ``df.source_for(*args)`` shows.  numba compiles the runtime
 helpers a version keeps through the overloads of ``numba_rules.py``.  Where numba cannot
-compile it (the general derivative, a helper or construct numba does not type), the first
+compile it (a helper or construct numba does not type: the general derivative's shape
+helpers, a ``try`` statement), the first
 call with that signature raises a :class:`~tangentlike.errors.CompiledBackendError` with
 numba's reason and the user's line: there is no silent fallback to Python.
 
@@ -60,6 +62,9 @@ class Entry:
     frozen: tuple[tuple[str, Any], ...]
     cells: tuple[tuple[Any, Any], ...]
 
+    def __post_init__(self) -> None:
+        self.checked = bool(self.frozen or self.cells)  # (most read no data from outside)
+
     def current(self) -> bool:
         """Whether every value the compiled code read is still the one it was compiled
         with (by identity)."""
@@ -102,7 +107,7 @@ class Compiled:
             except TypeError:
                 key = None
             entry = entries.get(key)
-            if entry is not None and entry.current():
+            if entry is not None and (not entry.checked or entry.current()):
                 return entry.function(*args, **kwargs)
             return self._first_call(key, args, kwargs)
 
@@ -116,7 +121,8 @@ class Compiled:
         compiled = numba.njit(version.function)
         try:
             result = compiled(*args, **kwargs)
-        except numba.core.errors.NumbaError as error:
+        except (numba.core.errors.NumbaError, numba.core.errors.UnsupportedBytecodeError) \
+                as error:  # (numba's refusals of a construct: typing, lowering, bytecode)
             raise self._refusal(error, version) from None
         entry.function = compiled
         if key is not None:
@@ -125,16 +131,14 @@ class Compiled:
 
     def version_for(self, args: tuple, kwargs: dict) -> Version:
         """The version ``backend="numba"`` compiles for these arguments (written and loaded
-        now, not yet compiled); a :class:`CompiledBackendError` where there is none."""
+        now, not yet compiled): the one a Python call runs (the general derivative where
+        the arguments have no other, its ``reason`` kept for the messages)."""
         key = signature(args, kwargs)
         if key in self.written:
             return self.written[key]
         version = self.versions.version_for(args, kwargs)
-        if version.kind == "general":
-            raise CompiledBackendError(
-                f"backend=\"numba\" compiles the version of {self._name()}'s derivative for "
-                f"its arguments' types and shapes, and these arguments have none: "
-                f"{version.reason}", self._where(None), hint=HINT)
+        if version.kind == "general":  # the derivative itself: its function's lines
+            version = dataclasses.replace(version, source=inspect.getsource(version.function))
         name = version.function.__name__
         source = split_stack(version.source, self.stack).replace(
             f"def {name}(", f"def {name}_numba(", 1)
@@ -144,7 +148,7 @@ class Compiled:
         path = cache.write_module(header + source, f"{name}_numba")
         scope = loading.scope_of(version.function) or self.versions.scope
         function = scope.copy().load(header + source, path)[f"{name}_numba"]
-        compiled = Version(key, "numba", source, path, function)
+        compiled = Version(key, "numba", source, path, function, version.reason)
         self.written[key] = compiled
         self.sources[key] = source
         return compiled
@@ -226,6 +230,8 @@ class Compiled:
                         grad_of = line.strip()[len("# Grad of:"):].strip()
                         break
         where = f" at `{generated}`" if generated else ""
+        general = f" (these arguments run the general derivative: {version.reason})" \
+            if version.reason else ""
         return CompiledBackendError(
             f"numba cannot compile {self._name()}'s derivative ({version.function.__name__})"
-            f"{where}: {reason}", self._where(grad_of), hint=HINT)
+            f"{where}: {reason}{general}", self._where(grad_of), hint=HINT)

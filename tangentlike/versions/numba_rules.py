@@ -52,6 +52,75 @@ def _zeros_like(x):
     return None
 
 
+@overload(runtime.seed)
+def _seed(init_grad, y, name="init_grad"):
+    """The output seed, checked against the output: a number for a number, an array of the
+    output's shape for an array (else a ValueError, as in Python)."""
+    number = (types.Float, types.Integer)
+    if isinstance(init_grad, types.Float) and isinstance(y, number):
+        return lambda init_grad, y, name="init_grad": init_grad
+    if isinstance(init_grad, types.Array) and isinstance(y, types.Array) \
+            and init_grad.ndim == y.ndim:
+        def impl(init_grad, y, name="init_grad"):
+            if init_grad.shape != y.shape:
+                raise ValueError("the seed's shape differs from the output's")
+            return init_grad
+        return impl
+    return None
+
+
+def _real(t) -> bool:
+    return isinstance(t.dtype if isinstance(t, types.Array) else t,
+                      (types.Float, types.Integer, types.Boolean))
+
+
+@overload(runtime.unbroadcast)
+def _unbroadcast(g, x):
+    """``g`` summed to the shape of ``x`` (real values): a number's is the sum; an array's
+    of the same rank (1 or 2) sums the axes where ``x`` has length 1 and ``g`` not."""
+    if not (_real(g) and _real(x)):
+        return None
+    if not isinstance(x, types.Array):
+        if isinstance(g, types.Array):
+            return lambda g, x: g.sum()
+        return lambda g, x: g
+    if not isinstance(g, types.Array) or g.ndim != x.ndim or g.ndim > 2:
+        return None
+    if g.ndim == 1:
+        def impl1(g, x):
+            if x.shape[0] == 1 and g.shape[0] != 1:
+                return np.full(1, g.sum())
+            return g
+        return impl1
+
+    def impl2(g, x):
+        rows = x.shape[0] == 1 and g.shape[0] != 1
+        cols = x.shape[1] == 1 and g.shape[1] != 1
+        if rows and cols:
+            return np.full((1, 1), g.sum())
+        if rows:
+            return g.sum(axis=0).reshape((1, g.shape[1]))
+        if cols:
+            return g.sum(axis=1).reshape((g.shape[0], 1))
+        return g
+    return impl2
+
+
+@overload(runtime.unreduce)
+def _unreduce(g, x, axis=None, keepdims=False):
+    """The derivative of ``np.sum(x)`` (all of it: ``axis=None``) spread over ``x``."""
+    if not (axis is None or isinstance(axis, (types.Omitted, types.NoneType))) or not _real(g):
+        return None
+    if isinstance(x, types.Array) and _real(x):
+        dtype = _zeros_dtype(g, x) if isinstance(x.dtype, types.Float) or isinstance(
+            g, types.Float) else as_dtype(x.dtype)
+
+        def impl(g, x, axis=None, keepdims=False):
+            return np.full(x.shape, g, dtype)
+        return impl
+    return None
+
+
 def _basic(index: Any) -> bool:
     """A basic index numba can assign through: an integer, a slice, a tuple of them."""
     if isinstance(index, types.BaseTuple):
