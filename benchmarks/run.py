@@ -123,6 +123,7 @@ if jax is not None:
     jax.config.update("jax_enable_x64", True)  # compare in float64 like everything else
     jnp = _try_import("jax.numpy")[0]
     jax_sps = _try_import("jax.scipy.special")[0]
+numba, NUMBA_ERR = _try_import("numba")  # tangentlike's backend="numba" (issue 18, item 6)
 torch, TORCH_ERR = _try_import("torch")
 if torch is not None:
     torch.set_num_threads(1)
@@ -152,6 +153,11 @@ COLUMNS = (
 )
 HEADINGS = dict(COLUMNS)
 PEERS = ("autograd", "jax", "jax_jit", "torch")
+# Issue 18, item 6: tangentlike's backend="numba", timed beside jax.jit(jax.grad) on these rows
+# (its own table, "Compiled backend"); compile times (CPU clock) by (workload, key).
+COMPILED_ROWS = ("W1", "S1")
+HEADINGS["numba"] = "tangentlike numba"
+COMPILE_S: dict[tuple[str, str], float] = {}
 
 
 def log(msg: str) -> None:
@@ -286,12 +292,81 @@ def build_impls(
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{wl.name}/jax: setup failed: {type(exc).__name__}: {exc}")
 
+    impls += compiled_impls(wl, args, problems)
+
     if torch is not None and wl.torch_fn is not None and _wants(wl, "torch"):
         try:
             impls.append(_torch_impl(wl, args))
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{wl.name}/torch: setup failed: {type(exc).__name__}: {exc}")
     return {impl.key: impl for impl in impls}
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 18, item 6: the compiled backend, beside jax.jit(jax.grad)
+
+
+def compiled_impls(wl: Workload, args: tuple[Any, ...], problems: list[str]) -> list[Impl]:
+    """``tangentlike.grad(f, backend="numba")`` for the rows of ``COMPILED_ROWS``, compiled
+    here (its first call: numba's compilation, timed into ``COMPILE_S``, as the first call of
+    a fresh ``jax.jit(jax.grad)`` is); checked and timed with the other cells, after it."""
+    if wl.name not in COMPILED_ROWS or wl.kind != "grad" or tangentlike is None:
+        return []
+    out = []
+    if numba is not None:
+        try:
+            dn = tangentlike.grad(wl.fn, wrt=wl.wrt, backend="numba")
+            t0 = _timer()
+            dn(*args)
+            COMPILE_S[(wl.name, "numba")] = _timer() - t0
+            out.append(Impl("numba", lambda: dn(*args), lambda r: _as_tuple(r, len(wl.wrt)),
+                            traced=False))
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"{wl.name}/numba: {type(exc).__name__}: {exc}")
+    if jax is not None and _wants(wl, "jax"):
+        jx_fn = wl.jax_fn or rebind_globals(wl.fn, np=jnp, math=jnp, sps=jax_sps)
+        n = len(wl.wrt)
+        fresh = jax.jit(jax.grad(jx_fn, argnums=wl.wrt if n > 1 else wl.wrt[0]))
+        t0 = _timer()
+        jax.block_until_ready(fresh(*(_to_jax(a) for a in args)))
+        COMPILE_S[(wl.name, "jax_jit")] = _timer() - t0
+    return out
+
+
+def compiled_section(results: list[Result]) -> list[str]:
+    """The table of the compiled backend: W1 and S1 with tangentlike's ``backend="numba"``
+    beside ``jax.jit(jax.grad)`` (both after warm-up; compilation in columns of its own)."""
+    rows = []
+    for r in results:
+        if r.wl.name not in COMPILED_ROWS:
+            continue
+        numba_t, jit_t = r.timings.get("numba"), r.timings.get("jax_jit")
+        ratio = numba_t.median / jit_t.median if numba_t and jit_t else None
+        rows.append([
+            r.wl.name, r.wl.title, r.cell("hand"), r.cell("tangentlike"), r.cell("numba"),
+            r.cell("jax_jit"), fmt_ratio(ratio),
+            *(fmt_time(COMPILE_S[(r.wl.name, k)]) if (r.wl.name, k) in COMPILE_S else "-"
+              for k in ("numba", "jax_jit")),
+        ])
+    if not rows:
+        return []
+    versions = f"numba {_version('numba', numba)}" if numba is not None else \
+        f"numba: none ({NUMBA_ERR})"
+    out = [
+        "",
+        "### Compiled backend (issue 18, item 6)",
+        "",
+        f"`tangentlike.grad(f, backend=\"numba\")` ({versions}): the version of the "
+        "derivative for the arguments' types and shapes, compiled by numba; beside "
+        "`jax.jit(jax.grad)`. Median time per call after warm-up (ratio to hand-written); "
+        "*numba / jax.jit*: the time ratio (target: at most 1); compile: the first call "
+        "(numba: writing the version and compiling it; jax: tracing and XLA), not in the "
+        "medians. n/a: not installed.",
+        "",
+    ]
+    headers = ["", "workload", "hand-written", "tangentlike", "tangentlike numba",
+               "jax.jit(jax.grad)", "numba / jax.jit", "compile numba", "compile jax.jit"]
+    return out + md_table(headers, rows, "ll" + "r" * (len(headers) - 2))
 
 
 def _torch_impl(wl: Workload, args: tuple[Any, ...]) -> Impl:
@@ -1149,6 +1224,7 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
     out += spelling_section(results)
     out += depth_section(results)
     out += size_section(size_rows, settings, clock)
+    out += compiled_section(results)
     targets = issue18_targets(results, size_rows, mem_ratio)
     if targets:
         out += ["", "### Issue 18 targets", ""] + [f"- {t}" for t in targets]
