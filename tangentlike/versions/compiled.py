@@ -38,6 +38,7 @@ from tangentlike.versions.signature import signature, signature_part
 HINT = "use the default backend (backend=\"python\"), or rewrite the line for numba"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _AT = re.compile(r'File "([^"]+)", line (\d+)')
+_CALLEE = re.compile(r"([A-Za-z_][\w.]*)\(")
 
 
 def numba_module() -> types.ModuleType:
@@ -192,8 +193,10 @@ class Compiled:
     def _name(self) -> str:
         return getattr(self.user, "__name__", self.versions.name)
 
-    def _where(self, grad_of: str | None) -> Location | None:
-        """The user's line a ``# Grad of:`` comment stands for (else the ``def`` line)."""
+    def _where(self, grad_of: str | None, generated: str = "") -> Location | None:
+        """The user's line a ``# Grad of:`` comment stands for; else the first that calls
+        what the ``generated`` line calls (a statement of the forward sweep); else the
+        ``def`` line."""
         if self.user is None:
             return None
         try:
@@ -201,14 +204,19 @@ class Compiled:
             filename = inspect.getsourcefile(self.user) or "<unknown>"
         except (OSError, TypeError):
             return None
-        lineno, text = first, lines[0] if lines else ""
+        found = None
         if grad_of:
             wanted = "".join(grad_of.split())
-            for k, line in enumerate(lines):
-                if "".join(line.split()) == wanted:
-                    lineno, text = first + k, line
+            found = next((k for k, line in enumerate(lines)
+                          if "".join(line.split()) == wanted), None)
+        if found is None:
+            for callee in _CALLEE.findall(generated):
+                found = next((k for k, line in enumerate(lines[1:], 1)
+                              if f"{callee}(" in line), None)
+                if found is not None:
                     break
-        return Location(filename, lineno, text, self._name())
+        k = found or 0
+        return Location(filename, first + k, lines[k] if lines else "", self._name())
 
     def _refusal(self, error: Exception, version: Version) -> CompiledBackendError:
         """numba's refusal, worded for the user: its reason, the generated line, and the
@@ -234,4 +242,4 @@ class Compiled:
             if version.reason else ""
         return CompiledBackendError(
             f"numba cannot compile {self._name()}'s derivative ({version.function.__name__})"
-            f"{where}: {reason}{general}", self._where(grad_of), hint=HINT)
+            f"{where}: {reason}{general}", self._where(grad_of, generated), hint=HINT)

@@ -153,24 +153,28 @@ def _unindex(g, x, index):
 
 @overload(shapes.split_like)
 def _split_like(g, arrays, axis=0):
-    """``np.concatenate``'s and ``np.stack``'s adjoint along axis 0: one piece of ``g`` per
-    array of the tuple ``arrays``, shaped like it."""
+    """``np.concatenate``'s adjoint along a constant axis, and ``np.stack``'s along axis 0:
+    one piece of ``g`` per array of the tuple ``arrays``, shaped like it."""
     if not isinstance(arrays, types.BaseTuple) or not isinstance(g, types.Array):
         return None
-    if not (isinstance(axis, (types.Omitted, types.IntegerLiteral)) or axis == 0):
+    if isinstance(axis, types.IntegerLiteral):
+        axis = axis.literal_value
+    elif isinstance(axis, types.Omitted):
+        axis = axis.value
+    if not isinstance(axis, int) or not -g.ndim <= axis < g.ndim:
         return None
-    if isinstance(axis, types.IntegerLiteral) and axis.literal_value != 0:
-        return None
+    axis %= g.ndim
     kinds = arrays.types
     if not all(isinstance(a, types.Array) for a in kinds):
         return None
+    lead = ":, " * axis
     lines = ["def impl(g, arrays, axis=0):", "    start = 0"]
     pieces = []
     for i, a in enumerate(kinds):
-        if a.ndim == g.ndim:  # np.concatenate: as many rows as the array
-            lines.append(f"    stop{i} = start + arrays[{i}].shape[0]")
-            lines.append(f"    piece{i} = g[start:stop{i}]")
-        elif a.ndim == g.ndim - 1:  # np.stack: one row, the array's shape
+        if a.ndim == g.ndim:  # np.concatenate: as many rows (along axis) as the array
+            lines.append(f"    stop{i} = start + arrays[{i}].shape[{axis}]")
+            lines.append(f"    piece{i} = g[{lead}start:stop{i}]")
+        elif a.ndim == g.ndim - 1 and axis == 0:  # np.stack: one row, the array's shape
             lines.append(f"    stop{i} = start + 1")
             lines.append(f"    piece{i} = np.ascontiguousarray(g[start]).reshape("
                          f"arrays[{i}].shape)")
@@ -180,5 +184,5 @@ def _split_like(g, arrays, axis=0):
         pieces.append(f"piece{i}")
     lines.append(f"    return ({', '.join(pieces)}{',' if len(pieces) == 1 else ''})")
     namespace: dict[str, Any] = {"np": np}
-    exec("\n".join(lines), namespace)  # noqa: S102  (the implementation for this tuple's length)
+    exec("\n".join(lines), namespace)  # noqa: S102  (the implementation for this tuple)
     return namespace["impl"]
