@@ -112,9 +112,13 @@ class Compiled:
                 return entry.function(*args, **kwargs)
             return self._first_call(key, args, kwargs)
 
+        self._call = call
         return call
 
     def _first_call(self, key: Hashable | None, args: tuple, kwargs: dict) -> Any:
+        checked, checked_kwargs = self.versions.check(args, kwargs)
+        if checked is not args or checked_kwargs is not kwargs:  # converted (an int): the
+            return self._call(*checked, **checked_kwargs)  # version of the converted ones
         numba = numba_module()
         version = self.version_for(args, kwargs)
         scope = loading.scope_of(version.function)

@@ -259,3 +259,11 @@ def test_the_general_derivative_compiles_where_its_helpers_have_numba_forms(monk
             broadcasts, wrt=(0, 1, 2))(x, w, 0.3)):
         np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
     assert "unreduce(" in compiled.source_for(x, w, 0.3)
+
+
+def test_arguments_converted_by_the_check_run_the_converted_version():
+    df = tangentlike.grad(powers, wrt=(0, 1), backend="numba")
+    np.testing.assert_allclose(df(1, -0.4), df(1.0, -0.4), rtol=1e-15)
+    assert len(df.specializer.entries) == 1  # the floats' compiled version, once
+    with pytest.raises(InputError):
+        tangentlike.grad(vector_loop, backend="numba")(np.arange(3), np.ones(3))
