@@ -33,9 +33,12 @@ def _reversed(r):  # numba compares its parameters with impl's: no annotations
 
 
 def _zeros_dtype(*kinds: Any) -> np.dtype:
-    """NumPy's ``result_type`` of numba types (arrays by their dtype), with float64's floor."""
-    dtypes = [as_dtype(k.dtype if isinstance(k, types.Array) else k) for k in kinds]
-    return np.result_type(*dtypes, 0.0)
+    """NumPy's ``result_type`` of numba types, with float64's floor: an array by its dtype, a
+    number as Python's weak one (a float64 number beside a float32 array stays float32, as
+    the Python helpers compute)."""
+    values = [as_dtype(k.dtype) if isinstance(k, types.Array)
+              else 0.0 if isinstance(k, types.Float) else 0 for k in kinds]
+    return np.result_type(*values, 0.0)
 
 
 @overload(runtime.zeros_like)
@@ -112,8 +115,7 @@ def _unreduce(g, x, axis=None, keepdims=False):
     if not (axis is None or isinstance(axis, (types.Omitted, types.NoneType))) or not _real(g):
         return None
     if isinstance(x, types.Array) and _real(x):
-        dtype = _zeros_dtype(g, x) if isinstance(x.dtype, types.Float) or isinstance(
-            g, types.Float) else as_dtype(x.dtype)
+        dtype = _zeros_dtype(g, x)
 
         def impl(g, x, axis=None, keepdims=False):
             return np.full(x.shape, g, dtype)

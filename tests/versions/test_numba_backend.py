@@ -267,3 +267,16 @@ def test_arguments_converted_by_the_check_run_the_converted_version():
     assert len(df.specializer.entries) == 1  # the floats' compiled version, once
     with pytest.raises(InputError):
         tangentlike.grad(vector_loop, backend="numba")(np.arange(3), np.ones(3))
+
+
+def test_float32_values_match_python_to_float32_rounding(monkeypatch):
+    """numba's NumPy promotes a float32 array combined with a float to float64 (NumPy 2 keeps
+    float32): the values agree to float32's rounding, the dtype may be float64
+    (docs/performance.md, "Compiled backend")."""
+    monkeypatch.setenv("TANGENTLIKE_SPECIALIZE", "off")  # the general one: unreduce, unbroadcast
+    x, w = np.linspace(-1.0, 1.0, 4, dtype=np.float32), np.ones(4, np.float32)
+    got = tangentlike.grad(broadcasts, wrt=(0, 1), backend="numba")(x, w, 0.3)
+    expected = tangentlike.grad(broadcasts, wrt=(0, 1))(x, w, 0.3)
+    for g, e in zip(got, expected):
+        assert e.dtype == np.float32 and g.dtype in (np.float32, np.float64)
+        np.testing.assert_allclose(g, e, rtol=1e-6)
