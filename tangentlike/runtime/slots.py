@@ -6,9 +6,13 @@ g, xs, k)`` makes an array of zeros per element and adds each element's adjoint 
 in a new list every iteration.  The slots version writes ``bxs = element_slots(xs)``, ``bxs =
 put_element(bxs, g, xs, k)`` and, before anything else reads ``bxs``, ``bxs =
 filled_elements(bxs)``: the first adjoint of an element is kept as it is (where adding it to
-zeros would give the same array), a later one added to it, and zeros made only for the
+zeros would give the same values), a later one added to it, and zeros made only for the
 elements no iteration reached.  Each helper gives what the ``zeros_like``/``add_element`` pair
-gives, value for value; the slots object itself never leaves the three of them.
+gives, value for value; the slots object itself never leaves the four of them.
+
+An array is kept only if its memory (its own, or its base's for a view) is not kept in
+another slot already (``for w in ws: s = s + w`` has the same adjoint for every element), else
+copied: the items given back never share memory, as the sums with zeros did not.
 """
 from __future__ import annotations
 
@@ -24,14 +28,45 @@ _EMPTY = object()  # a slot no iteration has written
 
 class ElementSlots:
     """The adjoint of ``xs`` (a list or tuple) while a loop adds to it: ``items``, one per
-    element of ``xs`` as it was (``like``), ``_EMPTY`` where nothing was added yet."""
+    element of ``xs`` as it was (``like``), ``_EMPTY`` where nothing was added yet;
+    ``kept``: the ids of the arrays kept as they are (alive: the slots hold them)."""
 
-    __slots__ = ("kind", "like", "items")
+    __slots__ = ("kind", "like", "items", "kept")
 
     def __init__(self, xs: list | tuple):
         self.kind = type(xs)
         self.like = list(xs)  # xs may change later (popped in the backward sweep)
         self.items = [_EMPTY] * len(self.like)
+        self.kept: set[int] = set()
+
+    def keep(self, g: np.ndarray) -> np.ndarray:
+        """``g``, or a copy where its memory (its own, or its base's for a view) is kept in
+        another slot already."""
+        base = g.base
+        memory = id(g) if base is None else id(base)
+        kept = self.kept
+        if memory in kept:
+            return g.copy()
+        kept.add(memory)
+        return g
+
+    def first(self, x: Any, g: Any) -> Any:
+        """``add_grad(zeros_like(x), g)``: ``g``'s arrays kept where that sum has their
+        values (an array of ``x``'s shape and dtype, of floating point; a float for a
+        float), item by item in a list or tuple."""
+        kind = type(x)
+        if kind is np.ndarray:
+            if type(g) is np.ndarray and g.shape == x.shape and g.dtype == x.dtype \
+                    and x.ndim and x.dtype.kind in "fc":
+                return self.keep(g)
+        elif kind is float:
+            if type(g) is float:
+                return g
+        elif (kind is tuple or kind is list) and (type(g) is tuple or type(g) is list) and len(
+                g) == len(x) and not registered(kind):
+            items = [self.first(a, b) for a, b in zip(x, g)]
+            return items if kind is list else tuple(items)
+        return add_grad(zeros_like(x), g)
 
 
 def element_slots(xs: Any) -> Any:
@@ -50,16 +85,16 @@ def put_element(total: Any, g: Any, xs: Any, position: int) -> Any:
             return add_element(filled_elements(total), g, xs, position)
         items = total.items
         old = items[position]
-        items[position] = first_sum(total.like[position], g) if old is _EMPTY else add_grad(
+        items[position] = total.first(total.like[position], g) if old is _EMPTY else add_grad(
             old, g)
         return total
     return add_element(total, g, xs, position)
 
 
 def put_first(total: Any, g: Any, xs: Any, position: int) -> Any:
-    """``put_element`` where ``g`` is known to have the structure of ``xs``'s elements (an
-    array of the element's shape and dtype, of floating point; a tuple or list of such, as
-    the element is): ``g`` kept as it is for a slot not written yet."""
+    """``put_element`` where ``g`` is known to be made of new arrays (no other slot or name
+    keeps them) of the structure of ``xs``'s elements (an array of the element's shape and
+    dtype, of floating point; a tuple or list of such, as the element is): kept unchecked."""
     if type(total) is ElementSlots and type(xs) is total.kind:
         items = total.items
         old = items[position]
@@ -74,23 +109,3 @@ def filled_elements(total: Any) -> Any:
         return total
     items = [zeros_like(x) if v is _EMPTY else v for x, v in zip(total.like, total.items)]
     return items if total.kind is list else tuple(items)
-
-
-def first_sum(x: Any, g: Any) -> Any:
-    """``add_grad(zeros_like(x), g)``: ``g`` itself where that sum is ``g``'s value (an array
-    of ``x``'s shape and dtype, a float for a float), item by item in a list or tuple."""
-    kind = type(x)
-    if kind is np.ndarray:
-        if type(g) is np.ndarray and g.shape == x.shape and g.dtype == x.dtype and x.ndim \
-                and x.dtype.kind in "fc":
-            return g
-    elif kind is float:
-        if type(g) is float:
-            return g
-    elif (kind is tuple or kind is list) and (type(g) is tuple or type(g) is list) and len(
-            g) == len(x) and not registered(kind):
-        items = [b if type(a) is np.ndarray and type(b) is np.ndarray and b.shape == a.shape
-                 and b.dtype == a.dtype and a.ndim and a.dtype.kind in "fc"
-                 else first_sum(a, b) for a, b in zip(x, g)]  # (arrays inline: layers)
-        return items if kind is list else tuple(items)
-    return add_grad(zeros_like(x), g)

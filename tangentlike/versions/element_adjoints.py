@@ -12,9 +12,11 @@ mention of the name between the initialisation and that statement is such a sum,
 slots are seen by the three helpers alone.
 
 Where the container is a parameter the function never rebinds, all its elements have one
-structure (an array, or a tuple or list of arrays, of floating point), and the instrumented
-run recorded that same structure for the sum's operand (each name in it bound once), the sum
-is ``put_first``: the operand is kept without checking its shapes again at every call.
+structure (an array, or a tuple or list of arrays, of floating point), and the sum's operand
+is made of new arrays of that structure (each name in it bound once, before the sum in its
+block, to arithmetic, a ufunc, ``np.sum`` or a product, recorded with the element's shape
+and dtype), the sum is ``put_first``: the operand is kept without checking it again at every
+call.
 """
 from __future__ import annotations
 
@@ -74,11 +76,13 @@ def keep_element_slots(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]
             template = _template(context, like)
             block[i].value.func = syntax.load(slots_name)
             for j in sums:
-                for stmt in syntax.statements([block[j]], with_bodies=True):
-                    if _is_sum(stmt, name, resolve):
+                for inner in syntax.blocks(block[j:j + 1]):
+                    for at, stmt in enumerate(inner):
+                        if not _is_sum(stmt, name, resolve):
+                            continue
                         trusted = template is not None and syntax.is_name(
                             stmt.value.args[2], like.id) and _matches(
-                                context, stmt.value.args[1], template)
+                                context, stmt.value.args[1], template, inner[:at])
                         stmt.value.func = syntax.load(first_name if trusted else put_name)
             block.insert(end, syntax.assign(name, syntax.call(filled_name,
                                                               [syntax.load(name)])))
@@ -160,18 +164,42 @@ def _template(context: _Context, like: gast.expr) -> Any:
     return first if first is not None and all(_structure(x) == first for x in xs) else None
 
 
-def _matches(context: _Context, operand: gast.expr, template: Any) -> bool:
-    """The operand of a sum always has the structure ``template``: names bound once to
-    values recorded as such arrays, in a tuple or list written out where it is one."""
+def _matches(context: _Context, operand: gast.expr, template: Any,
+             before: list[gast.stmt]) -> bool:
+    """The operand of a sum always has the structure ``template`` and new arrays: names,
+    each bound once, by a statement of ``before`` (the sum's block, before it), to
+    arithmetic, a ufunc, a sum or a product recorded as such arrays; in a tuple or list written
+    out where the element is one, each name once."""
     if isinstance(template[0], type):
         kind, leaves = template
         node_kind = {tuple: gast.Tuple, list: gast.List}[kind]
-        return (isinstance(operand, node_kind) and len(operand.elts) == len(leaves)
-                and all(_matches(context, e, leaf) for e, leaf in zip(operand.elts, leaves)))
+        names = [e.id for e in operand.elts] if isinstance(operand, node_kind) and all(
+            isinstance(e, gast.Name) for e in operand.elts) else []
+        return (len(names) == len(leaves) == len(set(names))
+                and all(_matches(context, e, leaf, before)
+                        for e, leaf in zip(operand.elts, leaves)))
     if not isinstance(operand, gast.Name) or operand.id not in context.values:
         return False
-    seen = recorded(context.values[operand.id])
-    return seen is not None and seen == (np.ndarray, *template)
+    value = context.values[operand.id]
+    if not any(s.value is value for s in before if isinstance(s, gast.Assign)):
+        return False
+    seen = recorded(value)
+    return seen is not None and seen == (np.ndarray, *template) and _new_array(
+        value, context.resolve)
+
+
+_NEW_ARRAYS = (np.sum, np.dot, np.matmul, np.outer)  # for arrays, a new one every call
+
+
+def _new_array(value: gast.expr, resolve: Callable[[gast.expr], Any]) -> bool:
+    """Arithmetic, a ufunc or a product or sum (without ``out=``): a new array each time it
+    runs, for arrays (the value is recorded as an array of rank 1 or more)."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        return True
+    if not isinstance(value, gast.Call) or any(k.arg == "out" for k in value.keywords):
+        return False
+    fn = resolve(value.func)
+    return isinstance(fn, np.ufunc) or any(fn is f for f in _NEW_ARRAYS)
 
 
 def _name_in(scope: dict, taken: set[str], helper: Callable) -> str:
