@@ -11,8 +11,8 @@ and ``bparams = filled_elements(bparams)`` is put before the first statement tha
 mention of the name between the initialisation and that statement is such a sum, so the
 slots are seen by the three helpers alone.
 
-Where the container is a parameter the function never rebinds, all its elements have one
-structure (an array, or a tuple or list of arrays, of floating point), and the sum's operand
+Where the container is a parameter the function never rebinds or changes, all its elements
+have one structure (an array, or a tuple of arrays, of floating point), and the sum's operand
 is made of new arrays of that structure (each name in it bound once, before the sum in its
 block, to arithmetic, a ufunc, ``np.sum`` or a product, recorded with the element's shape
 and dtype), the sum is ``put_first``: the operand is kept without checking it again at every
@@ -44,6 +44,7 @@ class _Context:
         counts = dataflow.definition_counts(fn)
         params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
         self.bound = {k: v for k, v in bound.items() if k in params and counts.get(k) == 1}
+        self.unchanged = _unchanged(fn, set(self.bound), resolve)
         self.values = {s.targets[0].id: s.value
                        for s in syntax.statements(fn.body, with_bodies=True)
                        if isinstance(s, gast.Assign) and len(s.targets) == 1
@@ -137,6 +138,34 @@ def _sums_until_read(block: list[gast.stmt], start: int, name: str,
 
 
 # -- the operand kept without checks -----------------------------------------------------------
+_READERS = (len, runtime.zeros_like, runtime.add_element, runtime.add_item, runtime.unindex,
+            runtime.unelement, slots.element_slots, slots.put_element, slots.put_first)
+
+
+def _unchanged(fn: gast.FunctionDef, names: set[str],
+               resolve: Callable[[gast.expr], Any]) -> set[str]:
+    """Those of ``names`` whose list the function cannot change: each read of the name is
+    a loop's iterable, an item read (``xs[i]``) or an argument of ``len`` or a helper that
+    reads only its structure (no method, no other call, no other name bound to it)."""
+    parents = {id(child): node for node in gast.walk(fn) for child in gast.iter_child_nodes(node)}
+    changed = set()
+    for node in gast.walk(fn):
+        if not (isinstance(node, gast.Name) and node.id in names
+                and isinstance(node.ctx, gast.Load)):
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, gast.For) and parent.iter is node:
+            continue
+        if isinstance(parent, gast.Subscript) and parent.value is node and isinstance(
+                parent.ctx, gast.Load):
+            continue
+        if isinstance(parent, gast.Call) and any(a is node for a in parent.args) and any(
+                resolve(parent.func) is r for r in _READERS):
+            continue
+        changed.add(node.id)
+    return names - changed
+
+
 def _leaf(value: Any) -> tuple | None:
     """(shape, dtype) of a floating point array of rank 1 or more, else None."""
     if type(value) is np.ndarray and value.ndim and value.dtype.kind in "fc":
@@ -145,17 +174,20 @@ def _leaf(value: Any) -> tuple | None:
 
 
 def _structure(value: Any) -> Any:
-    """An array's ``_leaf``, or (type, leaves) of a list or tuple of such arrays; None for
-    anything else."""
-    if type(value) in (list, tuple):
+    """An array's ``_leaf``, or (tuple, leaves) of a tuple of such arrays; None for anything
+    else."""
+    if type(value) is tuple:
         leaves = [_leaf(v) for v in value]
         return None if None in leaves else (type(value), tuple(leaves))
     return _leaf(value)
 
 
 def _template(context: _Context, like: gast.expr) -> Any:
-    """The one structure every element of the parameter ``like`` has, or None."""
-    if not isinstance(like, gast.Name) or like.id not in context.bound:
+    """The one structure every element of the parameter ``like`` has (elements that cannot
+    change: arrays, or tuples of arrays), where the function never changes the list (see
+    ``_unchanged``); else None."""
+    if not isinstance(like, gast.Name) or like.id not in context.bound or (
+            like.id not in context.unchanged):
         return None
     xs = context.bound[like.id]
     if type(xs) not in (list, tuple) or not xs:
