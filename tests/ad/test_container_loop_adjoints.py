@@ -13,6 +13,7 @@ import pytest
 
 import tangentlike
 import tangentlike.runtime as runtime
+from tangentlike.versions.dispatch import version_of
 
 RNG = np.random.default_rng(18)
 
@@ -352,7 +353,8 @@ def test_the_version_by_shape_keeps_the_one_item_sum():
     assert df.specialized  # (other tests' signatures may have their versions too)
     for source in df.specialized.values():
         assert "bparams = element_slots(params)" in source
-        assert "put_first(bparams, (bW, bb), params, k)" in source
         assert "bparams = filled_elements(bparams)" in source
         assert "zeros_like(params)" not in source
+    source = version_of(df, (params, x), {}).source
+    assert "put_first(bparams, (bW, bb), params, k)" in source  # (tuples of arrays)
 
