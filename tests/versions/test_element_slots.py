@@ -338,3 +338,54 @@ def test_put_first_and_other_values():
     np.testing.assert_array_equal(element_slots(d)["a"], np.zeros(2))
     total = put_element(element_slots(np.ones(3)), 1.0, np.ones(3), 1)
     np.testing.assert_array_equal(filled_elements(total), [0.0, 1.0, 0.0])
+
+
+# -- for k, v in enumerate(xs): the position follows from the signature ---------------------
+def enumerated(params, x):
+    h = x
+    for k, (W, b) in enumerate(params):
+        h = np.tanh(h @ W + b) * (k + 1.0)
+    return np.sum(h[:, k % 2] * h[:, 0])
+
+
+def enumerated_counts(ns, x):
+    s = 0.0
+    for k, n in enumerate(ns):
+        s = s + np.sum(np.sin(x[:n])) * (k + 1.0)
+    return s
+
+
+def test_enumerate_keeps_a_version_in_forward_mode_and_hvp():
+    params, v = _layers(3), _layers(3)
+    eps = 1e-6
+    fd = (enumerated([(W + eps * dW, b + eps * db) for (W, b), (dW, db) in zip(params, v)], X)
+          - enumerated([(W - eps * dW, b - eps * db) for (W, b), (dW, db) in zip(params, v)],
+                       X)) / (2 * eps)
+    jvp = tangentlike.autodiff(enumerated, mode="forward")
+    for _ in range(3):
+        np.testing.assert_allclose(jvp(params, X, v), fd, rtol=1e-6)
+    assert jvp.specializer.written and not jvp.specializer.declined
+    check(enumerated, (params, X), slots=None)
+    hf = tangentlike.hvp(enumerated)
+    grad = tangentlike.grad(enumerated)
+    plus = grad([(W + 1e-5 * dW, b + 1e-5 * db) for (W, b), (dW, db) in zip(params, v)], X)
+    minus = grad([(W - 1e-5 * dW, b - 1e-5 * db) for (W, b), (dW, db) in zip(params, v)], X)
+    for _ in range(3):
+        for a, p, m in zip(_leaves(hf(params, X, v)), _leaves(plus), _leaves(minus)):
+            np.testing.assert_allclose(a, (p - m) / 2e-5, rtol=1e-5, atol=1e-7)
+
+
+def test_the_element_of_enumerate_still_takes_values():
+    """Only the position is static: elements (integer arrays, the same signature at every
+    call) deciding a slice's length get no version that assumes one length."""
+    jvp = tangentlike.autodiff(enumerated_counts, wrt=1, mode="forward")
+    grad = tangentlike.grad(enumerated_counts, wrt=1)
+    x, v = X[0].copy(), np.array([0.5, -1.0, 2.0])
+    for ns in ([1, 3], [2, 1], [3, 2], [1, 1], [2, 3]):
+        ns = [np.array(n) for n in ns]
+        expected = np.zeros(3)
+        for k, n in enumerate(ns):
+            expected[:n] += (k + 1.0) * np.cos(x[:n])
+        np.testing.assert_allclose(grad(ns, x), expected, rtol=1e-12)
+        np.testing.assert_allclose(jvp(ns, x, v), expected @ v, rtol=1e-12)
+    assert not jvp.specializer.written and not grad.specializer.written
