@@ -24,7 +24,7 @@ from tangentlike.versions.observe import slot_value, slots
 from tangentlike.versions.signature import decides_shape
 
 _SHAPE_FUNCTIONS = {len, np.shape, np.ndim, np.size}
-_STATIC_BUILTINS = {len, range, reversed, tuple, int, float, min, max, abs, bool}
+_STATIC_BUILTINS = {len, range, reversed, tuple, int, float, min, max, abs, bool, slice}
 _SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype"}
 _ALLOWED_BUILTINS = {len, range, reversed, tuple, list, dict, zip, enumerate, float, int,
                      abs, min, max, sum, bool, isinstance, type, print, round, slice}

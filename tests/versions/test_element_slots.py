@@ -389,3 +389,36 @@ def test_the_element_of_enumerate_still_takes_values():
         np.testing.assert_allclose(grad(ns, x), expected, rtol=1e-12)
         np.testing.assert_allclose(jvp(ns, x, v), expected @ v, rtol=1e-12)
     assert not jvp.specializer.written and not grad.specializer.written
+
+
+# -- a constant index (v[:, 0]) keeps a version: slice(None) follows from the signature --------
+def constant_index(v, w):
+    return np.sum(np.sin(v[:, 0]) * w) + np.sum(v[1, 1:] ** 2) + np.sum(v[::2, -1])
+
+
+def index_from_values(v):
+    n = int(np.sum(v) > 0.0) + 1
+    return np.sum(v[:n, ::n] ** 2)
+
+
+def test_a_constant_index_keeps_a_version():
+    df = tangentlike.grad(constant_index)
+    for _ in range(4):
+        v, w = RNG.standard_normal((4, 3)), RNG.standard_normal(4)
+        expected = np.zeros((4, 3))
+        expected[:, 0] = np.cos(v[:, 0]) * w
+        expected[1, 1:] += 2 * v[1, 1:]
+        expected[::2, -1] += 1.0
+        np.testing.assert_allclose(df(v, w), expected, rtol=1e-12)
+    assert df.specializer.written and not df.specializer.declined
+
+
+def test_a_slice_bound_from_values_gets_no_version():
+    df = tangentlike.grad(index_from_values)
+    for sign in (1.0, -1.0, 1.0, -1.0):
+        v = sign * np.abs(RNG.standard_normal((3, 4)))
+        n = int(np.sum(v) > 0.0) + 1
+        expected = np.zeros((3, 4))
+        expected[:n, ::n] = 2 * v[:n, ::n]
+        np.testing.assert_allclose(df(v), expected, rtol=1e-12)
+    assert not df.specializer.written
