@@ -126,15 +126,30 @@ def _sums_until_read(block: list[gast.stmt], start: int, name: str,
     sums = []
     for j in range(start, len(block)):
         stmt = block[j]
+        if _leaves_block(stmt):  # the filling after it could be skipped: no slots
+            return j, sums
         mentioned = _mentions(stmt, name)
         if not mentioned:
             continue
+        if any(isinstance(n, (gast.FunctionDef, gast.Lambda)) for n in gast.walk(stmt)):
+            return j, sums
         in_sums = sum(2 for s in syntax.statements([stmt], with_bodies=True)
                       if _is_sum(s, name, resolve))
         if in_sums != mentioned:
             return j, sums
         sums.append(j)
     return len(block), sums
+
+
+def _leaves_block(stmt: gast.stmt) -> bool:
+    """``break`` or ``continue`` of a loop around the block (not inside ``stmt``'s own
+    loops): the block may be left before the statement that fills the slots."""
+    if isinstance(stmt, (gast.Break, gast.Continue)):
+        return True
+    if isinstance(stmt, (gast.For, gast.While)):
+        return any(_leaves_block(s) for s in stmt.orelse)
+    return any(_leaves_block(s) for field in ("body", "orelse", "handlers", "finalbody")
+               for s in getattr(stmt, field, None) or [] if isinstance(s, gast.stmt))
 
 
 # -- the operand kept without checks -----------------------------------------------------------

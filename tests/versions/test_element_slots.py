@@ -422,3 +422,33 @@ def test_a_slice_bound_from_values_gets_no_version():
         expected[:n, ::n] = 2 * v[:n, ::n]
         np.testing.assert_allclose(df(v), expected, rtol=1e-12)
     assert not df.specializer.written
+
+
+def test_the_slots_are_filled_before_a_break_leaves_the_block():
+    """Written by hand (a derivative's backward sweep has its zero inits at the top): the
+    filling goes before a statement that may leave the loop body, and before any other read."""
+    import ast
+
+    import gast
+
+    from tangentlike import runtime
+    from tangentlike.versions.element_adjoints import keep_element_slots
+
+    tree = gast.parse(
+        "def f(xs, g, c):\n"
+        "    for i in range(3):\n"
+        "        bxs = zeros_like(xs)\n"
+        "        for k in reversed(range(2)):\n"
+        "            bxs = add_element(bxs, g, xs, k)\n"
+        "        if c:\n"
+        "            break\n"
+        "        bxs = add_element(bxs, g, xs, 0)\n"
+        "    return bxs\n").body[0]
+    names = {"zeros_like": runtime.zeros_like, "add_element": runtime.add_element}
+    scope: dict = {}
+    resolve = lambda f: names.get(f.id) if isinstance(f, gast.Name) else None  # noqa: E731
+    assert keep_element_slots(tree, resolve, scope, {})
+    text = ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(tree)))
+    assert text.index("bxs = filled_elements(bxs)") < text.index("if c:")
+    assert "bxs = element_slots(xs)" in text and "put_element(bxs, g, xs, k)" in text
+    assert "bxs = add_element(bxs, g, xs, 0)" in text
