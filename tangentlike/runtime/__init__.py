@@ -142,6 +142,8 @@ def add_grad(a: Any, b: Any) -> Any:
     must have the same length, or keys: a mismatch is tangentlike's error, never truncated).
     Dataclasses, named tuples and registered pytrees add their children that carry a
     derivative and keep ``a``'s static ones."""
+    if type(a) is np.ndarray:  # the common case first
+        return a + b
     if isinstance(a, (tuple, list)):
         if is_node(a):
             return map_node(add_grad, a, b)

@@ -41,6 +41,9 @@ def registered(cls: type) -> bool:
     return cls in _REGISTRY
 
 
+_BUILT_IN = frozenset({tuple, list, dict, float, int, np.ndarray})  # never nodes unless registered
+
+
 def is_namedtuple(x: Any) -> bool:
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
@@ -49,6 +52,8 @@ def is_node(x: Any) -> bool:
     """A dataclass object, a named tuple, an object of a registered class, or a plain
     object."""
     kind = type(x)
+    if kind in _BUILT_IN:  # the common case, answered without the class checks below
+        return kind in _REGISTRY
     return (kind in _REGISTRY or (dataclasses.is_dataclass(kind) and not isinstance(x, type))
             or is_namedtuple(x) or is_plain(x))
 
@@ -298,6 +303,8 @@ def restructure(g: Any, x: Any) -> Any:
     kind = type(x)
     if kind is float or kind is np.ndarray:
         return g
+    if (kind is list or kind is tuple) and kind not in _REGISTRY and _without_nodes(x):
+        return g  # a list of layers, given back at every call: only its leaves are read
     if is_node(x):
         mine = children(x)
         theirs = aligned_children(g, x) if type(g) is kind else list(g) if is_namedtuple(
@@ -315,6 +322,17 @@ def restructure(g: Any, x: Any) -> Any:
         out = {k: restructure(g[k], x[k]) for k in g}
         return g if all(out[k] is g[k] for k in g) else out
     return g
+
+
+def _without_nodes(xs: list | tuple) -> bool:
+    """``xs`` holds arrays, floats and lists or tuples of them only (no node at any depth)."""
+    for v in xs:
+        kind = type(v)
+        if kind is np.ndarray or kind is float or (
+                (kind is tuple or kind is list) and kind not in _REGISTRY and _without_nodes(v)):
+            continue
+        return False
+    return True
 
 
 def _field_names(x: Any) -> list[str]:

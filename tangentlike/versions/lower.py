@@ -25,6 +25,7 @@ from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
 from tangentlike.versions.contractions import Contractions
+from tangentlike.versions.element_adjoints import keep_element_slots
 from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
@@ -79,6 +80,8 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
             break
         rewritten = True
         optimize(fn, temporaries)
+    if keep_element_slots(fn, lambda f: resolve_in(f, (scope,), local), scope, bound):
+        rewritten = True
     if not rewritten:
         return None, "nothing to work out for these shapes"
     if share_comparisons(fn):

@@ -23,8 +23,9 @@ def signature_part(value: Any) -> Hashable:
         return kind, value
     if isinstance(value, np.generic):
         return kind, value.dtype
-    if kind is tuple or kind is list:
-        return kind, tuple(signature_part(v) for v in value)
+    if kind is tuple or kind is list:  # arrays inline: a list of layers is read every call
+        return kind, tuple([(v.shape, v.dtype) if type(v) is np.ndarray else signature_part(v)
+                            for v in value])
     if kind is dict:
         return kind, tuple((k, signature_part(v)) for k, v in value.items())
     if kind is complex:

@@ -24,7 +24,7 @@ from tangentlike.versions.observe import slot_value, slots
 from tangentlike.versions.signature import decides_shape
 
 _SHAPE_FUNCTIONS = {len, np.shape, np.ndim, np.size}
-_STATIC_BUILTINS = {len, range, reversed, tuple, int, float, min, max, abs, bool}
+_STATIC_BUILTINS = {len, range, reversed, tuple, int, float, min, max, abs, bool, slice}
 _SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype"}
 _ALLOWED_BUILTINS = {len, range, reversed, tuple, list, dict, zip, enumerate, float, int,
                      abs, min, max, sum, bool, isinstance, type, print, round, slice}
@@ -49,11 +49,24 @@ class Static:
                             self.names -= syntax.stored_names(target)
                 elif isinstance(node, gast.For):
                     if not self.counts(node.iter):
-                        self.names -= syntax.stored_names(node.target)
+                        self.names -= syntax.stored_names(self._valued(node))
                 elif isinstance(node, (gast.With, gast.AnnAssign)):
                     self.names -= syntax.stored_names(node)
             if self.names == before:
                 return
+
+    def _valued(self, loop: gast.For) -> gast.expr:
+        """The part of a loop's target that takes values: all of it, but the position of
+        ``for k, v in enumerate(xs)`` (a count, as static as ``len(xs)``; with a static
+        start)."""
+        it, target = loop.iter, loop.target
+        if (isinstance(it, gast.Call) and self.resolve(it.func) is enumerate
+                and len(it.args) in (1, 2) and not it.keywords
+                and all(self.of(a) for a in it.args[1:])
+                and isinstance(target, gast.Tuple) and len(target.elts) == 2
+                and isinstance(target.elts[0], gast.Name)):
+            return target.elts[1]
+        return target
 
     def resolve(self, func: gast.expr) -> Any:
         return resolve_in(func, (self.scope,), self.local)

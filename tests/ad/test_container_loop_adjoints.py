@@ -13,6 +13,7 @@ import pytest
 
 import tangentlike
 import tangentlike.runtime as runtime
+from tangentlike.versions.dispatch import version_of
 
 RNG = np.random.default_rng(18)
 
@@ -340,8 +341,10 @@ def test_zeros_built_grow_linearly_with_depth(monkeypatch):
 
 
 def test_the_version_by_shape_keeps_the_one_item_sum():
-    """The per-shape version is written for the loop (no reason to decline) and keeps
-    ``add_element``: the list's structure is part of the signature, its items' shapes too."""
+    """The per-shape version is written for the loop (no reason to decline) and keeps the
+    adjoint of ``params`` as slots (versions/element_adjoints.py): no zeros before the loop,
+    each layer's adjoint kept as it is (the list's structure is part of the signature, its
+    items' shapes too), zeros only for layers no iteration reached."""
     df = tangentlike.grad(mlp)
     params, x = _layers(4), X3.copy()
     for _ in range(3):
@@ -349,6 +352,9 @@ def test_the_version_by_shape_keeps_the_one_item_sum():
     assert df.specializer.declined == {}
     assert df.specialized  # (other tests' signatures may have their versions too)
     for source in df.specialized.values():
-        assert "add_element(bparams, (bW, bb), params, k)" in source
-        assert "zeros_like(params)" in source
+        assert "bparams = element_slots(params)" in source
+        assert "bparams = filled_elements(bparams)" in source
+        assert "zeros_like(params)" not in source
+    source = version_of(df, (params, x), {}).source
+    assert "put_first(bparams, (bW, bb), params, k)" in source  # (tuples of arrays)
 
