@@ -25,6 +25,7 @@ from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
 from tangentlike.versions.contractions import Contractions
+from tangentlike.versions.hoist import hoist_products
 from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
@@ -85,6 +86,8 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         optimize(fn, temporaries)
     if merge_selections(fn, lambda f: resolve_in(f, (scope,), local)):
         optimize(fn, temporaries)
+    hoist_products(fn, numpy_name(scope), returned_primal_slice(fn),
+                   lambda f: resolve_in(f, (scope,), local))
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
     accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
