@@ -257,12 +257,12 @@ def _matrix(node: gast.expr, bound: dict[str, tuple | None]) -> tuple | None:
     real floating point array with one shape recorded (for the expression, or for every
     value bound to the name); else None."""
     inner = node.value if isinstance(node, gast.Attribute) and node.attr == "T" else node
-    if not isinstance(inner, gast.Name):
+    if not isinstance(inner, gast.Name) and not _arithmetic(node):
         return None
     seen = recorded(node)
-    if seen is None and inner is node:
+    if seen is None and inner is node and isinstance(node, gast.Name):
         seen = bound.get(inner.id)
-    if seen is None and inner is not node:
+    if seen is None and inner is not node and isinstance(inner, gast.Name):
         under = recorded(inner) or bound.get(inner.id)
         seen = None if under is None or under[1] is None else (
             under[0], tuple(reversed(under[1])), under[2])
@@ -273,6 +273,19 @@ def _matrix(node: gast.expr, bound: dict[str, tuple | None]) -> tuple | None:
     return seen
 
 
+def _arithmetic(node: gast.expr) -> bool:
+    """Arithmetic of names, numbers and transposes (``g * (1.0 - h * h)``): it computes a
+    value and changes nothing, so it may be evaluated where the sum was, into a buffer."""
+    if isinstance(node, gast.BinOp):
+        return not isinstance(node.op, gast.MatMult) and _arithmetic(node.left) \
+            and _arithmetic(node.right)
+    if isinstance(node, gast.UnaryOp):
+        return _arithmetic(node.operand)
+    if isinstance(node, gast.Attribute):
+        return node.attr == "T" and isinstance(node.value, gast.Name)
+    return isinstance(node, gast.Name) or syntax.is_number(node)
+
+
 def _transposed(node: gast.expr) -> gast.expr:
     """``x`` for ``x.T``, else ``node.T``."""
     if isinstance(node, gast.Attribute) and node.attr == "T":
@@ -281,8 +294,12 @@ def _transposed(node: gast.expr) -> gast.expr:
 
 
 def _label(factor: gast.expr) -> str:
+    """A name for the buffer of ``factor``: ``h`` for ``h``, ``h_T`` for ``h.T``, else the
+    first name it reads."""
     inner = factor.value if isinstance(factor, gast.Attribute) else factor
-    return inner.id + ("_T" if isinstance(factor, gast.Attribute) else "")
+    if isinstance(inner, gast.Name):
+        return inner.id + ("_T" if isinstance(factor, gast.Attribute) else "")
+    return next((n.id for n in syntax.walk_names(factor)), "factor")
 
 
 def _text(stmt: gast.stmt) -> str:
