@@ -10,8 +10,9 @@ that is a matrix product for the recorded ranks, however it is spelled (``np.dot
 ``np.einsum``, ``np.tensordot``, their adjoints), becomes ``@`` (``contractions.py``), and
 ``scipy.special.logsumexp`` is written out (``logsumexp.py``).
 Then the terms that cancel exactly are dropped (``cancel.py``), the result optimized again
-(which removes what is now dead), ``np.sum(a)`` written ``a.sum()`` and adjoint sums made in
-place (``inplace.py``).
+(which removes what is now dead), the sums of per-step products in a backward loop computed
+a chunk of steps at a time (``hoist.py``), ``np.sum(a)`` written ``a.sum()`` and adjoint sums
+made in place (``inplace.py``).
 """
 from __future__ import annotations
 
