@@ -108,8 +108,9 @@ class _Loop:
             for factor, shape, dtype in zip(found.factors, found.shapes, found.dtypes):
                 key = ast.dump(factor) + repr((shape, dtype))
                 shared = buffers.get(key)
-                if shared is not None and not (syntax.loaded_names(factor) & set().union(
-                        *map(syntax.stored_names, loop.body[shared[0]:position]))):
+                if shared is not None and _unchanged(factor, [
+                        s for s in loop.body[shared[0] + 1:position]
+                        if not any(found.stmt is s for found in sums)]):
                     found.buffers.append(shared[1])
                     continue
                 name = self._fresh(f"{_label(factor)}_steps")
@@ -271,6 +272,23 @@ def _matrix(node: gast.expr, bound: dict[str, tuple | None]) -> tuple | None:
                 seen[2]).name):
         return None
     return seen
+
+
+def _unchanged(factor: gast.expr, between: list[gast.stmt]) -> bool:
+    """``between`` cannot change the value of ``factor``: they bind none of its names, and
+    change nothing in place (no item or attribute assigned, no ``+=``, no call, no compound
+    statement), so not through an alias either."""
+    names = syntax.loaded_names(factor)
+    for stmt in between:
+        if syntax.is_comment(stmt):
+            continue
+        if not isinstance(stmt, gast.Assign) or syntax.stored_names(stmt) & names or not all(
+                isinstance(t, gast.Name) for t in stmt.targets):
+            return False
+        if any(isinstance(n, (gast.Call, gast.Lambda, gast.NamedExpr))
+               for n in gast.walk(stmt.value)):
+            return False
+    return True
 
 
 def _arithmetic(node: gast.expr) -> bool:

@@ -131,6 +131,27 @@ def test_a_factor_rebound_between_two_sums_gets_its_own_buffer() -> None:
     _same_result(source, out, *_steps(9), 9)
 
 
+@pytest.mark.parametrize("change", [
+    "g[0, 0] = 5.0", "y[0, 0] = 5.0", "np.copyto(y, x[:, :1] + g)", "g *= 3.0"])
+def test_a_factor_changed_in_place_between_two_sums_gets_its_own_buffer(change: str) -> None:
+    source = f"""
+        def f(xs, gs, n):
+            a = np.zeros((3, 4))
+            c = np.zeros((3, 4))
+            for t in range(n):
+                x = xs[t]
+                g = gs[t] * 1.0
+                y = g
+                a = a + x.T @ g
+                {change}
+                c = c + x.T @ g
+            return a, c
+        """
+    _, out = _rewritten(source)
+    assert HOISTED in out and "g_steps2[steps] = g" in out, out
+    _same_result(source, out, *_steps(9), 9)
+
+
 def test_transposed_products_and_row_sums() -> None:
     source = """
         def f(xs, gs, n):
