@@ -110,7 +110,7 @@ class _Loop:
                 shared = buffers.get(key)
                 if shared is not None and _unchanged(factor, [
                         s for s in loop.body[shared[0] + 1:position]
-                        if not any(found.stmt is s for found in sums)]):
+                        if not any(other.stmt is s for other in sums)]):
                     found.buffers.append(shared[1])
                     continue
                 name = self._fresh(f"{_label(factor)}_steps")
