@@ -27,6 +27,7 @@ added in another order):
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -45,12 +46,16 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
     """Rewrite the sums of per-step products in ``fn``'s top-level loops (see the module);
     ``exact``: the statements a returned primal value depends on; ``resolve``: what a
     function expression names.  True if any changed."""
+    loops = [s for s in fn.body if isinstance(s, gast.For) and id(s) not in exact
+             and any(map(_summed, s.body))]
+    if not loops:
+        return False
     names = syntax.all_names(fn)
     bound = _bindings(fn)
     out: list[gast.stmt] = []
     changed = False
     for stmt in fn.body:
-        if isinstance(stmt, gast.For) and id(stmt) not in exact:
+        if any(stmt is loop for loop in loops):
             rewritten = _Loop(stmt, numpy, names, bound, resolve).rewrite()
             if rewritten is not None:
                 heading = [out.pop()] if out and syntax.is_comment(out[-1]) else []
@@ -79,6 +84,7 @@ class _Loop:
                  bound: dict[str, tuple | None], resolve: Callable[[gast.expr], Any]):
         self.loop, self.numpy, self.names, self.bound = loop, numpy, names, bound
         self.resolve = resolve
+        self.mentions: Counter[str] | None = None  # how often the loop body names each name
 
     def rewrite(self) -> list[gast.stmt] | None:
         loop = self.loop
@@ -94,8 +100,9 @@ class _Loop:
         chunk = max(1, ROWS // rows)
         counter = self._fresh("steps")
         buffers: dict[str, tuple[int, str, gast.expr]] = {}  # dump -> (position, name, factor)
+        texts = {id(s.stmt): _text(s.stmt) for s in sums}
         before = [syntax.comment(
-            "Hoisted out of the loop: " + "; ".join(_text(s.stmt) for s in sums)
+            "Hoisted out of the loop: " + "; ".join(texts.values())
             + f" (each step's factors are kept, one product sums {chunk} steps)"),
             syntax.assign(counter, syntax.const(0))]
         body: list[gast.stmt] = []
@@ -104,7 +111,7 @@ class _Loop:
             if found is None:
                 body.append(stmt)
                 continue
-            body.append(syntax.comment(f"Keep the factors of: {_text(stmt)}"))
+            body.append(syntax.comment(f"Keep the factors of: {texts[id(stmt)]}"))
             for factor, shape, dtype in zip(found.factors, found.shapes, found.dtypes):
                 key = ast.dump(factor) + repr((shape, dtype))
                 shared = buffers.get(key)
@@ -135,17 +142,17 @@ class _Loop:
 
     def _sum(self, stmt: gast.stmt) -> _Sum | None:
         """``stmt`` as a sum this module rewrites (see the module), or None."""
-        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], gast.Name)
-                and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add)
-                and syntax.is_name(stmt.value.left, stmt.targets[0].id)):
+        if not _summed(stmt):
             return None
         acc = stmt.targets[0].id
         product = stmt.value.right
         if acc in syntax.all_names(product):
             return None
+        if self.mentions is None:
+            self.mentions = Counter(n.id for s in self.loop.body
+                                    for n in syntax.walk_names(s))
         # acc is read or written by this statement only (its target and left operand).
-        if sum(n.id == acc for s in self.loop.body for n in syntax.walk_names(s)) != 2 or \
+        if self.mentions[acc] != 2 or \
                 acc in syntax.all_names(self.loop.target) or acc in syntax.all_names(
                     self.loop.iter):
             return None
@@ -239,15 +246,13 @@ def _bindings(fn: gast.FunctionDef) -> dict[str, tuple | None]:
     unpacking, ...)."""
     values: dict[str, set] = {}
     simple: set[int] = set()
-    for node in gast.walk(fn):
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], gast.Name):
-            simple.add(id(node.targets[0]))
-            seen = recorded(node.value)
-            values.setdefault(node.targets[0].id, set()).add(seen)
-    for node in gast.walk(fn):
-        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load) \
-                and id(node) not in simple:
+    for stmt in syntax.statements(fn.body, with_bodies=True):
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name):
+            simple.add(id(stmt.targets[0]))
+            values.setdefault(stmt.targets[0].id, set()).add(recorded(stmt.value))
+    for node in syntax.walk_names(fn):
+        if not isinstance(node.ctx, gast.Load) and id(node) not in simple:
             values.setdefault(node.id, set()).add(None)
     return {name: next(iter(seen)) if len(seen) == 1 else None
             for name, seen in values.items()}
@@ -272,6 +277,14 @@ def _matrix(node: gast.expr, bound: dict[str, tuple | None]) -> tuple | None:
                 seen[2]).name):
         return None
     return seen
+
+
+def _summed(stmt: gast.stmt) -> bool:
+    """``stmt`` is ``acc = acc + e``."""
+    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add)
+            and syntax.is_name(stmt.value.left, stmt.targets[0].id))
 
 
 def _unchanged(factor: gast.expr, between: list[gast.stmt]) -> bool:
