@@ -10,8 +10,9 @@ that is a matrix product for the recorded ranks, however it is spelled (``np.dot
 ``np.einsum``, ``np.tensordot``, their adjoints), becomes ``@`` (``contractions.py``), and
 ``scipy.special.logsumexp`` is written out (``logsumexp.py``).
 Then the terms that cancel exactly are dropped (``cancel.py``), the result optimized again
-(which removes what is now dead), ``np.sum(a)`` written ``a.sum()`` and adjoint sums made in
-place (``inplace.py``).
+(which removes what is now dead), the sums of per-step products in a backward loop computed
+a chunk of steps at a time (``hoist.py``), ``np.sum(a)`` written ``a.sum()`` and adjoint sums
+made in place (``inplace.py``).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
 from tangentlike.versions.contractions import Contractions
 from tangentlike.versions.element_adjoints import keep_element_slots
+from tangentlike.versions.hoist import hoist_products
 from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
@@ -88,6 +90,8 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         optimize(fn, temporaries)
     if merge_selections(fn, lambda f: resolve_in(f, (scope,), local)):
         optimize(fn, temporaries)
+    hoist_products(fn, numpy_name(scope), returned_primal_slice(fn),
+                   lambda f: resolve_in(f, (scope,), local))
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
     accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)

@@ -1,0 +1,342 @@
+"""Sums of per-step matrix products in a backward loop, computed a chunk of steps at a time.
+
+The adjoint of a weight that every step of a loop uses is a sum of per-step products:
+``bWh = bWh + h.T @ bt`` runs once a step, a product whose inner dimension is the step's
+batch (16 rows in the RNN of W4), far below the size where BLAS runs at speed, plus a call
+and an addition each step.  Since ``sum_t A_t.T @ G_t`` is ``A.T @ G`` for ``A`` and ``G``
+the steps' factors stacked row-wise, a version by shape keeps each step's two factors (copies,
+in preallocated buffers of ``chunk`` steps) and adds one product per ``chunk`` steps, and one
+for the steps left after the loop.  The buffers hold a bounded number of rows (``ROWS``), so
+the memory does not grow with the number of steps.
+
+The rewrite is made only where it cannot change a value (besides rounding: the terms are
+added in another order):
+
+- the loop is a top-level ``for`` loop of the derivative that no returned value of the
+  user's function depends on (the primal invariant), with no ``else``, ``break``,
+  ``continue``, ``return`` or ``yield``: every step runs the whole body;
+- the sum ``acc = acc + P @ Q`` is a top-level statement of its body, and ``acc`` is read or
+  written nowhere else in the loop (no other reader sees a partial sum);
+- ``P`` and ``Q`` are names or their transposes, and the instrumented run recorded one
+  shape for each, 2-D float arrays ``(m, b)`` and ``(b, n)``, and one shape and dtype for
+  ``acc`` and for the sum, ``(m, n)`` (no broadcasting, no cast): every step's factors fit
+  the buffers.  The factors are copied where the sum was, so a value changed later (or an
+  alias of one) cannot reach them;
+- ``b`` is at most ``MAX_STEP_ROWS`` (beyond that, each step's product already runs well).
+"""
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike.core import anno, syntax
+from tangentlike.versions.cancel import recorded
+
+ROWS = 128  # rows of the stacked factors summed by one product
+MAX_STEP_ROWS = 64  # a step's inner dimension up to which its product is worth deferring
+
+
+def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
+                   resolve: Callable[[gast.expr], Any]) -> bool:
+    """Rewrite the sums of per-step products in ``fn``'s top-level loops (see the module);
+    ``exact``: the statements a returned primal value depends on; ``resolve``: what a
+    function expression names.  True if any changed."""
+    loops = [s for s in fn.body if isinstance(s, gast.For) and id(s) not in exact
+             and any(map(_summed, s.body))]
+    if not loops:
+        return False
+    names = syntax.all_names(fn)
+    bound = _bindings(fn)
+    out: list[gast.stmt] = []
+    changed = False
+    for stmt in fn.body:
+        if any(stmt is loop for loop in loops):
+            rewritten = _Loop(stmt, numpy, names, bound, resolve).rewrite()
+            if rewritten is not None:
+                heading = [out.pop()] if out and syntax.is_comment(out[-1]) else []
+                loop_at = next(i for i, s in enumerate(rewritten) if s is stmt)
+                out += rewritten[:loop_at] + heading + rewritten[loop_at:]
+                changed = True
+                continue
+        out.append(stmt)
+    fn.body = out
+    return changed
+
+
+class _Sum:
+    """One ``acc = acc + P @ Q`` of a loop body: its factors as stored (``left.T @ right``
+    is the step's product), their shapes, and the buffers they go to."""
+
+    def __init__(self, stmt: gast.Assign, factors: tuple, shapes: tuple, dtypes: tuple):
+        self.stmt, self.acc = stmt, stmt.targets[0].id
+        self.factors = factors  # (left, right): left.T @ right; (rows,): rows.sum(axis=0)
+        self.shapes, self.dtypes = shapes, dtypes  # (b, m), (b, n); (b, n)
+        self.buffers: list[str] = []
+
+
+class _Loop:
+    def __init__(self, loop: gast.For, numpy: str, names: set[str],
+                 bound: dict[str, tuple | None], resolve: Callable[[gast.expr], Any]):
+        self.loop, self.numpy, self.names, self.bound = loop, numpy, names, bound
+        self.resolve = resolve
+        self.mentions: Counter[str] | None = None  # how often the loop body names each name
+
+    def rewrite(self) -> list[gast.stmt] | None:
+        loop = self.loop
+        if loop.orelse or any(isinstance(n, (gast.Break, gast.Continue, gast.Return,
+                                             gast.Yield, gast.YieldFrom, gast.Global,
+                                             gast.Nonlocal))
+                              for s in loop.body for n in gast.walk(s)):
+            return None
+        sums = [s for s in map(self._sum, loop.body) if s is not None]
+        if not sums:
+            return None
+        rows = max(s.shapes[0][0] for s in sums)
+        chunk = max(1, ROWS // rows)
+        counter = self._fresh("steps")
+        buffers: dict[str, tuple[int, str, gast.expr]] = {}  # dump -> (position, name, factor)
+        texts = {id(s.stmt): _text(s.stmt) for s in sums}
+        before = [syntax.comment(
+            "Hoisted out of the loop: " + "; ".join(texts.values())
+            + f" (each step's factors are kept, one product sums {chunk} steps)"),
+            syntax.assign(counter, syntax.const(0))]
+        body: list[gast.stmt] = []
+        for position, stmt in enumerate(loop.body):
+            found = next((s for s in sums if s.stmt is stmt), None)
+            if found is None:
+                body.append(stmt)
+                continue
+            body.append(syntax.comment(f"Keep the factors of: {texts[id(stmt)]}"))
+            for factor, shape, dtype in zip(found.factors, found.shapes, found.dtypes):
+                key = ast.dump(factor) + repr((shape, dtype))
+                shared = buffers.get(key)
+                if shared is not None and _unchanged(factor, [
+                        s for s in loop.body[shared[0] + 1:position]
+                        if not any(other.stmt is s for other in sums)]):
+                    found.buffers.append(shared[1])
+                    continue
+                name = self._fresh(f"{_label(factor)}_steps")
+                buffers[key] = (position, name, factor)
+                found.buffers.append(name)
+                before.append(syntax.assign(name, self._empty((chunk, *shape), dtype)))
+                body.append(gast.Assign(
+                    targets=[gast.Subscript(value=syntax.load(name),
+                                            slice=syntax.load(counter), ctx=gast.Store())],
+                    value=factor, type_comment=None))
+        body.append(syntax.assign(counter, gast.BinOp(
+            left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))))
+        flush = [self._product(s, None, counter) for s in sums]
+        flush.append(syntax.assign(counter, syntax.const(0)))
+        body.append(gast.If(test=gast.Compare(left=syntax.load(counter), ops=[gast.Eq()],
+                                              comparators=[syntax.const(chunk)]),
+                            body=flush, orelse=[]))
+        loop.body = body
+        after = [syntax.comment("The steps left of the sums hoisted out of the loop above")]
+        after += [self._product(s, counter, counter) for s in sums]
+        return [*before, loop, *after]
+
+    def _sum(self, stmt: gast.stmt) -> _Sum | None:
+        """``stmt`` as a sum this module rewrites (see the module), or None."""
+        if not _summed(stmt):
+            return None
+        acc = stmt.targets[0].id
+        product = stmt.value.right
+        if acc in syntax.all_names(product):
+            return None
+        if self.mentions is None:
+            self.mentions = Counter(n.id for s in self.loop.body
+                                    for n in syntax.walk_names(s))
+        # acc is read or written by this statement only (its target and left operand).
+        if self.mentions[acc] != 2 or \
+                acc in syntax.all_names(self.loop.target) or acc in syntax.all_names(
+                    self.loop.iter):
+            return None
+        before, after = recorded(stmt.value.left), recorded(stmt.value)
+        if before is None or before != after or before[0] is not np.ndarray:
+            return None
+        rows = self._row_sum(product)
+        if rows is not None:
+            seen = _matrix(rows, self.bound)
+            if seen is None or seen[1][1:] != before[1] or not 0 < seen[1][0] <= MAX_STEP_ROWS:
+                return None
+            return _Sum(stmt, (syntax.clone(rows),), (seen[1],), (seen[2],))
+        if not (isinstance(product, gast.BinOp) and isinstance(product.op, gast.MatMult)) \
+                or len(before[1]) != 2:
+            return None
+        seen = [_matrix(product.left, self.bound), _matrix(product.right, self.bound)]
+        if None in seen:
+            return None
+        (m, b), (b2, n) = seen[0][1], seen[1][1]
+        if (m, n) != before[1] or b != b2 or min(m, n, b) <= 0 or b > MAX_STEP_ROWS:
+            return None
+        left = _transposed(product.left)
+        right = product.right
+        return _Sum(stmt, (left, right), ((b, m), (b, n)), (seen[0][2], seen[1][2]))
+
+    def _row_sum(self, node: gast.expr) -> gast.expr | None:
+        """``x`` of ``np.sum(x, axis=0)`` or ``x.sum(axis=0)`` (a name's), else None."""
+        if not (isinstance(node, gast.Call) and len(node.keywords) == 1
+                and node.keywords[0].arg == "axis"
+                and isinstance(node.keywords[0].value, gast.Constant)
+                and node.keywords[0].value.value == 0
+                and type(node.keywords[0].value.value) is int):
+            return None
+        if len(node.args) == 1 and self.resolve(node.func) is np.sum:
+            rows = node.args[0]
+        elif not node.args and isinstance(node.func, gast.Attribute) \
+                and node.func.attr == "sum":
+            rows = node.func.value
+        else:
+            return None
+        return rows if isinstance(rows, gast.Name) else None
+
+    def _product(self, found: _Sum, rows: str | None, counter: str) -> gast.Assign:
+        """``acc = acc + L.reshape(-1, m).T @ R.reshape(-1, n)`` of the buffers (their first
+        ``rows`` steps when ``rows`` names the count)."""
+        stacked = []
+        for name, shape in zip(found.buffers, found.shapes):
+            buffer: gast.expr = syntax.load(name)
+            if rows is not None:
+                buffer = gast.Subscript(value=buffer, slice=gast.Slice(
+                    lower=None, upper=syntax.load(rows), step=None), ctx=gast.Load())
+            stacked.append(syntax.call(gast.Attribute(value=buffer, attr="reshape",
+                                                      ctx=gast.Load()),
+                                       [syntax.const(-1), syntax.const(shape[1])]))
+        if len(stacked) == 1:
+            product = syntax.call(gast.Attribute(value=stacked[0], attr="sum",
+                                                 ctx=gast.Load()),
+                                  keywords=[gast.keyword(arg="axis", value=syntax.const(0))])
+        else:
+            product = gast.BinOp(left=gast.Attribute(value=stacked[0], attr="T",
+                                                     ctx=gast.Load()),
+                                 op=gast.MatMult(), right=stacked[1])
+        old = found.stmt.value
+        value = gast.BinOp(left=syntax.load(found.acc), op=gast.Add(), right=product)
+        _copy_seen(old, value)
+        _copy_seen(old.left, value.left)
+        _copy_seen(old.right, product)
+        return syntax.assign(found.acc, value)
+
+    def _empty(self, shape: tuple, dtype: np.dtype) -> gast.expr:
+        keywords = [] if dtype == np.float64 else [gast.keyword(
+            arg="dtype", value=gast.Attribute(value=syntax.load(self.numpy),
+                                              attr=np.dtype(dtype).name, ctx=gast.Load()))]
+        return syntax.call(gast.Attribute(value=syntax.load(self.numpy), attr="empty",
+                                          ctx=gast.Load()),
+                           [syntax.tuple_of([syntax.const(d) for d in shape])], keywords)
+
+    def _fresh(self, stem: str) -> str:
+        name, k = stem, 1
+        while name in self.names:
+            k += 1
+            name = f"{stem}{k}"
+        self.names.add(name)
+        return name
+
+
+def _bindings(fn: gast.FunctionDef) -> dict[str, tuple | None]:
+    """For each name of ``fn`` bound only by plain assignments ``name = value``: the one
+    (type, shape, dtype) recorded for all their values, or None (several, or one not
+    recorded); None also for the names bound any other way (parameters, loop targets,
+    unpacking, ...)."""
+    values: dict[str, set] = {}
+    simple: set[int] = set()
+    for stmt in syntax.statements(fn.body, with_bodies=True):
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name):
+            simple.add(id(stmt.targets[0]))
+            values.setdefault(stmt.targets[0].id, set()).add(recorded(stmt.value))
+    for node in syntax.walk_names(fn):
+        if not isinstance(node.ctx, gast.Load) and id(node) not in simple:
+            values.setdefault(node.id, set()).add(None)
+    return {name: next(iter(seen)) if len(seen) == 1 else None
+            for name, seen in values.items()}
+
+
+def _matrix(node: gast.expr, bound: dict[str, tuple | None]) -> tuple | None:
+    """The recorded (type, shape, dtype) of a factor: a name or a name's transpose, a 2-D
+    real floating point array with one shape recorded (for the expression, or for every
+    value bound to the name); else None."""
+    inner = node.value if isinstance(node, gast.Attribute) and node.attr == "T" else node
+    if not isinstance(inner, gast.Name) and not _arithmetic(node):
+        return None
+    seen = recorded(node)
+    if seen is None and inner is node and isinstance(node, gast.Name):
+        seen = bound.get(inner.id)
+    if seen is None and inner is not node and isinstance(inner, gast.Name):
+        under = recorded(inner) or bound.get(inner.id)
+        seen = None if under is None or under[1] is None else (
+            under[0], tuple(reversed(under[1])), under[2])
+    if seen is None or seen[0] is not np.ndarray or seen[1] is None or len(seen[1]) != 2 \
+            or not np.issubdtype(seen[2], np.floating) or not hasattr(np, np.dtype(
+                seen[2]).name):
+        return None
+    return seen
+
+
+def _summed(stmt: gast.stmt) -> bool:
+    """``stmt`` is ``acc = acc + e``."""
+    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add)
+            and syntax.is_name(stmt.value.left, stmt.targets[0].id))
+
+
+def _unchanged(factor: gast.expr, between: list[gast.stmt]) -> bool:
+    """``between`` cannot change the value of ``factor``: they bind none of its names, and
+    change nothing in place (no item or attribute assigned, no ``+=``, no call, no compound
+    statement), so not through an alias either."""
+    names = syntax.loaded_names(factor)
+    for stmt in between:
+        if syntax.is_comment(stmt):
+            continue
+        if not isinstance(stmt, gast.Assign) or syntax.stored_names(stmt) & names or not all(
+                isinstance(t, gast.Name) for t in stmt.targets):
+            return False
+        if any(isinstance(n, (gast.Call, gast.Lambda, gast.NamedExpr))
+               for n in gast.walk(stmt.value)):
+            return False
+    return True
+
+
+def _arithmetic(node: gast.expr) -> bool:
+    """Arithmetic of names, numbers and transposes (``g * (1.0 - h * h)``): it computes a
+    value and changes nothing, so it may be evaluated where the sum was, into a buffer."""
+    if isinstance(node, gast.BinOp):
+        return not isinstance(node.op, gast.MatMult) and _arithmetic(node.left) \
+            and _arithmetic(node.right)
+    if isinstance(node, gast.UnaryOp):
+        return _arithmetic(node.operand)
+    if isinstance(node, gast.Attribute):
+        return node.attr == "T" and isinstance(node.value, gast.Name)
+    return isinstance(node, gast.Name) or syntax.is_number(node)
+
+
+def _transposed(node: gast.expr) -> gast.expr:
+    """``x`` for ``x.T``, else ``node.T``."""
+    if isinstance(node, gast.Attribute) and node.attr == "T":
+        return syntax.clone(node.value)
+    return gast.Attribute(value=syntax.clone(node), attr="T", ctx=gast.Load())
+
+
+def _label(factor: gast.expr) -> str:
+    """A name for the buffer of ``factor``: ``h`` for ``h``, ``h_T`` for ``h.T``, else the
+    first name it reads."""
+    inner = factor.value if isinstance(factor, gast.Attribute) else factor
+    if isinstance(inner, gast.Name):
+        return inner.id + ("_T" if isinstance(factor, gast.Attribute) else "")
+    return next((n.id for n in syntax.walk_names(factor)), "factor")
+
+
+def _text(stmt: gast.stmt) -> str:
+    return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(syntax.clone(stmt)))).strip()
+
+
+def _copy_seen(old: gast.AST, new: gast.AST) -> None:
+    if anno.has_info(old):
+        anno.info(new).seen = anno.info(old).seen
