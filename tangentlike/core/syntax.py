@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -96,7 +97,9 @@ _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "kind", "type_comment", "att
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {gast.Constant: ()}
 
 
-def _child_fields(cls: type) -> tuple[str, ...]:
+def child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that may hold nodes with names or expressions inside
+    (not its operators, contexts, names or other leaves)."""
     fields = _CHILD_FIELDS.get(cls)
     if fields is None:
         fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
@@ -113,7 +116,7 @@ def walk_names(node: gast.AST) -> list[gast.Name]:
         if sub.__class__ is gast.Name:
             found.append(sub)
             continue
-        for field in _CHILD_FIELDS.get(sub.__class__) or _child_fields(sub.__class__):
+        for field in _CHILD_FIELDS.get(sub.__class__) or child_fields(sub.__class__):
             value = getattr(sub, field, None)
             if value.__class__ is list:
                 for item in value:
@@ -122,6 +125,33 @@ def walk_names(node: gast.AST) -> list[gast.Name]:
             elif isinstance(value, gast.AST):
                 push(value)
     return found
+
+
+# Fields whose nodes have no children worth visiting: contexts and operators.
+_BARE_FIELDS = frozenset({"ctx", "op", "ops"})
+_WALK_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """``ast.walk`` (the same nodes in the same breadth-first order) without the contexts
+    and operators, for ``gast`` and ``ast`` trees alike; several times faster."""
+    todo = deque([node])
+    pop, push = todo.popleft, todo.append
+    while todo:
+        sub = pop()
+        yield sub
+        cls = sub.__class__
+        fields = _WALK_FIELDS.get(cls)
+        if fields is None:
+            fields = _WALK_FIELDS[cls] = tuple(f for f in cls._fields if f not in _BARE_FIELDS)
+        for field in fields:
+            value = getattr(sub, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):  # (gast.AST is ast.AST)
+                        push(item)
+            elif isinstance(value, gast.AST):
+                push(value)
 
 
 def loaded_names(node: gast.AST) -> set[str]:

@@ -28,7 +28,7 @@ from tangentlike.versions.contractions import Contractions
 from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
-from tangentlike.versions.observe import record
+from tangentlike.versions.observe import record, slots
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.static import Static, shape_follows
 from tangentlike.versions.wheres import merge_selections, share_comparisons
@@ -46,10 +46,11 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     bound = dict(zip(params, args)) | kwargs
     static_params = {p for p, v in bound.items() if type(v) in (int, bool)}
     static = Static(fn, static_params, scope)
-    reason = shape_follows(fn, static, seen)
+    places = slots(fn)
+    reason = shape_follows(fn, static, seen, places)
     if reason is not None:
         return None, reason
-    record(fn, seen)
+    record(fn, seen, places)
     local = syntax.stored_names(fn) | set(bound)
     resolve = lambda f: resolve_in(f, (scope,), local)  # noqa: E731
     exact = returned_primal_slice(fn)
@@ -62,12 +63,19 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     # A rewrite lets the optimizer inline what another rewrite then sees whole (an
     # ``unreduce`` into the product that broadcasts it); ``unreduce`` calls left over
     # are rewritten last.
-    for spread in (False, False, True, False):
+    # The optimizer runs after the first round (its inlining exposes what the second
+    # rewrites) and then once for the second and the spread rounds together: the spread
+    # round follows a name bound once to its ``unreduce`` call (``_spread_value``), so
+    # it needs nothing of the optimizer between them.
+    pending = False
+    for spread, then_optimize in ((False, True), (False, False), (True, True), (False, True)):
         rewrite = _Rewrite(fn, scope, spread)
         fn.body = [rewrite.visit(s) for s in fn.body]
         if rewrite.changed:
-            rewritten = True
+            rewritten = pending = True
+        if pending and then_optimize:
             optimize(fn, temporaries)
+            pending = False
     if softmaxes and share_terms(fn, softmaxes, returned_primal_slice(fn)):
         optimize(fn, temporaries)
     shapes = {p: np.shape(v) for p, v in bound.items()
