@@ -1,6 +1,7 @@
 """Small constructors and queries on gast trees, shared by every pass."""
 from __future__ import annotations
 
+import ast
 import copy
 import threading
 from collections import deque
@@ -222,7 +223,65 @@ def dotted_name(node: gast.AST) -> str | None:
     return None
 
 
-class Renamer(gast.NodeTransformer):
+# The node classes that the fields in ``_BARE_FIELDS`` hold (contexts and operators).
+_BARE_CLASSES = frozenset(c.__name__ for base in (gast.expr_context, gast.operator,
+                                                  gast.unaryop, gast.cmpop, gast.boolop)
+                          for c in base.__subclasses__())
+_TRANSFORM_METHODS: dict[tuple[type, type], Any] = {}
+_TRANSFORM_FIELDS: dict[tuple[type, type], tuple[str, ...]] = {}
+
+
+class Transformer(gast.NodeTransformer):
+    """``ast.NodeTransformer`` with the same results, faster: each node class's visitor
+    method is looked up once, and a context or operator (which has no children) is not
+    visited unless the subclass has a method for one.  The hot passes derive from it."""
+
+    def visit(self, node: Any) -> Any:
+        key = (self.__class__, node.__class__)
+        method = _TRANSFORM_METHODS.get(key)
+        if method is None:
+            kind = self.__class__
+            method = getattr(kind, "visit_" + node.__class__.__name__, None)
+            if method is None or method is ast.NodeVisitor.visit_Constant:
+                method = kind.generic_visit  # (visit_Constant: for visit_Num and the like)
+                if any(hasattr(kind, n) for n in ("visit_Num", "visit_Str", "visit_Bytes",
+                                                  "visit_NameConstant", "visit_Ellipsis")):
+                    method = ast.NodeVisitor.visit_Constant
+            _TRANSFORM_METHODS[key] = method
+        return method(self, node)
+
+    def generic_visit(self, node: Any) -> Any:
+        key = (self.__class__, node.__class__)
+        fields = _TRANSFORM_FIELDS.get(key)
+        if fields is None:
+            kind = self.__class__
+            bare = any(hasattr(kind, "visit_" + n) for n in _BARE_CLASSES)
+            fields = _TRANSFORM_FIELDS[key] = tuple(
+                f for f in node._fields if bare or f not in _BARE_FIELDS)
+        for field in fields:
+            old = getattr(node, field, None)
+            if isinstance(old, list):
+                new_values = []
+                for value in old:
+                    if isinstance(value, gast.AST):
+                        value = self.visit(value)
+                        if value is None:
+                            continue
+                        if not isinstance(value, gast.AST):
+                            new_values.extend(value)
+                            continue
+                    new_values.append(value)
+                old[:] = new_values
+            elif isinstance(old, gast.AST):
+                new_node = self.visit(old)
+                if new_node is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, new_node)
+        return node
+
+
+class Renamer(Transformer):
     """Replace names by expressions (a copy of the replacement at each use); with
     ``loads_only``, reads only (bindings of the name stay)."""
 

@@ -63,7 +63,7 @@ def _eligible(stmt: gast.stmt) -> bool:
             and not anno.info(stmt).keep and isinstance(stmt.targets[0], (gast.Name, gast.Tuple)))
 
 
-class _Replace(gast.NodeTransformer):
+class _Replace(syntax.Transformer):
     def __init__(self, key: Key, name: str):
         self.key, self.name = key, name
         self.count = 0

@@ -142,7 +142,7 @@ def _scalar(node: gast.expr) -> bool:
     return isinstance(node, gast.UnaryOp) and _scalar(node.operand)
 
 
-class _Rewrite(gast.NodeTransformer):
+class _Rewrite(syntax.Transformer):
     """Replace helper calls by what they do for the recorded shapes (see ``_replacement``);
     ``spread``: ``unreduce`` calls too (else only where an operation broadcasts them)."""
 
@@ -260,7 +260,7 @@ class _Rewrite(gast.NodeTransformer):
 
 
 
-class _Methods(gast.NodeTransformer):
+class _Methods(syntax.Transformer):
     """``np.sum(a, axis=0)`` as ``a.sum(axis=0)`` where ``a`` was an array: the method
     skips NumPy's Python wrapper (about 1.5 us a call, which adds up in a loop)."""
 

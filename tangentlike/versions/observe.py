@@ -145,8 +145,10 @@ def _observed_ast(k: int, node: ast.expr) -> ast.expr:
 
 
 def _observe_call(k: int, node: ast.expr) -> ast.expr:
-    call = ast.Call(func=ast.Name(id=OBSERVE, ctx=ast.Load()),
-                    args=[ast.Constant(value=k), node], keywords=[])
+    """``OBSERVE(k, node)``, every new node at ``node``'s place in the file."""
+    func = ast.copy_location(ast.Name(id=OBSERVE, ctx=ast.Load()), node)
+    call = ast.Call(func=func, args=[ast.copy_location(ast.Constant(value=k), node), node],
+                    keywords=[])
     return ast.copy_location(call, node)
 
 
