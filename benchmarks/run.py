@@ -1020,7 +1020,7 @@ def depth_section(results: list[Result]) -> list[str]:
     ]
     headers = ["", "depth", "hand-written", "tangentlike", "autograd", "tangentlike / hand",
                "tangentlike / autograd", "tangentlike per layer", "hand per layer",
-               "generation"]
+               "generation", "2nd call"]
     rows = []
     for r in depth:
         n = int(r.wl.name[1:])
@@ -1030,7 +1030,7 @@ def depth_section(results: list[Result]) -> list[str]:
             r.wl.name, str(n), r.cell("hand"), r.cell("tangentlike"), r.cell("autograd"),
             fmt_ratio(r.ratio("tangentlike", "hand")),
             fmt_ratio(r.ratio("tangentlike", "autograd")), per["tangentlike"], per["hand"],
-            fmt_time(statistics.median(r.gen.cold)) if r.gen else "-",
+            fmt_time(statistics.median(r.gen.cold)) if r.gen else "-", fmt_second_call(r),
         ])
     out += md_table(headers, rows, "ll" + "r" * (len(headers) - 2))
     return out

@@ -23,7 +23,7 @@ _TUPLE = "__tangentlike_tuple_{}__"
 _TUPLE_NAME = re.compile(r"__tangentlike_tuple_(\d+)__")
 
 
-class _Printable(ast.NodeTransformer):
+class _Printable(syntax.Transformer):
     """Prepares a tree for ``ast.unparse``: comment markers become placeholder names (one
     line each, replaced by ``# ...`` afterwards), tuples returned, assigned or looped over are
     printed without parentheses (``return a, b``), and negative numbers become ``-n``, which

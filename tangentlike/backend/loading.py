@@ -64,7 +64,8 @@ class Scope(dict):
 
     def load_tree(self, tree: ast.Module, path: Path) -> dict[str, Callable]:
         """``load`` for a module already parsed from the file at ``path`` (and registered
-        by ``load``), changed since: its line numbers are the file's."""
+        by ``load``), changed since: its line numbers are the file's, and every node it
+        gained has a location (``ast.copy_location``)."""
         with syntax.C_AST:
             return self._compile(tree, path)
 
@@ -82,7 +83,8 @@ class Scope(dict):
         factory = outer.body[len(cells)]
         factory.body = [*defs, ast.parse(f"return ({', '.join(names)},)").body[0]]
         module = ast.Module(body=[outer], type_ignores=[])
-        ast.fix_missing_locations(module)
+        # Every node has its location: the wrapper and the functions were parsed, and what
+        # a caller of ``load_tree`` added carries one (compile refuses a node without).
         code = compile(module, str(path), "exec")
         outer_code = _const_code(code, "_tangentlike_cells")
         factory_code = _const_code(outer_code, "_tangentlike_module")

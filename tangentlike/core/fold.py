@@ -8,6 +8,7 @@ The optimizer folds every generated statement (``optimizer/optimize.py``), and
 from __future__ import annotations
 
 import operator
+from typing import Any
 
 import gast
 
@@ -21,6 +22,10 @@ def _is(node: gast.AST, value: float) -> bool:
     return syntax.is_number(node) and node.value == value
 
 
+# Each node class's visitor method (``generic_visit`` where it has none), looked up once.
+_VISITORS: dict[tuple[type, type], Any] = {}
+
+
 class FoldConstants(gast.NodeTransformer):
     """Fold constant arithmetic; in generated statements also apply x*1, x+0, x**1, -(-x)."""
 
@@ -29,9 +34,35 @@ class FoldConstants(gast.NodeTransformer):
         self.changed = False
 
     def visit(self, node: gast.AST) -> gast.AST:
-        new = super().visit(node)
+        cls = node.__class__
+        if cls is gast.Constant or (cls is gast.Name and node.annotation is None):
+            return node  # a leaf: nothing to fold
+        kind = self.__class__
+        method = _VISITORS.get((kind, cls))
+        if method is None:
+            method = _VISITORS[kind, cls] = getattr(kind, "visit_" + cls.__name__,
+                                                    kind.generic_visit)
+        new = method(self, node)
         self.changed |= new is not node
         return new
+
+    def generic_visit(self, node: gast.AST) -> gast.AST:
+        """``NodeTransformer.generic_visit`` for a folder, which replaces a node by one node
+        (never by None or a list): only the fields that may hold an expression are visited
+        (not operators, contexts or names), each child replaced in place if it changed."""
+        for field in syntax.child_fields(node.__class__):
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for i, item in enumerate(value):
+                    if isinstance(item, gast.AST):
+                        new = self.visit(item)
+                        if new is not item:
+                            value[i] = new
+            elif isinstance(value, gast.AST):
+                new = self.visit(value)
+                if new is not value:
+                    setattr(node, field, new)
+        return node
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         self.generic_visit(node)

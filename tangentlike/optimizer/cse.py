@@ -50,7 +50,7 @@ def _key(node: gast.expr) -> Key | None:
 def _candidates(node: gast.AST) -> Iterator[tuple[Key, gast.BinOp]]:
     """The arithmetic subexpressions of ``node`` worth sharing (an operation on an operation:
     ``1.0 - h * h``, not ``h * h``), largest first."""
-    for sub in gast.walk(node):
+    for sub in syntax.walk(node):  # (breadth first, as ast.walk)
         if isinstance(sub, gast.BinOp) and (isinstance(sub.left, gast.BinOp)
                                             or isinstance(sub.right, gast.BinOp)):
             key = _key(sub)
@@ -63,7 +63,7 @@ def _eligible(stmt: gast.stmt) -> bool:
             and not anno.info(stmt).keep and isinstance(stmt.targets[0], (gast.Name, gast.Tuple)))
 
 
-class _Replace(gast.NodeTransformer):
+class _Replace(syntax.Transformer):
     def __init__(self, key: Key, name: str):
         self.key, self.name = key, name
         self.count = 0

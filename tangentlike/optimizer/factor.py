@@ -169,7 +169,7 @@ def simplify_sum(node: gast.expr) -> gast.expr | None:
     return _sum(factored)
 
 
-class _Sums(gast.NodeTransformer):
+class _Sums(syntax.Transformer):
     """Simplify every sum in an expression, each as a whole (not its partial sums)."""
 
     def __init__(self) -> None:

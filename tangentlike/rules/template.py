@@ -127,7 +127,7 @@ def _literal(value: Any, rule: Rule, name: str) -> gast.expr:
                         "be a literal", rule.location)
 
 
-class _Substitute(gast.NodeTransformer):
+class _Substitute(syntax.Transformer):
     def __init__(self, params: dict[str, gast.expr], derivative: Callable[[str], str | None],
                  rule: Rule, where: Location | None):
         self.params = params

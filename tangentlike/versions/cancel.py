@@ -130,7 +130,7 @@ class _Algebra:
             n: f"{n}__v{self.version.get(n, 0)}" for n in syntax.loaded_names(node)})
         key = emit.to_source(versioned).strip()
         if any(isinstance(c, gast.Call) and not _pure_call(c, self.resolve)
-               for c in gast.walk(node)):
+               for c in syntax.walk(node)):
             key += f"  # call {len(self.shapes)}"  # two random draws are not one value
         if key in self.shapes:  # ``y = np.sin(x)`` and ``z = np.sin(x)``: one atom, two names
             self.recreated.add(key)
@@ -248,10 +248,10 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
     """Replace the top-level values of ``fn`` that are identically zero, and those whose
     every contribution cancels (see the module docstring); ``params``: the shape of each
     array or float parameter.  True if ``fn`` changed (run the optimizer, then again)."""
-    for node in gast.walk(fn):
+    for node in syntax.walk(fn):
         if isinstance(node, gast.AugAssign) or (isinstance(node, gast.Assign) and any(
                 isinstance(t, (gast.Subscript, gast.Attribute))
-                for target in node.targets for t in gast.walk(target))) or (
+                for target in node.targets for t in syntax.walk(target))) or (
                 isinstance(node, gast.Call) and any(k.arg == "out" for k in node.keywords)) or (
                 isinstance(node, gast.Expr) and isinstance(node.value, gast.Call)
                 and isinstance(node.value.func, gast.Attribute)

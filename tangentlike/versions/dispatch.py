@@ -27,6 +27,7 @@ from typing import Any
 import gast
 
 from tangentlike.backend import cache, emit, loading
+from tangentlike.core import syntax
 from tangentlike.versions.floats import lower_floats
 from tangentlike.versions.lower import lower_shapes
 from tangentlike.versions.observe import Observer
@@ -88,7 +89,7 @@ class Versions:
         self._floats: Version | None = None  # the version for floats, once written
         self._parameters: inspect.Signature | None = None
         # a try statement: the rewrites assume a block runs to its end once entered
-        self.no_versions = any(isinstance(n, gast.Try) for n in gast.walk(tree))
+        self.no_versions = any(isinstance(n, gast.Try) for n in syntax.walk(tree))
 
     def dispatcher(self) -> Callable:
         """The function to call: it finds the version by signature (this runs every call,

@@ -144,7 +144,7 @@ def _replacement(numbers: _Numbers, call: gast.Call) -> gast.expr | None:
     return None
 
 
-class _Simplify(gast.NodeTransformer):
+class _Simplify(syntax.Transformer):
     """Replace the helper calls that are the identity on numbers (see ``_replacement``)."""
 
     def __init__(self, numbers: _Numbers):

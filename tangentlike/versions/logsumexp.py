@@ -76,7 +76,7 @@ def _name(node: gast.expr) -> str | None:
     return node.id if isinstance(node, gast.Name) else None
 
 
-class _Softmax(gast.NodeTransformer):
+class _Softmax(syntax.Transformer):
     """``np.exp(x - y)`` as ``t3 / t4`` for ``y = logsumexp(x)`` written out: the terms of
     the sum divided by it, as a hand-written softmax (``x`` and ``y`` bound once)."""
 

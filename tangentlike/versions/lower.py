@@ -31,7 +31,7 @@ from tangentlike.versions.hoist import hoist_products
 from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
-from tangentlike.versions.observe import record
+from tangentlike.versions.observe import record, slots
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.static import Static, shape_follows
 from tangentlike.versions.wheres import merge_selections, share_comparisons
@@ -49,10 +49,11 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     bound = dict(zip(params, args)) | kwargs
     static_params = {p for p, v in bound.items() if type(v) in (int, bool)}
     static = Static(fn, static_params, scope)
-    reason = shape_follows(fn, static, seen)
+    places = slots(fn)
+    reason = shape_follows(fn, static, seen, places)
     if reason is not None:
         return None, reason
-    record(fn, seen)
+    record(fn, seen, places)
     local = syntax.stored_names(fn) | set(bound)
     resolve = lambda f: resolve_in(f, (scope,), local)  # noqa: E731
     exact = returned_primal_slice(fn)
@@ -65,12 +66,22 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     # A rewrite lets the optimizer inline what another rewrite then sees whole (an
     # ``unreduce`` into the product that broadcasts it); ``unreduce`` calls left over
     # are rewritten last.
-    for spread in (False, False, True, False):
+    # The optimizer runs after the first round (its inlining exposes what the second
+    # rewrites) and then once after the other three: the spread round follows a name
+    # bound once to its ``unreduce`` call itself (``_spread_value``), and the last round
+    # rewrites what the spread round wrote, so neither needs the optimizer before it
+    # (the versions came out byte-identical over the benchmark and the test suite).
+    pending = False
+    for spread, then_optimize in ((False, True), (False, False), (True, False), (False, False)):
         rewrite = _Rewrite(fn, scope, spread)
         fn.body = [rewrite.visit(s) for s in fn.body]
         if rewrite.changed:
-            rewritten = True
+            rewritten = pending = True
+        if pending and then_optimize:
             optimize(fn, temporaries)
+            pending = False
+    if pending:
+        optimize(fn, temporaries)
     if softmaxes and share_terms(fn, softmaxes, returned_primal_slice(fn)):
         optimize(fn, temporaries)
     shapes = {p: np.shape(v) for p, v in bound.items()
@@ -138,7 +149,7 @@ def _scalar(node: gast.expr) -> bool:
     return isinstance(node, gast.UnaryOp) and _scalar(node.operand)
 
 
-class _Rewrite(gast.NodeTransformer):
+class _Rewrite(syntax.Transformer):
     """Replace helper calls by what they do for the recorded shapes (see ``_replacement``);
     ``spread``: ``unreduce`` calls too (else only where an operation broadcasts them)."""
 
@@ -256,7 +267,7 @@ class _Rewrite(gast.NodeTransformer):
 
 
 
-class _Methods(gast.NodeTransformer):
+class _Methods(syntax.Transformer):
     """``np.sum(a, axis=0)`` as ``a.sum(axis=0)`` where ``a`` was an array: the method
     skips NumPy's Python wrapper (about 1.5 us a call, which adds up in a loop)."""
 

@@ -31,7 +31,7 @@ def slots(fn: gast.FunctionDef) -> list[tuple[gast.AST, str, int | None]]:
 def _slots(fn: Any, kind: Any) -> list[tuple[Any, str, int | None]]:
     """``slots`` of a tree of the module ``kind`` (``gast``, or ``ast`` for a parsed one)."""
     found = []
-    for node in kind.walk(fn):
+    for node in syntax.walk(fn):  # ``ast.walk``'s order, contexts and operators left out
         if isinstance(node, kind.Call):
             found += [(node, "args", i) for i in range(len(node.args))]
             found += [(k, "value", None) for k in node.keywords]
@@ -145,16 +145,19 @@ def _observed_ast(k: int, node: ast.expr) -> ast.expr:
 
 
 def _observe_call(k: int, node: ast.expr) -> ast.expr:
-    call = ast.Call(func=ast.Name(id=OBSERVE, ctx=ast.Load()),
-                    args=[ast.Constant(value=k), node], keywords=[])
+    """``OBSERVE(k, node)``, every new node at ``node``'s place in the file."""
+    func = ast.copy_location(ast.Name(id=OBSERVE, ctx=ast.Load()), node)
+    call = ast.Call(func=func, args=[ast.copy_location(ast.Constant(value=k), node), node],
+                    keywords=[])
     return ast.copy_location(call, node)
 
 
-def record(fn: gast.FunctionDef, seen: dict[int, set]) -> None:
+def record(fn: gast.FunctionDef, seen: dict[int, set],
+           places: list[tuple[gast.AST, str, int | None]] | None = None) -> None:
     """Annotate each argument, operand, index and assigned value of ``fn`` with what was
     recorded for it (``anno`` field ``seen``: it stays with the expression when the optimizer
-    copies or moves it)."""
-    for k, slot in enumerate(slots(fn)):
+    copies or moves it); ``places``: ``slots(fn)``, if the caller has it."""
+    for k, slot in enumerate(slots(fn) if places is None else places):
         anno.info(slot_value(slot)).seen = frozenset(seen.get(k, ()))
 
 

@@ -39,9 +39,11 @@ class Static:
         params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
         self.local = syntax.stored_names(fn) | params
         self.names = (syntax.stored_names(fn) - params) | static_params
+        bindings = [node for node in syntax.walk(fn) if isinstance(
+            node, (gast.Assign, gast.AugAssign, gast.For, gast.With, gast.AnnAssign))]
         while True:
             before = set(self.names)
-            for node in gast.walk(fn):
+            for node in bindings:
                 if isinstance(node, (gast.Assign, gast.AugAssign)):
                     targets = node.targets if isinstance(node, gast.Assign) else [node.target]
                     if not self.of(node.value):
@@ -100,9 +102,11 @@ class Static:
                 and all(self.of(a) for a in node.args))
 
 
-def shape_follows(fn: gast.FunctionDef, static: Static, seen: dict[int, set]) -> str | None:
-    """None when every shape in ``fn`` follows from the signature; else why not."""
-    for node in gast.walk(fn):
+def shape_follows(fn: gast.FunctionDef, static: Static, seen: dict[int, set],
+                  places: list[tuple] | None = None) -> str | None:
+    """None when every shape in ``fn`` follows from the signature; else why not
+    (``places``: ``slots(fn)``, if the caller has it)."""
+    for node in syntax.walk(fn):
         if isinstance(node, (gast.If, gast.While)) and not static.of(node.test):
             return f"a test depends on values (line {getattr(node, 'lineno', '?')})"
         if isinstance(node, gast.For) and isinstance(node.iter, gast.Call) and \
@@ -111,7 +115,7 @@ def shape_follows(fn: gast.FunctionDef, static: Static, seen: dict[int, set]) ->
             return "a range bound depends on values"
         if isinstance(node, gast.Call) and not _shape_determined(node, static):
             return f"{syntax.dotted_name(node.func) or 'a call'} may shape its result by value"
-    for k, slot in enumerate(slots(fn)):
+    for k, slot in enumerate(slots(fn) if places is None else places):
         if not isinstance(slot[0], (gast.Call, gast.keyword, gast.Subscript)):
             continue  # an operand or an assigned value: arithmetic keeps shapes
         node = slot_value(slot)
