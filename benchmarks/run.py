@@ -508,7 +508,7 @@ class Settings:
 
 FULL = Settings(
     "full", budget_s=1.0, sample_s=0.02, min_repeats=7, max_repeats=200, gen_repeats=5,
-    gen_sizes=(("straight", (50, 100, 200, 1000)), ("ifexp", (25, 50, 100, 200))),
+    gen_sizes=(("straight", (50, 100, 200, 500, 1000)), ("ifexp", (25, 50, 100, 200))),
     gen_cap_s=60.0,
 )
 QUICK = Settings(

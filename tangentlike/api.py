@@ -22,6 +22,7 @@ from tangentlike.arguments import (
     pair,
     shifted,
 )
+from tangentlike.core import collection
 from tangentlike.core.guards import Regenerating, note_for, unwrap
 from tangentlike.errors import CompiledBackendError, InputError, TangentlikeError
 from tangentlike.frontend import functions, lifting
@@ -296,7 +297,7 @@ def wrt_indices(func: Callable, wrt: Any) -> tuple[int, ...]:
 
 def _generate(func: Callable, options: Options) -> Callable:
     """The derivative of ``func``, for the names its code reaches as they are now."""
-    with generation_lock:
+    with generation_lock, collection.paused():
         derivative = compile_derivative(func, options)
         df = _make_callable(derivative, options, func.__name__, unwrap(func))
     df.guards = derivative.guards

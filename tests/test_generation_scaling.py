@@ -8,6 +8,8 @@ The generation times themselves are in docs/performance.md.
 """
 import importlib.util
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +85,27 @@ def test_generation_work_grows_linearly(tmp_path, make):
     finally:
         for name in names:
             sys.modules.pop(name, None)
+
+
+def _cpu_seconds(func, optimized: bool) -> float:
+    start = time.process_time()
+    tangentlike.grad(func, wrt=(0, 1), optimized=optimized, verbose=0)
+    return time.process_time() - start
+
+
+@pytest.mark.slow  # about 10 s: the benchmark's generation-size rows show the growth too
+def test_generation_time_grows_linearly(tmp_path):
+    """The benchmark's straight-line functions (``benchmarks/gensize.py``: a value written
+    in many statements, computed once, its adjoint summed from all of them) through every
+    stage but the optimizer: ten times the statements in under fifteen times the CPU time
+    (about 10 now; quadratic stages made it about 19; the optimizer's share is in
+    docs/performance.md)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    try:
+        import gensize
+    finally:
+        sys.path.pop(0)
+    _cpu_seconds(gensize.load("straight", 3, str(tmp_path)), optimized=False)  # warm-up
+    small = _cpu_seconds(gensize.load("straight", 100, str(tmp_path)), optimized=False)
+    large = _cpu_seconds(gensize.load("straight", 1000, str(tmp_path)), optimized=False)
+    assert large < 15 * small, f"100 statements: {small:.2f} s, 1000: {large:.2f} s"

@@ -43,6 +43,7 @@ class DerivativeNames:
         self.carries = carries  # the names that carry a derivative (active or varied)
         self.kind = kind
         self.names: dict[str, str] = {}  # name -> its derivative variable
+        self._primals: dict[str, list[str]] = {}  # derivative variable -> names (one)
 
     def __call__(self, name: str) -> str | None:
         """The derivative variable of a name that carries a derivative, else None."""
@@ -52,12 +53,13 @@ class DerivativeNames:
         """The derivative variable of ``name``, even if it carries none (a ``wrt`` input the
         output does not depend on still gets a zero gradient); a call still answers None."""
         if name not in self.names:
-            self.names[name] = getattr(self.namer, self.kind)(name)
+            derivative = self.names[name] = getattr(self.namer, self.kind)(name)
+            self._primals.setdefault(derivative, []).append(name)
         return self.names[name]
 
     def primal(self, derivative: str) -> str:
         """The name whose derivative variable is ``derivative``."""
-        (name,) = [k for k, v in self.names.items() if v == derivative]
+        (name,) = self._primals.get(derivative, [])
         return name
 
 

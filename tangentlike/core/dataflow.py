@@ -9,7 +9,8 @@ definitions reaching any point of its body may reach past it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 
 import gast
 
@@ -122,14 +123,20 @@ class Liveness:
             live = self.transfer(body[i], live)
         return result
 
-    def after_all(self, fn: gast.FunctionDef) -> dict[int, set[str]]:
+    def after_all(self, fn: gast.FunctionDef) -> Mapping[int, set[str]]:
         """For every statement of ``fn`` (by ``id``), nested ones included, the names live
-        right after it."""
-        result: dict[int, set[str]] = {}
+        right after it (a read-only mapping whose sets are made when first read: a long
+        block keeps one copy of its live set every few statements, not one per statement;
+        read it before any statement of ``fn`` changes)."""
+        result = _LiveAfter()
 
         def visit(body: list[gast.stmt], live_out: set[str]) -> None:
-            for stmt, live in zip(body, self.after_each(body, live_out)):
-                result[id(stmt)] = live
+            block = _BlockLiveness(self, body, live_out)
+            for i, stmt in enumerate(body):
+                result.slots[id(stmt)] = (block, i)
+                if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
+                    continue
+                live = block.after(i)  # (a copy is kept around each compound statement)
                 if isinstance(stmt, gast.If):
                     visit(stmt.body, live)
                     visit(stmt.orelse, live)
@@ -145,6 +152,131 @@ class Liveness:
 
         visit(fn.body, set())
         return result
+
+
+class _BlockLiveness:
+    """The names live after each statement of one block, kept as a copy of the live set
+    every ``EVERY`` statements and around each compound statement: whether a name is live
+    after any other statement is read off the few statements up to the next copy."""
+
+    EVERY = 32
+
+    def __init__(self, liveness: Liveness, body: list[gast.stmt], live_out: set[str]):
+        self.liveness = liveness
+        self.body = tuple(body)
+        self.raising = liveness._raising  # (inside a try: see Liveness.transfer)
+        self.copies: dict[int, set[str]] = {}  # index -> the live set after it
+        self.before: dict[int, set[str]] = {}  # compound statement's index -> live before it
+        live = set(live_out)
+        for i in range(len(body) - 1, -1, -1):
+            stmt = body[i]
+            compound = isinstance(stmt, (*COMPOUND, gast.Return))
+            if compound or i % self.EVERY == 0 or i == len(body) - 1:
+                self.copies[i] = set(live)
+            if compound:
+                live = liveness.transfer(stmt, live)
+                self.before[i] = set(live)
+            else:
+                liveness.transfer_in_place(stmt, live)
+
+    def holds(self, i: int, name: str) -> bool:
+        """Whether ``name`` is live right after the ``i``-th statement."""
+        found = self.copies.get(i)
+        if found is not None:
+            return name in found
+        if name in self.raising:
+            return True
+        k = i + 1
+        while True:  # the first statement after it that reads or binds it decides
+            before = self.before.get(k)
+            if before is not None:
+                return name in before
+            used, bound = self.liveness._uses_defs(self.body[k])
+            if name in used:
+                return True
+            if name in bound:
+                return False
+            found = self.copies.get(k)
+            if found is not None:
+                return name in found
+            k += 1
+
+    def after(self, i: int) -> set[str]:
+        """The names live right after the ``i``-th statement."""
+        found = self.copies.get(i)
+        if found is not None:
+            return found
+        j = i + 1
+        while j not in self.copies:
+            j += 1
+        live = set(self.copies[j])
+        outer, self.liveness._raising = self.liveness._raising, self.raising
+        try:
+            for k in range(j, i, -1):
+                if k in self.before:
+                    live = set(self.before[k])
+                else:
+                    self.liveness.transfer_in_place(self.body[k], live)
+        finally:
+            self.liveness._raising = outer
+        return live
+
+
+class _LiveSet(AbstractSet):
+    """The names live after one statement: a membership test reads a few statements; any
+    other use makes the set."""
+
+    __slots__ = ("block", "i", "_made")
+
+    def __init__(self, block: _BlockLiveness, i: int) -> None:
+        self.block, self.i, self._made = block, i, None
+
+    def _set(self) -> set[str]:
+        if self._made is None:
+            self._made = self.block.after(self.i)
+        return self._made
+
+    def __contains__(self, name: object) -> bool:
+        if self._made is not None:
+            return name in self._made
+        return isinstance(name, str) and self.block.holds(self.i, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._set())
+
+    def __len__(self) -> int:
+        return len(self._set())
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[str]) -> set[str]:
+        return set(it)
+
+
+class _LiveAfter(Mapping):
+    """Statement id -> the names live right after it (see ``Liveness.after_all``)."""
+
+    def __init__(self) -> None:
+        self.slots: dict[int, tuple[_BlockLiveness, int]] = {}
+
+    def __getitem__(self, key: int) -> AbstractSet[str]:
+        block, i = self.slots[key]
+        return _LiveSet(block, i)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.slots
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.slots)
+
+    def __len__(self) -> int:
+        return len(self.slots)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping) and len(other) != len(self):
+            return False  # (``live_after == {}`` makes no set)
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def definition_counts(fn: gast.FunctionDef) -> dict[str, int]:

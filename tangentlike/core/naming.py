@@ -11,6 +11,7 @@ class Namer:
         self.used: set[str] = set(used)
         self.temporaries: set[str] = set()  # names the optimizer may inline or rename away
         self._temps = 0
+        self._next: dict[str, int] = {}  # base -> where fresh's search for base_k goes on
 
     def reserve(self, name: str) -> str:
         self.used.add(name)
@@ -20,9 +21,10 @@ class Namer:
         """``base`` itself if free, else ``base_1``, ``base_2``, ..."""
         if base not in self.used:
             return self.reserve(base)
-        k = 1
+        k = self._next.get(base, 1)  # base_1 ... base_(k-1) are used: names are never freed
         while f"{base}_{k}" in self.used:
             k += 1
+        self._next[base] = k + 1
         return self.reserve(f"{base}_{k}")
 
     def temp(self) -> str:

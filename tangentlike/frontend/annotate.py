@@ -138,29 +138,36 @@ def _activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> A
             op = operation(stmt, parsed, local_names)
             if op.differentiable:
                 edges.append((_derivative_inputs(op), targets(stmt) + mutated(stmt, op)))
-    varied = set(wrt)
-    changed = True
-    while changed:
-        changed = False
-        for inputs, outs in edges:
-            if varied.intersection(inputs) and not varied.issuperset(outs):
-                varied.update(outs)
-                changed = True
+    varied = _reach(set(wrt), edges)
     returned = fn.body[-1].value
     useful = syntax.loaded_names(returned) if returned is not None else set()
-    changed = True
-    while changed:
-        changed = False
-        for inputs, outs in edges:
-            if useful.intersection(outs) and not useful.issuperset(inputs):
-                useful.update(inputs)
-                changed = True
+    useful = _reach(useful, [(outs, inputs) for inputs, outs in edges])
     result = Activity(varied, useful)
+    active = result.active
     for stmt in syntax.statements(fn.body, with_bodies=False):
         if isinstance(stmt, (gast.Assign, gast.Expr)):
             outs = targets(stmt) + mutated(stmt, operation(stmt, parsed, local_names))
-            anno.info(stmt).active = bool(result.active.intersection(outs))
+            anno.info(stmt).active = bool(active.intersection(outs))
     return result
+
+
+def _reach(start: set[str], edges: list[tuple[list[str], list[str]]]) -> set[str]:
+    """``start`` and every name reached from it: an edge ``(sources, ends)`` reaches all its
+    ends once any of its sources is reached (a worklist: each edge fires at most once)."""
+    by_source: dict[str, list[int]] = {}
+    for k, (sources, _) in enumerate(edges):
+        for name in sources:
+            by_source.setdefault(name, []).append(k)
+    reached, todo, fired = set(start), list(start), set()
+    while todo:
+        for k in by_source.get(todo.pop(), ()):
+            if k not in fired:
+                fired.add(k)
+                for name in edges[k][1]:
+                    if name not in reached:
+                        reached.add(name)
+                        todo.append(name)
+    return reached
 
 
 def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],

@@ -87,7 +87,9 @@ class ExpressionSplitter:
     # -- names ----------------------------------------------------------------------------
     def read(self, node: gast.expr) -> gast.expr:
         """Point loads at the live version of each user name."""
-        return syntax.rename(node, {k: v for k, v in self.current.items() if k != v})
+        current = self.current  # (only the names the node holds: linear in its size)
+        return syntax.rename(node, {k: current[k] for k in syntax.all_names(node)
+                                    if k in current and current[k] != k})
 
     def bind(self, name: str) -> str:
         """The name a new binding of ``name`` gets: a new version if re-bound at the top level;

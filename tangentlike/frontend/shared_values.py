@@ -47,6 +47,7 @@ def _block(body: list[gast.stmt], candidates: set[str], resolve: Callable,
            renames: dict[str, str]) -> None:
     table: dict[str, str] = {}  # a value's key -> the temporary that holds it
     reads: dict[str, set[str]] = {}  # a key -> the names its value reads
+    readers: dict[str, set[str]] = {}  # a name -> the keys whose values read it
     kept = []
     for stmt in body:
         for field in ("body", "orelse"):
@@ -57,15 +58,20 @@ def _block(body: list[gast.stmt], candidates: set[str], resolve: Callable,
         if key is None and not _binds_pure_value(stmt, resolve):
             table.clear()  # it may change an array or object in place (y[0] = v, a call)
             reads.clear()
+            readers.clear()
         if key is not None and key in table:
             renames[stmt.targets[0].id] = table[key]
             continue  # its value is the earlier temporary's
         stored = syntax.stored_names(stmt)
-        for old in [k for k, names in reads.items() if names & stored]:
+        for old in {k for name in stored for k in readers.get(name, ())}:
+            for name in reads[old]:
+                readers[name].discard(old)
             del table[old], reads[old]
         if key is not None:
             table[key] = stmt.targets[0].id
             reads[key] = {renames.get(n, n) for n in syntax.loaded_names(stmt.value)}
+            for name in reads[key]:
+                readers.setdefault(name, set()).add(key)
         kept.append(stmt)
     body[:] = kept
 

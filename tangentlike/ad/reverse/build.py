@@ -163,14 +163,17 @@ def _nested_names(body: list[gast.stmt], depth: int = 0) -> set[str]:
 
 def _zero_init_order(program: Program, adjoints: Adjoints, wrt_names: list[str]) -> list[str]:
     order = list(wrt_names)
+    seen = set(order)
+    local_names = set(program.local_names)
     for stmt in program.statements():
         names: list[str] = []
         if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
-            op = operation(stmt, program.parsed, set(program.local_names))
+            op = operation(stmt, program.parsed, local_names)
             names = op.inputs + targets(stmt)
         elif isinstance(stmt, gast.For) and adjoints.flows_from_iterable(stmt):
             names = [stmt.target.id]
         for name in names:
-            if name in program.active and name not in order:
+            if name in program.active and name not in seen:
                 order.append(name)
+                seen.add(name)
     return order
