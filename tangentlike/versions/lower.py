@@ -26,6 +26,7 @@ from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
 from tangentlike.versions.contractions import Contractions
 from tangentlike.versions.inplace import accumulate_in_place
+from tangentlike.versions.items import split_items
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record
@@ -77,6 +78,9 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         if not cancel(fn, shapes, lambda f: resolve_in(f, (scope,), local),
                       numpy_name(scope)):
             break
+        rewritten = True
+        optimize(fn, temporaries)
+    if split_items(fn, bound, lambda f: resolve_in(f, (scope,), local), numpy_name(scope)):
         rewritten = True
         optimize(fn, temporaries)
     if not rewritten:
