@@ -24,9 +24,9 @@ def signature_part(value: Any) -> Hashable:
     if isinstance(value, np.generic):
         return kind, value.dtype
     if kind is tuple or kind is list:
-        return kind, tuple(signature_part(v) for v in value)
+        return kind, tuple(map(signature_part, value))
     if kind is dict:
-        return kind, tuple((k, signature_part(v)) for k, v in value.items())
+        return kind, tuple(zip(value, map(signature_part, value.values())))
     if kind is complex:
         return kind
     raise TypeError  # anything else: no specialization
