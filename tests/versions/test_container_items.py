@@ -309,3 +309,16 @@ def test_value_and_grad_and_forward_mode_with_a_list() -> None:
     expected = sum(np.sum(fd[k] * tangent[k]) for k in range(4))
     for _ in range(3):
         np.testing.assert_allclose(jvp(params, X, Y, tangent), expected, rtol=1e-5)
+
+
+def test_items_sharing_one_adjoint_array_then_summed() -> None:
+    """Two items get the same adjoint array first; one of them is then added to: the sum
+    must not be made in place (it would change the other item's adjoint)."""
+    f = make_function("""
+        def shared(p, x):
+            z = np.sum(p[0] * x)
+            y = p[0] + p[1]
+            return np.sum(np.sin(y) * x) + z
+        """)
+    source = check_container_grad(f, [[_a(3, 2), _a(3, 2)], _a(3, 2)])
+    assert _split(source), source
