@@ -225,6 +225,13 @@ def gradients_like(grads: Any, args: tuple, kwargs: dict, wrt: tuple[int, ...],
         return (*parts, result) if len(wrt) > 1 else (parts, result)
     if len(wrt) == 1:
         return pytrees.restructure(grads, _argument(args, kwargs, wrt[0], params))
+    n = len(args)
+    for i in wrt:  # arrays and floats only (the common case): nothing to restructure
+        kind = type(args[i]) if i < n else type(kwargs.get(params[i]))
+        if kind is not np.ndarray and kind is not float:
+            break
+    else:
+        return grads
     out = tuple(pytrees.restructure(g, _argument(args, kwargs, i, params))
                 for g, i in zip(grads, wrt))
     return grads if all(a is b for a, b in zip(out, grads)) else out

@@ -69,7 +69,7 @@ class ShapeLowering(enum.Enum):
     MATMUL_ADJOINT_B = "a.T @ g, for real matrices"
     ADD = "a + b, for two arrays or floats of one shape and dtype"
     SPREAD = "g repeated along the reduced axes (np.full, np.broadcast_to)"
-    ZEROS = "np.zeros(shape), for a float64 array"
+    ZEROS = "np.zeros(shape, dtype), for an array or a NumPy number"
     SHAPE_FACT = "a constant: the argument's size, shape or number of axes"
 
 

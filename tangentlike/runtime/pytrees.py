@@ -305,7 +305,8 @@ def restructure(g: Any, x: Any) -> Any:
         return g
     if (kind is list or kind is tuple) and kind not in _REGISTRY and _without_nodes(x):
         return g  # a list of layers, given back at every call: only its leaves are read
-    if is_node(x):
+    plain = (kind is list or kind is tuple or kind is dict) and kind not in _REGISTRY
+    if not plain and is_node(x):  # (a plain list, tuple or dict is no node: skip the test)
         mine = children(x)
         theirs = aligned_children(g, x) if type(g) is kind else list(g) if is_namedtuple(
             x) and kind not in _REGISTRY and isinstance(g, (tuple, list)) else None

@@ -43,6 +43,7 @@ from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
 from tangentlike.rules.primitive import primitive
 from tangentlike.rules.registry import is_pure_function
+from tangentlike.versions.lowerings import zeros_of
 
 MAX_TERMS = 32  # a polynomial with more terms is kept as one atom
 
@@ -376,7 +377,6 @@ def _zeros(node: gast.expr, numpy: str) -> gast.expr | None:
     kind, shape, dtype = found
     if kind is float:
         return syntax.const(0.0)
-    if kind is np.ndarray and dtype == np.float64:
-        func = gast.Attribute(value=syntax.load(numpy), attr="zeros", ctx=gast.Load())
-        return syntax.call(func, [syntax.const(shape)])
+    if kind is np.ndarray and dtype.kind == "f":
+        return zeros_of(numpy, shape, dtype)  # in the value's dtype (float32 stays float32)
     return None

@@ -29,6 +29,7 @@ from tangentlike.versions.contractions import Contractions
 from tangentlike.versions.element_adjoints import keep_element_slots
 from tangentlike.versions.hoist import hoist_products
 from tangentlike.versions.inplace import accumulate_in_place
+from tangentlike.versions.items import split_items
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record, slots
@@ -91,6 +92,9 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         if not cancel(fn, shapes, lambda f: resolve_in(f, (scope,), local),
                       numpy_name(scope)):
             break
+        rewritten = True
+        optimize(fn, temporaries)
+    if split_items(fn, bound, lambda f: resolve_in(f, (scope,), local), numpy_name(scope)):
         rewritten = True
         optimize(fn, temporaries)
     if keep_element_slots(fn, lambda f: resolve_in(f, (scope,), local), scope, bound):

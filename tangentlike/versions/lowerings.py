@@ -21,6 +21,15 @@ def np_call(numpy: str, attr: str, args: list, **keywords: Any) -> gast.Call:
     func = gast.Attribute(value=syntax.load(numpy), attr=attr, ctx=gast.Load())
     return syntax.call(func, args, [gast.keyword(arg=k, value=v) for k, v in keywords.items()])
 
+def dtype_of(numpy: str, dtype: Any) -> gast.expr | None:
+    """``np.float32`` for ``dtype`` float32 (the scalar type NumPy names it by), or None
+    when NumPy has no attribute of that name for it."""
+    name = np.dtype(dtype).name
+    if getattr(np, name, None) is not np.dtype(dtype).type:
+        return None
+    return gast.Attribute(value=syntax.load(numpy), attr=name, ctx=gast.Load())
+
+
 def _real(seen: tuple) -> bool:
     kind, _, dtype = seen
     return kind is not complex and (dtype is None or dtype.kind != "c")
@@ -66,10 +75,15 @@ def replacement(call: gast.Call, func: Any, seen: list[tuple | None], numpy: str
 
 def _seed(func: Any, args: list, seen: list, numpy: str) -> gast.expr | None:
     """``seed(g, y)`` (or ``seed(g, y, name)``): ``g`` when it has ``y``'s shape and needs
-    no cast to ``y``'s dtype."""
+    no cast to ``y``'s dtype; ``np.float32(g)`` for a float ``g`` and a float32 number ``y``
+    (the cast ``seed`` makes, so that the derivative computes in ``y``'s precision)."""
     (gk, gshape, _), (yk, yshape, ydtype) = seen[:2]
-    cast = gk is float and ydtype is not None and ydtype != np.float64
-    return args[0] if gshape == yshape and yk is not tuple and not cast else None
+    if gshape != yshape or yk is tuple:
+        return None
+    if not (gk is float and ydtype is not None and ydtype != np.float64):
+        return args[0]
+    cast = dtype_of(numpy, ydtype) if yshape == () and ydtype.kind == "f" else None
+    return None if cast is None else syntax.call(cast, [args[0]])
 
 
 def _add(func: Any, args: list, seen: list, numpy: str) -> gast.expr | None:
@@ -79,10 +93,25 @@ def _add(func: Any, args: list, seen: list, numpy: str) -> gast.expr | None:
 
 
 def _zeros(func: Any, args: list, seen: list, numpy: str) -> gast.expr | None:
+    """``zeros_like(x)`` for an array or NumPy number ``x``: zeros of its shape, in its
+    dtype when that is a floating or complex one (float64 for integers and booleans)."""
     kind, shape, dtype = seen[0]
-    if kind is np.ndarray and dtype == np.float64:
-        return np_call(numpy, "zeros", [syntax.const(shape)])
+    if kind is np.ndarray:
+        return zeros_of(numpy, shape, dtype)
+    if issubclass(kind, (np.floating, np.complexfloating)) and shape == ():
+        cast = dtype_of(numpy, dtype)
+        return None if cast is None else syntax.call(cast, [syntax.const(0)])
     return None
+
+
+def zeros_of(numpy: str, shape: tuple, dtype: Any) -> gast.expr | None:
+    """``np.zeros(shape)`` for float64 (and what ``zeros_like`` makes for integers and
+    booleans), ``np.zeros(shape, np.float32)`` for float32 and the other floating and
+    complex dtypes; None for one NumPy has no name for."""
+    if dtype == np.float64 or np.dtype(dtype).kind not in "fc":
+        return np_call(numpy, "zeros", [syntax.const(shape)])
+    cast = dtype_of(numpy, dtype) if np.dtype(dtype).kind in "fc" else None
+    return None if cast is None else np_call(numpy, "zeros", [syntax.const(shape), cast])
 
 
 def _shape_fact(func: Any, args: list, seen: list, numpy: str) -> gast.expr | None:
@@ -122,11 +151,14 @@ def restored(numpy: str, args: list, seen: list[tuple]) -> gast.expr | None:
     """For ``unreduce(g, x, axis, keepdims)``: ``g`` with the reduced axes back as length-1
     axes (``g`` itself for a full reduction), so that it broadcasts against ``x``."""
     (gk, gshape, gdtype), (xk, shape, dtype) = seen[:2]
-    if not (xk is np.ndarray and shape and dtype == np.float64
+    if not (xk is np.ndarray and shape and dtype.kind == "f"
             and (gk is float or gdtype == dtype)):
         return None
     if len(args) == 2:
         return args[0] if gshape == () else None
+    if gk is float and dtype != np.float64 and not (
+            isinstance(args[3] if len(args) == 4 else None, gast.Constant) and args[3].value):
+        return None  # np.expand_dims of a Python float is a float64 array
     axis, keepdims = args[2], args[3] if len(args) == 4 else syntax.const(False)
     if not (isinstance(axis, gast.Constant) and isinstance(keepdims, gast.Constant)):
         return None
@@ -148,6 +180,11 @@ def _spread(numpy: str, args: list, seen: list[tuple]) -> gast.expr | None:
     if g is None:
         return None
     shape = syntax.const(seen[1][1])
+    dtype = seen[1][2]
+    if seen[0][0] is float and dtype != np.float64:  # a Python float: x's dtype
+        cast = dtype_of(numpy, dtype)
+        return None if cast is None or g is not args[0] else np_call(
+            numpy, "full", [shape, g, cast])
     if g is args[0] and len(args) == 2:
         return np_call(numpy, "full", [shape, g])
     spread = np_call(numpy, "broadcast_to", [g, shape])

@@ -27,7 +27,7 @@ def signature_part(value: Any) -> Hashable:
         return kind, tuple([(v.shape, v.dtype) if type(v) is np.ndarray else signature_part(v)
                             for v in value])
     if kind is dict:
-        return kind, tuple((k, signature_part(v)) for k, v in value.items())
+        return kind, tuple(zip(value, map(signature_part, value.values())))
     if kind is complex:
         return kind
     raise TypeError  # anything else: no specialization
