@@ -284,10 +284,11 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
 
 
 class _BlockIndex:
-    """One block's statements by position, for the inliner: which statements read and bind
-    each name, and the barriers (statements a pure value may not move past: compound
-    statements, and simple ones that neither compute a pure value nor save or restore one;
-    comments are no barrier), kept in step as statements are removed and edited."""
+    """One block's statements by position, for the inliner and the fusion of contributions:
+    which statements read and bind each name, and the barriers (statements a pure value may
+    not move past: compound statements, and simple ones that neither compute a pure value nor
+    save or restore one; comments are no barrier), kept in step as statements are removed
+    and edited."""
 
     def __init__(self, block: list[gast.stmt]) -> None:
         self.block = block
