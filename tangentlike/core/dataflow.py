@@ -120,7 +120,10 @@ class Liveness:
         live = set(live_out)
         for i in range(len(body) - 1, -1, -1):
             result[i] = set(live)
-            live = self.transfer(body[i], live)
+            if isinstance(body[i], (*COMPOUND, gast.Return)):
+                live = self.transfer(body[i], live)
+            else:  # (live is this loop's own set: no copy)
+                self.transfer_in_place(body[i], live)
         return result
 
     def after_all(self, fn: gast.FunctionDef) -> Mapping[int, set[str]]:
@@ -328,6 +331,13 @@ class _Run:
             self.values.setdefault(name, []).append(value)
         self.count += 1
 
+    def assign(self, values: Mapping[str, frozenset[int]]) -> None:
+        """The next step of the run sets these names' definitions (a branch's merge)."""
+        for name, value in values.items():
+            self.positions.setdefault(name, []).append(self.count)
+            self.values.setdefault(name, []).append(value)
+        self.count += 1
+
     def tip(self) -> Definitions:
         """The state after the statements of the run so far."""
         return self.base if self.count == 0 else _State(self, self.count)
@@ -373,6 +383,17 @@ def _merge(a: Definitions, b: Definitions) -> dict[str, frozenset[int]]:
     return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
 
 
+def _bound_in(stmt: gast.If) -> set[str] | None:
+    """The names that statements in the branches of ``stmt`` bind; None where a branch
+    may return (the state after it is then the other branch's, not a merge of both)."""
+    bound: set[str] = set()
+    for inner in syntax.statements(stmt.body + stmt.orelse, with_bodies=True):
+        if isinstance(inner, gast.Return):
+            return None
+        bound |= defs(inner)
+    return bound
+
+
 def reaching_definitions(fn: gast.FunctionDef) -> dict[int, Definitions]:
     """For each statement (by ``id``), the definitions that may reach its entry (read-only
     mappings: a straight run of statements shares one record of its bindings).
@@ -394,8 +415,14 @@ def _reach(body: list[gast.stmt], state: Definitions,
         seen = result.get(id(stmt))
         result[id(stmt)] = here if seen is None else _merge(seen, here)  # (a loop's body)
         if isinstance(stmt, gast.If):
-            run = _Run(_merge(_reach(stmt.body, here, result),
-                              _reach(stmt.orelse, here, result)))
+            body, orelse = _reach(stmt.body, here, result), _reach(stmt.orelse, here, result)
+            bound = _bound_in(stmt)
+            if bound is None:
+                run = _Run(_merge(body, orelse))
+            else:  # only what the branches bind changes: the run goes on (linear in them)
+                empty: frozenset[int] = frozenset()
+                merged = {n: body.get(n, empty) | orelse.get(n, empty) for n in bound}
+                run.assign({n: d for n, d in merged.items() if d})
         elif isinstance(stmt, (gast.For, gast.While)):
             loop_state = _as_dict(here)
             while True:  # the body may run again with its own definitions

@@ -243,46 +243,149 @@ def _is_version(name: str, of: str) -> bool:
 def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     """A temporary read once is computed where it is read.  A temporary assigned in several
     places (a value computed again in the backward pass) is inlined where one assignment's
-    value is read by one statement, once, and is dead after it."""
+    value is read by one statement, once, and is dead after it.
+
+    One pass does every inlining it finds, each block's statements in order, with the reads,
+    bindings and barriers of each block indexed by position (:class:`_BlockIndex`), and
+    liveness computed once: an inlining of ``t = e`` into a later statement of its block
+    moves the reads of ``e`` past statements that bind none of them (nor ``t``), which
+    changes what is live only between the two, where no other temporary's single reader
+    can be (the first statement after ``t = e`` that reads ``t`` is its reader)."""
     uses = dataflow.use_counts(fn)  # inlining moves a use: no other name's counts change
     counts = dataflow.definition_counts(fn)
-    live_after: dict[int, set[str]] | None = None  # computed at the first need, used once
-    bound = _Bound()
+    live_after: dict[int, set[str]] | None = None  # computed at the first need
     changed = False
     for block in syntax.blocks(fn.body):
-        loads = [syntax.loaded_names(s) for s in block]  # kept in step with the block
-        i = 0
-        while i < len(block):
-            stmt = block[i]
-            i += 1
+        index = _BlockIndex(block)
+        for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                 continue
             name = stmt.targets[0].id
             if name not in temporaries or not counts.get(name) or not is_pure(stmt):
                 continue
-            once = uses.get(name) == 1 and counts.get(name) == 1
-            if not once and live_after == {}:
-                continue  # liveness changed since it was computed: the next round
-            reads = syntax.loaded_names(stmt.value)
-            for j in range(i, len(block)):
-                later = block[j]
-                if name in loads[j]:
-                    if isinstance(later, dataflow.COMPOUND) or not syntax.fits(stmt.value, later):
-                        break
-                    if not once:
-                        live_after = live_after or dataflow.Liveness().after_all(fn)
-                        if not _last_read(later, name, live_after):
-                            break
-                        live_after = {}  # the moved value changes what is live where
-                    syntax.substitute(later, name, stmt.value)
-                    loads[j] = syntax.loaded_names(later)
-                    i -= 1
-                    del block[i], loads[i]
-                    changed = True
-                    break
-                if not (syntax.is_comment(later) or _can_pass(later, reads, bound)):
-                    break
+            j = index.reader(name, stmt.value, i)
+            if j is None:
+                continue
+            later = block[j]
+            if isinstance(later, dataflow.COMPOUND) or not syntax.fits(stmt.value, later):
+                continue
+            if not (uses.get(name) == 1 and counts.get(name) == 1):
+                if live_after is None:
+                    live_after = dataflow.Liveness().after_all(fn)
+                if not _last_read(later, name, live_after):
+                    continue
+            syntax.substitute(later, name, stmt.value)
+            index.remove(i)
+            index.update(j)
+            changed = True
+        if index.removed:
+            block[:] = [s for k, s in enumerate(block) if k not in index.removed]
     return changed
+
+
+class _BlockIndex:
+    """One block's statements by position, for the inliner and the fusion of contributions:
+    which statements read and bind each name, and the barriers (statements a pure value may
+    not move past: compound statements, and simple ones that neither compute a pure value nor
+    save or restore one; comments are no barrier), kept in step as statements are removed
+    and edited."""
+
+    def __init__(self, block: list[gast.stmt]) -> None:
+        self.block = block
+        self.loads = [syntax.loaded_names(s) for s in block]
+        self.binds = [dataflow.defs(s) for s in block]
+        self.readers: dict[str, list[int]] = {}
+        self.binders: dict[str, list[int]] = {}
+        for k in range(len(block)):
+            for name in self.loads[k]:
+                self.readers.setdefault(name, []).append(k)
+            for name in self.binds[k]:
+                self.binders.setdefault(name, []).append(k)
+        self.barriers = [k for k, s in enumerate(block) if _is_barrier(s)]
+        self.comments = [k for k, s in enumerate(block) if syntax.is_comment(s)]
+        self.removed: set[int] = set()
+
+    def reader(self, name: str, value: gast.expr, i: int) -> int | None:
+        """The position of the first statement after ``i`` that reads ``name``, where the
+        value of ``name = value`` at ``i`` may move to it: every statement in between is a
+        comment, or a pure computation or a save that binds neither ``name`` nor a name that
+        ``value`` reads."""
+        j = _after(self.readers.get(name), i)
+        if j is None:
+            return None
+        barrier = _after(self.barriers, i)
+        if barrier is not None and barrier < j:
+            return None
+        for read in syntax.loaded_names(value) | {name}:
+            bound = _after(self.binders.get(read), i)
+            if bound is not None and bound < j:
+                return None
+        return j
+
+    def next_mention(self, name: str, value: gast.expr, i: int) -> int | None:
+        """The position of the first statement after ``i`` that reads or binds ``name``,
+        where the value of ``name = value`` at ``i`` may move to it: in the same run of
+        statements (no comment in between), with every statement in between a pure
+        computation or a save that binds no name that ``value`` reads."""
+        j = _first(_after(self.readers.get(name), i), _after(self.binders.get(name), i))
+        if j is None:
+            return None
+        stop = _first(_after(self.comments, i), _after(self.barriers, i))
+        if stop is not None and stop < j:
+            return None
+        for read in syntax.loaded_names(value):
+            bound = _after(self.binders.get(read), i)
+            if bound is not None and bound < j:
+                return None
+        return j
+
+    def remove(self, i: int) -> None:
+        """The statement at ``i`` is gone (it was a pure computation: no barrier)."""
+        for name in self.loads[i]:
+            _discard(self.readers[name], i)
+        for name in self.binds[i]:
+            _discard(self.binders[name], i)
+        self.loads[i], self.binds[i] = set(), set()
+        self.removed.add(i)
+
+    def update(self, j: int) -> None:
+        """The statement at ``j`` reads other names now (what it binds is unchanged)."""
+        old, new = self.loads[j], syntax.loaded_names(self.block[j])
+        for name in old - new:
+            _discard(self.readers[name], j)
+        for name in new - old:
+            bisect.insort(self.readers.setdefault(name, []), j)
+        self.loads[j] = new
+        if _is_barrier(self.block[j]):
+            k = bisect.bisect_left(self.barriers, j)
+            if k == len(self.barriers) or self.barriers[k] != j:
+                self.barriers.insert(k, j)
+
+
+def _is_barrier(stmt: gast.stmt) -> bool:
+    """A statement that no pure value may move past, whatever it binds."""
+    if syntax.is_comment(stmt):
+        return False
+    return isinstance(stmt, dataflow.COMPOUND) or not (is_pure(stmt) or _is_save(stmt))
+
+
+def _after(positions: list[int] | None, i: int) -> int | None:
+    """The first of the sorted ``positions`` after ``i``."""
+    if not positions:
+        return None
+    k = bisect.bisect_right(positions, i)
+    return positions[k] if k < len(positions) else None
+
+
+def _first(*positions: int | None) -> int | None:
+    """The smallest of the positions given (None: none)."""
+    return min((p for p in positions if p is not None), default=None)
+
+
+def _discard(positions: list[int], i: int) -> None:
+    k = bisect.bisect_left(positions, i)
+    if k < len(positions) and positions[k] == i:
+        del positions[k]
 
 
 def _last_read(stmt: gast.stmt, name: str, live_after: dict[int, set[str]]) -> bool:
@@ -309,55 +412,29 @@ def summed_into(stmt: gast.stmt) -> str | None:
 def fuse_accumulations(fn: gast.FunctionDef) -> bool:
     """``ba = e1`` followed by ``ba = ba + e2`` becomes ``ba = e1 + e2``: an adjoint's
     contributions in one block read as one sum (and run as one statement).  Only across
-    statements that neither read ``ba`` nor change what ``e1`` reads."""
+    statements that neither read ``ba`` nor change what ``e1`` reads (each block's
+    statements indexed by position: :class:`_BlockIndex`)."""
     changed = False
     for block in syntax.blocks(fn.body):
-        i = 0
-        while i < len(block):
-            stmt = block[i]
-            i += 1
+        index = _BlockIndex(block)
+        for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                     and anno.has_info(stmt) and anno.info(stmt).generated and is_pure(stmt)):
                 continue
             name = stmt.targets[0].id
-            reads = syntax.loaded_names(stmt.value)
-            for later in block[i:]:
-                if syntax.is_comment(later):
-                    break  # another user line's block
-                if name in syntax.loaded_names(later) or name in dataflow.defs(later):
-                    if (summed_into(later) == name and anno.info(later).generated
-                            and syntax.fits(stmt.value, later, syntax.MAX_SUM_NODES)):
-                        later.value.left = stmt.value
-                        i -= 1
-                        del block[i]
-                        changed = True
-                    break
-                if not _can_pass(later, reads):
-                    break
+            j = index.next_mention(name, stmt.value, i)
+            if j is None:
+                continue
+            later = block[j]
+            if (summed_into(later) == name and anno.info(later).generated
+                    and syntax.fits(stmt.value, later, syntax.MAX_SUM_NODES)):
+                later.value.left = stmt.value
+                index.remove(i)
+                index.update(j)
+                changed = True
+        if index.removed:
+            block[:] = [s for k, s in enumerate(block) if k not in index.removed]
     return changed
-
-
-def _can_pass(stmt: gast.stmt, reads: set[str], bound: _Bound | None = None) -> bool:
-    """Whether a pure value that reads ``reads`` may move past ``stmt``: a simple statement
-    that only computes a value, or saves or restores one, and binds none of ``reads``."""
-    if isinstance(stmt, dataflow.COMPOUND):
-        return False
-    defs = dataflow.defs(stmt) if bound is None else bound.defs(stmt)
-    return not reads & defs and (is_pure(stmt) or _is_save(stmt))
-
-
-class _Bound:
-    """The names each statement binds, computed once (a pass that only rewrites values:
-    what a statement binds never changes)."""
-
-    def __init__(self) -> None:
-        self._defs: dict[int, tuple[gast.stmt, set[str]]] = {}
-
-    def defs(self, stmt: gast.stmt) -> set[str]:
-        fact = self._defs.get(id(stmt))
-        if fact is None or fact[0] is not stmt:
-            fact = self._defs[id(stmt)] = (stmt, dataflow.defs(stmt))
-        return fact[1]
 
 
 def _is_save(stmt: gast.stmt) -> bool:
