@@ -29,6 +29,7 @@ from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record
+from tangentlike.versions.reductions import sums_as_dots
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.static import Static, shape_follows
 from tangentlike.versions.wheres import merge_selections, share_comparisons
@@ -84,6 +85,8 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     if share_comparisons(fn):
         optimize(fn, temporaries)
     if merge_selections(fn, lambda f: resolve_in(f, (scope,), local)):
+        optimize(fn, temporaries)
+    if sums_as_dots(fn, lambda f: resolve_in(f, (scope,), local)):
         optimize(fn, temporaries)
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
     accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local))

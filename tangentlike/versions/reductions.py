@@ -1,0 +1,127 @@
+"""Sums of products as dot products in versions by shape.
+
+Adjoints of a scalar that multiplies a vector arrive as ``np.sum(g * t)`` or
+``(-bt * t / s).sum()``: an array the size of the vector made only to be summed.  With the
+shapes recorded, ``g`` and ``t`` vectors of one shape and ``s`` a scalar, that is
+``-(bt @ t) / s``: one pass, no array.  A sum of one vector times scalars is the vector's sum
+times them (``(bt / s).sum()`` is ``bt.sum() / s``).
+
+Only real vectors of one shape and dtype (the sum's), and scalars that are Python numbers
+or of that dtype, are rewritten: the result has the sum's type and dtype, and differs
+from it by rounding (``@`` adds in another order; a scalar factor is applied once, after
+the sum).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike.core import syntax
+from tangentlike.versions.cancel import recorded
+
+
+class _Factors:
+    """A product of vectors and scalars: ``sign * prod(vectors) * prod(up) / prod(down)``."""
+
+    def __init__(self) -> None:
+        self.sign = 1
+        self.vectors: list[gast.expr] = []
+        self.up: list[gast.expr] = []
+        self.down: list[gast.expr] = []
+
+
+def _split(node: gast.expr, vector: tuple, out: _Factors, below: bool = False,
+           stands: tuple | None = None) -> bool:
+    """Put ``node``'s factors into ``out`` (``below``: a divisor; ``stands``: what was
+    recorded for the negation of ``node``, which has its shape and dtype); False when a
+    factor is neither a vector of ``vector``'s shape and dtype nor a scalar, or a vector
+    divides."""
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div)):
+        if isinstance(node.op, gast.Div) and below:
+            return False
+        return (_split(node.left, vector, out, below)
+                and _split(node.right, vector, out, below != isinstance(node.op, gast.Div)))
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        out.sign = -out.sign
+        return _split(node.operand, vector, out, below, recorded(node) or stands)
+    seen = recorded(node) or stands
+    if syntax.is_number(node) and type(node.value) is not complex:
+        (out.down if below else out.up).append(node)
+        return True
+    if seen is None:
+        return False
+    kind, shape, dtype = seen
+    if kind is np.ndarray and shape == vector[1] and dtype == vector[2] and not below:
+        out.vectors.append(node)
+        return True
+    if shape == () and (kind in (float, int) or (dtype == vector[2] and kind is not np.ndarray)):
+        (out.down if below else out.up).append(node)
+        return True
+    return False
+
+
+def _written(factors: _Factors) -> gast.expr | None:
+    """The sum of the product, as a dot product or one vector's sum times the scalars."""
+    if len(factors.vectors) == 2:
+        core: gast.expr = gast.BinOp(left=factors.vectors[0], op=gast.MatMult(),
+                                     right=factors.vectors[1])
+    elif len(factors.vectors) == 1:
+        sum_of = gast.Attribute(value=factors.vectors[0], attr="sum", ctx=gast.Load())
+        core = syntax.call(sum_of, [])
+    else:
+        return None
+    if factors.sign < 0:
+        core = gast.UnaryOp(op=gast.USub(), operand=core)
+    for scalar in factors.up:
+        core = gast.BinOp(left=core, op=gast.Mult(), right=scalar)
+    for scalar in factors.down:
+        core = gast.BinOp(left=core, op=gast.Div(), right=scalar)
+    return core
+
+
+class _Sums(gast.NodeTransformer):
+    def __init__(self, resolve: Callable[[gast.expr], Any]):
+        self.resolve = resolve
+        self.changed = False
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        summed = self._summed(node)
+        if summed is None:
+            return node
+        vector = recorded(summed)
+        if not (vector is not None and vector[0] is np.ndarray and len(vector[1]) == 1
+                and vector[2].kind == "f"):
+            return node
+        factors = _Factors()
+        if not _split(summed, vector, factors) or (
+                len(factors.vectors) == 1 and not (factors.up or factors.down)
+                and factors.sign > 0):
+            return node  # nothing to gain: the sum of one vector
+        new = _written(factors)
+        if new is None:
+            return node
+        self.changed = True
+        return new
+
+    def _summed(self, node: gast.Call) -> gast.expr | None:
+        """``a`` of ``np.sum(a)`` or ``a.sum()`` (no other argument), else None."""
+        if node.keywords:
+            return None
+        if (isinstance(node.func, gast.Attribute) and node.func.attr == "sum"
+                and not node.args and recorded(node.func.value) is not None):
+            return node.func.value
+        if len(node.args) == 1 and self.resolve(node.func) is np.sum:
+            return node.args[0]
+        return None
+
+
+def sums_as_dots(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> bool:
+    """Rewrite ``fn``'s sums of products of vectors and scalars as dot products (see the
+    module's docstring).  True if anything changed."""
+    sums = _Sums(resolve)
+    fn.body = [sums.visit(s) for s in fn.body]
+    return sums.changed
