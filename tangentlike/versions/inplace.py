@@ -27,6 +27,7 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
+from tangentlike.optimizer.dead_code import remove_dead_saves
 from tangentlike.optimizer.optimize import summed_into
 from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import recorded
@@ -88,9 +89,68 @@ class _Origins:
         return found
 
 
-def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> None:
+def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
+                        numpy: str = "np") -> None:
     """Rewrite ``fn``'s sums ``a = a + e`` as ``a += e`` (``a[idx] += g`` for
-    ``e = unindex(g, x, idx)``) where that cannot change a value."""
+    ``e = unindex(g, x, idx)``) where that cannot change a value; then ``a = unindex(g, x,
+    idx)`` as ``a = np.zeros(shape); a[idx] = g`` (``numpy``: NumPy's name)."""
+    _accumulate(fn, resolve)
+    if _spread_into_zeros(fn, resolve, numpy):
+        remove_dead_saves(fn)  # the array ``x`` was saved for its shape alone
+
+
+def _spread_into_zeros(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
+                       numpy: str) -> bool:
+    """``a = unindex(g, x, idx)`` of an array ``x`` and a basic index written out, as the
+    two statements the helper runs for the recorded shape and dtype (no call, no checks):
+    ``a = np.zeros(shape)`` and ``a[idx] = g``.  True if anything changed."""
+    changed = False
+    for block in syntax.blocks(fn.body):
+        out: list[gast.stmt] = []
+        for stmt in block:
+            spread = _spread(stmt, resolve, numpy)
+            changed |= spread is not None
+            out += spread or [stmt]
+        block[:] = out
+    return changed
+
+
+def _spread(stmt: gast.stmt, resolve: Callable[[gast.expr], Any],
+            numpy: str) -> list[gast.stmt] | None:
+    value = getattr(stmt, "value", None)
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Call)
+            and len(value.args) == 3 and not value.keywords
+            and resolve(value.func) is runtime.unindex):
+        return None
+    made, of = recorded(value), recorded(value.args[1])
+    if not (made is not None and of is not None and made[0] is of[0] is np.ndarray
+            and made[1] == of[1] and made[2].kind in "fc"):
+        return None
+    slot = _index(value.args[2], resolve)
+    if slot is None:
+        return None
+    shape = [syntax.const(made[1])]
+    if made[2] != np.float64:
+        shape.append(gast.Attribute(value=syntax.load(numpy), attr=made[2].name,
+                                    ctx=gast.Load()))
+    zeros = gast.Call(func=gast.Attribute(value=syntax.load(numpy), attr="zeros",
+                                          ctx=gast.Load()), args=shape, keywords=[])
+    name = stmt.targets[0].id
+    first = gast.Assign(targets=[gast.Name(name, gast.Store(), None, None)], value=zeros,
+                        type_comment=None)
+    second = gast.Assign(targets=[gast.Subscript(
+        value=gast.Name(name, gast.Load(), None, None), slice=slot, ctx=gast.Store())],
+        value=value.args[0], type_comment=None)
+    for new in (first, second):
+        if anno.has_info(stmt):
+            anno.info(new).generated = anno.info(stmt).generated
+            anno.info(new).origin = anno.info(stmt).origin
+    return [first, second]
+
+
+def _accumulate(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> None:
+    """The sums of :func:`accumulate_in_place`."""
     statements = list(syntax.statements(fn.body, with_bodies=True))
     sums: dict[int, str] = {}
     fresh: set[int] = set()
@@ -200,7 +260,11 @@ def _slot(value: gast.expr, stmt: gast.Assign,
             and resolve(value.func) is runtime.unindex
             and recorded(value) is not None and recorded(value) == recorded(stmt.value.left)):
         return None
-    index = value.args[2]
+    return _index(value.args[2], resolve)
+
+
+def _index(index: gast.expr, resolve: Callable[[gast.expr], Any]) -> gast.expr | None:
+    """The index argument of ``unindex`` as a subscript, when it is basic and written out."""
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
     written = [_basic(p, resolve) for p in parts]
     if any(w is None for w in written):
@@ -209,12 +273,14 @@ def _slot(value: gast.expr, stmt: gast.Assign,
 
 
 def _basic(part: gast.expr, resolve: Callable[[gast.expr], Any]) -> gast.expr | None:
-    """``part`` as a subscript part when it is an integer literal or ``slice(...)`` of
-    integer literals and None; else None."""
-    if _literal(part):
+    """``part`` as a subscript part when it is an integer (a literal, or a name recorded as
+    one: read in the same statement, it is the same integer) or ``slice(...)`` of integers
+    and None; else None."""
+    if _literal(part) or _integer_name(part):
         return None if isinstance(part, gast.Constant) and part.value is None else part
     if (isinstance(part, gast.Call) and resolve(part.func) is slice and not part.keywords
-            and 1 <= len(part.args) <= 3 and all(_literal(a) for a in part.args)):
+            and 1 <= len(part.args) <= 3
+            and all(_literal(a) or _integer_name(a) for a in part.args)):
         args = list(part.args)
         if len(args) == 1:
             args = [gast.Constant(None, None), args[0]]
@@ -222,6 +288,14 @@ def _basic(part: gast.expr, resolve: Callable[[gast.expr], Any]) -> gast.expr | 
                   for a in args] + [None] * (3 - len(args))
         return gast.Slice(lower=bounds[0], upper=bounds[1], step=bounds[2])
     return None
+
+
+def _integer_name(node: gast.expr) -> bool:
+    """A name recorded as a Python or NumPy integer, never a boolean (``x[True]`` is not
+    basic indexing) nor an array (which may repeat an element)."""
+    seen = recorded(node) if isinstance(node, gast.Name) else None
+    return seen is not None and seen[1] == () and seen[0] is not bool and (
+        issubclass(seen[0], (int, np.integer)))
 
 
 def _literal(node: gast.expr) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike.core import syntax
+from tangentlike.core import dataflow, syntax
 from tangentlike.versions.cancel import recorded
 
 
@@ -125,3 +125,98 @@ def sums_as_dots(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> b
     sums = _Sums(resolve)
     fn.body = [sums.visit(s) for s in fn.body]
     return sums.changed
+
+
+def _linear_step(parent: gast.AST, child: gast.AST) -> bool:
+    """``parent`` is linear in ``child``: a factor of a product or quotient, a matrix product,
+    or the array a sum (``x.sum()``) reduces."""
+    if isinstance(parent, gast.BinOp):
+        return isinstance(parent.op, (gast.Mult, gast.MatMult)) or (
+            isinstance(parent.op, gast.Div) and parent.left is child)
+    return (isinstance(parent, gast.Attribute) and parent.attr == "sum"
+            and parent.value is child)
+
+
+def _absorbing(read: gast.Name, parents: dict[int, gast.AST]) -> gast.UnaryOp | None:
+    """The negation ``-(...)`` that ``read`` reaches through linear steps (``-(n @ t) / s``,
+    ``-(n.sum() / s)``), or None."""
+    node: gast.AST = read
+    while True:
+        parent = parents.get(id(node))
+        if isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.USub):
+            return parent
+        if isinstance(parent, gast.Call) and parent.func is node and not parent.args \
+                and not parent.keywords and isinstance(node, gast.Attribute):
+            node = parent  # x.sum(): the call of the attribute
+            continue
+        if parent is None or not _linear_step(parent, node):
+            return None
+        node = parent
+
+
+def fold_negations(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+    """``n = -a * b`` read only under another negation (``-(n @ t) / s``) as ``n = a * b``
+    and ``(n @ t) / s``: one array operation fewer, the same value (signs are exact).  Only
+    for a temporary bound once, every read of it under a negation through products,
+    quotients' numerators, matrix products and sums.  True if anything changed."""
+    counts = dataflow.definition_counts(fn)
+    parents = {id(child): node for node in gast.walk(fn) for child in gast.iter_child_nodes(node)}
+    reads: dict[str, list[gast.Name]] = {}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            reads.setdefault(node.id, []).append(node)
+    changed = False
+    for stmt in syntax.statements(fn.body, with_bodies=True):
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        name = stmt.targets[0].id
+        if name not in temporaries or counts.get(name) != 1 or not _signed(stmt.value):
+            continue
+        found = [_absorbing(r, parents) for r in reads.get(name, ())]
+        if not found or None in found or len({id(f) for f in found}) != len(found):
+            continue
+        for negation in found:
+            parent = parents[id(negation)]
+            _replace(parent, negation, negation.operand)
+            parents[id(negation.operand)] = parent
+        stmt.value = _without_sign(stmt.value)
+        changed = True
+    return changed
+
+
+def _first_negation(value: gast.expr) -> tuple[gast.AST | None, gast.UnaryOp] | None:
+    """The negation ``value`` starts with (``-a`` or the first factor of ``-a * b / c``)
+    and its parent (None for ``value`` itself), else None."""
+    parent, node = None, value
+    while True:
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            return parent, node
+        if not (isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div))):
+            return None
+        parent, node = node, node.left
+
+
+def _signed(value: gast.expr) -> bool:
+    return _first_negation(value) is not None
+
+
+def _without_sign(value: gast.expr) -> gast.expr:
+    """``a * b`` for ``-a * b``, ``a`` for ``-a`` (changed in place where it can be)."""
+    parent, negation = _first_negation(value)
+    if parent is None:
+        return negation.operand
+    parent.left = negation.operand
+    return value
+
+
+def _replace(parent: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    for field, value in gast.iter_fields(parent):
+        if value is old:
+            setattr(parent, field, new)
+            return
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if item is old:
+                    value[i] = new
+                    return
