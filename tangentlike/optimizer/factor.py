@@ -181,6 +181,17 @@ def _product_parts(node: gast.expr) -> list[gast.expr] | None:
     return [node]
 
 
+def _keep_records(node: gast.expr) -> None:
+    """Give the operand of each negation in the product ``node`` what was recorded for the
+    negation (the same shape and dtype), where nothing was recorded for it: the negation
+    goes, and the versions read shapes from these records."""
+    for inner in gast.walk(node):
+        if (isinstance(inner, gast.UnaryOp) and isinstance(inner.op, gast.USub)
+                and anno.has_info(inner) and anno.info(inner).seen is not None
+                and not (anno.has_info(inner.operand) and anno.info(inner.operand).seen)):
+            anno.info(inner.operand).seen = anno.info(inner).seen
+
+
 def _floating(node: gast.expr) -> bool:
     """Surely a float or complex number or array (a float constant, or recorded as one)."""
     if isinstance(node, gast.Constant):
@@ -241,7 +252,12 @@ def simplify_product(node: gast.expr) -> gast.expr | None:
             left=product, op=gast.Mult(), right=factor)
     if drop and coefficient < 0:
         product = gast.UnaryOp(op=gast.USub(), operand=product)
-    return None if gast.dump(product) == gast.dump(node) else product
+    if gast.dump(product) == gast.dump(node):
+        return None
+    _keep_records(node)
+    if anno.has_info(node) and anno.info(node).seen is not None:
+        anno.info(product).seen = anno.info(node).seen
+    return product
 
 
 class _Sums(gast.NodeTransformer):

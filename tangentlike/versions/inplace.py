@@ -94,9 +94,49 @@ def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any
     """Rewrite ``fn``'s sums ``a = a + e`` as ``a += e`` (``a[idx] += g`` for
     ``e = unindex(g, x, idx)``) where that cannot change a value; then ``a = unindex(g, x,
     idx)`` as ``a = np.zeros(shape); a[idx] = g`` (``numpy``: NumPy's name)."""
-    _accumulate(fn, resolve)
+    items = _items_as_sums(fn, resolve)
+    marked = {id(m) for _, m in items.values()}
+
+    def resolved(func: gast.expr) -> Any:
+        return runtime.unindex if id(func) in marked else resolve(func)
+
+    _accumulate(fn, resolved)
+    for block in syntax.blocks(fn.body):  # the items' sums not made in place: as they were
+        block[:] = [items[id(s)][0] if id(s) in items else s for s in block]
     if _spread_into_zeros(fn, resolve, numpy):
         remove_dead_saves(fn)  # the array ``x`` was saved for its shape alone
+
+
+def _items_as_sums(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
+                   ) -> dict[int, tuple[gast.Assign, gast.expr]]:
+    """``a = add_item(a, g, x, idx)`` of an array ``x`` (the sum of ``a`` and ``unindex(g, x,
+    idx)``, as recorded of ``a``'s shape and dtype) written as that sum, so that it is made
+    in place like the others; by the new statement's id, the old one and the ``unindex``
+    written (its function, a marker that ``resolve`` does not know)."""
+    items: dict[int, tuple[gast.Assign, gast.expr]] = {}
+    for block in syntax.blocks(fn.body):
+        for k, stmt in enumerate(block):
+            value = getattr(stmt, "value", None)
+            if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Call)
+                    and len(value.args) == 4 and not value.keywords
+                    and resolve(value.func) is runtime.add_item
+                    and syntax.is_name(value.args[0], stmt.targets[0].id)):
+                continue
+            total, of, made = recorded(value.args[0]), recorded(value.args[2]), recorded(value)
+            if not (made is not None and made[0] is np.ndarray and total == made
+                    and of is not None and of[0] is np.ndarray and of[1] == made[1]):
+                continue
+            marker = gast.Name("unindex", gast.Load(), None, None)
+            spread = gast.Call(func=marker, args=value.args[1:], keywords=[])
+            anno.info(spread).seen = frozenset({made})
+            total_sum = gast.BinOp(left=value.args[0], op=gast.Add(), right=spread)
+            anno.info(total_sum).seen = frozenset({made})
+            new = gast.Assign(targets=stmt.targets, value=total_sum, type_comment=None)
+            setattr(new, anno.KEY, anno.info(stmt))
+            items[id(new)] = (stmt, marker)
+            block[k] = new
+    return items
 
 
 def _spread_into_zeros(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],

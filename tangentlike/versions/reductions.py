@@ -6,7 +6,8 @@ shapes recorded, ``g`` and ``t`` vectors of one shape and ``s`` a scalar, that i
 ``-(bt @ t) / s``: one pass, no array.  A sum of one vector times scalars is the vector's sum
 times them (``(bt / s).sum()`` is ``bt.sum() / s``).
 
-Only real vectors of one shape and dtype (the sum's), and scalars that are Python numbers
+Only sums in statements tangentlike wrote (the user's values stay exactly as ``f`` computes
+them), of real vectors of one shape and dtype (the sum's), and scalars that are Python numbers
 or of that dtype, are rewritten: the result has the sum's type and dtype, and differs
 from it by rounding (``@`` adds in another order; a scalar factor is applied once, after
 the sum).
@@ -19,7 +20,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike.core import dataflow, syntax
+from tangentlike.core import anno, dataflow, syntax
 from tangentlike.versions.cancel import recorded
 
 
@@ -123,8 +124,16 @@ def sums_as_dots(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> b
     """Rewrite ``fn``'s sums of products of vectors and scalars as dot products (see the
     module's docstring).  True if anything changed."""
     sums = _Sums(resolve)
-    fn.body = [sums.visit(s) for s in fn.body]
+    for stmt in syntax.statements(fn.body, with_bodies=True):
+        if _written_by_tangentlike(stmt):  # the user's own values stay exact
+            sums.visit(stmt)
     return sums.changed
+
+
+def _written_by_tangentlike(stmt: gast.stmt) -> bool:
+    """A simple statement tangentlike wrote (an adjoint's), not one of the user's."""
+    return (not isinstance(stmt, dataflow.COMPOUND) and anno.has_info(stmt)
+            and anno.info(stmt).generated)
 
 
 def _linear_step(parent: gast.AST, child: gast.AST) -> bool:
@@ -168,7 +177,7 @@ def fold_negations(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     changed = False
     for stmt in syntax.statements(fn.body, with_bodies=True):
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], gast.Name)):
+                and isinstance(stmt.targets[0], gast.Name) and _written_by_tangentlike(stmt)):
             continue
         name = stmt.targets[0].id
         if name not in temporaries or counts.get(name) != 1 or not _signed(stmt.value):
