@@ -105,6 +105,185 @@ def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any
         block[:] = [items[id(s)][0] if id(s) in items else s for s in block]
     if _spread_into_zeros(fn, resolve, numpy):
         remove_dead_saves(fn)  # the array ``x`` was saved for its shape alone
+        for block in syntax.blocks(fn.body):
+            _copies(block, resolve)
+
+
+def _copies(block: list[gast.stmt], resolve: Callable[[gast.expr], Any]) -> None:
+    """``a = a.copy()`` for ``a = np.zeros(shape)`` whose every piece ``[i:j]`` receives, by
+    one ``a[i:j] = p`` or ``a[i:j] += p``, the piece of the array ``a`` held before that the
+    cuts ``parts = a[0:1], a[1:999], a[999:1000]`` (``splits.py``) made: the adjoint of a
+    join of slices of one array (``np.concatenate((u[:1], inner, u[-1:]))``).  Between the
+    zeros and each piece's write, ``a`` is only added to in place (``a[r] += e``), so the
+    sum is the same up to the order of its terms."""
+    for i, stmt in enumerate(block):
+        zeros = _zeros_of(stmt, resolve)
+        if zeros is None:
+            continue
+        name, length = zeros
+        cuts = _cuts_before(block, i, name)
+        if cuts is None:
+            continue
+        parts, regions = cuts
+        aliases = _aliases(block, i, parts)
+        writes: dict[int, int] = {}  # piece -> position of its write
+        for k in range(i + 1, len(block)):
+            later = block[k]
+            piece = _piece_write(later, name, parts, aliases, regions, length)
+            if piece is not None and piece not in writes:
+                if isinstance(later, gast.Assign) and any(
+                        name in syntax.all_names(block[m]) for m in range(i + 1, k)):
+                    break  # an assignment after other writes: not the first word
+                writes[piece] = k
+                continue
+            if not _adds_only(later, name) or _writes_into(later) - {name}:
+                break  # (a write into a view of the old array would change a piece)
+        if sorted(writes) != list(range(len(regions))) or not _partition(regions, length):
+            continue
+        stmt.value = syntax.call(gast.Attribute(value=syntax.load(name), attr="copy",
+                                                ctx=gast.Load()), [])
+        drop = {id(block[k]) for k in writes.values()}
+        block[:] = [s for s in block if id(s) not in drop]
+        return _copies(block, resolve)
+
+
+def _zeros_of(stmt: gast.stmt, resolve: Callable[[gast.expr], Any]) -> tuple[str, int] | None:
+    """(``a``, n) for ``a = np.zeros((n, ...))``."""
+    value = getattr(stmt, "value", None)
+    if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Call)
+            and len(value.args) == 1 and not value.keywords and resolve(value.func) is np.zeros
+            and isinstance(value.args[0], gast.Constant)
+            and isinstance(value.args[0].value, tuple) and value.args[0].value):
+        return stmt.targets[0].id, value.args[0].value[0]
+    return None
+
+
+def _cuts_before(block: list[gast.stmt], i: int,
+                 name: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """The name and (start, stop) of each piece of ``parts = a[0:1], a[1:999], ...`` bound
+    before ``block[i]`` with ``a`` not bound in between, or None."""
+    for k in range(i - 1, -1, -1):
+        stmt = block[k]
+        if isinstance(stmt, dataflow.COMPOUND):
+            return None
+        value = getattr(stmt, "value", None)
+        if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Tuple)
+                and value.elts and all(_const_slice_of(e, name) for e in value.elts)):
+            return stmt.targets[0].id, [_const_slice_of(e, name) for e in value.elts]
+        if name in dataflow.defs(stmt):
+            return None
+    return None
+
+
+def _const_slice_of(node: gast.expr, name: str) -> tuple[int, int] | None:
+    if not (isinstance(node, gast.Subscript) and syntax.is_name(node.value, name)
+            and isinstance(node.slice, gast.Slice) and node.slice.step is None):
+        return None
+    bounds = (node.slice.lower, node.slice.upper)
+    if not all(isinstance(b, gast.Constant) and type(b.value) is int and b.value >= 0
+               for b in bounds):
+        return None
+    return bounds[0].value, bounds[1].value
+
+
+def _aliases(block: list[gast.stmt], i: int, parts: str) -> dict[str, int]:
+    """Names bound once in the block, before ``block[i]``, to ``parts[k]``: name -> k (only
+    where nothing else in the block binds them)."""
+    found: dict[str, int] = {}
+    bound: dict[str, int] = {}
+    for stmt in block:
+        for n in (dataflow.defs(stmt) if not isinstance(stmt, dataflow.COMPOUND) else
+                  syntax.stored_names(stmt)):
+            bound[n] = bound.get(n, 0) + 1
+    for stmt in block[:i]:
+        value = getattr(stmt, "value", None)
+        if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name) and _piece_index(value, parts)
+                is not None and bound.get(stmt.targets[0].id) == 1):
+            found[stmt.targets[0].id] = _piece_index(value, parts)
+    return found
+
+
+def _piece_index(node: Any, parts: str) -> int | None:
+    if (isinstance(node, gast.Subscript) and syntax.is_name(node.value, parts)
+            and isinstance(node.slice, gast.Constant) and type(node.slice.value) is int):
+        return node.slice.value
+    return None
+
+
+def _piece_write(stmt: gast.stmt, name: str, parts: str, aliases: dict[str, int],
+                 regions: list[tuple[int, int]], length: int) -> int | None:
+    """k for ``a[r] = parts[k]`` or ``a[r] += parts[k]`` (or an alias of it), ``r`` the
+    piece's own region of ``a``; else None."""
+    if isinstance(stmt, gast.AugAssign) and isinstance(stmt.op, gast.Add):
+        target, value = stmt.target, stmt.value
+    elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
+        target, value = stmt.targets[0], stmt.value
+    else:
+        return None
+    if not (isinstance(target, gast.Subscript) and syntax.is_name(target.value, name)
+            and isinstance(target.slice, gast.Slice) and target.slice.step is None):
+        return None
+    k = _piece_index(value, parts)
+    if k is None and isinstance(value, gast.Name):
+        k = aliases.get(value.id)
+    if k is None or not 0 <= k < len(regions):
+        return None
+    bounds = []
+    for b in (target.slice.lower, target.slice.upper):
+        if b is None:
+            bounds.append(None)
+            continue
+        negative = isinstance(b, gast.UnaryOp) and isinstance(b.op, gast.USub)
+        inner = b.operand if negative else b
+        if not (isinstance(inner, gast.Constant) and type(inner.value) is int):
+            return None
+        bounds.append(-inner.value if negative else inner.value)
+    region = slice(*bounds).indices(length)[:2]
+    return k if region == regions[k] else None
+
+
+def _partition(regions: list[tuple[int, int]], length: int) -> bool:
+    """The regions, in order, cover ``[0, length)`` with no gap and no overlap."""
+    start = 0
+    for a, b in regions:
+        if a != start or b < a:
+            return False
+        start = b
+    return start == length
+
+
+def _writes_into(stmt: gast.stmt) -> set[str]:
+    """The names whose arrays ``stmt`` changes in place (``x[i] = e``, ``x += e``)."""
+    if isinstance(stmt, dataflow.COMPOUND):
+        return {n.value.id for n in gast.walk(stmt) if isinstance(n, gast.Subscript)
+                and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | {
+            n.target.id for n in gast.walk(stmt) if isinstance(n, gast.AugAssign)
+            and isinstance(n.target, gast.Name)}
+    targets = [stmt.target] if isinstance(stmt, gast.AugAssign) else getattr(
+        stmt, "targets", [])
+    found = set()
+    for target in targets:
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            found.add(target.value.id)
+        elif isinstance(stmt, gast.AugAssign) and isinstance(target, gast.Name):
+            found.add(target.id)
+    return found
+
+
+def _adds_only(stmt: gast.stmt, name: str) -> bool:
+    """``stmt`` leaves ``a`` alone, or only adds to a part of it in place (``a[r] += e``,
+    ``e`` not reading ``a``)."""
+    if isinstance(stmt, dataflow.COMPOUND):
+        return name not in syntax.all_names(stmt)
+    if (isinstance(stmt, gast.AugAssign) and isinstance(stmt.op, gast.Add)
+            and isinstance(stmt.target, gast.Subscript)
+            and syntax.is_name(stmt.target.value, name)):
+        return name not in syntax.loaded_names(stmt.value) and name not in \
+            syntax.loaded_names(stmt.target.slice)
+    return name not in syntax.all_names(stmt)
 
 
 def _items_as_sums(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],

@@ -29,7 +29,7 @@ from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record
-from tangentlike.versions.reductions import fold_negations, sums_as_dots
+from tangentlike.versions.reductions import fold_negations, share_sums, sums_as_dots
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.splits import lower_splits
 from tangentlike.versions.static import Static, shape_follows
@@ -92,6 +92,8 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         optimize(fn, temporaries)
         if fold_negations(fn, temporaries):
             optimize(fn, temporaries)
+    if share_sums(fn, lambda f: resolve_in(f, (scope,), local)):
+        optimize(fn, temporaries)
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
     accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)

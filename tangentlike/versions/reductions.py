@@ -229,3 +229,71 @@ def _replace(parent: gast.AST, old: gast.AST, new: gast.AST) -> None:
                 if item is old:
                     value[i] = new
                     return
+
+
+def _sum_key(node: gast.AST, resolve: Callable[[gast.expr], Any]) -> str | None:
+    """The name ``a`` summed by ``np.sum(a)`` or ``a.sum()`` (nothing else passed), else None."""
+    if not isinstance(node, gast.Call) or node.keywords:
+        return None
+    if (isinstance(node.func, gast.Attribute) and node.func.attr == "sum" and not node.args
+            and isinstance(node.func.value, gast.Name)
+            and (recorded(node.func.value) or (None,))[0] is np.ndarray):
+        return node.func.value.id
+    if (len(node.args) == 1 and isinstance(node.args[0], gast.Name)
+            and resolve(node.func) is np.sum):
+        return node.args[0].id
+    return None
+
+
+def share_sums(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> bool:
+    """``v = np.sum(a)`` moved up to the statement of the same block that first sums ``a``
+    (``blog_sigma = unindex(-np.sum(bl2), ...)`` ... ``blog_p2 = np.sum(bl2)``), which then
+    reads ``v``: one sum where there were two.  Only adjoint statements; nothing in between
+    binds ``a`` or ``v`` or reads ``v``.  True if anything changed."""
+    changed = False
+    for block in syntax.blocks(fn.body):
+        k = 0
+        while k < len(block):
+            stmt = block[k]
+            k += 1
+            if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], gast.Name) and _written_by_tangentlike(stmt)):
+                continue
+            summed, v = _sum_key(stmt.value, resolve), stmt.targets[0].id
+            if summed is None or summed == v:
+                continue
+            first = _first_sum(block, k - 1, summed, v, resolve)
+            if first is None:
+                continue
+            j, calls = first
+            for call in calls:
+                _replace_everywhere(block[j], call, syntax.load(v))
+            del block[k - 1]
+            block.insert(j, stmt)
+            changed = True
+    return changed
+
+
+def _first_sum(block: list[gast.stmt], k: int, summed: str, v: str,
+               resolve: Callable[[gast.expr], Any]) -> tuple[int, list[gast.Call]] | None:
+    """The earliest statement before ``block[k]`` that sums ``summed`` (in the chain of
+    statements up to ``k`` that bind neither ``summed`` nor ``v`` and do not read ``v``), and
+    its sums of it; or None."""
+    found = None
+    for j in range(k - 1, -1, -1):
+        stmt = block[j]
+        if isinstance(stmt, dataflow.COMPOUND) or syntax.is_comment(stmt):
+            if syntax.is_comment(stmt):
+                continue
+            break
+        if dataflow.defs(stmt) & {summed, v} or v in dataflow.uses(stmt):
+            break
+        calls = [n for n in gast.walk(stmt) if _sum_key(n, resolve) == summed]
+        if calls and _written_by_tangentlike(stmt):
+            found = (j, calls)
+    return found
+
+
+def _replace_everywhere(root: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    for node in gast.walk(root):
+        _replace(node, old, new)

@@ -92,6 +92,21 @@ def overlapping_pieces(u):
     return np.sum(w * w[::-1]) + np.sum(np.concatenate((w[:3], u)) ** 2)
 
 
+def swapped_ends(u, k):
+    for _ in range(5):  # each end piece goes back to the other end: no copy
+        inner = u[1:-1] + k * (u[2:] - u[:-2])
+        u = np.concatenate((u[-1:], inner, u[:1]))
+    return np.sum(u * np.arange(u.size))
+
+
+def fixed_ends_twice(u, k):
+    for _ in range(3):  # the old adjoint's pieces read again after the copy
+        inner = u[1:-1] * k
+        u = np.concatenate((u[:1], inner + u[:-2], u[-1:]))
+        u = np.concatenate((u[:1], u[1:-1] * u[1:-1], u[-1:]))
+    return np.sum(np.sin(u))
+
+
 def joined_rows(m):
     for _ in range(3):
         m = np.concatenate((m[:1], 0.5 * (m[1:] + m[:-1])), axis=0)
@@ -142,6 +157,8 @@ CASES = [
     (heat, (RNG.standard_normal(9), 0.25), (0, 1)),
     (reversed_join, (RNG.standard_normal(8), 0.7), (0, 1)),
     (overlapping_pieces, (RNG.standard_normal(9),), (0,)),
+    (swapped_ends, (RNG.standard_normal(8), 0.3), (0, 1)),
+    (fixed_ends_twice, (RNG.standard_normal(7), 0.6), (0, 1)),
     (joined_rows, (RNG.standard_normal((4, 3)),), (0,)),
     (index_in_a_name, (RNG.standard_normal(7),), (0,)),
     (integer_argument, (RNG.standard_normal(6), 2), (0,)),
@@ -192,12 +209,23 @@ def test_heat_version_reads_like_the_hand_written_step() -> None:
     source = _version(*CASES[0])
     assert "split_like" not in source and "unindex" not in source, source
     assert "bt11 = bu[0:1], bu[1:8], bu[8:9]" in source, source
+    assert "bu = bu.copy()" in source and "np.zeros" not in source, source  # the fixed ends
     assert "bk = bk + binner @ t7" in source and "bu[1:-1] += -2.0 * bt7" in source, source
     assert "stack.append(u)" not in source, source  # saved for its shape alone
 
 
+def test_pieces_sent_elsewhere_are_no_copy() -> None:
+    source = _version(*CASES[3])
+    assert ".copy()" not in source, source
+
+
+def test_a_sum_computed_twice_is_computed_once() -> None:
+    source = _version(*CASES[-1])
+    assert source.count("bl2.sum()") == 1 and "blog_sigma[1] = -blog_p2" in source, source
+
+
 def test_sums_of_products_are_dot_products() -> None:
-    source = _version(*CASES[6])
+    source = _version(*CASES[8])
     backward = source.split("bscaled_sums = init_grad")[1]
     assert "-(bt10 @ t10) / s" in backward and "t5.sum() * ba" in backward, source
     assert ".sum()" not in source.split("bscaled_sums = init_grad")[0].split("a = ")[0]
@@ -210,9 +238,9 @@ def test_mixture_version_moves_negations_into_its_sums() -> None:
 
 
 def test_an_index_in_a_name_is_added_in_place() -> None:
-    source = _version(*CASES[4])
+    source = _version(*CASES[6])
     assert "bu[i] += bt1" in source, source
-    source = _version(*CASES[5])
+    source = _version(*CASES[7])
     assert "bu[j] += " in source and "bu[j:] += bt3" in source, source  # add_item in place
     assert "bu[::t1] += bcallee" in source and "add_item" not in source, source
 
