@@ -101,8 +101,10 @@ def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any
         return runtime.unindex if id(func) in marked else resolve(func)
 
     _accumulate(fn, resolved)
-    for block in syntax.blocks(fn.body):  # the items' sums not made in place: as they were
-        block[:] = [items[id(s)][0] if id(s) in items else s for s in block]
+    by_marker = {id(m): old for old, m in items.values()}
+    for block in syntax.blocks(fn.body):  # the items' sums not added into a part: as they were
+        block[:] = [items[id(s)][0] if id(s) in items else _whole_item(s, by_marker)
+                    for s in block]
     if _spread_into_zeros(fn, resolve, numpy):
         remove_dead_saves(fn)  # the array ``x`` was saved for its shape alone
         for block in syntax.blocks(fn.body):
@@ -284,6 +286,16 @@ def _adds_only(stmt: gast.stmt, name: str) -> bool:
         return name not in syntax.loaded_names(stmt.value) and name not in \
             syntax.loaded_names(stmt.target.slice)
     return name not in syntax.all_names(stmt)
+
+
+def _whole_item(stmt: gast.stmt, by_marker: dict[int, gast.Assign]) -> gast.stmt:
+    """The ``add_item`` statement back for ``a += unindex(...)`` made of it (an index not
+    written out: added to the whole array, which ``add_item`` does as well)."""
+    value = getattr(stmt, "value", None)
+    if (isinstance(stmt, gast.AugAssign) and isinstance(value, gast.Call)
+            and id(value.func) in by_marker):
+        return by_marker[id(value.func)]
+    return stmt
 
 
 def _items_as_sums(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],

@@ -270,3 +270,21 @@ def test_forward_mode_and_hvp_of_the_folded_functions() -> None:
     g = tangentlike.grad(overlapping_pieces)
     np.testing.assert_allclose(hv, (g(x + h * v) - g(x - h * v)) / (2 * h), rtol=1e-5,
                                atol=1e-8)
+
+
+def fancy_item(u):
+    idx = np.array([1, 3, 3])
+    v = u * 1.0
+    for _ in range(2):
+        v = v + np.sum(u[idx] ** 2) * v[2] + u[idx].sum() * u[4]
+    return np.sum(v * v)
+
+
+def test_an_array_index_is_never_added_in_place() -> None:
+    u = RNG.standard_normal(6)
+    check_grad(fancy_item, (u,), (0,))
+    df = tangentlike.grad(fancy_item)
+    generic = df(u)
+    df(u)
+    np.testing.assert_allclose(df(u), generic, rtol=1e-12)
+    assert "bu[idx] +=" not in df.version_for(u).source
