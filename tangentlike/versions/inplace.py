@@ -126,8 +126,10 @@ def _copies(block: list[gast.stmt], resolve: Callable[[gast.expr], Any]) -> None
         cuts = _cuts_before(block, i, name)
         if cuts is None:
             continue
-        parts, regions = cuts
-        aliases = _aliases(block, i, parts)
+        parts, regions, j = cuts
+        aliases = _aliases(block, j, i, parts)
+        if aliases is None:
+            continue
         writes: dict[int, int] = {}  # piece -> position of its write
         for k in range(i + 1, len(block)):
             later = block[k]
@@ -162,9 +164,9 @@ def _zeros_of(stmt: gast.stmt, resolve: Callable[[gast.expr], Any]) -> tuple[str
 
 
 def _cuts_before(block: list[gast.stmt], i: int,
-                 name: str) -> tuple[str, list[tuple[int, int]]] | None:
-    """The name and (start, stop) of each piece of ``parts = a[0:1], a[1:999], ...`` bound
-    before ``block[i]`` with ``a`` not bound in between, or None."""
+                 name: str) -> tuple[str, list[tuple[int, int]], int] | None:
+    """The name, the (start, stop) of each piece and the position of ``parts = a[0:1],
+    a[1:999], ...`` bound before ``block[i]`` with ``a`` not bound in between, or None."""
     for k in range(i - 1, -1, -1):
         stmt = block[k]
         if isinstance(stmt, dataflow.COMPOUND):
@@ -173,7 +175,7 @@ def _cuts_before(block: list[gast.stmt], i: int,
         if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Tuple)
                 and value.elts and all(_const_slice_of(e, name) for e in value.elts)):
-            return stmt.targets[0].id, [_const_slice_of(e, name) for e in value.elts]
+            return stmt.targets[0].id, [_const_slice_of(e, name) for e in value.elts], k
         if name in dataflow.defs(stmt):
             return None
     return None
@@ -190,16 +192,19 @@ def _const_slice_of(node: gast.expr, name: str) -> tuple[int, int] | None:
     return bounds[0].value, bounds[1].value
 
 
-def _aliases(block: list[gast.stmt], i: int, parts: str) -> dict[str, int]:
-    """Names bound once in the block, before ``block[i]``, to ``parts[k]``: name -> k (only
-    where nothing else in the block binds them)."""
+def _aliases(block: list[gast.stmt], j: int, i: int, parts: str) -> dict[str, int] | None:
+    """Names bound to ``parts[k]`` between the cuts ``block[j]`` and the zeros ``block[i]``,
+    and nowhere else in the block: name -> k; None when ``parts`` itself is bound again in
+    the block (a piece read later might be another one)."""
     found: dict[str, int] = {}
     bound: dict[str, int] = {}
     for stmt in block:
         for n in (dataflow.defs(stmt) if not isinstance(stmt, dataflow.COMPOUND) else
                   syntax.stored_names(stmt)):
             bound[n] = bound.get(n, 0) + 1
-    for stmt in block[:i]:
+    if bound.get(parts) != 1:
+        return None
+    for stmt in block[j + 1:i]:
         value = getattr(stmt, "value", None)
         if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], gast.Name) and _piece_index(value, parts)

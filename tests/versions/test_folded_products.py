@@ -288,3 +288,53 @@ def test_an_array_index_is_never_added_in_place() -> None:
     df(u)
     np.testing.assert_allclose(df(u), generic, rtol=1e-12)
     assert "bu[idx] +=" not in df.version_for(u).source
+
+
+# -- the copy of a cut adjoint, on small trees -------------------------------------------------
+VECTOR = (np.ndarray, (5,), np.dtype("float64"))
+
+
+def _in_place(source: str) -> str:
+    import textwrap
+
+    from tangentlike import runtime
+    from tangentlike.versions.inplace import accumulate_in_place
+
+    fn = gast.parse(textwrap.dedent(source)).body[0]
+    for node in gast.walk(fn):
+        if isinstance(node, (gast.Name, gast.BinOp, gast.Call, gast.Subscript)):
+            anno.info(node).seen = frozenset({VECTOR})
+    names = {"np.zeros": np.zeros, "unindex": runtime.unindex, "slice": slice}
+    accumulate_in_place(fn, lambda f: names.get(syntax.dotted_name(f)))
+    return emit.to_source(fn)
+
+
+STEP = """
+    def f(bu, u, k):
+        for _ in range(3):
+            {first}
+            bt = bu[0:1], bu[1:4], bu[4:5]
+            {second}
+            bu = unindex(bt[2], u, slice(-1, None))
+            bu = bu + unindex(bt[0], u, slice(None, 1))
+            bu = bu + unindex(k * binner, u, slice(None, -2))
+            bu = bu + unindex({last}, u, slice(1, -1))
+        return bu
+    """
+
+
+def test_pieces_back_in_their_places_are_a_copy() -> None:
+    out = _in_place(STEP.format(first="pass", second="binner = bt[1]", last="binner"))
+    assert "bu = bu.copy()" in out and "bu[:-2] += k * binner" in out, out
+    assert "np.zeros" not in out and "bt[0]" not in out, out
+
+
+@pytest.mark.parametrize("first, second, last", [
+    ("binner = bt[1]", "pass", "binner"),           # the piece of the step before
+    ("pass", "binner = bt[1]", "2.0 * binner"),     # not the piece itself
+    ("pass", "binner = bt[0]", "binner"),           # another piece, another place
+    ("pass", "binner = bt[1]; bt = bt[::-1]", "binner"),  # the cuts bound again
+])
+def test_pieces_not_back_in_their_places_are_no_copy(first, second, last) -> None:
+    out = _in_place(STEP.format(first=first, second=second, last=last))
+    assert ".copy()" not in out, out
