@@ -366,6 +366,10 @@ def _spread(stmt: gast.stmt, resolve: Callable[[gast.expr], Any],
     slot = _index(value.args[2], resolve)
     if slot is None:
         return None
+    if numpy != "np" and all(
+            resolve(gast.Attribute(value=syntax.load("np"), attr=a, ctx=gast.Load())) is v
+            for a, v in (("zeros", np.zeros), (made[2].name, getattr(np, made[2].name)))):
+        numpy = "np"  # the user's name for NumPy (autograd's, which stands for it)
     shape = [syntax.const(made[1])]
     if made[2] != np.float64:
         shape.append(gast.Attribute(value=syntax.load(numpy), attr=made[2].name,
