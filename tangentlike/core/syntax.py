@@ -308,7 +308,11 @@ class Renamer(Transformer):
         if target is None or self.loads_only and not isinstance(node.ctx, gast.Load):
             return node
         if isinstance(target, str):
-            return gast.Name(id=target, ctx=node.ctx, annotation=None, type_comment=None)
+            new = gast.Name(id=target, ctx=node.ctx, annotation=None, type_comment=None)
+            if isinstance(node.ctx, gast.Load) and anno.has_info(node) \
+                    and anno.info(node).seen is not None:
+                anno.info(new).seen = anno.info(node).seen  # the value read there is the same
+            return new
         if not isinstance(node.ctx, gast.Load):
             if isinstance(target, gast.Name):
                 return gast.Name(id=target.id, ctx=node.ctx, annotation=None, type_comment=None)

@@ -14,6 +14,7 @@ numeric constant, or a value the instrumented run of a version saw as one.  Then
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -169,20 +170,115 @@ def simplify_sum(node: gast.expr) -> gast.expr | None:
     return _sum(factored)
 
 
+def _product_parts(node: gast.expr) -> list[gast.expr] | None:
+    """The factors of a product of ``*`` and unary ``-`` (numbers included), or None."""
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
+        left, right = _product_parts(node.left), _product_parts(node.right)
+        return None if left is None or right is None else left + right
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = _product_parts(node.operand)
+        return None if inner is None else [syntax.const(-1)] + inner
+    return [node]
+
+
+def _keep_records(node: gast.expr) -> None:
+    """Give the operand of each negation in the product ``node`` what was recorded for the
+    negation (the same shape and dtype), where nothing was recorded for it: the negation
+    goes, and the versions read shapes from these records."""
+    for inner in gast.walk(node):
+        if (isinstance(inner, gast.UnaryOp) and isinstance(inner.op, gast.USub)
+                and anno.has_info(inner) and anno.info(inner).seen is not None
+                and not (anno.has_info(inner.operand) and anno.info(inner.operand).seen)):
+            anno.info(inner.operand).seen = anno.info(inner).seen
+
+
+def _floating(node: gast.expr) -> bool:
+    """Surely a float or complex number or array (a float constant, or recorded as one)."""
+    if isinstance(node, gast.Constant):
+        return type(node.value) in (float, complex)
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div):
+        return True
+    if isinstance(node, gast.BinOp):
+        return _floating(node.left) or _floating(node.right)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return _floating(node.operand)
+    seen = anno.info(node).seen if anno.has_info(node) else None
+    return bool(seen) and all(kind in (float, complex) or (
+        isinstance(dtype, np.dtype) and dtype.kind in "fc") for kind, _, dtype in seen)
+
+
+def _power_of_two(value: float) -> bool:
+    """``value`` is plus or minus a power of two (1 included): multiplying by it is exact."""
+    mantissa, _ = math.frexp(abs(value)) if math.isfinite(value) and value else (0.0, 0)
+    return mantissa == 0.5
+
+
+def simplify_product(node: gast.expr) -> gast.expr | None:
+    """A product's numbers and negations as one coefficient in front (``2.0 * -g`` is
+    ``-2.0 * g``, ``0.5 * -a * 2 * b`` is ``-a * b``), or None if there is nothing to fold.
+
+    Numbers are folded only where at most one of them is not a power of two, so the
+    coefficient is exact and so is the product (signs and powers of two scale exactly,
+    overflow and underflow aside); the factors keep their order, and only a number
+    moved in front of them may round differently (as ``a * g + b * g == (a + b) * g``).  A
+    coefficient of 1 or -1 is left out only where that keeps the dtype (a factor surely
+    floating, or no float among the numbers folded) and -1 goes on a factor surely numeric
+    (``-m`` of a mask ``m`` would fail), else on the whole product."""
+    parts = _product_parts(node)
+    if parts is None or len(parts) < 2:
+        return None
+    numbers = [p for p in parts if syntax.is_number(p)]
+    factors = [p for p in parts if not syntax.is_number(p)]
+    if not factors or len(numbers) < 2:
+        return None  # (a negation counts as the number -1)
+    if sum(not _power_of_two(n.value) for n in numbers) > 1:
+        return None  # 3.0 * (0.1 * x) is not 0.30000000000000004 * x: leave it as written
+    coefficient = 1
+    for number in numbers:
+        coefficient = coefficient * number.value
+    if not (isinstance(coefficient, int) or math.isfinite(coefficient)) or coefficient == 0:
+        return None  # 0 * a keeps a's shape, and inf * 0 is nan: leave those as written
+    floats = any(type(n.value) is float for n in numbers)
+    drop = abs(coefficient) == 1 and (not floats or any(_floating(f) for f in factors))
+    product = None if drop else syntax.const(coefficient)
+    if drop and coefficient < 0:
+        first = next((i for i, f in enumerate(factors) if _numeric(f)), None)
+        if first is not None:
+            factors = factors[:]
+            factors[first] = gast.UnaryOp(op=gast.USub(), operand=factors[first])
+            coefficient = 1
+    for factor in factors:
+        product = factor if product is None else gast.BinOp(
+            left=product, op=gast.Mult(), right=factor)
+    if drop and coefficient < 0:
+        product = gast.UnaryOp(op=gast.USub(), operand=product)
+    if gast.dump(product) == gast.dump(node):
+        return None
+    _keep_records(node)
+    if anno.has_info(node) and anno.info(node).seen is not None:
+        anno.info(product).seen = anno.info(node).seen
+    return product
+
+
 class _Sums(syntax.Transformer):
-    """Simplify every sum in an expression, each as a whole (not its partial sums)."""
+    """Simplify every sum in an expression, each as a whole (not its partial sums), and
+    fold the numbers of every product (each as a whole)."""
 
     def __init__(self) -> None:
         self.changed = False
 
     def visit_BinOp(self, node: gast.BinOp, whole: bool = True) -> gast.expr:
-        is_sum = _is_sum(node)
+        is_sum, is_product = _is_sum(node), _is_product_node(node)
         for field in ("left", "right"):
             child = getattr(node, field)
             if is_sum and _is_sum(child):
                 setattr(node, field, self.visit_BinOp(child, whole=False))
+            elif is_product and _is_product_node(child):
+                setattr(node, field, self._visit_part(child))
             else:
                 setattr(node, field, self.visit(child))
+        if is_product and whole:
+            return self._product(node)
         if not (is_sum and whole):
             return node
         new = simplify_sum(node)
@@ -190,6 +286,31 @@ class _Sums(syntax.Transformer):
             return node
         self.changed = True
         return new
+
+    def visit_UnaryOp(self, node: gast.UnaryOp, whole: bool = True) -> gast.expr:
+        if not _is_product_node(node):
+            self.generic_visit(node)
+            return node
+        node.operand = (self._visit_part(node.operand) if _is_product_node(node.operand)
+                        else self.visit(node.operand))
+        return self._product(node) if whole else node
+
+    def _visit_part(self, node: gast.expr) -> gast.expr:
+        if isinstance(node, gast.BinOp):
+            return self.visit_BinOp(node, whole=False)
+        return self.visit_UnaryOp(node, whole=False)
+
+    def _product(self, node: gast.expr) -> gast.expr:
+        new = simplify_product(node)
+        if new is None:
+            return node
+        self.changed = True
+        return new
+
+
+def _is_product_node(node: gast.expr) -> bool:
+    return (isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult)) or (
+        isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub))
 
 
 def _is_sum(node: gast.expr) -> bool:

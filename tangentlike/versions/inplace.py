@@ -27,6 +27,7 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
+from tangentlike.optimizer.dead_code import remove_dead_saves
 from tangentlike.optimizer.optimize import summed_into
 from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import recorded
@@ -88,9 +89,308 @@ class _Origins:
         return found
 
 
-def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> None:
+def accumulate_in_place(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
+                        numpy: str = "np") -> None:
     """Rewrite ``fn``'s sums ``a = a + e`` as ``a += e`` (``a[idx] += g`` for
-    ``e = unindex(g, x, idx)``) where that cannot change a value."""
+    ``e = unindex(g, x, idx)``) where that cannot change a value; then ``a = unindex(g, x,
+    idx)`` as ``a = np.zeros(shape); a[idx] = g`` (``numpy``: NumPy's name)."""
+    items = _items_as_sums(fn, resolve)
+    marked = {id(m) for _, m in items.values()}
+
+    def resolved(func: gast.expr) -> Any:
+        return runtime.unindex if id(func) in marked else resolve(func)
+
+    _accumulate(fn, resolved)
+    by_marker = {id(m): old for old, m in items.values()}
+    for block in syntax.blocks(fn.body):  # the items' sums not added into a part: as they were
+        block[:] = [items[id(s)][0] if id(s) in items else _whole_item(s, by_marker)
+                    for s in block]
+    if _spread_into_zeros(fn, resolve, numpy):
+        remove_dead_saves(fn)  # the array ``x`` was saved for its shape alone
+        for block in syntax.blocks(fn.body):
+            _copies(block, resolve)
+
+
+def _copies(block: list[gast.stmt], resolve: Callable[[gast.expr], Any]) -> None:
+    """``a = a.copy()`` for ``a = np.zeros(shape)`` whose every piece ``[i:j]`` receives, by
+    one ``a[i:j] = p`` or ``a[i:j] += p``, the piece of the array ``a`` held before that the
+    cuts ``parts = a[0:1], a[1:999], a[999:1000]`` (``splits.py``) made: the adjoint of a
+    join of slices of one array (``np.concatenate((u[:1], inner, u[-1:]))``).  Between the
+    zeros and each piece's write, ``a`` is only added to in place (``a[r] += e``), so the
+    sum is the same up to the order of its terms."""
+    for i, stmt in enumerate(block):
+        zeros = _zeros_of(stmt, resolve)
+        if zeros is None:
+            continue
+        name, length = zeros
+        cuts = _cuts_before(block, i, name)
+        if cuts is None:
+            continue
+        parts, regions, j = cuts
+        aliases = _aliases(block, j, i, parts)
+        if aliases is None:
+            continue
+        writes: dict[int, int] = {}  # piece -> position of its write
+        for k in range(i + 1, len(block)):
+            later = block[k]
+            piece = _piece_write(later, name, parts, aliases, regions, length)
+            if piece is not None and piece not in writes:
+                if isinstance(later, gast.Assign) and any(
+                        name in syntax.all_names(block[m]) for m in range(i + 1, k)):
+                    break  # an assignment after other writes: not the first word
+                writes[piece] = k
+                continue
+            if not _adds_only(later, name) or _writes_into(later) - {name}:
+                break  # (a write into a view of the old array would change a piece)
+        if sorted(writes) != list(range(len(regions))) or not _partition(regions, length):
+            continue
+        stmt.value = syntax.call(gast.Attribute(value=syntax.load(name), attr="copy",
+                                                ctx=gast.Load()), [])
+        drop = {id(block[k]) for k in writes.values()}
+        block[:] = [s for s in block if id(s) not in drop]
+        return _copies(block, resolve)
+
+
+def _zeros_of(stmt: gast.stmt, resolve: Callable[[gast.expr], Any]) -> tuple[str, int] | None:
+    """(``a``, n) for ``a = np.zeros((n, ...))``."""
+    value = getattr(stmt, "value", None)
+    if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Call)
+            and len(value.args) == 1 and not value.keywords and resolve(value.func) is np.zeros
+            and isinstance(value.args[0], gast.Constant)
+            and isinstance(value.args[0].value, tuple) and value.args[0].value):
+        return stmt.targets[0].id, value.args[0].value[0]
+    return None
+
+
+def _cuts_before(block: list[gast.stmt], i: int,
+                 name: str) -> tuple[str, list[tuple[int, int]], int] | None:
+    """The name, the (start, stop) of each piece and the position of ``parts = a[0:1],
+    a[1:999], ...`` bound before ``block[i]`` with ``a`` not bound in between, or None."""
+    for k in range(i - 1, -1, -1):
+        stmt = block[k]
+        if isinstance(stmt, dataflow.COMPOUND):
+            return None
+        value = getattr(stmt, "value", None)
+        if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Tuple)
+                and value.elts and all(_const_slice_of(e, name) for e in value.elts)):
+            return stmt.targets[0].id, [_const_slice_of(e, name) for e in value.elts], k
+        if name in dataflow.defs(stmt):
+            return None
+    return None
+
+
+def _const_slice_of(node: gast.expr, name: str) -> tuple[int, int] | None:
+    if not (isinstance(node, gast.Subscript) and syntax.is_name(node.value, name)
+            and isinstance(node.slice, gast.Slice) and node.slice.step is None):
+        return None
+    bounds = (node.slice.lower, node.slice.upper)
+    if not all(isinstance(b, gast.Constant) and type(b.value) is int and b.value >= 0
+               for b in bounds):
+        return None
+    return bounds[0].value, bounds[1].value
+
+
+def _aliases(block: list[gast.stmt], j: int, i: int, parts: str) -> dict[str, int] | None:
+    """Names bound to ``parts[k]`` between the cuts ``block[j]`` and the zeros ``block[i]``,
+    and nowhere else in the block: name -> k; None when ``parts`` itself is bound again in
+    the block (a piece read later might be another one)."""
+    found: dict[str, int] = {}
+    bound: dict[str, int] = {}
+    for stmt in block:
+        for n in (dataflow.defs(stmt) if not isinstance(stmt, dataflow.COMPOUND) else
+                  syntax.stored_names(stmt)):
+            bound[n] = bound.get(n, 0) + 1
+    if bound.get(parts) != 1:
+        return None
+    for stmt in block[j + 1:i]:
+        value = getattr(stmt, "value", None)
+        if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name) and _piece_index(value, parts)
+                is not None and bound.get(stmt.targets[0].id) == 1):
+            found[stmt.targets[0].id] = _piece_index(value, parts)
+    return found
+
+
+def _piece_index(node: Any, parts: str) -> int | None:
+    if (isinstance(node, gast.Subscript) and syntax.is_name(node.value, parts)
+            and isinstance(node.slice, gast.Constant) and type(node.slice.value) is int):
+        return node.slice.value
+    return None
+
+
+def _piece_write(stmt: gast.stmt, name: str, parts: str, aliases: dict[str, int],
+                 regions: list[tuple[int, int]], length: int) -> int | None:
+    """k for ``a[r] = parts[k]`` or ``a[r] += parts[k]`` (or an alias of it), ``r`` the
+    piece's own region of ``a``; else None."""
+    if isinstance(stmt, gast.AugAssign) and isinstance(stmt.op, gast.Add):
+        target, value = stmt.target, stmt.value
+    elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
+        target, value = stmt.targets[0], stmt.value
+    else:
+        return None
+    if not (isinstance(target, gast.Subscript) and syntax.is_name(target.value, name)
+            and isinstance(target.slice, gast.Slice) and target.slice.step is None):
+        return None
+    k = _piece_index(value, parts)
+    if k is None and isinstance(value, gast.Name):
+        k = aliases.get(value.id)
+    if k is None or not 0 <= k < len(regions):
+        return None
+    bounds = []
+    for b in (target.slice.lower, target.slice.upper):
+        if b is None:
+            bounds.append(None)
+            continue
+        negative = isinstance(b, gast.UnaryOp) and isinstance(b.op, gast.USub)
+        inner = b.operand if negative else b
+        if not (isinstance(inner, gast.Constant) and type(inner.value) is int):
+            return None
+        bounds.append(-inner.value if negative else inner.value)
+    region = slice(*bounds).indices(length)[:2]
+    return k if region == regions[k] else None
+
+
+def _partition(regions: list[tuple[int, int]], length: int) -> bool:
+    """The regions, in order, cover ``[0, length)`` with no gap and no overlap."""
+    start = 0
+    for a, b in regions:
+        if a != start or b < a:
+            return False
+        start = b
+    return start == length
+
+
+def _writes_into(stmt: gast.stmt) -> set[str]:
+    """The names whose arrays ``stmt`` changes in place (``x[i] = e``, ``x += e``)."""
+    if isinstance(stmt, dataflow.COMPOUND):
+        return {n.value.id for n in gast.walk(stmt) if isinstance(n, gast.Subscript)
+                and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | {
+            n.target.id for n in gast.walk(stmt) if isinstance(n, gast.AugAssign)
+            and isinstance(n.target, gast.Name)}
+    targets = [stmt.target] if isinstance(stmt, gast.AugAssign) else getattr(
+        stmt, "targets", [])
+    found = set()
+    for target in targets:
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            found.add(target.value.id)
+        elif isinstance(stmt, gast.AugAssign) and isinstance(target, gast.Name):
+            found.add(target.id)
+    return found
+
+
+def _adds_only(stmt: gast.stmt, name: str) -> bool:
+    """``stmt`` leaves ``a`` alone, or only adds to a part of it in place (``a[r] += e``,
+    ``e`` not reading ``a``)."""
+    if isinstance(stmt, dataflow.COMPOUND):
+        return name not in syntax.all_names(stmt)
+    if (isinstance(stmt, gast.AugAssign) and isinstance(stmt.op, gast.Add)
+            and isinstance(stmt.target, gast.Subscript)
+            and syntax.is_name(stmt.target.value, name)):
+        return name not in syntax.loaded_names(stmt.value) and name not in \
+            syntax.loaded_names(stmt.target.slice)
+    return name not in syntax.all_names(stmt)
+
+
+def _whole_item(stmt: gast.stmt, by_marker: dict[int, gast.Assign]) -> gast.stmt:
+    """The ``add_item`` statement back for ``a += unindex(...)`` made of it (an index not
+    written out: added to the whole array, which ``add_item`` does as well)."""
+    value = getattr(stmt, "value", None)
+    if (isinstance(stmt, gast.AugAssign) and isinstance(value, gast.Call)
+            and id(value.func) in by_marker):
+        return by_marker[id(value.func)]
+    return stmt
+
+
+def _items_as_sums(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
+                   ) -> dict[int, tuple[gast.Assign, gast.expr]]:
+    """``a = add_item(a, g, x, idx)`` of an array ``x`` (the sum of ``a`` and ``unindex(g, x,
+    idx)``, as recorded of ``a``'s shape and dtype) written as that sum, so that it is made
+    in place like the others; by the new statement's id, the old one and the ``unindex``
+    written (its function, a marker that ``resolve`` does not know)."""
+    items: dict[int, tuple[gast.Assign, gast.expr]] = {}
+    for block in syntax.blocks(fn.body):
+        for k, stmt in enumerate(block):
+            value = getattr(stmt, "value", None)
+            if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Call)
+                    and len(value.args) == 4 and not value.keywords
+                    and resolve(value.func) is runtime.add_item
+                    and syntax.is_name(value.args[0], stmt.targets[0].id)):
+                continue
+            total, of, made = recorded(value.args[0]), recorded(value.args[2]), recorded(value)
+            if not (made is not None and made[0] is np.ndarray and total == made
+                    and of is not None and of[0] is np.ndarray and of[1] == made[1]):
+                continue
+            marker = gast.Name("unindex", gast.Load(), None, None)
+            spread = gast.Call(func=marker, args=value.args[1:], keywords=[])
+            anno.info(spread).seen = frozenset({made})
+            total_sum = gast.BinOp(left=value.args[0], op=gast.Add(), right=spread)
+            anno.info(total_sum).seen = frozenset({made})
+            new = gast.Assign(targets=stmt.targets, value=total_sum, type_comment=None)
+            setattr(new, anno.KEY, anno.info(stmt))
+            items[id(new)] = (stmt, marker)
+            block[k] = new
+    return items
+
+
+def _spread_into_zeros(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
+                       numpy: str) -> bool:
+    """``a = unindex(g, x, idx)`` of an array ``x`` and a basic index written out, as the
+    two statements the helper runs for the recorded shape and dtype (no call, no checks):
+    ``a = np.zeros(shape)`` and ``a[idx] = g``.  True if anything changed."""
+    changed = False
+    for block in syntax.blocks(fn.body):
+        out: list[gast.stmt] = []
+        for stmt in block:
+            spread = _spread(stmt, resolve, numpy)
+            changed |= spread is not None
+            out += spread or [stmt]
+        block[:] = out
+    return changed
+
+
+def _spread(stmt: gast.stmt, resolve: Callable[[gast.expr], Any],
+            numpy: str) -> list[gast.stmt] | None:
+    value = getattr(stmt, "value", None)
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Call)
+            and len(value.args) == 3 and not value.keywords
+            and resolve(value.func) is runtime.unindex):
+        return None
+    made, of = recorded(value), recorded(value.args[1])
+    if not (made is not None and of is not None and made[0] is of[0] is np.ndarray
+            and made[1] == of[1] and made[2].kind in "fc"):
+        return None
+    slot = _index(value.args[2], resolve)
+    if slot is None:
+        return None
+    if numpy != "np" and all(
+            resolve(gast.Attribute(value=syntax.load("np"), attr=a, ctx=gast.Load())) is v
+            for a, v in (("zeros", np.zeros), (made[2].name, getattr(np, made[2].name)))):
+        numpy = "np"  # the user's name for NumPy (autograd's, which stands for it)
+    shape = [syntax.const(made[1])]
+    if made[2] != np.float64:
+        shape.append(gast.Attribute(value=syntax.load(numpy), attr=made[2].name,
+                                    ctx=gast.Load()))
+    zeros = gast.Call(func=gast.Attribute(value=syntax.load(numpy), attr="zeros",
+                                          ctx=gast.Load()), args=shape, keywords=[])
+    name = stmt.targets[0].id
+    first = gast.Assign(targets=[gast.Name(name, gast.Store(), None, None)], value=zeros,
+                        type_comment=None)
+    second = gast.Assign(targets=[gast.Subscript(
+        value=gast.Name(name, gast.Load(), None, None), slice=slot, ctx=gast.Store())],
+        value=value.args[0], type_comment=None)
+    for new in (first, second):
+        if anno.has_info(stmt):
+            anno.info(new).generated = anno.info(stmt).generated
+            anno.info(new).origin = anno.info(stmt).origin
+    return [first, second]
+
+
+def _accumulate(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> None:
+    """The sums of :func:`accumulate_in_place`."""
     statements = list(syntax.statements(fn.body, with_bodies=True))
     sums: dict[int, str] = {}
     fresh: set[int] = set()
@@ -200,7 +500,11 @@ def _slot(value: gast.expr, stmt: gast.Assign,
             and resolve(value.func) is runtime.unindex
             and recorded(value) is not None and recorded(value) == recorded(stmt.value.left)):
         return None
-    index = value.args[2]
+    return _index(value.args[2], resolve)
+
+
+def _index(index: gast.expr, resolve: Callable[[gast.expr], Any]) -> gast.expr | None:
+    """The index argument of ``unindex`` as a subscript, when it is basic and written out."""
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
     written = [_basic(p, resolve) for p in parts]
     if any(w is None for w in written):
@@ -209,12 +513,14 @@ def _slot(value: gast.expr, stmt: gast.Assign,
 
 
 def _basic(part: gast.expr, resolve: Callable[[gast.expr], Any]) -> gast.expr | None:
-    """``part`` as a subscript part when it is an integer literal or ``slice(...)`` of
-    integer literals and None; else None."""
-    if _literal(part):
+    """``part`` as a subscript part when it is an integer (a literal, or a name recorded as
+    one: read in the same statement, it is the same integer) or ``slice(...)`` of integers
+    and None; else None."""
+    if _literal(part) or _integer_name(part):
         return None if isinstance(part, gast.Constant) and part.value is None else part
     if (isinstance(part, gast.Call) and resolve(part.func) is slice and not part.keywords
-            and 1 <= len(part.args) <= 3 and all(_literal(a) for a in part.args)):
+            and 1 <= len(part.args) <= 3
+            and all(_literal(a) or _integer_name(a) for a in part.args)):
         args = list(part.args)
         if len(args) == 1:
             args = [gast.Constant(None, None), args[0]]
@@ -222,6 +528,14 @@ def _basic(part: gast.expr, resolve: Callable[[gast.expr], Any]) -> gast.expr | 
                   for a in args] + [None] * (3 - len(args))
         return gast.Slice(lower=bounds[0], upper=bounds[1], step=bounds[2])
     return None
+
+
+def _integer_name(node: gast.expr) -> bool:
+    """A name recorded as a Python or NumPy integer, never a boolean (``x[True]`` is not
+    basic indexing) nor an array (which may repeat an element)."""
+    seen = recorded(node) if isinstance(node, gast.Name) else None
+    return seen is not None and seen[1] == () and seen[0] is not bool and (
+        issubclass(seen[0], (int, np.integer)))
 
 
 def _literal(node: gast.expr) -> bool:

@@ -33,7 +33,9 @@ from tangentlike.versions.items import split_items
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record, slots
+from tangentlike.versions.reductions import fold_negations, share_sums, sums_as_dots
 from tangentlike.versions.signature import shape_text
+from tangentlike.versions.splits import lower_splits
 from tangentlike.versions.static import Static, shape_follows
 from tangentlike.versions.wheres import merge_selections, share_comparisons
 
@@ -105,10 +107,17 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         optimize(fn, temporaries)
     if merge_selections(fn, lambda f: resolve_in(f, (scope,), local)):
         optimize(fn, temporaries)
+    dots = sums_as_dots(fn, lambda f: resolve_in(f, (scope,), local))
+    if lower_splits(fn, lambda f: resolve_in(f, (scope,), local)) or dots:
+        optimize(fn, temporaries)
+        if fold_negations(fn, temporaries):
+            optimize(fn, temporaries)
+    if share_sums(fn, lambda f: resolve_in(f, (scope,), local)):
+        optimize(fn, temporaries)
     hoist_products(fn, numpy_name(scope), returned_primal_slice(fn),
                    lambda f: resolve_in(f, (scope,), local))
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
-    accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local))
+    accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
     if isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value, gast.Constant):
         fn.body[0].value.value = (f"{name} for {described}: the shapes worked out "
