@@ -364,8 +364,9 @@ def _spread(stmt: gast.stmt, resolve: Callable[[gast.expr], Any],
             and made[1] == of[1] and made[2].kind in "fc"):
         return None
     slot = _index(value.args[2], resolve)
-    if slot is None:
-        return None
+    name = stmt.targets[0].id
+    if slot is None or name in syntax.loaded_names(value.args[0]) | syntax.loaded_names(slot):
+        return None  # (``a = unindex(a * 0.5, ...)``: the zeros would be read for ``a``)
     if numpy != "np" and all(
             resolve(gast.Attribute(value=syntax.load("np"), attr=a, ctx=gast.Load())) is v
             for a, v in (("zeros", np.zeros), (made[2].name, getattr(np, made[2].name)))):
@@ -376,7 +377,6 @@ def _spread(stmt: gast.stmt, resolve: Callable[[gast.expr], Any],
                                     ctx=gast.Load()))
     zeros = gast.Call(func=gast.Attribute(value=syntax.load(numpy), attr="zeros",
                                           ctx=gast.Load()), args=shape, keywords=[])
-    name = stmt.targets[0].id
     first = gast.Assign(targets=[gast.Name(name, gast.Store(), None, None)], value=zeros,
                         type_comment=None)
     second = gast.Assign(targets=[gast.Subscript(
