@@ -201,9 +201,6 @@ def test_dict_keys_that_are_not_strings(keys: tuple) -> None:
     assert _split(source), source
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "general code, not versions: a tuple key p[(1, 'a')] makes the adjoint of a dict "
-    "summed with + (dict + dict), found by this file; reported"))
 def test_dict_with_tuple_keys() -> None:
     f = make_function("""
         def by_tuple_key(p, x):

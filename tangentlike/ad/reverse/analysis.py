@@ -212,8 +212,10 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
             names |= syntax.stored_names(stmt.targets[0])
         elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             subscripted.add(value.value.id)
-            if isinstance(value.slice, gast.Tuple):  # x[:, 0]: only arrays take these
-                arithmetic.add(value.value.id)
+            if isinstance(value.slice, gast.Tuple) and not any(
+                    isinstance(k, gast.Constant) and isinstance(k.value, (str, bytes))
+                    for k in value.slice.elts):  # x[:, 0]: only arrays take these
+                arithmetic.add(value.value.id)  # (p[(1, 'a')]: a dict's key)
         elif isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
             if value.attr in registry.ATTRIBUTES or value.attr in NON_DIFFERENTIABLE_ATTRIBUTES:
                 arithmetic.add(value.value.id)  # x.T, x.shape: an array
