@@ -319,3 +319,13 @@ def test_items_sharing_one_adjoint_array_then_summed() -> None:
         """)
     source = check_container_grad(f, [[_a(3, 2), _a(3, 2)], _a(3, 2)])
     assert _split(source), source
+
+
+def test_a_slice_of_a_list_parameter_is_a_list_too() -> None:
+    """``sum(p[1:])``: the adjoint of ``p[1:]`` is a list, added with ``add_grad`` (once a
+    list of zeros concatenated with ``+``, then an internal error unoptimized)."""
+    f = make_function("""
+        def sliced(p, x):
+            return np.sum(sum(p[1:]) * x) + np.sum(p[0] * p[-1])
+        """)
+    check_container_grad(f, [[_a(3), _a(3), _a(3)], _a(3)])

@@ -202,6 +202,7 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
     dicts we can see, and values only ever subscripted (e.g. a dict of parameters)."""
     names, arithmetic, subscripted = set(), set(), set()
     copied: list[tuple[str, str]] = []  # x_1 = copy_of(x): both containers, or neither
+    sliced: list[tuple[str, str]] = []  # t = xs[1:]: a container where xs is one
     for stmt in statements:
         if not isinstance(stmt, gast.Assign):
             continue
@@ -212,6 +213,8 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
             names |= syntax.stored_names(stmt.targets[0])
         elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             subscripted.add(value.value.id)
+            if isinstance(value.slice, gast.Slice) and isinstance(stmt.targets[0], gast.Name):
+                sliced.append((stmt.targets[0].id, value.value.id))  # xs[1:]: a list too
             if isinstance(value.slice, gast.Tuple) and not any(
                     isinstance(k, gast.Constant) and isinstance(k.value, (str, bytes))
                     for k in value.slice.elts):  # x[:, 0]: only arrays take these
@@ -245,6 +248,9 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
     for target, source in copied:  # a parameter written into, worked on as a copy
         if target in names or source in names:
             names |= {target, source}
+    for target, source in sliced:
+        if source in names:
+            names.add(target)
     # a copy of a container is one, and so is what it was copied from
     return set().union(set(), *(copies.get(n, {n}) for n in names))
 
