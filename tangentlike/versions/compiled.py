@@ -31,6 +31,7 @@ import numpy as np
 from tangentlike.backend import cache, loading
 from tangentlike.core import anno
 from tangentlike.errors import CompiledBackendError, Location
+from tangentlike.versions import numba_fusion
 from tangentlike.versions.dispatch import Version, Versions
 from tangentlike.versions.numba_form import split_stack
 from tangentlike.versions.signature import signature, signature_part
@@ -150,8 +151,13 @@ class Compiled:
         header = (f'"""The version {name} compiled by numba (tangentlike); it runs with '
                   f'the names of\n{version.path.name if version.path else "its module"}.\n'
                   f'"""\n\n\n')
+        scope = (loading.scope_of(version.function) or self.versions.scope).copy()
+        scope.update(numba_fusion.own_names())
+        if numba_fusion.candidates(source):  # the names' kinds, from one Python run
+            path = cache.write_module(header + source, f"{name}_numba")
+            plain = scope.copy().load(header + source, path)[f"{name}_numba"]
+            source = numba_fusion.fuse(source, numba_fusion.observe_kinds(plain, args, kwargs))
         path = cache.write_module(header + source, f"{name}_numba")
-        scope = loading.scope_of(version.function) or self.versions.scope
         function = scope.copy().load(header + source, path)[f"{name}_numba"]
         compiled = Version(key, "numba", source, path, function, version.reason)
         self.written[key] = compiled
