@@ -340,6 +340,8 @@ class _Indexed(ast.NodeTransformer):
         name = self.fresh.get(node.id, node.id)
         if node.id in self.local:
             return ast.Name(name, ast.Load())
+        if (node.id, None, None) in self.offsets:
+            name = self.offsets[(node.id, None, None)][0]
         if (node.id, None, None) in self.offsets or node.id in self.fresh:
             return ast.parse(f"{name}[{self.i}]", mode="eval").body
         return node
@@ -360,9 +362,6 @@ def _emit(run: _Run, lines: list[str], namer: Namer,
     offsets: dict[tuple, tuple[str, str]] = {}
     for _, name, lo, hi, _, _ in run.accesses:
         if name in run.fresh or (name, lo, hi) in offsets:
-            continue
-        if lo is None and hi is None:
-            offsets[(name, lo, hi)] = (name, f"{name}.shape[0]")
             continue
         view = namer.fresh(f"{name}_part")
         head.append(f"{view} = {name}[{'' if lo is None else lo}:{'' if hi is None else hi}]")
