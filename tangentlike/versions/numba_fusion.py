@@ -333,13 +333,17 @@ def _worth(stmt: ast.stmt) -> bool:
 class _Indexed(ast.NodeTransformer):
     """An expression of the run at element ``i``."""
 
-    def __init__(self, offsets: dict, fresh: dict[str, str], i: str, local: set[str]):
+    def __init__(self, offsets: dict, fresh: dict[str, str], i: str, local: set[str],
+                 held: dict[tuple, str]):
         self.offsets, self.fresh, self.i, self.local = offsets, fresh, i, local
+        self.held = held  # an element written more than once: a number for the iteration
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         name = self.fresh.get(node.id, node.id)
         if node.id in self.local:
             return ast.Name(name, ast.Load())
+        if (node.id, None, None) in self.held:
+            return ast.Name(self.held[(node.id, None, None)], ast.Load())
         if (node.id, None, None) in self.offsets:
             name = self.offsets[(node.id, None, None)][0]
         if (node.id, None, None) in self.offsets or node.id in self.fresh:
@@ -350,6 +354,8 @@ class _Indexed(ast.NodeTransformer):
         part = _slice(node)
         if part is None:
             return node
+        if part in self.held:
+            return ast.Name(self.held[part], ast.Load())
         return ast.parse(f"{self.offsets[part][0]}[{self.i}]", mode="eval").body
 
 
@@ -376,7 +382,18 @@ def _emit(run: _Run, lines: list[str], namer: Namer,
     fresh = {name: namer.fresh(f"{name}_{'element' if name in local else 'fused'}")
              for name in run.fresh}
     i = namer.fresh("i")
-    indexed = _Indexed(offsets, fresh, i, local)
+    touched: dict[tuple, set[int]] = {}
+    for k, name, lo, hi, _, _ in run.accesses:
+        if name not in run.fresh:
+            touched.setdefault((name, lo, hi), set()).add(k)
+    written_keys = {(a[1], a[2], a[3]) for a in run.accesses if a[4]}
+    def alone(key: tuple) -> bool:  # no other view of its array meets its element
+        starts = [k[1] or 0 for k in offsets if k[0] == key[0] and k != key]
+        return (key[1] or 0) >= 0 and all(s >= 0 and s != (key[1] or 0) for s in starts)
+
+    held = {key: namer.fresh(f"{offsets[key][0]}_i") for key in offsets
+            if key in written_keys and len(touched[key]) > 1 and alone(key)}
+    indexed = _Indexed(offsets, fresh, i, local, held)
     step = _direction(run.accesses, run.fresh)
     loop = f"range({counts[0]})" if step == 1 else f"range({counts[0]} - 1, -1, -1)"
     body, before, after = [], [], []
@@ -406,7 +423,9 @@ def _emit(run: _Run, lines: list[str], namer: Namer,
     out += [f"{inner}{fresh[n]} = {EMPTY}({counts[0]})" for n in run.fresh if n not in local]
     out += [inner + line for line in before]
     out.append(f"{inner}for {i} in {loop}:")
+    out += [f"{inner}    {held[key]} = {offsets[key][0]}[{i}]" for key in held]
     out += [f"{inner}    {line}" for line in body]
+    out += [f"{inner}    {offsets[key][0]}[{i}] = {held[key]}" for key in held]
     out += [inner + line for line in after]
     if guards:
         out.append(f"{pad}else:")

@@ -237,3 +237,18 @@ def test_numba_may_share_memory():
     x = np.arange(10.0)
     assert share(x[1:], x[:-1]) and share(x[::-1], x[:1]) and share(x[2:5], x[4:])
     assert not share(x[:3], x[3:]) and not share(x, np.zeros(3)) and not share(x[:0], x)
+
+
+@pytest.mark.parametrize("body", [
+    "a[:3] += b[:3]\n    a[-3:] += b[:3] * 2.0\n    a[:3] += b[:3] * 3.0",  # one element, two views
+    "a[1:] += b[1:]\n    a[1:] += a[1:] * 0.5\n    a[:-1] += b[1:]",
+    "a[2:] -= b[2:]\n    a[2:] *= 2.0\n    a[1:-1] += b[1:-1]",
+])
+def test_an_element_updated_twice_in_an_iteration(body):
+    """A written element held as a number for the iteration: only where no other view of
+    its array can meet it in the same iteration."""
+    for size in (3, 5):
+        a, b = np.linspace(-1.0, 2.0, size), np.linspace(0.5, 3.0, size)
+        want, got, source, copies = _both(f"def f(a, b):\n    {body}\n    return a\n", a, b)
+        _same(want, got, exact=False)
+        _same(copies[0], copies[1], exact=False)
