@@ -3,7 +3,8 @@
 The function compiled is the version a Python call with that signature runs (for Python
 floats, or by argument shapes: ``dispatch.py``; the general derivative where there is
 none), written at the first call, with its one
-stack of saved values split per name (``numba_form.py``); its source, with its
+stack of saved values split per name (``numba_form.py``) and its runs of elementwise slice
+statements fused into loops (``numba_fusion.py``); its source, with its
 ``# Grad of:`` comments, is what ``df.source_for(*args)`` shows.  numba compiles the runtime
 helpers a version keeps through the overloads of ``numba_rules.py``.  Where numba cannot
 compile it (a helper or construct numba does not type: the general derivative's shape
@@ -31,6 +32,7 @@ import numpy as np
 from tangentlike.backend import cache, loading
 from tangentlike.core import anno
 from tangentlike.errors import CompiledBackendError, Location
+from tangentlike.versions import numba_fusion
 from tangentlike.versions.dispatch import Version, Versions
 from tangentlike.versions.numba_form import split_stack
 from tangentlike.versions.signature import signature, signature_part
@@ -150,8 +152,17 @@ class Compiled:
         header = (f'"""The version {name} compiled by numba (tangentlike); it runs with '
                   f'the names of\n{version.path.name if version.path else "its module"}.\n'
                   f'"""\n\n\n')
+        scope = (loading.scope_of(version.function) or self.versions.scope).copy()
+        scope.update(numba_fusion.own_names())
+        if numba_fusion.candidates(source):  # the names' kinds, from one Python run
+            path = cache.write_module(header + source, f"{name}_numba")
+            plain = scope.copy().load(header + source, path)[f"{name}_numba"]
+            try:
+                kinds = numba_fusion.observe_kinds(plain, args, kwargs)
+            except Exception:  # (the compiled call says what is wrong, if anything is)
+                kinds = {}
+            source = numba_fusion.fuse(source, kinds)
         path = cache.write_module(header + source, f"{name}_numba")
-        scope = loading.scope_of(version.function) or self.versions.scope
         function = scope.copy().load(header + source, path)[f"{name}_numba"]
         compiled = Version(key, "numba", source, path, function, version.reason)
         self.written[key] = compiled

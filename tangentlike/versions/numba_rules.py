@@ -188,3 +188,22 @@ def _split_like(g, arrays, axis=0):
     namespace: dict[str, Any] = {"np": np}
     exec("\n".join(lines), namespace)  # noqa: S102  (the implementation for this tuple)
     return namespace["impl"]
+
+
+@overload(np.may_share_memory)
+def _may_share_memory(a, b):
+    """Whether two 1-D arrays' memory extents overlap (what a fused loop's guard asks,
+    ``numba_fusion.py``): by their first and last elements' addresses, as NumPy's bound."""
+    if isinstance(a, types.Array) and isinstance(b, types.Array) and a.ndim == 1 \
+            and b.ndim == 1:
+        def impl(a, b):
+            if a.shape[0] == 0 or b.shape[0] == 0:
+                return False
+            a0 = a.ctypes.data
+            a1 = a0 + (a.shape[0] - 1) * a.strides[0]
+            b0 = b.ctypes.data
+            b1 = b0 + (b.shape[0] - 1) * b.strides[0]
+            return max(min(a0, a1), min(b0, b1)) < \
+                min(max(a0, a1) + a.itemsize, max(b0, b1) + b.itemsize)
+        return impl
+    return None
