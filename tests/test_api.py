@@ -397,6 +397,7 @@ for func, wrt in [(models.layer, (0, 1, 2)), (globals_probe.model, (0, 1)),
 """
 
 
+@pytest.mark.slow  # several processes (seconds): the default run's time
 def test_generation_is_deterministic_across_processes(subprocess_env):
     """Different hash seeds (set and dict orders) give byte-identical modules."""
     outputs = []

@@ -271,6 +271,7 @@ def _files(cache: Path) -> dict[str, str]:
     return files
 
 
+@pytest.mark.slow  # several processes (seconds): the default run's time
 def test_processes_share_a_cache_directory(tmp_path: Path) -> None:
     """Two fresh interpreters with other hash seeds generate the same derivatives into one
     cache directory at once (one test, so that xdist starts them once).

@@ -181,6 +181,7 @@ def test_writing_a_new_file_evicts_now_and_then(cache, monkeypatch):
     assert len(list(cache.glob("*.py"))) == 7
 
 
+@pytest.mark.slow  # several processes (seconds): the default run's time
 def test_threads_and_processes_sharing_the_directory(cache, monkeypatch, subprocess_env):
     """Writers in 3 processes of 3 threads each, evicting after every file, over a directory
     full of old files: every file a writer has just written is there, whole, when
