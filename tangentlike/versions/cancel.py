@@ -292,7 +292,8 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
             algebra.escape(stmt)
             for name in syntax.stored_names(stmt):
                 algebra.version[name] = algebra.version.get(name, 0) + 1
-                algebra.env.pop(name, None)
+                if name in algebra.env:  # a branch or loop that may not run keeps the old
+                    algebra.escaped.append(algebra.env.pop(name))  # value (``if c: bx = 0``)
     # A value whose atom no escaping value contains contributes nothing: it can be zero;
     # but not one a value is divided by (``t8 * t3 / (2.0 * t3)`` is ``t8 / 2`` only where
     # ``t3`` is not zero).
