@@ -9,12 +9,20 @@ differentiated function ``f(x, y)``: straight-line code, tuple assignments (swap
 ``while`` loops, ``break`` and ``continue``, helper calls with keywords, in-place updates of
 local arrays (``z += e``, ``z[1] *= e``, ``z[1:] = e``) and lists (``append``, ``L[i] = e``),
 reductions with ``axis`` and ``keepdims``, broadcasting between shapes, random draws and
-re-bound arguments.  Inputs are float64 or float32.
+re-bound arguments.  Slices: reads (``x[::-1]``, ``x[1:]``, ``x[:-1]``, ``x[1:-1]``, rows
+``x[0]`` and columns ``x[:, 0]``) combined so that shapes match (``np.concatenate`` of the
+pieces, ``np.pad``, reductions, ``x[:, 0] @ x``), names re-bound from their own slices
+(``x = np.sin(x) * w + x[::-1] * 0.5``, in loops too), in-place slice writes on a fresh copy
+(``v = x * 1.0; v[1:] = v[1:] + x[:-1]``, ``v[::-1] += ...``, ``v[:-1] -= v[1:]``).  Also
+``np.where`` with a mask (from data, kept away from its threshold, or constant), sums and dot
+products of vectors (``np.sum(a * b)``, ``a @ b``, ``np.dot``), and lists of arrays of
+different shapes (parameters) read at constant indices.  Inputs are float64 or float32.
 
 Only smooth operations are used (``+ - *``, division by ``1 + b**2``, ``sin cos tanh``,
-``exp(tanh(.))``, ``log(1 + a**2)``, ``sqrt(1 + a**2)``, ``sum mean max``).  Kinks are kept
-away from the evaluation point: each program is also run once *instrumented*, where every
-data-dependent condition and every ``np.max`` records its relative margin (the distance to
+``exp(tanh(.))``, ``log(1 + a**2)``, ``sqrt(1 + a**2)``, ``sum mean max``, ``where``).  Kinks
+are kept away from the evaluation point: each program is also run once *instrumented*, where
+every data-dependent condition, every element of a ``np.where`` mask and every ``np.max``
+records its relative margin (the distance to
 the threshold, the gap between the two largest values); a program whose margin is below
 ``MARGIN`` is skipped (``hypothesis.assume`` in the test suite).  Random generators are reset
 to their initial states before every call of ``f`` and of each derivative, so the draws are

@@ -76,7 +76,8 @@ def test_the_generator_covers_the_issue_constructs() -> None:
         seen |= fuzz.generate(fuzz.RandomChooser(random.Random(i))).features
     promised = {"tuple", "if", "for", "while", "break", "continue", "helper", "keyword",
                 "inplace", "setitem", "list", "axis", "random", "global", "constant",
-                "for-rows", "for-list", "ifexp", "max", "data-branch"}
+                "for-rows", "for-list", "ifexp", "max", "data-branch", "slice",
+                "slice-rebind", "slice-update", "where", "product", "params"}
     assert promised <= seen, promised - seen
 
 
