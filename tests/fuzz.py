@@ -399,7 +399,7 @@ class Generator:
             forms.append(("{}[1:-1]", (a.shape[0] - 2,) + a.shape[1:], True))
         if two:
             forms += [("{}[0]", a.shape[1:], True), ("{}[-1]", a.shape[1:], True),
-                      ("{0}[:, 0] @ {0}", a.shape[1:], False),
+                      ("({0}[:, 0] @ {0})", a.shape[1:], False),
                       ("np.sum({0}[:, 0] * {0}[:, -1])", (), False),
                       ("{}[:, ::-1]", a.shape, True),
                       ("{}[:, :1]", (a.shape[0], 1), True)]
@@ -446,8 +446,8 @@ class Generator:
         if len(self.x_shape) == 2:
             m = self.fit(self.expr(sc, depth - 1), self.x_shape)
             forms += [(f"np.sum({m.plain} @ {a.plain})", f"np.sum({m.instr} @ {a.instr})", ()),
-                      (f"({a.plain} @ {m.plain}.T @ {m.plain})",
-                       f"({a.instr} @ {m.instr}.T @ {m.instr})", (n,))]
+                      (f"({a.plain} @ ({m.plain}).T @ {m.plain})",
+                       f"({a.instr} @ ({m.instr}).T @ {m.instr})", (n,))]
         plain, instr, shape = self.c.choice(forms)
         return Ex(plain, instr, shape)
 
