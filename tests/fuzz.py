@@ -232,6 +232,10 @@ class Generator:
         self.features: set[str] = set()
         self.reads_g_c = False
         self.helper: tuple[tuple[int, ...], tuple[int, ...], bool] | None = None
+        # half the programs draw no random numbers: a draw stops the versions by shape
+        self.draws = self.c.chance(50)
+        # and half test no value they compute: a test that depends on values stops them too
+        self.data_tests = self.c.chance(50)
 
     def fresh(self, prefix: str) -> str:
         self.counter += 1
@@ -283,7 +287,7 @@ class Generator:
         if kind < 82 and sc.arrays:
             self.features.add("global")
             return Ex("G_A", "G_A", (3,), fresh=False)  # never updated in place
-        if kind < 87:
+        if kind < 87 and self.draws:
             return self.draw_random()
         if kind < 91 and sc.index is not None:
             return Ex(sc.index[0], sc.index[0], ())
@@ -326,7 +330,7 @@ class Generator:
                           f"({a.instr} if {cond.instr} else {b.instr})", a.shape,
                           fresh=False)
             return a
-        return self.draw_random()
+        return self.draw_random() if self.draws else self.leaf(sc)
 
     def reduction(self, a: Ex) -> Ex:
         fn = self.c.choice(["sum", "sum", "mean", "max"])
@@ -474,6 +478,10 @@ class Generator:
 
     def condition(self, sc: Scope) -> Ex:
         kind = self.c.integer(0, 99)
+        if not self.data_tests and (kind >= 35 or sc.index is None) and sc.arrays:
+            name = self.c.choice(sorted(sc.arrays))  # a test of a shape, not of a value
+            text = f"np.ndim({name}) == {self.c.integer(0, 2)}"
+            return Ex(text, text, ())
         if kind < 15:
             self.reads_g_c = True
             text = f"G_C > {self.c.choice(['0.5', '1.0', '0.1'])}"
@@ -877,7 +885,15 @@ class Generator:
         nested = sc.depth < 2
         if kind >= 84:  # slices read and written, parameter lists
             kind = self.c.integer(0, 9)
-            if kind < 4:
+            if kind < 2 and nested:  # a stencil: a loop of names re-bound from their slices
+                i, n = self.fresh("i"), self.c.integer(2, 3)
+                out.append((f"{pad}for {i} in range({n}):",) * 2)
+                inner = self.loop_scope(sc, "for", index=(i, n))
+                for _ in range(self.c.integer(1, 2)):
+                    self.slice_rebind(inner, out, pad + "    ")
+                self.after_loop(sc, inner)
+                self.features.add("stencil")
+            elif kind < 4:
                 self.slice_rebind(sc, out, pad)
             elif kind < 8:
                 self.slice_update(sc, out, pad)
