@@ -9,12 +9,20 @@ differentiated function ``f(x, y)``: straight-line code, tuple assignments (swap
 ``while`` loops, ``break`` and ``continue``, helper calls with keywords, in-place updates of
 local arrays (``z += e``, ``z[1] *= e``, ``z[1:] = e``) and lists (``append``, ``L[i] = e``),
 reductions with ``axis`` and ``keepdims``, broadcasting between shapes, random draws and
-re-bound arguments.  Inputs are float64 or float32.
+re-bound arguments.  Slices: reads (``x[::-1]``, ``x[1:]``, ``x[:-1]``, ``x[1:-1]``, rows
+``x[0]`` and columns ``x[:, 0]``) combined so that shapes match (``np.concatenate`` of the
+pieces, ``np.pad``, reductions, ``x[:, 0] @ x``), names re-bound from their own slices
+(``x = np.sin(x) * w + x[::-1] * 0.5``, in loops too), in-place slice writes on a fresh copy
+(``v = x * 1.0; v[1:] = v[1:] + x[:-1]``, ``v[::-1] += ...``, ``v[:-1] -= v[1:]``).  Also
+``np.where`` with a mask (from data, kept away from its threshold, or constant), sums and dot
+products of vectors (``np.sum(a * b)``, ``a @ b``, ``np.dot``), and lists of arrays of
+different shapes (parameters) read at constant indices.  Inputs are float64 or float32.
 
 Only smooth operations are used (``+ - *``, division by ``1 + b**2``, ``sin cos tanh``,
-``exp(tanh(.))``, ``log(1 + a**2)``, ``sqrt(1 + a**2)``, ``sum mean max``).  Kinks are kept
-away from the evaluation point: each program is also run once *instrumented*, where every
-data-dependent condition and every ``np.max`` records its relative margin (the distance to
+``exp(tanh(.))``, ``log(1 + a**2)``, ``sqrt(1 + a**2)``, ``sum mean max``, ``where``).  Kinks
+are kept away from the evaluation point: each program is also run once *instrumented*, where
+every data-dependent condition, every element of a ``np.where`` mask and every ``np.max``
+records its relative margin (the distance to
 the threshold, the gap between the two largest values); a program whose margin is below
 ``MARGIN`` is skipped (``hypothesis.assume`` in the test suite).  Random generators are reset
 to their initial states before every call of ``f`` and of each derivative, so the draws are
@@ -60,7 +68,9 @@ from tangentlike.errors import TangentlikeError
 MODES = ("reverse", "forward", "hvp", "rebound")
 # Programs with a known, open wrong result, each a strict xfail in test_fuzz_regressions.py
 # (its program in docs/fuzz-findings/): the hash of the program's source, spaces left out.
-KNOWN_WRONG: dict[str, str] = {}  # source hash -> docs/fuzz-findings file; none open
+KNOWN_WRONG: dict[str, str] = {  # source hash -> docs/fuzz-findings file
+    "43909eb9648d": "slice-concat-list-fuzz.py",
+}
 
 
 def known_wrong(program: Program) -> str | None:
@@ -109,6 +119,12 @@ def _max(e, axis=None, keepdims=False):
         gap = np.min((first - second) / np.maximum(1.0, np.abs(first)))
         _MARGINS.append(float(gap))
     return np.max(e, axis=axis, keepdims=keepdims)
+
+
+def _above(e, t):
+    arr = np.asarray(e, dtype=np.float64)
+    _MARGINS.append(float(np.min(np.abs(arr - t) / np.maximum(1.0, np.abs(arr)))))
+    return e > t
 """
 
 
@@ -174,6 +190,8 @@ class Scope:
     arrays: dict[str, tuple[int, ...]]            # name -> shape (() for scalars)
     owned: set[str]                               # arrays no other name can hold
     lists: dict[str, tuple[tuple[int, ...], int]]  # name -> (element shape, least length)
+    params: dict[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
+    # ^ lists of arrays of different shapes (parameters), never changed: name -> shapes
     loop: str | None = None                       # "for" or "while" around the statement
     index: tuple[str, int] | None = None          # a range loop's variable and trip count
     fixed: frozenset[str] = frozenset()           # re-bound only to the same shape (in loops)
@@ -181,8 +199,8 @@ class Scope:
     depth: int = 0
 
     def copy(self) -> Scope:
-        return Scope(dict(self.arrays), set(self.owned), dict(self.lists), self.loop,
-                     self.index, self.fixed, self.frozen, self.depth)
+        return Scope(dict(self.arrays), set(self.owned), dict(self.lists), dict(self.params),
+                     self.loop, self.index, self.fixed, self.frozen, self.depth)
 
 
 @dataclass
@@ -216,6 +234,10 @@ class Generator:
         self.features: set[str] = set()
         self.reads_g_c = False
         self.helper: tuple[tuple[int, ...], tuple[int, ...], bool] | None = None
+        # half the programs draw no random numbers: a draw stops the versions by shape
+        self.draws = self.c.chance(50)
+        # and half test no value they compute: a test that depends on values stops them too
+        self.data_tests = self.c.chance(50)
 
     def fresh(self, prefix: str) -> str:
         self.counter += 1
@@ -254,6 +276,12 @@ class Generator:
                 i = self.c.choice([str(k) for k in range(length)] + ["-1"])
                 self.features.add("list")
                 return Ex(f"{name}[{i}]", f"{name}[{i}]", shape, fresh=False, alias=name)
+        if kind < 75 and sc.params:
+            name = self.c.choice(sorted(sc.params))
+            k = self.c.integer(0, len(sc.params[name]) - 1)
+            self.features.add("params")
+            return Ex(f"{name}[{k}]", f"{name}[{k}]", sc.params[name][k], fresh=False,
+                      alias=name)
         if kind < 78:
             self.reads_g_c = True
             self.features.add("global")
@@ -261,7 +289,7 @@ class Generator:
         if kind < 82 and sc.arrays:
             self.features.add("global")
             return Ex("G_A", "G_A", (3,), fresh=False)  # never updated in place
-        if kind < 87:
+        if kind < 87 and self.draws:
             return self.draw_random()
         if kind < 91 and sc.index is not None:
             return Ex(sc.index[0], sc.index[0], ())
@@ -272,6 +300,9 @@ class Generator:
         if depth <= 0 or self.c.chance(25):
             return self.leaf(sc)
         kind = self.c.integer(0, 99)
+        if kind >= 80:  # slices, masks and products of vectors
+            return self.vector_expr(sc, kind, depth)
+        kind = kind * 100 // 80
         if kind < 30:
             a = self.expr(sc, depth - 1)
             template = self.c.choice([
@@ -301,7 +332,7 @@ class Generator:
                           f"({a.instr} if {cond.instr} else {b.instr})", a.shape,
                           fresh=False)
             return a
-        return self.draw_random()
+        return self.draw_random() if self.draws else self.leaf(sc)
 
     def reduction(self, a: Ex) -> Ex:
         fn = self.c.choice(["sum", "sum", "mean", "max"])
@@ -321,12 +352,123 @@ class Generator:
             return Ex(f"np.max({a.plain}{arguments})", f"_max({a.instr}{arguments})", shape)
         return Ex(f"np.{fn}({a.plain}{arguments})", f"np.{fn}({a.instr}{arguments})", shape)
 
+    # -- slices, masks and products of vectors ---------------------------------------------
+    def vector_expr(self, sc: Scope, kind: int, depth: int) -> Ex:
+        if kind < 90:
+            base = self.sliceable(sc, depth)
+            if base is not None:
+                return self.slice_read(base)
+        elif kind < 95:
+            return self.where(sc, depth)
+        return self.product(sc, depth)
+
+    def sliceable(self, sc: Scope, depth: int) -> Ex | None:
+        """A name (or, sometimes, an expression) whose first axis has at least 2 elements."""
+        if self.c.chance(25) and depth > 1:
+            e = self.expr(sc, 1)
+            if e.shape and e.shape[0] >= 2:
+                return Ex(f"({e.plain})", f"({e.instr})", e.shape, e.fresh, e.alias)
+        names = [n for n in sorted(sc.arrays) if sc.arrays[n] and sc.arrays[n][0] >= 2]
+        if not names:
+            return None
+        name = self.c.choice(names)
+        return Ex(name, name, sc.arrays[name], fresh=False, alias=name)
+
+    def _broadcasts(self, shape: tuple[int, ...]) -> bool:
+        try:
+            for s in self.shapes():
+                _broadcast(shape, s)
+        except ValueError:
+            return False
+        return True
+
+    def slice_read(self, a: Ex) -> Ex:
+        """A slice of ``a``, combined so that the result has a shape of the program's world:
+        reversed, rotated by ``np.concatenate``, padded, differenced, reduced, a row or a
+        column."""
+        self.features.add("slice")
+        p, i = a.plain, a.instr
+        two = len(a.shape) == 2
+        pad = "((1, 0), (0, 0))" if two else "(1, 0)"
+        forms: list[tuple[str, tuple[int, ...], bool]] = [  # text with {}, shape, a view
+            ("{}[::-1]", a.shape, True),
+            ("np.concatenate([{0}[1:], {0}[:1]])", a.shape, False),
+            ("np.concatenate([{0}[-1:], {0}[:-1]])", a.shape, False),
+            ("np.concatenate([{0}[:1], {0}[1:] - {0}[:-1]])", a.shape, False),
+            ("np.pad({0}[1:] * {0}[:-1], " + pad + ")", a.shape, False),
+            ("np.sum({0}[1:] * {0}[:-1])", (), False),
+            ("np.sum({0}[:-1] - {0}[1:] ** 2)", (), False),
+            ("{}[1:]", (a.shape[0] - 1,) + a.shape[1:], True),
+            ("{}[:-1]", (a.shape[0] - 1,) + a.shape[1:], True),
+        ]
+        if a.shape[0] >= 3:
+            forms.append(("{}[1:-1]", (a.shape[0] - 2,) + a.shape[1:], True))
+        if two:
+            forms += [("{}[0]", a.shape[1:], True), ("{}[-1]", a.shape[1:], True),
+                      ("({0}[:, 0] @ {0})", a.shape[1:], False),
+                      ("np.sum({0}[:, 0] * {0}[:, -1])", (), False),
+                      ("{}[:, ::-1]", a.shape, True),
+                      ("{}[:, :1]", (a.shape[0], 1), True)]
+            if a.shape[1] >= 2:
+                forms.append(("np.concatenate([{0}[:, 1:], {0}[:, :1]], axis=1)", a.shape,
+                              False))
+        forms = [f for f in forms if self._broadcasts(f[1])]
+        text, shape, view = self.c.choice(forms)
+        if view:
+            return Ex(text.format(p), text.format(i), shape, fresh=False, alias=a.alias)
+        return Ex(text.format(p), text.format(i), shape)
+
+    def where(self, sc: Scope, depth: int) -> Ex:
+        """``np.where(mask, a, b)``: a mask from data (kept away from its threshold), from a
+        constant array or from the loop's index."""
+        self.features.add("where")
+        a, b = self.expr(sc, depth - 1), self.expr(sc, depth - 1)
+        kind = self.c.integer(0, 9)
+        if kind < 6:
+            e = self.expr(sc, 1)
+            t = self.c.choice(THRESHOLDS)
+            mask = Ex(f"{e.plain} > {t}", f"_above({e.instr}, {t})", e.shape)
+        elif kind < 8 or sc.index is None:
+            mask = Ex("G_A > 0.0", "G_A > 0.0", (3,))
+        else:
+            mask = Ex(f"np.arange(3) > {sc.index[0]}", f"np.arange(3) > {sc.index[0]}", (3,))
+        try:
+            shape = _broadcast(mask.shape, a.shape, b.shape)
+        except ValueError:
+            return a
+        if not shape or not self._broadcasts(shape):  # a 0-d array: not a float
+            return a
+        return Ex(f"np.where({mask.plain}, {a.plain}, {b.plain})",
+                  f"np.where({mask.instr}, {a.instr}, {b.instr})", shape)
+
+    def product(self, sc: Scope, depth: int) -> Ex:
+        """A sum or dot product of two vectors (or a matrix and a vector)."""
+        self.features.add("product")
+        n = self.x_shape[-1]
+        a, b = (self.fit(self.expr(sc, depth - 1), (n,)) for _ in "ab")
+        forms = [(f"np.sum({a.plain} * {b.plain})", f"np.sum({a.instr} * {b.instr})", ()),
+                 (f"({a.plain} @ {b.plain})", f"({a.instr} @ {b.instr})", ()),
+                 (f"np.dot({a.plain}, {b.plain})", f"np.dot({a.instr}, {b.instr})", ())]
+        if len(self.x_shape) == 2:
+            m = self.fit(self.expr(sc, depth - 1), self.x_shape)
+            forms += [(f"np.sum({m.plain} @ {a.plain})", f"np.sum({m.instr} @ {a.instr})", ()),
+                      (f"({a.plain} @ ({m.plain}).T @ {m.plain})",
+                       f"({a.instr} @ ({m.instr}).T @ {m.instr})", (n,))]
+        plain, instr, shape = self.c.choice(forms)
+        return Ex(plain, instr, shape)
+
     def shaped(self, sc: Scope, shape: tuple[int, ...]) -> Ex:
         """An expression of exactly ``shape``."""
         for _ in range(3):
             e = self.expr(sc, 2)
             if e.shape == shape:
                 return e
+        return self.fit(e, shape)
+
+    def fit(self, e: Ex, shape: tuple[int, ...]) -> Ex:
+        """``e`` made of exactly ``shape``: broadcast by adding zeros, or summed first."""
+        if e.shape == shape:
+            return e
         if _fits(e.shape, shape):
             zeros = f"np.zeros({shape})"
             return Ex(f"({e.plain} + {zeros})", f"({e.instr} + {zeros})", shape)
@@ -338,6 +480,10 @@ class Generator:
 
     def condition(self, sc: Scope) -> Ex:
         kind = self.c.integer(0, 99)
+        if not self.data_tests and (kind >= 35 or sc.index is None) and sc.arrays:
+            name = self.c.choice(sorted(sc.arrays))  # a test of a shape, not of a value
+            text = f"np.ndim({name}) == {self.c.integer(0, 2)}"
+            return Ex(text, text, ())
         if kind < 15:
             self.reads_g_c = True
             text = f"G_C > {self.c.choice(['0.5', '1.0', '0.1'])}"
@@ -392,6 +538,7 @@ class Generator:
         else:
             sc.owned.discard(name)
         sc.lists.pop(name, None)
+        sc.params.pop(name, None)
 
     def targets(self, sc: Scope, e_shape: tuple[int, ...]) -> list[str]:
         """Names an expression of shape ``e_shape`` may be assigned to."""
@@ -499,6 +646,89 @@ class Generator:
         out.append((f"{pad}{name}[{index}] {op} {e.plain}",
                     f"{pad}{name}[{index}] {op} {e.instr}"))
 
+    def slice_rebind(self, sc: Scope, out: list[tuple[str, str]], pad: str) -> None:
+        """A name re-bound from its own slices: ``x = np.sin(x) * w + x[::-1] * 0.5``."""
+        names = [n for n in sorted(sc.arrays) if sc.arrays[n] and sc.arrays[n][0] >= 2
+                 and n not in sc.frozen]
+        if not names:
+            return self.slice_update(sc, out, pad)
+        name = self.c.choice(names)
+        shape = sc.arrays[name]
+        me = Ex(name, name, shape, fresh=False, alias=name)
+        for _ in range(4):
+            part = self.slice_read(me)
+            if part.shape == shape:
+                break
+        else:
+            part = Ex(f"{name}[::-1]", f"{name}[::-1]", shape)
+        w = self.expr(sc, 1)
+        if not _fits(w.shape, shape):
+            value = self.c.choice(CONSTANTS)
+            w = Ex(value, value, ())
+        unary = self.c.choice(["np.sin({})", "np.tanh({})", "0.5 * {}", "{} ** 2", "{}"])
+        c = self.c.choice(CONSTANTS)
+        plain = f"{unary.format(name)} * {w.plain} + {part.plain} * {c}"
+        instr = f"{unary.format(name)} * {w.instr} + {part.instr} * {c}"
+        self.features.add("slice-rebind")
+        out.append((f"{pad}{name} = {plain}", f"{pad}{name} = {instr}"))
+        self.bind(sc, name, Ex(plain, instr, shape))
+
+    def slice_update(self, sc: Scope, out: list[tuple[str, str]], pad: str) -> None:
+        """In-place slice writes on a fresh array: ``v = x * 1.0; v[1:] = v[1:] + x[:-1]``,
+        ``v[::-1] += ...``, ``v[:-1] -= v[1:]`` (overlapping: NumPy reads a copy)."""
+        sources = [n for n in sorted(sc.arrays) if sc.arrays[n] and sc.arrays[n][0] >= 2]
+        if not sources:
+            return self.setitem(sc, out, pad)
+        source = self.c.choice(sources)
+        shape = sc.arrays[source]
+        owned = [n for n in sorted(sc.owned) if sc.arrays.get(n) == shape
+                 and n not in sc.frozen]
+        if owned and self.c.chance(40):
+            name = self.c.choice(owned)
+        else:
+            name = self.fresh("v")
+            copy = self.c.choice([f"{source} * 1.0", f"np.copy({source})", f"{source}.copy()"])
+            out.append((f"{pad}{name} = {copy}",) * 2)
+            self.bind(sc, name, Ex(copy, copy, shape))
+        slices = ["1:", ":-1", "::-1", ":", "1:-1"] if shape[0] >= 3 else ["1:", ":-1", "::-1",
+                                                                          ":"]
+        if len(shape) == 2:
+            slices += ["0", "-1", ":, 0", ":, ::-1", ":, 1:" if shape[1] >= 2 else ":, :1"]
+        self.features.add("slice-update")
+        for _ in range(self.c.integer(1, 2)):
+            where = self.c.choice(slices)
+            target = np.empty(shape)[eval(f"np.s_[{where}]")].shape
+            matching = [s for s in slices
+                        if np.empty(shape)[eval(f"np.s_[{s}]")].shape == target]
+            read = self.c.choice(matching)
+            other = self.c.choice([source, name])
+            e = self.expr(sc, 1)
+            if not _fits(e.shape, target):
+                e = Ex(f"np.sum({e.plain})", f"np.sum({e.instr})", ())
+            rhs = self.c.choice([
+                (f"{other}[{read}]", f"{other}[{read}]"),
+                (f"{name}[{where}] + {other}[{read}] * {e.plain}",
+                 f"{name}[{where}] + {other}[{read}] * {e.instr}"),
+                (f"np.sin({other}[{read}]) * {e.plain}", f"np.sin({other}[{read}]) * {e.instr}"),
+                (e.plain, e.instr)])
+            op = self.c.choice(["=", "+=", "-=", "*="])
+            out.append((f"{pad}{name}[{where}] {op} {rhs[0]}",
+                        f"{pad}{name}[{where}] {op} {rhs[1]}"))
+
+    def params_list(self, sc: Scope, out: list[tuple[str, str]], pad: str) -> None:
+        """A list of arrays of different shapes (parameters), read at constant indices."""
+        shapes = [self.c.choice(self.shapes()) for _ in range(self.c.integer(2, 3))]
+        elements = [self.shaped(sc, s) for s in shapes]
+        name = self.fresh("P")
+        out.append((f"{pad}{name} = [{', '.join(e.plain for e in elements)}]",
+                    f"{pad}{name} = [{', '.join(e.instr for e in elements)}]"))
+        for e in elements:
+            if e.alias is not None:
+                sc.owned.discard(e.alias)
+        sc.arrays.pop(name, None)
+        sc.params[name] = tuple(shapes)
+        self.features.add("params")
+
     def list_statement(self, sc: Scope, out: list[tuple[str, str]], pad: str) -> None:
         self.features.add("list")
         lists = sorted(sc.lists)
@@ -570,8 +800,11 @@ class Generator:
         for name, (shape, length) in branches[0].lists.items():
             if all(name in b.lists and b.lists[name][0] == shape for b in branches):
                 lists[name] = (shape, min(b.lists[name][1] for b in branches))
+        params = {name: shapes for name, shapes in branches[0].params.items()
+                  if all(b.params.get(name) == shapes for b in branches)}
         owned = set.intersection(*(b.owned for b in branches))
         sc.arrays, sc.lists, sc.owned = arrays, lists, owned & set(arrays)
+        sc.params = params
 
     def loop_scope(self, sc: Scope, kind: str, index: tuple[str, int] | None = None,
                    frozen: tuple[str, ...] = ()) -> Scope:
@@ -587,6 +820,9 @@ class Generator:
         for name in list(sc.lists):
             if name not in inner.lists:
                 del sc.lists[name]
+        for name in list(sc.params):
+            if inner.params.get(name) != sc.params[name]:
+                del sc.params[name]
         for name in list(sc.arrays):
             if name not in inner.arrays:
                 del sc.arrays[name]
@@ -649,6 +885,24 @@ class Generator:
     def statement(self, sc: Scope, out: list[tuple[str, str]], pad: str) -> None:
         kind = self.c.integer(0, 99)
         nested = sc.depth < 2
+        if kind >= 84:  # slices read and written, parameter lists
+            kind = self.c.integer(0, 9)
+            if kind < 2 and nested:  # a stencil: a loop of names re-bound from their slices
+                i, n = self.fresh("i"), self.c.integer(2, 3)
+                out.append((f"{pad}for {i} in range({n}):",) * 2)
+                inner = self.loop_scope(sc, "for", index=(i, n))
+                for _ in range(self.c.integer(1, 2)):
+                    self.slice_rebind(inner, out, pad + "    ")
+                self.after_loop(sc, inner)
+                self.features.add("stencil")
+            elif kind < 4:
+                self.slice_rebind(sc, out, pad)
+            elif kind < 8:
+                self.slice_update(sc, out, pad)
+            else:
+                self.params_list(sc, out, pad)
+            return
+        kind = kind * 100 // 84
         if kind < 25:
             self.assignment(sc, out, pad)
         elif kind < 35:
@@ -691,7 +945,7 @@ class Generator:
         b_shape = self.c.choice(self.shapes())
         two = self.c.chance(30)
         # scale and shift keep their shape: the result's shape is known after any branch
-        sc = Scope({"a": a_shape, "b": b_shape, "scale": (), "shift": ()}, set(), {},
+        sc = Scope({"a": a_shape, "b": b_shape, "scale": (), "shift": ()}, set(), {}, {},
                    fixed=frozenset({"scale", "shift"}))
         sc.depth = 1  # at most one level of nesting
         out: list[tuple[str, str]] = [("def h(a, b, scale=0.5, shift=0.0):",) * 2]
@@ -721,7 +975,7 @@ class Generator:
         lines: list[tuple[str, str]] = []
         if self.c.chance(45):
             lines += self.helper_function() + [("", ""), ("", "")]
-        sc = Scope({"x": self.x_shape, "y": self.y_shape}, set(), {})
+        sc = Scope({"x": self.x_shape, "y": self.y_shape}, set(), {}, {})
         body: list[tuple[str, str]] = []
         self.block(sc, body, "    ", self.c.integer(2, self.max_statements))
         final = self.result(sc)

@@ -216,3 +216,23 @@ def _update_then_swap(x):
 @pytest.mark.parametrize("f", [_update_then_rebind, _update_then_swap])
 def test_inplace_update_then_rebinding_reduced(f):
     check_everywhere(f, [np.array([[0.3, -0.7, 1.1], [0.2, 0.5, -0.4]])])
+
+
+@pytest.mark.xfail(strict=True, reason="open: the version by shapes (third call) of the "
+                   "gradient with respect to (x, y) is off by +1 at x[0] and -1 at x[2], the "
+                   "adjoint of np.concatenate([x[:1], x[1:] - x[:-1]]) inside a list "
+                   "(docs/fuzz-findings/slice-concat-list-fuzz.py)")
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_version_of_a_concatenated_difference_in_a_list(dtype):
+    """Found by the fuzz once it read slices (tests/test_fuzz.py, chunk 1d-32-5): calls 1 and
+    2 are right, the third (the version by shapes) is wrong in reverse mode; forward mode and
+    the hvp are right.  A reduced copy without the list ``P3`` and the ``np.ndim`` branch is
+    right, so the whole program is kept."""
+    import fuzz
+    source = (FINDINGS / "slice-concat-list-fuzz.py").read_text().split("\n", 1)[1]
+    instrumented = source.replace("RNG = np.random.default_rng(12)\n",
+                                  "RNG = np.random.default_rng(12)\n" + fuzz.INSTRUMENTS, 1)
+    program = fuzz.Program(source, instrumented, (3,), (3,), dtype, False, True)
+    report = fuzz.check(program, ["reverse", "forward", "hvp"])
+    assert not report.skipped
+    assert not report.failures(), report.failures()
