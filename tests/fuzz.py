@@ -69,7 +69,6 @@ MODES = ("reverse", "forward", "hvp", "rebound")
 # Programs with a known, open wrong result, each a strict xfail in test_fuzz_regressions.py
 # (its program in docs/fuzz-findings/): the hash of the program's source, spaces left out.
 KNOWN_WRONG: dict[str, str] = {  # source hash -> docs/fuzz-findings file
-    "43909eb9648d": "slice-concat-list-fuzz.py",
 }
 
 

@@ -218,16 +218,13 @@ def test_inplace_update_then_rebinding_reduced(f):
     check_everywhere(f, [np.array([[0.3, -0.7, 1.1], [0.2, 0.5, -0.4]])])
 
 
-@pytest.mark.xfail(strict=True, reason="open: the version by shapes (third call) of the "
-                   "gradient with respect to (x, y) is off by +1 at x[0] and -1 at x[2], the "
-                   "adjoint of np.concatenate([x[:1], x[1:] - x[:-1]]) inside a list "
-                   "(docs/fuzz-findings/slice-concat-list-fuzz.py)")
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_version_of_a_concatenated_difference_in_a_list(dtype):
     """Found by the fuzz once it read slices (tests/test_fuzz.py, chunk 1d-32-5): calls 1 and
-    2 are right, the third (the version by shapes) is wrong in reverse mode; forward mode and
-    the hvp are right.  A reduced copy without the list ``P3`` and the ``np.ndim`` branch is
-    right, so the whole program is kept."""
+    2 were right, the third (the version by shapes) wrong in reverse mode: cancel.py let the
+    value ``bx`` had before ``if c: bx = zeros_like(x)`` go unread, and zeroed its slice
+    adjoints (fixed: a name a branch may bind keeps its old value read).  The whole program
+    is kept as found."""
     import fuzz
     source = (FINDINGS / "slice-concat-list-fuzz.py").read_text().split("\n", 1)[1]
     instrumented = source.replace("RNG = np.random.default_rng(12)\n",

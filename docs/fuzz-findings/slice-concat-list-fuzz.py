@@ -22,3 +22,16 @@ def f(x, y):
         P4 = [(np.sum(x) + np.zeros((1,))), (np.sum((-y)) + np.zeros((1,))), (np.sum(y, axis=-1, keepdims=True) / (1.0 + (2.0 - y) ** 2))]
     L5 = [np.cos(x), np.concatenate([x[:1], x[1:] - x[:-1]])]
     return np.sum(y) + np.sum(sum(L5))
+
+"""
+Found by the default fuzz run once the generator read slices (chunk 1d-32-5).
+reverse: wrong: call 3: d/dx off by +1 at x[0] and -1 at x[2] (float64 and float32).
+
+Only the third call, the version by shapes, was wrong.  Its algebra (cancel.py) follows the
+straight-line statements of the derivative and zeroes a value no escaping value contains; the
+backward `if t7: if t8: ... bx = zeros_like(x)` binds ``bx`` in a branch, and the pass dropped
+the value ``bx`` had before it from what it tracks without counting it as read, although
+``return bx`` reads it whenever the branch does not run.  So the slice adjoints of
+``x[1:] - x[:-1]`` were replaced by zeros.  Fixed: a name a compound statement may bind keeps
+its old value escaping.  Regression test in tests/test_fuzz_regressions.py.
+"""
