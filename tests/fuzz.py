@@ -959,6 +959,9 @@ class Generator:
         self.helper_shape = result.shape
         if two:
             second = self.expr(sc, 1)
+            if second.shape and not second.fresh:  # G_A or an argument: the caller may
+                second = Ex(f"({second.plain} * 1.0)", f"({second.instr} * 1.0)",  # write
+                            second.shape)  # into what it is given back
             self.helper_second = second.shape
             out.append((f"    return {result.plain}, {second.plain}",
                         f"    return {result.instr}, {second.instr}"))
@@ -1260,6 +1263,8 @@ class Checker:
         product = tangentlike.hvp(self.f, wrt=0)
         expected = self.fd_hvp()
         scale = max(1.0, float(np.max(np.abs(expected))))
+        if scale > 1e5:  # differences of a gradient this curved are not a reference
+            raise Skip("Hessian-vector product too large")  # (x ** 3 iterated: 1e7)
         rtol = 5e-3 if self.float32 else 1e-4
         for call in range(3):
             before = (np.copy(self.x), np.copy(self.y))
