@@ -30,22 +30,7 @@ def _autograd_programs() -> list[tuple[str, Callable, tuple]]:
         from autograd.misc import flatten
     except ImportError:  # autograd is optional
         return []
-    inputs, targets = ap.logistic_data()
-    net_inputs, net_targets = ap.network_data()
-    x, weights = ap.stacked_data()
-    cases = {
-        "logistic_regression": (ap.logistic_loss,
-                                (np.array([0.3, -0.5, 0.8]), inputs, targets)),
-        "neural_network": (ap.network_loss,
-                           (ap.layer_sizes_params([3, 4, 2]), net_inputs, net_targets)),
-        "neural_network_one_function": (
-            ap.network_loss_in_one_function,
-            (ap.layer_sizes_params([3, 4, 2]), net_inputs, net_targets)),
-        "gaussian_log_likelihood": (ap.gaussian_log_likelihood,
-                                    (np.array([1.0, -0.2]), ap.gaussian_data())),
-        "tanh_by_exp": (ap.damped_tanh, (np.array([0.3, -0.7, 1.2, 0.05]),)),
-        "stacked_features": (ap.stacked_features, (x, weights)),
-    }
+    cases = ap.example_cases()
     out = []
     for name, (f, args) in cases.items():
         flat, unflatten = flatten(args[0])

@@ -131,3 +131,24 @@ def uses_make_diagonal(x):
 def flattens(x):
     flat, unflatten = flatten([x, np.sin(x)])
     return np.sum(flat ** 2)
+
+
+def example_cases() -> dict[str, tuple]:
+    """name: (function, its arguments) of the programs above, for the tests and the versions
+    census (benchmarks/versions_census.py); every derivative is with respect to the first."""
+    inputs, targets = logistic_data()
+    net_inputs, net_targets = network_data()
+    x, weights = stacked_data()
+    return {
+        "logistic_regression": (logistic_loss,
+                                (np.array([0.3, -0.5, 0.8]), inputs, targets)),
+        "neural_network": (network_loss,
+                           (layer_sizes_params([3, 4, 2]), net_inputs, net_targets)),
+        "neural_network_one_function": (
+            network_loss_in_one_function,
+            (layer_sizes_params([3, 4, 2]), net_inputs, net_targets)),
+        "gaussian_log_likelihood": (gaussian_log_likelihood,
+                                    (np.array([1.0, -0.2]), gaussian_data())),
+        "tanh_by_exp": (damped_tanh, (np.array([0.3, -0.7, 1.2, 0.05]),)),
+        "stacked_features": (stacked_features, (x, weights)),
+    }

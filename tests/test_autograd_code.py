@@ -32,29 +32,9 @@ from tangentlike.core.counterparts import AutogradOnly, numpy_counterpart  # noq
 from tangentlike.errors import NoDerivativeError  # noqa: E402
 from tangentlike.rules.primitive import primitive  # noqa: E402
 
-
-def _cases() -> dict[str, tuple]:
-    """name: (function, its arguments); every derivative is with respect to the first."""
-    inputs, targets = ap.logistic_data()
-    net_inputs, net_targets = ap.network_data()
-    x, weights = ap.stacked_data()
-    return {
-        "logistic_regression": (ap.logistic_loss,
-                                (numpy.array([0.3, -0.5, 0.8]), inputs, targets)),
-        "neural_network": (ap.network_loss,
-                           (ap.layer_sizes_params([3, 4, 2]), net_inputs, net_targets)),
-        "neural_network_one_function": (
-            ap.network_loss_in_one_function,
-            (ap.layer_sizes_params([3, 4, 2]), net_inputs, net_targets)),
-        "gaussian_log_likelihood": (ap.gaussian_log_likelihood,
-                                    (numpy.array([1.0, -0.2]), ap.gaussian_data())),
-        "tanh_by_exp": (ap.damped_tanh, (numpy.array([0.3, -0.7, 1.2, 0.05]),)),
-        "stacked_features": (ap.stacked_features, (x, weights)),
-    }
-
-
-CASES = _cases()
+CASES = ap.example_cases()
 OPTIMIZED = [pytest.param(True, id="opt"), pytest.param(False, id="noopt")]
+
 
 def _flat(f, args):
     """``f`` as a function of its first argument flattened (autograd's ``flatten``), the
