@@ -269,6 +269,12 @@ class Adjoints:
         if isinstance(value, gast.Name) and self.adjoint(value.id):
             if op.kind is Kind.SETITEM:
                 part = self.runtime_call("unbroadcast", [part, syntax.load(value.id)])
+            if value.id == base:  # x[i] = x: the part's adjoint is read before it is zeroed
+                held = self.namer.fresh(f"{self.adjoint(base)}_part")
+                self.namer.temporaries.add(held)
+                return [generated(syntax.assign(held, part)),
+                        generated(syntax.assign(self.adjoint(base), rest)),
+                        self.accumulate(value.id, syntax.load(held))]
             out.append(self.accumulate(value.id, part))
         out.append(generated(syntax.assign(self.adjoint(base), rest)))
         return out
