@@ -39,7 +39,6 @@ import gast
 import numpy as np
 
 from tangentlike import runtime
-from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
 from tangentlike.rules.primitive import primitive
 from tangentlike.rules.registry import is_pure_function
@@ -127,9 +126,7 @@ class _Algebra:
         """An expression as one atom: its source, with each name at its current version.
         The values of the names it reads *escape*: the algebra no longer follows them."""
         self.escape(node)
-        versioned = syntax.rename(syntax.clone(node), {
-            n: f"{n}__v{self.version.get(n, 0)}" for n in syntax.loaded_names(node)})
-        key = emit.to_source(versioned).strip()
+        key = repr(_structure(node, self.version))
         if any(isinstance(c, gast.Call) and not _pure_call(c, self.resolve)
                for c in syntax.walk(node)):
             key += f"  # call {len(self.shapes)}"  # two random draws are not one value
@@ -314,6 +311,22 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
                 stmt.value = zero
                 changed = True
     return changed
+
+
+def _structure(node: Any, version: dict[str, int]) -> Any:
+    """A hashable key of an expression's tree: equal keys, equal trees (names read at the
+    same versions: ``x`` read at version 2 is ``x__v2``); contexts left out.  Cheaper than
+    printing the expression, and stricter (``1`` and ``1.0`` differ)."""
+    if isinstance(node, gast.Name):
+        if node.ctx.__class__ is gast.Load:
+            return f"{node.id}__v{version.get(node.id, 0)}"
+        return node.id
+    if isinstance(node, gast.AST):
+        return (node.__class__.__name__, *(_structure(getattr(node, f), version)
+                                           for f in node._fields if f != "ctx"))
+    if isinstance(node, list):
+        return tuple(_structure(n, version) for n in node)
+    return node
 
 
 def returned_primal_slice(fn: gast.FunctionDef) -> set[int]:

@@ -415,13 +415,16 @@ def _accumulate(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> No
             continue
         compound = isinstance(stmt, dataflow.COMPOUND)
         parts = _header(stmt) if compound else [stmt]
-        parents = {id(child): node for part in parts for node in gast.walk(part)
-                   for child in gast.iter_child_nodes(node)}
+        parents = None  # child -> parent, made for the first statement that needs it
         for part in parts:
             for name in syntax.walk_names(part):
-                if (name.id in summed and isinstance(name.ctx, gast.Load)
-                        and id(name) not in left_operands
-                        and not _keeps_no_view(name, parents)):
+                if not (name.id in summed and isinstance(name.ctx, gast.Load)
+                        and id(name) not in left_operands):
+                    continue
+                if parents is None:
+                    parents = {id(child): node for whole in parts for node in gast.walk(whole)
+                               for child in gast.iter_child_nodes(node)}
+                if not _keeps_no_view(name, parents):
                     if compound:
                         header_kept.add(name.id)
                     elif name.id not in dataflow.defs(stmt):  # else the name lets go of it

@@ -74,17 +74,25 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     # bound once to its ``unreduce`` call itself (``_spread_value``), and the last round
     # rewrites what the spread round wrote, so neither needs the optimizer before it
     # (the versions came out byte-identical over the benchmark and the test suite).
+    # Where no softmax is shared, that last run waits until after the cancellation, which
+    # reads an unoptimized function as well (copies, dead statements: they add no term and
+    # read no value where the algebra cannot follow it), and is then the run after it:
+    # one run of the optimizer saved (again byte-identical).
     pending = False
+    unchanged: _Rewrite | None = None  # the last round, when the tree is as it left it
     for spread, then_optimize in ((False, True), (False, False), (True, False), (False, False)):
-        rewrite = _Rewrite(fn, scope, spread)
+        rewrite = _Rewrite(fn, scope, spread, unchanged)
         fn.body = [rewrite.visit(s) for s in fn.body]
+        unchanged = None if rewrite.changed else rewrite
         if rewrite.changed:
             rewritten = pending = True
         if pending and then_optimize:
             optimize(fn, temporaries)
             pending = False
-    if pending:
+            unchanged = None
+    if pending and softmaxes:
         optimize(fn, temporaries)
+        pending = False
     if softmaxes and share_terms(fn, softmaxes, returned_primal_slice(fn)):
         optimize(fn, temporaries)
     shapes = {p: np.shape(v) for p, v in bound.items()
@@ -95,6 +103,9 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
                       numpy_name(scope)):
             break
         rewritten = True
+        optimize(fn, temporaries)
+        pending = False
+    if pending:
         optimize(fn, temporaries)
     if split_items(fn, bound, lambda f: resolve_in(f, (scope,), local), numpy_name(scope)):
         rewritten = True
@@ -166,10 +177,18 @@ class _Rewrite(syntax.Transformer):
     """Replace helper calls by what they do for the recorded shapes (see ``_replacement``);
     ``spread``: ``unreduce`` calls too (else only where an operation broadcasts them)."""
 
-    def __init__(self, fn: gast.FunctionDef, scope: dict, spread: bool):
+    def __init__(self, fn: gast.FunctionDef, scope: dict, spread: bool,
+                 same: _Rewrite | None = None):
+        """``same``: a round that ran on ``fn`` as it is now (it changed nothing): its
+        bindings and counts are this round's."""
         self.scope = scope
         self.spread = spread
         self.numpy = numpy_name(scope)
+        self.changed = False
+        if same is not None:
+            self.params, self.local, self.once = same.params, same.local, same.once
+            self.uses, self.values = same.uses, same.values
+            return
         self.params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
         self.local = syntax.stored_names(fn) | self.params
         counts = dataflow.definition_counts(fn)
@@ -177,7 +196,6 @@ class _Rewrite(syntax.Transformer):
         self.uses = dataflow.use_counts(fn)
         self.values = {s.targets[0].id: s.value for s in fn.body if isinstance(s, gast.Assign)
                        and syntax.is_name(s.targets[0]) and s.targets[0].id in self.once}
-        self.changed = False
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         """``unreduce(g, x, ...) * y`` is ``g * y`` when ``y`` has the shape of ``x``: the
