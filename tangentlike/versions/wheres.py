@@ -139,15 +139,33 @@ def combine_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]
                 left, right = right, left
             sides = [gast.BinOp(left=left.args[s], op=node.op, right=right.args[s])
                      for s in (1, 2)]
-            combined = gast.Call(func=left.func, args=[left.args[0], *sides], keywords=[])
-            if anno.has_info(node):
-                anno.info(combined).seen = anno.info(node).seen
+            combined = _swapped(sides, node) or gast.Call(
+                func=left.func, args=[left.args[0], *sides], keywords=[])
+            anno.info(combined).seen = anno.info(node).seen
             _replace(block[k], node, combined)
             del block[second], block[first]
             counts = dataflow.definition_counts(fn)
             changed = True
             k -= 2  # the same statement again: it may hold another
     return changed
+
+
+def _swapped(sides: list[gast.BinOp], node: gast.BinOp) -> gast.BinOp | None:
+    """``x + y`` for the sides ``x + y`` and ``y + x`` (likewise ``*``: IEEE sums and products
+    do not depend on the order, inf and NaN included) when it has the recorded shape of the
+    selection: the mask does not widen it.  Else None."""
+    first, second = sides
+    if not (isinstance(node.op, (gast.Add, gast.Mult))
+            and all(isinstance(s, gast.Name) for s in (first.left, first.right))
+            and syntax.is_name(second.left, first.right.id)
+            and syntax.is_name(second.right, first.left.id)):
+        return None
+    seen = [anno.info(s).seen for s in (first.left, first.right, node)]
+    if any(not found or len(found) != 1 for found in seen):
+        return None
+    (a, b, total) = (next(iter(found)) for found in seen)
+    shape = np.broadcast_shapes(a[1], b[1])
+    return first if total[0] is np.ndarray and total[1] == shape and shape != () else None
 
 
 def _combinable(block: list[gast.stmt], k: int, counts: dict[str, int],
@@ -220,6 +238,8 @@ def _undisturbed(block: list[gast.stmt], first: int, second: int, k: int,
         if i == second:
             continue
         stmt = block[i]
+        if syntax.is_comment(stmt):
+            continue
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], gast.Name) and _pure(stmt, resolve)):
             return False
