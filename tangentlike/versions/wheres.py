@@ -122,8 +122,10 @@ def combine_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]
     read only there (likewise ``-`` and ``*``); the two bindings are removed.  The sides were
     recorded as arrays of one dtype (so ``x + y`` rounds as ``a + b`` did), and from the first
     binding to the statement of ``a + b`` nothing rebinds what the selections read, nothing
-    changes an array in place and nothing but NumPy's ufuncs and ``np.where`` is called.
-    True if anything changed."""
+    changes an array in place and nothing but NumPy's ufuncs and ``_PURE`` is called.
+    ``x + y`` is then computed where the mask does not pick it too: an inf or NaN there can
+    make NumPy warn (``inf - inf``) where the two selections did not, never change the
+    result.  True if anything changed."""
     counts, uses = dataflow.definition_counts(fn), dataflow.use_counts(fn)
     changed = False
     for block in syntax.blocks(fn.body):
@@ -198,7 +200,7 @@ def _combinable(block: list[gast.stmt], k: int, counts: dict[str, int],
                                  and resolve(calls[0].func) is np.where
                                  and resolve(calls[1].func) is np.where):
             continue
-        if not _one_dtype([*calls[0].args[1:], *calls[1].args[1:]]):
+        if not _one_dtype([*calls[0].args[1:], *calls[1].args[1:]]) or not _array(node):
             continue
         if _undisturbed(block, first, second, k, calls, resolve):
             return node, first, second
@@ -226,6 +228,16 @@ def _one_dtype(sides: list[gast.expr]) -> bool:
     dtypes = {dtype for _, _, dtype in kinds}
     return all(kind is np.ndarray for kind, _, _ in kinds) and len(dtypes) == 1 \
         and next(iter(dtypes)).kind in "fc"
+
+
+def _array(node: gast.expr) -> bool:
+    """``node`` was recorded as an array of at least one dimension (of 0-d arrays, ``a - b``
+    is a NumPy scalar and ``np.where`` a 0-d array)."""
+    found = anno.info(node).seen if anno.has_info(node) else None
+    if not found or len(found) != 1:
+        return False
+    kind, shape, _ = next(iter(found))
+    return kind is np.ndarray and bool(shape)
 
 
 def _undisturbed(block: list[gast.stmt], first: int, second: int, k: int,

@@ -49,7 +49,8 @@ def _tree(source: str, seen: dict[str, tuple]) -> gast.FunctionDef:
 
 
 def _combined(source: str, **seen: tuple) -> str:
-    fn = _tree(source, {n: F64 for n in ("l1", "l2", "u", "v")} | seen)
+    operations = ("lo - hi", "hi - lo", "lo / hi", "hi * lo", "lo + hi", "a * b", "a - b")
+    fn = _tree(source, {n: F64 for n in ("l1", "l2", "u", "v", *operations)} | seen)
     combine_selections(fn, _resolve)
     return emit.to_source(fn)
 
@@ -72,8 +73,7 @@ SELECTIONS = """
     ("lo + hi", "t = np.exp(l2 + l1)"),
 ])
 def test_two_selections_on_one_mask_are_one(combined: str, expected: str) -> None:
-    out = _combined(SELECTIONS.format(between="", combined=combined),
-                    **{combined: F64, "l1 * l2": F64})
+    out = _combined(SELECTIONS.format(between="", combined=combined), **{"l1 * l2": F64})
     assert expected in out and "hi =" not in out and "lo =" not in out, out
 
 
@@ -115,6 +115,8 @@ def test_no_combination_when_something_in_between_may_change_it(between: str) ->
     ("lo - hi", {"l1": (float, (), None)}),  # a Python float side
     ("lo - hi", {"l1": (np.ndarray, (5,), np.dtype("int64")),
                  "l2": (np.ndarray, (5,), np.dtype("int64"))}),  # not floating point
+    ("lo - hi", {n: (np.ndarray, (), np.dtype("float64"))  # 0-d: lo - hi is a scalar
+                 for n in ("l1", "l2", "lo - hi")}),
 ])
 def test_no_combination_of_other_operations_or_dtypes(combined: str, seen: dict) -> None:
     out = _combined(SELECTIONS.format(between="", combined=combined), **seen)
