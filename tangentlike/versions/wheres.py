@@ -260,18 +260,23 @@ def _undisturbed(block: list[gast.stmt], first: int, second: int, k: int,
     return True
 
 
-# Functions that never change their arguments (besides the ufuncs, without ``out=``).
-_PURE = (np.where, np.sum, np.full, np.zeros, np.ones, np.dot)
+# Functions that never change their arguments, with the most positional arguments that
+# keeps them so (``np.sum``'s fourth and ``np.dot``'s third are ``out``); a ufunc takes its
+# inputs only (``np.exp(a, b)`` writes ``b``).
+_PURE = ((np.where, 3), (np.sum, 3), (np.full, 4), (np.zeros, 3), (np.ones, 3), (np.dot, 2))
 
 
 def _pure(stmt: gast.stmt, resolve: Callable) -> bool:
     """Every call in ``stmt`` is of a NumPy ufunc or a function of ``_PURE``, with no
-    keyword (no ``out=``): nothing that could change an array in place."""
+    keyword and no ``out`` in its positional arguments: nothing that could change an array
+    in place."""
     for node in syntax.walk(stmt):
         if isinstance(node, gast.Call):
             func = resolve(node.func)
-            if node.keywords or not (isinstance(func, np.ufunc)
-                                     or any(func is f for f in _PURE)):
+            most = func.nin if isinstance(func, np.ufunc) else next(
+                (n for f, n in _PURE if func is f), -1)
+            if node.keywords or len(node.args) > most or any(
+                    isinstance(a, gast.Starred) for a in node.args):
                 return False
         elif isinstance(node, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp,
                                gast.GeneratorExp, gast.NamedExpr, gast.Yield,

@@ -102,6 +102,8 @@ def test_a_mask_that_widens_the_sum_stays() -> None:
     "l2[0] = 0.0",  # an array written in place
     "w = helper(l1)",  # a call that could write
     "w = np.exp(l1, out=u)",  # a ufunc that writes
+    "w = np.exp(l1, u)",  # (its out given by position)
+    "w = np.sum(l1, 0, None, u)",
     "w = hi * 2.0",  # a selection read twice
 ])
 def test_no_combination_when_something_in_between_may_change_it(between: str) -> None:
