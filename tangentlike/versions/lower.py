@@ -27,6 +27,7 @@ from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
 from tangentlike.versions.contractions import Contractions
 from tangentlike.versions.element_adjoints import keep_element_slots
+from tangentlike.versions.fills import spread_fills
 from tangentlike.versions.hoist import hoist_products
 from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.items import split_items
@@ -37,7 +38,7 @@ from tangentlike.versions.reductions import fold_negations, share_sums, sums_as_
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.splits import lower_splits
 from tangentlike.versions.static import Static, shape_follows
-from tangentlike.versions.wheres import merge_selections, share_comparisons
+from tangentlike.versions.wheres import combine_selections, merge_selections, share_comparisons
 
 
 def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[int, set],
@@ -117,6 +118,9 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     if share_comparisons(fn):
         optimize(fn, temporaries)
     if merge_selections(fn, lambda f: resolve_in(f, (scope,), local)):
+        optimize(fn, temporaries)
+    if combine_selections(fn, lambda f: resolve_in(f, (scope,), local)) | spread_fills(
+            fn, lambda f: resolve_in(f, (scope,), local)):
         optimize(fn, temporaries)
     dots = sums_as_dots(fn, lambda f: resolve_in(f, (scope,), local))
     if lower_splits(fn, lambda f: resolve_in(f, (scope,), local)) or dots:

@@ -8,6 +8,12 @@ two such arrays, each half zeros: ``bl1 = np.where(c, 0.0, blo)`` then
 (``x + 0.0`` is ``x``), with two arrays fewer.  The same comparison written twice
 (``t22 = l1 > l2``, ``t23 = l1 > l2``: the user wrote ``l1 > l2`` in both calls) is first
 read from the first name, so that the masks are seen to be one.
+
+Two selections on one mask combined by ``+``, ``-`` or ``*`` and read nowhere else
+(``lo - hi`` after ``hi = np.where(c, l1, l2)``, ``lo = np.where(c, l2, l1)``) are one
+selection of the combined sides, ``np.where(c, l2 - l1, l1 - l2)``: element by element
+both pick the same side, so the result is the same (the side not picked may hold inf or
+NaN: it is not picked either way), with one selection instead of two.
 """
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike.core import dataflow, syntax
+from tangentlike.core import anno, dataflow, syntax
 
 
 def share_comparisons(fn: gast.FunctionDef) -> bool:
@@ -103,6 +109,195 @@ def _partner(block: list[gast.stmt], i: int, resolve: Callable) -> int | None:
         if name in syntax.loaded_names(stmt) or dataflow.defs(stmt) & (reads | {name}):
             return None
     return None
+
+
+# The operations combine_selections moves inside a selection: element by element, and
+# nothing that divides (a side not picked may be zero).
+_COMBINED = (gast.Add, gast.Sub, gast.Mult)
+
+
+def combine_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> bool:
+    """``np.where(c, x + y, u + v)`` for ``a + b`` where ``a = np.where(c, x, u)`` and
+    ``b = np.where(c, y, v)`` came before in the same block, ``a`` and ``b`` bound once and
+    read only there (likewise ``-`` and ``*``); the two bindings are removed.  The sides were
+    recorded as arrays of one dtype (so ``x + y`` rounds as ``a + b`` did), and from the first
+    binding to the statement of ``a + b`` nothing rebinds what the selections read, nothing
+    changes an array in place and nothing but NumPy's ufuncs and ``_PURE`` is called.
+    ``x + y`` is then computed where the mask does not pick it too: an inf or NaN there can
+    make NumPy warn (``inf - inf``) where the two selections did not, never change the
+    result.  True if anything changed."""
+    counts, uses = dataflow.definition_counts(fn), dataflow.use_counts(fn)
+    changed = False
+    for block in syntax.blocks(fn.body):
+        k = 0
+        while k < len(block):
+            found = _combinable(block, k, counts, uses, resolve)
+            if found is None:
+                k += 1
+                continue
+            node, first, second = found
+            left, right = (_selection_call(block[i]) for i in (first, second))
+            if node.left.id != block[first].targets[0].id:
+                left, right = right, left
+            sides = [gast.BinOp(left=left.args[s], op=node.op, right=right.args[s])
+                     for s in (1, 2)]
+            combined = _swapped(sides, node) or gast.Call(
+                func=left.func, args=[left.args[0], *sides], keywords=[])
+            anno.info(combined).seen = anno.info(node).seen
+            _replace(block[k], node, combined)
+            del block[second], block[first]
+            counts = dataflow.definition_counts(fn)
+            changed = True
+            k -= 2  # the same statement again: it may hold another
+    return changed
+
+
+def _swapped(sides: list[gast.BinOp], node: gast.BinOp) -> gast.BinOp | None:
+    """``x + y`` for the sides ``x + y`` and ``y + x`` (likewise ``*``: IEEE sums and products
+    do not depend on the order, inf and NaN included) when it has the recorded shape of the
+    selection: the mask does not widen it.  Else None."""
+    first, second = sides
+    if not (isinstance(node.op, (gast.Add, gast.Mult))
+            and all(isinstance(s, gast.Name) for s in (first.left, first.right))
+            and syntax.is_name(second.left, first.right.id)
+            and syntax.is_name(second.right, first.left.id)):
+        return None
+    seen = [anno.info(s).seen for s in (first.left, first.right, node)]
+    if any(not found or len(found) != 1 for found in seen):
+        return None
+    (a, b, total) = (next(iter(found)) for found in seen)
+    shape = np.broadcast_shapes(a[1], b[1])
+    return first if total[0] is np.ndarray and total[1] == shape and shape != () else None
+
+
+def _combinable(block: list[gast.stmt], k: int, counts: dict[str, int],
+                uses: dict[str, int], resolve: Callable) -> tuple | None:
+    """(the ``a + b``, the index of the first binding, of the second) for a combinable
+    operation in ``block[k]``, else None (see :func:`combine_selections`)."""
+    stmt = block[k]
+    if isinstance(stmt, dataflow.COMPOUND) or not _pure(stmt, resolve):
+        return None
+    for node in syntax.walk(stmt):
+        if not (isinstance(node, gast.BinOp) and isinstance(node.op, _COMBINED)
+                and isinstance(node.left, gast.Name) and isinstance(node.right, gast.Name)
+                and node.left.id != node.right.id):
+            continue
+        names = (node.left.id, node.right.id)
+        if any(counts.get(n) != 1 or uses.get(n) != 1 for n in names):
+            continue
+        where = {}
+        for i in range(k):
+            bound = dataflow.defs(block[i]) if not isinstance(block[i], dataflow.COMPOUND) \
+                else set()
+            for n in names:
+                if n in bound:
+                    where[n] = i
+        if len(where) != 2:
+            continue
+        first, second = sorted(where.values())
+        calls = [_selection_call(block[i]) for i in (first, second)]
+        if None in calls or not (calls[0].args[0].id == calls[1].args[0].id
+                                 and resolve(calls[0].func) is np.where
+                                 and resolve(calls[1].func) is np.where):
+            continue
+        if not _one_dtype([*calls[0].args[1:], *calls[1].args[1:]]) or not _array(node):
+            continue
+        if _undisturbed(block, first, second, k, calls, resolve):
+            return node, first, second
+    return None
+
+
+def _selection_call(stmt: gast.stmt) -> gast.Call | None:
+    """The call of ``a = np.where(c, x, y)`` (one name bound, ``c`` a name), else None."""
+    value = getattr(stmt, "value", None)
+    if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Call)
+            and len(value.args) == 3 and not value.keywords
+            and isinstance(value.args[0], gast.Name)
+            and not any(isinstance(a, gast.Starred) for a in value.args)):
+        return value
+    return None
+
+
+def _one_dtype(sides: list[gast.expr]) -> bool:
+    """The sides were each recorded as an array, all of one dtype."""
+    seen = [anno.info(s).seen if anno.has_info(s) else None for s in sides]
+    if any(not found or len(found) != 1 for found in seen):
+        return False
+    kinds = [next(iter(found)) for found in seen]
+    dtypes = {dtype for _, _, dtype in kinds}
+    return all(kind is np.ndarray for kind, _, _ in kinds) and len(dtypes) == 1 \
+        and next(iter(dtypes)).kind in "fc"
+
+
+def _array(node: gast.expr) -> bool:
+    """``node`` was recorded as an array of at least one dimension (of 0-d arrays, ``a - b``
+    is a NumPy scalar and ``np.where`` a 0-d array)."""
+    found = anno.info(node).seen if anno.has_info(node) else None
+    if not found or len(found) != 1:
+        return False
+    kind, shape, _ = next(iter(found))
+    return kind is np.ndarray and bool(shape)
+
+
+def _undisturbed(block: list[gast.stmt], first: int, second: int, k: int,
+                 calls: list[gast.Call], resolve: Callable) -> bool:
+    """Nothing from ``block[first]`` to ``block[k]`` changes what the two selections read:
+    the first one's names stay bound to the same values up to ``k``, the second one's from
+    ``second`` on, and no statement between changes an array in place."""
+    reads = [syntax.loaded_names(c) for c in calls]
+    for i in range(first + 1, k):
+        if i == second:
+            continue
+        stmt = block[i]
+        if syntax.is_comment(stmt):
+            continue
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name) and _pure(stmt, resolve)):
+            return False
+        if stmt.targets[0].id in reads[0] | (reads[1] if i > second else set()):
+            return False
+    return True
+
+
+# Functions that never change their arguments, with the most positional arguments that
+# keeps them so (``np.sum``'s fourth and ``np.dot``'s third are ``out``); a ufunc takes its
+# inputs only (``np.exp(a, b)`` writes ``b``).
+_PURE = ((np.where, 3), (np.sum, 3), (np.full, 4), (np.zeros, 3), (np.ones, 3), (np.dot, 2))
+
+
+def _pure(stmt: gast.stmt, resolve: Callable) -> bool:
+    """Every call in ``stmt`` is of a NumPy ufunc or a function of ``_PURE``, with no
+    keyword and no ``out`` in its positional arguments: nothing that could change an array
+    in place."""
+    for node in syntax.walk(stmt):
+        if isinstance(node, gast.Call):
+            func = resolve(node.func)
+            most = func.nin if isinstance(func, np.ufunc) else next(
+                (n for f, n in _PURE if func is f), -1)
+            if node.keywords or len(node.args) > most or any(
+                    isinstance(a, gast.Starred) for a in node.args):
+                return False
+        elif isinstance(node, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp,
+                               gast.GeneratorExp, gast.NamedExpr, gast.Yield,
+                               gast.YieldFrom, gast.Await)):
+            return False
+    return True
+
+
+def _replace(stmt: gast.stmt, old: gast.expr, new: gast.expr) -> None:
+    """Put ``new`` where ``old`` is in ``stmt`` (by identity)."""
+    for node in syntax.walk(stmt):
+        for field in syntax.child_fields(type(node)):
+            value = getattr(node, field, None)
+            if value is old:
+                setattr(node, field, new)
+                return
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    if item is old:
+                        value[i] = new
+                        return
 
 
 def _selection(stmt: gast.stmt, resolve: Callable) -> int | None:
