@@ -16,6 +16,8 @@ the program does:
   import;
 - it writes into nothing: no ``x[i] = v`` or ``p.a = v``, no ``+=`` on a parameter, no
   method that changes its object (``xs.append``), no ``out=``;
+- its name is not a builtin's (generated code, which reads ``reversed`` and ``range``,
+  would then run the user's function of that name);
 - none of its free names is one of the caller's own (the caller's locals, cells, or a
   name an earlier helper brought in): there it would mean something else;
 - the call is not recursive (a function already being written out, the caller included,
@@ -26,13 +28,18 @@ the program does:
   statement evaluates before it is free of effects (names, constants, operators, pure
   NumPy calls).
 
-Anything else stays a call, differentiated by the callee's own derivative as before.  The
-inlined statements take the call's line: their ``# Grad of:`` comment and any refusal name
-the user's call (the pipeline compiles the function as written when the inlined one is
-refused, so a refusal names the helper's own line).
+Anything else stays a call, differentiated by the callee's own derivative as before
+(``TANGENTLIKE_INLINE=off``: every call does).  The written-out lines keep their own line
+numbers (their ``# Grad of:`` comments show the helper's lines, a refusal names them) when
+the helper is in the caller's file, else they take the call's.  The pipeline compiles the
+function as written when the written-out one is refused, so a refusal at generation names
+the chain of calls as before; one raised when the derivative runs names the helper's line,
+not the call that led there.
 """
 from __future__ import annotations
 
+import builtins
+import os
 import types
 from typing import Any
 
@@ -45,6 +52,7 @@ from tangentlike.frontend.operations import Method, is_user_function, resolve
 from tangentlike.frontend.parsing import ParsedFunction, parse_function
 from tangentlike.rules import registry
 
+ENV = "TANGENTLIKE_INLINE"
 MAX_STATEMENTS = 30  # a helper's statements, nested ones included
 MAX_INLINED = 300  # statements written out into one function, over all its calls
 MAX_DEPTH = 4  # helpers written out inside helpers
@@ -75,7 +83,8 @@ def inline_helpers(parsed: ParsedFunction) -> ParsedFunction | None:
     """A copy of ``parsed`` with its calls into small helpers written out, or None when it
     has none to write out."""
     func = parsed.func
-    if not isinstance(func, types.FunctionType) or parsed.values is not None:
+    if not isinstance(func, types.FunctionType) or parsed.values is not None \
+            or os.environ.get(ENV) == "off":
         return None
     node = syntax.clone(parsed.node)
     inliner = _Inliner(parsed, node)
@@ -169,7 +178,9 @@ class _Inliner:
                 state = _State(stmt, prelude, stack)
                 setattr(stmt, field, self.expression(getattr(stmt, field), state))
             out += prelude
-            out.append(stmt)
+            if not (prelude and isinstance(stmt, gast.Expr)
+                    and isinstance(stmt.value, (gast.Name, gast.Constant))):
+                out.append(stmt)  # (a helper's value unused: its lines stand for the call)
         return out
 
     @staticmethod
@@ -233,8 +244,9 @@ class _Inliner:
     def _call(self, call: gast.Call, state: _State) -> gast.expr | None:
         """What the call returns, its helper's lines added to ``state.prelude``; None when
         it stays a call."""
-        if not isinstance(call.func, gast.Name) or call.func.id in self.local:
-            return None
+        if not isinstance(call.func, gast.Name) or call.func.id in self.local \
+                or hasattr(builtins, call.func.id):
+            return None  # (a global named like a builtin: generated code reads the builtin)
         func = self._resolve(call.func)
         if func is None or func in state.stack or len(state.stack) > MAX_DEPTH:
             return None
@@ -242,8 +254,9 @@ class _Inliner:
         if helper is None or self.inlined + _size(helper) > MAX_INLINED:
             return None
         bound = _bind(helper, call)
-        if bound is None:
-            return None
+        if bound is None or any(isinstance(sub, gast.Lambda) for value in bound.values()
+                                for sub in syntax.walk(value)):
+            return None  # a function value: specialized as a callee (frontend/functions.py)
         params = [a.id for a in helper.args.posonlyargs + helper.args.args]
         stored = syntax.stored_names(gast.Module(body=helper.body, type_ignores=[]))
         free = (syntax.all_names(helper) - stored - set(params))
@@ -265,11 +278,22 @@ class _Inliner:
         result = last.value if last is not None and last.value is not None \
             else syntax.const(None)
         ret = gast.Return(value=result)
+        if last is not None:
+            gast.copy_location(ret, last)
         body = syntax.rename(body + [ret], mapping)
-        body = self.block(_at(body, state.stmt), (*state.stack, func))
+        same_file = func.__code__.co_filename == self.parsed.filename
+        if not same_file:
+            body = _at(body, state.stmt)  # the caller's file: the call's line
+        body = self.block(body, (*state.stack, func))
         self.inlined += _size(helper)
-        state.prelude += _at(prelude, state.stmt) + body[:-1]
-        return body[-1].value
+        ret = body.pop()
+        if same_file and not isinstance(ret.value, (gast.Name, gast.Constant)):
+            # the value computed on the helper's line (a refusal there names it)
+            value = self._fresh(f"{call.func.id}_value")
+            body.append(gast.copy_location(syntax.assign(value, ret.value), ret))
+            ret.value = syntax.load(value)
+        state.prelude += _at(prelude, state.stmt) + body
+        return ret.value
 
     def _fresh(self, name: str) -> str:
         fresh = self.namer.fresh(name)
@@ -349,6 +373,9 @@ def _writes_nothing(fn: gast.FunctionDef) -> bool:
         return False
     params = {a.id for a in args.posonlyargs + args.args}
     body = fn.body[syntax.body_start(fn):]
+    if any(isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+           and node.func.id in params for stmt in body for node in syntax.walk(stmt)):
+        return False  # it calls a function it is given
     for stmt in body:
         for node in syntax.walk(stmt):
             if isinstance(node, _UNSUPPORTED):
