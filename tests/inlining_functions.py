@@ -136,3 +136,14 @@ def draws_in_order(x, rng):
     """A draw before the helper's: the helper is not moved before it."""
     a = rng.normal(size=x.shape) + draws(x, rng)
     return np.sum(a * x)
+
+
+def passes_to_a_writer(v):
+    w = writes_into(v)
+    return np.sum(w)
+
+
+def reads_before_a_writing_helper(x):
+    """Python computes ``x * 2.0`` before the helper's callee writes into ``z``."""
+    z = x * 3.0
+    return np.sum(z * 2.0) + passes_to_a_writer(z) + np.sum(z)

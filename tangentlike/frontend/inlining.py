@@ -24,9 +24,11 @@ the program does:
   stays a call), and it is evaluated exactly once where it stands: the value of an
   assignment, ``return``, expression statement, ``if`` test or ``for`` iterable, reached
   only through operands evaluated every time (not a branch of ``a if c else b``, a later
-  operand of ``and``/``or``, a comprehension or a ``while`` test), and everything the
+  operand of ``and``/``or``, a comprehension or a ``while`` test), everything the
   statement evaluates before it is free of effects (names, constants, operators, pure
-  NumPy calls).
+  NumPy calls), and where the statement computes a value before it, the helper's lines
+  are free of effects too (a helper calling one that writes into an array must not run
+  before a value read from that array).
 
 Anything else stays a call, differentiated by the callee's own derivative as before
 (``TANGENTLIKE_INLINE=off``: every call does).  The written-out lines keep their own line
@@ -204,6 +206,7 @@ class _Inliner:
         ``state.prelude``), until the first operand that may have an effect."""
         if state.blocked:
             return node
+        computed_before = state.computed
         for field, index in _eager_fields(node):
             child = _get(node, field, index)
             if isinstance(child, gast.AST):
@@ -211,14 +214,16 @@ class _Inliner:
             if state.blocked:
                 return node
         if isinstance(node, gast.Call):
-            written = self._call(node, state)
+            written = self._call(node, state, computed_before)
             if written is not None:
                 return written
-        if self._may_have_effects(node, state):
+        if self._may_have_effects(node):
             state.blocked = True
+        if not isinstance(node, (gast.Name, gast.Constant)):
+            state.computed = True
         return node
 
-    def _may_have_effects(self, node: gast.expr, state: _State) -> bool:
+    def _may_have_effects(self, node: gast.expr) -> bool:
         """Whether evaluating ``node`` (whose eager operands were looked at already) may
         do anything but compute a value: a call of an impure function, or a part not always
         evaluated that holds a call."""
@@ -241,9 +246,12 @@ class _Inliner:
 
     # -- calls ---------------------------------------------------------------------------
 
-    def _call(self, call: gast.Call, state: _State) -> gast.expr | None:
+    def _call(self, call: gast.Call, state: _State, computed_before: bool,
+              ) -> gast.expr | None:
         """What the call returns, its helper's lines added to ``state.prelude``; None when
-        it stays a call."""
+        it stays a call.  ``computed_before``: the statement computed a value before the
+        call (then a helper whose lines may have an effect stays a call: the value might
+        see it)."""
         if not isinstance(call.func, gast.Name) or call.func.id in self.local \
                 or hasattr(builtins, call.func.id):
             return None  # (a global named like a builtin: generated code reads the builtin)
@@ -287,6 +295,10 @@ class _Inliner:
         body = self.block(body, (*state.stack, func))
         self.inlined += _size(helper)
         ret = body.pop()
+        if computed_before and any(
+                isinstance(sub, gast.Call) and self._may_have_effects(sub)
+                for stmt in [*prelude, *body, ret] for sub in syntax.walk(stmt)):
+            return None
         if same_file and not isinstance(ret.value, (gast.Name, gast.Constant)):
             # the value computed on the helper's line (a refusal there names it)
             value = self._fresh(f"{call.func.id}_value")
@@ -333,6 +345,7 @@ class _State:
     def __init__(self, stmt: gast.stmt, prelude: list[gast.stmt], stack: tuple):
         self.stmt, self.prelude, self.stack = stmt, prelude, stack
         self.blocked = False
+        self.computed = False  # a value other than a name's or a constant computed
 
 
 def _size(node: gast.AST) -> int:

@@ -127,8 +127,9 @@ def test_a_caller_closure_shadowing_the_helpers_global_reads_each_its_own():
     np.testing.assert_allclose(tangentlike.grad(fns.SHADOWING_CALLER)(X), 10.0 * np.ones(6))
 
 
-@pytest.mark.parametrize("f", [fns.calls_a_writing_helper, fns.calls_an_adding_helper],
-                         ids=["item-write", "augmented-parameter"])
+@pytest.mark.parametrize("f", [fns.calls_a_writing_helper, fns.calls_an_adding_helper,
+                               fns.reads_before_a_writing_helper],
+                         ids=["item-write", "augmented-parameter", "callee-writes"])
 def test_a_helper_writing_into_its_argument_stays_a_call(f):
     """The same outcome as with every call kept (right, or refused by name)."""
     outcomes = []
