@@ -147,3 +147,26 @@ def reads_before_a_writing_helper(x):
     """Python computes ``x * 2.0`` before the helper's callee writes into ``z``."""
     z = x * 3.0
     return np.sum(z * 2.0) + passes_to_a_writer(z) + np.sum(z)
+
+
+def adds_into_an_alias(v):
+    y = v
+    y += 1.0
+    return y * 2.0
+
+
+def calls_an_alias_adding_helper(x):
+    z = x * 3.0
+    w = adds_into_an_alias(z)
+    return np.sum(w * z)
+
+
+def sums_into_a_fresh_total(vs):
+    total = 0.0
+    for v in vs:
+        total += np.sum(v ** 2)
+    return total
+
+
+def calls_a_summing_helper(x):
+    return sums_into_a_fresh_total([x, np.sin(x)])

@@ -14,8 +14,9 @@ the program does:
 - it is small (``MAX_STATEMENTS``), returns once, at its end, and contains no nested
   function, lambda, class, ``global``, ``try``, ``with``, ``yield``, ``del``, ``:=`` or
   import;
-- it writes into nothing: no ``x[i] = v`` or ``p.a = v``, no ``+=`` on a parameter, no
-  method that changes its object (``xs.append``), no ``out=``;
+- it writes into nothing: no ``x[i] = v`` or ``p.a = v``, no ``+=`` on a name that may
+  hold a value it was given (a parameter, a name bound to a name, an item, an attribute or
+  a loop's element), no method that changes its object (``xs.append``), no ``out=``;
 - its name is not a builtin's (generated code, which reads ``reversed`` and ``range``,
   would then run the user's function of that name);
 - none of its free names is one of the caller's own (the caller's locals, cells, or a
@@ -386,6 +387,16 @@ def _writes_nothing(fn: gast.FunctionDef) -> bool:
         return False
     params = {a.id for a in args.posonlyargs + args.args}
     body = fn.body[syntax.body_start(fn):]
+    # names that may hold a value given to the helper (``+=`` would write into it)
+    aliases = set(params)
+    for stmt in body:
+        for node in syntax.walk(stmt):
+            if isinstance(node, gast.Assign) and (
+                    isinstance(node.value, (gast.Name, gast.Subscript, gast.Attribute))
+                    or any(not isinstance(t, gast.Name) for t in node.targets)):
+                aliases |= syntax.stored_names(node)
+            elif isinstance(node, (gast.For, gast.comprehension)):
+                aliases |= syntax.stored_names(node.target)
     if any(isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
            and node.func.id in params for stmt in body for node in syntax.walk(stmt)):
         return False  # it calls a function it is given
@@ -399,7 +410,7 @@ def _writes_nothing(fn: gast.FunctionDef) -> bool:
                     isinstance(node.ctx, gast.Store):
                 return False
             if isinstance(node, gast.AugAssign) and (
-                    not isinstance(node.target, gast.Name) or node.target.id in params):
+                    not isinstance(node.target, gast.Name) or node.target.id in aliases):
                 return False
             if isinstance(node, gast.Call) and (
                     any(kw.arg == "out" for kw in node.keywords)

@@ -46,6 +46,7 @@ WRITTEN_OUT = [
     pytest.param(fns.reads_a_global, (X,), id="reads-a-global"),
     pytest.param(fns.unpacks_a_tuple, (X,), id="tuple-result"),
     pytest.param(fns.indexes_in_a_helper, (X,), id="constant-index-and-where"),
+    pytest.param(fns.calls_a_summing_helper, (X,), id="augmented-fresh-total"),
 ]
 
 
@@ -128,8 +129,10 @@ def test_a_caller_closure_shadowing_the_helpers_global_reads_each_its_own():
 
 
 @pytest.mark.parametrize("f", [fns.calls_a_writing_helper, fns.calls_an_adding_helper,
-                               fns.reads_before_a_writing_helper],
-                         ids=["item-write", "augmented-parameter", "callee-writes"])
+                               fns.reads_before_a_writing_helper,
+                               fns.calls_an_alias_adding_helper],
+                         ids=["item-write", "augmented-parameter", "callee-writes",
+                              "augmented-alias"])
 def test_a_helper_writing_into_its_argument_stays_a_call(f):
     """The same outcome as with every call kept (right, or refused by name)."""
     outcomes = []
