@@ -1,5 +1,5 @@
-"""Functions that call small helpers of their own module, for tests/frontend/test_inlining.py
-(frontend/inlining.py writes such calls out in the caller): helpers called with two shapes,
+"""Functions that call small helpers of their own module, for
+tests/frontend/test_written_out_helpers.py (frontend/inlining.py writes such calls out in the caller): helpers called with two shapes,
 helpers that write into an argument, recursive helpers, a helper reading a global that
 changes, closures, a name of the caller's that a helper reads as a global."""
 import numpy as np
@@ -170,3 +170,7 @@ def sums_into_a_fresh_total(vs):
 
 def calls_a_summing_helper(x):
     return sums_into_a_fresh_total([x, np.sin(x)])
+
+
+def scaled_by_ten(v):
+    return 10.0 * v

@@ -99,7 +99,7 @@ def test_a_helper_rebound_is_seen():
     np.testing.assert_allclose(df(X), 8.0 * X, rtol=1e-12)
     saved = fns.scaled
     try:
-        fns.scaled = lambda v: 10.0 * v
+        fns.scaled = fns.scaled_by_ten
         np.testing.assert_allclose(df(X), 200.0 * X, rtol=1e-12)
     finally:
         fns.scaled = saved
