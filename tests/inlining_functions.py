@@ -1,5 +1,6 @@
 """Functions that call small helpers of their own module, for
-tests/frontend/test_written_out_helpers.py (frontend/inlining.py writes such calls out in the caller): helpers called with two shapes,
+tests/frontend/test_written_out_helpers.py (frontend/inlining.py writes such calls out in
+the caller): helpers called with two shapes,
 helpers that write into an argument, recursive helpers, a helper reading a global that
 changes, closures, a name of the caller's that a helper reads as a global."""
 import numpy as np
