@@ -34,10 +34,12 @@ from tangentlike.errors import (
     Location,
     NoDerivativeError,
     SourceUnavailableError,
+    TangentlikeError,
     UnsupportedSyntaxError,
     ValueRefusedError,
 )
 from tangentlike.frontend import aliasing, annotate, library, lifting, parsing
+from tangentlike.frontend.inlining import inline_helpers
 from tangentlike.frontend.normalize import normalize
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction, parse_function, use_default_values
@@ -291,11 +293,11 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
     with generation_lock:
         parsed = parse_function(func)
         if not _is_inner(options):
-            return _compile(parsed, options, current=None)
+            return _compile_inlined(parsed, options, current=None)
         key = (parsed.func, tuple(options.wrt), options.optimized, options.mode)
         _in_progress[key] = None
         try:
-            derivative = _compile(parsed, options, current=key)
+            derivative = _compile_inlined(parsed, options, current=key)
         except BaseException:
             _waiting.pop(key, None)  # the placeholders belong to a failed generation
             raise
@@ -305,6 +307,20 @@ def compile_derivative(func: Callable, options: Options) -> Derivative:
         for late in _waiting.pop(key, []):
             late.function = (derivative.function, derivative.backward)[late.which]
         return derivative
+
+
+def _compile_inlined(parsed: ParsedFunction, options: Options, current: tuple | None,
+                     ) -> Derivative:
+    """``_compile`` of the function with its calls into small helpers written out
+    (``frontend/inlining.py``); of the function as written where it has none, or where that
+    one is refused (the refusal then names the helper's own line)."""
+    inlined = inline_helpers(parsed)
+    if inlined is not None:
+        try:
+            return _compile(inlined, options, current)
+        except TangentlikeError:
+            pass
+    return _compile(parsed, options, current)
 
 
 def _normalized(parsed: ParsedFunction, namer: Namer, namespace: Namespace,

@@ -87,6 +87,26 @@ def make_function(source: str, numpy: str = "numpy", name: str | None = None) ->
     return fn
 
 
+@contextlib.contextmanager
+def calls_as_written() -> Iterator[None]:
+    """Calls into the user's helpers kept as calls (``TANGENTLIKE_INLINE=off``,
+    frontend/inlining.py), for tests of the callee mechanism itself; derivatives generated
+    inside are forgotten on leaving, and so are those generated before."""
+    import os
+
+    saved = os.environ.get("TANGENTLIKE_INLINE")
+    os.environ["TANGENTLIKE_INLINE"] = "off"
+    tangentlike.clear_cache()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TANGENTLIKE_INLINE", None)
+        else:
+            os.environ["TANGENTLIKE_INLINE"] = saved
+        tangentlike.clear_cache()
+
+
 def _perturbed(x: Any, index: tuple[int, ...], delta: float) -> Any:
     if isinstance(x, np.ndarray):
         out = x.astype(np.float64, copy=True)

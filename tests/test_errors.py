@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import numerical_grad
+from support import calls_as_written, numerical_grad
 
 import tangentlike
 from tangentlike import (
@@ -466,8 +466,19 @@ def test_a_run_time_refusal_points_at_the_users_line(mode):
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_a_run_time_refusal_in_a_callee_names_the_call_that_led_there(mode):
     module = import_file(RUN_TIME)
-    with pytest.raises(TangentlikeError, match="method='nearest'") as info:
+    with pytest.raises(TangentlikeError, match="method='nearest'") as info, \
+            calls_as_written():  # the helper's own derivative (else it is written out)
         RUN_TIME_MODES[mode](module.calls_inner, np.array([0.1, 0.5, 0.9]))
     assert_points_at(info.value, RUN_TIME, "run-time-inner")
     call, _ = marked_line(RUN_TIME, "run-time-call")
     assert [c.lineno for c in info.value.calls] == [call], str(info.value)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_run_time_refusal_in_a_written_out_helper_names_the_helpers_line(mode):
+    # The helper is written out into the caller (frontend/inlining.py): its lines keep
+    # their numbers, so the refusal names the helper's line, in the user's file.
+    module = import_file(RUN_TIME)
+    with pytest.raises(TangentlikeError, match="method='nearest'") as info:
+        RUN_TIME_MODES[mode](module.calls_inner, np.array([0.1, 0.5, 0.9]))
+    assert_points_at(info.value, RUN_TIME, "run-time-inner")

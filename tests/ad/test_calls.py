@@ -28,13 +28,21 @@ import calls_functions as cf
 import calls_imported
 import numpy as np
 import pytest
-from support import MODE_IDS, MODES, as_tuple, check_grad
+from support import MODE_IDS, MODES, as_tuple, calls_as_written, check_grad
 
 import tangentlike
 from tangentlike import NoDerivativeError
 from tangentlike.backend import loading
 
 mode_params = pytest.mark.parametrize(("optimized", "motion"), MODES, ids=MODE_IDS)
+
+
+@pytest.fixture
+def as_written():
+    """The calls kept as calls (small helpers are written out by default:
+    frontend/inlining.py): for the tests of the callee halves themselves."""
+    with calls_as_written():
+        yield
 
 
 def _data(seed: int, *shape: int, scale: float = 1.0) -> np.ndarray:
@@ -201,6 +209,7 @@ def _distinct_calls(source: str, prefix: str) -> set[str]:
 
 
 @mode_params
+@pytest.mark.usefixtures("as_written")
 def test_same_helper_with_different_positions_gets_two_derivative_halves(optimized, motion):
     kwargs = {"optimized": optimized, "motion": motion}
     # wrt=(1,): layer(x, W) differentiates W only, layer(h, W) both h and W.
@@ -219,6 +228,7 @@ def test_same_helper_with_different_positions_gets_two_derivative_halves(optimiz
 
 
 @mode_params
+@pytest.mark.usefixtures("as_written")
 def test_two_callees_with_the_same_name_get_distinct_halves(optimized, motion):
     df = tangentlike.grad(cf.uses_two_functions_named_inner, optimized=optimized, motion=motion)
     names = sorted(_distinct_calls(df.source, "inner_backward"))
@@ -228,6 +238,7 @@ def test_two_callees_with_the_same_name_get_distinct_halves(optimized, motion):
 
 
 @mode_params
+@pytest.mark.usefixtures("as_written")
 def test_non_differentiated_arguments_get_no_adjoints(optimized, motion):
     df = tangentlike.grad(cf.uses_non_differentiated_arguments, optimized=optimized,
                           motion=motion)
@@ -344,6 +355,7 @@ REGENERATED = [
 
 @pytest.mark.parametrize(("f", "wrt"), REGENERATED)
 @mode_params
+@pytest.mark.usefixtures("as_written")
 def test_generated_code_is_identical_after_clear_cache(f, wrt, optimized, motion):
     first = tangentlike.grad(f, wrt=wrt, optimized=optimized, motion=motion)
     before = _generated_modules(first)
@@ -366,6 +378,7 @@ def test_gradient_obtained_before_clear_cache_still_runs():
 
 
 @mode_params
+@pytest.mark.usefixtures("as_written")
 def test_generated_source_shows_the_halves_under_the_call_line(optimized, motion):
     df = tangentlike.grad(cf.uses_local_helper, optimized=optimized, motion=motion)
     source = df.source
@@ -379,6 +392,7 @@ def test_generated_source_shows_the_halves_under_the_call_line(optimized, motion
 
 
 @mode_params
+@pytest.mark.usefixtures("as_written")
 def test_inspect_getsource_reads_the_generated_functions(optimized, motion):
     df = tangentlike.grad(cf.uses_local_helper, optimized=optimized, motion=motion)
     text = inspect.getsource(df)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from oracle import check_everywhere
+from support import calls_as_written
 
 import tangentlike
 from tangentlike.errors import ValueRefusedError
@@ -98,8 +99,15 @@ def _derivative_call(f, mode):
                                      (repeated, "reverse")],
                          ids=["helper-reverse", "helper-forward", "repeated-reverse"])
 def test_a_sequence_it_cannot_see_is_refused_not_wrong(f, mode):
-    with pytest.raises(ValueRefusedError, match="tuple or list was used in arithmetic"):
+    # ``join`` kept as a call (written out into the caller, its tuples are seen: see
+    # test_a_sequence_seen_once_its_helper_is_written_out)
+    with pytest.raises(ValueRefusedError, match="tuple or list was used in arithmetic"), \
+            calls_as_written():
         _derivative_call(f, mode)()
+
+
+def test_a_sequence_seen_once_its_helper_is_written_out():
+    check_everywhere(unseen, (X.copy(),))
 
 
 def test_a_repeated_list_in_forward_mode_repeats_the_tangent():

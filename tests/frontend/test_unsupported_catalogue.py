@@ -653,6 +653,8 @@ ROWS = [
         """, (), "supported", hvp=True),
     Row("tuple-concatenation-unseen", """
         def join(a, b):
+            if len(a) > 3:  # (returns twice: kept as a call, not written out)
+                return a
             return a + b  # <-
 
 
@@ -660,6 +662,15 @@ ROWS = [
             both = join((x,), (np.sin(x),))
             return np.sum(both[0] * both[1])
         """, ("tuple or list",), "refused"),
+    Row("tuple-concatenation-in-a-written-out-helper", """
+        def join(a, b):
+            return a + b
+
+
+        def f(x):
+            both = join((x,), (np.sin(x),))
+            return np.sum(both[0] * both[1])
+        """, (), "supported", hvp=True),
     Row("enumerate-zip-reversed", """
         def f(x):
             xs = [x, 2.0 * x]
