@@ -143,6 +143,52 @@ def _import_user_globals(functions: list[gast.FunctionDef], user_globals: dict[s
                 guards.name(user_globals, name, ABSENT)
 
 
+def _separate_shadowed_builtins(parsed: ParsedFunction, namespace: Namespace,
+                                cells: dict[str, Any]) -> None:
+    """A global or closure variable of the user's named like a builtin (``from numpy import
+    *`` binds ``sum``, ``min``; a module may define ``reversed``): the generated code's own
+    ``reversed(range(n))``, ``min(len(a), len(b))`` or a template's ``abs`` must still reach
+    the builtin.  The builtin becomes one of tangentlike's own names (a closure variable of the
+    generated functions, which no global shadows), and the user's reads of that name are
+    renamed to an alias of the user's value (``reversed_1``; a closure cell stays live)."""
+    user_globals = parsed.func.__globals__
+    shadowed = {name for name in (user_globals.keys() | cells.keys()) & _BUILTIN_NAMES
+                if _user_value(name, user_globals, cells) is not getattr(builtins, name)}
+    if not shadowed:
+        return
+    node = parsed.node
+    local = syntax.stored_names(node) | set(parameter_names(node))
+    renames = {}
+    for name in sorted(shadowed):
+        namespace.injected[name] = parsed.aliases[name] = getattr(builtins, name)
+        namespace.namer.reserve(name)
+        if name in local or name not in syntax.loaded_names(node):
+            continue
+        value = _user_value(name, user_globals, cells)
+        if name in cells:  # the same cell under another name: read live
+            alias = namespace.namer.fresh(name)
+            cells[alias] = namespace.cells[alias] = cells[name]
+            parsed.guards.cell(cells[name], value, name)
+        else:
+            alias = namespace.name_for(value, name)
+            parsed.guards.name(user_globals, name, value)
+        parsed.aliases[alias] = value
+        renames[name] = alias
+    syntax.rename(node, renames)
+
+
+def _user_value(name: str, user_globals: dict[str, Any], cells: dict[str, Any]) -> Any:
+    if name in cells:
+        try:
+            return cells[name].cell_contents
+        except ValueError:
+            return ABSENT
+    return user_globals.get(name, ABSENT)
+
+
+_BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("__"))
+
+
 def _free_seed_name(parsed: ParsedFunction, namer: Namer) -> None:
     """The seed parameter is called ``init_grad`` (``SEED``: ``df(x, init_grad=v)``) unless
     a parameter has that name: a local variable of the user's with that name is renamed in
@@ -340,6 +386,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     _free_seed_name(parsed, namer)
     cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
     namespace = Namespace(parsed.func.__globals__, namer, cells)
+    _separate_shadowed_builtins(parsed, namespace, cells)
     use_default_values(parsed, namespace.name_for)
     fn = _normalized(parsed, namer, namespace, params)
     wrt_names = [params[i] for i in wrt]

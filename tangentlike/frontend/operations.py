@@ -176,13 +176,13 @@ def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> A
             cells[name] = UNBOUND
 
     def on_root(scope: int | None, root: str, value: Any) -> None:
-        if scope == 0:
+        if scope == 1:
             guards.cell(closure[root], value, root)
-        else:  # a global, or a builtin no global may shadow later
-            guards.name(func.__globals__, root, value if scope == 1 else ABSENT)
+        elif scope != 0:  # a global, or a builtin no global may shadow later
+            guards.name(func.__globals__, root, value if scope == 2 else ABSENT)
 
-    value = resolve_in(node, (cells, func.__globals__), missing=MISSING, on_root=on_root,
-                       on_attribute=guards.attribute)
+    value = resolve_in(node, (parsed.aliases, cells, func.__globals__), missing=MISSING,
+                       on_root=on_root, on_attribute=guards.attribute)
     if isinstance(value, functools._lru_cache_wrapper):
         value = value.__wrapped__  # a cache returns the function's values unchanged
     if isinstance(getattr(value, "stands_for", None), types.FunctionType):

@@ -31,6 +31,10 @@ class ParsedFunction:
     # a lifted or specialized function's: the function values its free names stand for
     # (frontend/functions.py)
     values: dict | None = None
+    # where the user's globals or closure variables are named like builtins (``sum`` of
+    # ``from numpy import *``): the builtin under its name, the user's value under the name
+    # the user's reads were renamed to (``sum_1``; pipeline.py)
+    aliases: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
