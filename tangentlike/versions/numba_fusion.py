@@ -361,7 +361,7 @@ class _Indexed(ast.NodeTransformer):
 
 def _emit(run: _Run, lines: list[str], namer: Namer,
           uses: dict[str, int]) -> tuple[int, int, list[str]]:
-    first, last = run.stmts[0], run.stmts[-1]
+    first = run.stmts[0]
     pad = lines[first.lineno - 1][:len(lines[first.lineno - 1]) -
                                    len(lines[first.lineno - 1].lstrip())]
     head: list[str] = []
@@ -379,6 +379,9 @@ def _emit(run: _Run, lines: list[str], namer: Namer,
     guards += [f"not {SHARES}({w}, {o})" for w in sorted(written) for o in others if o != w]
     inside = [n.id for stmt in run.stmts for n in ast.walk(stmt) if isinstance(n, ast.Name)]
     local = {n for n in run.fresh if inside.count(n) == uses.get(n, 0)}  # read nowhere else
+    gathered = _gather(run, offsets, local, namer)
+    if gathered is not None:
+        return _guarded(run, lines, pad, head, guards, gathered, "one pass per array it adds to")
     fresh = {name: namer.fresh(f"{name}_{'element' if name in local else 'fused'}")
              for name in run.fresh}
     i = namer.fresh("i")
@@ -412,25 +415,114 @@ def _emit(run: _Run, lines: list[str], namer: Namer,
             {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*="}[type(stmt.op)]
         body.append(f"{target} {op} {value}")
     after += [f"{n} = {fresh[n]}" for n in run.fresh if n not in local]
-    after += [lines[m.lineno - 1].strip() for m in run.moved]
+    loop_lines = [f"{fresh[n]} = {EMPTY}({counts[0]})" for n in run.fresh if n not in local]
+    loop_lines += before
+    loop_lines.append(f"for {i} in {loop}:")
+    loop_lines += [f"    {held[key]} = {offsets[key][0]}[{i}]" for key in held]
+    loop_lines += [f"    {line}" for line in body]
+    loop_lines += [f"    {offsets[key][0]}[{i}] = {held[key]}" for key in held]
+    return _guarded(run, lines, pad, head, guards, loop_lines + after, "one loop")
+
+
+def _guarded(run: _Run, lines: list[str], pad: str, head: list[str], guards: list[str],
+             loops: list[str], how: str) -> tuple[int, int, list[str]]:
+    """The run's replacement: its views, then ``loops`` (and the moved statements) where
+    the guards hold, else the original statements."""
+    first, last = run.stmts[0], run.stmts[-1]
+    loops = loops + [lines[m.lineno - 1].strip() for m in run.moved]
     original = lines[first.lineno - 1:last.end_lineno]
-    out = [f"{pad}# Fused by the numba backend: {len(run.stmts)} statement(s), one loop"
+    out = [f"{pad}# Fused by the numba backend: {len(run.stmts)} statement(s), {how}"
            + (f" (then {len(run.moved)} moved after it)" if run.moved else "")]
     out += [pad + line for line in head]
     inner = pad + "    " if guards else pad
     if guards:
         out.append(f"{pad}if {' and '.join(guards)}:")
-    out += [f"{inner}{fresh[n]} = {EMPTY}({counts[0]})" for n in run.fresh if n not in local]
-    out += [inner + line for line in before]
-    out.append(f"{inner}for {i} in {loop}:")
-    out += [f"{inner}    {held[key]} = {offsets[key][0]}[{i}]" for key in held]
-    out += [f"{inner}    {line}" for line in body]
-    out += [f"{inner}    {offsets[key][0]}[{i}] = {held[key]}" for key in held]
-    out += [inner + line for line in after]
+    out += [inner + line for line in loops]
     if guards:
         out.append(f"{pad}else:")
         out += ["    " + line for line in original]
     return first.lineno, last.end_lineno, out
+
+
+class _At(ast.NodeTransformer):
+    """An expression of the run at one index (an expression's source): a view or a whole
+    array read at it, a name the run assigns replaced by its own expression there."""
+
+    def __init__(self, offsets: dict, defs: dict[str, ast.expr], index: str):
+        self.offsets, self.defs, self.index = offsets, defs, index
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id in self.defs:
+            return self.visit(_copy(self.defs[node.id]))
+        if (node.id, None, None) in self.offsets:
+            return self._at(self.offsets[(node.id, None, None)][0])
+        return node
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+        part = _slice(node)
+        return node if part is None else self._at(self.offsets[part][0])
+
+    def _at(self, view: str) -> ast.expr:
+        return ast.parse(f"{view}[{self.index}]", mode="eval").body
+
+
+def _gather(run: _Run, offsets: dict, local: set[str], namer: Namer) -> list[str] | None:
+    """The loops of a run that only adds to arrays (``x[a:b] += E``, ``E`` reading no
+    array the run writes; its other statements new arrays read only in the run), where one
+    array is updated at several offsets: per such array, each element gathers its terms in
+    the statements' order (one load and one store, the terms read from arrays the loop does
+    not write, so it vectorizes), instead of one pass storing each offset in turn.  The
+    first and last elements, which not every statement reaches, are updated statement by
+    statement.  None for any other run."""
+    if run.sums or set(run.fresh) - local:
+        return None
+    written = {a[1] for a in run.accesses if a[4]} - set(run.fresh)
+    if not all(a[5] for a in run.accesses if a[1] in written):
+        return None  # (a read of an array written, or a write that is not an addition)
+    defs: dict[str, ast.expr] = {}
+    updates: dict[str, list[tuple[int, str, str, ast.expr]]] = {}  # (start, view, op, E)
+    for stmt in run.stmts:
+        if isinstance(stmt, ast.Assign):
+            defs[stmt.targets[0].id] = stmt.value  # (a new array, read only in the run)
+            continue
+        name, lo, hi = _slice(stmt.target)
+        if lo is not None and lo < 0:
+            return None  # (an offset from the end, which may be clipped to the start)
+        op = {ast.Add: "+=", ast.Sub: "-="}[type(stmt.op)]
+        updates.setdefault(name, []).append((lo or 0, offsets[(name, lo, hi)][0], op,
+                                             stmt.value))
+    if all(len({u[0] for u in mine}) == 1 for mine in updates.values()):
+        return None  # (one offset per array: the one loop does as well)
+    out: list[str] = []
+    for name in sorted(updates):
+        mine = updates[name]
+        top = max(u[0] for u in mine)
+        spread = top - min(u[0] for u in mine)
+        length = f"{mine[0][1]}.shape[0]"
+        view = next(u[1] for u in mine if u[0] == top)
+        j = namer.fresh("j")
+
+        def at(value: ast.expr, index: str) -> str:
+            return ast.unparse(_At(offsets, defs, index).visit(_copy(value)))
+
+        for start, part, op, value in mine:  # the first elements: not every term reaches
+            if top - start:
+                out.append(f"for {j} in range(min({top - start}, {length})):")
+                out.append(f"    {part}[{j}] {op} {at(value, j)}")
+        i, element = namer.fresh("i"), namer.fresh(f"{view}_i")
+        out.append(f"for {i} in range({length} - {spread}):" if spread else
+                   f"for {i} in range({length}):")
+        out.append(f"    {element} = {view}[{i}]")
+        for start, _, op, value in mine:
+            index = f"{i} + {top - start}" if top - start else i
+            out.append(f"    {element} {op} {at(value, index)}")
+        out.append(f"    {view}[{i}] = {element}")
+        for start, part, op, value in mine:  # the last elements
+            if spread - (top - start):
+                begin = f"max({length} - {spread - (top - start)}, {top - start})"
+                out.append(f"for {j} in range({begin}, {length}):")
+                out.append(f"    {part}[{j}] {op} {at(value, j)}")
+    return out
 
 
 def _copy(node: ast.AST) -> ast.AST:
