@@ -284,9 +284,10 @@ def _keeps(accesses: list[Access], written: set[str], step: int) -> bool:
     return True
 
 
-def fuse(source: str, kinds: dict[str, str]) -> str:
+def fuse(source: str, kinds: dict[str, str], numpy: tuple[str, ...] = ("np",)) -> str:
     """``source`` with each run of at least ``2`` fusable statements (or one with an
-    operation) on consecutive lines rewritten as one guarded loop."""
+    operation) on consecutive lines rewritten as one guarded loop (``numpy``: the names
+    that hold NumPy in its module)."""
     tree = ast.parse(source)
     lines = source.splitlines()
     namer = Namer({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | set(own_names()))
@@ -299,14 +300,14 @@ def fuse(source: str, kinds: dict[str, str]) -> str:
         for field in ("body", "orelse"):
             body = getattr(node, field, None)
             if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
-                blocks += _runs(body, kinds, lines, namer, uses)
+                blocks += _runs(body, kinds, lines, namer, uses, numpy)
     for start, end, new in sorted(blocks, reverse=True):
         lines[start - 1:end] = new
     return "\n".join(lines) + ("\n" if source.endswith("\n") else "")
 
 
 def _runs(body: list[ast.stmt], kinds: dict[str, str], lines: list[str], namer: Namer,
-          uses: dict[str, int]) -> list[tuple[int, int, list[str]]]:
+          uses: dict[str, int], numpy: tuple[str, ...]) -> list[tuple[int, int, list[str]]]:
     out = []
     k = 0
     while k < len(body):
@@ -318,8 +319,11 @@ def _runs(body: list[ast.stmt], kinds: dict[str, str], lines: list[str], namer: 
         if run.stmts:
             run.moved = [m for m in run.moved if m.lineno < run.stmts[-1].lineno]
         if run.stmts and (len(run.stmts) > 1 or _worth(run.stmts[0])):
-            out.append(_emit(run, lines, namer, uses))
             k = body.index(run.stmts[-1]) + 1
+            joined = _joined(body[k], run, uses, numpy) if k < len(body) \
+                and body[k].lineno == body[k - 1].end_lineno + 1 else None
+            out.append(_emit(run, lines, namer, uses, joined))
+            k += joined is not None
         else:
             k += 1
     return out
@@ -359,8 +363,43 @@ class _Indexed(ast.NodeTransformer):
         return ast.parse(f"{self.offsets[part][0]}[{self.i}]", mode="eval").body
 
 
-def _emit(run: _Run, lines: list[str], namer: Namer,
-          uses: dict[str, int]) -> tuple[int, int, list[str]]:
+def _joined(stmt: ast.stmt, run: _Run, uses: dict[str, int],
+            numpy: tuple[str, ...]) -> tuple[str, list[ast.expr], str, int] | None:
+    """(target, pieces, the run's new array among them, its last line) of ``target =
+    np.concatenate((p, ..., x, ...))`` right after the run, where ``x`` is a new array of
+    the run read nowhere but there, and the other pieces whole 1-D float64 arrays or their
+    slices with constant bounds, none of them a name of a stack's push or pop the run
+    moved: the run can write ``x`` into the concatenation's result; else None."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)):
+        return None
+    call = stmt.value
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "concatenate"
+            and isinstance(call.func.value, ast.Name) and call.func.value.id in numpy
+            and len(call.args) == 1 and not call.keywords
+            and isinstance(call.args[0], (ast.Tuple, ast.List))):
+        return None
+    pieces = call.args[0].elts
+    inside = [n.id for s in run.stmts for n in ast.walk(s) if isinstance(n, ast.Name)]
+    new = [p.id for p in pieces if isinstance(p, ast.Name) and p.id in run.fresh]
+    if len(new) != 1 or uses.get(new[0], 0) != inside.count(new[0]) + 1:
+        return None
+    names = {stmt.targets[0].id}
+    for piece in pieces:
+        part = _slice(piece) or ((piece.id, None, None) if isinstance(piece, ast.Name)
+                                 else None)
+        if part is None or (part[0] != new[0] and (
+                part[0] in run.fresh or run.kinds.get(part[0]) != ARRAY)):
+            return None
+        names.add(part[0])
+    if names & run.blocked:
+        return None
+    return stmt.targets[0].id, pieces, new[0], stmt.end_lineno
+
+
+def _emit(run: _Run, lines: list[str], namer: Namer, uses: dict[str, int],
+          joined: tuple[str, list[ast.expr], str, int] | None = None,
+          ) -> tuple[int, int, list[str]]:
     first = run.stmts[0]
     pad = lines[first.lineno - 1][:len(lines[first.lineno - 1]) -
                                    len(lines[first.lineno - 1].lstrip())]
@@ -379,7 +418,7 @@ def _emit(run: _Run, lines: list[str], namer: Namer,
     guards += [f"not {SHARES}({w}, {o})" for w in sorted(written) for o in others if o != w]
     inside = [n.id for stmt in run.stmts for n in ast.walk(stmt) if isinstance(n, ast.Name)]
     local = {n for n in run.fresh if inside.count(n) == uses.get(n, 0)}  # read nowhere else
-    gathered = _gather(run, offsets, local, namer)
+    gathered = _gather(run, offsets, local, namer) if joined is None else None
     if gathered is not None:
         return _guarded(run, lines, pad, head, guards, gathered, "one pass per array it adds to")
     fresh = {name: namer.fresh(f"{name}_{'element' if name in local else 'fused'}")
@@ -414,23 +453,51 @@ def _emit(run: _Run, lines: list[str], namer: Namer,
         op = "=" if isinstance(stmt, ast.Assign) else \
             {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*="}[type(stmt.op)]
         body.append(f"{target} {op} {value}")
-    after += [f"{n} = {fresh[n]}" for n in run.fresh if n not in local]
-    loop_lines = [f"{fresh[n]} = {EMPTY}({counts[0]})" for n in run.fresh if n not in local]
+    into = joined[2] if joined else None  # (written into the concatenation's result)
+    after += [f"{n} = {fresh[n]}" for n in run.fresh if n not in local and n != into]
+    loop_lines = [f"{fresh[n]} = {EMPTY}({counts[0]})" for n in run.fresh
+                  if n not in local and n != into]
+    joins: list[str] = []
+    if joined:
+        target, pieces, _, _ = joined
+        whole = namer.fresh(f"{target}_joined")
+        sizes = [counts[0] if isinstance(p, ast.Name) and p.id == into
+                 else f"{ast.unparse(p)}.shape[0]" for p in pieces]
+        loop_lines.append(f"{whole} = {EMPTY}({' + '.join(sizes)})")
+        k = next(n for n, p in enumerate(pieces) if isinstance(p, ast.Name) and p.id == into)
+        at = namer.fresh(f"{into}_at") if k else "0"
+        if k:
+            loop_lines.append(f"{at} = {' + '.join(sizes[:k])}")
+        loop_lines.append(f"{fresh[into]} = {whole}[{at}:{at} + {counts[0]}]" if k
+                          else f"{fresh[into]} = {whole}[:{counts[0]}]")
+        start = ""  # (the first piece from 0, the last to the end)
+        for n, (piece, size) in enumerate(zip(pieces, sizes)):
+            stop = at if n + 1 == k else "" if n + 1 == len(pieces) else \
+                size if not start else f"{start} + {size}"
+            if n != k:
+                joins.append(f"{whole}[{start}:{stop}] = {ast.unparse(piece)}")
+            start = stop if n != k else f"{at} + {counts[0]}" if k else counts[0]
+        joins.append(f"{target} = {whole}")
     loop_lines += before
     loop_lines.append(f"for {i} in {loop}:")
     loop_lines += [f"    {held[key]} = {offsets[key][0]}[{i}]" for key in held]
     loop_lines += [f"    {line}" for line in body]
     loop_lines += [f"    {offsets[key][0]}[{i}] = {held[key]}" for key in held]
-    return _guarded(run, lines, pad, head, guards, loop_lines + after, "one loop")
+    how = "one loop" + (f", writing {into} into {joined[0]}'s new array" if joined else "")
+    return _guarded(run, lines, pad, head, guards, loop_lines + after, how, joins,
+                    joined[3] if joined else None)
 
 
 def _guarded(run: _Run, lines: list[str], pad: str, head: list[str], guards: list[str],
-             loops: list[str], how: str) -> tuple[int, int, list[str]]:
-    """The run's replacement: its views, then ``loops`` (and the moved statements) where
-    the guards hold, else the original statements."""
-    first, last = run.stmts[0], run.stmts[-1]
-    loops = loops + [lines[m.lineno - 1].strip() for m in run.moved]
-    original = lines[first.lineno - 1:last.end_lineno]
+             loops: list[str], how: str, joins: list[str] = (),
+             end: int | None = None) -> tuple[int, int, list[str]]:
+    """The run's replacement: its views, then ``loops`` (the moved statements, then
+    ``joins``: the concatenation's other pieces) where the guards hold, else the original
+    statements (to line ``end``: the concatenation's, where it is joined)."""
+    first = run.stmts[0]
+    end = end or run.stmts[-1].end_lineno
+    loops = loops + [lines[m.lineno - 1].strip() for m in run.moved] + list(joins)
+    original = lines[first.lineno - 1:end]
     out = [f"{pad}# Fused by the numba backend: {len(run.stmts)} statement(s), {how}"
            + (f" (then {len(run.moved)} moved after it)" if run.moved else "")]
     out += [pad + line for line in head]
@@ -441,7 +508,7 @@ def _guarded(run: _Run, lines: list[str], pad: str, head: list[str], guards: lis
     if guards:
         out.append(f"{pad}else:")
         out += ["    " + line for line in original]
-    return first.lineno, last.end_lineno, out
+    return first.lineno, end, out
 
 
 class _At(ast.NodeTransformer):

@@ -363,3 +363,64 @@ def test_numba_gathered_stencil_gradient_at_every_length():
                                            rel=1e-6, abs=1e-6)
         if fn is not none:
             assert GATHERED in dn.source_for(u, k), dn.source_for(u, k)
+        if fn is heat:  # (the forward step: inner written into the new u)
+            assert JOINED in dn.source_for(u, k), dn.source_for(u, k)
+
+
+JOINED = "into u's new array"
+
+
+@pytest.mark.parametrize("body, joined", [
+    # the stencil's step: the new inner values written straight into the new state
+    ("t = u[2:] - 2.0 * u[1:-1] + u[:-2]\n    inner = u[1:-1] + k * t\n"
+     "    u = np.concatenate((u[:1], inner, u[-1:]))", True),
+    ("inner = u[1:] * k\n    u = np.concatenate((inner, u[:1]))", True),  # first
+    ("inner = u[1:] * k\n    u = np.concatenate([b, u[:1], inner])", True),  # last, a list
+    ("inner = u[1:] * k\n    u = np.concatenate((b[:2], b, inner, u, b[1:]))", True),
+    ("inner = u[1:] * k\n    u = np.concatenate((inner,))", True),
+    # a piece the run writes, read after it: its new values
+    ("b[1:] += u[1:]\n    inner = b[:-1] * k\n    u = np.concatenate((b[:2], inner, b))", True),
+    # not joined: the new array read later, another axis, a piece not a float64 vector
+    ("inner = u[1:] * k\n    u = np.concatenate((u[:1], inner))\n    b = b + inner.sum()", False),
+    ("inner = u[1:] * k\n    u = np.concatenate((u[:1], inner), axis=0)", False),
+    ("inner = u[1:] * k\n    u = np.concatenate((u[:1], inner, inner))", False),
+    ("inner = u[1:] * k\n    u = np.concatenate((u[:1], inner, b * 2.0))", False),
+    ("inner = u[1:] * k\n    u = np.concatenate((m, inner))", False),
+])
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 9])
+def test_a_new_array_written_into_its_concatenation(body, joined, size):
+    """``x = np.concatenate((..., new, ...))`` right after the run that computes ``new``:
+    the loop writes ``new`` into the concatenation's array, the other pieces copied after
+    it, bit for bit what the statements compute, at every length down to empty."""
+    u, b = np.linspace(-1.0, 2.0, size), np.linspace(0.5, 3.0, size) ** 2
+    source = f"def f(u, b, m, k):\n    {body}\n    return u, b\n"
+    m = np.arange(3)
+    _, got, fused, copies = _both(source, u, b, m, 0.3)
+    want = _load(source)(*_copies((u, b, m, 0.3)))
+    if size:  # (an empty run: the kinds of some names not seen)
+        assert (JOINED in fused) is joined, fused
+    _same(want, got)
+    _same(copies[0], copies[1])
+
+
+def test_a_concatenation_not_of_numpy_or_after_a_moved_pop_is_left():
+    source = textwrap.dedent("""
+        def f(u, k):
+            inner = u[1:] * k
+            u = np.concatenate((u[:1], inner))
+            return u
+        """)
+    kinds = numba_fusion.observe_kinds(_load(source), (A.copy(), 0.5), {})
+    assert JOINED in numba_fusion.fuse(source, kinds)
+    assert JOINED not in numba_fusion.fuse(source, kinds, numpy=("numpy",))
+    want, got, fused, _ = _both("""
+        def f(u, k):
+            stack = [u * 3.0]
+            inner = u[1:] * k
+            x = stack.pop()
+            v = u[:-1] * k
+            u = np.concatenate((x, v))
+            return u, inner
+        """, A, 0.5)
+    assert "moved after it" in fused and "u's new array" not in fused
+    _same(want, got)
