@@ -161,7 +161,8 @@ class Compiled:
                 kinds = numba_fusion.observe_kinds(plain, args, kwargs)
             except Exception:  # (the compiled call says what is wrong, if anything is)
                 kinds = {}
-            source = numba_fusion.fuse(source, kinds)
+            numpy = tuple(n for n, v in plain.__globals__.items() if v is np)
+            source = numba_fusion.fuse(source, kinds, numpy)
         path = cache.write_module(header + source, f"{name}_numba")
         function = scope.copy().load(header + source, path)[f"{name}_numba"]
         compiled = Version(key, "numba", source, path, function, version.reason)

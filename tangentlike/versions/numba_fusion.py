@@ -284,9 +284,10 @@ def _keeps(accesses: list[Access], written: set[str], step: int) -> bool:
     return True
 
 
-def fuse(source: str, kinds: dict[str, str]) -> str:
+def fuse(source: str, kinds: dict[str, str], numpy: tuple[str, ...] = ("np",)) -> str:
     """``source`` with each run of at least ``2`` fusable statements (or one with an
-    operation) on consecutive lines rewritten as one guarded loop."""
+    operation) on consecutive lines rewritten as one guarded loop (``numpy``: the names
+    that hold NumPy in its module)."""
     tree = ast.parse(source)
     lines = source.splitlines()
     namer = Namer({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | set(own_names()))
@@ -299,14 +300,14 @@ def fuse(source: str, kinds: dict[str, str]) -> str:
         for field in ("body", "orelse"):
             body = getattr(node, field, None)
             if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
-                blocks += _runs(body, kinds, lines, namer, uses)
+                blocks += _runs(body, kinds, lines, namer, uses, numpy)
     for start, end, new in sorted(blocks, reverse=True):
         lines[start - 1:end] = new
     return "\n".join(lines) + ("\n" if source.endswith("\n") else "")
 
 
 def _runs(body: list[ast.stmt], kinds: dict[str, str], lines: list[str], namer: Namer,
-          uses: dict[str, int]) -> list[tuple[int, int, list[str]]]:
+          uses: dict[str, int], numpy: tuple[str, ...]) -> list[tuple[int, int, list[str]]]:
     out = []
     k = 0
     while k < len(body):
@@ -318,8 +319,11 @@ def _runs(body: list[ast.stmt], kinds: dict[str, str], lines: list[str], namer: 
         if run.stmts:
             run.moved = [m for m in run.moved if m.lineno < run.stmts[-1].lineno]
         if run.stmts and (len(run.stmts) > 1 or _worth(run.stmts[0])):
-            out.append(_emit(run, lines, namer, uses))
             k = body.index(run.stmts[-1]) + 1
+            joined = _joined(body[k], run, uses, numpy) if k < len(body) \
+                and body[k].lineno == body[k - 1].end_lineno + 1 else None
+            out.append(_emit(run, lines, namer, uses, joined))
+            k += joined is not None
         else:
             k += 1
     return out
@@ -359,9 +363,44 @@ class _Indexed(ast.NodeTransformer):
         return ast.parse(f"{self.offsets[part][0]}[{self.i}]", mode="eval").body
 
 
-def _emit(run: _Run, lines: list[str], namer: Namer,
-          uses: dict[str, int]) -> tuple[int, int, list[str]]:
-    first, last = run.stmts[0], run.stmts[-1]
+def _joined(stmt: ast.stmt, run: _Run, uses: dict[str, int],
+            numpy: tuple[str, ...]) -> tuple[str, list[ast.expr], str, int] | None:
+    """(target, pieces, the run's new array among them, its last line) of ``target =
+    np.concatenate((p, ..., x, ...))`` right after the run, where ``x`` is a new array of
+    the run read nowhere but there, and the other pieces whole 1-D float64 arrays or their
+    slices with constant bounds, none of them a name of a stack's push or pop the run
+    moved: the run can write ``x`` into the concatenation's result; else None."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)):
+        return None
+    call = stmt.value
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "concatenate"
+            and isinstance(call.func.value, ast.Name) and call.func.value.id in numpy
+            and len(call.args) == 1 and not call.keywords
+            and isinstance(call.args[0], (ast.Tuple, ast.List))):
+        return None
+    pieces = call.args[0].elts
+    inside = [n.id for s in run.stmts for n in ast.walk(s) if isinstance(n, ast.Name)]
+    new = [p.id for p in pieces if isinstance(p, ast.Name) and p.id in run.fresh]
+    if len(new) != 1 or uses.get(new[0], 0) != inside.count(new[0]) + 1:
+        return None
+    names = {stmt.targets[0].id}
+    for piece in pieces:
+        part = _slice(piece) or ((piece.id, None, None) if isinstance(piece, ast.Name)
+                                 else None)
+        if part is None or (part[0] != new[0] and (
+                part[0] in run.fresh or run.kinds.get(part[0]) != ARRAY)):
+            return None
+        names.add(part[0])
+    if names & run.blocked:
+        return None
+    return stmt.targets[0].id, pieces, new[0], stmt.end_lineno
+
+
+def _emit(run: _Run, lines: list[str], namer: Namer, uses: dict[str, int],
+          joined: tuple[str, list[ast.expr], str, int] | None = None,
+          ) -> tuple[int, int, list[str]]:
+    first = run.stmts[0]
     pad = lines[first.lineno - 1][:len(lines[first.lineno - 1]) -
                                    len(lines[first.lineno - 1].lstrip())]
     head: list[str] = []
@@ -379,6 +418,9 @@ def _emit(run: _Run, lines: list[str], namer: Namer,
     guards += [f"not {SHARES}({w}, {o})" for w in sorted(written) for o in others if o != w]
     inside = [n.id for stmt in run.stmts for n in ast.walk(stmt) if isinstance(n, ast.Name)]
     local = {n for n in run.fresh if inside.count(n) == uses.get(n, 0)}  # read nowhere else
+    gathered = _gather(run, offsets, local, namer) if joined is None else None
+    if gathered is not None:
+        return _guarded(run, lines, pad, head, guards, gathered, "one pass per array it adds to")
     fresh = {name: namer.fresh(f"{name}_{'element' if name in local else 'fused'}")
              for name in run.fresh}
     i = namer.fresh("i")
@@ -411,26 +453,143 @@ def _emit(run: _Run, lines: list[str], namer: Namer,
         op = "=" if isinstance(stmt, ast.Assign) else \
             {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*="}[type(stmt.op)]
         body.append(f"{target} {op} {value}")
-    after += [f"{n} = {fresh[n]}" for n in run.fresh if n not in local]
-    after += [lines[m.lineno - 1].strip() for m in run.moved]
-    original = lines[first.lineno - 1:last.end_lineno]
-    out = [f"{pad}# Fused by the numba backend: {len(run.stmts)} statement(s), one loop"
+    into = joined[2] if joined else None  # (written into the concatenation's result)
+    after += [f"{n} = {fresh[n]}" for n in run.fresh if n not in local and n != into]
+    loop_lines = [f"{fresh[n]} = {EMPTY}({counts[0]})" for n in run.fresh
+                  if n not in local and n != into]
+    joins: list[str] = []
+    if joined:
+        target, pieces, _, _ = joined
+        whole = namer.fresh(f"{target}_joined")
+        sizes = [counts[0] if isinstance(p, ast.Name) and p.id == into
+                 else f"{ast.unparse(p)}.shape[0]" for p in pieces]
+        loop_lines.append(f"{whole} = {EMPTY}({' + '.join(sizes)})")
+        k = next(n for n, p in enumerate(pieces) if isinstance(p, ast.Name) and p.id == into)
+        at = namer.fresh(f"{into}_at") if k else "0"
+        if k:
+            loop_lines.append(f"{at} = {' + '.join(sizes[:k])}")
+        loop_lines.append(f"{fresh[into]} = {whole}[{at}:{at} + {counts[0]}]" if k
+                          else f"{fresh[into]} = {whole}[:{counts[0]}]")
+        start = ""  # (the first piece from 0, the last to the end)
+        for n, (piece, size) in enumerate(zip(pieces, sizes)):
+            stop = at if n + 1 == k else "" if n + 1 == len(pieces) else \
+                size if not start else f"{start} + {size}"
+            if n != k:
+                joins.append(f"{whole}[{start}:{stop}] = {ast.unparse(piece)}")
+            start = stop if n != k else f"{at} + {counts[0]}" if k else counts[0]
+        joins.append(f"{target} = {whole}")
+    loop_lines += before
+    loop_lines.append(f"for {i} in {loop}:")
+    loop_lines += [f"    {held[key]} = {offsets[key][0]}[{i}]" for key in held]
+    loop_lines += [f"    {line}" for line in body]
+    loop_lines += [f"    {offsets[key][0]}[{i}] = {held[key]}" for key in held]
+    how = "one loop" + (f", writing {into} into {joined[0]}'s new array" if joined else "")
+    return _guarded(run, lines, pad, head, guards, loop_lines + after, how, joins,
+                    joined[3] if joined else None)
+
+
+def _guarded(run: _Run, lines: list[str], pad: str, head: list[str], guards: list[str],
+             loops: list[str], how: str, joins: list[str] = (),
+             end: int | None = None) -> tuple[int, int, list[str]]:
+    """The run's replacement: its views, then ``loops`` (the moved statements, then
+    ``joins``: the concatenation's other pieces) where the guards hold, else the original
+    statements (to line ``end``: the concatenation's, where it is joined)."""
+    first = run.stmts[0]
+    end = end or run.stmts[-1].end_lineno
+    loops = loops + [lines[m.lineno - 1].strip() for m in run.moved] + list(joins)
+    original = lines[first.lineno - 1:end]
+    out = [f"{pad}# Fused by the numba backend: {len(run.stmts)} statement(s), {how}"
            + (f" (then {len(run.moved)} moved after it)" if run.moved else "")]
     out += [pad + line for line in head]
     inner = pad + "    " if guards else pad
     if guards:
         out.append(f"{pad}if {' and '.join(guards)}:")
-    out += [f"{inner}{fresh[n]} = {EMPTY}({counts[0]})" for n in run.fresh if n not in local]
-    out += [inner + line for line in before]
-    out.append(f"{inner}for {i} in {loop}:")
-    out += [f"{inner}    {held[key]} = {offsets[key][0]}[{i}]" for key in held]
-    out += [f"{inner}    {line}" for line in body]
-    out += [f"{inner}    {offsets[key][0]}[{i}] = {held[key]}" for key in held]
-    out += [inner + line for line in after]
+    out += [inner + line for line in loops]
     if guards:
         out.append(f"{pad}else:")
         out += ["    " + line for line in original]
-    return first.lineno, last.end_lineno, out
+    return first.lineno, end, out
+
+
+class _At(ast.NodeTransformer):
+    """An expression of the run at one index (an expression's source): a view or a whole
+    array read at it, a name the run assigns replaced by its own expression there."""
+
+    def __init__(self, offsets: dict, defs: dict[str, ast.expr], index: str):
+        self.offsets, self.defs, self.index = offsets, defs, index
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id in self.defs:
+            return self.visit(_copy(self.defs[node.id]))
+        if (node.id, None, None) in self.offsets:
+            return self._at(self.offsets[(node.id, None, None)][0])
+        return node
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+        part = _slice(node)
+        return node if part is None else self._at(self.offsets[part][0])
+
+    def _at(self, view: str) -> ast.expr:
+        return ast.parse(f"{view}[{self.index}]", mode="eval").body
+
+
+def _gather(run: _Run, offsets: dict, local: set[str], namer: Namer) -> list[str] | None:
+    """The loops of a run that only adds to arrays (``x[a:b] += E``, ``E`` reading no
+    array the run writes; its other statements new arrays read only in the run), where one
+    array is updated at several offsets: per such array, each element gathers its terms in
+    the statements' order (one load and one store, the terms read from arrays the loop does
+    not write, so it vectorizes), instead of one pass storing each offset in turn.  The
+    first and last elements, which not every statement reaches, are updated statement by
+    statement.  None for any other run."""
+    if run.sums or set(run.fresh) - local:
+        return None
+    written = {a[1] for a in run.accesses if a[4]} - set(run.fresh)
+    if not all(a[5] for a in run.accesses if a[1] in written):
+        return None  # (a read of an array written, or a write that is not an addition)
+    defs: dict[str, ast.expr] = {}
+    updates: dict[str, list[tuple[int, str, str, ast.expr]]] = {}  # (start, view, op, E)
+    for stmt in run.stmts:
+        if isinstance(stmt, ast.Assign):
+            defs[stmt.targets[0].id] = stmt.value  # (a new array, read only in the run)
+            continue
+        name, lo, hi = _slice(stmt.target)
+        if lo is not None and lo < 0:
+            return None  # (an offset from the end, which may be clipped to the start)
+        op = {ast.Add: "+=", ast.Sub: "-="}[type(stmt.op)]
+        updates.setdefault(name, []).append((lo or 0, offsets[(name, lo, hi)][0], op,
+                                             stmt.value))
+    if all(len({u[0] for u in mine}) == 1 for mine in updates.values()):
+        return None  # (one offset per array: the one loop does as well)
+    out: list[str] = []
+    for name in sorted(updates):
+        mine = updates[name]
+        top = max(u[0] for u in mine)
+        spread = top - min(u[0] for u in mine)
+        length = f"{mine[0][1]}.shape[0]"
+        view = next(u[1] for u in mine if u[0] == top)
+        j = namer.fresh("j")
+
+        def at(value: ast.expr, index: str) -> str:
+            return ast.unparse(_At(offsets, defs, index).visit(_copy(value)))
+
+        for start, part, op, value in mine:  # the first elements: not every term reaches
+            if top - start:
+                out.append(f"for {j} in range(min({top - start}, {length})):")
+                out.append(f"    {part}[{j}] {op} {at(value, j)}")
+        i, element = namer.fresh("i"), namer.fresh(f"{view}_i")
+        out.append(f"for {i} in range({length} - {spread}):" if spread else
+                   f"for {i} in range({length}):")
+        out.append(f"    {element} = {view}[{i}]")
+        for start, _, op, value in mine:
+            index = f"{i} + {top - start}" if top - start else i
+            out.append(f"    {element} {op} {at(value, index)}")
+        out.append(f"    {view}[{i}] = {element}")
+        for start, part, op, value in mine:  # the last elements
+            if spread - (top - start):
+                begin = f"max({length} - {spread - (top - start)}, {top - start})"
+                out.append(f"for {j} in range({begin}, {length}):")
+                out.append(f"    {part}[{j}] {op} {at(value, j)}")
+    return out
 
 
 def _copy(node: ast.AST) -> ast.AST:
