@@ -87,6 +87,7 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
     run-time check in the derivative instead."""
     analysis = Analysis(fn, resolve, summaries, varied)
     analysis.run()
+    _refuse_changes_outside(analysis, location)
     bindings: dict[str, list[gast.stmt]] = {}
     for stmt in syntax.statements(fn.body, with_bodies=True):
         for name in dataflow.defs(stmt) if not isinstance(stmt, gast.If) else ():
@@ -218,6 +219,34 @@ def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespac
         return anno.info(stmt).origin or parsed.location(stmt)
 
     check(fn, resolve, summary_of, varied, location, guard)
+
+
+def _refuse_changes_outside(analysis: Analysis, location: Callable[[gast.AST], Location],
+                            ) -> None:
+    """A write into a global's or a closure variable's array, list or dict (``arr[1] = v``,
+    ``log.append(v)``, also through a view): the derivative differentiates only the values
+    the function makes or is given, and its backward pass would put the old items back."""
+    for change in analysis.changes.values():
+        outside = sorted(o[1] for o in change.objects if o[0] == "global")
+        if outside and not _logs(change.stmt, analysis.varied):
+            names = " and ".join(repr(n) for n in outside)
+            through = "" if outside == [change.name] else f", which changes {names}"
+            raise UnsupportedSyntaxError(
+                f"{change.what}{through}: {names} {'is' if len(outside) == 1 else 'are'} kept "
+                "outside the function (a global or a closure variable), and tangentlike's "
+                "derivative does not follow changes to data kept there", location(change.stmt),
+                hint=f"pass {outside[0]} as an argument (the derivative writes into it as the "
+                     f"function does), or work on a copy ({outside[0]}_here = "
+                     f"{outside[0]}.copy()) and return it")
+
+
+def _logs(stmt: gast.stmt, varied: set[str]) -> bool:
+    """``log.append(v)`` of a value that carries no derivative: the derivative appends it
+    as the function does (and never takes it back)."""
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    return (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+            and call.func.attr == "append" and not call.keywords
+            and not syntax.loaded_names(gast.Tuple(elts=call.args, ctx=gast.Load())) & varied)
 
 
 _summaries: dict[Any, FunctionSummary | None] = {}

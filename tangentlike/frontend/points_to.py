@@ -105,7 +105,18 @@ class Analysis:
 
     def run(self) -> None:
         state = State({p: frozenset({("param", p)}) for p in self.params})
+        state.points.update({name: frozenset({("global", name)}) for name in self.outside()})
         self.block(self.fn.body, state)
+
+    def outside(self) -> list[str]:
+        """The free names (the user's globals, closure variables) that hold data the
+        function could write into: arrays, lists, dicts (a random generator, a module or a
+        function is not data: drawing from a generator is followed by random draws)."""
+        local = syntax.stored_names(self.fn) | set(self.params)
+        return [name for name in sorted(syntax.loaded_names(self.fn) - local)
+                if isinstance(self.resolve(gast.Name(id=name, ctx=gast.Load(), annotation=None,
+                                                     type_comment=None)),
+                              (np.ndarray, list, dict))]
 
     # -- statements ------------------------------------------------------------------------
     def block(self, body: list[gast.stmt], state: State) -> State:
@@ -350,6 +361,9 @@ def _returns_new(func: Any, call: gast.Call) -> bool:
         return False
     if isinstance(call.func, gast.Attribute) and call.func.attr in _VIEW_METHODS:
         return False
+    if isinstance(call.func, gast.Attribute) and isinstance(
+            getattr(func, "__self__", None), (np.ndarray, list, dict)):
+        func = Method(call.func.attr)  # a global's: TOTALS.copy()
     if isinstance(func, Method):  # x.copy(), x.sum(): a method of an array, not a view
         return func.name in READING_METHODS or registry.is_pure_function(
             getattr(np.ndarray, func.name, None))
