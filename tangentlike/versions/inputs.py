@@ -40,6 +40,9 @@ from tangentlike.versions.cancel import recorded
 
 ROWS = 128  # rows of the input multiplied by one product
 MAX_STEP_ROWS = 64  # a step's rows up to which its product is worth computing in chunks
+# Methods of an array that change nothing (without ``out=``).
+READING_METHODS = frozenset({"dot", "sum", "reshape", "copy", "transpose", "ravel", "astype",
+                             "mean", "max", "min", "prod", "squeeze"})
 
 
 def hoist_inputs(fn: gast.FunctionDef, bound: dict[str, Any], exact: set[int],
@@ -51,17 +54,18 @@ def hoist_inputs(fn: gast.FunctionDef, bound: dict[str, Any], exact: set[int],
     names = syntax.all_names(fn)
     stored = set().union(*map(syntax.stored_names, fn.body))
     arrays = {p: v for p, v in bound.items() if type(v) is np.ndarray and p not in stored}
+    known = _arrays(fn) | set(arrays)
     changed = False
     for loop in [s for s in fn.body if isinstance(s, gast.For) and id(s) not in exact]:
-        changed |= _Loop(loop, names, arrays, _lists(fn), resolve).rewrite()
+        changed |= _Loop(loop, names, arrays, _lists(fn), known, resolve).rewrite()
     return changed
 
 
 class _Loop:
     def __init__(self, loop: gast.For, names: set[str], arrays: dict[str, np.ndarray],
-                 lists: set[str], resolve: Callable[[gast.expr], Any]):
+                 lists: set[str], known: set[str], resolve: Callable[[gast.expr], Any]):
         self.loop, self.names, self.arrays, self.resolve = loop, names, arrays, resolve
-        self.lists = lists
+        self.lists, self.known = lists, known  # names of lists, of arrays
 
     def rewrite(self) -> bool:
         loop = self.loop
@@ -78,7 +82,7 @@ class _Loop:
             parents = {id(child): parent for parent in gast.walk(stmt)
                        for child in gast.iter_child_nodes(parent)}
             for node in list(gast.walk(stmt)):
-                if not (isinstance(node, gast.BinOp) and isinstance(node.op, gast.MatMult)):
+                if not _matrix_product(node):
                     continue
                 found = self._product(node, rows, position, bound)
                 if found is None:
@@ -151,7 +155,9 @@ class _Loop:
                 and isinstance(node.func.value, gast.Name) and node.func.value.id in self.lists:
             return True
         if isinstance(node.func, gast.Attribute) and self.resolve(node.func) is None:
-            return False  # a method: it may change its object
+            # a method: it may change its object, unless it only reads an array
+            return node.func.attr in READING_METHODS and isinstance(
+                node.func.value, gast.Name) and node.func.value.id in self.known
         return is_pure_function(self.resolve(node.func))
 
     def _row(self, stmt: gast.stmt, counter: str) -> tuple[str, str] | None:
@@ -163,11 +169,12 @@ class _Loop:
                 return stmt.targets[0].id, source
         return None
 
-    def _product(self, node: gast.BinOp, rows: dict[str, tuple[str, int]], position: int,
+    def _product(self, node: gast.expr, rows: dict[str, tuple[str, int]], position: int,
                  bound: set[str]) -> tuple[str, str, int] | None:
-        """``(X, W, steps)`` for a product ``X[t] @ W`` this module computes in chunks."""
+        """``(X, W, steps)`` for a product ``X[t] @ W`` (or ``X[t].dot(W)``) this module
+        computes in chunks."""
         counter = self.loop.target.id
-        left, right = node.left, node.right
+        left, right = _operands(node)
         source = _indexed(left, counter)
         if source is None and isinstance(left, gast.Name) and left.id in rows:
             source = rows[left.id][0]
@@ -185,8 +192,7 @@ class _Loop:
         shape, (d, n) = inputs[1], (weight[1] if len(weight[1]) == 2 else (None, None))
         if d is None or len(shape) not in (2, 3) or shape[-1] != d or min(*shape, d, n) <= 0 \
                 or inputs[2] != weight[2] or product[2] != inputs[2] \
-                or product[1] != (*shape[1:-1], n) or recorded(node.left) != (
-                    np.ndarray, shape[1:], inputs[2]):
+                or product[1] != (*shape[1:-1], n):
             return None
         step_rows = shape[1] if len(shape) == 3 else 1
         if step_rows > MAX_STEP_ROWS:
@@ -219,7 +225,23 @@ class _Loop:
         return name
 
 
-def _folded(node: gast.BinOp, parents: dict[int, gast.AST],
+def _matrix_product(node: gast.AST) -> bool:
+    """``a @ b`` or ``a.dot(b)``."""
+    if isinstance(node, gast.BinOp):
+        return isinstance(node.op, gast.MatMult)
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+        and node.func.attr == "dot" and len(node.args) == 1 and not node.keywords \
+        and not isinstance(node.args[0], gast.Starred)
+
+
+def _operands(node: gast.expr) -> tuple[gast.expr, gast.expr]:
+    """``(a, b)`` of ``a @ b`` or ``a.dot(b)``."""
+    if isinstance(node, gast.BinOp):
+        return node.left, node.right
+    return node.func.value, node.args[0]
+
+
+def _folded(node: gast.expr, parents: dict[int, gast.AST],
             bound: set[str]) -> tuple[gast.BinOp, str, gast.expr | None] | None:
     """For the product ``P`` (``node``) in ``(P + Q) + c``, ``(Q + P) + c`` or ``P + c``,
     where ``c`` is a name the loop does not bind, an array of ``P``'s dtype whose shape
@@ -254,6 +276,30 @@ def _invariant(term: gast.expr, total: gast.BinOp, product: tuple, bound: set[st
         return np.broadcast_shapes(seen[1], product[1]) == product[1]
     except ValueError:
         return False
+
+
+def _arrays(fn: gast.FunctionDef) -> set[str]:
+    """The names ``fn`` binds only by plain assignments, each to ``None`` or to a value the
+    instrumented run recorded as arrays only: calling a reading method on one changes
+    nothing (on ``None`` it raises)."""
+    simple: set[int] = set()
+    names: set[str] = set()
+    others: set[str] = set()
+    for stmt in syntax.statements(fn.body, with_bodies=True):
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name):
+            simple.add(id(stmt.targets[0]))
+            name = stmt.targets[0].id
+            seen = anno.info(stmt.value).seen if anno.has_info(stmt.value) else None
+            if isinstance(stmt.value, gast.Constant) and stmt.value.value is None:
+                continue
+            if seen and all(kind in (np.ndarray, type(None)) for kind, _, _ in seen):
+                names.add(name)
+            else:
+                others.add(name)
+    others |= {n.id for n in syntax.walk_names(fn)
+               if not isinstance(n.ctx, gast.Load) and id(n) not in simple}
+    return names - others
 
 
 def _lists(fn: gast.FunctionDef) -> set[str]:
