@@ -104,7 +104,8 @@ def test_large_batches_stay_per_step() -> None:
 
 @pytest.mark.parametrize("f", [inf.rnn_from_one, inf.rnn_every_other, inf.weight_rebound,
                                inf.weight_alias_written, inf.row_changed,
-                               inf.row_of_the_step_before, inf.product_written])
+                               inf.row_of_the_step_before, inf.product_written,
+                               inf.counter_rebound])
 def test_loops_it_leaves_alone(f: object) -> None:
     _check(f, _args(5), (0, 1, 2), hoisted=False)
 
