@@ -30,6 +30,7 @@ from tangentlike.versions.element_adjoints import keep_element_slots
 from tangentlike.versions.fills import spread_fills
 from tangentlike.versions.hoist import hoist_products
 from tangentlike.versions.inplace import accumulate_in_place
+from tangentlike.versions.inputs import hoist_inputs
 from tangentlike.versions.items import split_items
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
@@ -131,6 +132,7 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         optimize(fn, temporaries)
     hoist_products(fn, numpy_name(scope), returned_primal_slice(fn),
                    lambda f: resolve_in(f, (scope,), local))
+    hoist_inputs(fn, bound, returned_primal_slice(fn), lambda f: resolve_in(f, (scope,), local))
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
     accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
