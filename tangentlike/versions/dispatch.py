@@ -33,6 +33,7 @@ import numpy as np
 from tangentlike.backend import cache, emit, loading
 from tangentlike.core import syntax
 from tangentlike.versions.floats import lower_floats
+from tangentlike.versions.free_data import data_parts, data_readers, data_signature
 from tangentlike.versions.lower import lower_shapes
 from tangentlike.versions.observe import Observer
 from tangentlike.versions.signature import key_parts, signature
@@ -40,6 +41,7 @@ from tangentlike.versions.signature import key_parts, signature
 ENV = "TANGENTLIKE_SPECIALIZE"
 MAX_VERSIONS = 8  # signatures per derivative; beyond them, calls run the generic version
 MAX_KEYS = 4 * MAX_VERSIONS  # flat keys remembered (a NaN dict key makes a new one per call)
+DATA = object()  # in a key: the signatures of the data read from globals and cells follow
 Check = Callable[[tuple, dict], tuple[tuple, dict]]
 
 
@@ -104,6 +106,8 @@ class Versions:
         self._observer: Observer | None = None  # made at the first observation
         self._floats: Version | None = None  # the version for floats, once written
         self._parameters: inspect.Signature | None = None
+        # the user's globals and cells holding data: their signatures are part of the key
+        self.readers = data_readers(tree, scope)
         # a try statement: the rewrites assume a block runs to its end once entered
         self.no_versions = any(isinstance(n, gast.Try) for n in syntax.walk(tree))
 
@@ -114,6 +118,7 @@ class Versions:
         remembers the flat key for the next call.  ``finish``: applied to every result."""
         functions: dict[tuple, Callable] = {}  # by flat key: the version, finished
         ndarray, parts, slow = np.ndarray, key_parts, self._dispatch
+        readers = self.readers
 
         def call(*args: Any, **kwargs: Any) -> Any:
             key: list = []
@@ -131,6 +136,10 @@ class Versions:
                 append(name)
                 if not parts(append, value):
                     return slow(functions, finish, None, args, kwargs)
+            if readers:
+                append(DATA)
+                if not data_parts(append, readers):
+                    return slow(functions, finish, None, args, kwargs)
             flat = tuple(key)
             function = functions.get(flat)
             if function is not None:
@@ -143,7 +152,7 @@ class Versions:
                   flat: tuple | None, args: tuple, kwargs: dict) -> Any:
         """A call whose flat key the dispatcher does not know (or that has none): its
         version by signature, remembered under the flat key; or the first calls."""
-        key = signature(args, kwargs)
+        key = self.signature(args, kwargs)
         version = self.versions.get(key) if key is not None else None
         if version is None:
             result = self._first_calls(key, args, kwargs)
@@ -158,6 +167,15 @@ class Versions:
         if flat is not None and len(functions) < MAX_KEYS:
             functions[flat] = function  # a version, once stored, is never replaced
         return function(*args, **kwargs)
+
+    def signature(self, args: tuple, kwargs: dict) -> Hashable | None:
+        """The key of the version for these arguments (``signature.signature``) and the
+        data the derivative reads from the user's globals and cells (``free_data``)."""
+        key = signature(args, kwargs)
+        if key is None or not self.readers:
+            return key
+        data = data_signature(self.readers)
+        return None if data is None else (*key, (DATA, data))
 
     def _first_calls(self, key: Hashable | None, args: tuple, kwargs: dict,
                      when: str | None = None) -> Any:
@@ -292,12 +310,13 @@ class Versions:
         """The version a call with these arguments runs, written now if it would be written
         at a later call (``TANGENTLIKE_SPECIALIZE=first``); a signature not met before is
         called once for that (a version by shape runs the instrumented derivative)."""
-        key = signature(args, kwargs)
+        key = self.signature(args, kwargs)
         checked, checked_kwargs = self.check(args, kwargs)
         when = os.environ.get(ENV, "second")
         reason = ""
         if key is None:
-            reason = "an argument has no signature (not a number, array or container of them)"
+            reason = ("an argument, or a global or closure variable the derivative reads, has "
+                      "no signature (not a number, array or container of them)")
         elif checked is not args or checked_kwargs is not kwargs:
             reason = "the arguments are converted first (an int to a float): no version"
         elif when == "off":
