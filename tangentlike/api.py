@@ -35,6 +35,7 @@ from tangentlike.pipeline import (
     generation_lock,
     resolve_wrt,
 )
+from tangentlike.runtime import pytrees
 from tangentlike.versions.compiled import Compiled, numba_module
 from tangentlike.versions.dispatch import Check, Finish, Version, Versions, version_of
 
@@ -249,22 +250,30 @@ def _make_callable(derivative: Derivative, options: Options, name: str,
 def _gradients(wrt: tuple[int, ...], params: list[str], value: bool) -> Finish:
     """The gradients a joint derivative returns, each with its argument's structure
     (``gradients_like``), which leaves them unchanged where every differentiated argument is
-    an array or a float and the value is not returned with them."""
+    an array, a float, or a plain tuple, list or dict of them (none registered as a pytree
+    node), and the value is not returned with them."""
 
     def apply(grads: Any, args: tuple, kwargs: dict) -> Any:
         return gradients_like(grads, args, kwargs, wrt, params, value)
 
     def needed(args: tuple, kwargs: dict) -> bool:
-        if value:
+        if value or pytrees.registered(tuple) or pytrees.registered(list) or \
+                pytrees.registered(dict):
             return True
         n = len(args)
-        for i in wrt:
-            kind = type(args[i]) if i < n else type(kwargs.get(params[i]))
-            if kind is not np.ndarray and kind is not float:
-                return True
-        return False
+        return not all(_plain(args[i] if i < n else kwargs.get(params[i])) for i in wrt)
 
     return Finish(apply, needed)
+
+
+def _plain(x: Any) -> bool:
+    """``x`` is an array, a float, or a tuple, list or dict (exactly) of such values."""
+    kind = type(x)
+    if kind is np.ndarray or kind is float:
+        return True
+    if kind is tuple or kind is list:
+        return all(_plain(v) for v in x)
+    return kind is dict and all(_plain(v) for v in x.values())
 
 
 def _checked_call(derivative: Derivative, check: Check, options: Options,

@@ -24,8 +24,10 @@ from tangentlike.versions.signature import key_parts, signature
 
 @pytest.fixture(autouse=True)
 def second(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The default: a version is written at the second call of a signature."""
+    """The default: a version is written at the second call of a signature; each test
+    with derivatives of its own (their versions: at most ``MAX_VERSIONS`` each)."""
     monkeypatch.delenv(ENV, raising=False)
+    tangentlike.clear_cache()
 
 
 def _ran(df: Callable, args: tuple, kwargs: dict) -> tuple[Any, set]:
@@ -213,8 +215,8 @@ def test_containers_run_their_own_versions() -> None:
     _in_turns(tuple_loss, (0,), [((W, b), X), ([W, b], X), ((W, b[:1]), X), ((W, b), X[:2])],
               versions=4)
     _in_turns(dict_loss, (0,), [({"W": W, "b": b}, X), ({"b": b, "W": W}, X),
-                                ({"W": W, "b": b, "c": b.copy()}, X), ({"W": W[:, :2], "b": b[:2]}, X)],
-              versions=4)
+                                ({"W": W, "b": b, "c": b.copy()}, X),
+                                ({"W": W[:, :2], "b": b[:2]}, X)], versions=4)
     layers = [_layer(r, 3, 4), _layer(r, 4, 4), _layer(r, 4, 2)]
     _in_turns(list_loss, (0,), [(layers[:1], X), (layers[:2], X), (layers, X),
                                 ([list(p) for p in layers], X), (tuple(layers), X)])
