@@ -35,8 +35,9 @@ from tangentlike.pipeline import (
     generation_lock,
     resolve_wrt,
 )
+from tangentlike.runtime import pytrees
 from tangentlike.versions.compiled import Compiled, numba_module
-from tangentlike.versions.dispatch import Check, Version, Versions, version_of
+from tangentlike.versions.dispatch import Check, Finish, Version, Versions, version_of
 
 BACKENDS = ("python", "numba")
 
@@ -218,13 +219,9 @@ def _make_callable(derivative: Derivative, options: Options, name: str,
         def check(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
             return check_inputs(args, kwargs, wrt, params, name)
 
-        specializer, call = _checked_call(derivative, check, options, user)
-
-        def gradient(*args: Any, **kwargs: Any) -> Any:
-            return gradients_like(call(*args, **kwargs), args, kwargs, wrt, params,
-                                  options.preserve_result)
-
-        df = functools.wraps(derivative.function)(gradient)
+        specializer, df = _checked_call(derivative, check, options, user,
+                                        _gradients(wrt, params, options.preserve_result))
+        df = functools.wraps(derivative.function)(df)
     else:
         forward, backward = derivative.function, derivative.backward
 
@@ -250,11 +247,42 @@ def _make_callable(derivative: Derivative, options: Options, name: str,
     return df
 
 
+def _gradients(wrt: tuple[int, ...], params: list[str], value: bool) -> Finish:
+    """The gradients a joint derivative returns, each with its argument's structure
+    (``gradients_like``), which leaves them unchanged where every differentiated argument is
+    an array, a float, or a plain tuple, list or dict of them (none registered as a pytree
+    node), and the value is not returned with them."""
+
+    def apply(grads: Any, args: tuple, kwargs: dict) -> Any:
+        return gradients_like(grads, args, kwargs, wrt, params, value)
+
+    def needed(args: tuple, kwargs: dict) -> bool:
+        if value or pytrees.registered(tuple) or pytrees.registered(list) or \
+                pytrees.registered(dict):
+            return True
+        n = len(args)
+        return not all(_plain(args[i] if i < n else kwargs.get(params[i])) for i in wrt)
+
+    return Finish(apply, needed)
+
+
+def _plain(x: Any) -> bool:
+    """``x`` is an array, a float, or a tuple, list or dict (exactly) of such values."""
+    kind = type(x)
+    if kind is np.ndarray or kind is float:
+        return True
+    if kind is tuple or kind is list:
+        return all(_plain(v) for v in x)
+    return kind is dict and all(_plain(v) for v in x.values())
+
+
 def _checked_call(derivative: Derivative, check: Check, options: Options,
-                  user: Callable | None = None) -> tuple[Any, Callable]:
-    """The function that checks the arguments and runs the derivative: the dispatcher to
-    its versions by shape (which checks only at the first calls of a signature) when it can
-    have them, else a plain wrapper; with ``backend="numba"``, to those versions compiled."""
+                  user: Callable | None = None,
+                  finish: Finish | None = None) -> tuple[Any, Callable]:
+    """The function that checks the arguments and runs the derivative, its result then
+    ``finish``ed: the dispatcher to its versions by shape (which checks only at the first
+    calls of a signature) when it can have them, else a plain wrapper; with
+    ``backend="numba"``, to those versions compiled."""
     if options.backend == "numba" and derivative.tree is None:
         raise CompiledBackendError(
             f"backend=\"numba\" compiles the versions of an optimized derivative; "
@@ -267,14 +295,26 @@ def _checked_call(derivative: Derivative, check: Check, options: Options,
             args, kwargs = check(args, kwargs)
             return function(*args, **kwargs)
 
-        return None, call
+        return None, _finished(call, finish)
     specializer = Versions(derivative.function, derivative.tree, set(derivative.temporaries),
                            derivative.scope, check, derivative.numbers, derivative.source,
                            derivative.path)
     if options.backend == "numba":
         compiled = Compiled(specializer, user)
-        return compiled, compiled.dispatcher()
-    return specializer, specializer.dispatcher()
+        return compiled, _finished(compiled.dispatcher(), finish)
+    return specializer, specializer.dispatcher(finish)
+
+
+def _finished(call: Callable, finish: Finish | None) -> Callable:
+    """``call``, its result ``finish``ed."""
+    if finish is None:
+        return call
+    apply = finish.apply
+
+    def finished(*args: Any, **kwargs: Any) -> Any:
+        return apply(call(*args, **kwargs), args, kwargs)
+
+    return finished
 
 
 def wrt_indices(func: Callable, wrt: Any) -> tuple[int, ...]:

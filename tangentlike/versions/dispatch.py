@@ -8,7 +8,10 @@ first call with a signature runs the generic derivative.  The second runs an ins
 copy of it (``observe.py``) that records the type, shape and dtype of every call argument,
 index, operand and assigned value, and then writes a version of the derivative for that
 signature (``lower.py``), provided every shape follows from the signature (``static.py``).
-Later calls with that signature run the new version.  ``TANGENTLIKE_SPECIALIZE=off`` turns
+Later calls with that signature run the new version.  A call finds its version by a *flat
+key* (``signature.key_parts``: the shapes and dtypes of its arrays, the types of its other
+values, in one tuple), one dictionary lookup; the signature itself is computed only when the
+flat key is new.  ``TANGENTLIKE_SPECIALIZE=off`` turns
 all of this off, ``=first`` writes a version by shape at the first call (the test suite uses
 it to check every rewrite).  :meth:`Versions.version_for` says which version a call runs
 (:class:`Version`: its kind, source and file, or why there is none).
@@ -25,17 +28,32 @@ from pathlib import Path
 from typing import Any
 
 import gast
+import numpy as np
 
 from tangentlike.backend import cache, emit, loading
 from tangentlike.core import syntax
 from tangentlike.versions.floats import lower_floats
+from tangentlike.versions.free_data import data_parts, data_readers, data_signature
 from tangentlike.versions.lower import lower_shapes
 from tangentlike.versions.observe import Observer
-from tangentlike.versions.signature import signature, signature_part
+from tangentlike.versions.signature import key_parts, signature
 
 ENV = "TANGENTLIKE_SPECIALIZE"
 MAX_VERSIONS = 8  # signatures per derivative; beyond them, calls run the generic version
+MAX_KEYS = 4 * MAX_VERSIONS  # flat keys remembered (a NaN dict key makes a new one per call)
+DATA = object()  # in a key: the signatures of the data read from globals and cells follow
 Check = Callable[[tuple, dict], tuple[tuple, dict]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Finish:
+    """What the API does with a derivative's result before it returns it (a gradient given
+    the structure of its argument): ``apply(result, args, kwargs)``; ``needed(args,
+    kwargs)`` is False where ``apply`` would return the result unchanged, decided once per
+    flat key (so it may depend only on what the key says: types, shapes, dtypes)."""
+
+    apply: Callable[[Any, tuple, dict], Any]
+    needed: Callable[[tuple, dict], bool]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,11 +92,11 @@ class Versions:
         self.check = check
         self.numbers = numbers
         self.general = Version(None, "general", source, path, generic)
-        # The version table.  ``versions`` and ``by_types`` are read without a lock, by every
-        # call; a version is stored there only once it is complete and checked.  Everything
-        # is written under ``_lock``, which is never held while the user's code runs.
+        # The version table.  ``versions`` and the dispatchers' flat keys are read without a
+        # lock, by every call; a version is stored there only once it is complete and
+        # checked.  Everything else is written under ``_lock``, which is never held while the
+        # user's code runs.
         self.versions: dict[Hashable, Callable] = {}
-        self.by_types: dict[tuple, Callable] = {}  # the version for Python floats, by types
         self.written: dict[Hashable, Version] = {}  # the versions written, by signature
         self.sources: dict[Hashable, str] = {}  # those by shape: their source
         self.declined: dict[Hashable, str] = {}  # signatures without a version, and why
@@ -88,32 +106,76 @@ class Versions:
         self._observer: Observer | None = None  # made at the first observation
         self._floats: Version | None = None  # the version for floats, once written
         self._parameters: inspect.Signature | None = None
+        # the user's globals and cells holding data: their signatures are part of the key
+        self.readers = data_readers(tree, scope)
         # a try statement: the rewrites assume a block runs to its end once entered
         self.no_versions = any(isinstance(n, gast.Try) for n in syntax.walk(tree))
 
-    def dispatcher(self) -> Callable:
-        """The function to call: it finds the version by signature (this runs every call,
-        so it is a closure with everything it needs in local names, and takes no lock)."""
-        versions, by_types, kind = self.versions, self.by_types, signature_part
-        first_calls = self._first_calls
+    def dispatcher(self, finish: Finish | None = None) -> Callable:
+        """The function to call: it finds the function to run by the call's flat key (one
+        dictionary lookup; this runs every call, so it is a closure with everything it needs
+        in local names, and takes no lock), else by its signature (``_dispatch``), and
+        remembers the flat key for the next call.  ``finish``: applied to every result."""
+        functions: dict[tuple, Callable] = {}  # by flat key: the version, finished
+        ndarray, parts, slow = np.ndarray, key_parts, self._dispatch
+        readers = self.readers
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            if kwargs:
-                key = signature(args, kwargs)
-            else:
-                version = by_types.get(tuple(map(type, args)))  # Python floats: no shapes
-                if version is not None:
-                    return version(*args)
-                try:
-                    key = tuple(map(kind, args))  # signature(), inlined
-                except TypeError:
-                    key = None
-            version = versions.get(key)
-            if version is not None:
-                return version(*args, **kwargs)
-            return first_calls(key, args, kwargs)
+            key: list = []
+            append = key.append
+            for value in args:  # key_parts, inlined for arrays and floats
+                kind = type(value)
+                if kind is ndarray:
+                    append(value.shape)
+                    append(value.dtype)
+                elif kind is float:
+                    append(float)
+                elif not parts(append, value):
+                    return slow(functions, finish, None, args, kwargs)
+            for name, value in kwargs.items():
+                append(name)
+                if not parts(append, value):
+                    return slow(functions, finish, None, args, kwargs)
+            if readers:
+                append(DATA)
+                if not data_parts(append, readers):
+                    return slow(functions, finish, None, args, kwargs)
+            flat = tuple(key)
+            function = functions.get(flat)
+            if function is not None:
+                return function(*args, **kwargs)
+            return slow(functions, finish, flat, args, kwargs)
 
         return call
+
+    def _dispatch(self, functions: dict[tuple, Callable], finish: Finish | None,
+                  flat: tuple | None, args: tuple, kwargs: dict) -> Any:
+        """A call whose flat key the dispatcher does not know (or that has none): its
+        version by signature, remembered under the flat key; or the first calls."""
+        key = self.signature(args, kwargs)
+        version = self.versions.get(key) if key is not None else None
+        if version is None:
+            result = self._first_calls(key, args, kwargs)
+            return result if finish is None else finish.apply(result, args, kwargs)
+        function = version
+        if finish is not None and finish.needed(args, kwargs):
+            apply = finish.apply
+
+            def function(*args: Any, **kwargs: Any) -> Any:
+                return apply(version(*args, **kwargs), args, kwargs)
+
+        if flat is not None and len(functions) < MAX_KEYS:
+            functions[flat] = function  # a version, once stored, is never replaced
+        return function(*args, **kwargs)
+
+    def signature(self, args: tuple, kwargs: dict) -> Hashable | None:
+        """The key of the version for these arguments (``signature.signature``) and the
+        data the derivative reads from the user's globals and cells (``free_data``)."""
+        key = signature(args, kwargs)
+        if key is None or not self.readers:
+            return key
+        data = data_signature(self.readers)
+        return None if data is None else (*key, (DATA, data))
 
     def _first_calls(self, key: Hashable | None, args: tuple, kwargs: dict,
                      when: str | None = None) -> Any:
@@ -169,8 +231,6 @@ class Versions:
                 self.declined[key] = floats.reason
             else:
                 self.written[key] = dataclasses.replace(floats, signature=key)
-            if not kwargs:
-                self.by_types[tuple(map(type, args))] = floats.function
             self.versions[key] = floats.function  # last: the version is complete
             return floats.function
         if when != "first" and key not in self.seen_once:
@@ -250,12 +310,13 @@ class Versions:
         """The version a call with these arguments runs, written now if it would be written
         at a later call (``TANGENTLIKE_SPECIALIZE=first``); a signature not met before is
         called once for that (a version by shape runs the instrumented derivative)."""
-        key = signature(args, kwargs)
+        key = self.signature(args, kwargs)
         checked, checked_kwargs = self.check(args, kwargs)
         when = os.environ.get(ENV, "second")
         reason = ""
         if key is None:
-            reason = "an argument has no signature (not a number, array or container of them)"
+            reason = ("an argument, or a global or closure variable the derivative reads, has "
+                      "no signature (not a number, array or container of them)")
         elif checked is not args or checked_kwargs is not kwargs:
             reason = "the arguments are converted first (an int to a float): no version"
         elif when == "off":

@@ -6,7 +6,7 @@ each value (``describe``), and which recorded values can decide a shape by their
 """
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,48 @@ def signature(args: tuple, kwargs: dict) -> Hashable | None:
         return None
     return key
 
+
+
+def key_parts(append: Callable[[Any], None], value: Any) -> bool:
+    """Append to a dispatcher's flat key the parts that say what ``value`` contributes to
+    its signature (an array: its shape and dtype; a float: ``float``; an int or a bool: its
+    type and value; a tuple, list or dict: its type, length, then each item's parts, after
+    its key for a dict); False for any other value (the call then takes the slow path).
+
+    The parts of one value are read in order without a separator, so a flat key says
+    exactly one signature: an array begins with its shape (a tuple), every other value with
+    its type, a keyword argument with its name (a string)."""
+    kind = type(value)
+    if kind is np.ndarray:
+        append(value.shape)
+        append(value.dtype)
+    elif kind is float:
+        append(float)
+    elif kind is int or kind is bool:
+        append(kind)
+        append(value)
+    elif kind is tuple or kind is list:
+        append(kind)
+        append(len(value))
+        for item in value:
+            if type(item) is np.ndarray:
+                append(item.shape)
+                append(item.dtype)
+            elif not key_parts(append, item):
+                return False
+    elif kind is dict:
+        append(dict)
+        append(len(value))
+        for name, item in value.items():
+            append(name)
+            if type(item) is np.ndarray:
+                append(item.shape)
+                append(item.dtype)
+            elif not key_parts(append, item):
+                return False
+    else:
+        return False
+    return True
 
 
 def describe(value: Any) -> tuple:

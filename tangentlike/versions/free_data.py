@@ -1,0 +1,86 @@
+"""The user's data a generated derivative reads besides its arguments: module globals and
+closure cells that hold arrays, numbers or containers of them (``G`` in
+``np.sum(x * G)``).  Generated code reads them live, and a version by shape is written
+for their shapes as it is for the arguments', so their signatures are part of a call's key
+(``dispatch.py``): after ``G = np.ones((2, 3))`` a call runs the version for that shape.
+
+A name that holds a module or a callable is left out: re-binding one generates the
+derivative again (``core/guards.py``).  A value without a signature (an object) makes the
+call run the general derivative.  Not covered: data reached through an attribute of a
+module (``config.W``).
+"""
+from __future__ import annotations
+
+import builtins
+import types
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import gast
+
+from tangentlike.backend.loading import Scope
+from tangentlike.core import syntax
+from tangentlike.versions.signature import key_parts, signature_part
+
+MISSING = object()  # a name not bound (yet): no key, the general derivative raises NameError
+
+
+def data_readers(tree: gast.FunctionDef, scope: Scope) -> tuple[Callable[[], Any], ...]:
+    """For each name ``tree`` reads from the user's globals or closure cells that holds
+    data now (not a module, not a callable; or nothing yet), a function that reads its
+    value as generated code does, in the order of the names."""
+    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    local = syntax.stored_names(tree) | params
+    if tree.args.vararg is not None:
+        local.add(tree.args.vararg.id)
+    if tree.args.kwarg is not None:
+        local.add(tree.args.kwarg.id)
+    readers = []
+    for name in sorted(syntax.loaded_names(tree) - local):
+        if name in scope:  # tangentlike's own names
+            continue
+        if name in scope.cells:
+            reader = _cell_reader(scope.cells[name])
+        elif name in scope.live or not hasattr(builtins, name):
+            reader = _global_reader(scope.live, name)
+        else:
+            continue  # a builtin no global shadows (the guards see one that comes to)
+        value = reader()
+        if isinstance(value, types.ModuleType) or callable(value):
+            continue
+        readers.append(reader)
+    return tuple(readers)
+
+
+def _cell_reader(cell: Any) -> Callable[[], Any]:
+    def read() -> Any:
+        try:
+            return cell.cell_contents
+        except ValueError:  # an empty cell
+            return MISSING
+
+    return read
+
+
+def _global_reader(namespace: dict, name: str) -> Callable[[], Any]:
+    def read() -> Any:
+        return namespace.get(name, MISSING)
+
+    return read
+
+
+def data_parts(append: Callable[[Any], None], readers: tuple[Callable[[], Any], ...]) -> bool:
+    """Append the flat-key parts of the data the readers read (``key_parts``); False when
+    one has none."""
+    for read in readers:
+        if not key_parts(append, read()):
+            return False
+    return True
+
+
+def data_signature(readers: tuple[Callable[[], Any], ...]) -> Hashable | None:
+    """The signature of that data (``signature_part`` of each), None when one has none."""
+    try:
+        return tuple([signature_part(read()) for read in readers])
+    except TypeError:
+        return None
