@@ -132,29 +132,32 @@ class Liveness:
         block keeps one copy of its live set every few statements, not one per statement;
         read it before any statement of ``fn`` changes)."""
         result = _LiveAfter()
-
-        def visit(body: list[gast.stmt], live_out: set[str]) -> None:
-            block = _BlockLiveness(self, body, live_out)
-            for i, stmt in enumerate(body):
-                result.slots[id(stmt)] = (block, i)
-                if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
-                    continue
-                live = block.after(i)  # (a copy is kept around each compound statement)
-                if isinstance(stmt, gast.If):
-                    visit(stmt.body, live)
-                    visit(stmt.orelse, live)
-                elif isinstance(stmt, (gast.For, gast.While)):
-                    visit(stmt.body, self.transfer(stmt, live) | live)
-                    visit(stmt.orelse, live)
-                elif isinstance(stmt, gast.With):
-                    visit(stmt.body, live)
-                elif isinstance(stmt, gast.Try):
-                    outer, self._raising = self._raising, self._raising | live
-                    visit(stmt.body, live)
-                    self._raising = outer
-
-        visit(fn.body, set())
+        self._visit_after(result, fn.body, set())
         return result
+
+    def _visit_after(self, result: _LiveAfter, body: list[gast.stmt],
+                     live_out: set[str]) -> None:
+        """``after_all`` for one block and the blocks inside it (a method, not a closure
+        calling itself: that would be a reference cycle keeping ``result`` alive until the
+        collector runs)."""
+        block = _BlockLiveness(self, body, live_out)
+        for i, stmt in enumerate(body):
+            result.slots[id(stmt)] = (block, i)
+            if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
+                continue
+            live = block.after(i)  # (a copy is kept around each compound statement)
+            if isinstance(stmt, gast.If):
+                self._visit_after(result, stmt.body, live)
+                self._visit_after(result, stmt.orelse, live)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                self._visit_after(result, stmt.body, self.transfer(stmt, live) | live)
+                self._visit_after(result, stmt.orelse, live)
+            elif isinstance(stmt, gast.With):
+                self._visit_after(result, stmt.body, live)
+            elif isinstance(stmt, gast.Try):
+                outer, self._raising = self._raising, self._raising | live
+                self._visit_after(result, stmt.body, live)
+                self._raising = outer
 
 
 class _BlockLiveness:

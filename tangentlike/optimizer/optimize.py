@@ -78,7 +78,7 @@ def _accumulated(stmt: gast.stmt, name: str, like: gast.expr) -> gast.expr | Non
 def _read_structure_of(expr: gast.expr, name: str, like: gast.expr) -> None:
     """Where ``unindex(g, name, i)`` or ``share(g, name)`` read only the structure of the
     adjoint ``name`` (reverse.py), read ``like``'s, which is the same."""
-    for node in gast.walk(expr):
+    for node in list(syntax.walk(expr)):
         if (_calls(node, runtime.unindex, runtime.unelement, runtime.share)
                 and len(node.args) >= 2
                 and syntax.is_name(node.args[1], name)):

@@ -306,7 +306,7 @@ def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
     """Add the names ``nodes`` read as values to ``names``, and their copies ``a = b`` to
     ``copies`` (``a`` read as a value reads ``b`` too)."""
     shape_reads: set[int] = set()
-    for node in (n for s in nodes for n in gast.walk(s)):
+    for node in (n for s in nodes for n in syntax.walk(s)):
         if (isinstance(node, gast.Assign) and isinstance(node.value, gast.Name)
                 and isinstance(node.targets[0], gast.Name)):
             copies.setdefault(node.targets[0].id, set()).add(node.value.id)
