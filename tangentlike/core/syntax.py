@@ -422,9 +422,18 @@ def _measure(node: gast.AST) -> tuple[int, int]:
 def fits(value: gast.expr, target: gast.stmt, limit: int = MAX_NODES) -> bool:
     """Whether substituting ``value`` into ``target`` keeps the line readable: few nested
     calls, a short expression (``limit`` nodes)."""
-    value_size, value_depth = _measure(value)
-    target_size, target_depth = _measure(target)
-    return value_depth + target_depth <= MAX_CALL_DEPTH and value_size + target_size <= limit
+    return measures_fit(_measure(value), _measure(target), limit)
+
+
+def measure(node: gast.AST) -> tuple[int, int]:
+    """How many nodes ``node`` has, and how deep calls nest in it (what ``fits`` reads)."""
+    return _measure(node)
+
+
+def measures_fit(value: tuple[int, int], target: tuple[int, int],
+                 limit: int = MAX_NODES) -> bool:
+    """``fits`` for a value and a target already measured (``measure``)."""
+    return value[1] + target[1] <= MAX_CALL_DEPTH and value[0] + target[0] <= limit
 
 
 def located_at(node: gast.AST, at: gast.AST) -> gast.AST:

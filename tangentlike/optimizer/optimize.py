@@ -267,7 +267,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
             if j is None:
                 continue
             later = block[j]
-            if isinstance(later, dataflow.COMPOUND) or not syntax.fits(stmt.value, later):
+            if isinstance(later, dataflow.COMPOUND) or not index.fits(i, j):
                 continue
             if not (uses.get(name) == 1 and counts.get(name) == 1):
                 if live_after is None:
@@ -304,6 +304,24 @@ class _BlockIndex:
         self.barriers = [k for k, s in enumerate(block) if _is_barrier(s)]
         self.comments = [k for k, s in enumerate(block) if syntax.is_comment(s)]
         self.removed: set[int] = set()
+        # position -> (its value's measure, or None, its own): measured at the first need,
+        # forgotten when the statement changes (``update``)
+        self.measures: dict[int, tuple[tuple[int, int] | None, tuple[int, int]]] = {}
+
+    def fits(self, i: int, j: int, limit: int = syntax.MAX_NODES) -> bool:
+        """``syntax.fits`` of the value of the assignment at ``i`` into the statement at
+        ``j``, each measured once while it does not change."""
+        return syntax.measures_fit(self._measures(i)[0], self._measures(j)[1], limit)
+
+    def _measures(self, k: int) -> tuple[tuple[int, int] | None, tuple[int, int]]:
+        found = self.measures.get(k)
+        if found is None:
+            stmt = self.block[k]
+            value = getattr(stmt, "value", None)
+            found = self.measures[k] = (
+                syntax.measure(value) if isinstance(value, gast.AST) else None,
+                syntax.measure(stmt))
+        return found
 
     def reader(self, name: str, value: gast.expr, i: int) -> int | None:
         """The position of the first statement after ``i`` that reads ``name``, where the
@@ -346,10 +364,12 @@ class _BlockIndex:
         for name in self.binds[i]:
             _discard(self.binders[name], i)
         self.loads[i], self.binds[i] = set(), set()
+        self.measures.pop(i, None)
         self.removed.add(i)
 
     def update(self, j: int) -> None:
         """The statement at ``j`` reads other names now (what it binds is unchanged)."""
+        self.measures.pop(j, None)
         old, new = self.loads[j], syntax.loaded_names(self.block[j])
         for name in old - new:
             _discard(self.readers[name], j)
@@ -427,7 +447,7 @@ def fuse_accumulations(fn: gast.FunctionDef) -> bool:
                 continue
             later = block[j]
             if (summed_into(later) == name and anno.info(later).generated
-                    and syntax.fits(stmt.value, later, syntax.MAX_SUM_NODES)):
+                    and index.fits(i, j, syntax.MAX_SUM_NODES)):
                 later.value.left = stmt.value
                 index.remove(i)
                 index.update(j)
