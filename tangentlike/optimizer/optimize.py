@@ -254,9 +254,11 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     uses = dataflow.use_counts(fn)  # inlining moves a use: no other name's counts change
     counts = dataflow.definition_counts(fn)
     live_after: dict[int, set[str]] | None = None  # computed at the first need
+    indexes: list[_BlockIndex] = []  # (their facts are the liveness's too)
     changed = False
     for block in syntax.blocks(fn.body):
         index = _BlockIndex(block)
+        indexes.append(index)
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                 continue
@@ -271,7 +273,10 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                 continue
             if not (uses.get(name) == 1 and counts.get(name) == 1):
                 if live_after is None:
-                    live_after = dataflow.Liveness().after_all(fn)
+                    liveness = dataflow.Liveness()
+                    for known in indexes:
+                        known.share_facts(liveness)
+                    live_after = liveness.after_all(fn)
                 if not _last_read(later, name, live_after):
                     continue
             syntax.substitute(later, name, stmt.value)
@@ -292,6 +297,7 @@ class _BlockIndex:
 
     def __init__(self, block: list[gast.stmt]) -> None:
         self.block = block
+        self.statements = tuple(block)  # (the block loses the removed ones at the end)
         self.loads = [syntax.loaded_names(s) for s in block]
         self.binds = [dataflow.defs(s) for s in block]
         self.readers: dict[str, list[int]] = {}
@@ -307,6 +313,14 @@ class _BlockIndex:
         # position -> (its value's measure, or None, its own): measured at the first need,
         # forgotten when the statement changes (``update``)
         self.measures: dict[int, tuple[tuple[int, int] | None, tuple[int, int]]] = {}
+
+    def share_facts(self, liveness: dataflow.Liveness) -> None:
+        """Tell ``liveness`` what each simple statement still here reads and binds (for a
+        simple statement, what this index keeps: its uses and definitions), so that it
+        does not walk them again."""
+        for k, stmt in enumerate(self.statements):
+            if k not in self.removed and not isinstance(stmt, dataflow.COMPOUND):
+                liveness.assume(stmt, self.loads[k], self.binds[k])
 
     def fits(self, i: int, j: int, limit: int = syntax.MAX_NODES) -> bool:
         """``syntax.fits`` of the value of the assignment at ``i`` into the statement at
