@@ -310,9 +310,10 @@ class _BlockIndex:
         self.barriers = [k for k, s in enumerate(block) if _is_barrier(s)]
         self.comments = [k for k, s in enumerate(block) if syntax.is_comment(s)]
         self.removed: set[int] = set()
-        # position -> (its value's measure, or None, its own): measured at the first need,
-        # forgotten when the statement changes (``update``)
-        self.measures: dict[int, tuple[tuple[int, int] | None, tuple[int, int]]] = {}
+        # position -> its assignment's value's measure, its own measure: each taken at the
+        # first need, forgotten when the statement changes (``update``)
+        self.value_measures: dict[int, tuple[int, int]] = {}
+        self.measures: dict[int, tuple[int, int]] = {}
 
     def share_facts(self, liveness: dataflow.Liveness) -> None:
         """Tell ``liveness`` what each simple statement still here reads and binds (for a
@@ -325,17 +326,13 @@ class _BlockIndex:
     def fits(self, i: int, j: int, limit: int = syntax.MAX_NODES) -> bool:
         """``syntax.fits`` of the value of the assignment at ``i`` into the statement at
         ``j``, each measured once while it does not change."""
-        return syntax.measures_fit(self._measures(i)[0], self._measures(j)[1], limit)
-
-    def _measures(self, k: int) -> tuple[tuple[int, int] | None, tuple[int, int]]:
-        found = self.measures.get(k)
-        if found is None:
-            stmt = self.block[k]
-            value = getattr(stmt, "value", None)
-            found = self.measures[k] = (
-                syntax.measure(value) if isinstance(value, gast.AST) else None,
-                syntax.measure(stmt))
-        return found
+        value = self.value_measures.get(i)
+        if value is None:
+            value = self.value_measures[i] = syntax.measure(self.block[i].value)
+        target = self.measures.get(j)
+        if target is None:
+            target = self.measures[j] = syntax.measure(self.block[j])
+        return syntax.measures_fit(value, target, limit)
 
     def reader(self, name: str, value: gast.expr, i: int) -> int | None:
         """The position of the first statement after ``i`` that reads ``name``, where the
@@ -379,11 +376,13 @@ class _BlockIndex:
             _discard(self.binders[name], i)
         self.loads[i], self.binds[i] = set(), set()
         self.measures.pop(i, None)
+        self.value_measures.pop(i, None)
         self.removed.add(i)
 
     def update(self, j: int) -> None:
         """The statement at ``j`` reads other names now (what it binds is unchanged)."""
         self.measures.pop(j, None)
+        self.value_measures.pop(j, None)
         old, new = self.loads[j], syntax.loaded_names(self.block[j])
         for name in old - new:
             _discard(self.readers[name], j)
