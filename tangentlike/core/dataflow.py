@@ -74,7 +74,10 @@ class Liveness:
         """Names live on entry to ``body`` given those live after it."""
         live = set(live_out)
         for stmt in reversed(body):
-            live = self.transfer(stmt, live)
+            if isinstance(stmt, (*COMPOUND, gast.Return)):
+                live = self.transfer(stmt, live)
+            else:  # (live is this loop's own set: no copy per statement)
+                self.transfer_in_place(stmt, live)
         return live
 
     def transfer(self, stmt: gast.stmt, live: set[str]) -> set[str]:
@@ -99,7 +102,10 @@ class Liveness:
             finally:
                 self._raising = outer
         if isinstance(stmt, gast.If):
-            return used | self.live_in(stmt.body, live) | self.live_in(stmt.orelse, live)
+            result = self.live_in(stmt.body, live)  # (a set of its own, extended in place)
+            result |= self.live_in(stmt.orelse, live)
+            result |= used
+            return result
         if isinstance(stmt, (gast.For, gast.While)):
             entry = set(live)
             while True:  # the body may run again: iterate to a fixed point
@@ -132,29 +138,32 @@ class Liveness:
         block keeps one copy of its live set every few statements, not one per statement;
         read it before any statement of ``fn`` changes)."""
         result = _LiveAfter()
-
-        def visit(body: list[gast.stmt], live_out: set[str]) -> None:
-            block = _BlockLiveness(self, body, live_out)
-            for i, stmt in enumerate(body):
-                result.slots[id(stmt)] = (block, i)
-                if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
-                    continue
-                live = block.after(i)  # (a copy is kept around each compound statement)
-                if isinstance(stmt, gast.If):
-                    visit(stmt.body, live)
-                    visit(stmt.orelse, live)
-                elif isinstance(stmt, (gast.For, gast.While)):
-                    visit(stmt.body, self.transfer(stmt, live) | live)
-                    visit(stmt.orelse, live)
-                elif isinstance(stmt, gast.With):
-                    visit(stmt.body, live)
-                elif isinstance(stmt, gast.Try):
-                    outer, self._raising = self._raising, self._raising | live
-                    visit(stmt.body, live)
-                    self._raising = outer
-
-        visit(fn.body, set())
+        self._visit_after(result, fn.body, set())
         return result
+
+    def _visit_after(self, result: _LiveAfter, body: list[gast.stmt],
+                     live_out: set[str]) -> None:
+        """``after_all`` for one block and the blocks inside it (a method, not a closure
+        calling itself: that would be a reference cycle keeping ``result`` alive until the
+        collector runs)."""
+        block = _BlockLiveness(self, body, live_out)
+        for i, stmt in enumerate(body):
+            result.slots[id(stmt)] = (block, i)
+            if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
+                continue
+            live = block.after(i)  # (a copy is kept around each compound statement)
+            if isinstance(stmt, gast.If):
+                self._visit_after(result, stmt.body, live)
+                self._visit_after(result, stmt.orelse, live)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                self._visit_after(result, stmt.body, self.transfer(stmt, live) | live)
+                self._visit_after(result, stmt.orelse, live)
+            elif isinstance(stmt, gast.With):
+                self._visit_after(result, stmt.body, live)
+            elif isinstance(stmt, gast.Try):
+                outer, self._raising = self._raising, self._raising | live
+                self._visit_after(result, stmt.body, live)
+                self._raising = outer
 
 
 class _BlockLiveness:
@@ -171,15 +180,20 @@ class _BlockLiveness:
         self.copies: dict[int, set[str]] = {}  # index -> the live set after it
         self.before: dict[int, set[str]] = {}  # compound statement's index -> live before it
         live = set(live_out)
+        shared = False  # whether ``live`` is kept (in copies or before): copied on change
         for i in range(len(body) - 1, -1, -1):
             stmt = body[i]
             compound = isinstance(stmt, (*COMPOUND, gast.Return))
             if compound or i % self.EVERY == 0 or i == len(body) - 1:
-                self.copies[i] = set(live)
+                self.copies[i] = live
+                shared = True
             if compound:
-                live = liveness.transfer(stmt, live)
-                self.before[i] = set(live)
+                live = liveness.transfer(stmt, live)  # (a new set)
+                self.before[i] = live
+                shared = True
             else:
+                if shared:
+                    live, shared = set(live), False
                 liveness.transfer_in_place(stmt, live)
 
     def holds(self, i: int, name: str) -> bool:

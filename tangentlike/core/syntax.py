@@ -74,14 +74,18 @@ def parse_stmts(source: str) -> list[gast.stmt]:
 
 
 def clone(node: Any) -> Any:
-    """A deep copy of a tree (or a list of trees) that keeps annotations: every node is new,
-    each annotation record (``anno``) a copy; other values are shared (names, constants,
-    the objects a record points to), as they are never changed in place."""
+    """A deep copy of a tree (or a list of trees) that keeps annotations: every node is new
+    but contexts and operators without attributes (``Load()``, ``Add()``: they hold nothing,
+    and the passes replace them, never change them), each annotation record (``anno``) a
+    copy; other values are shared (names, constants, the objects a record points to), as
+    they are never changed in place."""
     if isinstance(node, list):
         return [clone(n) for n in node]
     if not isinstance(node, gast.AST):
         return node
     cls = node.__class__
+    if cls in _LEAF_CLASSES and not node.__dict__:
+        return node
     new = cls.__new__(cls)
     fields = new.__dict__
     for key, value in node.__dict__.items():
@@ -104,6 +108,9 @@ def clone(node: Any) -> Any:
 
 
 _new_info = object.__new__
+_LEAF_CLASSES = frozenset(c for base in (gast.expr_context, gast.operator, gast.unaryop,
+                                         gast.cmpop, gast.boolop)
+                          for c in base.__subclasses__())
 
 
 # Fields that never hold a node with names inside (strings, numbers, operators, contexts).
@@ -167,6 +174,31 @@ def walk(node: Any) -> Iterator[Any]:
                         push(item)
             elif isinstance(value, gast.AST):
                 push(value)
+
+
+def dump(node: gast.AST) -> str:
+    """``gast.dump(node)``, the same text, without the reference cycle that its inner
+    function calling itself makes at each call (garbage the collector must find)."""
+    return _dump(node)
+
+
+def _dump(node: Any) -> str:
+    """``gast.dump``'s ``_format`` with its defaults (one line, no attributes)."""
+    if isinstance(node, gast.AST):
+        cls = type(node)
+        args = []
+        for name in node._fields:
+            try:
+                value = getattr(node, name)
+            except AttributeError:
+                continue
+            if value is None and getattr(cls, name, 42) is None or value == []:
+                continue
+            args.append(f"{name}={_dump(value)}")
+        return f"{cls.__name__}({', '.join(args)})"
+    if isinstance(node, list):
+        return f"[{', '.join(_dump(x) for x in node)}]"
+    return repr(node)
 
 
 def loaded_names(node: gast.AST) -> set[str]:
@@ -390,9 +422,18 @@ def _measure(node: gast.AST) -> tuple[int, int]:
 def fits(value: gast.expr, target: gast.stmt, limit: int = MAX_NODES) -> bool:
     """Whether substituting ``value`` into ``target`` keeps the line readable: few nested
     calls, a short expression (``limit`` nodes)."""
-    value_size, value_depth = _measure(value)
-    target_size, target_depth = _measure(target)
-    return value_depth + target_depth <= MAX_CALL_DEPTH and value_size + target_size <= limit
+    return measures_fit(_measure(value), _measure(target), limit)
+
+
+def measure(node: gast.AST) -> tuple[int, int]:
+    """How many nodes ``node`` has, and how deep calls nest in it (what ``fits`` reads)."""
+    return _measure(node)
+
+
+def measures_fit(value: tuple[int, int], target: tuple[int, int],
+                 limit: int = MAX_NODES) -> bool:
+    """``fits`` for a value and a target already measured (``measure``)."""
+    return value[1] + target[1] <= MAX_CALL_DEPTH and value[0] + target[0] <= limit
 
 
 def located_at(node: gast.AST, at: gast.AST) -> gast.AST:

@@ -93,9 +93,9 @@ def _closure_reads(body: list[gast.stmt]) -> set[str]:
     """The names read inside the nested functions and lambdas of ``body``."""
     names: set[str] = set()
     for stmt in body:
-        for sub in gast.walk(stmt):
+        for sub in syntax.walk(stmt):
             if isinstance(sub, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)):
-                names |= {n.id for n in gast.walk(sub) if isinstance(n, gast.Name)}
+                names |= {n.id for n in syntax.walk(sub) if isinstance(n, gast.Name)}
     return names
 
 
@@ -111,7 +111,7 @@ def _binds(stmt: gast.stmt, name: str) -> bool:
 
 def _reads(node: gast.AST, name: str) -> bool:
     """Whether ``node`` reads ``name`` (or deletes it, or updates it with ``+=``)."""
-    for sub in gast.walk(node):
+    for sub in syntax.walk(node):
         if isinstance(sub, gast.Name) and sub.id == name \
                 and isinstance(sub.ctx, (gast.Load, gast.Del)):
             return True

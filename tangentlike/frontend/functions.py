@@ -138,7 +138,7 @@ class Lowering(gast.NodeTransformer):
         node = parsed.node
         self.locals = syntax.stored_names(node) | {p.id for p in params_of(node.args)}
         self.bindings = binding_counts(node)
-        inside = [n for s in node.body for n in gast.walk(s)]
+        inside = [n for s in node.body for n in syntax.walk(s)]
         self.defs = {n.name for n in inside if isinstance(n, gast.FunctionDef)} | {
             n.targets[0].id for n in inside if isinstance(n, gast.Assign)
             and isinstance(n.value, gast.Lambda) and isinstance(n.targets[0], gast.Name)}
@@ -159,7 +159,7 @@ class Lowering(gast.NodeTransformer):
     # -- statements ---------------------------------------------------------------------
     def run(self) -> None:
         self.parsed.node.body = self.statements(self.parsed.node.body)
-        left = {id(n) for n in gast.walk(self.parsed.node)} & set(self.with_defaults)
+        left = {id(n) for n in syntax.walk(self.parsed.node)} & set(self.with_defaults)
         if left:
             value, made = self.with_defaults[left.pop()]
             raise UnsupportedSyntaxError(

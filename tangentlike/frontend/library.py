@@ -179,20 +179,30 @@ def note_generated(path: str, source: str, functions: list[gast.FunctionDef],
     comment (``# Grad of: ...``) above it; matched in order, or not at all."""
     _DIFFERENTIATED[path] = func
     comments: list[Location] = []
-
-    class Comments(gast.NodeVisitor):  # in source order, as the emitter prints them
-        def visit_Constant(self, node: gast.Constant) -> None:
-            if getattr(node.value, "origin", None) is not None:
-                comments.append(node.value.origin)
-
     for fn in functions:
-        Comments().visit(fn)
+        _origin_comments(fn.body, comments)
     lines = [i for i, text in enumerate(source.splitlines(), 1)
              if text.strip().startswith(("# Grad of: ", "# Tangent of: "))]
     if len(lines) == len(comments):
         _GENERATED[path] = dict(zip(lines, comments))
     made = [s for fn in functions for s in _statements(fn.body) if not syntax.is_comment(s)]
     _ORIGINS[path] = [anno.info(m).origin if anno.has_info(m) else None for m in made]
+
+
+def _origin_comments(body: list[Any], found: list[Location]) -> None:
+    """Add the origins of the origin comments in ``body`` to ``found``, in source order, as
+    the emitter prints them (comments are statements: only statement lists are walked)."""
+    for stmt in body:
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant):
+            origin = getattr(stmt.value.value, "origin", None)
+            if origin is not None:
+                found.append(origin)
+            continue
+        for field in stmt._fields:  # (in field order: a try's handlers before its else)
+            inner = getattr(stmt, field, None)
+            if inner.__class__ is list and inner and isinstance(
+                    inner[0], (gast.stmt, gast.excepthandler)):
+                _origin_comments(inner, found)
 
 
 def _spans(path: str) -> list[tuple[int, int, Location]]:

@@ -300,7 +300,7 @@ def _copy_written_parameters(normalizer: Normalizer, body: list[gast.stmt]) -> N
     as it was)."""
     args = normalizer.parsed.node.args
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
-    nodes = [n for stmt in body for n in gast.walk(stmt)]
+    nodes = [n for stmt in body for n in syntax.walk(stmt)]
     written: dict[str, gast.stmt] = {}  # parameter -> the first statement writing into it
     updated: dict[str, gast.stmt] = {}  # x += v
     for node in nodes:
@@ -308,7 +308,7 @@ def _copy_written_parameters(normalizer: Normalizer, body: list[gast.stmt]) -> N
             updated.setdefault(node.target.id, node)
         targets = node.targets if isinstance(node, gast.Assign) else \
             [node.target] if isinstance(node, gast.AugAssign) else []
-        for sub in (s for t in targets for s in gast.walk(t)):
+        for sub in (s for t in targets for s in syntax.walk(t)):
             if (isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store)
                     and isinstance(sub.value, gast.Name) and sub.value.id in params):
                 written.setdefault(sub.value.id, node)
@@ -355,7 +355,7 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
     if node.args.vararg is not None or node.args.kwarg is not None:
         raise normalizer.unsupported(node, "*args or **kwargs parameters",
                                      "name each parameter")
-    for sub in gast.walk(node):
+    for sub in syntax.walk(node):
         if isinstance(sub, (gast.Yield, gast.YieldFrom)) and not summary:
             raise normalizer.unsupported(
                 sub, "a generator function (yield)",

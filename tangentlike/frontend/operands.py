@@ -54,7 +54,7 @@ class ExpressionSplitter:
         self.namespace = namespace
         self.locals = syntax.stored_names(parsed.node)
         # lists the function appends to (their length changes after a read)
-        self.grown = {call.func.value.id for call in gast.walk(parsed.node)
+        self.grown = {call.func.value.id for call in syntax.walk(parsed.node)
                       if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
                       and call.func.attr == "append" and isinstance(call.func.value, gast.Name)}
         self.current: dict[str, str] = {}  # user name -> the name of its live version
@@ -77,9 +77,9 @@ class ExpressionSplitter:
         )
 
     def check_expression(self, node: gast.AST) -> None:
-        spread = {id(a) for call in gast.walk(node) if isinstance(call, gast.Call)
+        spread = {id(a) for call in syntax.walk(node) if isinstance(call, gast.Call)
                   for a in call.args if isinstance(a, gast.Starred)}  # f(*xs): see spread
-        for sub in gast.walk(node):
+        for sub in syntax.walk(node):
             entry = UNSUPPORTED_EXPRESSIONS.get(type(sub))
             if entry is not None and id(sub) not in spread:
                 raise self.unsupported(sub, *entry)
@@ -130,7 +130,7 @@ class ExpressionSplitter:
         written."""
         return not (syntax.loaded_names(node) & self.locals) and all(
             registry.is_pure_function(resolve(call.func, self.parsed, self.locals))
-            for call in gast.walk(node) if isinstance(call, gast.Call))
+            for call in syntax.walk(node) if isinstance(call, gast.Call))
 
     def atomize(self, node: gast.expr) -> gast.expr:
         """An operand: a name, a literal or a constant expression; else a new temporary."""
@@ -250,7 +250,7 @@ class ExpressionSplitter:
         more than compute a value (``rng.normal() < 0.5``) runs first, once, in its own
         statement (where Python would evaluate it anyway: not after ``and``/``or`` or in a
         chained comparison)."""
-        impure = [call for call in gast.walk(node) if isinstance(call, gast.Call)
+        impure = [call for call in syntax.walk(node) if isinstance(call, gast.Call)
                   and not registry.is_pure_function(resolve(call.func, self.parsed,
                                                             self.locals))]
         if not impure:
@@ -315,10 +315,10 @@ class _Hoist(gast.NodeTransformer):
 
     def __init__(self, normalizer: ExpressionSplitter, calls: list[gast.Call]):
         self.normalizer = normalizer
-        self.keys = {gast.dump(c) for c in calls}
+        self.keys = {syntax.dump(c) for c in calls}
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
-        if gast.dump(node) in self.keys:
+        if syntax.dump(node) in self.keys:
             return self.normalizer.atomize(node)
         return node

@@ -101,7 +101,7 @@ def _key(stmt: gast.stmt, candidates: set[str], resolve: Callable,
     if not all(_plain(o) for o in operands):
         return None
     renamed = _ReadAs(renames).visit(syntax.clone(value))
-    return gast.dump(renamed)
+    return syntax.dump(renamed)
 
 
 # Methods of arrays that change nothing (their receiver's other methods may: fill, sort).
@@ -121,7 +121,7 @@ def _binds_pure_value(stmt: gast.stmt, resolve: Callable) -> bool:
             isinstance(t, gast.Name) or isinstance(t, gast.Tuple)
             and all(isinstance(e, gast.Name) for e in t.elts) for t in stmt.targets)):
         return False
-    for node in gast.walk(stmt.value):
+    for node in syntax.walk(stmt.value):
         if isinstance(node, gast.Call):
             if any(k.arg in ("out", None) for k in node.keywords):
                 return False
@@ -152,21 +152,21 @@ def _mutable(fn: gast.FunctionDef, resolve: Callable) -> set[str]:
     """The names something may change in place: written into (``t[i] = v``, ``t += v``),
     the receiver of a method, an ``out=`` argument, an argument of an impure call."""
     found: set[str] = set()
-    for node in gast.walk(fn):
+    for node in syntax.walk(fn):
         if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(
                 node.ctx, (gast.Store, gast.Del)):
             found |= syntax.loaded_names(node.value) | {
-                n.id for n in gast.walk(node.value) if isinstance(n, gast.Name)}
+                n.id for n in syntax.walk(node.value) if isinstance(n, gast.Name)}
         elif isinstance(node, gast.AugAssign):
-            found |= {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
+            found |= {n.id for n in syntax.walk(node.target) if isinstance(n, gast.Name)}
         elif isinstance(node, gast.Call):
             if isinstance(node.func, gast.Attribute):
-                found |= {n.id for n in gast.walk(node.func.value) if isinstance(n, gast.Name)}
+                found |= {n.id for n in syntax.walk(node.func.value) if isinstance(n, gast.Name)}
             if not is_pure_function(resolve(node.func)):
                 found |= {n.id for a in node.args + [k.value for k in node.keywords]
-                          for n in gast.walk(a) if isinstance(n, gast.Name)}
+                          for n in syntax.walk(a) if isinstance(n, gast.Name)}
             found |= {n.id for k in node.keywords if k.arg == "out"
-                      for n in gast.walk(k.value) if isinstance(n, gast.Name)}
+                      for n in syntax.walk(k.value) if isinstance(n, gast.Name)}
     return found
 
 

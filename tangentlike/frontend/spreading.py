@@ -160,7 +160,7 @@ def _changed_otherwise(node: gast.FunctionDef) -> set[str]:
     (``xs[i] = v``, ``del xs[i]``, ``xs.append(v)``: any method called on them, ``+=``), or
     as the target of a ``for``, a comprehension or a ``with``."""
     changed = set()
-    for sub in gast.walk(node):
+    for sub in syntax.walk(node):
         if isinstance(sub, gast.Subscript) and isinstance(sub.ctx, (gast.Store, gast.Del)) \
                 and isinstance(sub.value, gast.Name):
             changed.add(sub.value.id)
@@ -181,7 +181,7 @@ def _shared(node: gast.FunctionDef) -> set[str]:
     a dict's keys): every name read other than spread (``*xs``, ``**d``), indexed
     (``xs[i]``), looped over (``for x in xs``) or measured (``len(xs)``)."""
     kept = set()
-    for sub in gast.walk(node):
+    for sub in syntax.walk(node):
         if isinstance(sub, (gast.Starred, gast.Subscript)) or isinstance(
                 sub, gast.keyword) and sub.arg is None:
             kept.add(id(sub.value))
@@ -190,7 +190,7 @@ def _shared(node: gast.FunctionDef) -> set[str]:
         elif isinstance(sub, gast.Call) and isinstance(sub.func, gast.Name) \
                 and sub.func.id == "len" and len(sub.args) == 1:
             kept.add(id(sub.args[0]))
-    return {sub.id for sub in gast.walk(node) if isinstance(sub, gast.Name)
+    return {sub.id for sub in syntax.walk(node) if isinstance(sub, gast.Name)
             and isinstance(sub.ctx, gast.Load) and id(sub) not in kept}
 
 

@@ -45,7 +45,7 @@ def rewrite_ufunc_keywords(body: list[gast.stmt], parsed: ParsedFunction,
         a.id for a in parsed.node.args.args + parsed.node.args.posonlyargs
         + parsed.node.args.kwonlyargs}
     for stmt in body:
-        for call in gast.walk(stmt):
+        for call in list(syntax.walk(stmt)):
             if not isinstance(call, gast.Call):
                 continue
             keywords = {k.arg: k.value for k in call.keywords}

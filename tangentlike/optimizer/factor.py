@@ -85,7 +85,7 @@ def _numeric_term(term: Term) -> bool:
 
 
 def _key(factors: list[gast.expr]) -> tuple[str, ...]:
-    return tuple(sorted(gast.dump(f) for f in factors))
+    return tuple(sorted(syntax.dump(f) for f in factors))
 
 
 def _like_terms(terms: list[Term]) -> list[Term]:
@@ -252,7 +252,7 @@ def simplify_product(node: gast.expr) -> gast.expr | None:
             left=product, op=gast.Mult(), right=factor)
     if drop and coefficient < 0:
         product = gast.UnaryOp(op=gast.USub(), operand=product)
-    if gast.dump(product) == gast.dump(node):
+    if syntax.dump(product) == syntax.dump(node):
         return None
     _keep_records(node)
     if anno.has_info(node) and anno.info(node).seen is not None:

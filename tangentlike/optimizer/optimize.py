@@ -78,7 +78,7 @@ def _accumulated(stmt: gast.stmt, name: str, like: gast.expr) -> gast.expr | Non
 def _read_structure_of(expr: gast.expr, name: str, like: gast.expr) -> None:
     """Where ``unindex(g, name, i)`` or ``share(g, name)`` read only the structure of the
     adjoint ``name`` (reverse.py), read ``like``'s, which is the same."""
-    for node in gast.walk(expr):
+    for node in list(syntax.walk(expr)):
         if (_calls(node, runtime.unindex, runtime.unelement, runtime.share)
                 and len(node.args) >= 2
                 and syntax.is_name(node.args[1], name)):
@@ -254,9 +254,11 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     uses = dataflow.use_counts(fn)  # inlining moves a use: no other name's counts change
     counts = dataflow.definition_counts(fn)
     live_after: dict[int, set[str]] | None = None  # computed at the first need
+    indexes: list[_BlockIndex] = []  # (their facts are the liveness's too)
     changed = False
     for block in syntax.blocks(fn.body):
         index = _BlockIndex(block)
+        indexes.append(index)
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                 continue
@@ -267,11 +269,14 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
             if j is None:
                 continue
             later = block[j]
-            if isinstance(later, dataflow.COMPOUND) or not syntax.fits(stmt.value, later):
+            if isinstance(later, dataflow.COMPOUND) or not index.fits(i, j):
                 continue
             if not (uses.get(name) == 1 and counts.get(name) == 1):
                 if live_after is None:
-                    live_after = dataflow.Liveness().after_all(fn)
+                    liveness = dataflow.Liveness()
+                    for known in indexes:
+                        known.share_facts(liveness)
+                    live_after = liveness.after_all(fn)
                 if not _last_read(later, name, live_after):
                     continue
             syntax.substitute(later, name, stmt.value)
@@ -292,6 +297,7 @@ class _BlockIndex:
 
     def __init__(self, block: list[gast.stmt]) -> None:
         self.block = block
+        self.statements = tuple(block)  # (the block loses the removed ones at the end)
         self.loads = [syntax.loaded_names(s) for s in block]
         self.binds = [dataflow.defs(s) for s in block]
         self.readers: dict[str, list[int]] = {}
@@ -304,6 +310,29 @@ class _BlockIndex:
         self.barriers = [k for k, s in enumerate(block) if _is_barrier(s)]
         self.comments = [k for k, s in enumerate(block) if syntax.is_comment(s)]
         self.removed: set[int] = set()
+        # position -> its assignment's value's measure, its own measure: each taken at the
+        # first need, forgotten when the statement changes (``update``)
+        self.value_measures: dict[int, tuple[int, int]] = {}
+        self.measures: dict[int, tuple[int, int]] = {}
+
+    def share_facts(self, liveness: dataflow.Liveness) -> None:
+        """Tell ``liveness`` what each simple statement still here reads and binds (for a
+        simple statement, what this index keeps: its uses and definitions), so that it
+        does not walk them again."""
+        for k, stmt in enumerate(self.statements):
+            if k not in self.removed and not isinstance(stmt, dataflow.COMPOUND):
+                liveness.assume(stmt, self.loads[k], self.binds[k])
+
+    def fits(self, i: int, j: int, limit: int = syntax.MAX_NODES) -> bool:
+        """``syntax.fits`` of the value of the assignment at ``i`` into the statement at
+        ``j``, each measured once while it does not change."""
+        value = self.value_measures.get(i)
+        if value is None:
+            value = self.value_measures[i] = syntax.measure(self.block[i].value)
+        target = self.measures.get(j)
+        if target is None:
+            target = self.measures[j] = syntax.measure(self.block[j])
+        return syntax.measures_fit(value, target, limit)
 
     def reader(self, name: str, value: gast.expr, i: int) -> int | None:
         """The position of the first statement after ``i`` that reads ``name``, where the
@@ -346,10 +375,14 @@ class _BlockIndex:
         for name in self.binds[i]:
             _discard(self.binders[name], i)
         self.loads[i], self.binds[i] = set(), set()
+        self.measures.pop(i, None)
+        self.value_measures.pop(i, None)
         self.removed.add(i)
 
     def update(self, j: int) -> None:
         """The statement at ``j`` reads other names now (what it binds is unchanged)."""
+        self.measures.pop(j, None)
+        self.value_measures.pop(j, None)
         old, new = self.loads[j], syntax.loaded_names(self.block[j])
         for name in old - new:
             _discard(self.readers[name], j)
@@ -427,7 +460,7 @@ def fuse_accumulations(fn: gast.FunctionDef) -> bool:
                 continue
             later = block[j]
             if (summed_into(later) == name and anno.info(later).generated
-                    and syntax.fits(stmt.value, later, syntax.MAX_SUM_NODES)):
+                    and index.fits(i, j, syntax.MAX_SUM_NODES)):
                 later.value.left = stmt.value
                 index.remove(i)
                 index.update(j)

@@ -160,7 +160,7 @@ class _Substitute(syntax.Transformer):
 def _read_derivatives(stmt: gast.stmt) -> list[str]:
     """The parameters whose derivative ``stmt`` reads (``... = d[x] * y``)."""
     value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else stmt
-    return [s.slice.id for s in gast.walk(value) if isinstance(s, gast.Subscript)
+    return [s.slice.id for s in syntax.walk(value) if isinstance(s, gast.Subscript)
             and syntax.is_name(s.value, "d") and isinstance(s.slice, gast.Name)]
 
 
@@ -233,7 +233,7 @@ def instantiate(
         items are their contributions; dropped where no value carries a derivative."""
         stmt = syntax.clone(stmt)
         for name, n in spread.items():
-            read = [s for s in gast.walk(stmt.value if isinstance(stmt, gast.Assign) else stmt)
+            read = [s for s in syntax.walk(stmt.value if isinstance(stmt, gast.Assign) else stmt)
                     if _is_derivative_of(s, name)]
             if read and not any(active(_part(name, i)) for i in range(n)):
                 return []
@@ -258,21 +258,9 @@ def instantiate(
                               type_comment=None)
                   for i in parts)]
 
-    def select(statements: list[gast.stmt]) -> list[gast.stmt]:
-        """Copies of the statements that write only derivatives that exist here."""
-        out = []
-        for stmt in statements:
-            if isinstance(stmt, gast.If):
-                branch = syntax.clone(stmt)
-                branch.body = select(stmt.body) or [gast.Pass()]
-                branch.orelse = select(stmt.orelse)
-                out.append(branch)
-                continue
-            if spread:
-                out += select_one_of(spread_out(stmt))
-                continue
-            out += select_one_of([stmt])
-        return out
+    def select(stmt: gast.stmt) -> list[gast.stmt]:
+        """Copies of a simple statement, if it writes only derivatives that exist here."""
+        return select_one_of(spread_out(stmt) if spread else [stmt])
 
     def select_one_of(statements: list[gast.stmt]) -> list[gast.stmt]:
         out = []
@@ -288,7 +276,7 @@ def instantiate(
             out.append(stmt)
         return out
 
-    kept = select(body)
+    kept = _selected(body, select)
 
     # Template-local names get fresh names; globals are reached through the namespace.
     local_names = {name: namer.fresh(name) for name in sorted(rule.locals | parts_locals)
@@ -305,7 +293,7 @@ def instantiate(
                 raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
                                     "is not defined", rule.location)
     for stmt in kept:  # the optimizer knows a called helper by what it is, not its name
-        for node in gast.walk(stmt):
+        for node in syntax.walk(stmt):
             if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
                     and node.func.id in global_names):
                 anno.info(node.func).callee = namespace.injected[global_names[node.func.id]]
@@ -316,10 +304,27 @@ def instantiate(
         out = [_SpliceStarred().visit(stmt) for stmt in out]
     out = resolve_static_branches(out)
     for stmt in out:
-        for sub in gast.walk(stmt):
+        for sub in syntax.walk(stmt):
             if isinstance(sub, gast.stmt):
                 anno.info(sub).generated = True
         _drop_default_arguments(stmt, namespace)
+    return out
+
+
+def _selected(statements: list[gast.stmt],
+              select: Callable[[gast.stmt], list[gast.stmt]]) -> list[gast.stmt]:
+    """``select`` applied to each simple statement, an ``if``'s branches selected alike (a
+    function of the module, not a closure calling itself: such a closure is a reference
+    cycle, which keeps every local of the call alive until the collector runs)."""
+    out = []
+    for stmt in statements:
+        if isinstance(stmt, gast.If):
+            branch = syntax.clone(stmt)
+            branch.body = _selected(stmt.body, select) or [gast.Pass()]
+            branch.orelse = _selected(stmt.orelse, select)
+            out.append(branch)
+            continue
+        out += select(stmt)
     return out
 
 
@@ -405,7 +410,7 @@ _signatures: dict[Any, list[inspect.Parameter] | None] = {}
 
 def _drop_default_arguments(stmt: gast.stmt, namespace: Namespace) -> None:
     """``unreduce(g, x, None, False)`` reads better as ``unreduce(g, x)``."""
-    for call in gast.walk(stmt):
+    for call in list(syntax.walk(stmt)):
         if not isinstance(call, gast.Call):
             continue
         params = _parameters(resolve_in(call.func, (namespace.injected,)))

@@ -165,13 +165,22 @@ class _Planner:
                    if (base := setitem_base(s)) is not None]
         while True:
             steps, replayed = self.steps()
+            # the steps that read (or capture) each name, in the order of ``steps``: the
+            # searches below look only at those (linear, not bindings times steps)
+            readers: dict[str, list[tuple[int, StmtRef, _Step]]] = {}
+            mentions: dict[str, list[tuple[StmtRef, _Step]]] = {}
+            for k, (other, step) in enumerate(steps.items()):
+                for name in step.reads:
+                    readers.setdefault(name, []).append((k, other, step))
+                for name in step.reads.keys() | step.captures:
+                    mentions.setdefault(name, []).append((other, step))
             changed = False
             for stmt, name in bindings:
                 if name in self.saved:
                     continue
                 position = program.ref(stmt)
                 loop = program.outer_loops[position]
-                for other, step in steps.items():
+                for other, step in mentions.get(name, ()):
                     captured = step.captures if other != position or loop is not None else ()
                     if ((name in step.reads or name in captured) and (
                             other <= position or (loop is not None
@@ -183,7 +192,8 @@ class _Planner:
                         break
             for stmt, names in updates:
                 ref = program.ref(stmt)
-                reader = next((o for o, s in steps.items() if names & s.reads.keys()), None)
+                first = min((readers[n][0] for n in names if n in readers), default=None)
+                reader = first[1] if first is not None else None
                 if ref not in self.slices and reader is not None:
                     self.slices[ref] = self._reason(reader, ARRAY)
                     changed = True
@@ -306,7 +316,7 @@ def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
     """Add the names ``nodes`` read as values to ``names``, and their copies ``a = b`` to
     ``copies`` (``a`` read as a value reads ``b`` too)."""
     shape_reads: set[int] = set()
-    for node in (n for s in nodes for n in gast.walk(s)):
+    for node in (n for s in nodes for n in syntax.walk(s)):
         if (isinstance(node, gast.Assign) and isinstance(node.value, gast.Name)
                 and isinstance(node.targets[0], gast.Name)):
             copies.setdefault(node.targets[0].id, set()).add(node.value.id)
