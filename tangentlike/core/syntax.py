@@ -128,6 +128,29 @@ def child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
+def replace_child(parent: gast.AST, old: gast.AST, new: gast.AST) -> bool:
+    """Put ``new`` where ``old`` is among ``parent``'s children (by identity); whether it
+    was there."""
+    for field in child_fields(type(parent)):
+        value = getattr(parent, field, None)
+        if value is old:
+            setattr(parent, field, new)
+            return True
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if item is old:
+                    value[i] = new
+                    return True
+    return False
+
+
+def replace_in(root: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    """Put ``new`` where ``old`` is in ``root`` (by identity)."""
+    for node in walk(root):
+        if replace_child(node, old, new):
+            return
+
+
 def walk_names(node: gast.AST) -> list[gast.Name]:
     """Every Name in ``node`` (a pruned ``ast.walk``: the passes call this a lot)."""
     found = []

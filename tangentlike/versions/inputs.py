@@ -334,14 +334,4 @@ def _replace(stmt: gast.stmt, old: gast.expr, new: gast.expr) -> None:
     """Put ``new`` where ``old`` is in ``stmt``, with what was recorded for ``old``."""
     if anno.has_info(old):
         anno.info(new).seen = anno.info(old).seen
-    for parent in gast.walk(stmt):
-        for field in parent._fields:
-            value = getattr(parent, field, None)
-            if value is old:
-                setattr(parent, field, new)
-                return
-            if isinstance(value, list):
-                for i, item in enumerate(value):
-                    if item is old:
-                        value[i] = new
-                        return
+    syntax.replace_in(stmt, old, new)

@@ -187,7 +187,7 @@ def fold_negations(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
             continue
         for negation in found:
             parent = parents[id(negation)]
-            _replace(parent, negation, negation.operand)
+            syntax.replace_child(parent, negation, negation.operand)
             parents[id(negation.operand)] = parent
         stmt.value = _without_sign(stmt.value)
         changed = True
@@ -217,18 +217,6 @@ def _without_sign(value: gast.expr) -> gast.expr:
         return negation.operand
     parent.left = negation.operand
     return value
-
-
-def _replace(parent: gast.AST, old: gast.AST, new: gast.AST) -> None:
-    for field, value in gast.iter_fields(parent):
-        if value is old:
-            setattr(parent, field, new)
-            return
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                if item is old:
-                    value[i] = new
-                    return
 
 
 def _sum_key(node: gast.AST, resolve: Callable[[gast.expr], Any]) -> str | None:
@@ -296,4 +284,4 @@ def _first_sum(block: list[gast.stmt], k: int, summed: str, v: str,
 
 def _replace_everywhere(root: gast.AST, old: gast.AST, new: gast.AST) -> None:
     for node in gast.walk(root):
-        _replace(node, old, new)
+        syntax.replace_child(node, old, new)

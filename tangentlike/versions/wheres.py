@@ -144,7 +144,7 @@ def combine_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]
             combined = _swapped(sides, node) or gast.Call(
                 func=left.func, args=[left.args[0], *sides], keywords=[])
             anno.info(combined).seen = anno.info(node).seen
-            _replace(block[k], node, combined)
+            syntax.replace_in(block[k], node, combined)
             del block[second], block[first]
             counts = dataflow.definition_counts(fn)
             changed = True
@@ -283,21 +283,6 @@ def _pure(stmt: gast.stmt, resolve: Callable) -> bool:
                                gast.YieldFrom, gast.Await)):
             return False
     return True
-
-
-def _replace(stmt: gast.stmt, old: gast.expr, new: gast.expr) -> None:
-    """Put ``new`` where ``old`` is in ``stmt`` (by identity)."""
-    for node in syntax.walk(stmt):
-        for field in syntax.child_fields(type(node)):
-            value = getattr(node, field, None)
-            if value is old:
-                setattr(node, field, new)
-                return
-            if isinstance(value, list):
-                for i, item in enumerate(value):
-                    if item is old:
-                        value[i] = new
-                        return
 
 
 def _selection(stmt: gast.stmt, resolve: Callable) -> int | None:
