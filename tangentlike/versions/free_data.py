@@ -6,8 +6,8 @@ for their shapes as it is for the arguments', so their signatures are part of a 
 
 A name that holds a module or a callable is left out: re-binding one generates the
 derivative again (``core/guards.py``).  A value without a signature (an object) makes the
-call run the general derivative.  Not covered: data reached through an attribute of a
-module (``config.W``).
+call run the general derivative.  Data reached through attributes of a module
+(``config.W``, ``settings.sizes.W``) is read the same way, by its path.
 """
 from __future__ import annotations
 
@@ -49,7 +49,47 @@ def data_readers(tree: gast.FunctionDef, scope: Scope) -> tuple[Callable[[], Any
         if isinstance(value, types.ModuleType) or callable(value):
             continue
         readers.append(reader)
+    for path in _module_data_paths(tree, local, scope):
+        readers.append(_path_reader(scope, path))
     return tuple(readers)
+
+
+def _module_data_paths(tree: gast.FunctionDef, local: set[str], scope: Scope,
+                       ) -> list[tuple[str, ...]]:
+    """The attribute paths ``tree`` reads from a module of the user's globals that end at
+    data (``config.W``; ``np.pi`` too), shortest first, each once."""
+    paths = set()
+    for node in syntax.walk(tree):
+        dotted = syntax.dotted_name(node) if isinstance(node, gast.Attribute) else None
+        if dotted is None:
+            continue
+        root, *attrs = dotted.split(".")
+        if root in local:
+            continue
+        value = scope.get(root, MISSING)
+        for k, attr in enumerate(attrs):
+            if not isinstance(value, types.ModuleType):
+                break
+            value = getattr(value, attr, MISSING)
+            if value is not MISSING and not isinstance(value, types.ModuleType) and (
+                    not callable(value)):
+                paths.add((root, *attrs[:k + 1]))
+                break
+    return sorted(paths)
+
+
+def _path_reader(scope: Scope, path: tuple[str, ...]) -> Callable[[], Any]:
+    """Reads ``config.W`` as generated code does: the module (one of tangentlike's own names,
+    a closure cell or a global), then each attribute."""
+    root, *attrs = path
+
+    def read() -> Any:
+        value = scope.get(root, MISSING)
+        for attr in attrs:
+            value = getattr(value, attr, MISSING)
+        return value
+
+    return read
 
 
 def _cell_reader(cell: Any) -> Callable[[], Any]:

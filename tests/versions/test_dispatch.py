@@ -10,6 +10,7 @@ say exactly one signature each (``test_flat_keys_*``).
 from __future__ import annotations
 
 import sys
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -306,6 +307,26 @@ def test_a_global_array_that_changes_shape(monkeypatch: pytest.MonkeyPatch) -> N
         monkeypatch.setitem(globals(), "G", r.normal(size=shape))
         for _ in range(2):
             _check(global_loss, df, (x,), (0,), df(x))
+
+
+settings = types.ModuleType("settings")  # a module of the user's, holding data
+settings.W = np.ones(3)
+
+
+def module_data_loss(x):
+    return np.sum(np.tanh(x * settings.W) ** 2)
+
+
+def test_an_array_of_a_module_that_changes_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``config.W`` is read by its path: a new shape gets its own version (the version of
+    the old shape gave a (2, 3) gradient for a (3,) argument)."""
+    r = np.random.default_rng(8)
+    x = r.normal(size=3)
+    df = tangentlike.grad(module_data_loss)
+    for shape in [(3,), (3,), (3,), (2, 3), (1,), (3,), (4, 1), ()]:
+        monkeypatch.setattr(settings, "W", r.normal(size=shape))
+        for _ in range(2):
+            _check(module_data_loss, df, (x,), (0,), df(x))
 
 
 def test_a_helper_rebound_gets_a_new_derivative(monkeypatch: pytest.MonkeyPatch) -> None:
