@@ -188,6 +188,25 @@ ROWS = [
             G = 3.0
             return np.sum(x * G)
         """, ("global",), "refused"),
+    Row("setitem-on-a-global-array", """
+        TOTALS = np.zeros(3)
+
+
+        def f(x):
+            TOTALS[1] = np.sum(x)  # <-
+            return TOTALS[1] * 2.0
+        """, ("kept outside the function",), "refused"),
+    Row("builtin-named-global", """
+        from numpy import *  # noqa: F403
+
+
+        def f(x):
+            ys = [x, x * 2.0]
+            s = 0.0
+            for a, b in zip(ys, [x, x]):
+                s = s + sum(a * b) + max(abs(a))
+            return s
+        """, (), "supported", hvp=True),
     Row("nonlocal", """
         def outer():
             s = 2.0
