@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support import assert_same_value, make_function
+from support import assert_same_value, check_grad, make_function
 
 import tangentlike
 
@@ -207,6 +207,21 @@ def test_dict_with_tuple_keys() -> None:
             return np.sum(np.tanh(x @ p[(1, 'a')] + p[(2, 'b')]) ** 2)
         """)
     check_container_grad(f, [{(1, "a"): _a(3, 2), (2, "b"): _a(2)}, _a(4, 3)])
+
+
+def test_dict_with_integer_tuple_keys() -> None:
+    """``p[(1, 2)]`` reads like ``x[1, 2]``: a dict's key or an array's element, whichever
+    the value is (it failed with dict + dict)."""
+    f = make_function("""
+        def by_grid_key(p, x):
+            return np.sum(np.tanh(x @ p[(1, 2)] + p[(0, 0)]) ** 2)
+        """)
+    check_container_grad(f, [{(1, 2): _a(3, 2), (0, 0): _a(2)}, _a(4, 3)])
+    g = make_function("""
+        def by_element(a):
+            return a[0, 1] * a[1, 0] + np.sin(a[1, 1])
+        """)
+    check_grad(g, [_a(2, 2)])
 
 
 def test_dict_key_given_as_an_argument_keeps_the_general_code() -> None:

@@ -215,10 +215,10 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
             subscripted.add(value.value.id)
             if isinstance(value.slice, gast.Slice) and isinstance(stmt.targets[0], gast.Name):
                 sliced.append((stmt.targets[0].id, value.value.id))  # xs[1:]: a list too
-            if isinstance(value.slice, gast.Tuple) and not any(
-                    isinstance(k, gast.Constant) and isinstance(k.value, (str, bytes))
+            if isinstance(value.slice, gast.Tuple) and not all(
+                    isinstance(k, gast.Constant) and type(k.value) in (int, str, bytes)
                     for k in value.slice.elts):  # x[:, 0]: only arrays take these
-                arithmetic.add(value.value.id)  # (p[(1, 'a')]: a dict's key)
+                arithmetic.add(value.value.id)  # (p[(1, 'a')], p[(1, 2)]: maybe a dict's key)
         elif isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
             if value.attr in registry.ATTRIBUTES or value.attr in NON_DIFFERENTIABLE_ATTRIBUTES:
                 arithmetic.add(value.value.id)  # x.T, x.shape: an array
