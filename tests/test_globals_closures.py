@@ -57,6 +57,19 @@ def uses_data(w):
     return np.sum((DATA @ w - 1.0) ** 2 * np.cos(w))
 
 
+def uses_data_methods(w):
+    return np.sum(np.tanh(DATA.dot(w)) * DATA.sum(axis=1)) + DATA.mean() * np.sum(w)
+
+
+def test_a_method_of_a_global_array(monkeypatch):
+    """``X.dot(w)`` of a module-global array is ``np.ndarray.dot``, as for a local array (it
+    was refused: no rule for the bound method), and reads the array live."""
+    made = make(uses_data_methods)
+    check(uses_data_methods, made)
+    monkeypatch.setattr(ME, "DATA", np.arange(9.0).reshape(3, 3) / 7.0)
+    check(uses_data_methods, made)
+
+
 def test_float_hyperparameter_rebound_after_grad(monkeypatch):
     made = make(uses_hyperparameter)
     check(uses_hyperparameter, made)

@@ -183,6 +183,10 @@ def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> A
 
     value = resolve_in(node, (parsed.aliases, cells, func.__globals__), missing=MISSING,
                        on_root=on_root, on_attribute=guards.attribute)
+    if (isinstance(value, types.BuiltinMethodType) and isinstance(node, gast.Attribute)
+            and isinstance(node.value, gast.Name)
+            and type(getattr(value, "__self__", None)) is np.ndarray):
+        return Method(node.attr)  # X.dot(w) of a global array: ndarray.dot, as for a local
     if isinstance(value, functools._lru_cache_wrapper):
         value = value.__wrapped__  # a cache returns the function's values unchanged
     if isinstance(getattr(value, "stands_for", None), types.FunctionType):
