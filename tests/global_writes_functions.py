@@ -1,10 +1,13 @@
 """Functions that write into data kept outside them (tests/test_global_writes.py)."""
+import types
+
 import numpy as np
 
 COUNTER = [0]
 TOTALS = np.zeros(3)
 STATE = {"n": 0}
 LOG = []
+SETTINGS = types.SimpleNamespace(W=np.zeros(3))
 
 
 def counts_its_calls(x):
@@ -51,3 +54,23 @@ def writes_into_a_local_copy(x):
     here = TOTALS.copy()
     here[0] = np.sum(x * x)
     return np.sum(here)
+
+
+def writes_into_an_attribute(x):
+    row = SETTINGS.W
+    row[2] = np.sum(x * x)
+    return np.sum(SETTINGS.W) * 3.0
+
+
+def writes_into_a_part_of_an_attribute(x):
+    row = SETTINGS.W
+    tail = row[1:]
+    tail[0] = np.sum(x)
+    return np.sum(row)
+
+
+def reads_an_attribute_then_rebinds(x):
+    row = SETTINGS.W
+    row = row + x
+    row[0] = np.sum(x * x)
+    return np.sum(row)

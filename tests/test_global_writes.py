@@ -18,6 +18,8 @@ X = np.array([0.3, -0.7, 1.1])
     (m.writes_through_a_view, "TOTALS"),
     (m.counts_in_a_dict, "STATE"),
     (m.make_with_a_cell(), "cache"),
+    (m.writes_into_an_attribute, "SETTINGS.W"),
+    (m.writes_into_a_part_of_an_attribute, "SETTINGS.W"),
 ])
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_a_write_into_data_kept_outside_is_refused(f, name, mode):
@@ -39,6 +41,7 @@ def test_a_log_of_values_without_derivatives_is_kept():
 
 
 def test_a_local_copy_is_differentiated():
+    check_everywhere(m.reads_an_attribute_then_rebinds, [X])
     check_everywhere(m.writes_into_a_local_copy, [X])
     np.testing.assert_allclose(tangentlike.grad(m.writes_into_a_local_copy)(X), 2 * X)
-    assert not m.TOTALS.any()
+    assert not m.TOTALS.any() and not m.SETTINGS.W.any()

@@ -226,8 +226,10 @@ def _refuse_changes_outside(analysis: Analysis, location: Callable[[gast.AST], L
     """A write into a global's or a closure variable's array, list or dict (``arr[1] = v``,
     ``log.append(v)``, also through a view): the derivative differentiates only the values
     the function makes or is given, and its backward pass would put the old items back."""
-    for change in analysis.changes.values():
-        outside = sorted(o[1] for o in change.objects if o[0] == "global")
+    changes = [(change, sorted(o[1] for o in change.objects if o[0] == "global"))
+               for change in analysis.changes.values()]
+    changes += _writes_into_attributes(analysis.fn, analysis.params)
+    for change, outside in changes:
         if outside and not _logs(change.stmt, analysis.varied):
             names = " and ".join(repr(n) for n in outside)
             through = "" if outside == [change.name] else f", which changes {names}"
@@ -238,6 +240,39 @@ def _refuse_changes_outside(analysis: Analysis, location: Callable[[gast.AST], L
                 hint=f"pass {outside[0]} as an argument (the derivative writes into it as the "
                      f"function does), or work on a copy ({outside[0]}_here = "
                      f"{outside[0]}.copy()) and return it")
+
+
+def _writes_into_attributes(fn: gast.FunctionDef, params: list[str],
+                            ) -> list[tuple[Change, list[str]]]:
+    """``row = cfg.W; row[2] = v`` (or ``row[1:][0] = v``): a write into data reached through an
+    attribute of a global object or module, which the points-to analysis does not follow.
+    Names are followed in the order of the statements; one bound again to something else is
+    forgotten (in a branch or a loop that may keep a name it should drop: a refusal)."""
+    local = syntax.stored_names(fn) | set(params)
+    reached: dict[str, str] = {}  # name -> the dotted path of the data it may be part of
+    found = []
+    for stmt in syntax.statements(fn.body, with_bodies=True):
+        targets = stmt.targets if isinstance(stmt, gast.Assign) else \
+            [stmt.target] if isinstance(stmt, gast.AugAssign) else []
+        for target in targets:
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) and (
+                    target.value.id in reached):
+                name = target.value.id
+                found.append((Change(stmt, frozenset(), f"{name}[...] = ... changes {name!r} "
+                                     "in place", name), [reached[name]]))
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        target, value = stmt.targets[0].id, stmt.value
+        base = value.value if isinstance(value, (gast.Attribute, gast.Subscript)) else None
+        dotted = syntax.dotted_name(value) if isinstance(value, gast.Attribute) else None
+        if dotted is not None and dotted.split(".")[0] not in local:
+            reached[target] = dotted  # cfg.W
+        elif isinstance(base, gast.Name) and base.id in reached:
+            reached[target] = reached[base.id]  # row[1:], row.T
+        else:
+            reached.pop(target, None)
+    return found
 
 
 def _logs(stmt: gast.stmt, varied: set[str]) -> bool:
