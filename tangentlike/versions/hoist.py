@@ -98,7 +98,7 @@ class _Loop:
             return None
         rows = max(s.shapes[0][0] for s in sums)
         chunk = max(1, ROWS // rows)
-        counter = self._fresh("steps")
+        counter = fresh_name(self.names, "steps")
         buffers: dict[str, tuple[int, str, gast.expr]] = {}  # dump -> (position, name, factor)
         texts = {id(s.stmt): _text(s.stmt) for s in sums}
         before = [syntax.comment(
@@ -120,7 +120,7 @@ class _Loop:
                         if not any(other.stmt is s for other in sums)]):
                     found.buffers.append(shared[1])
                     continue
-                name = self._fresh(f"{_label(factor)}_steps")
+                name = fresh_name(self.names, f"{_label(factor)}_steps")
                 buffers[key] = (position, name, factor)
                 found.buffers.append(name)
                 before.append(syntax.assign(name, self._empty((chunk, *shape), dtype)))
@@ -230,14 +230,6 @@ class _Loop:
                                           ctx=gast.Load()),
                            [syntax.tuple_of([syntax.const(d) for d in shape])], keywords)
 
-    def _fresh(self, stem: str) -> str:
-        name, k = stem, 1
-        while name in self.names:
-            k += 1
-            name = f"{stem}{k}"
-        self.names.add(name)
-        return name
-
 
 def _bindings(fn: gast.FunctionDef) -> dict[str, tuple | None]:
     """For each name of ``fn`` bound only by plain assignments ``name = value``: the one
@@ -340,3 +332,13 @@ def _text(stmt: gast.stmt) -> str:
 def _copy_seen(old: gast.AST, new: gast.AST) -> None:
     if anno.has_info(old):
         anno.info(new).seen = anno.info(old).seen
+
+
+def fresh_name(names: set[str], stem: str) -> str:
+    """``stem``, else ``stem2``, ``stem3``, ...: the first not in ``names``, added to it."""
+    name, k = stem, 1
+    while name in names:
+        k += 1
+        name = f"{stem}{k}"
+    names.add(name)
+    return name

@@ -37,6 +37,7 @@ import numpy as np
 from tangentlike.core import anno, syntax
 from tangentlike.rules.registry import is_pure_function
 from tangentlike.versions.cancel import recorded
+from tangentlike.versions.hoist import fresh_name
 
 ROWS = 128  # rows of the input multiplied by one product
 MAX_STEP_ROWS = 64  # a step's rows up to which its product is worth computing in chunks
@@ -91,7 +92,7 @@ class _Loop:
                 if chunk_steps not in (None, steps):
                     continue
                 chunk_steps = steps
-                name = self._fresh(f"{source}_{weight}_rows")
+                name = fresh_name(self.names, f"{source}_{weight}_rows")
                 value = self._chunk(source, weight, counter, steps, node)
                 row: gast.expr = gast.Subscript(value=syntax.load(name),
                                                 slice=_modulo(counter, steps), ctx=gast.Load())
@@ -215,14 +216,6 @@ class _Loop:
         n = recorded(node)[1][-1]
         return syntax.call(gast.Attribute(value=product, attr="reshape", ctx=gast.Load()),
                            [syntax.const(-1), syntax.const(shape[1]), syntax.const(n)])
-
-    def _fresh(self, stem: str) -> str:
-        name, k = stem, 1
-        while name in self.names:
-            k += 1
-            name = f"{stem}{k}"
-        self.names.add(name)
-        return name
 
 
 def _matrix_product(node: gast.AST) -> bool:
