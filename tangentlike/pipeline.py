@@ -152,19 +152,22 @@ def _separate_shadowed_builtins(parsed: ParsedFunction, namespace: Namespace,
     generated functions, which no global shadows), and the user's reads of that name are
     renamed to an alias of the user's value (``reversed_1``; a closure cell stays live)."""
     user_globals = parsed.func.__globals__
-    shadowed = {name for name in (user_globals.keys() | cells.keys()) & _BUILTIN_NAMES
-                if _user_value(name, user_globals, cells) is not getattr(builtins, name)}
+    values = {name: _user_value(name, user_globals, cells)
+              for name in (user_globals.keys() | cells.keys()) & _BUILTIN_NAMES}
+    shadowed = {name: value for name, value in values.items()
+                if value is not getattr(builtins, name)}
     if not shadowed:
         return
     node = parsed.node
     local = syntax.stored_names(node) | set(parameter_names(node))
+    loaded = syntax.loaded_names(node)
     renames = {}
     for name in sorted(shadowed):
         namespace.injected[name] = parsed.aliases[name] = getattr(builtins, name)
         namespace.namer.reserve(name)
-        if name in local or name not in syntax.loaded_names(node):
+        if name in local or name not in loaded:
             continue
-        value = _user_value(name, user_globals, cells)
+        value = shadowed[name]
         if name in cells:  # the same cell under another name: read live
             alias = namespace.namer.fresh(name)
             cells[alias] = namespace.cells[alias] = cells[name]
