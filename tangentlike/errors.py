@@ -96,3 +96,8 @@ class ValueRefusedError(TangentlikeError, NotImplementedError):
 class CompiledBackendError(TangentlikeError):
     """``backend="numba"`` cannot compile the derivative: numba is not installed, or the
     version of the derivative for these arguments uses something numba does not compile."""
+
+
+class ConvergenceError(TangentlikeError, ArithmeticError):
+    """An iteration tangentlike runs (``fixed_point``, or its derivative's adjoint or tangent
+    iteration) did not reach its tolerance within ``max_iter`` steps."""

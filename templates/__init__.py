@@ -10,6 +10,7 @@ import importlib.util
 
 from tangentlike.templates import (  # noqa: F401  (imported to register the rules)
     builtin_functions,
+    fixed_points,
     flat_vectors,
     math_functions,
     methods,

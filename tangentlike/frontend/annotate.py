@@ -45,7 +45,7 @@ from tangentlike.frontend.ufunc_at import HELPERS as SCATTERS
 from tangentlike.frontend.ufunc_at import is_ufunc_at
 from tangentlike.frontend.ufunc_keywords import check_ufunc_keywords
 from tangentlike.rules import registry
-from tangentlike.runtime import dynamic
+from tangentlike.runtime import dynamic, fixed_points
 from tangentlike.runtime.pytrees import generated_constructor
 
 
@@ -222,6 +222,13 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 "tangentlike does not support a differentiated value in a set, or in a dict "
                 "whose key is not a string literal", location,
                 hint='use string keys written out ({"a": x}), or a list or tuple')
+        if any(op.key is h for h in fixed_points.HELPERS) and varied.intersection(op.inputs):
+            raise NoDerivativeError(
+                "a derivative of a derivative through tangentlike.fixed_point (second "
+                "order): its derivative's helper "
+                f"{op.key.__name__} is not differentiated again", location,
+                hint="differentiate fixed_point once (grad, vjp, jvp, jacobian), or unroll "
+                "the iteration in a loop where a second derivative is needed")
         if not anno.info(stmt).active:
             continue
         if op.kind is Kind.OPAQUE and op.differentiable:  # and/or pass values through

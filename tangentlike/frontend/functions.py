@@ -376,7 +376,8 @@ class Lowering(gast.NodeTransformer):
                 self.parsed.location(node),
                 hint="call it where it is defined, pass the value as an argument, or bind "
                 "it with functools.partial")
-        partial = self.callee_name(FunctionValue(functools.partial, "partial"), node)
+        partial = self.callee_name(FunctionValue(
+            functools.partial, self.name_for(functools.partial, "partial")), node)
         made = gast.copy_location(syntax.call(
             partial, [func, *map(syntax.clone, value.args)],
             [gast.keyword(arg=k, value=syntax.clone(e)) for k, e in value.keywords]
