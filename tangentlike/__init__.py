@@ -26,8 +26,11 @@ from tangentlike.vjp import linearize, vjp
 from tangentlike.arguments import register_pytree
 from tangentlike.checking import check_grads
 from tangentlike.rules.surgery import insert_grad_of, stop_gradient
+from tangentlike.runtime.fixed_points import fixed_point
+from tangentlike.lipschitz import autolip, local_lipschitz
 from tangentlike.errors import (
     CompiledBackendError,
+    ConvergenceError,
     InputError,
     NoDerivativeError,
     SourceUnavailableError,
@@ -40,11 +43,11 @@ from tangentlike.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "CompiledBackendError", "INPUT_DERIVATIVE", "InputError", "NoDerivativeError",
-    "SourceUnavailableError",
+    "CompiledBackendError", "ConvergenceError", "INPUT_DERIVATIVE", "InputError",
+    "NoDerivativeError", "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "ValueRefusedError",
-    "adjoint", "autodiff", "check_grads", "clear_cache", "d", "grad", "hessian", "hvp",
-    "init_grad", "insert_grad_of", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",
-    "non_differentiable", "pure", "register_pytree", "stop_gradient", "tangent",
-    "value_and_grad", "vjp",
+    "adjoint", "autodiff", "autolip", "check_grads", "clear_cache", "d", "fixed_point", "grad",
+    "hessian", "hvp", "init_grad", "insert_grad_of", "jacfwd", "jacobian", "jacrev", "jvp",
+    "linearize", "local_lipschitz", "non_differentiable", "pure", "register_pytree",
+    "stop_gradient", "tangent", "value_and_grad", "vjp",
 ]

@@ -109,7 +109,7 @@ def test_every_subpackage_has_a_layer():
     assert {m for m in MODULES if m.count(".") == 1 and layer(m) == TOP} == {
         "tangentlike.__main__", "tangentlike.api", "tangentlike.arguments",
         "tangentlike.checking", "tangentlike.cli", "tangentlike.draws", "tangentlike.jax_style",
-        "tangentlike.pipeline", "tangentlike.vjp"}
+        "tangentlike.lipschitz", "tangentlike.pipeline", "tangentlike.vjp"}
 
 
 @pytest.mark.parametrize("source, module, is_package", [
