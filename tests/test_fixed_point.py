@@ -6,6 +6,7 @@ iteration differentiated by tangentlike, central finite differences and, where t
 the closed form; memory does not grow with the number of forward iterations."""
 from __future__ import annotations
 
+import dataclasses
 import tracemalloc
 
 import numpy as np
@@ -243,6 +244,45 @@ def test_an_integer_param_is_held_constant():
         return fixed_point(step, 0.0, a, n, tol=TOL)
 
     assert tangentlike.grad(f)(0.3, 3) == pytest.approx(central(f, (0.3, 3), 0), rel=1e-6)
+
+
+@dataclasses.dataclass
+class Weights:
+    W: np.ndarray
+    b: np.ndarray
+
+
+WEIGHTS = Weights(np.array([[0.5, -0.2], [0.1, 0.4]]), np.array([0.3, -0.6]))
+
+
+def tuple_step(z, p):
+    W, b = p
+    return 0.3 * np.tanh(W @ z) + b
+
+
+def tuple_loss(W, b):
+    return np.sum(fixed_point(tuple_step, np.zeros(2), (W, b), tol=TOL) ** 2)
+
+
+def dataclass_step(z, p):
+    return 0.3 * np.tanh(p.W @ z) + p.b
+
+
+def dataclass_loss(p):
+    return np.sum(fixed_point(dataclass_step, np.zeros(2), p, tol=TOL) ** 2)
+
+
+def test_params_in_a_tuple_and_a_dataclass():
+    W, b = WEIGHTS.W, WEIGHTS.b
+    gW, gb = tangentlike.grad(tuple_loss, wrt=(0, 1))(W, b)
+    np.testing.assert_allclose(gW, central(tuple_loss, (W, b), 0), rtol=1e-6)
+    np.testing.assert_allclose(gb, central(tuple_loss, (W, b), 1), rtol=1e-6)
+    grads = tangentlike.grad(dataclass_loss)(WEIGHTS)
+    assert type(grads) is Weights
+    np.testing.assert_allclose(grads.W, gW, rtol=1e-10)
+    np.testing.assert_allclose(grads.b, gb, rtol=1e-10)
+    _, tangent = tangentlike.jvp(tuple_loss, wrt=(0, 1))((W, b), (np.ones((2, 2)), b))
+    assert tangent == pytest.approx(np.sum(gW) + gb @ b, rel=1e-9)
 
 
 def test_closure_over_a_differentiated_value_is_refused():

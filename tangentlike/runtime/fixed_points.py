@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.errors import ConvergenceError, ValueRefusedError
-from tangentlike.runtime import dynamic
+from tangentlike.runtime import dynamic, pytrees
 
 METHODS = ("implicit", "one_step")
 
@@ -75,10 +75,9 @@ def fixed_point(step: Callable[..., Any], z0: Any, *params: Any, tol: float = 1e
 
 
 def _differentiable(value: Any) -> bool:
-    """A value tangentlike differentiates as a param: a float or an array of floats."""
-    if isinstance(value, (bool, int)) or value is None:
-        return False
-    return isinstance(value, float) or np.issubdtype(np.asarray(value).dtype, np.inexact)
+    """A param that carries a derivative (``pytrees.carries``: a float, a floating point
+    array, a container or a dataclass, named tuple or registered object)."""
+    return pytrees.carries(value)
 
 
 def fixed_point_adjoint(step: Callable[..., Any], z: Any, bz: Any, params: tuple,
