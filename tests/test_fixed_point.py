@@ -91,6 +91,21 @@ def test_contraction_forward_mode_matches_reverse():
         assert tangent == pytest.approx(ga @ da + gb * db, rel=1e-10, abs=1e-12)
 
 
+def test_derivative_iterations_stop_relative_to_their_scale():
+    """A large seed scales the derivative exactly (the derivative iterations stop relative
+    to their norm: a rounding error of ~1e8 * 1e-16 is above tol = 1e-13)."""
+    def big(a):
+        return 1e8 * np.sum(fixed_point(contraction, np.zeros(3), a, B, tol=TOL))
+
+    def small(a):
+        return np.sum(fixed_point(contraction, np.zeros(3), a, B, tol=TOL))
+
+    np.testing.assert_allclose(tangentlike.grad(big)(A), 1e8 * tangentlike.grad(small)(A),
+                               rtol=1e-10)
+    _, tangent = tangentlike.jvp(big)((A,), (np.ones(3) * 1e8,))
+    assert tangent == pytest.approx(1e16 * np.sum(tangentlike.grad(small)(A)), rel=1e-10)
+
+
 def test_jacobians_of_the_fixed_point_both_modes():
     def solve(a):
         return fixed_point(contraction, np.zeros(3), a, B, tol=TOL)

@@ -45,8 +45,9 @@ def _check(tol: float, max_iter: int, method: str) -> None:
 
 
 def _iterate(update: Callable[[Any], Any], start: Any, tol: float, max_iter: int,
-             what: str) -> Any:
-    """``z <- update(z)`` from ``start`` until ``||z_new - z|| <= tol``; raises
+             what: str, relative: bool = False) -> Any:
+    """``z <- update(z)`` from ``start`` until ``||z_new - z|| <= tol`` (``relative``: ``<=
+    tol * max(1, ||z_new||)``, for a derivative, whose scale is the seed's); raises
     :class:`ConvergenceError` after ``max_iter`` updates."""
     z = start
     distance = float("inf")
@@ -54,7 +55,7 @@ def _iterate(update: Callable[[Any], Any], start: Any, tol: float, max_iter: int
         new = update(z)
         distance = _distance(new, z)
         z = new
-        if distance <= tol:
+        if distance <= (tol * max(1.0, _distance(new, 0.0)) if relative else tol):
             return z
     raise ConvergenceError(
         f"fixed_point: {what} did not converge in max_iter={max_iter} iterations (the last "
@@ -92,7 +93,8 @@ def fixed_point_adjoint(step: Callable[..., Any], z: Any, bz: Any, params: tuple
         def update(w: Any) -> Any:  # w <- bz + J_z^T w, the forward half run each time
             _, record = dynamic.call_forward(step, (0,), *args)
             return bz + dynamic.call_backward(record, w)
-        w = _iterate(update, bz, tol, max_iter, "the adjoint iteration w = bz + J_z^T w")
+        w = _iterate(update, bz, tol, max_iter, "the adjoint iteration w = bz + J_z^T w",
+                       relative=True)
     wrt = tuple(i + 1 for i, p in enumerate(params) if _differentiable(p))
     if not wrt:
         return (None,) * len(params)
@@ -118,7 +120,8 @@ def fixed_point_tangent(step: Callable[..., Any], z: Any, params: tuple, dparams
 
     def update(dz: Any) -> Any:  # dz <- J_z dz + J_p dp
         return dynamic.call_jvp(step, (0, *wrt), args, {}, (dz, *tangents))[0]
-    return _iterate(update, dz, tol, max_iter, "the tangent iteration dz = J_z dz + J_p dp")
+    return _iterate(update, dz, tol, max_iter, "the tangent iteration dz = J_z dz + J_p dp",
+                    relative=True)
 
 
 # The helpers derivatives call: a derivative of theirs (second order) is refused by name
