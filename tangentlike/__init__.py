@@ -26,6 +26,7 @@ from tangentlike.vjp import linearize, vjp
 from tangentlike.arguments import register_pytree
 from tangentlike.checking import check_grads
 from tangentlike.rules.surgery import insert_grad_of, stop_gradient
+from tangentlike.rules.checkpoint import checkpoint
 from tangentlike.errors import (
     CompiledBackendError,
     InputError,
@@ -43,8 +44,9 @@ __all__ = [
     "CompiledBackendError", "INPUT_DERIVATIVE", "InputError", "NoDerivativeError",
     "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "ValueRefusedError",
-    "adjoint", "autodiff", "check_grads", "clear_cache", "d", "grad", "hessian", "hvp",
-    "init_grad", "insert_grad_of", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",
+    "adjoint", "autodiff", "check_grads", "checkpoint", "clear_cache", "d", "grad",
+    "hessian", "hvp", "init_grad", "insert_grad_of", "jacfwd", "jacobian", "jacrev", "jvp",
+    "linearize",
     "non_differentiable", "pure", "register_pytree", "stop_gradient", "tangent",
     "value_and_grad", "vjp",
 ]

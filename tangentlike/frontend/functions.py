@@ -517,7 +517,9 @@ class Lowering(gast.NodeTransformer):
         if key not in made:
             made[key] = transform(inner.target, *options, **keywords)
         target = made[key]
-        name = f"d{getattr(inner.target, '__name__', 'f')}".replace("<", "").replace(">", "")
+        prefix = getattr(transform, "value_prefix", "d")  # checkpoint: step_checkpointed
+        name = f"{prefix}{getattr(inner.target, '__name__', 'f')}".replace("<", "").replace(
+            ">", "")
         return FunctionValue(target, self.name_for(target, name), [], list(inner.keywords),
                              list(inner.defaults))
 
