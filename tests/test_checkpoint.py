@@ -201,6 +201,50 @@ def test_loop_of_100_checkpointed_steps():
                                rtol=1e-5)
 
 
+sin_times = tangentlike.checkpoint(lambda t: np.sin(t) * t)
+
+
+def lambda_at_module_level(x):
+    return np.sum(sin_times(x) * x)
+
+
+def lambda_at_the_call(x, s):
+    y = tangentlike.checkpoint(lambda t: np.sin(t) * s)(x)  # s: a local the lambda reads
+    return np.sum(y * x)
+
+
+def test_lambdas():
+    check_grad(lambda_at_module_level, [_normal(4)])
+    check_grad(lambda_at_the_call, [_normal(4), 0.3], wrt=(0, 1))
+    source = tangentlike.grad(lambda_at_the_call, wrt=(0, 1)).source
+    assert "# Recompute: y = tangentlike.checkpoint(lambda t: np.sin(t) * s)(x)" in source
+
+
+@tangentlike.checkpoint
+def star_args(x, *rest, scale=2.0):
+    return np.sin(x) * scale + rest[0] * rest[1]
+
+
+@tangentlike.checkpoint
+def defaults(x, scale=2.0, *, off=1.0):
+    return np.sin(x) * scale + off
+
+
+def calls_star_args(x):
+    return np.sum(star_args(x, x * x, 0.5, scale=3.0))
+
+
+def calls_with_defaults(x):
+    return np.sum(defaults(x, off=x) * defaults(x))
+
+
+@pytest.mark.parametrize("f", [calls_star_args, calls_with_defaults], ids=lambda f: f.__name__)
+def test_star_parameters_and_defaults(f):
+    check_every_mode(f, _normal(4), _normal(4))
+    assert "# Recompute:" in tangentlike.grad(f).source
+    assert "_forward(" not in _sweeps(tangentlike.grad(f).source)[0]
+
+
 def test_a_checkpoint_bound_to_a_name_then_called():
     check_grad(loop_named_checkpoint, [_normal(5), 0.6], wrt=(0, 1))
 

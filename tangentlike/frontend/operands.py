@@ -22,6 +22,7 @@ from tangentlike.frontend.operations import builds_node, is_user_function, resol
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.spreading import NotStatic, Spreading, returned_length
 from tangentlike.rules import registry
+from tangentlike.rules.checkpoint import checkpointed_binding, checkpointed_function
 from tangentlike.rules.template import Namespace
 
 # Expressions tangentlike cannot differentiate yet, with what to do instead.
@@ -188,7 +189,11 @@ class ExpressionSplitter:
                     raise self.unsupported(
                         node, f"a call whose arguments do not match the parameters of "
                         f"{callee.__name__} ({spec})", "pass the arguments it takes")
-                func, keywords = self.helper(spec), varargs.renamed_keywords(spec, keywords)
+                keywords = varargs.renamed_keywords(spec, keywords)
+                if checkpointed_function(resolve(node.func, self.parsed, self.locals,
+                                                 checkpoints=True)) is not None:
+                    spec = checkpointed_binding(spec)  # still recomputed (checkpoint.py)
+                func = self.helper(spec)
             return gast.Call(
                 func=self.simplify_callee(func),
                 args=[self.atomize(a) for a in node.args],

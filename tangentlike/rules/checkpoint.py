@@ -28,8 +28,8 @@ class Checkpointed:
     # tangentlike differentiates this wrapper as the function it wraps (``core.guards.unwrap``)
     differentiates_as_wrapped = True
 
-    def __init__(self, function: types.FunctionType):
-        functools.update_wrapper(self, function)
+    def __init__(self, function: Any):
+        functools.update_wrapper(self, function, updated=())
         self.function = function
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -64,9 +64,18 @@ def checkpoint(function: Any) -> Checkpointed:
     return made
 
 
-def checkpointed_function(value: Any) -> types.FunctionType | None:
+def checkpointed_function(value: Any) -> Any:
     """The function a :func:`checkpoint` wrapper runs; None for anything else."""
     return value.function if isinstance(value, Checkpointed) else None
+
+
+def checkpointed_binding(binding: Any) -> Checkpointed:
+    """A checkpointed function with ``*args``/``**kwargs`` as one call binds them
+    (``frontend.varargs.Specialized``, made by the normalizer), checkpointed too."""
+    made = _MADE.get(binding)
+    if made is None:
+        made = _MADE[binding] = Checkpointed(binding)
+    return made
 
 
 # inside a differentiated function, ``checkpoint(f)`` is a value named ``checkpointed_f``
