@@ -415,3 +415,56 @@ def test_checkpoint_of_something_that_is_not_a_function(value):
     with pytest.raises(tangentlike.InputError, match="tangentlike.checkpoint takes a Python "
                                                      "function"):
         tangentlike.checkpoint(value)
+
+
+GLOBAL_GENERATOR = np.random.default_rng(5)
+
+
+def noise_np_random(a):
+    return a * np.random.normal(size=a.shape)
+
+
+def noise_global_generator(a):
+    return a + GLOBAL_GENERATOR.standard_normal(a.shape)
+
+
+def draws_in_a_helper(a):
+    return np.sin(noise_np_random(a))
+
+
+def noise_from_argument(a, rng):
+    return a * rng.uniform(size=a.shape)
+
+
+def calls_noise_np_random(x):
+    return np.sum(tangentlike.checkpoint(noise_np_random)(x) * x)
+
+
+def calls_noise_global_generator(x):
+    return np.sum(tangentlike.checkpoint(noise_global_generator)(x) * x)
+
+
+def calls_draws_in_a_helper(x):
+    return np.sum(tangentlike.checkpoint(draws_in_a_helper)(x) * x)
+
+
+def calls_noise_from_argument(x, rng):
+    return np.sum(tangentlike.checkpoint(noise_from_argument)(x, rng) * x)
+
+
+@pytest.mark.parametrize("f, line", [
+    (calls_noise_np_random, "np.random.normal(size=a.shape)"),
+    (calls_noise_global_generator, "GLOBAL_GENERATOR.standard_normal(a.shape)"),
+    (calls_draws_in_a_helper, "np.random.normal(size=a.shape)"),
+    (calls_noise_from_argument, "rng.uniform(size=a.shape)"),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_a_checkpointed_function_that_draws_random_numbers_is_refused(f, line):
+    """Run again in the backward pass, it would draw other numbers: a wrong gradient."""
+    args = [_normal(3)] + ([np.random.default_rng(0)] if f is calls_noise_from_argument
+                          else [])
+    with pytest.raises(tangentlike.UnsupportedSyntaxError, match="may draw random numbers") \
+            as refused:
+        tangentlike.grad(f)(*args)
+    assert line in str(refused.value) and "test_checkpoint.py" in str(refused.value)
+    undecorated = f.__name__.replace("calls_", "")
+    assert f"tangentlike.checkpoint({undecorated})" in str(refused.value)

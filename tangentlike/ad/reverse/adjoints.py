@@ -29,6 +29,7 @@ from tangentlike.ad.common import (
 from tangentlike.ad.reverse.analysis import Program
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
+from tangentlike.errors import UnsupportedSyntaxError
 from tangentlike.frontend.operations import (
     Dynamic,
     Kind,
@@ -37,6 +38,7 @@ from tangentlike.frontend.operations import (
     targets,
     where,
 )
+from tangentlike.frontend.recomputable import random_draw
 from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace
 
@@ -304,11 +306,25 @@ class Adjoints:
         if op.checkpointed and backward_name is not None:
             # tangentlike.checkpoint(f): the forward sweep runs the plain call; the backward
             # step runs the forward half again (``recompute_call``)
+            self.refuse_random_draws(stmt, op.key)
             self.namer.temporaries.add(record)
             self.recomputed[self.program.ref(stmt)] = form
         else:
             self.forward_forms[self.program.ref(stmt)] = form
         self.calls[self.program.ref(stmt)] = (backward_name, record, call, seed)
+
+    def refuse_random_draws(self, stmt: gast.Assign, callee) -> None:
+        """A checkpointed function that draws random numbers would draw others when run
+        again: refused, naming the draw."""
+        draw = random_draw(getattr(callee, "func", callee))  # a Specialized binding: its func
+        if draw is not None:
+            raise UnsupportedSyntaxError(
+                f"tangentlike.checkpoint({callee.__name__}): {callee.__name__} may draw random "
+                f"numbers (line {draw.lineno} of {draw.filename}: {draw.line.strip()}), which "
+                "its recomputation in the backward pass would draw anew",
+                where(stmt, self.program.parsed),
+                hint="draw the numbers before the call and pass them as an argument, or "
+                     "call the function without checkpoint")
 
     def recompute_call(self, stmt: gast.Assign) -> list[gast.stmt]:
         """A checkpointed call's forward half run again at the start of its backward step,
