@@ -517,7 +517,7 @@ class Lowering(gast.NodeTransformer):
         if key not in made:
             made[key] = transform(inner.target, *options, **keywords)
         target = made[key]
-        prefix = getattr(transform, "value_prefix", "d")  # checkpoint: step_checkpointed
+        prefix = getattr(transform, "value_prefix", "d")  # checkpoint(step): checkpointed_step
         name = f"{prefix}{getattr(inner.target, '__name__', 'f')}".replace("<", "").replace(
             ">", "")
         return FunctionValue(target, self.name_for(target, name), [], list(inner.keywords),
