@@ -468,3 +468,37 @@ def test_a_checkpointed_function_that_draws_random_numbers_is_refused(f, line):
     assert line in str(refused.value) and "test_checkpoint.py" in str(refused.value)
     undecorated = f.__name__.replace("calls_", "")
     assert f"tangentlike.checkpoint({undecorated})" in str(refused.value)
+
+
+class Model:
+    def __init__(self, w):
+        self.w = w
+
+    @tangentlike.checkpoint
+    def block(self, x):
+        return np.sin(x) * self.w
+
+
+MODEL = Model(1.5)
+
+
+def calls_a_checkpointed_method(x):
+    return np.sum(MODEL.block(x) * x)
+
+
+def calls_the_method_of_an_argument(x, model):
+    return np.sum(model.block(x) * x)
+
+
+def test_a_checkpointed_method():
+    x = _normal(4)
+    np.testing.assert_array_equal(MODEL.block(x), np.sin(x) * 1.5)
+    check_grad(calls_a_checkpointed_method, [x])
+    source = tangentlike.grad(calls_a_checkpointed_method).source
+    assert "# Recompute:" in source and "block_forward(MODEL, x)" in source
+
+
+def test_a_checkpointed_method_of_an_argument_is_refused_not_wrong():
+    """A method found only when the call runs: not differentiated through (yet): refused."""
+    with pytest.raises(tangentlike.TangentlikeError):
+        tangentlike.grad(calls_the_method_of_an_argument)(_normal(4), MODEL)
