@@ -270,6 +270,24 @@ def test_arguments_changed_after_the_call():
         check_grad(f, [_normal(6)])
 
 
+def dict_layer(p, x):
+    return np.tanh(p["W"] * x) + p["b"][0]
+
+
+def container_changed_after(W, x):
+    p = {"W": W, "b": [x * 2.0]}
+    y = tangentlike.checkpoint(dict_layer)(p, x)
+    p["W"] = W * 3.0  # the first call read the old p["W"]
+    z = tangentlike.checkpoint(dict_layer)(p, y)
+    return np.sum(z * y)
+
+
+def test_a_container_argument_changed_after_the_call():
+    check_grad(container_changed_after, [_normal(4), _normal(4)], wrt=(0, 1))
+    backward = _sweeps(tangentlike.grad(container_changed_after).source)[1]
+    assert backward.index("p['W'] = stack.pop()") < backward.index("dict_layer_forward(p, x)")
+
+
 def test_pytree_arguments():
     args = [_normal(3, 4), _normal(3), _normal(4)]
     got = check_grad(pytree_args, args, wrt=(0, 1, 2))
