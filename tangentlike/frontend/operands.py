@@ -159,7 +159,8 @@ class ExpressionSplitter:
         if isinstance(node, gast.UnaryOp):
             return gast.UnaryOp(op=node.op, operand=self.atomize(node.operand))
         if isinstance(node, gast.Call):
-            callee = resolve(node.func, self.parsed, self.locals)
+            found = resolve(node.func, self.parsed, self.locals, checkpoints=True)
+            callee = checkpointed_function(found) or found  # a checkpoint: its function
             if any(callee is by_name for by_name in _BY_NAME):
                 raise self.unsupported(
                     node, f"{callee.__name__}(), which reads variables by name",
@@ -190,8 +191,7 @@ class ExpressionSplitter:
                         node, f"a call whose arguments do not match the parameters of "
                         f"{callee.__name__} ({spec})", "pass the arguments it takes")
                 keywords = varargs.renamed_keywords(spec, keywords)
-                if checkpointed_function(resolve(node.func, self.parsed, self.locals,
-                                                 checkpoints=True)) is not None:
+                if checkpointed_function(found) is not None:
                     spec = checkpointed_binding(spec)  # still recomputed (checkpoint.py)
                 func = self.helper(spec)
             return gast.Call(
