@@ -28,6 +28,7 @@ from tangentlike.checking import check_grads
 from tangentlike.rules.surgery import insert_grad_of, stop_gradient
 from tangentlike.runtime.fixed_points import fixed_point
 from tangentlike.lipschitz import autolip, local_lipschitz
+from tangentlike.rules.checkpoint import checkpoint
 from tangentlike.errors import (
     CompiledBackendError,
     ConvergenceError,
@@ -46,8 +47,8 @@ __all__ = [
     "CompiledBackendError", "ConvergenceError", "INPUT_DERIVATIVE", "InputError",
     "NoDerivativeError", "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "ValueRefusedError",
-    "adjoint", "autodiff", "autolip", "check_grads", "clear_cache", "d", "fixed_point", "grad",
-    "hessian", "hvp", "init_grad", "insert_grad_of", "jacfwd", "jacobian", "jacrev", "jvp",
-    "linearize", "local_lipschitz", "non_differentiable", "pure", "register_pytree",
-    "stop_gradient", "tangent", "value_and_grad", "vjp",
+    "adjoint", "autodiff", "autolip", "check_grads", "checkpoint", "clear_cache", "d",
+    "fixed_point", "grad", "hessian", "hvp", "init_grad", "insert_grad_of", "jacfwd",
+    "jacobian", "jacrev", "jvp", "linearize", "local_lipschitz", "non_differentiable", "pure",
+    "register_pytree", "stop_gradient", "tangent", "value_and_grad", "vjp",
 ]

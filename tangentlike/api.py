@@ -35,6 +35,7 @@ from tangentlike.pipeline import (
     generation_lock,
     resolve_wrt,
 )
+from tangentlike.rules.checkpoint import checkpoint
 from tangentlike.runtime import pytrees
 from tangentlike.versions.compiled import Compiled, numba_module
 from tangentlike.versions.dispatch import Check, Finish, Version, Versions, version_of
@@ -560,4 +561,5 @@ def init_grad(x: Any) -> Any:
     return runtime.zeros_like(x)
 
 
-functions.TRANSFORMS.update({grad, value_and_grad, autodiff})  # usable inside a function
+# usable inside a function
+functions.TRANSFORMS.update({grad, value_and_grad, autodiff, checkpoint})

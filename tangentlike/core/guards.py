@@ -149,8 +149,9 @@ def unwrap(func: Callable) -> Callable:
     """The function that runs when ``func`` is called, as tangentlike differentiates it: the
     plain function behind a bound method, the generated function behind a derivative
     tangentlike returned, the function behind ``functools.lru_cache``/``cache`` (which return
-    its values unchanged).  A user's decorator is never skipped: its wrapper (``__wrapped__``
-    or not) is what runs, so it is what gets differentiated (or refused, see
+    its values unchanged), the function behind ``tangentlike.checkpoint``.  A user's
+    decorator is never skipped: its wrapper (``__wrapped__`` or not) is what runs, so it is
+    what gets differentiated (or refused, see
     :func:`tangentlike.frontend.parsing.parse_function`)."""
     func = getattr(func, "__func__", func)
     while True:
@@ -160,7 +161,8 @@ def unwrap(func: Callable) -> Callable:
         wrapped = getattr(func, "__wrapped__", None)
         if wrapped is None:
             return func
-        if isinstance(func, functools._lru_cache_wrapper):
+        if isinstance(func, functools._lru_cache_wrapper) or getattr(
+                func, "differentiates_as_wrapped", False):  # tangentlike.checkpoint's
             func = wrapped
             continue
         inner = func

@@ -66,6 +66,7 @@ from tangentlike.frontend.parsing import (
 from tangentlike.frontend.standardized import standardized
 from tangentlike.frontend.varargs import has_star_parameters
 from tangentlike.rules import registry
+from tangentlike.rules.checkpoint import checkpointed_function
 
 
 @dataclass
@@ -303,7 +304,9 @@ class Lowering(gast.NodeTransformer):
                 stand_in, stand_in.__name__)), node.func)
             return self.specialize(stand_in, node)
         method = _method_of_object(callee)
-        if method is not None:  # MODEL.loss(x), LAYER(x): the class's function, object first
+        if method is not None and (isinstance(func, gast.Attribute) or not isinstance(
+                callee, types.MethodType)):  # MODEL.loss(x), LAYER(x): the class's
+            # function, object first
             self.generic_visit(node)
             receiver = func.value if isinstance(callee, types.MethodType) else func
             node.args = [syntax.clone(receiver), *node.args]
@@ -518,7 +521,9 @@ class Lowering(gast.NodeTransformer):
         if key not in made:
             made[key] = transform(inner.target, *options, **keywords)
         target = made[key]
-        name = f"d{getattr(inner.target, '__name__', 'f')}".replace("<", "").replace(">", "")
+        prefix = getattr(transform, "value_prefix", "d")  # checkpoint(step): checkpointed_step
+        name = f"{prefix}{getattr(inner.target, '__name__', 'f')}".replace("<", "").replace(
+            ">", "")
         return FunctionValue(target, self.name_for(target, name), [], list(inner.keywords),
                              list(inner.defaults))
 
@@ -863,13 +868,17 @@ def _function_defaults(callee: types.FunctionType) -> dict[str, Any]:
     return {p: v for p, v in found.items() if _is_function(v)}
 
 
-def _method_of_object(callee: Any) -> types.FunctionType | None:
+def _method_of_object(callee: Any) -> Callable | None:
     """The Python function a bound method of an object (``MODEL.loss``) or a callable
-    object (``LAYER``, whose class defines ``__call__``) runs with the object first."""
+    object (``LAYER``, whose class defines ``__call__``) runs with the object first (a
+    checkpointed method: its ``tangentlike.checkpoint`` wrapper)."""
     if isinstance(callee, types.MethodType) and registry.is_primitive(callee):
         return None  # scipy.stats.norm.logpdf: a rule of its own
     if isinstance(callee, types.MethodType) and not isinstance(callee.__self__, type):
         function = callee.__func__
+        if checkpointed_function(function) is not None:  # @tangentlike.checkpoint on a method
+            return function if isinstance(checkpointed_function(function),
+                                          types.FunctionType) else None
     elif (callee is not MISSING and not isinstance(callee, (type, types.FunctionType,
                                                              types.BuiltinFunctionType,
                                                              types.ModuleType, np.ufunc,

@@ -241,7 +241,7 @@ class _Inliner:
 
     def _resolve(self, func: gast.expr) -> Any:
         try:
-            return resolve(func, self.parsed, self.local)
+            return resolve(func, self.parsed, self.local, checkpoints=True)  # never inlined
         except Exception:  # noqa: BLE001  (a name that fails to resolve stays a call)
             return None
 

@@ -22,6 +22,7 @@ from tangentlike.frontend.operations import builds_node, is_user_function, resol
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.spreading import NotStatic, Spreading, returned_length
 from tangentlike.rules import registry
+from tangentlike.rules.checkpoint import checkpointed_binding, checkpointed_function
 from tangentlike.rules.template import Namespace
 
 # Expressions tangentlike cannot differentiate yet, with what to do instead.
@@ -158,7 +159,8 @@ class ExpressionSplitter:
         if isinstance(node, gast.UnaryOp):
             return gast.UnaryOp(op=node.op, operand=self.atomize(node.operand))
         if isinstance(node, gast.Call):
-            callee = resolve(node.func, self.parsed, self.locals)
+            found = resolve(node.func, self.parsed, self.locals, checkpoints=True)
+            callee = checkpointed_function(found) or found  # a checkpoint: its function
             if any(callee is by_name for by_name in _BY_NAME):
                 raise self.unsupported(
                     node, f"{callee.__name__}(), which reads variables by name",
@@ -188,7 +190,10 @@ class ExpressionSplitter:
                     raise self.unsupported(
                         node, f"a call whose arguments do not match the parameters of "
                         f"{callee.__name__} ({spec})", "pass the arguments it takes")
-                func, keywords = self.helper(spec), varargs.renamed_keywords(spec, keywords)
+                keywords = varargs.renamed_keywords(spec, keywords)
+                if checkpointed_function(found) is not None:
+                    spec = checkpointed_binding(spec)  # still recomputed (checkpoint.py)
+                func = self.helper(spec)
             return gast.Call(
                 func=self.simplify_callee(func),
                 args=[self.atomize(a) for a in node.args],

@@ -24,6 +24,7 @@ from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.varargs import Specialized
 from tangentlike.rules import registry
+from tangentlike.rules.checkpoint import checkpointed_function
 from tangentlike.runtime import dynamic, plain, pytrees
 from tangentlike.runtime.pytrees import generated_constructor
 
@@ -153,12 +154,24 @@ class Operation:
     differentiable: bool = True
     # Kind.NODE: the field each of ``args`` goes to; None for the object replaced (first)
     fields: list[str | None] = field(default_factory=list)
+    # Kind.CALL of a ``tangentlike.checkpoint`` wrapper (``key`` is the function it runs):
+    # reverse mode recomputes the callee's forward values in the backward pass
+    checkpointed: bool = False
 
 
-def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> Any:
+def resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str],
+            checkpoints: bool = False) -> Any:
     """The object a callee expression names, or ``Method`` for ``local.method``: resolved
     through the function's closure cells, globals and builtins (``core.resolve``), each name
-    read guarded (``parsed.guards``, checked before each call)."""
+    read guarded (``parsed.guards``, checked before each call).  A ``tangentlike.checkpoint``
+    wrapper is the function it runs, unless ``checkpoints`` asks for the wrapper itself."""
+    value = _resolve(node, parsed, local_names)
+    if not checkpoints and checkpointed_function(value) is not None:
+        value = checkpointed_function(value)
+    return value
+
+
+def _resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> Any:
     if anno.has_info(node) and anno.info(node).callee is not None:
         return anno.info(node).callee  # a helper tangentlike's own rewriting calls
     dotted = syntax.dotted_name(node)
@@ -239,29 +252,16 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         # rs.randn(*x.shape): runs as written; annotate refuses it on a differentiated value
         return Operation(Kind.OPAQUE, inputs=sorted(syntax.loaded_names(value) & local_names))
     elif isinstance(value, gast.Call):
-        key = resolve(value.func, parsed, local_names)
+        key = resolve(value.func, parsed, local_names, checkpoints=True)
+        checkpointed = checkpointed_function(key)
+        if checkpointed is not None:  # tangentlike.checkpoint(f): a call of f, recomputed
+            return _call_operation(stmt, value, checkpointed, parsed, checkpointed=True)
         node = _node_operation(value, key)
         if node is not None:
             return node
         key = (dynamic_callee(value.func, local_names)
                or _helper_callee(value, key, parsed, local_names) or key)
-        args = list(value.args)
-        if isinstance(key, Method):
-            key = getattr(np.ndarray, key.name, key)
-            args = [value.func.value, *args]
-        keywords = {}
-        for kw in value.keywords:
-            if kw.arg is None:
-                raise UnsupportedSyntaxError(
-                    "tangentlike does not support **kwargs in a call",
-                    where(stmt, parsed), hint="pass each keyword argument by name")
-            keywords[kw.arg] = kw.value
-        inputs = names_of(args) + names_of(list(keywords.values()))
-        if isinstance(key, Dynamic) and key.helper is None:
-            inputs.append(key.receiver)  # a local value called: layer(x) reads layer
-        kind = Kind.CALL if is_user_function(key) else Kind.PRIMITIVE
-        return Operation(kind, key, inputs, args, keywords,
-                         not registry.is_non_differentiable(key))
+        return _call_operation(stmt, value, key, parsed)
     elif isinstance(value, gast.Attribute):
         if value.attr in registry.NON_DIFFERENTIABLE_ATTRIBUTES:
             return Operation(Kind.OPAQUE, differentiable=False)
@@ -285,6 +285,29 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         return Operation(Kind.OPAQUE, differentiable=False)
     return Operation(Kind.PRIMITIVE, key, names_of(args), args, {},
                      not registry.is_non_differentiable(key))
+
+
+def _call_operation(stmt: gast.stmt, value: gast.Call, key: Any, parsed: ParsedFunction,
+                    checkpointed: bool = False) -> Operation:
+    """The operation of ``value``, a call of ``key`` (its callee resolved)."""
+    args = list(value.args)
+    if isinstance(key, Method):
+        key = getattr(np.ndarray, key.name, key)
+        args = [value.func.value, *args]
+    keywords = {}
+    for kw in value.keywords:
+        if kw.arg is None:
+            raise UnsupportedSyntaxError(
+                "tangentlike does not support **kwargs in a call",
+                where(stmt, parsed), hint="pass each keyword argument by name")
+        keywords[kw.arg] = kw.value
+    inputs = names_of(args) + names_of(list(keywords.values()))
+    if isinstance(key, Dynamic) and key.helper is None:
+        inputs.append(key.receiver)  # a local value called: layer(x) reads layer
+    kind = Kind.CALL if is_user_function(key) else Kind.PRIMITIVE
+    return Operation(kind, key, inputs, args, keywords,
+                     not registry.is_non_differentiable(key),
+                     checkpointed=checkpointed and kind is Kind.CALL)
 
 
 def is_node_class(key: Any) -> bool:

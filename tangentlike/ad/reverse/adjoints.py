@@ -29,6 +29,7 @@ from tangentlike.ad.common import (
 from tangentlike.ad.reverse.analysis import Program
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
+from tangentlike.errors import UnsupportedSyntaxError
 from tangentlike.frontend.operations import (
     Dynamic,
     Kind,
@@ -37,6 +38,7 @@ from tangentlike.frontend.operations import (
     targets,
     where,
 )
+from tangentlike.frontend.recomputable import random_draw
 from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace
 
@@ -68,6 +70,8 @@ class Adjoints:
         self.forward_forms: dict[int, gast.stmt] = {}  # call -> its forward-pair form
         # call -> what its backward half needs: (backward, record, bound call, seed name)
         self.calls: dict[int, tuple[str, str, BoundCall, str]] = {}
+        # a checkpointed call -> its forward-pair form, run in its backward step instead
+        self.recomputed: dict[int, gast.stmt] = {}
         self.bodies: dict[int, Adjoint] = {}  # StmtRef -> the statement's adjoint
         self.in_loop = False  # building the adjoint of a statement inside a loop or branch
 
@@ -299,8 +303,43 @@ class Adjoints:
             syntax.tuple_of([syntax.store(target), syntax.store(record)], gast.Store()),
             forward)
         anno.info(form).origin = anno.info(stmt).origin
-        self.forward_forms[self.program.ref(stmt)] = form
+        if op.checkpointed and backward_name is not None:
+            # tangentlike.checkpoint(f): the forward sweep runs the plain call; the backward
+            # step runs the forward half again (``recompute_call``)
+            self.refuse_random_draws(stmt, op.key)
+            self.namer.temporaries.add(record)
+            self.recomputed[self.program.ref(stmt)] = form
+        else:
+            self.forward_forms[self.program.ref(stmt)] = form
         self.calls[self.program.ref(stmt)] = (backward_name, record, call, seed)
+
+    def refuse_random_draws(self, stmt: gast.Assign, callee) -> None:
+        """A checkpointed function that draws random numbers would draw others when run
+        again: refused, naming the draw."""
+        draw = random_draw(getattr(callee, "func", callee))  # a Specialized binding: its func
+        if draw is not None:
+            raise UnsupportedSyntaxError(
+                f"tangentlike.checkpoint({callee.__name__}): {callee.__name__} may draw random "
+                f"numbers (line {draw.lineno} of {draw.filename}: {draw.line.strip()}), which "
+                "its recomputation in the backward pass would draw anew",
+                where(stmt, self.program.parsed),
+                hint="draw the numbers before the call and pass them as an argument, or "
+                     "call the function without checkpoint")
+
+    def recompute_call(self, stmt: gast.Assign) -> list[gast.stmt]:
+        """A checkpointed call's forward half run again at the start of its backward step,
+        under ``# Recompute: <the user's line>``: ``y_again, y_saved = f_forward(a, b)``
+        (the value under a name of its own: the backward sweep may hold another value of
+        ``y`` there)."""
+        form = syntax.clone(self.recomputed[self.program.ref(stmt)])
+        value = self.namer.fresh(f"{stmt.targets[0].id}_again")
+        self.namer.temporaries.add(value)
+        form.targets[0].elts[0] = syntax.store(value)
+        out = [generated(form)]
+        origin = anno.info(stmt).origin
+        if origin is not None:
+            out.insert(0, syntax.origin_comment("Recompute", origin))
+        return out
 
     def call_adjoint(self, stmt: gast.Assign, op, value, adjoint_of_target) -> list[gast.stmt]:
         backward_name, record, bound, seed_name = self.calls[self.program.ref(stmt)]
@@ -322,6 +361,8 @@ class Adjoints:
             [syntax.store(p) for p in parts], gast.Store())
         out = [generated(syntax.assign(target, call))]
         out += [self.accumulate(n, syntax.load(p)) for n, p in zip(names, parts)]
+        if self.program.ref(stmt) in self.recomputed:
+            out = self.recompute_call(stmt) + out
         return out
 
     def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:
