@@ -7,7 +7,10 @@ written at the first such call and runs every call with a float signature.  Othe
 first call with a signature runs the generic derivative.  The second runs an instrumented
 copy of it (``observe.py``) that records the type, shape and dtype of every call argument,
 index, operand and assigned value, and then writes a version of the derivative for that
-signature (``lower.py``), provided every shape follows from the signature (``static.py``).
+signature (``lower.py``), provided every shape follows from the signature (``static.py``);
+where what the copy would record follows from the signature itself (``infer.py``:
+straight-line code over floating point values), the version is written without the run
+and the second call runs it.
 Later calls with that signature run the new version.  A call finds its version by a *flat
 key* (``signature.key_parts``: the shapes and dtypes of its arrays, the types of its other
 values, in one tuple), one dictionary lookup; the signature itself is computed only when the
@@ -34,6 +37,7 @@ from tangentlike.backend import cache, emit, loading
 from tangentlike.core import syntax
 from tangentlike.versions.floats import lower_floats
 from tangentlike.versions.free_data import data_parts, data_readers, data_signature
+from tangentlike.versions.infer import infer_seen
 from tangentlike.versions.lower import lower_shapes
 from tangentlike.versions.observe import Observer
 from tangentlike.versions.signature import key_parts, signature
@@ -187,8 +191,11 @@ class Versions:
             function = self._next(key, args, kwargs, when)
         if function is not None:
             return function(*args, **kwargs)
-        # This thread writes the version of ``key``: observe, write, publish.
+        # This thread writes the version of ``key``: observe (or infer), write, publish.
         try:
+            inferred = self._write_inferred(key, args, kwargs)
+            if inferred is not None:
+                return inferred(*args, **kwargs)
             try:
                 with self._lock:
                     if self._observer is None:
@@ -212,6 +219,23 @@ class Versions:
         finally:
             with self._lock:
                 self._writing.discard(key)
+
+    def _write_inferred(self, key: Hashable, args: tuple, kwargs: dict) -> Callable | None:
+        """Where what the instrumented run would record follows from the signature
+        (``infer.py``), write and publish the version of ``key`` from it, without the
+        run: the function the call then runs (the version, or the generic one where none
+        was written); None where the instrumented run is needed."""
+        try:
+            seen = infer_seen(self.tree, self.scope, args, kwargs)
+            if seen is None:
+                return None
+            scope = self.scope.copy()
+            written = lower_shapes(self.tree, args, kwargs, seen, scope, self.temporaries)
+            with self._lock:
+                self._publish(key, *written, scope)
+        except Exception as error:  # noqa: BLE001  (a failed rewrite must not fail the call)
+            self._give_up(key, error)
+        return self.versions[key]
 
     def _next(self, key: Hashable, args: tuple, kwargs: dict, when: str) -> Callable | None:
         """What a first call with signature ``key`` runs (with ``_lock`` held): the version

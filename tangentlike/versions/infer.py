@@ -1,0 +1,485 @@
+"""What the instrumented run would record, worked out from the signature alone.
+
+For a generated derivative of straight-line code (assignments to names, one ``return``,
+the docstring and the comments' strings) whose every value is a floating point array, a
+NumPy or Python float, a Python int or None, and whose every operation is one of a few whose
+result's type, shape and dtype follow from its operands' (arithmetic, NumPy's ufuncs, ``@``,
+``.T``, the sums, means and extrema, and the runtime helpers ``seed``, ``unbroadcast``,
+``unreduce``, ``unreduce_extremum``, ``matmul_adjoint_a``/``_b``), ``infer_seen`` gives the
+table of ``Observer.run`` (what each place of ``observe.slots`` holds) without running
+anything over the arrays: each value is carried as its real shape and an *exemplar*, an
+array of the same dtype and rank with one element (or the number itself; an int is its own
+value), on which the operation is run to learn its result's type and dtype (NumPy's
+promotion reads types, not values).  Each helper is followed case by case as its code goes.
+Anything else (a loop, a branch, an index, an integer array, a global value, a call or a
+helper's case it does not know, an operation the real run would refuse) gives None: the
+dispatcher then makes the instrumented run.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import gast
+import numpy as np
+
+from tangentlike import runtime
+from tangentlike.core.resolve import resolve_in
+from tangentlike.versions.observe import slot_value, slots
+
+
+class _Unknown(Exception):
+    """The inference cannot decide a value: the caller makes the instrumented run."""
+
+
+class _Value:
+    """A value of the abstract run: its type, real shape (() for a number) and exemplar
+    (one element of its dtype at its rank; an int or None is itself)."""
+
+    __slots__ = ("shape", "example")
+
+    def __init__(self, shape: tuple, example: Any):
+        self.shape = shape
+        self.example = example
+
+    def describe(self) -> tuple:
+        """What ``signature.describe`` gives of the real value."""
+        kind = type(self.example)
+        if kind is np.ndarray or isinstance(self.example, np.generic):
+            return kind, self.shape, self.example.dtype
+        return kind, (), None
+
+
+_REDUCTIONS = {np.sum: "sum", np.max: "max", np.min: "min", np.mean: "mean",
+               np.amax: "max", np.amin: "min"}
+_METHODS = {"sum", "max", "min", "mean"}
+
+
+def infer_seen(fn: gast.FunctionDef, scope: dict, args: tuple,
+               kwargs: dict) -> dict[int, set] | None:
+    """The table the instrumented run of ``fn`` with ``args`` and ``kwargs`` records, or
+    None where the inference cannot decide it."""
+    try:
+        return _Run(fn, scope).run(args, kwargs)
+    except _Unknown:
+        return None
+    except (ArithmeticError, ValueError, TypeError, IndexError):
+        return None  # an operation the real run would refuse too: let it refuse
+
+
+def _value(value: Any) -> _Value:
+    """The abstract value of an argument."""
+    kind = type(value)
+    if kind is np.ndarray:
+        if value.dtype.kind != "f":
+            raise _Unknown
+        return _Value(value.shape, np.ones((1,) * value.ndim, value.dtype))
+    if isinstance(value, np.floating):
+        return _Value((), value.dtype.type(1))
+    if kind is float:
+        return _Value((), 1.0)
+    if kind is int or kind is bool or value is None:
+        return _Value((), value)
+    raise _Unknown
+
+
+def _float_like(v: _Value) -> bool:
+    """``runtime.is_float_like``: a Python number, or a NumPy float64 (a subclass of float)."""
+    return isinstance(v.example, (float, int)) and type(v.example) is not bool
+
+
+def _checked(result: Any, shape: tuple) -> _Value:
+    """``result`` of an operation on exemplars, at the real ``shape``: it must be an array
+    of that rank (a NumPy scalar for rank 0), a float or an int."""
+    kind = type(result)
+    if kind is np.ndarray:
+        if result.ndim != len(shape) or result.dtype.kind != "f":
+            raise _Unknown
+    elif isinstance(result, np.floating):
+        if shape != ():
+            raise _Unknown
+    elif kind is float or kind is int:
+        if shape != ():
+            raise _Unknown
+    else:
+        raise _Unknown
+    return _Value(shape, result)
+
+
+class _Run:
+    """The abstract run of one derivative: the names' values, the table it fills."""
+
+    def __init__(self, fn: gast.FunctionDef, scope: dict):
+        self.fn = fn
+        self.scope = scope
+        self.names: dict[str, _Value] = {}
+        self.seen: dict[int, set] = {}
+        # straight-line code only, checked before anything is read: its local names are the
+        # parameters and the assignments' targets
+        self.local = {a.id for a in fn.args.args}
+        for k, statement in enumerate(fn.body):
+            if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(statement.targets[0], gast.Name):
+                self.local.add(statement.targets[0].id)
+            elif not (isinstance(statement, gast.Return) and k == len(fn.body) - 1) and not (
+                    isinstance(statement, gast.Expr) and isinstance(statement.value, gast.Constant)
+                    and isinstance(statement.value.value, str)):
+                raise _Unknown
+        self.places: dict[int, int] = {}
+        for k, slot in enumerate(slots(fn)):
+            if isinstance(slot[0], gast.Subscript):
+                raise _Unknown
+            self.places[id(slot_value(slot))] = k
+
+    def run(self, args: tuple, kwargs: dict) -> dict[int, set]:
+        spec = self.fn.args
+        if spec.posonlyargs or spec.vararg or spec.kwarg or spec.kwonlyargs:
+            raise _Unknown
+        params = [a.id for a in spec.args]
+        if len(args) > len(params) or set(kwargs) - set(params[len(args):]):
+            raise _Unknown
+        bound = dict(zip(params, args)) | kwargs
+        for param, default in zip(params[len(params) - len(spec.defaults):], spec.defaults):
+            if param not in bound:
+                if not isinstance(default, gast.Constant):
+                    raise _Unknown
+                bound[param] = default.value
+        if set(bound) != set(params):
+            raise _Unknown
+        self.names = {p: _value(v) for p, v in bound.items()}
+        with np.errstate(all="ignore"):
+            for statement in self.fn.body:
+                if isinstance(statement, gast.Assign):
+                    self.names[statement.targets[0].id] = self.eval(statement.value)
+                elif isinstance(statement, gast.Return):
+                    returned = statement.value
+                    for value in returned.elts if isinstance(returned, gast.Tuple) else (
+                            [] if returned is None else [returned]):
+                        self.eval(value)
+        return self.seen
+
+    def eval(self, node: gast.expr) -> _Value:
+        value = self._eval(node)
+        k = self.places.get(id(node))
+        if k is not None:
+            self.seen.setdefault(k, set()).add(value.describe())
+        return value
+
+    def _eval(self, node: gast.expr) -> _Value:
+        if isinstance(node, gast.Name):
+            if node.id not in self.names:
+                raise _Unknown
+            return self.names[node.id]
+        if isinstance(node, gast.Constant):
+            if type(node.value) not in (int, float, bool) and node.value is not None:
+                raise _Unknown
+            return _Value((), node.value)
+        if isinstance(node, gast.BinOp):
+            left, right = self.eval(node.left), self.eval(node.right)
+            if isinstance(node.op, gast.MatMult):
+                return _matmul(left, right)
+            operation = _BINARY.get(type(node.op))
+            if operation is None or (isinstance(node.op, gast.Pow) and type(
+                    left.example) in (float, int) and type(right.example) is not int):
+                raise _Unknown  # a Python float's power may be complex, by its value
+            return _elementwise(operation, [left, right])
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+            operand = self.eval(node.operand)
+            sign = -1 if isinstance(node.op, gast.USub) else 1
+            return _elementwise(lambda a: -a if sign < 0 else +a, [operand])
+        if isinstance(node, gast.Call):
+            return self._call(node)
+        if isinstance(node, gast.Attribute) and node.attr == "T" and isinstance(
+                node.value, gast.Name) and node.value.id in self.local:
+            value = self.eval(node.value)
+            if type(value.example) is not np.ndarray or len(value.shape) > 2:
+                raise _Unknown
+            return _Value(value.shape[::-1], value.example.T)
+        raise _Unknown
+
+    def _call(self, node: gast.Call) -> _Value:
+        if any(isinstance(a, gast.Starred) for a in node.args) or any(
+                k.arg is None for k in node.keywords):
+            raise _Unknown
+        method = isinstance(node.func, gast.Attribute) and isinstance(
+            node.func.value, gast.Name) and node.func.value.id in self.local
+        func = None if method else resolve_in(node.func, (self.scope,), self.local)
+        if not method and func is None:
+            raise _Unknown
+        args = [self.eval(a) for a in node.args]
+        keywords = {k.arg: self.eval(k.value) for k in node.keywords}
+        if method:
+            if node.func.attr not in _METHODS:
+                raise _Unknown
+            return _reduction(node.func.attr, self.eval(node.func.value), args, keywords,
+                              True)
+        if isinstance(func, np.ufunc):
+            if keywords or len(args) != func.nin or func.nout != 1:
+                raise _Unknown
+            return _elementwise(func, args)
+        if func in _REDUCTIONS:
+            if not args:
+                raise _Unknown
+            return _reduction(_REDUCTIONS[func], args[0], args[1:], keywords)
+        if func is np.transpose and len(args) == 1 and not keywords:
+            if type(args[0].example) is not np.ndarray or len(args[0].shape) > 2:
+                raise _Unknown
+            return _Value(args[0].shape[::-1], args[0].example.T)
+        if func is np.size and len(args) == 1 and not keywords:
+            return _Value((), math.prod(args[0].shape))
+        helper = _HELPERS.get(func)
+        if helper is None or keywords:
+            raise _Unknown
+        return helper(*args)
+
+
+_BINARY = {gast.Add: lambda a, b: a + b, gast.Sub: lambda a, b: a - b,
+           gast.Mult: lambda a, b: a * b, gast.Div: lambda a, b: a / b,
+           gast.Pow: lambda a, b: a ** b}
+
+
+def _number(v: _Value) -> Any:
+    if v.example is None or type(v.example) is bool:
+        raise _Unknown
+    return v.example
+
+
+def _elementwise(operation: Any, operands: list[_Value]) -> _Value:
+    """An operation applied element by element (broadcasting): its result's shape from the
+    operands' shapes, its type and dtype from the exemplars (NumPy's promotion reads types,
+    not values; ints are their own values)."""
+    shape = np.broadcast_shapes(*(v.shape for v in operands))
+    return _checked(operation(*map(_number, operands)), shape)
+
+
+def _matmul(a: _Value, b: _Value) -> _Value:
+    if type(a.example) is not np.ndarray or type(b.example) is not np.ndarray or \
+            not 1 <= len(a.shape) <= 2 or not 1 <= len(b.shape) <= 2:
+        raise _Unknown
+    inner_b = b.shape[0] if len(b.shape) == 1 else b.shape[-2]
+    if a.shape[-1] != inner_b:
+        raise _Unknown
+    shape = a.shape[:-1] + b.shape[-1:] * (len(b.shape) == 2)
+    return _checked(a.example @ b.example, shape)
+
+
+def _constant(v: _Value | None, default: Any) -> Any:
+    """The static value of an ``axis`` or ``keepdims`` argument."""
+    if v is None:
+        return default
+    if type(v.example) not in (int, bool) and v.example is not None:
+        raise _Unknown
+    return v.example
+
+
+def _reduction(name: str, x: _Value, args: list[_Value], keywords: dict,
+               method: bool = False) -> _Value:
+    """``np.sum(x, axis, keepdims=...)`` and the like (``method``: ``x.sum(...)``)."""
+    if len(args) > 1 or set(keywords) - {"axis", "keepdims"} or (args and "axis" in keywords):
+        raise _Unknown
+    axis = _constant(args[0] if args else keywords.get("axis"), None)
+    keepdims = _constant(keywords.get("keepdims"), False)
+    if type(keepdims) is not bool or (axis is not None and type(axis) is not int):
+        raise _Unknown
+    ndim = len(x.shape)
+    example = x.example
+    if type(example) is not np.ndarray and not isinstance(example, np.floating) and \
+            type(example) is not float:
+        raise _Unknown
+    if axis is None:
+        shape = (1,) * ndim if keepdims else ()
+    else:
+        if not -ndim <= axis < ndim:
+            raise _Unknown
+        axis %= ndim
+        if x.shape[axis] == 0 and name in ("max", "min"):
+            raise _Unknown
+        shape = x.shape[:axis] + (1,) * keepdims + x.shape[axis + 1:]
+    if name in ("max", "min") and 0 in x.shape:
+        raise _Unknown  # the real run refuses an empty array
+    if method and type(example) is float:
+        raise _Unknown  # a Python float has no such method
+    if type(example) is float:
+        result = getattr(np, name)(example, axis=axis, keepdims=keepdims)
+    else:
+        result = getattr(example, name)(axis=axis, keepdims=keepdims)
+    return _checked(result, shape)
+
+
+def _seed(init_grad: _Value, y: _Value) -> _Value:
+    """``runtime.seed``."""
+    if type(y.example) is float and type(init_grad.example) is float:
+        return init_grad
+    if type(y.example) not in (float, np.ndarray) and not isinstance(y.example, np.floating):
+        raise _Unknown
+    if init_grad.shape != y.shape:
+        if len(init_grad.shape) == 0 and math.prod(y.shape) == 1:
+            dtype = np.result_type(y.example, _number(init_grad), 0.0)
+            return _checked(np.ones((1,) * len(y.shape), dtype), y.shape)
+        raise _Unknown  # the real run refuses the seed
+    example = y.example
+    if type(init_grad.example) is float and (
+            type(example) is np.ndarray or isinstance(example, np.generic)) \
+            and example.dtype != np.float64:
+        return _Value((), example.dtype.type(1))
+    return init_grad
+
+
+def _unbroadcast(g: _Value, x: _Value) -> _Value:
+    """``runtime.unbroadcast``, for real values."""
+    if type(x.example) is float and type(g.example) is float:
+        return g
+    if type(g.example) not in (float, int, np.ndarray) and not isinstance(
+            g.example, np.floating):
+        raise _Unknown
+    if x.example is None or type(x.example) is bool:
+        raise _Unknown
+    shape = x.shape
+    if g.shape == shape:
+        return g
+    if not shape:
+        summed = np.sum(g.example)
+        if _float_like(x):
+            return _checked(summed, ())
+        return _checked(np.asarray(summed).reshape(()), ())
+    example = np.asarray(g.example)
+    extra = len(g.shape) - len(shape)
+    if extra < 0:
+        raise _Unknown
+    kept = g.shape[extra:]
+    if extra:
+        example = example.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and kept[i] != 1)
+    if stretched:
+        example = example.sum(axis=stretched, keepdims=True)
+        kept = tuple(1 if i in stretched else n for i, n in enumerate(kept))
+    return _checked(example, kept)
+
+
+def _unreduce(g: _Value, x: _Value, axis: _Value | None = None,
+              keepdims: _Value | None = None) -> _Value:
+    """``runtime.unreduce`` of an array or number ``x``."""
+    if type(x.example) not in (float, int, np.ndarray) and not isinstance(
+            x.example, np.floating) or type(x.example) is bool:
+        raise _Unknown
+    axis_value = _constant(axis, None)
+    keep = _constant(keepdims, False)
+    dtype = np.result_type(_number(g), _number(x))
+    if dtype.kind != "f" or type(keep) is not bool:
+        raise _Unknown
+    shape = x.shape
+    if axis_value is None:
+        if shape:
+            if np.broadcast_shapes(g.shape, shape) != shape:
+                raise _Unknown
+            return _checked(np.ones((1,) * len(shape), dtype), shape)
+        if _float_like(x):
+            return g
+        if g.shape != ():
+            raise _Unknown
+        return _checked(np.ones((), dtype), ())
+    if type(axis_value) is not int or not shape:
+        raise _Unknown
+    expanded = g.shape
+    if not keep:
+        at = axis_value % len(shape)
+        if len(g.shape) != len(shape) - 1:
+            raise _Unknown
+        expanded = g.shape[:at] + (1,) + g.shape[at:]
+    if len(expanded) != len(shape) or np.broadcast_shapes(expanded, shape) != shape:
+        raise _Unknown
+    return _checked(np.ones((1,) * len(shape), dtype), shape)
+
+
+def _unreduce_extremum(g: _Value, x: _Value, y: _Value, axis: _Value | None = None,
+                       keepdims: _Value | None = None) -> _Value:
+    """``runtime.unreduce_extremum`` of a floating point array of rank at least 1."""
+    if type(x.example) is not np.ndarray or not x.shape:
+        raise _Unknown
+    axis_value = _constant(axis, None)
+    keep = _constant(keepdims, False)
+    if type(keep) is not bool:
+        raise _Unknown
+    g_shape, y_shape = g.shape, y.shape
+    if axis_value is not None and not keep:
+        if type(axis_value) is not int:
+            raise _Unknown
+        at = axis_value % len(x.shape)
+        if len(g_shape) != len(x.shape) - 1 or len(y_shape) != len(x.shape) - 1:
+            raise _Unknown
+        g_shape, y_shape = g_shape[:at] + (1,) + g_shape[at:], y_shape[:at] + (1,) + y_shape[at:]
+    for shape in (g_shape, y_shape):
+        if len(shape) > len(x.shape) or np.broadcast_shapes(shape, x.shape) != x.shape:
+            raise _Unknown
+    _number(g)
+    _number(y)
+    return _checked(np.ones((1,) * len(x.shape), x.example.dtype), x.shape)
+
+
+def _array(v: _Value) -> _Value:
+    """``np.asarray`` of a value."""
+    if type(v.example) is np.ndarray:
+        return v
+    return _Value(v.shape, np.asarray(_number(v)))
+
+
+def _expanded(v: _Value, axis: int) -> _Value:
+    """``np.expand_dims(v, axis)`` (``axis`` -1 or -2)."""
+    example = np.expand_dims(_array(v).example, axis)
+    at = len(v.shape) + 1 + axis
+    return _Value(v.shape[:at] + (1,) + v.shape[at:], example)
+
+
+def _transposed(v: _Value) -> _Value:
+    """``np.swapaxes(v, -1, -2)`` of a matrix."""
+    if type(v.example) is not np.ndarray or len(v.shape) != 2:
+        raise _Unknown
+    return _Value(v.shape[::-1], v.example.T)
+
+
+def _first_of_last(v: _Value) -> _Value:
+    """``v[..., 0]``."""
+    if type(v.example) is not np.ndarray or not v.shape or v.shape[-1] < 1:
+        raise _Unknown
+    return _checked(v.example[..., 0], v.shape[:-1])
+
+
+def _adjoint_a(g: _Value, a: _Value, b: _Value) -> _Value:
+    """``runtime.matmul_adjoint_a`` of vectors and matrices."""
+    b = _array(b)
+    if not 1 <= len(b.shape) <= 2 or not 1 <= len(a.shape) <= 2:
+        raise _Unknown
+    if len(b.shape) == 1:
+        if len(a.shape) > 1:
+            g = _array(g)
+            outer = _Value(g.shape + b.shape, np.multiply.outer(g.example, b.example))
+            return _unbroadcast(_checked(outer.example, outer.shape), a)
+        return _unbroadcast(_elementwise(lambda x, y: x * y, [g, b]), a)
+    if len(a.shape) == 1:
+        return _unbroadcast(_first_of_last(_matmul(b, _expanded(g, -1))), a)
+    return _unbroadcast(_matmul(_array(g), _transposed(b)), a)
+
+
+def _adjoint_b(g: _Value, a: _Value, b: _Value) -> _Value:
+    """``runtime.matmul_adjoint_b`` of vectors and matrices."""
+    a = _array(a)
+    if not 1 <= len(a.shape) <= 2 or not 1 <= len(b.shape) <= 2:
+        raise _Unknown
+    if len(a.shape) == 1:
+        if len(b.shape) == 1:
+            return _elementwise(lambda x, y: x * y, [g, a])
+        return _unbroadcast(_elementwise(lambda x, y: x * y,
+                                         [_expanded(a, -1), _expanded(g, -2)]), b)
+    if len(b.shape) == 1:
+        return _unbroadcast(_first_of_last(_matmul(_transposed(a), _expanded(g, -1))), b)
+    return _unbroadcast(_matmul(_transposed(a), _array(g)), b)
+
+
+_HELPERS = {
+    runtime.seed: _seed,
+    runtime.unbroadcast: _unbroadcast,
+    runtime.unreduce: _unreduce,
+    runtime.unreduce_extremum: _unreduce_extremum,
+    runtime.matmul_adjoint_a: _adjoint_a,
+    runtime.matmul_adjoint_b: _adjoint_b,
+}
