@@ -95,16 +95,20 @@ def clone(node: Any) -> Any:
         elif isinstance(value, gast.AST):
             value = clone(value)
         elif key == anno.KEY:
-            if kind is anno.NodeInfo:  # a plain record: what copy.copy does, faster
-                record = _new_info(anno.NodeInfo)
-                record.__dict__.update(value.__dict__)
-                value = record
-            else:
-                value = copy.copy(value)
+            value = clone_info(value)
         elif isinstance(value, list):  # a subclass of list
             value = clone(value)
         fields[key] = value
     return new
+
+
+def clone_info(record: Any) -> Any:
+    """A copy of a node's annotation record (what ``clone`` gives the copy of the node)."""
+    if record.__class__ is anno.NodeInfo:  # a plain record: what copy.copy does, faster
+        new = _new_info(anno.NodeInfo)
+        new.__dict__.update(record.__dict__)
+        return new
+    return copy.copy(record)
 
 
 _new_info = object.__new__
