@@ -95,16 +95,20 @@ def clone(node: Any) -> Any:
         elif isinstance(value, gast.AST):
             value = clone(value)
         elif key == anno.KEY:
-            if kind is anno.NodeInfo:  # a plain record: what copy.copy does, faster
-                record = _new_info(anno.NodeInfo)
-                record.__dict__.update(value.__dict__)
-                value = record
-            else:
-                value = copy.copy(value)
+            value = clone_info(value)
         elif isinstance(value, list):  # a subclass of list
             value = clone(value)
         fields[key] = value
     return new
+
+
+def clone_info(record: Any) -> Any:
+    """A copy of a node's annotation record (what ``clone`` gives the copy of the node)."""
+    if record.__class__ is anno.NodeInfo:  # a plain record: what copy.copy does, faster
+        new = _new_info(anno.NodeInfo)
+        new.__dict__.update(record.__dict__)
+        return new
+    return copy.copy(record)
 
 
 _new_info = object.__new__
@@ -199,13 +203,14 @@ def walk(node: Any) -> Iterator[Any]:
                 push(value)
 
 
-def dump(node: gast.AST) -> str:
+def dump(node: gast.AST, reads_as: dict[str, str] | None = None) -> str:
     """``gast.dump(node)``, the same text, without the reference cycle that its inner
-    function calling itself makes at each call (garbage the collector must find)."""
-    return _dump(node)
+    function calling itself makes at each call (garbage the collector must find); with
+    ``reads_as``, the text of ``node`` with the names it reads renamed so (not changed)."""
+    return _dump(node, reads_as or {})
 
 
-def _dump(node: Any) -> str:
+def _dump(node: Any, reads_as: dict[str, str]) -> str:
     """``gast.dump``'s ``_format`` with its defaults (one line, no attributes)."""
     if isinstance(node, gast.AST):
         cls = type(node)
@@ -217,10 +222,13 @@ def _dump(node: Any) -> str:
                 continue
             if value is None and getattr(cls, name, 42) is None or value == []:
                 continue
-            args.append(f"{name}={_dump(value)}")
+            if name == "id" and reads_as and cls is gast.Name \
+                    and node.ctx.__class__ is gast.Load:
+                value = reads_as.get(value, value)
+            args.append(f"{name}={_dump(value, reads_as)}")
         return f"{cls.__name__}({', '.join(args)})"
     if isinstance(node, list):
-        return f"[{', '.join(_dump(x) for x in node)}]"
+        return f"[{', '.join(_dump(x, reads_as) for x in node)}]"
     return repr(node)
 
 

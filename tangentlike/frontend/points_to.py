@@ -59,9 +59,16 @@ class State:
     points: dict[str, frozenset] = field(default_factory=dict)
 
     def merged(self, other: State) -> State:
-        names = self.points.keys() | other.points.keys()
-        return State({n: self.points.get(n, frozenset()) | other.points.get(n, frozenset())
-                      for n in names})
+        """What each name may point to after one state or the other (the two branches of
+        an ``if``: most names point where they did before it, to the same set, kept)."""
+        points = dict(self.points)
+        for name, objects in other.points.items():
+            mine = points.get(name)
+            if mine is None:
+                points[name] = objects
+            elif mine is not objects:
+                points[name] = mine | objects
+        return State(points)
 
 
 class Analysis:

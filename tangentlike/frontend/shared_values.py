@@ -100,8 +100,7 @@ def _key(stmt: gast.stmt, candidates: set[str], resolve: Callable,
         return None
     if not all(_plain(o) for o in operands):
         return None
-    renamed = _ReadAs(renames).visit(syntax.clone(value))
-    return syntax.dump(renamed)
+    return syntax.dump(value, reads_as=renames)  # (the value as read once renamed)
 
 
 # Methods of arrays that change nothing (their receiver's other methods may: fill, sort).

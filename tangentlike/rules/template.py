@@ -6,7 +6,7 @@ import inspect
 import sys
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import gast
 
@@ -127,34 +127,104 @@ def _literal(value: Any, rule: Rule, name: str) -> gast.expr:
                         "be a literal", rule.location)
 
 
-class _Substitute(syntax.Transformer):
-    def __init__(self, params: dict[str, gast.expr], derivative: Callable[[str], str | None],
-                 rule: Rule, where: Location | None):
+class _Instance:
+    """A template statement's copy for one call, made in one pass: its local names renamed
+    fresh and its globals to their names in the generated module (``renames``), then each
+    parameter replaced by a copy of what the call binds to it and ``d[x]`` by the name of
+    the derivative of ``x``; a called global's name carries what it calls (``callee``) and
+    a statement in ``contributions`` (by id) is marked a contribution.  The same as
+    ``syntax.clone``, ``syntax.rename`` and a substitution one after the other."""
+
+    def __init__(self, params: dict[str, gast.expr], renames: dict[str, str],
+                 derivative: Callable[[str], str | None], rule: Rule, where: Location | None,
+                 callees: dict[str, Any], contributions: set[int]):
         self.params = params
+        self.renames = renames
         self.derivative = derivative
         self.rule = rule
         self.where = where
+        self.callees = callees  # a called global (by its name in the template) -> the object
+        self.contributions = contributions
 
-    def visit_Subscript(self, node: gast.Subscript) -> gast.expr:
-        if syntax.is_name(node.value, "d"):
-            bound = self.params[node.slice.id]
-            name = self.derivative(bound.id) if isinstance(bound, gast.Name) else None
-            if name is None:
-                raise TemplateError(
-                    f"template {self.rule.function.__name__!r} reads the derivative of "
-                    f"{node.slice.id!r}, which carries none here", self.where)
-            return gast.Name(id=name, ctx=node.ctx, annotation=None, type_comment=None)
-        node.value = self.visit(node.value)
-        if isinstance(node.slice, gast.Name) and node.slice.id in self.params:
-            node.slice = syntax.clone(self.params[node.slice.id])
-        else:
-            node.slice = self.visit(node.slice)
-        return node
+    def copy(self, node: Any) -> Any:
+        cls = node.__class__
+        if cls is gast.Name:
+            return self._name(node)
+        if cls is gast.Subscript:
+            derivative = self._derivative_read(node)
+            if derivative is not None:
+                return derivative
+        elif cls in _LEAF_CLASSES and not node.__dict__:
+            return node
+        new = cls.__new__(cls)
+        fields = new.__dict__
+        for key, value in node.__dict__.items():
+            kind = value.__class__
+            if kind is list:
+                value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
+            elif isinstance(value, gast.AST):
+                value = (self._slice(value) if key == "slice" and cls is gast.Subscript
+                         else self.copy(value))
+            elif key == anno.KEY:
+                value = syntax.clone_info(value)
+            elif isinstance(value, list):  # a subclass of list
+                value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
+            fields[key] = value
+        if cls is gast.Call:
+            func = node.func
+            if (func.__class__ is gast.Name and func.id in self.callees
+                    and func.id not in self.renames):
+                anno.info(new.func).callee = self.callees[func.id]
+        if id(node) in self.contributions:
+            anno.info(new).contribution = True
+        return new
 
-    def visit_Name(self, node: gast.Name) -> gast.expr:
-        if node.id in self.params:
-            return value_expression(syntax.clone(self.params[node.id]))
-        return node
+    def _renamed(self, node: gast.Name) -> gast.Name:
+        target = self.renames.get(node.id)
+        if target is None:
+            return syntax.clone(node)
+        new = gast.Name(id=target, ctx=node.ctx, annotation=None, type_comment=None)
+        if isinstance(node.ctx, gast.Load) and anno.has_info(node) \
+                and anno.info(node).seen is not None:
+            anno.info(new).seen = anno.info(node).seen
+        return new
+
+    def _name(self, node: gast.Name) -> gast.expr:
+        new = self._renamed(node)
+        if new.id in self.params:
+            return value_expression(syntax.clone(self.params[new.id]))
+        return new
+
+    def _slice(self, node: gast.AST) -> gast.AST:
+        """A subscript's index: a parameter there is replaced as it is (``x[i]``, with
+        ``i`` bound to ``1:3``, stays an index)."""
+        if node.__class__ is gast.Name:
+            new = self._renamed(node)
+            if new.id in self.params:
+                return syntax.clone(self.params[new.id])
+            return new
+        return self.copy(node)
+
+    def _derivative_read(self, node: gast.Subscript) -> gast.Name | None:
+        """``d[x]``: the name of the derivative of what ``x`` is bound to."""
+        value = node.value
+        if not (isinstance(value, gast.Name)
+                and self.renames.get(value.id, value.id) == "d"):
+            return None
+        key = node.slice.id
+        key = self.renames.get(key, key)
+        bound = self.params[key]
+        name = self.derivative(bound.id) if isinstance(bound, gast.Name) else None
+        if name is None:
+            raise TemplateError(
+                f"template {self.rule.function.__name__!r} reads the derivative of "
+                f"{key!r}, which carries none here", self.where)
+        return gast.Name(id=name, ctx=node.ctx, annotation=None, type_comment=None)
+
+
+_LEAF_CLASSES = frozenset(c for base in (gast.expr_context, gast.operator, gast.unaryop,
+                                         gast.cmpop, gast.boolop)
+                          for c in base.__subclasses__())
 
 
 def _read_derivatives(stmt: gast.stmt) -> list[str]:
@@ -262,29 +332,35 @@ def instantiate(
         """Copies of a simple statement, if it writes only derivatives that exist here."""
         return select_one_of(spread_out(stmt) if spread else [stmt])
 
+    selected: dict[int, _Facts] = {}  # the facts of each statement kept, by its id
+    contributions: set[int] = set()  # the ids of those that are contributions
+
     def select_one_of(statements: list[gast.stmt]) -> list[gast.stmt]:
         out = []
         for stmt in statements:
-            written = _written_derivatives(stmt)
+            facts = _facts(stmt, template=not spread)  # (spread_out's are copies)
+            written = facts.written
             if written and not all(active(p) for p in written):
                 continue
-            if rule.kind == "tangent" and not all(active(p) for p in _read_derivatives(stmt)):
+            if rule.kind == "tangent" and not all(active(p) for p in facts.read):
                 continue  # a contribution from an argument that carries no derivative here
-            stmt = syntax.clone(stmt)
+            selected[id(stmt)] = facts
             if written and (rule.kind == "tangent" or any(p != rule.result for p in written)):
-                anno.info(stmt).contribution = True
+                contributions.add(id(stmt))
             out.append(stmt)
         return out
 
-    kept = _selected(body, select)
+    kept = _selected(body, select)  # the template's own statements, or copies
+    kept_facts = [selected.get(id(s)) or _facts(s, template=False) for s in kept]
 
     # Template-local names get fresh names; globals are reached through the namespace.
+    in_kept = set().union(*(f.names for f in kept_facts))
     local_names = {name: namer.fresh(name) for name in sorted(rule.locals | parts_locals)
-                   if any(name in syntax.all_names(s) for s in kept)}
+                   if name in in_kept}
     namer.temporaries.update(local_names.values())
     global_names = {name: name for name in zero}
-    for stmt in kept:
-        for name in syntax.loaded_names(stmt):
+    for facts in kept_facts:
+        for name in facts.loaded:
             if name in params or name in local_names or name == "d" or name in global_names:
                 continue
             if name in rule.globals:
@@ -292,23 +368,54 @@ def instantiate(
             elif not hasattr(builtins, name):
                 raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
                                     "is not defined", rule.location)
-    for stmt in kept:  # the optimizer knows a called helper by what it is, not its name
-        for node in syntax.walk(stmt):
-            if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
-                    and node.func.id in global_names):
-                anno.info(node.func).callee = namespace.injected[global_names[node.func.id]]
+    # the optimizer knows a called helper by what it is, not its name
+    callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
     renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
-    substitute = _Substitute(params, derivative, rule, where)
-    out = [substitute.visit(syntax.rename(stmt, renames)) for stmt in kept]
+    instance = _Instance(params, renames, derivative, rule, where, callees, contributions)
+    out = [instance.copy(stmt) for stmt in kept]
     if spread:
         out = [_SpliceStarred().visit(stmt) for stmt in out]
     out = resolve_static_branches(out)
     for stmt in out:
-        for sub in syntax.walk(stmt):
+        calls = []
+        for sub in syntax.walk(stmt):  # (one walk: the statements, then the calls in them)
             if isinstance(sub, gast.stmt):
                 anno.info(sub).generated = True
-        _drop_default_arguments(stmt, namespace)
+            elif sub.__class__ is gast.Call:
+                calls.append(sub)
+        _drop_default_arguments(calls, namespace)
     return out
+
+
+class _Facts(NamedTuple):
+    """What instantiation reads of a template statement, besides the statement itself."""
+
+    written: list[str]  # the parameters whose derivative it writes
+    read: list[str]  # ... and reads
+    names: set[str]  # every name in it
+    loaded: set[str]  # the names it reads
+    callees: frozenset[str]  # the names it calls (``f`` of ``f(x)``)
+
+
+# The facts of each template statement (a rule's template is parsed once and never changed;
+# the statement is kept with its facts, so that its id is not reused), by id.
+_TEMPLATE_FACTS: dict[int, tuple[gast.stmt, _Facts]] = {}
+
+
+def _facts(stmt: gast.stmt, template: bool) -> _Facts:
+    """The :class:`_Facts` of ``stmt``: remembered when it is a ``template``'s own."""
+    if template:
+        known = _TEMPLATE_FACTS.get(id(stmt))
+        if known is not None and known[0] is stmt:
+            return known[1]
+    facts = _Facts(
+        written=_written_derivatives(stmt), read=_read_derivatives(stmt),
+        names=syntax.all_names(stmt), loaded=syntax.loaded_names(stmt),
+        callees=frozenset(node.func.id for node in syntax.walk(stmt)
+                          if isinstance(node, gast.Call) and isinstance(node.func, gast.Name)))
+    if template:
+        _TEMPLATE_FACTS[id(stmt)] = (stmt, facts)
+    return facts
 
 
 def _selected(statements: list[gast.stmt],
@@ -408,11 +515,10 @@ def _parameters(callee: Any) -> list[inspect.Parameter] | None:
 _signatures: dict[Any, list[inspect.Parameter] | None] = {}
 
 
-def _drop_default_arguments(stmt: gast.stmt, namespace: Namespace) -> None:
-    """``unreduce(g, x, None, False)`` reads better as ``unreduce(g, x)``."""
-    for call in list(syntax.walk(stmt)):
-        if not isinstance(call, gast.Call):
-            continue
+def _drop_default_arguments(calls: list[gast.Call], namespace: Namespace) -> None:
+    """``unreduce(g, x, None, False)`` reads better as ``unreduce(g, x)`` (``calls``: those
+    of a statement)."""
+    for call in calls:
         params = _parameters(resolve_in(call.func, (namespace.injected,)))
         if params is None:
             continue

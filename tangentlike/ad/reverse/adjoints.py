@@ -173,7 +173,7 @@ class Adjoints:
 
     def adjoint_of(self, stmt: gast.Assign, nested: bool) -> Adjoint:
         self.in_loop = nested
-        op = operation(stmt, self.program.parsed, set(self.program.local_names))
+        op = operation(stmt, self.program.parsed, self.program.local_names)  # (not copied)
         if op.kind is Kind.CALL:
             self.prepare_call(stmt, op)
         names = self.targets(stmt)
