@@ -310,8 +310,8 @@ def swap_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
                     np_name: str) -> bool:
     """``p = np.where(c, a, b)`` and, later in the same block, ``q = np.where(c, b, a)`` (the
     adjoints of a pair such as ``hi``/``lo`` on one mask) computed with bit operations: where
-    ``c`` holds, the bits of ``a`` and ``b`` are swapped (``s = (a ^ b) & -c``, ``p = b ^ s``,
-    ``q = a ^ s``, on the arrays viewed as integers of their width).  Each element is the
+    ``c`` holds, the bits of ``a`` and ``b`` are swapped (``s = a ^ b``, ``s *= c``, ``p = b ^
+    s``, ``q = a ^ s``, on the arrays viewed as integers of their width).  Each element is the
     one ``np.where`` picks, bit for bit (inf, NaN and -0.0 included), in four passes without
     a branch per element instead of two selections, each a branch per element (slow where
     the mask changes often).  Only where ``c`` was recorded as a boolean array and ``a`` and
@@ -337,10 +337,10 @@ def swap_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
                 "branch per element)")
             block[j] = syntax.parse_stmts(f"{q} = ({a}.{view} ^ {swap}).{back}")[0]
             block[i:i + 1] = [comment, *syntax.parse_stmts(
-                f"{swap} = ({a}.{view} ^ {b}.{view}) & -{mask}.astype({np_name}.{bits})\n"
+                f"{swap} = {a}.{view} ^ {b}.{view}\n{swap} *= {mask}\n"
                 f"{p} = ({b}.{view} ^ {swap}).{back}")]
             changed = True
-            i += 3
+            i += 4
     return changed
 
 
