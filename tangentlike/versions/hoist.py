@@ -23,11 +23,6 @@ added in another order):
   the buffers.  The factors are copied where the sum was, so a value changed later (or an
   alias of one) cannot reach them;
 - ``b`` is at most ``MAX_STEP_ROWS`` (beyond that, each step's product already runs well).
-
-A factor that the step computes by one operation of arrays (``bt = bh * (1.0 - h * h)``,
-the tanh adjoint) and that nothing else could keep or change (only read as an operand of
-arithmetic, alive within a step) is computed straight into its buffer,
-``np.multiply(bh, 1.0 - h * h, out=bt_steps[steps])``, instead of a new array copied there.
 """
 from __future__ import annotations
 
@@ -44,8 +39,6 @@ from tangentlike.versions.cancel import recorded
 
 ROWS = 128  # rows of the stacked factors summed by one product
 MAX_STEP_ROWS = 64  # a step's inner dimension up to which its product is worth deferring
-# The ufunc of each operation a kept factor may be computed by straight into its buffer.
-_UFUNCS = {gast.Mult: "multiply", gast.Add: "add", gast.Sub: "subtract", gast.Div: "divide"}
 
 
 def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
@@ -63,9 +56,7 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
     changed = False
     for stmt in fn.body:
         if any(stmt is loop for loop in loops):
-            outside = {n.id for other in fn.body if other is not stmt
-                       for n in syntax.walk_names(other)} | set(syntax.all_names(fn.args))
-            rewritten = _Loop(stmt, numpy, names, bound, resolve, outside).rewrite()
+            rewritten = _Loop(stmt, numpy, names, bound, resolve).rewrite()
             if rewritten is not None:
                 heading = [out.pop()] if out and syntax.is_comment(out[-1]) else []
                 loop_at = next(i for i, s in enumerate(rewritten) if s is stmt)
@@ -90,10 +81,9 @@ class _Sum:
 
 class _Loop:
     def __init__(self, loop: gast.For, numpy: str, names: set[str],
-                 bound: dict[str, tuple | None], resolve: Callable[[gast.expr], Any],
-                 outside: set[str] = frozenset()):
+                 bound: dict[str, tuple | None], resolve: Callable[[gast.expr], Any]):
         self.loop, self.numpy, self.names, self.bound = loop, numpy, names, bound
-        self.resolve, self.outside = resolve, outside
+        self.resolve = resolve
         self.mentions: Counter[str] | None = None  # how often the loop body names each name
 
     def rewrite(self) -> list[gast.stmt] | None:
@@ -121,8 +111,7 @@ class _Loop:
             if found is None:
                 body.append(stmt)
                 continue
-            heading, heading_at = f"Keep the factors of: {texts[id(stmt)]}", len(body)
-            body.append(syntax.comment(heading))
+            body.append(syntax.comment(f"Keep the factors of: {texts[id(stmt)]}"))
             for factor, shape, dtype in zip(found.factors, found.shapes, found.dtypes):
                 key = ast.dump(factor) + repr((shape, dtype))
                 shared = buffers.get(key)
@@ -135,15 +124,6 @@ class _Loop:
                 buffers[key] = (position, name, factor)
                 found.buffers.append(name)
                 before.append(syntax.assign(name, self._empty((chunk, *shape), dtype)))
-                binding = self._computed_into(factor, position, shape, dtype,
-                                              {id(s.stmt) for s in sums})
-                at = next((i for i, s in enumerate(body) if s is binding), None)
-                if at is not None:  # (None: no such binding, or computed into another)
-                    body[at:at + 1] = self._into_buffer(binding, name, counter)
-                    heading_at += 1  # (the binding, before it, is two statements now)
-                    heading += f" ({factor.id} is computed into {name} above)"
-                    body[heading_at] = syntax.comment(heading)
-                    continue
                 body.append(gast.Assign(
                     targets=[gast.Subscript(value=syntax.load(name),
                                             slice=syntax.load(counter), ctx=gast.Store())],
@@ -159,57 +139,6 @@ class _Loop:
         after = [syntax.comment("The steps left of the sums hoisted out of the loop above")]
         after += [self._product(s, counter, counter) for s in sums]
         return [*before, loop, *after]
-
-    def _computed_into(self, factor: gast.expr, position: int, shape: tuple,
-                       dtype: np.dtype, hoisted: set[int]) -> gast.Assign | None:
-        """The statement ``f = a * b`` (``+``, ``-``, ``/``) of the loop body that binds the
-        factor ``f`` kept at ``position``, when it can write its result into the buffer
-        instead of a new array copied there: ``f`` is bound there only, before ``position``
-        and before any read of it in the body, named nowhere outside the loop (no value of it
-        lives from one step to the next or after the loop), every other read of it is an
-        operand of arithmetic (nothing keeps a view of the buffer or writes into it; the
-        sums ``hoisted``, which the buffers replace, aside), and the result was recorded
-        with the buffer's shape and dtype.  Else None."""
-        if not isinstance(factor, gast.Name) or factor.id in self.outside \
-                or factor.id in syntax.all_names(self.loop.target):
-            return None
-        name, binding = factor.id, None
-        for stmt in self.loop.body[:position]:
-            if binding is None and name in syntax.all_names(stmt):
-                binding = stmt
-        if not (isinstance(binding, gast.Assign) and len(binding.targets) == 1
-                and syntax.is_name(binding.targets[0], name)
-                and isinstance(binding.value, gast.BinOp)
-                and type(binding.value.op) in _UFUNCS
-                and name not in syntax.all_names(binding.value)):
-            return None
-        seen = recorded(binding.value)
-        if seen is None or seen[0] is not np.ndarray or tuple(seen[1]) != tuple(shape) \
-                or np.dtype(seen[2]) != np.dtype(dtype):
-            return None
-        for stmt in self.loop.body:
-            if stmt is binding or id(stmt) in hoisted:
-                continue
-            parents = {id(child): node for node in gast.walk(stmt)
-                       for child in gast.iter_child_nodes(node)}
-            for node in syntax.walk_names(stmt):
-                if node.id == name and not (
-                        isinstance(node.ctx, gast.Load) and isinstance(
-                            parents.get(id(node)), (gast.BinOp, gast.UnaryOp))):
-                    return None
-        return binding
-
-    def _into_buffer(self, binding: gast.Assign, buffer: str,
-                     counter: str) -> list[gast.stmt]:
-        """``f = buffer[counter]`` and ``np.multiply(a, b, out=f)`` for ``f = a * b``."""
-        name, value = binding.targets[0].id, binding.value
-        ufunc = gast.Attribute(value=syntax.load(self.numpy), attr=_UFUNCS[type(value.op)],
-                               ctx=gast.Load())
-        return [syntax.assign(name, gast.Subscript(value=syntax.load(buffer),
-                                                   slice=syntax.load(counter),
-                                                   ctx=gast.Load())),
-                gast.Expr(value=syntax.call(ufunc, [value.left, value.right], [
-                    gast.keyword(arg="out", value=syntax.load(name))]))]
 
     def _sum(self, stmt: gast.stmt) -> _Sum | None:
         """``stmt`` as a sum this module rewrites (see the module), or None."""
