@@ -39,7 +39,12 @@ from tangentlike.versions.reductions import fold_negations, share_sums, sums_as_
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.splits import lower_splits
 from tangentlike.versions.static import Static, shape_follows
-from tangentlike.versions.wheres import combine_selections, merge_selections, share_comparisons
+from tangentlike.versions.wheres import (
+    combine_selections,
+    merge_selections,
+    share_comparisons,
+    swap_selections,
+)
 
 
 def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[int, set],
@@ -130,6 +135,7 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
             optimize(fn, temporaries)
     if share_sums(fn, lambda f: resolve_in(f, (scope,), local)):
         optimize(fn, temporaries)
+    swap_selections(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     hoist_products(fn, numpy_name(scope), returned_primal_slice(fn),
                    lambda f: resolve_in(f, (scope,), local))
     hoist_inputs(fn, bound, returned_primal_slice(fn), lambda f: resolve_in(f, (scope,), local))

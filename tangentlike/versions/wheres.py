@@ -24,6 +24,7 @@ import gast
 import numpy as np
 
 from tangentlike.core import anno, dataflow, syntax
+from tangentlike.versions.hoist import fresh_name
 
 
 def share_comparisons(fn: gast.FunctionDef) -> bool:
@@ -299,3 +300,86 @@ def _selection(stmt: gast.stmt, resolve: Callable) -> int | None:
 
 def _zero(node: gast.expr) -> bool:
     return isinstance(node, gast.Constant) and type(node.value) is float and node.value == 0.0
+
+
+# The integer of each float's width: a float array viewed as these holds the same bits.
+_BITS = {np.dtype("float64"): "int64", np.dtype("float32"): "int32"}
+
+
+def swap_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
+                    np_name: str) -> bool:
+    """``p = np.where(c, a, b)`` and, later in the same block, ``q = np.where(c, b, a)`` (the
+    adjoints of a pair such as ``hi``/``lo`` on one mask) computed with bit operations: where
+    ``c`` holds, the bits of ``a`` and ``b`` are swapped (``s = a ^ b``, ``s *= c``, ``p = b ^
+    s``, ``q = a ^ s``, on the arrays viewed as integers of their width).  Each element is the
+    one ``np.where`` picks, bit for bit (inf, NaN and -0.0 included), in four passes without
+    a branch per element instead of two selections, each a branch per element (slow where
+    the mask changes often).  Only where ``c`` was recorded as a boolean array and ``a`` and
+    ``b`` as arrays of its shape and of one dtype, float64 or float32, ``p`` is none of
+    ``c``, ``a``, ``b``, and between the two nothing but assignments of other names by
+    NumPy's ufuncs and ``_PURE`` functions.  True if anything changed."""
+    names = syntax.stored_names(fn) | syntax.loaded_names(fn)
+    changed = False
+    for block in syntax.blocks(fn.body):
+        i = 0
+        while i < len(block):
+            found = _swap_partner(block, i, resolve)
+            if found is None:
+                i += 1
+                continue
+            j, (mask, a, b), bits = found
+            p, q = block[i].targets[0].id, block[j].targets[0].id
+            swap = fresh_name(names, f"{mask}_swap")
+            view, back = f"view({np_name}.{bits})", f"view({np_name}.float{bits[3:]})"
+            comment = syntax.comment(
+                f"np.where({mask}, {a}, {b}) and np.where({mask}, {b}, {a}) at once: where "
+                f"{mask} holds, the bits of {a} and {b} swapped (the same values, without a "
+                "branch per element)")
+            block[j] = syntax.parse_stmts(f"{q} = ({a}.{view} ^ {swap}).{back}")[0]
+            block[i:i + 1] = [comment, *syntax.parse_stmts(
+                f"{swap} = {a}.{view} ^ {b}.{view}\n{swap} *= {mask}\n"
+                f"{p} = ({b}.{view} ^ {swap}).{back}")]
+            changed = True
+            i += 4
+    return changed
+
+
+def _swap_partner(block: list[gast.stmt], i: int,
+                  resolve: Callable) -> tuple[int, tuple[str, str, str], str] | None:
+    """(the index of ``q = np.where(c, b, a)``, the names ``(c, a, b)``, the integer type of
+    their width) for ``p = np.where(c, a, b)`` at ``block[i]``, see :func:`swap_selections`;
+    else None."""
+    call = _selection_call(block[i])
+    if call is None or resolve(call.func) is not np.where or not all(
+            isinstance(arg, gast.Name) for arg in call.args):
+        return None
+    mask, a, b = (arg.id for arg in call.args)
+    if a == b or block[i].targets[0].id in (mask, a, b):
+        return None
+    kinds = [_recorded(arg) for arg in call.args]
+    if None in kinds or kinds[0][2] != np.dtype(bool) or not kinds[0][1] \
+            or kinds[1] != kinds[2] or kinds[1][1] != kinds[0][1] \
+            or kinds[1][2] not in _BITS:
+        return None
+    for j in range(i + 1, len(block)):
+        stmt = block[j]
+        other = _selection_call(stmt)
+        if (other is not None and resolve(other.func) is np.where
+                and [getattr(arg, "id", None) for arg in other.args] == [mask, b, a]):
+            return j, (mask, a, b), _BITS[kinds[1][2]]
+        if syntax.is_comment(stmt):
+            continue
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name) and _pure(stmt, resolve)
+                and stmt.targets[0].id not in (mask, a, b)):
+            return None
+    return None
+
+
+def _recorded(node: gast.expr) -> tuple | None:
+    """(kind, shape, dtype) recorded for ``node`` when it is one array, else None."""
+    found = anno.info(node).seen if anno.has_info(node) else None
+    if not found or len(found) != 1:
+        return None
+    kind = next(iter(found))
+    return kind if kind[0] is np.ndarray else None
