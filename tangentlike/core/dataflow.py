@@ -60,12 +60,15 @@ class Liveness:
         self._facts: dict[int, tuple[gast.stmt, set[str], set[str]]] = {}
         self._kept = facts  # (the simple statements' uses and definitions, where given)
         self._raising: set[str] = set()  # live after the try statements around (see transfer)
+        # while after_all runs: an if statement's id -> its branches' block liveness, made
+        # when its liveness was first worked out (kept for after_all to use, not made again)
+        self._built: dict[int, tuple[_BlockLiveness, _BlockLiveness]] | None = None
 
     def _uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         fact = self._facts.get(id(stmt))
         if fact is None or fact[0] is not stmt:
             if self._kept is not None and "body" not in stmt._fields:
-                return self._kept.uses(stmt), self._kept.defs(stmt)
+                return self._kept.uses_defs(stmt)
             fact = self._facts[id(stmt)] = (stmt, uses(stmt), defs(stmt))
         return fact[1], fact[2]
 
@@ -109,6 +112,11 @@ class Liveness:
             finally:
                 self._raising = outer
         if isinstance(stmt, gast.If):
+            if self._built is not None:
+                body = _BlockLiveness(self, stmt.body, live)
+                orelse = _BlockLiveness(self, stmt.orelse, live)
+                self._built[id(stmt)] = (body, orelse)
+                return body.entry | orelse.entry | used
             result = self.live_in(stmt.body, live)  # (a set of its own, extended in place)
             result |= self.live_in(stmt.orelse, live)
             result |= used
@@ -145,23 +153,32 @@ class Liveness:
         block keeps one copy of its live set every few statements, not one per statement;
         read it before any statement of ``fn`` changes)."""
         result = _LiveAfter()
-        self._visit_after(result, fn.body, set())
+        self._built = {}
+        try:
+            self._visit_after(result, fn.body, set())
+        finally:
+            self._built = None
         return result
 
     def _visit_after(self, result: _LiveAfter, body: list[gast.stmt],
-                     live_out: set[str]) -> None:
+                     live_out: set[str], block: _BlockLiveness | None = None) -> None:
         """``after_all`` for one block and the blocks inside it (a method, not a closure
         calling itself: that would be a reference cycle keeping ``result`` alive until the
-        collector runs)."""
-        block = _BlockLiveness(self, body, live_out)
+        collector runs); ``block``: its liveness, made already where given."""
+        if block is None:
+            block = _BlockLiveness(self, body, live_out)
         for i, stmt in enumerate(body):
             result.slots[id(stmt)] = (block, i)
             if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
                 continue
             live = block.after(i)  # (a copy is kept around each compound statement)
             if isinstance(stmt, gast.If):
-                self._visit_after(result, stmt.body, live)
-                self._visit_after(result, stmt.orelse, live)
+                built = self._built.get(id(stmt), (None, None)) if self._built else (None, None)
+                for branch, made in zip((stmt.body, stmt.orelse), built):
+                    if not (made is not None and made.body == tuple(branch)
+                            and made.raising == self._raising and made.live_out == live):
+                        made = None  # (made for another live set: in a loop's fixed point)
+                    self._visit_after(result, branch, live, made)
             elif isinstance(stmt, (gast.For, gast.While)):
                 self._visit_after(result, stmt.body, self.transfer(stmt, live) | live)
                 self._visit_after(result, stmt.orelse, live)
@@ -186,7 +203,7 @@ class _BlockLiveness:
         self.raising = liveness._raising  # (inside a try: see Liveness.transfer)
         self.copies: dict[int, set[str]] = {}  # index -> the live set after it
         self.before: dict[int, set[str]] = {}  # compound statement's index -> live before it
-        live = set(live_out)
+        live = self.live_out = set(live_out)  # (never changed: kept, or copied first)
         shared = False  # whether ``live`` is kept (in copies or before): copied on change
         for i in range(len(body) - 1, -1, -1):
             stmt = body[i]
@@ -199,9 +216,10 @@ class _BlockLiveness:
                 self.before[i] = live
                 shared = True
             else:
-                if shared:
+                if shared or live is self.live_out:
                     live, shared = set(live), False
                 liveness.transfer_in_place(stmt, live)
+        self.entry = live  # the names live before the block (read only)
 
     def holds(self, i: int, name: str) -> bool:
         """Whether ``name`` is live right after the ``i``-th statement."""
@@ -493,14 +511,15 @@ class StatementFacts:
         self._known: dict[int, _Facts] = {}
 
     def _of(self, stmt: gast.stmt) -> _Facts | None:
+        fact = self._known.get(id(stmt))
+        if fact is not None and fact.stmt is stmt:
+            return fact
         simple = _SIMPLE.get(stmt.__class__)
         if simple is None:
             simple = _SIMPLE[stmt.__class__] = "body" not in stmt._fields
         if not simple:
             return None
-        fact = self._known.get(id(stmt))
-        if fact is None or fact.stmt is not stmt:
-            fact = self._known[id(stmt)] = _Facts(stmt)
+        fact = self._known[id(stmt)] = _Facts(stmt)
         return fact
 
     def forget(self, stmt: gast.stmt) -> None:
@@ -558,6 +577,15 @@ class StatementFacts:
         if fact.uses is None:
             fact.uses = set() if syntax.is_comment(stmt) else self.loads(stmt)
         return fact.uses
+
+    def uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
+        """:meth:`uses` and :meth:`defs` together (what liveness reads)."""
+        fact = self._of(stmt)
+        if fact is None:
+            return uses(stmt), defs(stmt)
+        if fact.uses_defs is None:
+            fact.uses_defs = (self.uses(stmt), self.defs(stmt))
+        return fact.uses_defs
 
     def defs(self, stmt: gast.stmt) -> set[str]:
         """:func:`defs`."""
@@ -674,7 +702,7 @@ class _Facts:
     at its first need."""
 
     __slots__ = ("stmt", "_names", "_counts", "loads", "names", "stored", "uses", "defs",
-                 "value_loads", "measure", "value_measure", "marks")
+                 "value_loads", "measure", "value_measure", "marks", "uses_defs")
 
     def __init__(self, stmt: gast.stmt) -> None:
         self.stmt = stmt
@@ -689,6 +717,7 @@ class _Facts:
         self.measure: tuple[int, int] | None = None
         self.value_measure: tuple[int, int] | None = None
         self.marks: set[str] = set()
+        self.uses_defs: tuple[set[str], set[str]] | None = None
 
     def walked(self) -> list[gast.Name]:
         if self._names is None:
