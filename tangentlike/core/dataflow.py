@@ -9,7 +9,7 @@ definitions reaching any point of its body may reach past it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 
 import gast
@@ -56,15 +56,25 @@ class Liveness:
     that removes statements may go on using it; one that edits a statement may not): each
     statement's uses and definitions are computed once, loops are walked to a fixed point."""
 
-    def __init__(self) -> None:
+    def __init__(self, facts: StatementFacts | None = None) -> None:
         self._facts: dict[int, tuple[gast.stmt, set[str], set[str]]] = {}
+        self._kept = facts  # (the simple statements' uses and definitions, where given)
         self._raising: set[str] = set()  # live after the try statements around (see transfer)
+        # while after_all runs: an if statement's id -> its branches' block liveness, made
+        # when its liveness was first worked out (kept for after_all to use, not made again)
+        self._built: dict[int, tuple[_BlockLiveness, _BlockLiveness]] | None = None
 
     def _uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         fact = self._facts.get(id(stmt))
         if fact is None or fact[0] is not stmt:
+            if self._kept is not None and "body" not in stmt._fields:
+                return self._kept.uses_defs(stmt)
             fact = self._facts[id(stmt)] = (stmt, uses(stmt), defs(stmt))
         return fact[1], fact[2]
+
+    def defs(self, stmt: gast.stmt) -> set[str]:
+        """:func:`defs` of ``stmt`` (as this liveness takes it: kept, or assumed)."""
+        return self._uses_defs(stmt)[1]
 
     def assume(self, stmt: gast.stmt, used: set[str], bound: set[str]) -> None:
         """Take ``stmt`` to use and define these names, not what it reads and writes."""
@@ -102,6 +112,11 @@ class Liveness:
             finally:
                 self._raising = outer
         if isinstance(stmt, gast.If):
+            if self._built is not None:
+                body = _BlockLiveness(self, stmt.body, live)
+                orelse = _BlockLiveness(self, stmt.orelse, live)
+                self._built[id(stmt)] = (body, orelse)
+                return body.entry | orelse.entry | used
             result = self.live_in(stmt.body, live)  # (a set of its own, extended in place)
             result |= self.live_in(stmt.orelse, live)
             result |= used
@@ -138,23 +153,32 @@ class Liveness:
         block keeps one copy of its live set every few statements, not one per statement;
         read it before any statement of ``fn`` changes)."""
         result = _LiveAfter()
-        self._visit_after(result, fn.body, set())
+        self._built = {}
+        try:
+            self._visit_after(result, fn.body, set())
+        finally:
+            self._built = None
         return result
 
     def _visit_after(self, result: _LiveAfter, body: list[gast.stmt],
-                     live_out: set[str]) -> None:
+                     live_out: set[str], block: _BlockLiveness | None = None) -> None:
         """``after_all`` for one block and the blocks inside it (a method, not a closure
         calling itself: that would be a reference cycle keeping ``result`` alive until the
-        collector runs)."""
-        block = _BlockLiveness(self, body, live_out)
+        collector runs); ``block``: its liveness, made already where given."""
+        if block is None:
+            block = _BlockLiveness(self, body, live_out)
         for i, stmt in enumerate(body):
             result.slots[id(stmt)] = (block, i)
             if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
                 continue
             live = block.after(i)  # (a copy is kept around each compound statement)
             if isinstance(stmt, gast.If):
-                self._visit_after(result, stmt.body, live)
-                self._visit_after(result, stmt.orelse, live)
+                built = self._built.get(id(stmt), (None, None)) if self._built else (None, None)
+                for branch, made in zip((stmt.body, stmt.orelse), built):
+                    if not (made is not None and made.body == tuple(branch)
+                            and made.raising == self._raising and made.live_out == live):
+                        made = None  # (made for another live set: in a loop's fixed point)
+                    self._visit_after(result, branch, live, made)
             elif isinstance(stmt, (gast.For, gast.While)):
                 self._visit_after(result, stmt.body, self.transfer(stmt, live) | live)
                 self._visit_after(result, stmt.orelse, live)
@@ -179,7 +203,7 @@ class _BlockLiveness:
         self.raising = liveness._raising  # (inside a try: see Liveness.transfer)
         self.copies: dict[int, set[str]] = {}  # index -> the live set after it
         self.before: dict[int, set[str]] = {}  # compound statement's index -> live before it
-        live = set(live_out)
+        live = self.live_out = set(live_out)  # (never changed: kept, or copied first)
         shared = False  # whether ``live`` is kept (in copies or before): copied on change
         for i in range(len(body) - 1, -1, -1):
             stmt = body[i]
@@ -192,9 +216,10 @@ class _BlockLiveness:
                 self.before[i] = live
                 shared = True
             else:
-                if shared:
+                if shared or live is self.live_out:
                     live, shared = set(live), False
                 liveness.transfer_in_place(stmt, live)
+        self.entry = live  # the names live before the block (read only)
 
     def holds(self, i: int, name: str) -> bool:
         """Whether ``name`` is live right after the ``i``-th statement."""
@@ -296,15 +321,18 @@ class _LiveAfter(Mapping):
     __hash__ = None  # type: ignore[assignment]
 
 
-def definition_counts(fn: gast.FunctionDef) -> dict[str, int]:
-    """How many statements bind each name in ``fn`` (parameters count once)."""
+def definition_counts(fn: gast.FunctionDef,
+                      defs_of: Callable[[gast.stmt], set[str]] | None = None) -> dict[str, int]:
+    """How many statements bind each name in ``fn`` (parameters count once); ``defs_of``:
+    what gives a statement's :func:`defs` (a :class:`StatementFacts`' kept ones)."""
+    defs_of = defs_of or defs
     counts: dict[str, int] = {}
     functions = [fn]
     for stmt in syntax.statements(fn.body, with_bodies=True):
         if isinstance(stmt, gast.FunctionDef):
             functions.append(stmt)
         elif not isinstance(stmt, (gast.If, gast.While, gast.With)):
-            for name in defs(stmt):  # (a try: what its handler binds)
+            for name in defs_of(stmt):  # (a try: what its handler binds)
                 counts[name] = counts.get(name, 0) + 1
     for function in functions:
         args = function.args
@@ -397,40 +425,43 @@ def _merge(a: Definitions, b: Definitions) -> dict[str, frozenset[int]]:
     return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
 
 
-def _bound_in(stmt: gast.If) -> set[str] | None:
+def _bound_in(stmt: gast.If, defs_of: Callable[[gast.stmt], set[str]]) -> set[str] | None:
     """The names that statements in the branches of ``stmt`` bind; None where a branch
     may return (the state after it is then the other branch's, not a merge of both)."""
     bound: set[str] = set()
     for inner in syntax.statements(stmt.body + stmt.orelse, with_bodies=True):
         if isinstance(inner, gast.Return):
             return None
-        bound |= defs(inner)
+        bound |= defs_of(inner)
     return bound
 
 
-def reaching_definitions(fn: gast.FunctionDef) -> dict[int, Definitions]:
+def reaching_definitions(fn: gast.FunctionDef,
+                         facts: StatementFacts | None = None) -> dict[int, Definitions]:
     """For each statement (by ``id``), the definitions that may reach its entry (read-only
     mappings: a straight run of statements shares one record of its bindings).
 
-    Parameters are defined by the ``FunctionDef`` itself (``id(fn)``).
+    Parameters are defined by the ``FunctionDef`` itself (``id(fn)``); ``facts``: the
+    statements' kept definitions, where given.
     """
     entry: Definitions = {a.id: frozenset({id(fn)})
                           for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     result: dict[int, Definitions] = {}
-    _reach(fn.body, entry, result)
+    _reach(fn.body, entry, result, facts.defs if facts is not None else defs)
     return result
 
 
-def _reach(body: list[gast.stmt], state: Definitions,
-           result: dict[int, Definitions]) -> Definitions:
+def _reach(body: list[gast.stmt], state: Definitions, result: dict[int, Definitions],
+           defs_of: Callable[[gast.stmt], set[str]]) -> Definitions:
     run = _Run(state)
     for stmt in body:
         here = run.tip()
         seen = result.get(id(stmt))
         result[id(stmt)] = here if seen is None else _merge(seen, here)  # (a loop's body)
         if isinstance(stmt, gast.If):
-            body, orelse = _reach(stmt.body, here, result), _reach(stmt.orelse, here, result)
-            bound = _bound_in(stmt)
+            body = _reach(stmt.body, here, result, defs_of)
+            orelse = _reach(stmt.orelse, here, result, defs_of)
+            bound = _bound_in(stmt, defs_of)
             if bound is None:
                 run = _Run(_merge(body, orelse))
             else:  # only what the branches bind changes: the run goes on (linear in them)
@@ -441,20 +472,20 @@ def _reach(body: list[gast.stmt], state: Definitions,
             loop_state = _as_dict(here)
             while True:  # the body may run again with its own definitions
                 header = {**loop_state, **{n: frozenset({id(stmt)}) for n in defs(stmt)}}
-                end = _reach(stmt.body, header, result)
+                end = _reach(stmt.body, header, result, defs_of)
                 new = _merge(loop_state, end)
                 if new == loop_state:
                     break
                 loop_state = new
-            run = _Run(_reach(stmt.orelse, loop_state, result))
+            run = _Run(_reach(stmt.orelse, loop_state, result, defs_of))
         elif isinstance(stmt, gast.With):
             inner = _Run(here)
             inner.bind(defs(stmt), id(stmt))
-            run = _Run(_reach(stmt.body, inner.tip(), result))
+            run = _Run(_reach(stmt.body, inner.tip(), result, defs_of))
         elif isinstance(stmt, gast.Try):
             # it may stop anywhere in its body: what reached any statement of it may reach
             # past it, and its handler may bind its names
-            after = _merge(here, _reach(stmt.body, here, result))
+            after = _merge(here, _reach(stmt.body, here, result, defs_of))
             for inner_stmt in syntax.statements(stmt.body, with_bodies=True):
                 after = _merge(after, result.get(id(inner_stmt), {}))
             run = _Run({**after, **{n: after.get(n, frozenset()) | {id(stmt)}
@@ -462,5 +493,242 @@ def _reach(body: list[gast.stmt], state: Definitions,
         elif isinstance(stmt, gast.Return):
             run = _Run({})
         else:
-            run.bind(defs(stmt), id(stmt))
+            run.bind(defs_of(stmt), id(stmt))
     return run.tip()
+
+
+class StatementFacts:
+    """What each simple statement reads and binds, worked out once while it does not change:
+    the optimizer's passes share one record (``optimizer/optimize.py``), and a pass that edits
+    a statement in place calls :meth:`forget` for it (a statement replaced by a new one, or
+    removed, needs nothing).  Statements with bodies (``if``, loops, ``with``, ``try``, a
+    nested function) are not kept, since their bodies change under them: their facts are
+    worked out at each call, from the kept facts of the statements inside where that is
+    exact (:meth:`use_counts`, :meth:`definition_counts`).  The sets and mappings returned are
+    shared: read them, never change them."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, _Facts] = {}
+
+    def _of(self, stmt: gast.stmt) -> _Facts | None:
+        fact = self._known.get(id(stmt))
+        if fact is not None and fact.stmt is stmt:
+            return fact
+        simple = _SIMPLE.get(stmt.__class__)
+        if simple is None:
+            simple = _SIMPLE[stmt.__class__] = "body" not in stmt._fields
+        if not simple:
+            return None
+        fact = self._known[id(stmt)] = _Facts(stmt)
+        return fact
+
+    def forget(self, stmt: gast.stmt) -> None:
+        """``stmt`` was edited in place: what was kept about it no longer holds."""
+        self._known.pop(id(stmt), None)
+
+    def loads(self, stmt: gast.stmt) -> set[str]:
+        """``syntax.loaded_names(stmt)`` (for a statement with bodies, made from the kept
+        names of the statements in them)."""
+        fact = self._of(stmt)
+        if fact is None:
+            found: set[str] = set()
+            for field in syntax.child_fields(stmt.__class__):
+                value = getattr(stmt, field, None)
+                if value.__class__ is list and value and isinstance(value[0], gast.stmt):
+                    for inner in value:
+                        found |= self.loads(inner)
+                else:
+                    for item in value if value.__class__ is list else (value,):
+                        if isinstance(item, gast.AST):
+                            found |= syntax.loaded_names(item)
+            return found
+        if fact.loads is None:
+            fact.loads = set(fact.load_counts())
+        return fact.loads
+
+    def load_counts(self, stmt: gast.stmt) -> dict[str, int]:
+        """``use_counts(stmt)``: how many times ``stmt`` reads each name."""
+        fact = self._of(stmt)
+        return use_counts(stmt) if fact is None else fact.load_counts()
+
+    def all_names(self, stmt: gast.stmt) -> set[str]:
+        """``syntax.all_names(stmt)``."""
+        fact = self._of(stmt)
+        if fact is None:
+            return syntax.all_names(stmt)
+        if fact.names is None:
+            fact.names = {n.id for n in fact.walked()}
+        return fact.names
+
+    def stored(self, stmt: gast.stmt) -> set[str]:
+        """``syntax.stored_names(stmt)``."""
+        fact = self._of(stmt)
+        if fact is None:
+            return syntax.stored_names(stmt)
+        if fact.stored is None:
+            fact.stored = syntax.stored_names(stmt)
+        return fact.stored
+
+    def uses(self, stmt: gast.stmt) -> set[str]:
+        """:func:`uses`."""
+        fact = self._of(stmt)
+        if fact is None:
+            return uses(stmt)
+        if fact.uses is None:
+            fact.uses = set() if syntax.is_comment(stmt) else self.loads(stmt)
+        return fact.uses
+
+    def uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
+        """:meth:`uses` and :meth:`defs` together (what liveness reads)."""
+        fact = self._of(stmt)
+        if fact is None:
+            return uses(stmt), defs(stmt)
+        if fact.uses_defs is None:
+            fact.uses_defs = (self.uses(stmt), self.defs(stmt))
+        return fact.uses_defs
+
+    def defs(self, stmt: gast.stmt) -> set[str]:
+        """:func:`defs`."""
+        fact = self._of(stmt)
+        if fact is None:
+            return defs(stmt)
+        if fact.defs is None:
+            fact.defs = defs(stmt)
+        return fact.defs
+
+    def value_loads(self, stmt: gast.Assign) -> set[str]:
+        """``syntax.loaded_names(stmt.value)`` of an assignment."""
+        fact = self._of(stmt)
+        if fact is None:
+            return syntax.loaded_names(stmt.value)
+        if fact.value_loads is None:
+            fact.value_loads = syntax.loaded_names(stmt.value)
+        return fact.value_loads
+
+    def measure(self, stmt: gast.stmt) -> tuple[int, int]:
+        """``syntax.measure(stmt)``."""
+        fact = self._of(stmt)
+        if fact is None:
+            return syntax.measure(stmt)
+        if fact.measure is None:
+            fact.measure = syntax.measure(stmt)
+        return fact.measure
+
+    def value_measure(self, stmt: gast.Assign) -> tuple[int, int]:
+        """``syntax.measure(stmt.value)`` of an assignment."""
+        fact = self._of(stmt)
+        if fact is None:
+            return syntax.measure(stmt.value)
+        if fact.value_measure is None:
+            fact.value_measure = syntax.measure(stmt.value)
+        return fact.value_measure
+
+    def is_marked(self, stmt: gast.stmt, mark: str) -> bool:
+        """Whether a pass marked ``stmt`` with ``mark`` (its own name for "nothing to do
+        here") since the statement last changed."""
+        fact = self._of(stmt)
+        return fact is not None and mark in fact.marks
+
+    def mark(self, stmt: gast.stmt, mark: str) -> None:
+        """Remember ``mark`` for ``stmt`` until it changes (kept for simple statements only)."""
+        fact = self._of(stmt)
+        if fact is not None:
+            fact.marks.add(mark)
+
+    def use_counts(self, fn: gast.FunctionDef) -> dict[str, int]:
+        """:func:`use_counts` of a whole function, from its statements' kept counts."""
+        counts: dict[str, int] = {}
+        for field, value in gast.iter_fields(fn):
+            if field != "body":
+                _count_loads(value, counts)
+        self._add_load_counts(fn.body, counts)
+        return counts
+
+    def _add_load_counts(self, body: list[gast.stmt], counts: dict[str, int]) -> None:
+        for stmt in body:
+            fact = self._of(stmt)
+            if fact is not None:
+                for name, k in fact.load_counts().items():
+                    counts[name] = counts.get(name, 0) + k
+                continue
+            for _, value in gast.iter_fields(stmt):
+                if value.__class__ is list and value and isinstance(value[0], gast.stmt):
+                    self._add_load_counts(value, counts)
+                else:
+                    _count_loads(value, counts)
+
+    def definition_counts(self, fn: gast.FunctionDef) -> dict[str, int]:
+        """:func:`definition_counts`, with the kept definitions (the same walk, without
+        generators)."""
+        counts: dict[str, int] = {}
+        functions = [fn]
+        self._add_definitions(fn.body, counts, functions)
+        for function in functions:
+            args = function.args
+            for arg in args.posonlyargs + args.args + args.kwonlyargs:
+                counts[arg.id] = counts.get(arg.id, 0) + 1
+        return counts
+
+    def _add_definitions(self, body: list[gast.stmt], counts: dict[str, int],
+                         functions: list[gast.FunctionDef]) -> None:
+        for stmt in body:
+            if isinstance(stmt, gast.FunctionDef):
+                functions.append(stmt)
+            elif not isinstance(stmt, (gast.If, gast.While, gast.With)):
+                for name in self.defs(stmt):
+                    counts[name] = counts.get(name, 0) + 1
+            if _SIMPLE.get(stmt.__class__):
+                continue
+            for field in ("body", "orelse"):  # (as syntax.statements walks them)
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                    self._add_definitions(inner, counts, functions)
+
+
+_SIMPLE: dict[type, bool] = {}  # statement class -> whether it has no body (StatementFacts)
+
+
+def _count_loads(value: object, counts: dict[str, int]) -> None:
+    """Add the reads of names in ``value`` (a node, a list of nodes, or neither) to ``counts``."""
+    for item in value if value.__class__ is list else (value,):
+        if isinstance(item, gast.AST):
+            for name in syntax.walk_names(item):
+                if isinstance(name.ctx, gast.Load):
+                    counts[name.id] = counts.get(name.id, 0) + 1
+
+
+class _Facts:
+    """What :class:`StatementFacts` keeps about one simple statement, each fact worked out
+    at its first need."""
+
+    __slots__ = ("stmt", "_names", "_counts", "loads", "names", "stored", "uses", "defs",
+                 "value_loads", "measure", "value_measure", "marks", "uses_defs")
+
+    def __init__(self, stmt: gast.stmt) -> None:
+        self.stmt = stmt
+        self._names: list[gast.Name] | None = None
+        self._counts: dict[str, int] | None = None
+        self.loads: set[str] | None = None
+        self.names: set[str] | None = None
+        self.stored: set[str] | None = None
+        self.uses: set[str] | None = None
+        self.defs: set[str] | None = None
+        self.value_loads: set[str] | None = None
+        self.measure: tuple[int, int] | None = None
+        self.value_measure: tuple[int, int] | None = None
+        self.marks: set[str] = set()
+        self.uses_defs: tuple[set[str], set[str]] | None = None
+
+    def walked(self) -> list[gast.Name]:
+        if self._names is None:
+            self._names = syntax.walk_names(self.stmt)
+        return self._names
+
+    def load_counts(self) -> dict[str, int]:
+        if self._counts is None:
+            counts: dict[str, int] = {}
+            for name in self.walked():
+                if isinstance(name.ctx, gast.Load):
+                    counts[name.id] = counts.get(name.id, 0) + 1
+            self._counts = counts
+        return self._counts

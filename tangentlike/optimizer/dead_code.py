@@ -37,8 +37,11 @@ def is_pure(stmt: gast.stmt) -> bool:
     return False
 
 
-def eliminate_dead_code(fn: gast.FunctionDef) -> bool:
-    return _eliminate(fn.body, set(), dataflow.Liveness())
+def eliminate_dead_code(fn: gast.FunctionDef,
+                        facts: dataflow.StatementFacts | None = None) -> bool:
+    """Remove the pure statements whose values are never read (``facts``: the statements'
+    kept uses and definitions, where given)."""
+    return _eliminate(fn.body, set(), dataflow.Liveness(facts))
 
 
 def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liveness) -> bool:
@@ -51,7 +54,7 @@ def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liv
     for stmt in reversed(body):
         simple = not isinstance(stmt, (*dataflow.COMPOUND, gast.Return))
         before = None if simple else liveness.transfer(stmt, live)
-        if is_pure(stmt) and not (dataflow.defs(stmt) & live):
+        if is_pure(stmt) and not (liveness.defs(stmt) & live):
             changed = True
         elif (is_pure(stmt) and isinstance(stmt.targets[0], gast.Name)
                 and syntax.is_name(stmt.value, stmt.targets[0].id)):
@@ -96,7 +99,8 @@ def _clean(stmt: gast.stmt, live: set[str], before: set[str] | None,
     return True, changed
 
 
-def remove_dead_saves(fn: gast.FunctionDef) -> bool:
+def remove_dead_saves(fn: gast.FunctionDef,
+                      facts: dataflow.StatementFacts | None = None) -> bool:
     """Drop a saved value's push and pop when nothing reads the value the pop restores
     (after other optimizations removed its last reader).  The stack stays balanced: the
     pair is removed together, and pushes and pops nest like brackets."""
@@ -110,8 +114,9 @@ def remove_dead_saves(fn: gast.FunctionDef) -> bool:
              if len(found) == 1 and len(pushes.get(key, [])) == 1]
     if not pairs:
         return False
-    live_after = dataflow.Liveness().after_all(fn)
-    drop = {id(s) for pop, push in pairs if not dataflow.defs(pop) & live_after[id(pop)]
+    liveness = dataflow.Liveness(facts)
+    live_after = liveness.after_all(fn)
+    drop = {id(s) for pop, push in pairs if not liveness.defs(pop) & live_after[id(pop)]
             for s in (pop, push)}
     if not drop:
         return False

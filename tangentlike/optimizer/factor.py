@@ -21,7 +21,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike.core import anno, syntax
+from tangentlike.core import anno, dataflow, syntax
 
 Term = tuple[float, list[gast.expr]]  # coefficient, factors
 
@@ -317,11 +317,22 @@ def _is_sum(node: gast.expr) -> bool:
     return isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub))
 
 
-def factor_sums(statements: Iterable[gast.stmt]) -> bool:
-    """Apply :func:`simplify_sum` to the sums in every generated assignment of arithmetic."""
-    sums = _Sums()
+def factor_sums(statements: Iterable[gast.stmt],
+                facts: dataflow.StatementFacts | None = None) -> bool:
+    """Apply :func:`simplify_sum` to the sums in every generated assignment of arithmetic
+    (``facts``: told of each statement changed, and remembering those with nothing to do)."""
+    changed = False
     for stmt in statements:
         if (isinstance(stmt, gast.Assign) and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
                 and anno.has_info(stmt) and anno.info(stmt).generated):
+            if facts is not None and facts.is_marked(stmt, "factored"):
+                continue
+            sums = _Sums()
             stmt.value = sums.visit(stmt.value)
-    return sums.changed
+            if sums.changed:
+                changed = True
+                if facts is not None:
+                    facts.forget(stmt)
+            elif facts is not None:
+                facts.mark(stmt, "factored")
+    return changed

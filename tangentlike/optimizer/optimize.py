@@ -20,7 +20,8 @@ instead of saving them is decided by reverse mode's save plan: ``ad/reverse/reco
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from copy import deepcopy
 
 import gast
@@ -38,13 +39,22 @@ from tangentlike.optimizer.dead_code import (
 from tangentlike.optimizer.factor import factor_sums
 
 
-def fold_constants(fn: gast.FunctionDef) -> bool:
+def fold_constants(fn: gast.FunctionDef, facts: dataflow.StatementFacts | None = None) -> bool:
+    """Fold each statement (``core/fold.py``); one that folded to nothing new is marked in
+    ``facts`` and not folded again until it changes (folding it again would find nothing)."""
     changed = False
     for stmt in syntax.statements(fn.body, with_bodies=True):
         if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
+            if facts is not None and facts.is_marked(stmt, "folded"):
+                continue
             folder = FoldConstants(algebra=anno.info(stmt).generated)
             folder.visit(stmt)
-            changed |= folder.changed
+            if folder.changed:
+                changed = True
+                if facts is not None:
+                    facts.forget(stmt)
+            elif facts is not None:
+                facts.mark(stmt, "folded")
     return changed
 
 
@@ -100,12 +110,13 @@ def _is_zero_init(stmt: gast.stmt) -> str | None:
     return None
 
 
-def remove_zero_inits(fn: gast.FunctionDef) -> bool:
+def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | None = None) -> bool:
+    facts = facts or dataflow.StatementFacts()
     changed = False
     for block in syntax.blocks(fn.body):
         if not any(_is_zero_init(s) for s in block):
             continue
-        names = [syntax.all_names(s) for s in block]  # kept in step with the replacements
+        names = [facts.all_names(s) for s in block]  # kept in step with the replacements
         where: dict[str, list[int]] = {}  # name -> the positions whose names hold it
         for j, held in enumerate(names):
             for name in held:
@@ -121,11 +132,12 @@ def remove_zero_inits(fn: gast.FunctionDef) -> bool:
                 continue
             j = positions[k]  # the first statement after it that mentions the name
             rest = _accumulated(block[j], name, block[i].value.args[0])
+            facts.forget(block[j])  # (its structure reads may have changed: _read_structure_of)
             if rest is not None:
                 new = syntax.assign(name, rest)
                 anno.info(new).generated = True
                 anno.info(new).origin = anno.info(block[j]).origin
-                old_names, block[j], names[j] = names[j], new, syntax.all_names(new)
+                old_names, block[j], names[j] = names[j], new, facts.all_names(new)
                 for gone in old_names - names[j]:
                     where[gone].remove(j)
                 for added in names[j] - old_names:
@@ -138,13 +150,15 @@ def remove_zero_inits(fn: gast.FunctionDef) -> bool:
 
 
 # -- copy propagation ---------------------------------------------------------------------------
-def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+def propagate_copies(fn: gast.FunctionDef, temporaries: set[str],
+                     facts: dataflow.StatementFacts | None = None) -> bool:
     """After ``t = b`` with ``t`` a temporary, read ``b`` wherever ``t`` was read, where
     reaching definitions show that the copy, and the same ``b``, reach the use (names the user
     can recognise are kept)."""
-    reaching = dataflow.reaching_definitions(fn)
+    facts = facts or dataflow.StatementFacts()
+    reaching = dataflow.reaching_definitions(fn, facts)
     statements = list(syntax.statements(fn.body, with_bodies=True))
-    reads = {id(s): dataflow.uses(s) for s in statements}  # kept in step with the renames
+    reads = {id(s): facts.uses(s) for s in statements}  # kept in step with the renames
     readers: dict[str, set[int]] = {}  # name -> positions of the statements that read it
     for i, stmt in enumerate(statements):
         for name in reads[id(stmt)]:
@@ -161,24 +175,27 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
         for i in sorted(readers.get(a, ())):
             stmt = statements[i]
             seen = reaching.get(id(stmt), {})
-            if (stmt is copy or a not in reads[id(stmt)] or a in dataflow.defs(stmt)
+            if (stmt is copy or a not in reads[id(stmt)] or a in facts.defs(stmt)
                     or seen.get(a) != frozenset({id(copy)}) or seen.get(b) != b_at_copy):
                 continue
             if isinstance(stmt, dataflow.COMPOUND):
                 continue  # the header's names only; keep it simple
             syntax.rename(stmt, {a: b})
-            reads[id(stmt)] = dataflow.uses(stmt)
+            facts.forget(stmt)
+            reads[id(stmt)] = facts.uses(stmt)
             for name in reads[id(stmt)]:
                 readers.setdefault(name, set()).add(i)
             changed = True
     return changed
 
 
-def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str],
+                    facts: dataflow.StatementFacts | None = None) -> bool:
     """``t1, t2 = f(...); a = t1`` becomes ``a, t2 = f(...)`` when ``t1`` is a temporary
     used only by the copy and nothing in between touches ``a``."""
-    uses = dataflow.use_counts(fn)  # a coalesced copy changes no other name's counts
-    counts = dataflow.definition_counts(fn)
+    facts = facts or dataflow.StatementFacts()
+    uses = facts.use_counts(fn)  # a coalesced copy changes no other name's counts
+    counts = facts.definition_counts(fn)
     changed = False
     for block in syntax.blocks(fn.body):
         j = 0
@@ -193,15 +210,16 @@ def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                 continue
             for i in range(j - 2, -1, -1):
                 stmt = block[i]
-                if t in syntax.stored_names(stmt) and isinstance(stmt, gast.Assign):
-                    if a in syntax.all_names(stmt) or anno.info(stmt).keep:
+                if t in facts.stored(stmt) and isinstance(stmt, gast.Assign):
+                    if a in facts.all_names(stmt) or anno.info(stmt).keep:
                         break
                     syntax.rename(stmt.targets, {t: a})
+                    facts.forget(stmt)
                     j -= 1
                     del block[j]
                     changed = True
                     break
-                if a in syntax.all_names(stmt) or isinstance(stmt, dataflow.COMPOUND):
+                if a in facts.all_names(stmt) or isinstance(stmt, dataflow.COMPOUND):
                     break
     return changed
 
@@ -240,7 +258,8 @@ def _is_version(name: str, of: str) -> bool:
 
 
 # -- inlining of single-use temporaries ---------------------------------------------------------
-def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str],
+                       facts: dataflow.StatementFacts | None = None) -> bool:
     """A temporary read once is computed where it is read.  A temporary assigned in several
     places (a value computed again in the backward pass) is inlined where one assignment's
     value is read by one statement, once, and is dead after it.
@@ -251,13 +270,14 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     moves the reads of ``e`` past statements that bind none of them (nor ``t``), which
     changes what is live only between the two, where no other temporary's single reader
     can be (the first statement after ``t = e`` that reads ``t`` is its reader)."""
-    uses = dataflow.use_counts(fn)  # inlining moves a use: no other name's counts change
-    counts = dataflow.definition_counts(fn)
+    facts = facts or dataflow.StatementFacts()
+    uses = facts.use_counts(fn)  # inlining moves a use: no other name's counts change
+    counts = facts.definition_counts(fn)
     live_after: dict[int, set[str]] | None = None  # computed at the first need
     indexes: list[_BlockIndex] = []  # (their facts are the liveness's too)
     changed = False
     for block in syntax.blocks(fn.body):
-        index = _BlockIndex(block)
+        index = _BlockIndex(block, facts)
         indexes.append(index)
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
@@ -265,7 +285,7 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
             name = stmt.targets[0].id
             if name not in temporaries or not counts.get(name) or not is_pure(stmt):
                 continue
-            j = index.reader(name, stmt.value, i)
+            j = index.reader(name, i)
             if j is None:
                 continue
             later = block[j]
@@ -273,13 +293,14 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
                 continue
             if not (uses.get(name) == 1 and counts.get(name) == 1):
                 if live_after is None:
-                    liveness = dataflow.Liveness()
+                    liveness = dataflow.Liveness(facts)
                     for known in indexes:
                         known.share_facts(liveness)
                     live_after = liveness.after_all(fn)
-                if not _last_read(later, name, live_after):
+                if not _last_read(later, name, live_after, facts):
                     continue
             syntax.substitute(later, name, stmt.value)
+            facts.forget(later)
             index.remove(i)
             index.update(j)
             changed = True
@@ -295,11 +316,12 @@ class _BlockIndex:
     save or restore one; comments are no barrier), kept in step as statements are removed
     and edited."""
 
-    def __init__(self, block: list[gast.stmt]) -> None:
+    def __init__(self, block: list[gast.stmt], facts: dataflow.StatementFacts) -> None:
         self.block = block
+        self.facts = facts
         self.statements = tuple(block)  # (the block loses the removed ones at the end)
-        self.loads = [syntax.loaded_names(s) for s in block]
-        self.binds = [dataflow.defs(s) for s in block]
+        self.loads = [facts.loads(s) for s in block]
+        self.binds = [facts.defs(s) for s in block]
         self.readers: dict[str, list[int]] = {}
         self.binders: dict[str, list[int]] = {}
         for k in range(len(block)):
@@ -310,10 +332,6 @@ class _BlockIndex:
         self.barriers = [k for k, s in enumerate(block) if _is_barrier(s)]
         self.comments = [k for k, s in enumerate(block) if syntax.is_comment(s)]
         self.removed: set[int] = set()
-        # position -> its assignment's value's measure, its own measure: each taken at the
-        # first need, forgotten when the statement changes (``update``)
-        self.value_measures: dict[int, tuple[int, int]] = {}
-        self.measures: dict[int, tuple[int, int]] = {}
 
     def share_facts(self, liveness: dataflow.Liveness) -> None:
         """Tell ``liveness`` what each simple statement still here reads and binds (for a
@@ -325,16 +343,11 @@ class _BlockIndex:
 
     def fits(self, i: int, j: int, limit: int = syntax.MAX_NODES) -> bool:
         """``syntax.fits`` of the value of the assignment at ``i`` into the statement at
-        ``j``, each measured once while it does not change."""
-        value = self.value_measures.get(i)
-        if value is None:
-            value = self.value_measures[i] = syntax.measure(self.block[i].value)
-        target = self.measures.get(j)
-        if target is None:
-            target = self.measures[j] = syntax.measure(self.block[j])
-        return syntax.measures_fit(value, target, limit)
+        ``j``, each measured once while it does not change (kept in the facts)."""
+        return syntax.measures_fit(self.facts.value_measure(self.block[i]),
+                                   self.facts.measure(self.block[j]), limit)
 
-    def reader(self, name: str, value: gast.expr, i: int) -> int | None:
+    def reader(self, name: str, i: int) -> int | None:
         """The position of the first statement after ``i`` that reads ``name``, where the
         value of ``name = value`` at ``i`` may move to it: every statement in between is a
         comment, or a pure computation or a save that binds neither ``name`` nor a name that
@@ -345,13 +358,13 @@ class _BlockIndex:
         barrier = _after(self.barriers, i)
         if barrier is not None and barrier < j:
             return None
-        for read in syntax.loaded_names(value) | {name}:
+        for read in self.facts.value_loads(self.block[i]) | {name}:
             bound = _after(self.binders.get(read), i)
             if bound is not None and bound < j:
                 return None
         return j
 
-    def next_mention(self, name: str, value: gast.expr, i: int) -> int | None:
+    def next_mention(self, name: str, i: int) -> int | None:
         """The position of the first statement after ``i`` that reads or binds ``name``,
         where the value of ``name = value`` at ``i`` may move to it: in the same run of
         statements (no comment in between), with every statement in between a pure
@@ -362,7 +375,7 @@ class _BlockIndex:
         stop = _first(_after(self.comments, i), _after(self.barriers, i))
         if stop is not None and stop < j:
             return None
-        for read in syntax.loaded_names(value):
+        for read in self.facts.value_loads(self.block[i]):
             bound = _after(self.binders.get(read), i)
             if bound is not None and bound < j:
                 return None
@@ -375,15 +388,12 @@ class _BlockIndex:
         for name in self.binds[i]:
             _discard(self.binders[name], i)
         self.loads[i], self.binds[i] = set(), set()
-        self.measures.pop(i, None)
-        self.value_measures.pop(i, None)
         self.removed.add(i)
 
     def update(self, j: int) -> None:
-        """The statement at ``j`` reads other names now (what it binds is unchanged)."""
-        self.measures.pop(j, None)
-        self.value_measures.pop(j, None)
-        old, new = self.loads[j], syntax.loaded_names(self.block[j])
+        """The statement at ``j`` reads other names now (what it binds is unchanged; the
+        facts have forgotten it)."""
+        old, new = self.loads[j], self.facts.loads(self.block[j])
         for name in old - new:
             _discard(self.readers[name], j)
         for name in new - old:
@@ -421,12 +431,13 @@ def _discard(positions: list[int], i: int) -> None:
         del positions[k]
 
 
-def _last_read(stmt: gast.stmt, name: str, live_after: dict[int, set[str]]) -> bool:
+def _last_read(stmt: gast.stmt, name: str, live_after: Mapping[int, AbstractSet[str]],
+               facts: dataflow.StatementFacts) -> bool:
     """``stmt`` reads ``name`` once, and the value it reads is dead after it."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name):
         return False  # a copy: copy propagation does better
-    return dataflow.use_counts(stmt).get(name) == 1 and (
-        name not in live_after[id(stmt)] or name in dataflow.defs(stmt))
+    return facts.load_counts(stmt).get(name) == 1 and (
+        name not in live_after[id(stmt)] or name in facts.defs(stmt))
 
 
 def summed_into(stmt: gast.stmt) -> str | None:
@@ -442,26 +453,29 @@ def summed_into(stmt: gast.stmt) -> str | None:
     return None
 
 
-def fuse_accumulations(fn: gast.FunctionDef) -> bool:
+def fuse_accumulations(fn: gast.FunctionDef,
+                       facts: dataflow.StatementFacts | None = None) -> bool:
     """``ba = e1`` followed by ``ba = ba + e2`` becomes ``ba = e1 + e2``: an adjoint's
     contributions in one block read as one sum (and run as one statement).  Only across
     statements that neither read ``ba`` nor change what ``e1`` reads (each block's
     statements indexed by position: :class:`_BlockIndex`)."""
+    facts = facts or dataflow.StatementFacts()
     changed = False
     for block in syntax.blocks(fn.body):
-        index = _BlockIndex(block)
+        index = _BlockIndex(block, facts)
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                     and anno.has_info(stmt) and anno.info(stmt).generated and is_pure(stmt)):
                 continue
             name = stmt.targets[0].id
-            j = index.next_mention(name, stmt.value, i)
+            j = index.next_mention(name, i)
             if j is None:
                 continue
             later = block[j]
             if (summed_into(later) == name and anno.info(later).generated
                     and index.fits(i, j, syntax.MAX_SUM_NODES)):
                 later.value.left = stmt.value
+                facts.forget(later)
                 index.remove(i)
                 index.update(j)
                 changed = True
@@ -483,24 +497,29 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
     if any(isinstance(s, gast.Try) for s in syntax.statements(fn.body, with_bodies=True)):
         return
 
-    def repeated(run: Callable[[gast.FunctionDef, set[str]], bool]) -> Callable[[], bool]:
+    # What each statement reads and binds, kept across the passes: each pass tells it of
+    # the statements it edits in place.
+    facts = dataflow.StatementFacts()
+
+    def repeated(run: Callable[[gast.FunctionDef, set[str], dataflow.StatementFacts], bool]
+                 ) -> Callable[[], bool]:
         def until_unchanged() -> bool:
             changed = False
-            while run(fn, temporaries):
+            while run(fn, temporaries, facts):
                 changed = True
             return changed
         return until_unchanged
 
     passes: list[Callable[[], bool]] = [
-        lambda: fold_constants(fn),
-        lambda: remove_zero_inits(fn),
+        lambda: fold_constants(fn, facts),
+        lambda: remove_zero_inits(fn, facts),
         repeated(inline_temporaries),
         repeated(propagate_copies),
         repeated(coalesce_copies),
-        lambda: fuse_accumulations(fn),
-        lambda: factor_sums(syntax.statements(fn.body, with_bodies=True)),
-        lambda: eliminate_dead_code(fn),
-        lambda: remove_dead_saves(fn),
+        lambda: fuse_accumulations(fn, facts),
+        lambda: factor_sums(syntax.statements(fn.body, with_bodies=True), facts),
+        lambda: eliminate_dead_code(fn, facts),
+        lambda: remove_dead_saves(fn, facts),
     ]
     # A repeated pass that changed the tree ran last on it without changing anything: it is
     # at its own fixed point, so it counts as a pass that changed nothing since (running it
