@@ -188,6 +188,24 @@ def test_branch_and_nested_loop(n, k):
     _check(accumulate, (np.array([0.2, 0.7, -0.4]), n), (0,), k)
 
 
+def two_loops(x, w, n):
+    """Two checkpointed loops; the first's state read, and re-bound, after it."""
+    y = x * 1.0
+    for i in range(n):
+        y = np.tanh(y * w) + 0.1 * x
+    z = np.sum(y) * y
+    for j in range(2, n):
+        z = z * 0.9 + np.sin(z) * w
+    y = y * z
+    return np.sum(y)
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+@pytest.mark.parametrize("n", [0, 1, 3, 9])
+def test_two_loops(n, k):
+    _check(two_loops, (np.array([0.3, -0.4, 0.5]), 0.7, n), (0, 1), k)
+
+
 @pytest.mark.parametrize("k", [2, 5])
 def test_call_into_a_user_function(k):
     _check(calls_a_function, (np.array([0.5, -1.0]), np.array(1.5), 40), (0, 1), k)
