@@ -222,6 +222,14 @@ def test_value_and_grad_and_split_motion():
                                rtol=1e-12, atol=1e-12)
 
 
+def test_vjp():
+    x = np.array([0.3, -0.2])
+    value, vjp_fn = tl.vjp(euler, x, 50, snapshots=4)
+    assert value == euler(x, 50)
+    np.testing.assert_allclose(vjp_fn(2.0)[0], 2.0 * tl.grad(euler)(x, 50), rtol=1e-12,
+                               atol=1e-12)
+
+
 def test_forward_mode_ignores_snapshots():
     x, t = np.array([0.3, -0.2]), np.array([1.0, 0.0])
     jvp = tl.autodiff(euler, mode="forward", snapshots=3)(x, 20, t)
