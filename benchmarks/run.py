@@ -879,7 +879,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="append",
         metavar="NAME",
         help="run only these rows (repeatable): a name, a glob such as 'W2.*', or a set: "
-        f"{', '.join(SUITES)}; names: {', '.join(names)}",
+        f"{', '.join(SUITES)}; names: {', '.join(names)}; 'snapshots': the table of "
+        "grad(f, snapshots=k) on a 10,000-step loop (benchmarks/snapshots.py)",
     )
     p.add_argument("--output", metavar="FILE", help="also write the Markdown report to FILE")
     p.add_argument(
@@ -1302,6 +1303,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     opts = parse_args(argv)
     settings = QUICK if opts.quick else FULL
+    if opts.workload and "snapshots" in opts.workload:  # a table of its own
+        import snapshots  # noqa: PLC0415  (benchmarks/snapshots.py: loops under a budget)
+        lines = snapshots.table(snapshots.measure(1 if opts.quick else 3))
+        print("\n".join(lines))
+        if opts.output:
+            Path(opts.output).write_text("\n".join(lines) + "\n")
+        opts.workload = [w for w in opts.workload if w != "snapshots"]
+        if not opts.workload:
+            return 0
     try:
         workloads, sizes = select(opts.workload)
     except ValueError as exc:

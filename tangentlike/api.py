@@ -349,7 +349,7 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
              mode: str = "reverse", preserve_result: bool = False, check_dims: bool = True,
              input_derivative: INPUT_DERIVATIVE = INPUT_DERIVATIVE.Required,
              verbose: int | None = None, *, argnums: Any = None,
-             backend: str = "python") -> Callable:
+             backend: str = "python", snapshots: int | None = None) -> Callable:
     """Generate the derivative of ``func`` as Python source and return it as a function.
 
     Reverse mode returns ``df(*args, init_grad)``: the gradient with respect to each ``wrt``
@@ -367,6 +367,12 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
     source (``df.source_for(*args)``); where numba cannot compile it, the first call raises
     a :class:`~tangentlike.errors.CompiledBackendError` saying why (see
     docs/performance.md).
+
+    ``snapshots=k`` (reverse mode; forward mode ignores it) checkpoints each
+    ``for i in range(n)`` loop at the function's top level: its backward sweep keeps at most
+    ``k`` snapshots of the loop's state and runs steps again from them (binomial
+    checkpointing), instead of saving every step (docs/guide.md, "Loops under a memory
+    budget").
     """
     wrt = alias(wrt, argnums, "autodiff", (0,))
     _check_backend(backend, motion)
@@ -376,22 +382,30 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
         return BoundDerivative(autodiff(
             function, wrt=shifted(wrt), optimized=optimized, motion=motion, mode=mode,
             preserve_result=preserve_result, check_dims=check_dims,
-            input_derivative=input_derivative, verbose=verbose, backend=backend), obj)
+            input_derivative=input_derivative, verbose=verbose, backend=backend,
+            snapshots=snapshots), obj)
     captured = lifting.captured_wrt(func, wrt)
     if captured:  # grad(loss, wrt="data"): data, a value the closure captured
         return CapturedDerivative(autodiff(
             lifting.lift_closure(func, captured), wrt=wrt, optimized=optimized,
             motion=motion, mode=mode, preserve_result=preserve_result, check_dims=check_dims,
-            input_derivative=input_derivative, verbose=verbose, backend=backend), func, captured)
+            input_derivative=input_derivative, verbose=verbose, backend=backend,
+            snapshots=snapshots), func, captured)
     if mode not in ("reverse", "forward"):
         raise TangentlikeError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if motion not in ("joint", "split"):
         raise TangentlikeError(f"motion must be 'joint' or 'split', not {motion!r}")
+    if snapshots is not None and (isinstance(snapshots, bool) or not isinstance(
+            snapshots, int) or snapshots < 1):
+        raise InputError(f"snapshots must be a whole number of at least 1, not {snapshots!r}",
+                         hint="snapshots=20 keeps at most 20 states of each loop")
+    if mode == "forward":
+        snapshots = None  # forward mode saves nothing
     given, func = func, unwrap(func)  # a derivative's generated function: the current one
     if not hasattr(func, "__code__"):
         parse_function(func)  # raises SourceUnavailableError for builtins and ufuncs
     request = (tuple(wrt) if isinstance(wrt, (tuple, list)) else wrt, mode, motion, optimized,
-               preserve_result, check_dims, input_derivative, backend)
+               preserve_result, check_dims, input_derivative, backend, snapshots)
     df = _cached(func, request)
     if df is None:
         with generation_lock:  # one thread generates it; the others then find it here
@@ -401,7 +415,7 @@ def autodiff(func: Callable, wrt: Any = None, optimized: bool = True, motion: st
                                   optimized=optimized, preserve_result=preserve_result,
                                   check_dims=check_dims,
                                   seed_required=input_derivative is INPUT_DERIVATIVE.Required,
-                                  backend=backend)
+                                  backend=backend, snapshots=snapshots)
                 df = DerivativeFunction(functools.partial(_generate, given, options),
                                         note_for(func, verbose))
                 _remember(func, request, df)
@@ -427,7 +441,7 @@ def _check_backend(backend: str, motion: str) -> None:
 def grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
          preserve_result: bool = False, check_dims: bool = True, verbose: int | None = None,
          motion: str = "joint", *, argnums: Any = None, has_aux: bool = False,
-         backend: str = "python") -> Callable:
+         backend: str = "python", snapshots: int | None = None) -> Callable:
     """The gradient of ``func``: ``df(*args, init_grad=1.0)``.  Usable as a decorator,
     bare (``@grad``) or with arguments (``@grad(wrt=(0, 1))``).
 
@@ -435,12 +449,14 @@ def grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
     ``argnums`` is JAX's name for it and follows JAX: an int gives one gradient, a tuple a
     tuple.  With ``has_aux=True``, ``func`` returns ``(loss, aux)`` and ``df`` returns
     ``(gradient, aux)``: only the loss is differentiated.  ``backend="numba"``: see
-    :func:`autodiff` (not with ``has_aux``).
+    :func:`autodiff` (not with ``has_aux``).  ``snapshots=k``: loops under a memory budget
+    (see :func:`autodiff`).
     """
     if func is None:
         return lambda f: grad(f, wrt=wrt, optimized=optimized, preserve_result=preserve_result,
                               check_dims=check_dims, verbose=verbose, motion=motion,
-                              argnums=argnums, has_aux=has_aux, backend=backend)
+                              argnums=argnums, has_aux=has_aux, backend=backend,
+                              snapshots=snapshots)
     tuple_of_one = one_tuple(argnums)
     wrt = alias(wrt, argnums, "grad", (0,))
     if has_aux:
@@ -449,7 +465,7 @@ def grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
             raise InputError("grad takes has_aux=True or preserve_result=True, not both",
                              hint="use value_and_grad(f, has_aux=True), which returns "
                              "((loss, aux), gradient)")
-        run, df = _aux_gradient(func, wrt, optimized, check_dims, verbose, "grad")
+        run, df = _aux_gradient(func, wrt, optimized, check_dims, verbose, "grad", snapshots)
 
         @functools.wraps(df)
         def grad_and_aux(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
@@ -461,7 +477,7 @@ def grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
     df = autodiff(func, wrt=wrt, optimized=optimized, motion=motion, mode="reverse",
                   preserve_result=preserve_result, check_dims=check_dims,
                   input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose,
-                  backend=backend)
+                  backend=backend, snapshots=snapshots)
     if not tuple_of_one or preserve_result:  # preserve_result keeps Tangent's flat order
         return df
 
@@ -482,7 +498,7 @@ def _no_aux_backend(backend: str, where: str) -> None:
 
 
 def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool,
-                  verbose: int | None, where: str,
+                  verbose: int | None, where: str, snapshots: int | None = None,
                   ) -> tuple[Callable[..., tuple[Any, Any, Any]], Callable]:
     """For ``has_aux``: ``run(*args, **kwargs) -> (loss, aux, gradients)`` and the split
     derivative it runs.  One forward sweep; the backward sweep is seeded with 1.0 (or the
@@ -490,7 +506,8 @@ def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool,
     through ``aux``."""
     func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     df = autodiff(func, wrt=wrt, optimized=optimized, motion="split", check_dims=check_dims,
-                  input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose)
+                  input_derivative=INPUT_DERIVATIVE.DefaultOne, verbose=verbose,
+                  snapshots=snapshots)
     indices = wrt_indices(func, wrt)
     params, name = parameters_of(unwrap(func)), getattr(func, "__name__", "the function")
 
@@ -520,22 +537,26 @@ def _aux_gradient(func: Callable, wrt: Any, optimized: bool, check_dims: bool,
 
 def value_and_grad(func: Callable | None = None, wrt: Any = None, optimized: bool = True,
                    verbose: int | None = None, *, argnums: Any = None,
-                   has_aux: bool = False, backend: str = "python") -> Callable:
+                   has_aux: bool = False, backend: str = "python",
+                   snapshots: int | None = None) -> Callable:
     """Like JAX's: ``f(*args) -> (value, gradient)``, both from one generated function.
 
     ``wrt`` (default: the first argument) or JAX's ``argnums``: an int (or ``wrt=(i,)``)
     gives one gradient, a tuple of several (or ``argnums=(i,)``) a tuple.  With
     ``has_aux=True``, ``func`` returns ``(value, aux)`` and the result is
     ``((value, aux), gradient)``, as JAX's; only the value is differentiated.
-    ``backend="numba"``: see :func:`autodiff` (not with ``has_aux``)."""
+    ``backend="numba"``: see :func:`autodiff` (not with ``has_aux``); ``snapshots=k``: loops
+    under a memory budget (see :func:`autodiff`)."""
     if func is None:
         return lambda f: value_and_grad(f, wrt=wrt, optimized=optimized, verbose=verbose,
-                                        argnums=argnums, has_aux=has_aux, backend=backend)
+                                        argnums=argnums, has_aux=has_aux, backend=backend,
+                                        snapshots=snapshots)
     tuple_of_one = one_tuple(argnums)
     wrt = alias(wrt, argnums, "value_and_grad", (0,))
     if has_aux:
         _no_aux_backend(backend, "value_and_grad")
-        run, df = _aux_gradient(func, wrt, optimized, True, verbose, "value_and_grad")
+        run, df = _aux_gradient(func, wrt, optimized, True, verbose, "value_and_grad",
+                                snapshots)
 
         @functools.wraps(df)
         def vg_aux(*args: Any, **kwargs: Any) -> tuple[tuple[Any, Any], Any]:
@@ -545,7 +566,7 @@ def value_and_grad(func: Callable | None = None, wrt: Any = None, optimized: boo
         vg_aux.source = df.source
         return vg_aux
     df = grad(func, wrt=wrt, optimized=optimized, preserve_result=True, verbose=verbose,
-              backend=backend)
+              backend=backend, snapshots=snapshots)
 
     @functools.wraps(df)
     def vg(*args: Any, **kwargs: Any) -> tuple[Any, Any]:

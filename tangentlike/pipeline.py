@@ -62,6 +62,7 @@ class Options:
     check_dims: bool = True
     seed_required: bool = False
     backend: str = "python"  # or "numba": the versions compiled (versions/compiled.py)
+    snapshots: int | None = None  # reverse mode: loops checkpointed (ad/reverse/checkpointed)
 
 
 @dataclass
@@ -436,7 +437,8 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
             _in_progress[current] = seed  # what a recursive call passes its seed as
         reverse_options = ReverseOptions(
             wrt=wrt, preserve_result=options.preserve_result or is_split,
-            check_dims=options.check_dims, seed_required=options.seed_required, seed=seed)
+            check_dims=options.check_dims, seed_required=options.seed_required, seed=seed,
+            snapshots=options.snapshots)
         joint = reverse_ad(fn, parsed, activity, namer, namespace, reverse_options, callees)
         if options.optimized:
             optimize(joint, namer.temporaries)

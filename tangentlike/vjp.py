@@ -127,7 +127,7 @@ def _mismatch(v: Any, y: Any) -> str | None:
     return None
 
 
-def vjp(func: Callable, *primals: Any, has_aux: bool = False,
+def vjp(func: Callable, *primals: Any, has_aux: bool = False, snapshots: int | None = None,
         **tangent_options: Any) -> tuple[Any, ...]:
     """JAX's ``vjp``: ``value, vjp_fn = vjp(f, *primals)``, and ``vjp_fn(cotangent)`` is the
     tuple of cotangents ``cotangent^T J``, one per primal.  Primals that are not floating
@@ -138,12 +138,14 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False,
     sweep on a copy of what it saved, so ``vjp_fn`` may be called again with other
     cotangents.  With ``has_aux=True``, ``f`` returns ``(value, aux)`` and ``vjp`` returns
     ``(value, vjp_fn, aux)``; the cotangent is for ``value`` only.  (Tangent's ``vjp(f,
-    wrt=...)`` is ``autodiff(f, wrt=..., mode="reverse")``.)
+    wrt=...)`` is ``autodiff(f, wrt=..., mode="reverse")``.)  ``snapshots=k``: loops under a
+    memory budget (see :func:`tangentlike.autodiff`).
     """
     _refuse_options(func, tangent_options, "vjp")
     func = lifting.bound_as_function(func)  # model.loss: the object in a cell
     primals, wrt, name = _primals_of(func, primals, "vjp")
-    df = autodiff(func, wrt=wrt, motion="split", input_derivative=INPUT_DERIVATIVE.Required)
+    df = autodiff(func, wrt=wrt, motion="split", input_derivative=INPUT_DERIVATIVE.Required,
+                  snapshots=snapshots)
     current = df.current()  # forward and backward halves of one generation
     with library.located():
         out, saved = current.forward(*primals)

@@ -31,6 +31,8 @@ class ReverseOptions:
     # the seed parameter's name: ``SEED``, or a fresh name when the function has a parameter
     # of that name (chosen, and reserved in the namer, by the caller)
     seed: str = SEED
+    # grad(f, snapshots=k): the top-level loops checkpointed with k snapshots (None: saved)
+    snapshots: int | None = None
 
 
 def plan(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity, namer: Namer,
@@ -50,7 +52,7 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
     """The joint derivative function of a normalized, annotated function.  ``pairs(f, wrt)``
     names the forward and backward halves of the derivative of a user function ``f``."""
     program, adjoints, saves = plan(fn, parsed, activity, namer, namespace, pairs)
-    sweeps = Sweeps(program, adjoints, saves)
+    sweeps = Sweeps(program, adjoints, saves, options.snapshots)
     params = parameter_names(fn)
     wrt_names = [params[i] for i in options.wrt]
     body = list(program.body)

@@ -25,6 +25,7 @@ import gast
 from tangentlike.ad.common import generated, with_origin_comments
 from tangentlike.ad.reverse.adjoints import Adjoints
 from tangentlike.ad.reverse.analysis import Program, ends_with_break
+from tangentlike.ad.reverse.checkpointed import CheckpointedLoops
 from tangentlike.ad.reverse.plan import SavePlan
 from tangentlike.core import anno, syntax
 from tangentlike.frontend.exceptions import reraises
@@ -35,8 +36,11 @@ class Sweeps:
     """Builds the sweeps of one function from its plan; names the stack, trip counters and
     backward loop indices the first time it needs them."""
 
-    def __init__(self, program: Program, adjoints: Adjoints, plan: SavePlan):
+    def __init__(self, program: Program, adjoints: Adjoints, plan: SavePlan,
+                 snapshots: int | None = None):
         self.program, self.adjoints, self.plan = program, adjoints, plan
+        # grad(f, snapshots=k): the top-level loops, checkpointed (checkpointed.py)
+        self.checkpointed = None if snapshots is None else CheckpointedLoops(self, snapshots)
         self.stack: str | None = None
         self.trips: dict[int, str] = {}  # loop (StmtRef) -> its trip counter
         self.indices: dict[int, str] = {}  # loop (StmtRef) -> index of the backward loop
@@ -195,6 +199,8 @@ class Sweeps:
 
     def forward_loop(self, loop: gast.stmt, depth: int) -> list[gast.stmt]:
         """The loop as written, counting its trips when it is replayed by count."""
+        if self.checkpointed is not None and self.checkpointed.chosen(loop, depth):
+            return self.checkpointed.forward(loop)
         plan = self.plan.loop(self.program.ref(loop))
         target = loop.target.id if isinstance(loop, gast.For) and isinstance(
             loop.target, gast.Name) else None
@@ -339,6 +345,8 @@ class Sweeps:
                     for n in reversed(self.zeroed_by_shape(stmt))] + [
                 self.adjoints.zero(n) for n in self.program.iteration_local[ref]
                 if self.adjoints.adjoint(n)] + body
+        if self.checkpointed is not None and self.checkpointed.chosen(stmt, depth):
+            return self.checkpointed.backward(stmt, body)
         target = stmt.target.id if isinstance(stmt, gast.For) and isinstance(
             stmt.target, gast.Name) else None
         flows = isinstance(stmt, gast.For) and self.adjoints.flows_from_iterable(stmt)
