@@ -177,7 +177,9 @@ def test_rnn(n, k):
     _check(rnn, args, (0, 1, 3), k)
 
 
-@pytest.mark.parametrize("k", [1, 2, 3, 10])
+@pytest.mark.parametrize("k", [
+    pytest.param(1, marks=pytest.mark.slow),  # one snapshot: n (n - 1) / 2 = 499,500 steps
+    2, 3, 10])
 def test_thousand_steps(k):
     _check(euler, (np.array([0.3, -0.2]), 1000), (0,), k)
 
