@@ -130,7 +130,7 @@ def to_ast(node: gast.AST) -> ast.AST:
         return _GAST_TO_AST().visit(node)
     if kind is _DROPPED:
         return None
-    new = target()
+    new = target.__new__(target)  # no __init__: 3.13 warns of fields given after it
     values = new.__dict__
     given = node.__dict__
     for field in fields:
