@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from typing import Any
 
 import gast
 
@@ -526,6 +527,18 @@ class StatementFacts:
         """``stmt`` was edited in place: what was kept about it no longer holds."""
         self._known.pop(id(stmt), None)
 
+    def _kept(self, stmt: gast.stmt, fact_name: str, compute: Callable[[gast.stmt], Any]) -> Any:
+        """``compute(stmt)``, kept in the statement's fact ``fact_name`` (worked out at each
+        call for a statement with bodies)."""
+        fact = self._of(stmt)
+        if fact is None:
+            return compute(stmt)
+        value = getattr(fact, fact_name)
+        if value is None:
+            value = compute(stmt)
+            setattr(fact, fact_name, value)
+        return value
+
     def loads(self, stmt: gast.stmt) -> set[str]:
         """``syntax.loaded_names(stmt)`` (for a statement with bodies, made from the kept
         names of the statements in them)."""
@@ -562,12 +575,7 @@ class StatementFacts:
 
     def stored(self, stmt: gast.stmt) -> set[str]:
         """``syntax.stored_names(stmt)``."""
-        fact = self._of(stmt)
-        if fact is None:
-            return syntax.stored_names(stmt)
-        if fact.stored is None:
-            fact.stored = syntax.stored_names(stmt)
-        return fact.stored
+        return self._kept(stmt, "stored", syntax.stored_names)
 
     def uses(self, stmt: gast.stmt) -> set[str]:
         """:func:`uses`."""
@@ -589,39 +597,19 @@ class StatementFacts:
 
     def defs(self, stmt: gast.stmt) -> set[str]:
         """:func:`defs`."""
-        fact = self._of(stmt)
-        if fact is None:
-            return defs(stmt)
-        if fact.defs is None:
-            fact.defs = defs(stmt)
-        return fact.defs
+        return self._kept(stmt, "defs", defs)
 
     def value_loads(self, stmt: gast.Assign) -> set[str]:
         """``syntax.loaded_names(stmt.value)`` of an assignment."""
-        fact = self._of(stmt)
-        if fact is None:
-            return syntax.loaded_names(stmt.value)
-        if fact.value_loads is None:
-            fact.value_loads = syntax.loaded_names(stmt.value)
-        return fact.value_loads
+        return self._kept(stmt, "value_loads", lambda s: syntax.loaded_names(s.value))
 
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
         """``syntax.measure(stmt)``."""
-        fact = self._of(stmt)
-        if fact is None:
-            return syntax.measure(stmt)
-        if fact.measure is None:
-            fact.measure = syntax.measure(stmt)
-        return fact.measure
+        return self._kept(stmt, "measure", syntax.measure)
 
     def value_measure(self, stmt: gast.Assign) -> tuple[int, int]:
         """``syntax.measure(stmt.value)`` of an assignment."""
-        fact = self._of(stmt)
-        if fact is None:
-            return syntax.measure(stmt.value)
-        if fact.value_measure is None:
-            fact.value_measure = syntax.measure(stmt.value)
-        return fact.value_measure
+        return self._kept(stmt, "value_measure", lambda s: syntax.measure(s.value))
 
     def is_marked(self, stmt: gast.stmt, mark: str) -> bool:
         """Whether a pass marked ``stmt`` with ``mark`` (its own name for "nothing to do
