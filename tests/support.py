@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import textwrap
+import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -418,3 +419,14 @@ def check_every_mode(f: Callable, x: np.ndarray, v: np.ndarray, *, hvp: bool = T
         hf = tangentlike.hvp(f)
         for _ in range(3):
             np.testing.assert_allclose(hf(x.copy(), v), expected_hvp, rtol=1e-4, atol=1e-5)
+
+
+def peak_bytes(call: Callable[..., Any], *args: Any) -> int:
+    """The peak of what ``call(*args)`` allocates (tracemalloc: Python objects and NumPy
+    buffers), the result included; warm the call up (generation, versions) before."""
+    tracemalloc.start()
+    try:
+        call(*args)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()

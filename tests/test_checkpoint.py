@@ -9,13 +9,11 @@ to need less memory (``tracemalloc``).
 """
 from __future__ import annotations
 
-import tracemalloc
-
 import numpy as np
 import pytest
 
 import tangentlike
-from tests.support import check_every_mode, check_grad, numerical_grad
+from tests.support import check_every_mode, check_grad, numerical_grad, peak_bytes
 
 # -- the functions ---------------------------------------------------------------------------
 
@@ -402,12 +400,7 @@ def wide_loop_checkpointed(x, w):
 def _peak_bytes(df, *args) -> int:
     df(*args)  # generated, and its version by shape written, before measuring
     df(*args)
-    tracemalloc.start()
-    try:
-        df(*args)
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    return peak_bytes(df, *args)
 
 
 def test_checkpointing_a_loop_lowers_peak_memory():

@@ -7,13 +7,13 @@ the closed form; memory does not grow with the number of forward iterations."""
 from __future__ import annotations
 
 import dataclasses
-import tracemalloc
 
 import numpy as np
 import pytest
 
 import tangentlike
 from tangentlike import ConvergenceError, NoDerivativeError, fixed_point
+from tests.support import peak_bytes
 
 TOL = 1e-13
 
@@ -376,14 +376,9 @@ def fast_loss(a):
     return np.sum(fixed_point(fast, np.zeros(N), a, tol=1e-10, max_iter=10000))
 
 
-def peak_bytes(g, a):
+def warm_peak_bytes(g, a):
     g(a)  # generated and warm
-    tracemalloc.start()
-    try:
-        g(a)
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    return peak_bytes(g, a)
 
 
 def test_memory_does_not_grow_with_iterations():
@@ -391,7 +386,7 @@ def test_memory_does_not_grow_with_iterations():
     slow_grad, fast_grad = tangentlike.grad(slow_loss), tangentlike.grad(fast_loss)
     np.testing.assert_allclose(slow_grad(a), np.full(N, 100.0), rtol=1e-7)
     np.testing.assert_allclose(fast_grad(a), np.full(N, 1 / 0.9), rtol=1e-9)
-    slow_peak, fast_peak = peak_bytes(slow_grad, a), peak_bytes(fast_grad, a)
+    slow_peak, fast_peak = warm_peak_bytes(slow_grad, a), warm_peak_bytes(fast_grad, a)
     # a few vectors of N float64 (16 KB each) either way; unrolled, ~2000 iterations would
     # keep ~2000 of them (32 MB)
     assert slow_peak < 20 * N * 8, slow_peak

@@ -4,7 +4,6 @@ gradient is compared with the unrestricted gradient and with central finite diff
 from __future__ import annotations
 
 import math
-import tracemalloc
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ import pytest
 import tangentlike as tl
 from tangentlike.errors import InputError, UnsupportedSyntaxError
 from tangentlike.runtime import revolve
+from tests.support import peak_bytes
 
 # -- the schedule ------------------------------------------------------------------------
 
@@ -266,16 +266,8 @@ def test_peak_memory_of_ten_thousand_steps():
     plain = tl.grad(long_loop)
     budget(x, 30), plain(x, 30)  # generated (and versions written) outside the measurement
 
-    def peak(df):
-        tracemalloc.start()
-        try:
-            df(x, 10_000)
-            return tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-
-    assert peak(budget) <= (20 + 7) * state
-    assert peak(plain) > 1000 * state  # the unrestricted tape: the test can fail
+    assert peak_bytes(budget, x, 10_000) <= (20 + 7) * state
+    assert peak_bytes(plain, x, 10_000) > 1000 * state  # the unrestricted tape: the test can fail
 
 
 def _body_runs(df, x, n):
