@@ -623,6 +623,19 @@ class StatementFacts:
         if fact is not None:
             fact.marks.add(mark)
 
+    def edit_unless_settled(self, stmt: gast.stmt, mark: str, edit: Callable[[], bool]) -> bool:
+        """Run ``edit()`` (a deterministic in-place rewrite of ``stmt``, True if it changed
+        it) unless it found nothing in ``stmt`` since the statement last changed; what it
+        changed is forgotten, what it left alone is marked ``mark``."""
+        if self.is_marked(stmt, mark):
+            return False
+        changed = edit()
+        if changed:
+            self.forget(stmt)
+        else:
+            self.mark(stmt, mark)
+        return changed
+
     def use_counts(self, fn: gast.FunctionDef) -> dict[str, int]:
         """:func:`use_counts` of a whole function, from its statements' kept counts."""
         counts: dict[str, int] = {}

@@ -14,6 +14,7 @@ numeric constant, or a value the instrumented run of a version saw as one.  Then
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -325,14 +326,13 @@ def factor_sums(statements: Iterable[gast.stmt],
     for stmt in statements:
         if (isinstance(stmt, gast.Assign) and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
                 and anno.has_info(stmt) and anno.info(stmt).generated):
-            if facts is not None and facts.is_marked(stmt, "factored"):
-                continue
-            sums = _Sums()
-            stmt.value = sums.visit(stmt.value)
-            if sums.changed:
-                changed = True
-                if facts is not None:
-                    facts.forget(stmt)
-            elif facts is not None:
-                facts.mark(stmt, "factored")
+            factor = functools.partial(_factor, stmt)
+            changed |= (factor() if facts is None
+                        else facts.edit_unless_settled(stmt, "factored", factor))
     return changed
+
+
+def _factor(stmt: gast.Assign) -> bool:
+    sums = _Sums()
+    stmt.value = sums.visit(stmt.value)
+    return sums.changed

@@ -20,6 +20,7 @@ instead of saving them is decided by reverse mode's save plan: ``ad/reverse/reco
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from copy import deepcopy
@@ -45,17 +46,15 @@ def fold_constants(fn: gast.FunctionDef, facts: dataflow.StatementFacts | None =
     changed = False
     for stmt in syntax.statements(fn.body, with_bodies=True):
         if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
-            if facts is not None and facts.is_marked(stmt, "folded"):
-                continue
-            folder = FoldConstants(algebra=anno.info(stmt).generated)
-            folder.visit(stmt)
-            if folder.changed:
-                changed = True
-                if facts is not None:
-                    facts.forget(stmt)
-            elif facts is not None:
-                facts.mark(stmt, "folded")
+            fold = functools.partial(_fold, stmt)
+            changed |= fold() if facts is None else facts.edit_unless_settled(stmt, "folded", fold)
     return changed
+
+
+def _fold(stmt: gast.stmt) -> bool:
+    folder = FoldConstants(algebra=anno.info(stmt).generated)
+    folder.visit(stmt)
+    return folder.changed
 
 
 # -- zero-initialised adjoints -----------------------------------------------------------------
