@@ -30,6 +30,7 @@ from tangentlike.runtime.fixed_points import fixed_point
 from tangentlike.lipschitz import autolip, local_lipschitz
 from tangentlike.rules.checkpoint import checkpoint
 from tangentlike.errors import (
+    ArrayLibraryError,
     CompiledBackendError,
     ConvergenceError,
     InputError,
@@ -44,7 +45,7 @@ from tangentlike.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "CompiledBackendError", "ConvergenceError", "INPUT_DERIVATIVE", "InputError",
+    "ArrayLibraryError", "CompiledBackendError", "ConvergenceError", "INPUT_DERIVATIVE", "InputError",
     "NoDerivativeError", "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "ValueRefusedError",
     "adjoint", "autodiff", "autolip", "check_grads", "checkpoint", "clear_cache", "d",

@@ -11,6 +11,7 @@ import numpy as np
 from tangentlike import runtime
 from tangentlike.errors import InputError
 from tangentlike.runtime import plain, pytrees
+from tangentlike.runtime.libraries import floating_dtype, library_of
 
 _KINDS = ("floats, complex numbers, floating point and complex arrays (float64, float32, "
           "float16, complex128, complex64), and tuples, lists, "
@@ -55,6 +56,13 @@ def check_value(x: Any, where: str) -> Any:
         return x
     if isinstance(x, int):
         return float(x)
+    library = library_of(x)
+    if library is not None:  # a Dask, CuPy, array-API array: differentiated on its library
+        if not floating_dtype(x.dtype):
+            raise InputError(
+                f"{where} is a {library.name} array of {x.dtype}, which has no derivative",
+                hint="pass floating point values, or leave it out of wrt")
+        return x
     if pytrees.is_node(x):
         return _check_node(x, where)
     if isinstance(x, (tuple, list)):
@@ -114,7 +122,7 @@ def _check_node(x: Any, where: str) -> Any:
 def _check_children(x: Any, where: str) -> Any:
     children = pytrees.children(x)
     for i, c in enumerate(children):
-        if pytrees.foreign_array(c):
+        if pytrees.foreign_array(c) and library_of(c) is None:
             raise InputError(
                 f"{_node_where(x, where, i)} is {article(type(c).__name__)}, an array of "
                 "another library, which tangentlike does not differentiate",

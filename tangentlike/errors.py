@@ -101,3 +101,8 @@ class CompiledBackendError(TangentlikeError):
 class ConvergenceError(TangentlikeError, ArithmeticError):
     """An iteration tangentlike runs (``fixed_point``, or its derivative's adjoint or tangent
     iteration) did not reach its tolerance within ``max_iter`` steps."""
+
+
+class ArrayLibraryError(TangentlikeError, TypeError):
+    """A derivative run on another library's arrays (Dask, CuPy, an array-API library) needs
+    a NumPy function that library has no counterpart of."""

@@ -1,0 +1,64 @@
+"""A generated derivative run on another library's arrays (Dask, CuPy, an array-API library):
+the same source, loaded once more with ``np`` and the runtime helpers bound to that library
+(``tangentlike.runtime.libraries``), and each generated callee (a helper's derivative) loaded
+the same way.  The NumPy derivative is left as it was."""
+from __future__ import annotations
+
+import ast
+import linecache
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tangentlike.backend.loading import Scope, scope_of
+from tangentlike.runtime.libraries import Library, rebound
+
+
+def foreign_function(function: Callable, library: Library) -> Callable:
+    """``function`` (a generated function) as it runs on ``library``'s arrays."""
+    scope = scope_of(function)
+    if scope is None:
+        return function
+    return foreign_scope(scope, library)[function.__name__]
+
+
+def foreign_scope(scope: Scope, library: Library) -> Scope:
+    """The generated module of ``scope`` loaded for ``library``'s arrays (once)."""
+    variants = scope.__dict__.setdefault("foreign_variants", {})
+    variant = variants.get(library.name)
+    if variant is not None:
+        return variant
+    path = Path(scope["__file__"])
+    source = "".join(linecache.getlines(str(path)))
+    functions = {node.name for node in ast.parse(source).body
+                 if isinstance(node, ast.FunctionDef)}
+    own: dict[str, Any] = {}
+    live_names = set(scope.live_names)
+    for name, value in scope.items():
+        if name in functions:
+            continue
+        changed = _foreign_value(value, library)
+        own[name] = changed
+        if changed is not value:
+            live_names.discard(name)  # the user's global ``np`` reads as the stand-in here
+    for name in _loaded_names(source):  # a user's global NumPy (``onp``) the code reads
+        if name not in own and name not in scope.cells:
+            value = scope.live.get(name)
+            changed = _foreign_value(value, library)
+            if changed is not value:
+                own[name] = changed
+    variant = Scope(own, scope.live, scope.cells, frozenset(live_names))
+    variants[library.name] = variant
+    variant.update(variant.load(source, path))
+    return variant
+
+
+def _foreign_value(value: Any, library: Library) -> Any:
+    if scope_of(value) is not None:
+        return foreign_function(value, library)
+    return rebound(value, library)
+
+
+def _loaded_names(source: str) -> set[str]:
+    return {node.id for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}

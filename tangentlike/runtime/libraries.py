@@ -1,0 +1,359 @@
+"""Arrays of other libraries: Dask, CuPy, and any library of the Python array API standard.
+
+A derivative called with such arrays runs the same generated source as for NumPy, loaded
+once more (``tangentlike.backend.foreign``) with ``np`` bound to a :class:`NumPyStandIn`
+for the arrays' library and the runtime helpers rebound to it (:func:`rebound`): each NumPy
+function the code calls on the library's arrays is the library's own (``dask.array.sum``,
+``cupy.sum``, ``xp.sum``), under NumPy's name or the standard's (``np.power`` is ``xp.pow``),
+so nothing is pulled back to NumPy, and arrays the code creates (``np.zeros(shape)``) are the
+library's.  A NumPy function the library lacks is refused by name
+(:class:`~tangentlike.errors.ArrayLibraryError`), never run on data pulled to NumPy.
+
+NumPy code pays nothing for this: only a call whose arguments hold another library's array
+takes this path.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import sys
+import types
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+# NumPy names whose array-API standard name differs (the standard's namespaces lack NumPy's).
+STANDARD_NAMES = {
+    "power": "pow", "concatenate": "concat", "transpose": "permute_dims",
+    "arccos": "acos", "arcsin": "asin", "arctan": "atan", "arctan2": "atan2",
+    "arccosh": "acosh", "arcsinh": "asinh", "arctanh": "atanh", "invert": "bitwise_invert",
+    "left_shift": "bitwise_left_shift", "right_shift": "bitwise_right_shift",
+    "absolute": "abs", "bool_": "bool", "conjugate": "conj", "true_divide": "divide",
+}
+
+# Functions that make an array from no array: on the library's side, the library's.
+CREATION = frozenset({"zeros", "ones", "full", "empty", "eye", "identity", "arange",
+                      "linspace", "asarray", "array", "tri"})
+
+# Functions of an array's metadata, the same for every library (read from attributes).
+def _shape(x: Any) -> tuple:
+    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
+
+
+def _ndim(x: Any) -> int:
+    return len(_shape(x))
+
+
+def _size(x: Any, axis: Any = None) -> int:
+    shape = _shape(x)
+    return math.prod(shape) if axis is None else shape[axis]
+
+
+def _iscomplexobj(x: Any) -> bool:
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        return np.iscomplexobj(x)
+    return "complex" in str(dtype)
+
+
+def _isrealobj(x: Any) -> bool:
+    return not _iscomplexobj(x)
+
+
+METADATA: dict[str, Callable] = {
+    "shape": _shape, "ndim": _ndim, "size": _size,
+    "iscomplexobj": _iscomplexobj, "isrealobj": _isrealobj,
+    "broadcast_shapes": np.broadcast_shapes,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Library:
+    """An array library: ``name`` (its module's), ``namespace`` (where its functions are:
+    ``dask.array``, ``cupy``, an array-API namespace), ``array_type``."""
+
+    name: str
+    namespace: Any
+    array_type: type
+
+    def owns(self, value: Any) -> bool:
+        return isinstance(value, self.array_type)
+
+
+_LIBRARIES: dict[type, Library | None] = {np.ndarray: None}
+
+
+def library_of(value: Any) -> Library | None:
+    """The library of ``value`` when it is an array of another library than NumPy (a Dask or
+    CuPy array, an array with ``__array_namespace__``, a PyTorch tensor through
+    array_api_compat); None for NumPy's arrays and scalars and for anything else."""
+    kind = type(value)
+    try:
+        return _LIBRARIES[kind]
+    except KeyError:
+        pass
+    library = _find_library(value)
+    _LIBRARIES[kind] = library
+    return library
+
+
+def _find_library(value: Any) -> Library | None:
+    kind = type(value)
+    if isinstance(value, (np.ndarray, np.generic)) or not hasattr(value, "shape") \
+            or not hasattr(value, "dtype"):
+        return None
+    root = kind.__module__.split(".")[0]
+    if root == "dask":
+        import dask.array
+
+        return Library("dask.array", dask.array, dask.array.Array)
+    namespace = None
+    if hasattr(value, "__array_namespace__"):
+        namespace = value.__array_namespace__()
+    if namespace is None or namespace is np:
+        try:
+            import array_api_compat
+        except ImportError:
+            array_api_compat = None
+        if array_api_compat is not None:
+            try:
+                namespace = array_api_compat.array_namespace(value)
+            except TypeError:
+                namespace = None
+    if namespace is None and hasattr(value, "__array_function__"):
+        namespace = sys.modules.get(root)
+    if namespace is None or namespace is np:
+        return None
+    return Library(getattr(namespace, "__name__", root), namespace, kind)
+
+
+def floating_dtype(dtype: Any) -> bool:
+    """Whether ``dtype`` (NumPy's, or another library's: ``torch.float32``,
+    ``array_api_strict.float64``) is a floating point or complex type."""
+    try:
+        return np.dtype(dtype).kind in "fc"
+    except TypeError:
+        name = str(dtype).rsplit(".", 1)[-1]
+        return name.startswith(("float", "complex"))
+
+
+def library_in(values: Any, depth: int = 0) -> Library | None:
+    """The library of the first array of another library than NumPy among ``values`` (a
+    tuple, list or dict of arguments, searched into its containers, dataclasses and named
+    tuples); None where there is none."""
+    if isinstance(values, dict):
+        values = values.values()
+    for value in values:
+        if type(value) in (float, int, np.ndarray, str, bool, type(None)):
+            continue
+        library = library_of(value)
+        if library is not None:
+            return library
+        if depth < 8:
+            children = _children(value)
+            if children:
+                library = library_in(children, depth + 1)
+                if library is not None:
+                    return library
+    return None
+
+
+def _children(value: Any) -> Any:
+    if isinstance(value, (tuple, list, dict)):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [getattr(value, f.name) for f in dataclasses.fields(value)]
+    return ()
+
+
+class NumPyStandIn:
+    """What ``np`` is in a derivative run on ``library``'s arrays: each attribute is NumPy's
+    (a constant, a type, a submodule's stand-in), or, for a function, one that calls the
+    library's function of that name where an argument is the library's array or none is an
+    array (``np.zeros(shape)``), and NumPy's otherwise (a NumPy parameter's own derivative)."""
+
+    def __init__(self, library: Library, numpy_module: Any = np, namespace: Any = None,
+                 prefix: str = "np"):
+        self._library = library
+        self._numpy = numpy_module
+        self._namespace = library.namespace if namespace is None else namespace
+        self._prefix = prefix
+
+    def __repr__(self) -> str:
+        return f"<NumPy's names on {self._library.name} arrays>"
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._numpy, name)  # NumPy's AttributeError for a name it lacks
+        stand_in = self._translate(name, value)
+        setattr(self, name, stand_in)  # the next read finds it at once
+        return stand_in
+
+    def _translate(self, name: str, value: Any) -> Any:
+        own = _own_attribute(self._namespace, name)
+        if isinstance(value, types.ModuleType):
+            return NumPyStandIn(self._library, value, own, f"{self._prefix}.{name}")
+        if name == "ndarray":
+            return self._library.array_type
+        if isinstance(value, type) and not isinstance(value, np.ufunc):
+            return value  # np.float64, np.generic: NumPy's types describe every library's
+        if name in METADATA:
+            return METADATA[name]
+        if not callable(value):
+            return value  # np.pi, np.newaxis
+        return LibraryFunction(f"{self._prefix}.{name}", value, own, self._library)
+
+
+def _own_attribute(namespace: Any, name: str) -> Any:
+    if namespace is None:
+        return None
+    own = getattr(namespace, name, None)
+    if own is None and name in STANDARD_NAMES:
+        own = getattr(namespace, STANDARD_NAMES[name], None)
+    return own
+
+
+class LibraryFunction:
+    """A NumPy function (or ufunc, or a ufunc's method) as a derivative run on another
+    library's arrays calls it: the library's counterpart, or NumPy's for NumPy's values."""
+
+    def __init__(self, name: str, numpy_function: Any, own: Any, library: Library):
+        self.name = name
+        self.numpy_function = numpy_function
+        self.own = own
+        self.library = library
+
+    def __repr__(self) -> str:
+        return f"<{self.name} on {self.library.name} arrays>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not self._on_library(args, kwargs):
+            return self.numpy_function(*args, **kwargs)
+        if self.own is None:
+            raise_missing(self.name, self.library)
+        return self.own(*args, **kwargs)
+
+    def _on_library(self, args: tuple, kwargs: dict) -> bool:
+        """Whether the call is the library's: an argument is its array, or none is an array
+        and the function makes one (``np.zeros(shape)``)."""
+        numpy = False
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, (list, tuple)):
+                if any(self.library.owns(v) for v in value):
+                    return True
+                numpy = numpy or any(isinstance(v, np.ndarray) for v in value)
+            elif self.library.owns(value):
+                return True
+            elif isinstance(value, np.ndarray):
+                numpy = True
+        return not numpy and self.name.rsplit(".", 1)[-1] in CREATION
+
+    def __getattr__(self, name: str) -> LibraryFunction:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        numpy_method = getattr(self.numpy_function, name)
+        own = getattr(self.own, name, None) if self.own is not None else None
+        return LibraryFunction(f"{self.name}.{name}", numpy_method, own, self.library)
+
+
+def raise_missing(name: str, library: Library) -> None:
+    """Refuse a NumPy function ``name`` that ``library`` has no counterpart of, naming the
+    derivative's line that called it."""
+    from tangentlike.errors import ArrayLibraryError
+
+    caller = _generated_caller()
+    raise ArrayLibraryError(
+        f"{name}, which the derivative{caller} calls, has no counterpart in {library.name}: "
+        f"tangentlike would have to pull the {library.name} arrays into NumPy",
+        hint=f"differentiate with NumPy arrays (convert the {library.name} arrays first), or "
+        "write the function with operations the library has (docs/supported.md lists the "
+        "derivatives that need NumPy)")
+
+
+def _generated_caller() -> str:
+    """`` of <line>`` for the user's line whose derivative the innermost generated frame
+    runs (from the ``# Grad of:`` comment above it), with the helper in between."""
+    import linecache
+
+    from tangentlike.core.guards import is_generated
+
+    frame = sys._getframe(2)
+    helper = ""
+    while frame is not None:
+        code = frame.f_code
+        if is_generated(code.co_filename):
+            lines = linecache.getlines(code.co_filename)
+            for line in reversed(lines[:frame.f_lineno]):
+                text = line.strip()
+                if text.startswith(("# Grad of:", "# Tangent of:", "# Recompute:")):
+                    return f" of `{text.split(':', 1)[1].strip()}`{helper}"
+            return f" ({code.co_filename}:{frame.f_lineno}){helper}"
+        if not helper and code.co_filename.endswith(".py") and "runtime" in code.co_filename:
+            helper = f" (through tangentlike.runtime's {code.co_name})"
+        frame = frame.f_back
+    return helper
+
+
+# Rebinding the runtime helpers: a copy of each helper module's functions whose globals have
+# ``np`` as the library's stand-in (built once per module and library).
+_REBOUND: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def rebound(value: Any, library: Library) -> Any:
+    """``value`` as a derivative run on ``library``'s arrays uses it: NumPy (or a submodule)
+    becomes its stand-in, a runtime helper its copy whose ``np`` is the stand-in; anything
+    else is itself."""
+    if value is np:
+        return _stand_in(library)
+    if isinstance(value, types.ModuleType) and value.__name__.startswith("numpy."):
+        stand_in = _stand_in(library)
+        for part in value.__name__.split(".")[1:]:
+            stand_in = getattr(stand_in, part)
+        return stand_in
+    if isinstance(value, types.FunctionType) and _is_runtime(value.__module__):
+        module_globals = _rebound_module(value.__module__, library)
+        own = module_globals.get(value.__name__)
+        if isinstance(own, types.FunctionType) and own.__code__ is value.__code__:
+            return own
+        return _copy(value, module_globals)
+    return value
+
+
+_STAND_INS: dict[str, NumPyStandIn] = {}
+
+
+def _stand_in(library: Library) -> NumPyStandIn:
+    stand_in = _STAND_INS.get(library.name)
+    if stand_in is None:
+        stand_in = _STAND_INS[library.name] = NumPyStandIn(library)
+    return stand_in
+
+
+def _is_runtime(module: str | None) -> bool:
+    return bool(module) and (module == "tangentlike.runtime"
+                             or module.startswith("tangentlike.runtime."))
+
+
+def _rebound_module(name: str, library: Library) -> dict[str, Any]:
+    key = (name, library.name)
+    module_globals = _REBOUND.get(key)
+    if module_globals is not None:
+        return module_globals
+    module_globals = _REBOUND[key] = dict(vars(sys.modules[name]))  # first: helpers that
+    for attr, value in list(module_globals.items()):                # call each other
+        if isinstance(value, types.FunctionType) and value.__module__ == name:
+            module_globals[attr] = _copy(value, module_globals)
+        elif not attr.startswith("__"):
+            module_globals[attr] = rebound(value, library)
+    return module_globals
+
+
+def _copy(function: types.FunctionType, module_globals: dict[str, Any]) -> types.FunctionType:
+    copy = types.FunctionType(function.__code__, module_globals, function.__name__,
+                              function.__defaults__, function.__closure__)
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__dict__.update(function.__dict__)
+    copy.__qualname__ = function.__qualname__
+    copy.__doc__ = function.__doc__
+    copy.__module__ = function.__module__
+    return copy
