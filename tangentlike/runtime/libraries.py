@@ -32,6 +32,8 @@ STANDARD_NAMES = {
     "absolute": "abs", "bool_": "bool", "conjugate": "conj", "true_divide": "divide",
 }
 
+NUMPY_NAMES = {standard: numpy for numpy, standard in STANDARD_NAMES.items()}
+
 # Functions that make an array from no array: on the library's side, the library's.
 CREATION = frozenset({"zeros", "ones", "full", "empty", "eye", "identity", "arange",
                       "linspace", "asarray", "array", "tri"})
