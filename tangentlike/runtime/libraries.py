@@ -212,7 +212,20 @@ def _own_attribute(namespace: Any, name: str) -> Any:
     own = getattr(namespace, name, None)
     if own is None and name in STANDARD_NAMES:
         own = getattr(namespace, STANDARD_NAMES[name], None)
+    if own is None and name in SPELLED_OUT:
+        own = SPELLED_OUT[name](namespace)
     return own
+
+
+def _matrix_transpose(xp: Any) -> Callable | None:
+    swapaxes = getattr(xp, "swapaxes", None)
+    return None if swapaxes is None else lambda x: swapaxes(x, -1, -2)
+
+
+# NumPy functions a library may lack, written with others it has.
+SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
+    "matrix_transpose": _matrix_transpose,
+}
 
 
 class LibraryFunction:
@@ -290,7 +303,8 @@ def _generated_caller() -> str:
                 if text.startswith(("# Grad of:", "# Tangent of:", "# Recompute:")):
                     return f" of `{text.split(':', 1)[1].strip()}`{helper}"
             return f" ({code.co_filename}:{frame.f_lineno}){helper}"
-        if not helper and code.co_filename.endswith(".py") and "runtime" in code.co_filename:
+        if not helper and code.co_filename != __file__ and _is_runtime(
+                frame.f_globals.get("__name__")):
             helper = f" (through tangentlike.runtime's {code.co_name})"
         frame = frame.f_back
     return helper
