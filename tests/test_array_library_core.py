@@ -140,3 +140,24 @@ def test_which_values_belong_to_another_library():
 def test_an_integer_array_of_another_library_is_refused():
     with pytest.raises(tl.InputError, match="dask.array array of int64"):
         tl.grad(gathered)(da.from_array(np.arange(6)), np.array([0]))
+
+
+DATA = {}
+
+
+def global_data_loss(w):
+    X, y = DATA["X"], DATA["y"]
+    return np.sum((X @ w - y) ** 2)
+
+
+def test_data_read_from_a_global_takes_its_library():
+    rng = np.random.default_rng(3)
+    X, y, w = rng.normal(size=(40, 2)), rng.normal(size=40), rng.normal(size=2)
+    DATA.update(X=da.from_array(X, chunks=10), y=da.from_array(y, chunks=10))
+    try:
+        with lazy():
+            out = tl.grad(global_data_loss)(w)
+    finally:
+        DATA.clear()
+    assert isinstance(out, da.Array)
+    np.testing.assert_allclose(computed(out), 2 * X.T @ (X @ w - y), rtol=1e-12)
