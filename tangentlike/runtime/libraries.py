@@ -113,8 +113,11 @@ def _find_library(value: Any) -> Library | None:
 
         return Library("dask.array", dask.array, dask.array.Array, numpy_signatures=True)
     namespace = None
-    if hasattr(value, "__array_namespace__"):
-        namespace = value.__array_namespace__()
+    if callable(getattr(kind, "__array_namespace__", None)):  # the class's: not __getattr__'s
+        try:
+            namespace = value.__array_namespace__()
+        except Exception:  # noqa: BLE001  (a strange object: not an array of a library)
+            return None
     if namespace is None or namespace is np:
         try:
             import array_api_compat
@@ -123,9 +126,9 @@ def _find_library(value: Any) -> Library | None:
         if array_api_compat is not None:
             try:
                 namespace = array_api_compat.array_namespace(value)
-            except TypeError:
+            except Exception:  # noqa: BLE001  (not an array it knows)
                 namespace = None
-    if namespace is None and hasattr(value, "__array_function__"):
+    if namespace is None and callable(getattr(kind, "__array_function__", None)):
         namespace = sys.modules.get(root)
     if namespace is None or namespace is np:
         return None
