@@ -28,6 +28,13 @@ distributed = pytest.importorskip("dask.distributed")
 
 import dask  # noqa: E402
 import dask.array as da  # noqa: E402
+from array_library_functions import (  # noqa: E402
+    lsq,
+    lsq_by_hand,
+    mlp,
+    mlp_by_hand,
+    mlp_params,
+)
 from distributed.diagnostics.plugin import SchedulerPlugin  # noqa: E402
 
 import tangentlike  # noqa: E402
@@ -36,32 +43,6 @@ FEATURES = 4
 HIDDEN = 4  # the MLP's hidden chunks are as large as the data's
 CHUNKS = 10  # of rows: 10**6 rows of X (32 MB) each for 10**7 rows
 RTOL = 1e-10
-
-
-def lsq(w, X, y):
-    r = X @ w - y
-    return np.mean(r ** 2)
-
-
-def mlp(params, X, y):
-    W1, b1, w2 = params
-    h = np.tanh(X @ W1 + b1)
-    return np.mean((h @ w2 - y) ** 2)
-
-
-def lsq_by_hand(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """d lsq / dw, written out: 2 X^T (X w - y) / n."""
-    return 2.0 * (X.T @ (X @ w - y)) / X.shape[0]
-
-
-def mlp_by_hand(params: tuple[np.ndarray, ...], X: np.ndarray,
-                y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """d mlp / d(W1, b1, w2), written out (backpropagation by hand)."""
-    W1, b1, w2 = params
-    h = np.tanh(X @ W1 + b1)
-    d_out = 2.0 * (h @ w2 - y) / X.shape[0]
-    d_pre = np.outer(d_out, w2) * (1.0 - h * h)
-    return X.T @ d_pre, d_pre.sum(axis=0), h.T @ d_out
 
 
 class TaskLog(SchedulerPlugin):
@@ -186,9 +167,7 @@ def test_least_squares_gradient(data: Data, task_log: TaskLog) -> None:
 
 @GATHERS_A_FULL_COLUMN
 def test_mlp_gradient(data: Data, task_log: TaskLog) -> None:
-    rng = np.random.default_rng(5)
-    params = (rng.standard_normal((FEATURES, HIDDEN)) / 2.0, 0.1 * rng.standard_normal(HIDDEN),
-              rng.standard_normal(HIDDEN))
+    params = mlp_params(FEATURES, HIDDEN, seed=5)
     gradient = lazy_gradient(tangentlike.grad(mlp), (params, data.X, data.y), task_log)
     assert isinstance(gradient, tuple) and len(gradient) == 3
     assert all(isinstance(part, da.Array) for part in gradient)
