@@ -41,13 +41,23 @@ def foreign_scope(scope: Scope, library: Library) -> Scope:
         own[name] = changed
         if changed is not value:
             live_names.discard(name)  # the user's global ``np`` reads as the stand-in here
+    cells = dict(scope.cells)
+    for name, cell in scope.cells.items():  # a derivative's derivative reads its helpers
+        try:                                # through the closure cells of the first
+            value = cell.cell_contents
+        except ValueError:
+            continue
+        changed = _foreign_value(value, library)
+        if changed is not value:
+            own[name] = changed
+            del cells[name]
     for name in _loaded_names(source):  # a user's global NumPy (``onp``) the code reads
-        if name not in own and name not in scope.cells:
+        if name not in own and name not in cells:
             value = scope.live.get(name)
             changed = _foreign_value(value, library)
             if changed is not value:
                 own[name] = changed
-    variant = Scope(own, scope.live, scope.cells, frozenset(live_names))
+    variant = Scope(own, scope.live, cells, frozenset(live_names))
     variants[library.name] = variant
     variant.update(variant.load(source, path))
     return variant

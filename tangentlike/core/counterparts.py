@@ -134,6 +134,35 @@ def _public_name(function: types.FunctionType) -> tuple[str, str]:
     return function.__module__, function.__name__
 
 
+def is_array_namespace(value: Any) -> bool:
+    """A namespace of the Python array API standard other than NumPy's own
+    (``array_api_strict``, ``array_api_compat.torch``, ``jax.numpy``): it has
+    ``__array_api_version__``."""
+    return (isinstance(value, types.ModuleType) and hasattr(value, "__array_api_version__")
+            and value.__name__ != "numpy")
+
+
+def array_api_counterpart(attrs: list[str]) -> Any:
+    """NumPy's function for ``xp.<attrs>`` of an array-API namespace ``xp`` (``xp.sum`` is
+    ``numpy.sum``, ``xp.linalg.solve`` ``numpy.linalg.solve``, ``xp.pow`` ``numpy.pow``):
+    code written for the standard is differentiated with NumPy's rules, and its derivative
+    runs on the arrays' library (``tangentlike.runtime.libraries``); None where NumPy has no
+    such name."""
+    import numpy as np
+
+    from tangentlike.runtime.libraries import NUMPY_NAMES
+
+    value: Any = np
+    for k, attr in enumerate(attrs):
+        found = getattr(value, attr, None)
+        if found is None and k == len(attrs) - 1:
+            found = getattr(value, NUMPY_NAMES.get(attr, attr), None)
+        if found is None:
+            return None
+        value = found
+    return value
+
+
 def is_autograd_module(name: str) -> bool:
     """``name`` is autograd's package or one of its modules."""
     return name == _PACKAGE or name.startswith(_PACKAGE + ".")

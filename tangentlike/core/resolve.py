@@ -11,7 +11,11 @@ from typing import Any
 import gast
 
 from tangentlike.core import syntax
-from tangentlike.core.counterparts import numpy_counterpart
+from tangentlike.core.counterparts import (
+    array_api_counterpart,
+    is_array_namespace,
+    numpy_counterpart,
+)
 
 UNBOUND = object()
 """A scope's value for a name bound there that has no value yet (an empty closure cell): the
@@ -57,10 +61,15 @@ def resolve_in(node: gast.expr, scopes: Sequence[Mapping[str, Any]],
         return missing
     if on_root is not None:
         on_root(where, root, value)
+    namespace = attrs and is_array_namespace(value)
     for k, attr in enumerate(attrs):
         owner, value = value, getattr(value, attr, missing)
         if on_attribute is not None:
             on_attribute(owner, attr, value, ".".join([root, *attrs[:k + 1]]))
         if value is missing:
             return value
+    if namespace:
+        counterpart = array_api_counterpart(attrs)
+        if counterpart is not None:
+            return counterpart
     return numpy_counterpart(value)

@@ -15,6 +15,7 @@ takes this path.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 import sys
 import types
@@ -25,12 +26,14 @@ import numpy as np
 
 # NumPy names whose array-API standard name differs (the standard's namespaces lack NumPy's).
 STANDARD_NAMES = {
-    "power": "pow", "concatenate": "concat", "transpose": "permute_dims",
+    "power": "pow", "concatenate": "concat",
     "arccos": "acos", "arcsin": "asin", "arctan": "atan", "arctan2": "atan2",
     "arccosh": "acosh", "arcsinh": "asinh", "arctanh": "atanh", "invert": "bitwise_invert",
     "left_shift": "bitwise_left_shift", "right_shift": "bitwise_right_shift",
     "absolute": "abs", "bool_": "bool", "conjugate": "conj", "true_divide": "divide",
 }
+
+NUMPY_NAMES = {standard: numpy for numpy, standard in STANDARD_NAMES.items()}
 
 # Functions that make an array from no array: on the library's side, the library's.
 CREATION = frozenset({"zeros", "ones", "full", "empty", "eye", "identity", "arange",
@@ -76,6 +79,7 @@ class Library:
     name: str
     namespace: Any
     array_type: type
+    numpy_signatures: bool = False  # its functions take NumPy's arguments (Dask, CuPy, JAX)
 
     def owns(self, value: Any) -> bool:
         return isinstance(value, self.array_type)
@@ -107,7 +111,7 @@ def _find_library(value: Any) -> Library | None:
     if root == "dask":
         import dask.array
 
-        return Library("dask.array", dask.array, dask.array.Array)
+        return Library("dask.array", dask.array, dask.array.Array, numpy_signatures=True)
     namespace = None
     if hasattr(value, "__array_namespace__"):
         namespace = value.__array_namespace__()
@@ -125,7 +129,14 @@ def _find_library(value: Any) -> Library | None:
         namespace = sys.modules.get(root)
     if namespace is None or namespace is np:
         return None
-    return Library(getattr(namespace, "__name__", root), namespace, kind)
+    name = getattr(namespace, "__name__", root)
+    return Library(name, namespace, kind,
+                   numpy_signatures=name.split(".")[0] in _NUMPY_SIGNATURES)
+
+
+# Libraries whose functions take NumPy's arguments; the others take the standard's (keyword-
+# only options, the library's dtypes): :class:`StandardCall` adapts NumPy's call to them.
+_NUMPY_SIGNATURES = frozenset({"cupy", "jax", "cupyx"})
 
 
 def floating_dtype(dtype: Any) -> bool:
@@ -210,7 +221,46 @@ def _own_attribute(namespace: Any, name: str) -> Any:
     own = getattr(namespace, name, None)
     if own is None and name in STANDARD_NAMES:
         own = getattr(namespace, STANDARD_NAMES[name], None)
+    if own is None and name in SPELLED_OUT:
+        own = SPELLED_OUT[name](namespace)
     return own
+
+
+def _matrix_transpose(xp: Any) -> Callable | None:
+    swapaxes = getattr(xp, "swapaxes", None)
+    return None if swapaxes is None else lambda x: swapaxes(x, -1, -2)
+
+
+def _swapaxes(xp: Any) -> Callable | None:
+    permute_dims = getattr(xp, "permute_dims", None)
+    if permute_dims is None:
+        return None
+
+    def swapaxes(x: Any, axis1: int, axis2: int) -> Any:
+        axes = list(range(x.ndim))
+        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+        return permute_dims(x, tuple(axes))
+
+    return swapaxes
+
+
+def _transpose(xp: Any) -> Callable | None:
+    permute_dims = getattr(xp, "permute_dims", None)
+    if permute_dims is None:
+        return None
+
+    def transpose(x: Any, axes: Any = None) -> Any:
+        return permute_dims(x, tuple(reversed(range(x.ndim))) if axes is None else tuple(axes))
+
+    return transpose
+
+
+# NumPy functions a library may lack, written with others it has.
+SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
+    "matrix_transpose": _matrix_transpose,
+    "swapaxes": _swapaxes,
+    "transpose": _transpose,
+}
 
 
 class LibraryFunction:
@@ -231,7 +281,9 @@ class LibraryFunction:
             return self.numpy_function(*args, **kwargs)
         if self.own is None:
             raise_missing(self.name, self.library)
-        return self.own(*args, **kwargs)
+        if self.library.numpy_signatures:
+            return self.own(*args, **kwargs)
+        return standard_call(self, args, kwargs)
 
     def _on_library(self, args: tuple, kwargs: dict) -> bool:
         """Whether the call is the library's: an argument is its array, or none is an array
@@ -253,7 +305,111 @@ class LibraryFunction:
             raise AttributeError(name)
         numpy_method = getattr(self.numpy_function, name)
         own = getattr(self.own, name, None) if self.own is not None else None
-        return LibraryFunction(f"{self.name}.{name}", numpy_method, own, self.library)
+        if own is None and name == "outer" and self.own is not None:
+            own = _outer(self.own, self.library.namespace)
+        method = LibraryFunction(f"{self.name}.{name}", numpy_method, own, self.library)
+        setattr(self, name, method)  # the next read finds it at once
+        return method
+
+
+def _outer(ufunc: Callable, xp: Any) -> Callable:
+    """``ufunc.outer(a, b)`` for a library whose functions have no ``outer``."""
+    def outer(a: Any, b: Any) -> Any:
+        return ufunc(xp.reshape(a, tuple(a.shape) + (1,) * len(b.shape)), b)
+
+    return outer
+
+
+def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
+    """Call a standard namespace's function with a NumPy call's arguments: NumPy's signature
+    binds them, the standard's positional-only parameters take them in order and the others
+    by name, NumPy's dtypes become the library's, and an option the standard lacks (left at
+    NumPy's default) is dropped; one set otherwise is refused by name."""
+    own_signature = _signature(function.own)
+    numpy_signature = _signature(function.numpy_function)
+    if own_signature is None or numpy_signature is None:
+        return function.own(*_dtypes(args, function.library), **_dtypes(kwargs, function.library))
+    try:
+        bound = numpy_signature.bind(*args, **kwargs)
+    except TypeError:
+        return function.own(*args, **kwargs)
+    given: list[tuple[str, Any]] = []  # NumPy's arguments in order (a *args' one by one)
+    for name, value in bound.arguments.items():
+        kind = numpy_signature.parameters[name].kind
+        if kind is _VAR_POSITIONAL:
+            given += [("", v) for v in value]
+        elif kind is _VAR_KEYWORD:
+            given += list(value.items())
+        elif name in ("shape", "newshape") and isinstance(value, int):
+            given.append((name, (value,)))  # the standard's shapes are tuples
+        else:
+            given.append((name, value))
+    unused = list(range(len(given)))  # NumPy's arguments not passed yet, in order
+    positional, keywords = [], {}
+    for parameter in own_signature.parameters.values():
+        if parameter.kind is _VAR_POSITIONAL:  # result_type(*arrays_and_dtypes)
+            while unused and not given[unused[0]][0]:
+                positional.append(given[unused.pop(0)][1])
+            continue
+        named = [k for k in unused if given[k][0] == parameter.name]
+        if named and parameter.kind is not inspect.Parameter.POSITIONAL_ONLY:
+            unused.remove(named[0])
+            keywords[parameter.name] = given[named[0]][1]
+        elif unused and parameter.kind in (inspect.Parameter.POSITIONAL_ONLY,
+                                           inspect.Parameter.POSITIONAL_OR_KEYWORD):
+            positional.append(given[unused.pop(0)][1])
+    for k in unused:
+        name, value = given[k]
+        parameter = numpy_signature.parameters.get(name)
+        default = inspect.Parameter.empty if parameter is None else parameter.default
+        if default is inspect.Parameter.empty or not _same(value, default):
+            from tangentlike.errors import ArrayLibraryError
+
+            raise ArrayLibraryError(
+                f"{function.name}(..., {name or 'arguments'}=...), which the derivative"
+                f"{_generated_caller()} calls, has no counterpart in "
+                f"{function.library.name}'s {function.own.__name__}",
+                hint="differentiate with NumPy arrays, or call it without that option")
+    library = function.library
+    return function.own(*_dtypes(positional, library), **_dtypes(keywords, library))
+
+
+_VAR_POSITIONAL = inspect.Parameter.VAR_POSITIONAL
+_VAR_KEYWORD = inspect.Parameter.VAR_KEYWORD
+_SIGNATURES: dict[Any, inspect.Signature | None] = {}  # by function (a few hundred at most)
+
+
+def _signature(function: Any) -> inspect.Signature | None:
+    try:
+        return _SIGNATURES[function]
+    except KeyError:
+        pass
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        signature = None
+    _SIGNATURES[function] = signature
+    return signature
+
+
+def _same(value: Any, default: Any) -> bool:
+    try:
+        return value is default or bool(value == default)
+    except Exception:  # noqa: BLE001  (an array compared: not the default)
+        return False
+
+
+def _dtypes(values: Any, library: Library) -> Any:
+    """``values`` (a list or dict of arguments) with NumPy's dtypes as the library's."""
+    if isinstance(values, dict):
+        return {k: _library_dtype(v, library) for k, v in values.items()}
+    return [_library_dtype(v, library) for v in values]
+
+
+def _library_dtype(value: Any, library: Library) -> Any:
+    if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
+        return getattr(library.namespace, np.dtype(value).name, value)
+    return value
 
 
 def raise_missing(name: str, library: Library) -> None:
@@ -275,20 +431,19 @@ def _generated_caller() -> str:
     runs (from the ``# Grad of:`` comment above it), with the helper in between."""
     import linecache
 
-    from tangentlike.core.guards import is_generated
-
     frame = sys._getframe(2)
     helper = ""
     while frame is not None:
         code = frame.f_code
-        if is_generated(code.co_filename):
-            lines = linecache.getlines(code.co_filename)
+        lines = linecache.getlines(code.co_filename)
+        if any("Generated by tangentlike" in line for line in lines[:4]):
             for line in reversed(lines[:frame.f_lineno]):
                 text = line.strip()
                 if text.startswith(("# Grad of:", "# Tangent of:", "# Recompute:")):
                     return f" of `{text.split(':', 1)[1].strip()}`{helper}"
             return f" ({code.co_filename}:{frame.f_lineno}){helper}"
-        if not helper and code.co_filename.endswith(".py") and "runtime" in code.co_filename:
+        if not helper and code.co_filename != __file__ and _is_runtime(
+                frame.f_globals.get("__name__")):
             helper = f" (through tangentlike.runtime's {code.co_name})"
         frame = frame.f_back
     return helper

@@ -187,7 +187,8 @@ class Versions:
                      when: str | None = None) -> Any:
         checked, checked_kwargs = self.check(args, kwargs)
         if key is None or checked is not args or checked_kwargs is not kwargs:
-            library = library_in(checked) or library_in(checked_kwargs)
+            library = (library_in(checked) or library_in(checked_kwargs)
+                       or library_in([read() for read in self.readers]))
             if library is not None:  # Dask, CuPy, ... arrays: the same code on their library
                 return foreign_function(self.generic, library)(*checked, **checked_kwargs)
             return self.generic(*checked, **checked_kwargs)  # no version under this key
