@@ -112,9 +112,11 @@ def _leaves(result: Any, device: Device | None) -> list[np.ndarray]:
 def _median_seconds(calls: dict[str, Callable[[], Any]], sync: Callable[[], None],
                     repeats: int) -> dict[str, float]:
     """Wall-clock seconds per call (synchronised), the median of ``repeats`` runs of each,
-    the cells taking turns, after one warm-up call each."""
+    the cells taking turns, after two warm-up calls each (a derivative's second call writes
+    its version for the arguments' shapes)."""
     times: dict[str, list[float]] = {key: [] for key in calls}
     for call in calls.values():
+        call()
         call()
     sync()
     for _ in range(repeats):

@@ -20,8 +20,9 @@ def _no_device() -> str | None:
     return None if count > 0 else "CuPy finds no CUDA device"
 
 
-if _no_device() is not None:
-    pytest.skip(_no_device(), allow_module_level=True)
+NO_DEVICE = _no_device()
+if NO_DEVICE is not None:
+    pytest.skip(NO_DEVICE, allow_module_level=True)
 
 from array_library_functions import (  # noqa: E402
     lsq,
