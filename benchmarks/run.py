@@ -9,6 +9,7 @@ Usage (from the repository root)::
     python benchmarks/run.py --workload 'W2.*' --workload depth --workload gensize
     python benchmarks/run.py --keep-going       # time the rest when some row fails its check
     python benchmarks/run.py --clock wall       # wall-clock times instead of CPU times
+    python benchmarks/run.py --workload gpu     # W3 and W5 on CuPy arrays, where a GPU is
 
 A script, not part of the test suite.  For every workload W1-W6 of issue 5 (and the extra
 ones: X1; issue 18's S1, M1, D2-D16 and the spellings of W2 and W4, see
@@ -40,6 +41,11 @@ so rather than failing the run), the depth series (time per layer) and the gener
 series (``benchmarks/gensize.py``: generated functions of growing size, one process per size,
 a time cap that skips the larger sizes).  ``--workload`` takes a name, a glob or a set
 (``issue5``, ``spellings``, ``new``, ``depth``, ``gensize``).
+
+The GPU column (issue 20, ``benchmarks/gpu.py``): W3 and W5 at larger sizes with their
+arguments as CuPy arrays, beside the same in NumPy on the CPU (wall-clock, synchronised), a
+table of its own (``--workload gpu``) that the full run appends; without CuPy or a CUDA
+device it is one line saying why it is skipped.
 """
 
 from __future__ import annotations
@@ -880,7 +886,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="NAME",
         help="run only these rows (repeatable): a name, a glob such as 'W2.*', or a set: "
         f"{', '.join(SUITES)}; names: {', '.join(names)}; 'snapshots': the table of "
-        "grad(f, snapshots=k) on a 10,000-step loop (benchmarks/snapshots.py)",
+        "grad(f, snapshots=k) on a 10,000-step loop (benchmarks/snapshots.py); 'gpu': W3 and "
+        "W5 at larger sizes on CuPy arrays (benchmarks/gpu.py; skipped, saying why, without "
+        "CuPy or a CUDA device)",
     )
     p.add_argument("--output", metavar="FILE", help="also write the Markdown report to FILE")
     p.add_argument(
@@ -1312,6 +1320,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         opts.workload = [w for w in opts.workload if w != "snapshots"]
         if not opts.workload:
             return 0
+    if opts.workload and "gpu" in opts.workload:  # a table of its own (issue 20)
+        lines = gpu_section(opts.quick)
+        print("\n".join(lines))
+        if opts.output:
+            Path(opts.output).write_text("\n".join(lines) + "\n")
+        opts.workload = [w for w in opts.workload if w != "gpu"]
+        if not opts.workload:
+            return 0
     try:
         workloads, sizes = select(opts.workload)
     except ValueError as exc:
@@ -1320,6 +1336,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sizes:
         settings = dataclasses.replace(settings, gen_sizes=())
     return _run(opts, argv, settings, workloads, time.perf_counter())
+
+
+def gpu_section(quick: bool) -> list[str]:
+    """The GPU column (benchmarks/gpu.py): W3 and W5 at larger sizes on CuPy arrays where
+    CuPy finds a CUDA device, else a line saying why it is skipped."""
+    if tangentlike is None:
+        return ["", "### GPU column (issue 20)", "",
+                f"GPU column skipped: cannot use tangentlike ({TANGENTLIKE_ERR})."]
+    import gpu  # noqa: PLC0415  (imports tangentlike; CuPy only where installed)
+
+    log("GPU column (benchmarks/gpu.py)")
+    return gpu.section(quick)
 
 
 def select(patterns: Sequence[str] | None) -> tuple[list[Workload], bool]:
@@ -1409,6 +1437,8 @@ def _run(opts: argparse.Namespace, argv: list[str], settings: Settings,
         results, settings, argv, opts.clock, warmup, opts.memory, time.perf_counter() - start,
         size_rows,
     )
+    if not opts.workload:  # the full run: the GPU column too (skipped without a device)
+        lines += gpu_section(opts.quick)
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if opts.output:
