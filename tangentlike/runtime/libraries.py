@@ -32,6 +32,10 @@ STANDARD_NAMES = {
     "absolute": "abs", "bool_": "bool", "conjugate": "conj", "true_divide": "divide",
 }
 
+# The standard's names that Dask (whose functions are NumPy's) spells NumPy's way.
+NUMPY_NAMES = {standard: numpy for numpy, standard in STANDARD_NAMES.items()
+               if standard not in ("abs", "bool", "conj", "divide")}
+
 # Functions that make an array from no array: on the library's side, the library's.
 CREATION = frozenset({"zeros", "ones", "full", "empty", "eye", "identity", "arange",
                       "linspace", "asarray", "array", "tri"})
@@ -138,6 +142,70 @@ def floating_dtype(dtype: Any) -> bool:
         return name.startswith(("float", "complex"))
 
 
+_KIND_PREFIXES = (("complex", "c"), ("float", "f"), ("uint", "u"), ("int", "i"), ("bool", "b"))
+
+
+def dtype_kind(dtype: Any) -> str:
+    """NumPy's kind letter (``"f"``, ``"c"``, ``"i"``, ``"u"``, ``"b"``) of any library's
+    dtype: NumPy's, Dask's and CuPy's (NumPy dtypes), ``array_api_strict.float32``,
+    ``torch.float32``; ``"O"`` for one it does not know."""
+    kind = getattr(dtype, "kind", None)
+    if type(kind) is str:
+        return kind
+    try:
+        return np.dtype(dtype).kind
+    except TypeError:
+        name = str(dtype).rsplit(".", 1)[-1]
+        return next((k for prefix, k in _KIND_PREFIXES if name.startswith(prefix)), "O")
+
+
+def float_of(x: Any) -> Any:
+    """The default floating point type (float64) of ``x``'s library: what the derivative of
+    an integer array is."""
+    if isinstance(getattr(x, "dtype", None), np.dtype):
+        return np.dtype(float)
+    library = library_of(x)
+    return getattr(library.namespace, "float64") if library is not None else np.dtype(float)
+
+
+def astype(x: Any, dtype: Any, copy: bool = True) -> Any:
+    """``x.astype(dtype)`` for any library's array (the array API's ``xp.astype``: its
+    arrays have no ``astype`` method)."""
+    if hasattr(x, "astype"):
+        return x.astype(dtype, copy=copy)
+    library = library_of(x)
+    if library is None or not hasattr(library.namespace, "astype"):
+        raise_missing("astype", library)
+    return library.namespace.astype(x, dtype, copy=copy)
+
+
+def with_items(x: Any, index: Any, value: Any) -> Any:
+    """``x`` with ``value`` written at ``index``: in place where the library's arrays can be
+    written into (``x`` is a fresh copy or fresh zeros), a new array for JAX's (``.at``)."""
+    at = getattr(x, "at", None)
+    if at is not None and not isinstance(x, np.ndarray) and hasattr(at, "__getitem__"):
+        return at[index].set(value)
+    x[index] = value
+    return x
+
+
+def added_at(x: Any, index: Any, value: Any) -> Any:
+    """``np.add.at(x, index, value)`` (repeated indices add up) for any library: JAX's
+    ``x.at[index].add``; refused by name where the library has no scatter-add."""
+    at = getattr(x, "at", None)
+    if at is not None and not isinstance(x, np.ndarray) and hasattr(at, "__getitem__"):
+        return at[index].add(value)
+    if isinstance(x, np.ndarray):
+        np.add.at(x, index, value)
+        return x
+    library = library_of(x)
+    add = getattr(getattr(library.namespace, "add", None), "at", None)
+    if add is None:
+        raise_missing("np.add.at", library)
+    add(x, index, value)
+    return x
+
+
 def library_in(values: Any, depth: int = 0) -> Library | None:
     """The library of the first array of another library than NumPy among ``values`` (a
     tuple, list or dict of arguments, searched into its containers, dataclasses and named
@@ -210,6 +278,10 @@ def _own_attribute(namespace: Any, name: str) -> Any:
     own = getattr(namespace, name, None)
     if own is None and name in STANDARD_NAMES:
         own = getattr(namespace, STANDARD_NAMES[name], None)
+    if own is None and name in NUMPY_NAMES:
+        own = getattr(namespace, NUMPY_NAMES[name], None)
+    if own is None and name in WRITTEN_OUT:
+        own = WRITTEN_OUT[name]
     return own
 
 
@@ -294,6 +366,23 @@ def _generated_caller() -> str:
     return helper
 
 
+def _matrix_transpose(x: Any) -> Any:
+    if hasattr(x, "mT"):
+        return x.mT
+    return library_of(x).namespace.swapaxes(x, -1, -2)
+
+
+def _vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
+    namespace = (library_of(x1) or library_of(x2)).namespace
+    return namespace.sum(namespace.conj(x1) * x2, axis=axis)
+
+
+# The standard's functions a library without them (Dask) runs written out with its own.
+WRITTEN_OUT: dict[str, Callable] = {
+    "astype": astype, "matrix_transpose": _matrix_transpose, "vecdot": _vecdot,
+}
+
+
 # Rebinding the runtime helpers: a copy of each helper module's functions whose globals have
 # ``np`` as the library's stand-in (built once per module and library).
 _REBOUND: dict[tuple[str, str], dict[str, Any]] = {}
@@ -330,8 +419,8 @@ def _stand_in(library: Library) -> NumPyStandIn:
 
 
 def _is_runtime(module: str | None) -> bool:
-    return bool(module) and (module == "tangentlike.runtime"
-                             or module.startswith("tangentlike.runtime."))
+    return bool(module) and module != __name__ and (
+        module == "tangentlike.runtime" or module.startswith("tangentlike.runtime."))
 
 
 def _rebound_module(name: str, library: Library) -> dict[str, Any]:
