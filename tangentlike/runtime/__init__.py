@@ -398,6 +398,9 @@ def float_dtype(x: Any) -> np.dtype:
 def tie_share(x: Any, z: Any, other: Any) -> Any:
     """For ``z = np.maximum(x, other)`` (or minimum): 1 where ``x`` was chosen, 1/2 at ties
     (the derivative is shared equally, as in autograd), 0 elsewhere."""
+    if isinstance(z, np.ndarray) and type(z) is not _NUMPY_ARRAY:  # no arithmetic on bools
+        dtype = float_dtype(z)
+        return astype(x == z, dtype) / (1.0 + astype(x == other, dtype))
     share = (x == z) / (1.0 + (x == other))
     if isinstance(share, (np.ndarray, np.generic)):
         return astype(share, float_dtype(z), copy=False)
@@ -498,7 +501,7 @@ def _real_products(g: Any, a: Any, b: Any) -> bool:
     """Whether ``np.dot(a, b)``'s adjoints for ``g`` are plain products: ``a`` and ``b``
     real floating point arrays of rank 1 or 2 and ``g`` a real floating point value of the
     result's rank (the general path, tensordot and moveaxis, takes everything else)."""
-    if type(a) is not np.ndarray or type(b) is not np.ndarray \
+    if type(a) is not _NUMPY_ARRAY or type(b) is not _NUMPY_ARRAY \
             or not 0 < a.ndim <= 2 or not 0 < b.ndim <= 2 \
             or a.dtype.kind != "f" or b.dtype.kind != "f":
         return False

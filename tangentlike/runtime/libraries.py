@@ -36,6 +36,22 @@ STANDARD_NAMES = {
 NUMPY_NAMES = {standard: numpy for numpy, standard in STANDARD_NAMES.items()
                if standard not in ("abs", "bool", "conj", "divide")}
 
+# NumPy's parameters after the first that NumPy takes by position and the array API standard
+# only by keyword: a call on another library's arrays passes them by name.
+_REDUCTION = ("axis", "dtype", "out", "keepdims")
+POSITIONAL = {f"np.{name}": parameters for name, parameters in {
+    "sum": _REDUCTION, "prod": _REDUCTION, "mean": _REDUCTION,
+    "std": ("axis", "dtype", "out", "ddof", "keepdims"),
+    "var": ("axis", "dtype", "out", "ddof", "keepdims"),
+    "max": ("axis", "out", "keepdims"), "min": ("axis", "out", "keepdims"),
+    "amax": ("axis", "out", "keepdims"), "amin": ("axis", "out", "keepdims"),
+    "any": ("axis", "out", "keepdims"), "all": ("axis", "out", "keepdims"),
+    "argmax": ("axis", "out"), "argmin": ("axis", "out"),
+    "flip": ("axis",), "concatenate": ("axis",), "concat": ("axis",), "stack": ("axis",),
+    "expand_dims": ("axis",), "cumsum": ("axis", "dtype"), "roll": ("shift", "axis"),
+    "sort": ("axis",), "argsort": ("axis",),
+}.items()}
+
 # Functions that make an array from no array: on the library's side, the library's.
 CREATION = frozenset({"zeros", "ones", "full", "empty", "eye", "identity", "arange",
                       "linspace", "asarray", "array", "tri"})
@@ -165,7 +181,7 @@ def float_of(x: Any) -> Any:
     if isinstance(getattr(x, "dtype", None), np.dtype):
         return np.dtype(float)
     library = library_of(x)
-    return getattr(library.namespace, "float64") if library is not None else np.dtype(float)
+    return library.namespace.float64 if library is not None else np.dtype(float)
 
 
 def astype(x: Any, dtype: Any, copy: bool = True) -> Any:
@@ -282,7 +298,16 @@ def _own_attribute(namespace: Any, name: str) -> Any:
         own = getattr(namespace, NUMPY_NAMES[name], None)
     if own is None and name in WRITTEN_OUT:
         own = WRITTEN_OUT[name]
+    if name == "transpose" and hasattr(namespace, "permute_dims"):
+        own = _transposer(namespace.permute_dims)  # PyTorch's transpose swaps two axes
     return own
+
+
+def _transposer(permute_dims: Callable) -> Callable:
+    """NumPy's ``transpose(a, axes=None)`` by the standard's ``permute_dims(x, axes)``."""
+    def transpose(a: Any, axes: Any = None) -> Any:
+        return permute_dims(a, tuple(range(len(a.shape)))[::-1] if axes is None else axes)
+    return transpose
 
 
 class LibraryFunction:
@@ -303,6 +328,13 @@ class LibraryFunction:
             return self.numpy_function(*args, **kwargs)
         if self.own is None:
             raise_missing(self.name, self.library)
+        if len(args) > 1:
+            names = POSITIONAL.get(self.name)
+            if names is not None:  # the standard's keyword-only parameters
+                kwargs = {**dict(zip(names, args[1:])), **kwargs}
+                args = args[:1]
+        if "optimize" in kwargs and self.name == "np.einsum":
+            kwargs = {k: v for k, v in kwargs.items() if k != "optimize"}  # NumPy's own
         return self.own(*args, **kwargs)
 
     def _on_library(self, args: tuple, kwargs: dict) -> bool:
