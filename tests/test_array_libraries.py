@@ -291,6 +291,45 @@ def running_product(x):
     return xp.sum(total)
 
 
+def take_rows(x):
+    xp = array_namespace(x)
+    rows = xp.asarray([0, 2, 2, 5, -1])  # repeated rows: their derivatives add up
+    return xp.sum(xp.take(x, rows, axis=0) ** 2)
+
+
+def integer_array_index(x):
+    xp = array_namespace(x)
+    picked = x[xp.asarray([1, 3, 3, 0])]
+    return xp.sum(xp.sin(picked) * picked)
+
+
+def in_place_updates(x):
+    xp = array_namespace(x)
+    y = x * 1.0
+    y += x ** 2
+    y *= 3.0
+    return xp.sum(y)
+
+
+def cumulative(x):
+    xp = array_namespace(x)
+    return xp.sum(xp.cumulative_sum(x, axis=0) ** 2)
+
+
+def vector_norm(x):
+    xp = array_namespace(x)
+    return xp.linalg.vector_norm(x)
+
+
+def solve(A, b):
+    xp = array_namespace(A)
+    return xp.sum(xp.linalg.solve(A, b) ** 2)
+
+
+def well_conditioned(rng: np.random.Generator) -> list:
+    return [rng.standard_normal((4, 4)) + 4 * np.eye(4), rng.standard_normal(4)]
+
+
 # -- cases: the function, how to make its arguments, which to differentiate ---------------
 
 @dataclasses.dataclass(frozen=True)
@@ -385,11 +424,18 @@ CASES = [
     Case(clip_function, shapes(MATRIX)),
     Case(float32_loss, float32_arguments, wrt=(0, 1), dtype=np.float32),
     Case(running_product, shapes(MATRIX)),
+    Case(take_rows, shapes(MATRIX)),
+    Case(integer_array_index, shapes((6,))),
+    Case(in_place_updates, shapes(MATRIX)),
+    Case(cumulative, shapes(MATRIX)),
+    Case(vector_norm, shapes((6,))),
+    Case(solve, well_conditioned, wrt=(0, 1)),
 ]
 CASE_IDS = [case.name for case in CASES]
 
 # What a library cannot run, refused by name (never pulled to NumPy).
-REFUSED = {("tensordot_function", "array_api_strict"): "np.einsum"}
+REFUSED = {("tensordot_function", "array_api_strict"): "np.einsum",
+           ("vector_norm", "dask"): "np.linalg.vector_norm"}
 
 # Forward mode and Hessian-vector products: a part of the catalogue.
 FORWARD = ["sin_times", "pow_operator", "row_parameter", "centered_keepdims", "variance",
@@ -417,6 +463,8 @@ def _dask_array(a: np.ndarray) -> Any:
     if a.ndim == 0:
         return da.from_array(a)
     chunks = (max(1, -(-a.shape[0] // 3)),) + a.shape[1:]  # 2 or 3 chunks along axis 0
+    if a.ndim == 2 and a.shape[0] == a.shape[1]:
+        chunks = (chunks[0], chunks[0])  # square blocks, as Dask's linalg.solve asks
     return da.from_array(a, chunks=chunks)
 
 

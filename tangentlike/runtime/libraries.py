@@ -30,6 +30,7 @@ STANDARD_NAMES = {
     "arccosh": "acosh", "arcsinh": "asinh", "arctanh": "atanh", "invert": "bitwise_invert",
     "left_shift": "bitwise_left_shift", "right_shift": "bitwise_right_shift",
     "absolute": "abs", "bool_": "bool", "conjugate": "conj", "true_divide": "divide",
+    "cumsum": "cumulative_sum",
 }
 
 # The standard's names that Dask (whose functions are NumPy's) spells NumPy's way.
@@ -50,6 +51,9 @@ POSITIONAL = {f"np.{name}": parameters for name, parameters in {
     "flip": ("axis",), "concatenate": ("axis",), "concat": ("axis",), "stack": ("axis",),
     "expand_dims": ("axis",), "cumsum": ("axis", "dtype"), "roll": ("shift", "axis"),
     "sort": ("axis",), "argsort": ("axis",),
+    "zeros": ("dtype",), "ones": ("dtype",), "empty": ("dtype",), "full": ("fill_value", "dtype"),
+    "zeros_like": ("dtype",), "ones_like": ("dtype",), "empty_like": ("dtype",),
+    "full_like": ("fill_value", "dtype"),
 }.items()}
 
 # Functions that make an array from no array: on the library's side, the library's.
@@ -216,10 +220,31 @@ def added_at(x: Any, index: Any, value: Any) -> Any:
         return x
     library = library_of(x)
     add = getattr(getattr(library.namespace, "add", None), "at", None)
-    if add is None:
+    if add is not None:
+        add(x, index, value)
+        return x
+    parts = index if isinstance(index, tuple) else (index,)
+    ids = parts[-1]
+    if any(p != slice(None) for p in parts[:-1]) or len(getattr(ids, "shape", (0, 0))) != 1:
         raise_missing("np.add.at", library)
-    add(x, index, value)
-    return x
+    return x + _one_hot_sum(library.namespace, x, len(parts) - 1, ids, value)
+
+
+def _one_hot_sum(namespace: Any, x: Any, axis: int, ids: Any, value: Any) -> Any:
+    """What ``np.add.at(zeros_like(x), (:, ..., ids), value)`` adds (``ids`` one integer
+    vector along ``axis``, repeats adding up), as a product with the one-hot matrix of
+    ``ids``: the array API has no scatter-add (Dask, array_api_strict), a product stays lazy.
+    Its memory is ``len(ids)`` times ``x.shape[axis]``."""
+    size = x.shape[axis]
+    ids = namespace.asarray(ids)
+    ids = namespace.where(ids < 0, ids + size, ids)
+    one_hot = namespace.astype(ids[:, None] == namespace.arange(size)[None, :], x.dtype) \
+        if hasattr(namespace, "astype") else (ids[:, None] == namespace.arange(size)).astype(
+            x.dtype)
+    shape = (*x.shape[:axis], ids.shape[0], *x.shape[axis + 1:])
+    value = namespace.broadcast_to(namespace.asarray(value, dtype=x.dtype), shape)
+    summed = namespace.tensordot(value, one_hot, axes=([axis], [0]))  # axis moved last
+    return namespace.moveaxis(summed, -1, axis)
 
 
 def library_in(values: Any, depth: int = 0) -> Library | None:

@@ -55,7 +55,7 @@ def reverse_cumsum(g: Any, axis: Any = None) -> Any:
     or over the flattened ``g``: the transpose of ``np.cumsum``."""
     g = np.asarray(g)
     if axis is None:
-        g, axis = g.reshape(-1), 0
+        g, axis = np.reshape(g, (-1,)), 0
     return np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis)
 
 
