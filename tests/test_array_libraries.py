@@ -56,6 +56,11 @@ def pow_operator(x):
     return xp.sum((x * x + 1.0) ** 0.5 + x ** 3)
 
 
+def power_exponent(x, y):
+    xp = array_namespace(x)
+    return xp.sum(xp.pow(x * x + 1.0, y))
+
+
 def log1p_expm1(x):
     xp = array_namespace(x)
     return xp.sum(xp.log1p(x * x) * xp.expm1(x))
@@ -380,6 +385,7 @@ CASES = [
     Case(tanh_sqrt, shapes(MATRIX)),
     Case(pow_function, shapes(MATRIX)),
     Case(pow_operator, shapes(MATRIX)),
+    Case(power_exponent, shapes(MATRIX, MATRIX), wrt=(0, 1)),
     Case(log1p_expm1, shapes((6,))),
     Case(sigmoid, shapes(MATRIX)),
     Case(abs_square, shapes(MATRIX)),

@@ -586,6 +586,8 @@ def shares(x: Any, other: Any) -> bool:
     if x is other:
         return True
     if isinstance(x, np.ndarray) and isinstance(other, np.ndarray):
+        if type(x) is not _NUMPY_ARRAY:
+            return False  # another library's arrays: no memory test (not the same object)
         try:
             return bool(np.shares_memory(x, other, max_work=10_000))
         except getattr(np, "exceptions", np).TooHardError:
@@ -657,5 +659,5 @@ def keep_dtype(new: Any, old: Any) -> Any:
     if isinstance(old, np.ndarray) and not isinstance(new, np.ndarray):
         return np.asarray(new, dtype=old.dtype)
     if isinstance(old, np.ndarray) and isinstance(new, np.ndarray) and new.dtype != old.dtype:
-        return new.astype(old.dtype)
+        return astype(new, old.dtype)
     return new
