@@ -124,8 +124,8 @@ def library_of(value: Any) -> Library | None:
 
 def _find_library(value: Any) -> Library | None:
     kind = type(value)
-    if isinstance(value, (np.ndarray, np.generic)) or not hasattr(value, "shape") \
-            or not hasattr(value, "dtype"):
+    if isinstance(value, (np.ndarray, np.generic)) or not hasattr(kind, "shape") \
+            or not hasattr(kind, "dtype"):  # the class's: not an object answering any name
         return None
     root = kind.__module__.split(".")[0]
     if root == "dask":
@@ -133,8 +133,12 @@ def _find_library(value: Any) -> Library | None:
 
         return Library("dask.array", dask.array, dask.array.Array)
     namespace = None
-    if hasattr(value, "__array_namespace__"):
-        namespace = value.__array_namespace__()
+    array_namespace = getattr(value, "__array_namespace__", None)
+    if callable(array_namespace):  # an object answering every attribute is no array
+        try:
+            namespace = array_namespace()
+        except (TypeError, ValueError, AttributeError):
+            namespace = None
     if namespace is None or namespace is np:
         try:
             import array_api_compat
