@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.runtime.libraries import added_at, astype, dtype_kind, float_of, with_items
 from tangentlike.runtime.pytrees import (  # noqa: F401  (field_of...: derivative code's)
     carries,
     field_of,
@@ -26,6 +27,10 @@ from tangentlike.runtime.pytrees import (  # noqa: F401  (field_of...: derivativ
 
 _BASIC_INDEX_TYPES = (int, np.integer, slice, type(None), type(Ellipsis))
 
+# NumPy's array type, which stays NumPy's in the helpers' copies for another library's arrays
+# (where ``np.ndarray`` is that library's array type): the helpers' NumPy fast paths test it.
+_NUMPY_ARRAY = np.ndarray
+
 
 def is_float_like(x: Any) -> bool:
     """A Python number (not bool): its derivatives are Python floats too."""
@@ -35,8 +40,10 @@ def is_float_like(x: Any) -> bool:
 def zeros_like(x: Any) -> Any:
     """A zero derivative shaped like ``x``: 0.0 for Python numbers, arrays of zeros for
     arrays (floating point even for integer ``x``), and the same structure for containers."""
-    if isinstance(x, np.ndarray):
+    if type(x) is _NUMPY_ARRAY:
         return np.zeros(x.shape, x.dtype if x.dtype.kind in "fc" else float)
+    if isinstance(x, np.ndarray):  # another library's array (Dask's: x's chunks)
+        return np.zeros_like(x, dtype=float_dtype(x))
     if is_node(x):  # a dataclass, named tuple or registered pytree: static children kept
         return map_node(zeros_like, x)
     if isinstance(x, np.generic):
@@ -59,7 +66,9 @@ def shape_only(x: Any) -> Any:
     """A stand-in for an array that keeps its shape and dtype but not its memory: what the
     forward sweep saves of a value the backward sweep reads only for its shape.  (A read-only
     view of one element, shared by all arrays of that shape and dtype.)"""
-    if isinstance(x, np.ndarray) and x.ndim:
+    if type(x) is not _NUMPY_ARRAY:
+        return x  # another library's array is kept (a Dask array is a recipe anyway)
+    if x.ndim:
         key = (x.shape, x.dtype)
         stand_in = _STAND_INS.get(key)
         if stand_in is None:
@@ -75,7 +84,7 @@ def copy_of(x: Any) -> Any:
     list or dict (a parameter the function writes into; the stack a backward half pops), so
     that the derivative changes nothing it was given."""
     if isinstance(x, np.ndarray):
-        return x.copy()
+        return x.copy() if hasattr(x, "copy") else np.asarray(x, copy=True)
     if isinstance(x, (list, dict)):
         return type(x)(x) if type(x) in (list, dict) else copy.copy(x)
     return x
@@ -108,15 +117,19 @@ def restore_item(d: dict, key: Any, old: Any) -> None:
 
 def _writable_copy(g: Any) -> Any:
     """A copy of an adjoint or tangent that may be written into."""
-    return g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
+    if isinstance(g, np.ndarray):
+        return copy_of(g)
+    return g.copy() if isinstance(g, (list, dict)) else np.array(g)
 
 
 def zero_at(g: Any, index: Any) -> Any:
     """``g`` with zeros at ``index`` (a new array or list): the adjoint of values that
     ``x[index] = v`` overwrote."""
     out = _writable_copy(g)
-    if isinstance(out, np.ndarray):
+    if type(out) is _NUMPY_ARRAY:
         out[index] = 0
+    elif isinstance(out, np.ndarray):
+        out = with_items(out, index, 0)
     else:
         out[index] = zeros_like(out[index])
     return out
@@ -125,6 +138,8 @@ def zero_at(g: Any, index: Any) -> Any:
 def set_at(g: Any, index: Any, value: Any) -> Any:
     """``g`` with ``value`` at ``index`` (a new array or list): the tangent of ``x[i] = v``."""
     out = _writable_copy(g)
+    if isinstance(out, np.ndarray) and type(out) is not _NUMPY_ARRAY:
+        return with_items(out, index, value)
     out[index] = value
     return out
 
@@ -185,21 +200,34 @@ def unbroadcast(g: Any, x: Any) -> Any:
     if isinstance(g, (tuple, list)):
         _refuse_sequence_arithmetic()
     dtype = getattr(g, "dtype", None)
-    if (type(g) is complex or (dtype is not None and dtype.kind == "c")) \
+    if (type(g) is complex or (dtype is not None and dtype_kind(dtype) == "c")) \
             and x is not None and not np.iscomplexobj(x):
         g = np.real(g)
     shape = np.shape(x)
     if np.shape(g) == shape:
         return g
     if not shape:
-        return np.sum(g) if is_float_like(x) else np.asarray(np.sum(g)).reshape(shape)
+        return np.sum(g) if is_float_like(x) else np.reshape(np.asarray(np.sum(g)), shape)
     g = np.asarray(g)
+    if type(g) is not _NUMPY_ARRAY:  # another library's array, which may lack methods
+        return _unbroadcast_array(g, shape)
     extra = g.ndim - len(shape)
     if extra:
         g = g.sum(axis=tuple(range(extra)))
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
     if stretched:
         g = g.sum(axis=stretched, keepdims=True)
+    return g
+
+
+def _unbroadcast_array(g: Any, shape: tuple) -> Any:
+    """``unbroadcast`` of another library's array ``g`` to ``shape``, by functions alone."""
+    extra = np.ndim(g) - len(shape)
+    if extra:
+        g = np.sum(g, axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and np.shape(g)[i] != 1)
+    if stretched:
+        g = np.sum(g, axis=stretched, keepdims=True)
     return g
 
 
@@ -223,6 +251,8 @@ def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     if isinstance(x, (list, tuple)):
         x = np.asarray(x)
     shape = np.shape(x)
+    if type(x) is not _NUMPY_ARRAY and isinstance(x, np.ndarray):
+        return _unreduce_array(g, x, shape, axis, keepdims)
     if axis is None:
         return np.full(shape, g, dtype=np.result_type(g, x)) if shape else _scalar(g, x)
     g = np.asarray(g, dtype=np.result_type(g, x))  # a Python float stays x's precision
@@ -230,6 +260,18 @@ def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
     return np.broadcast_to(g, shape).copy()
+
+
+def _unreduce_array(g: Any, x: Any, shape: tuple, axis: Any, keepdims: bool) -> Any:
+    """``unreduce`` onto another library's array ``x``: a new array like ``x`` (Dask's with
+    ``x``'s chunks), the reduced axes put back with ``reshape`` (the array API's
+    ``expand_dims`` takes one axis)."""
+    dtype = np.result_type(g, x)
+    if axis is not None and not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        axes = tuple(a % len(shape) for a in axes)
+        g = np.reshape(g, tuple(1 if i in axes else n for i, n in enumerate(shape)))
+    return np.zeros_like(x, dtype=dtype) + g
 
 
 def share(g: Any, xs: Any) -> Any:
@@ -258,9 +300,13 @@ def unindex(g: Any, x: Any, index: Any) -> Any:
         out = zeros_like(x)
         out[index] = add_grad(out[index], g)
         return out
-    out = np.zeros(np.shape(x), np.result_type(g, x, 0.0))
     parts = index if isinstance(index, tuple) else (index,)
-    if all(isinstance(p, _BASIC_INDEX_TYPES) for p in parts):
+    basic = all(isinstance(p, _BASIC_INDEX_TYPES) for p in parts)
+    if type(x) is not _NUMPY_ARRAY and isinstance(x, np.ndarray):  # like x (x's chunks)
+        out = np.zeros_like(x, dtype=np.result_type(g, float_dtype(x)))
+        return with_items(out, index, g) if basic else added_at(out, index, g)
+    out = np.zeros(np.shape(x), np.result_type(g, x, 0.0))
+    if basic:
         out[index] = g  # basic indexing never repeats an element
     else:
         np.add.at(out, index, g)
@@ -328,8 +374,13 @@ def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool =
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         axes = tuple(a % np.ndim(x) for a in axes)
-        g = np.expand_dims(g, axes)
-        y = np.expand_dims(y, axes)
+        kept = tuple(1 if i in axes else n for i, n in enumerate(np.shape(x)))
+        g = np.reshape(g, kept)
+        y = np.reshape(y, kept)
+    if type(x) is not _NUMPY_ARRAY and isinstance(x, np.ndarray):
+        hit = astype(np.logical_and(np.equal(x, y), where), float_dtype(x))
+        count = np.sum(hit, axis=axis, keepdims=axis is not None)
+        return hit * (g / np.maximum(count, np.ones_like(count)))
     hit = np.logical_and(np.equal(x, y), where).astype(float_dtype(x))
     count = np.maximum(np.sum(hit, axis=axis, keepdims=axis is not None), 1)
     hit *= np.divide(g, count, dtype=hit.dtype)  # each tie's share: one division per result
@@ -339,15 +390,20 @@ def unreduce_extremum(g: Any, x: Any, y: Any, axis: Any = None, keepdims: bool =
 def float_dtype(x: Any) -> np.dtype:
     """The floating point type derivatives of ``x`` have (float32 stays float32)."""
     dtype = np.result_type(x)
-    return dtype if dtype.kind in "fc" else np.dtype(float)
+    if isinstance(dtype, np.dtype):
+        return dtype if dtype.kind in "fc" else np.dtype(float)
+    return dtype if dtype_kind(dtype) in "fc" else float_of(x)
 
 
 def tie_share(x: Any, z: Any, other: Any) -> Any:
     """For ``z = np.maximum(x, other)`` (or minimum): 1 where ``x`` was chosen, 1/2 at ties
     (the derivative is shared equally, as in autograd), 0 elsewhere."""
+    if isinstance(z, np.ndarray) and type(z) is not _NUMPY_ARRAY:  # no arithmetic on bools
+        dtype = float_dtype(z)
+        return astype(x == z, dtype) / (1.0 + astype(x == other, dtype))
     share = (x == z) / (1.0 + (x == other))
     if isinstance(share, (np.ndarray, np.generic)):
-        return share.astype(float_dtype(z), copy=False)
+        return astype(share, float_dtype(z), copy=False)
     return share
 
 
@@ -385,9 +441,13 @@ def seed(init_grad: Any, y: Any, name: str = "init_grad") -> Any:
             )
         raise ValueError(f"{name} has shape {np.shape(init_grad)}, "
                          f"but the output has shape {np.shape(y)}")
-    if (type(init_grad) is float and isinstance(y, (np.ndarray, np.generic))
-            and y.dtype.kind in "fc" and y.dtype != np.float64):
-        return y.dtype.type(init_grad)  # a float32 output gets a float32 seed
+    if type(init_grad) is float and isinstance(y, (np.ndarray, np.generic)):
+        dtype = y.dtype
+        if isinstance(dtype, np.dtype):  # NumPy's, Dask's, CuPy's, JAX's arrays
+            if dtype.kind in "fc" and dtype != np.float64:
+                return dtype.type(init_grad)  # a float32 output gets a float32 seed
+        elif dtype_kind(dtype) in "fc" and not str(dtype).endswith("float64"):
+            return np.asarray(init_grad, dtype=dtype)  # array_api_strict's, PyTorch's
     return init_grad
 
 
@@ -408,29 +468,40 @@ def matmul_adjoint_a(g: Any, a: Any, b: Any) -> Any:
     """d(a @ b)/da applied to the output adjoint ``g``."""
     b = np.asarray(b)
     if b.ndim == 1:
-        return unbroadcast(np.multiply.outer(g, b) if np.ndim(a) > 1 else g * b, a)
+        if np.ndim(a) <= 1:
+            return unbroadcast(g * b, a)
+        outer = np.multiply.outer(g, b) if type(b) is _NUMPY_ARRAY \
+            else np.expand_dims(g, axis=-1) * b
+        return unbroadcast(outer, a)
     if np.ndim(a) == 1:
         return unbroadcast(np.matmul(b, np.expand_dims(g, -1))[..., 0], a)
-    return unbroadcast(np.matmul(g, np.swapaxes(b, -1, -2)), a)
+    return unbroadcast(np.matmul(g, _swap_last(b)), a)
+
+
+def _swap_last(a: Any) -> Any:
+    """``a`` with its last two axes swapped (``np.swapaxes``; ``.mT`` where the library has
+    no ``swapaxes``)."""
+    return np.swapaxes(a, -1, -2) if type(a) is _NUMPY_ARRAY or not hasattr(a, "mT") \
+        else a.mT
 
 
 def matmul_adjoint_b(g: Any, a: Any, b: Any) -> Any:
     """d(a @ b)/db applied to the output adjoint ``g``."""
     a = np.asarray(a)
-    if a.ndim == 1:
+    if np.ndim(a) == 1:
         if np.ndim(b) == 1:
             return g * a
         return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(g, -2), b)
     if np.ndim(b) == 1:
-        return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), np.expand_dims(g, -1))[..., 0], b)
-    return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
+        return unbroadcast(np.matmul(_swap_last(a), np.expand_dims(g, -1))[..., 0], b)
+    return unbroadcast(np.matmul(_swap_last(a), g), b)
 
 
 def _real_products(g: Any, a: Any, b: Any) -> bool:
     """Whether ``np.dot(a, b)``'s adjoints for ``g`` are plain products: ``a`` and ``b``
     real floating point arrays of rank 1 or 2 and ``g`` a real floating point value of the
     result's rank (the general path, tensordot and moveaxis, takes everything else)."""
-    if type(a) is not np.ndarray or type(b) is not np.ndarray \
+    if type(a) is not _NUMPY_ARRAY or type(b) is not _NUMPY_ARRAY \
             or not 0 < a.ndim <= 2 or not 0 < b.ndim <= 2 \
             or a.dtype.kind != "f" or b.dtype.kind != "f":
         return False
@@ -480,12 +551,27 @@ def reduce_extremum(t: Any, x: Any, y: Any, axis: Any = None, keepdims: bool = F
     """The tangent of ``y = np.max(x, axis)`` (or min) for the tangent ``t`` of ``x``: the
     tangent of the selected element, averaged over ties (the adjoint's equal shares); zero
     where no element ``where`` selects reached the result (``initial=`` won)."""
+    if type(x) is not _NUMPY_ARRAY and isinstance(x, np.ndarray):
+        return _reduce_extremum_array(t, x, y, axis, keepdims, where)
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         y = np.expand_dims(y, tuple(a % np.ndim(x) for a in axes))
     hit = np.logical_and(x == y, where)
     count = np.maximum(np.sum(hit, axis=axis, keepdims=True), 1)
     share = (hit / count).astype(float_dtype(x), copy=False)
+    return np.sum(t * share, axis=axis, keepdims=keepdims)
+
+
+def _reduce_extremum_array(t: Any, x: Any, y: Any, axis: Any, keepdims: bool,
+                           where: Any) -> Any:
+    """``reduce_extremum`` on another library's arrays, by the array API's functions."""
+    if axis is not None and not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        axes = tuple(a % np.ndim(x) for a in axes)
+        y = np.reshape(y, tuple(1 if i in axes else n for i, n in enumerate(np.shape(x))))
+    hit = astype(np.logical_and(x == y, where), float_dtype(x))
+    count = np.sum(hit, axis=axis, keepdims=True)
+    share = hit / np.maximum(count, np.ones_like(count))
     return np.sum(t * share, axis=axis, keepdims=keepdims)
 
 
@@ -500,6 +586,8 @@ def shares(x: Any, other: Any) -> bool:
     if x is other:
         return True
     if isinstance(x, np.ndarray) and isinstance(other, np.ndarray):
+        if type(x) is not _NUMPY_ARRAY:
+            return False  # another library's arrays: no memory test (not the same object)
         try:
             return bool(np.shares_memory(x, other, max_work=10_000))
         except getattr(np, "exceptions", np).TooHardError:
@@ -571,5 +659,5 @@ def keep_dtype(new: Any, old: Any) -> Any:
     if isinstance(old, np.ndarray) and not isinstance(new, np.ndarray):
         return np.asarray(new, dtype=old.dtype)
     if isinstance(old, np.ndarray) and isinstance(new, np.ndarray) and new.dtype != old.dtype:
-        return new.astype(old.dtype)
+        return astype(new, old.dtype)
     return new

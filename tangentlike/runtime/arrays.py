@@ -7,6 +7,10 @@ from typing import Any
 import numpy as np
 
 from tangentlike.runtime import is_float_like, zeros_like
+from tangentlike.runtime.libraries import added_at
+
+# NumPy's array type: np.ndarray is another library's in the helpers' copies for its arrays.
+_NUMPY_ARRAY = np.ndarray
 
 
 def undiagonal(g: Any, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -65,6 +69,10 @@ def untake(g: Any, x: Any, indices: Any, axis: Any = None, mode: str = "raise") 
     n = out.size if axis is None else shape[axis]
     index = np.asarray(indices)
     index = np.clip(index, 0, n - 1) if mode == "clip" else index % max(n, 1)
+    if type(out) is not _NUMPY_ARRAY:  # another library's: its scatter-add, or refused
+        if axis is None:
+            return np.reshape(added_at(np.reshape(out, (-1,)), index, g), shape)
+        return added_at(out, (slice(None),) * (axis % len(shape)) + (index,), g)
     if axis is None:
         np.add.at(out.reshape(-1), index, g)
     else:

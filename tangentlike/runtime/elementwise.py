@@ -9,6 +9,7 @@ import numpy as np
 
 from tangentlike.errors import ValueRefusedError
 from tangentlike.runtime import float_dtype, is_float_like, tie_share
+from tangentlike.runtime.libraries import astype
 
 
 def clip_share(a: Any, y: Any, a_min: Any, a_max: Any, which: int) -> Any:
@@ -65,9 +66,13 @@ def pow_log(x: Any, z: Any) -> Any:
     out = np.log(np.where(x == 0, 1.0, x))
     if is_float_like(x) and is_float_like(z):
         return float(out)
-    dtype = np.result_type(float_dtype(x), float_dtype(z)) if isinstance(x, np.ndarray) \
-        else float_dtype(z)
-    return out.astype(dtype, copy=False) if isinstance(x, np.ndarray) else dtype.type(out)
+    if not isinstance(x, np.ndarray):
+        dtype = float_dtype(z)
+        return dtype.type(out) if isinstance(dtype, np.dtype) else np.asarray(out, dtype=dtype)
+    x_dtype, z_dtype = float_dtype(x), float_dtype(z)
+    if isinstance(x_dtype, np.dtype) and isinstance(z_dtype, np.dtype):
+        return astype(out, np.result_type(x_dtype, z_dtype), copy=False)
+    return astype(out, np.result_type(out, z_dtype), copy=False)  # array_api_strict's types
 
 
 def finite_elements(x: Any) -> Any:

@@ -31,9 +31,12 @@ STANDARD_NAMES = {
     "arccosh": "acosh", "arcsinh": "asinh", "arctanh": "atanh", "invert": "bitwise_invert",
     "left_shift": "bitwise_left_shift", "right_shift": "bitwise_right_shift",
     "absolute": "abs", "bool_": "bool", "conjugate": "conj", "true_divide": "divide",
+    "cumsum": "cumulative_sum",
 }
 
-NUMPY_NAMES = {standard: numpy for numpy, standard in STANDARD_NAMES.items()}
+# The standard's names that Dask (whose functions are NumPy's) spells NumPy's way.
+NUMPY_NAMES = {standard: numpy for numpy, standard in STANDARD_NAMES.items()
+               if standard not in ("abs", "bool", "conj", "divide")}
 
 # Functions that make an array from no array: on the library's side, the library's.
 CREATION = frozenset({"zeros", "ones", "full", "empty", "eye", "identity", "arange",
@@ -104,8 +107,8 @@ def library_of(value: Any) -> Library | None:
 
 def _find_library(value: Any) -> Library | None:
     kind = type(value)
-    if isinstance(value, (np.ndarray, np.generic)) or not hasattr(value, "shape") \
-            or not hasattr(value, "dtype"):
+    if isinstance(value, (np.ndarray, np.generic)) or not hasattr(kind, "shape") \
+            or not hasattr(kind, "dtype"):  # the class's: not an object answering any name
         return None
     root = kind.__module__.split(".")[0]
     if root == "dask":
@@ -150,6 +153,91 @@ def floating_dtype(dtype: Any) -> bool:
     except TypeError:
         name = str(dtype).rsplit(".", 1)[-1]
         return name.startswith(("float", "complex"))
+
+
+_KIND_PREFIXES = (("complex", "c"), ("float", "f"), ("uint", "u"), ("int", "i"), ("bool", "b"))
+
+
+def dtype_kind(dtype: Any) -> str:
+    """NumPy's kind letter (``"f"``, ``"c"``, ``"i"``, ``"u"``, ``"b"``) of any library's
+    dtype: NumPy's, Dask's and CuPy's (NumPy dtypes), ``array_api_strict.float32``,
+    ``torch.float32``; ``"O"`` for one it does not know."""
+    kind = getattr(dtype, "kind", None)
+    if type(kind) is str:
+        return kind
+    try:
+        return np.dtype(dtype).kind
+    except TypeError:
+        name = str(dtype).rsplit(".", 1)[-1]
+        return next((k for prefix, k in _KIND_PREFIXES if name.startswith(prefix)), "O")
+
+
+def float_of(x: Any) -> Any:
+    """The default floating point type (float64) of ``x``'s library: what the derivative of
+    an integer array is."""
+    if isinstance(getattr(x, "dtype", None), np.dtype):
+        return np.dtype(float)
+    library = library_of(x)
+    return library.namespace.float64 if library is not None else np.dtype(float)
+
+
+def astype(x: Any, dtype: Any, copy: bool = True) -> Any:
+    """``x.astype(dtype)`` for any library's array (the array API's ``xp.astype``: its
+    arrays have no ``astype`` method)."""
+    if hasattr(x, "astype"):
+        return x.astype(dtype, copy=copy)
+    library = library_of(x)
+    if library is None or not hasattr(library.namespace, "astype"):
+        raise_missing("astype", library)
+    return library.namespace.astype(x, dtype, copy=copy)
+
+
+def with_items(x: Any, index: Any, value: Any) -> Any:
+    """``x`` with ``value`` written at ``index``: in place where the library's arrays can be
+    written into (``x`` is a fresh copy or fresh zeros), a new array for JAX's (``.at``)."""
+    at = getattr(x, "at", None)
+    if at is not None and not isinstance(x, np.ndarray) and hasattr(at, "__getitem__"):
+        return at[index].set(value)
+    x[index] = value
+    return x
+
+
+def added_at(x: Any, index: Any, value: Any) -> Any:
+    """``np.add.at(x, index, value)`` (repeated indices add up) for any library: JAX's
+    ``x.at[index].add``; refused by name where the library has no scatter-add."""
+    at = getattr(x, "at", None)
+    if at is not None and not isinstance(x, np.ndarray) and hasattr(at, "__getitem__"):
+        return at[index].add(value)
+    if isinstance(x, np.ndarray):
+        np.add.at(x, index, value)
+        return x
+    library = library_of(x)
+    add = getattr(getattr(library.namespace, "add", None), "at", None)
+    if add is not None:
+        add(x, index, value)
+        return x
+    parts = index if isinstance(index, tuple) else (index,)
+    ids = parts[-1]
+    if any(p != slice(None) for p in parts[:-1]) or len(getattr(ids, "shape", (0, 0))) != 1:
+        raise_missing("np.add.at", library)
+    return x + _one_hot_sum(library.namespace, x, len(parts) - 1, ids, value)
+
+
+def _one_hot_sum(namespace: Any, x: Any, axis: int, ids: Any, value: Any) -> Any:
+    """What ``np.add.at(zeros_like(x), (:, ..., ids), value)`` adds (``ids`` one integer
+    vector along ``axis``, repeats adding up), as a product with the one-hot matrix of
+    ``ids``: the array API has no scatter-add (Dask, array_api_strict), a product stays lazy.
+    Its memory is ``len(ids)`` times ``x.shape[axis]``."""
+    size = x.shape[axis]
+    ids = namespace.asarray(ids)
+    ids = namespace.where(ids < 0, ids + size, ids)
+    one_hot = namespace.astype(ids[:, None] == namespace.arange(size)[None, :], x.dtype) \
+        if hasattr(namespace, "astype") else (ids[:, None] == namespace.arange(size)).astype(
+            x.dtype)
+    shape = (*x.shape[:axis], ids.shape[0], *x.shape[axis + 1:])
+    value = namespace.broadcast_to(namespace.asarray(value, dtype=x.dtype), shape)
+    summed = namespace.tensordot(value, one_hot, axes=([axis], [0]))  # axis moved last
+    return namespace.moveaxis(summed, -1, axis)
 
 
 def library_in(values: Any, depth: int = 0) -> Library | None:
@@ -224,46 +312,11 @@ def _own_attribute(namespace: Any, name: str) -> Any:
     own = getattr(namespace, name, None)
     if own is None and name in STANDARD_NAMES:
         own = getattr(namespace, STANDARD_NAMES[name], None)
-    if own is None and name in SPELLED_OUT:
-        own = SPELLED_OUT[name](namespace)
+    if own is None and name in NUMPY_NAMES:
+        own = getattr(namespace, NUMPY_NAMES[name], None)
+    if name in SPELLED_OUT and (own is None or name in ALWAYS_SPELLED_OUT):
+        own = SPELLED_OUT[name](namespace) or own
     return own
-
-
-def _matrix_transpose(xp: Any) -> Callable | None:
-    swapaxes = getattr(xp, "swapaxes", None)
-    return None if swapaxes is None else lambda x: swapaxes(x, -1, -2)
-
-
-def _swapaxes(xp: Any) -> Callable | None:
-    permute_dims = getattr(xp, "permute_dims", None)
-    if permute_dims is None:
-        return None
-
-    def swapaxes(x: Any, axis1: int, axis2: int) -> Any:
-        axes = list(range(x.ndim))
-        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
-        return permute_dims(x, tuple(axes))
-
-    return swapaxes
-
-
-def _transpose(xp: Any) -> Callable | None:
-    permute_dims = getattr(xp, "permute_dims", None)
-    if permute_dims is None:
-        return None
-
-    def transpose(x: Any, axes: Any = None) -> Any:
-        return permute_dims(x, tuple(reversed(range(x.ndim))) if axes is None else tuple(axes))
-
-    return transpose
-
-
-# NumPy functions a library may lack, written with others it has.
-SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
-    "matrix_transpose": _matrix_transpose,
-    "swapaxes": _swapaxes,
-    "transpose": _transpose,
-}
 
 
 class LibraryFunction:
@@ -284,6 +337,8 @@ class LibraryFunction:
             return self.numpy_function(*args, **kwargs)
         if self.own is None:
             raise_missing(self.name, self.library)
+        if "optimize" in kwargs and self.name == "np.einsum":
+            kwargs = {k: v for k, v in kwargs.items() if k != "optimize"}  # NumPy's own
         if self.library.numpy_signatures:
             return self.own(*args, **kwargs)
         return standard_call(self, args, kwargs)
@@ -452,6 +507,62 @@ def _generated_caller() -> str:
     return helper
 
 
+def _matrix_transpose(xp: Any) -> Callable | None:
+    swapaxes = _swapaxes(xp)
+
+    def matrix_transpose(x: Any) -> Any:
+        return x.mT if hasattr(x, "mT") else swapaxes(x, -1, -2)
+
+    return None if swapaxes is None else matrix_transpose
+
+
+def _swapaxes(xp: Any) -> Callable | None:
+    if hasattr(xp, "swapaxes"):
+        return xp.swapaxes
+    permute_dims = getattr(xp, "permute_dims", None)
+    if permute_dims is None:
+        return None
+
+    def swapaxes(x: Any, axis1: int, axis2: int) -> Any:
+        axes = list(range(len(x.shape)))
+        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+        return permute_dims(x, tuple(axes))
+
+    return swapaxes
+
+
+def _transpose(xp: Any) -> Callable | None:
+    """NumPy's ``transpose(a, axes=None)`` by the standard's ``permute_dims(x, axes)``
+    (PyTorch's own ``transpose`` swaps two axes)."""
+    permute_dims = getattr(xp, "permute_dims", None)
+    if permute_dims is None:
+        return None
+
+    def transpose(a: Any, axes: Any = None) -> Any:
+        return permute_dims(a, tuple(range(len(a.shape)))[::-1] if axes is None
+                            else tuple(axes))
+
+    return transpose
+
+
+def _vecdot(xp: Any) -> Callable:
+    def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
+        return xp.sum(xp.conj(x1) * x2, axis=axis)
+
+    return vecdot
+
+
+# NumPy functions a library may lack (Dask: the standard's), written with others it has.
+SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
+    "astype": lambda xp: astype,
+    "matrix_transpose": _matrix_transpose,
+    "swapaxes": _swapaxes,
+    "transpose": _transpose,
+    "vecdot": _vecdot,
+}
+ALWAYS_SPELLED_OUT = frozenset({"transpose"})  # a library's own of that name differs
+
+
 # Rebinding the runtime helpers: a copy of each helper module's functions whose globals have
 # ``np`` as the library's stand-in (built once per module and library).
 _REBOUND: dict[tuple[str, str], dict[str, Any]] = {}
@@ -488,8 +599,8 @@ def _stand_in(library: Library) -> NumPyStandIn:
 
 
 def _is_runtime(module: str | None) -> bool:
-    return bool(module) and (module == "tangentlike.runtime"
-                             or module.startswith("tangentlike.runtime."))
+    return bool(module) and module != __name__ and (
+        module == "tangentlike.runtime" or module.startswith("tangentlike.runtime."))
 
 
 def _rebound_module(name: str, library: Library) -> dict[str, Any]:

@@ -12,6 +12,9 @@ from tangentlike.runtime import float_dtype
 
 _EINSUM_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
+# NumPy's array type: np.ndarray is another library's in the helpers' copies for its arrays.
+_NUMPY_ARRAY = np.ndarray
+
 
 @functools.lru_cache(maxsize=1024)
 def _einsum_parse(subscripts: str, shapes: tuple) -> tuple[list[str], str, list[str]]:
@@ -95,7 +98,7 @@ def _as_product(subscripts: str, x: Any, y: Any) -> Any:
     transposes, or as an outer product of two vectors, when ``x`` and ``y`` are real floating
     point arrays of rank 1 or 2 and the explicit ``subscripts`` name such a product (see
     :func:`_product_plan`); None otherwise (``np.einsum`` computes it then)."""
-    if type(x) is not np.ndarray or type(y) is not np.ndarray \
+    if type(x) is not _NUMPY_ARRAY or type(y) is not _NUMPY_ARRAY \
             or x.dtype.kind != "f" or y.dtype.kind != "f" or type(subscripts) is not str:
         return None
     plan = _product_plan(subscripts)

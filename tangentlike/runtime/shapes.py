@@ -16,16 +16,16 @@ def split_like(g: Any, arrays: Any, axis: Any = 0) -> Any:
     of the flattened arrays."""
     g = np.asarray(g)
     if axis is None:
-        g, axis = g.reshape(-1), 0
+        g, axis = np.reshape(g, (-1,)), 0
     axis = axis % g.ndim
-    across = g.size // g.shape[axis] if g.shape[axis] else 0  # elements per index of axis
+    across = np.size(g) // g.shape[axis] if g.shape[axis] else 0  # elements per index of axis
     lead = (slice(None),) * axis
     pieces, start = [], 0
     for a in arrays:  # basic slices: views of g, as np.split makes
         shape = np.shape(a)
         stop = start + (_size(shape) // across if across else 0)
-        piece = g[(*lead, slice(start, stop))]
-        pieces.append(piece if piece.shape == shape else piece.reshape(shape))
+        piece = g[(*lead, slice(start, stop), ...)]
+        pieces.append(piece if piece.shape == shape else np.reshape(piece, shape))
         start = stop
     return tuple(pieces) if isinstance(arrays, tuple) else pieces
 
@@ -55,7 +55,7 @@ def reverse_cumsum(g: Any, axis: Any = None) -> Any:
     or over the flattened ``g``: the transpose of ``np.cumsum``."""
     g = np.asarray(g)
     if axis is None:
-        g, axis = g.reshape(-1), 0
+        g, axis = np.reshape(g, (-1,)), 0
     return np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis)
 
 

@@ -25,6 +25,9 @@ from tangentlike.runtime.pytrees import registered
 
 _EMPTY = object()  # a slot no iteration has written
 
+# NumPy's array type: np.ndarray is another library's in the helpers' copies for its arrays.
+_NUMPY_ARRAY = np.ndarray
+
 
 class ElementSlots:
     """The adjoint of ``xs`` (a list or tuple) while a loop adds to it: ``items``, one per
@@ -55,8 +58,8 @@ class ElementSlots:
         values (an array of ``x``'s shape and dtype, of floating point; a float for a
         float), item by item in a list or tuple."""
         kind = type(x)
-        if kind is np.ndarray:
-            if type(g) is np.ndarray and g.shape == x.shape and g.dtype == x.dtype \
+        if kind is _NUMPY_ARRAY:
+            if type(g) is _NUMPY_ARRAY and g.shape == x.shape and g.dtype == x.dtype \
                     and x.ndim and x.dtype.kind in "fc":
                 return self.keep(g)
         elif kind is float:
