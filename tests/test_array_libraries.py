@@ -448,8 +448,6 @@ FORWARD = ["sin_times", "pow_operator", "row_parameter", "centered_keepdims", "v
            "matmul_2d", "matrix_vector", "slices", "where_leaky", "softmax", "mlp",
            "float32_loss", "concat_function", "max_axis"]
 HVP = ["sin_times", "exp_log", "centered_keepdims", "matrix_vector", "softmax", "logsumexp"]
-# Where hvp's inner derivative, given NumPy's helpers, still runs on the library's arrays.
-HVP_WORKING = {("sin_times", "dask"), ("exp_log", "dask")}
 FINITE_DIFFERENCES = ["tanh_sqrt", "std_axis", "softmax", "mlp", "layers_loop",
                       "integer_index"]
 
@@ -644,12 +642,7 @@ def test_forward_mode(name: str, library: ArrayLibrary) -> None:
 
 @pytest.mark.parametrize("library", LIBRARIES)
 @pytest.mark.parametrize("name", HVP)
-def test_hessian_vector_product(name: str, library: ArrayLibrary,
-                                request: pytest.FixtureRequest) -> None:
-    if (name, library.name) not in HVP_WORKING:
-        request.applymarker(pytest.mark.xfail(
-            strict=True, reason="hvp's inner derivative runs with NumPy's helpers, not the "
-            "library's (its call does not reach Versions._first_calls' hook)"))
+def test_hessian_vector_product(name: str, library: ArrayLibrary) -> None:
     case = BY_NAME[name]
     rng = np.random.default_rng(len(name))
     args = case.arguments(rng)

@@ -217,10 +217,17 @@ def added_at(x: Any, index: Any, value: Any) -> Any:
         add(x, index, value)
         return x
     parts = index if isinstance(index, tuple) else (index,)
-    ids = parts[-1]
-    if any(p != slice(None) for p in parts[:-1]) or len(getattr(ids, "shape", (0, 0))) != 1:
-        raise_missing("np.add.at", library)
-    return x + _one_hot_sum(library.namespace, x, len(parts) - 1, ids, value)
+    arrays = [k for k, p in enumerate(parts) if not _whole(p)]
+    ids = parts[arrays[0]] if len(arrays) == 1 else None
+    if ids is None or len(getattr(ids, "shape", (0, 0))) != 1 \
+            or dtype_kind(getattr(ids, "dtype", None)) not in "iu":
+        raise_missing("np.add.at", library)  # a mask, several integer vectors, or none
+    return x + _one_hot_sum(library.namespace, x, arrays[0], parts[arrays[0]], value)
+
+
+def _whole(part: Any) -> bool:
+    """An index part that takes a whole axis (``:``)."""
+    return isinstance(part, slice) and part == slice(None)
 
 
 def _one_hot_sum(namespace: Any, x: Any, axis: int, ids: Any, value: Any) -> Any:
@@ -556,6 +563,7 @@ def _vecdot(xp: Any) -> Callable:
 SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
     "astype": lambda xp: astype,
     "matrix_transpose": _matrix_transpose,
+    "permute_dims": lambda xp: getattr(xp, "transpose", None),  # NumPy's spelling (Dask)
     "swapaxes": _swapaxes,
     "transpose": _transpose,
     "vecdot": _vecdot,
