@@ -51,11 +51,6 @@ def test_a_gradient_that_disagrees_stops_the_measurement():
         gpu.measure(dask_stand_in(), quick=True, scale=0.01, rows=(wrong,))
 
 
-@pytest.mark.xfail(raises=FutureWarning, strict=True,
-                   reason="runtime unreduce (tangentlike/runtime/__init__.py): np.full(shape, g)"
-                          " with g a 0-d Dask array (logsumexp's 1 / sum) puts the lazy array "
-                          "into a task's fill value: Dask computes it inside the task and warns; "
-                          "np.zeros_like(x, dtype=...) + g stays lazy")
 def test_measure_w5_on_dask():
     rows = gpu.measure(dask_stand_in(), quick=True, scale=0.001, rows=gpu.ROWS[1:])
     assert rows[0]["error"] < 1e-12

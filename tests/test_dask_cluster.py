@@ -124,15 +124,6 @@ class OversizedTaskResult(AssertionError):
     """A task's result larger than two chunks of X: data gathered onto one worker."""
 
 
-# What the runtime does today (a strict xfail: it fails once fixed, to be removed then).
-GATHERS_A_FULL_COLUMN = pytest.mark.xfail(
-    raises=OversizedTaskResult, strict=True,
-    reason="runtime unreduce (tangentlike/runtime/__init__.py): np.full(shape, g) for "
-           "np.mean's adjoint makes a full-length array in Dask's automatic chunks (one "
-           "chunk, 80 MB for 10**7 rows) rather than x's; np.zeros_like(x, dtype=...) + g "
-           "keeps x's (and makes tests/test_benchmarks_gpu.py's W5 pass)")
-
-
 def computed(lazy: Any, log: TaskLog) -> Any:
     """``dask.compute(lazy)`` on the cluster, checked to have run on more than one worker."""
     log.clear()
@@ -154,7 +145,6 @@ def assert_close(got: np.ndarray, want: np.ndarray) -> None:
     np.testing.assert_allclose(got, want, rtol=RTOL, atol=RTOL * np.abs(want).max())
 
 
-@GATHERS_A_FULL_COLUMN
 def test_least_squares_gradient(data: Data, task_log: TaskLog) -> None:
     w = np.array([0.5, -0.25, 1.0, 2.0])
     gradient = lazy_gradient(tangentlike.grad(lsq), (w, data.X, data.y), task_log)
@@ -166,7 +156,6 @@ def test_least_squares_gradient(data: Data, task_log: TaskLog) -> None:
     check_no_gather(data, task_log)
 
 
-@GATHERS_A_FULL_COLUMN
 def test_mlp_gradient(data: Data, task_log: TaskLog) -> None:
     params = mlp_params(FEATURES, HIDDEN, seed=5)
     gradient = lazy_gradient(tangentlike.grad(mlp), (params, data.X, data.y), task_log)
