@@ -1,0 +1,25 @@
+"""Runtime helpers that only NumPy's arrays can run (an in-place write, a scatter): called with
+another library's arrays (Dask, CuPy, an array-API library), they refuse by name
+(:class:`~tangentlike.errors.ArrayLibraryError`) before touching them."""
+from __future__ import annotations
+
+from typing import Any
+
+from tangentlike.runtime.libraries import library_in, raise_missing
+
+
+def refuse_other_libraries(function: Any, *values: Any) -> None:
+    """Refuse, naming ``function`` (the NumPy function the caller needs, or its name), when
+    ``values`` hold an array of another library than NumPy; nothing otherwise."""
+    library = library_in(values)
+    if library is not None:
+        raise_missing(_name(function), library)
+
+
+def _name(function: Any) -> str:
+    if isinstance(function, str):
+        return function
+    stand_in = getattr(function, "name", None)  # NumPy's function as the library's code sees it
+    if isinstance(stand_in, str):
+        return stand_in
+    return f"np.{getattr(function, '__name__', function)}"
