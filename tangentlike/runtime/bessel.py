@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.runtime import float_dtype, is_float_like
+from tangentlike.runtime.numpy_only import refuse_other_libraries
 
 
 def bessel_i(x: Any, n: int) -> Any:
@@ -17,6 +18,7 @@ def bessel_i(x: Any, n: int) -> Any:
     Every term has the sign of ``x^n``, so the sum loses no digits; terms are added until they
     no longer change it (about ``|x|`` terms for a large ``|x|``).  The result has the floating
     point type of ``x`` (a Python float for a Python number), as ``np.i0``'s does."""
+    refuse_other_libraries("tangentlike.runtime.bessel.bessel_i", x)
     dtype = float_dtype(x)
     half = np.asarray(x, dtype=np.float64) / 2.0
     quarter = half * half

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.special as sc
 
 from tangentlike.runtime.linalg import real_matrices
+from tangentlike.runtime.numpy_only import refuse_other_libraries
 
 _WHAT = "scipy.stats.nchypergeom_fisher"
 
@@ -31,6 +32,7 @@ _WHAT = "scipy.stats.nchypergeom_fisher"
 def _masses(M: Any, n: Any, N: Any, odds: Any, k: Any = 0.0) -> tuple[Any, Any, Any, Any]:
     """``(x, pmf, k, shape)``: the support points and masses, one row per element of the
     broadcast shape (past an element's support ``x`` is 0 and the mass 0), ``k`` a column."""
+    refuse_other_libraries("tangentlike.runtime.discrete._masses", M, n, N, odds, k)
     real_matrices(_WHAT, odds)
     M, n, N, odds, k = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (M, n, N, odds, k)))

@@ -35,10 +35,13 @@ def gathered(t: Any, source: Any) -> Any:
     t = np.asarray(t)
     source = np.asarray(source)
     flat = np.ravel(t)
-    out = np.zeros(source.shape, np.result_type(t, 0.0))
     keep = source >= 0
-    out[keep] = flat[source[keep]]
-    return out
+    if np.size(flat) == 0:  # every element from elsewhere: nothing to take from
+        return np.zeros(source.shape, np.result_type(t, 0.0))
+    # a take and a where, not a masked write: the same on NumPy, and lazy on Dask (whose
+    # masked reads have unknown shapes)
+    picked = np.reshape(np.take(flat, np.ravel(np.where(keep, source, 0))), source.shape)
+    return np.where(keep, picked, np.zeros((), np.result_type(t, 0.0)))
 
 
 def _like(flat: np.ndarray, x: Any) -> Any:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.errors import ValueRefusedError
+from tangentlike.runtime.numpy_only import refuse_other_libraries
 
 _RTOL = 1e-13  # tanhsinh's relative tolerance (SciPy 1.15 cannot reach 1e-14 on some)
 _ACCEPT = 1e-10  # the error estimate (relative) a result must be under
@@ -43,6 +44,7 @@ _LARGEST = 1e5  # parameters above this are refused (checked against mpmath up t
 
 def gammainc_da(a: Any, x: Any) -> Any:
     """``d/da scipy.special.gammainc(a, x)`` (negative; ``d/da gammaincc`` is its opposite)."""
+    refuse_other_libraries("tangentlike.runtime.incomplete.gammainc_da", a, x)
     a, x = np.broadcast_arrays(*_floats(a, x))
     out = np.full(a.shape, np.nan)
     ok = (a > 0) & ~np.isnan(x)
@@ -92,6 +94,7 @@ def betainc_db(a: Any, b: Any, x: Any) -> Any:
 
 def _beta_parameter(a: Any, b: Any, x: Any, which: int, name: str) -> Any:
     """``|d/da I_x(a, b)|`` (which 0) or ``|d/db I_x(a, b)|`` (which 1)."""
+    refuse_other_libraries("tangentlike.runtime.incomplete._beta_parameter", a, b, x)
     a, b, x = np.broadcast_arrays(*_floats(a, b, x))
     out = np.full(a.shape, np.nan)
     ok = (a > 0) & (b > 0) & ~np.isnan(x)
@@ -178,6 +181,7 @@ def _beta_form(a: Any, b: Any, x: Any, xc: Any, scale: Any, chain: Any, which: i
     """``scale (d/dp I_x(a, b) / 2 - D chain)`` (``p`` = a for which 0, b for 1, ``D`` the
     beta density at x, ``xc = 1 - x`` given with its digits): where ``x > 1/2``, through
     ``I_x(a, b) = 1 - I_xc(b, a)``, whose parameter derivatives are the opposite ones."""
+    refuse_other_libraries("tangentlike.runtime.incomplete._beta_form", a, b, x, xc, scale, chain)
     a, b, x, xc, scale, chain = np.broadcast_arrays(a, b, x, xc, scale, chain)
     from scipy.special import betaln
 

@@ -14,6 +14,7 @@ import scipy.special as sc
 import scipy.stats
 
 from tangentlike.errors import ValueRefusedError
+from tangentlike.runtime.numpy_only import refuse_other_libraries
 
 _LOG_HALF = math.log(0.5)
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
@@ -48,6 +49,7 @@ def nct_moment(k: int, t: Any, df: Any, nc: Any) -> Any:
     gives ``S`` of ``df + j`` degrees of freedom scaled by ``c = sqrt((df + j) / df)``, so for
     ``k >= 1`` it is ``E[S**(k-1)] c nct.pdf(t c, df + k - 1, nc)``; ``k = 0`` follows from the
     recurrence ``df J_0 = (t**2 + df) J_2 - t nc J_1`` (integration by parts)."""
+    refuse_other_libraries("tangentlike.runtime.noncentral.nct_moment", t, df, nc)
     _real("the non-central t distribution", t, df, nc)
     t, df, nc = (np.asarray(v, dtype=np.float64) for v in (t, df, nc))
     if k == 0:
@@ -69,6 +71,7 @@ def ncf_moment(k: int, u: Any, dfn: Any, dfd: Any, nc: Any) -> Any:
     degrees of freedom scaled by ``(dfd + 2 k) / dfd``, so it is ``E[W**k] ncf.pdf(u (dfd + 2 k
     - 2) / (dfd dfn), dfn, dfd + 2 k - 2, nc) / dfn``: for ``k = 0`` only where ``dfd > 2``
     (refused elsewhere)."""
+    refuse_other_libraries("tangentlike.runtime.noncentral.ncf_moment", u, dfn, dfd, nc)
     _real("the non-central F distribution", u, dfn, dfd, nc)
     u, dfn, dfd, nc = (np.asarray(v, dtype=np.float64) for v in (u, dfn, dfd, nc))
     if k == 0 and np.any(dfd <= 2):
@@ -133,6 +136,7 @@ def smirnov_slope(m: int, n: Any, x: Any) -> Any:
 
 
 def _smirnov_slope(m: int, n: float, d: float) -> float:
+    refuse_other_libraries("tangentlike.runtime.noncentral._smirnov_slope", n, d)
     if not (n >= 1 and 0.0 < d < 1.0):
         return 0.0 if n >= 1 and not math.isnan(d) else math.nan
     j = np.arange(0.0, math.ceil(n * (1.0 - d)))

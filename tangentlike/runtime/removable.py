@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.errors import ValueRefusedError
+from tangentlike.runtime.numpy_only import on_other_library, refuse_other_libraries
 
 
 def removable_at(a: Any, at: Any, what: str) -> Any:
@@ -24,7 +25,7 @@ def removable_at(a: Any, at: Any, what: str) -> Any:
 def nan_at_removable(g: Any, at: Any) -> Any:
     """``g``, the adjoint of an argument of a lazy where, with NaN where it is at the
     special point (``at``)."""
-    if not np.any(at):
+    if not on_other_library(g, at) and not np.any(at):  # (on Dask, no compute to look)
         return g
     return np.where(at, np.nan, g)
 
@@ -32,6 +33,7 @@ def nan_at_removable(g: Any, at: Any) -> Any:
 def refused_at_removable(g: Any, at: Any, what: str) -> Any:
     """``g``, the tangent of an argument of a lazy where, where it is zero at the special
     point (``at``); raise otherwise."""
+    refuse_other_libraries("tangentlike.runtime.removable.refused_at_removable", g, at)
     if not np.any(np.logical_and(at, np.asarray(g) != 0)):
         return g
     error = ValueRefusedError(

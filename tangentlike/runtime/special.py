@@ -7,11 +7,13 @@ import numpy as np
 
 from tangentlike.errors import ValueRefusedError
 from tangentlike.runtime import float_dtype
+from tangentlike.runtime.numpy_only import refuse_other_libraries
 
 
 def polygamma_like(n: Any, x: Any) -> Any:
     """``scipy.special.polygamma(n, x)`` in the floating point type of ``x`` (SciPy computes it
     in float64): the derivative of ``digamma`` (n = 1) and of ``polygamma(n - 1, x)``."""
+    refuse_other_libraries("tangentlike.runtime.special.polygamma_like", n, x)
     from scipy.special import polygamma
 
     if np.iscomplexobj(x):  # SciPy's polygamma takes real values only

@@ -32,9 +32,13 @@ def initial_won(a: Any, y: Any, axis: Any = None, keepdims: bool = False,
 def undiff(g: Any, n: int = 1, axis: int = -1) -> Any:
     """The transpose of ``np.diff(., n, axis)``: ``g`` (a difference's derivative) spread back
     over the array differenced, one element longer along ``axis`` per order."""
-    zero = np.zeros((), dtype=np.result_type(g, 1.0))
     for _ in range(n):
-        g = -np.diff(g, axis=axis, prepend=zero, append=zero)
+        # zeros concatenated at both ends, not diff's prepend/append: Dask's diff computes a
+        # 0-d Dask prepend, and this stays lazy
+        shape = list(np.shape(g))
+        shape[axis] = 1
+        zero = np.zeros(tuple(shape), dtype=np.result_type(g, 1.0))
+        g = -np.diff(np.concatenate((zero, g, zero), axis=axis), axis=axis)
     return g
 
 

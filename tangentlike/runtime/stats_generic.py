@@ -9,12 +9,14 @@ from typing import Any
 import numpy as np
 
 from tangentlike.errors import ValueRefusedError
+from tangentlike.runtime.numpy_only import refuse_other_libraries
 
 
 def inside(dist: Any, method: str, z: Any, scale: Any, *shapes: Any) -> Any:
     """Where ``dist.method`` computes its private method (``_logpdf`` at the standardized
     point ``z``): valid shapes, ``scale > 0``, ``z`` in the support (open for ``cdf``,
     ``logcdf``), as SciPy's public method decides."""
+    refuse_other_libraries("tangentlike.runtime.stats_generic.inside", z, scale, *shapes)
     z = np.asarray(z, dtype=np.promote_types(np.asarray(z).dtype, np.float64))
     shapes = tuple(map(np.asarray, shapes))
     valid = dist._argcheck(*shapes) & (np.asarray(scale) > 0)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.runtime import float_dtype
+from tangentlike.runtime.numpy_only import refuse_other_libraries
 
 
 def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
@@ -130,6 +131,7 @@ def leading_sign(x: Any, axis: Any = 0, initial: Any = None, where: Any = True) 
 
 
 def _at(ufunc: np.ufunc, a: Any, indices: Any, b: Any) -> Any:
+    refuse_other_libraries(ufunc.at, a, indices, b)  # a write in place
     out = np.array(a, copy=True)
     ufunc.at(out, indices, b)
     return out

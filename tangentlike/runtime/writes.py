@@ -16,10 +16,12 @@ from typing import Any
 import numpy as np
 
 from tangentlike.runtime.gathers import flat_sources, no_sources
+from tangentlike.runtime.numpy_only import refuse_other_libraries
 
 
 def written(func: Callable, a: Any, value: Any, before: tuple = (), after: tuple = ()) -> Any:
     """A copy of ``a`` after ``func(a, *before, value, *after)`` writes into it."""
+    refuse_other_libraries(func, a, value, *before, *after)
     out = np.array(a, copy=True)
     func(out, *before, value, *after)
     return out

@@ -1,0 +1,150 @@
+"""Every rule's derivative on the arrays of other libraries: Dask and the array API standard
+(``array_api_strict``), against NumPy's derivative on the same data.
+
+Each NumPy-suite case's end-to-end form is differentiated in reverse mode (``tl.grad``) and
+called with its arrays converted to the library's (Dask arrays in a few chunks, under a Dask
+scheduler that raises, so a derivative that computes instead of staying lazy fails; then
+computed with ``scheduler="sync"``).  The outcome must be the one
+``array_library_outcomes.py`` records for the case:
+
+* ``RUNS`` (not listed): the library's arrays, equal to NumPy's derivative;
+* ``REFUSED``: :class:`tangentlike.ArrayLibraryError`, the function NumPy has and the library
+  lacks refused by name;
+* ``OWN_ERROR``: the user's function itself raises on the library's arrays (the library's own
+  limits: a Dask FFT along a chunked axis, a method the standard's arrays do not have), and
+  the derivative raises the same error;
+* a known bug (``BUGS``): anything else, a strict xfail, so a fix is noticed.
+
+A case whose outcome changes fails until the list is updated; docs/supported.md's list of the
+derivatives that need NumPy is checked against it.  The first case of each rule runs by
+default, the others with ``-m slow``.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import array_api_strict
+import dask
+import dask.array as da
+import numpy as np
+import pytest
+import rule_cases
+from array_library_outcomes import BUGS, LIBRARIES, OWN_ERROR, REFUSED, needs_numpy
+from rule_cases import ALL
+from support import as_tuple
+
+import tangentlike
+
+rule_cases.load_all()
+DEFAULT_RUN = rule_cases.in_default_run(1)
+STRICT_ARRAY = type(array_api_strict.asarray(0.0))
+DOC = Path(__file__).resolve().parents[2] / "docs" / "supported.md"
+
+
+class SilentCompute(AssertionError):
+    """A derivative run on Dask arrays computed them instead of building a graph."""
+
+
+def _raising_scheduler(graph: Any, keys: Any, **kwargs: Any) -> Any:
+    raise SilentCompute("the derivative computed the Dask arrays (it must stay lazy)")
+
+
+def _to_dask(x: Any) -> Any:
+    if not isinstance(x, np.ndarray):
+        return x
+    return da.from_array(x, chunks=tuple(max(1, -(-n // 2)) for n in x.shape))
+
+
+def _to_strict(x: Any) -> Any:
+    return array_api_strict.asarray(x) if isinstance(x, np.ndarray) else x
+
+
+def _dask_value(g: Any) -> Any:
+    return g.compute(scheduler="sync") if isinstance(g, da.Array) else g
+
+
+def _strict_value(g: Any) -> Any:
+    return np.from_dlpack(g) if isinstance(g, STRICT_ARRAY) else g
+
+
+CONVERT: dict[str, tuple[Callable, type, Callable]] = {  # to the library, its array, to NumPy
+    "dask": (_to_dask, da.Array, _dask_value),
+    "array_api_strict": (_to_strict, STRICT_ARRAY, _strict_value),
+}
+assert set(CONVERT) == set(LIBRARIES)
+
+
+def _lazily(call: Callable[[], Any]) -> Any:
+    """``call()`` with every warning an error and a Dask scheduler that raises."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with dask.config.set(scheduler=_raising_scheduler):
+            return call()
+
+
+def _params() -> Iterator[Any]:
+    for library in LIBRARIES:
+        for case_id, case in rule_cases.CASES.items():
+            marks = [] if case_id in DEFAULT_RUN else [pytest.mark.slow]
+            reason = BUGS[library].get(case_id)
+            if reason is not None:
+                marks.append(pytest.mark.xfail(strict=True, reason=reason))
+            yield pytest.param(library, case_id, marks=marks, id=f"{library}-{case_id}")
+
+
+def _outcome(library: str, case_id: str) -> str:
+    if case_id in REFUSED[library]:
+        return "refused"
+    if case_id in OWN_ERROR[library]:
+        return "own error"
+    return "runs"
+
+
+@pytest.mark.parametrize("library, case_id", _params())
+def test_derivative_on_library_arrays(library: str, case_id: str) -> None:
+    case = ALL[case_id]
+    convert, array_type, to_numpy = CONVERT[library]
+    df = tangentlike.grad(case.func, wrt=case.wrt)
+    expected = as_tuple(df(*case.args), len(case.wrt))
+    args = [convert(a) for a in case.args]
+    outcome = _outcome(library, case_id)
+    if outcome == "refused":
+        with pytest.raises(tangentlike.ArrayLibraryError):
+            _lazily(lambda: df(*args))
+        return
+    if outcome == "own error":
+        with pytest.raises(Exception) as own:  # noqa: PT011  (the library's own error, any)
+            _lazily(lambda: case.func(*args))
+        assert not isinstance(own.value, SilentCompute), own.value
+        with pytest.raises(type(own.value)):
+            _lazily(lambda: df(*args))
+        return
+    got = as_tuple(_lazily(lambda: df(*args)), len(case.wrt))
+    for i, g, e in zip(case.wrt, got, expected):
+        if isinstance(case.args[i], np.ndarray):
+            assert isinstance(g, array_type), f"gradient {i} is a {type(g)}\n{df.source}"
+        value = to_numpy(g)
+        assert np.shape(value) == np.shape(e), df.source
+        np.testing.assert_allclose(np.asarray(value), e, rtol=1e-9, atol=1e-12,
+                                   err_msg=df.source)
+
+
+def _doc_section() -> str:
+    text = DOC.read_text()
+    start = text.index("## Arrays of other libraries")
+    end = text.find("\n## ", start + 1)
+    return text[start:] if end < 0 else text[start:end]
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_doc_lists_the_derivatives_that_need_numpy(library: str) -> None:
+    section = _doc_section()
+    match = re.search(rf"<!-- needs-numpy {library} -->\n(.*?)<!-- end -->", section, re.S)
+    assert match, f"docs/supported.md has no list for {library}"
+    listed = re.findall(r"^- `([^`]+)`", match.group(1), re.M)
+    assert listed == needs_numpy(library), \
+        "regenerate the list: python tests/rules/array_library_outcomes.py"
