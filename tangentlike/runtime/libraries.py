@@ -593,7 +593,66 @@ def rebound(value: Any, library: Library) -> Any:
         if isinstance(own, types.FunctionType) and own.__code__ is value.__code__:
             return own
         return _copy(value, module_globals)
+    if _is_scipy(value):
+        return _scipy_guard(value, _scipy_name(value), library)
     return value
+
+
+def _is_scipy(value: Any) -> bool:
+    """A module, function or object of SciPy's (``scipy.stats.norm``), not a class."""
+    if isinstance(value, types.ModuleType):
+        return value.__name__ == "scipy" or value.__name__.startswith("scipy.")
+    if isinstance(value, type):
+        return False
+    module = getattr(value, "__module__", None) if callable(value) else None
+    if not isinstance(module, str):
+        module = type(value).__module__
+    return module == "scipy" or module.startswith("scipy.")
+
+
+def _scipy_name(value: Any) -> str:
+    if isinstance(value, types.ModuleType):
+        return value.__name__
+    name = getattr(value, "__name__", None) or type(value).__name__
+    return f"{getattr(value, '__module__', None) or 'scipy'}.{name}"
+
+
+def _scipy_guard(value: Any, name: str, library: Library) -> Any:
+    """A SciPy module, function or object as a derivative run on ``library``'s arrays reads
+    it: a ufunc runs on Dask's arrays lazily (``__array_ufunc__``); anything else of SciPy's
+    computes on NumPy's arrays (``np.asarray`` would pull the data in), so it is refused by
+    name when given the library's arrays."""
+    if isinstance(value, np.ufunc) and library.name == "dask.array":
+        return value
+    if isinstance(value, type) or not (callable(value) or isinstance(value, types.ModuleType)
+                                       or _is_scipy(value)):
+        return value
+    return SciPyOnNumPy(value, name, library)
+
+
+class SciPyOnNumPy:
+    """A SciPy module, function or object (``scipy.stats.norm``) whose calls with another
+    library's arrays are refused by name; with NumPy's values it is itself."""
+
+    def __init__(self, target: Any, name: str, library: Library):
+        self._target = target
+        self._name = name
+        self._library = library
+
+    def __repr__(self) -> str:
+        return f"<{self._name}, NumPy's arrays only>"
+
+    def __getattr__(self, attr: str) -> Any:
+        value = getattr(self._target, attr)
+        guarded = _scipy_guard(value, f"{self._name}.{attr}", self._library)
+        if not attr.startswith("__"):
+            setattr(self, attr, guarded)
+        return guarded
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if library_in(args) is not None or library_in(kwargs) is not None:
+            raise_missing(self._name, self._library)
+        return self._target(*args, **kwargs)
 
 
 _STAND_INS: dict[str, NumPyStandIn] = {}
