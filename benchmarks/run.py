@@ -1306,28 +1306,25 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
     return out
 
 
+def _snapshots_table(quick: bool) -> list[str]:
+    import snapshots  # noqa: PLC0415  (benchmarks/snapshots.py: loops under a budget)
+    return snapshots.table(snapshots.measure(1 if quick else 3))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmarks; return the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     opts = parse_args(argv)
     settings = QUICK if opts.quick else FULL
-    if opts.workload and "snapshots" in opts.workload:  # a table of its own
-        import snapshots  # noqa: PLC0415  (benchmarks/snapshots.py: loops under a budget)
-        lines = snapshots.table(snapshots.measure(1 if opts.quick else 3))
-        print("\n".join(lines))
-        if opts.output:
-            Path(opts.output).write_text("\n".join(lines) + "\n")
-        opts.workload = [w for w in opts.workload if w != "snapshots"]
-        if not opts.workload:
-            return 0
-    if opts.workload and "gpu" in opts.workload:  # a table of its own (issue 20)
-        lines = gpu_section(opts.quick)
-        print("\n".join(lines))
-        if opts.output:
-            Path(opts.output).write_text("\n".join(lines) + "\n")
-        opts.workload = [w for w in opts.workload if w != "gpu"]
-        if not opts.workload:
-            return 0
+    for name, table in (("snapshots", _snapshots_table), ("gpu", gpu_section)):
+        if opts.workload and name in opts.workload:  # a table of its own
+            lines = table(opts.quick)
+            print("\n".join(lines))
+            if opts.output:
+                Path(opts.output).write_text("\n".join(lines) + "\n")
+            opts.workload = [w for w in opts.workload if w != name]
+            if not opts.workload:
+                return 0
     try:
         workloads, sizes = select(opts.workload)
     except ValueError as exc:

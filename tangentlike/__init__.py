@@ -45,8 +45,8 @@ from tangentlike.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "ArrayLibraryError", "CompiledBackendError", "ConvergenceError", "INPUT_DERIVATIVE", "InputError",
-    "NoDerivativeError", "SourceUnavailableError",
+    "ArrayLibraryError", "CompiledBackendError", "ConvergenceError", "INPUT_DERIVATIVE",
+    "InputError", "NoDerivativeError", "SourceUnavailableError",
     "TangentlikeError", "TemplateError", "UnsupportedSyntaxError", "ValueRefusedError",
     "adjoint", "autodiff", "autolip", "check_grads", "checkpoint", "clear_cache", "d",
     "fixed_point", "grad", "hessian", "hvp", "init_grad", "insert_grad_of", "jacfwd",

@@ -1,5 +1,5 @@
 """Rewrite ``array_library_outcomes.py`` from a run of every NumPy-suite rule case on Dask and
-``array_api_strict`` arrays (what ``test_array_libraries.py`` checks, case by case):
+``array_api_strict`` arrays (what ``test_rules_on_array_libraries.py`` checks, case by case):
 
     python tests/rules/array_library_sweep.py      # about 10 minutes
 
@@ -22,7 +22,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 import numpy as np  # noqa: E402
 import rule_cases  # noqa: E402
 from support import as_tuple  # noqa: E402
-from test_array_libraries import CONVERT, SilentCompute, _lazily  # noqa: E402
+from test_rules_on_array_libraries import CONVERT, SilentCompute, _lazily  # noqa: E402
 
 import tangentlike  # noqa: E402
 
@@ -30,10 +30,10 @@ import tangentlike  # noqa: E402
 def outcome(library: str, case: Any) -> tuple[str, str]:
     """("runs" | "refused" | "own error" | "bug", what went wrong) for ``case`` on ``library``."""
     convert, array_type, to_numpy = CONVERT[library]
-    df = tangentlike.grad(case.func, wrt=case.wrt)
-    expected = as_tuple(df(*case.args), len(case.wrt))
     args = [convert(a) for a in case.args]
     try:
+        df = tangentlike.grad(case.func, wrt=case.wrt)  # refused even on NumPy: a bug here
+        expected = as_tuple(df(*case.args), len(case.wrt))
         got = as_tuple(_lazily(lambda: df(*args)), len(case.wrt))
         for i, g, e in zip(case.wrt, got, expected):
             if isinstance(case.args[i], np.ndarray) and not isinstance(g, array_type):
