@@ -106,7 +106,7 @@ def _outcome(library: str, case_id: str) -> str:
     return "runs"
 
 
-@pytest.mark.parametrize("library, case_id", _params())
+@pytest.mark.parametrize("library, case_id", list(_params()))
 def test_derivative_on_library_arrays(library: str, case_id: str) -> None:
     case = ALL[case_id]
     convert, array_type, to_numpy = CONVERT[library]
