@@ -141,7 +141,7 @@ def _find_library(value: Any) -> Library | None:
 
 
 # Libraries whose functions take NumPy's arguments; the others take the standard's (keyword-
-# only options, the library's dtypes): :class:`StandardCall` adapts NumPy's call to them.
+# only options, the library's dtypes): ``standard_call`` adapts NumPy's call to them.
 _NUMPY_SIGNATURES = frozenset({"cupy", "jax", "cupyx"})
 
 
