@@ -444,6 +444,15 @@ _VAR_KEYWORD = inspect.Parameter.VAR_KEYWORD
 _SIGNATURES: dict[Any, inspect.Signature | None] = {}  # by function (a few hundred at most)
 
 
+# NumPy's creation functions, whose signatures NumPy before 2.3 does not tell ``inspect``.
+_CREATION_SIGNATURES = {
+    "zeros": "shape, dtype=None, order='C'", "empty": "shape, dtype=None, order='C'",
+    "arange": "start_or_stop, /, stop=None, step=1, *, dtype=None",
+    "asarray": "a, dtype=None, order=None, *, copy=None",
+    "array": "object, dtype=None, *, copy=True, order='K', subok=False, ndmin=0",
+}
+
+
 def _signature(function: Any) -> inspect.Signature | None:
     try:
         return _SIGNATURES[function]
@@ -452,7 +461,9 @@ def _signature(function: Any) -> inspect.Signature | None:
     try:
         signature = inspect.signature(function)
     except (TypeError, ValueError):
-        signature = None
+        parameters = _CREATION_SIGNATURES.get(getattr(function, "__name__", ""))
+        signature = None if parameters is None or function is not getattr(
+            np, function.__name__) else inspect.signature(eval(f"lambda {parameters}: None"))
     _SIGNATURES[function] = signature
     return signature
 

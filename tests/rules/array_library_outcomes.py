@@ -18,6 +18,17 @@ from typing import Any
 LIBRARIES = ("dask", "array_api_strict")
 
 
+def versions() -> dict[str, str]:
+    """The versions the outcomes depend on (the rules registered, the libraries' limits)."""
+    import array_api_strict
+    import dask
+    import numpy
+    import scipy
+
+    return {"numpy": numpy.__version__, "scipy": scipy.__version__,
+            "dask": dask.__version__, "array_api_strict": array_api_strict.__version__}
+
+
 def rule_name(primitive: Any) -> str | None:
     """The public name of a rule's primitive (``numpy.sin``, ``scipy.stats.t.logpdf``,
     ``numpy.add.at``); None for tangentlike's own helpers."""
@@ -69,6 +80,7 @@ def main() -> None:
 
 
 # The outcomes, by library (written by array_library_sweep.py; see the module).
+SWEPT_WITH = {"numpy": "2.4.6", "scipy": "1.17.1", "dask": "2026.8.0", "array_api_strict": "2.6.1"}
 REFUSED: dict[str, frozenset[str]] = {
     'dask': frozenset({
         'append-axis',

@@ -119,7 +119,8 @@ def main() -> None:
         found[library] = {"REFUSED": refused, "OWN_ERROR": own, "BUGS": bugs}
     path = HERE / "array_library_outcomes.py"
     head = path.read_text().split("# The outcomes, by library")[0]
-    body = ["# The outcomes, by library (written by array_library_sweep.py; see the module).\n"]
+    body = ["# The outcomes, by library (written by array_library_sweep.py; see the module).\n",
+            f"SWEPT_WITH = {array_library_outcomes.versions()!r}\n"]
     for name in ("REFUSED", "OWN_ERROR"):
         body.append(f"{name}: dict[str, frozenset[str]] = {{\n")
         for library, lists in found.items():
