@@ -30,8 +30,8 @@ def foreign_scope(scope: Scope, library: Library) -> Scope:
         return variant
     path = Path(scope["__file__"])
     source = "".join(linecache.getlines(str(path)))
-    functions = {node.name for node in ast.parse(source).body
-                 if isinstance(node, ast.FunctionDef)}
+    tree = ast.parse(source)
+    functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
     own: dict[str, Any] = {}
     live_names = set(scope.live_names)
     for name, value in scope.items():
@@ -51,7 +51,7 @@ def foreign_scope(scope: Scope, library: Library) -> Scope:
         if changed is not value:
             own[name] = changed
             del cells[name]
-    for name in _loaded_names(source):  # a user's global NumPy (``onp``) the code reads
+    for name in _loaded_names(tree):  # a user's global NumPy (``onp``) the code reads
         if name not in own and name not in cells:
             value = scope.live.get(name)
             changed = _foreign_value(value, library)
@@ -69,6 +69,6 @@ def _foreign_value(value: Any, library: Library) -> Any:
     return rebound(value, library)
 
 
-def _loaded_names(source: str) -> set[str]:
-    return {node.id for node in ast.walk(ast.parse(source))
+def _loaded_names(tree: ast.Module) -> set[str]:
+    return {node.id for node in ast.walk(tree)
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
