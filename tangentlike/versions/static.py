@@ -35,27 +35,45 @@ class Static:
     lengths, constants, integer arguments), as the greatest fixed point over assignments."""
 
     def __init__(self, fn: gast.FunctionDef, static_params: set[str], scope: dict):
+        """The fixed point is worked out at the first question about a value (``of``): a
+        straight-line function of calls whose shapes follow from their operands' never
+        asks."""
         self.scope = scope
-        params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
-        self.local = syntax.stored_names(fn) | params
-        self.names = (syntax.stored_names(fn) - params) | static_params
-        bindings = [node for node in syntax.walk(fn) if isinstance(
+        self.fn = fn
+        self.static_params = static_params
+        self.params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+        self.stored = syntax.stored_names(fn)
+        self.local = self.stored | self.params
+        self._names: set[str] | None = None
+
+    @property
+    def names(self) -> set[str]:
+        """The names whose values follow from the signature (the greatest fixed point)."""
+        if self._names is None:
+            self._names = self._fixed_point()
+        return self._names
+
+    def _fixed_point(self) -> set[str]:
+        """Every stored name that is not a parameter, and the static parameters, less
+        those bound to a value that does not follow, until none is dropped."""
+        self._names = names = (self.stored - self.params) | self.static_params
+        bindings = [node for node in syntax.walk(self.fn) if isinstance(
             node, (gast.Assign, gast.AugAssign, gast.For, gast.With, gast.AnnAssign))]
         while True:
-            before = set(self.names)
+            before = set(names)
             for node in bindings:
                 if isinstance(node, (gast.Assign, gast.AugAssign)):
                     targets = node.targets if isinstance(node, gast.Assign) else [node.target]
                     if not self.of(node.value):
                         for target in targets:
-                            self.names -= syntax.stored_names(target)
+                            names -= syntax.stored_names(target)
                 elif isinstance(node, gast.For):
                     if not self.counts(node.iter):
-                        self.names -= syntax.stored_names(self._valued(node))
+                        names -= syntax.stored_names(self._valued(node))
                 elif isinstance(node, (gast.With, gast.AnnAssign)):
-                    self.names -= syntax.stored_names(node)
-            if self.names == before:
-                return
+                    names -= syntax.stored_names(node)
+            if names == before:
+                return names
 
     def _valued(self, loop: gast.For) -> gast.expr:
         """The part of a loop's target that takes values: all of it, but the position of
@@ -126,8 +144,8 @@ def shape_follows(fn: gast.FunctionDef, static: Static, seen: dict[int, set],
         found = seen.get(k, ())
         if isinstance(slot[0], gast.Call) and _mask_to_elementwise(slot[0], found, static):
             continue
-        if any(not static.of(p) for p in parts if p is not None) and any(
-                decides_shape(s) for s in found):
+        if any(decides_shape(s) for s in found) and any(
+                not static.of(p) for p in parts if p is not None):
             return "an integer or a mask computed from values decides a shape"
     return None
 
