@@ -88,11 +88,12 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     pending = False
     unchanged: _Rewrite | None = None  # the last round, when the tree is as it left it
     for spread, then_optimize in ((False, True), (False, False), (True, False), (False, False)):
-        rewrite = _Rewrite(fn, scope, spread, unchanged)
-        fn.body = [rewrite.visit(s) for s in fn.body]
-        unchanged = None if rewrite.changed else rewrite
-        if rewrite.changed:
-            rewritten = pending = True
+        if _may_find_more(unchanged, spread):
+            rewrite = _Rewrite(fn, scope, spread, unchanged)
+            fn.body = [rewrite.visit(s) for s in fn.body]
+            unchanged = None if rewrite.changed else rewrite
+            if rewrite.changed:
+                rewritten = pending = True
         if pending and then_optimize:
             optimize(fn, temporaries)
             pending = False
@@ -146,6 +147,13 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         fn.body[0].value.value = (f"{name} for {described}: the shapes worked out "
                                   "in advance.")
     return fn, ""
+
+
+def _may_find_more(last: _Rewrite | None, spread: bool) -> bool:
+    """Whether a rewrite round (``spread``: ``unreduce`` calls too) may change the tree:
+    not after a round ``last`` that found nothing in the tree as it is and rewrote at least
+    as much (the same bindings and counts, the same visit, less or as many calls)."""
+    return last is None or spread > last.spread
 
 
 def _same_value(new: gast.expr, old: gast.expr) -> gast.expr:
