@@ -52,12 +52,15 @@ def hoist_inputs(fn: gast.FunctionDef, bound: dict[str, Any], exact: set[int],
     time (see the module); ``bound``: the parameters' values of the version's call;
     ``exact``: the statements a returned primal value depends on; ``resolve``: what a
     function expression names.  True if any changed."""
+    loops = [s for s in fn.body if isinstance(s, gast.For) and id(s) not in exact]
+    if not loops:
+        return False
     names = syntax.all_names(fn)
     stored = set().union(*map(syntax.stored_names, fn.body))
     arrays = {p: v for p, v in bound.items() if type(v) is np.ndarray and p not in stored}
     known = _arrays(fn) | set(arrays)
     changed = False
-    for loop in [s for s in fn.body if isinstance(s, gast.For) and id(s) not in exact]:
+    for loop in loops:
         changed |= _Loop(loop, names, arrays, _lists(fn), known, resolve).rewrite()
     return changed
 

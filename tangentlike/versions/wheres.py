@@ -127,6 +127,8 @@ def combine_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]
     ``x + y`` is then computed where the mask does not pick it too: an inf or NaN there can
     make NumPy warn (``inf - inf``) where the two selections did not, never change the
     result.  True if anything changed."""
+    if not _two_selections(fn):  # (the counts below read every statement)
+        return False
     counts, uses = dataflow.definition_counts(fn), dataflow.use_counts(fn)
     changed = False
     for block in syntax.blocks(fn.body):
@@ -206,6 +208,13 @@ def _combinable(block: list[gast.stmt], k: int, counts: dict[str, int],
         if _undisturbed(block, first, second, k, calls, resolve):
             return node, first, second
     return None
+
+
+def _two_selections(fn: gast.FunctionDef) -> bool:
+    """Whether a block of ``fn`` holds two statements ``a = f(c, x, y)`` of the form of
+    :func:`_selection_call`: every combination and swap needs two."""
+    return any(sum(_selection_call(stmt) is not None for stmt in block) >= 2
+               for block in syntax.blocks(fn.body))
 
 
 def _selection_call(stmt: gast.stmt) -> gast.Call | None:
@@ -318,6 +327,8 @@ def swap_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
     ``b`` as arrays of its shape and of one dtype, float64 or float32, ``p`` is none of
     ``c``, ``a``, ``b``, and between the two nothing but assignments of other names by
     NumPy's ufuncs and ``_PURE`` functions.  True if anything changed."""
+    if not _two_selections(fn):
+        return False
     names = syntax.stored_names(fn) | syntax.loaded_names(fn)
     changed = False
     for block in syntax.blocks(fn.body):
