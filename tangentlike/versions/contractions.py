@@ -158,7 +158,7 @@ _OF_SHAPES: tuple[Callable, ...] = (linalg.tensordot_adjoint_subscripts,
                                     linalg.einsum_adjoint_subscripts)
 
 
-class Contractions(gast.NodeTransformer):
+class Contractions(syntax.Transformer):
     """Rewrites the contractions of a version (see the module docstring).  ``resolve``: a
     callee's expression -> the object it stands for; ``recorded``: an expression -> its
     one recorded (type, shape, dtype) or None; ``skip``: the ids of the top-level statements
@@ -170,8 +170,8 @@ class Contractions(gast.NodeTransformer):
         self.constants: dict[str, Any] = {}  # names bound once to a value of shapes
         self.changed = False
         counts: dict[str, int] = {}
-        for node in gast.walk(fn):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+        for node in syntax.walk_names(fn):
+            if isinstance(node.ctx, gast.Store):
                 counts[node.id] = counts.get(node.id, 0) + 1
         self.once = {n for n, c in counts.items() if c == 1}
 
