@@ -1,0 +1,179 @@
+"""The work the second call skips while it writes a version by shape (issue 18 item 4).
+
+Each shortcut must leave the version as it was: a rewrite round of ``versions/lower.py``
+after a round that found nothing (``_may_find_more``), the fixed point of ``Static``
+worked out only when a value is asked about, the selection rewrites of ``wheres.py``
+skipped where no block holds two selections.  Checked: the version's source with the
+shortcut equals the version's source with the work done as before (the shortcut turned
+off), its values are the generic derivative's, and the shortcuts are taken.
+"""
+from __future__ import annotations
+
+import re
+
+import gast
+import numpy as np
+import pytest
+
+import tangentlike
+from tangentlike.versions import lower, static, wheres
+
+
+def logsumexp(x):
+    m = np.max(x)
+    return m + np.log(np.sum(np.exp(x - m)))
+
+
+def mlp(W1, b1, W2, b2, X):
+    h = np.tanh(X @ W1 + b1)
+    logits = h @ W2 + b2
+    m = np.max(logits, axis=1, keepdims=True)
+    return np.sum(logits - m - np.log(np.sum(np.exp(logits - m), axis=1, keepdims=True)))
+
+
+def rnn(Wx, Wh, xs):
+    h = np.zeros((xs.shape[1], Wh.shape[0]))
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ Wx + h @ Wh)
+    return np.sum(h * h)
+
+
+def mixture(l1, l2):
+    hi = np.where(l1 > l2, l1, l2)
+    lo = np.where(l1 > l2, l2, l1)
+    return np.sum(hi + np.log1p(np.exp(lo - hi)))
+
+
+def one_selection(x, y):
+    z = np.where(x > 0.0, x, y)
+    return np.sum(z * z)
+
+
+def masked(x):
+    return np.sum(x[x > 0.0] ** 2)
+
+
+def by_argmax(x):
+    k = np.argmax(x)
+    return np.sum(x[:k + 1] ** 2)
+
+
+def _cases() -> list[tuple]:
+    rng = np.random.default_rng(3)
+    return [
+        ("logsumexp", logsumexp, (rng.normal(size=40),), (0,)),
+        ("mlp", mlp, (rng.normal(size=(5, 3)), rng.normal(size=3), rng.normal(size=(3, 4)),
+                      rng.normal(size=4), rng.normal(size=(6, 5))), (0, 1, 2, 3)),
+        ("rnn", rnn, (rng.normal(size=(3, 4)) * 0.5, rng.normal(size=(4, 4)) * 0.5,
+                      rng.normal(size=(5, 2, 3))), (0, 1)),
+        ("mixture", mixture, (rng.normal(size=30), rng.normal(size=30)), (0, 1)),
+        ("one selection", one_selection, (rng.normal(size=7), rng.normal(size=7)), (0, 1)),
+    ]
+
+
+def _unnumbered(source: str) -> str:
+    return re.sub(r"_shaped\d*\(", "_shaped(", source)
+
+
+def _version(f, wrt: tuple, args: tuple) -> tuple[str, str, object, object]:
+    """The kind and source of the version a fresh derivative writes, its result and the
+    generic derivative's."""
+    tangentlike.clear_cache()
+    df = tangentlike.grad(f, wrt=wrt)
+    generic = df.specializer.generic(*args)
+    df(*args), df(*args)
+    version = df.version_for(*args)
+    return version.kind, _unnumbered(version.source or ""), df(*args), generic
+
+
+def _without_shortcuts(monkeypatch) -> None:
+    monkeypatch.setattr(lower, "_may_find_more", lambda last, spread: True)
+    monkeypatch.setattr(wheres, "_two_selections", lambda fn: True)
+    eager = static.Static.__init__
+
+    def init(self, *args, **kwargs) -> None:
+        eager(self, *args, **kwargs)
+        assert self.names is not None  # the fixed point at once, as before
+
+    monkeypatch.setattr(static.Static, "__init__", init)
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: c[0])
+def test_version_is_the_one_written_without_shortcuts(case: tuple, monkeypatch) -> None:
+    _, f, args, wrt = case
+    kind, source, result, generic = _version(f, wrt, args)
+    assert kind == "shapes"
+    with monkeypatch.context() as patched:
+        _without_shortcuts(patched)
+        expected_kind, expected_source, expected_result, _ = _version(f, wrt, args)
+    assert (kind, source) == (expected_kind, expected_source)
+    single = len(wrt) == 1
+    for got, want, before in zip((result,) if single else result,
+                                 (generic,) if single else generic,
+                                 (expected_result,) if single else expected_result):
+        np.testing.assert_array_equal(got, before)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+def test_rounds_after_a_round_that_found_nothing_are_skipped(monkeypatch) -> None:
+    """logsumexp: the spreading round finds nothing, and the plain round after it is not
+    run (it visits the same tree for less); with every round run, one more visit."""
+    counted: list[bool] = []
+    original, decide = lower._Rewrite.__init__, lower._may_find_more
+
+    def init(self, fn, scope, spread, same=None) -> None:
+        counted.append(spread)
+        original(self, fn, scope, spread, same)
+
+    monkeypatch.setattr(lower._Rewrite, "__init__", init)
+    args = (np.linspace(-1.0, 2.0, 9),)
+    _version(logsumexp, (0,), args)
+    skipped = list(counted)
+    counted.clear()
+    monkeypatch.setattr(lower, "_may_find_more", lambda last, spread: True)
+    _version(logsumexp, (0,), args)
+    assert skipped == [False, False, True]
+    assert counted == [False, False, True, False]
+    assert not decide(_Round(spread=True), False)
+    assert not decide(_Round(spread=False), False)
+    assert decide(_Round(spread=False), True)
+    assert decide(None, False)
+
+
+class _Round:
+    def __init__(self, spread: bool) -> None:
+        self.spread = spread
+
+
+def test_declined_for_the_same_reasons() -> None:
+    """A mask or an integer computed from values that decides a shape: no version, with
+    the reason the eager fixed point gave."""
+    rng = np.random.default_rng(5)
+    for f in (masked, by_argmax):
+        x = rng.normal(size=8)
+        df = tangentlike.grad(f)
+        df(x), df(x)
+        version = df.version_for(x)
+        assert version.kind != "shapes"
+        assert "decides a shape" in version.reason, version.reason
+        np.testing.assert_allclose(df(x), df.specializer.generic(x), rtol=0, atol=0)
+
+
+def test_static_names_worked_out_when_asked() -> None:
+    """The fixed point is the greatest one: a shape, a length and an int parameter's
+    arithmetic follow; a value read from an array does not, nor what it feeds."""
+    fn = gast.parse(
+        "def f(x, n):\n"
+        "    a = x.shape[0]\n"
+        "    b = a * n + len(x)\n"
+        "    c = np.argmax(x)\n"
+        "    d = c + a\n"
+        "    e = b\n"
+        "    for i in range(a):\n"
+        "        e = e + i\n"
+        "    return e\n").body[0]
+    found = static.Static(fn, {"n"}, {"np": np, "len": len, "range": range})
+    assert found._names is None  # nothing asked yet
+    assert found.of(gast.parse("a + b", mode="eval").body)
+    assert found.names == {"a", "b", "e", "i", "n"}
+    assert not found.of(gast.parse("d", mode="eval").body)
