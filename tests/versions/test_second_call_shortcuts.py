@@ -3,12 +3,14 @@
 Each shortcut must leave the version as it was: a rewrite round of ``versions/lower.py``
 after a round that found nothing (``_may_find_more``), the fixed point of ``Static``
 worked out only when a value is asked about, the selection rewrites of ``wheres.py``
-skipped where no block holds two selections.  Checked: the version's source with the
+skipped where no block holds two selections; the garbage collector paused while a
+version is written.  Checked: the version's source with the
 shortcut equals the version's source with the work done as before (the shortcut turned
 off), its values are the generic derivative's, and the shortcuts are taken.
 """
 from __future__ import annotations
 
+import gc
 import re
 
 import gast
@@ -16,7 +18,7 @@ import numpy as np
 import pytest
 
 import tangentlike
-from tangentlike.versions import lower, static, wheres
+from tangentlike.versions import dispatch, lower, observe, static, wheres
 
 
 def logsumexp(x):
@@ -177,3 +179,38 @@ def test_static_names_worked_out_when_asked() -> None:
     assert found.of(gast.parse("a + b", mode="eval").body)
     assert found.names == {"a", "b", "e", "i", "n"}
     assert not found.of(gast.parse("d", mode="eval").body)
+
+
+@pytest.mark.parametrize("case", [c for c in _cases() if c[0] in ("mlp", "rnn")],
+                         ids=lambda c: c[0])
+def test_collector_paused_while_writing(case: tuple, monkeypatch) -> None:
+    """The collector is off while the version is written (inferred: mlp; after the
+    instrumented run: rnn), on during the instrumented run, and on again after; one the
+    user turned off stays off."""
+    _, f, args, wrt = case
+    states: dict[str, list[bool]] = {"write": [], "run": []}
+    write, run = dispatch.lower_shapes, observe.Observer.run
+
+    def lower_shapes(*a, **k):
+        states["write"].append(gc.isenabled())
+        return write(*a, **k)
+
+    def observed_run(self, *a, **k):
+        states["run"].append(gc.isenabled())
+        return run(self, *a, **k)
+
+    monkeypatch.setattr(dispatch, "lower_shapes", lower_shapes)
+    monkeypatch.setattr(observe.Observer, "run", observed_run)
+    assert gc.isenabled()
+    kind, _, result, generic = _version(f, wrt, args)
+    assert kind == "shapes" and gc.isenabled()
+    assert states["write"] == [False]
+    assert states["run"] == ([True] if f is rnn else [])
+    for got, want in zip(result, generic):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    gc.disable()
+    try:
+        _version(f, wrt, args)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
