@@ -64,7 +64,7 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     if reason is not None:
         return None, reason
     record(fn, seen, places)
-    local = syntax.stored_names(fn) | set(bound)
+    local = static.stored | set(bound)  # (the names ``fn`` binds: it has not changed)
     resolve = lambda f: resolve_in(f, (scope,), local)  # noqa: E731
     exact = returned_primal_slice(fn)
     rewritten = Contractions(fn, resolve, recorded, exact).rewrite(fn)
@@ -210,10 +210,16 @@ class _Rewrite(syntax.Transformer):
             self.uses, self.values = same.uses, same.values
             return
         self.params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
-        self.local = syntax.stored_names(fn) | self.params
+        # ``syntax.stored_names(fn)`` and ``dataflow.use_counts(fn)`` from one walk
+        self.local = set(self.params)
+        self.uses: dict[str, int] = {}
+        for node in syntax.walk_names(fn):
+            if isinstance(node.ctx, gast.Load):
+                self.uses[node.id] = self.uses.get(node.id, 0) + 1
+            elif isinstance(node.ctx, (gast.Store, gast.Param)):
+                self.local.add(node.id)
         counts = dataflow.definition_counts(fn)
         self.once = {n for n, c in counts.items() if c == 1}  # never rebound
-        self.uses = dataflow.use_counts(fn)
         self.values = {s.targets[0].id: s.value for s in fn.body if isinstance(s, gast.Assign)
                        and syntax.is_name(s.targets[0]) and s.targets[0].id in self.once}
 
