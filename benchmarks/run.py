@@ -420,10 +420,9 @@ def check_impls(wl: Workload, impls: dict[str, Impl], problems: list[str]) -> se
         # shapes (timed), and that version: all three checked.
         try:
             for number in (1, 2, 3) if key == "tangentlike" else (1,):
-                t0 = _timer()
-                _check_one(wl, impl, ref, problems)
+                seconds = _check_one(wl, impl, ref, problems)
                 if number == 2:
-                    impl.second_call_s = _timer() - t0
+                    impl.second_call_s = seconds  # the call alone, not the comparison
         except _Refused as exc:
             impl.refused = str(exc)
             log(f"  {wl.name}: tangentlike refuses this spelling: {exc}")
@@ -455,20 +454,24 @@ def _refusal(exc: BaseException) -> str | None:
     return None
 
 
-def _check_one(wl: Workload, impl: Impl, ref: tuple[np.ndarray, ...], problems: list[str]) -> None:
+def _check_one(wl: Workload, impl: Impl, ref: tuple[np.ndarray, ...],
+               problems: list[str]) -> float | None:
     """Compare one derivative with the reference values ``ref`` (raises :class:`_Refused`
-    when tangentlike refuses the call)."""
+    when tangentlike refuses the call); the seconds the call took (None if it raised)."""
     label = f"{wl.name}/{HEADINGS[impl.key]}"
     try:
-        got = impl.grads(impl.call())
+        t0 = _timer()
+        result = impl.call()
+        seconds = _timer() - t0
+        got = impl.grads(result)
     except Exception as exc:  # noqa: BLE001
         if impl.key == "tangentlike" and (why := _refusal(exc)):
             raise _Refused(why) from exc
         problems.append(f"{label}: raised {type(exc).__name__}: {exc}")
-        return
+        return None
     if len(got) != len(ref):
         problems.append(f"{label}: {len(got)} gradient arrays, want {len(ref)}")
-        return
+        return seconds
     for idx, (g, r) in enumerate(zip(got, ref, strict=True)):
         where = f"{label}: {'HVP' if wl.kind == 'hvp' else 'gradient'} array {idx}"
         if g.shape != r.shape:
@@ -482,6 +485,7 @@ def _check_one(wl: Workload, impl: Impl, ref: tuple[np.ndarray, ...], problems: 
                 f"max abs err {np.max(err):.3g}, "
                 f"max rel err {np.max(err / np.maximum(np.abs(r), 1e-300)):.3g}"
             )
+    return seconds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1250,8 +1254,10 @@ def report(results: list[Result], settings: Settings, argv: Sequence[str], clock
             "after `clear_cache()` with a fresh `TANGENTLIKE_CACHE_DIR`, the workloads taking "
             "turns after the checks; *cached*: a `grad()` call "
             "that finds the derivative already generated; *2nd call*: the derivative's second "
-            "call with the benchmark's arguments, which runs an instrumented copy and writes "
-            "the version for those shapes (docs/supported.md, \"Versions by shape\"); later "
+            "call with the benchmark's arguments (the call alone, not the check of its "
+            "values), which writes the version for those shapes (after an instrumented run "
+            "where the shapes do not follow from the signature alone; docs/supported.md, "
+            "\"Versions by shape\"); later "
             "calls, the ones timed, run that version. Peak memory (tracemalloc: NumPy and "
             "Python allocations; jax's and torch's buffers are not seen) of one call, result "
             "included.",
