@@ -33,6 +33,7 @@ def dask_stand_in() -> gpu.Device:
                       lambda array: array.compute(scheduler="sync"), lambda: None)
 
 
+@pytest.mark.slow  # half a minute on 2 cores; the default run measures W5 and a wrong W3
 def test_measure_checks_and_tabulates_w3():
     rows = gpu.measure(dask_stand_in(), quick=True, scale=0.01, rows=gpu.ROWS[:1])
     assert [r["name"] for r in rows] == ["W3"]

@@ -45,7 +45,20 @@ def _subprocess(command: list[str]):
     return run
 
 
-@pytest.fixture(params=["main", "python -m", "script"])
+CLI_RUNS = ["main", "python -m", "script"]
+
+
+def cli_cases(cases: list, ids: list[str] | None = None) -> list:
+    """``cases`` run in each way (for ``tangentlike_cli``, indirectly): in process, all of them
+    in the default run; as a subprocess, the first and every fourth after it (the others with
+    ``-m slow``)."""
+    ids = ids or [str(c) for c in cases]
+    return [pytest.param(run, case, id=f"{run}-{case_id}",
+                         marks=[] if run == "main" or i % 4 == 0 else [pytest.mark.slow])
+            for i, (case, case_id) in enumerate(zip(cases, ids)) for run in CLI_RUNS]
+
+
+@pytest.fixture(params=CLI_RUNS)
 def tangentlike_cli(request, capsys):
     """A function running the command line with a list of arguments: (status, out, err)."""
     if request.param == "main":
@@ -250,7 +263,8 @@ ERROR_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", ERROR_CASES)
+@pytest.mark.parametrize("tangentlike_cli, case", cli_cases(ERROR_CASES),
+                         indirect=["tangentlike_cli"])
 def test_error_is_one_line(tangentlike_cli, tmp_path, case):
     args, expected = _error_cases(tmp_path)[case]
     code, out, err = tangentlike_cli(args)
@@ -264,7 +278,7 @@ def test_error_is_one_line(tangentlike_cli, tmp_path, case):
         assert text in lines[0]
 
 
-@pytest.mark.parametrize("args", [
+@pytest.mark.parametrize("tangentlike_cli, args", cli_cases([
     [],
     ["smooth.py"],  # no :FUNC
     [f"{SMOOTH}:"],
@@ -273,8 +287,8 @@ def test_error_is_one_line(tangentlike_cli, tmp_path, case):
     [f"{SMOOTH}:loss", "--wrt", "w,,b"],
     [f"{SMOOTH}:loss", "--wrt", "1.5"],
     [f"{SMOOTH}:loss", "--frobnicate"],
-], ids=["nothing", "no function", "empty function", "bad motion", "bad mode", "empty wrt item",
-        "bad wrt item", "unknown option"])
+], ["nothing", "no function", "empty function", "bad motion", "bad mode", "empty wrt item",
+    "bad wrt item", "unknown option"]), indirect=["tangentlike_cli"])
 def test_usage_errors_exit_2(tangentlike_cli, args):
     code, out, err = tangentlike_cli(args)
     assert code == 2

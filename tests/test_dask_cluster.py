@@ -177,6 +177,7 @@ def test_mlp_gradient(data: Data, task_log: TaskLog) -> None:
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "dask_lsq.py"
 
 
+@pytest.mark.slow  # a 40 s subprocess on 2 cores; the gradients above run in the default run
 def test_example_runs(subprocess_env: dict[str, str]) -> None:
     done = subprocess.run(
         [sys.executable, "-W", "error", str(EXAMPLE), "--rows", "1000000", "--steps", "3"],

@@ -46,7 +46,10 @@ def f(x, y=2, *a, k=1, **kw):
 '''
 
 
-@pytest.mark.parametrize("source", [EXTRA, *SOURCES], ids=lambda s: getattr(s, "name", "extra"))
+# EXTRA (every syntax form) and every third file in the default run; the others with -m slow.
+@pytest.mark.parametrize("source", [
+    pytest.param(s, id=getattr(s, "name", "extra"), marks=[] if i % 3 == 0 else [pytest.mark.slow])
+    for i, s in enumerate([EXTRA, *SOURCES])])
 def test_to_ast_is_gast_to_ast(source):
     text = source if isinstance(source, str) else source.read_text(encoding="utf-8")
     tree = gast.ast_to_gast(ast.parse(text))

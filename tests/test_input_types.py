@@ -220,9 +220,16 @@ def test_complex_inside_a_container_is_differentiated():
 
 # --- precision: float32 in, float32 out ---------------------------------------------------------
 
+# Each dtype and each shape once in the default run (a Latin square); the others with -m slow.
+PRECISION_CASES = [
+    pytest.param(dtype, shape, id=f"{shape}-{dtype.__name__}",
+                 marks=[] if (i + j) % 3 == 0 else [pytest.mark.slow])
+    for j, shape in enumerate([(), (3,), (2, 3)])
+    for i, dtype in enumerate([np.float64, np.float32, np.float16])]
+
+
 @entry_points
-@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
-@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+@pytest.mark.parametrize("dtype, shape", PRECISION_CASES)
 def test_derivatives_keep_the_input_precision(entry, dtype, shape):
     x = (np.linspace(0.3, 1.2, int(np.prod(shape))).reshape(shape)).astype(dtype)
     if not shape:

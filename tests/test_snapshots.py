@@ -179,7 +179,7 @@ def test_rnn(n, k):
 
 @pytest.mark.parametrize("k", [
     pytest.param(1, marks=pytest.mark.slow),  # one snapshot: n (n - 1) / 2 = 499,500 steps
-    2, 3, 10])
+    pytest.param(2, marks=pytest.mark.slow), 3, 10])  # 2: about 20 s
 def test_thousand_steps(k):
     _check(euler, (np.array([0.3, -0.2]), 1000), (0,), k)
 

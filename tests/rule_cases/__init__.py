@@ -15,7 +15,8 @@ The case's ``suite`` says which end-to-end checks it gets: ``"numpy"`` (the modu
 ``templates/``, registered with :func:`add`): reverse mode in two modes, forward mode, autograd,
 Hessian-vector products and float32, the first case of each rule in the default run;
 ``"core"`` (``core_*.py``, registered with :func:`add_core`): reverse mode in all four modes
-(optimized or not, joint or split motion), every case in the default run; ``"float32"``:
+(optimized or not, joint or split motion), the first case of each rule and every
+fourth after it in the default run; ``"float32"``:
 float32 inputs in all four modes; ``"forward"``: a program through forward mode, every
 output compared; ``"template"``: no end-to-end form.  The core cases share their ids with
 NumPy-suite ones, so their ids start with :data:`CORE`.  A primitive is covered
@@ -217,8 +218,9 @@ def add(case_id: str, covers: Any, expr: str, params: dict[str, Any], *,
     ``second_order``: also check Hessian-vector products (the first ``wrt`` argument).
     ``float32``: also check that float32 inputs give float32 derivatives.
     ``rtol``: relative tolerance against finite differences (``atol`` is ``rtol / 100``).
-    ``xfail``: known bugs, by test ("reverse", "forward", "autograd", "second_order",
-    "float32") to the reason; those tests are strict xfails, so a fix is noticed.
+    ``xfail``: known bugs, by test ("reverse", "forward", "primal" (forward mode's primal
+    value), "autograd", "second_order", "float32") to the reason; those tests are strict
+    xfails, so a fix is noticed.
     ``names``: globals the expression needs besides ``math`` and ``np`` (``scipy``).
     """
     covers = covers if isinstance(covers, tuple) else (covers,)
@@ -300,3 +302,20 @@ def in_default_run(per_primitive: int = 1) -> set[str]:
             for k in keys:
                 runs[k] = runs.get(k, 0) + 1
     return chosen
+
+
+def every_kth(case_ids: list[str], k: int) -> set[str]:
+    """The first of ``case_ids`` and every ``k``-th after it, in order (a sample for the
+    default run of a check that other tests already run on every rule)."""
+    return set(case_ids[::k])
+
+
+def core_in_default_run(k: int) -> set[str]:
+    """The core-suite cases the default test run checks: of each rule's cases (those whose
+    id, after :data:`CORE`, starts with the same name before its first ``-``), the first and
+    every ``k``-th after it; the others run with ``-m slow``."""
+    by_rule: dict[str, list[str]] = {}
+    for case_id, case in ALL.items():
+        if case.suite == "core":
+            by_rule.setdefault(case_id.removeprefix(CORE).split("-")[0], []).append(case_id)
+    return {c for case_ids in by_rule.values() for c in every_kth(case_ids, k)}

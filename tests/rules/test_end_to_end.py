@@ -22,8 +22,10 @@ The case's suite decides its checks:
 * ``forward`` cases: programs through the real forward mode, every output against finite
   differences.
 
-Only the first ``numpy`` case of each rule and the primary mode (optimized, joint) of
-each case run by default; ``-m slow`` runs the others (see ``tests/conftest.py``).
+The default run checks the first ``numpy`` case of each rule (reverse and forward mode; of
+those, every third against autograd, in float32 and for the primal invariant), the first
+``core`` case of each rule and every fourth after it, each in the primary mode (optimized,
+joint); ``-m slow`` runs the others (see ``tests/conftest.py``).
 """
 from __future__ import annotations
 
@@ -64,6 +66,11 @@ rule_cases.load_all()
 
 DOT_RTOL = 1e-9
 DEFAULT_RUN = rule_cases.in_default_run(1)
+CORE_DEFAULT_RUN = rule_cases.core_in_default_run(4)
+# Checks that the default run gives every third of DEFAULT_RUN's cases (reverse and forward
+# mode check every rule already).
+SAMPLED = {"autograd", "float32", "primal"}
+SAMPLED_DEFAULT_RUN = rule_cases.every_kth([c for c in ALL if c in DEFAULT_RUN], 3)
 SUITE_MODES = {  # the (optimized, motion) modes each suite runs reverse mode in
     "numpy": [((True, "joint"), "opt-joint"), ((False, "split"), "noopt-split")],
     "core": list(zip(MODES, MODE_IDS)), "float32": list(zip(MODES, MODE_IDS)),
@@ -76,7 +83,9 @@ def _marks(case_id: str, test: str) -> list[Any]:
     case = ALL[case_id]
     reason = case.xfail.get(test)
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    if case.suite == "numpy" and case_id not in DEFAULT_RUN:
+    default_run = {"numpy": SAMPLED_DEFAULT_RUN if test in SAMPLED else DEFAULT_RUN,
+                   "core": CORE_DEFAULT_RUN}.get(case.suite)
+    if default_run is not None and case_id not in default_run:
         marks.append(pytest.mark.slow)
     return marks
 
@@ -176,7 +185,15 @@ def test_forward_against_finite_differences_and_reverse(case_id: str) -> None:
     scale = sum(float(np.sum(np.abs(t))) for t in terms) + abs(float(jv))
     assert abs(float(jv) - total) <= DOT_RTOL * max(scale, 1e-300), \
         f"<J v, 1> = {float(jv)!r} but <grad, v> = {total!r}\n{where}"
-    # The primal invariant: preserve_result=True and jvp give f(*args) exactly, call by call.
+
+
+@pytest.mark.parametrize("case_id", _params("primal", _cases("numpy")))
+def test_forward_keeps_the_primal_value(case_id: str) -> None:
+    """preserve_result=True and jvp give f(*args) exactly, call by call, and the tangent."""
+    case = ALL[case_id]
+    v = case_direction(case)
+    fd = (float(case.func(*moved(case, v, H))) - float(case.func(*moved(case, v, -H)))) / (2 * H)
+    where = f"forward mode of {case.id}"
     value = primal_value(case.func, case.args)
     dfv = tangentlike.autodiff(case.func, wrt=case.wrt, mode="forward", preserve_result=True)
     tangents = check_primal(dfv, [*case.args, *v], value, forward_value,
