@@ -23,6 +23,15 @@ added in another order):
   the buffers.  The factors are copied where the sum was, so a value changed later (or an
   alias of one) cannot reach them;
 - ``b`` is at most ``MAX_STEP_ROWS`` (beyond that, each step's product already runs well).
+
+A factor that is row ``t`` of a parameter ``X`` at every step ``t`` of a backward loop ``for t
+in reversed(range(S))`` (the forward loop ``for t in range(S)`` bound it by ``f = X[t]``, its
+only binding there, and the backward loop restores it only after the sum) is not copied: the
+buffers are filled from their last slot down, so that a chunk's factor is the slice ``X[t:t +
+chunk]`` itself and the steps left are ``X[:steps]``, as a hand-written gradient reads its
+inputs.  Only where the backward loop changes nothing in place (so ``X`` is the same when the
+chunk is summed as when the step ran) and ``X`` is a float array parameter the function never
+binds, ``(T, b, m)`` with the factor's dtype.
 """
 from __future__ import annotations
 
@@ -42,10 +51,12 @@ MAX_STEP_ROWS = 64  # a step's inner dimension up to which its product is worth 
 
 
 def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
-                   resolve: Callable[[gast.expr], Any]) -> bool:
+                   resolve: Callable[[gast.expr], Any],
+                   arrays: dict[str, Any] | None = None) -> bool:
     """Rewrite the sums of per-step products in ``fn``'s top-level loops (see the module);
     ``exact``: the statements a returned primal value depends on; ``resolve``: what a
-    function expression names.  True if any changed."""
+    function expression names; ``arrays``: the parameters' values of the version's call
+    (a factor that is a parameter's row is read from it).  True if any changed."""
     loops = [s for s in fn.body if isinstance(s, gast.For) and id(s) not in exact
              and any(map(_summed, s.body))]
     if not loops:
@@ -56,7 +67,8 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
     changed = False
     for stmt in fn.body:
         if any(stmt is loop for loop in loops):
-            rewritten = _Loop(stmt, numpy, names, bound, resolve).rewrite()
+            rows = _input_rows(fn, stmt, arrays or {}, resolve)
+            rewritten = _Loop(stmt, numpy, names, bound, resolve, rows).rewrite()
             if rewritten is not None:
                 heading = [out.pop()] if out and syntax.is_comment(out[-1]) else []
                 loop_at = next(i for i, s in enumerate(rewritten) if s is stmt)
@@ -81,9 +93,13 @@ class _Sum:
 
 class _Loop:
     def __init__(self, loop: gast.For, numpy: str, names: set[str],
-                 bound: dict[str, tuple | None], resolve: Callable[[gast.expr], Any]):
+                 bound: dict[str, tuple | None], resolve: Callable[[gast.expr], Any],
+                 rows: dict[str, tuple[str, int, np.ndarray]] | None = None):
         self.loop, self.numpy, self.names, self.bound = loop, numpy, names, bound
         self.resolve = resolve
+        # factor name -> (X, the position after which the loop rebinds it, X): row t of X
+        self.rows = rows or {}
+        self.sources: set[str] = set()  # the buffers that are a parameter's rows instead
         self.mentions: Counter[str] | None = None  # how often the loop body names each name
 
     def rewrite(self) -> list[gast.stmt] | None:
@@ -99,6 +115,15 @@ class _Loop:
         rows = max(s.shapes[0][0] for s in sums)
         chunk = max(1, ROWS // rows)
         counter = fresh_name(self.names, "steps")
+        positions = {id(stmt): position for position, stmt in enumerate(loop.body)}
+        sources = {id(factor): source for s in sums
+                   for factor, shape, dtype in zip(s.factors, s.shapes, s.dtypes)
+                   if (source := self._row_source(factor, shape, dtype,
+                                                  positions[id(s.stmt)])) is not None}
+        # With a parameter's rows as a factor, the buffers fill from their last slot down,
+        # in the order of those rows (the loop runs backward).
+        slot: gast.expr = syntax.load(counter) if not sources else gast.BinOp(
+            left=syntax.const(chunk - 1), op=gast.Sub(), right=syntax.load(counter))
         buffers: dict[str, tuple[int, str, gast.expr]] = {}  # dump -> (position, name, factor)
         texts = {id(s.stmt): _text(s.stmt) for s in sums}
         before = [syntax.comment(
@@ -111,8 +136,15 @@ class _Loop:
             if found is None:
                 body.append(stmt)
                 continue
-            body.append(syntax.comment(f"Keep the factors of: {texts[id(stmt)]}"))
+            read = [f"{_text(f)} is row {self.loop.target.id} of {sources[id(f)]}, read "
+                    "from it" for f in found.factors if id(f) in sources]
+            body.append(syntax.comment(f"Keep the factors of: {texts[id(stmt)]}" + "".join(
+                f" ({note})" for note in read)))
             for factor, shape, dtype in zip(found.factors, found.shapes, found.dtypes):
+                if id(factor) in sources:
+                    self.sources.add(sources[id(factor)])
+                    found.buffers.append(sources[id(factor)])
+                    continue
                 key = ast.dump(factor) + repr((shape, dtype))
                 shared = buffers.get(key)
                 if shared is not None and _unchanged(factor, [
@@ -126,19 +158,31 @@ class _Loop:
                 before.append(syntax.assign(name, self._empty((chunk, *shape), dtype)))
                 body.append(gast.Assign(
                     targets=[gast.Subscript(value=syntax.load(name),
-                                            slice=syntax.load(counter), ctx=gast.Store())],
+                                            slice=syntax.clone(slot), ctx=gast.Store())],
                     value=factor, type_comment=None))
         body.append(syntax.assign(counter, gast.BinOp(
             left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))))
-        flush = [self._product(s, None, counter) for s in sums]
+        flush = [self._product(s, None, counter, chunk, bool(sources)) for s in sums]
         flush.append(syntax.assign(counter, syntax.const(0)))
         body.append(gast.If(test=gast.Compare(left=syntax.load(counter), ops=[gast.Eq()],
                                               comparators=[syntax.const(chunk)]),
                             body=flush, orelse=[]))
         loop.body = body
         after = [syntax.comment("The steps left of the sums hoisted out of the loop above")]
-        after += [self._product(s, counter, counter) for s in sums]
+        after += [self._product(s, counter, counter, chunk, bool(sources)) for s in sums]
         return [*before, loop, *after]
+
+    def _row_source(self, factor: gast.expr, shape: tuple, dtype: np.dtype,
+                    position: int) -> str | None:
+        """``X`` where ``factor``, read by the loop's statement at ``position``, is row ``t``
+        of the parameter ``X`` (see the module), else None."""
+        if not isinstance(factor, gast.Name) or factor.id not in self.rows:
+            return None
+        source, rebound_at, value = self.rows[factor.id]
+        if position >= rebound_at or value.shape[1:] != tuple(shape) \
+                or value.dtype != dtype:
+            return None
+        return source
 
     def _sum(self, stmt: gast.stmt) -> _Sum | None:
         """``stmt`` as a sum this module rewrites (see the module), or None."""
@@ -195,13 +239,27 @@ class _Loop:
             return None
         return rows if isinstance(rows, gast.Name) else None
 
-    def _product(self, found: _Sum, rows: str | None, counter: str) -> gast.Assign:
-        """``acc = acc + L.reshape(-1, m).T @ R.reshape(-1, n)`` of the buffers (their first
-        ``rows`` steps when ``rows`` names the count)."""
+    def _product(self, found: _Sum, rows: str | None, counter: str, chunk: int,
+                 from_last: bool) -> gast.Assign:
+        """``acc = acc + L.reshape(-1, m).T @ R.reshape(-1, n)`` of the buffers (their
+        ``rows`` steps, when ``rows`` names the count: the first ones, or the last ones
+        when they fill ``from_last``); a parameter's rows are its slice of the chunk."""
         stacked = []
+        step = self.loop.target.id if isinstance(self.loop.target, gast.Name) else None
         for name, shape in zip(found.buffers, found.shapes):
             buffer: gast.expr = syntax.load(name)
-            if rows is not None:
+            if name in self.sources:
+                lower: gast.expr | None = None if rows is not None else syntax.load(step)
+                upper: gast.expr = syntax.load(rows) if rows is not None else gast.BinOp(
+                    left=syntax.load(step), op=gast.Add(), right=syntax.const(chunk))
+                buffer = gast.Subscript(value=buffer, slice=gast.Slice(
+                    lower=lower, upper=upper, step=None), ctx=gast.Load())
+            elif rows is not None and from_last:
+                buffer = gast.Subscript(value=buffer, slice=gast.Slice(
+                    lower=gast.BinOp(left=syntax.const(chunk), op=gast.Sub(),
+                                     right=syntax.load(rows)), upper=None, step=None),
+                    ctx=gast.Load())
+            elif rows is not None:
                 buffer = gast.Subscript(value=buffer, slice=gast.Slice(
                     lower=None, upper=syntax.load(rows), step=None), ctx=gast.Load())
             stacked.append(syntax.call(gast.Attribute(value=buffer, attr="reshape",
@@ -229,6 +287,73 @@ class _Loop:
         return syntax.call(gast.Attribute(value=syntax.load(self.numpy), attr="empty",
                                           ctx=gast.Load()),
                            [syntax.tuple_of([syntax.const(d) for d in shape])], keywords)
+
+
+def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
+                resolve: Callable[[gast.expr], Any]) -> dict[str, tuple[str, int, np.ndarray]]:
+    """The names that hold row ``t`` of a parameter ``X`` when step ``t`` of the backward
+    loop ``loop`` (``for t in reversed(range(S))``) begins: each bound by ``f = X[t]`` in the
+    forward loop ``for t in range(S)`` before it, its only binding there, and bound in
+    ``loop`` only by later statements (the restore of its value of the step before).  Each
+    maps to ``(X, the position of the first of those, X's value)``; none where ``loop``
+    changes anything in place or ``S``, ``t`` are bound elsewhere (see the module)."""
+    it = loop.iter
+    if not (isinstance(loop.target, gast.Name) and _called(it, resolve, reversed)
+            and _called(it.args[0], resolve, range)
+            and isinstance(it.args[0].args[0], gast.Name)):
+        return {}
+    counter, stop = loop.target.id, it.args[0].args[0].id
+    at = next(i for i, s in enumerate(fn.body) if s is loop)
+    forward_at = next((i for i in range(at - 1, -1, -1) if isinstance(fn.body[i], gast.For)
+                       and syntax.is_name(fn.body[i].target, counter)
+                       and _called(fn.body[i].iter, resolve, range)
+                       and syntax.is_name(fn.body[i].iter.args[0], stop)), None)
+    if forward_at is None or _writes_in_place(loop.body):
+        return {}
+    forward = fn.body[forward_at]
+    binders = [syntax.stored_names(s) for s in fn.body]
+    if any(stop in names for names in binders[forward_at:]) or any(
+            counter in syntax.stored_names(s) for s in forward.body + loop.body):
+        return {}
+    stored = set().union(*binders)
+    rows: dict[str, tuple[str, int, np.ndarray]] = {}
+    for stmt in forward.body:
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, gast.Subscript)
+                and isinstance(stmt.value.value, gast.Name)
+                and syntax.is_name(stmt.value.slice, counter)):
+            continue
+        name, source = stmt.targets[0].id, stmt.value.value.id
+        value = arrays.get(source)
+        if type(value) is not np.ndarray or value.ndim != 3 or source in stored \
+                or not np.issubdtype(value.dtype, np.floating) or any(
+                    name in syntax.stored_names(s) for s in forward.body if s is not stmt) \
+                or any(name in names for names in binders[forward_at + 1:at]):
+            continue
+        rebound_at = next((i for i, s in enumerate(loop.body)
+                           if name in syntax.stored_names(s)), None)
+        if rebound_at is not None:  # without a restore, the loop would not read its rows
+            rows[name] = (source, rebound_at, value)
+    return rows
+
+
+def _called(node: gast.expr, resolve: Callable[[gast.expr], Any], function: Any) -> bool:
+    """``node`` calls ``function`` with one positional argument."""
+    return isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
+        and not isinstance(node.args[0], gast.Starred) and resolve(node.func) is function
+
+
+def _writes_in_place(body: list[gast.stmt]) -> bool:
+    """``body`` may change an array in place: an item or attribute assigned, an augmented
+    assignment, a deletion, or an ``out=`` argument."""
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, (gast.AugAssign, gast.Delete)) or (
+                isinstance(node, (gast.Subscript, gast.Attribute))
+                and isinstance(node.ctx, gast.Store)) or (
+                isinstance(node, gast.keyword) and node.arg == "out"):
+            return True
+    return False
 
 
 def _bindings(fn: gast.FunctionDef) -> dict[str, tuple | None]:

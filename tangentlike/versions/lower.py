@@ -137,7 +137,7 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         optimize(fn, temporaries)
     swap_selections(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     hoist_products(fn, numpy_name(scope), returned_primal_slice(fn),
-                   lambda f: resolve_in(f, (scope,), local))
+                   lambda f: resolve_in(f, (scope,), local), bound)
     hoist_inputs(fn, bound, returned_primal_slice(fn), lambda f: resolve_in(f, (scope,), local))
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
     accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
