@@ -67,12 +67,16 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
     changed = False
     for stmt in fn.body:
         if any(stmt is loop for loop in loops):
-            rows = _input_rows(fn, stmt, arrays or {}, resolve)
-            rewritten = _Loop(stmt, numpy, names, bound, resolve, rows).rewrite()
+            rows = _input_rows(fn, stmt, arrays or {}, resolve, bound)
+            hoisted = _Loop(stmt, numpy, names, bound, resolve, rows)
+            rewritten = hoisted.rewrite()
             if rewritten is not None:
                 heading = [out.pop()] if out and syntax.is_comment(out[-1]) else []
                 loop_at = next(i for i, s in enumerate(rewritten) if s is stmt)
                 out += rewritten[:loop_at] + heading + rewritten[loop_at:]
+                for row in hoisted.states:
+                    at = next(i for i, s in enumerate(out) if s is row.forward)
+                    out[at:at] = row.keep_states(numpy)
                 changed = True
                 continue
         out.append(stmt)
@@ -94,12 +98,12 @@ class _Sum:
 class _Loop:
     def __init__(self, loop: gast.For, numpy: str, names: set[str],
                  bound: dict[str, tuple | None], resolve: Callable[[gast.expr], Any],
-                 rows: dict[str, tuple[str, int, np.ndarray]] | None = None):
+                 rows: dict[str, list[_Row]] | None = None):
         self.loop, self.numpy, self.names, self.bound = loop, numpy, names, bound
         self.resolve = resolve
-        # factor name -> (X, the position after which the loop rebinds it, X): row t of X
-        self.rows = rows or {}
+        self.rows = rows or {}  # factor name -> where in the body it holds row t of what
         self.sources: set[str] = set()  # the buffers that are a parameter's rows instead
+        self.states: list[_Row] = []  # the forward loop's states this loop reads
         self.mentions: Counter[str] | None = None  # how often the loop body names each name
 
     def rewrite(self) -> list[gast.stmt] | None:
@@ -174,15 +178,19 @@ class _Loop:
 
     def _row_source(self, factor: gast.expr, shape: tuple, dtype: np.dtype,
                     position: int) -> str | None:
-        """``X`` where ``factor``, read by the loop's statement at ``position``, is row ``t``
-        of the parameter ``X`` (see the module), else None."""
-        if not isinstance(factor, gast.Name) or factor.id not in self.rows:
+        """The array whose row ``t`` ``factor`` is, read by the loop's statement at
+        ``position`` (a parameter, or the forward loop's states: see the module), else
+        None."""
+        if not isinstance(factor, gast.Name):
             return None
-        source, rebound_at, value = self.rows[factor.id]
-        if position >= rebound_at or value.shape[1:] != tuple(shape) \
-                or value.dtype != dtype:
-            return None
-        return source
+        for row in self.rows.get(factor.id, ()):
+            if row.first <= position < row.last and row.shape == tuple(shape) \
+                    and row.dtype == dtype:
+                if row.source is None:
+                    row.source = fresh_name(self.names, f"{factor.id}_states")
+                    self.states.append(row)
+                return row.source
+        return None
 
     def _sum(self, stmt: gast.stmt) -> _Sum | None:
         """``stmt`` as a sum this module rewrites (see the module), or None."""
@@ -289,14 +297,54 @@ class _Loop:
                            [syntax.tuple_of([syntax.const(d) for d in shape])], keywords)
 
 
+class _Row:
+    """Where a factor holds row ``t`` of an array in each step ``t`` of a backward loop: in
+    the statements ``first`` to ``last - 1`` of its body; of the parameter ``source``, or
+    (``source`` None until a sum reads it) of the states the forward loop's statement
+    ``store`` computes, kept by :meth:`keep_states`."""
+
+    def __init__(self, source: str | None, first: int, last: int, shape: tuple,
+                 dtype: np.dtype, forward: gast.For, store: gast.Assign | None = None):
+        self.source, self.first, self.last = source, first, last
+        self.shape, self.dtype, self.forward, self.store = shape, dtype, forward, store
+
+    def keep_states(self, numpy: str) -> list[gast.stmt]:
+        """The statements before the forward loop that make the array of its states (the
+        first: the name's value before the loop), and ``store`` writing each step's into
+        it (``out=``: the same values, no copy)."""
+        name, counter = self.store.targets[0].id, self.forward.target.id
+        stop = self.forward.iter.args[0]
+        steps = syntax.call("max", [syntax.clone(stop), syntax.const(0)])
+        size = gast.Tuple(elts=[gast.BinOp(left=steps, op=gast.Add(), right=syntax.const(1)),
+                                *map(syntax.const, self.shape)], ctx=gast.Load())
+        keywords = [] if self.dtype == np.float64 else [gast.keyword(
+            arg="dtype", value=gast.Attribute(value=syntax.load(numpy),
+                                              attr=np.dtype(self.dtype).name,
+                                              ctx=gast.Load()))]
+        slot = gast.BinOp(left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))
+        self.store.value.keywords.append(gast.keyword(arg="out", value=gast.Subscript(
+            value=syntax.load(self.source), slice=slot, ctx=gast.Load())))
+        return [
+            syntax.comment(f"The states {name} of the loop below, before each step, in one "
+                           "array (the loop computes each into it)"),
+            syntax.assign(self.source, syntax.call(gast.Attribute(
+                value=syntax.load(numpy), attr="empty", ctx=gast.Load()), [size], keywords)),
+            gast.Assign(targets=[gast.Subscript(value=syntax.load(self.source),
+                                                slice=syntax.const(0), ctx=gast.Store())],
+                        value=syntax.load(name), type_comment=None)]
+
+
 def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
-                resolve: Callable[[gast.expr], Any]) -> dict[str, tuple[str, int, np.ndarray]]:
-    """The names that hold row ``t`` of a parameter ``X`` when step ``t`` of the backward
-    loop ``loop`` (``for t in reversed(range(S))``) begins: each bound by ``f = X[t]`` in the
-    forward loop ``for t in range(S)`` before it, its only binding there, and bound in
-    ``loop`` only by later statements (the restore of its value of the step before).  Each
-    maps to ``(X, the position of the first of those, X's value)``; none where ``loop``
-    changes anything in place or ``S``, ``t`` are bound elsewhere (see the module)."""
+                resolve: Callable[[gast.expr], Any],
+                bound: dict[str, tuple | None]) -> dict[str, list[_Row]]:
+    """Where the names hold row ``t`` of an array in step ``t`` of the backward loop
+    ``loop`` (``for t in reversed(range(S))``), after the forward loop ``for t in
+    range(S)`` before it: a name bound by ``f = X[t]`` in the forward loop, its only
+    binding there, before ``loop`` binds it (the restore of its value of the step before);
+    a name bound by ``f = ufunc(...)`` in the forward loop, its only binding there, after
+    ``loop`` restores it by ``f = stack.pop()``, its only binding there (the state before
+    step ``t``).  None where the loops or what is between them change anything in place,
+    or ``S``, ``t`` are bound elsewhere (see the module)."""
     it = loop.iter
     if not (isinstance(loop.target, gast.Name) and _called(it, resolve, reversed)
             and _called(it.args[0], resolve, range)
@@ -308,34 +356,64 @@ def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
                        and syntax.is_name(fn.body[i].target, counter)
                        and _called(fn.body[i].iter, resolve, range)
                        and syntax.is_name(fn.body[i].iter.args[0], stop)), None)
-    if forward_at is None or _writes_in_place(loop.body):
+    if forward_at is None or _writes_in_place(fn.body[forward_at:at + 1]):
         return {}
     forward = fn.body[forward_at]
+    if forward.orelse or any(isinstance(n, (gast.Break, gast.Continue, gast.Return))
+                             for s in forward.body for n in gast.walk(s)):
+        return {}
     binders = [syntax.stored_names(s) for s in fn.body]
     if any(stop in names for names in binders[forward_at:]) or any(
             counter in syntax.stored_names(s) for s in forward.body + loop.body):
         return {}
     stored = set().union(*binders)
-    rows: dict[str, tuple[str, int, np.ndarray]] = {}
+    rows: dict[str, list[_Row]] = {}
     for stmt in forward.body:
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], gast.Name)
-                and isinstance(stmt.value, gast.Subscript)
-                and isinstance(stmt.value.value, gast.Name)
-                and syntax.is_name(stmt.value.slice, counter)):
+                and isinstance(stmt.targets[0], gast.Name)):
             continue
-        name, source = stmt.targets[0].id, stmt.value.value.id
-        value = arrays.get(source)
-        if type(value) is not np.ndarray or value.ndim != 3 or source in stored \
-                or not np.issubdtype(value.dtype, np.floating) or any(
-                    name in syntax.stored_names(s) for s in forward.body if s is not stmt) \
+        name = stmt.targets[0].id
+        if any(name in syntax.stored_names(s) for s in forward.body if s is not stmt) \
                 or any(name in names for names in binders[forward_at + 1:at]):
             continue
-        rebound_at = next((i for i, s in enumerate(loop.body)
-                           if name in syntax.stored_names(s)), None)
-        if rebound_at is not None:  # without a restore, the loop would not read its rows
-            rows[name] = (source, rebound_at, value)
+        stores = [i for i, s in enumerate(loop.body) if name in syntax.stored_names(s)]
+        value = stmt.value
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and syntax.is_name(value.slice, counter) and stores:
+            source = value.value.id
+            array = arrays.get(source)
+            if type(array) is np.ndarray and array.ndim == 3 and source not in stored \
+                    and np.issubdtype(array.dtype, np.floating):
+                rows[name] = [_Row(source, 0, stores[0], array.shape[1:], array.dtype,
+                                   forward)]
+        elif _state(stmt, resolve) and len(stores) == 1 and _popped(loop.body[stores[0]]) \
+                and resolve(syntax.load("max")) is max:  # the states' count: max(S, 0) + 1
+            seen = recorded(value)
+            if seen is not None and seen == bound.get(name) and seen[0] is np.ndarray \
+                    and seen[1] is not None and len(seen[1]) == 2 \
+                    and np.issubdtype(seen[2], np.floating):
+                rows[name] = [_Row(None, stores[0] + 1, len(loop.body), seen[1], seen[2],
+                                   forward, stmt)]
     return rows
+
+
+def _state(stmt: gast.Assign, resolve: Callable[[gast.expr], Any]) -> bool:
+    """``stmt`` is ``f = ufunc(a, ...)``, a NumPy ufunc of one output and all its inputs
+    given by position (``out=`` may be added)."""
+    call = stmt.value
+    if not isinstance(call, gast.Call) or call.keywords:
+        return False
+    ufunc = resolve(call.func)
+    return isinstance(ufunc, np.ufunc) and ufunc.nout == 1 and len(call.args) == ufunc.nin \
+        and not any(isinstance(a, gast.Starred) for a in call.args)
+
+
+def _popped(stmt: gast.stmt) -> bool:
+    """``stmt`` is ``f = stack.pop()``."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) \
+        and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr == "pop" \
+        and isinstance(stmt.value.func.value, gast.Name) and not stmt.value.args \
+        and not stmt.value.keywords
 
 
 def _called(node: gast.expr, resolve: Callable[[gast.expr], Any], function: Any) -> bool:
