@@ -77,6 +77,8 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
                 for row in hoisted.states:
                     at = next(i for i, s in enumerate(out) if s is row.forward)
                     out[at:at] = row.keep_states(numpy)
+                for name in hoisted.read:
+                    _drop_saves(out, name, rows[name][0].forward, stmt)
                 changed = True
                 continue
         out.append(stmt)
@@ -104,6 +106,7 @@ class _Loop:
         self.rows = rows or {}  # factor name -> where in the body it holds row t of what
         self.sources: set[str] = set()  # the buffers that are a parameter's rows instead
         self.states: list[_Row] = []  # the forward loop's states this loop reads
+        self.read: set[str] = set()  # the factors read from an array instead
         self.mentions: Counter[str] | None = None  # how often the loop body names each name
 
     def rewrite(self) -> list[gast.stmt] | None:
@@ -189,6 +192,7 @@ class _Loop:
                 if row.source is None:
                     row.source = fresh_name(self.names, f"{factor.id}_states")
                     self.states.append(row)
+                self.read.add(factor.id)
                 return row.source
         return None
 
@@ -414,6 +418,51 @@ def _popped(stmt: gast.stmt) -> bool:
         and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr == "pop" \
         and isinstance(stmt.value.func.value, gast.Name) and not stmt.value.args \
         and not stmt.value.keywords
+
+
+def _drop_saves(body: list[gast.stmt], name: str, forward: gast.For,
+                backward: gast.For) -> None:
+    """Take out the forward loop's push ``stack.append(name)`` and the backward loop's pop
+    ``name = stack.pop()`` that restores it, where ``body`` reads ``name`` nowhere else (the
+    sums that read it read an array now).  Only where every push and pop of that stack in the
+    two loops is a statement of their bodies, the pops restore the pushed names in reverse,
+    and nothing between the loops uses the stack: each pop takes what its push put."""
+    pushes = [(i, s) for i, s in enumerate(forward.body) if _pushed(s) is not None]
+    pops = [(i, s) for i, s in enumerate(backward.body) if _popped(s)]
+    if not pushes or len(pushes) != len(pops):
+        return
+    stack = pushes[0][1].value.func.value.id
+    if any(_pushed(s) != (stack, p.targets[0].id)
+           for (_, s), (_, p) in zip(pushes, reversed(pops), strict=True)) \
+            or any(p.value.func.value.id != stack for _, p in pops):
+        return
+    paired = {id(s) for _, s in pushes + pops}
+    mentions = [s for s in forward.body + backward.body if id(s) not in paired
+                and stack in syntax.all_names(s)]
+    start = next(i for i, s in enumerate(body) if s is forward)
+    end = next(i for i, s in enumerate(body) if s is backward)
+    if mentions or any(stack in syntax.all_names(s) for s in body[start + 1:end]):
+        return
+    reads = [n for s in body for n in syntax.walk_names(s)
+             if n.id == name and isinstance(n.ctx, gast.Load)]
+    at = next(k for k, (_, s) in enumerate(pushes) if _pushed(s)[1] == name)
+    if len(reads) != sum(_pushed(s)[1] == name for _, s in pushes):
+        return  # read somewhere besides its pushes
+    push, pop = pushes[at][1], pops[len(pops) - 1 - at][1]
+    forward.body = [s for s in forward.body if s is not push]
+    backward.body = [s for s in backward.body if s is not pop]
+
+
+def _pushed(stmt: gast.stmt) -> tuple[str, str] | None:
+    """``(stack, f)`` of ``stack.append(f)``, else None."""
+    if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)):
+        return None
+    call = stmt.value
+    if isinstance(call.func, gast.Attribute) and call.func.attr == "append" \
+            and isinstance(call.func.value, gast.Name) and len(call.args) == 1 \
+            and isinstance(call.args[0], gast.Name) and not call.keywords:
+        return call.func.value.id, call.args[0].id
+    return None
 
 
 def _called(node: gast.expr, resolve: Callable[[gast.expr], Any], function: Any) -> bool:

@@ -9,6 +9,8 @@ relative 1e-6), and says which factors are read from an array.
 """
 from __future__ import annotations
 
+import re
+
 import hoist_functions as hf
 import hoist_rows_functions as hrf
 import input_functions as inf
@@ -69,6 +71,14 @@ def test_rows_and_states_read_from_arrays(f: object) -> None:
     assert "h_states[t:t + 64].reshape(-1, 4).T @" in source, source
     assert "xs[:steps]" in source and "h_states[:steps]" in source, source
     assert "out=h_states[t + 1]" in source, source
+    row = re.search(r"(\w+) is row t of xs", source).group(1)  # no longer saved and restored
+    assert f"stack.append({row})" not in source and f"{row} = stack.pop()" not in source
+
+
+def test_a_row_read_elsewhere_is_still_saved() -> None:
+    source = _check(hrf.rnn_row_read_after, _args(13, batch=16), (0, 1, 2, 3), row=True,
+                    states=True)
+    assert "stack.append(x)" in source and "x = stack.pop()" in source, source
 
 
 @pytest.mark.parametrize("steps", [0, 1, 7, 8, 9, 63, 64, 65, 130])
