@@ -31,7 +31,13 @@ buffers are filled from their last slot down, so that a chunk's factor is the sl
 chunk]`` itself and the steps left are ``X[:steps]``, as a hand-written gradient reads its
 inputs.  Only where the backward loop changes nothing in place (so ``X`` is the same when the
 chunk is summed as when the step ran) and ``X`` is a float array parameter the function never
-binds, ``(T, b, m)`` with the factor's dtype.
+binds, ``(T, b, m)`` with the factor's dtype.  Such a factor, read nowhere else, is no longer
+saved and restored (its push and its pop, where the loops' pushes and pops pair up by
+position).  Likewise the state before step ``t`` of a recurrence (``h = np.tanh(...)`` in the
+forward loop, a NumPy ufunc, its only binding there, restored by ``h = stack.pop()`` in the
+backward loop before the sum): the forward loop computes each step's state into one array of
+the states (``out=states[t + 1]``, the same values; ``states[0]`` the value before the loop),
+and a chunk's factor is its slice ``states[t:t + chunk]``: no copy per step.
 """
 from __future__ import annotations
 
