@@ -23,6 +23,21 @@ added in another order):
   the buffers.  The factors are copied where the sum was, so a value changed later (or an
   alias of one) cannot reach them;
 - ``b`` is at most ``MAX_STEP_ROWS`` (beyond that, each step's product already runs well).
+
+A factor that is row ``t`` of a parameter ``X`` at every step ``t`` of a backward loop ``for t
+in reversed(range(S))`` (the forward loop ``for t in range(S)`` bound it by ``f = X[t]``, its
+only binding there, and the backward loop restores it only after the sum) is not copied: the
+buffers are filled from their last slot down, so that a chunk's factor is the slice ``X[t:t +
+chunk]`` itself and the steps left are ``X[:steps]``, as a hand-written gradient reads its
+inputs.  Only where the backward loop changes nothing in place (so ``X`` is the same when the
+chunk is summed as when the step ran) and ``X`` is a float array parameter the function never
+binds, ``(T, b, m)`` with the factor's dtype.  Such a factor, read nowhere else, is no longer
+saved and restored (its push and its pop, where the loops' pushes and pops pair up by
+position).  Likewise the state before step ``t`` of a recurrence (``h = np.tanh(...)`` in the
+forward loop, a NumPy ufunc, its only binding there, restored by ``h = stack.pop()`` in the
+backward loop before the sum): the forward loop computes each step's state into one array of
+the states (``out=states[t + 1]``, the same values; ``states[0]`` the value before the loop),
+and a chunk's factor is its slice ``states[t:t + chunk]``: no copy per step.
 """
 from __future__ import annotations
 
@@ -42,10 +57,12 @@ MAX_STEP_ROWS = 64  # a step's inner dimension up to which its product is worth 
 
 
 def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
-                   resolve: Callable[[gast.expr], Any]) -> bool:
+                   resolve: Callable[[gast.expr], Any],
+                   arrays: dict[str, Any] | None = None) -> bool:
     """Rewrite the sums of per-step products in ``fn``'s top-level loops (see the module);
     ``exact``: the statements a returned primal value depends on; ``resolve``: what a
-    function expression names.  True if any changed."""
+    function expression names; ``arrays``: the parameters' values of the version's call
+    (a factor that is a parameter's row is read from it).  True if any changed."""
     loops = [s for s in fn.body if isinstance(s, gast.For) and id(s) not in exact
              and any(map(_summed, s.body))]
     if not loops:
@@ -56,11 +73,18 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
     changed = False
     for stmt in fn.body:
         if any(stmt is loop for loop in loops):
-            rewritten = _Loop(stmt, numpy, names, bound, resolve).rewrite()
+            rows = _input_rows(fn, stmt, arrays or {}, resolve, bound)
+            hoisted = _Loop(stmt, numpy, names, bound, resolve, rows)
+            rewritten = hoisted.rewrite()
             if rewritten is not None:
                 heading = [out.pop()] if out and syntax.is_comment(out[-1]) else []
                 loop_at = next(i for i, s in enumerate(rewritten) if s is stmt)
                 out += rewritten[:loop_at] + heading + rewritten[loop_at:]
+                for row in hoisted.states:
+                    at = next(i for i, s in enumerate(out) if s is row.forward)
+                    out[at:at] = row.keep_states(numpy)
+                for name in hoisted.read:
+                    _drop_saves(out, name, rows[name][0].forward, stmt)
                 changed = True
                 continue
         out.append(stmt)
@@ -81,9 +105,14 @@ class _Sum:
 
 class _Loop:
     def __init__(self, loop: gast.For, numpy: str, names: set[str],
-                 bound: dict[str, tuple | None], resolve: Callable[[gast.expr], Any]):
+                 bound: dict[str, tuple | None], resolve: Callable[[gast.expr], Any],
+                 rows: dict[str, list[_Row]] | None = None):
         self.loop, self.numpy, self.names, self.bound = loop, numpy, names, bound
         self.resolve = resolve
+        self.rows = rows or {}  # factor name -> where in the body it holds row t of what
+        self.sources: set[str] = set()  # the buffers that are a parameter's rows instead
+        self.states: list[_Row] = []  # the forward loop's states this loop reads
+        self.read: set[str] = set()  # the factors read from an array instead
         self.mentions: Counter[str] | None = None  # how often the loop body names each name
 
     def rewrite(self) -> list[gast.stmt] | None:
@@ -99,6 +128,15 @@ class _Loop:
         rows = max(s.shapes[0][0] for s in sums)
         chunk = max(1, ROWS // rows)
         counter = fresh_name(self.names, "steps")
+        positions = {id(stmt): position for position, stmt in enumerate(loop.body)}
+        sources = {id(factor): source for s in sums
+                   for factor, shape, dtype in zip(s.factors, s.shapes, s.dtypes)
+                   if (source := self._row_source(factor, shape, dtype,
+                                                  positions[id(s.stmt)])) is not None}
+        # With a parameter's rows as a factor, the buffers fill from their last slot down,
+        # in the order of those rows (the loop runs backward).
+        slot: gast.expr = syntax.load(counter) if not sources else gast.BinOp(
+            left=syntax.const(chunk - 1), op=gast.Sub(), right=syntax.load(counter))
         buffers: dict[str, tuple[int, str, gast.expr]] = {}  # dump -> (position, name, factor)
         texts = {id(s.stmt): _text(s.stmt) for s in sums}
         before = [syntax.comment(
@@ -111,8 +149,15 @@ class _Loop:
             if found is None:
                 body.append(stmt)
                 continue
-            body.append(syntax.comment(f"Keep the factors of: {texts[id(stmt)]}"))
+            read = [f"{_text(f)} is row {self.loop.target.id} of {sources[id(f)]}, read "
+                    "from it" for f in found.factors if id(f) in sources]
+            body.append(syntax.comment(f"Keep the factors of: {texts[id(stmt)]}" + "".join(
+                f" ({note})" for note in read)))
             for factor, shape, dtype in zip(found.factors, found.shapes, found.dtypes):
+                if id(factor) in sources:
+                    self.sources.add(sources[id(factor)])
+                    found.buffers.append(sources[id(factor)])
+                    continue
                 key = ast.dump(factor) + repr((shape, dtype))
                 shared = buffers.get(key)
                 if shared is not None and _unchanged(factor, [
@@ -126,19 +171,36 @@ class _Loop:
                 before.append(syntax.assign(name, self._empty((chunk, *shape), dtype)))
                 body.append(gast.Assign(
                     targets=[gast.Subscript(value=syntax.load(name),
-                                            slice=syntax.load(counter), ctx=gast.Store())],
+                                            slice=syntax.clone(slot), ctx=gast.Store())],
                     value=factor, type_comment=None))
         body.append(syntax.assign(counter, gast.BinOp(
             left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))))
-        flush = [self._product(s, None, counter) for s in sums]
+        flush = [self._product(s, None, counter, chunk, bool(sources)) for s in sums]
         flush.append(syntax.assign(counter, syntax.const(0)))
         body.append(gast.If(test=gast.Compare(left=syntax.load(counter), ops=[gast.Eq()],
                                               comparators=[syntax.const(chunk)]),
                             body=flush, orelse=[]))
         loop.body = body
         after = [syntax.comment("The steps left of the sums hoisted out of the loop above")]
-        after += [self._product(s, counter, counter) for s in sums]
+        after += [self._product(s, counter, counter, chunk, bool(sources)) for s in sums]
         return [*before, loop, *after]
+
+    def _row_source(self, factor: gast.expr, shape: tuple, dtype: np.dtype,
+                    position: int) -> str | None:
+        """The array whose row ``t`` ``factor`` is, read by the loop's statement at
+        ``position`` (a parameter, or the forward loop's states: see the module), else
+        None."""
+        if not isinstance(factor, gast.Name):
+            return None
+        for row in self.rows.get(factor.id, ()):
+            if row.first <= position < row.last and row.shape == tuple(shape) \
+                    and row.dtype == dtype:
+                if row.source is None:
+                    row.source = fresh_name(self.names, f"{factor.id}_states")
+                    self.states.append(row)
+                self.read.add(factor.id)
+                return row.source
+        return None
 
     def _sum(self, stmt: gast.stmt) -> _Sum | None:
         """``stmt`` as a sum this module rewrites (see the module), or None."""
@@ -195,13 +257,27 @@ class _Loop:
             return None
         return rows if isinstance(rows, gast.Name) else None
 
-    def _product(self, found: _Sum, rows: str | None, counter: str) -> gast.Assign:
-        """``acc = acc + L.reshape(-1, m).T @ R.reshape(-1, n)`` of the buffers (their first
-        ``rows`` steps when ``rows`` names the count)."""
+    def _product(self, found: _Sum, rows: str | None, counter: str, chunk: int,
+                 from_last: bool) -> gast.Assign:
+        """``acc = acc + L.reshape(-1, m).T @ R.reshape(-1, n)`` of the buffers (their
+        ``rows`` steps, when ``rows`` names the count: the first ones, or the last ones
+        when they fill ``from_last``); a parameter's rows are its slice of the chunk."""
         stacked = []
+        step = self.loop.target.id if isinstance(self.loop.target, gast.Name) else None
         for name, shape in zip(found.buffers, found.shapes):
             buffer: gast.expr = syntax.load(name)
-            if rows is not None:
+            if name in self.sources:
+                lower: gast.expr | None = None if rows is not None else syntax.load(step)
+                upper: gast.expr = syntax.load(rows) if rows is not None else gast.BinOp(
+                    left=syntax.load(step), op=gast.Add(), right=syntax.const(chunk))
+                buffer = gast.Subscript(value=buffer, slice=gast.Slice(
+                    lower=lower, upper=upper, step=None), ctx=gast.Load())
+            elif rows is not None and from_last:
+                buffer = gast.Subscript(value=buffer, slice=gast.Slice(
+                    lower=gast.BinOp(left=syntax.const(chunk), op=gast.Sub(),
+                                     right=syntax.load(rows)), upper=None, step=None),
+                    ctx=gast.Load())
+            elif rows is not None:
                 buffer = gast.Subscript(value=buffer, slice=gast.Slice(
                     lower=None, upper=syntax.load(rows), step=None), ctx=gast.Load())
             stacked.append(syntax.call(gast.Attribute(value=buffer, attr="reshape",
@@ -229,6 +305,188 @@ class _Loop:
         return syntax.call(gast.Attribute(value=syntax.load(self.numpy), attr="empty",
                                           ctx=gast.Load()),
                            [syntax.tuple_of([syntax.const(d) for d in shape])], keywords)
+
+
+class _Row:
+    """Where a factor holds row ``t`` of an array in each step ``t`` of a backward loop: in
+    the statements ``first`` to ``last - 1`` of its body; of the parameter ``source``, or
+    (``source`` None until a sum reads it) of the states the forward loop's statement
+    ``store`` computes, kept by :meth:`keep_states`."""
+
+    def __init__(self, source: str | None, first: int, last: int, shape: tuple,
+                 dtype: np.dtype, forward: gast.For, store: gast.Assign | None = None):
+        self.source, self.first, self.last = source, first, last
+        self.shape, self.dtype, self.forward, self.store = shape, dtype, forward, store
+
+    def keep_states(self, numpy: str) -> list[gast.stmt]:
+        """The statements before the forward loop that make the array of its states (the
+        first: the name's value before the loop), and ``store`` writing each step's into
+        it (``out=``: the same values, no copy)."""
+        name, counter = self.store.targets[0].id, self.forward.target.id
+        stop = self.forward.iter.args[0]
+        steps = syntax.call("max", [syntax.clone(stop), syntax.const(0)])
+        size = gast.Tuple(elts=[gast.BinOp(left=steps, op=gast.Add(), right=syntax.const(1)),
+                                *map(syntax.const, self.shape)], ctx=gast.Load())
+        keywords = [] if self.dtype == np.float64 else [gast.keyword(
+            arg="dtype", value=gast.Attribute(value=syntax.load(numpy),
+                                              attr=np.dtype(self.dtype).name,
+                                              ctx=gast.Load()))]
+        slot = gast.BinOp(left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))
+        self.store.value.keywords.append(gast.keyword(arg="out", value=gast.Subscript(
+            value=syntax.load(self.source), slice=slot, ctx=gast.Load())))
+        return [
+            syntax.comment(f"The states {name} of the loop below, before each step, in one "
+                           "array (the loop computes each into it)"),
+            syntax.assign(self.source, syntax.call(gast.Attribute(
+                value=syntax.load(numpy), attr="empty", ctx=gast.Load()), [size], keywords)),
+            gast.Assign(targets=[gast.Subscript(value=syntax.load(self.source),
+                                                slice=syntax.const(0), ctx=gast.Store())],
+                        value=syntax.load(name), type_comment=None)]
+
+
+def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
+                resolve: Callable[[gast.expr], Any],
+                bound: dict[str, tuple | None]) -> dict[str, list[_Row]]:
+    """Where the names hold row ``t`` of an array in step ``t`` of the backward loop
+    ``loop`` (``for t in reversed(range(S))``), after the forward loop ``for t in
+    range(S)`` before it: a name bound by ``f = X[t]`` in the forward loop, its only
+    binding there, before ``loop`` binds it (the restore of its value of the step before);
+    a name bound by ``f = ufunc(...)`` in the forward loop, its only binding there, after
+    ``loop`` restores it by ``f = stack.pop()``, its only binding there (the state before
+    step ``t``).  None where the loops or what is between them change anything in place,
+    or ``S``, ``t`` are bound elsewhere (see the module)."""
+    it = loop.iter
+    if not (isinstance(loop.target, gast.Name) and _called(it, resolve, reversed)
+            and _called(it.args[0], resolve, range)
+            and isinstance(it.args[0].args[0], gast.Name)):
+        return {}
+    counter, stop = loop.target.id, it.args[0].args[0].id
+    at = next(i for i, s in enumerate(fn.body) if s is loop)
+    forward_at = next((i for i in range(at - 1, -1, -1) if isinstance(fn.body[i], gast.For)
+                       and syntax.is_name(fn.body[i].target, counter)
+                       and _called(fn.body[i].iter, resolve, range)
+                       and syntax.is_name(fn.body[i].iter.args[0], stop)), None)
+    if forward_at is None or _writes_in_place(fn.body[forward_at:at + 1]):
+        return {}
+    forward = fn.body[forward_at]
+    if forward.orelse or any(isinstance(n, (gast.Break, gast.Continue, gast.Return))
+                             for s in forward.body for n in gast.walk(s)):
+        return {}
+    binders = [syntax.stored_names(s) for s in fn.body]
+    if any(stop in names for names in binders[forward_at:]) or any(
+            counter in syntax.stored_names(s) for s in forward.body + loop.body):
+        return {}
+    stored = set().union(*binders)
+    rows: dict[str, list[_Row]] = {}
+    for stmt in forward.body:
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        name = stmt.targets[0].id
+        if any(name in syntax.stored_names(s) for s in forward.body if s is not stmt) \
+                or any(name in names for names in binders[forward_at + 1:at]):
+            continue
+        stores = [i for i, s in enumerate(loop.body) if name in syntax.stored_names(s)]
+        value = stmt.value
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and syntax.is_name(value.slice, counter) and stores:
+            source = value.value.id
+            array = arrays.get(source)
+            if type(array) is np.ndarray and array.ndim == 3 and source not in stored \
+                    and np.issubdtype(array.dtype, np.floating):
+                rows[name] = [_Row(source, 0, stores[0], array.shape[1:], array.dtype,
+                                   forward)]
+        elif _state(stmt, resolve) and len(stores) == 1 and _popped(loop.body[stores[0]]) \
+                and resolve(syntax.load("max")) is max:  # the states' count: max(S, 0) + 1
+            seen = recorded(value)
+            if seen is not None and seen == bound.get(name) and seen[0] is np.ndarray \
+                    and seen[1] is not None and len(seen[1]) == 2 \
+                    and np.issubdtype(seen[2], np.floating):
+                rows[name] = [_Row(None, stores[0] + 1, len(loop.body), seen[1], seen[2],
+                                   forward, stmt)]
+    return rows
+
+
+def _state(stmt: gast.Assign, resolve: Callable[[gast.expr], Any]) -> bool:
+    """``stmt`` is ``f = ufunc(a, ...)``, a NumPy ufunc of one output and all its inputs
+    given by position (``out=`` may be added)."""
+    call = stmt.value
+    if not isinstance(call, gast.Call) or call.keywords:
+        return False
+    ufunc = resolve(call.func)
+    return isinstance(ufunc, np.ufunc) and ufunc.nout == 1 and len(call.args) == ufunc.nin \
+        and not any(isinstance(a, gast.Starred) for a in call.args)
+
+
+def _popped(stmt: gast.stmt) -> bool:
+    """``stmt`` is ``f = stack.pop()``."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) \
+        and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr == "pop" \
+        and isinstance(stmt.value.func.value, gast.Name) and not stmt.value.args \
+        and not stmt.value.keywords
+
+
+def _drop_saves(body: list[gast.stmt], name: str, forward: gast.For,
+                backward: gast.For) -> None:
+    """Take out the forward loop's push ``stack.append(name)`` and the backward loop's pop
+    ``name = stack.pop()`` that restores it, where ``body`` reads ``name`` nowhere else (the
+    sums that read it read an array now).  Only where every push and pop of that stack in the
+    two loops is a statement of their bodies, the pops restore the pushed names in reverse,
+    and nothing between the loops uses the stack: each pop takes what its push put."""
+    pushes = [(i, s) for i, s in enumerate(forward.body) if _pushed(s) is not None]
+    pops = [(i, s) for i, s in enumerate(backward.body) if _popped(s)]
+    if not pushes or len(pushes) != len(pops):
+        return
+    stack = pushes[0][1].value.func.value.id
+    if any(_pushed(s) != (stack, p.targets[0].id)
+           for (_, s), (_, p) in zip(pushes, reversed(pops), strict=True)) \
+            or any(p.value.func.value.id != stack for _, p in pops):
+        return
+    paired = {id(s) for _, s in pushes + pops}
+    mentions = [s for s in forward.body + backward.body if id(s) not in paired
+                and stack in syntax.all_names(s)]
+    start = next(i for i, s in enumerate(body) if s is forward)
+    end = next(i for i, s in enumerate(body) if s is backward)
+    if mentions or any(stack in syntax.all_names(s) for s in body[start + 1:end]):
+        return
+    reads = [n for s in body for n in syntax.walk_names(s)
+             if n.id == name and isinstance(n.ctx, gast.Load)]
+    at = next(k for k, (_, s) in enumerate(pushes) if _pushed(s)[1] == name)
+    if len(reads) != sum(_pushed(s)[1] == name for _, s in pushes):
+        return  # read somewhere besides its pushes
+    push, pop = pushes[at][1], pops[len(pops) - 1 - at][1]
+    forward.body = [s for s in forward.body if s is not push]
+    backward.body = [s for s in backward.body if s is not pop]
+
+
+def _pushed(stmt: gast.stmt) -> tuple[str, str] | None:
+    """``(stack, f)`` of ``stack.append(f)``, else None."""
+    if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)):
+        return None
+    call = stmt.value
+    if isinstance(call.func, gast.Attribute) and call.func.attr == "append" \
+            and isinstance(call.func.value, gast.Name) and len(call.args) == 1 \
+            and isinstance(call.args[0], gast.Name) and not call.keywords:
+        return call.func.value.id, call.args[0].id
+    return None
+
+
+def _called(node: gast.expr, resolve: Callable[[gast.expr], Any], function: Any) -> bool:
+    """``node`` calls ``function`` with one positional argument."""
+    return isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
+        and not isinstance(node.args[0], gast.Starred) and resolve(node.func) is function
+
+
+def _writes_in_place(body: list[gast.stmt]) -> bool:
+    """``body`` may change an array in place: an item or attribute assigned, an augmented
+    assignment, a deletion, or an ``out=`` argument."""
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, (gast.AugAssign, gast.Delete)) or (
+                isinstance(node, (gast.Subscript, gast.Attribute))
+                and isinstance(node.ctx, gast.Store)) or (
+                isinstance(node, gast.keyword) and node.arg == "out"):
+            return True
+    return False
 
 
 def _bindings(fn: gast.FunctionDef) -> dict[str, tuple | None]:

@@ -137,9 +137,11 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     if share_sums(fn, lambda f: resolve_in(f, (scope,), local)):
         optimize(fn, temporaries)
     swap_selections(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
-    hoist_products(fn, numpy_name(scope), returned_primal_slice(fn),
-                   lambda f: resolve_in(f, (scope,), local))
+    # The input products first: the forward loop it reads changes nothing in place until
+    # hoist_products may write its states into an array (``out=``).
     hoist_inputs(fn, bound, returned_primal_slice(fn), lambda f: resolve_in(f, (scope,), local))
+    hoist_products(fn, numpy_name(scope), returned_primal_slice(fn),
+                   lambda f: resolve_in(f, (scope,), local), bound)
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
     accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
