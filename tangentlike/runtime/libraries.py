@@ -436,7 +436,28 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
                 f"{function.library.name}'s {function.own.__name__}",
                 hint="differentiate with NumPy arrays, or call it without that option")
     library = function.library
+    if function.name in _FFT_INPUT_KINDS and positional:
+        positional[0] = _fft_input(positional[0], _FFT_INPUT_KINDS[function.name], library)
     return function.own(*_dtypes(positional, library), **_dtypes(keywords, library))
+
+
+# The standard's transforms take complex input (``fft``) or real (``rfft``) only; NumPy's
+# cast any: the input kind each wants, its input cast as NumPy does.
+_FFT_INPUT_KINDS = {f"np.fft.{name}": "c" for name in (
+    "fft", "ifft", "fftn", "ifftn", "irfft", "irfftn", "hfft")} | {
+    f"np.fft.{name}": "f" for name in ("rfft", "rfftn", "ihfft")}
+
+
+def _fft_input(x: Any, kind: str, library: Library) -> Any:
+    """``x`` cast to the floating (``kind`` "f") or complex ("c") type NumPy's transform
+    computes it in: of ``x``'s precision, double for integers."""
+    have = dtype_kind(getattr(x, "dtype", None))
+    if have == kind or have == "O" or (kind == "f" and have == "c"):
+        return x  # (a complex rfft input: the library's own error, as NumPy discards it)
+    single = str(x.dtype).rsplit(".", 1)[-1] in ("float32", "complex64")
+    name = {"c": "complex64" if single else "complex128",
+            "f": "float32" if single else "float64"}[kind]
+    return library.namespace.astype(x, getattr(library.namespace, name))
 
 
 _VAR_POSITIONAL = inspect.Parameter.VAR_POSITIONAL
