@@ -51,7 +51,7 @@ def hermitian_weights(y: Any, a: Any, axes: Any = None) -> Any:
     n, m = np.shape(y)[axis], np.shape(a)[axis]
     dtype = np.result_type(y)
     w = np.zeros(m, dtype if dtype_kind(dtype) == "f" else np.dtype(float))
-    w[:n // 2 + 1] = 2.0
+    w[:min(n // 2 + 1, m)] = 2.0  # (a stop past the end: out of the standard's bounds)
     w[0] = 1.0
     if n % 2 == 0 and n // 2 < m:
         w[n // 2] = 1.0

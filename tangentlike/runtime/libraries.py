@@ -411,6 +411,8 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
             given.append((name, value))
     unused = list(range(len(given)))  # NumPy's arguments not passed yet, in order
     positional, keywords = [], {}
+    by_name = {p.name for p in own_signature.parameters.values()
+               if p.kind is not inspect.Parameter.POSITIONAL_ONLY}
     for parameter in own_signature.parameters.values():
         if parameter.kind is _VAR_POSITIONAL:  # result_type(*arrays_and_dtypes)
             while unused and not given[unused[0]][0]:
@@ -421,7 +423,8 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
             unused.remove(named[0])
             keywords[parameter.name] = given[named[0]][1]
         elif unused and parameter.kind in (inspect.Parameter.POSITIONAL_ONLY,
-                                           inspect.Parameter.POSITIONAL_OR_KEYWORD):
+                                           inspect.Parameter.POSITIONAL_OR_KEYWORD) \
+                and given[unused[0]][0] not in by_name:  # (eye(N, dtype=): not n_cols)
             positional.append(given[unused.pop(0)][1])
     for k in unused:
         name, value = given[k]
@@ -438,6 +441,10 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
     library = function.library
     if function.name in _FFT_INPUT_KINDS and positional:
         positional[0] = _fft_input(positional[0], _FFT_INPUT_KINDS[function.name], library)
+    elif function.name in ("np.real", "np.imag") and len(positional) == 1 \
+            and dtype_kind(getattr(positional[0], "dtype", None)) in "fiub":
+        x = positional[0]  # the standard's real and imag take complex input only
+        return x if function.name == "np.real" else library.namespace.zeros_like(x)
     return function.own(*_dtypes(positional, library), **_dtypes(keywords, library))
 
 
