@@ -305,12 +305,45 @@ class NumPyStandIn:
         if name == "ndarray":
             return self._library.array_type
         if isinstance(value, type) and not isinstance(value, np.ufunc):
-            return value  # np.float64, np.generic: NumPy's types describe every library's
+            if value in _SCALAR_TYPES and not self._library.numpy_signatures:
+                return _scalar_type(value, self._library)  # np.float64(x): x's cast
+            return value  # np.floating, np.generic: NumPy's types describe every library's
         if name in METADATA:
             return METADATA[name]
         if not callable(value):
             return value  # np.pi, np.newaxis
         return LibraryFunction(f"{self._prefix}.{name}", value, own, self._library)
+
+
+_SCALAR_TYPES = frozenset(t for t in np.sctypeDict.values()
+                          if issubclass(t, (np.number, np.bool_)))
+
+
+class _ScalarTypeOnLibrary(type):
+    """The class of ``np.float64`` (and NumPy's other scalar types) as a derivative run on a
+    standard library's arrays reads it: a subclass that, called with the library's array,
+    casts it (NumPy's would pull it into NumPy); NumPy's type for anything else, and its
+    instances and subclasses are NumPy's type's."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        numpy_type = cls.__mro__[1]
+        if len(args) == 1 and not kwargs and cls.library.owns(args[0]):
+            dtype = _library_dtype(numpy_type, cls.library)
+            if dtype is numpy_type:
+                raise_missing(f"np.{numpy_type.__name__}", cls.library)
+            return astype(args[0], dtype)
+        return numpy_type(*args, **kwargs)
+
+    def __instancecheck__(cls, value: Any) -> bool:
+        return isinstance(value, cls.__mro__[1])
+
+    def __subclasscheck__(cls, kind: type) -> bool:
+        return issubclass(kind, cls.__mro__[1])
+
+
+def _scalar_type(numpy_type: type, library: Library) -> type:
+    return _ScalarTypeOnLibrary(numpy_type.__name__, (numpy_type,), {
+        "library": library, "__module__": __name__, "__slots__": ()})
 
 
 def _own_attribute(namespace: Any, name: str) -> Any:
@@ -341,7 +374,11 @@ class LibraryFunction:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not self._on_library(args, kwargs):
-            return self.numpy_function(*args, **kwargs)
+            result = self.numpy_function(*args, **kwargs)
+            if type(result) is np.ndarray and not self.library.numpy_signatures \
+                    and _nested_owner((*args, *kwargs.values()), self.library) is None:
+                return self.library.namespace.asarray(result)  # made from numbers only
+            return result
         if self.own is None:
             raise_missing(self.name, self.library)
         if "optimize" in kwargs and self.name == "np.einsum":
@@ -356,9 +393,10 @@ class LibraryFunction:
         numpy = False
         for value in (*args, *kwargs.values()):
             if isinstance(value, (list, tuple)):
-                if any(self.library.owns(v) for v in value):
+                found = _nested_owner(value, self.library)
+                if found is True:
                     return True
-                numpy = numpy or any(isinstance(v, np.ndarray) for v in value)
+                numpy = numpy or found is False
             elif self.library.owns(value):
                 return True
             elif isinstance(value, np.ndarray):
@@ -375,6 +413,23 @@ class LibraryFunction:
         method = LibraryFunction(f"{self.name}.{name}", numpy_method, own, self.library)
         setattr(self, name, method)  # the next read finds it at once
         return method
+
+
+def _nested_owner(values: list | tuple, library: Library, depth: int = 0) -> bool | None:
+    """Whether a list (of lists: ``np.block``) holds ``library``'s array (True), else a NumPy
+    array (False), else none (None)."""
+    numpy = None
+    for value in values:
+        if library.owns(value):
+            return True
+        if isinstance(value, np.ndarray):
+            numpy = False
+        elif isinstance(value, (list, tuple)) and depth < 8:
+            found = _nested_owner(value, library, depth + 1)
+            if found is True:
+                return True
+            numpy = numpy if found is None else found
+    return numpy
 
 
 def _outer(ufunc: Callable, xp: Any) -> Callable:
@@ -511,7 +566,8 @@ def _dtypes(values: Any, library: Library) -> Any:
 
 
 def _library_dtype(value: Any, library: Library) -> Any:
-    if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
+    if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(
+            value, (np.generic, float, complex, int))):  # (Python's float: NumPy's float64)
         return getattr(library.namespace, np.dtype(value).name, value)
     return value
 
@@ -691,7 +747,11 @@ class SciPyOnNumPy:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if library_in(args) is not None or library_in(kwargs) is not None:
             raise_missing(self._name, self._library)
-        return self._target(*args, **kwargs)
+        result = self._target(*args, **kwargs)
+        if type(result) is np.ndarray and not self._library.numpy_signatures \
+                and _nested_owner((*args, *kwargs.values()), self._library) is None:
+            return self._library.namespace.asarray(result)  # made from numbers only
+        return result
 
 
 _STAND_INS: dict[str, NumPyStandIn] = {}
@@ -705,8 +765,11 @@ def _stand_in(library: Library) -> NumPyStandIn:
 
 
 def _is_runtime(module: str | None) -> bool:
+    """A module of helpers the derivatives call: the runtime's, or a template module's
+    (``linspace_weights``)."""
     return bool(module) and module != __name__ and (
-        module == "tangentlike.runtime" or module.startswith("tangentlike.runtime."))
+        module == "tangentlike.runtime" or module.startswith(
+            ("tangentlike.runtime.", "tangentlike.templates.")))
 
 
 def _rebound_module(name: str, library: Library) -> dict[str, Any]:
