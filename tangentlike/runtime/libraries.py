@@ -485,6 +485,8 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
         name, value = given[k]
         parameter = numpy_signature.parameters.get(name)
         default = inspect.Parameter.empty if parameter is None else parameter.default
+        if name == "order":
+            continue  # NumPy's memory layout: the standard's arrays have none, values alike
         if default is inspect.Parameter.empty or not _same(value, default):
             from tangentlike.errors import ArrayLibraryError
 
@@ -494,6 +496,11 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
                 f"{function.library.name}'s {function.own.__name__}",
                 hint="differentiate with NumPy arrays, or call it without that option")
     library = function.library
+    adapt = _ADAPTED_CALLS.get(function.name)
+    if adapt is not None:
+        done = adapt(library, positional, keywords)
+        if done is not None:
+            return done
     if function.name in _FFT_INPUT_KINDS and positional:
         positional[0] = _fft_input(positional[0], _FFT_INPUT_KINDS[function.name], library)
     elif function.name in ("np.real", "np.imag") and len(positional) == 1 \
@@ -501,6 +508,74 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
         x = positional[0]  # the standard's real and imag take complex input only
         return x if function.name == "np.real" else library.namespace.zeros_like(x)
     return function.own(*_dtypes(positional, library), **_dtypes(keywords, library))
+
+
+def _squeeze(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``squeeze(a)`` (every axis of length 1): the standard's needs ``axis``."""
+    if keywords.get("axis", None) is None and len(positional) == 1:
+        keywords["axis"] = tuple(i for i, n in enumerate(positional[0].shape) if n == 1)
+
+
+def _repeat(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``repeat(a, [1, 2, 3])``: the standard's repeats are an int or an array."""
+    for where, key in ((positional, 1), (keywords, "repeats")):
+        if (key in where if where is keywords else len(where) > key) \
+                and isinstance(where[key], (list, tuple, np.ndarray)):
+            where[key] = library.namespace.asarray(np.asarray(where[key]))
+
+
+def _tile(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``tile(a, 2)``: the standard's repetitions are a tuple."""
+    if len(positional) > 1:
+        reps = positional[1]
+        positional[1] = tuple(int(r) for r in np.ravel(reps))
+
+
+def _roll(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``roll(a, [1, 2], axis=[0, 1])``: the standard's are ints or tuples."""
+    for key in ("shift", "axis"):
+        value = keywords.get(key)
+        if value is not None:
+            keywords[key] = tuple(int(v) for v in value) if np.ndim(value) else int(value)
+
+
+def _cumsum(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``cumsum(a)`` (flattened): the standard's needs ``axis`` past one axis."""
+    if keywords.get("axis", None) is None and len(positional[0].shape) != 1:
+        positional[0] = library.namespace.reshape(positional[0], (-1,))
+        keywords["axis"] = 0
+
+
+def _negative_axis(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``vecdot(a, b, axis=0)``: the standard's axis counts from the end."""
+    axis = keywords.get("axis")
+    if isinstance(axis, (int, np.integer)) and axis >= 0:
+        ndim = max(len(getattr(v, "shape", ())) for v in positional)
+        keywords["axis"] = int(axis) - ndim
+
+
+def _full(library: Library, positional: list, keywords: dict) -> Any:
+    """NumPy's ``full(shape, fill)`` with an array as ``fill`` (the standard's takes a
+    number): ``fill`` broadcast into zeros of the type NumPy gives."""
+    shape = positional[0] if positional else keywords.get("shape")
+    fill = positional[1] if len(positional) > 1 else keywords.get("fill_value")
+    if not hasattr(fill, "shape"):
+        return None
+    xp, dtype = library.namespace, _library_dtype(keywords.get("dtype") or fill.dtype, library)
+    if hasattr(shape, "shape"):  # full_like(a, fill)
+        zeros = xp.zeros_like(shape, dtype=dtype)
+    else:
+        zeros = xp.zeros(shape, dtype=dtype)
+    return zeros + xp.astype(fill, zeros.dtype)
+
+
+# NumPy calls whose arguments a standard library's function takes otherwise: the
+# adaptation (it edits the arguments, or returns the value).
+_ADAPTED_CALLS: dict[str, Callable[[Library, list, dict], Any]] = {
+    "np.squeeze": _squeeze, "np.repeat": _repeat, "np.tile": _tile, "np.roll": _roll,
+    "np.cumsum": _cumsum, "np.vecdot": _negative_axis, "np.linalg.vecdot": _negative_axis,
+    "np.linalg.cross": _negative_axis, "np.full": _full, "np.full_like": _full,
+}
 
 
 # The standard's transforms take complex input (``fft``) or real (``rfft``) only; NumPy's
@@ -572,12 +647,12 @@ def _library_dtype(value: Any, library: Library) -> Any:
     return value
 
 
-def raise_missing(name: str, library: Library) -> None:
+def raise_missing(name: str, library: Library, frame: Any = None) -> None:
     """Refuse a NumPy function ``name`` that ``library`` has no counterpart of, naming the
-    derivative's line that called it."""
+    derivative's line that called it (``frame``'s, or this call's)."""
     from tangentlike.errors import ArrayLibraryError
 
-    caller = _generated_caller()
+    caller = _generated_caller(frame)
     raise ArrayLibraryError(
         f"{name}, which the derivative{caller} calls, has no counterpart in {library.name}: "
         f"tangentlike would have to pull the {library.name} arrays into NumPy",
@@ -586,12 +661,25 @@ def raise_missing(name: str, library: Library) -> None:
         "derivatives that need NumPy)")
 
 
-def _generated_caller() -> str:
+def refuse_missing_method(error: AttributeError, library: Library) -> None:
+    """Refuse by name a NumPy array method (``x.reshape``) that the derivative called on
+    ``library``'s array, which has none (``error``); return for any other error."""
+    value, name = getattr(error, "obj", None), getattr(error, "name", None)
+    if not library.owns(value) or not isinstance(name, str) or not hasattr(np.ndarray, name):
+        return
+    tb = error.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    raise_missing(f"NumPy's array method .{name}", library, tb.tb_frame)
+
+
+def _generated_caller(frame: Any = None) -> str:
     """`` of <line>`` for the user's line whose derivative the innermost generated frame
-    runs (from the ``# Grad of:`` comment above it), with the helper in between."""
+    (from ``frame``, or this call's) runs (from the ``# Grad of:`` comment above it), with
+    the helper in between."""
     import linecache
 
-    frame = sys._getframe(2)
+    frame = sys._getframe(2) if frame is None else frame
     helper = ""
     while frame is not None:
         code = frame.f_code
