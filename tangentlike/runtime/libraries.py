@@ -554,6 +554,18 @@ def _negative_axis(library: Library, positional: list, keywords: dict) -> None:
         keywords["axis"] = int(axis) - ndim
 
 
+def _diff(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``diff(a, prepend=0.0)``: the standard's prepend and append are arrays."""
+    x = positional[0]
+    for key in ("prepend", "append"):
+        value = keywords.get(key)
+        if value is not None and not hasattr(value, "shape"):
+            shape = list(x.shape)
+            shape[keywords.get("axis", -1)] = 1
+            dtype = x.dtype if dtype_kind(x.dtype) in "fc" else None
+            keywords[key] = library.namespace.full(tuple(shape), value, dtype=dtype)
+
+
 def _full(library: Library, positional: list, keywords: dict) -> Any:
     """NumPy's ``full(shape, fill)`` with an array as ``fill`` (the standard's takes a
     number): ``fill`` broadcast into zeros of the type NumPy gives."""
@@ -575,6 +587,7 @@ _ADAPTED_CALLS: dict[str, Callable[[Library, list, dict], Any]] = {
     "np.squeeze": _squeeze, "np.repeat": _repeat, "np.tile": _tile, "np.roll": _roll,
     "np.cumsum": _cumsum, "np.vecdot": _negative_axis, "np.linalg.vecdot": _negative_axis,
     "np.linalg.cross": _negative_axis, "np.full": _full, "np.full_like": _full,
+    "np.diff": _diff,
 }
 
 
