@@ -158,14 +158,19 @@ def cast_derivative(t: Any, like: Any) -> Any:
     shape and floating point type of ``like``: zero where ``like`` is not floating point
     (``x.astype(int)`` carries no derivative)."""
     dtype = np.result_type(like)
-    kind = dtype_kind(dtype)  # (another library's dtype has no .kind)
+    try:
+        kind = dtype.kind
+    except AttributeError:  # another library's dtype (array_api_strict's)
+        kind = dtype_kind(dtype)
     if kind not in "fc":
         return zeros_like(like)
     if kind == "f" and np.iscomplexobj(t):
         t = np.real(t)  # a real value's derivative is real (a complex value made from it)
     if is_float_like(like):
         return float(np.reshape(t, ()))
-    out = np.reshape(np.asarray(t, dtype=dtype), np.shape(like))
+    out = np.asarray(t, dtype=dtype)
+    out = out.reshape(np.shape(like)) if type(out) is _NUMPY_ARRAY else np.reshape(
+        out, np.shape(like))  # (the standard's arrays have no .reshape)
     return out if isinstance(like, np.ndarray) else dtype.type(out)
 
 
