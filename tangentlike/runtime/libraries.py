@@ -683,7 +683,7 @@ def refuse_missing_method(error: AttributeError, library: Library) -> None:
     tb = error.__traceback__
     while tb.tb_next is not None:
         tb = tb.tb_next
-    raise_missing(f"NumPy's array method .{name}", library, tb.tb_frame)
+    raise_missing(f"the NumPy array attribute .{name}", library, tb.tb_frame)
 
 
 def _generated_caller(frame: Any = None) -> str:
