@@ -42,10 +42,10 @@ def linspace_weights(y: Any, num: int, endpoint: bool = True, axis: int = 0) -> 
     (1 - t) + stop * t``: the weights ``t`` (``i / (num - 1)``, or ``i / num`` without the
     endpoint), shaped to broadcast against ``y``."""
     div = num - 1 if endpoint else num
-    t = np.arange(num) / div if div > 0 else np.zeros(num)
+    t = np.arange(num, dtype=float) / div if div > 0 else np.zeros(num)
     shape = [1] * np.ndim(y)
     shape[axis % len(shape)] = num
-    return t.reshape(shape)
+    return np.reshape(t, tuple(shape))
 
 
 def linspace_retstep() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tangentlike.backend.loading import Scope, scope_of
-from tangentlike.runtime.libraries import Library, rebound
+from tangentlike.runtime.libraries import Library, rebound, refuse_missing_method
 
 
 def foreign_function(function: Callable, library: Library) -> Callable:
@@ -20,6 +20,16 @@ def foreign_function(function: Callable, library: Library) -> Callable:
     if scope is None:
         return function
     return foreign_scope(scope, library)[function.__name__]
+
+
+def call_on_library(function: Callable, library: Library, args: Any, kwargs: Any) -> Any:
+    """``function`` (a generated function) called on ``library``'s arrays; a NumPy array
+    method their arrays lack (the standard's have no ``x.reshape``) is refused by name."""
+    try:
+        return foreign_function(function, library)(*args, **kwargs)
+    except AttributeError as error:
+        refuse_missing_method(error, library)
+        raise
 
 
 def foreign_scope(scope: Scope, library: Library) -> Scope:

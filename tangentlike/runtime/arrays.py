@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.runtime import is_float_like, zeros_like
-from tangentlike.runtime.libraries import added_at
+from tangentlike.runtime.libraries import added_at, dtype_kind
 
 # NumPy's array type: np.ndarray is another library's in the helpers' copies for its arrays.
 _NUMPY_ARRAY = np.ndarray
@@ -158,20 +158,26 @@ def cast_derivative(t: Any, like: Any) -> Any:
     shape and floating point type of ``like``: zero where ``like`` is not floating point
     (``x.astype(int)`` carries no derivative)."""
     dtype = np.result_type(like)
-    if dtype.kind not in "fc":
+    try:
+        kind = dtype.kind
+    except AttributeError:  # another library's dtype (array_api_strict's)
+        kind = dtype_kind(dtype)
+    if kind not in "fc":
         return zeros_like(like)
-    if dtype.kind == "f" and np.iscomplexobj(t):
+    if kind == "f" and np.iscomplexobj(t):
         t = np.real(t)  # a real value's derivative is real (a complex value made from it)
     if is_float_like(like):
         return float(np.reshape(t, ()))
-    out = np.asarray(t, dtype=dtype).reshape(np.shape(like))
+    out = np.asarray(t, dtype=dtype)
+    out = out.reshape(np.shape(like)) if type(out) is _NUMPY_ARRAY else np.reshape(
+        out, np.shape(like))  # (the standard's arrays have no .reshape)
     return out if isinstance(like, np.ndarray) else dtype.type(out)
 
 
 def unarray(g: Any, obj: Any, y: Any) -> Any:
     """The derivative of ``y = np.array(obj)`` spread back over ``obj``: a list (tuple) of
     the parts of ``g`` for a list (tuple), each cast like its element."""
-    if np.result_type(y).kind not in "fc":
+    if dtype_kind(np.result_type(y)) not in "fc":
         return zeros_like(obj)
     if isinstance(obj, (list, tuple)):
         g = np.reshape(g, np.shape(obj))

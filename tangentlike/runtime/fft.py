@@ -5,6 +5,8 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.runtime.libraries import dtype_kind
+
 
 def fft_fit(g: Any, x: Any) -> Any:
     """``g`` cut or zero-padded to the shape of ``x``, and its real part when ``x`` is real:
@@ -47,15 +49,15 @@ def hermitian_weights(y: Any, a: Any, axes: Any = None) -> Any:
     others, 0 past the frequencies the transform reads)."""
     axis = -1 if axes is None else axes if np.ndim(axes) == 0 else tuple(axes)[-1]
     n, m = np.shape(y)[axis], np.shape(a)[axis]
-    dtype = np.result_type(y) if np.result_type(y).kind == "f" else np.dtype(float)
-    w = np.zeros(m, dtype)
-    w[:n // 2 + 1] = 2.0
+    dtype = np.result_type(y)
+    w = np.zeros(m, dtype if dtype_kind(dtype) == "f" else np.dtype(float))
+    w[:min(n // 2 + 1, m)] = 2.0  # (a stop past the end: out of the standard's bounds)
     w[0] = 1.0
     if n % 2 == 0 and n // 2 < m:
         w[n // 2] = 1.0
     shape = [1] * np.ndim(a)
     shape[axis] = m
-    return w.reshape(shape)
+    return np.reshape(w, tuple(shape))
 
 
 # scipy.special (templates/scipy_special.py) ---------------------------------------------------

@@ -305,12 +305,45 @@ class NumPyStandIn:
         if name == "ndarray":
             return self._library.array_type
         if isinstance(value, type) and not isinstance(value, np.ufunc):
-            return value  # np.float64, np.generic: NumPy's types describe every library's
+            if value in _SCALAR_TYPES and not self._library.numpy_signatures:
+                return _scalar_type(value, self._library)  # np.float64(x): x's cast
+            return value  # np.floating, np.generic: NumPy's types describe every library's
         if name in METADATA:
             return METADATA[name]
         if not callable(value):
             return value  # np.pi, np.newaxis
         return LibraryFunction(f"{self._prefix}.{name}", value, own, self._library)
+
+
+_SCALAR_TYPES = frozenset(t for t in np.sctypeDict.values()
+                          if issubclass(t, (np.number, np.bool_)))
+
+
+class _ScalarTypeOnLibrary(type):
+    """The class of ``np.float64`` (and NumPy's other scalar types) as a derivative run on a
+    standard library's arrays reads it: a subclass that, called with the library's array,
+    casts it (NumPy's would pull it into NumPy); NumPy's type for anything else, and its
+    instances and subclasses are NumPy's type's."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        numpy_type = cls.__mro__[1]
+        if len(args) == 1 and not kwargs and cls.library.owns(args[0]):
+            dtype = _library_dtype(numpy_type, cls.library)
+            if dtype is numpy_type:
+                raise_missing(f"np.{numpy_type.__name__}", cls.library)
+            return astype(args[0], dtype)
+        return numpy_type(*args, **kwargs)
+
+    def __instancecheck__(cls, value: Any) -> bool:
+        return isinstance(value, cls.__mro__[1])
+
+    def __subclasscheck__(cls, kind: type) -> bool:
+        return issubclass(kind, cls.__mro__[1])
+
+
+def _scalar_type(numpy_type: type, library: Library) -> type:
+    return _ScalarTypeOnLibrary(numpy_type.__name__, (numpy_type,), {
+        "library": library, "__module__": __name__, "__slots__": ()})
 
 
 def _own_attribute(namespace: Any, name: str) -> Any:
@@ -341,7 +374,11 @@ class LibraryFunction:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not self._on_library(args, kwargs):
-            return self.numpy_function(*args, **kwargs)
+            result = self.numpy_function(*args, **kwargs)
+            if type(result) is np.ndarray and not self.library.numpy_signatures \
+                    and _nested_owner((*args, *kwargs.values()), self.library) is None:
+                return self.library.namespace.asarray(result)  # made from numbers only
+            return result
         if self.own is None:
             raise_missing(self.name, self.library)
         if "optimize" in kwargs and self.name == "np.einsum":
@@ -356,9 +393,10 @@ class LibraryFunction:
         numpy = False
         for value in (*args, *kwargs.values()):
             if isinstance(value, (list, tuple)):
-                if any(self.library.owns(v) for v in value):
+                found = _nested_owner(value, self.library)
+                if found is True:
                     return True
-                numpy = numpy or any(isinstance(v, np.ndarray) for v in value)
+                numpy = numpy or found is False
             elif self.library.owns(value):
                 return True
             elif isinstance(value, np.ndarray):
@@ -375,6 +413,23 @@ class LibraryFunction:
         method = LibraryFunction(f"{self.name}.{name}", numpy_method, own, self.library)
         setattr(self, name, method)  # the next read finds it at once
         return method
+
+
+def _nested_owner(values: list | tuple, library: Library, depth: int = 0) -> bool | None:
+    """Whether a list (of lists: ``np.block``) holds ``library``'s array (True), else a NumPy
+    array (False), else none (None)."""
+    numpy = None
+    for value in values:
+        if library.owns(value):
+            return True
+        if isinstance(value, np.ndarray):
+            numpy = False
+        elif isinstance(value, (list, tuple)) and depth < 8:
+            found = _nested_owner(value, library, depth + 1)
+            if found is True:
+                return True
+            numpy = numpy if found is None else found
+    return numpy
 
 
 def _outer(ufunc: Callable, xp: Any) -> Callable:
@@ -411,6 +466,8 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
             given.append((name, value))
     unused = list(range(len(given)))  # NumPy's arguments not passed yet, in order
     positional, keywords = [], {}
+    by_name = {p.name for p in own_signature.parameters.values()
+               if p.kind is not inspect.Parameter.POSITIONAL_ONLY}
     for parameter in own_signature.parameters.values():
         if parameter.kind is _VAR_POSITIONAL:  # result_type(*arrays_and_dtypes)
             while unused and not given[unused[0]][0]:
@@ -421,12 +478,15 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
             unused.remove(named[0])
             keywords[parameter.name] = given[named[0]][1]
         elif unused and parameter.kind in (inspect.Parameter.POSITIONAL_ONLY,
-                                           inspect.Parameter.POSITIONAL_OR_KEYWORD):
+                                           inspect.Parameter.POSITIONAL_OR_KEYWORD) \
+                and given[unused[0]][0] not in by_name:  # (eye(N, dtype=): not n_cols)
             positional.append(given[unused.pop(0)][1])
     for k in unused:
         name, value = given[k]
         parameter = numpy_signature.parameters.get(name)
         default = inspect.Parameter.empty if parameter is None else parameter.default
+        if name == "order":
+            continue  # NumPy's memory layout: the standard's arrays have none, values alike
         if default is inspect.Parameter.empty or not _same(value, default):
             from tangentlike.errors import ArrayLibraryError
 
@@ -436,7 +496,118 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
                 f"{function.library.name}'s {function.own.__name__}",
                 hint="differentiate with NumPy arrays, or call it without that option")
     library = function.library
+    adapt = _ADAPTED_CALLS.get(function.name)
+    if adapt is not None:
+        done = adapt(library, positional, keywords)
+        if done is not None:
+            return done
+    if function.name in _FFT_INPUT_KINDS and positional:
+        positional[0] = _fft_input(positional[0], _FFT_INPUT_KINDS[function.name], library)
+    elif function.name in ("np.real", "np.imag") and len(positional) == 1 \
+            and dtype_kind(getattr(positional[0], "dtype", None)) in "fiub":
+        x = positional[0]  # the standard's real and imag take complex input only
+        return x if function.name == "np.real" else library.namespace.zeros_like(x)
     return function.own(*_dtypes(positional, library), **_dtypes(keywords, library))
+
+
+def _squeeze(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``squeeze(a)`` (every axis of length 1): the standard's needs ``axis``."""
+    if keywords.get("axis", None) is None and len(positional) == 1:
+        keywords["axis"] = tuple(i for i, n in enumerate(positional[0].shape) if n == 1)
+
+
+def _repeat(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``repeat(a, [1, 2, 3])``: the standard's repeats are an int or an array."""
+    for where, key in ((positional, 1), (keywords, "repeats")):
+        if (key in where if where is keywords else len(where) > key) \
+                and isinstance(where[key], (list, tuple, np.ndarray)):
+            where[key] = library.namespace.asarray(np.asarray(where[key]))
+
+
+def _tile(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``tile(a, 2)``: the standard's repetitions are a tuple."""
+    if len(positional) > 1:
+        reps = positional[1]
+        positional[1] = tuple(int(r) for r in np.ravel(reps))
+
+
+def _roll(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``roll(a, [1, 2], axis=[0, 1])``: the standard's are ints or tuples."""
+    for key in ("shift", "axis"):
+        value = keywords.get(key)
+        if value is not None:
+            keywords[key] = tuple(int(v) for v in value) if np.ndim(value) else int(value)
+
+
+def _cumsum(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``cumsum(a)`` (flattened): the standard's needs ``axis`` past one axis."""
+    if keywords.get("axis", None) is None and len(positional[0].shape) != 1:
+        positional[0] = library.namespace.reshape(positional[0], (-1,))
+        keywords["axis"] = 0
+
+
+def _negative_axis(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``vecdot(a, b, axis=0)``: the standard's axis counts from the end."""
+    axis = keywords.get("axis")
+    if isinstance(axis, (int, np.integer)) and axis >= 0:
+        ndim = max(len(getattr(v, "shape", ())) for v in positional)
+        keywords["axis"] = int(axis) - ndim
+
+
+def _diff(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``diff(a, prepend=0.0)``: the standard's prepend and append are arrays."""
+    x = positional[0]
+    for key in ("prepend", "append"):
+        value = keywords.get(key)
+        if value is not None and not hasattr(value, "shape"):
+            shape = list(x.shape)
+            shape[keywords.get("axis", -1)] = 1
+            dtype = x.dtype if dtype_kind(x.dtype) in "fc" else None
+            keywords[key] = library.namespace.full(tuple(shape), value, dtype=dtype)
+
+
+def _full(library: Library, positional: list, keywords: dict) -> Any:
+    """NumPy's ``full(shape, fill)`` with an array as ``fill`` (the standard's takes a
+    number): ``fill`` broadcast into zeros of the type NumPy gives."""
+    shape = positional[0] if positional else keywords.get("shape")
+    fill = positional[1] if len(positional) > 1 else keywords.get("fill_value")
+    if not hasattr(fill, "shape"):
+        return None
+    xp, dtype = library.namespace, _library_dtype(keywords.get("dtype") or fill.dtype, library)
+    if hasattr(shape, "shape"):  # full_like(a, fill)
+        zeros = xp.zeros_like(shape, dtype=dtype)
+    else:
+        zeros = xp.zeros(shape, dtype=dtype)
+    return zeros + xp.astype(fill, zeros.dtype)
+
+
+# NumPy calls whose arguments a standard library's function takes otherwise: the
+# adaptation (it edits the arguments, or returns the value).
+_ADAPTED_CALLS: dict[str, Callable[[Library, list, dict], Any]] = {
+    "np.squeeze": _squeeze, "np.repeat": _repeat, "np.tile": _tile, "np.roll": _roll,
+    "np.cumsum": _cumsum, "np.vecdot": _negative_axis, "np.linalg.vecdot": _negative_axis,
+    "np.linalg.cross": _negative_axis, "np.full": _full, "np.full_like": _full,
+    "np.diff": _diff,
+}
+
+
+# The standard's transforms take complex input (``fft``) or real (``rfft``) only; NumPy's
+# cast any: the input kind each wants, its input cast as NumPy does.
+_FFT_INPUT_KINDS = {f"np.fft.{name}": "c" for name in (
+    "fft", "ifft", "fftn", "ifftn", "irfft", "irfftn", "hfft")} | {
+    f"np.fft.{name}": "f" for name in ("rfft", "rfftn", "ihfft")}
+
+
+def _fft_input(x: Any, kind: str, library: Library) -> Any:
+    """``x`` cast to the floating (``kind`` "f") or complex ("c") type NumPy's transform
+    computes it in: of ``x``'s precision, double for integers."""
+    have = dtype_kind(getattr(x, "dtype", None))
+    if have == kind or have == "O" or (kind == "f" and have == "c"):
+        return x  # (a complex rfft input: the library's own error, as NumPy discards it)
+    single = str(x.dtype).rsplit(".", 1)[-1] in ("float32", "complex64")
+    name = {"c": "complex64" if single else "complex128",
+            "f": "float32" if single else "float64"}[kind]
+    return library.namespace.astype(x, getattr(library.namespace, name))
 
 
 _VAR_POSITIONAL = inspect.Parameter.VAR_POSITIONAL
@@ -483,17 +654,18 @@ def _dtypes(values: Any, library: Library) -> Any:
 
 
 def _library_dtype(value: Any, library: Library) -> Any:
-    if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
+    if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(
+            value, (np.generic, float, complex, int))):  # (Python's float: NumPy's float64)
         return getattr(library.namespace, np.dtype(value).name, value)
     return value
 
 
-def raise_missing(name: str, library: Library) -> None:
+def raise_missing(name: str, library: Library, frame: Any = None) -> None:
     """Refuse a NumPy function ``name`` that ``library`` has no counterpart of, naming the
-    derivative's line that called it."""
+    derivative's line that called it (``frame``'s, or this call's)."""
     from tangentlike.errors import ArrayLibraryError
 
-    caller = _generated_caller()
+    caller = _generated_caller(frame)
     raise ArrayLibraryError(
         f"{name}, which the derivative{caller} calls, has no counterpart in {library.name}: "
         f"tangentlike would have to pull the {library.name} arrays into NumPy",
@@ -502,12 +674,25 @@ def raise_missing(name: str, library: Library) -> None:
         "derivatives that need NumPy)")
 
 
-def _generated_caller() -> str:
+def refuse_missing_method(error: AttributeError, library: Library) -> None:
+    """Refuse by name a NumPy array method (``x.reshape``) that the derivative called on
+    ``library``'s array, which has none (``error``); return for any other error."""
+    value, name = getattr(error, "obj", None), getattr(error, "name", None)
+    if not library.owns(value) or not isinstance(name, str) or not hasattr(np.ndarray, name):
+        return
+    tb = error.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    raise_missing(f"the NumPy array attribute .{name}", library, tb.tb_frame)
+
+
+def _generated_caller(frame: Any = None) -> str:
     """`` of <line>`` for the user's line whose derivative the innermost generated frame
-    runs (from the ``# Grad of:`` comment above it), with the helper in between."""
+    (from ``frame``, or this call's) runs (from the ``# Grad of:`` comment above it), with
+    the helper in between."""
     import linecache
 
-    frame = sys._getframe(2)
+    frame = sys._getframe(2) if frame is None else frame
     helper = ""
     while frame is not None:
         code = frame.f_code
@@ -663,7 +848,11 @@ class SciPyOnNumPy:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if library_in(args) is not None or library_in(kwargs) is not None:
             raise_missing(self._name, self._library)
-        return self._target(*args, **kwargs)
+        result = self._target(*args, **kwargs)
+        if type(result) is np.ndarray and not self._library.numpy_signatures \
+                and _nested_owner((*args, *kwargs.values()), self._library) is None:
+            return self._library.namespace.asarray(result)  # made from numbers only
+        return result
 
 
 _STAND_INS: dict[str, NumPyStandIn] = {}
@@ -677,8 +866,11 @@ def _stand_in(library: Library) -> NumPyStandIn:
 
 
 def _is_runtime(module: str | None) -> bool:
+    """A module of helpers the derivatives call: the runtime's, or a template module's
+    (``linspace_weights``)."""
     return bool(module) and module != __name__ and (
-        module == "tangentlike.runtime" or module.startswith("tangentlike.runtime."))
+        module == "tangentlike.runtime" or module.startswith(
+            ("tangentlike.runtime.", "tangentlike.templates.")))
 
 
 def _rebound_module(name: str, library: Library) -> dict[str, Any]:

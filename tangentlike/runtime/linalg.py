@@ -9,6 +9,7 @@ import numpy as np
 
 from tangentlike.errors import ValueRefusedError
 from tangentlike.runtime import float_dtype
+from tangentlike.runtime.libraries import astype, float_of
 
 _EINSUM_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -373,7 +374,8 @@ def _vector_norm(mag: np.ndarray, p: Any, axis: Any) -> np.ndarray:
 
 
 def _norm_share(hit: np.ndarray, axis: Any) -> np.ndarray:
-    return hit / np.sum(hit, axis=axis, keepdims=True)
+    share = astype(hit, float_of(hit))  # (the standard's boolean arrays neither sum nor divide)
+    return share / np.sum(share, axis=axis, keepdims=True)
 
 
 def norm_gradient(x: Any, ord: Any = None, axis: Any = None, vector: bool = False) -> Any:

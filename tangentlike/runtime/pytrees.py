@@ -23,7 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.runtime.libraries import dtype_kind
 from tangentlike.runtime.plain import plain_problem
+
+_NUMPY_ARRAY = np.ndarray  # NumPy's even where the helpers are rebound (np is a stand-in)
 
 # A registered class: (flatten, unflatten); flatten(obj) -> (children, aux),
 # unflatten(aux, children) -> obj.
@@ -69,12 +72,12 @@ def carries(x: Any) -> bool:
     """A child that carries a derivative: a float, a floating point array or NumPy float, or
     a container (tuple, list, dict, node)."""
     kind = type(x)
-    if kind is float or kind is np.ndarray:
+    if kind is float or kind is _NUMPY_ARRAY:
         return kind is float or x.dtype.kind in "fc"
     if isinstance(x, (bool, np.bool_)):
         return False
-    if isinstance(x, (np.ndarray, np.generic)):
-        return x.dtype.kind in "fc"
+    if isinstance(x, (np.ndarray, np.generic)):  # np.ndarray: another library's, rebound
+        return dtype_kind(x.dtype) in "fc"
     return isinstance(x, (float, complex, tuple, list, dict)) or is_node(x)
 
 

@@ -34,7 +34,7 @@ import gast
 import numpy as np
 
 from tangentlike.backend import cache, emit, loading
-from tangentlike.backend.foreign import foreign_function
+from tangentlike.backend.foreign import call_on_library
 from tangentlike.core import collection, syntax
 from tangentlike.runtime.libraries import library_in
 from tangentlike.versions.floats import lower_floats
@@ -190,7 +190,7 @@ class Versions:
             library = (library_in(checked) or library_in(checked_kwargs)
                        or library_in([read() for read in self.readers]))
             if library is not None:  # Dask, CuPy, ... arrays: the same code on their library
-                return foreign_function(self.generic, library)(*checked, **checked_kwargs)
+                return call_on_library(self.generic, library, checked, checked_kwargs)
             return self.generic(*checked, **checked_kwargs)  # no version under this key
         when = when or os.environ.get(ENV, "second")
         with self._lock:
