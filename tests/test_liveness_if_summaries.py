@@ -5,8 +5,9 @@ branches (issue 18 item 5, fifth round): every statement's live set is the one
 from __future__ import annotations
 
 import gast
+import pytest
 
-from tangentlike.core import dataflow, syntax
+from tangentlike.core import anno, dataflow, syntax
 
 SOURCE = '''
 def f(x, y, n):
@@ -112,3 +113,58 @@ def test_sets_made_in_full_equal_the_reference() -> None:
     for stmt in syntax.statements(fn.body, with_bodies=True):
         assert set(got[id(stmt)]) == want[id(stmt)]
         assert len(got[id(stmt)]) == len(want[id(stmt)])
+
+
+DEAD = '''
+def h(x, y):
+    a = x + 1
+    b = y * 2
+    if a > b:
+        c = a + x
+        dead1 = c * 3
+        d = c * 2
+    else:
+        c = b
+        d = c
+        dead2 = y
+    if x:
+        unused = a
+    if y:
+        e = x
+    else:
+        e = e
+    if a:
+        f = d
+    else:
+        f = b
+        z = x
+    for i in range(3):
+        if i:
+            loop_dead = i
+            f = f + d
+        else:
+            g = f
+    return f + c + e
+'''
+
+
+def _eliminated(source: str, summaries: bool, monkeypatch: pytest.MonkeyPatch) -> str:
+    from tangentlike.optimizer import dead_code
+
+    fn = syntax.parse(source).body[0]
+    for stmt in syntax.statements(fn.body, with_bodies=True):
+        anno.info(stmt).generated = True  # (pure: removable when dead)
+    with monkeypatch.context() as patched:
+        if not summaries:  # every if statement through the general walk (copied live sets)
+            patched.setattr(dataflow.Liveness, "if_summary", lambda self, stmt: None)
+        while dead_code.eliminate_dead_code(fn):
+            pass
+    return gast.dump(fn)
+
+
+@pytest.mark.parametrize("source", [DEAD, _chain(40)], ids=["nested", "chain"])
+def test_dead_code_with_summaries_is_the_general_walks(source: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    general = _eliminated(source, False, monkeypatch)
+    assert _eliminated(source, True, monkeypatch) == general
+    assert "dead1" not in general and "unused" not in general and "loop_dead" not in general

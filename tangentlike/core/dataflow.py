@@ -77,6 +77,17 @@ class Liveness:
         """:func:`defs` of ``stmt`` (as this liveness takes it: kept, or assumed)."""
         return self._uses_defs(stmt)[1]
 
+    def uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
+        """:func:`uses` and :func:`defs` of a simple statement (as this liveness takes it)."""
+        return self._uses_defs(stmt)
+
+    def if_summary(self, stmt: gast.stmt) -> tuple[set[str], set[str]] | None:
+        """For an if statement whose branches hold simple statements only, outside any
+        ``try``: the names live before it whatever is live after it, and the names both
+        branches bind first (what is live before it is ``(live - bound) | read``); else
+        None."""
+        return None if self._raising else _if_summary(self, stmt)
+
     def assume(self, stmt: gast.stmt, used: set[str], bound: set[str]) -> None:
         """Take ``stmt`` to use and define these names, not what it reads and writes."""
         self._facts[id(stmt)] = (stmt, used, bound)
