@@ -77,6 +77,17 @@ class Liveness:
         """:func:`defs` of ``stmt`` (as this liveness takes it: kept, or assumed)."""
         return self._uses_defs(stmt)[1]
 
+    def uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
+        """:func:`uses` and :func:`defs` of a simple statement (as this liveness takes it)."""
+        return self._uses_defs(stmt)
+
+    def if_summary(self, stmt: gast.stmt) -> tuple[set[str], set[str]] | None:
+        """For an if statement whose branches hold simple statements only, outside any
+        ``try``: the names live before it whatever is live after it, and the names both
+        branches bind first (what is live before it is ``(live - bound) | read``); else
+        None."""
+        return None if self._raising else _if_summary(self, stmt)
+
     def assume(self, stmt: gast.stmt, used: set[str], bound: set[str]) -> None:
         """Take ``stmt`` to use and define these names, not what it reads and writes."""
         self._facts[id(stmt)] = (stmt, used, bound)
@@ -172,6 +183,12 @@ class Liveness:
             result.slots[id(stmt)] = (block, i)
             if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
                 continue
+            if i in block.summaries:  # branches of simple statements: read off the block
+                for branch in (stmt.body, stmt.orelse):
+                    inner = _BranchLiveness(self, branch, block, i)
+                    for k, branch_stmt in enumerate(branch):
+                        result.slots[id(branch_stmt)] = (inner, k)
+                continue
             live = block.after(i)  # (a copy is kept around each compound statement)
             if isinstance(stmt, gast.If):
                 built = self._built.get(id(stmt), (None, None)) if self._built else (None, None)
@@ -204,11 +221,20 @@ class _BlockLiveness:
         self.raising = liveness._raising  # (inside a try: see Liveness.transfer)
         self.copies: dict[int, set[str]] = {}  # index -> the live set after it
         self.before: dict[int, set[str]] = {}  # compound statement's index -> live before it
+        # an if statement whose branches are simple statements, by index: what it reads and
+        # what both branches bind (its liveness is (live - bound) | read, as a simple
+        # statement's: no live set is kept around it, which is what made a long run of
+        # such statements quadratic in the number of live names)
+        self.summaries: dict[int, tuple[set[str], set[str]]] = {}
         live = self.live_out = set(live_out)  # (never changed: kept, or copied first)
         shared = False  # whether ``live`` is kept (in copies or before): copied on change
         for i in range(len(body) - 1, -1, -1):
             stmt = body[i]
             compound = isinstance(stmt, (*COMPOUND, gast.Return))
+            summary = _if_summary(liveness, stmt) if compound and not self.raising else None
+            if summary is not None:
+                self.summaries[i] = summary
+                compound = False
             if compound or i % self.EVERY == 0 or i == len(body) - 1:
                 self.copies[i] = live
                 shared = True
@@ -219,8 +245,18 @@ class _BlockLiveness:
             else:
                 if shared or live is self.live_out:
                     live, shared = set(live), False
-                liveness.transfer_in_place(stmt, live)
+                if summary is not None:
+                    live -= summary[1]
+                    live |= summary[0]
+                else:
+                    liveness.transfer_in_place(stmt, live)
         self.entry = live  # the names live before the block (read only)
+
+    def _uses_defs(self, k: int) -> tuple[set[str], set[str]]:
+        """What the ``k``-th statement (simple, or a summarized if statement) reads and
+        binds, as liveness takes it."""
+        summary = self.summaries.get(k)
+        return summary if summary is not None else self.liveness._uses_defs(self.body[k])
 
     def holds(self, i: int, name: str) -> bool:
         """Whether ``name`` is live right after the ``i``-th statement."""
@@ -234,7 +270,7 @@ class _BlockLiveness:
             before = self.before.get(k)
             if before is not None:
                 return name in before
-            used, bound = self.liveness._uses_defs(self.body[k])
+            used, bound = self._uses_defs(k)
             if name in used:
                 return True
             if name in bound:
@@ -258,8 +294,64 @@ class _BlockLiveness:
             for k in range(j, i, -1):
                 if k in self.before:
                     live = set(self.before[k])
+                elif k in self.summaries:
+                    live -= self.summaries[k][1]
+                    live |= self.summaries[k][0]
                 else:
                     self.liveness.transfer_in_place(self.body[k], live)
+        finally:
+            self.liveness._raising = outer
+        return live
+
+
+def _if_summary(liveness: Liveness, stmt: gast.stmt) -> tuple[set[str], set[str]] | None:
+    """For an if statement whose branches hold simple statements only (no return), the
+    names live before it whatever is live after it (its test's reads, and what a branch
+    reads before binding), and the names both branches bind before reading; else None."""
+    if stmt.__class__ is not gast.If:
+        return None
+    reads = set(liveness._uses_defs(stmt)[0])
+    bound_in_both: set[str] | None = None
+    for branch in (stmt.body, stmt.orelse):
+        read, bound = set(), set()
+        for inner in reversed(branch):
+            if isinstance(inner, (*COMPOUND, gast.Return)):
+                return None
+            used, binds = liveness._uses_defs(inner)
+            read -= binds
+            read |= used
+            bound |= binds
+        reads |= read
+        bound_in_both = bound if bound_in_both is None else bound_in_both & bound
+    return reads, bound_in_both or set()
+
+
+class _BranchLiveness:
+    """The names live after each statement of a branch of an if statement that a block
+    summarized (``_BlockLiveness.summaries``): read off the statements after it in the
+    branch, then off the block's liveness after the if statement (no live set is kept)."""
+
+    def __init__(self, liveness: Liveness, body: list[gast.stmt], outer: _BlockLiveness,
+                 at: int) -> None:
+        self.liveness, self.body, self.outer, self.at = liveness, tuple(body), outer, at
+
+    def holds(self, i: int, name: str) -> bool:
+        """Whether ``name`` is live right after the ``i``-th statement."""
+        for k in range(i + 1, len(self.body)):
+            used, bound = self.liveness._uses_defs(self.body[k])
+            if name in used:
+                return True
+            if name in bound:
+                return False
+        return self.outer.holds(self.at, name)
+
+    def after(self, i: int) -> set[str]:
+        """The names live right after the ``i``-th statement."""
+        live = set(self.outer.after(self.at))
+        outer, self.liveness._raising = self.liveness._raising, set()  # (as summarized)
+        try:
+            for k in range(len(self.body) - 1, i, -1):
+                self.liveness.transfer_in_place(self.body[k], live)
         finally:
             self.liveness._raising = outer
         return live
@@ -271,7 +363,7 @@ class _LiveSet(AbstractSet):
 
     __slots__ = ("block", "i", "_made")
 
-    def __init__(self, block: _BlockLiveness, i: int) -> None:
+    def __init__(self, block: _BlockLiveness | _BranchLiveness, i: int) -> None:
         self.block, self.i, self._made = block, i, None
 
     def _set(self) -> set[str]:
@@ -299,7 +391,7 @@ class _LiveAfter(Mapping):
     """Statement id -> the names live right after it (see ``Liveness.after_all``)."""
 
     def __init__(self) -> None:
-        self.slots: dict[int, tuple[_BlockLiveness, int]] = {}
+        self.slots: dict[int, tuple[_BlockLiveness | _BranchLiveness, int]] = {}
 
     def __getitem__(self, key: int) -> AbstractSet[str]:
         block, i = self.slots[key]

@@ -52,6 +52,17 @@ def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liv
     live = set(live_out)  # live after the statement being looked at
     keep = []
     for stmt in reversed(body):
+        summary = liveness.if_summary(stmt)
+        if summary is not None:  # its branches judged against ``live``, never copied
+            changed |= _eliminate_in_branch(stmt.body, live, liveness)
+            changed |= _eliminate_in_branch(stmt.orelse, live, liveness)
+            kept, settled = _settle_if(stmt)
+            changed |= settled
+            if kept:
+                keep.append(stmt)
+            live -= summary[1]  # (the summary was taken before its branches were cleaned)
+            live |= summary[0]
+            continue
         simple = not isinstance(stmt, (*dataflow.COMPOUND, gast.Return))
         before = None if simple else liveness.transfer(stmt, live)
         if is_pure(stmt) and not (liveness.defs(stmt) & live):
@@ -73,6 +84,48 @@ def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liv
     return changed
 
 
+def _eliminate_in_branch(body: list[gast.stmt], live_out: set[str],
+                         liveness: dataflow.Liveness) -> bool:
+    """:func:`_eliminate` for a branch of simple statements: what is live after each is
+    ``(live_out - removed) | added``, the two small sets kept as the walk goes, so that
+    ``live_out`` (as large as the function's live names) is neither copied nor changed."""
+    changed = False
+    added: set[str] = set()
+    removed: set[str] = set()
+    keep = []
+    for stmt in reversed(body):
+        used, bound = liveness.uses_defs(stmt)
+        if is_pure(stmt) and not any(
+                name in added or (name in live_out and name not in removed) for name in bound):
+            changed = True
+        elif (is_pure(stmt) and isinstance(stmt.targets[0], gast.Name)
+                and syntax.is_name(stmt.value, stmt.targets[0].id)):
+            changed = True  # x = x
+        else:
+            keep.append(stmt)  # (a simple statement: nothing inside it to clean)
+        added -= bound  # as Liveness.transfer_in_place: live -= bound; live |= used
+        removed |= bound
+        added |= used
+        removed -= used
+    keep.reverse()
+    body[:] = keep
+    return changed
+
+
+def _settle_if(stmt: gast.If) -> tuple[bool, bool]:
+    """An if statement whose branches were cleaned: whether it stays (not when both are
+    empty and its test is pure), and whether it changed (an empty body: the test negated)."""
+    if _empty(stmt.body) and _empty(stmt.orelse):
+        if _pure_header(stmt):
+            return False, True
+        stmt.body, stmt.orelse = [gast.Pass()], []  # the test may do something
+    elif _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
+        stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
+        stmt.body, stmt.orelse = stmt.orelse, []
+        return True, True
+    return True, False
+
+
 def _clean(stmt: gast.stmt, live: set[str], before: set[str] | None,
            liveness: dataflow.Liveness) -> tuple[bool, bool]:
     """Dead code out of a branch's or loop's bodies (``live``: what is live after it,
@@ -81,14 +134,8 @@ def _clean(stmt: gast.stmt, live: set[str], before: set[str] | None,
     if isinstance(stmt, gast.If):
         changed |= (_eliminate(stmt.body, live, liveness)
                     | _eliminate(stmt.orelse, live, liveness))
-        if _empty(stmt.body) and _empty(stmt.orelse):
-            if _pure_header(stmt):
-                return False, True
-            stmt.body, stmt.orelse = [gast.Pass()], []  # the test may do something
-        elif _empty(stmt.body):  # `if c: pass else: ...` reads better as `if not c: ...`
-            stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
-            stmt.body, stmt.orelse = stmt.orelse, []
-            changed = True
+        kept, settled = _settle_if(stmt)
+        return kept, changed | settled
     elif isinstance(stmt, (gast.For, gast.While)):
         # After the body: the next iteration (the loop's entry) or what follows the loop.
         changed |= _eliminate(stmt.body, before | live, liveness)
