@@ -163,9 +163,16 @@ def cast_derivative(t: Any, like: Any) -> Any:
     if dtype.kind == "f" and np.iscomplexobj(t):
         t = np.real(t)  # a real value's derivative is real (a complex value made from it)
     if is_float_like(like):
-        return float(np.reshape(t, ()))
+        t = np.reshape(t, ())
+        return float(t) if _on_numpy(t) else t  # another library's 0-d array stays lazy
     out = np.asarray(t, dtype=dtype).reshape(np.shape(like))
-    return out if isinstance(like, np.ndarray) else dtype.type(out)
+    return out if isinstance(like, np.ndarray) or not _on_numpy(out) else dtype.type(out)
+
+
+def _on_numpy(value: Any) -> bool:
+    """Whether ``value`` is NumPy's (an array or scalar) or a Python number: not another
+    library's array, which a Python number would compute."""
+    return isinstance(value, (_NUMPY_ARRAY, np.generic, float, int, complex))
 
 
 def unarray(g: Any, obj: Any, y: Any) -> Any:

@@ -44,7 +44,18 @@ CREATION = frozenset({"zeros", "ones", "full", "empty", "eye", "identity", "aran
 
 # Functions of an array's metadata, the same for every library (read from attributes).
 def _shape(x: Any) -> tuple:
-    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
+    if hasattr(x, "shape"):
+        return tuple(x.shape)
+    if isinstance(x, (list, tuple)) and x and _holds_array(x):
+        return (len(x), *_shape(x[0]))  # np.shape would convert (compute) the arrays
+    return np.shape(x)
+
+
+def _holds_array(values: list | tuple) -> bool:
+    """Whether nested lists ``values`` hold an array (of any library), read without
+    converting it."""
+    return any(hasattr(v, "shape") or (isinstance(v, (list, tuple)) and _holds_array(v))
+               for v in values)
 
 
 def _ndim(x: Any) -> int:
@@ -59,6 +70,8 @@ def _size(x: Any, axis: Any = None) -> int:
 def _iscomplexobj(x: Any) -> bool:
     dtype = getattr(x, "dtype", None)
     if dtype is None:
+        if isinstance(x, (list, tuple)) and _holds_array(x):  # read without converting
+            return any(_iscomplexobj(v) for v in x)
         return np.iscomplexobj(x)
     return "complex" in str(dtype)
 
