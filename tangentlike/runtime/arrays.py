@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from tangentlike.runtime import is_float_like, zeros_like
-from tangentlike.runtime.libraries import added_at
+from tangentlike.runtime.libraries import added_at, astype
 
 # NumPy's array type: np.ndarray is another library's in the helpers' copies for its arrays.
 _NUMPY_ARRAY = np.ndarray
@@ -17,10 +17,26 @@ def undiagonal(g: Any, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) 
     """The derivative of ``np.diagonal(x, offset, axis1, axis2)`` spread back over ``x``
     (zeros off the diagonal)."""
     out = np.zeros(np.shape(x), np.result_type(g, x, 0.0))
+    if type(out) is not _NUMPY_ARRAY:  # another library's: built, not written into
+        return _undiagonal_built(g, out, offset, axis1, axis2)
     view = np.moveaxis(out, (axis1, axis2), (-2, -1))  # the diagonal is the last axis of g
     n = np.arange(np.shape(g)[-1])
     view[..., n + max(-offset, 0), n + max(offset, 0)] = g
     return out
+
+
+def _undiagonal_built(g: Any, zeros: Any, offset: int, axis1: int, axis2: int) -> Any:
+    """:func:`undiagonal` without writing into an array (Dask's cannot take the diagonal's
+    fancy index): ``g``'s diagonal entries placed by products with two 0/1 matrices (the
+    rows and the columns of the diagonal), as ``zeros`` (``x``'s shape and the type) holds
+    them."""
+    shape = np.shape(zeros)
+    axis1, axis2 = axis1 % len(shape), axis2 % len(shape)
+    n = np.arange(np.shape(g)[-1])
+    rows = astype(np.arange(shape[axis1])[:, None] == n + max(-offset, 0), zeros.dtype)
+    columns = astype(np.arange(shape[axis2])[:, None] == n + max(offset, 0), zeros.dtype)
+    placed = np.matmul(g[..., None, :] * rows, np.matrix_transpose(columns))
+    return np.moveaxis(placed, (-2, -1), (axis1, axis2)) + zeros
 
 
 def untrace(g: Any, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
