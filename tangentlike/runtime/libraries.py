@@ -312,7 +312,7 @@ class NumPyStandIn:
         return stand_in
 
     def _translate(self, name: str, value: Any) -> Any:
-        own = _own_attribute(self._namespace, name)
+        own = _own_attribute(self._namespace, name, self._library.namespace)
         if isinstance(value, types.ModuleType):
             return NumPyStandIn(self._library, value, own, f"{self._prefix}.{name}")
         if name == "ndarray":
@@ -326,7 +326,9 @@ class NumPyStandIn:
         return LibraryFunction(f"{self._prefix}.{name}", value, own, self._library)
 
 
-def _own_attribute(namespace: Any, name: str) -> Any:
+def _own_attribute(namespace: Any, name: str, root: Any) -> Any:
+    """``namespace``'s function for NumPy's ``name``; one written out is written with the
+    functions of ``root`` (the library's namespace: ``dask.array.linalg`` has no ``sum``)."""
     if namespace is None:
         return None
     own = getattr(namespace, name, None)
@@ -335,7 +337,7 @@ def _own_attribute(namespace: Any, name: str) -> Any:
     if own is None and name in NUMPY_NAMES:
         own = getattr(namespace, NUMPY_NAMES[name], None)
     if name in SPELLED_OUT and (own is None or name in ALWAYS_SPELLED_OUT):
-        own = SPELLED_OUT[name](namespace) or own
+        own = SPELLED_OUT[name](root) or own
     return own
 
 
@@ -577,10 +579,71 @@ def _transpose(xp: Any) -> Callable | None:
 
 
 def _vecdot(xp: Any) -> Callable:
-    def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
-        return xp.sum(xp.conj(x1) * x2, axis=axis)
+    def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, keepdims: bool = False) -> Any:
+        return xp.sum(xp.conj(x1) * x2, axis=axis, keepdims=keepdims)
 
     return vecdot
+
+
+def _cumulative_sum(xp: Any) -> Callable | None:
+    """NumPy's ``cumulative_sum`` by NumPy's ``cumsum`` (Dask's), with its zeros in front
+    for ``include_initial``; None where the library has its own."""
+    if hasattr(xp, "cumulative_sum") or not hasattr(xp, "cumsum"):
+        return None
+
+    def cumulative_sum(x: Any, /, *, axis: int | None = None, dtype: Any = None,
+                       include_initial: bool = False) -> Any:
+        axis = 0 if axis is None else axis  # NumPy takes no axis for 1-d arrays only
+        summed = xp.cumsum(x, axis=axis, dtype=dtype)
+        if not include_initial:
+            return summed
+        shape = list(summed.shape)
+        shape[axis] = 1
+        return xp.concatenate([xp.zeros(tuple(shape), dtype=summed.dtype), summed], axis=axis)
+
+    return cumulative_sum
+
+
+def _full(xp: Any) -> Callable | None:
+    """NumPy's ``full`` whose ``fill_value`` may be an array broadcast to ``shape`` (Dask's
+    and the standard's take a scalar)."""
+    own = getattr(xp, "full", None)
+    if own is None:
+        return None
+
+    def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C") -> Any:
+        if not hasattr(fill_value, "shape"):  # (``order``: NumPy's memory layout only)
+            return own(shape, fill_value, dtype=dtype)
+        fill = xp.asarray(fill_value, dtype=dtype)
+        return xp.zeros(shape, dtype=fill.dtype) + fill
+
+    return full
+
+
+def _reshape(xp: Any) -> Callable | None:
+    """NumPy's ``reshape`` taking an integer shape (Dask's takes a tuple); None for the
+    standard's (``standard_call`` makes the shape a tuple)."""
+    own = getattr(xp, "reshape", None)
+    if own is None or hasattr(xp, "__array_api_version__"):
+        return None
+
+    def reshape(a: Any, /, shape: Any = None, order: str = "C", *, newshape: Any = None,
+                copy: Any = None) -> Any:
+        shape = newshape if shape is None else shape
+        if order != "C" or copy is not None:
+            from tangentlike.errors import ArrayLibraryError
+
+            raise ArrayLibraryError(
+                f"np.reshape(..., order=..., copy=...), which the derivative"
+                f"{_generated_caller()} calls, has no counterpart in {xp.__name__}'s reshape",
+                hint="differentiate with NumPy arrays, or call it without that option")
+        shape = (shape,) if isinstance(shape, int) else shape
+        try:
+            return own(a, shape)
+        except NotImplementedError:  # Dask's splits a dimension unevenly: in two passes
+            return own(own(a, (-1,)), shape)
+
+    return reshape
 
 
 # NumPy functions a library may lack (Dask: the standard's), written with others it has.
@@ -591,8 +654,12 @@ SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
     "swapaxes": _swapaxes,
     "transpose": _transpose,
     "vecdot": _vecdot,
+    "cumulative_sum": _cumulative_sum,
+    "full": _full,
+    "reshape": _reshape,
 }
-ALWAYS_SPELLED_OUT = frozenset({"transpose"})  # a library's own of that name differs
+# A library's own of these names differs (or takes less than NumPy's).
+ALWAYS_SPELLED_OUT = frozenset({"transpose", "cumulative_sum", "full", "reshape"})
 
 
 # Rebinding the runtime helpers: a copy of each helper module's functions whose globals have
