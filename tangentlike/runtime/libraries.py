@@ -646,6 +646,34 @@ def _reshape(xp: Any) -> Callable | None:
     return reshape
 
 
+def _take(xp: Any) -> Callable | None:
+    """NumPy's ``take`` by Dask's (whose ``axis`` is 0 by default, indices one vector, no
+    ``mode``): the flattened array for no axis, indices of any shape, clipped or wrapped;
+    None for the standard's."""
+    own = getattr(xp, "take", None)
+    if own is None or hasattr(xp, "__array_api_version__"):
+        return None
+
+    def take(a: Any, indices: Any, axis: int | None = None, out: Any = None,
+             mode: str = "raise") -> Any:
+        if out is not None:
+            raise_missing("np.take(..., out=...)", library_of(a) or library_of(indices))
+        if axis is None:
+            a, axis = xp.reshape(a, (-1,)), 0
+        axis %= len(a.shape)
+        shape = tuple(indices.shape) if hasattr(indices, "shape") else np.shape(indices)
+        if mode != "raise":
+            n = a.shape[axis]
+            indices = xp.asarray(indices)
+            indices = xp.clip(indices, 0, n - 1) if mode == "clip" else indices % n
+        if len(shape) <= 1:
+            return own(a, indices, axis=axis)
+        picked = own(a, xp.reshape(xp.asarray(indices), (-1,)), axis=axis)
+        return xp.reshape(picked, (*a.shape[:axis], *shape, *a.shape[axis + 1:]))
+
+    return take
+
+
 # NumPy functions a library may lack (Dask: the standard's), written with others it has.
 SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
     "astype": lambda xp: astype,
@@ -657,9 +685,10 @@ SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
     "cumulative_sum": _cumulative_sum,
     "full": _full,
     "reshape": _reshape,
+    "take": _take,
 }
 # A library's own of these names differs (or takes less than NumPy's).
-ALWAYS_SPELLED_OUT = frozenset({"transpose", "cumulative_sum", "full", "reshape"})
+ALWAYS_SPELLED_OUT = frozenset({"transpose", "cumulative_sum", "full", "reshape", "take"})
 
 
 # Rebinding the runtime helpers: a copy of each helper module's functions whose globals have
