@@ -734,6 +734,29 @@ def _take(xp: Any) -> Callable | None:
     return take
 
 
+def _options_by_name(name: str) -> Callable[[Any], Callable | None]:
+    """NumPy's creation function ``name`` (``zeros(shape, dtype)``) calling the library's
+    with the first argument in place and the others by name: Dask's ``zeros(shape, bool)``
+    reads a second argument as something else and makes float64 zeros; None for the
+    standard's (``standard_call`` binds NumPy's call)."""
+    def spelled_out(xp: Any) -> Callable | None:
+        own = getattr(xp, name, None)
+        if own is None or hasattr(xp, "__array_api_version__"):
+            return None
+        numpy_signature = _signature(getattr(np, name))
+
+        def create(*args: Any, **kwargs: Any) -> Any:
+            options = dict(numpy_signature.bind(*args, **kwargs).arguments)
+            first = options.pop(next(iter(numpy_signature.parameters)))
+            if options.get("order") == "C":
+                del options["order"]  # NumPy's memory layout, the default
+            return own(first, **options)
+
+        return create
+
+    return spelled_out
+
+
 # NumPy functions a library may lack (Dask: the standard's), written with others it has.
 SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
     "astype": lambda xp: astype,
@@ -746,9 +769,11 @@ SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
     "full": _full,
     "reshape": _reshape,
     "take": _take,
+    **{name: _options_by_name(name) for name in ("zeros", "ones", "empty", "eye")},
 }
 # A library's own of these names differs (or takes less than NumPy's).
-ALWAYS_SPELLED_OUT = frozenset({"transpose", "cumulative_sum", "full", "reshape", "take"})
+ALWAYS_SPELLED_OUT = frozenset({"transpose", "cumulative_sum", "full", "reshape", "take",
+                                "zeros", "ones", "empty", "eye"})
 
 
 # Rebinding the runtime helpers: a copy of each helper module's functions whose globals have
