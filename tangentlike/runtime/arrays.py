@@ -186,9 +186,9 @@ def pad_fill(t: Any, x: Any, pad_width: Any) -> Any:
     t = np.asarray(t)
     if type(t) is not _NUMPY_ARRAY:  # another library's: its pad takes scalars only (Dask)
         entries = np.reshape(t, (-1,))
+        zeros = np.pad(np.zeros(np.shape(x), np.result_type(t, x, 0.0)), pad_width)
         masks = _padding_masks(x, pad_width, np.shape(t))
-        zeros = np.zeros(np.shape(masks[0]), np.result_type(t, x, 0.0))
-        return sum((entries[k] * np.asarray(m) for k, m in enumerate(masks)), zeros)
+        return sum((entries[k] * m for k, m in enumerate(masks)), zeros)
     return np.pad(np.zeros(np.shape(x), np.result_type(t, x, 0.0)), pad_width,
                   constant_values=t)
 
@@ -199,7 +199,8 @@ def unpad_fill(g: Any, x: Any, pad_width: Any, constant_values: Any) -> Any:
     c = np.asarray(constant_values)
     g = np.asarray(g)
     if type(g) is not _NUMPY_ARRAY:  # another library's: no writes at an index (Dask)
-        parts = [np.sum(g * np.asarray(m)) for m in _padding_masks(x, pad_width, c.shape)]
+        pad_derivative(g, 0)  # the library's np.pad, or refused by name where it has none
+        parts = [np.sum(g * m) for m in _padding_masks(x, pad_width, c.shape)]
         out = astype(np.reshape(np.stack(parts), c.shape), np.result_type(g, c, 0.0))
         return out  # for a Python number too: the library's 0-d array (lazy)
     out = np.zeros(c.shape, np.result_type(g, c, 0.0))

@@ -671,9 +671,9 @@ def _cumulative_sum(xp: Any) -> Callable | None:
 
 def _full(xp: Any) -> Callable | None:
     """NumPy's ``full`` whose ``fill_value`` may be an array broadcast to ``shape`` (Dask's
-    and the standard's take a scalar)."""
+    takes a scalar); None for the standard's (its ``full`` takes a scalar too: refused)."""
     own = getattr(xp, "full", None)
-    if own is None:
+    if own is None or hasattr(xp, "__array_api_version__"):
         return None
 
     def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C") -> Any:
