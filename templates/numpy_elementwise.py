@@ -423,5 +423,5 @@ def conjugate_method(y, self):
 
 @elementwise(np.ndarray.conj)
 def conj_method(y, self):
-    d[self] = d[y].conjugate()
+    d[self] = np.conjugate(d[y])  # Dask's arrays have .conj but no .conjugate
 

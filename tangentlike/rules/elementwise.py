@@ -112,6 +112,8 @@ def _linear(expr: gast.expr, target: gast.expr, globals_: dict[str, Any]) -> boo
         func = expr.func
         if isinstance(func, gast.Attribute) and func.attr == "conjugate" and not expr.args:
             return _linear(func.value, target, globals_)
+        if _resolves(func, globals_, np.conjugate) and len(expr.args) == 1:
+            return _linear(expr.args[0], target, globals_)
         if _resolves(func, globals_, np.where) and len(expr.args) == 3:
             _, a, b = expr.args
             if holds(a) and _is_zero(b):

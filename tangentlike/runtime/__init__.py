@@ -444,6 +444,9 @@ def seed(init_grad: Any, y: Any, name: str = "init_grad") -> Any:
     if type(init_grad) is float and isinstance(y, (np.ndarray, np.generic)):
         dtype = y.dtype
         if isinstance(dtype, np.dtype):  # NumPy's, Dask's, CuPy's, JAX's arrays
+            if dtype.kind in "fc" and type(y) is not _NUMPY_ARRAY \
+                    and not isinstance(y, np.generic):  # another library's: its 0-d array,
+                return np.asarray(init_grad, dtype=dtype)  # so that the adjoints are its
             if dtype.kind in "fc" and dtype != np.float64:
                 return dtype.type(init_grad)  # a float32 output gets a float32 seed
         elif dtype_kind(dtype) in "fc" and not str(dtype).endswith("float64"):

@@ -2,25 +2,45 @@
 traces, ``take``, ``pad``, casts, ``np.array`` of a list."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from tangentlike.runtime import is_float_like, zeros_like
-from tangentlike.runtime.libraries import added_at, dtype_kind
+from tangentlike.runtime.libraries import added_at, astype, dtype_kind
 
 # NumPy's array type: np.ndarray is another library's in the helpers' copies for its arrays.
 _NUMPY_ARRAY = np.ndarray
+# NumPy's own functions, for constants built from shapes in those copies (padding masks).
+_numpy_zeros, _numpy_pad, _numpy_asarray = np.zeros, np.pad, np.asarray
+_numpy_broadcast_to = np.broadcast_to
 
 
 def undiagonal(g: Any, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     """The derivative of ``np.diagonal(x, offset, axis1, axis2)`` spread back over ``x``
     (zeros off the diagonal)."""
     out = np.zeros(np.shape(x), np.result_type(g, x, 0.0))
+    if type(out) is not _NUMPY_ARRAY:  # another library's: built, not written into
+        return _undiagonal_built(g, out, offset, axis1, axis2)
     view = np.moveaxis(out, (axis1, axis2), (-2, -1))  # the diagonal is the last axis of g
     n = np.arange(np.shape(g)[-1])
     view[..., n + max(-offset, 0), n + max(offset, 0)] = g
     return out
+
+
+def _undiagonal_built(g: Any, zeros: Any, offset: int, axis1: int, axis2: int) -> Any:
+    """:func:`undiagonal` without writing into an array (Dask's cannot take the diagonal's
+    fancy index): ``g``'s diagonal entries placed by products with two 0/1 matrices (the
+    rows and the columns of the diagonal), as ``zeros`` (``x``'s shape and the type) holds
+    them."""
+    shape = np.shape(zeros)
+    axis1, axis2 = axis1 % len(shape), axis2 % len(shape)
+    n = np.arange(np.shape(g)[-1])
+    rows = astype(np.arange(shape[axis1])[:, None] == n + max(-offset, 0), zeros.dtype)
+    columns = astype(np.arange(shape[axis2])[:, None] == n + max(offset, 0), zeros.dtype)
+    placed = np.matmul(g[..., None, :] * rows, np.matrix_transpose(columns))
+    return np.moveaxis(placed, (-2, -1), (axis1, axis2)) + zeros
 
 
 def untrace(g: Any, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -120,8 +140,10 @@ def unpad(g: Any, x: Any, pad_width: Any, mode: Any = "constant",
     """The transpose of :func:`pad_derivative`: every element of ``g`` added to the element
     of ``x`` it copies."""
     _check_pad_mode(mode, reflect_type)
-    source = _pad_sources(x, pad_width, mode)
     g = np.asarray(g)
+    if type(g) is not _NUMPY_ARRAY:  # another library's: no writes at a mask (Dask's)
+        return _unpad_built(g, x, pad_width, mode)
+    source = _pad_sources(x, pad_width, mode)
     dtype = np.result_type(g, x, 0.0)
     out = np.zeros(np.size(x), dtype)
     keep = source >= 0
@@ -132,10 +154,41 @@ def unpad(g: Any, x: Any, pad_width: Any, mode: Any = "constant",
     return out.reshape(np.shape(x))
 
 
+def _unpad_built(g: Any, x: Any, pad_width: Any, mode: Any) -> Any:
+    """:func:`unpad` for another library's ``g``: ``x``'s part of ``g`` in constant mode;
+    else the copies added up by the library's scatter-add (``added_at``)."""
+    shape = np.shape(x)
+    dtype = np.result_type(g, x, 0.0)
+    if mode == "constant":
+        pairs = _numpy_broadcast_to(_numpy_asarray(pad_width, int), (len(shape), 2))
+        inner = tuple(slice(int(b), int(b) + n) for (b, _), n in zip(pairs, shape))
+        return astype(g[inner], dtype)
+    source = np.reshape(_pad_sources(x, pad_width, mode), (-1,))
+    flat = added_at(np.zeros(math.prod(shape), dtype), source, np.reshape(g, (-1,)))
+    return np.reshape(flat, shape)
+
+
+def _padding_masks(x: Any, pad_width: Any, fill_shape: tuple) -> list:
+    """For each entry of a ``constant_values`` of shape ``fill_shape``, NumPy's 0/1 array of
+    the padding it fills in ``np.pad(x, pad_width, constant_values=...)``."""
+    masks = []
+    for k in range(math.prod(fill_shape)):
+        basis = _numpy_zeros(math.prod(fill_shape))
+        basis[k] = 1.0
+        masks.append(_numpy_pad(_numpy_zeros(np.shape(x)), pad_width,
+                                constant_values=basis.reshape(fill_shape)))
+    return masks
+
+
 def pad_fill(t: Any, x: Any, pad_width: Any) -> Any:
     """The derivative of ``np.pad(x, pad_width, constant_values=c)`` for the derivative
     ``t`` of ``c``: ``t`` in the padding, zeros where ``x`` is."""
     t = np.asarray(t)
+    if type(t) is not _NUMPY_ARRAY:  # another library's: its pad takes scalars only (Dask)
+        entries = np.reshape(t, (-1,))
+        zeros = np.pad(np.zeros(np.shape(x), np.result_type(t, x, 0.0)), pad_width)
+        masks = _padding_masks(x, pad_width, np.shape(t))
+        return sum((entries[k] * m for k, m in enumerate(masks)), zeros)
     return np.pad(np.zeros(np.shape(x), np.result_type(t, x, 0.0)), pad_width,
                   constant_values=t)
 
@@ -145,6 +198,11 @@ def unpad_fill(g: Any, x: Any, pad_width: Any, constant_values: Any) -> Any:
     the padding each of its entries fills)."""
     c = np.asarray(constant_values)
     g = np.asarray(g)
+    if type(g) is not _NUMPY_ARRAY:  # another library's: no writes at an index (Dask)
+        pad_derivative(g, 0)  # the library's np.pad, or refused by name where it has none
+        parts = [np.sum(g * m) for m in _padding_masks(x, pad_width, c.shape)]
+        out = astype(np.reshape(np.stack(parts), c.shape), np.result_type(g, c, 0.0))
+        return out  # for a Python number too: the library's 0-d array (lazy)
     out = np.zeros(c.shape, np.result_type(g, c, 0.0))
     for k in range(c.size):
         basis = np.zeros(c.shape)
@@ -167,11 +225,18 @@ def cast_derivative(t: Any, like: Any) -> Any:
     if kind == "f" and np.iscomplexobj(t):
         t = np.real(t)  # a real value's derivative is real (a complex value made from it)
     if is_float_like(like):
-        return float(np.reshape(t, ()))
+        t = np.reshape(t, ())
+        return float(t) if _on_numpy(t) else t  # another library's 0-d array stays lazy
     out = np.asarray(t, dtype=dtype)
     out = out.reshape(np.shape(like)) if type(out) is _NUMPY_ARRAY else np.reshape(
         out, np.shape(like))  # (the standard's arrays have no .reshape)
-    return out if isinstance(like, np.ndarray) else dtype.type(out)
+    return out if isinstance(like, np.ndarray) or not _on_numpy(out) else dtype.type(out)
+
+
+def _on_numpy(value: Any) -> bool:
+    """Whether ``value`` is NumPy's (an array or scalar) or a Python number: not another
+    library's array, which a Python number would compute."""
+    return isinstance(value, (_NUMPY_ARRAY, np.generic, float, int, complex))
 
 
 def unarray(g: Any, obj: Any, y: Any) -> Any:

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from tangentlike.runtime.numpy_only import refuse_other_libraries
+
 
 def _axes(f: Any, axis: Any) -> tuple[int, ...]:
     ndim = np.ndim(f)
@@ -42,6 +44,8 @@ def gradient_of(t: Any, axis: Any, edge_order: int, s0: Any = None, s1: Any = No
 
 
 def _transpose_along(g: np.ndarray, axis: int, spacing: Any, edge_order: int) -> np.ndarray:
+    # A scatter at boolean-masked rows: another library's (Dask's) arrays are refused.
+    refuse_other_libraries("np.add.at", g)
     n = g.shape[axis]
     probes = (np.arange(n)[:, None] % 3 == np.arange(3)).astype(float)
     coef = np.gradient(probes, spacing, axis=0, edge_order=edge_order)

@@ -14,12 +14,14 @@ takes this path.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
+import linecache
 import math
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -44,7 +46,18 @@ CREATION = frozenset({"zeros", "ones", "full", "empty", "eye", "identity", "aran
 
 # Functions of an array's metadata, the same for every library (read from attributes).
 def _shape(x: Any) -> tuple:
-    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
+    if hasattr(x, "shape"):
+        return tuple(x.shape)
+    if isinstance(x, (list, tuple)) and x and _holds_array(x):
+        return (len(x), *_shape(x[0]))  # np.shape would convert (compute) the arrays
+    return np.shape(x)
+
+
+def _holds_array(values: list | tuple) -> bool:
+    """Whether nested lists ``values`` hold an array (of any library), read without
+    converting it."""
+    return any(hasattr(v, "shape") or (isinstance(v, (list, tuple)) and _holds_array(v))
+               for v in values)
 
 
 def _ndim(x: Any) -> int:
@@ -59,6 +72,8 @@ def _size(x: Any, axis: Any = None) -> int:
 def _iscomplexobj(x: Any) -> bool:
     dtype = getattr(x, "dtype", None)
     if dtype is None:
+        if isinstance(x, (list, tuple)) and _holds_array(x):  # read without converting
+            return any(_iscomplexobj(v) for v in x)
         return np.iscomplexobj(x)
     return "complex" in str(dtype)
 
@@ -299,7 +314,7 @@ class NumPyStandIn:
         return stand_in
 
     def _translate(self, name: str, value: Any) -> Any:
-        own = _own_attribute(self._namespace, name)
+        own = _own_attribute(self._namespace, name, self._library.namespace)
         if isinstance(value, types.ModuleType):
             return NumPyStandIn(self._library, value, own, f"{self._prefix}.{name}")
         if name == "ndarray":
@@ -346,7 +361,9 @@ def _scalar_type(numpy_type: type, library: Library) -> type:
         "library": library, "__module__": __name__, "__slots__": ()})
 
 
-def _own_attribute(namespace: Any, name: str) -> Any:
+def _own_attribute(namespace: Any, name: str, root: Any) -> Any:
+    """``namespace``'s function for NumPy's ``name``; one written out is written with the
+    functions of ``root`` (the library's namespace: ``dask.array.linalg`` has no ``sum``)."""
     if namespace is None:
         return None
     own = getattr(namespace, name, None)
@@ -355,7 +372,7 @@ def _own_attribute(namespace: Any, name: str) -> Any:
     if own is None and name in NUMPY_NAMES:
         own = getattr(namespace, NUMPY_NAMES[name], None)
     if name in SPELLED_OUT and (own is None or name in ALWAYS_SPELLED_OUT):
-        own = SPELLED_OUT[name](namespace) or own
+        own = SPELLED_OUT[name](root) or own
     return own
 
 
@@ -690,8 +707,6 @@ def _generated_caller(frame: Any = None) -> str:
     """`` of <line>`` for the user's line whose derivative the innermost generated frame
     (from ``frame``, or this call's) runs (from the ``# Grad of:`` comment above it), with
     the helper in between."""
-    import linecache
-
     frame = sys._getframe(2) if frame is None else frame
     helper = ""
     while frame is not None:
@@ -702,12 +717,77 @@ def _generated_caller(frame: Any = None) -> str:
                 text = line.strip()
                 if text.startswith(("# Grad of:", "# Tangent of:", "# Recompute:")):
                     return f" of `{text.split(':', 1)[1].strip()}`{helper}"
-            return f" ({code.co_filename}:{frame.f_lineno}){helper}"
+            text = linecache.getline(code.co_filename, frame.f_lineno).strip()
+            return f" at `{text}` ({code.co_filename}:{frame.f_lineno}){helper}"
         if not helper and code.co_filename != __file__ and _is_runtime(
                 frame.f_globals.get("__name__")):
             helper = f" (through tangentlike.runtime's {code.co_name})"
         frame = frame.f_back
     return helper
+
+
+@contextlib.contextmanager
+def computes_refused(library: Library) -> Iterator[None]:
+    """While a derivative runs on ``library``'s arrays (Dask's), a compute that would pull
+    them into NumPy is refused by name (``ArrayLibraryError``): one a runtime helper or a
+    library function starts, or a conversion to NumPy (``np.float32(x)``, ``int(x)``).
+    A compute of the user's own control flow (``if x.sum() > 0``) runs as it would."""
+    if library.name != "dask.array":
+        yield
+        return
+    import dask
+    import dask.base
+    import dask.threaded
+
+    previous = dask.base.get_scheduler() or dask.threaded.get
+
+    def scheduler(graph: Any, keys: Any, **kwargs: Any) -> Any:
+        cause = _pulling_cause(sys._getframe(1))
+        if cause is None:
+            return previous(graph, keys, **kwargs)
+        from tangentlike.errors import ArrayLibraryError
+
+        raise ArrayLibraryError(
+            f"the derivative{_generated_caller()} computes the {library.name} arrays "
+            f"({cause}): tangentlike would pull them into NumPy",
+            hint="differentiate with NumPy arrays (convert the Dask arrays first), or write "
+            "the function with operations that stay lazy (docs/supported.md lists the "
+            "derivatives that need NumPy)")
+
+    from tangentlike.errors import ArrayLibraryError
+
+    with dask.config.set(scheduler=scheduler):
+        try:
+            yield
+        except ArrayLibraryError as error:  # Dask's backend dispatch rewraps it: the cause
+            if isinstance(error.__cause__, ArrayLibraryError):
+                raise error.__cause__ from None
+            raise
+
+
+def _pulling_cause(frame: Any) -> str | None:
+    """What started a compute (the frames above ``frame``): a library function called as
+    NumPy's, a runtime helper, or a conversion to NumPy; None for none of them."""
+    converted = False
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name in _CONVERSIONS:
+            converted = True
+        elif code is LibraryFunction.__call__.__code__:
+            return f"in {frame.f_locals['self'].name}"
+        elif _is_runtime(frame.f_globals.get("__name__")):
+            return "to read their values"
+        elif any("Generated by tangentlike" in line
+                 for line in linecache.getlines(code.co_filename)[:4]):
+            return "a conversion to NumPy: np.asarray, a NumPy scalar type, int(), float()" \
+                if converted else None
+        frame = frame.f_back
+    return None
+
+
+# A Dask array's methods that compute it into a NumPy value (``__bool__``, the user's own
+# control flow, is not one of them).
+_CONVERSIONS = frozenset({"__array__", "__int__", "__float__", "__complex__", "__index__"})
 
 
 def _matrix_transpose(xp: Any) -> Callable | None:
@@ -749,10 +829,122 @@ def _transpose(xp: Any) -> Callable | None:
 
 
 def _vecdot(xp: Any) -> Callable:
-    def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
-        return xp.sum(xp.conj(x1) * x2, axis=axis)
+    def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, keepdims: bool = False) -> Any:
+        return xp.sum(xp.conj(x1) * x2, axis=axis, keepdims=keepdims)
 
     return vecdot
+
+
+def _cumulative_sum(xp: Any) -> Callable | None:
+    """NumPy's ``cumulative_sum`` by NumPy's ``cumsum`` (Dask's), with its zeros in front
+    for ``include_initial``; None where the library has its own."""
+    if hasattr(xp, "cumulative_sum") or not hasattr(xp, "cumsum"):
+        return None
+
+    def cumulative_sum(x: Any, /, *, axis: int | None = None, dtype: Any = None,
+                       include_initial: bool = False) -> Any:
+        axis = 0 if axis is None else axis  # NumPy takes no axis for 1-d arrays only
+        summed = xp.cumsum(x, axis=axis, dtype=dtype)
+        if not include_initial:
+            return summed
+        shape = list(summed.shape)
+        shape[axis] = 1
+        return xp.concatenate([xp.zeros(tuple(shape), dtype=summed.dtype), summed], axis=axis)
+
+    return cumulative_sum
+
+
+def _full(xp: Any) -> Callable | None:
+    """NumPy's ``full`` whose ``fill_value`` may be an array broadcast to ``shape`` (Dask's
+    takes a scalar); None for the standard's (its ``full`` takes a scalar too: refused)."""
+    own = getattr(xp, "full", None)
+    if own is None or hasattr(xp, "__array_api_version__"):
+        return None
+
+    def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C") -> Any:
+        if not hasattr(fill_value, "shape"):  # (``order``: NumPy's memory layout only)
+            return own(shape, fill_value, dtype=dtype)
+        fill = xp.asarray(fill_value, dtype=dtype)
+        return xp.zeros(shape, dtype=fill.dtype) + fill
+
+    return full
+
+
+def _reshape(xp: Any) -> Callable | None:
+    """NumPy's ``reshape`` taking an integer shape (Dask's takes a tuple); None for the
+    standard's (``standard_call`` makes the shape a tuple)."""
+    own = getattr(xp, "reshape", None)
+    if own is None or hasattr(xp, "__array_api_version__"):
+        return None
+
+    def reshape(a: Any, /, shape: Any = None, order: str = "C", *, newshape: Any = None,
+                copy: Any = None) -> Any:
+        shape = newshape if shape is None else shape
+        if order != "C" or copy is not None:
+            from tangentlike.errors import ArrayLibraryError
+
+            raise ArrayLibraryError(
+                f"np.reshape(..., order=..., copy=...), which the derivative"
+                f"{_generated_caller()} calls, has no counterpart in {xp.__name__}'s reshape",
+                hint="differentiate with NumPy arrays, or call it without that option")
+        shape = (shape,) if isinstance(shape, int) else shape
+        try:
+            return own(a, shape)
+        except NotImplementedError:  # Dask's splits a dimension unevenly: in two passes
+            return own(own(a, (-1,)), shape)
+
+    return reshape
+
+
+def _take(xp: Any) -> Callable | None:
+    """NumPy's ``take`` by Dask's (whose ``axis`` is 0 by default, indices one vector, no
+    ``mode``): the flattened array for no axis, indices of any shape, clipped or wrapped;
+    None for the standard's."""
+    own = getattr(xp, "take", None)
+    if own is None or hasattr(xp, "__array_api_version__"):
+        return None
+
+    def take(a: Any, indices: Any, axis: int | None = None, out: Any = None,
+             mode: str = "raise") -> Any:
+        if out is not None:
+            raise_missing("np.take(..., out=...)", library_of(a) or library_of(indices))
+        if axis is None:
+            a, axis = xp.reshape(a, (-1,)), 0
+        axis %= len(a.shape)
+        shape = tuple(indices.shape) if hasattr(indices, "shape") else np.shape(indices)
+        if mode != "raise":
+            n = a.shape[axis]
+            indices = xp.asarray(indices)
+            indices = xp.clip(indices, 0, n - 1) if mode == "clip" else indices % n
+        if len(shape) <= 1:
+            return own(a, indices, axis=axis)
+        picked = own(a, xp.reshape(xp.asarray(indices), (-1,)), axis=axis)
+        return xp.reshape(picked, (*a.shape[:axis], *shape, *a.shape[axis + 1:]))
+
+    return take
+
+
+def _options_by_name(name: str) -> Callable[[Any], Callable | None]:
+    """NumPy's creation function ``name`` (``zeros(shape, dtype)``) calling the library's
+    with the first argument in place and the others by name: Dask's ``zeros(shape, bool)``
+    reads a second argument as something else and makes float64 zeros; None for the
+    standard's (``standard_call`` binds NumPy's call)."""
+    def spelled_out(xp: Any) -> Callable | None:
+        own = getattr(xp, name, None)
+        if own is None or hasattr(xp, "__array_api_version__"):
+            return None
+        numpy_signature = _signature(getattr(np, name))
+
+        def create(*args: Any, **kwargs: Any) -> Any:
+            options = dict(numpy_signature.bind(*args, **kwargs).arguments)
+            first = options.pop(next(iter(numpy_signature.parameters)))
+            if options.get("order") == "C":
+                del options["order"]  # NumPy's memory layout, the default
+            return own(first, **options)
+
+        return create
+
+    return spelled_out
 
 
 # NumPy functions a library may lack (Dask: the standard's), written with others it has.
@@ -763,8 +955,15 @@ SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
     "swapaxes": _swapaxes,
     "transpose": _transpose,
     "vecdot": _vecdot,
+    "cumulative_sum": _cumulative_sum,
+    "full": _full,
+    "reshape": _reshape,
+    "take": _take,
+    **{name: _options_by_name(name) for name in ("zeros", "ones", "empty", "eye")},
 }
-ALWAYS_SPELLED_OUT = frozenset({"transpose"})  # a library's own of that name differs
+# A library's own of these names differs (or takes less than NumPy's).
+ALWAYS_SPELLED_OUT = frozenset({"transpose", "cumulative_sum", "full", "reshape", "take",
+                                "zeros", "ones", "empty", "eye"})
 
 
 # Rebinding the runtime helpers: a copy of each helper module's functions whose globals have

@@ -36,7 +36,7 @@ import numpy as np
 from tangentlike.backend import cache, emit, loading
 from tangentlike.backend.foreign import call_on_library
 from tangentlike.core import collection, syntax
-from tangentlike.runtime.libraries import library_in
+from tangentlike.runtime.libraries import computes_refused, library_in
 from tangentlike.versions.floats import lower_floats
 from tangentlike.versions.free_data import data_parts, data_readers, data_signature
 from tangentlike.versions.infer import infer_seen
@@ -190,7 +190,8 @@ class Versions:
             library = (library_in(checked) or library_in(checked_kwargs)
                        or library_in([read() for read in self.readers]))
             if library is not None:  # Dask, CuPy, ... arrays: the same code on their library
-                return call_on_library(self.generic, library, checked, checked_kwargs)
+                with computes_refused(library):
+                    return call_on_library(self.generic, library, checked, checked_kwargs)
             return self.generic(*checked, **checked_kwargs)  # no version under this key
         when = when or os.environ.get(ENV, "second")
         with self._lock:
