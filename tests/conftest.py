@@ -91,10 +91,42 @@ def _primary(nodeid: str) -> str | None:
     return head + "[" + primary if primary != params else None
 
 
+# Parametrized tests whose cases repeat one check on many inputs: the default run takes the
+# first of each one's cases (after the variants above) and every k-th after it, in collection
+# order; the others run with ``-m slow``.  Keeps the default run near five minutes on two
+# cores (README, "Testing").
+SAMPLED: dict[str, int] = {
+    "tests/test_array_libraries.py::test_gradient": 2,
+    ("tests/versions/test_shape_specialize.py"
+     "::test_rule_case_versions_match_the_generic_gradient"): 2,
+    "tests/versions/test_shape_specialize.py::test_rule_case_versions_match_the_generic_tangent": 2,
+    "tests/ad/test_forward.py::test_jvp_matches_gradient_and_finite_differences": 2,
+    "tests/ad/test_products.py::test_jacobian_of_several_arguments_is_a_tuple_of_blocks": 3,
+    "tests/ad/test_higher_order.py::test_second_order_against_finite_differences": 2,
+    "tests/ad/test_higher_order.py::test_jacobian": 2,
+    "tests/test_input_types.py::test_numpy_integer_scalar_is_treated_as_a_float": 2,
+    "tests/test_input_types.py::test_python_int_is_treated_as_a_float": 2,
+    "tests/rules/test_complex_rules.py::test_rule_on_complex_values": 2,
+    "tests/test_jax_style.py::test_jacfwd_jacrev_shapes_match_jax": 2,
+    "tests/rules/test_stats_generic_more.py::test_continuous_in_every_argument": 3,
+    "tests/frontend/test_function_values.py::test_derivatives_match_finite_differences": 2,
+    "tests/test_scipy_multivariate_more.py::test_every_mode": 2,
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     collected = {item.nodeid for item in items}
+    seen: dict[str, int] = {}
     for item in items:
         if _primary(item.nodeid) in collected:
+            item.add_marker(pytest.mark.slow)
+            continue
+        function = item.nodeid.partition("[")[0]
+        k = SAMPLED.get(function)
+        if k is None or item.get_closest_marker("slow"):
+            continue
+        position = seen[function] = seen.get(function, -1) + 1
+        if position % k:
             item.add_marker(pytest.mark.slow)
 
 
