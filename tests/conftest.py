@@ -98,8 +98,14 @@ def _primary(nodeid: str) -> str | None:
 SAMPLED: dict[str, int] = {
     "tests/test_array_libraries.py::test_gradient": 2,
     ("tests/versions/test_shape_specialize.py"
-     "::test_rule_case_versions_match_the_generic_gradient"): 2,
-    "tests/versions/test_shape_specialize.py::test_rule_case_versions_match_the_generic_tangent": 2,
+     "::test_rule_case_versions_match_the_generic_gradient"): 4,
+    "tests/versions/test_shape_specialize.py::test_rule_case_versions_match_the_generic_tangent": 4,
+    "tests/rules/test_templates.py::test_tangent_matches_its_adjoint": 2,
+    "tests/rules/test_templates.py::test_tangent_is_the_transpose_of_the_adjoint": 2,
+    "tests/rules/test_templates.py::test_tangent_against_finite_differences": 2,
+    "tests/rules/test_templates.py::test_float32_tangents_stay_float32": 2,
+    "tests/rules/test_rules_on_array_libraries.py::test_derivative_on_library_arrays": 2,
+    "tests/test_jax_style.py::test_jacfwd_jacrev_match_jax": 2,
     "tests/ad/test_forward.py::test_jvp_matches_gradient_and_finite_differences": 2,
     "tests/ad/test_products.py::test_jacobian_of_several_arguments_is_a_tuple_of_blocks": 3,
     "tests/ad/test_higher_order.py::test_second_order_against_finite_differences": 2,

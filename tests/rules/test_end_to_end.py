@@ -67,10 +67,14 @@ rule_cases.load_all()
 DOT_RTOL = 1e-9
 DEFAULT_RUN = rule_cases.in_default_run(1)
 CORE_DEFAULT_RUN = rule_cases.core_in_default_run(4)
-# Checks that the default run gives every third of DEFAULT_RUN's cases (reverse and forward
-# mode check every rule already).
+# Checks that the default run gives every third of DEFAULT_RUN's cases (reverse or forward
+# mode checks every rule already).
 SAMPLED = {"autograd", "float32", "primal"}
 SAMPLED_DEFAULT_RUN = rule_cases.every_kth([c for c in ALL if c in DEFAULT_RUN], 3)
+# Reverse and forward mode each check half of those cases in the default run, the halves
+# complementary (each rule is checked once there); -m slow checks every case in both modes.
+REVERSE_HALF = rule_cases.every_kth(sorted(DEFAULT_RUN), 2)
+HALVES = {"reverse": REVERSE_HALF, "forward": DEFAULT_RUN - REVERSE_HALF}
 SUITE_MODES = {  # the (optimized, motion) modes each suite runs reverse mode in
     "numpy": [((True, "joint"), "opt-joint"), ((False, "split"), "noopt-split")],
     "core": list(zip(MODES, MODE_IDS)), "float32": list(zip(MODES, MODE_IDS)),
@@ -83,7 +87,8 @@ def _marks(case_id: str, test: str) -> list[Any]:
     case = ALL[case_id]
     reason = case.xfail.get(test)
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    default_run = {"numpy": SAMPLED_DEFAULT_RUN if test in SAMPLED else DEFAULT_RUN,
+    default_run = {"numpy": SAMPLED_DEFAULT_RUN if test in SAMPLED else HALVES.get(
+                       test, DEFAULT_RUN),
                    "core": CORE_DEFAULT_RUN}.get(case.suite)
     if default_run is not None and case_id not in default_run:
         marks.append(pytest.mark.slow)
