@@ -464,8 +464,8 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
     NumPy's default) is dropped; one set otherwise is refused by name."""
     own_signature = _signature(function.own)
     numpy_signature = _signature(function.numpy_function)
-    if own_signature is None or numpy_signature is None:
-        return function.own(*_dtypes(args, function.library), **_dtypes(kwargs, function.library))
+    if own_signature is None or numpy_signature is None:  # (NumPy before 2.3: its ufuncs)
+        return _adapted_call(function, list(args), dict(kwargs))
     try:
         bound = numpy_signature.bind(*args, **kwargs)
     except TypeError:
@@ -512,6 +512,12 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
                 f"{_generated_caller()} calls, has no counterpart in "
                 f"{function.library.name}'s {function.own.__name__}",
                 hint="differentiate with NumPy arrays, or call it without that option")
+    return _adapted_call(function, positional, keywords)
+
+
+def _adapted_call(function: LibraryFunction, positional: list, keywords: dict) -> Any:
+    """The standard's function called with NumPy's arguments matched to its parameters
+    (``positional``, ``keywords``), adapted where it takes them otherwise."""
     library = function.library
     adapt = _ADAPTED_CALLS.get(function.name)
     if adapt is not None:
