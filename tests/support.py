@@ -430,3 +430,24 @@ def peak_bytes(call: Callable[..., Any], *args: Any) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def checked_version_source(f: Callable, args: tuple, wrt: tuple[int, ...],
+                           rtol: float = 1e-9, fd: bool = True) -> str:
+    """The source of ``grad(f, wrt)``'s version for ``args`` (written at the second call),
+    after checking that its gradient, at two more calls, equals the generic derivative's
+    (dtype too) and, where ``fd``, central finite differences."""
+    df = tangentlike.grad(f, wrt=wrt)
+    generic = df.specializer.generic(*args)
+    df(*args)
+    source = df.source_for(*args)
+    for _ in range(2):  # new buffers every call
+        got = df(*args)
+        for g, e in zip(got, generic, strict=True):
+            assert g.dtype == e.dtype
+            np.testing.assert_allclose(g, e, rtol=rtol, atol=rtol * 1e-3)
+    if fd:
+        expected = numerical_grad(f, list(args), wrt)
+        for g, e in zip(got, expected, strict=True):
+            np.testing.assert_allclose(g, e, rtol=1e-6, atol=1e-8)
+    return source
