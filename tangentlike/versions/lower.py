@@ -41,6 +41,7 @@ from tangentlike.versions.splits import lower_splits
 from tangentlike.versions.static import Static, shape_follows
 from tangentlike.versions.wheres import (
     combine_selections,
+    flip_selections,
     merge_selections,
     share_comparisons,
     swap_selections,
@@ -137,6 +138,7 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     if share_sums(fn, lambda f: resolve_in(f, (scope,), local)):
         optimize(fn, temporaries)
     swap_selections(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
+    flip_selections(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     # The input products first: the forward loop it reads changes nothing in place until
     # hoist_products may write its states into an array (``out=``).
     hoist_inputs(fn, bound, returned_primal_slice(fn), lambda f: resolve_in(f, (scope,), local))

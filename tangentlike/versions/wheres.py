@@ -394,3 +394,110 @@ def _recorded(node: gast.expr) -> tuple | None:
         return None
     kind = next(iter(found))
     return kind if kind[0] is np.ndarray else None
+
+
+# The unsigned integer of each float's width, and the shift that moves a 1 to its sign bit.
+_SIGN_BIT = {np.dtype("float64"): ("uint64", 63), np.dtype("float32"): ("uint32", 31)}
+
+
+def flip_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
+                    np_name: str) -> bool:
+    """``np.where(c, u - v, v - u)``, where ``c = u > v`` (or ``v > u``, ``u < v``, ``v < u``)
+    came before in the same block, computed as ``v - u`` with its sign bit flipped where
+    ``c`` holds: ``s = c.astype(np.uint64)``, ``s <<= 63``, ``s ^= (v - u).view(np.uint64)``,
+    then ``s.view(np.float64)``.  Where ``c`` holds, ``u`` and ``v`` are ordered numbers (no
+    NaN, not equal), and IEEE subtraction rounds symmetrically, so ``u - v`` is ``-(v - u)``
+    bit for bit; elsewhere ``v - u`` is what ``np.where`` picks.  So each element is the one
+    ``np.where`` picks (inf, NaN and -0.0 included), without a branch per element (``lo - hi``
+    of a max/min pair, the log-sum-exp of two terms).  Only where ``c`` was recorded as a
+    boolean array and ``u``, ``v`` as float64 or float32 arrays of its shape and dtype, and
+    between the comparison and the selection nothing but assignments of other names by
+    NumPy's ufuncs and ``_PURE`` functions.  True if anything changed."""
+    names: set[str] | None = None
+    changed = False
+    for block in syntax.blocks(fn.body):
+        k = 0
+        while k < len(block):
+            found = _flippable(block, k, resolve)
+            if found is None:
+                k += 1
+                continue
+            node, (mask, u, v), (unsigned, shift) = found
+            if names is None:
+                names = syntax.stored_names(fn) | syntax.loaded_names(fn)
+            flip = fresh_name(names, f"{mask}_flip")
+            comment = syntax.comment(
+                f"np.where({mask}, {u} - {v}, {v} - {u}): {v} - {u} with its sign bit flipped "
+                f"where {mask} holds (there {u} - {v} is exactly -({v} - {u})), without a "
+                "branch per element")
+            back = syntax.parse_expr(f"{flip}.view({np_name}.float{unsigned[4:]})")
+            syntax.replace_in(block[k], node, back)
+            block[k:k] = [comment, *syntax.parse_stmts(
+                f"{flip} = {mask}.astype({np_name}.{unsigned})\n{flip} <<= {shift}\n"
+                f"{flip} ^= ({v} - {u}).view({np_name}.{unsigned})")]
+            changed = True
+            k += 4
+    return changed
+
+
+def _flippable(block: list[gast.stmt], k: int,
+               resolve: Callable) -> tuple[gast.Call, tuple[str, str, str], tuple] | None:
+    """(the call, the names ``(c, u, v)``, the unsigned type and shift of the sign bit) for
+    a selection ``np.where(c, u - v, v - u)`` in ``block[k]``, see :func:`flip_selections`;
+    else None."""
+    stmt = block[k]
+    if isinstance(stmt, dataflow.COMPOUND) or syntax.is_comment(stmt):
+        return None
+    for node in syntax.walk(stmt):
+        sides = _opposite_differences(node)
+        if sides is None or resolve(node.func) is not np.where:
+            continue
+        mask, (u, v) = node.args[0].id, sides
+        kinds = [_recorded(arg) for arg in (node.args[0], node.args[1].left,
+                                            node.args[1].right)]
+        if None in kinds or kinds[0][2] != np.dtype(bool) or not kinds[0][1] \
+                or kinds[1] != kinds[2] or kinds[1][1] != kinds[0][1] \
+                or kinds[1][2] not in _SIGN_BIT:
+            continue
+        if _compared_before(block, k, mask, u, v, resolve):
+            return node, (mask, u, v), _SIGN_BIT[kinds[1][2]]
+    return None
+
+
+def _opposite_differences(node: gast.AST) -> tuple[str, str] | None:
+    """``(u, v)`` for a call ``f(c, u - v, v - u)`` of names, else None."""
+    if not (isinstance(node, gast.Call) and len(node.args) == 3 and not node.keywords
+            and isinstance(node.args[0], gast.Name)):
+        return None
+    first, second = node.args[1:]
+    if not all(isinstance(side, gast.BinOp) and isinstance(side.op, gast.Sub)
+               and isinstance(side.left, gast.Name) and isinstance(side.right, gast.Name)
+               for side in (first, second)):
+        return None
+    u, v = first.left.id, first.right.id
+    if u == v or second.left.id != v or second.right.id != u:
+        return None
+    return u, v
+
+
+def _compared_before(block: list[gast.stmt], k: int, mask: str, u: str, v: str,
+                     resolve: Callable) -> bool:
+    """``mask = u > v`` (or ``v > u``, ``u < v``, ``v < u``) is in ``block`` before ``k``,
+    and the statements between bind none of the three and change no array in place."""
+    for i in range(k - 1, -1, -1):
+        stmt = block[i]
+        if syntax.is_comment(stmt):
+            continue
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)):
+            return False
+        if stmt.targets[0].id == mask:
+            test = stmt.value
+            return (isinstance(test, gast.Compare) and len(test.ops) == 1
+                    and isinstance(test.ops[0], (gast.Gt, gast.Lt))
+                    and isinstance(test.left, gast.Name)
+                    and isinstance(test.comparators[0], gast.Name)
+                    and {test.left.id, test.comparators[0].id} == {u, v})
+        if stmt.targets[0].id in (u, v) or not _pure(stmt, resolve):
+            return False
+    return False

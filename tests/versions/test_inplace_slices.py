@@ -137,8 +137,10 @@ def test_mixture_gets_a_version_a_mask_index_still_declines() -> None:
     code = "\n".join(line for line in source.splitlines() if not line.strip().startswith("#"))
     # hi and lo are read only in lo - hi: one selection (versions/wheres.py,
     # combine_selections), then the two adjoints' selections, a swapped pair computed with
-    # bit operations (swap_selections)
-    assert code.count(" > ") == 1 and code.count("np.where(") == 1, source
+    # bit operations (swap_selections); lo - hi, one selection of opposite differences on
+    # their own comparison, is a sign flip (flip_selections)
+    assert code.count(" > ") == 1 and code.count("np.where(") == 0, source
+    assert code.count("_flip <<= ") == 1, source
     assert code.count("_swap *= ") == 1, source
     x = RNG.standard_normal(7)
     dm = tangentlike.grad(masked)

@@ -265,8 +265,10 @@ def _wheres(f, args: tuple, wrt: tuple, **options) -> int:
     (masked_difference, CASES[2][1], 1),
     (flagged_sum, CASES[4][1], 2)])  # p + q is x + y: no selection left
 def test_versions_make_fewer_selections(f, args, fewer: int, monkeypatch) -> None:
-    # (the swapped pairs left written as bit operations: test_selections_swapped.py)
+    # (the swapped pairs and flipped differences left written as bit operations:
+    # test_selections_swapped.py, test_selections_flipped.py)
     monkeypatch.setattr("tangentlike.versions.lower.swap_selections", lambda *a: False)
+    monkeypatch.setattr("tangentlike.versions.lower.flip_selections", lambda *a: False)
     combined = _wheres(f, args, (0, 1))
     monkeypatch.setattr("tangentlike.versions.lower.combine_selections", lambda *a: False)
     tangentlike.clear_cache()
