@@ -14,7 +14,8 @@ re-bound arguments.  Slices: reads (``x[::-1]``, ``x[1:]``, ``x[:-1]``, ``x[1:-1
 pieces, ``np.pad``, reductions, ``x[:, 0] @ x``), names re-bound from their own slices
 (``x = np.sin(x) * w + x[::-1] * 0.5``, in loops too), in-place slice writes on a fresh copy
 (``v = x * 1.0; v[1:] = v[1:] + x[:-1]``, ``v[::-1] += ...``, ``v[:-1] -= v[1:]``).  Also
-``np.where`` with a mask (from data, kept away from its threshold, or constant), sums and dot
+``np.where`` with a mask (from data, kept away from its threshold, or constant), max/min
+pairs on one comparison of two arrays (``lo - hi``, the log-sum-exp of two), sums and dot
 products of vectors (``np.sum(a * b)``, ``a @ b``, ``np.dot``), and lists of arrays of
 different shapes (parameters) read at constant indices.  Inputs are float64 or float32.
 
@@ -419,7 +420,11 @@ class Generator:
 
     def where(self, sc: Scope, depth: int) -> Ex:
         """``np.where(mask, a, b)``: a mask from data (kept away from its threshold), from a
-        constant array or from the loop's index."""
+        constant array or from the loop's index; or a max/min pair on one comparison."""
+        if self.c.chance(30):
+            pair = self.ordered_pair(sc)
+            if pair is not None:
+                return pair
         self.features.add("where")
         a, b = self.expr(sc, depth - 1), self.expr(sc, depth - 1)
         kind = self.c.integer(0, 9)
@@ -439,6 +444,25 @@ class Generator:
             return a
         return Ex(f"np.where({mask.plain}, {a.plain}, {b.plain})",
                   f"np.where({mask.instr}, {a.instr}, {b.instr})", shape)
+
+    def ordered_pair(self, sc: Scope) -> Ex | None:
+        """The larger and the smaller of two arrays of one shape, each an ``np.where`` on the
+        same comparison (kept away from ties), combined as people write them: the larger,
+        ``lo - hi``, the log-sum-exp ``hi + np.log1p(np.exp(lo - hi))``, ``hi * lo``."""
+        names = sorted(n for n in sc.arrays if sc.arrays[n])
+        pairs = [(a, b) for a in names for b in names if a != b and sc.arrays[a] == sc.arrays[b]]
+        if not pairs:
+            return None
+        self.features.add("ordered-pair")
+        a, b = self.c.choice(pairs)
+        forms = ["{hi}", "({lo} - {hi})", "({hi} + np.log1p(np.exp({lo} - {hi})))",
+                 "({hi} * {lo})"]
+        form = self.c.choice(forms)
+
+        def text(mask: str) -> str:
+            return form.format(hi=f"np.where({mask}, {a}, {b})",
+                               lo=f"np.where({mask}, {b}, {a})")
+        return Ex(text(f"{a} > {b}"), text(f"_above({a} - {b}, 0.0)"), sc.arrays[a])
 
     def product(self, sc: Scope, depth: int) -> Ex:
         """A sum or dot product of two vectors (or a matrix and a vector)."""

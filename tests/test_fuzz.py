@@ -81,7 +81,8 @@ def test_the_generator_covers_the_issue_constructs() -> None:
     promised = {"tuple", "if", "for", "while", "break", "continue", "helper", "keyword",
                 "inplace", "setitem", "list", "axis", "random", "global", "constant",
                 "for-rows", "for-list", "ifexp", "max", "data-branch", "slice",
-                "slice-rebind", "slice-update", "where", "product", "params", "stencil"}
+                "slice-rebind", "slice-update", "where", "product", "params", "stencil",
+                "ordered-pair"}
     assert promised <= seen, promised - seen
 
 
