@@ -83,8 +83,10 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
                 for row in hoisted.states:
                     at = next(i for i, s in enumerate(out) if s is row.forward)
                     out[at:at] = row.keep_states(numpy)
+                reads = Counter(n.id for s in out for n in syntax.walk_names(s)
+                                if isinstance(n.ctx, gast.Load))  # a drop changes only its name's
                 for name in hoisted.read:
-                    _drop_saves(out, name, rows[name][0].forward, stmt)
+                    _drop_saves(out, name, rows[name][0].forward, stmt, reads[name])
                 changed = True
                 continue
         out.append(stmt)
@@ -120,7 +122,7 @@ class _Loop:
         if loop.orelse or any(isinstance(n, (gast.Break, gast.Continue, gast.Return,
                                              gast.Yield, gast.YieldFrom, gast.Global,
                                              gast.Nonlocal))
-                              for s in loop.body for n in gast.walk(s)):
+                              for s in loop.body for n in syntax.walk(s)):
             return None
         sums = [s for s in map(self._sum, loop.body) if s is not None]
         if not sums:
@@ -370,23 +372,26 @@ def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
         return {}
     forward = fn.body[forward_at]
     if forward.orelse or any(isinstance(n, (gast.Break, gast.Continue, gast.Return))
-                             for s in forward.body for n in gast.walk(s)):
+                             for s in forward.body for n in syntax.walk(s)):
         return {}
     binders = [syntax.stored_names(s) for s in fn.body]
+    forward_binders = [syntax.stored_names(s) for s in forward.body]
+    backward_binders = [syntax.stored_names(s) for s in loop.body]
     if any(stop in names for names in binders[forward_at:]) or any(
-            counter in syntax.stored_names(s) for s in forward.body + loop.body):
+            counter in names for names in forward_binders + backward_binders):
         return {}
     stored = set().union(*binders)
+    between = set().union(*binders[forward_at + 1:at])
+    binding_statements = Counter(n for names in forward_binders for n in names)
     rows: dict[str, list[_Row]] = {}
     for stmt in forward.body:
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], gast.Name)):
             continue
         name = stmt.targets[0].id
-        if any(name in syntax.stored_names(s) for s in forward.body if s is not stmt) \
-                or any(name in names for names in binders[forward_at + 1:at]):
+        if binding_statements[name] > 1 or name in between:  # bound elsewhere too
             continue
-        stores = [i for i, s in enumerate(loop.body) if name in syntax.stored_names(s)]
+        stores = [i for i, names in enumerate(backward_binders) if name in names]
         value = stmt.value
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
                 and syntax.is_name(value.slice, counter) and stores:
@@ -427,12 +432,13 @@ def _popped(stmt: gast.stmt) -> bool:
 
 
 def _drop_saves(body: list[gast.stmt], name: str, forward: gast.For,
-                backward: gast.For) -> None:
+                backward: gast.For, reads: int) -> None:
     """Take out the forward loop's push ``stack.append(name)`` and the backward loop's pop
-    ``name = stack.pop()`` that restores it, where ``body`` reads ``name`` nowhere else (the
-    sums that read it read an array now).  Only where every push and pop of that stack in the
-    two loops is a statement of their bodies, the pops restore the pushed names in reverse,
-    and nothing between the loops uses the stack: each pop takes what its push put."""
+    ``name = stack.pop()`` that restores it, where ``body`` reads ``name`` nowhere else (of
+    its ``reads`` reads: the sums that read it read an array now).  Only where every push
+    and pop of that stack in the two loops is a statement of their bodies, the pops restore
+    the pushed names in reverse, and nothing between the loops uses the stack: each pop
+    takes what its push put."""
     pushes = [(i, s) for i, s in enumerate(forward.body) if _pushed(s) is not None]
     pops = [(i, s) for i, s in enumerate(backward.body) if _popped(s)]
     if not pushes or len(pushes) != len(pops):
@@ -449,10 +455,8 @@ def _drop_saves(body: list[gast.stmt], name: str, forward: gast.For,
     end = next(i for i, s in enumerate(body) if s is backward)
     if mentions or any(stack in syntax.all_names(s) for s in body[start + 1:end]):
         return
-    reads = [n for s in body for n in syntax.walk_names(s)
-             if n.id == name and isinstance(n.ctx, gast.Load)]
     at = next(k for k, (_, s) in enumerate(pushes) if _pushed(s)[1] == name)
-    if len(reads) != sum(_pushed(s)[1] == name for _, s in pushes):
+    if reads != sum(_pushed(s)[1] == name for _, s in pushes):
         return  # read somewhere besides its pushes
     push, pop = pushes[at][1], pops[len(pops) - 1 - at][1]
     forward.body = [s for s in forward.body if s is not push]
@@ -480,13 +484,10 @@ def _called(node: gast.expr, resolve: Callable[[gast.expr], Any], function: Any)
 def _writes_in_place(body: list[gast.stmt]) -> bool:
     """``body`` may change an array in place: an item or attribute assigned, an augmented
     assignment, a deletion, or an ``out=`` argument."""
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, (gast.AugAssign, gast.Delete)) or (
-                isinstance(node, (gast.Subscript, gast.Attribute))
-                and isinstance(node.ctx, gast.Store)) or (
-                isinstance(node, gast.keyword) and node.arg == "out"):
-            return True
-    return False
+    return any(isinstance(node, (gast.AugAssign, gast.Delete)) or (
+        isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, gast.Store))
+        or (isinstance(node, gast.keyword) and node.arg == "out")
+        for stmt in body for node in syntax.walk(stmt))
 
 
 def _bindings(fn: gast.FunctionDef) -> dict[str, tuple | None]:
@@ -549,7 +550,7 @@ def _unchanged(factor: gast.expr, between: list[gast.stmt]) -> bool:
                 isinstance(t, gast.Name) for t in stmt.targets):
             return False
         if any(isinstance(n, (gast.Call, gast.Lambda, gast.NamedExpr))
-               for n in gast.walk(stmt.value)):
+               for n in syntax.walk(stmt.value)):
             return False
     return True
 
