@@ -119,10 +119,8 @@ class _Loop:
 
     def rewrite(self) -> list[gast.stmt] | None:
         loop = self.loop
-        if loop.orelse or any(isinstance(n, (gast.Break, gast.Continue, gast.Return,
-                                             gast.Yield, gast.YieldFrom, gast.Global,
-                                             gast.Nonlocal))
-                              for s in loop.body for n in syntax.walk(s)):
+        if loop.orelse or _holds(loop.body, (gast.Break, gast.Continue, gast.Return, gast.Yield,
+                                             gast.YieldFrom, gast.Global, gast.Nonlocal)):
             return None
         sums = [s for s in map(self._sum, loop.body) if s is not None]
         if not sums:
@@ -301,12 +299,7 @@ class _Loop:
         return syntax.assign(found.acc, value)
 
     def _empty(self, shape: tuple, dtype: np.dtype) -> gast.expr:
-        keywords = [] if dtype == np.float64 else [gast.keyword(
-            arg="dtype", value=gast.Attribute(value=syntax.load(self.numpy),
-                                              attr=np.dtype(dtype).name, ctx=gast.Load()))]
-        return syntax.call(gast.Attribute(value=syntax.load(self.numpy), attr="empty",
-                                          ctx=gast.Load()),
-                           [syntax.tuple_of([syntax.const(d) for d in shape])], keywords)
+        return _empty(self.numpy, syntax.tuple_of([syntax.const(d) for d in shape]), dtype)
 
 
 class _Row:
@@ -329,18 +322,13 @@ class _Row:
         steps = syntax.call("max", [syntax.clone(stop), syntax.const(0)])
         size = gast.Tuple(elts=[gast.BinOp(left=steps, op=gast.Add(), right=syntax.const(1)),
                                 *map(syntax.const, self.shape)], ctx=gast.Load())
-        keywords = [] if self.dtype == np.float64 else [gast.keyword(
-            arg="dtype", value=gast.Attribute(value=syntax.load(numpy),
-                                              attr=np.dtype(self.dtype).name,
-                                              ctx=gast.Load()))]
         slot = gast.BinOp(left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))
         self.store.value.keywords.append(gast.keyword(arg="out", value=gast.Subscript(
             value=syntax.load(self.source), slice=slot, ctx=gast.Load())))
         return [
             syntax.comment(f"The states {name} of the loop below, before each step, in one "
                            "array (the loop computes each into it)"),
-            syntax.assign(self.source, syntax.call(gast.Attribute(
-                value=syntax.load(numpy), attr="empty", ctx=gast.Load()), [size], keywords)),
+            syntax.assign(self.source, _empty(numpy, size, self.dtype)),
             gast.Assign(targets=[gast.Subscript(value=syntax.load(self.source),
                                                 slice=syntax.const(0), ctx=gast.Store())],
                         value=syntax.load(name), type_comment=None)]
@@ -371,8 +359,7 @@ def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
     if forward_at is None or _writes_in_place(fn.body[forward_at:at + 1]):
         return {}
     forward = fn.body[forward_at]
-    if forward.orelse or any(isinstance(n, (gast.Break, gast.Continue, gast.Return))
-                             for s in forward.body for n in syntax.walk(s)):
+    if forward.orelse or _holds(forward.body, (gast.Break, gast.Continue, gast.Return)):
         return {}
     binders = [syntax.stored_names(s) for s in fn.body]
     forward_binders = [syntax.stored_names(s) for s in forward.body]
@@ -410,6 +397,15 @@ def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
                 rows[name] = [_Row(None, stores[0] + 1, len(loop.body), seen[1], seen[2],
                                    forward, stmt)]
     return rows
+
+
+def _empty(numpy: str, size: gast.expr, dtype: np.dtype) -> gast.Call:
+    """``np.empty(size)``, with ``dtype=np.<dtype>`` unless float64."""
+    keywords = [] if dtype == np.float64 else [gast.keyword(
+        arg="dtype", value=gast.Attribute(value=syntax.load(numpy), attr=np.dtype(dtype).name,
+                                          ctx=gast.Load()))]
+    return syntax.call(gast.Attribute(value=syntax.load(numpy), attr="empty", ctx=gast.Load()),
+                       [size], keywords)
 
 
 def _state(stmt: gast.Assign, resolve: Callable[[gast.expr], Any]) -> bool:
@@ -479,6 +475,11 @@ def _called(node: gast.expr, resolve: Callable[[gast.expr], Any], function: Any)
     """``node`` calls ``function`` with one positional argument."""
     return isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
         and not isinstance(node.args[0], gast.Starred) and resolve(node.func) is function
+
+
+def _holds(body: list[gast.stmt], kinds: tuple[type, ...]) -> bool:
+    """Some statement of ``body`` holds a node of one of ``kinds`` (a jump out of a loop)."""
+    return any(isinstance(n, kinds) for s in body for n in syntax.walk(s))
 
 
 def _writes_in_place(body: list[gast.stmt]) -> bool:
