@@ -203,6 +203,27 @@ def walk(node: Any) -> Iterator[Any]:
                 push(value)
 
 
+def parents(root: Any) -> dict[int, Any]:
+    """The parent of each node under ``root`` by the node's ``id`` (the nodes ``walk``
+    gives: contexts and operators left out); what ``gast.iter_child_nodes`` over
+    ``gast.walk`` gives, several times faster."""
+    found: dict[int, Any] = {}
+    for node in walk(root):
+        cls = node.__class__
+        fields = _WALK_FIELDS.get(cls)
+        if fields is None:
+            fields = _WALK_FIELDS[cls] = tuple(f for f in cls._fields if f not in _BARE_FIELDS)
+        for field in fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        found[id(item)] = node
+            elif isinstance(value, gast.AST):
+                found[id(value)] = node
+    return found
+
+
 def dump(node: gast.AST, reads_as: dict[str, str] | None = None) -> str:
     """``gast.dump(node)``, the same text, without the reference cycle that its inner
     function calling itself makes at each call (garbage the collector must find); with

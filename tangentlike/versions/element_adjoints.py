@@ -115,7 +115,7 @@ def _is_sum(stmt: gast.stmt, name: str, resolve: Callable[[gast.expr], Any]) -> 
 
 
 def _mentions(node: gast.AST, name: str) -> int:
-    return sum(1 for n in gast.walk(node) if isinstance(n, gast.Name) and n.id == name)
+    return sum(1 for n in syntax.walk(node) if isinstance(n, gast.Name) and n.id == name)
 
 
 def _sums_until_read(block: list[gast.stmt], start: int, name: str,
@@ -131,7 +131,7 @@ def _sums_until_read(block: list[gast.stmt], start: int, name: str,
         mentioned = _mentions(stmt, name)
         if not mentioned:
             continue
-        if any(isinstance(n, (gast.FunctionDef, gast.Lambda)) for n in gast.walk(stmt)):
+        if any(isinstance(n, (gast.FunctionDef, gast.Lambda)) for n in syntax.walk(stmt)):
             return j, sums
         in_sums = sum(2 for s in syntax.statements([stmt], with_bodies=True)
                       if _is_sum(s, name, resolve))
@@ -162,9 +162,9 @@ def _unchanged(fn: gast.FunctionDef, names: set[str],
     """Those of ``names`` whose list the function cannot change: each read of the name is
     a loop's iterable, an item read (``xs[i]``) or an argument of ``len`` or a helper that
     reads only its structure (no method, no other call, no other name bound to it)."""
-    parents = {id(child): node for node in gast.walk(fn) for child in gast.iter_child_nodes(node)}
+    parents = syntax.parents(fn)
     changed = set()
-    for node in gast.walk(fn):
+    for node in syntax.walk(fn):
         if not (isinstance(node, gast.Name) and node.id in names
                 and isinstance(node.ctx, gast.Load)):
             continue

@@ -83,8 +83,10 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
                 for row in hoisted.states:
                     at = next(i for i, s in enumerate(out) if s is row.forward)
                     out[at:at] = row.keep_states(numpy)
+                reads = Counter(n.id for s in out for n in syntax.walk_names(s)
+                                if isinstance(n.ctx, gast.Load))  # a drop changes only its name's
                 for name in hoisted.read:
-                    _drop_saves(out, name, rows[name][0].forward, stmt)
+                    _drop_saves(out, name, rows[name][0].forward, stmt, reads[name])
                 changed = True
                 continue
         out.append(stmt)
@@ -117,10 +119,8 @@ class _Loop:
 
     def rewrite(self) -> list[gast.stmt] | None:
         loop = self.loop
-        if loop.orelse or any(isinstance(n, (gast.Break, gast.Continue, gast.Return,
-                                             gast.Yield, gast.YieldFrom, gast.Global,
-                                             gast.Nonlocal))
-                              for s in loop.body for n in gast.walk(s)):
+        if loop.orelse or _holds(loop.body, (gast.Break, gast.Continue, gast.Return, gast.Yield,
+                                             gast.YieldFrom, gast.Global, gast.Nonlocal)):
             return None
         sums = [s for s in map(self._sum, loop.body) if s is not None]
         if not sums:
@@ -299,12 +299,7 @@ class _Loop:
         return syntax.assign(found.acc, value)
 
     def _empty(self, shape: tuple, dtype: np.dtype) -> gast.expr:
-        keywords = [] if dtype == np.float64 else [gast.keyword(
-            arg="dtype", value=gast.Attribute(value=syntax.load(self.numpy),
-                                              attr=np.dtype(dtype).name, ctx=gast.Load()))]
-        return syntax.call(gast.Attribute(value=syntax.load(self.numpy), attr="empty",
-                                          ctx=gast.Load()),
-                           [syntax.tuple_of([syntax.const(d) for d in shape])], keywords)
+        return _empty(self.numpy, syntax.tuple_of([syntax.const(d) for d in shape]), dtype)
 
 
 class _Row:
@@ -327,18 +322,13 @@ class _Row:
         steps = syntax.call("max", [syntax.clone(stop), syntax.const(0)])
         size = gast.Tuple(elts=[gast.BinOp(left=steps, op=gast.Add(), right=syntax.const(1)),
                                 *map(syntax.const, self.shape)], ctx=gast.Load())
-        keywords = [] if self.dtype == np.float64 else [gast.keyword(
-            arg="dtype", value=gast.Attribute(value=syntax.load(numpy),
-                                              attr=np.dtype(self.dtype).name,
-                                              ctx=gast.Load()))]
         slot = gast.BinOp(left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))
         self.store.value.keywords.append(gast.keyword(arg="out", value=gast.Subscript(
             value=syntax.load(self.source), slice=slot, ctx=gast.Load())))
         return [
             syntax.comment(f"The states {name} of the loop below, before each step, in one "
                            "array (the loop computes each into it)"),
-            syntax.assign(self.source, syntax.call(gast.Attribute(
-                value=syntax.load(numpy), attr="empty", ctx=gast.Load()), [size], keywords)),
+            syntax.assign(self.source, _empty(numpy, size, self.dtype)),
             gast.Assign(targets=[gast.Subscript(value=syntax.load(self.source),
                                                 slice=syntax.const(0), ctx=gast.Store())],
                         value=syntax.load(name), type_comment=None)]
@@ -369,24 +359,26 @@ def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
     if forward_at is None or _writes_in_place(fn.body[forward_at:at + 1]):
         return {}
     forward = fn.body[forward_at]
-    if forward.orelse or any(isinstance(n, (gast.Break, gast.Continue, gast.Return))
-                             for s in forward.body for n in gast.walk(s)):
+    if forward.orelse or _holds(forward.body, (gast.Break, gast.Continue, gast.Return)):
         return {}
     binders = [syntax.stored_names(s) for s in fn.body]
+    forward_binders = [syntax.stored_names(s) for s in forward.body]
+    backward_binders = [syntax.stored_names(s) for s in loop.body]
     if any(stop in names for names in binders[forward_at:]) or any(
-            counter in syntax.stored_names(s) for s in forward.body + loop.body):
+            counter in names for names in forward_binders + backward_binders):
         return {}
     stored = set().union(*binders)
+    between = set().union(*binders[forward_at + 1:at])
+    binding_statements = Counter(n for names in forward_binders for n in names)
     rows: dict[str, list[_Row]] = {}
     for stmt in forward.body:
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], gast.Name)):
             continue
         name = stmt.targets[0].id
-        if any(name in syntax.stored_names(s) for s in forward.body if s is not stmt) \
-                or any(name in names for names in binders[forward_at + 1:at]):
+        if binding_statements[name] > 1 or name in between:  # bound elsewhere too
             continue
-        stores = [i for i, s in enumerate(loop.body) if name in syntax.stored_names(s)]
+        stores = [i for i, names in enumerate(backward_binders) if name in names]
         value = stmt.value
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
                 and syntax.is_name(value.slice, counter) and stores:
@@ -405,6 +397,15 @@ def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
                 rows[name] = [_Row(None, stores[0] + 1, len(loop.body), seen[1], seen[2],
                                    forward, stmt)]
     return rows
+
+
+def _empty(numpy: str, size: gast.expr, dtype: np.dtype) -> gast.Call:
+    """``np.empty(size)``, with ``dtype=np.<dtype>`` unless float64."""
+    keywords = [] if dtype == np.float64 else [gast.keyword(
+        arg="dtype", value=gast.Attribute(value=syntax.load(numpy), attr=np.dtype(dtype).name,
+                                          ctx=gast.Load()))]
+    return syntax.call(gast.Attribute(value=syntax.load(numpy), attr="empty", ctx=gast.Load()),
+                       [size], keywords)
 
 
 def _state(stmt: gast.Assign, resolve: Callable[[gast.expr], Any]) -> bool:
@@ -427,12 +428,13 @@ def _popped(stmt: gast.stmt) -> bool:
 
 
 def _drop_saves(body: list[gast.stmt], name: str, forward: gast.For,
-                backward: gast.For) -> None:
+                backward: gast.For, reads: int) -> None:
     """Take out the forward loop's push ``stack.append(name)`` and the backward loop's pop
-    ``name = stack.pop()`` that restores it, where ``body`` reads ``name`` nowhere else (the
-    sums that read it read an array now).  Only where every push and pop of that stack in the
-    two loops is a statement of their bodies, the pops restore the pushed names in reverse,
-    and nothing between the loops uses the stack: each pop takes what its push put."""
+    ``name = stack.pop()`` that restores it, where ``body`` reads ``name`` nowhere else (of
+    its ``reads`` reads: the sums that read it read an array now).  Only where every push
+    and pop of that stack in the two loops is a statement of their bodies, the pops restore
+    the pushed names in reverse, and nothing between the loops uses the stack: each pop
+    takes what its push put."""
     pushes = [(i, s) for i, s in enumerate(forward.body) if _pushed(s) is not None]
     pops = [(i, s) for i, s in enumerate(backward.body) if _popped(s)]
     if not pushes or len(pushes) != len(pops):
@@ -449,10 +451,8 @@ def _drop_saves(body: list[gast.stmt], name: str, forward: gast.For,
     end = next(i for i, s in enumerate(body) if s is backward)
     if mentions or any(stack in syntax.all_names(s) for s in body[start + 1:end]):
         return
-    reads = [n for s in body for n in syntax.walk_names(s)
-             if n.id == name and isinstance(n.ctx, gast.Load)]
     at = next(k for k, (_, s) in enumerate(pushes) if _pushed(s)[1] == name)
-    if len(reads) != sum(_pushed(s)[1] == name for _, s in pushes):
+    if reads != sum(_pushed(s)[1] == name for _, s in pushes):
         return  # read somewhere besides its pushes
     push, pop = pushes[at][1], pops[len(pops) - 1 - at][1]
     forward.body = [s for s in forward.body if s is not push]
@@ -477,16 +477,18 @@ def _called(node: gast.expr, resolve: Callable[[gast.expr], Any], function: Any)
         and not isinstance(node.args[0], gast.Starred) and resolve(node.func) is function
 
 
+def _holds(body: list[gast.stmt], kinds: tuple[type, ...]) -> bool:
+    """Some statement of ``body`` holds a node of one of ``kinds`` (a jump out of a loop)."""
+    return any(isinstance(n, kinds) for s in body for n in syntax.walk(s))
+
+
 def _writes_in_place(body: list[gast.stmt]) -> bool:
     """``body`` may change an array in place: an item or attribute assigned, an augmented
     assignment, a deletion, or an ``out=`` argument."""
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, (gast.AugAssign, gast.Delete)) or (
-                isinstance(node, (gast.Subscript, gast.Attribute))
-                and isinstance(node.ctx, gast.Store)) or (
-                isinstance(node, gast.keyword) and node.arg == "out"):
-            return True
-    return False
+    return any(isinstance(node, (gast.AugAssign, gast.Delete)) or (
+        isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, gast.Store))
+        or (isinstance(node, gast.keyword) and node.arg == "out")
+        for stmt in body for node in syntax.walk(stmt))
 
 
 def _bindings(fn: gast.FunctionDef) -> dict[str, tuple | None]:
@@ -549,7 +551,7 @@ def _unchanged(factor: gast.expr, between: list[gast.stmt]) -> bool:
                 isinstance(t, gast.Name) for t in stmt.targets):
             return False
         if any(isinstance(n, (gast.Call, gast.Lambda, gast.NamedExpr))
-               for n in gast.walk(stmt.value)):
+               for n in syntax.walk(stmt.value)):
             return False
     return True
 

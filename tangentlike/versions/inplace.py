@@ -265,9 +265,9 @@ def _partition(regions: list[tuple[int, int]], length: int) -> bool:
 def _writes_into(stmt: gast.stmt) -> set[str]:
     """The names whose arrays ``stmt`` changes in place (``x[i] = e``, ``x += e``)."""
     if isinstance(stmt, dataflow.COMPOUND):
-        return {n.value.id for n in gast.walk(stmt) if isinstance(n, gast.Subscript)
+        return {n.value.id for n in syntax.walk(stmt) if isinstance(n, gast.Subscript)
                 and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | {
-            n.target.id for n in gast.walk(stmt) if isinstance(n, gast.AugAssign)
+            n.target.id for n in syntax.walk(stmt) if isinstance(n, gast.AugAssign)
             and isinstance(n.target, gast.Name)}
     targets = [stmt.target] if isinstance(stmt, gast.AugAssign) else getattr(
         stmt, "targets", [])
@@ -422,8 +422,7 @@ def _accumulate(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> No
                         and id(name) not in left_operands):
                     continue
                 if parents is None:
-                    parents = {id(child): node for whole in parts for node in gast.walk(whole)
-                               for child in gast.iter_child_nodes(node)}
+                    parents = {k: v for whole in parts for k, v in syntax.parents(whole).items()}
                 if not _keeps_no_view(name, parents):
                     if compound:
                         header_kept.add(name.id)

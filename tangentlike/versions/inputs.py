@@ -83,9 +83,8 @@ class _Loop:
         chunks: list[gast.stmt] = []
         chunk_steps = None
         for position, stmt in enumerate(loop.body):
-            parents = {id(child): parent for parent in gast.walk(stmt)
-                       for child in gast.iter_child_nodes(parent)}
-            for node in list(gast.walk(stmt)):
+            parents = syntax.parents(stmt)
+            for node in list(syntax.walk(stmt)):
                 if not _matrix_product(node):
                     continue
                 found = self._product(node, rows, position, bound)
@@ -135,7 +134,7 @@ class _Loop:
         return not any(isinstance(n, (gast.Break, gast.Continue, gast.Return, gast.Yield,
                                       gast.YieldFrom, gast.Global, gast.Nonlocal, gast.Lambda,
                                       gast.NamedExpr, gast.FunctionDef, gast.ClassDef))
-                       for s in loop.body for n in gast.walk(s))
+                       for s in loop.body for n in syntax.walk(s))
 
     def _in_place_free(self) -> bool:
         """The body changes no value in place (see the module)."""
@@ -147,7 +146,7 @@ class _Loop:
             if isinstance(stmt, gast.Assign) and not all(
                     isinstance(t, gast.Name) for t in stmt.targets):
                 return False
-            for node in gast.walk(stmt):
+            for node in syntax.walk(stmt):
                 if isinstance(node, gast.Call) and not self._harmless(node):
                     return False
         return True

@@ -80,7 +80,7 @@ def _plain(value: Any) -> bool:
 def _nothing_mutates(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any]) -> bool:
     """No statement of ``fn`` can change a container (see the module docstring)."""
     stacks = _stacks(fn)
-    for node in gast.walk(fn):
+    for node in syntax.walk(fn):
         if isinstance(node, (gast.FunctionDef, gast.Lambda, gast.Global, gast.Nonlocal)) \
                 and node is not fn:
             return False
@@ -195,7 +195,7 @@ def _only_read_by_chain(fn: gast.FunctionDef, adjoint: str, x: str,
         if len(call.args) == 4:
             allowed.add(id(call.args[0]))
     for position, stmt in enumerate(fn.body):
-        for node in gast.walk(stmt):
+        for node in syntax.walk(stmt):
             if isinstance(node, gast.Subscript) and syntax.is_name(node.value, x) \
                     and isinstance(node.ctx, gast.Load) and _index(node.slice) is not _NOT_CONSTANT:
                 allowed.add(id(node.value))

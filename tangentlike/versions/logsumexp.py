@@ -66,7 +66,7 @@ def share_terms(fn: gast.FunctionDef, softmaxes: Softmaxes, skip: set[int]) -> b
 def _bound_once(fn: gast.FunctionDef) -> set[str]:
     """The names ``fn`` binds once (its parameters among them), never again."""
     counts: dict[str, int] = {}
-    for node in gast.walk(fn):
+    for node in syntax.walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)):
             counts[node.id] = counts.get(node.id, 0) + 1
     return {n for n, c in counts.items() if c == 1}

@@ -169,9 +169,9 @@ def fold_negations(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
     for a temporary bound once, every read of it under a negation through products,
     quotients' numerators, matrix products and sums.  True if anything changed."""
     counts = dataflow.definition_counts(fn)
-    parents = {id(child): node for node in gast.walk(fn) for child in gast.iter_child_nodes(node)}
+    parents = syntax.parents(fn)
     reads: dict[str, list[gast.Name]] = {}
-    for node in gast.walk(fn):
+    for node in syntax.walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             reads.setdefault(node.id, []).append(node)
     changed = False
@@ -276,12 +276,12 @@ def _first_sum(block: list[gast.stmt], k: int, summed: str, v: str,
             break
         if dataflow.defs(stmt) & {summed, v} or v in dataflow.uses(stmt):
             break
-        calls = [n for n in gast.walk(stmt) if _sum_key(n, resolve) == summed]
+        calls = [n for n in syntax.walk(stmt) if _sum_key(n, resolve) == summed]
         if calls and _written_by_tangentlike(stmt):
             found = (j, calls)
     return found
 
 
 def _replace_everywhere(root: gast.AST, old: gast.AST, new: gast.AST) -> None:
-    for node in gast.walk(root):
+    for node in syntax.walk(root):
         syntax.replace_child(node, old, new)

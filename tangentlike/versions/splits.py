@@ -24,9 +24,8 @@ def _piece_reads(fn: gast.FunctionDef, name: str) -> dict[int, list[gast.Subscri
     """The reads ``name[k]`` (``k`` an integer literal, 0 or more) of ``name`` by position,
     or None if ``name`` is read any other way."""
     reads: dict[int, list[gast.Subscript]] = {}
-    parents = {id(child): node for node in gast.walk(fn)
-               for child in gast.iter_child_nodes(node)}
-    for node in gast.walk(fn):
+    parents = syntax.parents(fn)
+    for node in syntax.walk(fn):
         if not (isinstance(node, gast.Name) and node.id == name
                 and isinstance(node.ctx, gast.Load)):
             continue

@@ -108,8 +108,12 @@ class Static:
                 self.of(a) for a in node.args)
         if isinstance(node, (gast.Subscript, gast.Tuple, gast.List, gast.BinOp, gast.UnaryOp,
                              gast.Compare, gast.BoolOp, gast.IfExp, gast.Slice)):
-            return all(self.of(c) for c in gast.iter_child_nodes(node)
-                       if isinstance(c, gast.expr))
+            for field in syntax.child_fields(node.__class__):  # not contexts, operators
+                value = getattr(node, field)
+                for child in value if isinstance(value, list) else (value,):
+                    if isinstance(child, gast.expr) and not self.of(child):
+                        return False
+            return True
         return False
 
     def counts(self, node: gast.expr) -> bool:
