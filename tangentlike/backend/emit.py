@@ -95,13 +95,72 @@ class _Printable(syntax.Transformer):
             node.body = [ast.Pass()]  # a block whose only lines were empty comments
         return node
 
+    def convert(self, node: gast.AST) -> ast.AST | None | object:
+        """``self.visit(to_ast(node))`` in one pass over the gast tree (the conversion and
+        the changes above, node by node): ``_REMOVED`` for an empty comment marker."""
+        cls = node.__class__
+        spec = _SPECS.get(cls)
+        if spec is None:
+            spec = _SPECS[cls] = _spec(cls)
+        kind, target, fields, attributes = spec
+        if kind is _GAST:
+            return self.visit(_GAST_TO_AST().visit(node))
+        if kind is _DROPPED:
+            return None
+        if cls is gast.Expr:
+            value = node.value
+            if value.__class__ is gast.Constant and isinstance(value.value, syntax.Comment):
+                if not value.value:
+                    return _REMOVED
+                self.comments.append(str(value.value))
+                name = _COMMENT.format(len(self.comments) - 1)
+                return ast.Expr(value=ast.Name(id=name, ctx=ast.Load()))
+        new = target.__new__(target)
+        values = new.__dict__
+        given = node.__dict__
+        convert = self.convert
+        for field in fields:
+            if field in given:
+                value = given[field]
+                if isinstance(value, gast.AST):
+                    value = convert(value)
+                    if value is _REMOVED:
+                        continue
+                elif value.__class__ is list:
+                    items = []
+                    for item in value:
+                        if isinstance(item, gast.AST):
+                            item = convert(item)
+                            if item is _REMOVED:
+                                continue
+                        else:
+                            item = _converted(item)
+                        items.append(item)
+                    value = items
+                values[field] = value
+        for attribute in attributes:
+            if attribute in given:
+                values[attribute] = given[attribute]
+        if target is ast.Constant:
+            return self.visit_Constant(new)
+        if values.get("body") == []:
+            new.body = [ast.Pass()]  # a block whose only lines were empty comments
+        if target is ast.Assign:
+            new.targets = [self._bare(t) for t in new.targets]
+            new.value = self._bare(new.value)
+        elif target is ast.Return:
+            new.value = self._bare(new.value)
+        elif target is ast.For or target is ast.comprehension:
+            new.target = self._bare(new.target)
+        return new
+
 
 def to_source(node: gast.AST) -> str:
     """Python source of a gast tree (comment markers become ``#`` lines, each after a blank
     line unless it opens a block)."""
     printable = _Printable()
-    tree = printable.visit(to_ast(node))
-    if tree is None:  # an empty comment marker alone
+    tree = printable.convert(node)
+    if tree is _REMOVED:  # an empty comment marker alone
         return ""
     lines: list[str] = []
     for line in ast.unparse(_numbered(tree)).splitlines():
@@ -155,6 +214,7 @@ def _converted(value: object) -> object:
 
 
 _GAST_TO_AST = gast.ast3.GAstToAst3
+_REMOVED = object()  # what ``_Printable.convert`` gives for a node left out
 _GAST, _DROPPED, _PLAIN = "gast", "dropped", "plain"
 _DEFINITIONS = frozenset({"FunctionDef", "AsyncFunctionDef", "ClassDef"})
 _SPECS: dict[type, tuple[str, type | None, tuple[str, ...], tuple[str, ...]]] = {}
@@ -168,6 +228,8 @@ def _spec(cls: type) -> tuple[str, type | None, tuple[str, ...], tuple[str, ...]
     target = getattr(ast, name, None)
     if cls is gast.Name:  # gast's: only the id and the context (no annotation)
         return _PLAIN, target, ("id", "ctx"), tuple(cls._attributes)
+    if cls is gast.Constant:  # gast's generic method (a constant is never a list or node)
+        return _PLAIN, target, ("value", "kind"), tuple(cls._attributes)
     if cls is gast.Assign:  # gast's: the targets and the value (no type comment)
         return _PLAIN, target, ("targets", "value"), tuple(cls._attributes)
     if name in _DEFINITIONS and target is not None:  # gast's: the fields ``ast`` has
@@ -196,10 +258,13 @@ def _numbered(node: ast.AST) -> ast.AST:
     return node
 
 
-def module_source(functions: list[gast.FunctionDef], namespace: Namespace, doc: str) -> str:
-    """The whole generated module: a docstring, the imports templates need, the functions."""
+def module_source(functions: list[gast.FunctionDef], namespace: Namespace, doc: str,
+                  used: set[str] | None = None) -> str:
+    """The whole generated module: a docstring, the imports templates need, the functions
+    (``used``: the names they read, when the caller has them)."""
     header = [f'"""{doc}"""']
-    used = set().union(*(syntax.loaded_names(fn) for fn in functions))
+    if used is None:
+        used = set().union(*(syntax.loaded_names(fn) for fn in functions))
     lines = [line for name, line in namespace.import_lines.items() if name in used]
     if lines:
         header.append(_group_imports(lines))

@@ -12,27 +12,50 @@ import gast
 
 from tangentlike.core import anno
 
+# The constructors below fill a new node's fields as ``gast.Name(id=..., ctx=...)`` does,
+# the same node, without the keyword call of gast's constructor (they make most nodes).
+_new_node = gast.AST.__new__
+
+
+def _name(name: str, context: type) -> gast.Name:
+    node = _new_node(gast.Name)
+    fields = node.__dict__
+    fields["id"] = name
+    fields["ctx"] = _new_node(context)
+    fields["annotation"] = None
+    fields["type_comment"] = None
+    return node
+
 
 def load(name: str) -> gast.Name:
-    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+    return _name(name, gast.Load)
 
 
 def store(name: str) -> gast.Name:
-    return gast.Name(id=name, ctx=gast.Store(), annotation=None, type_comment=None)
+    return _name(name, gast.Store)
 
 
 def param(name: str) -> gast.Name:
-    return gast.Name(id=name, ctx=gast.Param(), annotation=None, type_comment=None)
+    return _name(name, gast.Param)
 
 
 def const(value: Any) -> gast.Constant:
-    return gast.Constant(value=value, kind=None)
+    node = _new_node(gast.Constant)
+    fields = node.__dict__
+    fields["value"] = value
+    fields["kind"] = None
+    return node
 
 
 def assign(target: gast.expr | str, value: gast.expr) -> gast.Assign:
     if isinstance(target, str):
         target = store(target)
-    return gast.Assign(targets=[target], value=value, type_comment=None)
+    node = _new_node(gast.Assign)
+    fields = node.__dict__
+    fields["targets"] = [target]
+    fields["value"] = value
+    fields["type_comment"] = None
+    return node
 
 
 def call(func: gast.expr | str, args: Iterable[gast.expr] = (), keywords=()) -> gast.Call:
@@ -261,7 +284,11 @@ def loaded_names(node: gast.AST) -> set[str]:
 def stored_names(node: gast.AST) -> set[str]:
     """Names bound anywhere in ``node`` (assignment targets, loop variables, parameters)."""
     if isinstance(node, gast.Assign):  # only the targets: normalize refuses ``:=`` in values
-        return {n.id for t in node.targets for n in walk_names(t)
+        targets = node.targets
+        if len(targets) == 1 and targets[0].__class__ is gast.Name:  # (most: no walk)
+            target = targets[0]
+            return {target.id} if isinstance(target.ctx, gast.Store) else set()
+        return {n.id for t in targets for n in walk_names(t)
                 if isinstance(n.ctx, gast.Store)}
     return {n.id for n in walk_names(node) if isinstance(n.ctx, (gast.Store, gast.Param))}
 

@@ -127,7 +127,7 @@ _SPECIALIZED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _IN_PROGRESS: set[tuple] = set()
 
 
-class Lowering(gast.NodeTransformer):
+class Lowering(syntax.Transformer):
     """Lowers function values in one function (see the module docstring).  ``values``: the
     function values its free names stand for (a lifted or specialized function's)."""
 

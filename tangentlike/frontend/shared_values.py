@@ -39,7 +39,7 @@ def share_repeated_values(fn: gast.FunctionDef, temporaries: set[str],
     renames: dict[str, str] = {}
     _block(fn.body, candidates, resolve, renames)
     if renames:
-        _ReadAs(renames).visit(fn)
+        _read_as(fn, renames)
     return bool(renames)
 
 
@@ -169,13 +169,11 @@ def _mutable(fn: gast.FunctionDef, resolve: Callable) -> set[str]:
     return found
 
 
-class _ReadAs(gast.NodeTransformer):
-    """Reads of the dropped temporaries read the ones kept."""
-
-    def __init__(self, renames: dict[str, str]):
-        self.renames = renames
-
-    def visit_Name(self, node: gast.Name) -> gast.Name:
-        if isinstance(node.ctx, gast.Load) and node.id in self.renames:
-            node.id = self.renames[node.id]
-        return node
+def _read_as(fn: gast.FunctionDef, renames: dict[str, str]) -> None:
+    """Reads of the dropped temporaries read the ones kept (in place, every name in ``fn``
+    as ``gast.NodeTransformer`` would visit it: one ``syntax.walk``)."""
+    for node in syntax.walk(fn):
+        if node.__class__ is gast.Name and node.ctx.__class__ is gast.Load:
+            kept = renames.get(node.id)
+            if kept is not None:
+                node.id = kept

@@ -119,7 +119,27 @@ class Rule:
         (``TypeError`` when they do not fit)."""
         aliases = self.parse().aliases
         named = {aliases.get(k, k): v for k, v in keywords.items()}
-        return self.signature.bind(*args, **named)
+        shape = (len(args), tuple(named))
+        plan = self._bind_plans.get(shape)
+        if plan is None:
+            plan = self._bind_plans[shape] = _bind_plan(self.signature, *shape)
+        if isinstance(plan, str):
+            raise TypeError(plan)
+        arguments = {}
+        for name, kind, where in plan:
+            if kind is _ONE:
+                arguments[name] = args[where] if where.__class__ is int else named[where]
+            elif kind is _STARRED:
+                arguments[name] = tuple(args[i] for i in where)
+            else:
+                arguments[name] = {k: named[k] for k in where}
+        return inspect.BoundArguments(self.signature, arguments)
+
+    @functools.cached_property
+    def _bind_plans(self) -> dict[tuple[int, tuple[str, ...]], tuple | str]:
+        """``bind``'s plans (or ``TypeError`` messages) by the call's shape: how many
+        positional arguments, which keywords (``inspect.Signature.bind`` once per shape)."""
+        return {}
 
     @property
     def globals(self) -> dict[str, Any]:
@@ -136,6 +156,34 @@ class Rule:
         return {n.slice.id for n in gast.walk(self.node)
                 if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
                 and n.value.id == "d" and isinstance(n.slice, gast.Name)} - {self.result}
+
+
+_ONE, _STARRED, _KEYWORDS = "one", "starred", "keywords"
+
+
+class _Keyword(str):
+    """The placeholder for a keyword argument in :func:`_bind_plan`."""
+
+
+def _bind_plan(signature: inspect.Signature, positional: int,
+               keywords: tuple[str, ...]) -> tuple[tuple[str, str, Any], ...] | str:
+    """Where each bound parameter's value comes from, for calls with ``positional``
+    arguments and these ``keywords``: ``(name, _ONE, index or keyword)``, ``(name, _STARRED,
+    indices)`` for ``*args``, ``(name, _KEYWORDS, keywords)`` for ``**kwargs``, in the order
+    ``signature.bind`` gives; its ``TypeError`` message when they do not fit."""
+    try:
+        bound = signature.bind(*range(positional), **{k: _Keyword(k) for k in keywords})
+    except TypeError as exc:
+        return str(exc)
+    plan = []
+    for name, value in bound.arguments.items():
+        if isinstance(value, tuple):
+            plan.append((name, _STARRED, value))
+        elif isinstance(value, dict):
+            plan.append((name, _KEYWORDS, tuple(value)))
+        else:
+            plan.append((name, _ONE, str(value) if isinstance(value, _Keyword) else value))
+    return tuple(plan)
 
 
 # Per template file: its functions by name (each file is parsed once, when a rule of it is
