@@ -210,10 +210,13 @@ def astype(x: Any, dtype: Any, copy: bool = True) -> Any:
 def with_items(x: Any, index: Any, value: Any) -> Any:
     """``x`` with ``value`` written at ``index``: in place where the library's arrays can be
     written into (``x`` is a fresh copy or fresh zeros), a new array for JAX's (``.at``)."""
+    if isinstance(x, np.ndarray):
+        x[index] = value
+        return x
     at = getattr(x, "at", None)
-    if at is not None and not isinstance(x, np.ndarray) and hasattr(at, "__getitem__"):
+    if at is not None and hasattr(at, "__getitem__"):
         return at[index].set(value)
-    x[index] = value
+    x[full_index(x, index)] = value  # (a standard library's ``x[0]`` of a matrix: ``x[0, ...]``)
     return x
 
 
@@ -232,12 +235,22 @@ def added_at(x: Any, index: Any, value: Any) -> Any:
         add(x, index, value)
         return x
     parts = index if isinstance(index, tuple) else (index,)
+    if not library.numpy_signatures:  # a standard library's: a basic index, added in place
+        basic = tuple(int(p) if _integer_scalar(p) else p for p in parts)
+        if all(isinstance(p, (int, slice)) or p is None or p is Ellipsis for p in basic):
+            return with_items(x, basic, x[full_index(x, basic)] + value)  # (no item twice)
     arrays = [k for k, p in enumerate(parts) if not _whole(p)]
     ids = parts[arrays[0]] if len(arrays) == 1 else None
     if ids is None or len(getattr(ids, "shape", (0, 0))) != 1 \
             or dtype_kind(getattr(ids, "dtype", None)) not in "iu":
         raise_missing("np.add.at", library)  # a mask, several integer vectors, or none
     return x + _one_hot_sum(library.namespace, x, arrays[0], parts[arrays[0]], value)
+
+
+def _integer_scalar(part: Any) -> bool:
+    """An index part that is one integer: a NumPy integer, or a 0-d integer array."""
+    return isinstance(part, np.integer) or (getattr(part, "shape", None) == () and dtype_kind(
+        getattr(part, "dtype", None)) in "iu")
 
 
 def _whole(part: Any) -> bool:
@@ -260,6 +273,67 @@ def _one_hot_sum(namespace: Any, x: Any, axis: int, ids: Any, value: Any) -> Any
     value = namespace.broadcast_to(namespace.asarray(value, dtype=x.dtype), shape)
     summed = namespace.tensordot(value, one_hot, axes=([axis], [0]))  # axis moved last
     return namespace.moveaxis(summed, -1, axis)
+
+
+def promoted_operation(operation: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
+    """``operation(a, b)`` (``a * b``, in a derivative run on a standard library's arrays)
+    with NumPy's type promotion where the library refuses to mix the types (``bool * float``,
+    ``int / int``, an integer array and a Python float): both cast to the type NumPy gives."""
+    try:
+        return operation(a, b)
+    except TypeError:
+        promoted = _promoted(operation, (a, b))
+        if promoted is None:
+            raise
+    return operation(*promoted)
+
+
+def _promoted(numpy_operation: Callable, values: tuple | list) -> list | None:
+    """``values`` (arrays of one standard library, Python numbers) cast to the type NumPy's
+    ``numpy_operation`` gives (a value or a dtype: ``np.result_type``), found on
+    one-element samples of their types; None where none is the library's array or NumPy
+    refuses them too."""
+    library = next((found for found in map(library_of, values) if found is not None), None)
+    if library is None or library.numpy_signatures:
+        return None
+    try:
+        samples = [np.ones((), dtype=_numpy_dtype(v.dtype)) if library.owns(v) else v
+                   for v in values]
+        with np.errstate(all="ignore"):
+            result = numpy_operation(*samples)
+        dtype = result if isinstance(result, np.dtype) else np.asarray(result).dtype
+        own = getattr(library.namespace, dtype.name)
+    except (TypeError, ValueError, AttributeError, ArithmeticError):
+        return None
+    scalar = {"b": bool, "i": int, "u": int, "f": float, "c": complex}.get(dtype.kind)
+    return [astype(v, own, copy=False) if library.owns(v)
+            else scalar(v) if scalar is not None and isinstance(v, (bool, int, float))
+            else v for v in values]
+
+
+def _numpy_dtype(dtype: Any) -> np.dtype:
+    """NumPy's dtype of the same name as another library's (``array_api_strict.int64``)."""
+    return np.dtype(str(dtype).rsplit(".", 1)[-1])
+
+
+def full_index(x: Any, index: Any) -> Any:
+    """``index`` for ``x[index]`` in a derivative run on a standard library's arrays: with a
+    trailing ``...`` where it names fewer axes than ``x`` has (NumPy's ``x[0]`` of a matrix
+    is its first row; the standard specifies an index of every axis only)."""
+    if not hasattr(x, "shape") or isinstance(x, np.ndarray):
+        return index
+    parts = index if type(index) is tuple else (index,)
+    named = 0
+    for part in parts:
+        if part is Ellipsis or len(getattr(part, "shape", ())) or isinstance(part, list):
+            return index  # an array index: the library's rules (a mask is the sole index)
+        named += part is not None
+    return (*parts, Ellipsis) if named < len(x.shape) else index
+
+
+def indexed(x: Any, index: Any) -> Any:
+    """``x[index]`` with ``full_index``'s index."""
+    return x[full_index(x, index)]
 
 
 def library_in(values: Any, depth: int = 0) -> Library | None:
@@ -319,6 +393,9 @@ class NumPyStandIn:
             return NumPyStandIn(self._library, value, own, f"{self._prefix}.{name}")
         if name == "ndarray":
             return self._library.array_type
+        if name in ("finfo", "iinfo") and own is not None \
+                and not self._library.numpy_signatures:
+            return _type_information(value, own)
         if isinstance(value, type) and not isinstance(value, np.ufunc):
             if value in _SCALAR_TYPES and not self._library.numpy_signatures:
                 return _scalar_type(value, self._library)  # np.float64(x): x's cast
@@ -354,6 +431,17 @@ class _ScalarTypeOnLibrary(type):
 
     def __subclasscheck__(cls, kind: type) -> bool:
         return issubclass(kind, cls.__mro__[1])
+
+
+def _type_information(numpy_information: type, own: Callable) -> Callable:
+    """NumPy's ``finfo`` (or ``iinfo``) that reads a standard library's dtype or array with
+    the library's own (NumPy's would compare its dtype with NumPy's, and warn)."""
+    def information(dtype: Any) -> Any:
+        if isinstance(dtype, (np.dtype, type, str, np.ndarray, np.generic, float, int)):
+            return numpy_information(dtype)
+        return own(dtype)
+
+    return information
 
 
 def _scalar_type(numpy_type: type, library: Library) -> type:
@@ -530,7 +618,16 @@ def _adapted_call(function: LibraryFunction, positional: list, keywords: dict) -
             and dtype_kind(getattr(positional[0], "dtype", None)) in "fiub":
         x = positional[0]  # the standard's real and imag take complex input only
         return x if function.name == "np.real" else library.namespace.zeros_like(x)
-    return function.own(*_dtypes(positional, library), **_dtypes(keywords, library))
+    positional, keywords = _dtypes(positional, library), _dtypes(keywords, library)
+    try:
+        return function.own(*positional, **keywords)
+    except TypeError:  # (types the standard does not promote: ``np.power(x, n)``, n's int)
+        promoted = _promoted(np.result_type, positional) if not keywords and (
+            function.name == "np.result_type" or getattr(function.numpy_function, "nin", 0)
+            == len(positional) == 2) else None
+        if promoted is None:
+            raise
+    return function.own(*promoted)
 
 
 def _squeeze(library: Library, positional: list, keywords: dict) -> None:
@@ -604,13 +701,63 @@ def _full(library: Library, positional: list, keywords: dict) -> Any:
     return zeros + xp.astype(fill, zeros.dtype)
 
 
+def _stacked_sequence(library: Library, positional: list, keywords: dict) -> Any:
+    """NumPy's ``asarray([x, y])`` of the library's arrays: the standard's takes no nested
+    arrays (its ``stack`` does)."""
+    value = positional[0] if positional else None
+    if not isinstance(value, (list, tuple)) or _nested_owner(value, library) is not True \
+            or set(keywords) - {"dtype"}:
+        return None
+    stacked = _stacked(library.namespace, value)
+    dtype = keywords.get("dtype")
+    return stacked if dtype is None else library.namespace.astype(
+        stacked, _library_dtype(dtype, library))
+
+
+def _stacked(xp: Any, value: Any) -> Any:
+    if not isinstance(value, (list, tuple)):
+        return xp.asarray(value)
+    parts = [_stacked(xp, v) for v in value]
+    return xp.stack(_promoted(np.result_type, parts) or parts)
+
+
+def _triangle(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``tril(v)`` of a vector ``v``: of the square matrix whose rows are ``v``."""
+    x = positional[0] if positional else None
+    if x is not None and len(getattr(x, "shape", (0, 0))) == 1:
+        positional[0] = library.namespace.broadcast_to(x, (x.shape[0], x.shape[0]))
+
+
+def _take_numbers(library: Library, positional: list, keywords: dict) -> Any:
+    """NumPy's ``take(a, 2, axis=0)`` (indices a number or a list: the standard's are a
+    vector): picked by a vector, in the shape NumPy gives."""
+    if len(positional) != 2 or hasattr(positional[1], "shape") \
+            or set(keywords) - {"axis"}:
+        return None
+    xp, (a, indices), axis = library.namespace, positional, keywords.get("axis")
+    if axis is None:
+        a, axis = xp.reshape(a, (-1,)), 0
+    axis %= len(a.shape)
+    shape = np.shape(indices)
+    picked = xp.take(a, xp.asarray(np.ravel(indices)), axis=axis)
+    return xp.reshape(picked, (*a.shape[:axis], *shape, *a.shape[axis + 1:]))
+
+
+def _broadcast_numbers(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``broadcast_arrays(x, 2.0)``: the standard's take arrays only."""
+    positional[:] = [v if hasattr(v, "shape") else library.namespace.asarray(v)
+                     for v in positional]
+
+
 # NumPy calls whose arguments a standard library's function takes otherwise: the
 # adaptation (it edits the arguments, or returns the value).
 _ADAPTED_CALLS: dict[str, Callable[[Library, list, dict], Any]] = {
     "np.squeeze": _squeeze, "np.repeat": _repeat, "np.tile": _tile, "np.roll": _roll,
     "np.cumsum": _cumsum, "np.vecdot": _negative_axis, "np.linalg.vecdot": _negative_axis,
     "np.linalg.cross": _negative_axis, "np.full": _full, "np.full_like": _full,
-    "np.diff": _diff,
+    "np.diff": _diff, "np.tril": _triangle, "np.triu": _triangle, "np.take": _take_numbers,
+    "np.broadcast_arrays": _broadcast_numbers, "np.asarray": _stacked_sequence,
+    "np.array": _stacked_sequence,
 }
 
 
@@ -988,6 +1135,8 @@ def rebound(value: Any, library: Library) -> Any:
         for part in value.__name__.split(".")[1:]:
             stand_in = getattr(stand_in, part)
         return stand_in
+    if isinstance(value, types.ModuleType) and _is_runtime(value.__name__):
+        return _ReboundModule(value.__name__, library)  # ``pytrees.carries`` in a helper
     if isinstance(value, types.FunctionType) and _is_runtime(value.__module__):
         module_globals = _rebound_module(value.__module__, library)
         own = module_globals.get(value.__name__)
@@ -997,6 +1146,24 @@ def rebound(value: Any, library: Library) -> Any:
     if _is_scipy(value):
         return _scipy_guard(value, _scipy_name(value), library)
     return value
+
+
+class _ReboundModule:
+    """A runtime module as a helper run on ``library``'s arrays reads it (``pytrees`` in
+    ``pytrees.carries(x)``): its functions rebound, read when first asked for."""
+
+    def __init__(self, name: str, library: Library):
+        self._name = name
+        self._library = library
+
+    def __repr__(self) -> str:
+        return f"<{self._name} on {self._library.name} arrays>"
+
+    def __getattr__(self, attr: str) -> Any:
+        module_globals = _rebound_module(self._name, self._library)
+        if attr not in module_globals:
+            return getattr(sys.modules[self._name], attr)  # (a submodule not imported)
+        return module_globals[attr]
 
 
 def _is_scipy(value: Any) -> bool:
