@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import ast
 import linecache
-import operator
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tangentlike.backend.loading import Scope, scope_of
-from tangentlike.runtime.libraries import (
-    Library,
-    full_index,
-    indexed,
-    promoted_operation,
-    rebound,
-    refuse_missing_method,
-)
+from tangentlike.backend.standard_code import STANDARD_HELPERS, standard_tree
+from tangentlike.runtime.libraries import Library, rebound, refuse_missing_method
 
 
 def foreign_function(function: Callable, library: Library) -> Callable:
@@ -80,59 +73,9 @@ def foreign_scope(scope: Scope, library: Library) -> Scope:
     if library.numpy_signatures:
         variant.update(variant.load(source, path))
     else:
-        variant.update(_STANDARD_HELPERS)
-        tree = ast.fix_missing_locations(_StandardSemantics().visit(tree))
-        variant.update(variant.load_tree(tree, path))
+        variant.update(STANDARD_HELPERS)
+        variant.update(variant.load_tree(standard_tree(tree), path))
     return variant
-
-
-# What the code run on a standard library's arrays calls for NumPy's semantics of its
-# operators and indexing (``_StandardSemantics``), under names no generated code uses.
-_OPERATORS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv",
-              ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.Pow: "pow", ast.MatMult: "matmul"}
-_STANDARD_HELPERS = {"_tangentlike_promoted": promoted_operation, "_tangentlike_slice": slice,
-                     "_tangentlike_index": full_index, "_tangentlike_indexed": indexed,
-                     **{f"_tangentlike_{name}": getattr(operator, name)
-                        for name in _OPERATORS.values()}}
-
-
-class _StandardSemantics(ast.NodeTransformer):
-    """The generated code as it runs on a standard library's arrays (``array_api_strict``),
-    which refuse what NumPy allows: ``a * b`` mixing types the standard does not promote
-    (``bool * float``, an integer array and a Python float) calls
-    ``_tangentlike_promoted(operator.mul, a, b)`` (NumPy's promotion where the library
-    refuses), and ``x[0]`` of a matrix reads ``x[0, ...]`` (``_tangentlike_index``)."""
-
-    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
-        self.generic_visit(node)
-        name = _OPERATORS.get(type(node.op))
-        if name is None:
-            return node
-        operation = ast.Name(f"_tangentlike_{name}", ast.Load())
-        return ast.copy_location(ast.Call(ast.Name("_tangentlike_promoted", ast.Load()),
-                                          [operation, node.left, node.right], []), node)
-
-    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
-        self.generic_visit(node)
-        index = _index_value(node.slice)
-        if isinstance(node.ctx, ast.Load):
-            return ast.copy_location(ast.Call(ast.Name("_tangentlike_indexed", ast.Load()),
-                                              [node.value, index], []), node)
-        if isinstance(node.value, ast.Name):  # ``x[i] = v``: x read twice, as a name only
-            node.slice = ast.Call(ast.Name("_tangentlike_index", ast.Load()),
-                                  [ast.Name(node.value.id, ast.Load()), index], [])
-        return node
-
-
-def _index_value(index: ast.expr) -> ast.expr:
-    """The expression of the value an index (``i, 1:``) is: slices as ``slice(...)``."""
-    if isinstance(index, ast.Slice):
-        none = ast.Constant(None)
-        return ast.Call(ast.Name("_tangentlike_slice", ast.Load()),
-                        [index.lower or none, index.upper or none, index.step or none], [])
-    if isinstance(index, ast.Tuple):
-        return ast.Tuple([_index_value(part) for part in index.elts], ast.Load())
-    return index
 
 
 def _foreign_value(value: Any, library: Library) -> Any:

@@ -20,6 +20,7 @@ import inspect
 import linecache
 import math
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -721,6 +722,18 @@ def _stacked(xp: Any, value: Any) -> Any:
     return xp.stack(_promoted(np.result_type, parts) or parts)
 
 
+def _range_numbers(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``arange(a, b, s)`` of 0-d arrays: the standard's takes Python numbers
+    (``array_api_strict``'s reads a 0-d float array as an integer)."""
+    for where, keys in ((positional, range(len(positional))), (keywords, list(keywords))):
+        for key in keys:
+            value = where[key]
+            if library.owns(value) and tuple(value.shape) == ():
+                kind = dtype_kind(value.dtype)
+                where[key] = {"b": bool, "i": int, "u": int, "c": complex}.get(kind, float)(
+                    value)
+
+
 def _triangle(library: Library, positional: list, keywords: dict) -> None:
     """NumPy's ``tril(v)`` of a vector ``v``: of the square matrix whose rows are ``v``."""
     x = positional[0] if positional else None
@@ -757,7 +770,7 @@ _ADAPTED_CALLS: dict[str, Callable[[Library, list, dict], Any]] = {
     "np.linalg.cross": _negative_axis, "np.full": _full, "np.full_like": _full,
     "np.diff": _diff, "np.tril": _triangle, "np.triu": _triangle, "np.take": _take_numbers,
     "np.broadcast_arrays": _broadcast_numbers, "np.asarray": _stacked_sequence,
-    "np.array": _stacked_sequence,
+    "np.array": _stacked_sequence, "np.arange": _range_numbers, "np.linspace": _range_numbers,
 }
 
 
@@ -856,6 +869,11 @@ def refuse_missing_method(error: AttributeError, library: Library) -> None:
     raise_missing(f"the NumPy array attribute .{name}", library, tb.tb_frame)
 
 
+# The module whose helpers refuse on behalf of their caller (``refuse_other_libraries``):
+# the helper a refusal names is the one that called it.
+_REFUSALS = "tangentlike.runtime.numpy_only"
+
+
 def _generated_caller(frame: Any = None) -> str:
     """`` of <line>`` for the user's line whose derivative the innermost generated frame
     (from ``frame``, or this call's) runs (from the ``# Grad of:`` comment above it), with
@@ -872,8 +890,9 @@ def _generated_caller(frame: Any = None) -> str:
                     return f" of `{text.split(':', 1)[1].strip()}`{helper}"
             text = linecache.getline(code.co_filename, frame.f_lineno).strip()
             return f" at `{text}` ({code.co_filename}:{frame.f_lineno}){helper}"
-        if not helper and code.co_filename != __file__ and _is_runtime(
-                frame.f_globals.get("__name__")):
+        module = frame.f_globals.get("__name__")
+        if not helper and code.co_filename != __file__ and module != _REFUSALS \
+                and _is_runtime(module):
             helper = f" (through tangentlike.runtime's {code.co_name})"
         frame = frame.f_back
     return helper
@@ -884,38 +903,66 @@ def computes_refused(library: Library) -> Iterator[None]:
     """While a derivative runs on ``library``'s arrays (Dask's), a compute that would pull
     them into NumPy is refused by name (``ArrayLibraryError``): one a runtime helper or a
     library function starts, or a conversion to NumPy (``np.float32(x)``, ``int(x)``).
-    A compute of the user's own control flow (``if x.sum() > 0``) runs as it would."""
+    A compute of the user's own control flow (``if x.sum() > 0``) runs as it would.
+
+    Dask's scheduler setting is the process's: one guarding scheduler is set while any
+    thread runs a derivative, and it guards only the computes of those threads."""
     if library.name != "dask.array":
         yield
         return
+    from tangentlike.errors import ArrayLibraryError
+
+    running = _GUARDED.__dict__.setdefault("libraries", [])
+    _guard_computes(+1)
+    running.append(library)
+    try:
+        yield
+    except ArrayLibraryError as error:  # Dask's backend dispatch rewraps it: the cause
+        if isinstance(error.__cause__, ArrayLibraryError):
+            raise error.__cause__ from None
+        raise
+    finally:
+        running.pop()
+        _guard_computes(-1)
+
+
+_GUARDED = threading.local()  # .libraries: the libraries whose derivatives this thread runs
+_GUARD_LOCK = threading.Lock()
+_guard: dict[str, Any] = {"users": 0, "setting": None, "previous": None}
+
+
+def _guard_computes(change: int) -> None:
+    """Count a thread's derivative in (+1) or out (-1): the first sets Dask's scheduler to
+    ``_guarded_scheduler``, the last restores the one before."""
     import dask
     import dask.base
     import dask.threaded
 
-    previous = dask.base.get_scheduler() or dask.threaded.get
+    with _GUARD_LOCK:
+        _guard["users"] += change
+        if change > 0 and _guard["users"] == 1:
+            _guard["previous"] = dask.base.get_scheduler() or dask.threaded.get
+            _guard["setting"] = dask.config.set(scheduler=_guarded_scheduler)
+        elif change < 0 and _guard["users"] == 0:
+            setting, _guard["setting"] = _guard["setting"], None
+            setting.__exit__(None, None, None)
 
-    def scheduler(graph: Any, keys: Any, **kwargs: Any) -> Any:
-        cause = _pulling_cause(sys._getframe(1))
-        if cause is None:
-            return previous(graph, keys, **kwargs)
-        from tangentlike.errors import ArrayLibraryError
 
-        raise ArrayLibraryError(
-            f"the derivative{_generated_caller()} computes the {library.name} arrays "
-            f"({cause}): tangentlike would pull them into NumPy",
-            hint="differentiate with NumPy arrays (convert the Dask arrays first), or write "
-            "the function with operations that stay lazy (docs/supported.md lists the "
-            "derivatives that need NumPy)")
-
+def _guarded_scheduler(graph: Any, keys: Any, **kwargs: Any) -> Any:
+    """Dask's scheduler while derivatives run: a compute that one of this thread's would
+    pull into NumPy is refused; any other runs on the scheduler set before."""
+    running = getattr(_GUARDED, "libraries", None)
+    cause = _pulling_cause(sys._getframe(1)) if running else None
+    if cause is None:
+        return _guard["previous"](graph, keys, **kwargs)
     from tangentlike.errors import ArrayLibraryError
 
-    with dask.config.set(scheduler=scheduler):
-        try:
-            yield
-        except ArrayLibraryError as error:  # Dask's backend dispatch rewraps it: the cause
-            if isinstance(error.__cause__, ArrayLibraryError):
-                raise error.__cause__ from None
-            raise
+    raise ArrayLibraryError(
+        f"the derivative{_generated_caller()} computes the {running[-1].name} arrays "
+        f"({cause}): tangentlike would pull them into NumPy",
+        hint="differentiate with NumPy arrays (convert the Dask arrays first), or write "
+        "the function with operations that stay lazy (docs/supported.md lists the "
+        "derivatives that need NumPy)")
 
 
 def _pulling_cause(frame: Any) -> str | None:
@@ -1251,7 +1298,11 @@ def _rebound_module(name: str, library: Library) -> dict[str, Any]:
     if module_globals is not None:
         return module_globals
     module_globals = _REBOUND[key] = dict(vars(sys.modules[name]))  # first: helpers that
-    for attr, value in list(module_globals.items()):                # call each other
+    if not library.numpy_signatures:                                 # call each other
+        from tangentlike.backend.standard_code import STANDARD_HELPERS  # a standard
+
+        module_globals.update(STANDARD_HELPERS)  # library's: NumPy's operators and indexing
+    for attr, value in list(module_globals.items()):
         if isinstance(value, types.FunctionType) and value.__module__ == name:
             module_globals[attr] = _copy(value, module_globals)
         elif not attr.startswith("__"):
@@ -1260,7 +1311,12 @@ def _rebound_module(name: str, library: Library) -> dict[str, Any]:
 
 
 def _copy(function: types.FunctionType, module_globals: dict[str, Any]) -> types.FunctionType:
-    copy = types.FunctionType(function.__code__, module_globals, function.__name__,
+    code = function.__code__
+    if "_tangentlike_promoted" in module_globals:  # a standard library's: NumPy's semantics
+        from tangentlike.backend.standard_code import standard_code
+
+        code = standard_code(function)
+    copy = types.FunctionType(code, module_globals, function.__name__,
                               function.__defaults__, function.__closure__)
     copy.__kwdefaults__ = function.__kwdefaults__
     copy.__dict__.update(function.__dict__)
