@@ -188,6 +188,10 @@ def dtype_kind(dtype: Any) -> str:
         return next((k for prefix, k in _KIND_PREFIXES if name.startswith(prefix)), "O")
 
 
+# Python's number type of each kind of dtype.
+PYTHON_NUMBERS = {"b": bool, "i": int, "u": int, "f": float, "c": complex}
+
+
 def float_of(x: Any) -> Any:
     """The default floating point type (float64) of ``x``'s library: what the derivative of
     an integer array is."""
@@ -306,7 +310,7 @@ def _promoted(numpy_operation: Callable, values: tuple | list) -> list | None:
         own = getattr(library.namespace, dtype.name)
     except (TypeError, ValueError, AttributeError, ArithmeticError):
         return None
-    scalar = {"b": bool, "i": int, "u": int, "f": float, "c": complex}.get(dtype.kind)
+    scalar = PYTHON_NUMBERS.get(dtype.kind)
     return [astype(v, own, copy=False) if library.owns(v)
             else scalar(v) if scalar is not None and isinstance(v, (bool, int, float))
             else v for v in values]
@@ -480,11 +484,8 @@ class LibraryFunction:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not self._on_library(args, kwargs):
-            result = self.numpy_function(*args, **kwargs)
-            if type(result) is np.ndarray and not self.library.numpy_signatures \
-                    and _nested_owner((*args, *kwargs.values()), self.library) is None:
-                return self.library.namespace.asarray(result)  # made from numbers only
-            return result
+            return _on_library_side(self.numpy_function(*args, **kwargs), args, kwargs,
+                                    self.library)
         if self.own is None:
             raise_missing(self.name, self.library)
         if "optimize" in kwargs and self.name == "np.einsum":
@@ -519,6 +520,15 @@ class LibraryFunction:
         method = LibraryFunction(f"{self.name}.{name}", numpy_method, own, self.library)
         setattr(self, name, method)  # the next read finds it at once
         return method
+
+
+def _on_library_side(result: Any, args: tuple, kwargs: dict, library: Library) -> Any:
+    """``result`` of NumPy's function called with ``args``, ``kwargs``: a NumPy array made
+    from numbers only becomes a standard library's (its operators mix no NumPy array)."""
+    if type(result) is np.ndarray and not library.numpy_signatures \
+            and _nested_owner((*args, *kwargs.values()), library) is None:
+        return library.namespace.asarray(result)
+    return result
 
 
 def _nested_owner(values: list | tuple, library: Library, depth: int = 0) -> bool | None:
@@ -594,13 +604,8 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
         if name == "order":
             continue  # NumPy's memory layout: the standard's arrays have none, values alike
         if default is inspect.Parameter.empty or not _same(value, default):
-            from tangentlike.errors import ArrayLibraryError
-
-            raise ArrayLibraryError(
-                f"{function.name}(..., {name or 'arguments'}=...), which the derivative"
-                f"{_generated_caller()} calls, has no counterpart in "
-                f"{function.library.name}'s {function.own.__name__}",
-                hint="differentiate with NumPy arrays, or call it without that option")
+            refuse_option(f"{function.name}(..., {name or 'arguments'}=...)",
+                          f"{function.library.name}'s {function.own.__name__}")
     return _adapted_call(function, positional, keywords)
 
 
@@ -687,19 +692,25 @@ def _diff(library: Library, positional: list, keywords: dict) -> None:
             keywords[key] = library.namespace.full(tuple(shape), value, dtype=dtype)
 
 
-def _full(library: Library, positional: list, keywords: dict) -> Any:
+def _full_of_array(library: Library, positional: list, keywords: dict) -> Any:
     """NumPy's ``full(shape, fill)`` with an array as ``fill`` (the standard's takes a
     number): ``fill`` broadcast into zeros of the type NumPy gives."""
     shape = positional[0] if positional else keywords.get("shape")
     fill = positional[1] if len(positional) > 1 else keywords.get("fill_value")
     if not hasattr(fill, "shape"):
         return None
-    xp, dtype = library.namespace, _library_dtype(keywords.get("dtype") or fill.dtype, library)
-    if hasattr(shape, "shape"):  # full_like(a, fill)
-        zeros = xp.zeros_like(shape, dtype=dtype)
-    else:
-        zeros = xp.zeros(shape, dtype=dtype)
-    return zeros + xp.astype(fill, zeros.dtype)
+    return _filled(library.namespace, shape, fill,
+                   _library_dtype(keywords.get("dtype"), library))
+
+
+def _filled(xp: Any, shape: Any, fill: Any, dtype: Any) -> Any:
+    """NumPy's ``full(shape, fill, dtype)`` (``full_like`` where ``shape`` is an array) of an
+    array ``fill``, which the library's ``full`` does not take: ``fill`` broadcast into
+    zeros of ``dtype`` (``fill``'s when None)."""
+    dtype = fill.dtype if dtype is None else dtype
+    zeros = xp.zeros_like(shape, dtype=dtype) if hasattr(shape, "shape") \
+        else xp.zeros(shape, dtype=dtype)
+    return zeros + astype(fill, zeros.dtype)
 
 
 def _stacked_sequence(library: Library, positional: list, keywords: dict) -> Any:
@@ -729,9 +740,7 @@ def _range_numbers(library: Library, positional: list, keywords: dict) -> None:
         for key in keys:
             value = where[key]
             if library.owns(value) and tuple(value.shape) == ():
-                kind = dtype_kind(value.dtype)
-                where[key] = {"b": bool, "i": int, "u": int, "c": complex}.get(kind, float)(
-                    value)
+                where[key] = PYTHON_NUMBERS.get(dtype_kind(value.dtype), float)(value)
 
 
 def _triangle(library: Library, positional: list, keywords: dict) -> None:
@@ -747,12 +756,23 @@ def _take_numbers(library: Library, positional: list, keywords: dict) -> Any:
     if len(positional) != 2 or hasattr(positional[1], "shape") \
             or set(keywords) - {"axis"}:
         return None
-    xp, (a, indices), axis = library.namespace, positional, keywords.get("axis")
+    xp, (a, indices) = library.namespace, positional
+    a, axis = _taken_axis(xp, a, keywords.get("axis"))
+    return _taken_by_vector(xp, xp.take, a, indices, axis, np.shape(indices))
+
+
+def _taken_axis(xp: Any, a: Any, axis: int | None) -> tuple[Any, int]:
+    """``a`` and NumPy's ``take``'s non-negative ``axis``: of the flattened ``a`` for None."""
     if axis is None:
         a, axis = xp.reshape(a, (-1,)), 0
-    axis %= len(a.shape)
-    shape = np.shape(indices)
-    picked = xp.take(a, xp.asarray(np.ravel(indices)), axis=axis)
+    return a, axis % len(a.shape)
+
+
+def _taken_by_vector(xp: Any, take: Callable, a: Any, indices: Any, axis: int,
+                     shape: tuple) -> Any:
+    """NumPy's ``take(a, indices, axis)`` of indices of ``shape`` (a number's is ``()``) by a
+    library's ``take`` of one index vector: of the flattened indices, in NumPy's shape."""
+    picked = take(a, xp.reshape(xp.asarray(indices), (-1,)), axis=axis)
     return xp.reshape(picked, (*a.shape[:axis], *shape, *a.shape[axis + 1:]))
 
 
@@ -767,7 +787,8 @@ def _broadcast_numbers(library: Library, positional: list, keywords: dict) -> No
 _ADAPTED_CALLS: dict[str, Callable[[Library, list, dict], Any]] = {
     "np.squeeze": _squeeze, "np.repeat": _repeat, "np.tile": _tile, "np.roll": _roll,
     "np.cumsum": _cumsum, "np.vecdot": _negative_axis, "np.linalg.vecdot": _negative_axis,
-    "np.linalg.cross": _negative_axis, "np.full": _full, "np.full_like": _full,
+    "np.linalg.cross": _negative_axis, "np.full": _full_of_array,
+    "np.full_like": _full_of_array,
     "np.diff": _diff, "np.tril": _triangle, "np.triu": _triangle, "np.take": _take_numbers,
     "np.broadcast_arrays": _broadcast_numbers, "np.asarray": _stacked_sequence,
     "np.array": _stacked_sequence, "np.arange": _range_numbers, "np.linspace": _range_numbers,
@@ -855,6 +876,17 @@ def raise_missing(name: str, library: Library, frame: Any = None) -> None:
         hint=f"differentiate with NumPy arrays (convert the {library.name} arrays first), or "
         "write the function with operations the library has (docs/supported.md lists the "
         "derivatives that need NumPy)")
+
+
+def refuse_option(call: str, counterpart: str) -> None:
+    """Refuse a NumPy ``call`` with an option (``np.reshape(..., order=...)``) that the
+    library's ``counterpart`` lacks, naming the derivative's line (two frames up)."""
+    from tangentlike.errors import ArrayLibraryError
+
+    raise ArrayLibraryError(
+        f"{call}, which the derivative{_generated_caller(sys._getframe(2))} calls, has no "
+        f"counterpart in {counterpart}",
+        hint="differentiate with NumPy arrays, or call it without that option")
 
 
 def refuse_missing_method(error: AttributeError, library: Library) -> None:
@@ -1054,18 +1086,24 @@ def _cumulative_sum(xp: Any) -> Callable | None:
     return cumulative_sum
 
 
-def _full(xp: Any) -> Callable | None:
+def _numpy_style(xp: Any, name: str) -> Callable | None:
+    """``xp``'s function ``name`` where ``xp`` takes NumPy's kind of arguments (Dask's), to
+    be written out; None for a standard namespace's (``standard_call`` adapts NumPy's call)
+    and for one ``xp`` lacks."""
+    return None if hasattr(xp, "__array_api_version__") else getattr(xp, name, None)
+
+
+def _full_numpy_style(xp: Any) -> Callable | None:
     """NumPy's ``full`` whose ``fill_value`` may be an array broadcast to ``shape`` (Dask's
     takes a scalar); None for the standard's (its ``full`` takes a scalar too: refused)."""
-    own = getattr(xp, "full", None)
-    if own is None or hasattr(xp, "__array_api_version__"):
+    own = _numpy_style(xp, "full")
+    if own is None:
         return None
 
     def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C") -> Any:
         if not hasattr(fill_value, "shape"):  # (``order``: NumPy's memory layout only)
             return own(shape, fill_value, dtype=dtype)
-        fill = xp.asarray(fill_value, dtype=dtype)
-        return xp.zeros(shape, dtype=fill.dtype) + fill
+        return _filled(xp, shape, fill_value, dtype)
 
     return full
 
@@ -1073,20 +1111,15 @@ def _full(xp: Any) -> Callable | None:
 def _reshape(xp: Any) -> Callable | None:
     """NumPy's ``reshape`` taking an integer shape (Dask's takes a tuple); None for the
     standard's (``standard_call`` makes the shape a tuple)."""
-    own = getattr(xp, "reshape", None)
-    if own is None or hasattr(xp, "__array_api_version__"):
+    own = _numpy_style(xp, "reshape")
+    if own is None:
         return None
 
     def reshape(a: Any, /, shape: Any = None, order: str = "C", *, newshape: Any = None,
                 copy: Any = None) -> Any:
         shape = newshape if shape is None else shape
         if order != "C" or copy is not None:
-            from tangentlike.errors import ArrayLibraryError
-
-            raise ArrayLibraryError(
-                f"np.reshape(..., order=..., copy=...), which the derivative"
-                f"{_generated_caller()} calls, has no counterpart in {xp.__name__}'s reshape",
-                hint="differentiate with NumPy arrays, or call it without that option")
+            refuse_option("np.reshape(..., order=..., copy=...)", f"{xp.__name__}'s reshape")
         shape = (shape,) if isinstance(shape, int) else shape
         try:
             return own(a, shape)
@@ -1100,17 +1133,15 @@ def _take(xp: Any) -> Callable | None:
     """NumPy's ``take`` by Dask's (whose ``axis`` is 0 by default, indices one vector, no
     ``mode``): the flattened array for no axis, indices of any shape, clipped or wrapped;
     None for the standard's."""
-    own = getattr(xp, "take", None)
-    if own is None or hasattr(xp, "__array_api_version__"):
+    own = _numpy_style(xp, "take")
+    if own is None:
         return None
 
     def take(a: Any, indices: Any, axis: int | None = None, out: Any = None,
              mode: str = "raise") -> Any:
         if out is not None:
             raise_missing("np.take(..., out=...)", library_of(a) or library_of(indices))
-        if axis is None:
-            a, axis = xp.reshape(a, (-1,)), 0
-        axis %= len(a.shape)
+        a, axis = _taken_axis(xp, a, axis)
         shape = tuple(indices.shape) if hasattr(indices, "shape") else np.shape(indices)
         if mode != "raise":
             n = a.shape[axis]
@@ -1118,8 +1149,7 @@ def _take(xp: Any) -> Callable | None:
             indices = xp.clip(indices, 0, n - 1) if mode == "clip" else indices % n
         if len(shape) <= 1:
             return own(a, indices, axis=axis)
-        picked = own(a, xp.reshape(xp.asarray(indices), (-1,)), axis=axis)
-        return xp.reshape(picked, (*a.shape[:axis], *shape, *a.shape[axis + 1:]))
+        return _taken_by_vector(xp, own, a, indices, axis, shape)
 
     return take
 
@@ -1130,8 +1160,8 @@ def _options_by_name(name: str) -> Callable[[Any], Callable | None]:
     reads a second argument as something else and makes float64 zeros; None for the
     standard's (``standard_call`` binds NumPy's call)."""
     def spelled_out(xp: Any) -> Callable | None:
-        own = getattr(xp, name, None)
-        if own is None or hasattr(xp, "__array_api_version__"):
+        own = _numpy_style(xp, name)
+        if own is None:
             return None
         numpy_signature = _signature(getattr(np, name))
 
@@ -1156,7 +1186,7 @@ SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
     "transpose": _transpose,
     "vecdot": _vecdot,
     "cumulative_sum": _cumulative_sum,
-    "full": _full,
+    "full": _full_numpy_style,
     "reshape": _reshape,
     "take": _take,
     **{name: _options_by_name(name) for name in ("zeros", "ones", "empty", "eye")},
@@ -1267,11 +1297,7 @@ class SciPyOnNumPy:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if library_in(args) is not None or library_in(kwargs) is not None:
             raise_missing(self._name, self._library)
-        result = self._target(*args, **kwargs)
-        if type(result) is np.ndarray and not self._library.numpy_signatures \
-                and _nested_owner((*args, *kwargs.values()), self._library) is None:
-            return self._library.namespace.asarray(result)  # made from numbers only
-        return result
+        return _on_library_side(self._target(*args, **kwargs), args, kwargs, self._library)
 
 
 _STAND_INS: dict[str, NumPyStandIn] = {}
