@@ -215,13 +215,16 @@ def astype(x: Any, dtype: Any, copy: bool = True) -> Any:
 def with_items(x: Any, index: Any, value: Any) -> Any:
     """``x`` with ``value`` written at ``index``: in place where the library's arrays can be
     written into (``x`` is a fresh copy or fresh zeros), a new array for JAX's (``.at``)."""
-    if isinstance(x, np.ndarray):
-        x[index] = value
-        return x
     at = getattr(x, "at", None)
-    if at is not None and hasattr(at, "__getitem__"):
+    if at is not None and not isinstance(x, np.ndarray) and hasattr(at, "__getitem__"):
         return at[index].set(value)
-    x[full_index(x, index)] = value  # (a standard library's ``x[0]`` of a matrix: ``x[0, ...]``)
+    try:
+        x[index] = value
+    except IndexError:  # a standard library's ``x[0]`` of a matrix: ``x[0, ...]``
+        full = full_index(x, index)
+        if full is index:
+            raise
+        x[full] = value
     return x
 
 
