@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from tangentlike.backend.loading import Scope, scope_of
-from tangentlike.backend.standard_code import STANDARD_HELPERS, standard_tree
 from tangentlike.runtime.libraries import Library, rebound, refuse_missing_method
+from tangentlike.runtime.standard_code import STANDARD_HELPERS, standard_tree
 
 
 def foreign_function(function: Callable, library: Library) -> Callable:

@@ -1328,7 +1328,7 @@ def _rebound_module(name: str, library: Library) -> dict[str, Any]:
         return module_globals
     module_globals = _REBOUND[key] = dict(vars(sys.modules[name]))  # first: helpers that
     if not library.numpy_signatures:                                 # call each other
-        from tangentlike.backend.standard_code import STANDARD_HELPERS  # a standard
+        from tangentlike.runtime.standard_code import STANDARD_HELPERS  # a standard
 
         module_globals.update(STANDARD_HELPERS)  # library's: NumPy's operators and indexing
     for attr, value in list(module_globals.items()):
@@ -1342,7 +1342,7 @@ def _rebound_module(name: str, library: Library) -> dict[str, Any]:
 def _copy(function: types.FunctionType, module_globals: dict[str, Any]) -> types.FunctionType:
     code = function.__code__
     if "_tangentlike_promoted" in module_globals:  # a standard library's: NumPy's semantics
-        from tangentlike.backend.standard_code import standard_code
+        from tangentlike.runtime.standard_code import standard_code
 
         code = standard_code(function)
     copy = types.FunctionType(code, module_globals, function.__name__,
