@@ -12,6 +12,7 @@ from typing import Any
 
 from tangentlike.backend.loading import Scope, scope_of
 from tangentlike.runtime.libraries import Library, rebound, refuse_missing_method
+from tangentlike.runtime.standard_code import STANDARD_HELPERS, standard_tree
 
 
 def foreign_function(function: Callable, library: Library) -> Callable:
@@ -69,7 +70,11 @@ def foreign_scope(scope: Scope, library: Library) -> Scope:
                 own[name] = changed
     variant = Scope(own, scope.live, cells, frozenset(live_names))
     variants[library.name] = variant
-    variant.update(variant.load(source, path))
+    if library.numpy_signatures:
+        variant.update(variant.load(source, path))
+    else:
+        variant.update(STANDARD_HELPERS)
+        variant.update(variant.load_tree(standard_tree(tree), path))
     return variant
 
 

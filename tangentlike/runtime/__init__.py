@@ -449,8 +449,8 @@ def seed(init_grad: Any, y: Any, name: str = "init_grad") -> Any:
                 return np.asarray(init_grad, dtype=dtype)  # so that the adjoints are its
             if dtype.kind in "fc" and dtype != np.float64:
                 return dtype.type(init_grad)  # a float32 output gets a float32 seed
-        elif dtype_kind(dtype) in "fc" and not str(dtype).endswith("float64"):
-            return np.asarray(init_grad, dtype=dtype)  # array_api_strict's, PyTorch's
+        elif dtype_kind(dtype) in "fc":  # array_api_strict's, PyTorch's: its 0-d array
+            return np.asarray(init_grad, dtype=dtype)
     return init_grad
 
 

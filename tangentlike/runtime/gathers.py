@@ -18,6 +18,7 @@ import numpy as np
 
 from tangentlike.runtime import unbroadcast, zeros_like
 from tangentlike.runtime.arrays import cast_derivative, unarray
+from tangentlike.runtime.libraries import dtype_kind
 
 
 def flat_sources(x: Any) -> np.ndarray:
@@ -160,7 +161,7 @@ def with_constant_parts(t: Any, y: Any) -> Any:
     if not isinstance(y, tuple):
         return t
     dtype = np.result_type(t, 0.0)  # the zeros of integer parts in t's precision
-    parts = (t, *(zeros_like(p) if np.result_type(p).kind in "fc"
+    parts = (t, *(zeros_like(p) if dtype_kind(np.result_type(p)) in "fc"
                   else np.zeros(np.shape(p), dtype) for p in y[1:]))
     return type(y)(*parts) if hasattr(y, "_fields") else parts
 

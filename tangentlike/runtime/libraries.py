@@ -20,6 +20,7 @@ import inspect
 import linecache
 import math
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -187,6 +188,10 @@ def dtype_kind(dtype: Any) -> str:
         return next((k for prefix, k in _KIND_PREFIXES if name.startswith(prefix)), "O")
 
 
+# Python's number type of each kind of dtype.
+PYTHON_NUMBERS = {"b": bool, "i": int, "u": int, "f": float, "c": complex}
+
+
 def float_of(x: Any) -> Any:
     """The default floating point type (float64) of ``x``'s library: what the derivative of
     an integer array is."""
@@ -213,7 +218,13 @@ def with_items(x: Any, index: Any, value: Any) -> Any:
     at = getattr(x, "at", None)
     if at is not None and not isinstance(x, np.ndarray) and hasattr(at, "__getitem__"):
         return at[index].set(value)
-    x[index] = value
+    try:
+        x[index] = value
+    except IndexError:  # a standard library's ``x[0]`` of a matrix: ``x[0, ...]``
+        full = full_index(x, index)
+        if full is index:
+            raise
+        x[full] = value
     return x
 
 
@@ -232,12 +243,22 @@ def added_at(x: Any, index: Any, value: Any) -> Any:
         add(x, index, value)
         return x
     parts = index if isinstance(index, tuple) else (index,)
+    if not library.numpy_signatures:  # a standard library's: a basic index, added in place
+        basic = tuple(int(p) if _integer_scalar(p) else p for p in parts)
+        if all(isinstance(p, (int, slice)) or p is None or p is Ellipsis for p in basic):
+            return with_items(x, basic, x[full_index(x, basic)] + value)  # (no item twice)
     arrays = [k for k, p in enumerate(parts) if not _whole(p)]
     ids = parts[arrays[0]] if len(arrays) == 1 else None
     if ids is None or len(getattr(ids, "shape", (0, 0))) != 1 \
             or dtype_kind(getattr(ids, "dtype", None)) not in "iu":
         raise_missing("np.add.at", library)  # a mask, several integer vectors, or none
     return x + _one_hot_sum(library.namespace, x, arrays[0], parts[arrays[0]], value)
+
+
+def _integer_scalar(part: Any) -> bool:
+    """An index part that is one integer: a NumPy integer, or a 0-d integer array."""
+    return isinstance(part, np.integer) or (getattr(part, "shape", None) == () and dtype_kind(
+        getattr(part, "dtype", None)) in "iu")
 
 
 def _whole(part: Any) -> bool:
@@ -260,6 +281,67 @@ def _one_hot_sum(namespace: Any, x: Any, axis: int, ids: Any, value: Any) -> Any
     value = namespace.broadcast_to(namespace.asarray(value, dtype=x.dtype), shape)
     summed = namespace.tensordot(value, one_hot, axes=([axis], [0]))  # axis moved last
     return namespace.moveaxis(summed, -1, axis)
+
+
+def promoted_operation(operation: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
+    """``operation(a, b)`` (``a * b``, in a derivative run on a standard library's arrays)
+    with NumPy's type promotion where the library refuses to mix the types (``bool * float``,
+    ``int / int``, an integer array and a Python float): both cast to the type NumPy gives."""
+    try:
+        return operation(a, b)
+    except TypeError:
+        promoted = _promoted(operation, (a, b))
+        if promoted is None:
+            raise
+    return operation(*promoted)
+
+
+def _promoted(numpy_operation: Callable, values: tuple | list) -> list | None:
+    """``values`` (arrays of one standard library, Python numbers) cast to the type NumPy's
+    ``numpy_operation`` gives (a value or a dtype: ``np.result_type``), found on
+    one-element samples of their types; None where none is the library's array or NumPy
+    refuses them too."""
+    library = next((found for found in map(library_of, values) if found is not None), None)
+    if library is None or library.numpy_signatures:
+        return None
+    try:
+        samples = [np.ones((), dtype=_numpy_dtype(v.dtype)) if library.owns(v) else v
+                   for v in values]
+        with np.errstate(all="ignore"):
+            result = numpy_operation(*samples)
+        dtype = result if isinstance(result, np.dtype) else np.asarray(result).dtype
+        own = getattr(library.namespace, dtype.name)
+    except (TypeError, ValueError, AttributeError, ArithmeticError):
+        return None
+    scalar = PYTHON_NUMBERS.get(dtype.kind)
+    return [astype(v, own, copy=False) if library.owns(v)
+            else scalar(v) if scalar is not None and isinstance(v, (bool, int, float))
+            else v for v in values]
+
+
+def _numpy_dtype(dtype: Any) -> np.dtype:
+    """NumPy's dtype of the same name as another library's (``array_api_strict.int64``)."""
+    return np.dtype(str(dtype).rsplit(".", 1)[-1])
+
+
+def full_index(x: Any, index: Any) -> Any:
+    """``index`` for ``x[index]`` in a derivative run on a standard library's arrays: with a
+    trailing ``...`` where it names fewer axes than ``x`` has (NumPy's ``x[0]`` of a matrix
+    is its first row; the standard specifies an index of every axis only)."""
+    if not hasattr(x, "shape") or isinstance(x, np.ndarray):
+        return index
+    parts = index if type(index) is tuple else (index,)
+    named = 0
+    for part in parts:
+        if part is Ellipsis or len(getattr(part, "shape", ())) or isinstance(part, list):
+            return index  # an array index: the library's rules (a mask is the sole index)
+        named += part is not None
+    return (*parts, Ellipsis) if named < len(x.shape) else index
+
+
+def indexed(x: Any, index: Any) -> Any:
+    """``x[index]`` with ``full_index``'s index."""
+    return x[full_index(x, index)]
 
 
 def library_in(values: Any, depth: int = 0) -> Library | None:
@@ -319,6 +401,9 @@ class NumPyStandIn:
             return NumPyStandIn(self._library, value, own, f"{self._prefix}.{name}")
         if name == "ndarray":
             return self._library.array_type
+        if name in ("finfo", "iinfo") and own is not None \
+                and not self._library.numpy_signatures:
+            return _type_information(value, own)
         if isinstance(value, type) and not isinstance(value, np.ufunc):
             if value in _SCALAR_TYPES and not self._library.numpy_signatures:
                 return _scalar_type(value, self._library)  # np.float64(x): x's cast
@@ -356,6 +441,17 @@ class _ScalarTypeOnLibrary(type):
         return issubclass(kind, cls.__mro__[1])
 
 
+def _type_information(numpy_information: type, own: Callable) -> Callable:
+    """NumPy's ``finfo`` (or ``iinfo``) that reads a standard library's dtype or array with
+    the library's own (NumPy's would compare its dtype with NumPy's, and warn)."""
+    def information(dtype: Any) -> Any:
+        if isinstance(dtype, (np.dtype, type, str, np.ndarray, np.generic, float, int)):
+            return numpy_information(dtype)
+        return own(dtype)
+
+    return information
+
+
 def _scalar_type(numpy_type: type, library: Library) -> type:
     return _ScalarTypeOnLibrary(numpy_type.__name__, (numpy_type,), {
         "library": library, "__module__": __name__, "__slots__": ()})
@@ -391,11 +487,8 @@ class LibraryFunction:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not self._on_library(args, kwargs):
-            result = self.numpy_function(*args, **kwargs)
-            if type(result) is np.ndarray and not self.library.numpy_signatures \
-                    and _nested_owner((*args, *kwargs.values()), self.library) is None:
-                return self.library.namespace.asarray(result)  # made from numbers only
-            return result
+            return _on_library_side(self.numpy_function(*args, **kwargs), args, kwargs,
+                                    self.library)
         if self.own is None:
             raise_missing(self.name, self.library)
         if "optimize" in kwargs and self.name == "np.einsum":
@@ -430,6 +523,15 @@ class LibraryFunction:
         method = LibraryFunction(f"{self.name}.{name}", numpy_method, own, self.library)
         setattr(self, name, method)  # the next read finds it at once
         return method
+
+
+def _on_library_side(result: Any, args: tuple, kwargs: dict, library: Library) -> Any:
+    """``result`` of NumPy's function called with ``args``, ``kwargs``: a NumPy array made
+    from numbers only becomes a standard library's (its operators mix no NumPy array)."""
+    if type(result) is np.ndarray and not library.numpy_signatures \
+            and _nested_owner((*args, *kwargs.values()), library) is None:
+        return library.namespace.asarray(result)
+    return result
 
 
 def _nested_owner(values: list | tuple, library: Library, depth: int = 0) -> bool | None:
@@ -505,13 +607,8 @@ def standard_call(function: LibraryFunction, args: tuple, kwargs: dict) -> Any:
         if name == "order":
             continue  # NumPy's memory layout: the standard's arrays have none, values alike
         if default is inspect.Parameter.empty or not _same(value, default):
-            from tangentlike.errors import ArrayLibraryError
-
-            raise ArrayLibraryError(
-                f"{function.name}(..., {name or 'arguments'}=...), which the derivative"
-                f"{_generated_caller()} calls, has no counterpart in "
-                f"{function.library.name}'s {function.own.__name__}",
-                hint="differentiate with NumPy arrays, or call it without that option")
+            refuse_option(f"{function.name}(..., {name or 'arguments'}=...)",
+                          f"{function.library.name}'s {function.own.__name__}")
     return _adapted_call(function, positional, keywords)
 
 
@@ -530,7 +627,16 @@ def _adapted_call(function: LibraryFunction, positional: list, keywords: dict) -
             and dtype_kind(getattr(positional[0], "dtype", None)) in "fiub":
         x = positional[0]  # the standard's real and imag take complex input only
         return x if function.name == "np.real" else library.namespace.zeros_like(x)
-    return function.own(*_dtypes(positional, library), **_dtypes(keywords, library))
+    positional, keywords = _dtypes(positional, library), _dtypes(keywords, library)
+    try:
+        return function.own(*positional, **keywords)
+    except TypeError:  # (types the standard does not promote: ``np.power(x, n)``, n's int)
+        promoted = _promoted(np.result_type, positional) if not keywords and (
+            function.name == "np.result_type" or getattr(function.numpy_function, "nin", 0)
+            == len(positional) == 2) else None
+        if promoted is None:
+            raise
+    return function.own(*promoted)
 
 
 def _squeeze(library: Library, positional: list, keywords: dict) -> None:
@@ -589,19 +695,94 @@ def _diff(library: Library, positional: list, keywords: dict) -> None:
             keywords[key] = library.namespace.full(tuple(shape), value, dtype=dtype)
 
 
-def _full(library: Library, positional: list, keywords: dict) -> Any:
+def _full_of_array(library: Library, positional: list, keywords: dict) -> Any:
     """NumPy's ``full(shape, fill)`` with an array as ``fill`` (the standard's takes a
     number): ``fill`` broadcast into zeros of the type NumPy gives."""
     shape = positional[0] if positional else keywords.get("shape")
     fill = positional[1] if len(positional) > 1 else keywords.get("fill_value")
     if not hasattr(fill, "shape"):
         return None
-    xp, dtype = library.namespace, _library_dtype(keywords.get("dtype") or fill.dtype, library)
-    if hasattr(shape, "shape"):  # full_like(a, fill)
-        zeros = xp.zeros_like(shape, dtype=dtype)
-    else:
-        zeros = xp.zeros(shape, dtype=dtype)
-    return zeros + xp.astype(fill, zeros.dtype)
+    return _filled(library.namespace, shape, fill,
+                   _library_dtype(keywords.get("dtype"), library))
+
+
+def _filled(xp: Any, shape: Any, fill: Any, dtype: Any) -> Any:
+    """NumPy's ``full(shape, fill, dtype)`` (``full_like`` where ``shape`` is an array) of an
+    array ``fill``, which the library's ``full`` does not take: ``fill`` broadcast into
+    zeros of ``dtype`` (``fill``'s when None)."""
+    dtype = fill.dtype if dtype is None else dtype
+    zeros = xp.zeros_like(shape, dtype=dtype) if hasattr(shape, "shape") \
+        else xp.zeros(shape, dtype=dtype)
+    return zeros + astype(fill, zeros.dtype)
+
+
+def _stacked_sequence(library: Library, positional: list, keywords: dict) -> Any:
+    """NumPy's ``asarray([x, y])`` of the library's arrays: the standard's takes no nested
+    arrays (its ``stack`` does)."""
+    value = positional[0] if positional else None
+    if not isinstance(value, (list, tuple)) or _nested_owner(value, library) is not True \
+            or set(keywords) - {"dtype"}:
+        return None
+    stacked = _stacked(library.namespace, value)
+    dtype = keywords.get("dtype")
+    return stacked if dtype is None else library.namespace.astype(
+        stacked, _library_dtype(dtype, library))
+
+
+def _stacked(xp: Any, value: Any) -> Any:
+    if not isinstance(value, (list, tuple)):
+        return xp.asarray(value)
+    parts = [_stacked(xp, v) for v in value]
+    return xp.stack(_promoted(np.result_type, parts) or parts)
+
+
+def _range_numbers(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``arange(a, b, s)`` of 0-d arrays: the standard's takes Python numbers
+    (``array_api_strict``'s reads a 0-d float array as an integer)."""
+    for where, keys in ((positional, range(len(positional))), (keywords, list(keywords))):
+        for key in keys:
+            value = where[key]
+            if library.owns(value) and tuple(value.shape) == ():
+                where[key] = PYTHON_NUMBERS.get(dtype_kind(value.dtype), float)(value)
+
+
+def _triangle(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``tril(v)`` of a vector ``v``: of the square matrix whose rows are ``v``."""
+    x = positional[0] if positional else None
+    if x is not None and len(getattr(x, "shape", (0, 0))) == 1:
+        positional[0] = library.namespace.broadcast_to(x, (x.shape[0], x.shape[0]))
+
+
+def _take_numbers(library: Library, positional: list, keywords: dict) -> Any:
+    """NumPy's ``take(a, 2, axis=0)`` (indices a number or a list: the standard's are a
+    vector): picked by a vector, in the shape NumPy gives."""
+    if len(positional) != 2 or hasattr(positional[1], "shape") \
+            or set(keywords) - {"axis"}:
+        return None
+    xp, (a, indices) = library.namespace, positional
+    a, axis = _taken_axis(xp, a, keywords.get("axis"))
+    return _taken_by_vector(xp, xp.take, a, indices, axis, np.shape(indices))
+
+
+def _taken_axis(xp: Any, a: Any, axis: int | None) -> tuple[Any, int]:
+    """``a`` and NumPy's ``take``'s non-negative ``axis``: of the flattened ``a`` for None."""
+    if axis is None:
+        a, axis = xp.reshape(a, (-1,)), 0
+    return a, axis % len(a.shape)
+
+
+def _taken_by_vector(xp: Any, take: Callable, a: Any, indices: Any, axis: int,
+                     shape: tuple) -> Any:
+    """NumPy's ``take(a, indices, axis)`` of indices of ``shape`` (a number's is ``()``) by a
+    library's ``take`` of one index vector: of the flattened indices, in NumPy's shape."""
+    picked = take(a, xp.reshape(xp.asarray(indices), (-1,)), axis=axis)
+    return xp.reshape(picked, (*a.shape[:axis], *shape, *a.shape[axis + 1:]))
+
+
+def _broadcast_numbers(library: Library, positional: list, keywords: dict) -> None:
+    """NumPy's ``broadcast_arrays(x, 2.0)``: the standard's take arrays only."""
+    positional[:] = [v if hasattr(v, "shape") else library.namespace.asarray(v)
+                     for v in positional]
 
 
 # NumPy calls whose arguments a standard library's function takes otherwise: the
@@ -609,8 +790,11 @@ def _full(library: Library, positional: list, keywords: dict) -> Any:
 _ADAPTED_CALLS: dict[str, Callable[[Library, list, dict], Any]] = {
     "np.squeeze": _squeeze, "np.repeat": _repeat, "np.tile": _tile, "np.roll": _roll,
     "np.cumsum": _cumsum, "np.vecdot": _negative_axis, "np.linalg.vecdot": _negative_axis,
-    "np.linalg.cross": _negative_axis, "np.full": _full, "np.full_like": _full,
-    "np.diff": _diff,
+    "np.linalg.cross": _negative_axis, "np.full": _full_of_array,
+    "np.full_like": _full_of_array,
+    "np.diff": _diff, "np.tril": _triangle, "np.triu": _triangle, "np.take": _take_numbers,
+    "np.broadcast_arrays": _broadcast_numbers, "np.asarray": _stacked_sequence,
+    "np.array": _stacked_sequence, "np.arange": _range_numbers, "np.linspace": _range_numbers,
 }
 
 
@@ -697,6 +881,17 @@ def raise_missing(name: str, library: Library, frame: Any = None) -> None:
         "derivatives that need NumPy)")
 
 
+def refuse_option(call: str, counterpart: str) -> None:
+    """Refuse a NumPy ``call`` with an option (``np.reshape(..., order=...)``) that the
+    library's ``counterpart`` lacks, naming the derivative's line (two frames up)."""
+    from tangentlike.errors import ArrayLibraryError
+
+    raise ArrayLibraryError(
+        f"{call}, which the derivative{_generated_caller(sys._getframe(2))} calls, has no "
+        f"counterpart in {counterpart}",
+        hint="differentiate with NumPy arrays, or call it without that option")
+
+
 def refuse_missing_method(error: AttributeError, library: Library) -> None:
     """Refuse by name a NumPy array method (``x.reshape``) that the derivative called on
     ``library``'s array, which has none (``error``); return for any other error."""
@@ -707,6 +902,11 @@ def refuse_missing_method(error: AttributeError, library: Library) -> None:
     while tb.tb_next is not None:
         tb = tb.tb_next
     raise_missing(f"the NumPy array attribute .{name}", library, tb.tb_frame)
+
+
+# The module whose helpers refuse on behalf of their caller (``refuse_other_libraries``):
+# the helper a refusal names is the one that called it.
+_REFUSALS = "tangentlike.runtime.numpy_only"
 
 
 def _generated_caller(frame: Any = None) -> str:
@@ -725,8 +925,9 @@ def _generated_caller(frame: Any = None) -> str:
                     return f" of `{text.split(':', 1)[1].strip()}`{helper}"
             text = linecache.getline(code.co_filename, frame.f_lineno).strip()
             return f" at `{text}` ({code.co_filename}:{frame.f_lineno}){helper}"
-        if not helper and code.co_filename != __file__ and _is_runtime(
-                frame.f_globals.get("__name__")):
+        module = frame.f_globals.get("__name__")
+        if not helper and code.co_filename != __file__ and module != _REFUSALS \
+                and _is_runtime(module):
             helper = f" (through tangentlike.runtime's {code.co_name})"
         frame = frame.f_back
     return helper
@@ -737,38 +938,66 @@ def computes_refused(library: Library) -> Iterator[None]:
     """While a derivative runs on ``library``'s arrays (Dask's), a compute that would pull
     them into NumPy is refused by name (``ArrayLibraryError``): one a runtime helper or a
     library function starts, or a conversion to NumPy (``np.float32(x)``, ``int(x)``).
-    A compute of the user's own control flow (``if x.sum() > 0``) runs as it would."""
+    A compute of the user's own control flow (``if x.sum() > 0``) runs as it would.
+
+    Dask's scheduler setting is the process's: one guarding scheduler is set while any
+    thread runs a derivative, and it guards only the computes of those threads."""
     if library.name != "dask.array":
         yield
         return
+    from tangentlike.errors import ArrayLibraryError
+
+    running = _GUARDED.__dict__.setdefault("libraries", [])
+    _guard_computes(+1)
+    running.append(library)
+    try:
+        yield
+    except ArrayLibraryError as error:  # Dask's backend dispatch rewraps it: the cause
+        if isinstance(error.__cause__, ArrayLibraryError):
+            raise error.__cause__ from None
+        raise
+    finally:
+        running.pop()
+        _guard_computes(-1)
+
+
+_GUARDED = threading.local()  # .libraries: the libraries whose derivatives this thread runs
+_GUARD_LOCK = threading.Lock()
+_guard: dict[str, Any] = {"users": 0, "setting": None, "previous": None}
+
+
+def _guard_computes(change: int) -> None:
+    """Count a thread's derivative in (+1) or out (-1): the first sets Dask's scheduler to
+    ``_guarded_scheduler``, the last restores the one before."""
     import dask
     import dask.base
     import dask.threaded
 
-    previous = dask.base.get_scheduler() or dask.threaded.get
+    with _GUARD_LOCK:
+        _guard["users"] += change
+        if change > 0 and _guard["users"] == 1:
+            _guard["previous"] = dask.base.get_scheduler() or dask.threaded.get
+            _guard["setting"] = dask.config.set(scheduler=_guarded_scheduler)
+        elif change < 0 and _guard["users"] == 0:
+            setting, _guard["setting"] = _guard["setting"], None
+            setting.__exit__(None, None, None)
 
-    def scheduler(graph: Any, keys: Any, **kwargs: Any) -> Any:
-        cause = _pulling_cause(sys._getframe(1))
-        if cause is None:
-            return previous(graph, keys, **kwargs)
-        from tangentlike.errors import ArrayLibraryError
 
-        raise ArrayLibraryError(
-            f"the derivative{_generated_caller()} computes the {library.name} arrays "
-            f"({cause}): tangentlike would pull them into NumPy",
-            hint="differentiate with NumPy arrays (convert the Dask arrays first), or write "
-            "the function with operations that stay lazy (docs/supported.md lists the "
-            "derivatives that need NumPy)")
-
+def _guarded_scheduler(graph: Any, keys: Any, **kwargs: Any) -> Any:
+    """Dask's scheduler while derivatives run: a compute that one of this thread's would
+    pull into NumPy is refused; any other runs on the scheduler set before."""
+    running = getattr(_GUARDED, "libraries", None)
+    cause = _pulling_cause(sys._getframe(1)) if running else None
+    if cause is None:
+        return _guard["previous"](graph, keys, **kwargs)
     from tangentlike.errors import ArrayLibraryError
 
-    with dask.config.set(scheduler=scheduler):
-        try:
-            yield
-        except ArrayLibraryError as error:  # Dask's backend dispatch rewraps it: the cause
-            if isinstance(error.__cause__, ArrayLibraryError):
-                raise error.__cause__ from None
-            raise
+    raise ArrayLibraryError(
+        f"the derivative{_generated_caller()} computes the {running[-1].name} arrays "
+        f"({cause}): tangentlike would pull them into NumPy",
+        hint="differentiate with NumPy arrays (convert the Dask arrays first), or write "
+        "the function with operations that stay lazy (docs/supported.md lists the "
+        "derivatives that need NumPy)")
 
 
 def _pulling_cause(frame: Any) -> str | None:
@@ -860,18 +1089,24 @@ def _cumulative_sum(xp: Any) -> Callable | None:
     return cumulative_sum
 
 
-def _full(xp: Any) -> Callable | None:
+def _numpy_style(xp: Any, name: str) -> Callable | None:
+    """``xp``'s function ``name`` where ``xp`` takes NumPy's kind of arguments (Dask's), to
+    be written out; None for a standard namespace's (``standard_call`` adapts NumPy's call)
+    and for one ``xp`` lacks."""
+    return None if hasattr(xp, "__array_api_version__") else getattr(xp, name, None)
+
+
+def _full_numpy_style(xp: Any) -> Callable | None:
     """NumPy's ``full`` whose ``fill_value`` may be an array broadcast to ``shape`` (Dask's
     takes a scalar); None for the standard's (its ``full`` takes a scalar too: refused)."""
-    own = getattr(xp, "full", None)
-    if own is None or hasattr(xp, "__array_api_version__"):
+    own = _numpy_style(xp, "full")
+    if own is None:
         return None
 
     def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C") -> Any:
         if not hasattr(fill_value, "shape"):  # (``order``: NumPy's memory layout only)
             return own(shape, fill_value, dtype=dtype)
-        fill = xp.asarray(fill_value, dtype=dtype)
-        return xp.zeros(shape, dtype=fill.dtype) + fill
+        return _filled(xp, shape, fill_value, dtype)
 
     return full
 
@@ -879,20 +1114,15 @@ def _full(xp: Any) -> Callable | None:
 def _reshape(xp: Any) -> Callable | None:
     """NumPy's ``reshape`` taking an integer shape (Dask's takes a tuple); None for the
     standard's (``standard_call`` makes the shape a tuple)."""
-    own = getattr(xp, "reshape", None)
-    if own is None or hasattr(xp, "__array_api_version__"):
+    own = _numpy_style(xp, "reshape")
+    if own is None:
         return None
 
     def reshape(a: Any, /, shape: Any = None, order: str = "C", *, newshape: Any = None,
                 copy: Any = None) -> Any:
         shape = newshape if shape is None else shape
         if order != "C" or copy is not None:
-            from tangentlike.errors import ArrayLibraryError
-
-            raise ArrayLibraryError(
-                f"np.reshape(..., order=..., copy=...), which the derivative"
-                f"{_generated_caller()} calls, has no counterpart in {xp.__name__}'s reshape",
-                hint="differentiate with NumPy arrays, or call it without that option")
+            refuse_option("np.reshape(..., order=..., copy=...)", f"{xp.__name__}'s reshape")
         shape = (shape,) if isinstance(shape, int) else shape
         try:
             return own(a, shape)
@@ -906,17 +1136,15 @@ def _take(xp: Any) -> Callable | None:
     """NumPy's ``take`` by Dask's (whose ``axis`` is 0 by default, indices one vector, no
     ``mode``): the flattened array for no axis, indices of any shape, clipped or wrapped;
     None for the standard's."""
-    own = getattr(xp, "take", None)
-    if own is None or hasattr(xp, "__array_api_version__"):
+    own = _numpy_style(xp, "take")
+    if own is None:
         return None
 
     def take(a: Any, indices: Any, axis: int | None = None, out: Any = None,
              mode: str = "raise") -> Any:
         if out is not None:
             raise_missing("np.take(..., out=...)", library_of(a) or library_of(indices))
-        if axis is None:
-            a, axis = xp.reshape(a, (-1,)), 0
-        axis %= len(a.shape)
+        a, axis = _taken_axis(xp, a, axis)
         shape = tuple(indices.shape) if hasattr(indices, "shape") else np.shape(indices)
         if mode != "raise":
             n = a.shape[axis]
@@ -924,8 +1152,7 @@ def _take(xp: Any) -> Callable | None:
             indices = xp.clip(indices, 0, n - 1) if mode == "clip" else indices % n
         if len(shape) <= 1:
             return own(a, indices, axis=axis)
-        picked = own(a, xp.reshape(xp.asarray(indices), (-1,)), axis=axis)
-        return xp.reshape(picked, (*a.shape[:axis], *shape, *a.shape[axis + 1:]))
+        return _taken_by_vector(xp, own, a, indices, axis, shape)
 
     return take
 
@@ -936,8 +1163,8 @@ def _options_by_name(name: str) -> Callable[[Any], Callable | None]:
     reads a second argument as something else and makes float64 zeros; None for the
     standard's (``standard_call`` binds NumPy's call)."""
     def spelled_out(xp: Any) -> Callable | None:
-        own = getattr(xp, name, None)
-        if own is None or hasattr(xp, "__array_api_version__"):
+        own = _numpy_style(xp, name)
+        if own is None:
             return None
         numpy_signature = _signature(getattr(np, name))
 
@@ -962,7 +1189,7 @@ SPELLED_OUT: dict[str, Callable[[Any], Callable | None]] = {
     "transpose": _transpose,
     "vecdot": _vecdot,
     "cumulative_sum": _cumulative_sum,
-    "full": _full,
+    "full": _full_numpy_style,
     "reshape": _reshape,
     "take": _take,
     **{name: _options_by_name(name) for name in ("zeros", "ones", "empty", "eye")},
@@ -988,6 +1215,8 @@ def rebound(value: Any, library: Library) -> Any:
         for part in value.__name__.split(".")[1:]:
             stand_in = getattr(stand_in, part)
         return stand_in
+    if isinstance(value, types.ModuleType) and _is_runtime(value.__name__):
+        return _ReboundModule(value.__name__, library)  # ``pytrees.carries`` in a helper
     if isinstance(value, types.FunctionType) and _is_runtime(value.__module__):
         module_globals = _rebound_module(value.__module__, library)
         own = module_globals.get(value.__name__)
@@ -997,6 +1226,24 @@ def rebound(value: Any, library: Library) -> Any:
     if _is_scipy(value):
         return _scipy_guard(value, _scipy_name(value), library)
     return value
+
+
+class _ReboundModule:
+    """A runtime module as a helper run on ``library``'s arrays reads it (``pytrees`` in
+    ``pytrees.carries(x)``): its functions rebound, read when first asked for."""
+
+    def __init__(self, name: str, library: Library):
+        self._name = name
+        self._library = library
+
+    def __repr__(self) -> str:
+        return f"<{self._name} on {self._library.name} arrays>"
+
+    def __getattr__(self, attr: str) -> Any:
+        module_globals = _rebound_module(self._name, self._library)
+        if attr not in module_globals:
+            return getattr(sys.modules[self._name], attr)  # (a submodule not imported)
+        return module_globals[attr]
 
 
 def _is_scipy(value: Any) -> bool:
@@ -1053,11 +1300,7 @@ class SciPyOnNumPy:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if library_in(args) is not None or library_in(kwargs) is not None:
             raise_missing(self._name, self._library)
-        result = self._target(*args, **kwargs)
-        if type(result) is np.ndarray and not self._library.numpy_signatures \
-                and _nested_owner((*args, *kwargs.values()), self._library) is None:
-            return self._library.namespace.asarray(result)  # made from numbers only
-        return result
+        return _on_library_side(self._target(*args, **kwargs), args, kwargs, self._library)
 
 
 _STAND_INS: dict[str, NumPyStandIn] = {}
@@ -1084,7 +1327,11 @@ def _rebound_module(name: str, library: Library) -> dict[str, Any]:
     if module_globals is not None:
         return module_globals
     module_globals = _REBOUND[key] = dict(vars(sys.modules[name]))  # first: helpers that
-    for attr, value in list(module_globals.items()):                # call each other
+    if not library.numpy_signatures:                                 # call each other
+        from tangentlike.runtime.standard_code import STANDARD_HELPERS  # a standard
+
+        module_globals.update(STANDARD_HELPERS)  # library's: NumPy's operators and indexing
+    for attr, value in list(module_globals.items()):
         if isinstance(value, types.FunctionType) and value.__module__ == name:
             module_globals[attr] = _copy(value, module_globals)
         elif not attr.startswith("__"):
@@ -1093,7 +1340,12 @@ def _rebound_module(name: str, library: Library) -> dict[str, Any]:
 
 
 def _copy(function: types.FunctionType, module_globals: dict[str, Any]) -> types.FunctionType:
-    copy = types.FunctionType(function.__code__, module_globals, function.__name__,
+    code = function.__code__
+    if "_tangentlike_promoted" in module_globals:  # a standard library's: NumPy's semantics
+        from tangentlike.runtime.standard_code import standard_code
+
+        code = standard_code(function)
+    copy = types.FunctionType(code, module_globals, function.__name__,
                               function.__defaults__, function.__closure__)
     copy.__kwdefaults__ = function.__kwdefaults__
     copy.__dict__.update(function.__dict__)

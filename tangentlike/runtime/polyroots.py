@@ -44,6 +44,6 @@ def kaiser_radii(M: Any) -> np.ndarray:
     ``M == 1``): the window is ``i0(beta * r) / i0(beta)``."""
     if M == 1:
         return np.ones(1)
-    n = np.arange(0, M)
+    n = np.arange(0.0, M)  # floats: a standard library mixes no integer array with 2.5
     alpha = (M - 1) / 2.0
     return np.sqrt(1 - ((n - alpha) / alpha) ** 2.0)
