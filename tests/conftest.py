@@ -1,6 +1,7 @@
 """Shared test setup: every generated module goes to one temporary cache directory."""
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -134,6 +135,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         position = seen[function] = seen.get(function, -1) + 1
         if position % k:
             item.add_marker(pytest.mark.slow)
+
+
+# The collector's first threshold for the run, after collection (CPython's default is 700).
+YOUNG_GC_THRESHOLD = 50_000
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Collect the young generation less often: generating a derivative allocates many
+    short-lived AST nodes, and at 700 the collector promotes enough of them to set off a full
+    collection of a heap that holds every collected item (about 58,000, slow ones included)
+    every few seconds.  Not ``gc.freeze()``: ``tangentlike/draws.py`` finds the random number
+    generators alive with ``gc.get_objects()``, which does not see frozen objects."""
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_GC_THRESHOLD, middle, old)
 
 
 @pytest.fixture(scope="module", autouse=True)
