@@ -634,6 +634,6 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
             unchanged += 1
         if unchanged == len(passes):
             break
-    share_subexpressions(fn, temporaries)
+    share_subexpressions(fn, temporaries, facts)
     rename_working_copies(fn)
     remove_orphan_comments(fn)
