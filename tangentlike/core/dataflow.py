@@ -750,6 +750,26 @@ class StatementFacts:
                 else:
                     _count_loads(value, counts)
 
+    def names_in(self, fn: gast.FunctionDef) -> set[str]:
+        """``syntax.all_names(fn)``, from the statements' kept names."""
+        names: set[str] = set()
+        for field, value in gast.iter_fields(fn):
+            if field != "body":
+                _add_names(value, names)
+        self._add_names_in(fn.body, names)
+        return names
+
+    def _add_names_in(self, body: list[gast.stmt], names: set[str]) -> None:
+        for stmt in body:
+            if self._of(stmt) is not None:
+                names |= self.all_names(stmt)
+                continue
+            for _, value in gast.iter_fields(stmt):
+                if value.__class__ is list and value and isinstance(value[0], gast.stmt):
+                    self._add_names_in(value, names)
+                else:
+                    _add_names(value, names)
+
     def definition_counts(self, fn: gast.FunctionDef) -> dict[str, int]:
         """:func:`definition_counts`, with the kept definitions (the same walk, without
         generators)."""
@@ -788,6 +808,13 @@ def _count_loads(value: object, counts: dict[str, int]) -> None:
             for name in syntax.walk_names(item):
                 if isinstance(name.ctx, gast.Load):
                     counts[name.id] = counts.get(name.id, 0) + 1
+
+
+def _add_names(value: object, names: set[str]) -> None:
+    """Add the names in ``value`` (a node, a list of nodes, or neither) to ``names``."""
+    for item in value if value.__class__ is list else (value,):
+        if isinstance(item, gast.AST):
+            names.update(name.id for name in syntax.walk_names(item))
 
 
 class _Facts:

@@ -82,17 +82,18 @@ class _Index:
     always stands before the statement being looked at, so it is never looked up): a repeat
     is found without reading every later statement again."""
 
-    def __init__(self, block: list[gast.stmt]):
+    def __init__(self, block: list[gast.stmt], facts: dataflow.StatementFacts | None = None):
         self.order = {id(stmt): k for k, stmt in enumerate(block)}
         self.statements = list(block)
         self.keys: dict[Key, list[int]] = {}  # key -> positions of eligible statements with it
         self.held: dict[int, set[Key]] = {}  # position -> its keys
         self.defs: dict[str, list[int]] = {}  # name -> positions of statements binding it
         self.compounds: list[int] = []
+        defs_of = dataflow.defs if facts is None else facts.defs
         for k, stmt in enumerate(block):
             if isinstance(stmt, dataflow.COMPOUND):
                 self.compounds.append(k)
-            for name in dataflow.defs(stmt):
+            for name in defs_of(stmt):
                 self.defs.setdefault(name, []).append(k)
             if _eligible(stmt):
                 self._add(k)
@@ -110,6 +111,18 @@ class _Index:
             del positions[bisect.bisect_left(positions, k)]
         self._add(k)
 
+    def may_repeat(self, stmt: gast.stmt) -> bool:
+        """Whether an eligible statement after ``stmt`` holds one of its keys (if not,
+        :meth:`repeats` finds nothing for any of them)."""
+        k = self.order.get(id(stmt))
+        if k is None:
+            return True  # (not indexed: look)
+        for key in self.held.get(k, ()):
+            positions = self.keys[key]
+            if positions[-1] > k:
+                return True
+        return False
+
     def repeats(self, stmt: gast.stmt, key: Key, reads: set[str]) -> list[gast.stmt]:
         """The eligible statements after ``stmt`` that repeat ``key``, up to the first
         compound statement or statement that binds one of ``reads`` (included)."""
@@ -124,17 +137,20 @@ class _Index:
         return [self.statements[j] for j in positions[first:last]]
 
 
-def share_subexpressions(fn: gast.FunctionDef, temporaries: set[str]) -> bool:
+def share_subexpressions(fn: gast.FunctionDef, temporaries: set[str],
+                         facts: dataflow.StatementFacts | None = None) -> bool:
     """Compute each repeated arithmetic value of a block once (see the module docstring).
     Each new temporary is ``Namer.temp``'s next name free in ``fn`` as it is now (the
-    optimizer has freed the low numbers of the temporaries it inlined)."""
-    namer = Namer(syntax.all_names(fn))
+    optimizer has freed the low numbers of the temporaries it inlined); ``facts``: the
+    statements' kept names and definitions, where given."""
+    namer = Namer(syntax.all_names(fn) if facts is None else facts.names_in(fn))
     changed = False
     for block in list(syntax.blocks(fn.body)):
-        index = _Index(block)
+        index = _Index(block, facts)
         i = 0
         while i < len(block):
-            if _eligible(block[i]) and _share_from(block, i, namer, temporaries, index):
+            if (_eligible(block[i]) and index.may_repeat(block[i])
+                    and _share_from(block, i, namer, temporaries, index)):
                 changed = True
                 i += 1  # past the new temporary's statement
             i += 1

@@ -58,10 +58,12 @@ def _fold(stmt: gast.stmt) -> bool:
 
 
 # -- zero-initialised adjoints -----------------------------------------------------------------
-def _accumulated(stmt: gast.stmt, name: str, like: gast.expr) -> gast.expr | None:
+def _accumulated(stmt: gast.stmt, name: str, like: gast.expr,
+                 edited: list[bool] | None = None) -> gast.expr | None:
     """``e`` if ``stmt`` is ``name = name + e`` or ``name = add_grad(name, e)``; ``-e`` if it
     is ``name = name - e``; ``unindex(g, x, i)`` if it is ``name = add_item(name, g, x, i)``;
-    ``name`` zero, as ``zeros_like(like)`` made it."""
+    ``name`` zero, as ``zeros_like(like)`` made it (``edited``, where given, gets True
+    appended when ``stmt`` was changed in place: see :func:`_read_structure_of`)."""
     if not (anno.info(stmt).contribution and isinstance(stmt, gast.Assign)
             and syntax.is_name(stmt.targets[0], name)):
         return None
@@ -80,18 +82,23 @@ def _accumulated(stmt: gast.stmt, name: str, like: gast.expr) -> gast.expr | Non
         rest = syntax.call(deepcopy(anno.info(value).alone), value.args[1:])
     else:
         return None
-    _read_structure_of(rest, name, like)
+    if _read_structure_of(rest, name, like) and edited is not None:
+        edited.append(True)
     return None if name in syntax.loaded_names(rest) else rest
 
 
-def _read_structure_of(expr: gast.expr, name: str, like: gast.expr) -> None:
+def _read_structure_of(expr: gast.expr, name: str, like: gast.expr) -> bool:
     """Where ``unindex(g, name, i)`` or ``share(g, name)`` read only the structure of the
-    adjoint ``name`` (reverse.py), read ``like``'s, which is the same."""
+    adjoint ``name`` (reverse.py), read ``like``'s, which is the same; whether there was
+    one."""
+    changed = False
     for node in list(syntax.walk(expr)):
         if (_calls(node, runtime.unindex, runtime.unelement, runtime.share)
                 and len(node.args) >= 2
                 and syntax.is_name(node.args[1], name)):
             node.args[1] = deepcopy(like)
+            changed = True
+    return changed
 
 
 def _calls(node: gast.AST, *helpers: object) -> bool:
@@ -102,27 +109,34 @@ def _calls(node: gast.AST, *helpers: object) -> bool:
 
 
 def _is_zero_init(stmt: gast.stmt) -> str | None:
-    if (isinstance(stmt, gast.Assign) and anno.info(stmt).generated
-            and isinstance(stmt.targets[0], gast.Name)
+    if (stmt.__class__ is gast.Assign and stmt.value.__class__ is gast.Call
+            and stmt.targets[0].__class__ is gast.Name and anno.info(stmt).generated
             and _calls(stmt.value, runtime.zeros_like)):
         return stmt.targets[0].id
     return None
 
 
 def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | None = None) -> bool:
+    """``bx = zeros_like(x)`` whose next mention in its block is a first contribution
+    (``bx = bx + g``) goes, and the contribution becomes ``bx = g`` (:func:`_accumulated`)."""
     facts = facts or dataflow.StatementFacts()
     changed = False
     for block in syntax.blocks(fn.body):
-        if not any(_is_zero_init(s) for s in block):
+        inits = {i: name for i, stmt in enumerate(block) if (name := _is_zero_init(stmt))}
+        if not inits:
             continue
+        targets = set(inits.values())  # (a replacement binds its zero init's name)
         names = [facts.all_names(s) for s in block]  # kept in step with the replacements
-        where: dict[str, list[int]] = {}  # name -> the positions whose names hold it
+        where: dict[str, list[int]] = {}  # target -> the positions whose names hold it
         for j, held in enumerate(names):
             for name in held:
-                where.setdefault(name, []).append(j)
+                if name in targets:
+                    where.setdefault(name, []).append(j)
         dropped = set()  # (only zero inits already passed: never looked at again)
         for i in range(len(block)):
-            name = _is_zero_init(block[i])
+            if i not in inits:
+                continue
+            name = _is_zero_init(block[i])  # (again: a replacement may be one)
             if name is None:
                 continue
             positions = where.get(name, [])
@@ -130,17 +144,22 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
             if k == len(positions):
                 continue
             j = positions[k]  # the first statement after it that mentions the name
-            rest = _accumulated(block[j], name, block[i].value.args[0])
-            facts.forget(block[j])  # (its structure reads may have changed: _read_structure_of)
+            edited: list[bool] = []
+            rest = _accumulated(block[j], name, block[i].value.args[0], edited)
+            if edited:
+                facts.forget(block[j])
             if rest is not None:
                 new = syntax.assign(name, rest)
                 anno.info(new).generated = True
                 anno.info(new).origin = anno.info(block[j]).origin
                 old_names, block[j], names[j] = names[j], new, facts.all_names(new)
                 for gone in old_names - names[j]:
-                    where[gone].remove(j)
+                    if gone in targets:
+                        where[gone].remove(j)
                 for added in names[j] - old_names:
-                    bisect.insort(where.setdefault(added, []), j)
+                    if added in targets:
+                        bisect.insort(where.setdefault(added, []), j)
+                inits[j] = name
                 dropped.add(i)
                 changed = True
         if dropped:
@@ -150,10 +169,16 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
 
 # -- copy propagation ---------------------------------------------------------------------------
 def propagate_copies(fn: gast.FunctionDef, temporaries: set[str],
-                     facts: dataflow.StatementFacts | None = None) -> bool:
+                     facts: dataflow.StatementFacts | None = None, *,
+                     to_fixed_point: bool = False) -> bool:
     """After ``t = b`` with ``t`` a temporary, read ``b`` wherever ``t`` was read, where
     reaching definitions show that the copy, and the same ``b``, reach the use (names the user
-    can recognise are kept)."""
+    can recognise are kept).
+
+    With ``to_fixed_point``, the pass runs again until it changes nothing (what calling it
+    again until it returns False does): a rename changes what a statement reads, never what
+    it binds nor which statements there are, so the reaching definitions and the index of
+    readers made once serve every round."""
     facts = facts or dataflow.StatementFacts()
     reaching = dataflow.reaching_definitions(fn, facts)
     statements = list(syntax.statements(fn.body, with_bodies=True))
@@ -162,11 +187,24 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str],
     for i, stmt in enumerate(statements):
         for name in reads[id(stmt)]:
             readers.setdefault(name, set()).add(i)
+    copies = [copy for copy in statements
+              if isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
+              and isinstance(copy.value, gast.Name)]  # (a rename keeps a copy a copy)
     changed = False
-    for copy in statements:
-        if not (isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
-                and isinstance(copy.value, gast.Name)):
-            continue
+    while _propagate_round(copies, statements, temporaries, facts, reaching, reads, readers):
+        changed = True
+        if not to_fixed_point:
+            break
+    return changed
+
+
+def _propagate_round(copies: list[gast.Assign], statements: list[gast.stmt],
+                     temporaries: set[str], facts: dataflow.StatementFacts,
+                     reaching: dict[int, dataflow.Definitions], reads: dict[int, set[str]],
+                     readers: dict[str, set[int]]) -> bool:
+    """One round of :func:`propagate_copies` over its copies, in order."""
+    changed = False
+    for copy in copies:
         a, b = copy.targets[0].id, copy.value.id
         if a not in temporaries or a == b:
             continue
@@ -258,54 +296,106 @@ def _is_version(name: str, of: str) -> bool:
 
 # -- inlining of single-use temporaries ---------------------------------------------------------
 def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str],
-                       facts: dataflow.StatementFacts | None = None) -> bool:
+                       facts: dataflow.StatementFacts | None = None, *,
+                       to_fixed_point: bool = False) -> bool:
     """A temporary read once is computed where it is read.  A temporary assigned in several
     places (a value computed again in the backward pass) is inlined where one assignment's
     value is read by one statement, once, and is dead after it.
 
-    One pass does every inlining it finds, each block's statements in order, with the reads,
-    bindings and barriers of each block indexed by position (:class:`_BlockIndex`), and
-    liveness computed once: an inlining of ``t = e`` into a later statement of its block
+    One round does every inlining it finds, each block's statements in order, with the
+    reads, bindings and barriers of each block indexed by position (:class:`_BlockIndex`),
+    and liveness computed once: an inlining of ``t = e`` into a later statement of its block
     moves the reads of ``e`` past statements that bind none of them (nor ``t``), which
     changes what is live only between the two, where no other temporary's single reader
-    can be (the first statement after ``t = e`` that reads ``t`` is its reader)."""
-    facts = facts or dataflow.StatementFacts()
-    uses = facts.use_counts(fn)  # inlining moves a use: no other name's counts change
-    counts = facts.definition_counts(fn)
-    live_after: dict[int, set[str]] | None = None  # computed at the first need
-    indexes: list[_BlockIndex] = []  # (their facts are the liveness's too)
+    can be (the first statement after ``t = e`` that reads ``t`` is its reader).
+
+    With ``to_fixed_point``, rounds run until one changes nothing (what calling it again
+    until it returns False does), on the same indexes: the statements a round removed stay
+    in their blocks until the end, read as statements that read and bind nothing, and the
+    counts of uses and definitions are brought up to date between rounds."""
+    inliner = _Inliner(fn, temporaries, facts or dataflow.StatementFacts())
     changed = False
-    for block in syntax.blocks(fn.body):
-        index = _BlockIndex(block, facts)
-        indexes.append(index)
-        for i, stmt in enumerate(block):
-            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
-                continue
-            name = stmt.targets[0].id
-            if name not in temporaries or not counts.get(name) or not is_pure(stmt):
-                continue
-            j = index.reader(name, i)
-            if j is None:
-                continue
-            later = block[j]
-            if isinstance(later, dataflow.COMPOUND) or not index.fits(i, j):
-                continue
-            if not (uses.get(name) == 1 and counts.get(name) == 1):
-                if live_after is None:
-                    liveness = dataflow.Liveness(facts)
-                    for known in indexes:
-                        known.share_facts(liveness)
-                    live_after = liveness.after_all(fn)
-                if not _last_read(later, name, live_after, facts):
-                    continue
-            syntax.substitute(later, name, stmt.value)
-            facts.forget(later)
-            index.remove(i)
-            index.update(j)
-            changed = True
-        if index.removed:
-            block[:] = [s for k, s in enumerate(block) if k not in index.removed]
+    while inliner.round():
+        changed = True
+        if not to_fixed_point:
+            break
+    inliner.compact()
     return changed
+
+
+class _Inliner:
+    """The state :func:`inline_temporaries` keeps across its rounds."""
+
+    def __init__(self, fn: gast.FunctionDef, temporaries: set[str],
+                 facts: dataflow.StatementFacts) -> None:
+        self.fn, self.temporaries, self.facts = fn, temporaries, facts
+        self.uses = facts.use_counts(fn)  # as at the start of the round
+        self.counts = facts.definition_counts(fn)
+        self.indexes: list[_BlockIndex] = []  # every block's, outermost first
+        self.rounds = 0
+
+    def round(self) -> bool:
+        """Every inlining found in one pass over the blocks; whether there was one."""
+        facts, temporaries, uses, counts = self.facts, self.temporaries, self.uses, self.counts
+        first = not self.rounds
+        self.rounds += 1
+        blocks = syntax.blocks(self.fn.body) if first else (x.block for x in self.indexes)
+        live_after: Mapping[int, AbstractSet[str]] | None = None  # computed at the first need
+        use_changes: dict[str, int] = {}  # to the counts, once the round is over
+        inlined: list[str] = []  # the names whose definitions the round removed
+        for number, block in enumerate(blocks):
+            if first:
+                self.indexes.append(_BlockIndex(block, facts))
+            index = self.indexes[number]
+            index.removed_now = set()
+            removed = index.removed
+            for i, stmt in enumerate(block):
+                if i in removed or not (isinstance(stmt, gast.Assign)
+                                        and isinstance(stmt.targets[0], gast.Name)):
+                    continue
+                name = stmt.targets[0].id
+                if name not in temporaries or not counts.get(name) or not is_pure(stmt):
+                    continue
+                j = index.reader(name, i)
+                if j is None:
+                    continue
+                later = block[j]
+                if isinstance(later, dataflow.COMPOUND) or not index.fits(i, j):
+                    continue
+                if not (uses.get(name) == 1 and counts.get(name) == 1):
+                    if live_after is None:
+                        liveness = dataflow.Liveness(facts)
+                        for known in self.indexes[:number + 1] if first else self.indexes:
+                            known.share_facts(liveness, current=known is index)
+                        live_after = liveness.after_all(self.fn)
+                    if not _last_read(later, name, live_after, facts):
+                        continue
+                _count_change(use_changes, facts.load_counts(stmt), -1)
+                _count_change(use_changes, facts.load_counts(later), -1)
+                syntax.substitute(later, name, stmt.value)
+                facts.forget(later)
+                _count_change(use_changes, facts.load_counts(later), 1)
+                inlined.extend(index.binds[i])
+                index.remove(i)
+                index.update(j)
+        for name, change in use_changes.items():
+            if change:
+                uses[name] = uses.get(name, 0) + change
+        for name in inlined:
+            counts[name] -= 1
+        return bool(inlined)
+
+    def compact(self) -> None:
+        """Take the removed statements out of their blocks."""
+        for index in self.indexes:
+            if index.removed:
+                index.block[:] = [s for k, s in enumerate(index.block) if k not in index.removed]
+
+
+def _count_change(changes: dict[str, int], counts: Mapping[str, int], sign: int) -> None:
+    """Add ``sign`` times ``counts`` to ``changes``."""
+    for name, k in counts.items():
+        changes[name] = changes.get(name, 0) + sign * k
 
 
 class _BlockIndex:
@@ -331,13 +421,20 @@ class _BlockIndex:
         self.barriers = [k for k, s in enumerate(block) if _is_barrier(s)]
         self.comments = [k for k, s in enumerate(block) if syntax.is_comment(s)]
         self.removed: set[int] = set()
+        self.removed_now: set[int] = set()  # (in the inliner's current round)
 
-    def share_facts(self, liveness: dataflow.Liveness) -> None:
+    def share_facts(self, liveness: dataflow.Liveness, current: bool = False) -> None:
         """Tell ``liveness`` what each simple statement still here reads and binds (for a
         simple statement, what this index keeps: its uses and definitions), so that it
-        does not walk them again."""
+        does not walk them again; a removed statement (still in the block until the
+        inliner's last round) reads and binds nothing, except in the ``current`` block the
+        ones removed in this round (what liveness read when blocks were compacted after
+        each round: the current block was not yet)."""
         for k, stmt in enumerate(self.statements):
-            if k not in self.removed and not isinstance(stmt, dataflow.COMPOUND):
+            if k in self.removed:
+                if not (current and k in self.removed_now):
+                    liveness.assume(stmt, _NOTHING, _NOTHING)
+            elif not isinstance(stmt, dataflow.COMPOUND):
                 liveness.assume(stmt, self.loads[k], self.binds[k])
 
     def fits(self, i: int, j: int, limit: int = syntax.MAX_NODES) -> bool:
@@ -388,6 +485,7 @@ class _BlockIndex:
             _discard(self.binders[name], i)
         self.loads[i], self.binds[i] = set(), set()
         self.removed.add(i)
+        self.removed_now.add(i)
 
     def update(self, j: int) -> None:
         """The statement at ``j`` reads other names now (what it binds is unchanged; the
@@ -402,6 +500,9 @@ class _BlockIndex:
             k = bisect.bisect_left(self.barriers, j)
             if k == len(self.barriers) or self.barriers[k] != j:
                 self.barriers.insert(k, j)
+
+
+_NOTHING: frozenset[str] = frozenset()
 
 
 def _is_barrier(stmt: gast.stmt) -> bool:
@@ -512,8 +613,8 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
     passes: list[Callable[[], bool]] = [
         lambda: fold_constants(fn, facts),
         lambda: remove_zero_inits(fn, facts),
-        repeated(inline_temporaries),
-        repeated(propagate_copies),
+        lambda: inline_temporaries(fn, temporaries, facts, to_fixed_point=True),
+        lambda: propagate_copies(fn, temporaries, facts, to_fixed_point=True),
         repeated(coalesce_copies),
         lambda: fuse_accumulations(fn, facts),
         lambda: factor_sums(syntax.statements(fn.body, with_bodies=True), facts),
@@ -533,6 +634,6 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
             unchanged += 1
         if unchanged == len(passes):
             break
-    share_subexpressions(fn, temporaries)
+    share_subexpressions(fn, temporaries, facts)
     rename_working_copies(fn)
     remove_orphan_comments(fn)
