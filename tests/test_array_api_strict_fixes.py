@@ -97,7 +97,7 @@ def test_a_refusal_names_the_helper_that_needs_numpy():
 
 
 def test_dask_compute_guard_from_two_threads_restores_the_scheduler():
-    dask = pytest.importorskip("dask")
+    pytest.importorskip("dask")
     import dask.base
 
     from tangentlike.runtime.libraries import computes_refused, library_of
