@@ -61,8 +61,6 @@ def _index_value(index: ast.expr) -> ast.expr:
     return index
 
 
-
-
 def standard_tree(tree: ast.AST) -> ast.AST:
     """``tree`` (a generated module, a helper's function) with ``_StandardSemantics``'s
     changes, each new node at its old node's line."""
