@@ -8,6 +8,7 @@ import threading
 
 import numpy as np
 import pytest
+from support import check_grad
 
 import tangentlike as tl
 
@@ -139,3 +140,32 @@ def test_a_helper_indexes_a_matrix_by_rows():
         return np.sum(b[0] * b[1])
 
     _check(f, X[:3], RNG.normal(size=(2, 3)))
+
+
+def _numpy_step(z, a):
+    return 0.5 * np.tanh(z) + a
+
+
+def _namespace_step(z, a):
+    return 0.5 * z.__array_namespace__().tanh(z) + a
+
+
+def test_a_fixed_point_whose_step_calls_numpy_is_refused_by_name():
+    """NumPy's ``np.tanh`` of a strict array gives a NumPy array: refused, naming the step."""
+    def f(a):
+        return np.sum(tl.fixed_point(_numpy_step, 0.0 * a, a, tol=1e-13) ** 2)
+
+    a = RNG.normal(size=3) * 0.3
+    check_grad(f, (a,))  # NumPy's: runs, against finite differences
+    with pytest.raises(tl.ArrayLibraryError, match="step function _numpy_step .*line"):
+        tl.grad(f)(xs.asarray(a))
+    with pytest.raises(tl.ArrayLibraryError, match="NumPy's value for array_api_strict"):
+        tl.fixed_point(_numpy_step, xs.asarray(0.0 * a), xs.asarray(a))
+
+
+def test_a_fixed_point_whose_step_uses_the_namespace_runs():
+    z = tl.fixed_point(_namespace_step, xs.asarray(np.zeros(3)), xs.asarray(np.full(3, 0.2)),
+                       tol=1e-13)
+    assert isinstance(z, STRICT_ARRAY)
+    expected = tl.fixed_point(_numpy_step, np.zeros(3), np.full(3, 0.2), tol=1e-13)
+    np.testing.assert_allclose(np.from_dlpack(z), expected, rtol=1e-12)

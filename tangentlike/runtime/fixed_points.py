@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from tangentlike.errors import ConvergenceError, ValueRefusedError
-from tangentlike.runtime import dynamic, pytrees
+from tangentlike.errors import ArrayLibraryError, ConvergenceError, ValueRefusedError
+from tangentlike.runtime import dynamic, libraries, pytrees
 
 METHODS = ("implicit", "one_step")
 
@@ -72,7 +72,30 @@ def fixed_point(step: Callable[..., Any], z0: Any, *params: Any, tol: float = 1e
     respect to ``params`` by implicit differentiation (``method="implicit"``) or through the
     last update only (``method="one_step"``, exact when ``d step/dz = 0`` at ``z*``)."""
     _check(tol, max_iter, method)
-    return _iterate(lambda z: step(z, *params), z0, tol, max_iter, "the iteration")
+    library = next(filter(None, map(libraries.library_in, ((z0,), params))), None)
+    if library is None:
+        return _iterate(lambda z: step(z, *params), z0, tol, max_iter, "the iteration")
+
+    def update(z: Any) -> Any:
+        new = step(z, *params)
+        if libraries.library_in((new,)) is None and libraries.library_in((z,)) is not None:
+            _refuse_numpy_step(step, library)
+        return new
+    return _iterate(update, z0, tol, max_iter, "the iteration")
+
+
+def _refuse_numpy_step(step: Callable[..., Any], library: libraries.Library) -> None:
+    """Refuse a ``step`` that made NumPy values of ``library``'s arrays (it calls NumPy's
+    functions itself, which convert them): iterating on would mix the two."""
+    name = getattr(step, "__qualname__", None) or repr(step)
+    code = getattr(step, "__code__", None)
+    where = f" ({code.co_filename}, line {code.co_firstlineno})" if code is not None else ""
+    raise ArrayLibraryError(
+        f"fixed_point: the step function {name}{where} returned NumPy's value for "
+        f"{library.name}'s arrays: it calls NumPy's functions on them itself, which pull "
+        f"them into NumPy",
+        hint="write the step with the arrays' own namespace (x.__array_namespace__(), "
+        "array_api_compat), or call fixed_point with NumPy arrays")
 
 
 def _differentiable(value: Any) -> bool:

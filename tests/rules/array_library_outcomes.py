@@ -2105,6 +2105,7 @@ REFUSED: dict[str, frozenset[str]] = {
         'fft2-(3, 4), s=(2, 6)',
         'fft2-(3, 4, 2), axes=(-1, 0)',
         'fft2-power-second',
+        'fixed_point-contraction-(3,)',
         'fixed_point-newton-one_step-(3,)',
         'fliplr-2x3',
         'fliplr-2x3x4',
@@ -4903,9 +4904,6 @@ _BUGS_BY_REASON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     'array_api_strict': {
-        "TypeError in the generated code: Expected Array or Python scalar; got <class 'num...": (
-            'fixed_point-contraction-(3,)',
-        ),
         'UnsupportedSyntaxError in the generated code: np.nan_to_num(..., copy=False) chan...': (
             'nan_to_num-copy-false',
         ),
