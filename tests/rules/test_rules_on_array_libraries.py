@@ -124,10 +124,17 @@ def _outcome(library: str, case_id: str) -> str:
 def test_derivative_on_library_arrays(library: str, case_id: str) -> None:
     case = ALL[case_id]
     convert, array_type, to_numpy = CONVERT[library]
-    df = tangentlike.grad(case.func, wrt=case.wrt)
-    expected = as_tuple(df(*case.args), len(case.wrt))
     args = [convert(a) for a in case.args]
     outcome = _outcome(library, case_id)
+    try:
+        df = tangentlike.grad(case.func, wrt=case.wrt)
+        expected = as_tuple(df(*case.args), len(case.wrt))
+    except tangentlike.TangentlikeError:
+        if outcome != "refused":
+            raise
+        with pytest.raises(tangentlike.TangentlikeError):  # refused on NumPy too, and here
+            _lazily(lambda: tangentlike.grad(case.func, wrt=case.wrt)(*args))
+        return
     if outcome == "refused":
         with pytest.raises(tangentlike.ArrayLibraryError):
             _lazily(lambda: df(*args))
