@@ -125,6 +125,16 @@ def clone(node: Any) -> Any:
     return new
 
 
+def clone_without(node: gast.AST, skipped: tuple[str, ...]) -> gast.AST:
+    """:func:`clone` of ``node`` with the fields ``skipped`` (``body``, ``orelse``) left as
+    empty lists for the caller to fill, their statements not copied."""
+    new = node.__class__.__new__(node.__class__)
+    new.__dict__.update(
+        (key, [] if key in skipped else clone_info(value) if key == anno.KEY else clone(value))
+        for key, value in node.__dict__.items())
+    return new
+
+
 def clone_info(record: Any) -> Any:
     """A copy of a node's annotation record (what ``clone`` gives the copy of the node)."""
     if record.__class__ is anno.NodeInfo:  # a plain record: what copy.copy does, faster

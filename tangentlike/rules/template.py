@@ -426,7 +426,7 @@ def _selected(statements: list[gast.stmt],
     out = []
     for stmt in statements:
         if isinstance(stmt, gast.If):
-            branch = syntax.clone(stmt)
+            branch = syntax.clone_without(stmt, ("body", "orelse"))
             branch.body = _selected(stmt.body, select) or [gast.Pass()]
             branch.orelse = _selected(stmt.orelse, select)
             out.append(branch)
