@@ -110,7 +110,7 @@ def _primary(nodeid: str) -> str | None:
 # order; the others run with ``-m slow``.  Keeps the default run near five minutes on two
 # cores (README, "Testing").
 SAMPLED: dict[str, int] = {
-    "tests/test_array_libraries.py::test_gradient": 2,
+    "tests/test_array_libraries.py::test_gradient": 4,
     ("tests/versions/test_shape_specialize.py"
      "::test_rule_case_versions_match_the_generic_gradient"): 4,
     "tests/versions/test_shape_specialize.py::test_rule_case_versions_match_the_generic_tangent": 4,
@@ -120,17 +120,17 @@ SAMPLED: dict[str, int] = {
     "tests/rules/test_templates.py::test_float32_tangents_stay_float32": 2,
     "tests/rules/test_rules_on_array_libraries.py::test_derivative_on_library_arrays": 2,
     "tests/test_jax_style.py::test_jacfwd_jacrev_match_jax": 2,
-    "tests/ad/test_forward.py::test_jvp_matches_gradient_and_finite_differences": 2,
+    "tests/ad/test_forward.py::test_jvp_matches_gradient_and_finite_differences": 4,
     "tests/ad/test_products.py::test_jacobian_of_several_arguments_is_a_tuple_of_blocks": 3,
-    "tests/ad/test_higher_order.py::test_second_order_against_finite_differences": 2,
+    "tests/ad/test_higher_order.py::test_second_order_against_finite_differences": 4,
     "tests/ad/test_higher_order.py::test_jacobian": 2,
     "tests/test_input_types.py::test_numpy_integer_scalar_is_treated_as_a_float": 2,
     "tests/test_input_types.py::test_python_int_is_treated_as_a_float": 2,
     "tests/rules/test_complex_rules.py::test_rule_on_complex_values": 2,
     "tests/test_jax_style.py::test_jacfwd_jacrev_shapes_match_jax": 2,
     "tests/rules/test_stats_generic_more.py::test_continuous_in_every_argument": 3,
-    "tests/frontend/test_function_values.py::test_derivatives_match_finite_differences": 2,
-    "tests/test_scipy_multivariate_more.py::test_every_mode": 2,
+    "tests/frontend/test_function_values.py::test_derivatives_match_finite_differences": 4,
+    "tests/test_scipy_multivariate_more.py::test_every_mode": 4,
 }
 
 

@@ -43,6 +43,7 @@ def test_measure_checks_and_tabulates_w3():
     assert table[-1].startswith("| W3 | large MLP") and table[-1].count("|") == 10
 
 
+@pytest.mark.slow  # (a few seconds: the default run keeps the file's other tests)
 def test_a_gradient_that_disagrees_stops_the_measurement():
     """The hand-written gradient doubled: tangentlike's GPU gradient is then half of it."""
     wrong = gpu.GpuRow("W3", "wrong", gpu.mlp_loss,

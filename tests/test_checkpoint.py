@@ -403,6 +403,7 @@ def _peak_bytes(df, *args) -> int:
     return peak_bytes(df, *args)
 
 
+@pytest.mark.slow  # (a few seconds: the default run keeps the file's other tests)
 def test_checkpointing_a_loop_lowers_peak_memory():
     """50 steps on 100,000 floats (800 kB an array): without the checkpoint each step's
     intermediates are kept for the backward pass (about 207 MB at the peak, 406 MB with

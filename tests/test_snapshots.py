@@ -255,6 +255,7 @@ def long_loop(x, n):
     return np.sum(x)
 
 
+@pytest.mark.slow  # (a few seconds: the default run keeps the file's other tests)
 def test_peak_memory_of_ten_thousand_steps():
     """State: 1000 floats.  With k = 20 the derivative holds the k snapshots (the first is
     the input itself) and one step's working arrays: the current state, the body's

@@ -102,6 +102,7 @@ def vector_loop(x, w):
     return np.sum(x * x)
 
 
+@pytest.mark.slow  # (a few seconds: the default run keeps the file's other tests)
 def test_arrays_compile_and_match_python():
     rng = np.random.default_rng(0)
     x, w = rng.standard_normal(7), rng.standard_normal(7)
