@@ -451,3 +451,35 @@ def checked_version_source(f: Callable, args: tuple, wrt: tuple[int, ...],
         for g, e in zip(got, expected, strict=True):
             np.testing.assert_allclose(g, e, rtol=1e-6, atol=1e-8)
     return source
+
+
+def shapes_version_source(f: Callable, args: tuple, wrt: tuple[int, ...]) -> str:
+    """The source of ``grad(f, wrt)``'s version by shapes for ``args`` (written at the
+    second call)."""
+    df = tangentlike.grad(f, wrt=wrt)
+    df(*args), df(*args)
+    version = df.version_for(*args)
+    assert version.kind == "shapes", version.reason
+    return version.source
+
+
+def check_rewrite_keeps_the_numbers(f: Callable, args: tuple, wrt: tuple[int, ...],
+                                    rewrite: str, marker: str, rtol: float,
+                                    monkeypatch: Any) -> None:
+    """``grad(f, wrt)``'s version for ``args`` holds ``marker`` (what the version rewrite
+    ``tangentlike.versions.lower.<rewrite>`` writes); its gradient equals the generic
+    derivative's (dtype, and within ``rtol``) and, bit for bit, the gradient of the version
+    written with that rewrite switched off (which holds no ``marker``)."""
+    assert marker in shapes_version_source(f, args, wrt)
+    df = tangentlike.grad(f, wrt=wrt)
+    generic = df.specializer.generic(*args)
+    rewritten = df(*args)
+    for got, want in zip(rewritten, generic, strict=True):
+        assert np.asarray(got).dtype == np.asarray(want).dtype
+        np.testing.assert_allclose(got, want, rtol=rtol)
+    monkeypatch.setattr(f"tangentlike.versions.lower.{rewrite}", lambda *a: False)
+    tangentlike.clear_cache()
+    assert marker not in shapes_version_source(f, args, wrt)
+    plain = tangentlike.grad(f, wrt=wrt)(*args)
+    for got, want in zip(rewritten, plain, strict=True):
+        assert np.asarray(got).tobytes() == np.asarray(want).tobytes()

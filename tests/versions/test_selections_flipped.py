@@ -17,7 +17,7 @@ import textwrap
 import gast
 import numpy as np
 import pytest
-from support import check_grad
+from support import check_grad, check_rewrite_keeps_the_numbers, shapes_version_source
 
 import tangentlike
 from tangentlike.backend import emit
@@ -175,14 +175,6 @@ CASES = [
 ]
 
 
-def _source(f, args: tuple, wrt: tuple) -> str:
-    df = tangentlike.grad(f, wrt=wrt)
-    df(*args), df(*args)
-    version = df.version_for(*args)
-    assert version.kind == "shapes", version.reason
-    return version.source
-
-
 @pytest.mark.parametrize(("f", "args", "wrt"), CASES, ids=lambda c: getattr(c, "__name__", ""))
 def test_derivatives_match_finite_differences(f, args, wrt) -> None:
     check_grad(f, args, wrt=wrt)
@@ -193,27 +185,15 @@ def test_derivatives_match_finite_differences(f, args, wrt) -> None:
 def test_the_version_flips_and_gives_the_numbers_of_the_selection(f, args, wrt, dtype,
                                                                   monkeypatch) -> None:
     args = tuple(a.astype(dtype) if isinstance(a, np.ndarray) else a for a in args)
-    assert "_flip <<= " in _source(f, args, wrt)
-    df = tangentlike.grad(f, wrt=wrt)
-    generic = df.specializer.generic(*args)
-    flipped = df(*args)
-    for got, want in zip(flipped, generic, strict=True):
-        assert np.asarray(got).dtype == np.asarray(want).dtype
-        np.testing.assert_allclose(got, want, rtol=1e-5 if dtype is np.float32 else 1e-12)
-    monkeypatch.setattr("tangentlike.versions.lower.flip_selections", lambda *a: False)
-    tangentlike.clear_cache()
-    assert "_flip" not in _source(f, args, wrt)
-    df = tangentlike.grad(f, wrt=wrt)
-    df(*args), df(*args)
-    for got, want in zip(flipped, df(*args), strict=True):
-        assert np.asarray(got).tobytes() == np.asarray(want).tobytes()
+    check_rewrite_keeps_the_numbers(f, args, wrt, "flip_selections", "_flip <<= ",
+                                    1e-5 if dtype is np.float32 else 1e-12, monkeypatch)
 
 
 def test_ties_and_infinities_reach_the_gradient_as_without_the_rewrite(monkeypatch) -> None:
     a = np.array([1.0, 2.0, -np.inf, 0.5, -0.0, 3.0, np.inf])
     b = np.array([1.0, -2.0, 0.0, np.inf, 0.0, 3.0, np.inf])  # ties where a == b
     with np.errstate(all="ignore"):
-        assert "_flip <<= " in _source(lse_below, (a, b), (0, 1))
+        assert "_flip <<= " in shapes_version_source(lse_below, (a, b), (0, 1))
         df = tangentlike.grad(lse_below, wrt=(0, 1))
         calls = [df(a, b) for _ in range(3)]
         monkeypatch.setattr("tangentlike.versions.lower.flip_selections", lambda *a: False)

@@ -16,7 +16,7 @@ import textwrap
 import gast
 import numpy as np
 import pytest
-from support import check_grad
+from support import check_grad, check_rewrite_keeps_the_numbers, shapes_version_source
 
 import tangentlike
 from tangentlike.backend import emit
@@ -186,14 +186,6 @@ def max_min(x, y):
     return np.sum(top * np.sin(low)) + np.sum(hi)
 
 
-def _source(f, args: tuple, wrt: tuple) -> str:
-    df = tangentlike.grad(f, wrt=wrt)
-    df(*args), df(*args)
-    version = df.version_for(*args)
-    assert version.kind == "shapes", version.reason
-    return version.source
-
-
 CASES = [
     (lse_pair, (0.3, np.array([-0.5, 0.8]), RNG.standard_normal(9)), (0, 1)),
     (lse_pair, (0.3, np.array([-0.5, 0.8]), RNG.standard_normal(1)), (0, 1)),
@@ -212,20 +204,9 @@ def test_derivatives_match_finite_differences(f, args, wrt) -> None:
 def test_the_version_swaps_and_gives_the_numbers_of_two_selections(f, args, wrt, dtype,
                                                                    monkeypatch) -> None:
     args = tuple(a.astype(dtype) if isinstance(a, np.ndarray) else a for a in args)
-    assert "_swap *= " in _source(f, args, wrt)
-    df = tangentlike.grad(f, wrt=wrt)
-    generic = df.specializer.generic(*args)
-    swapped = df(*args)
-    for got, want in zip(swapped, generic, strict=True):
-        assert np.asarray(got).dtype == np.asarray(want).dtype
-        np.testing.assert_allclose(got, want, rtol=1e-5 if dtype is np.float32 else 1e-13)
-    monkeypatch.setattr("tangentlike.versions.lower.swap_selections", lambda *a: False)
-    tangentlike.clear_cache()
-    assert "_swap *= " not in _source(f, args, wrt)
-    df = tangentlike.grad(f, wrt=wrt)
-    df(*args), df(*args)
-    for got, want in zip(swapped, df(*args), strict=True):
-        np.testing.assert_array_equal(got, want)  # the same selections: the same numbers
+    # the same selections without the rewrite: the same numbers, bit for bit
+    check_rewrite_keeps_the_numbers(f, args, wrt, "swap_selections", "_swap *= ",
+                                    1e-5 if dtype is np.float32 else 1e-13, monkeypatch)
 
 
 def test_ties_and_infinities_reach_the_gradient_as_in_the_generic_derivative() -> None:
@@ -235,7 +216,7 @@ def test_ties_and_infinities_reach_the_gradient_as_in_the_generic_derivative() -
     with np.errstate(all="ignore"):
         generic = df.specializer.generic(x, y)
         calls = [df(x, y) for _ in range(3)]
-        assert "_swap *= " in _source(max_min, (x, y), (0, 1))
+        assert "_swap *= " in shapes_version_source(max_min, (x, y), (0, 1))
     for got in calls:
         for g, e in zip(got, generic, strict=True):
             assert g.tobytes() == e.tobytes()
