@@ -262,12 +262,19 @@ def _undisturbed(block: list[gast.stmt], first: int, second: int, k: int,
         stmt = block[i]
         if syntax.is_comment(stmt):
             continue
-        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], gast.Name) and _pure(stmt, resolve)):
-            return False
-        if stmt.targets[0].id in reads[0] | (reads[1] if i > second else set()):
+        name = _binds_one_name(stmt, resolve)
+        if name is None or name in reads[0] | (reads[1] if i > second else set()):
             return False
     return True
+
+
+def _binds_one_name(stmt: gast.stmt, resolve: Callable) -> str | None:
+    """The name ``stmt`` binds when it is ``name = e`` and nothing in ``e`` can change an
+    array in place (:func:`_pure`); else None."""
+    if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name) and _pure(stmt, resolve)):
+        return stmt.targets[0].id
+    return None
 
 
 # Functions that never change their arguments, with the most positional arguments that
@@ -380,9 +387,7 @@ def _swap_partner(block: list[gast.stmt], i: int,
             return j, (mask, a, b), _BITS[kinds[1][2]]
         if syntax.is_comment(stmt):
             continue
-        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], gast.Name) and _pure(stmt, resolve)
-                and stmt.targets[0].id not in (mask, a, b)):
+        if _binds_one_name(stmt, resolve) in (None, mask, a, b):
             return None
     return None
 
@@ -488,16 +493,14 @@ def _compared_before(block: list[gast.stmt], k: int, mask: str, u: str, v: str,
         stmt = block[i]
         if syntax.is_comment(stmt):
             continue
-        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], gast.Name)):
-            return False
-        if stmt.targets[0].id == mask:
+        name = _binds_one_name(stmt, resolve)
+        if name == mask:
             test = stmt.value
             return (isinstance(test, gast.Compare) and len(test.ops) == 1
                     and isinstance(test.ops[0], (gast.Gt, gast.Lt))
                     and isinstance(test.left, gast.Name)
                     and isinstance(test.comparators[0], gast.Name)
                     and {test.left.id, test.comparators[0].id} == {u, v})
-        if stmt.targets[0].id in (u, v) or not _pure(stmt, resolve):
+        if name is None or name in (u, v):
             return False
     return False
