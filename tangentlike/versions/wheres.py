@@ -421,6 +421,9 @@ def flip_selections(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
     names: set[str] | None = None
     changed = False
     for block in syntax.blocks(fn.body):
+        if not any(isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Compare)
+                   for stmt in block):
+            continue  # no mask bound here: each statement's walk is spared
         k = 0
         while k < len(block):
             found = _flippable(block, k, resolve)
