@@ -131,6 +131,7 @@ def _rule_takes(op: Operation, names: set[str]) -> bool:
 def _activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction,
               local_names: set[str]) -> Activity:
     edges: list[tuple[list[str], list[str]]] = []  # (inputs, targets)
+    written: list[tuple[gast.stmt, list[str]]] = []  # each assignment or call, what it binds
     for stmt in syntax.statements(fn.body, with_bodies=False):
         if isinstance(stmt, gast.For):
             source = loop_source(stmt)
@@ -138,18 +139,18 @@ def _activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction,
                 edges.append(([source], sorted(syntax.stored_names(stmt.target))))
         elif isinstance(stmt, (gast.Assign, gast.Expr)):
             op = operation(stmt, parsed, local_names)
+            outs = targets(stmt) + mutated(stmt, op)
+            written.append((stmt, outs))
             if op.differentiable:
-                edges.append((_derivative_inputs(op), targets(stmt) + mutated(stmt, op)))
+                edges.append((_derivative_inputs(op), outs))
     varied = _reach(set(wrt), edges)
     returned = fn.body[-1].value
     useful = syntax.loaded_names(returned) if returned is not None else set()
     useful = _reach(useful, [(outs, inputs) for inputs, outs in edges])
     result = Activity(varied, useful)
     active = result.active
-    for stmt in syntax.statements(fn.body, with_bodies=False):
-        if isinstance(stmt, (gast.Assign, gast.Expr)):
-            outs = targets(stmt) + mutated(stmt, operation(stmt, parsed, local_names))
-            anno.info(stmt).active = bool(active.intersection(outs))
+    for stmt, outs in written:
+        anno.info(stmt).active = bool(active.intersection(outs))
     return result
 
 
