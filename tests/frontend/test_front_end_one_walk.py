@@ -215,3 +215,14 @@ def test_generation_unchanged_by_the_prefilter_of_helpers(tmp_path) -> None:
         x, h = 0.7, 1e-6
         expected = (f(x + h) - f(x - h)) / (2 * h)
         assert abs(tangentlike.grad(f)(x) - expected) < 1e-6
+
+
+@pytest.mark.parametrize("path", SOURCES[1::6], ids=lambda p: os.path.relpath(p, ROOT))
+def test_child_nodes_are_gast_children_less_contexts_and_operators(path: str) -> None:
+    from tangentlike.frontend.children import child_nodes
+    leaves = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop)
+    with open(path, encoding="utf-8") as f:
+        tree = gast.parse(f.read())
+    for node in gast.walk(tree):
+        expected = [c for c in gast.iter_child_nodes(node) if not isinstance(c, leaves)]
+        assert [id(c) for c in child_nodes(node)] == [id(c) for c in expected]
