@@ -405,12 +405,13 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     use_default_values(parsed, namespace.name_for)
     fn = _normalized(parsed, namer, namespace, params)
     wrt_names = [params[i] for i in wrt]
-    activity = annotate.activity(fn, wrt_names, parsed)
-    annotate.check_rules(fn, parsed, activity.active, activity.varied, options.mode)
+    bound = syntax.stored_names(fn)  # (the three passes below bind no name)
+    activity = annotate.activity(fn, wrt_names, parsed, bound)
+    annotate.check_rules(fn, parsed, activity.active, activity.varied, options.mode, bound)
     guards = parsed.guards
     guards.include(guards_of(parsed.func))  # a generated function's (a derivative's)
     namer.used.update(_local_names(parsed.name, options.mode))
-    aliasing.check_function(fn, parsed, activity.varied, namespace)
+    aliasing.check_function(fn, parsed, activity.varied, namespace, bound)
 
     def callees(callee: Callable, callee_wrt: tuple[int, ...], where: Location,
                 ) -> tuple[str, ...]:

@@ -81,11 +81,13 @@ def conflicts(analysis: Analysis, varied: set[str]) -> list[tuple[Change, list[s
 def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
           summaries: Callable[[Any], FunctionSummary | None], varied: set[str],
           location: Callable[[gast.AST], Location],
-          guard: Callable[[str, str, str, Location], gast.stmt]) -> None:
+          guard: Callable[[str, str, str, Location], gast.stmt],
+          bound: set[str] | None = None) -> None:
     """Refuse the in-place changes the derivative would not see; where only the values can
     tell (a float is never shared, ``y[1]`` of a vector is a number, not a view), put a
-    run-time check in the derivative instead."""
-    analysis = Analysis(fn, resolve, summaries, varied)
+    run-time check in the derivative instead.  ``bound``: the names ``fn`` binds, where the
+    caller has them."""
+    analysis = Analysis(fn, resolve, summaries, varied, bound)
     analysis.run()
     _refuse_changes_outside(analysis, location)
     bindings: dict[str, list[gast.stmt]] = {}
@@ -175,14 +177,16 @@ def _reads_element(stmt: gast.stmt) -> bool:
     return all(isinstance(p, gast.Name) or syntax.is_number(p) for p in parts)
 
 
-def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespace: Any) -> None:
+def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespace: Any,
+                   bound: set[str] | None = None) -> None:
     """:func:`check` for the function being differentiated: run-time checks call
-    ``runtime.check_unshared`` under the name ``namespace`` gives it."""
+    ``runtime.check_unshared`` under the name ``namespace`` gives it.  ``bound``: the names
+    ``fn`` binds (``syntax.stored_names(fn)``), where the caller has them."""
     from tangentlike import runtime
     from tangentlike.frontend import operations
     from tangentlike.frontend.operations import Kind, Operation
 
-    local = syntax.stored_names(fn)
+    local = syntax.stored_names(fn) if bound is None else bound
 
     def resolve(node: gast.expr) -> Any:
         return operations.resolve(node, parsed, local)
@@ -218,7 +222,7 @@ def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespac
     def location(stmt: gast.AST) -> Location:
         return anno.info(stmt).origin or parsed.location(stmt)
 
-    check(fn, resolve, summary_of, varied, location, guard)
+    check(fn, resolve, summary_of, varied, location, guard, local)
 
 
 def _refuse_changes_outside(analysis: Analysis, location: Callable[[gast.AST], Location],
@@ -228,7 +232,7 @@ def _refuse_changes_outside(analysis: Analysis, location: Callable[[gast.AST], L
     the function makes or is given, and its backward pass would put the old items back."""
     changes = [(change, sorted(o[1] for o in change.objects if o[0] == "global"))
                for change in analysis.changes.values()]
-    changes += _writes_into_attributes(analysis.fn, analysis.params)
+    changes += _writes_into_attributes(analysis.fn, analysis.params, analysis.bound_names())
     for change, outside in changes:
         if outside and not _logs(change.stmt, analysis.varied):
             names = " and ".join(repr(n) for n in outside)
@@ -242,13 +246,13 @@ def _refuse_changes_outside(analysis: Analysis, location: Callable[[gast.AST], L
                      f"{outside[0]}.copy()) and return it")
 
 
-def _writes_into_attributes(fn: gast.FunctionDef, params: list[str],
+def _writes_into_attributes(fn: gast.FunctionDef, params: list[str], bound: set[str],
                             ) -> list[tuple[Change, list[str]]]:
     """``row = cfg.W; row[2] = v`` (or ``row[1:][0] = v``): a write into data reached through an
     attribute of a global object or module, which the points-to analysis does not follow.
     Names are followed in the order of the statements; one bound again to something else is
     forgotten (in a branch or a loop that may keep a name it should drop: a refusal)."""
-    local = syntax.stored_names(fn) | set(params)
+    local = bound | set(params)
     reached: dict[str, str] = {}  # name -> the dotted path of the data it may be part of
     found = []
     for stmt in syntax.statements(fn.body, with_bodies=True):

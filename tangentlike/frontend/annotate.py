@@ -80,8 +80,10 @@ def _derivative_inputs(op: Operation) -> list[str]:
     return [n for n in names_of([v for v in nodes if isinstance(v, gast.AST)])]
 
 
-def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Activity:
-    """Names that depend on a ``wrt`` input and that the output depends on.
+def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction,
+             bound: set[str] | None = None) -> Activity:
+    """Names that depend on a ``wrt`` input and that the output depends on.  ``bound``:
+    the names ``fn`` binds (``syntax.stored_names(fn)``), where the caller has them.
 
     Flow-insensitive (a name is active everywhere if it is active anywhere), which is exact
     for straight-line code thanks to versioned names, and safe for loops.  A method call
@@ -89,16 +91,16 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Ac
     carries no derivative but whose differentiated argument that method would pass none from
     is a method of an object, found when the call runs (``operations.object_method``).
     """
-    result = _activity(fn, wrt, parsed)
-    while _methods_of_objects(fn, parsed, result.varied):
-        result = _activity(fn, wrt, parsed)
+    local_names = syntax.stored_names(fn) if bound is None else bound
+    result = _activity(fn, wrt, parsed, local_names)
+    while _methods_of_objects(fn, parsed, result.varied, local_names):
+        result = _activity(fn, wrt, parsed, local_names)
     return result
 
 
 def _methods_of_objects(fn: gast.FunctionDef, parsed: ParsedFunction, varied: set[str],
-                        ) -> bool:
+                        local_names: set[str]) -> bool:
     """Make each such call's operation a call of the object's method; whether any changed."""
-    local_names = syntax.stored_names(fn)
     changed = False
     for stmt in syntax.statements(fn.body, with_bodies=False):
         if not isinstance(stmt, gast.Assign):
@@ -126,9 +128,10 @@ def _rule_takes(op: Operation, names: set[str]) -> bool:
     return names <= set(_derivative_inputs(op))
 
 
-def _activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> Activity:
-    local_names = syntax.stored_names(fn)
+def _activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction,
+              local_names: set[str]) -> Activity:
     edges: list[tuple[list[str], list[str]]] = []  # (inputs, targets)
+    written: list[tuple[gast.stmt, list[str]]] = []  # each assignment or call, what it binds
     for stmt in syntax.statements(fn.body, with_bodies=False):
         if isinstance(stmt, gast.For):
             source = loop_source(stmt)
@@ -136,18 +139,18 @@ def _activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction) -> A
                 edges.append(([source], sorted(syntax.stored_names(stmt.target))))
         elif isinstance(stmt, (gast.Assign, gast.Expr)):
             op = operation(stmt, parsed, local_names)
+            outs = targets(stmt) + mutated(stmt, op)
+            written.append((stmt, outs))
             if op.differentiable:
-                edges.append((_derivative_inputs(op), targets(stmt) + mutated(stmt, op)))
+                edges.append((_derivative_inputs(op), outs))
     varied = _reach(set(wrt), edges)
     returned = fn.body[-1].value
     useful = syntax.loaded_names(returned) if returned is not None else set()
     useful = _reach(useful, [(outs, inputs) for inputs, outs in edges])
     result = Activity(varied, useful)
     active = result.active
-    for stmt in syntax.statements(fn.body, with_bodies=False):
-        if isinstance(stmt, (gast.Assign, gast.Expr)):
-            outs = targets(stmt) + mutated(stmt, operation(stmt, parsed, local_names))
-            anno.info(stmt).active = bool(active.intersection(outs))
+    for stmt, outs in written:
+        anno.info(stmt).active = bool(active.intersection(outs))
     return result
 
 
@@ -171,9 +174,11 @@ def _reach(start: set[str], edges: list[tuple[list[str], list[str]]]) -> set[str
 
 
 def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
-                varied: set[str] = frozenset(), mode: str = "reverse") -> None:
-    """Every active statement must have a derivative rule: never a silent zero."""
-    local_names = syntax.stored_names(fn)
+                varied: set[str] = frozenset(), mode: str = "reverse",
+                bound: set[str] | None = None) -> None:
+    """Every active statement must have a derivative rule: never a silent zero.
+    ``bound``: as for :func:`activity`."""
+    local_names = syntax.stored_names(fn) if bound is None else bound
     for stmt in syntax.statements(fn.body, with_bodies=False):
         if (isinstance(stmt, gast.For) and not loop_source(stmt)
                 and syntax.loaded_names(stmt.iter) & varied

@@ -19,6 +19,8 @@ refuse a ``del`` that is safe, never drop one whose absence shows.
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Literal
 
 import gast
@@ -43,12 +45,12 @@ def drop_deletions(parsed: ParsedFunction) -> None:
     args = node.args
     params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
     params |= {a.id for a in (args.vararg, args.kwarg) if a is not None}
-    closures = _closure_reads(node.body)
+    closures = functools.cache(lambda: _closure_reads(node.body))  # (walked at a first del)
     _visit(parsed, node.body, [], params, closures)
 
 
 def _visit(parsed: ParsedFunction, block: list[gast.stmt], frames: list[_Frame],
-           params: set[str], closures: set[str]) -> None:
+           params: set[str], closures: Callable[[], set[str]]) -> None:
     i = 0
     while i < len(block):
         stmt = block[i]
@@ -72,7 +74,7 @@ def _visit(parsed: ParsedFunction, block: list[gast.stmt], frames: list[_Frame],
 
 
 def _check(parsed: ParsedFunction, stmt: gast.Delete, target: gast.expr,
-           frames: list[_Frame], params: set[str], closures: set[str]) -> None:
+           frames: list[_Frame], params: set[str], closures: Callable[[], set[str]]) -> None:
     def refuse(what: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError(
             f"tangentlike does not support {what} in a differentiated function",
@@ -81,7 +83,7 @@ def _check(parsed: ParsedFunction, stmt: gast.Delete, target: gast.expr,
     if not isinstance(target, gast.Name):
         raise refuse("a del of a subscript, slice or attribute (it changes a value in place)")
     name = target.id
-    if name in closures:
+    if name in closures():
         raise refuse(f"a del of '{name}', which a nested function or lambda reads")
     if not _bound_before(name, frames, params):
         raise refuse(f"a del of '{name}' where it may not be bound")

@@ -160,7 +160,8 @@ class Lowering(syntax.Transformer):
     # -- statements ---------------------------------------------------------------------
     def run(self) -> None:
         self.parsed.node.body = self.statements(self.parsed.node.body)
-        left = {id(n) for n in syntax.walk(self.parsed.node)} & set(self.with_defaults)
+        left = self.with_defaults and (
+            {id(n) for n in syntax.walk(self.parsed.node)} & set(self.with_defaults))
         if left:
             value, made = self.with_defaults[left.pop()]
             raise UnsupportedSyntaxError(

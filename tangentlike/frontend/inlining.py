@@ -89,12 +89,24 @@ def inline_helpers(parsed: ParsedFunction) -> ParsedFunction | None:
     if not isinstance(func, types.FunctionType) or parsed.values is not None \
             or os.environ.get(ENV) == "off":
         return None
+    if not _calls_free_names(parsed.node):
+        return None  # no call of a helper to write out (the usual case: no copy, no walk)
     node = syntax.clone(parsed.node)
     inliner = _Inliner(parsed, node)
     node.body = inliner.block(node.body, (func,))
     if not inliner.inlined:
         return None
     return ParsedFunction(func=func, node=node, filename=parsed.filename, guards=parsed.guards)
+
+
+def _calls_free_names(node: gast.FunctionDef) -> bool:
+    """Whether ``node`` calls a name that is neither a builtin's nor bound in it: only such
+    a call can be a helper's (``_Inliner._call``); one walk, then the bound names only if
+    there is one."""
+    called = {sub.func.id for sub in syntax.walk(node)
+              if sub.__class__ is gast.Call and sub.func.__class__ is gast.Name
+              and not hasattr(builtins, sub.func.id)}
+    return bool(called) and not called <= syntax.stored_names(node)
 
 
 def _eager_fields(node: gast.AST) -> list[tuple[str, int | None]]:

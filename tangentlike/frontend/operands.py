@@ -78,12 +78,17 @@ class ExpressionSplitter:
         )
 
     def check_expression(self, node: gast.AST) -> None:
-        spread = {id(a) for call in syntax.walk(node) if isinstance(call, gast.Call)
-                  for a in call.args if isinstance(a, gast.Starred)}  # f(*xs): see spread
+        found = []  # (one walk: the spread arguments are known once it is done)
+        spread = set()  # f(*xs): see spread
         for sub in syntax.walk(node):
-            entry = UNSUPPORTED_EXPRESSIONS.get(type(sub))
-            if entry is not None and id(sub) not in spread:
-                raise self.unsupported(sub, *entry)
+            cls = sub.__class__
+            if cls is gast.Call:
+                spread.update(id(a) for a in sub.args if isinstance(a, gast.Starred))
+            elif cls in UNSUPPORTED_EXPRESSIONS:
+                found.append(sub)
+        for sub in found:
+            if id(sub) not in spread:
+                raise self.unsupported(sub, *UNSUPPORTED_EXPRESSIONS[sub.__class__])
 
     # -- names ----------------------------------------------------------------------------
     def read(self, node: gast.expr) -> gast.expr:

@@ -11,6 +11,7 @@ import enum
 import functools
 import operator
 import types
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,7 +69,7 @@ class Dynamic:
         return gast.Attribute(value=receiver, attr=self.method, ctx=gast.Load())
 
 
-def dynamic_callee(func: gast.expr, local_names: set[str]) -> Dynamic | None:
+def dynamic_callee(func: gast.expr, local_names: Collection[str]) -> Dynamic | None:
     """The :class:`Dynamic` callee ``func`` is, if it is one."""
     if isinstance(func, gast.Name) and func.id in local_names:
         return Dynamic(func.id)

@@ -76,8 +76,9 @@ class Analysis:
 
     def __init__(self, fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
                  summaries: Callable[[Any], FunctionSummary | None],
-                 varied: set[str] = frozenset()):
+                 varied: set[str] = frozenset(), bound: set[str] | None = None):
         self.fn = fn
+        self._bound = bound  # the names fn binds, where the caller has them
         self.varied = set(varied)
         self.resolve = resolve
         self.summaries = summaries
@@ -119,14 +120,24 @@ class Analysis:
         """The free names (the user's globals, closure variables) that hold data the
         function could write into: arrays, lists, dicts (a random generator, a module or a
         function is not data: drawing from a generator is followed by random draws)."""
-        local = syntax.stored_names(self.fn) | set(self.params)
+        local = self.bound_names() | set(self.params)
         return [name for name in sorted(syntax.loaded_names(self.fn) - local)
                 if isinstance(self.resolve(gast.Name(id=name, ctx=gast.Load(), annotation=None,
                                                      type_comment=None)),
                               (np.ndarray, list, dict))]
 
+    def bound_names(self) -> set[str]:
+        """The names the function binds (``syntax.stored_names``)."""
+        if self._bound is None:
+            self._bound = syntax.stored_names(self.fn)
+        return self._bound
+
     # -- statements ------------------------------------------------------------------------
     def block(self, body: list[gast.stmt], state: State) -> State:
+        """The state after ``body``, from ``state`` (not changed: the block binds names in a
+        copy of its own, made once, not one per assignment)."""
+        if body:
+            state = State(dict(state.points))
         for stmt in body:
             state = self.statement(stmt, state)
             for key in self._changed_at.get(id(stmt), ()):
@@ -168,6 +179,8 @@ class Analysis:
                       for n, objects in state.points.items()})
 
     def statement(self, stmt: gast.stmt, state: State) -> State:
+        """The state after ``stmt``; an assignment binds its names in ``state`` itself (the
+        enclosing block's own copy)."""
         if isinstance(stmt, gast.If):
             return self.block(stmt.body, state).merged(self.block(stmt.orelse, state))
         if isinstance(stmt, gast.Try):  # it may stop after any statement of its body
@@ -214,8 +227,10 @@ class Analysis:
                                f"the augmented assignment to {user!r} changes it in place",
                                user, spares=syntax.stored_names(target), checked=True))
         if isinstance(target, (gast.Tuple, gast.List)):
-            return self.bind(target, self.element(objects), state)
-        return self.bind(target, objects, state)
+            objects = self.element(objects)
+        for name in syntax.stored_names(target):
+            state.points[name] = objects
+        return state
 
     def bind(self, target: gast.expr, objects: frozenset, state: State) -> State:
         points = dict(state.points)
@@ -302,7 +317,7 @@ class Analysis:
             change(args[0], f"{described}(..., copy=False)", "changes")
         if "out" in keywords:
             change(keywords["out"], f"{described}(..., out=...)", "changes")
-        if dynamic_callee(call.func, set(state.points)) is not None:
+        if dynamic_callee(call.func, state.points.keys()) is not None:  # (no copy per call)
             return  # a callee known when the call runs: checked then (runtime.dynamic)
         receiver = call.func.value if isinstance(call.func, gast.Attribute) and \
             isinstance(call.func.value, gast.Name) and call.func.value.id in state.points \

@@ -31,6 +31,7 @@ def share_repeated_values(fn: gast.FunctionDef, temporaries: set[str],
                           resolve: Callable[[gast.expr], Any]) -> bool:
     """Drop the repeated computations of ``fn`` (see the module docstring), in place.
     ``resolve``: a callee's expression -> the object it names.  True if any was."""
+    resolve = _once_per_node(resolve)  # (each callee is looked at by two or three tests)
     counts = dataflow.definition_counts(fn)
     once = {n for n in temporaries if counts.get(n) == 1}
     candidates = once - _mutable(fn, resolve)
@@ -41,6 +42,19 @@ def share_repeated_values(fn: gast.FunctionDef, temporaries: set[str],
     if renames:
         _read_as(fn, renames)
     return bool(renames)
+
+
+def _once_per_node(resolve: Callable[[gast.expr], Any]) -> Callable[[gast.expr], Any]:
+    """``resolve``, called once per node (the node kept with its value: its id is not
+    reused while the cache lives)."""
+    known: dict[int, tuple[gast.expr, Any]] = {}
+
+    def resolved(node: gast.expr) -> Any:
+        entry = known.get(id(node))
+        if entry is None or entry[0] is not node:
+            entry = known[id(node)] = (node, resolve(node))
+        return entry[1]
+    return resolved
 
 
 def _block(body: list[gast.stmt], candidates: set[str], resolve: Callable,

@@ -33,8 +33,7 @@ class Spreading:
 
     def __init__(self, fn: gast.FunctionDef):
         self.shown: dict[str, int | tuple[str, ...]] = {}
-        self.changed = _changed_otherwise(fn)
-        self.shared = _shared(fn)
+        self.changed, self.shared = _changed_and_shared(fn)
 
     def show(self, name: str, value: gast.expr) -> None:
         """``name`` is bound to ``value`` (as written, before it is split)."""
@@ -155,43 +154,43 @@ def _constant_keys(value: gast.Dict) -> bool:
                for k in value.keys)
 
 
-def _changed_otherwise(node: gast.FunctionDef) -> set[str]:
-    """Names whose value may change other than by a plain assignment: in place
-    (``xs[i] = v``, ``del xs[i]``, ``xs.append(v)``: any method called on them, ``+=``), or
-    as the target of a ``for``, a comprehension or a ``with``."""
+def _changed_and_shared(node: gast.FunctionDef) -> tuple[set[str], set[str]]:
+    """In one walk of ``node``: the names whose value may change other than by a plain
+    assignment: in place (``xs[i] = v``, ``del xs[i]``, ``xs.append(v)``: any method called
+    on them, ``+=``), or as the target of a ``for``, a comprehension or a ``with``; and the
+    names whose value another name or function may reach (so change a list's length or a
+    dict's keys): every name read other than spread (``*xs``, ``**d``), indexed
+    (``xs[i]``), looped over (``for x in xs``) or measured (``len(xs)``)."""
     changed = set()
+    kept = set()  # the ids of the reads that do not share
+    read: list[gast.Name] = []
     for sub in syntax.walk(node):
-        if isinstance(sub, gast.Subscript) and isinstance(sub.ctx, (gast.Store, gast.Del)) \
-                and isinstance(sub.value, gast.Name):
-            changed.add(sub.value.id)
-        elif isinstance(sub, gast.Call) and isinstance(sub.func, gast.Attribute) \
-                and isinstance(sub.func.value, gast.Name):
-            changed.add(sub.func.value.id)
+        cls = sub.__class__
+        if cls is gast.Name:
+            if sub.ctx.__class__ is gast.Load:
+                read.append(sub)
+            elif isinstance(sub.ctx, gast.Del):
+                changed.add(sub.id)
+            continue
+        if cls is gast.Subscript:
+            kept.add(id(sub.value))
+            if isinstance(sub.ctx, (gast.Store, gast.Del)) and isinstance(sub.value, gast.Name):
+                changed.add(sub.value.id)
+        elif cls is gast.Call:
+            func = sub.func
+            if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+                changed.add(func.value.id)
+            elif isinstance(func, gast.Name) and func.id == "len" and len(sub.args) == 1:
+                kept.add(id(sub.args[0]))
+        elif cls is gast.Starred or cls is gast.keyword and sub.arg is None:
+            kept.add(id(sub.value))
         elif isinstance(sub, (gast.AugAssign, gast.For, gast.comprehension)):
             changed |= syntax.stored_names(sub.target)
+            if cls is gast.For:
+                kept.add(id(sub.iter))
         elif isinstance(sub, gast.withitem) and sub.optional_vars is not None:
             changed |= syntax.stored_names(sub.optional_vars)
-        elif isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Del):
-            changed.add(sub.id)
-    return changed
-
-
-def _shared(node: gast.FunctionDef) -> set[str]:
-    """Names whose value another name or function may reach (so change a list's length or
-    a dict's keys): every name read other than spread (``*xs``, ``**d``), indexed
-    (``xs[i]``), looped over (``for x in xs``) or measured (``len(xs)``)."""
-    kept = set()
-    for sub in syntax.walk(node):
-        if isinstance(sub, (gast.Starred, gast.Subscript)) or isinstance(
-                sub, gast.keyword) and sub.arg is None:
-            kept.add(id(sub.value))
-        elif isinstance(sub, gast.For):
-            kept.add(id(sub.iter))
-        elif isinstance(sub, gast.Call) and isinstance(sub.func, gast.Name) \
-                and sub.func.id == "len" and len(sub.args) == 1:
-            kept.add(id(sub.args[0]))
-    return {sub.id for sub in syntax.walk(node) if isinstance(sub, gast.Name)
-            and isinstance(sub.ctx, gast.Load) and id(sub) not in kept}
+    return changed, {sub.id for sub in read if id(sub) not in kept}
 
 
 def _int_constant(node: gast.expr | None) -> int | None | bool:
