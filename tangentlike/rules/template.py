@@ -145,11 +145,16 @@ class _Instance:
         self.where = where
         self.callees = callees  # a called global (by its name in the template) -> the object
         self.contributions = contributions
+        # whether a constant (or an empty tuple) may be in what was copied since it was
+        # reset: without one, constant folding finds nothing to fold
+        self.constants = False
 
     def copy(self, node: Any) -> Any:
         cls = node.__class__
         if cls is gast.Name:
             return self._name(node)
+        if cls is gast.Constant or cls is gast.Tuple and not node.elts:
+            self.constants = True
         if cls is gast.Subscript:
             derivative = self._derivative_read(node)
             if derivative is not None:
@@ -190,19 +195,21 @@ class _Instance:
         return new
 
     def _name(self, node: gast.Name) -> gast.expr:
-        new = self._renamed(node)
-        if new.id in self.params:
-            return value_expression(syntax.clone(self.params[new.id]))
-        return new
+        bound = self.params.get(self.renames.get(node.id, node.id))
+        if bound is not None:  # (the renamed name is not made only to be replaced)
+            self.constants |= bound.__class__ is not gast.Name
+            return value_expression(syntax.clone(bound))
+        return self._renamed(node)
 
     def _slice(self, node: gast.AST) -> gast.AST:
         """A subscript's index: a parameter there is replaced as it is (``x[i]``, with
         ``i`` bound to ``1:3``, stays an index)."""
         if node.__class__ is gast.Name:
-            new = self._renamed(node)
-            if new.id in self.params:
-                return syntax.clone(self.params[new.id])
-            return new
+            bound = self.params.get(self.renames.get(node.id, node.id))
+            if bound is not None:
+                self.constants |= bound.__class__ is not gast.Name
+                return syntax.clone(bound)
+            return self._renamed(node)
         return self.copy(node)
 
     def _derivative_read(self, node: gast.Subscript) -> gast.Name | None:
@@ -372,10 +379,15 @@ def instantiate(
     callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
     renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
     instance = _Instance(params, renames, derivative, rule, where, callees, contributions)
-    out = [instance.copy(stmt) for stmt in kept]
+    out, constant_free = [], set()
+    for stmt in kept:
+        instance.constants = False
+        out.append(instance.copy(stmt))
+        if not instance.constants:
+            constant_free.add(id(out[-1]))
     if spread:
         out = [_SpliceStarred().visit(stmt) for stmt in out]
-    out = resolve_static_branches(out)
+    out = resolve_static_branches(out, constant_free)
     for stmt in out:
         calls = []
         for sub in syntax.walk(stmt):  # (one walk: the statements, then the calls in them)
@@ -478,12 +490,16 @@ class _SpliceStarred(gast.NodeTransformer):
         return node
 
 
-def resolve_static_branches(statements: list[gast.stmt]) -> list[gast.stmt]:
+def resolve_static_branches(statements: list[gast.stmt],
+                            constant_free: set[int] | frozenset[int] = frozenset(),
+                            ) -> list[gast.stmt]:
     """Fold constants, and replace an ``if`` whose test became a constant by its branch
-    (``if axes is None:`` with ``axes`` bound to a literal)."""
+    (``if axes is None:`` with ``axes`` bound to a literal).  A statement in
+    ``constant_free`` (by id) holds no constant and no empty tuple: nothing to fold."""
     out = []
     for stmt in statements:
-        FoldConstants(algebra=False).visit(stmt)
+        if id(stmt) not in constant_free:
+            FoldConstants(algebra=False).visit(stmt)
         if isinstance(stmt, gast.If):
             if isinstance(stmt.test, gast.Constant):
                 out += resolve_static_branches(stmt.body if stmt.test.value else stmt.orelse)
