@@ -64,6 +64,8 @@ class _Planner:
         self.saved: dict[str, Reason] = {}
         self.slices: dict[StmtRef, Reason] = {}
         self.facts: dict[StmtRef, tuple[set[str], set[str], set[str], set[str]]] = {}
+        # each adjoint's value reads and copies (``_summarize``), found with its reads
+        self.summaries: dict[StmtRef, tuple[set[str], list[tuple[str, str]]]] = {}
         for stmt in program.statements():
             if isinstance(stmt, (gast.Assign, gast.Expr)):
                 self.facts[program.ref(stmt)] = self._simple_facts(stmt)
@@ -71,7 +73,11 @@ class _Planner:
     def _simple_facts(self, stmt: gast.stmt):
         """(adjoint reads, restore reads, reset reads, captures) of a simple statement."""
         adjoint = self.adjoints.of(stmt)
-        body_reads = loads(adjoint.body) if adjoint else set()
+        body_reads = set()
+        if adjoint:
+            values, copied = set(), []
+            _summarize(adjoint.body, self.adjoints.namespace, values, copied, body_reads)
+            self.summaries[self.program.ref(stmt)] = values, copied
         base = setitem_base(stmt)
         restore = syntax.loaded_names(stmt.targets[0]) if base is not None else set()
         resets, captures = set(), set()
@@ -291,7 +297,10 @@ def _value_reads(program: Program, adjoints: Adjoints, planner: _Planner,
         else:
             adjoint = adjoints.of(stmt)
             if adjoint is not None:
-                _summarize(adjoint.body, namespace, direct, copies)
+                values, copied = planner.summaries[ref]
+                direct |= values
+                for copy, source in copied:
+                    copies.setdefault(copy, set()).add(source)
                 if program.depths[ref]:
                     for name, placeholder in adjoint.values.items():
                         copies.setdefault(placeholder, set()).add(name)
@@ -312,22 +321,36 @@ def value_reads(stmts: list[gast.stmt], namespace: Namespace) -> set[str]:
 
 
 def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
-               copies: dict[str, set[str]]) -> None:
+               copies: dict[str, set[str]] | list[tuple[str, str]],
+               reads: set[str] | None = None) -> None:
     """Add the names ``nodes`` read as values to ``names``, and their copies ``a = b`` to
-    ``copies`` (``a`` read as a value reads ``b`` too)."""
+    ``copies`` (``a`` read as a value reads ``b`` too; a list takes the pairs); with
+    ``reads``, every name they read to it (``loads``)."""
     shape_reads: set[int] = set()
-    for node in (n for s in nodes for n in syntax.walk(s)):
-        if (isinstance(node, gast.Assign) and isinstance(node.value, gast.Name)
-                and isinstance(node.targets[0], gast.Name)):
-            copies.setdefault(node.targets[0].id, set()).add(node.value.id)
-            shape_reads.add(id(node.value))
-        elif isinstance(node, gast.Call):
-            helper = namespace.resolve(node.func)
-            positions = shape_arguments(helper) if helper else ()
-            shape_reads |= {id(node.args[i]) for i in positions if i < len(node.args)}
-        elif (isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)
-              and id(node) not in shape_reads):
-            names.add(node.id)
+    pairs = copies if copies.__class__ is list else None
+    for stmt in nodes:
+        for node in syntax.walk(stmt):
+            cls = node.__class__
+            if cls is gast.Name:
+                if node.ctx.__class__ is gast.Load:
+                    if reads is not None:
+                        reads.add(node.id)
+                    if id(node) not in shape_reads:
+                        names.add(node.id)
+            elif cls is gast.Assign:
+                value, target = node.value, node.targets[0]
+                if value.__class__ is gast.Name and target.__class__ is gast.Name:
+                    if pairs is not None:
+                        pairs.append((target.id, value.id))
+                    else:
+                        copies.setdefault(target.id, set()).add(value.id)
+                    shape_reads.add(id(value))
+            elif cls is gast.Call:
+                helper = namespace.resolve(node.func)
+                if helper:
+                    args = node.args
+                    shape_reads.update(id(args[i]) for i in shape_arguments(helper)
+                                       if i < len(args))
 
 
 def _closed(names: set[str], copies: dict[str, set[str]]) -> set[str]:
