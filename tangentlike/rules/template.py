@@ -148,6 +148,7 @@ class _Instance:
         # whether a constant (or an empty tuple) may be in what was copied since it was
         # reset: without one, constant folding finds nothing to fold
         self.constants = False
+        self.calls: list[gast.Call] = []  # every call in the copies (for default arguments)
 
     def copy(self, node: Any) -> Any:
         cls = node.__class__
@@ -176,6 +177,7 @@ class _Instance:
                 value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
             fields[key] = value
         if cls is gast.Call:
+            self.calls.append(new)
             func = node.func
             if (func.__class__ is gast.Name and func.id in self.callees
                     and func.id not in self.renames):
@@ -197,9 +199,17 @@ class _Instance:
     def _name(self, node: gast.Name) -> gast.expr:
         bound = self.params.get(self.renames.get(node.id, node.id))
         if bound is not None:  # (the renamed name is not made only to be replaced)
-            self.constants |= bound.__class__ is not gast.Name
-            return value_expression(syntax.clone(bound))
+            if bound.__class__ is gast.Name:
+                return syntax.clone(bound)
+            return self._expression(value_expression(syntax.clone(bound)))
         return self._renamed(node)
+
+    def _expression(self, node: gast.expr) -> gast.expr:
+        """A parameter's value, not a name, put in the copy: it may hold a constant, and
+        its calls are the copy's."""
+        self.constants = True
+        self.calls += [sub for sub in syntax.walk(node) if sub.__class__ is gast.Call]
+        return node
 
     def _slice(self, node: gast.AST) -> gast.AST:
         """A subscript's index: a parameter there is replaced as it is (``x[i]``, with
@@ -207,8 +217,9 @@ class _Instance:
         if node.__class__ is gast.Name:
             bound = self.params.get(self.renames.get(node.id, node.id))
             if bound is not None:
-                self.constants |= bound.__class__ is not gast.Name
-                return syntax.clone(bound)
+                if bound.__class__ is gast.Name:
+                    return syntax.clone(bound)
+                return self._expression(syntax.clone(bound))
             return self._renamed(node)
         return self.copy(node)
 
@@ -229,6 +240,7 @@ class _Instance:
         return gast.Name(id=name, ctx=node.ctx, annotation=None, type_comment=None)
 
 
+_SIMPLE = frozenset({gast.Assign, gast.Expr, gast.Pass})  # (statements holding no other)
 _LEAF_CLASSES = frozenset(c for base in (gast.expr_context, gast.operator, gast.unaryop,
                                          gast.cmpop, gast.boolop)
                           for c in base.__subclasses__())
@@ -389,13 +401,14 @@ def instantiate(
         out = [_SpliceStarred().visit(stmt) for stmt in out]
     out = resolve_static_branches(out, constant_free)
     for stmt in out:
-        calls = []
-        for sub in syntax.walk(stmt):  # (one walk: the statements, then the calls in them)
-            if isinstance(sub, gast.stmt):
-                anno.info(sub).generated = True
-            elif sub.__class__ is gast.Call:
-                calls.append(sub)
-        _drop_default_arguments(calls, namespace)
+        if stmt.__class__ in _SIMPLE:
+            anno.info(stmt).generated = True
+        else:
+            for sub in syntax.walk(stmt):
+                if isinstance(sub, gast.stmt):
+                    anno.info(sub).generated = True
+    # (the calls folding left out of the copies too: they are not in the statements)
+    _drop_default_arguments(instance.calls, namespace)
     return out
 
 
