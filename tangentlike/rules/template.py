@@ -169,8 +169,11 @@ class _Instance:
             if kind is list:
                 value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
             elif isinstance(value, gast.AST):
-                value = (self._slice(value) if key == "slice" and cls is gast.Subscript
-                         else self.copy(value))
+                if kind in _LEAF_CLASSES and not value.__dict__:
+                    pass  # a context or an operator: shared, as ``copy`` would
+                else:
+                    value = (self._slice(value) if key == "slice" and cls is gast.Subscript
+                             else self.copy(value))
             elif key == anno.KEY:
                 value = syntax.clone_info(value)
             elif isinstance(value, list):  # a subclass of list
@@ -190,7 +193,7 @@ class _Instance:
         target = self.renames.get(node.id)
         if target is None:
             return syntax.clone(node)
-        new = gast.Name(id=target, ctx=node.ctx, annotation=None, type_comment=None)
+        new = _name_node(target, node.ctx)
         if isinstance(node.ctx, gast.Load) and anno.has_info(node) \
                 and anno.info(node).seen is not None:
             anno.info(new).seen = anno.info(node).seen
@@ -237,7 +240,19 @@ class _Instance:
             raise TemplateError(
                 f"template {self.rule.function.__name__!r} reads the derivative of "
                 f"{key!r}, which carries none here", self.where)
-        return gast.Name(id=name, ctx=node.ctx, annotation=None, type_comment=None)
+        return _name_node(name, node.ctx)
+
+
+def _name_node(name: str, ctx: gast.expr_context) -> gast.Name:
+    """``gast.Name(id=name, ctx=ctx, annotation=None, type_comment=None)``, the same node,
+    without the keyword call of gast's constructor."""
+    node = gast.AST.__new__(gast.Name)
+    fields = node.__dict__
+    fields["id"] = name
+    fields["ctx"] = ctx
+    fields["annotation"] = None
+    fields["type_comment"] = None
+    return node
 
 
 _SIMPLE = frozenset({gast.Assign, gast.Expr, gast.Pass})  # (statements holding no other)
