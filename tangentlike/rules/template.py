@@ -145,11 +145,17 @@ class _Instance:
         self.where = where
         self.callees = callees  # a called global (by its name in the template) -> the object
         self.contributions = contributions
+        # whether a constant (or an empty tuple) may be in what was copied since it was
+        # reset: without one, constant folding finds nothing to fold
+        self.constants = False
+        self.calls: list[gast.Call] = []  # every call in the copies (for default arguments)
 
     def copy(self, node: Any) -> Any:
         cls = node.__class__
         if cls is gast.Name:
             return self._name(node)
+        if cls is gast.Constant or cls is gast.Tuple and not node.elts:
+            self.constants = True
         if cls is gast.Subscript:
             derivative = self._derivative_read(node)
             if derivative is not None:
@@ -163,14 +169,18 @@ class _Instance:
             if kind is list:
                 value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
             elif isinstance(value, gast.AST):
-                value = (self._slice(value) if key == "slice" and cls is gast.Subscript
-                         else self.copy(value))
+                if kind in _LEAF_CLASSES and not value.__dict__:
+                    pass  # a context or an operator: shared, as ``copy`` would
+                else:
+                    value = (self._slice(value) if key == "slice" and cls is gast.Subscript
+                             else self.copy(value))
             elif key == anno.KEY:
                 value = syntax.clone_info(value)
             elif isinstance(value, list):  # a subclass of list
                 value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
             fields[key] = value
         if cls is gast.Call:
+            self.calls.append(new)
             func = node.func
             if (func.__class__ is gast.Name and func.id in self.callees
                     and func.id not in self.renames):
@@ -183,26 +193,37 @@ class _Instance:
         target = self.renames.get(node.id)
         if target is None:
             return syntax.clone(node)
-        new = gast.Name(id=target, ctx=node.ctx, annotation=None, type_comment=None)
+        new = _name_node(target, node.ctx)
         if isinstance(node.ctx, gast.Load) and anno.has_info(node) \
                 and anno.info(node).seen is not None:
             anno.info(new).seen = anno.info(node).seen
         return new
 
     def _name(self, node: gast.Name) -> gast.expr:
-        new = self._renamed(node)
-        if new.id in self.params:
-            return value_expression(syntax.clone(self.params[new.id]))
-        return new
+        bound = self.params.get(self.renames.get(node.id, node.id))
+        if bound is not None:  # (the renamed name is not made only to be replaced)
+            if bound.__class__ is gast.Name:
+                return syntax.clone(bound)
+            return self._expression(value_expression(syntax.clone(bound)))
+        return self._renamed(node)
+
+    def _expression(self, node: gast.expr) -> gast.expr:
+        """A parameter's value, not a name, put in the copy: it may hold a constant, and
+        its calls are the copy's."""
+        self.constants = True
+        self.calls += [sub for sub in syntax.walk(node) if sub.__class__ is gast.Call]
+        return node
 
     def _slice(self, node: gast.AST) -> gast.AST:
         """A subscript's index: a parameter there is replaced as it is (``x[i]``, with
         ``i`` bound to ``1:3``, stays an index)."""
         if node.__class__ is gast.Name:
-            new = self._renamed(node)
-            if new.id in self.params:
-                return syntax.clone(self.params[new.id])
-            return new
+            bound = self.params.get(self.renames.get(node.id, node.id))
+            if bound is not None:
+                if bound.__class__ is gast.Name:
+                    return syntax.clone(bound)
+                return self._expression(syntax.clone(bound))
+            return self._renamed(node)
         return self.copy(node)
 
     def _derivative_read(self, node: gast.Subscript) -> gast.Name | None:
@@ -219,9 +240,22 @@ class _Instance:
             raise TemplateError(
                 f"template {self.rule.function.__name__!r} reads the derivative of "
                 f"{key!r}, which carries none here", self.where)
-        return gast.Name(id=name, ctx=node.ctx, annotation=None, type_comment=None)
+        return _name_node(name, node.ctx)
 
 
+def _name_node(name: str, ctx: gast.expr_context) -> gast.Name:
+    """``gast.Name(id=name, ctx=ctx, annotation=None, type_comment=None)``, the same node,
+    without the keyword call of gast's constructor."""
+    node = gast.AST.__new__(gast.Name)
+    fields = node.__dict__
+    fields["id"] = name
+    fields["ctx"] = ctx
+    fields["annotation"] = None
+    fields["type_comment"] = None
+    return node
+
+
+_SIMPLE = frozenset({gast.Assign, gast.Expr, gast.Pass})  # (statements holding no other)
 _LEAF_CLASSES = frozenset(c for base in (gast.expr_context, gast.operator, gast.unaryop,
                                          gast.cmpop, gast.boolop)
                           for c in base.__subclasses__())
@@ -372,18 +406,24 @@ def instantiate(
     callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
     renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
     instance = _Instance(params, renames, derivative, rule, where, callees, contributions)
-    out = [instance.copy(stmt) for stmt in kept]
+    out, constant_free = [], set()
+    for stmt in kept:
+        instance.constants = False
+        out.append(instance.copy(stmt))
+        if not instance.constants:
+            constant_free.add(id(out[-1]))
     if spread:
         out = [_SpliceStarred().visit(stmt) for stmt in out]
-    out = resolve_static_branches(out)
+    out = resolve_static_branches(out, constant_free)
     for stmt in out:
-        calls = []
-        for sub in syntax.walk(stmt):  # (one walk: the statements, then the calls in them)
-            if isinstance(sub, gast.stmt):
-                anno.info(sub).generated = True
-            elif sub.__class__ is gast.Call:
-                calls.append(sub)
-        _drop_default_arguments(calls, namespace)
+        if stmt.__class__ in _SIMPLE:
+            anno.info(stmt).generated = True
+        else:
+            for sub in syntax.walk(stmt):
+                if isinstance(sub, gast.stmt):
+                    anno.info(sub).generated = True
+    # (the calls folding left out of the copies too: they are not in the statements)
+    _drop_default_arguments(instance.calls, namespace)
     return out
 
 
@@ -478,12 +518,16 @@ class _SpliceStarred(gast.NodeTransformer):
         return node
 
 
-def resolve_static_branches(statements: list[gast.stmt]) -> list[gast.stmt]:
+def resolve_static_branches(statements: list[gast.stmt],
+                            constant_free: set[int] | frozenset[int] = frozenset(),
+                            ) -> list[gast.stmt]:
     """Fold constants, and replace an ``if`` whose test became a constant by its branch
-    (``if axes is None:`` with ``axes`` bound to a literal)."""
+    (``if axes is None:`` with ``axes`` bound to a literal).  A statement in
+    ``constant_free`` (by id) holds no constant and no empty tuple: nothing to fold."""
     out = []
     for stmt in statements:
-        FoldConstants(algebra=False).visit(stmt)
+        if id(stmt) not in constant_free:
+            FoldConstants(algebra=False).visit(stmt)
         if isinstance(stmt, gast.If):
             if isinstance(stmt.test, gast.Constant):
                 out += resolve_static_branches(stmt.body if stmt.test.value else stmt.orelse)

@@ -5,6 +5,7 @@ place, how each loop can be replayed, and the definitions reaching each statemen
 here names anything."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import gast
@@ -50,7 +51,12 @@ class Program:
     mutated_arrays: frozenset[str]
     growing: frozenset[str]
     keyed_dicts: frozenset[str]  # dicts the function makes and sets keys in (d[k] = v)
-    reaching: dict[int, dataflow.Definitions]
+
+    @functools.cached_property
+    def reaching(self) -> dict[int, dataflow.Definitions]:
+        """The definitions reaching each statement (found when first asked: only a
+        statement inside an if or a loop asks)."""
+        return dataflow.reaching_definitions(self.fn)
 
     def ref(self, stmt: gast.stmt) -> StmtRef:
         return self.refs[id(stmt)]
@@ -128,7 +134,6 @@ def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> P
         mutated_arrays=frozenset({setitem_base(s) for s in statements} - {None}),
         growing=frozenset(_growing_containers(statements)),
         keyed_dicts=frozenset(_keyed_dicts(statements)),
-        reaching=dataflow.reaching_definitions(fn),
     )
 
 

@@ -71,9 +71,11 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
         zero_inits.append(adjoints.zero(name, adjoints.adjoint.force(name)))
     backward = seed_statements + zero_inits if seeded else zero_inits + seed_statements
     backward += backward_sweep
-    needed = set().union(*(syntax.loaded_names(s) for s in backward))
-    if options.preserve_result:
-        needed |= syntax.loaded_names(returned)
+    needed: set[str] = set()  # (read only at an if or a loop of the forward sweep's top)
+    if any(isinstance(stmt, COMPOUND) for stmt in forward):
+        needed = set().union(*(syntax.loaded_names(s) for s in backward))
+        if options.preserve_result:
+            needed |= syntax.loaded_names(returned)
     forward = initial_values(saves, forward, params, needed)
     grads = [syntax.load(adjoints.names[n]) for n in wrt_names]
     value: list[gast.expr] = []

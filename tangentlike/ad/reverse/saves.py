@@ -64,6 +64,9 @@ class _Planner:
         self.saved: dict[str, Reason] = {}
         self.slices: dict[StmtRef, Reason] = {}
         self.facts: dict[StmtRef, tuple[set[str], set[str], set[str], set[str]]] = {}
+        # each adjoint's value reads and copies (``_summarize``), found with its reads
+        self.summaries: dict[StmtRef, tuple[set[str], list[tuple[str, str]]]] = {}
+        self.helpers: dict[str, object] = {}  # (what _summarize resolved, while it does)
         for stmt in program.statements():
             if isinstance(stmt, (gast.Assign, gast.Expr)):
                 self.facts[program.ref(stmt)] = self._simple_facts(stmt)
@@ -71,7 +74,12 @@ class _Planner:
     def _simple_facts(self, stmt: gast.stmt):
         """(adjoint reads, restore reads, reset reads, captures) of a simple statement."""
         adjoint = self.adjoints.of(stmt)
-        body_reads = loads(adjoint.body) if adjoint else set()
+        body_reads = set()
+        if adjoint:
+            values, copied = set(), []
+            _summarize(adjoint.body, self.adjoints.namespace, values, copied, body_reads,
+                       self.helpers)
+            self.summaries[self.program.ref(stmt)] = values, copied
         base = setitem_base(stmt)
         restore = syntax.loaded_names(stmt.targets[0]) if base is not None else set()
         resets, captures = set(), set()
@@ -291,7 +299,10 @@ def _value_reads(program: Program, adjoints: Adjoints, planner: _Planner,
         else:
             adjoint = adjoints.of(stmt)
             if adjoint is not None:
-                _summarize(adjoint.body, namespace, direct, copies)
+                values, copied = planner.summaries[ref]
+                direct |= values
+                for copy, source in copied:
+                    copies.setdefault(copy, set()).add(source)
                 if program.depths[ref]:
                     for name, placeholder in adjoint.values.items():
                         copies.setdefault(placeholder, set()).add(name)
@@ -312,22 +323,56 @@ def value_reads(stmts: list[gast.stmt], namespace: Namespace) -> set[str]:
 
 
 def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
-               copies: dict[str, set[str]]) -> None:
+               copies: dict[str, set[str]] | list[tuple[str, str]],
+               reads: set[str] | None = None,
+               helpers: dict[str, object] | None = None) -> None:
     """Add the names ``nodes`` read as values to ``names``, and their copies ``a = b`` to
-    ``copies`` (``a`` read as a value reads ``b`` too)."""
+    ``copies`` (``a`` read as a value reads ``b`` too; a list takes the pairs); with
+    ``reads``, every name they read to it (``loads``); ``helpers`` remembers what each
+    called name resolves to (one dict for many calls while the namespace is unchanged)."""
     shape_reads: set[int] = set()
-    for node in (n for s in nodes for n in syntax.walk(s)):
-        if (isinstance(node, gast.Assign) and isinstance(node.value, gast.Name)
-                and isinstance(node.targets[0], gast.Name)):
-            copies.setdefault(node.targets[0].id, set()).add(node.value.id)
-            shape_reads.add(id(node.value))
-        elif isinstance(node, gast.Call):
-            helper = namespace.resolve(node.func)
-            positions = shape_arguments(helper) if helper else ()
-            shape_reads |= {id(node.args[i]) for i in positions if i < len(node.args)}
-        elif (isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)
-              and id(node) not in shape_reads):
-            names.add(node.id)
+    pairs = copies if copies.__class__ is list else None
+    helpers = {} if helpers is None else helpers  # a called name -> what it resolves to
+    todo = list(nodes)  # (pre-order: a call or copy is met before the names in it)
+    pop, push = todo.pop, todo.append
+    while todo:
+        node = pop()
+        cls = node.__class__
+        if cls is gast.Name:
+            if node.ctx.__class__ is gast.Load:
+                if reads is not None:
+                    reads.add(node.id)
+                if id(node) not in shape_reads:
+                    names.add(node.id)
+            continue
+        if cls is gast.Assign:
+            value, target = node.value, node.targets[0]
+            if value.__class__ is gast.Name and target.__class__ is gast.Name:
+                if pairs is not None:
+                    pairs.append((target.id, value.id))
+                else:
+                    copies.setdefault(target.id, set()).add(value.id)
+                shape_reads.add(id(value))
+        elif cls is gast.Call:
+            func = node.func
+            if func.__class__ is gast.Name:
+                helper = helpers.get(func.id, helpers)
+                if helper is helpers:
+                    helper = helpers[func.id] = namespace.resolve(func)
+            else:
+                helper = namespace.resolve(func)
+            if helper:
+                args = node.args
+                shape_reads.update(id(args[i]) for i in shape_arguments(helper)
+                                   if i < len(args))
+        for field in syntax.child_fields(cls):
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        push(item)
+            elif isinstance(value, gast.AST):
+                push(value)
 
 
 def _closed(names: set[str], copies: dict[str, set[str]]) -> set[str]:
