@@ -333,11 +333,15 @@ class _Inliner:
         self.counts = facts.definition_counts(fn)
         self.indexes: list[_BlockIndex] = []  # every block's, outermost first
         self.rounds = 0
+        self.changed_names: list[set[str]] = []  # per round: names whose counts it changed
 
     def round(self) -> bool:
-        """Every inlining found in one pass over the blocks; whether there was one."""
+        """Every inlining found in one pass over the blocks; whether there was one.  After
+        the first round, a statement is looked at again only where what its last look read
+        may have changed (:meth:`_settled`)."""
         facts, temporaries, uses, counts = self.facts, self.temporaries, self.uses, self.counts
         first = not self.rounds
+        now = self.rounds
         self.rounds += 1
         blocks = syntax.blocks(self.fn.body) if first else (x.block for x in self.indexes)
         live_after: Mapping[int, AbstractSet[str]] | None = None  # computed at the first need
@@ -348,14 +352,20 @@ class _Inliner:
                 self.indexes.append(_BlockIndex(block, facts))
             index = self.indexes[number]
             index.removed_now = set()
+            index.touched.append([])
             removed = index.removed
+            looked, horizon = index.looked, index.horizon
             for i, stmt in enumerate(block):
-                if i in removed or not (isinstance(stmt, gast.Assign)
-                                        and isinstance(stmt.targets[0], gast.Name)):
+                if i in removed or (not first and self._settled(index, i, stmt)):
+                    continue
+                looked[i], horizon[i] = now, i  # (what a statement of another kind reads)
+                if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                     continue
                 name = stmt.targets[0].id
                 if name not in temporaries or not counts.get(name) or not is_pure(stmt):
                     continue
+                first_reader = _after(index.readers.get(name), i)
+                horizon[i] = len(block) if first_reader is None else first_reader
                 j = index.reader(name, i)
                 if j is None:
                     continue
@@ -378,12 +388,34 @@ class _Inliner:
                 inlined.extend(index.binds[i])
                 index.remove(i)
                 index.update(j)
+                bisect.insort(index.touched[now], i)
+                bisect.insort(index.touched[now], j)
+        changed_names = {name for name, change in use_changes.items() if change}
         for name, change in use_changes.items():
             if change:
                 uses[name] = uses.get(name, 0) + change
         for name in inlined:
             counts[name] -= 1
+        changed_names.update(inlined)
+        self.changed_names.append(changed_names)
         return bool(inlined)
+
+    def _settled(self, index: _BlockIndex, i: int, stmt: gast.stmt) -> bool:
+        """Whether a look at the statement at ``i`` would find what its last look found
+        (nothing: else it would be gone): no statement from it to its horizon (its first
+        reader of its name, or the block's end where none; itself only, for a statement
+        that is no candidate) was removed or edited since, and the counts of its name did
+        not change.  What else the look reads stays: an inlining elsewhere moves the reads
+        of a value only past statements that bind none of them."""
+        since, last = index.looked[i], index.horizon[i]
+        for touched in index.touched[since:]:
+            k = bisect.bisect_left(touched, i)
+            if k < len(touched) and touched[k] <= last:
+                return False
+        if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
+            name = stmt.targets[0].id
+            return not any(name in names for names in self.changed_names[since:])
+        return True
 
     def compact(self) -> None:
         """Take the removed statements out of their blocks."""
@@ -422,6 +454,11 @@ class _BlockIndex:
         self.comments = [k for k, s in enumerate(block) if syntax.is_comment(s)]
         self.removed: set[int] = set()
         self.removed_now: set[int] = set()  # (in the inliner's current round)
+        # the inliner's record: per round, the sorted positions removed or edited in it;
+        # per position, the round of its last look and how far that look read
+        self.touched: list[list[int]] = []
+        self.looked = [0] * len(block)
+        self.horizon = [len(block)] * len(block)
 
     def share_facts(self, liveness: dataflow.Liveness, current: bool = False) -> None:
         """Tell ``liveness`` what each simple statement still here reads and binds (for a
