@@ -599,6 +599,8 @@ def fuse_accumulations(fn: gast.FunctionDef,
     facts = facts or dataflow.StatementFacts()
     changed = False
     for block in syntax.blocks(fn.body):
+        if not any(_may_be_summed(stmt) for stmt in block):
+            continue  # (no ``ba = ba + e2`` to fuse into: no index needed)
         index = _BlockIndex(block, facts)
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
@@ -619,6 +621,16 @@ def fuse_accumulations(fn: gast.FunctionDef,
         if index.removed:
             block[:] = [s for k, s in enumerate(block) if k not in index.removed]
     return changed
+
+
+def _may_be_summed(stmt: gast.stmt) -> bool:
+    """``stmt`` has the shape ``a = a + e`` (what :func:`summed_into` asks first, without
+    reading ``e``)."""
+    if stmt.__class__ is not gast.Assign or stmt.value.__class__ is not gast.BinOp:
+        return False
+    target, left = stmt.targets[0], stmt.value.left
+    return (target.__class__ is gast.Name and left.__class__ is gast.Name
+            and target.id == left.id and stmt.value.op.__class__ is gast.Add)
 
 
 def _is_save(stmt: gast.stmt) -> bool:
