@@ -599,8 +599,8 @@ def fuse_accumulations(fn: gast.FunctionDef,
     facts = facts or dataflow.StatementFacts()
     changed = False
     for block in syntax.blocks(fn.body):
-        if not any(_may_be_summed(stmt) for stmt in block):
-            continue  # (no ``ba = ba + e2`` to fuse into: no index needed)
+        if not _may_fuse(block):
+            continue  # (no index needed)
         index = _BlockIndex(block, facts)
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
@@ -621,6 +621,19 @@ def fuse_accumulations(fn: gast.FunctionDef,
         if index.removed:
             block[:] = [s for k, s in enumerate(block) if k not in index.removed]
     return changed
+
+
+def _may_fuse(block: list[gast.stmt]) -> bool:
+    """Whether some ``ba = ba + e2`` in ``block`` (:func:`_may_be_summed`) follows an
+    assignment to ``ba`` there (what a fusion needs)."""
+    assigned: set[str] = set()
+    for stmt in block:
+        if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
+            name = stmt.targets[0].id
+            if name in assigned and _may_be_summed(stmt):
+                return True
+            assigned.add(name)
+    return False
 
 
 def _may_be_summed(stmt: gast.stmt) -> bool:

@@ -1,6 +1,6 @@
 """Shortcuts of the optimizer's seventh round (issue 18 item 5) against the plain forms they
-replace, inside real optimizations: ``fuse_accumulations`` passing over a block with no
-``a = a + e`` (``_may_be_summed``), the keys common subexpressions index
+replace, inside real optimizations: ``fuse_accumulations`` passing over a block where no
+``a = a + e`` follows an assignment to ``a`` (``_may_fuse``), the keys common subexpressions index
 (``cse._candidate_keys``) and ``syntax.measure`` (empty fields skipped, a plain name not
 walked)."""
 from __future__ import annotations
@@ -83,7 +83,7 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, fresh_cach
     def fuse(fn, facts=None):
         copy = syntax.clone(fn)
         with monkeypatch.context() as patch:  # every block indexed and looked at
-            patch.setattr(optimizer, "_may_be_summed", lambda stmt: True)
+            patch.setattr(optimizer, "_may_fuse", lambda block: True)
             want = fast_fuse(copy)
         got = fast_fuse(fn, facts)
         assert got == want
@@ -135,7 +135,7 @@ def test_fusion_passes_over_blocks_without_sums_only() -> None:
     fast, plain = generated(), generated()
     assert optimizer.fuse_accumulations(fast)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(optimizer, "_may_be_summed", lambda stmt: True)
+        patch.setattr(optimizer, "_may_fuse", lambda block: True)
         assert optimizer.fuse_accumulations(plain)
     text = emit.to_source(fast)
     assert text == emit.to_source(plain)
