@@ -180,7 +180,6 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str],
     it binds nor which statements there are, so the reaching definitions and the index of
     readers made once serve every round."""
     facts = facts or dataflow.StatementFacts()
-    reaching = dataflow.reaching_definitions(fn, facts)
     statements = list(syntax.statements(fn.body, with_bodies=True))
     reads = {id(s): facts.uses(s) for s in statements}  # kept in step with the renames
     readers: dict[str, set[int]] = {}  # name -> positions of the statements that read it
@@ -190,6 +189,10 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str],
     copies = [copy for copy in statements
               if isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
               and isinstance(copy.value, gast.Name)]  # (a rename keeps a copy a copy)
+    if not any(copy.targets[0].id in temporaries and copy.targets[0].id != copy.value.id
+               and readers.get(copy.targets[0].id) for copy in copies):
+        return False  # (no copy to propagate: its first round would find nothing)
+    reaching = dataflow.reaching_definitions(fn, facts)
     changed = False
     while _propagate_round(copies, statements, temporaries, facts, reaching, reads, readers):
         changed = True

@@ -140,3 +140,25 @@ def test_fusion_passes_over_blocks_without_sums_only() -> None:
     text = emit.to_source(fast)
     assert text == emit.to_source(plain)
     assert "ba = a * b + c" in text and "bc = c * b + a" in text and "bb = a - c" in text
+
+
+@pytest.mark.parametrize("read_after", [False, True])
+def test_copy_propagation_skips_the_reaching_definitions_only_with_nothing_to_do(
+        read_after, monkeypatch) -> None:
+    # ``t = a`` is a temporary's copy; ``u = b`` is not (u is no temporary); ``t`` is read
+    # only where ``read_after``.
+    lines = ["def f(a, b):", "    t = a", "    u = b", "    v = u * b"]
+    lines += ["    w = t + v", "    return w"] if read_after else ["    return v"]
+    fn = syntax.parse_stmts("\n".join(lines) + "\n")[0]
+    before = emit.to_source(fn)
+    computed = []
+    reaching = optimizer.dataflow.reaching_definitions
+    monkeypatch.setattr(optimizer.dataflow, "reaching_definitions",
+                        lambda *args: computed.append(1) or reaching(*args))
+    changed = optimizer.propagate_copies(fn, {"t"}, to_fixed_point=True)
+    assert changed == read_after and bool(computed) == read_after
+    after = emit.to_source(fn)
+    if read_after:
+        assert "w = a + v" in after and "u * b" in after, after
+    else:
+        assert after == before
