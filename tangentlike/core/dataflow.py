@@ -695,6 +695,11 @@ class StatementFacts:
         """``syntax.loaded_names(stmt.value)`` of an assignment."""
         return self._kept(stmt, "value_loads", lambda s: syntax.loaded_names(s.value))
 
+    def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
+        """``is_pure(stmt)`` (the optimizer's test that removing or moving ``stmt`` changes
+        nothing but values: it reads the statement and its annotations only)."""
+        return self._kept(stmt, "pure", is_pure)
+
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
         """``syntax.measure(stmt)``."""
         return self._kept(stmt, "measure", syntax.measure)
@@ -822,7 +827,7 @@ class _Facts:
     at its first need."""
 
     __slots__ = ("stmt", "_names", "_counts", "loads", "names", "stored", "uses", "defs",
-                 "value_loads", "measure", "value_measure", "marks", "uses_defs")
+                 "value_loads", "measure", "value_measure", "marks", "uses_defs", "pure")
 
     def __init__(self, stmt: gast.stmt) -> None:
         self.stmt = stmt
@@ -838,6 +843,7 @@ class _Facts:
         self.value_measure: tuple[int, int] | None = None
         self.marks: set[str] = set()
         self.uses_defs: tuple[set[str], set[str]] | None = None
+        self.pure: bool | None = None
 
     def walked(self) -> list[gast.Name]:
         if self._names is None:

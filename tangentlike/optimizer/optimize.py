@@ -365,7 +365,8 @@ class _Inliner:
                 if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                     continue
                 name = stmt.targets[0].id
-                if name not in temporaries or not counts.get(name) or not is_pure(stmt):
+                if (name not in temporaries or not counts.get(name)
+                        or not facts.pure(stmt, is_pure)):
                     continue
                 first_reader = _after(index.readers.get(name), i)
                 horizon[i] = len(block) if first_reader is None else first_reader
@@ -453,7 +454,7 @@ class _BlockIndex:
                 self.readers.setdefault(name, []).append(k)
             for name in self.binds[k]:
                 self.binders.setdefault(name, []).append(k)
-        self.barriers = [k for k, s in enumerate(block) if _is_barrier(s)]
+        self.barriers = [k for k, s in enumerate(block) if _is_barrier(s, facts)]
         self.comments = [k for k, s in enumerate(block) if syntax.is_comment(s)]
         self.removed: set[int] = set()
         self.removed_now: set[int] = set()  # (in the inliner's current round)
@@ -536,7 +537,7 @@ class _BlockIndex:
         for name in new - old:
             bisect.insort(self.readers.setdefault(name, []), j)
         self.loads[j] = new
-        if _is_barrier(self.block[j]):
+        if _is_barrier(self.block[j], self.facts):
             k = bisect.bisect_left(self.barriers, j)
             if k == len(self.barriers) or self.barriers[k] != j:
                 self.barriers.insert(k, j)
@@ -545,11 +546,12 @@ class _BlockIndex:
 _NOTHING: frozenset[str] = frozenset()
 
 
-def _is_barrier(stmt: gast.stmt) -> bool:
+def _is_barrier(stmt: gast.stmt, facts: dataflow.StatementFacts) -> bool:
     """A statement that no pure value may move past, whatever it binds."""
     if syntax.is_comment(stmt):
         return False
-    return isinstance(stmt, dataflow.COMPOUND) or not (is_pure(stmt) or _is_save(stmt))
+    return isinstance(stmt, dataflow.COMPOUND) or not (facts.pure(stmt, is_pure)
+                                                       or _is_save(stmt))
 
 
 def _after(positions: list[int] | None, i: int) -> int | None:
@@ -607,7 +609,8 @@ def fuse_accumulations(fn: gast.FunctionDef,
         index = _BlockIndex(block, facts)
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-                    and anno.has_info(stmt) and anno.info(stmt).generated and is_pure(stmt)):
+                    and anno.has_info(stmt) and anno.info(stmt).generated
+                    and facts.pure(stmt, is_pure)):
                 continue
             name = stmt.targets[0].id
             j = index.next_mention(name, i)

@@ -1,8 +1,8 @@
 """Shortcuts of the optimizer's seventh round (issue 18 item 5) against the plain forms they
 replace, inside real optimizations: ``fuse_accumulations`` passing over a block where no
 ``a = a + e`` follows an assignment to ``a`` (``_may_fuse``), the keys common subexpressions index
-(``cse._candidate_keys``) and ``syntax.measure`` (empty fields skipped, a plain name not
-walked)."""
+(``cse._candidate_keys``), ``syntax.measure`` (empty fields skipped, a plain name not
+walked) and ``StatementFacts.pure`` (``is_pure`` kept until the statement changes)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -92,6 +92,8 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, fresh_cach
             assert syntax.measure(node) == _plain_measure(node)
             seen["measured"] += 1
         for stmt in syntax.statements(fn.body, with_bodies=True):
+            # the optimizer's kept purity, where a pass asked it before, is still the fact
+            assert facts.pure(stmt, optimizer.is_pure) == optimizer.is_pure(stmt)
             if isinstance(stmt, gast.Assign):
                 keys = cse._candidate_keys(stmt.value)
                 assert keys == {key for key, _ in cse._candidates(stmt.value)}
