@@ -622,9 +622,11 @@ class StatementFacts:
     def _kept(self, stmt: gast.stmt, fact_name: str, compute: Callable[[gast.stmt], Any]) -> Any:
         """``compute(stmt)``, kept in the statement's fact ``fact_name`` (worked out at each
         call for a statement with bodies)."""
-        fact = self._of(stmt)
-        if fact is None:
-            return compute(stmt)
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:  # (the look-up of _of, inline: hot)
+            fact = self._of(stmt)
+            if fact is None:
+                return compute(stmt)
         value = getattr(fact, fact_name)
         if value is None:
             value = compute(stmt)
@@ -634,7 +636,9 @@ class StatementFacts:
     def loads(self, stmt: gast.stmt) -> set[str]:
         """``syntax.loaded_names(stmt)`` (for a statement with bodies, made from the kept
         names of the statements in them)."""
-        fact = self._of(stmt)
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:
+            fact = self._of(stmt)
         if fact is None:
             found: set[str] = set()
             for field in syntax.child_fields(stmt.__class__):
@@ -653,7 +657,9 @@ class StatementFacts:
 
     def load_counts(self, stmt: gast.stmt) -> dict[str, int]:
         """``use_counts(stmt)``: how many times ``stmt`` reads each name."""
-        fact = self._of(stmt)
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:
+            fact = self._of(stmt)
         return use_counts(stmt) if fact is None else fact.load_counts()
 
     def all_names(self, stmt: gast.stmt) -> set[str]:
@@ -743,8 +749,11 @@ class StatementFacts:
         return counts
 
     def _add_load_counts(self, body: list[gast.stmt], counts: dict[str, int]) -> None:
+        known = self._known
         for stmt in body:
-            fact = self._of(stmt)
+            fact = known.get(id(stmt))
+            if fact is None or fact.stmt is not stmt:
+                fact = self._of(stmt)
             if fact is not None:
                 for name, k in fact.load_counts().items():
                     counts[name] = counts.get(name, 0) + k
@@ -789,7 +798,16 @@ class StatementFacts:
 
     def _add_definitions(self, body: list[gast.stmt], counts: dict[str, int],
                          functions: list[gast.FunctionDef]) -> None:
+        known = self._known
         for stmt in body:
+            fact = known.get(id(stmt))
+            if fact is not None and fact.stmt is stmt:  # (a simple statement, its facts kept)
+                bound = fact.defs
+                if bound is None:
+                    bound = fact.defs = defs(stmt)
+                for name in bound:
+                    counts[name] = counts.get(name, 0) + 1
+                continue
             if isinstance(stmt, gast.FunctionDef):
                 functions.append(stmt)
             elif not isinstance(stmt, (gast.If, gast.While, gast.With)):
