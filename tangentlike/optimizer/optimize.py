@@ -234,10 +234,13 @@ def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str],
     """``t1, t2 = f(...); a = t1`` becomes ``a, t2 = f(...)`` when ``t1`` is a temporary
     used only by the copy and nothing in between touches ``a``."""
     facts = facts or dataflow.StatementFacts()
+    blocks = list(syntax.blocks(fn.body))
+    if not any(_copies_temporary(stmt, temporaries) for block in blocks for stmt in block):
+        return False  # (no copy of a temporary: nothing to coalesce, no counts needed)
     uses = facts.use_counts(fn)  # a coalesced copy changes no other name's counts
     counts = facts.definition_counts(fn)
     changed = False
-    for block in syntax.blocks(fn.body):
+    for block in blocks:
         j = 0
         while j < len(block):
             copy = block[j]
@@ -262,6 +265,13 @@ def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str],
                 if a in facts.all_names(stmt) or isinstance(stmt, dataflow.COMPOUND):
                     break
     return changed
+
+
+def _copies_temporary(stmt: gast.stmt, temporaries: set[str]) -> bool:
+    """``stmt`` is ``a = t`` with ``t`` a temporary (what :func:`coalesce_copies` looks
+    for)."""
+    return (stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name
+            and stmt.value.__class__ is gast.Name and stmt.value.id in temporaries)
 
 
 def rename_working_copies(fn: gast.FunctionDef) -> None:

@@ -164,3 +164,26 @@ def test_copy_propagation_skips_the_reaching_definitions_only_with_nothing_to_do
         assert "w = a + v" in after and "u * b" in after, after
     else:
         assert after == before
+
+
+@pytest.mark.parametrize("copied", [False, True])
+def test_coalescing_counts_names_only_where_a_temporary_is_copied(copied, monkeypatch) -> None:
+    # ``t1, t2 = divmod(a, b)`` then ``q = t1``: ``q`` takes ``t1``'s place where ``t1`` is a
+    # temporary; with no temporary copied the pass finds nothing and counts nothing.
+    source = ("def f(a, b):\n"
+              "    t1, t2 = divmod(a, b)\n"
+              "    q = t1\n"
+              "    return q * t2\n")
+    fn = syntax.parse_stmts(source)[0]
+    before = emit.to_source(fn)
+    counted = []
+    monkeypatch.setattr(optimizer.dataflow.StatementFacts, "use_counts",
+                        lambda self, fn, _plain=optimizer.dataflow.StatementFacts.use_counts:
+                        counted.append(1) or _plain(self, fn))
+    changed = optimizer.coalesce_copies(fn, {"t1", "t2"} if copied else {"t2"})
+    assert changed == copied and bool(counted) == copied
+    after = emit.to_source(fn)
+    if copied:
+        assert "q, t2 = divmod(a, b)" in after and "q = t1" not in after, after
+    else:
+        assert after == before
