@@ -325,7 +325,9 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str],
     With ``to_fixed_point``, rounds run until one changes nothing (what calling it again
     until it returns False does), on the same indexes: the statements a round removed stay
     in their blocks until the end, read as statements that read and bind nothing, and the
-    counts of uses and definitions are brought up to date between rounds."""
+    counts of uses and definitions are brought up to date between rounds.  A later round
+    looks again only at the statements whose last look may now find something else
+    (:meth:`_Inliner._settled`)."""
     inliner = _Inliner(fn, temporaries, facts or dataflow.StatementFacts())
     changed = False
     while inliner.round():
