@@ -622,9 +622,11 @@ class StatementFacts:
     def _kept(self, stmt: gast.stmt, fact_name: str, compute: Callable[[gast.stmt], Any]) -> Any:
         """``compute(stmt)``, kept in the statement's fact ``fact_name`` (worked out at each
         call for a statement with bodies)."""
-        fact = self._of(stmt)
-        if fact is None:
-            return compute(stmt)
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:  # (the look-up of _of, inline: hot)
+            fact = self._of(stmt)
+            if fact is None:
+                return compute(stmt)
         value = getattr(fact, fact_name)
         if value is None:
             value = compute(stmt)
@@ -634,7 +636,9 @@ class StatementFacts:
     def loads(self, stmt: gast.stmt) -> set[str]:
         """``syntax.loaded_names(stmt)`` (for a statement with bodies, made from the kept
         names of the statements in them)."""
-        fact = self._of(stmt)
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:
+            fact = self._of(stmt)
         if fact is None:
             found: set[str] = set()
             for field in syntax.child_fields(stmt.__class__):
@@ -653,7 +657,9 @@ class StatementFacts:
 
     def load_counts(self, stmt: gast.stmt) -> dict[str, int]:
         """``use_counts(stmt)``: how many times ``stmt`` reads each name."""
-        fact = self._of(stmt)
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:
+            fact = self._of(stmt)
         return use_counts(stmt) if fact is None else fact.load_counts()
 
     def all_names(self, stmt: gast.stmt) -> set[str]:
@@ -694,6 +700,11 @@ class StatementFacts:
     def value_loads(self, stmt: gast.Assign) -> set[str]:
         """``syntax.loaded_names(stmt.value)`` of an assignment."""
         return self._kept(stmt, "value_loads", lambda s: syntax.loaded_names(s.value))
+
+    def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
+        """``is_pure(stmt)`` (the optimizer's test that removing or moving ``stmt`` changes
+        nothing but values: it reads the statement and its annotations only)."""
+        return self._kept(stmt, "pure", is_pure)
 
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
         """``syntax.measure(stmt)``."""
@@ -738,8 +749,11 @@ class StatementFacts:
         return counts
 
     def _add_load_counts(self, body: list[gast.stmt], counts: dict[str, int]) -> None:
+        known = self._known
         for stmt in body:
-            fact = self._of(stmt)
+            fact = known.get(id(stmt))
+            if fact is None or fact.stmt is not stmt:
+                fact = self._of(stmt)
             if fact is not None:
                 for name, k in fact.load_counts().items():
                     counts[name] = counts.get(name, 0) + k
@@ -784,7 +798,16 @@ class StatementFacts:
 
     def _add_definitions(self, body: list[gast.stmt], counts: dict[str, int],
                          functions: list[gast.FunctionDef]) -> None:
+        known = self._known
         for stmt in body:
+            fact = known.get(id(stmt))
+            if fact is not None and fact.stmt is stmt:  # (a simple statement, its facts kept)
+                bound = fact.defs
+                if bound is None:
+                    bound = fact.defs = defs(stmt)
+                for name in bound:
+                    counts[name] = counts.get(name, 0) + 1
+                continue
             if isinstance(stmt, gast.FunctionDef):
                 functions.append(stmt)
             elif not isinstance(stmt, (gast.If, gast.While, gast.With)):
@@ -822,7 +845,7 @@ class _Facts:
     at its first need."""
 
     __slots__ = ("stmt", "_names", "_counts", "loads", "names", "stored", "uses", "defs",
-                 "value_loads", "measure", "value_measure", "marks", "uses_defs")
+                 "value_loads", "measure", "value_measure", "marks", "uses_defs", "pure")
 
     def __init__(self, stmt: gast.stmt) -> None:
         self.stmt = stmt
@@ -838,6 +861,7 @@ class _Facts:
         self.value_measure: tuple[int, int] | None = None
         self.marks: set[str] = set()
         self.uses_defs: tuple[set[str], set[str]] | None = None
+        self.pure: bool | None = None
 
     def walked(self) -> list[gast.Name]:
         if self._names is None:

@@ -495,17 +495,29 @@ _LEAF_NODES = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.
 
 def _measure(node: gast.AST) -> tuple[int, int]:
     """How many nodes ``node`` has (as ``ast.walk`` counts them), and how deep calls nest."""
+    cls = node.__class__
+    if cls is gast.Name and node.annotation is None and node.ctx is not None:
+        return 2, 0  # (itself and its context)
     size, depth = 1, 0
-    for field in node._fields:
+    fields = _MEASURE_FIELDS.get(cls)
+    if fields is None:
+        fields = _MEASURE_FIELDS[cls] = tuple(cls._fields)
+    for field in fields:
         value = getattr(node, field, None)
+        if value is None:
+            continue
         for item in value if value.__class__ is list else (value,):
             if isinstance(item, _LEAF_NODES):
                 size += 1
             elif isinstance(item, gast.AST):
                 inner_size, inner_depth = _measure(item)
                 size += inner_size
-                depth = max(depth, inner_depth)
-    return size, depth + (node.__class__ is gast.Call)
+                if inner_depth > depth:
+                    depth = inner_depth
+    return size, depth + (cls is gast.Call)
+
+
+_MEASURE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def fits(value: gast.expr, target: gast.stmt, limit: int = MAX_NODES) -> bool:

@@ -58,6 +58,32 @@ def _candidates(node: gast.AST) -> Iterator[tuple[Key, gast.BinOp]]:
                 yield key, sub
 
 
+def _candidate_keys(node: gast.AST) -> set[Key]:
+    """The keys of :func:`_candidates` (the same set, found without a generator)."""
+    keys = set()
+    todo = [node]
+    pop, push = todo.pop, todo.append
+    while todo:
+        sub = pop()
+        cls = sub.__class__
+        if cls is gast.Name:
+            continue
+        if cls is gast.BinOp and (sub.left.__class__ is gast.BinOp
+                                  or sub.right.__class__ is gast.BinOp):
+            key = _key(sub)
+            if key is not None:
+                keys.add(key)
+        for field in syntax.child_fields(cls):
+            value = getattr(sub, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        push(item)
+            elif isinstance(value, gast.AST):
+                push(value)
+    return keys
+
+
 def _eligible(stmt: gast.stmt) -> bool:
     return (isinstance(stmt, gast.Assign) and anno.has_info(stmt) and anno.info(stmt).generated
             and not anno.info(stmt).keep and isinstance(stmt.targets[0], (gast.Name, gast.Tuple)))
@@ -99,7 +125,7 @@ class _Index:
                 self._add(k)
 
     def _add(self, k: int) -> None:
-        held = self.held[k] = {key for key, _ in _candidates(self.statements[k].value)}
+        held = self.held[k] = _candidate_keys(self.statements[k].value)
         for key in held:
             bisect.insort(self.keys.setdefault(key, []), k)
 

@@ -180,7 +180,6 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str],
     it binds nor which statements there are, so the reaching definitions and the index of
     readers made once serve every round."""
     facts = facts or dataflow.StatementFacts()
-    reaching = dataflow.reaching_definitions(fn, facts)
     statements = list(syntax.statements(fn.body, with_bodies=True))
     reads = {id(s): facts.uses(s) for s in statements}  # kept in step with the renames
     readers: dict[str, set[int]] = {}  # name -> positions of the statements that read it
@@ -190,6 +189,10 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str],
     copies = [copy for copy in statements
               if isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
               and isinstance(copy.value, gast.Name)]  # (a rename keeps a copy a copy)
+    if not any(copy.targets[0].id in temporaries and copy.targets[0].id != copy.value.id
+               and readers.get(copy.targets[0].id) for copy in copies):
+        return False  # (no copy to propagate: its first round would find nothing)
+    reaching = dataflow.reaching_definitions(fn, facts)
     changed = False
     while _propagate_round(copies, statements, temporaries, facts, reaching, reads, readers):
         changed = True
@@ -231,10 +234,13 @@ def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str],
     """``t1, t2 = f(...); a = t1`` becomes ``a, t2 = f(...)`` when ``t1`` is a temporary
     used only by the copy and nothing in between touches ``a``."""
     facts = facts or dataflow.StatementFacts()
+    blocks = list(syntax.blocks(fn.body))
+    if not any(_copies_temporary(stmt, temporaries) for block in blocks for stmt in block):
+        return False  # (no copy of a temporary: nothing to coalesce, no counts needed)
     uses = facts.use_counts(fn)  # a coalesced copy changes no other name's counts
     counts = facts.definition_counts(fn)
     changed = False
-    for block in syntax.blocks(fn.body):
+    for block in blocks:
         j = 0
         while j < len(block):
             copy = block[j]
@@ -259,6 +265,13 @@ def coalesce_copies(fn: gast.FunctionDef, temporaries: set[str],
                 if a in facts.all_names(stmt) or isinstance(stmt, dataflow.COMPOUND):
                     break
     return changed
+
+
+def _copies_temporary(stmt: gast.stmt, temporaries: set[str]) -> bool:
+    """``stmt`` is ``a = t`` with ``t`` a temporary (what :func:`coalesce_copies` looks
+    for)."""
+    return (stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name
+            and stmt.value.__class__ is gast.Name and stmt.value.id in temporaries)
 
 
 def rename_working_copies(fn: gast.FunctionDef) -> None:
@@ -312,7 +325,9 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str],
     With ``to_fixed_point``, rounds run until one changes nothing (what calling it again
     until it returns False does), on the same indexes: the statements a round removed stay
     in their blocks until the end, read as statements that read and bind nothing, and the
-    counts of uses and definitions are brought up to date between rounds."""
+    counts of uses and definitions are brought up to date between rounds.  A later round
+    looks again only at the statements whose last look may now find something else
+    (:meth:`_Inliner._settled`)."""
     inliner = _Inliner(fn, temporaries, facts or dataflow.StatementFacts())
     changed = False
     while inliner.round():
@@ -333,11 +348,15 @@ class _Inliner:
         self.counts = facts.definition_counts(fn)
         self.indexes: list[_BlockIndex] = []  # every block's, outermost first
         self.rounds = 0
+        self.changed_names: list[set[str]] = []  # per round: names whose counts it changed
 
     def round(self) -> bool:
-        """Every inlining found in one pass over the blocks; whether there was one."""
+        """Every inlining found in one pass over the blocks; whether there was one.  After
+        the first round, a statement is looked at again only where what its last look read
+        may have changed (:meth:`_settled`)."""
         facts, temporaries, uses, counts = self.facts, self.temporaries, self.uses, self.counts
         first = not self.rounds
+        now = self.rounds
         self.rounds += 1
         blocks = syntax.blocks(self.fn.body) if first else (x.block for x in self.indexes)
         live_after: Mapping[int, AbstractSet[str]] | None = None  # computed at the first need
@@ -348,14 +367,21 @@ class _Inliner:
                 self.indexes.append(_BlockIndex(block, facts))
             index = self.indexes[number]
             index.removed_now = set()
+            index.touched.append([])
             removed = index.removed
+            looked, horizon = index.looked, index.horizon
             for i, stmt in enumerate(block):
-                if i in removed or not (isinstance(stmt, gast.Assign)
-                                        and isinstance(stmt.targets[0], gast.Name)):
+                if i in removed or (not first and self._settled(index, i, stmt)):
+                    continue
+                looked[i], horizon[i] = now, i  # (what a statement of another kind reads)
+                if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                     continue
                 name = stmt.targets[0].id
-                if name not in temporaries or not counts.get(name) or not is_pure(stmt):
+                if (name not in temporaries or not counts.get(name)
+                        or not facts.pure(stmt, is_pure)):
                     continue
+                first_reader = _after(index.readers.get(name), i)
+                horizon[i] = len(block) if first_reader is None else first_reader
                 j = index.reader(name, i)
                 if j is None:
                     continue
@@ -378,12 +404,34 @@ class _Inliner:
                 inlined.extend(index.binds[i])
                 index.remove(i)
                 index.update(j)
+                bisect.insort(index.touched[now], i)
+                bisect.insort(index.touched[now], j)
+        changed_names = {name for name, change in use_changes.items() if change}
         for name, change in use_changes.items():
             if change:
                 uses[name] = uses.get(name, 0) + change
         for name in inlined:
             counts[name] -= 1
+        changed_names.update(inlined)
+        self.changed_names.append(changed_names)
         return bool(inlined)
+
+    def _settled(self, index: _BlockIndex, i: int, stmt: gast.stmt) -> bool:
+        """Whether a look at the statement at ``i`` would find what its last look found
+        (nothing: else it would be gone): no statement from it to its horizon (its first
+        reader of its name, or the block's end where none; itself only, for a statement
+        that is no candidate) was removed or edited since, and the counts of its name did
+        not change.  What else the look reads stays: an inlining elsewhere moves the reads
+        of a value only past statements that bind none of them."""
+        since, last = index.looked[i], index.horizon[i]
+        for touched in index.touched[since:]:
+            k = bisect.bisect_left(touched, i)
+            if k < len(touched) and touched[k] <= last:
+                return False
+        if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
+            name = stmt.targets[0].id
+            return not any(name in names for names in self.changed_names[since:])
+        return True
 
     def compact(self) -> None:
         """Take the removed statements out of their blocks."""
@@ -418,10 +466,15 @@ class _BlockIndex:
                 self.readers.setdefault(name, []).append(k)
             for name in self.binds[k]:
                 self.binders.setdefault(name, []).append(k)
-        self.barriers = [k for k, s in enumerate(block) if _is_barrier(s)]
+        self.barriers = [k for k, s in enumerate(block) if _is_barrier(s, facts)]
         self.comments = [k for k, s in enumerate(block) if syntax.is_comment(s)]
         self.removed: set[int] = set()
         self.removed_now: set[int] = set()  # (in the inliner's current round)
+        # the inliner's record: per round, the sorted positions removed or edited in it;
+        # per position, the round of its last look and how far that look read
+        self.touched: list[list[int]] = []
+        self.looked = [0] * len(block)
+        self.horizon = [len(block)] * len(block)
 
     def share_facts(self, liveness: dataflow.Liveness, current: bool = False) -> None:
         """Tell ``liveness`` what each simple statement still here reads and binds (for a
@@ -496,7 +549,7 @@ class _BlockIndex:
         for name in new - old:
             bisect.insort(self.readers.setdefault(name, []), j)
         self.loads[j] = new
-        if _is_barrier(self.block[j]):
+        if _is_barrier(self.block[j], self.facts):
             k = bisect.bisect_left(self.barriers, j)
             if k == len(self.barriers) or self.barriers[k] != j:
                 self.barriers.insert(k, j)
@@ -505,11 +558,12 @@ class _BlockIndex:
 _NOTHING: frozenset[str] = frozenset()
 
 
-def _is_barrier(stmt: gast.stmt) -> bool:
+def _is_barrier(stmt: gast.stmt, facts: dataflow.StatementFacts) -> bool:
     """A statement that no pure value may move past, whatever it binds."""
     if syntax.is_comment(stmt):
         return False
-    return isinstance(stmt, dataflow.COMPOUND) or not (is_pure(stmt) or _is_save(stmt))
+    return isinstance(stmt, dataflow.COMPOUND) or not (facts.pure(stmt, is_pure)
+                                                       or _is_save(stmt))
 
 
 def _after(positions: list[int] | None, i: int) -> int | None:
@@ -562,10 +616,13 @@ def fuse_accumulations(fn: gast.FunctionDef,
     facts = facts or dataflow.StatementFacts()
     changed = False
     for block in syntax.blocks(fn.body):
+        if not _may_fuse(block):
+            continue  # (no index needed)
         index = _BlockIndex(block, facts)
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-                    and anno.has_info(stmt) and anno.info(stmt).generated and is_pure(stmt)):
+                    and anno.has_info(stmt) and anno.info(stmt).generated
+                    and facts.pure(stmt, is_pure)):
                 continue
             name = stmt.targets[0].id
             j = index.next_mention(name, i)
@@ -582,6 +639,29 @@ def fuse_accumulations(fn: gast.FunctionDef,
         if index.removed:
             block[:] = [s for k, s in enumerate(block) if k not in index.removed]
     return changed
+
+
+def _may_fuse(block: list[gast.stmt]) -> bool:
+    """Whether some ``ba = ba + e2`` in ``block`` (:func:`_may_be_summed`) follows an
+    assignment to ``ba`` there (what a fusion needs)."""
+    assigned: set[str] = set()
+    for stmt in block:
+        if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
+            name = stmt.targets[0].id
+            if name in assigned and _may_be_summed(stmt):
+                return True
+            assigned.add(name)
+    return False
+
+
+def _may_be_summed(stmt: gast.stmt) -> bool:
+    """``stmt`` has the shape ``a = a + e`` (what :func:`summed_into` asks first, without
+    reading ``e``)."""
+    if stmt.__class__ is not gast.Assign or stmt.value.__class__ is not gast.BinOp:
+        return False
+    target, left = stmt.targets[0], stmt.value.left
+    return (target.__class__ is gast.Name and left.__class__ is gast.Name
+            and target.id == left.id and stmt.value.op.__class__ is gast.Add)
 
 
 def _is_save(stmt: gast.stmt) -> bool:
