@@ -9,8 +9,8 @@ copy of it (``observe.py``) that records the type, shape and dtype of every call
 index, operand and assigned value, and then writes a version of the derivative for that
 signature (``lower.py``), provided every shape follows from the signature (``static.py``);
 where what the copy would record follows from the signature itself (``infer.py``:
-straight-line code over floating point values), the version is written without the run
-and the second call runs it.
+assignments and loops over ``range`` of floating point values, stacks of saved values),
+the version is written without the run and the second call runs it.
 Later calls with that signature run the new version.  A call finds its version by a *flat
 key* (``signature.key_parts``: the shapes and dtypes of its arrays, the types of its other
 values, in one tuple), one dictionary lookup; the signature itself is computed only when the
