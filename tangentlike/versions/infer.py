@@ -282,9 +282,13 @@ class _Run:
         names, pops = self.loops[id(loop)]
         self.counters[counter] = steps
         last_key, last_log = None, None
+        names_key = None  # the names' part of the key: it changes only in an evaluated step
         for step in steps:
             self.names[counter] = _Value((), step)
-            key = self._step_key(names, pops)
+            if names_key is None:
+                names_key = tuple((name, self.names[name].key()) for name in names
+                                  if name in self.names and name not in self.stacks)
+            key = (names_key, self._tops_key(pops))
             if key == last_key:
                 for stack, pushed in last_log:
                     values = self.names[stack].example
@@ -296,21 +300,20 @@ class _Run:
             self.log = []
             for statement in loop.body:
                 self._statement(statement)
-            last_key, last_log, self.log = key, self.log, None
+            last_key, last_log, self.log, names_key = key, self.log, None, None
         del self.counters[counter]
 
-    def _step_key(self, names: tuple[str, ...], pops: dict[str, int]) -> tuple:
-        """What decides a step: the keys of the names it reads or binds (bound so far), and
-        of the values it would pop."""
-        key = [(name, self.names[name].key()) for name in names
-               if name in self.names and name not in self.stacks]
+    def _tops_key(self, pops: dict[str, int]) -> tuple:
+        """The keys of the values a step would pop (the rest of what decides a step: the
+        keys of the names it reads or binds, bound so far)."""
+        key = []
         for stack, count in pops.items():
             if stack not in self.stacks:
                 raise _Unknown
             values = self.names[stack].example if stack in self.names else ()
             if len(values) < count:
                 raise _Unknown  # the real run pops an empty list
-            key.append((stack, tuple(v.key() for v in values[len(values) - count:])))
+            key.append(tuple(v.key() for v in values[len(values) - count:]))
         return tuple(key)
 
     def _steps(self, node: gast.expr) -> range:
