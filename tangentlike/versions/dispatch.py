@@ -9,8 +9,8 @@ copy of it (``observe.py``) that records the type, shape and dtype of every call
 index, operand and assigned value, and then writes a version of the derivative for that
 signature (``lower.py``), provided every shape follows from the signature (``static.py``);
 where what the copy would record follows from the signature itself (``infer.py``:
-straight-line code over floating point values), the version is written without the run
-and the second call runs it.
+assignments and loops over ``range`` of floating point values, stacks of saved values),
+the version is written without the run and the second call runs it.
 Later calls with that signature run the new version.  A call finds its version by a *flat
 key* (``signature.key_parts``: the shapes and dtypes of its arrays, the types of its other
 values, in one tuple), one dictionary lookup; the signature itself is computed only when the
@@ -35,10 +35,10 @@ import numpy as np
 
 from tangentlike.backend import cache, emit, loading
 from tangentlike.backend.foreign import call_on_library
-from tangentlike.core import collection, syntax
+from tangentlike.core import collection
 from tangentlike.runtime.libraries import computes_refused, library_in
 from tangentlike.versions.floats import lower_floats
-from tangentlike.versions.free_data import data_parts, data_readers, data_signature
+from tangentlike.versions.free_data import data_parts, data_readers, data_signature, tree_names
 from tangentlike.versions.infer import infer_seen
 from tangentlike.versions.lower import lower_shapes
 from tangentlike.versions.observe import Observer
@@ -112,10 +112,11 @@ class Versions:
         self._observer: Observer | None = None  # made at the first observation
         self._floats: Version | None = None  # the version for floats, once written
         self._parameters: inspect.Signature | None = None
+        names = tree_names(tree)  # one walk of the derivative for both
         # the user's globals and cells holding data: their signatures are part of the key
-        self.readers = data_readers(tree, scope)
+        self.readers = data_readers(tree, scope, names)
         # a try statement: the rewrites assume a block runs to its end once entered
-        self.no_versions = any(isinstance(n, gast.Try) for n in syntax.walk(tree))
+        self.no_versions = names.has_try
 
     def dispatcher(self, finish: Finish | None = None) -> Callable:
         """The function to call: it finds the function to run by the call's flat key (one

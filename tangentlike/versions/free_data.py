@@ -12,6 +12,7 @@ call run the general derivative.  Data reached through attributes of a module
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import types
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -25,18 +26,83 @@ from tangentlike.versions.signature import key_parts, signature_part
 MISSING = object()  # a name not bound (yet): no key, the general derivative raises NameError
 
 
-def data_readers(tree: gast.FunctionDef, scope: Scope) -> tuple[Callable[[], Any], ...]:
+@dataclasses.dataclass(frozen=True)
+class TreeNames:
+    """What one walk of a derivative finds: the names it reads and binds (parameters
+    included), the dotted names of its attribute chains rooted at a name (``config.W``,
+    ``np.linalg.norm`` and its ``np.linalg``), and whether it holds a ``try`` statement."""
+
+    loaded: frozenset[str]
+    stored: frozenset[str]
+    dotted: frozenset[str]
+    has_try: bool
+
+
+def tree_names(tree: gast.AST) -> TreeNames:
+    """``TreeNames`` of ``tree`` in one walk: ``syntax.loaded_names``,
+    ``syntax.stored_names``, ``syntax.dotted_name`` of every ``Attribute`` and a search for
+    ``gast.Try`` each walked the whole derivative (a quarter of a second at its first call
+    for one of 8,000 statements)."""
+    loaded: set[str] = set()
+    stored: set[str] = set()
+    dotted: set[str] = set()
+    has_try = False
+    name_class, attribute_class, load, store, param = (
+        gast.Name, gast.Attribute, gast.Load, gast.Store, gast.Param)
+    fields_of = syntax.child_fields
+    fields: dict[type, tuple[str, ...]] = {}
+    is_try: dict[type, bool] = {}
+    todo = [tree]
+    pop, push = todo.pop, todo.append
+    while todo:
+        node = pop()
+        cls = node.__class__
+        if cls is name_class:  # a leaf for the names (``syntax.walk_names``)
+            context = node.ctx.__class__
+            if context is load:
+                loaded.add(node.id)
+            elif context is store or context is param:
+                stored.add(node.id)
+            continue
+        if cls is attribute_class:
+            chain = syntax.dotted_name(node)
+            if chain is not None:
+                dotted.add(chain)
+        elif not has_try:
+            found = is_try.get(cls)
+            if found is None:
+                found = is_try[cls] = issubclass(cls, gast.Try)
+            has_try = found
+        children = fields.get(cls)
+        if children is None:
+            children = fields[cls] = fields_of(cls)
+        for field in children:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        push(item)
+            elif isinstance(value, gast.AST):
+                push(value)
+    return TreeNames(frozenset(loaded), frozenset(stored), frozenset(dotted), has_try)
+
+
+def data_readers(tree: gast.FunctionDef, scope: Scope, names: TreeNames | None = None,
+                 ) -> tuple[Callable[[], Any], ...]:
     """For each name ``tree`` reads from the user's globals or closure cells that holds
     data now (not a module, not a callable; or nothing yet), a function that reads its
-    value as generated code does, in the order of the names."""
-    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
-    local = syntax.stored_names(tree) | params
+    value as generated code does, in the order of the names.  ``names``: ``tree_names(tree)``
+    where the caller has it."""
+    if names is None:
+        names = tree_names(tree)
+    local = set(names.stored)
+    local.update(a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs)
     if tree.args.vararg is not None:
         local.add(tree.args.vararg.id)
     if tree.args.kwarg is not None:
         local.add(tree.args.kwarg.id)
     readers = []
-    for name in sorted(syntax.loaded_names(tree) - local):
+    for name in sorted(names.loaded - local):
         if name in scope:  # tangentlike's own names
             continue
         if name in scope.cells:
@@ -49,21 +115,19 @@ def data_readers(tree: gast.FunctionDef, scope: Scope) -> tuple[Callable[[], Any
         if isinstance(value, types.ModuleType) or callable(value):
             continue
         readers.append(reader)
-    for path in _module_data_paths(tree, local, scope):
+    for path in _module_data_paths(names.dotted, local, scope):
         readers.append(_path_reader(scope, path))
     return tuple(readers)
 
 
-def _module_data_paths(tree: gast.FunctionDef, local: set[str], scope: Scope,
+def _module_data_paths(dotted: frozenset[str], local: set[str], scope: Scope,
                        ) -> list[tuple[str, ...]]:
-    """The attribute paths ``tree`` reads from a module of the user's globals that end at
-    data (``config.W``; ``np.pi`` too), shortest first, each once."""
+    """The attribute paths among the ``dotted`` names a tree reads that start at a module
+    of the user's globals and end at data (``config.W``; ``np.pi`` too), shortest first,
+    each once."""
     paths = set()
-    for node in syntax.walk(tree):
-        dotted = syntax.dotted_name(node) if isinstance(node, gast.Attribute) else None
-        if dotted is None:
-            continue
-        root, *attrs = dotted.split(".")
+    for chain in dotted:
+        root, *attrs = chain.split(".")
         if root in local:
             continue
         value = scope.get(root, MISSING)

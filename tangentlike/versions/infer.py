@@ -1,19 +1,29 @@
 """What the instrumented run would record, worked out from the signature alone.
 
-For a generated derivative of straight-line code (assignments to names, one ``return``,
-the docstring and the comments' strings) whose every value is a floating point array, a
-NumPy or Python float, a Python int or None, and whose every operation is one of a few whose
-result's type, shape and dtype follow from its operands' (arithmetic, NumPy's ufuncs, ``@``,
-``.T``, the sums, means and extrema, and the runtime helpers ``seed``, ``unbroadcast``,
-``unreduce``, ``unreduce_extremum``, ``matmul_adjoint_a``/``_b``), ``infer_seen`` gives the
-table of ``Observer.run`` (what each place of ``observe.slots`` holds) without running
-anything over the arrays: each value is carried as its real shape and an *exemplar*, an
-array of the same dtype and rank with one element (or the number itself; an int is its own
-value), on which the operation is run to learn its result's type and dtype (NumPy's
-promotion reads types, not values).  Each helper is followed case by case as its code goes.
-Anything else (a loop, a branch, an index, an integer array, a global value, a call or a
-helper's case it does not know, an operation the real run would refuse) gives None: the
-dispatcher then makes the instrumented run.
+For a generated derivative of assignments to names, one ``return``, the docstring and the
+comments' strings, and loops over ``range(...)`` or ``reversed(range(...))`` of such
+assignments and of a stack's ``append`` and ``pop`` (the stack bound once, to ``[]``),
+whose every value is a floating point array, a NumPy or Python float, a Python int, None,
+a shape or a stack, and whose every operation is one of a few whose result's type, shape
+and dtype follow from its operands' (arithmetic, NumPy's ufuncs, ``@``, ``.T``, ``.shape``
+and its items, ``np.zeros`` of a shape, the sums, means and extrema, a row ``xs[t]`` of an
+array, and the runtime helpers ``seed``, ``unbroadcast``, ``unreduce``,
+``unreduce_extremum``, ``matmul_adjoint_a``/``_b``, ``unindex``, ``zeros_like`` and
+``shape_only``), ``infer_seen`` gives the table of ``Observer.run`` (what each place of
+``observe.slots`` holds) without running anything over the arrays: each value is carried
+as its real shape and an *exemplar*, an array of the same dtype and rank with one element
+(or the number itself; an int is its own value), on which the operation is run to learn
+its result's type and dtype (NumPy's promotion reads types, not values).  Each helper is
+followed case by case as its code goes.  A loop is run step by step, the stack holding the
+steps' abstract values; a step that starts as the step before it started (each name it
+reads or binds with the same type, shape, dtype and int value, the same values on top of
+the stacks it pops) is that step again: its operations on the stacks are repeated, nothing
+is evaluated (of the W4 RNN's 50 steps each way, two are evaluated forward, three
+backward: the last pops the first step's Nones).  A loop's counter may only be read as an
+index, checked against its whole range.  Anything else (a branch, a slice, an integer
+array, a global value, a call or a helper's case it does not know, a loop of no step, an
+operation the real run would refuse) gives None: the dispatcher then makes the
+instrumented run.
 """
 from __future__ import annotations
 
@@ -24,6 +34,7 @@ import gast
 import numpy as np
 
 from tangentlike import runtime
+from tangentlike.core import syntax
 from tangentlike.core.resolve import resolve_in
 from tangentlike.versions.observe import slot_value, slots
 
@@ -47,7 +58,48 @@ class _Value:
         kind = type(self.example)
         if kind is np.ndarray or isinstance(self.example, np.generic):
             return kind, self.shape, self.example.dtype
+        if kind is tuple:  # a shape: its ints
+            return kind, None, bool(self.example)
+        if kind is list:  # a stack of values (``_Value``s)
+            return kind, None, any(_is_integer(v.example) for v in self.example)
+        if kind is range:
+            return kind, None, None
         return kind, (), None
+
+    def key(self) -> tuple:
+        """What decides how the value takes part in an operation: its description, and
+        its value for an int, a bool or None (they are their own exemplars)."""
+        example = self.example
+        if example is None or type(example) in (int, bool, tuple):
+            return self.describe(), example
+        return self.describe()
+
+
+def _int_constant(node: gast.expr) -> bool:
+    return isinstance(node, gast.Constant) and type(node.value) is int
+
+
+def _stack_call(node: gast.expr) -> str | None:
+    """``append`` for ``name.append(x)``, ``pop`` for ``name.pop()``; None otherwise."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and isinstance(
+            node.func.value, gast.Name) and not node.keywords:
+        if node.func.attr == "append" and len(node.args) == 1:
+            return "append"
+        if node.func.attr == "pop" and not node.args:
+            return "pop"
+    return None
+
+
+def _in_range(indices: range | tuple[int], array: _Value) -> bool:
+    """Every index a valid row of ``array`` (of rank at least 1)."""
+    length = array.shape[0]
+    return all(-length <= i < length for i in (min(indices), max(indices)))
+
+
+def _is_integer(example: Any) -> bool:
+    """``signature._is_integer`` of a value with this exemplar (an int is its own)."""
+    return isinstance(example, (int, np.integer, np.bool_)) or (
+        isinstance(example, np.ndarray) and example.dtype.kind == "b")
 
 
 _REDUCTIONS = {np.sum: "sum", np.max: "max", np.min: "min", np.mean: "mean",
@@ -114,22 +166,72 @@ class _Run:
         self.scope = scope
         self.names: dict[str, _Value] = {}
         self.seen: dict[int, set] = {}
-        # straight-line code only, checked before anything is read: its local names are the
-        # parameters and the assignments' targets
+        # assignments to names, the stacks' ``append``s and loops over a ``range`` of them,
+        # checked before anything is read: its local names are the parameters, the
+        # assignments' targets and the loops' counters
         self.local = {a.id for a in fn.args.args}
+        self.stacks: set[str] = set()  # names bound to ``[]``: only appended to and popped
+        self.counters: dict[str, range] = {}  # the counters of the loops running now
+        self.loops: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
+        self.index = False  # evaluating an index: a loop's counter may be read there
+        self.log: list[tuple[str, _Value | None]] | None = None  # a step's stack operations
         for k, statement in enumerate(fn.body):
-            if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
-                    and isinstance(statement.targets[0], gast.Name):
-                self.local.add(statement.targets[0].id)
-            elif not (isinstance(statement, gast.Return) and k == len(fn.body) - 1) and not (
-                    isinstance(statement, gast.Expr) and isinstance(statement.value, gast.Constant)
-                    and isinstance(statement.value.value, str)):
+            if isinstance(statement, gast.For):
+                self._check_loop(statement)
+            elif not self._simple(statement) and not (
+                    isinstance(statement, gast.Return) and k == len(fn.body) - 1):
                 raise _Unknown
+        bound = [s.targets[0].id for s in syntax.statements(fn.body, with_bodies=True)
+                 if isinstance(s, gast.Assign)]
+        for statement in fn.body:
+            if isinstance(statement, gast.Assign) and isinstance(statement.value, gast.List) \
+                    and not statement.value.elts:
+                self.stacks.add(statement.targets[0].id)
+        if any(bound.count(name) != 1 for name in self.stacks):
+            raise _Unknown  # a stack bound once, to ``[]``
         self.places: dict[int, int] = {}
         for k, slot in enumerate(slots(fn)):
-            if isinstance(slot[0], gast.Subscript):
-                raise _Unknown
+            if isinstance(slot[0], gast.Subscript) and not (
+                    isinstance(slot[0].slice, gast.Name) or _int_constant(slot[0].slice)):
+                raise _Unknown  # a slice, a tuple of indices: observed part by part
             self.places[id(slot_value(slot))] = k
+
+    def _simple(self, statement: gast.stmt) -> bool:
+        """An assignment to a name, a stack's ``append`` or a string: its target noted."""
+        if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], gast.Name):
+            self.local.add(statement.targets[0].id)
+            return True
+        if isinstance(statement, gast.Expr):
+            value = statement.value
+            return (isinstance(value, gast.Constant) and isinstance(value.value, str)) or (
+                _stack_call(value) == "append")
+        return False
+
+    def _check_loop(self, loop: gast.For) -> None:
+        """A loop over ``range(...)`` or ``reversed(range(...))`` of simple statements: its
+        counter, the names its steps read or bind, and how many values each step pops off
+        each stack (what decides a step: ``_loop``)."""
+        if loop.orelse or not isinstance(loop.target, gast.Name) or not loop.body:
+            raise _Unknown
+        counter = loop.target.id
+        self.local.add(counter)
+        for statement in loop.body:
+            if not self._simple(statement):
+                raise _Unknown
+            if isinstance(statement, gast.Assign) and statement.targets[0].id == counter:
+                raise _Unknown
+        names = set()
+        pops: dict[str, int] = {}
+        for statement in loop.body:
+            for node in syntax.walk(statement):
+                if isinstance(node, gast.Name):
+                    names.add(node.id)
+                elif isinstance(node, gast.Call) and _stack_call(node) == "pop":
+                    stack = node.func.value.id
+                    pops[stack] = pops.get(stack, 0) + 1
+        names.discard(counter)
+        self.loops[id(loop)] = (tuple(sorted(names)), pops)
 
     def run(self, args: tuple, kwargs: dict) -> dict[int, set]:
         spec = self.fn.args
@@ -149,14 +251,89 @@ class _Run:
         self.names = {p: _value(v) for p, v in bound.items()}
         with np.errstate(all="ignore"):
             for statement in self.fn.body:
-                if isinstance(statement, gast.Assign):
-                    self.names[statement.targets[0].id] = self.eval(statement.value)
+                if isinstance(statement, gast.For):
+                    self._loop(statement)
                 elif isinstance(statement, gast.Return):
                     returned = statement.value
                     for value in returned.elts if isinstance(returned, gast.Tuple) else (
                             [] if returned is None else [returned]):
                         self.eval(value)
+                else:
+                    self._statement(statement)
         return self.seen
+
+    def _statement(self, statement: gast.stmt) -> None:
+        if isinstance(statement, gast.Assign):
+            self.names[statement.targets[0].id] = self.eval(statement.value)
+        elif not isinstance(statement.value, gast.Constant):
+            self.eval(statement.value)  # a stack's ``append``
+
+    def _loop(self, loop: gast.For) -> None:
+        """Every step of a loop, as the instrumented run makes them; but a step that starts
+        where the step before it started (the same key of each name it reads or binds, the
+        same values at the top of the stacks it pops) records what that one recorded and
+        ends where it ended: it is not evaluated again, only its stack operations are
+        repeated.  (The counter, the one name that changes at every step, is read only as
+        an index, checked against the whole range.)"""
+        steps = self._steps(loop.iter)
+        if not steps:
+            raise _Unknown  # no step: the names bound in the body stay unbound
+        counter = loop.target.id
+        names, pops = self.loops[id(loop)]
+        self.counters[counter] = steps
+        last_key, last_log = None, None
+        names_key = None  # the names' part of the key: it changes only in an evaluated step
+        for step in steps:
+            self.names[counter] = _Value((), step)
+            if names_key is None:
+                names_key = tuple((name, self.names[name].key()) for name in names
+                                  if name in self.names and name not in self.stacks)
+            key = (names_key, self._tops_key(pops))
+            if key == last_key:
+                for stack, pushed in last_log:
+                    values = self.names[stack].example
+                    if pushed is None:
+                        values.pop()
+                    else:
+                        values.append(pushed)
+                continue
+            self.log = []
+            for statement in loop.body:
+                self._statement(statement)
+            last_key, last_log, self.log, names_key = key, self.log, None, None
+        del self.counters[counter]
+
+    def _tops_key(self, pops: dict[str, int]) -> tuple:
+        """The keys of the values a step would pop (the rest of what decides a step: the
+        keys of the names it reads or binds, bound so far)."""
+        key = []
+        for stack, count in pops.items():
+            if stack not in self.stacks:
+                raise _Unknown
+            values = self.names[stack].example if stack in self.names else ()
+            if len(values) < count:
+                raise _Unknown  # the real run pops an empty list
+            key.append(tuple(v.key() for v in values[len(values) - count:]))
+        return tuple(key)
+
+    def _steps(self, node: gast.expr) -> range:
+        """The counter's values of ``range(...)`` or ``reversed(range(...))`` (the
+        arguments' places recorded, the ``range`` too where it is an argument)."""
+        backwards = False
+        if isinstance(node, gast.Call) and not node.keywords and len(node.args) == 1 and \
+                resolve_in(node.func, (self.scope,), self.local) is reversed:
+            backwards, node = True, node.args[0]
+        if not (isinstance(node, gast.Call) and not node.keywords and 1 <= len(node.args) <= 3
+                and resolve_in(node.func, (self.scope,), self.local) is range):
+            raise _Unknown
+        bounds = [self.eval(a).example for a in node.args]
+        if any(type(b) is not int for b in bounds):
+            raise _Unknown
+        steps = range(*bounds)
+        k = self.places.get(id(node))
+        if k is not None:
+            self.seen.setdefault(k, set()).add(_Value(None, steps).describe())
+        return steps[::-1] if backwards else steps
 
     def eval(self, node: gast.expr) -> _Value:
         value = self._eval(node)
@@ -167,9 +344,26 @@ class _Run:
 
     def _eval(self, node: gast.expr) -> _Value:
         if isinstance(node, gast.Name):
-            if node.id not in self.names:
-                raise _Unknown
+            if node.id not in self.names or node.id in self.stacks or (
+                    node.id in self.counters and not self.index):
+                raise _Unknown  # a counter only as an index; a stack only by its methods
             return self.names[node.id]
+        if isinstance(node, gast.Subscript):
+            return self._item(node)
+        if isinstance(node, gast.Tuple) and isinstance(node.ctx, gast.Load):
+            items = tuple(self.eval(e).example for e in node.elts)
+            if any(type(i) is not int for i in items):
+                raise _Unknown
+            return _Value(None, items)
+        if isinstance(node, gast.List) and not node.elts:
+            return _Value(None, [])
+        if isinstance(node, gast.Attribute) and node.attr == "shape" and isinstance(
+                node.value, gast.Name) and node.value.id in self.local:
+            value = self.eval(node.value)
+            if type(value.example) is not np.ndarray and not isinstance(
+                    value.example, np.floating):
+                raise _Unknown
+            return _Value(None, value.shape)
         if isinstance(node, gast.Constant):
             if type(node.value) not in (int, float, bool) and node.value is not None:
                 raise _Unknown
@@ -201,11 +395,16 @@ class _Run:
         if any(isinstance(a, gast.Starred) for a in node.args) or any(
                 k.arg is None for k in node.keywords):
             raise _Unknown
+        stack_method = _stack_call(node)
+        if stack_method is not None:
+            return self._stack(node, stack_method)
         method = isinstance(node.func, gast.Attribute) and isinstance(
             node.func.value, gast.Name) and node.func.value.id in self.local
         func = None if method else resolve_in(node.func, (self.scope,), self.local)
         if not method and func is None:
             raise _Unknown
+        if func is runtime.unindex and len(node.args) == 3 and not node.keywords:
+            return self._unindex(*node.args)
         args = [self.eval(a) for a in node.args]
         keywords = {k.arg: self.eval(k.value) for k in node.keywords}
         if method:
@@ -227,10 +426,76 @@ class _Run:
             return _Value(args[0].shape[::-1], args[0].example.T)
         if func is np.size and len(args) == 1 and not keywords:
             return _Value((), math.prod(args[0].shape))
+        if func is np.zeros and len(args) == 1 and not keywords:
+            shape = args[0].example
+            shape = (shape,) if type(shape) is int else shape
+            if type(shape) is not tuple or any(n < 0 for n in shape):
+                raise _Unknown
+            return _Value(shape, np.ones((1,) * len(shape)))
         helper = _HELPERS.get(func)
         if helper is None or keywords:
             raise _Unknown
         return helper(*args)
+
+    def _stack(self, node: gast.Call, method: str) -> _Value:
+        """``stack.append(x)`` or ``stack.pop()`` of a stack (its ``example``: the list of
+        its values), noted in the step's log."""
+        stack = node.func.value.id
+        if stack not in self.stacks or stack not in self.names:
+            raise _Unknown
+        values = self.names[stack].example
+        if method == "append":
+            value = self.eval(node.args[0])
+            values.append(value)
+            if self.log is not None:
+                self.log.append((stack, value))
+            return _Value((), None)
+        if not values:
+            raise _Unknown  # the real run pops an empty list
+        if self.log is not None:
+            self.log.append((stack, None))
+        return values.pop()
+
+    def _index(self, node: gast.expr) -> tuple[int, range | tuple[int]]:
+        """An int index (a loop's counter may be read here): its value and every value it
+        takes (the counter's range)."""
+        counter = isinstance(node, gast.Name) and node.id in self.counters
+        self.index = counter
+        try:
+            index = self.eval(node).example
+        finally:
+            self.index = False
+        if type(index) is not int:
+            raise _Unknown
+        return index, self.counters[node.id] if counter else (index,)
+
+    def _unindex(self, g_node: gast.expr, x_node: gast.expr, index_node: gast.expr) -> _Value:
+        """``runtime.unindex(g, x, i)`` of a floating point array ``x`` and an int ``i``:
+        zeros of ``x``'s shape, ``g`` at row ``i``."""
+        g, x = self.eval(g_node), self.eval(x_node)
+        _, indices = self._index(index_node)
+        if type(x.example) is not np.ndarray or not x.shape or not _in_range(indices, x):
+            raise _Unknown
+        if np.broadcast_shapes(g.shape, x.shape[1:]) != x.shape[1:]:
+            raise _Unknown
+        dtype = np.result_type(_number(g), x.example, 0.0)
+        if dtype.kind != "f":
+            raise _Unknown
+        return _checked(np.ones((1,) * len(x.shape), dtype), x.shape)
+
+    def _item(self, node: gast.Subscript) -> _Value:
+        """``x[i]`` of an array by an int (a loop's counter: checked over its range), or of
+        a shape."""
+        value = self.eval(node.value)
+        index, indices = self._index(node.slice)
+        example = value.example
+        if type(example) is tuple:
+            if len(indices) != 1:
+                raise _Unknown
+            return _Value((), example[index])  # an IndexError: the real run's too
+        if type(example) is not np.ndarray or not value.shape or not _in_range(indices, value):
+            raise _Unknown
+        return _checked(example[0], value.shape[1:])
 
 
 _BINARY = {gast.Add: lambda a, b: a + b, gast.Sub: lambda a, b: a - b,
@@ -475,7 +740,25 @@ def _adjoint_b(g: _Value, a: _Value, b: _Value) -> _Value:
     return _unbroadcast(_matmul(_transposed(a), _array(g)), b)
 
 
+def _zeros_like(x: _Value) -> _Value:
+    """``runtime.zeros_like`` of a floating point array or number."""
+    example = x.example
+    if type(example) is np.ndarray or isinstance(example, np.floating):
+        return x
+    if type(example) is float:
+        return _Value((), 0.0)
+    raise _Unknown
+
+
+def _shape_only(x: Any) -> _Value:
+    """``runtime.shape_only``: an array's stand-in has its type, shape and dtype; anything
+    else is itself."""
+    return x
+
+
 _HELPERS = {
+    runtime.zeros_like: _zeros_like,
+    runtime.shape_only: _shape_only,
     runtime.seed: _seed,
     runtime.unbroadcast: _unbroadcast,
     runtime.unreduce: _unreduce,
