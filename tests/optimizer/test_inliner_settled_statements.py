@@ -4,9 +4,8 @@ call the optimizer makes gives the same tree, and the same answer, as the inline
 at every statement in every round; and the later rounds do skip statements."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
+from optimizer_cases import LOOPS, chained, fresh_cache, straight  # noqa: F401 (a fixture)
 from support import make_function
 
 import tangentlike
@@ -14,32 +13,8 @@ from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
 from tangentlike.optimizer import optimize as optimizer
 
-CHAINED = "\n".join(
-    ["def chained(x, y):", "    t0 = x", "    t1 = y"]
-    + [f"    t{i} = 0.6 * t{i - 1} + 0.3 * x if t{i - 1} > t{i - 2} "
-       f"else 0.5 * math.sin(t{i - 2}) + 0.2 * y" for i in range(2, 30)]
-    + ["    return t29 + 0.1 * t28"])
-
-STRAIGHT = "\n".join(
-    ["def straight(x, y):", "    t0 = x", "    t1 = y"]
-    + [f"    t{i} = math.tanh(0.5 * t{i - 1} + 0.3 * math.sin(t{i - 2}) * y) - 0.2 * t{i - 2}"
-       for i in range(2, 40)]
-    + ["    return t39"])
-
-LOOPS = '''
-def loops(x, w):
-    s = 0.0
-    for i in range(3):
-        t = x * w
-        if t > s:
-            s = s + np.sin(t) * w
-        else:
-            u = t * t
-            s = s - u * w
-    while s > 10.0:
-        s = s / 2.0
-    return s * x
-'''
+CHAINED = chained(30)
+STRAIGHT = straight(40, "math.tanh(0.5 * t{a} + 0.3 * math.sin(t{b}) * y) - 0.2 * t{b}")
 
 FUNCTIONS = [("chained", CHAINED, {}), ("straight", STRAIGHT, {}), ("loops", LOOPS, {}),
              ("chained_forward", CHAINED, {"mode": "forward"}),
@@ -47,17 +22,9 @@ FUNCTIONS = [("chained", CHAINED, {}), ("straight", STRAIGHT, {}), ("loops", LOO
              ("loops_split", LOOPS, {"motion": "split"})]
 
 
-@pytest.fixture
-def fresh_cache(tmp_path, monkeypatch) -> Iterator[None]:
-    monkeypatch.setenv("TANGENTLIKE_CACHE_DIR", str(tmp_path / "cache"))
-    tangentlike.clear_cache()
-    yield
-    tangentlike.clear_cache()
-
-
 @pytest.mark.parametrize("label, source, options", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
-def test_skipping_settled_statements_changes_nothing(label, source, options, fresh_cache,
-                                                     monkeypatch) -> None:
+@pytest.mark.usefixtures("fresh_cache")
+def test_skipping_settled_statements_changes_nothing(label, source, options, monkeypatch) -> None:
     f = make_function(source)
     settled = optimizer._Inliner._settled
     looks = {"skipped": 0, "calls": 0}

@@ -9,9 +9,10 @@ it is then), on a copy of the tree: the faster form against the plain one with f
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
+from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401 (a fixture)
 from support import make_function
 
 import tangentlike
@@ -19,38 +20,8 @@ from tangentlike.backend import emit
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.optimizer import optimize as optimizer
 
-CHAINED = "\n".join(
-    ["def chained(x, y):", "    t0 = x", "    t1 = y"]
-    + [f"    t{i} = 0.6 * t{i - 1} + 0.3 * x if t{i - 1} > t{i - 2} "
-       f"else 0.5 * math.sin(t{i - 2}) + 0.2 * y" for i in range(2, 14)]
-    + ["    return t13 + 0.1 * t12"])
-
-STRAIGHT = "\n".join(
-    ["def straight(x, y):", "    t0 = x", "    t1 = y"]
-    + [f"    t{i} = 0.5 * t{i - 1} + 0.3 * math.sin(t{i - 2}) * y" for i in range(2, 24)]
-    + ["    return t23"])
-
-LOOPS = '''
-def loops(x, w):
-    s = 0.0
-    for i in range(3):
-        t = x * w
-        if t > s:
-            s = s + np.sin(t) * w
-        else:
-            u = t * t
-            s = s - u
-    while s > 10.0:
-        s = s / 2.0
-    return s * x
-'''
-
-SHARED = '''
-def shared(a, b):
-    h = np.tanh(a * b)
-    g = np.sum(h * h + a)
-    return g * (1.0 - h * h)
-'''
+CHAINED = chained(14)
+STRAIGHT = straight(24)
 
 FUNCTIONS = [("chained", CHAINED, {}), ("straight", STRAIGHT, {}), ("loops", LOOPS, {}),
              ("shared", SHARED, {}), ("chained_forward", CHAINED, {"mode": "forward"}),
@@ -69,16 +40,9 @@ def _repeated(run: Callable[[], bool]) -> int:
     return rounds
 
 
-@pytest.fixture
-def fresh_cache(tmp_path, monkeypatch) -> Iterator[None]:
-    monkeypatch.setenv("TANGENTLIKE_CACHE_DIR", str(tmp_path / "cache"))
-    tangentlike.clear_cache()
-    yield
-    tangentlike.clear_cache()
-
-
 @pytest.mark.parametrize("label, source, options", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
-def test_own_fixed_points_are_the_plain_passes_repeated(label, source, options, fresh_cache,
+@pytest.mark.usefixtures("fresh_cache")
+def test_own_fixed_points_are_the_plain_passes_repeated(label, source, options,
                                                         monkeypatch) -> None:
     f = make_function(source)
     seen = {"inline": 0, "propagate": 0, "cse": 0, "rounds": 0}

@@ -5,10 +5,9 @@ replace, inside real optimizations: ``fuse_accumulations`` passing over a block 
 walked) and ``StatementFacts.pure`` (``is_pure`` kept until the statement changes)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import gast
 import pytest
+from optimizer_cases import LOOPS, SHARED, chained, fresh_cache  # noqa: F401 (a fixture)
 from support import make_function
 
 import tangentlike
@@ -17,33 +16,7 @@ from tangentlike.core import anno, syntax
 from tangentlike.optimizer import cse
 from tangentlike.optimizer import optimize as optimizer
 
-CHAINED = "\n".join(
-    ["def chained(x, y):", "    t0 = x", "    t1 = y"]
-    + [f"    t{i} = 0.6 * t{i - 1} + 0.3 * x if t{i - 1} > t{i - 2} "
-       f"else 0.5 * math.sin(t{i - 2}) + 0.2 * y" for i in range(2, 12)]
-    + ["    return t11 + 0.1 * t10"])
-
-LOOPS = '''
-def loops(x, w):
-    s = 0.0
-    for i in range(3):
-        t = x * w
-        if t > s:
-            s = s + np.sin(t) * w
-        else:
-            u = t * t
-            s = s - u * w
-    while s > 10.0:
-        s = s / 2.0
-    return s * x
-'''
-
-SHARED = '''
-def shared(a, b):
-    h = np.tanh(a * b)
-    g = np.sum(h * h + a)
-    return g * (1.0 - h * h)
-'''
+CHAINED = chained(12)
 
 FUNCTIONS = [("chained", CHAINED, {}), ("loops", LOOPS, {}), ("shared", SHARED, {}),
              ("shared_forward", SHARED, {"mode": "forward"}),
@@ -65,17 +38,9 @@ def _plain_measure(node: gast.AST) -> tuple[int, int]:
     return size, depth + (node.__class__ is gast.Call)
 
 
-@pytest.fixture
-def fresh_cache(tmp_path, monkeypatch) -> Iterator[None]:
-    monkeypatch.setenv("TANGENTLIKE_CACHE_DIR", str(tmp_path / "cache"))
-    tangentlike.clear_cache()
-    yield
-    tangentlike.clear_cache()
-
-
 @pytest.mark.parametrize("label, source, options", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
-def test_shortcuts_agree_with_the_plain_forms(label, source, options, fresh_cache,
-                                              monkeypatch) -> None:
+@pytest.mark.usefixtures("fresh_cache")
+def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatch) -> None:
     f = make_function(source)
     seen = {"fuse": 0, "measured": 0, "keys": 0}
     fast_fuse = optimizer.fuse_accumulations
