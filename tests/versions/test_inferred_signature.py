@@ -11,13 +11,16 @@ None and the run is made.
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
+from inference_checks import (
+    check_against_central_differences,
+    check_inferred_table,
+    check_version_without_the_run,
+)
 
 import tangentlike
-from tangentlike.versions import dispatch, infer, observe
+from tangentlike.versions import infer, observe
 
 SCALE = np.ones(3)
 
@@ -90,73 +93,21 @@ def _cases() -> list[tuple]:
     ]
 
 
-def _unnumbered(source: str) -> str:
-    return re.sub(r"_shaped\d*\(", "_shaped(", source)
-
-
-def _recorded(df, args: tuple) -> dict:
-    versions = df.specializer
-    observer = observe.Observer(versions.tree, versions.scope, versions.general.source,
-                                versions.general.path)
-    return observer.run(observer.function(), args, {})[0]
-
-
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c[0])
 def test_inferred_table_is_the_recorded_one(case: tuple) -> None:
-    _, f, args, wrt = case
-    df = tangentlike.grad(f, wrt=wrt)
-    versions = df.specializer
-    inferred = infer.infer_seen(versions.tree, versions.scope, args, {})
-    assert inferred is not None
-    assert inferred == _recorded(df, args)
+    check_inferred_table(case)
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c[0])
 def test_version_without_the_run_is_the_version_after_it(case: tuple,
                                                           monkeypatch) -> None:
-    _, f, args, wrt = case
-    inferred = tangentlike.grad(f, wrt=wrt)
-    generic = inferred.specializer.generic(*args)
-    single = len(wrt) == 1
-    second = inferred(*args), inferred(*args)  # the second call writes the version
-    version = inferred.version_for(*args)
-    tangentlike.clear_cache()
-    monkeypatch.setattr(dispatch, "infer_seen", lambda *a: None)
-    observed = tangentlike.grad(f, wrt=wrt)
-    observed(*args), observed(*args)
-    expected = observed.version_for(*args)
-    assert version.kind == expected.kind
-    # the number in the name counts the derivative's versions (other tests' signatures)
-    assert _unnumbered(version.source) == _unnumbered(expected.source)
-    for got in (*second, inferred(*args)):
-        for g, e in zip((got,) if single else got, (generic,) if single else generic):
-            assert type(g) is type(e) and np.shape(g) == np.shape(e)
-            assert np.asarray(g).dtype == np.asarray(e).dtype
-            np.testing.assert_allclose(g, e, rtol=1e-5 if np.asarray(e).dtype == np.float32
-                                       else 1e-12, atol=1e-12)
+    check_version_without_the_run(case, monkeypatch)
 
 
 @pytest.mark.parametrize("case", [c for c in _cases() if "float32" not in c[0]],
                          ids=lambda c: c[0])
 def test_version_without_the_run_against_central_differences(case: tuple) -> None:
-    _, f, args, wrt = case
-    df = tangentlike.grad(f, wrt=wrt)
-    df(*args), df(*args)
-    assert df.version_for(*args).kind == "shapes"
-    got = df(*args)
-    for position, g in zip(wrt, got if len(wrt) > 1 else (got,)):
-        x = np.asarray(args[position], dtype=float)
-        numeric = np.zeros(x.shape)
-        for i in np.ndindex(x.shape):
-            step = np.zeros(x.shape)
-            step[i] = 1e-6
-            moved = [list(args), list(args)]
-            for k, sign in ((0, 1), (1, -1)):
-                value = x + sign * step
-                moved[k][position] = type(args[position])(value) if not isinstance(
-                    args[position], np.ndarray) else value
-            numeric[i] = (f(*moved[0]) - f(*moved[1])) / 2e-6
-        np.testing.assert_allclose(g, numeric, rtol=1e-6, atol=1e-7)
+    check_against_central_differences(case)
 
 
 def test_no_inference_where_it_cannot_decide() -> None:
