@@ -165,6 +165,20 @@ def child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
+def child_nodes(node: gast.AST) -> list[gast.AST]:
+    """``gast.iter_child_nodes(node)`` (the same order) without the contexts, operators and
+    other leaves (:func:`child_fields`), which hold no expression or statement; several
+    times faster."""
+    found = []
+    for field in child_fields(node.__class__):
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            found += [item for item in value if isinstance(item, gast.AST)]
+        elif isinstance(value, gast.AST):
+            found.append(value)
+    return found
+
+
 def replace_child(parent: gast.AST, old: gast.AST, new: gast.AST) -> bool:
     """Put ``new`` where ``old`` is among ``parent``'s children (by identity); whether it
     was there."""

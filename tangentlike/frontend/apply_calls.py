@@ -31,7 +31,6 @@ import numpy as np
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import UnsupportedSyntaxError
-from tangentlike.frontend.children import child_nodes
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules.template import Namespace
@@ -136,7 +135,7 @@ def _target(node: gast.AST, normalizer: _Context) -> Any:
 def _calls(node: gast.AST, normalizer: _Context, deferred: bool, found: list) -> None:
     """The calls of the three functions under ``node`` (innermost first), each with whether
     it sits where hoisting it could change what runs."""
-    for child in child_nodes(node):
+    for child in syntax.child_nodes(node):
         if isinstance(child, gast.stmt):
             continue  # nested blocks are lowered on their own
         _calls(child, normalizer, deferred or isinstance(child, _DEFERRED), found)

@@ -16,7 +16,6 @@ import gast
 
 from tangentlike.core import syntax
 from tangentlike.errors import UnsupportedSyntaxError
-from tangentlike.frontend.children import child_nodes
 from tangentlike.frontend.parsing import ParsedFunction, parse_function, register_synthetic
 
 # Functions made from an enclosing function's lines (lifted, or a closure's captured values as
@@ -162,7 +161,7 @@ def binding_counts(fn: gast.FunctionDef) -> dict[str, int]:
         if isinstance(node, (gast.For, gast.While)):  # a loop binds again each time
             for name in syntax.stored_names(gast.Module(body=node.body, type_ignores=[])):
                 counts[name] = counts.get(name, 0) + 1
-        todo += child_nodes(node)
+        todo += syntax.child_nodes(node)
     return counts
 
 

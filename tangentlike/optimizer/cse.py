@@ -62,7 +62,7 @@ def _candidate_keys(node: gast.AST) -> set[Key]:
     """The keys of :func:`_candidates` (the same set, found without a generator)."""
     keys = set()
     todo = [node]
-    pop, push = todo.pop, todo.append
+    pop = todo.pop
     while todo:
         sub = pop()
         cls = sub.__class__
@@ -73,14 +73,7 @@ def _candidate_keys(node: gast.AST) -> set[Key]:
             key = _key(sub)
             if key is not None:
                 keys.add(key)
-        for field in syntax.child_fields(cls):
-            value = getattr(sub, field, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, gast.AST):
-                        push(item)
-            elif isinstance(value, gast.AST):
-                push(value)
+        todo += syntax.child_nodes(sub)
     return keys
 
 

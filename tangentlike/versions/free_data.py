@@ -49,11 +49,9 @@ def tree_names(tree: gast.AST) -> TreeNames:
     has_try = False
     name_class, attribute_class, load, store, param = (
         gast.Name, gast.Attribute, gast.Load, gast.Store, gast.Param)
-    fields_of = syntax.child_fields
-    fields: dict[type, tuple[str, ...]] = {}
     is_try: dict[type, bool] = {}
     todo = [tree]
-    pop, push = todo.pop, todo.append
+    pop = todo.pop
     while todo:
         node = pop()
         cls = node.__class__
@@ -73,17 +71,7 @@ def tree_names(tree: gast.AST) -> TreeNames:
             if found is None:
                 found = is_try[cls] = issubclass(cls, gast.Try)
             has_try = found
-        children = fields.get(cls)
-        if children is None:
-            children = fields[cls] = fields_of(cls)
-        for field in children:
-            value = getattr(node, field, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, gast.AST):
-                        push(item)
-            elif isinstance(value, gast.AST):
-                push(value)
+        todo += syntax.child_nodes(node)
     return TreeNames(frozenset(loaded), frozenset(stored), frozenset(dotted), has_try)
 
 

@@ -219,7 +219,7 @@ def test_generation_unchanged_by_the_prefilter_of_helpers(tmp_path) -> None:
 
 @pytest.mark.parametrize("path", SOURCES[1::6], ids=lambda p: os.path.relpath(p, ROOT))
 def test_child_nodes_are_gast_children_less_contexts_and_operators(path: str) -> None:
-    from tangentlike.frontend.children import child_nodes
+    from tangentlike.core.syntax import child_nodes
     leaves = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop)
     with open(path, encoding="utf-8") as f:
         tree = gast.parse(f.read())

@@ -65,7 +65,7 @@ class _Planner:
         self.slices: dict[StmtRef, Reason] = {}
         self.facts: dict[StmtRef, tuple[set[str], set[str], set[str], set[str]]] = {}
         # each adjoint's value reads and copies (``_summarize``), found with its reads
-        self.summaries: dict[StmtRef, tuple[set[str], list[tuple[str, str]]]] = {}
+        self.summaries: dict[StmtRef, tuple[set[str], dict[str, set[str]]]] = {}
         self.helpers: dict[str, object] = {}  # (what _summarize resolved, while it does)
         for stmt in program.statements():
             if isinstance(stmt, (gast.Assign, gast.Expr)):
@@ -76,7 +76,7 @@ class _Planner:
         adjoint = self.adjoints.of(stmt)
         body_reads = set()
         if adjoint:
-            values, copied = set(), []
+            values, copied = set(), {}
             _summarize(adjoint.body, self.adjoints.namespace, values, copied, body_reads,
                        self.helpers)
             self.summaries[self.program.ref(stmt)] = values, copied
@@ -301,8 +301,8 @@ def _value_reads(program: Program, adjoints: Adjoints, planner: _Planner,
             if adjoint is not None:
                 values, copied = planner.summaries[ref]
                 direct |= values
-                for copy, source in copied:
-                    copies.setdefault(copy, set()).add(source)
+                for copy, sources in copied.items():
+                    copies.setdefault(copy, set()).update(sources)
                 if program.depths[ref]:
                     for name, placeholder in adjoint.values.items():
                         copies.setdefault(placeholder, set()).add(name)
@@ -323,18 +323,16 @@ def value_reads(stmts: list[gast.stmt], namespace: Namespace) -> set[str]:
 
 
 def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
-               copies: dict[str, set[str]] | list[tuple[str, str]],
-               reads: set[str] | None = None,
+               copies: dict[str, set[str]], reads: set[str] | None = None,
                helpers: dict[str, object] | None = None) -> None:
     """Add the names ``nodes`` read as values to ``names``, and their copies ``a = b`` to
-    ``copies`` (``a`` read as a value reads ``b`` too; a list takes the pairs); with
+    ``copies`` (``a`` read as a value reads ``b`` too); with
     ``reads``, every name they read to it (``loads``); ``helpers`` remembers what each
     called name resolves to (one dict for many calls while the namespace is unchanged)."""
     shape_reads: set[int] = set()
-    pairs = copies if copies.__class__ is list else None
     helpers = {} if helpers is None else helpers  # a called name -> what it resolves to
     todo = list(nodes)  # (pre-order: a call or copy is met before the names in it)
-    pop, push = todo.pop, todo.append
+    pop = todo.pop
     while todo:
         node = pop()
         cls = node.__class__
@@ -348,10 +346,7 @@ def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
         if cls is gast.Assign:
             value, target = node.value, node.targets[0]
             if value.__class__ is gast.Name and target.__class__ is gast.Name:
-                if pairs is not None:
-                    pairs.append((target.id, value.id))
-                else:
-                    copies.setdefault(target.id, set()).add(value.id)
+                copies.setdefault(target.id, set()).add(value.id)
                 shape_reads.add(id(value))
         elif cls is gast.Call:
             func = node.func
@@ -365,14 +360,7 @@ def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
                 args = node.args
                 shape_reads.update(id(args[i]) for i in shape_arguments(helper)
                                    if i < len(args))
-        for field in syntax.child_fields(cls):
-            value = getattr(node, field, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, gast.AST):
-                        push(item)
-            elif isinstance(value, gast.AST):
-                push(value)
+        todo += syntax.child_nodes(node)
 
 
 def _closed(names: set[str], copies: dict[str, set[str]]) -> set[str]:
