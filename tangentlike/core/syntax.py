@@ -11,6 +11,7 @@ from typing import Any
 import gast
 
 from tangentlike.core import anno
+from tangentlike.core.gast_conversion import to_gast
 
 # The constructors below fill a new node's fields as ``gast.Name(id=..., ctx=...)`` does,
 # the same node, without the keyword call of gast's constructor (they make most nodes).
@@ -76,9 +77,10 @@ C_AST = threading.RLock()
 
 
 def parse(source: str, mode: str = "exec") -> gast.AST:
-    """``gast.parse`` under :data:`C_AST`."""
+    """``gast.parse`` (the same tree: ``gast_conversion.to_gast``), under :data:`C_AST`."""
     with C_AST:
-        return gast.parse(source, mode=mode)
+        tree = ast.parse(source, mode=mode)
+    return to_gast(tree)
 
 
 def body_start(fn: gast.FunctionDef) -> int:

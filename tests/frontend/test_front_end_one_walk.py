@@ -58,7 +58,7 @@ def difference(old: Any, new: Any, path: str = "tree") -> str | None:
 def test_conversion_is_gast_parse(path: str) -> None:
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    assert difference(gast.parse(text), parsing.parse_source(text)) is None
+    assert difference(gast.parse(text), syntax.parse(text)) is None
 
 
 def test_conversion_of_every_kind_of_node() -> None:
@@ -102,7 +102,7 @@ def test_conversion_of_every_kind_of_node() -> None:
                 v: int = 1
             return (yield from x)
         ''')
-    assert difference(gast.parse(text), parsing.parse_source(text)) is None
+    assert difference(gast.parse(text), syntax.parse(text)) is None
 
 
 def _functions() -> list[types.FunctionType]:
