@@ -18,26 +18,27 @@ from tangentlike.core.gast_conversion import to_gast
 _new_node = gast.AST.__new__
 
 
-def _name(name: str, context: type) -> gast.Name:
+def name_node(name: str, ctx: gast.expr_context) -> gast.Name:
+    """``gast.Name(id=name, ctx=ctx, annotation=None, type_comment=None)``."""
     node = _new_node(gast.Name)
     fields = node.__dict__
     fields["id"] = name
-    fields["ctx"] = _new_node(context)
+    fields["ctx"] = ctx
     fields["annotation"] = None
     fields["type_comment"] = None
     return node
 
 
 def load(name: str) -> gast.Name:
-    return _name(name, gast.Load)
+    return name_node(name, _new_node(gast.Load))
 
 
 def store(name: str) -> gast.Name:
-    return _name(name, gast.Store)
+    return name_node(name, _new_node(gast.Store))
 
 
 def param(name: str) -> gast.Name:
-    return _name(name, gast.Param)
+    return name_node(name, _new_node(gast.Param))
 
 
 def const(value: Any) -> gast.Constant:
@@ -445,14 +446,14 @@ class Renamer(Transformer):
         if target is None or self.loads_only and not isinstance(node.ctx, gast.Load):
             return node
         if isinstance(target, str):
-            new = gast.Name(id=target, ctx=node.ctx, annotation=None, type_comment=None)
+            new = name_node(target, node.ctx)
             if isinstance(node.ctx, gast.Load) and anno.has_info(node) \
                     and anno.info(node).seen is not None:
                 anno.info(new).seen = anno.info(node).seen  # the value read there is the same
             return new
         if not isinstance(node.ctx, gast.Load):
             if isinstance(target, gast.Name):
-                return gast.Name(id=target.id, ctx=node.ctx, annotation=None, type_comment=None)
+                return name_node(target.id, node.ctx)
             raise ValueError(f"cannot store into the expression substituted for {node.id}")
         return clone(target)
 

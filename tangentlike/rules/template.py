@@ -193,7 +193,7 @@ class _Instance:
         target = self.renames.get(node.id)
         if target is None:
             return syntax.clone(node)
-        new = _name_node(target, node.ctx)
+        new = syntax.name_node(target, node.ctx)
         if isinstance(node.ctx, gast.Load) and anno.has_info(node) \
                 and anno.info(node).seen is not None:
             anno.info(new).seen = anno.info(node).seen
@@ -240,19 +240,7 @@ class _Instance:
             raise TemplateError(
                 f"template {self.rule.function.__name__!r} reads the derivative of "
                 f"{key!r}, which carries none here", self.where)
-        return _name_node(name, node.ctx)
-
-
-def _name_node(name: str, ctx: gast.expr_context) -> gast.Name:
-    """``gast.Name(id=name, ctx=ctx, annotation=None, type_comment=None)``, the same node,
-    without the keyword call of gast's constructor."""
-    node = gast.AST.__new__(gast.Name)
-    fields = node.__dict__
-    fields["id"] = name
-    fields["ctx"] = ctx
-    fields["annotation"] = None
-    fields["type_comment"] = None
-    return node
+        return syntax.name_node(name, node.ctx)
 
 
 _SIMPLE = frozenset({gast.Assign, gast.Expr, gast.Pass})  # (statements holding no other)
