@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import threading
-from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,52 +30,34 @@ def slots(fn: gast.FunctionDef) -> list[tuple[gast.AST, str, int | None]]:
 
 
 def _slots(fn: Any, kind: Any) -> list[tuple[Any, str, int | None]]:
-    """``slots`` of a tree of the module ``kind`` (``gast``, or ``ast`` for a parsed one):
-    ``syntax.walk``'s breadth-first order (``ast.walk``'s, contexts and operators left out),
-    walked here with each node's class looked up once (the places are listed two or three
-    times at a second call)."""
+    """``slots`` of a tree of the module ``kind`` (``gast``, or ``ast`` for a parsed one),
+    in ``syntax.walk``'s order, each node's class looked up once (the places are listed two
+    or three times at a second call)."""
     tags = _TAGS.get(kind)
     if tags is None:
         tags = _TAGS[kind] = {kind.Call: 0, kind.Subscript: 1, kind.BinOp: 2, kind.Assign: 3}
     found: list[tuple[Any, str, int | None]] = []
     append = found.append
-    todo = deque([fn])
-    pop, push = todo.popleft, todo.append
-    node_class = ast.AST
-    while todo:
-        node = pop()
-        cls = node.__class__
-        tag = tags.get(cls)
-        if tag is not None:
-            if tag == 0:
-                for i in range(len(node.args)):
-                    append((node, "args", i))
-                for keyword in node.keywords:
-                    append((keyword, "value", None))
-            elif tag == 1:
-                append((node, "slice", None))
-            elif tag == 2:
-                append((node, "left", None))
-                append((node, "right", None))
-            else:
-                append((node, "value", None))
-        fields = _FIELDS.get(cls)
-        if fields is None:
-            fields = _FIELDS[cls] = tuple(f for f in cls._fields
-                                          if f not in ("ctx", "op", "ops"))
-        for field in fields:
-            value = getattr(node, field, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, node_class):
-                        push(item)
-            elif isinstance(value, node_class):
-                push(value)
+    for node in syntax.walk(fn):  # ``ast.walk``'s order, contexts and operators left out
+        tag = tags.get(node.__class__)
+        if tag is None:
+            continue
+        if tag == 0:
+            for i in range(len(node.args)):
+                append((node, "args", i))
+            for keyword in node.keywords:
+                append((keyword, "value", None))
+        elif tag == 1:
+            append((node, "slice", None))
+        elif tag == 2:
+            append((node, "left", None))
+            append((node, "right", None))
+        else:
+            append((node, "value", None))
     return found
 
 
 _TAGS: dict[Any, dict[type, int]] = {}  # by tree module: the classes with places, tagged
-_FIELDS: dict[type, tuple[str, ...]] = {}  # by class: the fields ``syntax.walk`` reads
 
 
 def slot_value(slot: tuple) -> gast.AST:
