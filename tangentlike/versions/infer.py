@@ -37,6 +37,7 @@ from tangentlike import runtime
 from tangentlike.core import syntax
 from tangentlike.core.resolve import resolve_in
 from tangentlike.versions.observe import slot_value, slots
+from tangentlike.versions.signature import is_integer
 
 
 class _Unknown(Exception):
@@ -61,7 +62,7 @@ class _Value:
         if kind is tuple:  # a shape: its ints
             return kind, None, bool(self.example)
         if kind is list:  # a stack of values (``_Value``s)
-            return kind, None, any(_is_integer(v.example) for v in self.example)
+            return kind, None, any(is_integer(v.example) for v in self.example)
         if kind is range:
             return kind, None, None
         return kind, (), None
@@ -94,12 +95,6 @@ def _in_range(indices: range | tuple[int], array: _Value) -> bool:
     """Every index a valid row of ``array`` (of rank at least 1)."""
     length = array.shape[0]
     return all(-length <= i < length for i in (min(indices), max(indices)))
-
-
-def _is_integer(example: Any) -> bool:
-    """``signature._is_integer`` of a value with this exemplar (an int is its own)."""
-    return isinstance(example, (int, np.integer, np.bool_)) or (
-        isinstance(example, np.ndarray) and example.dtype.kind == "b")
 
 
 _REDUCTIONS = {np.sum: "sum", np.max: "max", np.min: "min", np.mean: "mean",

@@ -96,11 +96,11 @@ def describe(value: Any) -> tuple:
     if kind in (float, int, bool, complex) or value is None:
         return kind, (), None
     if kind in (tuple, list):
-        return kind, None, any(_is_integer(v) for v in value)
+        return kind, None, any(is_integer(v) for v in value)
     return kind, None, None
 
 
-def _is_integer(value: Any) -> bool:
+def is_integer(value: Any) -> bool:
     """An integer or boolean scalar, or a boolean array: what can decide a shape by its value."""
     if isinstance(value, (int, np.integer, np.bool_)):
         return True
