@@ -234,6 +234,9 @@ class _Rewrite(syntax.Transformer):
         if isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)):
             for side, other in (("left", "right"), ("right", "left")):
                 operand = getattr(node, side)
+                if not (operand.__class__ is gast.Call or (
+                        operand.__class__ is gast.Name and operand.id in self.values)):
+                    continue  # nothing ``_broadcast`` or ``_spread_value`` follows
                 partner = _one(getattr(node, other))
                 if partner is not None and partner[0] is np.ndarray \
                         and partner == _one(node):
@@ -312,9 +315,16 @@ class _Rewrite(syntax.Transformer):
         return _same_value(np_call(self.numpy, "full", [fill.args[0], value]), node)
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
+        plain = _plain_name(node.func)  # (then visiting the arguments leaves it as it is)
+        if plain:
+            func = resolve_in(node.func, (self.scope,), self.local)
+            if func is None or primitive(func).on_shapes is None:
+                self.generic_visit(node)
+                return node  # no lowering: ``replacement`` would keep it
         recorded = [_one(a) for a in node.args]
         self.generic_visit(node)
-        func = resolve_in(node.func, (self.scope,), self.local)
+        if not plain:
+            func = resolve_in(node.func, (self.scope,), self.local)
         if func in (np.size, np.shape, np.ndim) and node.args and syntax.is_name(
                 node.args[0]) and node.args[0].id in self.params:
             return node  # a parameter's shape: cheap, and keeps the version readable
@@ -326,6 +336,14 @@ class _Rewrite(syntax.Transformer):
         self.changed = True
         return _same_value(new, node)
 
+
+
+def _plain_name(node: gast.expr) -> bool:
+    """A name or a chain of attributes of one (``np.linalg.norm``): nothing in it a
+    rewrite replaces."""
+    while node.__class__ is gast.Attribute:
+        node = node.value
+    return node.__class__ is gast.Name
 
 
 class _Methods(syntax.Transformer):
