@@ -141,9 +141,14 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     flip_selections(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     # The input products first: the forward loop it reads changes nothing in place until
     # hoist_products may write its states into an array (``out=``).
-    hoist_inputs(fn, bound, returned_primal_slice(fn), lambda f: resolve_in(f, (scope,), local))
-    hoist_products(fn, numpy_name(scope), returned_primal_slice(fn),
-                   lambda f: resolve_in(f, (scope,), local), bound)
+    # Both rewrite top-level loops only (none: nothing to slice); what the user's function
+    # returns depends on the same statements after a first rewrite that changed nothing.
+    if any(isinstance(s, gast.For) for s in fn.body):
+        exact = returned_primal_slice(fn)
+        if hoist_inputs(fn, bound, exact, lambda f: resolve_in(f, (scope,), local)):
+            exact = returned_primal_slice(fn)
+        hoist_products(fn, numpy_name(scope), exact,
+                       lambda f: resolve_in(f, (scope,), local), bound)
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
     accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)

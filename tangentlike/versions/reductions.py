@@ -83,7 +83,7 @@ def _written(factors: _Factors) -> gast.expr | None:
     return core
 
 
-class _Sums(gast.NodeTransformer):
+class _Sums(syntax.Transformer):
     def __init__(self, resolve: Callable[[gast.expr], Any]):
         self.resolve = resolve
         self.changed = False
