@@ -36,6 +36,7 @@ from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record, slots
 from tangentlike.versions.reductions import fold_negations, share_sums, sums_as_dots
+from tangentlike.versions.rewriter import Rewriter
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.splits import lower_splits
 from tangentlike.versions.static import Static, shape_follows
@@ -202,7 +203,7 @@ def _scalar(node: gast.expr) -> bool:
     return isinstance(node, gast.UnaryOp) and _scalar(node.operand)
 
 
-class _Rewrite(syntax.Transformer):
+class _Rewrite(Rewriter):
     """Replace helper calls by what they do for the recorded shapes (see ``_replacement``);
     ``spread``: ``unreduce`` calls too (else only where an operation broadcasts them)."""
 
@@ -351,7 +352,7 @@ def _plain_name(node: gast.expr) -> bool:
     return node.__class__ is gast.Name
 
 
-class _Methods(syntax.Transformer):
+class _Methods(Rewriter):
     """``np.sum(a, axis=0)`` as ``a.sum(axis=0)`` where ``a`` was an array: the method
     skips NumPy's Python wrapper (about 1.5 us a call, which adds up in a loop)."""
 
