@@ -246,12 +246,14 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
     """Replace the top-level values of ``fn`` that are identically zero, and those whose
     every contribution cancels (see the module docstring); ``params``: the shape of each
     array or float parameter.  True if ``fn`` changed (run the optimizer, then again)."""
-    for node in syntax.walk(fn):
-        if isinstance(node, gast.AugAssign) or (isinstance(node, gast.Assign) and any(
+    for node in syntax.walk(fn):  # (by exact class: gast's node classes have no subclasses)
+        cls = node.__class__
+        if cls is gast.AugAssign or (cls is gast.Assign and any(
                 isinstance(t, (gast.Subscript, gast.Attribute))
                 for target in node.targets for t in syntax.walk(target))) or (
-                isinstance(node, gast.Call) and any(k.arg == "out" for k in node.keywords)) or (
-                isinstance(node, gast.Expr) and isinstance(node.value, gast.Call)
+                cls is gast.Call and node.keywords
+                and any(k.arg == "out" for k in node.keywords)) or (
+                cls is gast.Expr and isinstance(node.value, gast.Call)
                 and isinstance(node.value.func, gast.Attribute)
                 and node.value.func.attr != "append"):
             return False  # values may change in place: the algebra would not see it

@@ -28,6 +28,7 @@ import numpy as np
 from tangentlike import runtime
 from tangentlike.core import anno, syntax
 from tangentlike.runtime import linalg
+from tangentlike.versions.rewriter import Rewriter
 
 Seen = tuple  # (type, shape, dtype) recorded for a value
 
@@ -158,7 +159,7 @@ _OF_SHAPES: tuple[Callable, ...] = (linalg.tensordot_adjoint_subscripts,
                                     linalg.einsum_adjoint_subscripts)
 
 
-class Contractions(syntax.Transformer):
+class Contractions(Rewriter):
     """Rewrites the contractions of a version (see the module docstring).  ``resolve``: a
     callee's expression -> the object it stands for; ``recorded``: an expression -> its
     one recorded (type, shape, dtype) or None; ``skip``: the ids of the top-level statements

@@ -28,6 +28,7 @@ from tangentlike.core.resolve import resolve_in
 from tangentlike.frontend.operations import list_method_target
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.primitive import Lowering, is_math, primitive
+from tangentlike.versions.rewriter import Rewriter
 
 _NUMBER_BUILTINS = (float, int, abs, round)
 
@@ -144,7 +145,7 @@ def _replacement(numbers: _Numbers, call: gast.Call) -> gast.expr | None:
     return None
 
 
-class _Simplify(syntax.Transformer):
+class _Simplify(Rewriter):
     """Replace the helper calls that are the identity on numbers (see ``_replacement``)."""
 
     def __init__(self, numbers: _Numbers):

@@ -49,6 +49,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
 from tangentlike.versions.cancel import recorded
 
@@ -585,8 +586,13 @@ def _label(factor: gast.expr) -> str:
     return next((n.id for n in syntax.walk_names(factor)), "factor")
 
 
-def _text(stmt: gast.stmt) -> str:
-    return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(syntax.clone(stmt)))).strip()
+def _text(node: gast.AST) -> str:
+    """The source of a statement or expression (``emit.to_ast`` makes a new tree, so
+    ``node`` is left as it is; ``ast.unparse`` reads no position but a statement's line)."""
+    tree = emit.to_ast(node)
+    if isinstance(tree, ast.stmt) and getattr(tree, "lineno", None) is None:
+        tree.lineno = 1
+    return ast.unparse(tree).strip()
 
 
 def _copy_seen(old: gast.AST, new: gast.AST) -> None:

@@ -26,6 +26,7 @@ import numpy as np
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.versions.lowerings import np_call
+from tangentlike.versions.rewriter import Rewriter
 
 Seen = tuple  # (type, shape, dtype) recorded for a value
 
@@ -76,7 +77,7 @@ def _name(node: gast.expr) -> str | None:
     return node.id if isinstance(node, gast.Name) else None
 
 
-class _Softmax(syntax.Transformer):
+class _Softmax(Rewriter):
     """``np.exp(x - y)`` as ``t3 / t4`` for ``y = logsumexp(x)`` written out: the terms of
     the sum divided by it, as a hand-written softmax (``x`` and ``y`` bound once)."""
 

@@ -36,6 +36,7 @@ from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record, slots
 from tangentlike.versions.reductions import fold_negations, share_sums, sums_as_dots
+from tangentlike.versions.rewriter import Rewriter
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.splits import lower_splits
 from tangentlike.versions.static import Static, shape_follows
@@ -141,9 +142,14 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     flip_selections(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     # The input products first: the forward loop it reads changes nothing in place until
     # hoist_products may write its states into an array (``out=``).
-    hoist_inputs(fn, bound, returned_primal_slice(fn), lambda f: resolve_in(f, (scope,), local))
-    hoist_products(fn, numpy_name(scope), returned_primal_slice(fn),
-                   lambda f: resolve_in(f, (scope,), local), bound)
+    # Both rewrite top-level loops only (none: nothing to slice); what the user's function
+    # returns depends on the same statements after a first rewrite that changed nothing.
+    if any(isinstance(s, gast.For) for s in fn.body):
+        exact = returned_primal_slice(fn)
+        if hoist_inputs(fn, bound, exact, lambda f: resolve_in(f, (scope,), local)):
+            exact = returned_primal_slice(fn)
+        hoist_products(fn, numpy_name(scope), exact,
+                       lambda f: resolve_in(f, (scope,), local), bound)
     fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
     accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
@@ -197,7 +203,7 @@ def _scalar(node: gast.expr) -> bool:
     return isinstance(node, gast.UnaryOp) and _scalar(node.operand)
 
 
-class _Rewrite(syntax.Transformer):
+class _Rewrite(Rewriter):
     """Replace helper calls by what they do for the recorded shapes (see ``_replacement``);
     ``spread``: ``unreduce`` calls too (else only where an operation broadcasts them)."""
 
@@ -234,6 +240,9 @@ class _Rewrite(syntax.Transformer):
         if isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)):
             for side, other in (("left", "right"), ("right", "left")):
                 operand = getattr(node, side)
+                if not (operand.__class__ is gast.Call or (
+                        operand.__class__ is gast.Name and operand.id in self.values)):
+                    continue  # nothing ``_broadcast`` or ``_spread_value`` follows
                 partner = _one(getattr(node, other))
                 if partner is not None and partner[0] is np.ndarray \
                         and partner == _one(node):
@@ -312,9 +321,16 @@ class _Rewrite(syntax.Transformer):
         return _same_value(np_call(self.numpy, "full", [fill.args[0], value]), node)
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
+        plain = _plain_name(node.func)  # (then visiting the arguments leaves it as it is)
+        if plain:
+            func = resolve_in(node.func, (self.scope,), self.local)
+            if func is None or primitive(func).on_shapes is None:
+                self.generic_visit(node)
+                return node  # no lowering: ``replacement`` would keep it
         recorded = [_one(a) for a in node.args]
         self.generic_visit(node)
-        func = resolve_in(node.func, (self.scope,), self.local)
+        if not plain:
+            func = resolve_in(node.func, (self.scope,), self.local)
         if func in (np.size, np.shape, np.ndim) and node.args and syntax.is_name(
                 node.args[0]) and node.args[0].id in self.params:
             return node  # a parameter's shape: cheap, and keeps the version readable
@@ -328,7 +344,15 @@ class _Rewrite(syntax.Transformer):
 
 
 
-class _Methods(syntax.Transformer):
+def _plain_name(node: gast.expr) -> bool:
+    """A name or a chain of attributes of one (``np.linalg.norm``): nothing in it a
+    rewrite replaces."""
+    while node.__class__ is gast.Attribute:
+        node = node.value
+    return node.__class__ is gast.Name
+
+
+class _Methods(Rewriter):
     """``np.sum(a, axis=0)`` as ``a.sum(axis=0)`` where ``a`` was an array: the method
     skips NumPy's Python wrapper (about 1.5 us a call, which adds up in a loop)."""
 

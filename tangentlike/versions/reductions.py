@@ -22,6 +22,7 @@ import numpy as np
 
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.versions.cancel import recorded
+from tangentlike.versions.rewriter import Rewriter
 
 
 class _Factors:
@@ -83,7 +84,7 @@ def _written(factors: _Factors) -> gast.expr | None:
     return core
 
 
-class _Sums(gast.NodeTransformer):
+class _Sums(Rewriter):
     def __init__(self, resolve: Callable[[gast.expr], Any]):
         self.resolve = resolve
         self.changed = False
