@@ -335,6 +335,8 @@ def _expression(node: gast.expr, level: int) -> str:
     if cls is gast.Subscript:
         index = node.slice
         if index.__class__ is gast.Tuple and index.elts:
+            if any(e.__class__ is gast.Starred for e in index.elts):
+                raise _Unprintable  # (``x[(*a, b)]`` before Python 3.11, ``x[*a, b]`` after)
             inner = _items(index.elts)
         else:
             inner = _expression(index, _TEST)

@@ -26,7 +26,7 @@ def f(x, y, *a, **k):
     r = -x + +y - ~z * (a - b) - (a + b) - a - (b - c) + -(-x) + (not x) * 2
     s = (a, *b), [a, *b], (), (1,), 'a"b', "it's", b'x', None, True, ...
     s = 1e400, -1e400, 3j, -0.0, -0, float('nan')
-    t = a < (b < c) in d not in e, x[a, *b], x[()], x[(1, 2)], x[1:], x[:, None]
+    t = a < (b < c) in d not in e, x[(a, *b)], x[()], x[(1, 2)], x[1:], x[:, None]
     x += y * 2
     x[0] -= (y, z)
     f(x)
