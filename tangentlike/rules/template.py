@@ -145,8 +145,8 @@ class _Instance:
         self.where = where
         self.callees = callees  # a called global (by its name in the template) -> the object
         self.contributions = contributions
-        # whether a constant (or an empty tuple) may be in what was copied since it was
-        # reset: without one, constant folding finds nothing to fold
+        # whether what was copied since this was reset may hold something constant folding
+        # folds (``_may_fold``, or a parameter's value that is no name nor constant)
         self.constants = False
         self.calls: list[gast.Call] = []  # every call in the copies (for default arguments)
 
@@ -154,8 +154,6 @@ class _Instance:
         cls = node.__class__
         if cls is gast.Name:
             return self._name(node)
-        if cls is gast.Constant or cls is gast.Tuple and not node.elts:
-            self.constants = True
         if cls is gast.Subscript:
             derivative = self._derivative_read(node)
             if derivative is not None:
@@ -179,6 +177,8 @@ class _Instance:
             elif isinstance(value, list):  # a subclass of list
                 value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
             fields[key] = value
+        if cls in _FOLDED and not self.constants and _may_fold(new):
+            self.constants = True
         if cls is gast.Call:
             self.calls.append(new)
             func = node.func
@@ -210,7 +210,8 @@ class _Instance:
     def _expression(self, node: gast.expr) -> gast.expr:
         """A parameter's value, not a name, put in the copy: it may hold a constant, and
         its calls are the copy's."""
-        self.constants = True
+        if node.__class__ is not gast.Constant:  # (a constant alone folds nothing)
+            self.constants = True
         self.calls += [sub for sub in syntax.walk(node) if sub.__class__ is gast.Call]
         return node
 
@@ -241,6 +242,26 @@ class _Instance:
                 f"template {self.rule.function.__name__!r} reads the derivative of "
                 f"{key!r}, which carries none here", self.where)
         return syntax.name_node(name, node.ctx)
+
+
+def _may_fold(node: gast.expr) -> bool:
+    """Whether ``FoldConstants(algebra=False)`` may fold ``node`` (of a class in
+    ``_FOLDED``) as its children are now: each fold needs literal children (a fold above one
+    needs the one below first, which this finds)."""
+    cls = node.__class__
+    if cls is gast.BinOp:
+        return node.left.__class__ is gast.Constant and node.right.__class__ is gast.Constant
+    if cls is gast.UnaryOp:
+        return node.operand.__class__ is gast.Constant
+    if cls is gast.Compare:
+        return any(c.__class__ in _LITERALS for c in (node.left, *node.comparators))
+    if cls is gast.BoolOp:
+        return any(v.__class__ is gast.Constant for v in node.values)
+    return node.test.__class__ is gast.Constant  # an IfExp
+
+
+_FOLDED = frozenset({gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.IfExp})
+_LITERALS = (gast.Constant, gast.Tuple)
 
 
 def _clone_name(node: gast.Name) -> gast.Name:
