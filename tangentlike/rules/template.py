@@ -38,6 +38,8 @@ class Namespace:
         self.injected: dict[str, Any] = {}
         self.import_lines: dict[str, str] = {}
         self._by_id: dict[int, str] = {}
+        # the parameters of what an injected name calls (``_drop_default_arguments``)
+        self.parameters_by_name: dict[str, list[inspect.Parameter] | None] = {}
 
     def _free(self, name: str, obj: Any) -> bool:
         if name in self.injected:
@@ -593,19 +595,27 @@ _signatures: dict[Any, list[inspect.Parameter] | None] = {}
 def _drop_default_arguments(calls: list[gast.Call], namespace: Namespace) -> None:
     """``unreduce(g, x, None, False)`` reads better as ``unreduce(g, x)`` (``calls``: those
     of a statement)."""
+    known = namespace.parameters_by_name
     for call in calls:
-        params = _parameters(resolve_in(call.func, (namespace.injected,)))
+        func = call.func
+        if func.__class__ is gast.Name and func.id in known:
+            params = known[func.id]
+        else:
+            params = _parameters(resolve_in(func, (namespace.injected,)))
+            if func.__class__ is gast.Name and func.id in namespace.injected:
+                known[func.id] = params  # (an injected name is never bound again)
         if params is None:
             continue
-
-        def is_default(param: inspect.Parameter, node: gast.expr) -> bool:
-            return (isinstance(node, gast.Constant) and param.default is not param.empty
-                    and type(node.value) is type(param.default)
-                    and node.value == param.default)
-
         while call.args and len(call.args) <= len(params) and not call.keywords and \
-                is_default(params[len(call.args) - 1], call.args[-1]):
+                _is_default(params[len(call.args) - 1], call.args[-1]):
             call.args.pop()
-        by_name = {p.name: p for p in params}
-        call.keywords = [k for k in call.keywords
-                         if not (k.arg in by_name and is_default(by_name[k.arg], k.value))]
+        if call.keywords:
+            by_name = {p.name: p for p in params}
+            call.keywords = [k for k in call.keywords
+                             if not (k.arg in by_name and _is_default(by_name[k.arg], k.value))]
+
+
+def _is_default(param: inspect.Parameter, node: gast.expr) -> bool:
+    """Whether ``node`` is a literal equal to the default of ``param``."""
+    return (isinstance(node, gast.Constant) and param.default is not param.empty
+            and type(node.value) is type(param.default) and node.value == param.default)
