@@ -21,6 +21,8 @@ _COMMENT = "__tangentlike_comment_{}__"
 _COMMENT_LINE = re.compile(r"^(\s*)__tangentlike_comment_(\d+)__$")
 _TUPLE = "__tangentlike_tuple_{}__"
 _TUPLE_NAME = re.compile(r"__tangentlike_tuple_(\d+)__")
+_LINE = "__tangentlike_line_{}__"
+_LINE_LINE = re.compile(r"^(\s*)__tangentlike_line_(\d+)__$")
 
 
 class _Printable(syntax.Transformer):
@@ -33,6 +35,7 @@ class _Printable(syntax.Transformer):
     def __init__(self) -> None:
         self.comments: list[str] = []
         self.tuples: list[str] = []
+        self.lines: list[str] = []  # simple statements printed directly (``_line``)
 
     def visit_Expr(self, node: ast.Expr) -> ast.Expr | None:
         value = node.value
@@ -115,6 +118,15 @@ class _Printable(syntax.Transformer):
                 self.comments.append(str(value.value))
                 name = _COMMENT.format(len(self.comments) - 1)
                 return ast.Expr(value=ast.Name(id=name, ctx=ast.Load()))
+        if cls in _LINE_STATEMENTS:
+            try:
+                text = _line(node)
+            except _Unprintable:
+                pass
+            else:
+                self.lines.append(text)
+                name = _LINE.format(len(self.lines) - 1)
+                return ast.Expr(value=ast.Name(id=name, ctx=ast.Load()))
         new = target.__new__(target)
         values = new.__dict__
         given = node.__dict__
@@ -169,6 +181,8 @@ def to_source(node: gast.AST) -> str:
             if lines and lines[-1].strip() and not lines[-1].endswith(":"):
                 lines.append("")
             line = f"{match.group(1)}# {printable.comments[int(match.group(2))]}"
+        elif (match := _LINE_LINE.match(line)) is not None:
+            line = match.group(1) + printable.lines[int(match.group(2))]
         else:
             while _TUPLE_NAME.search(line):  # a tuple's text may hold an inner one's name
                 line = _TUPLE_NAME.sub(lambda m: printable.tuples[int(m.group(1))], line)
@@ -240,6 +254,164 @@ def _spec(cls: type) -> tuple[str, type | None, tuple[str, ...], tuple[str, ...]
     if target is None:
         return _DROPPED, None, (), ()
     return _PLAIN, target, tuple(cls._fields), tuple(cls._attributes)
+
+
+class _Unprintable(Exception):
+    """A node :func:`_line` leaves to ``ast.unparse``."""
+
+
+# ``ast.unparse``'s precedences (``ast._Precedence``), lowest first; ``+ 1`` is its ``next``
+_TUPLE_LEVEL, _YIELD, _TEST, _OR, _AND, _NOT, _CMP, _BOR = 2, 3, 4, 5, 6, 7, 8, 9
+_FACTOR, _POWER, _ATOM = 15, 16, 18
+_BINARY = {gast.Add: ("+", 13), gast.Sub: ("-", 13), gast.Mult: ("*", 14),
+           gast.MatMult: ("@", 14), gast.Div: ("/", 14), gast.Mod: ("%", 14),
+           gast.FloorDiv: ("//", 14), gast.LShift: ("<<", 12), gast.RShift: (">>", 12),
+           gast.BitOr: ("|", _BOR), gast.BitXor: ("^", 10), gast.BitAnd: ("&", 11),
+           gast.Pow: ("**", _POWER)}
+_UNARY = {gast.USub: "-", gast.UAdd: "+", gast.Invert: "~"}
+_COMPARISON = {gast.Eq: "==", gast.NotEq: "!=", gast.Lt: "<", gast.LtE: "<=", gast.Gt: ">",
+               gast.GtE: ">=", gast.Is: "is", gast.IsNot: "is not", gast.In: "in",
+               gast.NotIn: "not in"}
+_BOOLEAN = {gast.And: ("and", _AND), gast.Or: ("or", _OR)}
+_PLAIN_CONSTANTS = frozenset({type(None), bool, int, float, str, bytes, type(...)})
+
+
+def _negative(value: object) -> bool:
+    """Whether ``_Printable.visit_Constant`` prints ``value`` as ``-n``."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.copysign(1.0, value) < 0 and not math.isnan(value))
+
+
+def _constant(node: gast.Constant, level: int) -> str:
+    value = node.value
+    cls = value.__class__
+    if node.kind is not None or cls not in _PLAIN_CONSTANTS:
+        raise _Unprintable
+    if (cls is float or cls is int) and _negative(value):  # ``-n`` (``visit_Constant``)
+        text = "-" + repr(-value).replace("inf", "1e309")
+        return f"({text})" if level > _FACTOR else text
+    if cls is float:
+        return repr(value).replace("inf", "1e309").replace("nan", "(1e309-1e309)")
+    return "..." if value is ... else repr(value)
+
+
+def _items(elements: list[gast.expr]) -> str:
+    """A tuple's items as ``ast.unparse`` writes them (``a,`` for one)."""
+    if len(elements) == 1:
+        return _expression(elements[0], _TEST) + ","
+    return ", ".join([_expression(e, _TEST) for e in elements])
+
+
+def _expression(node: gast.expr, level: int) -> str:
+    """``node`` as ``ast.unparse`` writes the converted node (``_Printable``) where its
+    parent gives it the precedence ``level``."""
+    cls = node.__class__
+    if cls is gast.Name:
+        return node.id
+    if cls is gast.Constant:
+        return _constant(node, level)
+    if cls is gast.BinOp:
+        operator, precedence = _BINARY[node.op.__class__]
+        if precedence == _POWER:
+            text = (f"{_expression(node.left, _POWER + 1)} ** "
+                    f"{_expression(node.right, _POWER)}")
+        else:
+            text = (f"{_expression(node.left, precedence)} {operator} "
+                    f"{_expression(node.right, precedence + 1)}")
+        return f"({text})" if level > precedence else text
+    if cls is gast.Call:
+        parts = [_expression(a, _TEST) for a in node.args]
+        for keyword in node.keywords:
+            value = _expression(keyword.value, _TEST)
+            parts.append(f"**{value}" if keyword.arg is None else f"{keyword.arg}={value}")
+        return f"{_expression(node.func, _ATOM)}({', '.join(parts)})"
+    if cls is gast.Attribute:
+        value = node.value
+        text = _expression(value, _ATOM)
+        if (value.__class__ is gast.Constant and isinstance(value.value, int)
+                and not _negative(value.value)):
+            text += " "
+        return f"{text}.{node.attr}"
+    if cls is gast.Subscript:
+        index = node.slice
+        if index.__class__ is gast.Tuple and index.elts:
+            if any(e.__class__ is gast.Starred for e in index.elts):
+                raise _Unprintable  # (``x[(*a, b)]`` before Python 3.11, ``x[*a, b]`` after)
+            inner = _items(index.elts)
+        else:
+            inner = _expression(index, _TEST)
+        return f"{_expression(node.value, _ATOM)}[{inner}]"
+    if cls is gast.UnaryOp:
+        op = node.op.__class__
+        if op is gast.Not:
+            text = "not " + _expression(node.operand, _NOT)
+            return f"({text})" if level > _NOT else text
+        text = _UNARY[op] + _expression(node.operand, _FACTOR)
+        return f"({text})" if level > _FACTOR else text
+    if cls is gast.Compare:
+        parts = [_expression(node.left, _CMP + 1)]
+        for op, right in zip(node.ops, node.comparators):
+            parts.append(_COMPARISON[op.__class__])
+            parts.append(_expression(right, _CMP + 1))
+        text = " ".join(parts)
+        return f"({text})" if level > _CMP else text
+    if cls is gast.IfExp:
+        text = (f"{_expression(node.body, _TEST + 1)} if {_expression(node.test, _TEST + 1)}"
+                f" else {_expression(node.orelse, _TEST)}")
+        return f"({text})" if level > _TEST else text
+    if cls is gast.BoolOp:
+        operator, precedence = _BOOLEAN[node.op.__class__]
+        text = f" {operator} ".join([_expression(v, precedence + i)
+                                     for i, v in enumerate(node.values, 1)])
+        return f"({text})" if level > precedence else text
+    if cls is gast.Tuple:
+        if not node.elts:
+            return "()"
+        text = _items(node.elts)
+        return f"({text})" if level > _TUPLE_LEVEL else text
+    if cls is gast.List:
+        return f"[{', '.join([_expression(e, _TEST) for e in node.elts])}]"
+    if cls is gast.Starred:
+        return "*" + _expression(node.value, _BOR)
+    if cls is gast.Slice:
+        text = (_expression(node.lower, _TEST) if node.lower else "") + ":"
+        if node.upper:
+            text += _expression(node.upper, _TEST)
+        if node.step:
+            text += ":" + _expression(node.step, _TEST)
+        return text
+    raise _Unprintable
+
+
+def _bare(node: gast.expr) -> str:
+    """``_Printable._bare``'s text: a non-empty tuple without parentheses."""
+    if node.__class__ is gast.Tuple and node.elts:
+        for element in node.elts:
+            if element.__class__ in (gast.NamedExpr, gast.Yield, gast.YieldFrom):
+                raise _Unprintable
+        return _items(node.elts)
+    return _expression(node, _TEST)
+
+
+def _line(node: gast.stmt) -> str:
+    """A simple statement's line (no indentation) as ``ast.unparse`` writes what
+    ``_Printable.convert`` makes of it, without making it (a fraction of the time);
+    :class:`_Unprintable` for a node it does not know."""
+    cls = node.__class__
+    if cls is gast.Assign:
+        targets = "".join([_bare(t) + " = " for t in node.targets])
+        return targets + _bare(node.value)
+    if cls is gast.Return:
+        return "return" if node.value is None else "return " + _bare(node.value)
+    if cls is gast.AugAssign:
+        operator = _BINARY[node.op.__class__][0]
+        return f"{_expression(node.target, _TEST)} {operator}= {_expression(node.value, _TEST)}"
+    if cls is gast.Expr and node.value.__class__ is not gast.Constant:
+        return _expression(node.value, _YIELD)
+    raise _Unprintable
+
+
+_LINE_STATEMENTS = frozenset({gast.Assign, gast.Return, gast.AugAssign, gast.Expr})
 
 
 def _numbered(node: ast.AST) -> ast.AST:

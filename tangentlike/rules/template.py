@@ -38,6 +38,8 @@ class Namespace:
         self.injected: dict[str, Any] = {}
         self.import_lines: dict[str, str] = {}
         self._by_id: dict[int, str] = {}
+        # the parameters of what an injected name calls (``_drop_default_arguments``)
+        self.parameters_by_name: dict[str, list[inspect.Parameter] | None] = {}
 
     def _free(self, name: str, obj: Any) -> bool:
         if name in self.injected:
@@ -145,8 +147,8 @@ class _Instance:
         self.where = where
         self.callees = callees  # a called global (by its name in the template) -> the object
         self.contributions = contributions
-        # whether a constant (or an empty tuple) may be in what was copied since it was
-        # reset: without one, constant folding finds nothing to fold
+        # whether what was copied since this was reset may hold something constant folding
+        # folds (``_may_fold``, or a parameter's value that is no name nor constant)
         self.constants = False
         self.calls: list[gast.Call] = []  # every call in the copies (for default arguments)
 
@@ -154,8 +156,6 @@ class _Instance:
         cls = node.__class__
         if cls is gast.Name:
             return self._name(node)
-        if cls is gast.Constant or cls is gast.Tuple and not node.elts:
-            self.constants = True
         if cls is gast.Subscript:
             derivative = self._derivative_read(node)
             if derivative is not None:
@@ -179,6 +179,8 @@ class _Instance:
             elif isinstance(value, list):  # a subclass of list
                 value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
             fields[key] = value
+        if cls in _FOLDED and not self.constants and _may_fold(new):
+            self.constants = True
         if cls is gast.Call:
             self.calls.append(new)
             func = node.func
@@ -192,7 +194,7 @@ class _Instance:
     def _renamed(self, node: gast.Name) -> gast.Name:
         target = self.renames.get(node.id)
         if target is None:
-            return syntax.clone(node)
+            return _clone_name(node)
         new = syntax.name_node(target, node.ctx)
         if isinstance(node.ctx, gast.Load) and anno.has_info(node) \
                 and anno.info(node).seen is not None:
@@ -203,14 +205,15 @@ class _Instance:
         bound = self.params.get(self.renames.get(node.id, node.id))
         if bound is not None:  # (the renamed name is not made only to be replaced)
             if bound.__class__ is gast.Name:
-                return syntax.clone(bound)
+                return _clone_name(bound)
             return self._expression(value_expression(syntax.clone(bound)))
         return self._renamed(node)
 
     def _expression(self, node: gast.expr) -> gast.expr:
         """A parameter's value, not a name, put in the copy: it may hold a constant, and
         its calls are the copy's."""
-        self.constants = True
+        if node.__class__ is not gast.Constant:  # (a constant alone folds nothing)
+            self.constants = True
         self.calls += [sub for sub in syntax.walk(node) if sub.__class__ is gast.Call]
         return node
 
@@ -221,7 +224,7 @@ class _Instance:
             bound = self.params.get(self.renames.get(node.id, node.id))
             if bound is not None:
                 if bound.__class__ is gast.Name:
-                    return syntax.clone(bound)
+                    return _clone_name(bound)
                 return self._expression(syntax.clone(bound))
             return self._renamed(node)
         return self.copy(node)
@@ -243,6 +246,48 @@ class _Instance:
         return syntax.name_node(name, node.ctx)
 
 
+def _may_fold(node: gast.expr) -> bool:
+    """Whether ``FoldConstants(algebra=False)`` may fold ``node`` (of a class in
+    ``_FOLDED``) as its children are now: each fold needs literal children (a fold above one
+    needs the one below first, which this finds)."""
+    cls = node.__class__
+    if cls is gast.BinOp:
+        return node.left.__class__ is gast.Constant and node.right.__class__ is gast.Constant
+    if cls is gast.UnaryOp:
+        return node.operand.__class__ is gast.Constant
+    if cls is gast.Compare:
+        return any(c.__class__ in _LITERALS for c in (node.left, *node.comparators))
+    if cls is gast.BoolOp:
+        return any(v.__class__ is gast.Constant for v in node.values)
+    return node.test.__class__ is gast.Constant  # an IfExp
+
+
+_FOLDED = frozenset({gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.IfExp})
+_LITERALS = (gast.Constant, gast.Tuple)
+
+
+def _clone_name(node: gast.Name) -> gast.Name:
+    """``syntax.clone(node)`` of a name (most of what instantiation copies), without its
+    walk over the fields: they are copied at once, the annotation record copied, a context
+    holding something, or an annotation, cloned."""
+    fields = node.__dict__
+    if not fields.keys() <= _NAME_KEYS or fields.get("annotation") is not None:
+        return syntax.clone(node)
+    new = _new_node(gast.Name)
+    copied = new.__dict__
+    copied.update(fields)
+    ctx = fields.get("ctx")
+    if ctx is not None and (ctx.__dict__ or ctx.__class__ not in _LEAF_CLASSES):
+        copied["ctx"] = syntax.clone(ctx)
+    record = fields.get(anno.KEY)
+    if record is not None:
+        copied[anno.KEY] = syntax.clone_info(record)
+    return new
+
+
+_new_node = gast.AST.__new__
+_NAME_KEYS = frozenset({"id", "ctx", "annotation", "type_comment", anno.KEY, "lineno",
+                        "col_offset", "end_lineno", "end_col_offset"})
 _SIMPLE = frozenset({gast.Assign, gast.Expr, gast.Pass})  # (statements holding no other)
 _LEAF_CLASSES = frozenset(c for base in (gast.expr_context, gast.operator, gast.unaryop,
                                          gast.cmpop, gast.boolop)
@@ -550,19 +595,27 @@ _signatures: dict[Any, list[inspect.Parameter] | None] = {}
 def _drop_default_arguments(calls: list[gast.Call], namespace: Namespace) -> None:
     """``unreduce(g, x, None, False)`` reads better as ``unreduce(g, x)`` (``calls``: those
     of a statement)."""
+    known = namespace.parameters_by_name
     for call in calls:
-        params = _parameters(resolve_in(call.func, (namespace.injected,)))
+        func = call.func
+        if func.__class__ is gast.Name and func.id in known:
+            params = known[func.id]
+        else:
+            params = _parameters(resolve_in(func, (namespace.injected,)))
+            if func.__class__ is gast.Name and func.id in namespace.injected:
+                known[func.id] = params  # (an injected name is never bound again)
         if params is None:
             continue
-
-        def is_default(param: inspect.Parameter, node: gast.expr) -> bool:
-            return (isinstance(node, gast.Constant) and param.default is not param.empty
-                    and type(node.value) is type(param.default)
-                    and node.value == param.default)
-
         while call.args and len(call.args) <= len(params) and not call.keywords and \
-                is_default(params[len(call.args) - 1], call.args[-1]):
+                _is_default(params[len(call.args) - 1], call.args[-1]):
             call.args.pop()
-        by_name = {p.name: p for p in params}
-        call.keywords = [k for k in call.keywords
-                         if not (k.arg in by_name and is_default(by_name[k.arg], k.value))]
+        if call.keywords:
+            by_name = {p.name: p for p in params}
+            call.keywords = [k for k in call.keywords
+                             if not (k.arg in by_name and _is_default(by_name[k.arg], k.value))]
+
+
+def _is_default(param: inspect.Parameter, node: gast.expr) -> bool:
+    """Whether ``node`` is a literal equal to the default of ``param``."""
+    return (isinstance(node, gast.Constant) and param.default is not param.empty
+            and type(node.value) is type(param.default) and node.value == param.default)
