@@ -403,6 +403,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     namespace = Namespace(parsed.func.__globals__, namer, cells)
     _separate_shadowed_builtins(parsed, namespace, cells)
     use_default_values(parsed, namespace.name_for)
+    parsed.resolutions = {}  # the globals, cells and aliases stay as they are until loading
     fn = _normalized(parsed, namer, namespace, params)
     wrt_names = [params[i] for i in wrt]
     bound = syntax.stored_names(fn)  # (the three passes below bind no name)

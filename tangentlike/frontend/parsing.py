@@ -35,6 +35,9 @@ class ParsedFunction:
     # ``from numpy import *``): the builtin under its name, the user's value under the name
     # the user's reads were renamed to (``sum_1``; pipeline.py)
     aliases: dict = field(default_factory=dict)
+    # while one generation reads the function (None: not kept): what each dotted callee
+    # name not bound in the function resolves to (``operations.resolve``; pipeline.py)
+    resolutions: dict | None = None
 
     @property
     def name(self) -> str:
