@@ -90,11 +90,19 @@ class Analysis:
         self.returned: frozenset = frozenset()
         self.state = State()  # the state after the statement being analysed
         self.params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
-        liveness = dataflow.Liveness()
-        for stmt in fn.body:  # write_back(x, x_1) reads x_1; x is only written (the caller's)
-            if isinstance(stmt, gast.Expr) and _writes_back(stmt.value, resolve):
-                liveness.assume(stmt, syntax.loaded_names(stmt.value.args[1]), set())
-        self.live_after = liveness.after_all(fn)
+        self._live_after: dict | None = None
+
+    @property
+    def live_after(self) -> dict:
+        """The names live after each statement (by its id), worked out when a change first
+        asks (``fn`` is not changed while the analysis runs)."""
+        if self._live_after is None:
+            liveness = dataflow.Liveness()
+            for stmt in self.fn.body:  # write_back(x, x_1) reads x_1; x is only written
+                if isinstance(stmt, gast.Expr) and _writes_back(stmt.value, self.resolve):
+                    liveness.assume(stmt, syntax.loaded_names(stmt.value.args[1]), set())
+            self._live_after = liveness.after_all(self.fn)
+        return self._live_after
 
     # -- objects ---------------------------------------------------------------------------
     def reach(self, objects: frozenset) -> frozenset:
@@ -254,11 +262,11 @@ class Analysis:
 
     def value(self, node: gast.expr, state: State, stmt: gast.stmt) -> frozenset:
         made = frozenset({("made", id(stmt))})
+        if isinstance(node, gast.Name):
+            return state.points.get(node.id, made)
         names = sorted(n.id for n in syntax.walk_names(node)
                        if isinstance(n.ctx, gast.Load) and n.id in state.points)
         of = frozenset().union(*(state.points[n] for n in names))
-        if isinstance(node, gast.Name):
-            return state.points.get(node.id, made)
         if isinstance(node, gast.Subscript):
             return self.element(of)
         if isinstance(node, gast.Attribute):
