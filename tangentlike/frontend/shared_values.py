@@ -28,20 +28,21 @@ from tangentlike.rules.registry import is_pure_function
 
 
 def share_repeated_values(fn: gast.FunctionDef, temporaries: set[str],
-                          resolve: Callable[[gast.expr], Any]) -> bool:
+                          resolve: Callable[[gast.expr], Any]) -> dict[str, str]:
     """Drop the repeated computations of ``fn`` (see the module docstring), in place.
-    ``resolve``: a callee's expression -> the object it names.  True if any was."""
+    ``resolve``: a callee's expression -> the object it names.  Each temporary whose binding
+    was dropped (its only one), with the temporary now read instead (empty: none was)."""
     resolve = _once_per_node(resolve)  # (each callee is looked at by two or three tests)
     counts = dataflow.definition_counts(fn)
     once = {n for n in temporaries if counts.get(n) == 1}
     candidates = once - _mutable(fn, resolve)
-    if not candidates:
-        return False
     renames: dict[str, str] = {}
+    if not candidates:
+        return renames
     _block(fn.body, candidates, resolve, renames)
     if renames:
         _read_as(fn, renames)
-    return bool(renames)
+    return renames
 
 
 def _once_per_node(resolve: Callable[[gast.expr], Any]) -> Callable[[gast.expr], Any]:
