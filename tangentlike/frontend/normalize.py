@@ -365,11 +365,10 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
     if node.args.vararg is not None or node.args.kwarg is not None:
         raise normalizer.unsupported(node, "*args or **kwargs parameters",
                                      "name each parameter")
-    for sub in syntax.walk(node):
-        if isinstance(sub, (gast.Yield, gast.YieldFrom)) and not summary:
-            raise normalizer.unsupported(
-                sub, "a generator function (yield)",
-                "return a value (a list of the values) instead of yielding them")
+    if normalizer.facts.first_yield is not None and not summary:  # (node as it was walked)
+        raise normalizer.unsupported(
+            normalizer.facts.first_yield, "a generator function (yield)",
+            "return a value (a list of the values) instead of yielding them")
     body = desugar(parsed, namer)
     body = lower_in_place_writes(body, normalizer)
     rewrite_ufunc_keywords(body, parsed, lambda obj, preferred: preferred if namespace is None
