@@ -137,14 +137,21 @@ class Lowering(syntax.Transformer):
         self.name_for = name_for
         self.values = dict(values)
         node = parsed.node
-        self.locals = syntax.stored_names(node) | {p.id for p in params_of(node.args)}
         self.bindings = binding_counts(node)
         self.defs: set[str] = set()  # nested functions' names, and names bound to lambdas
         nested = []  # the nested functions and lambdas (in walk order)
+        bound = set()  # (syntax.stored_names(node): the body's in the walk below)
+        for header in (f for f in node._fields if f != "body"):  # (its parameters...)
+            value = getattr(node, header, None)
+            bound.update(*(syntax.stored_names(item) for item in (
+                value if isinstance(value, list) else [value]) if isinstance(item, gast.AST)))
         for s in node.body:
             for n in syntax.walk(s):
                 cls = n.__class__
-                if cls is gast.FunctionDef:
+                if cls is gast.Name:
+                    if n.ctx.__class__ is gast.Store or n.ctx.__class__ is gast.Param:
+                        bound.add(n.id)
+                elif cls is gast.FunctionDef:
                     self.defs.add(n.name)
                     nested.append(n)
                 elif cls is gast.Lambda:
@@ -152,7 +159,7 @@ class Lowering(syntax.Transformer):
                 elif cls is gast.Assign and n.value.__class__ is gast.Lambda \
                         and n.targets[0].__class__ is gast.Name:
                     self.defs.add(n.targets[0].id)
-        self.locals |= self.defs
+        self.locals = bound | {p.id for p in params_of(node.args)} | self.defs
         self.pending: list[gast.stmt] = []  # statements to put before the current one
         # names bound once to a module (``xp = np``, ``xp = array_namespace(x)``): how the
         # code reaches it, and the module (frontend/namespaces.py)

@@ -216,3 +216,17 @@ def test_bound_after_shared_values_is_stored_names(tmp_path, monkeypatch) -> Non
         compared += 1
     assert compared > 200
     assert renamed[0] and sum(bool(r) for r in renamed) > 5
+
+
+def test_lowering_locals_in_its_one_walk() -> None:
+    """``Lowering``'s locals (found in its walk for nested functions) against
+    ``syntax.stored_names`` with the parameters and nested functions' names."""
+    from tangentlike.frontend.functions import Lowering, params_of
+    compared = 0
+    for func in _functions():
+        node = parsing.parse_function(func).node
+        lowering = Lowering(parsing.parse_function(func), lambda obj, preferred: preferred, {})
+        expected = syntax.stored_names(node) | {p.id for p in params_of(node.args)}
+        assert lowering.locals == expected | lowering.defs, func.__qualname__
+        compared += bool(lowering.defs)
+    assert compared > 10
