@@ -185,7 +185,8 @@ def test_kept_resolutions_are_fresh_resolutions() -> None:
 
 def test_bound_after_shared_values_is_stored_names(tmp_path, monkeypatch) -> None:
     """``_normalized``'s names bound (counted before shared values, the dropped bindings
-    taken off) against ``syntax.stored_names`` of the function it gives."""
+    taken off) and free names against ``syntax.stored_names`` and ``loaded_names`` of the
+    function it gives."""
     module = _load(tmp_path, "eighth_repeated", """
         import numpy as np
 
@@ -209,10 +210,11 @@ def test_bound_after_shared_values_is_stored_names(tmp_path, monkeypatch) -> Non
             namespace = Namespace(func.__globals__, namer, {})
             params = [a.id for a in parsed.node.args.posonlyargs + parsed.node.args.args
                       + parsed.node.args.kwonlyargs]
-            fn, bound = pipeline._normalized(parsed, namer, namespace, params)
+            fn, bound, free = pipeline._normalized(parsed, namer, namespace, params)
         except Exception:  # (a refused function)
             continue
         assert bound == syntax.stored_names(fn), func.__qualname__
+        assert free == syntax.loaded_names(fn) - bound, func.__qualname__
         compared += 1
     assert compared > 200
     assert renamed[0] and sum(bool(r) for r in renamed) > 5
@@ -230,3 +232,28 @@ def test_lowering_locals_in_its_one_walk() -> None:
         assert lowering.locals == expected | lowering.defs, func.__qualname__
         compared += bool(lowering.defs)
     assert compared > 10
+
+
+def _merged_by_loop(mine: dict, theirs: dict) -> dict:
+    """``State.merged`` before (the reference): every name of the other state looked at."""
+    points = dict(mine)
+    for name, objects in theirs.items():
+        old = points.get(name)
+        if old is None:
+            points[name] = objects
+        elif old is not objects:
+            points[name] = old | objects
+    return points
+
+
+def test_merged_states_are_the_loops() -> None:
+    from tangentlike.frontend.points_to import State
+    shared = frozenset({("param", "x")})
+    a = {"x": shared, "y": frozenset({("made", 1)}), "z": frozenset({("made", 2)})}
+    b = {"y": frozenset({("made", 3)}), "x": shared, "w": frozenset({("global", "g")}),
+         "z": frozenset({("made", 2)})}  # (z: equal, another object)
+    for mine, theirs in [(a, b), (b, a), (a, {}), ({}, b), (a, dict(a))]:
+        got = State(dict(mine)).merged(State(dict(theirs))).points
+        expected = _merged_by_loop(mine, theirs)
+        assert got == expected and list(got) == list(expected)
+        assert all(got[n] is mine[n] for n in mine if theirs.get(n) is mine[n])
