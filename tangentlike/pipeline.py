@@ -391,18 +391,20 @@ def _compile_inlined(parsed: ParsedFunction, options: Options, current: tuple | 
 
 
 def _normalized(parsed: ParsedFunction, namer: Namer, namespace: Namespace,
-                params: list[str]) -> tuple[gast.FunctionDef, set[str]]:
-    """The user's function in A-normal form, each value written twice computed once, and
-    the names it binds (``syntax.stored_names``)."""
+                params: list[str]) -> tuple[gast.FunctionDef, set[str], set[str]]:
+    """The user's function in A-normal form, each value written twice computed once, the
+    names it binds (``syntax.stored_names``) and the names it reads and does not bind."""
     fn = normalize(parsed, namer, namespace=namespace)
-    bindings = Counter(n.id for n in syntax.walk_names(fn)
-                       if isinstance(n.ctx, (gast.Store, gast.Param)))
+    names = syntax.walk_names(fn)
+    bindings = Counter(n.id for n in names if isinstance(n.ctx, (gast.Store, gast.Param)))
+    free = {n.id for n in names if n.ctx.__class__ is gast.Load} - set(bindings)
     local = set(bindings) | set(params)
     dropped = share_repeated_values(fn, namer.temporaries, lambda f: resolve(f, parsed, local))
     # each dropped statement bound one name (its only binding: a single name target, a
     # value of names and literals)
-    bindings.subtract(dropped.keys())
-    return fn, {name for name, count in bindings.items() if count > 0}
+    bindings.subtract(dropped.keys())  # (a dropped name is read no more: its reads read
+    # the name kept, bound too)
+    return fn, {name for name, count in bindings.items() if count > 0}, free
 
 
 def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
@@ -415,14 +417,14 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
     _separate_shadowed_builtins(parsed, namespace, cells)
     use_default_values(parsed, namespace.name_for)
     parsed.resolutions = {}  # the globals, cells and aliases stay as they are until loading
-    fn, bound = _normalized(parsed, namer, namespace, params)  # (the three passes below
-    wrt_names = [params[i] for i in wrt]  # bind no name)
+    fn, bound, free = _normalized(parsed, namer, namespace, params)  # (the three passes
+    wrt_names = [params[i] for i in wrt]  # below bind no name, nor read another)
     activity = annotate.activity(fn, wrt_names, parsed, bound)
     annotate.check_rules(fn, parsed, activity.active, activity.varied, options.mode, bound)
     guards = parsed.guards
     guards.include(guards_of(parsed.func))  # a generated function's (a derivative's)
     namer.used.update(_local_names(parsed.name, options.mode))
-    aliasing.check_function(fn, parsed, activity.varied, namespace, bound)
+    aliasing.check_function(fn, parsed, activity.varied, namespace, bound, free)
 
     def callees(callee: Callable, callee_wrt: tuple[int, ...], where: Location,
                 ) -> tuple[str, ...]:
@@ -514,7 +516,7 @@ def save_plan(func: Callable, wrt: Any = 0) -> SavePlan:
         namer = _namer(parsed)
         cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
         namespace = Namespace(parsed.func.__globals__, namer, cells)
-        fn, _ = _normalized(parsed, namer, namespace, params)
+        fn, _, _ = _normalized(parsed, namer, namespace, params)
         activity = annotate.activity(fn, [params[i] for i in resolve_wrt(func, wrt)], parsed)
         annotate.check_rules(fn, parsed, activity.active, activity.varied, "reverse")
 
