@@ -5,6 +5,7 @@ import builtins
 import sys
 import types
 import weakref
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,15 +205,20 @@ def _user_value(name: str, user_globals: dict[str, Any], cells: dict[str, Any]) 
 _BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("__"))
 
 
-def _free_seed_name(parsed: ParsedFunction, namer: Namer) -> None:
-    """The seed parameter is called ``init_grad`` (``SEED``: ``df(x, init_grad=v)``) unless
-    a parameter has that name: a local variable of the user's with that name is renamed in
-    the generated code."""
+def _namer(parsed: ParsedFunction) -> Namer:
+    """The namer of one generation: every name of the user's function is taken, and
+    ``saved``; the seed parameter is called ``init_grad`` (``SEED``: ``df(x, init_grad=v)``)
+    unless a parameter has that name: a local variable of the user's with that name is
+    renamed in the generated code."""
     node = parsed.node
+    names = syntax.walk_names(node)  # (one walk: every name, and those bound)
+    namer = Namer({n.id for n in names} | {"saved"})
     params = {a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
-    if SEED in syntax.stored_names(node) - params:
+    if any(n.id == SEED and isinstance(n.ctx, (gast.Store, gast.Param)) for n in names) \
+            and SEED not in params:
         syntax.rename(node.body, {SEED: namer.fresh(SEED)})
         namer.used.discard(SEED)
+    return namer
 
 
 def _docstring(text: str) -> gast.Expr:
@@ -385,33 +391,40 @@ def _compile_inlined(parsed: ParsedFunction, options: Options, current: tuple | 
 
 
 def _normalized(parsed: ParsedFunction, namer: Namer, namespace: Namespace,
-                params: list[str]) -> gast.FunctionDef:
-    """The user's function in A-normal form, each value written twice computed once."""
+                params: list[str]) -> tuple[gast.FunctionDef, set[str], set[str]]:
+    """The user's function in A-normal form, each value written twice computed once, the
+    names it binds (``syntax.stored_names``) and the names it reads and does not bind."""
     fn = normalize(parsed, namer, namespace=namespace)
-    local = syntax.stored_names(fn) | set(params)
-    share_repeated_values(fn, namer.temporaries, lambda f: resolve(f, parsed, local))
-    return fn
+    names = syntax.walk_names(fn)
+    bindings = Counter(n.id for n in names if isinstance(n.ctx, (gast.Store, gast.Param)))
+    free = {n.id for n in names if n.ctx.__class__ is gast.Load} - set(bindings)
+    local = set(bindings) | set(params)
+    dropped = share_repeated_values(fn, namer.temporaries, lambda f: resolve(f, parsed, local))
+    # each dropped statement bound one name (its only binding: a single name target, a
+    # value of names and literals)
+    bindings.subtract(dropped.keys())  # (a dropped name is read no more: its reads read
+    # the name kept, bound too)
+    return fn, {name for name, count in bindings.items() if count > 0}, free
 
 
 def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
     params = parameter_names(parsed.node)
     positional = len(parsed.node.args.posonlyargs + parsed.node.args.args)
     wrt = tuple(options.wrt)  # indices (resolve_wrt)
-    namer = Namer(syntax.all_names(parsed.node) | {"saved"})
-    _free_seed_name(parsed, namer)
+    namer = _namer(parsed)
     cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
     namespace = Namespace(parsed.func.__globals__, namer, cells)
     _separate_shadowed_builtins(parsed, namespace, cells)
     use_default_values(parsed, namespace.name_for)
-    fn = _normalized(parsed, namer, namespace, params)
-    wrt_names = [params[i] for i in wrt]
-    bound = syntax.stored_names(fn)  # (the three passes below bind no name)
+    parsed.resolutions = {}  # the globals, cells and aliases stay as they are until loading
+    fn, bound, free = _normalized(parsed, namer, namespace, params)  # (the three passes
+    wrt_names = [params[i] for i in wrt]  # below bind no name, nor read another)
     activity = annotate.activity(fn, wrt_names, parsed, bound)
     annotate.check_rules(fn, parsed, activity.active, activity.varied, options.mode, bound)
     guards = parsed.guards
     guards.include(guards_of(parsed.func))  # a generated function's (a derivative's)
     namer.used.update(_local_names(parsed.name, options.mode))
-    aliasing.check_function(fn, parsed, activity.varied, namespace, bound)
+    aliasing.check_function(fn, parsed, activity.varied, namespace, bound, free)
 
     def callees(callee: Callable, callee_wrt: tuple[int, ...], where: Location,
                 ) -> tuple[str, ...]:
@@ -500,11 +513,10 @@ def save_plan(func: Callable, wrt: Any = 0) -> SavePlan:
     with generation_lock:
         parsed = parse_function(unwrap(func))
         params = parameter_names(parsed.node)
-        namer = Namer(syntax.all_names(parsed.node) | {"saved"})
-        _free_seed_name(parsed, namer)
+        namer = _namer(parsed)
         cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
         namespace = Namespace(parsed.func.__globals__, namer, cells)
-        fn = _normalized(parsed, namer, namespace, params)
+        fn, _, _ = _normalized(parsed, namer, namespace, params)
         activity = annotate.activity(fn, [params[i] for i in resolve_wrt(func, wrt)], parsed)
         annotate.check_rules(fn, parsed, activity.active, activity.varied, "reverse")
 

@@ -82,12 +82,12 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
           summaries: Callable[[Any], FunctionSummary | None], varied: set[str],
           location: Callable[[gast.AST], Location],
           guard: Callable[[str, str, str, Location], gast.stmt],
-          bound: set[str] | None = None) -> None:
+          bound: set[str] | None = None, free: set[str] | None = None) -> None:
     """Refuse the in-place changes the derivative would not see; where only the values can
     tell (a float is never shared, ``y[1]`` of a vector is a number, not a view), put a
     run-time check in the derivative instead.  ``bound``: the names ``fn`` binds, where the
-    caller has them."""
-    analysis = Analysis(fn, resolve, summaries, varied, bound)
+    caller has them; ``free``: the names it reads and does not bind, where it has them."""
+    analysis = Analysis(fn, resolve, summaries, varied, bound, free)
     analysis.run()
     _refuse_changes_outside(analysis, location)
     bindings: dict[str, list[gast.stmt]] = {}
@@ -178,10 +178,11 @@ def _reads_element(stmt: gast.stmt) -> bool:
 
 
 def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespace: Any,
-                   bound: set[str] | None = None) -> None:
+                   bound: set[str] | None = None, free: set[str] | None = None) -> None:
     """:func:`check` for the function being differentiated: run-time checks call
     ``runtime.check_unshared`` under the name ``namespace`` gives it.  ``bound``: the names
-    ``fn`` binds (``syntax.stored_names(fn)``), where the caller has them."""
+    ``fn`` binds (``syntax.stored_names(fn)``), and ``free`` the names it reads and does not
+    bind, where the caller has them."""
     from tangentlike import runtime
     from tangentlike.frontend import operations
     from tangentlike.frontend.operations import Kind, Operation
@@ -222,7 +223,7 @@ def check_function(fn: gast.FunctionDef, parsed: Any, varied: set[str], namespac
     def location(stmt: gast.AST) -> Location:
         return anno.info(stmt).origin or parsed.location(stmt)
 
-    check(fn, resolve, summary_of, varied, location, guard, local)
+    check(fn, resolve, summary_of, varied, location, guard, local, free)
 
 
 def _refuse_changes_outside(analysis: Analysis, location: Callable[[gast.AST], Location],

@@ -59,25 +59,40 @@ class Activity:
         return self.varied & self.useful
 
 
-def _derivative_inputs(op: Operation) -> list[str]:
-    """The inputs a derivative can flow from: for a primitive, those its rule
-    differentiates (``seed(init_grad, y)`` passes none from ``y``, which only gives a shape)."""
+def _rule_binding(op: Operation) -> tuple[bool, list[str]]:
+    """Whether ``op`` is a primitive whose rule takes its arguments, and the inputs a
+    derivative can flow from: for a primitive, those its rule differentiates
+    (``seed(init_grad, y)`` passes none from ``y``, which only gives a shape)."""
     if op.kind is not Kind.PRIMITIVE:
-        return op.inputs
+        return False, op.inputs
     rule = registry.adjoint_rule(op.key) or registry.tangent_rule(op.key)
     if rule is None:
-        return op.inputs
+        return False, op.inputs
     try:
         bound = rule.bind(op.args, op.keywords).arguments
     except TypeError:
-        return op.inputs
+        return False, op.inputs
     differentiable = rule.differentiable
     nodes = []
     for name, value in bound.items():
         if name in differentiable:
             nodes += list(value) if isinstance(value, tuple) else [value]
             nodes += list(value.values()) if isinstance(value, dict) else []
-    return [n for n in names_of([v for v in nodes if isinstance(v, gast.AST)])]
+    return True, [n for n in names_of([v for v in nodes if isinstance(v, gast.AST)])]
+
+
+class _RuleBindings:
+    """:func:`_rule_binding` once per operation, while one :func:`activity` runs (each
+    operation kept with its answer: its id is not reused while this lives)."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[Operation, tuple[bool, list[str]]]] = {}
+
+    def __call__(self, op: Operation) -> tuple[bool, list[str]]:
+        entry = self.known.get(id(op))
+        if entry is None or entry[0] is not op:
+            entry = self.known[id(op)] = (op, _rule_binding(op))
+        return entry[1]
 
 
 def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction,
@@ -92,14 +107,15 @@ def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction,
     is a method of an object, found when the call runs (``operations.object_method``).
     """
     local_names = syntax.stored_names(fn) if bound is None else bound
-    result = _activity(fn, wrt, parsed, local_names)
-    while _methods_of_objects(fn, parsed, result.varied, local_names):
-        result = _activity(fn, wrt, parsed, local_names)
+    bindings = _RuleBindings()
+    result = _activity(fn, wrt, parsed, local_names, bindings)
+    while _methods_of_objects(fn, parsed, result.varied, local_names, bindings):
+        result = _activity(fn, wrt, parsed, local_names, bindings)
     return result
 
 
 def _methods_of_objects(fn: gast.FunctionDef, parsed: ParsedFunction, varied: set[str],
-                        local_names: set[str]) -> bool:
+                        local_names: set[str], bindings: _RuleBindings) -> bool:
     """Make each such call's operation a call of the object's method; whether any changed."""
     changed = False
     for stmt in syntax.statements(fn.body, with_bodies=False):
@@ -107,7 +123,7 @@ def _methods_of_objects(fn: gast.FunctionDef, parsed: ParsedFunction, varied: se
             continue
         op = operation(stmt, parsed, local_names)
         passed = set(op.inputs[1:]) & varied
-        if passed and not _rule_takes(op, passed):
+        if passed and not _rule_takes(op, passed, bindings):
             found = object_method(stmt, op, varied)
             if found is not None:
                 anno.info(stmt).callee = found
@@ -115,21 +131,14 @@ def _methods_of_objects(fn: gast.FunctionDef, parsed: ParsedFunction, varied: se
     return changed
 
 
-def _rule_takes(op: Operation, names: set[str]) -> bool:
+def _rule_takes(op: Operation, names: set[str], bindings: _RuleBindings) -> bool:
     """``op`` is a primitive whose rule takes its arguments and differentiates ``names``."""
-    rule = registry.adjoint_rule(op.key) or registry.tangent_rule(op.key) \
-        if op.kind is Kind.PRIMITIVE else None
-    if rule is None:
-        return False
-    try:
-        rule.bind(op.args, op.keywords)
-    except TypeError:
-        return False
-    return names <= set(_derivative_inputs(op))
+    takes, inputs = bindings(op)
+    return takes and names <= set(inputs)
 
 
 def _activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction,
-              local_names: set[str]) -> Activity:
+              local_names: set[str], bindings: _RuleBindings) -> Activity:
     edges: list[tuple[list[str], list[str]]] = []  # (inputs, targets)
     written: list[tuple[gast.stmt, list[str]]] = []  # each assignment or call, what it binds
     for stmt in syntax.statements(fn.body, with_bodies=False):
@@ -142,7 +151,7 @@ def _activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction,
             outs = targets(stmt) + mutated(stmt, op)
             written.append((stmt, outs))
             if op.differentiable:
-                edges.append((_derivative_inputs(op), outs))
+                edges.append((bindings(op)[1], outs))
     varied = _reach(set(wrt), edges)
     returned = fn.body[-1].value
     useful = syntax.loaded_names(returned) if returned is not None else set()

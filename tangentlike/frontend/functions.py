@@ -137,21 +137,36 @@ class Lowering(syntax.Transformer):
         self.name_for = name_for
         self.values = dict(values)
         node = parsed.node
-        self.locals = syntax.stored_names(node) | {p.id for p in params_of(node.args)}
         self.bindings = binding_counts(node)
-        inside = [n for s in node.body for n in syntax.walk(s)]
-        self.defs = {n.name for n in inside if isinstance(n, gast.FunctionDef)} | {
-            n.targets[0].id for n in inside if isinstance(n, gast.Assign)
-            and isinstance(n.value, gast.Lambda) and isinstance(n.targets[0], gast.Name)}
-        self.locals |= self.defs
+        self.defs: set[str] = set()  # nested functions' names, and names bound to lambdas
+        nested = []  # the nested functions and lambdas (in walk order)
+        bound = set()  # (syntax.stored_names(node): the body's in the walk below)
+        for header in (f for f in node._fields if f != "body"):  # (its parameters...)
+            value = getattr(node, header, None)
+            bound.update(*(syntax.stored_names(item) for item in (
+                value if isinstance(value, list) else [value]) if isinstance(item, gast.AST)))
+        for s in node.body:
+            for n in syntax.walk(s):
+                cls = n.__class__
+                if cls is gast.Name:
+                    if n.ctx.__class__ is gast.Store or n.ctx.__class__ is gast.Param:
+                        bound.add(n.id)
+                elif cls is gast.FunctionDef:
+                    self.defs.add(n.name)
+                    nested.append(n)
+                elif cls is gast.Lambda:
+                    nested.append(n)
+                elif cls is gast.Assign and n.value.__class__ is gast.Lambda \
+                        and n.targets[0].__class__ is gast.Name:
+                    self.defs.add(n.targets[0].id)
+        self.locals = bound | {p.id for p in params_of(node.args)} | self.defs
         self.pending: list[gast.stmt] = []  # statements to put before the current one
         # names bound once to a module (``xp = np``, ``xp = array_namespace(x)``): how the
         # code reaches it, and the module (frontend/namespaces.py)
         self.modules: dict[str, gast.expr] = {}
         self.module_values: dict[str, Any] = {}
         self.frozen: dict[str, gast.Call] = {}  # d = norm(m, s): frontend/distributions.py
-        self.nested_reads = set().union(set(), *(
-            free_names(n) for n in inside if isinstance(n, (gast.FunctionDef, gast.Lambda))))
+        self.nested_reads = set().union(set(), *(free_names(n) for n in nested))
         self.deferred = 0  # inside a comprehension or a while test (not evaluated once)
         # as_value's partials of a function with a positional default that is not a literal
         self.with_defaults: dict[int, tuple[FunctionValue, gast.Call]] = {}

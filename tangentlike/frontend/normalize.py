@@ -300,21 +300,31 @@ def _copy_written_parameters(normalizer: Normalizer, body: list[gast.stmt]) -> N
     as it was)."""
     args = normalizer.parsed.node.args
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
-    nodes = [n for stmt in body for n in syntax.walk(stmt)]
     written: dict[str, gast.stmt] = {}  # parameter -> the first statement writing into it
     updated: dict[str, gast.stmt] = {}  # x += v
-    for node in nodes:
-        if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
-            updated.setdefault(node.target.id, node)
-        targets = node.targets if isinstance(node, gast.Assign) else \
-            [node.target] if isinstance(node, gast.AugAssign) else []
-        for sub in (s for t in targets for s in syntax.walk(t)):
-            if (isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store)
-                    and isinstance(sub.value, gast.Name) and sub.value.id in params):
-                written.setdefault(sub.value.id, node)
-    augmented = {id(n.target) for n in nodes if isinstance(n, gast.AugAssign)}
-    rebound = {n.id for n in nodes if isinstance(n, gast.Name)
-               and isinstance(n.ctx, gast.Store) and id(n) not in augmented}
+    augmented: set[int] = set()  # the targets of x += v
+    stored: list[gast.Name] = []  # the names bound
+    for stmt in body:  # (one walk)
+        for node in syntax.walk(stmt):
+            cls = node.__class__
+            if cls is gast.Name:
+                if node.ctx.__class__ is gast.Store:
+                    stored.append(node)
+                continue
+            if cls is gast.AugAssign:
+                augmented.add(id(node.target))
+                if node.target.__class__ is gast.Name:
+                    updated.setdefault(node.target.id, node)
+                targets = [node.target]
+            elif cls is gast.Assign:
+                targets = node.targets
+            else:
+                continue
+            for sub in (s for t in targets for s in syntax.walk(t)):
+                if (isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store)
+                        and isinstance(sub.value, gast.Name) and sub.value.id in params):
+                    written.setdefault(sub.value.id, node)
+    rebound = {n.id for n in stored if id(n) not in augmented}
     written_back = [p for p in params if p not in rebound and (p in written or p in updated)]
     for param in written_back:  # the body reads only the copy, and so does the derivative
         written.setdefault(param, updated.get(param))
@@ -355,11 +365,10 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
     if node.args.vararg is not None or node.args.kwarg is not None:
         raise normalizer.unsupported(node, "*args or **kwargs parameters",
                                      "name each parameter")
-    for sub in syntax.walk(node):
-        if isinstance(sub, (gast.Yield, gast.YieldFrom)) and not summary:
-            raise normalizer.unsupported(
-                sub, "a generator function (yield)",
-                "return a value (a list of the values) instead of yielding them")
+    if normalizer.facts.first_yield is not None and not summary:  # (node as it was walked)
+        raise normalizer.unsupported(
+            normalizer.facts.first_yield, "a generator function (yield)",
+            "return a value (a list of the values) instead of yielding them")
     body = desugar(parsed, namer)
     body = lower_in_place_writes(body, normalizer)
     rewrite_ufunc_keywords(body, parsed, lambda obj, preferred: preferred if namespace is None

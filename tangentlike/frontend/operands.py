@@ -18,6 +18,7 @@ from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend import varargs
+from tangentlike.frontend.function_walk import function_facts
 from tangentlike.frontend.operations import builds_node, is_user_function, resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.spreading import NotStatic, Spreading, returned_length
@@ -53,17 +54,16 @@ class ExpressionSplitter:
         self.parsed = parsed
         self.namer = namer
         self.namespace = namespace
-        self.locals = syntax.stored_names(parsed.node)
+        self.facts = function_facts(parsed.node)  # (one walk)
+        self.spreading = Spreading(self.facts)  # f(*xs), f(**d) where the code shows xs, d
+        self.locals = set(self.facts.bound)  # (syntax.stored_names(parsed.node))
         # lists the function appends to (their length changes after a read)
-        self.grown = {call.func.value.id for call in syntax.walk(parsed.node)
-                      if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
-                      and call.func.attr == "append" and isinstance(call.func.value, gast.Name)}
+        self.grown = self.facts.grown
         self.current: dict[str, str] = {}  # user name -> the name of its live version
         self.versions: dict[str, str] = {}  # the name of each version -> the user's name
         self.defined: set[str] = set()
         self.callers: set[str] = set()  # names bound to the caller's arrays (or views of them)
         self.sequences: set[str] = set()  # names bound to a tuple or list the code wrote out
-        self.spreading = Spreading(parsed.node)  # f(*xs), f(**d) where the code shows xs, d
         self.out: list[gast.stmt] = []
         self.origin: Location | None = None
         self.depth = 0  # how many if/for/while statements enclose the current one

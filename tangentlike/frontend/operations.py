@@ -30,6 +30,7 @@ from tangentlike.runtime import dynamic, plain, pytrees
 from tangentlike.runtime.pytrees import generated_constructor
 
 MISSING = object()  # a callee that names nothing
+_NOT_KEPT = object()
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,17 @@ def _resolve(node: gast.expr, parsed: ParsedFunction, local_names: set[str]) -> 
     if dotted is not None and dotted.split(".")[0] in local_names:
         attrs = dotted.split(".")[1:]
         return Method(attrs[-1]) if attrs else MISSING
+    kept = parsed.resolutions
+    if kept is not None and dotted is not None:
+        value = kept.get(dotted, _NOT_KEPT)
+        if value is _NOT_KEPT:  # (its guards are in parsed.guards from the first time)
+            value = kept[dotted] = _resolve_global(node, parsed)
+        return value
+    return _resolve_global(node, parsed)
+
+
+def _resolve_global(node: gast.expr, parsed: ParsedFunction) -> Any:
+    """``_resolve`` of a callee whose root is not bound in the function."""
     func = parsed.func
     guards = parsed.guards  # what this resolution assumes, checked before each call
     closure = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))

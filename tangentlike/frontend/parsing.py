@@ -35,6 +35,9 @@ class ParsedFunction:
     # ``from numpy import *``): the builtin under its name, the user's value under the name
     # the user's reads were renamed to (``sum_1``; pipeline.py)
     aliases: dict = field(default_factory=dict)
+    # while one generation reads the function (None: not kept): what each dotted callee
+    # name not bound in the function resolves to (``operations.resolve``; pipeline.py)
+    resolutions: dict | None = None
 
     @property
     def name(self) -> str:
@@ -234,6 +237,40 @@ def parse_function(func: Callable) -> ParsedFunction:
     return _parse(func)
 
 
+_NOT_CODE = frozenset(" \t\f\r\n#")  # the first characters of a line that starts no code
+
+
+def _top_level_module(code: types.CodeType) -> gast.Module | None:
+    """The function of ``code`` parsed at its line, as the one statement of a module, when
+    its ``def`` (or its first decorator) starts a line of its file (a function at a module's
+    top level): its lines up to the next line that starts with code (or the file's end).
+    ``inspect.getsourcelines`` finds the same block by tokenizing it, several times slower.
+    None where that block is not the whole function (a line that starts with code inside
+    it, in a string or in brackets, leaves it unclosed: it does not parse) or where it
+    cannot be read: the caller then tokenizes."""
+    try:
+        lines, lnum = inspect.findsource(code)
+    except (OSError, TypeError):
+        return None
+    if lnum >= len(lines) or lines[lnum][:1] in _NOT_CODE or not lines[lnum][:1]:
+        return None
+    end = lnum
+    while end < len(lines) and lines[end].startswith("@"):  # its decorators
+        end += 1
+    end += 1  # (the def line)
+    while end < len(lines) and (not lines[end][:1] or lines[end][:1] in _NOT_CODE):
+        end += 1
+    source = "\n" * lnum + textwrap.dedent("".join(lines[lnum:end]))
+    try:
+        module = syntax.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    if len(module.body) != 1 or not isinstance(module.body[0], (gast.FunctionDef,
+                                                                 gast.AsyncFunctionDef)):
+        return None
+    return module
+
+
 def _parse(func: Callable) -> ParsedFunction:
     """``func``'s source, parsed (``parse_function`` without the check of decorators)."""
     name = getattr(func, "__name__", repr(func))
@@ -254,6 +291,9 @@ def _parse(func: Callable) -> ParsedFunction:
         node.decorator_list = []
         node.name = generated_name(func)
         return ParsedFunction(func=func, node=node, filename=filename)
+    module = _top_level_module(code) if name != "<lambda>" else None
+    if module is not None:
+        return _function_node(func, module.body[0], code, filename, here, name)
     try:
         lines, start = inspect.getsourcelines(code)  # not inspect.unwrap(func): a decorator runs
     except (OSError, TypeError) as exc:
@@ -276,7 +316,12 @@ def _parse(func: Callable) -> ParsedFunction:
     node = module.body[0]
     if name == "<lambda>":
         node = _lambda_def(module, code, start, here)
-        start = 1
+    return _function_node(func, node, code, filename, here, name)
+
+
+def _function_node(func: Callable, node: gast.stmt, code: types.CodeType, filename: str,
+                   here: Location | None, name: str) -> ParsedFunction:
+    """``_parse``'s checks of the statement parsed, then the parsed function."""
     if isinstance(node, gast.AsyncFunctionDef):
         raise UnsupportedSyntaxError(
             f"tangentlike does not support async functions (async def {name}, await)", here,

@@ -15,6 +15,8 @@ import inspect
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import is_not
 from typing import Any
 
 import gast
@@ -62,12 +64,12 @@ class State:
         """What each name may point to after one state or the other (the two branches of
         an ``if``: most names point where they did before it, to the same set, kept)."""
         points = dict(self.points)
-        for name, objects in other.points.items():
+        theirs = other.points  # (the names whose sets are not the same object, found in C)
+        for name in compress(theirs, map(is_not, map(self.points.get, theirs),
+                                         theirs.values())):
             mine = points.get(name)
-            if mine is None:
-                points[name] = objects
-            elif mine is not objects:
-                points[name] = mine | objects
+            objects = theirs[name]
+            points[name] = objects if mine is None else mine | objects
         return State(points)
 
 
@@ -76,9 +78,11 @@ class Analysis:
 
     def __init__(self, fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
                  summaries: Callable[[Any], FunctionSummary | None],
-                 varied: set[str] = frozenset(), bound: set[str] | None = None):
+                 varied: set[str] = frozenset(), bound: set[str] | None = None,
+                 free: set[str] | None = None):
         self.fn = fn
         self._bound = bound  # the names fn binds, where the caller has them
+        self._free = free  # the names fn reads and does not bind, where the caller has them
         self.varied = set(varied)
         self.resolve = resolve
         self.summaries = summaries
@@ -90,11 +94,19 @@ class Analysis:
         self.returned: frozenset = frozenset()
         self.state = State()  # the state after the statement being analysed
         self.params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
-        liveness = dataflow.Liveness()
-        for stmt in fn.body:  # write_back(x, x_1) reads x_1; x is only written (the caller's)
-            if isinstance(stmt, gast.Expr) and _writes_back(stmt.value, resolve):
-                liveness.assume(stmt, syntax.loaded_names(stmt.value.args[1]), set())
-        self.live_after = liveness.after_all(fn)
+        self._live_after: dict | None = None
+
+    @property
+    def live_after(self) -> dict:
+        """The names live after each statement (by its id), worked out when a change first
+        asks (``fn`` is not changed while the analysis runs)."""
+        if self._live_after is None:
+            liveness = dataflow.Liveness()
+            for stmt in self.fn.body:  # write_back(x, x_1) reads x_1; x is only written
+                if isinstance(stmt, gast.Expr) and _writes_back(stmt.value, self.resolve):
+                    liveness.assume(stmt, syntax.loaded_names(stmt.value.args[1]), set())
+            self._live_after = liveness.after_all(self.fn)
+        return self._live_after
 
     # -- objects ---------------------------------------------------------------------------
     def reach(self, objects: frozenset) -> frozenset:
@@ -121,7 +133,8 @@ class Analysis:
         function could write into: arrays, lists, dicts (a random generator, a module or a
         function is not data: drawing from a generator is followed by random draws)."""
         local = self.bound_names() | set(self.params)
-        return [name for name in sorted(syntax.loaded_names(self.fn) - local)
+        free = syntax.loaded_names(self.fn) - local if self._free is None else self._free - local
+        return [name for name in sorted(free)
                 if isinstance(self.resolve(gast.Name(id=name, ctx=gast.Load(), annotation=None,
                                                      type_comment=None)),
                               (np.ndarray, list, dict))]
@@ -254,11 +267,11 @@ class Analysis:
 
     def value(self, node: gast.expr, state: State, stmt: gast.stmt) -> frozenset:
         made = frozenset({("made", id(stmt))})
+        if isinstance(node, gast.Name):
+            return state.points.get(node.id, made)
         names = sorted(n.id for n in syntax.walk_names(node)
                        if isinstance(n.ctx, gast.Load) and n.id in state.points)
         of = frozenset().union(*(state.points[n] for n in names))
-        if isinstance(node, gast.Name):
-            return state.points.get(node.id, made)
         if isinstance(node, gast.Subscript):
             return self.element(of)
         if isinstance(node, gast.Attribute):

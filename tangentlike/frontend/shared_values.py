@@ -28,20 +28,21 @@ from tangentlike.rules.registry import is_pure_function
 
 
 def share_repeated_values(fn: gast.FunctionDef, temporaries: set[str],
-                          resolve: Callable[[gast.expr], Any]) -> bool:
+                          resolve: Callable[[gast.expr], Any]) -> dict[str, str]:
     """Drop the repeated computations of ``fn`` (see the module docstring), in place.
-    ``resolve``: a callee's expression -> the object it names.  True if any was."""
+    ``resolve``: a callee's expression -> the object it names.  Each temporary whose binding
+    was dropped (its only one), with the temporary now read instead (empty: none was)."""
     resolve = _once_per_node(resolve)  # (each callee is looked at by two or three tests)
     counts = dataflow.definition_counts(fn)
     once = {n for n in temporaries if counts.get(n) == 1}
     candidates = once - _mutable(fn, resolve)
-    if not candidates:
-        return False
     renames: dict[str, str] = {}
+    if not candidates:
+        return renames
     _block(fn.body, candidates, resolve, renames)
     if renames:
         _read_as(fn, renames)
-    return bool(renames)
+    return renames
 
 
 def _once_per_node(resolve: Callable[[gast.expr], Any]) -> Callable[[gast.expr], Any]:
@@ -165,29 +166,29 @@ def _mutable(fn: gast.FunctionDef, resolve: Callable) -> set[str]:
     """The names something may change in place: written into (``t[i] = v``, ``t += v``),
     the receiver of a method, an ``out=`` argument, an argument of an impure call."""
     found: set[str] = set()
+    walk_names = syntax.walk_names  # (every Name under a node: the same set as walk's)
     for node in syntax.walk(fn):
         if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(
                 node.ctx, (gast.Store, gast.Del)):
-            found |= syntax.loaded_names(node.value) | {
-                n.id for n in syntax.walk(node.value) if isinstance(n, gast.Name)}
+            found.update(n.id for n in walk_names(node.value))
         elif isinstance(node, gast.AugAssign):
-            found |= {n.id for n in syntax.walk(node.target) if isinstance(n, gast.Name)}
+            found.update(n.id for n in walk_names(node.target))
         elif isinstance(node, gast.Call):
             if isinstance(node.func, gast.Attribute):
-                found |= {n.id for n in syntax.walk(node.func.value) if isinstance(n, gast.Name)}
+                found.update(n.id for n in walk_names(node.func.value))
             if not is_pure_function(resolve(node.func)):
-                found |= {n.id for a in node.args + [k.value for k in node.keywords]
-                          for n in syntax.walk(a) if isinstance(n, gast.Name)}
-            found |= {n.id for k in node.keywords if k.arg == "out"
-                      for n in syntax.walk(k.value) if isinstance(n, gast.Name)}
+                found.update(n.id for a in node.args + [k.value for k in node.keywords]
+                             for n in walk_names(a))
+            found.update(n.id for k in node.keywords if k.arg == "out"
+                         for n in walk_names(k.value))
     return found
 
 
 def _read_as(fn: gast.FunctionDef, renames: dict[str, str]) -> None:
-    """Reads of the dropped temporaries read the ones kept (in place, every name in ``fn``
-    as ``gast.NodeTransformer`` would visit it: one ``syntax.walk``)."""
-    for node in syntax.walk(fn):
-        if node.__class__ is gast.Name and node.ctx.__class__ is gast.Load:
+    """Reads of the dropped temporaries read the ones kept (in place, every name in
+    ``fn``)."""
+    for node in syntax.walk_names(fn):
+        if node.ctx.__class__ is gast.Load:
             kept = renames.get(node.id)
             if kept is not None:
                 node.id = kept

@@ -16,6 +16,7 @@ import gast
 
 from tangentlike.core import syntax
 from tangentlike.errors import TangentlikeError
+from tangentlike.frontend.function_walk import FunctionFacts, function_facts
 from tangentlike.frontend.parsing import parse_function
 
 
@@ -31,9 +32,9 @@ class Spreading:
     """The names of one function bound to displays: a tuple or list (its length) or a dict
     with constant keys (the keys)."""
 
-    def __init__(self, fn: gast.FunctionDef):
+    def __init__(self, facts: FunctionFacts):
         self.shown: dict[str, int | tuple[str, ...]] = {}
-        self.changed, self.shared = _changed_and_shared(fn)
+        self.changed, self.shared = facts.changed, facts.shared
 
     def show(self, name: str, value: gast.expr) -> None:
         """``name`` is bound to ``value`` (as written, before it is split)."""
@@ -161,36 +162,8 @@ def _changed_and_shared(node: gast.FunctionDef) -> tuple[set[str], set[str]]:
     names whose value another name or function may reach (so change a list's length or a
     dict's keys): every name read other than spread (``*xs``, ``**d``), indexed
     (``xs[i]``), looped over (``for x in xs``) or measured (``len(xs)``)."""
-    changed = set()
-    kept = set()  # the ids of the reads that do not share
-    read: list[gast.Name] = []
-    for sub in syntax.walk(node):
-        cls = sub.__class__
-        if cls is gast.Name:
-            if sub.ctx.__class__ is gast.Load:
-                read.append(sub)
-            elif isinstance(sub.ctx, gast.Del):
-                changed.add(sub.id)
-            continue
-        if cls is gast.Subscript:
-            kept.add(id(sub.value))
-            if isinstance(sub.ctx, (gast.Store, gast.Del)) and isinstance(sub.value, gast.Name):
-                changed.add(sub.value.id)
-        elif cls is gast.Call:
-            func = sub.func
-            if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
-                changed.add(func.value.id)
-            elif isinstance(func, gast.Name) and func.id == "len" and len(sub.args) == 1:
-                kept.add(id(sub.args[0]))
-        elif cls is gast.Starred or cls is gast.keyword and sub.arg is None:
-            kept.add(id(sub.value))
-        elif isinstance(sub, (gast.AugAssign, gast.For, gast.comprehension)):
-            changed |= syntax.stored_names(sub.target)
-            if cls is gast.For:
-                kept.add(id(sub.iter))
-        elif isinstance(sub, gast.withitem) and sub.optional_vars is not None:
-            changed |= syntax.stored_names(sub.optional_vars)
-    return changed, {sub.id for sub in read if id(sub) not in kept}
+    facts = function_facts(node)
+    return facts.changed, facts.shared
 
 
 def _int_constant(node: gast.expr | None) -> int | None | bool:

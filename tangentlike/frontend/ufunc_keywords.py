@@ -41,9 +41,7 @@ def rewrite_ufunc_keywords(body: list[gast.stmt], parsed: ParsedFunction,
     """In ``body`` (in place): drop a ufunc call's ``out=None`` and ``where=True`` (NumPy's
     defaults), and write each ``ufunc(a, b, dtype=T)`` as ``ufunc(ufunc_input(a, T),
     ufunc_input(b, T))``, for the ufuncs that compute in each float type."""
-    local_names = syntax.stored_names(parsed.node) | {
-        a.id for a in parsed.node.args.args + parsed.node.args.posonlyargs
-        + parsed.node.args.kwonlyargs}
+    local_names = None  # (worked out at the first call with such a keyword)
     for stmt in body:
         for call in list(syntax.walk(stmt)):
             if not isinstance(call, gast.Call):
@@ -52,6 +50,10 @@ def rewrite_ufunc_keywords(body: list[gast.stmt], parsed: ParsedFunction,
             if not {"dtype", "out", "where"} & set(keywords) or None in keywords \
                     or any(isinstance(a, gast.Starred) for a in call.args):
                 continue
+            if local_names is None:
+                local_names = syntax.stored_names(parsed.node) | {
+                    a.id for a in parsed.node.args.args + parsed.node.args.posonlyargs
+                    + parsed.node.args.kwonlyargs}
             ufunc = resolve(call.func, parsed, local_names)
             if not isinstance(ufunc, np.ufunc):
                 continue

@@ -1,0 +1,77 @@
+"""What the normalizer reads of the user's function before it starts (after functions
+are lowered), found in one walk of it: the names it binds, the lists it appends to, the
+names spreading must leave alone (``spreading.py``) and its first ``yield``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gast
+
+from tangentlike.core import syntax
+
+
+@dataclass
+class FunctionFacts:
+    """The facts of one function (see :func:`function_facts`)."""
+
+    # the names whose value may change other than by a plain assignment (spreading.py)
+    changed: set[str]
+    # the names whose value another name or function may reach (spreading.py)
+    shared: set[str]
+    # the names bound anywhere in it, parameters included (``syntax.stored_names``)
+    bound: set[str]
+    # the names whose ``append`` method is called (a list whose length changes)
+    grown: set[str]
+    # the first ``yield`` or ``yield from`` in ``syntax.walk``'s order, None if none
+    first_yield: gast.expr | None
+
+
+def function_facts(node: gast.FunctionDef) -> FunctionFacts:
+    """In one walk of ``node``: the names whose value may change other than by a plain
+    assignment: in place (``xs[i] = v``, ``del xs[i]``, ``xs.append(v)``: any method called
+    on them, ``+=``), or as the target of a ``for``, a comprehension or a ``with``; the
+    names whose value another name or function may reach (so change a list's length or a
+    dict's keys): every name read other than spread (``*xs``, ``**d``), indexed
+    (``xs[i]``), looped over (``for x in xs``) or measured (``len(xs)``); the names bound
+    (``Store`` and ``Param`` names), those appended to, and the first ``yield``."""
+    changed = set()
+    kept = set()  # the ids of the reads that do not share
+    read: list[gast.Name] = []
+    bound = set()
+    grown = set()
+    first_yield = None
+    for sub in syntax.walk(node):
+        cls = sub.__class__
+        if cls is gast.Name:
+            ctx = sub.ctx.__class__
+            if ctx is gast.Load:
+                read.append(sub)
+            elif ctx is gast.Store or ctx is gast.Param:
+                bound.add(sub.id)
+            elif ctx is gast.Del:
+                changed.add(sub.id)
+            continue
+        if cls is gast.Subscript:
+            kept.add(id(sub.value))
+            if isinstance(sub.ctx, (gast.Store, gast.Del)) and isinstance(sub.value, gast.Name):
+                changed.add(sub.value.id)
+        elif cls is gast.Call:
+            func = sub.func
+            if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+                changed.add(func.value.id)
+                if func.attr == "append":
+                    grown.add(func.value.id)
+            elif isinstance(func, gast.Name) and func.id == "len" and len(sub.args) == 1:
+                kept.add(id(sub.args[0]))
+        elif cls is gast.Starred or cls is gast.keyword and sub.arg is None:
+            kept.add(id(sub.value))
+        elif isinstance(sub, (gast.AugAssign, gast.For, gast.comprehension)):
+            changed |= syntax.stored_names(sub.target)
+            if cls is gast.For:
+                kept.add(id(sub.iter))
+        elif isinstance(sub, gast.withitem) and sub.optional_vars is not None:
+            changed |= syntax.stored_names(sub.optional_vars)
+        elif isinstance(sub, (gast.Yield, gast.YieldFrom)) and first_yield is None:
+            first_yield = sub
+    return FunctionFacts(changed, {sub.id for sub in read if id(sub) not in kept}, bound,
+                         grown, first_yield)
