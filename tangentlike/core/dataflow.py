@@ -16,6 +16,7 @@ from typing import Any
 import gast
 
 from tangentlike.core import syntax
+from tangentlike.core.fold import FOLD_SEEDS
 
 COMPOUND = (gast.If, gast.For, gast.While, gast.With, gast.Try)
 
@@ -80,6 +81,11 @@ class Liveness:
     def uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         """:func:`uses` and :func:`defs` of a simple statement (as this liveness takes it)."""
         return self._uses_defs(stmt)
+
+    def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
+        """``is_pure(stmt)``, kept in the statement facts where given
+        (:meth:`StatementFacts.pure`)."""
+        return is_pure(stmt) if self._kept is None else self._kept.pure(stmt, is_pure)
 
     def if_summary(self, stmt: gast.stmt) -> tuple[set[str], set[str]] | None:
         """For an if statement whose branches hold simple statements only, outside any
@@ -615,9 +621,26 @@ class StatementFacts:
         fact = self._known[id(stmt)] = _Facts(stmt)
         return fact
 
-    def forget(self, stmt: gast.stmt) -> None:
-        """``stmt`` was edited in place: what was kept about it no longer holds."""
+    def forget(self, stmt: gast.stmt,
+               measures: tuple[tuple[int, int] | None, tuple[int, int] | None] = (None, None)
+               ) -> None:
+        """``stmt`` was edited in place: what was kept about it no longer holds, except the
+        ``measures`` given (its :meth:`measure` and :meth:`value_measure` as they are now,
+        where known: None for one to work out again at its next need)."""
         self._known.pop(id(stmt), None)
+        if measures != (None, None):
+            fact = self._of(stmt)
+            if fact is not None:
+                fact.measure, fact.value_measure = measures
+
+    def kept_measures(self, stmt: gast.stmt
+                      ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """The :meth:`measure` and :meth:`value_measure` kept for ``stmt`` (None for one not
+        worked out since it last changed)."""
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:
+            return None, None
+        return fact.measure, fact.value_measure
 
     def _kept(self, stmt: gast.stmt, fact_name: str, compute: Callable[[gast.stmt], Any]) -> Any:
         """``compute(stmt)``, kept in the statement's fact ``fact_name`` (worked out at each
@@ -661,6 +684,11 @@ class StatementFacts:
         if fact is None or fact.stmt is not stmt:
             fact = self._of(stmt)
         return use_counts(stmt) if fact is None else fact.load_counts()
+
+    def walked_names(self, stmt: gast.stmt) -> list[gast.Name]:
+        """``syntax.walk_names(stmt)``."""
+        fact = self._of(stmt)
+        return syntax.walk_names(stmt) if fact is None else fact.walked()
 
     def all_names(self, stmt: gast.stmt) -> set[str]:
         """``syntax.all_names(stmt)``."""
@@ -713,6 +741,12 @@ class StatementFacts:
     def value_measure(self, stmt: gast.Assign) -> tuple[int, int]:
         """``syntax.measure(stmt.value)`` of an assignment."""
         return self._kept(stmt, "value_measure", lambda s: syntax.measure(s.value))
+
+    def may_fold(self, stmt: gast.stmt) -> bool:
+        """Whether constant folding may find something in ``stmt``: it holds a node that
+        every fold starts from (``fold.FOLD_SEEDS``), noted in the walk for its names."""
+        fact = self._of(stmt)
+        return True if fact is None else fact.may_fold()
 
     def is_marked(self, stmt: gast.stmt, mark: str) -> bool:
         """Whether a pass marked ``stmt`` with ``mark`` (its own name for "nothing to do
@@ -844,12 +878,13 @@ class _Facts:
     """What :class:`StatementFacts` keeps about one simple statement, each fact worked out
     at its first need."""
 
-    __slots__ = ("stmt", "_names", "_counts", "loads", "names", "stored", "uses", "defs",
+    __slots__ = ("stmt", "_names", "_seeded", "_counts", "loads", "names", "stored", "uses", "defs",
                  "value_loads", "measure", "value_measure", "marks", "uses_defs", "pure")
 
     def __init__(self, stmt: gast.stmt) -> None:
         self.stmt = stmt
         self._names: list[gast.Name] | None = None
+        self._seeded = True  # (until the walk: whether it holds one of fold.FOLD_SEEDS)
         self._counts: dict[str, int] | None = None
         self.loads: set[str] | None = None
         self.names: set[str] | None = None
@@ -865,8 +900,12 @@ class _Facts:
 
     def walked(self) -> list[gast.Name]:
         if self._names is None:
-            self._names = syntax.walk_names(self.stmt)
+            self._names, self._seeded = syntax.walk_names_noting(self.stmt, FOLD_SEEDS)
         return self._names
+
+    def may_fold(self) -> bool:
+        self.walked()
+        return self._seeded
 
     def load_counts(self) -> dict[str, int]:
         if self._counts is None:

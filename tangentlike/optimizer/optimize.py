@@ -42,12 +42,17 @@ from tangentlike.optimizer.factor import factor_sums
 
 def fold_constants(fn: gast.FunctionDef, facts: dataflow.StatementFacts | None = None) -> bool:
     """Fold each statement (``core/fold.py``); one that folded to nothing new is marked in
-    ``facts`` and not folded again until it changes (folding it again would find nothing)."""
+    ``facts`` and not folded again until it changes (folding it again would find nothing),
+    and one that holds no node a fold starts from is not folded (``facts.may_fold``: noted
+    in the walk for its names, which the later passes read)."""
     changed = False
     for stmt in syntax.statements(fn.body, with_bodies=True):
         if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
-            fold = functools.partial(_fold, stmt)
-            changed |= fold() if facts is None else facts.edit_unless_settled(stmt, "folded", fold)
+            if facts is None:
+                changed |= _fold(stmt)
+            elif facts.may_fold(stmt):
+                fold = functools.partial(_fold, stmt)
+                changed |= facts.edit_unless_settled(stmt, "folded", fold)
     return changed
 
 
@@ -398,8 +403,9 @@ class _Inliner:
                         continue
                 _count_change(use_changes, facts.load_counts(stmt), -1)
                 _count_change(use_changes, facts.load_counts(later), -1)
+                measures = _measures_after_substitution(facts, later, name, stmt)
                 syntax.substitute(later, name, stmt.value)
-                facts.forget(later)
+                facts.forget(later, measures)
                 _count_change(use_changes, facts.load_counts(later), 1)
                 inlined.extend(index.binds[i])
                 index.remove(i)
@@ -438,6 +444,32 @@ class _Inliner:
         for index in self.indexes:
             if index.removed:
                 index.block[:] = [s for k, s in enumerate(index.block) if k not in index.removed]
+
+
+def _measures_after_substitution(facts: dataflow.StatementFacts, later: gast.stmt, name: str,
+                                 stmt: gast.Assign
+                                 ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The measures ``later`` will have (``syntax.measure`` of it and, for an assignment to
+    a name, of its value) once each read of ``name`` in it holds ``stmt``'s value, worked
+    out from those kept now where that is exact (None where not): each read is a plain name,
+    two nodes, so the size grows by the value's size less two per read; the call depth stays
+    where the value holds no call, and is the value's where ``later`` held none."""
+    kept = facts.kept_measures(later)
+    if kept == (None, None):
+        return kept
+    reads = [n for n in facts.walked_names(later) if n.id == name and isinstance(n.ctx, gast.Load)]
+    if any(n.annotation is not None for n in reads):
+        return None, None
+    size, depth = facts.value_measure(stmt)
+    in_value = (later.__class__ is gast.Assign and len(later.targets) == 1
+                and later.targets[0].__class__ is gast.Name)
+
+    def grown(measure: tuple[int, int] | None) -> tuple[int, int] | None:
+        if measure is None or (depth and measure[1]):
+            return None
+        return measure[0] + len(reads) * (size - 2), measure[1] or depth
+
+    return grown(kept[0]), grown(kept[1]) if in_value else None
 
 
 def _count_change(changes: dict[str, int], counts: Mapping[str, int], sign: int) -> None:
