@@ -65,6 +65,11 @@ class Liveness:
         # while after_all runs: an if statement's id -> its branches' block liveness, made
         # when its liveness was first worked out (kept for after_all to use, not made again)
         self._built: dict[int, tuple[_BlockLiveness, _BlockLiveness]] | None = None
+        # while after_all runs: a loop's id, the live set after it and the try statements'
+        # -> the names live before it (the statements do not change meanwhile: a nested
+        # loop's fixed point, reached again for each round of the loops around it and for
+        # the blocks of after_all, is worked out once per live set)
+        self._loops: dict[tuple[int, frozenset[str], frozenset[str]], set[str]] | None = None
 
     def _uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         fact = self._facts.get(id(stmt))
@@ -140,11 +145,19 @@ class Liveness:
             result |= used
             return result
         if isinstance(stmt, (gast.For, gast.While)):
+            key = None
+            if self._loops is not None:
+                key = (id(stmt), frozenset(live), frozenset(self._raising))
+                known = self._loops.get(key)
+                if known is not None:
+                    return set(known)
             entry = set(live)
             while True:  # the body may run again: iterate to a fixed point
                 new = (live | used | self.live_in(stmt.body, entry | live)
                        | self.live_in(stmt.orelse, live))
                 if new <= entry:
+                    if key is not None:
+                        self._loops[key] = set(entry)
                     return entry
                 entry |= new
         if isinstance(stmt, gast.With):
@@ -171,11 +184,11 @@ class Liveness:
         block keeps one copy of its live set every few statements, not one per statement;
         read it before any statement of ``fn`` changes)."""
         result = _LiveAfter()
-        self._built = {}
+        self._built, self._loops = {}, {}
         try:
             self._visit_after(result, fn.body, set())
         finally:
-            self._built = None
+            self._built = self._loops = None
         return result
 
     def _visit_after(self, result: _LiveAfter, body: list[gast.stmt],
