@@ -64,11 +64,14 @@ def _fold(stmt: gast.stmt) -> bool:
 
 # -- zero-initialised adjoints -----------------------------------------------------------------
 def _accumulated(stmt: gast.stmt, name: str, like: gast.expr,
-                 edited: list[bool] | None = None) -> gast.expr | None:
+                 edited: list[bool] | None = None, reads: int | None = None
+                 ) -> gast.expr | None:
     """``e`` if ``stmt`` is ``name = name + e`` or ``name = add_grad(name, e)``; ``-e`` if it
     is ``name = name - e``; ``unindex(g, x, i)`` if it is ``name = add_item(name, g, x, i)``;
     ``name`` zero, as ``zeros_like(like)`` made it (``edited``, where given, gets True
-    appended when ``stmt`` was changed in place: see :func:`_read_structure_of`)."""
+    appended when ``stmt`` was changed in place: see :func:`_read_structure_of`).  ``reads``,
+    where given: how many times ``stmt`` reads ``name`` (once: only as the sum's first term,
+    so that ``e`` reads no ``name`` and nothing in it needs a look)."""
     if not (anno.info(stmt).contribution and isinstance(stmt, gast.Assign)
             and syntax.is_name(stmt.targets[0], name)):
         return None
@@ -78,9 +81,13 @@ def _accumulated(stmt: gast.stmt, name: str, like: gast.expr,
         rest = value.right
         if isinstance(value.op, gast.Sub):
             rest = gast.UnaryOp(op=gast.USub(), operand=rest)
+        if reads == 1:
+            return rest
     elif isinstance(value, gast.Call) and len(value.args) == 2 and syntax.is_name(
             value.args[0], name):
         rest = value.args[1]
+        if reads == 1:
+            return rest
     elif isinstance(value, gast.Call) and anno.info(value).alone is not None \
             and len(value.args) == 4 and syntax.is_name(value.args[0], name):
         # add_item(name, g, x, i) of a zero name: unindex(g, x, i)
@@ -150,7 +157,9 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
                 continue
             j = positions[k]  # the first statement after it that mentions the name
             edited: list[bool] = []
-            rest = _accumulated(block[j], name, block[i].value.args[0], edited)
+            reads = (facts.load_counts(block[j]).get(name)
+                     if block[j].__class__ is gast.Assign else None)
+            rest = _accumulated(block[j], name, block[i].value.args[0], edited, reads)
             if edited:
                 facts.forget(block[j])
             if rest is not None:

@@ -1,8 +1,9 @@
 """Shortcuts of the optimizer's eighth round (issue 18 item 5) against the plain forms they
 replace, inside real optimizations: constant folding passing over a statement with no node a
 fold starts from (``StatementFacts.may_fold``, ``fold.FOLD_SEEDS``), the measures the inliner
-works out for an edited statement from its old ones (``_measures_after_substitution``), and
-the loops' liveness remembered while ``Liveness.after_all`` runs."""
+works out for an edited statement from its old ones (``_measures_after_substitution``), the
+loops' liveness remembered while ``Liveness.after_all`` runs, and a first contribution read
+off without a look inside it where it reads its adjoint once (``_accumulated``'s ``reads``)."""
 from __future__ import annotations
 
 import gast
@@ -47,7 +48,22 @@ class _Unremembered(dataflow.Liveness):
 @pytest.mark.usefixtures("fresh_cache")
 def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatch) -> None:
     f = make_function(source)
-    seen = {"unfoldable": 0, "derived": 0, "loops": 0}
+    seen = {"unfoldable": 0, "derived": 0, "loops": 0, "accumulated": 0}
+    fast_accumulated = optimizer._accumulated
+
+    def accumulated(stmt, name, like, edited=None, reads=None):
+        copy = syntax.clone(stmt)
+        want_edited: list[bool] = []
+        want = fast_accumulated(copy, name, like, want_edited)
+        got = fast_accumulated(stmt, name, like, edited, reads)
+        assert (got is None) == (want is None)
+        if got is not None:
+            assert syntax.dump(got) == syntax.dump(want)
+            seen["accumulated"] += reads == 1
+        assert syntax.dump(stmt) == syntax.dump(copy)
+        assert bool(edited) == bool(want_edited) or edited is None
+        return got
+
     fast_fold, fast_forget = optimizer.fold_constants, dataflow.StatementFacts.forget
     fast_after_all = dataflow.Liveness.after_all
 
@@ -82,12 +98,15 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
         return got
 
     monkeypatch.setattr(optimizer, "fold_constants", fold)
+    monkeypatch.setattr(optimizer, "_accumulated", accumulated)
     monkeypatch.setattr(dataflow.StatementFacts, "forget", forget)
     monkeypatch.setattr(dataflow.Liveness, "after_all", after_all)
     tangentlike.autodiff(f, **options)
     assert seen["unfoldable"], seen
     if label in ("chained", "straight"):
         assert seen["derived"], seen
+    if options.get("mode") != "forward":
+        assert seen["accumulated"], seen
     if label.startswith(("loops", "nested")) and options.get("mode") != "forward":
         assert seen["loops"], seen
 
