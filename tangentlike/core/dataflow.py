@@ -16,6 +16,7 @@ from typing import Any
 import gast
 
 from tangentlike.core import syntax
+from tangentlike.core.fold import FOLD_SEEDS
 
 COMPOUND = (gast.If, gast.For, gast.While, gast.With, gast.Try)
 
@@ -64,6 +65,11 @@ class Liveness:
         # while after_all runs: an if statement's id -> its branches' block liveness, made
         # when its liveness was first worked out (kept for after_all to use, not made again)
         self._built: dict[int, tuple[_BlockLiveness, _BlockLiveness]] | None = None
+        # while after_all runs: a loop's id, the live set after it and the try statements'
+        # -> the names live before it (the statements do not change meanwhile: a nested
+        # loop's fixed point, reached again for each round of the loops around it and for
+        # the blocks of after_all, is worked out once per live set)
+        self._loops: dict[tuple[int, frozenset[str], frozenset[str]], set[str]] | None = None
 
     def _uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         fact = self._facts.get(id(stmt))
@@ -80,6 +86,11 @@ class Liveness:
     def uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         """:func:`uses` and :func:`defs` of a simple statement (as this liveness takes it)."""
         return self._uses_defs(stmt)
+
+    def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
+        """``is_pure(stmt)``, kept in the statement facts where given
+        (:meth:`StatementFacts.pure`)."""
+        return is_pure(stmt) if self._kept is None else self._kept.pure(stmt, is_pure)
 
     def if_summary(self, stmt: gast.stmt) -> tuple[set[str], set[str]] | None:
         """For an if statement whose branches hold simple statements only, outside any
@@ -134,11 +145,19 @@ class Liveness:
             result |= used
             return result
         if isinstance(stmt, (gast.For, gast.While)):
+            key = None
+            if self._loops is not None:
+                key = (id(stmt), frozenset(live), frozenset(self._raising))
+                known = self._loops.get(key)
+                if known is not None:
+                    return set(known)
             entry = set(live)
             while True:  # the body may run again: iterate to a fixed point
                 new = (live | used | self.live_in(stmt.body, entry | live)
                        | self.live_in(stmt.orelse, live))
                 if new <= entry:
+                    if key is not None:
+                        self._loops[key] = set(entry)
                     return entry
                 entry |= new
         if isinstance(stmt, gast.With):
@@ -165,11 +184,11 @@ class Liveness:
         block keeps one copy of its live set every few statements, not one per statement;
         read it before any statement of ``fn`` changes)."""
         result = _LiveAfter()
-        self._built = {}
+        self._built, self._loops = {}, {}
         try:
             self._visit_after(result, fn.body, set())
         finally:
-            self._built = None
+            self._built = self._loops = None
         return result
 
     def _visit_after(self, result: _LiveAfter, body: list[gast.stmt],
@@ -615,9 +634,26 @@ class StatementFacts:
         fact = self._known[id(stmt)] = _Facts(stmt)
         return fact
 
-    def forget(self, stmt: gast.stmt) -> None:
-        """``stmt`` was edited in place: what was kept about it no longer holds."""
+    def forget(self, stmt: gast.stmt,
+               measures: tuple[tuple[int, int] | None, tuple[int, int] | None] = (None, None)
+               ) -> None:
+        """``stmt`` was edited in place: what was kept about it no longer holds, except the
+        ``measures`` given (its :meth:`measure` and :meth:`value_measure` as they are now,
+        where known: None for one to work out again at its next need)."""
         self._known.pop(id(stmt), None)
+        if measures != (None, None):
+            fact = self._of(stmt)
+            if fact is not None:
+                fact.measure, fact.value_measure = measures
+
+    def kept_measures(self, stmt: gast.stmt
+                      ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """The :meth:`measure` and :meth:`value_measure` kept for ``stmt`` (None for one not
+        worked out since it last changed)."""
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:
+            return None, None
+        return fact.measure, fact.value_measure
 
     def _kept(self, stmt: gast.stmt, fact_name: str, compute: Callable[[gast.stmt], Any]) -> Any:
         """``compute(stmt)``, kept in the statement's fact ``fact_name`` (worked out at each
@@ -661,6 +697,11 @@ class StatementFacts:
         if fact is None or fact.stmt is not stmt:
             fact = self._of(stmt)
         return use_counts(stmt) if fact is None else fact.load_counts()
+
+    def walked_names(self, stmt: gast.stmt) -> list[gast.Name]:
+        """``syntax.walk_names(stmt)``."""
+        fact = self._of(stmt)
+        return syntax.walk_names(stmt) if fact is None else fact.walked()
 
     def all_names(self, stmt: gast.stmt) -> set[str]:
         """``syntax.all_names(stmt)``."""
@@ -713,6 +754,12 @@ class StatementFacts:
     def value_measure(self, stmt: gast.Assign) -> tuple[int, int]:
         """``syntax.measure(stmt.value)`` of an assignment."""
         return self._kept(stmt, "value_measure", lambda s: syntax.measure(s.value))
+
+    def may_fold(self, stmt: gast.stmt) -> bool:
+        """Whether constant folding may find something in ``stmt``: it holds a node that
+        every fold starts from (``fold.FOLD_SEEDS``), noted in the walk for its names."""
+        fact = self._of(stmt)
+        return True if fact is None else fact.may_fold()
 
     def is_marked(self, stmt: gast.stmt, mark: str) -> bool:
         """Whether a pass marked ``stmt`` with ``mark`` (its own name for "nothing to do
@@ -844,12 +891,13 @@ class _Facts:
     """What :class:`StatementFacts` keeps about one simple statement, each fact worked out
     at its first need."""
 
-    __slots__ = ("stmt", "_names", "_counts", "loads", "names", "stored", "uses", "defs",
+    __slots__ = ("stmt", "_names", "_seeded", "_counts", "loads", "names", "stored", "uses", "defs",
                  "value_loads", "measure", "value_measure", "marks", "uses_defs", "pure")
 
     def __init__(self, stmt: gast.stmt) -> None:
         self.stmt = stmt
         self._names: list[gast.Name] | None = None
+        self._seeded = True  # (until the walk: whether it holds one of fold.FOLD_SEEDS)
         self._counts: dict[str, int] | None = None
         self.loads: set[str] | None = None
         self.names: set[str] | None = None
@@ -865,8 +913,12 @@ class _Facts:
 
     def walked(self) -> list[gast.Name]:
         if self._names is None:
-            self._names = syntax.walk_names(self.stmt)
+            self._names, self._seeded = syntax.walk_names_noting(self.stmt, FOLD_SEEDS)
         return self._names
+
+    def may_fold(self) -> bool:
+        self.walked()
+        return self._seeded
 
     def load_counts(self) -> dict[str, int]:
         if self._counts is None:

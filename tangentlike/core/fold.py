@@ -18,6 +18,13 @@ _FOLDABLE = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator
              gast.Div: operator.truediv, gast.Pow: operator.pow, gast.FloorDiv: operator.floordiv}
 
 
+# The node classes that every fold starts from: a fold of arithmetic, a test or a condition
+# reads a constant operand (``x * 1``, ``x + 0`` and ``x ** 1`` too); ``a + -b`` and ``-(-x)``
+# a negation; a comparison of literals may hold no constant (``() == ()``).  A statement
+# without any of them (nor an annotated name) has nothing to fold.
+FOLD_SEEDS: tuple[type, ...] = (gast.Constant, gast.UnaryOp, gast.Compare)
+
+
 def _is(node: gast.AST, value: float) -> bool:
     return syntax.is_number(node) and node.value == value
 

@@ -226,6 +226,34 @@ def walk_names(node: gast.AST) -> list[gast.Name]:
     return found
 
 
+def walk_names_noting(node: gast.AST, kinds: tuple[type, ...]) -> tuple[list[gast.Name], bool]:
+    """:func:`walk_names`, and whether ``node`` holds a node of one of the classes ``kinds``
+    or a Name with an annotation (whose annotation neither walk enters): one walk for both."""
+    found = []
+    noted = False
+    todo = [node]
+    pop, push = todo.pop, todo.append
+    while todo:
+        sub = pop()
+        cls = sub.__class__
+        if cls is gast.Name:
+            found.append(sub)
+            if sub.annotation is not None:
+                noted = True
+            continue
+        if cls in kinds:
+            noted = True
+        for field in _CHILD_FIELDS.get(cls) or child_fields(cls):
+            value = getattr(sub, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        push(item)
+            elif isinstance(value, gast.AST):
+                push(value)
+    return found, noted
+
+
 # Fields whose nodes have no children worth visiting: contexts and operators.
 _BARE_FIELDS = frozenset({"ctx", "op", "ops"})
 _WALK_FIELDS: dict[type, tuple[str, ...]] = {}

@@ -65,9 +65,10 @@ def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liv
             continue
         simple = not isinstance(stmt, (*dataflow.COMPOUND, gast.Return))
         before = None if simple else liveness.transfer(stmt, live)
-        if is_pure(stmt) and not (liveness.defs(stmt) & live):
+        pure = liveness.pure(stmt, is_pure)
+        if pure and not (liveness.defs(stmt) & live):
             changed = True
-        elif (is_pure(stmt) and isinstance(stmt.targets[0], gast.Name)
+        elif (pure and isinstance(stmt.targets[0], gast.Name)
                 and syntax.is_name(stmt.value, stmt.targets[0].id)):
             changed = True  # x = x
         else:
@@ -95,10 +96,11 @@ def _eliminate_in_branch(body: list[gast.stmt], live_out: set[str],
     keep = []
     for stmt in reversed(body):
         used, bound = liveness.uses_defs(stmt)
-        if is_pure(stmt) and not any(
+        pure = liveness.pure(stmt, is_pure)
+        if pure and not any(
                 name in added or (name in live_out and name not in removed) for name in bound):
             changed = True
-        elif (is_pure(stmt) and isinstance(stmt.targets[0], gast.Name)
+        elif (pure and isinstance(stmt.targets[0], gast.Name)
                 and syntax.is_name(stmt.value, stmt.targets[0].id)):
             changed = True  # x = x
         else:

@@ -42,12 +42,17 @@ from tangentlike.optimizer.factor import factor_sums
 
 def fold_constants(fn: gast.FunctionDef, facts: dataflow.StatementFacts | None = None) -> bool:
     """Fold each statement (``core/fold.py``); one that folded to nothing new is marked in
-    ``facts`` and not folded again until it changes (folding it again would find nothing)."""
+    ``facts`` and not folded again until it changes (folding it again would find nothing),
+    and one that holds no node a fold starts from is not folded (``facts.may_fold``: noted
+    in the walk for its names, which the later passes read)."""
     changed = False
     for stmt in syntax.statements(fn.body, with_bodies=True):
         if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
-            fold = functools.partial(_fold, stmt)
-            changed |= fold() if facts is None else facts.edit_unless_settled(stmt, "folded", fold)
+            if facts is None:
+                changed |= _fold(stmt)
+            elif facts.may_fold(stmt):
+                fold = functools.partial(_fold, stmt)
+                changed |= facts.edit_unless_settled(stmt, "folded", fold)
     return changed
 
 
@@ -59,11 +64,14 @@ def _fold(stmt: gast.stmt) -> bool:
 
 # -- zero-initialised adjoints -----------------------------------------------------------------
 def _accumulated(stmt: gast.stmt, name: str, like: gast.expr,
-                 edited: list[bool] | None = None) -> gast.expr | None:
+                 edited: list[bool] | None = None, reads: int | None = None
+                 ) -> gast.expr | None:
     """``e`` if ``stmt`` is ``name = name + e`` or ``name = add_grad(name, e)``; ``-e`` if it
     is ``name = name - e``; ``unindex(g, x, i)`` if it is ``name = add_item(name, g, x, i)``;
     ``name`` zero, as ``zeros_like(like)`` made it (``edited``, where given, gets True
-    appended when ``stmt`` was changed in place: see :func:`_read_structure_of`)."""
+    appended when ``stmt`` was changed in place: see :func:`_read_structure_of`).  ``reads``,
+    where given: how many times ``stmt`` reads ``name`` (once: only as the sum's first term,
+    so that ``e`` reads no ``name`` and nothing in it needs a look)."""
     if not (anno.info(stmt).contribution and isinstance(stmt, gast.Assign)
             and syntax.is_name(stmt.targets[0], name)):
         return None
@@ -73,9 +81,13 @@ def _accumulated(stmt: gast.stmt, name: str, like: gast.expr,
         rest = value.right
         if isinstance(value.op, gast.Sub):
             rest = gast.UnaryOp(op=gast.USub(), operand=rest)
+        if reads == 1:
+            return rest
     elif isinstance(value, gast.Call) and len(value.args) == 2 and syntax.is_name(
             value.args[0], name):
         rest = value.args[1]
+        if reads == 1:
+            return rest
     elif isinstance(value, gast.Call) and anno.info(value).alone is not None \
             and len(value.args) == 4 and syntax.is_name(value.args[0], name):
         # add_item(name, g, x, i) of a zero name: unindex(g, x, i)
@@ -145,7 +157,9 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
                 continue
             j = positions[k]  # the first statement after it that mentions the name
             edited: list[bool] = []
-            rest = _accumulated(block[j], name, block[i].value.args[0], edited)
+            reads = (facts.load_counts(block[j]).get(name)
+                     if block[j].__class__ is gast.Assign else None)
+            rest = _accumulated(block[j], name, block[i].value.args[0], edited, reads)
             if edited:
                 facts.forget(block[j])
             if rest is not None:
@@ -398,8 +412,9 @@ class _Inliner:
                         continue
                 _count_change(use_changes, facts.load_counts(stmt), -1)
                 _count_change(use_changes, facts.load_counts(later), -1)
+                measures = _measures_after_substitution(facts, later, name, stmt)
                 syntax.substitute(later, name, stmt.value)
-                facts.forget(later)
+                facts.forget(later, measures)
                 _count_change(use_changes, facts.load_counts(later), 1)
                 inlined.extend(index.binds[i])
                 index.remove(i)
@@ -438,6 +453,32 @@ class _Inliner:
         for index in self.indexes:
             if index.removed:
                 index.block[:] = [s for k, s in enumerate(index.block) if k not in index.removed]
+
+
+def _measures_after_substitution(facts: dataflow.StatementFacts, later: gast.stmt, name: str,
+                                 stmt: gast.Assign
+                                 ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The measures ``later`` will have (``syntax.measure`` of it and, for an assignment to
+    a name, of its value) once each read of ``name`` in it holds ``stmt``'s value, worked
+    out from those kept now where that is exact (None where not): each read is a plain name,
+    two nodes, so the size grows by the value's size less two per read; the call depth stays
+    where the value holds no call, and is the value's where ``later`` held none."""
+    kept = facts.kept_measures(later)
+    if kept == (None, None):
+        return kept
+    reads = [n for n in facts.walked_names(later) if n.id == name and isinstance(n.ctx, gast.Load)]
+    if any(n.annotation is not None for n in reads):
+        return None, None
+    size, depth = facts.value_measure(stmt)
+    in_value = (later.__class__ is gast.Assign and len(later.targets) == 1
+                and later.targets[0].__class__ is gast.Name)
+
+    def grown(measure: tuple[int, int] | None) -> tuple[int, int] | None:
+        if measure is None or (depth and measure[1]):
+            return None
+        return measure[0] + len(reads) * (size - 2), measure[1] or depth
+
+    return grown(kept[0]), grown(kept[1]) if in_value else None
 
 
 def _count_change(changes: dict[str, int], counts: Mapping[str, int], sign: int) -> None:
