@@ -14,7 +14,7 @@ import textwrap
 import types
 
 import gast
-from test_front_end_one_walk import FUNCTION_MODULES, difference
+from test_front_end_one_walk import difference, functions_of_test_modules
 
 from tangentlike import pipeline
 from tangentlike.core import syntax
@@ -25,15 +25,6 @@ from tangentlike.frontend.normalize import normalize
 from tangentlike.rules.template import Namespace
 
 
-def _functions() -> list[types.FunctionType]:
-    found = []
-    for name in FUNCTION_MODULES:
-        module = importlib.import_module(name)
-        found += [f for f in vars(module).values() if isinstance(f, types.FunctionType)
-                  and f.__module__ == module.__name__ and f.__name__ != "<lambda>"]
-    return found
-
-
 def _tokenized(code: types.CodeType) -> gast.stmt:
     """The function parsed from the block ``inspect.getsourcelines`` finds (the reference)."""
     lines, start = inspect.getsourcelines(code)
@@ -42,7 +33,7 @@ def _tokenized(code: types.CodeType) -> gast.stmt:
 
 def test_top_level_block_is_the_tokenized_block() -> None:
     fast = 0
-    for func in _functions():
+    for func in functions_of_test_modules():
         module = parsing._top_level_module(func.__code__)
         if module is None:
             continue
@@ -130,7 +121,7 @@ def _walked_facts(node: gast.FunctionDef) -> tuple[set[str], set[str], gast.AST 
 
 
 def test_function_facts_in_one_walk() -> None:
-    nodes = [parsing.parse_function(f).node for f in _functions()]
+    nodes = [parsing.parse_function(f).node for f in functions_of_test_modules()]
     nodes.append(syntax.parse(textwrap.dedent("""
         def g(xs, *, n=2):
             ys = []
@@ -159,7 +150,7 @@ def test_kept_resolutions_are_fresh_resolutions() -> None:
     """Every callee of every normalized test function: resolved with the generation's kept
     resolutions (twice), the same object as resolved afresh, and the same guards."""
     compared = kept_names = 0
-    for func in _functions():
+    for func in functions_of_test_modules():
         try:
             parsed = parsing.parse_function(func)
             fn = normalize(parsed, Namer(syntax.all_names(parsed.node)))
@@ -203,7 +194,7 @@ def test_bound_after_shared_values_is_stored_names(tmp_path, monkeypatch) -> Non
         return renamed[-1]
     monkeypatch.setattr(pipeline, "share_repeated_values", sharing)
     compared = 0
-    for func in [module.repeated, *_functions()]:
+    for func in [module.repeated, *functions_of_test_modules()]:
         try:
             parsed = parsing.parse_function(func)
             namer = pipeline._namer(parsed)
@@ -225,7 +216,7 @@ def test_lowering_locals_in_its_one_walk() -> None:
     ``syntax.stored_names`` with the parameters and nested functions' names."""
     from tangentlike.frontend.functions import Lowering, params_of
     compared = 0
-    for func in _functions():
+    for func in functions_of_test_modules():
         node = parsing.parse_function(func).node
         lowering = Lowering(parsing.parse_function(func), lambda obj, preferred: preferred, {})
         expected = syntax.stored_names(node) | {p.id for p in params_of(node.args)}

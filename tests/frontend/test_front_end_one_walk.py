@@ -105,7 +105,8 @@ def test_conversion_of_every_kind_of_node() -> None:
     assert difference(gast.parse(text), syntax.parse(text)) is None
 
 
-def _functions() -> list[types.FunctionType]:
+def functions_of_test_modules() -> list[types.FunctionType]:
+    """The functions defined in the test-function modules (tests/*_functions.py)."""
     found = []
     for name in FUNCTION_MODULES:
         module = importlib.import_module(name)
@@ -116,7 +117,7 @@ def _functions() -> list[types.FunctionType]:
 
 def test_parsed_at_its_line_is_parsed_then_moved() -> None:
     compared = 0
-    for func in _functions():
+    for func in functions_of_test_modules():
         lines, start = inspect.getsourcelines(func.__code__)
         old = gast.parse(textwrap.dedent("".join(lines))).body[0]
         if not isinstance(old, gast.FunctionDef):
@@ -166,7 +167,7 @@ def _shared(node: gast.FunctionDef) -> set[str]:
 
 
 def test_spreading_facts_in_one_walk() -> None:
-    nodes = [parsing.parse_function(f).node for f in _functions()]
+    nodes = [parsing.parse_function(f).node for f in functions_of_test_modules()]
     nodes.append(syntax.parse(textwrap.dedent("""
         def f(xs, d, n):
             ys = [1, 2]

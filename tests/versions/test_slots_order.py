@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import gast
-import numpy as np
 import pytest
+from walk_samples import mlp, rnn
 
 import tangentlike
 from tangentlike.core import syntax
@@ -31,23 +31,6 @@ def _reference(fn: Any, kind: Any) -> list[tuple[Any, str, int | None]]:
         elif isinstance(node, kind.Assign):
             found.append((node, "value", None))
     return found
-
-
-def mlp(W1, b1, W2, X, Y):
-    h = np.tanh(X @ W1 + b1)
-    z = h @ W2
-    z = z - np.max(z, axis=1, keepdims=True)
-    p = np.exp(z) / np.sum(np.exp(z), axis=1, keepdims=True)
-    return -np.mean(np.sum(Y * np.log(p), axis=1))
-
-
-def rnn(Wx, Wh, xs, target):
-    h = np.zeros((xs.shape[1], Wh.shape[0]))
-    for t in range(xs.shape[0]):
-        h = np.tanh(xs[t] @ Wx + h @ Wh)
-    if np.sum(h) > 0:
-        h = h[:, 1:] * 2.0
-    return 0.5 * np.sum((h[:, :2] - target) ** 2)
 
 
 @pytest.mark.parametrize("make", [lambda: tangentlike.grad(mlp), lambda: tangentlike.grad(rnn),
