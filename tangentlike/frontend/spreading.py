@@ -16,7 +16,7 @@ import gast
 
 from tangentlike.core import syntax
 from tangentlike.errors import TangentlikeError
-from tangentlike.frontend.function_walk import FunctionFacts, function_facts
+from tangentlike.frontend.function_walk import FunctionFacts
 from tangentlike.frontend.parsing import parse_function
 
 
@@ -153,17 +153,6 @@ def _constant_keys(value: gast.Dict) -> bool:
     return all(isinstance(k, gast.Constant) and isinstance(k.value, str)
                and k.value.isidentifier() and not keyword.iskeyword(k.value)
                for k in value.keys)
-
-
-def _changed_and_shared(node: gast.FunctionDef) -> tuple[set[str], set[str]]:
-    """In one walk of ``node``: the names whose value may change other than by a plain
-    assignment: in place (``xs[i] = v``, ``del xs[i]``, ``xs.append(v)``: any method called
-    on them, ``+=``), or as the target of a ``for``, a comprehension or a ``with``; and the
-    names whose value another name or function may reach (so change a list's length or a
-    dict's keys): every name read other than spread (``*xs``, ``**d``), indexed
-    (``xs[i]``), looped over (``for x in xs``) or measured (``len(xs)``)."""
-    facts = function_facts(node)
-    return facts.changed, facts.shared
 
 
 def _int_constant(node: gast.expr | None) -> int | None | bool:

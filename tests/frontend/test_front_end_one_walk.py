@@ -20,7 +20,8 @@ import pytest
 
 import tangentlike
 from tangentlike.core import syntax
-from tangentlike.frontend import parsing, spreading
+from tangentlike.frontend import parsing
+from tangentlike.frontend.function_walk import function_facts
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SOURCES = sorted(glob.glob(os.path.join(ROOT, "tangentlike", "**", "*.py"), recursive=True)
@@ -182,10 +183,10 @@ def test_spreading_facts_in_one_walk() -> None:
         """)).body[0])
     interesting = 0
     for node in nodes:
-        changed, shared = spreading._changed_and_shared(node)
-        assert changed == _changed_otherwise(node)
-        assert shared == _shared(node)
-        interesting += bool(changed)
+        facts = function_facts(node)
+        assert facts.changed == _changed_otherwise(node)
+        assert facts.shared == _shared(node)
+        interesting += bool(facts.changed)
     assert interesting > 20
 
 
