@@ -207,28 +207,13 @@ def replace_in(root: gast.AST, old: gast.AST, new: gast.AST) -> None:
 
 def walk_names(node: gast.AST) -> list[gast.Name]:
     """Every Name in ``node`` (a pruned ``ast.walk``: the passes call this a lot)."""
-    found = []
-    todo = [node]
-    pop, push = todo.pop, todo.append
-    while todo:
-        sub = pop()
-        if sub.__class__ is gast.Name:
-            found.append(sub)
-            continue
-        for field in _CHILD_FIELDS.get(sub.__class__) or child_fields(sub.__class__):
-            value = getattr(sub, field, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, gast.AST):
-                        push(item)
-            elif isinstance(value, gast.AST):
-                push(value)
-    return found
+    return walk_names_noting(node, ())[0]
 
 
 def walk_names_noting(node: gast.AST, kinds: tuple[type, ...]) -> tuple[list[gast.Name], bool]:
-    """:func:`walk_names`, and whether ``node`` holds a node of one of the classes ``kinds``
-    or a Name with an annotation (whose annotation neither walk enters): one walk for both."""
+    """Every Name in ``node`` (:func:`walk_names`), and whether ``node`` holds a node of one
+    of the classes ``kinds`` or a Name with an annotation (whose annotation the walk does not
+    enter): one walk for both."""
     found = []
     noted = False
     todo = [node]
