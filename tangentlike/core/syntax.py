@@ -112,6 +112,14 @@ def clone(node: Any) -> Any:
     cls = node.__class__
     if cls in _LEAF_CLASSES and not node.__dict__:
         return node
+    if cls is gast.Name:
+        return clone_name(node)
+    return _copy(node)
+
+
+def _copy(node: gast.AST) -> gast.AST:
+    """:func:`clone` of one node, field by field."""
+    cls = node.__class__
     new = cls.__new__(cls)
     fields = new.__dict__
     for key, value in node.__dict__.items():
@@ -126,6 +134,29 @@ def clone(node: Any) -> Any:
             value = clone(value)
         fields[key] = value
     return new
+
+
+def clone_name(node: gast.Name) -> gast.Name:
+    """:func:`clone` of a name (most of what the passes copy), its fields copied at once
+    without a look at each: the annotation record copied, a context holding something
+    cloned; a name with an annotation or another field is copied field by field."""
+    fields = node.__dict__
+    if not fields.keys() <= _NAME_KEYS or fields.get("annotation") is not None:
+        return _copy(node)
+    new = _new_node(gast.Name)
+    copied = new.__dict__
+    copied.update(fields)
+    ctx = fields.get("ctx")
+    if ctx is not None and (ctx.__dict__ or ctx.__class__ not in _LEAF_CLASSES):
+        copied["ctx"] = clone(ctx)
+    record = fields.get(anno.KEY)
+    if record is not None:
+        copied[anno.KEY] = clone_info(record)
+    return new
+
+
+_NAME_KEYS = frozenset({"id", "ctx", "annotation", "type_comment", anno.KEY, "lineno",
+                        "col_offset", "end_lineno", "end_col_offset"})
 
 
 def clone_without(node: gast.AST, skipped: tuple[str, ...]) -> gast.AST:

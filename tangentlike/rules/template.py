@@ -194,7 +194,7 @@ class _Instance:
     def _renamed(self, node: gast.Name) -> gast.Name:
         target = self.renames.get(node.id)
         if target is None:
-            return _clone_name(node)
+            return syntax.clone_name(node)
         new = syntax.name_node(target, node.ctx)
         if isinstance(node.ctx, gast.Load) and anno.has_info(node) \
                 and anno.info(node).seen is not None:
@@ -205,7 +205,7 @@ class _Instance:
         bound = self.params.get(self.renames.get(node.id, node.id))
         if bound is not None:  # (the renamed name is not made only to be replaced)
             if bound.__class__ is gast.Name:
-                return _clone_name(bound)
+                return syntax.clone_name(bound)
             return self._expression(value_expression(syntax.clone(bound)))
         return self._renamed(node)
 
@@ -224,7 +224,7 @@ class _Instance:
             bound = self.params.get(self.renames.get(node.id, node.id))
             if bound is not None:
                 if bound.__class__ is gast.Name:
-                    return _clone_name(bound)
+                    return syntax.clone_name(bound)
                 return self._expression(syntax.clone(bound))
             return self._renamed(node)
         return self.copy(node)
@@ -266,28 +266,6 @@ _FOLDED = frozenset({gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.I
 _LITERALS = (gast.Constant, gast.Tuple)
 
 
-def _clone_name(node: gast.Name) -> gast.Name:
-    """``syntax.clone(node)`` of a name (most of what instantiation copies), without its
-    walk over the fields: they are copied at once, the annotation record copied, a context
-    holding something, or an annotation, cloned."""
-    fields = node.__dict__
-    if not fields.keys() <= _NAME_KEYS or fields.get("annotation") is not None:
-        return syntax.clone(node)
-    new = _new_node(gast.Name)
-    copied = new.__dict__
-    copied.update(fields)
-    ctx = fields.get("ctx")
-    if ctx is not None and (ctx.__dict__ or ctx.__class__ not in _LEAF_CLASSES):
-        copied["ctx"] = syntax.clone(ctx)
-    record = fields.get(anno.KEY)
-    if record is not None:
-        copied[anno.KEY] = syntax.clone_info(record)
-    return new
-
-
-_new_node = gast.AST.__new__
-_NAME_KEYS = frozenset({"id", "ctx", "annotation", "type_comment", anno.KEY, "lineno",
-                        "col_offset", "end_lineno", "end_col_offset"})
 _SIMPLE = frozenset({gast.Assign, gast.Expr, gast.Pass})  # (statements holding no other)
 _LEAF_CLASSES = frozenset(c for base in (gast.expr_context, gast.operator, gast.unaryop,
                                          gast.cmpop, gast.boolop)

@@ -1,11 +1,11 @@
-"""``template._clone_name`` against ``syntax.clone``: the same fields, a new annotation
-record with the same contents, contexts shared or cloned alike."""
+"""``syntax.clone_name`` (the way ``syntax.clone`` copies a name) against the copy field
+by field it replaces: the same fields, a new annotation record with the same contents,
+contexts shared or cloned alike."""
 from __future__ import annotations
 
 import gast
 
 from tangentlike.core import anno, syntax
-from tangentlike.rules.template import _clone_name
 
 
 def _fields(node: gast.AST) -> dict:
@@ -21,7 +21,7 @@ def _fields(node: gast.AST) -> dict:
 
 
 def _check(node: gast.Name) -> None:
-    copied, reference = _clone_name(node), syntax.clone(node)
+    copied, reference = syntax.clone_name(node), syntax._copy(node)
     assert copied is not node and _fields(copied) == _fields(reference)
     assert (copied.ctx is node.ctx) == (reference.ctx is node.ctx)
     if anno.has_info(node):
@@ -47,4 +47,4 @@ def test_positions_context_and_annotation():
     with_annotation = gast.Name(id="z", ctx=gast.Param(), annotation=syntax.load("int"),
                                 type_comment=None)
     _check(with_annotation)
-    assert _clone_name(with_annotation).annotation is not with_annotation.annotation
+    assert syntax.clone_name(with_annotation).annotation is not with_annotation.annotation
