@@ -69,11 +69,18 @@ def _same(a: Any, b: Any) -> bool:
         return isinstance(b, dict) and a.keys() == b.keys() and all(
             _same(a[k], b[k]) for k in a)
     if isinstance(a, (tuple, list)):
-        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(
-            _same(x, y) for x, y in zip(a, b))
+        if not (isinstance(b, (tuple, list)) and len(a) == len(b)):
+            return False
+        if _SCALARS.issuperset(map(type, a)) and _SCALARS.issuperset(map(type, b)):
+            return a == b  # (``random.Random``'s 625 words: one comparison in C)
+        return all(_same(x, y) for x, y in zip(a, b))
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return bool(np.array_equal(a, b))
     return bool(a == b)
+
+
+# What a state's tuple may hold for ``==`` to compare it whole: values whose ``==`` is a bool.
+_SCALARS = frozenset({int, float, str, bytes, bool, type(None)})
 
 
 class Draws:
@@ -85,16 +92,22 @@ class Draws:
         self.before = [(g, _state(g)) for g in _generators()]
         self.after: list[tuple[Any, Any]] | None = None  # what the first run changed
 
-    def changed(self) -> list[tuple[Any, Any]]:
-        """The generators the runs so far moved on, with their states now."""
-        return [(g, now) for g, state in self.before
-                if not _same(now := _state(g), state)]
+    def _states(self) -> list[Any]:
+        """The state of each generator of ``before`` now (in its order)."""
+        return [_state(g) for g, _ in self.before]
 
-    def again(self, restore: bool = True) -> None:
+    def changed(self, states: list[Any] | None = None) -> list[tuple[Any, Any]]:
+        """The generators the runs so far moved on, with their states now (``states``: the
+        states just read by ``_states``, else they are read)."""
+        states = self._states() if states is None else states
+        return [(g, now) for (g, state), now in zip(self.before, states)
+                if not _same(now, state)]
+
+    def again(self, restore: bool = True, states: list[Any] | None = None) -> None:
         """After a run: check it drew what the first run drew (else ``ValueRefusedError``),
         and put the generators back for the next run (unless ``restore`` is false: after the
-        last run)."""
-        changed = self.changed()
+        last run).  ``states``: as for ``changed``."""
+        changed = self.changed(states)
         if self.after is None:
             self.after = changed
         elif any(g is h and not _same(s, t) for g, s in changed for h, t in self.after):
@@ -106,23 +119,29 @@ class Draws:
                 "belong to one call's draws",
                 hint="draw the random numbers outside the function and pass them in")
         if restore:
+            moved = {id(g) for g, _ in changed}
             for g, state in self.before:
-                if any(g is h for h, _ in changed):
+                if id(g) in moved:
                     _set_state(g, state)
 
     def replay(self, run: Callable[[], Any]) -> Any:
         """``run()`` with the generators as they were before the first run (whose draws
         ``again`` recorded), checked to draw what it drew, leaving the generators as they
-        are now (for ``linearize``'s ``jvp_fn``, called whenever the user likes)."""
-        now = [(g, _state(g)) for g, _ in self.before]
-        for (g, state), (_, current) in zip(self.before, now):
+        are now (for ``linearize``'s ``jvp_fn``, called whenever the user likes).  Each
+        generator's state is read twice: before the run, and after it (for the check and
+        to see which ones to put back)."""
+        now = self._states()
+        for (g, state), current in zip(self.before, now):
             if not _same(state, current):
                 _set_state(g, state)
+        after = None
         try:
             result = run()
-            self.again(restore=False)
+            after = self._states()
+            self.again(restore=False, states=after)
             return result
         finally:
-            for g, state in now:
-                if not _same(_state(g), state):
+            after = self._states() if after is None else after
+            for (g, _), state, then in zip(self.before, now, after):
+                if not _same(then, state):
                     _set_state(g, state)

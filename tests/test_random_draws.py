@@ -154,3 +154,57 @@ def test_runs_that_draw_differently_are_refused():
 
     with pytest.raises(ValueRefusedError, match="drew different random numbers"):
         tangentlike.hessian(f)(X)
+
+
+def test_linearize_refusal_leaves_the_generators_where_they_were():
+    rs, calls = np.random.RandomState(0), []
+
+    def f(x):
+        calls.append(1)  # each run draws one number more than the one before
+        return anp.sum(rs.randn(len(calls)) ** 2 * x ** 3)
+
+    _, jvp_fn = tangentlike.linearize(f, X)
+    rs.randn(2)
+    moved = _state(rs)
+    with pytest.raises(ValueRefusedError, match="drew different random numbers"):
+        jvp_fn(np.ones(2))
+    assert _state(rs) == moved
+
+
+def _same_reference(a, b):
+    """Equality of two generator states, element by element (``draws._same`` compares a
+    tuple of plain values in one step)."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(
+            _same_reference(a[k], b[k]) for k in a)
+    if isinstance(a, (tuple, list)):
+        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(
+            _same_reference(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return bool(np.array_equal(a, b))
+    return bool(a == b)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: np.random.RandomState(1), lambda: np.random.default_rng(1).bit_generator,
+    lambda: np.random.MT19937(1), lambda: random.Random(1)], ids=["rs", "pcg", "mt", "py"])
+def test_state_comparison_matches_elementwise_comparison(make):
+    from tangentlike.draws import _same
+    from tangentlike.draws import _state as state
+    g = make()
+    if isinstance(g, random.Random):
+        def draw(n):
+            return [g.random() for _ in range(n)]
+    elif isinstance(g, np.random.RandomState):
+        draw = g.randn
+    else:
+        draw = np.random.Generator(g).random
+    states = [state(g)]
+    for n in (0, 1, 5):
+        draw(n)
+        states.append(state(g))
+    legacy_tuples = [np.random.RandomState(s).get_state() for s in (1, 1, 2)]  # (arrays inside)
+    samples = states + legacy_tuples + [(1, 2.0, "a"), (1, 2.0, "b"), [1, None], (1,)]
+    for a in samples:
+        for b in samples:
+            assert _same(a, b) == _same_reference(a, b), (a, b)
