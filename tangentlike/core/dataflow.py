@@ -740,7 +740,16 @@ class StatementFacts:
 
     def value_loads(self, stmt: gast.Assign) -> set[str]:
         """``syntax.loaded_names(stmt.value)`` of an assignment."""
-        return self._kept(stmt, "value_loads", lambda s: syntax.loaded_names(s.value))
+        return self._kept(stmt, "value_loads", self._value_loads)
+
+    def _value_loads(self, stmt: gast.Assign) -> set[str]:
+        # An assignment to plain names reads what its value reads, no more (a target name
+        # that is not read is no load, and the walk for names does not enter a name's
+        # annotation): its kept loads are the value's, with no walk of its own.
+        if all(t.__class__ is gast.Name and t.ctx.__class__ is not gast.Load
+               for t in stmt.targets):
+            return self.loads(stmt)
+        return syntax.loaded_names(stmt.value)
 
     def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
         """``is_pure(stmt)`` (the optimizer's test that removing or moving ``stmt`` changes
@@ -749,7 +758,21 @@ class StatementFacts:
 
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
         """``syntax.measure(stmt)``."""
+        if stmt.__class__ is gast.Assign:
+            return self._kept(stmt, "measure", self._assign_measure)
         return self._kept(stmt, "measure", syntax.measure)
+
+    def _assign_measure(self, stmt: gast.Assign) -> tuple[int, int]:
+        # What syntax.measure counts for an assignment (itself, its targets, its value; its
+        # type comment is no node), with the value's kept measure: a value is measured once
+        # for both questions (the inliner asks one of the value moved, the other of the
+        # statement it moves into).
+        size, depth = self.value_measure(stmt)
+        for target in stmt.targets:
+            target_size, target_depth = syntax.measure(target)
+            size += target_size
+            depth = max(depth, target_depth)
+        return size + 1, depth
 
     def value_measure(self, stmt: gast.Assign) -> tuple[int, int]:
         """``syntax.measure(stmt.value)`` of an assignment."""

@@ -259,7 +259,10 @@ def walk_names_noting(node: gast.AST, kinds: tuple[type, ...]) -> tuple[list[gas
             continue
         if cls in kinds:
             noted = True
-        for field in _CHILD_FIELDS.get(cls) or child_fields(cls):
+        fields = _CHILD_FIELDS.get(cls)
+        if fields is None:
+            fields = child_fields(cls)
+        for field in fields:
             value = getattr(sub, field, None)
             if value.__class__ is list:
                 for item in value:

@@ -1,0 +1,55 @@
+"""Shortcuts of the optimizer's ninth round (issue 18 item 5) against the plain forms they
+replace, inside real optimizations: an assignment's value read off the statement's kept loads
+(``StatementFacts.value_loads``) and its whole measure made from its value's
+(``StatementFacts.measure``)."""
+from __future__ import annotations
+
+import gast
+import pytest
+from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
+from support import make_function
+from test_optimizer_shortcuts_eighth import NESTED
+
+import tangentlike
+from tangentlike.core import dataflow, syntax
+
+FUNCTIONS = [("chained", chained(12), {}), ("straight", straight(30), {}),
+             ("loops", LOOPS, {}), ("nested", NESTED, {}), ("shared", SHARED, {}),
+             ("nested_forward", NESTED, {"mode": "forward"}),
+             ("nested_split", NESTED, {"motion": "split"})]
+
+
+@pytest.mark.parametrize("label, source, options", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
+@pytest.mark.usefixtures("fresh_cache")
+def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatch) -> None:
+    f = make_function(source)
+    seen = {"value_loads": 0, "measure": 0}
+    fast_value_loads = dataflow.StatementFacts.value_loads
+    fast_measure = dataflow.StatementFacts.measure
+
+    def value_loads(self, stmt):
+        got = fast_value_loads(self, stmt)
+        assert got == syntax.loaded_names(stmt.value), syntax.dump(stmt)
+        seen["value_loads"] += 1
+        return got
+
+    def measure(self, stmt):
+        got = fast_measure(self, stmt)
+        assert got == syntax.measure(stmt), syntax.dump(stmt)
+        seen["measure"] += isinstance(stmt, gast.Assign)
+        return got
+
+    monkeypatch.setattr(dataflow.StatementFacts, "value_loads", value_loads)
+    monkeypatch.setattr(dataflow.StatementFacts, "measure", measure)
+    tangentlike.autodiff(f, **options)
+    assert seen["value_loads"] and seen["measure"], seen
+
+
+@pytest.mark.parametrize("line", ["a = b * c", "a = b = f(c, g(d))", "a, b = c",
+                                  "a[i] = b + a", "a.x = a", "a = [b for b in c]"])
+def test_value_facts_of_any_assignment(line: str) -> None:
+    stmt = syntax.parse_stmts(line)[0]
+    facts = dataflow.StatementFacts()
+    assert facts.value_loads(stmt) == syntax.loaded_names(stmt.value)
+    assert facts.measure(stmt) == syntax.measure(stmt)
+    assert facts.value_measure(stmt) == syntax.measure(stmt.value)
