@@ -517,8 +517,29 @@ def rename(node: Any, mapping: dict[str, gast.expr | str]) -> Any:
 
 def substitute(stmt: gast.stmt, name: str, value: gast.expr) -> None:
     """Replace, in place, every read of ``name`` in ``stmt`` by a copy of ``value`` (a
-    binding of ``name`` in ``stmt`` stays)."""
-    Renamer({name: value}, loads_only=True).visit(stmt)
+    binding of ``name`` in ``stmt`` stays).
+
+    What ``Renamer({name: value}, loads_only=True).visit(stmt)`` does (the inliner calls
+    this for each inlining), without a visitor: the same children are looked at (the fields
+    :func:`child_fields` names hold every child node), a name is replaced where it is read
+    and not entered, and a copy is not looked into."""
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        for field in child_fields(node.__class__):
+            child = getattr(node, field, None)
+            if child.__class__ is list:
+                for i, item in enumerate(child):
+                    if item.__class__ is gast.Name:
+                        if item.id == name and isinstance(item.ctx, gast.Load):
+                            child[i] = clone(value)
+                    elif isinstance(item, gast.AST):
+                        todo.append(item)
+            elif child.__class__ is gast.Name:
+                if child.id == name and isinstance(child.ctx, gast.Load):
+                    setattr(node, field, clone(value))
+            elif isinstance(child, gast.AST):
+                todo.append(child)
 
 
 class Comment(str):

@@ -1,7 +1,8 @@
 """Shortcuts of the optimizer's ninth round (issue 18 item 5) against the plain forms they
 replace, inside real optimizations: an assignment's value read off the statement's kept loads
-(``StatementFacts.value_loads``) and its whole measure made from its value's
-(``StatementFacts.measure``)."""
+(``StatementFacts.value_loads``), its whole measure made from its value's
+(``StatementFacts.measure``), and the inliner's substitution without a visitor
+(``syntax.substitute`` against ``syntax.Renamer``)."""
 from __future__ import annotations
 
 import gast
@@ -23,7 +24,8 @@ FUNCTIONS = [("chained", chained(12), {}), ("straight", straight(30), {}),
 @pytest.mark.usefixtures("fresh_cache")
 def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatch) -> None:
     f = make_function(source)
-    seen = {"value_loads": 0, "measure": 0}
+    seen = {"value_loads": 0, "measure": 0, "substitute": 0}
+    fast_substitute = syntax.substitute
     fast_value_loads = dataflow.StatementFacts.value_loads
     fast_measure = dataflow.StatementFacts.measure
 
@@ -39,10 +41,29 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
         seen["measure"] += isinstance(stmt, gast.Assign)
         return got
 
+    def substitute(stmt, name, value):
+        want = syntax.Renamer({name: value}, loads_only=True).visit(syntax.clone(stmt))
+        fast_substitute(stmt, name, value)
+        assert syntax.dump(stmt) == syntax.dump(want)
+        seen["substitute"] += 1
+
+    monkeypatch.setattr(syntax, "substitute", substitute)
     monkeypatch.setattr(dataflow.StatementFacts, "value_loads", value_loads)
     monkeypatch.setattr(dataflow.StatementFacts, "measure", measure)
     tangentlike.autodiff(f, **options)
-    assert seen["value_loads"] and seen["measure"], seen
+    assert seen["value_loads"] and seen["measure"] and seen["substitute"], seen
+
+
+@pytest.mark.parametrize("line, name, value", [
+    ("a = t * t + f(t, u=t)", "t", "x + y"), ("t = t + 1", "t", "g(x)"),
+    ("a[t] = [t for s in t]", "t", "x.y"), ("a = lambda t: t + u", "t", "x"),
+    ("f(t)[t] = b", "t", "-x")])
+def test_substitute_as_the_renamer(line: str, name: str, value: str) -> None:
+    stmt = syntax.parse_stmts(line)[0]
+    replacement = syntax.parse_expr(value)
+    want = syntax.Renamer({name: replacement}, loads_only=True).visit(syntax.clone(stmt))
+    syntax.substitute(stmt, name, replacement)
+    assert syntax.dump(stmt) == syntax.dump(want)
 
 
 @pytest.mark.parametrize("line", ["a = b * c", "a = b = f(c, g(d))", "a, b = c",
