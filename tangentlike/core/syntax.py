@@ -375,10 +375,25 @@ def is_name(node: Any, name: str | None = None) -> bool:
     return isinstance(node, gast.Name) and (name is None or node.id == name)
 
 
+class _HoldsBlocks(dict):
+    """Statement class -> whether it has a ``body`` or ``orelse`` field (a statement of any
+    other class holds no statement list: :func:`blocks` and :func:`statements` pass over it
+    without looking for one), worked out at a class's first look-up."""
+
+    def __missing__(self, cls: type) -> bool:
+        holds = self[cls] = "body" in cls._fields or "orelse" in cls._fields
+        return holds
+
+
+_HOLDS_BLOCKS = _HoldsBlocks()
+
+
 def blocks(body: list[gast.stmt]) -> Iterator[list[gast.stmt]]:
     """Every statement list in ``body`` (``if``, loop and ``with`` bodies), outermost first."""
     yield body
     for stmt in body:
+        if not _HOLDS_BLOCKS[stmt.__class__]:
+            continue
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
@@ -391,6 +406,8 @@ def statements(body: list[gast.stmt], *, with_bodies: bool) -> Iterator[gast.stm
     only when ``with_bodies``, its ``with`` statement always."""
     for stmt in body:
         yield stmt
+        if not _HOLDS_BLOCKS[stmt.__class__]:
+            continue
         if isinstance(stmt, gast.With) and not with_bodies:
             continue
         for field in ("body", "orelse"):
