@@ -704,10 +704,13 @@ class StatementFacts:
         return syntax.walk_names(stmt) if fact is None else fact.walked()
 
     def all_names(self, stmt: gast.stmt) -> set[str]:
-        """``syntax.all_names(stmt)``."""
+        """``syntax.all_names(stmt)`` (for a statement with bodies, made from the kept names
+        of the statements in them)."""
         fact = self._of(stmt)
-        if fact is None:
-            return syntax.all_names(stmt)
+        if fact is None:  # (a statement with bodies: from the kept names of those in them)
+            names: set[str] = set()
+            self._add_names_in([stmt], names)
+            return names
         if fact.names is None:
             fact.names = {n.id for n in fact.walked()}
         return fact.names

@@ -1,7 +1,8 @@
 """Shortcuts of the optimizer's ninth round (issue 18 item 5) against the plain forms they
 replace, inside real optimizations: an assignment's value read off the statement's kept loads
 (``StatementFacts.value_loads``), its whole measure made from its value's
-(``StatementFacts.measure``), and the inliner's substitution without a visitor
+(``StatementFacts.measure``), a compound statement's names made from the kept names of the
+statements in it (``StatementFacts.all_names``), and the inliner's substitution without a visitor
 (``syntax.substitute`` against ``syntax.Renamer``)."""
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ FUNCTIONS = [("chained", chained(12), {}), ("straight", straight(30), {}),
 @pytest.mark.usefixtures("fresh_cache")
 def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatch) -> None:
     f = make_function(source)
-    seen = {"value_loads": 0, "measure": 0, "substitute": 0}
+    seen = {"value_loads": 0, "measure": 0, "substitute": 0, "all_names": 0}
+    fast_all_names = dataflow.StatementFacts.all_names
     fast_substitute = syntax.substitute
     fast_value_loads = dataflow.StatementFacts.value_loads
     fast_measure = dataflow.StatementFacts.measure
@@ -47,11 +49,20 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
         assert syntax.dump(stmt) == syntax.dump(want)
         seen["substitute"] += 1
 
+    def all_names(self, stmt):
+        got = fast_all_names(self, stmt)
+        assert got == syntax.all_names(stmt), syntax.dump(stmt)
+        seen["all_names"] += isinstance(stmt, dataflow.COMPOUND)
+        return got
+
+    monkeypatch.setattr(dataflow.StatementFacts, "all_names", all_names)
     monkeypatch.setattr(syntax, "substitute", substitute)
     monkeypatch.setattr(dataflow.StatementFacts, "value_loads", value_loads)
     monkeypatch.setattr(dataflow.StatementFacts, "measure", measure)
     tangentlike.autodiff(f, **options)
     assert seen["value_loads"] and seen["measure"] and seen["substitute"], seen
+    if label.startswith(("loops", "nested")) and options.get("mode") != "forward":
+        assert seen["all_names"], seen
 
 
 @pytest.mark.parametrize("line, name, value", [
