@@ -704,10 +704,13 @@ class StatementFacts:
         return syntax.walk_names(stmt) if fact is None else fact.walked()
 
     def all_names(self, stmt: gast.stmt) -> set[str]:
-        """``syntax.all_names(stmt)``."""
+        """``syntax.all_names(stmt)`` (for a statement with bodies, made from the kept names
+        of the statements in them)."""
         fact = self._of(stmt)
-        if fact is None:
-            return syntax.all_names(stmt)
+        if fact is None:  # (a statement with bodies: from the kept names of those in them)
+            names: set[str] = set()
+            self._add_names_in([stmt], names)
+            return names
         if fact.names is None:
             fact.names = {n.id for n in fact.walked()}
         return fact.names
@@ -736,20 +739,57 @@ class StatementFacts:
 
     def defs(self, stmt: gast.stmt) -> set[str]:
         """:func:`defs`."""
-        return self._kept(stmt, "defs", defs)
+        fact = self._known.get(id(stmt))  # (what _kept does, inline: hot)
+        if fact is None or fact.stmt is not stmt:
+            fact = self._of(stmt)
+            if fact is None:
+                return defs(stmt)
+        if fact.defs is None:
+            fact.defs = defs(stmt)
+        return fact.defs
 
     def value_loads(self, stmt: gast.Assign) -> set[str]:
         """``syntax.loaded_names(stmt.value)`` of an assignment."""
-        return self._kept(stmt, "value_loads", lambda s: syntax.loaded_names(s.value))
+        return self._kept(stmt, "value_loads", self._value_loads)
+
+    def _value_loads(self, stmt: gast.Assign) -> set[str]:
+        # An assignment to plain names reads what its value reads, no more (a target name
+        # that is not read is no load, and the walk for names does not enter a name's
+        # annotation): its kept loads are the value's, with no walk of its own.
+        if all(t.__class__ is gast.Name and t.ctx.__class__ is not gast.Load
+               for t in stmt.targets):
+            return self.loads(stmt)
+        return syntax.loaded_names(stmt.value)
 
     def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
         """``is_pure(stmt)`` (the optimizer's test that removing or moving ``stmt`` changes
         nothing but values: it reads the statement and its annotations only)."""
-        return self._kept(stmt, "pure", is_pure)
+        fact = self._known.get(id(stmt))  # (what _kept does, inline: hot)
+        if fact is None or fact.stmt is not stmt:
+            fact = self._of(stmt)
+            if fact is None:
+                return is_pure(stmt)
+        if fact.pure is None:
+            fact.pure = is_pure(stmt)
+        return fact.pure
 
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
         """``syntax.measure(stmt)``."""
+        if stmt.__class__ is gast.Assign:
+            return self._kept(stmt, "measure", self._assign_measure)
         return self._kept(stmt, "measure", syntax.measure)
+
+    def _assign_measure(self, stmt: gast.Assign) -> tuple[int, int]:
+        # What syntax.measure counts for an assignment (itself, its targets, its value; its
+        # type comment is no node), with the value's kept measure: a value is measured once
+        # for both questions (the inliner asks one of the value moved, the other of the
+        # statement it moves into).
+        size, depth = self.value_measure(stmt)
+        for target in stmt.targets:
+            target_size, target_depth = syntax.measure(target)
+            size += target_size
+            depth = max(depth, target_depth)
+        return size + 1, depth
 
     def value_measure(self, stmt: gast.Assign) -> tuple[int, int]:
         """``syntax.measure(stmt.value)`` of an assignment."""

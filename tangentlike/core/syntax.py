@@ -259,7 +259,10 @@ def walk_names_noting(node: gast.AST, kinds: tuple[type, ...]) -> tuple[list[gas
             continue
         if cls in kinds:
             noted = True
-        for field in _CHILD_FIELDS.get(cls) or child_fields(cls):
+        fields = _CHILD_FIELDS.get(cls)
+        if fields is None:
+            fields = child_fields(cls)
+        for field in fields:
             value = getattr(sub, field, None)
             if value.__class__ is list:
                 for item in value:
@@ -372,10 +375,25 @@ def is_name(node: Any, name: str | None = None) -> bool:
     return isinstance(node, gast.Name) and (name is None or node.id == name)
 
 
+class _HoldsBlocks(dict):
+    """Statement class -> whether it has a ``body`` or ``orelse`` field (a statement of any
+    other class holds no statement list: :func:`blocks` and :func:`statements` pass over it
+    without looking for one), worked out at a class's first look-up."""
+
+    def __missing__(self, cls: type) -> bool:
+        holds = self[cls] = "body" in cls._fields or "orelse" in cls._fields
+        return holds
+
+
+_HOLDS_BLOCKS = _HoldsBlocks()
+
+
 def blocks(body: list[gast.stmt]) -> Iterator[list[gast.stmt]]:
     """Every statement list in ``body`` (``if``, loop and ``with`` bodies), outermost first."""
     yield body
     for stmt in body:
+        if not _HOLDS_BLOCKS[stmt.__class__]:
+            continue
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
@@ -388,6 +406,8 @@ def statements(body: list[gast.stmt], *, with_bodies: bool) -> Iterator[gast.stm
     only when ``with_bodies``, its ``with`` statement always."""
     for stmt in body:
         yield stmt
+        if not _HOLDS_BLOCKS[stmt.__class__]:
+            continue
         if isinstance(stmt, gast.With) and not with_bodies:
             continue
         for field in ("body", "orelse"):
@@ -514,8 +534,29 @@ def rename(node: Any, mapping: dict[str, gast.expr | str]) -> Any:
 
 def substitute(stmt: gast.stmt, name: str, value: gast.expr) -> None:
     """Replace, in place, every read of ``name`` in ``stmt`` by a copy of ``value`` (a
-    binding of ``name`` in ``stmt`` stays)."""
-    Renamer({name: value}, loads_only=True).visit(stmt)
+    binding of ``name`` in ``stmt`` stays).
+
+    What ``Renamer({name: value}, loads_only=True).visit(stmt)`` does (the inliner calls
+    this for each inlining), without a visitor: the same children are looked at (the fields
+    :func:`child_fields` names hold every child node), a name is replaced where it is read
+    and not entered, and a copy is not looked into."""
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        for field in child_fields(node.__class__):
+            child = getattr(node, field, None)
+            if child.__class__ is list:
+                for i, item in enumerate(child):
+                    if item.__class__ is gast.Name:
+                        if item.id == name and isinstance(item.ctx, gast.Load):
+                            child[i] = clone(value)
+                    elif isinstance(item, gast.AST):
+                        todo.append(item)
+            elif child.__class__ is gast.Name:
+                if child.id == name and isinstance(child.ctx, gast.Load):
+                    setattr(node, field, clone(value))
+            elif isinstance(child, gast.AST):
+                todo.append(child)
 
 
 class Comment(str):
