@@ -139,8 +139,10 @@ class _Instance:
 
     def __init__(self, params: dict[str, gast.expr], renames: dict[str, str],
                  derivative: Callable[[str], str | None], rule: Rule, where: Location | None,
-                 callees: dict[str, Any], contributions: set[int]):
+                 callees: dict[str, Any], contributions: set[int],
+                 plans: dict[int, _Plan]):
         self.params = params
+        self.plans = plans  # the template's own nodes' copy plans, by id (``_copy_plans``)
         self.renames = renames
         self.derivative = derivative
         self.rule = rule
@@ -164,20 +166,18 @@ class _Instance:
             return node
         new = cls.__new__(cls)
         fields = new.__dict__
-        for key, value in node.__dict__.items():
-            kind = value.__class__
-            if kind is list:
+        plan = self.plans.get(id(node))
+        if plan is None:  # not the template's own node (a spread-out copy, an if's shell)
+            plan = _plan(node)
+        for key, action, value in plan:
+            if action is _COPY:
+                value = self.copy(value)
+            elif action is _LIST:
                 value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
-            elif isinstance(value, gast.AST):
-                if kind in _LEAF_CLASSES and not value.__dict__:
-                    pass  # a context or an operator: shared, as ``copy`` would
-                else:
-                    value = (self._slice(value) if key == "slice" and cls is gast.Subscript
-                             else self.copy(value))
-            elif key == anno.KEY:
+            elif action is _INDEX:
+                value = self._slice(value)
+            elif action is _INFO:
                 value = syntax.clone_info(value)
-            elif isinstance(value, list):  # a subclass of list
-                value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
             fields[key] = value
         if cls in _FOLDED and not self.constants and _may_fold(new):
             self.constants = True
@@ -244,6 +244,56 @@ class _Instance:
                 f"template {self.rule.function.__name__!r} reads the derivative of "
                 f"{key!r}, which carries none here", self.where)
         return syntax.name_node(name, node.ctx)
+
+
+# What ``_Instance.copy`` does with one field of a node: keep its value (a name, a constant,
+# a context or operator holding nothing: shared, as ``syntax.clone`` does), copy the node
+# in it, copy each node of a list, copy a subscript's index (``_slice``), copy an annotation
+# record.
+_KEEP, _COPY, _LIST, _INDEX, _INFO = "keep", "copy", "list", "index", "info"
+_Plan = tuple[tuple[str, str, Any], ...]  # (field, what to do, its value), in field order
+
+
+def _plan(node: gast.AST) -> _Plan:
+    """What copying ``node`` does with each of its fields (they decide it: a template's
+    node, never changed, gets its plan once, ``_copy_plans``)."""
+    steps = []
+    for key, value in node.__dict__.items():
+        kind = value.__class__
+        if kind is list:
+            action = _LIST
+        elif isinstance(value, gast.AST):
+            if kind in _LEAF_CLASSES and not value.__dict__:
+                action = _KEEP
+            elif key == "slice" and node.__class__ is gast.Subscript:
+                action = _INDEX
+            else:
+                action = _COPY
+        elif key == anno.KEY:
+            action = _INFO
+        elif isinstance(value, list):  # a subclass of list
+            action = _LIST
+        else:
+            action = _KEEP
+        steps.append((key, action, value))
+    return tuple(steps)
+
+
+# The copy plans of each template's nodes (a rule's template is parsed once and never
+# changed; the template is kept with them, so that no id in them is reused), by the id of
+# the template's function node.
+_COPY_PLANS: dict[int, tuple[gast.FunctionDef, dict[int, _Plan]]] = {}
+
+
+def _copy_plans(template: gast.FunctionDef) -> dict[int, _Plan]:
+    """The plan of every node of ``template``'s body that ``_Instance.copy`` copies field by
+    field, by id."""
+    known = _COPY_PLANS.get(id(template))
+    if known is not None and known[0] is template:
+        return known[1]
+    plans = {id(node): _plan(node) for stmt in template.body for node in syntax.walk(stmt)}
+    _COPY_PLANS[id(template)] = (template, plans)
+    return plans
 
 
 def _may_fold(node: gast.expr) -> bool:
@@ -416,7 +466,8 @@ def instantiate(
     # the optimizer knows a called helper by what it is, not its name
     callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
     renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
-    instance = _Instance(params, renames, derivative, rule, where, callees, contributions)
+    instance = _Instance(params, renames, derivative, rule, where, callees, contributions,
+                         _copy_plans(rule.node))
     out, constant_free = [], set()
     for stmt in kept:
         instance.constants = False
