@@ -5,7 +5,7 @@ import builtins
 import inspect
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, NamedTuple
 
 import gast
@@ -142,7 +142,7 @@ class _Instance:
                  callees: dict[str, Any], contributions: set[int],
                  plans: dict[int, _Plan]):
         self.params = params
-        self.plans = plans  # the template's own nodes' copy plans, by id (``_copy_plans``)
+        self.plans = plans  # the template's own nodes' copy plans, by id (``_plans``)
         self.renames = renames
         self.derivative = derivative
         self.rule = rule
@@ -256,7 +256,7 @@ _Plan = tuple[tuple[str, str, Any], ...]  # (field, what to do, its value), in f
 
 def _plan(node: gast.AST) -> _Plan:
     """What copying ``node`` does with each of its fields (they decide it: a template's
-    node, never changed, gets its plan once, ``_copy_plans``)."""
+    node, never changed, gets its plan once, ``_plans``)."""
     steps = []
     for key, value in node.__dict__.items():
         kind = value.__class__
@@ -279,20 +279,32 @@ def _plan(node: gast.AST) -> _Plan:
     return tuple(steps)
 
 
-# The copy plans of each template's nodes (a rule's template is parsed once and never
-# changed; the template is kept with them, so that no id in them is reused), by the id of
-# the template's function node.
-_COPY_PLANS: dict[int, tuple[gast.FunctionDef, dict[int, _Plan]]] = {}
+class _Plans(NamedTuple):
+    """What instantiation finds once per template and uses for every call."""
+
+    body: list[gast.stmt]  # its statements, without the docstring
+    copies: dict[int, _Plan]  # each node's copy plan, by id
+    # the kept statements (by their ids) -> the template-local names in them (sorted) and
+    # the other names they read, neither parameters nor ``d`` (in the order first read)
+    names: dict[tuple[int, ...], tuple[list[str], list[str]]]
 
 
-def _copy_plans(template: gast.FunctionDef) -> dict[int, _Plan]:
-    """The plan of every node of ``template``'s body that ``_Instance.copy`` copies field by
-    field, by id."""
-    known = _COPY_PLANS.get(id(template))
+# The plans of each template (a rule's template is parsed once and never changed; it is kept
+# with its plans, so that no id in them is reused), by the id of its function node.
+_PLANS: dict[int, tuple[gast.FunctionDef, _Plans]] = {}
+
+
+def _plans(template: gast.FunctionDef) -> _Plans:
+    """The :class:`_Plans` of ``template``: made the first time it is instantiated."""
+    known = _PLANS.get(id(template))
     if known is not None and known[0] is template:
         return known[1]
-    plans = {id(node): _plan(node) for stmt in template.body for node in syntax.walk(stmt)}
-    _COPY_PLANS[id(template)] = (template, plans)
+    plans = _Plans(
+        body=[s for s in template.body
+              if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))],
+        copies={id(node): _plan(node) for stmt in template.body for node in syntax.walk(stmt)},
+        names={})
+    _PLANS[id(template)] = (template, plans)
     return plans
 
 
@@ -381,8 +393,8 @@ def instantiate(
         bound_to = params[param_name]
         return isinstance(bound_to, gast.Name) and derivative(bound_to.id) is not None
 
-    body = [s for s in rule.node.body
-            if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+    plans = _plans(rule.node)
+    body = plans.body
 
     parts_locals: set[str] = set()  # the tuples of d[args] = ... for a *args parameter
     zero: list[str] = []  # the name zeros_like has in the generated module, once it is used
@@ -446,28 +458,34 @@ def instantiate(
         return out
 
     kept = _selected(body, select)  # the template's own statements, or copies
-    kept_facts = [selected.get(id(s)) or _facts(s, template=False) for s in kept]
+    # The names in the kept statements: the same for every call that keeps the same
+    # statements of the template, with nothing spread out (then ``params`` holds the same
+    # parameters, ``parts_locals`` and ``zero`` nothing), so found once for them.
+    key = (tuple([id(s) for s in kept])
+           if not spread and all(id(s) in selected for s in kept) else None)
+    names = plans.names.get(key) if key is not None else None
+    if names is None:
+        names = _kept_names(kept, selected, rule.locals | parts_locals,
+                            params.keys() | set(zero) | {"d"})
+        if key is not None:
+            plans.names[key] = names
+    local_order, read_order = names
 
     # Template-local names get fresh names; globals are reached through the namespace.
-    in_kept = set().union(*(f.names for f in kept_facts))
-    local_names = {name: namer.fresh(name) for name in sorted(rule.locals | parts_locals)
-                   if name in in_kept}
+    local_names = {name: namer.fresh(name) for name in local_order}
     namer.temporaries.update(local_names.values())
     global_names = {name: name for name in zero}
-    for facts in kept_facts:
-        for name in facts.loaded:
-            if name in params or name in local_names or name == "d" or name in global_names:
-                continue
-            if name in rule.globals:
-                global_names[name] = namespace.name_for(rule.globals[name], name)
-            elif not hasattr(builtins, name):
-                raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
-                                    "is not defined", rule.location)
+    for name in read_order:
+        if name in rule.globals:
+            global_names[name] = namespace.name_for(rule.globals[name], name)
+        elif not hasattr(builtins, name):
+            raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
+                                "is not defined", rule.location)
     # the optimizer knows a called helper by what it is, not its name
     callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
     renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
     instance = _Instance(params, renames, derivative, rule, where, callees, contributions,
-                         _copy_plans(rule.node))
+                         plans.copies)
     out, constant_free = [], set()
     for stmt in kept:
         instance.constants = False
@@ -487,6 +505,22 @@ def instantiate(
     # (the calls folding left out of the copies too: they are not in the statements)
     _drop_default_arguments(instance.calls, namespace)
     return out
+
+
+def _kept_names(kept: list[gast.stmt], selected: dict[int, _Facts], local: set[str],
+                skipped: Collection[str]) -> tuple[list[str], list[str]]:
+    """The names of ``local`` in the ``kept`` statements (sorted: the order they are named
+    fresh), and the other names they read, not in ``skipped`` (in the order first read: the
+    order the namespace names them)."""
+    kept_facts = [selected.get(id(s)) or _facts(s, template=False) for s in kept]
+    in_kept = set().union(*(f.names for f in kept_facts))
+    local_order = [name for name in sorted(local) if name in in_kept]
+    read_order = []
+    for facts in kept_facts:
+        for name in facts.loaded:
+            if name not in skipped and name not in local_order and name not in read_order:
+                read_order.append(name)
+    return local_order, read_order
 
 
 class _Facts(NamedTuple):

@@ -95,8 +95,8 @@ def test_copy_plans_match_the_templates(module):
                 except Exception:  # a refusal, or no positional parameter
                     pass
     tangentlike.clear_cache()
-    assert template._COPY_PLANS, "no rule was instantiated"
-    for node, plans in template._COPY_PLANS.values():
+    assert template._PLANS, "no rule was instantiated"
+    for node, plans in template._PLANS.values():
         for stmt in node.body:
             for sub in syntax.walk(stmt):
-                assert plans[id(sub)] == template._plan(sub), syntax.dump(stmt)
+                assert plans.copies[id(sub)] == template._plan(sub), syntax.dump(stmt)
