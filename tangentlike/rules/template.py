@@ -172,6 +172,8 @@ class _Instance:
         for key, action, value in plan:
             if action is _COPY:
                 value = self.copy(value)
+            elif action is _NODES:
+                value = [self.copy(n) for n in value]
             elif action is _LIST:
                 value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
             elif action is _INDEX:
@@ -248,9 +250,9 @@ class _Instance:
 
 # What ``_Instance.copy`` does with one field of a node: keep its value (a name, a constant,
 # a context or operator holding nothing: shared, as ``syntax.clone`` does), copy the node
-# in it, copy each node of a list, copy a subscript's index (``_slice``), copy an annotation
-# record.
-_KEEP, _COPY, _LIST, _INDEX, _INFO = "keep", "copy", "list", "index", "info"
+# in it, copy each item of a list of nodes, copy each node of a list (keeping the rest),
+# copy a subscript's index (``_slice``), copy an annotation record.
+_KEEP, _COPY, _NODES, _LIST, _INDEX, _INFO = "keep", "copy", "nodes", "list", "index", "info"
 _Plan = tuple[tuple[str, str, Any], ...]  # (field, what to do, its value), in field order
 
 
@@ -261,7 +263,7 @@ def _plan(node: gast.AST) -> _Plan:
     for key, value in node.__dict__.items():
         kind = value.__class__
         if kind is list:
-            action = _LIST
+            action = _NODES if all(isinstance(n, gast.AST) for n in value) else _LIST
         elif isinstance(value, gast.AST):
             if kind in _LEAF_CLASSES and not value.__dict__:
                 action = _KEEP
