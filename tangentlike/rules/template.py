@@ -374,7 +374,8 @@ def instantiate(
                             f"{rule.function.__name__!r}: {exc}", where,
                             hint=f"the rule differentiates the call with the arguments "
                             f"{rule.signature}: pass only those (no out=)") from None
-    params: dict[str, gast.expr] = {rule.result: result}
+    result_name, tangent = rule.result, rule.kind == "tangent"
+    params: dict[str, gast.expr] = {result_name: result}
     spread: dict[str, int] = {}  # a *args parameter -> how many values it holds here
     for name, param in rule.signature.parameters.items():
         if param.kind is inspect.Parameter.VAR_POSITIONAL:
@@ -451,10 +452,10 @@ def instantiate(
             written = facts.written
             if written and not all(active(p) for p in written):
                 continue
-            if rule.kind == "tangent" and not all(active(p) for p in facts.read):
+            if tangent and not all(active(p) for p in facts.read):
                 continue  # a contribution from an argument that carries no derivative here
             selected[id(stmt)] = facts
-            if written and (rule.kind == "tangent" or any(p != rule.result for p in written)):
+            if written and (tangent or any(p != result_name for p in written)):
                 contributions.add(id(stmt))
             out.append(stmt)
         return out
