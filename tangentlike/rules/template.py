@@ -5,7 +5,7 @@ import builtins
 import inspect
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, NamedTuple
 
 import gast
@@ -139,8 +139,10 @@ class _Instance:
 
     def __init__(self, params: dict[str, gast.expr], renames: dict[str, str],
                  derivative: Callable[[str], str | None], rule: Rule, where: Location | None,
-                 callees: dict[str, Any], contributions: set[int]):
+                 callees: dict[str, Any], contributions: set[int],
+                 plans: dict[int, _Plan]):
         self.params = params
+        self.plans = plans  # the template's own nodes' copy plans, by id (``_plans``)
         self.renames = renames
         self.derivative = derivative
         self.rule = rule
@@ -164,20 +166,20 @@ class _Instance:
             return node
         new = cls.__new__(cls)
         fields = new.__dict__
-        for key, value in node.__dict__.items():
-            kind = value.__class__
-            if kind is list:
+        plan = self.plans.get(id(node))
+        if plan is None:  # not the template's own node (a spread-out copy, an if's shell)
+            plan = _plan(node)
+        for key, action, value in plan:
+            if action is _COPY:
+                value = self.copy(value)
+            elif action is _NODES:
+                value = [self.copy(n) for n in value]
+            elif action is _LIST:
                 value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
-            elif isinstance(value, gast.AST):
-                if kind in _LEAF_CLASSES and not value.__dict__:
-                    pass  # a context or an operator: shared, as ``copy`` would
-                else:
-                    value = (self._slice(value) if key == "slice" and cls is gast.Subscript
-                             else self.copy(value))
-            elif key == anno.KEY:
+            elif action is _INDEX:
+                value = self._slice(value)
+            elif action is _INFO:
                 value = syntax.clone_info(value)
-            elif isinstance(value, list):  # a subclass of list
-                value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
             fields[key] = value
         if cls in _FOLDED and not self.constants and _may_fold(new):
             self.constants = True
@@ -246,6 +248,68 @@ class _Instance:
         return syntax.name_node(name, node.ctx)
 
 
+# What ``_Instance.copy`` does with one field of a node: keep its value (a name, a constant,
+# a context or operator holding nothing: shared, as ``syntax.clone`` does), copy the node
+# in it, copy each item of a list of nodes, copy each node of a list (keeping the rest),
+# copy a subscript's index (``_slice``), copy an annotation record.
+_KEEP, _COPY, _NODES, _LIST, _INDEX, _INFO = "keep", "copy", "nodes", "list", "index", "info"
+_Plan = tuple[tuple[str, str, Any], ...]  # (field, what to do, its value), in field order
+
+
+def _plan(node: gast.AST) -> _Plan:
+    """What copying ``node`` does with each of its fields (they decide it: a template's
+    node, never changed, gets its plan once, ``_plans``)."""
+    steps = []
+    for key, value in node.__dict__.items():
+        kind = value.__class__
+        if kind is list:
+            action = _NODES if all(isinstance(n, gast.AST) for n in value) else _LIST
+        elif isinstance(value, gast.AST):
+            if kind in _LEAF_CLASSES and not value.__dict__:
+                action = _KEEP
+            elif key == "slice" and node.__class__ is gast.Subscript:
+                action = _INDEX
+            else:
+                action = _COPY
+        elif key == anno.KEY:
+            action = _INFO
+        elif isinstance(value, list):  # a subclass of list
+            action = _LIST
+        else:
+            action = _KEEP
+        steps.append((key, action, value))
+    return tuple(steps)
+
+
+class _Plans(NamedTuple):
+    """What instantiation finds once per template and uses for every call."""
+
+    body: list[gast.stmt]  # its statements, without the docstring
+    copies: dict[int, _Plan]  # each node's copy plan, by id
+    # the kept statements (by their ids) -> the template-local names in them (sorted) and
+    # the other names they read, neither parameters nor ``d`` (in the order first read)
+    names: dict[tuple[int, ...], tuple[list[str], list[str]]]
+
+
+# The plans of each template (a rule's template is parsed once and never changed; it is kept
+# with its plans, so that no id in them is reused), by the id of its function node.
+_PLANS: dict[int, tuple[gast.FunctionDef, _Plans]] = {}
+
+
+def _plans(template: gast.FunctionDef) -> _Plans:
+    """The :class:`_Plans` of ``template``: made the first time it is instantiated."""
+    known = _PLANS.get(id(template))
+    if known is not None and known[0] is template:
+        return known[1]
+    plans = _Plans(
+        body=[s for s in template.body
+              if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))],
+        copies={id(node): _plan(node) for stmt in template.body for node in syntax.walk(stmt)},
+        names={})
+    _PLANS[id(template)] = (template, plans)
+    return plans
+
+
 def _may_fold(node: gast.expr) -> bool:
     """Whether ``FoldConstants(algebra=False)`` may fold ``node`` (of a class in
     ``_FOLDED``) as its children are now: each fold needs literal children (a fold above one
@@ -310,7 +374,8 @@ def instantiate(
                             f"{rule.function.__name__!r}: {exc}", where,
                             hint=f"the rule differentiates the call with the arguments "
                             f"{rule.signature}: pass only those (no out=)") from None
-    params: dict[str, gast.expr] = {rule.result: result}
+    result_name, tangent = rule.result, rule.kind == "tangent"
+    params: dict[str, gast.expr] = {result_name: result}
     spread: dict[str, int] = {}  # a *args parameter -> how many values it holds here
     for name, param in rule.signature.parameters.items():
         if param.kind is inspect.Parameter.VAR_POSITIONAL:
@@ -331,8 +396,8 @@ def instantiate(
         bound_to = params[param_name]
         return isinstance(bound_to, gast.Name) and derivative(bound_to.id) is not None
 
-    body = [s for s in rule.node.body
-            if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+    plans = _plans(rule.node)
+    body = plans.body
 
     parts_locals: set[str] = set()  # the tuples of d[args] = ... for a *args parameter
     zero: list[str] = []  # the name zeros_like has in the generated module, once it is used
@@ -387,36 +452,43 @@ def instantiate(
             written = facts.written
             if written and not all(active(p) for p in written):
                 continue
-            if rule.kind == "tangent" and not all(active(p) for p in facts.read):
+            if tangent and not all(active(p) for p in facts.read):
                 continue  # a contribution from an argument that carries no derivative here
             selected[id(stmt)] = facts
-            if written and (rule.kind == "tangent" or any(p != rule.result for p in written)):
+            if written and (tangent or any(p != result_name for p in written)):
                 contributions.add(id(stmt))
             out.append(stmt)
         return out
 
     kept = _selected(body, select)  # the template's own statements, or copies
-    kept_facts = [selected.get(id(s)) or _facts(s, template=False) for s in kept]
+    # The names in the kept statements: the same for every call that keeps the same
+    # statements of the template, with nothing spread out (then ``params`` holds the same
+    # parameters, ``parts_locals`` and ``zero`` nothing), so found once for them.
+    key = (tuple([id(s) for s in kept])
+           if not spread and all(id(s) in selected for s in kept) else None)
+    names = plans.names.get(key) if key is not None else None
+    if names is None:
+        names = _kept_names(kept, selected, rule.locals | parts_locals,
+                            params.keys() | set(zero) | {"d"})
+        if key is not None:
+            plans.names[key] = names
+    local_order, read_order = names
 
     # Template-local names get fresh names; globals are reached through the namespace.
-    in_kept = set().union(*(f.names for f in kept_facts))
-    local_names = {name: namer.fresh(name) for name in sorted(rule.locals | parts_locals)
-                   if name in in_kept}
+    local_names = {name: namer.fresh(name) for name in local_order}
     namer.temporaries.update(local_names.values())
     global_names = {name: name for name in zero}
-    for facts in kept_facts:
-        for name in facts.loaded:
-            if name in params or name in local_names or name == "d" or name in global_names:
-                continue
-            if name in rule.globals:
-                global_names[name] = namespace.name_for(rule.globals[name], name)
-            elif not hasattr(builtins, name):
-                raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
-                                    "is not defined", rule.location)
+    for name in read_order:
+        if name in rule.globals:
+            global_names[name] = namespace.name_for(rule.globals[name], name)
+        elif not hasattr(builtins, name):
+            raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
+                                "is not defined", rule.location)
     # the optimizer knows a called helper by what it is, not its name
     callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
     renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
-    instance = _Instance(params, renames, derivative, rule, where, callees, contributions)
+    instance = _Instance(params, renames, derivative, rule, where, callees, contributions,
+                         plans.copies)
     out, constant_free = [], set()
     for stmt in kept:
         instance.constants = False
@@ -436,6 +508,22 @@ def instantiate(
     # (the calls folding left out of the copies too: they are not in the statements)
     _drop_default_arguments(instance.calls, namespace)
     return out
+
+
+def _kept_names(kept: list[gast.stmt], selected: dict[int, _Facts], local: set[str],
+                skipped: Collection[str]) -> tuple[list[str], list[str]]:
+    """The names of ``local`` in the ``kept`` statements (sorted: the order they are named
+    fresh), and the other names they read, not in ``skipped`` (in the order first read: the
+    order the namespace names them)."""
+    kept_facts = [selected.get(id(s)) or _facts(s, template=False) for s in kept]
+    in_kept = set().union(*(f.names for f in kept_facts))
+    local_order = [name for name in sorted(local) if name in in_kept]
+    read_order = []
+    for facts in kept_facts:
+        for name in facts.loaded:
+            if name not in skipped and name not in local_order and name not in read_order:
+                read_order.append(name)
+    return local_order, read_order
 
 
 class _Facts(NamedTuple):

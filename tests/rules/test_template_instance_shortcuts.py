@@ -78,3 +78,25 @@ def test_instantiate_as_without_shortcuts(module, monkeypatch):
     assert compared, "no rule was instantiated"
     for rule, got, want in compared:
         assert got == want, rule
+
+
+@pytest.mark.parametrize("module", ["golden_functions", "containers_functions"])
+def test_copy_plans_match_the_templates(module):
+    """Each template node's copy plan, made the first time its rule was instantiated, is the
+    plan its fields give after the derivatives of a test module are generated: nothing
+    changed a template's node behind its plan (it would copy stale fields)."""
+    functions = importlib.import_module(module)
+    tangentlike.clear_cache()
+    for name, f in sorted(vars(functions).items()):
+        if inspect.isfunction(f) and f.__module__ == functions.__name__:
+            for options in OPTIONS[:2]:
+                try:
+                    tangentlike.autodiff(f, **options)
+                except Exception:  # a refusal, or no positional parameter
+                    pass
+    tangentlike.clear_cache()
+    assert template._PLANS, "no rule was instantiated"
+    for node, plans in template._PLANS.values():
+        for stmt in node.body:
+            for sub in syntax.walk(stmt):
+                assert plans.copies[id(sub)] == template._plan(sub), syntax.dump(stmt)

@@ -73,13 +73,22 @@ class Adjoints:
         # a checkpointed call -> its forward-pair form, run in its backward step instead
         self.recomputed: dict[int, gast.stmt] = {}
         self.bodies: dict[int, Adjoint] = {}  # StmtRef -> the statement's adjoint
+        # StmtRef -> (its forward form, that form's target, the names it binds): the save
+        # planner and the sweeps ask for a statement's targets several times
+        self._targets: dict[int, tuple[gast.stmt, gast.expr | None, list[str]]] = {}
         self.in_loop = False  # building the adjoint of a statement inside a loop or branch
 
     # -- names ------------------------------------------------------------------------------
     def targets(self, stmt: gast.stmt) -> list[str]:
         """The names a statement binds in the forward sweep (a call to a user function also
         binds the record its backward half needs)."""
-        return targets(self.forward_forms.get(self.program.ref(stmt), stmt))
+        ref = self.program.ref(stmt)
+        form = self.forward_forms.get(ref, stmt)
+        target = form.targets[0] if isinstance(form, gast.Assign) else None
+        known = self._targets.get(ref)
+        if known is None or known[0] is not form or known[1] is not target:
+            known = self._targets[ref] = (form, target, targets(form))
+        return list(known[2])
 
     def forward_form(self, stmt: gast.stmt) -> gast.stmt:
         return self.forward_forms.get(self.program.ref(stmt), stmt)

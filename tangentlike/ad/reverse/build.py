@@ -134,7 +134,10 @@ def initial_values(saves: SavePlan, body: list[gast.stmt],
     or that the backward sweep reads whatever branch ran, start as None."""
     bound = set(params)
     out = []
-    for stmt in body:
+    # (``bound`` is read only at an if or a loop: what the statements after the last bind
+    # is never read, so not collected; in straight-line code, nothing is)
+    last = max((i for i, stmt in enumerate(body) if isinstance(stmt, COMPOUND)), default=-1)
+    for i, stmt in enumerate(body):
         if isinstance(stmt, COMPOUND):
             pushed_first = _nested_names([stmt])
             first = sorted((pushed_first & (saves.names | needed)) - bound)
@@ -142,9 +145,10 @@ def initial_values(saves: SavePlan, body: list[gast.stmt],
                 out.append(generated(syntax.assign(name, syntax.const(None))))
             bound |= set(first)
         out.append(stmt)
-        bound |= set().union(*(set(targets(s))
-                               for s in syntax.statements([stmt], with_bodies=False)
-                               if isinstance(s, gast.Assign)))
+        if i < last:
+            bound |= set().union(*(set(targets(s))
+                                   for s in syntax.statements([stmt], with_bodies=False)
+                                   if isinstance(s, gast.Assign)))
     return out
 
 

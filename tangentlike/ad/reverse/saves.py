@@ -175,11 +175,14 @@ class _Planner:
             steps, replayed = self.steps()
             # the steps that read (or capture) each name, in the order of ``steps``: the
             # searches below look only at those (linear, not bindings times steps)
+            # (each only where there is something to look up in it: straight-line code
+            # binds nothing inside an if or a loop and writes into no array)
             readers: dict[str, list[tuple[int, StmtRef, _Step]]] = {}
             mentions: dict[str, list[tuple[StmtRef, _Step]]] = {}
-            for k, (other, step) in enumerate(steps.items()):
+            for k, (other, step) in enumerate(steps.items() if updates else ()):
                 for name in step.reads:
                     readers.setdefault(name, []).append((k, other, step))
+            for other, step in steps.items() if bindings else ():
                 for name in step.reads.keys() | step.captures:
                     mentions.setdefault(name, []).append((other, step))
             changed = False
@@ -332,7 +335,7 @@ def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
     shape_reads: set[int] = set()
     helpers = {} if helpers is None else helpers  # a called name -> what it resolves to
     todo = list(nodes)  # (pre-order: a call or copy is met before the names in it)
-    pop = todo.pop
+    pop, push = todo.pop, todo.append
     while todo:
         node = pop()
         cls = node.__class__
@@ -360,7 +363,21 @@ def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
                 args = node.args
                 shape_reads.update(id(args[i]) for i in shape_arguments(helper)
                                    if i < len(args))
-        todo += syntax.child_nodes(node)
+        elif cls is gast.Constant:
+            continue  # (no child)
+        # ``syntax.child_nodes(node)``, written out: the same children in the same order
+        fields = _CHILD_FIELDS.get(cls)
+        if fields is None:
+            fields = _CHILD_FIELDS[cls] = syntax.child_fields(cls)
+        for field in fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                todo += [item for item in value if isinstance(item, gast.AST)]
+            elif isinstance(value, gast.AST):
+                push(value)
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # (``syntax.child_fields``, by class)
 
 
 def _closed(names: set[str], copies: dict[str, set[str]]) -> set[str]:
