@@ -44,7 +44,7 @@ def write_out(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
     if special is None:  # not imported: the user's code calls no SciPy function
         return False, {}
     rewrite = _Rewrite(special.logsumexp, resolve, recorded, numpy,
-                       Namer(syntax.all_names(fn)), temporaries)
+                       lambda: Namer(syntax.all_names(fn)), temporaries)
     fn.body = rewrite.block(fn.body, skip)
     return rewrite.changed, rewrite.softmax
 
@@ -102,9 +102,14 @@ class _Softmax(Rewriter):
 
 class _Rewrite:
     def __init__(self, logsumexp: Any, resolve: Callable, recorded: Callable, numpy: str,
-                 namer: Namer, temporaries: set[str]):
+                 namer: Callable[[], Namer], temporaries: set[str]):
+        """``namer`` makes the namer of the function's names at the first write-out (most
+        functions have none): the tree is unchanged until then, so its names are the ones
+        it had at the start."""
         self.logsumexp, self.resolve, self.recorded = logsumexp, resolve, recorded
-        self.numpy, self.namer, self.temporaries = numpy, namer, temporaries
+        self.numpy, self.temporaries = numpy, temporaries
+        self._make_namer: Callable[[], Namer] = namer
+        self._namer: Namer | None = None
         self.changed = False
         # (x, y) -> (t3, t4) of each y = logsumexp(x) written out, for np.exp(x - y)
         self.softmax: dict[tuple[str | None, str], tuple[str, str]] = {}
@@ -141,7 +146,9 @@ class _Rewrite:
         axis = options.get("axis", syntax.const(None))
         keepdims = options.get("keepdims", syntax.const(False))
         numpy = self.numpy
-        peak, shift, terms, total = (self.namer.temp() for _ in range(4))
+        if self._namer is None:
+            self._namer = self._make_namer()
+        peak, shift, terms, total = (self._namer.temp() for _ in range(4))
         self.temporaries |= {peak, shift, terms, total}
         along = {} if isinstance(axis, gast.Constant) and axis.value is None \
             else {"axis": axis}

@@ -16,23 +16,24 @@ class Rewriter(syntax.Transformer):
     function has no annotation, a constant no child)."""
 
     def generic_visit(self, node: Any) -> Any:
+        # A child is visited unless it is a constant or a name without annotation, whose
+        # visit could change nothing (the test written out in each loop: it is the
+        # traversal's most frequent step).
         for field in syntax.child_fields(node.__class__):
             value = getattr(node, field, None)
             if value.__class__ is list:
                 for k, item in enumerate(value):
-                    if _visited(item):
+                    cls = item.__class__
+                    if cls is gast.Name:
+                        if item.annotation is not None:
+                            value[k] = self.visit(item)
+                    elif cls is not gast.Constant and isinstance(item, gast.AST):
                         value[k] = self.visit(item)
-            elif _visited(value):
-                setattr(node, field, self.visit(value))
+            else:
+                cls = value.__class__
+                if cls is gast.Name:
+                    if value.annotation is not None:
+                        setattr(node, field, self.visit(value))
+                elif cls is not gast.Constant and isinstance(value, gast.AST):
+                    setattr(node, field, self.visit(value))
         return node
-
-
-def _visited(node: Any) -> bool:
-    """A node whose visit may change something: not a name without annotation or a
-    constant."""
-    cls = node.__class__
-    if cls is gast.Constant:
-        return False
-    if cls is gast.Name:
-        return node.annotation is not None
-    return isinstance(node, gast.AST)

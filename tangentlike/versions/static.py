@@ -57,23 +57,37 @@ class Static:
         """Every stored name that is not a parameter, and the static parameters, less
         those bound to a value that does not follow, until none is dropped."""
         self._names = names = (self.stored - self.params) | self.static_params
-        bindings = [node for node in syntax.walk(self.fn) if isinstance(
-            node, (gast.Assign, gast.AugAssign, gast.For, gast.With, gast.AnnAssign))]
+        # Each binding with the names it drops when its value does not follow.  Names only
+        # leave ``names``, so a binding none of whose names is left would drop nothing: it is
+        # not looked at again (looking cannot change ``names``; the result is the same).
+        bindings = [(node, self._bound_by(node)) for node in syntax.walk(self.fn)
+                    if isinstance(node, (gast.Assign, gast.AugAssign, gast.For, gast.With,
+                                         gast.AnnAssign))]
         while True:
-            before = set(names)
-            for node in bindings:
+            before = len(names)
+            bindings = [(node, bound) for node, bound in bindings if not bound.isdisjoint(names)]
+            for node, bound in bindings:
                 if isinstance(node, (gast.Assign, gast.AugAssign)):
-                    targets = node.targets if isinstance(node, gast.Assign) else [node.target]
                     if not self.of(node.value):
-                        for target in targets:
-                            names -= syntax.stored_names(target)
+                        names -= bound
                 elif isinstance(node, gast.For):
                     if not self.counts(node.iter):
                         names -= syntax.stored_names(self._valued(node))
-                elif isinstance(node, (gast.With, gast.AnnAssign)):
-                    names -= syntax.stored_names(node)
-            if names == before:
+                else:  # gast.With, gast.AnnAssign
+                    names -= bound
+            if len(names) == before:
                 return names
+
+    def _bound_by(self, node: gast.stmt) -> set[str]:
+        """The names a binding drops from the static ones when its value does not follow (a
+        loop: what its target binds, of which it drops what ``_valued`` gives)."""
+        if isinstance(node, gast.Assign):
+            return set().union(*map(syntax.stored_names, node.targets))
+        if isinstance(node, gast.AugAssign):
+            return syntax.stored_names(node.target)
+        if isinstance(node, gast.For):  # (of which ``_valued`` drops a part, or all)
+            return syntax.stored_names(node.target)
+        return syntax.stored_names(node)
 
     def _valued(self, loop: gast.For) -> gast.expr:
         """The part of a loop's target that takes values: all of it, but the position of
@@ -128,15 +142,18 @@ def shape_follows(fn: gast.FunctionDef, static: Static, seen: dict[int, set],
                   places: list[tuple] | None = None) -> str | None:
     """None when every shape in ``fn`` follows from the signature; else why not
     (``places``: ``slots(fn)``, if the caller has it)."""
-    for node in syntax.walk(fn):
-        if isinstance(node, (gast.If, gast.While)) and not static.of(node.test):
-            return f"a test depends on values (line {getattr(node, 'lineno', '?')})"
-        if isinstance(node, gast.For) and isinstance(node.iter, gast.Call) and \
+    for node in syntax.walk(fn):  # (by exact class: gast's node classes have no subclasses)
+        cls = node.__class__
+        if cls is gast.Call:
+            if not _shape_determined(node, static):
+                return f"{syntax.dotted_name(node.func) or 'a call'} may shape its result by value"
+        elif cls is gast.If or cls is gast.While:
+            if not static.of(node.test):
+                return f"a test depends on values (line {getattr(node, 'lineno', '?')})"
+        elif cls is gast.For and node.iter.__class__ is gast.Call and \
                 static.resolve(node.iter.func) in (range, reversed) and \
                 not static.counts(node.iter):
             return "a range bound depends on values"
-        if isinstance(node, gast.Call) and not _shape_determined(node, static):
-            return f"{syntax.dotted_name(node.func) or 'a call'} may shape its result by value"
     for k, slot in enumerate(slots(fn) if places is None else places):
         if not isinstance(slot[0], (gast.Call, gast.keyword, gast.Subscript)):
             continue  # an operand or an assigned value: arithmetic keeps shapes
