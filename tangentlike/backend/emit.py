@@ -21,8 +21,8 @@ _COMMENT = "__tangentlike_comment_{}__"
 _COMMENT_LINE = re.compile(r"^(\s*)__tangentlike_comment_(\d+)__$")
 _TUPLE = "__tangentlike_tuple_{}__"
 _TUPLE_NAME = re.compile(r"__tangentlike_tuple_(\d+)__")
-_LINE = "__tangentlike_line_{}__"
-_LINE_LINE = re.compile(r"^(\s*)__tangentlike_line_(\d+)__$")
+_RUN = "__tangentlike_run_{}__"
+_RUN_LINE = re.compile(r"^(\s*)__tangentlike_run_(\d+)__$")
 
 
 class _Printable(syntax.Transformer):
@@ -35,7 +35,10 @@ class _Printable(syntax.Transformer):
     def __init__(self) -> None:
         self.comments: list[str] = []
         self.tuples: list[str] = []
-        self.lines: list[str] = []  # simple statements printed directly (``_line``)
+        # Runs of consecutive lines printed directly (comments, and simple statements:
+        # ``_line``), each a placeholder statement: (is a comment, text) per line.
+        self.runs: list[list[tuple[bool, str]]] = []
+        self.run_names: dict[str, list[tuple[bool, str]]] = {}
 
     def visit_Expr(self, node: ast.Expr) -> ast.Expr | None:
         value = node.value
@@ -67,6 +70,33 @@ class _Printable(syntax.Transformer):
         self.generic_visit(node)
         node.target = self._bare(node.target)
         return node
+
+    def _run(self, comment: bool, text: str) -> ast.Expr:
+        """A placeholder statement for one line printed directly (a run of one)."""
+        self.runs.append([(comment, text)])
+        name = _RUN.format(len(self.runs) - 1)
+        self.run_names[name] = self.runs[-1]
+        return ast.Expr(value=ast.Name(id=name, ctx=ast.Load()))
+
+    def _joined(self, last: ast.AST, item: ast.AST) -> bool:
+        """Whether ``item``, the statement after ``last`` in a block, is a run joined to
+        ``last``'s, also a run: ``ast.unparse`` prints consecutive placeholder statements
+        one a line at the block's indentation, as it prints the joined one's lines (each
+        expanded at the same indentation), so the text is the same; it prints the
+        placeholders of a block of 1,000 assignments 1,000 times faster joined."""
+        run = self._run_of(item)
+        if run is None:
+            return False
+        before = self._run_of(last)
+        if before is None:
+            return False
+        before += run
+        return True
+
+    def _run_of(self, node: ast.AST) -> list[tuple[bool, str]] | None:
+        if node.__class__ is ast.Expr and node.value.__class__ is ast.Name:
+            return self.run_names.get(node.value.id)
+        return None
 
     def _bare(self, node: ast.expr | None) -> ast.expr | None:
         """``return a, b``, ``x, y = y, x`` and ``for i, v in ...`` without the parentheses
@@ -115,18 +145,14 @@ class _Printable(syntax.Transformer):
             if value.__class__ is gast.Constant and isinstance(value.value, syntax.Comment):
                 if not value.value:
                     return _REMOVED
-                self.comments.append(str(value.value))
-                name = _COMMENT.format(len(self.comments) - 1)
-                return ast.Expr(value=ast.Name(id=name, ctx=ast.Load()))
+                return self._run(True, str(value.value))
         if cls in _LINE_STATEMENTS:
             try:
                 text = _line(node)
             except _Unprintable:
                 pass
             else:
-                self.lines.append(text)
-                name = _LINE.format(len(self.lines) - 1)
-                return ast.Expr(value=ast.Name(id=name, ctx=ast.Load()))
+                return self._run(False, text)
         new = target.__new__(target)
         values = new.__dict__
         given = node.__dict__
@@ -144,6 +170,8 @@ class _Printable(syntax.Transformer):
                         if isinstance(item, gast.AST):
                             item = convert(item)
                             if item is _REMOVED:
+                                continue
+                            if items and self._joined(items[-1], item):
                                 continue
                         else:
                             item = _converted(item)
@@ -178,16 +206,27 @@ def to_source(node: gast.AST) -> str:
     for line in ast.unparse(_numbered(tree)).splitlines():
         match = _COMMENT_LINE.match(line)
         if match:
-            if lines and lines[-1].strip() and not lines[-1].endswith(":"):
-                lines.append("")
-            line = f"{match.group(1)}# {printable.comments[int(match.group(2))]}"
-        elif (match := _LINE_LINE.match(line)) is not None:
-            line = match.group(1) + printable.lines[int(match.group(2))]
-        else:
-            while _TUPLE_NAME.search(line):  # a tuple's text may hold an inner one's name
-                line = _TUPLE_NAME.sub(lambda m: printable.tuples[int(m.group(1))], line)
+            _add_comment(lines, match.group(1), printable.comments[int(match.group(2))])
+            continue
+        if (match := _RUN_LINE.match(line)) is not None:
+            indent = match.group(1)
+            for comment, text in printable.runs[int(match.group(2))]:
+                if comment:
+                    _add_comment(lines, indent, text)
+                else:
+                    lines.append((indent + text).rstrip())
+            continue
+        while _TUPLE_NAME.search(line):  # a tuple's text may hold an inner one's name
+            line = _TUPLE_NAME.sub(lambda m: printable.tuples[int(m.group(1))], line)
         lines.append(line.rstrip())
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def _add_comment(lines: list[str], indent: str, text: str) -> None:
+    """A ``#`` line, after a blank line unless it opens a block or follows a blank line."""
+    if lines and lines[-1].strip() and not lines[-1].endswith(":"):
+        lines.append("")
+    lines.append(f"{indent}# {text}".rstrip())
 
 
 def to_ast(node: gast.AST) -> ast.AST:
