@@ -26,8 +26,9 @@ _RUN_LINE = re.compile(r"^(\s*)__tangentlike_run_(\d+)__$")
 
 
 class _Printable(syntax.Transformer):
-    """Prepares a tree for ``ast.unparse``: comment markers become placeholder names (one
-    line each, replaced by ``# ...`` afterwards), tuples returned, assigned or looped over are
+    """Prepares a tree for ``ast.unparse``: comment markers and the simple statements
+    ``_line`` prints become placeholder names (one per run of consecutive ones in a block,
+    replaced by their lines afterwards), tuples returned, assigned or looped over are
     printed without parentheses (``return a, b``), and negative numbers become ``-n``, which
     the printer parenthesizes where needed (``(-1.0) ** 2``; a constant ``-1.0`` prints as
     ``-1.0 ** 2``, which is ``-(1.0 ** 2)``)."""
@@ -38,7 +39,6 @@ class _Printable(syntax.Transformer):
         # Runs of consecutive lines printed directly (comments, and simple statements:
         # ``_line``), each a placeholder statement: (is a comment, text) per line.
         self.runs: list[list[tuple[bool, str]]] = []
-        self.run_names: dict[str, list[tuple[bool, str]]] = {}
 
     def visit_Expr(self, node: ast.Expr) -> ast.Expr | None:
         value = node.value
@@ -71,32 +71,13 @@ class _Printable(syntax.Transformer):
         node.target = self._bare(node.target)
         return node
 
-    def _run(self, comment: bool, text: str) -> ast.Expr:
-        """A placeholder statement for one line printed directly (a run of one)."""
-        self.runs.append([(comment, text)])
+    def _run(self, piece: tuple[bool, str]) -> tuple[ast.Expr, list[tuple[bool, str]]]:
+        """A placeholder statement for a run of lines printed directly, starting with
+        ``piece``, and the run, which the lines after it in its block join."""
+        run = [piece]
+        self.runs.append(run)
         name = _RUN.format(len(self.runs) - 1)
-        self.run_names[name] = self.runs[-1]
-        return ast.Expr(value=ast.Name(id=name, ctx=ast.Load()))
-
-    def _joined(self, last: ast.AST, item: ast.AST) -> bool:
-        """Whether ``item``, the statement after ``last`` in a block, is a run joined to
-        ``last``'s, also a run: ``ast.unparse`` prints consecutive placeholder statements
-        one a line at the block's indentation, as it prints the joined one's lines (each
-        expanded at the same indentation), so the text is the same; it prints the
-        placeholders of a block of 1,000 assignments 1,000 times faster joined."""
-        run = self._run_of(item)
-        if run is None:
-            return False
-        before = self._run_of(last)
-        if before is None:
-            return False
-        before += run
-        return True
-
-    def _run_of(self, node: ast.AST) -> list[tuple[bool, str]] | None:
-        if node.__class__ is ast.Expr and node.value.__class__ is ast.Name:
-            return self.run_names.get(node.value.id)
-        return None
+        return ast.Expr(value=ast.Name(id=name, ctx=ast.Load())), run
 
     def _bare(self, node: ast.expr | None) -> ast.expr | None:
         """``return a, b``, ``x, y = y, x`` and ``for i, v in ...`` without the parentheses
@@ -140,19 +121,9 @@ class _Printable(syntax.Transformer):
             return self.visit(_GAST_TO_AST().visit(node))
         if kind is _DROPPED:
             return None
-        if cls is gast.Expr:
-            value = node.value
-            if value.__class__ is gast.Constant and isinstance(value.value, syntax.Comment):
-                if not value.value:
-                    return _REMOVED
-                return self._run(True, str(value.value))
-        if cls in _LINE_STATEMENTS:
-            try:
-                text = _line(node)
-            except _Unprintable:
-                pass
-            else:
-                return self._run(False, text)
+        piece = _piece(node)
+        if piece is not None:
+            return _REMOVED if piece is _REMOVED else self._run(piece)[0]
         new = target.__new__(target)
         values = new.__dict__
         given = node.__dict__
@@ -166,15 +137,28 @@ class _Printable(syntax.Transformer):
                         continue
                 elif value.__class__ is list:
                     items = []
+                    run = None  # the run of direct lines the last item placeholds
                     for item in value:
                         if isinstance(item, gast.AST):
-                            item = convert(item)
-                            if item is _REMOVED:
+                            piece = _piece(item)
+                            if piece is _REMOVED:
                                 continue
-                            if items and self._joined(items[-1], item):
+                            if piece is None:
+                                item = convert(item)
+                                if item is _REMOVED:
+                                    continue
+                                run = None
+                            elif run is not None:
+                                # ``ast.unparse`` prints consecutive placeholder statements
+                                # one a line at the block's indentation, and a run's lines
+                                # are each expanded at its placeholder's: the same text
+                                run.append(piece)
                                 continue
+                            else:
+                                item, run = self._run(piece)
                         else:
                             item = _converted(item)
+                            run = None
                         items.append(item)
                     value = items
                 values[field] = value
@@ -220,6 +204,23 @@ def to_source(node: gast.AST) -> str:
             line = _TUPLE_NAME.sub(lambda m: printable.tuples[int(m.group(1))], line)
         lines.append(line.rstrip())
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def _piece(node: gast.AST) -> tuple[bool, str] | None | object:
+    """A statement's line printed directly, as (is a comment, text): a comment marker's
+    text (``_REMOVED`` for an empty one), a simple statement's ``_line``; None for any other
+    node, or a simple statement ``_line`` does not know."""
+    cls = node.__class__
+    if cls is gast.Expr:
+        value = node.value
+        if value.__class__ is gast.Constant and isinstance(value.value, syntax.Comment):
+            return (True, str(value.value)) if value.value else _REMOVED
+    if cls in _LINE_STATEMENTS:
+        try:
+            return False, _line(node)
+        except _Unprintable:
+            return None
+    return None
 
 
 def _add_comment(lines: list[str], indent: str, text: str) -> None:
