@@ -21,13 +21,14 @@ _COMMENT = "__tangentlike_comment_{}__"
 _COMMENT_LINE = re.compile(r"^(\s*)__tangentlike_comment_(\d+)__$")
 _TUPLE = "__tangentlike_tuple_{}__"
 _TUPLE_NAME = re.compile(r"__tangentlike_tuple_(\d+)__")
-_LINE = "__tangentlike_line_{}__"
-_LINE_LINE = re.compile(r"^(\s*)__tangentlike_line_(\d+)__$")
+_RUN = "__tangentlike_run_{}__"
+_RUN_LINE = re.compile(r"^(\s*)__tangentlike_run_(\d+)__$")
 
 
 class _Printable(syntax.Transformer):
-    """Prepares a tree for ``ast.unparse``: comment markers become placeholder names (one
-    line each, replaced by ``# ...`` afterwards), tuples returned, assigned or looped over are
+    """Prepares a tree for ``ast.unparse``: comment markers and the simple statements
+    ``_line`` prints become placeholder names (one per run of consecutive ones in a block,
+    replaced by their lines afterwards), tuples returned, assigned or looped over are
     printed without parentheses (``return a, b``), and negative numbers become ``-n``, which
     the printer parenthesizes where needed (``(-1.0) ** 2``; a constant ``-1.0`` prints as
     ``-1.0 ** 2``, which is ``-(1.0 ** 2)``)."""
@@ -35,7 +36,9 @@ class _Printable(syntax.Transformer):
     def __init__(self) -> None:
         self.comments: list[str] = []
         self.tuples: list[str] = []
-        self.lines: list[str] = []  # simple statements printed directly (``_line``)
+        # Runs of consecutive lines printed directly (comments, and simple statements:
+        # ``_line``), each a placeholder statement: (is a comment, text) per line.
+        self.runs: list[list[tuple[bool, str]]] = []
 
     def visit_Expr(self, node: ast.Expr) -> ast.Expr | None:
         value = node.value
@@ -67,6 +70,14 @@ class _Printable(syntax.Transformer):
         self.generic_visit(node)
         node.target = self._bare(node.target)
         return node
+
+    def _run(self, piece: tuple[bool, str]) -> tuple[ast.Expr, list[tuple[bool, str]]]:
+        """A placeholder statement for a run of lines printed directly, starting with
+        ``piece``, and the run, which the lines after it in its block join."""
+        run = [piece]
+        self.runs.append(run)
+        name = _RUN.format(len(self.runs) - 1)
+        return ast.Expr(value=ast.Name(id=name, ctx=ast.Load())), run
 
     def _bare(self, node: ast.expr | None) -> ast.expr | None:
         """``return a, b``, ``x, y = y, x`` and ``for i, v in ...`` without the parentheses
@@ -110,23 +121,9 @@ class _Printable(syntax.Transformer):
             return self.visit(_GAST_TO_AST().visit(node))
         if kind is _DROPPED:
             return None
-        if cls is gast.Expr:
-            value = node.value
-            if value.__class__ is gast.Constant and isinstance(value.value, syntax.Comment):
-                if not value.value:
-                    return _REMOVED
-                self.comments.append(str(value.value))
-                name = _COMMENT.format(len(self.comments) - 1)
-                return ast.Expr(value=ast.Name(id=name, ctx=ast.Load()))
-        if cls in _LINE_STATEMENTS:
-            try:
-                text = _line(node)
-            except _Unprintable:
-                pass
-            else:
-                self.lines.append(text)
-                name = _LINE.format(len(self.lines) - 1)
-                return ast.Expr(value=ast.Name(id=name, ctx=ast.Load()))
+        piece = _piece(node)
+        if piece is not None:
+            return _REMOVED if piece is _REMOVED else self._run(piece)[0]
         new = target.__new__(target)
         values = new.__dict__
         given = node.__dict__
@@ -140,13 +137,28 @@ class _Printable(syntax.Transformer):
                         continue
                 elif value.__class__ is list:
                     items = []
+                    run = None  # the run of direct lines the last item placeholds
                     for item in value:
                         if isinstance(item, gast.AST):
-                            item = convert(item)
-                            if item is _REMOVED:
+                            piece = _piece(item)
+                            if piece is _REMOVED:
                                 continue
+                            if piece is None:
+                                item = convert(item)
+                                if item is _REMOVED:
+                                    continue
+                                run = None
+                            elif run is not None:
+                                # ``ast.unparse`` prints consecutive placeholder statements
+                                # one a line at the block's indentation, and a run's lines
+                                # are each expanded at its placeholder's: the same text
+                                run.append(piece)
+                                continue
+                            else:
+                                item, run = self._run(piece)
                         else:
                             item = _converted(item)
+                            run = None
                         items.append(item)
                     value = items
                 values[field] = value
@@ -178,16 +190,44 @@ def to_source(node: gast.AST) -> str:
     for line in ast.unparse(_numbered(tree)).splitlines():
         match = _COMMENT_LINE.match(line)
         if match:
-            if lines and lines[-1].strip() and not lines[-1].endswith(":"):
-                lines.append("")
-            line = f"{match.group(1)}# {printable.comments[int(match.group(2))]}"
-        elif (match := _LINE_LINE.match(line)) is not None:
-            line = match.group(1) + printable.lines[int(match.group(2))]
-        else:
-            while _TUPLE_NAME.search(line):  # a tuple's text may hold an inner one's name
-                line = _TUPLE_NAME.sub(lambda m: printable.tuples[int(m.group(1))], line)
+            _add_comment(lines, match.group(1), printable.comments[int(match.group(2))])
+            continue
+        if (match := _RUN_LINE.match(line)) is not None:
+            indent = match.group(1)
+            for comment, text in printable.runs[int(match.group(2))]:
+                if comment:
+                    _add_comment(lines, indent, text)
+                else:
+                    lines.append((indent + text).rstrip())
+            continue
+        while _TUPLE_NAME.search(line):  # a tuple's text may hold an inner one's name
+            line = _TUPLE_NAME.sub(lambda m: printable.tuples[int(m.group(1))], line)
         lines.append(line.rstrip())
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def _piece(node: gast.AST) -> tuple[bool, str] | None | object:
+    """A statement's line printed directly, as (is a comment, text): a comment marker's
+    text (``_REMOVED`` for an empty one), a simple statement's ``_line``; None for any other
+    node, or a simple statement ``_line`` does not know."""
+    cls = node.__class__
+    if cls is gast.Expr:
+        value = node.value
+        if value.__class__ is gast.Constant and isinstance(value.value, syntax.Comment):
+            return (True, str(value.value)) if value.value else _REMOVED
+    if cls in _LINE_STATEMENTS:
+        try:
+            return False, _line(node)
+        except _Unprintable:
+            return None
+    return None
+
+
+def _add_comment(lines: list[str], indent: str, text: str) -> None:
+    """A ``#`` line, after a blank line unless it opens a block or follows a blank line."""
+    if lines and lines[-1].strip() and not lines[-1].endswith(":"):
+        lines.append("")
+    lines.append(f"{indent}# {text}".rstrip())
 
 
 def to_ast(node: gast.AST) -> ast.AST:

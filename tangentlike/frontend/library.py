@@ -185,8 +185,9 @@ def note_generated(path: str, source: str, functions: list[gast.FunctionDef],
              if text.strip().startswith(("# Grad of: ", "# Tangent of: "))]
     if len(lines) == len(comments):
         _GENERATED[path] = dict(zip(lines, comments))
-    made = [s for fn in functions for s in _statements(fn.body) if not syntax.is_comment(s)]
-    _ORIGINS[path] = [anno.info(m).origin if anno.has_info(m) else None for m in made]
+    _ORIGINS[path] = [anno.info(s).origin if anno.has_info(s) else None
+                      for fn in functions for s in _statements(fn.body)
+                      if not syntax.is_comment(s)]
 
 
 def _origin_comments(body: list[Any], found: list[Location]) -> None:
@@ -198,7 +199,11 @@ def _origin_comments(body: list[Any], found: list[Location]) -> None:
             if origin is not None:
                 found.append(origin)
             continue
-        for field in stmt._fields:  # (in field order: a try's handlers before its else)
+        fields = _BLOCK_FIELDS.get(stmt.__class__)
+        if fields is None:  # (only these fields hold statements or handlers)
+            fields = _BLOCK_FIELDS[stmt.__class__] = tuple(
+                f for f in stmt._fields if f in _BLOCKS)
+        for field in fields:  # (in field order: a try's handlers before its else)
             inner = getattr(stmt, field, None)
             if inner.__class__ is list and inner and isinstance(
                     inner[0], (gast.stmt, gast.excepthandler)):
@@ -222,12 +227,18 @@ def _spans(path: str) -> list[tuple[int, int, Location]]:
     return _STATEMENTS.get(path, [])
 
 
+_BLOCKS = ("body", "orelse", "handlers", "finalbody")
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}  # a class's fields among _BLOCKS, in order
+
+
 def _statements(body: list[Any]) -> Iterator[Any]:
     """The statements of ``body`` and those nested in them, in source order."""
     for stmt in body:
         yield stmt
-        for field in ("body", "orelse", "handlers", "finalbody"):
-            yield from _statements(getattr(stmt, field, None) or [])
+        for field in _BLOCKS:
+            inner = getattr(stmt, field, None)
+            if inner:  # (an empty block or none: nothing to walk)
+                yield from _statements(inner)
 
 
 def generated_statement(frame: Any) -> Location | None:

@@ -70,7 +70,7 @@ def test_expressions_print_as_ast_unparse(negative: bool, monkeypatch: pytest.Mo
 def test_direct_lines_are_used():
     printable = emit._Printable()
     printable.convert(syntax.parse("def f(x):\n    y = x * -2.0\n    return y, x\n"))
-    assert printable.lines == ["y = x * -2.0", "return y, x"]
+    assert printable.runs[0] == [(False, "y = x * -2.0"), (False, "return y, x")]
 
 
 @pytest.mark.parametrize("path", _SOURCES, ids=lambda p: p.name)

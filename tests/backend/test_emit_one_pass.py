@@ -83,6 +83,10 @@ CASES = [
      "    return t\n", {}),
     ("    if a:\n        pass\n    else:\n        z = a\n    return (-1) ** a\n", {}),
     ("    (x := a)\n    return -0.0, float('nan'), -float('inf')\n", {0: "x"}),
+    # runs of direct lines joined (``_Printable._joined``): comments one after another,
+    # first in the block, between statements, after a block and last
+    ("    x = a\n    y = x\n    if a:\n        x = b\n        y = a\n    z = y\n    return z\n",
+     {0: "first", 1: "second", 3: "between", 4: "", 5: "after the block", 7: "last"}),
 ]
 
 
