@@ -145,3 +145,39 @@ def test_gensize_child_measures_and_checks() -> None:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert '"ok": true' in done.stdout
+
+
+def _script(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                          timeout=300, cwd=cwd)
+
+
+def test_derivative_dump_compares_and_sees_a_change(tmp_path: Path) -> None:
+    """The byte-identity dump of one test-function module, compared with itself and with a
+    copy one generated line differs in."""
+    dumped = _script(str(BENCH / "derivative_dump.py"), "--module", "golden_functions")
+    assert dumped.returncode == 0, dumped.stderr[-3000:]
+    text = dumped.stdout
+    assert text.count("=" * 20 + " golden_functions.") > 20 and "def " in text
+    assert "/tangentlike" not in text.replace("ROOT", "")  # the checkout's path is ROOT
+    before, after = tmp_path / "before.txt", tmp_path / "after.txt"
+    before.write_text(text)
+    after.write_text(text)
+    same = _script(str(BENCH / "derivative_dump.py"), "--compare", str(before), str(after))
+    assert same.returncode == 0 and "IDENTICAL" in same.stdout
+    after.write_text(text.replace(" = ", " =  ", 1))
+    changed = _script(str(BENCH / "derivative_dump.py"), "--compare", str(before), str(after))
+    assert changed.returncode == 1 and "DIFFERENT" in changed.stdout
+
+
+def test_generation_phases_and_second_call_print_their_tables() -> None:
+    phases = _script(str(BENCH / "generation_phases.py"), "straight", "10", "--repeats", "1",
+                     "--calls")
+    assert phases.returncode == 0, phases.stderr[-3000:]
+    assert "Python calls" in phases.stdout and "reverse_ad" in phases.stdout
+    passes = _script(str(BENCH / "generation_phases.py"), "ifexp", "5", "--repeats", "1",
+                     "--passes")
+    assert passes.returncode == 0 and "inline_temporaries" in passes.stdout
+    second = _script(str(BENCH / "second_call.py"), "1", "--workload", "W2")
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "W2:" in second.stdout and " ms" in second.stdout
