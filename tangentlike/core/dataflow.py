@@ -739,14 +739,7 @@ class StatementFacts:
 
     def defs(self, stmt: gast.stmt) -> set[str]:
         """:func:`defs`."""
-        fact = self._known.get(id(stmt))  # (what _kept does, inline: hot)
-        if fact is None or fact.stmt is not stmt:
-            fact = self._of(stmt)
-            if fact is None:
-                return defs(stmt)
-        if fact.defs is None:
-            fact.defs = defs(stmt)
-        return fact.defs
+        return self._kept(stmt, "defs", defs)
 
     def value_loads(self, stmt: gast.Assign) -> set[str]:
         """``syntax.loaded_names(stmt.value)`` of an assignment."""
@@ -764,14 +757,7 @@ class StatementFacts:
     def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
         """``is_pure(stmt)`` (the optimizer's test that removing or moving ``stmt`` changes
         nothing but values: it reads the statement and its annotations only)."""
-        fact = self._known.get(id(stmt))  # (what _kept does, inline: hot)
-        if fact is None or fact.stmt is not stmt:
-            fact = self._of(stmt)
-            if fact is None:
-                return is_pure(stmt)
-        if fact.pure is None:
-            fact.pure = is_pure(stmt)
-        return fact.pure
+        return self._kept(stmt, "pure", is_pure)
 
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
         """``syntax.measure(stmt)``."""
