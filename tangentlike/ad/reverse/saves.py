@@ -335,7 +335,7 @@ def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
     shape_reads: set[int] = set()
     helpers = {} if helpers is None else helpers  # a called name -> what it resolves to
     todo = list(nodes)  # (pre-order: a call or copy is met before the names in it)
-    pop, push = todo.pop, todo.append
+    pop = todo.pop
     while todo:
         node = pop()
         cls = node.__class__
@@ -365,19 +365,7 @@ def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
                                    if i < len(args))
         elif cls is gast.Constant:
             continue  # (no child)
-        # ``syntax.child_nodes(node)``, written out: the same children in the same order
-        fields = _CHILD_FIELDS.get(cls)
-        if fields is None:
-            fields = _CHILD_FIELDS[cls] = syntax.child_fields(cls)
-        for field in fields:
-            value = getattr(node, field, None)
-            if value.__class__ is list:
-                todo += [item for item in value if isinstance(item, gast.AST)]
-            elif isinstance(value, gast.AST):
-                push(value)
-
-
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # (``syntax.child_fields``, by class)
+        todo += syntax.child_nodes(node)
 
 
 def _closed(names: set[str], copies: dict[str, set[str]]) -> set[str]:
