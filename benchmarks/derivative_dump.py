@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import glob
-import importlib
 import os
 import sys
 import tempfile
-import types
 import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,27 +24,17 @@ FORMS: list[dict] = [{}, {"motion": "split"}, {"mode": "forward"}, {"optimized":
 HEADER = "=" * 20
 
 
-def test_functions(modules: list[str] | None = None) -> list[types.FunctionType]:
-    """The functions defined in the test-function modules (``tests/*_functions.py``)."""
-    names = modules or sorted(os.path.basename(p)[:-3] for p in
-                              glob.glob(os.path.join(ROOT, "tests", "*_functions.py")))
-    found = []
-    for name in names:
-        module = importlib.import_module(name)
-        found += [f for f in vars(module).values() if isinstance(f, types.FunctionType)
-                  and f.__module__ == module.__name__ and f.__name__ != "<lambda>"]
-    return found
-
-
 def dump(modules: list[str] | None = None, out=sys.stdout) -> int:
     """Write every derivative's source (or refusal) to ``out``; the number written."""
     sys.path[:0] = [ROOT, os.path.join(ROOT, "tests")]
     os.environ["TANGENTLIKE_CACHE_DIR"] = tempfile.mkdtemp(prefix="tangentlike-dump-")
+    from support import functions_of_test_modules  # (tests/support.py)
+
     import tangentlike  # (the tree at ROOT)
     warnings.simplefilter("ignore")
     cache = os.environ["TANGENTLIKE_CACHE_DIR"]
     count = 0
-    for func in test_functions(modules):
+    for func in functions_of_test_modules(modules):
         for form in FORMS:
             tangentlike.clear_cache()
             print(HEADER, f"{func.__module__}.{func.__qualname__} {form}", file=out)

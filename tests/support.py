@@ -12,7 +12,9 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
+import glob
 import hashlib
+import importlib
 import importlib.util
 import random
 import shutil
@@ -20,6 +22,7 @@ import sys
 import tempfile
 import textwrap
 import tracemalloc
+import types
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -483,3 +486,17 @@ def check_rewrite_keeps_the_numbers(f: Callable, args: tuple, wrt: tuple[int, ..
     plain = tangentlike.grad(f, wrt=wrt)(*args)
     for got, want in zip(rewritten, plain, strict=True):
         assert np.asarray(got).tobytes() == np.asarray(want).tobytes()
+
+
+def functions_of_test_modules(modules: Sequence[str] | None = None) -> list[types.FunctionType]:
+    """The functions defined in the test-function modules (``tests/*_functions.py``, or the
+    ones named), module by module in name order (the test-function modules import by name:
+    ``tests`` is on ``sys.path``)."""
+    names = modules or sorted(Path(p).stem for p in
+                              glob.glob(str(Path(__file__).parent / "*_functions.py")))
+    found = []
+    for name in names:
+        module = importlib.import_module(name)
+        found += [f for f in vars(module).values() if isinstance(f, types.FunctionType)
+                  and f.__module__ == module.__name__ and f.__name__ != "<lambda>"]
+    return found

@@ -14,7 +14,8 @@ import textwrap
 import types
 
 import gast
-from test_front_end_one_walk import difference, functions_of_test_modules
+from support import functions_of_test_modules
+from test_front_end_one_walk import difference
 
 from tangentlike import pipeline
 from tangentlike.core import syntax

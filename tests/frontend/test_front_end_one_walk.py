@@ -12,11 +12,11 @@ import importlib.util
 import inspect
 import os
 import textwrap
-import types
 from typing import Any
 
 import gast
 import pytest
+from support import functions_of_test_modules
 
 import tangentlike
 from tangentlike.core import syntax
@@ -26,8 +26,6 @@ from tangentlike.frontend.function_walk import function_facts
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SOURCES = sorted(glob.glob(os.path.join(ROOT, "tangentlike", "**", "*.py"), recursive=True)
                  + glob.glob(os.path.join(ROOT, "tests", "*_functions.py")))
-FUNCTION_MODULES = sorted(os.path.basename(p)[:-3]
-                          for p in glob.glob(os.path.join(ROOT, "tests", "*_functions.py")))
 
 
 def difference(old: Any, new: Any, path: str = "tree") -> str | None:
@@ -104,16 +102,6 @@ def test_conversion_of_every_kind_of_node() -> None:
             return (yield from x)
         ''')
     assert difference(gast.parse(text), syntax.parse(text)) is None
-
-
-def functions_of_test_modules() -> list[types.FunctionType]:
-    """The functions defined in the test-function modules (tests/*_functions.py)."""
-    found = []
-    for name in FUNCTION_MODULES:
-        module = importlib.import_module(name)
-        found += [f for f in vars(module).values() if isinstance(f, types.FunctionType)
-                  and f.__module__ == module.__name__ and f.__name__ != "<lambda>"]
-    return found
 
 
 def test_parsed_at_its_line_is_parsed_then_moved() -> None:
