@@ -308,7 +308,7 @@ class _Run:
             values = self.names[stack].example if stack in self.names else ()
             if len(values) < count:
                 raise _Unknown  # the real run pops an empty list
-            key.append(tuple(v.key() for v in values[len(values) - count:]))
+            key.append(tuple([v.key() for v in values[len(values) - count:]]))
         return tuple(key)
 
     def _steps(self, node: gast.expr) -> range:
