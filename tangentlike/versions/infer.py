@@ -171,6 +171,9 @@ class _Run:
         self.loops: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
         self.index = False  # evaluating an index: a loop's counter may be read there
         self.log: list[tuple[str, _Value | None]] | None = None  # a step's stack operations
+        # the key of each value on a stack whose key cannot change (not a list): by id, with
+        # the value itself (kept alive, so its id is not another's)
+        self.keys: dict[int, tuple[_Value, tuple]] = {}
         for k, statement in enumerate(fn.body):
             if isinstance(statement, gast.For):
                 self._check_loop(statement)
@@ -317,7 +320,19 @@ class _Run:
             values = self.names[stack].example if stack in self.names else ()
             if len(values) < count:
                 raise _Unknown  # the real run pops an empty list
-            key.append(tuple([v.key() for v in values[len(values) - count:]]))
+            tops = []
+            for value in values[len(values) - count:]:
+                # The same values are popped at every step of a backward loop (the forward
+                # loop's steps pushed the same ones again): each key is worked out once.  A
+                # value's shape and exemplar are never rebound, and only a list's key (a
+                # stack's: what it holds) can change.
+                kept = self.keys.get(id(value))
+                if kept is None:
+                    kept = (value, value.key())
+                    if type(value.example) is not list:
+                        self.keys[id(value)] = kept
+                tops.append(kept[1])
+            key.append(tuple(tops))
         return tuple(key)
 
     def _steps(self, node: gast.expr) -> range:
