@@ -127,9 +127,10 @@ class _Algebra:
         The values of the names it reads *escape*: the algebra no longer follows them."""
         self.escape(node)
         key = repr(_structure(node, self.version))
-        if any(isinstance(c, gast.Call) and not _pure_call(c, self.resolve)
-               for c in syntax.walk(node)):
-            key += f"  # call {len(self.shapes)}"  # two random draws are not one value
+        for c in syntax.walk(node):
+            if c.__class__ is gast.Call and not _pure_call(c, self.resolve):
+                key += f"  # call {len(self.shapes)}"  # two random draws are not one value
+                break
         if key in self.shapes:  # ``y = np.sin(x)`` and ``z = np.sin(x)``: one atom, two names
             self.recreated.add(key)
         return self.atom(key, _seen_shape(node))
@@ -323,11 +324,11 @@ def _structure(node: Any, version: dict[str, int]) -> Any:
         if node.ctx.__class__ is gast.Load:
             return f"{node.id}__v{version.get(node.id, 0)}"
         return node.id
-    if isinstance(node, gast.AST):
-        return (node.__class__.__name__, *(_structure(getattr(node, f), version)
-                                           for f in node._fields if f != "ctx"))
+    if isinstance(node, gast.AST):  # (lists, not generators: a call each, not one a field)
+        return (node.__class__.__name__, *[_structure(getattr(node, f), version)
+                                           for f in node._fields if f != "ctx"])
     if isinstance(node, list):
-        return tuple(_structure(n, version) for n in node)
+        return tuple([_structure(n, version) for n in node])
     return node
 
 

@@ -480,16 +480,24 @@ def _called(node: gast.expr, resolve: Callable[[gast.expr], Any], function: Any)
 
 def _holds(body: list[gast.stmt], kinds: tuple[type, ...]) -> bool:
     """Some statement of ``body`` holds a node of one of ``kinds`` (a jump out of a loop)."""
-    return any(isinstance(n, kinds) for s in body for n in syntax.walk(s))
+    for stmt in body:
+        for node in syntax.walk(stmt):
+            if isinstance(node, kinds):
+                return True
+    return False
 
 
 def _writes_in_place(body: list[gast.stmt]) -> bool:
     """``body`` may change an array in place: an item or attribute assigned, an augmented
     assignment, a deletion, or an ``out=`` argument."""
-    return any(isinstance(node, (gast.AugAssign, gast.Delete)) or (
-        isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, gast.Store))
-        or (isinstance(node, gast.keyword) and node.arg == "out")
-        for stmt in body for node in syntax.walk(stmt))
+    for stmt in body:
+        for node in syntax.walk(stmt):
+            if isinstance(node, (gast.AugAssign, gast.Delete)) or (
+                    isinstance(node, (gast.Subscript, gast.Attribute))
+                    and isinstance(node.ctx, gast.Store)) or (
+                    isinstance(node, gast.keyword) and node.arg == "out"):
+                return True
+    return False
 
 
 def _bindings(fn: gast.FunctionDef) -> dict[str, tuple | None]:

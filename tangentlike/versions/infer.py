@@ -16,10 +16,11 @@ as its real shape and an *exemplar*, an array of the same dtype and rank with on
 its result's type and dtype (NumPy's promotion reads types, not values).  Each helper is
 followed case by case as its code goes.  A loop is run step by step, the stack holding the
 steps' abstract values; a step that starts as the step before it started (each name it
-reads or binds with the same type, shape, dtype and int value, the same values on top of
-the stacks it pops) is that step again: its operations on the stacks are repeated, nothing
-is evaluated (of the W4 RNN's 50 steps each way, two are evaluated forward, three
-backward: the last pops the first step's Nones).  A loop's counter may only be read as an
+reads before binding it with the same type, shape, dtype and int value, the same values on
+top of the stacks it pops) is that step again: its operations on the stacks are repeated,
+nothing is evaluated (of the W4 RNN's 50 steps each way, two are evaluated: forward the
+first, whose saves are Nones, and the second; backward the first and the last, which pops
+the first step's Nones).  A loop's counter may only be read as an
 index, checked against its whole range.  Anything else (a branch, a slice, an integer
 array, a global value, a call or a helper's case it does not know, a loop of no step, an
 operation the real run would refuse) gives None: the dispatcher then makes the
@@ -170,6 +171,9 @@ class _Run:
         self.loops: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
         self.index = False  # evaluating an index: a loop's counter may be read there
         self.log: list[tuple[str, _Value | None]] | None = None  # a step's stack operations
+        # the key of each value on a stack whose key cannot change (not a list): by id, with
+        # the value itself (kept alive, so its id is not another's)
+        self.keys: dict[int, tuple[_Value, tuple]] = {}
         for k, statement in enumerate(fn.body):
             if isinstance(statement, gast.For):
                 self._check_loop(statement)
@@ -205,8 +209,8 @@ class _Run:
 
     def _check_loop(self, loop: gast.For) -> None:
         """A loop over ``range(...)`` or ``reversed(range(...))`` of simple statements: its
-        counter, the names its steps read or bind, and how many values each step pops off
-        each stack (what decides a step: ``_loop``)."""
+        counter, the names its steps read before binding them, and how many values each step
+        pops off each stack (what decides a step: ``_loop``)."""
         if loop.orelse or not isinstance(loop.target, gast.Name) or not loop.body:
             raise _Unknown
         counter = loop.target.id
@@ -216,15 +220,23 @@ class _Run:
                 raise _Unknown
             if isinstance(statement, gast.Assign) and statement.targets[0].id == counter:
                 raise _Unknown
+        # The names a step reads before it binds them: the body is straight-line, so a name
+        # it binds before any read of it (``bt12 = bh * ...``) is never read at its value
+        # from before the step, which then decides nothing (the step computes the same and
+        # binds it the same either way).
         names = set()
+        bound = set()
         pops: dict[str, int] = {}
         for statement in loop.body:
             for node in syntax.walk(statement):
-                if isinstance(node, gast.Name):
-                    names.add(node.id)
+                if node.__class__ is gast.Name:
+                    if node.id not in bound and node.ctx.__class__ is gast.Load:
+                        names.add(node.id)
                 elif isinstance(node, gast.Call) and _stack_call(node) == "pop":
                     stack = node.func.value.id
                     pops[stack] = pops.get(stack, 0) + 1
+            if isinstance(statement, gast.Assign):  # (the value is read before the target)
+                bound.add(statement.targets[0].id)
         names.discard(counter)
         self.loops[id(loop)] = (tuple(sorted(names)), pops)
 
@@ -265,11 +277,11 @@ class _Run:
 
     def _loop(self, loop: gast.For) -> None:
         """Every step of a loop, as the instrumented run makes them; but a step that starts
-        where the step before it started (the same key of each name it reads or binds, the
-        same values at the top of the stacks it pops) records what that one recorded and
-        ends where it ended: it is not evaluated again, only its stack operations are
-        repeated.  (The counter, the one name that changes at every step, is read only as
-        an index, checked against the whole range.)"""
+        where the step before it started (the same key of each name it reads before binding
+        it, the same values at the top of the stacks it pops) records what that one
+        recorded and ends where it ended: it is not evaluated again, only its stack
+        operations are repeated.  (The counter, the one name that changes at every step, is
+        read only as an index, checked against the whole range.)"""
         steps = self._steps(loop.iter)
         if not steps:
             raise _Unknown  # no step: the names bound in the body stay unbound
@@ -300,7 +312,7 @@ class _Run:
 
     def _tops_key(self, pops: dict[str, int]) -> tuple:
         """The keys of the values a step would pop (the rest of what decides a step: the
-        keys of the names it reads or binds, bound so far)."""
+        keys of the names it reads before binding them, bound so far)."""
         key = []
         for stack, count in pops.items():
             if stack not in self.stacks:
@@ -308,7 +320,19 @@ class _Run:
             values = self.names[stack].example if stack in self.names else ()
             if len(values) < count:
                 raise _Unknown  # the real run pops an empty list
-            key.append(tuple(v.key() for v in values[len(values) - count:]))
+            tops = []
+            for value in values[len(values) - count:]:
+                # The same values are popped at every step of a backward loop (the forward
+                # loop's steps pushed the same ones again): each key is worked out once.  A
+                # value's shape and exemplar are never rebound, and only a list's key (a
+                # stack's: what it holds) can change.
+                kept = self.keys.get(id(value))
+                if kept is None:
+                    kept = (value, value.key())
+                    if type(value.example) is not list:
+                        self.keys[id(value)] = kept
+                tops.append(kept[1])
+            key.append(tuple(tops))
         return tuple(key)
 
     def _steps(self, node: gast.expr) -> range:

@@ -114,3 +114,30 @@ def test_declined_or_equal_to_the_run() -> None:
     versions = tangentlike.grad(grows).specializer
     inferred = infer.infer_seen(versions.tree, versions.scope, (x,), {})
     assert inferred is None or inferred == recorded(versions, (x,))
+
+
+def test_a_name_bound_before_it_is_read_decides_no_step(monkeypatch) -> None:
+    """The RNN's backward step binds its adjoint temporaries (``bt12 = ...``) before reading
+    them: that they are unbound before the first step and bound before the second does not
+    make the second a new step.  Of five steps each way two are evaluated: forward the
+    first (its saves are Nones) and the second, backward the first and the last (it pops
+    the first step's Nones); the table is still the recorded one."""
+    _, f, args, wrt = _cases()[0]
+    versions = tangentlike.grad(f, wrt=wrt).specializer
+    evaluated = []
+    step = infer._Run._loop
+
+    def counted(self, loop):
+        statement = self._statement
+        self._statement = lambda s: (evaluated.append(s), statement(s))[1]
+        try:
+            step(self, loop)
+        finally:
+            del self._statement
+
+    monkeypatch.setattr(infer._Run, "_loop", counted)
+    inferred = infer.infer_seen(versions.tree, versions.scope, args, {})
+    assert inferred == recorded(versions, args)
+    loops = [s for s in versions.tree.body if s.__class__.__name__ == "For"]
+    assert len(loops) == 2
+    assert len(evaluated) == 2 * len(loops[0].body) + 2 * len(loops[1].body)
