@@ -1,0 +1,98 @@
+"""Shortcuts of the optimizer's tenth round (issue 18 item 5) against the plain forms they
+replace, inside real optimizations: ``syntax.walk_names_noting`` pushing every field value
+unlooked-at (one that is no node dropped when popped), ``syntax.measure`` reading a context or
+operator by its class and a plain name without a call, and ``_is_zero_init`` reading the
+callee's annotation itself."""
+from __future__ import annotations
+
+import gast
+import pytest
+from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
+from support import make_function
+from test_optimizer_shortcuts_eighth import NESTED
+from test_optimizer_shortcuts_seventh import _plain_measure
+
+import tangentlike
+from tangentlike import runtime
+from tangentlike.core import fold, syntax
+from tangentlike.optimizer import optimize as optimizer
+
+FUNCTIONS = [("chained", chained(12), {}), ("straight", straight(30), {}),
+             ("loops", LOOPS, {}), ("nested", NESTED, {}), ("shared", SHARED, {}),
+             ("nested_forward", NESTED, {"mode": "forward"}),
+             ("nested_split", NESTED, {"motion": "split"})]
+
+
+def _plain_walk_names_noting(node: gast.AST, kinds: tuple[type, ...]
+                             ) -> tuple[list[gast.Name], bool]:
+    """``syntax.walk_names_noting`` as it was: only nodes pushed, in field order."""
+    found, noted, todo = [], False, [node]
+    while todo:
+        sub = todo.pop()
+        if sub.__class__ is gast.Name:
+            found.append(sub)
+            noted |= sub.annotation is not None
+            continue
+        noted |= sub.__class__ in kinds
+        for field in syntax.child_fields(sub.__class__):
+            value = getattr(sub, field, None)
+            for item in value if value.__class__ is list else (value,):
+                if isinstance(item, gast.AST):
+                    todo.append(item)
+    return found, noted
+
+
+def _plain_is_zero_init(stmt: gast.stmt) -> str | None:
+    """``_is_zero_init`` as it was (through ``_calls``)."""
+    if (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
+            and isinstance(stmt.targets[0], gast.Name) and optimizer.anno.info(stmt).generated
+            and optimizer._calls(stmt.value, runtime.zeros_like)):
+        return stmt.targets[0].id
+    return None
+
+
+def _check(node: gast.AST) -> None:
+    got, noted = syntax.walk_names_noting(node, fold.FOLD_SEEDS)
+    want, want_noted = _plain_walk_names_noting(node, fold.FOLD_SEEDS)
+    assert [id(n) for n in got] == [id(n) for n in want] and noted == want_noted
+    assert syntax.measure(node) == _plain_measure(node)
+
+
+@pytest.mark.parametrize("label, source, options", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
+@pytest.mark.usefixtures("fresh_cache")
+def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatch) -> None:
+    f = make_function(source)
+    seen = {"walked": 0, "zero_inits": 0}
+    fast_remove_zero_inits = optimizer.remove_zero_inits
+
+    def remove_zero_inits(fn, facts=None):
+        for stmt in syntax.statements(fn.body, with_bodies=True):
+            assert optimizer._is_zero_init(stmt) == _plain_is_zero_init(stmt)
+            seen["zero_inits"] += optimizer._is_zero_init(stmt) is not None
+            for node in syntax.walk(stmt):
+                _check(node)
+                seen["walked"] += 1
+        return fast_remove_zero_inits(fn, facts)
+
+    monkeypatch.setattr(optimizer, "remove_zero_inits", remove_zero_inits)
+    tangentlike.autodiff(f, **options)
+    assert seen["walked"], seen
+    if options.get("mode") != "forward":
+        assert seen["zero_inits"], seen
+
+
+@pytest.mark.parametrize("source", [
+    "{**a, 'k': b}",  # a dictionary's key None
+    "f(x, *ys, key=z, **kw)",  # a keyword's name, a string
+    "lambda a, *b, c=1, **d: a + c",  # arguments: None fields, defaults
+    "[u for u in v if -u < w]",  # comprehensions, a negation, a comparison
+    "x[1:n, ::2].attr",  # slices with empty ends, an attribute's name
+])
+def test_samples_agree_with_the_plain_forms(source: str) -> None:
+    for node in syntax.walk(syntax.parse_expr(source)):
+        _check(node)
+
+
+def test_a_statement_that_names_strings_is_walked_as_before() -> None:
+    (stmt,) = gast.parse("def g():\n    global a, b\n    c = a\n").body[0].body[:1]
+    assert syntax.walk_names_noting(stmt, ()) == ([], False)
