@@ -121,10 +121,12 @@ def _calls(node: gast.AST, *helpers: object) -> bool:
 
 
 def _is_zero_init(stmt: gast.stmt) -> str | None:
+    """``bx`` if ``stmt`` is ``bx = zeros_like(...)`` as tangentlike wrote it."""
     if (stmt.__class__ is gast.Assign and stmt.value.__class__ is gast.Call
-            and stmt.targets[0].__class__ is gast.Name and anno.info(stmt).generated
-            and _calls(stmt.value, runtime.zeros_like)):
-        return stmt.targets[0].id
+            and stmt.targets[0].__class__ is gast.Name and anno.info(stmt).generated):
+        func = stmt.value.func  # (what _calls(stmt.value, runtime.zeros_like) asks)
+        if anno.has_info(func) and anno.info(func).callee is runtime.zeros_like:
+            return stmt.targets[0].id
     return None
 
 
