@@ -365,6 +365,7 @@ class _Inliner:
         self.indexes: list[_BlockIndex] = []  # every block's, outermost first
         self.rounds = 0
         self.changed_names: list[set[str]] = []  # per round: names whose counts it changed
+        self.ever_changed: set[str] = set()  # the union of changed_names
 
     def round(self) -> bool:
         """Every inlining found in one pass over the blocks; whether there was one.  After
@@ -384,6 +385,8 @@ class _Inliner:
             index = self.indexes[number]
             index.removed_now = set()
             index.touched.append([])
+            if not first and self._quiet(index):
+                continue
             removed = index.removed
             looked, horizon = index.looked, index.horizon
             for i, stmt in enumerate(block):
@@ -431,6 +434,7 @@ class _Inliner:
             counts[name] -= 1
         changed_names.update(inlined)
         self.changed_names.append(changed_names)
+        self.ever_changed |= changed_names
         return bool(inlined)
 
     def _settled(self, index: _BlockIndex, i: int, stmt: gast.stmt) -> bool:
@@ -449,6 +453,12 @@ class _Inliner:
             name = stmt.targets[0].id
             return not any(name in names for names in self.changed_names[since:])
         return True
+
+    def _quiet(self, index: _BlockIndex) -> bool:
+        """Whether every statement of the block is :meth:`_settled`, known without asking
+        each: nothing in the block was ever removed or edited, and no name it binds (the
+        name of each assignment looked at is one) had its counts changed in any round."""
+        return not any(index.touched) and self.ever_changed.isdisjoint(index.binders)
 
     def compact(self) -> None:
         """Take the removed statements out of their blocks."""

@@ -1,8 +1,9 @@
 """Shortcuts of the optimizer's tenth round (issue 18 item 5) against the plain forms they
 replace, inside real optimizations: ``syntax.walk_names_noting`` pushing every field value
 unlooked-at (one that is no node dropped when popped), ``syntax.measure`` reading a context or
-operator by its class and a plain name without a call, and ``_is_zero_init`` reading the
-callee's annotation itself."""
+operator by its class and a plain name without a call, ``_is_zero_init`` reading the
+callee's annotation itself, and the inliner passing over a block whose statements are all
+settled without asking each (``_Inliner._quiet``)."""
 from __future__ import annotations
 
 import gast
@@ -17,7 +18,13 @@ from tangentlike import runtime
 from tangentlike.core import fold, syntax
 from tangentlike.optimizer import optimize as optimizer
 
-FUNCTIONS = [("chained", chained(12), {}), ("straight", straight(30), {}),
+IFEXP = "\n".join(
+    ["import math", "", "", "def ifexp(x, y):", "    t0 = x", "    t1 = y"]
+    + [f"    t{i} = 0.6 * t{i - 1} + 0.3 * x if t{i - 1} > t{i - 2} else "
+       f"0.5 * math.sin(t{i - 2}) + 0.2 * y" for i in range(2, 14)]
+    + ["    return t13 + 0.1 * t12", ""])
+
+FUNCTIONS = [("chained", chained(12), {}), ("straight", straight(30), {}), ("ifexp", IFEXP, {}),
              ("loops", LOOPS, {}), ("nested", NESTED, {}), ("shared", SHARED, {}),
              ("nested_forward", NESTED, {"mode": "forward"}),
              ("nested_split", NESTED, {"motion": "split"})]
@@ -62,8 +69,17 @@ def _check(node: gast.AST) -> None:
 @pytest.mark.usefixtures("fresh_cache")
 def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatch) -> None:
     f = make_function(source)
-    seen = {"walked": 0, "zero_inits": 0}
+    seen = {"walked": 0, "zero_inits": 0, "quiet": 0}
     fast_remove_zero_inits = optimizer.remove_zero_inits
+    fast_quiet = optimizer._Inliner._quiet
+
+    def quiet(self, index):
+        got = fast_quiet(self, index)
+        if got:  # what asking each statement would have found
+            for i, stmt in enumerate(index.block):
+                assert i in index.removed or self._settled(index, i, stmt)
+            seen["quiet"] += 1
+        return got
 
     def remove_zero_inits(fn, facts=None):
         for stmt in syntax.statements(fn.body, with_bodies=True):
@@ -75,8 +91,11 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
         return fast_remove_zero_inits(fn, facts)
 
     monkeypatch.setattr(optimizer, "remove_zero_inits", remove_zero_inits)
+    monkeypatch.setattr(optimizer._Inliner, "_quiet", quiet)
     tangentlike.autodiff(f, **options)
     assert seen["walked"], seen
+    if label == "ifexp":
+        assert seen["quiet"], seen
     if options.get("mode") != "forward":
         assert seen["zero_inits"], seen
 
