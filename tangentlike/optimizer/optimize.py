@@ -99,6 +99,27 @@ def _accumulated(stmt: gast.stmt, name: str, like: gast.expr,
     return None if name in syntax.loaded_names(rest) else rest
 
 
+def _walk_after_first_contribution(facts: dataflow.StatementFacts, old: gast.stmt,
+                                   new: gast.Assign) -> None:
+    """Where ``old`` is ``name = name + e`` (or ``- e``) and ``new`` is ``name = e`` (or
+    ``-e``) with the same ``e``, tell ``facts`` the walk of ``new`` from ``old``'s: the walk
+    (``syntax.walk_names_noting``) takes an assignment's value before its target, and a
+    sum's right operand before its left, so ``old``'s names are ``e``'s, then the read
+    ``name``, then the target; ``new``'s are ``e``'s, then its own target (``-e`` adds a
+    negation, a node folding starts from).  Other forms are walked when first asked."""
+    value, made = old.value, new.value
+    if not (value.__class__ is gast.BinOp and value.left.__class__ is gast.Name):
+        return
+    negated = made.__class__ is gast.UnaryOp and made.operand is value.right
+    if not (made is value.right or negated):
+        return
+    walked = facts.walked_names(old)
+    if len(walked) < 2 or walked[-2] is not value.left or walked[-1] is not old.targets[0]:
+        return  # (not the order described: left to a walk of its own)
+    seeded = facts.may_fold(old) or negated
+    facts.walked_as(new, walked[:-2] + [new.targets[0]], seeded)
+
+
 def _read_structure_of(expr: gast.expr, name: str, like: gast.expr) -> bool:
     """Where ``unindex(g, name, i)`` or ``share(g, name)`` read only the structure of the
     adjoint ``name`` (reverse.py), read ``like``'s, which is the same; whether there was
@@ -168,6 +189,7 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
                 new = syntax.assign(name, rest)
                 anno.info(new).generated = True
                 anno.info(new).origin = anno.info(block[j]).origin
+                _walk_after_first_contribution(facts, block[j], new)
                 old_names, block[j], names[j] = names[j], new, facts.all_names(new)
                 for gone in old_names - names[j]:
                     if gone in targets:

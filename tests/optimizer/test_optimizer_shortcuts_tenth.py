@@ -2,8 +2,10 @@
 replace, inside real optimizations: ``syntax.walk_names_noting`` pushing every field value
 unlooked-at (one that is no node dropped when popped), ``syntax.measure`` reading a context or
 operator by its class and a plain name without a call, ``_is_zero_init`` reading the
-callee's annotation itself, and the inliner passing over a block whose statements are all
-settled without asking each (``_Inliner._quiet``)."""
+callee's annotation itself, the inliner passing over a block whose statements are all
+settled without asking each (``_Inliner._quiet``), and the walk of a first contribution made
+an assignment (``bx = bx + g`` become ``bx = g``) taken from the old statement's
+(``_walk_after_first_contribution``)."""
 from __future__ import annotations
 
 import gast
@@ -69,7 +71,7 @@ def _check(node: gast.AST) -> None:
 @pytest.mark.usefixtures("fresh_cache")
 def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatch) -> None:
     f = make_function(source)
-    seen = {"walked": 0, "zero_inits": 0, "quiet": 0}
+    seen = {"walked": 0, "zero_inits": 0, "quiet": 0, "derived": 0}
     fast_remove_zero_inits = optimizer.remove_zero_inits
     fast_quiet = optimizer._Inliner._quiet
 
@@ -88,7 +90,15 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
             for node in syntax.walk(stmt):
                 _check(node)
                 seen["walked"] += 1
-        return fast_remove_zero_inits(fn, facts)
+        got = fast_remove_zero_inits(fn, facts)
+        for stmt in syntax.statements(fn.body, with_bodies=True):
+            if facts is not None and facts.kept_walk(stmt) is not None:
+                kept, may_fold = facts.kept_walk(stmt)
+                names, noted = syntax.walk_names_noting(stmt, fold.FOLD_SEEDS)
+                assert [id(n) for n in kept] == [id(n) for n in names], syntax.dump(stmt)
+                assert may_fold or not noted, syntax.dump(stmt)
+                seen["derived"] += 1
+        return got
 
     monkeypatch.setattr(optimizer, "remove_zero_inits", remove_zero_inits)
     monkeypatch.setattr(optimizer._Inliner, "_quiet", quiet)
@@ -97,7 +107,7 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
     if label == "ifexp":
         assert seen["quiet"], seen
     if options.get("mode") != "forward":
-        assert seen["zero_inits"], seen
+        assert seen["zero_inits"] and seen["derived"], seen
 
 
 @pytest.mark.parametrize("source", [
