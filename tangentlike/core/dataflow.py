@@ -646,6 +646,22 @@ class StatementFacts:
             if fact is not None:
                 fact.measure, fact.value_measure = measures
 
+    def walked_as(self, stmt: gast.stmt, names: list[gast.Name], may_fold: bool) -> None:
+        """Take ``names`` to be ``syntax.walk_names(stmt)`` of a new simple statement, and
+        ``may_fold`` (True where unsure) what the walk would note (:meth:`may_fold`): for a
+        statement made from parts of one already walked, whose walk is known without one."""
+        fact = self._of(stmt)
+        if fact is not None:
+            fact._names, fact._seeded = names, may_fold
+
+    def kept_walk(self, stmt: gast.stmt) -> tuple[list[gast.Name], bool] | None:
+        """The walk kept for ``stmt`` (its names and :meth:`may_fold`), None where none is
+        kept (not walked since it last changed)."""
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt or fact._names is None:
+            return None
+        return fact._names, fact._seeded
+
     def kept_measures(self, stmt: gast.stmt
                       ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
         """The :meth:`measure` and :meth:`value_measure` kept for ``stmt`` (None for one not

@@ -248,7 +248,7 @@ def walk_names_noting(node: gast.AST, kinds: tuple[type, ...]) -> tuple[list[gas
     found = []
     noted = False
     todo = [node]
-    pop, push = todo.pop, todo.append
+    pop, push, extend = todo.pop, todo.append, todo.extend
     while todo:
         sub = pop()
         cls = sub.__class__
@@ -261,16 +261,27 @@ def walk_names_noting(node: gast.AST, kinds: tuple[type, ...]) -> tuple[list[gas
             noted = True
         fields = _CHILD_FIELDS.get(cls)
         if fields is None:
-            fields = child_fields(cls)
+            fields = _walked_fields(cls)
         for field in fields:
             value = getattr(sub, field, None)
+            # Every field value (a list's items) is pushed unlooked-at: one that is no node
+            # (None, a string) has no fields to walk (``_walked_fields``) and is dropped when
+            # popped, so the nodes come off the stack in the order that pushing the nodes
+            # alone gives.
             if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, gast.AST):
-                        push(item)
-            elif isinstance(value, gast.AST):
+                extend(value)
+            else:
                 push(value)
     return found, noted
+
+
+def _walked_fields(cls: type) -> tuple[str, ...]:
+    """:func:`child_fields` of a node class; no fields for any other class (a field's value
+    that is no node: what :func:`walk_names_noting` drops)."""
+    if not issubclass(cls, gast.AST):
+        _CHILD_FIELDS[cls] = ()
+        return ()
+    return child_fields(cls)
 
 
 # Fields whose nodes have no children worth visiting: contexts and operators.
@@ -600,6 +611,8 @@ def _measure(node: gast.AST) -> tuple[int, int]:
     cls = node.__class__
     if cls is gast.Name and node.annotation is None and node.ctx is not None:
         return 2, 0  # (itself and its context)
+    if cls is gast.Constant:
+        return 1, 0  # (its value and kind are no nodes)
     size, depth = 1, 0
     fields = _MEASURE_FIELDS.get(cls)
     if fields is None:
@@ -609,8 +622,13 @@ def _measure(node: gast.AST) -> tuple[int, int]:
         if value is None:
             continue
         for item in value if value.__class__ is list else (value,):
-            if isinstance(item, _LEAF_NODES):
+            # (a context or operator: one node; _LEAF_CLASSES holds every class of the
+            # _LEAF_NODES kinds, so the class look-up answers what isinstance would)
+            item_cls = item.__class__
+            if item_cls in _LEAF_CLASSES:
                 size += 1
+            elif item_cls is gast.Name and item.annotation is None and item.ctx is not None:
+                size += 2  # (the first case of _measure, without the call)
             elif isinstance(item, gast.AST):
                 inner_size, inner_depth = _measure(item)
                 size += inner_size

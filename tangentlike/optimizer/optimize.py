@@ -99,6 +99,27 @@ def _accumulated(stmt: gast.stmt, name: str, like: gast.expr,
     return None if name in syntax.loaded_names(rest) else rest
 
 
+def _walk_after_first_contribution(facts: dataflow.StatementFacts, old: gast.stmt,
+                                   new: gast.Assign) -> None:
+    """Where ``old`` is ``name = name + e`` (or ``- e``) and ``new`` is ``name = e`` (or
+    ``-e``) with the same ``e``, tell ``facts`` the walk of ``new`` from ``old``'s: the walk
+    (``syntax.walk_names_noting``) takes an assignment's value before its target, and a
+    sum's right operand before its left, so ``old``'s names are ``e``'s, then the read
+    ``name``, then the target; ``new``'s are ``e``'s, then its own target (``-e`` adds a
+    negation, a node folding starts from).  Other forms are walked when first asked."""
+    value, made = old.value, new.value
+    if not (value.__class__ is gast.BinOp and value.left.__class__ is gast.Name):
+        return
+    negated = made.__class__ is gast.UnaryOp and made.operand is value.right
+    if not (made is value.right or negated):
+        return
+    walked = facts.walked_names(old)
+    if len(walked) < 2 or walked[-2] is not value.left or walked[-1] is not old.targets[0]:
+        return  # (not the order described: left to a walk of its own)
+    seeded = facts.may_fold(old) or negated
+    facts.walked_as(new, walked[:-2] + [new.targets[0]], seeded)
+
+
 def _read_structure_of(expr: gast.expr, name: str, like: gast.expr) -> bool:
     """Where ``unindex(g, name, i)`` or ``share(g, name)`` read only the structure of the
     adjoint ``name`` (reverse.py), read ``like``'s, which is the same; whether there was
@@ -121,10 +142,12 @@ def _calls(node: gast.AST, *helpers: object) -> bool:
 
 
 def _is_zero_init(stmt: gast.stmt) -> str | None:
+    """``bx`` if ``stmt`` is ``bx = zeros_like(...)`` as tangentlike wrote it."""
     if (stmt.__class__ is gast.Assign and stmt.value.__class__ is gast.Call
-            and stmt.targets[0].__class__ is gast.Name and anno.info(stmt).generated
-            and _calls(stmt.value, runtime.zeros_like)):
-        return stmt.targets[0].id
+            and stmt.targets[0].__class__ is gast.Name and anno.info(stmt).generated):
+        func = stmt.value.func  # (what _calls(stmt.value, runtime.zeros_like) asks)
+        if anno.has_info(func) and anno.info(func).callee is runtime.zeros_like:
+            return stmt.targets[0].id
     return None
 
 
@@ -166,6 +189,7 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
                 new = syntax.assign(name, rest)
                 anno.info(new).generated = True
                 anno.info(new).origin = anno.info(block[j]).origin
+                _walk_after_first_contribution(facts, block[j], new)
                 old_names, block[j], names[j] = names[j], new, facts.all_names(new)
                 for gone in old_names - names[j]:
                     if gone in targets:
@@ -363,6 +387,7 @@ class _Inliner:
         self.indexes: list[_BlockIndex] = []  # every block's, outermost first
         self.rounds = 0
         self.changed_names: list[set[str]] = []  # per round: names whose counts it changed
+        self.ever_changed: set[str] = set()  # the union of changed_names
 
     def round(self) -> bool:
         """Every inlining found in one pass over the blocks; whether there was one.  After
@@ -382,6 +407,8 @@ class _Inliner:
             index = self.indexes[number]
             index.removed_now = set()
             index.touched.append([])
+            if not first and self._quiet(index):
+                continue
             removed = index.removed
             looked, horizon = index.looked, index.horizon
             for i, stmt in enumerate(block):
@@ -429,6 +456,7 @@ class _Inliner:
             counts[name] -= 1
         changed_names.update(inlined)
         self.changed_names.append(changed_names)
+        self.ever_changed |= changed_names
         return bool(inlined)
 
     def _settled(self, index: _BlockIndex, i: int, stmt: gast.stmt) -> bool:
@@ -447,6 +475,12 @@ class _Inliner:
             name = stmt.targets[0].id
             return not any(name in names for names in self.changed_names[since:])
         return True
+
+    def _quiet(self, index: _BlockIndex) -> bool:
+        """Whether every statement of the block is :meth:`_settled`, known without asking
+        each: nothing in the block was ever removed or edited, and no name it binds (the
+        name of each assignment looked at is one) had its counts changed in any round."""
+        return not any(index.touched) and self.ever_changed.isdisjoint(index.binders)
 
     def compact(self) -> None:
         """Take the removed statements out of their blocks."""
