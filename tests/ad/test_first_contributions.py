@@ -7,10 +7,10 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from support import functions_of_test_modules
 
 import tangentlike
 from tangentlike.ad.reverse import build
-from support import functions_of_test_modules
 
 MODULES = ["golden_functions", "control_flow_functions", "containers_functions",
            "shape_functions"]
