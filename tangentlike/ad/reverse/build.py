@@ -165,23 +165,27 @@ def first_contributions(statements: list[gast.stmt], zeroed: set[str],
                 continue
             break
         target, value = stmt.targets[0], stmt.value
-        name = target.id if target.__class__ is gast.Name else None
-        if (name in pending and value.__class__ is gast.BinOp
-                and value.op.__class__ is gast.Add and syntax.is_name(value.left, name)
-                and value.right.__class__ is not gast.Constant
-                and anno.info(stmt).contribution):
-            read = syntax.loaded_names(value.right)
-            if name not in read:
-                new = syntax.assign(name, value.right)
-                record = anno.info(new)
-                record.generated = True
-                record.origin = anno.info(stmt).origin
-                out[k] = new
-                pending.discard(name)
-                still_zero.discard(name)
-            pending -= read
+        if target.__class__ is not gast.Name:
+            pending -= syntax.all_names(stmt)
             continue
-        pending -= syntax.all_names(stmt)  # (a mention that is not a first contribution)
+        name = target.id
+        if name in pending:
+            pending.discard(name)  # (mentioned here, first contribution or not)
+            if (value.__class__ is gast.BinOp and value.op.__class__ is gast.Add
+                    and syntax.is_name(value.left, name)
+                    and value.right.__class__ is not gast.Constant
+                    and anno.info(stmt).contribution):
+                read = {n.id for n in syntax.walk_names(value.right)}  # (a value: all read)
+                if name not in read:
+                    new = syntax.assign(name, value.right)
+                    record = anno.info(new)
+                    record.generated = True
+                    record.origin = anno.info(stmt).origin
+                    out[k] = new
+                    still_zero.discard(name)
+                pending -= read
+                continue
+        pending -= {n.id for n in syntax.walk_names(value)}
     return out, still_zero
 
 
