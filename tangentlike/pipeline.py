@@ -463,7 +463,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
         reverse_options = ReverseOptions(
             wrt=wrt, preserve_result=options.preserve_result or is_split,
             check_dims=options.check_dims, seed_required=options.seed_required, seed=seed,
-            snapshots=options.snapshots)
+            snapshots=options.snapshots, optimized=options.optimized)
         joint = reverse_ad(fn, parsed, activity, namer, namespace, reverse_options, callees)
         if options.optimized:
             optimize(joint, namer.temporaries)

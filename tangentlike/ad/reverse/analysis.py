@@ -208,6 +208,9 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
     names, arithmetic, subscripted = set(), set(), set()
     copied: list[tuple[str, str]] = []  # x_1 = copy_of(x): both containers, or neither
     sliced: list[tuple[str, str]] = []  # t = xs[1:]: a container where xs is one
+    # (arithmetic values: what they read is arithmetic, which only takes names out of
+    # ``subscripted``; they are walked at the end, only where something was subscripted)
+    computed: list[gast.expr] = []
     for stmt in statements:
         if not isinstance(stmt, gast.Assign):
             continue
@@ -245,10 +248,13 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
             elif op.kind is Kind.CALL or not op.differentiable:
                 subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
             elif not isinstance(value, gast.Name):
-                arithmetic |= syntax.loaded_names(value)
+                computed.append(value)
     for loop in statements:
         if isinstance(loop, gast.For) and loop_source(loop):
             subscripted.add(loop_source(loop))  # for v in xs
+    if subscripted:
+        for value in computed:
+            arithmetic |= syntax.loaded_names(value)
     names |= subscripted - arithmetic
     for target, source in copied:  # a parameter written into, worked on as a copy
         if target in names or source in names:

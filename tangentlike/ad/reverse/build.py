@@ -33,6 +33,10 @@ class ReverseOptions:
     seed: str = SEED
     # grad(f, snapshots=k): the top-level loops checkpointed with k snapshots (None: saved)
     snapshots: int | None = None
+    # the optimizer runs on the result: a zero initialisation that its ``remove_zero_inits``
+    # would remove at once is not written (``first_contributions``); False keeps the
+    # unoptimized derivative as it reads
+    optimized: bool = False
 
 
 def plan(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity, namer: Namer,
@@ -63,14 +67,19 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
         forward.insert(0, generated(syntax.assign(sweeps.stack_name(),
                                                   gast.List(elts=[], ctx=gast.Load()))))
     seed_statements, seeded = seed(adjoints, options, returned)
-    zero_inits = []
+    zeroed = {}  # name -> its adjoint, in the order of the zero initialisations
     for name in _zero_init_order(program, adjoints, wrt_names):
         if name in seeded or program.is_iteration_local(name):
             continue
         # (forced: a wrt input the output does not depend on still gets a zero gradient)
-        zero_inits.append(adjoints.zero(name, adjoints.adjoint.force(name)))
-    backward = seed_statements + zero_inits if seeded else zero_inits + seed_statements
-    backward += backward_sweep
+        zeroed[name] = adjoints.adjoint.force(name)
+    later = backward_sweep if seeded else seed_statements + backward_sweep
+    still_zero = set(zeroed.values())
+    if options.optimized:
+        later, still_zero = first_contributions(later, still_zero)
+    zero_inits = [adjoints.zero(name, adjoint) for name, adjoint in zeroed.items()
+                  if adjoint in still_zero]
+    backward = (seed_statements + zero_inits if seeded else zero_inits) + later
     needed: set[str] = set()  # (read only at an if or a loop of the forward sweep's top)
     if any(isinstance(stmt, COMPOUND) for stmt in forward):
         needed = set().union(*(syntax.loaded_names(s) for s in backward))
@@ -126,6 +135,58 @@ def seed(adjoints: Adjoints, options: ReverseOptions, returned: gast.expr,
                                   ctx=gast.Load())
             out.append(adjoints.accumulate(n, part))
     return out, set()
+
+
+def first_contributions(statements: list[gast.stmt], zeroed: set[str],
+                        ) -> tuple[list[gast.stmt], set[str]]:
+    """``statements`` (the top block after the zero initialisations of the adjoints
+    ``zeroed``) with each adjoint's first contribution ``bx = bx + g`` written ``bx = g``,
+    and the adjoints that still need their zero initialisation.
+
+    This is what the optimizer's ``remove_zero_inits`` does first on the top block, done
+    here so that the zero initialisations it would remove are never built, and no pass looks
+    at them.  It takes only the case whose result is sure to be the same: ``bx``'s first
+    mention after its zero initialisation is a contribution ``bx = bx + g`` (a plain sum)
+    whose ``g`` reads no ``bx`` and is not a constant (``fold_constants``, which runs before
+    ``remove_zero_inits``, may fold ``bx + 0`` to ``bx``; ``bx + -h``, which it writes
+    ``bx - h``, still becomes ``bx = -h``).  The new statement is annotated as
+    ``remove_zero_inits`` annotates its own (generated, the contribution's origin, no longer
+    a contribution).  The scan stops at the first statement that is not a comment or a
+    plain assignment (an ``if``, a loop): the adjoints not yet mentioned keep their zero
+    initialisations, which the optimizer then treats as before, one adjoint at a time."""
+    pending = set(zeroed)  # not yet mentioned after the zero initialisations
+    still_zero = set(zeroed)
+    out = list(statements)
+    for k, stmt in enumerate(statements):
+        if not pending:
+            break
+        if stmt.__class__ is not gast.Assign:
+            if syntax.is_comment(stmt):
+                continue
+            break
+        target, value = stmt.targets[0], stmt.value
+        if target.__class__ is not gast.Name:
+            pending -= syntax.all_names(stmt)
+            continue
+        name = target.id
+        if name in pending:
+            pending.discard(name)  # (mentioned here, first contribution or not)
+            if (value.__class__ is gast.BinOp and value.op.__class__ is gast.Add
+                    and syntax.is_name(value.left, name)
+                    and value.right.__class__ is not gast.Constant
+                    and anno.info(stmt).contribution):
+                read = {n.id for n in syntax.walk_names(value.right)}  # (a value: all read)
+                if name not in read:
+                    new = syntax.assign(name, value.right)
+                    record = anno.info(new)
+                    record.generated = True
+                    record.origin = anno.info(stmt).origin
+                    out[k] = new
+                    still_zero.discard(name)
+                pending -= read
+                continue
+        pending -= {n.id for n in syntax.walk_names(value)}
+    return out, still_zero
 
 
 def initial_values(saves: SavePlan, body: list[gast.stmt],

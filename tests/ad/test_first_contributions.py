@@ -1,0 +1,62 @@
+"""Reverse mode's ``first_contributions`` (``ad/reverse/build.py``) writes, when the optimizer
+follows, an adjoint's first contribution ``bx = g`` without its zero initialisation, as the
+optimizer's ``remove_zero_inits`` would: the optimized derivative is the same with it and
+without it, and the unoptimized one keeps its zero initialisations."""
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from support import functions_of_test_modules
+
+import tangentlike
+from tangentlike.ad.reverse import build
+
+MODULES = ["golden_functions", "control_flow_functions", "containers_functions",
+           "shape_functions"]
+
+
+def _sources(functions) -> list[str]:
+    tangentlike.clear_cache()
+    out = []
+    for f in functions:
+        n = len([p for p in inspect.signature(f).parameters.values()
+                 if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY,
+                                                          p.POSITIONAL_OR_KEYWORD)])
+        if n == 0:
+            continue
+        for options in ({}, {"wrt": tuple(range(n))}, {"motion": "split"}):
+            try:
+                out.append(tangentlike.autodiff(f, verbose=0, **options).source)
+            except Exception as e:  # a refusal: its message is compared
+                out.append(f"{f.__name__}: {type(e).__name__}: {e}")
+    tangentlike.clear_cache()
+    return out
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_optimized_derivatives_as_without_it(module, monkeypatch):
+    functions = functions_of_test_modules([module])
+    taken = []
+    original = build.first_contributions
+
+    def counted(statements, zeroed):
+        out, still_zero = original(statements, zeroed)
+        taken.append(len(zeroed) - len(still_zero))
+        return out, still_zero
+
+    monkeypatch.setattr(build, "first_contributions", counted)
+    got = _sources(functions)
+    monkeypatch.setattr(build, "first_contributions", lambda s, zeroed: (s, set(zeroed)))
+    want = _sources(functions)
+    assert sum(taken) > 0, "no first contribution was written without its zero init"
+    assert got == want
+
+
+def test_unoptimized_derivative_keeps_its_zero_inits():
+    def f(x, y):
+        t = x * y
+        return t + x
+
+    source = tangentlike.grad(f, wrt=(0, 1), optimized=False).source
+    assert "bt = zeros_like(t)" in source and "bt = bt + " in source
