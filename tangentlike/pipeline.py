@@ -495,16 +495,15 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
                                    library.helper_sites(functions, helpers))
     scope = loading.load_module(source, path, parsed.func.__globals__, namespace, cells)
     loaded = [scope[f.name] for f in functions]
+    tree_found = names[0] if tree is not None else None  # (the tree is functions[0])
     frozen = guards.freeze()
     for function in loaded:
         remember_guards(function, frozen)
     return Derivative(source=source, path=path, function=loaded[0],
                       backward=loaded[1] if is_split and options.mode == "reverse" else None,
                       parameters=params, positional=positional, seeds=seeds, seed=seed,
-                      tree=tree, names=names[0] if tree is not None else None,  # (the
-                      # tree is functions[0])
-                      temporaries=frozenset(namer.temporaries), scope=scope,
-                      numbers=numbers, guards=frozen)
+                      tree=tree, names=tree_found, temporaries=frozenset(namer.temporaries),
+                      scope=scope, numbers=numbers, guards=frozen)
 
 
 def save_plan(func: Callable, wrt: Any = 0) -> SavePlan:
