@@ -299,7 +299,7 @@ def _checked_call(derivative: Derivative, check: Check, options: Options,
         return None, _finished(call, finish)
     specializer = Versions(derivative.function, derivative.tree, set(derivative.temporaries),
                            derivative.scope, check, derivative.numbers, derivative.source,
-                           derivative.path)
+                           derivative.path, derivative.names)
     if options.backend == "numba":
         compiled = Compiled(specializer, user)
         return compiled, _finished(compiled.dispatcher(), finish)

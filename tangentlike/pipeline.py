@@ -49,6 +49,7 @@ from tangentlike.frontend.varargs import as_wrapped, has_star_parameters
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.template import Namespace
 from tangentlike.runtime import dynamic
+from tangentlike.versions.free_data import TreeNames, tree_names
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Derivative:
     # shapes), and the parameters that are Python floats in a call with a float signature:
     # the differentiated ones and the seeds
     tree: gast.FunctionDef | None = None
+    names: TreeNames | None = None  # the tree's (``free_data.tree_names``)
     temporaries: frozenset[str] = frozenset()
     scope: dict | None = None
     numbers: tuple[str, ...] = ()
@@ -125,23 +127,20 @@ def resolve_wrt(func: Callable, wrt: Any) -> tuple[int, ...]:
 
 
 def _import_user_globals(functions: list[gast.FunctionDef], user_globals: dict[str, Any],
-                         namespace: Namespace, guards: Guards) -> set[str]:
+                         namespace: Namespace, guards: Guards,
+                         ) -> tuple[set[str], list[TreeNames]]:
     """List the modules, functions and classes the user's code reaches (``np``, ``math``,
     ``helper``) in the module's imports, so the generated file reads on its own, and guard
     them; guard the builtins the code reads against a global of the same name.  The code
     reads all of these, and the user's data, from the live globals (``loading.Scope``).
-    Return the names the functions read (one walk of each serves both)."""
+    Return the names the functions read, and each function's ``TreeNames`` (one walk of
+    each serves this, the emitter and the versions)."""
     read: set[str] = set()
-    for fn in functions:
-        loaded, stored = set(), set()
-        for node in syntax.walk_names(fn):
-            context = node.ctx.__class__
-            if context is gast.Load:
-                loaded.add(node.id)
-            elif context is gast.Store or context is gast.Param:
-                stored.add(node.id)
+    names = [tree_names(fn) for fn in functions]
+    for fn, found in zip(functions, names):
+        loaded = found.loaded
         read |= loaded
-        local = stored | set(parameter_names(fn))
+        local = found.stored | set(parameter_names(fn))
         for name in sorted(loaded - local):
             if name in namespace.cells or (name in namespace.injected
                                            and namespace.injected[name] is not
@@ -153,7 +152,7 @@ def _import_user_globals(functions: list[gast.FunctionDef], user_globals: dict[s
                 guards.name(user_globals, name, value)
             elif value is ABSENT and hasattr(builtins, name):
                 guards.name(user_globals, name, ABSENT)
-    return read
+    return read, names
 
 
 def _separate_shadowed_builtins(parsed: ParsedFunction, namespace: Namespace,
@@ -480,7 +479,7 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
             functions = [joint]
             if options.optimized and current is None:
                 tree, numbers = joint, (*wrt_names, seed)
-    read = _import_user_globals(functions, parsed.func.__globals__, namespace, guards)
+    read, names = _import_user_globals(functions, parsed.func.__globals__, namespace, guards)
     where = f"{Path(parsed.filename).name}:{parsed.node.lineno}"
     motion = f"{options.motion} motion" if options.mode == "reverse" else "tangents"
     doc = (f"Derivative of {parsed.name} ({where}) with respect to {what}: {options.mode} "
@@ -496,14 +495,15 @@ def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) ->
                                    library.helper_sites(functions, helpers))
     scope = loading.load_module(source, path, parsed.func.__globals__, namespace, cells)
     loaded = [scope[f.name] for f in functions]
+    tree_found = names[0] if tree is not None else None  # (the tree is functions[0])
     frozen = guards.freeze()
     for function in loaded:
         remember_guards(function, frozen)
     return Derivative(source=source, path=path, function=loaded[0],
                       backward=loaded[1] if is_split and options.mode == "reverse" else None,
                       parameters=params, positional=positional, seeds=seeds, seed=seed,
-                      tree=tree, temporaries=frozenset(namer.temporaries), scope=scope,
-                      numbers=numbers, guards=frozen)
+                      tree=tree, names=tree_found, temporaries=frozenset(namer.temporaries),
+                      scope=scope, numbers=numbers, guards=frozen)
 
 
 def save_plan(func: Callable, wrt: Any = 0) -> SavePlan:

@@ -38,7 +38,13 @@ from tangentlike.backend.foreign import call_on_library
 from tangentlike.core import collection
 from tangentlike.runtime.libraries import computes_refused, library_in
 from tangentlike.versions.floats import lower_floats
-from tangentlike.versions.free_data import data_parts, data_readers, data_signature, tree_names
+from tangentlike.versions.free_data import (
+    TreeNames,
+    data_parts,
+    data_readers,
+    data_signature,
+    tree_names,
+)
 from tangentlike.versions.infer import infer_seen
 from tangentlike.versions.lower import lower_shapes
 from tangentlike.versions.observe import Observer
@@ -84,12 +90,12 @@ class Versions:
     it runs at the first calls of a signature only, so versions are kept only for the
     signatures whose arguments it passes unchanged.  ``numbers``: the parameters that are
     Python floats in a call with a float signature; ``source`` and ``path``: the generated
-    module of ``generic``.
+    module of ``generic``; ``names``: ``free_data.tree_names(tree)``, where the caller has it.
     """
 
     def __init__(self, generic: Callable, tree: gast.FunctionDef, temporaries: set[str],
                  scope: loading.Scope, check: Check, numbers: tuple[str, ...] = (),
-                 source: str = "", path: Path | None = None):
+                 source: str = "", path: Path | None = None, names: TreeNames | None = None):
         self.generic = generic
         self.name = tree.name
         self.tree = tree  # shared with the pipeline: read, never changed
@@ -112,7 +118,8 @@ class Versions:
         self._observer: Observer | None = None  # made at the first observation
         self._floats: Version | None = None  # the version for floats, once written
         self._parameters: inspect.Signature | None = None
-        names = tree_names(tree)  # one walk of the derivative for both
+        if names is None:  # (the pipeline hands its own: ``pipeline._import_user_globals``)
+            names = tree_names(tree)  # one walk of the derivative for both
         # the user's globals and cells holding data: their signatures are part of the key
         self.readers = data_readers(tree, scope, names)
         # a try statement: the rewrites assume a block runs to its end once entered

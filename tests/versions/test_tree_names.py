@@ -127,3 +127,28 @@ def test_one_walk_finds_what_the_four_walks_found(make: Callable, args: tuple,
     assert len(versions.readers) == len(reference) > 0
     for new, old in zip(versions.readers, reference):
         assert _same(new(), old())
+
+
+@pytest.mark.parametrize("module", ["golden_functions", "control_flow_functions",
+                                    "containers_functions", "forward_functions"])
+def test_the_names_the_pipeline_hands_are_the_trees(module: str) -> None:
+    """``pipeline._import_user_globals`` walks each generated function once, and the
+    versions take the tree's ``TreeNames`` from that walk (``Derivative.names``) instead of
+    walking it again: the same as a walk of the tree once the derivative is loaded."""
+    from support import functions_of_test_modules
+
+    from tangentlike.pipeline import Options, compile_derivative
+    checked = 0
+    for func in functions_of_test_modules([module]):
+        for mode in ("reverse", "forward"):
+            tangentlike.clear_cache()
+            try:
+                derivative = compile_derivative(func, Options(mode=mode))
+            except tangentlike.TangentlikeError:
+                continue  # refused: no derivative, no names
+            if derivative.tree is None:
+                assert derivative.names is None
+                continue
+            assert derivative.names == free_data.tree_names(derivative.tree)
+            checked += 1
+    assert checked > 0
