@@ -303,8 +303,13 @@ class Versions:
 
     def _float_version(self) -> Version:
         """The version for float signatures, written at the first (with ``_lock`` held: it
-        runs none of the user's code), or the general one and why there is none."""
-        if self._floats is None:
+        runs none of the user's code), or the general one and why there is none.  The
+        collector is paused while it is written, as for the other versions
+        (``_write_inferred``): for a large function its full passes took longer than the
+        writing."""
+        if self._floats is not None:
+            return self._floats
+        with collection.paused():
             try:
                 fn = lower_floats(self.tree, set(self.numbers), self.scope, self.temporaries)
             except Exception as error:  # noqa: BLE001  (a failed rewrite must not fail the call)

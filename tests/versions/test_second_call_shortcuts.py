@@ -11,6 +11,7 @@ off), its values are the generic derivative's, and the shortcuts are taken.
 from __future__ import annotations
 
 import gc
+import math
 import re
 
 import gast
@@ -216,3 +217,28 @@ def test_collector_paused_while_writing(case: tuple, monkeypatch) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _scalar(x, y):
+    z = x * y + math.sin(x)
+    return z * z
+
+
+def test_collector_paused_while_writing_the_float_version(monkeypatch) -> None:
+    """The version for Python floats (written at the first call with floats) is written
+    with the collector off too, and the collector is on again after the call."""
+    states: list[bool] = []
+    write = dispatch.lower_floats
+
+    def lower_floats(*a, **k):
+        states.append(gc.isenabled())
+        return write(*a, **k)
+
+    monkeypatch.setattr(dispatch, "lower_floats", lower_floats)
+    tangentlike.clear_cache()
+    df = tangentlike.grad(_scalar, wrt=(0, 1))
+    assert gc.isenabled()
+    got = df(0.3, 0.7)
+    assert states == [False] and gc.isenabled()
+    dz = (0.3 * 0.7 + math.sin(0.3)) * 2
+    assert got == pytest.approx((dz * (0.7 + math.cos(0.3)), dz * 0.3), rel=1e-14)
