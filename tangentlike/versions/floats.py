@@ -43,8 +43,9 @@ class _Numbers:
     def __init__(self, fn: gast.FunctionDef, assumed: set[str], scope: dict):
         self.scope = scope
         params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
-        self.local = syntax.stored_names(fn) | params
-        self.levels = {n: NUMBER for n in (syntax.stored_names(fn) - params) | assumed}
+        stored = syntax.stored_names(fn)
+        self.local = stored | params
+        self.levels = {n: NUMBER for n in (stored - params) | assumed}
         self.stacks: dict[str, int] = {}  # level of every value a stack holds
         self._solve(fn)
 
@@ -89,7 +90,8 @@ class _Numbers:
         return UNKNOWN
 
     def _solve(self, fn: gast.FunctionDef) -> None:
-        statements = [n for n in gast.walk(fn) if isinstance(n, gast.stmt)]
+        # (``syntax.walk``: ``gast.walk``'s nodes in its order, contexts and operators left out)
+        statements = [n for n in syntax.walk(fn) if isinstance(n, gast.stmt)]
         pushes = [s.value for s in statements if isinstance(s, gast.Expr)
                   and list_method_target(s.value, "append", 1) is not None]
         self.stacks = {list_method_target(c, "append", 1): NUMBER for c in pushes}
@@ -163,7 +165,7 @@ def lower_floats(tree: gast.FunctionDef, numbers: set[str], scope: dict,
     ``scope`` is the generated module's (callees resolve through it)."""
     numbers_of = _Numbers(tree, set(numbers), scope)
     if not any(isinstance(n, gast.Call) and _replacement(numbers_of, n) is not None
-               for n in gast.walk(tree)):
+               for n in syntax.walk(tree)):
         return None  # no copy of the function when nothing would change
     special = syntax.clone(tree)
     special.name = f"{tree.name}_floats"
