@@ -6,7 +6,9 @@ root, whose ``tangentlike`` is imported) generates the gradient ``--repeats`` ti
 3) with a cold cache after a warm-up, each phase's function wrapped with a CPU timer, and
 prints the phases of the fastest run, largest first; ``--passes`` times the optimizer's
 passes instead; ``--calls`` adds the number of Python calls of one more generation
-(cProfile: the measure a loaded machine does not change).
+(cProfile: the measure a loaded machine does not change); ``--first-call`` adds the CPU
+seconds of the derivative's first call on Python floats (which writes the version for
+floats, ``versions/floats.py``: as costly as a generation for a large function).
 """
 from __future__ import annotations
 
@@ -73,6 +75,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--passes", action="store_true", help="the optimizer's passes")
     parser.add_argument("--calls", action="store_true", help="count Python calls too")
+    parser.add_argument("--first-call", action="store_true",
+                        help="time the first call on floats too (the float version)")
     args = parser.parse_args()
     seconds: collections.Counter = collections.Counter()
     calls: collections.Counter = collections.Counter()
@@ -99,6 +103,14 @@ def main() -> None:
             tangentlike.grad(f, wrt=(0, 1), verbose=0)
             profile.disable()
             count = sum(entry[1] for entry in pstats.Stats(profile).stats.values())
+        if args.first_call:
+            first = []
+            for _ in range(args.repeats):
+                tangentlike.clear_cache()
+                df = tangentlike.grad(f, wrt=(0, 1), verbose=0)
+                start = time.process_time()
+                df(*gensize.POINT)
+                first.append(time.process_time() - start)
     total, phase_seconds, phase_calls = best
     print(f"{args.kind} {args.size} ({tangentlike.__file__}): {total:.3f} s CPU, best of "
           f"{args.repeats}" + (f"; {count:,} Python calls" if args.calls else ""))
@@ -107,6 +119,9 @@ def main() -> None:
               f"{'s' if phase_calls[name] > 1 else ''})")
     if not args.passes:  # (the passes are all inside ``optimize``)
         print(f"  {'(the rest)':24s} {total - sum(phase_seconds.values()):7.3f} s")
+    if args.first_call:
+        print(f"first call on floats (the float version): {min(first):.3f} s CPU, best of "
+              f"{args.repeats}")
 
 
 if __name__ == "__main__":

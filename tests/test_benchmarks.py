@@ -172,9 +172,10 @@ def test_derivative_dump_compares_and_sees_a_change(tmp_path: Path) -> None:
 
 def test_generation_phases_and_second_call_print_their_tables() -> None:
     phases = _script(str(BENCH / "generation_phases.py"), "straight", "10", "--repeats", "1",
-                     "--calls")
+                     "--calls", "--first-call")
     assert phases.returncode == 0, phases.stderr[-3000:]
     assert "Python calls" in phases.stdout and "reverse_ad" in phases.stdout
+    assert "first call on floats" in phases.stdout
     passes = _script(str(BENCH / "generation_phases.py"), "ifexp", "5", "--repeats", "1",
                      "--passes")
     assert passes.returncode == 0 and "inline_temporaries" in passes.stdout
