@@ -47,7 +47,9 @@ def eliminate_dead_code(fn: gast.FunctionDef,
 def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liveness) -> bool:
     """Walked backwards with one live set updated in place (linear in the block): each
     statement is judged by what is live after it in ``body`` as it was on entry (what is
-    live before a compound statement is taken before its own bodies are cleaned)."""
+    live before a compound statement is taken before its own bodies are cleaned).  A removed
+    statement reads nothing: what it read is not made live by it, so a chain of dead
+    statements goes in one run (each run removed one link before)."""
     changed = False
     live = set(live_out)  # live after the statement being looked at
     keep = []
@@ -68,9 +70,11 @@ def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liv
         pure = liveness.pure(stmt, is_pure)
         if pure and not (liveness.defs(stmt) & live):
             changed = True
+            continue  # (removed: what it read is not made live)
         elif (pure and isinstance(stmt.targets[0], gast.Name)
                 and syntax.is_name(stmt.value, stmt.targets[0].id)):
             changed = True  # x = x
+            continue  # (what is live before it is what is live after it)
         else:
             kept, cleaned = _clean(stmt, live, before, liveness)
             changed |= cleaned
@@ -100,9 +104,11 @@ def _eliminate_in_branch(body: list[gast.stmt], live_out: set[str],
         if pure and not any(
                 name in added or (name in live_out and name not in removed) for name in bound):
             changed = True
+            continue  # removed: as in _eliminate
         elif (pure and isinstance(stmt.targets[0], gast.Name)
                 and syntax.is_name(stmt.value, stmt.targets[0].id)):
             changed = True  # x = x
+            continue
         else:
             keep.append(stmt)  # (a simple statement: nothing inside it to clean)
         added -= bound  # as Liveness.transfer_in_place: live -= bound; live |= used
