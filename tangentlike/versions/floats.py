@@ -89,8 +89,7 @@ class _Numbers:
         return UNKNOWN
 
     def _solve(self, fn: gast.FunctionDef) -> None:
-        # (``syntax.walk``: ``gast.walk``'s nodes in its order, contexts and operators left out)
-        statements = [n for n in syntax.walk(fn) if isinstance(n, gast.stmt)]
+        statements = _statements(fn)
         pushes = [s.value for s in statements if isinstance(s, gast.Expr)
                   and list_method_target(s.value, "append", 1) is not None]
         self.stacks = {list_method_target(c, "append", 1): NUMBER for c in pushes}
@@ -120,6 +119,27 @@ class _Numbers:
         if isinstance(node, gast.Call) and self.resolve(node.func) is reversed:
             node = node.args[0] if node.args else node
         return isinstance(node, gast.Call) and self.resolve(node.func) is range
+
+
+def _statements(fn: gast.FunctionDef) -> list[gast.stmt]:
+    """Every statement in ``fn``, nested ones included: the nodes a walk of the whole tree
+    finds that are statements, without a look inside expressions (which hold none).  (In
+    another order than the walk's: the fixed point does not depend on the order its
+    assignments are taken in.)"""
+    found: list[gast.stmt] = []
+    todo: list[gast.AST] = [fn]
+    while todo:
+        node = todo.pop()
+        for field in syntax.child_fields(node.__class__):
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.stmt):
+                        found.append(item)
+                        todo.append(item)
+                    elif isinstance(item, (gast.excepthandler, gast.match_case)):
+                        todo.append(item)  # (its body holds statements)
+    return found
 
 
 def _is_none(node: gast.expr) -> bool:

@@ -107,3 +107,40 @@ def test_dead_code_to_fixed_point_leaves_the_float_version(f, monkeypatch) -> No
     monkeypatch.setattr(floats, "optimize", usual)
     assert write() == fast
     assert asked == [True]
+
+
+_NESTED = '''
+def f(x):
+    a = 1
+    for i in range(3):
+        if x:
+            b = 2
+        else:
+            c = 3
+    try:
+        d = 4
+    except ValueError:
+        e = 5
+    finally:
+        g = 6
+    with x:
+        k = 7
+    while x:
+        n = 9
+    else:
+        o = 10
+    match x:
+        case 1:
+            p = 11
+'''
+
+
+def test_statements_are_those_a_walk_finds() -> None:
+    """``_Numbers`` takes the statements without a walk inside expressions: the same set."""
+    trees = [syntax.parse(_NESTED).body[0]]
+    for f in (scalar, straight, loop):
+        tangentlike.clear_cache()
+        trees.append(tangentlike.grad(f, wrt=(0, 1)).specializer.tree)
+    for tree in trees:
+        walked = [n for n in syntax.walk(tree) if isinstance(n, gast.stmt) and n is not tree]
+        assert sorted(map(id, floats._statements(tree))) == sorted(map(id, walked))
