@@ -23,12 +23,11 @@ from typing import Any
 import gast
 import numpy as np
 
-from tangentlike.core import syntax
+from tangentlike.core import anno, syntax
 from tangentlike.core.resolve import resolve_in
 from tangentlike.frontend.operations import list_method_target
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.primitive import Lowering, is_math, primitive
-from tangentlike.versions.rewriter import Rewriter
 
 _NUMBER_BUILTINS = (float, int, abs, round)
 
@@ -90,8 +89,7 @@ class _Numbers:
         return UNKNOWN
 
     def _solve(self, fn: gast.FunctionDef) -> None:
-        # (``syntax.walk``: ``gast.walk``'s nodes in its order, contexts and operators left out)
-        statements = [n for n in syntax.walk(fn) if isinstance(n, gast.stmt)]
+        statements = _statements(fn)
         pushes = [s.value for s in statements if isinstance(s, gast.Expr)
                   and list_method_target(s.value, "append", 1) is not None]
         self.stacks = {list_method_target(c, "append", 1): NUMBER for c in pushes}
@@ -123,6 +121,27 @@ class _Numbers:
         return isinstance(node, gast.Call) and self.resolve(node.func) is range
 
 
+def _statements(fn: gast.FunctionDef) -> list[gast.stmt]:
+    """Every statement in ``fn``, nested ones included: the nodes a walk of the whole tree
+    finds that are statements, without a look inside expressions (which hold none).  (In
+    another order than the walk's: the fixed point does not depend on the order its
+    assignments are taken in.)"""
+    found: list[gast.stmt] = []
+    todo: list[gast.AST] = [fn]
+    while todo:
+        node = todo.pop()
+        for field in syntax.child_fields(node.__class__):
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.stmt):
+                        found.append(item)
+                        todo.append(item)
+                    elif isinstance(item, (gast.excepthandler, gast.match_case)):
+                        todo.append(item)  # (its body holds statements)
+    return found
+
+
 def _is_none(node: gast.expr) -> bool:
     return isinstance(node, gast.Constant) and node.value is None
 
@@ -147,15 +166,46 @@ def _replacement(numbers: _Numbers, call: gast.Call) -> gast.expr | None:
     return None
 
 
-class _Simplify(Rewriter):
-    """Replace the helper calls that are the identity on numbers (see ``_replacement``)."""
+# Nodes that hold no call (a name, unless it has an annotation): cloned by ``syntax.clone``.
+_NO_CALLS = (gast.Constant, gast.expr_context, gast.operator, gast.unaryop, gast.cmpop,
+             gast.boolop)
+
+
+class _SimplifiedCopy:
+    """A copy of statements as ``syntax.clone`` makes it, with the helper calls that are
+    the identity on numbers replaced (see ``_replacement``) in the same walk: each call is
+    copied, its arguments first (replaced where they are such calls), and then replaced
+    itself; what rewriting the copy's calls bottom-up would give (``_Simplify`` did that,
+    after a clone: one walk of the function instead of two).  ``replaced``: how many calls
+    it replaced."""
 
     def __init__(self, numbers: _Numbers):
         self.numbers = numbers
+        self.replaced = 0
 
-    def visit_Call(self, node: gast.Call) -> gast.expr:
-        self.generic_visit(node)
-        return _replacement(self.numbers, node) or node
+    def copy(self, node: Any) -> Any:
+        cls = node.__class__
+        if cls is list:
+            return [self.copy(n) if isinstance(n, gast.AST) else n for n in node]
+        if (cls is gast.Name and node.annotation is None or isinstance(node, _NO_CALLS)
+                or not isinstance(node, gast.AST)):
+            return syntax.clone(node)
+        new = cls.__new__(cls)  # (what ``syntax._copy`` does, field by field)
+        fields = new.__dict__
+        for key, value in node.__dict__.items():
+            if isinstance(value, list):  # (a list's subclass: cloned to a list too)
+                value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
+            elif isinstance(value, gast.AST):
+                value = self.copy(value)
+            elif key == anno.KEY:
+                value = syntax.clone_info(value)
+            fields[key] = value
+        if cls is gast.Call:
+            replacement = _replacement(self.numbers, new)
+            if replacement is not None:
+                self.replaced += 1
+                return replacement
+        return new
 
 
 def lower_floats(tree: gast.FunctionDef, numbers: set[str], scope: dict,
@@ -164,13 +214,19 @@ def lower_floats(tree: gast.FunctionDef, numbers: set[str], scope: dict,
     named ``<name>_floats``; None when it would be the same code.  ``tree`` is not changed;
     ``scope`` is the generated module's (callees resolve through it)."""
     numbers_of = _Numbers(tree, set(numbers), scope)
-    if not any(isinstance(n, gast.Call) and _replacement(numbers_of, n) is not None
-               for n in syntax.walk(tree)):
+    copier = _SimplifiedCopy(numbers_of)
+    body = [copier.copy(s) for s in tree.body]
+    # A call replaced in the body, or one that would be outside it (what a walk of the whole
+    # function for a call to replace finds: a call's replacement in the copy needs only a
+    # look at its arguments' levels, which a replacement below it only raises).
+    if not copier.replaced and not any(
+            isinstance(n, gast.Call) and _replacement(numbers_of, n) is not None
+            for n in syntax.walk(tree)):
         return None  # no copy of the function when nothing would change
-    special = syntax.clone(tree)
+    special = syntax.clone_without(tree, ("body",))
+    special.body = body
     special.name = f"{tree.name}_floats"
-    special.body = [_Simplify(numbers_of).visit(s) for s in special.body]
-    optimize(special, set(temporaries))
+    optimize(special, set(temporaries), dead_code_to_fixed_point=True)
     if isinstance(special.body[0], gast.Expr) and isinstance(special.body[0].value,
                                                                gast.Constant):
         special.body[0].value.value = f"{tree.name} for Python floats: no shape bookkeeping."
