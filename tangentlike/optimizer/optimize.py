@@ -745,18 +745,10 @@ def _is_save(stmt: gast.stmt) -> bool:
     return anno.has_info(stmt) and anno.info(stmt).saves is not None
 
 
-def optimize(fn: gast.FunctionDef, temporaries: set[str], *,
-             dead_code_to_fixed_point: bool = False) -> None:
+def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
     """Optimize ``fn`` in place, to a fixed point: the passes run in turn until each has run
     once more without changing anything.  A function with a ``try`` statement is left as it
-    is: the passes assume that a block, once entered, runs to its end.
-
-    ``dead_code_to_fixed_point``: dead-code elimination runs again until it removes nothing
-    before the next pass runs.  A run removes the statements dead after it, not those read
-    only by the statements it removes (they go at its next run), so where the rest is a
-    chain of dead values, one cycle of every pass is spared per link.  The float version
-    (``versions/floats.py``) asks for it: its calls on numbers, once replaced, leave such
-    chains of saves and their values."""
+    is: the passes assume that a block, once entered, runs to its end."""
     if any(isinstance(s, gast.Try) for s in syntax.statements(fn.body, with_bodies=True)):
         return
 
@@ -788,9 +780,6 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str], *,
     # at its own fixed point, so it counts as a pass that changed nothing since (running it
     # again would find nothing; this spares that run).
     fixed_when_changed = {2, 3, 4}
-    if dead_code_to_fixed_point:
-        passes[7] = repeated(lambda fn, temporaries, facts: eliminate_dead_code(fn, facts))
-        fixed_when_changed.add(7)
     unchanged = 0  # passes run in a row that changed nothing
     for step in range(100 * len(passes)):
         index = step % len(passes)

@@ -226,7 +226,7 @@ def lower_floats(tree: gast.FunctionDef, numbers: set[str], scope: dict,
     special = syntax.clone_without(tree, ("body",))
     special.body = body
     special.name = f"{tree.name}_floats"
-    optimize(special, set(temporaries), dead_code_to_fixed_point=True)
+    optimize(special, set(temporaries))
     if isinstance(special.body[0], gast.Expr) and isinstance(special.body[0].value,
                                                                gast.Constant):
         special.body[0].value.value = f"{tree.name} for Python floats: no shape bookkeeping."

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 import tangentlike
-from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
 from tangentlike.versions import floats
 from tangentlike.versions.rewriter import Rewriter
@@ -82,31 +81,6 @@ def test_simplified_copy_equals_clone_then_rewrite(f) -> None:
                 for n in syntax.walk(tree))
     assert (copier.replaced > 0) == found
     assert (copier.replaced > 0) == (f is not arrays)  # (NumPy calls: nothing to replace)
-
-
-@pytest.mark.parametrize("f", [scalar, straight, loop])
-def test_dead_code_to_fixed_point_leaves_the_float_version(f, monkeypatch) -> None:
-    """The float version is optimized with dead-code elimination repeated until it removes
-    nothing (``optimize``'s ``dead_code_to_fixed_point``): its source is the one the
-    optimizer's usual cycles give, and the shortcut is taken."""
-    tangentlike.clear_cache()
-    versions = tangentlike.grad(f, wrt=(0, 1)).specializer
-    asked: list[bool] = []
-    optimize = floats.optimize
-
-    def usual(fn, temporaries, *, dead_code_to_fixed_point=False):
-        asked.append(dead_code_to_fixed_point)
-        optimize(fn, temporaries)
-
-    def write() -> str:
-        fn = floats.lower_floats(versions.tree, set(versions.numbers), versions.scope,
-                                 versions.temporaries)
-        return emit.to_source(fn)
-
-    fast = write()
-    monkeypatch.setattr(floats, "optimize", usual)
-    assert write() == fast
-    assert asked == [True]
 
 
 _NESTED = '''
