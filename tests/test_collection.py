@@ -20,6 +20,8 @@ def _young() -> set[int]:
 
 
 def test_kept_objects_go_to_the_oldest_generation():
+    if gc.get_freeze_count():  # (CPython 3.12 starts with objects in the permanent generation)
+        pytest.skip("objects are frozen already: nothing is promoted (the test below)")
     assert gc.isenabled()
     with collection.paused():
         assert not gc.isenabled()

@@ -41,8 +41,9 @@ def paused() -> Iterator[None]:
 
 
 def promote() -> None:
-    """Move every object the collector tracks to its oldest generation, unless the program
-    froze some (``gc.freeze``), which ``gc.unfreeze`` would thaw with ours."""
+    """Move every object the collector tracks to its oldest generation, unless some are
+    frozen already (``gc.freeze``: by the program, or by CPython 3.12 itself, which starts
+    with objects in the permanent generation), which ``gc.unfreeze`` would thaw with ours."""
     if gc.get_freeze_count() == 0:
         gc.freeze()
         gc.unfreeze()
