@@ -284,6 +284,34 @@ def _walked_fields(cls: type) -> tuple[str, ...]:
     return child_fields(cls)
 
 
+def walk_depth_first(roots: list[Any], leaves: tuple[type, ...] = ()) -> Iterator[Any]:
+    """Every node under ``roots`` (themselves included), depth first: the last root first,
+    and each node's children (:func:`child_nodes`, the same order) pushed after it is
+    given, so taken last to first.  A node of a class in ``leaves`` is given, not entered.
+    The walks that need this order or a pruning (``lifting.binding_counts``,
+    ``free_data.tree_names``) share it: its field look-up is per class, not a call per
+    node."""
+    entered: dict[type, tuple[str, ...]] = {}  # a class's fields to push, () for a leaf
+    node_class = gast.AST
+    todo = list(roots)
+    pop, push = todo.pop, todo.append
+    while todo:
+        node = pop()
+        yield node
+        cls = node.__class__
+        fields = entered.get(cls)
+        if fields is None:
+            fields = entered[cls] = () if issubclass(cls, leaves) else child_fields(cls)
+        for field in fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_class):
+                        push(item)
+            elif isinstance(value, node_class):
+                push(value)
+
+
 # Fields whose nodes have no children worth visiting: contexts and operators.
 _BARE_FIELDS = frozenset({"ctx", "op", "ops"})
 _WALK_FIELDS: dict[type, tuple[str, ...]] = {}

@@ -142,46 +142,32 @@ def without(args: gast.arguments, names: set[str]) -> gast.arguments:
 
 def binding_counts(fn: gast.FunctionDef) -> dict[str, int]:
     """How many times each name is bound in ``fn``'s own scope (parameters count).  One
-    walk, in ``syntax.child_nodes``' order, with what each node class is (a nested scope, a
-    name, a comprehension, a loop) and its ``syntax.child_fields`` looked up once per
-    class."""
+    walk (``syntax.walk_depth_first``, not entering nested functions and lambdas), with
+    what each node class is (a nested scope, a name, a comprehension, a loop) looked up
+    once per class."""
     counts: dict[str, int] = {}
     for p in params_of(fn.args):
         counts[p.id] = counts.get(p.id, 0) + 1
-    classes: dict[type, tuple[str | None, tuple[str, ...]]] = {}
-    node_class, load = gast.AST, gast.Load
-    todo = list(fn.body)
-    pop, push = todo.pop, todo.append
-    while todo:
-        node = pop()
+    kinds: dict[type, str | None] = {}
+    load = gast.Load
+    for node in syntax.walk_depth_first(fn.body, (gast.FunctionDef, gast.Lambda)):
         cls = node.__class__
-        known = classes.get(cls)
-        if known is None:
-            known = classes[cls] = (_binding_kind(cls), syntax.child_fields(cls))
-        kind, fields = known
-        if kind is not None:
-            if kind == "def":
-                counts[node.name] = counts.get(node.name, 0) + 1
-                continue
-            if kind == "lambda":
-                continue
-            if kind == "name":
-                if not isinstance(node.ctx, load):
-                    counts[node.id] = counts.get(node.id, 0) + 1
-            elif kind == "comprehension":  # bound once per element
-                for name in syntax.stored_names(node.target):
-                    counts[name] = counts.get(name, 0) + 1
-            else:  # a loop binds again each time
-                for name in syntax.stored_names(gast.Module(body=node.body, type_ignores=[])):
-                    counts[name] = counts.get(name, 0) + 1
-        for field in fields:  # (``syntax.child_nodes``, pushed in its order)
-            value = getattr(node, field, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, node_class):
-                        push(item)
-            elif isinstance(value, node_class):
-                push(value)
+        kind = kinds.get(cls, False)
+        if kind is False:
+            kind = kinds[cls] = _binding_kind(cls)
+        if kind is None:
+            continue
+        if kind == "def":
+            counts[node.name] = counts.get(node.name, 0) + 1
+        elif kind == "name":
+            if not isinstance(node.ctx, load):
+                counts[node.id] = counts.get(node.id, 0) + 1
+        elif kind == "comprehension":  # bound once per element
+            for name in syntax.stored_names(node.target):
+                counts[name] = counts.get(name, 0) + 1
+        elif kind == "loop":  # a loop binds again each time
+            for name in syntax.stored_names(gast.Module(body=node.body, type_ignores=[])):
+                counts[name] = counts.get(name, 0) + 1
     return counts
 
 

@@ -44,19 +44,16 @@ def tree_names(tree: gast.AST) -> TreeNames:
     ``gast.Try`` each walked the whole derivative (a quarter of a second at its first call
     for one of 8,000 statements).  The pipeline makes this walk of each generated function
     (``pipeline._import_user_globals`` reads its names) and hands the tree's to the
-    versions.  The walk is ``syntax.walk_names``' (the same children: ``syntax.child_fields``
-    of each class, looked up once per class with whether it is a ``Try``)."""
+    versions.  The walk is ``syntax.walk_depth_first``, a name a leaf (as in
+    ``syntax.walk_names``)."""
     loaded: set[str] = set()
     stored: set[str] = set()
     dotted: set[str] = set()
     has_try = False
-    name_class, attribute_class, load, store, param, node_class = (
-        gast.Name, gast.Attribute, gast.Load, gast.Store, gast.Param, gast.AST)
-    classes: dict[type, tuple[tuple[str, ...], bool]] = {}  # fields to walk, is a Try
-    todo = [tree]
-    pop, push = todo.pop, todo.append
-    while todo:
-        node = pop()
+    name_class, attribute_class, load, store, param = (
+        gast.Name, gast.Attribute, gast.Load, gast.Store, gast.Param)
+    is_try: dict[type, bool] = {}
+    for node in syntax.walk_depth_first([tree], (gast.Name,)):
         cls = node.__class__
         if cls is name_class:  # a leaf for the names (``syntax.walk_names``)
             context = node.ctx.__class__
@@ -64,25 +61,15 @@ def tree_names(tree: gast.AST) -> TreeNames:
                 loaded.add(node.id)
             elif context is store or context is param:
                 stored.add(node.id)
-            continue
-        if cls is attribute_class:
+        elif cls is attribute_class:
             chain = syntax.dotted_name(node)
             if chain is not None:
                 dotted.add(chain)
-        known = classes.get(cls)
-        if known is None:
-            known = classes[cls] = (syntax.child_fields(cls), issubclass(cls, gast.Try))
-        fields, is_try = known
-        if is_try:
-            has_try = True
-        for field in fields:
-            value = getattr(node, field, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, node_class):
-                        push(item)
-            elif isinstance(value, node_class):
-                push(value)
+        elif not has_try:
+            found = is_try.get(cls)
+            if found is None:
+                found = is_try[cls] = issubclass(cls, gast.Try)
+            has_try = found
     return TreeNames(frozenset(loaded), frozenset(stored), frozenset(dotted), has_try)
 
 
