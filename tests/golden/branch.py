@@ -10,8 +10,6 @@ from tangentlike.runtime import seed, unbroadcast, zeros_like
 def dbranch_da_db_dc(a, b, c, init_grad=1.0):
     """Gradient of branch with respect to a, b, c."""
     t1 = b > c
-    t2 = None
-    t3 = None
     if t1:
         t2 = math.sin(b)
         y = a * t2
@@ -22,19 +20,16 @@ def dbranch_da_db_dc(a, b, c, init_grad=1.0):
     ba = zeros_like(a)
     bb = zeros_like(b)
     bc = zeros_like(c)
-    bt2 = zeros_like(t2)
-    bt3 = zeros_like(t3)
 
     # Grad of: if b > c:
     if t1:
         # Grad of: y = a * math.sin(b)
         ba = ba + unbroadcast(by * t2, a)
-        bt2 = bt2 + unbroadcast(a * by, t2)
-        bb = bb + bt2 * math.cos(b)
+        bb = bb + unbroadcast(a * by, t2) * math.cos(b)
     else:
         # Grad of: y = a + b * c
         ba = ba + unbroadcast(by, a)
-        bt3 = bt3 + unbroadcast(by, t3)
+        bt3 = unbroadcast(by, t3)
         bb = bb + unbroadcast(bt3 * c, b)
         bc = bc + unbroadcast(b * bt3, c)
     return ba, bb, bc

@@ -68,7 +68,6 @@ def dtry_loop_dx(x, n, init_grad=1.0):
                 break
         stack.append(trips)
     t6 = error is not None
-    t7 = None
     if t6:
         t7 = isinstance(error, ValueError)
         if t7:

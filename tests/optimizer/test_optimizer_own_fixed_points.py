@@ -84,8 +84,9 @@ def test_own_fixed_points_are_the_plain_passes_repeated(label, source, options,
     monkeypatch.setattr(optimizer, "share_subexpressions", share)
     tangentlike.autodiff(f, **options)
     assert seen["inline"] and seen["propagate"] and seen["cse"], seen
-    if label == "chained":  # a round found what the one before made possible
-        assert seen["rounds"] >= 2, seen
+    # (rounds that find what the one before made possible: the direct tests below; since
+    # the adjoints of names local to a branch start from zero in its mirror, no function
+    # here needs a second round of the inliner)
 
 
 def test_names_in_reads_headers_and_nested_bodies() -> None:

@@ -191,7 +191,7 @@ class Adjoints:
             for name in names:
                 result.values[name] = self.namer.fresh(f"{name}_out")
                 self.namer.temporaries.add(result.values[name])
-                if self.adjoint(name) and not self.program.is_iteration_local(name):
+                if self.adjoint(name) and not self.program.adjoint_read_once(name):
                     result.adjoints[name] = self.namer.fresh(f"{self.adjoint(name)}_out")
                     self.namer.temporaries.add(result.adjoints[name])
         def adjoint_name(name: str) -> str | None:  # of a target: maybe its placeholder

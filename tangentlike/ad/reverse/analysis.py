@@ -48,6 +48,10 @@ class Program:
     copies: dict[str, set[str]]
     containers: frozenset[str]
     iteration_local: dict[StmtRef, tuple[str, ...]]
+    # names that live within one branch of an if enclosed by nothing but ifs: the branch's
+    # ``StmtRef`` (the if's) and which branch, True for the body (``_branch_local_names``)
+    branch_local: dict[str, tuple[StmtRef, bool]]
+    bound_once_in_branch: frozenset[str]  # those of them one statement binds
     mutated_arrays: frozenset[str]
     growing: frozenset[str]
     keyed_dicts: frozenset[str]  # dicts the function makes and sets keys in (d[k] = v)
@@ -73,6 +77,17 @@ class Program:
 
     def is_iteration_local(self, name: str) -> bool:
         return any(name in names for names in self.iteration_local.values())
+
+    def branch_local_names(self, branch: gast.If, body: bool) -> list[str]:
+        """The names local to the ``body`` (else the ``orelse``) of ``branch``, sorted."""
+        where = (self.ref(branch), body)
+        return sorted(n for n, at in self.branch_local.items() if at == where)
+
+    def adjoint_read_once(self, name: str) -> bool:
+        """Whether the adjoint of ``name`` starts from zero each time its binding runs and
+        nothing reads it after the adjoint of that binding: no ``bx_out`` copy, no reset
+        (a name local to one loop iteration, or bound once in the branch it is local to)."""
+        return self.is_iteration_local(name) or name in self.bound_once_in_branch
 
     def bound_before(self, stmt: gast.stmt, name: str) -> bool:
         """Whether a definition of ``name`` may reach ``stmt``."""
@@ -124,6 +139,7 @@ def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> P
 
     walk(body, 0, None)
     copies = copy_classes(fn.body)
+    branch_local = _branch_local_names(fn)
     return Program(
         fn=fn, parsed=parsed, active=frozenset(active), local_names=frozenset(local_names),
         body=tuple(body), order=tuple(statements), refs=refs, outer_loops=outer_loops,
@@ -131,6 +147,10 @@ def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> P
         containers=frozenset(_container_names(statements, parsed, local_names, copies)),
         iteration_local={refs[id(loop)]: tuple(names) for loop, names in
                          _iteration_local_names(statements, fn.body)},
+        branch_local={name: (refs[id(branch)], body)
+                      for name, (branch, body, _) in branch_local.items()},
+        bound_once_in_branch=frozenset(name for name, (_, _, bindings)
+                                       in branch_local.items() if bindings == 1),
         mutated_arrays=frozenset({setitem_base(s) for s in statements} - {None}),
         growing=frozenset(_growing_containers(statements)),
         keyed_dicts=frozenset(_keyed_dicts(statements)),
@@ -298,6 +318,83 @@ def _iteration_local_names(statements: list[gast.stmt], body: list[gast.stmt],
                 seen |= syntax.all_names(stmt)
         result.append((loop, local))
     return result
+
+
+def _branch_local_names(fn: gast.FunctionDef) -> dict[str, tuple[gast.If, bool, int]]:
+    """The names that live within one branch of an ``if`` (True: its body) which only ifs
+    enclose, the innermost such branch, and how many statements bind it: every statement that mentions the name is in the
+    branch, and the first binds it, directly in the branch, without reading it.  The
+    backward sweep's mirror of the branch runs exactly when the branch ran (the if's test
+    is the same, and no loop runs either twice), after the name was bound, so the
+    name needs no value before the if (``build.initial_values``) and its adjoint starts
+    from zero in the mirror (``Sweeps.backward_if``) instead of before the backward sweep."""
+    ifs = []  # (the if, its branch, the branch's body), outermost first
+
+    def collect(block: list[gast.stmt]) -> None:
+        for stmt in block:
+            if isinstance(stmt, gast.If):
+                ifs.extend([(stmt, True, stmt.body), (stmt, False, stmt.orelse)])
+                collect(stmt.body)
+                collect(stmt.orelse)
+
+    collect(fn.body)
+    if not ifs:
+        return {}
+    mentions = {id(s): _mentioned(s) for s in syntax.statements(fn.body, with_bodies=False)}
+    total: dict[str, int] = {}
+    for names in mentions.values():
+        for name in names:
+            total[name] = total.get(name, 0) + 1
+    params = syntax.stored_names(fn.args)
+    local: dict[str, tuple[gast.If, bool, int]] = {}
+    for branch, body, block in ifs:
+        inside = list(syntax.statements(block, with_bodies=False))
+        if any(isinstance(s, gast.Return) for s in inside):
+            continue
+        counts: dict[str, int] = {}
+        bindings: dict[str, int] = {}
+        first: dict[str, gast.stmt] = {}
+        for stmt in inside:
+            for name in mentions[id(stmt)]:
+                counts[name] = counts.get(name, 0) + 1
+                first.setdefault(name, stmt)
+            for name in _bound(stmt):
+                bindings[name] = bindings.get(name, 0) + 1
+        direct = {id(s) for s in block}
+        for name, count in counts.items():
+            stmt = first[name]
+            if (count == total[name] and name not in params and id(stmt) in direct
+                    and isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                    and syntax.is_name(stmt.targets[0], name)
+                    and name not in syntax.loaded_names(stmt.value)):
+                local[name] = (branch, body, bindings[name])  # (an inner one, later, wins)
+    return local
+
+
+def _mentioned(stmt: gast.stmt) -> set[str]:
+    """The names a statement mentions itself: a compound statement's header, not its blocks
+    (a gradient hook's ``with`` and a ``try``'s handlers whole: their bodies are not
+    statements of the walk)."""
+    if isinstance(stmt, (gast.If, gast.While)):
+        return syntax.all_names(stmt.test)
+    if isinstance(stmt, gast.For):
+        return syntax.all_names(stmt.target) | syntax.all_names(stmt.iter)
+    if isinstance(stmt, gast.Try):
+        return set().union(set(), *(syntax.all_names(h) for h in stmt.handlers),
+                           *(syntax.all_names(s) for s in stmt.finalbody))
+    return syntax.all_names(stmt)
+
+
+def _bound(stmt: gast.stmt) -> set[str]:
+    """The names a statement binds itself (a compound statement: in its header)."""
+    if isinstance(stmt, (gast.If, gast.While)):
+        return set()
+    if isinstance(stmt, gast.For):
+        return syntax.stored_names(stmt.target)
+    if isinstance(stmt, gast.Try):
+        return set().union(set(), *(syntax.stored_names(h) for h in stmt.handlers),
+                           *(syntax.stored_names(s) for s in stmt.finalbody))
+    return syntax.stored_names(stmt)
 
 
 def _names_outside(loop: gast.stmt, body: list[gast.stmt]) -> set[str]:

@@ -56,9 +56,10 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
     """The joint derivative function of a normalized, annotated function.  ``pairs(f, wrt)``
     names the forward and backward halves of the derivative of a user function ``f``."""
     program, adjoints, saves = plan(fn, parsed, activity, namer, namespace, pairs)
-    sweeps = Sweeps(program, adjoints, saves, options.snapshots)
     params = parameter_names(fn)
     wrt_names = [params[i] for i in options.wrt]
+    zero_order = _zero_init_order(program, adjoints, wrt_names)
+    sweeps = Sweeps(program, adjoints, saves, options.snapshots, zero_order)
     body = list(program.body)
     returned = fn.body[-1].value
     backward_sweep = sweeps.backward(body)
@@ -68,8 +69,9 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
                                                   gast.List(elts=[], ctx=gast.Load()))))
     seed_statements, seeded = seed(adjoints, options, returned)
     zeroed = {}  # name -> its adjoint, in the order of the zero initialisations
-    for name in _zero_init_order(program, adjoints, wrt_names):
-        if name in seeded or program.is_iteration_local(name):
+    for name in zero_order:
+        if (name in seeded or program.is_iteration_local(name)
+                or name in program.branch_local):  # (zeroed in the branch's mirror)
             continue
         # (forced: a wrt input the output does not depend on still gets a zero gradient)
         zeroed[name] = adjoints.adjoint.force(name)
@@ -85,6 +87,7 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
         needed = set().union(*(syntax.loaded_names(s) for s in backward))
         if options.preserve_result:
             needed |= syntax.loaded_names(returned)
+        needed -= program.branch_local.keys()  # (read only where their branch ran)
     forward = initial_values(saves, forward, params, needed)
     grads = [syntax.load(adjoints.names[n]) for n in wrt_names]
     value: list[gast.expr] = []

@@ -84,7 +84,7 @@ class _Planner:
         restore = syntax.loaded_names(stmt.targets[0]) if base is not None else set()
         resets, captures = set(), set()
         if adjoint and self.program.depths[self.program.ref(stmt)]:
-            resets = {n for n in adjoint.adjoints if not self.program.is_iteration_local(n)
+            resets = {n for n in adjoint.adjoints if not self.program.adjoint_read_once(n)
                       and self.program.bound_before(stmt, n)}
             captures = {n for n in self.adjoints.targets(stmt)
                         if adjoint.values[n] in body_reads}

@@ -37,8 +37,10 @@ class Sweeps:
     backward loop indices the first time it needs them."""
 
     def __init__(self, program: Program, adjoints: Adjoints, plan: SavePlan,
-                 snapshots: int | None = None):
+                 snapshots: int | None = None, zero_order: list[str] | None = None):
         self.program, self.adjoints, self.plan = program, adjoints, plan
+        # the names whose adjoints start from zero, in the order of their initialisations
+        self.zero_order = zero_order or []
         # grad(f, snapshots=k): the top-level loops, checkpointed (checkpointed.py)
         self.checkpointed = None if snapshots is None else CheckpointedLoops(self, snapshots)
         self.stack: str | None = None
@@ -308,7 +310,7 @@ class Sweeps:
                 if n in adjoint.adjoints:
                     out.append(generated(syntax.assign(
                         adjoint.adjoints[n], syntax.load(self.adjoints.adjoint(n)))))
-                    if not self.program.is_iteration_local(n):  # else zeroed per iteration
+                    if not self.program.adjoint_read_once(n):  # else zeroed before
                         out.append(self.adjoints.zero(n))
             out += adjoint.body
         return out + restore
@@ -320,7 +322,16 @@ class Sweeps:
         orelse = self.backward(stmt.orelse, depth + 1, origin, steps)
         if not body and not orelse:
             return []
+        body = self.zeros_of_branch(stmt, True) + body if body else body
+        orelse = self.zeros_of_branch(stmt, False) + orelse if orelse else orelse
         return [gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse)]
+
+    def zeros_of_branch(self, branch: gast.If, body: bool) -> list[gast.stmt]:
+        """The zero initialisations of the adjoints of the names local to a branch
+        (``Program.branch_local``), at the start of its mirror: where the branch ran."""
+        local = set(self.program.branch_local_names(branch, body))
+        return [self.adjoints.zero(n, self.adjoints.adjoint.force(n))
+                for n in self.zero_order if n in local]
 
     def zeroed_by_shape(self, loop: gast.stmt) -> list[str]:
         """The loop's own names whose adjoints start each backward iteration at zero, shaped
