@@ -322,12 +322,13 @@ def _iteration_local_names(statements: list[gast.stmt], body: list[gast.stmt],
 
 def _branch_local_names(fn: gast.FunctionDef) -> dict[str, tuple[gast.If, bool, int]]:
     """The names that live within one branch of an ``if`` (True: its body) which only ifs
-    enclose, the innermost such branch, and how many statements bind it: every statement that mentions the name is in the
-    branch, and the first binds it, directly in the branch, without reading it.  The
-    backward sweep's mirror of the branch runs exactly when the branch ran (the if's test
-    is the same, and no loop runs either twice), after the name was bound, so the
-    name needs no value before the if (``build.initial_values``) and its adjoint starts
-    from zero in the mirror (``Sweeps.backward_if``) instead of before the backward sweep."""
+    enclose, with the innermost such branch and how many statements bind the name there:
+    every statement that mentions the name is in the branch, and the first binds it,
+    directly in the branch, without reading it.  The backward sweep's mirror of the branch
+    runs exactly when the branch ran (the if's test is the same, and no loop runs either
+    twice), after the name was bound, so the name needs no value before the if
+    (``build.initial_values``) and its adjoint starts from zero in the mirror
+    (``Sweeps.backward_if``) instead of before the backward sweep."""
     ifs = []  # (the if, its branch, the branch's body), outermost first
 
     def collect(block: list[gast.stmt]) -> None:
