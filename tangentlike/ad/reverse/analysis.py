@@ -79,9 +79,15 @@ class Program:
         return any(name in names for names in self.iteration_local.values())
 
     def branch_local_names(self, branch: gast.If, body: bool) -> list[str]:
-        """The names local to the ``body`` (else the ``orelse``) of ``branch``, sorted."""
-        where = (self.ref(branch), body)
-        return sorted(n for n, at in self.branch_local.items() if at == where)
+        """The names local to the ``body`` (else the ``orelse``) of ``branch``."""
+        return self._by_branch.get((self.ref(branch), body), [])
+
+    @functools.cached_property
+    def _by_branch(self) -> dict[tuple[StmtRef, bool], list[str]]:
+        by_branch: dict[tuple[StmtRef, bool], list[str]] = {}
+        for name, where in self.branch_local.items():
+            by_branch.setdefault(where, []).append(name)
+        return by_branch
 
     def adjoint_read_once(self, name: str) -> bool:
         """Whether the adjoint of ``name`` starts from zero each time its binding runs and
@@ -325,8 +331,8 @@ def _branch_local_names(fn: gast.FunctionDef) -> dict[str, tuple[gast.If, bool, 
     enclose, with the innermost such branch and how many statements bind the name there:
     every statement that mentions the name is in the branch, and the first binds it,
     directly in the branch, without reading it.  The backward sweep's mirror of the branch
-    runs exactly when the branch ran (the if's test is the same, and no loop runs either
-    twice), after the name was bound, so the name needs no value before the if
+    runs exactly when the branch ran (its if tests the same value, and no loop runs the
+    branch again), after the name was bound, so the name needs no value before the if
     (``build.initial_values``) and its adjoint starts from zero in the mirror
     (``Sweeps.backward_if``) instead of before the backward sweep."""
     ifs = []  # (the if, its branch, the branch's body), outermost first

@@ -39,8 +39,9 @@ class Sweeps:
     def __init__(self, program: Program, adjoints: Adjoints, plan: SavePlan,
                  snapshots: int | None = None, zero_order: list[str] | None = None):
         self.program, self.adjoints, self.plan = program, adjoints, plan
-        # the names whose adjoints start from zero, in the order of their initialisations
-        self.zero_order = zero_order or []
+        # the names whose adjoints start from zero -> their place in the order of their
+        # initialisations
+        self.zero_order = {name: k for k, name in enumerate(zero_order or ())}
         # grad(f, snapshots=k): the top-level loops, checkpointed (checkpointed.py)
         self.checkpointed = None if snapshots is None else CheckpointedLoops(self, snapshots)
         self.stack: str | None = None
@@ -329,9 +330,10 @@ class Sweeps:
     def zeros_of_branch(self, branch: gast.If, body: bool) -> list[gast.stmt]:
         """The zero initialisations of the adjoints of the names local to a branch
         (``Program.branch_local``), at the start of its mirror: where the branch ran."""
-        local = set(self.program.branch_local_names(branch, body))
+        local = self.program.branch_local_names(branch, body)
+        order = self.zero_order
         return [self.adjoints.zero(n, self.adjoints.adjoint.force(n))
-                for n in self.zero_order if n in local]
+                for n in sorted((n for n in local if n in order), key=order.get)]
 
     def zeroed_by_shape(self, loop: gast.stmt) -> list[str]:
         """The loop's own names whose adjoints start each backward iteration at zero, shaped
