@@ -398,7 +398,8 @@ def _normalized(parsed: ParsedFunction, namer: Namer, namespace: Namespace,
     bindings = Counter(n.id for n in names if isinstance(n.ctx, (gast.Store, gast.Param)))
     free = {n.id for n in names if n.ctx.__class__ is gast.Load} - set(bindings)
     local = set(bindings) | set(params)
-    dropped = share_repeated_values(fn, namer.temporaries, lambda f: resolve(f, parsed, local))
+    dropped = share_repeated_values(fn, namer.temporaries, lambda f: resolve(f, parsed, local),
+                                    names)
     # each dropped statement bound one name (its only binding: a single name target, a
     # value of names and literals)
     bindings.subtract(dropped.keys())  # (a dropped name is read no more: its reads read

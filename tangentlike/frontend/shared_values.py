@@ -28,10 +28,13 @@ from tangentlike.rules.registry import is_pure_function
 
 
 def share_repeated_values(fn: gast.FunctionDef, temporaries: set[str],
-                          resolve: Callable[[gast.expr], Any]) -> dict[str, str]:
+                          resolve: Callable[[gast.expr], Any],
+                          names: list[gast.Name] | None = None) -> dict[str, str]:
     """Drop the repeated computations of ``fn`` (see the module docstring), in place.
-    ``resolve``: a callee's expression -> the object it names.  Each temporary whose binding
-    was dropped (its only one), with the temporary now read instead (empty: none was)."""
+    ``resolve``: a callee's expression -> the object it names; ``names``: every Name in
+    ``fn`` (``syntax.walk_names(fn)``), where the caller has them.  Each temporary whose
+    binding was dropped (its only one), with the temporary now read instead (empty: none
+    was)."""
     resolve = _once_per_node(resolve)  # (each callee is looked at by two or three tests)
     counts = dataflow.definition_counts(fn)
     once = {n for n in temporaries if counts.get(n) == 1}
@@ -41,7 +44,9 @@ def share_repeated_values(fn: gast.FunctionDef, temporaries: set[str],
         return renames
     _block(fn.body, candidates, resolve, renames)
     if renames:
-        _read_as(fn, renames)
+        # (the pass adds no Name, so ``names`` holds every one left in ``fn``; renaming
+        # those of a dropped statement too changes nothing that is kept)
+        _read_as(syntax.walk_names(fn) if names is None else names, renames)
     return renames
 
 
@@ -217,10 +222,10 @@ def _mutable(fn: gast.FunctionDef, resolve: Callable) -> set[str]:
     return found
 
 
-def _read_as(fn: gast.FunctionDef, renames: dict[str, str]) -> None:
-    """Reads of the dropped temporaries read the ones kept (in place, every name in
-    ``fn``)."""
-    for node in syntax.walk_names(fn):
+def _read_as(names: list[gast.Name], renames: dict[str, str]) -> None:
+    """Reads of the dropped temporaries read the ones kept (in place, among ``names``:
+    every Name of the function)."""
+    for node in names:
         if node.ctx.__class__ is gast.Load:
             kept = renames.get(node.id)
             if kept is not None:
