@@ -6,21 +6,24 @@ statements against the statements of ``syntax.walk``.
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import importlib.util
 import sys
 import textwrap
 
 import gast
+import numpy as np
 from support import functions_of_test_modules
 
 from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend import normalize as normalize_module
-from tangentlike.frontend import operands, parsing
+from tangentlike.frontend import operands, parsing, shared_values
 from tangentlike.frontend.function_walk import FunctionFacts, function_facts
 from tangentlike.frontend.normalize import _statements_walked, normalize
 from tangentlike.frontend.ufunc_keywords import KEYWORDS
+from tangentlike.rules.registry import is_pure_function
 
 _HANDMADE = textwrap.dedent("""
     def g(x, ys, *, n=2):
@@ -143,3 +146,61 @@ def test_skipped_checks_change_nothing(monkeypatch, tmp_path) -> None:
         assert fast == _normalized(func, _every_check), func.__qualname__
         refused += fast.startswith("UnsupportedSyntaxError")
     assert refused > 5 and sum(bool(w) for w in written) > 5
+
+
+def _mutable_walked(fn: gast.FunctionDef, resolve) -> set[str]:
+    """``shared_values._mutable`` before it read ``walked`` (the reference): its own walk."""
+    found: set[str] = set()
+    for node in syntax.walk(fn):
+        if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(
+                node.ctx, (gast.Store, gast.Del)):
+            found.update(n.id for n in syntax.walk_names(node.value))
+        elif isinstance(node, gast.AugAssign):
+            found.update(n.id for n in syntax.walk_names(node.target))
+        elif isinstance(node, gast.Call):
+            if isinstance(node.func, gast.Attribute):
+                found.update(n.id for n in syntax.walk_names(node.func.value))
+            if not is_pure_function(resolve(node.func)):
+                found.update(n.id for a in node.args + [k.value for k in node.keywords]
+                             for n in syntax.walk_names(a))
+            found.update(n.id for k in node.keywords if k.arg == "out"
+                         for n in syntax.walk_names(k.value))
+    return found
+
+
+def test_shared_values_walk() -> None:
+    """``shared_values.walked``: the Names of ``syntax.walk_names``, and the changed names
+    ``_mutable`` finds from it against its own walk, on every normalized test function (and
+    one with annotations, which the Names leave out and the changes do not)."""
+    annotated = syntax.parse(textwrap.dedent("""
+        def g(x: np.ndarray, y: h(t, out=u)):
+            z = x.copy()
+            z[0] += y
+            w = z
+            w.a = 1
+            del w[0]
+            q(x, out=y)
+            return z
+        """)).body[0]
+    functions = [annotated]
+    for func in functions_of_test_modules():
+        try:
+            parsed = parsing.parse_function(func)
+            functions.append(normalize(parsed, Namer(syntax.all_names(parsed.node))))
+        except Exception:  # (a refused function)
+            continue
+    changed = 0
+    for fn in functions:
+        walk = shared_values.walked(fn)
+        assert collections.Counter(map(id, walk.names)) == collections.Counter(
+            map(id, syntax.walk_names(fn)))
+        pure = len(syntax.stored_names(fn)) % 2  # (every call pure in about half of them)
+
+        def resolve(func: gast.expr, pure=pure) -> object:
+            return np.sin if pure else print
+        expected = _mutable_walked(fn, resolve)
+        assert shared_values._mutable(walk, resolve) == expected
+        changed += bool(expected)
+    assert changed > 100
+    assert {"t", "u", "z", "w", "x", "y"} <= shared_values._mutable(
+        shared_values.walked(annotated), lambda func: print)
