@@ -143,7 +143,7 @@ def _block(body: list[gast.stmt], candidates: set[str], resolve: Callable,
             del table[old], reads[old]
         if key is not None:
             table[key] = stmt.targets[0].id
-            reads[key] = {renames.get(n, n) for n in syntax.loaded_names(stmt.value)}
+            reads[key] = {renames.get(n, n) for n in _value_reads(stmt.value)}
             for name in reads[key]:
                 readers.setdefault(name, set()).add(key)
         kept.append(stmt)
@@ -175,6 +175,32 @@ def _key(stmt: gast.stmt, candidates: set[str], resolve: Callable,
     if not all(_plain(o) for o in operands):
         return None
     return _value_key(value, renames)
+
+
+def _value_reads(node: gast.expr) -> set[str]:
+    """The names a value ``_key`` takes reads (``syntax.loaded_names(node)``): its
+    operands' names (names, literals and tuples of them), and a callee's name or the name
+    an attribute chain starts from; any other callee is walked."""
+    cls = node.__class__
+    if cls is gast.Call:
+        func = node.func
+        while func.__class__ is gast.Attribute:
+            func = func.value
+        if func.__class__ is not gast.Name:
+            return syntax.loaded_names(node)
+        found = {func.id}
+        operands = [*node.args, *(k.value for k in node.keywords)]
+    elif cls is gast.BinOp:
+        found, operands = set(), [node.left, node.right]
+    else:  # (a UnaryOp)
+        found, operands = set(), [node.operand]
+    while operands:
+        operand = operands.pop()
+        if operand.__class__ is gast.Name:
+            found.add(operand.id)
+        elif operand.__class__ is gast.Tuple:
+            operands += operand.elts
+    return found
 
 
 def _value_key(node: gast.expr, renames: dict[str, str]) -> Hashable:

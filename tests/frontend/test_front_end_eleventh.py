@@ -16,6 +16,7 @@ import gast
 import numpy as np
 from support import functions_of_test_modules
 
+import tangentlike
 from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend import normalize as normalize_module
@@ -204,3 +205,30 @@ def test_shared_values_walk() -> None:
     assert changed > 100
     assert {"t", "u", "z", "w", "x", "y"} <= shared_values._mutable(
         shared_values.walked(annotated), lambda func: print)
+
+
+def test_value_reads_are_loaded_names(monkeypatch) -> None:
+    """``shared_values._value_reads`` against ``syntax.loaded_names``: on hand-made values
+    of each kind the pass keys, and on every value it keys while test functions are
+    differentiated."""
+    for text in ["f(a, (b, 1), k=c)", "np.linalg.norm(a, axis=(0, b))", "fs[i](a)",
+                 "g(h)(a)", "a + (b, c)", "-a", "+(1, a)", "m.f(a, None, 'x')"]:
+        value = gast.parse(text).body[0].value
+        assert shared_values._value_reads(value) == syntax.loaded_names(value), text
+    compared = []
+    value_reads = shared_values._value_reads
+
+    def reads(node: gast.expr) -> set[str]:
+        compared.append(node)
+        assert value_reads(node) == syntax.loaded_names(node), syntax.dump(node)
+        return value_reads(node)
+
+    monkeypatch.setattr(shared_values, "_value_reads", reads)
+    for func in functions_of_test_modules(["golden_functions", "containers_functions",
+                                           "control_flow_functions", "calls_functions"]):
+        tangentlike.clear_cache()
+        try:
+            tangentlike.grad(func)
+        except tangentlike.TangentlikeError:
+            continue
+    assert len(compared) > 100
