@@ -1,8 +1,9 @@
 """The front end's shortcuts of the eleventh round (issue 18 item 5) give what they skip or
 replace: ``function_facts``' node classes and keywords against walks of their own, the
 normalizer with its skipped checks (no class ``check_expression`` refuses, no ufunc keyword)
-against the normalizer that makes them, and ``_copy_written_parameters``' walk of the
-statements against the statements of ``syntax.walk``.
+against the normalizer that makes them, ``_copy_written_parameters``' walk of the
+statements against the statements of ``syntax.walk``, and the shared values' one walk
+(``walked``: the Names, ``_mutable``) and ``_value_reads`` against the walks they replace.
 """
 from __future__ import annotations
 
