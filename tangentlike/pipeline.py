@@ -44,7 +44,7 @@ from tangentlike.frontend.inlining import inline_helpers
 from tangentlike.frontend.normalize import normalize
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction, parse_function, use_default_values
-from tangentlike.frontend.shared_values import share_repeated_values
+from tangentlike.frontend.shared_values import share_repeated_values, walked
 from tangentlike.frontend.varargs import as_wrapped, has_star_parameters
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.template import Namespace
@@ -394,11 +394,13 @@ def _normalized(parsed: ParsedFunction, namer: Namer, namespace: Namespace,
     """The user's function in A-normal form, each value written twice computed once, the
     names it binds (``syntax.stored_names``) and the names it reads and does not bind."""
     fn = normalize(parsed, namer, namespace=namespace)
-    names = syntax.walk_names(fn)
+    walk = walked(fn)  # (one walk: the names, and what shared values reads)
+    names = walk.names
     bindings = Counter(n.id for n in names if isinstance(n.ctx, (gast.Store, gast.Param)))
     free = {n.id for n in names if n.ctx.__class__ is gast.Load} - set(bindings)
     local = set(bindings) | set(params)
-    dropped = share_repeated_values(fn, namer.temporaries, lambda f: resolve(f, parsed, local))
+    dropped = share_repeated_values(fn, namer.temporaries, lambda f: resolve(f, parsed, local),
+                                    walk)
     # each dropped statement bound one name (its only binding: a single name target, a
     # value of names and literals)
     bindings.subtract(dropped.keys())  # (a dropped name is read no more: its reads read

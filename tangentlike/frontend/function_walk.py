@@ -1,6 +1,8 @@
 """What the normalizer reads of the user's function before it starts (after functions
 are lowered), found in one walk of it: the names it binds, the lists it appends to, the
-names spreading must leave alone (``spreading.py``) and its first ``yield``."""
+names spreading must leave alone (``spreading.py``), its first ``yield``, and which node
+classes and call keywords it holds (a later walk that looks only for those is skipped where
+the function has none)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,6 +26,10 @@ class FunctionFacts:
     grown: set[str]
     # the first ``yield`` or ``yield from`` in ``syntax.walk``'s order, None if none
     first_yield: gast.expr | None
+    # the classes of the nodes ``syntax.walk`` gives (no contexts or operators)
+    classes: set[type]
+    # the keywords' names of its calls (None for ``**d``)
+    keywords: set[str | None]
 
 
 def function_facts(node: gast.FunctionDef) -> FunctionFacts:
@@ -33,15 +39,19 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
     names whose value another name or function may reach (so change a list's length or a
     dict's keys): every name read other than spread (``*xs``, ``**d``), indexed
     (``xs[i]``), looped over (``for x in xs``) or measured (``len(xs)``); the names bound
-    (``Store`` and ``Param`` names), those appended to, and the first ``yield``."""
+    (``Store`` and ``Param`` names), those appended to, the first ``yield``, the classes
+    of its nodes and the names of its calls' keywords."""
     changed = set()
     kept = set()  # the ids of the reads that do not share
     read: list[gast.Name] = []
     bound = set()
     grown = set()
     first_yield = None
+    classes = set()
+    keywords = set()
     for sub in syntax.walk(node):
         cls = sub.__class__
+        classes.add(cls)
         if cls is gast.Name:
             ctx = sub.ctx.__class__
             if ctx is gast.Load:
@@ -63,7 +73,11 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
                     grown.add(func.value.id)
             elif isinstance(func, gast.Name) and func.id == "len" and len(sub.args) == 1:
                 kept.add(id(sub.args[0]))
-        elif cls is gast.Starred or cls is gast.keyword and sub.arg is None:
+        elif cls is gast.keyword:
+            keywords.add(sub.arg)
+            if sub.arg is None:
+                kept.add(id(sub.value))
+        elif cls is gast.Starred:
             kept.add(id(sub.value))
         elif isinstance(sub, (gast.AugAssign, gast.For, gast.comprehension)):
             changed |= syntax.stored_names(sub.target)
@@ -74,4 +88,4 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
         elif isinstance(sub, (gast.Yield, gast.YieldFrom)) and first_yield is None:
             first_yield = sub
     return FunctionFacts(changed, {sub.id for sub in read if id(sub) not in kept}, bound,
-                         grown, first_yield)
+                         grown, first_yield, classes, keywords)

@@ -21,6 +21,9 @@ if/for/while names are overwritten, and reverse mode saves what it needs.
 """
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
+
 import gast
 
 from tangentlike import runtime
@@ -36,6 +39,7 @@ from tangentlike.frontend.in_place import lower_in_place_writes
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.ufunc_at import lower_ufunc_at
+from tangentlike.frontend.ufunc_keywords import KEYWORDS as UFUNC_KEYWORDS
 from tangentlike.frontend.ufunc_keywords import rewrite_ufunc_keywords
 from tangentlike.rules.surgery import insert_grad_of
 from tangentlike.rules.template import Namespace
@@ -303,14 +307,9 @@ def _copy_written_parameters(normalizer: Normalizer, body: list[gast.stmt]) -> N
     written: dict[str, gast.stmt] = {}  # parameter -> the first statement writing into it
     updated: dict[str, gast.stmt] = {}  # x += v
     augmented: set[int] = set()  # the targets of x += v
-    stored: list[gast.Name] = []  # the names bound
-    for stmt in body:  # (one walk)
-        for node in syntax.walk(stmt):
+    for stmt in body:
+        for node in _statements_walked(stmt):
             cls = node.__class__
-            if cls is gast.Name:
-                if node.ctx.__class__ is gast.Store:
-                    stored.append(node)
-                continue
             if cls is gast.AugAssign:
                 augmented.add(id(node.target))
                 if node.target.__class__ is gast.Name:
@@ -324,7 +323,11 @@ def _copy_written_parameters(normalizer: Normalizer, body: list[gast.stmt]) -> N
                 if (isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store)
                         and isinstance(sub.value, gast.Name) and sub.value.id in params):
                     written.setdefault(sub.value.id, node)
-    rebound = {n.id for n in stored if id(n) not in augmented}
+    if not written and not updated:
+        normalizer.written_parameters = []
+        return  # (the usual case: no walk of every name for those bound)
+    rebound = {n.id for stmt in body for n in syntax.walk_names(stmt)
+               if n.ctx.__class__ is gast.Store and id(n) not in augmented}
     written_back = [p for p in params if p not in rebound and (p in written or p in updated)]
     for param in written_back:  # the body reads only the copy, and so does the derivative
         written.setdefault(param, updated.get(param))
@@ -342,6 +345,27 @@ def _copy_written_parameters(normalizer: Normalizer, body: list[gast.stmt]) -> N
             normalizer.helper(runtime.copy_of), [syntax.load(param)]))
         normalizer.callers.discard(param)
     normalizer.written_parameters = written_back
+
+
+# The fields of a statement, an ``except`` handler or a ``case`` that hold statements.
+_BLOCK_FIELDS = frozenset({"body", "orelse", "handlers", "finalbody", "cases"})
+
+
+def _statements_walked(stmt: gast.stmt) -> Iterator[gast.AST]:
+    """The statements of ``syntax.walk(stmt)`` (with the handlers and cases between them)
+    in its order, without the expressions.  The same order: a statement's parent is a
+    statement, handler or case, so each is at the depth it has in the whole tree, and a
+    breadth-first walk lists each depth's nodes in the order of their parents."""
+    todo = deque([stmt])
+    pop, extend = todo.popleft, todo.extend
+    while todo:
+        node = pop()
+        yield node
+        for field in node._fields:
+            if field in _BLOCK_FIELDS:
+                value = getattr(node, field, None)
+                if value.__class__ is list:
+                    extend(value)
 
 
 def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
@@ -371,8 +395,10 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
             "return a value (a list of the values) instead of yielding them")
     body = desugar(parsed, namer)
     body = lower_in_place_writes(body, normalizer)
-    rewrite_ufunc_keywords(body, parsed, lambda obj, preferred: preferred if namespace is None
-                           else namespace.name_for(obj, preferred))
+    if not normalizer.facts.keywords.isdisjoint(UFUNC_KEYWORDS):  # (desugar and in_place
+        # make no keyword of their own: without one in the function, it finds no call)
+        rewrite_ufunc_keywords(body, parsed, lambda obj, preferred: preferred
+                               if namespace is None else namespace.name_for(obj, preferred))
     normalizer.locals |= set().union(*(syntax.stored_names(s) for s in body))
     body = lower_ufunc_at(body, parsed, normalizer.locals, normalizer.helper)
     # A parameter re-bound inside if/for/while is worked on under a name of its own, so the

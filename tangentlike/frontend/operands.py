@@ -59,6 +59,10 @@ class ExpressionSplitter:
         self.locals = set(self.facts.bound)  # (syntax.stored_names(parsed.node))
         # lists the function appends to (their length changes after a read)
         self.grown = self.facts.grown
+        # Whether ``check_expression`` has anything to find: the statements it checks are
+        # this function's, desugared (desugar, in_place and ufunc_at make none of these
+        # classes), so where the walk above met none of them, no check finds one.
+        self.may_hold_unsupported = not self.facts.classes.isdisjoint(UNSUPPORTED_EXPRESSIONS)
         self.current: dict[str, str] = {}  # user name -> the name of its live version
         self.versions: dict[str, str] = {}  # the name of each version -> the user's name
         self.defined: set[str] = set()
@@ -78,6 +82,8 @@ class ExpressionSplitter:
         )
 
     def check_expression(self, node: gast.AST) -> None:
+        if not self.may_hold_unsupported:
+            return
         found = []  # (one walk: the spread arguments are known once it is done)
         spread = set()  # f(*xs): see spread
         for sub in syntax.walk(node):

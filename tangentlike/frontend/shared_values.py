@@ -19,6 +19,7 @@ are the same, float for float: the primal invariant holds.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import gast
@@ -27,21 +28,79 @@ from tangentlike.core import dataflow, syntax
 from tangentlike.rules.registry import is_pure_function
 
 
+@dataclass
+class Walked:
+    """What the pass reads of a function, from one walk of it (:func:`walked`)."""
+
+    names: list[gast.Name]  # every Name in it (the set ``syntax.walk_names`` gives)
+    written: list[gast.expr]  # what is written into: ``t`` of ``t[i] = v``, ``t.a = v``,
+    # ``del t[i]``, and the target of ``t += v``
+    calls: list[gast.Call]  # every call
+
+
+def walked(fn: gast.AST) -> Walked:
+    """One walk of ``fn`` for :class:`Walked` (``_normalized`` reads its names too).  The
+    names are those ``syntax.walk_names`` gives, which does not enter a Name's annotation
+    (a parameter's); what is written into and the calls are those of ``syntax.walk``, which
+    does."""
+    names: list[gast.Name] = []
+    written: list[gast.expr] = []
+    calls: list[gast.Call] = []
+    annotations: list[gast.expr] = []
+    fields_of: dict[type, tuple[str, ...]] = {}
+    todo: list[Any] = [fn]
+    pop, push, extend = todo.pop, todo.append, todo.extend
+    while todo:
+        node = pop()
+        cls = node.__class__
+        if cls is gast.Name:
+            names.append(node)
+            if node.annotation is not None:
+                annotations.append(node.annotation)
+            continue
+        if cls is gast.Call:
+            calls.append(node)
+        elif cls is gast.Subscript or cls is gast.Attribute:
+            if node.ctx.__class__ is gast.Store or node.ctx.__class__ is gast.Del:
+                written.append(node.value)
+        elif cls is gast.AugAssign:
+            written.append(node.target)
+        fields = fields_of.get(cls)
+        if fields is None:  # (a field's value that is no node, None or a string: no fields)
+            fields = fields_of[cls] = syntax.child_fields(cls) \
+                if issubclass(cls, gast.AST) else ()
+        for field in fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                extend(value)
+            else:
+                push(value)
+    for annotation in map(walked, annotations):  # (its names are not the function's)
+        written += annotation.written
+        calls += annotation.calls
+    return Walked(names, written, calls)
+
+
 def share_repeated_values(fn: gast.FunctionDef, temporaries: set[str],
-                          resolve: Callable[[gast.expr], Any]) -> dict[str, str]:
+                          resolve: Callable[[gast.expr], Any],
+                          walk: Walked | None = None) -> dict[str, str]:
     """Drop the repeated computations of ``fn`` (see the module docstring), in place.
-    ``resolve``: a callee's expression -> the object it names.  Each temporary whose binding
-    was dropped (its only one), with the temporary now read instead (empty: none was)."""
+    ``resolve``: a callee's expression -> the object it names; ``walk``: ``walked(fn)``,
+    where the caller has it.  Each temporary whose binding was dropped (its only one), with
+    the temporary now read instead (empty: none was)."""
     resolve = _once_per_node(resolve)  # (each callee is looked at by two or three tests)
+    walk = walk or walked(fn)
     counts = dataflow.definition_counts(fn)
     once = {n for n in temporaries if counts.get(n) == 1}
-    candidates = once - _mutable(fn, resolve)
+    candidates = once - _mutable(walk, resolve)
     renames: dict[str, str] = {}
     if not candidates:
         return renames
     _block(fn.body, candidates, resolve, renames)
     if renames:
-        _read_as(fn, renames)
+        # (the pass adds no Name, so ``walk.names`` holds every one left in ``fn``;
+        # renaming those of a dropped statement too changes nothing that is kept)
+        _read_as(walk.names, renames)
     return renames
 
 
@@ -84,7 +143,7 @@ def _block(body: list[gast.stmt], candidates: set[str], resolve: Callable,
             del table[old], reads[old]
         if key is not None:
             table[key] = stmt.targets[0].id
-            reads[key] = {renames.get(n, n) for n in syntax.loaded_names(stmt.value)}
+            reads[key] = {renames.get(n, n) for n in _value_reads(stmt.value)}
             for name in reads[key]:
                 readers.setdefault(name, set()).add(key)
         kept.append(stmt)
@@ -116,6 +175,32 @@ def _key(stmt: gast.stmt, candidates: set[str], resolve: Callable,
     if not all(_plain(o) for o in operands):
         return None
     return _value_key(value, renames)
+
+
+def _value_reads(node: gast.expr) -> set[str]:
+    """The names a value ``_key`` takes reads (``syntax.loaded_names(node)``): its
+    operands' names (names, literals and tuples of them), and a callee's name or the name
+    an attribute chain starts from; any other callee is walked."""
+    cls = node.__class__
+    if cls is gast.Call:
+        func = node.func
+        while func.__class__ is gast.Attribute:
+            func = func.value
+        if func.__class__ is not gast.Name:
+            return syntax.loaded_names(node)
+        found = {func.id}
+        operands = [*node.args, *(k.value for k in node.keywords)]
+    elif cls is gast.BinOp:
+        found, operands = set(), [node.left, node.right]
+    else:  # (a UnaryOp)
+        found, operands = set(), [node.operand]
+    while operands:
+        operand = operands.pop()
+        if operand.__class__ is gast.Name:
+            found.add(operand.id)
+        elif operand.__class__ is gast.Tuple:
+            operands += operand.elts
+    return found
 
 
 def _value_key(node: gast.expr, renames: dict[str, str]) -> Hashable:
@@ -191,36 +276,30 @@ def _plain(node: gast.expr) -> bool:
         or isinstance(node, gast.Constant) and node.value is None)
 
 
-def _mutable(fn: gast.FunctionDef, resolve: Callable) -> set[str]:
+def _mutable(walk: Walked, resolve: Callable) -> set[str]:
     """The names something may change in place: written into (``t[i] = v``, ``t += v``),
     the receiver of a method, an ``out=`` argument, an argument of an impure call."""
-    found: set[str] = set()
     walk_names = syntax.walk_names  # (every Name under a node: the same set as walk's)
-    for node in syntax.walk(fn):
-        if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(
-                node.ctx, (gast.Store, gast.Del)):
-            found.update(n.id for n in walk_names(node.value))
-        elif isinstance(node, gast.AugAssign):
-            found.update(n.id for n in walk_names(node.target))
-        elif isinstance(node, gast.Call):
-            if isinstance(node.func, gast.Attribute):
-                receiver = node.func.value
-                if receiver.__class__ is gast.Name:  # (``math.sin``: the walk finds it alone)
-                    found.add(receiver.id)
-                else:
-                    found.update(n.id for n in walk_names(receiver))
-            if not is_pure_function(resolve(node.func)):
-                found.update(n.id for a in node.args + [k.value for k in node.keywords]
-                             for n in walk_names(a))
-            found.update(n.id for k in node.keywords if k.arg == "out"
-                         for n in walk_names(k.value))
+    found = {n.id for node in walk.written for n in walk_names(node)}
+    for node in walk.calls:
+        if isinstance(node.func, gast.Attribute):
+            receiver = node.func.value
+            if receiver.__class__ is gast.Name:  # (``math.sin``: the walk finds it alone)
+                found.add(receiver.id)
+            else:
+                found.update(n.id for n in walk_names(receiver))
+        if not is_pure_function(resolve(node.func)):
+            found.update(n.id for a in node.args + [k.value for k in node.keywords]
+                         for n in walk_names(a))
+        found.update(n.id for k in node.keywords if k.arg == "out"
+                     for n in walk_names(k.value))
     return found
 
 
-def _read_as(fn: gast.FunctionDef, renames: dict[str, str]) -> None:
-    """Reads of the dropped temporaries read the ones kept (in place, every name in
-    ``fn``)."""
-    for node in syntax.walk_names(fn):
+def _read_as(names: list[gast.Name], renames: dict[str, str]) -> None:
+    """Reads of the dropped temporaries read the ones kept (in place, among ``names``:
+    every Name of the function)."""
+    for node in names:
         if node.ctx.__class__ is gast.Load:
             kept = renames.get(node.id)
             if kept is not None:

@@ -25,6 +25,9 @@ from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
 from tangentlike.runtime.casts import ufunc_input
 
+# The keywords :func:`rewrite_ufunc_keywords` rewrites (a call without one is left as it is).
+KEYWORDS = frozenset({"dtype", "out", "where"})
+
 
 def _computes_in_each_float_type(ufunc: np.ufunc) -> bool:
     """Whether ``ufunc`` has a loop ``d...d->d``: given inputs of one float type, it computes
@@ -47,7 +50,7 @@ def rewrite_ufunc_keywords(body: list[gast.stmt], parsed: ParsedFunction,
             if not isinstance(call, gast.Call):
                 continue
             keywords = {k.arg: k.value for k in call.keywords}
-            if not {"dtype", "out", "where"} & set(keywords) or None in keywords \
+            if not KEYWORDS & set(keywords) or None in keywords \
                     or any(isinstance(a, gast.Starred) for a in call.args):
                 continue
             if local_names is None:
