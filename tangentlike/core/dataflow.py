@@ -126,6 +126,13 @@ class Liveness:
         live |= used
         live |= self._raising
 
+    def transfer_known(self, live: set[str], used: set[str], bound: set[str]) -> None:
+        """``transfer_in_place`` for a simple statement whose :meth:`uses_defs` the caller
+        read already (``used``, ``bound``)."""
+        live -= bound
+        live |= used
+        live |= self._raising
+
     def _transfer(self, stmt: gast.stmt, live: set[str]) -> set[str]:
         used, bound = self._uses_defs(stmt)
         if isinstance(stmt, gast.Try):
@@ -523,6 +530,17 @@ class _State(Mapping):
             if i:
                 return self.run.values[name][i - 1]
         return self.run.base[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """``Mapping.get``: the same answer as ``self[name]`` or ``default`` where that
+        raises KeyError, without raising one (copy propagation asks of names the state
+        holds no definition of)."""
+        positions = self.run.positions.get(name)
+        if positions:
+            i = bisect.bisect_left(positions, self.at)
+            if i:
+                return self.run.values[name][i - 1]
+        return self.run.base.get(name, default)
 
     def materialize(self) -> dict[str, frozenset[int]]:
         state = dict(self.run.base)
