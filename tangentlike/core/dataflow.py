@@ -282,10 +282,14 @@ class _BlockLiveness:
                     live -= summary[1]
                     live |= summary[0]
                 else:
-                    liveness.transfer_in_place(stmt, live)
                     fact = own.get(id(stmt))
-                    if fact is not None and fact[0] is stmt:
-                        recorded[i] = fact[1], fact[2]
+                    if fact is not None and fact[0] is stmt:  # (transfer_in_place, read here)
+                        used, bound = recorded[i] = fact[1], fact[2]
+                        live -= bound
+                        live |= used
+                        live |= self.raising
+                    else:
+                        liveness.transfer_in_place(stmt, live)
         self.entry = live  # the names live before the block (read only)
 
     def _uses_defs(self, k: int) -> tuple[set[str], set[str]]:

@@ -3,8 +3,11 @@ replace, inside real optimizations: a block index made from each statement's kep
 (``StatementFacts.block_entry``: its loads, bindings, and whether it is a barrier and a
 comment) against one made from fresh facts, and a block liveness's ``holds`` reading the
 uses and definitions recorded when the block was made (``_BlockLiveness.recorded``) against
-reading them at each step, as it did."""
+reading them at each step, as it did; and reaching definitions' states answering ``get``
+without raising KeyError."""
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pytest
 from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
@@ -82,3 +85,29 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
         assert seen["holds"] and seen["recorded"], seen
     if label == "ifexp":  # (the inliner's second call indexes blocks the first one did)
         assert seen["kept_entries"], seen
+
+
+@pytest.mark.parametrize("label, source, options", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
+@pytest.mark.usefixtures("fresh_cache")
+def test_reaching_states_get_as_a_mapping_does(label, source, options, monkeypatch) -> None:
+    """``_State.get`` (no KeyError raised) against ``Mapping.get`` (``self[name]``, the
+    default where that raises), for every name of the function at every statement."""
+    f = make_function(source)
+    seen = {"states": 0}
+    fast_reaching = dataflow.reaching_definitions
+
+    def reaching_definitions(fn, facts=None):
+        result = fast_reaching(fn, facts)
+        names = syntax.all_names(fn) | {"not_a_name"}
+        for state in result.values():
+            if isinstance(state, dataflow._State):
+                for name in names:
+                    assert state.get(name) == Mapping.get(state, name)
+                    assert state.get(name, 7) == Mapping.get(state, name, 7)
+                seen["states"] += 1
+        return result
+
+    monkeypatch.setattr(dataflow, "reaching_definitions", reaching_definitions)
+    tangentlike.autodiff(f, **options)
+    if label in ("chained", "ifexp"):  # (copies of temporaries to propagate)
+        assert seen["states"], seen
