@@ -126,6 +126,13 @@ class Liveness:
         live |= used
         live |= self._raising
 
+    def transfer_known(self, live: set[str], used: set[str], bound: set[str]) -> None:
+        """``transfer_in_place`` for a simple statement whose :meth:`uses_defs` the caller
+        read already (``used``, ``bound``)."""
+        live -= bound
+        live |= used
+        live |= self._raising
+
     def _transfer(self, stmt: gast.stmt, live: set[str]) -> set[str]:
         used, bound = self._uses_defs(stmt)
         if isinstance(stmt, gast.Try):
@@ -245,6 +252,13 @@ class _BlockLiveness:
         # statement's: no live set is kept around it, which is what made a long run of
         # such statements quadratic in the number of live names)
         self.summaries: dict[int, tuple[set[str], set[str]]] = {}
+        # a simple statement's uses and definitions by index, where liveness has them from
+        # its own record (what ``Liveness.assume`` told it, or what it worked out itself):
+        # that record does not change while this block is read, so ``holds`` reads them
+        # here without a look-up; None where they come from the statement facts, which a
+        # pass editing the statement meanwhile changes (read at each need, as before)
+        self.recorded: list[tuple[set[str], set[str]] | None] = [None] * len(body)
+        recorded, own = self.recorded, liveness._facts
         live = self.live_out = set(live_out)  # (never changed: kept, or copied first)
         shared = False  # whether ``live`` is kept (in copies or before): copied on change
         for i in range(len(body) - 1, -1, -1):
@@ -268,7 +282,14 @@ class _BlockLiveness:
                     live -= summary[1]
                     live |= summary[0]
                 else:
-                    liveness.transfer_in_place(stmt, live)
+                    fact = own.get(id(stmt))
+                    if fact is not None and fact[0] is stmt:  # (transfer_in_place, read here)
+                        used, bound = recorded[i] = fact[1], fact[2]
+                        live -= bound
+                        live |= used
+                        live |= self.raising
+                    else:
+                        liveness.transfer_in_place(stmt, live)
         self.entry = live  # the names live before the block (read only)
 
     def _uses_defs(self, k: int) -> tuple[set[str], set[str]]:
@@ -289,7 +310,8 @@ class _BlockLiveness:
             before = self.before.get(k)
             if before is not None:
                 return name in before
-            used, bound = self._uses_defs(k)
+            known = self.recorded[k]
+            used, bound = self._uses_defs(k) if known is None else known
             if name in used:
                 return True
             if name in bound:
@@ -512,6 +534,17 @@ class _State(Mapping):
             if i:
                 return self.run.values[name][i - 1]
         return self.run.base[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """``Mapping.get``: the same answer as ``self[name]`` or ``default`` where that
+        raises KeyError, without raising one (copy propagation asks of names the state
+        holds no definition of)."""
+        positions = self.run.positions.get(name)
+        if positions:
+            i = bisect.bisect_left(positions, self.at)
+            if i:
+                return self.run.values[name][i - 1]
+        return self.run.base.get(name, default)
 
     def materialize(self) -> dict[str, frozenset[int]]:
         state = dict(self.run.base)
@@ -775,6 +808,13 @@ class StatementFacts:
         nothing but values: it reads the statement and its annotations only)."""
         return self._kept(stmt, "pure", is_pure)
 
+    def block_entry(self, stmt: gast.stmt, make: Callable[[gast.stmt], tuple]) -> tuple:
+        """``make(stmt)``: what a block's index keeps of the statement (the optimizer's
+        ``_BlockIndex``: its loads, bindings and kind, made from the other kept facts), kept
+        while the statement does not change, so that an index made again of a block whose
+        statements did not change costs one look-up per statement."""
+        return self._kept(stmt, "block_entry", make)
+
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
         """``syntax.measure(stmt)``."""
         if stmt.__class__ is gast.Assign:
@@ -934,7 +974,8 @@ class _Facts:
     at its first need."""
 
     __slots__ = ("stmt", "_names", "_seeded", "_counts", "loads", "names", "stored", "uses", "defs",
-                 "value_loads", "measure", "value_measure", "marks", "uses_defs", "pure")
+                 "value_loads", "measure", "value_measure", "marks", "uses_defs", "pure",
+                 "block_entry")
 
     def __init__(self, stmt: gast.stmt) -> None:
         self.stmt = stmt
@@ -952,6 +993,7 @@ class _Facts:
         self.marks: set[str] = set()
         self.uses_defs: tuple[set[str], set[str]] | None = None
         self.pure: bool | None = None
+        self.block_entry: tuple | None = None
 
     def walked(self) -> list[gast.Name]:
         if self._names is None:

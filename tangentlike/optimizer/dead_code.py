@@ -54,6 +54,21 @@ def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liv
     live = set(live_out)  # live after the statement being looked at
     keep = []
     for stmt in reversed(body):
+        if not isinstance(stmt, (*dataflow.COMPOUND, gast.Return)):
+            # a simple statement: no summary, nothing inside it to clean, and its uses and
+            # definitions read once, for the test and for the live set
+            used, bound = liveness.uses_defs(stmt)
+            pure = liveness.pure(stmt, is_pure)
+            if pure and not (bound & live):
+                changed = True
+                continue  # (removed: what it read is not made live)
+            if (pure and isinstance(stmt.targets[0], gast.Name)
+                    and syntax.is_name(stmt.value, stmt.targets[0].id)):
+                changed = True  # x = x
+                continue  # (what is live before it is what is live after it)
+            keep.append(stmt)
+            liveness.transfer_known(live, used, bound)
+            continue
         summary = liveness.if_summary(stmt)
         if summary is not None:  # its branches judged against ``live``, never copied
             changed |= _eliminate_in_branch(stmt.body, live, liveness)
@@ -65,25 +80,13 @@ def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liv
             live -= summary[1]  # (the summary was taken before its branches were cleaned)
             live |= summary[0]
             continue
-        simple = not isinstance(stmt, (*dataflow.COMPOUND, gast.Return))
-        before = None if simple else liveness.transfer(stmt, live)
-        pure = liveness.pure(stmt, is_pure)
-        if pure and not (liveness.defs(stmt) & live):
-            changed = True
-            continue  # (removed: what it read is not made live)
-        elif (pure and isinstance(stmt.targets[0], gast.Name)
-                and syntax.is_name(stmt.value, stmt.targets[0].id)):
-            changed = True  # x = x
-            continue  # (what is live before it is what is live after it)
-        else:
-            kept, cleaned = _clean(stmt, live, before, liveness)
-            changed |= cleaned
-            if kept:
-                keep.append(stmt)
-        if simple:
-            liveness.transfer_in_place(stmt, live)
-        else:
-            live = before
+        # a compound statement or a return (never pure: is_pure takes assignments only)
+        before = liveness.transfer(stmt, live)
+        kept, cleaned = _clean(stmt, live, before, liveness)
+        changed |= cleaned
+        if kept:
+            keep.append(stmt)
+        live = before
     keep.reverse()
     body[:] = keep
     return changed

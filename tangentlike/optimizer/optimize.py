@@ -532,8 +532,13 @@ class _BlockIndex:
         self.block = block
         self.facts = facts
         self.statements = tuple(block)  # (the block loses the removed ones at the end)
-        self.loads = [facts.loads(s) for s in block]
-        self.binds = [facts.defs(s) for s in block]
+        # each statement's loads, bindings, and whether it is a barrier and a comment, kept
+        # in the facts for a simple statement until it changes (the inliner's second call
+        # and the fusion index blocks the first call indexed already)
+        make = functools.partial(_block_entry, facts=facts)
+        entries = [facts.block_entry(s, make) for s in block]
+        self.loads = [entry[0] for entry in entries]
+        self.binds = [entry[1] for entry in entries]
         self.readers: dict[str, list[int]] = {}
         self.binders: dict[str, list[int]] = {}
         for k in range(len(block)):
@@ -541,8 +546,8 @@ class _BlockIndex:
                 self.readers.setdefault(name, []).append(k)
             for name in self.binds[k]:
                 self.binders.setdefault(name, []).append(k)
-        self.barriers = [k for k, s in enumerate(block) if _is_barrier(s, facts)]
-        self.comments = [k for k, s in enumerate(block) if syntax.is_comment(s)]
+        self.barriers = [k for k, entry in enumerate(entries) if entry[2]]
+        self.comments = [k for k, entry in enumerate(entries) if entry[3]]
         self.removed: set[int] = set()
         self.removed_now: set[int] = set()  # (in the inliner's current round)
         # the inliner's record: per round, the sorted positions removed or edited in it;
@@ -631,6 +636,14 @@ class _BlockIndex:
 
 
 _NOTHING: frozenset[str] = frozenset()
+
+
+def _block_entry(stmt: gast.stmt, facts: dataflow.StatementFacts
+                 ) -> tuple[set[str], set[str], bool, bool]:
+    """What a :class:`_BlockIndex` reads of one statement: its loads, its bindings, whether
+    it is a barrier (:func:`_is_barrier`) and whether it is a comment; each read from the
+    statement and its annotations only, so kept with its facts while it does not change."""
+    return facts.loads(stmt), facts.defs(stmt), _is_barrier(stmt, facts), syntax.is_comment(stmt)
 
 
 def _is_barrier(stmt: gast.stmt, facts: dataflow.StatementFacts) -> bool:
