@@ -18,9 +18,9 @@ import gast
 import numpy as np
 
 from tangentlike.core import syntax
-from tangentlike.core.resolve import resolve_in
 from tangentlike.rules.primitive import Shape, method_shape, primitive
 from tangentlike.versions.observe import slot_value, slots
+from tangentlike.versions.resolver import Resolver
 from tangentlike.versions.signature import decides_shape
 
 _SHAPE_FUNCTIONS = {len, np.shape, np.ndim, np.size}
@@ -39,6 +39,7 @@ class Static:
         straight-line function of calls whose shapes follow from their operands' never
         asks."""
         self.scope = scope
+        self._names_of = Resolver(scope)
         self.fn = fn
         self.static_params = static_params
         self.params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
@@ -103,7 +104,7 @@ class Static:
         return target
 
     def resolve(self, func: gast.expr) -> Any:
-        return resolve_in(func, (self.scope,), self.local)
+        return self._names_of(func, self.local)
 
     def of(self, node: gast.AST | None) -> bool:
         """Whether the expression's value follows from the signature."""

@@ -124,9 +124,9 @@ def test_rounds_after_a_round_that_found_nothing_are_skipped(monkeypatch) -> Non
     counted: list[bool] = []
     original, decide = lower._Rewrite.__init__, lower._may_find_more
 
-    def init(self, fn, scope, spread, same=None) -> None:
+    def init(self, fn, scope, names, spread, same=None) -> None:
         counted.append(spread)
-        original(self, fn, scope, spread, same)
+        original(self, fn, scope, names, spread, same)
 
     monkeypatch.setattr(lower._Rewrite, "__init__", init)
     args = (np.linspace(-1.0, 2.0, 9),)
