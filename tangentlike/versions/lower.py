@@ -24,7 +24,7 @@ from tangentlike.core import anno, dataflow, syntax
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
-from tangentlike.versions.contractions import Contractions
+from tangentlike.versions.contractions import Contractions, may_rewrite
 from tangentlike.versions.element_adjoints import keep_element_slots
 from tangentlike.versions.fills import spread_fills
 from tangentlike.versions.hoist import hoist_products
@@ -61,16 +61,21 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     params = [a.id for a in fn.args.posonlyargs + fn.args.args]
     bound = dict(zip(params, args)) | kwargs
     static_params = {p for p, v in bound.items() if type(v) in (int, bool)}
-    static = Static(fn, static_params, scope)
-    places = slots(fn)
-    reason = shape_follows(fn, static, seen, places)
+    # The clone's names, walked once for the analyses that read it before anything
+    # changes it (and for the first rewrite round, where nothing did).
+    walked = syntax.walk_names(fn)
+    static = Static(fn, static_params, scope, walked)
+    checked: list[gast.AST] = []  # the calls, tests and loops, noted in the same walk
+    places = slots(fn, checked)
+    reason = shape_follows(fn, static, seen, places, checked)
     if reason is not None:
         return None, reason
     record(fn, seen, places)
     local = static.stored | set(bound)  # (the names ``fn`` binds: it has not changed)
     resolve = names.within(local)
     exact = returned_primal_slice(fn)
-    rewritten = Contractions(fn, resolve, recorded, exact).rewrite(fn)
+    rewritten = may_rewrite(checked, resolve) and Contractions(
+        fn, resolve, recorded, exact, walked).rewrite(fn)
     written, softmaxes = write_out(fn, resolve, recorded, exact, numpy_name(scope),
                                    temporaries)
     rewritten |= written
@@ -92,7 +97,8 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     unchanged: _Rewrite | None = None  # the last round, when the tree is as it left it
     for spread, then_optimize in ((False, True), (False, False), (True, False), (False, False)):
         if _may_find_more(unchanged, spread):
-            rewrite = _Rewrite(fn, scope, names, spread, unchanged)
+            rewrite = _Rewrite(fn, scope, names, spread, unchanged,
+                               None if rewritten else walked)
             fn.body = [rewrite.visit(s) for s in fn.body]
             unchanged = None if rewrite.changed else rewrite
             if rewrite.changed:
@@ -210,9 +216,10 @@ class _Rewrite(Rewriter):
     ``spread``: ``unreduce`` calls too (else only where an operation broadcasts them)."""
 
     def __init__(self, fn: gast.FunctionDef, scope: dict, names: Resolver, spread: bool,
-                 same: _Rewrite | None = None):
+                 same: _Rewrite | None = None, walked: list[gast.Name] | None = None):
         """``names``: the resolver of ``scope``'s names; ``same``: a round that ran on
-        ``fn`` as it is now (it changed nothing): its bindings and counts are this round's."""
+        ``fn`` as it is now (it changed nothing): its bindings and counts are this round's;
+        ``walked``: ``syntax.walk_names(fn)`` of ``fn`` as it is now, if the caller has it."""
         self.scope = scope
         self.names = names
         self.spread = spread
@@ -226,7 +233,7 @@ class _Rewrite(Rewriter):
         # ``syntax.stored_names(fn)`` and ``dataflow.use_counts(fn)`` from one walk
         self.local = set(self.params)
         self.uses: dict[str, int] = {}
-        for node in syntax.walk_names(fn):
+        for node in syntax.walk_names(fn) if walked is None else walked:
             if isinstance(node.ctx, gast.Load):
                 self.uses[node.id] = self.uses.get(node.id, 0) + 1
             elif isinstance(node.ctx, (gast.Store, gast.Param)):
