@@ -22,7 +22,6 @@ import numpy as np
 from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.optimizer.optimize import optimize
-from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
 from tangentlike.versions.contractions import Contractions, may_rewrite
 from tangentlike.versions.element_adjoints import keep_element_slots
@@ -334,7 +333,7 @@ class _Rewrite(Rewriter):
         plain = _plain_name(node.func)  # (then visiting the arguments leaves it as it is)
         if plain:
             func = self.names(node.func, self.local)
-            if func is None or primitive(func).on_shapes is None:
+            if func is None or self.names.record(func).on_shapes is None:
                 self.generic_visit(node)
                 return node  # no lowering: ``replacement`` would keep it
         recorded = [_one(a) for a in node.args]
@@ -374,7 +373,7 @@ class _Methods(Rewriter):
         if not node.args or isinstance(node.args[0], gast.Starred):
             return node
         func = self.names(node.func, self.local)
-        method = None if func is None else primitive(func).method  # np.sum: "sum"
+        method = None if func is None else self.names.record(func).method  # np.sum: "sum"
         seen = _one(node.args[0])
         if method is None or seen is None or seen[0] is not np.ndarray:
             return node

@@ -26,6 +26,7 @@ import gast
 
 from tangentlike.core import syntax
 from tangentlike.core.resolve import resolve_in
+from tangentlike.rules.primitive import Primitive, primitive
 
 
 class Resolver:
@@ -36,6 +37,7 @@ class Resolver:
         self.scope = scope
         self._size = len(scope)  # the scope's own names when ``_found`` was started
         self._found: dict[str, tuple[str, Any]] = {}  # dotted name -> (its root, object)
+        self._records: dict[int, tuple[Any, Primitive]] = {}  # id -> (function, record)
 
     def __call__(self, node: gast.expr, local: Container[str]) -> Any:
         """What ``node`` names, None for a local value, no dotted name or nothing found."""
@@ -62,6 +64,17 @@ class Resolver:
         if value is not None:
             self._found[dotted] = (root, value)
         return value
+
+    def record(self, function: Any) -> Primitive:
+        """``primitive(function)``, kept for the function: the rules are not declared
+        again while a version is written (a package's deferred rules load at its first
+        look-up, before the record is kept), and the records are only read."""
+        kept = self._records.get(id(function))
+        if kept is not None and kept[0] is function:
+            return kept[1]
+        found = primitive(function)
+        self._records[id(function)] = (function, found)
+        return found
 
     def within(self, local: Container[str]) -> Callable[[gast.expr], Any]:
         """The one-argument resolver the rewrites take, for the names ``local`` binds."""

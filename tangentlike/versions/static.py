@@ -18,7 +18,7 @@ import gast
 import numpy as np
 
 from tangentlike.core import syntax
-from tangentlike.rules.primitive import Shape, method_shape, primitive
+from tangentlike.rules.primitive import Shape, method_shape
 from tangentlike.versions.observe import slot_value, slots
 from tangentlike.versions.resolver import Resolver
 from tangentlike.versions.signature import decides_shape
@@ -188,7 +188,7 @@ def _mask_to_elementwise(call: gast.Call, seen: set, static: Static) -> bool:
     func = static.resolve(call.func)
     if func is None or func in _ALLOWED_BUILTINS:
         return False
-    record = primitive(func)
+    record = static._names_of.record(func)
     shape = record.shape
     if record.shape_below is not None and len(call.args) < record.shape_below[0]:
         shape = record.shape_below[1]
@@ -205,7 +205,7 @@ def _shape_determined(call: gast.Call, static: Static) -> bool:
             method_shape(call.func.attr) is Shape.FROM_SHAPES
     if func in _ALLOWED_BUILTINS:
         return True
-    record = primitive(func)
+    record = static._names_of.record(func)
     shape = record.shape
     if record.shape_below is not None and len(call.args) < record.shape_below[0]:
         shape = record.shape_below[1]  # np.where(c)

@@ -1,6 +1,7 @@
 """The versions' resolver (``versions/resolver.py``) answers as ``resolve_in`` does: for every
 dotted name, asked twice (the second answer is the kept one), with and without its root
-bound in the function, and after the scope gains a name."""
+bound in the function, and after the scope gains a name; and its records are
+``primitive``'s."""
 import math
 
 import gast
@@ -9,6 +10,7 @@ import pytest
 
 from tangentlike import runtime
 from tangentlike.core.resolve import resolve_in
+from tangentlike.rules.primitive import primitive
 from tangentlike.versions.resolver import Resolver
 
 NAMES = ["np.sum", "np.linalg.norm", "np.nothing_here", "unbroadcast", "range", "len",
@@ -47,3 +49,17 @@ def test_a_name_added_to_the_scope_is_looked_up_again():
     scope["np"] = math  # (never done while a version is written; the growth clears all)
     assert names(_node("helper"), set()) is runtime.unbroadcast
     assert names(_node("np.sqrt"), set()) is resolve_in(_node("np.sqrt"), (scope,), set())
+
+
+def test_the_records_are_primitives():
+    names = Resolver({})
+
+    def helper(x):
+        return x
+
+    for function in (np.sum, np.tanh, runtime.unbroadcast, helper, np.sum):
+        kept = names.record(function)
+        assert kept is names.record(function)
+        assert kept.on_shapes is primitive(function).on_shapes
+        assert kept.method == primitive(function).method
+        assert kept.shape == primitive(function).shape

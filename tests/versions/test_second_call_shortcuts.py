@@ -20,6 +20,7 @@ import pytest
 
 import tangentlike
 from tangentlike.core.resolve import resolve_in
+from tangentlike.rules.primitive import primitive
 from tangentlike.versions import dispatch, lower, observe, resolver, static, wheres
 
 
@@ -116,10 +117,13 @@ def _without_shortcuts(monkeypatch) -> None:
 
 
 class _LookingUp(resolver.Resolver):
-    """A resolver that keeps nothing: ``resolve_in`` at each look-up."""
+    """A resolver that keeps nothing: ``resolve_in`` and ``primitive`` at each look-up."""
 
     def __call__(self, node: gast.expr, local) -> object:
         return resolve_in(node, (self.scope,), local)
+
+    def record(self, function: object) -> object:
+        return primitive(function)
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c[0])
