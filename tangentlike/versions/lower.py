@@ -116,8 +116,7 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     local = syntax.stored_names(fn) | set(bound)  # the optimizer may have made names
     resolve = names.within(local)
     for _ in range(3):  # a value found zero can make others zero
-        if not cancel(fn, shapes, resolve,
-                      numpy_name(scope)):
+        if not cancel(fn, shapes, resolve, numpy_name(scope)):
             break
         rewritten = True
         optimize(fn, temporaries)
@@ -135,8 +134,7 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         optimize(fn, temporaries)
     if merge_selections(fn, resolve):
         optimize(fn, temporaries)
-    if combine_selections(fn, resolve) | spread_fills(
-            fn, resolve):
+    if combine_selections(fn, resolve) | spread_fills(fn, resolve):
         optimize(fn, temporaries)
     dots = sums_as_dots(fn, resolve)
     if lower_splits(fn, resolve) or dots:
@@ -155,8 +153,7 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         exact = returned_primal_slice(fn)
         if hoist_inputs(fn, bound, exact, resolve):
             exact = returned_primal_slice(fn)
-        hoist_products(fn, numpy_name(scope), exact,
-                       resolve, bound)
+        hoist_products(fn, numpy_name(scope), exact, resolve, bound)
     fn.body = [_Methods(local, names).visit(s) for s in fn.body]
     accumulate_in_place(fn, resolve, numpy_name(scope))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
