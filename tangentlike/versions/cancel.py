@@ -249,9 +249,7 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
     array or float parameter.  True if ``fn`` changed (run the optimizer, then again)."""
     for node in syntax.walk(fn):  # (by exact class: gast's node classes have no subclasses)
         cls = node.__class__
-        if cls is gast.AugAssign or (cls is gast.Assign and any(
-                isinstance(t, (gast.Subscript, gast.Attribute))
-                for target in node.targets for t in syntax.walk(target))) or (
+        if cls is gast.AugAssign or (cls is gast.Assign and _target_in_place(node)) or (
                 cls is gast.Call and node.keywords
                 and any(k.arg == "out" for k in node.keywords)) or (
                 cls is gast.Expr and isinstance(node.value, gast.Call)
@@ -314,6 +312,16 @@ def cancel(fn: gast.FunctionDef, params: dict[str, tuple],
                 stmt.value = zero
                 changed = True
     return changed
+
+
+def _target_in_place(node: gast.Assign) -> bool:
+    """Whether an assignment writes into a value (a subscript or an attribute among its
+    targets); one plain name, the most common target, holds neither: no walk."""
+    targets = node.targets
+    if len(targets) == 1 and targets[0].__class__ is gast.Name:
+        return False
+    return any(isinstance(t, (gast.Subscript, gast.Attribute))
+               for target in targets for t in syntax.walk(target))
 
 
 def _structure(node: Any, version: dict[str, int]) -> Any:

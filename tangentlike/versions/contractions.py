@@ -157,6 +157,19 @@ def _stand_in(seen: Seen) -> np.ndarray:
 # The helpers whose value follows from their arguments' shapes and the constants among them.
 _OF_SHAPES: tuple[Callable, ...] = (linalg.tensordot_adjoint_subscripts,
                                     linalg.einsum_adjoint_subscripts)
+# The functions whose calls ``Contractions._product`` rewrites (it looks at no other), and
+# those of ``_OF_SHAPES``: a function that calls none of them has nothing to rewrite.
+_PRODUCTS: tuple[Callable, ...] = (np.einsum, linalg.einsum_with, np.tensordot, np.dot,
+                                   np.matmul, runtime.dot_adjoint_a, runtime.dot_adjoint_b,
+                                   linalg.linalg_cast, linalg.einsum_place)
+_REWRITTEN = _PRODUCTS + _OF_SHAPES
+
+
+def may_rewrite(calls: list[gast.AST], resolve: Callable[[gast.expr], Any]) -> bool:
+    """Whether :class:`Contractions` may change a function whose calls are ``calls`` (other
+    nodes in the list are passed over): whether one is of a function it rewrites."""
+    return any(node.__class__ is gast.Call and resolve(node.func) in _REWRITTEN
+               for node in calls)
 
 
 class Contractions(Rewriter):
@@ -166,12 +179,14 @@ class Contractions(Rewriter):
     left as written."""
 
     def __init__(self, fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
-                 recorded: Callable[[gast.AST], Seen | None], skip: set[int]):
+                 recorded: Callable[[gast.AST], Seen | None], skip: set[int],
+                 walked: list[gast.Name] | None = None):
+        """``walked``: ``syntax.walk_names(fn)``, if the caller has it."""
         self.resolve, self.recorded, self.skip = resolve, recorded, skip
         self.constants: dict[str, Any] = {}  # names bound once to a value of shapes
         self.changed = False
         counts: dict[str, int] = {}
-        for node in syntax.walk_names(fn):
+        for node in syntax.walk_names(fn) if walked is None else walked:
             if isinstance(node.ctx, gast.Store):
                 counts[node.id] = counts.get(node.id, 0) + 1
         self.once = {n for n, c in counts.items() if c == 1}
@@ -237,7 +252,8 @@ class Contractions(Rewriter):
     def _product(self, node: gast.Call, seen: list) -> gast.expr | None:
         func = self.resolve(node.func)
         args = node.args
-        if func is None or any(isinstance(a, gast.Starred) for a in args):
+        if func is None or func not in _PRODUCTS or any(
+                isinstance(a, gast.Starred) for a in args):
             return None
         if func in (np.einsum, linalg.einsum_with):
             keywords = {k.arg: k.value for k in node.keywords}

@@ -36,8 +36,8 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.core import syntax
-from tangentlike.core.resolve import resolve_in
 from tangentlike.versions.observe import slot_value, slots
+from tangentlike.versions.resolver import Resolver
 from tangentlike.versions.signature import is_integer
 
 
@@ -160,6 +160,7 @@ class _Run:
     def __init__(self, fn: gast.FunctionDef, scope: dict):
         self.fn = fn
         self.scope = scope
+        self.resolve = Resolver(scope)  # what a callee names
         self.names: dict[str, _Value] = {}
         self.seen: dict[int, set] = {}
         # assignments to names, the stacks' ``append``s and loops over a ``range`` of them,
@@ -340,10 +341,10 @@ class _Run:
         arguments' places recorded, the ``range`` too where it is an argument)."""
         backwards = False
         if isinstance(node, gast.Call) and not node.keywords and len(node.args) == 1 and \
-                resolve_in(node.func, (self.scope,), self.local) is reversed:
+                self.resolve(node.func, self.local) is reversed:
             backwards, node = True, node.args[0]
         if not (isinstance(node, gast.Call) and not node.keywords and 1 <= len(node.args) <= 3
-                and resolve_in(node.func, (self.scope,), self.local) is range):
+                and self.resolve(node.func, self.local) is range):
             raise _Unknown
         bounds = [self.eval(a).example for a in node.args]
         if any(type(b) is not int for b in bounds):
@@ -419,7 +420,7 @@ class _Run:
             return self._stack(node, stack_method)
         method = isinstance(node.func, gast.Attribute) and isinstance(
             node.func.value, gast.Name) and node.func.value.id in self.local
-        func = None if method else resolve_in(node.func, (self.scope,), self.local)
+        func = None if method else self.resolve(node.func, self.local)
         if not method and func is None:
             raise _Unknown
         if func is runtime.unindex and len(node.args) == 3 and not node.keywords:

@@ -21,11 +21,9 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
-from tangentlike.core.resolve import resolve_in
 from tangentlike.optimizer.optimize import optimize
-from tangentlike.rules.primitive import primitive
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
-from tangentlike.versions.contractions import Contractions
+from tangentlike.versions.contractions import Contractions, may_rewrite
 from tangentlike.versions.element_adjoints import keep_element_slots
 from tangentlike.versions.fills import spread_fills
 from tangentlike.versions.hoist import hoist_products
@@ -36,6 +34,7 @@ from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record, slots
 from tangentlike.versions.reductions import fold_negations, share_sums, sums_as_dots
+from tangentlike.versions.resolver import Resolver
 from tangentlike.versions.rewriter import Rewriter
 from tangentlike.versions.signature import shape_text
 from tangentlike.versions.splits import lower_splits
@@ -55,21 +54,27 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     instrumented run ``seen``, or None and why there is none.  It changes nothing shared
     (``scope`` is the version's own copy), so threads may write at once."""
     temporaries = set(temporaries)  # the optimizer adds the names it makes
+    names = Resolver(scope)  # every look-up of a dotted name goes through it
     name = tree.name
     fn = syntax.clone(tree)
     params = [a.id for a in fn.args.posonlyargs + fn.args.args]
     bound = dict(zip(params, args)) | kwargs
     static_params = {p for p, v in bound.items() if type(v) in (int, bool)}
-    static = Static(fn, static_params, scope)
-    places = slots(fn)
-    reason = shape_follows(fn, static, seen, places)
+    # The clone's names, walked once for the analyses that read it before anything
+    # changes it (and for the first rewrite round, where nothing did).
+    walked = syntax.walk_names(fn)
+    static = Static(fn, static_params, scope, walked)
+    checked: list[gast.AST] = []  # the calls, tests and loops, noted in the same walk
+    places = slots(fn, checked)
+    reason = shape_follows(fn, static, seen, places, checked)
     if reason is not None:
         return None, reason
     record(fn, seen, places)
     local = static.stored | set(bound)  # (the names ``fn`` binds: it has not changed)
-    resolve = lambda f: resolve_in(f, (scope,), local)  # noqa: E731
+    resolve = names.within(local)
     exact = returned_primal_slice(fn)
-    rewritten = Contractions(fn, resolve, recorded, exact).rewrite(fn)
+    rewritten = may_rewrite(checked, resolve) and Contractions(
+        fn, resolve, recorded, exact, walked).rewrite(fn)
     written, softmaxes = write_out(fn, resolve, recorded, exact, numpy_name(scope),
                                    temporaries)
     rewritten |= written
@@ -91,7 +96,8 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     unchanged: _Rewrite | None = None  # the last round, when the tree is as it left it
     for spread, then_optimize in ((False, True), (False, False), (True, False), (False, False)):
         if _may_find_more(unchanged, spread):
-            rewrite = _Rewrite(fn, scope, spread, unchanged)
+            rewrite = _Rewrite(fn, scope, names, spread, unchanged,
+                               None if rewritten else walked)
             fn.body = [rewrite.visit(s) for s in fn.body]
             unchanged = None if rewrite.changed else rewrite
             if rewrite.changed:
@@ -108,50 +114,48 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     shapes = {p: np.shape(v) for p, v in bound.items()
               if type(v) is float or isinstance(v, (np.ndarray, np.floating))}
     local = syntax.stored_names(fn) | set(bound)  # the optimizer may have made names
+    resolve = names.within(local)
     for _ in range(3):  # a value found zero can make others zero
-        if not cancel(fn, shapes, lambda f: resolve_in(f, (scope,), local),
-                      numpy_name(scope)):
+        if not cancel(fn, shapes, resolve, numpy_name(scope)):
             break
         rewritten = True
         optimize(fn, temporaries)
         pending = False
     if pending:
         optimize(fn, temporaries)
-    if split_items(fn, bound, lambda f: resolve_in(f, (scope,), local), numpy_name(scope)):
+    if split_items(fn, bound, resolve, numpy_name(scope)):
         rewritten = True
         optimize(fn, temporaries)
-    if keep_element_slots(fn, lambda f: resolve_in(f, (scope,), local), scope, bound):
+    if keep_element_slots(fn, resolve, scope, bound):
         rewritten = True
     if not rewritten:
         return None, "nothing to work out for these shapes"
     if share_comparisons(fn):
         optimize(fn, temporaries)
-    if merge_selections(fn, lambda f: resolve_in(f, (scope,), local)):
+    if merge_selections(fn, resolve):
         optimize(fn, temporaries)
-    if combine_selections(fn, lambda f: resolve_in(f, (scope,), local)) | spread_fills(
-            fn, lambda f: resolve_in(f, (scope,), local)):
+    if combine_selections(fn, resolve) | spread_fills(fn, resolve):
         optimize(fn, temporaries)
-    dots = sums_as_dots(fn, lambda f: resolve_in(f, (scope,), local))
-    if lower_splits(fn, lambda f: resolve_in(f, (scope,), local)) or dots:
+    dots = sums_as_dots(fn, resolve)
+    if lower_splits(fn, resolve) or dots:
         optimize(fn, temporaries)
         if fold_negations(fn, temporaries):
             optimize(fn, temporaries)
-    if share_sums(fn, lambda f: resolve_in(f, (scope,), local)):
+    if share_sums(fn, resolve):
         optimize(fn, temporaries)
-    swap_selections(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
-    flip_selections(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
+    swap_selections(fn, resolve, numpy_name(scope))
+    flip_selections(fn, resolve, numpy_name(scope))
     # The input products first: the forward loop it reads changes nothing in place until
     # hoist_products may write its states into an array (``out=``).
     # Both rewrite top-level loops only (none: nothing to slice); what the user's function
     # returns depends on the same statements after a first rewrite that changed nothing.
     if any(isinstance(s, gast.For) for s in fn.body):
         exact = returned_primal_slice(fn)
-        if hoist_inputs(fn, bound, exact, lambda f: resolve_in(f, (scope,), local)):
+        if hoist_inputs(fn, bound, exact, resolve):
             exact = returned_primal_slice(fn)
-        hoist_products(fn, numpy_name(scope), exact,
-                       lambda f: resolve_in(f, (scope,), local), bound)
-    fn.body = [_Methods(local, scope).visit(s) for s in fn.body]
-    accumulate_in_place(fn, lambda f: resolve_in(f, (scope,), local), numpy_name(scope))
+        hoist_products(fn, numpy_name(scope), exact, resolve, bound)
+    fn.body = [_Methods(local, names).visit(s) for s in fn.body]
+    accumulate_in_place(fn, resolve, numpy_name(scope))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
     if isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value, gast.Constant):
         fn.body[0].value.value = (f"{name} for {described}: the shapes worked out "
@@ -207,11 +211,13 @@ class _Rewrite(Rewriter):
     """Replace helper calls by what they do for the recorded shapes (see ``_replacement``);
     ``spread``: ``unreduce`` calls too (else only where an operation broadcasts them)."""
 
-    def __init__(self, fn: gast.FunctionDef, scope: dict, spread: bool,
-                 same: _Rewrite | None = None):
-        """``same``: a round that ran on ``fn`` as it is now (it changed nothing): its
-        bindings and counts are this round's."""
+    def __init__(self, fn: gast.FunctionDef, scope: dict, names: Resolver, spread: bool,
+                 same: _Rewrite | None = None, walked: list[gast.Name] | None = None):
+        """``names``: the resolver of ``scope``'s names; ``same``: a round that ran on
+        ``fn`` as it is now (it changed nothing): its bindings and counts are this round's;
+        ``walked``: ``syntax.walk_names(fn)`` of ``fn`` as it is now, if the caller has it."""
         self.scope = scope
+        self.names = names
         self.spread = spread
         self.numpy = numpy_name(scope)
         self.changed = False
@@ -223,7 +229,7 @@ class _Rewrite(Rewriter):
         # ``syntax.stored_names(fn)`` and ``dataflow.use_counts(fn)`` from one walk
         self.local = set(self.params)
         self.uses: dict[str, int] = {}
-        for node in syntax.walk_names(fn):
+        for node in syntax.walk_names(fn) if walked is None else walked:
             if isinstance(node.ctx, gast.Load):
                 self.uses[node.id] = self.uses.get(node.id, 0) + 1
             elif isinstance(node.ctx, (gast.Store, gast.Param)):
@@ -252,8 +258,8 @@ class _Rewrite(Rewriter):
                         self.changed = True
                         continue
                 operand = self._spread_value(operand)
-                if not (isinstance(operand, gast.Call) and not operand.keywords and resolve_in(
-                        operand.func, (self.scope,), self.local) is runtime.unreduce):
+                if not (isinstance(operand, gast.Call) and not operand.keywords and self.names(
+                        operand.func, self.local) is runtime.unreduce):
                     continue
                 seen = [_one(a) for a in operand.args]
                 if None in seen or partner is None or partner[0] is not np.ndarray or \
@@ -294,7 +300,7 @@ class _Rewrite(Rewriter):
             return None
         if isinstance(node.func, gast.Attribute) and node.func.attr == "copy" and not node.args:
             return self._broadcast(node.func.value, depth + 1)
-        func = resolve_in(node.func, (self.scope,), self.local)
+        func = self.names(node.func, self.local)
         if func is np.broadcast_to and len(node.args) == 2:
             return node.args[0]
         if func is np.full and len(node.args) == 2 and _scalar(node.args[1]):
@@ -310,7 +316,7 @@ class _Rewrite(Rewriter):
             return None
         fill, factor = node.left, node.right
         if not (isinstance(fill, gast.Call) and not fill.keywords and len(fill.args) == 2
-                and resolve_in(fill.func, (self.scope,), self.local) is np.full
+                and self.names(fill.func, self.local) is np.full
                 and _scalar(fill.args[1])):
             return None
         kind = type(factor.value) if isinstance(factor, gast.Constant) else (
@@ -323,14 +329,14 @@ class _Rewrite(Rewriter):
     def visit_Call(self, node: gast.Call) -> gast.expr:
         plain = _plain_name(node.func)  # (then visiting the arguments leaves it as it is)
         if plain:
-            func = resolve_in(node.func, (self.scope,), self.local)
-            if func is None or primitive(func).on_shapes is None:
+            func = self.names(node.func, self.local)
+            if func is None or self.names.record(func).on_shapes is None:
                 self.generic_visit(node)
                 return node  # no lowering: ``replacement`` would keep it
         recorded = [_one(a) for a in node.args]
         self.generic_visit(node)
         if not plain:
-            func = resolve_in(node.func, (self.scope,), self.local)
+            func = self.names(node.func, self.local)
         if func in (np.size, np.shape, np.ndim) and node.args and syntax.is_name(
                 node.args[0]) and node.args[0].id in self.params:
             return node  # a parameter's shape: cheap, and keeps the version readable
@@ -356,15 +362,15 @@ class _Methods(Rewriter):
     """``np.sum(a, axis=0)`` as ``a.sum(axis=0)`` where ``a`` was an array: the method
     skips NumPy's Python wrapper (about 1.5 us a call, which adds up in a loop)."""
 
-    def __init__(self, local: set[str], scope: dict):
-        self.local, self.scope = local, scope
+    def __init__(self, local: set[str], names: Resolver):
+        self.local, self.names = local, names
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         if not node.args or isinstance(node.args[0], gast.Starred):
             return node
-        func = resolve_in(node.func, (self.scope,), self.local)
-        method = None if func is None else primitive(func).method  # np.sum: "sum"
+        func = self.names(node.func, self.local)
+        method = None if func is None else self.names.record(func).method  # np.sum: "sum"
         seen = _one(node.args[0])
         if method is None or seen is None or seen[0] is not np.ndarray:
             return node

@@ -23,21 +23,26 @@ from tangentlike.versions.signature import describe
 OBSERVE = "_tangentlike_observe"
 
 
-def slots(fn: gast.FunctionDef) -> list[tuple[gast.AST, str, int | None]]:
+def slots(fn: gast.FunctionDef, checked: list[gast.AST] | None = None
+          ) -> list[tuple[gast.AST, str, int | None]]:
     """Every call argument, index, operand and assigned value of ``fn``, in a fixed order:
-    (parent, field, position)."""
-    return _slots(fn, gast)
+    (parent, field, position).  ``checked``, where given, gets the calls, ``if`` and
+    ``while`` statements and ``for`` loops of ``fn`` in ``syntax.walk``'s order (the nodes
+    ``static.shape_follows`` looks at, found in the same walk)."""
+    return _slots(fn, gast, checked)
 
 
-def _slots(fn: Any, kind: Any) -> list[tuple[Any, str, int | None]]:
+def _slots(fn: Any, kind: Any, checked: list | None = None) -> list[tuple[Any, str, int | None]]:
     """``slots`` of a tree of the module ``kind`` (``gast``, or ``ast`` for a parsed one),
     in ``syntax.walk``'s order, each node's class looked up once (the places are listed two
     or three times at a second call)."""
     tags = _TAGS.get(kind)
     if tags is None:
-        tags = _TAGS[kind] = {kind.Call: 0, kind.Subscript: 1, kind.BinOp: 2, kind.Assign: 3}
+        tags = _TAGS[kind] = {kind.Call: 0, kind.Subscript: 1, kind.BinOp: 2, kind.Assign: 3,
+                              kind.If: 4, kind.While: 4, kind.For: 4}
     found: list[tuple[Any, str, int | None]] = []
     append = found.append
+    note = None if checked is None else checked.append
     for node in syntax.walk(fn):  # ``ast.walk``'s order, contexts and operators left out
         tag = tags.get(node.__class__)
         if tag is None:
@@ -47,13 +52,17 @@ def _slots(fn: Any, kind: Any) -> list[tuple[Any, str, int | None]]:
                 append((node, "args", i))
             for keyword in node.keywords:
                 append((keyword, "value", None))
+            if note is not None:
+                note(node)
         elif tag == 1:
             append((node, "slice", None))
         elif tag == 2:
             append((node, "left", None))
             append((node, "right", None))
-        else:
+        elif tag == 3:
             append((node, "value", None))
+        elif note is not None:  # a test or a loop: no place of its own
+            note(node)
     return found
 
 

@@ -18,9 +18,9 @@ import gast
 import numpy as np
 
 from tangentlike.core import syntax
-from tangentlike.core.resolve import resolve_in
-from tangentlike.rules.primitive import Shape, method_shape, primitive
+from tangentlike.rules.primitive import Shape, method_shape
 from tangentlike.versions.observe import slot_value, slots
+from tangentlike.versions.resolver import Resolver
 from tangentlike.versions.signature import decides_shape
 
 _SHAPE_FUNCTIONS = {len, np.shape, np.ndim, np.size}
@@ -34,15 +34,18 @@ class Static:
     """The names of a function whose values follow from the signature alone (shapes,
     lengths, constants, integer arguments), as the greatest fixed point over assignments."""
 
-    def __init__(self, fn: gast.FunctionDef, static_params: set[str], scope: dict):
+    def __init__(self, fn: gast.FunctionDef, static_params: set[str], scope: dict,
+                 walked: list[gast.Name] | None = None):
         """The fixed point is worked out at the first question about a value (``of``): a
         straight-line function of calls whose shapes follow from their operands' never
-        asks."""
+        asks.  ``walked``: ``syntax.walk_names(fn)``, if the caller has it."""
         self.scope = scope
+        self._names_of = Resolver(scope)
         self.fn = fn
         self.static_params = static_params
         self.params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
-        self.stored = syntax.stored_names(fn)
+        self.stored = syntax.stored_names(fn) if walked is None else {
+            n.id for n in walked if isinstance(n.ctx, (gast.Store, gast.Param))}
         self.local = self.stored | self.params
         self._names: set[str] | None = None
 
@@ -103,7 +106,7 @@ class Static:
         return target
 
     def resolve(self, func: gast.expr) -> Any:
-        return resolve_in(func, (self.scope,), self.local)
+        return self._names_of(func, self.local)
 
     def of(self, node: gast.AST | None) -> bool:
         """Whether the expression's value follows from the signature."""
@@ -139,10 +142,13 @@ class Static:
 
 
 def shape_follows(fn: gast.FunctionDef, static: Static, seen: dict[int, set],
-                  places: list[tuple] | None = None) -> str | None:
+                  places: list[tuple] | None = None,
+                  checked: list[gast.AST] | None = None) -> str | None:
     """None when every shape in ``fn`` follows from the signature; else why not
-    (``places``: ``slots(fn)``, if the caller has it)."""
-    for node in syntax.walk(fn):  # (by exact class: gast's node classes have no subclasses)
+    (``places``: ``slots(fn)``, and ``checked`` the nodes ``slots(fn, checked)`` noted, if
+    the caller has them: the calls, tests and loops this looks at, in the walk's order)."""
+    # (by exact class: gast's node classes have no subclasses)
+    for node in syntax.walk(fn) if checked is None else checked:
         cls = node.__class__
         if cls is gast.Call:
             if not _shape_determined(node, static):
@@ -182,7 +188,7 @@ def _mask_to_elementwise(call: gast.Call, seen: set, static: Static) -> bool:
     func = static.resolve(call.func)
     if func is None or func in _ALLOWED_BUILTINS:
         return False
-    record = primitive(func)
+    record = static._names_of.record(func)
     shape = record.shape
     if record.shape_below is not None and len(call.args) < record.shape_below[0]:
         shape = record.shape_below[1]
@@ -199,7 +205,7 @@ def _shape_determined(call: gast.Call, static: Static) -> bool:
             method_shape(call.func.attr) is Shape.FROM_SHAPES
     if func in _ALLOWED_BUILTINS:
         return True
-    record = primitive(func)
+    record = static._names_of.record(func)
     shape = record.shape
     if record.shape_below is not None and len(call.args) < record.shape_below[0]:
         shape = record.shape_below[1]  # np.where(c)

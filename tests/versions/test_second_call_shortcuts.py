@@ -19,7 +19,9 @@ import numpy as np
 import pytest
 
 import tangentlike
-from tangentlike.versions import dispatch, lower, observe, static, wheres
+from tangentlike.core.resolve import resolve_in
+from tangentlike.rules.primitive import primitive
+from tangentlike.versions import dispatch, lower, observe, resolver, static, wheres
 
 
 def logsumexp(x):
@@ -61,6 +63,11 @@ def by_argmax(x):
     return np.sum(x[:k + 1] ** 2)
 
 
+def spelled_products(w, x):
+    h = np.tanh(np.dot(x, w))
+    return np.sum(np.einsum("ij,jk->ik", h, w))
+
+
 def _cases() -> list[tuple]:
     rng = np.random.default_rng(3)
     return [
@@ -71,6 +78,8 @@ def _cases() -> list[tuple]:
                       rng.normal(size=(5, 2, 3))), (0, 1)),
         ("mixture", mixture, (rng.normal(size=30), rng.normal(size=30)), (0, 1)),
         ("one selection", one_selection, (rng.normal(size=7), rng.normal(size=7)), (0, 1)),
+        ("spelled products", spelled_products, (rng.normal(size=(3, 3)),
+                                                rng.normal(size=(4, 3))), (0,)),
     ]
 
 
@@ -99,6 +108,22 @@ def _without_shortcuts(monkeypatch) -> None:
         assert self.names is not None  # the fixed point at once, as before
 
     monkeypatch.setattr(static.Static, "__init__", init)
+    # every function's contractions rewritten, every name looked up, every node walked
+    monkeypatch.setattr(lower, "may_rewrite", lambda calls, resolve: True)
+    monkeypatch.setattr(lower, "Resolver", _LookingUp)
+    follows = lower.shape_follows
+    monkeypatch.setattr(lower, "shape_follows",
+                        lambda fn, found, seen, places, checked: follows(fn, found, seen))
+
+
+class _LookingUp(resolver.Resolver):
+    """A resolver that keeps nothing: ``resolve_in`` and ``primitive`` at each look-up."""
+
+    def __call__(self, node: gast.expr, local) -> object:
+        return resolve_in(node, (self.scope,), local)
+
+    def record(self, function: object) -> object:
+        return primitive(function)
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c[0])
@@ -124,9 +149,9 @@ def test_rounds_after_a_round_that_found_nothing_are_skipped(monkeypatch) -> Non
     counted: list[bool] = []
     original, decide = lower._Rewrite.__init__, lower._may_find_more
 
-    def init(self, fn, scope, spread, same=None) -> None:
+    def init(self, fn, scope, names, spread, *rest) -> None:
         counted.append(spread)
-        original(self, fn, scope, spread, same)
+        original(self, fn, scope, names, spread, *rest)
 
     monkeypatch.setattr(lower._Rewrite, "__init__", init)
     args = (np.linspace(-1.0, 2.0, 9),)

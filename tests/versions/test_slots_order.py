@@ -2,7 +2,9 @@
 places in the same order as the walk it replaced (``syntax.walk`` and an ``isinstance``
 test per class, written out here as the reference), for generated derivatives (``gast``)
 and their parsed source (``ast``): the k-th place of the instrumented copy must stay the
-k-th of every clone."""
+k-th of every clone.  The calls, tests and loops it notes on the way (``checked``) are
+the nodes of those classes in the walk's order, and ``static.shape_follows`` given them
+answers as it does walking the function itself."""
 from __future__ import annotations
 
 import ast
@@ -15,7 +17,7 @@ from walk_samples import mlp, rnn
 
 import tangentlike
 from tangentlike.core import syntax
-from tangentlike.versions import observe
+from tangentlike.versions import observe, static
 
 
 def _reference(fn: Any, kind: Any) -> list[tuple[Any, str, int | None]]:
@@ -45,3 +47,41 @@ def test_places_in_the_walks_order(make: Callable) -> None:
     assert len(places) > 20
     parsed = next(d for d in ast.parse(df.source).body if isinstance(d, ast.FunctionDef))
     assert observe._slots(parsed, ast) == _reference(parsed, ast)
+    checked: list[gast.AST] = []
+    assert observe.slots(tree, checked) == places
+    assert checked == [n for n in syntax.walk(tree)
+                       if isinstance(n, (gast.Call, gast.If, gast.While, gast.For))]
+
+
+def _shape_answers(tree: gast.FunctionDef, seen: dict, scope: dict) -> tuple:
+    """``shape_follows`` walking ``tree``, and given the nodes ``slots`` noted."""
+    checked: list[gast.AST] = []
+    places = observe.slots(tree, checked)
+    walked = static.shape_follows(tree, static.Static(tree, set(), scope), seen, places)
+    given = static.shape_follows(tree, static.Static(tree, set(), scope), seen, places,
+                                 checked)
+    return walked, given
+
+
+def test_shape_follows_answers_alike_from_the_noted_nodes() -> None:
+    """A loop over ``range(n)``, a test on a value (which decides no shape in advance), a
+    straight-line MLP: the same answer either way."""
+    def loop(x, n):
+        for _ in range(n):
+            x = x * 2.0
+        return x.sum()
+
+    def branch(x):
+        if x.sum() > 0:
+            return (x * x).sum()
+        return x.sum()
+
+    for fn in (loop, branch, mlp):
+        tangentlike.clear_cache()
+        df = tangentlike.grad(fn)
+        tree = df.specializer.tree
+        scope = df.specializer.scope
+        walked, given = _shape_answers(tree, {}, scope)
+        assert walked == given
+        if fn is branch:
+            assert walked is not None and "test depends on values" in walked
