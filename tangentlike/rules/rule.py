@@ -117,8 +117,14 @@ class Rule:
         """``args`` and ``keywords`` of a call bound to the template's parameters; a keyword
         the template spells with a trailing underscore (``d=`` for ``d_``) goes to it
         (``TypeError`` when they do not fit)."""
+        return inspect.BoundArguments(self.signature, self.bound_arguments(args, keywords))
+
+    def bound_arguments(self, args: list[Any] | tuple[Any, ...],
+                        keywords: dict[str, Any]) -> dict[str, Any]:
+        """What ``bind`` gives as ``arguments``: each bound parameter's value, by name, in
+        the signature's order."""
         aliases = self.parse().aliases
-        named = {aliases.get(k, k): v for k, v in keywords.items()}
+        named = {aliases.get(k, k): v for k, v in keywords.items()} if keywords else {}
         shape = (len(args), tuple(named))
         plan = self._bind_plans.get(shape)
         if plan is None:
@@ -133,7 +139,7 @@ class Rule:
                 arguments[name] = tuple(args[i] for i in where)
             else:
                 arguments[name] = {k: named[k] for k in where}
-        return inspect.BoundArguments(self.signature, arguments)
+        return arguments
 
     @functools.cached_property
     def _bind_plans(self) -> dict[tuple[int, tuple[str, ...]], tuple | str]:

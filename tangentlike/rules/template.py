@@ -137,22 +137,40 @@ class _Instance:
     a statement in ``contributions`` (by id) is marked a contribution.  The same as
     ``syntax.clone``, ``syntax.rename`` and a substitution one after the other."""
 
-    def __init__(self, params: dict[str, gast.expr], renames: dict[str, str],
-                 derivative: Callable[[str], str | None], rule: Rule, where: Location | None,
-                 callees: dict[str, Any], contributions: set[int],
-                 plans: dict[int, _Plan]):
+    def __init__(self, params: dict[str, gast.expr], derivative: Callable[[str], str | None],
+                 rule: Rule, where: Location | None, plans: dict[int, _Plan]):
         self.params = params
         self.plans = plans  # the template's own nodes' copy plans, by id (``_plans``)
-        self.renames = renames
         self.derivative = derivative
         self.rule = rule
         self.where = where
-        self.callees = callees  # a called global (by its name in the template) -> the object
-        self.contributions = contributions
+        # each parameter bound to a name -> the derivative variable of that name (None:
+        # it carries none), asked the first time it is needed (the order of first asks
+        # names the variables) and remembered for the call: the answer does not change
+        self.asked: dict[str, str | None] = {}
+        # set once the kept statements are known (``instantiate``)
+        self.renames: dict[str, str] = {}
+        self.callees: dict[str, Any] = {}  # a called global (by its name in the template)
+        self.contributions: set[int] = set()
         # whether what was copied since this was reset may hold something constant folding
         # folds (``_may_fold``, or a parameter's value that is no name nor constant)
         self.constants = False
         self.calls: list[gast.Call] = []  # every call in the copies (for default arguments)
+
+    def derivative_of(self, param: str) -> str | None:
+        """The derivative variable of what ``param`` is bound to (None: none, or not a
+        name)."""
+        try:
+            return self.asked[param]
+        except KeyError:
+            bound = self.params[param]
+            name = self.derivative(bound.id) if bound.__class__ is gast.Name else None
+            self.asked[param] = name
+            return name
+
+    def active(self, param: str) -> bool:
+        """Whether ``param`` is bound to a name that carries a derivative."""
+        return self.derivative_of(param) is not None
 
     def copy(self, node: Any) -> Any:
         cls = node.__class__
@@ -173,7 +191,7 @@ class _Instance:
             if action is _COPY:
                 value = self.copy(value)
             elif action is _NODES:
-                value = [self.copy(n) for n in value]
+                value = list(map(self.copy, value))  # (no comprehension's frame)
             elif action is _LIST:
                 value = [self.copy(n) if isinstance(n, gast.AST) else n for n in value]
             elif action is _INDEX:
@@ -234,13 +252,12 @@ class _Instance:
     def _derivative_read(self, node: gast.Subscript) -> gast.Name | None:
         """``d[x]``: the name of the derivative of what ``x`` is bound to."""
         value = node.value
-        if not (isinstance(value, gast.Name)
+        if not (value.__class__ is gast.Name
                 and self.renames.get(value.id, value.id) == "d"):
             return None
         key = node.slice.id
         key = self.renames.get(key, key)
-        bound = self.params[key]
-        name = self.derivative(bound.id) if isinstance(bound, gast.Name) else None
+        name = self.derivative_of(key)
         if name is None:
             raise TemplateError(
                 f"template {self.rule.function.__name__!r} reads the derivative of "
@@ -289,6 +306,8 @@ class _Plans(NamedTuple):
     # the kept statements (by their ids) -> the template-local names in them (sorted) and
     # the other names they read, neither parameters nor ``d`` (in the order first read)
     names: dict[tuple[int, ...], tuple[list[str], list[str]]]
+    # the statements with their facts, when none is an ``if`` (selected one by one)
+    flat: list[tuple[gast.stmt, _Facts]] | None
 
 
 # The plans of each template (a rule's template is parsed once and never changed; it is kept
@@ -301,11 +320,14 @@ def _plans(template: gast.FunctionDef) -> _Plans:
     known = _PLANS.get(id(template))
     if known is not None and known[0] is template:
         return known[1]
+    body = [s for s in template.body
+            if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
     plans = _Plans(
-        body=[s for s in template.body
-              if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))],
+        body=body,
         copies={id(node): _plan(node) for stmt in template.body for node in syntax.walk(stmt)},
-        names={})
+        names={},
+        flat=(None if any(isinstance(s, gast.If) for s in body)
+              else [(s, _facts(s, template=True)) for s in body]))
     _PLANS[id(template)] = (template, plans)
     return plans
 
@@ -368,108 +390,48 @@ def instantiate(
     ``contribution`` so that reverse mode accumulates them.
     """
     try:
-        bound = rule.bind(args, keywords)
+        arguments = rule.bound_arguments(args, keywords)
     except TypeError as exc:
         raise TemplateError(f"the call does not match the derivative rule "
                             f"{rule.function.__name__!r}: {exc}", where,
                             hint=f"the rule differentiates the call with the arguments "
                             f"{rule.signature}: pass only those (no out=)") from None
-    result_name, tangent = rule.result, rule.kind == "tangent"
+    parsed = rule.parse()
+    result_name = parsed.result
     params: dict[str, gast.expr] = {result_name: result}
     spread: dict[str, int] = {}  # a *args parameter -> how many values it holds here
-    for name, param in rule.signature.parameters.items():
-        if param.kind is inspect.Parameter.VAR_POSITIONAL:
-            values = list(bound.arguments.get(name, ()))
+    for name, starred, default in _template_parameters(parsed.signature):
+        if starred:
+            values = list(arguments.get(name, ()))
             params[name] = syntax.tuple_of(values)
             spread[name] = len(values)
             for i, value in enumerate(values):
                 params[_part(name, i)] = value
-        elif name in bound.arguments:
-            params[name] = bound.arguments[name]
-        elif param.default is not inspect.Parameter.empty:
-            params[name] = _literal(param.default, rule, name)
+        elif name in arguments:
+            params[name] = arguments[name]
+        elif default is not inspect.Parameter.empty:
+            params[name] = _literal(default, rule, name)
         else:
             raise TemplateError(f"missing argument {name!r} for rule "
                                 f"{rule.function.__name__!r}", where)
 
-    def active(param_name: str) -> bool:
-        bound_to = params[param_name]
-        return isinstance(bound_to, gast.Name) and derivative(bound_to.id) is not None
-
-    plans = _plans(rule.node)
-    body = plans.body
-
-    parts_locals: set[str] = set()  # the tuples of d[args] = ... for a *args parameter
-    zero: list[str] = []  # the name zeros_like has in the generated module, once it is used
-
-    def zero_name() -> str:
-        if not zero:
-            zero.append(namespace.name_for(zeros_like, "zeros_like"))
-        return zero[0]
-
-    def spread_out(stmt: gast.stmt) -> list[gast.stmt]:
-        """``stmt`` with the derivative of a ``*args`` parameter as one per value: read, a
-        tuple of theirs (zeros for the values that carry none); written, a tuple whose
-        items are their contributions; dropped where no value carries a derivative."""
-        stmt = syntax.clone(stmt)
-        for name, n in spread.items():
-            read = [s for s in syntax.walk(stmt.value if isinstance(stmt, gast.Assign) else stmt)
-                    if _is_derivative_of(s, name)]
-            if read and not any(active(_part(name, i)) for i in range(n)):
-                return []
-            if read:
-                stmt = _ReadParts(name, n, active, zero_name).visit(stmt)
-        written = [t for t in (stmt.targets if isinstance(stmt, gast.Assign) else [])
-                   if any(_is_derivative_of(t, name) for name in spread)]
-        if not written:
-            return [stmt]
-        name = written[0].slice.id
-        parts = [i for i in range(spread[name]) if active(_part(name, i))]
-        if not parts:
-            return []
-        whole = f"{name}_parts"
-        parts_locals.add(whole)
-        return [gast.Assign(targets=[syntax.store(whole)], value=stmt.value, type_comment=None),
-                *(gast.Assign(targets=[gast.Subscript(value=syntax.load("d"),
-                                                      slice=syntax.load(_part(name, i)),
-                                                      ctx=gast.Store())],
-                              value=gast.Subscript(value=syntax.load(whole),
-                                                   slice=syntax.const(i), ctx=gast.Load()),
-                              type_comment=None)
-                  for i in parts)]
-
-    def select(stmt: gast.stmt) -> list[gast.stmt]:
-        """Copies of a simple statement, if it writes only derivatives that exist here."""
-        return select_one_of(spread_out(stmt) if spread else [stmt])
-
-    selected: dict[int, _Facts] = {}  # the facts of each statement kept, by its id
-    contributions: set[int] = set()  # the ids of those that are contributions
-
-    def select_one_of(statements: list[gast.stmt]) -> list[gast.stmt]:
-        out = []
-        for stmt in statements:
-            facts = _facts(stmt, template=not spread)  # (spread_out's are copies)
-            written = facts.written
-            if written and not all(active(p) for p in written):
-                continue
-            if tangent and not all(active(p) for p in facts.read):
-                continue  # a contribution from an argument that carries no derivative here
-            selected[id(stmt)] = facts
-            if written and (tangent or any(p != result_name for p in written)):
-                contributions.add(id(stmt))
-            out.append(stmt)
-        return out
-
-    kept = _selected(body, select)  # the template's own statements, or copies
+    plans = _plans(parsed.node)
+    instance = _Instance(params, derivative, rule, where, plans.copies)
+    selection = _Selection(instance, spread, rule.kind == "tangent", result_name, namespace)
+    if plans.flat is not None and not spread:  # (the same as ``_selected``: no if to enter)
+        kept = [stmt for stmt, facts in plans.flat if selection.keeps(stmt, facts)]
+        key = tuple([id(s) for s in kept])
+    else:
+        kept = _selected(plans.body, selection.select)  # the template's own statements, or copies
+        key = (tuple([id(s) for s in kept])
+               if not spread and all(id(s) in selection.selected for s in kept) else None)
     # The names in the kept statements: the same for every call that keeps the same
     # statements of the template, with nothing spread out (then ``params`` holds the same
     # parameters, ``parts_locals`` and ``zero`` nothing), so found once for them.
-    key = (tuple([id(s) for s in kept])
-           if not spread and all(id(s) in selected for s in kept) else None)
     names = plans.names.get(key) if key is not None else None
     if names is None:
-        names = _kept_names(kept, selected, rule.locals | parts_locals,
-                            params.keys() | set(zero) | {"d"})
+        names = _kept_names(kept, selection.selected, rule.locals | selection.parts_locals,
+                            params.keys() | set(selection.zero) | {"d"})
         if key is not None:
             plans.names[key] = names
     local_order, read_order = names
@@ -477,7 +439,7 @@ def instantiate(
     # Template-local names get fresh names; globals are reached through the namespace.
     local_names = {name: namer.fresh(name) for name in local_order}
     namer.temporaries.update(local_names.values())
-    global_names = {name: name for name in zero}
+    global_names = {name: name for name in selection.zero}
     for name in read_order:
         if name in rule.globals:
             global_names[name] = namespace.name_for(rule.globals[name], name)
@@ -485,10 +447,9 @@ def instantiate(
             raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
                                 "is not defined", rule.location)
     # the optimizer knows a called helper by what it is, not its name
-    callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
-    renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
-    instance = _Instance(params, renames, derivative, rule, where, callees, contributions,
-                         plans.copies)
+    instance.callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
+    instance.renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
+    instance.contributions = selection.contributions
     out, constant_free = [], set()
     for stmt in kept:
         instance.constants = False
@@ -508,6 +469,101 @@ def instantiate(
     # (the calls folding left out of the copies too: they are not in the statements)
     _drop_default_arguments(instance.calls, namespace)
     return out
+
+
+def _template_parameters(signature: inspect.Signature) -> list[tuple[str, bool, Any]]:
+    """A template's parameters after the result: each one's name, whether it is ``*args``,
+    and its default (``inspect.Parameter.empty`` for none); found once per signature."""
+    known = _PARAMETERS.get(id(signature))
+    if known is not None and known[0] is signature:
+        return known[1]
+    found = [(name, param.kind is inspect.Parameter.VAR_POSITIONAL, param.default)
+             for name, param in signature.parameters.items()]
+    _PARAMETERS[id(signature)] = (signature, found)
+    return found
+
+
+# The parameters of each template's signature (kept with it, so that its id is not reused).
+_PARAMETERS: dict[int, tuple[inspect.Signature, list[tuple[str, bool, Any]]]] = {}
+
+
+class _Selection:
+    """Which of a template's statements one call keeps: those that write only derivatives
+    that exist here (and, for a tangent, read only such), with the statements spread out for
+    a ``*args`` parameter (``spread``: its name -> how many values it holds here)."""
+
+    def __init__(self, instance: _Instance, spread: dict[str, int], tangent: bool,
+                 result_name: str, namespace: Namespace):
+        self.active = instance.active
+        self.params = instance.params
+        self.spread = spread
+        self.tangent = tangent
+        self.result_name = result_name
+        self.namespace = namespace
+        self.selected: dict[int, _Facts] = {}  # the facts of each statement kept, by its id
+        self.contributions: set[int] = set()  # the ids of those that are contributions
+        self.parts_locals: set[str] = set()  # the tuples of d[args] = ... for a *args parameter
+        self.zero: list[str] = []  # the name zeros_like has in the module, once it is used
+
+    def keeps(self, stmt: gast.stmt, facts: _Facts) -> bool:
+        """Whether ``stmt`` (with its ``facts``) is kept; noted if it is."""
+        active = self.active
+        written = facts.written
+        for param in written:
+            if not active(param):
+                return False
+        if self.tangent:
+            for param in facts.read:
+                if not active(param):
+                    return False  # a contribution from an argument carrying no derivative here
+        self.selected[id(stmt)] = facts
+        if written and (self.tangent or any(p != self.result_name for p in written)):
+            self.contributions.add(id(stmt))
+        return True
+
+    def select(self, stmt: gast.stmt) -> list[gast.stmt]:
+        """Copies of a simple statement, if it writes only derivatives that exist here."""
+        statements = self.spread_out(stmt) if self.spread else [stmt]
+        # (spread_out's are copies)
+        return [s for s in statements if self.keeps(s, _facts(s, template=not self.spread))]
+
+    def zero_name(self) -> str:
+        zero = self.zero
+        if not zero:
+            zero.append(self.namespace.name_for(zeros_like, "zeros_like"))
+        return zero[0]
+
+    def spread_out(self, stmt: gast.stmt) -> list[gast.stmt]:
+        """``stmt`` with the derivative of a ``*args`` parameter as one per value: read, a
+        tuple of theirs (zeros for the values that carry none); written, a tuple whose
+        items are their contributions; dropped where no value carries a derivative."""
+        active, spread = self.active, self.spread
+        stmt = syntax.clone(stmt)
+        for name, n in spread.items():
+            read = [s for s in syntax.walk(stmt.value if isinstance(stmt, gast.Assign) else stmt)
+                    if _is_derivative_of(s, name)]
+            if read and not any(active(_part(name, i)) for i in range(n)):
+                return []
+            if read:
+                stmt = _ReadParts(name, n, active, self.zero_name).visit(stmt)
+        written = [t for t in (stmt.targets if isinstance(stmt, gast.Assign) else [])
+                   if any(_is_derivative_of(t, name) for name in spread)]
+        if not written:
+            return [stmt]
+        name = written[0].slice.id
+        parts = [i for i in range(spread[name]) if active(_part(name, i))]
+        if not parts:
+            return []
+        whole = f"{name}_parts"
+        self.parts_locals.add(whole)
+        return [gast.Assign(targets=[syntax.store(whole)], value=stmt.value, type_comment=None),
+                *(gast.Assign(targets=[gast.Subscript(value=syntax.load("d"),
+                                                      slice=syntax.load(_part(name, i)),
+                                                      ctx=gast.Store())],
+                              value=gast.Subscript(value=syntax.load(whole),
+                                                   slice=syntax.const(i), ctx=gast.Load()),
+                              type_comment=None)
+                  for i in parts)]
 
 
 def _kept_names(kept: list[gast.stmt], selected: dict[int, _Facts], local: set[str],

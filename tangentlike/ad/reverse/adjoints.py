@@ -43,6 +43,14 @@ from tangentlike.rules import registry
 from tangentlike.rules.template import Namespace
 
 
+def _sum(left: gast.expr, right: gast.expr) -> gast.BinOp:
+    """``gast.BinOp(left=left, op=gast.Add(), right=right)``, the same node, without the
+    keyword calls of gast's constructors (one per contribution)."""
+    node = gast.AST.__new__(gast.BinOp)
+    node.__dict__.update(left=left, op=gast.AST.__new__(gast.Add), right=right)
+    return node
+
+
 @dataclass
 class Adjoint:
     """The backward statements of one active statement.  Inside if/for/while the result is
@@ -113,7 +121,8 @@ class Adjoints:
     def accumulate(self, name: str, value: gast.expr) -> gast.stmt:
         """``bx = bx + value`` (element by element for tuples, lists and dicts)."""
         adjoint = self.adjoint(name)
-        if name in self.program.containers or self._item_of_container(value):
+        containers = self.program.containers  # (none: no item of one either)
+        if containers and (name in containers or self._item_of_container(value)):
             self._shape_from_adjoint(name, adjoint, value)
             if self._is_unindex(value):  # one item added, not a container of zeros
                 total = self.runtime_call("add_item", [syntax.load(adjoint), *value.args])
@@ -121,7 +130,7 @@ class Adjoints:
             else:
                 total = self.runtime_call("add_grad", [syntax.load(adjoint), value])
         else:
-            total = gast.BinOp(left=syntax.load(adjoint), op=gast.Add(), right=value)
+            total = _sum(syntax.load(adjoint), value)
         stmt = syntax.assign(adjoint, total)
         record = anno.info(stmt)
         record.contribution = record.generated = True

@@ -66,7 +66,8 @@ class _Planner:
         self.facts: dict[StmtRef, tuple[set[str], set[str], set[str], set[str]]] = {}
         # each adjoint's value reads and copies (``_summarize``), found with its reads
         self.summaries: dict[StmtRef, tuple[set[str], dict[str, set[str]]]] = {}
-        self.helpers: dict[str, object] = {}  # (what _summarize resolved, while it does)
+        # (the shape arguments of what each called name resolves to: ``_summarize``)
+        self.helpers: dict[str, tuple[int, ...]] = {}
         for stmt in program.statements():
             if isinstance(stmt, (gast.Assign, gast.Expr)):
                 self.facts[program.ref(stmt)] = self._simple_facts(stmt)
@@ -327,13 +328,14 @@ def value_reads(stmts: list[gast.stmt], namespace: Namespace) -> set[str]:
 
 def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
                copies: dict[str, set[str]], reads: set[str] | None = None,
-               helpers: dict[str, object] | None = None) -> None:
+               helpers: dict[str, tuple[int, ...]] | None = None) -> None:
     """Add the names ``nodes`` read as values to ``names``, and their copies ``a = b`` to
     ``copies`` (``a`` read as a value reads ``b`` too); with
-    ``reads``, every name they read to it (``loads``); ``helpers`` remembers what each
-    called name resolves to (one dict for many calls while the namespace is unchanged)."""
+    ``reads``, every name they read to it (``loads``); ``helpers`` remembers the shape
+    arguments (``shape_arguments``) of what each called name resolves to (one dict for many
+    calls while the namespace is unchanged)."""
     shape_reads: set[int] = set()
-    helpers = {} if helpers is None else helpers  # a called name -> what it resolves to
+    helpers = {} if helpers is None else helpers  # a called name -> its shape arguments
     todo = list(nodes)  # (pre-order: a call or copy is met before the names in it)
     pop = todo.pop
     while todo:
@@ -354,18 +356,25 @@ def _summarize(nodes: list[gast.AST], namespace: Namespace, names: set[str],
         elif cls is gast.Call:
             func = node.func
             if func.__class__ is gast.Name:
-                helper = helpers.get(func.id, helpers)
-                if helper is helpers:
-                    helper = helpers[func.id] = namespace.resolve(func)
+                positions = helpers.get(func.id)
+                if positions is None:
+                    positions = helpers[func.id] = _shape_positions(namespace.resolve(func))
             else:
-                helper = namespace.resolve(func)
-            if helper:
+                positions = _shape_positions(namespace.resolve(func))
+            if positions:
                 args = node.args
-                shape_reads.update(id(args[i]) for i in shape_arguments(helper)
-                                   if i < len(args))
+                for i in positions:
+                    if i < len(args):
+                        shape_reads.add(id(args[i]))
         elif cls is gast.Constant:
             continue  # (no child)
         todo += syntax.child_nodes(node)
+
+
+def _shape_positions(helper: object) -> tuple[int, ...]:
+    """The positions of the arguments a resolved callee reads only for their shape (none
+    for a callee not resolved)."""
+    return shape_arguments(helper) if helper else ()
 
 
 def _closed(names: set[str], copies: dict[str, set[str]]) -> set[str]:
