@@ -16,6 +16,7 @@ import glob
 import hashlib
 import importlib
 import importlib.util
+import inspect
 import random
 import shutil
 import sys
@@ -500,3 +501,25 @@ def functions_of_test_modules(modules: Sequence[str] | None = None) -> list[type
         found += [f for f in vars(module).values() if isinstance(f, types.FunctionType)
                   and f.__module__ == module.__name__ and f.__name__ != "<lambda>"]
     return found
+
+
+def derivative_sources(functions: Sequence[Callable], options: Sequence[dict]) -> list[str]:
+    """The source of each function's derivative with each of ``options`` and with respect to
+    all its required positional parameters (or the refusal's message), from an empty
+    cache: what a change that should not change the generated code compares before and
+    after."""
+    tangentlike.clear_cache()
+    out = []
+    for f in functions:
+        n = len([p for p in inspect.signature(f).parameters.values()
+                 if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY,
+                                                          p.POSITIONAL_OR_KEYWORD)])
+        if n == 0:
+            continue
+        for each in (*options, {"wrt": tuple(range(n))}):
+            try:
+                out.append(tangentlike.autodiff(f, verbose=0, **each).source)
+            except Exception as e:  # noqa: BLE001 (a refusal: its message is compared)
+                out.append(f"{f.__name__}: {type(e).__name__}: {e}")
+    tangentlike.clear_cache()
+    return out

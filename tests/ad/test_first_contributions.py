@@ -4,34 +4,15 @@ optimizer's ``remove_zero_inits`` would: the optimized derivative is the same wi
 without it, and the unoptimized one keeps its zero initialisations."""
 from __future__ import annotations
 
-import inspect
-
 import pytest
-from support import functions_of_test_modules
+from support import derivative_sources, functions_of_test_modules
 
 import tangentlike
 from tangentlike.ad.reverse import build
 
+OPTIONS = ({}, {"motion": "split"})
 MODULES = ["golden_functions", "control_flow_functions", "containers_functions",
            "shape_functions"]
-
-
-def _sources(functions) -> list[str]:
-    tangentlike.clear_cache()
-    out = []
-    for f in functions:
-        n = len([p for p in inspect.signature(f).parameters.values()
-                 if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY,
-                                                          p.POSITIONAL_OR_KEYWORD)])
-        if n == 0:
-            continue
-        for options in ({}, {"wrt": tuple(range(n))}, {"motion": "split"}):
-            try:
-                out.append(tangentlike.autodiff(f, verbose=0, **options).source)
-            except Exception as e:  # a refusal: its message is compared
-                out.append(f"{f.__name__}: {type(e).__name__}: {e}")
-    tangentlike.clear_cache()
-    return out
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -46,9 +27,9 @@ def test_optimized_derivatives_as_without_it(module, monkeypatch):
         return out, still_zero
 
     monkeypatch.setattr(build, "first_contributions", counted)
-    got = _sources(functions)
+    got = derivative_sources(functions, OPTIONS)
     monkeypatch.setattr(build, "first_contributions", lambda s, zeroed: (s, set(zeroed)))
-    want = _sources(functions)
+    want = derivative_sources(functions, OPTIONS)
     assert sum(taken) > 0, "no first contribution was written without its zero init"
     assert got == want
 

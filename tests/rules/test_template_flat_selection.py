@@ -4,35 +4,14 @@ through ``_selected``: the derivatives of the test functions (reverse, forward, 
 with ``optimized=False``) are the same when every template goes through ``_selected``."""
 from __future__ import annotations
 
-import inspect
-
 import pytest
-from support import functions_of_test_modules
+from support import derivative_sources, functions_of_test_modules
 
-import tangentlike
 from tangentlike.rules import template
 
 MODULES = ["golden_functions", "control_flow_functions", "containers_functions",
            "forward_functions", "shape_functions"]
 OPTIONS = ({}, {"mode": "forward"}, {"motion": "split"}, {"optimized": False})
-
-
-def _sources(functions) -> list[str]:
-    tangentlike.clear_cache()
-    out = []
-    for f in functions:
-        n = len([p for p in inspect.signature(f).parameters.values()
-                 if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY,
-                                                          p.POSITIONAL_OR_KEYWORD)])
-        if n == 0:
-            continue
-        for options in (*OPTIONS, {"wrt": tuple(range(n))}):
-            try:
-                out.append(tangentlike.autodiff(f, verbose=0, **options).source)
-            except Exception as e:  # a refusal: its message is compared
-                out.append(f"{f.__name__}: {type(e).__name__}: {e}")
-    tangentlike.clear_cache()
-    return out
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -47,8 +26,8 @@ def test_flat_selection_as_selected(module, monkeypatch):
         return plans
 
     monkeypatch.setattr(template, "_plans", noted)
-    got = _sources(functions)
+    got = derivative_sources(functions, OPTIONS)
     monkeypatch.setattr(template, "_plans", lambda node: original(node)._replace(flat=None))
-    want = _sources(functions)
+    want = derivative_sources(functions, OPTIONS)
     assert any(flat), "no template was selected by the flat loop"
     assert got == want
