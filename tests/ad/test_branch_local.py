@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 import pytest
-from support import check_every_mode, check_grad, make_function
+from support import check_every_mode, check_grad, make_function, numerical_grad
 
 import tangentlike
 from tangentlike.ad.reverse import analysis
@@ -160,3 +160,36 @@ def test_a_name_bound_twice_keeps_its_reset():
     f = _function(TWICE)
     plain = tangentlike.grad(f, wrt=(0, 1), optimized=False).source
     assert "bw_out" in plain  # (bound twice: the general treatment)
+
+
+REBOUND_TEST = """
+def rebound_test(x, flag):
+    c = flag
+    if c:
+        w = np.sin(x) * x
+        z = w * w
+    else:
+        z = x
+    c = not c
+    if c:
+        v = np.cos(x)
+        z = z * v
+    return z
+"""
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_test_name_bound_again_after_its_if(flag):
+    # the backward sweep's ifs must test the values the forward sweep's tested
+    f = _function(REBOUND_TEST)
+    for options in ({}, {"motion": "split"}, {"optimized": False}):
+        check_grad(f, (0.7, flag), **options)
+
+
+@pytest.mark.parametrize("point", [(0.9, 0.3), (0.2, 0.7)])
+def test_reverse_over_reverse(point):
+    f = _function(TWICE.replace("z = z * w", "z = z * w + np.exp(-x * y)"))
+    df = tangentlike.grad(f)  # its forward sweep binds names in one branch only
+    got = tangentlike.grad(df)(*point)
+    (expected,) = numerical_grad(df, list(point))
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-9)
