@@ -122,9 +122,7 @@ class Liveness:
     def transfer_in_place(self, stmt: gast.stmt, live: set[str]) -> None:
         """``transfer`` for a simple statement (no body, not a return), updating ``live``."""
         used, bound = self._uses_defs(stmt)
-        live -= bound
-        live |= used
-        live |= self._raising
+        self.transfer_known(live, used, bound)
 
     def transfer_known(self, live: set[str], used: set[str], bound: set[str]) -> None:
         """``transfer_in_place`` for a simple statement whose :meth:`uses_defs` the caller
@@ -285,9 +283,7 @@ class _BlockLiveness:
                     fact = own.get(id(stmt))
                     if fact is not None and fact[0] is stmt:  # (transfer_in_place, read here)
                         used, bound = recorded[i] = fact[1], fact[2]
-                        live -= bound
-                        live |= used
-                        live |= self.raising
+                        liveness.transfer_known(live, used, bound)
                     else:
                         liveness.transfer_in_place(stmt, live)
         self.entry = live  # the names live before the block (read only)
