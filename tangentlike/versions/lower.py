@@ -63,7 +63,7 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     # The clone's names, walked once for the analyses that read it before anything
     # changes it (and for the first rewrite round, where nothing did).
     walked = syntax.walk_names(fn)
-    static = Static(fn, static_params, scope, walked)
+    static = Static(fn, static_params, scope, walked, names)
     checked: list[gast.AST] = []  # the calls, tests and loops, noted in the same walk
     places = slots(fn, checked)
     reason = shape_follows(fn, static, seen, places, checked)

@@ -35,12 +35,13 @@ class Static:
     lengths, constants, integer arguments), as the greatest fixed point over assignments."""
 
     def __init__(self, fn: gast.FunctionDef, static_params: set[str], scope: dict,
-                 walked: list[gast.Name] | None = None):
+                 walked: list[gast.Name] | None = None, resolver: Resolver | None = None):
         """The fixed point is worked out at the first question about a value (``of``): a
         straight-line function of calls whose shapes follow from their operands' never
-        asks.  ``walked``: ``syntax.walk_names(fn)``, if the caller has it."""
+        asks.  ``walked``: ``syntax.walk_names(fn)``, and ``resolver``: the version's
+        :class:`Resolver` of ``scope``, if the caller has them."""
         self.scope = scope
-        self._names_of = Resolver(scope)
+        self.resolver = resolver or Resolver(scope)
         self.fn = fn
         self.static_params = static_params
         self.params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
@@ -106,7 +107,7 @@ class Static:
         return target
 
     def resolve(self, func: gast.expr) -> Any:
-        return self._names_of(func, self.local)
+        return self.resolver(func, self.local)
 
     def of(self, node: gast.AST | None) -> bool:
         """Whether the expression's value follows from the signature."""
@@ -188,7 +189,7 @@ def _mask_to_elementwise(call: gast.Call, seen: set, static: Static) -> bool:
     func = static.resolve(call.func)
     if func is None or func in _ALLOWED_BUILTINS:
         return False
-    record = static._names_of.record(func)
+    record = static.resolver.record(func)
     shape = record.shape
     if record.shape_below is not None and len(call.args) < record.shape_below[0]:
         shape = record.shape_below[1]
@@ -205,7 +206,7 @@ def _shape_determined(call: gast.Call, static: Static) -> bool:
             method_shape(call.func.attr) is Shape.FROM_SHAPES
     if func in _ALLOWED_BUILTINS:
         return True
-    record = static._names_of.record(func)
+    record = static.resolver.record(func)
     shape = record.shape
     if record.shape_below is not None and len(call.args) < record.shape_below[0]:
         shape = record.shape_below[1]  # np.where(c)
