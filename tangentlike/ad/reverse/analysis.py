@@ -408,15 +408,6 @@ def _names_outside(loop: gast.stmt, body: list[gast.stmt]) -> set[str]:
     inside = {id(s) for s in syntax.statements([loop], with_bodies=False)}
     names: set[str] = set()
     for stmt in syntax.statements(body, with_bodies=False):
-        if id(stmt) in inside:
-            continue
-        if isinstance(stmt, gast.Try):
-            names |= set().union(*(syntax.all_names(h) for h in stmt.handlers))
-        elif isinstance(stmt, COMPOUND):
-            header = stmt.test if not isinstance(stmt, gast.For) else stmt.iter
-            names |= syntax.all_names(header)
-            if isinstance(stmt, gast.For):
-                names |= syntax.all_names(stmt.target)
-        else:
-            names |= syntax.all_names(stmt)
+        if id(stmt) not in inside:
+            names |= _mentioned(stmt)
     return names
