@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tangentlike.backend import locations
 from tangentlike.core import guards, syntax
 from tangentlike.rules.template import Namespace
 
@@ -70,14 +71,29 @@ class Scope(dict):
             return self._compile(tree, path)
 
     def _load(self, source: str, path: Path) -> dict[str, Callable]:
-        return self._compile(ast.parse(source, str(path)), path)
+        compiled = self._compile_text(source, path)
+        if compiled is None:
+            compiled = self._compile_tree(ast.parse(source, str(path)), path)
+        return self._made(*compiled)
+
+    def _names(self, functions: list[str]) -> tuple[list[str], list[str]]:
+        """The factory's parameters (the own names the module's ``functions`` may read) and
+        the closure cells it binds."""
+        params = sorted(n for n in self if n.isidentifier() and not n.startswith("__")
+                        and n not in self.live_names and n not in self.cells
+                        and n not in functions)
+        return params, sorted(n for n in self.cells if n not in functions)
 
     def _compile(self, tree: ast.Module, path: Path) -> dict[str, Callable]:
+        return self._made(*self._compile_tree(tree, path))
+
+    def _compile_tree(self, tree: ast.Module, path: Path
+                      ) -> tuple[types.CodeType, list[str], list[str]]:
+        """The factory compiled from the module's ``tree``, with its parameters and the
+        module's function names."""
         defs = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
         names = [node.name for node in defs]
-        params = sorted(n for n in self if n.isidentifier() and not n.startswith("__")
-                        and n not in self.live_names and n not in self.cells and n not in names)
-        cells = sorted(n for n in self.cells if n not in names)
+        params, cells = self._names(names)
         outer = ast.parse(_FACTORY.format(", ".join(params))).body[0]
         outer.body[:0] = [ast.parse(f"{n} = None").body[0] for n in cells]
         factory = outer.body[len(cells)]
@@ -85,7 +101,56 @@ class Scope(dict):
         module = ast.Module(body=[outer], type_ignores=[])
         # Every node has its location: the wrapper and the functions were parsed, and what
         # a caller of ``load_tree`` added carries one (compile refuses a node without).
-        code = compile(module, str(path), "exec")
+        return compile(module, str(path), "exec"), params, names
+
+    def _compile_text(self, source: str, path: Path
+                      ) -> tuple[types.CodeType, list[str], list[str]] | None:
+        """The factory compiled from ``source`` itself, without parsing it to a tree first
+        (a large module's tree costs twice its compilation), with its parameters and the
+        module's function names; None where the text is not one this way reads as the file.
+
+        The factory's lines (``def _tangentlike_cells():``, the cells, ``def
+        _tangentlike_module(...):``) take the place of the module's docstring and imports,
+        so each function keeps its lines; its lines are indented by
+        :data:`locations.INDENT`, and its code objects then get the file's columns back
+        (``locations.dedented``).  Indenting a line changes nothing else where no token spans
+        lines: the text is declined where a line ends with a backslash, and the result where
+        a string constant holds a line break (a string written over lines would hold the
+        indentation)."""
+        lines = source.split("\n")
+        first = next((i for i, line in enumerate(lines) if line.startswith("def ")), None)
+        if first is None:
+            return None
+        body = lines[first:]
+        names = [line[4:line.index("(")] for line in body if line.startswith("def ")]
+        if any(line and line[0] not in " \t" and not line.startswith("def ")
+               or line.endswith("\\") for line in body):
+            return None  # another statement at the top level, or a line continued
+        params, cells = self._names(names)
+        head = ["def _tangentlike_cells():",
+                *([f"    {' = '.join(cells)} = None"] if cells else []),
+                f"    def _tangentlike_module({', '.join(params)}):"]
+        if len(head) > first:
+            return None
+        indent = " " * locations.INDENT
+        text = "\n".join([*head, *[""] * (first - len(head)),
+                          *[indent + line if line else line for line in body],
+                          f"{indent}return ({', '.join(names)},)",
+                          "    return _tangentlike_module", ""])
+        try:
+            code = compile(text, str(path), "exec")
+        except SyntaxError:
+            return None  # (the tree's path reports it as the file's)
+        factory = _const_code(_const_code(code, "_tangentlike_cells"), "_tangentlike_module")
+        if _holds_line_break(factory):
+            return None
+        if locations.HAS_COLUMNS:
+            code = _replace_functions(code, locations.dedented)
+        return code, params, names
+
+    def _made(self, code: types.CodeType, params: list[str], names: list[str]
+              ) -> dict[str, Callable]:
+        """The module's functions, made by running the compiled factory ``code``."""
         outer_code = _const_code(code, "_tangentlike_cells")
         factory_code = _const_code(outer_code, "_tangentlike_module")
         closure = tuple(self.cells[n] for n in factory_code.co_freevars)
@@ -129,6 +194,26 @@ def scope_of(function: Callable) -> Scope | None:
 
 def _const_code(code: types.CodeType, name: str) -> types.CodeType:
     return next(c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == name)
+
+
+def _replace_functions(code: types.CodeType,
+                       change: Callable[[types.CodeType], types.CodeType]) -> types.CodeType:
+    """The compiled factory ``code`` with ``change`` applied to the code of each function
+    the factory makes (the module's functions)."""
+    def replaced(code: types.CodeType, path: tuple[str, ...]) -> types.CodeType:
+        consts = tuple(
+            (replaced(c, path[1:]) if path else change(c)) if c.__class__ is types.CodeType
+            and (not path or c.co_name == path[0]) else c for c in code.co_consts)
+        return code.replace(co_consts=consts)
+    return replaced(code, ("_tangentlike_cells", "_tangentlike_module"))
+
+
+def _holds_line_break(code: types.CodeType) -> bool:
+    """Whether a string or bytes constant of ``code``, or of a code object it holds, holds
+    a line break."""
+    return any(c.__class__ is types.CodeType and _holds_line_break(c)
+               or isinstance(c, (str, bytes)) and ("\n" in c if isinstance(c, str) else b"\n" in c)
+               for c in code.co_consts)
 
 
 def load_module(source: str, path: Path, user_globals: dict[str, Any], namespace: Namespace,
