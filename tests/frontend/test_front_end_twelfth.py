@@ -1,0 +1,66 @@
+"""The front end's shortcuts of the twelfth round (issue 18 item 5) give what they replace:
+``function_walk.names_and_calls`` (one walk of the parsed function for the namer and the
+inliner) against ``syntax.walk_names`` and the calls of ``syntax.walk``, and the inliner's
+test of free calls from it against its own walks.
+"""
+from __future__ import annotations
+
+import builtins
+import textwrap
+
+import gast
+from support import functions_of_test_modules
+
+from tangentlike.core import syntax
+from tangentlike.frontend import inlining, parsing
+from tangentlike.frontend.function_walk import names_and_calls
+
+_HANDMADE = textwrap.dedent("""
+    def g(x: make(3), ys, *, n: int = helper(2)):
+        def h(t: other(1)) -> later(t):
+            return t * scale(t)
+        try:
+            x = h(x) + (lambda u: inner(u))(x)
+        except ValueError as e:
+            x = [called(v) for v in ys if check(v)]
+        return len(x) + ys.count(x) + (yield_me(x) if n else 0)
+    """)
+
+
+def _nodes() -> list[gast.FunctionDef]:
+    nodes = [parsing.parse_function(f).node for f in functions_of_test_modules()]
+    nodes.append(syntax.parse(_HANDMADE).body[0])
+    return nodes
+
+
+def _calls_free_names_walked(node: gast.FunctionDef) -> bool:
+    """``inlining._calls_free_names`` as it was: ``syntax.walk`` and ``stored_names``."""
+    called = {sub.func.id for sub in syntax.walk(node)
+              if sub.__class__ is gast.Call and sub.func.__class__ is gast.Name
+              and not hasattr(builtins, sub.func.id)}
+    return bool(called) and not called <= syntax.stored_names(node)
+
+
+def test_names_and_calls_against_their_walks() -> None:
+    answers = set()
+    for node in _nodes():
+        walked = names_and_calls(node)
+        assert [id(n) for n in walked.names] == [id(n) for n in syntax.walk_names(node)]
+        assert walked.called == {sub.func.id for sub in syntax.walk(node)
+                                 if isinstance(sub, gast.Call)
+                                 and isinstance(sub.func, gast.Name)}
+        answer = _calls_free_names_walked(node)
+        assert inlining._calls_free_names(node, walked) == answer
+        assert inlining._calls_free_names(node) == answer
+        answers.add(answer)
+    assert answers == {True, False}
+
+
+def test_annotation_calls_are_seen() -> None:
+    """A call inside a parameter's annotation is among the calls (``syntax.walk`` enters
+    annotations) but its names are not among the Names (``walk_names`` does not)."""
+    node = syntax.parse(_HANDMADE).body[0]
+    walked = names_and_calls(node)
+    assert {"make", "helper", "other", "later", "scale", "inner", "called", "check",
+            "yield_me", "len"} <= walked.called
+    assert "make" not in {n.id for n in walked.names}
