@@ -64,3 +64,31 @@ def test_annotation_calls_are_seen() -> None:
     assert {"make", "helper", "other", "later", "scale", "inner", "called", "check",
             "yield_me", "len"} <= walked.called
     assert "make" not in {n.id for n in walked.names}
+
+
+def test_reads_any_against_loaded_names() -> None:
+    """``operations.reads_any`` answers as ``loaded_names(node) & names`` does, for every
+    expression of the test functions and of their normalized forms, with a name read in it
+    (up to four) as the only one asked about, all of them, and none."""
+    from tangentlike.core.naming import Namer
+    from tangentlike.frontend.normalize import normalize
+    from tangentlike.frontend.operations import reads_any
+
+    nodes = _nodes()
+    for f in functions_of_test_modules()[:80]:
+        parsed = parsing.parse_function(f)
+        try:
+            nodes.append(normalize(parsed, Namer(syntax.all_names(parsed.node))))
+        except Exception:  # noqa: BLE001  (a refusal: the parsed tree is enough)
+            continue
+    asked = 0
+    for node in nodes:
+        for sub in syntax.walk(node):
+            if not isinstance(sub, gast.expr):
+                continue
+            loaded = syntax.loaded_names(sub)
+            every = {n.id for n in syntax.walk_names(sub)}
+            for names in [set(), every, *({name} for name in sorted(every)[:4])]:
+                assert reads_any(sub, names) == bool(loaded & names)
+                asked += 1
+    assert asked > 10_000
