@@ -441,8 +441,12 @@ def is_user_function(key: Any) -> bool:
 
 
 def targets(stmt: gast.stmt) -> list[str]:
+    """The names an assignment binds (its first target's ``syntax.stored_names``), sorted."""
     if isinstance(stmt, gast.Assign):
-        return sorted(syntax.stored_names(stmt.targets[0]))
+        target = stmt.targets[0]
+        if target.__class__ is gast.Name:  # (most: what stored_names gives, without a walk)
+            return [target.id] if isinstance(target.ctx, (gast.Store, gast.Param)) else []
+        return sorted(syntax.stored_names(target))
     return []
 
 

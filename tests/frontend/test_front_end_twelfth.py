@@ -92,3 +92,24 @@ def test_reads_any_against_loaded_names() -> None:
                 assert reads_any(sub, names) == bool(loaded & names)
                 asked += 1
     assert asked > 10_000
+
+
+def test_targets_and_stored_names_without_a_walk() -> None:
+    """``operations.targets`` and ``points_to._stored_names`` give a name target's name
+    without a walk: what ``syntax.stored_names`` gives, on every assignment of the test
+    functions and hand-made targets (a load, a parameter, a tuple, a subscript)."""
+    from tangentlike.frontend import operations, points_to
+
+    statements = [sub for node in _nodes() for sub in syntax.walk(node)
+                  if isinstance(sub, gast.Assign)]
+    for context in (gast.Load(), gast.Param(), gast.Del()):
+        statements.append(gast.Assign(targets=[gast.Name(id="v", ctx=context, annotation=None,
+                                                        type_comment=None)],
+                                      value=syntax.const(1), type_comment=None))
+    statements.append(syntax.parse("a, (b, c[i]) = t").body[0])
+    statements.append(syntax.parse("x[i] = t").body[0])
+    assert len(statements) > 500
+    for stmt in statements:
+        target = stmt.targets[0]
+        assert operations.targets(stmt) == sorted(syntax.stored_names(target))
+        assert set(points_to._stored_names(target)) == syntax.stored_names(target)
