@@ -113,3 +113,60 @@ def test_targets_and_stored_names_without_a_walk() -> None:
         target = stmt.targets[0]
         assert operations.targets(stmt) == sorted(syntax.stored_names(target))
         assert set(points_to._stored_names(target)) == syntax.stored_names(target)
+
+
+def _lowering_reference(fn: gast.FunctionDef) -> tuple[set[str], set[str], list]:
+    """What ``functions.Lowering.__init__`` found in its own walk before ``scope_names``:
+    the body's bound names, the functions defined, the nested functions and lambdas."""
+    defs, nested, bound = set(), [], set()
+    for s in fn.body:
+        for n in syntax.walk(s):
+            if isinstance(n, gast.Name):
+                if isinstance(n.ctx, (gast.Store, gast.Param)):
+                    bound.add(n.id)
+            elif isinstance(n, gast.FunctionDef):
+                defs.add(n.name)
+                nested.append(n)
+            elif isinstance(n, gast.Lambda):
+                nested.append(n)
+            elif isinstance(n, gast.Assign) and isinstance(n.value, gast.Lambda) \
+                    and isinstance(n.targets[0], gast.Name):
+                defs.add(n.targets[0].id)
+    return bound, defs, nested
+
+
+_NESTED = textwrap.dedent("""
+    def f(x, k=2):
+        scale = lambda t, s=3: t * s
+        def g(y, *rest, w=None, **more):
+            inner = lambda q: [q * z for z in rest]
+            def h(v):
+                u = v
+                return inner(u)
+            return h(y) + scale(y)
+        async def a(p):
+            def b(r):
+                return r
+            return b(p)
+        for i in range(k):
+            x = g(x) if i else (lambda m: m + 1)(x)
+        del k
+        return [scale(e) for e in (x,)]
+    """)
+
+
+def test_scope_names_against_the_walks_they_replace() -> None:
+    from tangentlike.frontend import lifting
+
+    nodes = _nodes()
+    nodes.append(syntax.parse(_NESTED).body[0])
+    checked = with_nested = 0
+    for node in nodes:
+        for fn in (n for n in gast.walk(node) if isinstance(n, gast.FunctionDef)):
+            scope = lifting.scope_names(fn)
+            bound, defs, nested = _lowering_reference(fn)
+            assert scope.bound == bound and scope.defs == defs, fn.name
+            assert sorted(map(id, scope.nested)) == sorted(map(id, nested)), fn.name
+            checked += 1
+            with_nested += bool(nested)
+    assert checked > 400 and with_nested > 20
