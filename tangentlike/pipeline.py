@@ -40,6 +40,7 @@ from tangentlike.errors import (
     ValueRefusedError,
 )
 from tangentlike.frontend import aliasing, annotate, library, lifting, parsing
+from tangentlike.frontend.function_walk import names_and_calls
 from tangentlike.frontend.inlining import inline_helpers
 from tangentlike.frontend.normalize import normalize
 from tangentlike.frontend.operations import resolve
@@ -204,13 +205,15 @@ def _user_value(name: str, user_globals: dict[str, Any], cells: dict[str, Any]) 
 _BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("__"))
 
 
-def _namer(parsed: ParsedFunction) -> Namer:
+def _namer(parsed: ParsedFunction, names: list[gast.Name] | None = None) -> Namer:
     """The namer of one generation: every name of the user's function is taken, and
     ``saved``; the seed parameter is called ``init_grad`` (``SEED``: ``df(x, init_grad=v)``)
     unless a parameter has that name: a local variable of the user's with that name is
-    renamed in the generated code."""
+    renamed in the generated code.  ``names``: ``syntax.walk_names(parsed.node)``, where
+    the caller has them."""
     node = parsed.node
-    names = syntax.walk_names(node)  # (one walk: every name, and those bound)
+    if names is None:
+        names = syntax.walk_names(node)  # (one walk: every name, and those bound)
     namer = Namer({n.id for n in names} | {"saved"})
     params = {a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
     if any(n.id == SEED and isinstance(n.ctx, (gast.Store, gast.Param)) for n in names) \
@@ -380,13 +383,15 @@ def _compile_inlined(parsed: ParsedFunction, options: Options, current: tuple | 
     """``_compile`` of the function with its calls into small helpers written out
     (``frontend/inlining.py``); of the function as written where it has none, or where that
     one is refused (the refusal then names the helper's own line)."""
-    inlined = inline_helpers(parsed)
+    walked = names_and_calls(parsed.node)  # (one walk for the inliner and the namer)
+    inlined = inline_helpers(parsed, walked)
     if inlined is not None:
         try:
             return _compile(inlined, options, current)
         except TangentlikeError:
             pass
-    return _compile(parsed, options, current)
+        return _compile(parsed, options, current)
+    return _compile(parsed, options, current, walked.names)  # (parsed.node as walked)
 
 
 def _normalized(parsed: ParsedFunction, namer: Namer, namespace: Namespace,
@@ -408,11 +413,14 @@ def _normalized(parsed: ParsedFunction, namer: Namer, namespace: Namespace,
     return fn, {name for name, count in bindings.items() if count > 0}, free
 
 
-def _compile(parsed: ParsedFunction, options: Options, current: tuple | None) -> Derivative:
+def _compile(parsed: ParsedFunction, options: Options, current: tuple | None,
+             names: list[gast.Name] | None = None) -> Derivative:
+    """Generate and load the derivative of ``parsed``.  ``names``:
+    ``syntax.walk_names(parsed.node)``, where the caller has them."""
     params = parameter_names(parsed.node)
     positional = len(parsed.node.args.posonlyargs + parsed.node.args.args)
     wrt = tuple(options.wrt)  # indices (resolve_wrt)
-    namer = _namer(parsed)
+    namer = _namer(parsed, names)
     cells = dict(zip(parsed.func.__code__.co_freevars, parsed.func.__closure__ or ()))
     namespace = Namespace(parsed.func.__globals__, namer, cells)
     _separate_shadowed_builtins(parsed, namespace, cells)

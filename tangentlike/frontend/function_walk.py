@@ -89,3 +89,55 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
             first_yield = sub
     return FunctionFacts(changed, {sub.id for sub in read if id(sub) not in kept}, bound,
                          grown, first_yield, classes, keywords)
+
+
+@dataclass
+class NamesAndCalls:
+    """What the pipeline reads of the parsed function before anything changes it (see
+    :func:`names_and_calls`)."""
+
+    # every Name, in ``syntax.walk_names``' order (a Name's annotation not entered)
+    names: list[gast.Name]
+    # the ids of the Names called (``f(...)``) anywhere in ``syntax.walk``'s nodes
+    called: set[str]
+
+
+def names_and_calls(node: gast.AST) -> NamesAndCalls:
+    """``syntax.walk_names(node)`` (what ``pipeline._namer`` reads) and the names called in
+    ``node`` (what ``inlining._calls_free_names`` looks for), in one walk: the stack walk of
+    ``syntax.walk_names_noting``, which reaches every node ``syntax.walk`` gives except those
+    inside a Name's annotation (a parameter's): those are walked for calls on their own."""
+    found: list[gast.Name] = []
+    called: set[str] = set()
+    annotations = []
+    name_class, call_class = gast.Name, gast.Call
+    todo = [node]
+    pop, push, extend = todo.pop, todo.append, todo.extend
+    while todo:
+        sub = pop()
+        cls = sub.__class__
+        if cls is name_class:
+            found.append(sub)
+            if sub.annotation is not None:
+                annotations.append(sub.annotation)
+            continue
+        if cls is call_class and sub.func.__class__ is name_class:
+            called.add(sub.func.id)
+        fields = _WALKED.get(cls)
+        if fields is None:
+            fields = _WALKED[cls] = syntax.child_fields(cls) if issubclass(cls, gast.AST) \
+                else ()
+        for field in fields:
+            # A value that is no node (None, a string) has no fields: popped, it adds
+            # nothing, so the nodes come off the stack in ``walk_names_noting``'s order.
+            value = getattr(sub, field, None)
+            if value.__class__ is list:
+                extend(value)
+            else:
+                push(value)
+    called.update(sub.func.id for annotation in annotations for sub in syntax.walk(annotation)
+                  if sub.__class__ is call_class and sub.func.__class__ is name_class)
+    return NamesAndCalls(found, called)
+
+
+_WALKED: dict[type, tuple[str, ...]] = {}  # by class: ``syntax.child_fields``, () for no node

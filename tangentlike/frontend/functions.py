@@ -46,12 +46,12 @@ from tangentlike.frontend import constructors, distributions, flattening, lazy_w
 from tangentlike.frontend.lifting import (
     LIFTED,
     NonlocalReads,
-    binding_counts,
     compile_function,
     constant_defaults,
     free_names,
     params_of,
     positional_parameters,
+    scope_names,
     without,
     writes_nonlocal,
 )
@@ -137,28 +137,15 @@ class Lowering(syntax.Transformer):
         self.name_for = name_for
         self.values = dict(values)
         node = parsed.node
-        self.bindings = binding_counts(node)
-        self.defs: set[str] = set()  # nested functions' names, and names bound to lambdas
-        nested = []  # the nested functions and lambdas (in walk order)
-        bound = set()  # (syntax.stored_names(node): the body's in the walk below)
+        scope = scope_names(node)  # (one walk: the counts, and the body's names)
+        self.bindings = scope.counts
+        self.defs: set[str] = scope.defs  # nested functions' names, names bound to lambdas
+        nested = scope.nested  # the nested functions and lambdas
+        bound = scope.bound  # (syntax.stored_names(node): the body's, and the header's)
         for header in (f for f in node._fields if f != "body"):  # (its parameters...)
             value = getattr(node, header, None)
             bound.update(*(syntax.stored_names(item) for item in (
                 value if isinstance(value, list) else [value]) if isinstance(item, gast.AST)))
-        for s in node.body:
-            for n in syntax.walk(s):
-                cls = n.__class__
-                if cls is gast.Name:
-                    if n.ctx.__class__ is gast.Store or n.ctx.__class__ is gast.Param:
-                        bound.add(n.id)
-                elif cls is gast.FunctionDef:
-                    self.defs.add(n.name)
-                    nested.append(n)
-                elif cls is gast.Lambda:
-                    nested.append(n)
-                elif cls is gast.Assign and n.value.__class__ is gast.Lambda \
-                        and n.targets[0].__class__ is gast.Name:
-                    self.defs.add(n.targets[0].id)
         self.locals = bound | {p.id for p in params_of(node.args)} | self.defs
         self.pending: list[gast.stmt] = []  # statements to put before the current one
         # names bound once to a module (``xp = np``, ``xp = array_namespace(x)``): how the

@@ -51,6 +51,7 @@ import gast
 from tangentlike.core import syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import TangentlikeError
+from tangentlike.frontend.function_walk import NamesAndCalls, names_and_calls
 from tangentlike.frontend.operations import Method, is_user_function, resolve
 from tangentlike.frontend.parsing import ParsedFunction, parse_function
 from tangentlike.rules import registry
@@ -82,14 +83,16 @@ _UNSUPPORTED = (gast.Global, gast.Nonlocal, gast.FunctionDef, gast.AsyncFunction
                 gast.ImportFrom, gast.Starred)
 
 
-def inline_helpers(parsed: ParsedFunction) -> ParsedFunction | None:
+def inline_helpers(parsed: ParsedFunction, walked: NamesAndCalls | None = None,
+                   ) -> ParsedFunction | None:
     """A copy of ``parsed`` with its calls into small helpers written out, or None when it
-    has none to write out."""
+    has none to write out.  ``walked``: ``function_walk.names_and_calls(parsed.node)``,
+    where the caller has it."""
     func = parsed.func
     if not isinstance(func, types.FunctionType) or parsed.values is not None \
             or os.environ.get(ENV) == "off":
         return None
-    if not _calls_free_names(parsed.node):
+    if not _calls_free_names(parsed.node, walked):
         return None  # no call of a helper to write out (the usual case: no copy, no walk)
     node = syntax.clone(parsed.node)
     inliner = _Inliner(parsed, node)
@@ -99,14 +102,16 @@ def inline_helpers(parsed: ParsedFunction) -> ParsedFunction | None:
     return ParsedFunction(func=func, node=node, filename=parsed.filename, guards=parsed.guards)
 
 
-def _calls_free_names(node: gast.FunctionDef) -> bool:
+def _calls_free_names(node: gast.FunctionDef, walked: NamesAndCalls | None = None) -> bool:
     """Whether ``node`` calls a name that is neither a builtin's nor bound in it: only such
     a call can be a helper's (``_Inliner._call``); one walk, then the bound names only if
-    there is one."""
-    called = {sub.func.id for sub in syntax.walk(node)
-              if sub.__class__ is gast.Call and sub.func.__class__ is gast.Name
-              and not hasattr(builtins, sub.func.id)}
-    return bool(called) and not called <= syntax.stored_names(node)
+    there is one (no walk where ``walked``, ``names_and_calls(node)``, is given: its Names
+    are those ``syntax.stored_names`` reads)."""
+    if walked is None:
+        walked = names_and_calls(node)
+    called = {name for name in walked.called if not hasattr(builtins, name)}
+    return bool(called) and not called <= {
+        n.id for n in walked.names if isinstance(n.ctx, (gast.Store, gast.Param))}
 
 
 def _eager_fields(node: gast.AST) -> list[tuple[str, int | None]]:

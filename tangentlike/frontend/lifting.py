@@ -10,6 +10,7 @@ import builtins
 import types
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import gast
@@ -141,34 +142,90 @@ def without(args: gast.arguments, names: set[str]) -> gast.arguments:
 
 
 def binding_counts(fn: gast.FunctionDef) -> dict[str, int]:
-    """How many times each name is bound in ``fn``'s own scope (parameters count).  One
-    walk (``syntax.walk_depth_first``, not entering nested functions and lambdas), with
-    what each node class is (a nested scope, a name, a comprehension, a loop) looked up
-    once per class."""
+    """How many times each name is bound in ``fn``'s own scope (parameters count):
+    ``scope_names(fn).counts``."""
+    return scope_names(fn).counts
+
+
+@dataclass
+class ScopeNames:
+    """What :func:`scope_names` finds in one function (``functions.Lowering`` reads it)."""
+
+    # how many times each name is bound in its own scope (parameters count), in the order
+    # of the walk (depth first, the last statement first)
+    counts: dict[str, int]
+    # the names bound (``Store`` and ``Param``) anywhere in its body, nested functions and
+    # lambdas included
+    bound: set[str]
+    # the names of the nested functions, and the names a lambda is assigned to, anywhere
+    # in its body
+    defs: set[str]
+    # the nested functions and lambdas anywhere in its body (nested ones included)
+    nested: list[gast.FunctionDef | gast.Lambda]
+
+
+def scope_names(fn: gast.FunctionDef) -> ScopeNames:
+    """How many times each name is bound in ``fn``'s own scope, and the names bound, the
+    functions defined and the nested functions and lambdas anywhere in its body: one walk
+    of its own scope (``syntax.walk_depth_first``, a nested function or lambda given, not
+    entered), with what each node class is (a nested scope, a name, a comprehension, a
+    loop) looked up once per class, then ``syntax.walk`` of each nested function or
+    lambda, for the last three (they held a walk of the whole body of their own: the same
+    nodes, in another order, which sets and the union of the nested functions' free names
+    do not depend on)."""
     counts: dict[str, int] = {}
     for p in params_of(fn.args):
         counts[p.id] = counts.get(p.id, 0) + 1
+    bound: set[str] = set()
+    defs: set[str] = set()
+    nested: list[gast.FunctionDef | gast.Lambda] = []
     kinds: dict[type, str | None] = {}
-    load = gast.Load
+    load, store, param = gast.Load, gast.Store, gast.Param
     for node in syntax.walk_depth_first(fn.body, (gast.FunctionDef, gast.Lambda)):
         cls = node.__class__
         kind = kinds.get(cls, False)
         if kind is False:
             kind = kinds[cls] = _binding_kind(cls)
         if kind is None:
+            if cls is gast.Assign and node.value.__class__ is gast.Lambda \
+                    and node.targets[0].__class__ is gast.Name:
+                defs.add(node.targets[0].id)
             continue
-        if kind == "def":
-            counts[node.name] = counts.get(node.name, 0) + 1
-        elif kind == "name":
+        if kind == "name":
+            context = node.ctx.__class__
+            if context is store or context is param:
+                bound.add(node.id)
             if not isinstance(node.ctx, load):
                 counts[node.id] = counts.get(node.id, 0) + 1
+        elif kind == "def" or kind == "lambda":
+            if kind == "def":
+                counts[node.name] = counts.get(node.name, 0) + 1
+            _nested_scope(node, bound, defs, nested)
         elif kind == "comprehension":  # bound once per element
             for name in syntax.stored_names(node.target):
                 counts[name] = counts.get(name, 0) + 1
         elif kind == "loop":  # a loop binds again each time
             for name in syntax.stored_names(gast.Module(body=node.body, type_ignores=[])):
                 counts[name] = counts.get(name, 0) + 1
-    return counts
+    return ScopeNames(counts, bound, defs, nested)
+
+
+def _nested_scope(scope: gast.FunctionDef | gast.Lambda, bound: set[str], defs: set[str],
+                  nested: list[gast.FunctionDef | gast.Lambda]) -> None:
+    """Add what ``scope_names`` finds of a nested function or lambda (itself included)."""
+    for n in syntax.walk(scope):
+        cls = n.__class__
+        if cls is gast.Name:
+            if n.ctx.__class__ is gast.Store or n.ctx.__class__ is gast.Param:
+                bound.add(n.id)
+        elif cls is gast.FunctionDef:
+            defs.add(n.name)
+            nested.append(n)
+        elif cls is gast.Lambda:
+            nested.append(n)
+        elif cls is gast.Assign and n.value.__class__ is gast.Lambda \
+                and n.targets[0].__class__ is gast.Name:
+            defs.add(n.targets[0].id)
 
 
 def _binding_kind(cls: type) -> str | None:

@@ -19,7 +19,7 @@ from tangentlike.core.naming import Namer
 from tangentlike.errors import Location, UnsupportedSyntaxError
 from tangentlike.frontend import varargs
 from tangentlike.frontend.function_walk import function_facts
-from tangentlike.frontend.operations import builds_node, is_user_function, resolve
+from tangentlike.frontend.operations import builds_node, is_user_function, reads_any, resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.spreading import NotStatic, Spreading, returned_length
 from tangentlike.rules import registry
@@ -140,7 +140,7 @@ class ExpressionSplitter:
         ``(0, 1)``, ``np.zeros(3)``): stays inline.  A call that may do more than compute a
         value (``rng.normal()``) gets a statement of its own, so it runs once, where it is
         written."""
-        return not (syntax.loaded_names(node) & self.locals) and all(
+        return not reads_any(node, self.locals) and all(
             registry.is_pure_function(resolve(call.func, self.parsed, self.locals))
             for call in syntax.walk(node) if isinstance(call, gast.Call))
 

@@ -224,6 +224,33 @@ def names_of(nodes: list[gast.expr]) -> list[str]:
     return [n.id for n in nodes if isinstance(n, gast.Name)]
 
 
+def reads_any(node: gast.AST, names: Collection[str]) -> bool:
+    """``bool(syntax.loaded_names(node) & names)``, stopping at the first such read: the
+    Names ``syntax.walk_names`` gives (the fields of ``syntax.child_fields``, a Name a
+    leaf), in another order, which a yes or no does not depend on.  An operand of an
+    A-normal-form value is read first, so the usual answer takes a node or two, not a
+    walk and a set."""
+    todo = [node]
+    pop, push = todo.pop, todo.append
+    name_class, load, node_class = gast.Name, gast.Load, gast.AST
+    while todo:
+        sub = pop()
+        cls = sub.__class__
+        if cls is name_class:
+            if sub.ctx.__class__ is load and sub.id in names:
+                return True
+            continue
+        for part in syntax.child_fields(cls):
+            value = getattr(sub, part, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_class):
+                        push(item)
+            elif isinstance(value, node_class):
+                push(value)
+    return False
+
+
 def operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -> Operation:
     """The :class:`Operation` of an A-normal-form statement (cached on the statement)."""
     record = anno.info(stmt)
@@ -250,7 +277,7 @@ def _operation(stmt: gast.stmt, parsed: ParsedFunction, local_names: set[str]) -
         return Operation(Kind.UNPACK, inputs=names_of([value]))
     if isinstance(value, gast.Name):
         return Operation(Kind.COPY, inputs=[value.id])
-    if not (syntax.loaded_names(value) & local_names):
+    if not reads_any(value, local_names):
         return Operation(Kind.CONSTANT, differentiable=False)
     if isinstance(value, gast.BinOp):
         args = [value.left, value.right]
@@ -414,8 +441,12 @@ def is_user_function(key: Any) -> bool:
 
 
 def targets(stmt: gast.stmt) -> list[str]:
+    """The names an assignment binds (its first target's ``syntax.stored_names``), sorted."""
     if isinstance(stmt, gast.Assign):
-        return sorted(syntax.stored_names(stmt.targets[0]))
+        target = stmt.targets[0]
+        if target.__class__ is gast.Name:  # (most: what stored_names gives, without a walk)
+            return [target.id] if isinstance(target.ctx, (gast.Store, gast.Param)) else []
+        return sorted(syntax.stored_names(target))
     return []
 
 

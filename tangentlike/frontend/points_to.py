@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import is_not
@@ -241,7 +241,7 @@ class Analysis:
                                user, spares=syntax.stored_names(target), checked=True))
         if isinstance(target, (gast.Tuple, gast.List)):
             objects = self.element(objects)
-        for name in syntax.stored_names(target):
+        for name in _stored_names(target):
             state.points[name] = objects
         return state
 
@@ -448,3 +448,10 @@ def _writes_back(call: gast.expr, resolve: Callable[[gast.expr], Any]) -> bool:
     """``write_back(x, x_1)`` at the end of a function writing into its parameter ``x``: the
     caller's array gets the function's last value of it, which nothing in the function reads."""
     return isinstance(call, gast.Call) and resolve(call.func) is write_back
+
+
+def _stored_names(target: gast.expr) -> Collection[str]:
+    """``syntax.stored_names(target)``, without its walk for a name (most targets)."""
+    if target.__class__ is gast.Name:
+        return (target.id,) if isinstance(target.ctx, (gast.Store, gast.Param)) else ()
+    return syntax.stored_names(target)

@@ -44,33 +44,61 @@ def tree_names(tree: gast.AST) -> TreeNames:
     ``gast.Try`` each walked the whole derivative (a quarter of a second at its first call
     for one of 8,000 statements).  The pipeline makes this walk of each generated function
     (``pipeline._import_user_globals`` reads its names) and hands the tree's to the
-    versions.  The walk is ``syntax.walk_depth_first``, a name a leaf (as in
-    ``syntax.walk_names``)."""
+    versions.  A name is a leaf (as in ``syntax.walk_names``: its annotation is not
+    entered); the order of the walk does not matter (it fills sets), so it is a plain stack
+    of every field's value (``_walked``), as ``syntax.walk_names_noting`` walks."""
     loaded: set[str] = set()
     stored: set[str] = set()
     dotted: set[str] = set()
     has_try = False
+    walked = _WALKED
     name_class, attribute_class, load, store, param = (
         gast.Name, gast.Attribute, gast.Load, gast.Store, gast.Param)
-    is_try: dict[type, bool] = {}
-    for node in syntax.walk_depth_first([tree], (gast.Name,)):
+    todo = [tree]
+    pop, push, extend = todo.pop, todo.append, todo.extend
+    while todo:
+        node = pop()
         cls = node.__class__
-        if cls is name_class:  # a leaf for the names (``syntax.walk_names``)
+        if cls is name_class:
             context = node.ctx.__class__
             if context is load:
                 loaded.add(node.id)
             elif context is store or context is param:
                 stored.add(node.id)
-        elif cls is attribute_class:
+            continue
+        entry = walked.get(cls)
+        if entry is None:
+            entry = _walked(cls)
+        is_try, fields = entry
+        if cls is attribute_class:
             chain = syntax.dotted_name(node)
             if chain is not None:
                 dotted.add(chain)
-        elif not has_try:
-            found = is_try.get(cls)
-            if found is None:
-                found = is_try[cls] = issubclass(cls, gast.Try)
-            has_try = found
+        elif is_try:
+            has_try = True
+        for field in fields:
+            # A value that is no node (None, a string) has no fields (``_walked``): popped,
+            # it adds nothing.
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                extend(value)
+            else:
+                push(value)
     return TreeNames(frozenset(loaded), frozenset(stored), frozenset(dotted), has_try)
+
+
+# By class, for ``tree_names``: whether it is a ``Try`` and the fields to walk
+# (``syntax.child_fields``; none for a value that is no node).
+_WALKED: dict[type, tuple[bool, tuple[str, ...]]] = {}
+
+
+def _walked(cls: type) -> tuple[bool, tuple[str, ...]]:
+    if not issubclass(cls, gast.AST):
+        entry = (False, ())
+    else:
+        entry = (issubclass(cls, gast.Try), syntax.child_fields(cls))
+    _WALKED[cls] = entry
+    return entry
 
 
 def data_readers(tree: gast.FunctionDef, scope: Scope, names: TreeNames | None = None,
