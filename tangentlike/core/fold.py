@@ -18,11 +18,76 @@ _FOLDABLE = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator
              gast.Div: operator.truediv, gast.Pow: operator.pow, gast.FloorDiv: operator.floordiv}
 
 
-# The node classes that every fold starts from: a fold of arithmetic, a test or a condition
-# reads a constant operand (``x * 1``, ``x + 0`` and ``x ** 1`` too); ``a + -b`` and ``-(-x)``
-# a negation; a comparison of literals may hold no constant (``() == ()``).  A statement
-# without any of them (nor an annotated name) has nothing to fold.
-FOLD_SEEDS: tuple[type, ...] = (gast.Constant, gast.UnaryOp, gast.Compare)
+def _binop_folds(node: gast.BinOp) -> bool:
+    """An operation on two literals (``2.0 * 3.0``), or one that ``visit_BinOp``'s algebra
+    rewrites: ``x * 1``, ``1 * x``, ``x * -1``, ``-1 * x``, ``x / 1``, ``x ** 1``, ``x + 0``,
+    ``0 + x``, ``x - 0``, ``a + -b``, ``a - -b`` (a literal where it asks for a number)."""
+    left, right = node.left, node.right
+    if left.__class__ is gast.Constant and right.__class__ is gast.Constant:
+        return True
+    op = node.op.__class__
+    if op is gast.Mult:
+        return _literal_in(left, (1, -1)) or _literal_in(right, (1, -1))
+    if op is gast.Add or op is gast.Sub:
+        return (_literal_in(right, (0,)) or (op is gast.Add and _literal_in(left, (0,)))
+                or (right.__class__ is gast.UnaryOp and right.op.__class__ is gast.USub))
+    if op is gast.Div or op is gast.Pow:
+        return _literal_in(right, (1,))
+    return False
+
+
+def _literal_in(node: gast.expr, values: tuple[int, ...]) -> bool:
+    """``node`` is a number literal equal to one of ``values`` (a bool too: on the safe
+    side of ``_is``)."""
+    return (node.__class__ is gast.Constant and isinstance(node.value, (int, float))
+            and node.value in values)
+
+
+def _negation_folds(node: gast.UnaryOp) -> bool:
+    """A negation of a literal, of a negation, or of a product that starts with a literal
+    (``-(2.0 * a * b)``: what ``_negate_coefficient`` looks for)."""
+    if node.op.__class__ is not gast.USub:
+        return False
+    operand = node.operand
+    if operand.__class__ is gast.Constant or (operand.__class__ is gast.UnaryOp
+                                             and operand.op.__class__ is gast.USub):
+        return True
+    while operand.__class__ is gast.BinOp and operand.op.__class__ is gast.Mult:
+        if operand.left.__class__ is gast.Constant:
+            return True
+        operand = operand.left
+    return False
+
+
+def _compare_folds(node: gast.Compare) -> bool:
+    """A comparison of two literals (``() == ()`` holds no constant)."""
+    return (node.left.__class__ in _LITERALS
+            and node.comparators[0].__class__ in _LITERALS)
+
+
+def _constant_test(node: gast.IfExp) -> bool:
+    return node.test.__class__ is gast.Constant
+
+
+def _all_constants(node: gast.BoolOp) -> bool:
+    return all(value.__class__ is gast.Constant for value in node.values)
+
+
+_LITERALS = (gast.Constant, gast.Tuple)
+
+# The nodes that every fold starts from, by class (None: any node of the class), for
+# ``syntax.walk_names_noting``.  A fold rewrites a node only from what its children are, and
+# a node whose children did not change is as it was: so the first fold in a statement
+# applies to a node as it stood, and that node is one of these (each visitor below, read
+# for what it tests; each test looks at the same children, a literal where the visitor asks
+# for a number): arithmetic on two numbers, or with a 0 or a 1 where an identity drops it,
+# or a -1 or a negation where it makes one (``_binop_folds``); a negation of a number, of a
+# negation or of a product that starts with a number; a comparison of two literals;
+# ``and``/``or`` of literals; a conditional expression with a literal test.  A statement
+# with none of them (nor an annotated name, which the walk notes) has nothing to fold.
+FOLD_SEEDS: dict[type, Any] = {
+    gast.BinOp: _binop_folds, gast.UnaryOp: _negation_folds, gast.Compare: _compare_folds,
+    gast.BoolOp: _all_constants, gast.IfExp: _constant_test}
 
 
 def _is(node: gast.AST, value: float) -> bool:

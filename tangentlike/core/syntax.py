@@ -5,7 +5,7 @@ import ast
 import copy
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import gast
@@ -241,12 +241,16 @@ def walk_names(node: gast.AST) -> list[gast.Name]:
     return walk_names_noting(node, ())[0]
 
 
-def walk_names_noting(node: gast.AST, kinds: tuple[type, ...]) -> tuple[list[gast.Name], bool]:
+def walk_names_noting(node: gast.AST,
+                      kinds: tuple[type, ...] | Mapping[type, Callable[[Any], bool] | None]
+                      ) -> tuple[list[gast.Name], bool]:
     """Every Name in ``node`` (:func:`walk_names`), and whether ``node`` holds a node of one
     of the classes ``kinds`` or a Name with an annotation (whose annotation the walk does not
-    enter): one walk for both."""
+    enter): one walk for both.  ``kinds`` may map each class to a test of a node of it
+    (None: any node of it counts), which is asked until one node is noted."""
     found = []
     noted = False
+    tests = kinds.__class__ is not tuple
     todo = [node]
     pop, push, extend = todo.pop, todo.append, todo.extend
     while todo:
@@ -257,8 +261,8 @@ def walk_names_noting(node: gast.AST, kinds: tuple[type, ...]) -> tuple[list[gas
             if sub.annotation is not None:
                 noted = True
             continue
-        if cls in kinds:
-            noted = True
+        if not noted and cls in kinds:
+            noted = not tests or (test := kinds[cls]) is None or test(sub)
         fields = _CHILD_FIELDS.get(cls)
         if fields is None:
             fields = _walked_fields(cls)

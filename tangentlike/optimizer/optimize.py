@@ -404,6 +404,7 @@ class _Inliner:
         for number, block in enumerate(blocks):
             if first:
                 self.indexes.append(_BlockIndex(block, facts))
+                self.indexes[-1].top = block is self.fn.body
             index = self.indexes[number]
             index.removed_now = set()
             index.touched.append([])
@@ -430,13 +431,24 @@ class _Inliner:
                 if isinstance(later, dataflow.COMPOUND) or not index.fits(i, j):
                     continue
                 if not (uses.get(name) == 1 and counts.get(name) == 1):
-                    if live_after is None:
-                        liveness = dataflow.Liveness(facts)
-                        for known in self.indexes[:number + 1] if first else self.indexes:
-                            known.share_facts(liveness, current=known is index)
-                        live_after = liveness.after_all(self.fn)
-                    if not _last_read(later, name, live_after, facts):
+                    # the last read of this value: read once by ``later``, dead after it
+                    if not _reads_once(later, name, facts):
                         continue
+                    if name not in facts.defs(later):
+                        # (read off the index where the block decides it, else off liveness
+                        # computed at its first need: both give what is live now, see
+                        # _BlockIndex.live_after)
+                        live = index.live_after(j, name)
+                        if live is None:
+                            if live_after is None:
+                                liveness = dataflow.Liveness(facts)
+                                for known in (self.indexes[:number + 1] if first
+                                              else self.indexes):
+                                    known.share_facts(liveness, current=known is index)
+                                live_after = liveness.after_all(self.fn)
+                            live = name in live_after[id(later)]
+                        if live:
+                            continue
                 _count_change(use_changes, facts.load_counts(stmt), -1)
                 _count_change(use_changes, facts.load_counts(later), -1)
                 measures = _measures_after_substitution(facts, later, name, stmt)
@@ -547,6 +559,11 @@ class _BlockIndex:
             for name in self.binds[k]:
                 self.binders.setdefault(name, []).append(k)
         self.barriers = [k for k, entry in enumerate(entries) if entry[2]]
+        # for live_after: the statements with bodies, the returns, and whether the block
+        # is the function's body (the inliner says)
+        self.stops = [k for k, stmt in enumerate(block) if _HAS_BODY[stmt.__class__]]
+        self.returns = [k for k, stmt in enumerate(block) if stmt.__class__ is gast.Return]
+        self.top = False
         self.comments = [k for k, entry in enumerate(entries) if entry[3]]
         self.removed: set[int] = set()
         self.removed_now: set[int] = set()  # (in the inliner's current round)
@@ -610,6 +627,27 @@ class _BlockIndex:
                 return None
         return j
 
+    def live_after(self, j: int, name: str) -> bool | None:
+        """Whether ``name`` is live after the statement at ``j``, where the statements of
+        this block after it decide: the first that reads or binds ``name`` (read: live;
+        bound only: dead) or a return (dead, unless it reads it), with no statement with a
+        body before it; past the end of the function's body (``top``), nothing is live.
+        None where they do not decide (a statement with a body on the way, the end of a
+        block inside one).  This is how liveness moves a live set back over simple
+        statements, read off the positions kept here, which follow every removal and edit:
+        so it is what is live now.  (The inliner's liveness, computed once a round, answers
+        the same for the inliner's questions: the inlinings of a round change what is live
+        only between a value's old place and its reader, for the names the value reads and
+        its own, where no later question of the round about those names falls.)"""
+        read = _after(self.readers.get(name), j)
+        decides = _first(read, _after(self.binders.get(name), j), _after(self.returns, j))
+        stop = _after(self.stops, j)
+        if stop is not None and (decides is None or stop <= decides):
+            return None  # (a body may read or bind it, or return)
+        if decides is not None:
+            return decides == read  # (read, or bound: a return reads or ends all)
+        return False if self.top else None
+
     def remove(self, i: int) -> None:
         """The statement at ``i`` is gone (it was a pure computation: no barrier)."""
         for name in self.loads[i]:
@@ -636,6 +674,17 @@ class _BlockIndex:
 
 
 _NOTHING: frozenset[str] = frozenset()
+
+
+class _HasBody(dict):
+    """Statement class -> whether it has a body (kept per class)."""
+
+    def __missing__(self, cls: type) -> bool:
+        self[cls] = has = "body" in cls._fields
+        return has
+
+
+_HAS_BODY = _HasBody()
 
 
 def _block_entry(stmt: gast.stmt, facts: dataflow.StatementFacts
@@ -673,13 +722,12 @@ def _discard(positions: list[int], i: int) -> None:
         del positions[k]
 
 
-def _last_read(stmt: gast.stmt, name: str, live_after: Mapping[int, AbstractSet[str]],
-               facts: dataflow.StatementFacts) -> bool:
-    """``stmt`` reads ``name`` once, and the value it reads is dead after it."""
+def _reads_once(stmt: gast.stmt, name: str, facts: dataflow.StatementFacts) -> bool:
+    """``stmt`` reads ``name`` once, and is no copy (copy propagation does better there):
+    with ``name`` dead after ``stmt`` or bound by it, the value it reads is read last."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name):
-        return False  # a copy: copy propagation does better
-    return facts.load_counts(stmt).get(name) == 1 and (
-        name not in live_after[id(stmt)] or name in facts.defs(stmt))
+        return False
+    return facts.load_counts(stmt).get(name) == 1
 
 
 def summed_into(stmt: gast.stmt) -> str | None:

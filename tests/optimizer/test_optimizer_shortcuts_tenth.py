@@ -33,7 +33,7 @@ FUNCTIONS = [("chained", chained(12), {}), ("straight", straight(30), {}), ("ife
              ("nested_split", NESTED, {"motion": "split"})]
 
 
-def _plain_walk_names_noting(node: gast.AST, kinds: tuple[type, ...]
+def _plain_walk_names_noting(node: gast.AST, kinds: tuple[type, ...] | dict
                              ) -> tuple[list[gast.Name], bool]:
     """``syntax.walk_names_noting`` as it was: only nodes pushed, in field order."""
     found, noted, todo = [], False, [node]
@@ -43,7 +43,9 @@ def _plain_walk_names_noting(node: gast.AST, kinds: tuple[type, ...]
             found.append(sub)
             noted |= sub.annotation is not None
             continue
-        noted |= sub.__class__ in kinds
+        if sub.__class__ in kinds:  # (a mapping: a test of the node, None for any)
+            test = kinds[sub.__class__] if isinstance(kinds, dict) else None
+            noted |= test is None or test(sub)
         for field in syntax.child_fields(sub.__class__):
             value = getattr(sub, field, None)
             for item in value if value.__class__ is list else (value,):
