@@ -36,7 +36,7 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.core import syntax
-from tangentlike.versions.observe import slot_value, slots
+from tangentlike.versions.observe import slot_values, slots
 from tangentlike.versions.resolver import Resolver
 from tangentlike.versions.signature import is_integer
 
@@ -189,12 +189,14 @@ class _Run:
                 self.stacks.add(statement.targets[0].id)
         if any(bound.count(name) != 1 for name in self.stacks):
             raise _Unknown  # a stack bound once, to ``[]``
-        self.places: dict[int, int] = {}
-        for k, slot in enumerate(slots(fn)):
+        places = slots(fn)
+        for slot in places:
             if isinstance(slot[0], gast.Subscript) and not (
                     isinstance(slot[0].slice, gast.Name) or _int_constant(slot[0].slice)):
                 raise _Unknown  # a slice, a tuple of indices: observed part by part
-            self.places[id(slot_value(slot))] = k
+        # each place's node (by id) -> its number in the table
+        self.places: dict[int, int] = {id(value): k
+                                       for k, value in enumerate(slot_values(places))}
 
     def _simple(self, statement: gast.stmt) -> bool:
         """An assignment to a name, a stack's ``append`` or a string: its target noted."""

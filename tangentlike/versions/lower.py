@@ -166,8 +166,10 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
 def _may_find_more(last: _Rewrite | None, spread: bool) -> bool:
     """Whether a rewrite round (``spread``: ``unreduce`` calls too) may change the tree:
     not after a round ``last`` that found nothing in the tree as it is and rewrote at least
-    as much (the same bindings and counts, the same visit, less or as many calls)."""
-    return last is None or spread > last.spread
+    as much (the same bindings and counts, the same visit, less or as many calls).  A
+    spread round after a round that was not differs from it only at the ``unreduce`` calls
+    that round visited and left (``kept_unreduce``): with none, it finds nothing either."""
+    return last is None or (spread > last.spread and last.kept_unreduce)
 
 
 def _same_value(new: gast.expr, old: gast.expr) -> gast.expr:
@@ -221,6 +223,7 @@ class _Rewrite(Rewriter):
         self.spread = spread
         self.numpy = numpy_name(scope)
         self.changed = False
+        self.kept_unreduce = False  # an ``unreduce`` call visited and left (not ``spread``)
         if same is not None:
             self.params, self.local, self.once = same.params, same.local, same.once
             self.uses, self.values = same.uses, same.values
@@ -341,6 +344,7 @@ class _Rewrite(Rewriter):
                 node.args[0]) and node.args[0].id in self.params:
             return node  # a parameter's shape: cheap, and keeps the version readable
         if func is runtime.unreduce and not self.spread:
+            self.kept_unreduce = True  # (the one visit that depends on ``spread``)
             return node
         new = replacement(node, func, recorded, self.numpy)
         if new is None:

@@ -75,6 +75,13 @@ def slot_value(slot: tuple) -> gast.AST:
     return value if position is None else value[position]
 
 
+def slot_values(places: list[tuple[gast.AST, str, int | None]]) -> list[gast.AST]:
+    """``slot_value`` of each place, in order (in one pass: the places of a whole function
+    are read two or three times at a second call)."""
+    return [getattr(parent, field) if position is None else getattr(parent, field)[position]
+            for parent, field, position in places]
+
+
 def _set(slot: tuple, new: gast.AST) -> None:
     parent, field, position = slot
     if position is None:
@@ -187,8 +194,9 @@ def record(fn: gast.FunctionDef, seen: dict[int, set],
     """Annotate each argument, operand, index and assigned value of ``fn`` with what was
     recorded for it (``anno`` field ``seen``: it stays with the expression when the optimizer
     copies or moves it); ``places``: ``slots(fn)``, if the caller has it."""
-    for k, slot in enumerate(slots(fn) if places is None else places):
-        anno.info(slot_value(slot)).seen = frozenset(seen.get(k, ()))
+    info, get = anno.info, seen.get
+    for k, value in enumerate(slot_values(slots(fn) if places is None else places)):
+        info(value).seen = frozenset(get(k, ()))
 
 
 class Observer:

@@ -162,20 +162,26 @@ def shape_follows(fn: gast.FunctionDef, static: Static, seen: dict[int, set],
                 not static.counts(node.iter):
             return "a range bound depends on values"
     for k, slot in enumerate(slots(fn) if places is None else places):
-        if not isinstance(slot[0], (gast.Call, gast.keyword, gast.Subscript)):
+        if slot[0].__class__ not in _SHAPING_PLACES:
             continue  # an operand or an assigned value: arithmetic keeps shapes
+        # Only a place where an integer or a mask was seen can decide a shape (the test
+        # below needs one): the others, most of them, are passed by first.
+        found = seen.get(k)
+        if not found or not any(decides_shape(s) for s in found):
+            continue
         node = slot_value(slot)
         parts = []
         for part in node.elts if isinstance(node, gast.Tuple) else [node]:
             parts += [getattr(part, p) for p in ("lower", "upper", "step")] \
                 if isinstance(part, gast.Slice) else [part]
-        found = seen.get(k, ())
         if isinstance(slot[0], gast.Call) and _mask_to_elementwise(slot[0], found, static):
             continue
-        if any(decides_shape(s) for s in found) and any(
-                not static.of(p) for p in parts if p is not None):
+        if any(not static.of(p) for p in parts if p is not None):
             return "an integer or a mask computed from values decides a shape"
     return None
+
+
+_SHAPING_PLACES = (gast.Call, gast.keyword, gast.Subscript)  # (exact classes, as above)
 
 
 def _mask_to_elementwise(call: gast.Call, seen: set, static: Static) -> bool:

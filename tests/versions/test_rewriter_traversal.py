@@ -83,3 +83,24 @@ def test_same_visits_and_tree_as_the_transformer(which: int) -> None:
         assert results[1] == results[0]
         changed += results[0][1] != syntax.dump(tree)
     assert changed  # the rewrite changed something
+
+
+def test_no_rewrite_visits_what_the_traversal_skips() -> None:
+    """The traversal does not visit names, constants, nor attributes of names: no rewrite
+    of ``versions/`` may have a visitor for one of them."""
+    import importlib
+    import pkgutil
+
+    import tangentlike.versions as package
+
+    rewrites = []
+    for module in pkgutil.iter_modules(package.__path__):
+        loaded = importlib.import_module(f"{package.__name__}.{module.name}")
+        rewrites += [v for v in vars(loaded).values() if isinstance(v, type)
+                     and issubclass(v, Rewriter) and v is not Rewriter]
+    assert len(rewrites) >= 5  # _Rewrite, _Methods, Contractions, _Softmax, _Sums
+    for rewrite in rewrites:
+        for skipped in ("Name", "Constant", "Attribute"):  # (ast's visit_Constant aside)
+            method = "visit_" + skipped
+            assert getattr(rewrite, method, None) is getattr(Rewriter, method, None), (
+                rewrite, skipped)

@@ -144,8 +144,9 @@ def test_version_is_the_one_written_without_shortcuts(case: tuple, monkeypatch) 
 
 
 def test_rounds_after_a_round_that_found_nothing_are_skipped(monkeypatch) -> None:
-    """logsumexp: the spreading round finds nothing, and the plain round after it is not
-    run (it visits the same tree for less); with every round run, one more visit."""
+    """logsumexp: the round after the optimizer finds nothing and leaves no ``unreduce``
+    call, so the spreading round (which differs from it only there) and the plain round
+    after it are not run; with every round run, two more visits."""
     counted: list[bool] = []
     original, decide = lower._Rewrite.__init__, lower._may_find_more
 
@@ -160,17 +161,41 @@ def test_rounds_after_a_round_that_found_nothing_are_skipped(monkeypatch) -> Non
     counted.clear()
     monkeypatch.setattr(lower, "_may_find_more", lambda last, spread: True)
     _version(logsumexp, (0,), args)
-    assert skipped == [False, False, True]
+    assert skipped == [False, False]
     assert counted == [False, False, True, False]
     assert not decide(_Round(spread=True), False)
     assert not decide(_Round(spread=False), False)
-    assert decide(_Round(spread=False), True)
+    assert decide(_Round(spread=False, kept_unreduce=True), True)
+    assert not decide(_Round(spread=False), True)
+    assert not decide(_Round(spread=True, kept_unreduce=True), True)
     assert decide(None, False)
 
 
+def test_a_spreading_round_runs_after_an_unreduce_left() -> None:
+    """The RNN: the round after the optimizer leaves ``unreduce`` calls, which the
+    spreading round then rewrites (the version has none)."""
+    rng = np.random.default_rng(3)
+    args = (rng.normal(size=(3, 4)) * 0.5, rng.normal(size=(4, 4)) * 0.5,
+            rng.normal(size=(5, 2, 3)))
+    kept: list[bool] = []
+    original = lower._Rewrite.visit
+
+    def visit(self, node):
+        found = original(self, node)
+        kept.append((self.spread, self.kept_unreduce))
+        return found
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(lower._Rewrite, "visit", visit)
+        kind, source, _, _ = _version(rnn, (0, 1), args)
+    assert kind == "shapes" and "unreduce" not in source
+    assert (False, True) in kept and any(spread for spread, _ in kept)
+
+
 class _Round:
-    def __init__(self, spread: bool) -> None:
+    def __init__(self, spread: bool, kept_unreduce: bool = False) -> None:
         self.spread = spread
+        self.kept_unreduce = kept_unreduce
 
 
 def test_declined_for_the_same_reasons() -> None:

@@ -51,6 +51,9 @@ def test_places_in_the_walks_order(make: Callable) -> None:
     assert observe.slots(tree, checked) == places
     assert checked == [n for n in syntax.walk(tree)
                        if isinstance(n, (gast.Call, gast.If, gast.While, gast.For))]
+    values = observe.slot_values(places)  # read in one pass: the same nodes
+    assert len(values) == len(places)
+    assert all(v is observe.slot_value(p) for v, p in zip(values, places))
 
 
 def _shape_answers(tree: gast.FunctionDef, seen: dict, scope: dict) -> tuple:
