@@ -116,3 +116,19 @@ def test_text_that_indentation_would_change_is_parsed(source, tmp_path):
     exec(compile(source, str(path), "exec"), module)
     assert functions["g"].__doc__ == module["g"].__doc__
     assert functions["f"].__code__.co_code == module["f"].__code__.co_code
+
+
+@pytest.mark.slow  # every test function's derivatives, four forms: about a minute
+def test_every_test_functions_derivative_compiles_from_text_as_from_its_tree(tmp_path):
+    from support import derivative_sources, functions_of_test_modules
+
+    sources = derivative_sources(functions_of_test_modules(), [
+        {}, {"motion": "split"}, {"mode": "forward"}, {"optimized": False}])
+    compared = 0
+    for source in sources:
+        if "\ndef " not in source:
+            continue  # a refusal's message
+        text, tree = _both(source, tmp_path / "derivative.py")
+        assert text == tree, source
+        compared += 1
+    assert compared > 1000
