@@ -115,7 +115,7 @@ def rebuild(recipe: Recipe, params: dict[str, gast.expr], derivatives: dict[str,
     globals are ``renames``: new nodes throughout, as instantiation makes."""
     stack: list[Any] = []
     push = stack.append
-    clone_info = syntax.clone_info
+    clone_info, clone_name = syntax.clone_info, syntax.clone_name
     for what, obj, fields, count in recipe.steps:
         if what is _NODE:
             new = obj.__new__(obj)
@@ -140,8 +140,9 @@ def rebuild(recipe: Recipe, params: dict[str, gast.expr], derivatives: dict[str,
                 else:  # RENAMED
                     built[key] = renames[value]
             push(new)
-        elif what is _PARAM:
-            push(syntax.clone(params[obj]))
+        elif what is _PARAM:  # (``syntax.clone``, which calls ``clone_name`` for a name)
+            bound = params[obj]
+            push(clone_name(bound) if bound.__class__ is gast.Name else syntax.clone(bound))
         else:
             push(obj)
     return stack

@@ -253,7 +253,7 @@ def plan_saves(program: Program, adjoints: Adjoints) -> SavePlan:
                                                              steps, arguments) \
             if planner.saved else frozenset()
     saves, slices, loops = [], [], []
-    for stmt, name in planner.bindings():
+    for stmt, name in planner.bound_inside:
         ref = program.ref(stmt)
         if name in recomputes:
             saves.append(recomputes[name])
