@@ -30,9 +30,9 @@ import gast
 
 from tangentlike.core import anno, syntax
 
-# Where a node of an instantiated statement came from (``origins``, by the node's id): a copy
-# of what the call binds to a parameter, the derivative variable of a parameter, or the new
-# name of a template-local name or a global.
+# Where a node of an instantiated statement came from (``origins``, by the node's id, with the
+# node): a copy of what the call binds to a parameter, the derivative variable of a parameter,
+# or the new name of a template-local name or a global.
 PARAM, DERIVED, RENAMED = "param", "derived", "renamed"
 
 # Operators and contexts: a field holding one without attributes is shared, not copied.
@@ -56,7 +56,7 @@ class Recipe(NamedTuple):
     asks: tuple[str, ...]
 
 
-def make_recipe(statements: list[gast.stmt], origins: dict[int, tuple[str, str]],
+def make_recipe(statements: list[gast.stmt], origins: dict[int, tuple[str, str, gast.AST]],
                 asks: list[str]) -> Recipe | None:
     """The recipe of ``statements`` (a call's instantiated statements, each name that came
     from the call marked in ``origins``); None when a node appears twice in them (a rebuild
@@ -68,7 +68,7 @@ def make_recipe(statements: list[gast.stmt], origins: dict[int, tuple[str, str]]
         if id(node) in seen:
             return False
         seen.add(id(node))
-        origin = origins.get(id(node))
+        origin = origins.get(id(node))  # (each node noted is kept there: its id is its own)
         if origin is not None and origin[0] == PARAM:
             steps.append((_PARAM, origin[1], (), 0))
             return True

@@ -166,8 +166,10 @@ class _Instance:
         self.constants = False
         self.calls: list[gast.Call] = []  # every call in the copies (for default arguments)
         # while the copy is made into a recipe (``recipe.py``): where each name of it came
-        # from (by the id of its node), and the parameters whose derivative it asked for
-        self.origins: dict[int, tuple[str, str]] | None = None
+        # from (by the id of its node, with the node: folding may drop it, and a node made
+        # later must not be taken for it under its id), and the parameters whose derivative
+        # it asked for
+        self.origins: dict[int, tuple[str, str, gast.AST]] | None = None
         self.asks: list[str] = []
 
     def derivative_of(self, param: str) -> str | None:
@@ -233,7 +235,7 @@ class _Instance:
                 and anno.info(node).seen is not None:
             anno.info(new).seen = anno.info(node).seen
         if self.origins is not None:
-            self.origins[id(new)] = (RENAMED, node.id)
+            self.origins[id(new)] = (RENAMED, node.id, new)
         return new
 
     def _name(self, node: gast.Name) -> gast.expr:
@@ -245,7 +247,7 @@ class _Instance:
             else:
                 new = self._expression(value_expression(syntax.clone(bound)))
             if self.origins is not None:
-                self.origins[id(new)] = (PARAM, key)
+                self.origins[id(new)] = (PARAM, key, new)
             return new
         return self._renamed(node)
 
@@ -269,7 +271,7 @@ class _Instance:
                 else:
                     new = self._expression(syntax.clone(bound))
                 if self.origins is not None:
-                    self.origins[id(new)] = (PARAM, key)
+                    self.origins[id(new)] = (PARAM, key, new)
                 return new
             return self._renamed(node)
         return self.copy(node)
@@ -289,7 +291,7 @@ class _Instance:
                 f"{key!r}, which carries none here", self.where)
         new = syntax.name_node(name, node.ctx)
         if self.origins is not None:
-            self.origins[id(new)] = (DERIVED, key)
+            self.origins[id(new)] = (DERIVED, key, new)
             if key not in self.asks:
                 self.asks.append(key)
         return new

@@ -13,7 +13,7 @@ import inspect
 
 import gast
 import pytest
-from support import derivative_sources, functions_of_test_modules
+from support import derivative_sources, functions_of_test_modules, make_function
 
 import tangentlike
 from tangentlike.core import anno
@@ -52,8 +52,9 @@ def _without_recipes(monkeypatch) -> None:
     monkeypatch.setattr(template, "_RECIPES", 0)
 
 
-@pytest.mark.parametrize("module", MODULES)
-def test_rebuilt_as_instantiated(module, monkeypatch):
+def _check_rebuilt_calls(monkeypatch, generate) -> None:
+    """Every call ``generate()`` instantiates, compared with the full instantiation of the
+    same call (a copy of the namer, no recipe); at least one is rebuilt from a recipe."""
     original = template.instantiate
     compared, returned = [], []
     rebuilt = []
@@ -80,22 +81,7 @@ def test_rebuilt_as_instantiated(module, monkeypatch):
     monkeypatch.setattr(template, "instantiate", checked)
     monkeypatch.setattr("tangentlike.ad.common.instantiate", checked)
     tangentlike.clear_cache()
-    functions = importlib.import_module(module)
-    for name, f in sorted(vars(functions).items()):
-        if not inspect.isfunction(f) or f.__module__ != functions.__name__:
-            continue
-        n = len([p for p in inspect.signature(f).parameters.values()
-                 if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY,
-                                                          p.POSITIONAL_OR_KEYWORD)])
-        if n == 0:
-            continue
-        for options in OPTIONS:
-            if "wrt" in options:
-                options = {"wrt": tuple(range(n))}
-            try:
-                tangentlike.autodiff(f, **options)
-            except Exception:  # noqa: BLE001 (a refusal: what was instantiated is compared)
-                pass
+    generate()
     tangentlike.clear_cache()
     assert compared, "no rule was instantiated"
     assert rebuilt, "no call was rebuilt from a recipe"
@@ -103,6 +89,60 @@ def test_rebuilt_as_instantiated(module, monkeypatch):
         assert got == want, rule
     ids = [id(node) for nodes in returned for node in nodes]
     assert len(ids) == len(set(ids)), "a node or record is shared between two calls'"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_rebuilt_as_instantiated(module, monkeypatch):
+    def generate():
+        functions = importlib.import_module(module)
+        for name, f in sorted(vars(functions).items()):
+            if not inspect.isfunction(f) or f.__module__ != functions.__name__:
+                continue
+            n = len([p for p in inspect.signature(f).parameters.values()
+                     if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY,
+                                                              p.POSITIONAL_OR_KEYWORD)])
+            if n == 0:
+                continue
+            for options in OPTIONS:
+                if "wrt" in options:
+                    options = {"wrt": tuple(range(n))}
+                try:
+                    tangentlike.autodiff(f, **options)
+                except Exception:  # noqa: BLE001 (a refusal: what was instantiated is compared)
+                    pass
+
+    _check_rebuilt_calls(monkeypatch, generate)
+
+
+def test_a_folded_constant_is_not_taken_for_a_parameter(monkeypatch):
+    """``eval_jacobi(n - 1, ...)`` with ``n`` bound to a constant folds to a new constant,
+    made after the copy of ``n`` is dropped (which once gave it that copy's id, and the
+    recipe took the folded ``-1`` for the parameter ``n``): each degree keeps its own."""
+    scipy_special = pytest.importorskip("scipy.special")
+
+    def generate():
+        for n in (0, 1, 4):
+            f = _legendre_of_degree(n)
+            df = tangentlike.grad(f, verbose=0)
+            x = 0.3
+            h = 1e-6
+            want = (f(x + h) - f(x - h)) / (2 * h)
+            assert abs(df(x) - want) < 1e-5 * max(1.0, abs(want)), df.source
+
+    assert scipy_special is not None
+    _check_rebuilt_calls(monkeypatch, generate)
+
+
+def _legendre_of_degree(n: int):
+    """``f(x) = eval_sh_legendre(n, x) * eval_sh_legendre(n, x + 1.0)``, with ``n`` written
+    as a literal in its source (the second call rebuilt from the first one's recipe)."""
+    return make_function(f"""
+        import scipy.special
+
+        def f(x):
+            return (scipy.special.eval_sh_legendre({n}, x)
+                    * scipy.special.eval_sh_legendre({n}, x + 1.0))
+        """, name="f")
 
 
 @pytest.mark.parametrize("module", MODULES)
