@@ -15,6 +15,15 @@ from tangentlike.core.fold import FoldConstants
 from tangentlike.core.naming import Namer
 from tangentlike.core.resolve import resolve_in
 from tangentlike.errors import Location, TemplateError
+from tangentlike.rules.recipe import (
+    DERIVED,
+    LEAF_CLASSES,
+    PARAM,
+    RENAMED,
+    Recipe,
+    make_recipe,
+    rebuild,
+)
 from tangentlike.rules.registry import Rule
 from tangentlike.runtime import zeros_like
 
@@ -156,6 +165,12 @@ class _Instance:
         # folds (``_may_fold``, or a parameter's value that is no name nor constant)
         self.constants = False
         self.calls: list[gast.Call] = []  # every call in the copies (for default arguments)
+        # while the copy is made into a recipe (``recipe.py``): where each name of it came
+        # from (by the id of its node, with the node: folding may drop it, and a node made
+        # later must not be taken for it under its id), and the parameters whose derivative
+        # it asked for
+        self.origins: dict[int, tuple[str, str, gast.AST]] | None = None
+        self.asks: list[str] = []
 
     def derivative_of(self, param: str) -> str | None:
         """The derivative variable of what ``param`` is bound to (None: none, or not a
@@ -180,7 +195,7 @@ class _Instance:
             derivative = self._derivative_read(node)
             if derivative is not None:
                 return derivative
-        elif cls in _LEAF_CLASSES and not node.__dict__:
+        elif cls in LEAF_CLASSES and not node.__dict__:
             return node
         new = cls.__new__(cls)
         fields = new.__dict__
@@ -219,14 +234,21 @@ class _Instance:
         if isinstance(node.ctx, gast.Load) and anno.has_info(node) \
                 and anno.info(node).seen is not None:
             anno.info(new).seen = anno.info(node).seen
+        if self.origins is not None:
+            self.origins[id(new)] = (RENAMED, node.id, new)
         return new
 
     def _name(self, node: gast.Name) -> gast.expr:
-        bound = self.params.get(self.renames.get(node.id, node.id))
+        key = self.renames.get(node.id, node.id)
+        bound = self.params.get(key)
         if bound is not None:  # (the renamed name is not made only to be replaced)
             if bound.__class__ is gast.Name:
-                return syntax.clone_name(bound)
-            return self._expression(value_expression(syntax.clone(bound)))
+                new = syntax.clone_name(bound)
+            else:
+                new = self._expression(value_expression(syntax.clone(bound)))
+            if self.origins is not None:
+                self.origins[id(new)] = (PARAM, key, new)
+            return new
         return self._renamed(node)
 
     def _expression(self, node: gast.expr) -> gast.expr:
@@ -241,11 +263,16 @@ class _Instance:
         """A subscript's index: a parameter there is replaced as it is (``x[i]``, with
         ``i`` bound to ``1:3``, stays an index)."""
         if node.__class__ is gast.Name:
-            bound = self.params.get(self.renames.get(node.id, node.id))
+            key = self.renames.get(node.id, node.id)
+            bound = self.params.get(key)
             if bound is not None:
                 if bound.__class__ is gast.Name:
-                    return syntax.clone_name(bound)
-                return self._expression(syntax.clone(bound))
+                    new = syntax.clone_name(bound)
+                else:
+                    new = self._expression(syntax.clone(bound))
+                if self.origins is not None:
+                    self.origins[id(new)] = (PARAM, key, new)
+                return new
             return self._renamed(node)
         return self.copy(node)
 
@@ -262,7 +289,12 @@ class _Instance:
             raise TemplateError(
                 f"template {self.rule.function.__name__!r} reads the derivative of "
                 f"{key!r}, which carries none here", self.where)
-        return syntax.name_node(name, node.ctx)
+        new = syntax.name_node(name, node.ctx)
+        if self.origins is not None:
+            self.origins[id(new)] = (DERIVED, key, new)
+            if key not in self.asks:
+                self.asks.append(key)
+        return new
 
 
 # What ``_Instance.copy`` does with one field of a node: keep its value (a name, a constant,
@@ -282,7 +314,7 @@ def _plan(node: gast.AST) -> _Plan:
         if kind is list:
             action = _NODES if all(isinstance(n, gast.AST) for n in value) else _LIST
         elif isinstance(value, gast.AST):
-            if kind in _LEAF_CLASSES and not value.__dict__:
+            if kind in LEAF_CLASSES and not value.__dict__:
                 action = _KEEP
             elif key == "slice" and node.__class__ is gast.Subscript:
                 action = _INDEX
@@ -308,6 +340,9 @@ class _Plans(NamedTuple):
     names: dict[tuple[int, ...], tuple[list[str], list[str]]]
     # the statements with their facts, when none is an ``if`` (selected one by one)
     flat: list[tuple[gast.stmt, _Facts]] | None
+    # the kept statements (by their ids), the constants bound to the parameters and the
+    # globals' names -> the recipe of their instantiation (``recipe.py``)
+    recipes: dict[tuple, Recipe | None]
 
 
 # The plans of each template (a rule's template is parsed once and never changed; it is kept
@@ -326,6 +361,7 @@ def _plans(template: gast.FunctionDef) -> _Plans:
         body=body,
         copies={id(node): _plan(node) for stmt in template.body for node in syntax.walk(stmt)},
         names={},
+        recipes={},
         flat=(None if any(isinstance(s, gast.If) for s in body)
               else [(s, _facts(s, template=True)) for s in body]))
     _PLANS[id(template)] = (template, plans)
@@ -353,9 +389,6 @@ _LITERALS = (gast.Constant, gast.Tuple)
 
 
 _SIMPLE = frozenset({gast.Assign, gast.Expr, gast.Pass})  # (statements holding no other)
-_LEAF_CLASSES = frozenset(c for base in (gast.expr_context, gast.operator, gast.unaryop,
-                                         gast.cmpop, gast.boolop)
-                          for c in base.__subclasses__())
 
 
 def _read_derivatives(stmt: gast.stmt) -> list[str]:
@@ -450,6 +483,19 @@ def instantiate(
     instance.callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
     instance.renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
     instance.contributions = selection.contributions
+    # A call of the same shape as one instantiated before is that call's result with its
+    # own names (``recipe.py``): rebuilt from its recipe, or the recipe made from this one.
+    recipe_key = _recipe_key(key, params, global_names, instance.renames) \
+        if key is not None and not spread else None
+    if recipe_key is not None:
+        recipe = plans.recipes.get(recipe_key)
+        if recipe is not None:
+            # the derivatives the copy would ask for, in its order (the order of first asks
+            # names the derivative variables); one that carries none: the copy says so
+            if all(instance.derivative_of(param) is not None for param in recipe.asks):
+                return rebuild(recipe, params, instance.asked, instance.renames)
+        elif recipe_key not in plans.recipes and len(plans.recipes) < _RECIPES:
+            instance.origins = {}
     out, constant_free = [], set()
     for stmt in kept:
         instance.constants = False
@@ -468,7 +514,36 @@ def instantiate(
                     anno.info(sub).generated = True
     # (the calls folding left out of the copies too: they are not in the statements)
     _drop_default_arguments(instance.calls, namespace)
+    if instance.origins is not None:
+        plans.recipes[recipe_key] = make_recipe(out, instance.origins, instance.asks)
     return out
+
+
+# The most recipes kept per template (each set of constants bound to its parameters has its
+# own): enough for the constants of a large function, not a table of every constant seen.
+_RECIPES = 256
+
+
+def _recipe_key(kept: tuple[int, ...], params: dict[str, gast.expr],
+                global_names: dict[str, str], renames: dict[str, str]) -> tuple | None:
+    """What decides a call's instantiation besides its names (``recipe.py``): the kept
+    statements, which parameters are bound to a name and the constant bound to each other
+    one (its type and ``repr``: ``0.0`` and ``-0.0`` differ), and the globals' names; None
+    when a parameter is bound to something else, or a new name is one the copy looks up
+    again (a parameter's, ``d``)."""
+    shape = []
+    for bound in params.values():
+        cls = bound.__class__
+        if cls is gast.Name:
+            shape.append(None)
+        elif cls is gast.Constant and bound.value.__class__ in LITERAL_TYPES:
+            shape.append((bound.value.__class__, repr(bound.value), bound.kind))
+        else:
+            return None
+    for name in renames.values():
+        if name in params or name == "d":
+            return None
+    return kept, tuple(shape), tuple(global_names.values())
 
 
 def _template_parameters(signature: inspect.Signature) -> list[tuple[str, bool, Any]]:

@@ -56,6 +56,8 @@ def recomputed(program: Program, steps: Mapping[StmtRef, Step], saved: Mapping[s
     """The saves of ``saved`` (value saves) the backward sweep can compute again instead
     (not one whose arguments include another one: that one is not restored).  ``captured``
     is the reason given when the first reader is the statement's own adjoint."""
+    if not saved:
+        return []  # (each recomputation is of a saved name)
     binders = _binders(program)
     out: list[Save] = []
     for loop in program.statements():

@@ -68,9 +68,24 @@ class _Planner:
         self.summaries: dict[StmtRef, tuple[set[str], dict[str, set[str]]]] = {}
         # (the shape arguments of what each called name resolves to: ``_summarize``)
         self.helpers: dict[str, tuple[int, ...]] = {}
-        for stmt in program.statements():
+        # the names bound inside if/for/while, and the writes into arrays with the names
+        # that may be their array: what may be saved (a name) or restored (a slice)
+        self.bound_inside = self.bindings()
+        self.updates = [(s, program.copies.get(base, {base})) for s in program.statements()
+                        if (base := setitem_base(s)) is not None]
+        # Without either, nothing is saved or restored whatever the steps read (``solve``
+        # looks their reads up only for those; a recomputation and a read for the shape
+        # only are of saved names), so the steps are found without their reads: no walk
+        # of the adjoints (straight-line code)
+        self.reads_matter = bool(self.bound_inside or self.updates)
+        if self.reads_matter:
+            self.find_facts()
+
+    def find_facts(self) -> None:
+        """The facts of every simple statement (``_simple_facts``)."""
+        for stmt in self.program.statements():
             if isinstance(stmt, (gast.Assign, gast.Expr)):
-                self.facts[program.ref(stmt)] = self._simple_facts(stmt)
+                self.facts[self.program.ref(stmt)] = self._simple_facts(stmt)
 
     def _simple_facts(self, stmt: gast.stmt):
         """(adjoint reads, restore reads, reset reads, captures) of a simple statement."""
@@ -140,7 +155,8 @@ class _Planner:
 
     def _simple(self, stmt: gast.stmt, ref: StmtRef, depth: int,
                 steps: dict[StmtRef, _Step]) -> bool:
-        body_reads, restore, resets, captures = self.facts[ref]
+        body_reads, restore, resets, captures = self.facts[ref] if self.reads_matter \
+            else _NO_FACTS
         restores = ref in self.slices
         reads = dict.fromkeys(body_reads, ADJOINT)
         for name in restore if restores else ():
@@ -169,9 +185,7 @@ class _Planner:
 
     def solve(self) -> tuple[dict[StmtRef, _Step], set[StmtRef]]:
         program = self.program
-        bindings = self.bindings()
-        updates = [(s, program.copies.get(base, {base})) for s in program.statements()
-                   if (base := setitem_base(s)) is not None]
+        bindings, updates = self.bound_inside, self.updates
         while True:
             steps, replayed = self.steps()
             # the steps that read (or capture) each name, in the order of ``steps``: the
@@ -216,12 +230,17 @@ class _Planner:
         return Reason(ref, self.program.line(self.program.order[ref]), why)
 
 
+# The facts of a simple statement (``_Planner._simple_facts``) where its reads do not matter.
+_NO_FACTS: tuple[frozenset[str], ...] = (frozenset(),) * 4
+
+
 def plan_saves(program: Program, adjoints: Adjoints) -> SavePlan:
     """The save plan of a function whose adjoints are instantiated."""
     planner = _Planner(program, adjoints)
     steps, replayed = planner.solve()
     statements = program.statements()
-    shape_only = frozenset(planner.saved) - _value_reads(program, adjoints, planner, steps)
+    shape_only = frozenset(planner.saved) - _value_reads(program, adjoints, planner, steps) \
+        if planner.saved else frozenset()
     recomputes = {s.name: s for s in recomputed(program, steps, planner.saved, shape_only,
                                                  replayed, CAPTURED)}
     if recomputes:  # nothing pushed for them; their arguments are read where recomputed
@@ -231,9 +250,10 @@ def plan_saves(program: Program, adjoints: Adjoints) -> SavePlan:
         arguments = set().union(*(syntax.loaded_names(statements[s.stmt].value)
                                   for s in recomputes.values()))
         shape_only = frozenset(planner.saved) - _value_reads(program, adjoints, planner,
-                                                             steps, arguments)
+                                                             steps, arguments) \
+            if planner.saved else frozenset()
     saves, slices, loops = [], [], []
-    for stmt, name in planner.bindings():
+    for stmt, name in planner.bound_inside:
         ref = program.ref(stmt)
         if name in recomputes:
             saves.append(recomputes[name])

@@ -1,0 +1,148 @@
+"""A template's instantiated statements kept as a recipe, rebuilt for the next call of the
+same shape without instantiating the template again (issue 18, item 5).
+
+``template.instantiate`` copies a template's kept statements node by node for each call:
+each parameter replaced by a copy of what the call binds to it, ``d[x]`` by the derivative
+variable of ``x``, each template-local name by a fresh name and each global by its name in
+the module; then it folds constants and drops default arguments.  For two calls of one
+template that keep the same statements, bind a constant of the same value to the same
+parameters and a name to the others, and reach the same globals under the same names, the
+results differ only in those names.  Folding and the dropping of default arguments read
+constants, operators and callees, never a name (``FoldConstants(algebra=False)`` compares no
+names), so they decide the same for both.  The first such call is instantiated as before,
+noting where each name of its result came from (``origins``); its result, in post-order,
+is the recipe; the next calls rebuild it with their own names::
+
+    mul(z, x, y), x bound to 0.4:   bt6 = unbroadcast(0.4 * bt7, t6)
+    the next call (z: t11, y: t10): bt10 = unbroadcast(0.4 * bt11, t10)
+
+A recipe holds the steps that rebuild the statements on a stack: a node (its class and its
+fields in their order: values shared as ``syntax.clone`` shares them, annotation records
+copied, children taken from the stack, the ``id`` of a name that came from a derivative or a
+renamed name looked up for the call), a copy of what the call binds to a parameter, or a
+value that is an item of a list (a ``None`` among nodes).
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import gast
+
+from tangentlike.core import anno, syntax
+
+# Where a node of an instantiated statement came from (``origins``, by the node's id, with the
+# node): a copy of what the call binds to a parameter, the derivative variable of a parameter,
+# or the new name of a template-local name or a global.
+PARAM, DERIVED, RENAMED = "param", "derived", "renamed"
+
+# Operators and contexts: a field holding one without attributes is shared, not copied.
+LEAF_CLASSES = frozenset(c for base in (gast.expr_context, gast.operator, gast.unaryop,
+                                        gast.cmpop, gast.boolop)
+                         for c in base.__subclasses__())
+
+# The steps of a recipe: build a node, copy a parameter's value, push a list item as it is.
+_NODE, _PARAM, _VALUE = "node", "param", "value"
+# What a node's step does with one of its fields (``_NODE``): keep its value, copy its
+# annotation record, take one child or a list of children from the stack, look its name up.
+_STATIC, _INFO, _CHILD, _ITEMS = "static", "info", "child", "items"
+
+
+class Recipe(NamedTuple):
+    """One call's instantiated statements, to rebuild for another call of the same shape."""
+
+    # the steps, in post-order: (what, class or parameter or value, fields, children)
+    steps: tuple[tuple[str, Any, tuple[tuple[str, str, Any], ...], int], ...]
+    # the parameters whose derivative the copy asked for, in the order it first asked
+    asks: tuple[str, ...]
+
+
+def make_recipe(statements: list[gast.stmt], origins: dict[int, tuple[str, str, gast.AST]],
+                asks: list[str]) -> Recipe | None:
+    """The recipe of ``statements`` (a call's instantiated statements, each name that came
+    from the call marked in ``origins``); None when a node appears twice in them (a rebuild
+    would make two) or a field holds a subclass of list."""
+    steps: list[tuple[str, Any, tuple[tuple[str, str, Any], ...], int]] = []
+    seen: set[int] = set()
+
+    def add(node: gast.AST) -> bool:
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
+        origin = origins.get(id(node))  # (each node noted is kept there: its id is its own)
+        if origin is not None and origin[0] == PARAM:
+            steps.append((_PARAM, origin[1], (), 0))
+            return True
+        fields, children = [], 0
+        for key, value in node.__dict__.items():
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        if not add(item):
+                            return False
+                    else:
+                        steps.append((_VALUE, item, (), 0))
+                fields.append((key, _ITEMS, len(value)))
+                children += len(value)
+            elif isinstance(value, gast.AST):
+                if value.__class__ in LEAF_CLASSES and not value.__dict__:
+                    fields.append((key, _STATIC, value))  # (shared, as ``syntax.clone`` does)
+                else:
+                    if not add(value):
+                        return False
+                    fields.append((key, _CHILD, None))
+                    children += 1
+            elif key == anno.KEY:
+                fields.append((key, _INFO, syntax.clone_info(value)))  # (as it is now)
+            elif isinstance(value, list):
+                return False
+            elif key == "id" and origin is not None:
+                fields.append((key, origin[0], origin[1]))  # DERIVED or RENAMED
+            else:
+                fields.append((key, _STATIC, value))
+        steps.append((_NODE, node.__class__, tuple(fields), children))
+        return True
+
+    for stmt in statements:
+        if not add(stmt):
+            return None
+    return Recipe(tuple(steps), tuple(asks))
+
+
+def rebuild(recipe: Recipe, params: dict[str, gast.expr], derivatives: dict[str, str | None],
+            renames: dict[str, str]) -> list[gast.stmt]:
+    """The statements of ``recipe`` for a call binding ``params``, whose parameters have the
+    ``derivatives`` (those of ``recipe.asks`` all asked) and whose template-local names and
+    globals are ``renames``: new nodes throughout, as instantiation makes."""
+    stack: list[Any] = []
+    push = stack.append
+    clone_info, clone_name = syntax.clone_info, syntax.clone_name
+    for what, obj, fields, count in recipe.steps:
+        if what is _NODE:
+            new = obj.__new__(obj)
+            built = new.__dict__
+            if count:
+                children = stack[-count:]
+                del stack[-count:]
+                at = 0
+            for key, how, value in fields:
+                if how is _STATIC:
+                    built[key] = value
+                elif how is _CHILD:
+                    built[key] = children[at]
+                    at += 1
+                elif how is _ITEMS:
+                    built[key] = children[at:at + value]
+                    at += value
+                elif how is _INFO:
+                    built[key] = clone_info(value)
+                elif how is DERIVED:
+                    built[key] = derivatives[value]
+                else:  # RENAMED
+                    built[key] = renames[value]
+            push(new)
+        elif what is _PARAM:  # (``syntax.clone``, which calls ``clone_name`` for a name)
+            bound = params[obj]
+            push(clone_name(bound) if bound.__class__ is gast.Name else syntax.clone(bound))
+        else:
+            push(obj)
+    return stack
