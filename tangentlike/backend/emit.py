@@ -6,8 +6,8 @@ comment lines (``# Grad of: y = np.sin(x)``), ``return a, b`` without parenthese
 imports the templates need; ``printed`` also gathers the names of the tree as it prints it
 (``backend/names.py``: what the pipeline reads for the imports and the versions for the
 user's data, without a walk of their own).  :mod:`tangentlike.backend.cache` writes the
-module to a file,
-:mod:`tangentlike.backend.loading` compiles it to run with the user's globals.
+module to a file, :mod:`tangentlike.backend.loading` compiles it to run with the user's
+globals.
 """
 from __future__ import annotations
 
