@@ -401,8 +401,12 @@ def _expression(node: gast.expr, level: int, seen: Seen | None) -> str:
     the expression is printed here, or the statement is converted after all)."""
     cls = node.__class__
     if cls is gast.Name:
-        if seen is not None:
-            seen.name(node)
+        if seen is not None:  # ``seen.name(node)``, inline (a third of the names printed)
+            context = node.ctx.__class__
+            if context is gast.Load:
+                seen.loaded.add(node.id)
+            elif context is gast.Store or context is gast.Param:
+                seen.stored.add(node.id)
         return node.id
     if cls is gast.Constant:
         return _constant(node, level)
