@@ -36,7 +36,7 @@ PHASES = {
                "forward_ad", "optimize", "_import_user_globals", "inline_helpers"),
     pipeline.annotate: ("activity", "check_rules"),
     pipeline.aliasing: ("check_function",),
-    pipeline.emit: ("module_source",),
+    pipeline.emit: ("module_source", "printed"),
     pipeline.loading: ("load_module",),
     pipeline.library: ("note_generated",),
     pipeline.cache: ("write_module",),

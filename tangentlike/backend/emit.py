@@ -3,8 +3,11 @@
 ``to_source`` prints a gast tree with the standard library's ``ast.unparse``, plus ``#``
 comment lines (``# Grad of: y = np.sin(x)``), ``return a, b`` without parentheses and
 ``(-1.5) ** x`` for folded negative constants; ``module_source`` adds the docstring and the
-imports the templates need.  :mod:`tangentlike.backend.cache` writes the module to a file,
-:mod:`tangentlike.backend.loading` compiles it to run with the user's globals.
+imports the templates need; ``printed`` also gathers the names of the tree as it prints it
+(``backend/names.py``: what the pipeline reads for the imports and the versions for the
+user's data, without a walk of their own).  :mod:`tangentlike.backend.cache` writes the
+module to a file, :mod:`tangentlike.backend.loading` compiles it to run with the user's
+globals.
 """
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ import re
 
 import gast
 
+from tangentlike.backend import names
+from tangentlike.backend.names import Seen
 from tangentlike.core import syntax
 from tangentlike.rules.template import Namespace
 
@@ -33,7 +38,9 @@ class _Printable(syntax.Transformer):
     the printer parenthesizes where needed (``(-1.0) ** 2``; a constant ``-1.0`` prints as
     ``-1.0 ** 2``, which is ``-(1.0 ** 2)``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, seen: Seen | None = None) -> None:
+        # The names of the tree, gathered while it is converted (``printed``), or None.
+        self.seen = seen
         self.comments: list[str] = []
         self.tuples: list[str] = []
         # Runs of consecutive lines printed directly (comments, and simple statements:
@@ -111,19 +118,29 @@ class _Printable(syntax.Transformer):
 
     def convert(self, node: gast.AST) -> ast.AST | None | object:
         """``self.visit(to_ast(node))`` in one pass over the gast tree (the conversion and
-        the changes above, node by node): ``_REMOVED`` for an empty comment marker."""
+        the changes above, node by node): ``_REMOVED`` for an empty comment marker.  Where
+        ``self.seen`` is given, every node of the tree is noted in it: by ``_piece`` for a
+        line printed directly, here for a node converted, by a walk for a subtree gast's
+        translator converts or that is left out (``_noted``)."""
         cls = node.__class__
         spec = _SPECS.get(cls)
         if spec is None:
             spec = _SPECS[cls] = _spec(cls)
         kind, target, fields, attributes = spec
+        seen = self.seen
         if kind is _GAST:
+            if seen is not None:
+                seen.walk(node)
             return self.visit(_GAST_TO_AST().visit(node))
         if kind is _DROPPED:
+            if seen is not None:
+                seen.walk(node)
             return None
-        piece = _piece(node)
+        piece = _piece(node, seen)
         if piece is not None:
             return _REMOVED if piece is _REMOVED else self._run(piece)[0]
+        if seen is not None:
+            _noted(node, fields, seen)
         new = target.__new__(target)
         values = new.__dict__
         given = node.__dict__
@@ -140,7 +157,7 @@ class _Printable(syntax.Transformer):
                     run = None  # the run of direct lines the last item placeholds
                     for item in value:
                         if isinstance(item, gast.AST):
-                            piece = _piece(item)
+                            piece = _piece(item, seen)
                             if piece is _REMOVED:
                                 continue
                             if piece is None:
@@ -182,7 +199,19 @@ class _Printable(syntax.Transformer):
 def to_source(node: gast.AST) -> str:
     """Python source of a gast tree (comment markers become ``#`` lines, each after a blank
     line unless it opens a block)."""
-    printable = _Printable()
+    return _source(node, None)
+
+
+def printed(node: gast.AST) -> tuple[str, Seen]:
+    """``to_source(node)``, and the names of ``node``, gathered while printing it: the same
+    sets as ``Seen().walk(node)`` (the printer visits every node; ``_Printable.convert``),
+    without a walk of its own."""
+    seen = Seen()
+    return _source(node, seen), seen
+
+
+def _source(node: gast.AST, seen: Seen | None) -> str:
+    printable = _Printable(seen)
     tree = printable.convert(node)
     if tree is _REMOVED:  # an empty comment marker alone
         return ""
@@ -206,10 +235,10 @@ def to_source(node: gast.AST) -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def _piece(node: gast.AST) -> tuple[bool, str] | None | object:
+def _piece(node: gast.AST, seen: Seen | None) -> tuple[bool, str] | None | object:
     """A statement's line printed directly, as (is a comment, text): a comment marker's
-    text (``_REMOVED`` for an empty one), a simple statement's ``_line``; None for any other
-    node, or a simple statement ``_line`` does not know."""
+    text (``_REMOVED`` for an empty one), a simple statement's ``_line`` (its names noted in
+    ``seen``); None for any other node, or a simple statement ``_line`` does not know."""
     cls = node.__class__
     if cls is gast.Expr:
         value = node.value
@@ -217,10 +246,33 @@ def _piece(node: gast.AST) -> tuple[bool, str] | None | object:
             return (True, str(value.value)) if value.value else _REMOVED
     if cls in _LINE_STATEMENTS:
         try:
-            return False, _line(node)
+            return False, _line(node, seen)
         except _Unprintable:
             return None
     return None
+
+
+def _noted(node: gast.AST, fields: tuple[str, ...], seen: Seen) -> None:
+    """Note a node ``_Printable.convert`` converts itself (its ``fields``; their nodes are
+    converted, and noted, in turn): a name, an attribute chain, a ``try``, and any child
+    field it does not convert (walked: a definition's ``type_params`` before Python 3.12),
+    so that ``seen`` gets what ``Seen.walk`` gets."""
+    cls = node.__class__
+    if cls is gast.Name:
+        seen.name(node)
+        return
+    if cls is gast.Attribute:
+        seen.attribute(node)
+    elif names.is_try(cls):
+        seen.has_try = True
+    skipped = _SKIPPED.get(cls)
+    if skipped is None:
+        skipped = _SKIPPED[cls] = tuple(f for f in syntax.child_fields(cls) if f not in fields)
+    for field in skipped:
+        value = getattr(node, field, None)
+        for item in value if value.__class__ is list else (value,):
+            if isinstance(item, gast.AST):
+                seen.walk(item)
 
 
 def _add_comment(lines: list[str], indent: str, text: str) -> None:
@@ -272,6 +324,7 @@ _REMOVED = object()  # what ``_Printable.convert`` gives for a node left out
 _GAST, _DROPPED, _PLAIN = "gast", "dropped", "plain"
 _DEFINITIONS = frozenset({"FunctionDef", "AsyncFunctionDef", "ClassDef"})
 _SPECS: dict[type, tuple[str, type | None, tuple[str, ...], tuple[str, ...]]] = {}
+_SKIPPED: dict[type, tuple[str, ...]] = {}  # by class: child fields ``convert`` leaves out
 
 
 def _spec(cls: type) -> tuple[str, type | None, tuple[str, ...], tuple[str, ...]]:
@@ -335,39 +388,48 @@ def _constant(node: gast.Constant, level: int) -> str:
     return "..." if value is ... else repr(value)
 
 
-def _items(elements: list[gast.expr]) -> str:
+def _items(elements: list[gast.expr], seen: Seen | None) -> str:
     """A tuple's items as ``ast.unparse`` writes them (``a,`` for one)."""
     if len(elements) == 1:
-        return _expression(elements[0], _TEST) + ","
-    return ", ".join([_expression(e, _TEST) for e in elements])
+        return _expression(elements[0], _TEST, seen) + ","
+    return ", ".join([_expression(e, _TEST, seen) for e in elements])
 
 
-def _expression(node: gast.expr, level: int) -> str:
+def _expression(node: gast.expr, level: int, seen: Seen | None) -> str:
     """``node`` as ``ast.unparse`` writes the converted node (``_Printable``) where its
-    parent gives it the precedence ``level``."""
+    parent gives it the precedence ``level``; its names noted in ``seen`` (every node of
+    the expression is printed here, or the statement is converted after all)."""
     cls = node.__class__
     if cls is gast.Name:
+        if seen is not None:  # ``seen.name(node)``, inline (a third of the names printed)
+            context = node.ctx.__class__
+            if context is gast.Load:
+                seen.loaded.add(node.id)
+            elif context is gast.Store or context is gast.Param:
+                seen.stored.add(node.id)
         return node.id
     if cls is gast.Constant:
         return _constant(node, level)
     if cls is gast.BinOp:
         operator, precedence = _BINARY[node.op.__class__]
         if precedence == _POWER:
-            text = (f"{_expression(node.left, _POWER + 1)} ** "
-                    f"{_expression(node.right, _POWER)}")
+            text = (f"{_expression(node.left, _POWER + 1, seen)} ** "
+                    f"{_expression(node.right, _POWER, seen)}")
         else:
-            text = (f"{_expression(node.left, precedence)} {operator} "
-                    f"{_expression(node.right, precedence + 1)}")
+            text = (f"{_expression(node.left, precedence, seen)} {operator} "
+                    f"{_expression(node.right, precedence + 1, seen)}")
         return f"({text})" if level > precedence else text
     if cls is gast.Call:
-        parts = [_expression(a, _TEST) for a in node.args]
+        parts = [_expression(a, _TEST, seen) for a in node.args]
         for keyword in node.keywords:
-            value = _expression(keyword.value, _TEST)
+            value = _expression(keyword.value, _TEST, seen)
             parts.append(f"**{value}" if keyword.arg is None else f"{keyword.arg}={value}")
-        return f"{_expression(node.func, _ATOM)}({', '.join(parts)})"
+        return f"{_expression(node.func, _ATOM, seen)}({', '.join(parts)})"
     if cls is gast.Attribute:
+        if seen is not None:
+            seen.attribute(node)
         value = node.value
-        text = _expression(value, _ATOM)
+        text = _expression(value, _ATOM, seen)
         if (value.__class__ is gast.Constant and isinstance(value.value, int)
                 and not _negative(value.value)):
             text += " "
@@ -377,77 +439,79 @@ def _expression(node: gast.expr, level: int) -> str:
         if index.__class__ is gast.Tuple and index.elts:
             if any(e.__class__ is gast.Starred for e in index.elts):
                 raise _Unprintable  # (``x[(*a, b)]`` before Python 3.11, ``x[*a, b]`` after)
-            inner = _items(index.elts)
+            inner = _items(index.elts, seen)
         else:
-            inner = _expression(index, _TEST)
-        return f"{_expression(node.value, _ATOM)}[{inner}]"
+            inner = _expression(index, _TEST, seen)
+        return f"{_expression(node.value, _ATOM, seen)}[{inner}]"
     if cls is gast.UnaryOp:
         op = node.op.__class__
         if op is gast.Not:
-            text = "not " + _expression(node.operand, _NOT)
+            text = "not " + _expression(node.operand, _NOT, seen)
             return f"({text})" if level > _NOT else text
-        text = _UNARY[op] + _expression(node.operand, _FACTOR)
+        text = _UNARY[op] + _expression(node.operand, _FACTOR, seen)
         return f"({text})" if level > _FACTOR else text
     if cls is gast.Compare:
-        parts = [_expression(node.left, _CMP + 1)]
+        parts = [_expression(node.left, _CMP + 1, seen)]
         for op, right in zip(node.ops, node.comparators):
             parts.append(_COMPARISON[op.__class__])
-            parts.append(_expression(right, _CMP + 1))
+            parts.append(_expression(right, _CMP + 1, seen))
         text = " ".join(parts)
         return f"({text})" if level > _CMP else text
     if cls is gast.IfExp:
-        text = (f"{_expression(node.body, _TEST + 1)} if {_expression(node.test, _TEST + 1)}"
-                f" else {_expression(node.orelse, _TEST)}")
+        text = (f"{_expression(node.body, _TEST + 1, seen)} if "
+                f"{_expression(node.test, _TEST + 1, seen)} else "
+                f"{_expression(node.orelse, _TEST, seen)}")
         return f"({text})" if level > _TEST else text
     if cls is gast.BoolOp:
         operator, precedence = _BOOLEAN[node.op.__class__]
-        text = f" {operator} ".join([_expression(v, precedence + i)
+        text = f" {operator} ".join([_expression(v, precedence + i, seen)
                                      for i, v in enumerate(node.values, 1)])
         return f"({text})" if level > precedence else text
     if cls is gast.Tuple:
         if not node.elts:
             return "()"
-        text = _items(node.elts)
+        text = _items(node.elts, seen)
         return f"({text})" if level > _TUPLE_LEVEL else text
     if cls is gast.List:
-        return f"[{', '.join([_expression(e, _TEST) for e in node.elts])}]"
+        return f"[{', '.join([_expression(e, _TEST, seen) for e in node.elts])}]"
     if cls is gast.Starred:
-        return "*" + _expression(node.value, _BOR)
+        return "*" + _expression(node.value, _BOR, seen)
     if cls is gast.Slice:
-        text = (_expression(node.lower, _TEST) if node.lower else "") + ":"
+        text = (_expression(node.lower, _TEST, seen) if node.lower else "") + ":"
         if node.upper:
-            text += _expression(node.upper, _TEST)
+            text += _expression(node.upper, _TEST, seen)
         if node.step:
-            text += ":" + _expression(node.step, _TEST)
+            text += ":" + _expression(node.step, _TEST, seen)
         return text
     raise _Unprintable
 
 
-def _bare(node: gast.expr) -> str:
+def _bare(node: gast.expr, seen: Seen | None) -> str:
     """``_Printable._bare``'s text: a non-empty tuple without parentheses."""
     if node.__class__ is gast.Tuple and node.elts:
         for element in node.elts:
             if element.__class__ in (gast.NamedExpr, gast.Yield, gast.YieldFrom):
                 raise _Unprintable
-        return _items(node.elts)
-    return _expression(node, _TEST)
+        return _items(node.elts, seen)
+    return _expression(node, _TEST, seen)
 
 
-def _line(node: gast.stmt) -> str:
+def _line(node: gast.stmt, seen: Seen | None = None) -> str:
     """A simple statement's line (no indentation) as ``ast.unparse`` writes what
     ``_Printable.convert`` makes of it, without making it (a fraction of the time);
     :class:`_Unprintable` for a node it does not know."""
     cls = node.__class__
     if cls is gast.Assign:
-        targets = "".join([_bare(t) + " = " for t in node.targets])
-        return targets + _bare(node.value)
+        targets = "".join([_bare(t, seen) + " = " for t in node.targets])
+        return targets + _bare(node.value, seen)
     if cls is gast.Return:
-        return "return" if node.value is None else "return " + _bare(node.value)
+        return "return" if node.value is None else "return " + _bare(node.value, seen)
     if cls is gast.AugAssign:
         operator = _BINARY[node.op.__class__][0]
-        return f"{_expression(node.target, _TEST)} {operator}= {_expression(node.value, _TEST)}"
+        return (f"{_expression(node.target, _TEST, seen)} {operator}= "
+                f"{_expression(node.value, _TEST, seen)}")
     if cls is gast.Expr and node.value.__class__ is not gast.Constant:
-        return _expression(node.value, _YIELD)
+        return _expression(node.value, _YIELD, seen)
     raise _Unprintable
 
 
@@ -471,17 +535,19 @@ def _numbered(node: ast.AST) -> ast.AST:
 
 
 def module_source(functions: list[gast.FunctionDef], namespace: Namespace, doc: str,
-                  used: set[str] | None = None) -> str:
+                  used: set[str] | None = None, texts: list[str] | None = None) -> str:
     """The whole generated module: a docstring, the imports templates need, the functions
-    (``used``: the names they read, when the caller has them)."""
+    (``used``: the names they read, and ``texts``: their sources, ``printed``, when the
+    caller has them)."""
     header = [f'"""{doc}"""']
     if used is None:
         used = set().union(*(syntax.loaded_names(fn) for fn in functions))
     lines = [line for name, line in namespace.import_lines.items() if name in used]
     if lines:
         header.append(_group_imports(lines))
-    body = "\n\n".join(to_source(fn) for fn in functions)
-    return "\n\n".join(header) + "\n\n\n" + body
+    if texts is None:
+        texts = [to_source(fn) for fn in functions]
+    return "\n\n".join(header) + "\n\n\n" + "\n\n".join(texts)
 
 
 def _group_imports(lines) -> str:

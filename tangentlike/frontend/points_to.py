@@ -269,19 +269,18 @@ class Analysis:
         made = frozenset({("made", id(stmt))})
         if isinstance(node, gast.Name):
             return state.points.get(node.id, made)
-        names = sorted(n.id for n in syntax.walk_names(node)
-                       if isinstance(n.ctx, gast.Load) and n.id in state.points)
-        of = frozenset().union(*(state.points[n] for n in names))
+        # ``_read(node, state)``, a walk of the value, is made on the paths that use it only
+        # (a constant, a comparison or a call that returns a new value does not)
         if isinstance(node, gast.Subscript):
-            return self.element(of)
+            return self.element(_read(node, state))
         if isinstance(node, gast.Attribute):
-            return made if node.attr in VALUE_ATTRIBUTES else self.element(of)
+            return made if node.attr in VALUE_ATTRIBUTES else self.element(_read(node, state))
         if isinstance(node, (gast.Tuple, gast.List, gast.Dict, gast.Set)):
             self.containers |= made
-            self.hold(made, of)
+            self.hold(made, _read(node, state))
             return made
         if isinstance(node, gast.BoolOp):  # a or b is one of them
-            return of
+            return _read(node, state)
         if isinstance(node, gast.Call):
             if (isinstance(node.func, gast.Attribute) and node.func.attr == "pop"
                     and isinstance(node.func.value, gast.Name)):  # xs.pop(): an element
@@ -294,10 +293,12 @@ class Analysis:
             if summary is not None and not summary.returns_argument:
                 return made
             # it may return an argument, a view of one, or something that holds one
+            of = _read(node, state)
             self.hold(made, self.reach(of))
             return made | self.reach(of)
         if isinstance(node, (gast.BinOp, gast.UnaryOp)):  # list + list holds their elements
-            self.hold(made, frozenset().union(*(self.held.get(o, ()) for o in of)))
+            self.hold(made, frozenset().union(*(self.held.get(o, ()) for o in
+                                                _read(node, state))))
             return made
         return made
 
@@ -387,6 +388,13 @@ class Analysis:
                     f"{described}(...) changes {node.id!r} in place if it is an array (its "
                     f"parameter {param!r}, at line {line} of {summary.filename})", node.id,
                     checked=True, when_varied=True))
+
+
+def _read(node: gast.expr, state: State) -> frozenset:
+    """What the names ``node`` reads may refer to."""
+    names = sorted(n.id for n in syntax.walk_names(node)
+                   if isinstance(n.ctx, gast.Load) and n.id in state.points)
+    return frozenset().union(*(state.points[n] for n in names))
 
 
 def _returns_new(func: Any, call: gast.Call) -> bool:

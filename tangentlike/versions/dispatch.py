@@ -118,7 +118,7 @@ class Versions:
         self._observer: Observer | None = None  # made at the first observation
         self._floats: Version | None = None  # the version for floats, once written
         self._parameters: inspect.Signature | None = None
-        if names is None:  # (the pipeline hands its own: ``pipeline._import_user_globals``)
+        if names is None:  # (the pipeline hands its own, gathered as it emits: ``emit.printed``)
             names = tree_names(tree)  # one walk of the derivative for both
         # the user's globals and cells holding data: their signatures are part of the key
         self.readers = data_readers(tree, scope, names)

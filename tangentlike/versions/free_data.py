@@ -20,7 +20,7 @@ from typing import Any
 import gast
 
 from tangentlike.backend.loading import Scope
-from tangentlike.core import syntax
+from tangentlike.backend.names import Seen
 from tangentlike.versions.signature import key_parts, signature_part
 
 MISSING = object()  # a name not bound (yet): no key, the general derivative raises NameError
@@ -39,66 +39,16 @@ class TreeNames:
 
 
 def tree_names(tree: gast.AST) -> TreeNames:
-    """``TreeNames`` of ``tree`` in one walk: ``syntax.loaded_names``,
-    ``syntax.stored_names``, ``syntax.dotted_name`` of every ``Attribute`` and a search for
-    ``gast.Try`` each walked the whole derivative (a quarter of a second at its first call
-    for one of 8,000 statements).  The pipeline makes this walk of each generated function
-    (``pipeline._import_user_globals`` reads its names) and hands the tree's to the
-    versions.  A name is a leaf (as in ``syntax.walk_names``: its annotation is not
-    entered); the order of the walk does not matter (it fills sets), so it is a plain stack
-    of every field's value (``_walked``), as ``syntax.walk_names_noting`` walks."""
-    loaded: set[str] = set()
-    stored: set[str] = set()
-    dotted: set[str] = set()
-    has_try = False
-    walked = _WALKED
-    name_class, attribute_class, load, store, param = (
-        gast.Name, gast.Attribute, gast.Load, gast.Store, gast.Param)
-    todo = [tree]
-    pop, push, extend = todo.pop, todo.append, todo.extend
-    while todo:
-        node = pop()
-        cls = node.__class__
-        if cls is name_class:
-            context = node.ctx.__class__
-            if context is load:
-                loaded.add(node.id)
-            elif context is store or context is param:
-                stored.add(node.id)
-            continue
-        entry = walked.get(cls)
-        if entry is None:
-            entry = _walked(cls)
-        is_try, fields = entry
-        if cls is attribute_class:
-            chain = syntax.dotted_name(node)
-            if chain is not None:
-                dotted.add(chain)
-        elif is_try:
-            has_try = True
-        for field in fields:
-            # A value that is no node (None, a string) has no fields (``_walked``): popped,
-            # it adds nothing.
-            value = getattr(node, field, None)
-            if value.__class__ is list:
-                extend(value)
-            else:
-                push(value)
-    return TreeNames(frozenset(loaded), frozenset(stored), frozenset(dotted), has_try)
+    """``TreeNames`` of ``tree`` in one walk (``names.Seen.walk``).  The pipeline gathers
+    each generated function's while emitting it (``emit.printed``: the same sets) and hands
+    the tree's to the versions."""
+    return frozen_names(Seen().walk(tree))
 
 
-# By class, for ``tree_names``: whether it is a ``Try`` and the fields to walk
-# (``syntax.child_fields``; none for a value that is no node).
-_WALKED: dict[type, tuple[bool, tuple[str, ...]]] = {}
-
-
-def _walked(cls: type) -> tuple[bool, tuple[str, ...]]:
-    if not issubclass(cls, gast.AST):
-        entry = (False, ())
-    else:
-        entry = (issubclass(cls, gast.Try), syntax.child_fields(cls))
-    _WALKED[cls] = entry
-    return entry
+def frozen_names(seen: Seen) -> TreeNames:
+    """The ``TreeNames`` of what ``seen`` found."""
+    return TreeNames(frozenset(seen.loaded), frozenset(seen.stored), frozenset(seen.dotted),
+                     seen.has_try)
 
 
 def data_readers(tree: gast.FunctionDef, scope: Scope, names: TreeNames | None = None,

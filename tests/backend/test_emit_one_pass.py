@@ -44,7 +44,7 @@ OPTIONS = [{}, {"optimized": False}, {"motion": "split"}, {"mode": "forward"}]
                                     "golden_try_functions", "containers_functions"])
 def test_emitted_functions_print_as_with_two_passes(module, monkeypatch):
     emitted = []
-    one_pass = emit.to_source
+    one_pass, printed = emit.to_source, emit.printed
 
     def both(node):
         want = _two_passes(node)
@@ -52,7 +52,14 @@ def test_emitted_functions_print_as_with_two_passes(module, monkeypatch):
         emitted.append((got, want))
         return got
 
+    def both_printed(node):  # the pipeline's: the text, and the names gathered
+        want = _two_passes(node)
+        got, seen = printed(node)
+        emitted.append((got, want))
+        return got, seen
+
     monkeypatch.setattr(emit, "to_source", both)
+    monkeypatch.setattr(emit, "printed", both_printed)
     tangentlike.clear_cache()
     functions = importlib.import_module(module)
     for name, f in sorted(vars(functions).items()):

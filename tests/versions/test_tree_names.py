@@ -132,7 +132,7 @@ def test_one_walk_finds_what_the_four_walks_found(make: Callable, args: tuple,
 @pytest.mark.parametrize("module", ["golden_functions", "control_flow_functions",
                                     "containers_functions", "forward_functions"])
 def test_the_names_the_pipeline_hands_are_the_trees(module: str) -> None:
-    """``pipeline._import_user_globals`` walks each generated function once, and the
+    """The pipeline gathers each generated function's names while emitting it, and the
     versions take the tree's ``TreeNames`` from that walk (``Derivative.names``) instead of
     walking it again: the same as a walk of the tree once the derivative is loaded."""
     from support import functions_of_test_modules
