@@ -826,6 +826,13 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
             return changed
         return until_unchanged
 
+    # Dead code's last run: True appended where a second run would find nothing.
+    dead_code_settled: list[bool] = []
+
+    def eliminate() -> bool:
+        dead_code_settled.clear()
+        return eliminate_dead_code(fn, facts, settled=dead_code_settled)
+
     passes: list[Callable[[], bool]] = [
         lambda: fold_constants(fn, facts),
         lambda: remove_zero_inits(fn, facts),
@@ -834,18 +841,23 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         repeated(coalesce_copies),
         lambda: fuse_accumulations(fn, facts),
         lambda: factor_sums(syntax.statements(fn.body, with_bodies=True), facts),
-        lambda: eliminate_dead_code(fn, facts),
+        eliminate,
         lambda: remove_dead_saves(fn, facts),
     ]
     # A repeated pass that changed the tree ran last on it without changing anything: it is
     # at its own fixed point, so it counts as a pass that changed nothing since (running it
-    # again would find nothing; this spares that run).
+    # again would find nothing; this spares that run).  So does dead code where its run
+    # says a second run would find nothing (``dead_code._eliminate``'s ``settled``): most
+    # often the last pass that changes anything, whose run again after the others was the
+    # last of the confirming cycle.
     fixed_when_changed = {2, 3, 4}
+    dead_code = 7
     unchanged = 0  # passes run in a row that changed nothing
     for step in range(100 * len(passes)):
         index = step % len(passes)
         if passes[index]():
-            unchanged = 1 if index in fixed_when_changed else 0
+            fixed = index in fixed_when_changed or (index == dead_code and dead_code_settled)
+            unchanged = 1 if fixed else 0
         else:
             unchanged += 1
         if unchanged == len(passes):
