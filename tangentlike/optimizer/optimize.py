@@ -46,13 +46,18 @@ def fold_constants(fn: gast.FunctionDef, facts: dataflow.StatementFacts | None =
     and one that holds no node a fold starts from is not folded (``facts.may_fold``: noted
     in the walk for its names, which the later passes read)."""
     changed = False
-    for stmt in syntax.statements(fn.body, with_bodies=True):
-        if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
-            if facts is None:
-                changed |= _fold(stmt)
-            elif facts.may_fold(stmt):
-                fold = functools.partial(_fold, stmt)
-                changed |= facts.edit_unless_settled(stmt, "folded", fold)
+    # (a fold edits its statement only: the statements, and what is known of those not
+    # folded yet, are the same before the first fold as when each is met)
+    foldable = [stmt for stmt in syntax.statements(fn.body, with_bodies=True)
+                if isinstance(stmt, (gast.Assign, gast.Return))
+                or (isinstance(stmt, gast.Expr) and not syntax.is_comment(stmt))]
+    if facts is None:
+        for stmt in foldable:
+            changed |= _fold(stmt)
+        return changed
+    # (those not asked of: they hold no seed, or are marked, where folding finds nothing)
+    for stmt in facts.fold_candidates(foldable, "folded"):
+        changed |= facts.edit_unless_settled(stmt, "folded", functools.partial(_fold, stmt))
     return changed
 
 
