@@ -757,11 +757,13 @@ def fuse_accumulations(fn: gast.FunctionDef,
     facts = facts or dataflow.StatementFacts()
     changed = False
     for block in syntax.blocks(fn.body):
-        if not _may_fuse(block):
+        summed = _may_fuse(block)
+        if not summed:
             continue  # (no index needed)
         index = _BlockIndex(block, facts)
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                    and stmt.targets[0].id in summed
                     and anno.has_info(stmt) and anno.info(stmt).generated
                     and facts.pure(stmt, is_pure)):
                 continue
@@ -782,17 +784,21 @@ def fuse_accumulations(fn: gast.FunctionDef,
     return changed
 
 
-def _may_fuse(block: list[gast.stmt]) -> bool:
-    """Whether some ``ba = ba + e2`` in ``block`` (:func:`_may_be_summed`) follows an
-    assignment to ``ba`` there (what a fusion needs)."""
+def _may_fuse(block: list[gast.stmt]) -> AbstractSet[str]:
+    """The names ``ba`` of the ``ba = ba + e2`` in ``block`` (:func:`_may_be_summed`) that
+    follow an assignment to ``ba`` there (what a fusion needs): a fusion of ``ba = e1`` has
+    ``ba`` among them.  They stay so while fusions go on: a fusion only puts a value in
+    place of the ``ba`` that such a statement read first, which makes no new one (the
+    value would have to be ``ba``, in a statement that was one already)."""
     assigned: set[str] = set()
+    summed: set[str] = set()
     for stmt in block:
         if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
             name = stmt.targets[0].id
             if name in assigned and _may_be_summed(stmt):
-                return True
+                summed.add(name)
             assigned.add(name)
-    return False
+    return summed
 
 
 def _may_be_summed(stmt: gast.stmt) -> bool:
