@@ -162,7 +162,10 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
     facts = facts or dataflow.StatementFacts()
     changed = False
     for block in syntax.blocks(fn.body):
-        inits = {i: name for i, stmt in enumerate(block) if (name := _is_zero_init(stmt))}
+        # (an assignment of a call only: what _is_zero_init asks first, without a call)
+        inits = {i: name for i, stmt in enumerate(block)
+                 if stmt.__class__ is gast.Assign and stmt.value.__class__ is gast.Call
+                 and (name := _is_zero_init(stmt))}
         if not inits:
             continue
         targets = set(inits.values())  # (a replacement binds its zero init's name)

@@ -3,9 +3,11 @@ passes that ask ``StatementFacts.edit_unless_settled`` of every statement (const
 ``factor_sums``) take the statements to ask from ``StatementFacts.fold_candidates`` and
 ``StatementFacts.unmarked``, one call for the function.  Inside real optimizations, each
 gives the statements that the questions asked one at a time (``may_fold``, ``is_marked``)
-let through, in order.  (Dead code's ``settled``: ``test_dead_code_one_run.py``.)"""
+let through, in order.  ``remove_zero_inits`` asks ``_is_zero_init`` of assignments of a
+call only.  (Dead code's ``settled``: ``test_dead_code_one_run.py``.)"""
 from __future__ import annotations
 
+import gast
 import pytest
 from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
 from support import make_function
@@ -64,3 +66,28 @@ def test_folding_without_facts_folds_the_same_statements() -> None:
     facts = dataflow.StatementFacts()
     assert not optimizer.fold_constants(with_facts, facts)
     assert not factor.factor_sums(syntax.statements(with_facts.body, with_bodies=True), facts)
+
+
+WITH_ZERO_INITS = [f for f in FUNCTIONS if f[0] not in ("straight", "shared")]
+
+
+@pytest.mark.parametrize("label, source", WITH_ZERO_INITS, ids=[f[0] for f in WITH_ZERO_INITS])
+@pytest.mark.usefixtures("fresh_cache")
+def test_every_zero_init_is_an_assignment_of_a_call(label, source, monkeypatch) -> None:
+    """``remove_zero_inits`` asks ``_is_zero_init`` of assignments of a call only: inside
+    real optimizations, no other statement is one."""
+    plain = optimizer.remove_zero_inits
+    seen = {"inits": 0}
+
+    def remove_zero_inits(fn, facts=None):
+        for stmt in syntax.statements(fn.body, with_bodies=True):
+            if optimizer._is_zero_init(stmt):
+                assert stmt.__class__ is gast.Assign and stmt.value.__class__ is gast.Call
+                seen["inits"] += 1
+        return plain(fn, facts)
+
+    monkeypatch.setattr(optimizer, "remove_zero_inits", remove_zero_inits)
+    f = make_function(source)
+    df = tangentlike.grad(f, verbose=0)
+    df(0.3, 0.7)
+    assert seen["inits"]
