@@ -851,6 +851,35 @@ class StatementFacts:
         if fact is not None:
             fact.marks.add(mark)
 
+    def unmarked(self, statements: Iterable[gast.stmt], mark: str) -> list[gast.stmt]:
+        """The statements of ``statements`` not :meth:`is_marked` ``mark``, in order: a pass
+        that asks :meth:`edit_unless_settled` of every statement, each edit changing its own
+        statement only, skips those marked (where it would find nothing) with a look-up each
+        and no call."""
+        known = self._known
+        found = []
+        for stmt in statements:
+            fact = known.get(id(stmt))
+            if fact is None or fact.stmt is not stmt or mark not in fact.marks:
+                found.append(stmt)
+        return found
+
+    def fold_candidates(self, statements: Iterable[gast.stmt], mark: str) -> list[gast.stmt]:
+        """The statements of ``statements`` that :meth:`may_fold` and are not
+        :meth:`is_marked` ``mark``, in order (what constant folding, which edits each
+        statement alone, asks of each before it folds it): one already walked costs a
+        look-up and no call."""
+        known = self._known
+        found = []
+        for stmt in statements:
+            fact = known.get(id(stmt))
+            if fact is not None and fact.stmt is stmt and fact._names is not None:
+                if fact._seeded and mark not in fact.marks:  # (may_fold, is_marked, as kept)
+                    found.append(stmt)
+            elif self.may_fold(stmt) and not self.is_marked(stmt, mark):
+                found.append(stmt)
+        return found
+
     def edit_unless_settled(self, stmt: gast.stmt, mark: str, edit: Callable[[], bool]) -> bool:
         """Run ``edit()`` (a deterministic in-place rewrite of ``stmt``, True if it changed
         it) unless it found nothing in ``stmt`` since the statement last changed; what it

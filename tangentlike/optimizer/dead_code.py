@@ -38,19 +38,34 @@ def is_pure(stmt: gast.stmt) -> bool:
 
 
 def eliminate_dead_code(fn: gast.FunctionDef,
-                        facts: dataflow.StatementFacts | None = None) -> bool:
+                        facts: dataflow.StatementFacts | None = None, *,
+                        settled: list[bool] | None = None) -> bool:
     """Remove the pure statements whose values are never read (``facts``: the statements'
-    kept uses and definitions, where given)."""
-    return _eliminate(fn.body, set(), dataflow.Liveness(facts))
+    kept uses and definitions, where given).  ``settled``, where given, gets True appended
+    when a second run would find nothing (:func:`_eliminate`: the run changed nothing in a
+    statement with bodies of the function's block, and removed none)."""
+    return _eliminate(fn.body, set(), dataflow.Liveness(facts), settled)
 
 
-def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liveness) -> bool:
+def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liveness,
+               settled: list[bool] | None = None) -> bool:
     """Walked backwards with one live set updated in place (linear in the block): each
     statement is judged by what is live after it in ``body`` as it was on entry (what is
     live before a compound statement is taken before its own bodies are cleaned).  A removed
     statement reads nothing: what it read is not made live by it, so a chain of dead
-    statements goes in one run (each run removed one link before)."""
+    statements goes in one run (each run removed one link before).
+
+    ``settled``, where given, gets True appended when a second run on ``body`` with the same
+    ``live_out`` would find nothing: where the run removed simple statements of ``body``
+    only, and changed no statement with bodies.  Why: a second run goes backwards over the
+    statements kept, with the same live set at each as the first run had there (a removed
+    statement left the live set as it was, and a kept one changes it as before), so each
+    simple statement is kept again, and each statement with bodies, the same as before the
+    first run, is judged and cleaned with the same live sets as then, which found nothing.
+    (Where the first run cleaned a branch or a loop, what is live before it was taken
+    before the cleaning, and may be less in a second run: no such answer then.)"""
     changed = False
+    within = False  # whether a statement with bodies changed or was removed
     live = set(live_out)  # live after the statement being looked at
     keep = []
     for stmt in reversed(body):
@@ -71,10 +86,12 @@ def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liv
             continue
         summary = liveness.if_summary(stmt)
         if summary is not None:  # its branches judged against ``live``, never copied
-            changed |= _eliminate_in_branch(stmt.body, live, liveness)
-            changed |= _eliminate_in_branch(stmt.orelse, live, liveness)
-            kept, settled = _settle_if(stmt)
-            changed |= settled
+            cleaned = _eliminate_in_branch(stmt.body, live, liveness)
+            cleaned |= _eliminate_in_branch(stmt.orelse, live, liveness)
+            kept, negated = _settle_if(stmt)
+            cleaned |= negated
+            changed |= cleaned
+            within |= cleaned or not kept
             if kept:
                 keep.append(stmt)
             live -= summary[1]  # (the summary was taken before its branches were cleaned)
@@ -84,11 +101,14 @@ def _eliminate(body: list[gast.stmt], live_out: set[str], liveness: dataflow.Liv
         before = liveness.transfer(stmt, live)
         kept, cleaned = _clean(stmt, live, before, liveness)
         changed |= cleaned
+        within |= cleaned or not kept
         if kept:
             keep.append(stmt)
         live = before
     keep.reverse()
     body[:] = keep
+    if settled is not None and not within:
+        settled.append(True)
     return changed
 
 

@@ -323,6 +323,8 @@ def factor_sums(statements: Iterable[gast.stmt],
     """Apply :func:`simplify_sum` to the sums in every generated assignment of arithmetic
     (``facts``: told of each statement changed, and remembering those with nothing to do)."""
     changed = False
+    if facts is not None:  # (a marked statement: edit_unless_settled would find nothing)
+        statements = facts.unmarked(statements, "factored")
     for stmt in statements:
         if (isinstance(stmt, gast.Assign) and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
                 and anno.has_info(stmt) and anno.info(stmt).generated):

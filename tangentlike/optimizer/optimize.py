@@ -46,13 +46,18 @@ def fold_constants(fn: gast.FunctionDef, facts: dataflow.StatementFacts | None =
     and one that holds no node a fold starts from is not folded (``facts.may_fold``: noted
     in the walk for its names, which the later passes read)."""
     changed = False
-    for stmt in syntax.statements(fn.body, with_bodies=True):
-        if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and not syntax.is_comment(stmt):
-            if facts is None:
-                changed |= _fold(stmt)
-            elif facts.may_fold(stmt):
-                fold = functools.partial(_fold, stmt)
-                changed |= facts.edit_unless_settled(stmt, "folded", fold)
+    # (a fold edits its statement only: the statements, and what is known of those not
+    # folded yet, are the same before the first fold as when each is met)
+    foldable = [stmt for stmt in syntax.statements(fn.body, with_bodies=True)
+                if isinstance(stmt, (gast.Assign, gast.Return))
+                or (isinstance(stmt, gast.Expr) and not syntax.is_comment(stmt))]
+    if facts is None:
+        for stmt in foldable:
+            changed |= _fold(stmt)
+        return changed
+    # (those not asked of: they hold no seed, or are marked, where folding finds nothing)
+    for stmt in facts.fold_candidates(foldable, "folded"):
+        changed |= facts.edit_unless_settled(stmt, "folded", functools.partial(_fold, stmt))
     return changed
 
 
@@ -157,7 +162,10 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
     facts = facts or dataflow.StatementFacts()
     changed = False
     for block in syntax.blocks(fn.body):
-        inits = {i: name for i, stmt in enumerate(block) if (name := _is_zero_init(stmt))}
+        # (an assignment of a call only: what _is_zero_init asks first, without a call)
+        inits = {i: name for i, stmt in enumerate(block)
+                 if stmt.__class__ is gast.Assign and stmt.value.__class__ is gast.Call
+                 and (name := _is_zero_init(stmt))}
         if not inits:
             continue
         targets = set(inits.values())  # (a replacement binds its zero init's name)
@@ -752,11 +760,13 @@ def fuse_accumulations(fn: gast.FunctionDef,
     facts = facts or dataflow.StatementFacts()
     changed = False
     for block in syntax.blocks(fn.body):
-        if not _may_fuse(block):
+        summed = _may_fuse(block)
+        if not summed:
             continue  # (no index needed)
         index = _BlockIndex(block, facts)
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                    and stmt.targets[0].id in summed
                     and anno.has_info(stmt) and anno.info(stmt).generated
                     and facts.pure(stmt, is_pure)):
                 continue
@@ -777,17 +787,21 @@ def fuse_accumulations(fn: gast.FunctionDef,
     return changed
 
 
-def _may_fuse(block: list[gast.stmt]) -> bool:
-    """Whether some ``ba = ba + e2`` in ``block`` (:func:`_may_be_summed`) follows an
-    assignment to ``ba`` there (what a fusion needs)."""
+def _may_fuse(block: list[gast.stmt]) -> AbstractSet[str]:
+    """The names ``ba`` of the ``ba = ba + e2`` in ``block`` (:func:`_may_be_summed`) that
+    follow an assignment to ``ba`` there (what a fusion needs): a fusion of ``ba = e1`` has
+    ``ba`` among them.  They stay so while fusions go on: a fusion only puts a value in
+    place of the ``ba`` that such a statement read first, which makes no new one (the
+    value would have to be ``ba``, in a statement that was one already)."""
     assigned: set[str] = set()
+    summed: set[str] = set()
     for stmt in block:
         if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
             name = stmt.targets[0].id
             if name in assigned and _may_be_summed(stmt):
-                return True
+                summed.add(name)
             assigned.add(name)
-    return False
+    return summed
 
 
 def _may_be_summed(stmt: gast.stmt) -> bool:
@@ -826,6 +840,13 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
             return changed
         return until_unchanged
 
+    # Dead code's last run: True appended where a second run would find nothing.
+    dead_code_settled: list[bool] = []
+
+    def eliminate() -> bool:
+        dead_code_settled.clear()
+        return eliminate_dead_code(fn, facts, settled=dead_code_settled)
+
     passes: list[Callable[[], bool]] = [
         lambda: fold_constants(fn, facts),
         lambda: remove_zero_inits(fn, facts),
@@ -834,18 +855,23 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         repeated(coalesce_copies),
         lambda: fuse_accumulations(fn, facts),
         lambda: factor_sums(syntax.statements(fn.body, with_bodies=True), facts),
-        lambda: eliminate_dead_code(fn, facts),
+        eliminate,
         lambda: remove_dead_saves(fn, facts),
     ]
     # A repeated pass that changed the tree ran last on it without changing anything: it is
     # at its own fixed point, so it counts as a pass that changed nothing since (running it
-    # again would find nothing; this spares that run).
+    # again would find nothing; this spares that run).  So does dead code where its run
+    # says a second run would find nothing (``dead_code._eliminate``'s ``settled``): most
+    # often the last pass that changes anything, whose run again after the others was the
+    # last of the confirming cycle.
     fixed_when_changed = {2, 3, 4}
+    dead_code = 7
     unchanged = 0  # passes run in a row that changed nothing
     for step in range(100 * len(passes)):
         index = step % len(passes)
         if passes[index]():
-            unchanged = 1 if index in fixed_when_changed else 0
+            fixed = index in fixed_when_changed or (index == dead_code and dead_code_settled)
+            unchanged = 1 if fixed else 0
         else:
             unchanged += 1
         if unchanged == len(passes):

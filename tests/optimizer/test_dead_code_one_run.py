@@ -59,11 +59,11 @@ def test_one_run_is_the_fixed_point_of_straight_line_code(label, source, monkeyp
     plain = optimizer.eliminate_dead_code
     seen = {"runs": 0, "straight": 0}
 
-    def eliminate(fn, facts=None):
+    def eliminate(fn, facts=None, **settled):
         copy = syntax.clone(fn)
         while plain(copy):
             pass
-        got = plain(fn, facts)
+        got = plain(fn, facts, **settled)
         seen["runs"] += 1
         if _straight_line(fn):
             assert syntax.dump(fn) == syntax.dump(copy)
@@ -77,3 +77,71 @@ def test_one_run_is_the_fixed_point_of_straight_line_code(label, source, monkeyp
     assert seen["runs"] > 0
     if label == "straight":
         assert seen["straight"] > 0
+
+
+# -- a run that says a second run would find nothing (``settled``: twelfth round) ----------
+LOOP_THEN_DEAD = '''
+def f(x, n):
+    a = x * 2
+    for i in range(n):
+        b = a + i
+        x = x + 1
+    return x
+'''
+
+IF_THEN_DEAD = '''
+def f(x, c):
+    a = x * 2
+    if c:
+        b = a + 1
+        x = x + 1
+    unused = x * 3
+    return x
+'''
+
+
+def test_settled_after_a_chain_of_simple_statements() -> None:
+    fn = _generated(CHAIN)
+    settled: list[bool] = []
+    assert dead_code.eliminate_dead_code(fn, settled=settled)
+    assert settled == [True]
+    assert not dead_code.eliminate_dead_code(fn)
+
+
+@pytest.mark.parametrize("source", [LOOP_THEN_DEAD, IF_THEN_DEAD], ids=["loop", "if"])
+def test_not_settled_where_a_body_was_cleaned(source) -> None:
+    # the first run cleans the body, which read `a`, after `a = x * 2` was judged live:
+    # a second run removes it, so the first may not say settled
+    fn = _generated(source)
+    settled: list[bool] = []
+    assert dead_code.eliminate_dead_code(fn, settled=settled)
+    assert settled == []
+    assert dead_code.eliminate_dead_code(fn)
+
+
+SETTLED_FUNCTIONS = FUNCTIONS + [("loop_then_dead", LOOP_THEN_DEAD),
+                                 ("if_then_dead", IF_THEN_DEAD)]
+
+
+@pytest.mark.parametrize("label, source", SETTLED_FUNCTIONS, ids=[f[0] for f in SETTLED_FUNCTIONS])
+@pytest.mark.usefixtures("fresh_cache")
+def test_a_settled_run_is_its_own_fixed_point(label, source, monkeypatch) -> None:
+    """Inside real optimizations (generation and the first call on floats), wherever a run
+    says settled, a second run finds nothing and changes nothing."""
+    plain = optimizer.eliminate_dead_code
+    seen = {"settled": 0}
+
+    def eliminate(fn, facts=None, settled=None):
+        got = plain(fn, facts, settled=settled)
+        if settled:
+            copy = syntax.clone(fn)
+            assert not plain(copy)
+            assert syntax.dump(copy) == syntax.dump(fn)
+            seen["settled"] += 1
+        return got
+
+    monkeypatch.setattr(optimizer, "eliminate_dead_code", eliminate)
+    f = make_function(source)
+    df = tangentlike.grad(f, verbose=0)
+    df(0.3, 2 if label.endswith("_dead") else 0.7)
+    assert seen["settled"] > 0
