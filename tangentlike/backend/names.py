@@ -83,15 +83,12 @@ class Seen:
 
 
 # By class, for ``Seen.walk``: whether it is a ``Try`` and the fields to walk
-# (``syntax.child_fields``; none for a value that is no node).
+# (``syntax.walked_fields``: none for a value that is no node).
 _WALKED: dict[type, tuple[bool, tuple[str, ...]]] = {}
 
 
 def _walked(cls: type) -> tuple[bool, tuple[str, ...]]:
-    if not issubclass(cls, gast.AST):
-        entry = (False, ())
-    else:
-        entry = (issubclass(cls, gast.Try), syntax.child_fields(cls))
+    entry = (issubclass(cls, gast.Try), syntax.walked_fields(cls))
     _WALKED[cls] = entry
     return entry
 

@@ -187,15 +187,18 @@ _LEAF_CLASSES = frozenset(c for base in (gast.expr_context, gast.operator, gast.
 # Fields that never hold a node with names inside (strings, numbers, operators, contexts).
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "kind", "type_comment", "attr", "level",
                           "is_async", "conversion", "module"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {gast.Constant: ()}
+# By class: ``child_fields`` of a node class, and () for a value that is no node
+# (``walked_fields``).  The walks that push every field value unlooked-at read it inline
+# (``FIELDS_BY_CLASS.get(cls)``, then ``walked_fields(cls)`` the first time).
+FIELDS_BY_CLASS: dict[type, tuple[str, ...]] = {gast.Constant: ()}
 
 
 def child_fields(cls: type) -> tuple[str, ...]:
     """The fields of a node class that may hold nodes with names or expressions inside
     (not its operators, contexts, names or other leaves)."""
-    fields = _CHILD_FIELDS.get(cls)
+    fields = FIELDS_BY_CLASS.get(cls)
     if fields is None:
-        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
+        fields = FIELDS_BY_CLASS[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
     return fields
 
 
@@ -263,13 +266,13 @@ def walk_names_noting(node: gast.AST,
             continue
         if not noted and cls in kinds:
             noted = not tests or (test := kinds[cls]) is None or test(sub)
-        fields = _CHILD_FIELDS.get(cls)
+        fields = FIELDS_BY_CLASS.get(cls)
         if fields is None:
-            fields = _walked_fields(cls)
+            fields = walked_fields(cls)
         for field in fields:
             value = getattr(sub, field, None)
             # Every field value (a list's items) is pushed unlooked-at: one that is no node
-            # (None, a string) has no fields to walk (``_walked_fields``) and is dropped when
+            # (None, a string) has no fields to walk (``walked_fields``) and is dropped when
             # popped, so the nodes come off the stack in the order that pushing the nodes
             # alone gives.
             if value.__class__ is list:
@@ -279,11 +282,11 @@ def walk_names_noting(node: gast.AST,
     return found, noted
 
 
-def _walked_fields(cls: type) -> tuple[str, ...]:
+def walked_fields(cls: type) -> tuple[str, ...]:
     """:func:`child_fields` of a node class; no fields for any other class (a field's value
     that is no node: what :func:`walk_names_noting` drops)."""
     if not issubclass(cls, gast.AST):
-        _CHILD_FIELDS[cls] = ()
+        FIELDS_BY_CLASS[cls] = ()
         return ()
     return child_fields(cls)
 

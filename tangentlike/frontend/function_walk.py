@@ -111,6 +111,7 @@ def names_and_calls(node: gast.AST) -> NamesAndCalls:
     called: set[str] = set()
     annotations = []
     name_class, call_class = gast.Name, gast.Call
+    fields_by_class = syntax.FIELDS_BY_CLASS
     todo = [node]
     pop, push, extend = todo.pop, todo.append, todo.extend
     while todo:
@@ -123,10 +124,9 @@ def names_and_calls(node: gast.AST) -> NamesAndCalls:
             continue
         if cls is call_class and sub.func.__class__ is name_class:
             called.add(sub.func.id)
-        fields = _WALKED.get(cls)
+        fields = fields_by_class.get(cls)
         if fields is None:
-            fields = _WALKED[cls] = syntax.child_fields(cls) if issubclass(cls, gast.AST) \
-                else ()
+            fields = syntax.walked_fields(cls)
         for field in fields:
             # A value that is no node (None, a string) has no fields: popped, it adds
             # nothing, so the nodes come off the stack in ``walk_names_noting``'s order.
@@ -139,5 +139,3 @@ def names_and_calls(node: gast.AST) -> NamesAndCalls:
                   if sub.__class__ is call_class and sub.func.__class__ is name_class)
     return NamesAndCalls(found, called)
 
-
-_WALKED: dict[type, tuple[str, ...]] = {}  # by class: ``syntax.child_fields``, () for no node
