@@ -47,7 +47,7 @@ def walked(fn: gast.AST) -> Walked:
     written: list[gast.expr] = []
     calls: list[gast.Call] = []
     annotations: list[gast.expr] = []
-    fields_of: dict[type, tuple[str, ...]] = {}
+    fields_of = syntax.FIELDS_BY_CLASS
     todo: list[Any] = [fn]
     pop, push, extend = todo.pop, todo.append, todo.extend
     while todo:
@@ -67,8 +67,7 @@ def walked(fn: gast.AST) -> Walked:
             written.append(node.target)
         fields = fields_of.get(cls)
         if fields is None:  # (a field's value that is no node, None or a string: no fields)
-            fields = fields_of[cls] = syntax.child_fields(cls) \
-                if issubclass(cls, gast.AST) else ()
+            fields = syntax.walked_fields(cls)
         for field in fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
