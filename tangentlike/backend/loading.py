@@ -212,7 +212,7 @@ def _holds_line_break(code: types.CodeType) -> bool:
     """Whether a string or bytes constant of ``code``, or of a code object it holds, holds
     a line break."""
     return any(c.__class__ is types.CodeType and _holds_line_break(c)
-               or isinstance(c, (str, bytes)) and ("\n" in c if isinstance(c, str) else b"\n" in c)
+               or isinstance(c, str) and "\n" in c or isinstance(c, bytes) and b"\n" in c
                for c in code.co_consts)
 
 

@@ -865,7 +865,7 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
     # often the last pass that changes anything, whose run again after the others was the
     # last of the confirming cycle.
     fixed_when_changed = {2, 3, 4}
-    dead_code = 7
+    dead_code = passes.index(eliminate)
     unchanged = 0  # passes run in a row that changed nothing
     for step in range(100 * len(passes)):
         index = step % len(passes)
