@@ -3,21 +3,22 @@
 :class:`Versions` wraps a generated derivative.  Each call's *signature* (``signature.py``)
 is the type, shape and dtype of every argument.  A call is a *float signature* when every
 differentiated argument and every seed is a Python float: its version (``floats.py``) is
-written at the first such call and runs every call with a float signature.  Otherwise the
-first call with a signature runs the generic derivative.  The second runs an instrumented
-copy of it (``observe.py``) that records the type, shape and dtype of every call argument,
-index, operand and assigned value, and then writes a version of the derivative for that
-signature (``lower.py``), provided every shape follows from the signature (``static.py``);
-where what the copy would record follows from the signature itself (``infer.py``:
-assignments and loops over ``range`` of floating point values, stacks of saved values),
-the version is written without the run and the second call runs it.
+written at the first such call and runs every call with a float signature.  Otherwise,
+where what an instrumented run would record follows from the signature itself
+(``infer.py``: assignments and loops over ``range`` of floating point values, stacks of saved
+values), the first call with a signature writes the version of the derivative for it
+(``lower.py``) and runs it.  Where it does not, the first call runs the generic derivative;
+the second runs an instrumented copy of it (``observe.py``) that records the type, shape and
+dtype of every call argument, index, operand and assigned value, and then writes the version,
+provided every shape follows from the signature (``static.py``).
 Later calls with that signature run the new version.  A call finds its version by a *flat
 key* (``signature.key_parts``: the shapes and dtypes of its arrays, the types of its other
 values, in one tuple), one dictionary lookup; the signature itself is computed only when the
-flat key is new.  ``TANGENTLIKE_SPECIALIZE=off`` turns
-all of this off, ``=first`` writes a version by shape at the first call (the test suite uses
-it to check every rewrite).  :meth:`Versions.version_for` says which version a call runs
-(:class:`Version`: its kind, source and file, or why there is none).
+flat key is new.  ``TANGENTLIKE_SPECIALIZE=off`` turns all of this off, ``=first`` writes
+every version by shape at the first call (the instrumented run then being the first call; the
+test suite uses it to check every rewrite), ``=second`` every one at the second (a derivative
+called once per signature then writes none).  :meth:`Versions.version_for` says which version
+a call runs (:class:`Version`: its kind, source and file, or why there is none).
 """
 from __future__ import annotations
 
@@ -112,7 +113,8 @@ class Versions:
         self.written: dict[Hashable, Version] = {}  # the versions written, by signature
         self.sources: dict[Hashable, str] = {}  # those by shape: their source
         self.declined: dict[Hashable, str] = {}  # signatures without a version, and why
-        self.seen_once: set[Hashable] = set()
+        self.seen_once: set[Hashable] = set()  # signatures whose first call ran the generic
+        self.not_inferred: set[Hashable] = set()  # those whose shapes the inference left open
         self._writing: set[Hashable] = set()  # signatures a thread is observing or writing
         self._lock = threading.Lock()
         self._observer: Observer | None = None  # made at the first observation
@@ -201,16 +203,23 @@ class Versions:
                 with computes_refused(library):
                     return call_on_library(self.generic, library, checked, checked_kwargs)
             return self.generic(*checked, **checked_kwargs)  # no version under this key
-        when = when or os.environ.get(ENV, "second")
+        when = when or os.environ.get(ENV, "inferred")
         with self._lock:
             function = self._next(key, args, kwargs, when)
         if function is not None:
             return function(*args, **kwargs)
         # This thread writes the version of ``key``: observe (or infer), write, publish.
         try:
-            inferred = self._write_inferred(key, args, kwargs)
-            if inferred is not None:
-                return inferred(*args, **kwargs)
+            if key not in self.not_inferred:
+                inferred = self._write_inferred(key, args, kwargs)
+                if inferred is not None:
+                    return inferred(*args, **kwargs)
+                with self._lock:
+                    self.not_inferred.add(key)
+                    first = key not in self.seen_once
+                    self.seen_once.add(key)
+                if first and when != "first":  # the instrumented run waits for a second call
+                    return self.generic(*args, **kwargs)
             try:
                 with self._lock, collection.paused():
                     if self._observer is None:
@@ -279,7 +288,7 @@ class Versions:
                 self.written[key] = dataclasses.replace(floats, signature=key)
             self.versions[key] = floats.function  # last: the version is complete
             return floats.function
-        if when != "first" and key not in self.seen_once:
+        if key not in self.seen_once and (when == "second" or key in self.not_inferred):
             self.seen_once.add(key)
             return self.generic
         if key in self._writing:  # another thread is writing it

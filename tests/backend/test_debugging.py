@@ -168,10 +168,12 @@ def test_pdb_steps_through_the_generated_function(tmp_path, subprocess_env):
 
 
 def test_pdb_breakpoint_in_the_generated_file(tmp_path, subprocess_env):
+    """A breakpoint in ``df.path``, met by a call that runs it: with versions off (a call
+    that runs a version runs the version's file: test_debug_steps_the_version_the_call_runs)."""
     df = tangentlike.grad(debug_target.loss, wrt=(1,))
     path = str(df.path)
     line = _line_of(df.source, "bW = ")
-    out = _run_pdb(tmp_path, subprocess_env, "df",
+    out = _run_pdb(tmp_path, {**subprocess_env, "TANGENTLIKE_SPECIALIZE": "off"}, "df",
                    [f"break {path}:{line}", "continue", "where", "next", "p bW.shape",
                     "p float(np.sum(bW))", "continue"])
     name = Path(path).name
@@ -209,7 +211,7 @@ from api_fixtures import debug_target, models
 df = tangentlike.{make}
 x = np.array([0.5, -1.0, 2.0])
 W = np.full((2, 3), 0.25)
-for _ in range({calls}):  # calls before: the versions by shape are made at the second
+for _ in range({calls}):  # calls before (a version by shape is written at the first)
     df({args})
 print("GENERATED", df.path)
 print("VERSION", getattr(df.version_for({args}), "path", None))

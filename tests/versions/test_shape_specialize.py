@@ -223,11 +223,36 @@ def test_integer_arguments_are_part_of_the_signature(first: None) -> None:
                                    atol=1e-9)
 
 
-def test_the_second_call_writes_the_version_by_default(monkeypatch) -> None:
+def _neighbours(x):
+    return np.sum(x[1:] * x[:-1])  # a slice: the inference leaves its shape open
+
+
+def test_the_first_call_writes_the_version_where_shapes_follow(monkeypatch) -> None:
+    """By default a version whose shapes follow from the signature (``infer.py``) is written
+    at the first call and runs it; one that needs the instrumented run waits for a second
+    call with the signature, which makes the run (``=second``: every version waits)."""
     monkeypatch.delenv(ENV, raising=False)
     x = _rng(9).normal(size=(3, 2))
     df = tangentlike.grad(sf.bias_sum, wrt=1)
     b = np.full((1, 5), 0.25)[:, :2]  # a shape no other test uses
+    expected = df.specializer.generic(x, b)
+    _close(df(x, b), expected, "")
+    assert signature((x, b), {}) in df.specializer.versions
+    assert df.version_for(x, b).kind == "shapes"
+
+    v = _rng(10).normal(size=7)
+    dn = tangentlike.grad(_neighbours)
+    dn(v)
+    assert signature((v,), {}) not in dn.specializer.versions
+    _close(dn(v), numeric_grad(_neighbours, [v], 0), "")
+    assert dn.version_for(v).kind == "shapes"
+
+
+def test_second_writes_every_version_at_the_second_call(monkeypatch) -> None:
+    monkeypatch.setenv(ENV, "second")
+    x = _rng(11).normal(size=(5, 3))
+    df = tangentlike.grad(sf.bias_sum, wrt=1)
+    b = np.full((1, 6), 0.5)[:, :3]  # (a signature no other test calls: a new version)
     df(x, b)
     assert signature((x, b), {}) not in df.specializer.versions
     df(x, b)
