@@ -83,16 +83,67 @@ def _rule_binding(op: Operation) -> tuple[bool, list[str]]:
 
 class _RuleBindings:
     """:func:`_rule_binding` once per operation, while one :func:`activity` runs (each
-    operation kept with its answer: its id is not reused while this lives)."""
+    operation kept with its answer: its id is not reused while this lives), and a
+    primitive's rule bound once per call shape (:meth:`places`)."""
 
     def __init__(self) -> None:
         self.known: dict[int, tuple[Operation, tuple[bool, list[str]]]] = {}
+        # (id of the primitive, number of arguments, keywords): (the primitive, places)
+        self.shapes: dict[tuple[int, int, tuple[str, ...]], tuple[Any, Any]] = {}
 
     def __call__(self, op: Operation) -> tuple[bool, list[str]]:
         entry = self.known.get(id(op))
         if entry is None or entry[0] is not op:
-            entry = self.known[id(op)] = (op, _rule_binding(op))
+            entry = self.known[id(op)] = (op, self.binding(op))
         return entry[1]
+
+    def binding(self, op: Operation) -> tuple[bool, list[str]]:
+        """:func:`_rule_binding`'s answer, from the places of ``op``'s call shape."""
+        if op.kind is not Kind.PRIMITIVE:
+            return False, op.inputs
+        args, keywords = op.args, op.keywords
+        places = self.places(op.key, len(args), tuple(keywords))
+        if places is None:
+            return False, op.inputs
+        nodes = [args[p] if p.__class__ is int else keywords[p] for p in places]
+        return True, names_of([v for v in nodes if isinstance(v, gast.AST)])
+
+    def places(self, key: Any, count: int,
+               keywords: tuple[str, ...]) -> tuple[int | str, ...] | None:
+        """Where the values the rule of ``key`` differentiates come from, for a call with
+        ``count`` arguments and these ``keywords``: an argument's index or a keyword's
+        name, in the order :func:`_rule_binding` collects them; None where ``key`` has no
+        rule or the rule does not take such a call.  The rule is bound once per shape to
+        stand-ins (each argument's index, each keyword's name): ``Rule.bind`` places
+        values by the call's shape alone, so an operation's values come out of the same
+        places, in the same order, and a ``TypeError`` is the shape's."""
+        shape = (id(key), count, keywords)
+        entry = self.shapes.get(shape)
+        if entry is None or entry[0] is not key:
+            entry = self.shapes[shape] = (key, _places(key, count, keywords))
+        return entry[1]
+
+
+def _places(key: Any, count: int, keywords: tuple[str, ...]) -> tuple[int | str, ...] | None:
+    """:meth:`_RuleBindings.places`, worked out (``_rule_binding`` on stand-ins)."""
+    rule = registry.adjoint_rule(key) or registry.tangent_rule(key)
+    if rule is None:
+        return None
+    try:
+        bound = rule.bind(list(range(count)), {k: k for k in keywords}).arguments
+    except TypeError:
+        return None
+    differentiable = rule.differentiable
+    places: list[int | str] = []
+    for name, value in bound.items():
+        if name in differentiable:
+            if isinstance(value, tuple):
+                places += value
+            elif isinstance(value, dict):
+                places += value.values()
+            else:
+                places.append(value)
+    return tuple(places)
 
 
 def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction,
@@ -182,12 +233,20 @@ def _reach(start: set[str], edges: list[tuple[list[str], list[str]]]) -> set[str
     return reached
 
 
+_UNSEEN = object()  # (a primitive not met yet: None may be one)
+
+
 def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 varied: set[str] = frozenset(), mode: str = "reverse",
                 bound: set[str] | None = None) -> None:
     """Every active statement must have a derivative rule: never a silent zero.
     ``bound``: as for :func:`activity`."""
     local_names = syntax.stored_names(fn) if bound is None else bound
+    rule = registry.adjoint_rule if mode == "reverse" else registry.tangent_rule
+    # A primitive found understood, or with a rule, once is for every statement: by id,
+    # each kept with its primitive (the answers read the registry, which this leaves as is)
+    understood: dict[int, Any] = {}
+    with_rule: dict[int, tuple[Any, bool]] = {}
     for stmt in syntax.statements(fn.body, with_bodies=False):
         if (isinstance(stmt, gast.For) and not loop_source(stmt)
                 and syntax.loaded_names(stmt.iter) & varied
@@ -218,17 +277,20 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
             continue
         op = operation(stmt, parsed, local_names)
         location = where(stmt, parsed)
-        if op.kind is Kind.PRIMITIVE and op.key in (set, frozenset) \
-                and varied.intersection(op.inputs):
+        touched = varied.intersection(op.inputs)
+        if op.kind is Kind.PRIMITIVE and op.key in (set, frozenset) and touched:
             raise UnsupportedSyntaxError(
                 "tangentlike does not support a set of differentiated values (a set "
                 "comprehension or set(...)): a set is unordered, no gradient follows its "
                 "elements", location,
                 hint="build a list ([e for x in xs]) or an array instead; a set of indices "
                 "or keys that carry no derivative is fine")
-        if op.kind is Kind.PRIMITIVE and op.differentiable and varied.intersection(op.inputs):
-            _check_understood(op, location, sorted(varied.intersection(op.inputs)))
-        if op.kind is Kind.NODE and varied.intersection(op.inputs):
+        if op.kind is Kind.PRIMITIVE and op.differentiable and touched \
+                and understood.get(id(op.key), _UNSEEN) is not op.key:
+            _check_understood(op, location, sorted(touched))
+            if op.key is not getattr:  # (getattr's check reads its arguments too)
+                understood[id(op.key)] = op.key
+        if op.kind is Kind.NODE and touched:
             _check_node(op, location)
         if isinstance(stmt.value, (gast.Dict, gast.Set)) and op.kind is not Kind.DICT \
                 and varied & syntax.loaded_names(stmt.value):
@@ -236,7 +298,7 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 "tangentlike does not support a differentiated value in a set, or in a dict "
                 "whose key is not a string literal", location,
                 hint='use string keys written out ({"a": x}), or a list or tuple')
-        if any(op.key is h for h in fixed_points.HELPERS) and varied.intersection(op.inputs):
+        if touched and any(op.key is h for h in fixed_points.HELPERS):
             raise NoDerivativeError(
                 "a derivative of a derivative through tangentlike.fixed_point (second "
                 "order): its derivative's helper "
@@ -249,9 +311,13 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
             raise UnsupportedSyntaxError(
                 "tangentlike cannot differentiate through a boolean operator (and/or) on a "
                 "differentiated value", location, hint="use np.where or an explicit choice")
-        rule = registry.adjoint_rule if mode == "reverse" else registry.tangent_rule
-        if op.kind is not Kind.PRIMITIVE or not op.differentiable or rule(op.key) is not None:
+        if op.kind is not Kind.PRIMITIVE or not op.differentiable:
             continue  # calls into the user's functions are differentiated from their source
+        known = with_rule.get(id(op.key))
+        if known is None or known[0] is not op.key:
+            known = with_rule[id(op.key)] = (op.key, rule(op.key) is not None)
+        if known[1]:
+            continue
         raise no_rule_error(op.key, location, mode)
 
 

@@ -1,0 +1,82 @@
+"""The front end's shortcuts of the thirteenth round (issue 18 item 5) give what they
+replace: ``annotate._RuleBindings`` binds a primitive's rule once per call shape, against
+``annotate._rule_binding``, which binds it for each statement.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+from support import functions_of_test_modules
+
+import tangentlike
+from tangentlike.frontend import annotate
+from tangentlike.frontend.operations import Kind
+
+_MODULES = ["golden_functions", "containers_functions", "control_flow_functions",
+            "calls_functions", "forward_functions", "shape_functions", "method_functions"]
+
+
+def test_bindings_by_shape_against_each_bound(monkeypatch) -> None:
+    """Every operation whose rule binding ``activity`` asks for, while test functions are
+    differentiated (both modes), gets from the shape's places what binding its own
+    arguments gives: whether the rule takes them, and the inputs in the same order."""
+    compared = []
+    binding = annotate._RuleBindings.binding
+
+    def checked(self: annotate._RuleBindings, op) -> tuple[bool, list[str]]:
+        answer = binding(self, op)
+        assert answer == annotate._rule_binding(op), op
+        compared.append((op.kind, answer[0], bool(op.keywords)))
+        return answer
+
+    monkeypatch.setattr(annotate._RuleBindings, "binding", checked)
+    for func in functions_of_test_modules(_MODULES):
+        for transform in (tangentlike.grad, tangentlike.jvp):
+            tangentlike.clear_cache()
+            try:
+                transform(func)
+            except (tangentlike.TangentlikeError, TypeError, ValueError):
+                continue
+    kinds = {(kind, takes, keywords) for kind, takes, keywords in compared}
+    assert len(compared) > 500
+    assert {(Kind.PRIMITIVE, True, False), (Kind.PRIMITIVE, True, True),
+            (Kind.PRIMITIVE, False, False)} <= kinds
+
+
+def test_bindings_by_shape_on_hand_made_calls(tmp_path, monkeypatch) -> None:
+    """Calls of one primitive with several shapes (keywords, a keyword the rule does not
+    take, too many arguments) in one function: each shape bound on its own."""
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def f(x, y):
+            a = np.sum(x)
+            b = np.sum(x, axis=0)
+            c = np.sum(x, 0, keepdims=True)
+            d = np.clip(x, y, 2.0)
+            e = np.clip(x, a_min=y, a_max=3.0)
+            g = np.maximum(x, y)
+            h = np.maximum(y, x)
+            return a + np.sum(b) + np.sum(c) + np.sum(d) + np.sum(e) + np.sum(g * h)
+        """)
+    path = tmp_path / "thirteenth_shapes.py"
+    path.write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import thirteenth_shapes
+
+    compared = []
+    binding = annotate._RuleBindings.binding
+
+    def checked(self: annotate._RuleBindings, op) -> tuple[bool, list[str]]:
+        answer = binding(self, op)
+        assert answer == annotate._rule_binding(op), op
+        compared.append(answer)
+        return answer
+
+    monkeypatch.setattr(annotate._RuleBindings, "binding", checked)
+    tangentlike.clear_cache()
+    df = tangentlike.grad(thirteenth_shapes.f)
+    x, y = np.arange(6.0).reshape(2, 3), np.full((2, 3), 1.5)
+    assert np.shape(df(x, y)) == (2, 3)
+    assert sum(takes for takes, _ in compared) >= 7
