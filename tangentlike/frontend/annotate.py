@@ -43,7 +43,7 @@ from tangentlike.frontend.operations import (
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.ufunc_at import HELPERS as SCATTERS
 from tangentlike.frontend.ufunc_at import is_ufunc_at
-from tangentlike.frontend.ufunc_keywords import check_ufunc_keywords
+from tangentlike.frontend.ufunc_keywords import check_ufunc_keywords, may_refuse
 from tangentlike.rules import registry
 from tangentlike.runtime import dynamic, fixed_points
 from tangentlike.runtime.pytrees import generated_constructor
@@ -268,41 +268,42 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                     "the function (xs = (a, b); f(*xs)); a starred argument that carries no "
                     "derivative (rs.randn(*x.shape)) runs as written")
         if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
-            check_ufunc_keywords(stmt.value, resolve(stmt.value.func, parsed, local_names),
-                                 sorted(varied & syntax.loaded_names(stmt.value)),
-                                 where(stmt, parsed))
+            callee = resolve(stmt.value.func, parsed, local_names)
+            if may_refuse(stmt.value, callee):
+                check_ufunc_keywords(stmt.value, callee,
+                                     sorted(varied & syntax.loaded_names(stmt.value)),
+                                     where(stmt, parsed))
         if isinstance(stmt, gast.Expr):
             _check_discarded_call(stmt, parsed, local_names, varied)
         if not isinstance(stmt, gast.Assign):
             continue
         op = operation(stmt, parsed, local_names)
-        location = where(stmt, parsed)
         touched = varied.intersection(op.inputs)
         if op.kind is Kind.PRIMITIVE and op.key in (set, frozenset) and touched:
             raise UnsupportedSyntaxError(
                 "tangentlike does not support a set of differentiated values (a set "
                 "comprehension or set(...)): a set is unordered, no gradient follows its "
-                "elements", location,
+                "elements", where(stmt, parsed),
                 hint="build a list ([e for x in xs]) or an array instead; a set of indices "
                 "or keys that carry no derivative is fine")
         if op.kind is Kind.PRIMITIVE and op.differentiable and touched \
                 and understood.get(id(op.key), _UNSEEN) is not op.key:
-            _check_understood(op, location, sorted(touched))
+            _check_understood(op, where(stmt, parsed), sorted(touched))
             if op.key is not getattr:  # (getattr's check reads its arguments too)
                 understood[id(op.key)] = op.key
         if op.kind is Kind.NODE and touched:
-            _check_node(op, location)
+            _check_node(op, where(stmt, parsed))
         if isinstance(stmt.value, (gast.Dict, gast.Set)) and op.kind is not Kind.DICT \
                 and varied & syntax.loaded_names(stmt.value):
             raise UnsupportedSyntaxError(
                 "tangentlike does not support a differentiated value in a set, or in a dict "
-                "whose key is not a string literal", location,
+                "whose key is not a string literal", where(stmt, parsed),
                 hint='use string keys written out ({"a": x}), or a list or tuple')
         if touched and any(op.key is h for h in fixed_points.HELPERS):
             raise NoDerivativeError(
                 "a derivative of a derivative through tangentlike.fixed_point (second "
                 "order): its derivative's helper "
-                f"{op.key.__name__} is not differentiated again", location,
+                f"{op.key.__name__} is not differentiated again", where(stmt, parsed),
                 hint="differentiate fixed_point once (grad, vjp, jvp, jacobian), or unroll "
                 "the iteration in a loop where a second derivative is needed")
         if not anno.info(stmt).active:
@@ -310,7 +311,8 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
         if op.kind is Kind.OPAQUE and op.differentiable:  # and/or pass values through
             raise UnsupportedSyntaxError(
                 "tangentlike cannot differentiate through a boolean operator (and/or) on a "
-                "differentiated value", location, hint="use np.where or an explicit choice")
+                "differentiated value", where(stmt, parsed),
+                hint="use np.where or an explicit choice")
         if op.kind is not Kind.PRIMITIVE or not op.differentiable:
             continue  # calls into the user's functions are differentiated from their source
         known = with_rule.get(id(op.key))
@@ -318,7 +320,7 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
             known = with_rule[id(op.key)] = (op.key, rule(op.key) is not None)
         if known[1]:
             continue
-        raise no_rule_error(op.key, location, mode)
+        raise no_rule_error(op.key, where(stmt, parsed), mode)
 
 
 def _check_understood(op: Operation, location: Location, touched: list[str]) -> None:

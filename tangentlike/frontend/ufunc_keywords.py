@@ -80,6 +80,16 @@ def rewrite_ufunc_keywords(body: list[gast.stmt], parsed: ParsedFunction,
             call.keywords = []
 
 
+def may_refuse(call: gast.Call, callee: Any) -> bool:
+    """Whether :func:`check_ufunc_keywords` may refuse this call of ``callee`` (where it
+    touches a differentiated name): a call with a keyword, or of a ufunc given more
+    arguments than it takes (an output), of a ufunc or a function with rules; its caller
+    leaves out the names the call reads, and the location, where it may not."""
+    if not call.keywords and not (isinstance(callee, np.ufunc) and len(call.args) > callee.nin):
+        return False
+    return isinstance(callee, np.ufunc) or registry.is_primitive(callee)
+
+
 def check_ufunc_keywords(call: gast.Call, callee: Any, touched: list[str],
                          location: Location | None) -> None:
     """Refuse ``out=`` on a call of a ufunc or a function with rules on a differentiated value,

@@ -80,3 +80,35 @@ def test_bindings_by_shape_on_hand_made_calls(tmp_path, monkeypatch) -> None:
     x, y = np.arange(6.0).reshape(2, 3), np.full((2, 3), 1.5)
     assert np.shape(df(x, y)) == (2, 3)
     assert sum(takes for takes, _ in compared) >= 7
+
+
+def test_may_refuse_covers_every_refusal() -> None:
+    """``ufunc_keywords.may_refuse`` is false only for calls ``check_ufunc_keywords``
+    passes, whatever they touch; and true for each it refuses."""
+    import math
+
+    import gast
+
+    from tangentlike.errors import UnsupportedSyntaxError
+    from tangentlike.frontend.ufunc_keywords import check_ufunc_keywords, may_refuse
+
+    none_in = np.frompyfunc(lambda: 1.0, 0, 1)
+    callees = {"np.sin": np.sin, "np.add": np.add, "np.sum": np.sum, "math.sin": math.sin,
+               "np.dot": np.dot, "none_in": none_in, "print": print, "f": lambda *a, **k: 0}
+    calls = ["{}(x)", "{}(x, y)", "{}(x, y, z)", "{}()", "{}(x, out=z)", "{}(x, out=None)",
+             "{}(x, y, out=z)", "{}(x, dtype=float)", "{}(x, where=m)", "{}(x, axis=0)",
+             "{}(x, casting='unsafe')"]
+    refused = passed = 0
+    for name, callee in callees.items():
+        for text in calls:
+            call = gast.parse(text.format(name)).body[0].value
+            try:
+                check_ufunc_keywords(call, callee, ["x"], None)
+            except UnsupportedSyntaxError:
+                assert may_refuse(call, callee), text.format(name)
+                refused += 1
+            else:
+                passed += 1
+            if not may_refuse(call, callee):
+                check_ufunc_keywords(call, callee, ["x"], None)  # (passes: no refusal)
+    assert refused >= 8 and passed >= 30
