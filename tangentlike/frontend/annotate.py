@@ -170,8 +170,9 @@ def _methods_of_objects(fn: gast.FunctionDef, parsed: ParsedFunction, varied: se
     """Make each such call's operation a call of the object's method; whether any changed."""
     changed = False
     for stmt in syntax.statements(fn.body, with_bodies=False):
-        if not isinstance(stmt, gast.Assign):
-            continue
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
+                and isinstance(stmt.value.func, gast.Attribute)):
+            continue  # (``object_method`` finds none in another statement)
         op = operation(stmt, parsed, local_names)
         passed = set(op.inputs[1:]) & varied
         if passed and not _rule_takes(op, passed, bindings):
