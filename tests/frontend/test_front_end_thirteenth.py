@@ -112,3 +112,45 @@ def test_may_refuse_covers_every_refusal() -> None:
             if not may_refuse(call, callee):
                 check_ufunc_keywords(call, callee, ["x"], None)  # (passes: no refusal)
     assert refused >= 8 and passed >= 30
+
+
+def test_read_of_an_operation_on_operands_without_a_walk() -> None:
+    """``points_to._read`` of arithmetic on names and literals (taken without a walk)
+    against the walk of its names, on every expression of the test functions, parsed and
+    normalized, and on hand-made ones (a name twice, a parameter's context, a nested
+    operation), with states that hold some of the names or all of them."""
+    import gast
+
+    from tangentlike.core import syntax
+    from tangentlike.core.naming import Namer
+    from tangentlike.frontend import parsing, points_to
+    from tangentlike.frontend.normalize import normalize
+
+    def walked(node, state) -> frozenset:
+        names = sorted(n.id for n in syntax.walk_names(node)
+                       if isinstance(n.ctx, gast.Load) and n.id in state.points)
+        return frozenset().union(*(state.points[n] for n in names))
+
+    nodes = [syntax.parse("def h(a, b):\n    return (a + a, -b, a * 2.0, 1 + 2, (a + b) * b,"
+                          " not a, a.T + b)").body[0]]
+    for f in functions_of_test_modules()[:120]:
+        parsed = parsing.parse_function(f)
+        nodes.append(syntax.clone(parsed.node))
+        try:
+            nodes.append(normalize(parsed, Namer(syntax.all_names(parsed.node))))
+        except Exception:  # noqa: BLE001  (a refusal: the parsed tree is enough)
+            continue
+    param = gast.BinOp(left=gast.Name(id="a", ctx=gast.Param(), annotation=None,
+                                      type_comment=None), op=gast.Add(), right=syntax.load("b"))
+    fast = 0
+    for node in nodes:
+        expressions = [sub for sub in syntax.walk(node) if isinstance(sub, gast.expr)]
+        every = sorted({n.id for n in syntax.walk_names(node)})
+        states = [points_to.State({n: frozenset({("param", n)}) for n in every}),
+                  points_to.State({n: frozenset({("made", k), ("old", k % 3)})
+                                   for k, n in enumerate(every[::2])})]
+        for sub in [*expressions, param]:
+            for state in states:
+                assert points_to._read(sub, state) == walked(sub, state), syntax.dump(sub)
+            fast += isinstance(sub, (gast.BinOp, gast.UnaryOp))
+    assert fast > 500
