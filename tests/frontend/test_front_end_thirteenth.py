@@ -154,3 +154,107 @@ def test_read_of_an_operation_on_operands_without_a_walk() -> None:
                 assert points_to._read(sub, state) == walked(sub, state), syntax.dump(sub)
             fast += isinstance(sub, (gast.BinOp, gast.UnaryOp))
     assert fast > 500
+
+
+def test_function_facts_bound_and_methods() -> None:
+    """``function_facts``' names bound are ``syntax.stored_names``' and its methods are
+    those of the calls on a name, on every test function (the normalizer hands them to
+    desugaring, ``in_place`` and ``ufunc_keywords`` in place of their own walks)."""
+    import gast
+
+    from tangentlike.core import syntax
+    from tangentlike.frontend import parsing
+    from tangentlike.frontend.function_walk import function_facts
+
+    methods = set()
+    for f in functions_of_test_modules():
+        node = parsing.parse_function(f).node
+        facts = function_facts(node)
+        assert facts.bound == syntax.stored_names(node), f
+        assert facts.methods == {
+            sub.func.attr for sub in syntax.walk(node) if isinstance(sub, gast.Call)
+            and isinstance(sub.func, gast.Attribute) and isinstance(sub.func.value, gast.Name)}
+        methods |= facts.methods
+    assert {"append", "copy"} <= methods
+
+
+_DESUGARED = textwrap.dedent("""
+    import numpy as np
+
+    def sorts(x, ys):
+        xs = [x, 2.0 * x]
+        xs.sort()
+        y = np.array(ys)
+        y.sort()
+        for k, (a, b) in enumerate(zip(xs, ys)):
+            if a > 3.0:
+                break
+            y = y * b + k
+        return np.sum(y) + xs[0]
+
+    def returns_in_loops(x, n):
+        for i in range(n):
+            while x > 1.0:
+                x = x / 2.0
+                if x < 0.1:
+                    return x
+            if i > 2:
+                continue
+            x = np.add(x, 1.0, out=None, dtype=np.float64)
+        return np.sin(x, where=True)
+
+    def zip(x, ys):
+        t = 0.0
+        for a, b in reversed(list(enumerate(ys))):
+            t = t + a * b * x
+        for a in reversed(ys):
+            if a > x:
+                return t
+        return t
+    """)
+
+
+def test_desugaring_in_place_gives_the_copy_s_result(tmp_path, monkeypatch) -> None:
+    """``normalize`` desugars the parsed statements in place, with the names and lists it
+    took before: every test function normalized so, and with desugaring's copy and the
+    passes' own walks of the parsed function (which the copy left as parsed), gives the
+    same function (or the same refusal)."""
+    from tangentlike.core import syntax
+    from tangentlike.core.naming import Namer
+    from tangentlike.errors import TangentlikeError
+    from tangentlike.frontend import desugar as desugar_module
+    from tangentlike.frontend import in_place, parsing
+    from tangentlike.frontend import normalize as normalize_module
+
+    def normalized(f) -> str:
+        parsed = parsing.parse_function(f)
+        try:
+            fn = normalize_module.normalize(parsed, Namer(syntax.all_names(parsed.node)))
+        except TangentlikeError as error:
+            return f"refused: {error}"
+        return syntax.dump(fn)
+
+    path = tmp_path / "thirteenth_desugared.py"
+    path.write_text(_DESUGARED)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import thirteenth_desugared as hand_made
+
+    functions = [hand_made.sorts, hand_made.returns_in_loops, hand_made.zip,
+                 *functions_of_test_modules()]
+    fast = [normalized(f) for f in functions]
+    assert not any(text.startswith("refused") for text in fast[:3]), fast[:3]
+    lower = normalize_module.lower_in_place_writes
+    rewrite = normalize_module.rewrite_ufunc_keywords
+
+    def lowered(body, normalizer):
+        normalizer.lists = in_place.bound_lists(normalizer.parsed.node)  # (as parsed)
+        return lower(body, normalizer)
+
+    monkeypatch.setattr(normalize_module, "desugar",
+                        lambda parsed, namer, bound: desugar_module.desugar(parsed, namer))
+    monkeypatch.setattr(normalize_module, "lower_in_place_writes", lowered)
+    monkeypatch.setattr(normalize_module, "rewrite_ufunc_keywords",
+                        lambda body, parsed, name_for, names: rewrite(body, parsed, name_for))
+    slow = [normalized(f) for f in functions]
+    assert fast == slow
+    assert sum(not text.startswith("refused") for text in fast) > 400
