@@ -90,13 +90,16 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
     analysis = Analysis(fn, resolve, summaries, varied, bound, free)
     analysis.run()
     _refuse_changes_outside(analysis, location)
+    found = conflicts(analysis, varied)
+    if not found:
+        return  # (the usual case: the statements' bindings below are not needed)
     bindings: dict[str, list[gast.stmt]] = {}
     for stmt in syntax.statements(fn.body, with_bodies=True):
         for name in dataflow.defs(stmt) if not isinstance(stmt, gast.If) else ():
             bindings.setdefault(name, []).append(stmt)
     checked: set[tuple[int, str]] = set()
     unbound: set[str] = set()  # names a check reads that are bound to None at the top
-    for change, names in conflicts(analysis, varied):
+    for change, names in found:
         where = location(change.stmt)
         refused = []
         for name in names:

@@ -43,7 +43,7 @@ from tangentlike.frontend.operations import (
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.ufunc_at import HELPERS as SCATTERS
 from tangentlike.frontend.ufunc_at import is_ufunc_at
-from tangentlike.frontend.ufunc_keywords import check_ufunc_keywords
+from tangentlike.frontend.ufunc_keywords import check_ufunc_keywords, may_refuse
 from tangentlike.rules import registry
 from tangentlike.runtime import dynamic, fixed_points
 from tangentlike.runtime.pytrees import generated_constructor
@@ -83,16 +83,67 @@ def _rule_binding(op: Operation) -> tuple[bool, list[str]]:
 
 class _RuleBindings:
     """:func:`_rule_binding` once per operation, while one :func:`activity` runs (each
-    operation kept with its answer: its id is not reused while this lives)."""
+    operation kept with its answer: its id is not reused while this lives), and a
+    primitive's rule bound once per call shape (:meth:`places`)."""
 
     def __init__(self) -> None:
         self.known: dict[int, tuple[Operation, tuple[bool, list[str]]]] = {}
+        # (id of the primitive, number of arguments, keywords): (the primitive, places)
+        self.shapes: dict[tuple[int, int, tuple[str, ...]], tuple[Any, Any]] = {}
 
     def __call__(self, op: Operation) -> tuple[bool, list[str]]:
         entry = self.known.get(id(op))
         if entry is None or entry[0] is not op:
-            entry = self.known[id(op)] = (op, _rule_binding(op))
+            entry = self.known[id(op)] = (op, self.binding(op))
         return entry[1]
+
+    def binding(self, op: Operation) -> tuple[bool, list[str]]:
+        """:func:`_rule_binding`'s answer, from the places of ``op``'s call shape."""
+        if op.kind is not Kind.PRIMITIVE:
+            return False, op.inputs
+        args, keywords = op.args, op.keywords
+        places = self.places(op.key, len(args), tuple(keywords))
+        if places is None:
+            return False, op.inputs
+        nodes = [args[p] if p.__class__ is int else keywords[p] for p in places]
+        return True, names_of([v for v in nodes if isinstance(v, gast.AST)])
+
+    def places(self, key: Any, count: int,
+               keywords: tuple[str, ...]) -> tuple[int | str, ...] | None:
+        """Where the values the rule of ``key`` differentiates come from, for a call with
+        ``count`` arguments and these ``keywords``: an argument's index or a keyword's
+        name, in the order :func:`_rule_binding` collects them; None where ``key`` has no
+        rule or the rule does not take such a call.  The rule is bound once per shape to
+        stand-ins (each argument's index, each keyword's name): ``Rule.bind`` places
+        values by the call's shape alone, so an operation's values come out of the same
+        places, in the same order, and a ``TypeError`` is the shape's."""
+        shape = (id(key), count, keywords)
+        entry = self.shapes.get(shape)
+        if entry is None or entry[0] is not key:
+            entry = self.shapes[shape] = (key, _places(key, count, keywords))
+        return entry[1]
+
+
+def _places(key: Any, count: int, keywords: tuple[str, ...]) -> tuple[int | str, ...] | None:
+    """:meth:`_RuleBindings.places`, worked out (``_rule_binding`` on stand-ins)."""
+    rule = registry.adjoint_rule(key) or registry.tangent_rule(key)
+    if rule is None:
+        return None
+    try:
+        bound = rule.bind(list(range(count)), {k: k for k in keywords}).arguments
+    except TypeError:
+        return None
+    differentiable = rule.differentiable
+    places: list[int | str] = []
+    for name, value in bound.items():
+        if name in differentiable:
+            if isinstance(value, tuple):
+                places += value
+            elif isinstance(value, dict):
+                places += value.values()
+            else:
+                places.append(value)
+    return tuple(places)
 
 
 def activity(fn: gast.FunctionDef, wrt: list[str], parsed: ParsedFunction,
@@ -119,8 +170,9 @@ def _methods_of_objects(fn: gast.FunctionDef, parsed: ParsedFunction, varied: se
     """Make each such call's operation a call of the object's method; whether any changed."""
     changed = False
     for stmt in syntax.statements(fn.body, with_bodies=False):
-        if not isinstance(stmt, gast.Assign):
-            continue
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
+                and isinstance(stmt.value.func, gast.Attribute)):
+            continue  # (``object_method`` finds none in another statement)
         op = operation(stmt, parsed, local_names)
         passed = set(op.inputs[1:]) & varied
         if passed and not _rule_takes(op, passed, bindings):
@@ -182,12 +234,20 @@ def _reach(start: set[str], edges: list[tuple[list[str], list[str]]]) -> set[str
     return reached
 
 
+_UNSEEN = object()  # (a primitive not met yet: None may be one)
+
+
 def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                 varied: set[str] = frozenset(), mode: str = "reverse",
                 bound: set[str] | None = None) -> None:
     """Every active statement must have a derivative rule: never a silent zero.
     ``bound``: as for :func:`activity`."""
     local_names = syntax.stored_names(fn) if bound is None else bound
+    rule = registry.adjoint_rule if mode == "reverse" else registry.tangent_rule
+    # A primitive found understood, or with a rule, once is for every statement: by id,
+    # each kept with its primitive (the answers read the registry, which this leaves as is)
+    understood: dict[int, Any] = {}
+    with_rule: dict[int, tuple[Any, bool]] = {}
     for stmt in syntax.statements(fn.body, with_bodies=False):
         if (isinstance(stmt, gast.For) and not loop_source(stmt)
                 and syntax.loaded_names(stmt.iter) & varied
@@ -209,38 +269,42 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
                     "the function (xs = (a, b); f(*xs)); a starred argument that carries no "
                     "derivative (rs.randn(*x.shape)) runs as written")
         if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
-            check_ufunc_keywords(stmt.value, resolve(stmt.value.func, parsed, local_names),
-                                 sorted(varied & syntax.loaded_names(stmt.value)),
-                                 where(stmt, parsed))
+            callee = resolve(stmt.value.func, parsed, local_names)
+            if may_refuse(stmt.value, callee):
+                check_ufunc_keywords(stmt.value, callee,
+                                     sorted(varied & syntax.loaded_names(stmt.value)),
+                                     where(stmt, parsed))
         if isinstance(stmt, gast.Expr):
             _check_discarded_call(stmt, parsed, local_names, varied)
         if not isinstance(stmt, gast.Assign):
             continue
         op = operation(stmt, parsed, local_names)
-        location = where(stmt, parsed)
-        if op.kind is Kind.PRIMITIVE and op.key in (set, frozenset) \
-                and varied.intersection(op.inputs):
+        touched = varied.intersection(op.inputs)
+        if op.kind is Kind.PRIMITIVE and op.key in (set, frozenset) and touched:
             raise UnsupportedSyntaxError(
                 "tangentlike does not support a set of differentiated values (a set "
                 "comprehension or set(...)): a set is unordered, no gradient follows its "
-                "elements", location,
+                "elements", where(stmt, parsed),
                 hint="build a list ([e for x in xs]) or an array instead; a set of indices "
                 "or keys that carry no derivative is fine")
-        if op.kind is Kind.PRIMITIVE and op.differentiable and varied.intersection(op.inputs):
-            _check_understood(op, location, sorted(varied.intersection(op.inputs)))
-        if op.kind is Kind.NODE and varied.intersection(op.inputs):
-            _check_node(op, location)
+        if op.kind is Kind.PRIMITIVE and op.differentiable and touched \
+                and understood.get(id(op.key), _UNSEEN) is not op.key:
+            _check_understood(op, where(stmt, parsed), sorted(touched))
+            if op.key is not getattr:  # (getattr's check reads its arguments too)
+                understood[id(op.key)] = op.key
+        if op.kind is Kind.NODE and touched:
+            _check_node(op, where(stmt, parsed))
         if isinstance(stmt.value, (gast.Dict, gast.Set)) and op.kind is not Kind.DICT \
                 and varied & syntax.loaded_names(stmt.value):
             raise UnsupportedSyntaxError(
                 "tangentlike does not support a differentiated value in a set, or in a dict "
-                "whose key is not a string literal", location,
+                "whose key is not a string literal", where(stmt, parsed),
                 hint='use string keys written out ({"a": x}), or a list or tuple')
-        if any(op.key is h for h in fixed_points.HELPERS) and varied.intersection(op.inputs):
+        if touched and any(op.key is h for h in fixed_points.HELPERS):
             raise NoDerivativeError(
                 "a derivative of a derivative through tangentlike.fixed_point (second "
                 "order): its derivative's helper "
-                f"{op.key.__name__} is not differentiated again", location,
+                f"{op.key.__name__} is not differentiated again", where(stmt, parsed),
                 hint="differentiate fixed_point once (grad, vjp, jvp, jacobian), or unroll "
                 "the iteration in a loop where a second derivative is needed")
         if not anno.info(stmt).active:
@@ -248,11 +312,16 @@ def check_rules(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str],
         if op.kind is Kind.OPAQUE and op.differentiable:  # and/or pass values through
             raise UnsupportedSyntaxError(
                 "tangentlike cannot differentiate through a boolean operator (and/or) on a "
-                "differentiated value", location, hint="use np.where or an explicit choice")
-        rule = registry.adjoint_rule if mode == "reverse" else registry.tangent_rule
-        if op.kind is not Kind.PRIMITIVE or not op.differentiable or rule(op.key) is not None:
+                "differentiated value", where(stmt, parsed),
+                hint="use np.where or an explicit choice")
+        if op.kind is not Kind.PRIMITIVE or not op.differentiable:
             continue  # calls into the user's functions are differentiated from their source
-        raise no_rule_error(op.key, location, mode)
+        known = with_rule.get(id(op.key))
+        if known is None or known[0] is not op.key:
+            known = with_rule[id(op.key)] = (op.key, rule(op.key) is not None)
+        if known[1]:
+            continue
+        raise no_rule_error(op.key, where(stmt, parsed), mode)
 
 
 def _check_understood(op: Operation, location: Location, touched: list[str]) -> None:

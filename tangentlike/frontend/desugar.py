@@ -59,11 +59,21 @@ def _located(new: gast.AST, old: gast.AST) -> gast.AST:
 
 
 class Desugar:
-    def __init__(self, parsed: ParsedFunction, namer: Namer):
+    def __init__(self, parsed: ParsedFunction, namer: Namer, bound: set[str] | None = None):
         self.parsed = parsed
         self.namer = namer
+        # the names the function binds (``syntax.stored_names(parsed.node)`` before it is
+        # desugared), where the caller has them
+        self._bound = bound
         self.result: str | None = None
         self.returned: str | None = None  # the flag of a return inside a loop
+
+    @property
+    def bound(self) -> set[str]:
+        """The names the function binds, as parsed (not the desugared body's new ones)."""
+        if self._bound is None:  # (parsed.node: the caller's body is a clone)
+            self._bound = syntax.stored_names(self.parsed.node)
+        return self._bound
 
     def unsupported(self, node: gast.AST, what: str, hint: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError(
@@ -244,8 +254,7 @@ class Desugar:
                 and not node.keywords and node.func.id in self._ITERATORS):
             return None
         kind = node.func.id
-        if kind in self.parsed.func.__globals__ or kind in syntax.stored_names(
-                self.parsed.node):
+        if kind in self.parsed.func.__globals__ or kind in self.bound:
             return None
         if not node.args or kind != "zip" and len(node.args) != 1:
             return None
@@ -301,8 +310,7 @@ class Desugar:
                 return None
             length = returned_length(resolve(
                 arg.value.func, self.parsed,
-                syntax.stored_names(self.parsed.node)
-                | {a.id for a in params_of(self.parsed.node.args)}))
+                self.bound | {a.id for a in params_of(self.parsed.node.args)}))
             if length is None:
                 return None
             name = self.namer.fresh("seq")
@@ -355,10 +363,15 @@ def _always_returns(stmts: list[gast.stmt]) -> bool:
     return False
 
 
-def desugar(parsed: ParsedFunction, namer: Namer) -> list[gast.stmt]:
-    """The function's body with canonical returns, loops and iteration (a new list)."""
-    d = Desugar(parsed, namer)
-    body = lower_jumps(parsed, namer, syntax.clone(parsed.node.body))
+def desugar(parsed: ParsedFunction, namer: Namer,
+            bound: set[str] | None = None) -> list[gast.stmt]:
+    """The function's body with canonical returns, loops and iteration (a new list).
+    ``bound``: the names the function binds (``syntax.stored_names(parsed.node)``), where
+    the caller has them: then ``parsed.node``'s statements are rewritten in place (the
+    caller reads no more of ``parsed.node`` than its parameters), else a copy of them."""
+    d = Desugar(parsed, namer, bound)
+    statements = parsed.node.body if bound is not None else syntax.clone(parsed.node.body)
+    body = lower_jumps(parsed, namer, statements)
     body = d.returns_in_loops(body)
     body = d.loops(body)
     return d.single_exit(body)

@@ -5,6 +5,7 @@ classes and call keywords it holds (a later walk that looks only for those is sk
 the function has none)."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import gast
@@ -30,6 +31,8 @@ class FunctionFacts:
     classes: set[type]
     # the keywords' names of its calls (None for ``**d``)
     keywords: set[str | None]
+    # the methods called on a name (``xs.sort()``: ``sort``)
+    methods: set[str] = dataclasses.field(default_factory=set)
 
 
 def function_facts(node: gast.FunctionDef) -> FunctionFacts:
@@ -40,7 +43,7 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
     dict's keys): every name read other than spread (``*xs``, ``**d``), indexed
     (``xs[i]``), looped over (``for x in xs``) or measured (``len(xs)``); the names bound
     (``Store`` and ``Param`` names), those appended to, the first ``yield``, the classes
-    of its nodes and the names of its calls' keywords."""
+    of its nodes, the names of its calls' keywords and the methods called on names."""
     changed = set()
     kept = set()  # the ids of the reads that do not share
     read: list[gast.Name] = []
@@ -49,6 +52,7 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
     first_yield = None
     classes = set()
     keywords = set()
+    methods = set()
     for sub in syntax.walk(node):
         cls = sub.__class__
         classes.add(cls)
@@ -69,6 +73,7 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
             func = sub.func
             if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
                 changed.add(func.value.id)
+                methods.add(func.attr)
                 if func.attr == "append":
                     grown.add(func.value.id)
             elif isinstance(func, gast.Name) and func.id == "len" and len(sub.args) == 1:
@@ -88,7 +93,7 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
         elif isinstance(sub, (gast.Yield, gast.YieldFrom)) and first_yield is None:
             first_yield = sub
     return FunctionFacts(changed, {sub.id for sub in read if id(sub) not in kept}, bound,
-                         grown, first_yield, classes, keywords)
+                         grown, first_yield, classes, keywords, methods)
 
 
 @dataclass

@@ -111,7 +111,7 @@ def _method_lowered(stmt: gast.Expr, call: gast.Call, normalizer: Any) -> gast.s
         return None
     name = func.value.id
     if func.attr == "sort" and (any(k.arg in ("key", "reverse") for k in call.keywords)
-                                or name in _lists(normalizer.parsed.node)):
+                                or name in normalizer.lists):
         return None  # a list's sort
     if func.attr == "put":
         as_function = gast.Call(func=normalizer.helper(np.put),
@@ -133,7 +133,7 @@ def _method_lowered(stmt: gast.Expr, call: gast.Call, normalizer: Any) -> gast.s
     return new
 
 
-def _lists(node: gast.FunctionDef) -> set[str]:
+def bound_lists(node: gast.FunctionDef) -> set[str]:
     """The names the function binds to a list it writes out, builds (``[v for ...]``,
     ``list(...)``, ``sorted(...)``) or extends (``xs.append(v)``): their ``sort`` is a
     list's."""

@@ -35,7 +35,7 @@ from tangentlike.frontend.deletions import drop_deletions
 from tangentlike.frontend.desugar import Desugar, desugar
 from tangentlike.frontend.exceptions import lower_try
 from tangentlike.frontend.functions import lower_functions
-from tangentlike.frontend.in_place import lower_in_place_writes
+from tangentlike.frontend.in_place import bound_lists, lower_in_place_writes
 from tangentlike.frontend.operations import resolve
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.frontend.ufunc_at import lower_ufunc_at
@@ -393,12 +393,21 @@ def normalize(parsed: ParsedFunction, namer: Namer, summary: bool = False,
         raise normalizer.unsupported(
             normalizer.facts.first_yield, "a generator function (yield)",
             "return a value (a list of the values) instead of yielding them")
-    body = desugar(parsed, namer)
+    # What the passes below read of the function as parsed, taken before desugaring
+    # rewrites its statements in place (no copy of them: nothing reads them after this
+    # but the parameters): the names it binds (the facts' walk of ``node``: what
+    # ``syntax.stored_names(node)`` gives), and its lists where ``xs.sort()`` asks
+    # (desugaring makes no such call).
+    facts = normalizer.facts
+    normalizer.lists = bound_lists(node) if "sort" in facts.methods else set()
+    body = desugar(parsed, namer, facts.bound)
     body = lower_in_place_writes(body, normalizer)
-    if not normalizer.facts.keywords.isdisjoint(UFUNC_KEYWORDS):  # (desugar and in_place
-        # make no keyword of their own: without one in the function, it finds no call)
+    if not facts.keywords.isdisjoint(UFUNC_KEYWORDS):  # (desugar and in_place make no
+        # keyword of their own: without one in the function, it finds no call)
         rewrite_ufunc_keywords(body, parsed, lambda obj, preferred: preferred
-                               if namespace is None else namespace.name_for(obj, preferred))
+                               if namespace is None else namespace.name_for(obj, preferred),
+                               facts.bound | {a.id for a in node.args.args
+                                              + node.args.posonlyargs + node.args.kwonlyargs})
     normalizer.locals |= set().union(*(syntax.stored_names(s) for s in body))
     body = lower_ufunc_at(body, parsed, normalizer.locals, normalizer.helper)
     # A parameter re-bound inside if/for/while is worked on under a name of its own, so the

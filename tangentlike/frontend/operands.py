@@ -59,6 +59,9 @@ class ExpressionSplitter:
         self.locals = set(self.facts.bound)  # (syntax.stored_names(parsed.node))
         # lists the function appends to (their length changes after a read)
         self.grown = self.facts.grown
+        # the names bound to lists, as parsed (``in_place.bound_lists``), where ``xs.sort()``
+        # asks: set by ``normalize`` before desugaring rewrites the parsed statements
+        self.lists: set[str] | None = None
         # Whether ``check_expression`` has anything to find: the statements it checks are
         # this function's, desugared (desugar, in_place and ufunc_at make none of these
         # classes), so where the walk above met none of them, no check finds one.

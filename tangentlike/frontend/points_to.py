@@ -392,9 +392,24 @@ class Analysis:
 
 def _read(node: gast.expr, state: State) -> frozenset:
     """What the names ``node`` reads may refer to."""
+    cls = node.__class__
+    if cls is gast.BinOp:  # (most values: two operands, a name or a literal each, whose
+        # Names are what ``walk_names`` gives; a nested one is walked)
+        operands = (node.left, node.right)
+    elif cls is gast.UnaryOp:
+        operands = (node.operand,)
+    else:
+        operands = None
+    if operands is not None and all(o.__class__ in _ATOMS for o in operands):
+        names = sorted(o.id for o in operands if o.__class__ is gast.Name
+                       and isinstance(o.ctx, gast.Load) and o.id in state.points)
+        return frozenset().union(*(state.points[n] for n in names))
     names = sorted(n.id for n in syntax.walk_names(node)
                    if isinstance(n.ctx, gast.Load) and n.id in state.points)
     return frozenset().union(*(state.points[n] for n in names))
+
+
+_ATOMS = frozenset({gast.Name, gast.Constant})
 
 
 def _returns_new(func: Any, call: gast.Call) -> bool:

@@ -40,11 +40,13 @@ def _is_literal(node: gast.expr, value: Any) -> bool:
 
 
 def rewrite_ufunc_keywords(body: list[gast.stmt], parsed: ParsedFunction,
-                           name_for: Callable[[Any, str], str]) -> None:
+                           name_for: Callable[[Any, str], str],
+                           local_names: set[str] | None = None) -> None:
     """In ``body`` (in place): drop a ufunc call's ``out=None`` and ``where=True`` (NumPy's
     defaults), and write each ``ufunc(a, b, dtype=T)`` as ``ufunc(ufunc_input(a, T),
-    ufunc_input(b, T))``, for the ufuncs that compute in each float type."""
-    local_names = None  # (worked out at the first call with such a keyword)
+    ufunc_input(b, T))``, for the ufuncs that compute in each float type.  ``local_names``:
+    the names the function binds and its parameters, where the caller has them (else
+    worked out from ``parsed.node`` at the first call with such a keyword)."""
     for stmt in body:
         for call in list(syntax.walk(stmt)):
             if not isinstance(call, gast.Call):
@@ -78,6 +80,16 @@ def rewrite_ufunc_keywords(body: list[gast.stmt], parsed: ParsedFunction,
                                        *map(syntax.clone, extra)]), arg))
             call.args = cast
             call.keywords = []
+
+
+def may_refuse(call: gast.Call, callee: Any) -> bool:
+    """Whether :func:`check_ufunc_keywords` may refuse this call of ``callee`` (where it
+    touches a differentiated name): a call with a keyword, or of a ufunc given more
+    arguments than it takes (an output), of a ufunc or a function with rules; its caller
+    leaves out the names the call reads, and the location, where it may not."""
+    if not call.keywords and not (isinstance(callee, np.ufunc) and len(call.args) > callee.nin):
+        return False
+    return isinstance(callee, np.ufunc) or registry.is_primitive(callee)
 
 
 def check_ufunc_keywords(call: gast.Call, callee: Any, touched: list[str],
