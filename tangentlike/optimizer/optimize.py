@@ -394,6 +394,7 @@ class _Inliner:
         self.counts = facts.definition_counts(fn)
         self.indexes: list[_BlockIndex] = []  # every block's, outermost first
         self.rounds = 0
+        self.inlinings = 0  # so far, over all rounds: the clock of looks and edits
         self.changed_names: list[set[str]] = []  # per round: names whose counts it changed
         self.ever_changed: set[str] = set()  # the union of changed_names
 
@@ -419,11 +420,12 @@ class _Inliner:
             if not first and self._quiet(index):
                 continue
             removed = index.removed
-            looked, horizon = index.looked, index.horizon
+            looked, looked_at, horizon = index.looked, index.looked_at, index.horizon
             for i, stmt in enumerate(block):
                 if i in removed or (not first and self._settled(index, i, stmt)):
                     continue
-                looked[i], horizon[i] = now, i  # (what a statement of another kind reads)
+                looked[i], looked_at[i] = now, self.inlinings
+                horizon[i] = i  # (what a statement of another kind reads)
                 if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                     continue
                 name = stmt.targets[0].id
@@ -466,8 +468,10 @@ class _Inliner:
                 inlined.extend(index.binds[i])
                 index.remove(i)
                 index.update(j)
+                self.inlinings += 1
                 bisect.insort(index.touched[now], i)
                 bisect.insort(index.touched[now], j)
+                index.touched_at[i] = index.touched_at[j] = self.inlinings
         changed_names = {name for name, change in use_changes.items() if change}
         for name, change in use_changes.items():
             if change:
@@ -483,14 +487,20 @@ class _Inliner:
         """Whether a look at the statement at ``i`` would find what its last look found
         (nothing: else it would be gone): no statement from it to its horizon (its first
         reader of its name, or the block's end where none; itself only, for a statement
-        that is no candidate) was removed or edited since, and the counts of its name did
-        not change.  What else the look reads stays: an inlining elsewhere moves the reads
-        of a value only past statements that bind none of them."""
-        since, last = index.looked[i], index.horizon[i]
+        that is no candidate) was removed or edited since that look, and the counts of its
+        name did not change (they change at the end of a round, so those of the look's
+        round count).  What else the look reads stays: an inlining elsewhere moves the
+        reads of a value only past statements that bind none of them.  (An edit of the
+        look's round made before the look, by an inlining into a later statement of a
+        value above it, was seen by the look: the clock of inlinings tells them apart.)"""
+        since, last, seen = index.looked[i], index.horizon[i], index.looked_at[i]
+        touched_at = index.touched_at
         for touched in index.touched[since:]:
             k = bisect.bisect_left(touched, i)
-            if k < len(touched) and touched[k] <= last:
-                return False
+            while k < len(touched) and touched[k] <= last:
+                if touched_at[touched[k]] > seen:
+                    return False
+                k += 1
         if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
             name = stmt.targets[0].id
             return not any(name in names for names in self.changed_names[since:])
@@ -576,9 +586,12 @@ class _BlockIndex:
         self.removed: set[int] = set()
         self.removed_now: set[int] = set()  # (in the inliner's current round)
         # the inliner's record: per round, the sorted positions removed or edited in it;
-        # per position, the round of its last look and how far that look read
+        # per position, the inliner's count of inlinings at its last removal or edit, and
+        # the round of its last look, the count at that look and how far it read
         self.touched: list[list[int]] = []
+        self.touched_at = [0] * len(block)
         self.looked = [0] * len(block)
+        self.looked_at = [0] * len(block)
         self.horizon = [len(block)] * len(block)
 
     def share_facts(self, liveness: dataflow.Liveness, current: bool = False) -> None:
