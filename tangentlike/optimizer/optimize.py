@@ -438,8 +438,12 @@ class _Inliner:
                 if j is None:
                     continue
                 later = block[j]
-                if isinstance(later, dataflow.COMPOUND) or not index.fits(i, j):
+                if isinstance(later, dataflow.COMPOUND):
                     continue
+                # (the questions about a value bound or read more than once come before the
+                # measures, which walk the two statements the first time: each question
+                # reads the current state only, so their order changes no answer, and most
+                # of those values fail one)
                 if not (uses.get(name) == 1 and counts.get(name) == 1):
                     # the last read of this value: read once by ``later``, dead after it
                     if not _reads_once(later, name, facts):
@@ -459,6 +463,8 @@ class _Inliner:
                             live = name in live_after[id(later)]
                         if live:
                             continue
+                if not index.fits(i, j):
+                    continue
                 _count_change(use_changes, facts.load_counts(stmt), -1)
                 _count_change(use_changes, facts.load_counts(later), -1)
                 measures = _measures_after_substitution(facts, later, name, stmt)
