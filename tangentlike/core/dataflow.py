@@ -784,6 +784,9 @@ class StatementFacts:
 
     def defs(self, stmt: gast.stmt) -> set[str]:
         """:func:`defs`."""
+        fact = self._known.get(id(stmt))  # (what _kept finds where it is kept: hot)
+        if fact is not None and fact.stmt is stmt and fact.defs is not None:
+            return fact.defs
         return self._kept(stmt, "defs", defs)
 
     def value_loads(self, stmt: gast.Assign) -> set[str]:
@@ -802,6 +805,9 @@ class StatementFacts:
     def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
         """``is_pure(stmt)`` (the optimizer's test that removing or moving ``stmt`` changes
         nothing but values: it reads the statement and its annotations only)."""
+        fact = self._known.get(id(stmt))  # (what _kept finds where it is kept: hot)
+        if fact is not None and fact.stmt is stmt and fact.pure is not None:
+            return fact.pure
         return self._kept(stmt, "pure", is_pure)
 
     def block_entry(self, stmt: gast.stmt, make: Callable[[gast.stmt], tuple]) -> tuple:
@@ -810,6 +816,20 @@ class StatementFacts:
         while the statement does not change, so that an index made again of a block whose
         statements did not change costs one look-up per statement."""
         return self._kept(stmt, "block_entry", make)
+
+    def block_entries(self, block: list[gast.stmt], make: Callable[[gast.stmt], tuple]
+                      ) -> list[tuple]:
+        """:meth:`block_entry` of each statement of ``block``, in order: one kept costs a
+        look-up and no call."""
+        known = self._known
+        entries = []
+        for stmt in block:
+            fact = known.get(id(stmt))
+            if fact is not None and fact.stmt is stmt and fact.block_entry is not None:
+                entries.append(fact.block_entry)
+            else:
+                entries.append(self._kept(stmt, "block_entry", make))
+        return entries
 
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
         """``syntax.measure(stmt)``."""

@@ -465,12 +465,22 @@ class _Inliner:
                             continue
                 if not index.fits(i, j):
                     continue
-                _count_change(use_changes, facts.load_counts(stmt), -1)
-                _count_change(use_changes, facts.load_counts(later), -1)
+                # The reads of the value move into ``later``, in place of its read of
+                # ``name``: where it reads ``name`` once and the assignment has one target
+                # (its loads are its value's), the function reads ``name`` once less and
+                # every other name as often as before.
+                moved_once = (len(stmt.targets) == 1
+                              and facts.load_counts(later).get(name) == 1)
+                if moved_once:
+                    use_changes[name] = use_changes.get(name, 0) - 1
+                else:
+                    _count_change(use_changes, facts.load_counts(stmt), -1)
+                    _count_change(use_changes, facts.load_counts(later), -1)
                 measures = _measures_after_substitution(facts, later, name, stmt)
                 syntax.substitute(later, name, stmt.value)
                 facts.forget(later, measures)
-                _count_change(use_changes, facts.load_counts(later), 1)
+                if not moved_once:
+                    _count_change(use_changes, facts.load_counts(later), 1)
                 inlined.extend(index.binds[i])
                 index.remove(i)
                 index.update(j)
@@ -571,8 +581,7 @@ class _BlockIndex:
         # each statement's loads, bindings, and whether it is a barrier and a comment, kept
         # in the facts for a simple statement until it changes (the inliner's second call
         # and the fusion index blocks the first call indexed already)
-        make = functools.partial(_block_entry, facts=facts)
-        entries = [facts.block_entry(s, make) for s in block]
+        entries = facts.block_entries(block, functools.partial(_block_entry, facts=facts))
         self.loads = [entry[0] for entry in entries]
         self.binds = [entry[1] for entry in entries]
         self.readers: dict[str, list[int]] = {}
@@ -719,7 +728,10 @@ def _block_entry(stmt: gast.stmt, facts: dataflow.StatementFacts
     """What a :class:`_BlockIndex` reads of one statement: its loads, its bindings, whether
     it is a barrier (:func:`_is_barrier`) and whether it is a comment; each read from the
     statement and its annotations only, so kept with its facts while it does not change."""
-    return facts.loads(stmt), facts.defs(stmt), _is_barrier(stmt, facts), syntax.is_comment(stmt)
+    comment = syntax.is_comment(stmt)
+    barrier = not comment and (isinstance(stmt, dataflow.COMPOUND)  # (_is_barrier, inline)
+                               or not (facts.pure(stmt, is_pure) or _is_save(stmt)))
+    return facts.loads(stmt), facts.defs(stmt), barrier, comment
 
 
 def _is_barrier(stmt: gast.stmt, facts: dataflow.StatementFacts) -> bool:

@@ -6,9 +6,13 @@ still found."""
 from __future__ import annotations
 
 import gast
+import pytest
+from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401 (a fixture)
+from support import make_function
 
+import tangentlike
 from tangentlike.backend import emit
-from tangentlike.core import anno, syntax
+from tangentlike.core import anno, dataflow, syntax
 from tangentlike.optimizer import optimize as optimizer
 
 
@@ -56,3 +60,42 @@ def test_a_binder_removed_after_the_look_is_looked_at_again() -> None:
     env: dict = {}
     exec(text, env)  # noqa: S102 - the test's own code
     assert env["f"](0.5, 3.0) == 0.5 * 2 + (0.5 * 3.0 + 1)
+
+
+FUNCTIONS = [("chained", chained(30), {}),
+             ("straight", straight(40, "math.tanh(0.5 * t{a} + 0.3 * math.sin(t{b}) * y)"), {}),
+             ("loops", LOOPS, {}), ("shared", SHARED, {}),
+             ("straight_split", straight(30), {"motion": "split"}),
+             ("chained_forward", chained(20), {"mode": "forward"})]
+
+
+@pytest.mark.parametrize("label, source, options", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
+@pytest.mark.usefixtures("fresh_cache")
+def test_the_use_counts_kept_across_rounds_are_the_function_s(label, source, options,
+                                                              monkeypatch) -> None:
+    # Where an inlining moves a value into the one read of its name, the inliner counts one
+    # read of that name less and nothing else (no walk of the statement it edited): after
+    # each round its counts are those of the statements still there.
+    rounds = {"checked": 0}
+
+    def inline(fn, temporaries, facts=None, *, to_fixed_point=False):
+        inliner = optimizer._Inliner(fn, temporaries, facts or dataflow.StatementFacts())
+        changed = False
+        while inliner.round():
+            changed = True
+            want = dataflow.use_counts(fn)
+            for index in inliner.indexes:
+                for k in index.removed:
+                    for name, count in dataflow.use_counts(index.statements[k]).items():
+                        want[name] -= count
+            kept = {name: count for name, count in inliner.uses.items() if count}
+            assert kept == {name: count for name, count in want.items() if count}
+            rounds["checked"] += 1
+            if not to_fixed_point:
+                break
+        inliner.compact()
+        return changed
+
+    monkeypatch.setattr(optimizer, "inline_temporaries", inline)
+    tangentlike.autodiff(make_function(source), **options)
+    assert rounds["checked"], rounds
