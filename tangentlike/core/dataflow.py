@@ -791,6 +791,10 @@ class StatementFacts:
 
     def value_loads(self, stmt: gast.Assign) -> set[str]:
         """``syntax.loaded_names(stmt.value)`` of an assignment."""
+        targets = stmt.targets
+        if (len(targets) == 1 and targets[0].__class__ is gast.Name
+                and targets[0].ctx.__class__ is not gast.Load):
+            return self.loads(stmt)  # (most: what _value_loads gives, without its calls)
         return self._kept(stmt, "value_loads", self._value_loads)
 
     def _value_loads(self, stmt: gast.Assign) -> set[str]:
@@ -1052,7 +1056,7 @@ class _Facts:
     def load_counts(self) -> dict[str, int]:
         if self._counts is None:
             counts: dict[str, int] = {}
-            for name in self.walked():
+            for name in self._names if self._names is not None else self.walked():
                 if isinstance(name.ctx, gast.Load):
                     counts[name.id] = counts.get(name.id, 0) + 1
             self._counts = counts

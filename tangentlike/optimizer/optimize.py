@@ -432,10 +432,9 @@ class _Inliner:
                 if (name not in temporaries or not counts.get(name)
                         or not facts.pure(stmt, is_pure)):
                     continue
-                first_reader = _after(index.readers.get(name), i)
-                horizon[i] = len(block) if first_reader is None else first_reader
-                j = index.reader(name, i)
-                if j is None:
+                j = _after(index.readers.get(name), i)
+                horizon[i] = len(block) if j is None else j
+                if j is None or not index.may_move(i, name, j):
                     continue
                 later = block[j]
                 if isinstance(later, dataflow.COMPOUND):
@@ -629,22 +628,22 @@ class _BlockIndex:
         return syntax.measures_fit(self.facts.value_measure(self.block[i]),
                                    self.facts.measure(self.block[j]), limit)
 
-    def reader(self, name: str, i: int) -> int | None:
-        """The position of the first statement after ``i`` that reads ``name``, where the
-        value of ``name = value`` at ``i`` may move to it: every statement in between is a
-        comment, or a pure computation or a save that binds neither ``name`` nor a name that
-        ``value`` reads."""
-        j = _after(self.readers.get(name), i)
-        if j is None:
-            return None
+    def may_move(self, i: int, name: str, j: int) -> bool:
+        """Whether the value of ``name = value`` at ``i`` may move to the statement at ``j``,
+        the first after it that reads ``name``: every statement in between is a comment, or
+        a pure computation or a save that binds neither ``name`` nor a name that ``value``
+        reads."""
         barrier = _after(self.barriers, i)
         if barrier is not None and barrier < j:
-            return None
-        for read in self.facts.value_loads(self.block[i]) | {name}:
-            bound = _after(self.binders.get(read), i)
-            if bound is not None and bound < j:
-                return None
-        return j
+            return False
+        binders = self.binders
+        for read in (name, *self.facts.value_loads(self.block[i])):
+            bound = binders.get(read)  # (_after, inline: each read of each candidate)
+            if bound:
+                k = bisect.bisect_right(bound, i)
+                if k < len(bound) and bound[k] < j:
+                    return False
+        return True
 
     def next_mention(self, name: str, i: int) -> int | None:
         """The position of the first statement after ``i`` that reads or binds ``name``,
