@@ -395,8 +395,9 @@ class _Inliner:
         self.indexes: list[_BlockIndex] = []  # every block's, outermost first
         self.rounds = 0
         self.inlinings = 0  # so far, over all rounds: the clock of looks and edits
-        self.changed_names: list[set[str]] = []  # per round: names whose counts it changed
-        self.ever_changed: set[str] = set()  # the union of changed_names
+        # per round: the names whose counts it or a later round changed
+        self.changed_since: list[set[str]] = []
+        self.ever_changed: set[str] = set()  # the names whose counts any round changed
 
     def round(self) -> bool:
         """Every inlining found in one pass over the blocks; whether there was one.  After
@@ -494,7 +495,9 @@ class _Inliner:
         for name in inlined:
             counts[name] -= 1
         changed_names.update(inlined)
-        self.changed_names.append(changed_names)
+        self.changed_since.append(set())
+        for since in self.changed_since:
+            since |= changed_names
         self.ever_changed |= changed_names
         return bool(inlined)
 
@@ -518,7 +521,7 @@ class _Inliner:
                 k += 1
         if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
             name = stmt.targets[0].id
-            return not any(name in names for names in self.changed_names[since:])
+            return name not in self.changed_since[since]
         return True
 
     def _quiet(self, index: _BlockIndex) -> bool:
@@ -675,7 +678,10 @@ class _BlockIndex:
         only between a value's old place and its reader, for the names the value reads and
         its own, where no later question of the round about those names falls.)"""
         read = _after(self.readers.get(name), j)
-        decides = _first(read, _after(self.binders.get(name), j), _after(self.returns, j))
+        decides = read
+        for other in (_after(self.binders.get(name), j), _after(self.returns, j)):
+            if other is not None and (decides is None or other < decides):  # (_first, inline)
+                decides = other
         stop = _after(self.stops, j)
         if stop is not None and (decides is None or stop <= decides):
             return None  # (a body may read or bind it, or return)
