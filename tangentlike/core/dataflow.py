@@ -982,7 +982,7 @@ class StatementFacts:
             if fact is not None and fact.stmt is stmt:  # (a simple statement, its facts kept)
                 bound = fact.defs
                 if bound is None:
-                    bound = fact.defs = defs(stmt)
+                    bound = fact.defs = _assigned_name(stmt) or defs(stmt)
                 for name in bound:
                     counts[name] = counts.get(name, 0) + 1
                 continue
@@ -1000,6 +1000,16 @@ class StatementFacts:
 
 
 _SIMPLE: dict[type, bool] = {}  # statement class -> whether it has no body (StatementFacts)
+
+
+def _assigned_name(stmt: gast.stmt) -> set[str] | None:
+    """:func:`defs` of an assignment to one name (most statements), without its class tests
+    and ``syntax.stored_names``' call; None for any other statement."""
+    if stmt.__class__ is gast.Assign and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if target.__class__ is gast.Name and target.ctx.__class__ is gast.Store:
+            return {target.id}
+    return None
 
 
 def _count_loads(value: object, counts: dict[str, int]) -> None:

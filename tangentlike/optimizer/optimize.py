@@ -733,7 +733,7 @@ def _block_entry(stmt: gast.stmt, facts: dataflow.StatementFacts
     """What a :class:`_BlockIndex` reads of one statement: its loads, its bindings, whether
     it is a barrier (:func:`_is_barrier`) and whether it is a comment; each read from the
     statement and its annotations only, so kept with its facts while it does not change."""
-    comment = syntax.is_comment(stmt)
+    comment = stmt.__class__ is gast.Expr and syntax.is_comment(stmt)
     barrier = not comment and (isinstance(stmt, dataflow.COMPOUND)  # (_is_barrier, inline)
                                or not (facts.pure(stmt, is_pure) or _is_save(stmt)))
     return facts.loads(stmt), facts.defs(stmt), barrier, comment
