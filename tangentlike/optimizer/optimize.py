@@ -427,7 +427,7 @@ class _Inliner:
                     continue
                 looked[i], looked_at[i] = now, self.inlinings
                 horizon[i] = i  # (what a statement of another kind reads)
-                if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+                if not (stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name):
                     continue
                 name = stmt.targets[0].id
                 if (name not in temporaries or not counts.get(name)
