@@ -1067,7 +1067,7 @@ class _Facts:
         if self._counts is None:
             counts: dict[str, int] = {}
             for name in self._names if self._names is not None else self.walked():
-                if isinstance(name.ctx, gast.Load):
+                if name.ctx.__class__ is gast.Load:  # (as syntax.loaded_names tests it)
                     counts[name.id] = counts.get(name.id, 0) + 1
             self._counts = counts
         return self._counts
