@@ -784,10 +784,17 @@ class StatementFacts:
 
     def defs(self, stmt: gast.stmt) -> set[str]:
         """:func:`defs`."""
+        fact = self._known.get(id(stmt))  # (what _kept finds where it is kept: hot)
+        if fact is not None and fact.stmt is stmt and fact.defs is not None:
+            return fact.defs
         return self._kept(stmt, "defs", defs)
 
     def value_loads(self, stmt: gast.Assign) -> set[str]:
         """``syntax.loaded_names(stmt.value)`` of an assignment."""
+        targets = stmt.targets
+        if (len(targets) == 1 and targets[0].__class__ is gast.Name
+                and targets[0].ctx.__class__ is not gast.Load):
+            return self.loads(stmt)  # (most: what _value_loads gives, without its calls)
         return self._kept(stmt, "value_loads", self._value_loads)
 
     def _value_loads(self, stmt: gast.Assign) -> set[str]:
@@ -802,6 +809,9 @@ class StatementFacts:
     def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
         """``is_pure(stmt)`` (the optimizer's test that removing or moving ``stmt`` changes
         nothing but values: it reads the statement and its annotations only)."""
+        fact = self._known.get(id(stmt))  # (what _kept finds where it is kept: hot)
+        if fact is not None and fact.stmt is stmt and fact.pure is not None:
+            return fact.pure
         return self._kept(stmt, "pure", is_pure)
 
     def block_entry(self, stmt: gast.stmt, make: Callable[[gast.stmt], tuple]) -> tuple:
@@ -810,6 +820,20 @@ class StatementFacts:
         while the statement does not change, so that an index made again of a block whose
         statements did not change costs one look-up per statement."""
         return self._kept(stmt, "block_entry", make)
+
+    def block_entries(self, block: list[gast.stmt], make: Callable[[gast.stmt], tuple]
+                      ) -> list[tuple]:
+        """:meth:`block_entry` of each statement of ``block``, in order: one kept costs a
+        look-up and no call."""
+        known = self._known
+        entries = []
+        for stmt in block:
+            fact = known.get(id(stmt))
+            if fact is not None and fact.stmt is stmt and fact.block_entry is not None:
+                entries.append(fact.block_entry)
+            else:
+                entries.append(self._kept(stmt, "block_entry", make))
+        return entries
 
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
         """``syntax.measure(stmt)``."""
@@ -958,7 +982,7 @@ class StatementFacts:
             if fact is not None and fact.stmt is stmt:  # (a simple statement, its facts kept)
                 bound = fact.defs
                 if bound is None:
-                    bound = fact.defs = defs(stmt)
+                    bound = fact.defs = _assigned_name(stmt) or defs(stmt)
                 for name in bound:
                     counts[name] = counts.get(name, 0) + 1
                 continue
@@ -976,6 +1000,16 @@ class StatementFacts:
 
 
 _SIMPLE: dict[type, bool] = {}  # statement class -> whether it has no body (StatementFacts)
+
+
+def _assigned_name(stmt: gast.stmt) -> set[str] | None:
+    """:func:`defs` of an assignment to one name (most statements), without its class tests
+    and ``syntax.stored_names``' call; None for any other statement."""
+    if stmt.__class__ is gast.Assign and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if target.__class__ is gast.Name and target.ctx.__class__ is gast.Store:
+            return {target.id}
+    return None
 
 
 def _count_loads(value: object, counts: dict[str, int]) -> None:
@@ -1032,8 +1066,8 @@ class _Facts:
     def load_counts(self) -> dict[str, int]:
         if self._counts is None:
             counts: dict[str, int] = {}
-            for name in self.walked():
-                if isinstance(name.ctx, gast.Load):
+            for name in self._names if self._names is not None else self.walked():
+                if name.ctx.__class__ is gast.Load:  # (as syntax.loaded_names tests it)
                     counts[name.id] = counts.get(name.id, 0) + 1
             self._counts = counts
         return self._counts

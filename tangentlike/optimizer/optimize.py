@@ -394,8 +394,10 @@ class _Inliner:
         self.counts = facts.definition_counts(fn)
         self.indexes: list[_BlockIndex] = []  # every block's, outermost first
         self.rounds = 0
-        self.changed_names: list[set[str]] = []  # per round: names whose counts it changed
-        self.ever_changed: set[str] = set()  # the union of changed_names
+        self.inlinings = 0  # so far, over all rounds: the clock of looks and edits
+        # per round: the names whose counts it or a later round changed
+        self.changed_since: list[set[str]] = []
+        self.ever_changed: set[str] = set()  # the names whose counts any round changed
 
     def round(self) -> bool:
         """Every inlining found in one pass over the blocks; whether there was one.  After
@@ -419,25 +421,29 @@ class _Inliner:
             if not first and self._quiet(index):
                 continue
             removed = index.removed
-            looked, horizon = index.looked, index.horizon
+            looked, looked_at, horizon = index.looked, index.looked_at, index.horizon
             for i, stmt in enumerate(block):
                 if i in removed or (not first and self._settled(index, i, stmt)):
                     continue
-                looked[i], horizon[i] = now, i  # (what a statement of another kind reads)
-                if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+                looked[i], looked_at[i] = now, self.inlinings
+                horizon[i] = i  # (what a statement of another kind reads)
+                if not (stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name):
                     continue
                 name = stmt.targets[0].id
                 if (name not in temporaries or not counts.get(name)
                         or not facts.pure(stmt, is_pure)):
                     continue
-                first_reader = _after(index.readers.get(name), i)
-                horizon[i] = len(block) if first_reader is None else first_reader
-                j = index.reader(name, i)
-                if j is None:
+                j = _after(index.readers.get(name), i)
+                horizon[i] = len(block) if j is None else j
+                if j is None or not index.may_move(i, name, j):
                     continue
                 later = block[j]
-                if isinstance(later, dataflow.COMPOUND) or not index.fits(i, j):
+                if isinstance(later, dataflow.COMPOUND):
                     continue
+                # (the questions about a value bound or read more than once come before the
+                # measures, which walk the two statements the first time: each question
+                # reads the current state only, so their order changes no answer, and most
+                # of those values fail one)
                 if not (uses.get(name) == 1 and counts.get(name) == 1):
                     # the last read of this value: read once by ``later``, dead after it
                     if not _reads_once(later, name, facts):
@@ -457,17 +463,31 @@ class _Inliner:
                             live = name in live_after[id(later)]
                         if live:
                             continue
-                _count_change(use_changes, facts.load_counts(stmt), -1)
-                _count_change(use_changes, facts.load_counts(later), -1)
+                if not index.fits(i, j):
+                    continue
+                # The reads of the value move into ``later``, in place of its read of
+                # ``name``: where it reads ``name`` once and the assignment has one target
+                # (its loads are its value's), the function reads ``name`` once less and
+                # every other name as often as before.
+                moved_once = (len(stmt.targets) == 1
+                              and facts.load_counts(later).get(name) == 1)
+                if moved_once:
+                    use_changes[name] = use_changes.get(name, 0) - 1
+                else:
+                    _count_change(use_changes, facts.load_counts(stmt), -1)
+                    _count_change(use_changes, facts.load_counts(later), -1)
                 measures = _measures_after_substitution(facts, later, name, stmt)
                 syntax.substitute(later, name, stmt.value)
                 facts.forget(later, measures)
-                _count_change(use_changes, facts.load_counts(later), 1)
+                if not moved_once:
+                    _count_change(use_changes, facts.load_counts(later), 1)
                 inlined.extend(index.binds[i])
                 index.remove(i)
                 index.update(j)
+                self.inlinings += 1
                 bisect.insort(index.touched[now], i)
                 bisect.insort(index.touched[now], j)
+                index.touched_at[i] = index.touched_at[j] = self.inlinings
         changed_names = {name for name, change in use_changes.items() if change}
         for name, change in use_changes.items():
             if change:
@@ -475,7 +495,9 @@ class _Inliner:
         for name in inlined:
             counts[name] -= 1
         changed_names.update(inlined)
-        self.changed_names.append(changed_names)
+        self.changed_since.append(set())
+        for since in self.changed_since:
+            since |= changed_names
         self.ever_changed |= changed_names
         return bool(inlined)
 
@@ -483,17 +505,23 @@ class _Inliner:
         """Whether a look at the statement at ``i`` would find what its last look found
         (nothing: else it would be gone): no statement from it to its horizon (its first
         reader of its name, or the block's end where none; itself only, for a statement
-        that is no candidate) was removed or edited since, and the counts of its name did
-        not change.  What else the look reads stays: an inlining elsewhere moves the reads
-        of a value only past statements that bind none of them."""
-        since, last = index.looked[i], index.horizon[i]
+        that is no candidate) was removed or edited since that look, and the counts of its
+        name did not change (they change at the end of a round, so those of the look's
+        round count).  What else the look reads stays: an inlining elsewhere moves the
+        reads of a value only past statements that bind none of them.  (An edit of the
+        look's round made before the look, by an inlining into a later statement of a
+        value above it, was seen by the look: the clock of inlinings tells them apart.)"""
+        since, last, seen = index.looked[i], index.horizon[i], index.looked_at[i]
+        touched_at = index.touched_at
         for touched in index.touched[since:]:
             k = bisect.bisect_left(touched, i)
-            if k < len(touched) and touched[k] <= last:
-                return False
+            while k < len(touched) and touched[k] <= last:
+                if touched_at[touched[k]] > seen:
+                    return False
+                k += 1
         if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
             name = stmt.targets[0].id
-            return not any(name in names for names in self.changed_names[since:])
+            return name not in self.changed_since[since]
         return True
 
     def _quiet(self, index: _BlockIndex) -> bool:
@@ -555,8 +583,7 @@ class _BlockIndex:
         # each statement's loads, bindings, and whether it is a barrier and a comment, kept
         # in the facts for a simple statement until it changes (the inliner's second call
         # and the fusion index blocks the first call indexed already)
-        make = functools.partial(_block_entry, facts=facts)
-        entries = [facts.block_entry(s, make) for s in block]
+        entries = facts.block_entries(block, functools.partial(_block_entry, facts=facts))
         self.loads = [entry[0] for entry in entries]
         self.binds = [entry[1] for entry in entries]
         self.readers: dict[str, list[int]] = {}
@@ -576,9 +603,12 @@ class _BlockIndex:
         self.removed: set[int] = set()
         self.removed_now: set[int] = set()  # (in the inliner's current round)
         # the inliner's record: per round, the sorted positions removed or edited in it;
-        # per position, the round of its last look and how far that look read
+        # per position, the inliner's count of inlinings at its last removal or edit, and
+        # the round of its last look, the count at that look and how far it read
         self.touched: list[list[int]] = []
+        self.touched_at = [0] * len(block)
         self.looked = [0] * len(block)
+        self.looked_at = [0] * len(block)
         self.horizon = [len(block)] * len(block)
 
     def share_facts(self, liveness: dataflow.Liveness, current: bool = False) -> None:
@@ -601,22 +631,22 @@ class _BlockIndex:
         return syntax.measures_fit(self.facts.value_measure(self.block[i]),
                                    self.facts.measure(self.block[j]), limit)
 
-    def reader(self, name: str, i: int) -> int | None:
-        """The position of the first statement after ``i`` that reads ``name``, where the
-        value of ``name = value`` at ``i`` may move to it: every statement in between is a
-        comment, or a pure computation or a save that binds neither ``name`` nor a name that
-        ``value`` reads."""
-        j = _after(self.readers.get(name), i)
-        if j is None:
-            return None
+    def may_move(self, i: int, name: str, j: int) -> bool:
+        """Whether the value of ``name = value`` at ``i`` may move to the statement at ``j``,
+        the first after it that reads ``name``: every statement in between is a comment, or
+        a pure computation or a save that binds neither ``name`` nor a name that ``value``
+        reads."""
         barrier = _after(self.barriers, i)
         if barrier is not None and barrier < j:
-            return None
-        for read in self.facts.value_loads(self.block[i]) | {name}:
-            bound = _after(self.binders.get(read), i)
-            if bound is not None and bound < j:
-                return None
-        return j
+            return False
+        binders = self.binders
+        for read in (name, *self.facts.value_loads(self.block[i])):
+            bound = binders.get(read)  # (_after, inline: each read of each candidate)
+            if bound:
+                k = bisect.bisect_right(bound, i)
+                if k < len(bound) and bound[k] < j:
+                    return False
+        return True
 
     def next_mention(self, name: str, i: int) -> int | None:
         """The position of the first statement after ``i`` that reads or binds ``name``,
@@ -648,7 +678,10 @@ class _BlockIndex:
         only between a value's old place and its reader, for the names the value reads and
         its own, where no later question of the round about those names falls.)"""
         read = _after(self.readers.get(name), j)
-        decides = _first(read, _after(self.binders.get(name), j), _after(self.returns, j))
+        decides = read
+        for other in (_after(self.binders.get(name), j), _after(self.returns, j)):
+            if other is not None and (decides is None or other < decides):  # (_first, inline)
+                decides = other
         stop = _after(self.stops, j)
         if stop is not None and (decides is None or stop <= decides):
             return None  # (a body may read or bind it, or return)
@@ -700,7 +733,10 @@ def _block_entry(stmt: gast.stmt, facts: dataflow.StatementFacts
     """What a :class:`_BlockIndex` reads of one statement: its loads, its bindings, whether
     it is a barrier (:func:`_is_barrier`) and whether it is a comment; each read from the
     statement and its annotations only, so kept with its facts while it does not change."""
-    return facts.loads(stmt), facts.defs(stmt), _is_barrier(stmt, facts), syntax.is_comment(stmt)
+    comment = stmt.__class__ is gast.Expr and syntax.is_comment(stmt)
+    barrier = not comment and (isinstance(stmt, dataflow.COMPOUND)  # (_is_barrier, inline)
+                               or not (facts.pure(stmt, is_pure) or _is_save(stmt)))
+    return facts.loads(stmt), facts.defs(stmt), barrier, comment
 
 
 def _is_barrier(stmt: gast.stmt, facts: dataflow.StatementFacts) -> bool:
