@@ -159,9 +159,12 @@ def simplify_sum(node: gast.expr) -> gast.expr | None:
     changes."""
     if not _is_sum(node):
         return None
-    terms = _terms(node)
-    if not _numeric_term(terms[0]):
+    first = node.left  # (the first term is the leftmost one's, with the sign +1: asked first)
+    while _is_sum(first):
+        first = first.left
+    if not _numeric_term(_terms(first)[0]):
         return None  # perhaps masks added by `or`
+    terms = _terms(node)
     merged = _like_terms(terms)
     if any(coefficient == 0 for coefficient, _ in merged):
         return None  # terms that cancel: 0 would lose the shape (cancel.py knows shapes)
@@ -295,6 +298,13 @@ class _Sums(syntax.Transformer):
         node.operand = (self._visit_part(node.operand) if _is_product_node(node.operand)
                         else self.visit(node.operand))
         return self._product(node) if whole else node
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        # (generic_visit would enter only an annotation: a Name in a value has none)
+        return node if node.annotation is None else self.generic_visit(node)
+
+    def visit_Constant(self, node: gast.Constant) -> gast.expr:
+        return node  # (no node inside: generic_visit would change nothing)
 
     def _visit_part(self, node: gast.expr) -> gast.expr:
         if isinstance(node, gast.BinOp):

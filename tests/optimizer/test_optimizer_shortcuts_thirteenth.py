@@ -3,7 +3,9 @@ twin: ``share_subexpressions``' keys found by a walk that reads the fields inlin
 (``cse._candidate_keys``) are those of ``cse._candidates``; its index skips the statements
 ``_eligible`` refuses through ``may_repeat`` alone, and makes the names bound in the block
 at the first ``repeats``, as they were when the pass started; its Namer, made at the first
-share, names the new temporary as one made at the start did."""
+share, names the new temporary as one made at the start did.  ``factor_sums``: a sum's
+first term, asked first, is the one of its leftmost operand, and the transformer that
+passes over names and constants simplifies as the one that visited them."""
 from __future__ import annotations
 
 import gast
@@ -17,7 +19,7 @@ import tangentlike
 from tangentlike.backend import emit
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.core.naming import Namer
-from tangentlike.optimizer import cse
+from tangentlike.optimizer import cse, factor
 
 FUNCTIONS = [("chained", chained(10)), ("straight", straight(20)), ("loops", LOOPS),
              ("shared", SHARED), ("ifexp", IFEXP), ("nested", NESTED)]
@@ -120,3 +122,46 @@ def test_the_keys_of_awkward_expressions() -> None:
                  "(a + b) * (a + b) - True * (a + b)", "x.y * (z + 1) + x.T * (z + 1)"]:
         node = syntax.parse_expr(text)
         assert cse._candidate_keys(node) == {key for key, _ in cse._candidates(node)}, text
+
+
+# -- factor_sums: the first term asked before the others, and the leaves not visited ----------
+_ATOMS = ["a", "b", "g", "2.0", "0.5", "-a", "-2.0", "a * g", "-a * g", "2.0 * g", "f(a + a)",
+          "(a - b)", "-(a + g)", "True", "'s'", "x.T"]
+
+
+def _sums() -> list[str]:
+    found = []
+    for first in _ATOMS:
+        for op in ("+", "-"):
+            for second in _ATOMS:
+                found.append(f"{first} {op} {second}")
+                found.append(f"{first} {op} {second} - b * g + {first}")
+    return found
+
+
+class _PlainSums(factor._Sums):
+    """The transformer as it was: a Name and a constant visited as any node."""
+
+    visit_Name = syntax.Transformer.generic_visit
+    visit_Constant = syntax.Transformer.generic_visit
+
+
+def test_the_first_term_is_the_leftmost_operands() -> None:
+    for text in _sums():
+        node = syntax.parse_expr(text)
+        first = node
+        while factor._is_sum(first):
+            first = first.left
+        (c1, f1), (c2, f2) = factor._terms(node)[0], factor._terms(first)[0]
+        assert c1 == c2 and [syntax.dump(f) for f in f1] == [syntax.dump(f) for f in f2], text
+
+
+def test_the_sums_are_simplified_as_when_every_leaf_was_visited() -> None:
+    changed = 0
+    for text in _sums() + [f"h({s}) * 2.0 * -g" for s in _sums()[:60]]:
+        fast, plain = factor._Sums(), _PlainSums()
+        got = fast.visit(syntax.parse_expr(text))
+        want = plain.visit(syntax.parse_expr(text))
+        assert syntax.dump(got) == syntax.dump(want) and plain.changed == fast.changed, text
+        changed += fast.changed
+    assert changed > 100
