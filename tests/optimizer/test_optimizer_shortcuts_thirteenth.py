@@ -4,8 +4,9 @@ twin: ``share_subexpressions``' keys found by a walk that reads the fields inlin
 ``_eligible`` refuses through ``may_repeat`` alone, and makes the names bound in the block
 at the first ``repeats``, as they were when the pass started; its Namer, made at the first
 share, names the new temporary as one made at the start did.  ``factor_sums``: a sum's
-first term, asked first, is the one of its leftmost operand, and the transformer that
-passes over names and constants simplifies as the one that visited them."""
+first term, asked first, is the one of its leftmost operand; the transformer that passes
+over names and constants simplifies as the one that visited them; and a value that
+``factor._may_change`` finds no seed in is one the transformer leaves as it is."""
 from __future__ import annotations
 
 import gast
@@ -165,3 +166,42 @@ def test_the_sums_are_simplified_as_when_every_leaf_was_visited() -> None:
         assert syntax.dump(got) == syntax.dump(want) and plain.changed == fast.changed, text
         changed += fast.changed
     assert changed > 100
+
+
+def _unchanged_where_no_seed(node: gast.expr) -> bool:
+    """Where ``_may_change`` says no, ``_Sums`` changes nothing (a copy is visited)."""
+    if factor._may_change(node):
+        return False
+    copy = syntax.clone(node)
+    sums = factor._Sums()
+    new = sums.visit(copy)
+    assert not sums.changed and syntax.dump(new) == syntax.dump(node), syntax.dump(node)
+    return True
+
+
+def test_a_value_without_seeds_is_left_as_it_is() -> None:
+    skipped = 0
+    more = ["a * b + c * d", "f() * a + f() * b", "[] * a + [] * b", "1j * a - 1j * b",
+            "g(h(u)) * a + g(h(v)) * b", "x.y(a) * b + x.z(c)", "a + b * -c",
+            "-a * -b", "(a, b) * c + (d, e) * g", "f(a)[:] * b + f(c)[:] * d"]
+    for text in _sums() + more + [f"h({s}) * k" for s in _sums()]:
+        skipped += _unchanged_where_no_seed(syntax.parse_expr(text))
+    assert skipped > 50
+
+
+@pytest.mark.parametrize("label, source", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
+@pytest.mark.usefixtures("fresh_cache")
+def test_values_without_seeds_inside_real_optimizations(label, source, monkeypatch) -> None:
+    seen = {"asked": 0, "skipped": 0}
+    plain = factor._factor
+
+    def checked(stmt):
+        seen["asked"] += 1
+        seen["skipped"] += _unchanged_where_no_seed(stmt.value)
+        return plain(stmt)
+
+    monkeypatch.setattr(factor, "_factor", checked)
+    f = make_function(source)
+    df = tangentlike.grad(f, verbose=0)
+    df(0.3, 0.7)
+    assert seen["asked"]
