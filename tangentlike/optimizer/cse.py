@@ -59,10 +59,13 @@ def _candidates(node: gast.AST) -> Iterator[tuple[Key, gast.BinOp]]:
 
 
 def _candidate_keys(node: gast.AST) -> set[Key]:
-    """The keys of :func:`_candidates` (the same set, found without a generator)."""
+    """The keys of :func:`_candidates` (the same set, found without a generator: a walk
+    that reads each class's fields inline, as ``syntax.walk_names_noting``, and does not
+    enter a Name's annotation)."""
     keys = set()
     todo = [node]
-    pop = todo.pop
+    pop, push, extend = todo.pop, todo.append, todo.extend
+    fields_by_class = syntax.FIELDS_BY_CLASS
     while todo:
         sub = pop()
         cls = sub.__class__
@@ -73,13 +76,22 @@ def _candidate_keys(node: gast.AST) -> set[Key]:
             key = _key(sub)
             if key is not None:
                 keys.add(key)
-        todo += syntax.child_nodes(sub)
+        fields = fields_by_class.get(cls)
+        if fields is None:
+            fields = syntax.walked_fields(cls)
+        for field in fields:  # (a value that is no node has no fields: dropped when popped)
+            value = getattr(sub, field, None)
+            if value.__class__ is list:
+                extend(value)
+            else:
+                push(value)
     return keys
 
 
 def _eligible(stmt: gast.stmt) -> bool:
-    return (isinstance(stmt, gast.Assign) and anno.has_info(stmt) and anno.info(stmt).generated
-            and not anno.info(stmt).keep and isinstance(stmt.targets[0], (gast.Name, gast.Tuple)))
+    record = stmt.__dict__.get(anno.KEY) if stmt.__class__ is gast.Assign else None
+    return (record is not None and record.generated and not record.keep
+            and isinstance(stmt.targets[0], (gast.Name, gast.Tuple)))
 
 
 class _Replace(syntax.Transformer):
@@ -105,17 +117,30 @@ class _Index:
         self.order = {id(stmt): k for k, stmt in enumerate(block)}
         self.statements = list(block)
         self.keys: dict[Key, list[int]] = {}  # key -> positions of eligible statements with it
-        self.held: dict[int, set[Key]] = {}  # position -> its keys
-        self.defs: dict[str, list[int]] = {}  # name -> positions of statements binding it
+        self.held: dict[int, set[Key]] = {}  # position -> its keys (eligible statements only)
+        self._facts = facts
+        self._defs: dict[str, list[int]] | None = None  # (made at the first repeats)
         self.compounds: list[int] = []
-        defs_of = dataflow.defs if facts is None else facts.defs
+        compound = dataflow.COMPOUND
         for k, stmt in enumerate(block):
-            if isinstance(stmt, dataflow.COMPOUND):
+            if isinstance(stmt, compound):
                 self.compounds.append(k)
-            for name in defs_of(stmt):
-                self.defs.setdefault(name, []).append(k)
             if _eligible(stmt):
                 self._add(k)
+
+    @property
+    def defs(self) -> dict[str, list[int]]:
+        """Name -> positions of the statements binding it.  Made at its first need: the pass
+        binds no name in the block's indexed statements (it rewrites values, and inserts
+        statements, which are not indexed), so the statements bind then what they bound
+        when the pass started."""
+        if self._defs is None:
+            defs_of = dataflow.defs if self._facts is None else self._facts.defs
+            self._defs = {}
+            for k, stmt in enumerate(self.statements):
+                for name in defs_of(stmt):
+                    self._defs.setdefault(name, []).append(k)
+        return self._defs
 
     def _add(self, k: int) -> None:
         held = self.held[k] = _candidate_keys(self.statements[k].value)
@@ -131,8 +156,9 @@ class _Index:
         self._add(k)
 
     def may_repeat(self, stmt: gast.stmt) -> bool:
-        """Whether an eligible statement after ``stmt`` holds one of its keys (if not,
-        :meth:`repeats` finds nothing for any of them)."""
+        """Whether ``stmt`` is eligible and an eligible statement after it holds one of its
+        keys (if not, :meth:`repeats` finds nothing for any of them); True for a statement
+        not indexed."""
         k = self.order.get(id(stmt))
         if k is None:
             return True  # (not indexed: look)
@@ -156,27 +182,47 @@ class _Index:
         return [self.statements[j] for j in positions[first:last]]
 
 
+class _LazyNamer:
+    """A Namer of the names in ``fn``, made at the first :meth:`temp`: the pass changes
+    nothing before its first share, so the names are those ``fn`` had when the pass started
+    (most functions share nothing, and gathering the names of every statement is then
+    spared)."""
+
+    def __init__(self, fn: gast.FunctionDef, facts: dataflow.StatementFacts | None):
+        self.fn, self.facts = fn, facts
+        self.namer: Namer | None = None
+
+    def temp(self) -> str:
+        if self.namer is None:
+            fn, facts = self.fn, self.facts
+            self.namer = Namer(syntax.all_names(fn) if facts is None else facts.names_in(fn))
+        return self.namer.temp()
+
+
 def share_subexpressions(fn: gast.FunctionDef, temporaries: set[str],
                          facts: dataflow.StatementFacts | None = None) -> bool:
     """Compute each repeated arithmetic value of a block once (see the module docstring).
     Each new temporary is ``Namer.temp``'s next name free in ``fn`` as it is now (the
     optimizer has freed the low numbers of the temporaries it inlined); ``facts``: the
     statements' kept names and definitions, where given."""
-    namer = Namer(syntax.all_names(fn) if facts is None else facts.names_in(fn))
+    namer = _LazyNamer(fn, facts)
     changed = False
     for block in list(syntax.blocks(fn.body)):
         index = _Index(block, facts)
         i = 0
         while i < len(block):
-            if (_eligible(block[i]) and index.may_repeat(block[i])
-                    and _share_from(block, i, namer, temporaries, index)):
+            # The statements the loop meets are the indexed ones (each inserted statement is
+            # stepped over), so may_repeat answers for each whether it is eligible, without
+            # asking _eligible again (a rewrite of a value does not change that).
+            if index.may_repeat(block[i]) and _share_from(
+                    block, i, namer, temporaries, index):
                 changed = True
                 i += 1  # past the new temporary's statement
             i += 1
     return changed
 
 
-def _share_from(block: list[gast.stmt], i: int, namer: Namer, temporaries: set[str],
+def _share_from(block: list[gast.stmt], i: int, namer: _LazyNamer, temporaries: set[str],
                 index: _Index) -> bool:
     """Share the largest arithmetic value of ``block[i]`` that a later statement repeats."""
     stmt = block[i]

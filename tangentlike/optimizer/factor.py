@@ -159,9 +159,12 @@ def simplify_sum(node: gast.expr) -> gast.expr | None:
     changes."""
     if not _is_sum(node):
         return None
-    terms = _terms(node)
-    if not _numeric_term(terms[0]):
+    first = node.left  # (the first term is the leftmost one's, with the sign +1: asked first)
+    while _is_sum(first):
+        first = first.left
+    if not _numeric_term(_terms(first)[0]):
         return None  # perhaps masks added by `or`
+    terms = _terms(node)
     merged = _like_terms(terms)
     if any(coefficient == 0 for coefficient, _ in merged):
         return None  # terms that cancel: 0 would lose the shape (cancel.py knows shapes)
@@ -296,6 +299,13 @@ class _Sums(syntax.Transformer):
                         else self.visit(node.operand))
         return self._product(node) if whole else node
 
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        # (generic_visit would enter only an annotation: a Name in a value has none)
+        return node if node.annotation is None else self.generic_visit(node)
+
+    def visit_Constant(self, node: gast.Constant) -> gast.expr:
+        return node  # (no node inside: generic_visit would change nothing)
+
     def _visit_part(self, node: gast.expr) -> gast.expr:
         if isinstance(node, gast.BinOp):
             return self.visit_BinOp(node, whole=False)
@@ -335,6 +345,62 @@ def factor_sums(statements: Iterable[gast.stmt],
 
 
 def _factor(stmt: gast.Assign) -> bool:
+    if not _may_change(stmt.value):
+        return False  # (what _Sums finds there: nothing)
     sums = _Sums()
     stmt.value = sums.visit(stmt.value)
     return sums.changed
+
+
+def _may_change(node: gast.expr) -> bool:
+    """Whether :class:`_Sums` may change ``node``.  It may not where no name is read twice
+    in ``node`` (a called function's name aside) and ``node`` holds at most one seed: a
+    constant, a negation, or a node with nothing inside (``[]``; ``f()``, its function's
+    name aside).  Why: a product's numbers fold only where it has two (a negation counts as
+    -1: two seeds); a sum changes only where two of its terms have like factors or share a
+    name factor.  A name factor in two terms is a name read twice; two terms of numbers only
+    hold two constants; two equal factors hold the same names in the same places (read
+    twice, unless they are called functions' names, which pair with each other only) or,
+    without such names, each end in a constant or a node with nothing inside: two seeds.
+    One walk without a call per node, where the transformer visits every node and splits
+    every sum into terms (most generated statements have no seed twice)."""
+    names: set[str] = set()
+    seeds = 0
+    todo = [node]
+    pop, push = todo.pop, todo.append
+    fields_by_class = syntax.FIELDS_BY_CLASS
+    while todo:
+        sub = pop()
+        cls = sub.__class__
+        if cls is gast.Name:
+            if sub.id in names or sub.annotation is not None:
+                return True
+            names.add(sub.id)
+            continue
+        if cls is gast.Constant or cls is gast.UnaryOp and sub.op.__class__ is gast.USub:
+            seeds += 1
+            if seeds > 1:
+                return True
+            if cls is gast.Constant:
+                continue
+        fields = fields_by_class.get(cls)
+        if fields is None:
+            fields = syntax.walked_fields(cls)
+        inside = False
+        for field in fields:
+            value = getattr(sub, field, None)
+            if field == "func" and value.__class__ is gast.Name:
+                continue  # (a call's function name: not a value of the sum)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        push(item)
+                        inside = True
+            elif isinstance(value, gast.AST):
+                push(value)
+                inside = True
+        if not inside:
+            seeds += 1  # (a node with nothing inside: one more seed)
+            if seeds > 1:
+                return True
+    return False

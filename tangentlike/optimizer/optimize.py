@@ -825,18 +825,23 @@ def fuse_accumulations(fn: gast.FunctionDef,
 
 def _may_fuse(block: list[gast.stmt]) -> AbstractSet[str]:
     """The names ``ba`` of the ``ba = ba + e2`` in ``block`` (:func:`_may_be_summed`) that
-    follow an assignment to ``ba`` there (what a fusion needs): a fusion of ``ba = e1`` has
-    ``ba`` among them.  They stay so while fusions go on: a fusion only puts a value in
-    place of the ``ba`` that such a statement read first, which makes no new one (the
-    value would have to be ``ba``, in a statement that was one already)."""
-    assigned: set[str] = set()
+    follow an assignment to ``ba`` in the same run of statements (no comment or compound
+    statement between them: ``next_mention`` finds no statement past one of those): a
+    fusion of ``ba = e1`` has ``ba`` among them.  They stay so while fusions go on: a
+    fusion removes an assignment, neither a comment nor a compound statement, and only
+    puts a value in place of the ``ba`` that such a statement read first, which makes no
+    new one (the value would have to be ``ba``, in a statement that was one already)."""
+    assigned: set[str] = set()  # (in the current run)
     summed: set[str] = set()
     for stmt in block:
-        if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
+        cls = stmt.__class__
+        if cls is gast.Assign and stmt.targets[0].__class__ is gast.Name:
             name = stmt.targets[0].id
             if name in assigned and _may_be_summed(stmt):
                 summed.add(name)
             assigned.add(name)
+        elif cls is gast.Expr and syntax.is_comment(stmt) or isinstance(stmt, dataflow.COMPOUND):
+            assigned.clear()  # (a run ends)
     return summed
 
 
