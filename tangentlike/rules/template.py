@@ -20,6 +20,7 @@ from tangentlike.rules.recipe import (
     LEAF_CLASSES,
     PARAM,
     RENAMED,
+    Reads,
     Recipe,
     make_recipe,
     rebuild,
@@ -414,13 +415,15 @@ def instantiate(
     namer: Namer,
     namespace: Namespace,
     where: Location | None = None,
+    reads: Reads | None = None,
 ) -> list[gast.stmt]:
     """The template's statements for one call ``result = primitive(*args, **keywords)``.
 
     ``derivative(name)`` names the derivative variable of an active user name (None when the
     name carries no derivative); statements writing the derivative of an inactive argument
     are dropped.  Statements ``d[x] = e`` that write an argument's derivative are marked
-    ``contribution`` so that reverse mode accumulates them.
+    ``contribution`` so that reverse mode accumulates them.  A call rebuilt from a recipe
+    notes in ``reads`` the names each statement's value reads (``recipe.Reads``).
     """
     try:
         arguments = rule.bound_arguments(args, keywords)
@@ -493,7 +496,7 @@ def instantiate(
             # the derivatives the copy would ask for, in its order (the order of first asks
             # names the derivative variables); one that carries none: the copy says so
             if all(instance.derivative_of(param) is not None for param in recipe.asks):
-                return rebuild(recipe, params, instance.asked, instance.renames)
+                return rebuild(recipe, params, instance.asked, instance.renames, reads)
         elif recipe_key not in plans.recipes and len(plans.recipes) < _RECIPES:
             instance.origins = {}
     out, constant_free = [], set()
