@@ -148,8 +148,12 @@ def instantiate_rule(rule: Rule, op: Operation, result: str, derivatives: Deriva
     read from ``result``.  The derivative variable of a name is ``of_result[name]`` for the
     result's names (reverse mode's placeholders, forward mode's ``dy`` for a ``y_new``), else
     ``derivatives(name)``.  ``reads``: see ``template.instantiate``."""
-    def derivative(name: str) -> str | None:
-        return of_result[name] if name in of_result else derivatives(name)
+    carries, force = derivatives.carries, derivatives.force
+
+    def derivative(name: str) -> str | None:  # (``derivatives(name)`` without its call)
+        if name in of_result:
+            return of_result[name]
+        return force(name) if name in carries else None
 
     return instantiate(rule, syntax.load(result), op.args, op.keywords, derivative,
                        derivatives.namer, namespace, where, reads)

@@ -212,7 +212,10 @@ class Adjoints:
         def adjoint_name(name: str) -> str | None:  # of a target: maybe its placeholder
             return result.adjoints.get(name) or self.adjoint(name)
 
-        by_value = {result.values.get(n, n): adjoint_name(n) for n in names}
+        if nested:
+            by_value = {result.values.get(n, n): adjoint_name(n) for n in names}
+        else:  # (no placeholders: the same map, without a call of adjoint_name per name)
+            by_value = {n: self.adjoint(n) for n in names}
 
         def value(name: str) -> gast.Name:
             return syntax.load(result.values.get(name, name))
