@@ -19,6 +19,7 @@ from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.errors import Location
 from tangentlike.frontend.operations import Dynamic, Kind, Operation
+from tangentlike.rules.recipe import Reads
 from tangentlike.rules.registry import Rule
 from tangentlike.rules.template import Namespace, instantiate, value_expression
 from tangentlike.runtime import dynamic
@@ -142,16 +143,20 @@ def last_and_rest(name: str) -> tuple[gast.expr, gast.expr]:
 
 def instantiate_rule(rule: Rule, op: Operation, result: str, derivatives: DerivativeNames,
                      of_result: Mapping[str, str | None], namespace: Namespace,
-                     where: Location | None) -> list[gast.stmt]:
+                     where: Location | None, reads: Reads | None = None) -> list[gast.stmt]:
     """The statements of a derivative rule (adjoint or tangent) for ``op``, with its result
     read from ``result``.  The derivative variable of a name is ``of_result[name]`` for the
     result's names (reverse mode's placeholders, forward mode's ``dy`` for a ``y_new``), else
-    ``derivatives(name)``."""
-    def derivative(name: str) -> str | None:
-        return of_result[name] if name in of_result else derivatives(name)
+    ``derivatives(name)``.  ``reads``: see ``template.instantiate``."""
+    carries, force = derivatives.carries, derivatives.force
+
+    def derivative(name: str) -> str | None:  # (``derivatives(name)`` without its call)
+        if name in of_result:
+            return of_result[name]
+        return force(name) if name in carries else None
 
     return instantiate(rule, syntax.load(result), op.args, op.keywords, derivative,
-                       derivatives.namer, namespace, where)
+                       derivatives.namer, namespace, where, reads)
 
 
 def map_contributions(body: list[gast.stmt],

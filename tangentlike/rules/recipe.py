@@ -21,6 +21,10 @@ fields in their order: values shared as ``syntax.clone`` shares them, annotation
 copied, children taken from the stack, the ``id`` of a name that came from a derivative or a
 renamed name looked up for the call), a copy of what the call binds to a parameter, or a
 value that is an item of a list (a ``None`` among nodes).
+
+A recipe also knows the names each statement's value reads (``reads``: where each came
+from), so that a rebuild can tell them without a walk of the value: reverse mode's
+``first_contributions`` asks, for every contribution, which adjoints its value reads.
 """
 from __future__ import annotations
 
@@ -50,10 +54,17 @@ _STATIC, _INFO, _CHILD, _ITEMS = "static", "info", "child", "items"
 class Recipe(NamedTuple):
     """One call's instantiated statements, to rebuild for another call of the same shape."""
 
-    # the steps, in post-order: (what, class or parameter or value, fields, children)
-    steps: tuple[tuple[str, Any, tuple[tuple[str, str, Any], ...], int], ...]
+    # the steps, in post-order: (what, class or parameter or value, the node's fields in
+    # their order with the values that are kept (the others None), the other fields (key,
+    # what is done, value), how many children it takes from the stack)
+    steps: tuple[tuple[str, Any, dict[str, Any], tuple[tuple[str, str, Any], ...], int], ...]
     # the parameters whose derivative the copy asked for, in the order it first asked
     asks: tuple[str, ...]
+    # for each statement, the names its value reads, in walk order, each as (where it came
+    # from, its key): (_STATIC, the name), (PARAM, the parameter bound to a name), (DERIVED,
+    # the parameter whose derivative it is), (RENAMED, the template's name); None for a
+    # statement without a value
+    reads: tuple[tuple[tuple[str, str], ...] | None, ...]
 
 
 def make_recipe(statements: list[gast.stmt], origins: dict[int, tuple[str, str, gast.AST]],
@@ -61,7 +72,7 @@ def make_recipe(statements: list[gast.stmt], origins: dict[int, tuple[str, str, 
     """The recipe of ``statements`` (a call's instantiated statements, each name that came
     from the call marked in ``origins``); None when a node appears twice in them (a rebuild
     would make two) or a field holds a subclass of list."""
-    steps: list[tuple[str, Any, tuple[tuple[str, str, Any], ...], int]] = []
+    steps: list[tuple[str, Any, dict[str, Any], tuple[tuple[str, str, Any], ...], int]] = []
     seen: set[int] = set()
 
     def add(node: gast.AST) -> bool:
@@ -70,7 +81,7 @@ def make_recipe(statements: list[gast.stmt], origins: dict[int, tuple[str, str, 
         seen.add(id(node))
         origin = origins.get(id(node))  # (each node noted is kept there: its id is its own)
         if origin is not None and origin[0] == PARAM:
-            steps.append((_PARAM, origin[1], (), 0))
+            steps.append((_PARAM, origin[1], {}, (), 0))
             return True
         fields, children = [], 0
         for key, value in node.__dict__.items():
@@ -80,7 +91,7 @@ def make_recipe(statements: list[gast.stmt], origins: dict[int, tuple[str, str, 
                         if not add(item):
                             return False
                     else:
-                        steps.append((_VALUE, item, (), 0))
+                        steps.append((_VALUE, item, {}, (), 0))
                 fields.append((key, _ITEMS, len(value)))
                 children += len(value)
             elif isinstance(value, gast.AST):
@@ -99,35 +110,53 @@ def make_recipe(statements: list[gast.stmt], origins: dict[int, tuple[str, str, 
                 fields.append((key, origin[0], origin[1]))  # DERIVED or RENAMED
             else:
                 fields.append((key, _STATIC, value))
-        steps.append((_NODE, node.__class__, tuple(fields), children))
+        # (the kept values set at once: a field set later keeps its place in the order)
+        kept = {key: value if how is _STATIC else None for key, how, value in fields}
+        others = tuple(field for field in fields if field[1] is not _STATIC)
+        steps.append((_NODE, node.__class__, kept, others, children))
         return True
 
     for stmt in statements:
         if not add(stmt):
             return None
-    return Recipe(tuple(steps), tuple(asks))
+    return Recipe(tuple(steps), tuple(asks), tuple(_reads(stmt, origins) for stmt in statements))
+
+
+def _reads(stmt: gast.stmt, origins: dict[int, tuple[str, str, gast.AST]],
+           ) -> tuple[tuple[str, str], ...] | None:
+    """Where each name ``stmt``'s value reads came from (``Recipe.reads``).  A parameter's
+    value in the recipe is a name or a constant (``template._recipe_key``): a name is one
+    name read, a constant none."""
+    value = getattr(stmt, "value", None)
+    if not isinstance(value, gast.AST):
+        return None
+    out = []
+    for node in syntax.walk_names(value):
+        origin = origins.get(id(node))
+        out.append((_STATIC, node.id) if origin is None else (origin[0], origin[1]))
+    return tuple(out)
 
 
 def rebuild(recipe: Recipe, params: dict[str, gast.expr], derivatives: dict[str, str | None],
-            renames: dict[str, str]) -> list[gast.stmt]:
+            renames: dict[str, str], reads: Reads | None = None) -> list[gast.stmt]:
     """The statements of ``recipe`` for a call binding ``params``, whose parameters have the
     ``derivatives`` (those of ``recipe.asks`` all asked) and whose template-local names and
-    globals are ``renames``: new nodes throughout, as instantiation makes."""
+    globals are ``renames``: new nodes throughout, as instantiation makes.  With ``reads``,
+    the names each statement's value reads are noted there (:data:`Reads`)."""
     stack: list[Any] = []
     push = stack.append
     clone_info, clone_name = syntax.clone_info, syntax.clone_name
-    for what, obj, fields, count in recipe.steps:
+    for what, obj, kept, fields, count in recipe.steps:
         if what is _NODE:
             new = obj.__new__(obj)
             built = new.__dict__
+            built.update(kept)
             if count:
                 children = stack[-count:]
                 del stack[-count:]
                 at = 0
             for key, how, value in fields:
-                if how is _STATIC:
-                    built[key] = value
-                elif how is _CHILD:
+                if how is _CHILD:
                     built[key] = children[at]
                     at += 1
                 elif how is _ITEMS:
@@ -145,4 +174,28 @@ def rebuild(recipe: Recipe, params: dict[str, gast.expr], derivatives: dict[str,
             push(clone_name(bound) if bound.__class__ is gast.Name else syntax.clone(bound))
         else:
             push(obj)
+    if reads is not None:  # (noted as found here, the names made only if asked)
+        for stmt, specs in zip(stack, recipe.reads):
+            if specs is not None:
+                value = stmt.value
+                reads[id(value)] = (value, specs, params, derivatives, renames)
     return stack
+
+
+# The names some values rebuilt from a recipe read, found without walking them: a value's id
+# -> (the value, where each name it reads came from (``Recipe.reads``), and the call's
+# parameters, derivatives and new names, which :func:`names_read` looks them up in).  The
+# value is kept, so that its id is not reused while noted; a reader checks that the node at
+# hand is the one noted, and the names hold only while nothing replaces a name in the value.
+Reads = dict[int, tuple[gast.expr, tuple[tuple[str, str], ...], dict[str, gast.expr],
+                        dict[str, str | None], dict[str, str]]]
+
+
+def names_read(noted: tuple[gast.expr, tuple[tuple[str, str], ...], dict[str, gast.expr],
+                            dict[str, str | None], dict[str, str]]) -> list[str]:
+    """The names of the Name nodes in a value noted in :data:`Reads`, in walk order (as
+    ``syntax.walk_names`` finds them)."""
+    _, specs, params, derivatives, renames = noted
+    return [key if how is _STATIC else derivatives[key] if how is DERIVED
+            else renames[key] if how is RENAMED else params[key].id
+            for how, key in specs]

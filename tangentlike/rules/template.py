@@ -20,6 +20,7 @@ from tangentlike.rules.recipe import (
     LEAF_CLASSES,
     PARAM,
     RENAMED,
+    Reads,
     Recipe,
     make_recipe,
     rebuild,
@@ -138,6 +139,9 @@ def _literal(value: Any, rule: Rule, name: str) -> gast.expr:
                         "be a literal", rule.location)
 
 
+_UNASKED = object()  # (``_Instance.derivative_of``: a parameter not asked about yet)
+
+
 class _Instance:
     """A template statement's copy for one call, made in one pass: its local names renamed
     fresh and its globals to their names in the generated module (``renames``), then each
@@ -175,13 +179,12 @@ class _Instance:
     def derivative_of(self, param: str) -> str | None:
         """The derivative variable of what ``param`` is bound to (None: none, or not a
         name)."""
-        try:
-            return self.asked[param]
-        except KeyError:
+        name = self.asked.get(param, _UNASKED)  # (not try/except: most first asks miss)
+        if name is _UNASKED:
             bound = self.params[param]
             name = self.derivative(bound.id) if bound.__class__ is gast.Name else None
             self.asked[param] = name
-            return name
+        return name
 
     def active(self, param: str) -> bool:
         """Whether ``param`` is bound to a name that carries a derivative."""
@@ -414,13 +417,15 @@ def instantiate(
     namer: Namer,
     namespace: Namespace,
     where: Location | None = None,
+    reads: Reads | None = None,
 ) -> list[gast.stmt]:
     """The template's statements for one call ``result = primitive(*args, **keywords)``.
 
     ``derivative(name)`` names the derivative variable of an active user name (None when the
     name carries no derivative); statements writing the derivative of an inactive argument
     are dropped.  Statements ``d[x] = e`` that write an argument's derivative are marked
-    ``contribution`` so that reverse mode accumulates them.
+    ``contribution`` so that reverse mode accumulates them.  A call rebuilt from a recipe
+    notes in ``reads`` the names each statement's value reads (``recipe.Reads``).
     """
     try:
         arguments = rule.bound_arguments(args, keywords)
@@ -493,7 +498,7 @@ def instantiate(
             # the derivatives the copy would ask for, in its order (the order of first asks
             # names the derivative variables); one that carries none: the copy says so
             if all(instance.derivative_of(param) is not None for param in recipe.asks):
-                return rebuild(recipe, params, instance.asked, instance.renames)
+                return rebuild(recipe, params, instance.asked, instance.renames, reads)
         elif recipe_key not in plans.recipes and len(plans.recipes) < _RECIPES:
             instance.origins = {}
     out, constant_free = [], set()
@@ -570,6 +575,7 @@ class _Selection:
     def __init__(self, instance: _Instance, spread: dict[str, int], tangent: bool,
                  result_name: str, namespace: Namespace):
         self.active = instance.active
+        self.derivative_of = instance.derivative_of
         self.params = instance.params
         self.spread = spread
         self.tangent = tangent
@@ -582,14 +588,14 @@ class _Selection:
 
     def keeps(self, stmt: gast.stmt, facts: _Facts) -> bool:
         """Whether ``stmt`` (with its ``facts``) is kept; noted if it is."""
-        active = self.active
+        derivative_of = self.derivative_of  # (``active``, without its call)
         written = facts.written
         for param in written:
-            if not active(param):
+            if derivative_of(param) is None:
                 return False
         if self.tangent:
             for param in facts.read:
-                if not active(param):
+                if derivative_of(param) is None:
                     return False  # a contribution from an argument carrying no derivative here
         self.selected[id(stmt)] = facts
         if written and (self.tangent or any(p != self.result_name for p in written)):

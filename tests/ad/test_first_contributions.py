@@ -21,14 +21,15 @@ def test_optimized_derivatives_as_without_it(module, monkeypatch):
     taken = []
     original = build.first_contributions
 
-    def counted(statements, zeroed):
-        out, still_zero = original(statements, zeroed)
+    def counted(statements, zeroed, reads=None):
+        out, still_zero = original(statements, zeroed, reads)
         taken.append(len(zeroed) - len(still_zero))
         return out, still_zero
 
     monkeypatch.setattr(build, "first_contributions", counted)
     got = derivative_sources(functions, OPTIONS)
-    monkeypatch.setattr(build, "first_contributions", lambda s, zeroed: (s, set(zeroed)))
+    monkeypatch.setattr(build, "first_contributions",
+                        lambda s, zeroed, reads=None: (s, set(zeroed)))
     want = derivative_sources(functions, OPTIONS)
     assert sum(taken) > 0, "no first contribution was written without its zero init"
     assert got == want

@@ -104,7 +104,8 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
     monkeypatch.setattr(dataflow.Liveness, "after_all", after_all)
     # (reverse mode writes the first contributions of straight-line code itself when the
     # optimizer follows, ``first_contributions``: off here, so that ``_accumulated`` meets them)
-    monkeypatch.setattr(build, "first_contributions", lambda s, zeroed: (s, set(zeroed)))
+    monkeypatch.setattr(build, "first_contributions",
+                        lambda s, zeroed, reads=None: (s, set(zeroed)))
     tangentlike.autodiff(f, **options)
     assert seen["unfoldable"], seen
     if label in ("chained", "straight"):

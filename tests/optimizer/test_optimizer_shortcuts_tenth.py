@@ -108,7 +108,8 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
     # (reverse mode writes the first contributions of straight-line code itself when the
     # optimizer follows, ``first_contributions``: off here, so that the zero inits and the
     # first contributions reach ``remove_zero_inits``)
-    monkeypatch.setattr(build, "first_contributions", lambda s, zeroed: (s, set(zeroed)))
+    monkeypatch.setattr(build, "first_contributions",
+                        lambda s, zeroed, reads=None: (s, set(zeroed)))
     tangentlike.autodiff(f, **options)
     assert seen["walked"], seen
     if label == "ifexp":

@@ -36,9 +36,11 @@ def test_instantiate_as_without_shortcuts(module, monkeypatch):
     resolve = template.resolve_static_branches
     compared = []
 
-    def checked(rule, result, args, keywords, derivative, namer, namespace, where=None):
+    def checked(rule, result, args, keywords, derivative, namer, namespace, where=None,
+                reads=None):
         reference_namer = copy.deepcopy(namer)
-        got = original(rule, result, args, keywords, derivative, namer, namespace, where)
+        got = original(rule, result, args, keywords, derivative, namer, namespace, where,
+                       reads)
         monkeypatch.setattr(template, "resolve_static_branches",
                             lambda statements, constant_free=frozenset(): resolve(statements))
         try:

@@ -64,9 +64,11 @@ def _check_rebuilt_calls(monkeypatch, generate) -> None:
         rebuilt.append(True)
         return rebuild(*args)
 
-    def checked(rule, result, args, keywords, derivative, namer, namespace, where=None):
+    def checked(rule, result, args, keywords, derivative, namer, namespace, where=None,
+                reads=None):
         reference_namer = copy.deepcopy(namer)
-        got = original(rule, result, args, keywords, derivative, namer, namespace, where)
+        got = original(rule, result, args, keywords, derivative, namer, namespace, where,
+                       reads)
         with monkeypatch.context() as patch:
             _without_recipes(patch)
             want = original(rule, result, args, keywords, derivative, reference_namer,

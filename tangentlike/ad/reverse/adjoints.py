@@ -40,6 +40,7 @@ from tangentlike.frontend.operations import (
 )
 from tangentlike.frontend.recomputable import random_draw
 from tangentlike.rules import registry
+from tangentlike.rules.recipe import Reads
 from tangentlike.rules.template import Namespace
 
 
@@ -85,6 +86,10 @@ class Adjoints:
         # planner and the sweeps ask for a statement's targets several times
         self._targets: dict[int, tuple[gast.stmt, gast.expr | None, list[str]]] = {}
         self.in_loop = False  # building the adjoint of a statement inside a loop or branch
+        # the names read by the values of template statements rebuilt from a recipe (each
+        # the ``e`` of a contribution ``bx = bx + e``): ``first_contributions`` reads them
+        # instead of walking the values
+        self.reads: Reads = {}
 
     # -- names ------------------------------------------------------------------------------
     def targets(self, stmt: gast.stmt) -> list[str]:
@@ -123,6 +128,7 @@ class Adjoints:
         adjoint = self.adjoint(name)
         containers = self.program.containers  # (none: no item of one either)
         if containers and (name in containers or self._item_of_container(value)):
+            self.reads.pop(id(value), None)  # (``_shape_from_adjoint`` may rename a read)
             self._shape_from_adjoint(name, adjoint, value)
             if self._is_unindex(value):  # one item added, not a container of zeros
                 total = self.runtime_call("add_item", [syntax.load(adjoint), *value.args])
@@ -206,7 +212,10 @@ class Adjoints:
         def adjoint_name(name: str) -> str | None:  # of a target: maybe its placeholder
             return result.adjoints.get(name) or self.adjoint(name)
 
-        by_value = {result.values.get(n, n): adjoint_name(n) for n in names}
+        if nested:
+            by_value = {result.values.get(n, n): adjoint_name(n) for n in names}
+        else:  # (no placeholders: the same map, without a call of adjoint_name per name)
+            by_value = {n: self.adjoint(n) for n in names}
 
         def value(name: str) -> gast.Name:
             return syntax.load(result.values.get(name, name))
@@ -253,7 +262,7 @@ class Adjoints:
             rule = registry.adjoint_rule(op.key)
             body = instantiate_rule(rule, op, result.values.get(target.id, target.id),
                                     self.adjoint, by_value, self.namespace,
-                                    where(stmt, self.program.parsed))
+                                    where(stmt, self.program.parsed), self.reads)
             result.body = self.accumulate_contributions(body)
         return result
 

@@ -19,6 +19,7 @@ from tangentlike.core.naming import Namer
 from tangentlike.frontend.annotate import Activity
 from tangentlike.frontend.operations import operation, targets
 from tangentlike.frontend.parsing import ParsedFunction
+from tangentlike.rules.recipe import Reads, names_read
 from tangentlike.rules.template import Namespace
 
 
@@ -78,7 +79,7 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
     later = backward_sweep if seeded else seed_statements + backward_sweep
     still_zero = set(zeroed.values())
     if options.optimized:
-        later, still_zero = first_contributions(later, still_zero)
+        later, still_zero = first_contributions(later, still_zero, adjoints.reads)
     zero_inits = [adjoints.zero(name, adjoint) for name, adjoint in zeroed.items()
                   if adjoint in still_zero]
     backward = (seed_statements + zero_inits if seeded else zero_inits) + later
@@ -141,7 +142,7 @@ def seed(adjoints: Adjoints, options: ReverseOptions, returned: gast.expr,
 
 
 def first_contributions(statements: list[gast.stmt], zeroed: set[str],
-                        ) -> tuple[list[gast.stmt], set[str]]:
+                        reads: Reads | None = None) -> tuple[list[gast.stmt], set[str]]:
     """``statements`` (the top block after the zero initialisations of the adjoints
     ``zeroed``) with each adjoint's first contribution ``bx = bx + g`` written ``bx = g``,
     and the adjoints that still need their zero initialisation.
@@ -156,7 +157,19 @@ def first_contributions(statements: list[gast.stmt], zeroed: set[str],
     ``remove_zero_inits`` annotates its own (generated, the contribution's origin, no longer
     a contribution).  The scan stops at the first statement that is not a comment or a
     plain assignment (an ``if``, a loop): the adjoints not yet mentioned keep their zero
-    initialisations, which the optimizer then treats as before, one adjoint at a time."""
+    initialisations, which the optimizer then treats as before, one adjoint at a time.
+
+    ``reads`` (``Adjoints.reads``) holds the names some values read, known from their
+    template's recipe: each ``g`` found there is not walked (the same names; a value
+    missing from it is walked)."""
+    known = reads or {}
+
+    def read_by(value: gast.expr) -> list[str]:
+        noted = known.get(id(value))
+        if noted is not None and noted[0] is value:
+            return names_read(noted)
+        return [n.id for n in syntax.walk_names(value)]  # (a value: all read)
+
     pending = set(zeroed)  # not yet mentioned after the zero initialisations
     still_zero = set(zeroed)
     out = list(statements)
@@ -178,7 +191,7 @@ def first_contributions(statements: list[gast.stmt], zeroed: set[str],
                     and syntax.is_name(value.left, name)
                     and value.right.__class__ is not gast.Constant
                     and anno.info(stmt).contribution):
-                read = {n.id for n in syntax.walk_names(value.right)}  # (a value: all read)
+                read = read_by(value.right)
                 if name not in read:
                     new = syntax.assign(name, value.right)
                     record = anno.info(new)
@@ -186,9 +199,13 @@ def first_contributions(statements: list[gast.stmt], zeroed: set[str],
                     record.origin = anno.info(stmt).origin
                     out[k] = new
                     still_zero.discard(name)
-                pending -= read
+                pending.difference_update(read)
                 continue
-        pending -= {n.id for n in syntax.walk_names(value)}
+        if value.__class__ is gast.BinOp and value.left.__class__ is gast.Name:
+            pending.discard(value.left.id)  # (a later contribution ``bx = bx + g``)
+            pending.difference_update(read_by(value.right))
+        else:
+            pending.difference_update(read_by(value))
     return out, still_zero
 
 

@@ -1,0 +1,42 @@
+"""Reverse mode's ``first_contributions`` (``ad/reverse/build.py``) takes the names a
+contribution's value reads from ``Adjoints.reads`` (noted when its template statement was
+rebuilt from a recipe, ``rules/recipe.py``) instead of walking the value.  For every
+derivative of the test functions (joint and split, all parameters), each noted value still
+reads exactly the names noted for it when ``first_contributions`` runs, and its result is the
+same as with every value walked."""
+from __future__ import annotations
+
+import pytest
+from support import derivative_sources, functions_of_test_modules
+
+from tangentlike.ad.reverse import build
+from tangentlike.backend.emit import to_source
+from tangentlike.core import syntax
+from tangentlike.rules.recipe import names_read
+
+MODULES = ["golden_functions", "control_flow_functions", "containers_functions",
+           "shape_functions", "calls_functions"]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_noted_reads_are_the_walked_ones(module, monkeypatch):
+    original = build.first_contributions
+    noted = []
+
+    def compared(statements, zeroed, reads=None):
+        for entry in (reads or {}).values():
+            node = entry[0]
+            assert names_read(entry) == [n.id for n in syntax.walk_names(node)], \
+                to_source(node)
+        noted.append(len(reads or {}))
+        got, got_zero = original(statements, zeroed, reads)
+        want, want_zero = original(statements, zeroed)
+        assert got_zero == want_zero
+        assert [to_source(s) for s in got] == [to_source(s) for s in want]
+        return got, got_zero
+
+    monkeypatch.setattr(build, "first_contributions", compared)
+    derivative_sources(functions_of_test_modules([module]), ({}, {"motion": "split"}))
+    assert noted, "first_contributions did not run"
+    if module == "golden_functions":
+        assert sum(noted) > 0, "no value's reads were noted"
