@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 import tangentlike
 
@@ -487,6 +488,17 @@ def check_rewrite_keeps_the_numbers(f: Callable, args: tuple, wrt: tuple[int, ..
     plain = tangentlike.grad(f, wrt=wrt)(*args)
     for got, want in zip(rewritten, plain, strict=True):
         assert np.asarray(got).tobytes() == np.asarray(want).tobytes()
+
+
+SWEPT_IN_SLOW_RUN = ("containers_functions", "forward_functions")
+
+
+def swept_modules(modules: Sequence[str]) -> list:
+    """``modules`` as the parameters of a sweep that compares a fast path with its slow twin
+    over whole test-function modules: the containers' and forward mode's modules run in the
+    slow run (``-m slow``, which CI runs), the others in the default run too."""
+    return [pytest.param(m, marks=pytest.mark.slow) if m in SWEPT_IN_SLOW_RUN else m
+            for m in modules]
 
 
 def functions_of_test_modules(modules: Sequence[str] | None = None) -> list[types.FunctionType]:

@@ -5,7 +5,7 @@ without it, and the unoptimized one keeps its zero initialisations."""
 from __future__ import annotations
 
 import pytest
-from support import derivative_sources, functions_of_test_modules
+from support import derivative_sources, functions_of_test_modules, swept_modules
 
 import tangentlike
 from tangentlike.ad.reverse import build
@@ -15,7 +15,7 @@ MODULES = ["golden_functions", "control_flow_functions", "containers_functions",
            "shape_functions"]
 
 
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", swept_modules(MODULES))
 def test_optimized_derivatives_as_without_it(module, monkeypatch):
     functions = functions_of_test_modules([module])
     taken = []

@@ -7,7 +7,7 @@ same as with every value walked."""
 from __future__ import annotations
 
 import pytest
-from support import derivative_sources, functions_of_test_modules
+from support import derivative_sources, functions_of_test_modules, swept_modules
 
 from tangentlike.ad.reverse import build
 from tangentlike.backend.emit import to_source
@@ -18,7 +18,7 @@ MODULES = ["golden_functions", "control_flow_functions", "containers_functions",
            "shape_functions", "calls_functions"]
 
 
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", swept_modules(MODULES))
 def test_noted_reads_are_the_walked_ones(module, monkeypatch):
     original = build.first_contributions
     noted = []

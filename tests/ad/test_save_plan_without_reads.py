@@ -6,7 +6,7 @@ one found with every statement's reads."""
 from __future__ import annotations
 
 import pytest
-from support import derivative_sources, functions_of_test_modules
+from support import derivative_sources, functions_of_test_modules, swept_modules
 
 from tangentlike.ad.reverse import build, saves
 
@@ -14,7 +14,7 @@ MODULES = ["golden_functions", "control_flow_functions", "containers_functions",
            "shape_functions", "recompute_functions", "calls_functions"]
 
 
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", swept_modules(MODULES))
 def test_save_plan_as_with_every_read(module, monkeypatch):
     original = saves.plan_saves
     shortcut = []

@@ -5,7 +5,7 @@ with ``optimized=False``) are the same when every template goes through ``_selec
 from __future__ import annotations
 
 import pytest
-from support import derivative_sources, functions_of_test_modules
+from support import derivative_sources, functions_of_test_modules, swept_modules
 
 from tangentlike.rules import template
 
@@ -14,7 +14,7 @@ MODULES = ["golden_functions", "control_flow_functions", "containers_functions",
 OPTIONS = ({}, {"mode": "forward"}, {"motion": "split"}, {"optimized": False})
 
 
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", swept_modules(MODULES))
 def test_flat_selection_as_selected(module, monkeypatch):
     functions = functions_of_test_modules([module])
     flat = []

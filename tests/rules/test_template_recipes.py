@@ -13,7 +13,7 @@ import inspect
 
 import gast
 import pytest
-from support import derivative_sources, functions_of_test_modules, make_function
+from support import derivative_sources, functions_of_test_modules, make_function, swept_modules
 
 import tangentlike
 from tangentlike.core import anno
@@ -93,7 +93,7 @@ def _check_rebuilt_calls(monkeypatch, generate) -> None:
     assert len(ids) == len(set(ids)), "a node or record is shared between two calls'"
 
 
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", swept_modules(MODULES))
 def test_rebuilt_as_instantiated(module, monkeypatch):
     def generate():
         functions = importlib.import_module(module)
@@ -147,7 +147,7 @@ def _legendre_of_degree(n: int):
         """, name="f")
 
 
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", swept_modules(MODULES))
 def test_derivatives_without_recipes(module, monkeypatch):
     functions = functions_of_test_modules([module])
     options = ({}, {"mode": "forward"}, {"motion": "split"}, {"optimized": False})
