@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import gast
 import pytest
 
 import tangentlike
+from tangentlike.core import anno, syntax
+
+
+def generated_function(source: str) -> gast.FunctionDef:
+    """The function ``source`` defines, every statement marked generated (as the optimizer
+    sees the derivative's own statements)."""
+    fn = syntax.parse_stmts(source)[0]
+    for node in gast.walk(fn):
+        if isinstance(node, gast.stmt):
+            anno.info(node).generated = True
+    return fn
 
 
 def chained(n: int) -> str:

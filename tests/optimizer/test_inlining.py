@@ -8,24 +8,16 @@ from __future__ import annotations
 
 import math
 
-import gast
 import numpy as np
 import pytest
+from optimizer_cases import generated_function
 from support import check_every_mode, make_function
 
 from tangentlike.backend import emit
-from tangentlike.core import anno, dataflow, syntax
+from tangentlike.core import dataflow
 from tangentlike.optimizer.optimize import fuse_accumulations, inline_temporaries, optimize
 
 ARGS = [(0.3, -1.2, 2.0), (1.5, 0.7, -0.4), (-0.8, 2.5, 1.1)]
-
-
-def _function(source: str) -> gast.FunctionDef:
-    fn = syntax.parse_stmts(source)[0]
-    for node in gast.walk(fn):
-        if isinstance(node, gast.stmt):
-            anno.info(node).generated = True
-    return fn
 
 
 def _run(source: str, args: tuple) -> object:
@@ -36,7 +28,7 @@ def _run(source: str, args: tuple) -> object:
 
 def _optimized(source: str, temporaries: set[str], run=optimize) -> str:
     """The optimized source of ``f``, after checking that it computes what ``f`` does."""
-    fn = _function(source)
+    fn = generated_function(source)
     run(fn, temporaries)
     after = emit.to_source(fn)
     for args in ARGS:
@@ -128,7 +120,7 @@ def test_a_branch_that_returns() -> None:
 
 
 def test_reaching_definitions_after_branches() -> None:
-    fn = _function("def f(a, b, c):\n"
+    fn = generated_function("def f(a, b, c):\n"
                    "    t = a\n"
                    "    if c > 0:\n"
                    "        a = b\n"
@@ -171,7 +163,7 @@ def test_every_inlining_is_done_in_one_pass() -> None:
                   "    else:", f"        v{i} = v{i} + a - b", f"        c = c - v{i} * a"]
     lines.append("    return a * b * c")
     names = {f"{p}{i}" for p in "uv" for i in range(6)}
-    fn = _function("\n".join(lines) + "\n")
+    fn = generated_function("\n".join(lines) + "\n")
     assert inline_temporaries(fn, names)
     assert not inline_temporaries(fn, names)  # nothing left for another pass
     after = emit.to_source(fn)

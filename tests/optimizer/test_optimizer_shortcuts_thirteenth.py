@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import gast
 import pytest
-from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
+from optimizer_cases import (  # noqa: F401 (a fixture)
+    LOOPS,
+    SHARED,
+    chained,
+    fresh_cache,
+    generated_function,
+    straight,
+)
 from support import make_function
 from test_optimizer_shortcuts_eighth import NESTED
 from test_optimizer_shortcuts_tenth import IFEXP
 
 import tangentlike
 from tangentlike.backend import emit
-from tangentlike.core import anno, dataflow, syntax
+from tangentlike.core import dataflow, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.optimizer import cse, factor
 
@@ -33,14 +40,6 @@ SHARING = ("def f(h, da, bh, dbh, a, W):\n"
            "        q = W.T @ (a + h) * -(h * h - 2)\n"
            "        r = q + W.T @ (a + h) * -(h * h - 2)\n"
            "    return dx, r\n")
-
-
-def _generated(source: str) -> gast.FunctionDef:
-    fn = syntax.parse_stmts(source)[0]
-    for node in gast.walk(fn):
-        if isinstance(node, gast.stmt):
-            anno.info(node).generated = True
-    return fn
 
 
 def _check_index(monkeypatch, seen: dict) -> None:
@@ -98,14 +97,14 @@ def test_the_index_inside_real_optimizations(label, source, monkeypatch) -> None
 def test_the_index_where_values_are_shared(monkeypatch) -> None:
     seen = {"keys": 0, "refused": 0, "defs": 0}
     _check_index(monkeypatch, seen)
-    fn = _generated(SHARING)
+    fn = generated_function(SHARING)
     assert cse.share_subexpressions(fn, set())
     assert seen["keys"] and seen["defs"]
 
 
 @pytest.mark.parametrize("with_facts", [False, True])
 def test_the_new_temporaries_are_named_as_at_the_start(with_facts) -> None:
-    fn = _generated(SHARING)
+    fn = generated_function(SHARING)
     eager = Namer(syntax.all_names(fn))
     expected = [eager.temp() for _ in range(3)]
     temporaries: set[str] = set()
