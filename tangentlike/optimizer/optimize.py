@@ -734,14 +734,12 @@ def _block_entry(stmt: gast.stmt, facts: dataflow.StatementFacts
     it is a barrier (:func:`_is_barrier`) and whether it is a comment; each read from the
     statement and its annotations only, so kept with its facts while it does not change."""
     comment = stmt.__class__ is gast.Expr and syntax.is_comment(stmt)
-    barrier = not comment and (isinstance(stmt, dataflow.COMPOUND)  # (_is_barrier, inline)
-                               or not (facts.pure(stmt, is_pure) or _is_save(stmt)))
-    return facts.loads(stmt), facts.defs(stmt), barrier, comment
+    return facts.loads(stmt), facts.defs(stmt), _is_barrier(stmt, facts), comment
 
 
 def _is_barrier(stmt: gast.stmt, facts: dataflow.StatementFacts) -> bool:
     """A statement that no pure value may move past, whatever it binds."""
-    if syntax.is_comment(stmt):
+    if stmt.__class__ is gast.Expr and syntax.is_comment(stmt):  # (a comment is an Expr)
         return False
     return isinstance(stmt, dataflow.COMPOUND) or not (facts.pure(stmt, is_pure)
                                                        or _is_save(stmt))
