@@ -477,7 +477,8 @@ class _Inliner:
                     _count_change(use_changes, facts.load_counts(stmt), -1)
                     _count_change(use_changes, facts.load_counts(later), -1)
                 measures = _measures_after_substitution(facts, later, name, stmt)
-                syntax.substitute(later, name, stmt.value)
+                # (the value itself where it goes in once: its statement is removed below)
+                syntax.substitute(later, name, stmt.value, moved=moved_once)
                 facts.forget(later, measures)
                 if not moved_once:
                     _count_change(use_changes, facts.load_counts(later), 1)
