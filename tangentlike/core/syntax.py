@@ -578,9 +578,12 @@ def rename(node: Any, mapping: dict[str, gast.expr | str]) -> Any:
     return Renamer(mapping).visit(node)
 
 
-def substitute(stmt: gast.stmt, name: str, value: gast.expr) -> None:
+def substitute(stmt: gast.stmt, name: str, value: gast.expr, *, moved: bool = False) -> None:
     """Replace, in place, every read of ``name`` in ``stmt`` by a copy of ``value`` (a
-    binding of ``name`` in ``stmt`` stays).
+    binding of ``name`` in ``stmt`` stays).  ``moved``: ``stmt`` reads ``name`` once and
+    ``value`` leaves its old place (the statement that held it is removed), so ``value``
+    itself goes in, not a copy (a copy is the same tree; none is needed where the original
+    is not kept).
 
     What ``Renamer({name: value}, loads_only=True).visit(stmt)`` does (the inliner calls
     this for each inlining), without a visitor: the same children are looked at (the fields
@@ -595,11 +598,17 @@ def substitute(stmt: gast.stmt, name: str, value: gast.expr) -> None:
                 for i, item in enumerate(child):
                     if item.__class__ is gast.Name:
                         if item.id == name and isinstance(item.ctx, gast.Load):
+                            if moved:
+                                child[i] = value
+                                return
                             child[i] = clone(value)
                     elif isinstance(item, gast.AST):
                         todo.append(item)
             elif child.__class__ is gast.Name:
                 if child.id == name and isinstance(child.ctx, gast.Load):
+                    if moved:
+                        setattr(node, field, value)
+                        return
                     setattr(node, field, clone(value))
             elif isinstance(child, gast.AST):
                 todo.append(child)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from copy import deepcopy
 
@@ -373,7 +373,8 @@ def inline_temporaries(fn: gast.FunctionDef, temporaries: set[str],
     in their blocks until the end, read as statements that read and bind nothing, and the
     counts of uses and definitions are brought up to date between rounds.  A later round
     looks again only at the statements whose last look may now find something else
-    (:meth:`_Inliner._settled`)."""
+    (:meth:`_Inliner._settled`); the second, at those the first listed
+    (:meth:`_Inliner._positions`)."""
     inliner = _Inliner(fn, temporaries, facts or dataflow.StatementFacts())
     changed = False
     while inliner.round():
@@ -402,7 +403,8 @@ class _Inliner:
     def round(self) -> bool:
         """Every inlining found in one pass over the blocks; whether there was one.  After
         the first round, a statement is looked at again only where what its last look read
-        may have changed (:meth:`_settled`)."""
+        may have changed (:meth:`_settled`; in the second round, only those the first listed
+        are asked, :meth:`_positions`)."""
         facts, temporaries, uses, counts = self.facts, self.temporaries, self.uses, self.counts
         first = not self.rounds
         now = self.rounds
@@ -422,7 +424,14 @@ class _Inliner:
                 continue
             removed = index.removed
             looked, looked_at, horizon = index.looked, index.looked_at, index.horizon
-            for i, stmt in enumerate(block):
+            # (the first round: the candidates looked at since the block's last inlining,
+            # and those whose look an inlining after it may have changed; see _positions)
+            pending: list[int] = []
+            positions = self._positions(index, now)
+            if first:
+                again = index.again = []
+            for i in positions:
+                stmt = block[i]
                 if i in removed or (not first and self._settled(index, i, stmt)):
                     continue
                 looked[i], looked_at[i] = now, self.inlinings
@@ -435,6 +444,8 @@ class _Inliner:
                     continue
                 j = _after(index.readers.get(name), i)
                 horizon[i] = len(block) if j is None else j
+                if first:
+                    pending.append(i)
                 if j is None or not index.may_move(i, name, j):
                     continue
                 later = block[j]
@@ -477,7 +488,8 @@ class _Inliner:
                     _count_change(use_changes, facts.load_counts(stmt), -1)
                     _count_change(use_changes, facts.load_counts(later), -1)
                 measures = _measures_after_substitution(facts, later, name, stmt)
-                syntax.substitute(later, name, stmt.value)
+                # (the value itself where it goes in once: its statement is removed below)
+                syntax.substitute(later, name, stmt.value, moved=moved_once)
                 facts.forget(later, measures)
                 if not moved_once:
                     _count_change(use_changes, facts.load_counts(later), 1)
@@ -485,6 +497,9 @@ class _Inliner:
                 index.remove(i)
                 index.update(j)
                 self.inlinings += 1
+                if first:  # (the looks before it whose horizon holds ``i``: see _positions)
+                    again.extend(k for k in pending if k != i and horizon[k] >= i)
+                    pending.clear()
                 bisect.insort(index.touched[now], i)
                 bisect.insort(index.touched[now], j)
                 index.touched_at[i] = index.touched_at[j] = self.inlinings
@@ -495,11 +510,50 @@ class _Inliner:
         for name in inlined:
             counts[name] -= 1
         changed_names.update(inlined)
+        if first:  # (and the statements that bind a name whose counts changed)
+            for index in self.indexes:
+                names = changed_names.intersection(index.binders)
+                if names:
+                    index.again = sorted({*index.again,
+                                          *(k for name in names for k in index.binders[name])})
         self.changed_since.append(set())
         for since in self.changed_since:
             since |= changed_names
         self.ever_changed |= changed_names
         return bool(inlined)
+
+    def _positions(self, index: _BlockIndex, now: int) -> Iterable[int]:
+        """The positions of the block to look at in this round, in order: every one, but in
+        the second round those of ``index.again`` (kept by the first) until the round's
+        first inlining in the block, then every one after it.
+
+        Why no other statement needs a look in the second round before its first inlining
+        (each would be :meth:`_settled`): the first round looked at every statement, in
+        order, so an edit of that round came after the look of every statement before the
+        inlining that made it, and after no other.  An inlining at ``i`` edits ``i`` and a
+        later statement, so it touches the span of a look before it (from its statement to
+        its horizon) exactly where the horizon is at or past ``i``: the first round keeps
+        those (a statement that is no candidate has itself as horizon, so none of them),
+        and then the statements that bind a name whose counts it changed.  Once the second
+        round inlined something, its own edits may unsettle any later statement: each is
+        asked as before."""
+        size = len(index.block)
+        if now != 1 or index.again is None:
+            return range(size)
+        return self._looks_again(index.again, size)
+
+    def _looks_again(self, again: list[int], size: int) -> Iterator[int]:
+        """The positions of ``again``, then, once this round inlined something in the
+        block, every one after the last given (:meth:`_positions`)."""
+        inlinings = self.inlinings
+        last = -1
+        for i in again:
+            if self.inlinings != inlinings:
+                break
+            yield i
+            last = i
+        if self.inlinings != inlinings:
+            yield from range(last + 1, size)
 
     def _settled(self, index: _BlockIndex, i: int, stmt: gast.stmt) -> bool:
         """Whether a look at the statement at ``i`` would find what its last look found
@@ -600,6 +654,8 @@ class _BlockIndex:
         self.returns = [k for k, stmt in enumerate(block) if stmt.__class__ is gast.Return]
         self.top = False
         self.comments = [k for k, entry in enumerate(entries) if entry[3]]
+        # the inliner's: what its second round looks at (_Inliner._positions)
+        self.again: list[int] | None = None
         self.removed: set[int] = set()
         self.removed_now: set[int] = set()  # (in the inliner's current round)
         # the inliner's record: per round, the sorted positions removed or edited in it;

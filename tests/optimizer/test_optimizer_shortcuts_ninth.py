@@ -25,7 +25,7 @@ FUNCTIONS = [("chained", chained(12), {}), ("straight", straight(30), {}),
 @pytest.mark.usefixtures("fresh_cache")
 def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatch) -> None:
     f = make_function(source)
-    seen = {"value_loads": 0, "measure": 0, "substitute": 0, "all_names": 0}
+    seen = {"value_loads": 0, "measure": 0, "substitute": 0, "moved": 0, "all_names": 0}
     fast_all_names = dataflow.StatementFacts.all_names
     fast_substitute = syntax.substitute
     fast_value_loads = dataflow.StatementFacts.value_loads
@@ -43,11 +43,14 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
         seen["measure"] += isinstance(stmt, gast.Assign)
         return got
 
-    def substitute(stmt, name, value):
+    def substitute(stmt, name, value, *, moved=False):
         want = syntax.Renamer({name: value}, loads_only=True).visit(syntax.clone(stmt))
-        fast_substitute(stmt, name, value)
+        if moved:  # (the value itself goes in: read once)
+            assert dataflow.use_counts(stmt).get(name) == 1, syntax.dump(stmt)
+        fast_substitute(stmt, name, value, moved=moved)
         assert syntax.dump(stmt) == syntax.dump(want)
         seen["substitute"] += 1
+        seen["moved"] += moved
 
     def all_names(self, stmt):
         got = fast_all_names(self, stmt)
@@ -60,7 +63,7 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
     monkeypatch.setattr(dataflow.StatementFacts, "value_loads", value_loads)
     monkeypatch.setattr(dataflow.StatementFacts, "measure", measure)
     tangentlike.autodiff(f, **options)
-    assert seen["value_loads"] and seen["measure"] and seen["substitute"], seen
+    assert seen["value_loads"] and seen["measure"] and seen["moved"], seen
     if label.startswith(("loops", "nested")) and options.get("mode") != "forward":
         assert seen["all_names"], seen
 
