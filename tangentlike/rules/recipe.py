@@ -171,10 +171,11 @@ def rebuild(recipe: Recipe, params: dict[str, gast.expr], derivatives: dict[str,
     return statements
 
 
-# How many rebuilds interpret a recipe before its builder is compiled: compiling costs about
-# as much as some tens of interpretations, so a recipe rebuilt a few times only (most of them,
-# in a small function) is never compiled.
-COMPILE_AFTER = 24
+# How many rebuilds interpret a recipe before its builder is compiled: compiling one (0.3-1 ms)
+# costs what about 150 rebuilds by the builder save (about 4 us each, of 12), so a recipe
+# rebuilt a few times only (most of them, in a small function) is never compiled, and one
+# compiled has been rebuilt at least as often as its compilation costs.
+COMPILE_AFTER = 128
 
 
 def interpret(recipe: Recipe, params: dict[str, gast.expr], derivatives: dict[str, str | None],
