@@ -22,6 +22,12 @@ copied, children taken from the stack, the ``id`` of a name that came from a der
 renamed name looked up for the call), a copy of what the call binds to a parameter, or a
 value that is an item of a list (a ``None`` among nodes).
 
+The steps are interpreted (``interpret``) for the first rebuilds of a recipe; one rebuilt more
+often (``COMPILE_AFTER``) is compiled into a builder (``compile_builder``: the steps written
+out as a Python function, one statement per node, ``exec``'d once), which makes the same
+nodes without reading the steps again; its source is kept on the recipe (``Recipe.source``)
+to be read when debugging.
+
 A recipe also knows the names each statement's value reads (``reads``: where each came
 from), so that a rebuild can tell them without a walk of the value: reverse mode's
 ``first_contributions`` asks, for every contribution, which adjoints its value reads.
