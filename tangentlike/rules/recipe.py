@@ -22,13 +22,21 @@ copied, children taken from the stack, the ``id`` of a name that came from a der
 renamed name looked up for the call), a copy of what the call binds to a parameter, or a
 value that is an item of a list (a ``None`` among nodes).
 
+The steps are interpreted (``interpret``) for the first rebuilds of a recipe; one rebuilt more
+often (``COMPILE_AFTER``) is compiled into a builder (``compile_builder``: the steps written
+out as a Python function, one statement per node, ``exec``'d once), which makes the same
+nodes without reading the steps again; its source is kept on the recipe (``Recipe.source``)
+to be read when debugging.
+
 A recipe also knows the names each statement's value reads (``reads``: where each came
 from), so that a rebuild can tell them without a walk of the value: reverse mode's
 ``first_contributions`` asks, for every contribution, which adjoints its value reads.
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import gast
 
@@ -51,7 +59,8 @@ _NODE, _PARAM, _VALUE = "node", "param", "value"
 _STATIC, _INFO, _CHILD, _ITEMS = "static", "info", "child", "items"
 
 
-class Recipe(NamedTuple):
+@dataclass(eq=False, slots=True)
+class Recipe:
     """One call's instantiated statements, to rebuild for another call of the same shape."""
 
     # the steps, in post-order: (what, class or parameter or value, the node's fields in
@@ -65,6 +74,12 @@ class Recipe(NamedTuple):
     # the parameter whose derivative it is), (RENAMED, the template's name); None for a
     # statement without a value
     reads: tuple[tuple[tuple[str, str], ...] | None, ...]
+    # how many times the steps were interpreted (:func:`interpret`), until the builder is
+    # compiled; then the builder (:func:`compile_builder`) and its source, kept to be read
+    interpreted: int = 0
+    builder: Callable[[dict[str, gast.expr], dict[str, str | None], dict[str, str]],
+                      list[gast.stmt]] | None = None
+    source: str | None = None
 
 
 def make_recipe(statements: list[gast.stmt], origins: dict[int, tuple[str, str, gast.AST]],
@@ -142,7 +157,36 @@ def rebuild(recipe: Recipe, params: dict[str, gast.expr], derivatives: dict[str,
     """The statements of ``recipe`` for a call binding ``params``, whose parameters have the
     ``derivatives`` (those of ``recipe.asks`` all asked) and whose template-local names and
     globals are ``renames``: new nodes throughout, as instantiation makes.  With ``reads``,
-    the names each statement's value reads are noted there (:data:`Reads`)."""
+    the names each statement's value reads are noted there (:data:`Reads`).
+
+    The first rebuilds interpret the steps (:func:`interpret`); a recipe rebuilt more often
+    is compiled into a builder (:func:`compile_builder`), which makes the same nodes."""
+    builder = recipe.builder
+    if builder is not None:
+        statements = builder(params, derivatives, renames)
+    else:
+        statements = interpret(recipe, params, derivatives, renames)
+        recipe.interpreted += 1
+        if recipe.interpreted >= COMPILE_AFTER:
+            recipe.source, recipe.builder = compile_builder(recipe)
+    if reads is not None:  # (noted as found here, the names made only if asked)
+        for stmt, specs in zip(statements, recipe.reads):
+            if specs is not None:
+                value = stmt.value
+                reads[id(value)] = (value, specs, params, derivatives, renames)
+    return statements
+
+
+# How many rebuilds interpret a recipe before its builder is compiled: compiling one (0.3-1 ms)
+# costs what about 150 rebuilds by the builder save (about 4 us each, of 12), so a recipe
+# rebuilt a few times only (most of them, in a small function) is never compiled, and one
+# compiled has been rebuilt at least as often as its compilation costs.
+COMPILE_AFTER = 128
+
+
+def interpret(recipe: Recipe, params: dict[str, gast.expr], derivatives: dict[str, str | None],
+              renames: dict[str, str]) -> list[gast.stmt]:
+    """:func:`rebuild`'s statements, built by running the steps on a stack."""
     stack: list[Any] = []
     push = stack.append
     clone_info, clone_name = syntax.clone_info, syntax.clone_name
@@ -174,12 +218,90 @@ def rebuild(recipe: Recipe, params: dict[str, gast.expr], derivatives: dict[str,
             push(clone_name(bound) if bound.__class__ is gast.Name else syntax.clone(bound))
         else:
             push(obj)
-    if reads is not None:  # (noted as found here, the names made only if asked)
-        for stmt, specs in zip(stack, recipe.reads):
-            if specs is not None:
-                value = stmt.value
-                reads[id(value)] = (value, specs, params, derivatives, renames)
     return stack
+
+
+def compile_builder(recipe: Recipe) -> tuple[str, Callable[..., list[gast.stmt]]]:
+    """A Python function that builds ``recipe``'s statements (what :func:`interpret` builds,
+    node for node) and its source.  As ``dataclasses`` writes ``__init__``: the steps are
+    known once the recipe is made, so the loop that reads them for every call (which step,
+    which field does what) is written out once as straight-line code, one statement per node
+    with its fields in their order, and ``exec``'d::
+
+        def build(params, derivatives, renames):
+            p = params['y']
+            n0 = clone_name(p) if p.__class__ is Name else clone(p)
+            n1 = new_node(Name)
+            n1.__dict__ = {'id': renames['t'], 'ctx': c0, 'annotation': None, ...}
+            ...
+            return [n9]
+
+    A node's dict is set whole, its keys in the fields' order (the order ``interpret``'s
+    ``update`` then assignments give); each annotation record is copied as ``clone_info``
+    copies a plain record (a new ``NodeInfo`` with a copy of the fields).  The values that
+    are kept are the recipe's own objects (``c0``, ...: shared, as the interpreter shares
+    them), but ``None``, strings, integers and booleans, written as literals."""
+    lines = ["def build(params, derivatives, renames):"]
+    names: dict[str, Any] = {"new_node": gast.AST.__new__, "new_info": object.__new__,
+                             "clone_name": syntax.clone_name,
+                             "clone": syntax.clone, "clone_info": syntax.clone_info,
+                             "Name": gast.Name, "NodeInfo": anno.NodeInfo}
+    known: dict[int, str] = {}  # id of a shared object -> its name in the builder
+
+    def shared(value: Any, prefix: str = "c") -> str:
+        if value is None or value.__class__ in (str, int, bool):
+            return repr(value)
+        name = known.get(id(value))
+        if name is None:
+            name = known[id(value)] = f"{prefix}{len(known)}"
+            names[name] = value
+        return name
+
+    def node_class(cls: type) -> str:  # (by its own name, unless another has it)
+        if names.setdefault(cls.__name__, cls) is cls:
+            return cls.__name__
+        return shared(cls, "C")
+
+    stack: list[str] = []
+    for at, (what, obj, kept, fields, count) in enumerate(recipe.steps):
+        var = f"n{at}"
+        if what is _PARAM:
+            lines.append(f"    p = params[{obj!r}]")
+            lines.append(f"    {var} = clone_name(p) if p.__class__ is Name else clone(p)")
+        elif what is _VALUE:
+            lines.append(f"    {var} = {shared(obj)}")
+        else:
+            children = stack[len(stack) - count:]
+            del stack[len(stack) - count:]
+            done = {}
+            for key, how, value in fields:
+                if how is _CHILD:
+                    done[key] = children.pop(0)
+                elif how is _ITEMS:
+                    done[key] = "[" + ", ".join(children[:value]) + "]"
+                    del children[:value]
+                elif how is _INFO:
+                    if value.__class__ is anno.NodeInfo:
+                        info = f"i{at}"
+                        lines.append(f"    {info} = new_info(NodeInfo)")
+                        lines.append(f"    {info}.__dict__ = {shared(dict(value.__dict__), 'r')}"
+                                     ".copy()")
+                        done[key] = info
+                    else:
+                        done[key] = f"clone_info({shared(value, 'r')})"
+                elif how is DERIVED:
+                    done[key] = f"derivatives[{value!r}]"
+                else:  # RENAMED
+                    done[key] = f"renames[{value!r}]"
+            items = ", ".join(f"{key!r}: {done[key] if key in done else shared(value)}"
+                              for key, value in kept.items())
+            lines.append(f"    {var} = new_node({node_class(obj)})")
+            lines.append(f"    {var}.__dict__ = {{{items}}}")
+        stack.append(var)
+    lines.append(f"    return [{', '.join(stack)}]")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<recipe builder {id(recipe):x}>", "exec"), names)  # noqa: S102
+    return source, names["build"]
 
 
 # The names some values rebuilt from a recipe read, found without walking them: a value's id

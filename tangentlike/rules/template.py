@@ -346,6 +346,9 @@ class _Plans(NamedTuple):
     # the kept statements (by their ids), the constants bound to the parameters and the
     # globals' names -> the recipe of their instantiation (``recipe.py``)
     recipes: dict[tuple, Recipe | None]
+    # whether the template is a tangent -> the paths of the flat selection's questions and
+    # what each path keeps (``_known_choice``)
+    choices: dict[bool, list | _Choice]
 
 
 # The plans of each template (a rule's template is parsed once and never changed; it is kept
@@ -365,6 +368,7 @@ def _plans(template: gast.FunctionDef) -> _Plans:
         copies={id(node): _plan(node) for stmt in template.body for node in syntax.walk(stmt)},
         names={},
         recipes={},
+        choices={},
         flat=(None if any(isinstance(s, gast.If) for s in body)
               else [(s, _facts(s, template=True)) for s in body]))
     _PLANS[id(template)] = (template, plans)
@@ -455,39 +459,50 @@ def instantiate(
 
     plans = _plans(parsed.node)
     instance = _Instance(params, derivative, rule, where, plans.copies)
-    selection = _Selection(instance, spread, rule.kind == "tangent", result_name, namespace)
-    if plans.flat is not None and not spread:  # (the same as ``_selected``: no if to enter)
-        kept = [stmt for stmt, facts in plans.flat if selection.keeps(stmt, facts)]
-        key = tuple([id(s) for s in kept])
+    tangent = rule.kind == "tangent"
+    flat = plans.flat is not None and not spread
+    # A call whose parameters answer the selection's questions as an earlier call's did
+    # keeps what that call kept (``_Choice``), found with the same questions in their order
+    choice = _known_choice(plans, tangent, instance.derivative_of) if flat else None
+    if choice is None:
+        selection = _Selection(instance, spread, tangent, result_name, namespace)
+        if flat:  # (the same as ``_selected``: no if to enter)
+            kept = [stmt for stmt, facts in plans.flat if selection.keeps(stmt, facts)]
+            key = tuple([id(s) for s in kept])
+        else:
+            kept = _selected(plans.body, selection.select)  # the template's own, or copies
+            key = (tuple([id(s) for s in kept])
+                   if not spread and all(id(s) in selection.selected for s in kept) else None)
+        # The names in the kept statements: the same for every call that keeps the same
+        # statements of the template, with nothing spread out (then ``params`` holds the
+        # same parameters, ``parts_locals`` and ``zero`` nothing), so found once for them.
+        names = plans.names.get(key) if key is not None else None
+        if names is None:
+            names = _kept_names(kept, selection.selected,
+                                rule.locals | selection.parts_locals,
+                                params.keys() | set(selection.zero) | {"d"})
+            if key is not None:
+                plans.names[key] = names
+        zero, contributions = selection.zero, selection.contributions
+        if flat:
+            _note_choice(plans, tangent, instance.asked,
+                         _Choice(kept, key, names, contributions))
     else:
-        kept = _selected(plans.body, selection.select)  # the template's own statements, or copies
-        key = (tuple([id(s) for s in kept])
-               if not spread and all(id(s) in selection.selected for s in kept) else None)
-    # The names in the kept statements: the same for every call that keeps the same
-    # statements of the template, with nothing spread out (then ``params`` holds the same
-    # parameters, ``parts_locals`` and ``zero`` nothing), so found once for them.
-    names = plans.names.get(key) if key is not None else None
-    if names is None:
-        names = _kept_names(kept, selection.selected, rule.locals | selection.parts_locals,
-                            params.keys() | set(selection.zero) | {"d"})
-        if key is not None:
-            plans.names[key] = names
+        kept, key, names, contributions = choice
+        zero = []  # (``zero_name`` is asked only for a parameter spread out)
     local_order, read_order = names
 
     # Template-local names get fresh names; globals are reached through the namespace.
     local_names = {name: namer.fresh(name) for name in local_order}
     namer.temporaries.update(local_names.values())
-    global_names = {name: name for name in selection.zero}
+    global_names = {name: name for name in zero}
     for name in read_order:
         if name in rule.globals:
             global_names[name] = namespace.name_for(rule.globals[name], name)
         elif not hasattr(builtins, name):
             raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
                                 "is not defined", rule.location)
-    # the optimizer knows a called helper by what it is, not its name
-    instance.callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
     instance.renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
-    instance.contributions = selection.contributions
     # A call of the same shape as one instantiated before is that call's result with its
     # own names (``recipe.py``): rebuilt from its recipe, or the recipe made from this one.
     recipe_key = _recipe_key(key, params, global_names, instance.renames) \
@@ -501,6 +516,9 @@ def instantiate(
                 return rebuild(recipe, params, instance.asked, instance.renames, reads)
         elif recipe_key not in plans.recipes and len(plans.recipes) < _RECIPES:
             instance.origins = {}
+    # the optimizer knows a called helper by what it is, not its name
+    instance.callees = {name: namespace.injected[alias] for name, alias in global_names.items()}
+    instance.contributions = contributions
     out, constant_free = [], set()
     for stmt in kept:
         instance.constants = False
@@ -522,6 +540,49 @@ def instantiate(
     if instance.origins is not None:
         plans.recipes[recipe_key] = make_recipe(out, instance.origins, instance.asks)
     return out
+
+
+class _Choice(NamedTuple):
+    """What a call of a flat template (no ``if``, nothing spread out) keeps, found once for
+    the answers its parameters give to the selection's questions (``_known_choice``)."""
+
+    kept: list[gast.stmt]  # the template's statements kept
+    key: tuple[int, ...]  # their ids
+    names: tuple[list[str], list[str]]  # their local and other names (``_kept_names``)
+    contributions: set[int]  # the ids of those that are contributions (never changed)
+
+
+def _known_choice(plans: _Plans, tangent: bool,
+                  derivative_of: Callable[[str], str | None]) -> _Choice | None:
+    """What a call keeps, if an earlier call answered as this one does; None if not.
+
+    The flat selection (``_Selection.keeps`` over ``_Plans.flat``) is decided by whether
+    each parameter it asks about carries a derivative, and which parameter it asks next by
+    the answers so far: the questions of a call form a path in a tree (``_Plans.choices``:
+    ``[parameter, next if it carries one, next if it carries none]``, a ``_Choice`` at the
+    end).  Walking it asks the same parameters in the same order as the selection would
+    (the order of first asks names the derivative variables)."""
+    node = plans.choices.get(tangent)
+    while node.__class__ is list:
+        node = node[2 if derivative_of(node[0]) is None else 1]
+    return node
+
+
+def _note_choice(plans: _Plans, tangent: bool, asked: dict[str, str | None],
+                 choice: _Choice) -> None:
+    """Note ``choice`` at the end of the path of ``asked`` (the selection's first asks and
+    their answers, in order) in ``plans.choices``."""
+    holder: Any = plans.choices
+    at: Any = tangent
+    for param, answer in asked.items():
+        node = holder.get(at) if holder is plans.choices else holder[at]
+        if node is None:
+            node = [param, None, None]
+            holder[at] = node
+        elif node.__class__ is not list or node[0] != param:
+            return  # (not another path of the same questions: not noted)
+        holder, at = node, 2 if answer is None else 1
+    holder[at] = choice
 
 
 # The most recipes kept per template (each set of constants bound to its parameters has its
