@@ -398,10 +398,9 @@ def _normalized(parsed: ParsedFunction, namer: Namer, namespace: Namespace,
     """The user's function in A-normal form, each value written twice computed once, the
     names it binds (``syntax.stored_names``) and the names it reads and does not bind."""
     fn = normalize(parsed, namer, namespace=namespace)
-    walk = walked(fn)  # (one walk: the names, and what shared values reads)
-    names = walk.names
-    bindings = Counter(n.id for n in names if isinstance(n.ctx, (gast.Store, gast.Param)))
-    free = {n.id for n in names if n.ctx.__class__ is gast.Load} - set(bindings)
+    walk = walked(fn)  # (one walk: the names, by context, and what shared values reads)
+    bindings = Counter(walk.stores)
+    free = set(walk.loads) - set(bindings)
     local = set(bindings) | set(params)
     dropped = share_repeated_values(fn, namer.temporaries, lambda f: resolve(f, parsed, local),
                                     walk)

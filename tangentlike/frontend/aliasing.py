@@ -88,6 +88,8 @@ def check(fn: gast.FunctionDef, resolve: Callable[[gast.expr], Any],
     run-time check in the derivative instead.  ``bound``: the names ``fn`` binds, where the
     caller has them; ``free``: the names it reads and does not bind, where it has them."""
     analysis = Analysis(fn, resolve, summaries, varied, bound, free)
+    if analysis.changes_nothing():  # (arithmetic, calls of primitives: no change to follow,
+        return  # no write into a subscript, so none through an attribute either)
     analysis.run()
     _refuse_changes_outside(analysis, location)
     found = conflicts(analysis, varied)

@@ -128,6 +128,67 @@ class Analysis:
         state.points.update({name: frozenset({("global", name)}) for name in self.outside()})
         self.block(self.fn.body, state)
 
+    def changes_nothing(self) -> bool:
+        """Whether :meth:`run` would find no change, told without following the objects:
+        true only for a function of plain statements, each of which ``statement`` passes
+        without recording a :class:`Change`; false where unsure (then ``run`` decides).
+
+        The plain statements: an ``if`` of plain statements; an assignment to names (no
+        subscript, no attribute, not an augmented one: ``inplace`` unset) of a value other
+        than a call, or of a call that ``call_changes`` lets pass at its last test (a
+        primitive or pure function, writing into no argument, no ``copy=``, ``out=`` or
+        ``**`` keyword, no method of a name the function may point from: a receiver) and
+        that returns a new value (``value`` then asks for no summary); a return of
+        anything but a call; an expression statement of anything but a call (a comment).
+        Nothing else ``run`` does is lost: the free names and the callees are resolved
+        here in ``run``'s order (a resolution's guards are the same, in the same order; a
+        second resolution adds none).  No plain statement writes into a subscript either
+        (what ``aliasing._writes_into_attributes`` looks for)."""
+        local = self.bound_names() | set(self.params) | set(self.outside())
+        return self._plain(self.fn.body, local)
+
+    def _plain(self, body: list[gast.stmt], local: set[str]) -> bool:
+        """Whether every statement of ``body`` is plain (see :meth:`changes_nothing`), an
+        ``if``'s branches in the order ``statement`` follows them."""
+        name, call = gast.Name, gast.Call
+        for stmt in body:
+            cls = stmt.__class__
+            if cls is gast.Assign:
+                for target in stmt.targets:
+                    if target.__class__ is not name and not (
+                            target.__class__ in (gast.Tuple, gast.List)
+                            and all(e.__class__ is name for e in target.elts)):
+                        return False
+                if anno.info(stmt).inplace:
+                    return False
+                value = stmt.value
+                if value.__class__ is call and not self._passes(value, local):
+                    return False
+            elif cls is gast.Return or cls is gast.Expr:
+                if stmt.value.__class__ is call:
+                    return False
+            elif cls is gast.If:  # (``statement`` reads no test)
+                if not (self._plain(stmt.body, local) and self._plain(stmt.orelse, local)):
+                    return False
+            else:
+                return False
+        return True
+
+    def _passes(self, call: gast.Call, local: set[str]) -> bool:
+        """A call (an assignment's value) that ``value`` and ``call_changes`` pass without a
+        change or a summary (see :meth:`changes_nothing`)."""
+        root = call.func
+        while root.__class__ is gast.Attribute:
+            root = root.value
+        if root.__class__ is not gast.Name or root.id in local:
+            return False  # a receiver, a dynamic callee, a string's method, a subscript
+        if any(k.arg in ("copy", "out", None) for k in call.keywords):
+            return False
+        func = self.resolve(call.func)
+        return (_returns_new(func, call) and func is not restore_item
+                and not _is_ufunc_at(func) and not primitive(func).writes
+                and (registry.is_primitive(func) or registry.is_pure_function(func)))
+
     def outside(self) -> list[str]:
         """The free names (the user's globals, closure variables) that hold data the
         function could write into: arrays, lists, dicts (a random generator, a module or a

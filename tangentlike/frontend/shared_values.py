@@ -36,17 +36,23 @@ class Walked:
     written: list[gast.expr]  # what is written into: ``t`` of ``t[i] = v``, ``t.a = v``,
     # ``del t[i]``, and the target of ``t += v``
     calls: list[gast.Call]  # every call
+    # the ids of ``names`` read (a Load) and bound (a Store or a parameter), in walk order
+    loads: list[str]
+    stores: list[str]
 
 
 def walked(fn: gast.AST) -> Walked:
-    """One walk of ``fn`` for :class:`Walked` (``_normalized`` reads its names too).  The
+    """One walk of ``fn`` for :class:`Walked` (``_normalized`` reads its names by context).  The
     names are those ``syntax.walk_names`` gives, which does not enter a Name's annotation
     (a parameter's); what is written into and the calls are those of ``syntax.walk``, which
     does."""
     names: list[gast.Name] = []
     written: list[gast.expr] = []
     calls: list[gast.Call] = []
+    loads: list[str] = []
+    stores: list[str] = []
     annotations: list[gast.expr] = []
+    load_ctx, store_ctx, param_ctx = gast.Load, gast.Store, gast.Param
     fields_of = syntax.FIELDS_BY_CLASS
     todo: list[Any] = [fn]
     pop, push, extend = todo.pop, todo.append, todo.extend
@@ -55,6 +61,11 @@ def walked(fn: gast.AST) -> Walked:
         cls = node.__class__
         if cls is gast.Name:
             names.append(node)
+            ctx = node.ctx.__class__
+            if ctx is load_ctx:
+                loads.append(node.id)
+            elif ctx is store_ctx or ctx is param_ctx:
+                stores.append(node.id)
             if node.annotation is not None:
                 annotations.append(node.annotation)
             continue
@@ -77,7 +88,7 @@ def walked(fn: gast.AST) -> Walked:
     for annotation in map(walked, annotations):  # (its names are not the function's)
         written += annotation.written
         calls += annotation.calls
-    return Walked(names, written, calls)
+    return Walked(names, written, calls, loads, stores)
 
 
 def share_repeated_values(fn: gast.FunctionDef, temporaries: set[str],
