@@ -326,6 +326,7 @@ class _Row:
         slot = gast.BinOp(left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))
         self.store.value.keywords.append(gast.keyword(arg="out", value=gast.Subscript(
             value=syntax.load(self.source), slice=slot, ctx=gast.Load())))
+        anno.info(self.store).keep = True  # it writes the states: never dead code's to drop
         return [
             syntax.comment(f"The states {name} of the loop below, before each step, in one "
                            "array (the loop computes each into it)"),

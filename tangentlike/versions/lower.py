@@ -21,6 +21,7 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
+from tangentlike.optimizer.dead_code import eliminate_dead_code
 from tangentlike.optimizer.optimize import optimize
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
 from tangentlike.versions.contractions import Contractions, may_rewrite
@@ -149,11 +150,16 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     # hoist_products may write its states into an array (``out=``).
     # Both rewrite top-level loops only (none: nothing to slice); what the user's function
     # returns depends on the same statements after a first rewrite that changed nothing.
+    # What they leave unread (a row ``f = X[t]`` the forward loop bound for a product now
+    # read from ``X``, its ``f = None`` before the loop) goes with dead code's pass alone:
+    # the optimizer ran to its fixed point before them, so nothing else became dead.
     if any(isinstance(s, gast.For) for s in fn.body):
         exact = returned_primal_slice(fn)
-        if hoist_inputs(fn, bound, exact, resolve):
+        hoisted = hoist_inputs(fn, bound, exact, resolve)
+        if hoisted:
             exact = returned_primal_slice(fn)
-        hoist_products(fn, numpy_name(scope), exact, resolve, bound)
+        if hoist_products(fn, numpy_name(scope), exact, resolve, bound) | hoisted:
+            eliminate_dead_code(fn)
     fn.body = [_Methods(local, names).visit(s) for s in fn.body]
     accumulate_in_place(fn, resolve, numpy_name(scope))
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
