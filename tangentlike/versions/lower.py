@@ -23,6 +23,7 @@ from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.optimizer.dead_code import eliminate_dead_code
 from tangentlike.optimizer.optimize import optimize
+from tangentlike.optimizer.tuples import split_tuples
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
 from tangentlike.versions.contractions import Contractions, may_rewrite
 from tangentlike.versions.element_adjoints import keep_element_slots
@@ -162,6 +163,7 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
             eliminate_dead_code(fn)
     fn.body = [_Methods(local, names).visit(s) for s in fn.body]
     accumulate_in_place(fn, resolve, numpy_name(scope))
+    split_tuples(fn)  # (after the copies of joined adjoints, which read the tuples of cuts)
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
     if isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value, gast.Constant):
         fn.body[0].value.value = (f"{name} for {described}: the shapes worked out "
