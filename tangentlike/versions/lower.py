@@ -32,6 +32,7 @@ from tangentlike.versions.hoist import hoist_products
 from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.inputs import hoist_inputs
 from tangentlike.versions.items import split_items
+from tangentlike.versions.joins import fill_joins
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record, slots
@@ -51,10 +52,13 @@ from tangentlike.versions.wheres import (
 
 
 def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[int, set],
-                 scope: dict, temporaries: set[str]) -> tuple[gast.FunctionDef | None, str]:
+                 scope: dict, temporaries: set[str], *, copy_joins: bool = True
+                 ) -> tuple[gast.FunctionDef | None, str]:
     """The version of ``tree`` for the signature of ``args`` and ``kwargs``, from what the
     instrumented run ``seen``, or None and why there is none.  It changes nothing shared
-    (``scope`` is the version's own copy), so threads may write at once."""
+    (``scope`` is the version's own copy), so threads may write at once.  ``copy_joins``:
+    whether a join of an array's own pieces is written as its copy (``joins.py``; not for
+    numba, whose fusion writes into the join itself)."""
     temporaries = set(temporaries)  # the optimizer adds the names it makes
     names = Resolver(scope)  # every look-up of a dotted name goes through it
     name = tree.name
@@ -164,6 +168,8 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     fn.body = [_Methods(local, names).visit(s) for s in fn.body]
     accumulate_in_place(fn, resolve, numpy_name(scope))
     split_tuples(fn)  # (after the copies of joined adjoints, which read the tuples of cuts)
+    if copy_joins:
+        fill_joins(fn, resolve, bound)
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
     if isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value, gast.Constant):
         fn.body[0].value.value = (f"{name} for {described}: the shapes worked out "
