@@ -76,6 +76,7 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
         if any(stmt is loop for loop in loops):
             rows = _input_rows(fn, stmt, arrays or {}, resolve, bound)
             hoisted = _Loop(stmt, numpy, names, bound, resolve, rows)
+            hoisted.fn = fn
             rewritten = hoisted.rewrite()
             if rewritten is not None:
                 heading = [out.pop()] if out and syntax.is_comment(out[-1]) else []
@@ -117,6 +118,10 @@ class _Loop:
         self.states: list[_Row] = []  # the forward loop's states this loop reads
         self.read: set[str] = set()  # the factors read from an array instead
         self.mentions: Counter[str] | None = None  # how often the loop body names each name
+        self.fn: gast.FunctionDef | None = None  # (set by hoist_products)
+        self.sums: list[_Sum] = []
+        self.outside: Counter[str] | None = None  # names named outside the loop body
+        self.parents: dict[int, gast.AST] = {}  # of the loop body's nodes
 
     def rewrite(self) -> list[gast.stmt] | None:
         loop = self.loop
@@ -126,6 +131,7 @@ class _Loop:
         sums = [s for s in map(self._sum, loop.body) if s is not None]
         if not sums:
             return None
+        self.sums = sums
         rows = max(s.shapes[0][0] for s in sums)
         chunk = max(1, ROWS // rows)
         counter = fresh_name(self.names, "steps")
@@ -152,8 +158,9 @@ class _Loop:
                 continue
             read = [f"{_text(f)} is row {self.loop.target.id} of {sources[id(f)]}, read "
                     "from it" for f in found.factors if id(f) in sources]
-            body.append(syntax.comment(f"Keep the factors of: {texts[id(stmt)]}" + "".join(
-                f" ({note})" for note in read)))
+            heading = syntax.comment(f"Keep the factors of: {texts[id(stmt)]}" + "".join(
+                f" ({note})" for note in read))
+            body.append(heading)
             for factor, shape, dtype in zip(found.factors, found.shapes, found.dtypes):
                 if id(factor) in sources:
                     self.sources.add(sources[id(factor)])
@@ -170,10 +177,17 @@ class _Loop:
                 buffers[key] = (position, name, factor)
                 found.buffers.append(name)
                 before.append(syntax.assign(name, self._empty((chunk, *shape), dtype)))
-                body.append(gast.Assign(
-                    targets=[gast.Subscript(value=syntax.load(name),
-                                            slice=syntax.clone(slot), ctx=gast.Store())],
-                    value=factor, type_comment=None))
+                into = gast.Subscript(value=syntax.load(name), slice=syntax.clone(slot),
+                                      ctx=gast.Load())
+                binding = self._computed_into(factor, shape, dtype, position)
+                if binding is not None:  # the step's factor computed into its slot
+                    _compute_into(binding, into, self.numpy)
+                    text = heading.value.value  # (a syntax.Comment: a str the emitter knows)
+                    heading.value.value = type(text)(
+                        f"{text} ({factor.id} is computed into {name})")
+                    continue
+                into.ctx = gast.Store()
+                body.append(gast.Assign(targets=[into], value=factor, type_comment=None))
         body.append(syntax.assign(counter, gast.BinOp(
             left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))))
         flush = [self._product(s, None, counter, chunk, bool(sources)) for s in sums]
@@ -185,6 +199,49 @@ class _Loop:
         after = [syntax.comment("The steps left of the sums hoisted out of the loop above")]
         after += [self._product(s, counter, counter, chunk, bool(sources)) for s in sums]
         return [*before, loop, *after]
+
+    def _computed_into(self, factor: gast.expr, shape: tuple, dtype: np.dtype,
+                       position: int) -> gast.Assign | None:
+        """The statement ``f = a op b`` of the loop body before ``position`` (the sum's)
+        that computes the factor ``f`` (elementwise arithmetic, recorded with the factor's
+        shape and dtype), where it can compute ``f`` into the factor's buffer slot itself
+        (``np.multiply(a, b, out=slot)``: the same values) instead of a copy after it; else
+        None.  Only where that is ``f``'s one binding, and every other read of ``f`` is in
+        the loop body after it, an operand of arithmetic (which makes a new array): nothing
+        can keep the slot or write into it, and ``f`` is bound again (by the same
+        statement, into the next slot) before the slot is written again, ``chunk`` steps
+        later."""
+        if not isinstance(factor, gast.Name):
+            return None
+        f = factor.id
+        bindings = [i for i, s in enumerate(self.loop.body) if f in syntax.stored_names(s)]
+        if len(bindings) != 1 or bindings[0] >= position:
+            return None
+        stmt = self.loop.body[bindings[0]]
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
+                and type(stmt.value.op) in _UFUNCS
+                and recorded(stmt.value) == (np.ndarray, tuple(shape), dtype)):
+            return None
+        if self.outside is None:
+            inside = {id(n) for s in self.loop.body for n in syntax.walk_names(s)}
+            self.outside = Counter(n.id for n in syntax.walk_names(self.fn)
+                                   if id(n) not in inside)
+            self.parents = {}
+            for s in self.loop.body:
+                self.parents.update(syntax.parents(s))
+        if self.outside[f]:
+            return None  # read or bound outside the loop
+        summed = next(s.stmt for s in self.sums if s.stmt is self.loop.body[position])
+        for at, other in enumerate(self.loop.body):
+            if other is summed or other is stmt:
+                continue
+            for node in syntax.walk_names(other):
+                if node.id == f and (at < bindings[0] or not isinstance(
+                        self.parents.get(id(node)), (gast.BinOp, gast.UnaryOp))):
+                    return None
+        return stmt
 
     def _row_source(self, factor: gast.expr, shape: tuple, dtype: np.dtype,
                     position: int) -> str | None:
@@ -399,6 +456,24 @@ def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
                 rows[name] = [_Row(None, stores[0] + 1, len(loop.body), seen[1], seen[2],
                                    forward, stmt)]
     return rows
+
+
+_UFUNCS = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply",
+           gast.Div: "true_divide", gast.USub: "negative"}  # what ``a op b``, ``-a`` call
+
+
+def _compute_into(stmt: gast.Assign, into: gast.Subscript, numpy: str) -> None:
+    """``f = a op b`` as ``f = np.<ufunc>(a, b, out=into)`` (``f = -a``: ``np.negative(a,
+    out=into)``): the same values, in ``into`` (marked kept: it writes into the buffer,
+    never dead code's to drop)."""
+    value = stmt.value
+    operands = [value.operand] if isinstance(value, gast.UnaryOp) else [value.left, value.right]
+    call = syntax.call(gast.Attribute(value=syntax.load(numpy), attr=_UFUNCS[type(value.op)],
+                                      ctx=gast.Load()), operands,
+                       [gast.keyword(arg="out", value=into)])
+    _copy_seen(value, call)
+    stmt.value = call
+    anno.info(stmt).keep = True
 
 
 def _empty(numpy: str, size: gast.expr, dtype: np.dtype) -> gast.Call:
