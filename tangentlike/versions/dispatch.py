@@ -105,10 +105,9 @@ class Versions:
         self.check = check
         self.numbers = numbers
         self.general = Version(None, "general", source, path, generic)
-        # A join of an array's own pieces written as its copy (versions/joins.py); False
-        # where numba compiles the versions: its fusion writes a join's new piece into the
-        # joined array itself (numba_fusion.py), which it finds by the np.concatenate.
-        self.copy_joins = True
+        # Whether numba compiles the versions (compiled.py sets it): a join is then left to
+        # its fusion, and no ufunc gets ``out=`` (see lower_shapes).
+        self.for_numba = False
         # The version table.  ``versions`` and the dispatchers' flat keys are read without a
         # lock, by every call; a version is stored there only once it is complete and
         # checked.  Everything else is written under ``_lock``, which is never held while the
@@ -239,7 +238,7 @@ class Versions:
                 with collection.paused():
                     scope = self.scope.copy()
                     written = lower_shapes(self.tree, args, kwargs, seen, scope,
-                                           self.temporaries, copy_joins=self.copy_joins)
+                                           self.temporaries, for_numba=self.for_numba)
                     with self._lock:
                         self._publish(key, *written, scope)
             except Exception as error:  # noqa: BLE001
@@ -265,7 +264,7 @@ class Versions:
                     return None
                 scope = self.scope.copy()
                 written = lower_shapes(self.tree, args, kwargs, seen, scope,
-                                       self.temporaries, copy_joins=self.copy_joins)
+                                       self.temporaries, for_numba=self.for_numba)
                 with self._lock:
                     self._publish(key, *written, scope)
         except Exception as error:  # noqa: BLE001  (a failed rewrite must not fail the call)

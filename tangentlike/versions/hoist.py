@@ -59,11 +59,13 @@ MAX_STEP_ROWS = 64  # a step's inner dimension up to which its product is worth 
 
 def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
                    resolve: Callable[[gast.expr], Any],
-                   arrays: dict[str, Any] | None = None) -> bool:
+                   arrays: dict[str, Any] | None = None, *, into_slots: bool = True) -> bool:
     """Rewrite the sums of per-step products in ``fn``'s top-level loops (see the module);
     ``exact``: the statements a returned primal value depends on; ``resolve``: what a
     function expression names; ``arrays``: the parameters' values of the version's call
-    (a factor that is a parameter's row is read from it).  True if any changed."""
+    (a factor that is a parameter's row is read from it); ``into_slots``: whether a factor
+    computed by arithmetic may be computed into its buffer (``out=``: not for numba).  True
+    if any changed."""
     loops = [s for s in fn.body if isinstance(s, gast.For) and id(s) not in exact
              and any(map(_summed, s.body))]
     if not loops:
@@ -76,7 +78,7 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
         if any(stmt is loop for loop in loops):
             rows = _input_rows(fn, stmt, arrays or {}, resolve, bound)
             hoisted = _Loop(stmt, numpy, names, bound, resolve, rows)
-            hoisted.fn = fn
+            hoisted.fn, hoisted.into_slots = fn, into_slots
             rewritten = hoisted.rewrite()
             if rewritten is not None:
                 heading = [out.pop()] if out and syntax.is_comment(out[-1]) else []
@@ -119,6 +121,7 @@ class _Loop:
         self.read: set[str] = set()  # the factors read from an array instead
         self.mentions: Counter[str] | None = None  # how often the loop body names each name
         self.fn: gast.FunctionDef | None = None  # (set by hoist_products)
+        self.into_slots = True  # a factor may be computed into its buffer slot
         self.sums: list[_Sum] = []
         self.outside: Counter[str] | None = None  # names named outside the loop body
         self.parents: dict[int, gast.AST] = {}  # of the loop body's nodes
@@ -179,9 +182,11 @@ class _Loop:
                 before.append(syntax.assign(name, self._empty((chunk, *shape), dtype)))
                 into = gast.Subscript(value=syntax.load(name), slice=syntax.clone(slot),
                                       ctx=gast.Load())
-                binding = self._computed_into(factor, shape, dtype, position)
+                binding = self._computed_into(factor, shape, dtype, position) \
+                    if self.into_slots else None
                 if binding is not None:  # the step's factor computed into its slot
-                    _compute_into(binding, into, self.numpy)
+                    at = next(i for i, s in enumerate(body) if s is binding) + 1
+                    body[at:at] = _compute_into(binding, into, self.numpy)
                     text = heading.value.value  # (a syntax.Comment: a str the emitter knows)
                     heading.value.value = type(text)(
                         f"{text} ({factor.id} is computed into {name})")
@@ -462,18 +467,53 @@ _UFUNCS = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply",
            gast.Div: "true_divide", gast.USub: "negative"}  # what ``a op b``, ``-a`` call
 
 
-def _compute_into(stmt: gast.Assign, into: gast.Subscript, numpy: str) -> None:
+def _compute_into(stmt: gast.Assign, into: gast.Subscript, numpy: str) -> list[gast.stmt]:
     """``f = a op b`` as ``f = np.<ufunc>(a, b, out=into)`` (``f = -a``: ``np.negative(a,
     out=into)``): the same values, in ``into`` (marked kept: it writes into the buffer,
-    never dead code's to drop)."""
+    never dead code's to drop).  Where one operand is itself arithmetic recorded with the
+    same shape and dtype and the others are names or numbers (not ``f``), that operand is
+    computed into ``into`` first and the operation applied to it there: ``f = bh * (1.0 - h
+    * h)`` is ``f = np.multiply(h, h, out=into)``, then the statements returned,
+    ``np.subtract(1.0, f, out=f)`` and ``np.multiply(bh, f, out=f)``: each element is the
+    same operation on the same values (a ufunc may write over an input it reads, element by
+    element), with no array made for the inner results."""
+    f = stmt.targets[0].id
+    shape = recorded(stmt.value)
+    levels: list[tuple[gast.expr, list[gast.expr], int | None]] = []
     value = stmt.value
-    operands = [value.operand] if isinstance(value, gast.UnaryOp) else [value.left, value.right]
-    call = syntax.call(gast.Attribute(value=syntax.load(numpy), attr=_UFUNCS[type(value.op)],
-                                      ctx=gast.Load()), operands,
-                       [gast.keyword(arg="out", value=into)])
-    _copy_seen(value, call)
-    stmt.value = call
+    while True:
+        operands = [value.operand] if isinstance(value, gast.UnaryOp) else [
+            value.left, value.right]
+        inner = [k for k, o in enumerate(operands) if isinstance(o, (gast.BinOp, gast.UnaryOp))
+                 and type(o.op) in _UFUNCS and recorded(o) == shape]
+        plain = all(k in inner or _plain(o, f) for k, o in enumerate(operands))
+        at = inner[0] if len(inner) == 1 and plain else None
+        levels.append((value, operands, at))
+        if at is None:
+            break
+        value = operands[at]
+
+    def ufunc(value: gast.expr, operands: list[gast.expr], out: gast.expr) -> gast.Call:
+        call = syntax.call(gast.Attribute(value=syntax.load(numpy), attr=_UFUNCS[type(
+            value.op)], ctx=gast.Load()), operands, [gast.keyword(arg="out", value=out)])
+        _copy_seen(value, call)
+        return call
+
+    innermost, operands, _ = levels.pop()
+    stmt.value = ufunc(innermost, operands, into)
     anno.info(stmt).keep = True
+    after: list[gast.stmt] = []
+    for value, operands, at in reversed(levels):
+        operands = [syntax.load(f) if k == at else o for k, o in enumerate(operands)]
+        after.append(gast.Expr(value=ufunc(value, operands, syntax.load(f))))
+    return after
+
+
+def _plain(node: gast.expr, name: str) -> bool:
+    """A name other than ``name``, a number, or a name's transpose: evaluated later, the same
+    value, and nothing else happens."""
+    inner = node.value if isinstance(node, gast.Attribute) and node.attr == "T" else node
+    return (isinstance(inner, gast.Name) and inner.id != name) or syntax.is_number(node)
 
 
 def _empty(numpy: str, size: gast.expr, dtype: np.dtype) -> gast.Call:

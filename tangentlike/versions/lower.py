@@ -52,13 +52,14 @@ from tangentlike.versions.wheres import (
 
 
 def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[int, set],
-                 scope: dict, temporaries: set[str], *, copy_joins: bool = True
+                 scope: dict, temporaries: set[str], *, for_numba: bool = False
                  ) -> tuple[gast.FunctionDef | None, str]:
     """The version of ``tree`` for the signature of ``args`` and ``kwargs``, from what the
     instrumented run ``seen``, or None and why there is none.  It changes nothing shared
-    (``scope`` is the version's own copy), so threads may write at once.  ``copy_joins``:
-    whether a join of an array's own pieces is written as its copy (``joins.py``; not for
-    numba, whose fusion writes into the join itself)."""
+    (``scope`` is the version's own copy), so threads may write at once.  ``for_numba``:
+    the version is for numba, which fuses a join itself (numba_fusion.py finds it by its
+    ``np.concatenate``: ``joins.py`` leaves it) and takes no ``out=`` keyword (hoist.py
+    computes no factor into its buffer)."""
     temporaries = set(temporaries)  # the optimizer adds the names it makes
     names = Resolver(scope)  # every look-up of a dotted name goes through it
     name = tree.name
@@ -163,12 +164,13 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
         hoisted = hoist_inputs(fn, bound, exact, resolve)
         if hoisted:
             exact = returned_primal_slice(fn)
-        if hoist_products(fn, numpy_name(scope), exact, resolve, bound) | hoisted:
+        if hoist_products(fn, numpy_name(scope), exact, resolve, bound,
+                          into_slots=not for_numba) | hoisted:
             eliminate_dead_code(fn)
     fn.body = [_Methods(local, names).visit(s) for s in fn.body]
     accumulate_in_place(fn, resolve, numpy_name(scope))
     split_tuples(fn)  # (after the copies of joined adjoints, which read the tuples of cuts)
-    if copy_joins:
+    if not for_numba:
         fill_joins(fn, resolve, bound)
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
     if isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value, gast.Constant):

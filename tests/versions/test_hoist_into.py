@@ -27,11 +27,13 @@ F64 = np.dtype("float64")
 SEEN = {"a": (3, 4), "x": (2, 3), "g": (2, 4), "g0": (2, 4), "acc": (3, 4)}
 
 
-def _rewritten(source: str) -> str:
+def _rewritten(source: str, also: tuple[str, ...] = ()) -> str:
     """``source``'s function after hoist_products, every name of SEEN and every value
-    assigned to one recorded with its shape."""
+    assigned to one recorded with its shape, and the expressions ``also`` with g's."""
     fn = gast.parse(textwrap.dedent(source)).body[0]
     for node in gast.walk(fn):
+        if isinstance(node, gast.expr) and emit.to_source(node).strip() in also:
+            anno.info(node).seen = frozenset([(np.ndarray, SEEN["g"], F64)])
         if isinstance(node, gast.Name) and node.id in SEEN:
             anno.info(node).seen = frozenset([(np.ndarray, SEEN[node.id], F64)])
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name) \
@@ -74,6 +76,29 @@ def test_a_factor_computed_by_arithmetic_goes_into_its_slot() -> None:
     _same(COMPUTED, after)
 
 
+NESTED = COMPUTED.replace("g = g0 * 0.9 + g0", "g = g0 - (1.0 - g0 * g0) * g0").replace(
+    "g0 = -g * 0.5 + x @ a", "g0 = g * 0.01 + 0.1 * x @ a")  # (no overflow)
+INNER = ("(1.0 - g0 * g0) * g0", "1.0 - g0 * g0", "g0 * g0")
+
+
+def test_arithmetic_inside_goes_into_the_slot_first() -> None:
+    after = _rewritten(NESTED, also=INNER)
+    assert "g = np.multiply(g0, g0, out=g_steps[steps])\n" in after, after
+    assert "np.subtract(1.0, g, out=g)\n        np.multiply(g, g0, out=g)\n" \
+        "        np.subtract(g0, g, out=g)\n" in after, after
+    _same(NESTED, after)
+    # the inner difference recorded with another shape (a broadcast): computed as it was
+    after = _rewritten(NESTED, also=INNER[:1])
+    assert "g = np.multiply(1.0 - g0 * g0, g0, out=g_steps[steps])\n" \
+        "        np.subtract(g0, g, out=g)\n" in after, after
+    _same(NESTED, after)
+    # an operand that is not a name or a number (x @ a): the rest computed as it was
+    source = NESTED.replace("g = g0 - (", "g = x @ a - (")
+    after = _rewritten(source, also=INNER)
+    assert "g = np.subtract(x @ a, (1.0 - g0 * g0) * g0, out=g_steps[steps])\n" in after
+    _same(source, after)
+
+
 @pytest.mark.parametrize("change", [
     ("    return acc, g0", "    return acc, g"),  # read after the loop
     ("        g0 = -g * 0.5 + x @ a", "        g0 = np.sin(g)"),  # read by a call
@@ -96,3 +121,23 @@ def test_the_rnn_computes_its_adjoint_into_the_buffer(f: object) -> None:
     source = checked_version_source(f, args, (0, 1, 2))
     assert "out=bt" in source and "_steps[7 - steps])" in source, source
     assert not re.search(r"bt\w*_steps\[7 - steps\] = ", source), source  # (h's: a pop)
+
+
+@pytest.mark.slow
+def test_numba_versions_compute_no_factor_into_a_slot() -> None:
+    """numba takes no ``out=`` keyword: its versions keep the copy into the buffer (and
+    compile, as before)."""
+    pytest.importorskip("numba")
+    import tangentlike
+
+    r = np.random.default_rng(3)
+    args = (0.5 * r.normal(size=(3, 4)), 0.4 * r.normal(size=(4, 4)), 0.1 * r.normal(size=4),
+            r.normal(size=(13, 16, 3)))
+    dn = tangentlike.grad(hrf.rnn_sigmoid, wrt=(0, 1, 2), backend="numba")
+    got = dn(*args)
+    got = dn(*args)
+    want = tangentlike.grad(hrf.rnn_sigmoid, wrt=(0, 1, 2))(*args)
+    for g, e in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, e, rtol=1e-12)
+    source = dn.source_for(*args)
+    assert "out=" not in source and "bt12_steps[7 - steps] = bt12" in source, source
