@@ -38,6 +38,13 @@ forward loop, a NumPy ufunc, its only binding there, restored by ``h = stack.pop
 backward loop before the sum): the forward loop computes each step's state into one array of
 the states (``out=states[t + 1]``, the same values; ``states[0]`` the value before the loop),
 and a chunk's factor is its slice ``states[t:t + chunk]``: no copy per step.
+
+Where nothing can keep a buffer's slot or write into it, a step's factor computed by
+arithmetic is computed into its slot (``np.multiply(a, b, out=slot)``), and so is the
+arithmetic inside it and inside a state's ufunc (``np.matmul(h, W, out=states[t + 1]);
+np.add(a, h, out=h); np.tanh(h, out=h)``): the same elementwise operations (and the same
+matrix product) on the same values, with no array made for the steps between.  Not for
+numba, which takes no ``out=`` keyword.
 """
 from __future__ import annotations
 
@@ -86,7 +93,7 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
                 out += rewritten[:loop_at] + heading + rewritten[loop_at:]
                 for row in hoisted.states:
                     at = next(i for i, s in enumerate(out) if s is row.forward)
-                    out[at:at] = row.keep_states(numpy)
+                    out[at:at] = row.keep_states(numpy, into_slots)
                 reads = Counter(n.id for s in out for n in syntax.walk_names(s)
                                 if isinstance(n.ctx, gast.Load))  # a drop changes only its name's
                 for name in hoisted.read:
@@ -376,10 +383,14 @@ class _Row:
         self.source, self.first, self.last = source, first, last
         self.shape, self.dtype, self.forward, self.store = shape, dtype, forward, store
 
-    def keep_states(self, numpy: str) -> list[gast.stmt]:
+    def keep_states(self, numpy: str, into: bool = True) -> list[gast.stmt]:
         """The statements before the forward loop that make the array of its states (the
         first: the name's value before the loop), and ``store`` writing each step's into
-        it (``out=``: the same values, no copy)."""
+        it (``out=``: the same values, no copy).  With ``into`` (not for numba), where the
+        ufunc's one argument is arithmetic recorded with the state's shape and dtype, that
+        is computed into the state's row first (:func:`_compute_into`, products too) and
+        the ufunc applied there: ``h = np.tanh(a + h @ W, out=states[t + 1])`` is ``h =
+        np.matmul(h, W, out=states[t + 1]); np.add(a, h, out=h); np.tanh(h, out=h)``."""
         name, counter = self.store.targets[0].id, self.forward.target.id
         stop = self.forward.iter.args[0]
         steps = syntax.call("max", [syntax.clone(stop), syntax.const(0)])
@@ -389,6 +400,17 @@ class _Row:
         self.store.value.keywords.append(gast.keyword(arg="out", value=gast.Subscript(
             value=syntax.load(self.source), slice=slot, ctx=gast.Load())))
         anno.info(self.store).keep = True  # it writes the states: never dead code's to drop
+        call = self.store.value
+        inner = call.args[0] if len(call.args) == 1 else None
+        if into and isinstance(inner, (gast.BinOp, gast.UnaryOp)) \
+                and type(inner.op) in _PRODUCTS and recorded(inner) == recorded(call):
+            out = call.keywords[-1].value
+            self.store.value = inner
+            after = _compute_into(self.store, out, numpy, products=True)
+            call.args = [syntax.load(name)]
+            call.keywords[-1].value = syntax.load(name)
+            at = next(i for i, s in enumerate(self.forward.body) if s is self.store)
+            self.forward.body[at + 1:at + 1] = [*after, gast.Expr(value=call)]
         return [
             syntax.comment(f"The states {name} of the loop below, before each step, in one "
                            "array (the loop computes each into it)"),
@@ -465,9 +487,11 @@ def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
 
 _UFUNCS = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply",
            gast.Div: "true_divide", gast.USub: "negative"}  # what ``a op b``, ``-a`` call
+_PRODUCTS = _UFUNCS | {gast.MatMult: "matmul"}  # and ``a @ b``
 
 
-def _compute_into(stmt: gast.Assign, into: gast.Subscript, numpy: str) -> list[gast.stmt]:
+def _compute_into(stmt: gast.Assign, into: gast.Subscript, numpy: str,
+                  products: bool = False) -> list[gast.stmt]:
     """``f = a op b`` as ``f = np.<ufunc>(a, b, out=into)`` (``f = -a``: ``np.negative(a,
     out=into)``): the same values, in ``into`` (marked kept: it writes into the buffer,
     never dead code's to drop).  Where one operand is itself arithmetic recorded with the
@@ -476,16 +500,18 @@ def _compute_into(stmt: gast.Assign, into: gast.Subscript, numpy: str) -> list[g
     * h)`` is ``f = np.multiply(h, h, out=into)``, then the statements returned,
     ``np.subtract(1.0, f, out=f)`` and ``np.multiply(bh, f, out=f)``: each element is the
     same operation on the same values (a ufunc may write over an input it reads, element by
-    element), with no array made for the inner results."""
+    element), with no array made for the inner results.  With ``products``, a matrix
+    product too (``np.matmul(a, b, out=into)``: the same BLAS call as ``a @ b``)."""
     f = stmt.targets[0].id
     shape = recorded(stmt.value)
+    ufuncs = _PRODUCTS if products else _UFUNCS
     levels: list[tuple[gast.expr, list[gast.expr], int | None]] = []
     value = stmt.value
     while True:
         operands = [value.operand] if isinstance(value, gast.UnaryOp) else [
             value.left, value.right]
         inner = [k for k, o in enumerate(operands) if isinstance(o, (gast.BinOp, gast.UnaryOp))
-                 and type(o.op) in _UFUNCS and recorded(o) == shape]
+                 and type(o.op) in ufuncs and recorded(o) == shape]
         plain = all(k in inner or _plain(o, f) for k, o in enumerate(operands))
         at = inner[0] if len(inner) == 1 and plain else None
         levels.append((value, operands, at))
@@ -494,7 +520,7 @@ def _compute_into(stmt: gast.Assign, into: gast.Subscript, numpy: str) -> list[g
         value = operands[at]
 
     def ufunc(value: gast.expr, operands: list[gast.expr], out: gast.expr) -> gast.Call:
-        call = syntax.call(gast.Attribute(value=syntax.load(numpy), attr=_UFUNCS[type(
+        call = syntax.call(gast.Attribute(value=syntax.load(numpy), attr=ufuncs[type(
             value.op)], ctx=gast.Load()), operands, [gast.keyword(arg="out", value=out)])
         _copy_seen(value, call)
         return call
@@ -510,9 +536,15 @@ def _compute_into(stmt: gast.Assign, into: gast.Subscript, numpy: str) -> list[g
 
 
 def _plain(node: gast.expr, name: str) -> bool:
-    """A name other than ``name``, a number, or a name's transpose: evaluated later, the same
+    """A name other than ``name``, a number, a name's transpose, or an item or slice of a
+    name indexed by names (not ``name``), numbers and arithmetic: evaluated later, the same
     value, and nothing else happens."""
     inner = node.value if isinstance(node, gast.Attribute) and node.attr == "T" else node
+    if isinstance(inner, gast.Subscript) and isinstance(inner.value, gast.Name):
+        return inner.value.id != name and all(
+            isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice,
+                           gast.operator, gast.unaryop, gast.expr_context))
+            and not (isinstance(n, gast.Name) and n.id == name) for n in gast.walk(inner.slice))
     return (isinstance(inner, gast.Name) and inner.id != name) or syntax.is_number(node)
 
 

@@ -2,7 +2,8 @@
 ``_Loop._computed_into``; issue 18's fourteenth round): ``g = a * b`` then ``g_steps[k] =
 g`` is ``g = np.multiply(a, b, out=g_steps[k])``, only where nothing can keep the slot or
 write into it (``g`` bound once, read after its binding only as an operand of arithmetic,
-nowhere outside the loop).
+nowhere outside the loop); the arithmetic inside it, and inside the forward loop's state
+``np.tanh(..., out=h_states[t + 1])``, computed there first.
 
 Each rewrite is run before and after on the same arrays (relative 1e-12: the hoisted sums
 add their terms in another order), and end to end the RNN's version equals the generic
@@ -19,6 +20,7 @@ import numpy as np
 import pytest
 from support import checked_version_source
 
+import tangentlike
 from tangentlike.backend import emit
 from tangentlike.core import anno, syntax
 from tangentlike.versions import hoist
@@ -123,13 +125,25 @@ def test_the_rnn_computes_its_adjoint_into_the_buffer(f: object) -> None:
     assert not re.search(r"bt\w*_steps\[7 - steps\] = ", source), source  # (h's: a pop)
 
 
+def test_the_rnn_computes_its_state_into_its_row() -> None:
+    """The forward loop's ``h = np.tanh(x @ Wx + h @ Wh + b, out=h_states[t + 1])``: the
+    argument computed into the row first, the product too (``keep_states``)."""
+    r = np.random.default_rng(4)
+    args = (0.5 * r.normal(size=(3, 4)), 0.4 * r.normal(size=(4, 4)), 0.1 * r.normal(size=4),
+            r.normal(size=(13, 16, 3)))
+    source = checked_version_source(hrf.rnn_row_named, args, (0, 1, 2))
+    forward = source.split("init_grad")[1]
+    assert "h = np.matmul(h, Wh, out=h_states[t + 1])\n" in forward, source
+    assert "np.tanh(h, out=h)\n" in forward and "np.add(" in forward, source
+    value, _ = tangentlike.value_and_grad(hrf.rnn_row_named, wrt=(0, 1, 2))(*args)
+    assert value == hrf.rnn_row_named(*args)  # the states exactly as f computes them
+
+
 @pytest.mark.slow
 def test_numba_versions_compute_no_factor_into_a_slot() -> None:
     """numba takes no ``out=`` keyword: its versions keep the copy into the buffer (and
     compile, as before)."""
     pytest.importorskip("numba")
-    import tangentlike
-
     r = np.random.default_rng(3)
     args = (0.5 * r.normal(size=(3, 4)), 0.4 * r.normal(size=(4, 4)), 0.1 * r.normal(size=4),
             r.normal(size=(13, 16, 3)))
