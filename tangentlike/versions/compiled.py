@@ -95,6 +95,7 @@ class Compiled:
 
     def __init__(self, versions: Versions, user: Callable | None):
         self.versions = versions
+        versions.for_numba = True  # (the versions it writes are for numba)
         self.stack = stack_name(versions.tree)  # the name of its stack of saved values
         self.user = user  # the differentiated function, for the messages
         self.entries: dict[Hashable, Entry] = {}

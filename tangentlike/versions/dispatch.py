@@ -105,6 +105,9 @@ class Versions:
         self.check = check
         self.numbers = numbers
         self.general = Version(None, "general", source, path, generic)
+        # Whether numba compiles the versions (compiled.py sets it): a join is then left to
+        # its fusion, and no ufunc gets ``out=`` (see lower_shapes).
+        self.for_numba = False
         # The version table.  ``versions`` and the dispatchers' flat keys are read without a
         # lock, by every call; a version is stored there only once it is complete and
         # checked.  Everything else is written under ``_lock``, which is never held while the
@@ -235,7 +238,7 @@ class Versions:
                 with collection.paused():
                     scope = self.scope.copy()
                     written = lower_shapes(self.tree, args, kwargs, seen, scope,
-                                           self.temporaries)
+                                           self.temporaries, for_numba=self.for_numba)
                     with self._lock:
                         self._publish(key, *written, scope)
             except Exception as error:  # noqa: BLE001
@@ -261,7 +264,7 @@ class Versions:
                     return None
                 scope = self.scope.copy()
                 written = lower_shapes(self.tree, args, kwargs, seen, scope,
-                                       self.temporaries)
+                                       self.temporaries, for_numba=self.for_numba)
                 with self._lock:
                     self._publish(key, *written, scope)
         except Exception as error:  # noqa: BLE001  (a failed rewrite must not fail the call)

@@ -38,6 +38,13 @@ forward loop, a NumPy ufunc, its only binding there, restored by ``h = stack.pop
 backward loop before the sum): the forward loop computes each step's state into one array of
 the states (``out=states[t + 1]``, the same values; ``states[0]`` the value before the loop),
 and a chunk's factor is its slice ``states[t:t + chunk]``: no copy per step.
+
+Where nothing can keep a buffer's slot or write into it, a step's factor computed by
+arithmetic is computed into its slot (``np.multiply(a, b, out=slot)``), and so is the
+arithmetic inside it and inside a state's ufunc (``np.matmul(h, W, out=states[t + 1]);
+np.add(a, h, out=h); np.tanh(h, out=h)``): the same elementwise operations (and the same
+matrix product) on the same values, with no array made for the steps between.  Not for
+numba, which takes no ``out=`` keyword.
 """
 from __future__ import annotations
 
@@ -59,11 +66,13 @@ MAX_STEP_ROWS = 64  # a step's inner dimension up to which its product is worth 
 
 def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
                    resolve: Callable[[gast.expr], Any],
-                   arrays: dict[str, Any] | None = None) -> bool:
+                   arrays: dict[str, Any] | None = None, *, into_slots: bool = True) -> bool:
     """Rewrite the sums of per-step products in ``fn``'s top-level loops (see the module);
     ``exact``: the statements a returned primal value depends on; ``resolve``: what a
     function expression names; ``arrays``: the parameters' values of the version's call
-    (a factor that is a parameter's row is read from it).  True if any changed."""
+    (a factor that is a parameter's row is read from it); ``into_slots``: whether a factor
+    computed by arithmetic may be computed into its buffer (``out=``: not for numba).  True
+    if any changed."""
     loops = [s for s in fn.body if isinstance(s, gast.For) and id(s) not in exact
              and any(map(_summed, s.body))]
     if not loops:
@@ -76,6 +85,7 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
         if any(stmt is loop for loop in loops):
             rows = _input_rows(fn, stmt, arrays or {}, resolve, bound)
             hoisted = _Loop(stmt, numpy, names, bound, resolve, rows)
+            hoisted.fn, hoisted.into_slots = fn, into_slots
             rewritten = hoisted.rewrite()
             if rewritten is not None:
                 heading = [out.pop()] if out and syntax.is_comment(out[-1]) else []
@@ -83,7 +93,7 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
                 out += rewritten[:loop_at] + heading + rewritten[loop_at:]
                 for row in hoisted.states:
                     at = next(i for i, s in enumerate(out) if s is row.forward)
-                    out[at:at] = row.keep_states(numpy)
+                    out[at:at] = row.keep_states(numpy, into_slots)
                 reads = Counter(n.id for s in out for n in syntax.walk_names(s)
                                 if isinstance(n.ctx, gast.Load))  # a drop changes only its name's
                 for name in hoisted.read:
@@ -117,6 +127,11 @@ class _Loop:
         self.states: list[_Row] = []  # the forward loop's states this loop reads
         self.read: set[str] = set()  # the factors read from an array instead
         self.mentions: Counter[str] | None = None  # how often the loop body names each name
+        self.fn: gast.FunctionDef | None = None  # (set by hoist_products)
+        self.into_slots = True  # a factor may be computed into its buffer slot
+        self.sums: list[_Sum] = []
+        self.outside: Counter[str] | None = None  # names named outside the loop body
+        self.parents: dict[int, gast.AST] = {}  # of the loop body's nodes
 
     def rewrite(self) -> list[gast.stmt] | None:
         loop = self.loop
@@ -126,6 +141,7 @@ class _Loop:
         sums = [s for s in map(self._sum, loop.body) if s is not None]
         if not sums:
             return None
+        self.sums = sums
         rows = max(s.shapes[0][0] for s in sums)
         chunk = max(1, ROWS // rows)
         counter = fresh_name(self.names, "steps")
@@ -152,8 +168,9 @@ class _Loop:
                 continue
             read = [f"{_text(f)} is row {self.loop.target.id} of {sources[id(f)]}, read "
                     "from it" for f in found.factors if id(f) in sources]
-            body.append(syntax.comment(f"Keep the factors of: {texts[id(stmt)]}" + "".join(
-                f" ({note})" for note in read)))
+            heading = syntax.comment(f"Keep the factors of: {texts[id(stmt)]}" + "".join(
+                f" ({note})" for note in read))
+            body.append(heading)
             for factor, shape, dtype in zip(found.factors, found.shapes, found.dtypes):
                 if id(factor) in sources:
                     self.sources.add(sources[id(factor)])
@@ -170,10 +187,19 @@ class _Loop:
                 buffers[key] = (position, name, factor)
                 found.buffers.append(name)
                 before.append(syntax.assign(name, self._empty((chunk, *shape), dtype)))
-                body.append(gast.Assign(
-                    targets=[gast.Subscript(value=syntax.load(name),
-                                            slice=syntax.clone(slot), ctx=gast.Store())],
-                    value=factor, type_comment=None))
+                into = gast.Subscript(value=syntax.load(name), slice=syntax.clone(slot),
+                                      ctx=gast.Load())
+                binding = self._computed_into(factor, shape, dtype, position) \
+                    if self.into_slots else None
+                if binding is not None:  # the step's factor computed into its slot
+                    at = next(i for i, s in enumerate(body) if s is binding) + 1
+                    body[at:at] = _compute_into(binding, into, self.numpy)
+                    text = heading.value.value  # (a syntax.Comment: a str the emitter knows)
+                    heading.value.value = type(text)(
+                        f"{text} ({factor.id} is computed into {name})")
+                    continue
+                into.ctx = gast.Store()
+                body.append(gast.Assign(targets=[into], value=factor, type_comment=None))
         body.append(syntax.assign(counter, gast.BinOp(
             left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))))
         flush = [self._product(s, None, counter, chunk, bool(sources)) for s in sums]
@@ -185,6 +211,49 @@ class _Loop:
         after = [syntax.comment("The steps left of the sums hoisted out of the loop above")]
         after += [self._product(s, counter, counter, chunk, bool(sources)) for s in sums]
         return [*before, loop, *after]
+
+    def _computed_into(self, factor: gast.expr, shape: tuple, dtype: np.dtype,
+                       position: int) -> gast.Assign | None:
+        """The statement ``f = a op b`` of the loop body before ``position`` (the sum's)
+        that computes the factor ``f`` (elementwise arithmetic, recorded with the factor's
+        shape and dtype), where it can compute ``f`` into the factor's buffer slot itself
+        (``np.multiply(a, b, out=slot)``: the same values) instead of a copy after it; else
+        None.  Only where that is ``f``'s one binding, and every other read of ``f`` is in
+        the loop body after it, an operand of arithmetic (which makes a new array): nothing
+        can keep the slot or write into it, and ``f`` is bound again (by the same
+        statement, into the next slot) before the slot is written again, ``chunk`` steps
+        later."""
+        if not isinstance(factor, gast.Name):
+            return None
+        f = factor.id
+        bindings = [i for i, s in enumerate(self.loop.body) if f in syntax.stored_names(s)]
+        if len(bindings) != 1 or bindings[0] >= position:
+            return None
+        stmt = self.loop.body[bindings[0]]
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
+                and type(stmt.value.op) in _UFUNCS
+                and recorded(stmt.value) == (np.ndarray, tuple(shape), dtype)):
+            return None
+        if self.outside is None:
+            inside = {id(n) for s in self.loop.body for n in syntax.walk_names(s)}
+            self.outside = Counter(n.id for n in syntax.walk_names(self.fn)
+                                   if id(n) not in inside)
+            self.parents = {}
+            for s in self.loop.body:
+                self.parents.update(syntax.parents(s))
+        if self.outside[f]:
+            return None  # read or bound outside the loop
+        summed = next(s.stmt for s in self.sums if s.stmt is self.loop.body[position])
+        for at, other in enumerate(self.loop.body):
+            if other is summed or other is stmt:
+                continue
+            for node in syntax.walk_names(other):
+                if node.id == f and (at < bindings[0] or not isinstance(
+                        self.parents.get(id(node)), (gast.BinOp, gast.UnaryOp))):
+                    return None
+        return stmt
 
     def _row_source(self, factor: gast.expr, shape: tuple, dtype: np.dtype,
                     position: int) -> str | None:
@@ -314,10 +383,14 @@ class _Row:
         self.source, self.first, self.last = source, first, last
         self.shape, self.dtype, self.forward, self.store = shape, dtype, forward, store
 
-    def keep_states(self, numpy: str) -> list[gast.stmt]:
+    def keep_states(self, numpy: str, into: bool = True) -> list[gast.stmt]:
         """The statements before the forward loop that make the array of its states (the
         first: the name's value before the loop), and ``store`` writing each step's into
-        it (``out=``: the same values, no copy)."""
+        it (``out=``: the same values, no copy).  With ``into`` (not for numba), where the
+        ufunc's one argument is arithmetic recorded with the state's shape and dtype, that
+        is computed into the state's row first (:func:`_compute_into`, products too) and
+        the ufunc applied there: ``h = np.tanh(a + h @ W, out=states[t + 1])`` is ``h =
+        np.matmul(h, W, out=states[t + 1]); np.add(a, h, out=h); np.tanh(h, out=h)``."""
         name, counter = self.store.targets[0].id, self.forward.target.id
         stop = self.forward.iter.args[0]
         steps = syntax.call("max", [syntax.clone(stop), syntax.const(0)])
@@ -326,6 +399,18 @@ class _Row:
         slot = gast.BinOp(left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))
         self.store.value.keywords.append(gast.keyword(arg="out", value=gast.Subscript(
             value=syntax.load(self.source), slice=slot, ctx=gast.Load())))
+        anno.info(self.store).keep = True  # it writes the states: never dead code's to drop
+        call = self.store.value
+        inner = call.args[0] if len(call.args) == 1 else None
+        if into and isinstance(inner, (gast.BinOp, gast.UnaryOp)) \
+                and type(inner.op) in _PRODUCTS and recorded(inner) == recorded(call):
+            out = call.keywords[-1].value
+            self.store.value = inner
+            after = _compute_into(self.store, out, numpy, products=True)
+            call.args = [syntax.load(name)]
+            call.keywords[-1].value = syntax.load(name)
+            at = next(i for i, s in enumerate(self.forward.body) if s is self.store)
+            self.forward.body[at + 1:at + 1] = [*after, gast.Expr(value=call)]
         return [
             syntax.comment(f"The states {name} of the loop below, before each step, in one "
                            "array (the loop computes each into it)"),
@@ -398,6 +483,69 @@ def _input_rows(fn: gast.FunctionDef, loop: gast.For, arrays: dict[str, Any],
                 rows[name] = [_Row(None, stores[0] + 1, len(loop.body), seen[1], seen[2],
                                    forward, stmt)]
     return rows
+
+
+_UFUNCS = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply",
+           gast.Div: "true_divide", gast.USub: "negative"}  # what ``a op b``, ``-a`` call
+_PRODUCTS = _UFUNCS | {gast.MatMult: "matmul"}  # and ``a @ b``
+
+
+def _compute_into(stmt: gast.Assign, into: gast.Subscript, numpy: str,
+                  products: bool = False) -> list[gast.stmt]:
+    """``f = a op b`` as ``f = np.<ufunc>(a, b, out=into)`` (``f = -a``: ``np.negative(a,
+    out=into)``): the same values, in ``into`` (marked kept: it writes into the buffer,
+    never dead code's to drop).  Where one operand is itself arithmetic recorded with the
+    same shape and dtype and the others are names or numbers (not ``f``), that operand is
+    computed into ``into`` first and the operation applied to it there: ``f = bh * (1.0 - h
+    * h)`` is ``f = np.multiply(h, h, out=into)``, then the statements returned,
+    ``np.subtract(1.0, f, out=f)`` and ``np.multiply(bh, f, out=f)``: each element is the
+    same operation on the same values (a ufunc may write over an input it reads, element by
+    element), with no array made for the inner results.  With ``products``, a matrix
+    product too (``np.matmul(a, b, out=into)``: the same BLAS call as ``a @ b``)."""
+    f = stmt.targets[0].id
+    shape = recorded(stmt.value)
+    ufuncs = _PRODUCTS if products else _UFUNCS
+    levels: list[tuple[gast.expr, list[gast.expr], int | None]] = []
+    value = stmt.value
+    while True:
+        operands = [value.operand] if isinstance(value, gast.UnaryOp) else [
+            value.left, value.right]
+        inner = [k for k, o in enumerate(operands) if isinstance(o, (gast.BinOp, gast.UnaryOp))
+                 and type(o.op) in ufuncs and recorded(o) == shape]
+        plain = all(k in inner or _plain(o, f) for k, o in enumerate(operands))
+        at = inner[0] if len(inner) == 1 and plain else None
+        levels.append((value, operands, at))
+        if at is None:
+            break
+        value = operands[at]
+
+    def ufunc(value: gast.expr, operands: list[gast.expr], out: gast.expr) -> gast.Call:
+        call = syntax.call(gast.Attribute(value=syntax.load(numpy), attr=ufuncs[type(
+            value.op)], ctx=gast.Load()), operands, [gast.keyword(arg="out", value=out)])
+        _copy_seen(value, call)
+        return call
+
+    innermost, operands, _ = levels.pop()
+    stmt.value = ufunc(innermost, operands, into)
+    anno.info(stmt).keep = True
+    after: list[gast.stmt] = []
+    for value, operands, at in reversed(levels):
+        operands = [syntax.load(f) if k == at else o for k, o in enumerate(operands)]
+        after.append(gast.Expr(value=ufunc(value, operands, syntax.load(f))))
+    return after
+
+
+def _plain(node: gast.expr, name: str) -> bool:
+    """A name other than ``name``, a number, a name's transpose, or an item or slice of a
+    name indexed by names (not ``name``), numbers and arithmetic: evaluated later, the same
+    value, and nothing else happens."""
+    inner = node.value if isinstance(node, gast.Attribute) and node.attr == "T" else node
+    if isinstance(inner, gast.Subscript) and isinstance(inner.value, gast.Name):
+        return inner.value.id != name and all(
+            isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice,
+                           gast.operator, gast.unaryop, gast.expr_context))
+            and not (isinstance(n, gast.Name) and n.id == name) for n in gast.walk(inner.slice))
+    return (isinstance(inner, gast.Name) and inner.id != name) or syntax.is_number(node)
 
 
 def _empty(numpy: str, size: gast.expr, dtype: np.dtype) -> gast.Call:

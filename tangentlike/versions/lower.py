@@ -21,7 +21,9 @@ import numpy as np
 
 from tangentlike import runtime
 from tangentlike.core import anno, dataflow, syntax
+from tangentlike.optimizer.dead_code import eliminate_dead_code
 from tangentlike.optimizer.optimize import optimize
+from tangentlike.optimizer.tuples import split_tuples
 from tangentlike.versions.cancel import cancel, recorded, returned_primal_slice
 from tangentlike.versions.contractions import Contractions, may_rewrite
 from tangentlike.versions.element_adjoints import keep_element_slots
@@ -30,6 +32,7 @@ from tangentlike.versions.hoist import hoist_products
 from tangentlike.versions.inplace import accumulate_in_place
 from tangentlike.versions.inputs import hoist_inputs
 from tangentlike.versions.items import split_items
+from tangentlike.versions.joins import fill_joins
 from tangentlike.versions.logsumexp import share_terms, write_out
 from tangentlike.versions.lowerings import np_call, replacement, restored
 from tangentlike.versions.observe import record, slots
@@ -49,10 +52,14 @@ from tangentlike.versions.wheres import (
 
 
 def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[int, set],
-                 scope: dict, temporaries: set[str]) -> tuple[gast.FunctionDef | None, str]:
+                 scope: dict, temporaries: set[str], *, for_numba: bool = False
+                 ) -> tuple[gast.FunctionDef | None, str]:
     """The version of ``tree`` for the signature of ``args`` and ``kwargs``, from what the
     instrumented run ``seen``, or None and why there is none.  It changes nothing shared
-    (``scope`` is the version's own copy), so threads may write at once."""
+    (``scope`` is the version's own copy), so threads may write at once.  ``for_numba``:
+    the version is for numba, which fuses a join itself (numba_fusion.py finds it by its
+    ``np.concatenate``: ``joins.py`` leaves it) and takes no ``out=`` keyword (hoist.py
+    computes no factor into its buffer)."""
     temporaries = set(temporaries)  # the optimizer adds the names it makes
     names = Resolver(scope)  # every look-up of a dotted name goes through it
     name = tree.name
@@ -149,13 +156,22 @@ def lower_shapes(tree: gast.FunctionDef, args: tuple, kwargs: dict, seen: dict[i
     # hoist_products may write its states into an array (``out=``).
     # Both rewrite top-level loops only (none: nothing to slice); what the user's function
     # returns depends on the same statements after a first rewrite that changed nothing.
+    # What they leave unread (a row ``f = X[t]`` the forward loop bound for a product now
+    # read from ``X``, its ``f = None`` before the loop) goes with dead code's pass alone:
+    # the optimizer ran to its fixed point before them, so nothing else became dead.
     if any(isinstance(s, gast.For) for s in fn.body):
         exact = returned_primal_slice(fn)
-        if hoist_inputs(fn, bound, exact, resolve):
+        hoisted = hoist_inputs(fn, bound, exact, resolve)
+        if hoisted:
             exact = returned_primal_slice(fn)
-        hoist_products(fn, numpy_name(scope), exact, resolve, bound)
+        if hoist_products(fn, numpy_name(scope), exact, resolve, bound,
+                          into_slots=not for_numba) | hoisted:
+            eliminate_dead_code(fn)
     fn.body = [_Methods(local, names).visit(s) for s in fn.body]
     accumulate_in_place(fn, resolve, numpy_name(scope))
+    split_tuples(fn)  # (after the copies of joined adjoints, which read the tuples of cuts)
+    if not for_numba:
+        fill_joins(fn, resolve, bound)
     described = ", ".join(f"{p}: {shape_text(bound[p])}" for p in params if p in bound)
     if isinstance(fn.body[0], gast.Expr) and isinstance(fn.body[0].value, gast.Constant):
         fn.body[0].value.value = (f"{name} for {described}: the shapes worked out "

@@ -61,6 +61,8 @@ def test_rows_and_states_read_from_arrays(f: object) -> None:
     assert "out=h_states[t + 1]" in source, source
     row = re.search(r"(\w+) is row t of xs", source).group(1)  # no longer saved and restored
     assert f"stack.append({row})" not in source and f"{row} = stack.pop()" not in source
+    # nor bound: the forward loop's ``row = xs[t]`` and its ``row = None`` went as dead code
+    assert f"{row} = xs[t]" not in source and f"{row} = None" not in source, source
 
 
 def test_a_row_read_elsewhere_is_still_saved() -> None:
