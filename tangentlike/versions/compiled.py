@@ -132,6 +132,10 @@ class Compiled:
         except (numba.core.errors.NumbaError, numba.core.errors.UnsupportedBytecodeError) \
                 as error:  # (numba's refusals of a construct: typing, lowering, bytecode)
             raise self._refusal(error, version) from None
+        except NotImplementedError as error:  # numba's word for a call it has no typing of
+            if not raised_in_numba(error):
+                raise  # (the derivative's own, at run time)
+            raise self._refusal(error, version) from None
         entry.function = compiled
         if key is not None:
             self.entries[key] = entry
@@ -260,3 +264,14 @@ class Compiled:
         return CompiledBackendError(
             f"numba cannot compile {self._name()}'s derivative ({version.function.__name__})"
             f"{where}: {reason}{general}", self._where(grad_of, generated), hint=HINT)
+
+
+def raised_in_numba(error: BaseException) -> bool:
+    """Whether ``error`` was raised inside numba itself (its typing or lowering of the code
+    it compiles), not by the compiled code as it runs."""
+    tb = error.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_globals.get("__name__", "").split(".")[0] == "numba"

@@ -386,7 +386,8 @@ class _Row:
     def keep_states(self, numpy: str, into: bool = True) -> list[gast.stmt]:
         """The statements before the forward loop that make the array of its states (the
         first: the name's value before the loop), and ``store`` writing each step's into
-        it (``out=``: the same values, no copy).  With ``into`` (not for numba), where the
+        it (``out=``: the same values, no copy; for numba, ``into`` false, the output is
+        passed by position, the only form numba accepts).  With ``into``, where the
         ufunc's one argument is arithmetic recorded with the state's shape and dtype, that
         is computed into the state's row first (:func:`_compute_into`, products too) and
         the ufunc applied there: ``h = np.tanh(a + h @ W, out=states[t + 1])`` is ``h =
@@ -397,10 +398,13 @@ class _Row:
         size = gast.Tuple(elts=[gast.BinOp(left=steps, op=gast.Add(), right=syntax.const(1)),
                                 *map(syntax.const, self.shape)], ctx=gast.Load())
         slot = gast.BinOp(left=syntax.load(counter), op=gast.Add(), right=syntax.const(1))
-        self.store.value.keywords.append(gast.keyword(arg="out", value=gast.Subscript(
-            value=syntax.load(self.source), slice=slot, ctx=gast.Load())))
-        anno.info(self.store).keep = True  # it writes the states: never dead code's to drop
+        row = gast.Subscript(value=syntax.load(self.source), slice=slot, ctx=gast.Load())
         call = self.store.value
+        if into:
+            call.keywords.append(gast.keyword(arg="out", value=row))
+        else:  # numba takes a ufunc's output by position only (the same call in NumPy)
+            call.args.append(row)
+        anno.info(self.store).keep = True  # it writes the states: never dead code's to drop
         inner = call.args[0] if len(call.args) == 1 else None
         if into and isinstance(inner, (gast.BinOp, gast.UnaryOp)) \
                 and type(inner.op) in _PRODUCTS and recorded(inner) == recorded(call):

@@ -154,6 +154,41 @@ def test_benchmark_workloads_w1_s1_match_the_handwritten_gradients():
                 np.testing.assert_allclose(g, e, rtol=1e-9, atol=1e-30)
 
 
+def recurrence(Wh, b, xs):  # the benchmark's W4 in small: its states kept in one array
+    h = np.zeros((xs.shape[1], Wh.shape[0]))
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] + h @ Wh + b)
+    return 0.5 * np.sum(h * h)
+
+
+@pytest.mark.slow
+def test_a_loop_whose_states_are_kept_compiles():
+    """The version keeps the loop's states in one array, each step's ufunc writing its row
+    (``out=`` in Python, by position for numba, which takes no ``out=``)."""
+    rng = np.random.default_rng(3)
+    args = (0.5 * rng.standard_normal((4, 4)), rng.standard_normal(4),
+            rng.standard_normal((6, 3, 4)))
+    compiled = tangentlike.grad(recurrence, wrt=(0, 1), backend="numba")
+    python = tangentlike.grad(recurrence, wrt=(0, 1))
+    for got, expected in zip(compiled(*args), python(*args)):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    assert "h_states[t + 1])" in compiled.source_for(*args)
+    assert "out=h_states[t + 1]" in python.source_for(*args)
+
+
+def test_numba_s_not_implemented_is_told_from_the_code_s_own():
+    """numba raises NotImplementedError for a call it cannot type (a ufunc's ``out=``):
+    ``backend="numba"`` words it as a refusal; one the running code raises stays its own."""
+    from tangentlike.versions.compiled import raised_in_numba
+
+    with pytest.raises(NotImplementedError) as numba_s:
+        numba.njit(lambda a: np.tanh(a, out=a))(np.ones(2))
+    assert raised_in_numba(numba_s.value)
+    with pytest.raises(NotImplementedError) as own:
+        raise NotImplementedError("the user's")
+    assert not raised_in_numba(own.value)
+
+
 def shifted(x):
     try:
         y = x * 2.0
