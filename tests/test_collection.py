@@ -19,7 +19,8 @@ def _young() -> set[int]:
         id(o) for o in gc.get_objects(generation=1)}
 
 
-def test_kept_objects_go_to_the_oldest_generation():
+def test_kept_objects_go_to_the_oldest_generation(monkeypatch):
+    monkeypatch.setattr(collection, "_seen_frozen", False)
     if gc.get_freeze_count():  # (CPython 3.12 starts with objects in the permanent generation)
         pytest.skip("objects are frozen already: nothing is promoted (the test below)")
     assert gc.isenabled()
@@ -68,7 +69,8 @@ def test_nested_and_disabled_are_left_as_they_are():
         gc.enable()
 
 
-def test_objects_the_program_froze_stay_frozen():
+def test_objects_the_program_froze_stay_frozen(monkeypatch):
+    monkeypatch.setattr(collection, "_seen_frozen", False)
     frozen = Node()
     gc.freeze()
     try:
@@ -79,3 +81,21 @@ def test_objects_the_program_froze_stay_frozen():
         del frozen
     finally:
         gc.unfreeze()
+
+
+def test_frozen_objects_are_counted_once(monkeypatch):
+    """``gc.get_freeze_count`` walks every frozen object: once it has found some, a later
+    block neither counts them again nor promotes."""
+    monkeypatch.setattr(collection, "_seen_frozen", False)
+    counts = []
+    real = gc.get_freeze_count
+    monkeypatch.setattr(collection.gc, "get_freeze_count", lambda: counts.append(1) or real())
+    gc.freeze()
+    try:
+        for _ in range(3):
+            with collection.paused():
+                kept = Node()
+            assert id(kept) in _young()  # nothing promoted
+    finally:
+        gc.unfreeze()
+    assert len(counts) == 1
