@@ -84,8 +84,7 @@ def hoist_products(fn: gast.FunctionDef, numpy: str, exact: set[int],
     for stmt in fn.body:
         if any(stmt is loop for loop in loops):
             rows = _input_rows(fn, stmt, arrays or {}, resolve, bound)
-            hoisted = _Loop(stmt, numpy, names, bound, resolve, rows)
-            hoisted.fn, hoisted.into_slots = fn, into_slots
+            hoisted = _Loop(stmt, numpy, names, bound, resolve, rows, fn, into_slots)
             rewritten = hoisted.rewrite()
             if rewritten is not None:
                 heading = [out.pop()] if out and syntax.is_comment(out[-1]) else []
@@ -119,7 +118,8 @@ class _Sum:
 class _Loop:
     def __init__(self, loop: gast.For, numpy: str, names: set[str],
                  bound: dict[str, tuple | None], resolve: Callable[[gast.expr], Any],
-                 rows: dict[str, list[_Row]] | None = None):
+                 rows: dict[str, list[_Row]] | None = None, fn: gast.FunctionDef | None = None,
+                 into_slots: bool = True):
         self.loop, self.numpy, self.names, self.bound = loop, numpy, names, bound
         self.resolve = resolve
         self.rows = rows or {}  # factor name -> where in the body it holds row t of what
@@ -127,8 +127,8 @@ class _Loop:
         self.states: list[_Row] = []  # the forward loop's states this loop reads
         self.read: set[str] = set()  # the factors read from an array instead
         self.mentions: Counter[str] | None = None  # how often the loop body names each name
-        self.fn: gast.FunctionDef | None = None  # (set by hoist_products)
-        self.into_slots = True  # a factor may be computed into its buffer slot
+        self.fn = fn  # the function the loop is in (what is read outside the loop)
+        self.into_slots = into_slots  # a factor may be computed into its buffer slot
         self.sums: list[_Sum] = []
         self.outside: Counter[str] | None = None  # names named outside the loop body
         self.parents: dict[int, gast.AST] = {}  # of the loop body's nodes
@@ -408,9 +408,8 @@ class _Row:
         inner = call.args[0] if len(call.args) == 1 else None
         if into and isinstance(inner, (gast.BinOp, gast.UnaryOp)) \
                 and type(inner.op) in _PRODUCTS and recorded(inner) == recorded(call):
-            out = call.keywords[-1].value
             self.store.value = inner
-            after = _compute_into(self.store, out, numpy, products=True)
+            after = _compute_into(self.store, row, numpy, products=True)
             call.args = [syntax.load(name)]
             call.keywords[-1].value = syntax.load(name)
             at = next(i for i, s in enumerate(self.forward.body) if s is self.store)
