@@ -515,6 +515,28 @@ def functions_of_test_modules(modules: Sequence[str] | None = None) -> list[type
     return found
 
 
+def trees_of_test_functions(count: int | None = None, *, parsed: bool = True) -> list:
+    """The trees a front-end shortcut is checked over: for each of the first ``count``
+    functions of :func:`functions_of_test_modules` (all of them without ``count``), a copy
+    of its parsed tree (with ``parsed``) and its normalized tree, where normalization does
+    not refuse it."""
+    from tangentlike.core import syntax
+    from tangentlike.core.naming import Namer
+    from tangentlike.frontend import parsing
+    from tangentlike.frontend.normalize import normalize
+
+    trees = []
+    for f in functions_of_test_modules()[:count]:
+        function = parsing.parse_function(f)
+        if parsed:  # (copied first: normalization desugars the parsed statements in place)
+            trees.append(syntax.clone(function.node))
+        try:
+            trees.append(normalize(function, Namer(syntax.all_names(function.node))))
+        except Exception:  # noqa: BLE001  (a refusal: the parsed tree is enough)
+            continue
+    return trees
+
+
 def derivative_sources(functions: Sequence[Callable], options: Sequence[dict]) -> list[str]:
     """The source of each function's derivative with each of ``options`` and with respect to
     all its required positional parameters (or the refusal's message), from an empty

@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections import Counter
 
 import gast
-from support import functions_of_test_modules
+from support import functions_of_test_modules, trees_of_test_functions
 
 import tangentlike
 from tangentlike import pipeline
 from tangentlike.core import syntax
-from tangentlike.core.naming import Namer
-from tangentlike.frontend import aliasing, parsing, points_to
-from tangentlike.frontend.normalize import normalize
+from tangentlike.frontend import aliasing, points_to
 from tangentlike.frontend.shared_values import walked
 
 
@@ -41,13 +39,7 @@ def test_walked_names_by_context() -> None:
         "        return x + c\n"
         "    k = lambda y: y * a\n"
         "    return [g(z) + k(z) for z in (a, c)]\n").body[0]]
-    for f in functions_of_test_modules():
-        parsed = parsing.parse_function(f)
-        nodes.append(syntax.clone(parsed.node))
-        try:
-            nodes.append(normalize(parsed, Namer(syntax.all_names(parsed.node))))
-        except Exception:  # noqa: BLE001  (a refusal: the parsed tree is enough)
-            continue
+    nodes += trees_of_test_functions()
     stored = 0
     for node in nodes:
         walk = walked(node)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
-from support import functions_of_test_modules
+from support import functions_of_test_modules, trees_of_test_functions
 
 import tangentlike
 from tangentlike.frontend import annotate
@@ -122,9 +122,7 @@ def test_read_of_an_operation_on_operands_without_a_walk() -> None:
     import gast
 
     from tangentlike.core import syntax
-    from tangentlike.core.naming import Namer
-    from tangentlike.frontend import parsing, points_to
-    from tangentlike.frontend.normalize import normalize
+    from tangentlike.frontend import points_to
 
     def walked(node, state) -> frozenset:
         names = sorted(n.id for n in syntax.walk_names(node)
@@ -133,13 +131,7 @@ def test_read_of_an_operation_on_operands_without_a_walk() -> None:
 
     nodes = [syntax.parse("def h(a, b):\n    return (a + a, -b, a * 2.0, 1 + 2, (a + b) * b,"
                           " not a, a.T + b)").body[0]]
-    for f in functions_of_test_modules()[:120]:
-        parsed = parsing.parse_function(f)
-        nodes.append(syntax.clone(parsed.node))
-        try:
-            nodes.append(normalize(parsed, Namer(syntax.all_names(parsed.node))))
-        except Exception:  # noqa: BLE001  (a refusal: the parsed tree is enough)
-            continue
+    nodes += trees_of_test_functions(120)
     param = gast.BinOp(left=gast.Name(id="a", ctx=gast.Param(), annotation=None,
                                       type_comment=None), op=gast.Add(), right=syntax.load("b"))
     fast = 0

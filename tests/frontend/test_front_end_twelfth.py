@@ -9,7 +9,7 @@ import builtins
 import textwrap
 
 import gast
-from support import functions_of_test_modules
+from support import functions_of_test_modules, trees_of_test_functions
 
 from tangentlike.core import syntax
 from tangentlike.frontend import inlining, parsing
@@ -70,17 +70,9 @@ def test_reads_any_against_loaded_names() -> None:
     """``operations.reads_any`` answers as ``loaded_names(node) & names`` does, for every
     expression of the test functions and of their normalized forms, with a name read in it
     (up to four) as the only one asked about, all of them, and none."""
-    from tangentlike.core.naming import Namer
-    from tangentlike.frontend.normalize import normalize
     from tangentlike.frontend.operations import reads_any
 
-    nodes = _nodes()
-    for f in functions_of_test_modules()[:80]:
-        parsed = parsing.parse_function(f)
-        try:
-            nodes.append(normalize(parsed, Namer(syntax.all_names(parsed.node))))
-        except Exception:  # noqa: BLE001  (a refusal: the parsed tree is enough)
-            continue
+    nodes = _nodes() + trees_of_test_functions(80, parsed=False)
     asked = 0
     for node in nodes:
         for sub in syntax.walk(node):
