@@ -133,8 +133,7 @@ def main() -> None:
         found[library] = {"REFUSED": refused, "OWN_ERROR": own, "BUGS": bugs}
     path = HERE / "array_library_outcomes.py"
     head = path.read_text().split("# The outcomes, by library")[0]
-    body = ["# The outcomes, by library (written by array_library_sweep.py; see the module).\n",
-            f"SWEPT_WITH = {array_library_outcomes.versions()!r}\n"]
+    body = []
     for name in ("REFUSED", "OWN_ERROR"):
         body.append(f"{name}: dict[str, frozenset[str]] = {{\n")
         for library, lists in found.items():
@@ -147,7 +146,20 @@ def main() -> None:
             body.append(f"        {reason!r}: (\n{_ids(case_ids, 12)}        ),\n")
         body.append("    },\n")
     body.append("}\n" + TAIL)
-    path.write_text(head + "".join(body))
+    path.write_text(head + _swept_with(array_library_outcomes, "".join(body)) + "".join(body))
+
+
+def _swept_with(recorded: Any, outcomes: str) -> str:
+    """The file's list of the versions swept with: the versions of this run, after those
+    the file lists already where this run found the same outcomes (every list unchanged)."""
+    now = recorded.versions()
+    text = Path(recorded.__file__).read_text()
+    same = text.endswith(outcomes)
+    swept = [v for v in recorded.SWEPT_WITH if v != now] if same else []
+    lines = "".join(f"    {v!r},\n" for v in [*swept, now])
+    return ("# The outcomes, by library (written by array_library_sweep.py; see the module),\n"
+            "# the same with each of these versions.\n"
+            f"SWEPT_WITH = [\n{lines}]\n")
 
 
 if __name__ == "__main__":
