@@ -9,6 +9,11 @@ user's function itself raises on those arrays (the library's own limits) and so 
 derivative; ``BUGS``, case to what goes wrong instead (a strict xfail each).  Every other case
 runs.  When a case's outcome changes, move it here; ``python
 tests/rules/array_library_outcomes.py`` prints the lists for docs/supported.md.
+
+The outcomes depend on the versions of NumPy, SciPy and the libraries: ``SWEPT_WITH`` lists
+those they were found with.  With others installed the test module skips, saying so; a sweep
+with them (``array_library_sweep.py``) adds them to the list where it finds the same outcomes,
+and otherwise rewrites the outcomes for them alone (read its diff).
 """
 from __future__ import annotations
 
@@ -80,8 +85,12 @@ def main() -> None:
         print("<!-- end -->\n")
 
 
-# The outcomes, by library (written by array_library_sweep.py; see the module).
-SWEPT_WITH = {'numpy': '2.4.6', 'scipy': '1.17.1', 'dask': '2026.8.0', 'array_api_strict': '2.6.1'}
+# The outcomes, by library (written by array_library_sweep.py; see the module),
+# the same with each of these versions.
+SWEPT_WITH = [
+    {'numpy': '2.4.6', 'scipy': '1.17.1', 'dask': '2026.8.0', 'array_api_strict': '2.6.1'},
+    {'numpy': '2.4.6', 'scipy': '1.17.1', 'dask': '2026.11.0', 'array_api_strict': '2.6.1'},
+]
 REFUSED: dict[str, frozenset[str]] = {
     'dask': frozenset({
         'append-axis',

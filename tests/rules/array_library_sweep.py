@@ -21,8 +21,8 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import numpy as np  # noqa: E402
 import rule_cases  # noqa: E402
+from array_library_conversions import CONVERT, SilentCompute, lazily  # noqa: E402
 from support import as_tuple  # noqa: E402
-from test_rules_on_array_libraries import CONVERT, SilentCompute, _lazily  # noqa: E402
 
 import tangentlike  # noqa: E402
 
@@ -38,7 +38,7 @@ def outcome(library: str, case: Any) -> tuple[str, str]:
         except tangentlike.TangentlikeError:  # refused on NumPy too: so on the library?
             return ("refused", "") if refused_on_library_too(case, args) else (
                 "bug", "runs on the library, refused on NumPy")
-        got = as_tuple(_lazily(lambda: df(*args)), len(case.wrt))
+        got = as_tuple(lazily(lambda: df(*args)), len(case.wrt))
         for i, g, e in zip(case.wrt, got, expected):
             if isinstance(case.args[i], np.ndarray) and not isinstance(g, array_type):
                 return "bug", "returns NumPy's value, not the library's array"
@@ -58,7 +58,7 @@ def refused_on_library_too(case: Any, args: list) -> bool:
     """Whether ``case``'s derivative, refused on NumPy's arrays, is refused on ``args`` (the
     library's arrays) too, when it is made or when it is called."""
     try:
-        _lazily(lambda: tangentlike.grad(case.func, wrt=case.wrt)(*args))
+        lazily(lambda: tangentlike.grad(case.func, wrt=case.wrt)(*args))
     except tangentlike.TangentlikeError:
         return True
     return False
@@ -66,7 +66,7 @@ def refused_on_library_too(case: Any, args: list) -> bool:
 
 def _failure(case: Any, args: list, error: Exception) -> tuple[str, str]:
     try:
-        _lazily(lambda: case.func(*args))
+        lazily(lambda: case.func(*args))
         primal = None
     except Exception as own:  # noqa: BLE001
         primal = own
@@ -133,8 +133,7 @@ def main() -> None:
         found[library] = {"REFUSED": refused, "OWN_ERROR": own, "BUGS": bugs}
     path = HERE / "array_library_outcomes.py"
     head = path.read_text().split("# The outcomes, by library")[0]
-    body = ["# The outcomes, by library (written by array_library_sweep.py; see the module).\n",
-            f"SWEPT_WITH = {array_library_outcomes.versions()!r}\n"]
+    body = []
     for name in ("REFUSED", "OWN_ERROR"):
         body.append(f"{name}: dict[str, frozenset[str]] = {{\n")
         for library, lists in found.items():
@@ -147,7 +146,20 @@ def main() -> None:
             body.append(f"        {reason!r}: (\n{_ids(case_ids, 12)}        ),\n")
         body.append("    },\n")
     body.append("}\n" + TAIL)
-    path.write_text(head + "".join(body))
+    path.write_text(head + _swept_with(array_library_outcomes, "".join(body)) + "".join(body))
+
+
+def _swept_with(recorded: Any, outcomes: str) -> str:
+    """The file's list of the versions swept with: the versions of this run, after those
+    the file lists already where this run found the same outcomes (every list unchanged)."""
+    now = recorded.versions()
+    text = Path(recorded.__file__).read_text()
+    same = text.endswith(outcomes)
+    swept = [v for v in recorded.SWEPT_WITH if v != now] if same else []
+    lines = "".join(f"    {v!r},\n" for v in [*swept, now])
+    return ("# The outcomes, by library (written by array_library_sweep.py; see the module),\n"
+            "# the same with each of these versions.\n"
+            f"SWEPT_WITH = [\n{lines}]\n")
 
 
 if __name__ == "__main__":

@@ -23,8 +23,7 @@ every sixth rule (in the order of the cases' ids: a sample across the template m
 from __future__ import annotations
 
 import re
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,61 +44,19 @@ from support import as_tuple
 
 import tangentlike
 
-array_api_strict = pytest.importorskip("array_api_strict")
-dask = pytest.importorskip("dask")
-da = pytest.importorskip("dask.array")
+pytest.importorskip("array_api_strict")
+pytest.importorskip("dask.array")
+from array_library_conversions import CONVERT, SilentCompute, lazily  # noqa: E402
 
 # The outcomes hold for the versions they were swept with (other versions register other
 # rules and have other limits): elsewhere the whole module is skipped, saying why.
-if versions() != SWEPT_WITH:
+if versions() not in SWEPT_WITH:
     pytest.skip(f"the outcomes were swept with {SWEPT_WITH}, not {versions()}: run "
                 "tests/rules/array_library_sweep.py with these", allow_module_level=True)
 
 rule_cases.load_all()
 DEFAULT_RUN = set(sorted(rule_cases.in_default_run(1))[::6])
-STRICT_ARRAY = type(array_api_strict.asarray(0.0))
 DOC = Path(__file__).resolve().parents[2] / "docs" / "supported.md"
-
-
-class SilentCompute(AssertionError):
-    """A derivative run on Dask arrays computed them instead of building a graph."""
-
-
-def _raising_scheduler(graph: Any, keys: Any, **kwargs: Any) -> Any:
-    raise SilentCompute("the derivative computed the Dask arrays (it must stay lazy)")
-
-
-def _to_dask(x: Any) -> Any:
-    if not isinstance(x, np.ndarray):
-        return x
-    return da.from_array(x, chunks=tuple(max(1, -(-n // 2)) for n in x.shape))
-
-
-def _to_strict(x: Any) -> Any:
-    return array_api_strict.asarray(x) if isinstance(x, np.ndarray) else x
-
-
-def _dask_value(g: Any) -> Any:
-    return g.compute(scheduler="sync") if isinstance(g, da.Array) else g
-
-
-def _strict_value(g: Any) -> Any:
-    return np.from_dlpack(g) if isinstance(g, STRICT_ARRAY) else g
-
-
-CONVERT: dict[str, tuple[Callable, type, Callable]] = {  # to the library, its array, to NumPy
-    "dask": (_to_dask, da.Array, _dask_value),
-    "array_api_strict": (_to_strict, STRICT_ARRAY, _strict_value),
-}
-assert set(CONVERT) == set(LIBRARIES)
-
-
-def _lazily(call: Callable[[], Any]) -> Any:
-    """``call()`` with every warning an error and a Dask scheduler that raises."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with dask.config.set(scheduler=_raising_scheduler):
-            return call()
 
 
 def _params() -> Iterator[Any]:
@@ -133,20 +90,20 @@ def test_derivative_on_library_arrays(library: str, case_id: str) -> None:
         if outcome != "refused":
             raise
         with pytest.raises(tangentlike.TangentlikeError):  # refused on NumPy too, and here
-            _lazily(lambda: tangentlike.grad(case.func, wrt=case.wrt)(*args))
+            lazily(lambda: tangentlike.grad(case.func, wrt=case.wrt)(*args))
         return
     if outcome == "refused":
         with pytest.raises(tangentlike.ArrayLibraryError):
-            _lazily(lambda: df(*args))
+            lazily(lambda: df(*args))
         return
     if outcome == "own error":
         with pytest.raises(Exception) as own:  # noqa: PT011  (the library's own error, any)
-            _lazily(lambda: case.func(*args))
+            lazily(lambda: case.func(*args))
         assert not isinstance(own.value, SilentCompute), own.value
         with pytest.raises(type(own.value)):
-            _lazily(lambda: df(*args))
+            lazily(lambda: df(*args))
         return
-    got = as_tuple(_lazily(lambda: df(*args)), len(case.wrt))
+    got = as_tuple(lazily(lambda: df(*args)), len(case.wrt))
     for i, g, e in zip(case.wrt, got, expected):
         if isinstance(case.args[i], np.ndarray):
             assert isinstance(g, array_type), f"gradient {i} is a {type(g)}\n{df.source}"
