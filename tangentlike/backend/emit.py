@@ -521,7 +521,9 @@ def _line(node: gast.stmt, seen: Seen | None = None) -> str:
                 and targets[0].ctx.__class__ is gast.Store:  # ``name = value``: most lines
             if seen is not None:  # (noted as ``_expression`` notes a name bound)
                 seen.stored.add(targets[0].id)
-            return f"{targets[0].id} = {_bare(node.value, seen)}"
+            value = node.value  # (``_bare``'s text: only a tuple is printed otherwise)
+            return f"{targets[0].id} = " + (_bare(value, seen) if value.__class__ is gast.Tuple
+                                            else _expression(value, _TEST, seen))
         return "".join([_bare(t, seen) + " = " for t in targets]) + _bare(node.value, seen)
     if cls is gast.Return:
         return "return" if node.value is None else "return " + _bare(node.value, seen)
