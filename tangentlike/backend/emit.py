@@ -416,8 +416,22 @@ def _expression(node: gast.expr, level: int, seen: Seen | None) -> str:
             text = (f"{_expression(node.left, _POWER + 1, seen)} ** "
                     f"{_expression(node.right, _POWER, seen)}")
         else:
-            text = (f"{_expression(node.left, precedence, seen)} {operator} "
-                    f"{_expression(node.right, precedence + 1, seen)}")
+            left, right = node.left, node.right
+            # A name read, most operands, is printed here as the first test above prints
+            # it (its text is its id at any level): a call less for each.
+            if left.__class__ is gast.Name and left.ctx.__class__ is gast.Load:
+                if seen is not None:
+                    seen.loaded.add(left.id)
+                left_text = left.id
+            else:
+                left_text = _expression(left, precedence, seen)
+            if right.__class__ is gast.Name and right.ctx.__class__ is gast.Load:
+                if seen is not None:
+                    seen.loaded.add(right.id)
+                right_text = right.id
+            else:
+                right_text = _expression(right, precedence + 1, seen)
+            text = f"{left_text} {operator} {right_text}"
         return f"({text})" if level > precedence else text
     if cls is gast.Call:
         parts = [_expression(a, _TEST, seen) for a in node.args]
@@ -502,8 +516,15 @@ def _line(node: gast.stmt, seen: Seen | None = None) -> str:
     :class:`_Unprintable` for a node it does not know."""
     cls = node.__class__
     if cls is gast.Assign:
-        targets = "".join([_bare(t, seen) + " = " for t in node.targets])
-        return targets + _bare(node.value, seen)
+        targets = node.targets
+        if len(targets) == 1 and targets[0].__class__ is gast.Name \
+                and targets[0].ctx.__class__ is gast.Store:  # ``name = value``: most lines
+            if seen is not None:  # (noted as ``_expression`` notes a name bound)
+                seen.stored.add(targets[0].id)
+            value = node.value  # (``_bare``'s text: only a tuple is printed otherwise)
+            return f"{targets[0].id} = " + (_bare(value, seen) if value.__class__ is gast.Tuple
+                                            else _expression(value, _TEST, seen))
+        return "".join([_bare(t, seen) + " = " for t in targets]) + _bare(node.value, seen)
     if cls is gast.Return:
         return "return" if node.value is None else "return " + _bare(node.value, seen)
     if cls is gast.AugAssign:

@@ -103,6 +103,9 @@ class ExpressionSplitter:
     def read(self, node: gast.expr) -> gast.expr:
         """Point loads at the live version of each user name."""
         current = self.current  # (only the names the node holds: linear in its size)
+        if node.__class__ is gast.Name:  # (an operand, most reads: the same, without a walk)
+            version = current.get(node.id, node.id)
+            return node if version == node.id else syntax.rename(node, {node.id: version})
         return syntax.rename(node, {k: current[k] for k in syntax.all_names(node)
                                     if k in current and current[k] != k})
 

@@ -153,8 +153,8 @@ def _block(body: list[gast.stmt], candidates: set[str], resolve: Callable,
             del table[old], reads[old]
         if key is not None:
             table[key] = stmt.targets[0].id
-            reads[key] = {renames.get(n, n) for n in _value_reads(stmt.value)}
-            for name in reads[key]:
+            read = reads[key] = {renames.get(n, n) for n in _value_reads(stmt.value)}
+            for name in read:
                 readers.setdefault(name, set()).add(key)
         kept.append(stmt)
     body[:] = kept
@@ -259,6 +259,9 @@ def _binds_pure_value(stmt: gast.stmt, resolve: Callable) -> bool:
             isinstance(t, gast.Name) or isinstance(t, gast.Tuple)
             and all(isinstance(e, gast.Name) for e in t.elts) for t in stmt.targets)):
         return False
+    value = stmt.value
+    if value.__class__ is gast.BinOp and _plain(value.left) and _plain(value.right):
+        return True  # (arithmetic on names and literals: none of the nodes looked for below)
     for node in syntax.walk(stmt.value):
         if isinstance(node, gast.Call):
             if any(k.arg in ("out", None) for k in node.keywords):
