@@ -34,7 +34,6 @@ from tangentlike.frontend.operations import (
     Dynamic,
     Kind,
     loop_source,
-    operation,
     targets,
     where,
 )
@@ -197,7 +196,7 @@ class Adjoints:
 
     def adjoint_of(self, stmt: gast.Assign, nested: bool) -> Adjoint:
         self.in_loop = nested
-        op = operation(stmt, self.program.parsed, self.program.local_names)  # (not copied)
+        op = self.program.operation(stmt)
         if op.kind is Kind.CALL:
             self.prepare_call(stmt, op)
         names = self.targets(stmt)

@@ -6,6 +6,7 @@ here names anything."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import gast
@@ -13,6 +14,7 @@ import gast
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.frontend.operations import (
     Kind,
+    Operation,
     loop_source,
     names_of,
     operation,
@@ -39,14 +41,12 @@ class Program:
     fn: gast.FunctionDef
     parsed: ParsedFunction
     active: frozenset[str]
-    local_names: frozenset[str]
     body: tuple[gast.stmt, ...]
     order: tuple[gast.stmt, ...]  # every statement in pre-order, the return included
     refs: dict[int, StmtRef]  # id(stmt) -> its StmtRef
     outer_loops: dict[StmtRef, StmtRef | None]  # the outermost loop around or at a statement
     depths: dict[StmtRef, int]  # how many if/for/while enclose a statement
     copies: dict[str, set[str]]
-    containers: frozenset[str]
     iteration_local: dict[StmtRef, tuple[str, ...]]
     # names that live within one branch of an if enclosed by nothing but ifs: the branch's
     # ``StmtRef`` (the if's) and which branch, True for the body (``_branch_local_names``)
@@ -55,6 +55,28 @@ class Program:
     mutated_arrays: frozenset[str]
     growing: frozenset[str]
     keyed_dicts: frozenset[str]  # dicts the function makes and sets keys in (d[k] = v)
+
+    @functools.cached_property
+    def local_names(self) -> frozenset[str]:
+        """The names the function binds (``syntax.stored_names``), found when first asked:
+        only an operation not yet found (``operation``) and a loop's ``range`` read them."""
+        return frozenset(syntax.stored_names(self.fn))
+
+    def operation(self, stmt: gast.stmt) -> Operation:
+        """``operations.operation(stmt, parsed, local_names)``: the statement's cached
+        operation as it is (the front end's activity found it for every statement of the
+        function: that call returns the cached one without reading the local names, so
+        they are not walked for it), else found with the local names."""
+        op = anno.info(stmt).callee
+        if isinstance(op, Operation):
+            return op
+        return operation(stmt, self.parsed, self.local_names)
+
+    @functools.cached_property
+    def containers(self) -> frozenset[str]:
+        """The names whose adjoints are added element by element (``_container_names``),
+        found when first asked (the first adjoint added asks)."""
+        return frozenset(_container_names(self.order, self.operation, self.copies))
 
     @functools.cached_property
     def reaching(self) -> dict[int, dataflow.Definitions]:
@@ -126,7 +148,6 @@ class Program:
 def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> Program:
     """The facts of a normalized, annotated function."""
     body = fn.body[:-1]
-    local_names = syntax.stored_names(fn)
     statements = list(syntax.statements(fn.body, with_bodies=False))  # the return included
     refs = {id(s): i for i, s in enumerate(statements)}
     outer_loops: dict[StmtRef, StmtRef | None] = {}
@@ -147,10 +168,9 @@ def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> P
     copies = copy_classes(fn.body)
     branch_local = _branch_local_names(fn)
     return Program(
-        fn=fn, parsed=parsed, active=frozenset(active), local_names=frozenset(local_names),
+        fn=fn, parsed=parsed, active=frozenset(active),
         body=tuple(body), order=tuple(statements), refs=refs, outer_loops=outer_loops,
         depths=depths, copies=copies,
-        containers=frozenset(_container_names(statements, parsed, local_names, copies)),
         iteration_local={refs[id(loop)]: tuple(names) for loop, names in
                          _iteration_local_names(statements, fn.body)},
         branch_local={name: (refs[id(branch)], body)
@@ -227,10 +247,12 @@ def _keyed_dicts(statements: list[gast.stmt]) -> set[str]:
         not (isinstance(k, gast.Constant) and k.value in displayed[name]) for k in keys)}
 
 
-def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
-                     local_names: set[str], copies: dict[str, set[str]]) -> set[str]:
+def _container_names(statements: Sequence[gast.stmt],
+                     operation_of: Callable[[gast.stmt], Operation],
+                     copies: dict[str, set[str]]) -> set[str]:
     """Names whose adjoints are added element by element (``add_grad``): tuples, lists and
-    dicts we can see, and values only ever subscripted (e.g. a dict of parameters)."""
+    dicts we can see, and values only ever subscripted (e.g. a dict of parameters).
+    ``operation_of``: ``Program.operation``."""
     names, arithmetic, subscripted = set(), set(), set()
     copied: list[tuple[str, str]] = []  # x_1 = copy_of(x): both containers, or neither
     sliced: list[tuple[str, str]] = []  # t = xs[1:]: a container where xs is one
@@ -259,7 +281,7 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
             else:
                 subscripted.add(value.value.id)  # p.W: a dataclass, named tuple or pytree
         else:
-            op = operation(stmt, parsed, local_names)
+            op = operation_of(stmt)
             if op.kind is Kind.NODE:  # Params(a, b), p._replace(W=a): a dataclass, a tuple
                 names |= syntax.stored_names(stmt.targets[0])
                 if op.fields and op.fields[0] is None:

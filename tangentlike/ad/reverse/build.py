@@ -17,7 +17,7 @@ from tangentlike.ad.reverse.sweeps import Sweeps
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.annotate import Activity
-from tangentlike.frontend.operations import operation, targets
+from tangentlike.frontend.operations import targets
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules.recipe import Reads, names_read
 from tangentlike.rules.template import Namespace
@@ -253,11 +253,10 @@ def _nested_names(body: list[gast.stmt], depth: int = 0) -> set[str]:
 def _zero_init_order(program: Program, adjoints: Adjoints, wrt_names: list[str]) -> list[str]:
     order = list(wrt_names)
     seen = set(order)
-    local_names = set(program.local_names)
     for stmt in program.statements():
         names: list[str] = []
         if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
-            op = operation(stmt, program.parsed, local_names)
+            op = program.operation(stmt)
             names = op.inputs + targets(stmt)
         elif isinstance(stmt, gast.For) and adjoints.flows_from_iterable(stmt):
             names = [stmt.target.id]
