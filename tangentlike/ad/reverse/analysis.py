@@ -46,15 +46,34 @@ class Program:
     refs: dict[int, StmtRef]  # id(stmt) -> its StmtRef
     outer_loops: dict[StmtRef, StmtRef | None]  # the outermost loop around or at a statement
     depths: dict[StmtRef, int]  # how many if/for/while enclose a statement
-    copies: dict[str, set[str]]
     iteration_local: dict[StmtRef, tuple[str, ...]]
     # names that live within one branch of an if enclosed by nothing but ifs: the branch's
     # ``StmtRef`` (the if's) and which branch, True for the body (``_branch_local_names``)
     branch_local: dict[str, tuple[StmtRef, bool]]
     bound_once_in_branch: frozenset[str]  # those of them one statement binds
-    mutated_arrays: frozenset[str]
-    growing: frozenset[str]
-    keyed_dicts: frozenset[str]  # dicts the function makes and sets keys in (d[k] = v)
+
+    # The facts below are found from ``order`` when first asked: each is asked only where
+    # the function has what it is about (a container's adjoint added, an item written, a
+    # subscript read), so straight-line code on arrays and numbers walks none of them.
+    @functools.cached_property
+    def copies(self) -> dict[str, set[str]]:
+        """``copy_classes``: the names ``a = b`` may join into one array."""
+        return copy_classes(self.order)
+
+    @functools.cached_property
+    def mutated_arrays(self) -> frozenset[str]:
+        """The names ``x[i] = v`` writes into."""
+        return frozenset({setitem_base(s) for s in self.order} - {None})
+
+    @functools.cached_property
+    def growing(self) -> frozenset[str]:
+        """``_growing_containers``."""
+        return frozenset(_growing_containers(self.order))
+
+    @functools.cached_property
+    def keyed_dicts(self) -> frozenset[str]:
+        """Dicts the function makes and sets keys in (``d[k] = v``): ``_keyed_dicts``."""
+        return frozenset(_keyed_dicts(self.order))
 
     @functools.cached_property
     def local_names(self) -> frozenset[str]:
@@ -75,8 +94,10 @@ class Program:
     @functools.cached_property
     def containers(self) -> frozenset[str]:
         """The names whose adjoints are added element by element (``_container_names``),
-        found when first asked (the first adjoint added asks)."""
-        return frozenset(_container_names(self.order, self.operation, self.copies))
+        found when first asked (the first adjoint added asks); a copy of a container is
+        one, and so is what it was copied from (``copies``, asked only then)."""
+        names = _container_names(self.order, self.operation)
+        return frozenset(set().union(set(), *(self.copies.get(n, {n}) for n in names)))
 
     @functools.cached_property
     def reaching(self) -> dict[int, dataflow.Definitions]:
@@ -165,21 +186,17 @@ def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> P
                     walk(inner, depth + 1, outer)
 
     walk(body, 0, None)
-    copies = copy_classes(fn.body)
     branch_local = _branch_local_names(fn)
     return Program(
         fn=fn, parsed=parsed, active=frozenset(active),
         body=tuple(body), order=tuple(statements), refs=refs, outer_loops=outer_loops,
-        depths=depths, copies=copies,
+        depths=depths,
         iteration_local={refs[id(loop)]: tuple(names) for loop, names in
                          _iteration_local_names(statements, fn.body)},
         branch_local={name: (refs[id(branch)], body)
                       for name, (branch, body, _) in branch_local.items()},
         bound_once_in_branch=frozenset(name for name, (_, _, bindings)
                                        in branch_local.items() if bindings == 1),
-        mutated_arrays=frozenset({setitem_base(s) for s in statements} - {None}),
-        growing=frozenset(_growing_containers(statements)),
-        keyed_dicts=frozenset(_keyed_dicts(statements)),
     )
 
 
@@ -197,12 +214,13 @@ def ends_with_break(body: list[gast.stmt]) -> bool:
             and isinstance(last.body[0], gast.Break))
 
 
-def copy_classes(body: list[gast.stmt]) -> dict[str, set[str]]:
-    """For each name ``a = b`` binds or reads, every name joined to it by such copies: they
-    may be one array, so ``a[i] = v`` changes what the backward sweep reads as ``b`` (a tuple
+def copy_classes(statements: Sequence[gast.stmt]) -> dict[str, set[str]]:
+    """For each name ``a = b`` binds or reads (in ``statements``: every statement of the
+    function, ``Program.order``), every name joined to it by such copies: they may be one
+    array, so ``a[i] = v`` changes what the backward sweep reads as ``b`` (a tuple
     assignment ``v2, v3 = e2, e3`` becomes ``t = e3; v3 = t``)."""
     classes: dict[str, set[str]] = {}
-    for stmt in syntax.statements(body, with_bodies=False):
+    for stmt in statements:
         if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and isinstance(stmt.value, gast.Name)):
             a, b = stmt.targets[0].id, stmt.value.id
@@ -212,7 +230,7 @@ def copy_classes(body: list[gast.stmt]) -> dict[str, set[str]]:
     return classes
 
 
-def _growing_containers(statements: list[gast.stmt]) -> set[str]:
+def _growing_containers(statements: Sequence[gast.stmt]) -> set[str]:
     """Names of lists that ``append``, ``extend`` or ``insert`` grows and of dicts (made by
     a display) that ``d[k] = v`` may give a new key: the backward sweep sees them longer than
     they were at an earlier read."""
@@ -230,7 +248,7 @@ def _growing_containers(statements: list[gast.stmt]) -> set[str]:
     return appended | (keyed & dicts)
 
 
-def _keyed_dicts(statements: list[gast.stmt]) -> set[str]:
+def _keyed_dicts(statements: Sequence[gast.stmt]) -> set[str]:
     """Names of dicts made by a display (``d = {}``) that ``d[k] = v`` may give a new key (a
     key not written in the display): the value saved before it may be none
     (``runtime.old_item``)."""
@@ -248,11 +266,11 @@ def _keyed_dicts(statements: list[gast.stmt]) -> set[str]:
 
 
 def _container_names(statements: Sequence[gast.stmt],
-                     operation_of: Callable[[gast.stmt], Operation],
-                     copies: dict[str, set[str]]) -> set[str]:
+                     operation_of: Callable[[gast.stmt], Operation]) -> set[str]:
     """Names whose adjoints are added element by element (``add_grad``): tuples, lists and
-    dicts we can see, and values only ever subscripted (e.g. a dict of parameters).
-    ``operation_of``: ``Program.operation``."""
+    dicts we can see, and values only ever subscripted (e.g. a dict of parameters), before
+    their copies are added (``Program.containers``).  ``operation_of``:
+    ``Program.operation``."""
     names, arithmetic, subscripted = set(), set(), set()
     copied: list[tuple[str, str]] = []  # x_1 = copy_of(x): both containers, or neither
     sliced: list[tuple[str, str]] = []  # t = xs[1:]: a container where xs is one
@@ -310,8 +328,7 @@ def _container_names(statements: Sequence[gast.stmt],
     for target, source in sliced:
         if source in names:
             names.add(target)
-    # a copy of a container is one, and so is what it was copied from
-    return set().union(set(), *(copies.get(n, {n}) for n in names))
+    return names
 
 
 def _iteration_local_names(statements: list[gast.stmt], body: list[gast.stmt],
