@@ -56,6 +56,11 @@ class Program:
     # the function has what it is about (a container's adjoint added, an item written, a
     # subscript read), so straight-line code on arrays and numbers walks none of them.
     @functools.cached_property
+    def has_loops(self) -> bool:
+        """Whether the function has a ``for`` or a ``while`` loop."""
+        return any(isinstance(stmt, LOOPS) for stmt in self.order)
+
+    @functools.cached_property
     def copies(self) -> dict[str, set[str]]:
         """``copy_classes``: the names ``a = b`` may join into one array."""
         return copy_classes(self.order)
