@@ -251,17 +251,20 @@ def _nested_names(body: list[gast.stmt], depth: int = 0) -> set[str]:
 
 
 def _zero_init_order(program: Program, adjoints: Adjoints, wrt_names: list[str]) -> list[str]:
+    """The ``wrt`` names, then the active names in the order the statements mention them
+    (forward pre-order: each active statement's inputs and targets, the element of a
+    ``for`` loop whose adjoint flows into its iterable's), as ``Adjoints.mentions`` noted
+    them while the adjoints were made (no second walk of the statements)."""
     order = list(wrt_names)
     seen = set(order)
-    for stmt in program.statements():
-        names: list[str] = []
-        if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
-            op = program.operation(stmt)
-            names = op.inputs + targets(stmt)
-        elif isinstance(stmt, gast.For) and adjoints.flows_from_iterable(stmt):
-            names = [stmt.target.id]
-        for name in names:
-            if name in program.active and name not in seen:
+    active = program.active
+    for mentioned in adjoints.mentions:
+        if mentioned.__class__ is gast.For:  # (asked here, after every adjoint is made:
+            # it may name the adjoints of the loop's names, in this order)
+            mentioned = [mentioned.target.id] if adjoints.flows_from_iterable(mentioned) \
+                else ()
+        for name in mentioned:
+            if name in active and name not in seen:
                 order.append(name)
                 seen.add(name)
     return order
