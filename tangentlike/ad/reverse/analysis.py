@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import gast
 
@@ -282,6 +283,7 @@ def _container_names(statements: Sequence[gast.stmt],
     # (arithmetic values: what they read is arithmetic, which only takes names out of
     # ``subscripted``; they are walked at the end, only where something was subscripted)
     computed: list[gast.expr] = []
+    kinds: dict[int, tuple[str | None, Any]] = {}  # (``_callee_kind``'s)
     for stmt in statements:
         if not isinstance(stmt, gast.Assign):
             continue
@@ -311,10 +313,10 @@ def _container_names(statements: Sequence[gast.stmt],
                     names |= set(names_of(op.args[:1]))
             elif op.key is copy_of and isinstance(stmt.targets[0], gast.Name):
                 copied += [(stmt.targets[0].id, n) for n in names_of(op.args[:1])]
-            elif container_helper(op.key):  # in derivative code: may build containers
+            elif (kind := _callee_kind(op.key, kinds)) is _HELPER:  # may build containers
                 names |= syntax.stored_names(stmt.targets[0])
                 subscripted |= set(op.inputs)
-            elif tuple_result(op.key):  # lu = lu_factor(a): a tuple, passed on whole
+            elif kind is _TUPLE:  # lu = lu_factor(a): a tuple, passed on whole
                 names |= syntax.stored_names(stmt.targets[0])
             elif op.kind is Kind.CALL or not op.differentiable:
                 subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
@@ -334,6 +336,24 @@ def _container_names(statements: Sequence[gast.stmt],
         if source in names:
             names.add(target)
     return names
+
+
+# What ``_callee_kind`` finds a callee to be: a runtime helper that may build containers in
+# derivative code (``add_grad``), a primitive whose result is a tuple, or neither (None).
+_HELPER, _TUPLE = "helper", "tuple"
+
+
+def _callee_kind(callee: Any, known: dict[int, tuple[str | None, Any]]) -> str | None:
+    """``_HELPER`` if ``container_helper(callee)``, else ``_TUPLE`` if
+    ``tuple_result(callee)``, else None: asked once per callee of a function (``known``, by
+    its id, holds each answer with the callee, so that no id is reused while it is kept;
+    the answers read only the callee's module and its declared record, which do not change
+    while a function is analyzed)."""
+    found = known.get(id(callee))
+    if found is None:
+        kind = _HELPER if container_helper(callee) else _TUPLE if tuple_result(callee) else None
+        found = known[id(callee)] = (kind, callee)
+    return found[0]
 
 
 def _iteration_local_names(statements: list[gast.stmt], body: list[gast.stmt],
