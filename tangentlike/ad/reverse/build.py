@@ -188,15 +188,15 @@ def first_contributions(statements: list[gast.stmt], zeroed: set[str],
         if name in pending:
             pending.discard(name)  # (mentioned here, first contribution or not)
             if (value.__class__ is gast.BinOp and value.op.__class__ is gast.Add
-                    and syntax.is_name(value.left, name)
+                    and value.left.__class__ is gast.Name and value.left.id == name
                     and value.right.__class__ is not gast.Constant
-                    and anno.info(stmt).contribution):
+                    and (old := anno.info(stmt)).contribution):
                 read = read_by(value.right)
                 if name not in read:
                     new = syntax.assign(name, value.right)
                     record = anno.info(new)
                     record.generated = True
-                    record.origin = anno.info(stmt).origin
+                    record.origin = old.origin
                     out[k] = new
                     still_zero.discard(name)
                 pending.difference_update(read)
