@@ -218,10 +218,11 @@ def initial_values(saves: SavePlan, body: list[gast.stmt],
     # (``bound`` is read only at an if or a loop: what the statements after the last bind
     # is never read, so not collected; in straight-line code, nothing is)
     last = max((i for i, stmt in enumerate(body) if isinstance(stmt, COMPOUND)), default=-1)
+    wanted = saves.names | needed  # (made once: ``needed`` may hold thousands of names)
     for i, stmt in enumerate(body):
         if isinstance(stmt, COMPOUND):
             pushed_first = _nested_names([stmt])
-            first = sorted((pushed_first & (saves.names | needed)) - bound)
+            first = sorted((pushed_first & wanted) - bound)
             for name in first:
                 out.append(generated(syntax.assign(name, syntax.const(None))))
             bound |= set(first)
