@@ -53,9 +53,11 @@ class Program:
     branch_local: dict[str, tuple[StmtRef, bool]]
     bound_once_in_branch: frozenset[str]  # those of them one statement binds
 
-    # The facts below are found from ``order`` when first asked: each is asked only where
-    # the function has what it is about (a container's adjoint added, an item written, a
-    # subscript read), so straight-line code on arrays and numbers walks none of them.
+    # The facts below are found from ``order`` (or ``fn``) when first asked.  ``copies``,
+    # ``mutated_arrays``, ``growing`` and ``keyed_dicts`` are asked only where the function
+    # has what they are about (a container, an item written, a subscript read), and the
+    # local names only for an operation not cached yet: straight-line code on numbers and
+    # arrays walks none of them.
     @functools.cached_property
     def has_loops(self) -> bool:
         """Whether the function has a ``for`` or a ``while`` loop."""
