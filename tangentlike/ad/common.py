@@ -183,7 +183,10 @@ def with_origin_comments(blocks: Iterable[tuple[gast.stmt, list[gast.stmt]]], la
     out: list[gast.stmt] = []
     for stmt, block in blocks:
         origin = anno.info(stmt).origin
-        if origin is not None and origin != previous and shows(stmt, block):
+        # (``is not`` first: the statements of one line share its ``Location``, whose
+        # ``!=`` compares its fields)
+        if (origin is not None and origin is not previous and origin != previous
+                and shows(stmt, block)):
             out.append(syntax.origin_comment(label, origin))
             previous = origin
         out += block

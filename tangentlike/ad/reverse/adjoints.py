@@ -34,7 +34,6 @@ from tangentlike.frontend.operations import (
     Dynamic,
     Kind,
     loop_source,
-    operation,
     targets,
     where,
 )
@@ -90,6 +89,10 @@ class Adjoints:
         # the ``e`` of a contribution ``bx = bx + e``): ``first_contributions`` reads them
         # instead of walking the values
         self.reads: Reads = {}
+        # in forward pre-order, what each active simple statement mentions (its operation's
+        # inputs, then the names it binds) and each ``for`` loop: the order of the zero
+        # initialisations (``build._zero_init_order``), noted as the adjoints are made
+        self.mentions: list[list[str] | gast.For] = []
 
     # -- names ------------------------------------------------------------------------------
     def targets(self, stmt: gast.stmt) -> list[str]:
@@ -189,6 +192,8 @@ class Adjoints:
         for stmt in body:
             if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
                 self.bodies[self.program.ref(stmt)] = self.adjoint_of(stmt, nested=depth > 0)
+            elif isinstance(stmt, gast.For):
+                self.mentions.append(stmt)
             if isinstance(stmt, gast.With):
                 continue  # a gradient hook's body is the user's backward-sweep code
             for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
@@ -197,10 +202,12 @@ class Adjoints:
 
     def adjoint_of(self, stmt: gast.Assign, nested: bool) -> Adjoint:
         self.in_loop = nested
-        op = operation(stmt, self.program.parsed, self.program.local_names)  # (not copied)
+        op = self.program.operation(stmt)
         if op.kind is Kind.CALL:
             self.prepare_call(stmt, op)
         names = self.targets(stmt)
+        # (the names of the statement itself: a call's forward form binds its record too)
+        self.mentions += [op.inputs, names if op.kind is not Kind.CALL else targets(stmt)]
         result = Adjoint([])
         if nested:
             for name in names:

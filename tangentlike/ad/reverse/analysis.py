@@ -6,13 +6,16 @@ here names anything."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import gast
 
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.frontend.operations import (
     Kind,
+    Operation,
     loop_source,
     names_of,
     operation,
@@ -39,22 +42,70 @@ class Program:
     fn: gast.FunctionDef
     parsed: ParsedFunction
     active: frozenset[str]
-    local_names: frozenset[str]
     body: tuple[gast.stmt, ...]
     order: tuple[gast.stmt, ...]  # every statement in pre-order, the return included
     refs: dict[int, StmtRef]  # id(stmt) -> its StmtRef
     outer_loops: dict[StmtRef, StmtRef | None]  # the outermost loop around or at a statement
     depths: dict[StmtRef, int]  # how many if/for/while enclose a statement
-    copies: dict[str, set[str]]
-    containers: frozenset[str]
     iteration_local: dict[StmtRef, tuple[str, ...]]
     # names that live within one branch of an if enclosed by nothing but ifs: the branch's
     # ``StmtRef`` (the if's) and which branch, True for the body (``_branch_local_names``)
     branch_local: dict[str, tuple[StmtRef, bool]]
     bound_once_in_branch: frozenset[str]  # those of them one statement binds
-    mutated_arrays: frozenset[str]
-    growing: frozenset[str]
-    keyed_dicts: frozenset[str]  # dicts the function makes and sets keys in (d[k] = v)
+
+    # The facts below are found from ``order`` (or ``fn``) when first asked.  ``copies``,
+    # ``mutated_arrays``, ``growing`` and ``keyed_dicts`` are asked only where the function
+    # has what they are about (a container, an item written, a subscript read), and the
+    # local names only for an operation not cached yet: straight-line code on numbers and
+    # arrays walks none of them.
+    @functools.cached_property
+    def has_loops(self) -> bool:
+        """Whether the function has a ``for`` or a ``while`` loop."""
+        return any(isinstance(stmt, LOOPS) for stmt in self.order)
+
+    @functools.cached_property
+    def copies(self) -> dict[str, set[str]]:
+        """``copy_classes``: the names ``a = b`` may join into one array."""
+        return copy_classes(self.order)
+
+    @functools.cached_property
+    def mutated_arrays(self) -> frozenset[str]:
+        """The names ``x[i] = v`` writes into."""
+        return frozenset({setitem_base(s) for s in self.order} - {None})
+
+    @functools.cached_property
+    def growing(self) -> frozenset[str]:
+        """``_growing_containers``."""
+        return frozenset(_growing_containers(self.order))
+
+    @functools.cached_property
+    def keyed_dicts(self) -> frozenset[str]:
+        """Dicts the function makes and sets keys in (``d[k] = v``): ``_keyed_dicts``."""
+        return frozenset(_keyed_dicts(self.order))
+
+    @functools.cached_property
+    def local_names(self) -> frozenset[str]:
+        """The names the function binds (``syntax.stored_names``), found when first asked:
+        only an operation not yet found (``operation``) and a loop's ``range`` read them."""
+        return frozenset(syntax.stored_names(self.fn))
+
+    def operation(self, stmt: gast.stmt) -> Operation:
+        """``operations.operation(stmt, parsed, local_names)``: the statement's cached
+        operation as it is (the front end's activity found it for every statement of the
+        function: that call returns the cached one without reading the local names, so
+        they are not walked for it), else found with the local names."""
+        op = anno.info(stmt).callee
+        if isinstance(op, Operation):
+            return op
+        return operation(stmt, self.parsed, self.local_names)
+
+    @functools.cached_property
+    def containers(self) -> frozenset[str]:
+        """The names whose adjoints are added element by element (``_container_names``),
+        found when first asked (the first adjoint added asks); a copy of a container is
+        one, and so is what it was copied from (``copies``, asked only then)."""
+        names = _container_names(self.order, self.operation)
+        return frozenset(set().union(set(), *(self.copies.get(n, {n}) for n in names)))
 
     @functools.cached_property
     def reaching(self) -> dict[int, dataflow.Definitions]:
@@ -126,7 +177,6 @@ class Program:
 def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> Program:
     """The facts of a normalized, annotated function."""
     body = fn.body[:-1]
-    local_names = syntax.stored_names(fn)
     statements = list(syntax.statements(fn.body, with_bodies=False))  # the return included
     refs = {id(s): i for i, s in enumerate(statements)}
     outer_loops: dict[StmtRef, StmtRef | None] = {}
@@ -144,22 +194,17 @@ def analyze(fn: gast.FunctionDef, parsed: ParsedFunction, active: set[str]) -> P
                     walk(inner, depth + 1, outer)
 
     walk(body, 0, None)
-    copies = copy_classes(fn.body)
     branch_local = _branch_local_names(fn)
     return Program(
-        fn=fn, parsed=parsed, active=frozenset(active), local_names=frozenset(local_names),
+        fn=fn, parsed=parsed, active=frozenset(active),
         body=tuple(body), order=tuple(statements), refs=refs, outer_loops=outer_loops,
-        depths=depths, copies=copies,
-        containers=frozenset(_container_names(statements, parsed, local_names, copies)),
+        depths=depths,
         iteration_local={refs[id(loop)]: tuple(names) for loop, names in
                          _iteration_local_names(statements, fn.body)},
         branch_local={name: (refs[id(branch)], body)
                       for name, (branch, body, _) in branch_local.items()},
         bound_once_in_branch=frozenset(name for name, (_, _, bindings)
                                        in branch_local.items() if bindings == 1),
-        mutated_arrays=frozenset({setitem_base(s) for s in statements} - {None}),
-        growing=frozenset(_growing_containers(statements)),
-        keyed_dicts=frozenset(_keyed_dicts(statements)),
     )
 
 
@@ -177,12 +222,13 @@ def ends_with_break(body: list[gast.stmt]) -> bool:
             and isinstance(last.body[0], gast.Break))
 
 
-def copy_classes(body: list[gast.stmt]) -> dict[str, set[str]]:
-    """For each name ``a = b`` binds or reads, every name joined to it by such copies: they
-    may be one array, so ``a[i] = v`` changes what the backward sweep reads as ``b`` (a tuple
+def copy_classes(statements: Sequence[gast.stmt]) -> dict[str, set[str]]:
+    """For each name ``a = b`` binds or reads (in ``statements``: every statement of the
+    function, ``Program.order``), every name joined to it by such copies: they may be one
+    array, so ``a[i] = v`` changes what the backward sweep reads as ``b`` (a tuple
     assignment ``v2, v3 = e2, e3`` becomes ``t = e3; v3 = t``)."""
     classes: dict[str, set[str]] = {}
-    for stmt in syntax.statements(body, with_bodies=False):
+    for stmt in statements:
         if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and isinstance(stmt.value, gast.Name)):
             a, b = stmt.targets[0].id, stmt.value.id
@@ -192,7 +238,7 @@ def copy_classes(body: list[gast.stmt]) -> dict[str, set[str]]:
     return classes
 
 
-def _growing_containers(statements: list[gast.stmt]) -> set[str]:
+def _growing_containers(statements: Sequence[gast.stmt]) -> set[str]:
     """Names of lists that ``append``, ``extend`` or ``insert`` grows and of dicts (made by
     a display) that ``d[k] = v`` may give a new key: the backward sweep sees them longer than
     they were at an earlier read."""
@@ -210,7 +256,7 @@ def _growing_containers(statements: list[gast.stmt]) -> set[str]:
     return appended | (keyed & dicts)
 
 
-def _keyed_dicts(statements: list[gast.stmt]) -> set[str]:
+def _keyed_dicts(statements: Sequence[gast.stmt]) -> set[str]:
     """Names of dicts made by a display (``d = {}``) that ``d[k] = v`` may give a new key (a
     key not written in the display): the value saved before it may be none
     (``runtime.old_item``)."""
@@ -227,16 +273,19 @@ def _keyed_dicts(statements: list[gast.stmt]) -> set[str]:
         not (isinstance(k, gast.Constant) and k.value in displayed[name]) for k in keys)}
 
 
-def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
-                     local_names: set[str], copies: dict[str, set[str]]) -> set[str]:
+def _container_names(statements: Sequence[gast.stmt],
+                     operation_of: Callable[[gast.stmt], Operation]) -> set[str]:
     """Names whose adjoints are added element by element (``add_grad``): tuples, lists and
-    dicts we can see, and values only ever subscripted (e.g. a dict of parameters)."""
+    dicts we can see, and values only ever subscripted (e.g. a dict of parameters), before
+    their copies are added (``Program.containers``).  ``operation_of``:
+    ``Program.operation``."""
     names, arithmetic, subscripted = set(), set(), set()
     copied: list[tuple[str, str]] = []  # x_1 = copy_of(x): both containers, or neither
     sliced: list[tuple[str, str]] = []  # t = xs[1:]: a container where xs is one
     # (arithmetic values: what they read is arithmetic, which only takes names out of
     # ``subscripted``; they are walked at the end, only where something was subscripted)
     computed: list[gast.expr] = []
+    kinds: dict[int, tuple[str | None, Any]] = {}  # (``_callee_kind``'s)
     for stmt in statements:
         if not isinstance(stmt, gast.Assign):
             continue
@@ -259,17 +308,17 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
             else:
                 subscripted.add(value.value.id)  # p.W: a dataclass, named tuple or pytree
         else:
-            op = operation(stmt, parsed, local_names)
+            op = operation_of(stmt)
             if op.kind is Kind.NODE:  # Params(a, b), p._replace(W=a): a dataclass, a tuple
                 names |= syntax.stored_names(stmt.targets[0])
                 if op.fields and op.fields[0] is None:
                     names |= set(names_of(op.args[:1]))
             elif op.key is copy_of and isinstance(stmt.targets[0], gast.Name):
                 copied += [(stmt.targets[0].id, n) for n in names_of(op.args[:1])]
-            elif container_helper(op.key):  # in derivative code: may build containers
+            elif (kind := _callee_kind(op.key, kinds)) is _HELPER:  # may build containers
                 names |= syntax.stored_names(stmt.targets[0])
                 subscripted |= set(op.inputs)
-            elif tuple_result(op.key):  # lu = lu_factor(a): a tuple, passed on whole
+            elif kind is _TUPLE:  # lu = lu_factor(a): a tuple, passed on whole
                 names |= syntax.stored_names(stmt.targets[0])
             elif op.kind is Kind.CALL or not op.differentiable:
                 subscripted |= set(op.inputs)  # len(xs), f(params): may be containers
@@ -288,8 +337,25 @@ def _container_names(statements: list[gast.stmt], parsed: ParsedFunction,
     for target, source in sliced:
         if source in names:
             names.add(target)
-    # a copy of a container is one, and so is what it was copied from
-    return set().union(set(), *(copies.get(n, {n}) for n in names))
+    return names
+
+
+# What ``_callee_kind`` finds a callee to be: a runtime helper that may build containers in
+# derivative code (``add_grad``), a primitive whose result is a tuple, or neither (None).
+_HELPER, _TUPLE = "helper", "tuple"
+
+
+def _callee_kind(callee: Any, known: dict[int, tuple[str | None, Any]]) -> str | None:
+    """``_HELPER`` if ``container_helper(callee)``, else ``_TUPLE`` if
+    ``tuple_result(callee)``, else None: asked once per callee of a function (``known``, by
+    its id, holds each answer with the callee, so that no id is reused while it is kept;
+    the answers read only the callee's module and its declared record, which do not change
+    while a function is analyzed)."""
+    found = known.get(id(callee))
+    if found is None:
+        kind = _HELPER if container_helper(callee) else _TUPLE if tuple_result(callee) else None
+        found = known[id(callee)] = (kind, callee)
+    return found[0]
 
 
 def _iteration_local_names(statements: list[gast.stmt], body: list[gast.stmt],

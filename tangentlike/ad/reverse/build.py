@@ -17,7 +17,7 @@ from tangentlike.ad.reverse.sweeps import Sweeps
 from tangentlike.core import anno, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.frontend.annotate import Activity
-from tangentlike.frontend.operations import operation, targets
+from tangentlike.frontend.operations import targets
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules.recipe import Reads, names_read
 from tangentlike.rules.template import Namespace
@@ -188,15 +188,15 @@ def first_contributions(statements: list[gast.stmt], zeroed: set[str],
         if name in pending:
             pending.discard(name)  # (mentioned here, first contribution or not)
             if (value.__class__ is gast.BinOp and value.op.__class__ is gast.Add
-                    and syntax.is_name(value.left, name)
+                    and value.left.__class__ is gast.Name and value.left.id == name
                     and value.right.__class__ is not gast.Constant
-                    and anno.info(stmt).contribution):
+                    and (old := anno.info(stmt)).contribution):
                 read = read_by(value.right)
                 if name not in read:
                     new = syntax.assign(name, value.right)
                     record = anno.info(new)
                     record.generated = True
-                    record.origin = anno.info(stmt).origin
+                    record.origin = old.origin
                     out[k] = new
                     still_zero.discard(name)
                 pending.difference_update(read)
@@ -218,10 +218,11 @@ def initial_values(saves: SavePlan, body: list[gast.stmt],
     # (``bound`` is read only at an if or a loop: what the statements after the last bind
     # is never read, so not collected; in straight-line code, nothing is)
     last = max((i for i, stmt in enumerate(body) if isinstance(stmt, COMPOUND)), default=-1)
+    wanted = saves.names | needed  # (made once: ``needed`` may hold thousands of names)
     for i, stmt in enumerate(body):
         if isinstance(stmt, COMPOUND):
             pushed_first = _nested_names([stmt])
-            first = sorted((pushed_first & (saves.names | needed)) - bound)
+            first = sorted((pushed_first & wanted) - bound)
             for name in first:
                 out.append(generated(syntax.assign(name, syntax.const(None))))
             bound |= set(first)
@@ -251,18 +252,20 @@ def _nested_names(body: list[gast.stmt], depth: int = 0) -> set[str]:
 
 
 def _zero_init_order(program: Program, adjoints: Adjoints, wrt_names: list[str]) -> list[str]:
+    """The ``wrt`` names, then the active names in the order the statements mention them
+    (forward pre-order: each active statement's inputs and targets, the element of a
+    ``for`` loop whose adjoint flows into its iterable's), as ``Adjoints.mentions`` noted
+    them while the adjoints were made (no second walk of the statements)."""
     order = list(wrt_names)
     seen = set(order)
-    local_names = set(program.local_names)
-    for stmt in program.statements():
-        names: list[str] = []
-        if isinstance(stmt, (gast.Assign, gast.Expr)) and anno.info(stmt).active:
-            op = operation(stmt, program.parsed, local_names)
-            names = op.inputs + targets(stmt)
-        elif isinstance(stmt, gast.For) and adjoints.flows_from_iterable(stmt):
-            names = [stmt.target.id]
-        for name in names:
-            if name in program.active and name not in seen:
+    active = program.active
+    for mentioned in adjoints.mentions:
+        if mentioned.__class__ is gast.For:  # (asked here, after every adjoint is made:
+            # it may name the adjoints of the loop's names, in this order)
+            mentioned = [mentioned.target.id] if adjoints.flows_from_iterable(mentioned) \
+                else ()
+        for name in mentioned:
+            if name in active and name not in seen:
                 order.append(name)
                 seen.add(name)
     return order

@@ -185,6 +185,13 @@ class _Planner:
 
     def solve(self) -> tuple[dict[StmtRef, _Step], set[StmtRef]]:
         program = self.program
+        if not (self.reads_matter or program.has_loops):
+            # Nothing bound inside an if, a loop or a try, no array written into: the fixed
+            # point below saves nothing and restores nothing whatever the steps read, and
+            # ``plan_saves`` reads the steps only for what is saved; ``replayed`` holds
+            # loops only.  So without a loop the plan is the same without the steps (one
+            # ``_Step`` per statement of straight-line code, never read).
+            return {}, set()
         bindings, updates = self.bound_inside, self.updates
         while True:
             steps, replayed = self.steps()
