@@ -227,14 +227,19 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str],
     readers made once serve every round."""
     facts = facts or dataflow.StatementFacts()
     statements = list(syntax.statements(fn.body, with_bodies=True))
+    copies = [copy for copy in statements
+              if copy.__class__ is gast.Assign and copy.targets[0].__class__ is gast.Name
+              and copy.value.__class__ is gast.Name]  # (a rename keeps a copy a copy)
+    if not any(copy.targets[0].id in temporaries and copy.targets[0].id != copy.value.id
+               for copy in copies):
+        # (no copy of a temporary: nothing to propagate, known before the reads of every
+        # statement are gathered; the test below asks this and more)
+        return False
     reads = {id(s): facts.uses(s) for s in statements}  # kept in step with the renames
     readers: dict[str, set[int]] = {}  # name -> positions of the statements that read it
     for i, stmt in enumerate(statements):
         for name in reads[id(stmt)]:
             readers.setdefault(name, set()).add(i)
-    copies = [copy for copy in statements
-              if isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
-              and isinstance(copy.value, gast.Name)]  # (a rename keeps a copy a copy)
     if not any(copy.targets[0].id in temporaries and copy.targets[0].id != copy.value.id
                and readers.get(copy.targets[0].id) for copy in copies):
         return False  # (no copy to propagate: its first round would find nothing)
