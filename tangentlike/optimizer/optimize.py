@@ -493,9 +493,12 @@ class _Inliner:
                     _count_change(use_changes, facts.load_counts(stmt), -1)
                     _count_change(use_changes, facts.load_counts(later), -1)
                 measures = _measures_after_substitution(facts, later, name, stmt)
+                walk = _walk_after_inlining(facts, later, name, stmt) if moved_once else None
                 # (the value itself where it goes in once: its statement is removed below)
                 syntax.substitute(later, name, stmt.value, moved=moved_once)
                 facts.forget(later, measures)
+                if walk is not None:
+                    facts.walked_as(later, *walk)
                 if not moved_once:
                     _count_change(use_changes, facts.load_counts(later), 1)
                 inlined.extend(index.binds[i])
@@ -620,6 +623,53 @@ def _measures_after_substitution(facts: dataflow.StatementFacts, later: gast.stm
         return measure[0] + len(reads) * (size - 2), measure[1] or depth
 
     return grown(kept[0]), grown(kept[1]) if in_value else None
+
+
+def _walk_after_inlining(facts: dataflow.StatementFacts, later: gast.stmt, name: str,
+                         stmt: gast.Assign) -> tuple[list[gast.Name], bool] | None:
+    """The walk for names (``syntax.walk_names_noting(later, fold.FOLD_SEEDS)``) that
+    ``later`` will have once its one read of ``name`` holds ``stmt``'s value itself (moved,
+    not copied), from the walks kept for the two, without a walk; None where they are not
+    kept, or where the note may change.
+
+    Why it is the walk of the edited statement: the walk goes depth first, so a node's
+    names come together, where the node stands; ``stmt``'s names are its value's, then its
+    one target's (an assignment's value is walked before its targets).  So the value's
+    names go where the read stood.  The note (a node a fold starts from) is either's: each
+    test of ``FOLD_SEEDS`` looks at a node and its children (a negation, down a product's
+    left operands), and the value's nodes have the same children as before; a node above
+    the read sees the value where it saw a plain name, which it reads the same way unless
+    the value is a literal, a tuple, a negation or a product that starts with a literal
+    (:func:`_reads_as_a_name`)."""
+    kept_later, kept_value = facts.kept_walk(later), facts.kept_walk(stmt)
+    if kept_later is None or kept_value is None or not _reads_as_a_name(stmt.value):
+        return None
+    names, seeded = kept_later
+    value_names, value_seeded = kept_value
+    if not value_names or value_names[-1] is not stmt.targets[0]:
+        return None  # (not the order described: left to a walk of its own)
+    for k, read in enumerate(names):
+        if read.id == name and read.ctx.__class__ is gast.Load:
+            if read.annotation is not None:
+                return None  # (the walk noted it: the note may go with it)
+            return names[:k] + value_names[:-1] + names[k + 1:], seeded or value_seeded
+    return None
+
+
+def _reads_as_a_name(value: gast.expr) -> bool:
+    """Whether every test of ``fold.FOLD_SEEDS`` at a node above a plain name answers the
+    same when ``value`` stands there instead: they ask whether a child is a literal
+    (``Constant``, ``Tuple``) or a negation, and a negation's test goes down the left
+    operands of products to a literal."""
+    cls = value.__class__
+    if cls is gast.Constant or cls is gast.Tuple or cls is gast.UnaryOp:
+        return False
+    while cls is gast.BinOp and value.op.__class__ is gast.Mult:
+        value = value.left
+        cls = value.__class__
+        if cls is gast.Constant:
+            return False
+    return True
 
 
 def _count_change(changes: dict[str, int], counts: Mapping[str, int], sign: int) -> None:
