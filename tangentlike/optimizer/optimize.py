@@ -397,8 +397,13 @@ class _Inliner:
                  facts: dataflow.StatementFacts) -> None:
         self.fn, self.temporaries, self.facts = fn, temporaries, facts
         self.uses = facts.use_counts(fn)  # as at the start of the round
-        self.counts = facts.definition_counts(fn)
-        self.indexes: list[_BlockIndex] = []  # every block's, outermost first
+        # every block's index, outermost first (the function's body's made now, the others
+        # in the first round)
+        top = _BlockIndex(fn.body, facts)
+        top.top = True
+        self.indexes: list[_BlockIndex] = [top]
+        self.counts = (facts.definition_counts(fn) if top.stops
+                       else _definition_counts(fn, top))
         self.rounds = 0
         self.inlinings = 0  # so far, over all rounds: the clock of looks and edits
         # per round: the names whose counts it or a later round changed
@@ -419,9 +424,8 @@ class _Inliner:
         use_changes: dict[str, int] = {}  # to the counts, once the round is over
         inlined: list[str] = []  # the names whose definitions the round removed
         for number, block in enumerate(blocks):
-            if first:
+            if first and number:  # (the function's body's is made at the start)
                 self.indexes.append(_BlockIndex(block, facts))
-                self.indexes[-1].top = block is self.fn.body
             index = self.indexes[number]
             index.removed_now = set()
             index.touched.append([])
@@ -623,6 +627,18 @@ def _measures_after_substitution(facts: dataflow.StatementFacts, later: gast.stm
         return measure[0] + len(reads) * (size - 2), measure[1] or depth
 
     return grown(kept[0]), grown(kept[1]) if in_value else None
+
+
+def _definition_counts(fn: gast.FunctionDef, index: _BlockIndex) -> dict[str, int]:
+    """``facts.definition_counts(fn)`` of a function whose body holds no statement with a
+    body (``index.stops`` empty), read off the index of its body: then every statement is
+    simple, and binds what the index keeps (its kept ``defs``, which the counts add up), and
+    there is no nested function, so the rest are the function's parameters."""
+    counts = {name: len(positions) for name, positions in index.binders.items()}
+    args = fn.args
+    for arg in args.posonlyargs + args.args + args.kwonlyargs:
+        counts[arg.id] = counts.get(arg.id, 0) + 1
+    return counts
 
 
 def _walk_after_inlining(facts: dataflow.StatementFacts, later: gast.stmt, name: str,

@@ -2,8 +2,10 @@
 twin: the walk for names that the inliner hands over for a statement it moved a value into
 (``optimize._walk_after_inlining``) is the walk of the edited statement, note included;
 ``_reads_as_a_name`` says True only of values that leave every fold test above them as a
-plain name left it; and ``propagate_copies`` with no copy of a temporary answers False
-without gathering the reads of every statement."""
+plain name left it; the inliner's definition counts of a function without statements with
+bodies, read off the index of its body (``optimize._definition_counts``), are
+``dataflow.definition_counts``; and ``propagate_copies`` with no copy of a temporary answers
+False without gathering the reads of every statement."""
 from __future__ import annotations
 
 import pytest
@@ -115,3 +117,29 @@ def test_a_function_without_a_copy_of_a_temporary_is_not_read(monkeypatch) -> No
     # (with a copy of a temporary, the reads are gathered and the copy propagated)
     assert optimize.propagate_copies(fn, {"u"}, dataflow.StatementFacts())
     assert "return a + t" in emit.to_source(fn)
+
+
+@pytest.mark.parametrize("label, source", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
+@pytest.mark.usefixtures("fresh_cache")
+def test_the_definition_counts_read_off_the_index(label, source, monkeypatch) -> None:
+    seen = {"index": 0, "facts": 0}
+    from_index, from_facts = optimize._definition_counts, dataflow.StatementFacts.definition_counts
+
+    def checked_index(fn, index):
+        got = from_index(fn, index)
+        assert got == dataflow.definition_counts(fn)
+        seen["index"] += 1
+        return got
+
+    def counted_facts(self, fn):
+        seen["facts"] += 1
+        return from_facts(self, fn)
+
+    monkeypatch.setattr(optimize, "_definition_counts", checked_index)
+    monkeypatch.setattr(dataflow.StatementFacts, "definition_counts", counted_facts)
+    df = tangentlike.grad(make_function(source), verbose=0)
+    df(0.3, 0.7)
+    if label in ("straight", "negations"):  # (straight-line derivatives: read off the index)
+        assert seen["index"]
+    if label in ("chained", "loops", "ifexp", "nested"):  # (with bodies: counted as before)
+        assert seen["facts"]
