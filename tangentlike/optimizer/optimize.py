@@ -455,16 +455,30 @@ class _Inliner:
                 horizon[i] = len(block) if j is None else j
                 if first:
                     pending.append(i)
-                if j is None or not index.may_move(i, name, j):
+                if j is None:
                     continue
                 later = block[j]
                 if isinstance(later, dataflow.COMPOUND):
+                    continue
+                last_read = uses.get(name) == 1 and counts.get(name) == 1
+                # (in the function's body, whether ``name`` is live after its reader, where
+                # the block decides it: the last-read question below reads it, asked here
+                # first; each question reads the current state only, so the order changes no
+                # answer, and most values bound or read more than once there fail here,
+                # where may_move's walk of the value's reads is spared.  In a branch or a
+                # loop the block seldom decides: asked below, as before)
+                live = None
+                if index.top and not last_read:
+                    live = index.live_after(j, name)
+                    if live and name not in facts.defs(later):
+                        continue
+                if not index.may_move(i, name, j):
                     continue
                 # (the questions about a value bound or read more than once come before the
                 # measures, which walk the two statements the first time: each question
                 # reads the current state only, so their order changes no answer, and most
                 # of those values fail one)
-                if not (uses.get(name) == 1 and counts.get(name) == 1):
+                if not last_read:
                     # the last read of this value: read once by ``later``, dead after it
                     if not _reads_once(later, name, facts):
                         continue
@@ -472,7 +486,8 @@ class _Inliner:
                         # (read off the index where the block decides it, else off liveness
                         # computed at its first need: both give what is live now, see
                         # _BlockIndex.live_after)
-                        live = index.live_after(j, name)
+                        if live is None and not index.top:
+                            live = index.live_after(j, name)
                         if live is None:
                             if live_after is None:
                                 liveness = dataflow.Liveness(facts)

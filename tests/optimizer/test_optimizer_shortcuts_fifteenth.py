@@ -143,3 +143,22 @@ def test_the_definition_counts_read_off_the_index(label, source, monkeypatch) ->
         assert seen["index"]
     if label in ("chained", "loops", "ifexp", "nested"):  # (with bodies: counted as before)
         assert seen["facts"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # (bound twice, and read again after a reader that binds it: dead after the reader)
+    ("    t = x * 2\n    t = t + 1\n    return t\n", "    return x * 2 + 1\n"),
+    # (read again after its reader: live there, not inlined, with or without may_move)
+    ("    t = x * 2\n    u = t + 1\n    y = t * u\n    return y\n", None),
+    ("    t = x * 2\n    x = 3\n    u = t + 1\n    y = t * u\n    return y\n", None),
+    # (read last by its reader: inlined, the value's other definition aside)
+    ("    t = x * 2\n    u = t + 1\n    t = u * 3\n    return t\n",
+     "    u = x * 2 + 1\n    return u * 3\n"),
+])
+def test_the_last_read_asked_before_may_move(body, expected) -> None:
+    # The inliner asks in the function's body whether a value bound or read more than once
+    # is live after its reader before may_move: the same answers as asked after it.
+    fn = generated_function("def f(x):\n" + body)
+    changed = optimize.inline_temporaries(fn, {"t"}, dataflow.StatementFacts())  # (a round)
+    assert changed == (expected is not None)
+    assert emit.to_source(fn) == "def f(x):\n" + (expected or body)
