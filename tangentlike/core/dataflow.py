@@ -787,7 +787,7 @@ class StatementFacts:
         fact = self._known.get(id(stmt))  # (what _kept finds where it is kept: hot)
         if fact is not None and fact.stmt is stmt and fact.defs is not None:
             return fact.defs
-        return self._kept(stmt, "defs", defs)
+        return self._kept(stmt, "defs", _kept_defs)
 
     def value_loads(self, stmt: gast.Assign) -> set[str]:
         """``syntax.loaded_names(stmt.value)`` of an assignment."""
@@ -1010,6 +1010,12 @@ def _assigned_name(stmt: gast.stmt) -> set[str] | None:
         if target.__class__ is gast.Name and target.ctx.__class__ is gast.Store:
             return {target.id}
     return None
+
+
+def _kept_defs(stmt: gast.stmt) -> set[str]:
+    """:func:`defs`, as :meth:`StatementFacts.definition_counts` keeps it (most statements
+    assign one name: :func:`_assigned_name`, without the walk)."""
+    return _assigned_name(stmt) or defs(stmt)
 
 
 def _count_loads(value: object, counts: dict[str, int]) -> None:

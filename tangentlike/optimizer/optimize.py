@@ -227,14 +227,19 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str],
     readers made once serve every round."""
     facts = facts or dataflow.StatementFacts()
     statements = list(syntax.statements(fn.body, with_bodies=True))
+    copies = [copy for copy in statements
+              if copy.__class__ is gast.Assign and copy.targets[0].__class__ is gast.Name
+              and copy.value.__class__ is gast.Name]  # (a rename keeps a copy a copy)
+    if not any(copy.targets[0].id in temporaries and copy.targets[0].id != copy.value.id
+               for copy in copies):
+        # (no copy of a temporary: nothing to propagate, known before the reads of every
+        # statement are gathered; the test below asks this and more)
+        return False
     reads = {id(s): facts.uses(s) for s in statements}  # kept in step with the renames
     readers: dict[str, set[int]] = {}  # name -> positions of the statements that read it
     for i, stmt in enumerate(statements):
         for name in reads[id(stmt)]:
             readers.setdefault(name, set()).add(i)
-    copies = [copy for copy in statements
-              if isinstance(copy, gast.Assign) and isinstance(copy.targets[0], gast.Name)
-              and isinstance(copy.value, gast.Name)]  # (a rename keeps a copy a copy)
     if not any(copy.targets[0].id in temporaries and copy.targets[0].id != copy.value.id
                and readers.get(copy.targets[0].id) for copy in copies):
         return False  # (no copy to propagate: its first round would find nothing)
@@ -392,8 +397,13 @@ class _Inliner:
                  facts: dataflow.StatementFacts) -> None:
         self.fn, self.temporaries, self.facts = fn, temporaries, facts
         self.uses = facts.use_counts(fn)  # as at the start of the round
-        self.counts = facts.definition_counts(fn)
-        self.indexes: list[_BlockIndex] = []  # every block's, outermost first
+        # every block's index, outermost first (the function's body's made now, the others
+        # in the first round)
+        top = _BlockIndex(fn.body, facts)
+        top.top = True
+        self.indexes: list[_BlockIndex] = [top]
+        self.counts = (facts.definition_counts(fn) if top.stops
+                       else _definition_counts(fn, top))
         self.rounds = 0
         self.inlinings = 0  # so far, over all rounds: the clock of looks and edits
         # per round: the names whose counts it or a later round changed
@@ -414,9 +424,8 @@ class _Inliner:
         use_changes: dict[str, int] = {}  # to the counts, once the round is over
         inlined: list[str] = []  # the names whose definitions the round removed
         for number, block in enumerate(blocks):
-            if first:
+            if first and number:  # (the function's body's is made at the start)
                 self.indexes.append(_BlockIndex(block, facts))
-                self.indexes[-1].top = block is self.fn.body
             index = self.indexes[number]
             index.removed_now = set()
             index.touched.append([])
@@ -446,16 +455,30 @@ class _Inliner:
                 horizon[i] = len(block) if j is None else j
                 if first:
                     pending.append(i)
-                if j is None or not index.may_move(i, name, j):
+                if j is None:
                     continue
                 later = block[j]
                 if isinstance(later, dataflow.COMPOUND):
+                    continue
+                last_read = uses.get(name) == 1 and counts.get(name) == 1
+                # (in the function's body, whether ``name`` is live after its reader, where
+                # the block decides it: the last-read question below reads it, asked here
+                # first; each question reads the current state only, so the order changes no
+                # answer, and most values bound or read more than once there fail here,
+                # where may_move's walk of the value's reads is spared.  In a branch or a
+                # loop the block seldom decides: asked below, as before)
+                live = None
+                if index.top and not last_read:
+                    live = index.live_after(j, name)
+                    if live and name not in facts.defs(later):
+                        continue
+                if not index.may_move(i, name, j):
                     continue
                 # (the questions about a value bound or read more than once come before the
                 # measures, which walk the two statements the first time: each question
                 # reads the current state only, so their order changes no answer, and most
                 # of those values fail one)
-                if not (uses.get(name) == 1 and counts.get(name) == 1):
+                if not last_read:
                     # the last read of this value: read once by ``later``, dead after it
                     if not _reads_once(later, name, facts):
                         continue
@@ -463,7 +486,8 @@ class _Inliner:
                         # (read off the index where the block decides it, else off liveness
                         # computed at its first need: both give what is live now, see
                         # _BlockIndex.live_after)
-                        live = index.live_after(j, name)
+                        if live is None and not index.top:
+                            live = index.live_after(j, name)
                         if live is None:
                             if live_after is None:
                                 liveness = dataflow.Liveness(facts)
@@ -488,9 +512,12 @@ class _Inliner:
                     _count_change(use_changes, facts.load_counts(stmt), -1)
                     _count_change(use_changes, facts.load_counts(later), -1)
                 measures = _measures_after_substitution(facts, later, name, stmt)
+                walk = _walk_after_inlining(facts, later, name, stmt) if moved_once else None
                 # (the value itself where it goes in once: its statement is removed below)
                 syntax.substitute(later, name, stmt.value, moved=moved_once)
                 facts.forget(later, measures)
+                if walk is not None:
+                    facts.walked_as(later, *walk)
                 if not moved_once:
                     _count_change(use_changes, facts.load_counts(later), 1)
                 inlined.extend(index.binds[i])
@@ -615,6 +642,65 @@ def _measures_after_substitution(facts: dataflow.StatementFacts, later: gast.stm
         return measure[0] + len(reads) * (size - 2), measure[1] or depth
 
     return grown(kept[0]), grown(kept[1]) if in_value else None
+
+
+def _definition_counts(fn: gast.FunctionDef, index: _BlockIndex) -> dict[str, int]:
+    """``facts.definition_counts(fn)`` of a function whose body holds no statement with a
+    body (``index.stops`` empty), read off the index of its body: then every statement is
+    simple, and binds what the index keeps (its kept ``defs``, which the counts add up), and
+    there is no nested function, so the rest are the function's parameters."""
+    counts = {name: len(positions) for name, positions in index.binders.items()}
+    args = fn.args
+    for arg in args.posonlyargs + args.args + args.kwonlyargs:
+        counts[arg.id] = counts.get(arg.id, 0) + 1
+    return counts
+
+
+def _walk_after_inlining(facts: dataflow.StatementFacts, later: gast.stmt, name: str,
+                         stmt: gast.Assign) -> tuple[list[gast.Name], bool] | None:
+    """The walk for names (``syntax.walk_names_noting(later, fold.FOLD_SEEDS)``) that
+    ``later`` will have once its one read of ``name`` holds ``stmt``'s value itself (moved,
+    not copied), from the walks kept for the two, without a walk; None where they are not
+    kept, or where the note may change.
+
+    Why it is the walk of the edited statement: the walk goes depth first, so a node's
+    names come together, where the node stands; ``stmt``'s names are its value's, then its
+    one target's (an assignment's value is walked before its targets).  So the value's
+    names go where the read stood.  The note (a node a fold starts from) is either's: each
+    test of ``FOLD_SEEDS`` looks at a node and its children (a negation, down a product's
+    left operands), and the value's nodes have the same children as before; a node above
+    the read sees the value where it saw a plain name, which it reads the same way unless
+    the value is a literal, a tuple, a negation or a product that starts with a literal
+    (:func:`_reads_as_a_name`)."""
+    kept_later, kept_value = facts.kept_walk(later), facts.kept_walk(stmt)
+    if kept_later is None or kept_value is None or not _reads_as_a_name(stmt.value):
+        return None
+    names, seeded = kept_later
+    value_names, value_seeded = kept_value
+    if not value_names or value_names[-1] is not stmt.targets[0]:
+        return None  # (not the order described: left to a walk of its own)
+    for k, read in enumerate(names):
+        if read.id == name and read.ctx.__class__ is gast.Load:
+            if read.annotation is not None:
+                return None  # (the walk noted it: the note may go with it)
+            return names[:k] + value_names[:-1] + names[k + 1:], seeded or value_seeded
+    return None
+
+
+def _reads_as_a_name(value: gast.expr) -> bool:
+    """Whether every test of ``fold.FOLD_SEEDS`` at a node above a plain name answers the
+    same when ``value`` stands there instead: they ask whether a child is a literal
+    (``Constant``, ``Tuple``) or a negation, and a negation's test goes down the left
+    operands of products to a literal."""
+    cls = value.__class__
+    if cls is gast.Constant or cls is gast.Tuple or cls is gast.UnaryOp:
+        return False
+    while cls is gast.BinOp and value.op.__class__ is gast.Mult:
+        value = value.left
+        cls = value.__class__
+        if cls is gast.Constant:
+            return False
+    return True
 
 
 def _count_change(changes: dict[str, int], counts: Mapping[str, int], sign: int) -> None:
