@@ -6,6 +6,8 @@ which runs ``f`` once, with the same seed), and the generators are left where on
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import autograd
 import autograd.numpy as anp
@@ -208,3 +210,38 @@ def test_state_comparison_matches_elementwise_comparison(make):
     for a in samples:
         for b in samples:
             assert _same(a, b) == _same_reference(a, b), (a, b)
+
+
+_FROZEN_GENERATOR = """
+import gc
+import numpy as np
+import tangentlike
+
+rng = np.random.default_rng(0)
+
+
+def f(x):
+    return x * rng.normal(size=3)
+
+
+gc.freeze()  # the generator is in the permanent generation: gc.get_objects() omits it
+state = rng.bit_generator.state
+jacobian = tangentlike.jacobian(f)(np.ones(3))
+rng.bit_generator.state = state
+print("SAME" if np.allclose(jacobian, np.diag(rng.normal(size=3))) else "DIFFERENT")
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="known bug: draws.py finds the generators with "
+                   "gc.get_objects(), which omits the objects gc.freeze() froze "
+                   "(docs/supported.md)")
+def test_a_generator_frozen_with_gc_freeze_is_replayed(tmp_path, subprocess_env):
+    """A program that freezes its heap (``gc.freeze``) after creating a generator: each column
+    of the Jacobian must see one call's draws.  Run in a child process: freezing this
+    process's heap would hide every generator from the tests after it."""
+    script = tmp_path / "frozen_generator.py"
+    script.write_text(_FROZEN_GENERATOR)
+    done = subprocess.run([sys.executable, str(script)], env=subprocess_env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "SAME"
