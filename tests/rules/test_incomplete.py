@@ -16,11 +16,18 @@ import tangentlike
 from tangentlike.errors import ValueRefusedError
 
 pytest.importorskip("scipy")
+import scipy  # noqa: E402
 import scipy.special as sc  # noqa: E402
 
 from tangentlike.runtime import incomplete  # noqa: E402
 
 mp = pytest.importorskip("mpmath")
+
+# SciPy 1.15's ``scipy.integrate.tanhsinh`` (the newest on Python 3.10) reaches its level limit
+# at some points of the grid with an error estimate of order one, where SciPy 1.16 and later
+# converge: the derivative is refused there (ValueRefusedError), as it must be where the
+# quadrature is not known to be accurate; every value it returns is still checked.
+_REFUSES_SOME_POINTS = tuple(int(p) for p in scipy.__version__.split(".")[:2]) < (1, 16)
 
 _A = [0.1, 0.5, 1.0, 2.5, 10.0, 50.0]
 # x across the gamma distribution's support, relative to a: far below, the bulk, far above
@@ -53,12 +60,29 @@ def _beta_reference(a: float, b: float, x: float, which: int) -> float:
         return float(mp.diff(value, a if which == 0 else b))
 
 
+def _each_point(derivative, points, reference):
+    """``derivative(*point)`` against ``reference(*point)`` (rtol 1e-10) at each point, the
+    values returned; a refusal fails the test except on SciPy 1.15 (``_REFUSES_SOME_POINTS``),
+    where most points must still be computed."""
+    got = []
+    for point in points:
+        try:
+            value = float(derivative(*point))
+        except ValueRefusedError:
+            if not _REFUSES_SOME_POINTS:
+                raise
+            continue
+        np.testing.assert_allclose(value, reference(*point), rtol=1e-10, atol=0,
+                                   err_msg=f"at {point}")
+        got.append(value)
+    assert len(got) >= len(points) // 2
+    return np.array(got)
+
+
 @pytest.mark.parametrize("a", _A)
 def test_gammainc_da_against_mpmath(a):
-    x = np.array([a * r for r in _GAMMA_X])
-    got = incomplete.gammainc_da(a, x)
-    expected = np.array([_gamma_reference(a, xi) for xi in x])
-    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=0)
+    points = [(a, a * r) for r in _GAMMA_X]
+    got = _each_point(incomplete.gammainc_da, points, _gamma_reference)
     assert np.all(got <= 0)  # P falls as a grows (-0.0 where it underflows)
 
 
@@ -74,12 +98,11 @@ def test_betainc_parameters_against_mpmath(a, b):
 
 
 def _beta_against_mpmath(a, b):
-    x = np.array(_BETA_X)
-    da, db = incomplete.betainc_da(a, b, x), incomplete.betainc_db(a, b, x)
-    np.testing.assert_allclose(da, [_beta_reference(a, b, xi, 0) for xi in x], rtol=1e-10,
-                               atol=0)
-    np.testing.assert_allclose(db, [_beta_reference(a, b, xi, 1) for xi in x], rtol=1e-10,
-                               atol=0)
+    points = [(a, b, x) for x in _BETA_X]
+    da = _each_point(incomplete.betainc_da, points,
+                     lambda a, b, x: _beta_reference(a, b, x, 0))
+    db = _each_point(incomplete.betainc_db, points,
+                     lambda a, b, x: _beta_reference(a, b, x, 1))
     assert np.all(da <= 0) and np.all(db >= 0)
 
 
