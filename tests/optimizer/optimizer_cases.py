@@ -62,6 +62,34 @@ def shared(a, b):
 '''
 
 
+NESTED = '''
+def nested(x, w):
+    s = 0.0
+    for i in range(3):
+        t = x * w
+        for j in range(2):
+            u = t * w
+            while u > 4.0:
+                u = u / 2.0
+            s = s + np.sin(u) * t
+        v = s * x
+        s = s - v * 0.1
+    return s * x
+'''
+
+IFEXP = "\n".join(
+    ["import math", "", "", "def ifexp(x, y):", "    t0 = x", "    t1 = y"]
+    + [f"    t{i} = 0.6 * t{i - 1} + 0.3 * x if t{i - 1} > t{i - 2} else "
+       f"0.5 * math.sin(t{i - 2}) + 0.2 * y" for i in range(2, 14)]
+    + ["    return t13 + 0.1 * t12", ""])
+
+# The functions the optimizer's shortcut sweeps check each shortcut over (the twelfth,
+# thirteenth and fifteenth rounds'): straight-line code, a chain, loops and ifs, a shared
+# value, conditional expressions, nested loops.
+SWEPT_FUNCTIONS = [("chained", chained(10)), ("straight", straight(20)), ("loops", LOOPS),
+                   ("shared", SHARED), ("ifexp", IFEXP), ("nested", NESTED)]
+
+
 @pytest.fixture
 def fresh_cache(tmp_path, monkeypatch) -> Iterator[None]:
     """A cache directory of the test's own, and no derivative generated before."""

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import gast
 import pytest
-from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
+from optimizer_cases import SWEPT_FUNCTIONS, fresh_cache  # noqa: F401 (a fixture)
 from support import make_function
-from test_optimizer_shortcuts_eighth import NESTED
-from test_optimizer_shortcuts_tenth import IFEXP
 
 import tangentlike
 from tangentlike.core import dataflow, syntax
 from tangentlike.optimizer import factor
 from tangentlike.optimizer import optimize as optimizer
 
-FUNCTIONS = [("chained", chained(10)), ("straight", straight(20)), ("loops", LOOPS),
-             ("shared", SHARED), ("ifexp", IFEXP), ("nested", NESTED)]
+FUNCTIONS = SWEPT_FUNCTIONS
 
 
 @pytest.mark.parametrize("label, source", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])

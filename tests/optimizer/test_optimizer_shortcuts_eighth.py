@@ -8,28 +8,13 @@ from __future__ import annotations
 
 import gast
 import pytest
-from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
+from optimizer_cases import LOOPS, NESTED, SHARED, chained, fresh_cache, straight  # noqa: F401
 from support import make_function
 
 import tangentlike
 from tangentlike.ad.reverse import build
 from tangentlike.core import anno, dataflow, syntax
 from tangentlike.optimizer import optimize as optimizer
-
-NESTED = '''
-def nested(x, w):
-    s = 0.0
-    for i in range(3):
-        t = x * w
-        for j in range(2):
-            u = t * w
-            while u > 4.0:
-                u = u / 2.0
-            s = s + np.sin(u) * t
-        v = s * x
-        s = s - v * 0.1
-    return s * x
-'''
 
 FUNCTIONS = [("chained", chained(12), {}), ("straight", straight(30), {}),
              ("loops", LOOPS, {}), ("nested", NESTED, {}), ("shared", SHARED, {}),

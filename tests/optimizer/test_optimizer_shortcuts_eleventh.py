@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pytest
-from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
+from optimizer_cases import IFEXP, LOOPS, NESTED, SHARED, chained, fresh_cache, straight  # noqa: F401
 from support import make_function
-from test_optimizer_shortcuts_eighth import NESTED
-from test_optimizer_shortcuts_tenth import IFEXP
 
 import tangentlike
 from tangentlike.core import dataflow, syntax

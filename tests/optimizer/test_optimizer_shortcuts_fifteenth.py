@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import pytest
 from optimizer_cases import (  # noqa: F401 (a fixture)
-    LOOPS,
-    SHARED,
-    chained,
+    SWEPT_FUNCTIONS,
     fresh_cache,
     generated_function,
     straight,
 )
 from support import make_function
-from test_optimizer_shortcuts_eighth import NESTED
-from test_optimizer_shortcuts_tenth import IFEXP
 
 import tangentlike
 from tangentlike.backend import emit
@@ -27,8 +23,7 @@ from tangentlike.core import dataflow, syntax
 from tangentlike.core.fold import FOLD_SEEDS
 from tangentlike.optimizer import optimize
 
-FUNCTIONS = [("chained", chained(10)), ("straight", straight(20)), ("loops", LOOPS),
-             ("shared", SHARED), ("ifexp", IFEXP), ("nested", NESTED),
+FUNCTIONS = [*SWEPT_FUNCTIONS,
              ("negations", straight(12, "-(t{a} * y) + 2.0 * t{b} - -t{a}"))]
 
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import gast
 import pytest
-from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
+from optimizer_cases import LOOPS, NESTED, SHARED, chained, fresh_cache, straight  # noqa: F401
 from support import make_function
-from test_optimizer_shortcuts_eighth import NESTED
 
 import tangentlike
 from tangentlike.core import dataflow, syntax

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import gast
 import pytest
-from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
+from optimizer_cases import IFEXP, LOOPS, NESTED, SHARED, chained, fresh_cache, straight  # noqa: F401
 from support import make_function
-from test_optimizer_shortcuts_eighth import NESTED
 from test_optimizer_shortcuts_seventh import _plain_measure
 
 import tangentlike
@@ -20,12 +19,6 @@ from tangentlike import runtime
 from tangentlike.ad.reverse import build
 from tangentlike.core import fold, syntax
 from tangentlike.optimizer import optimize as optimizer
-
-IFEXP = "\n".join(
-    ["import math", "", "", "def ifexp(x, y):", "    t0 = x", "    t1 = y"]
-    + [f"    t{i} = 0.6 * t{i - 1} + 0.3 * x if t{i - 1} > t{i - 2} else "
-       f"0.5 * math.sin(t{i - 2}) + 0.2 * y" for i in range(2, 14)]
-    + ["    return t13 + 0.1 * t12", ""])
 
 FUNCTIONS = [("chained", chained(12), {}), ("straight", straight(30), {}), ("ifexp", IFEXP, {}),
              ("loops", LOOPS, {}), ("nested", NESTED, {}), ("shared", SHARED, {}),

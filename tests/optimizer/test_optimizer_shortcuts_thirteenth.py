@@ -12,16 +12,11 @@ from __future__ import annotations
 import gast
 import pytest
 from optimizer_cases import (  # noqa: F401 (a fixture)
-    LOOPS,
-    SHARED,
-    chained,
+    SWEPT_FUNCTIONS,
     fresh_cache,
     generated_function,
-    straight,
 )
 from support import make_function
-from test_optimizer_shortcuts_eighth import NESTED
-from test_optimizer_shortcuts_tenth import IFEXP
 
 import tangentlike
 from tangentlike.backend import emit
@@ -29,8 +24,7 @@ from tangentlike.core import dataflow, syntax
 from tangentlike.core.naming import Namer
 from tangentlike.optimizer import cse, factor
 
-FUNCTIONS = [("chained", chained(10)), ("straight", straight(20)), ("loops", LOOPS),
-             ("shared", SHARED), ("ifexp", IFEXP), ("nested", NESTED)]
+FUNCTIONS = SWEPT_FUNCTIONS
 
 SHARING = ("def f(h, da, bh, dbh, a, W):\n"
            "    t1 = a\n"

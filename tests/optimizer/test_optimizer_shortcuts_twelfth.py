@@ -9,11 +9,9 @@ import itertools
 import random
 
 import pytest
-from optimizer_cases import LOOPS, SHARED, chained, fresh_cache, straight  # noqa: F401
+from optimizer_cases import IFEXP, LOOPS, NESTED, SHARED, chained, fresh_cache, straight  # noqa: F401
 from support import make_function
 from test_inliner_random_blocks import _block
-from test_optimizer_shortcuts_eighth import NESTED
-from test_optimizer_shortcuts_tenth import IFEXP
 
 import tangentlike
 from tangentlike.core import anno, dataflow, syntax
