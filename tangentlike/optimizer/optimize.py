@@ -230,18 +230,16 @@ def propagate_copies(fn: gast.FunctionDef, temporaries: set[str],
     copies = [copy for copy in statements
               if copy.__class__ is gast.Assign and copy.targets[0].__class__ is gast.Name
               and copy.value.__class__ is gast.Name]  # (a rename keeps a copy a copy)
-    if not any(copy.targets[0].id in temporaries and copy.targets[0].id != copy.value.id
-               for copy in copies):
-        # (no copy of a temporary: nothing to propagate, known before the reads of every
-        # statement are gathered; the test below asks this and more)
-        return False
+    copied = [copy.targets[0].id for copy in copies  # the temporaries copies bind
+              if copy.targets[0].id in temporaries and copy.targets[0].id != copy.value.id]
+    if not copied:
+        return False  # (known before the reads of every statement are gathered)
     reads = {id(s): facts.uses(s) for s in statements}  # kept in step with the renames
     readers: dict[str, set[int]] = {}  # name -> positions of the statements that read it
     for i, stmt in enumerate(statements):
         for name in reads[id(stmt)]:
             readers.setdefault(name, set()).add(i)
-    if not any(copy.targets[0].id in temporaries and copy.targets[0].id != copy.value.id
-               and readers.get(copy.targets[0].id) for copy in copies):
+    if not any(readers.get(name) for name in copied):
         return False  # (no copy to propagate: its first round would find nothing)
     reaching = dataflow.reaching_definitions(fn, facts)
     changed = False
