@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import itertools
 import random
+import sys
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -19,20 +20,64 @@ import numpy as np
 from numpy.random.bit_generator import BitGenerator
 
 from tangentlike.errors import ValueRefusedError
+from tangentlike.frontend.drawing import draws_nothing
 
 
 def _generators() -> list[Any]:
     """The random number generators alive whose state can be read and set: bit generators,
     ``RandomState`` objects (their state holds a cached normal deviate besides their bit
-    generator's) and ``random.Random`` objects.  The heap is filtered by exact type against
-    the classes and their subclasses of now (in C: a large program's heap holds millions of
-    objects, and an ``isinstance`` per object in Python took half a second)."""
+    generator's) and ``random.Random`` objects, those frozen with ``gc.freeze()`` included.
+    The heap is filtered by exact type against the classes and their subclasses of now (in
+    C: a large program's heap holds millions of objects, and an ``isinstance`` per object in
+    Python took half a second)."""
     kinds = _subclasses(BitGenerator) | _subclasses(np.random.RandomState) | (
         _subclasses(random.Random) - _subclasses(random.SystemRandom))
     objects = gc.get_objects()
+    found = list(itertools.compress(objects, map(kinds.__contains__, map(type, objects))))
+    found += [g for g in _frozen(objects) if type(g) in kinds]
     names = getattr(getattr(tempfile, "_name_sequence", None), "_rng", None)
-    return [g for g in itertools.compress(objects, map(kinds.__contains__, map(type, objects)))
-            if g is not names]  # not the one tempfile names files with
+    return [g for g in found if g is not names]  # not the one tempfile names files with
+
+
+# The generators among the objects frozen with ``gc.freeze()``, found for the count of frozen
+# objects they were found at: (count, generators).
+_FROZEN: list[Any] = [0, []]
+
+
+def _frozen(objects: list[Any]) -> list[Any]:
+    """The generators (of any class ``_generators`` takes, or another) frozen with
+    ``gc.freeze()``, which ``gc.get_objects()`` (``objects``) does not list: found by
+    following references from the objects it lists, the modules, and the locals of the
+    frames running, through the objects it does not list.  Found again only when the count
+    of frozen objects has changed since: a frozen object is never collected, a new one is
+    frozen only by a ``gc.freeze()`` that freezes every tracked object (the count grows), and
+    one freed makes the count drop, while the generators found are held here (so not freed
+    unseen).  Costs about one walk of the heap's references, once per freeze."""
+    count = gc.get_freeze_count()
+    if count == 0:
+        _FROZEN[:] = [0, []]
+        return []
+    if _FROZEN[0] == count:
+        return _FROZEN[1]
+    seen = set(map(id, objects))
+    seen.update((id(objects), id(seen)))  # (this walk's own lists: not the program's)
+    frames, frame = [], sys._getframe(1)
+    while frame is not None:
+        frames.append(frame.f_locals)
+        frame = frame.f_back
+    todo = [*gc.get_referents(*objects), sys.modules, *frames]
+    generators = []
+    while todo:
+        fresh = []
+        for obj in todo:
+            if id(obj) not in seen and gc.is_tracked(obj):
+                seen.add(id(obj))
+                fresh.append(obj)
+                if isinstance(obj, (BitGenerator, np.random.RandomState, random.Random)):
+                    generators.append(obj)
+        todo = gc.get_referents(*fresh)
+    _FROZEN[:] = [count, generators]
+    return generators
 
 
 def _subclasses(cls: type) -> set[type]:
@@ -87,9 +132,14 @@ class Draws:
     """The generators' states before the first run of a function, to give every run the
     same draws (see the module's docstring)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, func: Callable | None = None, args: tuple = (),
+                 kwargs: dict[str, Any] | None = None) -> None:
+        """``func``, called with ``args`` and ``kwargs``, is the function the runs call:
+        where its source shows it cannot draw (``frontend/drawing.py``), no generator is
+        looked for (the heap is not walked)."""
         self.name = name
-        self.before = [(g, _state(g)) for g in _generators()]
+        quiet = func is not None and draws_nothing(func, args, kwargs or {})
+        self.before = [] if quiet else [(g, _state(g)) for g in _generators()]
         self.after: list[tuple[Any, Any]] | None = None  # what the first run changed
 
     def _states(self) -> list[Any]:

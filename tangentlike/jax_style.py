@@ -207,7 +207,8 @@ def jacobian(func: Callable, wrt: Any = None, mode: str | None = None,
     def jac(*args: Any, **kwargs: Any) -> Any:
         given = _Arguments(func, wrt, args, kwargs, "jacobian")
         args, kwargs, indices = given.args, given.kwargs, given.indices
-        draws = Draws(f"jacobian({name})")  # every pass draws what this call of f draws
+        # every pass draws what this call of f draws
+        draws = Draws(f"jacobian({name})", func, args, kwargs)
         y = func(*args, **kwargs)
         several_out = type(y) is tuple  # a tuple of outputs: a tuple of Jacobians, as JAX's
         parts = list(y) if several_out else [y]
@@ -273,7 +274,8 @@ def hessian(func: Callable, wrt: Any = None, optimized: bool = True, *,
         product = hvp(func, wrt=tuple(indices), optimized=optimized)
         zeros = [_zero(given[i]) for i in indices]
         blocks: list[list[Any]] = [[None] * len(indices) for _ in indices]
-        draws, first = Draws(f"hessian({name})"), True  # every column: one call's draws
+        # every column: one call's draws
+        draws, first = Draws(f"hessian({name})", func, given.args, given.kwargs), True
         for j, xj in enumerate(indices):
             columns = []
             for e in _basis(given[xj]):

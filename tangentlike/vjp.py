@@ -189,7 +189,8 @@ def linearize(func: Callable, *primals: Any, has_aux: bool = False,
     primals, wrt, name = _primals_of(func, primals, "linearize")
     df = autodiff(func, wrt=wrt, mode="forward", preserve_result=True)
     seeds = df.seeds
-    draws = Draws(f"linearize({name})")  # each jvp_fn call replays this call's draws
+    # each jvp_fn call replays this call's draws
+    draws = Draws(f"linearize({name})", func, primals)
     _, value = df(*primals, **{s: runtime.zeros_like(primals[i]) for s, i in zip(seeds, wrt)})
     draws.again(restore=False)
     aux = None

@@ -212,36 +212,59 @@ def test_state_comparison_matches_elementwise_comparison(make):
             assert _same(a, b) == _same_reference(a, b), (a, b)
 
 
-_FROZEN_GENERATOR = """
+_FROZEN_GENERATORS = """
 import gc
+import random
 import numpy as np
 import tangentlike
 
-rng = np.random.default_rng(0)
+
+def drawing_from(rng):
+    def f(x):
+        return x * rng.normal(size=3)
+    return f
 
 
-def f(x):
-    return x * rng.normal(size=3)
+def replayed(rng):
+    state = rng.bit_generator.state
+    jacobian = tangentlike.jacobian(drawing_from(rng))(np.ones(3))
+    rng.bit_generator.state = state
+    return "SAME" if np.allclose(jacobian, np.diag(rng.normal(size=3))) else "DIFFERENT"
 
 
-gc.freeze()  # the generator is in the permanent generation: gc.get_objects() omits it
-state = rng.bit_generator.state
-jacobian = tangentlike.jacobian(f)(np.ones(3))
-rng.bit_generator.state = state
-print("SAME" if np.allclose(jacobian, np.diag(rng.normal(size=3))) else "DIFFERENT")
+before = np.random.default_rng(0)
+print(replayed(before))  # nothing frozen yet
+gc.freeze()  # the generators are in the permanent generation: gc.get_objects() omits them
+print(replayed(np.random.default_rng(1)))  # created after the freeze
+print(replayed(before))  # frozen
+held = {"rng": np.random.default_rng(2)}
+gc.freeze()  # a second freeze: the frozen generators are looked for again
+print(replayed(held["rng"]))
+frozen_python = random.Random(3)
+gc.freeze()
+
+
+def g(x):
+    return x * frozen_python.random()
+
+
+state = frozen_python.getstate()
+x = np.array([2.0, 1.0])
+hessian_of_cubes = tangentlike.hessian(lambda x: np.sum(g(x) ** 3))(x)
+frozen_python.setstate(state)
+u = frozen_python.random()
+print("SAME" if np.allclose(hessian_of_cubes, np.diag(6 * x * u ** 3)) else "DIFFERENT")
 """
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: draws.py finds the generators with "
-                   "gc.get_objects(), which omits the objects gc.freeze() froze "
-                   "(docs/supported.md)")
-def test_a_generator_frozen_with_gc_freeze_is_replayed(tmp_path, subprocess_env):
-    """A program that freezes its heap (``gc.freeze``) after creating a generator: each column
-    of the Jacobian must see one call's draws.  Run in a child process: freezing this
-    process's heap would hide every generator from the tests after it."""
-    script = tmp_path / "frozen_generator.py"
-    script.write_text(_FROZEN_GENERATOR)
+def test_generators_frozen_with_gc_freeze_are_replayed(tmp_path, subprocess_env):
+    """A program that freezes its heap (``gc.freeze``) after creating generators: each column
+    of the Jacobian (and of the Hessian) must see one call's draws, whether the generator was
+    frozen once, twice or not at all.  Run in a child process: freezing this process's heap
+    would make every later test look for frozen generators."""
+    script = tmp_path / "frozen_generators.py"
+    script.write_text(_FROZEN_GENERATORS)
     done = subprocess.run([sys.executable, str(script)], env=subprocess_env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "SAME"
+    assert done.stdout.split() == ["SAME"] * 5
