@@ -125,7 +125,8 @@ def trim_zeros_tangent(y, filt, trim="fb", axis=None):
     d[y] = gathered(d[filt], trim_sources(filt, y, trim, axis))
 
 
-# x.item(i): a Python float; x.tolist(): nested lists of them.
+# x.item(i): a Python float; x.tolist(): nested lists of them (whose derivatives are added
+# item by item, ``add_grad``: ``+`` would join two lists).
 @adjoint(np.ndarray.item)
 def item(y, a, *args):
     d[a] = ungathered(d[y], a, item_source(a, args))
@@ -136,12 +137,12 @@ def item_tangent(y, a, *args):
     d[y] = cast_derivative(gathered(d[a], item_source(a, args)), y)
 
 
-@adjoint(np.ndarray.tolist)
+@adjoint(np.ndarray.tolist, tuple_result=True)
 def tolist(y, a):
     d[a] = cast_derivative(d[y], a)
 
 
-@tangent(np.ndarray.tolist)
+@tangent(np.ndarray.tolist, tuple_result=True)
 def tolist_tangent(y, a):
     d[y] = unarray(d[a], y, a)
 
@@ -306,7 +307,7 @@ def block_tangent(y, arrays):
 # Tuples of arrays ------------------------------------------------------------------------------
 
 # np.broadcast_arrays(x0, x1, ...) (up to four arrays): each result is its input broadcast.
-@adjoint(np.broadcast_arrays)
+@adjoint(np.broadcast_arrays, tuple_result=True)
 def broadcast_arrays(y, x0, x1=None, x2=None, x3=None, subok=False):
     d[x0] = unspread_part(d[y], 0, x0)
     d[x1] = unspread_part(d[y], 1, x1)
@@ -314,7 +315,7 @@ def broadcast_arrays(y, x0, x1=None, x2=None, x3=None, subok=False):
     d[x3] = unspread_part(d[y], 3, x3)
 
 
-@tangent(np.broadcast_arrays)
+@tangent(np.broadcast_arrays, tuple_result=True)
 def broadcast_arrays_tangent(y, x0, x1=None, x2=None, x3=None, subok=False):
     d[y] = spread_part(d[x0], 0, y)
     d[y] = spread_part(d[x1], 1, y)
@@ -324,7 +325,7 @@ def broadcast_arrays_tangent(y, x0, x1=None, x2=None, x3=None, subok=False):
 
 # np.meshgrid(x0, x1, ...) (up to four arrays): each result is its input, flattened, along its
 # own axis (the first two swapped with indexing="xy"), broadcast to the grid.
-@adjoint(np.meshgrid)
+@adjoint(np.meshgrid, tuple_result=True)
 def meshgrid(y, x0, x1=None, x2=None, x3=None, copy=True, sparse=False, indexing="xy"):
     d[x0] = unspread_part(d[y], 0, x0, mesh_shape(y, 0, indexing))
     d[x1] = unspread_part(d[y], 1, x1, mesh_shape(y, 1, indexing))
@@ -332,7 +333,7 @@ def meshgrid(y, x0, x1=None, x2=None, x3=None, copy=True, sparse=False, indexing
     d[x3] = unspread_part(d[y], 3, x3, mesh_shape(y, 3, indexing))
 
 
-@tangent(np.meshgrid)
+@tangent(np.meshgrid, tuple_result=True)
 def meshgrid_tangent(y, x0, x1=None, x2=None, x3=None, copy=True, sparse=False,
                      indexing="xy"):
     d[y] = spread_part(d[x0], 0, y, mesh_shape(y, 0, indexing))
@@ -341,12 +342,12 @@ def meshgrid_tangent(y, x0, x1=None, x2=None, x3=None, copy=True, sparse=False,
     d[y] = spread_part(d[x3], 3, y, mesh_shape(y, 3, indexing))
 
 
-@adjoint(np.unstack)
+@adjoint(np.unstack, tuple_result=True)
 def unstack(y, x, axis=0):
     d[x] = np.stack(d[y], axis=axis)
 
 
-@tangent(np.unstack)
+@tangent(np.unstack, tuple_result=True)
 def unstack_tangent(y, x, axis=0):
     d[y] = np.unstack(d[x], axis=axis)
 

@@ -344,13 +344,13 @@ def det_tangent(y, a):
 
 # The sign is piecewise constant: only the log of the absolute value carries a derivative (for
 # real matrices; a complex one's sign moves, and is refused).
-@adjoint(np.linalg.slogdet)
+@adjoint(np.linalg.slogdet, tuple_result=True)
 def slogdet(y, a):
     d[a] = linalg_cast(np.einsum("...,...ji->...ij", d[y][1],
                                  np.linalg.inv(real_matrix(a, "np.linalg.slogdet"))), a)
 
 
-@tangent(np.linalg.slogdet)
+@tangent(np.linalg.slogdet, tuple_result=True)
 def slogdet_tangent(y, a):
     d[y] = (zeros_like(y[0]),
             np.einsum("...ij,...ji->...", np.linalg.inv(real_matrix(a, "np.linalg.slogdet")), d[a]))
@@ -412,7 +412,7 @@ def cholesky_tangent(y, a, upper=False):
 
 # a = V diag(w) V^T with distinct eigenvalues; f[i, j] = 1 / (w[j] - w[i]) off the diagonal.
 # dw = diag(V^T sym V), dV = V (f * V^T sym V), S = V (diag(dw) + f * V^T dV) V^T.
-@adjoint(np.linalg.eigh)
+@adjoint(np.linalg.eigh, tuple_result=True)
 def eigh(y, a, UPLO="L"):
     eye = linalg_eye(y[0])
     f = (1.0 - eye) / (y[0][..., None, :] - y[0][..., :, None] + eye)
@@ -422,7 +422,7 @@ def eigh(y, a, UPLO="L"):
     d[a] = linalg_cast(triangle_mask(a, UPLO) * (s + np.matrix_transpose(s)), a)
 
 
-@tangent(np.linalg.eigh)
+@tangent(np.linalg.eigh, tuple_result=True)
 def eigh_tangent(y, a, UPLO="L"):
     eye = linalg_eye(y[0])
     f = (1.0 - eye) / (y[0][..., None, :] - y[0][..., :, None] + eye)
@@ -435,7 +435,7 @@ def eigh_tangent(y, a, UPLO="L"):
 # a V = V diag(w), real and distinct eigenvalues, columns of V of unit norm (so their
 # tangents are orthogonal to them): M = V^-1 da V, dw = diag(M), dV0 = V (f * M),
 # dV = dV0 - V diag(diag(V^T dV0)).
-@adjoint(np.linalg.eig)
+@adjoint(np.linalg.eig, tuple_result=True)
 def eig(y, a):
     eye = eig_eye(y[0])
     f = (1.0 - eye) / (y[0][..., None, :] - y[0][..., :, None] + eye)
@@ -446,7 +446,7 @@ def eig(y, a):
                        @ np.matrix_transpose(y[1]), a)
 
 
-@tangent(np.linalg.eig)
+@tangent(np.linalg.eig, tuple_result=True)
 def eig_tangent(y, a):
     eye = eig_eye(y[0])
     f = (1.0 - eye) / (y[0][..., None, :] - y[0][..., :, None] + eye)
@@ -459,7 +459,7 @@ def eig_tangent(y, a):
 # a = U diag(s) Vh, distinct nonzero singular values (Townsend, "Differentiating the singular
 # value decomposition", 2016); f[i, j] = 1 / (s[j]**2 - s[i]**2) off the diagonal.
 # full_matrices=True only for square matrices (where it is the reduced SVD).
-@adjoint(np.linalg.svd)
+@adjoint(np.linalg.svd, tuple_result=True)
 def svd(y, a, full_matrices=True, compute_uv=True, hermitian=False):
     if compute_uv:
         eye = svd_eye(y[1], a, full_matrices)
@@ -478,7 +478,7 @@ def svd(y, a, full_matrices=True, compute_uv=True, hermitian=False):
         d[a] = linalg_cast((usv[0] * d[y][..., None, :]) @ usv[2], a)
 
 
-@tangent(np.linalg.svd)
+@tangent(np.linalg.svd, tuple_result=True)
 def svd_tangent(y, a, full_matrices=True, compute_uv=True, hermitian=False):
     if compute_uv:
         eye = svd_eye(y[1], a, full_matrices)
@@ -519,7 +519,7 @@ def pinv_tangent(y, a, rcond=None, hermitian=False, *, rtol=None):
 # a = Q R with m >= n ("reduced"; "complete" when square); low is the strictly lower mask:
 # C = Q^T da R^-1, O = low*C - (low*C)^T, dQ = Q O + da R^-1 - Q C, dR = (C - O) R.  R is
 # upper triangular, so only the upper triangle of its adjoint counts.
-@adjoint(np.linalg.qr)
+@adjoint(np.linalg.qr, tuple_result=True)
 def qr(y, a, mode="reduced"):
     low = qr_mask(a, mode)
     x = ((1.0 - low) * d[y][1]) @ np.matrix_transpose(y[1]) - np.matrix_transpose(y[0]) @ d[y][0]
@@ -527,7 +527,7 @@ def qr(y, a, mode="reduced"):
     d[a] = linalg_cast((d[y][0] + y[0] @ g) @ np.matrix_transpose(np.linalg.inv(y[1])), a)
 
 
-@tangent(np.linalg.qr)
+@tangent(np.linalg.qr, tuple_result=True)
 def qr_tangent(y, a, mode="reduced"):
     low = qr_mask(a, mode)
     ri = np.linalg.inv(y[1])

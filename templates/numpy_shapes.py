@@ -122,16 +122,16 @@ def expand_dims_tangent(y, a, axis):
 
 
 # np.atleast_1d(x) (one array; with several arrays they return a list, which has no rule).
-@adjoint(np.atleast_1d)
-@adjoint(np.atleast_2d)
-@adjoint(np.atleast_3d)
+@adjoint(np.atleast_1d, tuple_result=True)
+@adjoint(np.atleast_2d, tuple_result=True)
+@adjoint(np.atleast_3d, tuple_result=True)
 def atleast_nd(y, arys):
     d[arys] = np.reshape(d[y], np.shape(arys))
 
 
-@tangent(np.atleast_1d)
-@tangent(np.atleast_2d)
-@tangent(np.atleast_3d)
+@tangent(np.atleast_1d, tuple_result=True)
+@tangent(np.atleast_2d, tuple_result=True)
+@tangent(np.atleast_3d, tuple_result=True)
 def atleast_nd_tangent(y, arys):
     d[y] = np.reshape(d[arys], np.shape(y))
 
@@ -239,49 +239,50 @@ def dstack_tangent(y, tup):
     d[y] = np.dstack(d[tup])
 
 
-# Splits: the derivatives of the pieces (a list) are joined back.
-@adjoint(np.split)
-@adjoint(np.array_split)
+# Splits: the derivatives of the pieces (a list) are joined back.  The pieces' derivatives
+# are a list too, added piece by piece (``add_grad``: ``+`` would join two lists).
+@adjoint(np.split, tuple_result=True)
+@adjoint(np.array_split, tuple_result=True)
 def split(y, ary, indices_or_sections, axis=0):
     d[ary] = np.concatenate(d[y], axis=axis)
 
 
-@tangent(np.split)
+@tangent(np.split, tuple_result=True)
 def split_tangent(y, ary, indices_or_sections, axis=0):
     d[y] = np.split(d[ary], indices_or_sections, axis=axis)
 
 
-@tangent(np.array_split)
+@tangent(np.array_split, tuple_result=True)
 def array_split_tangent(y, ary, indices_or_sections, axis=0):
     d[y] = np.array_split(d[ary], indices_or_sections, axis=axis)
 
 
-@adjoint(np.hsplit)
+@adjoint(np.hsplit, tuple_result=True)
 def hsplit(y, ary, indices_or_sections):
     d[ary] = np.hstack(d[y])
 
 
-@tangent(np.hsplit)
+@tangent(np.hsplit, tuple_result=True)
 def hsplit_tangent(y, ary, indices_or_sections):
     d[y] = np.hsplit(d[ary], indices_or_sections)
 
 
-@adjoint(np.vsplit)
+@adjoint(np.vsplit, tuple_result=True)
 def vsplit(y, ary, indices_or_sections):
     d[ary] = np.vstack(d[y])
 
 
-@tangent(np.vsplit)
+@tangent(np.vsplit, tuple_result=True)
 def vsplit_tangent(y, ary, indices_or_sections):
     d[y] = np.vsplit(d[ary], indices_or_sections)
 
 
-@adjoint(np.dsplit)
+@adjoint(np.dsplit, tuple_result=True)
 def dsplit(y, ary, indices_or_sections):
     d[ary] = np.dstack(d[y])
 
 
-@tangent(np.dsplit)
+@tangent(np.dsplit, tuple_result=True)
 def dsplit_tangent(y, ary, indices_or_sections):
     d[y] = np.dsplit(d[ary], indices_or_sections)
 

@@ -345,9 +345,12 @@ def container_helper(function: Any) -> bool:
 
 
 def tuple_result(function: Any) -> bool:
-    """A primitive whose declared record says its result is a tuple (``np.linalg.lstsq``,
-    ``scipy.linalg.lu_factor``), whose adjoint is added item by item (``add_grad``) even
-    where the whole tuple is passed on (``lu_solve(lu, b)``)."""
+    """A primitive whose result is a tuple or a list, as its declared record says
+    (``np.linalg.lstsq``, ``scipy.linalg.lu_factor``, ``np.split``) or as a ufunc of several
+    outputs (``np.modf``): its adjoint is added item by item (``add_grad``, as ``+`` would
+    join two of them) even where the whole result is passed on (``lu_solve(lu, b)``)."""
+    if isinstance(function, np.ufunc) and function.nout > 1:
+        return True  # np.modf, np.divmod: a tuple of arrays
     record = PRIMITIVES.get(_key(function))
     return record is not None and record.tuple_result
 

@@ -1,0 +1,76 @@
+"""A primitive whose result is a tuple or a list (``np.split``, ``x.tolist()``,
+``np.broadcast_arrays``, ``np.modf``, ``np.linalg.slogdet``, ...), passed whole to another
+primitive: its derivative is added piece by piece (``add_grad``), never with ``+``, which
+joins two tuples or lists.  Unoptimized (where the zero an adjoint starts from is not folded
+away) and wherever the whole result is read twice, ``+`` gave a gradient of the wrong
+length or a wrong one.  Checked against central differences in every mode."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from support import make_function
+
+import tangentlike
+
+X = np.array([0.3, -0.7, 1.1, 0.4, -0.2, 0.9])
+V = np.array([0.5, 1.0, -2.0, 0.3, 0.7, -0.4])
+
+WHOLE = {  # the result of one primitive, passed whole to another
+    "tolist": "np.array(x.tolist()) * x",
+    "split": "np.concatenate(np.split(x, 2)) * x",
+    "array_split": "np.concatenate(np.array_split(x, 4)) ** 2",
+    "hsplit": "np.hstack(np.hsplit(x, 3)) * x",
+    "vsplit": "np.vstack(np.vsplit(x.reshape(2, 3), 2)).ravel() * x",
+    "dsplit": "np.dstack(np.dsplit(x.reshape(1, 1, 6), 2)).ravel() * x",
+    "broadcast_arrays": "np.concatenate(np.broadcast_arrays(x, x[:1])) * 2",
+    "unstack": "np.stack(np.unstack(x.reshape(2, 3))).ravel() * x",
+    "meshgrid": "np.stack(np.meshgrid(x, x[:2])).ravel()",
+    "modf": "np.stack(np.modf(x * 3)).ravel()",
+    "divmod": "np.stack(np.divmod(x * 3, 2.0)).ravel()",
+    "slogdet": "np.stack(np.linalg.slogdet(x.reshape(2, 3) @ x.reshape(2, 3).T))",
+}
+
+READ_TWICE = """def f(x):
+    b = np.broadcast_arrays(x, x[:1])
+    m = np.modf(x * 3)
+    pieces = np.split(x, 3)
+    return (np.sum(np.sin(np.concatenate(b) * np.stack(b).ravel()))
+            + np.sum(np.stack(m).ravel() * np.concatenate(m))
+            + np.sum(np.concatenate(pieces) * np.stack(pieces).ravel()))
+"""
+
+
+def _fd(f, x, h=1e-6):
+    return np.array([(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(x.size)])
+
+
+def _check(f, optimized, mode):
+    expected = _fd(f, X)
+    if mode == "reverse":
+        got = tangentlike.grad(f, optimized=optimized)(X)
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
+    else:
+        got = tangentlike.autodiff(f, optimized=optimized, mode="forward")(X, V)
+        np.testing.assert_allclose(got, expected @ V, rtol=1e-6, atol=1e-7)
+
+
+MODES = [pytest.param(o, m, id=f"{m}-{'optimized' if o else 'unoptimized'}")
+         for o in (True, False) for m in ("reverse", "forward")]
+
+
+@pytest.mark.parametrize("optimized, mode", MODES)
+@pytest.mark.parametrize("form", WHOLE)
+def test_a_tuple_or_list_result_passed_whole(form, optimized, mode):
+    _check(make_function(f"def f(x):\n    return np.sum(np.sin({WHOLE[form]}))\n"),
+           optimized, mode)
+
+
+@pytest.mark.parametrize("optimized, mode", MODES)
+def test_a_tuple_or_list_result_read_twice(optimized, mode):
+    _check(make_function(READ_TWICE), optimized, mode)
+
+
+def test_tuple_results_are_known_for_ufuncs_of_several_outputs():
+    from tangentlike.rules.primitive import tuple_result
+    assert tuple_result(np.modf) and tuple_result(np.divmod) and tuple_result(np.frexp)
+    assert not tuple_result(np.sin) and not tuple_result(np.add)
