@@ -31,7 +31,7 @@ non_differentiable(edge_sources, edge_weights, range_follows, bin_sources)
 # Histograms: the counts are constants of the data, weighted counts sums of the weights; the
 # edges follow the smallest and largest element (bins a number, no range), or the range, or
 # are the edges given (bins an array).  density=True and estimated bins are refused.
-@adjoint(np.histogram)
+@adjoint(np.histogram, tuple_result=True)
 def histogram(y, a, bins=10, range=None, density=None, weights=None):
     t = edge_weights(y[1])
     ends = np.stack([np.sum(d[y][1] * (1.0 - t)), np.sum(d[y][1] * t)])
@@ -41,7 +41,7 @@ def histogram(y, a, bins=10, range=None, density=None, weights=None):
     d[weights] = cast_derivative(gathered(d[y][0], bin_sources(a, y[1], density)), weights)
 
 
-@tangent(np.histogram)
+@tangent(np.histogram, tuple_result=True)
 def histogram_tangent(y, a, bins=10, range=None, density=None, weights=None):
     t = edge_weights(y[1])
     d[y] = as_histogram(zeros_like(y[0]), cast_derivative(np.linspace(

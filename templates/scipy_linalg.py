@@ -318,7 +318,7 @@ def lu_solve_tangent(x, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=
 # distinct nonzero singular values), for SciPy's signatures.  eigh reads the lower triangle
 # by default, as np.linalg.eigh does.
 
-@adjoint(scipy.linalg.eigh)
+@adjoint(scipy.linalg.eigh, tuple_result=True)
 def eigh(y, a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False,
          type=1, check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
     tri = triangle_mask(a, eigh_uplo(lower, b, type, subset_by_index, subset_by_value))
@@ -333,7 +333,7 @@ def eigh(y, a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwr
     d[a] = linalg_cast(tri * (s + np.matrix_transpose(s)), a)
 
 
-@tangent(scipy.linalg.eigh)
+@tangent(scipy.linalg.eigh, tuple_result=True)
 def eigh_tangent(y, a, b=None, lower=True, eigvals_only=False, overwrite_a=False,
                  overwrite_b=False, type=1, check_finite=True, subset_by_index=None,
                  subset_by_value=None, driver=None):
@@ -367,7 +367,7 @@ def eigvalsh_tangent(y, a, b=None, lower=True, overwrite_a=False, overwrite_b=Fa
     d[y] = 2 * np.einsum("...ki,...ki->...i", v, (tri * d[a]) @ v)
 
 
-@adjoint(scipy.linalg.svd)
+@adjoint(scipy.linalg.svd, tuple_result=True)
 def svd(y, a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
         lapack_driver="gesdd"):
     if compute_uv:
@@ -387,7 +387,7 @@ def svd(y, a, full_matrices=True, compute_uv=True, overwrite_a=False, check_fini
         d[a] = linalg_cast((usv[0] * d[y][..., None, :]) @ usv[2], a)
 
 
-@tangent(scipy.linalg.svd)
+@tangent(scipy.linalg.svd, tuple_result=True)
 def svd_tangent(y, a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
                 lapack_driver="gesdd"):
     if compute_uv:
@@ -773,7 +773,7 @@ def eigvals_tangent(y, a, b=None, *, overwrite_a=False, overwrite_b=False, check
 
 
 # scipy.linalg.qr: np.linalg.qr's rule (mode="economic", or "full" for square matrices).
-@adjoint(scipy.linalg.qr)
+@adjoint(scipy.linalg.qr, tuple_result=True)
 def qr(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
     low = scipy_qr_mask(a, mode, pivoting)
     x = ((1.0 - low) * d[y][1]) @ np.matrix_transpose(y[1]) - np.matrix_transpose(y[0]) @ d[y][0]
@@ -781,7 +781,7 @@ def qr(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_f
     d[a] = linalg_cast((d[y][0] + y[0] @ g) @ np.matrix_transpose(np.linalg.inv(y[1])), a)
 
 
-@tangent(scipy.linalg.qr)
+@tangent(scipy.linalg.qr, tuple_result=True)
 def qr_tangent(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False,
                check_finite=True):
     low = scipy_qr_mask(a, mode, pivoting)

@@ -27,7 +27,7 @@ FACTS = Facts(pure=True, containers=False, returns=Returns.NEW, shape=Shape.FROM
 non_differentiable(eig_eye, eig_largest, rq_mask)
 
 
-@adjoint(scipy.linalg.eig)
+@adjoint(scipy.linalg.eig, tuple_result=True)
 def eig(y, a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False,
         check_finite=True, homogeneous_eigvals=False):
     if right:
@@ -47,7 +47,7 @@ def eig(y, a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=Fal
                            @ np.matrix_transpose(v), a)
 
 
-@tangent(scipy.linalg.eig)
+@tangent(scipy.linalg.eig, tuple_result=True)
 def eig_tangent(y, a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False,
                 check_finite=True, homogeneous_eigvals=False):
     if right:
@@ -69,7 +69,7 @@ def eig_tangent(y, a, b=None, left=False, right=True, overwrite_a=False, overwri
 # rq: a = R Q is the QR factorization b = Q1 R1 of b = a^T J (J reverses the order of rows or
 # columns), Q1 = Q^T J and R1 = J R^T J: np.linalg.qr's rule for (Q1, R1), whose signs are
 # those of SciPy's (R, Q).
-@adjoint(scipy.linalg.rq)
+@adjoint(scipy.linalg.rq, tuple_result=True)
 def rq(y, a, overwrite_a=False, lwork=None, mode="full", check_finite=True):
     low = rq_mask(a, mode)
     q1 = np.flip(np.matrix_transpose(y[1]), -1)
@@ -82,7 +82,7 @@ def rq(y, a, overwrite_a=False, lwork=None, mode="full", check_finite=True):
         (gq + q1 @ g) @ np.matrix_transpose(np.linalg.inv(r1))), -2), a)
 
 
-@tangent(scipy.linalg.rq)
+@tangent(scipy.linalg.rq, tuple_result=True)
 def rq_tangent(y, a, overwrite_a=False, lwork=None, mode="full", check_finite=True):
     low = rq_mask(a, mode)
     q1 = np.flip(np.matrix_transpose(y[1]), -1)
@@ -98,7 +98,7 @@ def rq_tangent(y, a, overwrite_a=False, lwork=None, mode="full", check_finite=Tr
 
 # qr_multiply(a, c): (c Q, R) ('right') or (Q c, R) ('left') for the economic QR factorization
 # a = Q R (np.linalg.qr's rule for dQ and dR, Q from scipy.linalg.qr: the same factors).
-@adjoint(scipy.linalg.qr_multiply, containers=True)
+@adjoint(scipy.linalg.qr_multiply, containers=True, tuple_result=True)
 def qr_multiply(y, a, c, mode="right", pivoting=False, conjugate=False, overwrite_a=False,
                 overwrite_c=False):
     low = scipy_qr_mask(a, "economic", pivoting)
@@ -116,7 +116,7 @@ def qr_multiply(y, a, c, mode="right", pivoting=False, conjugate=False, overwrit
     d[a] = linalg_cast((gq + q @ g) @ np.matrix_transpose(np.linalg.inv(y[1])), a)
 
 
-@tangent(scipy.linalg.qr_multiply, containers=True)
+@tangent(scipy.linalg.qr_multiply, containers=True, tuple_result=True)
 def qr_multiply_tangent(y, a, c, mode="right", pivoting=False, conjugate=False,
                         overwrite_a=False, overwrite_c=False):
     low = scipy_qr_mask(a, "economic", pivoting)

@@ -93,7 +93,7 @@ def tridiagonal_dense_tangent(t, d_, e):
     d[t] = tridiagonal_dense(zeros_like(d_), d[e])
 
 
-@adjoint(scipy.linalg.eigh_tridiagonal, containers=True)
+@adjoint(scipy.linalg.eigh_tridiagonal, containers=True, tuple_result=True)
 def eigh_tridiagonal(y, d_, e, eigvals_only=False, select="a", select_range=None,
                      check_finite=True, tol=0.0, lapack_driver="auto"):
     if eigvals_only:
@@ -111,7 +111,7 @@ def eigh_tridiagonal(y, d_, e, eigvals_only=False, select="a", select_range=None
         d[e] = np.diagonal(s, 1) + np.diagonal(s, -1)
 
 
-@tangent(scipy.linalg.eigh_tridiagonal, containers=True)
+@tangent(scipy.linalg.eigh_tridiagonal, containers=True, tuple_result=True)
 def eigh_tridiagonal_tangent(y, d_, e, eigvals_only=False, select="a", select_range=None,
                              check_finite=True, tol=0.0, lapack_driver="auto"):
     if eigvals_only:
@@ -260,7 +260,7 @@ def cho_solve_banded_tangent(x, cb_and_lower, b, overwrite_b=False, check_finite
 
 # eig_banded and eigvals_banded: np.linalg.eigh's rules for H (distinct eigenvalues, all of
 # them).
-@adjoint(scipy.linalg.eig_banded)
+@adjoint(scipy.linalg.eig_banded, tuple_result=True)
 def eig_banded(y, a_band, lower=False, eigvals_only=False, overwrite_a_band=False, select="a",
                select_range=None, max_ev=0, check_finite=True):
     bands = symmetric_band(a_band, lower, select, "scipy.linalg.eig_banded")
@@ -275,7 +275,7 @@ def eig_banded(y, a_band, lower=False, eigvals_only=False, overwrite_a_band=Fals
     d[a_band] = linalg_cast(banded_parts(symmetric_from_triangle(s), bands, a_band), a_band)
 
 
-@tangent(scipy.linalg.eig_banded)
+@tangent(scipy.linalg.eig_banded, tuple_result=True)
 def eig_banded_tangent(y, a_band, lower=False, eigvals_only=False, overwrite_a_band=False,
                        select="a", select_range=None, max_ev=0, check_finite=True):
     bands = symmetric_band(a_band, lower, select, "scipy.linalg.eig_banded")

@@ -37,7 +37,7 @@ non_differentiable(as_columns, qr_delete_layout, qr_insert_layout, qr_updated_ma
 
 
 # A1 = A + U V^T (U, V: u and v as matrices of columns).
-@adjoint(scipy.linalg.qr_update)
+@adjoint(scipy.linalg.qr_update, tuple_result=True)
 def qr_update(y, Q, R, u, v, overwrite_qruv=False, check_finite=True):
     low = qr_updated_mask(y, "qr_update", overwrite_qruv)
     x = ((1.0 - low) * d[y][1]) @ np.matrix_transpose(y[1]) - np.matrix_transpose(y[0]) @ d[y][0]
@@ -49,7 +49,7 @@ def qr_update(y, Q, R, u, v, overwrite_qruv=False, check_finite=True):
     d[v] = np.reshape(np.matrix_transpose(ga) @ np.reshape(u, as_columns(u)), np.shape(v))
 
 
-@tangent(scipy.linalg.qr_update)
+@tangent(scipy.linalg.qr_update, tuple_result=True)
 def qr_update_tangent(y, Q, R, u, v, overwrite_qruv=False, check_finite=True):
     low = qr_updated_mask(y, "qr_update", overwrite_qruv)
     ri = np.linalg.inv(y[1])
@@ -72,7 +72,7 @@ def qr_update_tangent(y, Q, R, u, v, overwrite_qruv=False, check_finite=True):
 
 # A1 = L A Rt + Lu U Ru (qr_insert_layout: the old matrix and the new rows or columns U, u as
 # a matrix, placed by constant matrices).
-@adjoint(scipy.linalg.qr_insert)
+@adjoint(scipy.linalg.qr_insert, tuple_result=True)
 def qr_insert(y, Q, R, u, k, which="row", rcond=None, overwrite_qru=False, check_finite=True):
     low = qr_updated_mask(y, "qr_insert", overwrite_qru)
     lay = qr_insert_layout(Q, R, u, k, which)
@@ -85,7 +85,7 @@ def qr_insert(y, Q, R, u, k, which="row", rcond=None, overwrite_qru=False, check
     d[u] = np.reshape(np.matrix_transpose(lay[2]) @ ga @ np.matrix_transpose(lay[3]), np.shape(u))
 
 
-@tangent(scipy.linalg.qr_insert)
+@tangent(scipy.linalg.qr_insert, tuple_result=True)
 def qr_insert_tangent(y, Q, R, u, k, which="row", rcond=None, overwrite_qru=False,
                       check_finite=True):
     low = qr_updated_mask(y, "qr_insert", overwrite_qru)
@@ -103,7 +103,7 @@ def qr_insert_tangent(y, Q, R, u, k, which="row", rcond=None, overwrite_qru=Fals
 
 
 # A1 = L A Rt (qr_delete_layout: the rows or columns kept).
-@adjoint(scipy.linalg.qr_delete)
+@adjoint(scipy.linalg.qr_delete, tuple_result=True)
 def qr_delete(y, Q, R, k, p=1, which="row", overwrite_qr=False, check_finite=True):
     low = qr_updated_mask(y, "qr_delete", overwrite_qr)
     lay = qr_delete_layout(Q, R, k, p, which)
@@ -115,7 +115,7 @@ def qr_delete(y, Q, R, k, p=1, which="row", overwrite_qr=False, check_finite=Tru
     d[R] = np.triu(np.matrix_transpose(Q) @ gb)
 
 
-@tangent(scipy.linalg.qr_delete)
+@tangent(scipy.linalg.qr_delete, tuple_result=True)
 def qr_delete_tangent(y, Q, R, k, p=1, which="row", overwrite_qr=False, check_finite=True):
     low = qr_updated_mask(y, "qr_delete", overwrite_qr)
     lay = qr_delete_layout(Q, R, k, p, which)

@@ -440,26 +440,26 @@ def sph_harm_y_all_tangent(y, n, m, theta, phi, diff_n=0):
 # (rows) and degrees k <= n: (1 - z**2) Q'' = 2 z Q' - (k (k + 1) - j**2 / (1 - z**2)) Q.
 # Infinite at z = +-1.
 
-@adjoint(scipy.special.lqn)
+@adjoint(scipy.special.lqn, tuple_result=True)
 def lqn(y, n, z):
     d[z] = unbroadcast(np.sum(d[y][0] * y[1] + d[y][1] * (
         2.0 * z * y[1] - np.arange(n + 1) * (np.arange(n + 1) + 1.0) * y[0]) / (1.0 - z * z)), z)
 
 
-@tangent(scipy.special.lqn)
+@tangent(scipy.special.lqn, tuple_result=True)
 def lqn_tangent(y, n, z):
     d[y] = (d[z] * y[1], d[z] * (2.0 * z * y[1] - np.arange(n + 1) * (
         np.arange(n + 1) + 1.0) * y[0]) / (1.0 - z * z))
 
 
-@adjoint(scipy.special.lqmn)
+@adjoint(scipy.special.lqmn, tuple_result=True)
 def lqmn(y, m, n, z):
     d[z] = unbroadcast(np.sum(d[y][0] * y[1] + d[y][1] * (2.0 * z * y[1] - (
         np.arange(n + 1) * (np.arange(n + 1) + 1.0)
         - np.arange(m + 1)[:, None] ** 2 / (1.0 - z * z)) * y[0]) / (1.0 - z * z)), z)
 
 
-@tangent(scipy.special.lqmn)
+@tangent(scipy.special.lqmn, tuple_result=True)
 def lqmn_tangent(y, m, n, z):
     d[y] = (d[z] * y[1], d[z] * (2.0 * z * y[1] - (
         np.arange(n + 1) * (np.arange(n + 1) + 1.0)
@@ -510,36 +510,36 @@ def pbwa_tangent(y, a, x):
     d[y] = (d[x] * y[1], d[x] * (a - 0.25 * x * x) * y[0])
 
 
-@adjoint(scipy.special.pbdv_seq)
+@adjoint(scipy.special.pbdv_seq, tuple_result=True)
 def pbdv_seq(y, v, x):
     d[x] = unbroadcast(np.sum(d[y][0] * y[1] + d[y][1] * (
         0.25 * x * x - sequence_orders(v, y[0]) - 0.5) * y[0]), x)
 
 
-@tangent(scipy.special.pbdv_seq)
+@tangent(scipy.special.pbdv_seq, tuple_result=True)
 def pbdv_seq_tangent(y, v, x):
     d[y] = (d[x] * y[1], d[x] * (0.25 * x * x - sequence_orders(v, y[0]) - 0.5) * y[0])
 
 
-@adjoint(scipy.special.pbvv_seq)
+@adjoint(scipy.special.pbvv_seq, tuple_result=True)
 def pbvv_seq(y, v, x):
     d[x] = unbroadcast(np.sum(d[y][0] * y[1] + d[y][1] * (
         0.25 * x * x - sequence_orders(v, y[0]) - 0.5) * y[0]), x)
 
 
-@tangent(scipy.special.pbvv_seq)
+@tangent(scipy.special.pbvv_seq, tuple_result=True)
 def pbvv_seq_tangent(y, v, x):
     d[y] = (d[x] * y[1], d[x] * (0.25 * x * x - sequence_orders(v, y[0]) - 0.5) * y[0])
 
 
-@adjoint(scipy.special.pbdn_seq)
+@adjoint(scipy.special.pbdn_seq, tuple_result=True)
 def pbdn_seq(y, n, z):
     d[z] = unbroadcast(np.sum(d[y][0] * y[1] + d[y][1] * (
         0.25 * real_matrix(z, "scipy.special.pbdn_seq") * z
         - np.arange(nonnegative_order(n, "pbdn_seq") + 1) - 0.5) * y[0]), z)
 
 
-@tangent(scipy.special.pbdn_seq)
+@tangent(scipy.special.pbdn_seq, tuple_result=True)
 def pbdn_seq_tangent(y, n, z):
     d[y] = (d[z] * y[1], d[z] * (
         0.25 * real_matrix(z, "scipy.special.pbdn_seq") * z
@@ -548,13 +548,13 @@ def pbdn_seq_tangent(y, n, z):
 
 # Jahnke-Emden Lambda functions of a scalar x: lmbda(v, x) = (L, L') of the orders
 # v - floor(v), ..., v, which solve x L'' + (2 v + 1) L' + x L = 0.
-@adjoint(scipy.special.lmbda)
+@adjoint(scipy.special.lmbda, tuple_result=True)
 def lmbda(y, v, x):
     d[x] = unbroadcast(np.sum(d[y][0] * y[1] - d[y][1] * (
         (2.0 * sequence_orders(v, y[0]) + 1.0) * y[1] / x + y[0])), x)
 
 
-@tangent(scipy.special.lmbda)
+@tangent(scipy.special.lmbda, tuple_result=True)
 def lmbda_tangent(y, v, x):
     d[y] = (d[x] * y[1], -d[x] * ((2.0 * sequence_orders(v, y[0]) + 1.0) * y[1] / x + y[0]))
 

@@ -644,25 +644,25 @@ def kelvin_tangent(y, x):
 # Riccati-Bessel functions of orders 0..n of a scalar x: riccati_jn(n, x) = (S, S'), which
 # solve S_k'' = (k (k + 1) / x**2 - 1) S_k (riccati_yn the same); n is a constant.
 
-@adjoint(scipy.special.riccati_jn)
+@adjoint(scipy.special.riccati_jn, tuple_result=True)
 def riccati_jn(y, n, x):
     d[x] = np.sum(d[y][0] * y[1] + d[y][1] * (
         np.arange(n + 1) * (np.arange(n + 1) + 1.0) / (x * x) - 1.0) * y[0])
 
 
-@tangent(scipy.special.riccati_jn)
+@tangent(scipy.special.riccati_jn, tuple_result=True)
 def riccati_jn_tangent(y, n, x):
     d[y] = (d[x] * y[1],
             d[x] * (np.arange(n + 1) * (np.arange(n + 1) + 1.0) / (x * x) - 1.0) * y[0])
 
 
-@adjoint(scipy.special.riccati_yn)
+@adjoint(scipy.special.riccati_yn, tuple_result=True)
 def riccati_yn(y, n, x):
     d[x] = np.sum(d[y][0] * y[1] + d[y][1] * (
         np.arange(n + 1) * (np.arange(n + 1) + 1.0) / (x * x) - 1.0) * y[0])
 
 
-@tangent(scipy.special.riccati_yn)
+@tangent(scipy.special.riccati_yn, tuple_result=True)
 def riccati_yn_tangent(y, n, x):
     d[y] = (d[x] * y[1],
             d[x] * (np.arange(n + 1) * (np.arange(n + 1) + 1.0) / (x * x) - 1.0) * y[0])

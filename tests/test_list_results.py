@@ -28,6 +28,8 @@ WHOLE = {  # the result of one primitive, passed whole to another
     "modf": "np.stack(np.modf(x * 3)).ravel()",
     "divmod": "np.stack(np.divmod(x * 3, 2.0)).ravel()",
     "slogdet": "np.stack(np.linalg.slogdet(x.reshape(2, 3) @ x.reshape(2, 3).T))",
+    "qr": "np.stack(np.linalg.qr(x.reshape(2, 3) @ x.reshape(2, 3).T)).ravel()",
+    "scipy_qr": "np.stack(scipy.linalg.qr(x.reshape(2, 3) @ x.reshape(2, 3).T)).ravel()",
 }
 
 READ_TWICE = """def f(x):
@@ -61,8 +63,8 @@ MODES = [pytest.param(o, m, id=f"{m}-{'optimized' if o else 'unoptimized'}")
 @pytest.mark.parametrize("optimized, mode", MODES)
 @pytest.mark.parametrize("form", WHOLE)
 def test_a_tuple_or_list_result_passed_whole(form, optimized, mode):
-    _check(make_function(f"def f(x):\n    return np.sum(np.sin({WHOLE[form]}))\n"),
-           optimized, mode)
+    source = f"import scipy.linalg\n\ndef f(x):\n    return np.sum(np.sin({WHOLE[form]}))\n"
+    _check(make_function(source, name="f"), optimized, mode)
 
 
 @pytest.mark.parametrize("optimized, mode", MODES)
