@@ -936,7 +936,7 @@ def lu_tangent(y, a, permute_l=False, overwrite_a=False, check_finite=True, p_in
 # expm_frechet(A, E) = L(A, E), the upper right block of expm([[A, E], [0, A]]) = expm(M): linear
 # in E (adjoint L(A^T, G)); along dA it changes by the upper right block of
 # L(M, [[dA, 0], [0, dA]]), whose adjoint takes the diagonal blocks of L(M^T, [[0, G], [0, 0]]).
-@adjoint(scipy.linalg.expm_frechet, containers=True)
+@adjoint(scipy.linalg.expm_frechet, tuple_result=True)
 def expm_frechet(y, A, E, method=None, compute_expm=True, check_finite=True):
     n = np.shape(A)[-1]
     mt = np.block([[np.matrix_transpose(A), zeros_like(A)], [np.matrix_transpose(E),
@@ -956,7 +956,7 @@ def expm_frechet(y, A, E, method=None, compute_expm=True, check_finite=True):
         d[E] = scipy.linalg.expm_frechet(np.matrix_transpose(A), d[y], compute_expm=False)
 
 
-@tangent(scipy.linalg.expm_frechet, containers=True)
+@tangent(scipy.linalg.expm_frechet, tuple_result=True)
 def expm_frechet_tangent(y, A, E, method=None, compute_expm=True, check_finite=True):
     n = np.shape(A)[-1]
     m = np.block([[A, E], [zeros_like(A), A]])

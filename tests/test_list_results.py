@@ -29,6 +29,8 @@ WHOLE = {  # the result of one primitive, passed whole to another
     "divmod": "np.stack(np.divmod(x * 3, 2.0)).ravel()",
     "slogdet": "np.stack(np.linalg.slogdet(x.reshape(2, 3) @ x.reshape(2, 3).T))",
     "qr": "np.stack(np.linalg.qr(x.reshape(2, 3) @ x.reshape(2, 3).T)).ravel()",
+    "expm_frechet": ("np.stack(scipy.linalg.expm_frechet(x[:4].reshape(2, 2), "
+                     "x[2:].reshape(2, 2))).ravel()"),
     "scipy_qr": "np.stack(scipy.linalg.qr(x.reshape(2, 3) @ x.reshape(2, 3).T)).ravel()",
 }
 

@@ -47,7 +47,7 @@ from tangentlike.frontend.operations import (
 )
 from tangentlike.frontend.parsing import ParsedFunction
 from tangentlike.rules import registry
-from tangentlike.rules.primitive import primitive
+from tangentlike.rules.primitive import primitive, tuple_result
 from tangentlike.rules.template import Namespace
 
 
@@ -220,8 +220,8 @@ class ForwardAD:
         tangent_name = self.tangent(target.id)
         body = instantiate_rule(rule, op, result, self.tangent, {result: tangent_name},
                                 self.namespace, where(stmt, self.parsed))
-        summed = self.sum_contributions(body, tangent_name, target.id,
-                                        elementwise=primitive(op.key).containers)
+        summed = self.sum_contributions(body, tangent_name, target.id, elementwise=(
+            primitive(op.key).containers or tuple_result(op.key)))
         # Summed, the statements define the tangent: none is an adjoint's contribution, which
         # the optimizer would fold into a zero-initialised name (dx = zeros_like(x) followed by
         # dx = broadcast_like(dx, x_new) is not dx = x_new).
