@@ -1,18 +1,22 @@
 """The front end's shortcuts of the sixteenth round (issue 18 item 5) give what they
 replace: ``function_facts``' stack walk against the breadth-first ``syntax.walk`` it
-replaces, and ``apply_calls._calls``, which does not enter a name or a constant, against
-the walk of every node (the same calls found, the same callees resolved, in order)."""
+replaces; ``apply_calls._calls``, which does not enter a name or a constant, against
+the walk of every node (the same calls found, the same callees resolved, in order);
+``lifting.scope_names``' walk written out against ``syntax.walk_depth_first``; and the
+values ``functions.Lowering.statement`` no longer asks about (arithmetic, literals)
+against the three questions it skips."""
 from __future__ import annotations
 
 import textwrap
 
 import gast
 import numpy as np
-from support import trees_of_test_functions
+from support import functions_of_test_modules, trees_of_test_functions
 
 from tangentlike.core import syntax
-from tangentlike.frontend import apply_calls
+from tangentlike.frontend import apply_calls, functions, lifting
 from tangentlike.frontend.function_walk import FunctionFacts, function_facts
+from tangentlike.frontend.namespaces import module_of
 from tangentlike.frontend.parsing import parse_function
 
 
@@ -142,3 +146,70 @@ def test_calls_are_the_walked_calls(monkeypatch) -> None:
             assert [id(f) for f in ours_resolved] == [id(f) for f in resolved]
             found_any += len(ours)
     assert found_any >= 2
+
+
+def _walked_scope_names(fn: gast.FunctionDef) -> lifting.ScopeNames:
+    """``lifting.scope_names`` as it was: over ``syntax.walk_depth_first``."""
+    counts: dict[str, int] = {}
+    for p in lifting.params_of(fn.args):
+        counts[p.id] = counts.get(p.id, 0) + 1
+    bound: set[str] = set()
+    defs: set[str] = set()
+    nested: list = []
+    for node in syntax.walk_depth_first(fn.body, (gast.FunctionDef, gast.Lambda)):
+        kind = lifting._binding_kind(node.__class__)
+        if kind is None:
+            if node.__class__ is gast.Assign and node.value.__class__ is gast.Lambda \
+                    and node.targets[0].__class__ is gast.Name:
+                defs.add(node.targets[0].id)
+            continue
+        if kind == "name":
+            if node.ctx.__class__ in (gast.Store, gast.Param):
+                bound.add(node.id)
+            if not isinstance(node.ctx, gast.Load):
+                counts[node.id] = counts.get(node.id, 0) + 1
+        elif kind in ("def", "lambda"):
+            if kind == "def":
+                counts[node.name] = counts.get(node.name, 0) + 1
+            lifting._nested_scope(node, bound, defs, nested)
+        elif kind == "comprehension":
+            for name in syntax.stored_names(node.target):
+                counts[name] = counts.get(name, 0) + 1
+        elif kind == "loop":
+            for name in syntax.stored_names(gast.Module(body=node.body, type_ignores=[])):
+                counts[name] = counts.get(name, 0) + 1
+    return lifting.ScopeNames(counts, bound, defs, nested)
+
+
+def test_scope_names_are_the_walked_scope_names() -> None:
+    """On every test function, parsed and normalized: the same counts in the same order
+    (the walk's), the same names bound and defined, the same nested scopes in order."""
+    nested = 0
+    for node in trees_of_test_functions():
+        ours, theirs = lifting.scope_names(node), _walked_scope_names(node)
+        assert list(ours.counts.items()) == list(theirs.counts.items())
+        assert ours.bound == theirs.bound and ours.defs == theirs.defs
+        assert [id(n) for n in ours.nested] == [id(n) for n in theirs.nested]
+        nested += len(ours.nested)
+    assert nested
+
+
+def test_no_function_values_are_no_function_values() -> None:
+    """``Lowering.statement`` asks ``module_of``, ``stands_frozen`` and ``function_value``
+    nothing of a value of a class in ``_NO_FUNCTION_VALUES``: on every such assignment of
+    every test function, each gives what the statement then does nothing with."""
+    asked = 0
+    for f in functions_of_test_modules():
+        parsed = parse_function(f)
+        lowering = functions.Lowering(parsed, lambda obj, preferred: preferred, {})
+        for stmt in syntax.statements(parsed.node.body, with_bodies=True):
+            if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], gast.Name)
+                    and stmt.value.__class__ in functions._NO_FUNCTION_VALUES):
+                continue
+            name = stmt.targets[0].id
+            assert module_of(stmt.value, lowering.resolve) is None
+            assert not lowering.stands_frozen(name, stmt.value)
+            assert lowering.function_value(stmt.value, snapshot=name) is None
+            asked += 1
+    assert asked > 100
