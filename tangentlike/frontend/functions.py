@@ -365,6 +365,9 @@ class Lowering(syntax.Transformer):
     def visit_Lambda(self, node: gast.Lambda) -> gast.expr:
         return self.as_value(self.lift(node, self.lambda_name(node)), node)
 
+    def visit_Constant(self, node: gast.Constant) -> gast.expr:
+        return node  # (``generic_visit``'s answer: a constant holds no node)
+
     def visit_Name(self, node: gast.Name) -> gast.expr:
         if isinstance(node.ctx, gast.Load) and node.id in self.values:
             return self.as_value(self.values[node.id], node)
