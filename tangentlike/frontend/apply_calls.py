@@ -136,10 +136,13 @@ def _calls(node: gast.AST, normalizer: _Context, deferred: bool, found: list) ->
     """The calls of the three functions under ``node`` (innermost first), each with whether
     it sits where hoisting it could change what runs."""
     for child in syntax.child_nodes(node):
+        cls = child.__class__
+        if cls is gast.Constant or cls is gast.Name and child.annotation is None:
+            continue  # (no call, nor a node that holds one; most operands)
         if isinstance(child, gast.stmt):
             continue  # nested blocks are lowered on their own
         _calls(child, normalizer, deferred or isinstance(child, _DEFERRED), found)
-        if _target(child, normalizer) is not None:
+        if cls is gast.Call and _target(child, normalizer) is not None:
             found.append((child, deferred))
 
 

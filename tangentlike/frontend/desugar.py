@@ -83,12 +83,12 @@ class Desugar:
     # -- returns ---------------------------------------------------------------------------
     def single_exit(self, body: list[gast.stmt]) -> list[gast.stmt]:
         """The body with one ``return`` at its end (nothing if the function has no return)."""
-        if not _contains(body, (gast.Return,), into_loops=False):
+        last = body[-1] if body else None
+        if isinstance(last, gast.Return):  # (then ``_contains(body, ...)``: one scan less)
+            if not _contains(body[:-1], (gast.Return,), False) and self.result is None:
+                return body  # the common case: one return, at the end
+        elif not _contains(body, (gast.Return,), into_loops=False):
             return body
-        last = body[-1]
-        if isinstance(last, gast.Return) and not _contains(body[:-1], (gast.Return,), False) \
-                and self.result is None:
-            return body  # the common case: one return, at the end
         self.result = self.result or self.namer.fresh(self.parsed.name)
         lowered = self._lower_returns(body)
         return lowered + [_located(gast.Return(value=syntax.load(self.result)), last)]

@@ -53,10 +53,18 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
     classes = set()
     keywords = set()
     methods = set()
-    for sub in syntax.walk(node):
+    yields = []
+    # A stack walk of the nodes ``syntax.walk`` gives (a Name's annotation entered), in
+    # another order, which none of the sets depends on (``first_yield`` does: below).
+    name_class, node_class = gast.Name, gast.AST
+    fields_by_class = syntax.FIELDS_BY_CLASS
+    todo = [node]
+    pop, push = todo.pop, todo.append
+    while todo:
+        sub = pop()
         cls = sub.__class__
         classes.add(cls)
-        if cls is gast.Name:
+        if cls is name_class:
             ctx = sub.ctx.__class__
             if ctx is gast.Load:
                 read.append(sub)
@@ -64,7 +72,20 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
                 bound.add(sub.id)
             elif ctx is gast.Del:
                 changed.add(sub.id)
+            if sub.annotation is not None:
+                push(sub.annotation)
             continue
+        fields = fields_by_class.get(cls)
+        if fields is None:
+            fields = syntax.walked_fields(cls)
+        for field in fields:  # (``syntax.child_fields``: every field that holds nodes)
+            value = getattr(sub, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_class):
+                        push(item)
+            elif isinstance(value, node_class):
+                push(value)
         if cls is gast.Subscript:
             kept.add(id(sub.value))
             if isinstance(sub.ctx, (gast.Store, gast.Del)) and isinstance(sub.value, gast.Name):
@@ -90,8 +111,11 @@ def function_facts(node: gast.FunctionDef) -> FunctionFacts:
                 kept.add(id(sub.iter))
         elif isinstance(sub, gast.withitem) and sub.optional_vars is not None:
             changed |= syntax.stored_names(sub.optional_vars)
-        elif isinstance(sub, (gast.Yield, gast.YieldFrom)) and first_yield is None:
-            first_yield = sub
+        elif isinstance(sub, (gast.Yield, gast.YieldFrom)):
+            yields.append(sub)
+    if yields:  # the first in ``syntax.walk``'s (breadth-first) order
+        first_yield = yields[0] if len(yields) == 1 else next(
+            sub for sub in syntax.walk(node) if isinstance(sub, (gast.Yield, gast.YieldFrom)))
     return FunctionFacts(changed, {sub.id for sub in read if id(sub) not in kept}, bound,
                          grown, first_yield, classes, keywords, methods)
 

@@ -122,6 +122,12 @@ TRANSFORMS: set[Callable] = set()
 
 # Lifted functions by enclosing function and place; specializations by callee and key;
 # derivatives made by transforms, by function and call.
+# The values of ``name = value`` that are no module, frozen distribution or function
+# (arithmetic and literals, most of the user's statements): ``module_of`` asks for a call
+# or a dotted name, ``stands_frozen`` for a call, ``function_value`` for a name, a lambda,
+# a call or a dotted name, so :meth:`Lowering.statement` asks none of the three of them.
+_NO_FUNCTION_VALUES = frozenset({gast.BinOp, gast.UnaryOp, gast.BoolOp, gast.Compare,
+                                 gast.Constant})
 _TRANSFORMED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _SPECIALIZED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _IN_PROGRESS: set[tuple] = set()
@@ -191,6 +197,7 @@ class Lowering(syntax.Transformer):
             return [*out, *new]
         if (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], gast.Name)
+                and stmt.value.__class__ not in _NO_FUNCTION_VALUES
                 and self.bindings.get(stmt.targets[0].id) == 1):
             name = stmt.targets[0].id
             module = None if name in self.nested_reads else module_of(stmt.value, self.resolve)
@@ -357,6 +364,9 @@ class Lowering(syntax.Transformer):
 
     def visit_Lambda(self, node: gast.Lambda) -> gast.expr:
         return self.as_value(self.lift(node, self.lambda_name(node)), node)
+
+    def visit_Constant(self, node: gast.Constant) -> gast.expr:
+        return node  # (``generic_visit``'s answer: a constant holds no node)
 
     def visit_Name(self, node: gast.Name) -> gast.expr:
         if isinstance(node.ctx, gast.Load) and node.id in self.values:

@@ -179,35 +179,41 @@ def note_generated(path: str, source: str, functions: list[gast.FunctionDef],
     comment (``# Grad of: ...``) above it; matched in order, or not at all."""
     _DIFFERENTIATED[path] = func
     comments: list[Location] = []
+    origins: list[Location | None] = []
     for fn in functions:
-        _origin_comments(fn.body, comments)
+        _origins(fn.body, comments, origins)
     lines = [i for i, text in enumerate(source.splitlines(), 1)
              if text.strip().startswith(("# Grad of: ", "# Tangent of: "))]
     if len(lines) == len(comments):
         _GENERATED[path] = dict(zip(lines, comments))
-    _ORIGINS[path] = [anno.info(s).origin if anno.has_info(s) else None
-                      for fn in functions for s in _statements(fn.body)
-                      if not syntax.is_comment(s)]
+    _ORIGINS[path] = origins
 
 
-def _origin_comments(body: list[Any], found: list[Location]) -> None:
-    """Add the origins of the origin comments in ``body`` to ``found``, in source order, as
-    the emitter prints them (comments are statements: only statement lists are walked)."""
+def _origins(body: list[Any], comments: list[Location],
+             origins: list[Location | None]) -> None:
+    """In one walk of ``body``'s statements and those nested in them, in :func:`_statements`'
+    order (as the emitter prints them: a try's handlers before its else): add the origins
+    of its origin comments to ``comments``, and each other statement's own origin (None
+    where it has none) to ``origins`` (comments are statements: only statement lists are
+    walked)."""
+    key = anno.KEY
     for stmt in body:
-        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant):
-            origin = getattr(stmt.value.value, "origin", None)
+        if stmt.__class__ is gast.Expr and stmt.value.__class__ is gast.Constant:
+            value = stmt.value.value
+            origin = getattr(value, "origin", None)
             if origin is not None:
-                found.append(origin)
-            continue
+                comments.append(origin)
+            if isinstance(value, syntax.Comment):  # (``syntax.is_comment``)
+                continue
+        record = stmt.__dict__.get(key)  # (``anno.info(stmt).origin`` where it has one)
+        origins.append(None if record is None else record.origin)
         fields = _BLOCK_FIELDS.get(stmt.__class__)
-        if fields is None:  # (only these fields hold statements or handlers)
-            fields = _BLOCK_FIELDS[stmt.__class__] = tuple(
-                f for f in stmt._fields if f in _BLOCKS)
-        for field in fields:  # (in field order: a try's handlers before its else)
+        if fields is None:
+            fields = _block_fields(stmt.__class__)
+        for field in fields:
             inner = getattr(stmt, field, None)
-            if inner.__class__ is list and inner and isinstance(
-                    inner[0], (gast.stmt, gast.excepthandler)):
-                _origin_comments(inner, found)
+            if inner:  # (an empty block or none: nothing to walk)
+                _origins(inner, comments, origins)
 
 
 def _spans(path: str) -> list[tuple[int, int, Location]]:
@@ -227,15 +233,26 @@ def _spans(path: str) -> list[tuple[int, int, Location]]:
     return _STATEMENTS.get(path, [])
 
 
-_BLOCKS = ("body", "orelse", "handlers", "finalbody")
+_BLOCKS = frozenset({"body", "orelse", "handlers", "finalbody"})
 _BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}  # a class's fields among _BLOCKS, in order
 
 
+def _block_fields(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` that may hold statements or handlers, in its fields' order
+    (``gast`` and ``ast`` alike: a try's handlers before its else, as printed)."""
+    fields = _BLOCK_FIELDS[cls] = tuple(f for f in cls._fields if f in _BLOCKS)
+    return fields
+
+
 def _statements(body: list[Any]) -> Iterator[Any]:
-    """The statements of ``body`` and those nested in them, in source order."""
+    """The statements of ``body`` and those nested in them, in source order (a statement's
+    blocks in its fields' order: the order :func:`_origins` notes them in)."""
     for stmt in body:
         yield stmt
-        for field in _BLOCKS:
+        fields = _BLOCK_FIELDS.get(stmt.__class__)
+        if fields is None:
+            fields = _block_fields(stmt.__class__)
+        for field in fields:
             inner = getattr(stmt, field, None)
             if inner:  # (an empty block or none: nothing to walk)
                 yield from _statements(inner)

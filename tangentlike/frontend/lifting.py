@@ -181,11 +181,30 @@ def scope_names(fn: gast.FunctionDef) -> ScopeNames:
     nested: list[gast.FunctionDef | gast.Lambda] = []
     kinds: dict[type, str | None] = {}
     load, store, param = gast.Load, gast.Store, gast.Param
-    for node in syntax.walk_depth_first(fn.body, (gast.FunctionDef, gast.Lambda)):
+    # ``syntax.walk_depth_first(fn.body, (gast.FunctionDef, gast.Lambda))`` written out
+    # (the same nodes in the same order, without a generator's step per node): a node's
+    # children pushed after it is looked at, a nested scope (a "def" or "lambda") not
+    # entered.
+    fields_of: dict[type, tuple[str, ...]] = {}  # a class's fields to push
+    node_class = gast.AST
+    todo = list(fn.body)
+    pop, push = todo.pop, todo.append
+    while todo:
+        node = pop()
         cls = node.__class__
         kind = kinds.get(cls, False)
         if kind is False:
             kind = kinds[cls] = _binding_kind(cls)
+            fields_of[cls] = () if kind == "def" or kind == "lambda" else \
+                syntax.child_fields(cls)
+        for field in fields_of[cls]:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_class):
+                        push(item)
+            elif isinstance(value, node_class):
+                push(value)
         if kind is None:
             if cls is gast.Assign and node.value.__class__ is gast.Lambda \
                     and node.targets[0].__class__ is gast.Name:

@@ -1,8 +1,12 @@
 """``library``'s walks of a derivative's statements (origin comments by each class's block
 fields, statements by its non-empty blocks) against the walks they replaced, on the
-derivatives of the test functions (loops, branches, ``try`` blocks)."""
+derivatives of the test functions (loops, branches, ``try`` blocks); and the one walk
+(``_origins``) that notes both the origin comments and the statements' origins against
+the two walks it replaced, in the order ``_spans`` finds the statements in the printed
+text."""
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 
@@ -10,6 +14,7 @@ import gast
 import pytest
 
 import tangentlike
+from tangentlike.core import anno, syntax
 from tangentlike.frontend import library
 
 
@@ -29,10 +34,13 @@ def _origin_comments_every_field(body, found):
 
 
 def _statements_every_block(body):
+    """Every statement, each one's blocks in its fields' order (a try's handlers before
+    its else, as printed)."""
     for stmt in body:
         yield stmt
-        for field in ("body", "orelse", "handlers", "finalbody"):
-            yield from _statements_every_block(getattr(stmt, field, None) or [])
+        for field in stmt._fields:
+            if field in ("body", "orelse", "handlers", "finalbody"):
+                yield from _statements_every_block(getattr(stmt, field, None) or [])
 
 
 @pytest.mark.parametrize("module", ["golden_functions", "control_flow_functions",
@@ -42,7 +50,7 @@ def test_walks_find_what_the_walks_they_replaced_found(module, monkeypatch):
     note = library.note_generated
 
     def noting(path, source, functions, func):
-        seen.append(functions)
+        seen.append((functions, source))
         return note(path, source, functions, func)
 
     monkeypatch.setattr(library, "note_generated", noting)
@@ -55,11 +63,25 @@ def test_walks_find_what_the_walks_they_replaced_found(module, monkeypatch):
             except tangentlike.TangentlikeError:
                 pass
     assert seen
-    for emitted in seen:
+    tries = 0
+    for emitted, source in seen:
+        origins = []
         for fn in emitted:
-            got, want = [], []
-            library._origin_comments(fn.body, got)
+            got, want, noted = [], [], []
+            library._origins(fn.body, got, noted)
             _origin_comments_every_field(fn.body, want)
             assert got == want
-            assert list(library._statements(fn.body)) == list(
-                _statements_every_block(fn.body))
+            statements = list(_statements_every_block(fn.body))
+            assert list(library._statements(fn.body)) == statements
+            assert noted == [anno.info(s).origin if anno.has_info(s) else None
+                             for s in statements if not syntax.is_comment(s)]
+            origins += noted
+            tries += sum(isinstance(s, gast.Try) for s in statements)
+        # ``_spans`` matches them, in order, to the statements of the printed text
+        written = [s for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+                   for s in library._statements(node.body)]
+        assert len(written) == len(origins)
+        classes = [type(s).__name__ for fn in emitted for s in _statements_every_block(fn.body)
+                   if not syntax.is_comment(s)]
+        assert [type(s).__name__ for s in written] == classes
+    assert tries or module != "golden_try_functions"
