@@ -122,16 +122,16 @@ def expand_dims_tangent(y, a, axis):
 
 
 # np.atleast_1d(x) (one array; with several arrays they return a list, which has no rule).
-@adjoint(np.atleast_1d, tuple_result=True)
-@adjoint(np.atleast_2d, tuple_result=True)
-@adjoint(np.atleast_3d, tuple_result=True)
+@adjoint(np.atleast_1d)
+@adjoint(np.atleast_2d)
+@adjoint(np.atleast_3d)
 def atleast_nd(y, arys):
     d[arys] = np.reshape(d[y], np.shape(arys))
 
 
-@tangent(np.atleast_1d, tuple_result=True)
-@tangent(np.atleast_2d, tuple_result=True)
-@tangent(np.atleast_3d, tuple_result=True)
+@tangent(np.atleast_1d)
+@tangent(np.atleast_2d)
+@tangent(np.atleast_3d)
 def atleast_nd_tangent(y, arys):
     d[y] = np.reshape(d[arys], np.shape(y))
 
