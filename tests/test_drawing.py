@@ -112,6 +112,24 @@ def local_generator(x):
     return x * r.normal()
 
 
+def mapped(x, sampler):
+    return np.array(list(map(sampler, x)))
+
+
+def rebound(x, sampler):
+    g = lambda t: t  # noqa: E731
+    g = sampler
+    return g(x)
+
+
+def defaulted(x, noise=rng.normal):
+    return x * noise()
+
+
+def noisy_value(t):
+    return t * rng.normal()
+
+
 class Model:
     def __init__(self):
         self.rng = np.random.default_rng(2)
@@ -140,13 +158,18 @@ CASES = [  # (function, its arguments after x, draws nothing)
     (noisy, (), False),
     (local_generator, (), False),
     (object_attribute, (), False),
+    (mapped, (noisy_value,), False),  # a function passed in, which map calls
+    (rebound, (noisy_value,), False),
+    (rebound, (np.sin,), False),  # (a local name called: the reader does not follow it)
+    (defaulted, (), False),
     # cannot tell (a method of a value the reader does not know): the heap is walked
     (method_of_a_list, (), False),
     (method_of_a_helper_value, (), False),
 ]
 
 
-@pytest.mark.parametrize("func, rest, expected", CASES, ids=[c[0].__name__ for c in CASES])
+@pytest.mark.parametrize("func, rest, expected", CASES,
+                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
 def test_what_draws_nothing_is_told_from_the_source(func, rest, expected):
     assert draws_nothing(func, (np.ones(3), *rest)) is expected
 

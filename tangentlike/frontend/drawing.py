@@ -89,6 +89,10 @@ class _Reader:
                 cells[name] = cell.cell_contents
             except ValueError:
                 return False  # (a cell not yet filled: read when it runs)
+        given = [*arguments.values(), *(getattr(func, "__defaults__", None) or ()),
+                 *(getattr(func, "__kwdefaults__", None) or {}).values()]
+        if not all(self.value(v) for v in given):
+            return False  # (an argument or a default a builtin or NumPy may call, or iterate)
         scopes = (parsed.values or {}, cells, parsed.func.__globals__)
         defined = _defined_functions(node)
         local = syntax.stored_names(node) | _parameters(node) | defined
@@ -183,29 +187,22 @@ def _parameters(node: gast.AST) -> set[str]:
 
 def _defined_functions(node: gast.FunctionDef) -> set[str]:
     """The local names bound only to functions defined in ``node`` (``def g``, ``g =
-    lambda``): calling one runs code read with the rest."""
-    functions, other = set(), set()
-    for sub in syntax.walk(node):
+    lambda``): calling one runs code read with the rest.  A name bound any other way too
+    (assigned, a parameter, a loop's target) is not one of them."""
+    functions, other, lambda_targets = set(), set(), set()
+    for sub in syntax.walk(node):  # (breadth first: an assignment before its target)
         if sub is node:
             continue
         if isinstance(sub, gast.FunctionDef):
             functions.add(sub.name)
-        elif isinstance(sub, gast.Assign):
-            bound = functions if isinstance(sub.value, gast.Lambda) else other
-            for target in sub.targets:
-                bound.update(n.id for n in syntax.walk_names(target)
-                             if isinstance(n.ctx, gast.Store))
-        elif isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store):
+        elif isinstance(sub, gast.Assign) and isinstance(sub.value, gast.Lambda) and len(
+                sub.targets) == 1 and isinstance(sub.targets[0], gast.Name):
+            functions.add(sub.targets[0].id)
+            lambda_targets.add(id(sub.targets[0]))
+        elif isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store) and id(
+                sub) not in lambda_targets:
             other.add(sub.id)
-    return functions - (other - _assigned_lambdas(node))
-
-
-def _assigned_lambdas(node: gast.FunctionDef) -> set[str]:
-    """The names of ``name = lambda ...`` assignments (their Store names are in ``other``
-    of ``_defined_functions`` too, and do not count against them)."""
-    return {t.id for sub in syntax.walk(node) if isinstance(sub, gast.Assign)
-            and isinstance(sub.value, gast.Lambda) for t in sub.targets
-            if isinstance(t, gast.Name)}
+    return functions - other - _parameters(node)
 
 
 def _array_names(node: gast.FunctionDef, local: set[str], arguments: dict[str, Any],
