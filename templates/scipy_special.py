@@ -117,7 +117,7 @@ def betaln_tangent(y, a, b):
 # (y, sign), sum(b exp(a)) = sign exp(y): the weights are sign b exp(a - y), and the sign is a
 # constant (piecewise: it carries no derivative).
 
-@adjoint(scipy.special.logsumexp)
+@adjoint(scipy.special.logsumexp, tuple_result=True)
 def logsumexp(y, a, axis=None, b=None, keepdims=False, return_sign=False):
     if return_sign:
         s = real_matrix(y[1], "scipy.special.logsumexp(return_sign=True)")  # 1 without b
@@ -139,7 +139,7 @@ def logsumexp(y, a, axis=None, b=None, keepdims=False, return_sign=False):
                            * np.exp(a - unreduce(y, a * b, axis, keepdims)), b)
 
 
-@tangent(scipy.special.logsumexp)
+@tangent(scipy.special.logsumexp, tuple_result=True)
 def logsumexp_tangent(y, a, axis=None, b=None, keepdims=False, return_sign=False):
     if return_sign:
         s = real_matrix(y[1], "scipy.special.logsumexp(return_sign=True)")  # 1 without b

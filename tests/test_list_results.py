@@ -31,6 +31,7 @@ WHOLE = {  # the result of one primitive, passed whole to another
     "qr": "np.stack(np.linalg.qr(x.reshape(2, 3) @ x.reshape(2, 3).T)).ravel()",
     "expm_frechet": ("np.stack(scipy.linalg.expm_frechet(x[:4].reshape(2, 2), "
                      "x[2:].reshape(2, 2))).ravel()"),
+    "logsumexp_sign": "np.stack(scipy.special.logsumexp(x, return_sign=True)) * x[:2]",
     "scipy_qr": "np.stack(scipy.linalg.qr(x.reshape(2, 3) @ x.reshape(2, 3).T)).ravel()",
 }
 
@@ -65,7 +66,7 @@ MODES = [pytest.param(o, m, id=f"{m}-{'optimized' if o else 'unoptimized'}")
 @pytest.mark.parametrize("optimized, mode", MODES)
 @pytest.mark.parametrize("form", WHOLE)
 def test_a_tuple_or_list_result_passed_whole(form, optimized, mode):
-    source = f"import scipy.linalg\n\ndef f(x):\n    return np.sum(np.sin({WHOLE[form]}))\n"
+    source = f"import scipy.linalg\nimport scipy.special\n\ndef f(x):\n    return np.sum(np.sin({WHOLE[form]}))\n"
     _check(make_function(source, name="f"), optimized, mode)
 
 
