@@ -161,7 +161,8 @@ def logsumexp_tangent(y, a, axis=None, b=None, keepdims=False, return_sign=False
                       axis=axis, keepdims=keepdims)
 
 
-# With return_sign=True the result is a tuple: its tangents are added with add_grad.
+# With return_sign=True the result is a tuple: its tangents and adjoints are added with add_grad
+# (tuple_result, above).
 declare(scipy.special.logsumexp, library=True, containers=True)
 
 

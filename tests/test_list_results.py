@@ -66,7 +66,8 @@ MODES = [pytest.param(o, m, id=f"{m}-{'optimized' if o else 'unoptimized'}")
 @pytest.mark.parametrize("optimized, mode", MODES)
 @pytest.mark.parametrize("form", WHOLE)
 def test_a_tuple_or_list_result_passed_whole(form, optimized, mode):
-    source = f"import scipy.linalg\nimport scipy.special\n\ndef f(x):\n    return np.sum(np.sin({WHOLE[form]}))\n"
+    source = (f"import scipy.linalg\nimport scipy.special\n\n"
+              f"def f(x):\n    return np.sum(np.sin({WHOLE[form]}))\n")
     _check(make_function(source, name="f"), optimized, mode)
 
 
