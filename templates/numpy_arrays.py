@@ -453,12 +453,12 @@ def cast_derivative_tangent(r, t, like):
     d[r] = cast_derivative(d[t], like)
 
 
-@adjoint(unarray)
+@adjoint(unarray, tuple_result=True)
 def unarray_adjoint(r, g, obj, y):
     d[g] = cast_derivative(d[r], y)
 
 
-@tangent(unarray)
+@tangent(unarray, tuple_result=True)
 def unarray_tangent(r, g, obj, y):
     d[r] = unarray(d[g], obj, y)
 

@@ -204,12 +204,12 @@ def setxor1d_tangent(y, ar1, ar2, assume_unique=False):
 
 
 # A value of np.intersect1d is in both arrays: ar1's element gets the derivative (ar2 none).
-@adjoint(np.intersect1d)
+@adjoint(np.intersect1d, tuple_result=True)
 def intersect1d(y, ar1, ar2, assume_unique=False, return_indices=False):
     d[ar1] = ungathered(first_part(d[y]), ar1, set_sources(first_part(y), ar1, ar2, 0))
 
 
-@tangent(np.intersect1d)
+@tangent(np.intersect1d, tuple_result=True)
 def intersect1d_tangent(y, ar1, ar2, assume_unique=False, return_indices=False):
     d[y] = with_constant_parts(gathered(d[ar1], set_sources(first_part(y), ar1, ar2, 0)), y)
 
@@ -225,30 +225,30 @@ def setdiff1d_tangent(y, ar1, ar2, assume_unique=False):
 
 
 # np.unique: the values are a gather; the indices, inverse and counts are constants.
-@adjoint(np.unique)
+@adjoint(np.unique, tuple_result=True)
 def unique(y, ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
            equal_nan=True, sorted=True):
     d[ar] = ungathered(first_part(d[y]), ar, unique_sources(ar, y, axis, equal_nan))
 
 
-@tangent(np.unique)
+@tangent(np.unique, tuple_result=True)
 def unique_tangent(y, ar, return_index=False, return_inverse=False, return_counts=False,
                    axis=None, *, equal_nan=True, sorted=True):
     d[y] = with_constant_parts(gathered(d[ar], unique_sources(ar, y, axis, equal_nan)), y)
 
 
 @adjoint(np.unique_values)
-@adjoint(np.unique_counts)
-@adjoint(np.unique_inverse)
-@adjoint(np.unique_all)
+@adjoint(np.unique_counts, tuple_result=True)
+@adjoint(np.unique_inverse, tuple_result=True)
+@adjoint(np.unique_all, tuple_result=True)
 def unique_values(y, x):
     d[x] = ungathered(first_part(d[y]), x, unique_sources(x, y))
 
 
 @tangent(np.unique_values)
-@tangent(np.unique_counts)
-@tangent(np.unique_inverse)
-@tangent(np.unique_all)
+@tangent(np.unique_counts, tuple_result=True)
+@tangent(np.unique_inverse, tuple_result=True)
+@tangent(np.unique_all, tuple_result=True)
 def unique_values_tangent(y, x):
     d[y] = with_constant_parts(gathered(d[x], unique_sources(x, y)), y)
 

@@ -22,7 +22,7 @@ except ImportError:  # an older SciPy, whose functions call no xp_promote
 FACTS = Facts(pure=True, containers=False, returns=Returns.MAY_SHARE, shape=Shape.FROM_SHAPES)
 
 if _xp_promote is not None:
-    @adjoint(_xp_promote, containers=True)  # several values: a tuple
+    @adjoint(_xp_promote, containers=True, tuple_result=True)  # several values: a tuple
     def xp_promote(y, a, a1=None, a2=None, a3=None, *, broadcast=False, force_floating=False,
                    xp=None):
         d[a] = promoted_part(d[y], 0, a, y)
@@ -30,7 +30,7 @@ if _xp_promote is not None:
         d[a2] = promoted_part(d[y], 2, a2, y)
         d[a3] = promoted_part(d[y], 3, a3, y)
 
-    @tangent(_xp_promote, containers=True)
+    @tangent(_xp_promote, containers=True, tuple_result=True)
     def xp_promote_tangent(y, a, a1=None, a2=None, a3=None, *, broadcast=False,
                            force_floating=False, xp=None):
         d[y] = promotion_tangent(d[a], 0, a, y)

@@ -6,6 +6,13 @@ away) and wherever the whole result is read twice, ``+`` gave a gradient of the 
 length or a wrong one.  Checked against central differences in every mode."""
 from __future__ import annotations
 
+import ast
+import inspect
+import operator
+import textwrap
+import warnings
+from typing import Any
+
 import numpy as np
 import pytest
 from support import make_function
@@ -80,3 +87,75 @@ def test_tuple_results_are_known_for_ufuncs_of_several_outputs():
     from tangentlike.rules.primitive import tuple_result
     assert tuple_result(np.modf) and tuple_result(np.divmod) and tuple_result(np.frexp)
     assert not tuple_result(np.sin) and not tuple_result(np.add)
+
+
+class _Recorded(ast.NodeTransformer):
+    """``g(a, b=c)`` becomes ``_call(g, a, b=c)``: each call made through ``_call``, which
+    notes what the callee returned."""
+
+    def visit_Call(self, node: ast.Call) -> ast.Call:
+        self.generic_visit(node)
+        return ast.Call(func=ast.Name("_call", ast.Load()), args=[node.func, *node.args],
+                        keywords=node.keywords)
+
+
+def _results_of_calls(func, args) -> list[tuple[Any, Any]]:
+    """``func(*args)`` run with every call in its body noted: (callee, result) pairs."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    tree = ast.fix_missing_locations(_Recorded().visit(tree))
+    noted = []
+
+    def call(callee, *a, **k):
+        result = callee(*a, **k)
+        noted.append((callee, result))
+        return result
+
+    scope = dict(func.__globals__, _call=call)
+    exec(compile(tree, "<recorded>", "exec"), scope)  # noqa: S102
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        scope[func.__name__](*args)
+    return noted
+
+
+def _primitive_of(callee):
+    """A bound method of an array stands for the ndarray method (``x.tolist``)."""
+    owner = getattr(callee, "__self__", None)
+    if isinstance(owner, np.ndarray):
+        return getattr(np.ndarray, callee.__name__, callee)
+    return callee
+
+
+def test_every_rule_case_with_a_tuple_or_list_result_is_declared_so():
+    """Over the rule cases (their end-to-end functions run with every call noted, and their
+    template forms): a primitive a case covers that returns a tuple or a list says so
+    (``tuple_result``), unless it is a runtime helper whose record says its result may be a
+    container, or indexing (``xs[1:]``: the compiler sees the slice)."""
+    from rule_cases import ALL, load_all
+
+    from tangentlike.core.counterparts import numpy_counterpart
+    from tangentlike.rules.primitive import container_helper, tuple_result
+
+    def declared(prim) -> bool:
+        return (tuple_result(prim) or container_helper(prim) or prim is operator.getitem
+                or tuple_result(numpy_counterpart(prim)))
+
+    load_all()
+    ran, undeclared = 0, set()
+    for case in ALL.values():
+        noted = []
+        try:
+            if case.source is not None:
+                noted = _results_of_calls(case.func, case.args)
+            elif case.template is not None:
+                noted = [(case.template.prim, case.template.call())]
+        except Exception:  # noqa: BLE001 (a case of a refusal, or inputs it needs made)
+            continue
+        ran += 1
+        covered = set(map(id, case.covers)) | (
+            {id(case.template.prim)} if case.template is not None else set())
+        for callee, result in noted:
+            prim = _primitive_of(callee)
+            if id(prim) in covered and isinstance(result, (tuple, list)) and not declared(prim):
+                undeclared.add(f"{case.id}: {prim}")
+    assert ran > 2000 and not undeclared, (ran, sorted(undeclared))
