@@ -18,6 +18,7 @@ import pytest
 from support import make_function
 
 import tangentlike
+from tangentlike import d
 
 X = np.array([0.3, -0.7, 1.1, 0.4, -0.2, 0.9])
 V = np.array([0.5, 1.0, -2.0, 0.3, 0.7, -0.4])
@@ -159,3 +160,29 @@ def test_every_rule_case_with_a_tuple_or_list_result_is_declared_so():
             if id(prim) in covered and isinstance(result, (tuple, list)) and not declared(prim):
                 undeclared.add(f"{case.id}: {prim}")
     assert ran > 2000 and not undeclared, (ran, sorted(undeclared))
+
+
+def pair(x):
+    """A user's primitive with a tuple result."""
+    return (np.sin(x), 2.0 * x)
+
+
+@tangentlike.adjoint(pair, tuple_result=True)
+def pair_adjoint(y, x):
+    d[x] = d[y][0] * np.cos(x) + 2.0 * d[y][1]
+
+
+@tangentlike.tangent(pair, tuple_result=True)
+def pair_tangent(y, x):
+    d[y] = (d[x] * np.cos(x), 2.0 * d[x])
+
+
+def through_pair(x):
+    return np.sum(np.stack(pair(x)) * np.stack(pair(x)))
+
+
+@pytest.mark.parametrize("optimized", [True, False], ids=["optimized", "unoptimized"])
+def test_a_users_primitive_declared_with_a_tuple_result(optimized):
+    expected = _fd(through_pair, X)
+    np.testing.assert_allclose(tangentlike.grad(through_pair, optimized=optimized)(X),
+                               expected, rtol=1e-6, atol=1e-7)
