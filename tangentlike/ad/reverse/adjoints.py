@@ -51,6 +51,30 @@ def _sum(left: gast.expr, right: gast.expr) -> gast.BinOp:
     return node
 
 
+def _reused(shell: gast.Assign, adjoint: str, value: gast.expr) -> gast.Assign:
+    """``adjoint = adjoint + value`` (``accumulate``'s plain sum), made from ``shell``, a
+    statement ``adjoint = value`` that nothing else holds: its node and its target's are
+    taken, with exactly the fields and the annotation record a new statement would have
+    (``syntax.assign`` then ``contribution`` and ``generated``; ``shell``'s positions and
+    record, the template's, dropped), so the result is the same tree.  A target that is not
+    a plain ``Name`` of ``adjoint`` without a record gets a new one, as before."""
+    target = shell.targets[0]
+    if not (len(shell.targets) == 1 and target.__class__ is gast.Name and target.id == adjoint
+            and target.__dict__.keys() == _NAME_FIELDS):
+        target = syntax.store(adjoint)
+    fields = shell.__dict__
+    fields.clear()  # (then filled in ``syntax.assign``'s order)
+    fields["targets"] = [target]
+    fields["value"] = _sum(syntax.load(adjoint), value)
+    fields["type_comment"] = None
+    record = anno.info(shell)
+    record.contribution = record.generated = True
+    return shell
+
+
+_NAME_FIELDS = syntax.store("_").__dict__.keys()
+
+
 @dataclass
 class Adjoint:
     """The backward statements of one active statement.  Inside if/for/while the result is
@@ -126,10 +150,15 @@ class Adjoints:
     def zero(self, name: str, adjoint: str | None = None) -> gast.stmt:
         return zero(self.namespace, adjoint or self.adjoint(name), name)
 
-    def accumulate(self, name: str, value: gast.expr) -> gast.stmt:
-        """``bx = bx + value`` (element by element for tuples, lists and dicts)."""
+    def accumulate(self, name: str, value: gast.expr,
+                   shell: gast.Assign | None = None) -> gast.stmt:
+        """``bx = bx + value`` (element by element for tuples, lists and dicts).  ``shell``:
+        a statement ``bx = value`` that nothing else holds (a template's contribution, just
+        made), whose nodes the plain sum may reuse (``_reused``)."""
         adjoint = self.adjoint(name)
         containers = self.program.containers  # (none: no item of one either)
+        if shell is not None and not containers:
+            return _reused(shell, adjoint, value)
         if containers and (name in containers or self._item_of_container(value)):
             self.reads.pop(id(value), None)  # (``_shape_from_adjoint`` may rename a read)
             self._shape_from_adjoint(name, adjoint, value)
@@ -402,6 +431,6 @@ class Adjoints:
     def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:
         """Template statements ``bx = e`` marked as contributions become ``bx = bx + e``."""
         def accumulated(stmt: gast.Assign) -> gast.stmt:
-            return self.accumulate(self.adjoint.primal(stmt.targets[0].id), stmt.value)
+            return self.accumulate(self.adjoint.primal(stmt.targets[0].id), stmt.value, stmt)
 
         return map_contributions(body, accumulated)
