@@ -498,9 +498,14 @@ def instantiate(
     local_order, read_order = names
 
     # Template-local names get fresh names; globals are reached through the namespace.
-    local_names = {name: namer.fresh(name) for name in local_order}
-    namer.temporaries.update(local_names.values())
-    global_names = {name: name for name in zero}
+    # (loops, not comprehensions: most of these are empty or hold one name, and a
+    # comprehension's frame costs more than its work)
+    renames = {}
+    for name in local_order:
+        renames[name] = namer.fresh(name)
+    if renames:
+        namer.temporaries.update(renames.values())
+    global_names = {name: name for name in zero} if zero else {}
     module_globals = rule.globals
     for name in read_order:
         if name in module_globals:
@@ -508,7 +513,10 @@ def instantiate(
         elif not hasattr(builtins, name):
             raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
                                 "is not defined", rule.location)
-    instance.renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
+    for name, alias in global_names.items():  # (after the local names, as they were)
+        if name != alias:
+            renames[name] = alias
+    instance.renames = renames
     # A call of the same shape as one instantiated before is that call's result with its
     # own names (``recipe.py``): rebuilt from its recipe, or the recipe made from this one.
     recipe_key = _recipe_key(key, params, global_names, instance.renames) \
@@ -518,8 +526,12 @@ def instantiate(
         if recipe is not None:
             # the derivatives the copy would ask for, in its order (the order of first asks
             # names the derivative variables); one that carries none: the copy says so
-            if all(instance.derivative_of(param) is not None for param in recipe.asks):
-                return rebuild(recipe, params, instance.asked, instance.renames, reads)
+            derivative_of = instance.derivative_of
+            for param in recipe.asks:
+                if derivative_of(param) is None:
+                    break
+            else:
+                return rebuild(recipe, params, instance.asked, renames, reads)
         elif recipe_key not in plans.recipes and len(plans.recipes) < _RECIPES:
             instance.origins = {}
     # the optimizer knows a called helper by what it is, not its name
