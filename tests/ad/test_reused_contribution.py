@@ -1,11 +1,13 @@
 """``adjoints._reused``: a template's contribution ``bx = e``, just rebuilt, becomes
-``bx = bx + e`` in place of a new statement.  The result must be the tree ``accumulate``
-builds anew: the same fields in the same order, no positions, the same annotation record
-(and a target that is not a plain ``Name`` of the adjoint replaced by one)."""
+``bx = bx + e`` in place of a new statement; ``build._first``: a first contribution
+``bx = bx + g`` becomes ``bx = g`` in place.  Each result must be the tree made anew before:
+the same fields in the same order, no positions, the same annotation record (and a target
+or record that is not plainly what a new one holds means a new statement, as before)."""
 from __future__ import annotations
 
 import gast
 
+from tangentlike.ad.reverse import build
 from tangentlike.ad.reverse.adjoints import _reused, _sum
 from tangentlike.core import anno, syntax
 
@@ -58,3 +60,36 @@ def test_other_targets_are_replaced():
     reused = _reused(shell, "bx", shell.value)
     assert reused.targets[0] is not named
     assert _tree(reused) == _tree(_fresh("bx", syntax.parse_expr("g * cos(x)")))
+
+
+def _first_fresh(name: str, value: gast.expr, origin) -> gast.Assign:
+    """What ``first_contributions`` wrote anew for a first contribution: ``bx = g``."""
+    stmt = syntax.assign(name, value)
+    record = anno.info(stmt)
+    record.generated = True
+    record.origin = origin
+    return stmt
+
+
+def test_first_contribution_in_place_is_the_new_statement():
+    origin = object()  # (any origin: carried over as it is)
+    stmt = _fresh("bx", syntax.parse_expr("g * cos(x)"))
+    anno.info(stmt).origin = origin
+    target, value = stmt.targets[0], stmt.value.right
+    first = build._first(stmt, target, value, anno.info(stmt))
+    assert first is stmt and first.targets[0] is target
+    assert _tree(first) == _tree(_first_fresh("bx", syntax.parse_expr("g * cos(x)"), origin))
+
+
+def test_first_contribution_with_more_is_a_new_statement():
+    stmt = _fresh("bx", syntax.parse_expr("g * cos(x)"))
+    anno.info(stmt).seen = frozenset({"g"})  # (a record with more set: not reused)
+    before = _tree(stmt)
+    first = build._first(stmt, stmt.targets[0], stmt.value.right, anno.info(stmt))
+    assert first is not stmt and _tree(stmt) == before
+    assert _tree(first) == _tree(_first_fresh("bx", syntax.parse_expr("g * cos(x)"), None))
+    stmt = _fresh("bx", syntax.parse_expr("g * cos(x)"))
+    stmt.lineno = 3  # (a field more: not reused)
+    first = build._first(stmt, stmt.targets[0], stmt.value.right, anno.info(stmt))
+    assert first is not stmt
+    assert _tree(first) == _tree(_first_fresh("bx", syntax.parse_expr("g * cos(x)"), None))
