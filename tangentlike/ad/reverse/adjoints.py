@@ -75,6 +75,13 @@ def _reused(shell: gast.Assign, adjoint: str, value: gast.expr) -> gast.Assign:
 _NAME_FIELDS = syntax.store("_").__dict__.keys()
 
 
+# The kinds of operation whose adjoint ``Adjoints.adjoint_of`` writes itself (the others,
+# unless constant, instantiate their rule's template); a tuple (``in`` compares by identity
+# first), not a set (an ``Enum`` member's hash is a Python call)
+_OWN_ADJOINTS = (Kind.SETITEM, Kind.APPEND, Kind.POP, Kind.COPY, Kind.TUPLE, Kind.DICT,
+                 Kind.NODE, Kind.CALL, Kind.UNPACK)
+
+
 @dataclass
 class Adjoint:
     """The backward statements of one active statement.  Inside if/for/while the result is
@@ -251,7 +258,18 @@ class Adjoints:
         if nested:
             by_value = {result.values.get(n, n): adjoint_name(n) for n in names}
         else:  # (no placeholders: the same map, without a call of adjoint_name per name)
-            by_value = {n: self.adjoint(n) for n in names}
+            by_value = {}
+            for n in names:  # (most bind one name: a loop, not a comprehension's frame)
+                by_value[n] = self.adjoint(n)
+        if op.kind not in _OWN_ADJOINTS and not is_constant(op):
+            # (most statements: their rule's template, before the cases below are made)
+            target = stmt.targets[0].id
+            body = instantiate_rule(registry.adjoint_rule(op.key), op,
+                                    result.values.get(target, target), self.adjoint,
+                                    by_value, self.namespace, where(stmt, self.program.parsed),
+                                    self.reads)
+            result.body = self.accumulate_contributions(body)
+            return result
 
         def value(name: str) -> gast.Name:
             return syntax.load(result.values.get(name, name))
@@ -294,12 +312,6 @@ class Adjoints:
                 parts = [derivative_or_zero(self.namespace, adjoint_name(e.id), value(e.id))
                          for e in target.elts]
                 result.body = [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
-        else:
-            rule = registry.adjoint_rule(op.key)
-            body = instantiate_rule(rule, op, result.values.get(target.id, target.id),
-                                    self.adjoint, by_value, self.namespace,
-                                    where(stmt, self.program.parsed), self.reads)
-            result.body = self.accumulate_contributions(body)
         return result
 
     def node_adjoint(self, op, built: gast.Name, adjoint: gast.Name) -> list[gast.stmt]:
