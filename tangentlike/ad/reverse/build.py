@@ -85,7 +85,7 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
     backward = (seed_statements + zero_inits if seeded else zero_inits) + later
     needed: set[str] = set()  # (read only at an if or a loop of the forward sweep's top)
     if any(isinstance(stmt, COMPOUND) for stmt in forward):
-        needed = set().union(*(syntax.loaded_names(s) for s in backward))
+        needed = _loaded_names(backward, adjoints.reads)
         if options.preserve_result:
             needed |= syntax.loaded_names(returned)
         needed -= program.branch_local.keys()  # (read only where their branch ran)
@@ -106,6 +106,37 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
         body=forward + [syntax.comment("")] + backward + [gast.Return(value=result)],
         decorator_list=[], returns=None, type_comment=None, type_params=[],
     )
+
+
+def _loaded_names(statements: list[gast.stmt], reads: Reads) -> set[str]:
+    """The names read anywhere in ``statements`` (``syntax.loaded_names`` of each, united),
+    without walking the values noted in ``reads`` (``Adjoints.reads``: a template's value
+    rebuilt from its recipe, whose names are all read, ``recipe.names_read``): an
+    assignment to a plain name reads only its value (a contribution ``bx = bx + e``, ``bx``
+    and ``e``'s), an ``if`` its test and its branches."""
+    out: set[str] = set()
+    for stmt in statements:
+        cls = stmt.__class__
+        if cls is gast.Assign and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+            left = None
+            if (value.__class__ is gast.BinOp and value.left.__class__ is gast.Name
+                    and value.left.ctx.__class__ is gast.Load):
+                left, value = value.left, value.right
+            noted = reads.get(id(value))
+            if (noted is not None and noted[0] is value and target.__class__ is gast.Name
+                    and target.ctx.__class__ is gast.Store):
+                out.update(names_read(noted))
+                if left is not None:
+                    out.add(left.id)
+                continue
+        elif cls is gast.If:
+            out |= syntax.loaded_names(stmt.test)
+            out |= _loaded_names(stmt.body, reads)
+            out |= _loaded_names(stmt.orelse, reads)
+            continue
+        out |= syntax.loaded_names(stmt)
+    return out
 
 
 def seed(adjoints: Adjoints, options: ReverseOptions, returned: gast.expr,
