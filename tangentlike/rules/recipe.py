@@ -141,12 +141,16 @@ def _reads(stmt: gast.stmt, origins: dict[int, tuple[str, str, gast.AST]],
            ) -> tuple[tuple[str, str], ...] | None:
     """Where each name ``stmt``'s value reads came from (``Recipe.reads``).  A parameter's
     value in the recipe is a name or a constant (``template._recipe_key``): a name is one
-    name read, a constant none."""
+    name read, a constant none.  None (not noted) for a value with a name it does not read
+    (a comprehension's variable, stored): the names noted are the value's loaded names."""
     value = getattr(stmt, "value", None)
     if not isinstance(value, gast.AST):
         return None
+    names = syntax.walk_names(value)
+    if any(node.ctx.__class__ is not gast.Load for node in names):
+        return None
     out = []
-    for node in syntax.walk_names(value):
+    for node in names:
         origin = origins.get(id(node))
         out.append((_STATIC, node.id) if origin is None else (origin[0], origin[1]))
     return tuple(out)

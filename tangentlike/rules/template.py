@@ -431,31 +431,36 @@ def instantiate(
     ``contribution`` so that reverse mode accumulates them.  A call rebuilt from a recipe
     notes in ``reads`` the names each statement's value reads (``recipe.Reads``).
     """
-    try:
-        arguments = rule.bound_arguments(args, keywords)
-    except TypeError as exc:
-        raise TemplateError(f"the call does not match the derivative rule "
-                            f"{rule.function.__name__!r}: {exc}", where,
-                            hint=f"the rule differentiates the call with the arguments "
-                            f"{rule.signature}: pass only those (no out=)") from None
     parsed = rule.parse()
     result_name = parsed.result
     params: dict[str, gast.expr] = {result_name: result}
     spread: dict[str, int] = {}  # a *args parameter -> how many values it holds here
-    for name, starred, default in _template_parameters(parsed.signature):
-        if starred:
-            values = list(arguments.get(name, ()))
-            params[name] = syntax.tuple_of(values)
-            spread[name] = len(values)
-            for i, value in enumerate(values):
-                params[_part(name, i)] = value
-        elif name in arguments:
-            params[name] = arguments[name]
-        elif default is not inspect.Parameter.empty:
-            params[name] = _literal(default, rule, name)
-        else:
-            raise TemplateError(f"missing argument {name!r} for rule "
-                                f"{rule.function.__name__!r}", where)
+    fill = _positional_fill(rule, parsed.signature, len(args)) if not keywords else None
+    if fill is not None:  # (the general loop below, its steps found once for this count)
+        for name, index, default in fill:
+            params[name] = args[index] if index is not None else _literal(default, rule, name)
+    else:
+        try:
+            arguments = rule.bound_arguments(args, keywords)
+        except TypeError as exc:
+            raise TemplateError(f"the call does not match the derivative rule "
+                                f"{rule.function.__name__!r}: {exc}", where,
+                                hint=f"the rule differentiates the call with the arguments "
+                                f"{rule.signature}: pass only those (no out=)") from None
+        for name, starred, default in _template_parameters(parsed.signature):
+            if starred:
+                values = list(arguments.get(name, ()))
+                params[name] = syntax.tuple_of(values)
+                spread[name] = len(values)
+                for i, value in enumerate(values):
+                    params[_part(name, i)] = value
+            elif name in arguments:
+                params[name] = arguments[name]
+            elif default is not inspect.Parameter.empty:
+                params[name] = _literal(default, rule, name)
+            else:
+                raise TemplateError(f"missing argument {name!r} for rule "
+                                    f"{rule.function.__name__!r}", where)
 
     plans = _plans(parsed.node)
     instance = _Instance(params, derivative, rule, where, plans.copies)
@@ -493,16 +498,25 @@ def instantiate(
     local_order, read_order = names
 
     # Template-local names get fresh names; globals are reached through the namespace.
-    local_names = {name: namer.fresh(name) for name in local_order}
-    namer.temporaries.update(local_names.values())
-    global_names = {name: name for name in zero}
+    # (loops, not comprehensions: most of these are empty or hold one name, and a
+    # comprehension's frame costs more than its work)
+    renames = {}
+    for name in local_order:
+        renames[name] = namer.fresh(name)
+    if renames:
+        namer.temporaries.update(renames.values())
+    global_names = {name: name for name in zero} if zero else {}
+    module_globals = rule.globals
     for name in read_order:
-        if name in rule.globals:
-            global_names[name] = namespace.name_for(rule.globals[name], name)
+        if name in module_globals:
+            global_names[name] = namespace.name_for(module_globals[name], name)
         elif not hasattr(builtins, name):
             raise TemplateError(f"template {rule.function.__name__!r}: name {name!r} "
                                 "is not defined", rule.location)
-    instance.renames = {**local_names, **{k: v for k, v in global_names.items() if k != v}}
+    for name, alias in global_names.items():  # (after the local names, as they were)
+        if name != alias:
+            renames[name] = alias
+    instance.renames = renames
     # A call of the same shape as one instantiated before is that call's result with its
     # own names (``recipe.py``): rebuilt from its recipe, or the recipe made from this one.
     recipe_key = _recipe_key(key, params, global_names, instance.renames) \
@@ -512,8 +526,12 @@ def instantiate(
         if recipe is not None:
             # the derivatives the copy would ask for, in its order (the order of first asks
             # names the derivative variables); one that carries none: the copy says so
-            if all(instance.derivative_of(param) is not None for param in recipe.asks):
-                return rebuild(recipe, params, instance.asked, instance.renames, reads)
+            derivative_of = instance.derivative_of
+            for param in recipe.asks:
+                if derivative_of(param) is None:
+                    break
+            else:
+                return rebuild(recipe, params, instance.asked, renames, reads)
         elif recipe_key not in plans.recipes and len(plans.recipes) < _RECIPES:
             instance.origins = {}
     # the optimizer knows a called helper by what it is, not its name
@@ -626,6 +644,55 @@ def _template_parameters(signature: inspect.Signature) -> list[tuple[str, bool, 
 
 # The parameters of each template's signature (kept with it, so that its id is not reused).
 _PARAMETERS: dict[int, tuple[inspect.Signature, list[tuple[str, bool, Any]]]] = {}
+
+
+def _positional_fill(rule: Rule, signature: inspect.Signature, count: int,
+                     ) -> tuple[tuple[str, int | None, Any], ...] | None:
+    """Where each template parameter's value comes from in a call with ``count`` positional
+    arguments and no keywords: ``(name, index, None)`` for the argument at ``index``,
+    ``(name, None, default)`` for a literal default; found once per signature and count.
+    None when ``instantiate``'s general loop must run (a ``*args`` or ``**kwargs``
+    parameter, a call that does not fit, a default that is no literal: the loop raises).
+
+    The same values in the same order as ``rule.bound_arguments`` then the loop over
+    ``_template_parameters``: the binding depends only on how many arguments there are
+    (bound here to their indices, ``range(count)``), and a parameter it leaves unbound
+    takes its default.  (``rule.signature`` is ``signature``: the key.)"""
+    known = _FILLS.get((id(signature), count))
+    if known is not None and known[0] is signature:
+        return known[1]
+    fill: list[tuple[str, int | None, Any]] | None = []
+    try:  # (each parameter bound to one argument gets its index)
+        bound = rule.bound_arguments(range(count), {})
+    except TypeError:
+        bound = None
+    if bound is None or any(index.__class__ is not int for index in bound.values()):
+        fill = None
+    else:
+        for name, starred, default in _template_parameters(signature):
+            if starred:
+                fill = None
+            elif name in bound:
+                fill.append((name, bound[name], None))
+            elif default is not inspect.Parameter.empty and _is_literal(default):
+                fill.append((name, None, default))
+            else:
+                fill = None
+            if fill is None:
+                break
+    found = tuple(fill) if fill is not None else None
+    _FILLS[(id(signature), count)] = (signature, found)
+    return found
+
+
+def _is_literal(value: Any) -> bool:
+    """Whether ``_literal`` takes ``value`` (it raises for any other)."""
+    return isinstance(value, LITERAL_TYPES) or (
+        isinstance(value, tuple) and all(isinstance(v, LITERAL_TYPES) for v in value))
+
+
+# ``_positional_fill``'s answers by (the signature's id, the count), each with its signature.
+_FILLS: dict[tuple[int, int], tuple[inspect.Signature, tuple | None]] = {}
 
 
 class _Selection:

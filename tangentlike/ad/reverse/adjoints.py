@@ -51,6 +51,37 @@ def _sum(left: gast.expr, right: gast.expr) -> gast.BinOp:
     return node
 
 
+def _reused(shell: gast.Assign, adjoint: str, value: gast.expr) -> gast.Assign:
+    """``adjoint = adjoint + value`` (``accumulate``'s plain sum), made from ``shell``, a
+    statement ``adjoint = value`` that nothing else holds: its node and its target's are
+    taken, with exactly the fields and the annotation record a new statement would have
+    (``syntax.assign`` then ``contribution`` and ``generated``; ``shell``'s positions and
+    record, the template's, dropped), so the result is the same tree.  A target that is not
+    a plain ``Name`` of ``adjoint`` without a record gets a new one, as before."""
+    target = shell.targets[0]
+    if not (len(shell.targets) == 1 and target.__class__ is gast.Name and target.id == adjoint
+            and target.__dict__.keys() == _NAME_FIELDS):
+        target = syntax.store(adjoint)
+    fields = shell.__dict__
+    fields.clear()  # (then filled in ``syntax.assign``'s order)
+    fields["targets"] = [target]
+    fields["value"] = _sum(syntax.load(adjoint), value)
+    fields["type_comment"] = None
+    record = anno.info(shell)
+    record.contribution = record.generated = True
+    return shell
+
+
+_NAME_FIELDS = syntax.store("_").__dict__.keys()
+
+
+# The kinds of operation whose adjoint ``Adjoints.adjoint_of`` writes itself (the others,
+# unless constant, instantiate their rule's template); a tuple (``in`` compares by identity
+# first), not a set (an ``Enum`` member's hash is a Python call)
+_OWN_ADJOINTS = (Kind.SETITEM, Kind.APPEND, Kind.POP, Kind.COPY, Kind.TUPLE, Kind.DICT,
+                 Kind.NODE, Kind.CALL, Kind.UNPACK)
+
+
 @dataclass
 class Adjoint:
     """The backward statements of one active statement.  Inside if/for/while the result is
@@ -126,10 +157,15 @@ class Adjoints:
     def zero(self, name: str, adjoint: str | None = None) -> gast.stmt:
         return zero(self.namespace, adjoint or self.adjoint(name), name)
 
-    def accumulate(self, name: str, value: gast.expr) -> gast.stmt:
-        """``bx = bx + value`` (element by element for tuples, lists and dicts)."""
+    def accumulate(self, name: str, value: gast.expr,
+                   shell: gast.Assign | None = None) -> gast.stmt:
+        """``bx = bx + value`` (element by element for tuples, lists and dicts).  ``shell``:
+        a statement ``bx = value`` that nothing else holds (a template's contribution, just
+        made), whose nodes the plain sum may reuse (``_reused``)."""
         adjoint = self.adjoint(name)
         containers = self.program.containers  # (none: no item of one either)
+        if shell is not None and not containers:
+            return _reused(shell, adjoint, value)
         if containers and (name in containers or self._item_of_container(value)):
             self.reads.pop(id(value), None)  # (``_shape_from_adjoint`` may rename a read)
             self._shape_from_adjoint(name, adjoint, value)
@@ -222,7 +258,18 @@ class Adjoints:
         if nested:
             by_value = {result.values.get(n, n): adjoint_name(n) for n in names}
         else:  # (no placeholders: the same map, without a call of adjoint_name per name)
-            by_value = {n: self.adjoint(n) for n in names}
+            by_value = {}
+            for n in names:  # (most bind one name: a loop, not a comprehension's frame)
+                by_value[n] = self.adjoint(n)
+        if op.kind not in _OWN_ADJOINTS and not is_constant(op):
+            # (most statements: their rule's template, before the cases below are made)
+            target = stmt.targets[0].id
+            body = instantiate_rule(registry.adjoint_rule(op.key), op,
+                                    result.values.get(target, target), self.adjoint,
+                                    by_value, self.namespace, where(stmt, self.program.parsed),
+                                    self.reads)
+            result.body = self.accumulate_contributions(body)
+            return result
 
         def value(name: str) -> gast.Name:
             return syntax.load(result.values.get(name, name))
@@ -265,12 +312,6 @@ class Adjoints:
                 parts = [derivative_or_zero(self.namespace, adjoint_name(e.id), value(e.id))
                          for e in target.elts]
                 result.body = [self.accumulate(op.inputs[0], syntax.tuple_of(parts))]
-        else:
-            rule = registry.adjoint_rule(op.key)
-            body = instantiate_rule(rule, op, result.values.get(target.id, target.id),
-                                    self.adjoint, by_value, self.namespace,
-                                    where(stmt, self.program.parsed), self.reads)
-            result.body = self.accumulate_contributions(body)
         return result
 
     def node_adjoint(self, op, built: gast.Name, adjoint: gast.Name) -> list[gast.stmt]:
@@ -402,6 +443,6 @@ class Adjoints:
     def accumulate_contributions(self, body: list[gast.stmt]) -> list[gast.stmt]:
         """Template statements ``bx = e`` marked as contributions become ``bx = bx + e``."""
         def accumulated(stmt: gast.Assign) -> gast.stmt:
-            return self.accumulate(self.adjoint.primal(stmt.targets[0].id), stmt.value)
+            return self.accumulate(self.adjoint.primal(stmt.targets[0].id), stmt.value, stmt)
 
         return map_contributions(body, accumulated)

@@ -85,7 +85,7 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
     backward = (seed_statements + zero_inits if seeded else zero_inits) + later
     needed: set[str] = set()  # (read only at an if or a loop of the forward sweep's top)
     if any(isinstance(stmt, COMPOUND) for stmt in forward):
-        needed = set().union(*(syntax.loaded_names(s) for s in backward))
+        needed = _loaded_names(backward, adjoints.reads)
         if options.preserve_result:
             needed |= syntax.loaded_names(returned)
         needed -= program.branch_local.keys()  # (read only where their branch ran)
@@ -106,6 +106,37 @@ def reverse_ad(fn: gast.FunctionDef, parsed: ParsedFunction, activity: Activity,
         body=forward + [syntax.comment("")] + backward + [gast.Return(value=result)],
         decorator_list=[], returns=None, type_comment=None, type_params=[],
     )
+
+
+def _loaded_names(statements: list[gast.stmt], reads: Reads) -> set[str]:
+    """The names read anywhere in ``statements`` (``syntax.loaded_names`` of each, united),
+    without walking the values noted in ``reads`` (``Adjoints.reads``: a template's value
+    rebuilt from its recipe, whose names are all read, ``recipe.names_read``): an
+    assignment to a plain name reads only its value (a contribution ``bx = bx + e``, ``bx``
+    and ``e``'s), an ``if`` its test and its branches."""
+    out: set[str] = set()
+    for stmt in statements:
+        cls = stmt.__class__
+        if cls is gast.Assign and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+            left = None
+            if (value.__class__ is gast.BinOp and value.left.__class__ is gast.Name
+                    and value.left.ctx.__class__ is gast.Load):
+                left, value = value.left, value.right
+            noted = reads.get(id(value))
+            if (noted is not None and noted[0] is value and target.__class__ is gast.Name
+                    and target.ctx.__class__ is gast.Store):
+                out.update(names_read(noted))
+                if left is not None:
+                    out.add(left.id)
+                continue
+        elif cls is gast.If:
+            out |= syntax.loaded_names(stmt.test)
+            out |= _loaded_names(stmt.body, reads)
+            out |= _loaded_names(stmt.orelse, reads)
+            continue
+        out |= syntax.loaded_names(stmt)
+    return out
 
 
 def seed(adjoints: Adjoints, options: ReverseOptions, returned: gast.expr,
@@ -161,7 +192,11 @@ def first_contributions(statements: list[gast.stmt], zeroed: set[str],
 
     ``reads`` (``Adjoints.reads``) holds the names some values read, known from their
     template's recipe: each ``g`` found there is not walked (the same names; a value
-    missing from it is walked)."""
+    missing from it is walked).
+
+    The statements are the backward sweep's, made for this derivative and held nowhere
+    else: a contribution rewritten is rewritten in place (``_first``), so ``statements`` is
+    not to be read again."""
     known = reads or {}
 
     def read_by(value: gast.expr) -> list[str]:
@@ -193,11 +228,7 @@ def first_contributions(statements: list[gast.stmt], zeroed: set[str],
                     and (old := anno.info(stmt)).contribution):
                 read = read_by(value.right)
                 if name not in read:
-                    new = syntax.assign(name, value.right)
-                    record = anno.info(new)
-                    record.generated = True
-                    record.origin = old.origin
-                    out[k] = new
+                    out[k] = _first(stmt, target, value.right, old)
                     still_zero.discard(name)
                 pending.difference_update(read)
                 continue
@@ -207,6 +238,38 @@ def first_contributions(statements: list[gast.stmt], zeroed: set[str],
         else:
             pending.difference_update(read_by(value))
     return out, still_zero
+
+
+def _first(stmt: gast.Assign, target: gast.Name, value: gast.expr,
+           record: anno.NodeInfo) -> gast.Assign:
+    """``bx = g`` for the contribution ``stmt``, ``bx = bx + g`` (with its ``target`` and
+    annotation ``record``), annotated as ``remove_zero_inits`` annotates its own: generated,
+    the contribution's origin, no longer a contribution.  Made from ``stmt``, its target
+    and its record where they hold exactly what a new statement's would (the fields of
+    ``syntax.assign``, a target without a record, a record with only ``contribution`` and
+    ``generated`` set besides the origin): the same tree, without three new objects; else
+    a new statement, as before."""
+    origin = record.origin
+    record.origin = None  # (compared without it: the new record takes it too)
+    plain = record.__dict__ == _CONTRIBUTION_RECORD
+    record.origin = origin
+    if (plain and stmt.__dict__.keys() == _ASSIGN_FIELDS
+            and target.__dict__.keys() == _NAME_FIELDS):
+        stmt.value = value
+        record.contribution = False
+        return stmt
+    new = syntax.assign(target.id, value)
+    new_record = anno.info(new)
+    new_record.generated = True
+    new_record.origin = origin
+    return new
+
+
+# What a contribution ``Adjoints.accumulate`` made holds: its fields, its target's, and its
+# record's (without the origin)
+_ASSIGN_FIELDS = {"targets": 0, "value": 0, "type_comment": 0, anno.KEY: 0}.keys()
+_NAME_FIELDS = {"id": 0, "ctx": 0, "annotation": 0, "type_comment": 0}.keys()
+_CONTRIBUTION_RECORD = {**anno.NodeInfo().__dict__, "contribution": True, "generated": True}
 
 
 def initial_values(saves: SavePlan, body: list[gast.stmt],
