@@ -650,6 +650,10 @@ class StatementFacts:
 
     def __init__(self) -> None:
         self._known: dict[int, _Facts] = {}
+        # every statement :meth:`forget` was told of, in order (repeats kept): what the
+        # passes edited in place, for a pass that asks again only of those edited since its
+        # last run (``optimize.remove_zero_inits``)
+        self.edited: list[gast.stmt] = []
 
     def _of(self, stmt: gast.stmt) -> _Facts | None:
         fact = self._known.get(id(stmt))
@@ -670,6 +674,7 @@ class StatementFacts:
         ``measures`` given (its :meth:`measure` and :meth:`value_measure` as they are now,
         where known: None for one to work out again at its next need)."""
         self._known.pop(id(stmt), None)
+        self.edited.append(stmt)
         if measures != (None, None):
             fact = self._of(stmt)
             if fact is not None:
@@ -782,6 +787,21 @@ class StatementFacts:
             fact.uses_defs = (self.uses(stmt), self.defs(stmt))
         return fact.uses_defs
 
+    def loads_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
+        """:meth:`loads` and :meth:`defs` together, one look-up for both (what a block's
+        index reads of each statement)."""
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:
+            fact = self._of(stmt)
+            if fact is None:
+                return self.loads(stmt), self.defs(stmt)
+        loads, bound = fact.loads, fact.defs
+        if loads is None:  # (as loads makes it)
+            loads = fact.loads = set(fact.load_counts())
+        if bound is None:  # (as defs makes it: _kept_defs)
+            bound = fact.defs = _assigned_name(stmt) or defs(stmt)
+        return loads, bound
+
     def defs(self, stmt: gast.stmt) -> set[str]:
         """:func:`defs`."""
         fact = self._known.get(id(stmt))  # (what _kept finds where it is kept: hot)
@@ -829,10 +849,15 @@ class StatementFacts:
         entries = []
         for stmt in block:
             fact = known.get(id(stmt))
-            if fact is not None and fact.stmt is stmt and fact.block_entry is not None:
-                entries.append(fact.block_entry)
-            else:
-                entries.append(self._kept(stmt, "block_entry", make))
+            if fact is None or fact.stmt is not stmt:
+                fact = self._of(stmt)
+                if fact is None:  # (a statement with bodies: made at each call)
+                    entries.append(make(stmt))
+                    continue
+            entry = fact.block_entry
+            if entry is None:
+                entry = fact.block_entry = make(stmt)
+            entries.append(entry)
         return entries
 
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
