@@ -780,12 +780,22 @@ class StatementFacts:
 
     def uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         """:meth:`uses` and :meth:`defs` together (what liveness reads)."""
-        fact = self._of(stmt)
-        if fact is None:
-            return uses(stmt), defs(stmt)
-        if fact.uses_defs is None:
-            fact.uses_defs = (self.uses(stmt), self.defs(stmt))
-        return fact.uses_defs
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:  # (the look-up of _of, inline: hot)
+            fact = self._of(stmt)
+            if fact is None:
+                return uses(stmt), defs(stmt)
+        both = fact.uses_defs
+        if both is None:
+            used = fact.uses
+            if used is None:  # (as uses makes it: a comment reads nothing)
+                loads, bound = self.loads_defs(stmt)
+                used = fact.uses = (set() if stmt.__class__ is gast.Expr
+                                    and syntax.is_comment(stmt) else loads)
+            else:
+                bound = self.defs(stmt)
+            both = fact.uses_defs = (used, bound)
+        return both
 
     def loads_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         """:meth:`loads` and :meth:`defs` together, one look-up for both (what a block's

@@ -85,3 +85,18 @@ def test_loads_defs_are_loads_and_defs(source) -> None:
         plain = dataflow.StatementFacts()
         assert facts.loads_defs(stmt) == (plain.loads(stmt), plain.defs(stmt))
         assert facts.loads_defs(stmt) == (facts.loads(stmt), facts.defs(stmt))  # (as kept)
+
+
+def test_uses_defs_are_uses_and_defs() -> None:
+    """``StatementFacts.uses_defs`` read through ``loads_defs`` (a comment reads nothing),
+    first asked and after ``uses`` was kept."""
+    fn = syntax.parse_stmts(
+        "def f(x, y):\n    a = x * y\n    b, c = a, y\n    x[0] = b\n    print(c)\n"
+        "    return a\n")[0]
+    fn.body.insert(0, syntax.comment("Grad of: a = x * y"))
+    for ask_uses_first in (False, True):
+        facts = dataflow.StatementFacts()
+        for stmt in fn.body:
+            if ask_uses_first:
+                facts.uses(stmt)
+            assert facts.uses_defs(stmt) == (dataflow.uses(stmt), dataflow.defs(stmt))
