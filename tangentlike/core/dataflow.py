@@ -839,10 +839,15 @@ class StatementFacts:
     def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
         """``is_pure(stmt)`` (the optimizer's test that removing or moving ``stmt`` changes
         nothing but values: it reads the statement and its annotations only)."""
-        fact = self._known.get(id(stmt))  # (what _kept finds where it is kept: hot)
-        if fact is not None and fact.stmt is stmt and fact.pure is not None:
-            return fact.pure
-        return self._kept(stmt, "pure", is_pure)
+        fact = self._known.get(id(stmt))  # (what _kept does, inline: hot)
+        if fact is None or fact.stmt is not stmt:
+            fact = self._of(stmt)
+            if fact is None:
+                return is_pure(stmt)
+        pure = fact.pure
+        if pure is None:
+            pure = fact.pure = is_pure(stmt)
+        return pure
 
     def block_entry(self, stmt: gast.stmt, make: Callable[[gast.stmt], tuple]) -> tuple:
         """``make(stmt)``: what a block's index keeps of the statement (the optimizer's
