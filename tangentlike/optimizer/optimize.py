@@ -171,7 +171,9 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
     note after it); a statement removed or moved to another block makes none."""
     facts = facts or dataflow.StatementFacts()
     if none_since:
-        if not any(_is_zero_init(stmt) for stmt in facts.edited[none_since[0]:]):
+        # (an assignment of a call only, as the scan below asks)
+        if not any(stmt.__class__ is gast.Assign and stmt.value.__class__ is gast.Call
+                   and _is_zero_init(stmt) for stmt in facts.edited[none_since[0]:]):
             none_since[0] = len(facts.edited)
             return False
         none_since.clear()
