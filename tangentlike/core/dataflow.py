@@ -807,7 +807,8 @@ class StatementFacts:
                 return self.loads(stmt), self.defs(stmt)
         loads, bound = fact.loads, fact.defs
         if loads is None:  # (as loads makes it)
-            loads = fact.loads = set(fact.load_counts())
+            kept = fact._counts
+            loads = fact.loads = set(fact.load_counts() if kept is None else kept)
         if bound is None:  # (as defs makes it: _kept_defs)
             bound = fact.defs = _assigned_name(stmt) or defs(stmt)
         return loads, bound
@@ -937,10 +938,14 @@ class StatementFacts:
         found = []
         for stmt in statements:
             fact = known.get(id(stmt))
-            if fact is not None and fact.stmt is stmt and fact._names is not None:
-                if fact._seeded and mark not in fact.marks:  # (may_fold, is_marked, as kept)
+            if fact is None or fact.stmt is not stmt:
+                fact = self._of(stmt)
+                if fact is None:  # (a statement with bodies: may_fold, and never marked)
                     found.append(stmt)
-            elif self.may_fold(stmt) and not self.is_marked(stmt, mark):
+                    continue
+            if fact._names is None:  # (the walk that may_fold makes, without its calls)
+                fact._names, fact._seeded = syntax.walk_names_noting(stmt, FOLD_SEEDS)
+            if fact._seeded and mark not in fact.marks:  # (may_fold, is_marked, as kept)
                 found.append(stmt)
         return found
 
@@ -973,7 +978,8 @@ class StatementFacts:
             if fact is None or fact.stmt is not stmt:
                 fact = self._of(stmt)
             if fact is not None:
-                for name, k in fact.load_counts().items():
+                kept = fact._counts  # (load_counts, without its call where made)
+                for name, k in (fact.load_counts() if kept is None else kept).items():
                     counts[name] = counts.get(name, 0) + k
                 continue
             for _, value in gast.iter_fields(stmt):
