@@ -650,6 +650,10 @@ class StatementFacts:
 
     def __init__(self) -> None:
         self._known: dict[int, _Facts] = {}
+        # every statement :meth:`forget` was told of, in order (repeats kept): what the
+        # passes edited in place, for a pass that asks again only of those edited since its
+        # last run (``optimize.remove_zero_inits``)
+        self.edited: list[gast.stmt] = []
 
     def _of(self, stmt: gast.stmt) -> _Facts | None:
         fact = self._known.get(id(stmt))
@@ -670,6 +674,7 @@ class StatementFacts:
         ``measures`` given (its :meth:`measure` and :meth:`value_measure` as they are now,
         where known: None for one to work out again at its next need)."""
         self._known.pop(id(stmt), None)
+        self.edited.append(stmt)
         if measures != (None, None):
             fact = self._of(stmt)
             if fact is not None:
@@ -775,12 +780,38 @@ class StatementFacts:
 
     def uses_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         """:meth:`uses` and :meth:`defs` together (what liveness reads)."""
-        fact = self._of(stmt)
-        if fact is None:
-            return uses(stmt), defs(stmt)
-        if fact.uses_defs is None:
-            fact.uses_defs = (self.uses(stmt), self.defs(stmt))
-        return fact.uses_defs
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:  # (the look-up of _of, inline: hot)
+            fact = self._of(stmt)
+            if fact is None:
+                return uses(stmt), defs(stmt)
+        both = fact.uses_defs
+        if both is None:
+            used = fact.uses
+            if used is None:  # (as uses makes it: a comment reads nothing)
+                loads, bound = self.loads_defs(stmt)
+                used = fact.uses = (set() if stmt.__class__ is gast.Expr
+                                    and syntax.is_comment(stmt) else loads)
+            else:
+                bound = self.defs(stmt)
+            both = fact.uses_defs = (used, bound)
+        return both
+
+    def loads_defs(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
+        """:meth:`loads` and :meth:`defs` together, one look-up for both (what a block's
+        index reads of each statement)."""
+        fact = self._known.get(id(stmt))
+        if fact is None or fact.stmt is not stmt:
+            fact = self._of(stmt)
+            if fact is None:
+                return self.loads(stmt), self.defs(stmt)
+        loads, bound = fact.loads, fact.defs
+        if loads is None:  # (as loads makes it)
+            kept = fact._counts
+            loads = fact.loads = set(fact.load_counts() if kept is None else kept)
+        if bound is None:  # (as defs makes it: _kept_defs)
+            bound = fact.defs = _assigned_name(stmt) or defs(stmt)
+        return loads, bound
 
     def defs(self, stmt: gast.stmt) -> set[str]:
         """:func:`defs`."""
@@ -809,10 +840,15 @@ class StatementFacts:
     def pure(self, stmt: gast.stmt, is_pure: Callable[[gast.stmt], bool]) -> bool:
         """``is_pure(stmt)`` (the optimizer's test that removing or moving ``stmt`` changes
         nothing but values: it reads the statement and its annotations only)."""
-        fact = self._known.get(id(stmt))  # (what _kept finds where it is kept: hot)
-        if fact is not None and fact.stmt is stmt and fact.pure is not None:
-            return fact.pure
-        return self._kept(stmt, "pure", is_pure)
+        fact = self._known.get(id(stmt))  # (what _kept does, inline: hot)
+        if fact is None or fact.stmt is not stmt:
+            fact = self._of(stmt)
+            if fact is None:
+                return is_pure(stmt)
+        pure = fact.pure
+        if pure is None:
+            pure = fact.pure = is_pure(stmt)
+        return pure
 
     def block_entry(self, stmt: gast.stmt, make: Callable[[gast.stmt], tuple]) -> tuple:
         """``make(stmt)``: what a block's index keeps of the statement (the optimizer's
@@ -829,10 +865,15 @@ class StatementFacts:
         entries = []
         for stmt in block:
             fact = known.get(id(stmt))
-            if fact is not None and fact.stmt is stmt and fact.block_entry is not None:
-                entries.append(fact.block_entry)
-            else:
-                entries.append(self._kept(stmt, "block_entry", make))
+            if fact is None or fact.stmt is not stmt:
+                fact = self._of(stmt)
+                if fact is None:  # (a statement with bodies: made at each call)
+                    entries.append(make(stmt))
+                    continue
+            entry = fact.block_entry
+            if entry is None:
+                entry = fact.block_entry = make(stmt)
+            entries.append(entry)
         return entries
 
     def measure(self, stmt: gast.stmt) -> tuple[int, int]:
@@ -897,10 +938,14 @@ class StatementFacts:
         found = []
         for stmt in statements:
             fact = known.get(id(stmt))
-            if fact is not None and fact.stmt is stmt and fact._names is not None:
-                if fact._seeded and mark not in fact.marks:  # (may_fold, is_marked, as kept)
+            if fact is None or fact.stmt is not stmt:
+                fact = self._of(stmt)
+                if fact is None:  # (a statement with bodies: may_fold, and never marked)
                     found.append(stmt)
-            elif self.may_fold(stmt) and not self.is_marked(stmt, mark):
+                    continue
+            if fact._names is None:  # (the walk that may_fold makes, without its calls)
+                fact._names, fact._seeded = syntax.walk_names_noting(stmt, FOLD_SEEDS)
+            if fact._seeded and mark not in fact.marks:  # (may_fold, is_marked, as kept)
                 found.append(stmt)
         return found
 
@@ -933,7 +978,8 @@ class StatementFacts:
             if fact is None or fact.stmt is not stmt:
                 fact = self._of(stmt)
             if fact is not None:
-                for name, k in fact.load_counts().items():
+                kept = fact._counts  # (load_counts, without its call where made)
+                for name, k in (fact.load_counts() if kept is None else kept).items():
                     counts[name] = counts.get(name, 0) + k
                 continue
             for _, value in gast.iter_fields(stmt):

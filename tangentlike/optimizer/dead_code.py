@@ -21,17 +21,20 @@ _PURE_EXPRESSIONS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.At
 
 def is_pure(stmt: gast.stmt) -> bool:
     """Removing or moving the statement cannot change what the program does besides values."""
-    if not isinstance(stmt, gast.Assign) or anno.info(stmt).keep:
+    if not isinstance(stmt, gast.Assign):
+        return False
+    record = anno.info(stmt)  # (read once for the three questions below)
+    if record.keep:
         return False
     if not isinstance(stmt.targets[0], (gast.Name, gast.Tuple)):
         return False  # x[i] = v changes x in place (and whatever shares its memory)
-    if anno.info(stmt).generated:
+    if record.generated:
         return True
     value = stmt.value
     if isinstance(value, _PURE_EXPRESSIONS):
         return True
     if isinstance(value, gast.Call):
-        op = anno.info(stmt).callee
+        op = record.callee
         key = op.key if isinstance(op, Operation) else None
         return key is not None and registry.is_pure_function(key)
     return False

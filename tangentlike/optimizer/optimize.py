@@ -156,11 +156,29 @@ def _is_zero_init(stmt: gast.stmt) -> str | None:
     return None
 
 
-def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | None = None) -> bool:
+def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | None = None, *,
+                      none_since: list[int] | None = None) -> bool:
     """``bx = zeros_like(x)`` whose next mention in its block is a first contribution
-    (``bx = bx + g``) goes, and the contribution becomes ``bx = g`` (:func:`_accumulated`)."""
+    (``bx = bx + g``) goes, and the contribution becomes ``bx = g`` (:func:`_accumulated`).
+
+    ``none_since``, where given (with ``facts``), is the pass's note across its runs in one
+    optimization: after a run that found no zero initialisation in the function, the length
+    of ``facts.edited`` then; empty otherwise.  With it, a later run reads only the
+    statements edited since: it finds nothing unless one of them is a zero initialisation.
+    Why: a statement becomes one only by an edit in place, which the passes tell ``facts``
+    of (``forget``), or as a new statement, which only this pass writes during the passes'
+    cycle (its replacements, made in a run that found a zero initialisation, so with no
+    note after it); a statement removed or moved to another block makes none."""
     facts = facts or dataflow.StatementFacts()
+    if none_since:
+        # (an assignment of a call only, as the scan below asks)
+        if not any(stmt.__class__ is gast.Assign and stmt.value.__class__ is gast.Call
+                   and _is_zero_init(stmt) for stmt in facts.edited[none_since[0]:]):
+            none_since[0] = len(facts.edited)
+            return False
+        none_since.clear()
     changed = False
+    found = False  # (a zero initialisation in some block)
     for block in syntax.blocks(fn.body):
         # (an assignment of a call only: what _is_zero_init asks first, without a call)
         inits = {i: name for i, stmt in enumerate(block)
@@ -168,6 +186,7 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
                  and (name := _is_zero_init(stmt))}
         if not inits:
             continue
+        found = True
         targets = set(inits.values())  # (a replacement binds its zero init's name)
         names = [facts.all_names(s) for s in block]  # kept in step with the replacements
         where: dict[str, list[int]] = {}  # target -> the positions whose names hold it
@@ -210,6 +229,8 @@ def remove_zero_inits(fn: gast.FunctionDef, facts: dataflow.StatementFacts | Non
                 changed = True
         if dropped:
             block[:] = [s for i, s in enumerate(block) if i not in dropped]
+    if none_since is not None and not found:
+        none_since[:] = [len(facts.edited)]
     return changed
 
 
@@ -873,8 +894,11 @@ def _block_entry(stmt: gast.stmt, facts: dataflow.StatementFacts
     """What a :class:`_BlockIndex` reads of one statement: its loads, its bindings, whether
     it is a barrier (:func:`_is_barrier`) and whether it is a comment; each read from the
     statement and its annotations only, so kept with its facts while it does not change."""
+    loads, bound = facts.loads_defs(stmt)
+    if stmt.__class__ is gast.Assign:  # (most: no comment, and _is_barrier's test inline)
+        return loads, bound, not (facts.pure(stmt, is_pure) or _is_save(stmt)), False
     comment = stmt.__class__ is gast.Expr and syntax.is_comment(stmt)
-    return facts.loads(stmt), facts.defs(stmt), _is_barrier(stmt, facts), comment
+    return loads, bound, _is_barrier(stmt, facts), comment
 
 
 def _is_barrier(stmt: gast.stmt, facts: dataflow.StatementFacts) -> bool:
@@ -1026,9 +1050,12 @@ def optimize(fn: gast.FunctionDef, temporaries: set[str]) -> None:
         dead_code_settled.clear()
         return eliminate_dead_code(fn, facts, settled=dead_code_settled)
 
+    # remove_zero_inits' note across its runs (its ``none_since``)
+    zero_inits_note: list[int] = []
+
     passes: list[Callable[[], bool]] = [
         lambda: fold_constants(fn, facts),
-        lambda: remove_zero_inits(fn, facts),
+        lambda: remove_zero_inits(fn, facts, none_since=zero_inits_note),
         lambda: inline_temporaries(fn, temporaries, facts, to_fixed_point=True),
         lambda: propagate_copies(fn, temporaries, facts, to_fixed_point=True),
         repeated(coalesce_copies),

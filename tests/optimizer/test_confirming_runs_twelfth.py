@@ -76,12 +76,12 @@ def test_every_zero_init_is_an_assignment_of_a_call(label, source, monkeypatch) 
     plain = optimizer.remove_zero_inits
     seen = {"inits": 0}
 
-    def remove_zero_inits(fn, facts=None):
+    def remove_zero_inits(fn, facts=None, **note):
         for stmt in syntax.statements(fn.body, with_bodies=True):
             if optimizer._is_zero_init(stmt):
                 assert stmt.__class__ is gast.Assign and stmt.value.__class__ is gast.Call
                 seen["inits"] += 1
-        return plain(fn, facts)
+        return plain(fn, facts, **note)
 
     monkeypatch.setattr(optimizer, "remove_zero_inits", remove_zero_inits)
     f = make_function(source)

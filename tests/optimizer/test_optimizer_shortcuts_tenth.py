@@ -79,14 +79,14 @@ def test_shortcuts_agree_with_the_plain_forms(label, source, options, monkeypatc
             seen["quiet"] += 1
         return got
 
-    def remove_zero_inits(fn, facts=None):
+    def remove_zero_inits(fn, facts=None, **note):
         for stmt in syntax.statements(fn.body, with_bodies=True):
             assert optimizer._is_zero_init(stmt) == _plain_is_zero_init(stmt)
             seen["zero_inits"] += optimizer._is_zero_init(stmt) is not None
             for node in syntax.walk(stmt):
                 _check(node)
                 seen["walked"] += 1
-        got = fast_remove_zero_inits(fn, facts)
+        got = fast_remove_zero_inits(fn, facts, **note)
         for stmt in syntax.statements(fn.body, with_bodies=True):
             if facts is not None and facts.kept_walk(stmt) is not None:
                 kept, may_fold = facts.kept_walk(stmt)
