@@ -63,7 +63,8 @@ def _frozen(objects: list[Any]) -> list[Any]:
     seen.update((id(objects), id(seen)))  # (this walk's own lists: not the program's)
     frames, frame = [], sys._getframe(1)
     while frame is not None:
-        frames.append(frame.f_locals)
+        frames.append(dict(frame.f_locals))  # (a dict: 3.13's is a proxy the collector
+        # does not track)
         frame = frame.f_back
     todo = [*gc.get_referents(*objects), sys.modules, *frames]
     generators = []
