@@ -76,26 +76,26 @@ if hasattr(scipy.special, "lpn"):
 # k = 0..n: (1 - z**2) P'' = 2 z P' - (k (k + 1) - j**2 / (1 - z**2)) P, either branch
 # (|z| <= 1 or not); clpmn is the same of a complex z (holomorphic).  Infinite at z = +-1.
 if hasattr(scipy.special, "lpmn"):
-    @adjoint(scipy.special.lpmn)
+    @adjoint(scipy.special.lpmn, tuple_result=True)
     def lpmn(y, m, n, z):
         o = legendre_orders(m, n, z)
         d[z] = unbroadcast(np.sum(d[y][0] * y[1] + d[y][1] * (2.0 * z * y[1] - (
             o[1] - o[0] / (1.0 - z * z)) * y[0]) / (1.0 - z * z), axis=(0, 1)), z)
 
-    @tangent(scipy.special.lpmn)
+    @tangent(scipy.special.lpmn, tuple_result=True)
     def lpmn_tangent(y, m, n, z):
         o = legendre_orders(m, n, z)
         d[y] = (d[z] * y[1], d[z] * (2.0 * z * y[1] - (o[1] - o[0] / (1.0 - z * z)) * y[0])
                 / (1.0 - z * z))
 
 if hasattr(scipy.special, "clpmn"):
-    @adjoint(scipy.special.clpmn)
+    @adjoint(scipy.special.clpmn, tuple_result=True)
     def clpmn(y, m, n, z, type=3):
         o = legendre_orders(m, n, z)
         d[z] = unbroadcast(np.sum(d[y][0] * y[1] + d[y][1] * (2.0 * z * y[1] - (
             o[1] - o[0] / (1.0 - z * z)) * y[0]) / (1.0 - z * z), axis=(0, 1)), z)
 
-    @tangent(scipy.special.clpmn)
+    @tangent(scipy.special.clpmn, tuple_result=True)
     def clpmn_tangent(y, m, n, z, type=3):
         o = legendre_orders(m, n, z)
         d[y] = (d[z] * y[1], d[z] * (2.0 * z * y[1] - (o[1] - o[0] / (1.0 - z * z)) * y[0])
