@@ -94,9 +94,10 @@ class _Reader:
         if not all(self.value(v) for v in given):
             return False  # (an argument or a default a builtin or NumPy may call, or iterate)
         scopes = (parsed.values or {}, cells, parsed.func.__globals__)
-        defined = _defined_functions(node)
-        local = syntax.stored_names(node) | _parameters(node) | defined
-        arrays = _array_names(node, local, arguments, scopes, self)
+        params = _parameters(node)
+        defined = _defined_functions(node, params)
+        local = syntax.stored_names(node) | params | defined
+        arrays = _array_names(node, local, params, arguments, scopes, self)
         for sub in syntax.walk(node):
             if isinstance(sub, gast.Call) and not self._callee(sub.func, local, defined,
                                                               arrays, scopes):
@@ -185,10 +186,10 @@ def _parameters(node: gast.AST) -> set[str]:
     return out
 
 
-def _defined_functions(node: gast.FunctionDef) -> set[str]:
+def _defined_functions(node: gast.FunctionDef, params: set[str]) -> set[str]:
     """The local names bound only to functions defined in ``node`` (``def g``, ``g =
     lambda``): calling one runs code read with the rest.  A name bound any other way too
-    (assigned, a parameter, a loop's target) is not one of them."""
+    (assigned, one of ``params``, a loop's target) is not one of them."""
     functions, other, lambda_targets = set(), set(), set()
     for sub in syntax.walk(node):  # (breadth first: an assignment before its target)
         if sub is node:
@@ -202,18 +203,18 @@ def _defined_functions(node: gast.FunctionDef) -> set[str]:
         elif isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store) and id(
                 sub) not in lambda_targets:
             other.add(sub.id)
-    return functions - other - _parameters(node)
+    return functions - other - params
 
 
-def _array_names(node: gast.FunctionDef, local: set[str], arguments: dict[str, Any],
-                 scopes: tuple, reader: _Reader) -> set[str]:
+def _array_names(node: gast.FunctionDef, local: set[str], params: set[str],
+                 arguments: dict[str, Any], scopes: tuple, reader: _Reader) -> set[str]:
     """The local names that only ever hold arrays or numbers: a parameter whose argument is
     one (and is not assigned), a name every binding of which computes one from such names
     (``_is_array``).  The largest such set: start from every local name, drop one with a
     binding that may compute something else, until none is dropped (each binding then
     computes an array from arrays, so by induction over a run every value is one)."""
     bindings: dict[str, list[gast.AST | None]] = {name: [] for name in local}
-    params = _parameters(node)
+    stores: dict[str, int] = {}  # how many times each name is a Store (any binding form)
     for name in params:
         bindings[name].append(None)  # a parameter: its argument
     for sub in syntax.walk(node):
@@ -230,14 +231,11 @@ def _array_names(node: gast.FunctionDef, local: set[str], arguments: dict[str, A
                 bindings[name].append(_Iterated(sub.iter))
         elif isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store):
             bindings.setdefault(sub.id, [])
+            stores[sub.id] = stores.get(sub.id, 0) + 1
     arrays = set(bindings)
     for name in params:
         if not (name in arguments and _is_array_value(arguments[name])):
             arrays.discard(name)
-    stores: dict[str, int] = {}
-    for sub in syntax.walk(node):
-        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store):
-            stores[sub.id] = stores.get(sub.id, 0) + 1
     for name, found in bindings.items():  # bound other than by the forms read above
         if stores.get(name, 0) != sum(1 for b in found if b is not None):
             arrays.discard(name)
